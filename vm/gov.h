@@ -1,0 +1,236 @@
+/* gov.h: libgov, the gov policy VM. The one public header.
+ *
+ * A host links libgov alone (no compiler) to enforce a compiled policy (.govb) on every
+ * run record its agents produce. The life-cycle:
+ *
+ *   1. Load.     gov_program_load() verifies the bytes completely before anything runs:
+ *                every section bound and length (checked arithmetic), every operand in
+ *                range, every jump forward and in bounds, constant, field, limit and
+ *                register types consistent, the step bound, and the XXH3 checksum.
+ *                Anything else is rejected with a code and a message. A .govb may be
+ *                corrupt or hostile; the verifier is the security boundary. A loaded
+ *                program is read-only: share it between threads and VMs freely.
+ *   2. Size.     gov_arena_size() says how many bytes a VM for this program needs, given
+ *                a configuration (the JSON caps; NULL for defaults). The host provides
+ *                that arena (malloc, a static buffer, ...) to gov_vm_init().
+ *   3. Evaluate. Either the typed entry point (gov_record_begin, gov_set_* by field slot,
+ *                gov_eval) or the JSON one (gov_eval_json, one JSON object per call).
+ *                Evaluating allocates nothing, makes no system call and reads no clock:
+ *                time is the record's own event time (field "at").
+ *   4. Read.     The decision: verdict, findings (rule, severity, the values compared, the
+ *                limit and the scope and file:line its value came from), actions (one
+ *                notification per channel per finding), the policy id, and optionally a
+ *                trace (gov_vm_set_trace) in the JSON form of spec/trace.md. A decision
+ *                stays valid until the next evaluation on the same VM.
+ *   5. Free nothing: the arena is the host's. gov_program_free() frees the program,
+ *                which must outlive its VMs.
+ *
+ * Threads: a gov_vm is used by one thread at a time; programs are shareable. There are no
+ * globals. Results are codes (GOV_OK = 0); messages are retrievable (gov_error,
+ * gov_vm_errmsg, gov_decision_error) and gov_errstr() names any code.
+ *
+ * Output buffers (decision JSON, trace, disassembly) are the caller's. When one is too
+ * small the call returns GOV_ESPACE, stores the length it needed, and leaves the buffer
+ * holding the empty string: output is never truncated silently.
+ */
+#ifndef GOV_H
+#define GOV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define GOV_API __attribute__((visibility("default")))
+#else
+#define GOV_API
+#endif
+
+typedef struct gov_program gov_program;   /* a verified, read-only program */
+typedef struct gov_vm gov_vm;             /* one evaluator, living in a host arena */
+typedef struct gov_decision gov_decision; /* the result of one evaluation */
+
+/* ---------------------------------------------------------------- result codes */
+#define GOV_CODES(X)                                                               \
+    X(GOV_OK,        0,  "ok")                                                     \
+    X(GOV_ENOMEM,    1,  "out of memory")                                          \
+    X(GOV_EMISUSE,   2,  "API misuse")                                             \
+    X(GOV_ESPACE,    3,  "buffer or arena too small")                              \
+    X(GOV_EMAGIC,    10, "not a .govb file")                                       \
+    X(GOV_EVERSION,  11, "unsupported format version or flags")                    \
+    X(GOV_ETRUNC,    12, "truncated or mis-sized file")                            \
+    X(GOV_ECHECKSUM, 13, "checksum mismatch")                                      \
+    X(GOV_ESECTION,  14, "bad section table")                                      \
+    X(GOV_EUNSUPP,   15, "section not supported by this VM")                       \
+    X(GOV_EBOUNDS,   16, "index or length out of range")                           \
+    X(GOV_ETYPE,     17, "inconsistent types")                                     \
+    X(GOV_EOPCODE,   18, "invalid instruction")                                    \
+    X(GOV_EJUMP,     19, "jump out of its rule")                                   \
+    X(GOV_ESTEPS,    20, "wrong step bound")                                       \
+    X(GOV_EVALUE,    21, "invalid constant or table value")                        \
+    X(GOV_EJSON,     30, "malformed JSON record")                                  \
+    X(GOV_ECAP,      31, "record exceeds a limit")                                 \
+    X(GOV_EKIND,     32, "unknown record kind")                                    \
+    X(GOV_EMISSING,  33, "missing required field")                                 \
+    X(GOV_EFIELD,    34, "field has the wrong type or unit")                       \
+    X(GOV_ENOTRACE,  35, "no trace buffer")
+
+enum {
+#define GOV_X(name, num, msg) name = num,
+    GOV_CODES(GOV_X)
+#undef GOV_X
+};
+
+/* A static description of any code ("unknown code" for others). */
+GOV_API const char *gov_errstr(int code);
+
+/* Value types, verdicts and severities (the numbers of gov_format.h and the spec). */
+enum { GOV_INT = 1, GOV_FLOAT, GOV_RATIO, GOV_DURATION, GOV_TIME, GOV_MONEY, GOV_BOOL,
+       GOV_STRING, GOV_ID, GOV_SEVERITY, GOV_VERDICT };
+enum { GOV_ALLOW = 0, GOV_WARN, GOV_REVIEW, GOV_PAUSE, GOV_BLOCK };
+enum { GOV_INFO = 0, GOV_WARNING, GOV_CRITICAL };
+
+/* ---------------------------------------------------------------- 1. load */
+
+typedef struct gov_error {
+    int code;              /* GOV_OK or a GOV_E... code */
+    uint32_t offset;       /* byte offset in the file the error concerns, or 0 */
+    char message[200];     /* NUL-terminated, human-readable */
+} gov_error;
+
+/* Verify and load a program. The bytes are copied; the caller may free them after.
+ * On failure *out is NULL and err (if not NULL) holds the code and message. */
+GOV_API int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err);
+GOV_API void gov_program_free(gov_program *p);
+
+GOV_API const char *gov_program_name(const gov_program *p);
+/* The policy id: 32 lowercase hex digits of the XXH3-128 hash of the content. */
+GOV_API const char *gov_program_id(const gov_program *p);
+
+/* Record kinds and their fields (slots). Names are NUL-terminated. Slots 0..5 of every
+ * kind are tenant, project, workflow, agent, run_id and at. */
+GOV_API int gov_kind_count(const gov_program *p);
+GOV_API const char *gov_kind_name(const gov_program *p, int kind);
+GOV_API int gov_kind_find(const gov_program *p, const char *name);            /* -1 */
+GOV_API int gov_field_count(const gov_program *p, int kind);
+GOV_API const char *gov_field_name(const gov_program *p, int kind, int slot);
+GOV_API int gov_field_type(const gov_program *p, int kind, int slot);         /* GOV_INT.. */
+GOV_API int gov_field_find(const gov_program *p, int kind, const char *name); /* -1 */
+
+/* Disassemble the whole program (tables and code) into buf, NUL-terminated. */
+GOV_API int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len);
+
+/* ---------------------------------------------------------------- 2. size and init */
+
+/* Per-VM limits on JSON records, like sqlite3_limit(). The configuration passed to
+ * gov_arena_size / gov_vm_init sets each limit's value and the capacity the arena is
+ * sized for; gov_vm_limit() may later change a value within that capacity. */
+enum {
+    GOV_LIMIT_LINE_LENGTH,   /* bytes in one JSON line                    (65536) */
+    GOV_LIMIT_NESTING,       /* depth of nested objects and arrays        (32)    */
+    GOV_LIMIT_STRING_LENGTH, /* bytes of one decoded string               (4096)  */
+    GOV_LIMIT_FIELDS,        /* members of the record object              (256)   */
+    GOV_LIMIT_TOKENS,        /* JSON tokens (values, keys) in one line    (2048)  */
+    GOV_LIMIT__COUNT
+};
+
+typedef struct gov_config {
+    uint32_t limits[GOV_LIMIT__COUNT];
+} gov_config;
+
+GOV_API void gov_config_init(gov_config *cfg);           /* the defaults above */
+/* Bytes of arena a VM for p needs (0 if cfg is invalid: a limit of 0 or too large). */
+GOV_API size_t gov_arena_size(const gov_program *p, const gov_config *cfg);
+/* Initialise a VM in the host's arena (any alignment). cfg may be NULL (defaults). */
+GOV_API int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena,
+                        size_t size, gov_vm **out);
+/* Set limit id to value (clamped to [1, capacity]) if value >= 0; returns the previous
+ * value, or -1 for an unknown id. */
+GOV_API int gov_vm_limit(gov_vm *vm, int id, int value);
+/* The message for the last failed call on this VM (gov_set_*, gov_record_begin...). */
+GOV_API const char *gov_vm_errmsg(const gov_vm *vm);
+/* The VM's persistent state (what a malformed record must not change): today the count
+ * of records evaluated; windows and gates will live here. For snapshots and tests. */
+GOV_API void gov_vm_state(const gov_vm *vm, const void **bytes, size_t *len);
+/* Write the trace of every following evaluation into buf (NULL turns tracing off). */
+GOV_API void gov_vm_set_trace(gov_vm *vm, char *buf, size_t cap);
+
+/* ---------------------------------------------------------------- 3. evaluate */
+
+/* Typed entry point. Begin a record of a kind; every field is absent. Set fields by slot
+ * (the setter must match the field's class: gov_set_int for int, duration (ns), time
+ * (ns since epoch), money (micro-dollars), bool, severity and verdict; gov_set_float for
+ * float and ratio; gov_set_string for string and id). A failed setter poisons the record:
+ * gov_eval then returns an error decision with the setter's message. */
+GOV_API int gov_record_begin(gov_vm *vm, int kind);
+GOV_API int gov_set_int(gov_vm *vm, int slot, int64_t v);
+GOV_API int gov_set_float(gov_vm *vm, int slot, double v);
+GOV_API int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len);
+GOV_API const gov_decision *gov_eval(gov_vm *vm);
+
+/* JSON entry point: one JSON object (one line of JSONL, without its newline). The member
+ * "kind" names the record kind (optional when the program has one kind). lineno is
+ * echoed in the decision. Never NULL; errors are error decisions. */
+GOV_API const gov_decision *gov_eval_json(gov_vm *vm, const char *json, size_t len,
+                                          uint64_t lineno);
+
+/* ---------------------------------------------------------------- 4. read */
+
+typedef struct gov_value {
+    int type;              /* GOV_INT .. GOV_VERDICT */
+    int64_t i;             /* class I types */
+    double f;              /* float, ratio */
+    const char *s;         /* string, id: bytes (not NUL-terminated) */
+    size_t len;
+} gov_value;
+
+typedef struct gov_compare {
+    const char *op;        /* "==", "!=", "<", "<=", ">", ">=" */
+    gov_value lhs, rhs;
+    int result;            /* 0 or 1 */
+} gov_compare;
+
+#define GOV_MAX_COMPARES 4  /* compared operand pairs kept per finding */
+
+typedef struct gov_finding {
+    const char *rule;
+    int severity, verdict;
+    const char *file; uint32_t line, col;       /* the rule's declaration */
+    int ncompares;                              /* <= GOV_MAX_COMPARES */
+    gov_compare compares[GOV_MAX_COMPARES];
+    const char *limit;                          /* NULL if the rule read no limit */
+    gov_value limit_value;
+    const char *limit_level;                    /* "tenant".."agent", or "default" */
+    const char *limit_scope;                    /* the scope's name; "" for default */
+    const char *limit_file; uint32_t limit_line, limit_col;
+} gov_finding;
+
+typedef struct gov_action {
+    const char *channel, *kind, *target;        /* kind: "slack", "pagerduty", ... */
+    const char *rule;
+    int severity, verdict;
+} gov_action;
+
+GOV_API int gov_decision_status(const gov_decision *d);        /* GOV_OK or error code */
+GOV_API const char *gov_decision_error(const gov_decision *d); /* "" when ok */
+GOV_API int gov_decision_verdict(const gov_decision *d);       /* GOV_ALLOW.. */
+GOV_API uint64_t gov_decision_line(const gov_decision *d);
+GOV_API const char *gov_decision_policy_id(const gov_decision *d);
+GOV_API const char *gov_decision_kind(const gov_decision *d);  /* NULL if unknown */
+GOV_API size_t gov_decision_finding_count(const gov_decision *d);
+GOV_API int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out);
+GOV_API size_t gov_decision_action_count(const gov_decision *d);
+GOV_API int gov_decision_action(const gov_decision *d, size_t i, gov_action *out);
+/* The decision as one line of JSON (spec/trace.md), NUL-terminated; *len excludes NUL. */
+GOV_API int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len);
+/* The trace of this evaluation: GOV_OK with text/len, GOV_ESPACE with *len the bytes
+ * needed, or GOV_ENOTRACE when no trace buffer was set. */
+GOV_API int gov_decision_trace(const gov_decision *d, const char **text, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

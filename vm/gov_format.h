@@ -1,0 +1,158 @@
+/* gov_format.h: the .govb file format, shared by the VM (reader) and govc (writer).
+ *
+ * STABLE: every constant and record layout below is format version 1. A change that
+ * alters the bytes of a valid file bumps GOVB_VERSION. spec/bytecode.md describes the
+ * same layout in prose, with the verifier's rules.
+ *
+ * All integers are little-endian; records are packed arrays of u32 (the CONSTS value is
+ * a u64) with no padding. A section's entry count is its length divided by its entry
+ * size (the length must be a whole multiple). Indices into tables are u32; GOVB_NONE
+ * (0xFFFFFFFF) means "none" where a field allows it.
+ *
+ * File:
+ *   0   4  magic "GOVB"
+ *   4   2  version (GOVB_VERSION)
+ *   6   2  flags (0)
+ *   8   8  checksum: XXH3_64bits of bytes [16, size)
+ *   16  4  size: the file's total length
+ *   20  4  nsections
+ *   24  12*nsections  section table: {u32 id, u32 offset, u32 length}
+ *   ...    section bodies, in table order, each at an offset >= the end of the table and
+ *          after the previous section's end (gaps must be zero bytes)
+ * The policy id is XXH3_128bits of bytes [16, size): the content the checksum covers.
+ */
+#ifndef GOV_FORMAT_H
+#define GOV_FORMAT_H
+
+#include <stdint.h>
+
+#define GOVB_MAGIC      "GOVB"
+#define GOVB_VERSION    1
+#define GOVB_HEADER     24u          /* bytes before the section table */
+#define GOVB_SECTHDR    12u          /* bytes per section table entry */
+#define GOVB_MAXSECT    32u
+#define GOVB_NONE       0xFFFFFFFFu
+#define GOVB_MAXREGS    256u         /* registers per record kind (8-bit operands) */
+#define GOVB_MAXK       65536u       /* constants addressable by Bx */
+#define GOVB_MAXLIMITS  65536u       /* limits addressable by Bx */
+#define GOVB_NBUILTIN   6u           /* built-in fields at slots 0..5 of every kind */
+
+/* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). Ids 16..20 are
+ * reserved for features that come later; this VM rejects a file that has them. */
+#define GOVB_SECTIONS(X)                                                              \
+    X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
+    X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
+    X(3,  CONSTS,     16, 1) /* {u32 type, u32 zero, u64 value}                      */ \
+    X(4,  CHANNELS,   12, 1) /* {u32 name, u32 kind, u32 target}                     */ \
+    X(5,  LIMITS,     40, 1) /* {name, type, dir, default, file, line, col,
+                                 first_override, n_overrides, zero}                  */ \
+    X(6,  SCOPES,     16, 1) /* {u32 name, u32 level, u32 parent, u32 zero}          */ \
+    X(7,  OVERRIDES,  24, 1) /* {u32 limit, u32 scope, u32 value, file, line, col}   */ \
+    X(8,  KINDS,      24, 1) /* {name, first_field, nfields, first_reg, nregs, steps}*/ \
+    X(9,  FIELDS,     24, 1) /* {name, key, type, unit, flags, default}              */ \
+    X(10, REGTYPES,   1,  1) /* u8 type per register, kinds' ranges                  */ \
+    X(11, RULES,      44, 1) /* {name, kind, severity, verdict, code, ncode,
+                                 first_notify, nnotify, file, line, col}             */ \
+    X(12, NOTIFY,     4,  1) /* u32 channel index                                    */ \
+    X(13, CODE,       4,  1) /* u32 instruction words (gov_opcodes.h)                */ \
+    X(14, SRCMAP,     16, 1) /* {u32 pc, u32 file, u32 line, u32 col}, pc ascending  */ \
+    X(15, META,       8,  1) /* one entry: {u32 policy name, u32 zero}               */ \
+    X(16, WINDOWS,    0,  0) /* reserved */                                          \
+    X(17, DRIFTS,     0,  0) /* reserved */                                          \
+    X(18, GATES,      0,  0) /* reserved */                                          \
+    X(19, ESCALATIONS,0,  0) /* reserved */                                          \
+    X(20, EXTERNS,    0,  0) /* reserved */
+
+enum {
+#define GOVB_X(id, name, size, req) GOVB_S_##name = id,
+    GOVB_SECTIONS(GOVB_X)
+#undef GOVB_X
+    GOVB_S_MAX = 20
+};
+
+/* Value types (CONSTS.type, LIMITS.type, FIELDS.type, REGTYPES). 0 is invalid. */
+#define GOVB_TYPES(X) \
+    X(1, INT, "int") X(2, FLOAT, "float") X(3, RATIO, "ratio")                 \
+    X(4, DURATION, "duration") X(5, TIME, "time") X(6, MONEY, "money")          \
+    X(7, BOOL, "bool") X(8, STRING, "string") X(9, ID, "id")                    \
+    X(10, SEVERITY, "severity") X(11, VERDICT, "verdict")
+enum {
+#define GOVB_X(n, name, str) GOVB_TY_##name = n,
+    GOVB_TYPES(GOVB_X)
+#undef GOVB_X
+    GOVB_TY_MAX = 11
+};
+
+/* Units of record fields (FIELDS.unit), the canonical scale for each. NONE is the only
+ * unit allowed for int, float, bool, string, id, severity and verdict fields; every
+ * duration, money, ratio and time field names one of its type's units. */
+#define GOVB_UNITS(X)                                                             \
+    X(0,  NONE,     0,  "")                                                       \
+    X(1,  NS,       GOVB_TY_DURATION, "ns")  X(2,  US, GOVB_TY_DURATION, "us")    \
+    X(3,  MS,       GOVB_TY_DURATION, "ms")  X(4,  S,  GOVB_TY_DURATION, "s")     \
+    X(5,  M,        GOVB_TY_DURATION, "m")   X(6,  H,  GOVB_TY_DURATION, "h")     \
+    X(7,  D,        GOVB_TY_DURATION, "d")                                        \
+    X(8,  USD,      GOVB_TY_MONEY, "usd")    X(9,  CENTS, GOVB_TY_MONEY, "cents") \
+    X(10, MICROS,   GOVB_TY_MONEY, "micros")                                      \
+    X(11, FRACTION, GOVB_TY_RATIO, "fraction") X(12, PERCENT, GOVB_TY_RATIO, "percent") \
+    X(13, RFC3339,  GOVB_TY_TIME, "rfc3339") X(14, UNIX_S, GOVB_TY_TIME, "unix_s") \
+    X(15, UNIX_MS,  GOVB_TY_TIME, "unix_ms") X(16, UNIX_NS, GOVB_TY_TIME, "unix_ns")
+enum {
+#define GOVB_X(n, name, ty, str) GOVB_U_##name = n,
+    GOVB_UNITS(GOVB_X)
+#undef GOVB_X
+    GOVB_U_MAX = 16
+};
+
+#define GOVB_F_REQUIRED 1u           /* FIELDS.flags: no default; absent is an error */
+
+/* LIMITS.dir */
+#define GOVB_DIR_MAX 0u              /* lower is tighter */
+#define GOVB_DIR_MIN 1u              /* higher is tighter */
+
+/* SCOPES.level; also the record slots of the built-in fields tenant..agent. */
+#define GOVB_LEVELS(X) X(0, TENANT, "tenant") X(1, PROJECT, "project") \
+                       X(2, WORKFLOW, "workflow") X(3, AGENT, "agent")
+enum {
+#define GOVB_X(n, name, str) GOVB_LV_##name = n,
+    GOVB_LEVELS(GOVB_X)
+#undef GOVB_X
+    GOVB_LV_MAX = 3
+};
+
+/* CHANNELS.kind */
+#define GOVB_CHANNELS(X) X(0, SLACK, "slack") X(1, PAGERDUTY, "pagerduty") \
+                         X(2, EMAIL, "email") X(3, WEBHOOK, "webhook")
+enum {
+#define GOVB_X(n, name, str) GOVB_CH_##name = n,
+    GOVB_CHANNELS(GOVB_X)
+#undef GOVB_X
+    GOVB_CH_MAX = 3
+};
+
+/* Built-in fields, slots 0..5 of every kind, in this order, with these names. */
+#define GOVB_SLOT_TENANT   0u
+#define GOVB_SLOT_PROJECT  1u
+#define GOVB_SLOT_WORKFLOW 2u
+#define GOVB_SLOT_AGENT    3u
+#define GOVB_SLOT_RUN_ID   4u
+#define GOVB_SLOT_AT       5u
+
+/* Instructions (gov_opcodes.h). */
+enum {
+#define GOV_OP(name, fmt, meaning, rule) GOV_OP_##name,
+#include "vm/gov_opcodes.h"
+#undef GOV_OP
+    GOV_OP__COUNT
+};
+
+#define GOVB_OP(w)  ((unsigned)((w) & 0xFFu))
+#define GOVB_A(w)   ((unsigned)(((w) >> 8) & 0xFFu))
+#define GOVB_B(w)   ((unsigned)(((w) >> 16) & 0xFFu))
+#define GOVB_C(w)   ((unsigned)(((w) >> 24) & 0xFFu))
+#define GOVB_BX(w)  ((unsigned)(((w) >> 16) & 0xFFFFu))
+#define GOVB_ABC(op, a, b, c) \
+    ((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 24))
+#define GOVB_ABX(op, a, bx) ((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(bx) << 16))
+
+#endif
