@@ -1,0 +1,305 @@
+/* ast.h: the syntax tree of a gov policy, shared by the parser, the checker and the
+ * compiler.
+ *
+ * Every node lives in one GovArena and is freed with it; nothing in the tree owns
+ * memory. Spans are byte offsets into a source file (GovSpan), turned into line and
+ * column only when a diagnostic is printed. The checker fills in the `type` of each
+ * expression and the `ref` of each name; the compiler reads the checked tree.
+ */
+#ifndef GOV_AST_H
+#define GOV_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lang/arena.h"
+
+/* A byte range [lo, hi) in source file `file` (an index into the GovSources table). */
+typedef struct GovSpan {
+    uint32_t file;
+    uint32_t lo, hi;
+} GovSpan;
+
+typedef struct GovStr {
+    const char *s;
+    uint32_t len;
+} GovStr;
+
+/* Types. The order of the first group matters to nothing; ERROR marks an expression
+ * whose error was already reported, so the checker says nothing more about it. */
+typedef enum GovType {
+    GOV_TY_ERROR = 0,
+    GOV_TY_INT,
+    GOV_TY_FLOAT,
+    GOV_TY_RATIO,
+    GOV_TY_DURATION,
+    GOV_TY_TIME,
+    GOV_TY_MONEY,
+    GOV_TY_BOOL,
+    GOV_TY_STRING,
+    GOV_TY_ID,
+    GOV_TY_SEVERITY,
+    GOV_TY_VERDICT,
+    GOV_TY_CHANNEL,
+    GOV_TY__COUNT
+} GovType;
+
+const char *gov_type_name(GovType t);
+
+typedef enum GovLevel { GOV_LVL_TENANT, GOV_LVL_PROJECT, GOV_LVL_WORKFLOW, GOV_LVL_AGENT, GOV_LVL__COUNT } GovLevel;
+const char *gov_level_name(GovLevel l);
+
+typedef enum GovSeverity { GOV_SEV_INFO, GOV_SEV_WARNING, GOV_SEV_CRITICAL } GovSeverity;
+typedef enum GovVerdict { GOV_V_ALLOW, GOV_V_WARN, GOV_V_REVIEW, GOV_V_PAUSE, GOV_V_BLOCK } GovVerdict;
+const char *gov_severity_name(int s);
+const char *gov_verdict_name(int v);
+
+/* ------------------------------------------------------------------ expressions */
+
+typedef enum GovExprKind {
+    GOV_E_INT, GOV_E_FLOAT, GOV_E_DURATION, GOV_E_PERCENT, GOV_E_MONEY, GOV_E_TIME,
+    GOV_E_STRING, GOV_E_BOOL, GOV_E_SEVERITY, GOV_E_VERDICT,
+    GOV_E_NAME,    /* a top-level name: limit, window, record kind, ... */
+    GOV_E_FIELD,   /* obj.field */
+    GOV_E_CALL,    /* f(args) */
+    GOV_E_UNARY,   /* -x, not x */
+    GOV_E_BINARY,  /* a op b */
+    GOV_E_IN,      /* x [not] in [items] */
+    GOV_E_IF,      /* if a then b else c */
+    GOV_E_ERROR    /* placeholder after a syntax error */
+} GovExprKind;
+
+typedef enum GovOp {
+    GOV_OP_ADD, GOV_OP_SUB, GOV_OP_MUL, GOV_OP_DIV,
+    GOV_OP_EQ, GOV_OP_NE, GOV_OP_LT, GOV_OP_LE, GOV_OP_GT, GOV_OP_GE,
+    GOV_OP_AND, GOV_OP_OR, GOV_OP_NEG, GOV_OP_NOT
+} GovOp;
+const char *gov_op_text(GovOp op);
+
+struct GovDecl;
+struct GovField;
+
+typedef struct GovExpr GovExpr;
+struct GovExpr {
+    uint8_t kind;          /* GovExprKind */
+    uint8_t op;            /* GovOp for UNARY/BINARY; negate flag for IN */
+    uint8_t type;          /* GovType, set by the checker */
+    uint8_t is_const;      /* set by the checker: depends on no record, limit or window */
+    uint16_t depth;        /* height of this subtree, bounded by GOV_MAX_NESTING */
+    GovSpan span;
+    union {
+        int64_t i;         /* INT, DURATION (ns), MONEY (micro-dollars), TIME (ns), BOOL, SEVERITY, VERDICT */
+        double f;          /* FLOAT, PERCENT (as a fraction) */
+        GovStr str;        /* STRING */
+        struct { GovStr name; struct GovDecl *ref; } name;
+        struct { GovExpr *obj; GovStr name; GovSpan name_span; struct GovField *ref; } field;
+        struct { GovStr name; GovSpan name_span; GovExpr **args; uint32_t nargs; int builtin; } call;
+        struct { GovExpr *a, *b, *c; } ops; /* UNARY: a; BINARY: a, b; IF: a, b, c */
+        struct { GovExpr *x; GovExpr **items; uint32_t nitems; } in;
+    } u;
+};
+
+/* ------------------------------------------------------------------ declarations */
+
+typedef enum GovDeclKind {
+    GOV_D_RECORD, GOV_D_CHANNEL, GOV_D_LIMIT, GOV_D_RULE, GOV_D_WINDOW, GOV_D_DRIFT,
+    GOV_D_GATE, GOV_D_ESCALATION, GOV_D_EXTERN, GOV_D__COUNT
+} GovDeclKind;
+const char *gov_decl_kind_name(GovDeclKind k);
+
+typedef struct GovField {
+    GovStr name;
+    GovSpan span;          /* the whole field declaration */
+    GovSpan name_span;
+    GovStr type_name;
+    GovSpan type_span;
+    GovStr json_key;       /* defaults to name */
+    GovSpan json_span;
+    GovStr unit;           /* empty: the type's default unit */
+    GovSpan unit_span;
+    GovExpr *dflt;         /* NULL: required */
+    uint8_t type;          /* GovType, resolved by the checker */
+    uint8_t builtin;       /* tenant, project, workflow, agent, run_id, at */
+    int64_t scale;         /* canonical units per JSON unit (0 for rfc3339 strings) */
+    uint32_t slot;         /* index within the record kind */
+} GovField;
+
+/* A list of channel names (notify a, b). */
+typedef struct GovNameRef {
+    GovStr name;
+    GovSpan span;
+    struct GovDecl *ref;
+} GovNameRef;
+
+typedef struct GovNameList {
+    GovNameRef *items;
+    uint32_t n, cap;
+} GovNameList;
+
+typedef struct GovStrList {
+    GovStr *items;
+    GovSpan *spans;
+    uint32_t n, cap;
+} GovStrList;
+
+typedef struct GovExprList {
+    GovExpr **items;
+    uint32_t n, cap;
+} GovExprList;
+
+typedef enum GovTimeout { GOV_TIMEOUT_NONE, GOV_TIMEOUT_DENY, GOV_TIMEOUT_ALLOW, GOV_TIMEOUT_ESCALATE } GovTimeout;
+
+typedef struct GovEscStep {
+    GovExpr *after;        /* NULL for the immediate first step */
+    GovSpan span;
+    GovNameList notify;
+} GovEscStep;
+
+typedef struct GovDecl GovDecl;
+struct GovDecl {
+    uint8_t kind;          /* GovDeclKind */
+    uint8_t used;          /* set by the checker when something refers to it */
+    GovStr name;
+    GovSpan span;          /* keyword to end of declaration */
+    GovSpan name_span;
+    uint32_t index;        /* declaration order within its kind across the policy */
+    uint32_t module;       /* which loaded file declared it */
+    GovStr on_kind;        /* `on KIND`, or empty */
+    GovSpan on_span;
+    GovDecl *record;       /* the record kind it applies to, resolved by the checker */
+    union {
+        struct { GovField *fields; uint32_t nfields, cap; } record;
+        struct { GovStr kind; GovSpan kind_span; GovStr target; int chan_kind; } channel;
+        struct { bool is_max; GovExpr *value; uint8_t type; } limit;
+        struct {
+            GovExpr *when; GovExpr *for_; GovExpr *clear_when; GovExpr *clear_after;
+            int severity, verdict; GovSpan sev_span, verdict_span;
+            GovNameList notify; GovNameRef escalate;
+        } rule;
+        struct {
+            GovExpr *call;      /* the aggregate call */
+            int agg;            /* GOV_AGG_x */
+            GovExpr *last_runs; /* over last N runs */
+            GovExpr *span;      /* over DURATION */
+            int per; bool has_per; GovSpan per_span;
+            GovExpr *where, *capacity, *lateness;
+            uint8_t value_type;
+        } window;
+        struct {
+            GovExpr *of, *baseline, *current, *threshold, *min_samples, *capacity;
+            GovStr stat; GovSpan stat_span; int stat_kind;
+            GovExprList bins;
+            int per; bool has_per;
+            int severity, verdict; GovSpan sev_span;
+            GovNameList notify; GovNameRef escalate;
+        } drift;
+        struct {
+            GovExpr *when, *sla, *capacity;
+            GovStrList approvers;
+            GovTimeout timeout; GovNameRef timeout_chain; GovSpan timeout_span;
+            GovNameList notify;
+        } gate;
+        struct {
+            GovEscStep *steps; uint32_t nsteps, cap;
+            GovExpr *repeat, *capacity;
+        } esc;
+        struct {
+            GovStr *param_names; GovStr *param_types; GovSpan *param_spans; uint32_t nparams;
+            GovStr ret_type; GovSpan ret_span;
+            uint8_t *ptypes; uint8_t rtype;
+        } ext;
+    } u;
+};
+
+/* ------------------------------------------------------------------ scopes */
+
+typedef struct GovOverride {
+    GovStr name;
+    GovSpan span;          /* name = value */
+    GovSpan name_span;
+    GovExpr *value;
+    GovDecl *limit;        /* resolved by the checker */
+} GovOverride;
+
+typedef struct GovScope GovScope;
+struct GovScope {
+    uint8_t level;         /* GovLevel */
+    GovStr name;
+    GovSpan span;          /* the header: scope LEVEL "NAME" */
+    GovScope *parent;
+    GovOverride *overrides; uint32_t noverrides, ocap;
+    GovScope **children; uint32_t nchildren, ccap;
+    uint32_t index;        /* order of appearance across the policy */
+    /* Filled by the checker: the (level -> name) constraints of the path. */
+    uint8_t mask;          /* bit l set when level l is constrained */
+    GovStr path[GOV_LVL__COUNT];
+};
+
+/* ------------------------------------------------------------------ tests */
+
+typedef enum GovStepKind { GOV_STEP_GIVEN, GOV_STEP_EXPECT_FIRED, GOV_STEP_EXPECT_VERDICT } GovStepKind;
+
+typedef struct GovFieldInit {
+    GovStr name;
+    GovSpan span;
+    GovExpr *value;
+    GovField *ref;
+} GovFieldInit;
+
+typedef struct GovTestStep {
+    uint8_t kind;          /* GovStepKind */
+    bool negate;           /* expect R not fired */
+    GovSpan span;
+    GovStr name;           /* given KIND / expect RULE */
+    GovSpan name_span;
+    GovDecl *ref;
+    GovExpr *at;
+    GovFieldInit *inits; uint32_t ninits, icap;
+    int verdict;
+} GovTestStep;
+
+typedef struct GovTest {
+    GovStr name;
+    GovSpan span;
+    GovTestStep *steps; uint32_t nsteps, cap;
+} GovTest;
+
+/* ------------------------------------------------------------------ files */
+
+typedef struct GovImport {
+    GovStr path;
+    GovSpan span;
+    uint32_t target;       /* module index once loaded, UINT32_MAX if it failed */
+} GovImport;
+
+/* One parsed file. */
+typedef struct GovModule {
+    uint32_t file;         /* source index */
+    bool is_module;        /* `module NAME` rather than `policy NAME` */
+    GovStr name;
+    GovSpan name_span;
+    GovImport *imports; uint32_t nimports, icap;
+    GovDecl **decls; uint32_t ndecls, dcap;
+    GovScope **scopes; uint32_t nscopes, scap;     /* top-level scope blocks */
+    GovTest **tests; uint32_t ntests, tcap;
+    bool parsed;           /* false when the file could not be read or lexed at all */
+} GovModule;
+
+/* Append helpers: grow an arena array of elements of size `sz`. */
+void *govA_grow(GovArena *a, void *items, uint32_t n, uint32_t *cap, size_t sz);
+#define GOV_PUSH(arena, arr, n, cap, val)                                          \
+    do {                                                                           \
+        (arr) = govA_grow((arena), (arr), (n), &(cap), sizeof *(arr));             \
+        (arr)[(n)++] = (val);                                                      \
+    } while (0)
+
+/* Bounds the language places on every input (spec/language.md §1, §2). */
+enum {
+    GOV_MAX_NESTING = 256,     /* expression and block depth */
+    GOV_MAX_IDENT = 128,
+    GOV_MAX_STRING = 4096,
+    GOV_MAX_FILE = 64 << 20
+};
+
+#endif

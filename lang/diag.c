@@ -1,0 +1,457 @@
+/* diag.c: source table, diagnostic collection and the four output formats. */
+#include "lang/diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ sources */
+
+uint32_t govS_add(GovSources *s, const char *path, const char *text, uint32_t len)
+{
+    GovSource f = {0};
+    f.path = path;
+    f.text = text;
+    f.len = len;
+    GOV_PUSH(s->arena, s->files, s->n, s->cap, f);
+    return s->n - 1;
+}
+
+static void build_lines(GovSources *s, GovSource *f)
+{
+    uint32_t n = 1;
+    for (uint32_t i = 0; i < f->len; i++)
+        if (f->text[i] == '\n')
+            n++;
+    f->lines = govA_alloc(s->arena, (size_t)n * sizeof *f->lines);
+    f->nlines = 0;
+    f->lines[f->nlines++] = 0;
+    for (uint32_t i = 0; i < f->len; i++)
+        if (f->text[i] == '\n')
+            f->lines[f->nlines++] = i + 1;
+}
+
+static uint32_t line_index(GovSources *s, GovSource *f, uint32_t off)
+{
+    if (!f->lines)
+        build_lines(s, f);
+    uint32_t lo = 0, hi = f->nlines;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f->lines[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Code points in text[a, b): continuation bytes do not start a character. */
+static uint32_t count_cps(const char *t, uint32_t a, uint32_t b)
+{
+    uint32_t n = 0;
+    for (uint32_t i = a; i < b; i++)
+        if (((unsigned char)t[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+void govS_position(GovSources *s, uint32_t file, uint32_t off, uint32_t *line, uint32_t *col)
+{
+    GovSource *f = &s->files[file];
+    if (off > f->len)
+        off = f->len;
+    uint32_t li = line_index(s, f, off);
+    *line = li + 1;
+    *col = count_cps(f->text, f->lines[li], off) + 1;
+}
+
+/* ------------------------------------------------------------------ collection */
+
+const char *govD_vfmt(GovArena *a, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        n = 0;
+    char *p = govA_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+const char *govD_fmt(GovArena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *p = govD_vfmt(a, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void govD_init(GovDiags *d, GovArena *a, GovSources *src)
+{
+    memset(d, 0, sizeof *d);
+    d->arena = a;
+    d->src = src;
+    d->max_errors = 1000;
+}
+
+static GovDiag *add(GovDiags *d, GovDiagLevel lvl, const char *code, GovSpan sp,
+                    const char *fmt, va_list ap)
+{
+    static GovDiag sink; /* receives notes of diagnostics past the cap; never printed */
+    if (lvl == GOV_DIAG_ERROR) {
+        if (d->max_errors && d->nerrors >= d->max_errors) {
+            d->truncated = true;
+            d->nerrors++;
+            return &sink;
+        }
+        d->nerrors++;
+    } else {
+        d->nwarnings++;
+    }
+    GovDiag *g = govA_alloc(d->arena, sizeof *g);
+    g->level = (uint8_t)lvl;
+    snprintf(g->code, sizeof g->code, "%s", code);
+    g->span = sp;
+    g->msg = govD_vfmt(d->arena, fmt, ap);
+    g->seq = d->n;
+    GOV_PUSH(d->arena, d->items, d->n, d->cap, g);
+    return g;
+}
+
+GovDiag *govD_error(GovDiags *d, const char *code, GovSpan sp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    GovDiag *g = add(d, GOV_DIAG_ERROR, code, sp, fmt, ap);
+    va_end(ap);
+    return g;
+}
+
+GovDiag *govD_warning(GovDiags *d, const char *code, GovSpan sp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    GovDiag *g = add(d, GOV_DIAG_WARNING, code, sp, fmt, ap);
+    va_end(ap);
+    return g;
+}
+
+GovDiag *govD_error_nopos(GovDiags *d, const char *code, const char *fmt, ...)
+{
+    GovSpan none = {UINT32_MAX, 0, 0};
+    va_list ap;
+    va_start(ap, fmt);
+    GovDiag *g = add(d, GOV_DIAG_ERROR, code, none, fmt, ap);
+    va_end(ap);
+    return g;
+}
+
+void govD_note(GovDiags *d, GovDiag *g, GovSpan sp, const char *fmt, ...)
+{
+    if (!g || g->msg == NULL)
+        return; /* the sink */
+    GovNote n = {sp, sp.file != UINT32_MAX, NULL};
+    va_list ap;
+    va_start(ap, fmt);
+    n.msg = govD_vfmt(d->arena, fmt, ap);
+    va_end(ap);
+    GOV_PUSH(d->arena, g->notes, g->nnotes, g->ncap, n);
+}
+
+bool govD_failed(const GovDiags *d)
+{
+    return d->nerrors > 0 || (d->werror && d->nwarnings > 0);
+}
+
+/* ------------------------------------------------------------------ printing */
+
+static int diag_cmp(const void *pa, const void *pb)
+{
+    const GovDiag *a = *(GovDiag *const *)pa, *b = *(GovDiag *const *)pb;
+    /* Positionless diagnostics first, then by file (already loaded in sorted order),
+     * then by offset; emission order breaks ties. */
+    if (a->span.file != b->span.file) {
+        if (a->span.file == UINT32_MAX) return -1;
+        if (b->span.file == UINT32_MAX) return 1;
+        return a->span.file < b->span.file ? -1 : 1;
+    }
+    if (a->span.lo != b->span.lo)
+        return a->span.lo < b->span.lo ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static const char *level_name(const GovDiags *d, const GovDiag *g)
+{
+    if (g->level == GOV_DIAG_ERROR) return "error";
+    if (g->level == GOV_DIAG_WARNING) return d->werror ? "error" : "warning";
+    return "note";
+}
+
+enum { SHOW_COLS = 100 }; /* the widest source excerpt printed under a diagnostic */
+
+/* Print the source line of `sp` and an underline under the span, truncating long lines
+ * around the span, the way ninja does. */
+static void print_excerpt(GovDiags *d, FILE *out, GovSpan sp)
+{
+    GovSource *f = &d->src->files[sp.file];
+    uint32_t lo = sp.lo > f->len ? f->len : sp.lo;
+    uint32_t li = line_index(d->src, f, lo);
+    uint32_t ls = f->lines[li], le = ls;
+    while (le < f->len && f->text[le] != '\n')
+        le++;
+    uint32_t line_end = le;
+    if (le > ls && f->text[le - 1] == '\r')
+        le--;
+    uint32_t hi = sp.hi;
+    if (hi > le) hi = le;
+    if (hi < lo) hi = lo;
+    /* Columns in code points, relative to the line. */
+    uint32_t c_lo = count_cps(f->text, ls, lo);
+    uint32_t c_hi = count_cps(f->text, ls, hi);
+    uint32_t c_end = count_cps(f->text, ls, le);
+    uint32_t first = 0;
+    if (c_end > SHOW_COLS && c_lo > SHOW_COLS / 3)
+        first = c_lo - SHOW_COLS / 3;
+    uint32_t last = first + SHOW_COLS;
+    if (last > c_end) last = c_end;
+    (void)line_end;
+
+    fprintf(out, "%5u | ", li + 1);
+    if (first > 0) fputs("...", out);
+    uint32_t cp = 0;
+    for (uint32_t i = ls; i < le; i++) {
+        unsigned char ch = (unsigned char)f->text[i];
+        bool starts = (ch & 0xC0) != 0x80;
+        if (starts) {
+            if (cp >= last) break;
+            cp++;
+        }
+        if (cp <= first) continue;
+        fputc(ch == '\t' || ch < 0x20 ? ' ' : ch, out);
+    }
+    if (last < c_end) fputs("...", out);
+    fputc('\n', out);
+
+    fputs("      | ", out);
+    if (first > 0) fputs("   ", out);
+    uint32_t a = c_lo < first ? first : c_lo;
+    for (uint32_t i = first; i < a; i++) fputc(' ', out);
+    uint32_t b = c_hi > last ? last : c_hi;
+    fputc('^', out);
+    for (uint32_t i = a + 1; i < b; i++) fputc('~', out);
+    fputc('\n', out);
+}
+
+static void print_pos(GovDiags *d, FILE *out, GovSpan sp)
+{
+    uint32_t line, col;
+    govS_position(d->src, sp.file, sp.lo, &line, &col);
+    fprintf(out, "%s:%u:%u: ", d->src->files[sp.file].path, line, col);
+}
+
+static void print_text(GovDiags *d, FILE *out)
+{
+    for (uint32_t i = 0; i < d->n; i++) {
+        GovDiag *g = d->items[i];
+        if (g->span.file != UINT32_MAX)
+            print_pos(d, out, g->span);
+        else
+            fputs("govc: ", out);
+        fprintf(out, "%s[%s]: %s\n", level_name(d, g), g->code, g->msg);
+        if (g->span.file != UINT32_MAX)
+            print_excerpt(d, out, g->span);
+        for (uint32_t j = 0; j < g->nnotes; j++) {
+            if (g->notes[j].has_span)
+                print_pos(d, out, g->notes[j].span);
+            fprintf(out, "note: %s\n", g->notes[j].msg);
+        }
+    }
+    if (d->truncated)
+        fprintf(out, "govc: too many errors; stopped after %u\n", d->max_errors);
+}
+
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
+        else if (c == '\n') fputs("\\n", out);
+        else if (c == '\t') fputs("\\t", out);
+        else if (c == '\r') fputs("\\r", out);
+        else if (c < 0x20) fprintf(out, "\\u%04x", c);
+        else fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+/* Start and end line:col of a span, end exclusive like the byte range. */
+static void span_pos(GovDiags *d, GovSpan sp, uint32_t p[4])
+{
+    govS_position(d->src, sp.file, sp.lo, &p[0], &p[1]);
+    govS_position(d->src, sp.file, sp.hi, &p[2], &p[3]);
+}
+
+static void print_json(GovDiags *d, FILE *out)
+{
+    fputs("{\"diagnostics\":[", out);
+    for (uint32_t i = 0; i < d->n; i++) {
+        GovDiag *g = d->items[i];
+        fputs(i ? ",\n{" : "\n{", out);
+        fputs("\"severity\":", out);
+        json_str(out, level_name(d, g));
+        fputs(",\"code\":", out);
+        json_str(out, g->code);
+        fputs(",\"message\":", out);
+        json_str(out, g->msg);
+        if (g->span.file != UINT32_MAX) {
+            uint32_t p[4];
+            span_pos(d, g->span, p);
+            fputs(",\"file\":", out);
+            json_str(out, d->src->files[g->span.file].path);
+            fprintf(out, ",\"line\":%u,\"column\":%u,\"end_line\":%u,\"end_column\":%u",
+                    p[0], p[1], p[2], p[3]);
+        }
+        fputs(",\"notes\":[", out);
+        for (uint32_t j = 0; j < g->nnotes; j++) {
+            GovNote *n = &g->notes[j];
+            fputs(j ? ",{" : "{", out);
+            fputs("\"message\":", out);
+            json_str(out, n->msg);
+            if (n->has_span) {
+                uint32_t p[4];
+                span_pos(d, n->span, p);
+                fputs(",\"file\":", out);
+                json_str(out, d->src->files[n->span.file].path);
+                fprintf(out, ",\"line\":%u,\"column\":%u", p[0], p[1]);
+            }
+            fputc('}', out);
+        }
+        fputs("]}", out);
+    }
+    fprintf(out, "%s],\"errors\":%u,\"warnings\":%u}\n", d->n ? "\n" : "",
+            d->werror ? d->nerrors + d->nwarnings : d->nerrors, d->werror ? 0 : d->nwarnings);
+}
+
+/* GitHub workflow commands: data escapes %, CR and LF; properties also ':' and ','. */
+static void gh_escape(FILE *out, const char *s, bool prop)
+{
+    for (; *s; s++) {
+        if (*s == '%') fputs("%25", out);
+        else if (*s == '\r') fputs("%0D", out);
+        else if (*s == '\n') fputs("%0A", out);
+        else if (prop && *s == ':') fputs("%3A", out);
+        else if (prop && *s == ',') fputs("%2C", out);
+        else fputc(*s, out);
+    }
+}
+
+static void print_github(GovDiags *d, FILE *out)
+{
+    for (uint32_t i = 0; i < d->n; i++) {
+        GovDiag *g = d->items[i];
+        const char *lvl = g->level == GOV_DIAG_ERROR || d->werror ? "error" : "warning";
+        fprintf(out, "::%s ", lvl);
+        if (g->span.file != UINT32_MAX) {
+            uint32_t p[4];
+            span_pos(d, g->span, p);
+            fputs("file=", out);
+            gh_escape(out, d->src->files[g->span.file].path, true);
+            fprintf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,", p[0], p[1], p[2], p[3]);
+        }
+        fprintf(out, "title=%s::", g->code);
+        gh_escape(out, g->msg, false);
+        for (uint32_t j = 0; j < g->nnotes; j++) {
+            GovNote *n = &g->notes[j];
+            fputs("%0A", out);
+            if (n->has_span) {
+                uint32_t line, col;
+                govS_position(d->src, n->span.file, n->span.lo, &line, &col);
+                gh_escape(out, d->src->files[n->span.file].path, false);
+                fprintf(out, ":%u:%u: ", line, col);
+            }
+            fputs("note: ", out);
+            gh_escape(out, n->msg, false);
+        }
+        fputc('\n', out);
+    }
+}
+
+static void sarif_location(GovDiags *d, FILE *out, GovSpan sp)
+{
+    uint32_t p[4];
+    span_pos(d, sp, p);
+    fputs("{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", out);
+    json_str(out, d->src->files[sp.file].path);
+    fprintf(out, "},\"region\":{\"startLine\":%u,\"startColumn\":%u,\"endLine\":%u,"
+                 "\"endColumn\":%u}}", p[0], p[1], p[2], p[3]);
+}
+
+static void print_sarif(GovDiags *d, FILE *out, const char *version)
+{
+    fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
+          "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"govc\",\"version\":", out);
+    json_str(out, version);
+    fputs(",\"informationUri\":\"https://example.invalid/gov/spec/language.md\",\"rules\":[", out);
+    /* One reporting descriptor per distinct code, in order of first appearance. */
+    const char **codes = govA_alloc(d->arena, (d->n + 1) * sizeof *codes);
+    uint32_t ncodes = 0;
+    for (uint32_t i = 0; i < d->n; i++) {
+        bool seen = false;
+        for (uint32_t j = 0; j < ncodes; j++)
+            if (strcmp(codes[j], d->items[i]->code) == 0) seen = true;
+        if (!seen) codes[ncodes++] = d->items[i]->code;
+    }
+    for (uint32_t j = 0; j < ncodes; j++) {
+        fputs(j ? ",{\"id\":" : "{\"id\":", out);
+        json_str(out, codes[j]);
+        fputs(",\"helpUri\":", out);
+        json_str(out, govD_fmt(d->arena, "https://example.invalid/gov/spec/language.md#%s", codes[j]));
+        fputc('}', out);
+    }
+    fputs("]}},\"results\":[", out);
+    for (uint32_t i = 0; i < d->n; i++) {
+        GovDiag *g = d->items[i];
+        uint32_t rule = 0;
+        for (uint32_t j = 0; j < ncodes; j++)
+            if (strcmp(codes[j], g->code) == 0) rule = j;
+        fputs(i ? ",\n{" : "\n{", out);
+        fputs("\"ruleId\":", out);
+        json_str(out, g->code);
+        fprintf(out, ",\"ruleIndex\":%u,\"level\":\"%s\",\"message\":{\"text\":", rule,
+                g->level == GOV_DIAG_ERROR || d->werror ? "error" : "warning");
+        json_str(out, g->msg);
+        fputc('}', out);
+        if (g->span.file != UINT32_MAX) {
+            fputs(",\"locations\":[", out);
+            sarif_location(d, out, g->span);
+            fputs("}]", out);
+        }
+        uint32_t nrel = 0;
+        for (uint32_t j = 0; j < g->nnotes; j++) {
+            if (!g->notes[j].has_span) continue;
+            fputs(nrel++ ? "," : ",\"relatedLocations\":[", out);
+            sarif_location(d, out, g->notes[j].span);
+            fprintf(out, ",\"id\":%u,\"message\":{\"text\":", nrel);
+            json_str(out, g->notes[j].msg);
+            fputs("}}", out);
+        }
+        if (nrel) fputc(']', out);
+        fputc('}', out);
+    }
+    fputs("]}]}\n", out);
+}
+
+void govD_print(GovDiags *d, FILE *out, GovFormat fmt, const char *tool_version)
+{
+    qsort(d->items, d->n, sizeof *d->items, diag_cmp);
+    switch (fmt) {
+    case GOV_FMT_TEXT: print_text(d, out); break;
+    case GOV_FMT_JSON: print_json(d, out); break;
+    case GOV_FMT_GITHUB: print_github(d, out); break;
+    case GOV_FMT_SARIF: print_sarif(d, out, tool_version); break;
+    }
+}

@@ -1,0 +1,30 @@
+/* lex.h: the lexer's state, shared by the generated lexer and the parser. */
+#ifndef GOV_LEX_H
+#define GOV_LEX_H
+
+#include <stdbool.h>
+
+#include "lang/ast.h"
+#include "lang/diag.h"
+
+/* A token's byte range in the file being parsed (the file is implicit). */
+typedef struct GovLoc {
+    uint32_t lo, hi;
+} GovLoc;
+
+typedef struct GovLexer {
+    const char *base;      /* start of the file text */
+    const char *cur, *tok, *mar, *lim; /* lim points at the NUL sentinel */
+    uint32_t file;
+    int depth;             /* open brackets, bounded by GOV_MAX_NESTING */
+    bool bad_run;          /* inside a run of unexpected characters */
+    bool stopped;          /* a fatal lexical error ended the file */
+    GovArena *arena;
+    GovDiags *diags;
+} GovLexer;
+
+/* RFC 3339 instant [a, b) (already matched by the lexer's pattern) to ns since the
+ * epoch; NULL, or what is wrong with it. */
+const char *govX_parse_time(const char *a, const char *b, int64_t *out);
+
+#endif

@@ -1,0 +1,643 @@
+/* parse.c: the parser's actions (see parse.h) and the entry point for one file. */
+#include "lang/parse.h"
+
+#include <string.h>
+
+#include "parser.h"
+
+static const GovSpan NOSPAN = {UINT32_MAX, 0, 0};
+
+void govP_parse_file(GovParser *P, GovModule *mod)
+{
+    GovSource *f = &P->diags->src->files[mod->file];
+    memset(&P->lx, 0, sizeof P->lx);
+    P->lx.base = f->text;
+    P->lx.cur = f->text;
+    P->lx.lim = f->text + f->len;
+    P->lx.file = mod->file;
+    P->lx.arena = P->arena;
+    P->lx.diags = P->diags;
+    P->mod = mod;
+    P->file = mod->file;
+    P->cur = NULL;
+    P->scope = NULL;
+    P->test = NULL;
+    P->step = NULL;
+    P->too_deep = false;
+    gov_yyparse(P);
+    mod->parsed = true;
+}
+
+GovSpan govP_span(GovParser *P, GovLoc l)
+{
+    GovSpan s = {P->file, l.lo, l.hi};
+    return s;
+}
+
+void govP_header(GovParser *P, bool is_module, GovStr name, GovSpan sp)
+{
+    P->mod->is_module = is_module;
+    P->mod->name = name;
+    P->mod->name_span = sp;
+}
+
+void govP_import(GovParser *P, GovStr path, GovSpan sp)
+{
+    GovImport im = {path, sp, UINT32_MAX};
+    GOV_PUSH(P->arena, P->mod->imports, P->mod->nimports, P->mod->icap, im);
+}
+
+void govP_begin(GovParser *P, GovDeclKind k, GovStr name, GovSpan name_sp, GovStr on, GovSpan kw_sp)
+{
+    GovDecl *d = govA_alloc(P->arena, sizeof *d);
+    d->kind = (uint8_t)k;
+    d->name = name;
+    d->name_span = name_sp;
+    d->span = kw_sp;
+    d->module = P->mod->file;
+    d->index = P->decl_counter[k]++;
+    d->on_kind = on;
+    d->on_span = on.s ? P->on_span : NOSPAN;
+    if (k == GOV_D_RULE || k == GOV_D_DRIFT) {
+        d->u.rule.severity = -1;
+        d->u.rule.verdict = -1;
+        if (k == GOV_D_DRIFT) {
+            d->u.drift.severity = -1;
+            d->u.drift.verdict = -1;
+        }
+    }
+    GOV_PUSH(P->arena, P->mod->decls, P->mod->ndecls, P->mod->dcap, d);
+    P->cur = d;
+}
+
+void govP_end(GovParser *P, GovSpan sp)
+{
+    if (P->cur)
+        P->cur->span.hi = sp.hi;
+    P->cur = NULL;
+    P->on = (GovStr){NULL, 0};
+}
+
+/* ------------------------------------------------------------------ records */
+
+void govP_field(GovParser *P, GovStr name, GovSpan name_sp, GovStr type, GovSpan type_sp,
+                GovStr from, GovSpan from_sp, GovStr unit, GovSpan unit_sp, GovExpr *dflt, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    GovField f = {0};
+    f.name = name;
+    f.span = sp;
+    f.name_span = name_sp;
+    f.type_name = type;
+    f.type_span = type_sp;
+    f.json_key = from.s ? from : name;
+    f.json_span = from.s ? from_sp : name_sp;
+    f.unit = unit;
+    f.unit_span = unit.s ? unit_sp : NOSPAN;
+    f.dflt = dflt;
+    GOV_PUSH(P->arena, d->u.record.fields, d->u.record.nfields, d->u.record.cap, f);
+}
+
+/* ------------------------------------------------------------------ channels, limits */
+
+void govP_channel(GovParser *P, GovStr name, GovSpan name_sp, GovStr kind, GovSpan kind_sp,
+                  GovStr target, GovSpan sp)
+{
+    govP_begin(P, GOV_D_CHANNEL, name, name_sp, (GovStr){0}, sp);
+    P->cur->u.channel.kind = kind;
+    P->cur->u.channel.kind_span = kind_sp;
+    P->cur->u.channel.target = target;
+    govP_end(P, sp);
+}
+
+void govP_limit(GovParser *P, bool is_max, GovStr name, GovSpan name_sp, GovExpr *value, GovSpan sp)
+{
+    govP_begin(P, GOV_D_LIMIT, name, name_sp, (GovStr){0}, sp);
+    P->cur->u.limit.is_max = is_max;
+    P->cur->u.limit.value = value;
+    govP_end(P, sp);
+}
+
+/* ------------------------------------------------------------------ scopes */
+
+void govP_scope_begin(GovParser *P, int level, GovStr name, GovSpan sp)
+{
+    GovScope *s = govA_alloc(P->arena, sizeof *s);
+    s->level = (uint8_t)level;
+    s->name = name;
+    s->span = sp;
+    s->parent = P->scope;
+    s->index = (*P->scope_counter)++;
+    if (P->scope)
+        GOV_PUSH(P->arena, P->scope->children, P->scope->nchildren, P->scope->ccap, s);
+    else
+        GOV_PUSH(P->arena, P->mod->scopes, P->mod->nscopes, P->mod->scap, s);
+    P->scope = s;
+}
+
+void govP_scope_end(GovParser *P)
+{
+    if (P->scope)
+        P->scope = P->scope->parent;
+}
+
+void govP_override(GovParser *P, GovStr name, GovSpan name_sp, GovExpr *value, GovSpan sp)
+{
+    GovScope *s = P->scope;
+    if (!s)
+        return;
+    GovOverride o = {name, sp, name_sp, value, NULL};
+    GOV_PUSH(P->arena, s->overrides, s->noverrides, s->ocap, o);
+}
+
+/* ------------------------------------------------------------------ block clauses */
+
+static const char *block_name(const GovDecl *d)
+{
+    return gov_decl_kind_name((GovDeclKind)d->kind);
+}
+
+/* Report `what` as not allowed in the current block; false if so. */
+static bool allowed(GovParser *P, unsigned kinds, const char *what, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (!d)
+        return false;
+    if (kinds & (1u << d->kind))
+        return true;
+    govD_error(P->diags, "E015", sp, "'%s' is not allowed in %s %s '%.*s'", what,
+               d->kind == GOV_D_ESCALATION ? "an" : "a", block_name(d), (int)d->name.len, d->name.s);
+    return false;
+}
+
+#define K(k) (1u << (k))
+
+/* A clause that may appear once: report the second with a note at the first. */
+static bool once(GovParser *P, const void *existing, GovSpan first, const char *what, GovSpan sp)
+{
+    if (!existing)
+        return true;
+    GovDiag *g = govD_error(P->diags, "E014", sp, "'%s' given twice in %s '%.*s'", what,
+                            block_name(P->cur), (int)P->cur->name.len, P->cur->name.s);
+    govD_note(P->diags, g, first, "first given here");
+    return false;
+}
+
+void govP_when(GovParser *P, GovExpr *cond, GovExpr *for_, GovSpan kw)
+{
+    GovDecl *d = P->cur;
+    if (!d)
+        return;
+    if (d->kind == GOV_D_RULE) {
+        if (once(P, d->u.rule.when, d->u.rule.when ? d->u.rule.when->span : NOSPAN, "when", kw)) {
+            d->u.rule.when = cond;
+            d->u.rule.for_ = for_;
+        }
+    } else if (d->kind == GOV_D_GATE) {
+        if (once(P, d->u.gate.when, d->u.gate.when ? d->u.gate.when->span : NOSPAN, "when", kw))
+            d->u.gate.when = cond;
+    }
+}
+
+void govP_clear(GovParser *P, GovExpr *when, GovExpr *after, GovSpan kw)
+{
+    GovDecl *d = P->cur;
+    if (!d || d->kind != GOV_D_RULE)
+        return;
+    GovExpr *prev = d->u.rule.clear_when ? d->u.rule.clear_when : d->u.rule.clear_after;
+    if (!once(P, prev, prev ? prev->span : NOSPAN, "clear", kw))
+        return;
+    d->u.rule.clear_when = when;
+    d->u.rule.clear_after = after;
+}
+
+void govP_severity(GovParser *P, int sev, GovSpan sp)
+{
+    if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), "severity", sp))
+        return;
+    GovDecl *d = P->cur;
+    int *slot = d->kind == GOV_D_RULE ? &d->u.rule.severity : &d->u.drift.severity;
+    GovSpan *ssp = d->kind == GOV_D_RULE ? &d->u.rule.sev_span : &d->u.drift.sev_span;
+    if (!once(P, *slot >= 0 ? ssp : NULL, *ssp, "severity", sp))
+        return;
+    *slot = sev;
+    *ssp = sp;
+}
+
+void govP_verdict(GovParser *P, int v, GovSpan sp)
+{
+    if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), "verdict", sp))
+        return;
+    GovDecl *d = P->cur;
+    int *slot = d->kind == GOV_D_RULE ? &d->u.rule.verdict : &d->u.drift.verdict;
+    if (d->kind == GOV_D_RULE) {
+        if (!once(P, *slot >= 0 ? slot : NULL, d->u.rule.verdict_span, "verdict", sp))
+            return;
+        d->u.rule.verdict_span = sp;
+    } else if (*slot >= 0) {
+        once(P, slot, NOSPAN, "verdict", sp);
+        return;
+    }
+    *slot = v;
+}
+
+static void append_names(GovParser *P, GovNameList *dst, GovNameList *src)
+{
+    for (uint32_t i = 0; i < src->n; i++)
+        GOV_PUSH(P->arena, dst->items, dst->n, dst->cap, src->items[i]);
+}
+
+void govP_notify(GovParser *P, GovNameList *names, GovSpan sp)
+{
+    if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT) | K(GOV_D_GATE) | K(GOV_D_ESCALATION), "notify", sp))
+        return;
+    GovDecl *d = P->cur;
+    switch (d->kind) {
+    case GOV_D_RULE: append_names(P, &d->u.rule.notify, names); break;
+    case GOV_D_DRIFT: append_names(P, &d->u.drift.notify, names); break;
+    case GOV_D_GATE: append_names(P, &d->u.gate.notify, names); break;
+    case GOV_D_ESCALATION: {
+        /* A bare `notify` is the immediate step; it must come first. */
+        if (d->u.esc.nsteps > 0) {
+            GovDiag *g = govD_error(P->diags, "E014", sp,
+                                    "the immediate 'notify' step must come first in escalation '%.*s'",
+                                    (int)d->name.len, d->name.s);
+            govD_note(P->diags, g, d->u.esc.steps[0].span, "earlier step here");
+            return;
+        }
+        GovEscStep st = {NULL, sp, *names};
+        GOV_PUSH(P->arena, d->u.esc.steps, d->u.esc.nsteps, d->u.esc.cap, st);
+        break;
+    }
+    }
+}
+
+void govP_escalate(GovParser *P, GovStr name, GovSpan name_sp, GovSpan sp)
+{
+    if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), "escalate", sp))
+        return;
+    GovDecl *d = P->cur;
+    GovNameRef *r = d->kind == GOV_D_RULE ? &d->u.rule.escalate : &d->u.drift.escalate;
+    if (!once(P, r->name.s, r->span, "escalate", sp))
+        return;
+    r->name = name;
+    r->span = name_sp;
+}
+
+void govP_capacity(GovParser *P, GovExpr *e, GovSpan sp)
+{
+    if (!allowed(P, K(GOV_D_WINDOW) | K(GOV_D_DRIFT) | K(GOV_D_GATE) | K(GOV_D_ESCALATION), "capacity", sp))
+        return;
+    GovDecl *d = P->cur;
+    GovExpr **slot = d->kind == GOV_D_WINDOW ? &d->u.window.capacity
+                   : d->kind == GOV_D_DRIFT ? &d->u.drift.capacity
+                   : d->kind == GOV_D_GATE ? &d->u.gate.capacity : &d->u.esc.capacity;
+    if (once(P, *slot, *slot ? (*slot)->span : NOSPAN, "capacity", sp))
+        *slot = e;
+}
+
+void govP_per(GovParser *P, int level, GovSpan sp)
+{
+    if (!allowed(P, K(GOV_D_WINDOW) | K(GOV_D_DRIFT), "per", sp))
+        return;
+    GovDecl *d = P->cur;
+    bool *has = d->kind == GOV_D_WINDOW ? &d->u.window.has_per : &d->u.drift.has_per;
+    int *slot = d->kind == GOV_D_WINDOW ? &d->u.window.per : &d->u.drift.per;
+    if (*has) {
+        govD_error(P->diags, "E014", sp, "'per' given twice in %s '%.*s'", block_name(d),
+                   (int)d->name.len, d->name.s);
+        return;
+    }
+    *has = true;
+    *slot = level;
+    if (d->kind == GOV_D_WINDOW)
+        d->u.window.per_span = sp;
+}
+
+void govP_name_push(GovParser *P, GovNameList *l, GovStr name, GovSpan sp)
+{
+    GovNameRef r = {name, sp, NULL};
+    GOV_PUSH(P->arena, l->items, l->n, l->cap, r);
+}
+
+/* ------------------------------------------------------------------ windows */
+
+void govP_window_call(GovParser *P, GovStr agg, GovSpan agg_sp, GovExprList *args, GovSpan sp)
+{
+    GovExpr *call = govP_call(P, agg, agg_sp, args, sp);
+    P->cur->u.window.call = call;
+}
+
+void govP_window_span(GovParser *P, GovExpr *last_runs, GovExpr *span, GovSpan sp)
+{
+    P->cur->u.window.last_runs = last_runs;
+    P->cur->u.window.span = span;
+}
+
+void govP_where(GovParser *P, GovExpr *e, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (once(P, d->u.window.where, d->u.window.where ? d->u.window.where->span : NOSPAN, "where", sp))
+        d->u.window.where = e;
+}
+
+void govP_lateness(GovParser *P, GovExpr *e, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (once(P, d->u.window.lateness, d->u.window.lateness ? d->u.window.lateness->span : NOSPAN, "lateness", sp))
+        d->u.window.lateness = e;
+}
+
+/* ------------------------------------------------------------------ drift */
+
+void govP_drift_expr(GovParser *P, int which, GovExpr *e, GovSpan sp)
+{
+    static const char *const names[] = {"of", "baseline", "current", "min_samples"};
+    GovDecl *d = P->cur;
+    GovExpr **slot = which == 0 ? &d->u.drift.of : which == 1 ? &d->u.drift.baseline
+                   : which == 2 ? &d->u.drift.current : &d->u.drift.min_samples;
+    if (once(P, *slot, *slot ? (*slot)->span : NOSPAN, names[which], sp))
+        *slot = e;
+}
+
+void govP_drift_test(GovParser *P, GovStr stat, GovSpan stat_sp, GovExpr *threshold, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (!once(P, d->u.drift.threshold, d->u.drift.stat_span, "test", sp))
+        return;
+    d->u.drift.stat = stat;
+    d->u.drift.stat_span = stat_sp;
+    d->u.drift.threshold = threshold;
+}
+
+void govP_drift_bins(GovParser *P, GovExprList *bins, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (!once(P, d->u.drift.bins.items, NOSPAN, "bins", sp))
+        return;
+    d->u.drift.bins = *bins;
+}
+
+/* ------------------------------------------------------------------ gates */
+
+void govP_approver(GovParser *P, GovStr who, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    GovStrList *l = &d->u.gate.approvers;
+    uint32_t cap = l->cap;
+    l->items = govA_grow(P->arena, l->items, l->n, &cap, sizeof *l->items);
+    cap = l->cap;
+    l->spans = govA_grow(P->arena, l->spans, l->n, &cap, sizeof *l->spans);
+    l->cap = cap;
+    l->items[l->n] = who;
+    l->spans[l->n] = sp;
+    l->n++;
+}
+
+void govP_approvers_done(GovParser *P, GovSpan sp)
+{
+    (void)P;
+    (void)sp;
+}
+
+void govP_sla(GovParser *P, GovExpr *e, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (once(P, d->u.gate.sla, d->u.gate.sla ? d->u.gate.sla->span : NOSPAN, "sla", sp))
+        d->u.gate.sla = e;
+}
+
+void govP_timeout(GovParser *P, GovTimeout t, GovStr chain, GovSpan chain_sp, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (!once(P, d->u.gate.timeout ? d : NULL, d->u.gate.timeout_span, "on timeout", sp))
+        return;
+    d->u.gate.timeout = t;
+    d->u.gate.timeout_span = sp;
+    d->u.gate.timeout_chain = (GovNameRef){chain, chain_sp, NULL};
+}
+
+void govP_timeout_verdict(GovParser *P, int verdict, GovSpan vsp, GovSpan sp)
+{
+    if (verdict != GOV_V_ALLOW) {
+        govD_error(P->diags, "E018", vsp, "'on timeout' takes deny, allow or escalate CHAIN, not '%s'",
+                   gov_verdict_name(verdict));
+        return;
+    }
+    govP_timeout(P, GOV_TIMEOUT_ALLOW, (GovStr){0}, vsp, sp);
+}
+
+/* ------------------------------------------------------------------ escalations */
+
+void govP_esc_step(GovParser *P, GovExpr *after, GovNameList *names, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    GovEscStep st = {after, sp, *names};
+    GOV_PUSH(P->arena, d->u.esc.steps, d->u.esc.nsteps, d->u.esc.cap, st);
+}
+
+void govP_repeat(GovParser *P, GovExpr *e, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (once(P, d->u.esc.repeat, d->u.esc.repeat ? d->u.esc.repeat->span : NOSPAN, "repeat", sp))
+        d->u.esc.repeat = e;
+}
+
+/* ------------------------------------------------------------------ externs */
+
+void govP_param(GovParser *P, GovStr name, GovStr type, GovSpan type_sp, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    uint32_t n = d->u.ext.nparams, cap;
+    cap = n;
+    d->u.ext.param_names = govA_grow(P->arena, d->u.ext.param_names, n, &cap, sizeof(GovStr));
+    cap = n;
+    d->u.ext.param_types = govA_grow(P->arena, d->u.ext.param_types, n, &cap, sizeof(GovStr));
+    cap = n;
+    d->u.ext.param_spans = govA_grow(P->arena, d->u.ext.param_spans, n, &cap, sizeof(GovSpan));
+    d->u.ext.param_names[n] = name;
+    d->u.ext.param_types[n] = type;
+    d->u.ext.param_spans[n] = type_sp;
+    d->u.ext.nparams = n + 1;
+    (void)sp;
+}
+
+void govP_extern_ret(GovParser *P, GovStr type, GovSpan sp)
+{
+    P->cur->u.ext.ret_type = type;
+    P->cur->u.ext.ret_span = sp;
+}
+
+/* ------------------------------------------------------------------ tests */
+
+void govP_test_begin(GovParser *P, GovStr name, GovSpan sp)
+{
+    GovTest *t = govA_alloc(P->arena, sizeof *t);
+    t->name = name;
+    t->span = sp;
+    GOV_PUSH(P->arena, P->mod->tests, P->mod->ntests, P->mod->tcap, t);
+    P->test = t;
+}
+
+void govP_test_end(GovParser *P, GovSpan sp)
+{
+    if (P->test)
+        P->test->span.hi = sp.hi;
+    P->test = NULL;
+}
+
+static GovTestStep *new_step(GovParser *P, GovStepKind k, GovSpan sp)
+{
+    GovTest *t = P->test;
+    GovTestStep st = {0};
+    st.kind = (uint8_t)k;
+    st.span = sp;
+    GOV_PUSH(P->arena, t->steps, t->nsteps, t->cap, st);
+    return &t->steps[t->nsteps - 1];
+}
+
+void govP_given(GovParser *P, GovStr kind, GovSpan kind_sp, GovExpr *at, GovSpan sp)
+{
+    if (!P->test)
+        return;
+    GovTestStep *st = new_step(P, GOV_STEP_GIVEN, sp);
+    st->name = kind;
+    st->name_span = kind_sp;
+    st->at = at;
+    P->step = st;
+}
+
+void govP_expect_fired(GovParser *P, GovStr rule, GovSpan rule_sp, bool negate, GovSpan sp)
+{
+    if (!P->test)
+        return;
+    GovTestStep *st = new_step(P, GOV_STEP_EXPECT_FIRED, sp);
+    st->name = rule;
+    st->name_span = rule_sp;
+    st->negate = negate;
+    P->step = NULL;
+}
+
+void govP_expect_verdict(GovParser *P, int verdict, GovSpan sp)
+{
+    if (!P->test)
+        return;
+    GovTestStep *st = new_step(P, GOV_STEP_EXPECT_VERDICT, sp);
+    st->verdict = verdict;
+    P->step = NULL;
+}
+
+void govP_finit(GovParser *P, GovStr name, GovExpr *value, GovSpan sp)
+{
+    /* The step pointer is re-derived: pushing steps may have moved the array. */
+    if (!P->test || P->test->nsteps == 0)
+        return;
+    GovTestStep *st = &P->test->steps[P->test->nsteps - 1];
+    GovFieldInit fi = {name, sp, value, NULL};
+    GOV_PUSH(P->arena, st->inits, st->ninits, st->icap, fi);
+}
+
+/* ------------------------------------------------------------------ expressions */
+
+static GovExpr *node(GovParser *P, GovExprKind k, GovSpan sp, uint32_t depth)
+{
+    if (depth > GOV_MAX_NESTING) {
+        if (!P->too_deep)
+            govD_error(P->diags, "E010", sp, "nesting too deep: expression is more than %d levels deep",
+                       GOV_MAX_NESTING);
+        P->too_deep = true;
+        k = GOV_E_ERROR;
+        depth = 1;
+    }
+    GovExpr *e = govA_alloc(P->arena, sizeof *e);
+    e->kind = (uint8_t)k;
+    e->span = sp;
+    e->depth = (uint16_t)depth;
+    return e;
+}
+
+static uint32_t dmax(uint32_t a, uint32_t b) { return a > b ? a : b; }
+
+GovExpr *govP_lit(GovParser *P, GovExprKind k, GovSpan sp) { return node(P, k, sp, 1); }
+
+GovExpr *govP_name(GovParser *P, GovStr name, GovSpan sp)
+{
+    GovExpr *e = node(P, GOV_E_NAME, sp, 1);
+    if (e->kind == GOV_E_NAME)
+        e->u.name.name = name;
+    return e;
+}
+
+GovExpr *govP_call(GovParser *P, GovStr name, GovSpan name_sp, GovExprList *args, GovSpan sp)
+{
+    uint32_t d = 0;
+    for (uint32_t i = 0; i < args->n; i++)
+        d = dmax(d, args->items[i]->depth);
+    GovExpr *e = node(P, GOV_E_CALL, sp, d + 1);
+    if (e->kind == GOV_E_CALL) {
+        e->u.call.name = name;
+        e->u.call.name_span = name_sp;
+        e->u.call.args = args->items;
+        e->u.call.nargs = args->n;
+        e->u.call.builtin = -1;
+    }
+    return e;
+}
+
+GovExpr *govP_field_access(GovParser *P, GovExpr *obj, GovStr name, GovSpan name_sp, GovSpan sp)
+{
+    GovExpr *e = node(P, GOV_E_FIELD, sp, obj->depth + 1u);
+    if (e->kind == GOV_E_FIELD) {
+        e->u.field.obj = obj;
+        e->u.field.name = name;
+        e->u.field.name_span = name_sp;
+    }
+    return e;
+}
+
+GovExpr *govP_unary(GovParser *P, GovOp op, GovExpr *a, GovSpan sp)
+{
+    GovExpr *e = node(P, GOV_E_UNARY, sp, a->depth + 1u);
+    if (e->kind == GOV_E_UNARY) {
+        e->op = (uint8_t)op;
+        e->u.ops.a = a;
+    }
+    return e;
+}
+
+GovExpr *govP_binary(GovParser *P, GovOp op, GovExpr *a, GovExpr *b, GovSpan sp)
+{
+    GovExpr *e = node(P, GOV_E_BINARY, sp, dmax(a->depth, b->depth) + 1);
+    if (e->kind == GOV_E_BINARY) {
+        e->op = (uint8_t)op;
+        e->u.ops.a = a;
+        e->u.ops.b = b;
+    }
+    return e;
+}
+
+GovExpr *govP_in(GovParser *P, GovExpr *x, GovExprList *items, bool negate, GovSpan sp)
+{
+    uint32_t d = x->depth;
+    for (uint32_t i = 0; i < items->n; i++)
+        d = dmax(d, items->items[i]->depth);
+    GovExpr *e = node(P, GOV_E_IN, sp, d + 1);
+    if (e->kind == GOV_E_IN) {
+        e->op = negate;
+        e->u.in.x = x;
+        e->u.in.items = items->items;
+        e->u.in.nitems = items->n;
+    }
+    return e;
+}
+
+GovExpr *govP_if(GovParser *P, GovExpr *c, GovExpr *a, GovExpr *b, GovSpan sp)
+{
+    GovExpr *e = node(P, GOV_E_IF, sp, dmax(c->depth, dmax(a->depth, b->depth)) + 1);
+    if (e->kind == GOV_E_IF) {
+        e->u.ops.a = c;
+        e->u.ops.b = a;
+        e->u.ops.c = b;
+    }
+    return e;
+}

@@ -1,0 +1,501 @@
+/* parser.y: the gov grammar (spec/language.md §2), a pure LALR(1) Bison parser.
+ *
+ * Actions build the AST of one file into P->mod, allocating from the arena. Blocks
+ * (rule, gate, ...) are built through P->cur, set by a mid-rule action after the
+ * header. Error recovery works at two depths: a bad clause inside a block resumes at the
+ * next clause keyword or the closing brace; a bad declaration resumes at the next
+ * declaration keyword. Bison reports nothing more until three tokens have been shifted,
+ * which suppresses cascades. Expression height is bounded by GOV_MAX_NESTING here, so
+ * every recursive pass over the tree is bounded too.
+ */
+%define api.pure full
+%define api.prefix {gov_yy}
+%define api.location.type {GovLoc}
+%define parse.error custom
+%locations
+%expect 0
+%parse-param {GovParser *P}
+%lex-param {GovParser *P}
+
+%code requires {
+#include "lang/lex.h"
+#include "lang/parse.h"
+}
+
+%code provides {
+int gov_yyparse(GovParser *P);
+int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc);
+}
+
+%code {
+#include <string.h>
+
+#define YYMAXDEPTH 10000
+#define YYINITDEPTH 200
+/* Bison's stack, when it grows, comes from the arena: nothing to free on any exit. */
+#define YYMALLOC(n) govA_alloc(P->arena, (n))
+#define YYFREE(p) ((void)0)
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                      \
+    do {                                                                 \
+        if (N) {                                                         \
+            (Cur).lo = YYRHSLOC(Rhs, 1).lo;                              \
+            (Cur).hi = YYRHSLOC(Rhs, N).hi;                              \
+        } else {                                                         \
+            (Cur).lo = (Cur).hi = YYRHSLOC(Rhs, 0).hi;                   \
+        }                                                                \
+    } while (0)
+
+static int gov_yylex(GOV_YYSTYPE *v, GovLoc *l, GovParser *P)
+{
+    int t = govX_lex(&P->lx, v, l);
+    P->lx.bad_run = false;
+    return t;
+}
+
+static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
+{
+    /* Only Bison's own failure ("memory exhausted": the stack passed YYMAXDEPTH) gets
+     * here; syntax errors go through yyreport_syntax_error. */
+    (void)msg;
+    govD_error(P->diags, "E010", govP_span(P, *l),
+               "nesting too deep: the parser's stack passed %d entries", YYMAXDEPTH);
+}
+
+#define SP(l) govP_span(P, (l))
+}
+
+%union {
+    int64_t i;
+    double f;
+    GovStr s;
+    GovExpr *e;
+    GovExprList el;
+    GovNameList nl;
+    int lvl;
+}
+
+%token T_EOF 0 "end of file"
+%token T_POLICY "'policy'" T_MODULE "'module'" T_IMPORT "'import'" T_RECORD "'record'"
+%token T_FROM "'from'" T_IN "'in'" T_CHANNEL "'channel'" T_MAX "'max'" T_MIN "'min'"
+%token T_SCOPE "'scope'" T_TENANT "'tenant'" T_PROJECT "'project'" T_WORKFLOW "'workflow'"
+%token T_AGENT "'agent'" T_RULE "'rule'" T_ON "'on'" T_WHEN "'when'" T_FOR "'for'"
+%token T_CLEAR "'clear'" T_AFTER "'after'" T_SEVERITY "'severity'" T_VERDICT "'verdict'"
+%token T_NOTIFY "'notify'" T_ESCALATE "'escalate'" T_WINDOW "'window'" T_OVER "'over'"
+%token T_LAST "'last'" T_RUNS "'runs'" T_PER "'per'" T_WHERE "'where'"
+%token T_CAPACITY "'capacity'" T_LATENESS "'lateness'" T_DRIFT "'drift'" T_OF "'of'"
+%token T_BASELINE "'baseline'" T_CURRENT "'current'" T_TEST "'test'" T_BINS "'bins'"
+%token T_MIN_SAMPLES "'min_samples'" T_GATE "'gate'" T_APPROVERS "'approvers'"
+%token T_SLA "'sla'" T_TIMEOUT "'timeout'" T_ESCALATION "'escalation'" T_REPEAT "'repeat'"
+%token T_EXTERN "'extern'" T_FN "'fn'" T_GIVEN "'given'" T_AT "'at'" T_EXPECT "'expect'"
+%token T_FIRED "'fired'" T_NOT "'not'" T_AND "'and'" T_OR "'or'" T_IF "'if'"
+%token T_THEN "'then'" T_ELSE "'else'" T_DENY "'deny'"
+%token T_ARROW "'->'" T_EQ "'=='" T_NE "'!='" T_LE "'<='" T_GE "'>='"
+%token <i> T_INT "integer" T_DURATION "duration" T_MONEY "money amount" T_TIME "time"
+%token <i> T_BOOL "'true' or 'false'" T_SEV "severity" T_VERD "verdict"
+%token <f> T_FLOAT "number" T_PERCENT "percentage"
+%token <s> T_IDENT "identifier" T_STRING "string"
+
+%type <e> expr opt_for
+%type <el> expr_list expr_list1
+%type <s> fname aname opt_from opt_in
+%type <lvl> level
+%type <nl> name_list
+
+%precedence T_ELSE
+%left T_OR
+%left T_AND
+%precedence NOTPREC
+%nonassoc T_EQ T_NE '<' T_LE '>' T_GE T_IN T_NOT
+%left '+' '-'
+%left '*' '/'
+%precedence NEG
+%precedence '.'
+
+%%
+
+file
+    : header imports decls
+    ;
+
+header
+    : T_POLICY T_IDENT        { govP_header(P, false, $2, SP(@2)); }
+    | T_MODULE T_IDENT        { govP_header(P, true, $2, SP(@2)); }
+    | error                   { govP_header(P, false, (GovStr){"", 0}, SP(@1)); }
+    ;
+
+imports
+    : %empty
+    | imports T_IMPORT T_STRING opt_semi  { govP_import(P, $3, SP(@3)); }
+    ;
+
+decls
+    : %empty
+    | decls decl opt_semi
+    | decls error
+    ;
+
+opt_semi: %empty | ';' ;
+
+decl
+    : record | channel | limit | scope | rule | window | drift | gate | escalation
+    | extern | test
+    ;
+
+/* ------------------------------------------------------------------ records */
+
+record
+    : T_RECORD T_IDENT        { govP_begin(P, GOV_D_RECORD, $2, SP(@2), (GovStr){0}, SP(@1)); }
+      '{' fields '}'          { govP_end(P, SP(@$)); }
+    ;
+
+fields
+    : %empty
+    | fields field opt_semi
+    | fields error
+    ;
+
+field
+    : fname ':' T_IDENT opt_from opt_in      { govP_field(P, $1, SP(@1), $3, SP(@3), $4, SP(@4), $5, SP(@5), NULL, SP(@$)); }
+    | fname ':' T_IDENT opt_from opt_in '=' expr { govP_field(P, $1, SP(@1), $3, SP(@3), $4, SP(@4), $5, SP(@5), $7, SP(@$)); }
+    ;
+
+opt_from
+    : %empty                  { $$ = (GovStr){NULL, 0}; }
+    | T_FROM T_STRING         { $$ = $2; }
+    ;
+
+opt_in
+    : %empty                  { $$ = (GovStr){NULL, 0}; }
+    | T_IN T_IDENT            { $$ = $2; }
+    ;
+
+fname
+    : T_IDENT                 { $$ = $1; }
+    | T_TENANT                { $$ = (GovStr){"tenant", 6}; }
+    | T_PROJECT               { $$ = (GovStr){"project", 7}; }
+    | T_WORKFLOW              { $$ = (GovStr){"workflow", 8}; }
+    | T_AGENT                 { $$ = (GovStr){"agent", 5}; }
+    | T_AT                    { $$ = (GovStr){"at", 2}; }
+    ;
+
+/* ------------------------------------------------------------------ channels, limits */
+
+channel
+    : T_CHANNEL T_IDENT '=' T_IDENT T_STRING { govP_channel(P, $2, SP(@2), $4, SP(@4), $5, SP(@$)); }
+    ;
+
+limit
+    : T_MAX T_IDENT '=' expr  { govP_limit(P, true, $2, SP(@2), $4, SP(@$)); }
+    | T_MIN T_IDENT '=' expr  { govP_limit(P, false, $2, SP(@2), $4, SP(@$)); }
+    ;
+
+/* ------------------------------------------------------------------ scopes */
+
+scope
+    : T_SCOPE level T_STRING  { govP_scope_begin(P, $2, $3, SP(@$)); }
+      '{' scope_items '}'     { govP_scope_end(P); }
+    ;
+
+level
+    : T_TENANT                { $$ = GOV_LVL_TENANT; }
+    | T_PROJECT               { $$ = GOV_LVL_PROJECT; }
+    | T_WORKFLOW              { $$ = GOV_LVL_WORKFLOW; }
+    | T_AGENT                 { $$ = GOV_LVL_AGENT; }
+    ;
+
+scope_items
+    : %empty
+    | scope_items scope_item opt_semi
+    | scope_items error
+    ;
+
+scope_item
+    : T_IDENT '=' expr        { govP_override(P, $1, SP(@1), $3, SP(@$)); }
+    | scope
+    ;
+
+/* ------------------------------------------------------------------ rules */
+
+rule
+    : T_RULE T_IDENT opt_on   { govP_begin(P, GOV_D_RULE, $2, SP(@2), P->on, SP(@1)); }
+      '{' rule_clauses '}'    { govP_end(P, SP(@$)); }
+    ;
+
+opt_on
+    : %empty                  { P->on = (GovStr){NULL, 0}; }
+    | T_ON T_IDENT            { P->on = $2; P->on_span = SP(@2); }
+    ;
+
+rule_clauses
+    : %empty
+    | rule_clauses rule_clause opt_semi
+    | rule_clauses error
+    ;
+
+rule_clause
+    : T_WHEN expr opt_for     { govP_when(P, $2, $3, SP(@1)); }
+    | T_CLEAR T_WHEN expr     { govP_clear(P, $3, NULL, SP(@1)); }
+    | T_CLEAR T_AFTER expr    { govP_clear(P, NULL, $3, SP(@1)); }
+    | common_clause
+    ;
+
+opt_for
+    : %empty                  { $$ = NULL; }
+    | T_FOR expr              { $$ = $2; }
+    ;
+
+/* Clauses shared by rules, drifts, gates and escalations; each checks that it is
+ * allowed in the block it appears in. */
+common_clause
+    : T_SEVERITY T_SEV        { govP_severity(P, (int)$2, SP(@$)); }
+    | T_VERDICT T_VERD        { govP_verdict(P, (int)$2, SP(@$)); }
+    | T_NOTIFY name_list      { govP_notify(P, &$2, SP(@$)); }
+    | T_ESCALATE T_IDENT      { govP_escalate(P, $2, SP(@2), SP(@$)); }
+    | T_CAPACITY expr         { govP_capacity(P, $2, SP(@$)); }
+    | T_PER level             { govP_per(P, $2, SP(@$)); }
+    ;
+
+name_list
+    : T_IDENT                 { $$ = (GovNameList){0}; govP_name_push(P, &$$, $1, SP(@1)); }
+    | name_list ',' T_IDENT   { $$ = $1; govP_name_push(P, &$$, $3, SP(@3)); }
+    ;
+
+/* ------------------------------------------------------------------ windows */
+
+window
+    : T_WINDOW T_IDENT '=' aname '(' expr_list ')' T_OVER
+                              { govP_begin(P, GOV_D_WINDOW, $2, SP(@2), (GovStr){0}, SP(@1));
+                                govP_window_call(P, $4, SP(@4), &$6, SP(@4)); }
+      window_span window_mods { govP_end(P, SP(@$)); }
+    ;
+
+window_span
+    : T_LAST expr T_RUNS      { govP_window_span(P, $2, NULL, SP(@$)); }
+    | expr                    { govP_window_span(P, NULL, $1, SP(@$)); }
+    ;
+
+window_mods
+    : %empty
+    | window_mods window_mod
+    ;
+
+window_mod
+    : T_PER level             { govP_per(P, $2, SP(@$)); }
+    | T_WHERE expr            { govP_where(P, $2, SP(@$)); }
+    | T_CAPACITY expr         { govP_capacity(P, $2, SP(@$)); }
+    | T_LATENESS expr         { govP_lateness(P, $2, SP(@$)); }
+    ;
+
+/* ------------------------------------------------------------------ drift */
+
+drift
+    : T_DRIFT T_IDENT opt_on  { govP_begin(P, GOV_D_DRIFT, $2, SP(@2), P->on, SP(@1)); }
+      '{' drift_clauses '}'   { govP_end(P, SP(@$)); }
+    ;
+
+drift_clauses
+    : %empty
+    | drift_clauses drift_clause opt_semi
+    | drift_clauses error
+    ;
+
+drift_clause
+    : T_OF expr               { govP_drift_expr(P, 0, $2, SP(@$)); }
+    | T_BASELINE expr         { govP_drift_expr(P, 1, $2, SP(@$)); }
+    | T_CURRENT expr          { govP_drift_expr(P, 2, $2, SP(@$)); }
+    | T_MIN_SAMPLES expr      { govP_drift_expr(P, 3, $2, SP(@$)); }
+    | T_TEST T_IDENT '>' expr { govP_drift_test(P, $2, SP(@2), $4, SP(@$)); }
+    | T_BINS '[' expr_list ']' { govP_drift_bins(P, &$3, SP(@$)); }
+    | common_clause
+    ;
+
+/* ------------------------------------------------------------------ gates */
+
+gate
+    : T_GATE T_IDENT opt_on   { govP_begin(P, GOV_D_GATE, $2, SP(@2), P->on, SP(@1)); }
+      '{' gate_clauses '}'    { govP_end(P, SP(@$)); }
+    ;
+
+gate_clauses
+    : %empty
+    | gate_clauses gate_clause opt_semi
+    | gate_clauses error
+    ;
+
+gate_clause
+    : T_WHEN expr             { govP_when(P, $2, NULL, SP(@1)); }
+    | T_APPROVERS approvers   { govP_approvers_done(P, SP(@$)); }
+    | T_SLA expr              { govP_sla(P, $2, SP(@$)); }
+    | T_ON T_TIMEOUT T_DENY   { govP_timeout(P, GOV_TIMEOUT_DENY, (GovStr){0}, SP(@3), SP(@$)); }
+    | T_ON T_TIMEOUT T_VERD   { govP_timeout_verdict(P, (int)$3, SP(@3), SP(@$)); }
+    | T_ON T_TIMEOUT T_ESCALATE T_IDENT { govP_timeout(P, GOV_TIMEOUT_ESCALATE, $4, SP(@4), SP(@$)); }
+    | common_clause
+    ;
+
+approvers
+    : T_STRING                { govP_approver(P, $1, SP(@1)); }
+    | approvers ',' T_STRING  { govP_approver(P, $3, SP(@3)); }
+    ;
+
+/* ------------------------------------------------------------------ escalations */
+
+escalation
+    : T_ESCALATION T_IDENT    { govP_begin(P, GOV_D_ESCALATION, $2, SP(@2), (GovStr){0}, SP(@1)); }
+      '{' esc_clauses '}'     { govP_end(P, SP(@$)); }
+    ;
+
+esc_clauses
+    : %empty
+    | esc_clauses esc_clause opt_semi
+    | esc_clauses error
+    ;
+
+esc_clause
+    : T_AFTER expr T_NOTIFY name_list { govP_esc_step(P, $2, &$4, SP(@$)); }
+    | T_REPEAT expr           { govP_repeat(P, $2, SP(@$)); }
+    | common_clause
+    ;
+
+/* ------------------------------------------------------------------ externs */
+
+extern
+    : T_EXTERN T_FN T_IDENT   { govP_begin(P, GOV_D_EXTERN, $3, SP(@3), (GovStr){0}, SP(@1)); }
+      '(' opt_params ')' T_ARROW T_IDENT { govP_extern_ret(P, $9, SP(@9)); govP_end(P, SP(@$)); }
+    ;
+
+opt_params
+    : %empty
+    | params
+    ;
+
+params
+    : param
+    | params ',' param
+    ;
+
+param
+    : T_IDENT ':' T_IDENT     { govP_param(P, $1, $3, SP(@3), SP(@$)); }
+    ;
+
+/* ------------------------------------------------------------------ tests */
+
+test
+    : T_TEST T_STRING         { govP_test_begin(P, $2, SP(@$)); }
+      '{' test_steps '}'      { govP_test_end(P, SP(@$)); }
+    ;
+
+test_steps
+    : %empty
+    | test_steps test_step opt_semi
+    | test_steps error
+    ;
+
+test_step
+    : T_GIVEN T_IDENT         { govP_given(P, $2, SP(@2), NULL, SP(@$)); }
+      '{' finits '}'
+    | T_GIVEN T_IDENT T_AT expr { govP_given(P, $2, SP(@2), $4, SP(@$)); }
+      '{' finits '}'
+    | T_EXPECT T_IDENT T_FIRED { govP_expect_fired(P, $2, SP(@2), false, SP(@$)); }
+    | T_EXPECT T_IDENT T_NOT T_FIRED { govP_expect_fired(P, $2, SP(@2), true, SP(@$)); }
+    | T_EXPECT T_VERDICT T_VERD { govP_expect_verdict(P, (int)$3, SP(@$)); }
+    ;
+
+finits
+    : %empty
+    | finits1
+    | finits1 ','
+    ;
+
+finits1
+    : finit
+    | finits1 ',' finit
+    ;
+
+finit
+    : fname ':' expr          { govP_finit(P, $1, $3, SP(@$)); }
+    ;
+
+/* ------------------------------------------------------------------ expressions */
+
+expr
+    : T_INT                   { $$ = govP_lit(P, GOV_E_INT, SP(@1)); $$->u.i = $1; }
+    | T_FLOAT                 { $$ = govP_lit(P, GOV_E_FLOAT, SP(@1)); $$->u.f = $1; }
+    | T_DURATION              { $$ = govP_lit(P, GOV_E_DURATION, SP(@1)); $$->u.i = $1; }
+    | T_PERCENT               { $$ = govP_lit(P, GOV_E_PERCENT, SP(@1)); $$->u.f = $1; }
+    | T_MONEY                 { $$ = govP_lit(P, GOV_E_MONEY, SP(@1)); $$->u.i = $1; }
+    | T_TIME                  { $$ = govP_lit(P, GOV_E_TIME, SP(@1)); $$->u.i = $1; }
+    | T_STRING                { $$ = govP_lit(P, GOV_E_STRING, SP(@1)); $$->u.str = $1; }
+    | T_BOOL                  { $$ = govP_lit(P, GOV_E_BOOL, SP(@1)); $$->u.i = $1; }
+    | T_SEV                   { $$ = govP_lit(P, GOV_E_SEVERITY, SP(@1)); $$->u.i = $1; }
+    | T_VERD                  { $$ = govP_lit(P, GOV_E_VERDICT, SP(@1)); $$->u.i = $1; }
+    | T_IDENT                 { $$ = govP_name(P, $1, SP(@1)); }
+    | aname '(' expr_list ')' { $$ = govP_call(P, $1, SP(@1), &$3, SP(@$)); }
+    | expr '.' fname          { $$ = govP_field_access(P, $1, $3, SP(@3), SP(@$)); }
+    | '(' expr ')'            { $$ = $2; $$->span = SP(@$); }
+    | '-' expr %prec NEG      { $$ = govP_unary(P, GOV_OP_NEG, $2, SP(@$)); }
+    | T_NOT expr %prec NOTPREC { $$ = govP_unary(P, GOV_OP_NOT, $2, SP(@$)); }
+    | expr '+' expr           { $$ = govP_binary(P, GOV_OP_ADD, $1, $3, SP(@$)); }
+    | expr '-' expr           { $$ = govP_binary(P, GOV_OP_SUB, $1, $3, SP(@$)); }
+    | expr '*' expr           { $$ = govP_binary(P, GOV_OP_MUL, $1, $3, SP(@$)); }
+    | expr '/' expr           { $$ = govP_binary(P, GOV_OP_DIV, $1, $3, SP(@$)); }
+    | expr T_EQ expr          { $$ = govP_binary(P, GOV_OP_EQ, $1, $3, SP(@$)); }
+    | expr T_NE expr          { $$ = govP_binary(P, GOV_OP_NE, $1, $3, SP(@$)); }
+    | expr '<' expr           { $$ = govP_binary(P, GOV_OP_LT, $1, $3, SP(@$)); }
+    | expr T_LE expr          { $$ = govP_binary(P, GOV_OP_LE, $1, $3, SP(@$)); }
+    | expr '>' expr           { $$ = govP_binary(P, GOV_OP_GT, $1, $3, SP(@$)); }
+    | expr T_GE expr          { $$ = govP_binary(P, GOV_OP_GE, $1, $3, SP(@$)); }
+    | expr T_AND expr         { $$ = govP_binary(P, GOV_OP_AND, $1, $3, SP(@$)); }
+    | expr T_OR expr          { $$ = govP_binary(P, GOV_OP_OR, $1, $3, SP(@$)); }
+    | expr T_IN '[' expr_list ']' { $$ = govP_in(P, $1, &$4, false, SP(@$)); }
+    | expr T_NOT T_IN '[' expr_list ']' %prec T_IN { $$ = govP_in(P, $1, &$5, true, SP(@$)); }
+    | T_IF expr T_THEN expr T_ELSE expr { $$ = govP_if(P, $2, $4, $6, SP(@$)); }
+    ;
+
+aname
+    : T_IDENT                 { $$ = $1; }
+    | T_MIN                   { $$ = (GovStr){"min", 3}; }
+    | T_MAX                   { $$ = (GovStr){"max", 3}; }
+    ;
+
+expr_list
+    : %empty                  { $$ = (GovExprList){0}; }
+    | expr_list1              { $$ = $1; }
+    ;
+
+expr_list1
+    : expr                    { $$ = (GovExprList){0}; GOV_PUSH(P->arena, $$.items, $$.n, $$.cap, $1); }
+    | expr_list1 ',' expr     { $$ = $1; GOV_PUSH(P->arena, $$.items, $$.n, $$.cap, $3); }
+    ;
+
+%%
+
+/* Syntax errors: "unexpected X; expected A, B or C", with a hint for the common
+ * mistakes. One diagnostic per error; Bison's recovery suppresses the cascade. */
+static int yyreport_syntax_error(const yypcontext_t *ctx, GovParser *P)
+{
+    enum { MAXEXP = 6 };
+    yysymbol_kind_t exp[MAXEXP];
+    int n = yypcontext_expected_tokens(ctx, exp, MAXEXP);
+    yysymbol_kind_t got = yypcontext_token(ctx);
+    GovLoc *loc = yypcontext_location(ctx);
+    char buf[512];
+    int len = snprintf(buf, sizeof buf, "unexpected %s", yysymbol_name(got));
+    if (n > 0) {
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "; expected ");
+        for (int i = 0; i < n && len < (int)sizeof buf; i++)
+            len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s",
+                            i == 0 ? "" : i == n - 1 ? " or " : ", ", yysymbol_name(exp[i]));
+    }
+    GovDiag *g = govD_error(P->diags, "E013", govP_span(P, *loc), "%s", buf);
+    const char *gn = yysymbol_name(got);
+    bool cmp = got == YYSYMBOL_T_EQ || got == YYSYMBOL_T_NE || got == YYSYMBOL_T_LE ||
+               got == YYSYMBOL_T_GE || strcmp(gn, "'<'") == 0 || strcmp(gn, "'>'") == 0;
+    if (cmp)
+        govD_note(P->diags, g, (GovSpan){UINT32_MAX, 0, 0},
+                  "comparisons do not chain: write 'a < b and b < c'");
+    else if (got == YYSYMBOL_T_IDENT && P->cur && P->cur->kind == GOV_D_RULE)
+        govD_note(P->diags, g, (GovSpan){UINT32_MAX, 0, 0},
+                  "a rule clause starts with when, clear, severity, verdict, notify or escalate");
+    return 0;
+}

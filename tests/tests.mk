@@ -1,0 +1,7 @@
+# tests/tests.mk: the test suites `make test` runs. Each fragment appends to TEST_SUITES
+# (commands run from the top of the tree, printing "ok - NAME" / "not ok - NAME") and to
+# TEST_DEPS (what must be built first).
+TEST_SUITES += sh tests/editors/run.sh
+
+test: all $(TEST_DEPS)
+	@sh tests/run.sh $(TEST_SUITES)
