@@ -55,6 +55,38 @@ typedef enum GovVerdict { GOV_V_ALLOW, GOV_V_WARN, GOV_V_REVIEW, GOV_V_PAUSE, GO
 const char *gov_severity_name(int s);
 const char *gov_verdict_name(int v);
 
+/* Channel kinds, window aggregates and drift statistics, numbered in names.def order. */
+#define TYPE(n, t)
+#define UNIT(n, t, s)
+#define AGG(n, t, a, b)
+#define STAT(n, t)
+#define CHANNEL_KIND(n, t) t,
+typedef enum GovChanKind {
+#include "lang/names.def"
+    GOV_CH__COUNT
+} GovChanKind;
+#undef CHANNEL_KIND
+#define CHANNEL_KIND(n, t)
+#undef AGG
+#define AGG(n, t, a, b) t,
+typedef enum GovAgg {
+#include "lang/names.def"
+    GOV_AGG__COUNT
+} GovAgg;
+#undef AGG
+#define AGG(n, t, a, b)
+#undef STAT
+#define STAT(n, t) t,
+typedef enum GovStat {
+#include "lang/names.def"
+    GOV_STAT__COUNT
+} GovStat;
+#undef TYPE
+#undef UNIT
+#undef AGG
+#undef STAT
+#undef CHANNEL_KIND
+
 /* ------------------------------------------------------------------ expressions */
 
 typedef enum GovExprKind {
@@ -160,6 +192,7 @@ typedef struct GovDecl GovDecl;
 struct GovDecl {
     uint8_t kind;          /* GovDeclKind */
     uint8_t used;          /* set by the checker when something refers to it */
+    uint8_t syntax_error;  /* a clause failed to parse: skip 'missing clause' errors */
     GovStr name;
     GovSpan span;          /* keyword to end of declaration */
     GovSpan name_span;

@@ -475,8 +475,12 @@ expr_list1
 static int yyreport_syntax_error(const yypcontext_t *ctx, GovParser *P)
 {
     enum { MAXEXP = 6 };
-    yysymbol_kind_t exp[MAXEXP];
-    int n = yypcontext_expected_tokens(ctx, exp, MAXEXP);
+    yysymbol_kind_t exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
+    if (n > MAXEXP)
+        n = 0; /* a long list helps nobody; the hints below do better */
+    if (P->cur)
+        P->cur->syntax_error = 1;
     yysymbol_kind_t got = yypcontext_token(ctx);
     GovLoc *loc = yypcontext_location(ctx);
     char buf[512];

@@ -1,0 +1,117 @@
+/* cmd_check.c: `govc check [options] PATH...`: every diagnostic the front end can
+ * find in one run, in text, JSON, GitHub annotation or SARIF form. */
+#include <stdio.h>
+#include <string.h>
+
+#include "compiler/govc.h"
+#include "compiler/stdlib.h"
+
+bool govc_parse_format(const char *s, GovFormat *out)
+{
+    static const struct { const char *name; GovFormat f; } fmts[] = {
+        {"text", GOV_FMT_TEXT}, {"json", GOV_FMT_JSON}, {"github", GOV_FMT_GITHUB}, {"sarif", GOV_FMT_SARIF},
+    };
+    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++)
+        if (strcmp(s, fmts[i].name) == 0) {
+            *out = fmts[i].f;
+            return true;
+        }
+    fprintf(stderr, "govc: unknown format '%s'; use text, json, github or sarif\n", s);
+    return false;
+}
+
+bool gov_std_lookup(const char *name, const char **text, uint32_t *len)
+{
+    for (const GovStdModule *m = gov_std_modules; m->name; m++)
+        if (strcmp(m->name, name) == 0) {
+            *text = m->text;
+            *len = m->len;
+            return true;
+        }
+    return false;
+}
+
+int govc_front(GovFrontend *fe, char **paths, int npaths, const GovcFrontOpts *o)
+{
+    fe->diags.werror = o->werror;
+    for (int i = 0; i < npaths; i++)
+        govF_add_path(fe, paths[i]);
+    govF_load(fe);
+    govF_check(fe);
+    if (fe->io_error)
+        return 2;
+    return govD_failed(&fe->diags) ? 1 : 0;
+}
+
+static void check_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: govc check [--format text|json|github|sarif] [-Werror] PATH...\n"
+            "\n"
+            "Check .gov files for errors: syntax, names, types and units, scope tightening\n"
+            "(a narrower scope may tighten a limit, never loosen it), and warnings for\n"
+            "unused channels, limits, windows and escalations and for rules that can never\n"
+            "fire. A directory is searched recursively for *.gov files. Files that declare\n"
+            "the same `policy NAME` are checked together as one policy.\n"
+            "\n"
+            "options:\n"
+            "  --format F   text (default, to stderr), json, github (workflow annotations)\n"
+            "               or sarif (SARIF 2.1.0 for code scanning); the last three go to\n"
+            "               stdout\n"
+            "  -Werror      treat warnings as errors\n"
+            "  -h, --help   show this help\n"
+            "\n"
+            "Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.\n");
+}
+
+int govc_check(int argc, char **argv)
+{
+    GovcFrontOpts o = {GOV_FMT_TEXT, false};
+    char **paths = argv + 1;
+    int npaths = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            check_usage(stdout);
+            return 0;
+        } else if (strcmp(a, "-Werror") == 0) {
+            o.werror = true;
+        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v) {
+                fprintf(stderr, "govc check: --format needs a value\n");
+                return 2;
+            }
+            if (!govc_parse_format(v, &o.format))
+                return 2;
+        } else if (a[0] == '-' && a[1] != 0) {
+            fprintf(stderr, "govc check: unknown option '%s'\n", a);
+            check_usage(stderr);
+            return 2;
+        } else {
+            paths[npaths++] = argv[i];
+        }
+    }
+    if (npaths == 0) {
+        fprintf(stderr, "govc check: no paths given\n");
+        check_usage(stderr);
+        return 2;
+    }
+    GovFrontend fe;
+    govF_init(&fe, NULL, NULL, gov_std_lookup);
+    if (setjmp(fe.oom)) {
+        govF_free(&fe);
+        fprintf(stderr, "govc: out of memory\n");
+        return 2;
+    }
+    int rc = govc_front(&fe, paths, npaths, &o);
+    FILE *out = o.format == GOV_FMT_TEXT ? stderr : stdout;
+    govD_print(&fe.diags, out, o.format, GOVC_VERSION);
+    if (o.format == GOV_FMT_TEXT && (fe.diags.nerrors || fe.diags.nwarnings)) {
+        uint32_t e = fe.diags.nerrors + (o.werror ? fe.diags.nwarnings : 0);
+        uint32_t w = o.werror ? 0 : fe.diags.nwarnings;
+        fprintf(stderr, "govc: %u error%s, %u warning%s\n", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s");
+    }
+    govF_free(&fe);
+    return rc;
+}

@@ -1,0 +1,17 @@
+# compiler/compiler.mk: the govc driver and the compiler proper.
+GOVC_SRCS := compiler/govc.c compiler/cmd_check.c
+GOVC_OBJS := $(GOVC_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/gen/obj/stdlib_data.o
+STDLIB_MODS := $(sort $(wildcard stdlib/*.gov))
+
+$(BUILD)/embed: compiler/embed.c | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 -o $@ $<
+
+$(BUILD)/gen/stdlib_data.c: $(BUILD)/embed $(STDLIB_MODS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/embed $@ $(foreach m,$(STDLIB_MODS),$(basename $(notdir $(m)))=$(m))
+
+$(BUILD)/govc: $(GOVC_OBJS) $(BUILD)/liblang.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(GOVC_OBJS) $(BUILD)/liblang.a -lxxhash
+
+all: $(BUILD)/govc

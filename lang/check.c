@@ -1,0 +1,1234 @@
+/* check.c: name resolution and type checking of a policy (spec/language.md §3-4).
+ *
+ * Declarations are checked in dependency order: records, channels, limits, externs,
+ * escalations, windows, then rules, drifts and gates, then scopes (scopes.c), tests and
+ * the unused-declaration warnings. Each expression's type is computed once; an
+ * expression whose error was reported has type ERROR, and nothing that contains it
+ * reports again, so one mistake gives one diagnostic.
+ */
+#include "lang/check.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* ------------------------------------------------------------------ contextual names */
+
+typedef struct NameEntry { const char *name; int type; int64_t scale; int tag; int amin, amax; } NameEntry;
+
+static const NameEntry type_names[] = {
+#define TYPE(n, t) {n, t, 0, 0, 0, 0},
+#define UNIT(n, t, s)
+#define CHANNEL_KIND(n, t)
+#define AGG(n, t, a, b)
+#define STAT(n, t)
+#include "lang/names.def"
+#undef UNIT
+#undef TYPE
+#undef CHANNEL_KIND
+#undef AGG
+#undef STAT
+};
+
+static const NameEntry unit_names[] = {
+#define UNIT(n, t, s) {n, t, s, 0, 0, 0},
+#define TYPE(n, t)
+#define CHANNEL_KIND(n, t)
+#define AGG(n, t, a, b)
+#define STAT(n, t)
+#include "lang/names.def"
+#undef UNIT
+#undef TYPE
+#undef CHANNEL_KIND
+#undef AGG
+#undef STAT
+};
+
+static const NameEntry chan_names[] = {
+#define UNIT(n, t, s)
+#define TYPE(n, t)
+#define CHANNEL_KIND(n, t) {n, 0, 0, t, 0, 0},
+#define AGG(n, t, a, b)
+#define STAT(n, t)
+#include "lang/names.def"
+#undef UNIT
+#undef TYPE
+#undef CHANNEL_KIND
+#undef AGG
+#undef STAT
+};
+
+static const NameEntry agg_names[] = {
+#define UNIT(n, t, s)
+#define TYPE(n, t)
+#define CHANNEL_KIND(n, t)
+#define AGG(n, t, a, b) {n, 0, 0, t, a, b},
+#define STAT(n, t)
+#include "lang/names.def"
+#undef UNIT
+#undef TYPE
+#undef CHANNEL_KIND
+#undef AGG
+#undef STAT
+};
+
+static const NameEntry stat_names[] = {
+#define UNIT(n, t, s)
+#define TYPE(n, t)
+#define CHANNEL_KIND(n, t)
+#define AGG(n, t, a, b)
+#define STAT(n, t) {n, 0, 0, t, 0, 0},
+#include "lang/names.def"
+#undef UNIT
+#undef TYPE
+#undef CHANNEL_KIND
+#undef AGG
+#undef STAT
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool str_eq(GovStr s, const char *c)
+{
+    return s.s && strlen(c) == s.len && memcmp(s.s, c, s.len) == 0;
+}
+
+static const NameEntry *find_name(const NameEntry *t, size_t n, GovStr s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (str_eq(s, t[i].name))
+            return &t[i];
+    return NULL;
+}
+
+int govC_channel_kind(GovStr s)
+{
+    const NameEntry *e = find_name(chan_names, COUNT(chan_names), s);
+    return e ? e->tag : -1;
+}
+
+/* ------------------------------------------------------------------ the name table */
+
+static uint32_t hash_name(const char *s, uint32_t n) { return (uint32_t)XXH3_64bits(s, n); }
+
+GovDecl *govF_lookup(const GovPolicy *p, const char *name, uint32_t len)
+{
+    if (!p->table)
+        return NULL;
+    for (uint32_t h = hash_name(name, len) & p->tmask;; h = (h + 1) & p->tmask) {
+        GovDecl *d = p->table[h];
+        if (!d)
+            return NULL;
+        if (d->name.len == len && memcmp(d->name.s, name, len) == 0)
+            return d;
+    }
+}
+
+static void build_table(Checker *C)
+{
+    GovPolicy *p = C->pol;
+    uint32_t cap = 16;
+    while (cap < p->ndecls * 2 + 2)
+        cap *= 2;
+    p->table = govA_alloc(C->a, cap * sizeof *p->table);
+    p->tmask = cap - 1;
+    for (uint32_t i = 0; i < p->ndecls; i++) {
+        GovDecl *d = p->decls[i];
+        if (!d->name.s || d->name.len == 0)
+            continue;
+        GovDecl *prev = govF_lookup(p, d->name.s, d->name.len);
+        if (prev) {
+            GovDiag *g = govD_error(C->d, "E030", d->name_span, "'%.*s' is already declared as a %s",
+                                    (int)d->name.len, d->name.s, gov_decl_kind_name((GovDeclKind)prev->kind));
+            govD_note(C->d, g, prev->name_span, "first declared here");
+            continue;
+        }
+        uint32_t h = hash_name(d->name.s, d->name.len) & p->tmask;
+        while (p->table[h])
+            h = (h + 1) & p->tmask;
+        p->table[h] = d;
+    }
+}
+
+/* The closest declared name to `s` (edit distance at most a third of its length). */
+static const GovDecl *suggest(Checker *C, GovStr s, unsigned kinds)
+{
+    const GovDecl *best = NULL;
+    uint32_t bestd = s.len / 3 + 1;
+    uint32_t row[GOV_MAX_IDENT + 2];
+    if (s.len > GOV_MAX_IDENT)
+        return NULL;
+    for (uint32_t i = 0; i < C->pol->ndecls; i++) {
+        const GovDecl *d = C->pol->decls[i];
+        if (!(kinds & (1u << d->kind)) || d->name.len > GOV_MAX_IDENT)
+            continue;
+        uint32_t m = d->name.len;
+        for (uint32_t j = 0; j <= m; j++)
+            row[j] = j;
+        for (uint32_t k = 1; k <= s.len; k++) {
+            uint32_t prev = row[0];
+            row[0] = k;
+            for (uint32_t j = 1; j <= m; j++) {
+                uint32_t cur = row[j];
+                uint32_t sub = prev + (s.s[k - 1] != d->name.s[j - 1]);
+                uint32_t v = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
+                row[j] = v < sub ? v : sub;
+                prev = cur;
+            }
+        }
+        if (row[m] < bestd) {
+            bestd = row[m];
+            best = d;
+        }
+    }
+    return best;
+}
+
+static void note_suggestion(Checker *C, GovDiag *g, GovStr s, unsigned kinds)
+{
+    const GovDecl *d = suggest(C, s, kinds);
+    if (d)
+        govD_note(C->d, g, d->name_span, "did you mean '%.*s'?", (int)d->name.len, d->name.s);
+}
+
+/* ------------------------------------------------------------------ types */
+
+static bool is_num(int t) { return t == GOV_TY_INT || t == GOV_TY_FLOAT || t == GOV_TY_RATIO; }
+static bool is_floaty(int t) { return t == GOV_TY_FLOAT || t == GOV_TY_RATIO; }
+static bool is_ordered(int t)
+{
+    return is_num(t) || t == GOV_TY_DURATION || t == GOV_TY_TIME || t == GOV_TY_MONEY ||
+           t == GOV_TY_SEVERITY || t == GOV_TY_VERDICT;
+}
+static bool is_text(int t) { return t == GOV_TY_STRING || t == GOV_TY_ID; }
+
+/* Two types that can be compared with == (numbers mix; strings and ids mix). */
+static bool comparable(int a, int b)
+{
+    return a == b || (is_num(a) && is_num(b)) || (is_text(a) && is_text(b));
+}
+
+/* The type two branches (of an if, or items of a list) unify to, or ERROR. */
+static int unify(int a, int b)
+{
+    if (a == b) return a;
+    if (is_num(a) && is_num(b)) return GOV_TY_FLOAT;
+    if (is_text(a) && is_text(b)) return GOV_TY_STRING;
+    return GOV_TY_ERROR;
+}
+
+static const char *tn(int t) { return gov_type_name((GovType)t); }
+
+static int resolve_type(Checker *C, GovStr name, GovSpan sp)
+{
+    const NameEntry *e = find_name(type_names, COUNT(type_names), name);
+    if (!e) {
+        govD_error(C->d, "E021", sp, "unknown type '%.*s'; types are int, float, ratio, duration, "
+                   "time, money, bool, string, id, severity and verdict", (int)name.len, name.s);
+        return GOV_TY_ERROR;
+    }
+    return e->type;
+}
+
+/* ------------------------------------------------------------------ expressions */
+
+static int check_expr(Checker *C, GovExpr *e);
+
+static int set(GovExpr *e, int t, bool is_const)
+{
+    e->type = (uint8_t)t;
+    e->is_const = is_const;
+    return t;
+}
+
+static int check_name(Checker *C, GovExpr *e)
+{
+    GovStr n = e->u.name.name;
+    GovDecl *d = govF_lookup(C->pol, n.s, n.len);
+    if (!d) {
+        GovDiag *g = govD_error(C->d, "E033", e->span, "unknown name '%.*s'", (int)n.len, n.s);
+        note_suggestion(C, g, n, 1u << GOV_D_LIMIT | 1u << GOV_D_WINDOW | 1u << GOV_D_RECORD);
+        return set(e, GOV_TY_ERROR, false);
+    }
+    e->u.name.ref = d;
+    switch (d->kind) {
+    case GOV_D_LIMIT:
+        d->used = 1;
+        return set(e, d->u.limit.type, false);
+    case GOV_D_WINDOW:
+        if (C->decl && C->decl->kind == GOV_D_WINDOW) {
+            govD_error(C->d, "E034", e->span, "window '%.*s' cannot be used inside another window",
+                       (int)n.len, n.s);
+            return set(e, GOV_TY_ERROR, false);
+        }
+        d->used = 1;
+        return set(e, d->u.window.value_type, false);
+    case GOV_D_RECORD:
+        govD_error(C->d, "E034", e->span, "record '%.*s' is not a value; use one of its fields, like %.*s.at",
+                   (int)n.len, n.s, (int)n.len, n.s);
+        return set(e, GOV_TY_ERROR, false);
+    default:
+        govD_error(C->d, "E034", e->span, "'%.*s' is a %s, not a value", (int)n.len, n.s,
+                   gov_decl_kind_name((GovDeclKind)d->kind));
+        return set(e, GOV_TY_ERROR, false);
+    }
+}
+
+static GovField *find_field(GovDecl *rec, GovStr name)
+{
+    for (uint32_t i = 0; i < rec->u.record.nfields; i++)
+        if (rec->u.record.fields[i].name.len == name.len &&
+            memcmp(rec->u.record.fields[i].name.s, name.s, name.len) == 0)
+            return &rec->u.record.fields[i];
+    return NULL;
+}
+
+static int check_field(Checker *C, GovExpr *e)
+{
+    GovExpr *obj = e->u.field.obj;
+    GovDecl *rec = NULL;
+    if (obj->kind == GOV_E_NAME)
+        rec = govF_lookup(C->pol, obj->u.name.name.s, obj->u.name.name.len);
+    if (!rec || rec->kind != GOV_D_RECORD) {
+        if (obj->kind == GOV_E_NAME && !rec) {
+            GovDiag *g = govD_error(C->d, "E033", obj->span, "unknown record kind '%.*s'",
+                                    (int)obj->u.name.name.len, obj->u.name.name.s);
+            note_suggestion(C, g, obj->u.name.name, 1u << GOV_D_RECORD);
+        } else if (obj->kind != GOV_E_ERROR) {
+            govD_error(C->d, "E034", e->span, "only the fields of a record can be read with '.'");
+        }
+        return set(e, GOV_TY_ERROR, false);
+    }
+    obj->u.name.ref = rec;
+    obj->type = GOV_TY_ERROR;
+    rec->used = 1;
+    GovField *f = find_field(rec, e->u.field.name);
+    if (!f) {
+        GovDiag *g = govD_error(C->d, "E028", e->u.field.name_span, "record '%.*s' has no field '%.*s'",
+                                (int)rec->name.len, rec->name.s, (int)e->u.field.name.len, e->u.field.name.s);
+        govD_note(C->d, g, rec->name_span, "record '%.*s' is declared here", (int)rec->name.len, rec->name.s);
+        return set(e, GOV_TY_ERROR, false);
+    }
+    if (C->kind && C->kind != rec) {
+        /* Reported once per declaration by the kind inference; stay quiet here. */
+        return set(e, GOV_TY_ERROR, false);
+    }
+    e->u.field.ref = f;
+    return set(e, f->type, false);
+}
+
+static int check_call(Checker *C, GovExpr *e)
+{
+    GovStr n = e->u.call.name;
+    uint32_t na = e->u.call.nargs;
+    int t[3] = {0};
+    bool all_const = true, bad = false;
+    for (uint32_t i = 0; i < na; i++) {
+        int ti = check_expr(C, e->u.call.args[i]);
+        if (i < 3) t[i] = ti;
+        if (ti == GOV_TY_ERROR) bad = true;
+        all_const = all_const && e->u.call.args[i]->is_const;
+    }
+    if (find_name(agg_names, COUNT(agg_names), n) && !str_eq(n, "min") && !str_eq(n, "max")) {
+        govD_error(C->d, "E027", e->u.call.name_span, "aggregate '%.*s' can only be used in a window; "
+                   "declare `window NAME = %.*s(...) over ...` and use NAME", (int)n.len, n.s, (int)n.len, n.s);
+        return set(e, GOV_TY_ERROR, false);
+    }
+    GovDecl *ext = govF_lookup(C->pol, n.s, n.len);
+    if (ext && ext->kind == GOV_D_EXTERN) {
+        ext->used = 1;
+        e->u.call.builtin = -2;
+        if (na != ext->u.ext.nparams) {
+            GovDiag *g = govD_error(C->d, "E027", e->span, "'%.*s' takes %u argument%s, not %u", (int)n.len, n.s,
+                                    ext->u.ext.nparams, ext->u.ext.nparams == 1 ? "" : "s", na);
+            govD_note(C->d, g, ext->name_span, "declared here");
+            return set(e, GOV_TY_ERROR, false);
+        }
+        for (uint32_t i = 0; i < na && !bad; i++) {
+            int want = ext->u.ext.ptypes ? ext->u.ext.ptypes[i] : GOV_TY_ERROR;
+            int got = e->u.call.args[i]->type;
+            if (want != GOV_TY_ERROR && got != want && !(is_num(want) && is_num(got) && want != GOV_TY_INT)
+                && !(is_text(want) && is_text(got))) {
+                GovDiag *g = govD_error(C->d, "E020", e->u.call.args[i]->span,
+                                        "argument %u of '%.*s' must be %s, found %s", i + 1, (int)n.len, n.s,
+                                        tn(want), tn(got));
+                govD_note(C->d, g, ext->u.ext.param_spans[i], "parameter declared here");
+                return set(e, GOV_TY_ERROR, false);
+            }
+        }
+        return set(e, bad ? GOV_TY_ERROR : ext->u.ext.rtype, false);
+    }
+    static const struct { const char *name; uint32_t n; } builtins[] = {
+        {"abs", 1}, {"min", 2}, {"max", 2}, {"clamp", 3},
+    };
+    int bi = -1;
+    for (int i = 0; i < (int)COUNT(builtins); i++)
+        if (str_eq(n, builtins[i].name)) bi = i;
+    if (bi < 0) {
+        GovDiag *g = govD_error(C->d, "E033", e->u.call.name_span, "unknown function '%.*s'", (int)n.len, n.s);
+        govD_note(C->d, g, (GovSpan){UINT32_MAX, 0, 0}, "built-in functions are abs, min, max and clamp; "
+                  "host functions are declared with `extern fn`");
+        return set(e, GOV_TY_ERROR, false);
+    }
+    e->u.call.builtin = bi;
+    if (na != builtins[bi].n) {
+        govD_error(C->d, "E027", e->span, "'%s' takes %u argument%s, not %u", builtins[bi].name,
+                   builtins[bi].n, builtins[bi].n == 1 ? "" : "s", na);
+        return set(e, GOV_TY_ERROR, false);
+    }
+    if (bad)
+        return set(e, GOV_TY_ERROR, false);
+    if (bi == 0) {
+        if (!is_num(t[0]) && t[0] != GOV_TY_DURATION && t[0] != GOV_TY_MONEY) {
+            govD_error(C->d, "E020", e->u.call.args[0]->span, "abs takes a number, duration or money, not %s", tn(t[0]));
+            return set(e, GOV_TY_ERROR, false);
+        }
+        return set(e, t[0] == GOV_TY_RATIO ? GOV_TY_RATIO : t[0], all_const);
+    }
+    int r = t[0];
+    for (uint32_t i = 1; i < na; i++) {
+        int u = unify(r, t[i]);
+        if (u == GOV_TY_ERROR || !is_ordered(u)) {
+            govD_error(C->d, "E020", e->span, "'%s' needs arguments of one ordered type, found %s and %s",
+                       builtins[bi].name, tn(r), tn(t[i]));
+            return set(e, GOV_TY_ERROR, false);
+        }
+        r = u;
+    }
+    return set(e, r, all_const);
+}
+
+static int check_binary(Checker *C, GovExpr *e)
+{
+    int a = check_expr(C, e->u.ops.a), b = check_expr(C, e->u.ops.b);
+    bool k = e->u.ops.a->is_const && e->u.ops.b->is_const;
+    if (a == GOV_TY_ERROR || b == GOV_TY_ERROR)
+        return set(e, GOV_TY_ERROR, false);
+    GovOp op = (GovOp)e->op;
+    int r = GOV_TY_ERROR;
+    switch (op) {
+    case GOV_OP_AND: case GOV_OP_OR:
+        if (a == GOV_TY_BOOL && b == GOV_TY_BOOL) r = GOV_TY_BOOL;
+        break;
+    case GOV_OP_EQ: case GOV_OP_NE:
+        if (comparable(a, b)) r = GOV_TY_BOOL;
+        break;
+    case GOV_OP_LT: case GOV_OP_LE: case GOV_OP_GT: case GOV_OP_GE:
+        if ((a == b && is_ordered(a)) || (is_num(a) && is_num(b))) r = GOV_TY_BOOL;
+        break;
+    case GOV_OP_ADD: case GOV_OP_SUB:
+        if (a == GOV_TY_INT && b == GOV_TY_INT) r = GOV_TY_INT;
+        else if (is_num(a) && is_num(b)) r = GOV_TY_FLOAT;
+        else if (a == b && (a == GOV_TY_DURATION || a == GOV_TY_MONEY)) r = a;
+        else if (a == GOV_TY_TIME && b == GOV_TY_DURATION) r = GOV_TY_TIME;
+        else if (op == GOV_OP_ADD && a == GOV_TY_DURATION && b == GOV_TY_TIME) r = GOV_TY_TIME;
+        else if (op == GOV_OP_SUB && a == GOV_TY_TIME && b == GOV_TY_TIME) r = GOV_TY_DURATION;
+        break;
+    case GOV_OP_MUL:
+        if (a == GOV_TY_INT && b == GOV_TY_INT) r = GOV_TY_INT;
+        else if (is_num(a) && is_num(b)) r = GOV_TY_FLOAT;
+        else if ((a == GOV_TY_DURATION || a == GOV_TY_MONEY) && is_num(b)) r = a;
+        else if ((b == GOV_TY_DURATION || b == GOV_TY_MONEY) && is_num(a)) r = b;
+        break;
+    case GOV_OP_DIV:
+        if (a == GOV_TY_INT && b == GOV_TY_INT) r = GOV_TY_INT;
+        else if (is_num(a) && is_num(b)) r = GOV_TY_FLOAT;
+        else if ((a == GOV_TY_DURATION || a == GOV_TY_MONEY) && is_num(b)) r = a;
+        else if (a == b && (a == GOV_TY_DURATION || a == GOV_TY_MONEY)) r = GOV_TY_FLOAT;
+        break;
+    default:
+        break;
+    }
+    if (r == GOV_TY_ERROR) {
+        const char *hint = "";
+        if ((op == GOV_OP_AND || op == GOV_OP_OR)) hint = " (both sides must be bool)";
+        else if (op <= GOV_OP_DIV && ((a == GOV_TY_MONEY) != (b == GOV_TY_MONEY) ||
+                                      (a == GOV_TY_DURATION) != (b == GOV_TY_DURATION)))
+            hint = " (units do not mix)";
+        govD_error(C->d, "E020", e->span, "cannot apply '%s' to %s and %s%s", gov_op_text(op), tn(a), tn(b), hint);
+        return set(e, GOV_TY_ERROR, false);
+    }
+    return set(e, r, k);
+}
+
+static int check_expr(Checker *C, GovExpr *e)
+{
+    switch ((GovExprKind)e->kind) {
+    case GOV_E_INT: return set(e, GOV_TY_INT, true);
+    case GOV_E_FLOAT: return set(e, GOV_TY_FLOAT, true);
+    case GOV_E_DURATION: return set(e, GOV_TY_DURATION, true);
+    case GOV_E_MONEY: return set(e, GOV_TY_MONEY, true);
+    case GOV_E_TIME: return set(e, GOV_TY_TIME, true);
+    case GOV_E_STRING: return set(e, GOV_TY_STRING, true);
+    case GOV_E_BOOL: return set(e, GOV_TY_BOOL, true);
+    case GOV_E_SEVERITY: return set(e, GOV_TY_SEVERITY, true);
+    case GOV_E_VERDICT: return set(e, GOV_TY_VERDICT, true);
+    case GOV_E_PERCENT:
+        if (!(e->u.f >= 0.0 && e->u.f <= 1.0)) {
+            govD_error(C->d, "E023", e->span, "ratio %.15g%% is outside [0%%, 100%%]", e->u.f * 100.0);
+            return set(e, GOV_TY_ERROR, false);
+        }
+        return set(e, GOV_TY_RATIO, true);
+    case GOV_E_NAME: return check_name(C, e);
+    case GOV_E_FIELD: return check_field(C, e);
+    case GOV_E_CALL: return check_call(C, e);
+    case GOV_E_BINARY: return check_binary(C, e);
+    case GOV_E_UNARY: {
+        int a = check_expr(C, e->u.ops.a);
+        if (a == GOV_TY_ERROR) return set(e, GOV_TY_ERROR, false);
+        if (e->op == GOV_OP_NOT) {
+            if (a != GOV_TY_BOOL) {
+                govD_error(C->d, "E020", e->span, "'not' needs a bool, found %s", tn(a));
+                return set(e, GOV_TY_ERROR, false);
+            }
+            return set(e, GOV_TY_BOOL, e->u.ops.a->is_const);
+        }
+        if (!is_num(a) && a != GOV_TY_DURATION && a != GOV_TY_MONEY) {
+            govD_error(C->d, "E020", e->span, "cannot negate %s", tn(a));
+            return set(e, GOV_TY_ERROR, false);
+        }
+        return set(e, a == GOV_TY_RATIO ? GOV_TY_FLOAT : a, e->u.ops.a->is_const);
+    }
+    case GOV_E_IN: {
+        int x = check_expr(C, e->u.in.x);
+        bool k = e->u.in.x->is_const, bad = x == GOV_TY_ERROR;
+        for (uint32_t i = 0; i < e->u.in.nitems; i++) {
+            GovExpr *it = e->u.in.items[i];
+            int t = check_expr(C, it);
+            k = k && it->is_const;
+            if (t == GOV_TY_ERROR) { bad = true; continue; }
+            if (!bad && !comparable(x, t)) {
+                govD_error(C->d, "E020", it->span, "list item is %s but the value tested is %s", tn(t), tn(x));
+                bad = true;
+            }
+        }
+        if (e->u.in.nitems == 0 && !bad) {
+            govD_error(C->d, "E020", e->span, "'in' needs at least one item");
+            bad = true;
+        }
+        return set(e, bad ? GOV_TY_ERROR : GOV_TY_BOOL, !bad && k);
+    }
+    case GOV_E_IF: {
+        int c = check_expr(C, e->u.ops.a);
+        int a = check_expr(C, e->u.ops.b), b = check_expr(C, e->u.ops.c);
+        if (c == GOV_TY_ERROR || a == GOV_TY_ERROR || b == GOV_TY_ERROR)
+            return set(e, GOV_TY_ERROR, false);
+        if (c != GOV_TY_BOOL) {
+            govD_error(C->d, "E026", e->u.ops.a->span, "'if' needs a bool condition, found %s", tn(c));
+            return set(e, GOV_TY_ERROR, false);
+        }
+        int u = unify(a, b);
+        if (u == GOV_TY_ERROR) {
+            govD_error(C->d, "E020", e->span, "the branches of 'if' have different types: %s and %s", tn(a), tn(b));
+            return set(e, GOV_TY_ERROR, false);
+        }
+        return set(e, u, e->u.ops.a->is_const && e->u.ops.b->is_const && e->u.ops.c->is_const);
+    }
+    case GOV_E_ERROR:
+        return set(e, GOV_TY_ERROR, false);
+    }
+    return set(e, GOV_TY_ERROR, false);
+}
+
+/* ------------------------------------------------------------------ constants */
+
+/* Check `e` as a constant of type `want` (numbers convert; ratio range-checked). */
+bool govC_const(Checker *C, GovExpr *e, int want, const char *what, GovValue *out)
+{
+    if (!e)
+        return false;
+    int t = check_expr(C, e);
+    if (t == GOV_TY_ERROR)
+        return false;
+    bool ok_type = t == want || (is_num(want) && is_num(t) && !(want == GOV_TY_INT && t != GOV_TY_INT));
+    if (!ok_type) {
+        govD_error(C->d, "E020", e->span, "%s must be %s, found %s", what, tn(want), tn(t));
+        return false;
+    }
+    if (!e->is_const) {
+        govD_error(C->d, "E025", e->span, "%s must be a constant (a literal, or arithmetic on literals)", what);
+        return false;
+    }
+    if (!govE_eval(e, out))
+        return false;
+    if (is_floaty(want) && !is_floaty(t)) {
+        out->u.f = (double)out->u.i;
+    }
+    out->type = (uint8_t)want;
+    if (want == GOV_TY_RATIO && !(out->u.f >= 0 && out->u.f <= 1)) {
+        govD_error(C->d, "E023", e->span, "%s is a ratio and must be within [0, 1], found %.17g", what, out->u.f);
+        return false;
+    }
+    return true;
+}
+
+static bool positive(Checker *C, GovExpr *e, int want, const char *what, GovValue *v)
+{
+    if (!govC_const(C, e, want, what, v))
+        return false;
+    bool pos = is_floaty(want) ? v->u.f > 0 : v->u.i > 0;
+    if (!pos) {
+        char buf[64];
+        govE_format(v, buf, sizeof buf);
+        govD_error(C->d, "E024", e->span, "%s must be positive, found %s", what, buf);
+        return false;
+    }
+    return true;
+}
+
+static void check_capacity(Checker *C, GovExpr *e, const char *what)
+{
+    GovValue v;
+    if (!e || !positive(C, e, GOV_TY_INT, what, &v))
+        return;
+    if (v.u.i > GOV_MAX_CAPACITY)
+        govD_error(C->d, "E044", e->span, "%s is %lld; the most a table can hold is %d", what,
+                   (long long)v.u.i, GOV_MAX_CAPACITY);
+}
+
+/* ------------------------------------------------------------------ record kinds */
+
+static void collect_kinds(Checker *C, GovExpr *e, GovDecl **kinds, GovSpan *spans, uint32_t *n)
+{
+    if (!e)
+        return;
+    GovDecl *k = NULL;
+    switch ((GovExprKind)e->kind) {
+    case GOV_E_FIELD:
+        if (e->u.field.obj->kind == GOV_E_NAME) {
+            GovDecl *d = govF_lookup(C->pol, e->u.field.obj->u.name.name.s, e->u.field.obj->u.name.name.len);
+            if (d && d->kind == GOV_D_RECORD) k = d;
+        }
+        collect_kinds(C, e->u.field.obj, kinds, spans, n);
+        break;
+    case GOV_E_NAME: {
+        GovDecl *d = govF_lookup(C->pol, e->u.name.name.s, e->u.name.name.len);
+        if (d && d->kind == GOV_D_WINDOW && d->record) k = d->record;
+        break;
+    }
+    case GOV_E_CALL:
+        for (uint32_t i = 0; i < e->u.call.nargs; i++) collect_kinds(C, e->u.call.args[i], kinds, spans, n);
+        break;
+    case GOV_E_UNARY: collect_kinds(C, e->u.ops.a, kinds, spans, n); break;
+    case GOV_E_BINARY: case GOV_E_IF:
+        collect_kinds(C, e->u.ops.a, kinds, spans, n);
+        collect_kinds(C, e->u.ops.b, kinds, spans, n);
+        if (e->kind == GOV_E_IF) collect_kinds(C, e->u.ops.c, kinds, spans, n);
+        break;
+    case GOV_E_IN:
+        collect_kinds(C, e->u.in.x, kinds, spans, n);
+        for (uint32_t i = 0; i < e->u.in.nitems; i++) collect_kinds(C, e->u.in.items[i], kinds, spans, n);
+        break;
+    default:
+        break;
+    }
+    if (!k)
+        return;
+    for (uint32_t i = 0; i < *n; i++)
+        if (kinds[i] == k) return;
+    if (*n < 8) {
+        kinds[*n] = k;
+        spans[*n] = e->span;
+        (*n)++;
+    }
+}
+
+/* Decide which record kind declaration `d` applies to, from `on KIND` and the fields its
+ * expressions read. */
+static void infer_kind(Checker *C, GovDecl *d, GovExpr **exprs, uint32_t nexprs)
+{
+    GovDecl *kinds[8];
+    GovSpan spans[8];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < nexprs; i++)
+        collect_kinds(C, exprs[i], kinds, spans, &n);
+    GovDecl *on = NULL;
+    if (d->on_kind.s) {
+        on = govF_lookup(C->pol, d->on_kind.s, d->on_kind.len);
+        if (!on || on->kind != GOV_D_RECORD) {
+            GovDiag *g = govD_error(C->d, "E033", d->on_span, "unknown record kind '%.*s'",
+                                    (int)d->on_kind.len, d->on_kind.s);
+            note_suggestion(C, g, d->on_kind, 1u << GOV_D_RECORD);
+            return;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        GovDecl *other = on ? on : kinds[0];
+        if (kinds[i] != other) {
+            GovDiag *g = govD_error(C->d, "E041", spans[i], "%s '%.*s' reads record kind '%.*s' but applies to '%.*s'",
+                                    gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s,
+                                    (int)kinds[i]->name.len, kinds[i]->name.s, (int)other->name.len, other->name.s);
+            govD_note(C->d, g, on ? d->on_span : spans[0], "it applies to '%.*s' because of this",
+                      (int)other->name.len, other->name.s);
+            d->record = NULL;
+            C->kind_failed = true;
+            return;
+        }
+    }
+    if (on) d->record = on;
+    else if (n > 0) d->record = kinds[0];
+    else if (C->pol->nkind[GOV_D_RECORD] == 1) d->record = C->pol->by_kind[GOV_D_RECORD][0];
+    else {
+        govD_error(C->d, "E042", d->name_span, "cannot tell which record kind %s '%.*s' applies to; "
+                   "add `on KIND`", gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s);
+        C->kind_failed = true;
+    }
+    if (d->record) d->record->used = 1;
+}
+
+/* ------------------------------------------------------------------ declarations */
+
+static const char *const builtin_fields[] = {"tenant", "project", "workflow", "agent", "run_id", "at"};
+
+static void check_record(Checker *C, GovDecl *d)
+{
+    /* Built-in fields occupy slots 0..5; declared fields follow in order. */
+    uint32_t nuser = d->u.record.nfields;
+    GovField *user = d->u.record.fields;
+    GovField *all = govA_alloc(C->a, (nuser + 6) * sizeof *all);
+    for (uint32_t i = 0; i < 6; i++) {
+        GovField *f = &all[i];
+        f->name = (GovStr){builtin_fields[i], (uint32_t)strlen(builtin_fields[i])};
+        f->json_key = f->name;
+        f->type = i == 5 ? GOV_TY_TIME : GOV_TY_ID;
+        f->builtin = 1;
+        f->slot = i;
+        f->span = f->name_span = d->name_span;
+    }
+    uint32_t n = 6;
+    for (uint32_t i = 0; i < nuser; i++) {
+        GovField *f = &user[i];
+        bool dup = false;
+        for (uint32_t j = 0; j < n; j++) {
+            if (all[j].name.len == f->name.len && memcmp(all[j].name.s, f->name.s, f->name.len) == 0) {
+                if (all[j].builtin)
+                    govD_error(C->d, "E019", f->name_span, "'%.*s' is a built-in field of every record",
+                               (int)f->name.len, f->name.s);
+                else {
+                    GovDiag *g = govD_error(C->d, "E019", f->name_span, "field '%.*s' is declared twice",
+                                            (int)f->name.len, f->name.s);
+                    govD_note(C->d, g, all[j].name_span, "first declared here");
+                }
+                dup = true;
+                break;
+            }
+            if (all[j].json_key.len == f->json_key.len && memcmp(all[j].json_key.s, f->json_key.s, f->json_key.len) == 0) {
+                GovDiag *g = govD_error(C->d, "E019", f->json_span, "JSON member \"%.*s\" is already read by field '%.*s'",
+                                        (int)f->json_key.len, f->json_key.s, (int)all[j].name.len, all[j].name.s);
+                govD_note(C->d, g, all[j].span, "field '%.*s' is declared here", (int)all[j].name.len, all[j].name.s);
+                dup = true;
+                break;
+            }
+        }
+        if (dup)
+            continue;
+        f->type = (uint8_t)resolve_type(C, f->type_name, f->type_span);
+        if (f->type == GOV_TY_ERROR)
+            continue;
+        /* Units: each unit-bearing type has a default; anything else takes none. */
+        static const struct { int type; const char *dflt; } defaults[] = {
+            {GOV_TY_DURATION, "ms"}, {GOV_TY_MONEY, "usd"}, {GOV_TY_RATIO, "fraction"}, {GOV_TY_TIME, "rfc3339"},
+        };
+        const char *dflt = NULL;
+        for (size_t k = 0; k < COUNT(defaults); k++)
+            if (defaults[k].type == f->type) dflt = defaults[k].dflt;
+        if (f->unit.s) {
+            const NameEntry *u = find_name(unit_names, COUNT(unit_names), f->unit);
+            if (!dflt) {
+                govD_error(C->d, "E022", f->unit_span, "a field of type %s takes no unit", tn(f->type));
+                continue;
+            }
+            if (!u || u->type != f->type) {
+                char list[128] = "";
+                for (size_t k = 0; k < COUNT(unit_names); k++)
+                    if (unit_names[k].type == f->type) {
+                        strncat(list, list[0] ? ", " : "", sizeof list - strlen(list) - 1);
+                        strncat(list, unit_names[k].name, sizeof list - strlen(list) - 1);
+                    }
+                govD_error(C->d, "E022", f->unit_span, "unknown unit '%.*s' for %s; use one of %s",
+                           (int)f->unit.len, f->unit.s, tn(f->type), list);
+                continue;
+            }
+            f->scale = u->scale;
+        } else if (dflt) {
+            f->scale = find_name(unit_names, COUNT(unit_names), (GovStr){dflt, (uint32_t)strlen(dflt)})->scale;
+        }
+        if (f->dflt) {
+            GovValue v;
+            govC_const(C, f->dflt, f->type, "a field's default", &v);
+        }
+        f->slot = n;
+        all[n++] = *f;
+    }
+    d->u.record.fields = all;
+    d->u.record.nfields = n;
+    d->u.record.cap = n;
+}
+
+static void check_channel(Checker *C, GovDecl *d)
+{
+    int k = govC_channel_kind(d->u.channel.kind);
+    if (k < 0) {
+        govD_error(C->d, "E029", d->u.channel.kind_span, "unknown channel kind '%.*s'; use slack, pagerduty, "
+                   "email or webhook", (int)d->u.channel.kind.len, d->u.channel.kind.s);
+        return;
+    }
+    d->u.channel.chan_kind = k;
+    if (d->u.channel.target.len == 0)
+        govD_error(C->d, "E029", d->span, "channel '%.*s' has an empty target", (int)d->name.len, d->name.s);
+}
+
+static void check_limit(Checker *C, GovDecl *d)
+{
+    GovExpr *e = d->u.limit.value;
+    int t = check_expr(C, e);
+    d->u.limit.type = GOV_TY_ERROR;
+    if (t == GOV_TY_ERROR)
+        return;
+    if (!is_ordered(t) || t == GOV_TY_SEVERITY || t == GOV_TY_VERDICT) {
+        govD_error(C->d, "E036", e->span, "limit '%.*s' is %s; a limit must be a number, ratio, duration, "
+                   "time or money", (int)d->name.len, d->name.s, tn(t));
+        return;
+    }
+    if (!e->is_const) {
+        govD_error(C->d, "E025", e->span, "the value of limit '%.*s' must be a constant", (int)d->name.len, d->name.s);
+        return;
+    }
+    d->u.limit.type = (uint8_t)t;
+}
+
+static void resolve_channels(Checker *C, GovNameList *l)
+{
+    for (uint32_t i = 0; i < l->n; i++) {
+        GovNameRef *r = &l->items[i];
+        GovDecl *d = govF_lookup(C->pol, r->name.s, r->name.len);
+        if (!d) {
+            GovDiag *g = govD_error(C->d, "E033", r->span, "unknown channel '%.*s'", (int)r->name.len, r->name.s);
+            note_suggestion(C, g, r->name, 1u << GOV_D_CHANNEL);
+        } else if (d->kind != GOV_D_CHANNEL) {
+            govD_error(C->d, "E034", r->span, "'%.*s' is a %s, not a channel", (int)r->name.len, r->name.s,
+                       gov_decl_kind_name((GovDeclKind)d->kind));
+        } else {
+            r->ref = d;
+            d->used = 1;
+        }
+    }
+}
+
+static void resolve_escalation(Checker *C, GovNameRef *r)
+{
+    if (!r->name.s)
+        return;
+    GovDecl *d = govF_lookup(C->pol, r->name.s, r->name.len);
+    if (!d) {
+        GovDiag *g = govD_error(C->d, "E033", r->span, "unknown escalation '%.*s'", (int)r->name.len, r->name.s);
+        note_suggestion(C, g, r->name, 1u << GOV_D_ESCALATION);
+    } else if (d->kind != GOV_D_ESCALATION) {
+        govD_error(C->d, "E034", r->span, "'%.*s' is a %s, not an escalation", (int)r->name.len, r->name.s,
+                   gov_decl_kind_name((GovDeclKind)d->kind));
+    } else {
+        r->ref = d;
+        d->used = 1;
+    }
+}
+
+static void check_bool(Checker *C, GovExpr *e, const char *what)
+{
+    int t = check_expr(C, e);
+    if (t != GOV_TY_ERROR && t != GOV_TY_BOOL)
+        govD_error(C->d, "E026", e->span, "%s must be a bool condition, found %s", what, tn(t));
+}
+
+static void missing(Checker *C, GovDecl *d, const char *clause)
+{
+    if (d->syntax_error)
+        return; /* the clause is probably the one that failed to parse */
+    govD_error(C->d, "E043", d->name_span, "%s '%.*s' has no '%s' clause", gov_decl_kind_name((GovDeclKind)d->kind),
+               (int)d->name.len, d->name.s, clause);
+}
+
+static void check_escalation(Checker *C, GovDecl *d)
+{
+    if (d->u.esc.nsteps == 0) {
+        missing(C, d, "notify");
+        return;
+    }
+    int64_t prev = -1;
+    GovSpan prev_span = d->name_span;
+    for (uint32_t i = 0; i < d->u.esc.nsteps; i++) {
+        GovEscStep *s = &d->u.esc.steps[i];
+        resolve_channels(C, &s->notify);
+        if (!s->after) {
+            prev = 0;
+            prev_span = s->span;
+            continue;
+        }
+        GovValue v;
+        if (!positive(C, s->after, GOV_TY_DURATION, "an escalation delay", &v))
+            continue;
+        if (v.u.i <= prev) {
+            char a[48], b[48];
+            GovValue pv = {GOV_TY_DURATION, {.i = prev}};
+            govE_format(&v, a, sizeof a);
+            govE_format(&pv, b, sizeof b);
+            GovDiag *g = govD_error(C->d, "E040", s->after->span, "escalation steps must come at increasing delays: "
+                                    "%s is not after %s", a, b);
+            govD_note(C->d, g, prev_span, "previous step here");
+        }
+        prev = v.u.i;
+        prev_span = s->span;
+    }
+    GovValue v;
+    if (d->u.esc.repeat && govC_const(C, d->u.esc.repeat, GOV_TY_INT, "repeat", &v) && v.u.i < 0)
+        govD_error(C->d, "E024", d->u.esc.repeat->span, "repeat must not be negative");
+    check_capacity(C, d->u.esc.capacity, "an escalation's capacity");
+}
+
+static int agg_type(Checker *C, GovDecl *d, const NameEntry *agg, int t, GovExpr *arg)
+{
+    const char *n = agg->name;
+    if (strcmp(n, "count") == 0) {
+        if (arg && t != GOV_TY_BOOL) {
+            govD_error(C->d, "E020", arg->span, "count(...) counts records where a bool holds; found %s", tn(t));
+            return GOV_TY_ERROR;
+        }
+        return GOV_TY_INT;
+    }
+    if (strcmp(n, "rate") == 0) {
+        if (t != GOV_TY_BOOL) {
+            govD_error(C->d, "E020", arg->span, "rate(...) takes a bool, found %s", tn(t));
+            return GOV_TY_ERROR;
+        }
+        return GOV_TY_RATIO;
+    }
+    bool numeric = is_num(t) || t == GOV_TY_DURATION || t == GOV_TY_MONEY;
+    if (strcmp(n, "min") == 0 || strcmp(n, "max") == 0) {
+        if (!numeric && t != GOV_TY_TIME) goto bad;
+        return t;
+    }
+    if (!numeric)
+        goto bad;
+    if (strcmp(n, "sum") == 0)
+        return t == GOV_TY_RATIO ? GOV_TY_FLOAT : t;
+    if (strcmp(n, "stddev") == 0)
+        return is_num(t) ? GOV_TY_FLOAT : t;
+    /* mean, ewma, quantiles: an average or a sketch estimate of the input. */
+    return t == GOV_TY_INT ? GOV_TY_FLOAT : t;
+bad:
+    govD_error(C->d, "E020", arg->span, "%s(...) takes a number, duration or money, not %s", n, tn(t));
+    (void)d;
+    return GOV_TY_ERROR;
+}
+
+static void check_window(Checker *C, GovDecl *d)
+{
+    GovExpr *call = d->u.window.call;
+    d->u.window.value_type = GOV_TY_ERROR;
+    GovExpr *ex[2] = {call, d->u.window.where};
+    infer_kind(C, d, ex, 2);
+    C->kind = d->record;
+    if (d->u.window.where)
+        check_bool(C, d->u.window.where, "a window's 'where'");
+    GovValue v;
+    if (d->u.window.last_runs) {
+        if (positive(C, d->u.window.last_runs, GOV_TY_INT, "a window's run count", &v) && v.u.i > GOV_MAX_WINDOW_RUNS)
+            govD_error(C->d, "E044", d->u.window.last_runs->span, "a window holds at most %d runs", GOV_MAX_WINDOW_RUNS);
+    } else if (d->u.window.span) {
+        positive(C, d->u.window.span, GOV_TY_DURATION, "a window's span", &v);
+    }
+    if (d->u.window.lateness) {
+        if (govC_const(C, d->u.window.lateness, GOV_TY_DURATION, "lateness", &v) && v.u.i < 0)
+            govD_error(C->d, "E024", d->u.window.lateness->span, "lateness must not be negative");
+    }
+    check_capacity(C, d->u.window.capacity, "a window's capacity");
+    if (d->u.window.capacity && !d->u.window.has_per)
+        govD_error(C->d, "E044", d->u.window.capacity->span, "'capacity' sizes the per-key table; add `per LEVEL`");
+    if (call->kind != GOV_E_CALL)
+        return;
+    const NameEntry *agg = find_name(agg_names, COUNT(agg_names), call->u.call.name);
+    if (!agg) {
+        govD_error(C->d, "E045", call->u.call.name_span, "unknown aggregate '%.*s'; use count, sum, mean, min, "
+                   "max, rate, stddev, ewma, p50, p90, p95 or p99", (int)call->u.call.name.len, call->u.call.name.s);
+        return;
+    }
+    d->u.window.agg = agg->tag;
+    uint32_t na = call->u.call.nargs;
+    if ((int)na < agg->amin || (int)na > agg->amax) {
+        govD_error(C->d, "E045", call->span, "%s takes %d argument%s, not %u", agg->name, agg->amax,
+                   agg->amax == 1 ? "" : "s", na);
+        return;
+    }
+    int t = GOV_TY_BOOL;
+    GovExpr *arg = na ? call->u.call.args[0] : NULL;
+    if (arg) {
+        t = check_expr(C, arg);
+        if (t == GOV_TY_ERROR) return;
+    }
+    if (na == 2) {
+        GovValue alpha;
+        if (govC_const(C, call->u.call.args[1], GOV_TY_RATIO, "ewma's alpha", &alpha) && alpha.u.f <= 0)
+            govD_error(C->d, "E024", call->u.call.args[1]->span, "ewma's alpha must be in (0, 1]");
+    }
+    int r = agg_type(C, d, agg, t, arg);
+    call->type = (uint8_t)r;
+    d->u.window.value_type = (uint8_t)r;
+}
+
+static void check_rule(Checker *C, GovDecl *d)
+{
+    GovExpr *ex[2] = {d->u.rule.when, d->u.rule.clear_when};
+    infer_kind(C, d, ex, 2);
+    C->kind = d->record;
+    if (!d->u.rule.when)
+        missing(C, d, "when");
+    else
+        check_bool(C, d->u.rule.when, "a rule's 'when'");
+    if (d->u.rule.clear_when)
+        check_bool(C, d->u.rule.clear_when, "'clear when'");
+    GovValue v;
+    if (d->u.rule.for_)
+        positive(C, d->u.rule.for_, GOV_TY_DURATION, "'for'", &v);
+    if (d->u.rule.clear_after)
+        positive(C, d->u.rule.clear_after, GOV_TY_DURATION, "'clear after'", &v);
+    if (d->u.rule.severity < 0)
+        d->u.rule.severity = GOV_SEV_WARNING;
+    if (d->u.rule.verdict < 0)
+        d->u.rule.verdict = d->u.rule.severity == GOV_SEV_INFO ? GOV_V_ALLOW
+                          : d->u.rule.severity == GOV_SEV_WARNING ? GOV_V_WARN : GOV_V_BLOCK;
+    resolve_channels(C, &d->u.rule.notify);
+    resolve_escalation(C, &d->u.rule.escalate);
+}
+
+static void check_drift(Checker *C, GovDecl *d)
+{
+    GovExpr *ex[1] = {d->u.drift.of};
+    infer_kind(C, d, ex, 1);
+    C->kind = d->record;
+    int t = GOV_TY_ERROR;
+    if (!d->u.drift.of) missing(C, d, "of");
+    else {
+        t = check_expr(C, d->u.drift.of);
+        if (t != GOV_TY_ERROR && !is_num(t) && t != GOV_TY_DURATION && t != GOV_TY_MONEY) {
+            govD_error(C->d, "E020", d->u.drift.of->span, "drift is measured on a number, duration or money, not %s", tn(t));
+            t = GOV_TY_ERROR;
+        }
+    }
+    GovValue base = {0}, cur = {0}, v;
+    bool hb = false, hc = false;
+    if (!d->u.drift.baseline) missing(C, d, "baseline");
+    else hb = positive(C, d->u.drift.baseline, GOV_TY_DURATION, "a drift baseline", &base);
+    if (!d->u.drift.current) missing(C, d, "current");
+    else hc = positive(C, d->u.drift.current, GOV_TY_DURATION, "a drift's current window", &cur);
+    if (hb && hc && cur.u.i >= base.u.i)
+        govD_error(C->d, "E024", d->u.drift.current->span, "the current window must be shorter than the baseline");
+    if (!d->u.drift.threshold) missing(C, d, "test");
+    else {
+        const NameEntry *s = find_name(stat_names, COUNT(stat_names), d->u.drift.stat);
+        if (!s)
+            govD_error(C->d, "E047", d->u.drift.stat_span, "unknown drift statistic '%.*s'; use psi, ks or mean_shift",
+                       (int)d->u.drift.stat.len, d->u.drift.stat.s);
+        else
+            d->u.drift.stat_kind = s->tag;
+        if (govC_const(C, d->u.drift.threshold, GOV_TY_FLOAT, "a drift threshold", &v) && v.u.f < 0)
+            govD_error(C->d, "E024", d->u.drift.threshold->span, "a drift threshold must not be negative");
+    }
+    if (d->u.drift.min_samples)
+        positive(C, d->u.drift.min_samples, GOV_TY_INT, "min_samples", &v);
+    GovValue prev = {0};
+    for (uint32_t i = 0; i < d->u.drift.bins.n && t != GOV_TY_ERROR; i++) {
+        GovExpr *b = d->u.drift.bins.items[i];
+        if (!govC_const(C, b, t == GOV_TY_INT ? GOV_TY_FLOAT : t, "a bin edge", &v))
+            continue;
+        if (i > 0 && govE_compare(&v, &prev) <= 0)
+            govD_error(C->d, "E048", b->span, "bin edges must increase");
+        prev = v;
+    }
+    if (d->u.drift.severity < 0) d->u.drift.severity = GOV_SEV_WARNING;
+    if (d->u.drift.verdict < 0)
+        d->u.drift.verdict = d->u.drift.severity == GOV_SEV_INFO ? GOV_V_ALLOW
+                           : d->u.drift.severity == GOV_SEV_WARNING ? GOV_V_WARN : GOV_V_BLOCK;
+    check_capacity(C, d->u.drift.capacity, "a drift's capacity");
+    resolve_channels(C, &d->u.drift.notify);
+    resolve_escalation(C, &d->u.drift.escalate);
+}
+
+static void check_gate(Checker *C, GovDecl *d)
+{
+    GovExpr *ex[1] = {d->u.gate.when};
+    infer_kind(C, d, ex, 1);
+    C->kind = d->record;
+    if (!d->u.gate.when) missing(C, d, "when");
+    else check_bool(C, d->u.gate.when, "a gate's 'when'");
+    if (d->u.gate.approvers.n == 0) missing(C, d, "approvers");
+    for (uint32_t i = 0; i < d->u.gate.approvers.n; i++)
+        if (d->u.gate.approvers.items[i].len == 0)
+            govD_error(C->d, "E029", d->u.gate.approvers.spans[i], "an approver cannot be empty");
+    GovValue v;
+    if (!d->u.gate.sla) missing(C, d, "sla");
+    else positive(C, d->u.gate.sla, GOV_TY_DURATION, "an SLA", &v);
+    if (d->u.gate.timeout == GOV_TIMEOUT_NONE) d->u.gate.timeout = GOV_TIMEOUT_DENY;
+    if (d->u.gate.timeout == GOV_TIMEOUT_ESCALATE) resolve_escalation(C, &d->u.gate.timeout_chain);
+    check_capacity(C, d->u.gate.capacity, "a gate's capacity");
+    resolve_channels(C, &d->u.gate.notify);
+}
+
+static void check_extern(Checker *C, GovDecl *d)
+{
+    uint32_t n = d->u.ext.nparams;
+    d->u.ext.ptypes = govA_alloc(C->a, n + 1);
+    for (uint32_t i = 0; i < n; i++) {
+        d->u.ext.ptypes[i] = (uint8_t)resolve_type(C, d->u.ext.param_types[i], d->u.ext.param_spans[i]);
+        for (uint32_t j = 0; j < i; j++)
+            if (d->u.ext.param_names[j].len == d->u.ext.param_names[i].len &&
+                memcmp(d->u.ext.param_names[j].s, d->u.ext.param_names[i].s, d->u.ext.param_names[i].len) == 0)
+                govD_error(C->d, "E030", d->u.ext.param_spans[i], "parameter '%.*s' is declared twice",
+                           (int)d->u.ext.param_names[i].len, d->u.ext.param_names[i].s);
+    }
+    d->u.ext.rtype = (uint8_t)resolve_type(C, d->u.ext.ret_type, d->u.ext.ret_span);
+}
+
+static void check_tests(Checker *C)
+{
+    GovPolicy *p = C->pol;
+    for (uint32_t t = 0; t < p->ntests; t++) {
+        GovTest *ts = p->tests[t];
+        for (uint32_t s = 0; s < ts->nsteps; s++) {
+            GovTestStep *st = &ts->steps[s];
+            if (st->kind == GOV_STEP_EXPECT_VERDICT)
+                continue;
+            GovDecl *d = govF_lookup(p, st->name.s, st->name.len);
+            unsigned want = st->kind == GOV_STEP_GIVEN ? 1u << GOV_D_RECORD
+                          : 1u << GOV_D_RULE | 1u << GOV_D_DRIFT | 1u << GOV_D_GATE;
+            if (!d || !(want & (1u << d->kind))) {
+                GovDiag *g = govD_error(C->d, "E060", st->name_span, "'%.*s' is not %s", (int)st->name.len, st->name.s,
+                                        st->kind == GOV_STEP_GIVEN ? "a record kind" : "a rule, drift or gate");
+                note_suggestion(C, g, st->name, want);
+                continue;
+            }
+            st->ref = d;
+            if (st->kind != GOV_STEP_GIVEN)
+                continue;
+            GovValue v;
+            if (st->at)
+                govC_const(C, st->at, GOV_TY_TIME, "a test's time", &v);
+            for (uint32_t i = 0; i < st->ninits; i++) {
+                GovFieldInit *fi = &st->inits[i];
+                GovField *f = find_field(d, fi->name);
+                if (!f) {
+                    govD_error(C->d, "E028", fi->span, "record '%.*s' has no field '%.*s'", (int)d->name.len,
+                               d->name.s, (int)fi->name.len, fi->name.s);
+                    continue;
+                }
+                for (uint32_t j = 0; j < i; j++)
+                    if (st->inits[j].ref == f) {
+                        govD_error(C->d, "E019", fi->span, "field '%.*s' is given twice", (int)fi->name.len, fi->name.s);
+                        f = NULL;
+                        break;
+                    }
+                if (!f) continue;
+                fi->ref = f;
+                int want_t = f->type == GOV_TY_ID ? GOV_TY_STRING : f->type;
+                govC_const(C, fi->value, want_t, "a test field", &v);
+            }
+        }
+    }
+}
+
+static bool owned(const GovPolicy *p, const GovDecl *d)
+{
+    for (uint32_t i = 0; i < p->nmods; i++)
+        if (p->mods[i]->file == d->module)
+            return p->own[i];
+    return false;
+}
+
+static void warn_unused(Checker *C)
+{
+    GovPolicy *p = C->pol;
+    if (p->is_module)
+        return;
+    for (uint32_t i = 0; i < p->ndecls; i++) {
+        GovDecl *d = p->decls[i];
+        if (!owned(p, d))
+            continue;
+        const char *code = NULL;
+        switch (d->kind) {
+        case GOV_D_CHANNEL: code = "W001"; break;
+        case GOV_D_LIMIT: code = "W002"; break;
+        case GOV_D_WINDOW: code = "W003"; break;
+        case GOV_D_ESCALATION: code = "W005"; break;
+        default: break;
+        }
+        if (code && !d->used)
+            govD_warning(C->d, code, d->name_span, "%s '%.*s' is never used", gov_decl_kind_name((GovDeclKind)d->kind),
+                         (int)d->name.len, d->name.s);
+        if (d->kind == GOV_D_RULE && d->u.rule.when && d->u.rule.when->type == GOV_TY_BOOL &&
+            d->u.rule.when->is_const) {
+            GovValue v;
+            if (govE_eval(d->u.rule.when, &v) && !v.u.i)
+                govD_warning(C->d, "W004", d->u.rule.when->span, "rule '%.*s' can never fire: its condition is always false",
+                             (int)d->name.len, d->name.s);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ driver */
+
+static void collect(GovFrontend *fe, GovPolicy *p)
+{
+    for (uint32_t m = 0; m < p->nmods; m++) {
+        GovModule *mod = p->mods[m];
+        for (uint32_t i = 0; i < mod->ndecls; i++) {
+            GovDecl *d = mod->decls[i];
+            GOV_PUSH(&fe->arena, p->decls, p->ndecls, p->dcap, d);
+            GOV_PUSH(&fe->arena, p->by_kind[d->kind], p->nkind[d->kind], p->kcap[d->kind], d);
+        }
+        for (uint32_t i = 0; i < mod->ntests; i++)
+            GOV_PUSH(&fe->arena, p->tests, p->ntests, p->tcap, mod->tests[i]);
+    }
+}
+
+static void check_policy(GovFrontend *fe, GovPolicy *p)
+{
+    Checker C = {0};
+    C.fe = fe;
+    C.pol = p;
+    C.d = &fe->diags;
+    C.a = &fe->arena;
+    uint32_t errors0 = fe->diags.nerrors;
+    collect(fe, p);
+    build_table(&C);
+    static const GovDeclKind order[] = {GOV_D_RECORD, GOV_D_CHANNEL, GOV_D_EXTERN, GOV_D_LIMIT, GOV_D_ESCALATION,
+                                        GOV_D_WINDOW, GOV_D_RULE, GOV_D_DRIFT, GOV_D_GATE};
+    for (size_t o = 0; o < COUNT(order); o++) {
+        for (uint32_t i = 0; i < p->nkind[order[o]]; i++) {
+            GovDecl *d = p->by_kind[order[o]][i];
+            C.decl = d;
+            C.kind = NULL;
+            switch (d->kind) {
+            case GOV_D_RECORD: check_record(&C, d); break;
+            case GOV_D_CHANNEL: check_channel(&C, d); break;
+            case GOV_D_EXTERN: check_extern(&C, d); break;
+            case GOV_D_LIMIT: check_limit(&C, d); break;
+            case GOV_D_ESCALATION: check_escalation(&C, d); break;
+            case GOV_D_WINDOW: check_window(&C, d); break;
+            case GOV_D_RULE: check_rule(&C, d); break;
+            case GOV_D_DRIFT: check_drift(&C, d); break;
+            case GOV_D_GATE: check_gate(&C, d); break;
+            }
+        }
+    }
+    C.decl = NULL;
+    C.kind = NULL;
+    govC_check_scopes(&C);
+    check_tests(&C);
+    warn_unused(&C);
+    p->failed = fe->diags.nerrors > errors0;
+}
+
+void govF_check(GovFrontend *fe)
+{
+    for (uint32_t i = 0; i < fe->npols; i++)
+        check_policy(fe, fe->pols[i]);
+}

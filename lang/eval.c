@@ -1,0 +1,260 @@
+/* eval.c: constant evaluation; see eval.h. */
+#include "lang/eval.h"
+
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int64_t clamp128(__int128 v)
+{
+    if (v > INT64_MAX) return INT64_MAX;
+    if (v < INT64_MIN) return INT64_MIN;
+    return (int64_t)v;
+}
+
+int64_t govE_sat_add(int64_t a, int64_t b) { return clamp128((__int128)a + b); }
+int64_t govE_sat_sub(int64_t a, int64_t b) { return clamp128((__int128)a - b); }
+int64_t govE_sat_mul(int64_t a, int64_t b) { return clamp128((__int128)a * b); }
+
+int64_t govE_div(int64_t a, int64_t b)
+{
+    if (b == 0) return 0;
+    return clamp128((__int128)a / b); /* INT64_MIN / -1 saturates */
+}
+
+double govE_fnorm(double x)
+{
+    if (isnan(x)) return 0.0;
+    if (x > DBL_MAX) return DBL_MAX;
+    if (x < -DBL_MAX) return -DBL_MAX;
+    return x;
+}
+
+int64_t govE_scale(int64_t a, double f)
+{
+    double r = govE_fnorm((double)a * f);
+    r = r < 0 ? -floor(-r + 0.5) : floor(r + 0.5);
+    if (r >= 9223372036854775807.0) return INT64_MAX;
+    if (r <= -9223372036854775808.0) return INT64_MIN;
+    return (int64_t)r;
+}
+
+static bool is_float(int t) { return t == GOV_TY_FLOAT || t == GOV_TY_RATIO; }
+static bool is_int_like(int t) { return !is_float(t) && t != GOV_TY_STRING && t != GOV_TY_ID; }
+static double as_f(const GovValue *v) { return is_float(v->type) ? v->u.f : (double)v->u.i; }
+
+int govE_compare(const GovValue *a, const GovValue *b)
+{
+    if (is_float(a->type) || is_float(b->type)) {
+        double x = as_f(a), y = as_f(b);
+        return x < y ? -1 : x > y;
+    }
+    if (a->type == GOV_TY_STRING || a->type == GOV_TY_ID) {
+        uint32_t n = a->u.s.len < b->u.s.len ? a->u.s.len : b->u.s.len;
+        int c = n ? memcmp(a->u.s.s, b->u.s.s, n) : 0;
+        if (c) return c < 0 ? -1 : 1;
+        return a->u.s.len < b->u.s.len ? -1 : a->u.s.len > b->u.s.len;
+    }
+    return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
+}
+
+static bool binary(GovOp op, const GovValue *a, const GovValue *b, int rtype, GovValue *out)
+{
+    out->type = (uint8_t)rtype;
+    switch (op) {
+    case GOV_OP_EQ: case GOV_OP_NE: case GOV_OP_LT: case GOV_OP_LE: case GOV_OP_GT: case GOV_OP_GE: {
+        int c = govE_compare(a, b);
+        bool r = op == GOV_OP_EQ ? c == 0 : op == GOV_OP_NE ? c != 0 : op == GOV_OP_LT ? c < 0
+               : op == GOV_OP_LE ? c <= 0 : op == GOV_OP_GT ? c > 0 : c >= 0;
+        out->u.i = r;
+        return true;
+    }
+    case GOV_OP_AND: out->u.i = a->u.i && b->u.i; return true;
+    case GOV_OP_OR: out->u.i = a->u.i || b->u.i; return true;
+    default: break;
+    }
+    if (is_float(rtype)) {
+        double x = as_f(a), y = as_f(b), r;
+        switch (op) {
+        case GOV_OP_ADD: r = x + y; break;
+        case GOV_OP_SUB: r = x - y; break;
+        case GOV_OP_MUL: r = x * y; break;
+        default: r = y == 0 ? 0 : x / y; break;
+        }
+        out->u.f = govE_fnorm(r);
+        return true;
+    }
+    /* Integer-represented result. A float operand scales a duration or money. */
+    if (is_float(a->type) || is_float(b->type)) {
+        const GovValue *iv = is_float(a->type) ? b : a, *fv = is_float(a->type) ? a : b;
+        if (op == GOV_OP_MUL) { out->u.i = govE_scale(iv->u.i, fv->u.f); return true; }
+        /* op == DIV, iv is the dividend */
+        out->u.i = fv->u.f == 0 ? 0 : govE_scale(iv->u.i, 1.0 / fv->u.f);
+        if (fv->u.f != 0 && !isfinite(1.0 / fv->u.f)) out->u.i = 0;
+        return true;
+    }
+    switch (op) {
+    case GOV_OP_ADD: out->u.i = govE_sat_add(a->u.i, b->u.i); break;
+    case GOV_OP_SUB: out->u.i = govE_sat_sub(a->u.i, b->u.i); break;
+    case GOV_OP_MUL: out->u.i = govE_sat_mul(a->u.i, b->u.i); break;
+    default: out->u.i = govE_div(a->u.i, b->u.i); break;
+    }
+    return true;
+}
+
+bool govE_eval(const GovExpr *e, GovValue *out)
+{
+    memset(out, 0, sizeof *out);
+    out->type = e->type;
+    switch ((GovExprKind)e->kind) {
+    case GOV_E_INT: case GOV_E_DURATION: case GOV_E_MONEY: case GOV_E_TIME:
+    case GOV_E_BOOL: case GOV_E_SEVERITY: case GOV_E_VERDICT:
+        out->u.i = e->u.i;
+        return true;
+    case GOV_E_FLOAT: case GOV_E_PERCENT:
+        out->u.f = e->u.f;
+        if (e->type == GOV_TY_INT) out->u.i = (int64_t)e->u.f;
+        return true;
+    case GOV_E_STRING:
+        out->u.s = e->u.str;
+        return true;
+    case GOV_E_UNARY: {
+        GovValue a;
+        if (!govE_eval(e->u.ops.a, &a)) return false;
+        if (e->op == GOV_OP_NOT) out->u.i = !a.u.i;
+        else if (is_float(a.type)) out->u.f = govE_fnorm(-a.u.f);
+        else out->u.i = govE_sat_sub(0, a.u.i);
+        return true;
+    }
+    case GOV_E_BINARY: {
+        GovValue a, b;
+        if (!govE_eval(e->u.ops.a, &a) || !govE_eval(e->u.ops.b, &b)) return false;
+        /* A division of two durations or two amounts is a float ratio of them. */
+        if (e->op == GOV_OP_DIV && is_float(e->type) && is_int_like(a.type) && is_int_like(b.type)) {
+            out->u.f = b.u.i == 0 ? 0 : govE_fnorm((double)a.u.i / (double)b.u.i);
+            return true;
+        }
+        return binary((GovOp)e->op, &a, &b, e->type, out);
+    }
+    case GOV_E_IN: {
+        GovValue x, it;
+        if (!govE_eval(e->u.in.x, &x)) return false;
+        bool found = false;
+        for (uint32_t i = 0; i < e->u.in.nitems; i++) {
+            if (!govE_eval(e->u.in.items[i], &it)) return false;
+            if (govE_compare(&x, &it) == 0) found = true;
+        }
+        out->u.i = found != (e->op != 0);
+        return true;
+    }
+    case GOV_E_IF: {
+        GovValue c;
+        if (!govE_eval(e->u.ops.a, &c)) return false;
+        if (!govE_eval(c.u.i ? e->u.ops.b : e->u.ops.c, out)) return false;
+        /* Unify the branch's representation with the result type (int branch of a float if). */
+        if (is_float(e->type) && !is_float(out->type)) out->u.f = (double)out->u.i;
+        out->type = e->type;
+        return true;
+    }
+    case GOV_E_CALL: {
+        GovValue v[3];
+        if (e->u.call.nargs > 3) return false;
+        for (uint32_t i = 0; i < e->u.call.nargs; i++)
+            if (!govE_eval(e->u.call.args[i], &v[i])) return false;
+        const char *n = e->u.call.name.s;
+        if (strcmp(n, "abs") == 0) {
+            if (is_float(v[0].type)) out->u.f = fabs(v[0].u.f);
+            else out->u.i = v[0].u.i < 0 ? govE_sat_sub(0, v[0].u.i) : v[0].u.i;
+            return true;
+        }
+        if (strcmp(n, "min") == 0 || strcmp(n, "max") == 0) {
+            int c = govE_compare(&v[0], &v[1]);
+            bool first = n[1] == 'i' ? c <= 0 : c >= 0;
+            *out = first ? v[0] : v[1];
+        } else if (strcmp(n, "clamp") == 0) {
+            *out = v[0];
+            if (govE_compare(out, &v[1]) < 0) *out = v[1];
+            if (govE_compare(out, &v[2]) > 0) *out = v[2];
+        } else {
+            return false;
+        }
+        if (is_float(e->type) && !is_float(out->type)) out->u.f = (double)out->u.i;
+        out->type = e->type;
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+/* A duration in the largest unit that divides it: 90s -> 90s, 120s -> 2m. */
+static void format_duration(int64_t ns, char *buf, size_t cap)
+{
+    static const struct { const char *u; int64_t ns; } units[] = {
+        {"d", 86400000000000}, {"h", 3600000000000}, {"m", 60000000000},
+        {"s", 1000000000}, {"ms", 1000000}, {"us", 1000}, {"ns", 1},
+    };
+    if (ns == 0) { snprintf(buf, cap, "0s"); return; }
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (ns % units[i].ns == 0) {
+            snprintf(buf, cap, "%" PRId64 "%s", ns / units[i].ns, units[i].u);
+            return;
+        }
+}
+
+void govE_format(const GovValue *v, char *buf, size_t cap)
+{
+    switch (v->type) {
+    case GOV_TY_INT: snprintf(buf, cap, "%" PRId64, v->u.i); break;
+    case GOV_TY_FLOAT: snprintf(buf, cap, "%.17g", v->u.f); break;
+    case GOV_TY_RATIO: snprintf(buf, cap, "%.15g%%", v->u.f * 100.0); break;
+    case GOV_TY_DURATION: format_duration(v->u.i, buf, cap); break;
+    case GOV_TY_MONEY: {
+        int64_t m = v->u.i;
+        const char *sign = m < 0 ? "-" : "";
+        uint64_t a = m < 0 ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
+        uint64_t frac = a % 1000000;
+        if (frac == 0) snprintf(buf, cap, "%s$%" PRIu64, sign, a / 1000000);
+        else {
+            char f[8];
+            snprintf(f, sizeof f, "%06" PRIu64, frac);
+            for (int i = 5; i > 1 && f[i] == '0'; i--) f[i] = 0;
+            snprintf(buf, cap, "%s$%" PRIu64 ".%s", sign, a / 1000000, f);
+        }
+        break;
+    }
+    case GOV_TY_TIME: {
+        int64_t s = v->u.i / 1000000000, ns = v->u.i % 1000000000;
+        if (ns < 0) { ns += 1000000000; s--; }
+        int64_t days = s / 86400, rem = s % 86400;
+        if (rem < 0) { rem += 86400; days--; }
+        int64_t y; unsigned m, d;
+        civil_from_days(days, &y, &m, &d);
+        int n = snprintf(buf, cap, "%04" PRId64 "-%02u-%02uT%02d:%02d:%02d", y, m, d,
+                         (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+        if (ns && n > 0 && (size_t)n < cap) n += snprintf(buf + n, cap - (size_t)n, ".%09" PRId64, ns);
+        if (n > 0 && (size_t)n < cap) snprintf(buf + n, cap - (size_t)n, "Z");
+        break;
+    }
+    case GOV_TY_BOOL: snprintf(buf, cap, "%s", v->u.i ? "true" : "false"); break;
+    case GOV_TY_SEVERITY: snprintf(buf, cap, "%s", gov_severity_name((int)v->u.i)); break;
+    case GOV_TY_VERDICT: snprintf(buf, cap, "%s", gov_verdict_name((int)v->u.i)); break;
+    case GOV_TY_STRING: case GOV_TY_ID: snprintf(buf, cap, "\"%.*s\"", (int)v->u.s.len, v->u.s.s); break;
+    default: snprintf(buf, cap, "?"); break;
+    }
+}

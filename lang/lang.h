@@ -1,0 +1,57 @@
+/* lang.h: the front end's entry points.
+ *
+ * Life-cycle: govF_init, then govF_add_path for every file or directory named on the
+ * command line, then govF_load (reads, parses and follows imports, grouping files into
+ * policies), then govF_check (names, types, units, scopes). Diagnostics accumulate in
+ * fe->diags; govF_free releases everything. Files are loaded in sorted path order, so
+ * results never depend on the order of the command line or of a directory listing.
+ */
+#ifndef GOV_LANG_H
+#define GOV_LANG_H
+
+#include "lang/ast.h"
+#include "lang/diag.h"
+
+/* Standard modules: "std/NAME" resolves through this callback (text must outlive fe). */
+typedef bool (*GovStdLookup)(const char *name, const char **text, uint32_t *len);
+
+/* A checked unit: the files of one `policy NAME` plus every module they import, or a
+ * module checked on its own. */
+typedef struct GovPolicy {
+    GovStr name;
+    bool is_module;
+    GovModule **mods; uint32_t nmods, mcap;
+    uint8_t *own;                 /* own[i]: mods[i] is a policy file, not an import */
+    GovDecl **decls; uint32_t ndecls, dcap;            /* declaration order */
+    GovDecl **by_kind[GOV_D__COUNT]; uint32_t nkind[GOV_D__COUNT], kcap[GOV_D__COUNT];
+    GovScope **scopes; uint32_t nscopes, scap;         /* every block, pre-order */
+    GovTest **tests; uint32_t ntests, tcap;
+    GovDecl **table; uint32_t tmask;                   /* name -> decl, open addressing */
+    bool failed;                                       /* errors found in this unit */
+} GovPolicy;
+
+typedef struct GovFrontend {
+    GovArena arena;
+    jmp_buf oom;
+    GovSources src;
+    GovDiags diags;
+    GovStdLookup std_lookup;
+    const char **roots; uint32_t nroots, rcap;         /* files named or found */
+    GovModule **mods; const char **keys; uint32_t nmods, mcap;
+    GovPolicy **pols; uint32_t npols, pcap;
+    uint32_t decl_counter[GOV_D__COUNT];
+    uint32_t scope_counter;
+    bool io_error;                                     /* a named path could not be read */
+} GovFrontend;
+
+/* The caller must setjmp(fe->oom) before calling anything below and free on longjmp. */
+void govF_init(GovFrontend *fe, GovAllocFn alloc, void *ud, GovStdLookup std);
+void govF_add_path(GovFrontend *fe, const char *path);
+void govF_load(GovFrontend *fe);
+void govF_check(GovFrontend *fe);
+void govF_free(GovFrontend *fe);
+
+/* Look a name up in a checked unit; NULL if absent. */
+GovDecl *govF_lookup(const GovPolicy *p, const char *name, uint32_t len);
+
+#endif

@@ -1,0 +1,396 @@
+/* load.c: finding, reading and parsing files, following imports, and grouping files
+ * into policies.
+ *
+ * A file is validated before the lexer sees it (size, NUL bytes, UTF-8), so the lexer
+ * can rely on its NUL sentinel. Imports are followed depth-first from each file in
+ * sorted order; a module reached again while it is still being loaded is a cycle.
+ */
+#include "lang/lang.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lang/parse.h"
+
+enum { ST_NEW, ST_LOADING, ST_DONE };
+
+void govF_init(GovFrontend *fe, GovAllocFn alloc, void *ud, GovStdLookup std)
+{
+    memset(fe, 0, sizeof *fe);
+    govA_init(&fe->arena, alloc, ud, &fe->oom);
+    fe->src.arena = &fe->arena;
+    govD_init(&fe->diags, &fe->arena, &fe->src);
+    fe->std_lookup = std;
+}
+
+void govF_free(GovFrontend *fe)
+{
+    govA_free(&fe->arena);
+}
+
+static bool has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+static void add_root(GovFrontend *fe, const char *path)
+{
+    const char *p = govA_strdup(&fe->arena, path, strlen(path));
+    GOV_PUSH(&fe->arena, fe->roots, fe->nroots, fe->rcap, p);
+}
+
+/* Directories are walked recursively for *.gov files; hidden entries are skipped. The
+ * walk depth is bounded so a symlink loop cannot recurse forever. */
+static void walk(GovFrontend *fe, const char *dir, int depth)
+{
+    if (depth > 64) {
+        govD_error_nopos(&fe->diags, "E031", "directory nesting too deep at '%s'", dir);
+        fe->io_error = true;
+        return;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        govD_error_nopos(&fe->diags, "E031", "cannot read directory '%s': %s", dir, strerror(errno));
+        fe->io_error = true;
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t n = strlen(dir);
+        const char *sep = n && dir[n - 1] == '/' ? "" : "/";
+        const char *full = govD_fmt(&fe->arena, "%s%s%s", dir, sep, e->d_name);
+        struct stat st;
+        if (stat(full, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            walk(fe, full, depth + 1);
+        else if (S_ISREG(st.st_mode) && has_suffix(e->d_name, ".gov"))
+            add_root(fe, full);
+    }
+    closedir(d);
+}
+
+void govF_add_path(GovFrontend *fe, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        govD_error_nopos(&fe->diags, "E031", "cannot read '%s': %s", path, strerror(errno));
+        fe->io_error = true;
+        return;
+    }
+    if (S_ISDIR(st.st_mode))
+        walk(fe, path, 0);
+    else
+        add_root(fe, path);
+}
+
+/* The first byte offset where `t` is not valid UTF-8 (overlongs, surrogates and code
+ * points past U+10FFFF are invalid), or len if it is valid. */
+static uint32_t utf8_invalid_at(const unsigned char *t, uint32_t len)
+{
+    uint32_t i = 0;
+    while (i < len) {
+        unsigned c = t[i];
+        if (c < 0x80) { i++; continue; }
+        uint32_t n; unsigned min, cp;
+        if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; min = 0x80; }
+        else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; min = 0x800; }
+        else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; min = 0x10000; }
+        else return i;
+        if (len - i <= n) return i;
+        for (uint32_t k = 1; k <= n; k++) {
+            if ((t[i + k] & 0xC0) != 0x80) return i;
+            cp = cp << 6 | (t[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+        i += n + 1;
+    }
+    return len;
+}
+
+/* Read a whole file into the arena; NULL with errno set, or ERANGE when too large. */
+static char *read_file(GovFrontend *fe, const char *path, uint32_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        errno = EISDIR;
+        return NULL;
+    }
+    if (st.st_size > GOV_MAX_FILE) {
+        fclose(f);
+        errno = EFBIG;
+        return NULL;
+    }
+    size_t cap = (size_t)st.st_size + 1;
+    char *buf = govA_alloc(&fe->arena, cap);
+    size_t n = fread(buf, 1, cap - 1, f);
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        errno = EIO;
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = (uint32_t)n;
+    return buf;
+}
+
+/* Validate and parse a source already in the table. */
+static GovModule *parse_source(GovFrontend *fe, uint32_t file)
+{
+    GovModule *m = govA_alloc(&fe->arena, sizeof *m);
+    m->file = file;
+    GovSource *s = &fe->src.files[file];
+    const char *nul = memchr(s->text, 0, s->len);
+    uint32_t bad = utf8_invalid_at((const unsigned char *)s->text, s->len);
+    if (nul && (uint32_t)(nul - s->text) < bad) {
+        uint32_t at = (uint32_t)(nul - s->text);
+        govD_error(&fe->diags, "E001", (GovSpan){file, at, at + 1},
+                   "file contains a NUL byte; gov sources are UTF-8 text");
+        return m;
+    }
+    if (bad < s->len) {
+        govD_error(&fe->diags, "E002", (GovSpan){file, bad, bad + 1},
+                   "file is not valid UTF-8 (byte 0x%02X)", (unsigned char)s->text[bad]);
+        return m;
+    }
+    GovParser P = {0};
+    P.arena = &fe->arena;
+    P.diags = &fe->diags;
+    P.decl_counter = fe->decl_counter;
+    P.scope_counter = &fe->scope_counter;
+    govP_parse_file(&P, m);
+    return m;
+}
+
+/* Lexically normalise a relative path: drop "." segments and fold "x/.." pairs. */
+static const char *normalise(GovArena *a, const char *path)
+{
+    size_t n = strlen(path);
+    char *out = govA_alloc(a, n + 1);
+    const char **segs = govA_alloc(a, (n + 1) * sizeof *segs);
+    size_t *lens = govA_alloc(a, (n + 1) * sizeof *lens);
+    size_t ns = 0;
+    bool abs = path[0] == '/';
+    for (const char *p = path; *p;) {
+        while (*p == '/') p++;
+        const char *q = p;
+        while (*q && *q != '/') q++;
+        size_t l = (size_t)(q - p);
+        if (l == 0) break;
+        if (l == 1 && p[0] == '.') { p = q; continue; }
+        if (l == 2 && p[0] == '.' && p[1] == '.' && ns > 0 &&
+            !(lens[ns - 1] == 2 && segs[ns - 1][0] == '.' && segs[ns - 1][1] == '.')) {
+            ns--;
+            p = q;
+            continue;
+        }
+        segs[ns] = p;
+        lens[ns++] = l;
+        p = q;
+    }
+    size_t o = 0;
+    if (abs) out[o++] = '/';
+    for (size_t i = 0; i < ns; i++) {
+        if (i) out[o++] = '/';
+        memcpy(out + o, segs[i], lens[i]);
+        o += lens[i];
+    }
+    if (o == 0) out[o++] = '.';
+    out[o] = 0;
+    return out;
+}
+
+typedef struct Loader {
+    GovFrontend *fe;
+    uint8_t *state; uint32_t scap;
+    uint32_t *stack; uint32_t nstack, stcap;
+} Loader;
+
+static int32_t find_mod(GovFrontend *fe, const char *key)
+{
+    for (uint32_t i = 0; i < fe->nmods; i++)
+        if (strcmp(fe->keys[i], key) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+static uint32_t add_mod(Loader *L, const char *key, GovModule *m)
+{
+    GovFrontend *fe = L->fe;
+    uint32_t cap = fe->mcap;
+    fe->keys = govA_grow(&fe->arena, fe->keys, fe->nmods, &cap, sizeof *fe->keys);
+    GOV_PUSH(&fe->arena, fe->mods, fe->nmods, fe->mcap, m);
+    fe->keys[fe->nmods - 1] = key;
+    uint32_t sc = L->scap;
+    L->state = govA_grow(&fe->arena, L->state, fe->nmods - 1, &sc, 1);
+    L->scap = sc;
+    L->state[fe->nmods - 1] = ST_NEW;
+    return fe->nmods - 1;
+}
+
+static void follow_imports(Loader *L, uint32_t mi);
+
+/* Resolve one import of module `from` to a module index, loading it if needed. */
+static uint32_t resolve_import(Loader *L, uint32_t from, GovImport *im)
+{
+    GovFrontend *fe = L->fe;
+    GovModule *fm = fe->mods[from];
+    char name[512];
+    snprintf(name, sizeof name, "%.*s", (int)im->path.len, im->path.s);
+    const char *key;
+    bool is_std = strncmp(name, "std/", 4) == 0;
+    if (is_std) {
+        key = govA_strdup(&fe->arena, name, strlen(name));
+    } else {
+        const char *base = fe->src.files[fm->file].path;
+        const char *slash = strrchr(base, '/');
+        if (name[0] == '/' || !slash)
+            key = normalise(&fe->arena, name);
+        else
+            key = normalise(&fe->arena, govD_fmt(&fe->arena, "%.*s/%s", (int)(slash - base), base, name));
+    }
+    int32_t idx = find_mod(fe, key);
+    if (idx >= 0) {
+        if (L->state[idx] == ST_LOADING) {
+            GovDiag *g = govD_error(&fe->diags, "E032", im->span, "import cycle: '%s' imports itself", key);
+            bool on = false;
+            for (uint32_t i = 0; i < L->nstack; i++) {
+                uint32_t s = L->stack[i];
+                if (s == (uint32_t)idx) on = true;
+                if (on && i + 1 < L->nstack) {
+                    GovModule *m = fe->mods[s];
+                    govD_note(&fe->diags, g, m->name_span, "'%s' is imported by '%s'", fe->keys[L->stack[i + 1]],
+                              fe->keys[s]);
+                }
+            }
+            return UINT32_MAX;
+        }
+        return (uint32_t)idx;
+    }
+    const char *text;
+    uint32_t len;
+    if (is_std) {
+        if (!fe->std_lookup || !fe->std_lookup(name + 4, &text, &len)) {
+            govD_error(&fe->diags, "E031", im->span, "unknown standard module '%s'", name);
+            return UINT32_MAX;
+        }
+    } else {
+        char *buf = read_file(fe, key, &len);
+        if (!buf) {
+            govD_error(&fe->diags, "E031", im->span, "cannot import '%s': %s", key,
+                       errno == EFBIG ? "file is larger than 64 MiB" : strerror(errno));
+            return UINT32_MAX;
+        }
+        text = buf;
+    }
+    uint32_t file = govS_add(&fe->src, key, text, len);
+    GovModule *m = parse_source(fe, file);
+    uint32_t mi = add_mod(L, key, m);
+    follow_imports(L, mi);
+    return mi;
+}
+
+static void follow_imports(Loader *L, uint32_t mi)
+{
+    GovFrontend *fe = L->fe;
+    L->state[mi] = ST_LOADING;
+    GOV_PUSH(&fe->arena, L->stack, L->nstack, L->stcap, mi);
+    GovModule *m = fe->mods[mi];
+    for (uint32_t i = 0; i < m->nimports; i++)
+        m->imports[i].target = resolve_import(L, mi, &m->imports[i]);
+    L->nstack--;
+    L->state[mi] = ST_DONE;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static GovPolicy *unit_for(GovFrontend *fe, GovStr name, bool is_module)
+{
+    for (uint32_t i = 0; i < fe->npols; i++) {
+        GovPolicy *p = fe->pols[i];
+        if (!p->is_module && !is_module && p->name.len == name.len &&
+            memcmp(p->name.s, name.s, name.len) == 0)
+            return p;
+    }
+    GovPolicy *p = govA_alloc(&fe->arena, sizeof *p);
+    p->name = name;
+    p->is_module = is_module;
+    GOV_PUSH(&fe->arena, fe->pols, fe->npols, fe->pcap, p);
+    return p;
+}
+
+/* Add module mi and, depth-first, everything it imports to unit p (once each). */
+static void add_to_unit(GovFrontend *fe, GovPolicy *p, uint32_t mi, bool own, uint8_t *mark, int depth)
+{
+    if (mark[mi] || depth > 10000)
+        return;
+    mark[mi] = 1;
+    uint32_t cap = p->mcap;
+    p->own = govA_grow(&fe->arena, p->own, p->nmods, &cap, 1);
+    GOV_PUSH(&fe->arena, p->mods, p->nmods, p->mcap, fe->mods[mi]);
+    p->own[p->nmods - 1] = own;
+    GovModule *m = fe->mods[mi];
+    for (uint32_t i = 0; i < m->nimports; i++)
+        if (m->imports[i].target != UINT32_MAX)
+            add_to_unit(fe, p, m->imports[i].target, false, mark, depth + 1);
+}
+
+void govF_load(GovFrontend *fe)
+{
+    Loader L = {fe, NULL, 0, NULL, 0, 0};
+    qsort(fe->roots, fe->nroots, sizeof *fe->roots, cmp_str);
+    uint32_t nroot_mods = 0;
+    uint32_t *root_idx = govA_alloc(&fe->arena, (fe->nroots + 1) * sizeof *root_idx);
+    for (uint32_t r = 0; r < fe->nroots; r++) {
+        const char *key = normalise(&fe->arena, fe->roots[r]);
+        if (find_mod(fe, key) >= 0) {
+            /* Named twice, or already loaded as an import: still a root. */
+            root_idx[nroot_mods++] = (uint32_t)find_mod(fe, key);
+            continue;
+        }
+        uint32_t len;
+        char *text = read_file(fe, fe->roots[r], &len);
+        if (!text) {
+            govD_error_nopos(&fe->diags, "E031", "cannot read '%s': %s", fe->roots[r],
+                             errno == EFBIG ? "file is larger than 64 MiB" : strerror(errno));
+            fe->io_error = true;
+            continue;
+        }
+        uint32_t file = govS_add(&fe->src, key, text, len);
+        GovModule *m = parse_source(fe, file);
+        uint32_t mi = add_mod(&L, key, m);
+        follow_imports(&L, mi);
+        root_idx[nroot_mods++] = mi;
+    }
+    /* Group: policy files by name; module roots that no policy imports, on their own. */
+    uint8_t *imported = govA_alloc(&fe->arena, fe->nmods + 1);
+    for (uint32_t i = 0; i < fe->nmods; i++)
+        for (uint32_t k = 0; k < fe->mods[i]->nimports; k++)
+            if (fe->mods[i]->imports[k].target != UINT32_MAX)
+                imported[fe->mods[i]->imports[k].target] = 1;
+    for (uint32_t r = 0; r < nroot_mods; r++) {
+        GovModule *m = fe->mods[root_idx[r]];
+        if (!m->parsed || (m->is_module && imported[root_idx[r]]))
+            continue;
+        GovPolicy *p = unit_for(fe, m->name, m->is_module);
+        uint8_t *mark = govA_alloc(&fe->arena, fe->nmods + 1);
+        for (uint32_t i = 0; i < p->nmods; i++)
+            for (uint32_t k = 0; k < fe->nmods; k++)
+                if (fe->mods[k] == p->mods[i]) mark[k] = 1;
+        add_to_unit(fe, p, root_idx[r], true, mark, 0);
+    }
+}
