@@ -58,13 +58,14 @@ void govP_begin(GovParser *P, GovDeclKind k, GovStr name, GovSpan name_sp, GovSt
     d->index = P->decl_counter[k]++;
     d->on_kind = on;
     d->on_span = on.s ? P->on_span : NOSPAN;
-    if (k == GOV_D_RULE || k == GOV_D_DRIFT) {
+    /* Rules and drifts keep severity and verdict at different places in the union:
+     * writing the rule's fields into a drift would clobber its min_samples pointer. */
+    if (k == GOV_D_RULE) {
         d->u.rule.severity = -1;
         d->u.rule.verdict = -1;
-        if (k == GOV_D_DRIFT) {
-            d->u.drift.severity = -1;
-            d->u.drift.verdict = -1;
-        }
+    } else if (k == GOV_D_DRIFT) {
+        d->u.drift.severity = -1;
+        d->u.drift.verdict = -1;
     }
     GOV_PUSH(P->arena, P->mod->decls, P->mod->ndecls, P->mod->dcap, d);
     P->cur = d;
