@@ -1,0 +1,156 @@
+/* disasm.c: a readable listing of a verified program (`govc disasm` calls gov_disasm).
+ *
+ * Tables first (constants, channels, limits, scopes, overrides, kinds and fields), then
+ * each rule's code, one instruction a line, with its operands named: R (register, with
+ * the field's name for field registers), K (constant, with its value), L (limit, with
+ * its name). The output is deterministic and used for golden tests.
+ */
+#include <string.h>
+
+#include "vm/gov_int.h"
+
+static const char *const op_name[] = {
+#define GOV_OP(name, fmt, meaning, rule) #name,
+#include "vm/gov_opcodes.h"
+#undef GOV_OP
+};
+static const char op_fmt[] = {
+#define GOV_OP(name, fmt, meaning, rule) #fmt[2] == 'X' ? 'x' : 'c',
+#include "vm/gov_opcodes.h"
+#undef GOV_OP
+};
+
+static const char *const level_names[4] = {"tenant", "project", "workflow", "agent"};
+static const char *const sev_names[3] = {"info", "warning", "critical"};
+static const char *const verd_names[5] = {"allow", "warn", "review", "pause", "block"};
+static const char *const chan_names[4] = {"slack", "pagerduty", "email", "webhook"};
+
+static void konst(govO_buf *b, const gov_vm *vm, uint32_t k) {
+    const gov_program *p = vm->p;
+    govO_printf(b, "K%u=", k);
+    govO_value(b, vm, p->ktype[k], p->kval[k]);
+}
+
+static void reg(govO_buf *b, const gov_program *p, const govL_kind *k, unsigned r) {
+    govO_printf(b, "R%u", r);
+    if (r < k->nfields) govO_printf(b, "(%s)", p->str[p->field[k->first_field + r].name]);
+}
+
+static void code(govO_buf *b, const gov_vm *vm, const govL_rule *r) {
+    const gov_program *p = vm->p;
+    const govL_kind *k = &p->kind[r->kind];
+    uint32_t si = 0;
+    for (uint32_t pc = r->code; pc < r->code + r->ncode; pc++) {
+        while (si < p->nsrc && p->src[si].pc < pc) si++;
+        if (si < p->nsrc && p->src[si].pc == pc)
+            govO_printf(b, "    ; %s:%u:%u\n", p->str[p->src[si].file], p->src[si].line, p->src[si].col);
+        uint32_t w = p->code[pc];
+        unsigned op = GOVB_OP(w), a = GOVB_A(w), bb = GOVB_B(w), c = GOVB_C(w), bx = GOVB_BX(w);
+        govO_printf(b, "    %04u  %-7s", pc - r->code, op_name[op]);
+        if (op == GOV_OP_FIRE) {
+        } else if (op == GOV_OP_JMP) {
+            govO_printf(b, " %u  ; to %u", bx, pc - r->code + 1 + bx);
+        } else if (op == GOV_OP_JMPF || op == GOV_OP_JMPT) {
+            govO_put(b, " ", 1);
+            reg(b, p, k, a);
+            govO_printf(b, " %u  ; to %u", bx, pc - r->code + 1 + bx);
+        } else if (op == GOV_OP_FIREIF) {
+            govO_put(b, " ", 1);
+            reg(b, p, k, a);
+        } else if (op_fmt[op] == 'x') {
+            govO_put(b, " ", 1);
+            reg(b, p, k, a);
+            govO_put(b, " ", 1);
+            if (op == GOV_OP_LOADL || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL))
+                govO_printf(b, "L%u(%s)", bx, p->str[p->limit[bx].name]);
+            else
+                konst(b, vm, bx);
+        } else {
+            int nops = (op == GOV_OP_MOV || op == GOV_OP_NEG || op == GOV_OP_I2F || op == GOV_OP_NOT) ? 2 : 3;
+            govO_put(b, " ", 1);
+            reg(b, p, k, a);
+            govO_put(b, " ", 1);
+            reg(b, p, k, bb);
+            if (nops == 3) {
+                govO_put(b, " ", 1);
+                reg(b, p, k, c);
+            }
+        }
+        govO_put(b, "\n", 1);
+    }
+}
+
+int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
+    gov_vm vm;
+    memset(&vm, 0, sizeof vm);
+    vm.p = p;
+    govO_buf b = {buf, buf ? cap : 0, 0};
+    govO_printf(&b, "policy %s\nid %s\n", p->str[p->name], p->id);
+    govO_printf(&b, "constants %u\n", p->nconst);
+    for (uint32_t i = 0; i < p->nconst; i++) {
+        govO_puts(&b, "  ");
+        konst(&b, &vm, i);
+        govO_put(&b, "\n", 1);
+    }
+    govO_printf(&b, "channels %u\n", p->nchan);
+    for (uint32_t i = 0; i < p->nchan; i++) {
+        govO_printf(&b, "  C%u %s %s ", i, p->str[p->chan[i].name], chan_names[p->chan[i].kind]);
+        govO_jstr(&b, p->str[p->chan[i].target], p->strlen_[p->chan[i].target]);
+        govO_put(&b, "\n", 1);
+    }
+    govO_printf(&b, "limits %u\n", p->nlimit);
+    for (uint32_t i = 0; i < p->nlimit; i++) {
+        const govL_limit *l = &p->limit[i];
+        govO_printf(&b, "  L%u %s %s %s default ", i, l->dir ? "min" : "max", p->str[l->name], govL_typename(l->type));
+        konst(&b, &vm, l->dflt);
+        govO_printf(&b, " at %s:%u:%u overrides %u..%u\n", p->str[l->file], l->line, l->col, l->first, l->first + l->n);
+    }
+    govO_printf(&b, "scopes %u\n", p->nscope);
+    for (uint32_t i = 0; i < p->nscope; i++) {
+        const govL_scope *s = &p->scope[i];
+        govO_printf(&b, "  S%u %s ", i, level_names[s->level]);
+        govO_jstr(&b, p->str[s->name], p->strlen_[s->name]);
+        if (s->parent != GOVB_NONE) govO_printf(&b, " in S%u", s->parent);
+        govO_printf(&b, " specificity %u\n", s->spec);
+    }
+    govO_printf(&b, "overrides %u\n", p->novr);
+    for (uint32_t i = 0; i < p->novr; i++) {
+        const govL_ovr *o = &p->ovr[i];
+        govO_printf(&b, "  O%u L%u(%s) S%u ", i, o->limit, p->str[p->limit[o->limit].name], o->scope);
+        konst(&b, &vm, o->value);
+        govO_printf(&b, " at %s:%u:%u\n", p->str[o->file], o->line, o->col);
+    }
+    govO_printf(&b, "kinds %u\n", p->nkind);
+    for (uint32_t i = 0; i < p->nkind; i++) {
+        const govL_kind *k = &p->kind[i];
+        govO_printf(&b, "  kind %s fields %u registers %u rules %u steps %u\n", p->str[k->name], k->nfields, k->nregs,
+                    k->nrules, k->steps);
+        for (uint32_t j = 0; j < k->nregs; j++) {
+            govO_printf(&b, "    R%u %s", j, govL_typename(p->regtype[k->first_reg + j]));
+            if (j < k->nfields) {
+                const govL_field *f = &p->field[k->first_field + j];
+                govO_printf(&b, " field %s key ", p->str[f->name]);
+                govO_jstr(&b, p->str[f->key], p->strlen_[f->key]);
+                if (f->unit) govO_printf(&b, " in %s", govL_unitname(f->unit));
+                if (f->flags & GOVB_F_REQUIRED) govO_puts(&b, " required");
+                else {
+                    govO_puts(&b, " default ");
+                    konst(&b, &vm, f->dflt);
+                }
+            }
+            govO_put(&b, "\n", 1);
+        }
+    }
+    govO_printf(&b, "rules %u, code %u words\n", p->nrule, p->ncode);
+    for (uint32_t i = 0; i < p->nrule; i++) {
+        const govL_rule *r = &p->rule[i];
+        govO_printf(&b, "  rule %s on %s severity %s verdict %s at %s:%u:%u", p->str[r->name],
+                    p->str[p->kind[r->kind].name], sev_names[r->severity], verd_names[r->verdict], p->str[r->file],
+                    r->line, r->col);
+        for (uint32_t n = 0; n < r->nnotify; n++)
+            govO_printf(&b, "%s%s", n ? ", " : " notify ", p->str[p->chan[p->notify[r->first_notify + n]].name]);
+        govO_put(&b, "\n", 1);
+        code(&b, &vm, r);
+    }
+    return govO_finish(&b, len);
+}

@@ -1,0 +1,175 @@
+/* gov_int.h: libgov's internal structures, shared by its modules and never installed.
+ *
+ * Prefixes: govL_ loader and verifier (load.c), govV_ evaluator (vm.c), govJ_ JSON
+ * records and numbers (json.c), govO_ output: decision JSON, trace, number formatting
+ * (out.c), govD_ disassembler (disasm.c). Public functions are gov_ and live in gov.h.
+ */
+#ifndef GOV_INT_H
+#define GOV_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/gov.h"
+#include "vm/gov_format.h"
+
+#define GOV_HIDDEN __attribute__((visibility("hidden")))
+
+/* A register or constant value. Strings are a reference: bit 63 set means the VM's
+ * record scratch area, clear means the program's string data; bits 32..62 the offset,
+ * bits 0..31 the length. */
+typedef union govV_cell { int64_t i; double f; uint64_t u; } govV_cell;
+#define GOVV_SCRATCH  (UINT64_C(1) << 63)
+#define GOVV_STR(off, len) (((uint64_t)(off) << 32) | (uint32_t)(len))
+#define GOVV_SOFF(u)  ((uint32_t)(((u) >> 32) & 0x7FFFFFFFu))
+#define GOVV_SLEN(u)  ((uint32_t)(u))
+
+/* Value classes, by which instructions dispatch. */
+enum { GOVV_CI = 1, GOVV_CF = 2, GOVV_CS = 3 };
+
+typedef struct govL_limit {
+    uint32_t name, type, dir, dflt, file, line, col, first, n;
+} govL_limit;
+
+typedef struct govL_scope {
+    uint32_t name, level, parent, spec;
+    uint32_t path[4];           /* required name (string index) per level, or NONE */
+} govL_scope;
+
+typedef struct govL_ovr { uint32_t limit, scope, value, file, line, col; } govL_ovr;
+
+typedef struct govL_kind {
+    uint32_t name, first_field, nfields, first_reg, nregs, steps;
+    uint32_t first_rule, nrules;   /* into prog->kind_rules */
+    uint32_t nactions;             /* sum of its rules' notify counts */
+} govL_kind;
+
+typedef struct govL_field { uint32_t name, key, type, unit, flags, dflt; } govL_field;
+
+typedef struct govL_rule {
+    uint32_t name, kind, severity, verdict, code, ncode, first_notify, nnotify, file, line, col;
+} govL_rule;
+
+typedef struct govL_chan { uint32_t name, kind, target; } govL_chan;
+typedef struct govL_src { uint32_t pc, file, line, col; } govL_src;
+
+struct gov_program {
+    char *strdata;              /* the STRDATA bytes, each string followed by a NUL */
+    const char **str;           /* string i, NUL-terminated */
+    uint32_t *strlen_;
+    uint32_t nstr, nconst, nchan, nlimit, nscope, novr, nkind, nfield, nreg, nrule,
+        nnotify, ncode, nsrc;
+    uint8_t *ktype; govV_cell *kval;
+    govL_chan *chan;
+    govL_limit *limit;
+    govL_scope *scope;
+    govL_ovr *ovr;
+    govL_kind *kind;
+    govL_field *field;
+    uint8_t *regtype, *regclass;
+    govL_rule *rule;
+    uint32_t *notify;
+    uint32_t *code;
+    govL_src *src;
+    uint32_t *kind_rules;       /* rule indices grouped by kind, declaration order */
+    uint32_t name;
+    uint32_t max_regs, max_rules, max_actions, max_fields;
+    char id[33];
+    void *block;                /* the one allocation holding all of the above */
+};
+
+/* ---------------------------------------------------------------- the VM */
+
+typedef struct govV_cmp {
+    uint8_t op, tl, tr, res;    /* op: 0 == 1 != 2 < 3 <= 4 > 5 >= */
+    govV_cell l, r;
+} govV_cmp;
+
+typedef struct govV_finding {
+    uint32_t rule, limit, ovr;  /* limit GOVB_NONE if none; ovr GOVB_NONE = default */
+    uint32_t ncmp;
+    govV_cmp cmp[GOV_MAX_COMPARES];
+    govV_cell limit_value;
+} govV_finding;
+
+typedef struct govV_action { uint32_t finding, channel; } govV_action;
+
+typedef struct govV_lcache { govV_cell v; uint32_t epoch, ovr; } govV_lcache;
+
+/* A bounded writer into a caller's buffer that keeps counting past the end. */
+typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
+
+struct gov_decision {
+    const gov_vm *vm;
+    int status;
+    char error[160];
+    uint64_t line;
+    int verdict;
+    uint32_t kind;              /* GOVB_NONE if unknown */
+    uint32_t nfind, nact;
+    int trace_status;           /* GOV_OK, GOV_ESPACE, GOV_ENOTRACE */
+    size_t trace_len;
+};
+
+#define GOVV_MAXRULELIMITS 8    /* limits remembered per rule for the trace */
+
+struct gov_vm {
+    const gov_program *p;
+    uint32_t limits[GOV_LIMIT__COUNT], caps[GOV_LIMIT__COUNT];
+    struct { uint64_t records; } *state;    /* persistent state */
+    govV_cell *reg;             /* max_regs */
+    uint8_t *present;           /* max_fields: field set in this record */
+    char *scratch; uint32_t scratch_cap, scratch_n;
+    void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
+    govV_lcache *lcache;        /* nlimit */
+    uint32_t *smatch;           /* nscope: epoch << 1 | matched */
+    uint32_t epoch;
+    govV_finding *find;         /* max_rules */
+    govV_action *act;           /* max_actions */
+    /* the rule being run */
+    govV_cmp cmp[GOV_MAX_COMPARES]; uint32_t ncmp, ncmp_total;
+    uint32_t rlimits[GOVV_MAXRULELIMITS]; uint32_t nrlimits;
+    uint32_t cur_kind;
+    int poisoned, in_record;
+    char errmsg[160];
+    char *trace_buf; size_t trace_cap;
+    govO_buf tr;                /* the trace being written */
+    gov_decision dec;
+};
+
+/* load.c */
+GOV_HIDDEN int govL_class(uint32_t type);
+GOV_HIDDEN const char *govL_typename(uint32_t type);
+GOV_HIDDEN const char *govL_unitname(uint32_t unit);
+
+/* vm.c */
+GOV_HIDDEN const char *govV_str(const gov_vm *vm, uint64_t cellu, uint32_t *len);
+GOV_HIDDEN void govV_resolve(gov_vm *vm, uint32_t limit);
+GOV_HIDDEN int govV_scope_matches(gov_vm *vm, uint32_t scope);
+GOV_HIDDEN void govV_value(const gov_vm *vm, uint32_t type, govV_cell c, gov_value *out);
+GOV_HIDDEN int govV_fail(gov_vm *vm, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* json.c */
+GOV_HIDDEN int govJ_decode(gov_vm *vm, const char *js, size_t len);
+GOV_HIDDEN int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit,
+                           govV_cell *out, const char **why);
+GOV_HIDDEN int govJ_time(const char *s, size_t n, int64_t *out);
+GOV_HIDDEN int govJ_parse_double(const char *s, size_t n, double *out);
+
+/* out.c */
+GOV_HIDDEN void govO_put(govO_buf *b, const char *s, size_t n);
+GOV_HIDDEN void govO_puts(govO_buf *b, const char *s);
+GOV_HIDDEN void govO_printf(govO_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+GOV_HIDDEN void govO_jstr(govO_buf *b, const char *s, size_t n);
+GOV_HIDDEN void govO_double(govO_buf *b, double x);
+GOV_HIDDEN void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c);
+GOV_HIDDEN void govO_text(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c);
+GOV_HIDDEN int govO_finish(govO_buf *b, size_t *len);
+GOV_HIDDEN void govO_trace_begin(gov_vm *vm);
+GOV_HIDDEN void govO_trace_rule(gov_vm *vm, uint32_t rule, int fired);
+GOV_HIDDEN void govO_trace_end(gov_vm *vm);
+
+#endif

@@ -1,0 +1,541 @@
+/* json.c: decoding one JSON record into a VM's registers, and locale-free numbers.
+ *
+ * jsmn (JSMN_STRICT, JSMN_STATIC) tokenises the line into the VM's fixed token array;
+ * it allocates nothing. jsmn checks structure but not every lexical detail, so every
+ * primitive is re-checked here against the JSON grammar and every string's escapes and
+ * UTF-8 are validated. Caps (gov.h GOV_LIMIT_*) are checked before the work they bound.
+ * Decoded strings go to the record scratch area; nothing outside the arena's per-record
+ * scratch is written, so a bad line leaves the VM's state as it was.
+ *
+ * Numbers: JSON numbers are parsed by hand into (digits, exponent). Integer-class values
+ * (int, duration, money, unix times) are scaled exactly in 128-bit arithmetic and rounded
+ * to the nearest unit, ties away from zero, from the first 19 significant digits.
+ * Doubles use Clinger's exact fast path (<= 15 digits, |exp| <= 22), else strtod() on a
+ * string we build with no decimal point ("123e-5"): the locale only changes the radix
+ * character, which that string does not contain, so the result is the same under every
+ * locale, and glibc's strtod is correctly rounded for it. The 19-digit cut is documented
+ * in spec/trace.md.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JSMN_STATIC
+#define JSMN_STRICT
+#include <jsmn.h>
+
+#include "vm/gov_int.h"
+
+size_t govJ_token_size(void);
+size_t govJ_token_size(void) { return sizeof(jsmntok_t); }
+
+/* ---------------------------------------------------------------- strings */
+
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+    unsigned c = s[0];
+    if (c < 0x80) return 1;
+    size_t k;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) { k = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { k = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { k = 4; cp = c & 0x07; }
+    else return 0;
+    if (n < k) return 0;
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return k;
+}
+
+static int hexv(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int hex4(const char *s, size_t n, size_t i, uint32_t *out) {
+    if (i + 4 > n) return 0;
+    uint32_t v = 0;
+    for (int k = 0; k < 4; k++) {
+        int h = hexv((unsigned char)s[i + (size_t)k]);
+        if (h < 0) return 0;
+        v = v << 4 | (uint32_t)h;
+    }
+    *out = v;
+    return 1;
+}
+
+/* Decode the body of a JSON string (between the quotes). dst NULL: validate and count.
+ * Returns the decoded length, or (size_t)-1 if malformed. */
+static size_t jstring(const char *s, size_t n, char *dst) {
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20) return (size_t)-1;
+        if (c != '\\') {
+            size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+            if (!k) return (size_t)-1;
+            if (dst) memcpy(dst + o, s + i, k);
+            o += k;
+            i += k;
+            continue;
+        }
+        if (i + 1 >= n) return (size_t)-1;
+        char e = s[i + 1], r;
+        i += 2;
+        switch (e) {
+        case '"': r = '"'; break;
+        case '\\': r = '\\'; break;
+        case '/': r = '/'; break;
+        case 'b': r = '\b'; break;
+        case 'f': r = '\f'; break;
+        case 'n': r = '\n'; break;
+        case 'r': r = '\r'; break;
+        case 't': r = '\t'; break;
+        case 'u': {
+            uint32_t cp, lo;
+            if (!hex4(s, n, i, &cp)) return (size_t)-1;
+            i += 4;
+            if (cp >= 0xDC00 && cp <= 0xDFFF) return (size_t)-1;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (i + 2 > n || s[i] != '\\' || s[i + 1] != 'u' || !hex4(s, n, i + 2, &lo) || lo < 0xDC00 ||
+                    lo > 0xDFFF)
+                    return (size_t)-1;
+                i += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            unsigned char b[4];
+            size_t k;
+            if (cp < 0x80) { b[0] = (unsigned char)cp; k = 1; }
+            else if (cp < 0x800) { b[0] = (unsigned char)(0xC0 | cp >> 6); b[1] = (unsigned char)(0x80 | (cp & 0x3F)); k = 2; }
+            else if (cp < 0x10000) {
+                b[0] = (unsigned char)(0xE0 | cp >> 12); b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+                b[2] = (unsigned char)(0x80 | (cp & 0x3F)); k = 3;
+            } else {
+                b[0] = (unsigned char)(0xF0 | cp >> 18); b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+                b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)); b[3] = (unsigned char)(0x80 | (cp & 0x3F)); k = 4;
+            }
+            if (dst) memcpy(dst + o, b, k);
+            o += k;
+            continue;
+        }
+        default: return (size_t)-1;
+        }
+        if (dst) dst[o] = r;
+        o++;
+    }
+    return o;
+}
+
+/* ---------------------------------------------------------------- numbers */
+
+typedef struct govJ_dec {
+    int neg;
+    uint64_t m;       /* the first 19 significant digits */
+    int ndig;         /* significant digits kept */
+    int sticky;       /* a non-zero digit was dropped */
+    int64_t e;        /* value = m * 10^e */
+    int frac;         /* the text had a fraction or exponent */
+} govJ_dec;
+
+/* Parse the JSON number grammar exactly; 0 if s[0..n) is not a JSON number. */
+static int scan_number(const char *s, size_t n, govJ_dec *d) {
+    size_t i = 0;
+    memset(d, 0, sizeof *d);
+    if (i < n && s[i] == '-') { d->neg = 1; i++; }
+    if (i >= n) return 0;
+    int64_t drop = 0;
+    if (s[i] == '0') {
+        i++;
+    } else if (s[i] >= '1' && s[i] <= '9') {
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (d->ndig < 19) { d->m = d->m * 10 + (uint64_t)(s[i] - '0'); d->ndig++; }
+            else { drop++; if (s[i] != '0') d->sticky = 1; }
+        }
+    } else {
+        return 0;
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        d->frac = 1;
+        if (i >= n || s[i] < '0' || s[i] > '9') return 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (d->m == 0 && s[i] == '0') { drop--; continue; } /* leading zeros of 0.00x */
+            if (d->ndig < 19) { d->m = d->m * 10 + (uint64_t)(s[i] - '0'); d->ndig++; drop--; }
+            else if (s[i] != '0') d->sticky = 1;
+        }
+    }
+    int64_t ex = 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        d->frac = 1;
+        int eneg = 0;
+        if (i < n && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+        if (i >= n || s[i] < '0' || s[i] > '9') return 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            if (ex < 100000) ex = ex * 10 + (s[i] - '0');
+        if (eneg) ex = -ex;
+    }
+    if (i != n) return 0;
+    d->e = ex + drop;
+    return 1;
+}
+
+static const double pow10d[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+static double dec_to_double(const govJ_dec *d) {
+    double r;
+    if (d->m == 0) return 0.0;
+    if (d->ndig <= 15 && !d->sticky && d->e >= -22 && d->e <= 22) {
+        r = (double)d->m;
+        r = d->e < 0 ? r / pow10d[-d->e] : r * pow10d[d->e];
+    } else if (d->e > 400) {
+        r = HUGE_VAL;
+    } else if (d->e < -400) {
+        r = 0.0;
+    } else {
+        /* "<digits>e<exp>": no radix character, so no locale dependence (see top). */
+        char buf[48];
+        int k = 0;
+        char tmp[20];
+        int t = 0;
+        uint64_t m = d->m;
+        while (m) { tmp[t++] = (char)('0' + m % 10); m /= 10; }
+        while (t) buf[k++] = tmp[--t];
+        if (d->sticky) buf[k++] = '1'; /* a dropped non-zero tail: keep rounding honest */
+        int64_t e = d->e - (d->sticky ? 1 : 0);
+        buf[k++] = 'e';
+        if (e < 0) { buf[k++] = '-'; e = -e; }
+        char et[8];
+        t = 0;
+        do { et[t++] = (char)('0' + e % 10); e /= 10; } while (e);
+        while (t) buf[k++] = et[--t];
+        buf[k] = 0;
+        r = strtod(buf, NULL);
+    }
+    return d->neg ? -r : r;
+}
+
+int govJ_parse_double(const char *s, size_t n, double *out) {
+    govJ_dec d;
+    if (!scan_number(s, n, &d)) return 0;
+    *out = dec_to_double(&d);
+    return 1;
+}
+
+static uint64_t unit_scale(uint32_t unit) {
+    switch (unit) {
+    case GOVB_U_NS: case GOVB_U_MICROS: case GOVB_U_UNIX_NS: return 1;
+    case GOVB_U_US: return 1000;
+    case GOVB_U_MS: case GOVB_U_USD: case GOVB_U_UNIX_MS: return 1000000;
+    case GOVB_U_S: case GOVB_U_UNIX_S: return 1000000000;
+    case GOVB_U_M: return UINT64_C(60000000000);
+    case GOVB_U_H: return UINT64_C(3600000000000);
+    case GOVB_U_D: return UINT64_C(86400000000000);
+    case GOVB_U_CENTS: return 10000;
+    default: return 1;
+    }
+}
+
+/* m * 10^e * scale as int64, rounded to nearest, ties away from zero. exact: the value
+ * must be a whole number. Returns 0 with *why on failure. */
+static int dec_to_int(const govJ_dec *d, uint64_t scale, int exact, int64_t *out, const char **why) {
+    typedef unsigned __int128 u128;
+    u128 v = (u128)d->m * scale;
+    u128 lim = d->neg ? (u128)1 << 63 : ((u128)1 << 63) - 1;
+    if (v == 0) { *out = 0; return 1; }
+    if (d->e >= 0) {
+        if (exact && d->sticky) { *why = "too many digits"; return 0; }
+        for (int64_t i = 0; i < d->e; i++) {
+            v *= 10;
+            if (v > lim) { *why = "out of range"; return 0; }
+        }
+    } else {
+        int64_t k = -d->e;
+        if (k > 38) {
+            if (exact) { *why = "not a whole number"; return 0; }
+            v = 0; /* below half a unit */
+        } else {
+            u128 p = 1;
+            for (int64_t i = 0; i < k; i++) p *= 10;
+            u128 q = v / p, r = v % p;
+            if (exact && (r || d->sticky)) { *why = "not a whole number"; return 0; }
+            if (r * 2 >= p) q++;
+            v = q;
+        }
+    }
+    if (v > lim) { *why = "out of range"; return 0; }
+    *out = d->neg ? (int64_t)(0 - (uint64_t)v) : (int64_t)v;
+    return 1;
+}
+
+int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit, govV_cell *out, const char **why) {
+    govJ_dec d;
+    if (!scan_number(s, n, &d)) { *why = "not a number"; return 0; }
+    if (govL_class(type) == GOVV_CF) {
+        double f = dec_to_double(&d);
+        if (unit == GOVB_U_PERCENT) f /= 100.0;
+        if (!(f <= 1.7976931348623157e308 && f >= -1.7976931348623157e308)) { *why = "out of range"; return 0; }
+        if (type == GOVB_TY_RATIO && !(f >= 0.0 && f <= 1.0)) {
+            *why = unit == GOVB_U_PERCENT ? "ratio outside 0..100 percent" : "ratio outside 0..1";
+            return 0;
+        }
+        out->f = f == 0.0 ? 0.0 : f;
+        return 1;
+    }
+    int exact = type == GOVB_TY_INT;
+    return dec_to_int(&d, unit_scale(unit), exact, &out->i, why);
+}
+
+/* ---------------------------------------------------------------- time */
+
+static int digits(const char *s, size_t i, int k, int *out) {
+    int v = 0;
+    for (int j = 0; j < k; j++) {
+        char c = s[i + (size_t)j];
+        if (c < '0' || c > '9') return 0;
+        v = v * 10 + (c - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d) {
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm), up to 9 fraction digits. */
+int govJ_time(const char *s, size_t n, int64_t *out) {
+    int Y, M, D, h, mi, sec, oh = 0, om = 0;
+    if (n < 20 || !digits(s, 0, 4, &Y) || s[4] != '-' || !digits(s, 5, 2, &M) || s[7] != '-' ||
+        !digits(s, 8, 2, &D) || (s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, &h) || s[13] != ':' ||
+        !digits(s, 14, 2, &mi) || s[16] != ':' || !digits(s, 17, 2, &sec))
+        return 0;
+    size_t i = 19;
+    int64_t frac = 0;
+    if (i < n && s[i] == '.') {
+        int k = 0;
+        i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, k++) {
+            if (k >= 9) return 0;
+            frac = frac * 10 + (s[i] - '0');
+        }
+        if (k == 0) return 0;
+        for (; k < 9; k++) frac *= 10;
+    }
+    int sign = 0;
+    if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+        i++;
+    } else if (i + 6 == n && (s[i] == '+' || s[i] == '-') && digits(s, i + 1, 2, &oh) && s[i + 3] == ':' &&
+               digits(s, i + 4, 2, &om)) {
+        sign = s[i] == '-' ? -1 : 1;
+        i += 6;
+    } else {
+        return 0;
+    }
+    if (i != n) return 0;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+    if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || (M == 2 && D == 29 && !leap) || h > 23 || mi > 59 ||
+        sec > 59 || oh > 23 || om > 59)
+        return 0;
+    int64_t secs = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
+    int64_t ns;
+    if (__builtin_mul_overflow(secs, INT64_C(1000000000), &ns) || __builtin_add_overflow(ns, frac, &ns)) return 0;
+    *out = ns;
+    return 1;
+}
+
+/* ---------------------------------------------------------------- records */
+
+static int is_prim(const char *s, size_t n, const char *lit) { return n == strlen(lit) && memcmp(s, lit, n) == 0; }
+
+/* Index of the token after the subtree rooted at t (tokens are in document order). */
+static int skip(const jsmntok_t *tk, int t, int ntok) {
+    int end = tk[t].end;
+    t++;
+    while (t < ntok && tk[t].start < end) t++;
+    return t;
+}
+
+static int efield(gov_vm *vm, const govL_field *f, const char *why) {
+    const gov_program *p = vm->p;
+    return govV_fail(vm, GOV_EFIELD, "field '%s' (\"%s\"): %s", p->str[f->name], p->str[f->key], why);
+}
+
+/* Convert one member's value into register slot. */
+static int set_field(gov_vm *vm, const govL_field *f, uint32_t slot, const char *js, const jsmntok_t *v) {
+    const char *s = js + v->start;
+    size_t n = (size_t)(v->end - v->start);
+    govV_cell *r = &vm->reg[slot];
+    const char *why = NULL;
+    int cls = govL_class(f->type);
+    if (cls == GOVV_CS || f->type == GOVB_TY_SEVERITY || f->type == GOVB_TY_VERDICT ||
+        (f->type == GOVB_TY_TIME && f->unit == GOVB_U_RFC3339)) {
+        if (v->type != JSMN_STRING) return efield(vm, f, "expected a string");
+        /* Decode into scratch (the length was checked against the caps already). */
+        char *dst = vm->scratch + vm->scratch_n;
+        size_t len = jstring(s, n, dst);
+        if (cls == GOVV_CS) {
+            r->u = GOVV_SCRATCH | GOVV_STR(vm->scratch_n, len);
+            vm->scratch_n += (uint32_t)len;
+            return GOV_OK;
+        }
+        if (f->type == GOVB_TY_TIME) {
+            if (!govJ_time(dst, len, &r->i)) return efield(vm, f, "expected an RFC 3339 time with a zone");
+            return GOV_OK;
+        }
+        static const char *const sev[] = {"info", "warning", "critical"};
+        static const char *const verd[] = {"allow", "warn", "review", "pause", "block"};
+        const char *const *names = f->type == GOVB_TY_SEVERITY ? sev : verd;
+        int count = f->type == GOVB_TY_SEVERITY ? 3 : 5;
+        for (int i = 0; i < count; i++)
+            if (is_prim(dst, len, names[i])) { r->i = i; return GOV_OK; }
+        return efield(vm, f, f->type == GOVB_TY_SEVERITY ? "not a severity" : "not a verdict");
+    }
+    if (v->type != JSMN_PRIMITIVE) return efield(vm, f, f->type == GOVB_TY_BOOL ? "expected true or false" : "expected a number");
+    if (f->type == GOVB_TY_BOOL) {
+        if (is_prim(s, n, "true")) r->i = 1;
+        else if (is_prim(s, n, "false")) r->i = 0;
+        else return efield(vm, f, "expected true or false");
+        return GOV_OK;
+    }
+    if (!govJ_number(s, n, f->type, f->unit, r, &why)) return efield(vm, f, why);
+    return GOV_OK;
+}
+
+int govJ_decode(gov_vm *vm, const char *js, size_t len) {
+    const gov_program *p = vm->p;
+    const uint32_t *lim = vm->limits;
+    if (len > lim[GOV_LIMIT_LINE_LENGTH])
+        return govV_fail(vm, GOV_ECAP, "line of %zu bytes exceeds the line length limit (%u)", len,
+                         lim[GOV_LIMIT_LINE_LENGTH]);
+    if (len && memchr(js, 0, len)) return govV_fail(vm, GOV_EJSON, "NUL byte in the line");
+    /* Nesting, before jsmn spends tokens on it. */
+    uint32_t depth = 0;
+    int instr = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = js[i];
+        if (instr) {
+            if (c == '\\') i++;
+            else if (c == '"') instr = 0;
+        } else if (c == '"') {
+            instr = 1;
+        } else if (c == '{' || c == '[') {
+            if (++depth > lim[GOV_LIMIT_NESTING])
+                return govV_fail(vm, GOV_ECAP, "nesting deeper than the limit (%u)", lim[GOV_LIMIT_NESTING]);
+        } else if ((c == '}' || c == ']') && depth) {
+            depth--;
+        }
+    }
+    jsmn_parser jp;
+    jsmn_init(&jp);
+    jsmntok_t *tk = vm->tokens;
+    uint32_t maxtok = lim[GOV_LIMIT_TOKENS] < vm->ntokens_cap ? lim[GOV_LIMIT_TOKENS] : vm->ntokens_cap;
+    int ntok = jsmn_parse(&jp, js, len, tk, maxtok);
+    if (ntok == JSMN_ERROR_NOMEM) return govV_fail(vm, GOV_ECAP, "more JSON tokens than the limit (%u)", maxtok);
+    if (ntok < 0) return govV_fail(vm, GOV_EJSON, "malformed JSON");
+    if (ntok == 0) return govV_fail(vm, GOV_EJSON, "empty line");
+    if (tk[0].type != JSMN_OBJECT) return govV_fail(vm, GOV_EJSON, "the record is not a JSON object");
+    if (skip(tk, 0, ntok) != ntok) return govV_fail(vm, GOV_EJSON, "more than one JSON value on the line");
+    for (size_t i = (size_t)tk[0].end; i < len; i++)
+        if (js[i] != ' ' && js[i] != '\t' && js[i] != '\r' && js[i] != '\n')
+            return govV_fail(vm, GOV_EJSON, "text after the record");
+    for (size_t i = 0; i < (size_t)tk[0].start; i++)
+        if (js[i] != ' ' && js[i] != '\t' && js[i] != '\r' && js[i] != '\n')
+            return govV_fail(vm, GOV_EJSON, "text before the record");
+    if ((uint32_t)tk[0].size > lim[GOV_LIMIT_FIELDS])
+        return govV_fail(vm, GOV_ECAP, "%d members, more than the field limit (%u)", tk[0].size,
+                         lim[GOV_LIMIT_FIELDS]);
+    /* Validate every token: strings (escapes, UTF-8, length cap), primitives (grammar),
+     * object keys. Decoded lengths sum to at most len, so scratch (>= line cap) fits. */
+    for (int t = 1; t < ntok; t++) {
+        const char *s = js + tk[t].start;
+        size_t n = (size_t)(tk[t].end - tk[t].start);
+        if (tk[t].type == JSMN_STRING) {
+            size_t dl = jstring(s, n, NULL);
+            if (dl == (size_t)-1) return govV_fail(vm, GOV_EJSON, "malformed string at byte %d", tk[t].start);
+            if (dl > lim[GOV_LIMIT_STRING_LENGTH])
+                return govV_fail(vm, GOV_ECAP, "string of %zu bytes at byte %d exceeds the string limit (%u)", dl,
+                                 tk[t].start, lim[GOV_LIMIT_STRING_LENGTH]);
+        } else if (tk[t].type == JSMN_PRIMITIVE) {
+            govJ_dec d;
+            if (!is_prim(s, n, "true") && !is_prim(s, n, "false") && !is_prim(s, n, "null") && !scan_number(s, n, &d))
+                return govV_fail(vm, GOV_EJSON, "malformed value at byte %d", tk[t].start);
+        } else if (tk[t].type != JSMN_OBJECT && tk[t].type != JSMN_ARRAY) {
+            return govV_fail(vm, GOV_EJSON, "malformed JSON");
+        }
+    }
+    /* The members of the record: key, value subtree, key, ... */
+    int kind_tok = -1;
+    for (int t = 1, m = 0; m < tk[0].size; m++) {
+        if (t >= ntok || tk[t].type != JSMN_STRING || tk[t].size != 1)
+            return govV_fail(vm, GOV_EJSON, "malformed object member");
+        if (t + 1 >= ntok) return govV_fail(vm, GOV_EJSON, "member without a value");
+        if (is_prim(js + tk[t].start, (size_t)(tk[t].end - tk[t].start), "kind")) {
+            if (kind_tok >= 0) return govV_fail(vm, GOV_EJSON, "duplicate member \"kind\"");
+            kind_tok = t + 1;
+        }
+        t = skip(tk, t + 1, ntok);
+    }
+    uint32_t kind = 0;
+    if (kind_tok >= 0) {
+        const jsmntok_t *v = &tk[kind_tok];
+        if (v->type != JSMN_STRING) return govV_fail(vm, GOV_EKIND, "\"kind\" is not a string");
+        size_t kl = jstring(js + v->start, (size_t)(v->end - v->start), vm->scratch);
+        for (kind = 0; kind < p->nkind; kind++)
+            if (p->strlen_[p->kind[kind].name] == kl && memcmp(p->str[p->kind[kind].name], vm->scratch, kl) == 0)
+                break;
+        if (kind == p->nkind) {
+            if (kl > 64) kl = 64;
+            vm->scratch[kl] = 0;
+            for (size_t i = 0; i < kl; i++)
+                if ((unsigned char)vm->scratch[i] < 0x20 || vm->scratch[i] == '"' || (unsigned char)vm->scratch[i] >= 0x80)
+                    vm->scratch[i] = '?';
+            return govV_fail(vm, GOV_EKIND, "unknown record kind \"%s\"", vm->scratch);
+        }
+    } else if (p->nkind != 1) {
+        return govV_fail(vm, GOV_EKIND, "no \"kind\" member, and the policy has %u record kinds", p->nkind);
+    }
+    if (gov_record_begin(vm, (int)kind)) return GOV_EKIND;
+    const govL_kind *k = &p->kind[kind];
+    for (int t = 1, m = 0; m < tk[0].size; m++) {
+        int v = t + 1;
+        const char *ks = js + tk[t].start;
+        size_t kn = (size_t)(tk[t].end - tk[t].start);
+        int next = skip(tk, v, ntok);
+        /* Keys with escapes are decoded into scratch past the used part, temporarily. */
+        const char *key = ks;
+        if (memchr(ks, '\\', kn)) {
+            kn = jstring(ks, kn, vm->scratch + vm->scratch_n);
+            key = vm->scratch + vm->scratch_n;
+        }
+        for (uint32_t i = 0; i < k->nfields; i++) {
+            const govL_field *f = &p->field[k->first_field + i];
+            if (p->strlen_[f->key] != kn || memcmp(p->str[f->key], key, kn) != 0) continue;
+            if (vm->present[i]) return govV_fail(vm, GOV_EJSON, "duplicate member \"%s\"", p->str[f->key]);
+            vm->present[i] = 1;
+            if (tk[v].type == JSMN_PRIMITIVE && is_prim(js + tk[v].start, (size_t)(tk[v].end - tk[v].start), "null")) {
+                vm->present[i] = 0; /* null is absent */
+                break;
+            }
+            int e = set_field(vm, f, i, js, &tk[v]);
+            if (e) return e;
+            break;
+        }
+        t = next;
+    }
+    return GOV_OK;
+}

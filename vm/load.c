@@ -1,0 +1,704 @@
+/* load.c: reading and verifying a .govb file (gov_format.h, spec/bytecode.md).
+ *
+ * The verifier is the security boundary: a file may be corrupt or hostile. Everything is
+ * checked before anything runs, in one pass per section, in the order of the spec's
+ * "Verifier rules": header and checksum, section table, then each table, then the code.
+ * Arithmetic on offsets and lengths is done in uint64_t, so no check can wrap.
+ * The verified program is decoded into native structures in one allocation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "vm/gov_int.h"
+
+typedef struct govL_ctx {
+    const uint8_t *b;
+    uint64_t size;
+    gov_error *err;
+    uint64_t off[GOVB_S_MAX + 1], len[GOVB_S_MAX + 1];
+    gov_program *p;
+} govL_ctx;
+
+static uint32_t rd32(const uint8_t *b) {
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+static uint64_t rd64(const uint8_t *b) { return rd32(b) | (uint64_t)rd32(b + 4) << 32; }
+
+static int fail(govL_ctx *c, int code, uint64_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(govL_ctx *c, int code, uint64_t off, const char *fmt, ...) {
+    if (c->err) {
+        va_list ap;
+        va_start(ap, fmt);
+        c->err->code = code;
+        c->err->offset = (uint32_t)off;
+        vsnprintf(c->err->message, sizeof c->err->message, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+int govL_class(uint32_t t) {
+    switch (t) {
+    case GOVB_TY_FLOAT: case GOVB_TY_RATIO: return GOVV_CF;
+    case GOVB_TY_STRING: case GOVB_TY_ID: return GOVV_CS;
+    case 0: return 0;
+    default: return t <= GOVB_TY_MAX ? GOVV_CI : 0;
+    }
+}
+
+static int numeric(uint32_t t) {
+    return t == GOVB_TY_INT || t == GOVB_TY_FLOAT || t == GOVB_TY_RATIO ||
+           t == GOVB_TY_DURATION || t == GOVB_TY_TIME || t == GOVB_TY_MONEY;
+}
+
+const char *govL_typename(uint32_t t) {
+    switch (t) {
+#define GOVB_X(n, name, str) case n: return str;
+    GOVB_TYPES(GOVB_X)
+#undef GOVB_X
+    default: return "?";
+    }
+}
+
+const char *govL_unitname(uint32_t u) {
+    switch (u) {
+#define GOVB_X(n, name, ty, str) case n: return str;
+    GOVB_UNITS(GOVB_X)
+#undef GOVB_X
+    default: return "?";
+    }
+}
+
+static uint32_t unit_type(uint32_t u) {
+    switch (u) {
+#define GOVB_X(n, name, ty, str) case n: return ty;
+    GOVB_UNITS(GOVB_X)
+#undef GOVB_X
+    default: return GOVB_NONE;
+    }
+}
+
+static const char *section_name(uint32_t id) {
+    switch (id) {
+#define GOVB_X(n, name, size, req) case n: return #name;
+    GOVB_SECTIONS(GOVB_X)
+#undef GOVB_X
+    default: return "?";
+    }
+}
+
+/* ---------------------------------------------------------------- header, sections */
+
+static int check_header(govL_ctx *c, size_t len) {
+    const uint8_t *b = c->b;
+    if (len < GOVB_HEADER) return fail(c, GOV_ETRUNC, 0, "file is %zu bytes, shorter than the header", len);
+    if (memcmp(b, GOVB_MAGIC, 4) != 0) return fail(c, GOV_EMAGIC, 0, "bad magic (not a .govb file)");
+    uint32_t ver = (uint32_t)b[4] | (uint32_t)b[5] << 8, flags = (uint32_t)b[6] | (uint32_t)b[7] << 8;
+    if (ver != GOVB_VERSION) return fail(c, GOV_EVERSION, 4, "format version %u, this VM reads %u", ver, GOVB_VERSION);
+    if (flags != 0) return fail(c, GOV_EVERSION, 6, "unknown flags 0x%x", flags);
+    uint32_t size = rd32(b + 16);
+    if ((uint64_t)size != (uint64_t)len)
+        return fail(c, GOV_ETRUNC, 16, "header says %u bytes, have %zu", size, len);
+    c->size = size;
+    uint64_t sum = XXH3_64bits(b + 16, len - 16);
+    if (sum != rd64(b + 8)) return fail(c, GOV_ECHECKSUM, 8, "checksum mismatch");
+    uint32_t n = rd32(b + 20);
+    if (n == 0 || n > GOVB_MAXSECT) return fail(c, GOV_ESECTION, 20, "section count %u not in 1..%u", n, GOVB_MAXSECT);
+    uint64_t pos = GOVB_HEADER + (uint64_t)n * GOVB_SECTHDR;
+    if (pos > c->size) return fail(c, GOV_ETRUNC, 20, "section table runs past the end");
+    int seen[GOVB_S_MAX + 1] = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t e = GOVB_HEADER + (uint64_t)i * GOVB_SECTHDR;
+        uint32_t id = rd32(b + e), off = rd32(b + e + 4), slen = rd32(b + e + 8);
+        if (id == 0 || id > GOVB_S_MAX) return fail(c, GOV_ESECTION, e, "unknown section id %u", id);
+        if (id >= GOVB_S_WINDOWS)
+            return fail(c, GOV_EUNSUPP, e, "section %s is reserved and not supported by this VM", section_name(id));
+        if (seen[id]) return fail(c, GOV_ESECTION, e, "section %s appears twice", section_name(id));
+        seen[id] = 1;
+        if ((uint64_t)off != pos)
+            return fail(c, GOV_ESECTION, e + 4, "section %s at %u, expected %llu (sections are contiguous, in table order)",
+                        section_name(id), off, (unsigned long long)pos);
+        if ((uint64_t)off + slen > c->size)
+            return fail(c, GOV_ETRUNC, e + 8, "section %s runs past the end", section_name(id));
+        c->off[id] = off;
+        c->len[id] = slen;
+        pos = (uint64_t)off + slen;
+    }
+    if (pos != c->size) return fail(c, GOV_ESECTION, pos, "%llu stray bytes after the last section",
+                                    (unsigned long long)(c->size - pos));
+    static const uint32_t esize[GOVB_S_MAX + 1] = {
+#define GOVB_X(n, name, size, req) [n] = size,
+        GOVB_SECTIONS(GOVB_X)
+#undef GOVB_X
+    };
+    for (uint32_t id = 1; id < GOVB_S_WINDOWS; id++) {
+        if (!seen[id]) return fail(c, GOV_ESECTION, 0, "missing section %s", section_name(id));
+        if (c->len[id] % esize[id] != 0)
+            return fail(c, GOV_ESECTION, c->off[id], "section %s length %llu is not a multiple of %u",
+                        section_name(id), (unsigned long long)c->len[id], esize[id]);
+    }
+    if (c->len[GOVB_S_META] != 8) return fail(c, GOV_ESECTION, c->off[GOVB_S_META], "META must hold exactly one entry");
+    return GOV_OK;
+}
+
+/* ---------------------------------------------------------------- allocation */
+
+static size_t al8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+static void *carve(uint8_t **cur, size_t n) {
+    void *r = *cur;
+    *cur += al8(n);
+    return r;
+}
+
+static int alloc_program(govL_ctx *c) {
+    gov_program *p = calloc(1, sizeof *p);
+    if (!p) return fail(c, GOV_ENOMEM, 0, "out of memory");
+    c->p = p;
+    p->nstr = (uint32_t)(c->len[GOVB_S_STRTAB] / 8);
+    p->nconst = (uint32_t)(c->len[GOVB_S_CONSTS] / 16);
+    p->nchan = (uint32_t)(c->len[GOVB_S_CHANNELS] / 12);
+    p->nlimit = (uint32_t)(c->len[GOVB_S_LIMITS] / 40);
+    p->nscope = (uint32_t)(c->len[GOVB_S_SCOPES] / 16);
+    p->novr = (uint32_t)(c->len[GOVB_S_OVERRIDES] / 24);
+    p->nkind = (uint32_t)(c->len[GOVB_S_KINDS] / 24);
+    p->nfield = (uint32_t)(c->len[GOVB_S_FIELDS] / 24);
+    p->nreg = (uint32_t)c->len[GOVB_S_REGTYPES];
+    p->nrule = (uint32_t)(c->len[GOVB_S_RULES] / 44);
+    p->nnotify = (uint32_t)(c->len[GOVB_S_NOTIFY] / 4);
+    p->ncode = (uint32_t)(c->len[GOVB_S_CODE] / 4);
+    p->nsrc = (uint32_t)(c->len[GOVB_S_SRCMAP] / 16);
+    /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
+    uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
+                    al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
+                    al8((uint64_t)p->nchan * sizeof(govL_chan)) + al8((uint64_t)p->nlimit * sizeof(govL_limit)) +
+                    al8((uint64_t)p->nscope * sizeof(govL_scope)) + al8((uint64_t)p->novr * sizeof(govL_ovr)) +
+                    al8((uint64_t)p->nkind * sizeof(govL_kind)) + al8((uint64_t)p->nfield * sizeof(govL_field)) +
+                    2 * al8(p->nreg) + al8((uint64_t)p->nrule * sizeof(govL_rule)) +
+                    al8((uint64_t)p->nnotify * 4) + al8((uint64_t)p->ncode * 4) +
+                    al8((uint64_t)p->nsrc * sizeof(govL_src)) + al8((uint64_t)p->nrule * 4) + 8;
+    if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
+    uint8_t *cur = calloc(1, (size_t)need);
+    if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
+    p->block = cur;
+    p->strdata = carve(&cur, (size_t)c->len[GOVB_S_STRDATA] + p->nstr);
+    p->str = carve(&cur, p->nstr * sizeof(char *));
+    p->strlen_ = carve(&cur, p->nstr * 4);
+    p->ktype = carve(&cur, p->nconst);
+    p->kval = carve(&cur, p->nconst * 8);
+    p->chan = carve(&cur, p->nchan * sizeof(govL_chan));
+    p->limit = carve(&cur, p->nlimit * sizeof(govL_limit));
+    p->scope = carve(&cur, p->nscope * sizeof(govL_scope));
+    p->ovr = carve(&cur, p->novr * sizeof(govL_ovr));
+    p->kind = carve(&cur, p->nkind * sizeof(govL_kind));
+    p->field = carve(&cur, p->nfield * sizeof(govL_field));
+    p->regtype = carve(&cur, p->nreg);
+    p->regclass = carve(&cur, p->nreg);
+    p->rule = carve(&cur, p->nrule * sizeof(govL_rule));
+    p->notify = carve(&cur, p->nnotify * 4);
+    p->code = carve(&cur, p->ncode * 4);
+    p->src = carve(&cur, p->nsrc * sizeof(govL_src));
+    p->kind_rules = carve(&cur, p->nrule * 4);
+    return GOV_OK;
+}
+
+/* ---------------------------------------------------------------- tables */
+
+#define SEC(id) (c->b + c->off[id])
+#define STR_OK(x) ((x) < p->nstr)
+#define CHECK_STR(x, at, what) \
+    if (!STR_OK(x)) return fail(c, GOV_EBOUNDS, (at), "%s: string %u out of range (%u strings)", (what), (x), p->nstr)
+
+static int load_strings(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *t = SEC(GOVB_S_STRTAB), *d = SEC(GOVB_S_STRDATA);
+    uint64_t dlen = c->len[GOVB_S_STRDATA];
+    char *out = p->strdata;
+    uint64_t next = 0;
+    for (uint32_t i = 0; i < p->nstr; i++) {
+        uint32_t off = rd32(t + 8 * i), len = rd32(t + 8 * i + 4);
+        /* Strings are laid out one after another, in table order: canonical, and the
+         * NUL-terminated copy is then exactly STRDATA's length plus one byte each. */
+        if ((uint64_t)off != next)
+            return fail(c, GOV_EBOUNDS, c->off[GOVB_S_STRTAB] + 8 * i, "string %u at %u, expected %llu", i, off,
+                        (unsigned long long)next);
+        if ((uint64_t)off + len > dlen)
+            return fail(c, GOV_EBOUNDS, c->off[GOVB_S_STRTAB] + 8 * i, "string %u runs past STRDATA", i);
+        next = (uint64_t)off + len;
+        if (memchr(d + off, 0, len))
+            return fail(c, GOV_EVALUE, c->off[GOVB_S_STRTAB] + 8 * i, "string %u contains a NUL byte", i);
+        memcpy(out, d + off, len);
+        out[len] = 0;
+        p->str[i] = out;
+        p->strlen_[i] = len;
+        out += len + 1;
+    }
+    if (next != dlen)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_STRDATA], "%llu bytes of STRDATA belong to no string",
+                    (unsigned long long)(dlen - next));
+    return GOV_OK;
+}
+
+static int load_consts(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_CONSTS);
+    for (uint32_t i = 0; i < p->nconst; i++, s += 16) {
+        uint64_t at = c->off[GOVB_S_CONSTS] + 16ull * i;
+        uint32_t ty = rd32(s), z = rd32(s + 4);
+        uint64_t v = rd64(s + 8);
+        if (ty == 0 || ty > GOVB_TY_MAX) return fail(c, GOV_ETYPE, at, "constant %u: unknown type %u", i, ty);
+        if (z) return fail(c, GOV_EVALUE, at + 4, "constant %u: reserved word not zero", i);
+        govV_cell cell;
+        cell.u = v;
+        switch (ty) {
+        case GOVB_TY_FLOAT: case GOVB_TY_RATIO: {
+            double f = cell.f;
+            if (f != f || f > 1.7976931348623157e308 || f < -1.7976931348623157e308)
+                return fail(c, GOV_EVALUE, at + 8, "constant %u: float is NaN or infinite", i);
+            if (ty == GOVB_TY_RATIO && !(f >= 0.0 && f <= 1.0))
+                return fail(c, GOV_EVALUE, at + 8, "constant %u: ratio outside [0, 1]", i);
+            if (f == 0.0) cell.f = 0.0;
+            break;
+        }
+        case GOVB_TY_BOOL: if (v > 1) return fail(c, GOV_EVALUE, at + 8, "constant %u: bool not 0 or 1", i); break;
+        case GOVB_TY_SEVERITY: if (v > 2) return fail(c, GOV_EVALUE, at + 8, "constant %u: severity not 0..2", i); break;
+        case GOVB_TY_VERDICT: if (v > 4) return fail(c, GOV_EVALUE, at + 8, "constant %u: verdict not 0..4", i); break;
+        case GOVB_TY_STRING: case GOVB_TY_ID:
+            if (v >= p->nstr) return fail(c, GOV_EBOUNDS, at + 8, "constant %u: string %llu out of range", i, (unsigned long long)v);
+            /* Program strings are addressed by their offset in strdata, which is < 2^31
+             * because the file is < 4 GiB... and checked here to be safe. */
+            if ((uint64_t)(p->str[v] - p->strdata) > 0x7FFFFFFFu)
+                return fail(c, GOV_EBOUNDS, at + 8, "constant %u: string offset too large", i);
+            cell.u = GOVV_STR((uint64_t)(p->str[v] - p->strdata), p->strlen_[v]);
+            break;
+        default: break;
+        }
+        p->ktype[i] = (uint8_t)ty;
+        p->kval[i] = cell;
+    }
+    return GOV_OK;
+}
+
+static int load_channels(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_CHANNELS);
+    for (uint32_t i = 0; i < p->nchan; i++, s += 12) {
+        uint64_t at = c->off[GOVB_S_CHANNELS] + 12ull * i;
+        govL_chan ch = {rd32(s), rd32(s + 4), rd32(s + 8)};
+        CHECK_STR(ch.name, at, "channel name");
+        if (ch.kind > GOVB_CH_MAX) return fail(c, GOV_EVALUE, at + 4, "channel %u: unknown kind %u", i, ch.kind);
+        CHECK_STR(ch.target, at + 8, "channel target");
+        p->chan[i] = ch;
+    }
+    return GOV_OK;
+}
+
+static int ordered_type(uint32_t t) { return numeric(t); }
+
+static int load_limits(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_LIMITS);
+    uint64_t next = 0;
+    for (uint32_t i = 0; i < p->nlimit; i++, s += 40) {
+        uint64_t at = c->off[GOVB_S_LIMITS] + 40ull * i;
+        govL_limit l = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 16),
+                        rd32(s + 20), rd32(s + 24), rd32(s + 28), rd32(s + 32)};
+        CHECK_STR(l.name, at, "limit name");
+        if (!ordered_type(l.type)) return fail(c, GOV_ETYPE, at + 4, "limit %u: type %u is not ordered", i, l.type);
+        if (l.dir > 1) return fail(c, GOV_EVALUE, at + 8, "limit %u: direction %u not max (0) or min (1)", i, l.dir);
+        if (l.dflt >= p->nconst) return fail(c, GOV_EBOUNDS, at + 12, "limit %u: default constant %u out of range", i, l.dflt);
+        if (p->ktype[l.dflt] != l.type)
+            return fail(c, GOV_ETYPE, at + 12, "limit %u: default is %s, limit is %s", i,
+                        govL_typename(p->ktype[l.dflt]), govL_typename(l.type));
+        CHECK_STR(l.file, at + 16, "limit file");
+        if (l.first != next)
+            return fail(c, GOV_EBOUNDS, at + 28, "limit %u: overrides start at %u, expected %llu", i, l.first,
+                        (unsigned long long)next);
+        next += l.n;
+        if (next > p->novr) return fail(c, GOV_EBOUNDS, at + 32, "limit %u: overrides run past the table", i);
+        if (rd32(s + 36)) return fail(c, GOV_EVALUE, at + 36, "limit %u: reserved word not zero", i);
+        p->limit[i] = l;
+    }
+    if (next != p->novr)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_OVERRIDES], "%llu overrides belong to no limit",
+                    (unsigned long long)(p->novr - next));
+    return GOV_OK;
+}
+
+static int load_scopes(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_SCOPES);
+    for (uint32_t i = 0; i < p->nscope; i++, s += 16) {
+        uint64_t at = c->off[GOVB_S_SCOPES] + 16ull * i;
+        govL_scope sc = {.name = rd32(s), .level = rd32(s + 4), .parent = rd32(s + 8)};
+        CHECK_STR(sc.name, at, "scope name");
+        if (sc.level > GOVB_LV_MAX) return fail(c, GOV_EVALUE, at + 4, "scope %u: unknown level %u", i, sc.level);
+        if (rd32(s + 12)) return fail(c, GOV_EVALUE, at + 12, "scope %u: reserved word not zero", i);
+        for (int k = 0; k < 4; k++) sc.path[k] = GOVB_NONE;
+        if (sc.parent != GOVB_NONE) {
+            if (sc.parent >= i) return fail(c, GOV_EBOUNDS, at + 8, "scope %u: parent %u is not an earlier scope", i, sc.parent);
+            const govL_scope *par = &p->scope[sc.parent];
+            if (par->level >= sc.level)
+                return fail(c, GOV_EVALUE, at + 4, "scope %u: level does not deepen its parent's", i);
+            memcpy(sc.path, par->path, sizeof sc.path);
+        }
+        sc.path[sc.level] = sc.name;
+        uint32_t n = 0;
+        for (int k = 0; k < 4; k++) n += sc.path[k] != GOVB_NONE;
+        sc.spec = sc.level * 8 + n; /* deeper wins; then more constrained levels */
+        p->scope[i] = sc;
+    }
+    return GOV_OK;
+}
+
+static int load_overrides(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_OVERRIDES);
+    for (uint32_t li = 0; li < p->nlimit; li++) {
+        const govL_limit *l = &p->limit[li];
+        for (uint32_t j = l->first; j < l->first + l->n; j++) {
+            const uint8_t *e = s + 24ull * j;
+            uint64_t at = c->off[GOVB_S_OVERRIDES] + 24ull * j;
+            govL_ovr o = {rd32(e), rd32(e + 4), rd32(e + 8), rd32(e + 12), rd32(e + 16), rd32(e + 20)};
+            if (o.limit != li) return fail(c, GOV_EBOUNDS, at, "override %u: limit %u, but it lies in limit %u's range", j, o.limit, li);
+            if (o.scope >= p->nscope) return fail(c, GOV_EBOUNDS, at + 4, "override %u: scope %u out of range", j, o.scope);
+            if (o.value >= p->nconst) return fail(c, GOV_EBOUNDS, at + 8, "override %u: constant %u out of range", j, o.value);
+            if (p->ktype[o.value] != l->type)
+                return fail(c, GOV_ETYPE, at + 8, "override %u: value is %s, limit is %s", j,
+                            govL_typename(p->ktype[o.value]), govL_typename(l->type));
+            CHECK_STR(o.file, at + 12, "override file");
+            if (j > l->first) {
+                const govL_ovr *q = &p->ovr[j - 1];
+                uint32_t a = p->scope[q->scope].spec, b = p->scope[o.scope].spec;
+                if (b > a || (b == a && o.scope <= q->scope))
+                    return fail(c, GOV_EVALUE, at + 4,
+                                "override %u: not sorted (most specific first, then by scope index)", j);
+            }
+            p->ovr[j] = o;
+        }
+    }
+    return GOV_OK;
+}
+
+static const char *const builtin_names[GOVB_NBUILTIN] = {"tenant", "project", "workflow", "agent", "run_id", "at"};
+
+static int load_kinds(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_FIELDS);
+    for (uint32_t i = 0; i < p->nfield; i++, s += 24) {
+        uint64_t at = c->off[GOVB_S_FIELDS] + 24ull * i;
+        govL_field f = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 16), rd32(s + 20)};
+        CHECK_STR(f.name, at, "field name");
+        CHECK_STR(f.key, at + 4, "field key");
+        if (f.type == 0 || f.type > GOVB_TY_MAX) return fail(c, GOV_ETYPE, at + 8, "field %u: unknown type %u", i, f.type);
+        if (f.unit > GOVB_U_MAX) return fail(c, GOV_EVALUE, at + 12, "field %u: unknown unit %u", i, f.unit);
+        uint32_t ut = unit_type(f.unit);
+        int has_units = f.type == GOVB_TY_DURATION || f.type == GOVB_TY_MONEY || f.type == GOVB_TY_RATIO ||
+                        f.type == GOVB_TY_TIME;
+        if (has_units ? ut != f.type : f.unit != GOVB_U_NONE)
+            return fail(c, GOV_ETYPE, at + 12, "field %u: unit '%s' does not fit type %s", i, govL_unitname(f.unit),
+                        govL_typename(f.type));
+        if (f.flags > GOVB_F_REQUIRED) return fail(c, GOV_EVALUE, at + 16, "field %u: unknown flags 0x%x", i, f.flags);
+        if (f.flags & GOVB_F_REQUIRED) {
+            if (f.dflt != GOVB_NONE) return fail(c, GOV_EVALUE, at + 20, "field %u: required field has a default", i);
+        } else {
+            if (f.dflt >= p->nconst) return fail(c, GOV_EBOUNDS, at + 20, "field %u: default constant %u out of range", i, f.dflt);
+            if (p->ktype[f.dflt] != f.type)
+                return fail(c, GOV_ETYPE, at + 20, "field %u: default is %s, field is %s", i,
+                            govL_typename(p->ktype[f.dflt]), govL_typename(f.type));
+        }
+        p->field[i] = f;
+    }
+    const uint8_t *rt = SEC(GOVB_S_REGTYPES);
+    for (uint32_t i = 0; i < p->nreg; i++) {
+        if (rt[i] == 0 || rt[i] > GOVB_TY_MAX)
+            return fail(c, GOV_ETYPE, c->off[GOVB_S_REGTYPES] + i, "register type %u: unknown type %u", i, rt[i]);
+        p->regtype[i] = rt[i];
+        p->regclass[i] = (uint8_t)govL_class(rt[i]);
+    }
+    s = SEC(GOVB_S_KINDS);
+    for (uint32_t i = 0; i < p->nkind; i++, s += 24) {
+        uint64_t at = c->off[GOVB_S_KINDS] + 24ull * i;
+        govL_kind k = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 16), rd32(s + 20), 0, 0, 0};
+        CHECK_STR(k.name, at, "kind name");
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(p->str[p->kind[j].name], p->str[k.name]) == 0)
+                return fail(c, GOV_EVALUE, at, "kind %u: name '%s' used twice", i, p->str[k.name]);
+        if ((uint64_t)k.first_field + k.nfields > p->nfield)
+            return fail(c, GOV_EBOUNDS, at + 4, "kind %u: fields run past the table", i);
+        if (k.nfields < GOVB_NBUILTIN) return fail(c, GOV_EVALUE, at + 8, "kind %u: fewer than the 6 built-in fields", i);
+        if (k.nregs < k.nfields || k.nregs > GOVB_MAXREGS)
+            return fail(c, GOV_EBOUNDS, at + 16, "kind %u: %u registers for %u fields (at most %u)", i, k.nregs,
+                        k.nfields, GOVB_MAXREGS);
+        if ((uint64_t)k.first_reg + k.nregs > p->nreg)
+            return fail(c, GOV_EBOUNDS, at + 12, "kind %u: registers run past REGTYPES", i);
+        for (uint32_t j = 0; j < k.nfields; j++) {
+            const govL_field *f = &p->field[k.first_field + j];
+            uint64_t fat = c->off[GOVB_S_FIELDS] + 24ull * (k.first_field + j);
+            if (p->regtype[k.first_reg + j] != f->type)
+                return fail(c, GOV_ETYPE, c->off[GOVB_S_REGTYPES] + k.first_reg + j,
+                            "kind %u: register %u is %s, field is %s", i, j,
+                            govL_typename(p->regtype[k.first_reg + j]), govL_typename(f->type));
+            if (j < GOVB_NBUILTIN) {
+                uint32_t want = j == GOVB_SLOT_AT ? GOVB_TY_TIME : GOVB_TY_ID;
+                if (strcmp(p->str[f->name], builtin_names[j]) != 0 || f->type != want)
+                    return fail(c, GOV_EVALUE, fat, "kind %u: slot %u must be the built-in field '%s' (%s)", i, j,
+                                builtin_names[j], govL_typename(want));
+                if (j == GOVB_SLOT_AT && !(f->flags & GOVB_F_REQUIRED))
+                    return fail(c, GOV_EVALUE, fat, "kind %u: field 'at' must be required", i);
+            }
+            for (uint32_t q = 0; q < j; q++) {
+                const govL_field *g = &p->field[k.first_field + q];
+                if (strcmp(p->str[g->key], p->str[f->key]) == 0 || strcmp(p->str[g->name], p->str[f->name]) == 0)
+                    return fail(c, GOV_EVALUE, fat, "kind %u: field %u repeats the name or key of field %u", i, j, q);
+            }
+        }
+        if (k.nfields > p->max_fields) p->max_fields = k.nfields;
+        if (k.nregs > p->max_regs) p->max_regs = k.nregs;
+        p->kind[i] = k;
+    }
+    return GOV_OK;
+}
+
+/* ---------------------------------------------------------------- rules and code */
+
+static int verify_code(govL_ctx *c, uint32_t ri) {
+    gov_program *p = c->p;
+    const govL_rule *r = &p->rule[ri];
+    const govL_kind *k = &p->kind[r->kind];
+    const uint8_t *ty = p->regtype + k->first_reg;
+    uint32_t end = r->code + r->ncode;
+    for (uint32_t pc = r->code; pc < end; pc++) {
+        uint32_t w = p->code[pc];
+        uint64_t at = c->off[GOVB_S_CODE] + 4ull * pc;
+        unsigned op = GOVB_OP(w), a = GOVB_A(w), b = GOVB_B(w), cc = GOVB_C(w), bx = GOVB_BX(w);
+        if (op >= GOV_OP__COUNT) return fail(c, GOV_EOPCODE, at, "pc %u: unknown opcode %u", pc, op);
+        int isabx = 0;
+        switch (op) {
+#define GOV_OP(name, fmt, m, rule) case GOV_OP_##name: isabx = #fmt[1] == 'B' && #fmt[2] == 'X'; break;
+#include "vm/gov_opcodes.h"
+#undef GOV_OP
+        }
+        /* Register operands: every A, and B, C for the ABC forms that use them. */
+        int uses_a = op != GOV_OP_JMP && op != GOV_OP_FIRE;
+        int uses_b = !isabx && op != GOV_OP_FIRE && op != GOV_OP_FIREIF;
+        int uses_c = uses_b && op != GOV_OP_MOV && op != GOV_OP_NEG && op != GOV_OP_I2F && op != GOV_OP_NOT;
+        if (!uses_a && a) return fail(c, GOV_EOPCODE, at, "pc %u: operand A must be 0", pc);
+        if (!isabx && !uses_b && b) return fail(c, GOV_EOPCODE, at, "pc %u: operand B must be 0", pc);
+        if (!isabx && !uses_c && cc) return fail(c, GOV_EOPCODE, at, "pc %u: operand C must be 0", pc);
+        if ((uses_a && a >= k->nregs) || (uses_b && b >= k->nregs) || (uses_c && cc >= k->nregs))
+            return fail(c, GOV_EBOUNDS, at, "pc %u: register out of range (kind has %u)", pc, k->nregs);
+        /* Instructions that write R[A] (LOADK .. OR, in list order) may not write a field. */
+        int writes = op <= GOV_OP_OR;
+        if (writes && a < k->nfields) return fail(c, GOV_EOPCODE, at, "pc %u: writes field register %u", pc, a);
+        uint32_t ta = uses_a ? ty[a] : 0, tb = uses_b ? ty[b] : 0, tc = uses_c ? ty[cc] : 0;
+        int ca = govL_class(ta), cb = govL_class(tb), ccl = govL_class(tc);
+        int ok = 1;
+        switch (op) {
+        case GOV_OP_LOADK:
+            if (bx >= p->nconst) return fail(c, GOV_EBOUNDS, at, "pc %u: constant %u out of range", pc, bx);
+            ok = p->ktype[bx] == ta;
+            break;
+        case GOV_OP_LOADL:
+            if (bx >= p->nlimit) return fail(c, GOV_EBOUNDS, at, "pc %u: limit %u out of range", pc, bx);
+            ok = p->limit[bx].type == ta;
+            break;
+        case GOV_OP_MOV: ok = ta == tb; break;
+        case GOV_OP_ADD: case GOV_OP_SUB: case GOV_OP_MUL: case GOV_OP_DIV:
+            ok = numeric(ta) && numeric(tb) && numeric(tc) && ca == cb && cb == ccl;
+            break;
+        case GOV_OP_NEG: ok = numeric(ta) && numeric(tb) && ca == cb; break;
+        case GOV_OP_I2F: ok = ca == GOVV_CF && numeric(tb) && cb == GOVV_CI; break;
+        case GOV_OP_MULIF: case GOV_OP_DIVIF:
+            ok = numeric(ta) && ca == GOVV_CI && numeric(tb) && cb == GOVV_CI && ccl == GOVV_CF;
+            break;
+        case GOV_OP_EQ: case GOV_OP_NE: ok = ta == GOVB_TY_BOOL && cb == ccl; break;
+        case GOV_OP_LT: case GOV_OP_LE: case GOV_OP_GT: case GOV_OP_GE:
+            ok = ta == GOVB_TY_BOOL && cb == ccl && cb != GOVV_CS;
+            break;
+        case GOV_OP_NOT: ok = ta == GOVB_TY_BOOL && tb == GOVB_TY_BOOL; break;
+        case GOV_OP_AND: case GOV_OP_OR: ok = ta == GOVB_TY_BOOL && tb == GOVB_TY_BOOL && tc == GOVB_TY_BOOL; break;
+        case GOV_OP_JMP: case GOV_OP_JMPF: case GOV_OP_JMPT:
+            if (op != GOV_OP_JMP) ok = ta == GOVB_TY_BOOL;
+            if ((uint64_t)pc + 1 + bx > end)
+                return fail(c, GOV_EJUMP, at, "pc %u: jump to %llu leaves the rule (ends at %u)", pc,
+                            (unsigned long long)pc + 1 + bx, end);
+            break;
+        case GOV_OP_FIRE: break;
+        case GOV_OP_FIREIF: ok = ta == GOVB_TY_BOOL; break;
+        case GOV_OP_TEQL: case GOV_OP_TNEL: case GOV_OP_TLTL: case GOV_OP_TLEL: case GOV_OP_TGTL: case GOV_OP_TGEL:
+            if (bx >= p->nlimit) return fail(c, GOV_EBOUNDS, at, "pc %u: limit %u out of range", pc, bx);
+            ok = ca == govL_class(p->limit[bx].type);
+            break;
+        default: /* TEQK .. TGEK */
+            if (bx >= p->nconst) return fail(c, GOV_EBOUNDS, at, "pc %u: constant %u out of range", pc, bx);
+            ok = ca == govL_class(p->ktype[bx]) && (ca != GOVV_CS || op == GOV_OP_TEQK || op == GOV_OP_TNEK);
+            break;
+        }
+        if (!ok) return fail(c, GOV_ETYPE, at, "pc %u: operand types do not fit the instruction", pc);
+    }
+    return GOV_OK;
+}
+
+static int load_rules(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_NOTIFY);
+    for (uint32_t i = 0; i < p->nnotify; i++) {
+        p->notify[i] = rd32(s + 4 * i);
+        if (p->notify[i] >= p->nchan)
+            return fail(c, GOV_EBOUNDS, c->off[GOVB_S_NOTIFY] + 4 * i, "notify entry %u: channel out of range", i);
+    }
+    s = SEC(GOVB_S_CODE);
+    for (uint32_t i = 0; i < p->ncode; i++) p->code[i] = rd32(s + 4 * i);
+    s = SEC(GOVB_S_RULES);
+    for (uint32_t i = 0; i < p->nrule; i++, s += 44) {
+        uint64_t at = c->off[GOVB_S_RULES] + 44ull * i;
+        govL_rule r = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 16), rd32(s + 20),
+                       rd32(s + 24), rd32(s + 28), rd32(s + 32), rd32(s + 36), rd32(s + 40)};
+        CHECK_STR(r.name, at, "rule name");
+        if (r.kind >= p->nkind) return fail(c, GOV_EBOUNDS, at + 4, "rule %u: kind %u out of range", i, r.kind);
+        if (r.severity > 2) return fail(c, GOV_EVALUE, at + 8, "rule %u: severity %u not 0..2", i, r.severity);
+        if (r.verdict > 4) return fail(c, GOV_EVALUE, at + 12, "rule %u: verdict %u not 0..4", i, r.verdict);
+        if ((uint64_t)r.code + r.ncode > p->ncode) return fail(c, GOV_EBOUNDS, at + 16, "rule %u: code runs past CODE", i);
+        if ((uint64_t)r.first_notify + r.nnotify > p->nnotify)
+            return fail(c, GOV_EBOUNDS, at + 24, "rule %u: notify list runs past NOTIFY", i);
+        CHECK_STR(r.file, at + 32, "rule file");
+        p->rule[i] = r;
+        p->kind[r.kind].nrules++;
+        p->kind[r.kind].nactions += r.nnotify;
+        int e = verify_code(c, i);
+        if (e) return e;
+    }
+    /* Group rules by kind (declaration order within each), check the step bounds. */
+    uint32_t next = 0;
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        govL_kind *kd = &p->kind[k];
+        kd->first_rule = next;
+        next += kd->nrules;
+        if (kd->nrules > p->max_rules) p->max_rules = kd->nrules;
+        if (kd->nactions > p->max_actions) p->max_actions = kd->nactions;
+        kd->nrules = 0;
+    }
+    for (uint32_t i = 0; i < p->nrule; i++) {
+        govL_kind *kd = &p->kind[p->rule[i].kind];
+        p->kind_rules[kd->first_rule + kd->nrules++] = i;
+    }
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        const govL_kind *kd = &p->kind[k];
+        uint64_t total = 0;
+        for (uint32_t j = 0; j < kd->nrules; j++) total += p->rule[p->kind_rules[kd->first_rule + j]].ncode;
+        if (total != kd->steps)
+            return fail(c, GOV_ESTEPS, c->off[GOVB_S_KINDS] + 24ull * k + 20,
+                        "kind %u: step bound %u, but its rules have %llu instructions", k, kd->steps,
+                        (unsigned long long)total);
+    }
+    return GOV_OK;
+}
+
+static int load_meta(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_SRCMAP);
+    for (uint32_t i = 0; i < p->nsrc; i++, s += 16) {
+        uint64_t at = c->off[GOVB_S_SRCMAP] + 16ull * i;
+        govL_src e = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12)};
+        if (e.pc >= p->ncode) return fail(c, GOV_EBOUNDS, at, "source map entry %u: pc %u out of range", i, e.pc);
+        if (i > 0 && e.pc <= p->src[i - 1].pc)
+            return fail(c, GOV_EVALUE, at, "source map entry %u: pc not ascending", i);
+        CHECK_STR(e.file, at + 4, "source map file");
+        p->src[i] = e;
+    }
+    s = SEC(GOVB_S_META);
+    p->name = rd32(s);
+    CHECK_STR(p->name, c->off[GOVB_S_META], "policy name");
+    if (rd32(s + 4)) return fail(c, GOV_EVALUE, c->off[GOVB_S_META] + 4, "META: reserved word not zero");
+    return GOV_OK;
+}
+
+int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err) {
+    govL_ctx c;
+    memset(&c, 0, sizeof c);
+    c.b = bytes;
+    c.err = err;
+    if (err) memset(err, 0, sizeof *err);
+    if (!out) return GOV_EMISUSE;
+    *out = NULL;
+    if (!bytes && len) return fail(&c, GOV_EMISUSE, 0, "NULL bytes");
+    if (len > 0xFFFFFFFFu) return fail(&c, GOV_ETRUNC, 0, "file larger than 4 GiB");
+    int e = check_header(&c, len);
+    if (!e) e = alloc_program(&c);
+    if (!e) e = load_strings(&c);
+    if (!e) e = load_consts(&c);
+    if (!e) e = load_channels(&c);
+    if (!e) e = load_limits(&c);
+    if (!e) e = load_scopes(&c);
+    if (!e) e = load_overrides(&c);
+    if (!e) e = load_kinds(&c);
+    if (!e) e = load_rules(&c);
+    if (!e) e = load_meta(&c);
+    if (e) {
+        gov_program_free(c.p);
+        return e;
+    }
+    XXH128_hash_t h = XXH3_128bits(c.b + 16, len - 16);
+    snprintf(c.p->id, sizeof c.p->id, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+    *out = c.p;
+    return GOV_OK;
+}
+
+void gov_program_free(gov_program *p) {
+    if (!p) return;
+    free(p->block);
+    free(p);
+}
+
+const char *gov_program_name(const gov_program *p) { return p->str[p->name]; }
+const char *gov_program_id(const gov_program *p) { return p->id; }
+int gov_kind_count(const gov_program *p) { return (int)p->nkind; }
+
+const char *gov_kind_name(const gov_program *p, int k) {
+    return k >= 0 && (uint32_t)k < p->nkind ? p->str[p->kind[k].name] : NULL;
+}
+
+int gov_kind_find(const gov_program *p, const char *name) {
+    for (uint32_t k = 0; k < p->nkind; k++)
+        if (strcmp(p->str[p->kind[k].name], name) == 0) return (int)k;
+    return -1;
+}
+
+int gov_field_count(const gov_program *p, int k) {
+    return k >= 0 && (uint32_t)k < p->nkind ? (int)p->kind[k].nfields : -1;
+}
+
+static const govL_field *field_at(const gov_program *p, int k, int slot) {
+    if (k < 0 || (uint32_t)k >= p->nkind || slot < 0 || (uint32_t)slot >= p->kind[k].nfields) return NULL;
+    return &p->field[p->kind[k].first_field + (uint32_t)slot];
+}
+
+const char *gov_field_name(const gov_program *p, int k, int slot) {
+    const govL_field *f = field_at(p, k, slot);
+    return f ? p->str[f->name] : NULL;
+}
+
+int gov_field_type(const gov_program *p, int k, int slot) {
+    const govL_field *f = field_at(p, k, slot);
+    return f ? (int)f->type : -1;
+}
+
+int gov_field_find(const gov_program *p, int k, const char *name) {
+    for (int i = 0; i < gov_field_count(p, k); i++)
+        if (strcmp(gov_field_name(p, k, i), name) == 0) return i;
+    return -1;
+}
+
+const char *gov_errstr(int code) {
+    switch (code) {
+#define GOV_X(name, num, msg) case num: return msg;
+    GOV_CODES(GOV_X)
+#undef GOV_X
+    default: return "unknown code";
+    }
+}

@@ -1,0 +1,504 @@
+/* out.c: writing decisions and traces as JSON (spec/trace.md) into caller buffers.
+ *
+ * The output must be byte-identical across runs, build modes and machines: no pointers,
+ * no hash order, and numbers in one fixed format. Doubles print as the shortest decimal
+ * that reads back to the same double (tried at 1..17 significant digits; the radix
+ * character snprintf uses under the current locale is discarded, and the candidate is
+ * read back with our own locale-free parser), in JavaScript's layout: plain notation for
+ * exponents -7 < e < 21, else d.ddde+N. Integers print exactly. Strings are escaped per
+ * JSON, and any byte that is not valid UTF-8 prints as U+FFFD.
+ *
+ * govO_buf keeps counting past the end of the buffer, so a caller learns the size it
+ * needs; govO_finish turns an overflow into GOV_ESPACE and an empty buffer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "vm/gov_int.h"
+
+void govO_put(govO_buf *b, const char *s, size_t n) {
+    if (b->n < b->cap) {
+        size_t room = b->cap - b->n;
+        memcpy(b->p + b->n, s, n < room ? n : room);
+    }
+    b->n += n;
+}
+
+void govO_puts(govO_buf *b, const char *s) { govO_put(b, s, strlen(s)); }
+
+void govO_printf(govO_buf *b, const char *fmt, ...) {
+    char tmp[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0) govO_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+int govO_finish(govO_buf *b, size_t *len) {
+    if (len) *len = b->n;
+    if (b->n + 1 > b->cap) {
+        if (b->cap) b->p[0] = 0;
+        return GOV_ESPACE;
+    }
+    b->p[b->n] = 0;
+    return GOV_OK;
+}
+
+static size_t utf8_ok(const unsigned char *s, size_t n) {
+    unsigned c = s[0];
+    size_t k;
+    uint32_t cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) { k = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { k = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { k = 4; cp = c & 0x07; }
+    else return 0;
+    if (n < k) return 0;
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return k;
+}
+
+/* The escaped body of a JSON string, without quotes. */
+static void jbody(govO_buf *b, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            char e[2] = {'\\', (char)c};
+            govO_put(b, e, 2);
+            i++;
+        } else if (c < 0x20) {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            if (c == '\n') govO_put(b, "\\n", 2);
+            else if (c == '\t') govO_put(b, "\\t", 2);
+            else if (c == '\r') govO_put(b, "\\r", 2);
+            else govO_put(b, e, 6);
+            i++;
+        } else {
+            size_t k = utf8_ok((const unsigned char *)s + i, n - i);
+            if (k) govO_put(b, s + i, k), i += k;
+            else govO_put(b, "\xEF\xBF\xBD", 3), i++;
+        }
+    }
+}
+
+void govO_jstr(govO_buf *b, const char *s, size_t n) {
+    govO_put(b, "\"", 1);
+    jbody(b, s, n);
+    govO_put(b, "\"", 1);
+}
+
+static void put_u64(govO_buf *b, uint64_t v) {
+    char t[24];
+    int k = 0;
+    do { t[k++] = (char)('0' + v % 10); v /= 10; } while (v);
+    char o[24];
+    for (int i = 0; i < k; i++) o[i] = t[k - 1 - i];
+    govO_put(b, o, (size_t)k);
+}
+
+static void put_i64(govO_buf *b, int64_t v) {
+    if (v < 0) {
+        govO_put(b, "-", 1);
+        put_u64(b, (uint64_t)0 - (uint64_t)v);
+    } else {
+        put_u64(b, (uint64_t)v);
+    }
+}
+
+/* Shortest round-trip digits of |x| > 0: digits in dig (no point), decimal exponent of
+ * the first digit. */
+static int shortest(double x, char *dig, int *exp10) {
+    for (int prec = 1; prec <= 17; prec++) {
+        char tmp[64], canon[64];
+        int n = snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
+        if (n <= 0 || n >= (int)sizeof tmp) continue;
+        int nd = 0, i = 0;
+        while (i < n && tmp[i] != 'e') {
+            if (tmp[i] >= '0' && tmp[i] <= '9') dig[nd++] = tmp[i];
+            i++;
+        }
+        if (i >= n || nd == 0) continue;
+        int e = 0, neg = 0;
+        i++;
+        if (tmp[i] == '-' || tmp[i] == '+') neg = tmp[i++] == '-';
+        for (; i < n && tmp[i] >= '0' && tmp[i] <= '9'; i++) e = e * 10 + (tmp[i] - '0');
+        if (neg) e = -e;
+        int k = 0;
+        canon[k++] = dig[0];
+        if (nd > 1) {
+            canon[k++] = '.';
+            memcpy(canon + k, dig + 1, (size_t)nd - 1);
+            k += nd - 1;
+        }
+        k += snprintf(canon + k, sizeof canon - (size_t)k, "e%d", e);
+        double back;
+        if (govJ_parse_double(canon, (size_t)k, &back) && back == x) {
+            while (nd > 1 && dig[nd - 1] == '0') nd--;
+            *exp10 = e;
+            return nd;
+        }
+    }
+    return 0;
+}
+
+void govO_double(govO_buf *b, double x) {
+    if (x != x) x = 0; /* never stored; defensive */
+    if (x == 0) { govO_put(b, "0", 1); return; }
+    if (x < 0) { govO_put(b, "-", 1); x = -x; }
+    char dig[32];
+    int e = 0, nd = shortest(x, dig, &e);
+    if (nd == 0) { govO_printf(b, "%.17g", x); return; }
+    if (e >= 21 || e <= -7) {
+        govO_put(b, dig, 1);
+        if (nd > 1) {
+            govO_put(b, ".", 1);
+            govO_put(b, dig + 1, (size_t)nd - 1);
+        }
+        govO_printf(b, "e%c%d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+    } else if (e < 0) {
+        govO_put(b, "0.", 2);
+        for (int i = 0; i < -e - 1; i++) govO_put(b, "0", 1);
+        govO_put(b, dig, (size_t)nd);
+    } else if (nd <= e + 1) {
+        govO_put(b, dig, (size_t)nd);
+        for (int i = nd; i < e + 1; i++) govO_put(b, "0", 1);
+    } else {
+        govO_put(b, dig, (size_t)e + 1);
+        govO_put(b, ".", 1);
+        govO_put(b, dig + e + 1, (size_t)(nd - e - 1));
+    }
+}
+
+/* ---------------------------------------------------------------- values */
+
+static const char *const sev_names[3] = {"info", "warning", "critical"};
+static const char *const verd_names[5] = {"allow", "warn", "review", "pause", "block"};
+static const char *const level_names[4] = {"tenant", "project", "workflow", "agent"};
+static const char *const op_names[6] = {"==", "!=", "<", "<=", ">", ">="};
+
+/* magnitude m as whole.fraction with 'width' fraction digits, trailing zeros trimmed
+ * down to keep digits. */
+static void put_fixed(govO_buf *b, uint64_t m, uint64_t unit, int width, int keep) {
+    put_u64(b, m / unit);
+    uint64_t r = m % unit;
+    char f[20];
+    for (int i = width - 1; i >= 0; i--) { f[i] = (char)('0' + r % 10); r /= 10; }
+    int n = width;
+    while (n > keep && f[n - 1] == '0') n--;
+    if (n) { govO_put(b, ".", 1); govO_put(b, f, (size_t)n); }
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* The human form of a value, as a JSON string (durations "2.5s", money "$0.12", times
+ * RFC 3339 in UTC). */
+void govO_text(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
+    govO_put(b, "\"", 1);
+    int64_t v = c.i;
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    switch (type) {
+    case GOVB_TY_DURATION: {
+        static const struct { uint64_t unit; const char *name; int width; } u[] = {
+            {UINT64_C(3600000000000), "h", 0}, {UINT64_C(60000000000), "m", 0}, {1000000000, "s", 9},
+            {1000000, "ms", 6}, {1000, "us", 3}, {1, "ns", 0}};
+        if (v < 0) govO_put(b, "-", 1);
+        int i = 0;
+        while (i < 5 && (m < u[i].unit || (u[i].width == 0 && m % u[i].unit))) i++;
+        put_fixed(b, m, u[i].unit, u[i].width, 0);
+        govO_puts(b, u[i].name);
+        break;
+    }
+    case GOVB_TY_MONEY:
+        if (v < 0) govO_put(b, "-", 1);
+        govO_put(b, "$", 1);
+        put_fixed(b, m, 1000000, 6, 2);
+        break;
+    case GOVB_TY_TIME: {
+        int64_t days = v / INT64_C(86400000000000), ns = v % INT64_C(86400000000000);
+        if (ns < 0) { ns += INT64_C(86400000000000); days--; }
+        int64_t y;
+        int mo, d;
+        civil_from_days(days, &y, &mo, &d);
+        int64_t s = ns / 1000000000;
+        govO_printf(b, "%04lld-%02d-%02dT%02d:%02d:%02d", (long long)y, mo, d, (int)(s / 3600), (int)(s / 60 % 60),
+                    (int)(s % 60));
+        uint64_t frac = (uint64_t)(ns % 1000000000);
+        if (frac) {
+            char f[9];
+            for (int i = 8; i >= 0; i--) { f[i] = (char)('0' + frac % 10); frac /= 10; }
+            int n = 9;
+            while (f[n - 1] == '0') n--;
+            govO_put(b, ".", 1);
+            govO_put(b, f, (size_t)n);
+        }
+        govO_put(b, "Z", 1);
+        break;
+    }
+    default: break;
+    }
+    govO_put(b, "\"", 1);
+}
+
+/* {"type":T,"value":V[,"text":S]} */
+void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
+    govO_puts(b, "{\"type\":\"");
+    govO_puts(b, govL_typename(type));
+    govO_puts(b, "\",\"value\":");
+    switch (type) {
+    case GOVB_TY_FLOAT: case GOVB_TY_RATIO: govO_double(b, c.f); break;
+    case GOVB_TY_BOOL: govO_puts(b, c.i ? "true" : "false"); break;
+    case GOVB_TY_SEVERITY: govO_printf(b, "\"%s\"", sev_names[c.i]); break;
+    case GOVB_TY_VERDICT: govO_printf(b, "\"%s\"", verd_names[c.i]); break;
+    case GOVB_TY_STRING: case GOVB_TY_ID: {
+        uint32_t n;
+        const char *s = govV_str(vm, c.u, &n);
+        govO_jstr(b, s, n);
+        break;
+    }
+    default: put_i64(b, c.i); break;
+    }
+    if (type == GOVB_TY_DURATION || type == GOVB_TY_MONEY || type == GOVB_TY_TIME) {
+        govO_puts(b, ",\"text\":");
+        govO_text(b, vm, type, c);
+    }
+    govO_put(b, "}", 1);
+}
+
+static void put_at(govO_buf *b, const gov_program *p, uint32_t file, uint32_t line, uint32_t col) {
+    govO_puts(b, "\"at\":\"");
+    jbody(b, p->str[file], p->strlen_[file]);
+    govO_printf(b, ":%u:%u\"", line, col);
+}
+
+static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t n) {
+    govO_puts(b, "\"compared\":[");
+    for (uint32_t i = 0; i < n; i++) {
+        if (i) govO_put(b, ",", 1);
+        govO_puts(b, "{\"op\":\"");
+        govO_puts(b, op_names[c[i].op]);
+        govO_puts(b, "\",\"lhs\":");
+        govO_value(b, vm, c[i].tl, c[i].l);
+        govO_puts(b, ",\"rhs\":");
+        govO_value(b, vm, c[i].tr, c[i].r);
+        govO_puts(b, c[i].res ? ",\"result\":true}" : ",\"result\":false}");
+    }
+    govO_put(b, "]", 1);
+}
+
+/* "path":"tenant:acme/workflow:refunds": a scope's constraints, outermost first. */
+static void put_path(govO_buf *b, const gov_program *p, const govL_scope *s) {
+    govO_puts(b, ",\"path\":\"");
+    int first = 1;
+    for (uint32_t lv = 0; lv <= GOVB_LV_MAX; lv++) {
+        if (s->path[lv] == GOVB_NONE) continue;
+        if (!first) govO_put(b, "/", 1);
+        first = 0;
+        govO_puts(b, level_names[lv]);
+        govO_put(b, ":", 1);
+        jbody(b, p->str[s->path[lv]], p->strlen_[s->path[lv]]);
+    }
+    govO_put(b, "\"", 1);
+}
+
+/* {"level":..,"scope":..,"at":..} for an override, or the default's provenance. */
+static void put_from(govO_buf *b, const gov_program *p, uint32_t li, uint32_t ovr) {
+    const govL_limit *l = &p->limit[li];
+    if (ovr == GOVB_NONE) {
+        govO_puts(b, "{\"level\":\"default\",");
+        put_at(b, p, l->file, l->line, l->col);
+    } else {
+        const govL_ovr *o = &p->ovr[ovr];
+        const govL_scope *s = &p->scope[o->scope];
+        govO_puts(b, "{\"level\":\"");
+        govO_puts(b, level_names[s->level]);
+        govO_puts(b, "\",\"scope\":");
+        govO_jstr(b, p->str[s->name], p->strlen_[s->name]);
+        put_path(b, p, s);
+        govO_put(b, ",", 1);
+        put_at(b, p, o->file, o->line, o->col);
+    }
+    govO_put(b, "}", 1);
+}
+
+static void put_head(govO_buf *b, const gov_vm *vm) {
+    const gov_program *p = vm->p;
+    const gov_decision *d = &vm->dec;
+    govO_puts(b, "\"policy\":");
+    govO_jstr(b, p->str[p->name], p->strlen_[p->name]);
+    govO_puts(b, ",\"policy_id\":\"");
+    govO_puts(b, p->id);
+    govO_puts(b, "\",\"line\":");
+    put_u64(b, d->line);
+    govO_puts(b, ",\"kind\":");
+    if (d->kind == GOVB_NONE) govO_puts(b, "null");
+    else govO_jstr(b, p->str[p->kind[d->kind].name], p->strlen_[p->kind[d->kind].name]);
+}
+
+static void put_status(govO_buf *b, const gov_decision *d) {
+    if (d->status == GOV_OK) {
+        govO_puts(b, ",\"status\":\"ok\",\"verdict\":\"");
+        govO_puts(b, verd_names[d->verdict]);
+        govO_put(b, "\"", 1);
+        return;
+    }
+    static const struct { int code; const char *name; } names[] = {
+#define GOV_X(name, num, msg) {num, #name},
+        GOV_CODES(GOV_X)
+#undef GOV_X
+    };
+    const char *name = "GOV_E?";
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].code == d->status) name = names[i].name;
+    govO_puts(b, ",\"status\":\"error\",\"verdict\":null,\"error\":{\"code\":\"");
+    govO_puts(b, name);
+    govO_puts(b, "\",\"message\":");
+    govO_jstr(b, d->error, strlen(d->error));
+    govO_put(b, "}", 1);
+}
+
+int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len) {
+    const gov_vm *vm = d->vm;
+    const gov_program *p = vm->p;
+    govO_buf b = {buf, buf ? cap : 0, 0};
+    govO_put(&b, "{", 1);
+    put_head(&b, vm);
+    put_status(&b, d);
+    govO_puts(&b, ",\"findings\":[");
+    for (uint32_t i = 0; i < d->nfind; i++) {
+        const govV_finding *f = &vm->find[i];
+        const govL_rule *r = &p->rule[f->rule];
+        if (i) govO_put(&b, ",", 1);
+        govO_puts(&b, "{\"rule\":");
+        govO_jstr(&b, p->str[r->name], p->strlen_[r->name]);
+        govO_printf(&b, ",\"severity\":\"%s\",\"verdict\":\"%s\",", sev_names[r->severity], verd_names[r->verdict]);
+        put_at(&b, p, r->file, r->line, r->col);
+        govO_put(&b, ",", 1);
+        put_cmps(&b, vm, f->cmp, f->ncmp);
+        govO_puts(&b, ",\"limit\":");
+        if (f->limit == GOVB_NONE) {
+            govO_puts(&b, "null");
+        } else {
+            const govL_limit *l = &p->limit[f->limit];
+            govO_puts(&b, "{\"name\":");
+            govO_jstr(&b, p->str[l->name], p->strlen_[l->name]);
+            govO_puts(&b, ",\"value\":");
+            govO_value(&b, vm, l->type, f->limit_value);
+            govO_puts(&b, ",\"from\":");
+            put_from(&b, p, f->limit, f->ovr);
+            govO_put(&b, "}", 1);
+        }
+        govO_put(&b, "}", 1);
+    }
+    govO_puts(&b, "],\"actions\":[");
+    for (uint32_t i = 0; i < d->nact; i++) {
+        const govV_action *a = &vm->act[i];
+        const govL_rule *r = &p->rule[vm->find[a->finding].rule];
+        const govL_chan *ch = &p->chan[a->channel];
+        static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
+        if (i) govO_put(&b, ",", 1);
+        govO_puts(&b, "{\"type\":\"notify\",\"channel\":");
+        govO_jstr(&b, p->str[ch->name], p->strlen_[ch->name]);
+        govO_printf(&b, ",\"kind\":\"%s\",\"target\":", kinds[ch->kind]);
+        govO_jstr(&b, p->str[ch->target], p->strlen_[ch->target]);
+        govO_puts(&b, ",\"rule\":");
+        govO_jstr(&b, p->str[r->name], p->strlen_[r->name]);
+        govO_printf(&b, ",\"severity\":\"%s\"}", sev_names[r->severity]);
+    }
+    govO_puts(&b, "]}");
+    return govO_finish(&b, len);
+}
+
+/* ---------------------------------------------------------------- the trace */
+
+void govO_trace_begin(gov_vm *vm) {
+    vm->tr.p = vm->trace_buf;
+    vm->tr.cap = vm->trace_cap;
+    vm->tr.n = 0;
+    govO_puts(&vm->tr, "{\"trace\":1,");
+    put_head(&vm->tr, vm);
+    govO_puts(&vm->tr, ",\"rules\":[");
+}
+
+/* One rule: whether it fired, its comparisons, and each limit it read with the scopes
+ * consulted (in resolution order) and the one that decided. */
+void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
+    const gov_program *p = vm->p;
+    const govL_rule *r = &p->rule[ri];
+    govO_buf *b = &vm->tr;
+    const govL_kind *k = &p->kind[r->kind];
+    if (ri != p->kind_rules[k->first_rule]) govO_put(b, ",", 1);
+    govO_puts(b, "{\"rule\":");
+    govO_jstr(b, p->str[r->name], p->strlen_[r->name]);
+    govO_put(b, ",", 1);
+    put_at(b, p, r->file, r->line, r->col);
+    govO_puts(b, fired ? ",\"fired\":true," : ",\"fired\":false,");
+    put_cmps(b, vm, vm->cmp, vm->ncmp);
+    govO_puts(b, ",\"more_compared\":");
+    put_u64(b, vm->ncmp_total - vm->ncmp);
+    govO_puts(b, ",\"limits\":[");
+    for (uint32_t i = 0; i < vm->nrlimits; i++) {
+        uint32_t li = vm->rlimits[i];
+        const govL_limit *l = &p->limit[li];
+        const govV_lcache *lc = &vm->lcache[li];
+        if (i) govO_put(b, ",", 1);
+        govO_puts(b, "{\"name\":");
+        govO_jstr(b, p->str[l->name], p->strlen_[l->name]);
+        govO_puts(b, l->dir == GOVB_DIR_MAX ? ",\"dir\":\"max\",\"value\":" : ",\"dir\":\"min\",\"value\":");
+        govO_value(b, vm, l->type, lc->v);
+        govO_puts(b, ",\"consulted\":[");
+        uint32_t spec = 0;
+        int found = 0, first = 1;
+        for (uint32_t j = l->first; j < l->first + l->n; j++) {
+            const govL_ovr *o = &p->ovr[j];
+            const govL_scope *s = &p->scope[o->scope];
+            if (found && s->spec < spec) break;
+            int m = govV_scope_matches(vm, o->scope);
+            if (m && !found) { found = 1; spec = s->spec; }
+            if (!first) govO_put(b, ",", 1);
+            first = 0;
+            govO_puts(b, "{\"level\":\"");
+            govO_puts(b, level_names[s->level]);
+            govO_puts(b, "\",\"scope\":");
+            govO_jstr(b, p->str[s->name], p->strlen_[s->name]);
+            put_path(b, p, s);
+            govO_puts(b, m ? ",\"matched\":true,\"value\":" : ",\"matched\":false,\"value\":");
+            govO_value(b, vm, l->type, p->kval[o->value]);
+            govO_put(b, ",", 1);
+            put_at(b, p, o->file, o->line, o->col);
+            govO_put(b, "}", 1);
+        }
+        govO_puts(b, "],\"decided_by\":");
+        put_from(b, p, li, lc->ovr);
+        govO_put(b, "}", 1);
+    }
+    govO_puts(b, "]}");
+}
+
+void govO_trace_end(gov_vm *vm) {
+    gov_decision *d = &vm->dec;
+    govO_buf *b = &vm->tr;
+    govO_put(b, "]", 1);
+    put_status(b, d);
+    govO_puts(b, ",\"findings\":");
+    put_u64(b, d->nfind);
+    govO_put(b, "}", 1);
+    d->trace_status = govO_finish(b, &d->trace_len);
+}

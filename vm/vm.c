@@ -1,0 +1,579 @@
+/* vm.c: the evaluator: arena layout, records, the interpreter, scope resolution and
+ * the decision.
+ *
+ * Everything a record needs lives in the host's arena, laid out once by layout().
+ * Evaluation allocates nothing, calls nothing that could (no streams; vsnprintf only
+ * with %s %u %d %zu, which touch neither the heap nor the locale), and
+ * touches the persistent state (vm->state) only after a record evaluated successfully,
+ * so a malformed record changes no state. Per-record caches (resolved limits, matched
+ * scopes) are stamped with an epoch instead of being cleared, so a record costs only
+ * what its rules read.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "vm/gov_int.h"
+#include "vm/gov_num.h"
+
+/* ---------------------------------------------------------------- arena layout */
+
+size_t govJ_token_size(void);
+
+typedef struct govV_layout {
+    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, find, act, total;
+} govV_layout;
+
+static const uint32_t default_limits[GOV_LIMIT__COUNT] = {65536, 32, 4096, 256, 2048};
+static const uint32_t max_limits[GOV_LIMIT__COUNT] = {1u << 30, 1024, 1u << 30, 1u << 20, 1u << 24};
+
+void gov_config_init(gov_config *cfg) { memcpy(cfg->limits, default_limits, sizeof cfg->limits); }
+
+static size_t al16(size_t n) { return (n + 15) & ~(size_t)15; }
+
+static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
+    gov_config def;
+    if (!cfg) {
+        gov_config_init(&def);
+        cfg = &def;
+    }
+    for (int i = 0; i < GOV_LIMIT__COUNT; i++)
+        if (cfg->limits[i] == 0 || cfg->limits[i] > max_limits[i]) return 0;
+    size_t n = 16; /* slack to align the arena's start */
+    l->vm = n;      n += al16(sizeof(gov_vm));
+    l->state = n;   n += 16;
+    l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
+    l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
+    l->scratch = n; n += al16(cfg->limits[GOV_LIMIT_LINE_LENGTH]);
+    l->tokens = n;  n += al16((size_t)cfg->limits[GOV_LIMIT_TOKENS] * govJ_token_size());
+    l->lcache = n;  n += al16((size_t)p->nlimit * sizeof(govV_lcache));
+    l->smatch = n;  n += al16((size_t)p->nscope * 4);
+    l->find = n;    n += al16((size_t)p->max_rules * sizeof(govV_finding));
+    l->act = n;     n += al16((size_t)p->max_actions * sizeof(govV_action));
+    l->total = n;
+    return 1;
+}
+
+size_t gov_arena_size(const gov_program *p, const gov_config *cfg) {
+    govV_layout l;
+    return p && layout(p, cfg, &l) ? l.total : 0;
+}
+
+int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t size, gov_vm **out) {
+    govV_layout l;
+    if (!out) return GOV_EMISUSE;
+    *out = NULL;
+    if (!p || !arena || !layout(p, cfg, &l)) return GOV_EMISUSE;
+    if (size < l.total) return GOV_ESPACE;
+    memset(arena, 0, l.total);
+    char *base = (char *)(((uintptr_t)arena + 15) & ~(uintptr_t)15) - 16;
+    gov_vm *vm = (gov_vm *)(void *)(base + l.vm);
+    gov_config def;
+    if (!cfg) {
+        gov_config_init(&def);
+        cfg = &def;
+    }
+    vm->p = p;
+    memcpy(vm->limits, cfg->limits, sizeof vm->limits);
+    memcpy(vm->caps, cfg->limits, sizeof vm->caps);
+    vm->state = (void *)(base + l.state);
+    vm->reg = (govV_cell *)(void *)(base + l.reg);
+    vm->present = (uint8_t *)(base + l.present);
+    vm->scratch = base + l.scratch;
+    vm->scratch_cap = cfg->limits[GOV_LIMIT_LINE_LENGTH];
+    vm->tokens = base + l.tokens;
+    vm->ntokens_cap = cfg->limits[GOV_LIMIT_TOKENS];
+    vm->lcache = (govV_lcache *)(void *)(base + l.lcache);
+    vm->smatch = (uint32_t *)(void *)(base + l.smatch);
+    vm->find = (govV_finding *)(void *)(base + l.find);
+    vm->act = (govV_action *)(void *)(base + l.act);
+    vm->cur_kind = GOVB_NONE;
+    vm->dec.vm = vm;
+    vm->dec.kind = GOVB_NONE;
+    vm->dec.status = GOV_EMISUSE;
+    snprintf(vm->dec.error, sizeof vm->dec.error, "no record evaluated yet");
+    *out = vm;
+    return GOV_OK;
+}
+
+int gov_vm_limit(gov_vm *vm, int id, int value) {
+    if (id < 0 || id >= GOV_LIMIT__COUNT) return -1;
+    int old = (int)vm->limits[id];
+    if (value >= 0) {
+        uint32_t v = value < 1 ? 1u : (uint32_t)value;
+        vm->limits[id] = v > vm->caps[id] ? vm->caps[id] : v;
+    }
+    return old;
+}
+
+const char *gov_vm_errmsg(const gov_vm *vm) { return vm->errmsg; }
+
+void gov_vm_state(const gov_vm *vm, const void **bytes, size_t *len) {
+    *bytes = vm->state;
+    *len = sizeof *vm->state;
+}
+
+void gov_vm_set_trace(gov_vm *vm, char *buf, size_t cap) {
+    vm->trace_buf = cap ? buf : NULL;
+    vm->trace_cap = buf ? cap : 0;
+}
+
+/* Record an error for gov_vm_errmsg. Formatting with vsnprintf: %s, %u and %d only,
+ * which in glibc neither allocates nor consults the locale for these conversions. */
+int govV_fail(gov_vm *vm, int code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(vm->errmsg, sizeof vm->errmsg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* ---------------------------------------------------------------- values */
+
+const char *govV_str(const gov_vm *vm, uint64_t u, uint32_t *len) {
+    *len = GOVV_SLEN(u);
+    return ((u & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(u);
+}
+
+void govV_value(const gov_vm *vm, uint32_t type, govV_cell c, gov_value *out) {
+    memset(out, 0, sizeof *out);
+    out->type = (int)type;
+    switch (govL_class(type)) {
+    case GOVV_CF: out->f = c.f; break;
+    case GOVV_CS: {
+        uint32_t n;
+        out->s = govV_str(vm, c.u, &n);
+        out->len = n;
+        break;
+    }
+    default: out->i = c.i; break;
+    }
+}
+
+/* ---------------------------------------------------------------- typed records */
+
+static const govL_field *cur_field(gov_vm *vm, int slot, int cls) {
+    const gov_program *p = vm->p;
+    if (!vm->in_record) {
+        govV_fail(vm, GOV_EMISUSE, "no record begun (gov_record_begin)");
+        return NULL;
+    }
+    const govL_kind *k = &p->kind[vm->cur_kind];
+    if (slot < 0 || (uint32_t)slot >= k->nfields) {
+        vm->poisoned = GOV_EMISUSE;
+        govV_fail(vm, GOV_EMISUSE, "slot %d out of range (kind '%s' has %u fields)", slot, p->str[k->name], k->nfields);
+        return NULL;
+    }
+    const govL_field *f = &p->field[k->first_field + (uint32_t)slot];
+    if (govL_class(f->type) != cls) {
+        vm->poisoned = GOV_EFIELD;
+        govV_fail(vm, GOV_EFIELD, "field '%s' is %s", p->str[f->name], govL_typename(f->type));
+        return NULL;
+    }
+    return f;
+}
+
+int gov_record_begin(gov_vm *vm, int kind) {
+    if (kind < 0 || (uint32_t)kind >= vm->p->nkind) {
+        vm->in_record = 0;
+        return govV_fail(vm, GOV_EKIND, "record kind %d out of range", kind);
+    }
+    vm->cur_kind = (uint32_t)kind;
+    vm->in_record = 1;
+    vm->poisoned = 0;
+    vm->scratch_n = 0;
+    memset(vm->present, 0, vm->p->kind[kind].nfields);
+    return GOV_OK;
+}
+
+int gov_set_int(gov_vm *vm, int slot, int64_t v) {
+    const govL_field *f = cur_field(vm, slot, GOVV_CI);
+    if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    int64_t hi = f->type == GOVB_TY_BOOL ? 1 : f->type == GOVB_TY_SEVERITY ? 2 : f->type == GOVB_TY_VERDICT ? 4 : -1;
+    if (hi >= 0 && (v < 0 || v > hi)) {
+        vm->poisoned = GOV_EFIELD;
+        return govV_fail(vm, GOV_EFIELD, "field '%s': %s value out of range", vm->p->str[f->name],
+                         govL_typename(f->type));
+    }
+    vm->reg[slot].i = v;
+    vm->present[slot] = 1;
+    return GOV_OK;
+}
+
+int gov_set_float(gov_vm *vm, int slot, double v) {
+    const govL_field *f = cur_field(vm, slot, GOVV_CF);
+    if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308 ||
+        (f->type == GOVB_TY_RATIO && !(v >= 0.0 && v <= 1.0))) {
+        vm->poisoned = GOV_EFIELD;
+        return govV_fail(vm, GOV_EFIELD, "field '%s': value out of range for %s", vm->p->str[f->name],
+                         govL_typename(f->type));
+    }
+    vm->reg[slot].f = v == 0.0 ? 0.0 : v;
+    vm->present[slot] = 1;
+    return GOV_OK;
+}
+
+int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
+    const govL_field *f = cur_field(vm, slot, GOVV_CS);
+    if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    if (len > vm->limits[GOV_LIMIT_STRING_LENGTH] || len > vm->scratch_cap - vm->scratch_n) {
+        vm->poisoned = GOV_ECAP;
+        return govV_fail(vm, GOV_ECAP, "field '%s': string of %zu bytes exceeds the string limit or scratch space",
+                         vm->p->str[f->name], len);
+    }
+    if (len) memcpy(vm->scratch + vm->scratch_n, s, len);
+    vm->reg[slot].u = GOVV_SCRATCH | GOVV_STR(vm->scratch_n, len);
+    vm->scratch_n += (uint32_t)len;
+    vm->present[slot] = 1;
+    return GOV_OK;
+}
+
+/* ---------------------------------------------------------------- scopes and limits */
+
+int govV_scope_matches(gov_vm *vm, uint32_t s) {
+    uint32_t m = vm->smatch[s];
+    if ((m >> 1) == vm->epoch) return (int)(m & 1);
+    const gov_program *p = vm->p;
+    const govL_scope *sc = &p->scope[s];
+    int ok = 1;
+    for (uint32_t lv = 0; lv <= GOVB_LV_MAX && ok; lv++) {
+        uint32_t want = sc->path[lv];
+        if (want == GOVB_NONE) continue;
+        uint32_t n;
+        const char *have = govV_str(vm, vm->reg[lv].u, &n);
+        ok = n == p->strlen_[want] && memcmp(have, p->str[want], n) == 0;
+    }
+    vm->smatch[s] = vm->epoch << 1 | (uint32_t)ok;
+    return ok;
+}
+
+/* Is override value a strictly tighter than b for limit l? */
+static int tighter(const gov_program *p, const govL_limit *l, govV_cell a, govV_cell b) {
+    int c = govL_class(l->type) == GOVV_CF ? gov_cmp_f(a.f, b.f) : gov_cmp_i(a.i, b.i);
+    return l->dir == GOVB_DIR_MAX ? c < 0 : c > 0;
+}
+
+/* Resolve limit li for the current record (spec/language.md §5): overrides are sorted
+ * most specific first; the first matching one fixes the specificity, and among the
+ * matching ones of that specificity the tightest wins (the earliest on equal values). */
+void govV_resolve(gov_vm *vm, uint32_t li) {
+    govV_lcache *lc = &vm->lcache[li];
+    if (lc->epoch == vm->epoch) return;
+    const gov_program *p = vm->p;
+    const govL_limit *l = &p->limit[li];
+    uint32_t best = GOVB_NONE, spec = 0;
+    for (uint32_t j = l->first; j < l->first + l->n; j++) {
+        const govL_ovr *o = &p->ovr[j];
+        uint32_t s = p->scope[o->scope].spec;
+        if (best != GOVB_NONE && s < spec) break;
+        if (!govV_scope_matches(vm, o->scope)) continue;
+        if (best == GOVB_NONE || tighter(p, l, p->kval[o->value], p->kval[p->ovr[best].value])) {
+            best = j;
+            spec = s;
+        }
+    }
+    lc->v = best == GOVB_NONE ? p->kval[l->dflt] : p->kval[p->ovr[best].value];
+    lc->ovr = best;
+    lc->epoch = vm->epoch;
+}
+
+/* ---------------------------------------------------------------- the interpreter */
+
+static void note_limit(gov_vm *vm, uint32_t li) {
+    for (uint32_t i = 0; i < vm->nrlimits; i++)
+        if (vm->rlimits[i] == li) return;
+    if (vm->nrlimits < GOVV_MAXRULELIMITS) vm->rlimits[vm->nrlimits++] = li;
+}
+
+static void note_cmp(gov_vm *vm, int op, uint32_t tl, govV_cell l, uint32_t tr, govV_cell r, int res) {
+    vm->ncmp_total++;
+    if (vm->ncmp >= GOV_MAX_COMPARES) return;
+    govV_cmp *c = &vm->cmp[vm->ncmp++];
+    c->op = (uint8_t)op;
+    c->tl = (uint8_t)tl;
+    c->tr = (uint8_t)tr;
+    c->res = (uint8_t)res;
+    c->l = l;
+    c->r = r;
+}
+
+/* Compare two cells of one class; op 0 == 1 != 2 < 3 <= 4 > 5 >=. */
+static int compare(const gov_vm *vm, int cls, int op, govV_cell a, govV_cell b) {
+    int c;
+    if (cls == GOVV_CS) {
+        uint32_t na, nb;
+        const char *sa = govV_str(vm, a.u, &na), *sb = govV_str(vm, b.u, &nb);
+        c = na == nb && memcmp(sa, sb, na) == 0 ? 0 : 1;
+    } else if (cls == GOVV_CF) {
+        c = gov_cmp_f(a.f, b.f);
+    } else {
+        c = gov_cmp_i(a.i, b.i);
+    }
+    switch (op) {
+    case 0: return c == 0;
+    case 1: return c != 0;
+    case 2: return c < 0;
+    case 3: return c <= 0;
+    case 4: return c > 0;
+    default: return c >= 0;
+    }
+}
+
+/* Run one rule's code; returns 1 if it fired. The verifier has checked every operand,
+ * so nothing here is range-checked again. */
+static int run_rule(gov_vm *vm, const govL_rule *r, const uint8_t *ty, const uint8_t *cls) {
+    const gov_program *p = vm->p;
+    const uint32_t *code = p->code;
+    govV_cell *R = vm->reg;
+    uint32_t pc = r->code, end = r->code + r->ncode;
+    while (pc < end) {
+        uint32_t w = code[pc++];
+        unsigned a = GOVB_A(w), b = GOVB_B(w), c = GOVB_C(w), bx = GOVB_BX(w);
+        switch (GOVB_OP(w)) {
+        case GOV_OP_LOADK: R[a] = p->kval[bx]; break;
+        case GOV_OP_LOADL:
+            govV_resolve(vm, bx);
+            note_limit(vm, bx);
+            R[a] = vm->lcache[bx].v;
+            break;
+        case GOV_OP_MOV: R[a] = R[b]; break;
+        case GOV_OP_ADD:
+            if (cls[a] == GOVV_CF) R[a].f = gov_add_f(R[b].f, R[c].f); else R[a].i = gov_add_i(R[b].i, R[c].i);
+            break;
+        case GOV_OP_SUB:
+            if (cls[a] == GOVV_CF) R[a].f = gov_sub_f(R[b].f, R[c].f); else R[a].i = gov_sub_i(R[b].i, R[c].i);
+            break;
+        case GOV_OP_MUL:
+            if (cls[a] == GOVV_CF) R[a].f = gov_mul_f(R[b].f, R[c].f); else R[a].i = gov_mul_i(R[b].i, R[c].i);
+            break;
+        case GOV_OP_DIV:
+            if (cls[a] == GOVV_CF) R[a].f = gov_div_f(R[b].f, R[c].f); else R[a].i = gov_div_i(R[b].i, R[c].i);
+            break;
+        case GOV_OP_NEG:
+            if (cls[a] == GOVV_CF) R[a].f = gov_neg_f(R[b].f); else R[a].i = gov_neg_i(R[b].i);
+            break;
+        case GOV_OP_I2F: R[a].f = gov_i2f(R[b].i); break;
+        case GOV_OP_MULIF: R[a].i = gov_mul_if(R[b].i, R[c].f); break;
+        case GOV_OP_DIVIF: R[a].i = gov_div_if(R[b].i, R[c].f); break;
+        case GOV_OP_EQ: case GOV_OP_NE: case GOV_OP_LT: case GOV_OP_LE: case GOV_OP_GT: case GOV_OP_GE: {
+            int op = (int)(GOVB_OP(w) - GOV_OP_EQ);
+            int res = compare(vm, cls[b], op, R[b], R[c]);
+            note_cmp(vm, op, ty[b], R[b], ty[c], R[c], res);
+            R[a].i = res;
+            break;
+        }
+        case GOV_OP_NOT: R[a].i = !R[b].i; break;
+        case GOV_OP_AND: R[a].i = R[b].i & R[c].i; break;
+        case GOV_OP_OR: R[a].i = R[b].i | R[c].i; break;
+        case GOV_OP_JMP: pc += bx; break;
+        case GOV_OP_JMPF: if (!R[a].i) pc += bx; break;
+        case GOV_OP_JMPT: if (R[a].i) pc += bx; break;
+        case GOV_OP_FIRE: return 1;
+        case GOV_OP_FIREIF: if (R[a].i) return 1; break;
+        case GOV_OP_TEQL: case GOV_OP_TNEL: case GOV_OP_TLTL: case GOV_OP_TLEL: case GOV_OP_TGTL: case GOV_OP_TGEL: {
+            int op = (int)(GOVB_OP(w) - GOV_OP_TEQL);
+            govV_resolve(vm, bx);
+            note_limit(vm, bx);
+            govV_cell lv = vm->lcache[bx].v;
+            int res = compare(vm, cls[a], op, R[a], lv);
+            note_cmp(vm, op, ty[a], R[a], p->limit[bx].type, lv, res);
+            if (res) return 1;
+            break;
+        }
+        default: { /* TEQK .. TGEK */
+            int op = (int)(GOVB_OP(w) - GOV_OP_TEQK);
+            int res = compare(vm, cls[a], op, R[a], p->kval[bx]);
+            note_cmp(vm, op, ty[a], R[a], p->ktype[bx], p->kval[bx], res);
+            if (res) return 1;
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+static void next_epoch(gov_vm *vm) {
+    if (++vm->epoch >= 0x7FFFFFFFu) { /* once every 2^31 records: restamp the caches */
+        for (uint32_t i = 0; i < vm->p->nlimit; i++) vm->lcache[i].epoch = 0;
+        for (uint32_t i = 0; i < vm->p->nscope; i++) vm->smatch[i] = 0;
+        vm->epoch = 1;
+    }
+}
+
+static const gov_decision *error_decision(gov_vm *vm, int code) {
+    gov_decision *d = &vm->dec;
+    d->status = code;
+    snprintf(d->error, sizeof d->error, "%s", vm->errmsg);
+    d->verdict = GOV_ALLOW;
+    d->nfind = d->nact = 0;
+    vm->in_record = 0;
+    d->trace_status = GOV_ENOTRACE;
+    if (vm->trace_buf) {
+        govO_trace_begin(vm);
+        govO_trace_end(vm);
+    }
+    return d;
+}
+
+/* Fill defaults, check required fields, run the kind's rules. */
+static const gov_decision *evaluate(gov_vm *vm) {
+    const gov_program *p = vm->p;
+    gov_decision *d = &vm->dec;
+    const govL_kind *k = &p->kind[vm->cur_kind];
+    d->kind = vm->cur_kind;
+    next_epoch(vm);
+    if (vm->poisoned) return error_decision(vm, vm->poisoned);
+    for (uint32_t i = 0; i < k->nfields; i++) {
+        if (vm->present[i]) continue;
+        const govL_field *f = &p->field[k->first_field + i];
+        if (f->flags & GOVB_F_REQUIRED) {
+            govV_fail(vm, GOV_EMISSING, "missing required field '%s'", p->str[f->name]);
+            return error_decision(vm, GOV_EMISSING);
+        }
+        vm->reg[i] = p->kval[f->dflt];
+    }
+    memset(vm->reg + k->nfields, 0, (size_t)(k->nregs - k->nfields) * sizeof(govV_cell));
+    d->status = GOV_OK;
+    d->error[0] = 0;
+    d->verdict = GOV_ALLOW;
+    d->nfind = d->nact = 0;
+    d->trace_status = GOV_ENOTRACE;
+    if (vm->trace_buf) govO_trace_begin(vm);
+    const uint8_t *ty = p->regtype + k->first_reg, *cls = p->regclass + k->first_reg;
+    for (uint32_t j = 0; j < k->nrules; j++) {
+        uint32_t ri = p->kind_rules[k->first_rule + j];
+        const govL_rule *r = &p->rule[ri];
+        vm->ncmp = vm->ncmp_total = vm->nrlimits = 0;
+        int fired = run_rule(vm, r, ty, cls);
+        if (fired) {
+            govV_finding *f = &vm->find[d->nfind];
+            f->rule = ri;
+            f->ncmp = vm->ncmp;
+            memcpy(f->cmp, vm->cmp, sizeof f->cmp);
+            f->limit = vm->nrlimits ? vm->rlimits[0] : GOVB_NONE;
+            f->ovr = f->limit != GOVB_NONE ? vm->lcache[f->limit].ovr : GOVB_NONE;
+            f->limit_value = f->limit != GOVB_NONE ? vm->lcache[f->limit].v : (govV_cell){.i = 0};
+            for (uint32_t n = 0; n < r->nnotify; n++) {
+                vm->act[d->nact].finding = d->nfind;
+                vm->act[d->nact].channel = p->notify[r->first_notify + n];
+                d->nact++;
+            }
+            d->nfind++;
+            if ((int)r->verdict > d->verdict) d->verdict = (int)r->verdict;
+        }
+        if (vm->trace_buf) govO_trace_rule(vm, ri, fired);
+    }
+    if (vm->trace_buf) govO_trace_end(vm);
+    vm->in_record = 0;
+    vm->state->records++;
+    return d;
+}
+
+const gov_decision *gov_eval(gov_vm *vm) {
+    vm->dec.line = 0;
+    if (!vm->in_record) {
+        govV_fail(vm, GOV_EMISUSE, "gov_eval without gov_record_begin");
+        vm->dec.kind = GOVB_NONE;
+        return error_decision(vm, GOV_EMISUSE);
+    }
+    return evaluate(vm);
+}
+
+const gov_decision *gov_eval_json(gov_vm *vm, const char *json, size_t len, uint64_t lineno) {
+    vm->dec.line = lineno;
+    vm->dec.kind = GOVB_NONE;
+    vm->in_record = 0;
+    int e = govJ_decode(vm, json, len);
+    if (e) {
+        next_epoch(vm);
+        if (vm->in_record) vm->dec.kind = vm->cur_kind;
+        return error_decision(vm, e);
+    }
+    return evaluate(vm);
+}
+
+/* ---------------------------------------------------------------- the decision */
+
+int gov_decision_status(const gov_decision *d) { return d->status; }
+const char *gov_decision_error(const gov_decision *d) { return d->error; }
+int gov_decision_verdict(const gov_decision *d) { return d->verdict; }
+uint64_t gov_decision_line(const gov_decision *d) { return d->line; }
+const char *gov_decision_policy_id(const gov_decision *d) { return d->vm->p->id; }
+size_t gov_decision_finding_count(const gov_decision *d) { return d->nfind; }
+size_t gov_decision_action_count(const gov_decision *d) { return d->nact; }
+
+const char *gov_decision_kind(const gov_decision *d) {
+    return d->kind == GOVB_NONE ? NULL : d->vm->p->str[d->vm->p->kind[d->kind].name];
+}
+
+static const char *const op_names[6] = {"==", "!=", "<", "<=", ">", ">="};
+static const char *const level_names[4] = {"tenant", "project", "workflow", "agent"};
+static const char *const chan_names[4] = {"slack", "pagerduty", "email", "webhook"};
+
+int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
+    if (i >= d->nfind) return GOV_EMISUSE;
+    const gov_vm *vm = d->vm;
+    const gov_program *p = vm->p;
+    const govV_finding *f = &vm->find[i];
+    const govL_rule *r = &p->rule[f->rule];
+    memset(out, 0, sizeof *out);
+    out->rule = p->str[r->name];
+    out->severity = (int)r->severity;
+    out->verdict = (int)r->verdict;
+    out->file = p->str[r->file];
+    out->line = r->line;
+    out->col = r->col;
+    out->ncompares = (int)f->ncmp;
+    for (uint32_t j = 0; j < f->ncmp; j++) {
+        out->compares[j].op = op_names[f->cmp[j].op];
+        govV_value(vm, f->cmp[j].tl, f->cmp[j].l, &out->compares[j].lhs);
+        govV_value(vm, f->cmp[j].tr, f->cmp[j].r, &out->compares[j].rhs);
+        out->compares[j].result = f->cmp[j].res;
+    }
+    if (f->limit != GOVB_NONE) {
+        const govL_limit *l = &p->limit[f->limit];
+        out->limit = p->str[l->name];
+        govV_value(vm, l->type, f->limit_value, &out->limit_value);
+        if (f->ovr == GOVB_NONE) {
+            out->limit_level = "default";
+            out->limit_scope = "";
+            out->limit_file = p->str[l->file];
+            out->limit_line = l->line;
+            out->limit_col = l->col;
+        } else {
+            const govL_ovr *o = &p->ovr[f->ovr];
+            out->limit_level = level_names[p->scope[o->scope].level];
+            out->limit_scope = p->str[p->scope[o->scope].name];
+            out->limit_file = p->str[o->file];
+            out->limit_line = o->line;
+            out->limit_col = o->col;
+        }
+    }
+    return GOV_OK;
+}
+
+int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
+    if (i >= d->nact) return GOV_EMISUSE;
+    const gov_program *p = d->vm->p;
+    const govV_action *a = &d->vm->act[i];
+    const govL_rule *r = &p->rule[d->vm->find[a->finding].rule];
+    const govL_chan *ch = &p->chan[a->channel];
+    out->channel = p->str[ch->name];
+    out->kind = chan_names[ch->kind];
+    out->target = p->str[ch->target];
+    out->rule = p->str[r->name];
+    out->severity = (int)r->severity;
+    out->verdict = (int)r->verdict;
+    return GOV_OK;
+}
+
+int gov_decision_trace(const gov_decision *d, const char **text, size_t *len) {
+    const gov_vm *vm = d->vm;
+    *text = "";
+    *len = 0;
+    if (!vm->trace_buf || d->trace_status == GOV_ENOTRACE) return GOV_ENOTRACE;
+    *len = d->trace_len;
+    if (d->trace_status != GOV_OK) return d->trace_status;
+    *text = vm->trace_buf;
+    return GOV_OK;
+}

@@ -1,0 +1,62 @@
+# vm/vm.mk: libgov (static and shared), the example host, the VM's tests, and install.
+# The VM depends on nothing else in the tree: only libxxhash and the header-only jsmn.
+VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c
+VM_OBJS := $(VM_SRCS:%.c=$(BUILD)/obj/%.o)
+VM_PIC_OBJS := $(VM_SRCS:%.c=$(BUILD)/pic/%.o)
+VM_LIBS := -lxxhash
+GOV_VERSION := 0.1.0
+
+# Position-independent objects for the shared library.
+$(BUILD)/pic/vm/%.o: vm/%.c | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fPIC -MMD -MP -c $< -o $@
+
+$(BUILD)/libgov.a: $(VM_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libgov.so: $(VM_PIC_OBJS)
+	$(CC) -shared -Wl,-soname,libgov.so.0 $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+$(BUILD)/gov.pc: vm/gov.pc.in
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' $< > $@
+
+# The example host, linked against the static library.
+$(BUILD)/govhost: $(BUILD)/obj/vm/examples/govhost.o $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+all: $(BUILD)/libgov.a $(BUILD)/libgov.so $(BUILD)/gov.pc $(BUILD)/govhost
+
+# ---------------------------------------------------------------- tests
+VM_TEST_COMMON := $(BUILD)/obj/tests/vm/builder.o $(BUILD)/obj/tests/vm/programs.o
+
+$(BUILD)/tests/vm_unit: $(BUILD)/obj/tests/vm/unit.o $(BUILD)/obj/tests/vm/alloc.o $(VM_TEST_COMMON) $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+$(BUILD)/tests/vm_corrupt: $(BUILD)/obj/tests/vm/corrupt.o $(VM_TEST_COMMON) $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+$(BUILD)/tests/vm_mkgovb: $(BUILD)/obj/tests/vm/mkgovb.o $(VM_TEST_COMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_mkgovb $(BUILD)/govhost \
+             $(BUILD)/libgov.so
+TEST_SUITES += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_corrupt "sh tests/vm/opdoc.sh" \
+               "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)"
+
+# ---------------------------------------------------------------- install
+# A prerequisite of `install` only (no recipe), so other fragments can add their own.
+.PHONY: install-vm
+install: install-vm
+install-vm: $(BUILD)/libgov.a $(BUILD)/libgov.so $(BUILD)/gov.pc
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 vm/gov.h $(DESTDIR)$(PREFIX)/include/gov.h
+	install -m 644 $(BUILD)/libgov.a $(DESTDIR)$(PREFIX)/lib/libgov.a
+	install -m 755 $(BUILD)/libgov.so $(DESTDIR)$(PREFIX)/lib/libgov.so.$(GOV_VERSION)
+	ln -sf libgov.so.$(GOV_VERSION) $(DESTDIR)$(PREFIX)/lib/libgov.so.0
+	ln -sf libgov.so.0 $(DESTDIR)$(PREFIX)/lib/libgov.so
+	install -m 644 $(BUILD)/gov.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/gov.pc
