@@ -1,5 +1,5 @@
 # compiler/compiler.mk: the govc driver and the compiler proper.
-GOVC_SRCS := compiler/govc.c compiler/cmd_check.c
+GOVC_SRCS := compiler/govc.c compiler/cmd_check.c compiler/cmd_build.c compiler/cmd_disasm.c compiler/compile.c
 GOVC_OBJS := $(GOVC_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/gen/obj/stdlib_data.o
 STDLIB_MODS := $(sort $(wildcard stdlib/*.gov))
 
@@ -11,7 +11,7 @@ $(BUILD)/gen/stdlib_data.c: $(BUILD)/embed $(STDLIB_MODS)
 	@mkdir -p $(dir $@)
 	$(BUILD)/embed $@ $(foreach m,$(STDLIB_MODS),$(basename $(notdir $(m)))=$(m))
 
-$(BUILD)/govc: $(GOVC_OBJS) $(BUILD)/liblang.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $(GOVC_OBJS) $(BUILD)/liblang.a -lxxhash
+$(BUILD)/govc: $(GOVC_OBJS) $(BUILD)/liblang.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(GOVC_OBJS) $(BUILD)/liblang.a $(BUILD)/libgov.a -lxxhash
 
 all: $(BUILD)/govc

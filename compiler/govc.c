@@ -10,6 +10,8 @@
 
 static const GovcCommand commands[] = {
     {"check", "check policies for errors without building them", govc_check},
+    {"build", "compile policies to .govb bytecode", govc_build},
+    {"disasm", "verify and list a compiled .govb program", govc_disasm},
 };
 
 static void usage(FILE *out)

@@ -3,6 +3,7 @@
 #define GOVC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "lang/lang.h"
 
@@ -15,6 +16,11 @@ typedef struct GovcCommand {
 } GovcCommand;
 
 int govc_check(int argc, char **argv);
+int govc_build(int argc, char **argv);
+int govc_disasm(int argc, char **argv);
+
+/* Read a whole file ("-" is stdin) into malloc'd memory; NULL with errno on error. */
+unsigned char *govc_read_all(const char *path, size_t *len);
 
 /* Options every command that reads policies accepts. */
 typedef struct GovcFrontOpts {

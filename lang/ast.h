@@ -103,9 +103,9 @@ typedef enum GovExprKind {
 } GovExprKind;
 
 typedef enum GovOp {
-    GOV_OP_ADD, GOV_OP_SUB, GOV_OP_MUL, GOV_OP_DIV,
-    GOV_OP_EQ, GOV_OP_NE, GOV_OP_LT, GOV_OP_LE, GOV_OP_GT, GOV_OP_GE,
-    GOV_OP_AND, GOV_OP_OR, GOV_OP_NEG, GOV_OP_NOT
+    GOV_AOP_ADD, GOV_AOP_SUB, GOV_AOP_MUL, GOV_AOP_DIV,
+    GOV_AOP_EQ, GOV_AOP_NE, GOV_AOP_LT, GOV_AOP_LE, GOV_AOP_GT, GOV_AOP_GE,
+    GOV_AOP_AND, GOV_AOP_OR, GOV_AOP_NEG, GOV_AOP_NOT
 } GovOp;
 const char *gov_op_text(GovOp op);
 
@@ -203,7 +203,7 @@ struct GovDecl {
     GovDecl *record;       /* the record kind it applies to, resolved by the checker */
     union {
         struct { GovField *fields; uint32_t nfields, cap; } record;
-        struct { GovStr kind; GovSpan kind_span; GovStr target; int chan_kind; } channel;
+        struct { GovStr kind; GovSpan kind_span; GovStr target; GovSpan target_span; int chan_kind; } channel;
         struct { bool is_max; GovExpr *value; uint8_t type; } limit;
         struct {
             GovExpr *when; GovExpr *for_; GovExpr *clear_when; GovExpr *clear_after;
@@ -258,6 +258,7 @@ typedef struct GovOverride {
 typedef struct GovScope GovScope;
 struct GovScope {
     uint8_t level;         /* GovLevel */
+    uint8_t bad_name;      /* the name was a malformed string, already reported */
     GovStr name;
     GovSpan span;          /* the header: scope LEVEL "NAME" */
     GovScope *parent;

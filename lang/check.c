@@ -408,30 +408,30 @@ static int check_binary(Checker *C, GovExpr *e)
     GovOp op = (GovOp)e->op;
     int r = GOV_TY_ERROR;
     switch (op) {
-    case GOV_OP_AND: case GOV_OP_OR:
+    case GOV_AOP_AND: case GOV_AOP_OR:
         if (a == GOV_TY_BOOL && b == GOV_TY_BOOL) r = GOV_TY_BOOL;
         break;
-    case GOV_OP_EQ: case GOV_OP_NE:
+    case GOV_AOP_EQ: case GOV_AOP_NE:
         if (comparable(a, b)) r = GOV_TY_BOOL;
         break;
-    case GOV_OP_LT: case GOV_OP_LE: case GOV_OP_GT: case GOV_OP_GE:
+    case GOV_AOP_LT: case GOV_AOP_LE: case GOV_AOP_GT: case GOV_AOP_GE:
         if ((a == b && is_ordered(a)) || (is_num(a) && is_num(b))) r = GOV_TY_BOOL;
         break;
-    case GOV_OP_ADD: case GOV_OP_SUB:
+    case GOV_AOP_ADD: case GOV_AOP_SUB:
         if (a == GOV_TY_INT && b == GOV_TY_INT) r = GOV_TY_INT;
         else if (is_num(a) && is_num(b)) r = GOV_TY_FLOAT;
         else if (a == b && (a == GOV_TY_DURATION || a == GOV_TY_MONEY)) r = a;
         else if (a == GOV_TY_TIME && b == GOV_TY_DURATION) r = GOV_TY_TIME;
-        else if (op == GOV_OP_ADD && a == GOV_TY_DURATION && b == GOV_TY_TIME) r = GOV_TY_TIME;
-        else if (op == GOV_OP_SUB && a == GOV_TY_TIME && b == GOV_TY_TIME) r = GOV_TY_DURATION;
+        else if (op == GOV_AOP_ADD && a == GOV_TY_DURATION && b == GOV_TY_TIME) r = GOV_TY_TIME;
+        else if (op == GOV_AOP_SUB && a == GOV_TY_TIME && b == GOV_TY_TIME) r = GOV_TY_DURATION;
         break;
-    case GOV_OP_MUL:
+    case GOV_AOP_MUL:
         if (a == GOV_TY_INT && b == GOV_TY_INT) r = GOV_TY_INT;
         else if (is_num(a) && is_num(b)) r = GOV_TY_FLOAT;
         else if ((a == GOV_TY_DURATION || a == GOV_TY_MONEY) && is_num(b)) r = a;
         else if ((b == GOV_TY_DURATION || b == GOV_TY_MONEY) && is_num(a)) r = b;
         break;
-    case GOV_OP_DIV:
+    case GOV_AOP_DIV:
         if (a == GOV_TY_INT && b == GOV_TY_INT) r = GOV_TY_INT;
         else if (is_num(a) && is_num(b)) r = GOV_TY_FLOAT;
         else if ((a == GOV_TY_DURATION || a == GOV_TY_MONEY) && is_num(b)) r = a;
@@ -442,8 +442,8 @@ static int check_binary(Checker *C, GovExpr *e)
     }
     if (r == GOV_TY_ERROR) {
         const char *hint = "";
-        if ((op == GOV_OP_AND || op == GOV_OP_OR)) hint = " (both sides must be bool)";
-        else if (op <= GOV_OP_DIV && ((a == GOV_TY_MONEY) != (b == GOV_TY_MONEY) ||
+        if ((op == GOV_AOP_AND || op == GOV_AOP_OR)) hint = " (both sides must be bool)";
+        else if (op <= GOV_AOP_DIV && ((a == GOV_TY_MONEY) != (b == GOV_TY_MONEY) ||
                                       (a == GOV_TY_DURATION) != (b == GOV_TY_DURATION)))
             hint = " (units do not mix)";
         govD_error(C->d, "E020", e->span, "cannot apply '%s' to %s and %s%s", gov_op_text(op), tn(a), tn(b), hint);
@@ -477,7 +477,7 @@ static int check_expr(Checker *C, GovExpr *e)
     case GOV_E_UNARY: {
         int a = check_expr(C, e->u.ops.a);
         if (a == GOV_TY_ERROR) return set(e, GOV_TY_ERROR, false);
-        if (e->op == GOV_OP_NOT) {
+        if (e->op == GOV_AOP_NOT) {
             if (a != GOV_TY_BOOL) {
                 govD_error(C->d, "E020", e->span, "'not' needs a bool, found %s", tn(a));
                 return set(e, GOV_TY_ERROR, false);
@@ -723,9 +723,14 @@ static void check_record(Checker *C, GovDecl *d)
         }
         if (dup)
             continue;
+        /* A field whose type or unit is wrong stays declared (with type ERROR, or its
+         * type's default unit), so the expressions that read it report nothing more. */
         f->type = (uint8_t)resolve_type(C, f->type_name, f->type_span);
-        if (f->type == GOV_TY_ERROR)
+        f->slot = n;
+        if (f->type == GOV_TY_ERROR) {
+            all[n++] = *f;
             continue;
+        }
         /* Units: each unit-bearing type has a default; anything else takes none. */
         static const struct { int type; const char *dflt; } defaults[] = {
             {GOV_TY_DURATION, "ms"}, {GOV_TY_MONEY, "usd"}, {GOV_TY_RATIO, "fraction"}, {GOV_TY_TIME, "rfc3339"},
@@ -733,12 +738,10 @@ static void check_record(Checker *C, GovDecl *d)
         const char *dflt = NULL;
         for (size_t k = 0; k < COUNT(defaults); k++)
             if (defaults[k].type == f->type) dflt = defaults[k].dflt;
-        if (f->unit.s) {
-            const NameEntry *u = find_name(unit_names, COUNT(unit_names), f->unit);
-            if (!dflt) {
-                govD_error(C->d, "E022", f->unit_span, "a field of type %s takes no unit", tn(f->type));
-                continue;
-            }
+        const NameEntry *u = f->unit.s ? find_name(unit_names, COUNT(unit_names), f->unit) : NULL;
+        if (f->unit.s && !dflt) {
+            govD_error(C->d, "E022", f->unit_span, "a field of type %s takes no unit", tn(f->type));
+        } else if (f->unit.s) {
             if (!u || u->type != f->type) {
                 char list[128] = "";
                 for (size_t k = 0; k < COUNT(unit_names); k++)
@@ -748,7 +751,7 @@ static void check_record(Checker *C, GovDecl *d)
                     }
                 govD_error(C->d, "E022", f->unit_span, "unknown unit '%.*s' for %s; use one of %s",
                            (int)f->unit.len, f->unit.s, tn(f->type), list);
-                continue;
+                u = find_name(unit_names, COUNT(unit_names), (GovStr){dflt, (uint32_t)strlen(dflt)});
             }
             f->scale = u->scale;
         } else if (dflt) {
@@ -758,7 +761,6 @@ static void check_record(Checker *C, GovDecl *d)
             GovValue v;
             govC_const(C, f->dflt, f->type, "a field's default", &v);
         }
-        f->slot = n;
         all[n++] = *f;
     }
     d->u.record.fields = all;
@@ -775,8 +777,9 @@ static void check_channel(Checker *C, GovDecl *d)
         return;
     }
     d->u.channel.chan_kind = k;
-    if (d->u.channel.target.len == 0)
-        govD_error(C->d, "E029", d->span, "channel '%.*s' has an empty target", (int)d->name.len, d->name.s);
+    if (d->u.channel.target.s && d->u.channel.target.len == 0)
+        govD_error(C->d, "E029", d->u.channel.target_span, "channel '%.*s' has an empty target",
+                   (int)d->name.len, d->name.s);
 }
 
 static void check_limit(Checker *C, GovDecl *d)
@@ -1062,7 +1065,7 @@ static void check_gate(Checker *C, GovDecl *d)
     else check_bool(C, d->u.gate.when, "a gate's 'when'");
     if (d->u.gate.approvers.n == 0) missing(C, d, "approvers");
     for (uint32_t i = 0; i < d->u.gate.approvers.n; i++)
-        if (d->u.gate.approvers.items[i].len == 0)
+        if (d->u.gate.approvers.items[i].s && d->u.gate.approvers.items[i].len == 0)
             govD_error(C->d, "E029", d->u.gate.approvers.spans[i], "an approver cannot be empty");
     GovValue v;
     if (!d->u.gate.sla) missing(C, d, "sla");
@@ -1114,22 +1117,30 @@ static void check_tests(Checker *C)
                 govC_const(C, st->at, GOV_TY_TIME, "a test's time", &v);
             for (uint32_t i = 0; i < st->ninits; i++) {
                 GovFieldInit *fi = &st->inits[i];
+                /* The field's name is the first token of the initialiser. */
+                GovSpan nsp = {fi->span.file, fi->span.lo, fi->span.lo + fi->name.len};
                 GovField *f = find_field(d, fi->name);
                 if (!f) {
-                    govD_error(C->d, "E028", fi->span, "record '%.*s' has no field '%.*s'", (int)d->name.len,
-                               d->name.s, (int)fi->name.len, fi->name.s);
+                    GovDiag *g = govD_error(C->d, "E028", nsp, "record '%.*s' has no field '%.*s'", (int)d->name.len,
+                                            d->name.s, (int)fi->name.len, fi->name.s);
+                    govD_note(C->d, g, d->name_span, "record '%.*s' is declared here", (int)d->name.len, d->name.s);
                     continue;
                 }
                 for (uint32_t j = 0; j < i; j++)
                     if (st->inits[j].ref == f) {
-                        govD_error(C->d, "E019", fi->span, "field '%.*s' is given twice", (int)fi->name.len, fi->name.s);
+                        GovDiag *g = govD_error(C->d, "E019", nsp, "field '%.*s' is given twice", (int)fi->name.len,
+                                                fi->name.s);
+                        govD_note(C->d, g, st->inits[j].span, "first given here");
                         f = NULL;
                         break;
                     }
                 if (!f) continue;
                 fi->ref = f;
+                if (f->type == GOV_TY_ERROR)
+                    continue;
                 int want_t = f->type == GOV_TY_ID ? GOV_TY_STRING : f->type;
-                govC_const(C, fi->value, want_t, "a test field", &v);
+                govC_const(C, fi->value, want_t,
+                           govD_fmt(C->a, "field '%.*s'", (int)fi->name.len, fi->name.s), &v);
             }
         }
     }

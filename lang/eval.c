@@ -64,23 +64,23 @@ static bool binary(GovOp op, const GovValue *a, const GovValue *b, int rtype, Go
 {
     out->type = (uint8_t)rtype;
     switch (op) {
-    case GOV_OP_EQ: case GOV_OP_NE: case GOV_OP_LT: case GOV_OP_LE: case GOV_OP_GT: case GOV_OP_GE: {
+    case GOV_AOP_EQ: case GOV_AOP_NE: case GOV_AOP_LT: case GOV_AOP_LE: case GOV_AOP_GT: case GOV_AOP_GE: {
         int c = govE_compare(a, b);
-        bool r = op == GOV_OP_EQ ? c == 0 : op == GOV_OP_NE ? c != 0 : op == GOV_OP_LT ? c < 0
-               : op == GOV_OP_LE ? c <= 0 : op == GOV_OP_GT ? c > 0 : c >= 0;
+        bool r = op == GOV_AOP_EQ ? c == 0 : op == GOV_AOP_NE ? c != 0 : op == GOV_AOP_LT ? c < 0
+               : op == GOV_AOP_LE ? c <= 0 : op == GOV_AOP_GT ? c > 0 : c >= 0;
         out->u.i = r;
         return true;
     }
-    case GOV_OP_AND: out->u.i = a->u.i && b->u.i; return true;
-    case GOV_OP_OR: out->u.i = a->u.i || b->u.i; return true;
+    case GOV_AOP_AND: out->u.i = a->u.i && b->u.i; return true;
+    case GOV_AOP_OR: out->u.i = a->u.i || b->u.i; return true;
     default: break;
     }
     if (is_float(rtype)) {
         double x = as_f(a), y = as_f(b), r;
         switch (op) {
-        case GOV_OP_ADD: r = x + y; break;
-        case GOV_OP_SUB: r = x - y; break;
-        case GOV_OP_MUL: r = x * y; break;
+        case GOV_AOP_ADD: r = x + y; break;
+        case GOV_AOP_SUB: r = x - y; break;
+        case GOV_AOP_MUL: r = x * y; break;
         default: r = y == 0 ? 0 : x / y; break;
         }
         out->u.f = govE_fnorm(r);
@@ -89,16 +89,16 @@ static bool binary(GovOp op, const GovValue *a, const GovValue *b, int rtype, Go
     /* Integer-represented result. A float operand scales a duration or money. */
     if (is_float(a->type) || is_float(b->type)) {
         const GovValue *iv = is_float(a->type) ? b : a, *fv = is_float(a->type) ? a : b;
-        if (op == GOV_OP_MUL) { out->u.i = govE_scale(iv->u.i, fv->u.f); return true; }
+        if (op == GOV_AOP_MUL) { out->u.i = govE_scale(iv->u.i, fv->u.f); return true; }
         /* op == DIV, iv is the dividend */
         out->u.i = fv->u.f == 0 ? 0 : govE_scale(iv->u.i, 1.0 / fv->u.f);
         if (fv->u.f != 0 && !isfinite(1.0 / fv->u.f)) out->u.i = 0;
         return true;
     }
     switch (op) {
-    case GOV_OP_ADD: out->u.i = govE_sat_add(a->u.i, b->u.i); break;
-    case GOV_OP_SUB: out->u.i = govE_sat_sub(a->u.i, b->u.i); break;
-    case GOV_OP_MUL: out->u.i = govE_sat_mul(a->u.i, b->u.i); break;
+    case GOV_AOP_ADD: out->u.i = govE_sat_add(a->u.i, b->u.i); break;
+    case GOV_AOP_SUB: out->u.i = govE_sat_sub(a->u.i, b->u.i); break;
+    case GOV_AOP_MUL: out->u.i = govE_sat_mul(a->u.i, b->u.i); break;
     default: out->u.i = govE_div(a->u.i, b->u.i); break;
     }
     return true;
@@ -123,7 +123,7 @@ bool govE_eval(const GovExpr *e, GovValue *out)
     case GOV_E_UNARY: {
         GovValue a;
         if (!govE_eval(e->u.ops.a, &a)) return false;
-        if (e->op == GOV_OP_NOT) out->u.i = !a.u.i;
+        if (e->op == GOV_AOP_NOT) out->u.i = !a.u.i;
         else if (is_float(a.type)) out->u.f = govE_fnorm(-a.u.f);
         else out->u.i = govE_sat_sub(0, a.u.i);
         return true;
@@ -132,7 +132,7 @@ bool govE_eval(const GovExpr *e, GovValue *out)
         GovValue a, b;
         if (!govE_eval(e->u.ops.a, &a) || !govE_eval(e->u.ops.b, &b)) return false;
         /* A division of two durations or two amounts is a float ratio of them. */
-        if (e->op == GOV_OP_DIV && is_float(e->type) && is_int_like(a.type) && is_int_like(b.type)) {
+        if (e->op == GOV_AOP_DIV && is_float(e->type) && is_int_like(a.type) && is_int_like(b.type)) {
             out->u.f = b.u.i == 0 ? 0 : govE_fnorm((double)a.u.i / (double)b.u.i);
             return true;
         }

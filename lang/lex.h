@@ -19,6 +19,10 @@ typedef struct GovLexer {
     int depth;             /* open brackets, bounded by GOV_MAX_NESTING */
     bool bad_run;          /* inside a run of unexpected characters */
     bool stopped;          /* a fatal lexical error ended the file */
+    uint32_t ntok;         /* tokens handed to the parser so far */
+    uint32_t err_tok;      /* number of the token at or after the last lexical error
+                            * (0: none); the parser stays quiet about a syntax error
+                            * there, which is that error's cascade */
     GovArena *arena;
     GovDiags *diags;
 } GovLexer;

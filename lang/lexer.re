@@ -27,6 +27,7 @@ static void lex_error(GovLexer *lx, const char *code, const char *a, const char 
                       const char *fmt, const char *arg)
 {
     govD_error(lx->diags, code, span_of(lx, a, b), fmt, arg);
+    lx->err_tok = lx->ntok + 1;
 }
 
 /* Copy the digits of [a, b) into buf without '_' separators; false if too long. */
@@ -347,7 +348,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
             const char *why = govX_parse_time(t, lx->cur, &val->i);
             if (why) {
                 lex_error(lx, "E011", t, lx->cur, "invalid time literal: %s", why);
-                val->i = 0;
+                return T_BADLIT;
             }
             return T_TIME;
         }
@@ -355,8 +356,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
             SET_LOC();
             lex_error(lx, "E011", t, lx->cur, "invalid time literal: write an RFC 3339 instant "
                       "with a zone, like 2026-01-31T09:30:00Z%s", "");
-            val->i = 0;
-            return T_TIME;
+            return T_BADLIT;
         }
 
         dec ("ns" | "us" | "ms" | "s" | "m" | "h" | "d" | "w") {
@@ -369,7 +369,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
                 lex_error(lx, "E005", t, lx->cur, "duration literal out of range (at most about 292 years)%s", "");
             else if (rc == 2)
                 lex_error(lx, "E005", t, lx->cur, "duration literal is not a whole number of nanoseconds%s", "");
-            return T_DURATION;
+            return rc ? T_BADLIT : T_DURATION;
         }
         "$" dec {
             SET_LOC();
@@ -378,20 +378,19 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
                 lex_error(lx, "E005", t, lx->cur, "money literal out of range%s", "");
             else if (rc == 2)
                 lex_error(lx, "E005", t, lx->cur, "money literal has more than 6 decimal places%s", "");
-            return T_MONEY;
+            return rc ? T_BADLIT : T_MONEY;
         }
         "$" {
             SET_LOC();
             lex_error(lx, "E006", t, lx->cur, "'$' must be followed by an amount, like $0.12%s", "");
-            val->i = 0;
-            return T_MONEY;
+            return T_BADLIT;
         }
         dec "%" {
             SET_LOC();
             char buf[64];
             if (!strip_digits(t, lx->cur - 1, buf, sizeof buf)) {
                 lex_error(lx, "E005", t, lx->cur, "percentage has too many digits%s", "");
-                val->f = 0;
+                return T_BADLIT;
             } else {
                 val->f = strtod(buf, NULL) / 100.0;
             }
@@ -402,7 +401,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
             uint64_t v;
             if (!parse_u64(t, lx->cur, &v) || v > (uint64_t)INT64_MAX) {
                 lex_error(lx, "E005", t, lx->cur, "integer literal out of range (at most 9223372036854775807)%s", "");
-                v = 0;
+                return T_BADLIT;
             }
             val->i = (int64_t)v;
             return T_INT;
@@ -412,13 +411,13 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
             char buf[128];
             if (!strip_digits(t, lx->cur, buf, sizeof buf)) {
                 lex_error(lx, "E005", t, lx->cur, "number has too many digits%s", "");
-                val->f = 0;
+                return T_BADLIT;
             } else {
                 errno = 0;
                 val->f = strtod(buf, NULL);
                 if (errno == ERANGE && (val->f > 1 || val->f < -1)) {
                     lex_error(lx, "E005", t, lx->cur, "float literal out of range%s", "");
-                    val->f = 0;
+                    return T_BADLIT;
                 }
             }
             return T_FLOAT;
@@ -431,8 +430,8 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
             govD_error(lx->diags, "E006", span_of(lx, u, lx->cur),
                        "unknown unit '%.*s' after a number; durations take ns, us, ms, s, m, h, d or w",
                        (int)(lx->cur - u), u);
-            val->i = 0;
-            return T_INT;
+            lx->err_tok = lx->ntok + 1;
+            return T_BADLIT;
         }
 
         ident {
@@ -447,7 +446,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
         ["] ([^"\\\n\x00] | "\\" [^\n\x00])* ["] {
             SET_LOC();
             if (!decode_string(lx, t + 1, lx->cur - 1, &val->s)) {
-                val->s.s = "";
+                val->s.s = NULL; /* already reported: consumers say nothing more */
                 val->s.len = 0;
             }
             return T_STRING;
@@ -455,7 +454,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
         ["] ([^"\\\n\x00] | "\\" [^\n\x00])* {
             SET_LOC();
             lex_error(lx, "E003", t, lx->cur, "unterminated string literal%s", "");
-            val->s.s = "";
+            val->s.s = NULL;
             val->s.len = 0;
             return T_STRING;
         }
@@ -482,9 +481,11 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
                 while (e < lx->cur && ((unsigned char)*e & 0xC0) == 0x80)
                     e++;
                 unsigned char c0 = (unsigned char)*t;
-                if (c0 < 0x20 || c0 == 0x7f)
+                if (c0 < 0x20 || c0 == 0x7f) {
                     govD_error(lx->diags, "E012", span_of(lx, t, lx->cur),
                                "unexpected control character U+%04X", c0);
+                    lx->err_tok = lx->ntok + 1;
+                }
                 else
                     lex_error(lx, "E012", t, lx->cur, "unexpected character '%s'",
                               govA_strdup(lx->arena, t, (size_t)(e - t)));

@@ -43,6 +43,8 @@ void govP_header(GovParser *P, bool is_module, GovStr name, GovSpan sp)
 
 void govP_import(GovParser *P, GovStr path, GovSpan sp)
 {
+    if (!path.s)
+        return; /* a malformed string, already reported */
     GovImport im = {path, sp, UINT32_MAX};
     GOV_PUSH(P->arena, P->mod->imports, P->mod->nimports, P->mod->icap, im);
 }
@@ -102,12 +104,13 @@ void govP_field(GovParser *P, GovStr name, GovSpan name_sp, GovStr type, GovSpan
 /* ------------------------------------------------------------------ channels, limits */
 
 void govP_channel(GovParser *P, GovStr name, GovSpan name_sp, GovStr kind, GovSpan kind_sp,
-                  GovStr target, GovSpan sp)
+                  GovStr target, GovSpan target_sp, GovSpan sp)
 {
     govP_begin(P, GOV_D_CHANNEL, name, name_sp, (GovStr){0}, sp);
     P->cur->u.channel.kind = kind;
     P->cur->u.channel.kind_span = kind_sp;
     P->cur->u.channel.target = target;
+    P->cur->u.channel.target_span = target_sp;
     govP_end(P, sp);
 }
 
@@ -125,7 +128,8 @@ void govP_scope_begin(GovParser *P, int level, GovStr name, GovSpan sp)
 {
     GovScope *s = govA_alloc(P->arena, sizeof *s);
     s->level = (uint8_t)level;
-    s->name = name;
+    s->name = name.s ? name : (GovStr){"", 0};
+    s->bad_name = name.s == NULL;
     s->span = sp;
     s->parent = P->scope;
     s->index = (*P->scope_counter)++;

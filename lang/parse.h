@@ -38,7 +38,7 @@ void govP_end(GovParser *P, GovSpan sp);
 void govP_field(GovParser *P, GovStr name, GovSpan name_sp, GovStr type, GovSpan type_sp,
                 GovStr from, GovSpan from_sp, GovStr unit, GovSpan unit_sp, GovExpr *dflt, GovSpan sp);
 void govP_channel(GovParser *P, GovStr name, GovSpan name_sp, GovStr kind, GovSpan kind_sp,
-                  GovStr target, GovSpan sp);
+                  GovStr target, GovSpan target_sp, GovSpan sp);
 void govP_limit(GovParser *P, bool is_max, GovStr name, GovSpan name_sp, GovExpr *value, GovSpan sp);
 void govP_scope_begin(GovParser *P, int level, GovStr name, GovSpan sp);
 void govP_scope_end(GovParser *P);

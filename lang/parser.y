@@ -50,6 +50,7 @@ static int gov_yylex(GOV_YYSTYPE *v, GovLoc *l, GovParser *P)
 {
     int t = govX_lex(&P->lx, v, l);
     P->lx.bad_run = false;
+    P->lx.ntok++;
     return t;
 }
 
@@ -63,6 +64,9 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 }
 
 #define SP(l) govP_span(P, (l))
+/* The span from the start of one symbol to the end of another (for mid-rule actions,
+ * whose own @$ is empty). */
+#define SP2(a, b) govP_span(P, (GovLoc){(a).lo, (b).hi})
 }
 
 %union {
@@ -92,7 +96,9 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 %token T_THEN "'then'" T_ELSE "'else'" T_DENY "'deny'"
 %token T_ARROW "'->'" T_EQ "'=='" T_NE "'!='" T_LE "'<='" T_GE "'>='"
 %token <i> T_INT "integer" T_DURATION "duration" T_MONEY "money amount" T_TIME "time"
-%token <i> T_BOOL "'true' or 'false'" T_SEV "severity" T_VERD "verdict"
+%token <i> T_BOOL "'true' or 'false'" T_SEV "severity (info, warning or critical)"
+%token <i> T_VERD "verdict (allow, warn, review, pause or block)"
+%token T_BADLIT "invalid literal"
 %token <f> T_FLOAT "number" T_PERCENT "percentage"
 %token <s> T_IDENT "identifier" T_STRING "string"
 
@@ -182,7 +188,7 @@ fname
 /* ------------------------------------------------------------------ channels, limits */
 
 channel
-    : T_CHANNEL T_IDENT '=' T_IDENT T_STRING { govP_channel(P, $2, SP(@2), $4, SP(@4), $5, SP(@$)); }
+    : T_CHANNEL T_IDENT '=' T_IDENT T_STRING { govP_channel(P, $2, SP(@2), $4, SP(@4), $5, SP(@5), SP(@$)); }
     ;
 
 limit
@@ -193,7 +199,7 @@ limit
 /* ------------------------------------------------------------------ scopes */
 
 scope
-    : T_SCOPE level T_STRING  { govP_scope_begin(P, $2, $3, SP(@$)); }
+    : T_SCOPE level T_STRING  { govP_scope_begin(P, $2, $3, SP2(@1, @3)); }
       '{' scope_items '}'     { govP_scope_end(P); }
     ;
 
@@ -266,7 +272,7 @@ name_list
 window
     : T_WINDOW T_IDENT '=' aname '(' expr_list ')' T_OVER
                               { govP_begin(P, GOV_D_WINDOW, $2, SP(@2), (GovStr){0}, SP(@1));
-                                govP_window_call(P, $4, SP(@4), &$6, SP(@4)); }
+                                govP_window_call(P, $4, SP(@4), &$6, SP2(@4, @7)); }
       window_span window_mods { govP_end(P, SP(@$)); }
     ;
 
@@ -381,7 +387,7 @@ param
 /* ------------------------------------------------------------------ tests */
 
 test
-    : T_TEST T_STRING         { govP_test_begin(P, $2, SP(@$)); }
+    : T_TEST T_STRING         { govP_test_begin(P, $2, SP2(@1, @2)); }
       '{' test_steps '}'      { govP_test_end(P, SP(@$)); }
     ;
 
@@ -392,9 +398,9 @@ test_steps
     ;
 
 test_step
-    : T_GIVEN T_IDENT         { govP_given(P, $2, SP(@2), NULL, SP(@$)); }
+    : T_GIVEN T_IDENT         { govP_given(P, $2, SP(@2), NULL, SP2(@1, @2)); }
       '{' finits '}'
-    | T_GIVEN T_IDENT T_AT expr { govP_given(P, $2, SP(@2), $4, SP(@$)); }
+    | T_GIVEN T_IDENT T_AT expr { govP_given(P, $2, SP(@2), $4, SP2(@1, @4)); }
       '{' finits '}'
     | T_EXPECT T_IDENT T_FIRED { govP_expect_fired(P, $2, SP(@2), false, SP(@$)); }
     | T_EXPECT T_IDENT T_NOT T_FIRED { govP_expect_fired(P, $2, SP(@2), true, SP(@$)); }
@@ -425,28 +431,29 @@ expr
     | T_PERCENT               { $$ = govP_lit(P, GOV_E_PERCENT, SP(@1)); $$->u.f = $1; }
     | T_MONEY                 { $$ = govP_lit(P, GOV_E_MONEY, SP(@1)); $$->u.i = $1; }
     | T_TIME                  { $$ = govP_lit(P, GOV_E_TIME, SP(@1)); $$->u.i = $1; }
-    | T_STRING                { $$ = govP_lit(P, GOV_E_STRING, SP(@1)); $$->u.str = $1; }
+    | T_STRING                { $$ = govP_lit(P, $1.s ? GOV_E_STRING : GOV_E_ERROR, SP(@1)); $$->u.str = $1; }
     | T_BOOL                  { $$ = govP_lit(P, GOV_E_BOOL, SP(@1)); $$->u.i = $1; }
     | T_SEV                   { $$ = govP_lit(P, GOV_E_SEVERITY, SP(@1)); $$->u.i = $1; }
     | T_VERD                  { $$ = govP_lit(P, GOV_E_VERDICT, SP(@1)); $$->u.i = $1; }
+    | T_BADLIT                { $$ = govP_lit(P, GOV_E_ERROR, SP(@1)); /* reported by the lexer */ }
     | T_IDENT                 { $$ = govP_name(P, $1, SP(@1)); }
     | aname '(' expr_list ')' { $$ = govP_call(P, $1, SP(@1), &$3, SP(@$)); }
     | expr '.' fname          { $$ = govP_field_access(P, $1, $3, SP(@3), SP(@$)); }
     | '(' expr ')'            { $$ = $2; $$->span = SP(@$); }
-    | '-' expr %prec NEG      { $$ = govP_unary(P, GOV_OP_NEG, $2, SP(@$)); }
-    | T_NOT expr %prec NOTPREC { $$ = govP_unary(P, GOV_OP_NOT, $2, SP(@$)); }
-    | expr '+' expr           { $$ = govP_binary(P, GOV_OP_ADD, $1, $3, SP(@$)); }
-    | expr '-' expr           { $$ = govP_binary(P, GOV_OP_SUB, $1, $3, SP(@$)); }
-    | expr '*' expr           { $$ = govP_binary(P, GOV_OP_MUL, $1, $3, SP(@$)); }
-    | expr '/' expr           { $$ = govP_binary(P, GOV_OP_DIV, $1, $3, SP(@$)); }
-    | expr T_EQ expr          { $$ = govP_binary(P, GOV_OP_EQ, $1, $3, SP(@$)); }
-    | expr T_NE expr          { $$ = govP_binary(P, GOV_OP_NE, $1, $3, SP(@$)); }
-    | expr '<' expr           { $$ = govP_binary(P, GOV_OP_LT, $1, $3, SP(@$)); }
-    | expr T_LE expr          { $$ = govP_binary(P, GOV_OP_LE, $1, $3, SP(@$)); }
-    | expr '>' expr           { $$ = govP_binary(P, GOV_OP_GT, $1, $3, SP(@$)); }
-    | expr T_GE expr          { $$ = govP_binary(P, GOV_OP_GE, $1, $3, SP(@$)); }
-    | expr T_AND expr         { $$ = govP_binary(P, GOV_OP_AND, $1, $3, SP(@$)); }
-    | expr T_OR expr          { $$ = govP_binary(P, GOV_OP_OR, $1, $3, SP(@$)); }
+    | '-' expr %prec NEG      { $$ = govP_unary(P, GOV_AOP_NEG, $2, SP(@$)); }
+    | T_NOT expr %prec NOTPREC { $$ = govP_unary(P, GOV_AOP_NOT, $2, SP(@$)); }
+    | expr '+' expr           { $$ = govP_binary(P, GOV_AOP_ADD, $1, $3, SP(@$)); }
+    | expr '-' expr           { $$ = govP_binary(P, GOV_AOP_SUB, $1, $3, SP(@$)); }
+    | expr '*' expr           { $$ = govP_binary(P, GOV_AOP_MUL, $1, $3, SP(@$)); }
+    | expr '/' expr           { $$ = govP_binary(P, GOV_AOP_DIV, $1, $3, SP(@$)); }
+    | expr T_EQ expr          { $$ = govP_binary(P, GOV_AOP_EQ, $1, $3, SP(@$)); }
+    | expr T_NE expr          { $$ = govP_binary(P, GOV_AOP_NE, $1, $3, SP(@$)); }
+    | expr '<' expr           { $$ = govP_binary(P, GOV_AOP_LT, $1, $3, SP(@$)); }
+    | expr T_LE expr          { $$ = govP_binary(P, GOV_AOP_LE, $1, $3, SP(@$)); }
+    | expr '>' expr           { $$ = govP_binary(P, GOV_AOP_GT, $1, $3, SP(@$)); }
+    | expr T_GE expr          { $$ = govP_binary(P, GOV_AOP_GE, $1, $3, SP(@$)); }
+    | expr T_AND expr         { $$ = govP_binary(P, GOV_AOP_AND, $1, $3, SP(@$)); }
+    | expr T_OR expr          { $$ = govP_binary(P, GOV_AOP_OR, $1, $3, SP(@$)); }
     | expr T_IN '[' expr_list ']' { $$ = govP_in(P, $1, &$4, false, SP(@$)); }
     | expr T_NOT T_IN '[' expr_list ']' %prec T_IN { $$ = govP_in(P, $1, &$5, true, SP(@$)); }
     | T_IF expr T_THEN expr T_ELSE expr { $$ = govP_if(P, $2, $4, $6, SP(@$)); }
@@ -477,15 +484,26 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, GovParser *P)
     enum { MAXEXP = 6 };
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
-    if (n > MAXEXP)
-        n = 0; /* a long list helps nobody; the hints below do better */
+    bool want_expr = false, want_clause = false;
+    for (int i = 0; i < n; i++) {
+        want_expr |= exp[i] == YYSYMBOL_T_INT;
+        want_clause |= exp[i] == YYSYMBOL_T_WHEN;
+    }
     if (P->cur)
         P->cur->syntax_error = 1;
+    /* A lexical error at or just before this token was reported already, and this is
+     * most likely its consequence (`max a = 1 # note`): say nothing more. */
+    if (P->lx.err_tok && P->lx.ntok - P->lx.err_tok <= 1)
+        return 0;
     yysymbol_kind_t got = yypcontext_token(ctx);
     GovLoc *loc = yypcontext_location(ctx);
     char buf[512];
     int len = snprintf(buf, sizeof buf, "unexpected %s", yysymbol_name(got));
-    if (n > 0) {
+    if (n > MAXEXP) {
+        /* A long list helps nobody: name the class when there is one. */
+        if (want_expr)
+            snprintf(buf + len, sizeof buf - (size_t)len, "; expected an expression");
+    } else if (n > 0) {
         len += snprintf(buf + len, sizeof buf - (size_t)len, "; expected ");
         for (int i = 0; i < n && len < (int)sizeof buf; i++)
             len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s",
@@ -495,10 +513,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, GovParser *P)
     const char *gn = yysymbol_name(got);
     bool cmp = got == YYSYMBOL_T_EQ || got == YYSYMBOL_T_NE || got == YYSYMBOL_T_LE ||
                got == YYSYMBOL_T_GE || strcmp(gn, "'<'") == 0 || strcmp(gn, "'>'") == 0;
-    if (cmp)
+    if (cmp && !want_expr)
         govD_note(P->diags, g, (GovSpan){UINT32_MAX, 0, 0},
                   "comparisons do not chain: write 'a < b and b < c'");
-    else if (got == YYSYMBOL_T_IDENT && P->cur && P->cur->kind == GOV_D_RULE)
+    else if (want_clause && P->cur && P->cur->kind == GOV_D_RULE)
         govD_note(P->diags, g, (GovSpan){UINT32_MAX, 0, 0},
                   "a rule clause starts with when, clear, severity, verdict, notify or escalate");
     return 0;

@@ -26,15 +26,17 @@ static void flatten(Checker *C, GovScope *s, int depth)
         s->mask = s->parent->mask;
         memcpy(s->path, s->parent->path, sizeof s->path);
         if (s->level <= s->parent->level) {
-            GovDiag *g = govD_error(C->d, "E052", s->span, "a %s scope cannot be inside a %s scope; levels go "
-                                    "tenant, project, workflow, agent", gov_level_name((GovLevel)s->level),
+            GovDiag *g = govD_error(C->d, "E052", s->span, "%s %s scope cannot be inside %s %s scope; levels go "
+                                    "tenant, project, workflow, agent",
+                                    s->level == GOV_LVL_AGENT ? "an" : "a", gov_level_name((GovLevel)s->level),
+                                    s->parent->level == GOV_LVL_AGENT ? "an" : "a",
                                     gov_level_name((GovLevel)s->parent->level));
             govD_note(C->d, g, s->parent->span, "enclosing scope here");
         }
     }
     s->mask |= (uint8_t)(1u << s->level);
     s->path[s->level] = s->name;
-    if (s->name.len == 0)
+    if (s->name.len == 0 && !s->bad_name)
         govD_error(C->d, "E052", s->span, "a scope needs a non-empty name");
     for (uint32_t i = 0; i < s->nchildren && depth < GOV_MAX_NESTING; i++)
         flatten(C, s->children[i], depth + 1);

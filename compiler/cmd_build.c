@@ -1,0 +1,163 @@
+/* cmd_build.c: `govc build`: compile policies to .govb files.
+ *
+ * Every file govc writes is loaded back through libgov's verifier before it is saved, so
+ * a compiler bug shows up as an internal error here rather than as a file the VM
+ * rejects in production. The policy id printed is the VM's own.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compiler/compile.h"
+#include "compiler/govc.h"
+#include "compiler/stdlib.h"
+#include "vm/gov.h"
+
+static void build_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: govc build [-o OUT.govb] [--stats] [--format F] [-Werror] PATH...\n"
+            "\n"
+            "Check and compile policies to bytecode. Files that declare the same `policy\n"
+            "NAME` compile together into one program, written to NAME.govb unless -o names\n"
+            "the output (only with a single policy). The output is byte-identical for the\n"
+            "same sources whatever the order of PATHs. Prints each file's policy id: the\n"
+            "XXH3-128 hash of its content, carried in every decision the VM makes.\n"
+            "\n"
+            "options:\n"
+            "  -o FILE      where to write the program (one policy only)\n"
+            "  --stats      print code size, bytes per rule, arena bytes and step bound\n"
+            "  --format F   diagnostics as text (default), json, github or sarif\n"
+            "  -Werror      treat warnings as errors\n"
+            "  -h, --help   show this help\n"
+            "\n"
+            "Exit status: 0 built, 1 errors in the policies, 2 usage or I/O error.\n");
+}
+
+static int write_file(const char *path, const uint8_t *b, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "govc build: cannot write '%s': %s\n", path, strerror(errno));
+        return 2;
+    }
+    size_t w = fwrite(b, 1, n, f);
+    if (fclose(f) != 0 || w != n) {
+        fprintf(stderr, "govc build: cannot write '%s': %s\n", path, strerror(errno));
+        remove(path);
+        return 2;
+    }
+    return 0;
+}
+
+typedef struct BuildOpts {
+    GovcFrontOpts front;
+    const char *out_path;
+    bool stats;
+    char **paths;
+    int npaths;
+} BuildOpts;
+
+static int build_run(GovFrontend *fe, const BuildOpts *bo);
+
+int govc_build(int argc, char **argv)
+{
+    BuildOpts bo = {{GOV_FMT_TEXT, false}, NULL, false, argv + 1, 0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            build_usage(stdout);
+            return 0;
+        } else if (strcmp(a, "-o") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "govc build: -o needs a file name\n");
+                return 2;
+            }
+            bo.out_path = argv[++i];
+        } else if (strcmp(a, "--stats") == 0) {
+            bo.stats = true;
+        } else if (strcmp(a, "-Werror") == 0) {
+            bo.front.werror = true;
+        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v || !govc_parse_format(v, &bo.front.format))
+                return 2;
+        } else if (a[0] == '-' && a[1] != 0) {
+            fprintf(stderr, "govc build: unknown option '%s'\n", a);
+            build_usage(stderr);
+            return 2;
+        } else {
+            bo.paths[bo.npaths++] = argv[i];
+        }
+    }
+    if (bo.npaths == 0) {
+        fprintf(stderr, "govc build: no paths given\n");
+        build_usage(stderr);
+        return 2;
+    }
+    GovFrontend fe;
+    govF_init(&fe, NULL, NULL, gov_std_lookup);
+    if (setjmp(fe.oom)) {
+        govF_free(&fe);
+        fprintf(stderr, "govc: out of memory\n");
+        return 2;
+    }
+    int rc = build_run(&fe, &bo);
+    govF_free(&fe);
+    return rc;
+}
+
+static int build_run(GovFrontend *fe, const BuildOpts *bo)
+{
+    int rc = govc_front(fe, bo->paths, bo->npaths, &bo->front);
+    uint32_t npol = 0;
+    for (uint32_t i = 0; i < fe->npols; i++)
+        npol += !fe->pols[i]->is_module;
+    if (rc == 0 && bo->out_path && npol != 1) {
+        fprintf(stderr, "govc build: -o needs exactly one policy; found %u\n", npol);
+        rc = 2;
+    }
+    GovBuild *builds = govA_alloc(&fe->arena, (fe->npols + 1) * sizeof *builds);
+    if (rc == 0) {
+        for (uint32_t i = 0; i < fe->npols; i++)
+            if (!fe->pols[i]->is_module && !govK_compile(fe, fe->pols[i], &builds[i]))
+                rc = 1;
+        if (rc == 0 && govD_failed(&fe->diags))
+            rc = 1;
+    }
+    govD_print(&fe->diags, bo->front.format == GOV_FMT_TEXT ? stderr : stdout, bo->front.format, GOVC_VERSION);
+    for (uint32_t i = 0; rc == 0 && i < fe->npols; i++) {
+        GovPolicy *p = fe->pols[i];
+        if (p->is_module)
+            continue;
+        GovBuild *b = &builds[i];
+        gov_program *prog;
+        gov_error err;
+        if (gov_program_load(b->bytes, b->len, &prog, &err) != GOV_OK) {
+            fprintf(stderr, "govc build: internal error: the VM rejects the program for policy '%.*s': %s "
+                            "(code %d at byte %u)\n", (int)p->name.len, p->name.s, err.message, err.code, err.offset);
+            rc = 2;
+            break;
+        }
+        const char *path = bo->out_path ? bo->out_path : govD_fmt(&fe->arena, "%.*s.govb", (int)p->name.len, p->name.s);
+        rc = write_file(path, b->bytes, b->len);
+        if (rc == 0) {
+            printf("%s: policy %.*s, id %s, %zu bytes\n", path, (int)p->name.len, p->name.s, gov_program_id(prog),
+                   b->len);
+            if (bo->stats) {
+                size_t arena = gov_arena_size(prog, NULL);
+                printf("  rules:       %u\n", b->nrules);
+                printf("  code:        %u words, %u bytes", b->ncode, b->ncode * 4);
+                if (b->nrules)
+                    printf(", %.1f bytes per rule", (double)b->ncode * 4.0 / b->nrules);
+                printf("\n  file:        %zu bytes", b->len);
+                if (b->nrules)
+                    printf(", %.1f bytes per rule", (double)b->len / b->nrules);
+                printf("\n  arena:       %zu bytes (default JSON caps)\n", arena);
+                printf("  step bound:  %u instructions per record (worst record kind)\n", b->max_steps);
+            }
+        }
+        gov_program_free(prog);
+    }
+    return rc;
+}

@@ -1,0 +1,961 @@
+/* compile.c: lower a checked policy to .govb (vm/gov_format.h, spec/bytecode.md).
+ *
+ * Tables first (strings and constants interned in order of first use, so output depends
+ * only on the sources), then one code range per rule in declaration order. Rule
+ * conditions become fused test-and-fire instructions where they can: `field > limit` is
+ * one word (TGTL). Conjunctions guard with forward JMPF; anything else is evaluated into
+ * registers and ends in FIREIF. Constant subexpressions are folded with the front end's
+ * evaluator (lang/eval.c), which implements the same total arithmetic as the VM.
+ *
+ * Registers have one static type per record kind, so temporaries are allocated from a
+ * per-kind pool by type and released when the expression that needed them is done.
+ */
+#include "compiler/compile.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "lang/eval.h"
+#include "vm/gov_format.h"
+
+/* ------------------------------------------------------------------ byte buffers */
+
+typedef struct Buf {
+    GovArena *a;
+    uint8_t *p;
+    size_t n, cap;
+} Buf;
+
+static void put(Buf *b, const void *src, size_t n)
+{
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->n + n) cap *= 2;
+        uint8_t *np = govA_alloc(b->a, cap);
+        if (b->n) memcpy(np, b->p, b->n);
+        b->p = np;
+        b->cap = cap;
+    }
+    if (n) memcpy(b->p + b->n, src, n);
+    b->n += n;
+}
+
+static void put32(Buf *b, uint32_t v)
+{
+    uint8_t x[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    put(b, x, 4);
+}
+
+static void put64(Buf *b, uint64_t v)
+{
+    put32(b, (uint32_t)v);
+    put32(b, (uint32_t)(v >> 32));
+}
+
+static void set32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+/* ------------------------------------------------------------------ interning */
+
+typedef struct Intern {
+    uint32_t *slots;       /* index + 1, 0 = empty */
+    uint32_t mask;
+} Intern;
+
+typedef struct Kind {
+    GovDecl *rec;
+    uint8_t regtype[GOVB_MAXREGS];
+    uint32_t nregs;
+    uint32_t steps;
+} Kind;
+
+typedef struct Comp {
+    GovFrontend *fe;
+    GovPolicy *pol;
+    GovDiags *d;
+    GovArena *a;
+    bool failed;
+    /* strings */
+    GovStr *strs; uint32_t nstr, strcap;
+    Intern stri;
+    /* constants */
+    uint32_t *ktype; uint64_t *kval; uint32_t nconst, kcap, kcap2;
+    Intern ki;
+    /* sections */
+    Buf sec[GOVB_S_MAX + 1];
+    uint32_t nsrc;
+    /* kinds */
+    Kind *kinds; uint32_t nkinds;
+    /* the rule being generated */
+    Kind *kind;
+    uint32_t nfields;
+    bool busy[GOVB_MAXREGS];
+    uint32_t *code; GovSpan *spans; uint32_t ncode, ccap;
+    GovSpan at;            /* span charged to the words being emitted */
+    uint32_t nrules, total_code;
+} Comp;
+
+static void intern_grow(Comp *K, Intern *t, uint32_t n)
+{
+    if (t->slots && n * 2 < t->mask + 1)
+        return;
+    uint32_t cap = t->slots ? (t->mask + 1) * 2 : 64;
+    t->slots = govA_alloc(K->a, cap * sizeof *t->slots);
+    t->mask = cap - 1;
+}
+
+static uint32_t str_index(Comp *K, const char *s, uint32_t len)
+{
+    uint64_t h = XXH3_64bits(s, len);
+    for (uint32_t i = (uint32_t)h & K->stri.mask;; i = (i + 1) & K->stri.mask) {
+        uint32_t v = K->stri.slots[i];
+        if (!v) {
+            uint32_t idx = K->nstr;
+            GovStr st = {govA_strdup(K->a, s, len), len};
+            GOV_PUSH(K->a, K->strs, K->nstr, K->strcap, st);
+            K->stri.slots[i] = idx + 1;
+            return idx;
+        }
+        GovStr *o = &K->strs[v - 1];
+        if (o->len == len && memcmp(o->s, s, len) == 0)
+            return v - 1;
+    }
+}
+
+static void rehash_strings(Comp *K)
+{
+    if (K->nstr * 2 < K->stri.mask + 1)
+        return;
+    intern_grow(K, &K->stri, K->nstr);
+    for (uint32_t j = 0; j < K->nstr; j++) {
+        uint64_t h = XXH3_64bits(K->strs[j].s, K->strs[j].len);
+        uint32_t i = (uint32_t)h & K->stri.mask;
+        while (K->stri.slots[i]) i = (i + 1) & K->stri.mask;
+        K->stri.slots[i] = j + 1;
+    }
+}
+
+static uint32_t str_of(Comp *K, const char *s, uint32_t len)
+{
+    rehash_strings(K);
+    return str_index(K, s, len);
+}
+
+static uint32_t cstr(Comp *K, const char *s) { return str_of(K, s, (uint32_t)strlen(s)); }
+static uint32_t gstr(Comp *K, GovStr s) { return str_of(K, s.s ? s.s : "", s.s ? s.len : 0); }
+
+static uint32_t const_of(Comp *K, uint32_t type, uint64_t bits)
+{
+    if (K->nconst * 2 >= K->ki.mask + 1 || !K->ki.slots) {
+        intern_grow(K, &K->ki, K->nconst);
+        for (uint32_t j = 0; j < K->nconst; j++) {
+            uint64_t key[2] = {K->ktype[j], K->kval[j]};
+            uint32_t i = (uint32_t)XXH3_64bits(key, sizeof key) & K->ki.mask;
+            while (K->ki.slots[i]) i = (i + 1) & K->ki.mask;
+            K->ki.slots[i] = j + 1;
+        }
+    }
+    uint64_t key[2] = {type, bits};
+    for (uint32_t i = (uint32_t)XXH3_64bits(key, sizeof key) & K->ki.mask;; i = (i + 1) & K->ki.mask) {
+        uint32_t v = K->ki.slots[i];
+        if (!v) {
+            uint32_t c1 = K->kcap, c2 = K->kcap2;
+            K->ktype = govA_grow(K->a, K->ktype, K->nconst, &c1, sizeof *K->ktype);
+            K->kval = govA_grow(K->a, K->kval, K->nconst, &c2, sizeof *K->kval);
+            K->kcap = c1;
+            K->kcap2 = c2;
+            K->ktype[K->nconst] = type;
+            K->kval[K->nconst] = bits;
+            K->ki.slots[i] = ++K->nconst;
+            return K->nconst - 1;
+        }
+        if (K->ktype[v - 1] == type && K->kval[v - 1] == bits)
+            return v - 1;
+    }
+}
+
+static bool is_f(uint32_t t) { return t == GOV_TY_FLOAT || t == GOV_TY_RATIO; }
+static bool is_s(uint32_t t) { return t == GOV_TY_STRING || t == GOV_TY_ID; }
+
+/* A folded value as a constant of type `type` (converting an int to a float). */
+static uint32_t const_value(Comp *K, const GovValue *v, uint32_t type)
+{
+    uint64_t bits;
+    if (is_f(type)) {
+        double f = is_f(v->type) ? v->u.f : (double)v->u.i;
+        if (f == 0.0) f = 0.0; /* no negative zero in the file */
+        memcpy(&bits, &f, sizeof bits);
+    } else if (is_s(type)) {
+        bits = gstr(K, v->u.s);
+    } else {
+        bits = (uint64_t)v->u.i;
+    }
+    return const_of(K, type, bits);
+}
+
+/* ------------------------------------------------------------------ diagnostics */
+
+static void unsupported(Comp *K, GovSpan sp, const char *what)
+{
+    govD_error(K->d, "E090", sp, "%s not supported by this version of the compiler and VM yet", what);
+    K->failed = true;
+}
+
+/* ------------------------------------------------------------------ tables */
+
+static void src_pos(Comp *K, GovSpan sp, uint32_t *file, uint32_t *line, uint32_t *col)
+{
+    *file = cstr(K, K->fe->src.files[sp.file].path);
+    govS_position(&K->fe->src, sp.file, sp.lo, line, col);
+}
+
+static uint32_t unit_code(const GovField *f)
+{
+    static const struct { const char *name; uint32_t code; } units[] = {
+#define GOVB_X(n, name, ty, str) {str, n},
+        GOVB_UNITS(GOVB_X)
+#undef GOVB_X
+    };
+    static const char *const dflt[GOV_TY__COUNT] = {
+        [GOV_TY_DURATION] = "ms", [GOV_TY_MONEY] = "usd", [GOV_TY_RATIO] = "fraction", [GOV_TY_TIME] = "rfc3339",
+    };
+    const char *want = f->unit.s ? NULL : dflt[f->type];
+    if (!want && !f->unit.s)
+        return GOVB_U_NONE;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        const char *n = units[i].name;
+        if (want ? strcmp(n, want) == 0 : (strlen(n) == f->unit.len && memcmp(n, f->unit.s, f->unit.len) == 0))
+            return units[i].code;
+    }
+    return GOVB_U_NONE;
+}
+
+static void emit_kinds(Comp *K)
+{
+    uint32_t n = K->pol->nkind[GOV_D_RECORD];
+    K->kinds = govA_alloc(K->a, (n + 1) * sizeof *K->kinds);
+    K->nkinds = n;
+    uint32_t nfield = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        GovDecl *r = K->pol->by_kind[GOV_D_RECORD][i];
+        Kind *k = &K->kinds[i];
+        k->rec = r;
+        k->nregs = r->u.record.nfields;
+        for (uint32_t j = 0; j < r->u.record.nfields; j++) {
+            GovField *f = &r->u.record.fields[j];
+            k->regtype[j] = f->type;
+            uint32_t flags = 0, dflt = GOVB_NONE;
+            if (f->builtin && j == GOVB_SLOT_AT) {
+                flags = GOVB_F_REQUIRED;
+            } else if (f->builtin) {
+                dflt = const_of(K, GOV_TY_ID, cstr(K, ""));
+            } else if (f->dflt) {
+                GovValue v;
+                govE_eval(f->dflt, &v);
+                dflt = const_value(K, &v, f->type);
+            } else {
+                flags = GOVB_F_REQUIRED;
+            }
+            Buf *b = &K->sec[GOVB_S_FIELDS];
+            put32(b, gstr(K, f->name));
+            put32(b, gstr(K, f->json_key));
+            put32(b, f->type);
+            put32(b, unit_code(f));
+            put32(b, flags);
+            put32(b, dflt);
+        }
+        (void)nfield;
+    }
+}
+
+static void emit_channels(Comp *K)
+{
+    for (uint32_t i = 0; i < K->pol->nkind[GOV_D_CHANNEL]; i++) {
+        GovDecl *c = K->pol->by_kind[GOV_D_CHANNEL][i];
+        c->index = i;
+        Buf *b = &K->sec[GOVB_S_CHANNELS];
+        put32(b, gstr(K, c->name));
+        put32(b, (uint32_t)c->u.channel.chan_kind);
+        put32(b, gstr(K, c->u.channel.target));
+    }
+}
+
+typedef struct Ovr {
+    GovScope *scope;
+    uint32_t scope_index;
+    uint32_t spec;
+    GovOverride *ov;
+} Ovr;
+
+static int ovr_cmp(const void *pa, const void *pb)
+{
+    const Ovr *a = pa, *b = pb;
+    if (a->spec != b->spec) return a->spec > b->spec ? -1 : 1;
+    return a->scope_index < b->scope_index ? -1 : a->scope_index > b->scope_index;
+}
+
+static void emit_scopes_and_limits(Comp *K)
+{
+    GovPolicy *p = K->pol;
+    for (uint32_t i = 0; i < p->nscopes; i++) {
+        GovScope *s = p->scopes[i];
+        s->index = i;
+        Buf *b = &K->sec[GOVB_S_SCOPES];
+        put32(b, gstr(K, s->name));
+        put32(b, s->level);
+        put32(b, s->parent ? s->parent->index : GOVB_NONE);
+        put32(b, 0);
+    }
+    uint32_t first = 0;
+    for (uint32_t li = 0; li < p->nkind[GOV_D_LIMIT]; li++) {
+        GovDecl *l = p->by_kind[GOV_D_LIMIT][li];
+        l->index = li;
+        Ovr *ovs = NULL;
+        uint32_t n = 0, cap = 0;
+        for (uint32_t i = 0; i < p->nscopes; i++) {
+            GovScope *s = p->scopes[i];
+            for (uint32_t j = 0; j < s->noverrides; j++)
+                if (s->overrides[j].limit == l) {
+                    Ovr o = {s, i, (uint32_t)s->level * 8u + (uint32_t)__builtin_popcount(s->mask), &s->overrides[j]};
+                    GOV_PUSH(K->a, ovs, n, cap, o);
+                }
+        }
+        if (n > 1) qsort(ovs, n, sizeof *ovs, ovr_cmp);
+        GovValue v;
+        govE_eval(l->u.limit.value, &v);
+        uint32_t file, line, col;
+        src_pos(K, l->u.limit.value->span, &file, &line, &col);
+        Buf *b = &K->sec[GOVB_S_LIMITS];
+        put32(b, gstr(K, l->name));
+        put32(b, l->u.limit.type);
+        put32(b, l->u.limit.is_max ? GOVB_DIR_MAX : GOVB_DIR_MIN);
+        put32(b, const_value(K, &v, l->u.limit.type));
+        put32(b, file);
+        put32(b, line);
+        put32(b, col);
+        put32(b, first);
+        put32(b, n);
+        put32(b, 0);
+        for (uint32_t i = 0; i < n; i++) {
+            GovValue ov;
+            govE_eval(ovs[i].ov->value, &ov);
+            src_pos(K, ovs[i].ov->value->span, &file, &line, &col);
+            Buf *o = &K->sec[GOVB_S_OVERRIDES];
+            put32(o, li);
+            put32(o, ovs[i].scope_index);
+            put32(o, const_value(K, &ov, l->u.limit.type));
+            put32(o, file);
+            put32(o, line);
+            put32(o, col);
+        }
+        first += n;
+    }
+}
+
+/* ------------------------------------------------------------------ code */
+
+static void word(Comp *K, uint32_t w)
+{
+    uint32_t c1 = K->ccap;
+    K->spans = govA_grow(K->a, K->spans, K->ncode, &c1, sizeof *K->spans);
+    GOV_PUSH(K->a, K->code, K->ncode, K->ccap, w);
+    K->spans[K->ncode - 1] = K->at;
+}
+
+static void abc(Comp *K, int op, uint32_t a, uint32_t b, uint32_t c) { word(K, GOVB_ABC(op, a, b, c)); }
+static void abx(Comp *K, int op, uint32_t a, uint32_t bx) { word(K, GOVB_ABX(op, a, bx)); }
+
+static uint32_t reg(Comp *K, uint32_t type)
+{
+    Kind *k = K->kind;
+    for (uint32_t r = K->nfields; r < k->nregs; r++)
+        if (k->regtype[r] == type && !K->busy[r]) {
+            K->busy[r] = true;
+            return r;
+        }
+    if (k->nregs >= GOVB_MAXREGS) {
+        if (!K->failed)
+            govD_error(K->d, "E091", K->at, "expression needs more than %u registers; split the rule",
+                       GOVB_MAXREGS - K->nfields);
+        K->failed = true;
+        return K->nfields; /* never written: the build fails */
+    }
+    k->regtype[k->nregs] = (uint8_t)type;
+    K->busy[k->nregs] = true;
+    return k->nregs++;
+}
+
+static void release(Comp *K, uint32_t r)
+{
+    if (r >= K->nfields && r < GOVB_MAXREGS)
+        K->busy[r] = false;
+}
+
+static uint32_t loadk(Comp *K, uint32_t type, uint32_t k)
+{
+    if (k >= GOVB_MAXK) {
+        if (!K->failed)
+            govD_error(K->d, "E091", K->at, "more than %u distinct constants", GOVB_MAXK);
+        K->failed = true;
+        k = 0;
+    }
+    uint32_t r = reg(K, type);
+    abx(K, GOV_OP_LOADK, r, k);
+    return r;
+}
+
+/* Bring register r of type `from` to a register of type `to` (same value). */
+static uint32_t convert(Comp *K, uint32_t r, uint32_t from, uint32_t to)
+{
+    if (from == to)
+        return r;
+    if (is_f(to) && !is_f(from)) {
+        uint32_t d = reg(K, to);
+        abc(K, GOV_OP_I2F, d, r, 0);
+        release(K, r);
+        return d;
+    }
+    if (is_f(to) && is_f(from)) {
+        /* float <- ratio: add 0.0, the one way to retype within a class */
+        uint32_t z = loadk(K, GOV_TY_FLOAT, const_of(K, GOV_TY_FLOAT, 0));
+        uint32_t d = reg(K, to);
+        abc(K, GOV_OP_ADD, d, r, z);
+        release(K, r);
+        release(K, z);
+        return d;
+    }
+    if (is_s(to) && is_s(from))
+        return r; /* strings and ids compare as bytes; comparisons check class only */
+    return r;
+}
+
+static uint32_t gen(Comp *K, GovExpr *e);
+
+/* Operands of a comparison brought to one class: the float one if either is. */
+static void gen_pair(Comp *K, GovExpr *a, GovExpr *b, uint32_t *ra, uint32_t *rb)
+{
+    *ra = gen(K, a);
+    *rb = gen(K, b);
+    bool fa = is_f(a->type), fb = is_f(b->type);
+    if (fa && !fb) *rb = convert(K, *rb, b->type, GOV_TY_FLOAT);
+    if (fb && !fa) *ra = convert(K, *ra, a->type, GOV_TY_FLOAT);
+}
+
+static int cmp_op(GovOp op)
+{
+    switch (op) {
+    case GOV_AOP_EQ: return GOV_OP_EQ;
+    case GOV_AOP_NE: return GOV_OP_NE;
+    case GOV_AOP_LT: return GOV_OP_LT;
+    case GOV_AOP_LE: return GOV_OP_LE;
+    case GOV_AOP_GT: return GOV_OP_GT;
+    default: return GOV_OP_GE;
+    }
+}
+
+static bool is_cmp(const GovExpr *e)
+{
+    return e->kind == GOV_E_BINARY && e->op >= GOV_AOP_EQ && e->op <= GOV_AOP_GE;
+}
+
+/* Patch a forward jump at pc to land on `target`. */
+static void patch(Comp *K, uint32_t pc, uint32_t target)
+{
+    uint32_t w = K->code[pc];
+    K->code[pc] = GOVB_ABX(GOVB_OP(w), GOVB_A(w), target - pc - 1);
+}
+
+/* dst := value of e, in a register of type `type`. */
+static void gen_into(Comp *K, uint32_t dst, uint32_t type, GovExpr *e)
+{
+    uint32_t r = gen(K, e);
+    r = convert(K, r, e->type, type);
+    if (r != dst)
+        abc(K, GOV_OP_MOV, dst, r, 0);
+    release(K, r);
+}
+
+/* if c then a else b, all registers; result in a fresh register of `type`. */
+static uint32_t gen_select(Comp *K, uint32_t c, uint32_t type, GovExpr *a, GovExpr *b)
+{
+    uint32_t d = reg(K, type);
+    uint32_t jf = K->ncode;
+    abx(K, GOV_OP_JMPF, c, 0);
+    release(K, c);
+    gen_into(K, d, type, a);
+    uint32_t j = K->ncode;
+    abx(K, GOV_OP_JMP, 0, 0);
+    patch(K, jf, K->ncode);
+    gen_into(K, d, type, b);
+    patch(K, j, K->ncode);
+    return d;
+}
+
+static uint32_t gen_binary(Comp *K, GovExpr *e)
+{
+    GovExpr *a = e->u.ops.a, *b = e->u.ops.b;
+    GovOp op = (GovOp)e->op;
+    uint32_t ra, rb, d;
+    if (is_cmp(e)) {
+        gen_pair(K, a, b, &ra, &rb);
+        release(K, ra);
+        release(K, rb);
+        d = reg(K, GOV_TY_BOOL);
+        abc(K, cmp_op(op), d, ra, rb);
+        return d;
+    }
+    if (op == GOV_AOP_AND || op == GOV_AOP_OR) {
+        ra = gen(K, a);
+        rb = gen(K, b);
+        release(K, ra);
+        release(K, rb);
+        d = reg(K, GOV_TY_BOOL);
+        abc(K, op == GOV_AOP_AND ? GOV_OP_AND : GOV_OP_OR, d, ra, rb);
+        return d;
+    }
+    static const int ops[] = {GOV_OP_ADD, GOV_OP_SUB, GOV_OP_MUL, GOV_OP_DIV};
+    int vop = ops[op - GOV_AOP_ADD];
+    uint32_t t = e->type;
+    if (is_f(t)) {
+        /* Float arithmetic, including duration / duration and money / money. */
+        ra = convert(K, gen(K, a), a->type, GOV_TY_FLOAT);
+        rb = convert(K, gen(K, b), b->type, GOV_TY_FLOAT);
+        release(K, ra);
+        release(K, rb);
+        d = reg(K, t);
+        abc(K, vop, d, ra, rb);
+        return d;
+    }
+    if (is_f(a->type) || is_f(b->type)) {
+        /* duration or money scaled by a float: MULIF / DIVIF with the int side first. */
+        GovExpr *ie = is_f(a->type) ? b : a, *fe = is_f(a->type) ? a : b;
+        uint32_t ri = gen(K, ie), rf = gen(K, fe);
+        release(K, ri);
+        release(K, rf);
+        d = reg(K, t);
+        abc(K, op == GOV_AOP_MUL ? GOV_OP_MULIF : GOV_OP_DIVIF, d, ri, rf);
+        return d;
+    }
+    ra = gen(K, a);
+    rb = gen(K, b);
+    release(K, ra);
+    release(K, rb);
+    d = reg(K, t);
+    abc(K, vop, d, ra, rb);
+    return d;
+}
+
+static uint32_t gen(Comp *K, GovExpr *e)
+{
+    GovSpan saved = K->at;
+    K->at = e->span;
+    uint32_t r;
+    if (e->is_const) {
+        GovValue v;
+        govE_eval(e, &v);
+        r = loadk(K, e->type, const_value(K, &v, e->type));
+        K->at = saved;
+        return r;
+    }
+    switch ((GovExprKind)e->kind) {
+    case GOV_E_FIELD:
+        r = e->u.field.ref->slot;
+        break;
+    case GOV_E_NAME: {
+        GovDecl *d = e->u.name.ref;
+        if (d->kind != GOV_D_LIMIT) {
+            unsupported(K, e->span, "windows are");
+            r = reg(K, e->type);
+            break;
+        }
+        r = reg(K, e->type);
+        abx(K, GOV_OP_LOADL, r, d->index);
+        break;
+    }
+    case GOV_E_UNARY: {
+        uint32_t a = gen(K, e->u.ops.a);
+        release(K, a);
+        r = reg(K, e->type);
+        abc(K, e->op == GOV_AOP_NOT ? GOV_OP_NOT : GOV_OP_NEG, r, a, 0);
+        break;
+    }
+    case GOV_E_BINARY:
+        r = gen_binary(K, e);
+        break;
+    case GOV_E_IN: {
+        uint32_t acc = GOVB_NONE;
+        for (uint32_t i = 0; i < e->u.in.nitems; i++) {
+            uint32_t x, y;
+            gen_pair(K, e->u.in.x, e->u.in.items[i], &x, &y);
+            release(K, x);
+            release(K, y);
+            uint32_t c = reg(K, GOV_TY_BOOL);
+            abc(K, GOV_OP_EQ, c, x, y);
+            if (acc != GOVB_NONE) {
+                release(K, acc);
+                release(K, c);
+                uint32_t o = reg(K, GOV_TY_BOOL);
+                abc(K, GOV_OP_OR, o, acc, c);
+                c = o;
+            }
+            acc = c;
+        }
+        r = acc;
+        if (e->op) {
+            release(K, acc);
+            r = reg(K, GOV_TY_BOOL);
+            abc(K, GOV_OP_NOT, r, acc, 0);
+        }
+        break;
+    }
+    case GOV_E_IF: {
+        uint32_t c = gen(K, e->u.ops.a);
+        r = gen_select(K, c, e->type, e->u.ops.b, e->u.ops.c);
+        break;
+    }
+    case GOV_E_CALL: {
+        if (e->u.call.builtin < 0) {
+            unsupported(K, e->span, "host functions (extern fn) are");
+            r = reg(K, e->type);
+            break;
+        }
+        const char *n = e->u.call.name.s;
+        GovExpr **args = e->u.call.args;
+        if (strcmp(n, "abs") == 0) {
+            /* if x < 0 then -x else x */
+            uint32_t x = convert(K, gen(K, args[0]), args[0]->type, e->type);
+            GovValue zero = {(uint8_t)e->type, {.i = 0}};
+            uint32_t z = loadk(K, e->type, const_value(K, &zero, e->type));
+            uint32_t c = reg(K, GOV_TY_BOOL);
+            abc(K, GOV_OP_LT, c, x, z);
+            release(K, z);
+            r = reg(K, e->type);
+            abc(K, GOV_OP_MOV, r, x, 0);
+            abx(K, GOV_OP_JMPF, c, 1);
+            abc(K, GOV_OP_NEG, r, x, 0);
+            release(K, c);
+            release(K, x);
+        } else {
+            /* min, max, clamp: a running select over the arguments. */
+            bool is_min = strcmp(n, "min") == 0;
+            uint32_t nargs = e->u.call.nargs;
+            r = convert(K, gen(K, args[0]), args[0]->type, e->type);
+            for (uint32_t i = 1; i < nargs; i++) {
+                /* min(a,b): b < a picks b; max(a,b) and clamp's low bound: b > a picks b;
+                 * clamp's high bound: b < a picks b. */
+                bool pick_lower = is_min || (nargs == 3 && i == 2);
+                uint32_t y = convert(K, gen(K, args[i]), args[i]->type, e->type);
+                uint32_t c = reg(K, GOV_TY_BOOL);
+                abc(K, pick_lower ? GOV_OP_LT : GOV_OP_GT, c, y, r);
+                uint32_t d = reg(K, e->type);
+                abc(K, GOV_OP_MOV, d, r, 0);
+                abx(K, GOV_OP_JMPF, c, 1);
+                abc(K, GOV_OP_MOV, d, y, 0);
+                release(K, c);
+                release(K, y);
+                release(K, r);
+                r = d;
+            }
+        }
+        break;
+    }
+    default:
+        r = reg(K, e->type == GOV_TY_ERROR ? GOV_TY_BOOL : e->type);
+        break;
+    }
+    K->at = saved;
+    return r;
+}
+
+/* A fused test: R[r] op L[limit] or R[r] op K[k], firing the rule. */
+static const int test_l[] = {GOV_OP_TEQL, GOV_OP_TNEL, GOV_OP_TLTL, GOV_OP_TLEL, GOV_OP_TGTL, GOV_OP_TGEL};
+static const int test_k[] = {GOV_OP_TEQK, GOV_OP_TNEK, GOV_OP_TLTK, GOV_OP_TLEK, GOV_OP_TGTK, GOV_OP_TGEK};
+
+static GovOp flip(GovOp op)
+{
+    switch (op) {
+    case GOV_AOP_LT: return GOV_AOP_GT;
+    case GOV_AOP_LE: return GOV_AOP_GE;
+    case GOV_AOP_GT: return GOV_AOP_LT;
+    case GOV_AOP_GE: return GOV_AOP_LE;
+    default: return op;
+    }
+}
+
+static bool is_limit(const GovExpr *e)
+{
+    return e->kind == GOV_E_NAME && e->u.name.ref && e->u.name.ref->kind == GOV_D_LIMIT;
+}
+
+/* Lower `when cond`: fire the rule when it holds. */
+static void gen_fire(Comp *K, GovExpr *e)
+{
+    GovSpan saved = K->at;
+    K->at = e->span;
+    if (e->is_const) {
+        GovValue v;
+        govE_eval(e, &v);
+        if (v.u.i) {
+            abc(K, GOV_OP_FIRE, 0, 0, 0);
+        } else {
+            uint32_t r = loadk(K, GOV_TY_BOOL, const_of(K, GOV_TY_BOOL, 0));
+            abc(K, GOV_OP_FIREIF, r, 0, 0);
+            release(K, r);
+        }
+    } else if (is_cmp(e)) {
+        GovExpr *a = e->u.ops.a, *b = e->u.ops.b;
+        GovOp op = (GovOp)e->op;
+        if (is_limit(a) || (a->is_const && !b->is_const)) {
+            GovExpr *t = a; a = b; b = t;
+            op = flip(op);
+        }
+        int oi = op - GOV_AOP_EQ;
+        if (is_limit(b) && b->u.name.ref->index < GOVB_MAXLIMITS && is_f(a->type) == is_f(b->type)) {
+            uint32_t r = gen(K, a);
+            abx(K, test_l[oi], r, b->u.name.ref->index);
+            release(K, r);
+        } else if (b->is_const) {
+            GovValue v;
+            govE_eval(b, &v);
+            uint32_t cls = is_f(a->type) || is_f(b->type) ? GOV_TY_FLOAT : b->type;
+            uint32_t r = gen(K, a);
+            if (is_f(cls) && !is_f(a->type)) r = convert(K, r, a->type, GOV_TY_FLOAT);
+            uint32_t k = const_value(K, &v, is_f(cls) ? (is_f(b->type) ? b->type : GOV_TY_FLOAT) : b->type);
+            if (k >= GOVB_MAXK) {
+                uint32_t rk = loadk(K, b->type, k), c = reg(K, GOV_TY_BOOL);
+                abc(K, cmp_op(op), c, r, rk);
+                abc(K, GOV_OP_FIREIF, c, 0, 0);
+                release(K, rk);
+                release(K, c);
+            } else {
+                abx(K, test_k[oi], r, k);
+            }
+            release(K, r);
+        } else {
+            uint32_t r = gen(K, e);
+            abc(K, GOV_OP_FIREIF, r, 0, 0);
+            release(K, r);
+        }
+    } else {
+        uint32_t r = gen(K, e);
+        abc(K, GOV_OP_FIREIF, r, 0, 0);
+        release(K, r);
+    }
+    K->at = saved;
+}
+
+/* Lower a rule's condition; conjunctions guard with forward jumps to the rule's end. */
+static void gen_condition(Comp *K, GovExpr *e, uint32_t **guards, uint32_t *ng, uint32_t *gcap)
+{
+    if (e->kind == GOV_E_BINARY && e->op == GOV_AOP_AND && !e->is_const) {
+        GovExpr *a = e->u.ops.a;
+        GovSpan saved = K->at;
+        K->at = a->span;
+        uint32_t r = gen(K, a);
+        uint32_t pc = K->ncode;
+        abx(K, GOV_OP_JMPF, r, 0);
+        release(K, r);
+        K->at = saved;
+        GOV_PUSH(K->a, *guards, *ng, *gcap, pc);
+        gen_condition(K, e->u.ops.b, guards, ng, gcap);
+        return;
+    }
+    gen_fire(K, e);
+}
+
+static bool uses_window(const GovExpr *e)
+{
+    if (!e) return false;
+    switch ((GovExprKind)e->kind) {
+    case GOV_E_NAME: return e->u.name.ref && e->u.name.ref->kind == GOV_D_WINDOW;
+    case GOV_E_UNARY: return uses_window(e->u.ops.a);
+    case GOV_E_BINARY: return uses_window(e->u.ops.a) || uses_window(e->u.ops.b);
+    case GOV_E_IF: return uses_window(e->u.ops.a) || uses_window(e->u.ops.b) || uses_window(e->u.ops.c);
+    case GOV_E_IN: {
+        bool u = uses_window(e->u.in.x);
+        for (uint32_t i = 0; i < e->u.in.nitems; i++) u = u || uses_window(e->u.in.items[i]);
+        return u;
+    }
+    case GOV_E_CALL: {
+        bool u = false;
+        for (uint32_t i = 0; i < e->u.call.nargs; i++) u = u || uses_window(e->u.call.args[i]);
+        return u;
+    }
+    default: return false;
+    }
+}
+
+static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovNameList *notify, int severity, int verdict)
+{
+    uint32_t ki = 0;
+    for (uint32_t i = 0; i < K->nkinds; i++)
+        if (K->kinds[i].rec == d->record) ki = i;
+    K->kind = &K->kinds[ki];
+    K->nfields = d->record->u.record.nfields;
+    memset(K->busy, 0, sizeof K->busy);
+    K->ncode = 0;
+    K->at = d->name_span;
+    if (uses_window(when)) {
+        unsupported(K, when->span, "rules over windows are");
+        return;
+    }
+    uint32_t *guards = NULL, ng = 0, gcap = 0;
+    gen_condition(K, when, &guards, &ng, &gcap);
+    for (uint32_t i = 0; i < ng; i++)
+        patch(K, guards[i], K->ncode);
+
+    uint32_t first_notify = (uint32_t)(K->sec[GOVB_S_NOTIFY].n / 4);
+    for (uint32_t i = 0; i < notify->n; i++)
+        put32(&K->sec[GOVB_S_NOTIFY], notify->items[i].ref->index);
+    uint32_t file, line, col;
+    src_pos(K, d->name_span, &file, &line, &col);
+    uint32_t code_at = (uint32_t)(K->sec[GOVB_S_CODE].n / 4);
+    Buf *b = &K->sec[GOVB_S_RULES];
+    put32(b, gstr(K, d->name));
+    put32(b, ki);
+    put32(b, (uint32_t)severity);
+    put32(b, (uint32_t)verdict);
+    put32(b, code_at);
+    put32(b, K->ncode);
+    put32(b, first_notify);
+    put32(b, notify->n);
+    put32(b, file);
+    put32(b, line);
+    put32(b, col);
+    for (uint32_t i = 0; i < K->ncode; i++) {
+        put32(&K->sec[GOVB_S_CODE], K->code[i]);
+        uint32_t f, l, c;
+        src_pos(K, K->spans[i], &f, &l, &c);
+        Buf *s = &K->sec[GOVB_S_SRCMAP];
+        put32(s, code_at + i);
+        put32(s, f);
+        put32(s, l);
+        put32(s, c);
+    }
+    K->kind->steps += K->ncode;
+    K->total_code += K->ncode;
+    K->nrules++;
+}
+
+/* ------------------------------------------------------------------ the file */
+
+static void assemble(Comp *K, GovBuild *out)
+{
+    uint32_t first_reg = 0, first_field = 0;
+    for (uint32_t i = 0; i < K->nkinds; i++) {
+        Kind *k = &K->kinds[i];
+        Buf *b = &K->sec[GOVB_S_KINDS];
+        put32(b, gstr(K, k->rec->name));
+        put32(b, first_field);
+        put32(b, k->rec->u.record.nfields);
+        put32(b, first_reg);
+        put32(b, k->nregs);
+        put32(b, k->steps);
+        put(&K->sec[GOVB_S_REGTYPES], k->regtype, k->nregs);
+        first_reg += k->nregs;
+        first_field += k->rec->u.record.nfields;
+        if (k->steps > out->max_steps) out->max_steps = k->steps;
+    }
+    /* Strings last: every table above may have added some. */
+    for (uint32_t i = 0; i < K->nstr; i++) {
+        put32(&K->sec[GOVB_S_STRTAB], (uint32_t)K->sec[GOVB_S_STRDATA].n);
+        put32(&K->sec[GOVB_S_STRTAB], K->strs[i].len);
+        put(&K->sec[GOVB_S_STRDATA], K->strs[i].s, K->strs[i].len);
+    }
+    for (uint32_t i = 0; i < K->nconst; i++) {
+        put32(&K->sec[GOVB_S_CONSTS], K->ktype[i]);
+        put32(&K->sec[GOVB_S_CONSTS], 0);
+        put64(&K->sec[GOVB_S_CONSTS], K->kval[i]);
+    }
+    Buf f = {K->a, NULL, 0, 0};
+    uint32_t nsec = GOVB_S_META;
+    put(&f, GOVB_MAGIC, 4);
+    uint8_t ver[4] = {GOVB_VERSION & 0xFF, GOVB_VERSION >> 8, 0, 0};
+    put(&f, ver, 4);
+    put64(&f, 0);            /* checksum, patched below */
+    put32(&f, 0);            /* size, patched below */
+    put32(&f, nsec);
+    size_t table = f.n;
+    for (uint32_t i = 0; i < nsec; i++) {
+        put32(&f, 0);
+        put32(&f, 0);
+        put32(&f, 0);
+    }
+    for (uint32_t id = 1; id <= nsec; id++) {
+        Buf *s = &K->sec[id];
+        set32(f.p + table + 12 * (id - 1), id);
+        set32(f.p + table + 12 * (id - 1) + 4, (uint32_t)f.n);
+        set32(f.p + table + 12 * (id - 1) + 8, (uint32_t)s->n);
+        put(&f, s->p, s->n);
+    }
+    set32(f.p + 16, (uint32_t)f.n);
+    uint64_t sum = XXH3_64bits(f.p + 16, f.n - 16);
+    for (int i = 0; i < 8; i++) f.p[8 + i] = (uint8_t)(sum >> (8 * i));
+    out->bytes = f.p;
+    out->len = f.n;
+    out->nrules = K->nrules;
+    out->ncode = K->total_code;
+}
+
+bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
+{
+    Comp *K = govA_alloc(&fe->arena, sizeof *K);
+    K->fe = fe;
+    K->pol = p;
+    K->d = &fe->diags;
+    K->a = &fe->arena;
+    for (int i = 0; i <= GOVB_S_MAX; i++) K->sec[i].a = K->a;
+    intern_grow(K, &K->stri, 0);
+    memset(out, 0, sizeof *out);
+
+    if (p->nkind[GOV_D_RECORD] == 0) {
+        govD_error_nopos(K->d, "E092", "policy '%.*s' declares no record kind; nothing could be evaluated",
+                         (int)p->name.len, p->name.s);
+        return false;
+    }
+    emit_kinds(K);
+    emit_channels(K);
+    emit_scopes_and_limits(K);
+    if (p->nkind[GOV_D_LIMIT] > GOVB_MAXLIMITS) {
+        govD_error_nopos(K->d, "E091", "more than %u limits", GOVB_MAXLIMITS);
+        return false;
+    }
+    for (uint32_t i = 0; i < p->ndecls; i++) {
+        GovDecl *d = p->decls[i];
+        switch (d->kind) {
+        case GOV_D_RULE:
+            if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)
+                unsupported(K, d->u.rule.for_ ? d->u.rule.for_->span : d->name_span,
+                            "sustained conditions ('for', 'clear') are");
+            if (d->u.rule.escalate.ref)
+                govD_warning(K->d, "W090", d->u.rule.escalate.span, "escalation chains are not run by this VM yet; "
+                             "rule '%.*s' fires and notifies, but does not start '%.*s'", (int)d->name.len, d->name.s,
+                             (int)d->u.rule.escalate.name.len, d->u.rule.escalate.name.s);
+            emit_rule(K, d, d->u.rule.when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
+            break;
+        case GOV_D_GATE:
+            govD_warning(K->d, "W091", d->name_span, "gate '%.*s' yields the verdict review and its notifications; "
+                         "pending approvals, the SLA and the timeout action are not run by this VM yet",
+                         (int)d->name.len, d->name.s);
+            emit_rule(K, d, d->u.gate.when, &d->u.gate.notify, GOV_SEV_WARNING, GOV_V_REVIEW);
+            break;
+        case GOV_D_WINDOW:
+            unsupported(K, d->name_span, "windows are");
+            break;
+        case GOV_D_DRIFT:
+            unsupported(K, d->name_span, "drift checks are");
+            break;
+        default:
+            break;
+        }
+    }
+    if (K->failed)
+        return false;
+    put32(&K->sec[GOVB_S_META], gstr(K, p->name));
+    put32(&K->sec[GOVB_S_META], 0);
+    assemble(K, out);
+    return true;
+}

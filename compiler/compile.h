@@ -1,0 +1,26 @@
+/* compile.h: lowering a checked policy to .govb bytecode (vm/gov_format.h).
+ *
+ * The compiler reads the checked tree only; it reports what the VM cannot run yet (for
+ * example windows) as errors in the same diagnostics, and never emits a file the VM's
+ * verifier would reject: govc loads every file it writes with libgov before saving it.
+ */
+#ifndef GOV_COMPILE_H
+#define GOV_COMPILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lang/lang.h"
+
+typedef struct GovBuild {
+    uint8_t *bytes;        /* in the front end's arena */
+    size_t len;
+    uint32_t nrules;       /* rules and gates lowered to rule code */
+    uint32_t ncode;        /* instruction words */
+    uint32_t max_steps;    /* worst case over record kinds */
+} GovBuild;
+
+/* Compile unit p (checked without errors). False when errors were reported. */
+bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out);
+
+#endif
