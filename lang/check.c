@@ -257,18 +257,19 @@ static int check_name(Checker *C, GovExpr *e)
         d->used = 1;
         return set(e, d->u.limit.type, false);
     case GOV_D_WINDOW:
+        d->used = 1; /* referred to, even when wrongly: no "never used" on top */
         if (C->decl && C->decl->kind == GOV_D_WINDOW) {
             govD_error(C->d, "E034", e->span, "window '%.*s' cannot be used inside another window",
                        (int)n.len, n.s);
             return set(e, GOV_TY_ERROR, false);
         }
-        d->used = 1;
         return set(e, d->u.window.value_type, false);
     case GOV_D_RECORD:
         govD_error(C->d, "E034", e->span, "record '%.*s' is not a value; use one of its fields, like %.*s.at",
                    (int)n.len, n.s, (int)n.len, n.s);
         return set(e, GOV_TY_ERROR, false);
     default:
+        d->used = 1;
         govD_error(C->d, "E034", e->span, "'%.*s' is a %s, not a value", (int)n.len, n.s,
                    gov_decl_kind_name((GovDeclKind)d->kind));
         return set(e, GOV_TY_ERROR, false);
@@ -810,6 +811,7 @@ static void resolve_channels(Checker *C, GovNameList *l)
             GovDiag *g = govD_error(C->d, "E033", r->span, "unknown channel '%.*s'", (int)r->name.len, r->name.s);
             note_suggestion(C, g, r->name, 1u << GOV_D_CHANNEL);
         } else if (d->kind != GOV_D_CHANNEL) {
+            d->used = 1;
             govD_error(C->d, "E034", r->span, "'%.*s' is a %s, not a channel", (int)r->name.len, r->name.s,
                        gov_decl_kind_name((GovDeclKind)d->kind));
         } else {
@@ -828,6 +830,7 @@ static void resolve_escalation(Checker *C, GovNameRef *r)
         GovDiag *g = govD_error(C->d, "E033", r->span, "unknown escalation '%.*s'", (int)r->name.len, r->name.s);
         note_suggestion(C, g, r->name, 1u << GOV_D_ESCALATION);
     } else if (d->kind != GOV_D_ESCALATION) {
+        d->used = 1;
         govD_error(C->d, "E034", r->span, "'%.*s' is a %s, not an escalation", (int)r->name.len, r->name.s,
                    gov_decl_kind_name((GovDeclKind)d->kind));
     } else {
@@ -841,6 +844,28 @@ static void check_bool(Checker *C, GovExpr *e, const char *what)
     int t = check_expr(C, e);
     if (t != GOV_TY_ERROR && t != GOV_TY_BOOL)
         govD_error(C->d, "E026", e->span, "%s must be a bool condition, found %s", what, tn(t));
+}
+
+/* Report the required clauses a declaration lacks, all in one diagnostic. `clauses`
+ * lists them; a NULL entry is a clause that is present. */
+static void missing_all(Checker *C, GovDecl *d, const char *const *clauses, int n)
+{
+    if (d->syntax_error)
+        return; /* a missing clause is probably the one that failed to parse */
+    const char *list = NULL;
+    int k = 0, total = 0;
+    for (int i = 0; i < n; i++)
+        total += clauses[i] != NULL;
+    if (total == 0)
+        return;
+    for (int i = 0; i < n; i++) {
+        if (!clauses[i]) continue;
+        k++;
+        list = !list ? govD_fmt(C->a, "'%s'", clauses[i])
+             : govD_fmt(C->a, "%s%s'%s'", list, k == total ? " and " : ", ", clauses[i]);
+    }
+    govD_error(C->d, "E043", d->name_span, "%s '%.*s' has no %s clause%s", gov_decl_kind_name((GovDeclKind)d->kind),
+               (int)d->name.len, d->name.s, list, total > 1 ? "s" : "");
 }
 
 static void missing(Checker *C, GovDecl *d, const char *clause)
@@ -1008,9 +1033,11 @@ static void check_drift(Checker *C, GovDecl *d)
     GovExpr *ex[1] = {d->u.drift.of};
     infer_kind(C, d, ex, 1);
     C->kind = d->record;
+    const char *const need[] = {d->u.drift.of ? NULL : "of", d->u.drift.baseline ? NULL : "baseline",
+                                d->u.drift.current ? NULL : "current", d->u.drift.threshold ? NULL : "test"};
+    missing_all(C, d, need, 4);
     int t = GOV_TY_ERROR;
-    if (!d->u.drift.of) missing(C, d, "of");
-    else {
+    if (d->u.drift.of) {
         t = check_expr(C, d->u.drift.of);
         if (t != GOV_TY_ERROR && !is_num(t) && t != GOV_TY_DURATION && t != GOV_TY_MONEY) {
             govD_error(C->d, "E020", d->u.drift.of->span, "drift is measured on a number, duration or money, not %s", tn(t));
@@ -1019,14 +1046,13 @@ static void check_drift(Checker *C, GovDecl *d)
     }
     GovValue base = {0}, cur = {0}, v;
     bool hb = false, hc = false;
-    if (!d->u.drift.baseline) missing(C, d, "baseline");
-    else hb = positive(C, d->u.drift.baseline, GOV_TY_DURATION, "a drift baseline", &base);
-    if (!d->u.drift.current) missing(C, d, "current");
-    else hc = positive(C, d->u.drift.current, GOV_TY_DURATION, "a drift's current window", &cur);
+    if (d->u.drift.baseline)
+        hb = positive(C, d->u.drift.baseline, GOV_TY_DURATION, "a drift baseline", &base);
+    if (d->u.drift.current)
+        hc = positive(C, d->u.drift.current, GOV_TY_DURATION, "a drift's current window", &cur);
     if (hb && hc && cur.u.i >= base.u.i)
         govD_error(C->d, "E024", d->u.drift.current->span, "the current window must be shorter than the baseline");
-    if (!d->u.drift.threshold) missing(C, d, "test");
-    else {
+    if (d->u.drift.threshold) {
         const NameEntry *s = find_name(stat_names, COUNT(stat_names), d->u.drift.stat);
         if (!s)
             govD_error(C->d, "E047", d->u.drift.stat_span, "unknown drift statistic '%.*s'; use psi, ks or mean_shift",
@@ -1061,15 +1087,15 @@ static void check_gate(Checker *C, GovDecl *d)
     GovExpr *ex[1] = {d->u.gate.when};
     infer_kind(C, d, ex, 1);
     C->kind = d->record;
-    if (!d->u.gate.when) missing(C, d, "when");
-    else check_bool(C, d->u.gate.when, "a gate's 'when'");
-    if (d->u.gate.approvers.n == 0) missing(C, d, "approvers");
+    const char *const need[] = {d->u.gate.when ? NULL : "when", d->u.gate.approvers.n ? NULL : "approvers",
+                                d->u.gate.sla ? NULL : "sla"};
+    missing_all(C, d, need, 3);
+    if (d->u.gate.when) check_bool(C, d->u.gate.when, "a gate's 'when'");
     for (uint32_t i = 0; i < d->u.gate.approvers.n; i++)
         if (d->u.gate.approvers.items[i].s && d->u.gate.approvers.items[i].len == 0)
             govD_error(C->d, "E029", d->u.gate.approvers.spans[i], "an approver cannot be empty");
     GovValue v;
-    if (!d->u.gate.sla) missing(C, d, "sla");
-    else positive(C, d->u.gate.sla, GOV_TY_DURATION, "an SLA", &v);
+    if (d->u.gate.sla) positive(C, d->u.gate.sla, GOV_TY_DURATION, "an SLA", &v);
     if (d->u.gate.timeout == GOV_TIMEOUT_NONE) d->u.gate.timeout = GOV_TIMEOUT_DENY;
     if (d->u.gate.timeout == GOV_TIMEOUT_ESCALATE) resolve_escalation(C, &d->u.gate.timeout_chain);
     check_capacity(C, d->u.gate.capacity, "a gate's capacity");
@@ -1154,6 +1180,35 @@ static bool owned(const GovPolicy *p, const GovDecl *d)
     return false;
 }
 
+/* What a bool condition folds to: 0 always false, 1 always true, -1 depends on the
+ * record. Beyond constants, `false and X` is false and `true or X` is true whatever X
+ * is. Recursion is bounded by the expression height (GOV_MAX_NESTING). */
+static int fold_bool(const GovExpr *e)
+{
+    if (e->type != GOV_TY_BOOL)
+        return -1;
+    if (e->is_const) {
+        GovValue v;
+        return govE_eval(e, &v) ? v.u.i != 0 : -1;
+    }
+    if (e->kind == GOV_E_UNARY && e->op == GOV_AOP_NOT) {
+        int a = fold_bool(e->u.ops.a);
+        return a < 0 ? -1 : !a;
+    }
+    if (e->kind == GOV_E_BINARY && (e->op == GOV_AOP_AND || e->op == GOV_AOP_OR)) {
+        int a = fold_bool(e->u.ops.a), b = fold_bool(e->u.ops.b);
+        int absorb = e->op == GOV_AOP_OR; /* true absorbs 'or', false absorbs 'and' */
+        if (a == absorb || b == absorb) return absorb;
+        if (a == !absorb && b == !absorb) return !absorb;
+        return -1;
+    }
+    if (e->kind == GOV_E_IF && e->u.ops.a->is_const) {
+        int c = fold_bool(e->u.ops.a);
+        return c < 0 ? -1 : fold_bool(c ? e->u.ops.b : e->u.ops.c);
+    }
+    return -1;
+}
+
 static void warn_unused(Checker *C)
 {
     GovPolicy *p = C->pol;
@@ -1171,15 +1226,16 @@ static void warn_unused(Checker *C)
         case GOV_D_ESCALATION: code = "W005"; break;
         default: break;
         }
+        /* A limit or window whose own value has an error is not worth a warning too. */
+        if ((d->kind == GOV_D_LIMIT && d->u.limit.type == GOV_TY_ERROR) ||
+            (d->kind == GOV_D_WINDOW && d->u.window.value_type == GOV_TY_ERROR))
+            code = NULL;
         if (code && !d->used)
             govD_warning(C->d, code, d->name_span, "%s '%.*s' is never used", gov_decl_kind_name((GovDeclKind)d->kind),
                          (int)d->name.len, d->name.s);
-        if (d->kind == GOV_D_RULE && d->u.rule.when && d->u.rule.when->type == GOV_TY_BOOL &&
-            d->u.rule.when->is_const) {
-            GovValue v;
-            if (govE_eval(d->u.rule.when, &v) && !v.u.i)
-                govD_warning(C->d, "W004", d->u.rule.when->span, "rule '%.*s' can never fire: its condition is always false",
-                             (int)d->name.len, d->name.s);
+        if (d->kind == GOV_D_RULE && d->u.rule.when && fold_bool(d->u.rule.when) == 0) {
+            govD_warning(C->d, "W004", d->u.rule.when->span, "rule '%.*s' can never fire: its condition is always false",
+                         (int)d->name.len, d->name.s);
         }
     }
 }
