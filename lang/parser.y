@@ -484,9 +484,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, GovParser *P)
     enum { MAXEXP = 6 };
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
-    bool want_expr = false, want_clause = false;
+    bool want_expr = false, want_clause = false, want_ident = false;
     for (int i = 0; i < n; i++) {
         want_expr |= exp[i] == YYSYMBOL_T_INT;
+        want_ident |= exp[i] == YYSYMBOL_T_IDENT;
         want_clause |= exp[i] == YYSYMBOL_T_WHEN;
     }
     if (P->cur)
@@ -516,6 +517,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, GovParser *P)
     if (cmp && !want_expr)
         govD_note(P->diags, g, (GovSpan){UINT32_MAX, 0, 0},
                   "comparisons do not chain: write 'a < b and b < c'");
+    else if (gn[0] == '\'' && gn[1] >= 'a' && gn[1] <= 'z' && (want_expr || want_ident))
+        govD_note(P->diags, g, (GovSpan){UINT32_MAX, 0, 0},
+                  "%s is a keyword; it cannot be used as a name", gn);
     else if (want_clause && P->cur && P->cur->kind == GOV_D_RULE)
         govD_note(P->diags, g, (GovSpan){UINT32_MAX, 0, 0},
                   "a rule clause starts with when, clear, severity, verdict, notify or escalate");
