@@ -287,9 +287,12 @@ static uint32_t resolve_import(Loader *L, uint32_t from, GovImport *im)
         }
     } else {
         char *buf = read_file(fe, key, &len);
+        if (!buf && errno == EFBIG) {
+            govD_error(&fe->diags, "E008", im->span, "cannot import '%s': the file is larger than 64 MiB", key);
+            return UINT32_MAX;
+        }
         if (!buf) {
-            govD_error(&fe->diags, "E031", im->span, "cannot import '%s': %s", key,
-                       errno == EFBIG ? "file is larger than 64 MiB" : strerror(errno));
+            govD_error(&fe->diags, "E031", im->span, "cannot import '%s': %s", key, strerror(errno));
             return UINT32_MAX;
         }
         text = buf;
@@ -364,9 +367,14 @@ void govF_load(GovFrontend *fe)
         }
         uint32_t len;
         char *text = read_file(fe, fe->roots[r], &len);
+        if (!text && errno == EFBIG) {
+            /* Read fine, but not a source govc accepts (spec §1): an error in the input. */
+            govD_error_nopos(&fe->diags, "E008", "'%s' is larger than 64 MiB; gov sources are at most 64 MiB",
+                             fe->roots[r]);
+            continue;
+        }
         if (!text) {
-            govD_error_nopos(&fe->diags, "E031", "cannot read '%s': %s", fe->roots[r],
-                             errno == EFBIG ? "file is larger than 64 MiB" : strerror(errno));
+            govD_error_nopos(&fe->diags, "E031", "cannot read '%s': %s", fe->roots[r], strerror(errno));
             fe->io_error = true;
             continue;
         }
