@@ -192,6 +192,28 @@ static const char *level_name(const GovDiags *d, const GovDiag *g)
 
 enum { SHOW_COLS = 100 }; /* the widest source excerpt printed under a diagnostic */
 
+/* The length of the well-formed UTF-8 sequence starting at t[i] (i < end), or 0. Only
+ * a file rejected with E001/E002 can hold a malformed one, but its excerpt is still
+ * printed, and must not copy broken bytes into the terminal or a log. */
+static uint32_t utf8_seq(const char *t, uint32_t i, uint32_t end)
+{
+    unsigned c = (unsigned char)t[i];
+    uint32_t n;
+    unsigned cp, min;
+    if (c < 0x80) return 1;
+    if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; min = 0x80; }
+    else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; min = 0x800; }
+    else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (end - i < n) return 0;
+    for (uint32_t k = 1; k < n; k++) {
+        if (((unsigned char)t[i + k] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | ((unsigned char)t[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return n;
+}
+
 /* Print the source line of `sp` and an underline under the span, truncating long lines
  * around the span, the way ninja does. */
 static void print_excerpt(GovDiags *d, FILE *out, GovSpan sp)
@@ -221,7 +243,7 @@ static void print_excerpt(GovDiags *d, FILE *out, GovSpan sp)
 
     fprintf(out, "%5u | ", li + 1);
     if (first > 0) fputs("...", out);
-    uint32_t cp = 0;
+    uint32_t cp = 0, good_until = ls; /* bytes before good_until belong to a valid sequence */
     for (uint32_t i = ls; i < le; i++) {
         unsigned char ch = (unsigned char)f->text[i];
         bool starts = (ch & 0xC0) != 0x80;
@@ -229,8 +251,17 @@ static void print_excerpt(GovDiags *d, FILE *out, GovSpan sp)
             if (cp >= last) break;
             cp++;
         }
+        bool ok = i < good_until;
+        if (!ok && ch >= 0x80) {
+            uint32_t n = starts ? utf8_seq(f->text, i, le) : 0;
+            if (n) { good_until = i + n; ok = true; }
+        }
         if (cp <= first) continue;
-        fputc(ch == '\t' || ch < 0x20 ? ' ' : ch, out);
+        if (ch >= 0x80 && !ok) {
+            if (starts) fputc('?', out); /* one column, as count_cps counts it */
+            continue;
+        }
+        fputc(ch == '\t' || ch < 0x20 || ch == 0x7f ? ' ' : ch, out);
     }
     if (last < c_end) fputs("...", out);
     fputc('\n', out);
