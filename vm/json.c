@@ -416,6 +416,78 @@ static int set_field(gov_vm *vm, const govL_field *f, uint32_t slot, const char 
     return GOV_OK;
 }
 
+/* A strict JSON syntax check of the whole line, before jsmn tokenises it: jsmn is lax
+ * (it accepts trailing commas, missing commas and colons), so this pass decides what is
+ * well-formed, and enforces the nesting cap. Iterative, with a bit stack bounded by the
+ * cap (<= 1024), so hostile input cannot exhaust the C stack. Primitives are checked
+ * token by token afterwards. */
+static int syntax(gov_vm *vm, const char *js, size_t len) {
+    enum { VALUE, OBJ_FIRST, KEY, ARR_FIRST, AFTER };
+    uint64_t stack[1024 / 64 + 1];
+    uint32_t depth = 0, cap = vm->limits[GOV_LIMIT_NESTING];
+    int state = VALUE;
+    size_t i = 0;
+    for (;;) {
+        while (i < len && (js[i] == ' ' || js[i] == '\t' || js[i] == '\r' || js[i] == '\n')) i++;
+        if (state == AFTER && depth == 0) {
+            if (i != len) return govV_fail(vm, GOV_EJSON, "text after the record at byte %zu", i);
+            return GOV_OK;
+        }
+        if (i >= len) return govV_fail(vm, GOV_EJSON, len ? "unexpected end of line" : "empty line");
+        char c = js[i];
+        int top_obj = depth && (stack[(depth - 1) / 64] >> ((depth - 1) % 64) & 1);
+        switch (state) {
+        case OBJ_FIRST:
+        case ARR_FIRST:
+            if (c == (state == OBJ_FIRST ? '}' : ']')) { depth--; i++; state = AFTER; continue; }
+            state = state == OBJ_FIRST ? KEY : VALUE;
+            continue;
+        case AFTER:
+            if (c == ',') { i++; state = top_obj ? KEY : VALUE; continue; }
+            if (c == (top_obj ? '}' : ']')) { depth--; i++; continue; }
+            return govV_fail(vm, GOV_EJSON, "expected ',' or a closing bracket at byte %zu", i);
+        case KEY:
+        case VALUE:
+            if (c == '"') {
+                for (i++; i < len && js[i] != '"'; i++)
+                    if (js[i] == '\\') i++;
+                if (i >= len) return govV_fail(vm, GOV_EJSON, "unterminated string");
+                i++;
+                if (state == KEY) {
+                    while (i < len && (js[i] == ' ' || js[i] == '\t' || js[i] == '\r' || js[i] == '\n')) i++;
+                    if (i >= len || js[i] != ':') return govV_fail(vm, GOV_EJSON, "expected ':' at byte %zu", i);
+                    i++;
+                    state = VALUE;
+                } else {
+                    state = AFTER;
+                }
+                continue;
+            }
+            if (state == KEY) return govV_fail(vm, GOV_EJSON, "expected a member name at byte %zu", i);
+            if (depth == 0 && c != '{') return govV_fail(vm, GOV_EJSON, "the record is not a JSON object");
+            if (c == '{' || c == '[') {
+                if (depth >= cap)
+                    return govV_fail(vm, GOV_ECAP, "nesting deeper than the limit (%u)", cap);
+                if (c == '{') stack[depth / 64] |= UINT64_C(1) << (depth % 64);
+                else stack[depth / 64] &= ~(UINT64_C(1) << (depth % 64));
+                depth++;
+                i++;
+                state = c == '{' ? OBJ_FIRST : ARR_FIRST;
+                continue;
+            }
+            {
+                size_t st = i;
+                while (i < len && js[i] != ',' && js[i] != '}' && js[i] != ']' && js[i] != ' ' && js[i] != '\t' &&
+                       js[i] != '\r' && js[i] != '\n' && js[i] != ':' && js[i] != '"' && js[i] != '{' && js[i] != '[')
+                    i++;
+                if (i == st) return govV_fail(vm, GOV_EJSON, "expected a value at byte %zu", i);
+                state = AFTER;
+            }
+            continue;
+        }
+    }
+}
+
 int govJ_decode(gov_vm *vm, const char *js, size_t len) {
     const gov_program *p = vm->p;
     const uint32_t *lim = vm->limits;
@@ -423,23 +495,8 @@ int govJ_decode(gov_vm *vm, const char *js, size_t len) {
         return govV_fail(vm, GOV_ECAP, "line of %zu bytes exceeds the line length limit (%u)", len,
                          lim[GOV_LIMIT_LINE_LENGTH]);
     if (len && memchr(js, 0, len)) return govV_fail(vm, GOV_EJSON, "NUL byte in the line");
-    /* Nesting, before jsmn spends tokens on it. */
-    uint32_t depth = 0;
-    int instr = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = js[i];
-        if (instr) {
-            if (c == '\\') i++;
-            else if (c == '"') instr = 0;
-        } else if (c == '"') {
-            instr = 1;
-        } else if (c == '{' || c == '[') {
-            if (++depth > lim[GOV_LIMIT_NESTING])
-                return govV_fail(vm, GOV_ECAP, "nesting deeper than the limit (%u)", lim[GOV_LIMIT_NESTING]);
-        } else if ((c == '}' || c == ']') && depth) {
-            depth--;
-        }
-    }
+    int bad = syntax(vm, js, len);
+    if (bad) return bad;
     jsmn_parser jp;
     jsmn_init(&jp);
     jsmntok_t *tk = vm->tokens;
