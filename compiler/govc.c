@@ -12,6 +12,8 @@ static const GovcCommand commands[] = {
     {"check", "check policies for errors without building them", govc_check},
     {"build", "compile policies to .govb bytecode", govc_build},
     {"disasm", "verify and list a compiled .govb program", govc_disasm},
+    {"run", "evaluate JSONL records against a policy; print decisions", govc_run},
+    {"explain", "explain the decision for one record, rule by rule", govc_explain},
 };
 
 static void usage(FILE *out)

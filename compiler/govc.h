@@ -4,8 +4,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lang/lang.h"
+#include "vm/gov.h"
 
 #define GOVC_VERSION "0.1.0"
 
@@ -18,6 +20,16 @@ typedef struct GovcCommand {
 int govc_check(int argc, char **argv);
 int govc_build(int argc, char **argv);
 int govc_disasm(int argc, char **argv);
+int govc_run(int argc, char **argv);
+int govc_explain(int argc, char **argv);
+
+/* Load POLICY: .gov sources (a file or directory, compiled in memory with fe) or a
+ * .govb file. 0 loaded, 1 invalid policy (reported), 2 I/O or usage error. */
+int govc_load_program(const char *path, gov_program **out, GovFrontend *fe);
+/* One input line without its newline: length, -1 at end of input, -2 out of memory. */
+long govc_getline(FILE *in, char **buf, size_t *cap);
+/* A decision value as the language writes it: 1.5s, $0.12, 95%. */
+void govc_format_value(const gov_value *v, char *buf, size_t cap);
 
 /* Read a whole file ("-" is stdin) into malloc'd memory; NULL with errno on error. */
 unsigned char *govc_read_all(const char *path, size_t *len);

@@ -1,0 +1,332 @@
+/* cmd_explain.c: `govc explain -p POLICY RECORD.json`: the trace of one record, as prose
+ * a reviewer can read. The VM's trace (spec/trace.md) is the only source of facts; this
+ * command reads it with jsmn and words it, quoting each rule's condition from the
+ * policy's source when that file is at hand. */
+#define JSMN_STATIC
+#define JSMN_STRICT
+#include <jsmn.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/govc.h"
+#include "compiler/stdlib.h"
+#include "lang/eval.h"
+
+void govc_format_value(const gov_value *v, char *buf, size_t cap)
+{
+    GovValue g = {(uint8_t)v->type, {.i = v->i}};
+    if (v->type == GOV_FLOAT || v->type == GOV_RATIO)
+        g.u.f = v->f;
+    if (v->type == GOV_STRING || v->type == GOV_ID) {
+        g.u.s.s = v->s;
+        g.u.s.len = (uint32_t)v->len;
+    }
+    govE_format(&g, buf, cap);
+}
+
+/* ------------------------------------------------------------------ a tiny JSON view */
+
+typedef struct J {
+    const char *s;
+    jsmntok_t *t;
+    int n;
+} J;
+
+/* Index just past token i and everything inside it. */
+static int skip(const J *j, int i)
+{
+    int end = i + 1;
+    /* An object's children are its keys, and each key's one child is its value. */
+    for (int k = 0; k < j->t[i].size; k++)
+        end = skip(j, end);
+    return end;
+}
+
+static bool tok_is(const J *j, int i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return (size_t)(j->t[i].end - j->t[i].start) == n && memcmp(j->s + j->t[i].start, lit, n) == 0;
+}
+
+/* The value token of member `key` in object i, or -1. */
+static int member(const J *j, int i, const char *key)
+{
+    if (i < 0 || j->t[i].type != JSMN_OBJECT)
+        return -1;
+    int k = i + 1;
+    for (int m = 0; m < j->t[i].size; m++) {
+        if (tok_is(j, k, key))
+            return k + 1;
+        k = skip(j, k);
+    }
+    return -1;
+}
+
+/* Element e of array i, or -1. */
+static int element(const J *j, int i, int e)
+{
+    if (i < 0 || j->t[i].type != JSMN_ARRAY || e >= j->t[i].size)
+        return -1;
+    int k = i + 1;
+    for (int m = 0; m < e; m++)
+        k = skip(j, k);
+    return k;
+}
+
+static int count(const J *j, int i) { return i >= 0 && j->t[i].type == JSMN_ARRAY ? j->t[i].size : 0; }
+
+/* A string or primitive member as text (strings without quotes; escapes left as is). */
+static const char *text(const J *j, int i, char *buf, size_t cap)
+{
+    if (i < 0) return "";
+    snprintf(buf, cap, "%.*s", j->t[i].end - j->t[i].start, j->s + j->t[i].start);
+    return buf;
+}
+
+/* A value object {"type","value","text"?} as the language writes it. */
+static const char *value(const J *j, int i, char *buf, size_t cap)
+{
+    char tb[32], vb[96];
+    int t = member(j, i, "text");
+    if (t >= 0)
+        return text(j, t, buf, cap);
+    text(j, member(j, i, "type"), tb, sizeof tb);
+    text(j, member(j, i, "value"), vb, sizeof vb);
+    if (strcmp(tb, "ratio") == 0) {
+        snprintf(buf, cap, "%.15g%%", strtod(vb, NULL) * 100.0);
+        return buf;
+    }
+    if (strcmp(tb, "string") == 0 || strcmp(tb, "id") == 0)
+        snprintf(buf, cap, "\"%s\"", vb);
+    else
+        snprintf(buf, cap, "%s", vb);
+    return buf;
+}
+
+/* ------------------------------------------------------------------ source quotes */
+
+/* The condition of the rule declared at file:line:col, read from its source: the text
+ * after `when` on the declaration's lines, up to the next clause keyword. */
+static void quote_condition(const char *at, FILE *out)
+{
+    char path[512];
+    unsigned line = 0, col = 0;
+    const char *c2 = strrchr(at, ':');
+    if (!c2) return;
+    const char *c1 = c2 - 1;
+    while (c1 > at && *c1 != ':') c1--;
+    if (c1 <= at || (size_t)(c1 - at) >= sizeof path) return;
+    snprintf(path, sizeof path, "%.*s", (int)(c1 - at), at);
+    line = (unsigned)strtoul(c1 + 1, NULL, 10);
+    col = (unsigned)strtoul(c2 + 1, NULL, 10);
+    (void)col;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char buf[1024];
+    unsigned ln = 0;
+    bool in_when = false, printed = false;
+    while (fgets(buf, sizeof buf, f)) {
+        if (++ln < line) continue;
+        char *p = buf;
+        char *w = strstr(p, "when ");
+        if (!in_when && w) {
+            in_when = true;
+            p = w + 5;
+        } else if (!in_when) {
+            if (ln > line + 40) break;
+            continue;
+        } else {
+            while (*p == ' ' || *p == '\t') p++;
+            static const char *const stops[] = {"severity", "verdict", "notify", "escalate", "clear", "approvers",
+                                                "sla", "on ", "capacity", "}"};
+            bool stop = false;
+            for (size_t s = 0; s < sizeof stops / sizeof stops[0]; s++)
+                if (strncmp(p, stops[s], strlen(stops[s])) == 0) stop = true;
+            if (stop) break;
+        }
+        char *end = strstr(p, "//");
+        if (end) *end = 0;
+        end = p + strlen(p);
+        while (end > p && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\r')) *--end = 0;
+        char *brace = strchr(p, '}');
+        if (brace) { *brace = 0; while (brace > p && brace[-1] == ' ') *--brace = 0; }
+        fprintf(out, printed ? " %s" : "  condition: %s", p);
+        printed = true;
+        if (brace) break;
+    }
+    if (printed) fputc('\n', out);
+    fclose(f);
+}
+
+/* ------------------------------------------------------------------ the prose */
+
+static void explain_limit(const J *j, int lim, FILE *out)
+{
+    char name[128], dir[8], val[128], lvl[32], scope[256], at[600], path[512];
+    text(j, member(j, lim, "name"), name, sizeof name);
+    text(j, member(j, lim, "dir"), dir, sizeof dir);
+    value(j, member(j, lim, "value"), val, sizeof val);
+    int by = member(j, lim, "decided_by");
+    text(j, member(j, by, "level"), lvl, sizeof lvl);
+    text(j, member(j, by, "at"), at, sizeof at);
+    if (strcmp(lvl, "default") == 0 || by < 0) {
+        fprintf(out, "  %s (a %s limit) is %s, the default set at %s\n", name, dir, val, at);
+    } else {
+        text(j, member(j, by, "scope"), scope, sizeof scope);
+        text(j, member(j, by, "path"), path, sizeof path);
+        fprintf(out, "  %s (a %s limit) is %s, set by %s \"%s\" (%s) at %s\n", name, dir, val, lvl, scope, path, at);
+    }
+    int cons = member(j, lim, "consulted");
+    for (int c = 0; c < count(j, cons); c++) {
+        int e = element(j, cons, c);
+        char m[8], v[128], l2[32], s2[256], a2[600];
+        text(j, member(j, e, "matched"), m, sizeof m);
+        if (strcmp(m, "true") == 0) continue;
+        text(j, member(j, e, "level"), l2, sizeof l2);
+        text(j, member(j, e, "scope"), s2, sizeof s2);
+        text(j, member(j, e, "at"), a2, sizeof a2);
+        value(j, member(j, e, "value"), v, sizeof v);
+        fprintf(out, "    %s \"%s\" would set %s (at %s) but does not match this record\n", l2, s2, v, a2);
+    }
+}
+
+static int explain_trace(const char *t, size_t len, FILE *out)
+{
+    jsmn_parser p;
+    jsmn_init(&p);
+    int n = jsmn_parse(&p, t, len, NULL, 0);
+    if (n <= 0) {
+        fprintf(stderr, "govc explain: the VM's trace is not valid JSON\n");
+        return 2;
+    }
+    jsmntok_t *toks = malloc((size_t)n * sizeof *toks);
+    if (!toks) return 2;
+    jsmn_init(&p);
+    jsmn_parse(&p, t, len, toks, (unsigned)n);
+    J j = {t, toks, n};
+    char pol[256], id[64], kind[128];
+    text(&j, member(&j, 0, "policy"), pol, sizeof pol);
+    text(&j, member(&j, 0, "policy_id"), id, sizeof id);
+    text(&j, member(&j, 0, "kind"), kind, sizeof kind);
+    fprintf(out, "policy %s (id %s), record kind %s\n", pol, id, kind);
+    int rules = member(&j, 0, "rules");
+    for (int r = 0; r < count(&j, rules); r++) {
+        int e = element(&j, rules, r);
+        char name[256], at[600], fired[8];
+        text(&j, member(&j, e, "rule"), name, sizeof name);
+        text(&j, member(&j, e, "at"), at, sizeof at);
+        text(&j, member(&j, e, "fired"), fired, sizeof fired);
+        fprintf(out, "\nrule %s (%s): %s\n", name, at, strcmp(fired, "true") == 0 ? "FIRED" : "did not fire");
+        quote_condition(at, out);
+        int cmp = member(&j, e, "compared");
+        for (int c = 0; c < count(&j, cmp); c++) {
+            int ce = element(&j, cmp, c);
+            char op[8], l[128], rr[128], res[8];
+            text(&j, member(&j, ce, "op"), op, sizeof op);
+            value(&j, member(&j, ce, "lhs"), l, sizeof l);
+            value(&j, member(&j, ce, "rhs"), rr, sizeof rr);
+            text(&j, member(&j, ce, "result"), res, sizeof res);
+            fprintf(out, "  compared %s %s %s: %s\n", l, op, rr, res);
+        }
+        int lims = member(&j, e, "limits");
+        for (int l = 0; l < count(&j, lims); l++)
+            explain_limit(&j, element(&j, lims, l), out);
+    }
+    free(toks);
+    return 0;
+}
+
+static void explain_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: govc explain -p POLICY [RECORD.json | -]\n"
+            "\n"
+            "Evaluate one record (the first line of the file) and explain the decision: for\n"
+            "every rule, whether it fired, the values it compared, and for each limit the\n"
+            "value in force, the scope and file:line that set it, and the more specific\n"
+            "scopes consulted that did not match the record.\n"
+            "\n"
+            "Exit status: 0 explained, 1 the record is malformed, 2 usage or I/O error.\n");
+}
+
+int govc_explain(int argc, char **argv)
+{
+    const char *policy = NULL, *input = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            explain_usage(stdout);
+            return 0;
+        } else if ((strcmp(argv[i], "-p") == 0 || strcmp(argv[i], "--policy") == 0) && i + 1 < argc) {
+            policy = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "govc explain: unknown option '%s'\n", argv[i]);
+            return 2;
+        } else {
+            input = argv[i];
+        }
+    }
+    if (!policy) {
+        explain_usage(stderr);
+        return 2;
+    }
+    FILE *in = !input || strcmp(input, "-") == 0 ? stdin : fopen(input, "rb");
+    if (!in) {
+        fprintf(stderr, "govc explain: cannot read '%s': %s\n", input, strerror(errno));
+        return 2;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    long n = govc_getline(in, &line, &cap);
+    if (in != stdin) fclose(in);
+    if (n < 0) {
+        fprintf(stderr, "govc explain: no record in the input\n");
+        free(line);
+        return 2;
+    }
+    GovFrontend fe;
+    govF_init(&fe, NULL, NULL, gov_std_lookup);
+    gov_program *prog;
+    int rc = govc_load_program(policy, &prog, &fe);
+    if (rc != 0) {
+        govF_free(&fe);
+        free(line);
+        return 2;
+    }
+    size_t asize = gov_arena_size(prog, NULL), tcap = (size_t)1 << 24;
+    void *arena = malloc(asize);
+    char *tbuf = malloc(tcap);
+    gov_vm *vm;
+    if (!arena || !tbuf || gov_vm_init(prog, NULL, arena, asize, &vm) != GOV_OK) {
+        fprintf(stderr, "govc explain: cannot initialise the VM\n");
+        rc = 2;
+    } else {
+        gov_vm_set_trace(vm, tbuf, tcap);
+        const gov_decision *d = gov_eval_json(vm, line, (size_t)n, 1);
+        if (gov_decision_status(d) != GOV_OK) {
+            printf("the record is malformed: %s\n", gov_decision_error(d));
+            rc = 1;
+        } else {
+            static const char *const verdicts[] = {"allow", "warn", "review", "pause", "block"};
+            size_t nf = gov_decision_finding_count(d);
+            printf("verdict: %s (%zu rule%s fired; the verdict is the most restrictive)\n",
+                   verdicts[gov_decision_verdict(d)], nf, nf == 1 ? "" : "s");
+            const char *t;
+            size_t tlen;
+            if (gov_decision_trace(d, &t, &tlen) != GOV_OK) {
+                fprintf(stderr, "govc explain: the trace does not fit its buffer\n");
+                rc = 2;
+            } else {
+                rc = explain_trace(t, tlen, stdout);
+            }
+        }
+    }
+    free(arena);
+    free(tbuf);
+    free(line);
+    gov_program_free(prog);
+    govF_free(&fe);
+    return rc;
+}
