@@ -10,7 +10,7 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 for suite in "$@"; do
   out="$tmp/out"
-  sh -c "$suite" >"$out" 2>&1; rc=$?
+  sh -c "$suite" >"$out" 2>&1 </dev/null; rc=$?
   p=$(grep -c '^ok ' "$out"); f=$(grep -c '^not ok ' "$out")
   if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
     echo "== $suite (exit $rc)"

@@ -1,7 +1,9 @@
 # tests/tests.mk: the test suites `make test` runs. Each fragment appends to TEST_SUITES
-# (commands run from the top of the tree, printing "ok - NAME" / "not ok - NAME") and to
-# TEST_DEPS (what must be built first).
-TEST_SUITES += sh tests/editors/run.sh
+# one quoted command per suite (run from the top of the tree, printing "ok - NAME" /
+# "not ok - NAME") and to TEST_DEPS what must be built first.
+TEST_SUITES += "sh tests/editors/run.sh"
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
+TEST_DEPS += $(BUILD)/govc
 
 test: all $(TEST_DEPS)
 	@sh tests/run.sh $(TEST_SUITES)
