@@ -1,0 +1,36 @@
+#!/bin/sh
+# example.sh BUILD: run the example host (vm/examples/govhost.c) on a policy built by the
+# test assembler, with the arena from malloc and from a static buffer.
+B=${1:-build}
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+t() { if [ "$1" = 0 ]; then echo "ok - example host: $2"; else echo "not ok - example host: $2"; fail=1; fi; }
+
+"$B/tests/vm_mkgovb" support "$tmp/support.govb"
+t $? "write support.govb"
+
+# Lines 3.. of the golden input: allow, block (stops), ...
+sed -n '3,9p' tests/vm/golden/support.jsonl > "$tmp/in.jsonl"
+"$B/govhost" "$tmp/support.govb" < "$tmp/in.jsonl" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+t $([ $rc = 3 ] && echo 0 || echo 1) "a block verdict stops the run (exit 3, got $rc)"
+t $([ "$(wc -l < "$tmp/out")" = 2 ] && echo 0 || echo 1) "one decision per line until the block"
+sed -n '3,4p' tests/vm/golden/support.decisions.jsonl | sed 's/"line":[0-9]*/"line":N/' > "$tmp/want"
+sed 's/"line":[0-9]*/"line":N/' "$tmp/out" > "$tmp/got"
+cmp -s "$tmp/want" "$tmp/got"; t $? "decisions match the golden file"
+grep -q "notify pagerduty support-oncall (oncall): over_budget" "$tmp/err"; t $? "the host acts on notifications"
+
+# Errors do not stop the run; --static arena; --trace.
+sed -n '5,9p' tests/vm/golden/support.jsonl > "$tmp/in2.jsonl"
+"$B/govhost" --static --trace "$tmp/support.govb" < "$tmp/in2.jsonl" > "$tmp/out2" 2>&1
+rc=$?
+t $rc "malformed lines are error decisions, the run goes on (static arena)"
+t $([ "$(grep -c '"status":"error"' "$tmp/out2")" = 8 ] && echo 0 || echo 1) "each error decision and its trace"
+
+# A corrupt policy is rejected with a message.
+printf 'GOVB garbage' > "$tmp/bad.govb"
+"$B/govhost" "$tmp/bad.govb" < /dev/null 2> "$tmp/err3"
+rc=$?
+t $([ $rc = 2 ] && grep -q rejected "$tmp/err3" && echo 0 || echo 1) "a corrupt policy is rejected (exit 2)"
+exit $fail
