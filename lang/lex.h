@@ -12,6 +12,10 @@ typedef struct GovLoc {
     uint32_t lo, hi;
 } GovLoc;
 
+/* After this many lexical errors the rest of a file is skipped: binary garbage gets
+ * a handful of errors, not thousands. */
+enum { GOV_MAX_LEX_ERRORS = 10 };
+
 typedef struct GovLexer {
     const char *base;      /* start of the file text */
     const char *cur, *tok, *mar, *lim; /* lim points at the NUL sentinel */
@@ -20,6 +24,8 @@ typedef struct GovLexer {
     bool bad_run;          /* inside a run of unexpected characters */
     bool stopped;          /* a fatal lexical error ended the file */
     uint32_t ntok;         /* tokens handed to the parser so far */
+    int nbad;              /* lexical errors reported in this file */
+    GovDiag *last;         /* the latest of them */
     uint32_t err_tok;      /* number of the token at or after the last lexical error
                             * (0: none); the parser stays quiet about a syntax error
                             * there, which is that error's cascade */

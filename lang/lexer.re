@@ -23,11 +23,19 @@ static GovSpan span_of(const GovLexer *lx, const char *a, const char *b)
     return s;
 }
 
+/* Every lexical diagnostic goes through here: the parser keeps quiet about the token
+ * it lands on (err_tok), and after GOV_MAX_LEX_ERRORS the rest of the file is skipped. */
+static void lex_bad(GovLexer *lx, GovDiag *g)
+{
+    lx->err_tok = lx->ntok + 1;
+    lx->nbad++;
+    lx->last = g;
+}
+
 static void lex_error(GovLexer *lx, const char *code, const char *a, const char *b,
                       const char *fmt, const char *arg)
 {
-    govD_error(lx->diags, code, span_of(lx, a, b), fmt, arg);
-    lx->err_tok = lx->ntok + 1;
+    lex_bad(lx, govD_error(lx->diags, code, span_of(lx, a, b), fmt, arg));
 }
 
 /* Copy the digits of [a, b) into buf without '_' separators; false if too long. */
@@ -259,6 +267,14 @@ static bool decode_string(GovLexer *lx, const char *a, const char *b, GovStr *ou
 int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
 {
     for (;;) {
+        if (lx->nbad >= GOV_MAX_LEX_ERRORS && !lx->stopped) {
+            govD_note(lx->diags, lx->last, (GovSpan){UINT32_MAX, 0, 0},
+                      "%d lexical errors: the rest of the file is skipped (is it a gov source?)",
+                      GOV_MAX_LEX_ERRORS);
+            lx->cur = lx->lim;
+            lx->stopped = true;
+            lx->err_tok = lx->ntok + 1; /* and "unexpected end of file" is no news */
+        }
         lx->tok = lx->cur;
         const char *t = lx->tok;
 #define SET_LOC() (loc->lo = (uint32_t)(t - lx->base), loc->hi = (uint32_t)(lx->cur - lx->base))
@@ -427,10 +443,9 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
             const char *u = t;
             while (u < lx->cur && ((*u >= '0' && *u <= '9') || *u == '_' || *u == '.'))
                 u++;
-            govD_error(lx->diags, "E006", span_of(lx, u, lx->cur),
-                       "unknown unit '%.*s' after a number; durations take ns, us, ms, s, m, h, d or w",
-                       (int)(lx->cur - u), u);
-            lx->err_tok = lx->ntok + 1;
+            lex_bad(lx, govD_error(lx->diags, "E006", span_of(lx, u, lx->cur),
+                                   "unknown unit '%.*s' after a number; durations take ns, us, ms, s, m, h, d or w",
+                                   (int)(lx->cur - u), u));
             return T_BADLIT;
         }
 
@@ -481,11 +496,9 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
                 while (e < lx->cur && ((unsigned char)*e & 0xC0) == 0x80)
                     e++;
                 unsigned char c0 = (unsigned char)*t;
-                if (c0 < 0x20 || c0 == 0x7f) {
-                    govD_error(lx->diags, "E012", span_of(lx, t, lx->cur),
-                               "unexpected control character U+%04X", c0);
-                    lx->err_tok = lx->ntok + 1;
-                }
+                if (c0 < 0x20 || c0 == 0x7f)
+                    lex_bad(lx, govD_error(lx->diags, "E012", span_of(lx, t, lx->cur),
+                                           "unexpected control character U+%04X", c0));
                 else
                     lex_error(lx, "E012", t, lx->cur, "unexpected character '%s'",
                               govA_strdup(lx->arena, t, (size_t)(e - t)));
@@ -497,6 +510,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
     too_deep:
         govD_error(lx->diags, "E010", span_of(lx, t, lx->cur),
                    "nesting too deep: more than %d levels of brackets", GOV_MAX_NESTING);
+        lx->err_tok = lx->ntok + 1; /* the parser's "unexpected end of file" is this error */
         lx->cur = lx->lim;
         loc->lo = loc->hi = (uint32_t)(lx->lim - lx->base);
         lx->stopped = true;

@@ -59,8 +59,14 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
     /* Only Bison's own failure ("memory exhausted": the stack passed YYMAXDEPTH) gets
      * here; syntax errors go through yyreport_syntax_error. */
     (void)msg;
+    /* Each level of nesting takes a bounded number of stack entries (at most the
+     * length of the longest rule), so a full stack means far more than
+     * GOV_MAX_NESTING levels: a chain like `- - - ... 1` or `not not ... x`, which
+     * has no brackets for the lexer to count. */
     govD_error(P->diags, "E010", govP_span(P, *l),
-               "nesting too deep: the parser's stack passed %d entries", YYMAXDEPTH);
+               "nesting too deep: more than %d levels of nested expressions or blocks", GOV_MAX_NESTING);
+    if (P->cur)
+        P->cur->syntax_error = 1; /* the parse stops here: no "missing clause" errors */
 }
 
 #define SP(l) govP_span(P, (l))
@@ -484,8 +490,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, GovParser *P)
     enum { MAXEXP = 6 };
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
-    bool want_expr = false, want_clause = false, want_ident = false;
+    bool want_expr = false, want_clause = false, want_ident = false, want_op = false;
     for (int i = 0; i < n; i++) {
+        want_op |= strcmp(yysymbol_name(exp[i]), "'+'") == 0;
         want_expr |= exp[i] == YYSYMBOL_T_INT;
         want_ident |= exp[i] == YYSYMBOL_T_IDENT;
         want_clause |= exp[i] == YYSYMBOL_T_WHEN;
@@ -514,7 +521,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, GovParser *P)
     const char *gn = yysymbol_name(got);
     bool cmp = got == YYSYMBOL_T_EQ || got == YYSYMBOL_T_NE || got == YYSYMBOL_T_LE ||
                got == YYSYMBOL_T_GE || strcmp(gn, "'<'") == 0 || strcmp(gn, "'>'") == 0;
-    if (cmp && !want_expr)
+    if (cmp && want_op) /* just after an operand: `a < b < c` */
         govD_note(P->diags, g, (GovSpan){UINT32_MAX, 0, 0},
                   "comparisons do not chain: write 'a < b and b < c'");
     else if (gn[0] == '\'' && gn[1] >= 'a' && gn[1] <= 'z' && (want_expr || want_ident))
