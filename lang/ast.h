@@ -259,6 +259,7 @@ typedef struct GovScope GovScope;
 struct GovScope {
     uint8_t level;         /* GovLevel */
     uint8_t bad_name;      /* the name was a malformed string, already reported */
+    uint8_t bad_nesting;   /* set by the checker: this block or an ancestor is misplaced (E052) */
     GovStr name;
     GovSpan span;          /* the header: scope LEVEL "NAME" */
     GovScope *parent;

@@ -25,7 +25,10 @@ static void flatten(Checker *C, GovScope *s, int depth)
     if (s->parent) {
         s->mask = s->parent->mask;
         memcpy(s->path, s->parent->path, sizeof s->path);
-        if (s->level <= s->parent->level) {
+        /* Report only the outermost misplaced block; what it contains is misplaced
+         * with it, and is not checked for duplicates either. */
+        s->bad_nesting = s->parent->bad_nesting || s->level <= s->parent->level;
+        if (s->level <= s->parent->level && !s->parent->bad_nesting) {
             GovDiag *g = govD_error(C->d, "E052", s->span, "%s %s scope cannot be inside %s %s scope; levels go "
                                     "tenant, project, workflow, agent",
                                     s->level == GOV_LVL_AGENT ? "an" : "a", gov_level_name((GovLevel)s->level),
@@ -120,8 +123,8 @@ void govC_check_scopes(Checker *C)
 
     /* Duplicate paths. */
     for (uint32_t i = 0; i < p->nscopes; i++)
-        for (uint32_t j = 0; j < i; j++)
-            if (same_path(p->scopes[i], p->scopes[j])) {
+        for (uint32_t j = 0; j < i && !p->scopes[i]->bad_nesting; j++)
+            if (!p->scopes[j]->bad_nesting && same_path(p->scopes[i], p->scopes[j])) {
                 GovDiag *g = govD_error(C->d, "E053", p->scopes[i]->span, "%s is already declared",
                                         describe(C, p->scopes[i]));
                 govD_note(C->d, g, p->scopes[j]->span, "first declared here");
