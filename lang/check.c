@@ -296,7 +296,7 @@ static int check_field(Checker *C, GovExpr *e)
             GovDiag *g = govD_error(C->d, "E033", obj->span, "unknown record kind '%.*s'",
                                     (int)obj->u.name.name.len, obj->u.name.name.s);
             note_suggestion(C, g, obj->u.name.name, 1u << GOV_D_RECORD);
-        } else if (obj->kind != GOV_E_ERROR) {
+        } else if (obj->kind == GOV_E_NAME || check_expr(C, obj) != GOV_TY_ERROR) {
             govD_error(C->d, "E034", e->span, "only the fields of a record can be read with '.'");
         }
         return set(e, GOV_TY_ERROR, false);
