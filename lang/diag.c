@@ -241,7 +241,9 @@ static void print_excerpt(GovDiags *d, FILE *out, GovSpan sp)
     if (last > c_end) last = c_end;
     (void)line_end;
 
-    fprintf(out, "%5u | ", li + 1);
+    int w = snprintf(NULL, 0, "%u", li + 1); /* the gutter widens past line 99999 */
+    if (w < 5) w = 5;
+    fprintf(out, "%*u | ", w, li + 1);
     if (first > 0) fputs("...", out);
     uint32_t cp = 0, good_until = ls; /* bytes before good_until belong to a valid sequence */
     for (uint32_t i = ls; i < le; i++) {
@@ -266,7 +268,7 @@ static void print_excerpt(GovDiags *d, FILE *out, GovSpan sp)
     if (last < c_end) fputs("...", out);
     fputc('\n', out);
 
-    fputs("      | ", out);
+    fprintf(out, "%*s | ", w, "");
     if (first > 0) fputs("   ", out);
     uint32_t a = c_lo < first ? first : c_lo;
     for (uint32_t i = first; i < a; i++) fputc(' ', out);
