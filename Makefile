@@ -55,6 +55,21 @@ include lang/lang.mk
 -include compiler/compiler.mk
 -include tests/tests.mk
 
+# ---------------------------------------------------------------- demo
+# Check every example policy, compile each, and run it on its sample records.
+DEMO_POLICIES := $(sort $(wildcard policies/*/))
+demo: all
+	@echo "== govc check policies/"
+	@$(BUILD)/govc check policies/ && echo "no errors"
+	@for p in $(DEMO_POLICIES); do \
+	  n=$$(basename $$p); \
+	  echo; echo "== $$n: govc build"; \
+	  $(BUILD)/govc build --stats -o $(BUILD)/demo-$$n.govb $$p 2>/dev/null || exit 1; \
+	  echo; echo "== $$n: govc run --format text $$p/records.jsonl"; \
+	  $(BUILD)/govc run --format text -p $(BUILD)/demo-$$n.govb $$p/records.jsonl; \
+	  rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
+	done
+
 # ---------------------------------------------------------------- sanitizers
 san:
 	$(MAKE) BUILD=build-san OPT=-O1 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test

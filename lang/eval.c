@@ -202,7 +202,8 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
-/* A duration in the largest unit that divides it: 90s -> 90s, 120s -> 2m. */
+/* A duration in the largest unit it reaches, with up to three decimals when that is
+ * exact: 90s -> 1.5m, 1200ms -> 1.2s, 1500001ns -> 1500001ns. */
 static void format_duration(int64_t ns, char *buf, size_t cap)
 {
     static const struct { const char *u; int64_t ns; } units[] = {
@@ -210,11 +211,21 @@ static void format_duration(int64_t ns, char *buf, size_t cap)
         {"s", 1000000000}, {"ms", 1000000}, {"us", 1000}, {"ns", 1},
     };
     if (ns == 0) { snprintf(buf, cap, "0s"); return; }
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (ns % units[i].ns == 0) {
-            snprintf(buf, cap, "%" PRId64 "%s", ns / units[i].ns, units[i].u);
+    uint64_t a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    const char *sign = ns < 0 ? "-" : "";
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        uint64_t u = (uint64_t)units[i].ns;
+        if (a < u) continue;
+        if (a % u == 0) { snprintf(buf, cap, "%s%" PRIu64 "%s", sign, a / u, units[i].u); return; }
+        if (u >= 1000 && a % (u / 1000) == 0) {
+            char frac[24];
+            snprintf(frac, sizeof frac, "%03" PRIu64, a % u / (u / 1000));
+            for (int k = 2; k > 0 && frac[k] == '0'; k--) frac[k] = 0;
+            snprintf(buf, cap, "%s%" PRIu64 ".%s%s", sign, a / u, frac, units[i].u);
             return;
         }
+    }
+    snprintf(buf, cap, "%s%" PRIu64 "ns", sign, a);
 }
 
 void govE_format(const GovValue *v, char *buf, size_t cap)
