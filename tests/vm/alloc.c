@@ -11,7 +11,9 @@
 volatile size_t tb_allocs;
 
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+/* From <sanitizer/allocator_interface.h>, which is not always installed. */
+int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void *, size_t),
+                                              void (*free_hook)(const volatile void *));
 static void on_malloc(const volatile void *p, size_t n) { (void)p; (void)n; tb_allocs++; }
 static void on_free(const volatile void *p) { (void)p; }
 __attribute__((constructor)) static void install_hooks(void) {

@@ -15,7 +15,7 @@ static void vput(vec *v, const void *d, size_t n) {
         v->p = realloc(v->p, v->cap);
         if (!v->p) abort();
     }
-    memcpy(v->p + v->n, d, n);
+    if (n) memcpy(v->p + v->n, d, n);
     v->n += n;
 }
 
