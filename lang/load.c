@@ -214,7 +214,8 @@ static const char *normalise(GovArena *a, const char *path)
 typedef struct Loader {
     GovFrontend *fe;
     uint8_t *state; uint32_t scap;
-    uint32_t *stack; uint32_t nstack, stcap;
+    uint32_t *stack; uint32_t nstack, stcap;  /* modules being loaded, outermost first */
+    GovImport **via; uint32_t vcap;           /* via[i]: the import stack[i] is following */
 } Loader;
 
 static int32_t find_mod(GovFrontend *fe, const char *key)
@@ -263,20 +264,26 @@ static uint32_t resolve_import(Loader *L, uint32_t from, GovImport *im)
     int32_t idx = find_mod(fe, key);
     if (idx >= 0) {
         if (L->state[idx] == ST_LOADING) {
-            GovDiag *g = govD_error(&fe->diags, "E032", im->span, "import cycle: '%s' imports itself", key);
-            bool on = false;
-            for (uint32_t i = 0; i < L->nstack; i++) {
-                uint32_t s = L->stack[i];
-                if (s == (uint32_t)idx) on = true;
-                if (on && i + 1 < L->nstack) {
-                    GovModule *m = fe->mods[s];
-                    govD_note(&fe->diags, g, m->name_span, "'%s' is imported by '%s'", fe->keys[L->stack[i + 1]],
-                              fe->keys[s]);
-                }
-            }
+            /* The chain runs from the module's own place on the stack to here. */
+            uint32_t first = 0;
+            while (first < L->nstack && L->stack[first] != (uint32_t)idx)
+                first++;
+            const char *chain = govD_fmt(&fe->arena, "'%s'", key);
+            for (uint32_t i = first + 1; i < L->nstack; i++)
+                chain = govD_fmt(&fe->arena, "%s -> '%s'", chain, fe->keys[L->stack[i]]);
+            GovDiag *g = govD_error(&fe->diags, "E032", im->span, "import cycle: %s -> '%s'", chain, key);
+            for (uint32_t i = first; i + 1 < L->nstack; i++)
+                govD_note(&fe->diags, g, L->via[i]->span, "'%s' imports '%s' here", fe->keys[L->stack[i]],
+                          fe->keys[L->stack[i + 1]]);
             return UINT32_MAX;
         }
         return (uint32_t)idx;
+    }
+    if (L->nstack >= GOV_MAX_NESTING) {
+        /* follow_imports recurses once per level: bound it like every other nesting. */
+        govD_error(&fe->diags, "E010", im->span, "nesting too deep: imports are nested more than %d levels",
+                   GOV_MAX_NESTING);
+        return UINT32_MAX;
     }
     const char *text;
     uint32_t len;
@@ -310,8 +317,13 @@ static void follow_imports(Loader *L, uint32_t mi)
     L->state[mi] = ST_LOADING;
     GOV_PUSH(&fe->arena, L->stack, L->nstack, L->stcap, mi);
     GovModule *m = fe->mods[mi];
-    for (uint32_t i = 0; i < m->nimports; i++)
+    uint32_t vcap = L->vcap;
+    L->via = govA_grow(&fe->arena, L->via, L->nstack - 1, &vcap, sizeof *L->via);
+    L->vcap = vcap;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        L->via[L->nstack - 1] = &m->imports[i];
         m->imports[i].target = resolve_import(L, mi, &m->imports[i]);
+    }
     L->nstack--;
     L->state[mi] = ST_DONE;
 }
@@ -354,7 +366,7 @@ static void add_to_unit(GovFrontend *fe, GovPolicy *p, uint32_t mi, bool own, ui
 
 void govF_load(GovFrontend *fe)
 {
-    Loader L = {fe, NULL, 0, NULL, 0, 0};
+    Loader L = {fe, NULL, 0, NULL, 0, 0, NULL, 0};
     qsort(fe->roots, fe->nroots, sizeof *fe->roots, cmp_str);
     uint32_t nroot_mods = 0;
     uint32_t *root_idx = govA_alloc(&fe->arena, (fe->nroots + 1) * sizeof *root_idx);
