@@ -142,6 +142,7 @@ static void build_table(Checker *C)
             GovDiag *g = govD_error(C->d, "E030", d->name_span, "'%.*s' is already declared as a %s",
                                     (int)d->name.len, d->name.s, gov_decl_kind_name((GovDeclKind)prev->kind));
             govD_note(C->d, g, prev->name_span, "first declared here");
+            d->used = 1; /* nothing can refer to it: no "never used" on top */
             continue;
         }
         uint32_t h = hash_name(d->name.s, d->name.len) & p->tmask;
