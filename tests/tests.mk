@@ -3,6 +3,7 @@
 # "not ok - NAME") and to TEST_DEPS what must be built first.
 TEST_SUITES += "sh tests/editors/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
 TEST_DEPS += $(BUILD)/govc
 
 test: all $(TEST_DEPS)

@@ -1,0 +1,2 @@
+# An empty file: the header is missing.
+: >"$1"
