@@ -73,7 +73,7 @@ demo: all
 
 # ---------------------------------------------------------------- sanitizers
 san:
-	$(MAKE) BUILD=build-san OPT=-O1 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
+	$(MAKE) BUILD=build-san OPT=-O0 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
 
 clean:
 	rm -rf $(BUILD) build-san

@@ -1,5 +1,6 @@
 /* cmd_disasm.c: `govc disasm FILE.govb`: verify a program and list it. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,81 @@ unsigned char *govc_read_all(const char *path, size_t *len)
     return buf;
 }
 
+/* The source file a listing names, cached: the last one read. */
+typedef struct SrcCache {
+    char path[512];
+    char *text;
+    size_t len;
+    bool missing;
+} SrcCache;
+
+static const char *source_line(SrcCache *c, const char *path, size_t plen, unsigned line, size_t *len)
+{
+    if (plen >= sizeof c->path)
+        return NULL;
+    if (strlen(c->path) != plen || memcmp(c->path, path, plen) != 0) {
+        free(c->text);
+        c->text = NULL;
+        memcpy(c->path, path, plen);
+        c->path[plen] = 0;
+        c->text = (char *)govc_read_all(c->path, &c->len);
+        c->missing = c->text == NULL;
+    }
+    if (c->missing)
+        return NULL;
+    const char *p = c->text, *end = c->text + c->len;
+    for (unsigned l = 1; l < line && p < end; l++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return NULL;
+        p = nl + 1;
+    }
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    *len = (size_t)((nl ? nl : end) - p);
+    while (*len > 0 && (*p == ' ' || *p == '\t')) {
+        p++;
+        (*len)--;
+    }
+    return p;
+}
+
+/* Copy the VM's listing, adding after each "; FILE:LINE:COL" comment the text of that
+ * source line when the file can be read (a listing of a .govb built elsewhere simply
+ * keeps the positions). */
+static void print_with_source(const char *text, FILE *out)
+{
+    SrcCache c = {{0}, NULL, 0, false};
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        fwrite(p, 1, n, out);
+        const char *semi = memchr(p, ';', n);
+        bool only_comment = semi != NULL;
+        for (const char *q = p; q < semi && only_comment; q++)
+            if (*q != ' ') only_comment = false;
+        if (only_comment) {
+            /* "; path:line:col": split at the last two colons. */
+            const char *s = semi + 2, *e = p + n;
+            const char *c2 = e, *c1;
+            while (c2 > s && c2[-1] != ':') c2--;
+            c1 = c2 - 1;
+            while (c1 > s && c1[-1] != ':') c1--;
+            if (c1 > s + 1 && c2 > c1 + 1) {
+                unsigned line = (unsigned)strtoul(c1, NULL, 10);
+                size_t len = 0;
+                const char *src = source_line(&c, s, (size_t)(c1 - 1 - s), line, &len);
+                if (src && len > 0)
+                    fprintf(out, "  %.*s", (int)(len > 100 ? 100 : len), src);
+            }
+        }
+        fputc('\n', out);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    free(c.text);
+}
+
 int govc_disasm(int argc, char **argv)
 {
     const char *path = NULL;
@@ -98,7 +174,7 @@ int govc_disasm(int argc, char **argv)
         gov_program_free(p);
         return 2;
     }
-    fputs(text, stdout);
+    print_with_source(text, stdout);
     free(text);
     gov_program_free(p);
     return 0;
