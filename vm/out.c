@@ -2,7 +2,7 @@
  *
  * The output must be byte-identical across runs, build modes and machines: no pointers,
  * no hash order, and numbers in one fixed format. Doubles print as the shortest decimal
- * that reads back to the same double (tried at 1..17 significant digits; the radix
+ * that reads back to the same double (15 significant digits trimmed, else 16, else 17; the radix
  * character snprintf uses under the current locale is discarded, and the candidate is
  * read back with our own locale-free parser), in JavaScript's layout: plain notation for
  * exponents -7 < e < 21, else d.ddde+N. Integers print exactly. Strings are escaped per
@@ -69,6 +69,13 @@ static void jbody(govO_buf *b, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     size_t i = 0;
     while (i < n) {
+        size_t j = i; /* a run of plain ASCII goes out in one piece */
+        while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x80 && s[j] != '"' && s[j] != '\\') j++;
+        if (j > i) {
+            govO_put(b, s + i, j - i);
+            i = j;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             char e[2] = {'\\', (char)c};
@@ -113,10 +120,14 @@ static void put_i64(govO_buf *b, int64_t v) {
     }
 }
 
-/* Shortest round-trip digits of |x| > 0: digits in dig (no point), decimal exponent of
- * the first digit. */
+/* Shortest round-trip digits of |x| > 0: digits in dig (no point, trailing zeros
+ * dropped), decimal exponent of the first digit. */
 static int shortest(double x, char *dig, int *exp10) {
-    for (int prec = 1; prec <= 17; prec++) {
+    int lo = x < 2.2250738585072014e-308 ? 1 : 15; /* subnormals have fewer digits */
+    /* If the shortest form has k <= 15 digits, rounding to 15 digits gives exactly it
+     * padded with zeros (x is within half an ulp of it, far inside the 15-digit rounding
+     * interval), so 15 is tried first and trimmed; else 16, then 17 always round-trips. */
+    for (int prec = lo; prec <= 17; prec++) {
         char tmp[64], canon[64];
         int n = snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
         if (n <= 0 || n >= (int)sizeof tmp) continue;
@@ -285,7 +296,11 @@ void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
 static void put_at(govO_buf *b, const gov_program *p, uint32_t file, uint32_t line, uint32_t col) {
     govO_puts(b, "\"at\":\"");
     jbody(b, p->str[file], p->strlen_[file]);
-    govO_printf(b, ":%u:%u\"", line, col);
+    govO_put(b, ":", 1);
+    put_u64(b, line);
+    govO_put(b, ":", 1);
+    put_u64(b, col);
+    govO_put(b, "\"", 1);
 }
 
 static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t n) {

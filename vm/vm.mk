@@ -43,6 +43,14 @@ $(BUILD)/tests/vm_mkgovb: $(BUILD)/obj/tests/vm/mkgovb.o $(VM_TEST_COMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
+# Per-record timing (not a test): make vm-bench
+$(BUILD)/tests/vm_bench: $(BUILD)/obj/tests/vm/bench.o $(VM_TEST_COMMON) $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+.PHONY: vm-bench
+vm-bench: $(BUILD)/tests/vm_bench
+	$(BUILD)/tests/vm_bench
+
 TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_mkgovb $(BUILD)/govhost \
              $(BUILD)/libgov.so
 TEST_SUITES += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_corrupt "sh tests/vm/opdoc.sh" \

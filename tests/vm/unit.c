@@ -997,6 +997,47 @@ static void test_golden(void) {
     free(in); free(dec); free(tr); free(tr2); free(a); free(a2);
 }
 
+/* Policies of 10,000+ rules: rule indices are u32, a threshold rule is one word. */
+static void test_wide(void) {
+    enum { N = 12000 };
+    tb *b = tb_new("wide");
+    uint32_t k = tb_kind(b, "r");
+    uint32_t x = tb_field(b, k, "x", "x", GOVB_TY_INT, GOVB_U_NONE, GOVB_NONE);
+    uint32_t ch = tb_channel(b, "c", GOVB_CH_WEBHOOK, "https://example.com/hook");
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "l%d", i);
+        uint32_t l = tb_limit(b, name, GOVB_TY_INT, GOVB_DIR_MAX, tb_k(b, GOVB_TY_INT, i), 1);
+        snprintf(name, sizeof name, "r%d", i);
+        uint32_t r = tb_rule(b, name, k, GOV_WARNING, i == N - 1 ? GOV_BLOCK : GOV_WARN, 2);
+        tb_op(b, GOVB_ABX(GOV_OP_TGTL, x, l));
+        tb_notify(b, r, ch);
+    }
+    size_t n;
+    uint8_t *f = tb_build(b, &n);
+    tb_free(b);
+    gov_error e;
+    gov_program *p = load(f, n, &e);
+    free(f);
+    check(p != NULL, "12,000-rule policy loads", "%s", e.message);
+    if (!p) return;
+    uint32_t off, len;
+    gov_vm *vm;
+    void *a = arena_for(p, &vm);
+    gov_record_begin(vm, 0);
+    gov_set_int(vm, 5, 0);
+    gov_set_int(vm, (int)x, N);
+    const gov_decision *d = gov_eval(vm);
+    gov_finding fd;
+    gov_decision_finding(d, N - 1, &fd);
+    check(gov_decision_finding_count(d) == N && gov_decision_action_count(d) == N &&
+              gov_decision_verdict(d) == GOV_BLOCK && strcmp(fd.rule, "r11999") == 0 && fd.limit_value.i == N - 1,
+          "12,000-rule policy: every rule fires, in order, last one blocks", "%zu findings", gov_decision_finding_count(d));
+    (void)off; (void)len;
+    free(a);
+    gov_program_free(p);
+}
+
 int main(void) {
     test_num();
     test_load();
@@ -1005,6 +1046,7 @@ int main(void) {
     test_json();
     test_output();
     test_golden();
+    test_wide();
     free(sarena);
     gov_program_free(sp);
     free(good);
