@@ -54,17 +54,19 @@ vm-bench: $(BUILD)/tests/vm_bench
 TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_mkgovb $(BUILD)/govhost \
              $(BUILD)/libgov.so
 TEST_SUITES += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_corrupt "sh tests/vm/opdoc.sh" \
-               "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)"
+               "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
+               "sh tests/vm/install.sh $(BUILD) '$(SAN)'"
 
 # ---------------------------------------------------------------- install
 # A prerequisite of `install` only (no recipe), so other fragments can add their own.
 .PHONY: install-vm
 install: install-vm
-install-vm: $(BUILD)/libgov.a $(BUILD)/libgov.so $(BUILD)/gov.pc
+install-vm: $(BUILD)/libgov.a $(BUILD)/libgov.so
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 vm/gov.h $(DESTDIR)$(PREFIX)/include/gov.h
 	install -m 644 $(BUILD)/libgov.a $(DESTDIR)$(PREFIX)/lib/libgov.a
 	install -m 755 $(BUILD)/libgov.so $(DESTDIR)$(PREFIX)/lib/libgov.so.$(GOV_VERSION)
 	ln -sf libgov.so.$(GOV_VERSION) $(DESTDIR)$(PREFIX)/lib/libgov.so.0
 	ln -sf libgov.so.0 $(DESTDIR)$(PREFIX)/lib/libgov.so
-	install -m 644 $(BUILD)/gov.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/gov.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' vm/gov.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/gov.pc
