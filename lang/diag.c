@@ -480,7 +480,8 @@ static void print_sarif(GovDiags *d, FILE *out, const char *version)
 
 void govD_print(GovDiags *d, FILE *out, GovFormat fmt, const char *tool_version)
 {
-    qsort(d->items, d->n, sizeof *d->items, diag_cmp);
+    if (d->n > 1)
+        qsort(d->items, d->n, sizeof *d->items, diag_cmp);
     switch (fmt) {
     case GOV_FMT_TEXT: print_text(d, out); break;
     case GOV_FMT_JSON: print_json(d, out); break;

@@ -367,7 +367,8 @@ static void add_to_unit(GovFrontend *fe, GovPolicy *p, uint32_t mi, bool own, ui
 void govF_load(GovFrontend *fe)
 {
     Loader L = {fe, NULL, 0, NULL, 0, 0, NULL, 0};
-    qsort(fe->roots, fe->nroots, sizeof *fe->roots, cmp_str);
+    if (fe->nroots > 1)
+        qsort(fe->roots, fe->nroots, sizeof *fe->roots, cmp_str);
     uint32_t nroot_mods = 0;
     uint32_t *root_idx = govA_alloc(&fe->arena, (fe->nroots + 1) * sizeof *root_idx);
     for (uint32_t r = 0; r < fe->nroots; r++) {
