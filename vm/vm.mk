@@ -55,7 +55,7 @@ TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_
              $(BUILD)/libgov.so
 TEST_SUITES += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_corrupt "sh tests/vm/opdoc.sh" \
                "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
-               "sh tests/vm/install.sh $(BUILD) '$(SAN)'"
+               "sh tests/vm/install.sh $(BUILD) '$(SAN)'" "sh tests/vm/locale.sh $(BUILD)"
 
 # ---------------------------------------------------------------- install
 # A prerequisite of `install` only (no recipe), so other fragments can add their own.
