@@ -320,76 +320,112 @@ static int compare(const gov_vm *vm, int cls, int op, govV_cell a, govV_cell b) 
 }
 
 /* Run one rule's code; returns 1 if it fired. The verifier has checked every operand,
- * so nothing here is range-checked again. */
+ * so nothing here is range-checked again.
+ *
+ * Dispatch is a switch, or with GCC and Clang computed goto (Wren's and Lua's habit),
+ * both expanded from the same opcode list; -DGOV_SWITCH_DISPATCH forces the switch, and
+ * the tests run both. */
+#if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH)
+#define GOVV_GOTO 1
+#endif
+
 static int run_rule(gov_vm *vm, const govL_rule *r, const uint8_t *ty, const uint8_t *cls) {
     const gov_program *p = vm->p;
     const uint32_t *code = p->code;
     govV_cell *R = vm->reg;
-    uint32_t pc = r->code, end = r->code + r->ncode;
-    while (pc < end) {
-        uint32_t w = code[pc++];
-        unsigned a = GOVB_A(w), b = GOVB_B(w), c = GOVB_C(w), bx = GOVB_BX(w);
+    uint32_t pc = r->code, end = r->code + r->ncode, w;
+    unsigned a, b, c, bx;
+#define FETCH()                                                                        \
+    do {                                                                               \
+        if (pc >= end) return 0;                                                       \
+        w = code[pc++];                                                                \
+        a = GOVB_A(w), b = GOVB_B(w), c = GOVB_C(w), bx = GOVB_BX(w);                  \
+    } while (0)
+#ifdef GOVV_GOTO
+    static const void *const jump[GOV_OP__COUNT] = {
+#define GOV_OP(name, fmt, meaning, rule) &&L_##name,
+#include "vm/gov_opcodes.h"
+#undef GOV_OP
+    };
+#define CASE(name) L_##name:
+#define NEXT()                                                                         \
+    do {                                                                               \
+        FETCH();                                                                       \
+        goto *jump[GOVB_OP(w)];                                                        \
+    } while (0)
+    NEXT();
+#else
+#define CASE(name) case GOV_OP_##name:
+#define NEXT() continue
+    for (;;) {
+        FETCH();
         switch (GOVB_OP(w)) {
-        case GOV_OP_LOADK: R[a] = p->kval[bx]; break;
-        case GOV_OP_LOADL:
-            govV_resolve(vm, bx);
-            note_limit(vm, bx);
-            R[a] = vm->lcache[bx].v;
-            break;
-        case GOV_OP_MOV: R[a] = R[b]; break;
-        case GOV_OP_ADD:
-            if (cls[a] == GOVV_CF) R[a].f = gov_add_f(R[b].f, R[c].f); else R[a].i = gov_add_i(R[b].i, R[c].i);
-            break;
-        case GOV_OP_SUB:
-            if (cls[a] == GOVV_CF) R[a].f = gov_sub_f(R[b].f, R[c].f); else R[a].i = gov_sub_i(R[b].i, R[c].i);
-            break;
-        case GOV_OP_MUL:
-            if (cls[a] == GOVV_CF) R[a].f = gov_mul_f(R[b].f, R[c].f); else R[a].i = gov_mul_i(R[b].i, R[c].i);
-            break;
-        case GOV_OP_DIV:
-            if (cls[a] == GOVV_CF) R[a].f = gov_div_f(R[b].f, R[c].f); else R[a].i = gov_div_i(R[b].i, R[c].i);
-            break;
-        case GOV_OP_NEG:
-            if (cls[a] == GOVV_CF) R[a].f = gov_neg_f(R[b].f); else R[a].i = gov_neg_i(R[b].i);
-            break;
-        case GOV_OP_I2F: R[a].f = gov_i2f(R[b].i); break;
-        case GOV_OP_MULIF: R[a].i = gov_mul_if(R[b].i, R[c].f); break;
-        case GOV_OP_DIVIF: R[a].i = gov_div_if(R[b].i, R[c].f); break;
-        case GOV_OP_EQ: case GOV_OP_NE: case GOV_OP_LT: case GOV_OP_LE: case GOV_OP_GT: case GOV_OP_GE: {
-            int op = (int)(GOVB_OP(w) - GOV_OP_EQ);
-            int res = compare(vm, cls[b], op, R[b], R[c]);
-            note_cmp(vm, op, ty[b], R[b], ty[c], R[c], res);
-            R[a].i = res;
-            break;
-        }
-        case GOV_OP_NOT: R[a].i = !R[b].i; break;
-        case GOV_OP_AND: R[a].i = R[b].i & R[c].i; break;
-        case GOV_OP_OR: R[a].i = R[b].i | R[c].i; break;
-        case GOV_OP_JMP: pc += bx; break;
-        case GOV_OP_JMPF: if (!R[a].i) pc += bx; break;
-        case GOV_OP_JMPT: if (R[a].i) pc += bx; break;
-        case GOV_OP_FIRE: return 1;
-        case GOV_OP_FIREIF: if (R[a].i) return 1; break;
-        case GOV_OP_TEQL: case GOV_OP_TNEL: case GOV_OP_TLTL: case GOV_OP_TLEL: case GOV_OP_TGTL: case GOV_OP_TGEL: {
-            int op = (int)(GOVB_OP(w) - GOV_OP_TEQL);
-            govV_resolve(vm, bx);
-            note_limit(vm, bx);
-            govV_cell lv = vm->lcache[bx].v;
-            int res = compare(vm, cls[a], op, R[a], lv);
-            note_cmp(vm, op, ty[a], R[a], p->limit[bx].type, lv, res);
-            if (res) return 1;
-            break;
-        }
-        default: { /* TEQK .. TGEK */
-            int op = (int)(GOVB_OP(w) - GOV_OP_TEQK);
-            int res = compare(vm, cls[a], op, R[a], p->kval[bx]);
-            note_cmp(vm, op, ty[a], R[a], p->ktype[bx], p->kval[bx], res);
-            if (res) return 1;
-            break;
-        }
+#endif
+    CASE(LOADK) R[a] = p->kval[bx]; NEXT();
+    CASE(LOADL)
+        govV_resolve(vm, bx);
+        note_limit(vm, bx);
+        R[a] = vm->lcache[bx].v;
+        NEXT();
+    CASE(MOV) R[a] = R[b]; NEXT();
+    CASE(ADD)
+        if (cls[a] == GOVV_CF) R[a].f = gov_add_f(R[b].f, R[c].f); else R[a].i = gov_add_i(R[b].i, R[c].i);
+        NEXT();
+    CASE(SUB)
+        if (cls[a] == GOVV_CF) R[a].f = gov_sub_f(R[b].f, R[c].f); else R[a].i = gov_sub_i(R[b].i, R[c].i);
+        NEXT();
+    CASE(MUL)
+        if (cls[a] == GOVV_CF) R[a].f = gov_mul_f(R[b].f, R[c].f); else R[a].i = gov_mul_i(R[b].i, R[c].i);
+        NEXT();
+    CASE(DIV)
+        if (cls[a] == GOVV_CF) R[a].f = gov_div_f(R[b].f, R[c].f); else R[a].i = gov_div_i(R[b].i, R[c].i);
+        NEXT();
+    CASE(NEG)
+        if (cls[a] == GOVV_CF) R[a].f = gov_neg_f(R[b].f); else R[a].i = gov_neg_i(R[b].i);
+        NEXT();
+    CASE(I2F) R[a].f = gov_i2f(R[b].i); NEXT();
+    CASE(MULIF) R[a].i = gov_mul_if(R[b].i, R[c].f); NEXT();
+    CASE(DIVIF) R[a].i = gov_div_if(R[b].i, R[c].f); NEXT();
+    CASE(EQ) CASE(NE) CASE(LT) CASE(LE) CASE(GT) CASE(GE) {
+        int op = (int)(GOVB_OP(w) - GOV_OP_EQ);
+        int res = compare(vm, cls[b], op, R[b], R[c]);
+        note_cmp(vm, op, ty[b], R[b], ty[c], R[c], res);
+        R[a].i = res;
+        NEXT();
+    }
+    CASE(NOT) R[a].i = !R[b].i; NEXT();
+    CASE(AND) R[a].i = R[b].i & R[c].i; NEXT();
+    CASE(OR) R[a].i = R[b].i | R[c].i; NEXT();
+    CASE(JMP) pc += bx; NEXT();
+    CASE(JMPF) if (!R[a].i) pc += bx; NEXT();
+    CASE(JMPT) if (R[a].i) pc += bx; NEXT();
+    CASE(FIRE) return 1;
+    CASE(FIREIF) if (R[a].i) return 1; NEXT();
+    CASE(TEQL) CASE(TNEL) CASE(TLTL) CASE(TLEL) CASE(TGTL) CASE(TGEL) {
+        int op = (int)(GOVB_OP(w) - GOV_OP_TEQL);
+        govV_resolve(vm, bx);
+        note_limit(vm, bx);
+        govV_cell lv = vm->lcache[bx].v;
+        int res = compare(vm, cls[a], op, R[a], lv);
+        note_cmp(vm, op, ty[a], R[a], p->limit[bx].type, lv, res);
+        if (res) return 1;
+        NEXT();
+    }
+    CASE(TEQK) CASE(TNEK) CASE(TLTK) CASE(TLEK) CASE(TGTK) CASE(TGEK) {
+        int op = (int)(GOVB_OP(w) - GOV_OP_TEQK);
+        int res = compare(vm, cls[a], op, R[a], p->kval[bx]);
+        note_cmp(vm, op, ty[a], R[a], p->ktype[bx], p->kval[bx], res);
+        if (res) return 1;
+        NEXT();
+    }
+#ifndef GOVV_GOTO
+        default: return 0; /* unreachable: the verifier admits only known opcodes */
         }
     }
-    return 0;
+#endif
+#undef FETCH
+#undef CASE
+#undef NEXT
 }
 
 static void next_epoch(gov_vm *vm) {

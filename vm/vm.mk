@@ -35,6 +35,16 @@ $(BUILD)/tests/vm_unit: $(BUILD)/obj/tests/vm/unit.o $(BUILD)/obj/tests/vm/alloc
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
+# The same unit suite against the switch dispatch (the library uses computed goto).
+$(BUILD)/swobj/vm/vm.o: vm/vm.c | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -DGOV_SWITCH_DISPATCH -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/vm_unit_switch: $(BUILD)/obj/tests/vm/unit.o $(BUILD)/obj/tests/vm/alloc.o $(VM_TEST_COMMON) \
+                               $(BUILD)/swobj/vm/vm.o $(filter-out $(BUILD)/obj/vm/vm.o,$(VM_OBJS))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
 $(BUILD)/tests/vm_corrupt: $(BUILD)/obj/tests/vm/corrupt.o $(VM_TEST_COMMON) $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
@@ -51,9 +61,10 @@ $(BUILD)/tests/vm_bench: $(BUILD)/obj/tests/vm/bench.o $(VM_TEST_COMMON) $(BUILD
 vm-bench: $(BUILD)/tests/vm_bench
 	$(BUILD)/tests/vm_bench
 
-TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_mkgovb $(BUILD)/govhost \
+TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_unit_switch $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_mkgovb $(BUILD)/govhost \
              $(BUILD)/libgov.so
-TEST_SUITES += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_corrupt "sh tests/vm/opdoc.sh" \
+TEST_SUITES += $(BUILD)/tests/vm_unit "sh tests/vm/prefix.sh switch $(BUILD)/tests/vm_unit_switch" \
+               $(BUILD)/tests/vm_corrupt "sh tests/vm/opdoc.sh" \
                "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
                "sh tests/vm/install.sh $(BUILD) '$(SAN)'" "sh tests/vm/locale.sh $(BUILD)"
 
