@@ -19,6 +19,8 @@ static const char *corpus[] = {
     "{\"kind\":\"tool_call\",\"at\":\"2026-01-31T09:30:05Z\",\"tool\":\"shell\"}",
     "{\"kind\":\"run\",\"at\":\"2026-01-31T09:30:05Z\",\"latency\":11}",
     "not json",
+    "{\"at\":\"2026-01-31T09:30:05Z\",\"i\":11,\"j\":3,\"f\":0.5,\"g\":0.25,\"s\":\"x\\\"y\",\"t\":\"a\","
+    "\"p\":true,\"q\":false,\"d\":1500000,\"m\":120000}",
 };
 
 static char out[1 << 16], trace[1 << 16], dis[1 << 18];
@@ -108,6 +110,9 @@ int main(void) {
     free(f);
     f = prog_two_kinds(&n);
     fails += sweep("two_kinds", f, n);
+    free(f);
+    f = prog_all_ops(&n);
+    fails += sweep("all_ops", f, n);
     free(f);
     return fails ? 1 : 0;
 }

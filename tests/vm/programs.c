@@ -21,6 +21,11 @@
  */
 #include "tests/vm/programs.h"
 
+#define ABC(o, a, b2, c) tb_op(b, GOVB_ABC(GOV_OP_##o, a, b2, c))
+#define ABX(o, a, x) tb_op(b, GOVB_ABX(GOV_OP_##o, a, x))
+#define KI(v) tb_k(b, GOVB_TY_INT, v)
+#define KF(v) tb_kf(b, GOVB_TY_FLOAT, v)
+
 uint8_t *prog_support(size_t *len) {
     tb *b = tb_new("support_agents");
     uint32_t run = tb_kind(b, "run");
@@ -87,6 +92,44 @@ uint8_t *prog_two_kinds(size_t *len) {
     tb_op(b, GOVB_ABX(GOV_OP_TGTK, lat, tb_k(b, GOVB_TY_DURATION, 10000000000)));
     tb_rule(b, "shell", tool, GOV_CRITICAL, GOV_BLOCK, 6);
     tb_op(b, GOVB_ABX(GOV_OP_TEQK, name, tb_ks(b, GOVB_TY_STRING, "shell")));
+    uint8_t *f = tb_build(b, len);
+    tb_free(b);
+    return f;
+}
+
+/* Kind "r": fields i j (int) f g (float) s t (string) p q (bool) d (duration)
+ * m (money) at slots 6..15; temporaries I I2 F B D M S at 16..22; limits li (int, max,
+ * 10), lf (float, min, 0.5). */
+tb *ops_prog(void) {
+    tb *b = tb_new("ops");
+    uint32_t k = tb_kind(b, "r");
+    const struct { const char *n; uint32_t t; } fl[] = {
+        {"i", GOVB_TY_INT}, {"j", GOVB_TY_INT}, {"f", GOVB_TY_FLOAT}, {"g", GOVB_TY_FLOAT},
+        {"s", GOVB_TY_STRING}, {"t", GOVB_TY_STRING}, {"p", GOVB_TY_BOOL}, {"q", GOVB_TY_BOOL},
+        {"d", GOVB_TY_DURATION}, {"m", GOVB_TY_MONEY}};
+    for (int i = 0; i < 10; i++) {
+        uint32_t t = fl[i].t, dflt = t == GOVB_TY_FLOAT ? tb_kf(b, t, 0) : t == GOVB_TY_STRING ? tb_ks(b, t, "") : tb_k(b, t, 0);
+        tb_field(b, k, fl[i].n, fl[i].n, t, t == GOVB_TY_DURATION ? GOVB_U_NS : t == GOVB_TY_MONEY ? GOVB_U_MICROS : 0, dflt);
+    }
+    uint32_t tt[] = {GOVB_TY_INT, GOVB_TY_INT, GOVB_TY_FLOAT, GOVB_TY_BOOL, GOVB_TY_DURATION, GOVB_TY_MONEY, GOVB_TY_STRING};
+    for (int i = 0; i < 7; i++) tb_reg(b, k, tt[i]);
+    tb_limit(b, "li", GOVB_TY_INT, GOVB_DIR_MAX, tb_k(b, GOVB_TY_INT, 10), 1);
+    tb_limit(b, "lf", GOVB_TY_FLOAT, GOVB_DIR_MIN, tb_kf(b, GOVB_TY_FLOAT, 0.5), 2);
+    tb_rule(b, "r0", k, GOV_WARNING, GOV_WARN, 3);
+    return b;
+}
+
+/* One rule that uses every opcode once (golden disassembly, corruption sweep). */
+uint8_t *prog_all_ops(size_t *len) {
+    tb *b = ops_prog();
+    ABX(LOADK, TI, KI(42)); ABX(LOADL, TI2, 0); ABC(MOV, TI, I, 0); ABC(ADD, TI, I, J); ABC(SUB, TI, I, J);
+    ABC(MUL, TI, I, J); ABC(DIV, TF, F, G); ABC(NEG, TF, F, 0); ABC(I2F, TF, I, 0); ABC(MULIF, TD, D, F);
+    ABC(DIVIF, TM, M, F); ABC(EQ, TB, S, T); ABC(NE, TB, I, J); ABC(LT, TB, I, J); ABC(LE, TB, F, G);
+    ABC(GT, TB, I, J); ABC(GE, TB, I, J); ABC(NOT, TB, P, 0); ABC(AND, TB, P, Q); ABC(OR, TB, P, Q);
+    ABX(JMP, 0, 0); ABX(JMPF, TB, 0); ABX(JMPT, TB, 0); ABC(FIREIF, TB, 0, 0);
+    ABX(TEQL, I, 0); ABX(TNEL, I, 0); ABX(TLTL, I, 0); ABX(TLEL, F, 1); ABX(TGTL, I, 0); ABX(TGEL, I, 0);
+    ABX(TEQK, S, tb_ks(b, GOVB_TY_STRING, "x\"y")); ABX(TNEK, I, KI(1)); ABX(TLTK, D, tb_k(b, GOVB_TY_DURATION, 1500000));
+    ABX(TLEK, M, tb_k(b, GOVB_TY_MONEY, 120000)); ABX(TGTK, F, KF(0.1)); ABX(TGEK, I, KI(-3)); ABC(FIRE, 0, 0, 0);
     uint8_t *f = tb_build(b, len);
     tb_free(b);
     return f;

@@ -398,30 +398,6 @@ static void test_load(void) {
 
 /* ---------------------------------------------------------------- opcodes */
 
-/* Kind "r": fields i j (int) f g (float) s t (string) p q (bool) d (duration)
- * m (money) at slots 6..15; temporaries I I2 F B D M S at 16..22; limits li (int, max,
- * 10), lf (float, min, 0.5). */
-enum { I = 6, J, F, G, S, T, P, Q, D, M, TI, TI2, TF, TB, TD, TM, TS };
-
-static tb *ops_prog(void) {
-    tb *b = tb_new("ops");
-    uint32_t k = tb_kind(b, "r");
-    const struct { const char *n; uint32_t t; } fl[] = {
-        {"i", GOVB_TY_INT}, {"j", GOVB_TY_INT}, {"f", GOVB_TY_FLOAT}, {"g", GOVB_TY_FLOAT},
-        {"s", GOVB_TY_STRING}, {"t", GOVB_TY_STRING}, {"p", GOVB_TY_BOOL}, {"q", GOVB_TY_BOOL},
-        {"d", GOVB_TY_DURATION}, {"m", GOVB_TY_MONEY}};
-    for (int i = 0; i < 10; i++) {
-        uint32_t t = fl[i].t, dflt = t == GOVB_TY_FLOAT ? tb_kf(b, t, 0) : t == GOVB_TY_STRING ? tb_ks(b, t, "") : tb_k(b, t, 0);
-        tb_field(b, k, fl[i].n, fl[i].n, t, t == GOVB_TY_DURATION ? GOVB_U_NS : t == GOVB_TY_MONEY ? GOVB_U_MICROS : 0, dflt);
-    }
-    uint32_t tt[] = {GOVB_TY_INT, GOVB_TY_INT, GOVB_TY_FLOAT, GOVB_TY_BOOL, GOVB_TY_DURATION, GOVB_TY_MONEY, GOVB_TY_STRING};
-    for (int i = 0; i < 7; i++) tb_reg(b, k, tt[i]);
-    tb_limit(b, "li", GOVB_TY_INT, GOVB_DIR_MAX, tb_k(b, GOVB_TY_INT, 10), 1);
-    tb_limit(b, "lf", GOVB_TY_FLOAT, GOVB_DIR_MIN, tb_kf(b, GOVB_TY_FLOAT, 0.5), 2);
-    tb_rule(b, "r0", k, GOV_WARNING, GOV_WARN, 3);
-    return b;
-}
-
 typedef struct rec { int64_t i, j; double f, g; const char *s, *t; int p, q; int64_t d, m; } rec;
 
 /* Build, load and run the ops program on one record; 1 fired, 0 not, -1 on failure. */
@@ -532,18 +508,8 @@ static void test_ops(void) {
     R(.i = 0); OPS("T.. not taken continues", 1, ABX(TGTK, I, KI(5)); ABC(FIRE, 0, 0, 0));
 
     /* Golden disassembly of one rule that uses every opcode. */
-    tb *b = ops_prog();
-    ABX(LOADK, TI, KI(42)); ABX(LOADL, TI2, 0); ABC(MOV, TI, I, 0); ABC(ADD, TI, I, J); ABC(SUB, TI, I, J);
-    ABC(MUL, TI, I, J); ABC(DIV, TF, F, G); ABC(NEG, TF, F, 0); ABC(I2F, TF, I, 0); ABC(MULIF, TD, D, F);
-    ABC(DIVIF, TM, M, F); ABC(EQ, TB, S, T); ABC(NE, TB, I, J); ABC(LT, TB, I, J); ABC(LE, TB, F, G);
-    ABC(GT, TB, I, J); ABC(GE, TB, I, J); ABC(NOT, TB, P, 0); ABC(AND, TB, P, Q); ABC(OR, TB, P, Q);
-    ABX(JMP, 0, 0); ABX(JMPF, TB, 0); ABX(JMPT, TB, 0); ABC(FIREIF, TB, 0, 0);
-    ABX(TEQL, I, 0); ABX(TNEL, I, 0); ABX(TLTL, I, 0); ABX(TLEL, F, 1); ABX(TGTL, I, 0); ABX(TGEL, I, 0);
-    ABX(TEQK, S, tb_ks(b, GOVB_TY_STRING, "x\"y")); ABX(TNEK, I, KI(1)); ABX(TLTK, D, tb_k(b, GOVB_TY_DURATION, 1500000));
-    ABX(TLEK, M, tb_k(b, GOVB_TY_MONEY, 120000)); ABX(TGTK, F, KF(0.1)); ABX(TGEK, I, KI(-3)); ABC(FIRE, 0, 0, 0);
     size_t n;
-    uint8_t *f = tb_build(b, &n);
-    tb_free(b);
+    uint8_t *f = prog_all_ops(&n);
     gov_error e;
     gov_program *p = load(f, n, &e);
     free(f);
@@ -964,6 +930,22 @@ static void test_golden(void) {
     size_t dl;
     gov_disasm(sp, dis, sizeof dis, &dl);
     golden("golden disassembly (support)", "tests/vm/golden/support.disasm", dis);
+
+    {   /* A second program: two record kinds selected by "kind". */
+        size_t n;
+        uint8_t *f = prog_two_kinds(&n);
+        gov_error e;
+        gov_program *p2 = load(f, n, &e);
+        free(f);
+        char *in2 = slurp("tests/vm/golden/two_kinds.jsonl", NULL);
+        gov_vm *v2;
+        void *a3 = arena_for(p2, &v2);
+        char *d2 = run_corpus(v2, in2, 0), *t2 = run_corpus(v2, in2, 1);
+        golden("golden decisions (two kinds)", "tests/vm/golden/two_kinds.decisions.jsonl", d2);
+        golden("golden traces (two kinds)", "tests/vm/golden/two_kinds.trace.jsonl", t2);
+        free(d2); free(t2); free(in2); free(a3);
+        gov_program_free(p2);
+    }
 
     /* Zero heap allocation over the whole corpus: typed and JSON, decisions and traces. */
     size_t before = tb_allocs;
