@@ -14,6 +14,7 @@ static const GovcCommand commands[] = {
     {"disasm", "verify and list a compiled .govb program", govc_disasm},
     {"run", "evaluate JSONL records against a policy; print decisions", govc_run},
     {"explain", "explain the decision for one record, rule by rule", govc_explain},
+    {"test", "run the test blocks of policies", govc_test},
 };
 
 static void usage(FILE *out)

@@ -48,6 +48,11 @@ for f in "$here"/ops/*.gov; do
   check "op-$n" sh -c "'$GOVC' build -o '$tmp/op.govb' '$f' >/dev/null && '$GOVC' disasm '$tmp/op.govb' | sed -n '/^rules/,\$p' && '$GOVC' run --format text -p '$tmp/op.govb' '$here/ops/$n.jsonl'"
 done
 
+# govc test: every policy's test blocks pass and fire every rule; failure output.
+check "test-policies" "$GOVC" test --coverage-min 100 policies/
+check "test-failures" "$GOVC" test "$here/testfail"
+check "test-json" "$GOVC" test --format json --run "*verdict*" "$here/testfail"
+
 # Reproducibility: two builds, different path spellings and order, identical bytes.
 repro() {
   name=$1; shift

@@ -1,0 +1,360 @@
+/* cmd_test.c: `govc test`: run the `test` blocks of policies.
+ *
+ * Each test gets a fresh VM for its policy. `given KIND { field: value, ... }` builds a
+ * record through the typed API (the values are the checker's folded constants, in
+ * canonical units) and evaluates it; `expect RULE [not] fired` and `expect verdict V`
+ * check the decision of the latest record. A failing expectation prints where it is,
+ * expected beside actual, and the trace of the record it judged. The run ends with
+ * "N passed, N failed".
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/compile.h"
+#include "compiler/govc.h"
+#include "compiler/stdlib.h"
+#include "lang/eval.h"
+
+typedef struct TestOpts {
+    const char *pattern;
+    bool json;
+    bool coverage;
+    double coverage_min;   /* percent; < 0 when not asked */
+    char **paths;
+    int npaths;
+} TestOpts;
+
+typedef struct Tally {
+    uint32_t passed, failed;
+    bool first_json;
+} Tally;
+
+static const char *const verdict_names[] = {"allow", "warn", "review", "pause", "block"};
+
+static void json_str(FILE *out, const char *s, size_t n)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
+        else if (c == '\n') fputs("\\n", out);
+        else if (c < 0x20) fprintf(out, "\\u%04x", c);
+        else fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static bool fired(const gov_decision *d, GovStr rule)
+{
+    for (size_t i = 0; i < gov_decision_finding_count(d); i++) {
+        gov_finding f;
+        gov_decision_finding(d, i, &f);
+        if (strlen(f.rule) == rule.len && memcmp(f.rule, rule.s, rule.len) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Build and evaluate the record of a `given` step. NULL with *why on a setter error. */
+static const gov_decision *given(gov_vm *vm, const gov_program *p, const GovTestStep *st, int64_t *clock,
+                                 const char **why)
+{
+    char kname[256];
+    snprintf(kname, sizeof kname, "%.*s", (int)st->name.len, st->name.s);
+    int kind = gov_kind_find(p, kname);
+    *why = NULL;
+    if (kind < 0 || gov_record_begin(vm, kind) != GOV_OK) {
+        *why = "the record kind is not in the compiled program";
+        return NULL;
+    }
+    int64_t at = *clock;
+    bool has_at = false;
+    GovValue v;
+    if (st->at && govE_eval(st->at, &v)) {
+        at = v.u.i;
+        has_at = true;
+    }
+    for (uint32_t i = 0; i < st->ninits; i++) {
+        const GovFieldInit *fi = &st->inits[i];
+        if (!fi->ref || !govE_eval(fi->value, &v))
+            continue;
+        int slot = (int)fi->ref->slot, rc;
+        switch (fi->ref->type) {
+        case GOV_TY_FLOAT: case GOV_TY_RATIO:
+            rc = gov_set_float(vm, slot, v.type == GOV_TY_INT ? (double)v.u.i : v.u.f);
+            break;
+        case GOV_TY_STRING: case GOV_TY_ID:
+            rc = gov_set_string(vm, slot, v.u.s.s ? v.u.s.s : "", v.u.s.len);
+            break;
+        default:
+            rc = gov_set_int(vm, slot, v.u.i);
+            if (slot == 5) { at = v.u.i; has_at = true; }
+            break;
+        }
+        if (rc != GOV_OK) {
+            *why = gov_vm_errmsg(vm);
+            return NULL;
+        }
+    }
+    if (!has_at)
+        gov_set_int(vm, 5, at);
+    *clock = at;
+    return gov_eval(vm);
+}
+
+/* Where failure details go: stdout in text mode, a memory stream in JSON mode. */
+static FILE *detail_out;
+
+static void print_failure(GovFrontend *fe, const GovTestStep *st, const char *expected, const char *actual,
+                          const gov_decision *d)
+{
+    uint32_t line, col;
+    FILE *out = detail_out;
+    govS_position(&fe->src, st->span.file, st->span.lo, &line, &col);
+    fprintf(out, "    %s:%u:%u: expectation failed\n", fe->src.files[st->span.file].path, line, col);
+    fprintf(out, "      expected: %s\n      actual:   %s\n", expected, actual);
+    const char *t;
+    size_t tlen;
+    if (d && gov_decision_trace(d, &t, &tlen) == GOV_OK)
+        fprintf(out, "      trace: %.*s\n", (int)tlen, t);
+}
+
+typedef struct Cov {
+    GovStr *names;
+    bool *hit;
+    uint32_t n;
+} Cov;
+
+static void cover(Cov *c, const gov_decision *d)
+{
+    for (size_t i = 0; d && i < gov_decision_finding_count(d); i++) {
+        gov_finding f;
+        gov_decision_finding(d, i, &f);
+        for (uint32_t k = 0; k < c->n; k++)
+            if (strlen(f.rule) == c->names[k].len && memcmp(f.rule, c->names[k].s, c->names[k].len) == 0)
+                c->hit[k] = true;
+    }
+}
+
+/* Run one test; true if every expectation held. */
+static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size_t asize, char *tbuf, size_t tcap,
+                     const GovTest *t, Cov *cov, char *msg, size_t msgcap)
+{
+    gov_vm *vm;
+    msg[0] = 0;
+    if (gov_vm_init(prog, NULL, arena, asize, &vm) != GOV_OK) {
+        snprintf(msg, msgcap, "cannot initialise a VM");
+        return false;
+    }
+    gov_vm_set_trace(vm, tbuf, tcap);
+    const gov_decision *last = NULL;
+    int64_t clock = 0;
+    bool ok = true;
+    for (uint32_t s = 0; s < t->nsteps; s++) {
+        const GovTestStep *st = &t->steps[s];
+        char exp[160], act[160];
+        switch ((GovStepKind)st->kind) {
+        case GOV_STEP_GIVEN: {
+            const char *why;
+            last = given(vm, prog, st, &clock, &why);
+            if (!last) {
+                print_failure(fe, st, "a record the VM accepts", why ? why : "?", NULL);
+                ok = false;
+            } else if (gov_decision_status(last) != GOV_OK) {
+                print_failure(fe, st, "a well-formed record", gov_decision_error(last), NULL);
+                ok = false;
+            }
+            cover(cov, last);
+            break;
+        }
+        case GOV_STEP_EXPECT_FIRED: {
+            bool f = last && fired(last, st->name);
+            if (f == st->negate) {
+                snprintf(exp, sizeof exp, "%.*s %s", (int)st->name.len, st->name.s, st->negate ? "not fired" : "fired");
+                snprintf(act, sizeof act, "%.*s %s", (int)st->name.len, st->name.s,
+                         !last ? "(no record given yet)" : f ? "fired" : "not fired");
+                print_failure(fe, st, exp, act, last);
+                ok = false;
+            }
+            break;
+        }
+        case GOV_STEP_EXPECT_VERDICT: {
+            int v = last && gov_decision_status(last) == GOV_OK ? gov_decision_verdict(last) : -1;
+            if (v != st->verdict) {
+                snprintf(exp, sizeof exp, "verdict %s", verdict_names[st->verdict]);
+                snprintf(act, sizeof act, "verdict %s", v < 0 ? "(no decision)" : verdict_names[v]);
+                print_failure(fe, st, exp, act, last);
+                ok = false;
+            }
+            break;
+        }
+        }
+    }
+    return ok;
+}
+
+static int test_policy(GovFrontend *fe, GovPolicy *pol, const TestOpts *o, Tally *tally)
+{
+    GovBuild b;
+    if (!govK_compile(fe, pol, &b))
+        return 1;
+    gov_program *prog;
+    gov_error err;
+    if (gov_program_load(b.bytes, b.len, &prog, &err) != GOV_OK) {
+        fprintf(stderr, "govc test: internal error: the VM rejects policy '%.*s': %s\n", (int)pol->name.len,
+                pol->name.s, err.message);
+        return 2;
+    }
+    size_t asize = gov_arena_size(prog, NULL), tcap = (size_t)1 << 22;
+    void *arena = malloc(asize);
+    char *tbuf = malloc(tcap);
+    Cov cov = {0};
+    cov.n = pol->nkind[GOV_D_RULE] + pol->nkind[GOV_D_GATE];
+    cov.names = govA_alloc(&fe->arena, (cov.n + 1) * sizeof *cov.names);
+    cov.hit = govA_alloc(&fe->arena, cov.n + 1);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < pol->ndecls; i++)
+        if (pol->decls[i]->kind == GOV_D_RULE || pol->decls[i]->kind == GOV_D_GATE)
+            cov.names[k++] = pol->decls[i]->name;
+    int rc = 0;
+    for (uint32_t i = 0; arena && tbuf && i < pol->ntests; i++) {
+        const GovTest *t = pol->tests[i];
+        char name[512], msg[256];
+        snprintf(name, sizeof name, "%.*s", (int)t->name.len, t->name.s);
+        if (o->pattern && fnmatch(o->pattern, name, 0) != 0 && !strstr(name, o->pattern))
+            continue;
+        if (!o->json)
+            printf("%.*s: %s\n", (int)pol->name.len, pol->name.s, name);
+        char *detail = NULL;
+        size_t dlen = 0;
+        detail_out = o->json ? open_memstream(&detail, &dlen) : stdout;
+        if (!detail_out) {
+            rc = 2;
+            break;
+        }
+        bool ok = run_test(fe, prog, arena, asize, tbuf, tcap, t, &cov, msg, sizeof msg);
+        if (o->json)
+            fclose(detail_out);
+        ok ? tally->passed++ : tally->failed++;
+        if (o->json) {
+            printf("%s{\"policy\":", tally->first_json ? "" : ",\n");
+            json_str(stdout, pol->name.s, pol->name.len);
+            printf(",\"test\":");
+            json_str(stdout, t->name.s, t->name.len);
+            printf(",\"passed\":%s,\"detail\":", ok ? "true" : "false");
+            json_str(stdout, detail ? detail : "", dlen);
+            printf("}");
+            tally->first_json = false;
+            free(detail);
+        } else {
+            printf("  %s\n", ok ? "ok" : "FAILED");
+        }
+    }
+    if (!arena || !tbuf) {
+        fprintf(stderr, "govc test: out of memory\n");
+        rc = 2;
+    }
+    if (o->coverage && !o->json && cov.n) {
+        uint32_t hit = 0;
+        printf("coverage of %.*s:\n", (int)pol->name.len, pol->name.s);
+        for (uint32_t i = 0; i < cov.n; i++) {
+            printf("  %-8s %.*s\n", cov.hit[i] ? "fired" : "UNTESTED", (int)cov.names[i].len, cov.names[i].s);
+            hit += cov.hit[i];
+        }
+        double pct = 100.0 * hit / cov.n;
+        printf("  %u of %u rules and gates fired in a test (%.0f%%)\n", hit, cov.n, pct);
+        if (o->coverage_min >= 0 && pct < o->coverage_min) {
+            printf("  below --coverage-min %.0f%%\n", o->coverage_min);
+            tally->failed++;
+        }
+    }
+    free(arena);
+    free(tbuf);
+    gov_program_free(prog);
+    return rc;
+}
+
+static void test_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: govc test [--run PATTERN] [--format text|json] [--coverage] [--coverage-min PCT] PATH...\n"
+            "\n"
+            "Run the `test` blocks of policies. Each test starts from a fresh VM; `given`\n"
+            "evaluates a record, `expect RULE [not] fired` and `expect verdict V` check the\n"
+            "latest decision. A failure shows where, expected beside actual, and the trace.\n"
+            "A record's time is its `at` (or `given KIND at TIME`), else the previous one's.\n"
+            "\n"
+            "options:\n"
+            "  --run PATTERN      only tests whose name matches (a glob, or a substring)\n"
+            "  --format F         text (default) or json\n"
+            "  --coverage         list each rule and gate, and whether any test fired it\n"
+            "  --coverage-min P   fail when fewer than P percent of them fired\n"
+            "  -h, --help         show this help\n"
+            "\n"
+            "The last line is \"N passed, N failed\". Exit status: 0 all passed, 1 a test failed\n"
+            "or the policies have errors, 2 usage or I/O error.\n");
+}
+
+int govc_test(int argc, char **argv)
+{
+    TestOpts o = {NULL, false, false, -1, argv + 1, 0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            test_usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--run") == 0 && i + 1 < argc) {
+            o.pattern = argv[++i];
+        } else if (strcmp(a, "--coverage") == 0) {
+            o.coverage = true;
+        } else if (strcmp(a, "--coverage-min") == 0 && i + 1 < argc) {
+            o.coverage = true;
+            o.coverage_min = strtod(argv[++i], NULL);
+        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "json") == 0) o.json = true;
+            else if (strcmp(v, "text") != 0) {
+                fprintf(stderr, "govc test: unknown format '%s'; use text or json\n", v);
+                return 2;
+            }
+        } else if (a[0] == '-' && a[1] != 0) {
+            fprintf(stderr, "govc test: unknown option '%s'\n", a);
+            test_usage(stderr);
+            return 2;
+        } else {
+            o.paths[o.npaths++] = argv[i];
+        }
+    }
+    if (o.npaths == 0) {
+        fprintf(stderr, "govc test: no paths given\n");
+        test_usage(stderr);
+        return 2;
+    }
+    GovFrontend fe;
+    govF_init(&fe, NULL, NULL, gov_std_lookup);
+    if (setjmp(fe.oom)) {
+        govF_free(&fe);
+        fprintf(stderr, "govc: out of memory\n");
+        return 2;
+    }
+    GovcFrontOpts fo = {GOV_FMT_TEXT, false};
+    int rc = govc_front(&fe, o.paths, o.npaths, &fo);
+    Tally tally = {0, 0, true};
+    if (o.json && rc == 0)
+        printf("{\"tests\":[");
+    for (uint32_t i = 0; rc == 0 && i < fe.npols; i++)
+        if (!fe.pols[i]->is_module)
+            rc = test_policy(&fe, fe.pols[i], &o, &tally);
+    if (fe.diags.nerrors)
+        govD_print(&fe.diags, stderr, GOV_FMT_TEXT, GOVC_VERSION);
+    if (o.json && rc == 0)
+        printf("],\"passed\":%u,\"failed\":%u}\n", tally.passed, tally.failed);
+    else if (rc == 0)
+        printf("%u passed, %u failed\n", tally.passed, tally.failed);
+    govF_free(&fe);
+    if (rc)
+        return rc;
+    return tally.failed ? 1 : 0;
+}
