@@ -555,6 +555,7 @@ static int load_rules(govL_ctx *c) {
     s = SEC(GOVB_S_CODE);
     for (uint32_t i = 0; i < p->ncode; i++) p->code[i] = rd32(s + 4 * i);
     s = SEC(GOVB_S_RULES);
+    uint32_t next_code = 0, next_notify = 0;
     for (uint32_t i = 0; i < p->nrule; i++, s += 44) {
         uint64_t at = c->off[GOVB_S_RULES] + 44ull * i;
         govL_rule r = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 16), rd32(s + 20),
@@ -567,12 +568,23 @@ static int load_rules(govL_ctx *c) {
         if ((uint64_t)r.first_notify + r.nnotify > p->nnotify)
             return fail(c, GOV_EBOUNDS, at + 24, "rule %u: notify list runs past NOTIFY", i);
         CHECK_STR(r.file, at + 32, "rule file");
+        /* Rules' code and notify lists follow one another in rule order: canonical, and
+         * it keeps verification linear (no rule can make the verifier re-read code). */
+        if (r.code != next_code) return fail(c, GOV_EBOUNDS, at + 16, "rule %u: code at %u, expected %u", i, r.code, next_code);
+        if (r.first_notify != next_notify)
+            return fail(c, GOV_EBOUNDS, at + 24, "rule %u: notify list at %u, expected %u", i, r.first_notify, next_notify);
+        next_code += r.ncode;
+        next_notify += r.nnotify;
         p->rule[i] = r;
         p->kind[r.kind].nrules++;
         p->kind[r.kind].nactions += r.nnotify;
         int e = verify_code(c, i);
         if (e) return e;
     }
+    if (next_code != p->ncode)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_CODE], "%u words of CODE belong to no rule", p->ncode - next_code);
+    if (next_notify != p->nnotify)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_NOTIFY], "%u NOTIFY entries belong to no rule", p->nnotify - next_notify);
     /* Group rules by kind (declaration order within each), check the step bounds. */
     uint32_t next = 0;
     for (uint32_t k = 0; k < p->nkind; k++) {

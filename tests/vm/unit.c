@@ -300,6 +300,9 @@ static void test_load(void) {
     reject32("reject rule code out of range", GOVB_S_RULES, 20, 100, GOV_EBOUNDS);
     reject32("reject rule notify out of range", GOVB_S_RULES, 28, 100, GOV_EBOUNDS);
     reject32("reject notify channel out of range", GOVB_S_NOTIFY, 0, 3, GOV_EBOUNDS);
+    reject32("reject rule code not following the previous rule's", GOVB_S_RULES, 44 + 16, 0, GOV_EBOUNDS);
+    reject32("reject rule notify list not following the previous", GOVB_S_RULES, 44 + 24, 0, GOV_EBOUNDS);
+    reject32("reject code belonging to no rule", GOVB_S_RULES, 44 * 3 + 20, 5, GOV_EBOUNDS);
     reject32("reject unknown opcode", GOVB_S_CODE, 0, 0xFF, GOV_EOPCODE);
     reject32("reject source map pc out of range", GOVB_S_SRCMAP, 0, 100, GOV_EBOUNDS);
     reject32("reject source map not ascending", GOVB_S_SRCMAP, 16, 0, GOV_EVALUE);
