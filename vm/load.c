@@ -384,6 +384,37 @@ static int load_overrides(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* Kind names are unique: sort (hash, index) pairs and compare neighbours, so a file
+ * with many kinds costs n log n, not n^2. */
+typedef struct govL_hidx { uint64_t h; uint32_t i; } govL_hidx;
+
+static int hidx_cmp(const void *x, const void *y) {
+    const govL_hidx *a = x, *b = y;
+    if (a->h != b->h) return a->h < b->h ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int unique_kind_names(govL_ctx *c) {
+    gov_program *p = c->p;
+    if (p->nkind < 2) return GOV_OK;
+    govL_hidx *v = malloc(p->nkind * sizeof *v);
+    if (!v) return fail(c, GOV_ENOMEM, 0, "out of memory");
+    for (uint32_t i = 0; i < p->nkind; i++) {
+        uint32_t nm = p->kind[i].name;
+        v[i].h = XXH3_64bits(p->str[nm], p->strlen_[nm]);
+        v[i].i = i;
+    }
+    qsort(v, p->nkind, sizeof *v, hidx_cmp);
+    int e = GOV_OK;
+    for (uint32_t i = 1; i < p->nkind && !e; i++)
+        for (uint32_t j = i; j > 0 && v[j - 1].h == v[i].h && !e; j--)
+            if (strcmp(p->str[p->kind[v[j - 1].i].name], p->str[p->kind[v[i].i].name]) == 0)
+                e = fail(c, GOV_EVALUE, c->off[GOVB_S_KINDS] + 24ull * v[i].i, "kind %u: name '%s' used twice",
+                         v[i].i, p->str[p->kind[v[i].i].name]);
+    free(v);
+    return e;
+}
+
 static const char *const builtin_names[GOVB_NBUILTIN] = {"tenant", "project", "workflow", "agent", "run_id", "at"};
 
 static int load_kinds(govL_ctx *c) {
@@ -421,13 +452,16 @@ static int load_kinds(govL_ctx *c) {
         p->regclass[i] = (uint8_t)govL_class(rt[i]);
     }
     s = SEC(GOVB_S_KINDS);
+    uint32_t next_field = 0, next_reg = 0;
     for (uint32_t i = 0; i < p->nkind; i++, s += 24) {
         uint64_t at = c->off[GOVB_S_KINDS] + 24ull * i;
         govL_kind k = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 16), rd32(s + 20), 0, 0, 0};
         CHECK_STR(k.name, at, "kind name");
-        for (uint32_t j = 0; j < i; j++)
-            if (strcmp(p->str[p->kind[j].name], p->str[k.name]) == 0)
-                return fail(c, GOV_EVALUE, at, "kind %u: name '%s' used twice", i, p->str[k.name]);
+        /* Kinds' fields and registers follow one another, like rules' code. */
+        if (k.first_field != next_field)
+            return fail(c, GOV_EBOUNDS, at + 4, "kind %u: fields at %u, expected %u", i, k.first_field, next_field);
+        if (k.first_reg != next_reg)
+            return fail(c, GOV_EBOUNDS, at + 12, "kind %u: registers at %u, expected %u", i, k.first_reg, next_reg);
         if ((uint64_t)k.first_field + k.nfields > p->nfield)
             return fail(c, GOV_EBOUNDS, at + 4, "kind %u: fields run past the table", i);
         if (k.nfields < GOVB_NBUILTIN) return fail(c, GOV_EVALUE, at + 8, "kind %u: fewer than the 6 built-in fields", i);
@@ -459,9 +493,15 @@ static int load_kinds(govL_ctx *c) {
         }
         if (k.nfields > p->max_fields) p->max_fields = k.nfields;
         if (k.nregs > p->max_regs) p->max_regs = k.nregs;
+        next_field += k.nfields;
+        next_reg += k.nregs;
         p->kind[i] = k;
     }
-    return GOV_OK;
+    if (next_field != p->nfield)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_FIELDS], "%u fields belong to no kind", p->nfield - next_field);
+    if (next_reg != p->nreg)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_REGTYPES], "%u registers belong to no kind", p->nreg - next_reg);
+    return unique_kind_names(c);
 }
 
 /* ---------------------------------------------------------------- rules and code */

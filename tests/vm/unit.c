@@ -282,6 +282,8 @@ static void test_load(void) {
     reject32("reject kind too few fields", GOVB_S_KINDS, 8, 5, GOV_EVALUE);
     reject32("reject kind registers too many", GOVB_S_KINDS, 16, 257, GOV_EBOUNDS);
     reject32("reject kind registers past REGTYPES", GOVB_S_KINDS, 12, 3, GOV_EBOUNDS);
+    reject32("reject fields belonging to no kind", GOVB_S_KINDS, 8, 12, GOV_EBOUNDS);
+    reject32("reject registers belonging to no kind", GOVB_S_KINDS, 16, 16, GOV_EBOUNDS);
     reject32("reject wrong step bound", GOVB_S_KINDS, 20, 10, GOV_ESTEPS);
     reject32("reject field unknown type", GOVB_S_FIELDS, 24 * 6 + 8, 0, GOV_ETYPE);
     reject32("reject field unit of other type", GOVB_S_FIELDS, 24 * 6 + 12, GOVB_U_USD, GOV_ETYPE);
