@@ -15,6 +15,7 @@ static const GovcCommand commands[] = {
     {"run", "evaluate JSONL records against a policy; print decisions", govc_run},
     {"explain", "explain the decision for one record, rule by rule", govc_explain},
     {"test", "run the test blocks of policies", govc_test},
+    {"diff", "what changed in meaning between two versions; what was loosened", govc_diff},
 };
 
 static void usage(FILE *out)

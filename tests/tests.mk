@@ -8,3 +8,4 @@ TEST_DEPS += $(BUILD)/govc
 
 test: all $(TEST_DEPS)
 	@sh tests/run.sh $(TEST_SUITES)
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"

@@ -1,0 +1,662 @@
+/* cmd_diff.c: `govc diff OLD NEW`: what a change to policies means, not how its text moved.
+ *
+ * Both sides are checked separately, policies are matched by name, and declarations by
+ * name within them. Each change is classified by its effect on governance: tightened
+ * (a limit moves the strict way, a rule or gate is added, a verdict or severity rises),
+ * loosened (the reverse, and anything removed), or changed (a new condition, new
+ * channels: a reviewer must read it). `--fail-on loosen` exits 1 when anything loosened,
+ * so a pull request that relaxes governance needs an explicit approval.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compiler/govc.h"
+#include "compiler/stdlib.h"
+#include "lang/eval.h"
+
+typedef enum Effect { FX_TIGHTEN, FX_LOOSEN, FX_CHANGE } Effect;
+static const char *const effect_names[] = {"tightened", "loosened", "changed"};
+
+typedef struct Change {
+    const char *policy;
+    const char *what;      /* "limit", "rule", ... */
+    const char *name;
+    const char *detail;    /* "default", "severity", "override in project \"x\"", ... */
+    const char *old, *new_;
+    Effect fx;
+} Change;
+
+typedef struct Diff {
+    GovArena *a;
+    Change *items;
+    uint32_t n, cap;
+    const char *policy;
+    GovSources *osrc, *nsrc;
+} Diff;
+
+static const char *dup_str(Diff *D, GovStr s) { return govD_fmt(D->a, "%.*s", (int)s.len, s.s ? s.s : ""); }
+
+static void add(Diff *D, const char *what, GovStr name, const char *detail, const char *old, const char *new_, Effect fx)
+{
+    Change c = {D->policy, what, dup_str(D, name), detail, old, new_, fx};
+    GOV_PUSH(D->a, D->items, D->n, D->cap, c);
+}
+
+/* ------------------------------------------------------------------ values and text */
+
+static const char *val_text(Diff *D, const GovExpr *e)
+{
+    GovValue v;
+    char buf[128];
+    if (!e || !govE_eval(e, &v))
+        return "?";
+    govE_format(&v, buf, sizeof buf);
+    return govD_fmt(D->a, "%s", buf);
+}
+
+/* The source text of a span, whitespace runs folded to one space. */
+static const char *span_text(Diff *D, GovSources *src, GovSpan sp)
+{
+    const GovSource *f = &src->files[sp.file];
+    uint32_t n = sp.hi - sp.lo;
+    char *out = govA_alloc(D->a, (size_t)n + 1);
+    uint32_t o = 0;
+    bool space = false;
+    for (uint32_t i = sp.lo; i < sp.hi && i < f->len; i++) {
+        char c = f->text[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = true;
+            continue;
+        }
+        if (space && o) out[o++] = ' ';
+        space = false;
+        out[o++] = c;
+    }
+    out[o] = 0;
+    return out;
+}
+
+static const char *src_text(Diff *D, GovSources *src, const GovExpr *e)
+{
+    return e ? span_text(D, src, e->span) : "(none)";
+}
+
+static bool str_eq(GovStr a, GovStr b) { return a.len == b.len && (a.len == 0 || memcmp(a.s, b.s, a.len) == 0); }
+
+/* Structural equality of two checked expressions (names by name, literals by value). */
+static bool expr_eq(const GovExpr *a, const GovExpr *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->kind != b->kind || a->op != b->op || a->type != b->type)
+        return false;
+    switch ((GovExprKind)a->kind) {
+    case GOV_E_INT: case GOV_E_DURATION: case GOV_E_MONEY: case GOV_E_TIME: case GOV_E_BOOL:
+    case GOV_E_SEVERITY: case GOV_E_VERDICT:
+        return a->u.i == b->u.i;
+    case GOV_E_FLOAT: case GOV_E_PERCENT:
+        return a->u.f == b->u.f;
+    case GOV_E_STRING:
+        return str_eq(a->u.str, b->u.str);
+    case GOV_E_NAME:
+        return str_eq(a->u.name.name, b->u.name.name);
+    case GOV_E_FIELD:
+        return str_eq(a->u.field.name, b->u.field.name) && expr_eq(a->u.field.obj, b->u.field.obj);
+    case GOV_E_CALL:
+        if (!str_eq(a->u.call.name, b->u.call.name) || a->u.call.nargs != b->u.call.nargs) return false;
+        for (uint32_t i = 0; i < a->u.call.nargs; i++)
+            if (!expr_eq(a->u.call.args[i], b->u.call.args[i])) return false;
+        return true;
+    case GOV_E_UNARY:
+        return expr_eq(a->u.ops.a, b->u.ops.a);
+    case GOV_E_BINARY:
+        return expr_eq(a->u.ops.a, b->u.ops.a) && expr_eq(a->u.ops.b, b->u.ops.b);
+    case GOV_E_IF:
+        return expr_eq(a->u.ops.a, b->u.ops.a) && expr_eq(a->u.ops.b, b->u.ops.b) && expr_eq(a->u.ops.c, b->u.ops.c);
+    case GOV_E_IN:
+        if (a->u.in.nitems != b->u.in.nitems || !expr_eq(a->u.in.x, b->u.in.x)) return false;
+        for (uint32_t i = 0; i < a->u.in.nitems; i++)
+            if (!expr_eq(a->u.in.items[i], b->u.in.items[i])) return false;
+        return true;
+    default:
+        return true;
+    }
+}
+
+/* Constant comparison in a limit's direction: TIGHTEN when b is stricter than a. */
+static int cmp_const(const GovExpr *a, const GovExpr *b)
+{
+    GovValue va, vb;
+    if (!govE_eval(a, &va) || !govE_eval(b, &vb))
+        return 0;
+    return govE_compare(&va, &vb);
+}
+
+static const char *names_text(Diff *D, const GovNameList *l)
+{
+    char buf[512];
+    size_t n = 0;
+    buf[0] = 0;
+    for (uint32_t i = 0; i < l->n && n < sizeof buf; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%.*s", i ? ", " : "", (int)l->items[i].name.len,
+                              l->items[i].name.s);
+    return l->n ? govD_fmt(D->a, "%s", buf) : "(none)";
+}
+
+static bool names_eq(const GovNameList *a, const GovNameList *b)
+{
+    if (a->n != b->n) return false;
+    for (uint32_t i = 0; i < a->n; i++)
+        if (!str_eq(a->items[i].name, b->items[i].name)) return false;
+    return true;
+}
+
+/* Channels present in a but not in b. */
+static bool names_subset(const GovNameList *a, const GovNameList *b)
+{
+    for (uint32_t i = 0; i < a->n; i++) {
+        bool found = false;
+        for (uint32_t j = 0; j < b->n; j++)
+            if (str_eq(a->items[i].name, b->items[j].name)) found = true;
+        if (!found) return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ per kind */
+
+static void diff_limit(Diff *D, const GovDecl *o, const GovDecl *n)
+{
+    if (o->u.limit.is_max != n->u.limit.is_max) {
+        add(D, "limit", n->name, "direction", o->u.limit.is_max ? "max" : "min", n->u.limit.is_max ? "max" : "min",
+            FX_LOOSEN);
+        return;
+    }
+    if (o->u.limit.type != n->u.limit.type) {
+        add(D, "limit", n->name, "type", gov_type_name(o->u.limit.type), gov_type_name(n->u.limit.type), FX_CHANGE);
+        return;
+    }
+    int c = cmp_const(o->u.limit.value, n->u.limit.value);
+    if (c != 0) {
+        bool tighter = n->u.limit.is_max ? c > 0 : c < 0;
+        add(D, "limit", n->name, "default", val_text(D, o->u.limit.value), val_text(D, n->u.limit.value),
+            tighter ? FX_TIGHTEN : FX_LOOSEN);
+    }
+}
+
+static int sev_verdict_fx(int o, int n) { return n > o ? FX_TIGHTEN : FX_LOOSEN; }
+
+static void diff_notify(Diff *D, GovStr name, const char *what, const GovNameList *o, const GovNameList *n)
+{
+    if (names_eq(o, n))
+        return;
+    /* Dropping a channel means someone is no longer told: loosened. */
+    add(D, what, name, "notify", names_text(D, o), names_text(D, n), names_subset(o, n) ? FX_TIGHTEN : FX_LOOSEN);
+}
+
+static void diff_rule(Diff *D, const GovDecl *o, const GovDecl *n)
+{
+    if (!expr_eq(o->u.rule.when, n->u.rule.when))
+        add(D, "rule", n->name, "condition", src_text(D, D->osrc, o->u.rule.when), src_text(D, D->nsrc, n->u.rule.when),
+            FX_CHANGE);
+    if (!expr_eq(o->u.rule.for_, n->u.rule.for_))
+        add(D, "rule", n->name, "for", o->u.rule.for_ ? val_text(D, o->u.rule.for_) : "(none)",
+            n->u.rule.for_ ? val_text(D, n->u.rule.for_) : "(none)", FX_CHANGE);
+    if (o->u.rule.severity != n->u.rule.severity)
+        add(D, "rule", n->name, "severity", gov_severity_name(o->u.rule.severity), gov_severity_name(n->u.rule.severity),
+            sev_verdict_fx(o->u.rule.severity, n->u.rule.severity));
+    if (o->u.rule.verdict != n->u.rule.verdict)
+        add(D, "rule", n->name, "verdict", gov_verdict_name(o->u.rule.verdict), gov_verdict_name(n->u.rule.verdict),
+            sev_verdict_fx(o->u.rule.verdict, n->u.rule.verdict));
+    diff_notify(D, n->name, "rule", &o->u.rule.notify, &n->u.rule.notify);
+    if (!str_eq(o->u.rule.escalate.name, n->u.rule.escalate.name))
+        add(D, "rule", n->name, "escalate", o->u.rule.escalate.name.s ? dup_str(D, o->u.rule.escalate.name) : "(none)",
+            n->u.rule.escalate.name.s ? dup_str(D, n->u.rule.escalate.name) : "(none)",
+            n->u.rule.escalate.name.s ? FX_CHANGE : FX_LOOSEN);
+}
+
+static void diff_gate(Diff *D, const GovDecl *o, const GovDecl *n)
+{
+    static const char *const timeouts[] = {"(none)", "deny", "allow", "escalate"};
+    if (!expr_eq(o->u.gate.when, n->u.gate.when))
+        add(D, "gate", n->name, "condition", src_text(D, D->osrc, o->u.gate.when), src_text(D, D->nsrc, n->u.gate.when),
+            FX_CHANGE);
+    int c = cmp_const(o->u.gate.sla, n->u.gate.sla);
+    if (c)
+        add(D, "gate", n->name, "sla", val_text(D, o->u.gate.sla), val_text(D, n->u.gate.sla),
+            c > 0 ? FX_TIGHTEN : FX_LOOSEN);
+    if (o->u.gate.timeout != n->u.gate.timeout || !str_eq(o->u.gate.timeout_chain.name, n->u.gate.timeout_chain.name)) {
+        /* deny is the strictest outcome, allow the loosest. */
+        int rank_o = o->u.gate.timeout == GOV_TIMEOUT_DENY ? 2 : o->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? 1 : 0;
+        int rank_n = n->u.gate.timeout == GOV_TIMEOUT_DENY ? 2 : n->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? 1 : 0;
+        add(D, "gate", n->name, "on timeout", timeouts[o->u.gate.timeout], timeouts[n->u.gate.timeout],
+            rank_n > rank_o ? FX_TIGHTEN : rank_n < rank_o ? FX_LOOSEN : FX_CHANGE);
+    }
+    const GovStrList *oa = &o->u.gate.approvers, *na = &n->u.gate.approvers;
+    bool same = oa->n == na->n;
+    for (uint32_t i = 0; same && i < oa->n; i++)
+        same = str_eq(oa->items[i], na->items[i]);
+    if (!same) {
+        char ob[512] = "", nb[512] = "";
+        for (uint32_t i = 0; i < oa->n; i++)
+            snprintf(ob + strlen(ob), sizeof ob - strlen(ob), "%s%.*s", i ? ", " : "", (int)oa->items[i].len, oa->items[i].s);
+        for (uint32_t i = 0; i < na->n; i++)
+            snprintf(nb + strlen(nb), sizeof nb - strlen(nb), "%s%.*s", i ? ", " : "", (int)na->items[i].len, na->items[i].s);
+        add(D, "gate", n->name, "approvers", govD_fmt(D->a, "%s", ob), govD_fmt(D->a, "%s", nb), FX_CHANGE);
+    }
+    diff_notify(D, n->name, "gate", &o->u.gate.notify, &n->u.gate.notify);
+}
+
+static void diff_window(Diff *D, const GovDecl *o, const GovDecl *n)
+{
+    const GovExpr *os = o->u.window.last_runs ? o->u.window.last_runs : o->u.window.span;
+    const GovExpr *ns = n->u.window.last_runs ? n->u.window.last_runs : n->u.window.span;
+    if (!expr_eq(o->u.window.call, n->u.window.call) || !expr_eq(os, ns) || !expr_eq(o->u.window.where, n->u.window.where) ||
+        o->u.window.per != n->u.window.per || o->u.window.has_per != n->u.window.has_per)
+        add(D, "window", n->name, "definition", span_text(D, D->osrc, o->span), span_text(D, D->nsrc, n->span),
+            FX_CHANGE);
+}
+
+static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
+{
+    int c = cmp_const(o->u.drift.threshold, n->u.drift.threshold);
+    if (c)
+        add(D, "drift", n->name, "threshold", val_text(D, o->u.drift.threshold), val_text(D, n->u.drift.threshold),
+            c > 0 ? FX_TIGHTEN : FX_LOOSEN);
+    if (!expr_eq(o->u.drift.of, n->u.drift.of) || !expr_eq(o->u.drift.baseline, n->u.drift.baseline) ||
+        !expr_eq(o->u.drift.current, n->u.drift.current) || !str_eq(o->u.drift.stat, n->u.drift.stat))
+        add(D, "drift", n->name, "definition", src_text(D, D->osrc, o->u.drift.of), src_text(D, D->nsrc, n->u.drift.of),
+            FX_CHANGE);
+    if (o->u.drift.severity != n->u.drift.severity)
+        add(D, "drift", n->name, "severity", gov_severity_name(o->u.drift.severity),
+            gov_severity_name(n->u.drift.severity), sev_verdict_fx(o->u.drift.severity, n->u.drift.severity));
+    diff_notify(D, n->name, "drift", &o->u.drift.notify, &n->u.drift.notify);
+}
+
+static void diff_escalation(Diff *D, const GovDecl *o, const GovDecl *n)
+{
+    bool same = o->u.esc.nsteps == n->u.esc.nsteps && expr_eq(o->u.esc.repeat, n->u.esc.repeat);
+    for (uint32_t i = 0; same && i < o->u.esc.nsteps; i++)
+        same = expr_eq(o->u.esc.steps[i].after, n->u.esc.steps[i].after) &&
+               names_eq(&o->u.esc.steps[i].notify, &n->u.esc.steps[i].notify);
+    if (!same)
+        add(D, "escalation", n->name, "steps", govD_fmt(D->a, "%u steps", o->u.esc.nsteps),
+            govD_fmt(D->a, "%u steps", n->u.esc.nsteps), FX_CHANGE);
+}
+
+static void diff_channel(Diff *D, const GovDecl *o, const GovDecl *n)
+{
+    if (!str_eq(o->u.channel.kind, n->u.channel.kind) || !str_eq(o->u.channel.target, n->u.channel.target))
+        add(D, "channel", n->name, "target",
+            govD_fmt(D->a, "%.*s \"%.*s\"", (int)o->u.channel.kind.len, o->u.channel.kind.s, (int)o->u.channel.target.len,
+                     o->u.channel.target.s),
+            govD_fmt(D->a, "%.*s \"%.*s\"", (int)n->u.channel.kind.len, n->u.channel.kind.s, (int)n->u.channel.target.len,
+                     n->u.channel.target.s),
+            FX_CHANGE);
+}
+
+/* What removing or adding a declaration does to governance. */
+static Effect presence_fx(GovDeclKind k, bool added)
+{
+    switch (k) {
+    case GOV_D_RULE: case GOV_D_GATE: case GOV_D_DRIFT: case GOV_D_LIMIT:
+        return added ? FX_TIGHTEN : FX_LOOSEN;
+    default:
+        return FX_CHANGE;
+    }
+}
+
+/* ------------------------------------------------------------------ scope overrides */
+
+static const char *scope_path(Diff *D, const GovScope *s)
+{
+    char buf[512];
+    size_t n = 0;
+    buf[0] = 0;
+    for (int l = 0; l < GOV_LVL__COUNT && n < sizeof buf; l++)
+        if (s->mask >> l & 1)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s \"%.*s\"", n ? " / " : "", gov_level_name((GovLevel)l),
+                                  (int)s->path[l].len, s->path[l].s);
+    return govD_fmt(D->a, "%s", buf);
+}
+
+typedef struct Ov {
+    const char *path;
+    const GovOverride *ov;
+} Ov;
+
+static void collect_ovs(Diff *D, const GovPolicy *p, Ov **out, uint32_t *n)
+{
+    uint32_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (uint32_t i = 0; i < p->nscopes; i++)
+        for (uint32_t j = 0; j < p->scopes[i]->noverrides; j++) {
+            Ov o = {scope_path(D, p->scopes[i]), &p->scopes[i]->overrides[j]};
+            GOV_PUSH(D->a, *out, *n, cap, o);
+        }
+}
+
+static void diff_overrides(Diff *D, const GovPolicy *op, const GovPolicy *np)
+{
+    Ov *oo, *no;
+    uint32_t on, nn;
+    collect_ovs(D, op, &oo, &on);
+    collect_ovs(D, np, &no, &nn);
+    for (uint32_t i = 0; i < nn; i++) {
+        const Ov *b = &no[i];
+        const Ov *a = NULL;
+        for (uint32_t j = 0; j < on && !a; j++)
+            if (strcmp(oo[j].path, b->path) == 0 && str_eq(oo[j].ov->name, b->ov->name)) a = &oo[j];
+        const char *where = govD_fmt(D->a, "override in %s", b->path);
+        if (!a) {
+            /* The checker proved it is at least as tight as what applied before. */
+            add(D, "limit", b->ov->name, where, "(inherited)", val_text(D, b->ov->value), FX_TIGHTEN);
+            continue;
+        }
+        int c = cmp_const(a->ov->value, b->ov->value);
+        if (c && b->ov->limit) {
+            bool is_max = b->ov->limit->u.limit.is_max;
+            bool tighter = is_max ? c > 0 : c < 0;
+            add(D, "limit", b->ov->name, where, val_text(D, a->ov->value), val_text(D, b->ov->value),
+                tighter ? FX_TIGHTEN : FX_LOOSEN);
+        }
+    }
+    for (uint32_t j = 0; j < on; j++) {
+        bool found = false;
+        for (uint32_t i = 0; i < nn && !found; i++)
+            found = strcmp(oo[j].path, no[i].path) == 0 && str_eq(oo[j].ov->name, no[i].ov->name);
+        if (!found)
+            add(D, "limit", oo[j].ov->name, govD_fmt(D->a, "override in %s", oo[j].path), val_text(D, oo[j].ov->value),
+                "(removed: falls back to a less specific value)", FX_LOOSEN);
+    }
+}
+
+/* ------------------------------------------------------------------ policies */
+
+static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
+{
+    for (uint32_t i = 0; i < np->ndecls; i++) {
+        const GovDecl *n = np->decls[i];
+        const GovDecl *o = govF_lookup(op, n->name.s, n->name.len);
+        if (!o || o->kind != n->kind) {
+            if (o)
+                add(D, gov_decl_kind_name((GovDeclKind)o->kind), n->name, "removed", "declared", "(a new kind of thing)",
+                    presence_fx((GovDeclKind)o->kind, false));
+            add(D, gov_decl_kind_name((GovDeclKind)n->kind), n->name, "added", "(none)", "declared",
+                presence_fx((GovDeclKind)n->kind, true));
+            continue;
+        }
+        switch (n->kind) {
+        case GOV_D_LIMIT: diff_limit(D, o, n); break;
+        case GOV_D_RULE: diff_rule(D, o, n); break;
+        case GOV_D_GATE: diff_gate(D, o, n); break;
+        case GOV_D_WINDOW: diff_window(D, o, n); break;
+        case GOV_D_DRIFT: diff_drift(D, o, n); break;
+        case GOV_D_ESCALATION: diff_escalation(D, o, n); break;
+        case GOV_D_CHANNEL: diff_channel(D, o, n); break;
+        default: break;
+        }
+    }
+    for (uint32_t i = 0; i < op->ndecls; i++) {
+        const GovDecl *o = op->decls[i];
+        const GovDecl *n = govF_lookup(np, o->name.s, o->name.len);
+        if (!n)
+            add(D, gov_decl_kind_name((GovDeclKind)o->kind), o->name, "removed", "declared", "(none)",
+                presence_fx((GovDeclKind)o->kind, false));
+    }
+    diff_overrides(D, op, np);
+}
+
+/* ------------------------------------------------------------------ inputs */
+
+/* A side of the diff: a path, or git:REV:PATH materialised into a temporary folder. */
+static const char *materialise(const char *spec, char *tmpdir, size_t cap, bool *used_tmp)
+{
+    *used_tmp = false;
+    if (strncmp(spec, "git:", 4) != 0)
+        return spec;
+    const char *rev = spec + 4, *colon = strchr(rev, ':');
+    if (!colon || colon == rev || !colon[1]) {
+        fprintf(stderr, "govc diff: write git:REV:PATH, e.g. git:origin/main:policies\n");
+        return NULL;
+    }
+    snprintf(tmpdir, cap, "/tmp/govc-diff-XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        fprintf(stderr, "govc diff: cannot make a temporary folder: %s\n", strerror(errno));
+        return NULL;
+    }
+    *used_tmp = true;
+    /* git archive writes the path (a file or a folder) under the temporary folder. The
+     * arguments are single-quoted; a quote inside them is refused. */
+    if (strchr(spec, '\'')) {
+        fprintf(stderr, "govc diff: a quote in '%s' is not supported\n", spec);
+        return NULL;
+    }
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "git archive --format=tar '%.*s' -- '%s' 2>/dev/null | tar -x -C '%s' 2>/dev/null",
+             (int)(colon - rev), rev, colon + 1, tmpdir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "govc diff: cannot read %s from git\n", spec);
+        return NULL;
+    }
+    static char path[2][1200];
+    static int which;
+    which ^= 1;
+    snprintf(path[which], sizeof path[which], "%s/%s", tmpdir, colon + 1);
+    return path[which];
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[600];
+    if (strncmp(dir, "/tmp/govc-diff-", 15) != 0 || strchr(dir, '\''))
+        return;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "govc diff: could not remove %s\n", dir);
+}
+
+static bool load_side(GovFrontend *fe, const char *path)
+{
+    GovcFrontOpts o = {GOV_FMT_TEXT, false};
+    char *paths[1] = {(char *)path};
+    int rc = govc_front(fe, paths, 1, &o);
+    if (fe->diags.nerrors)
+        govD_print(&fe->diags, stderr, GOV_FMT_TEXT, GOVC_VERSION);
+    return rc == 0;
+}
+
+/* ------------------------------------------------------------------ output */
+
+static void json_s(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fprintf(out, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20) fprintf(out, "\\u%04x", (unsigned char)*s);
+        else fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void print_changes(const Diff *D, int format, uint32_t counts[3])
+{
+    if (format == 1) {
+        printf("{\"changes\":[");
+        for (uint32_t i = 0; i < D->n; i++) {
+            const Change *c = &D->items[i];
+            printf(i ? ",\n{" : "\n{");
+            printf("\"policy\":"); json_s(stdout, c->policy);
+            printf(",\"kind\":"); json_s(stdout, c->what);
+            printf(",\"name\":"); json_s(stdout, c->name);
+            printf(",\"what\":"); json_s(stdout, c->detail);
+            printf(",\"old\":"); json_s(stdout, c->old);
+            printf(",\"new\":"); json_s(stdout, c->new_);
+            printf(",\"effect\":\"%s\"}", effect_names[c->fx]);
+        }
+        printf("%s],\"tightened\":%u,\"loosened\":%u,\"changed\":%u}\n", D->n ? "\n" : "", counts[0], counts[1],
+               counts[2]);
+        return;
+    }
+    if (format == 2) {
+        printf("### Policy changes\n\n");
+        if (counts[1])
+            printf("**%u change%s loosen governance.**\n\n", counts[1], counts[1] == 1 ? "" : "s");
+        if (!D->n) {
+            printf("No change in meaning.\n");
+            return;
+        }
+        printf("| policy | kind | name | what | old | new | effect |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        for (uint32_t i = 0; i < D->n; i++) {
+            const Change *c = &D->items[i];
+            printf("| %s | %s | `%s` | %s | `%s` | `%s` | %s%s%s |\n", c->policy, c->what, c->name, c->detail, c->old,
+                   c->new_, c->fx == FX_LOOSEN ? "**" : "", effect_names[c->fx], c->fx == FX_LOOSEN ? "**" : "");
+        }
+        printf("\n%u tightened, %u loosened, %u changed\n", counts[0], counts[1], counts[2]);
+        return;
+    }
+    const char *last = NULL;
+    for (uint32_t i = 0; i < D->n; i++) {
+        const Change *c = &D->items[i];
+        if (!last || strcmp(last, c->policy) != 0)
+            printf("policy %s\n", c->policy);
+        last = c->policy;
+        printf("  %-9s %s %s: %s: %s -> %s\n", effect_names[c->fx], c->what, c->name, c->detail, c->old, c->new_);
+    }
+    printf("%u tightened, %u loosened, %u changed\n", counts[0], counts[1], counts[2]);
+}
+
+static int diff_run(GovFrontend fe[2], const char *const paths[2], int format, int fail_on)
+{
+    if (!load_side(&fe[0], paths[0]) || !load_side(&fe[1], paths[1]))
+        return fe[0].io_error || fe[1].io_error ? 2 : 1;
+    Diff D = {&fe[1].arena, NULL, 0, 0, NULL, &fe[0].src, &fe[1].src};
+    for (uint32_t i = 0; i < fe[1].npols; i++) {
+        GovPolicy *np = fe[1].pols[i];
+        if (np->is_module) continue;
+        D.policy = dup_str(&D, np->name);
+        GovPolicy *op = NULL;
+        for (uint32_t j = 0; j < fe[0].npols; j++)
+            if (!fe[0].pols[j]->is_module && str_eq(fe[0].pols[j]->name, np->name)) op = fe[0].pols[j];
+        if (op) diff_policy(&D, op, np);
+        else add(&D, "policy", np->name, "added", "(none)", "declared", FX_TIGHTEN);
+    }
+    for (uint32_t j = 0; j < fe[0].npols; j++) {
+        GovPolicy *op = fe[0].pols[j];
+        bool found = op->is_module;
+        for (uint32_t i = 0; i < fe[1].npols && !found; i++)
+            found = !fe[1].pols[i]->is_module && str_eq(fe[1].pols[i]->name, op->name);
+        if (!found) {
+            D.policy = dup_str(&D, op->name);
+            add(&D, "policy", op->name, "removed", "declared", "(none)", FX_LOOSEN);
+        }
+    }
+    uint32_t counts[3] = {0, 0, 0};
+    for (uint32_t i = 0; i < D.n; i++) counts[D.items[i].fx]++;
+    print_changes(&D, format, counts);
+    if ((fail_on == 1 && counts[FX_LOOSEN]) || (fail_on == 2 && D.n))
+        return 1;
+    return 0;
+}
+
+static void diff_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: govc diff [--fail-on loosen|any] [--format text|json|markdown] OLD NEW\n"
+            "\n"
+            "Compare two versions of policies by meaning: each limit tightened or loosened in\n"
+            "each scope, with old and new values; rules, gates, windows, drifts, escalations\n"
+            "and channels added, removed or changed (condition, severity, verdict, SLA,\n"
+            "timeout, channels); scope overrides added or removed. OLD and NEW are files,\n"
+            "folders, or git:REV:PATH (for CI: git:origin/main:policies).\n"
+            "\n"
+            "Removing a rule, gate, drift, limit or override, lowering a severity or verdict,\n"
+            "moving a limit the permissive way, a longer SLA, a weaker timeout action and\n"
+            "dropping a notified channel all count as loosening.\n"
+            "\n"
+            "options:\n"
+            "  --fail-on loosen   exit 1 when anything was loosened\n"
+            "  --fail-on any      exit 1 when anything changed in meaning\n"
+            "  --format F         text (default), json, or markdown (for a pull-request comment)\n"
+            "  -h, --help         show this help\n"
+            "\n"
+            "Exit status: 0 no failing change, 1 a change that --fail-on names, or errors in\n"
+            "either side, 2 usage or I/O error.\n");
+}
+
+int govc_diff(int argc, char **argv)
+{
+    const char *sides[2] = {NULL, NULL};
+    int nsides = 0;
+    /* volatile: they live across the setjmp below */
+    volatile int format = 0, fail_on = 0; /* fail_on: 0 never, 1 loosen, 2 any */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            diff_usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--fail-on") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "loosen") == 0) fail_on = 1;
+            else if (strcmp(v, "any") == 0) fail_on = 2;
+            else {
+                fprintf(stderr, "govc diff: --fail-on takes loosen or any\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "text") == 0) format = 0;
+            else if (strcmp(v, "json") == 0) format = 1;
+            else if (strcmp(v, "markdown") == 0) format = 2;
+            else {
+                fprintf(stderr, "govc diff: unknown format '%s'; use text, json or markdown\n", v);
+                return 2;
+            }
+        } else if (a[0] == '-' && a[1] != 0) {
+            fprintf(stderr, "govc diff: unknown option '%s'\n", a);
+            diff_usage(stderr);
+            return 2;
+        } else if (nsides < 2) {
+            sides[nsides++] = a;
+        } else {
+            fprintf(stderr, "govc diff: give exactly two versions, OLD and NEW\n");
+            return 2;
+        }
+    }
+    if (nsides != 2) {
+        diff_usage(stderr);
+        return 2;
+    }
+    char tmp[2][64];
+    bool used[2];
+    const char *paths[2];
+    for (int s = 0; s < 2; s++) {
+        paths[s] = materialise(sides[s], tmp[s], sizeof tmp[s], &used[s]);
+        if (!paths[s]) {
+            for (int k = 0; k <= s; k++)
+                if (used[k]) remove_tree(tmp[k]);
+            return 2;
+        }
+    }
+    GovFrontend fe[2];
+    govF_init(&fe[0], NULL, NULL, gov_std_lookup);
+    govF_init(&fe[1], NULL, NULL, gov_std_lookup);
+    fe[1].arena.oom = &fe[0].oom; /* one landing place for both sides */
+    int rc;
+    if (setjmp(fe[0].oom)) {
+        fprintf(stderr, "govc: out of memory\n");
+        rc = 2;
+    } else {
+        rc = diff_run(fe, paths, format, fail_on);
+    }
+    govF_free(&fe[0]);
+    govF_free(&fe[1]);
+    for (int s = 0; s < 2; s++)
+        if (used[s]) remove_tree(tmp[s]);
+    return rc;
+}

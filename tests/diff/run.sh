@@ -1,0 +1,40 @@
+#!/bin/sh
+# tests/diff/run.sh: golden tests for govc diff (every kind of change, each format,
+# --fail-on, and git:REV:PATH against a repository made here).
+GOVC=${GOVC:-build/govc}
+here=tests/diff
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() {
+  name=$1; shift
+  { "$@"; echo "# exit: $?"; } >"$tmp/raw" 2>&1
+  sed "s#$tmp#TMP#g" "$tmp/raw" >"$tmp/out"
+  gold="$here/golden/$name.out"
+  [ -n "$UPDATE" ] && cp "$tmp/out" "$gold"
+  if [ -f "$gold" ] && cmp -s "$gold" "$tmp/out"; then echo "ok - diff-$name"
+  else echo "not ok - diff-$name"; [ -f "$gold" ] && diff -u "$gold" "$tmp/out" | head -30 | sed 's/^/# /'; fail=1; fi
+}
+mkdir -p "$here/golden"
+check everything-text "$GOVC" diff "$here/everything/old.gov" "$here/everything/new.gov"
+check everything-json "$GOVC" diff --format json "$here/everything/old.gov" "$here/everything/new.gov"
+check everything-markdown "$GOVC" diff --format markdown "$here/everything/old.gov" "$here/everything/new.gov"
+check everything-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/everything/old.gov" "$here/everything/new.gov"
+check tighten-only-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/tighten_only/old.gov" "$here/tighten_only/new.gov"
+check tighten-only-fail-on-any "$GOVC" diff --fail-on any "$here/tighten_only/old.gov" "$here/tighten_only/new.gov"
+check identical "$GOVC" diff --fail-on any policies/ policies/
+check policy-removed "$GOVC" diff policies/ policies/support
+check bad-side "$GOVC" diff "$here/everything/old.gov" "$tmp/missing.gov"
+check usage "$GOVC" diff only-one.gov
+
+# git:REV:PATH, as CI diffs a pull request against its base branch.
+if command -v git >/dev/null 2>&1; then
+  repo="$tmp/repo"; mkdir -p "$repo/pol"
+  cp "$here/tighten_only/new.gov" "$repo/pol/p.gov"
+  (cd "$repo" && git init -q && git -c user.name=t -c user.email=t@t add . && \
+   git -c user.name=t -c user.email=t@t commit -qm base) >/dev/null 2>&1
+  cp "$here/tighten_only/old.gov" "$repo/pol/p.gov"
+  check git-base-vs-worktree sh -c "cd '$repo' && '$PWD/$GOVC' diff --fail-on loosen git:HEAD:pol pol"
+  check git-bad-rev sh -c "cd '$repo' && '$PWD/$GOVC' diff git:nosuchrev:pol pol"
+fi
+exit $fail
