@@ -27,6 +27,12 @@ check policy-removed "$GOVC" diff policies/ policies/support
 check bad-side "$GOVC" diff "$here/everything/old.gov" "$tmp/missing.gov"
 check usage "$GOVC" diff only-one.gov
 
+# govc replay: one policy over recorded records, and two versions side by side.
+check replay-one "$GOVC" replay --policy policies/support policies/support/records.jsonl
+check replay-against "$GOVC" replay --policy "$here/replay/support_new.gov" --against policies/support \
+  policies/support/records.jsonl
+check replay-usage "$GOVC" replay policies/support/records.jsonl
+
 # git:REV:PATH, as CI diffs a pull request against its base branch.
 if command -v git >/dev/null 2>&1; then
   repo="$tmp/repo"; mkdir -p "$repo/pol"
