@@ -723,6 +723,14 @@ static void check_record(Checker *C, GovDecl *d)
                 break;
             }
         }
+        /* "kind" names a record's kind and "type" an event's type in JSON input. The
+         * field stays declared, so the rules that read it report nothing more. */
+        static const char *const reserved[] = {"kind", "type"};
+        for (size_t r = 0; r < COUNT(reserved) && !dup; r++)
+            if (str_eq(f->json_key, reserved[r]))
+                govD_error(C->d, "E019", f->json_span, "JSON member \"%s\" is reserved (it names the %s); "
+                           "read field '%.*s' from another member with `from \"...\"`", reserved[r],
+                           r == 0 ? "record kind" : "event type", (int)f->name.len, f->name.s);
         if (dup)
             continue;
         /* A field whose type or unit is wrong stays declared (with type ERROR, or its
