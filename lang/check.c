@@ -811,41 +811,36 @@ static void check_limit(Checker *C, GovDecl *d)
     d->u.limit.type = (uint8_t)t;
 }
 
+/* Resolve a reference to a declaration that must be of kind `want` ("channel",
+ * "escalation"); unknown names get a suggestion. */
+static void resolve_ref(Checker *C, GovNameRef *r, GovDeclKind want)
+{
+    const char *what = gov_decl_kind_name(want);
+    GovDecl *d = govF_lookup(C->pol, r->name.s, r->name.len);
+    if (!d) {
+        GovDiag *g = govD_error(C->d, "E033", r->span, "unknown %s '%.*s'", what, (int)r->name.len, r->name.s);
+        note_suggestion(C, g, r->name, 1u << want);
+        return;
+    }
+    d->used = 1;
+    if (d->kind != want) {
+        govD_error(C->d, "E034", r->span, "'%.*s' is a %s, not %s %s", (int)r->name.len, r->name.s,
+                   gov_decl_kind_name((GovDeclKind)d->kind), want == GOV_D_ESCALATION ? "an" : "a", what);
+        return;
+    }
+    r->ref = d;
+}
+
 static void resolve_channels(Checker *C, GovNameList *l)
 {
-    for (uint32_t i = 0; i < l->n; i++) {
-        GovNameRef *r = &l->items[i];
-        GovDecl *d = govF_lookup(C->pol, r->name.s, r->name.len);
-        if (!d) {
-            GovDiag *g = govD_error(C->d, "E033", r->span, "unknown channel '%.*s'", (int)r->name.len, r->name.s);
-            note_suggestion(C, g, r->name, 1u << GOV_D_CHANNEL);
-        } else if (d->kind != GOV_D_CHANNEL) {
-            d->used = 1;
-            govD_error(C->d, "E034", r->span, "'%.*s' is a %s, not a channel", (int)r->name.len, r->name.s,
-                       gov_decl_kind_name((GovDeclKind)d->kind));
-        } else {
-            r->ref = d;
-            d->used = 1;
-        }
-    }
+    for (uint32_t i = 0; i < l->n; i++)
+        resolve_ref(C, &l->items[i], GOV_D_CHANNEL);
 }
 
 static void resolve_escalation(Checker *C, GovNameRef *r)
 {
-    if (!r->name.s)
-        return;
-    GovDecl *d = govF_lookup(C->pol, r->name.s, r->name.len);
-    if (!d) {
-        GovDiag *g = govD_error(C->d, "E033", r->span, "unknown escalation '%.*s'", (int)r->name.len, r->name.s);
-        note_suggestion(C, g, r->name, 1u << GOV_D_ESCALATION);
-    } else if (d->kind != GOV_D_ESCALATION) {
-        d->used = 1;
-        govD_error(C->d, "E034", r->span, "'%.*s' is a %s, not an escalation", (int)r->name.len, r->name.s,
-                   gov_decl_kind_name((GovDeclKind)d->kind));
-    } else {
-        r->ref = d;
-        d->used = 1;
-    }
+    if (r->name.s)
+        resolve_ref(C, r, GOV_D_ESCALATION);
 }
 
 static void check_bool(Checker *C, GovExpr *e, const char *what)
