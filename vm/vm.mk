@@ -61,6 +61,23 @@ $(BUILD)/tests/vm_bench: $(BUILD)/obj/tests/vm/bench.o $(VM_TEST_COMMON) $(BUILD
 vm-bench: $(BUILD)/tests/vm_bench
 	$(BUILD)/tests/vm_bench
 
+# libFuzzer over .govb files and JSON lines (needs clang; not part of `make test`):
+#   make vm-fuzz [FUZZ_TIME=60]   seeds from the sample programs and the golden records
+FUZZ_TIME ?= 60
+VM_FUZZ_SRCS := tests/vm/fuzz_vm.c tests/vm/builder.c tests/vm/programs.c $(VM_SRCS)
+$(BUILD)/fuzz/vm_fuzz: $(VM_FUZZ_SRCS) $(wildcard vm/*.h tests/vm/*.h)
+	@mkdir -p $(dir $@)
+	clang $(CSTD) -g -O1 $(CPPFLAGS_ALL) -DGOV_LIBFUZZER -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -o $@ $(VM_FUZZ_SRCS) $(VM_LIBS)
+.PHONY: vm-fuzz
+vm-fuzz: $(BUILD)/fuzz/vm_fuzz $(BUILD)/tests/vm_mkgovb
+	@mkdir -p $(BUILD)/fuzz/corpus
+	for p in support two_kinds all_ops; do $(BUILD)/tests/vm_mkgovb $$p $(BUILD)/fuzz/$$p.govb; \
+	    { printf '\0'; cat $(BUILD)/fuzz/$$p.govb; } > $(BUILD)/fuzz/corpus/$$p; done
+	i=0; while IFS= read -r l; do i=$$((i+1)); { printf '\1'; printf '%s' "$$l"; } > $(BUILD)/fuzz/corpus/j$$i; \
+	    done < tests/vm/golden/support.jsonl
+	$(BUILD)/fuzz/vm_fuzz -max_total_time=$(FUZZ_TIME) -max_len=8192 $(BUILD)/fuzz/corpus
+
 TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_unit_switch $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_mkgovb $(BUILD)/govhost \
              $(BUILD)/libgov.so
 TEST_SUITES += $(BUILD)/tests/vm_unit "sh tests/vm/prefix.sh switch $(BUILD)/tests/vm_unit_switch" \
