@@ -54,6 +54,7 @@ include lang/lang.mk
 -include vm/vm.mk
 -include compiler/compiler.mk
 -include tests/bench/bench.mk
+-include tests/corpus/corpus.mk
 -include tests/tests.mk
 
 # ---------------------------------------------------------------- demo

@@ -1,0 +1,15 @@
+#!/bin/sh
+# tests/corpus/run.sh BUILD: compile every example policy and run tests/corpus/corpus.c
+# over it and its sample records (no allocation, malformed records change nothing).
+B=${1:-build}
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+args=""
+for dir in policies/*/; do
+  n=$(basename "$dir")
+  if ! "$B/govc" build -o "$tmp/$n.govb" "$dir" >/dev/null 2>&1; then
+    echo "not ok - corpus: build $n"; exit 1
+  fi
+  args="$args $tmp/$n.govb $dir/records.jsonl"
+done
+exec "$B/tests/corpus" $args
