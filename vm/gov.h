@@ -216,7 +216,10 @@ typedef struct gov_action {
 
 GOV_API int gov_decision_status(const gov_decision *d);        /* GOV_OK or error code */
 GOV_API const char *gov_decision_error(const gov_decision *d); /* "" when ok */
-GOV_API int gov_decision_verdict(const gov_decision *d);       /* GOV_ALLOW.. */
+/* The most restrictive finding's verdict, GOV_ALLOW if none fired. An error decision
+ * also reports GOV_ALLOW (so the value can index a table): check the status first and
+ * choose what a bad record means for your host (the JSON form says "verdict":null). */
+GOV_API int gov_decision_verdict(const gov_decision *d);
 GOV_API uint64_t gov_decision_line(const gov_decision *d);
 GOV_API const char *gov_decision_policy_id(const gov_decision *d);
 GOV_API const char *gov_decision_kind(const gov_decision *d);  /* NULL if unknown */
