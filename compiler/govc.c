@@ -16,6 +16,7 @@ static const GovcCommand commands[] = {
     {"explain", "explain the decision for one record, rule by rule", govc_explain},
     {"test", "run the test blocks of policies", govc_test},
     {"diff", "what changed in meaning between two versions; what was loosened", govc_diff},
+    {"fmt", "print policies in their canonical layout; -w rewrites, --check lists", govc_fmt},
     {"replay", "run recorded telemetry through a policy, or two versions side by side", govc_replay},
 };
 

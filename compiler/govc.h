@@ -24,6 +24,7 @@ int govc_run(int argc, char **argv);
 int govc_explain(int argc, char **argv);
 int govc_test(int argc, char **argv);
 int govc_diff(int argc, char **argv);
+int govc_fmt(int argc, char **argv);
 int govc_replay(int argc, char **argv);
 
 /* Load POLICY: .gov sources (a file or directory, compiled in memory with fe) or a
