@@ -208,27 +208,74 @@ valid escape, with the character after it."
 
 ;;;; Indentation.
 
+(defun gov--prev-code-end (pos)
+  "The end of the code before POS, past blanks and comments; nil if none."
+  (save-excursion
+    (goto-char pos)
+    (forward-comment (- (buffer-size)))
+    (and (> (point) (point-min)) (point))))
+
+(defun gov--ends-with-operator-p (end)
+  "Non-nil when the code ending at END ends with an operator, and, or, not."
+  (save-excursion
+    (goto-char end)
+    (and (not (nth 8 (syntax-ppss)))
+         (looking-back "\\(?:\\_<\\(?:and\\|or\\|not\\)\\|[-+*/=<>]\\)"
+                       (line-beginning-position)))))
+
+(defun gov--indentation ()
+  "The column the current line should start at, or nil to leave it alone.
+See `gov-indent-line'."
+  (save-excursion
+    (let* ((ppss (syntax-ppss (line-beginning-position)))
+           (open (nth 1 ppss))
+           (prev (gov--prev-code-end (line-beginning-position)))
+           ;; Code on a later line than the open bracket (or any, at the top).
+           (after-open (lambda (pos)
+                         (or (not open)
+                             (> (line-number-at-pos pos) (line-number-at-pos open))))))
+      (back-to-indentation)
+      (cond
+       ((nth 4 ppss) nil)
+       ((looking-at "[]})]")
+        (if open (progn (goto-char open) (current-indentation)) 0))
+       ;; Continuation: line up after the keyword of the line the expression starts on.
+       ((and prev (funcall after-open prev) (gov--ends-with-operator-p prev)
+             (let ((start prev) p)
+               (while (and (setq p (gov--prev-code-end
+                                    (save-excursion (goto-char start) (line-beginning-position))))
+                           (funcall after-open p)
+                           (gov--ends-with-operator-p p))
+                 (setq start p))
+               (goto-char start)
+               (back-to-indentation)
+               (and (looking-at "[A-Za-z_][A-Za-z0-9_]*[ \t]+[^ \t\n]")
+                    (progn (goto-char (1- (match-end 0))) (current-column))))))
+       ((not open) 0)
+       (t
+        (goto-char (1+ open))
+        (skip-chars-forward " \t")
+        (if (or (eolp) (looking-at "//\\|/\\*"))
+            (progn (goto-char open) (+ (current-indentation) gov-indent-offset))
+          (current-column)))))))
+
 (defun gov-indent-line ()
-  "Indent the current line by the brackets open at its start.
-A line is `gov-indent-offset' deeper than the line holding the innermost bracket
-open at its start; a line starting with the closing bracket lines up with that
-line.  Brackets in strings and comments do not count.  Lines inside a block
-comment keep their indentation."
+  "Indent the current line as gov code.
+A line inside a block comment that began on an earlier line keeps its
+indentation.  A line starting with a closing bracket lines up with the line
+that opened it.  A line after one that ends with an operator (and, or, +,
+== ...) continues an expression and lines up after the keyword of the line
+the expression starts on.  Otherwise, inside brackets, a line lines up with
+the text after the innermost open bracket on that bracket's line, or if there
+is none, is `gov-indent-offset' deeper than that line.  Brackets in strings
+and comments do not count."
   (interactive)
-  (let* ((ppss (save-excursion (syntax-ppss (line-beginning-position))))
-         (open (nth 1 ppss))
-         (offset (- (current-column) (current-indentation))))
-    (if (nth 4 ppss)
+  (let ((indent (gov--indentation))
+        (offset (- (current-column) (current-indentation))))
+    (if (not indent)
         'noindent
-      (let ((indent
-             (if (not open)
-                 0
-               (let ((base (save-excursion (goto-char open) (current-indentation))))
-                 (if (save-excursion (back-to-indentation) (looking-at "[]})]"))
-                     base
-                   (+ base gov-indent-offset))))))
-        (indent-line-to indent)
-        (when (> offset 0) (forward-char offset))))))
+      (indent-line-to indent)
+      (when (> offset 0) (forward-char offset)))))
 
 ;;;; Flymake.
 

@@ -7,7 +7,7 @@
 # "ok - EDITOR: NAME" or "not ok - EDITOR: NAME" line per test case, details on "#"
 # lines, and exits non-zero if any failed. An editor that is not installed prints only a
 # "# skip:" line and counts neither way; `sh editors/install-deps.sh` installs them all.
-# The :make and Flymake tests use build/govc when it has been built.
+# The :make, Flymake and snippet tests use $GOVC, else build/govc, once it is built.
 set -u
 top=$(pwd)
 tmp=$(mktemp -d) || exit 2
@@ -35,8 +35,16 @@ if ! sh tests/editors/gen-names.sh "$tmp/names" 2>"$tmp/gen.err"; then
   status=1
 fi
 syntax=$(ls tests/editors/syntax/*.gov "$tmp"/names/*.gov 2>/dev/null)
-govc=""
-if [ -x build/govc ]; then govc=$top/build/govc; else echo "# note: build/govc not built; :make, Flymake and snippet checks by govc are skipped"; fi
+# Real policies: valid code that no editor may mark invalid.
+GOV_POLICIES=$(find policies stdlib -name '*.gov' 2>/dev/null | sort)
+export GOV_POLICIES
+# govc: $GOVC if set (as the other suites take it), else build/govc once built.
+govc=${GOVC:-build/govc}
+case $govc in /*) ;; *) govc=$top/$govc ;; esac
+if [ ! -x "$govc" ]; then
+  echo "# note: $govc not built; :make, Flymake and snippet checks by govc are skipped"
+  govc=""
+fi
 
 # ------------------------------------------------------------------ VS Code
 tmgrammar=editors/vscode/node_modules/.bin/vscode-tmgrammar-test

@@ -1,9 +1,14 @@
-" Vim indent file for gov policies (.gov).
+" Vim indent file for gov policies (.gov). gov-mode.el indents the same way:
 "
-" A line is indented one 'shiftwidth' deeper than the line holding the innermost bracket
-" ({, [ or () still open at its start; a line that starts with the closing bracket lines
-" up with that line instead. Brackets inside strings and comments do not count. Lines
-" inside a block comment keep the indentation they have. gov-mode.el indents the same way.
+"  - a line inside a block comment that began on an earlier line keeps its indentation;
+"  - a line starting with a closing bracket lines up with the line that opened it;
+"  - a line after one that ends with an operator (and, or, +, ==, ...) continues an
+"    expression and lines up with the expression's start, after the clause's keyword:
+"        when run.a and
+"             run.b
+"  - otherwise, inside brackets: when the innermost open bracket has text after it on
+"    its line, line up with that text, else one 'shiftwidth' deeper than that line.
+" Brackets, operators and words in strings and comments do not count.
 
 if exists('b:did_indent')
   finish
@@ -21,27 +26,73 @@ endif
 let s:cpo_save = &cpo
 set cpo&vim
 
+let s:skip = 'synIDattr(synID(line("."), col("."), 0), "name") =~# '
+      \ . '"^gov\\%(LineComment\\|BlockComment\\|CommentStart\\|String\\|Escape\\|BadEscape\\)$"'
+
+" The syntax group of the first non-blank character of line lnum ('' if blank).
+function! s:FirstGroup(lnum) abort
+  let first = match(getline(a:lnum), '\S')
+  return first < 0 ? '' : synIDattr(synID(a:lnum, first + 1, 0), 'name')
+endfunction
+
+" The nearest line above lnum with code on it (not blank, not only a comment).
+function! s:PrevCode(lnum) abort
+  let l = prevnonblank(a:lnum - 1)
+  while l > 0 && s:FirstGroup(l) =~# '^gov\%(LineComment\|BlockComment\|CommentStart\)$'
+    let l = prevnonblank(l - 1)
+  endwhile
+  return l
+endfunction
+
+" Line lnum without its strings and comments.
+function! s:Code(lnum) abort
+  let s = substitute(getline(a:lnum), '"\%([^"\\]\|\\.\)*"', '""', 'g')
+  let s = substitute(s, '/\*.\{-}\*/', ' ', 'g')
+  return substitute(s, '\%(//\|/\*\).*$', '', '')
+endfunction
+
+function! s:EndsWithOperator(lnum) abort
+  return s:Code(a:lnum) =~# '\%(\<and\|\<or\|\<not\|[-+*/=<>]\)\s*$'
+endfunction
+
 function! GovIndent(lnum) abort
   let line = getline(a:lnum)
-  let first = match(line, '\S')
-  " Inside a block comment that began on an earlier line: leave the line alone.
-  if first >= 0 && synIDattr(synID(a:lnum, first + 1, 0), 'name') ==# 'govBlockComment'
+  if s:FirstGroup(a:lnum) ==# 'govBlockComment'
     return -1
   endif
+  " The innermost bracket still open at the start of the line.
   let save = getcurpos()
   call cursor(a:lnum, 1)
-  " The innermost bracket still open at the start of the line.
-  let skip = 'synIDattr(synID(line("."), col("."), 0), "name") =~# "^gov\\%(LineComment\\|BlockComment\\|CommentStart\\|String\\|Escape\\|BadEscape\\)$"'
-  let [olnum, ocol] = searchpairpos('[{[(]', '', '[}\])]', 'bW', skip)
+  let [olnum, ocol] = searchpairpos('[{[(]', '', '[}\])]', 'bW', s:skip)
   call setpos('.', save)
+
+  if line =~# '^\s*[}\])]'
+    return olnum > 0 ? indent(olnum) : 0
+  endif
+
+  let prev = s:PrevCode(a:lnum)
+  if prev > olnum && s:EndsWithOperator(prev)
+    let start = prev
+    let p = s:PrevCode(start)
+    while p > olnum && s:EndsWithOperator(p)
+      let start = p
+      let p = s:PrevCode(start)
+    endwhile
+    let col = match(getline(start), '^\s*\h\w*\s\+\zs\S')
+    if col >= 0
+      return strdisplaywidth(strpart(getline(start), 0, col))
+    endif
+  endif
+
   if olnum <= 0
     return 0
   endif
-  let base = indent(olnum)
-  if line =~# '^\s*[}\])]'
-    return base
+  let after = strpart(getline(olnum), ocol)
+  let m = match(after, '\S')
+  if m >= 0 && after[m : m + 1] !=# '//' && after[m : m + 1] !=# '/*'
+    return strdisplaywidth(strpart(getline(olnum), 0, ocol + m))
   endif
-  return base + shiftwidth()
+  return indent(olnum) + shiftwidth()
 endfunction
 
 let &cpo = s:cpo_save

@@ -8,8 +8,9 @@
 ;;         -f gov-test-run-batch
 ;;
 ;; with $GOV_SYNTAX (syntax-test files in VS Code's format, one per line: their scope
-;; assertions are mapped to faces through tests/editors/scopes.tsv), $GOV_GOVC (a govc
-;; binary, or empty to skip the end-to-end Flymake test) and $GOV_TMP (a scratch folder).
+;; assertions are mapped to faces through tests/editors/scopes.tsv), $GOV_POLICIES (real
+;; policies, one per line), $GOV_GOVC (a govc binary, or empty to skip the end-to-end
+;; Flymake test) and $GOV_TMP (a scratch folder).
 ;; Prints one "ok - NAME" or "not ok - NAME" line per ERT test, details on "#" lines.
 
 ;;; Code:
@@ -147,6 +148,42 @@ above; \"a b - c\" requires scopes a and b and forbids c.  Each is a plist with
        (make-ert-test
         :name (intern (format "highlighting: %s" (file-name-nondirectory p)))
         :body (lambda () (gov-test-fail (gov-test-check-syntax-file p))))))))
+
+(ert-deftest gov-test-real-policies ()
+  "Nothing in policies/ or stdlib/ is highlighted as invalid.
+Those policies are valid, so gov-invalid-face there is a false alarm."
+  (let ((files (split-string (or (getenv "GOV_POLICIES") "") "\n" t))
+        errors)
+    (should files)
+    (dolist (path files)
+      (with-temp-buffer
+        (insert-file-contents path)
+        (gov-mode)
+        (font-lock-ensure)
+        (goto-char (point-min))
+        (let (pos)
+          (while (and (not pos) (not (eobp)))
+            (let ((f (get-text-property (point) 'face)))
+              (when (memq 'gov-invalid-face (if (listp f) f (list f)))
+                (setq pos (point))))
+            (forward-char 1))
+          (when pos
+            (goto-char pos)
+            (push (format "%s:%d:%d: %S is invalid" path (line-number-at-pos)
+                          (1+ (current-column)) (thing-at-point 'symbol t))
+                  errors)))))
+    (gov-test-fail (nreverse errors))))
+
+(ert-deftest gov-test-byte-compile ()
+  "gov-mode.el byte-compiles without warnings."
+  (let* ((byte-compile-error-on-warn t)
+         (dir (make-temp-file "gov-bc" t))
+         (src (expand-file-name "gov-mode.el" dir)))
+    (unwind-protect
+        (progn
+          (copy-file (gov-test-file "editors/emacs/gov-mode.el") src)
+          (should (byte-compile-file src)))
+      (delete-directory dir t))))
 
 ;;;; Mode, comments, indentation.
 

@@ -3,8 +3,9 @@
 " Run from the top of the tree as
 "   vim -Nu NONE -i NONE -es -S tests/editors/vim/run.vim
 " with $GOV_OUT (where to write "ok - NAME" / "not ok - NAME" lines), $GOV_SYNTAX (the
-" syntax-test files, VS Code's format, one per line), $GOV_GOVC (a govc binary, or empty to
-" skip the :make test) and $GOV_TMP (a scratch folder). It loads editors/vim the way a
+" syntax-test files, VS Code's format, one per line), $GOV_POLICIES (real policies, one
+" per line), $GOV_GOVC (a govc binary, or empty to skip the :make test) and $GOV_TMP (a
+" scratch folder). It loads editors/vim the way a
 " user's 'runtimepath' would, so filetype detection, syntax, indent and ftplugin are the
 " shipped files.
 
@@ -281,6 +282,32 @@ function! s:TestMake() abort
   return errors
 endfunction
 
+" The policies of policies/ and stdlib/ ($GOV_POLICIES) are valid, so no character of
+" theirs may be highlighted as an error.
+function! s:TestRealPolicies() abort
+  let errors = []
+  let files = split($GOV_POLICIES, "\n")
+  if empty(files)
+    return ['no policies in $GOV_POLICIES']
+  endif
+  for path in files
+    execute 'silent edit! ' . fnameescape(path)
+    for lnum in range(1, line('$'))
+      let text = getline(lnum)
+      for col in range(1, strlen(text))
+        let g = synIDattr(synIDtrans(synID(lnum, col, 1)), 'name')
+        if g ==# 'Error'
+          call add(errors, printf('%s:%d:%d: %s is %s', path, lnum, col,
+                \ string(matchstr(text[col - 1 :], '^\S*')), synIDattr(synID(lnum, col, 1), 'name')))
+          break
+        endif
+      endfor
+    endfor
+    silent bwipeout!
+  endfor
+  return errors
+endfunction
+
 " ------------------------------------------------------------------ run
 
 call s:Case('ftdetect and ftplugin: filetype, syntax, indentexpr, commentstring, makeprg',
@@ -294,6 +321,8 @@ call s:Case('indent: gg=G leaves good.gov as it is', function('s:Reindent',
       \ [s:top . '/tests/editors/indent/good.gov', s:top . '/tests/editors/indent/good.gov']))
 call s:Case('errorformat: govc diagnostics, notes and warnings, character columns',
       \ function('s:TestErrorformat'))
+call s:Case('real policies: nothing in policies/ or stdlib/ is highlighted as an error',
+      \ function('s:TestRealPolicies'))
 if $GOV_GOVC !=# ''
   call s:Case(':make runs govc check and fills the quickfix list', function('s:TestMake'))
 else

@@ -6,7 +6,8 @@
 // "#" lines). It checks the manifest's contributions, the $govc problem matcher against
 // govc's diagnostic format, the snippets (tokenized in VS Code's own TextMate engine and,
 // with GOVC, checked by govc), the indentation rules of language-configuration.json
-// against tests/editors/indent/good.gov, and the .vsix that pack.sh builds.
+// against tests/editors/indent/good.gov, that the policies in $GOV_POLICIES (policies/
+// and stdlib/) have no invalid tokens, and the .vsix that pack.sh builds.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -206,6 +207,19 @@ async function main() {
     console.log('# skip: snippets under govc check need build/govc (run make first)');
   }
 
+  await test('real policies: nothing in policies/ or stdlib/ is scoped invalid', () => {
+    const files = (process.env.GOV_POLICIES || '').split('\n').filter((x) => x);
+    if (files.length === 0) return ['no policies in $GOV_POLICIES'];
+    const errors = [];
+    for (const f of files) {
+      for (const t of tokenize(grammar, fs.readFileSync(f, 'utf8'))) {
+        if (t.scopes.some((s) => s.startsWith('invalid.')))
+          errors.push(`${f}:${t.line}: ${JSON.stringify(t.text)} is ${t.scopes.join(' ')}`);
+      }
+    }
+    return errors;
+  });
+
   await test('language configuration: comments, brackets, pairs and indentation rules', () => {
     const c = readJSON(path.join(ext, 'language-configuration.json'));
     const errors = [];
@@ -216,23 +230,22 @@ async function main() {
       if (!c.autoClosingPairs.some((b) => b.open + b.close === pair)) errors.push(`auto-closing ${pair} missing`);
     }
     if (!c.autoClosingPairs.some((b) => b.open === '"' && b.close === '"')) errors.push('auto-closing "" missing');
-    // On good.gov, a line must match increaseIndentPattern exactly when the next line is
-    // indented deeper, and decreaseIndentPattern exactly when it starts with a closer,
-    // as VS Code uses them when you press Enter or reindent.
+    // VS Code indents the line after one matching increaseIndentPattern and outdents one
+    // matching decreaseIndentPattern. Over good.gov's code lines: the first must match
+    // exactly the lines whose code ends with an open bracket, the second exactly those
+    // that start with a closing one.
     const inc = new RegExp(c.indentationRules.increaseIndentPattern);
     const dec = new RegExp(c.indentationRules.decreaseIndentPattern);
     const lines = fs.readFileSync(path.join(top, 'tests/editors/indent/good.gov'), 'utf8').split('\n');
-    const indent = (l) => l.length - l.trimStart().length;
     let inComment = false;
     lines.forEach((l, i) => {
+      const code = l.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\*.*?\*\//g, ' ');
       const wasInComment = inComment;
-      if (/\/\*/.test(l.replace(/"(?:[^"\\]|\\.)*"/g, '""')) && !/\*\//.test(l)) inComment = true;
-      if (/\*\//.test(l)) inComment = false;
+      if (inComment) inComment = !/\*\//.test(code);
+      else if (/\/\*/.test(code.replace(/\/\/.*$/, ''))) inComment = true;
       if (wasInComment || inComment || l.trim() === '') return;
-      let j = i + 1;
-      while (j < lines.length && lines[j].trim() === '') j++;
-      const deeper = j < lines.length && indent(lines[j]) > indent(l);
-      if (inc.test(l) !== deeper)
+      const opens = /[{[(]\s*$/.test(code.replace(/\/\/.*$/, ''));
+      if (inc.test(l) !== opens)
         errors.push(`line ${i + 1} ${JSON.stringify(l)}: increaseIndentPattern ${inc.test(l) ? 'matches' : 'misses'}`);
       const closer = /^\s*[}\])]/.test(l);
       if (dec.test(l) !== closer)
