@@ -20,3 +20,11 @@ $(BUILD)/govc: $(GOVC_OBJS) $(BUILD)/liblang.a $(BUILD)/libgov.a
 $(BUILD)/obj/compiler/fmt.o: $(BUILD)/gen/parser.h
 
 all: $(BUILD)/govc
+
+# govc and its manual page, beside libgov's install-vm.
+.PHONY: install-govc
+install: install-govc
+install-govc: $(BUILD)/govc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/govc $(DESTDIR)$(PREFIX)/bin/govc
+	install -m 644 compiler/govc.1 $(DESTDIR)$(PREFIX)/share/man/man1/govc.1
