@@ -465,14 +465,47 @@ static bool is_cmp(const GovExpr *e)
 static void patch(Comp *K, uint32_t pc, uint32_t target)
 {
     uint32_t w = K->code[pc];
-    K->code[pc] = GOVB_ABX(GOVB_OP(w), GOVB_A(w), target - pc - 1);
+    uint32_t off = target - pc - 1;
+    if (off > 0xFFFFu) {
+        /* Bx has 16 bits: a longer jump would silently land somewhere else. */
+        if (!K->failed)
+            govD_error(K->d, "E091", K->spans[pc], "a jump over %u instructions is longer than 65535; "
+                       "split the rule", off);
+        K->failed = true;
+        off = 0;
+    }
+    K->code[pc] = GOVB_ABX(GOVB_OP(w), GOVB_A(w), off);
+}
+
+static uint32_t gen_select(Comp *K, uint32_t c, uint32_t type, GovExpr *a, GovExpr *b);
+
+/* Strings and ids are one class: comparisons check only the class, but MOV needs one
+ * type and no instruction turns an id register into a string one. So a text `if` gets
+ * the type of the non-constant values that can reach it (constants load as either):
+ * bit 0 string, bit 1 id. */
+static unsigned text_leaves(const GovExpr *e)
+{
+    if (e->is_const)
+        return 0;
+    if (e->kind == GOV_E_IF)
+        return text_leaves(e->u.ops.b) | text_leaves(e->u.ops.c);
+    return e->type == GOV_TY_ID ? 2u : 1u;
 }
 
 /* dst := value of e, in a register of type `type`. */
 static void gen_into(Comp *K, uint32_t dst, uint32_t type, GovExpr *e)
 {
-    uint32_t r = gen(K, e);
-    r = convert(K, r, e->type, type);
+    uint32_t r;
+    if (is_s(type) && e->is_const) {
+        GovValue v;
+        govE_eval(e, &v);
+        r = loadk(K, type, const_value(K, &v, type));
+    } else if (is_s(type) && e->kind == GOV_E_IF) {
+        r = gen_select(K, gen(K, e->u.ops.a), type, e->u.ops.b, e->u.ops.c);
+    } else {
+        r = gen(K, e);
+        r = convert(K, r, e->type, type);
+    }
     if (r != dst)
         abc(K, GOV_OP_MOV, dst, r, 0);
     release(K, r);
@@ -612,8 +645,15 @@ static uint32_t gen(Comp *K, GovExpr *e)
         break;
     }
     case GOV_E_IF: {
+        uint32_t type = e->type;
+        if (is_s(type)) {
+            unsigned m = text_leaves(e);
+            if (m == 3)
+                unsupported(K, e->span, "an 'if' choosing between a string field and an id field is");
+            type = m == 2 ? GOV_TY_ID : m == 1 ? GOV_TY_STRING : type;
+        }
         uint32_t c = gen(K, e->u.ops.a);
-        r = gen_select(K, c, e->type, e->u.ops.b, e->u.ops.c);
+        r = gen_select(K, c, type, e->u.ops.b, e->u.ops.c);
         break;
     }
     case GOV_E_CALL: {

@@ -9,3 +9,6 @@ TEST_DEPS += $(BUILD)/govc
 test: all $(TEST_DEPS)
 	@sh tests/run.sh $(TEST_SUITES)
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
+# Fuzzing's regression tests, the .govb mutation sweep, limits and the OOM loop (tests/fuzz/).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fuzz/regress.sh"
+-include tests/fuzz/fuzz_tests.mk
