@@ -185,6 +185,26 @@ Those policies are valid, so gov-invalid-face there is a false alarm."
           (should (byte-compile-file src)))
       (delete-directory dir t))))
 
+(ert-deftest gov-test-package-install ()
+  "package-install-file installs gov-mode; its autoloads open .gov files in it.
+Runs in a fresh Emacs with an empty package directory and no archives."
+  (let* ((dir (make-temp-file "gov-elpa" t))
+         (emacs (expand-file-name invocation-name invocation-directory))
+         (form `(progn
+                  (require 'package)
+                  (setq package-user-dir ,(expand-file-name "elpa" dir) package-archives nil)
+                  (package-initialize)
+                  (package-install-file ,(gov-test-file "editors/emacs/gov-mode.el"))
+                  (find-file ,(gov-test-file "tests/editors/indent/good.gov"))
+                  (princ (format "installed=%s mode=%s\n"
+                                 (package-installed-p 'gov-mode) major-mode)))))
+    (unwind-protect
+        (with-temp-buffer
+          (should (= 0 (call-process emacs nil t nil "-batch" "-Q" "--eval"
+                                     (prin1-to-string form))))
+          (should (string-match-p "^installed=t mode=gov-mode$" (buffer-string))))
+      (delete-directory dir t))))
+
 ;;;; Mode, comments, indentation.
 
 (ert-deftest gov-test-mode ()
