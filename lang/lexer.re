@@ -176,7 +176,15 @@ const char *govX_parse_time(const char *a, const char *b, int64_t *out)
             offset = -offset;
     }
     int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
-    *out = secs * 1000000000 + frac;
+    /* Times are int64 nanoseconds since 1970: 1677-09-21 to 2262-04-11. */
+    int64_t ns, f = (int64_t)frac;
+    if (secs < 0 && f > 0) { /* borrow a second so that 1677-09-21T00:12:43.145224192Z fits */
+        secs += 1;
+        f -= 1000000000;
+    }
+    if (__builtin_mul_overflow(secs, (int64_t)1000000000, &ns) || __builtin_add_overflow(ns, f, &ns))
+        return "out of range (times are between 1677-09-21 and 2262-04-11)";
+    *out = ns;
     return NULL;
 }
 
