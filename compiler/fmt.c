@@ -221,6 +221,14 @@ static Tok *peek(F *f)
 
 static void text(F *f, const char *s) { fd_str(&f->d, s); }
 
+/* A line break (FD_LINE or FD_FILL) before the next token. The comments before that
+ * token go first: a trailing comment then ends the line at this break, not later. */
+static void brk(F *f, FdKind k)
+{
+    flush(f, peek(f)->lo, false);
+    fd_op(&f->d, k, NULL, 0, 0);
+}
+
 /* Print the next token, which must be of kind t (any kind when t < 0). */
 static Tok *take(F *f, int t)
 {
@@ -362,7 +370,7 @@ static void expr_list(F *f, int open, int close, GovExpr **items, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         if (i) {
             take(f, ',');
-            fd_op(&f->d, FD_FILL, NULL, 0, 0);
+            brk(f, FD_FILL);
         }
         expr(f, items[i]);
     }
@@ -424,7 +432,7 @@ static void inner(F *f, GovExpr *e)
                 if (i) {
                     text(f, " ");
                     take(f, e->op == GOV_AOP_AND ? T_AND : T_OR);
-                    fd_op(&f->d, FD_LINE, NULL, 0, 0);
+                    brk(f, FD_LINE);
                 }
                 expr(f, ops[i]);
             }
@@ -455,11 +463,11 @@ static void inner(F *f, GovExpr *e)
         take(f, T_IF);
         text(f, " ");
         expr(f, e->u.ops.a);
-        fd_op(&f->d, FD_LINE, NULL, 0, 0);
+        brk(f, FD_LINE);
         take(f, T_THEN);
         text(f, " ");
         expr(f, e->u.ops.b);
-        fd_op(&f->d, FD_LINE, NULL, 0, 0);
+        brk(f, FD_LINE);
         take(f, T_ELSE);
         text(f, " ");
         expr(f, e->u.ops.c);
@@ -505,7 +513,7 @@ static void word_list(F *f, int t)
     take(f, t);
     while (peek(f)->t == ',') {
         take(f, ',');
-        fd_op(&f->d, FD_FILL, NULL, 0, 0);
+        brk(f, FD_FILL);
         take(f, t);
     }
     fd_op(&f->d, FD_POP, NULL, 0, 0);
@@ -757,7 +765,7 @@ static void test_block(F *f)
                 take(f, ',');
                 if (peek(f)->t == '}')
                     break;
-                fd_op(&f->d, FD_FILL, NULL, 0, 0);
+                brk(f, FD_FILL);
             }
             take(f, -1);
             take(f, ':');
@@ -789,7 +797,7 @@ static void extern_decl(F *f)
     for (bool first = true; peek(f)->t != ')'; first = false) {
         if (!first) {
             take(f, ',');
-            fd_op(&f->d, FD_FILL, NULL, 0, 0);
+            brk(f, FD_FILL);
         }
         take(f, T_IDENT);
         take(f, ':');
@@ -816,7 +824,7 @@ static void window_decl(F *f, GovDecl *d, int32_t pad)
     text(f, " ");
     clause_expr(f);
     fd_op(&f->d, FD_INDENT, NULL, 0, 4);
-    fd_op(&f->d, FD_LINE, NULL, 0, 0);
+    brk(f, FD_LINE);
     take(f, T_OVER);
     text(f, " ");
     if (peek(f)->t == T_LAST) {
@@ -827,7 +835,7 @@ static void window_decl(F *f, GovDecl *d, int32_t pad)
         clause_expr(f);
     }
     while (peek(f)->lo < d->span.hi && peek(f)->t != T_EOF) {
-        fd_op(&f->d, FD_LINE, NULL, 0, 0);
+        brk(f, FD_LINE);
         if (peek(f)->t == T_PER) {
             take(f, T_PER);
             text(f, " ");

@@ -146,6 +146,7 @@ typedef struct Suffix {
     uint32_t line;      /* output line number */
     size_t at;          /* buffer offset where " comment" starts */
     int32_t col;        /* width of the code before it */
+    int32_t depth;      /* the line's block depth */
     bool alignable;     /* one single-line comment */
 } Suffix;
 
@@ -156,6 +157,8 @@ typedef struct R {
     bool at_start;
     uint32_t line;
     int32_t *ind; uint32_t nind;
+    int32_t *depth;     /* depth[k]: FD_INDENTs among ind[0..k] */
+    int32_t line_depth; /* of the current line, set by its first text */
     uint8_t *flat; uint32_t nflat;
     uint32_t *pend; uint32_t npend;
     Suffix *sfx; uint32_t nsfx, sfxcap;
@@ -211,6 +214,7 @@ static void start_text(R *r)
     for (int32_t i = 0; i < ind; i++)
         put(r, " ", 1);
     r->col = ind;
+    r->line_depth = r->nind ? r->depth[r->nind - 1] : 0;
     r->at_start = false;
 }
 
@@ -230,7 +234,7 @@ static void newline(R *r)
                 r->sfx = p;
                 r->sfxcap = cap;
             }
-            r->sfx[r->nsfx++] = (Suffix){r->line, r->len, r->col,
+            r->sfx[r->nsfx++] = (Suffix){r->line, r->len, r->col, r->line_depth,
                                          r->npend == 1 && !memchr(o->s, '\n', o->len)};
         }
         put(r, " ", 1);
@@ -273,7 +277,7 @@ static void render_op(R *r, uint32_t i)
                 put(r, " ", 1);
                 r->col++;
             }
-        } else {
+        } else if (!r->at_start) {
             newline(r);
         }
         break;
@@ -283,7 +287,7 @@ static void render_op(R *r, uint32_t i)
                 put(r, " ", 1);
                 r->col++;
             }
-        } else {
+        } else if (!r->at_start) {
             newline(r);
         }
         break;
@@ -309,10 +313,12 @@ static void render_op(R *r, uint32_t i)
         break;
     case FD_ALIGN:
         r->ind[r->nind] = r->at_start ? (r->nind ? r->ind[r->nind - 1] : 0) : r->col;
+        r->depth[r->nind] = r->nind ? r->depth[r->nind - 1] : 0;
         r->nind++;
         break;
     case FD_INDENT:
         r->ind[r->nind] = (r->nind ? r->ind[r->nind - 1] : 0) + o->n;
+        r->depth[r->nind] = (r->nind ? r->depth[r->nind - 1] : 0) + 1;
         r->nind++;
         break;
     case FD_POP:
@@ -355,7 +361,8 @@ static void render_op(R *r, uint32_t i)
     }
 }
 
-/* Align the trailing comments of each run of consecutive lines to one column. */
+/* Align the trailing comments of each run of consecutive lines at one block depth
+ * (continuation lines included) to one column. */
 static char *align_suffixes(R *r, size_t *outlen)
 {
     size_t extra = 0;
@@ -365,7 +372,8 @@ static char *align_suffixes(R *r, size_t *outlen)
     for (uint32_t a = 0; a < r->nsfx;) {
         uint32_t b = a + 1;
         if (r->sfx[a].alignable)
-            while (b < r->nsfx && r->sfx[b].alignable && r->sfx[b].line == r->sfx[b - 1].line + 1)
+            while (b < r->nsfx && r->sfx[b].alignable && r->sfx[b].line == r->sfx[b - 1].line + 1 &&
+                   r->sfx[b].depth == r->sfx[a].depth)
                 b++;
         int32_t m = 0;
         for (uint32_t k = a; k < b; k++)
@@ -383,13 +391,15 @@ static char *align_suffixes(R *r, size_t *outlen)
     }
     size_t o = 0, from = 0;
     for (uint32_t k = 0; k < r->nsfx; k++) {
-        memcpy(out + o, r->buf + from, r->sfx[k].at - from);
+        if (r->sfx[k].at > from)
+            memcpy(out + o, r->buf + from, r->sfx[k].at - from);
         o += r->sfx[k].at - from;
         memset(out + o, ' ', (size_t)pad[k]);
         o += (size_t)pad[k];
         from = r->sfx[k].at;
     }
-    memcpy(out + o, r->buf + from, r->len - from);
+    if (r->len > from)
+        memcpy(out + o, r->buf + from, r->len - from);
     o += r->len - from;
     out[o] = 0;
     *outlen = o;
@@ -405,10 +415,11 @@ char *fd_render(FdDoc *d, size_t *len)
     r.d = d;
     r.at_start = true;
     r.ind = malloc((d->n + 1) * sizeof *r.ind);
+    r.depth = malloc((d->n + 1) * sizeof *r.depth);
     r.flat = malloc(d->n + 1);
     r.pend = malloc((d->n + 1) * sizeof *r.pend);
     char *out = NULL;
-    if (r.ind && r.flat && r.pend) {
+    if (r.ind && r.depth && r.flat && r.pend) {
         for (uint32_t i = 0; i < d->n; i++)
             render_op(&r, i);
         if (!r.at_start || r.npend)
@@ -416,6 +427,6 @@ char *fd_render(FdDoc *d, size_t *len)
         if (!r.oom)
             out = align_suffixes(&r, len);
     }
-    free(r.buf), free(r.ind), free(r.flat), free(r.pend), free(r.sfx);
+    free(r.buf), free(r.ind), free(r.depth), free(r.flat), free(r.pend), free(r.sfx);
     return out;
 }

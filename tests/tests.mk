@@ -12,3 +12,4 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
 # Fuzzing's regression tests, the .govb mutation sweep, limits and the OOM loop (tests/fuzz/).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fuzz/regress.sh"
 -include tests/fuzz/fuzz_tests.mk
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fmt/run.sh"

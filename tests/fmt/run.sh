@@ -1,0 +1,140 @@
+#!/bin/sh
+# tests/fmt/run.sh: tests for `govc fmt` (spec/language.md §8).
+#
+#   golden      cases/NAME.gov is formatted and compared with cases/NAME.out (exit 0),
+#               which must itself be formatted already; or, for a file fmt refuses,
+#               its stderr is compared with cases/NAME.err (exit 1)
+#   cli         -w, --check, standard input, directories, usage errors, file modes
+#   policies    `govc fmt --check policies/ stdlib/` passes
+#   idempotent  fmt(fmt(x)) == fmt(x) for every .gov file in the tree that parses, and
+#               a file that does not parse is refused with exit 1 (never 2)
+#   same        for every .gov file that builds on its own, the formatted file builds to
+#               the same program: `govc disasm` is identical once source positions are
+#               taken out, and the policy id is identical whenever no position moved
+#               (the id hashes the source map, so moving a line changes it; §8)
+#
+# Prints "ok - NAME" / "not ok - NAME" (details prefixed "#"). UPDATE=1 rewrites the
+# golden .out/.err files: read every change before committing it.
+GOVC=${GOVC:-build/govc}
+case $GOVC in /*) ;; *) GOVC=$(pwd)/$GOVC ;; esac
+here=tests/fmt
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; fail=1; }
+show_diff() { diff -u "$1" "$2" | head -40 | sed 's/^/# /'; }
+
+# ---------------------------------------------------------------- golden
+for f in "$here"/cases/*.gov; do
+  n=$(basename "$f" .gov)
+  (cd "$here/cases" && "$GOVC" fmt "$n.gov") >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  out="$here/cases/$n.out"; err="$here/cases/$n.err"
+  if [ -n "$UPDATE" ]; then
+    if [ $rc -eq 0 ]; then cp "$tmp/out" "$out"; rm -f "$err"; else cp "$tmp/err" "$err"; rm -f "$out"; fi
+  fi
+  if [ -f "$out" ]; then
+    if [ $rc -ne 0 ] || [ -s "$tmp/err" ]; then
+      notok "golden $n"; echo "# exit $rc"; sed 's/^/# /' "$tmp/err"
+    elif ! cmp -s "$out" "$tmp/out"; then
+      notok "golden $n"; show_diff "$out" "$tmp/out"
+    elif ! "$GOVC" fmt <"$out" | cmp -s "$out" -; then
+      notok "golden $n (the golden output is not formatted)"
+    else
+      ok "golden $n"
+    fi
+  elif [ -f "$err" ]; then
+    if [ $rc -ne 1 ] || [ -s "$tmp/out" ]; then
+      notok "golden $n"; echo "# exit $rc, expected 1 and no output"
+    elif ! cmp -s "$err" "$tmp/err"; then
+      notok "golden $n"; show_diff "$err" "$tmp/err"
+    else
+      ok "golden $n"
+    fi
+  else
+    notok "golden $n"; echo "# no $n.out or $n.err (run with UPDATE=1)"
+  fi
+done
+
+# ---------------------------------------------------------------- cli
+expect_rc() { # NAME WANT CMD...
+  name=$1; want=$2; shift 2
+  "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"; rc=$?
+  if [ $rc -eq "$want" ]; then ok "cli $name"; else
+    notok "cli $name"; echo "# exit $rc, expected $want"; sed 's/^/# /' "$tmp/cli.err" | head -5; fi
+}
+expect_rc "--help" 0 "$GOVC" fmt --help
+grep -q '^usage: govc fmt' "$tmp/cli.out" && ok "cli --help text" || notok "cli --help text"
+expect_rc "unknown option" 2 "$GOVC" fmt --frobnicate "$here/cases/rule.gov"
+expect_rc "-w with --check" 2 "$GOVC" fmt -w --check "$here/cases/rule.gov"
+expect_rc "-w without paths" 2 "$GOVC" fmt -w
+expect_rc "missing file" 2 "$GOVC" fmt "$tmp/does-not-exist.gov"
+expect_rc "syntax error" 1 "$GOVC" fmt "$here/cases/syntax_error.gov"
+expect_rc "--check syntax error" 1 "$GOVC" fmt --check "$here/cases/syntax_error.gov"
+
+if "$GOVC" fmt <"$here/cases/rule.gov" | cmp -s - "$here/cases/rule.out"; then ok "cli stdin"
+else notok "cli stdin"; fi
+
+# A directory: one formatted file, one not, one hidden (skipped), one not .gov.
+mkdir -p "$tmp/d/sub" "$tmp/d/.hidden"
+cp "$here/cases/rule.out" "$tmp/d/done.gov"
+cp "$here/cases/rule.gov" "$tmp/d/sub/todo.gov"
+cp "$here/cases/rule.gov" "$tmp/d/.hidden/skip.gov"
+cp "$here/cases/rule.gov" "$tmp/d/notes.txt"
+chmod 640 "$tmp/d/sub/todo.gov"
+"$GOVC" fmt --check "$tmp/d" >"$tmp/cli.out" 2>&1; rc=$?
+if [ $rc -eq 1 ] && [ "$(cat "$tmp/cli.out")" = "$tmp/d/sub/todo.gov" ]; then ok "cli --check lists unformatted files"
+else notok "cli --check lists unformatted files"; echo "# exit $rc"; sed 's/^/# /' "$tmp/cli.out"; fi
+cmp -s "$here/cases/rule.gov" "$tmp/d/sub/todo.gov" && ok "cli --check changes nothing" || notok "cli --check changes nothing"
+expect_rc "-w" 0 "$GOVC" fmt -w "$tmp/d"
+if cmp -s "$here/cases/rule.out" "$tmp/d/sub/todo.gov" && cmp -s "$here/cases/rule.gov" "$tmp/d/.hidden/skip.gov" &&
+   cmp -s "$here/cases/rule.gov" "$tmp/d/notes.txt" && [ ! -s "$tmp/cli.out" ]; then ok "cli -w rewrites in place"
+else notok "cli -w rewrites in place"; fi
+[ "$(stat -c %a "$tmp/d/sub/todo.gov")" = 640 ] && ok "cli -w keeps the file mode" || notok "cli -w keeps the file mode"
+[ -z "$(ls "$tmp/d/sub" | grep -v '^todo.gov$')" ] && ok "cli -w leaves no temporary file" || notok "cli -w leaves no temporary file"
+expect_rc "--check after -w" 0 "$GOVC" fmt --check "$tmp/d"
+[ ! -s "$tmp/cli.out" ] && ok "cli --check prints nothing when formatted" || notok "cli --check prints nothing when formatted"
+
+# ---------------------------------------------------------------- policies
+"$GOVC" fmt --check policies/ stdlib/ >"$tmp/p.out" 2>&1
+if [ $? -eq 0 ]; then ok "policies and stdlib are formatted"
+else notok "policies and stdlib are formatted"; sed 's/^/# /' "$tmp/p.out"; fi
+
+# ---------------------------------------------------------------- every file
+files=$(find . -name '*.gov' -not -path './build*' -not -path './.git/*' | sort)
+nfmt=0; nrefused=0; nsame=0; nsameid=0
+for f in $files; do
+  "$GOVC" fmt "$f" >"$tmp/f1" 2>"$tmp/e1"; rc=$?
+  if [ $rc -eq 1 ]; then nrefused=$((nrefused + 1)); continue; fi
+  if [ $rc -ne 0 ]; then notok "idempotent $f"; echo "# exit $rc"; sed 's/^/# /' "$tmp/e1" | head -5; continue; fi
+  nfmt=$((nfmt + 1))
+  "$GOVC" fmt <"$tmp/f1" >"$tmp/f2" 2>&1
+  if cmp -s "$tmp/f1" "$tmp/f2"; then ok "idempotent $f"; else notok "idempotent $f"; show_diff "$tmp/f1" "$tmp/f2"; fi
+
+  # Same program: build the original and the formatted text from one path.
+  root="$tmp/same"; rm -rf "$root"; mkdir -p "$root/$(dirname "$f")"
+  cp -R "$(dirname "$f")/." "$root/$(dirname "$f")/"
+  (cd "$root" && "$GOVC" build -o a.govb "$f" >/dev/null 2>&1) || continue
+  cp "$tmp/f1" "$root/$f"
+  if ! (cd "$root" && "$GOVC" build -o b.govb "$f" >/dev/null 2>"$tmp/eb"); then
+    notok "same program $f"; echo "# the formatted file does not build"; sed 's/^/# /' "$tmp/eb" | head -5; continue
+  fi
+  strip() { "$GOVC" disasm "$1" | sed -e 's/ at [^ ]*:[0-9][0-9]*:[0-9][0-9]*//g' -e '/^ *; /d' -e '/^id /d'; }
+  strip "$root/a.govb" >"$tmp/da"; strip "$root/b.govb" >"$tmp/db"
+  ida=$("$GOVC" disasm "$root/a.govb" | sed -n 's/^id //p'); idb=$("$GOVC" disasm "$root/b.govb" | sed -n 's/^id //p')
+  if ! cmp -s "$tmp/da" "$tmp/db"; then
+    notok "same program $f"; show_diff "$tmp/da" "$tmp/db"
+  elif cmp -s "$f" "$tmp/f1" && [ "$ida" != "$idb" ]; then
+    notok "same program $f"; echo "# unchanged file, different id"
+  else
+    nsame=$((nsame + 1))
+    if [ "$ida" = "$idb" ]; then nsameid=$((nsameid + 1)); ok "same program $f (same id)"
+    else ok "same program $f (positions moved, so the id differs)"; fi
+  fi
+done
+echo "# $nfmt files formatted, $nrefused refused (syntax errors); $nsame built to the same program, $nsameid with the same id"
+[ "$nfmt" -gt 0 ] && [ "$nsame" -gt 0 ] || notok "found files to format and build"
+
+exit $fail
