@@ -216,12 +216,26 @@ valid escape, with the character after it."
     (and (> (point) (point-min)) (point))))
 
 (defun gov--ends-with-operator-p (end)
-  "Non-nil when the code ending at END ends with an operator, and, or, not."
+  "Non-nil when the code ending at END ends with an operator or a comma.
+The words and, or and not count as operators."
   (save-excursion
     (goto-char end)
     (and (not (nth 8 (syntax-ppss)))
-         (looking-back "\\(?:\\_<\\(?:and\\|or\\|not\\)\\|[-+*/=<>]\\)"
+         (looking-back "\\(?:\\_<\\(?:and\\|or\\|not\\)\\|[-+*/=<>,]\\)"
                        (line-beginning-position)))))
+
+(defun gov--if-column (limit)
+  "The column of the nearest `if' between LIMIT and point, or nil.
+An `if' in a string or a comment does not count."
+  (save-excursion
+    (let (col)
+      (while (and (not col) (re-search-backward "\\_<if\\_>" limit t))
+        (unless (nth 8 (syntax-ppss))
+          (setq col (current-column))))
+      col)))
+
+(defconst gov--window-clause-re "\\_<\\(?:over\\|per\\|where\\|capacity\\|lateness\\)\\_>"
+  "The clauses of a window that `govc fmt' puts on lines of their own.")
 
 (defun gov--indentation ()
   "The column the current line should start at, or nil to leave it alone.
@@ -232,18 +246,31 @@ See `gov-indent-line'."
            (prev (gov--prev-code-end (line-beginning-position)))
            ;; Code on a later line than the open bracket (or any, at the top).
            (after-open (lambda (pos)
-                         (or (not open)
-                             (> (line-number-at-pos pos) (line-number-at-pos open))))))
+                         (and pos
+                              (or (not open)
+                                  (> (line-number-at-pos pos)
+                                     (line-number-at-pos open))))))
+           (prev-line-start (lambda (pos)
+                              (gov--prev-code-end
+                               (save-excursion (goto-char pos) (line-beginning-position))))))
       (back-to-indentation)
       (cond
        ((nth 4 ppss) nil)
        ((looking-at "[]})]")
         (if open (progn (goto-char open) (current-indentation)) 0))
-       ;; Continuation: line up after the keyword of the line the expression starts on.
-       ((and prev (funcall after-open prev) (gov--ends-with-operator-p prev)
+       ;; Text after the open bracket on its line: line up with it.
+       ((and open
+             (save-excursion
+               (goto-char (1+ open))
+               (skip-chars-forward " \t")
+               (and (not (eolp)) (not (looking-at "//\\|/\\*"))
+                    (current-column)))))
+       ((and (looking-at "\\_<\\(?:then\\|else\\)\\_>") (funcall after-open prev)
+             (gov--if-column (or open (point-min)))))
+       ;; Continuation: line up after the keyword of the line the clause starts on.
+       ((and (funcall after-open prev) (gov--ends-with-operator-p prev)
              (let ((start prev) p)
-               (while (and (setq p (gov--prev-code-end
-                                    (save-excursion (goto-char start) (line-beginning-position))))
+               (while (and (setq p (funcall prev-line-start start))
                            (funcall after-open p)
                            (gov--ends-with-operator-p p))
                  (setq start p))
@@ -251,24 +278,33 @@ See `gov-indent-line'."
                (back-to-indentation)
                (and (looking-at "[A-Za-z_][A-Za-z0-9_]*[ \t]+[^ \t\n]")
                     (progn (goto-char (1- (match-end 0))) (current-column))))))
-       ((not open) 0)
-       (t
-        (goto-char (1+ open))
-        (skip-chars-forward " \t")
-        (if (or (eolp) (looking-at "//\\|/\\*"))
-            (progn (goto-char open) (+ (current-indentation) gov-indent-offset))
-          (current-column)))))))
+       ;; A window's clauses, two levels under `window'.
+       ((and (looking-at gov--window-clause-re) (funcall after-open prev)
+             (let ((start prev) p)
+               (while (and (save-excursion (goto-char start) (back-to-indentation)
+                                           (looking-at gov--window-clause-re))
+                           (setq p (funcall prev-line-start start))
+                           (funcall after-open p))
+                 (setq start p))
+               (goto-char start)
+               (back-to-indentation)
+               (and (looking-at "window\\_>")
+                    (+ (current-indentation) (* 2 gov-indent-offset))))))
+       (open (goto-char open) (+ (current-indentation) gov-indent-offset))
+       (t 0)))))
 
 (defun gov-indent-line ()
-  "Indent the current line as gov code.
+  "Indent the current line as gov code, the way `govc fmt' lays it out.
 A line inside a block comment that began on an earlier line keeps its
 indentation.  A line starting with a closing bracket lines up with the line
-that opened it.  A line after one that ends with an operator (and, or, +,
-== ...) continues an expression and lines up after the keyword of the line
-the expression starts on.  Otherwise, inside brackets, a line lines up with
-the text after the innermost open bracket on that bracket's line, or if there
-is none, is `gov-indent-offset' deeper than that line.  Brackets in strings
-and comments do not count."
+that opened it.  Inside a bracket with text after it on its line, lines line
+up with that text.  A line starting with `then' or `else' lines up with its
+`if'.  A line after one that ends with an operator or a comma continues the
+clause and lines up after the clause's keyword.  A window's `over', `per',
+`where', `capacity' and `lateness' lines are two levels under `window'.
+Otherwise a line is `gov-indent-offset' deeper than the line with the
+innermost open bracket, or at column 0.  Brackets in strings and comments do
+not count."
   (interactive)
   (let ((indent (gov--indentation))
         (offset (- (current-column) (current-indentation))))

@@ -46,6 +46,25 @@ if [ ! -x "$govc" ]; then
   govc=""
 fi
 
+# govc fmt's layout of fmt-input.gov and of the real policies: each editor flattens the
+# indentation and re-indents, and must get the same text back.
+GOV_FMT=""
+if [ -n "$govc" ]; then
+  mkdir -p "$tmp/fmt"
+  for f in tests/editors/indent/fmt-input.gov $GOV_POLICIES; do
+    out=$tmp/fmt/$(echo "$f" | tr / _)
+    if "$govc" fmt "$f" >"$out" 2>"$tmp/fmt.err"; then
+      GOV_FMT="$GOV_FMT$out
+"
+    else
+      echo "not ok - govc fmt $f"
+      sed 's/^/# /' "$tmp/fmt.err"
+      status=1
+    fi
+  done
+fi
+export GOV_FMT
+
 # ------------------------------------------------------------------ VS Code
 tmgrammar=editors/vscode/node_modules/.bin/vscode-tmgrammar-test
 if ! command -v node >/dev/null 2>&1; then

@@ -1,13 +1,19 @@
-" Vim indent file for gov policies (.gov). gov-mode.el indents the same way:
+" Vim indent file for gov policies (.gov). It lays lines out as `govc fmt` does
+" (spec/language.md §8), and gov-mode.el indents the same way:
 "
 "  - a line inside a block comment that began on an earlier line keeps its indentation;
 "  - a line starting with a closing bracket lines up with the line that opened it;
-"  - a line after one that ends with an operator (and, or, +, ==, ...) continues an
-"    expression and lines up with the expression's start, after the clause's keyword:
-"        when run.a and
-"             run.b
-"  - otherwise, inside brackets: when the innermost open bracket has text after it on
-"    its line, line up with that text, else one 'shiftwidth' deeper than that line.
+"  - inside a bracket that has text after it on its line, lines line up with that text
+"    (packed lists: given fields, in [...], extern fn parameters, parenthesized operands);
+"  - a line starting with 'then' or 'else' lines up with its 'if';
+"  - a line after one that ends with an operator or a comma continues the clause and
+"    lines up after the clause's keyword:
+"        when run.a and          notify first, second,
+"             run.b                     third
+"  - a window's 'over', 'per', 'where', 'capacity' and 'lateness' lines are indented
+"    two levels under 'window';
+"  - otherwise a line is one 'shiftwidth' deeper than the line with the innermost open
+"    bracket, or at column 0 outside brackets.
 " Brackets, operators and words in strings and comments do not count.
 
 if exists('b:did_indent')
@@ -52,7 +58,17 @@ function! s:Code(lnum) abort
 endfunction
 
 function! s:EndsWithOperator(lnum) abort
-  return s:Code(a:lnum) =~# '\%(\<and\|\<or\|\<not\|[-+*/=<>]\)\s*$'
+  return s:Code(a:lnum) =~# '\%(\<and\|\<or\|\<not\|[-+*/=<>,]\)\s*$'
+endfunction
+
+" The column of the nearest 'if' before (lnum, 1) that is not in a string or comment,
+" searching back no further than line stop; -1 if none.
+function! s:IfColumn(lnum, stop) abort
+  let save = getcurpos()
+  call cursor(a:lnum, 1)
+  let [l, c] = searchpos('\<if\>', 'bW', a:stop, 0, s:skip)
+  call setpos('.', save)
+  return l > 0 ? strdisplaywidth(strpart(getline(l), 0, c - 1)) : -1
 endfunction
 
 function! GovIndent(lnum) abort
@@ -70,7 +86,22 @@ function! GovIndent(lnum) abort
     return olnum > 0 ? indent(olnum) : 0
   endif
 
+  if olnum > 0
+    let after = strpart(getline(olnum), ocol)
+    let m = match(after, '\S')
+    if m >= 0 && after[m : m + 1] !=# '//' && after[m : m + 1] !=# '/*'
+      return strdisplaywidth(strpart(getline(olnum), 0, ocol + m))
+    endif
+  endif
+
   let prev = s:PrevCode(a:lnum)
+  if line =~# '^\s*\%(then\|else\)\>' && prev > olnum
+    let col = s:IfColumn(a:lnum, max([olnum, 1]))
+    if col >= 0
+      return col
+    endif
+  endif
+
   if prev > olnum && s:EndsWithOperator(prev)
     let start = prev
     let p = s:PrevCode(start)
@@ -84,15 +115,21 @@ function! GovIndent(lnum) abort
     endif
   endif
 
-  if olnum <= 0
-    return 0
+  if line =~# '^\s*\%(over\|per\|where\|capacity\|lateness\)\>' && prev > olnum
+    let start = prev
+    while getline(start) =~# '^\s*\%(over\|per\|where\|capacity\|lateness\)\>'
+      let p = s:PrevCode(start)
+      if p <= olnum
+        break
+      endif
+      let start = p
+    endwhile
+    if getline(start) =~# '^\s*window\>'
+      return indent(start) + 2 * shiftwidth()
+    endif
   endif
-  let after = strpart(getline(olnum), ocol)
-  let m = match(after, '\S')
-  if m >= 0 && after[m : m + 1] !=# '//' && after[m : m + 1] !=# '/*'
-    return strdisplaywidth(strpart(getline(olnum), 0, ocol + m))
-  endif
-  return indent(olnum) + shiftwidth()
+
+  return olnum > 0 ? indent(olnum) + shiftwidth() : 0
 endfunction
 
 let &cpo = s:cpo_save

@@ -10,7 +10,8 @@
 ;; with $GOV_SYNTAX (syntax-test files in VS Code's format, one per line: their scope
 ;; assertions are mapped to faces through tests/editors/scopes.tsv), $GOV_POLICIES (real
 ;; policies, one per line), $GOV_GOVC (a govc binary, or empty to skip the end-to-end
-;; Flymake test) and $GOV_TMP (a scratch folder).
+;; Flymake test), $GOV_FMT (govc fmt output files, one per line) and $GOV_TMP (a scratch
+;; folder).
 ;; Prints one "ok - NAME" or "not ok - NAME" line per ERT test, details on "#" lines.
 
 ;;; Code:
@@ -264,6 +265,33 @@ Runs in a fresh Emacs with an empty package directory and no archives."
   "Indenting good.gov as a whole leaves it as it is."
   (gov-test-fail (gov-test-reindent "tests/editors/indent/good.gov"
                                     "tests/editors/indent/good.gov")))
+
+(ert-deftest gov-test-indent-fmt-layout ()
+  "Flattened govc fmt output re-indents to govc fmt's layout.
+Each file of $GOV_FMT loses the indentation of every line outside block
+comments, and indent-region must give the file back."
+  (let ((files (split-string (or (getenv "GOV_FMT") "") "\n" t))
+        errors)
+    (unless files (ert-skip "needs build/govc"))
+    (dolist (path files)
+      (with-temp-buffer
+        (insert-file-contents path)
+        (gov-mode)
+        (let ((want (split-string (buffer-string) "\n")))
+          (goto-char (point-min))
+          (while (not (eobp))
+            (unless (nth 4 (syntax-ppss))
+              (delete-horizontal-space))
+            (forward-line 1))
+          (indent-region (point-min) (point-max))
+          (let ((got (split-string (buffer-string) "\n"))
+                (name (file-name-nondirectory path)))
+            (dotimes (i (max (length got) (length want)))
+              (let ((g (or (nth i got) "<missing>")) (w (or (nth i want) "<missing>")))
+                (unless (equal g w)
+                  (push (format "%s:%d: got  %S" name (1+ i) g) errors)
+                  (push (format "%s:%d: want %S" name (1+ i) w) errors))))))))
+    (gov-test-fail (nreverse errors))))
 
 (ert-deftest gov-test-indent-electric ()
   "Typing a closing brace on its own line outdents it."

@@ -4,8 +4,8 @@
 "   vim -Nu NONE -i NONE -es -S tests/editors/vim/run.vim
 " with $GOV_OUT (where to write "ok - NAME" / "not ok - NAME" lines), $GOV_SYNTAX (the
 " syntax-test files, VS Code's format, one per line), $GOV_POLICIES (real policies, one
-" per line), $GOV_GOVC (a govc binary, or empty to skip the :make test) and $GOV_TMP (a
-" scratch folder). It loads editors/vim the way a
+" per line), $GOV_GOVC (a govc binary, or empty to skip the :make test), $GOV_FMT (govc fmt
+" output files, one per line) and $GOV_TMP (a scratch folder). It loads editors/vim the way a
 " user's 'runtimepath' would, so filetype detection, syntax, indent and ftplugin are the
 " shipped files.
 
@@ -207,6 +207,35 @@ function! s:Reindent(input, expected) abort
   return errors
 endfunction
 
+" Each file of $GOV_FMT is govc fmt output: with the indentation of every line outside
+" block comments removed, gg=G must give the file back.
+function! s:TestFmtLayout() abort
+  let errors = []
+  let files = split($GOV_FMT, "\n")
+  if empty(files)
+    return ['no files in $GOV_FMT']
+  endif
+  for path in files
+    execute 'silent edit! ' . fnameescape(path)
+    let want = getline(1, '$')
+    for lnum in range(1, line('$'))
+      if synIDattr(synID(lnum, max([1, indent(lnum) + 1]), 0), 'name') !=# 'govBlockComment'
+        call setline(lnum, substitute(getline(lnum), '^\s\+', '', ''))
+      endif
+    endfor
+    silent normal! gg=G
+    let got = getline(1, '$')
+    for i in range(max([len(got), len(want)]))
+      if get(got, i, '<missing>') !=# get(want, i, '<missing>')
+        call add(errors, printf('%s:%d: got  "%s"', fnamemodify(path, ':t'), i + 1, get(got, i, '<missing>')))
+        call add(errors, printf('%s:%d: want "%s"', fnamemodify(path, ':t'), i + 1, get(want, i, '<missing>')))
+      endif
+    endfor
+    silent bwipeout!
+  endfor
+  return errors
+endfunction
+
 " The diagnostic sample of spec/language.md §6 plus a warning and a position-less
 " error, read with :cexpr through the ftplugin's errorformat.
 function! s:TestErrorformat() abort
@@ -324,9 +353,11 @@ call s:Case('errorformat: govc diagnostics, notes and warnings, character column
 call s:Case('real policies: nothing in policies/ or stdlib/ is highlighted as an error',
       \ function('s:TestRealPolicies'))
 if $GOV_GOVC !=# ''
+  call s:Case('indent: flattened govc fmt output re-indents to govc fmt''s layout',
+        \ function('s:TestFmtLayout'))
   call s:Case(':make runs govc check and fills the quickfix list', function('s:TestMake'))
 else
-  call add(s:out, '# skip: :make test needs build/govc (run make first)')
+  call add(s:out, '# skip: :make and govc fmt layout tests need build/govc (run make first)')
 endif
 
 call writefile(s:out, $GOV_OUT)
