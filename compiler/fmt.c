@@ -1022,47 +1022,11 @@ static void print_file(F *f)
 
 /* ------------------------------------------------------------------ entry point */
 
-/* The first byte offset where t is not valid UTF-8, or len. This is load.c's rule,
- * which decides what a gov source is; fmt parses one file without its imports, so it
- * applies the rule itself. */
-static uint32_t utf8_invalid_at(const unsigned char *t, uint32_t len)
-{
-    uint32_t i = 0;
-    while (i < len) {
-        unsigned c = t[i];
-        if (c < 0x80) { i++; continue; }
-        uint32_t n; unsigned min, cp;
-        if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; min = 0x80; }
-        else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; min = 0x800; }
-        else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; min = 0x10000; }
-        else return i;
-        if (len - i <= n) return i;
-        for (uint32_t k = 1; k <= n; k++) {
-            if ((t[i + k] & 0xC0) != 0x80) return i;
-            cp = cp << 6 | (t[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-        i += n + 1;
-    }
-    return len;
-}
-
 /* Parse; false (diagnostics recorded) when the file is not a clean gov source. */
 static bool parse(GovArena *a, GovDiags *diags, uint32_t file, GovModule *m)
 {
-    GovSource *s = &diags->src->files[file];
-    const char *nul = memchr(s->text, 0, s->len);
-    uint32_t bad = utf8_invalid_at((const unsigned char *)s->text, s->len);
-    if (nul && (uint32_t)(nul - s->text) < bad) {
-        uint32_t at = (uint32_t)(nul - s->text);
-        govD_error(diags, "E001", (GovSpan){file, at, at + 1}, "file contains a NUL byte; gov sources are UTF-8 text");
+    if (!govF_valid_source(diags, file))
         return false;
-    }
-    if (bad < s->len) {
-        govD_error(diags, "E002", (GovSpan){file, bad, bad + 1}, "file is not valid UTF-8 (byte 0x%02X)",
-                   (unsigned char)s->text[bad]);
-        return false;
-    }
     uint32_t counters[GOV_D__COUNT] = {0}, scopes = 0;
     GovParser P = {0};
     P.arena = a;

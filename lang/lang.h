@@ -51,6 +51,10 @@ void govF_load(GovFrontend *fe);
 void govF_check(GovFrontend *fe);
 void govF_free(GovFrontend *fe);
 
+/* Check that a source holds text the lexer may read (no NUL byte, valid UTF-8);
+ * reports E001 or E002 and returns false if not. */
+bool govF_valid_source(GovDiags *d, uint32_t file);
+
 /* Look a name up in a checked unit; NULL if absent. */
 GovDecl *govF_lookup(const GovPolicy *p, const char *name, uint32_t len);
 

@@ -114,6 +114,24 @@ static uint32_t utf8_invalid_at(const unsigned char *t, uint32_t len)
     return len;
 }
 
+bool govF_valid_source(GovDiags *d, uint32_t file)
+{
+    GovSource *s = &d->src->files[file];
+    const char *nul = memchr(s->text, 0, s->len);
+    uint32_t bad = utf8_invalid_at((const unsigned char *)s->text, s->len);
+    if (nul && (uint32_t)(nul - s->text) < bad) {
+        uint32_t at = (uint32_t)(nul - s->text);
+        govD_error(d, "E001", (GovSpan){file, at, at + 1}, "file contains a NUL byte; gov sources are UTF-8 text");
+        return false;
+    }
+    if (bad < s->len) {
+        govD_error(d, "E002", (GovSpan){file, bad, bad + 1}, "file is not valid UTF-8 (byte 0x%02X)",
+                   (unsigned char)s->text[bad]);
+        return false;
+    }
+    return true;
+}
+
 /* Read a whole file into the arena; NULL with errno set, or ERANGE when too large. */
 static char *read_file(GovFrontend *fe, const char *path, uint32_t *len)
 {
@@ -150,20 +168,8 @@ static GovModule *parse_source(GovFrontend *fe, uint32_t file)
 {
     GovModule *m = govA_alloc(&fe->arena, sizeof *m);
     m->file = file;
-    GovSource *s = &fe->src.files[file];
-    const char *nul = memchr(s->text, 0, s->len);
-    uint32_t bad = utf8_invalid_at((const unsigned char *)s->text, s->len);
-    if (nul && (uint32_t)(nul - s->text) < bad) {
-        uint32_t at = (uint32_t)(nul - s->text);
-        govD_error(&fe->diags, "E001", (GovSpan){file, at, at + 1},
-                   "file contains a NUL byte; gov sources are UTF-8 text");
+    if (!govF_valid_source(&fe->diags, file))
         return m;
-    }
-    if (bad < s->len) {
-        govD_error(&fe->diags, "E002", (GovSpan){file, bad, bad + 1},
-                   "file is not valid UTF-8 (byte 0x%02X)", (unsigned char)s->text[bad]);
-        return m;
-    }
     GovParser P = {0};
     P.arena = &fe->arena;
     P.diags = &fe->diags;
