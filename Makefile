@@ -56,6 +56,7 @@ include lang/lang.mk
 -include tests/bench/bench.mk
 -include tests/corpus/corpus.mk
 -include tests/tests.mk
+-include fuzz/fuzz.mk
 
 # ---------------------------------------------------------------- demo
 # Check every example policy, compile each, and run it on its sample records.

@@ -1,0 +1,57 @@
+/* common.h: what the fuzz targets and the fuzz tests share.
+ *
+ * The front end reads files (lang/load.c), so a source text is written to a private
+ * temporary directory and loaded from there; everything else is in memory. Each helper
+ * sets the front end's out-of-memory jump itself, so a caller never sees a longjmp.
+ */
+#ifndef GOV_FUZZ_COMMON_H
+#define GOV_FUZZ_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler/compile.h"
+#include "lang/lang.h"
+#include "vm/gov.h"
+
+/* libFuzzer's entry points (declared here for -Wmissing-prototypes). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* The standard modules embedded at build time (compiler/embed.c). */
+bool fuzz_std_lookup(const char *name, const char **text, uint32_t *len);
+
+/* Write `size` bytes to a file in a private temporary directory; its path. */
+const char *fuzz_source_file(const void *data, size_t size);
+
+/* Stages of the front end and compiler that fuzz_front runs. */
+enum { FUZZ_PARSE, FUZZ_CHECK, FUZZ_COMPILE };
+
+/* What fuzz_front reached, and the program when it compiled. */
+typedef struct FuzzResult {
+    bool oom;               /* the allocation hook failed (a clean longjmp) */
+    bool errors;            /* diagnostics with errors */
+    int ncompiled;          /* programs built (one per policy) */
+    uint8_t *bytes;         /* the last program built (malloc'd copy) or NULL */
+    size_t len;
+} FuzzResult;
+
+/* Load the sources at `paths` (files or directories) through the given stages with
+ * allocation hook `alloc` (NULL: malloc) and report what happened. `print` renders the
+ * diagnostics in every format into a scratch stream. A compiled program that the VM's
+ * verifier rejects is a compiler bug: abort(). */
+void fuzz_front(const char *const *paths, int npaths, int stage, GovAllocFn alloc, void *ud, bool print,
+                FuzzResult *out);
+
+/* Read a whole file into malloc'd memory (NULL on error). */
+uint8_t *fuzz_read_file(const char *path, size_t *len);
+
+/* Compile each policies/NAME/ directory under `root` (sorted); returns how many were
+ * compiled into progs[] (at most max). Used by the targets that need fixed programs. */
+int fuzz_compile_policies(const char *root, gov_program **progs, int max);
+
+/* Find the tree's policies/ directory from argv[0] or the working directory. */
+const char *fuzz_policies_dir(const char *argv0);
+
+#endif

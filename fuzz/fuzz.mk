@@ -1,0 +1,32 @@
+# fuzz/fuzz.mk: libFuzzer targets, one per stage (see fuzz/README.md).
+#
+#   make fuzz FUZZ_SECONDS=N   build every target into build-fuzz/ with clang
+#                              (-fsanitize=fuzzer,address,undefined) and run each for N
+#                              seconds; crashes go to build-fuzz/crashes/
+#   make fuzz-build            build them only
+#
+# The targets link the same sources as govc and libgov, compiled again by a second make
+# with BUILD=build-fuzz, so the gcc build in build/ is untouched.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 10
+FUZZ_TARGETS ?= parse check compile load json eval diff
+FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: fuzz fuzz-build fuzz-bins
+fuzz: fuzz-build
+	sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs clang (apt-get install clang libclang-rt-dev)"; exit 2; }
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT=-O1 SAN="$(FUZZ_SAN)" fuzz-bins
+
+FUZZ_LINK := $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/gen.o $(BUILD)/obj/fuzz/ref.o \
+             $(BUILD)/obj/compiler/compile.o $(BUILD)/gen/obj/stdlib_data.o $(BUILD)/liblang.a $(BUILD)/libgov.a
+
+$(BUILD)/obj/fuzz/%.o: $(BUILD)/gen/parser.h
+
+$(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/fuzz_%.o $(FUZZ_LINK)
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(FUZZ_LINK) -lxxhash -lm
+
+fuzz-bins: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz_$(t)) $(BUILD)/govc

@@ -1,0 +1,760 @@
+/* gen.c: the policy and record generator and the differential check; see gen.h. */
+#include "fuzz/gen.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz/common.h"
+#include "vm/gov.h"
+
+uint32_t fuzz_rand(FuzzRng *r, uint32_t n)
+{
+    if (n <= 1)
+        return 0;
+    uint32_t x;
+    if (r->p && r->end - r->p >= 2) {
+        x = (uint32_t)r->p[0] << 8 | r->p[1];
+        r->p += 2;
+    } else {
+        /* Past the input's end: the PRNG, seeded from the input by the caller. */
+        /* splitmix64 */
+        uint64_t z = (r->state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        x = (uint32_t)((z ^ (z >> 31)) >> 16);
+    }
+    return x % n;
+}
+
+/* ------------------------------------------------------------------ text */
+
+typedef struct Out {
+    char *s;
+    size_t n, cap;
+} Out;
+
+static void out(Out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(Out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(o->s + o->n, o->cap - o->n, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        o->n = o->n + (size_t)k < o->cap ? o->n + (size_t)k : o->cap - 1;
+}
+
+/* ------------------------------------------------------------------ the policy shape */
+
+/* Declared fields, slots 6.. (the built-ins are 0..5). */
+enum { F_I = 6, F_F, F_R, F_D, F_M, F_T, F_B, F_S, F_O, F_Q, NFIELDS };
+static const struct { const char *name; int type; const char *decl; } fields[] = {
+    {"i", GOV_TY_INT, "int"},
+    {"f", GOV_TY_FLOAT, "float"},
+    {"r", GOV_TY_RATIO, "ratio"},
+    {"d", GOV_TY_DURATION, "duration in ns"},
+    {"m", GOV_TY_MONEY, "money in micros"},
+    {"t", GOV_TY_TIME, "time in unix_ns"},
+    {"b", GOV_TY_BOOL, "bool"},
+    {"s", GOV_TY_STRING, "string"},
+    {"o", GOV_TY_INT, "int = 5"},
+    {"q", GOV_TY_MONEY, "money in micros = $1.5"},
+};
+
+static const char *const level_names[4][3] = {{"t1", "t2", "t3"}, {"p1", "p2", ""}, {"w1", "", ""}, {"a1", "a2", "x"}};
+static const int level_nnames[4] = {2, 2, 1, 2};
+static const char *const strings[] = {"", "a1", "x", "t1", "zz"};
+
+enum { MAXLIM = 6, MAXBLOCKS = 6 };
+static const int limit_types[] = {GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_RATIO, GOV_TY_DURATION, GOV_TY_MONEY, GOV_TY_TIME};
+
+typedef struct Gen {
+    FuzzRng *r;
+    Out o;
+    int nlim;
+    int lim_type[MAXLIM];
+    bool lim_max[MAXLIM];
+    int budget;       /* nodes left for expressions of the current rule */
+} Gen;
+
+static const int64_t BASE_NS = 1767225600000000000; /* 2026-01-01T00:00:00Z */
+
+/* Limit values are drawn in "units" so that record values can land on them. */
+static void unit_literal(Gen *g, int type, int u)
+{
+    switch (type) {
+    case GOV_TY_INT: out(&g->o, "%d", u); break;
+    case GOV_TY_FLOAT: out(&g->o, "%d.25", u); break;
+    case GOV_TY_RATIO: out(&g->o, "%d%%", u); break;
+    case GOV_TY_DURATION: out(&g->o, "%dms", u * 100); break;
+    case GOV_TY_MONEY: out(&g->o, "$%d.5", u); break;
+    default: out(&g->o, "2026-01-01T%02d:%02d:00Z", u / 60, u % 60); break;
+    }
+}
+
+static GovValue unit_value(int type, int u)
+{
+    GovValue v;
+    memset(&v, 0, sizeof v);
+    v.type = (uint8_t)type;
+    switch (type) {
+    case GOV_TY_INT: v.u.i = u; break;
+    case GOV_TY_FLOAT: v.u.f = u + 0.25; break;
+    case GOV_TY_RATIO: v.u.f = u / 100.0; break;
+    case GOV_TY_DURATION: v.u.i = (int64_t)u * 100000000; break;
+    case GOV_TY_MONEY: v.u.i = (int64_t)u * 1000000 + 500000; break;
+    default: v.u.i = BASE_NS + (int64_t)u * 60000000000; break;
+    }
+    return v;
+}
+
+static void gen_expr(Gen *g, int type, int depth);
+static void gen_bool(Gen *g, int depth);
+
+static int pick_limit(Gen *g, int type)
+{
+    int c[MAXLIM], n = 0;
+    for (int i = 0; i < g->nlim; i++)
+        if (g->lim_type[i] == type) c[n++] = i;
+    return n ? c[fuzz_rand(g->r, (uint32_t)n)] : -1;
+}
+
+/* A literal of `type`: mostly near the units limits use, sometimes at the extremes. */
+static void literal(Gen *g, int type)
+{
+    uint32_t k = fuzz_rand(g->r, 16);
+    switch (type) {
+    case GOV_TY_INT:
+        if (k == 0) out(&g->o, "9223372036854775807");
+        else if (k == 1) out(&g->o, "0");
+        else out(&g->o, "%d", (int)fuzz_rand(g->r, 70) - 5);
+        break;
+    case GOV_TY_FLOAT:
+        if (k == 0) out(&g->o, "1e308");
+        else if (k == 1) out(&g->o, "0.1");
+        else if (k == 2) out(&g->o, "0.0");
+        else out(&g->o, "%d.%d", (int)fuzz_rand(g->r, 70), (int)fuzz_rand(g->r, 4) * 25);
+        break;
+    case GOV_TY_RATIO: out(&g->o, "%d%%", (int)fuzz_rand(g->r, 101)); break;
+    case GOV_TY_DURATION:
+        if (k == 0) out(&g->o, "106751d");
+        else if (k == 1) out(&g->o, "1ns");
+        else out(&g->o, "%dms", (int)fuzz_rand(g->r, 70) * 100);
+        break;
+    case GOV_TY_MONEY:
+        if (k == 0) out(&g->o, "$9_000_000_000_000");
+        else if (k == 1) out(&g->o, "$0.000001");
+        else out(&g->o, "$%d.%02d", (int)fuzz_rand(g->r, 70), (int[]){0, 5, 12, 50, 99}[fuzz_rand(g->r, 5)]);
+        break;
+    case GOV_TY_TIME: {
+        int u = (int)fuzz_rand(g->r, 70);
+        out(&g->o, "2026-01-01T%02d:%02d:%02dZ", u / 60, u % 60, (int)fuzz_rand(g->r, 2) * 30);
+        break;
+    }
+    case GOV_TY_STRING: out(&g->o, "\"%s\"", strings[fuzz_rand(g->r, 5)]); break;
+    case GOV_TY_BOOL: out(&g->o, "%s", fuzz_rand(g->r, 2) ? "true" : "false"); break;
+    case GOV_TY_SEVERITY: out(&g->o, "%s", (const char *[]){"info", "warning", "critical"}[fuzz_rand(g->r, 3)]); break;
+    default: out(&g->o, "%s", (const char *[]){"allow", "warn", "review", "pause", "block"}[fuzz_rand(g->r, 5)]); break;
+    }
+}
+
+/* A leaf of `type`: a field, a limit or a literal. */
+static void leaf(Gen *g, int type)
+{
+    if (type >= GOV_TY_STRING + 100) { /* one pinned text field: s, tenant or agent */
+        out(&g->o, "run.%s", (const char *[]){"s", "tenant", "agent"}[type - GOV_TY_STRING - 100]);
+        return;
+    }
+    int lim = pick_limit(g, type);
+    uint32_t k = fuzz_rand(g->r, 6);
+    if (lim >= 0 && k < 2) {
+        out(&g->o, "L%d", lim);
+        return;
+    }
+    if (k < 4) {
+        switch (type) {
+        case GOV_TY_INT: out(&g->o, "run.%s", fuzz_rand(g->r, 3) ? "i" : "o"); return;
+        case GOV_TY_FLOAT: out(&g->o, "run.f"); return;
+        case GOV_TY_RATIO: out(&g->o, "run.r"); return;
+        case GOV_TY_DURATION: out(&g->o, "run.d"); return;
+        case GOV_TY_MONEY: out(&g->o, "run.%s", fuzz_rand(g->r, 3) ? "m" : "q"); return;
+        case GOV_TY_TIME: out(&g->o, "run.%s", fuzz_rand(g->r, 3) ? "t" : "at"); return;
+        case GOV_TY_BOOL: out(&g->o, "run.b"); return;
+        case GOV_TY_STRING:
+            out(&g->o, "run.%s", (const char *[]){"s", "tenant", "agent", "project", "run_id"}[fuzz_rand(g->r, 5)]);
+            return;
+        default: break;
+        }
+    }
+    literal(g, type);
+}
+
+static bool is_num(int t) { return t == GOV_TY_INT || t == GOV_TY_FLOAT || t == GOV_TY_RATIO; }
+
+/* A number of some numeric type (int, float or ratio), for mixed arithmetic. */
+static int num_type(Gen *g) { return (int[]){GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_RATIO}[fuzz_rand(g->r, 3)]; }
+
+static void gen_expr(Gen *g, int type, int depth)
+{
+    if (type == GOV_TY_BOOL) {
+        gen_bool(g, depth);
+        return;
+    }
+    if (depth <= 0 || --g->budget <= 0) {
+        leaf(g, type);
+        return;
+    }
+    uint32_t k = fuzz_rand(g->r, 10);
+    if (k < 3) {
+        leaf(g, type);
+        return;
+    }
+    if (k == 3 && type == GOV_TY_STRING) {
+        /* string and id fields may not meet in one if (E090): one field, or literals */
+        out(&g->o, "(if ");
+        gen_bool(g, depth - 1);
+        out(&g->o, " then ");
+        uint32_t which = fuzz_rand(g->r, 3);
+        for (int i = 0; i < 2; i++) {
+            if (i) out(&g->o, " else ");
+            if (fuzz_rand(g->r, 2)) leaf(g, GOV_TY_STRING + 100 + (int)which);
+            else literal(g, GOV_TY_STRING);
+        }
+        out(&g->o, ")");
+        return;
+    }
+    if (k == 3) {
+        out(&g->o, "(if ");
+        gen_bool(g, depth - 1);
+        out(&g->o, " then ");
+        /* numeric branches may mix: the if is then a float */
+        gen_expr(g, type == GOV_TY_FLOAT ? num_type(g) : type, depth - 1);
+        out(&g->o, " else ");
+        gen_expr(g, type == GOV_TY_FLOAT ? num_type(g) : type, depth - 1);
+        out(&g->o, ")");
+        return;
+    }
+    if (k == 4 && type != GOV_TY_STRING && type != GOV_TY_SEVERITY && type != GOV_TY_VERDICT) {
+        /* built-ins: abs keeps the type; min, max, clamp unify it */
+        uint32_t f = fuzz_rand(g->r, 4);
+        if (f == 0 && type != GOV_TY_TIME) {
+            out(&g->o, "abs(");
+            gen_expr(g, type, depth - 1);
+            out(&g->o, ")");
+            return;
+        }
+        int n = f == 3 ? 3 : 2;
+        out(&g->o, "%s(", f == 3 ? "clamp" : f == 1 ? "min" : "max");
+        for (int i = 0; i < n; i++) {
+            if (i) out(&g->o, ", ");
+            /* a float result may come from mixed numbers; anything else is one type */
+            gen_expr(g, type == GOV_TY_FLOAT && i ? num_type(g) : type, depth - 1);
+        }
+        out(&g->o, ")");
+        return;
+    }
+    static const char ops[] = "+-*/";
+    char op = ops[fuzz_rand(g->r, 4)];
+    switch (type) {
+    case GOV_TY_INT:
+        if (k == 5) { out(&g->o, "(-"); gen_expr(g, type, depth - 1); out(&g->o, ")"); return; }
+        out(&g->o, "(");
+        gen_expr(g, GOV_TY_INT, depth - 1);
+        out(&g->o, " %c ", op);
+        gen_expr(g, GOV_TY_INT, depth - 1);
+        out(&g->o, ")");
+        return;
+    case GOV_TY_FLOAT:
+        if (k == 5) { out(&g->o, "(-"); gen_expr(g, fuzz_rand(g->r, 2) ? GOV_TY_FLOAT : GOV_TY_RATIO, depth - 1); out(&g->o, ")"); return; }
+        if (k == 6) {
+            /* a ratio of two durations or two amounts */
+            int t = fuzz_rand(g->r, 2) ? GOV_TY_DURATION : GOV_TY_MONEY;
+            out(&g->o, "(");
+            gen_expr(g, t, depth - 1);
+            out(&g->o, " / ");
+            gen_expr(g, t, depth - 1);
+            out(&g->o, ")");
+            return;
+        }
+        {
+            int a = num_type(g), b = num_type(g);
+            if (a == GOV_TY_INT && b == GOV_TY_INT) a = GOV_TY_FLOAT;
+            out(&g->o, "(");
+            gen_expr(g, a, depth - 1);
+            out(&g->o, " %c ", op);
+            gen_expr(g, b, depth - 1);
+            out(&g->o, ")");
+        }
+        return;
+    case GOV_TY_DURATION:
+    case GOV_TY_MONEY:
+        if (k == 5) { out(&g->o, "(-"); gen_expr(g, type, depth - 1); out(&g->o, ")"); return; }
+        if (type == GOV_TY_DURATION && k == 6) {
+            out(&g->o, "(");
+            gen_expr(g, GOV_TY_TIME, depth - 1);
+            out(&g->o, " - ");
+            gen_expr(g, GOV_TY_TIME, depth - 1);
+            out(&g->o, ")");
+            return;
+        }
+        out(&g->o, "(");
+        if (op == '+' || op == '-') {
+            gen_expr(g, type, depth - 1);
+            out(&g->o, " %c ", op);
+            gen_expr(g, type, depth - 1);
+        } else if (op == '*' && fuzz_rand(g->r, 2)) {
+            gen_expr(g, num_type(g), depth - 1);
+            out(&g->o, " * ");
+            gen_expr(g, type, depth - 1);
+        } else {
+            gen_expr(g, type, depth - 1);
+            out(&g->o, " %c ", op);
+            gen_expr(g, num_type(g), depth - 1);
+        }
+        out(&g->o, ")");
+        return;
+    case GOV_TY_TIME:
+        out(&g->o, "(");
+        if (fuzz_rand(g->r, 3) == 0) {
+            gen_expr(g, GOV_TY_DURATION, depth - 1);
+            out(&g->o, " + ");
+            gen_expr(g, GOV_TY_TIME, depth - 1);
+        } else {
+            gen_expr(g, GOV_TY_TIME, depth - 1);
+            out(&g->o, " %c ", fuzz_rand(g->r, 2) ? '+' : '-');
+            gen_expr(g, GOV_TY_DURATION, depth - 1);
+        }
+        out(&g->o, ")");
+        return;
+    default:
+        leaf(g, type);
+        return;
+    }
+}
+
+static const char *const cmp_ops[] = {"==", "!=", "<", "<=", ">", ">="};
+
+static void gen_bool(Gen *g, int depth)
+{
+    uint32_t k = depth <= 0 || --g->budget <= 0 ? 9 + fuzz_rand(g->r, 3) : fuzz_rand(g->r, 12);
+    switch (k) {
+    case 0: case 1: case 9: { /* an ordered comparison, often a field against a limit */
+        static const int ordered[] = {GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_RATIO, GOV_TY_DURATION, GOV_TY_MONEY,
+                                      GOV_TY_TIME, GOV_TY_SEVERITY, GOV_TY_VERDICT};
+        int t = ordered[fuzz_rand(g->r, 8)];
+        int u = is_num(t) ? num_type(g) : t;
+        out(&g->o, "(");
+        gen_expr(g, t, depth - 1);
+        out(&g->o, " %s ", cmp_ops[fuzz_rand(g->r, 6)]);
+        int lim = pick_limit(g, u);
+        if (lim >= 0 && fuzz_rand(g->r, 2)) out(&g->o, "L%d", lim);
+        else gen_expr(g, u, depth - 1);
+        out(&g->o, ")");
+        return;
+    }
+    case 2: case 10: /* text and bool equality */
+        if (fuzz_rand(g->r, 3) == 0) {
+            out(&g->o, "(run.b %s ", cmp_ops[fuzz_rand(g->r, 2)]);
+            gen_bool(g, depth - 1);
+            out(&g->o, ")");
+        } else {
+            out(&g->o, "(");
+            leaf(g, GOV_TY_STRING);
+            out(&g->o, " %s ", cmp_ops[fuzz_rand(g->r, 2)]);
+            leaf(g, GOV_TY_STRING);
+            out(&g->o, ")");
+        }
+        return;
+    case 3: out(&g->o, "(not "); gen_bool(g, depth - 1); out(&g->o, ")"); return;
+    case 4: case 5:
+        out(&g->o, "(");
+        gen_bool(g, depth - 1);
+        out(&g->o, fuzz_rand(g->r, 2) ? " and " : " or ");
+        gen_bool(g, depth - 1);
+        out(&g->o, ")");
+        return;
+    case 6: { /* x [not] in [items] */
+        static const int types[] = {GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_STRING, GOV_TY_DURATION, GOV_TY_MONEY};
+        int t = types[fuzz_rand(g->r, 5)];
+        out(&g->o, "(");
+        gen_expr(g, t, depth - 1);
+        out(&g->o, fuzz_rand(g->r, 3) ? " in [" : " not in [");
+        int n = 1 + (int)fuzz_rand(g->r, 4);
+        for (int i = 0; i < n; i++) {
+            if (i) out(&g->o, ", ");
+            gen_expr(g, t == GOV_TY_FLOAT ? num_type(g) : t, depth - 2);
+        }
+        out(&g->o, "])");
+        return;
+    }
+    case 7:
+        out(&g->o, "(if ");
+        gen_bool(g, depth - 1);
+        out(&g->o, " then ");
+        gen_bool(g, depth - 1);
+        out(&g->o, " else ");
+        gen_bool(g, depth - 1);
+        out(&g->o, ")");
+        return;
+    case 8: out(&g->o, "%s", fuzz_rand(g->r, 2) ? "true" : "false"); return;
+    default: out(&g->o, "run.b"); return;
+    }
+}
+
+/* Specificity of a block whose deepest level is `level` and which constrains `n`
+ * levels (spec/bytecode.md §3.2). */
+static int specificity(int level, int n) { return 8 * level + n; }
+
+/* The overrides of one block: each limit at most once, tighter the more specific the
+ * block, so the tightening proof always holds. */
+static void overrides(Gen *g, int spec, const char *indent)
+{
+    bool used[MAXLIM] = {0};
+    int n = (int)fuzz_rand(g->r, 3);
+    for (int k = 0; k < n && g->nlim; k++) {
+        int l = (int)fuzz_rand(g->r, (uint32_t)g->nlim);
+        if (used[l]) continue;
+        used[l] = true;
+        int j = (int)fuzz_rand(g->r, 2);
+        int u = g->lim_max[l] ? 60 - 2 * spec - j : 3 + 2 * spec + j;
+        out(&g->o, "%sL%d = ", indent, l);
+        unit_literal(g, g->lim_type[l], u);
+        out(&g->o, "\n");
+    }
+}
+
+static void gen_policy(Gen *g)
+{
+    out(&g->o, "policy diff\n\nrecord run {\n");
+    for (int i = 0; i < NFIELDS - F_I; i++)
+        out(&g->o, "  %s: %s\n", fields[i].name, fields[i].decl);
+    out(&g->o, "}\n\nchannel c0 = slack \"#a\"\nchannel c1 = email \"b@example.com\"\n\n");
+    g->nlim = (int)fuzz_rand(g->r, MAXLIM + 1);
+    for (int i = 0; i < g->nlim; i++) {
+        g->lim_type[i] = limit_types[fuzz_rand(g->r, 6)];
+        g->lim_max[i] = fuzz_rand(g->r, 2);
+        out(&g->o, "%s L%d = ", g->lim_max[i] ? "max" : "min", i);
+        unit_literal(g, g->lim_type[i], g->lim_max[i] ? 60 : 3);
+        out(&g->o, "\n");
+    }
+    /* Scope blocks: distinct paths, levels deepening when nested. */
+    char seen[MAXBLOCKS * 2][160];
+    int nseen = 0;
+    int nblocks = g->nlim ? (int)fuzz_rand(g->r, MAXBLOCKS + 1) : 0;
+    for (int b = 0; b < nblocks; b++) {
+        int l1 = (int)fuzz_rand(g->r, 4);
+        const char *n1 = level_names[l1][fuzz_rand(g->r, (uint32_t)level_nnames[l1])];
+        char key[64];
+        snprintf(key, sizeof key, "%d:%s", l1, n1);
+        bool dup = false;
+        for (int i = 0; i < nseen; i++) dup = dup || strcmp(seen[i], key) == 0;
+        if (dup) continue;
+        snprintf(seen[nseen++], sizeof seen[0], "%s", key);
+        out(&g->o, "\nscope %s \"%s\" {\n", gov_level_name((GovLevel)l1), n1);
+        overrides(g, specificity(l1, 1), "  ");
+        if (l1 < 3 && fuzz_rand(g->r, 2)) {
+            int l2 = l1 + 1 + (int)fuzz_rand(g->r, (uint32_t)(3 - l1));
+            const char *n2 = level_names[l2][fuzz_rand(g->r, (uint32_t)level_nnames[l2])];
+            char key2[160];
+            snprintf(key2, sizeof key2, "%s/%d:%s", key, l2, n2);
+            dup = false;
+            for (int i = 0; i < nseen; i++) dup = dup || strcmp(seen[i], key2) == 0;
+            if (!dup) {
+                snprintf(seen[nseen++], sizeof seen[0], "%s", key2);
+                out(&g->o, "  scope %s \"%s\" {\n", gov_level_name((GovLevel)l2), n2);
+                overrides(g, specificity(l2, 2), "    ");
+                out(&g->o, "  }\n");
+            }
+        }
+        out(&g->o, "}\n");
+    }
+    int nrules = 1 + (int)fuzz_rand(g->r, 6);
+    for (int i = 0; i < nrules; i++) {
+        g->budget = 40;
+        bool gate = fuzz_rand(g->r, 8) == 0;
+        out(&g->o, "\n%s r%d {\n  when ", gate ? "gate" : "rule", i);
+        gen_bool(g, 1 + (int)fuzz_rand(g->r, 5));
+        out(&g->o, "\n");
+        if (gate) {
+            out(&g->o, "  approvers \"risk@example.com\"\n  sla 1h\n  on timeout deny\n");
+        } else {
+            uint32_t s = fuzz_rand(g->r, 4);
+            if (s < 3) out(&g->o, "  severity %s\n", (const char *[]){"info", "warning", "critical"}[s]);
+            uint32_t v = fuzz_rand(g->r, 7);
+            if (v < 5) out(&g->o, "  verdict %s\n", (const char *[]){"allow", "warn", "review", "pause", "block"}[v]);
+        }
+        uint32_t c = fuzz_rand(g->r, 4);
+        if (c == 1) out(&g->o, "  notify c0\n");
+        else if (c == 2) out(&g->o, "  notify c1, c0\n");
+        else if (c == 3) out(&g->o, "  notify c1\n");
+        out(&g->o, "}\n");
+    }
+}
+
+/* ------------------------------------------------------------------ records */
+
+static void gen_record(FuzzRng *r, RefRecord *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->nslots = NFIELDS;
+    static const char *const extra[4] = {"t3", "", "w2", "zz"};
+    for (int l = 0; l < 4; l++) {
+        uint32_t k = fuzz_rand(r, 5);
+        if (k == 0) continue; /* absent: "" */
+        const char *s = k == 4 ? extra[l] : level_names[l][fuzz_rand(r, (uint32_t)level_nnames[l])];
+        rec->present[l] = true;
+        rec->v[l].type = GOV_TY_ID;
+        rec->v[l].u.s = (GovStr){s, (uint32_t)strlen(s)};
+    }
+    if (fuzz_rand(r, 3) == 0) {
+        rec->present[4] = true;
+        rec->v[4].type = GOV_TY_ID;
+        rec->v[4].u.s = (GovStr){"x", 1};
+    }
+    rec->present[5] = true;
+    rec->v[5].type = GOV_TY_TIME;
+    rec->v[5].u.i = BASE_NS + (int64_t)fuzz_rand(r, 70 * 60) * 1000000000;
+    for (int s = F_I; s < NFIELDS; s++) {
+        int t = fields[s - F_I].type;
+        if ((s == F_O || s == F_Q) && fuzz_rand(r, 2))
+            continue;
+        rec->present[s] = true;
+        int u = (int)fuzz_rand(r, 66);
+        GovValue v = t == GOV_TY_BOOL || t == GOV_TY_STRING ? (GovValue){0} : unit_value(t, u);
+        v.type = (uint8_t)t;
+        uint32_t k = fuzz_rand(r, 12);
+        switch (t) {
+        case GOV_TY_INT:
+            if (k == 0) v.u.i = INT64_MAX;
+            else if (k == 1) v.u.i = INT64_MIN;
+            else if (k == 2) v.u.i = u - 5;
+            break;
+        case GOV_TY_FLOAT:
+            if (k == 0) v.u.f = 1e308;
+            else if (k == 1) v.u.f = -1e308;
+            else if (k == 2) v.u.f = 0.1 * u;
+            else if (k == 3) v.u.f = 5e-324;
+            else if (k == 4) v.u.f = u;
+            break;
+        case GOV_TY_RATIO:
+            if (k < 3) v.u.f = (double)fuzz_rand(r, 1001) / 1000.0;
+            break;
+        case GOV_TY_DURATION: case GOV_TY_MONEY: case GOV_TY_TIME:
+            if (k == 0) v.u.i = INT64_MAX;
+            else if (k == 1 && t != GOV_TY_TIME) v.u.i = INT64_MIN + 1;
+            else if (k == 2) v.u.i += 1;
+            else if (k == 3) v.u.i -= 1;
+            break;
+        case GOV_TY_BOOL: v.u.i = k & 1; break;
+        default: { const char *str = strings[k % 5]; v.u.s = (GovStr){str, (uint32_t)strlen(str)}; break; }
+        }
+        rec->v[s] = v;
+    }
+}
+
+static void json_record(const RefRecord *rec, Out *o)
+{
+    static const char *const names[] = {"tenant", "project", "workflow", "agent", "run_id", "at"};
+    out(o, "{");
+    bool first = true;
+    for (uint32_t s = 0; s < rec->nslots; s++) {
+        if (!rec->present[s]) continue;
+        const GovValue *v = &rec->v[s];
+        out(o, "%s\"%s\":", first ? "" : ",", s < 6 ? names[s] : fields[s - F_I].name);
+        first = false;
+        if (s == 5) {
+            int64_t sec = (v->u.i - BASE_NS) / 1000000000;
+            out(o, "\"2026-01-01T%02d:%02d:%02dZ\"", (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+        } else if (v->type == GOV_TY_FLOAT || v->type == GOV_TY_RATIO) {
+            out(o, "%.17g", v->u.f);
+        } else if (v->type == GOV_TY_STRING || v->type == GOV_TY_ID) {
+            out(o, "\"%.*s\"", (int)v->u.s.len, v->u.s.s);
+        } else if (v->type == GOV_TY_BOOL) {
+            out(o, "%s", v->u.i ? "true" : "false");
+        } else {
+            out(o, "%" PRId64, v->u.i);
+        }
+    }
+    out(o, "}");
+}
+
+static void set_typed(gov_vm *vm, const RefRecord *rec)
+{
+    gov_record_begin(vm, 0);
+    for (uint32_t s = 0; s < rec->nslots; s++) {
+        if (!rec->present[s]) continue;
+        const GovValue *v = &rec->v[s];
+        if (v->type == GOV_TY_FLOAT || v->type == GOV_TY_RATIO) gov_set_float(vm, (int)s, v->u.f);
+        else if (v->type == GOV_TY_STRING || v->type == GOV_TY_ID) gov_set_string(vm, (int)s, v->u.s.s, v->u.s.len);
+        else gov_set_int(vm, (int)s, v->u.i);
+    }
+}
+
+/* ------------------------------------------------------------------ the comparison */
+
+typedef struct Diff {
+    GovFrontend *fe;
+    GovPolicy *pol;
+    const char *source;
+    char why[512];
+} Diff;
+
+static uint32_t line_of(Diff *D, GovSpan sp)
+{
+    uint32_t line, col;
+    govS_position(&D->fe->src, sp.file, sp.lo, &line, &col);
+    return line;
+}
+
+static bool same_value(const GovValue *a, const gov_value *b)
+{
+    if (a->type != b->type) return false;
+    if (a->type == GOV_TY_FLOAT || a->type == GOV_TY_RATIO) return memcmp(&a->u.f, &b->f, sizeof(double)) == 0;
+    if (a->type == GOV_TY_STRING || a->type == GOV_TY_ID)
+        return a->u.s.len == b->len && (b->len == 0 || memcmp(a->u.s.s, b->s, b->len) == 0);
+    return a->u.i == b->i;
+}
+
+#define FAIL(...) do { snprintf(D->why, sizeof D->why, __VA_ARGS__); return false; } while (0)
+
+/* Does the VM's decision d agree with the reference's for rec? */
+static bool agree(Diff *D, const gov_decision *d, const RefRecord *rec, DiffStats *st)
+{
+    RefDecision ref;
+    ref_decide(D->pol, rec, &ref);
+    if (gov_decision_status(d) != GOV_OK)
+        FAIL("the VM failed: %s", gov_decision_error(d));
+    if (gov_decision_verdict(d) != ref.verdict)
+        FAIL("verdict: VM %s, reference %s", gov_verdict_name(gov_decision_verdict(d)), gov_verdict_name(ref.verdict));
+    size_t nf = gov_decision_finding_count(d);
+    if (nf != ref.nfired)
+        FAIL("findings: VM %zu, reference %u", nf, ref.nfired);
+    size_t expect_actions = 0;
+    for (size_t i = 0; i < nf; i++) {
+        gov_finding f;
+        gov_decision_finding(d, i, &f);
+        GovDecl *r = ref.fired[i];
+        if (strlen(f.rule) != r->name.len || memcmp(f.rule, r->name.s, r->name.len) != 0)
+            FAIL("finding %zu: VM rule %s, reference %.*s", i, f.rule, (int)r->name.len, r->name.s);
+        int sev = r->kind == GOV_D_GATE ? GOV_SEV_WARNING : r->u.rule.severity;
+        int ver = r->kind == GOV_D_GATE ? GOV_V_REVIEW : r->u.rule.verdict;
+        if (f.severity != sev || f.verdict != ver)
+            FAIL("finding %s: VM severity/verdict %d/%d, reference %d/%d", f.rule, f.severity, f.verdict, sev, ver);
+        GovNameList *nl = r->kind == GOV_D_GATE ? &r->u.gate.notify : &r->u.rule.notify;
+        for (uint32_t k = 0; k < nl->n; k++, expect_actions++) {
+            gov_action a;
+            if (gov_decision_action(d, expect_actions, &a) != GOV_OK)
+                FAIL("action %zu missing", expect_actions);
+            if (strlen(a.channel) != nl->items[k].name.len || memcmp(a.channel, nl->items[k].name.s, nl->items[k].name.len) != 0 ||
+                strcmp(a.rule, f.rule) != 0)
+                FAIL("action %zu: VM %s for %s", expect_actions, a.channel, a.rule);
+        }
+        if (f.limit) {
+            GovDecl *lim = govF_lookup(D->pol, f.limit, (uint32_t)strlen(f.limit));
+            if (!lim || lim->kind != GOV_D_LIMIT)
+                FAIL("finding %s reports %s, not a limit", f.rule, f.limit);
+            GovValue v;
+            const GovOverride *from;
+            ref_resolve(D->pol, lim, rec, &v, &from);
+            if (!same_value(&v, &f.limit_value)) {
+                char a[64];
+                govE_format(&v, a, sizeof a);
+                FAIL("limit %s: VM value %" PRId64 "/%.17g, reference %s", f.limit, f.limit_value.i, f.limit_value.f, a);
+            }
+            uint32_t line = line_of(D, from ? from->span : lim->span);
+            if (f.limit_line != line)
+                FAIL("limit %s: VM says line %u, reference line %u", f.limit, f.limit_line, line);
+            if ((from == NULL) != (strcmp(f.limit_level, "default") == 0))
+                FAIL("limit %s: VM level %s", f.limit, f.limit_level);
+        }
+        st->findings++;
+    }
+    if (gov_decision_action_count(d) != expect_actions)
+        FAIL("actions: VM %zu, reference %zu", gov_decision_action_count(d), expect_actions);
+    return true;
+}
+
+static void report(Diff *D, const char *record, const char *vm_json, bool abort_on, DiffStats *st)
+{
+    st->divergences++;
+    fprintf(stderr, "# DIVERGENCE: %s\n# policy:\n%s\n# record: %s\n# VM: %s\n", D->why, D->source, record, vm_json);
+    if (abort_on)
+        abort();
+}
+
+static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t len, uint32_t nrecords,
+                            bool abort_on, DiffStats *st)
+{
+    gov_program *prog;
+    gov_error err;
+    if (gov_program_load(bytes, len, &prog, &err) != GOV_OK) {
+        fprintf(stderr, "# the VM rejects the compiled policy: %s (code %d, byte %u)\n%s\n", err.message, err.code,
+                err.offset, D->source);
+        abort(); /* a compiler bug: govc build would report an internal error */
+    }
+    size_t size = gov_arena_size(prog, NULL);
+    void *arena[2] = {malloc(size), malloc(size)};
+    gov_vm *vm[2];
+    if (!arena[0] || !arena[1] || gov_vm_init(prog, NULL, arena[0], size, &vm[0]) != GOV_OK ||
+        gov_vm_init(prog, NULL, arena[1], size, &vm[1]) != GOV_OK)
+        abort();
+    static char trace[2][1 << 16], dj[2][1 << 16], rj[4096];
+    gov_vm_set_trace(vm[0], trace[0], sizeof trace[0]);
+    gov_vm_set_trace(vm[1], trace[1], sizeof trace[1]);
+    for (uint32_t i = 0; i < nrecords; i++) {
+        RefRecord rec;
+        gen_record(r, &rec);
+        Out o = {rj, 0, sizeof rj};
+        json_record(&rec, &o);
+        set_typed(vm[0], &rec);
+        const gov_decision *d0 = gov_eval(vm[0]);
+        const gov_decision *d1 = gov_eval_json(vm[1], rj, o.n, 0);
+        size_t n0 = 0, n1 = 0, t0 = 0, t1 = 0;
+        const char *tx0 = "", *tx1 = "";
+        gov_decision_json(d0, dj[0], sizeof dj[0], &n0);
+        gov_decision_json(d1, dj[1], sizeof dj[1], &n1);
+        gov_decision_trace(d0, &tx0, &t0);
+        gov_decision_trace(d1, &tx1, &t1);
+        st->records++;
+        if (!agree(D, d0, &rec, st)) {
+            report(D, rj, dj[0], abort_on, st);
+        } else if (n0 != n1 || memcmp(dj[0], dj[1], n0) != 0 || t0 != t1 || memcmp(tx0, tx1, t0) != 0) {
+            snprintf(D->why, sizeof D->why, "typed and JSON entry points differ (JSON decision: %.400s)", dj[1]);
+            report(D, rj, dj[0], abort_on, st);
+        }
+    }
+    free(arena[0]);
+    free(arena[1]);
+    gov_program_free(prog);
+}
+
+void fuzz_diff_one(FuzzRng *r, uint32_t nrecords, bool abort_on, DiffStats *st)
+{
+    static char src[1 << 16];
+    Gen g = {r, {src, 0, sizeof src}, 0, {0}, {0}, 0};
+    gen_policy(&g);
+    const char *path = fuzz_source_file(src, g.o.n);
+    GovFrontend fe;
+    govF_init(&fe, NULL, NULL, fuzz_std_lookup);
+    if (setjmp(fe.oom))
+        abort();
+    govF_add_path(&fe, path);
+    govF_load(&fe);
+    govF_check(&fe);
+    GovBuild b;
+    GovPolicy *pol = fe.npols == 1 ? fe.pols[0] : NULL;
+    if (!pol || fe.diags.nerrors || !govK_compile(&fe, pol, &b)) {
+        /* The generator promises well-typed policies: a rejection is its bug (or the
+         * front end's). */
+        fprintf(stderr, "# generated policy rejected:\n%s\n", src);
+        govD_print(&fe.diags, stderr, GOV_FMT_TEXT, "fuzz");
+        abort();
+    }
+    Diff D = {&fe, pol, src, {0}};
+    st->policies++;
+    compare_records(&D, r, b.bytes, b.len, nrecords, abort_on, st);
+    govF_free(&fe);
+}

@@ -1,0 +1,64 @@
+/* gen.h: random well-typed policies and records, and the differential check of the VM
+ * against the reference evaluator (ref.c).
+ *
+ * The generator draws from a FuzzRng: libFuzzer's input bytes (then zeros when they run
+ * out, so every input is a valid policy) or a seeded PRNG for the test driver. Each
+ * policy has one record kind with a field of every value type, limits of every ordered
+ * type with scope overrides that tighten by construction (so the checker accepts them),
+ * and rules and gates over random expressions of every operator, built-in and type
+ * combination of spec/language.md §3.1.
+ */
+#ifndef GOV_FUZZ_GEN_H
+#define GOV_FUZZ_GEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lang/eval.h"
+#include "lang/lang.h"
+
+typedef struct FuzzRng {
+    const uint8_t *p, *end;  /* bytes to draw from, or NULL for the PRNG */
+    uint64_t state;
+} FuzzRng;
+
+uint32_t fuzz_rand(FuzzRng *r, uint32_t n);   /* uniform-ish in [0, n); 0 if n == 0 */
+
+/* A record for the differential: values by slot, present or absent. */
+enum { REF_MAXSLOTS = 32 };
+typedef struct RefRecord {
+    uint32_t nslots;
+    bool present[REF_MAXSLOTS];
+    GovValue v[REF_MAXSLOTS];
+} RefRecord;
+
+/* The reference evaluator's decision for one record. */
+enum { REF_MAXRULES = 64 };
+typedef struct RefDecision {
+    int verdict;
+    uint32_t nfired;
+    GovDecl *fired[REF_MAXRULES];
+} RefDecision;
+
+/* The value in force of limit `lim` for `rec` (spec/language.md §5) and where it came
+ * from: the override (NULL for the default). */
+void ref_resolve(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, GovValue *out,
+                 const GovOverride **from);
+/* Evaluate an expression of the checked tree over `rec`. */
+GovValue ref_eval(const GovPolicy *p, const GovExpr *e, const RefRecord *rec);
+/* Which rules and gates fire, in declaration order, and the verdict. */
+void ref_decide(const GovPolicy *p, const RefRecord *rec, RefDecision *out);
+
+/* Counts for the report. */
+typedef struct DiffStats {
+    uint64_t policies, records, findings, divergences;
+} DiffStats;
+
+/* Generate one policy and `nrecords` records from r, compile the policy, and compare
+ * the VM (typed and JSON entry points) with the reference on every record. A
+ * divergence is printed with the policy and the record and aborts when `abort_on` is
+ * set (the fuzz target), else is counted. */
+void fuzz_diff_one(FuzzRng *r, uint32_t nrecords, bool abort_on, DiffStats *st);
+
+#endif

@@ -1,0 +1,247 @@
+/* ref.c: the reference evaluator. A tree-walking interpreter over the checked AST that
+ * states spec/language.md §3.1 (values) and §5 (limits and scopes) as directly as it
+ * can, for the differential target to hold the compiler and the VM to. It shares only
+ * the saturating 64-bit primitives of lang/eval.c (clamped 128-bit arithmetic); every
+ * decision about types, conversions, rounding, scopes and verdicts is made here again,
+ * without looking at how compile.c or the VM does it. Speed is no concern. */
+#include <math.h>
+#include <string.h>
+
+#include "fuzz/gen.h"
+
+static bool isf(int t) { return t == GOV_TY_FLOAT || t == GOV_TY_RATIO; }
+static bool iss(int t) { return t == GOV_TY_STRING || t == GOV_TY_ID; }
+static double asf(const GovValue *v) { return isf(v->type) ? v->u.f : (double)v->u.i; }
+
+static GovValue vi(int t, int64_t i) { GovValue v; memset(&v, 0, sizeof v); v.type = (uint8_t)t; v.u.i = i; return v; }
+static GovValue vf(int t, double f) { GovValue v; memset(&v, 0, sizeof v); v.type = (uint8_t)t; v.u.f = f; return v; }
+
+/* A value of type `to`: an integer becomes a double when a float is wanted. */
+static GovValue as_type(GovValue v, int to)
+{
+    if (isf(to) && !isf(v.type))
+        return vf(to, (double)v.u.i);
+    v.type = (uint8_t)to;
+    return v;
+}
+
+/* No NaN, no infinity: NaN is 0, infinities saturate to the largest finite double. */
+static double total(double x)
+{
+    if (isnan(x)) return 0.0;
+    if (x > 1.7976931348623157e308) return 1.7976931348623157e308;
+    if (x < -1.7976931348623157e308) return -1.7976931348623157e308;
+    return x;
+}
+
+/* Round to the nearest integer, ties away from zero, saturating to int64. */
+static int64_t round_sat(double x)
+{
+    x = total(x);
+    double r = x < 0 ? -floor(-x + 0.5) : floor(x + 0.5);
+    if (r >= 9223372036854775807.0) return INT64_MAX;
+    if (r <= -9223372036854775808.0) return INT64_MIN;
+    return (int64_t)r;
+}
+
+/* -1, 0, 1. Numbers compare as doubles when either is a float; text by bytes. */
+static int cmp(const GovValue *a, const GovValue *b)
+{
+    if (isf(a->type) || isf(b->type)) {
+        double x = asf(a), y = asf(b);
+        return x < y ? -1 : x > y ? 1 : 0;
+    }
+    if (iss(a->type)) {
+        uint32_t n = a->u.s.len < b->u.s.len ? a->u.s.len : b->u.s.len;
+        int c = n ? memcmp(a->u.s.s, b->u.s.s, n) : 0;
+        if (c) return c < 0 ? -1 : 1;
+        return a->u.s.len < b->u.s.len ? -1 : a->u.s.len > b->u.s.len ? 1 : 0;
+    }
+    return a->u.i < b->u.i ? -1 : a->u.i > b->u.i ? 1 : 0;
+}
+
+static GovValue field_value(const GovPolicy *p, const GovField *f, const RefRecord *rec)
+{
+    if (f->slot < rec->nslots && rec->present[f->slot])
+        return rec->v[f->slot];
+    if (f->dflt)
+        return as_type(ref_eval(p, f->dflt, rec), f->type);
+    GovValue v = vi(f->type, 0); /* built-in ids default to "" */
+    v.u.s.s = "";
+    v.u.s.len = 0;
+    return v;
+}
+
+static GovValue arith(GovOp op, GovValue a, GovValue b, int rtype)
+{
+    if (isf(rtype)) {
+        double x = asf(&a), y = asf(&b), r;
+        switch (op) {
+        case GOV_AOP_ADD: r = x + y; break;
+        case GOV_AOP_SUB: r = x - y; break;
+        case GOV_AOP_MUL: r = x * y; break;
+        default: r = y == 0 ? 0 : x / y; break;
+        }
+        return vf(rtype, total(r));
+    }
+    if (isf(a.type) || isf(b.type)) {
+        /* duration or money times or divided by a number that is a float */
+        GovValue iv = isf(a.type) ? b : a, fv = isf(a.type) ? a : b;
+        if (op == GOV_AOP_MUL)
+            return vi(rtype, round_sat((double)iv.u.i * fv.u.f));
+        return vi(rtype, fv.u.f == 0 ? 0 : round_sat((double)iv.u.i / fv.u.f));
+    }
+    switch (op) {
+    case GOV_AOP_ADD: return vi(rtype, govE_sat_add(a.u.i, b.u.i));
+    case GOV_AOP_SUB: return vi(rtype, govE_sat_sub(a.u.i, b.u.i));
+    case GOV_AOP_MUL: return vi(rtype, govE_sat_mul(a.u.i, b.u.i));
+    default: return vi(rtype, govE_div(a.u.i, b.u.i));
+    }
+}
+
+GovValue ref_eval(const GovPolicy *p, const GovExpr *e, const RefRecord *rec)
+{
+    switch ((GovExprKind)e->kind) {
+    case GOV_E_INT: return vi(GOV_TY_INT, e->u.i);
+    case GOV_E_DURATION: return vi(GOV_TY_DURATION, e->u.i);
+    case GOV_E_MONEY: return vi(GOV_TY_MONEY, e->u.i);
+    case GOV_E_TIME: return vi(GOV_TY_TIME, e->u.i);
+    case GOV_E_BOOL: return vi(GOV_TY_BOOL, e->u.i);
+    case GOV_E_SEVERITY: return vi(GOV_TY_SEVERITY, e->u.i);
+    case GOV_E_VERDICT: return vi(GOV_TY_VERDICT, e->u.i);
+    case GOV_E_FLOAT: return vf(GOV_TY_FLOAT, e->u.f);
+    case GOV_E_PERCENT: return vf(GOV_TY_RATIO, e->u.f);
+    case GOV_E_STRING: { GovValue v = vi(GOV_TY_STRING, 0); v.u.s = e->u.str; return v; }
+    case GOV_E_NAME: {
+        GovValue v;
+        ref_resolve(p, e->u.name.ref, rec, &v, NULL);
+        return v;
+    }
+    case GOV_E_FIELD: return field_value(p, e->u.field.ref, rec);
+    case GOV_E_UNARY: {
+        GovValue a = ref_eval(p, e->u.ops.a, rec);
+        if (e->op == GOV_AOP_NOT) return vi(GOV_TY_BOOL, !a.u.i);
+        if (isf(a.type)) return vf(e->type, total(-a.u.f));
+        return vi(e->type, govE_sat_sub(0, a.u.i));
+    }
+    case GOV_E_BINARY: {
+        GovValue a = ref_eval(p, e->u.ops.a, rec), b = ref_eval(p, e->u.ops.b, rec);
+        int c;
+        switch ((GovOp)e->op) {
+        case GOV_AOP_EQ: return vi(GOV_TY_BOOL, cmp(&a, &b) == 0);
+        case GOV_AOP_NE: return vi(GOV_TY_BOOL, cmp(&a, &b) != 0);
+        case GOV_AOP_LT: c = cmp(&a, &b); return vi(GOV_TY_BOOL, c < 0);
+        case GOV_AOP_LE: c = cmp(&a, &b); return vi(GOV_TY_BOOL, c <= 0);
+        case GOV_AOP_GT: c = cmp(&a, &b); return vi(GOV_TY_BOOL, c > 0);
+        case GOV_AOP_GE: c = cmp(&a, &b); return vi(GOV_TY_BOOL, c >= 0);
+        case GOV_AOP_AND: return vi(GOV_TY_BOOL, a.u.i && b.u.i);
+        case GOV_AOP_OR: return vi(GOV_TY_BOOL, a.u.i || b.u.i);
+        default: return arith((GovOp)e->op, a, b, e->type);
+        }
+    }
+    case GOV_E_IN: {
+        GovValue x = ref_eval(p, e->u.in.x, rec);
+        bool found = false;
+        for (uint32_t i = 0; i < e->u.in.nitems; i++) {
+            GovValue it = ref_eval(p, e->u.in.items[i], rec);
+            if (cmp(&x, &it) == 0) found = true;
+        }
+        return vi(GOV_TY_BOOL, e->op ? !found : found);
+    }
+    case GOV_E_IF: {
+        GovValue c = ref_eval(p, e->u.ops.a, rec);
+        return as_type(ref_eval(p, c.u.i ? e->u.ops.b : e->u.ops.c, rec), e->type);
+    }
+    case GOV_E_CALL: {
+        GovValue v[3];
+        uint32_t n = e->u.call.nargs < 3 ? e->u.call.nargs : 3;
+        for (uint32_t i = 0; i < n; i++)
+            v[i] = ref_eval(p, e->u.call.args[i], rec);
+        const char *f = e->u.call.name.s;
+        uint32_t fl = e->u.call.name.len;
+        if (fl == 3 && memcmp(f, "abs", 3) == 0) {
+            if (isf(v[0].type)) return vf(e->type, fabs(v[0].u.f));
+            return vi(e->type, v[0].u.i < 0 ? govE_sat_sub(0, v[0].u.i) : v[0].u.i);
+        }
+        for (uint32_t i = 0; i < n; i++)
+            v[i] = as_type(v[i], e->type);
+        if (fl == 3 && memcmp(f, "min", 3) == 0) return cmp(&v[1], &v[0]) < 0 ? v[1] : v[0];
+        if (fl == 3 && memcmp(f, "max", 3) == 0) return cmp(&v[1], &v[0]) > 0 ? v[1] : v[0];
+        /* clamp(x, lo, hi) = min(max(x, lo), hi) */
+        GovValue m = cmp(&v[1], &v[0]) > 0 ? v[1] : v[0];
+        return cmp(&v[2], &m) < 0 ? v[2] : m;
+    }
+    default:
+        return vi(GOV_TY_ERROR, 0);
+    }
+}
+
+static bool matches(const GovScope *s, const RefRecord *rec)
+{
+    for (int l = 0; l < GOV_LVL__COUNT; l++) {
+        if (!(s->mask & (1u << l)))
+            continue;
+        const GovValue *v = &rec->v[l];
+        uint32_t len = rec->present[l] ? v->u.s.len : 0;
+        if (len != s->path[l].len || (len && memcmp(v->u.s.s, s->path[l].s, len) != 0))
+            return false;
+    }
+    return true;
+}
+
+void ref_resolve(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, GovValue *out,
+                 const GovOverride **from)
+{
+    int t = lim->u.limit.type;
+    bool is_max = lim->u.limit.is_max;
+    GovValue best = as_type(ref_eval(p, lim->u.limit.value, rec), t);
+    const GovOverride *src = NULL;
+    int best_spec = -1;
+    for (uint32_t i = 0; i < p->nscopes; i++) {
+        const GovScope *s = p->scopes[i];
+        if (!matches(s, rec))
+            continue;
+        int spec = 8 * s->level + __builtin_popcount(s->mask);
+        for (uint32_t k = 0; k < s->noverrides; k++) {
+            const GovOverride *o = &s->overrides[k];
+            if (o->limit != lim)
+                continue;
+            GovValue v = as_type(ref_eval(p, o->value, rec), t);
+            int c = cmp(&v, &best);
+            bool tighter = is_max ? c < 0 : c > 0;
+            if (spec > best_spec || (spec == best_spec && tighter)) {
+                best = v;
+                best_spec = spec;
+                src = o;
+            }
+        }
+    }
+    *out = best;
+    if (from)
+        *from = src;
+}
+
+void ref_decide(const GovPolicy *p, const RefRecord *rec, RefDecision *out)
+{
+    memset(out, 0, sizeof *out);
+    for (uint32_t i = 0; i < p->ndecls; i++) {
+        GovDecl *d = p->decls[i];
+        const GovExpr *when;
+        int verdict;
+        if (d->kind == GOV_D_RULE) {
+            when = d->u.rule.when;
+            verdict = d->u.rule.verdict;
+        } else if (d->kind == GOV_D_GATE) {
+            when = d->u.gate.when;
+            verdict = GOV_V_REVIEW; /* a gate asks for review (the VM runs no approvals yet) */
+        } else {
+            continue;
+        }
+        GovValue c = ref_eval(p, when, rec);
+        if (c.u.i && out->nfired < REF_MAXRULES) {
+            out->fired[out->nfired++] = d;
+            if (verdict > out->verdict)
+                out->verdict = verdict;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# fuzz/seeds.sh BUILD: the seed corpora, from the example policies, the checker's test
+# cases, the standard library and the spec's examples (.gov); the example programs
+# compiled by BUILD/govc (.govb); and the example records (JSON lines and streams).
+set -eu
+build=$1
+s=$build/seeds
+rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff"
+i=0
+for f in policies/*/*.gov tests/check/cases/*.gov stdlib/*.gov tests/compiler/*/*.gov; do
+  [ -f "$f" ] || continue
+  i=$((i + 1)); cp "$f" "$s/parse/$i.gov"
+done
+# Every ```gov block of the spec, the README and the brief's sketch.
+for doc in spec/language.md README.md; do
+  awk -v dir="$s/parse" -v base="$(basename "$doc" .md)" '
+    /^```gov/ { n++; out = dir "/" base "-" n ".gov"; inblk = 1; next }
+    /^```/ { inblk = 0; next }
+    inblk { print > out }' "$doc"
+done
+for p in policies/*/; do
+  n=$(basename "$p")
+  "$build/govc" build -o "$s/load/$n.govb" "$p" >/dev/null 2>&1 || true
+  i=0
+  while IFS= read -r line; do
+    i=$((i + 1)); printf '%s' "$line" >"$s/json/$n-$i.json"
+  done <"$p/records.jsonl"
+  # eval: a policy-selector byte, then the stream (policies are sorted by name).
+  k=$(ls -d policies/*/ | sort | grep -n "^$p\$" | cut -d: -f1)
+  { printf "\\$(printf '%03o' $((k - 1)))"; cat "$p/records.jsonl"; } >"$s/eval/$n.jsonl"
+done
+ln -sfn parse "$s/check"; ln -sfn parse "$s/compile"
+printf 'seed' >"$s/diff/seed"
