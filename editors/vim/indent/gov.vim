@@ -22,7 +22,7 @@ endif
 let b:did_indent = 1
 
 setlocal indentexpr=GovIndent(v:lnum)
-setlocal indentkeys=0{,0},0),0],!^F,o,O
+setlocal indentkeys=0{,0},0),0],!^F,o,O,0=then,0=else,0=over,0=per,0=where,0=capacity,0=lateness
 setlocal nolisp nosmartindent nocindent autoindent
 let b:undo_indent = 'setlocal indentexpr< indentkeys< lisp< smartindent< cindent< autoindent<'
 

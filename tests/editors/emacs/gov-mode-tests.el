@@ -294,13 +294,22 @@ comments, and indent-region must give the file back."
     (gov-test-fail (nreverse errors))))
 
 (ert-deftest gov-test-indent-electric ()
-  "Typing a closing brace on its own line outdents it."
+  "Typing a policy line by line, RET after each, indents every new line.
+With `electric-indent-mode', a closing brace typed on its own line outdents it."
   (with-temp-buffer
     (gov-mode)
     (electric-indent-local-mode 1)
-    (insert "rule r {\n  when x\n      ")
-    (let ((last-command-event ?})) (self-insert-command 1))
-    (should (equal (buffer-string) "rule r {\n  when x\n}"))))
+    (dolist (line '("rule r {" "when run.a and" "run.b" "notify x," "y" "}"
+                    "max lim = if run.a > 1" "then 2" "else 3"
+                    "window w = count()" "over 1h" "per agent"))
+      (dolist (c (string-to-list line))
+        (let ((last-command-event c)) (call-interactively #'self-insert-command)))
+      (call-interactively #'newline))
+    (should (equal (buffer-string)
+                   (concat "rule r {\n  when run.a and\n       run.b\n  notify x,\n"
+                           "         y\n}\nmax lim = if run.a > 1\n          then 2\n"
+                           "          else 3\nwindow w = count()\n    over 1h\n"
+                           "    per agent\n")))))
 
 ;;;; Flymake.
 

@@ -207,6 +207,22 @@ function! s:Reindent(input, expected) abort
   return errors
 endfunction
 
+" Typing a policy line by line (Enter after each) indents every new line, and '}',
+" 'then', 'else' and a window's clauses reindent their line as they are typed.
+function! s:TestTyping() abort
+  enew!
+  setfiletype gov
+  execute "normal! irule r {\<CR>when run.a and\<CR>run.b\<CR>notify x,\<CR>y\<CR>}\<CR>"
+        \ . "max lim = if run.a > 1\<CR>then 2\<CR>else 3\<CR>"
+        \ . "window w = count()\<CR>over 1h\<CR>per agent\<Esc>"
+  let want = ['rule r {', '  when run.a and', '       run.b', '  notify x,', '         y', '}',
+        \ 'max lim = if run.a > 1', '          then 2', '          else 3',
+        \ 'window w = count()', '    over 1h', '    per agent']
+  let got = getline(1, '$')
+  silent bwipeout!
+  return got ==# want ? [] : ['got:'] + got + ['want:'] + want
+endfunction
+
 " Each file of $GOV_FMT is govc fmt output: with the indentation of every line outside
 " block comments removed, gg=G must give the file back.
 function! s:TestFmtLayout() abort
@@ -348,6 +364,8 @@ call s:Case('indent: gg=G on bad.gov gives good.gov', function('s:Reindent',
       \ [s:top . '/tests/editors/indent/bad.gov', s:top . '/tests/editors/indent/good.gov']))
 call s:Case('indent: gg=G leaves good.gov as it is', function('s:Reindent',
       \ [s:top . '/tests/editors/indent/good.gov', s:top . '/tests/editors/indent/good.gov']))
+call s:Case('indent: typing indents each new line and reindents }, then, else and over',
+      \ function('s:TestTyping'))
 call s:Case('errorformat: govc diagnostics, notes and warnings, character columns',
       \ function('s:TestErrorformat'))
 call s:Case('real policies: nothing in policies/ or stdlib/ is highlighted as an error',
