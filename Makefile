@@ -56,6 +56,11 @@ include lang/lang.mk
 -include tests/bench/bench.mk
 -include tests/corpus/corpus.mk
 -include tests/tests.mk
+
+# After every fragment: a prerequisite list is expanded when make reads the rule, so
+# TEST_DEPS must be complete by then.
+test: all $(TEST_DEPS)
+	@sh tests/run.sh $(TEST_SUITES)
 -include fuzz/fuzz.mk
 
 # ---------------------------------------------------------------- demo

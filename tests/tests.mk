@@ -6,8 +6,6 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
 TEST_DEPS += $(BUILD)/govc
 
-test: all $(TEST_DEPS)
-	@sh tests/run.sh $(TEST_SUITES)
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
 # Fuzzing's regression tests, the .govb mutation sweep, limits and the OOM loop (tests/fuzz/).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fuzz/regress.sh"
