@@ -96,6 +96,8 @@ typedef struct Comp {
     uint32_t *code; GovSpan *spans; uint32_t ncode, ccap;
     GovSpan at;            /* span charged to the words being emitted */
     uint32_t nrules, total_code;
+    /* gates and escalations (sections GATES, ESCALATIONS, ESCSTEPS, APPROVERS, ESCALATE) */
+    uint32_t ngates;
 } Comp;
 
 static void intern_grow(Comp *K, Intern *t, uint32_t n)
@@ -880,6 +882,91 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovNameList *notify, i
     K->nrules++;
 }
 
+/* ------------------------------------------------------------------ gates, escalations */
+
+#define DEFAULT_CAPACITY 1024u  /* pending gates or running escalations (spec/language.md) */
+
+static uint32_t capacity_of(GovExpr *e)
+{
+    if (!e)
+        return DEFAULT_CAPACITY;
+    GovValue v;
+    govE_eval(e, &v);
+    return (uint32_t)v.u.i; /* the checker bounds it to 1..2^20 */
+}
+
+/* Number the escalations before the rules refer to them. */
+static void index_escalations(Comp *K)
+{
+    for (uint32_t i = 0; i < K->pol->nkind[GOV_D_ESCALATION]; i++)
+        K->pol->by_kind[GOV_D_ESCALATION][i]->index = i;
+}
+
+/* The gate of the rule just emitted (index rule). */
+static void emit_gate(Comp *K, GovDecl *d, uint32_t rule)
+{
+    Buf *b = &K->sec[GOVB_S_GATES];
+    uint32_t first = (uint32_t)(K->sec[GOVB_S_APPROVERS].n / 4);
+    for (uint32_t i = 0; i < d->u.gate.approvers.n; i++)
+        put32(&K->sec[GOVB_S_APPROVERS], gstr(K, d->u.gate.approvers.items[i]));
+    GovValue sla;
+    govE_eval(d->u.gate.sla, &sla);
+    uint32_t timeout = d->u.gate.timeout == GOV_TIMEOUT_ALLOW      ? GOVB_TIMEOUT_ALLOW
+                       : d->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? GOVB_TIMEOUT_ESCALATE
+                                                                   : GOVB_TIMEOUT_DENY;
+    put32(b, rule);
+    put32(b, timeout);
+    put32(b, timeout == GOVB_TIMEOUT_ESCALATE ? d->u.gate.timeout_chain.ref->index : GOVB_NONE);
+    put32(b, capacity_of(d->u.gate.capacity));
+    put64(b, (uint64_t)sla.u.i);
+    put32(b, first);
+    put32(b, d->u.gate.approvers.n);
+    K->ngates++;
+}
+
+/* Escalations and their steps, after every rule: steps' notify lists follow the rules'. */
+static void emit_escalations(Comp *K)
+{
+    uint32_t first_step = 0;
+    for (uint32_t i = 0; i < K->pol->nkind[GOV_D_ESCALATION]; i++) {
+        GovDecl *d = K->pol->by_kind[GOV_D_ESCALATION][i];
+        uint32_t repeat = 0;
+        if (d->u.esc.repeat) {
+            GovValue v;
+            govE_eval(d->u.esc.repeat, &v);
+            repeat = v.u.i > (int64_t)GOVB_MAXREPEAT ? GOVB_MAXREPEAT : (uint32_t)v.u.i;
+        }
+        if (repeat && d->u.esc.nsteps == 1) {
+            govD_warning(K->d, "W092", d->u.esc.repeat->span, "a chain of one step has no interval to repeat at; "
+                         "'repeat' is ignored (add an `after` step)");
+            repeat = 0;
+        }
+        for (uint32_t j = 0; j < d->u.esc.nsteps; j++) {
+            GovEscStep *st = &d->u.esc.steps[j];
+            int64_t delay = 0;
+            if (st->after) {
+                GovValue v;
+                govE_eval(st->after, &v);
+                delay = v.u.i;
+            }
+            Buf *b = &K->sec[GOVB_S_ESCSTEPS];
+            put64(b, (uint64_t)delay);
+            put32(b, (uint32_t)(K->sec[GOVB_S_NOTIFY].n / 4));
+            put32(b, st->notify.n);
+            for (uint32_t c = 0; c < st->notify.n; c++)
+                put32(&K->sec[GOVB_S_NOTIFY], st->notify.items[c].ref->index);
+        }
+        Buf *b = &K->sec[GOVB_S_ESCALATIONS];
+        put32(b, gstr(K, d->name));
+        put32(b, first_step);
+        put32(b, d->u.esc.nsteps);
+        put32(b, repeat);
+        put32(b, capacity_of(d->u.esc.capacity));
+        put32(b, 0);
+        first_step += d->u.esc.nsteps;
+    }
+}
+
 /* ------------------------------------------------------------------ the file */
 
 static void assemble(Comp *K, GovBuild *out)
@@ -911,7 +998,12 @@ static void assemble(Comp *K, GovBuild *out)
         put64(&K->sec[GOVB_S_CONSTS], K->kval[i]);
     }
     Buf f = {K->a, NULL, 0, 0};
-    uint32_t nsec = GOVB_S_META;
+    /* The required sections in id order, then the optional ones that have entries: a
+     * policy without gates or escalations is a file of the first format, unchanged. */
+    uint32_t ids[GOVB_S_MAX], nsec = 0;
+    for (uint32_t id = 1; id <= GOVB_S_MAX; id++)
+        if (id <= GOVB_S_META || K->sec[id].n)
+            ids[nsec++] = id;
     put(&f, GOVB_MAGIC, 4);
     uint8_t ver[4] = {GOVB_VERSION & 0xFF, GOVB_VERSION >> 8, 0, 0};
     put(&f, ver, 4);
@@ -924,11 +1016,11 @@ static void assemble(Comp *K, GovBuild *out)
         put32(&f, 0);
         put32(&f, 0);
     }
-    for (uint32_t id = 1; id <= nsec; id++) {
-        Buf *s = &K->sec[id];
-        set32(f.p + table + 12 * (id - 1), id);
-        set32(f.p + table + 12 * (id - 1) + 4, (uint32_t)f.n);
-        set32(f.p + table + 12 * (id - 1) + 8, (uint32_t)s->n);
+    for (uint32_t i = 0; i < nsec; i++) {
+        Buf *s = &K->sec[ids[i]];
+        set32(f.p + table + 12 * i, ids[i]);
+        set32(f.p + table + 12 * i + 4, (uint32_t)f.n);
+        set32(f.p + table + 12 * i + 8, (uint32_t)s->n);
         put(&f, s->p, s->n);
     }
     set32(f.p + 16, (uint32_t)f.n);
@@ -959,6 +1051,7 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
     emit_kinds(K);
     emit_channels(K);
     emit_scopes_and_limits(K);
+    index_escalations(K);
     if (p->nkind[GOV_D_LIMIT] > GOVB_MAXLIMITS) {
         govD_error_nopos(K->d, "E091", "more than %u limits", GOVB_MAXLIMITS);
         return false;
@@ -970,18 +1063,20 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
             if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)
                 unsupported(K, d->u.rule.for_ ? d->u.rule.for_->span : d->name_span,
                             "sustained conditions ('for', 'clear') are");
-            if (d->u.rule.escalate.ref)
-                govD_warning(K->d, "W090", d->u.rule.escalate.span, "escalation chains are not run by this VM yet; "
-                             "rule '%.*s' fires and notifies, but does not start '%.*s'", (int)d->name.len, d->name.s,
-                             (int)d->u.rule.escalate.name.len, d->u.rule.escalate.name.s);
+            if (d->u.rule.escalate.ref) {
+                put32(&K->sec[GOVB_S_ESCALATE], K->nrules);
+                put32(&K->sec[GOVB_S_ESCALATE], d->u.rule.escalate.ref->index);
+            }
             emit_rule(K, d, d->u.rule.when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
             break;
-        case GOV_D_GATE:
-            govD_warning(K->d, "W091", d->name_span, "gate '%.*s' yields the verdict review and its notifications; "
-                         "pending approvals, the SLA and the timeout action are not run by this VM yet",
-                         (int)d->name.len, d->name.s);
+        case GOV_D_GATE: {
+            /* A gate is a rule with the verdict review, and a GATES entry that opens a
+             * pending approval when it fires. */
+            uint32_t ri = K->nrules;
             emit_rule(K, d, d->u.gate.when, &d->u.gate.notify, GOV_SEV_WARNING, GOV_V_REVIEW);
+            emit_gate(K, d, ri);
             break;
+        }
         case GOV_D_WINDOW:
             unsupported(K, d->name_span, "windows are");
             break;
@@ -994,6 +1089,7 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
     }
     if (K->failed)
         return false;
+    emit_escalations(K);
     put32(&K->sec[GOVB_S_META], gstr(K, p->name));
     put32(&K->sec[GOVB_S_META], 0);
     assemble(K, out);

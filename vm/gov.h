@@ -22,6 +22,15 @@
  *                notification per channel per finding), the policy id, and optionally a
  *                trace (gov_vm_set_trace) in the JSON form of spec/trace.md. A decision
  *                stays valid until the next evaluation on the same VM.
+ *   4b. Time.    The VM's clock is the latest event time it has seen. Records, gate
+ *                approvals and rejections, acknowledgements and ticks (gov_tick) move
+ *                it forward, never back; gate SLAs and escalation steps fall due on it
+ *                (spec/trace.md §6). Each of them returns a decision whose actions the
+ *                host delivers: notifications, gates opened and resolved, timeouts,
+ *                escalation steps.
+ *   4c. Save.    gov_state_save / gov_state_load write and read the whole persistent
+ *                state (clock, pending gates, running escalations), bound to the policy
+ *                id and checksummed per section.
  *   5. Free nothing: the arena is the host's. gov_program_free() frees the program,
  *                which must outlive its VMs.
  *
@@ -76,7 +85,10 @@ typedef struct gov_decision gov_decision; /* the result of one evaluation */
     X(GOV_EKIND,     32, "unknown record kind")                                    \
     X(GOV_EMISSING,  33, "missing required field")                                 \
     X(GOV_EFIELD,    34, "field has the wrong type or unit")                       \
-    X(GOV_ENOTRACE,  35, "no trace buffer")
+    X(GOV_ENOTRACE,  35, "no trace buffer")                                       \
+    X(GOV_EEVENT,    36, "malformed event")                                        \
+    X(GOV_ESTATE,    40, "state is corrupt, truncated or inconsistent")            \
+    X(GOV_EPOLICY,   41, "state belongs to another policy")
 
 enum {
 #define GOV_X(name, num, msg) name = num,
@@ -177,6 +189,31 @@ GOV_API const gov_decision *gov_eval(gov_vm *vm);
 GOV_API const gov_decision *gov_eval_json(gov_vm *vm, const char *json, size_t len,
                                           uint64_t lineno);
 
+/* Events other than records (spec/trace.md §6). gov_eval_json dispatches on the
+ * member "type" ("record", the default, "approve", "reject", "ack", "tick"); these are
+ * the typed forms. Times are ns since the epoch; an event older than the clock is
+ * applied at the clock's time. Strings need not be NUL-terminated. */
+GOV_API const gov_decision *gov_tick(gov_vm *vm, int64_t now);
+GOV_API const gov_decision *gov_gate_resolve(gov_vm *vm, const char *gate_id, int approve, const char *by,
+                                             size_t by_len, int64_t at);
+GOV_API const gov_decision *gov_escalation_ack(gov_vm *vm, const char *escalation_id, const char *by,
+                                               size_t by_len, int64_t at);
+/* The clock (ns since epoch; INT64_MIN before the first event) and table occupancy. */
+GOV_API int64_t gov_vm_now(const gov_vm *vm);
+GOV_API size_t gov_vm_pending_gates(const gov_vm *vm);
+GOV_API size_t gov_vm_running_escalations(const gov_vm *vm);
+
+/* ---------------------------------------------------------------- 4c. save */
+
+/* Save the persistent state into buf (GOV_ESPACE with *len the size needed when cap is
+ * too small). The bytes are bound to the policy id and carry an XXH3 checksum per
+ * section (spec/trace.md §7). */
+GOV_API int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len);
+/* Replace the VM's state with saved bytes. Everything is verified before anything
+ * changes: on failure (GOV_ESTATE, GOV_EPOLICY) the VM is as it was and
+ * gov_vm_errmsg says why. */
+GOV_API int gov_state_load(gov_vm *vm, const void *bytes, size_t len);
+
 /* ---------------------------------------------------------------- 4. read */
 
 typedef struct gov_value {
@@ -208,10 +245,41 @@ typedef struct gov_finding {
     const char *limit_file; uint32_t limit_line, limit_col;
 } gov_finding;
 
+/* What an action asks of the host (gov_action.type). */
+enum {
+    GOV_ACT_NOTIFY,         /* a fired rule's or gate's notification to a channel */
+    GOV_ACT_GATE_OPEN,      /* a review gate opened: id, key (run_id), deadline */
+    GOV_ACT_GATE_APPROVED,  /* resolved by an approver (by) */
+    GOV_ACT_GATE_REJECTED,  /* resolved by an approver (by): the run is denied */
+    GOV_ACT_GATE_TIMEOUT,   /* the SLA passed; outcome "deny", "allow" or "escalate" */
+    GOV_ACT_GATE_BLOCKED,   /* a gate could not open (reason): the run is blocked */
+    GOV_ACT_REFUSED,        /* an approval, rejection or ack was refused (reason) */
+    GOV_ACT_ESC_START,      /* an escalation chain started */
+    GOV_ACT_ESC_STEP,       /* one step's notification to one channel */
+    GOV_ACT_ESC_END,        /* a chain ended: reason "completed" or "acknowledged" */
+    GOV_ACT_ESC_SUPPRESSED, /* not started: the same chain runs for this source and key */
+    GOV_ACT_ESC_DROPPED     /* not started: reason (table full, key too long) */
+};
+
 typedef struct gov_action {
-    const char *channel, *kind, *target;        /* kind: "slack", "pagerduty", ... */
-    const char *rule;
+    const char *channel, *kind, *target;        /* kind: "slack", "pagerduty", ...; NULL
+                                                   for actions that notify no channel */
+    const char *rule;                           /* the rule or gate that caused it */
     int severity, verdict;
+    /* since gates and escalations (all NULL or 0 for plain notifications): */
+    int type;                                   /* GOV_ACT_... */
+    const char *type_name;                      /* "notify", "gate_open", ... (JSON) */
+    const char *gate;                           /* gate name, or NULL */
+    const char *escalation;                     /* escalation name, or NULL */
+    char id[17];                                /* gate or escalation id (hex), or "" */
+    const char *key; size_t key_len;            /* run_id (gates) or key (escalations) */
+    const char *by; size_t by_len;              /* approver or acknowledger */
+    const char *outcome;                        /* timeout outcome, or NULL */
+    const char *reason;                         /* refusal, blocking or ending reason */
+    int64_t at;                                 /* when it happened (ns since epoch) */
+    int64_t deadline;                           /* gate_open: when the SLA runs out */
+    int step, round, skipped;                   /* escalation_step */
+    const char *policy_id;
 } gov_action;
 
 GOV_API int gov_decision_status(const gov_decision *d);        /* GOV_OK or error code */

@@ -37,8 +37,10 @@
 #define GOVB_MAXLIMITS  65536u       /* limits addressable by Bx */
 #define GOVB_NBUILTIN   6u           /* built-in fields at slots 0..5 of every kind */
 
-/* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). Ids 16..20 are
- * reserved for features that come later; this VM rejects a file that has them. */
+/* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). Ids 16, 17 and 20
+ * are reserved for features that come later; this VM rejects a file that has them.
+ * 18, 19 and 21..23 (gates and escalations) are optional: a file without them is
+ * exactly a file of the first version of this format. */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -59,16 +61,27 @@
     X(15, META,       8,  1) /* one entry: {u32 policy name, u32 zero}               */ \
     X(16, WINDOWS,    0,  0) /* reserved */                                          \
     X(17, DRIFTS,     0,  0) /* reserved */                                          \
-    X(18, GATES,      0,  0) /* reserved */                                          \
-    X(19, ESCALATIONS,0,  0) /* reserved */                                          \
-    X(20, EXTERNS,    0,  0) /* reserved */
+    X(18, GATES,      32, 0) /* {rule, timeout, chain, capacity, sla_lo, sla_hi,
+                                 first_approver, napprovers}                         */ \
+    X(19, ESCALATIONS,24, 0) /* {name, first_step, nsteps, repeat, capacity, zero}   */ \
+    X(20, EXTERNS,    0,  0) /* reserved */                                          \
+    X(21, ESCSTEPS,   16, 0) /* {delay_lo, delay_hi, first_notify, nnotify}          */ \
+    X(22, APPROVERS,  4,  0) /* u32 string index                                     */ \
+    X(23, ESCALATE,   8,  0) /* {u32 rule, u32 escalation}, rule ascending           */
 
 enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 20
+    GOVB_S_MAX = 23
 };
+
+/* GATES.timeout: what happens when a pending gate's SLA passes unanswered. */
+#define GOVB_TIMEOUT_DENY     0u
+#define GOVB_TIMEOUT_ALLOW    1u
+#define GOVB_TIMEOUT_ESCALATE 2u     /* start GATES.chain */
+#define GOVB_MAXCAP     (1u << 20)   /* pending gates or running escalations per table */
+#define GOVB_MAXREPEAT  (1u << 20)   /* ESCALATIONS.repeat */
 
 /* Value types (CONSTS.type, LIMITS.type, FIELDS.type, REGTYPES). 0 is invalid. */
 #define GOVB_TYPES(X) \

@@ -2,7 +2,8 @@
  *
  * Prefixes: govL_ loader and verifier (load.c), govV_ evaluator (vm.c), govJ_ JSON
  * records and numbers (json.c), govO_ output: decision JSON, trace, number formatting
- * (out.c), govD_ disassembler (disasm.c). Public functions are gov_ and live in gov.h.
+ * (out.c), govD_ disassembler (disasm.c), govG_ gates, escalations and the clock
+ * (gate.c), govS_ state save and restore (state.c). Public functions are gov_ and live in gov.h.
  */
 #ifndef GOV_INT_H
 #define GOV_INT_H
@@ -52,6 +53,20 @@ typedef struct govL_rule {
 } govL_rule;
 
 typedef struct govL_chan { uint32_t name, kind, target; } govL_chan;
+
+typedef struct govL_gate {
+    uint32_t rule, timeout, chain, capacity, first_appr, nappr;
+    int64_t sla;
+    uint32_t slot0;             /* first slot in the VM's gate table */
+} govL_gate;
+
+typedef struct govL_esc {
+    uint32_t name, first_step, nsteps, repeat, capacity, maxch;
+    int64_t period;             /* a round's length: last delay + first delay */
+    uint32_t slot0;             /* first slot in the VM's escalation table */
+} govL_esc;
+
+typedef struct govL_step { int64_t delay; uint32_t first_notify, nnotify; } govL_step;
 typedef struct govL_src { uint32_t pc, file, line, col; } govL_src;
 
 struct gov_program {
@@ -73,6 +88,15 @@ struct gov_program {
     uint32_t *code;
     govL_src *src;
     uint32_t *kind_rules;       /* rule indices grouped by kind, declaration order */
+    uint32_t ngate, nesc, nstep, nappr, nescalate;
+    govL_gate *gate;
+    govL_esc *esc;
+    govL_step *step;
+    uint32_t *appr;             /* approver string indices */
+    uint32_t *rule_gate;        /* per rule: its gate, or GOVB_NONE */
+    uint32_t *rule_esc;         /* per rule: the escalation it starts, or GOVB_NONE */
+    uint32_t gate_slots, esc_slots;         /* summed capacities */
+    uint32_t max_stepch;        /* most channels of one escalation step */
     uint32_t name;
     uint32_t max_regs, max_rules, max_actions, max_fields;
     char id[33];
@@ -93,7 +117,51 @@ typedef struct govV_finding {
     govV_cell limit_value;
 } govV_finding;
 
-typedef struct govV_action { uint32_t finding, channel; } govV_action;
+/* An action. Keys are copied to the per-decision key pool (koff, klen) so they outlive
+ * the table entry they came from; "by" is in the event's scratch (boff, blen). */
+typedef struct govV_action {
+    uint8_t type, outcome, reason, verdict;
+    uint32_t finding;           /* NOTIFY: the finding; gate_open: the finding or NONE */
+    uint32_t channel;           /* NOTIFY and ESC_STEP, else GOVB_NONE */
+    uint32_t rule;              /* the rule (a gate's rule) behind it, or GOVB_NONE */
+    uint32_t gate, esc;         /* gate and escalation indices, or GOVB_NONE */
+    uint32_t step, round, skipped, severity;
+    uint32_t koff, klen, boff, blen;
+    uint64_t id;
+    int64_t at, deadline;
+} govV_action;
+
+#define GOVV_KEYMAX 128         /* bytes of a gate's run_id or an escalation's key */
+
+/* A pending gate (state). used: 0 free, 1 pending. */
+typedef struct govV_pgate {
+    uint64_t id;
+    int64_t opened, deadline;
+    uint32_t gate, used, keylen, pad;
+    char key[GOVV_KEYMAX];
+} govV_pgate;
+
+/* A running escalation (state). src_gate: 1 if started by a gate's timeout. The next
+ * step to fire is (round, step), due at started + round * period + delay[step]. */
+typedef struct govV_resc {
+    uint64_t id;
+    int64_t started;
+    uint32_t esc, used, src_gate, src, step, round, severity, keylen;
+    char key[GOVV_KEYMAX];
+} govV_resc;
+
+/* The persistent state, one block: core, then the gate table, then escalations. */
+typedef struct govV_core {
+    uint64_t records;
+    int64_t now;                /* INT64_MIN before the first event */
+    int64_t next_due;           /* earliest deadline or step in the tables; INT64_MAX */
+    uint32_t ngates, nescs;     /* entries in use */
+} govV_core;
+
+/* Per table slot, outside the state: where this event copied the slot's key. */
+typedef struct govV_kcache { uint32_t epoch, off; } govV_kcache;
+
+enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TICK };
 
 typedef struct govV_lcache { govV_cell v; uint32_t epoch, ovr; } govV_lcache;
 
@@ -109,6 +177,8 @@ struct gov_decision {
     uint32_t kind;              /* GOVB_NONE if unknown */
     uint32_t nfind, nact;
     int trace_status;           /* GOV_OK, GOV_ESPACE, GOV_ENOTRACE */
+    int event;                  /* GOVV_EV_... */
+    int64_t at;                 /* the clock after the event (events other than records) */
     size_t trace_len;
 };
 
@@ -117,7 +187,14 @@ struct gov_decision {
 struct gov_vm {
     const gov_program *p;
     uint32_t limits[GOV_LIMIT__COUNT], caps[GOV_LIMIT__COUNT];
-    struct { uint64_t records; } *state;    /* persistent state */
+    govV_core *state;           /* persistent state: core, gates, escalations */
+    govV_pgate *pg;             /* p->gate_slots */
+    govV_resc *re;              /* p->esc_slots */
+    size_t state_size;
+    govV_kcache *kc;            /* gate_slots + esc_slots */
+    char *kpool; uint32_t kpool_cap, kpool_n;
+    uint32_t act_cap;
+    struct { int ev; const char *id, *by; size_t idn, byn; int64_t at; } evt;  /* a decoded event */
     govV_cell *reg;             /* max_regs */
     uint8_t *present;           /* max_fields: field set in this record */
     char *scratch; uint32_t scratch_cap, scratch_n;
@@ -151,7 +228,27 @@ GOV_HIDDEN void govV_value(const gov_vm *vm, uint32_t type, govV_cell c, gov_val
 GOV_HIDDEN int govV_fail(gov_vm *vm, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* gate.c */
+GOV_HIDDEN void govG_begin(gov_vm *vm);
+GOV_HIDDEN void govG_advance(gov_vm *vm, int64_t t);
+GOV_HIDDEN void govG_fired(gov_vm *vm, uint32_t finding, int64_t t);
+GOV_HIDDEN int64_t govG_effective(const gov_vm *vm, int64_t t);
+GOV_HIDDEN void govG_recompute_due(gov_vm *vm);
+GOV_HIDDEN uint64_t govG_gate_id(const gov_program *p, uint32_t gate, const char *key, size_t n);
+GOV_HIDDEN uint64_t govG_esc_id(const gov_program *p, uint32_t esc, uint32_t src_gate, uint32_t src,
+                                const char *key, size_t n);
+GOV_HIDDEN const gov_decision *govG_event(gov_vm *vm, int ev, const char *id, size_t idn, const char *by,
+                                          size_t byn, int64_t at);
+GOV_HIDDEN const char *govG_type_name(int type);
+GOV_HIDDEN const char *govG_reason(int reason);
+GOV_HIDDEN const char *govG_outcome(int outcome);
+
+/* vm.c, for gate.c */
+GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
+GOV_HIDDEN const gov_decision *govV_error_decision(gov_vm *vm, int code);
+
 /* json.c */
+#define GOVJ_EVENT (-1)         /* govJ_decode: the line is an event, parsed into vm->evt */
 GOV_HIDDEN int govJ_decode(gov_vm *vm, const char *js, size_t len);
 GOV_HIDDEN int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit,
                            govV_cell *out, const char **why);

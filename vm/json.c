@@ -488,6 +488,56 @@ static int syntax(gov_vm *vm, const char *js, size_t len) {
     }
 }
 
+/* A string member's value decoded into scratch; NULL if absent (or null). */
+static const char *member(gov_vm *vm, const char *js, const jsmntok_t *tk, int ntok, const char *name, size_t *n,
+                          int *bad) {
+    *n = 0;
+    for (int t = 1, m = 0; m < tk[0].size; m++) {
+        int v = t + 1;
+        if (is_prim(js + tk[t].start, (size_t)(tk[t].end - tk[t].start), name)) {
+            if (tk[v].type == JSMN_PRIMITIVE && is_prim(js + tk[v].start, (size_t)(tk[v].end - tk[v].start), "null")) return NULL;
+            if (tk[v].type != JSMN_STRING) { *bad = 1; return NULL; }
+            char *dst = vm->scratch + vm->scratch_n;
+            *n = jstring(js + tk[v].start, (size_t)(tk[v].end - tk[v].start), dst);
+            vm->scratch_n += (uint32_t)*n;
+            return dst;
+        }
+        t = skip(tk, v, ntok);
+    }
+    return NULL;
+}
+
+/* The member "type" (spec/trace.md §6): "record" goes on as a record; the others are
+ * parsed into vm->evt and govJ_decode returns GOVJ_EVENT. */
+static int event(gov_vm *vm, const char *js, const jsmntok_t *tk, int ntok, int tt) {
+    static const char *const names[] = {"record", "approve", "reject", "ack", "tick"};
+    if (tk[tt].type != JSMN_STRING) return govV_fail(vm, GOV_EEVENT, "\"type\" is not a string");
+    const char *ts = js + tk[tt].start;
+    size_t tn = (size_t)(tk[tt].end - tk[tt].start);
+    int ev = -1;
+    for (int i = 0; i < 5; i++)
+        if (is_prim(ts, tn, names[i])) ev = i;
+    if (ev < 0) return govV_fail(vm, GOV_EEVENT, "unknown event type; use record, approve, reject, ack or tick");
+    if (ev == GOVV_EV_RECORD) return GOV_OK;
+    vm->scratch_n = 0;
+    int bad = 0;
+    size_t an;
+    const char *at = member(vm, js, tk, ntok, "at", &an, &bad);
+    if (bad || !at) return govV_fail(vm, GOV_EEVENT, "a %s event needs \"at\", an RFC 3339 time", names[ev]);
+    if (!govJ_time(at, an, &vm->evt.at)) return govV_fail(vm, GOV_EEVENT, "\"at\": expected an RFC 3339 time with a zone");
+    vm->evt.ev = ev;
+    vm->evt.id = vm->evt.by = NULL;
+    vm->evt.idn = vm->evt.byn = 0;
+    if (ev != GOVV_EV_TICK) {
+        const char *idname = ev == GOVV_EV_ACK ? "escalation_id" : "gate_id";
+        vm->evt.id = member(vm, js, tk, ntok, idname, &vm->evt.idn, &bad);
+        if (bad || !vm->evt.id) return govV_fail(vm, GOV_EEVENT, "a %s event needs \"%s\"", names[ev], idname);
+        vm->evt.by = member(vm, js, tk, ntok, "by", &vm->evt.byn, &bad);
+        if (bad || !vm->evt.by) return govV_fail(vm, GOV_EEVENT, "a %s event needs \"by\"", names[ev]);
+    }
+    return GOVJ_EVENT;
+}
+
 int govJ_decode(gov_vm *vm, const char *js, size_t len) {
     const gov_program *p = vm->p;
     const uint32_t *lim = vm->limits;
@@ -536,7 +586,7 @@ int govJ_decode(gov_vm *vm, const char *js, size_t len) {
         }
     }
     /* The members of the record: key, value subtree, key, ... */
-    int kind_tok = -1;
+    int kind_tok = -1, type_tok = -1;
     for (int t = 1, m = 0; m < tk[0].size; m++) {
         if (t >= ntok || tk[t].type != JSMN_STRING || tk[t].size != 1)
             return govV_fail(vm, GOV_EJSON, "malformed object member");
@@ -545,7 +595,15 @@ int govJ_decode(gov_vm *vm, const char *js, size_t len) {
             if (kind_tok >= 0) return govV_fail(vm, GOV_EJSON, "duplicate member \"kind\"");
             kind_tok = t + 1;
         }
+        if (is_prim(js + tk[t].start, (size_t)(tk[t].end - tk[t].start), "type")) {
+            if (type_tok >= 0) return govV_fail(vm, GOV_EJSON, "duplicate member \"type\"");
+            type_tok = t + 1;
+        }
         t = skip(tk, t + 1, ntok);
+    }
+    if (type_tok >= 0) {
+        int e = event(vm, js, tk, ntok, type_tok);
+        if (e) return e;
     }
     uint32_t kind = 0;
     if (kind_tok >= 0) {

@@ -20,6 +20,7 @@ typedef struct govL_ctx {
     gov_error *err;
     uint64_t off[GOVB_S_MAX + 1], len[GOVB_S_MAX + 1];
     gov_program *p;
+    uint32_t rules_notify;      /* NOTIFY entries the rules use; escalation steps follow */
 } govL_ctx;
 
 static uint32_t rd32(const uint8_t *b) {
@@ -115,7 +116,7 @@ static int check_header(govL_ctx *c, size_t len) {
         uint64_t e = GOVB_HEADER + (uint64_t)i * GOVB_SECTHDR;
         uint32_t id = rd32(b + e), off = rd32(b + e + 4), slen = rd32(b + e + 8);
         if (id == 0 || id > GOVB_S_MAX) return fail(c, GOV_ESECTION, e, "unknown section id %u", id);
-        if (id >= GOVB_S_WINDOWS)
+        if (id == GOVB_S_WINDOWS || id == GOVB_S_DRIFTS || id == GOVB_S_EXTERNS)
             return fail(c, GOV_EUNSUPP, e, "section %s is reserved and not supported by this VM", section_name(id));
         if (seen[id]) return fail(c, GOV_ESECTION, e, "section %s appears twice", section_name(id));
         seen[id] = 1;
@@ -135,8 +136,9 @@ static int check_header(govL_ctx *c, size_t len) {
         GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
     };
-    for (uint32_t id = 1; id < GOVB_S_WINDOWS; id++) {
-        if (!seen[id]) return fail(c, GOV_ESECTION, 0, "missing section %s", section_name(id));
+    for (uint32_t id = 1; id <= GOVB_S_MAX; id++) {
+        if (!esize[id]) continue;
+        if (!seen[id] && id < GOVB_S_WINDOWS) return fail(c, GOV_ESECTION, 0, "missing section %s", section_name(id));
         if (c->len[id] % esize[id] != 0)
             return fail(c, GOV_ESECTION, c->off[id], "section %s length %llu is not a multiple of %u",
                         section_name(id), (unsigned long long)c->len[id], esize[id]);
@@ -172,6 +174,11 @@ static int alloc_program(govL_ctx *c) {
     p->nnotify = (uint32_t)(c->len[GOVB_S_NOTIFY] / 4);
     p->ncode = (uint32_t)(c->len[GOVB_S_CODE] / 4);
     p->nsrc = (uint32_t)(c->len[GOVB_S_SRCMAP] / 16);
+    p->ngate = (uint32_t)(c->len[GOVB_S_GATES] / 32);
+    p->nesc = (uint32_t)(c->len[GOVB_S_ESCALATIONS] / 24);
+    p->nstep = (uint32_t)(c->len[GOVB_S_ESCSTEPS] / 16);
+    p->nappr = (uint32_t)(c->len[GOVB_S_APPROVERS] / 4);
+    p->nescalate = (uint32_t)(c->len[GOVB_S_ESCALATE] / 8);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -180,7 +187,10 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->nkind * sizeof(govL_kind)) + al8((uint64_t)p->nfield * sizeof(govL_field)) +
                     2 * al8(p->nreg) + al8((uint64_t)p->nrule * sizeof(govL_rule)) +
                     al8((uint64_t)p->nnotify * 4) + al8((uint64_t)p->ncode * 4) +
-                    al8((uint64_t)p->nsrc * sizeof(govL_src)) + al8((uint64_t)p->nrule * 4) + 8;
+                    al8((uint64_t)p->nsrc * sizeof(govL_src)) + al8((uint64_t)p->nrule * 4) + 8 +
+                    al8((uint64_t)p->ngate * sizeof(govL_gate)) + al8((uint64_t)p->nesc * sizeof(govL_esc)) +
+                    al8((uint64_t)p->nstep * sizeof(govL_step)) + al8((uint64_t)p->nappr * 4) +
+                    2 * al8((uint64_t)p->nrule * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -203,6 +213,12 @@ static int alloc_program(govL_ctx *c) {
     p->code = carve(&cur, p->ncode * 4);
     p->src = carve(&cur, p->nsrc * sizeof(govL_src));
     p->kind_rules = carve(&cur, p->nrule * 4);
+    p->gate = carve(&cur, p->ngate * sizeof(govL_gate));
+    p->esc = carve(&cur, p->nesc * sizeof(govL_esc));
+    p->step = carve(&cur, p->nstep * sizeof(govL_step));
+    p->appr = carve(&cur, p->nappr * 4);
+    p->rule_gate = carve(&cur, p->nrule * 4);
+    p->rule_esc = carve(&cur, p->nrule * 4);
     return GOV_OK;
 }
 
@@ -623,8 +639,7 @@ static int load_rules(govL_ctx *c) {
     }
     if (next_code != p->ncode)
         return fail(c, GOV_EBOUNDS, c->off[GOVB_S_CODE], "%u words of CODE belong to no rule", p->ncode - next_code);
-    if (next_notify != p->nnotify)
-        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_NOTIFY], "%u NOTIFY entries belong to no rule", p->nnotify - next_notify);
+    c->rules_notify = next_notify;
     /* Group rules by kind (declaration order within each), check the step bounds. */
     uint32_t next = 0;
     for (uint32_t k = 0; k < p->nkind; k++) {
@@ -647,6 +662,112 @@ static int load_rules(govL_ctx *c) {
             return fail(c, GOV_ESTEPS, c->off[GOVB_S_KINDS] + 24ull * k + 20,
                         "kind %u: step bound %u, but its rules have %llu instructions", k, kd->steps,
                         (unsigned long long)total);
+    }
+    return GOV_OK;
+}
+
+/* ---------------------------------------------------------------- gates, escalations */
+
+static int64_t rd_dur(const uint8_t *s) { return (int64_t)rd64(s); }
+
+/* Escalations and their steps first (gates name them), then gates, approvers and the
+ * rules' escalate links. Lists follow one another in table order, like rules' code:
+ * steps' notify lists continue NOTIFY right after the rules' lists. */
+static int load_gates(govL_ctx *c) {
+    gov_program *p = c->p;
+    for (uint32_t i = 0; i < p->nrule; i++) p->rule_gate[i] = p->rule_esc[i] = GOVB_NONE;
+    const uint8_t *s = SEC(GOVB_S_ESCSTEPS);
+    uint32_t next_notify = c->rules_notify;
+    for (uint32_t i = 0; i < p->nstep; i++, s += 16) {
+        uint64_t at = c->off[GOVB_S_ESCSTEPS] + 16ull * i;
+        govL_step st = {rd_dur(s), rd32(s + 8), rd32(s + 12)};
+        if (st.delay < 0 || st.delay > INT64_MAX / 4) return fail(c, GOV_EVALUE, at, "escalation step %u: negative delay", i);
+        if (st.first_notify != next_notify)
+            return fail(c, GOV_EBOUNDS, at + 8, "escalation step %u: notify list at %u, expected %u", i, st.first_notify,
+                        next_notify);
+        if (st.nnotify == 0 || (uint64_t)st.first_notify + st.nnotify > p->nnotify)
+            return fail(c, GOV_EBOUNDS, at + 12, "escalation step %u: notify list empty or past NOTIFY", i);
+        next_notify += st.nnotify;
+        if (st.nnotify > p->max_stepch) p->max_stepch = st.nnotify;
+        p->step[i] = st;
+    }
+    if (next_notify != p->nnotify)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_NOTIFY], "%u NOTIFY entries belong to no rule or step",
+                    p->nnotify - next_notify);
+    s = SEC(GOVB_S_ESCALATIONS);
+    uint32_t next_step = 0;
+    uint64_t slots = 0;
+    for (uint32_t i = 0; i < p->nesc; i++, s += 24) {
+        uint64_t at = c->off[GOVB_S_ESCALATIONS] + 24ull * i;
+        govL_esc e = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 16), 0, 0, 0};
+        CHECK_STR(e.name, at, "escalation name");
+        if (e.first_step != next_step)
+            return fail(c, GOV_EBOUNDS, at + 4, "escalation %u: steps at %u, expected %u", i, e.first_step, next_step);
+        if (e.nsteps == 0 || (uint64_t)e.first_step + e.nsteps > p->nstep)
+            return fail(c, GOV_EBOUNDS, at + 8, "escalation %u: no steps, or steps past ESCSTEPS", i);
+        if (e.repeat > GOVB_MAXREPEAT) return fail(c, GOV_EVALUE, at + 12, "escalation %u: repeat %u too large", i, e.repeat);
+        if (e.nsteps == 1 && e.repeat)
+            return fail(c, GOV_EVALUE, at + 12, "escalation %u: one step cannot repeat (no interval)", i);
+        if (e.capacity == 0 || e.capacity > GOVB_MAXCAP)
+            return fail(c, GOV_EVALUE, at + 16, "escalation %u: capacity %u not in 1..%u", i, e.capacity, GOVB_MAXCAP);
+        if (rd32(s + 20)) return fail(c, GOV_EVALUE, at + 20, "escalation %u: reserved word not zero", i);
+        const govL_step *st = p->step + e.first_step;
+        for (uint32_t j = 1; j < e.nsteps; j++)
+            if (st[j].delay <= st[j - 1].delay || st[j].delay > INT64_MAX / 4 / (e.repeat + 2))
+                return fail(c, GOV_EVALUE, at + 4, "escalation %u: step %u delay not increasing or too large", i, j);
+        for (uint32_t j = 0; j < e.nsteps; j++)
+            if (st[j].nnotify > e.maxch) e.maxch = st[j].nnotify;
+        e.period = e.nsteps > 1 ? st[e.nsteps - 1].delay + (st[1].delay - st[0].delay) : 0;
+        e.slot0 = (uint32_t)slots;
+        slots += e.capacity;
+        next_step += e.nsteps;
+        p->esc[i] = e;
+    }
+    if (next_step != p->nstep)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_ESCSTEPS], "%u steps belong to no escalation", p->nstep - next_step);
+    if (slots > GOVB_MAXCAP) return fail(c, GOV_EVALUE, c->off[GOVB_S_ESCALATIONS], "escalation capacities sum past %u", GOVB_MAXCAP);
+    p->esc_slots = (uint32_t)slots;
+    s = SEC(GOVB_S_APPROVERS);
+    for (uint32_t i = 0; i < p->nappr; i++) {
+        p->appr[i] = rd32(s + 4 * i);
+        CHECK_STR(p->appr[i], c->off[GOVB_S_APPROVERS] + 4 * i, "approver");
+        if (p->strlen_[p->appr[i]] == 0) return fail(c, GOV_EVALUE, c->off[GOVB_S_APPROVERS] + 4 * i, "empty approver");
+    }
+    s = SEC(GOVB_S_GATES);
+    uint32_t next_appr = 0;
+    slots = 0;
+    for (uint32_t i = 0; i < p->ngate; i++, s += 32) {
+        uint64_t at = c->off[GOVB_S_GATES] + 32ull * i;
+        govL_gate g = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 24), rd32(s + 28),
+                       (int64_t)(rd32(s + 16) | (uint64_t)rd32(s + 20) << 32), 0};
+        if (g.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "gate %u: rule %u out of range", i, g.rule);
+        if (p->rule_gate[g.rule] != GOVB_NONE) return fail(c, GOV_EVALUE, at, "gate %u: rule %u has a gate already", i, g.rule);
+        if (g.timeout > GOVB_TIMEOUT_ESCALATE) return fail(c, GOV_EVALUE, at + 4, "gate %u: unknown timeout %u", i, g.timeout);
+        if ((g.timeout == GOVB_TIMEOUT_ESCALATE) != (g.chain != GOVB_NONE) || (g.chain != GOVB_NONE && g.chain >= p->nesc))
+            return fail(c, GOV_EBOUNDS, at + 8, "gate %u: chain %u does not fit the timeout", i, g.chain);
+        if (g.capacity == 0 || g.capacity > GOVB_MAXCAP)
+            return fail(c, GOV_EVALUE, at + 12, "gate %u: capacity %u not in 1..%u", i, g.capacity, GOVB_MAXCAP);
+        if (g.sla <= 0 || g.sla > INT64_MAX / 4) return fail(c, GOV_EVALUE, at + 16, "gate %u: SLA not positive or too large", i);
+        if (g.first_appr != next_appr || g.nappr == 0 || (uint64_t)g.first_appr + g.nappr > p->nappr)
+            return fail(c, GOV_EBOUNDS, at + 24, "gate %u: approvers at %u (%u), expected %u", i, g.first_appr, g.nappr,
+                        next_appr);
+        next_appr += g.nappr;
+        g.slot0 = (uint32_t)slots;
+        slots += g.capacity;
+        p->rule_gate[g.rule] = i;
+        p->gate[i] = g;
+    }
+    if (next_appr != p->nappr)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_APPROVERS], "%u approvers belong to no gate", p->nappr - next_appr);
+    if (slots > GOVB_MAXCAP) return fail(c, GOV_EVALUE, c->off[GOVB_S_GATES], "gate capacities sum past %u", GOVB_MAXCAP);
+    p->gate_slots = (uint32_t)slots;
+    s = SEC(GOVB_S_ESCALATE);
+    for (uint32_t i = 0; i < p->nescalate; i++, s += 8) {
+        uint64_t at = c->off[GOVB_S_ESCALATE] + 8ull * i;
+        uint32_t r = rd32(s), e = rd32(s + 4);
+        if (r >= p->nrule || e >= p->nesc) return fail(c, GOV_EBOUNDS, at, "escalate entry %u out of range", i);
+        if (i > 0 && r <= rd32(s - 8)) return fail(c, GOV_EVALUE, at, "escalate entry %u: rules not ascending", i);
+        p->rule_esc[r] = e;
     }
     return GOV_OK;
 }
@@ -690,6 +811,7 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
     if (!e) e = load_overrides(&c);
     if (!e) e = load_kinds(&c);
     if (!e) e = load_rules(&c);
+    if (!e) e = load_gates(&c);
     if (!e) e = load_meta(&c);
     if (e) {
         gov_program_free(c.p);

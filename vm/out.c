@@ -365,6 +365,92 @@ static void put_head(govO_buf *b, const gov_vm *vm) {
     govO_puts(b, ",\"kind\":");
     if (d->kind == GOVB_NONE) govO_puts(b, "null");
     else govO_jstr(b, p->str[p->kind[d->kind].name], p->strlen_[p->kind[d->kind].name]);
+    if (d->event != GOVV_EV_RECORD) {
+        static const char *const ev[] = {"record", "approve", "reject", "ack", "tick"};
+        govO_printf(b, ",\"event\":\"%s\",\"at\":", ev[d->event]);
+        if (d->at == INT64_MIN) govO_puts(b, "null");
+        else govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = d->at});
+    }
+}
+
+/* One action (spec/trace.md §2 and §6). Notifications keep their first form; the
+ * others list what a host needs to deliver them without the policy. */
+static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
+    static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
+    const gov_program *p = vm->p;
+    govO_puts(b, "{\"type\":\"");
+    govO_puts(b, govG_type_name(a->type));
+    govO_put(b, "\"", 1);
+    if (a->gate != GOVB_NONE) {
+        uint32_t n = p->rule[p->gate[a->gate].rule].name;
+        govO_puts(b, ",\"gate\":");
+        govO_jstr(b, p->str[n], p->strlen_[n]);
+    }
+    if (a->esc != GOVB_NONE) {
+        govO_puts(b, ",\"escalation\":");
+        govO_jstr(b, p->str[p->esc[a->esc].name], p->strlen_[p->esc[a->esc].name]);
+    }
+    if (a->type != GOV_ACT_NOTIFY && (a->id || a->type != GOV_ACT_GATE_BLOCKED)) {
+        int esc = a->esc != GOVB_NONE || (a->type == GOV_ACT_REFUSED && a->gate == GOVB_NONE && a->reason == 6);
+        govO_printf(b, esc ? ",\"escalation_id\":\"%016llx\"" : ",\"gate_id\":\"%016llx\"", (unsigned long long)a->id);
+    }
+    if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_REFUSED) {
+        govO_puts(b, ",\"key\":");
+        govO_jstr(b, vm->kpool + a->koff, a->klen);
+    } else if (a->type == GOV_ACT_REFUSED && a->gate != GOVB_NONE) {
+        govO_puts(b, ",\"key\":");
+        govO_jstr(b, vm->kpool + a->koff, a->klen);
+    }
+    if (a->type == GOV_ACT_ESC_STEP)
+        govO_printf(b, ",\"step\":%u,\"round\":%u,\"skipped\":%u", a->step, a->round, a->skipped);
+    if (a->channel != GOVB_NONE) {
+        const govL_chan *ch = &p->chan[a->channel];
+        govO_puts(b, ",\"channel\":");
+        govO_jstr(b, p->str[ch->name], p->strlen_[ch->name]);
+        govO_printf(b, ",\"kind\":\"%s\",\"target\":", kinds[ch->kind]);
+        govO_jstr(b, p->str[ch->target], p->strlen_[ch->target]);
+    }
+    if (a->rule != GOVB_NONE) {
+        govO_puts(b, ",\"rule\":");
+        govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
+    }
+    govO_printf(b, ",\"severity\":\"%s\"", sev_names[a->severity]);
+    if (a->type == GOV_ACT_NOTIFY) {
+        govO_put(b, "}", 1);
+        return;
+    }
+    if (a->outcome) govO_printf(b, ",\"outcome\":\"%s\"", govG_outcome(a->outcome));
+    if (a->type == GOV_ACT_GATE_OPEN || a->type == GOV_ACT_GATE_APPROVED || a->type == GOV_ACT_GATE_REJECTED ||
+        a->type == GOV_ACT_GATE_TIMEOUT || a->type == GOV_ACT_GATE_BLOCKED)
+        govO_printf(b, ",\"verdict\":\"%s\"", verd_names[a->verdict]);
+    if (a->blen) {
+        govO_puts(b, ",\"by\":");
+        govO_jstr(b, vm->scratch + a->boff, a->blen);
+    }
+    if (a->reason) {
+        govO_puts(b, ",\"reason\":");
+        govO_jstr(b, govG_reason(a->reason), strlen(govG_reason(a->reason)));
+    }
+    if (a->type == GOV_ACT_GATE_OPEN) {
+        const govL_gate *g = &p->gate[a->gate];
+        govO_puts(b, ",\"approvers\":[");
+        for (uint32_t j = 0; j < g->nappr; j++) {
+            uint32_t s = p->appr[g->first_appr + j];
+            if (j) govO_put(b, ",", 1);
+            govO_jstr(b, p->str[s], p->strlen_[s]);
+        }
+        govO_puts(b, "],\"deadline\":");
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
+    }
+    if (a->finding != GOVB_NONE) {
+        govO_put(b, ",", 1);
+        put_cmps(b, vm, vm->find[a->finding].cmp, vm->find[a->finding].ncmp);
+    }
+    govO_puts(b, ",\"at\":");
+    govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
+    govO_puts(b, ",\"policy_id\":\"");
+    govO_puts(b, p->id);
+    govO_puts(b, "\"}");
 }
 
 static void put_status(govO_buf *b, const gov_decision *d) {
@@ -424,18 +510,8 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
     }
     govO_puts(&b, "],\"actions\":[");
     for (uint32_t i = 0; i < d->nact; i++) {
-        const govV_action *a = &vm->act[i];
-        const govL_rule *r = &p->rule[vm->find[a->finding].rule];
-        const govL_chan *ch = &p->chan[a->channel];
-        static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
         if (i) govO_put(&b, ",", 1);
-        govO_puts(&b, "{\"type\":\"notify\",\"channel\":");
-        govO_jstr(&b, p->str[ch->name], p->strlen_[ch->name]);
-        govO_printf(&b, ",\"kind\":\"%s\",\"target\":", kinds[ch->kind]);
-        govO_jstr(&b, p->str[ch->target], p->strlen_[ch->target]);
-        govO_puts(&b, ",\"rule\":");
-        govO_jstr(&b, p->str[r->name], p->strlen_[r->name]);
-        govO_printf(&b, ",\"severity\":\"%s\"}", sev_names[r->severity]);
+        put_action(&b, vm, &vm->act[i]);
     }
     govO_puts(&b, "]}");
     return govO_finish(&b, len);
@@ -514,6 +590,15 @@ void govO_trace_end(gov_vm *vm) {
     put_status(b, d);
     govO_puts(b, ",\"findings\":");
     put_u64(b, d->nfind);
+    /* Transitions of gates and escalations, when there were any. */
+    int first = 1;
+    for (uint32_t i = 0; i < d->nact; i++) {
+        if (vm->act[i].type == GOV_ACT_NOTIFY) continue;
+        govO_puts(b, first ? ",\"transitions\":[" : ",");
+        first = 0;
+        put_action(b, vm, &vm->act[i]);
+    }
+    if (!first) govO_put(b, "]", 1);
     govO_put(b, "}", 1);
     d->trace_status = govO_finish(b, &d->trace_len);
 }

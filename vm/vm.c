@@ -20,7 +20,8 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
-    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, find, act, total;
+    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, find, act, kc, kpool, total;
+    size_t state_size, act_cap, kpool_cap;
 } govV_layout;
 
 static const uint32_t default_limits[GOV_LIMIT__COUNT] = {65536, 32, 4096, 256, 2048};
@@ -40,7 +41,10 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
         if (cfg->limits[i] == 0 || cfg->limits[i] > max_limits[i]) return 0;
     size_t n = 16; /* slack to align the arena's start */
     l->vm = n;      n += al16(sizeof(gov_vm));
-    l->state = n;   n += 16;
+    /* The state block: core, pending gates, running escalations (gate.c). */
+    l->state_size = sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
+                    (size_t)p->esc_slots * sizeof(govV_resc);
+    l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
     l->scratch = n; n += al16(cfg->limits[GOV_LIMIT_LINE_LENGTH]);
@@ -48,7 +52,17 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->lcache = n;  n += al16((size_t)p->nlimit * sizeof(govV_lcache));
     l->smatch = n;  n += al16((size_t)p->nscope * 4);
     l->find = n;    n += al16((size_t)p->max_rules * sizeof(govV_finding));
-    l->act = n;     n += al16((size_t)p->max_actions * sizeof(govV_action));
+    /* The most actions one event can produce: its rules' notifications, a gate and an
+     * escalation action per finding, and per table slot (which may hold two lifetimes
+     * in one event: one ending, one starting) a timeout and an escalation start, or a
+     * step's notifications and an end. */
+    l->act_cap = (size_t)p->max_actions + 2 * (size_t)p->max_rules + 2 * (size_t)p->gate_slots +
+                 2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2;
+    l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
+    l->kc = n;      n += al16(((size_t)p->gate_slots + p->esc_slots) * sizeof(govV_kcache));
+    /* Keys copied for this event's actions: once per slot lifetime, once per finding. */
+    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * (size_t)p->max_rules + 2) * GOVV_KEYMAX;
+    l->kpool = n;   n += al16(l->kpool_cap);
     l->total = n;
     return 1;
 }
@@ -86,6 +100,15 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->smatch = (uint32_t *)(void *)(base + l.smatch);
     vm->find = (govV_finding *)(void *)(base + l.find);
     vm->act = (govV_action *)(void *)(base + l.act);
+    vm->act_cap = (uint32_t)l.act_cap;
+    vm->pg = (govV_pgate *)(void *)(base + l.state + sizeof(govV_core));
+    vm->re = (govV_resc *)(void *)(base + l.state + sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate));
+    vm->state_size = l.state_size;
+    vm->state->now = INT64_MIN;
+    vm->state->next_due = INT64_MAX;
+    vm->kc = (govV_kcache *)(void *)(base + l.kc);
+    vm->kpool = base + l.kpool;
+    vm->kpool_cap = (uint32_t)l.kpool_cap;
     vm->cur_kind = GOVB_NONE;
     vm->dec.vm = vm;
     vm->dec.kind = GOVB_NONE;
@@ -109,7 +132,7 @@ const char *gov_vm_errmsg(const gov_vm *vm) { return vm->errmsg; }
 
 void gov_vm_state(const gov_vm *vm, const void **bytes, size_t *len) {
     *bytes = vm->state;
-    *len = sizeof *vm->state;
+    *len = vm->state_size;
 }
 
 void gov_vm_set_trace(gov_vm *vm, char *buf, size_t cap) {
@@ -428,16 +451,18 @@ static int run_rule(gov_vm *vm, const govL_rule *r, const uint8_t *ty, const uin
 #undef NEXT
 }
 
-static void next_epoch(gov_vm *vm) {
+void govV_next_epoch(gov_vm *vm) {
     if (++vm->epoch >= 0x7FFFFFFFu) { /* once every 2^31 records: restamp the caches */
         for (uint32_t i = 0; i < vm->p->nlimit; i++) vm->lcache[i].epoch = 0;
         for (uint32_t i = 0; i < vm->p->nscope; i++) vm->smatch[i] = 0;
+        for (uint32_t i = 0; i < vm->p->gate_slots + vm->p->esc_slots; i++) vm->kc[i].epoch = 0;
         vm->epoch = 1;
     }
 }
 
-static const gov_decision *error_decision(gov_vm *vm, int code) {
+const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     gov_decision *d = &vm->dec;
+    d->at = vm->state->now;
     d->status = code;
     snprintf(d->error, sizeof d->error, "%s", vm->errmsg);
     d->verdict = GOV_ALLOW;
@@ -457,24 +482,30 @@ static const gov_decision *evaluate(gov_vm *vm) {
     gov_decision *d = &vm->dec;
     const govL_kind *k = &p->kind[vm->cur_kind];
     d->kind = vm->cur_kind;
-    next_epoch(vm);
-    if (vm->poisoned) return error_decision(vm, vm->poisoned);
+    govV_next_epoch(vm);
+    if (vm->poisoned) return govV_error_decision(vm, vm->poisoned);
     for (uint32_t i = 0; i < k->nfields; i++) {
         if (vm->present[i]) continue;
         const govL_field *f = &p->field[k->first_field + i];
         if (f->flags & GOVB_F_REQUIRED) {
             govV_fail(vm, GOV_EMISSING, "missing required field '%s'", p->str[f->name]);
-            return error_decision(vm, GOV_EMISSING);
+            return govV_error_decision(vm, GOV_EMISSING);
         }
         vm->reg[i] = p->kval[f->dflt];
     }
     memset(vm->reg + k->nfields, 0, (size_t)(k->nregs - k->nfields) * sizeof(govV_cell));
+    d->event = GOVV_EV_RECORD;
     d->status = GOV_OK;
     d->error[0] = 0;
     d->verdict = GOV_ALLOW;
     d->nfind = d->nact = 0;
     d->trace_status = GOV_ENOTRACE;
     if (vm->trace_buf) govO_trace_begin(vm);
+    /* The clock first: what fell due before this record fires before its findings. */
+    govG_begin(vm);
+    govG_advance(vm, vm->reg[GOVB_SLOT_AT].i);
+    int64_t now = vm->state->now;
+    d->at = now;
     const uint8_t *ty = p->regtype + k->first_reg, *cls = p->regclass + k->first_reg;
     for (uint32_t j = 0; j < k->nrules; j++) {
         uint32_t ri = p->kind_rules[k->first_rule + j];
@@ -490,15 +521,24 @@ static const gov_decision *evaluate(gov_vm *vm) {
             f->ovr = f->limit != GOVB_NONE ? vm->lcache[f->limit].ovr : GOVB_NONE;
             f->limit_value = f->limit != GOVB_NONE ? vm->lcache[f->limit].v : (govV_cell){.i = 0};
             for (uint32_t n = 0; n < r->nnotify; n++) {
-                vm->act[d->nact].finding = d->nfind;
-                vm->act[d->nact].channel = p->notify[r->first_notify + n];
-                d->nact++;
+                govV_action *a = &vm->act[d->nact++];
+                memset(a, 0, sizeof *a);
+                a->type = GOV_ACT_NOTIFY;
+                a->finding = d->nfind;
+                a->channel = p->notify[r->first_notify + n];
+                a->rule = ri;
+                a->gate = a->esc = GOVB_NONE;
+                a->severity = r->severity;
+                a->verdict = r->verdict;
+                a->at = now;
             }
             d->nfind++;
             if ((int)r->verdict > d->verdict) d->verdict = (int)r->verdict;
+            if (p->rule_gate[ri] != GOVB_NONE || p->rule_esc[ri] != GOVB_NONE) govG_fired(vm, d->nfind - 1, now);
         }
         if (vm->trace_buf) govO_trace_rule(vm, ri, fired);
     }
+    govG_advance(vm, now); /* the first steps of escalations the rules started */
     if (vm->trace_buf) govO_trace_end(vm);
     vm->in_record = 0;
     vm->state->records++;
@@ -507,10 +547,11 @@ static const gov_decision *evaluate(gov_vm *vm) {
 
 const gov_decision *gov_eval(gov_vm *vm) {
     vm->dec.line = 0;
+    vm->dec.event = GOVV_EV_RECORD;
     if (!vm->in_record) {
         govV_fail(vm, GOV_EMISUSE, "gov_eval without gov_record_begin");
         vm->dec.kind = GOVB_NONE;
-        return error_decision(vm, GOV_EMISUSE);
+        return govV_error_decision(vm, GOV_EMISUSE);
     }
     return evaluate(vm);
 }
@@ -518,12 +559,15 @@ const gov_decision *gov_eval(gov_vm *vm) {
 const gov_decision *gov_eval_json(gov_vm *vm, const char *json, size_t len, uint64_t lineno) {
     vm->dec.line = lineno;
     vm->dec.kind = GOVB_NONE;
+    vm->dec.event = GOVV_EV_RECORD;
     vm->in_record = 0;
     int e = govJ_decode(vm, json, len);
+    if (e == GOVJ_EVENT)
+        return govG_event(vm, vm->evt.ev, vm->evt.id, vm->evt.idn, vm->evt.by, vm->evt.byn, vm->evt.at);
     if (e) {
-        next_epoch(vm);
+        govV_next_epoch(vm);
         if (vm->in_record) vm->dec.kind = vm->cur_kind;
-        return error_decision(vm, e);
+        return govV_error_decision(vm, e);
     }
     return evaluate(vm);
 }
@@ -590,16 +634,37 @@ int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
 
 int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     if (i >= d->nact) return GOV_EMISUSE;
-    const gov_program *p = d->vm->p;
-    const govV_action *a = &d->vm->act[i];
-    const govL_rule *r = &p->rule[d->vm->find[a->finding].rule];
-    const govL_chan *ch = &p->chan[a->channel];
-    out->channel = p->str[ch->name];
-    out->kind = chan_names[ch->kind];
-    out->target = p->str[ch->target];
-    out->rule = p->str[r->name];
-    out->severity = (int)r->severity;
-    out->verdict = (int)r->verdict;
+    const gov_vm *vm = d->vm;
+    const gov_program *p = vm->p;
+    const govV_action *a = &vm->act[i];
+    memset(out, 0, sizeof *out);
+    if (a->channel != GOVB_NONE) {
+        const govL_chan *ch = &p->chan[a->channel];
+        out->channel = p->str[ch->name];
+        out->kind = chan_names[ch->kind];
+        out->target = p->str[ch->target];
+    }
+    out->rule = a->rule != GOVB_NONE ? p->str[p->rule[a->rule].name] : NULL;
+    out->severity = (int)a->severity;
+    out->verdict = (int)a->verdict;
+    out->type = a->type;
+    out->type_name = govG_type_name(a->type);
+    out->gate = a->gate != GOVB_NONE ? p->str[p->rule[p->gate[a->gate].rule].name] : NULL;
+    out->escalation = a->esc != GOVB_NONE ? p->str[p->esc[a->esc].name] : NULL;
+    if (a->type != GOV_ACT_NOTIFY && (a->id || a->type != GOV_ACT_GATE_BLOCKED))
+        snprintf(out->id, sizeof out->id, "%016llx", (unsigned long long)a->id);
+    out->key = vm->kpool + a->koff;
+    out->key_len = a->klen;
+    out->by = vm->scratch + a->boff;
+    out->by_len = a->blen;
+    out->outcome = a->outcome ? govG_outcome(a->outcome) : NULL;
+    out->reason = a->reason ? govG_reason(a->reason) : NULL;
+    out->at = a->at;
+    out->deadline = a->deadline;
+    out->step = (int)a->step;
+    out->round = (int)a->round;
+    out->skipped = (int)a->skipped;
+    out->policy_id = p->id;
     return GOV_OK;
 }
 

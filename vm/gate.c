@@ -1,0 +1,480 @@
+/* gate.c: review gates, escalation chains and the virtual clock (spec/trace.md §6).
+ *
+ * Time is the latest event time seen (vm->state->now); nothing reads a wall clock. Each
+ * event first advances the clock, which fires whatever fell due (gate timeouts, then
+ * escalation steps, each table in slot order), then does its own work at the clock's
+ * time. An event older than the clock is applied at the clock's time: nothing rewinds.
+ *
+ * Pending gates and running escalations live in fixed tables in the arena (one range of
+ * slots per declaration, sized by its capacity); a new entry takes the lowest free slot,
+ * so the order of actions is a function of the event stream alone. next_due caches the
+ * earliest deadline in the tables, so an event with nothing due costs one comparison.
+ *
+ * A clock that jumps over several steps of one escalation fires only the latest due step
+ * once, with "skipped" counting the ones passed over: a host that was away gets the
+ * current step, not a burst of stale pages. This also bounds the actions of one event
+ * (gov_arena_size reserves them).
+ */
+#include <string.h>
+
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
+
+#include "vm/gov_int.h"
+
+enum { R_NONE, R_NO_RUN_ID, R_RUN_ID_LONG, R_GATE_FULL, R_NOT_APPROVER, R_NO_GATE, R_NO_ESC, R_ESC_FULL,
+       R_KEY_LONG, R_COMPLETED, R_ACKED, R_RUNNING, R_REJECTED };
+static const char *const reasons[] = {
+    "", "the record has no run_id", "run_id longer than 128 bytes", "gate table full", "not an approver of this gate",
+    "no pending gate with this id", "no running escalation with this id", "escalation table full",
+    "key longer than 128 bytes", "completed", "acknowledged", "already running for this source and key", "rejected"};
+enum { O_NONE, O_DENY, O_ALLOW, O_ESCALATE };
+static const char *const outcomes[] = {"", "deny", "allow", "escalate"};
+static const char *const types[] = {"notify", "gate_open", "gate_approved", "gate_rejected", "gate_timeout",
+                                    "gate_blocked", "refused", "escalation_start", "escalation_step", "escalation_end",
+                                    "escalation_suppressed", "escalation_dropped"};
+
+const char *govG_type_name(int t) { return types[t]; }
+const char *govG_reason(int r) { return reasons[r]; }
+const char *govG_outcome(int o) { return outcomes[o]; }
+
+/* ---------------------------------------------------------------- ids */
+
+static uint64_t hash_parts(const gov_program *p, const char *a, size_t an, const char *b, size_t bn, const char *k,
+                           size_t kn) {
+    XXH3_state_t st; /* on the stack: XXH3_createState would allocate */
+    XXH3_64bits_reset(&st);
+    XXH3_64bits_update(&st, p->id, 32);
+    XXH3_64bits_update(&st, "", 1);
+    XXH3_64bits_update(&st, a, an);
+    XXH3_64bits_update(&st, "", 1);
+    if (bn) {
+        XXH3_64bits_update(&st, b, bn);
+        XXH3_64bits_update(&st, "", 1);
+    }
+    XXH3_64bits_update(&st, k, kn);
+    return XXH3_64bits_digest(&st);
+}
+
+/* XXH3-64 of: policy id (32 hex digits), NUL, gate name, NUL, run_id. */
+uint64_t govG_gate_id(const gov_program *p, uint32_t g, const char *key, size_t n) {
+    uint32_t name = p->rule[p->gate[g].rule].name;
+    return hash_parts(p, p->str[name], p->strlen_[name], NULL, 0, key, n);
+}
+
+/* XXH3-64 of: policy id, NUL, escalation name, NUL, "rule:" or "gate:" and the source's
+ * name, NUL, key. */
+uint64_t govG_esc_id(const gov_program *p, uint32_t e, uint32_t src_gate, uint32_t src, const char *key, size_t n) {
+    char tag[160];
+    uint32_t name = src_gate ? p->rule[p->gate[src].rule].name : p->rule[src].name;
+    size_t sl = p->strlen_[name] < sizeof tag - 5 ? p->strlen_[name] : sizeof tag - 5;
+    memcpy(tag, src_gate ? "gate:" : "rule:", 5);
+    memcpy(tag + 5, p->str[name], sl);
+    return hash_parts(p, p->str[p->esc[e].name], p->strlen_[p->esc[e].name], tag, sl + 5, key, n);
+}
+
+static int parse_id(const char *s, size_t n, uint64_t *out) {
+    if (n != 16) return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < 16; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0) return 0;
+        v = v << 4 | (uint64_t)d;
+    }
+    *out = v;
+    return 1;
+}
+
+/* ---------------------------------------------------------------- actions */
+
+static int64_t sat_add(int64_t a, int64_t b) { return a > INT64_MAX - b ? INT64_MAX : a + b; }
+
+static govV_action *new_action(gov_vm *vm, int type, int64_t at) {
+    /* act_cap covers the worst case of one event (layout in vm.c); never exceeded. */
+    govV_action *a = &vm->act[vm->dec.nact++];
+    memset(a, 0, sizeof *a);
+    a->type = (uint8_t)type;
+    a->finding = a->channel = a->rule = a->gate = a->esc = GOVB_NONE;
+    a->at = at;
+    return a;
+}
+
+/* Copy a table slot's key to the key pool once per event; slot indices: gates first. */
+static void set_key(gov_vm *vm, govV_action *a, uint32_t slot, const char *key, uint32_t n) {
+    govV_kcache *kc = &vm->kc[slot];
+    if (kc->epoch != vm->epoch) {
+        kc->epoch = vm->epoch;
+        kc->off = vm->kpool_n;
+        memcpy(vm->kpool + vm->kpool_n, key, n);
+        vm->kpool_n += n;
+    }
+    a->koff = kc->off;
+    a->klen = n;
+}
+
+/* A key not (yet) in a table: copied each time (bounded by the rules of one record). */
+static void set_key_copy(gov_vm *vm, govV_action *a, const char *key, uint32_t n) {
+    a->koff = vm->kpool_n;
+    a->klen = n;
+    memcpy(vm->kpool + vm->kpool_n, key, n);
+    vm->kpool_n += n;
+}
+
+static void free_slot(gov_vm *vm, uint32_t slot) { vm->kc[slot].epoch = 0; }
+
+/* ---------------------------------------------------------------- escalations */
+
+static int64_t step_time(const gov_program *p, const govV_resc *r) {
+    const govL_esc *e = &p->esc[r->esc];
+    return sat_add(r->started, (int64_t)r->round * e->period + p->step[e->first_step + r->step].delay);
+}
+
+static void note_due(gov_vm *vm, int64_t t) {
+    if (t < vm->state->next_due) vm->state->next_due = t;
+}
+
+/* Start escalation e for a source (rule, or gate when src_gate) and key at time t. Its
+ * first step fires in the same event (the escalation pass follows). */
+static void esc_start(gov_vm *vm, uint32_t e, uint32_t src_gate, uint32_t src, uint32_t rule, uint32_t sev,
+                      const char *key, size_t n, int64_t t) {
+    const gov_program *p = vm->p;
+    const govL_esc *ed = &p->esc[e];
+    govV_action *a;
+    if (n > GOVV_KEYMAX) {
+        a = new_action(vm, GOV_ACT_ESC_DROPPED, t);
+        a->esc = e, a->rule = rule, a->severity = sev, a->reason = R_KEY_LONG;
+        if (src_gate) a->gate = src;
+        return;
+    }
+    uint64_t id = govG_esc_id(p, e, src_gate, src, key, n);
+    uint32_t free_at = GOVB_NONE;
+    for (uint32_t i = 0; i < ed->capacity; i++) {
+        govV_resc *r = &vm->re[ed->slot0 + i];
+        if (!r->used) {
+            if (free_at == GOVB_NONE) free_at = i;
+        } else if (r->id == id && r->src_gate == src_gate && r->src == src && r->keylen == n &&
+                   memcmp(r->key, key, n) == 0) {
+            a = new_action(vm, GOV_ACT_ESC_SUPPRESSED, t);
+            a->esc = e, a->rule = rule, a->severity = sev, a->id = id, a->reason = R_RUNNING;
+            if (src_gate) a->gate = src;
+            set_key(vm, a, p->gate_slots + ed->slot0 + i, r->key, r->keylen);
+            return;
+        }
+    }
+    if (free_at == GOVB_NONE) {
+        a = new_action(vm, GOV_ACT_ESC_DROPPED, t);
+        a->esc = e, a->rule = rule, a->severity = sev, a->id = id, a->reason = R_ESC_FULL;
+        if (src_gate) a->gate = src;
+        set_key_copy(vm, a, key, (uint32_t)n);
+        return;
+    }
+    uint32_t slot = ed->slot0 + free_at;
+    govV_resc *r = &vm->re[slot];
+    memset(r, 0, sizeof *r);
+    r->id = id;
+    r->started = t;
+    r->esc = e;
+    r->used = 1;
+    r->src_gate = src_gate;
+    r->src = src;
+    r->severity = sev;
+    r->keylen = (uint32_t)n;
+    memcpy(r->key, key, n);
+    free_slot(vm, p->gate_slots + slot);
+    vm->state->nescs++;
+    note_due(vm, t);
+    a = new_action(vm, GOV_ACT_ESC_START, t);
+    a->esc = e, a->rule = rule, a->severity = sev, a->id = id;
+    if (src_gate) a->gate = src;
+    set_key(vm, a, p->gate_slots + slot, r->key, r->keylen);
+}
+
+static uint32_t esc_rule(const gov_program *p, const govV_resc *r) {
+    return r->src_gate ? p->gate[r->src].rule : r->src;
+}
+
+static void esc_end(gov_vm *vm, uint32_t slot, int reason, int64_t t, uint32_t boff, uint32_t blen) {
+    const gov_program *p = vm->p;
+    govV_resc *r = &vm->re[slot];
+    govV_action *a = new_action(vm, GOV_ACT_ESC_END, t);
+    a->esc = r->esc, a->rule = esc_rule(p, r), a->severity = r->severity, a->id = r->id, a->reason = (uint8_t)reason;
+    a->boff = boff, a->blen = blen;
+    if (r->src_gate) a->gate = r->src;
+    set_key(vm, a, p->gate_slots + slot, r->key, r->keylen);
+    r->used = 0;
+    vm->state->nescs--;
+    free_slot(vm, p->gate_slots + slot);
+}
+
+/* Fire the latest due step of the escalation in slot (due <= t), then move on. */
+static void esc_fire(gov_vm *vm, uint32_t slot, int64_t t) {
+    const gov_program *p = vm->p;
+    govV_resc *r = &vm->re[slot];
+    const govL_esc *e = &p->esc[r->esc];
+    uint64_t total = (uint64_t)e->nsteps * (e->repeat + 1);
+    uint64_t cur = (uint64_t)r->round * e->nsteps + r->step, last = cur;
+    /* The latest step index whose time is <= t. */
+    int64_t el = t - r->started;
+    uint64_t round = e->period > 0 ? (uint64_t)(el / e->period) : 0;
+    if (round > e->repeat) {
+        last = total - 1;
+    } else {
+        int64_t in = el - (int64_t)round * e->period;
+        uint32_t s = 0;
+        while (s + 1 < e->nsteps && p->step[e->first_step + s + 1].delay <= in) s++;
+        last = round * e->nsteps + s;
+    }
+    if (last < cur) last = cur;
+    r->round = (uint32_t)(last / e->nsteps);
+    r->step = (uint32_t)(last % e->nsteps);
+    int64_t when = step_time(p, r);
+    const govL_step *st = &p->step[e->first_step + r->step];
+    for (uint32_t n = 0; n < st->nnotify; n++) {
+        govV_action *a = new_action(vm, GOV_ACT_ESC_STEP, when);
+        a->esc = r->esc, a->rule = esc_rule(p, r), a->severity = r->severity, a->id = r->id;
+        a->channel = p->notify[st->first_notify + n];
+        a->step = r->step, a->round = r->round, a->skipped = (uint32_t)(last - cur);
+        if (r->src_gate) a->gate = r->src;
+        set_key(vm, a, p->gate_slots + slot, r->key, r->keylen);
+    }
+    if (last + 1 >= total) {
+        esc_end(vm, slot, R_COMPLETED, when, 0, 0);
+        return;
+    }
+    last++;
+    r->round = (uint32_t)(last / e->nsteps);
+    r->step = (uint32_t)(last % e->nsteps);
+}
+
+/* ---------------------------------------------------------------- the clock */
+
+int64_t govG_effective(const gov_vm *vm, int64_t t) { return t > vm->state->now ? t : vm->state->now; }
+
+void govG_recompute_due(gov_vm *vm) {
+    const gov_program *p = vm->p;
+    int64_t due = INT64_MAX;
+    for (uint32_t i = 0; i < p->gate_slots; i++)
+        if (vm->pg[i].used && vm->pg[i].deadline < due) due = vm->pg[i].deadline;
+    for (uint32_t i = 0; i < p->esc_slots; i++)
+        if (vm->re[i].used) {
+            int64_t s = step_time(p, &vm->re[i]);
+            if (s < due) due = s;
+        }
+    vm->state->next_due = due;
+}
+
+/* Per event, before anything: the key pool is the event's. */
+void govG_begin(gov_vm *vm) { vm->kpool_n = 0; }
+
+/* Move the clock to t (if later) and fire what fell due: gate timeouts first (a timeout
+ * may start an escalation), then escalation steps. */
+void govG_advance(gov_vm *vm, int64_t t) {
+    const gov_program *p = vm->p;
+    govV_core *st = vm->state;
+    if (t > st->now) st->now = t;
+    if (st->next_due > st->now) return;
+    t = st->now;
+    for (uint32_t g = 0; g < p->ngate; g++) {
+        const govL_gate *gd = &p->gate[g];
+        for (uint32_t i = 0; i < gd->capacity; i++) {
+            uint32_t slot = gd->slot0 + i;
+            govV_pgate *pg = &vm->pg[slot];
+            if (!pg->used || pg->deadline > t) continue;
+            govV_action *a = new_action(vm, GOV_ACT_GATE_TIMEOUT, pg->deadline);
+            a->gate = g, a->rule = gd->rule, a->id = pg->id, a->severity = GOV_CRITICAL;
+            a->outcome = gd->timeout == GOVB_TIMEOUT_DENY ? O_DENY : gd->timeout == GOVB_TIMEOUT_ALLOW ? O_ALLOW : O_ESCALATE;
+            a->verdict = gd->timeout == GOVB_TIMEOUT_ALLOW ? GOV_ALLOW : GOV_BLOCK;
+            set_key(vm, a, slot, pg->key, pg->keylen);
+            pg->used = 0;
+            st->ngates--;
+            if (gd->timeout == GOVB_TIMEOUT_ESCALATE)
+                esc_start(vm, gd->chain, 1, g, gd->rule, GOV_CRITICAL, vm->kpool + a->koff, a->klen, pg->deadline);
+            free_slot(vm, slot);
+        }
+    }
+    for (uint32_t i = 0; i < p->esc_slots; i++) {
+        govV_resc *r = &vm->re[i];
+        if (r->used && step_time(p, r) <= t) esc_fire(vm, i, t);
+    }
+    govG_recompute_due(vm);
+}
+
+/* A rule fired on the current record (finding f) at clock time t: open its gate or start
+ * its escalation. */
+void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
+    const gov_program *p = vm->p;
+    gov_decision *d = &vm->dec;
+    uint32_t ri = vm->find[f].rule;
+    uint32_t g = p->rule_gate[ri], e = p->rule_esc[ri];
+    if (g != GOVB_NONE) {
+        const govL_gate *gd = &p->gate[g];
+        uint32_t n;
+        const char *key = govV_str(vm, vm->reg[GOVB_SLOT_RUN_ID].u, &n);
+        govV_action *a;
+        int why = n == 0 ? R_NO_RUN_ID : n > GOVV_KEYMAX ? R_RUN_ID_LONG : R_NONE;
+        uint64_t id = why ? 0 : govG_gate_id(p, g, key, n);
+        uint32_t free_at = GOVB_NONE, found = GOVB_NONE;
+        for (uint32_t i = 0; !why && i < gd->capacity && found == GOVB_NONE; i++) {
+            const govV_pgate *pg = &vm->pg[gd->slot0 + i];
+            if (!pg->used) { if (free_at == GOVB_NONE) free_at = i; }
+            else if (pg->id == id && pg->keylen == n && memcmp(pg->key, key, n) == 0) found = i;
+        }
+        if (!why && found == GOVB_NONE && free_at == GOVB_NONE) why = R_GATE_FULL;
+        if (why) {
+            /* Fail closed: the run is blocked, and the action says why. */
+            a = new_action(vm, GOV_ACT_GATE_BLOCKED, t);
+            a->gate = g, a->rule = ri, a->finding = f, a->id = id, a->reason = (uint8_t)why, a->verdict = GOV_BLOCK;
+            a->severity = p->rule[ri].severity;
+            set_key_copy(vm, a, key, n > GOVV_KEYMAX ? GOVV_KEYMAX : n);
+            d->verdict = GOV_BLOCK;
+        } else if (found == GOVB_NONE) {
+            uint32_t slot = gd->slot0 + free_at;
+            govV_pgate *pg = &vm->pg[slot];
+            memset(pg, 0, sizeof *pg);
+            pg->id = id;
+            pg->opened = t;
+            pg->deadline = sat_add(t, gd->sla);
+            pg->gate = g;
+            pg->used = 1;
+            pg->keylen = n;
+            memcpy(pg->key, key, n);
+            free_slot(vm, slot);
+            vm->state->ngates++;
+            note_due(vm, pg->deadline);
+            a = new_action(vm, GOV_ACT_GATE_OPEN, t);
+            a->gate = g, a->rule = ri, a->finding = f, a->id = id, a->deadline = pg->deadline;
+            a->severity = p->rule[ri].severity, a->verdict = GOV_REVIEW;
+            set_key(vm, a, slot, pg->key, pg->keylen);
+        }
+        /* Already pending for this run_id: the verdict is review again; nothing opens. */
+    }
+    if (e != GOVB_NONE) {
+        uint32_t n;
+        const char *key = govV_str(vm, vm->reg[GOVB_SLOT_AGENT].u, &n);
+        esc_start(vm, e, 0, ri, ri, p->rule[ri].severity, key, n, t);
+    }
+}
+
+/* ---------------------------------------------------------------- events */
+
+static const gov_decision *event_decision(gov_vm *vm, int ev) {
+    gov_decision *d = &vm->dec;
+    d->event = ev;
+    d->kind = GOVB_NONE;
+    d->status = GOV_OK;
+    d->error[0] = 0;
+    d->verdict = GOV_ALLOW;
+    d->nfind = d->nact = 0;
+    d->trace_status = GOV_ENOTRACE;
+    return d;
+}
+
+/* An approval, rejection, acknowledgement or tick at time at (validated by the caller;
+ * strings in the event's scratch or the caller's memory). */
+const gov_decision *govG_event(gov_vm *vm, int ev, const char *ids, size_t idn, const char *by, size_t byn,
+                               int64_t at) {
+    const gov_program *p = vm->p;
+    gov_decision *d = &vm->dec;
+    govV_next_epoch(vm);
+    d->event = ev;
+    d->kind = GOVB_NONE;
+    if (ev != GOVV_EV_TICK && (byn == 0 || byn > GOVV_KEYMAX || byn > vm->scratch_cap)) {
+        govV_fail(vm, GOV_EEVENT, "\"by\" must be 1 to %d bytes", GOVV_KEYMAX);
+        return govV_error_decision(vm, GOV_EEVENT);
+    }
+    uint64_t id = 0;
+    if (ev != GOVV_EV_TICK && !parse_id(ids, idn, &id)) {
+        govV_fail(vm, GOV_EEVENT, "%s must be 16 lowercase hex digits",
+                  ev == GOVV_EV_ACK ? "\"escalation_id\"" : "\"gate_id\"");
+        return govV_error_decision(vm, GOV_EEVENT);
+    }
+    /* "by" may already be in scratch (JSON); the typed API's goes there too. */
+    uint32_t boff = 0, blen = (uint32_t)byn;
+    if (ev != GOVV_EV_TICK) {
+        if (!(by >= vm->scratch && by < vm->scratch + vm->scratch_cap)) {
+            memcpy(vm->scratch, by, byn);
+            by = vm->scratch;
+        }
+        boff = (uint32_t)(by - vm->scratch);
+    }
+    event_decision(vm, ev);
+    govG_begin(vm);
+    govG_advance(vm, at);
+    int64_t t = vm->state->now;
+    d->at = t;
+    if (ev == GOVV_EV_APPROVE || ev == GOVV_EV_REJECT) {
+        uint32_t slot = GOVB_NONE;
+        for (uint32_t i = 0; i < p->gate_slots && slot == GOVB_NONE; i++)
+            if (vm->pg[i].used && vm->pg[i].id == id) slot = i;
+        govV_action *a;
+        if (slot == GOVB_NONE) {
+            a = new_action(vm, GOV_ACT_REFUSED, t);
+            a->id = id, a->reason = R_NO_GATE, a->boff = boff, a->blen = blen;
+        } else {
+            govV_pgate *pg = &vm->pg[slot];
+            const govL_gate *gd = &p->gate[pg->gate];
+            int ok = 0;
+            for (uint32_t j = 0; j < gd->nappr && !ok; j++) {
+                uint32_t s = p->appr[gd->first_appr + j];
+                ok = p->strlen_[s] == byn && memcmp(p->str[s], by, byn) == 0;
+            }
+            a = new_action(vm, ok ? (ev == GOVV_EV_APPROVE ? GOV_ACT_GATE_APPROVED : GOV_ACT_GATE_REJECTED)
+                                  : GOV_ACT_REFUSED, t);
+            a->gate = pg->gate, a->rule = gd->rule, a->id = id, a->boff = boff, a->blen = blen;
+            a->severity = p->rule[gd->rule].severity;
+            a->verdict = ok ? (ev == GOVV_EV_APPROVE ? GOV_ALLOW : GOV_BLOCK) : GOV_REVIEW;
+            if (!ok) a->reason = R_NOT_APPROVER;
+            set_key(vm, a, slot, pg->key, pg->keylen);
+            if (ok) {
+                pg->used = 0;
+                vm->state->ngates--;
+                free_slot(vm, slot);
+                govG_recompute_due(vm);
+            }
+        }
+    } else if (ev == GOVV_EV_ACK) {
+        uint32_t slot = GOVB_NONE;
+        for (uint32_t i = 0; i < p->esc_slots && slot == GOVB_NONE; i++)
+            if (vm->re[i].used && vm->re[i].id == id) slot = i;
+        if (slot == GOVB_NONE) {
+            govV_action *a = new_action(vm, GOV_ACT_REFUSED, t);
+            a->id = id, a->reason = R_NO_ESC, a->boff = boff, a->blen = blen;
+        } else {
+            esc_end(vm, slot, R_ACKED, t, boff, blen);
+            govG_recompute_due(vm);
+        }
+    }
+    if (vm->trace_buf) {
+        govO_trace_begin(vm);
+        govO_trace_end(vm);
+    }
+    return d;
+}
+
+const gov_decision *gov_tick(gov_vm *vm, int64_t now) {
+    vm->dec.line = 0;
+    vm->in_record = 0;
+    vm->scratch_n = 0;
+    return govG_event(vm, GOVV_EV_TICK, NULL, 0, NULL, 0, now);
+}
+
+const gov_decision *gov_gate_resolve(gov_vm *vm, const char *gate_id, int approve, const char *by, size_t by_len,
+                                     int64_t at) {
+    vm->dec.line = 0;
+    vm->in_record = 0;
+    return govG_event(vm, approve ? GOVV_EV_APPROVE : GOVV_EV_REJECT, gate_id, gate_id ? strlen(gate_id) : 0,
+                      by ? by : "", by ? by_len : 0, at);
+}
+
+const gov_decision *gov_escalation_ack(gov_vm *vm, const char *escalation_id, const char *by, size_t by_len,
+                                       int64_t at) {
+    vm->dec.line = 0;
+    vm->in_record = 0;
+    return govG_event(vm, GOVV_EV_ACK, escalation_id, escalation_id ? strlen(escalation_id) : 0, by ? by : "",
+                      by ? by_len : 0, at);
+}
+
+int64_t gov_vm_now(const gov_vm *vm) { return vm->state->now; }
+size_t gov_vm_pending_gates(const gov_vm *vm) { return vm->state->ngates; }
+size_t gov_vm_running_escalations(const gov_vm *vm) { return vm->state->nescs; }
