@@ -28,9 +28,6 @@
  *                (spec/trace.md §6). Each of them returns a decision whose actions the
  *                host delivers: notifications, gates opened and resolved, timeouts,
  *                escalation steps.
- *   4c. Save.    gov_state_save / gov_state_load write and read the whole persistent
- *                state (clock, pending gates, running escalations), bound to the policy
- *                id and checksummed per section.
  *   5. Free nothing: the arena is the host's. gov_program_free() frees the program,
  *                which must outlive its VMs.
  *
@@ -86,9 +83,7 @@ typedef struct gov_decision gov_decision; /* the result of one evaluation */
     X(GOV_EMISSING,  33, "missing required field")                                 \
     X(GOV_EFIELD,    34, "field has the wrong type or unit")                       \
     X(GOV_ENOTRACE,  35, "no trace buffer")                                       \
-    X(GOV_EEVENT,    36, "malformed event")                                        \
-    X(GOV_ESTATE,    40, "state is corrupt, truncated or inconsistent")            \
-    X(GOV_EPOLICY,   41, "state belongs to another policy")
+    X(GOV_EEVENT,    36, "malformed event")
 
 enum {
 #define GOV_X(name, num, msg) name = num,
@@ -202,17 +197,6 @@ GOV_API const gov_decision *gov_escalation_ack(gov_vm *vm, const char *escalatio
 GOV_API int64_t gov_vm_now(const gov_vm *vm);
 GOV_API size_t gov_vm_pending_gates(const gov_vm *vm);
 GOV_API size_t gov_vm_running_escalations(const gov_vm *vm);
-
-/* ---------------------------------------------------------------- 4c. save */
-
-/* Save the persistent state into buf (GOV_ESPACE with *len the size needed when cap is
- * too small). The bytes are bound to the policy id and carry an XXH3 checksum per
- * section (spec/trace.md §7). */
-GOV_API int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len);
-/* Replace the VM's state with saved bytes. Everything is verified before anything
- * changes: on failure (GOV_ESTATE, GOV_EPOLICY) the VM is as it was and
- * gov_vm_errmsg says why. */
-GOV_API int gov_state_load(gov_vm *vm, const void *bytes, size_t len);
 
 /* ---------------------------------------------------------------- 4. read */
 

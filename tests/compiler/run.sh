@@ -41,6 +41,11 @@ for dir in policies/*/; do
   check "trace-$p" "$GOVC" run --trace -p "$tmp/$p.govb" "$dir/records.jsonl"
   head -n 2 "$dir/records.jsonl" | tail -n 1 >"$tmp/one.json"
   check "explain-$p" "$GOVC" explain -p "$dir" "$tmp/one.json"
+  # Event streams (records, approvals, rejections, acks, ticks): the expected timeline.
+  if [ -f "$dir/events.jsonl" ]; then
+    check "events-$p" "$GOVC" run -p "$tmp/$p.govb" "$dir/events.jsonl"
+    check "events-trace-$p" "$GOVC" run --trace -p "$tmp/$p.govb" "$dir/events.jsonl"
+  fi
 done
 
 for f in "$here"/ops/*.gov; do
