@@ -64,7 +64,8 @@ test: all $(TEST_DEPS)
 -include fuzz/fuzz.mk
 
 # ---------------------------------------------------------------- demo
-# Check every example policy, compile each, and run it on its sample records.
+# Check every example policy, compile each, and run it on its sample records, and on its
+# event stream (records, approvals, acknowledgements and ticks) where it has one.
 DEMO_POLICIES := $(sort $(wildcard policies/*/))
 demo: all
 	@echo "== govc check policies/"
@@ -76,6 +77,11 @@ demo: all
 	  echo; echo "== $$n: govc run --format text $$p/records.jsonl"; \
 	  $(BUILD)/govc run --format text -p $(BUILD)/demo-$$n.govb $$p/records.jsonl; \
 	  rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
+	  if [ -f $$p/events.jsonl ]; then \
+	    echo; echo "== $$n: govc run --format text $$p/events.jsonl (records, approvals, ticks)"; \
+	    $(BUILD)/govc run --format text -p $(BUILD)/demo-$$n.govb $$p/events.jsonl; \
+	    rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
+	  fi; \
 	done
 
 # ---------------------------------------------------------------- sanitizers

@@ -46,6 +46,40 @@ static void print_value(FILE *out, const gov_value *v)
     fputs(buf, out);
 }
 
+/* One action as a line a person reads: a notification names its channel; gate and
+ * escalation transitions name the gate or chain, its id and what happened. */
+static void print_action(FILE *out, const gov_action *a)
+{
+    if (a->type == GOV_ACT_NOTIFY) {
+        fprintf(out, "  notify %s %s (%s) for %s\n", a->kind, a->target, a->channel, a->rule);
+        return;
+    }
+    bool esc = a->type >= GOV_ACT_ESC_START;
+    const char *subject = esc && a->escalation ? a->escalation : a->gate ? a->gate : a->rule ? a->rule : "";
+    fprintf(out, "  %s %s", a->type_name ? a->type_name : "action", subject);
+    if (a->id[0])
+        fprintf(out, " [%s]", a->id);
+    if (a->key && a->key_len)
+        fprintf(out, " key \"%.*s\"", (int)a->key_len, a->key);
+    if (a->by && a->by_len)
+        fprintf(out, " by %.*s", (int)a->by_len, a->by);
+    if (a->outcome)
+        fprintf(out, " -> %s", a->outcome);
+    if (a->type == GOV_ACT_ESC_STEP)
+        fprintf(out, " step %d round %d", a->step, a->round);
+    if (a->type == GOV_ACT_ESC_STEP && a->channel)
+        fprintf(out, ": notify %s %s (%s)", a->kind, a->target, a->channel);
+    if (a->type == GOV_ACT_GATE_OPEN) {
+        gov_value dl = {GOV_TIME, a->deadline, 0, NULL, 0};
+        char buf[64];
+        govc_format_value(&dl, buf, sizeof buf);
+        fprintf(out, " until %s", buf);
+    }
+    if (a->reason)
+        fprintf(out, " (%s)", a->reason);
+    fputc('\n', out);
+}
+
 static void print_text(FILE *out, const gov_decision *d)
 {
     if (gov_decision_status(d) != GOV_OK) {
@@ -53,9 +87,14 @@ static void print_text(FILE *out, const gov_decision *d)
         return;
     }
     static const char *const verdicts[] = {"allow", "warn", "review", "pause", "block"};
-    fprintf(out, "line %llu: %s", (unsigned long long)gov_decision_line(d), verdicts[gov_decision_verdict(d)]);
     size_t nf = gov_decision_finding_count(d);
-    fprintf(out, nf ? "\n" : " (no rule fired)\n");
+    if (!gov_decision_kind(d)) {
+        /* An approval, rejection, acknowledgement or tick: what it set in motion. */
+        fprintf(out, "line %llu: event\n", (unsigned long long)gov_decision_line(d));
+    } else {
+        fprintf(out, "line %llu: %s", (unsigned long long)gov_decision_line(d), verdicts[gov_decision_verdict(d)]);
+        fprintf(out, nf ? "\n" : " (no rule fired)\n");
+    }
     for (size_t i = 0; i < nf; i++) {
         gov_finding f;
         gov_decision_finding(d, i, &f);
@@ -80,7 +119,7 @@ static void print_text(FILE *out, const gov_decision *d)
     for (size_t i = 0; i < gov_decision_action_count(d); i++) {
         gov_action a;
         gov_decision_action(d, i, &a);
-        fprintf(out, "  notify %s %s (%s) for %s\n", a.kind, a.target, a.channel, a.rule);
+        print_action(out, &a);
     }
 }
 

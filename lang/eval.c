@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int64_t clamp128(__int128 v)
@@ -232,7 +233,15 @@ void govE_format(const GovValue *v, char *buf, size_t cap)
 {
     switch (v->type) {
     case GOV_TY_INT: snprintf(buf, cap, "%" PRId64, v->u.i); break;
-    case GOV_TY_FLOAT: snprintf(buf, cap, "%.17g", v->u.f); break;
+    case GOV_TY_FLOAT: {
+        /* The shortest of %.15g, %.16g, %.17g that reads back as the same double. */
+        for (int prec = 15; prec <= 17; prec++) {
+            snprintf(buf, cap, "%.*g", prec, v->u.f);
+            if (strtod(buf, NULL) == v->u.f)
+                break;
+        }
+        break;
+    }
     case GOV_TY_RATIO: snprintf(buf, cap, "%.15g%%", v->u.f * 100.0); break;
     case GOV_TY_DURATION: format_duration(v->u.i, buf, cap); break;
     case GOV_TY_MONEY: {
