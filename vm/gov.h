@@ -28,6 +28,13 @@
  *                (spec/trace.md §6). Each of them returns a decision whose actions the
  *                host delivers: notifications, gates opened and resolved, timeouts,
  *                escalation steps.
+ *   4c. Save.    gov_state_save() writes the persistent state (clock, record count,
+ *                pending gates, running escalations) into the caller's buffer, bound to
+ *                the policy id; gov_state_load() restores it into a VM of the same
+ *                policy, e.g. after a restart. A state is untrusted input: it is checked
+ *                completely (header, per-section XXH3 checksums, every length, index and
+ *                id) before anything changes, and a state of another policy is refused
+ *                with GOV_EPOLICY. Neither allocates. Format: spec/state.md.
  *   5. Free nothing: the arena is the host's. gov_program_free() frees the program,
  *                which must outlive its VMs.
  *
@@ -83,7 +90,8 @@ typedef struct gov_decision gov_decision; /* the result of one evaluation */
     X(GOV_EMISSING,  33, "missing required field")                                 \
     X(GOV_EFIELD,    34, "field has the wrong type or unit")                       \
     X(GOV_ENOTRACE,  35, "no trace buffer")                                       \
-    X(GOV_EEVENT,    36, "malformed event")
+    X(GOV_EEVENT,    36, "malformed event")                                        \
+    X(GOV_EPOLICY,   37, "state saved under another policy")
 
 enum {
 #define GOV_X(name, num, msg) name = num,
@@ -159,8 +167,9 @@ GOV_API int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena
 GOV_API int gov_vm_limit(gov_vm *vm, int id, int value);
 /* The message for the last failed call on this VM (gov_set_*, gov_record_begin...). */
 GOV_API const char *gov_vm_errmsg(const gov_vm *vm);
-/* The VM's persistent state (what a malformed record must not change): today the count
- * of records evaluated; windows and gates will live here. For snapshots and tests. */
+/* The VM's persistent state in memory (what a malformed record must not change): the
+ * count of records, the clock, the gate and escalation tables. For tests; slots freed
+ * keep stale bytes, so compare gov_state_save outputs to compare states. */
 GOV_API void gov_vm_state(const gov_vm *vm, const void **bytes, size_t *len);
 /* Write the trace of every following evaluation into buf (NULL turns tracing off). */
 GOV_API void gov_vm_set_trace(gov_vm *vm, char *buf, size_t cap);
@@ -197,6 +206,23 @@ GOV_API const gov_decision *gov_escalation_ack(gov_vm *vm, const char *escalatio
 GOV_API int64_t gov_vm_now(const gov_vm *vm);
 GOV_API size_t gov_vm_pending_gates(const gov_vm *vm);
 GOV_API size_t gov_vm_running_escalations(const gov_vm *vm);
+
+/* ---------------------------------------------------------------- 4c. save and restore */
+
+/* The most bytes gov_state_save can need for a VM of p (every table slot in use with a
+ * key of the longest length). */
+GOV_API size_t gov_state_bound(const gov_program *p);
+/* Write the VM's persistent state into buf (spec/state.md). *len is the state's length;
+ * GOV_ESPACE (buffer unchanged) when cap is smaller. The same state always gives the
+ * same bytes. */
+GOV_API int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len);
+/* Replace the VM's persistent state by a saved one. GOV_OK, or an error code with the
+ * message in gov_vm_errmsg: GOV_EMAGIC, GOV_EVERSION, GOV_ETRUNC (lengths),
+ * GOV_ECHECKSUM, GOV_ESECTION, GOV_EBOUNDS (an index or count), GOV_EVALUE (an entry
+ * the VM could not have produced: a wrong id, times against the clock, a source that
+ * does not start that chain, slots out of order), GOV_EPOLICY (saved under another
+ * policy). On failure the VM is unchanged. */
+GOV_API int gov_state_load(gov_vm *vm, const void *bytes, size_t len);
 
 /* ---------------------------------------------------------------- 4. read */
 

@@ -1,0 +1,311 @@
+/* state.c: saving and restoring a VM's persistent state (spec/state.md).
+ *
+ * The state is the clock, the record counter, the pending gates and the running
+ * escalations. It is written field by field in little-endian order (never as a memory
+ * image: no padding, no pointers, no host byte order), bound to the policy id, and split
+ * into sections that each carry an XXH3-64 checksum. A state file is as untrusted as a
+ * .govb, so gov_state_load checks all of it in a first pass that writes nothing (every
+ * length, index, id and the invariants the VM keeps), and only then, in a second pass
+ * over the same bytes, replaces the VM's state. A load that fails leaves the VM as it was.
+ *
+ * Neither direction allocates: XXH3 over a buffer needs no state object, and the ids
+ * are recomputed with a stack-allocated hash state (gate.c).
+ */
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "vm/gov_int.h"
+
+#define ST_MAGIC   "GOVSTATE"
+#define ST_VERSION 1u
+#define ST_HEADER  64u          /* magic 8, version 4, nsections 4, policy id 32, length 8, checksum 8 */
+#define ST_SECHDR  24u          /* tag 4, count 4, payload length 8, checksum 8 */
+#define ST_NSECT   3u
+#define ST_CLOCK   16u          /* records 8, now 8 */
+#define ST_GATE    40u          /* + key: gate 4, slot 4, id 8, opened 8, deadline 8, keylen 4, 0 4 */
+#define ST_ESC     56u          /* + key: esc 4, slot 4, id 8, started 8, src_gate 4, src 4, step 4,
+                                   round 4, severity 4, keylen 4, 0 8 */
+enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3 };
+static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS"};
+
+/* ---------------------------------------------------------------- little-endian */
+
+static void put32(unsigned char *b, uint32_t v) {
+    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+static void put64(unsigned char *b, uint64_t v) {
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+static uint32_t get32(const unsigned char *b) {
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--) v = v << 8 | b[i];
+    return v;
+}
+static uint64_t get64(const unsigned char *b) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | b[i];
+    return v;
+}
+
+/* ---------------------------------------------------------------- save */
+
+size_t gov_state_bound(const gov_program *p) {
+    if (!p) return 0;
+    return ST_HEADER + ST_NSECT * ST_SECHDR + ST_CLOCK + (size_t)p->gate_slots * (ST_GATE + GOVV_KEYMAX) +
+           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX);
+}
+
+static size_t saved_size(const gov_vm *vm) {
+    const gov_program *p = vm->p;
+    size_t n = ST_HEADER + ST_NSECT * ST_SECHDR + ST_CLOCK;
+    for (uint32_t i = 0; i < p->gate_slots; i++)
+        if (vm->pg[i].used) n += ST_GATE + vm->pg[i].keylen;
+    for (uint32_t i = 0; i < p->esc_slots; i++)
+        if (vm->re[i].used) n += ST_ESC + vm->re[i].keylen;
+    return n;
+}
+
+/* Close a section begun at b + at (its header) whose payload ends at b + end. */
+static void seal(unsigned char *b, size_t at, size_t end, uint32_t tag, uint32_t count) {
+    put32(b + at, tag);
+    put32(b + at + 4, count);
+    put64(b + at + 8, end - at - ST_SECHDR);
+    put64(b + at + 16, XXH3_64bits(b + at + ST_SECHDR, end - at - ST_SECHDR));
+}
+
+int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
+    if (!vm || !len || (!buf && cap)) return GOV_EMISUSE;
+    const gov_program *p = vm->p;
+    size_t need = saved_size(vm);
+    *len = need;
+    if (cap < need) return GOV_ESPACE;
+    unsigned char *b = buf;
+    memset(b, 0, need);
+    memcpy(b, ST_MAGIC, 8);
+    put32(b + 8, ST_VERSION);
+    put32(b + 12, ST_NSECT);
+    memcpy(b + 16, p->id, 32);
+    put64(b + 48, need);
+    put64(b + 56, XXH3_64bits(b, 56));
+    size_t at = ST_HEADER, n = at + ST_SECHDR;
+    put64(b + n, vm->state->records);
+    put64(b + n + 8, (uint64_t)vm->state->now);
+    n += ST_CLOCK;
+    seal(b, at, n, TAG_CLOCK, 1);
+
+    at = n, n += ST_SECHDR;
+    uint32_t count = 0;
+    for (uint32_t g = 0; g < p->ngate; g++)
+        for (uint32_t i = 0; i < p->gate[g].capacity; i++) {
+            const govV_pgate *pg = &vm->pg[p->gate[g].slot0 + i];
+            if (!pg->used) continue;
+            put32(b + n, g);
+            put32(b + n + 4, i);
+            put64(b + n + 8, pg->id);
+            put64(b + n + 16, (uint64_t)pg->opened);
+            put64(b + n + 24, (uint64_t)pg->deadline);
+            put32(b + n + 32, pg->keylen);
+            memcpy(b + n + ST_GATE, pg->key, pg->keylen);
+            n += ST_GATE + pg->keylen;
+            count++;
+        }
+    seal(b, at, n, TAG_GATES, count);
+
+    at = n, n += ST_SECHDR, count = 0;
+    for (uint32_t e = 0; e < p->nesc; e++)
+        for (uint32_t i = 0; i < p->esc[e].capacity; i++) {
+            const govV_resc *r = &vm->re[p->esc[e].slot0 + i];
+            if (!r->used) continue;
+            put32(b + n, e);
+            put32(b + n + 4, i);
+            put64(b + n + 8, r->id);
+            put64(b + n + 16, (uint64_t)r->started);
+            put32(b + n + 24, r->src_gate);
+            put32(b + n + 28, r->src);
+            put32(b + n + 32, r->step);
+            put32(b + n + 36, r->round);
+            put32(b + n + 40, r->severity);
+            put32(b + n + 44, r->keylen);
+            memcpy(b + n + ST_ESC, r->key, r->keylen);
+            n += ST_ESC + r->keylen;
+            count++;
+        }
+    seal(b, at, n, TAG_ESCS, count);
+    return GOV_OK;
+}
+
+/* ---------------------------------------------------------------- load */
+
+static int64_t sat_add(int64_t a, int64_t b) { return a > INT64_MAX - b ? INT64_MAX : a + b; }
+
+/* Check (apply == 0) or apply one GATES entry at b, with avail bytes left in its
+ * section; *size is the entry's length. Reads only the program and the bytes. */
+static int gate_entry(gov_vm *vm, const unsigned char *b, size_t avail, int64_t now, int apply, uint32_t k,
+                      size_t *size) {
+    const gov_program *p = vm->p;
+    if (avail < ST_GATE) return govV_fail(vm, GOV_ETRUNC, "state: gate entry %u is truncated", k);
+    uint32_t g = get32(b), i = get32(b + 4), keylen = get32(b + 32);
+    uint64_t id = get64(b + 8);
+    int64_t opened = (int64_t)get64(b + 16), deadline = (int64_t)get64(b + 24);
+    if (get32(b + 36) != 0) return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: reserved field not zero", k);
+    if (keylen == 0 || keylen > GOVV_KEYMAX)
+        return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: key length %u not in 1..%d", k, keylen, GOVV_KEYMAX);
+    if (avail - ST_GATE < keylen) return govV_fail(vm, GOV_ETRUNC, "state: gate entry %u is truncated", k);
+    if (g >= p->ngate) return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: gate %u of %u", k, g, p->ngate);
+    if (i >= p->gate[g].capacity)
+        return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: slot %u of capacity %u", k, i, p->gate[g].capacity);
+    const char *key = (const char *)b + ST_GATE;
+    if (opened > now || deadline != sat_add(opened, p->gate[g].sla) || deadline < now)
+        return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: times inconsistent with the clock and SLA", k);
+    if (id != govG_gate_id(p, g, key, keylen))
+        return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: id does not match gate and run_id", k);
+    *size = ST_GATE + keylen;
+    if (!apply) return GOV_OK;
+    govV_pgate *pg = &vm->pg[p->gate[g].slot0 + i];
+    memset(pg, 0, sizeof *pg);
+    pg->id = id;
+    pg->opened = opened;
+    pg->deadline = deadline;
+    pg->gate = g;
+    pg->used = 1;
+    pg->keylen = keylen;
+    memcpy(pg->key, key, keylen);
+    return GOV_OK;
+}
+
+static int esc_entry(gov_vm *vm, const unsigned char *b, size_t avail, int64_t now, int apply, uint32_t k,
+                     size_t *size) {
+    const gov_program *p = vm->p;
+    if (avail < ST_ESC) return govV_fail(vm, GOV_ETRUNC, "state: escalation entry %u is truncated", k);
+    uint32_t e = get32(b), i = get32(b + 4), src_gate = get32(b + 24), src = get32(b + 28), step = get32(b + 32),
+             round = get32(b + 36), sev = get32(b + 40), keylen = get32(b + 44);
+    uint64_t id = get64(b + 8);
+    int64_t started = (int64_t)get64(b + 16);
+    if (get64(b + 48) != 0)
+        return govV_fail(vm, GOV_EVALUE, "state: escalation entry %u: reserved field not zero", k);
+    if (keylen > GOVV_KEYMAX)
+        return govV_fail(vm, GOV_EBOUNDS, "state: escalation entry %u: key length %u over %d", k, keylen, GOVV_KEYMAX);
+    if (avail - ST_ESC < keylen) return govV_fail(vm, GOV_ETRUNC, "state: escalation entry %u is truncated", k);
+    if (e >= p->nesc) return govV_fail(vm, GOV_EBOUNDS, "state: escalation entry %u: chain %u of %u", k, e, p->nesc);
+    const govL_esc *ed = &p->esc[e];
+    if (i >= ed->capacity)
+        return govV_fail(vm, GOV_EBOUNDS, "state: escalation entry %u: slot %u of capacity %u", k, i, ed->capacity);
+    if (step >= ed->nsteps || round > ed->repeat)
+        return govV_fail(vm, GOV_EBOUNDS, "state: escalation entry %u: step %u round %u out of range", k, step, round);
+    /* The source must be one that starts this chain, with the severity it gives. */
+    int src_ok;
+    if (src_gate == 1)
+        src_ok = src < p->ngate && p->gate[src].timeout == GOVB_TIMEOUT_ESCALATE && p->gate[src].chain == e &&
+                 sev == GOV_CRITICAL;
+    else
+        src_ok = src_gate == 0 && src < p->nrule && p->rule_esc[src] == e && sev == p->rule[src].severity;
+    if (!src_ok)
+        return govV_fail(vm, GOV_EVALUE, "state: escalation entry %u: source does not start this chain", k);
+    if (started > now)
+        return govV_fail(vm, GOV_EVALUE, "state: escalation entry %u: started after the clock", k);
+    const char *key = (const char *)b + ST_ESC;
+    if (id != govG_esc_id(p, e, src_gate, src, key, keylen))
+        return govV_fail(vm, GOV_EVALUE, "state: escalation entry %u: id does not match chain, source and key", k);
+    *size = ST_ESC + keylen;
+    if (!apply) return GOV_OK;
+    govV_resc *r = &vm->re[ed->slot0 + i];
+    memset(r, 0, sizeof *r);
+    r->id = id;
+    r->started = started;
+    r->esc = e;
+    r->used = 1;
+    r->src_gate = src_gate;
+    r->src = src;
+    r->step = step;
+    r->round = round;
+    r->severity = sev;
+    r->keylen = keylen;
+    memcpy(r->key, key, keylen);
+    return GOV_OK;
+}
+
+/* Check (apply == 0) or apply the count entries of a GATES or ESCALATIONS section. */
+static int entries(gov_vm *vm, int tag, const unsigned char *sec, size_t len, uint32_t count, int64_t now,
+                   int apply) {
+    const gov_program *p = vm->p;
+    uint32_t max = tag == TAG_GATES ? p->gate_slots : p->esc_slots;
+    if (count > max)
+        return govV_fail(vm, GOV_EBOUNDS, "state: %u %s entries, more than the %u slots", count, tag_names[tag], max);
+    size_t o = 0;
+    uint64_t prev = 0;
+    for (uint32_t k = 0; k < count; k++) {
+        size_t size = 0;
+        int rc = tag == TAG_GATES ? gate_entry(vm, sec + o, len - o, now, apply, k, &size)
+                                  : esc_entry(vm, sec + o, len - o, now, apply, k, &size);
+        if (rc != GOV_OK) return rc;
+        /* Entries come in table order, each slot once: (declaration, slot) increases. */
+        uint64_t pos = (uint64_t)get32(sec + o) << 32 | get32(sec + o + 4);
+        if (k > 0 && pos <= prev)
+            return govV_fail(vm, GOV_EVALUE, "state: %s entry %u out of order or repeated", tag_names[tag], k);
+        prev = pos;
+        o += size;
+    }
+    if (o != len)
+        return govV_fail(vm, GOV_ETRUNC, "state: %s section has %zu bytes after its %u entries", tag_names[tag],
+                         len - o, count);
+    return GOV_OK;
+}
+
+int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
+    if (!vm) return GOV_EMISUSE;
+    if (!bytes && len) return govV_fail(vm, GOV_EMISUSE, "state: no bytes");
+    const gov_program *p = vm->p;
+    const unsigned char *b = bytes;
+    if (len < 8 || memcmp(b, ST_MAGIC, 8) != 0) return govV_fail(vm, GOV_EMAGIC, "state: not a gov state (magic)");
+    if (len < ST_HEADER) return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, shorter than its header", len);
+    if (get32(b + 8) != ST_VERSION || get32(b + 12) != ST_NSECT)
+        return govV_fail(vm, GOV_EVERSION, "state: version %u with %u sections; this VM reads version %u",
+                         get32(b + 8), get32(b + 12), ST_VERSION);
+    if (get64(b + 56) != XXH3_64bits(b, 56)) return govV_fail(vm, GOV_ECHECKSUM, "state: header checksum mismatch");
+    if (get64(b + 48) != len)
+        return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, the header says %llu", len,
+                         (unsigned long long)get64(b + 48));
+    if (memcmp(b + 16, p->id, 32) != 0)
+        return govV_fail(vm, GOV_EPOLICY, "state: saved under another policy (%.32s), not this one (%s)", (const char *)b + 16, p->id);
+    /* The framing: three sections in order, each checksummed, filling the file exactly. */
+    const unsigned char *sec[ST_NSECT + 1];
+    size_t slen[ST_NSECT + 1];
+    uint32_t scount[ST_NSECT + 1];
+    size_t o = ST_HEADER;
+    for (uint32_t t = TAG_CLOCK; t <= TAG_ESCS; t++) {
+        if (len - o < ST_SECHDR) return govV_fail(vm, GOV_ETRUNC, "state: %s section header truncated", tag_names[t]);
+        if (get32(b + o) != t)
+            return govV_fail(vm, GOV_ESECTION, "state: section %u has tag %u, expected %s", t - 1, get32(b + o),
+                             tag_names[t]);
+        uint64_t n = get64(b + o + 8);
+        if (n > len - o - ST_SECHDR) return govV_fail(vm, GOV_ETRUNC, "state: %s section truncated", tag_names[t]);
+        sec[t] = b + o + ST_SECHDR;
+        slen[t] = (size_t)n;
+        scount[t] = get32(b + o + 4);
+        if (get64(b + o + 16) != XXH3_64bits(sec[t], slen[t]))
+            return govV_fail(vm, GOV_ECHECKSUM, "state: %s section checksum mismatch", tag_names[t]);
+        o += ST_SECHDR + slen[t];
+    }
+    if (o != len) return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes after the last section", len - o);
+    if (scount[TAG_CLOCK] != 1 || slen[TAG_CLOCK] != ST_CLOCK)
+        return govV_fail(vm, GOV_ESECTION, "state: CLOCK section must be one entry of %u bytes", ST_CLOCK);
+    uint64_t records = get64(sec[TAG_CLOCK]);
+    int64_t now = (int64_t)get64(sec[TAG_CLOCK] + 8);
+    /* Pass 1: check every entry; nothing is written. */
+    int rc = entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 0);
+    if (rc == GOV_OK) rc = entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 0);
+    if (rc != GOV_OK) return rc;
+    /* Pass 2: replace the state. Cannot fail: pass 1 checked the same bytes. */
+    memset(vm->state, 0, vm->state_size);
+    vm->state->records = records;
+    vm->state->now = now;
+    entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 1);
+    entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 1);
+    vm->state->ngates = scount[TAG_GATES];
+    vm->state->nescs = scount[TAG_ESCS];
+    govG_recompute_due(vm);
+    for (uint32_t i = 0; i < p->gate_slots + p->esc_slots; i++) vm->kc[i].epoch = 0;
+    vm->errmsg[0] = 0;
+    return GOV_OK;
+}
