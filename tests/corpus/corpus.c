@@ -8,13 +8,20 @@
  *   - a malformed record leaves the VM's state byte-identical, and the next record
  *     gets the same decision as on a VM that never saw the malformed one;
  *   - every record evaluates to the same decision JSON twice in a row (no state leaks
- *     from one record into the next).
+ *     from one record into the next);
+ *   - state save and restore (gov_state_save/gov_state_load): a state saved after any
+ *     line and restored into a fresh VM gives byte-identical decisions for the rest of
+ *     the stream; save and load allocate nothing; every single-bit flip and every
+ *     truncation of a saved state is rejected and leaves the VM's state unchanged;
+ *   - (main) a state is refused by a VM of another policy with GOV_EPOLICY.
  * One "ok - " / "not ok - " line per policy and property.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <xxhash.h>
 
 #include "tests/vm/alloc.h"
 #include "vm/gov.h"
@@ -51,6 +58,177 @@ static const char *const malformed[] = {
     "[1,2,3]",
     "",
 };
+
+static uint64_t rd64(const unsigned char *b)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | b[i];
+    return v;
+}
+static void wr64(unsigned char *b, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+
+static unsigned char state_a[1 << 20], state_b[1 << 20], state_c[1 << 20];
+
+/* State properties over one policy's stream (see the top of the file). */
+static int check_state(const char *govb, gov_program *p, void *arena_a, void *arena_b, size_t asize, char **lines,
+                       size_t *lens, int n)
+{
+    int failed = 0;
+    gov_vm *a, *b;
+    size_t allocs = 0, la, lb, lc, best_len = 0;
+    int best_k = 0;
+    bool same = true;
+    if (gov_state_bound(p) > sizeof state_a) {
+        printf("not ok - %s: state bound %zu over the test's buffer\n", govb, gov_state_bound(p));
+        return 1;
+    }
+    /* 1. Split after every line k: save, restore into a fresh VM, run the rest on both. */
+    for (int k = 0; k <= n; k++) {
+        gov_vm_init(p, NULL, arena_a, asize, &a);
+        gov_vm_init(p, NULL, arena_b, asize, &b);
+        for (int i = 0; i < k; i++)
+            gov_eval_json(a, lines[i], lens[i], (uint64_t)i + 1);
+        size_t before = tb_allocs;
+        int rs = gov_state_save(a, state_a, sizeof state_a, &la);
+        int rl = gov_state_load(b, state_a, la);
+        allocs += tb_allocs - before;
+        if (rs != GOV_OK || rl != GOV_OK) {
+            printf("# split %d: save %d load %d: %s\n", k, rs, rl, gov_vm_errmsg(b));
+            same = false;
+            break;
+        }
+        if (la > best_len) best_len = la, best_k = k;
+        for (int i = k; i < n; i++) {
+            gov_decision_json(gov_eval_json(a, lines[i], lens[i], (uint64_t)i + 1), json_a, sizeof json_a, &la);
+            gov_decision_json(gov_eval_json(b, lines[i], lens[i], (uint64_t)i + 1), json_b, sizeof json_b, &lb);
+            if (la != lb || memcmp(json_a, json_b, la) != 0) {
+                printf("# split %d, line %d:\n#   %s\n#   %s\n", k, i + 1, json_a, json_b);
+                same = false;
+            }
+        }
+        gov_state_save(a, state_a, sizeof state_a, &la);
+        gov_state_save(b, state_b, sizeof state_b, &lb);
+        if (la != lb || memcmp(state_a, state_b, la) != 0) same = false;
+    }
+    printf("%s - %s: state saved after each of %d lines and restored gives the same later decisions\n",
+           same ? "ok" : "not ok", govb, n);
+    printf("%s - %s: gov_state_save and gov_state_load made %zu heap allocations\n", allocs ? "not ok" : "ok",
+           govb, allocs);
+    failed |= !same || allocs;
+
+    /* 2. The largest state of the stream, flipped at every bit and cut at every length,
+     * loaded into a VM holding another state (the one after line 1): each is rejected
+     * and that VM's state is unchanged. */
+    gov_vm_init(p, NULL, arena_a, asize, &a);
+    for (int i = 0; i < best_k; i++)
+        gov_eval_json(a, lines[i], lens[i], (uint64_t)i + 1);
+    gov_state_save(a, state_a, sizeof state_a, &la);
+    gov_vm_init(p, NULL, arena_b, asize, &b);
+    if (n > 0) gov_eval_json(b, lines[0], lens[0], 1);
+    gov_state_save(b, state_b, sizeof state_b, &lb);
+    size_t accepted = 0, changed = 0, flips = 0;
+    for (size_t bit = 0; bit < la * 8; bit++, flips++) {
+        state_a[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+        if (gov_state_load(b, state_a, la) == GOV_OK) {
+            accepted++;
+            gov_state_load(b, state_b, lb);
+        }
+        state_a[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+        gov_state_save(b, state_c, sizeof state_c, &lc);
+        if (lc != lb || memcmp(state_b, state_c, lb) != 0) changed++;
+    }
+    printf("%s - %s: all %zu single-bit flips of a %zu-byte state are rejected (%zu accepted, %zu changed the VM)\n",
+           accepted || changed ? "not ok" : "ok", govb, flips, la, accepted, changed);
+    failed |= accepted || changed;
+    accepted = changed = 0;
+    for (size_t cut = 0; cut < la; cut++) {
+        if (gov_state_load(b, state_a, cut) == GOV_OK) accepted++;
+        gov_state_save(b, state_c, sizeof state_c, &lc);
+        if (lc != lb || memcmp(state_b, state_c, lb) != 0) changed++;
+    }
+    printf("%s - %s: all %zu truncations of the state are rejected (%zu accepted, %zu changed the VM)\n",
+           accepted || changed ? "not ok" : "ok", govb, la, accepted, changed);
+    failed |= accepted || changed;
+    /* Hostile states: a flipped bit in a section's payload with that section's checksum
+     * recomputed, so only the entry checks stand in the way. Each is rejected, or loads
+     * a state the VM could have reached: saving it again gives the same bytes. */
+    size_t rejected = 0, valid = 0, invalid = 0;
+    for (size_t bit = 64 * 8; bit < la * 8; bit++) {
+        size_t at = 64, byte = bit / 8;
+        memcpy(state_c, state_a, la);
+        while (at + 24 <= la) { /* find the section holding the byte */
+            size_t plen = (size_t)rd64(state_c + at + 8);
+            if (byte >= at + 24 && byte < at + 24 + plen) {
+                state_c[byte] ^= (unsigned char)(1u << (bit % 8));
+                wr64(state_c + at + 16, XXH3_64bits(state_c + at + 24, plen));
+                break;
+            }
+            at += 24 + plen;
+        }
+        if (at + 24 > la || byte < at + 24) continue; /* a section header byte */
+        if (gov_state_load(b, state_c, la) != GOV_OK) {
+            rejected++;
+            continue;
+        }
+        static unsigned char again[1 << 20];
+        size_t lg;
+        gov_state_save(b, again, sizeof again, &lg);
+        if (lg == la && memcmp(again, state_c, la) == 0) valid++;
+        else invalid++;
+        gov_state_load(b, state_b, lb);
+    }
+    printf("%s - %s: payload flips behind recomputed checksums: %zu rejected, %zu load a valid state, %zu invalid\n",
+           invalid ? "not ok" : "ok", govb, rejected, valid, invalid);
+    failed |= invalid != 0;
+    /* A buffer one byte short is GOV_ESPACE with the length needed. */
+    size_t need = 0;
+    int rc = gov_state_save(a, state_c, la - 1, &need);
+    printf("%s - %s: gov_state_save into %zu bytes is GOV_ESPACE needing %zu\n",
+           rc == GOV_ESPACE && need == la ? "ok" : "not ok", govb, la - 1, need);
+    failed |= rc != GOV_ESPACE || need != la;
+    return failed;
+}
+
+/* A state saved under one policy is refused by a VM of another. */
+static int check_other_policy(const char *path0, const char *path1)
+{
+    size_t l0, l1;
+    unsigned char *b0 = slurp(path0, &l0), *b1 = slurp(path1, &l1);
+    gov_program *p0 = NULL, *p1 = NULL;
+    gov_error err;
+    int ok = b0 && b1 && gov_program_load(b0, l0, &p0, &err) == GOV_OK && gov_program_load(b1, l1, &p1, &err) == GOV_OK;
+    void *ar0 = NULL, *ar1 = NULL;
+    gov_vm *v0, *v1;
+    int rc = -1;
+    size_t la, lb, lc;
+    if (ok) {
+        ar0 = malloc(gov_arena_size(p0, NULL));
+        ar1 = malloc(gov_arena_size(p1, NULL));
+        ok = ar0 && ar1 && gov_vm_init(p0, NULL, ar0, gov_arena_size(p0, NULL), &v0) == GOV_OK &&
+             gov_vm_init(p1, NULL, ar1, gov_arena_size(p1, NULL), &v1) == GOV_OK;
+    }
+    if (ok) {
+        gov_tick(v0, INT64_C(1800000000000000000));
+        gov_state_save(v0, state_a, sizeof state_a, &la);
+        gov_state_save(v1, state_b, sizeof state_b, &lb);
+        rc = gov_state_load(v1, state_a, la);
+        gov_state_save(v1, state_c, sizeof state_c, &lc);
+        ok = rc == GOV_EPOLICY && lb == lc && memcmp(state_b, state_c, lb) == 0 &&
+             strstr(gov_vm_errmsg(v1), "another policy") != NULL && strstr(gov_vm_errmsg(v1), gov_program_id(p0)) != NULL;
+    }
+    printf("%s - a state of one policy is refused by another with GOV_EPOLICY (rc %d: %s)\n", ok ? "ok" : "not ok",
+           rc, ok || rc != -1 ? gov_vm_errmsg(v1) : "");
+    free(ar0);
+    free(ar1);
+    gov_program_free(p0);
+    gov_program_free(p1);
+    free(b0);
+    free(b1);
+    return !ok;
+}
 
 static int check_policy(const char *path, const char *jsonl)
 {
@@ -174,6 +352,8 @@ static int check_policy(const char *path, const char *jsonl)
     printf("%s - %s: the same records on two fresh VMs get the same decisions\n", stable ? "ok" : "not ok", govb);
     failed |= !stable;
 
+    failed |= check_state(govb, p, arena_a, arena_b, asize, lines, lens, n);
+
     free(arena_a);
     free(arena_b);
     gov_program_free(p);
@@ -191,5 +371,10 @@ int main(int argc, char **argv)
     int failed = 0;
     for (int i = 1; i + 1 < argc; i += 2)
         failed |= check_policy(argv[i], argv[i + 1]);
+    for (int i = 3; i + 1 < argc; i += 2)
+        if (strcmp(argv[1], argv[i]) != 0) {
+            failed |= check_other_policy(argv[1], argv[i]);
+            break;
+        }
     return failed;
 }

@@ -11,5 +11,7 @@ for dir in policies/*/; do
     echo "not ok - corpus: build $n"; exit 1
   fi
   args="$args $tmp/$n.govb $dir/records.jsonl"
+  # The event stream too (approvals, acks, ticks): it fills the gate and escalation tables.
+  [ -f "$dir/events.jsonl" ] && args="$args $tmp/$n.govb $dir/events.jsonl"
 done
 exec "$B/tests/corpus" $args
