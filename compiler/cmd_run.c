@@ -5,9 +5,11 @@
  * host gets. A malformed line gives an error decision and the run goes on.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compiler/govc.h"
 #include "compiler/stdlib.h"
@@ -15,21 +17,38 @@
 static void run_usage(FILE *out)
 {
     fprintf(out,
-            "usage: govc run -p POLICY [--trace] [--format json|text] [RECORDS.jsonl | -]\n"
+            "usage: govc run -p POLICY [--trace] [--format json|text] [--state FILE [--state-every N]]\n"
+            "                [EVENTS.jsonl | -]\n"
             "\n"
-            "Evaluate one JSON record per line (from the file, or standard input) against a\n"
-            "policy and print one decision per line. POLICY is a .govb file, or .gov sources\n"
-            "(a file or a directory) compiled in memory.\n"
+            "Evaluate an event stream, one JSON object per line (from the file, or standard\n"
+            "input), against a policy and print one decision per line. POLICY is a .govb\n"
+            "file, or .gov sources (a file or a directory) compiled in memory.\n"
+            "\n"
+            "Each line is a run record or an event, by its member \"type\" (spec/trace.md 6):\n"
+            "  record   (the default) a run record; may open a gate or start an escalation\n"
+            "  approve  {\"type\":\"approve\",\"gate_id\":ID,\"by\":WHO,\"at\":TIME}\n"
+            "  reject   the same, denying the run\n"
+            "  ack      {\"type\":\"ack\",\"escalation_id\":ID,\"by\":WHO,\"at\":TIME}\n"
+            "  tick     {\"type\":\"tick\",\"at\":TIME}: only moves the clock\n"
+            "The clock is the latest \"at\" seen; gate timeouts and escalation steps fire as it\n"
+            "passes them. Blank lines are skipped.\n"
             "\n"
             "options:\n"
-            "  -p, --policy P   the policy to enforce\n"
-            "  --trace          add each record's trace (spec/trace.md) to its decision\n"
-            "  --format F       json (default: one decision object per line, spec/trace.md)\n"
-            "                   or text (a readable summary)\n"
-            "  -h, --help       show this help\n"
+            "  -p, --policy P     the policy to enforce\n"
+            "  --trace            add each record's trace (spec/trace.md) to its decision\n"
+            "  --format F         json (default: one decision object per line, spec/trace.md)\n"
+            "                     or text (a readable summary)\n"
+            "  --state FILE       load the VM's state (clock, pending gates, running\n"
+            "                     escalations; spec/state.md) from FILE if it exists, and\n"
+            "                     save it there at the end (atomically: a temporary file in\n"
+            "                     the same directory, fsync, rename, fsync of the directory)\n"
+            "  --state-every N    also save after every N lines evaluated\n"
+            "  -h, --help         show this help\n"
             "\n"
-            "Exit status: 0 every record evaluated, 1 some record was malformed (it got an\n"
-            "error decision), 2 usage error, unreadable input or invalid policy.\n");
+            "Exit status: 0 every line evaluated, 1 some line was malformed (a bad record or a\n"
+            "bad event, GOV_EEVENT, alike: it got an error decision, changed nothing, and the\n"
+            "run went on), 2 usage error, unreadable input, invalid policy, or a state file\n"
+            "that cannot be loaded (another policy, corrupt) or saved.\n");
 }
 
 typedef struct RunOpts {
@@ -37,6 +56,8 @@ typedef struct RunOpts {
     const char *input;
     bool trace;
     bool text;
+    const char *state;
+    unsigned long state_every;
 } RunOpts;
 
 static void print_value(FILE *out, const gov_value *v)
@@ -150,6 +171,88 @@ static int print_json(FILE *out, const gov_decision *d, bool trace, char **buf, 
     return 0;
 }
 
+/* Load the state file if it exists. 0, or 2 with a message. */
+static int state_load(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t cap)
+{
+    FILE *f = fopen(o->state, "rb");
+    if (!f) {
+        if (errno == ENOENT)
+            return 0;
+        fprintf(stderr, "govc run: cannot read state '%s': %s\n", o->state, strerror(errno));
+        return 2;
+    }
+    size_t n = fread(buf, 1, cap, f);
+    int big = n == cap && fgetc(f) != EOF, bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        fprintf(stderr, "govc run: cannot read state '%s'\n", o->state);
+        return 2;
+    }
+    int rc = big ? GOV_ETRUNC : gov_state_load(vm, buf, n);
+    if (rc != GOV_OK) {
+        fprintf(stderr, "govc run: %s: %s (%s)\n", o->state, big ? "larger than any state of this policy" : gov_vm_errmsg(vm),
+                gov_errstr(rc));
+        return 2;
+    }
+    return 0;
+}
+
+/* Save the state atomically: FILE.tmp in the same directory, flushed and fsynced, renamed
+ * over FILE, then the directory fsynced so the rename itself is durable. */
+static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t cap)
+{
+    size_t n;
+    if (gov_state_save(vm, buf, cap, &n) != GOV_OK) {
+        fprintf(stderr, "govc run: the state does not fit its buffer\n");
+        return 2;
+    }
+    size_t pl = strlen(o->state);
+    char *tmp = malloc(pl + 5), *dir = malloc(pl + 2);
+    if (!tmp || !dir) {
+        free(tmp);
+        free(dir);
+        fprintf(stderr, "govc run: out of memory\n");
+        return 2;
+    }
+    memcpy(tmp, o->state, pl);
+    memcpy(tmp + pl, ".tmp", 5);
+    const char *slash = strrchr(o->state, '/');
+    if (slash) {
+        memcpy(dir, o->state, (size_t)(slash - o->state) + 1);
+        dir[slash - o->state + 1] = 0;
+    } else {
+        strcpy(dir, ".");
+    }
+    int rc = 0;
+    FILE *f = fopen(tmp, "wb");
+    if (!f || fwrite(buf, 1, n, f) != n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
+        rc = 2;
+    }
+    if (f && fclose(f) != 0 && rc == 0) {
+        fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
+        rc = 2;
+    }
+    if (rc == 0 && rename(tmp, o->state) != 0) {
+        fprintf(stderr, "govc run: cannot rename '%s' to '%s': %s\n", tmp, o->state, strerror(errno));
+        rc = 2;
+    }
+    if (rc != 0) {
+        remove(tmp);
+    } else {
+        int fd = open(dir, O_RDONLY);
+        if (fd < 0 || fsync(fd) != 0) {
+            fprintf(stderr, "govc run: cannot sync directory '%s': %s\n", dir, strerror(errno));
+            rc = 2;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    free(tmp);
+    free(dir);
+    return rc;
+}
+
 /* The trace buffer: large enough for every rule's entry with its compares and limits. */
 static size_t trace_cap(const gov_program *p)
 {
@@ -177,6 +280,17 @@ static int run_records(const RunOpts *o, gov_program *prog)
     }
     if (rc == 0 && tbuf)
         gov_vm_set_trace(vm, tbuf, trace_cap(prog));
+    size_t scap = o->state ? gov_state_bound(prog) : 0;
+    unsigned char *sbuf = scap ? malloc(scap) : NULL;
+    if (rc == 0 && o->state) {
+        if (!sbuf) {
+            fprintf(stderr, "govc run: out of memory\n");
+            rc = 2;
+        } else {
+            rc = state_load(o, vm, sbuf, scap);
+        }
+    }
+    unsigned long since_save = 0;
     char *line = NULL, *out = NULL;
     size_t lcap = 0, ocap = 0;
     long n;
@@ -195,7 +309,17 @@ static int run_records(const RunOpts *o, gov_program *prog)
             print_text(stdout, d);
         else
             rc = print_json(stdout, d, o->trace, &out, &ocap);
+        if (rc == 0 && o->state && o->state_every && ++since_save >= o->state_every) {
+            /* What was printed is what the saved state has seen. */
+            if (fflush(stdout) != 0)
+                rc = 2;
+            else
+                rc = state_save(o, vm, sbuf, scap);
+            since_save = 0;
+        }
     }
+    if (rc == 0 && o->state)
+        rc = state_save(o, vm, sbuf, scap);
     if (rc == 0 && in && ferror(in)) {
         fprintf(stderr, "govc run: read error on input\n");
         rc = 2;
@@ -205,6 +329,7 @@ static int run_records(const RunOpts *o, gov_program *prog)
     free(line);
     free(out);
     free(tbuf);
+    free(sbuf);
     free(arena);
     if (fflush(stdout) != 0 && rc == 0)
         rc = 2;
@@ -225,6 +350,22 @@ int govc_run(int argc, char **argv)
                 return 2;
             }
             o.policy = argv[++i];
+        } else if (strcmp(a, "--state") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "govc run: --state needs a file\n");
+                return 2;
+            }
+            o.state = argv[++i];
+        } else if (strcmp(a, "--state-every") == 0) {
+            char *end;
+            errno = 0;
+            unsigned long v = i + 1 < argc ? strtoul(argv[i + 1], &end, 10) : 0;
+            if (i + 1 >= argc || errno || *end || v == 0 || argv[i + 1][0] == '-') {
+                fprintf(stderr, "govc run: --state-every needs a positive number of lines\n");
+                return 2;
+            }
+            o.state_every = v;
+            i++;
         } else if (strcmp(a, "--trace") == 0) {
             o.trace = true;
         } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
@@ -248,6 +389,10 @@ int govc_run(int argc, char **argv)
     if (!o.policy) {
         fprintf(stderr, "govc run: no policy; give -p POLICY\n");
         run_usage(stderr);
+        return 2;
+    }
+    if (o.state_every && !o.state) {
+        fprintf(stderr, "govc run: --state-every goes with --state FILE\n");
         return 2;
     }
     if (o.text && o.trace) {
