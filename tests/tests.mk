@@ -11,3 +11,4 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fuzz/regress.sh"
 -include tests/fuzz/fuzz_tests.mk
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fmt/run.sh"
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/events/run.sh"

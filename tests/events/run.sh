@@ -1,0 +1,94 @@
+#!/bin/sh
+# tests/events/run.sh: golden timelines of gates, escalations and the clock, and
+# govc run --state.
+#
+# Each case is an event stream NAME.jsonl run against a small policy; govc run's JSON
+# output and its --format text output (with the exit status) are compared with
+# golden/NAME.out and golden/NAME.text.out. UPDATE=1 rewrites the goldens: read every
+# changed file before committing it. Then, for the loan policy's event stream, a state
+# saved by `govc run --state` after each line and loaded by a second run gives the
+# same later decisions as one uninterrupted run.
+GOVC=${GOVC:-build/govc}
+here=tests/events
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+check() { # NAME GOLDEN CMD...: run CMD and compare with golden/GOLDEN
+  cname=$1 gold="$here/golden/$2"; shift 2
+  { "$@"; echo "# exit: $?"; } >"$tmp/out" 2>&1
+  if [ -n "$UPDATE" ]; then cp "$tmp/out" "$gold"; fi
+  if [ -f "$gold" ] && cmp -s "$gold" "$tmp/out"; then
+    echo "ok - $cname"
+  else
+    echo "not ok - $cname"
+    if [ -f "$gold" ]; then diff -u "$gold" "$tmp/out" | head -40 | sed 's/^/# /'
+    else echo "# no golden file $gold (run with UPDATE=1)"; fi
+    fail=1
+  fi
+}
+
+# case policy: what each stream shows
+while read -r name policy; do
+  check "events $name" "$name.out" "$GOVC" run -p "$here/$policy.gov" "$here/$name.jsonl"
+  check "events $name (text)" "$name.text.out" "$GOVC" run --format text -p "$here/$policy.gov" "$here/$name.jsonl"
+done <<'CASES'
+gate_approved gates
+gate_rejected gates
+gate_stranger gates
+gate_duplicate gates
+tick_timeout gates
+time_backwards gates
+malformed_events gates
+timeout_deny timeouts
+timeout_allow timeouts
+timeout_escalate timeouts
+esc_repeat chains
+esc_skipped chains
+esc_ack chains
+esc_suppressed chains
+gate_full gate_capacity
+CASES
+
+# --state: split the loan stream after every line k (0..n): run lines 1..k saving the
+# state, then lines k+1..n loading it. The second run's decisions (line numbers aside:
+# each run counts its own input) equal lines k+1..n of one uninterrupted run.
+loan=policies/loan_underwriting
+"$GOVC" build -o "$tmp/loan.govb" "$loan" >/dev/null || { echo "not ok - state: build loan"; exit 1; }
+"$GOVC" run -p "$tmp/loan.govb" "$loan/events.jsonl" | sed 's/"line":[0-9]*,//' >"$tmp/whole"
+n=$(wc -l <"$loan/events.jsonl")
+k=0 bad=""
+while [ "$k" -le "$n" ]; do
+  rm -f "$tmp/st"
+  head -n "$k" "$loan/events.jsonl" | "$GOVC" run -p "$tmp/loan.govb" --state "$tmp/st" - >/dev/null
+  tail -n +"$((k + 1))" "$loan/events.jsonl" | "$GOVC" run -p "$tmp/loan.govb" --state "$tmp/st" - |
+    sed 's/"line":[0-9]*,//' >"$tmp/rest"
+  tail -n +"$((k + 1))" "$tmp/whole" | cmp -s - "$tmp/rest" || bad="$bad $k"
+  k=$((k + 1))
+done
+if [ -z "$bad" ]; then echo "ok - state: govc run --state split after each of $n loan lines gives the same decisions"
+else echo "not ok - state: govc run --state split after lines:$bad"; fail=1; fi
+
+# --state-every 1 leaves the state after the last line, equal to the one saved at the end.
+rm -f "$tmp/st" "$tmp/st1"
+"$GOVC" run -p "$tmp/loan.govb" --state "$tmp/st" "$loan/events.jsonl" >/dev/null
+"$GOVC" run -p "$tmp/loan.govb" --state "$tmp/st1" --state-every 1 "$loan/events.jsonl" >/dev/null
+if cmp -s "$tmp/st" "$tmp/st1" && [ ! -e "$tmp/st.tmp" ]; then echo "ok - state: --state-every 1 saves the same state"
+else echo "not ok - state: --state-every 1 saves the same state"; fail=1; fi
+
+# Another policy's state is refused (exit 2, a message naming the reason).
+"$GOVC" run -p policies/support --state "$tmp/st" /dev/null >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "saved under another policy" "$tmp/out"; then echo "ok - state: another policy's state is refused"
+else echo "not ok - state: another policy's state is refused (exit $rc)"; sed 's/^/# /' "$tmp/out"; fail=1; fi
+
+# A corrupt state file is refused and left as it was.
+cp "$tmp/st" "$tmp/bad"
+printf 'X' | dd of="$tmp/bad" bs=1 seek=100 conv=notrunc 2>/dev/null
+cp "$tmp/bad" "$tmp/bad0"
+"$GOVC" run -p "$tmp/loan.govb" --state "$tmp/bad" /dev/null >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "checksum" "$tmp/out" && cmp -s "$tmp/bad" "$tmp/bad0"; then
+  echo "ok - state: a corrupt state file is refused and kept"
+else echo "not ok - state: a corrupt state file is refused and kept (exit $rc)"; sed 's/^/# /' "$tmp/out"; fail=1; fi
+exit $fail
