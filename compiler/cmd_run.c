@@ -77,7 +77,9 @@ static void print_action(FILE *out, const gov_action *a)
     }
     bool esc = a->type >= GOV_ACT_ESC_START;
     const char *subject = esc && a->escalation ? a->escalation : a->gate ? a->gate : a->rule ? a->rule : "";
-    fprintf(out, "  %s %s", a->type_name ? a->type_name : "action", subject);
+    fprintf(out, "  %s", a->type_name ? a->type_name : "action");
+    if (subject[0])
+        fprintf(out, " %s", subject);
     if (a->id[0])
         fprintf(out, " [%s]", a->id);
     if (a->key && a->key_len)
@@ -87,7 +89,7 @@ static void print_action(FILE *out, const gov_action *a)
     if (a->outcome)
         fprintf(out, " -> %s", a->outcome);
     if (a->type == GOV_ACT_ESC_STEP)
-        fprintf(out, " step %d round %d", a->step, a->round);
+        fprintf(out, a->skipped ? " step %d round %d (%d skipped)" : " step %d round %d", a->step, a->round, a->skipped);
     if (a->type == GOV_ACT_ESC_STEP && a->channel)
         fprintf(out, ": notify %s %s (%s)", a->kind, a->target, a->channel);
     if (a->type == GOV_ACT_GATE_OPEN) {
