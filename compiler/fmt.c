@@ -243,6 +243,13 @@ static Tok *take(F *f, int t)
     return k;
 }
 
+/* A type name: an identifier, or `severity` / `verdict`, which are also keywords. */
+static Tok *take_type(F *f)
+{
+    int t = peek(f)->t;
+    return take(f, t == T_SEVERITY || t == T_VERDICT ? t : T_IDENT);
+}
+
 /* Step over a token that is not printed. */
 static void drop(F *f, int t)
 {
@@ -662,7 +669,7 @@ static void record_decl(F *f, GovDecl *d)
         Tok *name = take(f, -1);
         take(f, ':');
         fd_pad(&f->d, run.name - (int32_t)(name->hi - name->lo) + 1);
-        Tok *type = take(f, T_IDENT);
+        Tok *type = take_type(f);
         int32_t tw = fd_width(f->src + type->lo, type->hi - type->lo);
         bool padded = false;
         while (peek(f)->lo < fl->span.hi && peek(f)->t != T_EOF) {
@@ -802,7 +809,7 @@ static void extern_decl(F *f)
         take(f, T_IDENT);
         take(f, ':');
         text(f, " ");
-        take(f, T_IDENT);
+        take_type(f);
     }
     fd_op(&f->d, FD_POP, NULL, 0, 0);
     fd_op(&f->d, FD_END, NULL, 0, 0);
@@ -810,7 +817,7 @@ static void extern_decl(F *f)
     text(f, " ");
     take(f, T_ARROW);
     text(f, " ");
-    take(f, T_IDENT);
+    take_type(f);
 }
 
 static void window_decl(F *f, GovDecl *d, int32_t pad)

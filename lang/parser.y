@@ -110,7 +110,7 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 
 %type <e> expr opt_for
 %type <el> expr_list expr_list1
-%type <s> fname aname opt_from opt_in
+%type <s> fname aname opt_from opt_in tname
 %type <lvl> level
 %type <nl> name_list
 
@@ -168,8 +168,15 @@ fields
     ;
 
 field
-    : fname ':' T_IDENT opt_from opt_in      { govP_field(P, $1, SP(@1), $3, SP(@3), $4, SP(@4), $5, SP(@5), NULL, SP(@$)); }
-    | fname ':' T_IDENT opt_from opt_in '=' expr { govP_field(P, $1, SP(@1), $3, SP(@3), $4, SP(@4), $5, SP(@5), $7, SP(@$)); }
+    : fname ':' tname opt_from opt_in      { govP_field(P, $1, SP(@1), $3, SP(@3), $4, SP(@4), $5, SP(@5), NULL, SP(@$)); }
+    | fname ':' tname opt_from opt_in '=' expr { govP_field(P, $1, SP(@1), $3, SP(@3), $4, SP(@4), $5, SP(@5), $7, SP(@$)); }
+    ;
+
+/* A type name: an identifier, or one of the two types whose names are also keywords. */
+tname
+    : T_IDENT                 { $$ = $1; }
+    | T_SEVERITY              { $$ = (GovStr){"severity", 8}; }
+    | T_VERDICT               { $$ = (GovStr){"verdict", 7}; }
     ;
 
 opt_from
@@ -373,7 +380,7 @@ esc_clause
 
 extern
     : T_EXTERN T_FN T_IDENT   { govP_begin(P, GOV_D_EXTERN, $3, SP(@3), (GovStr){0}, SP(@1)); }
-      '(' opt_params ')' T_ARROW T_IDENT { govP_extern_ret(P, $9, SP(@9)); govP_end(P, SP(@$)); }
+      '(' opt_params ')' T_ARROW tname { govP_extern_ret(P, $9, SP(@9)); govP_end(P, SP(@$)); }
     ;
 
 opt_params
@@ -387,7 +394,7 @@ params
     ;
 
 param
-    : T_IDENT ':' T_IDENT     { govP_param(P, $1, $3, SP(@3), SP(@$)); }
+    : T_IDENT ':' tname       { govP_param(P, $1, $3, SP(@3), SP(@$)); }
     ;
 
 /* ------------------------------------------------------------------ tests */
