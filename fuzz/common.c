@@ -117,6 +117,10 @@ void fuzz_front(const char *const *paths, int npaths, int stage, GovAllocFn allo
     memset(out, 0, sizeof *out);
     GovFrontend fe;
     govF_init(&fe, alloc, ud, fuzz_std_lookup);
+    /* Under a test's allocation hook, small chunks: every few hundred bytes of the front
+     * end and compiler become a point where an allocation can fail. */
+    if (alloc)
+        govA_set_chunk(&fe.arena, 256);
     if (setjmp(fe.oom)) {
         govF_free(&fe);
         out->oom = true;

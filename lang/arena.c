@@ -28,6 +28,12 @@ void govA_init(GovArena *a, GovAllocFn fn, void *ud, jmp_buf *oom)
     a->alloc = fn ? fn : govA_default_alloc;
     a->ud = ud;
     a->oom = oom;
+    a->chunk = CHUNK_MIN;
+}
+
+void govA_set_chunk(GovArena *a, size_t n)
+{
+    a->chunk = n < 64 ? 64 : n;
 }
 
 void *govA_alloc(GovArena *a, size_t n)
@@ -36,7 +42,7 @@ void *govA_alloc(GovArena *a, size_t n)
     if (n == 0)
         n = 16;
     if ((size_t)(a->end - a->cur) < n) {
-        size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
+        size_t size = n > a->chunk ? n : a->chunk;
         if (size > SIZE_MAX - sizeof(GovChunk))
             longjmp(*a->oom, 1);
         GovChunk *c = a->alloc(a->ud, NULL, sizeof(GovChunk) + size);

@@ -21,6 +21,7 @@ typedef struct GovArena {
     GovChunk *head;
     char *cur, *end;
     size_t total;           /* bytes obtained from the hook */
+    size_t chunk;           /* the smallest chunk asked of the hook */
     GovAllocFn alloc;
     void *ud;
     jmp_buf *oom;           /* where to go when the hook fails; must be set */
@@ -31,6 +32,9 @@ void *govA_default_alloc(void *ud, void *ptr, size_t size);
 
 void govA_init(GovArena *a, GovAllocFn fn, void *ud, jmp_buf *oom);
 void *govA_alloc(GovArena *a, size_t n);          /* zeroed, 16-byte aligned */
+/* Ask the hook for chunks of at least n bytes (default 64 KiB). Small chunks make an
+ * out-of-memory test reach many more allocation points. */
+void govA_set_chunk(GovArena *a, size_t n);
 char *govA_strdup(GovArena *a, const char *s, size_t n); /* NUL-terminated copy */
 void govA_free(GovArena *a);
 

@@ -9,8 +9,12 @@
 #ifndef GOV_LANG_H
 #define GOV_LANG_H
 
+#include <stdio.h>
+
 #include "lang/ast.h"
 #include "lang/diag.h"
+
+enum { GOV_MAX_WALK = 64 };  /* directory depth govF_add_path descends */
 
 /* Standard modules: "std/NAME" resolves through this callback (text must outlive fe). */
 typedef bool (*GovStdLookup)(const char *name, const char **text, uint32_t *len);
@@ -42,6 +46,10 @@ typedef struct GovFrontend {
     uint32_t decl_counter[GOV_D__COUNT];
     uint32_t scope_counter;
     bool io_error;                                     /* a named path could not be read */
+    /* Handles open while the arena may run out of memory: an out-of-memory longjmp
+     * leaves them open, and govF_free closes them. */
+    void *open_dirs[GOV_MAX_WALK + 1];
+    FILE *open_file;
 } GovFrontend;
 
 /* The caller must setjmp(fe->oom) before calling anything below and free on longjmp. */

@@ -28,6 +28,11 @@ void govF_init(GovFrontend *fe, GovAllocFn alloc, void *ud, GovStdLookup std)
 
 void govF_free(GovFrontend *fe)
 {
+    for (int i = 0; i <= GOV_MAX_WALK; i++)
+        if (fe->open_dirs[i])
+            closedir(fe->open_dirs[i]);
+    if (fe->open_file)
+        fclose(fe->open_file);
     govA_free(&fe->arena);
 }
 
@@ -47,7 +52,7 @@ static void add_root(GovFrontend *fe, const char *path)
  * walk depth is bounded so a symlink loop cannot recurse forever. */
 static void walk(GovFrontend *fe, const char *dir, int depth)
 {
-    if (depth > 64) {
+    if (depth > GOV_MAX_WALK) {
         govD_error_nopos(&fe->diags, "E031", "directory nesting too deep at '%s'", dir);
         fe->io_error = true;
         return;
@@ -58,6 +63,7 @@ static void walk(GovFrontend *fe, const char *dir, int depth)
         fe->io_error = true;
         return;
     }
+    fe->open_dirs[depth] = d;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
@@ -73,6 +79,7 @@ static void walk(GovFrontend *fe, const char *dir, int depth)
         else if (S_ISREG(st.st_mode) && has_suffix(e->d_name, ".gov"))
             add_root(fe, full);
     }
+    fe->open_dirs[depth] = NULL;
     closedir(d);
 }
 
@@ -150,9 +157,11 @@ static char *read_file(GovFrontend *fe, const char *path, uint32_t *len)
         return NULL;
     }
     size_t cap = (size_t)st.st_size + 1;
+    fe->open_file = f;
     char *buf = govA_alloc(&fe->arena, cap);
     size_t n = fread(buf, 1, cap - 1, f);
     int err = ferror(f);
+    fe->open_file = NULL;
     fclose(f);
     if (err) {
         errno = EIO;
