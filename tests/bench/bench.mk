@@ -1,12 +1,31 @@
 # tests/bench/bench.mk: benchmarks (make bench). Measured, never asserted in tests.
-$(BUILD)/bench/evalbench: $(BUILD)/obj/tests/bench/evalbench.o $(BUILD)/libgov.a
+#
+#   make bench     build, generate the inputs (seeded), time libgov and the Lua peers,
+#                  print the table; the figures land in $(BUILD)/bench/results.md
+#
+# The Lua peers need liblua5.4-dev, libluajit-5.1-dev and lua-cjson-dev (and valgrind
+# and time for instruction counts and peak memory): installed here, for the bench only,
+# never part of the main build's DEB_PKGS.
+BENCH_PKGS := liblua5.4-dev libluajit-5.1-dev lua-cjson-dev pkg-config valgrind time
+BENCH_DIR  := $(BUILD)/bench
+BENCH_CFLAGS := $(CPPFLAGS_ALL) $(CSTD) $(WARN) -O2 -g
+
+$(BENCH_DIR)/.deps-ok:
+	@sh tests/install-deps.sh $(BENCH_PKGS)
+	@mkdir -p $(dir $@) && touch $@
+
+$(BENCH_DIR)/evalbench: tests/bench/evalbench.c tests/bench/common.h $(BUILD)/libgov.a | check-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash
+	$(CC) $(BENCH_CFLAGS) -o $@ tests/bench/evalbench.c $(BUILD)/libgov.a $(LDFLAGS_ALL) -lxxhash
+
+# One source, two executables: Lua 5.4 and LuaJIT both export lua_*.
+$(BENCH_DIR)/peer-lua54: tests/bench/luapeer.c tests/bench/common.h | $(BENCH_DIR)/.deps-ok
+	$(CC) $(BENCH_CFLAGS) -DPEER_NAME='"lua5.4"' $$(pkg-config --cflags lua5.4) -o $@ tests/bench/luapeer.c \
+	    -l:liblua5.4-cjson.a $$(pkg-config --libs lua5.4) -lm
+$(BENCH_DIR)/peer-luajit: tests/bench/luapeer.c tests/bench/common.h | $(BENCH_DIR)/.deps-ok
+	$(CC) $(BENCH_CFLAGS) -DPEER_NAME='"luajit"' $$(pkg-config --cflags luajit) -o $@ tests/bench/luapeer.c \
+	    -l:liblua5.1-cjson.a $$(pkg-config --libs luajit) -lm
 
 .PHONY: bench
-bench: $(BUILD)/govc $(BUILD)/bench/evalbench
-	@for p in $(sort $(wildcard policies/*/)); do \
-	  n=$$(basename $$p); \
-	  $(BUILD)/govc build -o $(BUILD)/bench/$$n.govb $$p >/dev/null 2>&1 || exit 1; \
-	  $(BUILD)/bench/evalbench $(BUILD)/bench/$$n.govb $$p/records.jsonl 2>/dev/null || exit 1; \
-	done
+bench: $(BUILD)/govc $(BENCH_DIR)/evalbench $(BENCH_DIR)/peer-lua54 $(BENCH_DIR)/peer-luajit
+	@python3 tests/bench/run.py --build $(BUILD) --out $(BENCH_DIR)

@@ -1,14 +1,25 @@
 /* evalbench.c: per-record evaluation time of libgov, typed and JSON entry points.
  *
- *   evalbench POLICY.govb RECORDS.jsonl [ROUNDS]
+ *   evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] POLICY.govb RECORDS.jsonl
  *
- * Evaluates every well-formed record of the file ROUNDS times through gov_eval_json,
- * then the same records through the typed API (gov_record_begin, gov_set_* by slot,
- * gov_eval), with the values a host would already hold: this bench pulls them out of
- * each line once, up front, for the agent-run shape (latency, cost, tokens, accuracy
- * and the scope keys). Time is taken per batch of 1000 records so the clock does not
- * dominate; the figure is the median over batches of batch time / 1000. Speed is
- * measured here and never asserted in a test.
+ * First one untimed pass over every record through each entry point, which prints the
+ * decisions' summary (verdict histogram, findings, errors) so `make bench` can check that
+ * the typed path, the JSON path and the Lua peers decided exactly the same; it also warms
+ * the caches. Then batches of 1000 records (in file order, wrapping) for about BUDGET_MS
+ * per entry point, and percentiles of the per-batch averages (common.h).
+ *
+ * Typed: the values are pre-decoded into structs outside the timed region (a host holds
+ * them already); gov_record_begin, the 12 gov_set_* calls and gov_eval are inside it.
+ * JSON: gov_eval_json on the line as read, end to end. Both read the verdict.
+ *
+ * With -c COUNT, no timing: evaluate COUNT records once in run_typed or run_json, for
+ * `valgrind --tool=callgrind --toggle-collect=run_typed` (instruction counts that do not
+ * depend on the machine's load).
+ *
+ * Also prints the arena: with the default JSON caps, and with every JSON cap at its
+ * minimum (what the program itself needs: registers, limits cache, findings, actions,
+ * gate and escalation tables; a typed-only host could use that).
+ * Speed is measured here and never asserted in a test.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdbool.h>
@@ -16,163 +27,163 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "tests/bench/common.h"
 #include "vm/gov.h"
 
-static unsigned char *slurp(const char *path, size_t *len)
+typedef struct Slots {
+    int lat, cost, tok, acc, err, act;
+} Slots;
+
+typedef struct Summary {
+    unsigned long verdicts[5], errors, findings;
+} Summary;
+
+static void summary_add(Summary *s, const gov_decision *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
-    fclose(f);
-    if (b) b[n] = 0;
-    *len = (size_t)n;
-    return b;
+    if (gov_decision_status(d) != GOV_OK) {
+        s->errors++;
+        return;
+    }
+    s->verdicts[gov_decision_verdict(d)]++;
+    s->findings += gov_decision_finding_count(d);
 }
 
-static double now_ns(void)
+static void summary_print(const char *label, const Summary *s)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+    printf("%s verdicts=%lu/%lu/%lu/%lu/%lu findings=%lu errors=%lu\n", label, s->verdicts[0], s->verdicts[1],
+           s->verdicts[2], s->verdicts[3], s->verdicts[4], s->findings, s->errors);
 }
 
-static int cmp_d(const void *a, const void *b)
+static inline const gov_decision *eval_typed(gov_vm *vm, const Slots *sl, const Rec *r)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    gov_record_begin(vm, 0);
+    for (int k = 0; k < 5; k++) gov_set_string(vm, k, r->s[k], r->n[k]);
+    gov_set_int(vm, 5, r->at);
+    gov_set_int(vm, sl->lat, r->latency_ms * 1000000);
+    gov_set_int(vm, sl->cost, (int64_t)(r->cost_usd * 1e6 + 0.5));
+    gov_set_int(vm, sl->tok, r->tokens);
+    gov_set_float(vm, sl->acc, r->quality);
+    gov_set_int(vm, sl->err, r->error);
+    gov_set_string(vm, sl->act, r->action, r->naction);
+    return gov_eval(vm);
 }
 
-/* A number after "key": in a JSON line, or def. */
-static double num_field(const char *line, const char *key, double def)
+/* Kept out of line so callgrind can count exactly these. */
+__attribute__((noinline)) unsigned run_typed(gov_vm *vm, const Slots *sl, const Rec *recs, size_t n, size_t count);
+__attribute__((noinline)) unsigned run_json(gov_vm *vm, const Rec *recs, size_t n, size_t count);
+
+unsigned run_typed(gov_vm *vm, const Slots *sl, const Rec *recs, size_t n, size_t count)
 {
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(line, pat);
-    return p ? strtod(p + strlen(pat), NULL) : def;
+    unsigned sink = 0;
+    for (size_t i = 0; i < count; i++) sink += (unsigned)gov_decision_verdict(eval_typed(vm, sl, &recs[i % n]));
+    return sink;
 }
 
-static const char *str_field(const char *line, const char *key, size_t *len)
+unsigned run_json(gov_vm *vm, const Rec *recs, size_t n, size_t count)
 {
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":\"", key);
-    const char *p = strstr(line, pat);
-    if (!p) { *len = 0; return ""; }
-    p += strlen(pat);
-    const char *e = strchr(p, '"');
-    *len = e ? (size_t)(e - p) : 0;
-    return p;
+    unsigned sink = 0;
+    for (size_t i = 0; i < count; i++) {
+        const Rec *r = &recs[i % n];
+        sink += (unsigned)gov_decision_verdict(gov_eval_json(vm, r->line, r->len, i + 1));
+    }
+    return sink;
 }
-
-typedef struct Rec {
-    const char *tenant, *project, *agent;
-    size_t ntenant, nproject, nagent;
-    int64_t latency, cost, tokens, at;
-    double quality;
-} Rec;
 
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: evalbench POLICY.govb RECORDS.jsonl [ROUNDS]\n");
+    const char *mode = "both";
+    double budget = 400;
+    long count = 0;
+    int a = 1;
+    for (; a + 1 < argc && argv[a][0] == '-'; a += 2) {
+        if (!strcmp(argv[a], "-m")) mode = argv[a + 1];
+        else if (!strcmp(argv[a], "-t")) budget = atof(argv[a + 1]);
+        else if (!strcmp(argv[a], "-c")) count = atol(argv[a + 1]);
+    }
+    if (argc - a != 2) {
+        fprintf(stderr, "usage: evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] POLICY.govb RECORDS.jsonl\n");
         return 2;
     }
-    int rounds = argc > 3 ? atoi(argv[3]) : 20000;
-    size_t plen, rlen;
-    unsigned char *pb = slurp(argv[1], &plen), *rb = slurp(argv[2], &rlen);
-    if (!pb || !rb) { fprintf(stderr, "evalbench: cannot read input\n"); return 2; }
+    size_t plen, rlen, n;
+    unsigned char *pb = bench_slurp(argv[a], &plen), *rb = bench_slurp(argv[a + 1], &rlen);
+    if (!pb || !rb) {
+        fprintf(stderr, "evalbench: cannot read input\n");
+        return 2;
+    }
     gov_program *p;
     gov_error err;
-    if (gov_program_load(pb, plen, &p, &err) != GOV_OK) { fprintf(stderr, "evalbench: %s\n", err.message); return 2; }
+    if (gov_program_load(pb, plen, &p, &err) != GOV_OK) {
+        fprintf(stderr, "evalbench: %s\n", err.message);
+        return 2;
+    }
     size_t asize = gov_arena_size(p, NULL);
+    gov_config minc;
+    gov_config_init(&minc);
+    for (int i = 0; i < GOV_LIMIT__COUNT; i++) minc.limits[i] = 1;
+    printf("policy %s arena=%zu arena_min=%zu\n", gov_program_name(p), asize, gov_arena_size(p, &minc));
     void *arena = malloc(asize);
     gov_vm *vm;
     if (gov_vm_init(p, NULL, arena, asize, &vm) != GOV_OK) return 2;
-
-    /* Split lines; keep only the well-formed ones for timing. */
-    char *lines[4096];
-    size_t lens[4096];
-    int n = 0;
-    for (char *s = (char *)rb; *s && n < 4096;) {
-        char *e = strchr(s, '\n');
-        size_t l = e ? (size_t)(e - s) : strlen(s);
-        if (e) *e = 0;
-        if (l && gov_decision_status(gov_eval_json(vm, s, l, 1)) == GOV_OK) {
-            lines[n] = s;
-            lens[n++] = l;
-        }
-        if (!e) break;
-        s = e + 1;
+    Rec *recs = bench_records((char *)rb, &n);
+    if (n == 0) {
+        fprintf(stderr, "evalbench: no records\n");
+        return 2;
     }
-    if (n == 0) { fprintf(stderr, "evalbench: no well-formed records\n"); return 2; }
-
-    int kind = 0;
-    int s_lat = gov_field_find(p, kind, "latency"), s_cost = gov_field_find(p, kind, "cost");
-    int s_tok = gov_field_find(p, kind, "tokens"), s_q = gov_field_find(p, kind, "accuracy");
-    Rec *recs = calloc((size_t)n, sizeof *recs);
-    for (int i = 0; i < n; i++) {
-        Rec *r = &recs[i];
-        r->tenant = str_field(lines[i], "tenant", &r->ntenant);
-        r->project = str_field(lines[i], "project", &r->nproject);
-        r->agent = str_field(lines[i], "agent", &r->nagent);
-        r->latency = (int64_t)(num_field(lines[i], "latency_ms", 0) * 1e6);
-        r->cost = (int64_t)(num_field(lines[i], "cost_usd", 0) * 1e6 + 0.5);
-        r->tokens = (int64_t)num_field(lines[i], "tokens", 0);
-        r->quality = num_field(lines[i], "quality_score", 1.0);
-        r->at = INT64_C(1795000000000000000) + i;
+    Slots sl = {gov_field_find(p, 0, "latency"), gov_field_find(p, 0, "cost"),   gov_field_find(p, 0, "tokens"),
+                gov_field_find(p, 0, "accuracy"), gov_field_find(p, 0, "error"), gov_field_find(p, 0, "action")};
+    bool typed = strcmp(mode, "json") != 0, json = strcmp(mode, "typed") != 0;
+    if (typed && (gov_kind_count(p) != 1 || sl.lat < 0 || sl.cost < 0 || sl.tok < 0 || sl.acc < 0 || sl.err < 0 ||
+                  sl.act < 0)) {
+        printf("typed skipped (the policy's record is not the std/agent_run shape)\n");
+        typed = false;
     }
-
-    enum { BATCH = 1000 };
-    int nb = rounds * n / BATCH;
-    if (nb < 5) nb = 5;
-    double *json_t = malloc((size_t)nb * sizeof *json_t), *typed_t = malloc((size_t)nb * sizeof *typed_t);
     unsigned sink = 0;
-    for (int b = 0; b < nb; b++) {
-        double t0 = now_ns();
-        for (int k = 0; k < BATCH; k++) {
-            int i = (b * BATCH + k) % n;
-            sink += (unsigned)gov_decision_verdict(gov_eval_json(vm, lines[i], lens[i], 1));
-        }
-        json_t[b] = (now_ns() - t0) / BATCH;
+    if (count > 0) { /* callgrind mode: a fresh VM, one run, no clock */
+        sink = typed ? run_typed(vm, &sl, recs, n, (size_t)count) : run_json(vm, recs, n, (size_t)count);
+        fprintf(stderr, "(sink %u)\n", sink);
+        return 0;
     }
-    bool typed_ok = s_lat >= 0 && s_cost >= 0 && s_tok >= 0 && s_q >= 0;
-    for (int b = 0; typed_ok && b < nb; b++) {
-        double t0 = now_ns();
-        for (int k = 0; k < BATCH; k++) {
-            const Rec *r = &recs[(b * BATCH + k) % n];
-            gov_record_begin(vm, kind);
-            gov_set_string(vm, 0, r->tenant, r->ntenant);
-            gov_set_string(vm, 1, r->project, r->nproject);
-            gov_set_string(vm, 3, r->agent, r->nagent);
-            gov_set_int(vm, 5, r->at);
-            gov_set_int(vm, s_lat, r->latency);
-            gov_set_int(vm, s_cost, r->cost);
-            gov_set_int(vm, s_tok, r->tokens);
-            gov_set_float(vm, s_q, r->quality);
-            sink += (unsigned)gov_decision_verdict(gov_eval(vm));
-        }
-        typed_t[b] = (now_ns() - t0) / BATCH;
+
+    /* The untimed pass: decisions summary and warm-up, one VM per entry point so their
+     * state (gates, escalations, the clock) evolves the same way. */
+    if (typed) {
+        Summary s = {0};
+        for (size_t i = 0; i < n; i++) summary_add(&s, eval_typed(vm, &sl, &recs[i]));
+        summary_print("decisions typed", &s);
     }
-    qsort(json_t, (size_t)nb, sizeof *json_t, cmp_d);
-    printf("policy %s: %d records x %d rounds, %d batches of %d, arena %zu bytes\n", gov_program_name(p), n, rounds,
-           nb, BATCH, asize);
-    printf("  json  entry point: median %.0f ns/record, p99 batch %.0f ns/record\n", json_t[nb / 2],
-           json_t[nb * 99 / 100]);
-    if (typed_ok) {
-        qsort(typed_t, (size_t)nb, sizeof *typed_t, cmp_d);
-        printf("  typed entry point: median %.0f ns/record, p99 batch %.0f ns/record\n", typed_t[nb / 2],
-               typed_t[nb * 99 / 100]);
-    } else {
-        printf("  typed entry point: skipped (the policy's record lacks latency/cost/tokens/accuracy)\n");
+    if (json) {
+        gov_vm_init(p, NULL, arena, asize, &vm);
+        Summary s = {0};
+        for (size_t i = 0; i < n; i++) summary_add(&s, gov_eval_json(vm, recs[i].line, recs[i].len, i + 1));
+        summary_print("decisions json", &s);
+    }
+
+    enum { MAXB = 20000 };
+    double *t = malloc(MAXB * sizeof *t);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 0 ? !typed : !json) continue;
+        size_t i = 0;
+        double total = 0;
+        int nb = MAXB;
+        for (int b = 0; b < nb; b++) {
+            double t0 = bench_now_ns();
+            if (pass == 0) {
+                for (int k = 0; k < BATCH; k++, i = i + 1 == n ? 0 : i + 1)
+                    sink += (unsigned)gov_decision_verdict(eval_typed(vm, &sl, &recs[i]));
+            } else {
+                for (int k = 0; k < BATCH; k++, i = i + 1 == n ? 0 : i + 1)
+                    sink += (unsigned)gov_decision_verdict(gov_eval_json(vm, recs[i].line, recs[i].len, i + 1));
+            }
+            double dt = bench_now_ns() - t0;
+            total += dt;
+            t[b] = dt / BATCH;
+            if (b == 0) nb = bench_batches(dt, budget, 30, MAXB);
+        }
+        bench_report(pass == 0 ? "time typed" : "time json", t, nb, total, (double)nb * BATCH);
     }
     fprintf(stderr, "(sink %u)\n", sink);
-    free(json_t);
-    free(typed_t);
+    free(t);
     free(recs);
     free(arena);
     gov_program_free(p);
