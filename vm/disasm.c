@@ -1,6 +1,7 @@
 /* disasm.c: a readable listing of a verified program (`govc disasm` calls gov_disasm).
  *
- * Tables first (constants, channels, limits, scopes, overrides, kinds and fields), then
+ * Tables first (constants, channels, limits, scopes, overrides, kinds and fields, gates
+ * and escalation chains), then
  * each rule's code, one instruction a line, with its operands named: R (register, with
  * the field's name for field registers), K (constant, with its value), L (limit, with
  * its name). The output is deterministic and used for golden tests.
@@ -138,6 +139,37 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
                     konst(&b, &vm, f->dflt);
                 }
             }
+            govO_put(&b, "\n", 1);
+        }
+    }
+    /* Gates and escalation chains: what each waits for or notifies, and its table. */
+    static const char *const timeouts[] = {"deny", "allow", "escalate"};
+    govO_printf(&b, "gates %u\n", p->ngate);
+    for (uint32_t i = 0; i < p->ngate; i++) {
+        const govL_gate *g = &p->gate[i];
+        govO_printf(&b, "  G%u %s sla ", i, p->str[p->rule[g->rule].name]);
+        govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = g->sla});
+        govO_printf(&b, " on timeout %s", timeouts[g->timeout]);
+        if (g->timeout == GOVB_TIMEOUT_ESCALATE) govO_printf(&b, " E%u(%s)", g->chain, p->str[p->esc[g->chain].name]);
+        govO_printf(&b, " capacity %u slots %u..%u approvers", g->capacity, g->slot0, g->slot0 + g->capacity);
+        for (uint32_t a = 0; a < g->nappr; a++) {
+            govO_put(&b, a ? ", " : " ", a ? 2 : 1);
+            govO_jstr(&b, p->str[p->appr[g->first_appr + a]], p->strlen_[p->appr[g->first_appr + a]]);
+        }
+        govO_put(&b, "\n", 1);
+    }
+    govO_printf(&b, "escalations %u\n", p->nesc);
+    for (uint32_t i = 0; i < p->nesc; i++) {
+        const govL_esc *e = &p->esc[i];
+        govO_printf(&b, "  E%u %s steps %u repeat %u period ", i, p->str[e->name], e->nsteps, e->repeat);
+        govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = e->period});
+        govO_printf(&b, " capacity %u slots %u..%u\n", e->capacity, e->slot0, e->slot0 + e->capacity);
+        for (uint32_t s = 0; s < e->nsteps; s++) {
+            const govL_step *st = &p->step[e->first_step + s];
+            govO_printf(&b, "    step %u after ", s);
+            govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = st->delay});
+            for (uint32_t n = 0; n < st->nnotify; n++)
+                govO_printf(&b, "%s%s", n ? ", " : " notify ", p->str[p->chan[p->notify[st->first_notify + n]].name]);
             govO_put(&b, "\n", 1);
         }
     }
