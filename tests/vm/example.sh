@@ -33,4 +33,18 @@ printf 'GOVB garbage' > "$tmp/bad.govb"
 "$B/govhost" "$tmp/bad.govb" < /dev/null 2> "$tmp/err3"
 rc=$?
 t $([ $rc = 2 ] && grep -q rejected "$tmp/err3" && echo 0 || echo 1) "a corrupt policy is rejected (exit 2)"
+# Event streams: the loan policy's gates and escalation (lines 2.., no block verdict).
+if "$B/govc" build -o "$tmp/loan.govb" policies/loan_underwriting >/dev/null 2>&1; then
+  sed -n '2,$p' policies/loan_underwriting/events.jsonl | "$B/govhost" "$tmp/loan.govb" > "$tmp/out4" 2> "$tmp/err4"
+  rc=$?
+  t $([ $rc = 0 ] && [ "$(wc -l < "$tmp/out4")" = 11 ] && echo 0 || echo 1) "event lines are evaluated (exit $rc)"
+  for want in "gate_open large_or_risky_approval" "refused large_or_risky_approval" "gate_approved" "gate_rejected" \
+              "gate_timeout large_or_risky_approval \[bfb2338691c72b94\] key app-1004 -> escalate" \
+              "notify pagerduty underwriting-oncall (underwriter): large_or_risky_approval via risk_chain" \
+              "escalation_end risk_chain \[80c65789971904ba\] key app-1004: completed"; do
+    grep -q "$want" "$tmp/err4"; t $? "the host prints: $want"
+  done
+else
+  t 1 "build the loan policy"
+fi
 exit $fail

@@ -5,7 +5,9 @@
  * Loads and verifies a compiled policy, sizes a VM and gives it an arena (from malloc, or
  * with --static from a fixed buffer), then evaluates one JSON record per input line. For
  * each line it prints the decision as JSON (and, with --trace, the trace), and acts on the
- * verdict: the notifications a real host would send are printed to stderr, and a "block"
+ * verdict: the notifications a real host would send, and gate and escalation transitions
+ * (gate opened, approved, rejected, timed out; escalation steps), are printed to stderr;
+ * lines may be events (approve, reject, ack, tick: spec/trace.md 6); a "block"
  * stops the run (exit status 3). Malformed lines produce error decisions and the run goes
  * on. Exit status: 0 done, 1 usage or I/O, 2 the policy was rejected, 3 blocked.
  */
@@ -96,8 +98,14 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < gov_decision_action_count(d); i++) {
             gov_action a;
             gov_decision_action(d, i, &a);
-            fprintf(stderr, "line %llu: notify %s %s (%s): %s\n", (unsigned long long)lineno, a.kind, a.target,
-                    a.channel, a.rule);
+            if (a.type == GOV_ACT_NOTIFY || (a.type == GOV_ACT_ESC_STEP && a.channel))
+                fprintf(stderr, "line %llu: notify %s %s (%s): %s%s%s\n", (unsigned long long)lineno, a.kind,
+                        a.target, a.channel, a.rule, a.escalation ? " via " : "", a.escalation ? a.escalation : "");
+            else /* gate and escalation transitions: what a host records or forwards */
+                fprintf(stderr, "line %llu: %s %s [%s] key %.*s%s%s%s%s\n", (unsigned long long)lineno, a.type_name,
+                        a.escalation ? a.escalation : a.gate ? a.gate : "", a.id, (int)a.key_len,
+                        a.key ? a.key : "", a.outcome ? " -> " : "", a.outcome ? a.outcome : "",
+                        a.reason ? ": " : "", a.reason ? a.reason : "");
         }
         if (gov_decision_verdict(d) == GOV_BLOCK) {
             fprintf(stderr, "line %llu: blocked; stopping\n", (unsigned long long)lineno);
