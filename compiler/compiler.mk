@@ -14,7 +14,7 @@ $(BUILD)/gen/stdlib_data.c: $(BUILD)/embed $(STDLIB_MODS)
 	$(BUILD)/embed $@ $(foreach m,$(STDLIB_MODS),$(basename $(notdir $(m)))=$(m))
 
 $(BUILD)/govc: $(GOVC_OBJS) $(BUILD)/liblang.a $(BUILD)/libgov.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $(GOVC_OBJS) $(BUILD)/liblang.a $(BUILD)/libgov.a -lxxhash
+	$(CC) $(LDFLAGS_ALL) -o $@ $(GOVC_OBJS) $(BUILD)/liblang.a $(BUILD)/libgov.a -lxxhash -lm
 
 # fmt.c reads the lexer's token numbers.
 $(BUILD)/obj/compiler/fmt.o: $(BUILD)/gen/parser.h
