@@ -138,6 +138,56 @@ static void cover(Cov *c, const gov_decision *d)
     }
 }
 
+/* Gate and escalation ids seen in a test, by name and key, so that `approve GATE "run"`
+ * and `ack CHAIN "key"` can name what the VM identifies by id. */
+typedef struct Ids {
+    struct { char kind; char name[128]; char key[130]; char id[17]; } e[256];
+    uint32_t n;
+} Ids;
+
+static void note_ids(Ids *ids, const gov_decision *d)
+{
+    for (size_t i = 0; d && i < gov_decision_action_count(d); i++) {
+        gov_action a;
+        gov_decision_action(d, i, &a);
+        const char *name = a.type == GOV_ACT_GATE_OPEN ? a.gate : a.type == GOV_ACT_ESC_START ? a.escalation : NULL;
+        if (!name || ids->n == sizeof ids->e / sizeof ids->e[0])
+            continue;
+        ids->e[ids->n].kind = a.type == GOV_ACT_GATE_OPEN ? 'g' : 'e';
+        snprintf(ids->e[ids->n].name, sizeof ids->e[0].name, "%s", name);
+        snprintf(ids->e[ids->n].key, sizeof ids->e[0].key, "%.*s", (int)a.key_len, a.key ? a.key : "");
+        snprintf(ids->e[ids->n].id, sizeof ids->e[0].id, "%s", a.id);
+        ids->n++;
+    }
+}
+
+/* The id of the latest gate or chain opened with this name and key; a made-up id (that
+ * the VM refuses) if none was. */
+static const char *find_id(const Ids *ids, char kind, GovStr name, GovStr key)
+{
+    for (uint32_t i = ids->n; i-- > 0;)
+        if (ids->e[i].kind == kind && strlen(ids->e[i].name) == name.len && memcmp(ids->e[i].name, name.s, name.len) == 0 &&
+            strlen(ids->e[i].key) == key.len && memcmp(ids->e[i].key, key.s, key.len) == 0)
+            return ids->e[i].id;
+    return "0000000000000000";
+}
+
+/* Does decision d carry an action of this type about this gate, chain or channel? */
+static bool has_action(const gov_decision *d, GovStr type, GovStr name)
+{
+    for (size_t i = 0; d && i < gov_decision_action_count(d); i++) {
+        gov_action a;
+        gov_decision_action(d, i, &a);
+        if (!a.type_name || strlen(a.type_name) != type.len || memcmp(a.type_name, type.s, type.len) != 0)
+            continue;
+        const char *subj[3] = {a.type == GOV_ACT_NOTIFY ? a.channel : NULL, a.gate, a.escalation};
+        for (int k = 0; k < 3; k++)
+            if (subj[k] && strlen(subj[k]) == name.len && memcmp(subj[k], name.s, name.len) == 0)
+                return true;
+    }
+    return false;
+}
+
 /* Run one test; true if every expectation held. */
 static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size_t asize, char *tbuf, size_t tcap,
                      const GovTest *t, Cov *cov, char *msg, size_t msgcap)
@@ -152,6 +202,8 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
     const gov_decision *last = NULL;
     int64_t clock = 0;
     bool ok = true;
+    Ids ids;
+    ids.n = 0;
     for (uint32_t s = 0; s < t->nsteps; s++) {
         const GovTestStep *st = &t->steps[s];
         char exp[160], act[160];
@@ -167,6 +219,37 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
                 ok = false;
             }
             cover(cov, last);
+            note_ids(&ids, last);
+            break;
+        }
+        case GOV_STEP_APPROVE: case GOV_STEP_REJECT: case GOV_STEP_ACK: case GOV_STEP_TICK: {
+            GovValue v;
+            if (st->at && govE_eval(st->at, &v))
+                clock = v.u.i;
+            if (st->kind == GOV_STEP_TICK)
+                last = gov_tick(vm, clock);
+            else if (st->kind == GOV_STEP_ACK)
+                last = gov_escalation_ack(vm, find_id(&ids, 'e', st->name, st->key), st->by.s, st->by.len, clock);
+            else
+                last = gov_gate_resolve(vm, find_id(&ids, 'g', st->name, st->key), st->kind == GOV_STEP_APPROVE,
+                                        st->by.s, st->by.len, clock);
+            if (gov_decision_status(last) != GOV_OK) {
+                print_failure(fe, st, "an event the VM accepts", gov_decision_error(last), NULL);
+                ok = false;
+            }
+            note_ids(&ids, last);
+            break;
+        }
+        case GOV_STEP_EXPECT_ACTION: {
+            bool has = has_action(last, st->action, st->name);
+            if (has == st->negate) {
+                snprintf(exp, sizeof exp, "%s%.*s %.*s", st->negate ? "no " : "", (int)st->action.len, st->action.s,
+                         (int)st->name.len, st->name.s);
+                snprintf(act, sizeof act, "%s%.*s %.*s", has ? "" : "no ", (int)st->action.len, st->action.s,
+                         (int)st->name.len, st->name.s);
+                print_failure(fe, st, exp, act, last);
+                ok = false;
+            }
             break;
         }
         case GOV_STEP_EXPECT_FIRED: {
@@ -282,8 +365,10 @@ static void test_usage(FILE *out)
             "usage: govc test [--run PATTERN] [--format text|json] [--coverage] [--coverage-min PCT] PATH...\n"
             "\n"
             "Run the `test` blocks of policies. Each test starts from a fresh VM; `given`\n"
-            "evaluates a record, `expect RULE [not] fired` and `expect verdict V` check the\n"
-            "latest decision. A failure shows where, expected beside actual, and the trace.\n"
+            "evaluates a record; `approve`, `reject`, `ack` and `tick` drive gates, chains and\n"
+            "the clock; `expect RULE [not] fired`, `expect verdict V` and `expect [not] ACTION\n"
+            "NAME` check the latest decision. A failure shows where, expected beside actual,\n"
+            "and the trace.\n"
             "A record's time is its `at` (or `given KIND at TIME`), else the previous one's.\n"
             "\n"
             "options:\n"

@@ -741,13 +741,34 @@ static void test_block(F *f)
     while (peek(f)->t != '}') {
         item(f);
         if (peek(f)->t == T_EXPECT) {
+            /* expect verdict V | expect R [not] fired | expect [not] ACTION NAME */
             take(f, T_EXPECT);
-            while (peek(f)->t != T_FIRED && peek(f)->t != T_VERD) {
+            int words = peek(f)->t == T_NOT ? 3 : 2;
+            if (peek(f)->t == T_IDENT && f->ti + 1 < f->nt && f->tk[f->ti + 1].t == T_NOT)
+                words = 3;
+            for (int w = 0; w < words; w++) {
                 text(f, " ");
                 take(f, -1);
             }
-            text(f, " ");
+            continue;
+        }
+        if (peek(f)->t == T_APPROVE || peek(f)->t == T_REJECT || peek(f)->t == T_ACK) {
+            /* approve GATE "run" by "who" [at T] */
             take(f, -1);
+            for (int w = 0; w < 4; w++) {
+                text(f, " ");
+                take(f, -1);
+            }
+            if (peek(f)->t == T_AT) {
+                text(f, " ");
+                kw_expr(f);
+            }
+            continue;
+        }
+        if (peek(f)->t == T_TICK) {
+            take(f, T_TICK);
+            text(f, " ");
+            kw_expr(f);
             continue;
         }
         take(f, T_GIVEN);

@@ -273,7 +273,11 @@ struct GovScope {
 
 /* ------------------------------------------------------------------ tests */
 
-typedef enum GovStepKind { GOV_STEP_GIVEN, GOV_STEP_EXPECT_FIRED, GOV_STEP_EXPECT_VERDICT } GovStepKind;
+typedef enum GovStepKind {
+    GOV_STEP_GIVEN, GOV_STEP_EXPECT_FIRED, GOV_STEP_EXPECT_VERDICT,
+    GOV_STEP_APPROVE, GOV_STEP_REJECT, GOV_STEP_ACK, GOV_STEP_TICK,   /* events */
+    GOV_STEP_EXPECT_ACTION                                            /* expect TYPE NAME */
+} GovStepKind;
 
 typedef struct GovFieldInit {
     GovStr name;
@@ -286,8 +290,12 @@ typedef struct GovTestStep {
     uint8_t kind;          /* GovStepKind */
     bool negate;           /* expect R not fired */
     GovSpan span;
-    GovStr name;           /* given KIND / expect RULE */
+    GovStr name;           /* given KIND / expect RULE / approve GATE / ack CHAIN / expect T NAME */
     GovSpan name_span;
+    GovStr key;            /* approve, reject, ack: the run_id or escalation key */
+    GovStr by;             /* approve, reject, ack: who */
+    GovStr action;         /* expect ACTION NAME: the action type, e.g. gate_open */
+    GovSpan action_span;
     GovDecl *ref;
     GovExpr *at;
     GovFieldInit *inits; uint32_t ninits, icap;

@@ -1121,6 +1121,43 @@ static void check_extern(Checker *C, GovDecl *d)
     d->u.ext.rtype = (uint8_t)resolve_type(C, d->u.ext.ret_type, d->u.ext.ret_span);
 }
 
+/* The action types a test may expect, and what each one names (spec/trace.md §6). */
+static const struct { const char *name; unsigned kinds; } test_actions[] = {
+    {"notify", 1u << GOV_D_CHANNEL},
+    {"gate_open", 1u << GOV_D_GATE}, {"gate_approved", 1u << GOV_D_GATE}, {"gate_rejected", 1u << GOV_D_GATE},
+    {"gate_timeout", 1u << GOV_D_GATE}, {"gate_blocked", 1u << GOV_D_GATE},
+    {"refused", 1u << GOV_D_GATE | 1u << GOV_D_ESCALATION},
+    {"escalation_start", 1u << GOV_D_ESCALATION}, {"escalation_step", 1u << GOV_D_ESCALATION},
+    {"escalation_end", 1u << GOV_D_ESCALATION}, {"escalation_suppressed", 1u << GOV_D_ESCALATION},
+    {"escalation_dropped", 1u << GOV_D_ESCALATION},
+};
+
+/* What a test step's name must be: kinds as a mask and in words. False (reported) when
+ * an `expect ACTION NAME` names no action type. */
+static bool test_step_target(Checker *C, GovTestStep *st, unsigned *want, const char **what)
+{
+    switch ((GovStepKind)st->kind) {
+    case GOV_STEP_GIVEN: *want = 1u << GOV_D_RECORD; *what = "a record kind"; return true;
+    case GOV_STEP_APPROVE: case GOV_STEP_REJECT: *want = 1u << GOV_D_GATE; *what = "a gate"; return true;
+    case GOV_STEP_ACK: *want = 1u << GOV_D_ESCALATION; *what = "an escalation"; return true;
+    case GOV_STEP_EXPECT_ACTION:
+        for (size_t i = 0; i < COUNT(test_actions); i++)
+            if (str_eq(st->action, test_actions[i].name)) {
+                *want = test_actions[i].kinds;
+                *what = *want & (1u << GOV_D_CHANNEL) ? "a channel"
+                      : *want == (1u << GOV_D_GATE) ? "a gate"
+                      : *want == (1u << GOV_D_ESCALATION) ? "an escalation" : "a gate or an escalation";
+                return true;
+            }
+        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, gate_open, gate_approved, "
+                   "gate_rejected, gate_timeout, gate_blocked, refused, escalation_start, escalation_step, "
+                   "escalation_end, escalation_suppressed or escalation_dropped", (int)st->action.len, st->action.s);
+        return false;
+    default: *want = 1u << GOV_D_RULE | 1u << GOV_D_DRIFT | 1u << GOV_D_GATE; *what = "a rule, drift or gate";
+        return true;
+    }
+}
+
 static void check_tests(Checker *C)
 {
     GovPolicy *p = C->pol;
@@ -1130,19 +1167,30 @@ static void check_tests(Checker *C)
             GovTestStep *st = &ts->steps[s];
             if (st->kind == GOV_STEP_EXPECT_VERDICT)
                 continue;
+            GovValue v;
+            if (st->at && st->kind != GOV_STEP_GIVEN)
+                govC_const(C, st->at, GOV_TY_TIME, "an event's time", &v);
+            if (st->kind == GOV_STEP_TICK)
+                continue;
+            unsigned want;
+            const char *what;
+            if (!test_step_target(C, st, &want, &what))
+                continue;
             GovDecl *d = govF_lookup(p, st->name.s, st->name.len);
-            unsigned want = st->kind == GOV_STEP_GIVEN ? 1u << GOV_D_RECORD
-                          : 1u << GOV_D_RULE | 1u << GOV_D_DRIFT | 1u << GOV_D_GATE;
             if (!d || !(want & (1u << d->kind))) {
                 GovDiag *g = govD_error(C->d, "E060", st->name_span, "'%.*s' is not %s", (int)st->name.len, st->name.s,
-                                        st->kind == GOV_STEP_GIVEN ? "a record kind" : "a rule, drift or gate");
+                                        what);
                 note_suggestion(C, g, st->name, want);
                 continue;
             }
+            if ((st->kind == GOV_STEP_APPROVE || st->kind == GOV_STEP_REJECT || st->kind == GOV_STEP_ACK) &&
+                (st->key.len == 0 || st->by.len == 0))
+                govD_error(C->d, "E060", st->span, "%s needs a non-empty %s and a non-empty 'by'",
+                           st->kind == GOV_STEP_ACK ? "ack" : st->kind == GOV_STEP_APPROVE ? "approve" : "reject",
+                           st->kind == GOV_STEP_ACK ? "escalation key" : "run id");
             st->ref = d;
             if (st->kind != GOV_STEP_GIVEN)
                 continue;
-            GovValue v;
             if (st->at)
                 govC_const(C, st->at, GOV_TY_TIME, "a test's time", &v);
             for (uint32_t i = 0; i < st->ninits; i++) {

@@ -348,6 +348,11 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
         "given"             { SET_LOC(); KW(T_GIVEN); }
         "at"                { SET_LOC(); KW(T_AT); }
         "expect"            { SET_LOC(); KW(T_EXPECT); }
+        "approve"           { SET_LOC(); KW(T_APPROVE); }
+        "reject"            { SET_LOC(); KW(T_REJECT); }
+        "ack"               { SET_LOC(); KW(T_ACK); }
+        "tick"              { SET_LOC(); KW(T_TICK); }
+        "by"                { SET_LOC(); KW(T_BY); }
         "fired"             { SET_LOC(); KW(T_FIRED); }
         "not"               { SET_LOC(); KW(T_NOT); }
         "and"               { SET_LOC(); KW(T_AND); }

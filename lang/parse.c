@@ -532,6 +532,34 @@ void govP_expect_verdict(GovParser *P, int verdict, GovSpan sp)
     P->step = NULL;
 }
 
+void govP_event_step(GovParser *P, GovStepKind k, GovStr name, GovSpan name_sp, GovStr key, GovStr by, GovExpr *at,
+                     GovSpan sp)
+{
+    if (!P->test)
+        return;
+    GovTestStep *st = new_step(P, k, sp);
+    st->name = name;
+    st->name_span = name_sp;
+    st->key = key;
+    st->by = by;
+    st->at = at;
+    P->step = NULL;
+}
+
+void govP_expect_action(GovParser *P, GovStr action, GovSpan action_sp, GovStr name, GovSpan name_sp, bool negate,
+                        GovSpan sp)
+{
+    if (!P->test)
+        return;
+    GovTestStep *st = new_step(P, GOV_STEP_EXPECT_ACTION, sp);
+    st->action = action;
+    st->action_span = action_sp;
+    st->name = name;
+    st->name_span = name_sp;
+    st->negate = negate;
+    P->step = NULL;
+}
+
 void govP_finit(GovParser *P, GovStr name, GovExpr *value, GovSpan sp)
 {
     /* The step pointer is re-derived: pushing steps may have moved the array. */

@@ -100,6 +100,7 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 %token T_EXTERN "'extern'" T_FN "'fn'" T_GIVEN "'given'" T_AT "'at'" T_EXPECT "'expect'"
 %token T_FIRED "'fired'" T_NOT "'not'" T_AND "'and'" T_OR "'or'" T_IF "'if'"
 %token T_THEN "'then'" T_ELSE "'else'" T_DENY "'deny'"
+%token T_APPROVE "'approve'" T_REJECT "'reject'" T_ACK "'ack'" T_TICK "'tick'" T_BY "'by'"
 %token T_ARROW "'->'" T_EQ "'=='" T_NE "'!='" T_LE "'<='" T_GE "'>='"
 %token <i> T_INT "integer" T_DURATION "duration" T_MONEY "money amount" T_TIME "time"
 %token <i> T_BOOL "'true' or 'false'" T_SEV "severity (info, warning or critical)"
@@ -108,7 +109,7 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 %token <f> T_FLOAT "number" T_PERCENT "percentage"
 %token <s> T_IDENT "identifier" T_STRING "string"
 
-%type <e> expr opt_for
+%type <e> expr opt_for opt_at
 %type <el> expr_list expr_list1
 %type <s> fname aname opt_from opt_in tname
 %type <lvl> level
@@ -418,6 +419,20 @@ test_step
     | T_EXPECT T_IDENT T_FIRED { govP_expect_fired(P, $2, SP(@2), false, SP(@$)); }
     | T_EXPECT T_IDENT T_NOT T_FIRED { govP_expect_fired(P, $2, SP(@2), true, SP(@$)); }
     | T_EXPECT T_VERDICT T_VERD { govP_expect_verdict(P, (int)$3, SP(@$)); }
+    | T_EXPECT T_IDENT T_IDENT { govP_expect_action(P, $2, SP(@2), $3, SP(@3), false, SP(@$)); }
+    | T_EXPECT T_NOT T_IDENT T_IDENT { govP_expect_action(P, $3, SP(@3), $4, SP(@4), true, SP(@$)); }
+    | T_APPROVE T_IDENT T_STRING T_BY T_STRING opt_at
+                              { govP_event_step(P, GOV_STEP_APPROVE, $2, SP(@2), $3, $5, $6, SP(@$)); }
+    | T_REJECT T_IDENT T_STRING T_BY T_STRING opt_at
+                              { govP_event_step(P, GOV_STEP_REJECT, $2, SP(@2), $3, $5, $6, SP(@$)); }
+    | T_ACK T_IDENT T_STRING T_BY T_STRING opt_at
+                              { govP_event_step(P, GOV_STEP_ACK, $2, SP(@2), $3, $5, $6, SP(@$)); }
+    | T_TICK T_AT expr        { govP_event_step(P, GOV_STEP_TICK, (GovStr){0}, SP(@1), (GovStr){0}, (GovStr){0}, $3, SP(@$)); }
+    ;
+
+opt_at
+    : %empty                  { $$ = NULL; }
+    | T_AT expr               { $$ = $2; }
     ;
 
 finits

@@ -63,7 +63,8 @@
     "severity" "verdict" "notify" "escalate" "window" "over" "last" "runs" "per"
     "where" "capacity" "lateness" "drift" "of" "baseline" "current" "test" "bins"
     "min_samples" "gate" "approvers" "sla" "timeout" "escalation" "repeat" "extern"
-    "fn" "given" "at" "expect" "fired" "not" "and" "or" "if" "then" "else")
+    "fn" "given" "at" "expect" "fired" "not" "and" "or" "if" "then" "else"
+    "approve" "reject" "ack" "tick" "by")
   "Reserved words highlighted as keywords.")
 
 (defconst gov-booleans '("true" "false"))

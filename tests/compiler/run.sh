@@ -57,6 +57,7 @@ done
 check "test-policies" "$GOVC" test --coverage-min 100 policies/
 check "test-failures" "$GOVC" test "$here/testfail"
 check "test-json" "$GOVC" test --format json --run "*verdict*" "$here/testfail"
+check "test-events" "$GOVC" test --coverage "$here/testevents"
 
 # Reproducibility: two builds, different path spellings and order, identical bytes.
 repro() {
