@@ -154,6 +154,9 @@ int main(int argc, char **argv)
     printf("peer %s\n", PEER_NAME);
     if (count > 0) {
         int m = want[0] ? 0 : want[1] ? 1 : 2;
+        unsigned long nf = 0; /* warm-up: every agent's limits resolved and cached */
+        for (size_t i = 0; i < n; i++) eval_one(m, &recs[i], i, &nf);
+        lua_gc(L, LUA_GCCOLLECT, 0);
         fprintf(stderr, "(sink %u)\n", run_peer(m, recs, n, (size_t)count));
         return 0;
     }
