@@ -58,8 +58,8 @@ static bool fired(const gov_decision *d, GovStr rule)
 }
 
 /* Build and evaluate the record of a `given` step. NULL with *why on a setter error. */
-static const gov_decision *given(gov_vm *vm, const gov_program *p, const GovTestStep *st, int64_t *clock,
-                                 const char **why)
+static const gov_decision *given(gov_vm *vm, const gov_program *p, const GovTestStep *st, uint32_t lo, uint32_t hi,
+                                 int64_t *clock, const char **why)
 {
     char kname[256];
     snprintf(kname, sizeof kname, "%.*s", (int)st->name.len, st->name.s);
@@ -76,7 +76,7 @@ static const gov_decision *given(gov_vm *vm, const gov_program *p, const GovTest
         at = v.u.i;
         has_at = true;
     }
-    for (uint32_t i = 0; i < st->ninits; i++) {
+    for (uint32_t i = lo; i < hi; i++) {
         const GovFieldInit *fi = &st->inits[i];
         if (!fi->ref || !govE_eval(fi->value, &v))
             continue;
@@ -189,6 +189,72 @@ static bool has_action(const gov_decision *d, GovStr type, GovStr name)
 }
 
 /* Run one test; true if every expectation held. */
+static bool is_expect(const GovTestStep *st)
+{
+    return st->kind == GOV_STEP_EXPECT_FIRED || st->kind == GOV_STEP_EXPECT_VERDICT ||
+           st->kind == GOV_STEP_EXPECT_ACTION;
+}
+
+/* Check one expectation against decision `last`; `row` names the table row it judges
+ * (0 when the step judged one record). */
+static bool expect(GovFrontend *fe, const GovTestStep *st, const gov_decision *last, uint32_t row)
+{
+    char exp[200], act[200], tag[32] = "";
+    if (row)
+        snprintf(tag, sizeof tag, " (table row %u)", row);
+    switch ((GovStepKind)st->kind) {
+    case GOV_STEP_EXPECT_ACTION: {
+        bool has = has_action(last, st->action, st->name);
+        if (has != st->negate)
+            return true;
+        snprintf(exp, sizeof exp, "%s%.*s %.*s%s", st->negate ? "no " : "", (int)st->action.len, st->action.s,
+                 (int)st->name.len, st->name.s, tag);
+        snprintf(act, sizeof act, "%s%.*s %.*s", has ? "" : "no ", (int)st->action.len, st->action.s,
+                 (int)st->name.len, st->name.s);
+        break;
+    }
+    case GOV_STEP_EXPECT_FIRED: {
+        bool f = last && fired(last, st->name);
+        if (f != st->negate)
+            return true;
+        snprintf(exp, sizeof exp, "%.*s %s%s", (int)st->name.len, st->name.s, st->negate ? "not fired" : "fired", tag);
+        snprintf(act, sizeof act, "%.*s %s", (int)st->name.len, st->name.s,
+                 !last ? "(no record given yet)" : f ? "fired" : "not fired");
+        break;
+    }
+    case GOV_STEP_EXPECT_VERDICT: {
+        int v = last && gov_decision_status(last) == GOV_OK ? gov_decision_verdict(last) : -1;
+        if (v == st->verdict)
+            return true;
+        snprintf(exp, sizeof exp, "verdict %s%s", verdict_names[st->verdict], tag);
+        snprintf(act, sizeof act, "verdict %s", v < 0 ? "(no decision)" : verdict_names[v]);
+        break;
+    }
+    default:
+        return true;
+    }
+    print_failure(fe, st, exp, act, last);
+    return false;
+}
+
+/* Evaluate the record of a `given` (inits [lo, hi)); false (reported) when the VM
+ * refuses it. */
+static bool give(GovFrontend *fe, gov_vm *vm, const gov_program *prog, const GovTestStep *st, uint32_t lo,
+                 uint32_t hi, int64_t *clock, const gov_decision **last)
+{
+    const char *why;
+    *last = given(vm, prog, st, lo, hi, clock, &why);
+    if (!*last) {
+        print_failure(fe, st, "a record the VM accepts", why ? why : "?", NULL);
+        return false;
+    }
+    if (gov_decision_status(*last) != GOV_OK) {
+        print_failure(fe, st, "a well-formed record", gov_decision_error(*last), NULL);
+        return false;
+    }
+    return true;
+}
+
 static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size_t asize, char *tbuf, size_t tcap,
                      const GovTest *t, Cov *cov, char *msg, size_t msgcap)
 {
@@ -206,22 +272,32 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
     ids.n = 0;
     for (uint32_t s = 0; s < t->nsteps; s++) {
         const GovTestStep *st = &t->steps[s];
-        char exp[160], act[160];
         switch ((GovStepKind)st->kind) {
-        case GOV_STEP_GIVEN: {
-            const char *why;
-            last = given(vm, prog, st, &clock, &why);
-            if (!last) {
-                print_failure(fe, st, "a record the VM accepts", why ? why : "?", NULL);
-                ok = false;
-            } else if (gov_decision_status(last) != GOV_OK) {
-                print_failure(fe, st, "a well-formed record", gov_decision_error(last), NULL);
-                ok = false;
+        case GOV_STEP_GIVEN:
+            if (st->table) {
+                /* Each row is evaluated in turn, and the expectations that follow the
+                 * table judge every row's decision. */
+                uint32_t e = s + 1;
+                while (e < t->nsteps && is_expect(&t->steps[e]))
+                    e++;
+                for (uint32_t r = 0; r < st->nrows; r++) {
+                    uint32_t lo = r ? st->row_end[r - 1] : 0;
+                    if (!give(fe, vm, prog, st, lo, st->row_end[r], &clock, &last)) {
+                        ok = false;
+                        continue;
+                    }
+                    cover(cov, last);
+                    note_ids(&ids, last);
+                    for (uint32_t k = s + 1; k < e; k++)
+                        ok &= expect(fe, &t->steps[k], last, r + 1);
+                }
+                s = e - 1;
+                break;
             }
+            ok &= give(fe, vm, prog, st, 0, st->ninits, &clock, &last);
             cover(cov, last);
             note_ids(&ids, last);
             break;
-        }
         case GOV_STEP_APPROVE: case GOV_STEP_REJECT: case GOV_STEP_ACK: case GOV_STEP_TICK: {
             GovValue v;
             if (st->at && govE_eval(st->at, &v))
@@ -240,39 +316,9 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
             note_ids(&ids, last);
             break;
         }
-        case GOV_STEP_EXPECT_ACTION: {
-            bool has = has_action(last, st->action, st->name);
-            if (has == st->negate) {
-                snprintf(exp, sizeof exp, "%s%.*s %.*s", st->negate ? "no " : "", (int)st->action.len, st->action.s,
-                         (int)st->name.len, st->name.s);
-                snprintf(act, sizeof act, "%s%.*s %.*s", has ? "" : "no ", (int)st->action.len, st->action.s,
-                         (int)st->name.len, st->name.s);
-                print_failure(fe, st, exp, act, last);
-                ok = false;
-            }
+        default:
+            ok &= expect(fe, st, last, 0);
             break;
-        }
-        case GOV_STEP_EXPECT_FIRED: {
-            bool f = last && fired(last, st->name);
-            if (f == st->negate) {
-                snprintf(exp, sizeof exp, "%.*s %s", (int)st->name.len, st->name.s, st->negate ? "not fired" : "fired");
-                snprintf(act, sizeof act, "%.*s %s", (int)st->name.len, st->name.s,
-                         !last ? "(no record given yet)" : f ? "fired" : "not fired");
-                print_failure(fe, st, exp, act, last);
-                ok = false;
-            }
-            break;
-        }
-        case GOV_STEP_EXPECT_VERDICT: {
-            int v = last && gov_decision_status(last) == GOV_OK ? gov_decision_verdict(last) : -1;
-            if (v != st->verdict) {
-                snprintf(exp, sizeof exp, "verdict %s", verdict_names[st->verdict]);
-                snprintf(act, sizeof act, "verdict %s", v < 0 ? "(no decision)" : verdict_names[v]);
-                print_failure(fe, st, exp, act, last);
-                ok = false;
-            }
-            break;
-        }
         }
     }
     return ok;

@@ -731,6 +731,39 @@ static void scope_block(F *f, GovScope *s)
     close_block(f);
 }
 
+/* `{ field: value, ... }` of a given, on one line when it fits. */
+static void field_inits(F *f)
+{
+    take(f, '{');
+    if (peek(f)->t == '}') {
+        take(f, '}');
+        return;
+    }
+    text(f, " ");
+    fd_op(&f->d, FD_GROUP, NULL, 0, 0);
+    fd_op(&f->d, FD_ALIGN, NULL, 0, 0);
+    for (bool first = true; peek(f)->t != '}'; first = false) {
+        if (!first) {
+            take(f, ',');
+            if (peek(f)->t == '}')
+                break;
+            brk(f, FD_FILL);
+        }
+        take(f, -1);
+        take(f, ':');
+        text(f, " ");
+        clause_expr(f);
+        if (peek(f)->t == ',' && f->tk[f->ti + 1].t == '}') {
+            drop(f, ',');
+            break;
+        }
+    }
+    fd_op(&f->d, FD_POP, NULL, 0, 0);
+    fd_op(&f->d, FD_END, NULL, 0, 0);
+    text(f, " ");
+    take(f, '}');
+}
+
 static void test_block(F *f)
 {
     take(f, T_TEST);
@@ -779,35 +812,27 @@ static void test_block(F *f)
             kw_expr(f);
         }
         text(f, " ");
-        Tok *open = take(f, '{');
-        if (peek(f)->t == '}') {
-            take(f, '}');
+        if (peek(f)->t == T_IN) {
+            /* A table: one row a line, each ending in a comma. */
+            take(f, T_IN);
+            text(f, " ");
+            take(f, '[');
+            fd_op(&f->d, FD_INDENT, NULL, 0, 2);
+            while (peek(f)->t != ']') {
+                fd_op(&f->d, FD_HARD, NULL, 0, 0);
+                field_inits(f);
+                if (peek(f)->t == ',')
+                    take(f, ',');
+                else
+                    text(f, ",");
+            }
+            flush(f, peek(f)->lo, true);
+            fd_op(&f->d, FD_POP, NULL, 0, 0);
+            fd_op(&f->d, FD_HARD, NULL, 0, 0);
+            take(f, ']');
             continue;
         }
-        (void)open;
-        text(f, " ");
-        fd_op(&f->d, FD_GROUP, NULL, 0, 0);
-        fd_op(&f->d, FD_ALIGN, NULL, 0, 0);
-        for (bool first = true; peek(f)->t != '}'; first = false) {
-            if (!first) {
-                take(f, ',');
-                if (peek(f)->t == '}')
-                    break;
-                brk(f, FD_FILL);
-            }
-            take(f, -1);
-            take(f, ':');
-            text(f, " ");
-            clause_expr(f);
-            if (peek(f)->t == ',' && f->tk[f->ti + 1].t == '}') {
-                drop(f, ',');
-                break;
-            }
-        }
-        fd_op(&f->d, FD_POP, NULL, 0, 0);
-        fd_op(&f->d, FD_END, NULL, 0, 0);
-        text(f, " ");
-        take(f, '}');
+        field_inits(f);
     }
     close_block(f);
 }

@@ -299,6 +299,11 @@ typedef struct GovTestStep {
     GovDecl *ref;
     GovExpr *at;
     GovFieldInit *inits; uint32_t ninits, icap;
+    /* A table (`given KIND in [ {...}, ... ]`): row r holds inits[row_end[r-1] ..
+     * row_end[r]) (row_end[-1] is 0); NULL for a single record. */
+    uint32_t *row_end; uint32_t nrows, rcap;
+    GovSpan *row_span;
+    bool table;
     int verdict;
 } GovTestStep;
 

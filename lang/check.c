@@ -1204,7 +1204,11 @@ static void check_tests(Checker *C)
                     govD_note(C->d, g, d->name_span, "record '%.*s' is declared here", (int)d->name.len, d->name.s);
                     continue;
                 }
-                for (uint32_t j = 0; j < i; j++)
+                /* A field may be given once per record: per row of a table. */
+                uint32_t row_lo = 0;
+                for (uint32_t r = 0; st->table && r < st->nrows && st->row_end[r] <= i; r++)
+                    row_lo = st->row_end[r];
+                for (uint32_t j = row_lo; j < i; j++)
                     if (st->inits[j].ref == f) {
                         GovDiag *g = govD_error(C->d, "E019", nsp, "field '%.*s' is given twice", (int)fi->name.len,
                                                 fi->name.s);

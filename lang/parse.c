@@ -560,6 +560,23 @@ void govP_expect_action(GovParser *P, GovStr action, GovSpan action_sp, GovStr n
     P->step = NULL;
 }
 
+void govP_table(GovParser *P)
+{
+    if (P->test && P->test->nsteps)
+        P->test->steps[P->test->nsteps - 1].table = true;
+}
+
+void govP_row_end(GovParser *P, GovSpan sp)
+{
+    if (!P->test || P->test->nsteps == 0)
+        return;
+    GovTestStep *st = &P->test->steps[P->test->nsteps - 1];
+    uint32_t cap = st->rcap;
+    st->row_span = govA_grow(P->arena, st->row_span, st->nrows, &cap, sizeof *st->row_span);
+    st->row_span[st->nrows] = sp;
+    GOV_PUSH(P->arena, st->row_end, st->nrows, st->rcap, st->ninits);
+}
+
 void govP_finit(GovParser *P, GovStr name, GovExpr *value, GovSpan sp)
 {
     /* The step pointer is re-derived: pushing steps may have moved the array. */

@@ -74,6 +74,8 @@ void govP_given(GovParser *P, GovStr kind, GovSpan kind_sp, GovExpr *at, GovSpan
 void govP_expect_fired(GovParser *P, GovStr rule, GovSpan rule_sp, bool negate, GovSpan sp);
 void govP_expect_verdict(GovParser *P, int verdict, GovSpan sp);
 void govP_finit(GovParser *P, GovStr name, GovExpr *value, GovSpan sp);
+void govP_table(GovParser *P);
+void govP_row_end(GovParser *P, GovSpan sp);
 void govP_event_step(GovParser *P, GovStepKind k, GovStr name, GovSpan name_sp, GovStr key, GovStr by, GovExpr *at,
                      GovSpan sp);
 void govP_expect_action(GovParser *P, GovStr action, GovSpan action_sp, GovStr name, GovSpan name_sp, bool negate,

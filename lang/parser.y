@@ -416,6 +416,8 @@ test_step
       '{' finits '}'
     | T_GIVEN T_IDENT T_AT expr { govP_given(P, $2, SP(@2), $4, SP2(@1, @4)); }
       '{' finits '}'
+    | T_GIVEN T_IDENT T_IN    { govP_given(P, $2, SP(@2), NULL, SP2(@1, @3)); govP_table(P); }
+      '[' rows ']'
     | T_EXPECT T_IDENT T_FIRED { govP_expect_fired(P, $2, SP(@2), false, SP(@$)); }
     | T_EXPECT T_IDENT T_NOT T_FIRED { govP_expect_fired(P, $2, SP(@2), true, SP(@$)); }
     | T_EXPECT T_VERDICT T_VERD { govP_expect_verdict(P, (int)$3, SP(@$)); }
@@ -439,6 +441,17 @@ finits
     : %empty
     | finits1
     | finits1 ','
+    ;
+
+/* The rows of a table-driven `given KIND in [ {...}, {...} ]`. */
+rows
+    : row
+    | rows ',' row
+    | rows ','
+    ;
+
+row
+    : '{' finits '}'          { govP_row_end(P, SP(@$)); }
     ;
 
 finits1
