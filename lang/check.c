@@ -15,70 +15,17 @@
 
 /* ------------------------------------------------------------------ contextual names */
 
-typedef struct NameEntry { const char *name; int type; int64_t scale; int tag; int amin, amax; } NameEntry;
+/* Every contextual name of names.def in one table, each tagged with its class. */
+typedef enum NameClass { NC_TYPE, NC_UNIT, NC_CHANNEL, NC_AGG, NC_STAT } NameClass;
 
-static const NameEntry type_names[] = {
-#define TYPE(n, t) {n, t, 0, 0, 0, 0},
-#define UNIT(n, t, s)
-#define CHANNEL_KIND(n, t)
-#define AGG(n, t, a, b)
-#define STAT(n, t)
-#include "lang/names.def"
-#undef UNIT
-#undef TYPE
-#undef CHANNEL_KIND
-#undef AGG
-#undef STAT
-};
+typedef struct NameEntry { uint8_t cls; const char *name; int type; int64_t scale; int tag; int amin, amax; } NameEntry;
 
-static const NameEntry unit_names[] = {
-#define UNIT(n, t, s) {n, t, s, 0, 0, 0},
-#define TYPE(n, t)
-#define CHANNEL_KIND(n, t)
-#define AGG(n, t, a, b)
-#define STAT(n, t)
-#include "lang/names.def"
-#undef UNIT
-#undef TYPE
-#undef CHANNEL_KIND
-#undef AGG
-#undef STAT
-};
-
-static const NameEntry chan_names[] = {
-#define UNIT(n, t, s)
-#define TYPE(n, t)
-#define CHANNEL_KIND(n, t) {n, 0, 0, t, 0, 0},
-#define AGG(n, t, a, b)
-#define STAT(n, t)
-#include "lang/names.def"
-#undef UNIT
-#undef TYPE
-#undef CHANNEL_KIND
-#undef AGG
-#undef STAT
-};
-
-static const NameEntry agg_names[] = {
-#define UNIT(n, t, s)
-#define TYPE(n, t)
-#define CHANNEL_KIND(n, t)
-#define AGG(n, t, a, b) {n, 0, 0, t, a, b},
-#define STAT(n, t)
-#include "lang/names.def"
-#undef UNIT
-#undef TYPE
-#undef CHANNEL_KIND
-#undef AGG
-#undef STAT
-};
-
-static const NameEntry stat_names[] = {
-#define UNIT(n, t, s)
-#define TYPE(n, t)
-#define CHANNEL_KIND(n, t)
-#define AGG(n, t, a, b)
-#define STAT(n, t) {n, 0, 0, t, 0, 0},
+static const NameEntry names[] = {
+#define TYPE(n, t) {NC_TYPE, n, t, 0, 0, 0, 0},
+#define UNIT(n, t, s) {NC_UNIT, n, t, s, 0, 0, 0},
+#define CHANNEL_KIND(n, t) {NC_CHANNEL, n, 0, 0, t, 0, 0},
+#define AGG(n, t, a, b) {NC_AGG, n, 0, 0, t, a, b},
+#define STAT(n, t) {NC_STAT, n, 0, 0, t, 0, 0},
 #include "lang/names.def"
 #undef UNIT
 #undef TYPE
@@ -94,17 +41,17 @@ static bool str_eq(GovStr s, const char *c)
     return s.s && strlen(c) == s.len && memcmp(s.s, c, s.len) == 0;
 }
 
-static const NameEntry *find_name(const NameEntry *t, size_t n, GovStr s)
+static const NameEntry *find_name(NameClass cls, GovStr s)
 {
-    for (size_t i = 0; i < n; i++)
-        if (str_eq(s, t[i].name))
-            return &t[i];
+    for (size_t i = 0; i < COUNT(names); i++)
+        if (names[i].cls == cls && str_eq(s, names[i].name))
+            return &names[i];
     return NULL;
 }
 
 int govC_channel_kind(GovStr s)
 {
-    const NameEntry *e = find_name(chan_names, COUNT(chan_names), s);
+    const NameEntry *e = find_name(NC_CHANNEL, s);
     return e ? e->tag : -1;
 }
 
@@ -223,7 +170,7 @@ static const char *tn(int t) { return gov_type_name((GovType)t); }
 
 static int resolve_type(Checker *C, GovStr name, GovSpan sp)
 {
-    const NameEntry *e = find_name(type_names, COUNT(type_names), name);
+    const NameEntry *e = find_name(NC_TYPE, name);
     if (!e) {
         govD_error(C->d, "E021", sp, "unknown type '%.*s'; types are int, float, ratio, duration, "
                    "time, money, bool, string, id, severity and verdict", (int)name.len, name.s);
@@ -332,7 +279,7 @@ static int check_call(Checker *C, GovExpr *e)
         if (ti == GOV_TY_ERROR) bad = true;
         all_const = all_const && e->u.call.args[i]->is_const;
     }
-    if (find_name(agg_names, COUNT(agg_names), n) && !str_eq(n, "min") && !str_eq(n, "max")) {
+    if (find_name(NC_AGG, n) && !str_eq(n, "min") && !str_eq(n, "max")) {
         govD_error(C->d, "E027", e->u.call.name_span, "aggregate '%.*s' can only be used in a window; "
                    "declare `window NAME = %.*s(...) over ...` and use NAME", (int)n.len, n.s, (int)n.len, n.s);
         return set(e, GOV_TY_ERROR, false);
@@ -748,24 +695,24 @@ static void check_record(Checker *C, GovDecl *d)
         const char *dflt = NULL;
         for (size_t k = 0; k < COUNT(defaults); k++)
             if (defaults[k].type == f->type) dflt = defaults[k].dflt;
-        const NameEntry *u = f->unit.s ? find_name(unit_names, COUNT(unit_names), f->unit) : NULL;
+        const NameEntry *u = f->unit.s ? find_name(NC_UNIT, f->unit) : NULL;
         if (f->unit.s && !dflt) {
             govD_error(C->d, "E022", f->unit_span, "a field of type %s takes no unit", tn(f->type));
         } else if (f->unit.s) {
             if (!u || u->type != f->type) {
                 char list[128] = "";
-                for (size_t k = 0; k < COUNT(unit_names); k++)
-                    if (unit_names[k].type == f->type) {
+                for (size_t k = 0; k < COUNT(names); k++)
+                    if (names[k].cls == NC_UNIT && names[k].type == f->type) {
                         strncat(list, list[0] ? ", " : "", sizeof list - strlen(list) - 1);
-                        strncat(list, unit_names[k].name, sizeof list - strlen(list) - 1);
+                        strncat(list, names[k].name, sizeof list - strlen(list) - 1);
                     }
                 govD_error(C->d, "E022", f->unit_span, "unknown unit '%.*s' for %s; use one of %s",
                            (int)f->unit.len, f->unit.s, tn(f->type), list);
-                u = find_name(unit_names, COUNT(unit_names), (GovStr){dflt, (uint32_t)strlen(dflt)});
+                u = find_name(NC_UNIT, (GovStr){dflt, (uint32_t)strlen(dflt)});
             }
             f->scale = u->scale;
         } else if (dflt) {
-            f->scale = find_name(unit_names, COUNT(unit_names), (GovStr){dflt, (uint32_t)strlen(dflt)})->scale;
+            f->scale = find_name(NC_UNIT, (GovStr){dflt, (uint32_t)strlen(dflt)})->scale;
         }
         if (f->dflt) {
             GovValue v;
@@ -978,7 +925,7 @@ static void check_window(Checker *C, GovDecl *d)
         govD_error(C->d, "E044", d->u.window.capacity->span, "'capacity' sizes the per-key table; add `per LEVEL`");
     if (call->kind != GOV_E_CALL)
         return;
-    const NameEntry *agg = find_name(agg_names, COUNT(agg_names), call->u.call.name);
+    const NameEntry *agg = find_name(NC_AGG, call->u.call.name);
     if (!agg) {
         govD_error(C->d, "E045", call->u.call.name_span, "unknown aggregate '%.*s'; use count, sum, mean, min, "
                    "max, rate, stddev, ewma, p50, p90, p95 or p99", (int)call->u.call.name.len, call->u.call.name.s);
@@ -1057,7 +1004,7 @@ static void check_drift(Checker *C, GovDecl *d)
     if (hb && hc && cur.u.i >= base.u.i)
         govD_error(C->d, "E024", d->u.drift.current->span, "the current window must be shorter than the baseline");
     if (d->u.drift.threshold) {
-        const NameEntry *s = find_name(stat_names, COUNT(stat_names), d->u.drift.stat);
+        const NameEntry *s = find_name(NC_STAT, d->u.drift.stat);
         if (!s)
             govD_error(C->d, "E047", d->u.drift.stat_span, "unknown drift statistic '%.*s'; use psi, ks or mean_shift",
                        (int)d->u.drift.stat.len, d->u.drift.stat.s);
