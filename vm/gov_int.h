@@ -95,6 +95,13 @@ struct gov_program {
     uint32_t *appr;             /* approver string indices */
     uint32_t *rule_gate;        /* per rule: its gate, or GOVB_NONE */
     uint32_t *rule_esc;         /* per rule: the escalation it starts, or GOVB_NONE */
+    /* The scope index (load.c): scopes chained by (level, name), and each scope's
+     * overrides sorted by limit, so a record finds the scopes it matches by four hash
+     * look-ups and a limit's value through those scopes alone. */
+    uint32_t *shead; uint32_t smask;  /* hash of (level, name bytes) -> first scope */
+    uint32_t *snext;            /* nscope: next scope with the same hash, ascending */
+    uint32_t *sovr_first;       /* nscope + 1: scope s's overrides are sovr[first[s]..first[s+1]) */
+    uint32_t *sovr;             /* novr: override indices, by scope, then by limit */
     uint32_t gate_slots, esc_slots;         /* summed capacities */
     uint32_t max_stepch;        /* most channels of one escalation step */
     uint32_t name;
@@ -200,7 +207,10 @@ struct gov_vm {
     char *scratch; uint32_t scratch_cap, scratch_n;
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
     govV_lcache *lcache;        /* nlimit */
-    uint32_t *smatch;           /* nscope: epoch << 1 | matched */
+    uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */
+    uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, most specific
+                                           first, then room to gather them */
+    uint32_t match_epoch;       /* the epoch mlist was computed for */
     uint32_t epoch;
     govV_finding *find;         /* max_rules */
     govV_action *act;           /* max_actions */
@@ -245,6 +255,7 @@ GOV_HIDDEN const char *govG_outcome(int outcome);
 
 /* vm.c, for gate.c */
 GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
+GOV_HIDDEN uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n);
 GOV_HIDDEN const gov_decision *govV_error_decision(gov_vm *vm, int code);
 
 /* json.c */

@@ -157,6 +157,17 @@ static void *carve(uint8_t **cur, size_t n) {
     return r;
 }
 
+/* Buckets of the scope index: a power of two at least twice the scopes. */
+static uint32_t scope_hash_size(uint32_t nscope) {
+    uint32_t n = 1;
+    while (n < 2 * (uint64_t)nscope && n < (1u << 30)) n <<= 1;
+    return n;
+}
+
+uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n) {
+    return (uint32_t)XXH3_64bits_withSeed(name, n, level + 1);
+}
+
 static int alloc_program(govL_ctx *c) {
     gov_program *p = calloc(1, sizeof *p);
     if (!p) return fail(c, GOV_ENOMEM, 0, "out of memory");
@@ -190,7 +201,8 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->nsrc * sizeof(govL_src)) + al8((uint64_t)p->nrule * 4) + 8 +
                     al8((uint64_t)p->ngate * sizeof(govL_gate)) + al8((uint64_t)p->nesc * sizeof(govL_esc)) +
                     al8((uint64_t)p->nstep * sizeof(govL_step)) + al8((uint64_t)p->nappr * 4) +
-                    2 * al8((uint64_t)p->nrule * 4);
+                    2 * al8((uint64_t)p->nrule * 4) + al8((uint64_t)scope_hash_size(p->nscope) * 4) +
+                    al8((uint64_t)p->nscope * 4) + al8(((uint64_t)p->nscope + 1) * 4) + al8((uint64_t)p->novr * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -219,6 +231,11 @@ static int alloc_program(govL_ctx *c) {
     p->appr = carve(&cur, p->nappr * 4);
     p->rule_gate = carve(&cur, p->nrule * 4);
     p->rule_esc = carve(&cur, p->nrule * 4);
+    p->shead = carve(&cur, scope_hash_size(p->nscope) * 4);
+    p->smask = scope_hash_size(p->nscope) - 1;
+    p->snext = carve(&cur, p->nscope * 4);
+    p->sovr_first = carve(&cur, ((size_t)p->nscope + 1) * 4);
+    p->sovr = carve(&cur, p->novr * 4);
     return GOV_OK;
 }
 
@@ -429,6 +446,26 @@ static int unique_kind_names(govL_ctx *c) {
                          v[i].i, p->str[p->kind[v[i].i].name]);
     free(v);
     return e;
+}
+
+/* The scope index (gov_int.h). Chains hold scopes in ascending index order, and each
+ * scope's overrides are in limit order (a counting pass by scope, then the overrides'
+ * own order, which is by limit: load_overrides checked the slices). */
+static void index_scopes(gov_program *p) {
+    for (uint32_t i = 0; i <= p->smask; i++) p->shead[i] = GOVB_NONE;
+    for (uint32_t s = p->nscope; s-- > 0;) {
+        const govL_scope *sc = &p->scope[s];
+        uint32_t h = govL_scope_hash(sc->level, p->str[sc->name], p->strlen_[sc->name]) & p->smask;
+        p->snext[s] = p->shead[h];
+        p->shead[h] = s;
+    }
+    memset(p->sovr_first, 0, ((size_t)p->nscope + 1) * 4);
+    for (uint32_t j = 0; j < p->novr; j++) p->sovr_first[p->ovr[j].scope + 1]++;
+    for (uint32_t s = 0; s < p->nscope; s++) p->sovr_first[s + 1] += p->sovr_first[s];
+    /* Fill in override order (limit ascending): each scope's slice ends up by limit. */
+    for (uint32_t j = 0; j < p->novr; j++) p->sovr[p->sovr_first[p->ovr[j].scope]++] = j;
+    for (uint32_t s = p->nscope; s > 0; s--) p->sovr_first[s] = p->sovr_first[s - 1];
+    p->sovr_first[0] = 0;
 }
 
 static const char *const builtin_names[GOVB_NBUILTIN] = {"tenant", "project", "workflow", "agent", "run_id", "at"};
@@ -809,6 +846,7 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
     if (!e) e = load_limits(&c);
     if (!e) e = load_scopes(&c);
     if (!e) e = load_overrides(&c);
+    if (!e) index_scopes(c.p);
     if (!e) e = load_kinds(&c);
     if (!e) e = load_rules(&c);
     if (!e) e = load_gates(&c);

@@ -20,7 +20,7 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
-    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, find, act, kc, kpool, total;
+    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, mlist, find, act, kc, kpool, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
 
@@ -51,6 +51,7 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->tokens = n;  n += al16((size_t)cfg->limits[GOV_LIMIT_TOKENS] * govJ_token_size());
     l->lcache = n;  n += al16((size_t)p->nlimit * sizeof(govV_lcache));
     l->smatch = n;  n += al16((size_t)p->nscope * 4);
+    l->mlist = n;   n += al16((size_t)p->nscope * 8);
     l->find = n;    n += al16((size_t)p->max_rules * sizeof(govV_finding));
     /* The most actions one event can produce: its rules' notifications, a gate and an
      * escalation action per finding, and per table slot (which may hold two lifetimes
@@ -98,6 +99,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->ntokens_cap = cfg->limits[GOV_LIMIT_TOKENS];
     vm->lcache = (govV_lcache *)(void *)(base + l.lcache);
     vm->smatch = (uint32_t *)(void *)(base + l.smatch);
+    vm->mlist = (uint32_t *)(void *)(base + l.mlist);
     vm->find = (govV_finding *)(void *)(base + l.find);
     vm->act = (govV_action *)(void *)(base + l.act);
     vm->act_cap = (uint32_t)l.act_cap;
@@ -253,21 +255,45 @@ int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
 
 /* ---------------------------------------------------------------- scopes and limits */
 
-int govV_scope_matches(gov_vm *vm, uint32_t s) {
-    uint32_t m = vm->smatch[s];
-    if ((m >> 1) == vm->epoch) return (int)(m & 1);
+/* Find the scopes the current record matches: for each level, the scopes of that level
+ * named as the record names it (one hash look-up), whose parent matched too. mlist gets
+ * them most specific first (specificity = 8 x level + path length, at most 35; a stable
+ * counting pass keeps equal ones in index order), as govV_resolve wants them. Linear in
+ * the scopes that share the record's names, whatever the total. */
+static void match_scopes(gov_vm *vm) {
     const gov_program *p = vm->p;
-    const govL_scope *sc = &p->scope[s];
-    int ok = 1;
-    for (uint32_t lv = 0; lv <= GOVB_LV_MAX && ok; lv++) {
-        uint32_t want = sc->path[lv];
-        if (want == GOVB_NONE) continue;
-        uint32_t n;
-        const char *have = govV_str(vm, vm->reg[lv].u, &n);
-        ok = n == p->strlen_[want] && memcmp(have, p->str[want], n) == 0;
+    uint32_t yes = vm->epoch << 1 | 1u, n = 0;
+    uint32_t *found = vm->mlist + p->nscope; /* the second half: matches in level order */
+    for (uint32_t lv = 0; lv <= GOVB_LV_MAX; lv++) {
+        uint32_t len;
+        const char *name = govV_str(vm, vm->reg[lv].u, &len);
+        for (uint32_t s = p->shead[govL_scope_hash(lv, name, len) & p->smask]; s != GOVB_NONE; s = p->snext[s]) {
+            const govL_scope *sc = &p->scope[s];
+            if (sc->level != lv || p->strlen_[sc->name] != len || memcmp(p->str[sc->name], name, len) != 0)
+                continue;
+            if (sc->parent != GOVB_NONE && vm->smatch[sc->parent] != yes)
+                continue;
+            vm->smatch[s] = yes;
+            found[n++] = s;
+        }
     }
-    vm->smatch[s] = vm->epoch << 1 | (uint32_t)ok;
-    return ok;
+    /* A stable counting pass into the first half, highest specificity first. */
+    enum { NSPEC = 8 * (GOVB_LV_MAX + 1) + 4 };
+    uint32_t count[NSPEC + 1] = {0};
+    for (uint32_t i = 0; i < n; i++) count[NSPEC - p->scope[found[i]].spec]++;
+    for (uint32_t k = 0, sum = 0; k <= NSPEC; k++) {
+        uint32_t c = count[k];
+        count[k] = sum;
+        sum += c;
+    }
+    for (uint32_t i = 0; i < n; i++) vm->mlist[count[NSPEC - p->scope[found[i]].spec]++] = found[i];
+    vm->nmatch = n;
+    vm->match_epoch = vm->epoch;
+}
+
+int govV_scope_matches(gov_vm *vm, uint32_t s) {
+    if (vm->match_epoch != vm->epoch) match_scopes(vm);
+    return vm->smatch[s] == (vm->epoch << 1 | 1u);
 }
 
 /* Is override value a strictly tighter than b for limit l? */
@@ -282,17 +308,26 @@ static int tighter(const gov_program *p, const govL_limit *l, govV_cell a, govV_
 void govV_resolve(gov_vm *vm, uint32_t li) {
     govV_lcache *lc = &vm->lcache[li];
     if (lc->epoch == vm->epoch) return;
+    if (vm->match_epoch != vm->epoch) match_scopes(vm);
     const gov_program *p = vm->p;
     const govL_limit *l = &p->limit[li];
     uint32_t best = GOVB_NONE, spec = 0;
-    for (uint32_t j = l->first; j < l->first + l->n; j++) {
-        const govL_ovr *o = &p->ovr[j];
-        uint32_t s = p->scope[o->scope].spec;
-        if (best != GOVB_NONE && s < spec) break;
-        if (!govV_scope_matches(vm, o->scope)) continue;
-        if (best == GOVB_NONE || tighter(p, l, p->kval[o->value], p->kval[p->ovr[best].value])) {
-            best = j;
-            spec = s;
+    for (uint32_t m = 0; m < vm->nmatch; m++) {
+        uint32_t s = vm->mlist[m], sp = p->scope[s].spec;
+        if (best != GOVB_NONE && sp < spec) break;
+        /* The scope's overrides are by limit: binary search for li's first. */
+        uint32_t lo = p->sovr_first[s], hi = p->sovr_first[s + 1];
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (p->ovr[p->sovr[mid]].limit < li) lo = mid + 1;
+            else hi = mid;
+        }
+        for (; lo < p->sovr_first[s + 1] && p->ovr[p->sovr[lo]].limit == li; lo++) {
+            uint32_t j = p->sovr[lo];
+            if (best == GOVB_NONE || tighter(p, l, p->kval[p->ovr[j].value], p->kval[p->ovr[best].value])) {
+                best = j;
+                spec = sp;
+            }
         }
     }
     lc->v = best == GOVB_NONE ? p->kval[l->dflt] : p->kval[p->ovr[best].value];
@@ -455,6 +490,7 @@ void govV_next_epoch(gov_vm *vm) {
     if (++vm->epoch >= 0x7FFFFFFFu) { /* once every 2^31 records: restamp the caches */
         for (uint32_t i = 0; i < vm->p->nlimit; i++) vm->lcache[i].epoch = 0;
         for (uint32_t i = 0; i < vm->p->nscope; i++) vm->smatch[i] = 0;
+        vm->match_epoch = 0;
         for (uint32_t i = 0; i < vm->p->gate_slots + vm->p->esc_slots; i++) vm->kc[i].epoch = 0;
         vm->epoch = 1;
     }
