@@ -12,6 +12,8 @@ static gov_program *progs[MAXP];
 static gov_vm *vms[MAXP];
 static int nprogs;
 static char trace[1 << 16];
+static uint8_t *before;     /* a copy of a VM's state, as large as the largest */
+static size_t before_cap;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -23,7 +25,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         if (gov_vm_init(progs[i], NULL, malloc(size), size, &vms[i]) != GOV_OK)
             abort();
         gov_vm_set_trace(vms[i], trace, sizeof trace);
+        const void *st;
+        size_t sn;
+        gov_vm_state(vms[i], &st, &sn);
+        if (sn > before_cap)
+            before_cap = sn;
     }
+    before = malloc(before_cap ? before_cap : 1);
+    if (!before)
+        abort();
     return 0;
 }
 
@@ -32,9 +42,8 @@ static void eval(gov_vm *vm, const uint8_t *data, size_t size)
     const void *st;
     size_t sn;
     gov_vm_state(vm, &st, &sn);
-    uint8_t before[256];
-    if (sn > sizeof before)
-        abort();
+    if (sn > before_cap)
+        abort(); /* the state cannot grow */
     memcpy(before, st, sn);
     const gov_decision *d = gov_eval_json(vm, (const char *)data, size, 1);
     static char out[1 << 18];
