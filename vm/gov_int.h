@@ -255,6 +255,8 @@ GOV_HIDDEN const char *govG_outcome(int outcome);
 
 /* vm.c, for gate.c */
 GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 if invalid. */
+GOV_HIDDEN size_t govJ_utf8_seq(const unsigned char *s, size_t n);
 GOV_HIDDEN uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n);
 GOV_HIDDEN const gov_decision *govV_error_decision(gov_vm *vm, int code);
 

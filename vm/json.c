@@ -32,7 +32,7 @@ size_t govJ_token_size(void) { return sizeof(jsmntok_t); }
 /* ---------------------------------------------------------------- strings */
 
 /* Length of the valid UTF-8 sequence at s (n bytes available), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
+size_t govJ_utf8_seq(const unsigned char *s, size_t n) {
     unsigned c = s[0];
     if (c < 0x80) return 1;
     size_t k;
@@ -78,7 +78,7 @@ static size_t jstring(const char *s, size_t n, char *dst) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20) return (size_t)-1;
         if (c != '\\') {
-            size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+            size_t k = govJ_utf8_seq((const unsigned char *)s + i, n - i);
             if (!k) return (size_t)-1;
             if (dst) memcpy(dst + o, s + i, k);
             o += k;

@@ -45,25 +45,6 @@ int govO_finish(govO_buf *b, size_t *len) {
     return GOV_OK;
 }
 
-static size_t utf8_ok(const unsigned char *s, size_t n) {
-    unsigned c = s[0];
-    size_t k;
-    uint32_t cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) { k = 2; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { k = 3; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { k = 4; cp = c & 0x07; }
-    else return 0;
-    if (n < k) return 0;
-    for (size_t i = 1; i < k; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return k;
-}
-
 /* The escaped body of a JSON string, without quotes. */
 static void jbody(govO_buf *b, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
@@ -89,7 +70,7 @@ static void jbody(govO_buf *b, const char *s, size_t n) {
             else govO_put(b, e, 6);
             i++;
         } else {
-            size_t k = utf8_ok((const unsigned char *)s + i, n - i);
+            size_t k = govJ_utf8_seq((const unsigned char *)s + i, n - i);
             if (k) govO_put(b, s + i, k), i += k;
             else govO_put(b, "\xEF\xBF\xBD", 3), i++;
         }
