@@ -66,7 +66,7 @@ test: all $(TEST_DEPS)
 # ---------------------------------------------------------------- demo
 # Check every example policy, compile each, and run it on its sample records, and on its
 # event stream (records, approvals, acknowledgements and ticks) where it has one.
-DEMO_POLICIES := $(sort $(wildcard policies/*/))
+DEMO_POLICIES := $(patsubst %/,%,$(sort $(wildcard policies/*/)))
 demo: all
 	@echo "== govc check policies/"
 	@$(BUILD)/govc check policies/ && echo "no errors"
