@@ -15,20 +15,10 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
+. tests/golden.sh
 check() { # NAME CMD...: run CMD and compare with golden/NAME.out
   name=$1; shift
-  { "$@"; echo "# exit: $?"; } >"$tmp/raw" 2>&1
-  sed "s#$tmp#TMP#g" "$tmp/raw" >"$tmp/out"
-  gold="$here/golden/$name.out"
-  if [ -n "$UPDATE" ]; then cp "$tmp/out" "$gold"; fi
-  if [ -f "$gold" ] && cmp -s "$gold" "$tmp/out"; then
-    echo "ok - $name"
-  else
-    echo "not ok - $name"
-    if [ -f "$gold" ]; then diff -u "$gold" "$tmp/out" | head -40 | sed 's/^/# /'
-    else echo "# no golden file $gold (run with UPDATE=1)"; fi
-    fail=1
-  fi
+  golden "$name" "$here/golden/$name.out" "$@"
 }
 
 # The disassembly shows paths as given; build from the top of the tree.

@@ -6,14 +6,10 @@ here=tests/diff
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-check() {
+. tests/golden.sh
+check() { # NAME CMD...: run CMD and compare with golden/NAME.out
   name=$1; shift
-  { "$@"; echo "# exit: $?"; } >"$tmp/raw" 2>&1
-  sed "s#$tmp#TMP#g" "$tmp/raw" >"$tmp/out"
-  gold="$here/golden/$name.out"
-  [ -n "$UPDATE" ] && cp "$tmp/out" "$gold"
-  if [ -f "$gold" ] && cmp -s "$gold" "$tmp/out"; then echo "ok - diff-$name"
-  else echo "not ok - diff-$name"; [ -f "$gold" ] && diff -u "$gold" "$tmp/out" | head -30 | sed 's/^/# /'; fail=1; fi
+  golden "diff-$name" "$here/golden/$name.out" "$@"
 }
 mkdir -p "$here/golden"
 check everything-text "$GOVC" diff "$here/everything/old.gov" "$here/everything/new.gov"

@@ -14,18 +14,10 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
+. tests/golden.sh
 check() { # NAME GOLDEN CMD...: run CMD and compare with golden/GOLDEN
   cname=$1 gold="$here/golden/$2"; shift 2
-  { "$@"; echo "# exit: $?"; } >"$tmp/out" 2>&1
-  if [ -n "$UPDATE" ]; then cp "$tmp/out" "$gold"; fi
-  if [ -f "$gold" ] && cmp -s "$gold" "$tmp/out"; then
-    echo "ok - $cname"
-  else
-    echo "not ok - $cname"
-    if [ -f "$gold" ]; then diff -u "$gold" "$tmp/out" | head -40 | sed 's/^/# /'
-    else echo "# no golden file $gold (run with UPDATE=1)"; fi
-    fail=1
-  fi
+  golden "$cname" "$gold" "$@"
 }
 
 # case policy: what each stream shows
