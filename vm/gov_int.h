@@ -3,7 +3,7 @@
  * Prefixes: govL_ loader and verifier (load.c), govV_ evaluator (vm.c), govJ_ JSON
  * records and numbers (json.c), govO_ output: decision JSON, trace, number formatting
  * (out.c), govD_ disassembler (disasm.c), govG_ gates, escalations and the clock
- * (gate.c), govS_ state save and restore (state.c). Public functions are gov_ and live in gov.h.
+ * (gate.c), govS_ state save and restore (state.c), govK_ per-key tables (keytab.c). Public functions are gov_ and live in gov.h.
  */
 #ifndef GOV_INT_H
 #define GOV_INT_H
@@ -140,6 +140,33 @@ typedef struct govV_action {
 
 #define GOVV_KEYMAX 128         /* bytes of a gate's run_id or an escalation's key */
 
+/* A per-key table (keytab.c), in the state block: this header, the bucket heads
+ * (u32, padded to 8 bytes), then cap entries. Slots 0..n-1 are in use. Windows, sustained
+ * rules and drift checks index their per-key data by the slot. No pointers: everything
+ * is a slot index or GOVB_NONE, so the bytes are position-independent. */
+typedef struct govK_table {
+    uint32_t cap, mask, n;      /* capacity, bucket count - 1, slots in use */
+    uint32_t newest, oldest;    /* the LRU list's ends */
+    uint32_t pad;
+} govK_table;
+
+typedef struct govK_entry {
+    uint64_t hash;              /* govK_hash(level, key) */
+    uint32_t hnext;             /* next slot in this bucket (ascending), or GOVB_NONE */
+    uint32_t newer, older;      /* LRU neighbours, or GOVB_NONE */
+    uint32_t level, keylen, pad;
+    char key[GOVV_KEYMAX];      /* bytes past keylen are zero */
+} govK_entry;
+
+/* What govK_touch did besides finding the slot: fresh = the key is new in the table
+ * (the caller resets the slot's data); evicted = to make room the least recently seen
+ * key (level, key[0..keylen)) was dropped and its slot reused. */
+typedef struct govK_evict {
+    int fresh, evicted;
+    uint32_t level, keylen;
+    char key[GOVV_KEYMAX];
+} govK_evict;
+
 /* A pending gate (state). used: 0 free, 1 pending. */
 typedef struct govV_pgate {
     uint64_t id;
@@ -259,6 +286,28 @@ GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
 GOV_HIDDEN size_t govJ_utf8_seq(const unsigned char *s, size_t n);
 GOV_HIDDEN uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n);
 GOV_HIDDEN const gov_decision *govV_error_decision(gov_vm *vm, int code);
+
+/* keytab.c */
+GOV_HIDDEN size_t govK_size(uint32_t cap);              /* bytes of a table, a multiple of 8 */
+GOV_HIDDEN void govK_init(govK_table *t, uint32_t cap);
+GOV_HIDDEN uint64_t govK_hash(uint32_t level, const char *key, size_t n);
+/* The key's slot, or GOVB_NONE; changes nothing. */
+GOV_HIDDEN uint32_t govK_find(const govK_table *t, uint32_t level, const char *key, size_t n);
+/* The key's slot, inserting the key if new (evicting the least recently seen one if the
+ * table is full), and marking it the most recently seen. GOVB_NONE only if n >
+ * GOVV_KEYMAX or the capacity is 0. */
+GOV_HIDDEN uint32_t govK_touch(govK_table *t, uint32_t level, const char *key, size_t n, govK_evict *ev);
+GOV_HIDDEN govK_entry *govK_entry_at(govK_table *t, uint32_t slot);
+/* Saved form (spec/state.md): govK_save writes govK_saved_size bytes. govK_check
+ * validates a saved table against a capacity with a scratch of govK_scratch_size(cap)
+ * bytes (4-aligned), writing nothing else; *used = its length, *why = the complaint.
+ * govK_load rebuilds a table from bytes govK_check accepted; returns their length. */
+GOV_HIDDEN size_t govK_saved_size(const govK_table *t);
+GOV_HIDDEN size_t govK_save(const govK_table *t, unsigned char *b);
+GOV_HIDDEN size_t govK_scratch_size(uint32_t cap);
+GOV_HIDDEN int govK_check(uint32_t cap, const unsigned char *b, size_t len, size_t *used, uint32_t *scratch,
+                          const char **why);
+GOV_HIDDEN size_t govK_load(govK_table *t, uint32_t cap, const unsigned char *b);
 
 /* json.c */
 #define GOVJ_EVENT (-1)         /* govJ_decode: the line is an event, parsed into vm->evt */

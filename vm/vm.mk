@@ -1,6 +1,6 @@
 # vm/vm.mk: libgov (static and shared), the example host, the VM's tests, and install.
 # The VM depends on nothing else in the tree: only libxxhash and the header-only jsmn.
-VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/state.c
+VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/state.c vm/keytab.c
 VM_OBJS := $(VM_SRCS:%.c=$(BUILD)/obj/%.o)
 VM_PIC_OBJS := $(VM_SRCS:%.c=$(BUILD)/pic/%.o)
 VM_LIBS := -lxxhash
@@ -49,6 +49,10 @@ $(BUILD)/tests/vm_corrupt: $(BUILD)/obj/tests/vm/corrupt.o $(VM_TEST_COMMON) $(B
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
+$(BUILD)/tests/vm_keytab: $(BUILD)/obj/tests/vm/keytab.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
 $(BUILD)/tests/vm_mkgovb: $(BUILD)/obj/tests/vm/mkgovb.o $(VM_TEST_COMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
@@ -78,10 +82,10 @@ vm-fuzz: $(BUILD)/fuzz/vm_fuzz $(BUILD)/tests/vm_mkgovb
 	    done < tests/vm/golden/support.jsonl
 	$(BUILD)/fuzz/vm_fuzz -max_total_time=$(FUZZ_TIME) -max_len=8192 $(BUILD)/fuzz/corpus
 
-TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_unit_switch $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_mkgovb $(BUILD)/govhost \
+TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_unit_switch $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_keytab $(BUILD)/tests/vm_mkgovb $(BUILD)/govhost \
              $(BUILD)/libgov.so
 TEST_SUITES += $(BUILD)/tests/vm_unit "sh tests/vm/prefix.sh switch $(BUILD)/tests/vm_unit_switch" \
-               $(BUILD)/tests/vm_corrupt "sh tests/vm/opdoc.sh" \
+               $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_keytab "sh tests/vm/opdoc.sh" \
                "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
                "sh tests/vm/install.sh $(BUILD) '$(SAN)'" "sh tests/vm/locale.sh $(BUILD)"
 

@@ -1,0 +1,227 @@
+/* keytab.c: the per-key table. A fixed-capacity map from a key (a scope level and the
+ * record's value of that built-in field, at most GOVV_KEYMAX bytes) to a slot index, kept
+ * in the VM's state block. Windows keep one window per slot (`per agent`); sustained
+ * rules and drift checks keep their per-key state the same way.
+ *
+ * Look-up and insertion are O(1) expected: a power-of-two bucket array of XXH3 hashes,
+ * chained through the entries. Recency is an intrusive doubly linked list threaded
+ * through the entries by slot index, so "touch" and "evict the least recently seen key"
+ * are O(1) too, never a scan. Slots are handed out in order 0, 1, 2, ... and never freed
+ * except by eviction, which reuses the evicted key's slot at once; so the slots in use
+ * are always exactly 0..n-1.
+ *
+ * Determinism: the table holds no pointers, only slot indices, and its bytes are a pure
+ * function of its contents: hash chains are kept sorted by slot, so however a table was
+ * reached (by inserts and evictions, or by govK_load from a saved form) equal contents
+ * mean equal bytes. Nothing here allocates.
+ */
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "vm/gov_int.h"
+
+#define NONE GOVB_NONE
+
+static uint32_t nbuckets(uint32_t cap) {
+    uint32_t n = 2;
+    while (n < 2 * (uint64_t)cap && n < (1u << 31)) n <<= 1;
+    return n;
+}
+
+static uint32_t *heads(govK_table *t) { return (uint32_t *)(void *)(t + 1); }
+static const uint32_t *cheads(const govK_table *t) { return (const uint32_t *)(const void *)(t + 1); }
+
+static size_t heads_bytes(uint32_t cap) { return ((size_t)nbuckets(cap) * 4 + 7) & ~(size_t)7; }
+
+govK_entry *govK_entry_at(govK_table *t, uint32_t slot) {
+    return (govK_entry *)(void *)((char *)(t + 1) + heads_bytes(t->cap)) + slot;
+}
+
+static const govK_entry *centry(const govK_table *t, uint32_t slot) {
+    return (const govK_entry *)(const void *)((const char *)(t + 1) + heads_bytes(t->cap)) + slot;
+}
+
+size_t govK_size(uint32_t cap) { return sizeof(govK_table) + heads_bytes(cap) + (size_t)cap * sizeof(govK_entry); }
+
+void govK_init(govK_table *t, uint32_t cap) {
+    memset(t, 0, govK_size(cap));
+    t->cap = cap;
+    t->mask = nbuckets(cap) - 1;
+    t->newest = t->oldest = NONE;
+    uint32_t *h = heads(t);
+    for (uint32_t i = 0; i <= t->mask; i++) h[i] = NONE;
+}
+
+uint64_t govK_hash(uint32_t level, const char *key, size_t n) { return XXH3_64bits_withSeed(key, n, level + 1); }
+
+static int same(const govK_entry *e, uint64_t h, uint32_t level, const char *key, size_t n) {
+    return e->hash == h && e->level == level && e->keylen == n && memcmp(e->key, key, n) == 0;
+}
+
+uint32_t govK_find(const govK_table *t, uint32_t level, const char *key, size_t n) {
+    if (n > GOVV_KEYMAX) return NONE;
+    uint64_t h = govK_hash(level, key, n);
+    for (uint32_t s = cheads(t)[h & t->mask]; s != NONE; s = centry(t, s)->hnext)
+        if (same(centry(t, s), h, level, key, n)) return s;
+    return NONE;
+}
+
+/* LRU list: unlink slot s, or link it as the newest. */
+static void unlink_lru(govK_table *t, uint32_t s) {
+    govK_entry *e = govK_entry_at(t, s);
+    if (e->newer != NONE) govK_entry_at(t, e->newer)->older = e->older;
+    else t->newest = e->older;
+    if (e->older != NONE) govK_entry_at(t, e->older)->newer = e->newer;
+    else t->oldest = e->newer;
+    e->newer = e->older = NONE;
+}
+
+static void link_newest(govK_table *t, uint32_t s) {
+    govK_entry *e = govK_entry_at(t, s);
+    e->newer = NONE;
+    e->older = t->newest;
+    if (t->newest != NONE) govK_entry_at(t, t->newest)->newer = s;
+    else t->oldest = s;
+    t->newest = s;
+}
+
+/* Hash chains, sorted by slot so the bytes do not depend on history. */
+static void chain_remove(govK_table *t, uint32_t s) {
+    uint32_t *pp = &heads(t)[govK_entry_at(t, s)->hash & t->mask];
+    while (*pp != s) pp = &govK_entry_at(t, *pp)->hnext;
+    *pp = govK_entry_at(t, s)->hnext;
+}
+
+static void chain_insert(govK_table *t, uint32_t s) {
+    govK_entry *e = govK_entry_at(t, s);
+    uint32_t *pp = &heads(t)[e->hash & t->mask];
+    while (*pp != NONE && *pp < s) pp = &govK_entry_at(t, *pp)->hnext;
+    e->hnext = *pp;
+    *pp = s;
+}
+
+/* Give slot s the key, newest in the LRU list. The slot's entry must be unlinked. */
+static void fill(govK_table *t, uint32_t s, uint64_t h, uint32_t level, const char *key, size_t n) {
+    govK_entry *e = govK_entry_at(t, s);
+    memset(e, 0, sizeof *e);
+    e->hash = h;
+    e->level = level;
+    e->keylen = (uint32_t)n;
+    if (n) memcpy(e->key, key, n);
+    chain_insert(t, s);
+    link_newest(t, s);
+}
+
+uint32_t govK_touch(govK_table *t, uint32_t level, const char *key, size_t n, govK_evict *ev) {
+    ev->fresh = ev->evicted = 0;
+    if (n > GOVV_KEYMAX || t->cap == 0) return NONE;
+    uint64_t h = govK_hash(level, key, n);
+    for (uint32_t s = heads(t)[h & t->mask]; s != NONE; s = govK_entry_at(t, s)->hnext)
+        if (same(govK_entry_at(t, s), h, level, key, n)) {
+            if (t->newest != s) {
+                unlink_lru(t, s);
+                link_newest(t, s);
+            }
+            return s;
+        }
+    uint32_t s;
+    ev->fresh = 1;
+    if (t->n < t->cap) {
+        s = t->n++;
+    } else {
+        s = t->oldest;
+        govK_entry *old = govK_entry_at(t, s);
+        ev->evicted = 1;
+        ev->level = old->level;
+        ev->keylen = old->keylen;
+        memcpy(ev->key, old->key, old->keylen);
+        unlink_lru(t, s);
+        chain_remove(t, s);
+    }
+    fill(t, s, h, level, key, n);
+    return s;
+}
+
+/* ---------------------------------------------------------------- saved form
+ *
+ * u32 count, then per key from the least to the most recently seen: u32 slot, u32 level,
+ * u32 key length, the key bytes. Little-endian, no padding. */
+
+static void put32(unsigned char *b, uint32_t v) {
+    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+static uint32_t get32(const unsigned char *b) { return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }
+
+size_t govK_saved_size(const govK_table *t) {
+    size_t n = 4;
+    for (uint32_t s = 0; s < t->n; s++) n += 12 + centry(t, s)->keylen;
+    return n;
+}
+
+size_t govK_save(const govK_table *t, unsigned char *b) {
+    size_t o = 4;
+    put32(b, t->n);
+    for (uint32_t s = t->oldest; s != NONE; s = centry(t, s)->newer) {
+        const govK_entry *e = centry(t, s);
+        put32(b + o, s);
+        put32(b + o + 4, e->level);
+        put32(b + o + 8, e->keylen);
+        memcpy(b + o + 12, e->key, e->keylen);
+        o += 12 + e->keylen;
+    }
+    return o;
+}
+
+size_t govK_scratch_size(uint32_t cap) { return ((size_t)nbuckets(cap) + 2 * (size_t)cap) * 4; }
+
+/* Check a saved table for capacity cap: lengths, slots exactly 0..n-1 once each, levels
+ * 0..3, key lengths 0..GOVV_KEYMAX, no key twice. scratch (govK_scratch_size(cap) bytes,
+ * outside the state) holds a throw-away hash index; nothing else is written. */
+int govK_check(uint32_t cap, const unsigned char *b, size_t len, size_t *used, uint32_t *scratch, const char **why) {
+    if (len < 4) return *why = "truncated", 0;
+    uint32_t n = get32(b);
+    if (n > cap) return *why = "more keys than the table's capacity", 0;
+    uint32_t nb = nbuckets(cap), mask = nb - 1;
+    uint32_t *head = scratch, *next = scratch + nb, *off = scratch + nb + cap;
+    for (uint32_t i = 0; i < nb; i++) head[i] = NONE;
+    for (uint32_t i = 0; i < n; i++) off[i] = NONE;
+    size_t o = 4;
+    for (uint32_t k = 0; k < n; k++) {
+        if (len - o < 12) return *why = "truncated", 0;
+        uint32_t s = get32(b + o), level = get32(b + o + 4), kl = get32(b + o + 8);
+        if (s >= n) return *why = "slot out of range", 0;
+        if (off[s] != NONE) return *why = "slot given twice", 0;
+        if (level > GOVB_LV_MAX) return *why = "scope level out of range", 0;
+        if (kl > GOVV_KEYMAX) return *why = "key longer than 128 bytes", 0;
+        if (len - o - 12 < kl) return *why = "truncated", 0;
+        const char *key = (const char *)b + o + 12;
+        uint32_t hb = (uint32_t)(govK_hash(level, key, kl) & mask);
+        for (uint32_t j = head[hb]; j != NONE; j = next[j]) {
+            const unsigned char *q = b + off[j];
+            if (get32(q + 4) == level && get32(q + 8) == kl && memcmp(q + 12, key, kl) == 0)
+                return *why = "key given twice", 0;
+        }
+        off[s] = (uint32_t)o;
+        next[s] = head[hb];
+        head[hb] = s;
+        o += 12 + kl;
+    }
+    *used = o;
+    return 1;
+}
+
+/* Rebuild t (capacity cap) from a saved form govK_check accepted. */
+size_t govK_load(govK_table *t, uint32_t cap, const unsigned char *b) {
+    govK_init(t, cap);
+    uint32_t n = get32(b);
+    size_t o = 4;
+    t->n = n;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t s = get32(b + o), level = get32(b + o + 4), kl = get32(b + o + 8);
+        const char *key = (const char *)b + o + 12;
+        fill(t, s, govK_hash(level, key, kl), level, key, kl);
+        o += 12 + kl;
+    }
+    return o;
+}
