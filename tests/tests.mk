@@ -12,3 +12,5 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fuzz/regress.sh"
 -include tests/fuzz/fuzz_tests.mk
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fmt/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/events/run.sh"
+# govc run --state killed at random points (SIGKILL x 200) and corrupted state files.
+TEST_SUITES += "python3 tests/state/crash.py $(BUILD)/govc"
