@@ -98,6 +98,13 @@ static void print_action(FILE *out, const gov_action *a)
         govc_format_value(&dl, buf, sizeof buf);
         fprintf(out, " until %s", buf);
     }
+    if (a->type == GOV_ACT_RULE_FIRING || a->type == GOV_ACT_RULE_CLEARED) {
+        gov_value since = {GOV_TIME, a->since, 0, NULL, 0}, at = {GOV_TIME, a->at, 0, NULL, 0};
+        char b1[64], b2[64];
+        govc_format_value(&since, b1, sizeof b1);
+        govc_format_value(&at, b2, sizeof b2);
+        fprintf(out, a->type == GOV_ACT_RULE_FIRING ? " at %s (held since %s)" : " at %s (firing since %s)", b2, b1);
+    }
     if (a->reason)
         fprintf(out, " (%s)", a->reason);
     fputc('\n', out);

@@ -172,7 +172,8 @@ static const char *find_id(const Ids *ids, char kind, GovStr name, GovStr key)
     return "0000000000000000";
 }
 
-/* Does decision d carry an action of this type about this gate, chain or channel? */
+/* Does decision d carry an action of this type about this gate, chain, channel or
+ * (rule_firing, rule_cleared) sustained rule? */
 static bool has_action(const gov_decision *d, GovStr type, GovStr name)
 {
     for (size_t i = 0; d && i < gov_decision_action_count(d); i++) {
@@ -180,8 +181,9 @@ static bool has_action(const gov_decision *d, GovStr type, GovStr name)
         gov_decision_action(d, i, &a);
         if (!a.type_name || strlen(a.type_name) != type.len || memcmp(a.type_name, type.s, type.len) != 0)
             continue;
-        const char *subj[3] = {a.type == GOV_ACT_NOTIFY ? a.channel : NULL, a.gate, a.escalation};
-        for (int k = 0; k < 3; k++)
+        bool rule = a.type == GOV_ACT_RULE_FIRING || a.type == GOV_ACT_RULE_CLEARED;
+        const char *subj[4] = {a.type == GOV_ACT_NOTIFY ? a.channel : NULL, a.gate, a.escalation, rule ? a.rule : NULL};
+        for (int k = 0; k < 4; k++)
             if (subj[k] && strlen(subj[k]) == name.len && memcmp(subj[k], name.s, name.len) == 0)
                 return true;
     }

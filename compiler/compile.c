@@ -830,7 +830,10 @@ static bool uses_window(const GovExpr *e)
     }
 }
 
-static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovNameList *notify, int severity, int verdict)
+/* One rule's code and RULES entry. A sustained rule with `clear when` evaluates its
+ * clear condition first (SETCLR), then its condition, as any rule does. */
+static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNameList *notify, int severity,
+                      int verdict)
 {
     uint32_t ki = 0;
     for (uint32_t i = 0; i < K->nkinds; i++)
@@ -843,6 +846,16 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovNameList *notify, i
     if (uses_window(when)) {
         unsupported(K, when->span, "rules over windows are");
         return;
+    }
+    if (clear) {
+        if (uses_window(clear)) {
+            unsupported(K, clear->span, "rules over windows are");
+            return;
+        }
+        uint32_t r = gen(K, clear);
+        K->at = clear->span;
+        abc(K, GOV_OP_SETCLR, r, 0, 0);
+        release(K, r);
     }
     uint32_t *guards = NULL, ng = 0, gcap = 0;
     gen_condition(K, when, &guards, &ng, &gcap);
@@ -880,6 +893,21 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovNameList *notify, i
     K->kind->steps += K->ncode;
     K->total_code += K->ncode;
     K->nrules++;
+}
+
+/* The RULESTATE entry of the rule about to be emitted: a rule with `for` or `clear`. */
+static void emit_sustained(Comp *K, GovDecl *d)
+{
+    GovValue hold = {0}, after = {0};
+    if (d->u.rule.for_)
+        govE_eval(d->u.rule.for_, &hold);
+    if (d->u.rule.clear_after)
+        govE_eval(d->u.rule.clear_after, &after);
+    Buf *b = &K->sec[GOVB_S_RULESTATE];
+    put32(b, K->nrules);
+    put32(b, d->u.rule.clear_when ? GOVB_RS_CLEARWHEN : 0);
+    put64(b, (uint64_t)(d->u.rule.for_ ? hold.u.i : 0));
+    put64(b, (uint64_t)(d->u.rule.clear_after ? after.u.i : 0));
 }
 
 /* ------------------------------------------------------------------ gates, escalations */
@@ -1061,19 +1089,18 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
         switch (d->kind) {
         case GOV_D_RULE:
             if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)
-                unsupported(K, d->u.rule.for_ ? d->u.rule.for_->span : d->name_span,
-                            "sustained conditions ('for', 'clear') are");
+                emit_sustained(K, d);
             if (d->u.rule.escalate.ref) {
                 put32(&K->sec[GOVB_S_ESCALATE], K->nrules);
                 put32(&K->sec[GOVB_S_ESCALATE], d->u.rule.escalate.ref->index);
             }
-            emit_rule(K, d, d->u.rule.when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
+            emit_rule(K, d, d->u.rule.when, d->u.rule.clear_when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
             break;
         case GOV_D_GATE: {
             /* A gate is a rule with the verdict review, and a GATES entry that opens a
              * pending approval when it fires. */
             uint32_t ri = K->nrules;
-            emit_rule(K, d, d->u.gate.when, &d->u.gate.notify, GOV_SEV_WARNING, GOV_V_REVIEW);
+            emit_rule(K, d, d->u.gate.when, NULL, &d->u.gate.notify, GOV_SEV_WARNING, GOV_V_REVIEW);
             emit_gate(K, d, ri);
             break;
         }

@@ -1077,6 +1077,7 @@ static const struct { const char *name; unsigned kinds; } test_actions[] = {
     {"escalation_start", 1u << GOV_D_ESCALATION}, {"escalation_step", 1u << GOV_D_ESCALATION},
     {"escalation_end", 1u << GOV_D_ESCALATION}, {"escalation_suppressed", 1u << GOV_D_ESCALATION},
     {"escalation_dropped", 1u << GOV_D_ESCALATION},
+    {"rule_firing", 1u << GOV_D_RULE | 1u << GOV_D_DRIFT}, {"rule_cleared", 1u << GOV_D_RULE | 1u << GOV_D_DRIFT},
 };
 
 /* What a test step's name must be: kinds as a mask and in words. False (reported) when
@@ -1093,12 +1094,13 @@ static bool test_step_target(Checker *C, GovTestStep *st, unsigned *want, const 
                 *want = test_actions[i].kinds;
                 *what = *want & (1u << GOV_D_CHANNEL) ? "a channel"
                       : *want == (1u << GOV_D_GATE) ? "a gate"
-                      : *want == (1u << GOV_D_ESCALATION) ? "an escalation" : "a gate or an escalation";
+                      : *want == (1u << GOV_D_ESCALATION) ? "an escalation"
+                      : *want & (1u << GOV_D_RULE) ? "a rule" : "a gate or an escalation";
                 return true;
             }
         govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, gate_open, gate_approved, "
                    "gate_rejected, gate_timeout, gate_blocked, refused, escalation_start, escalation_step, "
-                   "escalation_end, escalation_suppressed or escalation_dropped", (int)st->action.len, st->action.s);
+                   "escalation_end, escalation_suppressed, escalation_dropped, rule_firing or rule_cleared", (int)st->action.len, st->action.s);
         return false;
     default: *want = 1u << GOV_D_RULE | 1u << GOV_D_DRIFT | 1u << GOV_D_GATE; *what = "a rule, drift or gate";
         return true;

@@ -181,6 +181,14 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
                     r->line, r->col);
         for (uint32_t n = 0; n < r->nnotify; n++)
             govO_printf(&b, "%s%s", n ? ", " : " notify ", p->str[p->chan[p->notify[r->first_notify + n]].name]);
+        if (p->rule_sus[i] != GOVB_NONE) {
+            const govL_sus *u = &p->sus[p->rule_sus[i]];
+            govO_printf(&b, "\n    sustained S%u for ", p->rule_sus[i]);
+            govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = u->hold});
+            govO_puts(&b, u->flags & GOVB_RS_CLEARWHEN ? " clear when SETCLR" : " clear when not condition");
+            govO_puts(&b, " after ");
+            govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = u->after});
+        }
         govO_put(&b, "\n", 1);
         code(&b, &vm, r);
     }

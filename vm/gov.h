@@ -268,7 +268,9 @@ enum {
     GOV_ACT_ESC_STEP,       /* one step's notification to one channel */
     GOV_ACT_ESC_END,        /* a chain ended: reason "completed" or "acknowledged" */
     GOV_ACT_ESC_SUPPRESSED, /* not started: the same chain runs for this source and key */
-    GOV_ACT_ESC_DROPPED     /* not started: reason (table full, key too long) */
+    GOV_ACT_ESC_DROPPED,    /* not started: reason (table full, key too long) */
+    GOV_ACT_RULE_FIRING,    /* a sustained rule started firing: since (its condition's start) */
+    GOV_ACT_RULE_CLEARED    /* a sustained rule stopped firing: since (when it started) */
 };
 
 typedef struct gov_action {
@@ -288,6 +290,7 @@ typedef struct gov_action {
     const char *reason;                         /* refusal, blocking or ending reason */
     int64_t at;                                 /* when it happened (ns since epoch) */
     int64_t deadline;                           /* gate_open: when the SLA runs out */
+    int64_t since;                              /* rule_firing, rule_cleared (above) */
     int step, round, skipped;                   /* escalation_step */
     const char *policy_id;
 } gov_action;

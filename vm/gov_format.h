@@ -39,8 +39,9 @@
 
 /* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). Ids 16, 17 and 20
  * are reserved for features that come later; this VM rejects a file that has them.
- * 18, 19 and 21..23 (gates and escalations) are optional: a file without them is
- * exactly a file of the first version of this format. */
+ * 18, 19 and 21..23 (gates and escalations) and 29 (sustained rules) are optional: a
+ * file without them is exactly a file of the first version of this format. Ids 24..28
+ * are not assigned yet (unknown). */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -67,14 +68,20 @@
     X(20, EXTERNS,    0,  0) /* reserved */                                          \
     X(21, ESCSTEPS,   16, 0) /* {delay_lo, delay_hi, first_notify, nnotify}          */ \
     X(22, APPROVERS,  4,  0) /* u32 string index                                     */ \
-    X(23, ESCALATE,   8,  0) /* {u32 rule, u32 escalation}, rule ascending           */
+    X(23, ESCALATE,   8,  0) /* {u32 rule, u32 escalation}, rule ascending           */ \
+    X(29, RULESTATE,  24, 0) /* {rule, flags, for_lo, for_hi, after_lo, after_hi},
+                                 rule ascending: the rules with `for` or `clear`     */
 
 enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 23
+    GOVB_S_MAX = 29
 };
+
+/* RULESTATE.flags: the rule has `clear when` (its code sets the clear condition with
+ * SETCLR); without it, the clear condition is "the rule's condition does not hold". */
+#define GOVB_RS_CLEARWHEN 1u
 
 /* GATES.timeout: what happens when a pending gate's SLA passes unanswered. */
 #define GOVB_TIMEOUT_DENY     0u

@@ -66,6 +66,10 @@ typedef struct govL_esc {
     uint32_t slot0;             /* first slot in the VM's escalation table */
 } govL_esc;
 
+/* A sustained rule (RULESTATE): hold is `for` (0: fires at once), after is `clear
+ * after` (0: clears on the first record its clear condition holds). */
+typedef struct govL_sus { uint32_t rule, flags; int64_t hold, after; } govL_sus;
+
 typedef struct govL_step { int64_t delay; uint32_t first_notify, nnotify; } govL_step;
 typedef struct govL_src { uint32_t pc, file, line, col; } govL_src;
 
@@ -102,6 +106,9 @@ struct gov_program {
     uint32_t *snext;            /* nscope: next scope with the same hash, ascending */
     uint32_t *sovr_first;       /* nscope + 1: scope s's overrides are sovr[first[s]..first[s+1]) */
     uint32_t *sovr;             /* novr: override indices, by scope, then by limit */
+    uint32_t nsus;
+    govL_sus *sus;              /* sustained rules, by rule */
+    uint32_t *rule_sus;         /* per rule: its RULESTATE entry, or GOVB_NONE */
     uint32_t gate_slots, esc_slots;         /* summed capacities */
     uint32_t max_stepch;        /* most channels of one escalation step */
     uint32_t name;
@@ -117,11 +124,21 @@ typedef struct govV_cmp {
     govV_cell l, r;
 } govV_cmp;
 
+/* A sustained rule's state (state). phase: GOVV_RS_... ; since: when the condition
+ * first held (pending, and kept while firing); firing: when it started firing;
+ * clearing: when its clear condition first held (clearing). Unused times are 0. */
+enum { GOVV_RS_INACTIVE, GOVV_RS_PENDING, GOVV_RS_FIRING, GOVV_RS_CLEARING };
+typedef struct govV_rstate {
+    int64_t since, firing, clearing;
+    uint32_t phase, pad;
+} govV_rstate;
+
 typedef struct govV_finding {
     uint32_t rule, limit, ovr;  /* limit GOVB_NONE if none; ovr GOVB_NONE = default */
     uint32_t ncmp;
     govV_cmp cmp[GOV_MAX_COMPARES];
     govV_cell limit_value;
+    govV_rstate sus;            /* a sustained rule's state after this record; phase 0 otherwise */
 } govV_finding;
 
 /* An action. Keys are copied to the per-decision key pool (koff, klen) so they outlive
@@ -135,7 +152,7 @@ typedef struct govV_action {
     uint32_t step, round, skipped, severity;
     uint32_t koff, klen, boff, blen;
     uint64_t id;
-    int64_t at, deadline;
+    int64_t at, deadline;       /* deadline: gate_open's; rule_firing, rule_cleared: since */
 } govV_action;
 
 #define GOVV_KEYMAX 128         /* bytes of a gate's run_id or an escalation's key */
@@ -184,7 +201,9 @@ typedef struct govV_resc {
     char key[GOVV_KEYMAX];
 } govV_resc;
 
-/* The persistent state, one block: core, then the gate table, then escalations. */
+
+/* The persistent state, one block: core, then the gate table, then escalations, then
+ * the sustained rules' states. */
 typedef struct govV_core {
     uint64_t records;
     int64_t now;                /* INT64_MIN before the first event */
@@ -224,6 +243,9 @@ struct gov_vm {
     govV_core *state;           /* persistent state: core, gates, escalations */
     govV_pgate *pg;             /* p->gate_slots */
     govV_resc *re;              /* p->esc_slots */
+    govV_rstate *rs;            /* p->nsus */
+    int clr;                    /* the rule being run: its clear condition (SETCLR), or -1 */
+    int cond;                   /* ... and whether its condition held */
     size_t state_size;
     govV_kcache *kc;            /* gate_slots + esc_slots */
     char *kpool; uint32_t kpool_cap, kpool_n;

@@ -115,7 +115,8 @@ static int check_header(govL_ctx *c, size_t len) {
     for (uint32_t i = 0; i < n; i++) {
         uint64_t e = GOVB_HEADER + (uint64_t)i * GOVB_SECTHDR;
         uint32_t id = rd32(b + e), off = rd32(b + e + 4), slen = rd32(b + e + 8);
-        if (id == 0 || id > GOVB_S_MAX) return fail(c, GOV_ESECTION, e, "unknown section id %u", id);
+        if (id == 0 || id > GOVB_S_MAX || section_name(id)[0] == '?')
+            return fail(c, GOV_ESECTION, e, "unknown section id %u", id);
         if (id == GOVB_S_WINDOWS || id == GOVB_S_DRIFTS || id == GOVB_S_EXTERNS)
             return fail(c, GOV_EUNSUPP, e, "section %s is reserved and not supported by this VM", section_name(id));
         if (seen[id]) return fail(c, GOV_ESECTION, e, "section %s appears twice", section_name(id));
@@ -190,6 +191,7 @@ static int alloc_program(govL_ctx *c) {
     p->nstep = (uint32_t)(c->len[GOVB_S_ESCSTEPS] / 16);
     p->nappr = (uint32_t)(c->len[GOVB_S_APPROVERS] / 4);
     p->nescalate = (uint32_t)(c->len[GOVB_S_ESCALATE] / 8);
+    p->nsus = (uint32_t)(c->len[GOVB_S_RULESTATE] / 24);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -202,7 +204,8 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->ngate * sizeof(govL_gate)) + al8((uint64_t)p->nesc * sizeof(govL_esc)) +
                     al8((uint64_t)p->nstep * sizeof(govL_step)) + al8((uint64_t)p->nappr * 4) +
                     2 * al8((uint64_t)p->nrule * 4) + al8((uint64_t)scope_hash_size(p->nscope) * 4) +
-                    al8((uint64_t)p->nscope * 4) + al8(((uint64_t)p->nscope + 1) * 4) + al8((uint64_t)p->novr * 4);
+                    al8((uint64_t)p->nscope * 4) + al8(((uint64_t)p->nscope + 1) * 4) + al8((uint64_t)p->novr * 4) +
+                    al8((uint64_t)p->nsus * sizeof(govL_sus)) + al8((uint64_t)p->nrule * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -236,6 +239,8 @@ static int alloc_program(govL_ctx *c) {
     p->snext = carve(&cur, p->nscope * 4);
     p->sovr_first = carve(&cur, ((size_t)p->nscope + 1) * 4);
     p->sovr = carve(&cur, p->novr * 4);
+    p->sus = carve(&cur, p->nsus * sizeof(govL_sus));
+    p->rule_sus = carve(&cur, p->nrule * 4);
     return GOV_OK;
 }
 
@@ -578,7 +583,7 @@ static int verify_code(govL_ctx *c, uint32_t ri) {
         }
         /* Register operands: every A, and B, C for the ABC forms that use them. */
         int uses_a = op != GOV_OP_JMP && op != GOV_OP_FIRE;
-        int uses_b = !isabx && op != GOV_OP_FIRE && op != GOV_OP_FIREIF;
+        int uses_b = !isabx && op != GOV_OP_FIRE && op != GOV_OP_FIREIF && op != GOV_OP_SETCLR;
         int uses_c = uses_b && op != GOV_OP_MOV && op != GOV_OP_NEG && op != GOV_OP_I2F && op != GOV_OP_NOT;
         if (!uses_a && a) return fail(c, GOV_EOPCODE, at, "pc %u: operand A must be 0", pc);
         if (!isabx && !uses_b && b) return fail(c, GOV_EOPCODE, at, "pc %u: operand B must be 0", pc);
@@ -622,12 +627,12 @@ static int verify_code(govL_ctx *c, uint32_t ri) {
                             (unsigned long long)pc + 1 + bx, end);
             break;
         case GOV_OP_FIRE: break;
-        case GOV_OP_FIREIF: ok = ta == GOVB_TY_BOOL; break;
+        case GOV_OP_FIREIF: case GOV_OP_SETCLR: ok = ta == GOVB_TY_BOOL; break;
         case GOV_OP_TEQL: case GOV_OP_TNEL: case GOV_OP_TLTL: case GOV_OP_TLEL: case GOV_OP_TGTL: case GOV_OP_TGEL:
             if (bx >= p->nlimit) return fail(c, GOV_EBOUNDS, at, "pc %u: limit %u out of range", pc, bx);
             ok = ca == govL_class(p->limit[bx].type);
             break;
-        default: /* TEQK .. TGEK */
+        case GOV_OP_TEQK: case GOV_OP_TNEK: case GOV_OP_TLTK: case GOV_OP_TLEK: case GOV_OP_TGTK: case GOV_OP_TGEK:
             if (bx >= p->nconst) return fail(c, GOV_EBOUNDS, at, "pc %u: constant %u out of range", pc, bx);
             ok = ca == govL_class(p->ktype[bx]) && (ca != GOVV_CS || op == GOV_OP_TEQK || op == GOV_OP_TNEK);
             break;
@@ -809,6 +814,41 @@ static int load_gates(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* Sustained rules (RULESTATE): one entry per rule with `for` or `clear`, rules
+ * ascending. Each gets a slot in the VM's rule-state table. SETCLR may appear only in
+ * the code of a rule whose entry has `clear when`. */
+static int load_sustained(govL_ctx *c) {
+    gov_program *p = c->p;
+    for (uint32_t i = 0; i < p->nrule; i++) p->rule_sus[i] = GOVB_NONE;
+    const uint8_t *s = SEC(GOVB_S_RULESTATE);
+    for (uint32_t i = 0; i < p->nsus; i++, s += 24) {
+        uint64_t at = c->off[GOVB_S_RULESTATE] + 24ull * i;
+        govL_sus u = {rd32(s), rd32(s + 4), rd_dur(s + 8), rd_dur(s + 16)};
+        if (u.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "rule state %u: rule %u out of range", i, u.rule);
+        if (i > 0 && u.rule <= p->sus[i - 1].rule)
+            return fail(c, GOV_EVALUE, at, "rule state %u: rules not ascending", i);
+        if (u.flags > GOVB_RS_CLEARWHEN) return fail(c, GOV_EVALUE, at + 4, "rule state %u: unknown flags 0x%x", i, u.flags);
+        if (u.hold < 0 || u.hold > INT64_MAX / 4)
+            return fail(c, GOV_EVALUE, at + 8, "rule state %u: 'for' negative or too large", i);
+        if (u.after < 0 || u.after > INT64_MAX / 4)
+            return fail(c, GOV_EVALUE, at + 16, "rule state %u: 'clear after' negative or too large", i);
+        if (p->rule_gate[u.rule] != GOVB_NONE)
+            return fail(c, GOV_EVALUE, at, "rule state %u: rule %u is a gate", i, u.rule);
+        p->sus[i] = u;
+        p->rule_sus[u.rule] = i;
+    }
+    for (uint32_t i = 0; i < p->nrule; i++) {
+        const govL_rule *r = &p->rule[i];
+        uint32_t si = p->rule_sus[i];
+        if (si != GOVB_NONE && (p->sus[si].flags & GOVB_RS_CLEARWHEN)) continue;
+        for (uint32_t pc = r->code; pc < r->code + r->ncode; pc++)
+            if (GOVB_OP(p->code[pc]) == GOV_OP_SETCLR)
+                return fail(c, GOV_EOPCODE, c->off[GOVB_S_CODE] + 4ull * pc,
+                            "pc %u: SETCLR in rule %u, which has no `clear when`", pc, i);
+    }
+    return GOV_OK;
+}
+
 static int load_meta(govL_ctx *c) {
     gov_program *p = c->p;
     const uint8_t *s = SEC(GOVB_S_SRCMAP);
@@ -850,6 +890,7 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
     if (!e) e = load_kinds(&c);
     if (!e) e = load_rules(&c);
     if (!e) e = load_gates(&c);
+    if (!e) e = load_sustained(&c);
     if (!e) e = load_meta(&c);
     if (e) {
         gov_program_free(c.p);

@@ -362,6 +362,21 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     govO_puts(b, "{\"type\":\"");
     govO_puts(b, govG_type_name(a->type));
     govO_put(b, "\"", 1);
+    if (a->type == GOV_ACT_RULE_FIRING || a->type == GOV_ACT_RULE_CLEARED) {
+        /* A sustained rule's transition: since is when its condition started to hold
+         * (rule_firing) or when it started firing (rule_cleared). */
+        govO_puts(b, ",\"rule\":");
+        govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
+        govO_printf(b, ",\"severity\":\"%s\",\"verdict\":\"%s\",\"since\":", sev_names[a->severity],
+                    verd_names[a->verdict]);
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
+        govO_puts(b, ",\"at\":");
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
+        govO_puts(b, ",\"policy_id\":\"");
+        govO_puts(b, p->id);
+        govO_puts(b, "\"}");
+        return;
+    }
     if (a->gate != GOVB_NONE) {
         uint32_t n = p->rule[p->gate[a->gate].rule].name;
         govO_puts(b, ",\"gate\":");
@@ -474,6 +489,20 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
         put_at(&b, p, r->file, r->line, r->col);
         govO_put(&b, ",", 1);
         put_cmps(&b, vm, f->cmp, f->ncmp);
+        if (f->sus.phase) {
+            /* A sustained rule: firing (its condition holds or has not cleared), since
+             * when; clearing: its clear condition holds, since when. */
+            govO_printf(&b, ",\"sustained\":{\"state\":\"%s\",\"since\":",
+                        f->sus.phase == GOVV_RS_CLEARING ? "clearing" : "firing");
+            govO_text(&b, vm, GOVB_TY_TIME, (govV_cell){.i = f->sus.since});
+            govO_puts(&b, ",\"firing_since\":");
+            govO_text(&b, vm, GOVB_TY_TIME, (govV_cell){.i = f->sus.firing});
+            if (f->sus.phase == GOVV_RS_CLEARING) {
+                govO_puts(&b, ",\"clearing_since\":");
+                govO_text(&b, vm, GOVB_TY_TIME, (govV_cell){.i = f->sus.clearing});
+            }
+            govO_put(&b, "}", 1);
+        }
         govO_puts(&b, ",\"limit\":");
         if (f->limit == GOVB_NONE) {
             govO_puts(&b, "null");
@@ -522,6 +551,22 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
     govO_put(b, ",", 1);
     put_at(b, p, r->file, r->line, r->col);
     govO_puts(b, fired ? ",\"fired\":true," : ",\"fired\":false,");
+    if (p->rule_sus[ri] != GOVB_NONE) {
+        /* A sustained rule: its condition on this record, and its state after it. */
+        static const char *const phases[] = {"inactive", "pending", "firing", "clearing"};
+        const govV_rstate *rs = &vm->rs[p->rule_sus[ri]];
+        govO_printf(b, "\"condition\":%s,\"state\":\"%s\",", vm->cond ? "true" : "false", phases[rs->phase]);
+        if (rs->phase != GOVV_RS_INACTIVE) {
+            govO_puts(b, "\"since\":");
+            govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = rs->since});
+            govO_put(b, ",", 1);
+        }
+        if (rs->phase == GOVV_RS_CLEARING) {
+            govO_puts(b, "\"clearing_since\":");
+            govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = rs->clearing});
+            govO_put(b, ",", 1);
+        }
+    }
     put_cmps(b, vm, vm->cmp, vm->ncmp);
     govO_puts(b, ",\"more_compared\":");
     put_u64(b, vm->ncmp_total - vm->ncmp);

@@ -16,18 +16,31 @@
 #include <xxhash.h>
 
 #include "vm/gov_int.h"
+#include "vm/gov_num.h"
 
 #define ST_MAGIC   "GOVSTATE"
 #define ST_VERSION 1u
 #define ST_HEADER  64u          /* magic 8, version 4, nsections 4, policy id 32, length 8, checksum 8 */
 #define ST_SECHDR  24u          /* tag 4, count 4, payload length 8, checksum 8 */
-#define ST_NSECT   3u
+#define ST_NSECT   3u           /* the sections every state has; the others depend on the program */
+#define ST_MAXSECT 8u
 #define ST_CLOCK   16u          /* records 8, now 8 */
 #define ST_GATE    40u          /* + key: gate 4, slot 4, id 8, opened 8, deadline 8, keylen 4, 0 4 */
 #define ST_ESC     56u          /* + key: esc 4, slot 4, id 8, started 8, src_gate 4, src 4, step 4,
                                    round 4, severity 4, keylen 4, 0 8 */
-enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3 };
-static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS"};
+#define ST_RULE    32u          /* rule 4, phase 4, since 8, firing 8, clearing 8 */
+enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_RULES = 5 };
+static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES"};
+
+/* The section tags a state of program p has, in order; returns how many. */
+static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
+    uint32_t n = 0;
+    tags[n++] = TAG_CLOCK;
+    tags[n++] = TAG_GATES;
+    tags[n++] = TAG_ESCS;
+    if (p->nsus) tags[n++] = TAG_RULES;
+    return n;
+}
 
 /* ---------------------------------------------------------------- little-endian */
 
@@ -52,13 +65,15 @@ static uint64_t get64(const unsigned char *b) {
 
 size_t gov_state_bound(const gov_program *p) {
     if (!p) return 0;
-    return ST_HEADER + ST_NSECT * ST_SECHDR + ST_CLOCK + (size_t)p->gate_slots * (ST_GATE + GOVV_KEYMAX) +
-           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX);
+    uint32_t tags[ST_MAXSECT];
+    return ST_HEADER + tags_of(p, tags) * ST_SECHDR + ST_CLOCK + (size_t)p->gate_slots * (ST_GATE + GOVV_KEYMAX) +
+           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + (size_t)p->nsus * ST_RULE;
 }
 
 static size_t saved_size(const gov_vm *vm) {
     const gov_program *p = vm->p;
-    size_t n = ST_HEADER + ST_NSECT * ST_SECHDR + ST_CLOCK;
+    uint32_t tags[ST_MAXSECT];
+    size_t n = ST_HEADER + tags_of(p, tags) * ST_SECHDR + ST_CLOCK + (size_t)p->nsus * ST_RULE;
     for (uint32_t i = 0; i < p->gate_slots; i++)
         if (vm->pg[i].used) n += ST_GATE + vm->pg[i].keylen;
     for (uint32_t i = 0; i < p->esc_slots; i++)
@@ -84,7 +99,8 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
     memset(b, 0, need);
     memcpy(b, ST_MAGIC, 8);
     put32(b + 8, ST_VERSION);
-    put32(b + 12, ST_NSECT);
+    uint32_t tags[ST_MAXSECT];
+    put32(b + 12, tags_of(p, tags));
     memcpy(b + 16, p->id, 32);
     put64(b + 48, need);
     put64(b + 56, XXH3_64bits(b, 56));
@@ -132,6 +148,19 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
             count++;
         }
     seal(b, at, n, TAG_ESCS, count);
+
+    if (p->nsus) {
+        at = n, n += ST_SECHDR;
+        for (uint32_t i = 0; i < p->nsus; i++, n += ST_RULE) {
+            const govV_rstate *rs = &vm->rs[i];
+            put32(b + n, p->sus[i].rule);
+            put32(b + n + 4, rs->phase);
+            put64(b + n + 8, (uint64_t)rs->since);
+            put64(b + n + 16, (uint64_t)rs->firing);
+            put64(b + n + 24, (uint64_t)rs->clearing);
+        }
+        seal(b, at, n, TAG_RULES, p->nsus);
+    }
     return GOV_OK;
 }
 
@@ -252,6 +281,43 @@ static int entries(gov_vm *vm, int tag, const unsigned char *sec, size_t len, ui
     return GOV_OK;
 }
 
+/* Check (apply == 0) or apply the RULES section: one entry per sustained rule, in
+ * RULESTATE order, each a state the machine of spec/language.md §4.3 can reach. */
+static int rules_section(gov_vm *vm, const unsigned char *sec, size_t len, uint32_t count, int64_t now, int apply) {
+    const gov_program *p = vm->p;
+    if (count != p->nsus || len != (size_t)count * ST_RULE)
+        return govV_fail(vm, GOV_ESECTION, "state: RULES section must hold %u entries of %u bytes", p->nsus, ST_RULE);
+    for (uint32_t k = 0; k < count; k++) {
+        const unsigned char *e = sec + (size_t)k * ST_RULE;
+        const govL_sus *u = &p->sus[k];
+        uint32_t rule = get32(e), phase = get32(e + 4);
+        int64_t since = (int64_t)get64(e + 8), firing = (int64_t)get64(e + 16), clearing = (int64_t)get64(e + 24);
+        if (rule != u->rule) return govV_fail(vm, GOV_EVALUE, "state: rule entry %u: rule %u, expected %u", k, rule, u->rule);
+        int ok;
+        switch (phase) {
+        case GOVV_RS_INACTIVE: ok = since == 0 && firing == 0 && clearing == 0; break;
+        case GOVV_RS_PENDING: ok = since <= now && firing == 0 && clearing == 0; break;
+        case GOVV_RS_FIRING:
+            ok = since <= firing && firing <= now && gov_sub_i(firing, since) >= u->hold && clearing == 0;
+            break;
+        case GOVV_RS_CLEARING:
+            ok = since <= firing && firing <= clearing && clearing <= now && gov_sub_i(firing, since) >= u->hold && u->after > 0;
+            break;
+        default: return govV_fail(vm, GOV_EVALUE, "state: rule entry %u: unknown phase %u", k, phase);
+        }
+        if (!ok) return govV_fail(vm, GOV_EVALUE, "state: rule entry %u: times inconsistent with its phase and the clock", k);
+        if (apply) {
+            govV_rstate *rs = &vm->rs[k];
+            memset(rs, 0, sizeof *rs);
+            rs->phase = phase;
+            rs->since = since;
+            rs->firing = firing;
+            rs->clearing = clearing;
+        }
+    }
+    return GOV_OK;
+}
+
 int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (!vm) return GOV_EMISUSE;
     if (!bytes && len) return govV_fail(vm, GOV_EMISUSE, "state: no bytes");
@@ -259,7 +325,8 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     const unsigned char *b = bytes;
     if (len < 8 || memcmp(b, ST_MAGIC, 8) != 0) return govV_fail(vm, GOV_EMAGIC, "state: not a gov state (magic)");
     if (len < ST_HEADER) return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, shorter than its header", len);
-    if (get32(b + 8) != ST_VERSION || get32(b + 12) != ST_NSECT)
+    uint32_t tags[ST_MAXSECT], ntags = tags_of(p, tags);
+    if (get32(b + 8) != ST_VERSION || get32(b + 12) < ST_NSECT || get32(b + 12) > ST_MAXSECT)
         return govV_fail(vm, GOV_EVERSION, "state: version %u with %u sections; this VM reads version %u",
                          get32(b + 8), get32(b + 12), ST_VERSION);
     if (get64(b + 56) != XXH3_64bits(b, 56)) return govV_fail(vm, GOV_ECHECKSUM, "state: header checksum mismatch");
@@ -268,15 +335,19 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
                          (unsigned long long)get64(b + 48));
     if (memcmp(b + 16, p->id, 32) != 0)
         return govV_fail(vm, GOV_EPOLICY, "state: saved under another policy (%.32s), not this one (%s)", (const char *)b + 16, p->id);
-    /* The framing: three sections in order, each checksummed, filling the file exactly. */
-    const unsigned char *sec[ST_NSECT + 1];
-    size_t slen[ST_NSECT + 1];
-    uint32_t scount[ST_NSECT + 1];
+    if (get32(b + 12) != ntags)
+        return govV_fail(vm, GOV_ESECTION, "state: %u sections; a state of this policy has %u", get32(b + 12), ntags);
+    /* The framing: the program's sections in order, each checksummed, filling the file
+     * exactly. A section the program does not have stays empty here. */
+    const unsigned char *sec[ST_MAXSECT] = {0};
+    size_t slen[ST_MAXSECT] = {0};
+    uint32_t scount[ST_MAXSECT] = {0};
     size_t o = ST_HEADER;
-    for (uint32_t t = TAG_CLOCK; t <= TAG_ESCS; t++) {
+    for (uint32_t ti = 0; ti < ntags; ti++) {
+        uint32_t t = tags[ti];
         if (len - o < ST_SECHDR) return govV_fail(vm, GOV_ETRUNC, "state: %s section header truncated", tag_names[t]);
         if (get32(b + o) != t)
-            return govV_fail(vm, GOV_ESECTION, "state: section %u has tag %u, expected %s", t - 1, get32(b + o),
+            return govV_fail(vm, GOV_ESECTION, "state: section %u has tag %u, expected %s", ti, get32(b + o),
                              tag_names[t]);
         uint64_t n = get64(b + o + 8);
         if (n > len - o - ST_SECHDR) return govV_fail(vm, GOV_ETRUNC, "state: %s section truncated", tag_names[t]);
@@ -295,6 +366,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     /* Pass 1: check every entry; nothing is written. */
     int rc = entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 0);
     if (rc == GOV_OK) rc = entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 0);
+    if (rc == GOV_OK && p->nsus) rc = rules_section(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 0);
     if (rc != GOV_OK) return rc;
     /* Pass 2: replace the state. Cannot fail: pass 1 checked the same bytes. */
     memset(vm->state, 0, vm->state_size);
@@ -302,6 +374,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     vm->state->now = now;
     entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 1);
     entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 1);
+    if (p->nsus) rules_section(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 1);
     vm->state->ngates = scount[TAG_GATES];
     vm->state->nescs = scount[TAG_ESCS];
     govG_recompute_due(vm);

@@ -43,7 +43,7 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->vm = n;      n += al16(sizeof(gov_vm));
     /* The state block: core, pending gates, running escalations (gate.c). */
     l->state_size = sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
-                    (size_t)p->esc_slots * sizeof(govV_resc);
+                    (size_t)p->esc_slots * sizeof(govV_resc) + (size_t)p->nsus * sizeof(govV_rstate);
     l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
@@ -58,7 +58,7 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
      * in one event: one ending, one starting) a timeout and an escalation start, or a
      * step's notifications and an end. */
     l->act_cap = (size_t)p->max_actions + 2 * (size_t)p->max_rules + 2 * (size_t)p->gate_slots +
-                 2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2;
+                 2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2 + p->nsus;
     l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
     l->kc = n;      n += al16(((size_t)p->gate_slots + p->esc_slots) * sizeof(govV_kcache));
     /* Keys copied for this event's actions: once per slot lifetime, once per finding. */
@@ -105,6 +105,8 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->act_cap = (uint32_t)l.act_cap;
     vm->pg = (govV_pgate *)(void *)(base + l.state + sizeof(govV_core));
     vm->re = (govV_resc *)(void *)(base + l.state + sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate));
+    vm->rs = (govV_rstate *)(void *)(base + l.state + sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
+                                     (size_t)p->esc_slots * sizeof(govV_resc));
     vm->state_size = l.state_size;
     vm->state->now = INT64_MIN;
     vm->state->next_due = INT64_MAX;
@@ -459,6 +461,7 @@ static int run_rule(gov_vm *vm, const govL_rule *r, const uint8_t *ty, const uin
     CASE(JMPT) if (R[a].i) pc += bx; NEXT();
     CASE(FIRE) return 1;
     CASE(FIREIF) if (R[a].i) return 1; NEXT();
+    CASE(SETCLR) vm->clr = R[a].i != 0; NEXT();
     CASE(TEQL) CASE(TNEL) CASE(TLTL) CASE(TLEL) CASE(TGTL) CASE(TGEL) {
         int op = (int)(GOVB_OP(w) - GOV_OP_TEQL);
         govV_resolve(vm, bx);
@@ -512,6 +515,65 @@ const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     return d;
 }
 
+/* ---------------------------------------------------------------- sustained rules */
+
+static void transition(gov_vm *vm, int type, uint32_t ri, int64_t since, int64_t t) {
+    const govL_rule *r = &vm->p->rule[ri];
+    govV_action *a = &vm->act[vm->dec.nact++];
+    memset(a, 0, sizeof *a);
+    a->type = (uint8_t)type;
+    a->finding = a->channel = a->gate = a->esc = GOVB_NONE;
+    a->rule = ri;
+    a->severity = r->severity;
+    a->verdict = (uint8_t)r->verdict;
+    a->deadline = since;
+    a->at = t;
+}
+
+/* Step sustained rule ri's state machine (spec/language.md §4.3) for a record at clock
+ * t, where its condition held (cond) or not; returns 0 if the rule does not fire, 2 if
+ * it starts firing on this record, 1 if it goes on firing. The clear condition is the
+ * one SETCLR set, or "cond does not hold". */
+static int sustain(gov_vm *vm, uint32_t ri, int cond, int64_t t) {
+    const gov_program *p = vm->p;
+    uint32_t si = p->rule_sus[ri];
+    const govL_sus *u = &p->sus[si];
+    govV_rstate *s = &vm->rs[si];
+    int clear = (u->flags & GOVB_RS_CLEARWHEN) && vm->clr >= 0 ? vm->clr : !cond;
+    switch (s->phase) {
+    case GOVV_RS_INACTIVE:
+        if (!cond) return 0;
+        s->phase = GOVV_RS_PENDING;
+        s->since = t;
+        /* With no `for` it fires on this record. */
+        /* fall through */
+    case GOVV_RS_PENDING:
+        if (!cond) {
+            memset(s, 0, sizeof *s);
+            return 0;
+        }
+        if (gov_sub_i(t, s->since) < u->hold) return 0;
+        s->phase = GOVV_RS_FIRING;
+        s->firing = t;
+        transition(vm, GOV_ACT_RULE_FIRING, ri, s->since, t);
+        return 2;
+    default: /* firing or clearing */
+        if (!clear) {
+            s->phase = GOVV_RS_FIRING;
+            s->clearing = 0;
+            return 1;
+        }
+        if (s->phase == GOVV_RS_FIRING) {
+            s->phase = GOVV_RS_CLEARING;
+            s->clearing = t;
+        }
+        if (gov_sub_i(t, s->clearing) < u->after) return 1;
+        transition(vm, GOV_ACT_RULE_CLEARED, ri, s->firing, t);
+        memset(s, 0, sizeof *s);
+        return 0;
+    }
+}
+
 /* Fill defaults, check required fields, run the kind's rules. */
 static const gov_decision *evaluate(gov_vm *vm) {
     const gov_program *p = vm->p;
@@ -547,7 +609,14 @@ static const gov_decision *evaluate(gov_vm *vm) {
         uint32_t ri = p->kind_rules[k->first_rule + j];
         const govL_rule *r = &p->rule[ri];
         vm->ncmp = vm->ncmp_total = vm->nrlimits = 0;
+        vm->clr = -1;
         int fired = run_rule(vm, r, ty, cls);
+        vm->cond = fired;
+        int again = 0; /* a sustained rule that was already firing */
+        if (p->rule_sus[ri] != GOVB_NONE) {
+            fired = sustain(vm, ri, fired, now);
+            again = fired == 1;
+        }
         if (fired) {
             govV_finding *f = &vm->find[d->nfind];
             f->rule = ri;
@@ -556,7 +625,12 @@ static const gov_decision *evaluate(gov_vm *vm) {
             f->limit = vm->nrlimits ? vm->rlimits[0] : GOVB_NONE;
             f->ovr = f->limit != GOVB_NONE ? vm->lcache[f->limit].ovr : GOVB_NONE;
             f->limit_value = f->limit != GOVB_NONE ? vm->lcache[f->limit].v : (govV_cell){.i = 0};
-            for (uint32_t n = 0; n < r->nnotify; n++) {
+            if (p->rule_sus[ri] != GOVB_NONE) f->sus = vm->rs[p->rule_sus[ri]];
+            else memset(&f->sus, 0, sizeof f->sus);
+            /* A sustained rule notifies and escalates when it starts firing, not again
+             * on each record while it fires. */
+            uint32_t nn = again ? 0 : r->nnotify;
+            for (uint32_t n = 0; n < nn; n++) {
                 govV_action *a = &vm->act[d->nact++];
                 memset(a, 0, sizeof *a);
                 a->type = GOV_ACT_NOTIFY;
@@ -570,9 +644,10 @@ static const gov_decision *evaluate(gov_vm *vm) {
             }
             d->nfind++;
             if ((int)r->verdict > d->verdict) d->verdict = (int)r->verdict;
-            if (p->rule_gate[ri] != GOVB_NONE || p->rule_esc[ri] != GOVB_NONE) govG_fired(vm, d->nfind - 1, now);
+            if (!again && (p->rule_gate[ri] != GOVB_NONE || p->rule_esc[ri] != GOVB_NONE))
+                govG_fired(vm, d->nfind - 1, now);
         }
-        if (vm->trace_buf) govO_trace_rule(vm, ri, fired);
+        if (vm->trace_buf) govO_trace_rule(vm, ri, fired != 0);
     }
     govG_advance(vm, now); /* the first steps of escalations the rules started */
     if (vm->trace_buf) govO_trace_end(vm);
@@ -687,7 +762,8 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->type_name = govG_type_name(a->type);
     out->gate = a->gate != GOVB_NONE ? p->str[p->rule[p->gate[a->gate].rule].name] : NULL;
     out->escalation = a->esc != GOVB_NONE ? p->str[p->esc[a->esc].name] : NULL;
-    if (a->type != GOV_ACT_NOTIFY && (a->id || a->type != GOV_ACT_GATE_BLOCKED))
+    if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_RULE_FIRING && a->type != GOV_ACT_RULE_CLEARED &&
+        (a->id || a->type != GOV_ACT_GATE_BLOCKED))
         snprintf(out->id, sizeof out->id, "%016llx", (unsigned long long)a->id);
     out->key = vm->kpool + a->koff;
     out->key_len = a->klen;
@@ -697,6 +773,7 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->reason = a->reason ? govG_reason(a->reason) : NULL;
     out->at = a->at;
     out->deadline = a->deadline;
+    out->since = a->type == GOV_ACT_RULE_FIRING || a->type == GOV_ACT_RULE_CLEARED ? a->deadline : 0;
     out->step = (int)a->step;
     out->round = (int)a->round;
     out->skipped = (int)a->skipped;

@@ -88,6 +88,8 @@ TEST_SUITES += $(BUILD)/tests/vm_unit "sh tests/vm/prefix.sh switch $(BUILD)/tes
                $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_keytab "sh tests/vm/opdoc.sh" \
                "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
                "sh tests/vm/install.sh $(BUILD) '$(SAN)'" "sh tests/vm/locale.sh $(BUILD)"
+TEST_SUITES += "sh tests/vm/corrupt_files.sh $(BUILD)"
+TEST_DEPS += $(BUILD)/govc
 
 # ---------------------------------------------------------------- install
 # A prerequisite of `install` only (no recipe), so other fragments can add their own.

@@ -40,26 +40,36 @@ esc_skipped chains
 esc_ack chains
 esc_suppressed chains
 gate_full gate_capacity
+sustained sustained
 CASES
 
-# --state: split the loan stream after every line k (0..n): run lines 1..k saving the
-# state, then lines k+1..n loading it. The second run's decisions (line numbers aside:
-# each run counts its own input) equal lines k+1..n of one uninterrupted run.
+# Sustained rules against an independent reference state machine, on random streams.
+python3 "$here/sustained_ref.py" "$GOVC" || fail=1
+
+# --state: split a stream after every line k (0..n): run lines 1..k saving the state,
+# then lines k+1..n loading it. The second run's decisions (line numbers aside: each run
+# counts its own input) equal lines k+1..n of one uninterrupted run. The loan stream
+# has gates and escalations in its state; the sustained one, rules pending and firing.
+split() { # NAME POLICY STREAM
+  "$GOVC" build -o "$tmp/p.govb" "$2" >/dev/null || { echo "not ok - state: build $2"; fail=1; return; }
+  "$GOVC" run -p "$tmp/p.govb" "$3" | sed 's/"line":[0-9]*,//' >"$tmp/whole"
+  n=$(wc -l <"$3")
+  k=0 bad=""
+  while [ "$k" -le "$n" ]; do
+    rm -f "$tmp/st"
+    head -n "$k" "$3" | "$GOVC" run -p "$tmp/p.govb" --state "$tmp/st" - >/dev/null
+    tail -n +"$((k + 1))" "$3" | "$GOVC" run -p "$tmp/p.govb" --state "$tmp/st" - |
+      sed 's/"line":[0-9]*,//' >"$tmp/rest"
+    tail -n +"$((k + 1))" "$tmp/whole" | cmp -s - "$tmp/rest" || bad="$bad $k"
+    k=$((k + 1))
+  done
+  if [ -z "$bad" ]; then echo "ok - state: govc run --state split after each of $n $1 lines gives the same decisions"
+  else echo "not ok - state: govc run --state split $1 after lines:$bad"; fail=1; fi
+}
 loan=policies/loan_underwriting
+split loan "$loan" "$loan/events.jsonl"
+split sustained "$here/sustained.gov" "$here/sustained.jsonl"
 "$GOVC" build -o "$tmp/loan.govb" "$loan" >/dev/null || { echo "not ok - state: build loan"; exit 1; }
-"$GOVC" run -p "$tmp/loan.govb" "$loan/events.jsonl" | sed 's/"line":[0-9]*,//' >"$tmp/whole"
-n=$(wc -l <"$loan/events.jsonl")
-k=0 bad=""
-while [ "$k" -le "$n" ]; do
-  rm -f "$tmp/st"
-  head -n "$k" "$loan/events.jsonl" | "$GOVC" run -p "$tmp/loan.govb" --state "$tmp/st" - >/dev/null
-  tail -n +"$((k + 1))" "$loan/events.jsonl" | "$GOVC" run -p "$tmp/loan.govb" --state "$tmp/st" - |
-    sed 's/"line":[0-9]*,//' >"$tmp/rest"
-  tail -n +"$((k + 1))" "$tmp/whole" | cmp -s - "$tmp/rest" || bad="$bad $k"
-  k=$((k + 1))
-done
-if [ -z "$bad" ]; then echo "ok - state: govc run --state split after each of $n loan lines gives the same decisions"
-else echo "not ok - state: govc run --state split after lines:$bad"; fail=1; fi
 
 # --state-every 1 leaves the state after the last line, equal to the one saved at the end.
 rm -f "$tmp/st" "$tmp/st1"

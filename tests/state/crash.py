@@ -47,7 +47,7 @@ def records(n):
     for i in range(n):
         t = t0 + 60 * i + rng.randrange(0, 30)
         action = "refund" if rng.random() < 0.3 else "read"
-        lat = rng.choice([100, 900, 2500, 4000])
+        lat = rng.choice([100, 2500, 2500, 2500, 4000])
         ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
         out.append('{"at":"%s","run_id":"r%d","agent":"a%d","action":"%s","latency_ms":%d}\n'
                    % (ts, i, i % 3, action, lat))

@@ -102,9 +102,94 @@ static int sweep(const char *name, uint8_t *good, size_t n) {
     return fails;
 }
 
-int main(void) {
+static uint8_t *read_file(const char *path, size_t *n) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    static uint8_t buf[1 << 20];
+    *n = fread(buf, 1, sizeof buf, fp);
+    fclose(fp);
+    uint8_t *f = malloc(*n);
+    memcpy(f, buf, *n);
+    return f;
+}
+
+/* Targeted corruptions of a file's RULESTATE section (with a new checksum), each of
+ * which must be refused with the code the spec names. */
+static int rulestate_cases(const char *name, const uint8_t *good, size_t n) {
+    uint32_t off, len;
+    if (!tb_section(good, n, 29, &off, &len) || len < 24) {
+        printf("not ok - corrupt %s: has a RULESTATE section\n", name);
+        return 1;
+    }
+    /* Entry 0's fields: rule +0, flags +4, for +8, after +16. */
+    static const struct { const char *what; uint32_t at, val, val_hi; int code; } cases[] = {
+        {"rule out of range", 0, 0xFFFFu, 0, GOV_EBOUNDS},
+        {"unknown flags", 4, 2, 0, GOV_EVALUE},
+        {"negative 'for'", 8, 0, 0x80000000u, GOV_EVALUE},
+        {"negative 'clear after'", 16, 0, 0xFFFFFFFFu, GOV_EVALUE},
+        {"SETCLR without `clear when` (flags cleared)", 4, 0, 0, GOV_EOPCODE},
+    };
+    int fails = 0;
+    uint8_t *f = malloc(n);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(f, good, n);
+        /* The last case needs an entry with `clear when`: find one. */
+        uint32_t e = off;
+        if (cases[i].code == GOV_EOPCODE)
+            while (e + 24 <= off + len && !(tb_get32(f + e + 4) & 1u)) e += 24;
+        if (e + 24 > off + len) {
+            printf("not ok - corrupt %s: RULESTATE %s: no entry with clear when\n", name, cases[i].what);
+            fails++;
+            continue;
+        }
+        tb_put32(f + e + cases[i].at, cases[i].val);
+        if (cases[i].at >= 8) tb_put32(f + e + cases[i].at + 4, cases[i].val_hi);
+        tb_rehash(f, n);
+        gov_program *p = NULL;
+        gov_error err;
+        int rc = gov_program_load(f, n, &p, &err);
+        int ok = rc == cases[i].code;
+        printf("%s - corrupt %s: RULESTATE %s is refused (%s)\n", ok ? "ok" : "not ok", name, cases[i].what,
+               err.message);
+        fails += !ok;
+        gov_program_free(p);
+    }
+    /* Two entries for one rule: not ascending. */
+    if (len >= 48) {
+        memcpy(f, good, n);
+        tb_put32(f + off + 24, tb_get32(f + off));
+        tb_rehash(f, n);
+        gov_program *p = NULL;
+        gov_error err;
+        int rc = gov_program_load(f, n, &p, &err);
+        printf("%s - corrupt %s: RULESTATE entries not ascending are refused (%s)\n",
+               rc == GOV_EVALUE ? "ok" : "not ok", name, err.message);
+        fails += rc != GOV_EVALUE;
+        gov_program_free(p);
+    }
+    free(f);
+    return fails;
+}
+
+/* Arguments: .govb files compiled by govc (sections the C builder does not write), each
+ * swept like the built-in programs; a file with RULESTATE also gets targeted cases. */
+int main(int argc, char **argv) {
     size_t n;
     int fails = 0;
+    for (int i = 1; i < argc; i++) {
+        uint8_t *g = read_file(argv[i], &n);
+        if (!g) {
+            printf("not ok - corrupt: cannot read %s\n", argv[i]);
+            fails++;
+            continue;
+        }
+        const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
+        uint32_t off, len;
+        if (tb_section(g, n, 29, &off, &len)) fails += rulestate_cases(base, g, n);
+        fails += sweep(base, g, n);
+        free(g);
+    }
+    if (argc > 1) return fails ? 1 : 0;
     uint8_t *f = prog_support(&n);
     fails += sweep("support", f, n);
     free(f);
