@@ -31,7 +31,7 @@ all: check-deps
 # ---------------------------------------------------------------- dependencies
 # The packages a fresh Debian machine needs. `make` installs them when they are missing
 # and we are root; otherwise it says what to install.
-DEB_PKGS := re2c bison libffi-dev libxxhash-dev libjsmn-dev pkg-config
+DEB_PKGS := re2c bison libffi-dev libxxhash-dev libjsmn-dev pkg-config tzdata
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 check-deps: $(DEPS_STAMP)

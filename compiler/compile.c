@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include "lang/eval.h"
+#include "lang/tz.h"
 #include "vm/gov_format.h"
 
 /* ------------------------------------------------------------------ byte buffers */
@@ -98,6 +99,9 @@ typedef struct Comp {
     uint32_t nrules, total_code;
     /* gates and escalations (sections GATES, ESCALATIONS, ESCSTEPS, APPROVERS, ESCALATE) */
     uint32_t ngates;
+    /* time zones and glob patterns the code names (ZONES, ZONETRANS, PATTERNS) */
+    const GovZone *zones[GOVB_MAXZONES]; uint32_t nzones;
+    uint32_t pats[GOVB_MAXZONES]; uint32_t npats;   /* compiled text's string index */
 } Comp;
 
 static void intern_grow(Comp *K, Intern *t, uint32_t n)
@@ -435,6 +439,7 @@ static uint32_t convert(Comp *K, uint32_t r, uint32_t from, uint32_t to)
 }
 
 static uint32_t gen(Comp *K, GovExpr *e);
+static uint32_t gen_builtin(Comp *K, GovExpr *e);
 
 /* Operands of a comparison brought to one class: the float one if either is. */
 static void gen_pair(Comp *K, GovExpr *a, GovExpr *b, uint32_t *ra, uint32_t *rb)
@@ -583,6 +588,90 @@ static uint32_t gen_binary(Comp *K, GovExpr *e)
     return d;
 }
 
+/* The index of zone z in ZONES, added on first use; its transitions go to ZONETRANS. */
+static uint32_t zone_index(Comp *K, const GovZone *z)
+{
+    for (uint32_t i = 0; i < K->nzones; i++)
+        if (K->zones[i] == z) return i;
+    if (K->nzones == GOVB_MAXZONES) {
+        if (!K->failed) govD_error(K->d, "E091", K->at, "more than %u distinct time zones", GOVB_MAXZONES);
+        K->failed = true;
+        return 0;
+    }
+    Buf *b = &K->sec[GOVB_S_ZONES];
+    put32(b, cstr(K, z->name));
+    put32(b, (uint32_t)(K->sec[GOVB_S_ZONETRANS].n / 16));
+    put32(b, z->n);
+    put32(b, (uint32_t)z->off0);
+    for (uint32_t i = 0; i < z->n; i++) {
+        put64(&K->sec[GOVB_S_ZONETRANS], (uint64_t)z->at[i]);
+        put32(&K->sec[GOVB_S_ZONETRANS], (uint32_t)z->off[i]);
+        put32(&K->sec[GOVB_S_ZONETRANS], 0);
+    }
+    K->zones[K->nzones] = z;
+    return K->nzones++;
+}
+
+static uint32_t pattern_index(Comp *K, const GovPattern *pat)
+{
+    uint32_t comp = str_of(K, pat->compiled, pat->len);
+    for (uint32_t i = 0; i < K->npats; i++)
+        if (K->pats[i] == comp) return i;
+    if (K->npats == GOVB_MAXZONES) {
+        if (!K->failed) govD_error(K->d, "E091", K->at, "more than %u distinct patterns", GOVB_MAXZONES);
+        K->failed = true;
+        return 0;
+    }
+    put32(&K->sec[GOVB_S_PATTERNS], comp);
+    put32(&K->sec[GOVB_S_PATTERNS], gstr(K, pat->source));
+    K->pats[K->npats] = comp;
+    return K->npats++;
+}
+
+/* round, the string tests, matches and the calendar functions: one instruction each. */
+static uint32_t gen_builtin(Comp *K, GovExpr *e)
+{
+    GovExpr **args = e->u.call.args;
+    int bi = e->u.call.builtin;
+    uint32_t x = gen(K, args[0]), y = 0, r;
+    switch (bi) {
+    case GOV_BI_ROUND:
+        if (!is_f(args[0]->type)) return x; /* an int rounds to itself */
+        release(K, x);
+        r = reg(K, GOV_TY_INT);
+        abc(K, GOV_OP_ROUND, r, x, 0);
+        return r;
+    case GOV_BI_LEN:
+        release(K, x);
+        r = reg(K, GOV_TY_INT);
+        abc(K, GOV_OP_LEN, r, x, 0);
+        return r;
+    case GOV_BI_STARTS_WITH: case GOV_BI_ENDS_WITH: case GOV_BI_CONTAINS: case GOV_BI_IEQUALS: {
+        static const int ops[] = {GOV_OP_STARTS, GOV_OP_ENDS, GOV_OP_CONTAINS, GOV_OP_IEQ};
+        y = gen(K, args[1]);
+        release(K, x);
+        release(K, y);
+        r = reg(K, GOV_TY_BOOL);
+        abc(K, ops[bi - GOV_BI_STARTS_WITH], r, x, y);
+        return r;
+    }
+    case GOV_BI_MATCHES: {
+        uint32_t pi = pattern_index(K, e->u.call.aux);
+        release(K, x);
+        r = reg(K, GOV_TY_BOOL);
+        abc(K, GOV_OP_MATCH, r, x, pi);
+        return r;
+    }
+    default: { /* hour_of_day, day_of_week, is_business_hours */
+        uint32_t zi = zone_index(K, e->u.call.aux);
+        release(K, x);
+        r = reg(K, e->type);
+        abc(K, bi == GOV_BI_HOUR_OF_DAY ? GOV_OP_HOUR : bi == GOV_BI_DAY_OF_WEEK ? GOV_OP_WDAY : GOV_OP_BIZ, r, x, zi);
+        return r;
+    }
+    }
+}
+
 static uint32_t gen(Comp *K, GovExpr *e)
 {
     GovSpan saved = K->at;
@@ -664,9 +753,11 @@ static uint32_t gen(Comp *K, GovExpr *e)
             r = reg(K, e->type);
             break;
         }
-        const char *n = e->u.call.name.s;
         GovExpr **args = e->u.call.args;
-        if (strcmp(n, "abs") == 0) {
+        int bi = e->u.call.builtin;
+        if (bi >= GOV_BI_ROUND) {
+            r = gen_builtin(K, e);
+        } else if (bi == GOV_BI_ABS) {
             /* if x < 0 then -x else x */
             uint32_t x = convert(K, gen(K, args[0]), args[0]->type, e->type);
             GovValue zero = {(uint8_t)e->type, {.i = 0}};
@@ -682,7 +773,7 @@ static uint32_t gen(Comp *K, GovExpr *e)
             release(K, x);
         } else {
             /* min, max, clamp: a running select over the arguments. */
-            bool is_min = strcmp(n, "min") == 0;
+            bool is_min = bi == GOV_BI_MIN;
             uint32_t nargs = e->u.call.nargs;
             r = convert(K, gen(K, args[0]), args[0]->type, e->type);
             for (uint32_t i = 1; i < nargs; i++) {

@@ -112,6 +112,20 @@ const char *gov_op_text(GovOp op);
 struct GovDecl;
 struct GovField;
 
+/* Built-in functions (spec/stdlib.md), numbered in this order. */
+typedef enum GovBuiltin {
+    GOV_BI_ABS, GOV_BI_MIN, GOV_BI_MAX, GOV_BI_CLAMP, GOV_BI_ROUND, GOV_BI_LEN,
+    GOV_BI_STARTS_WITH, GOV_BI_ENDS_WITH, GOV_BI_CONTAINS, GOV_BI_IEQUALS, GOV_BI_MATCHES,
+    GOV_BI_HOUR_OF_DAY, GOV_BI_DAY_OF_WEEK, GOV_BI_IS_BUSINESS_HOURS, GOV_BI__COUNT
+} GovBuiltin;
+
+/* A glob pattern compiled by the checker (vm/gov_std.h's compiled form). */
+typedef struct GovPattern {
+    GovStr source;         /* the pattern as written (decoded) */
+    char *compiled;        /* NUL-terminated compiled text */
+    uint32_t len;
+} GovPattern;
+
 typedef struct GovExpr GovExpr;
 struct GovExpr {
     uint8_t kind;          /* GovExprKind */
@@ -126,7 +140,11 @@ struct GovExpr {
         GovStr str;        /* STRING */
         struct { GovStr name; struct GovDecl *ref; } name;
         struct { GovExpr *obj; GovStr name; GovSpan name_span; struct GovField *ref; } field;
-        struct { GovStr name; GovSpan name_span; GovExpr **args; uint32_t nargs; int builtin; } call;
+        struct {
+            GovStr name; GovSpan name_span; GovExpr **args; uint32_t nargs;
+            int builtin;       /* GovBuiltin; -1 unresolved, -2 an extern */
+            const void *aux;   /* matches: its GovPattern; calendar: its GovZone (checker) */
+        } call;
         struct { GovExpr *a, *b, *c; } ops; /* UNARY: a; BINARY: a, b; IF: a, b, c */
         struct { GovExpr *x; GovExpr **items; uint32_t nitems; } in;
     } u;

@@ -7,6 +7,8 @@
  * reports again, so one mistake gives one diagnostic.
  */
 #include "lang/check.h"
+#include "lang/tz.h"
+#include "vm/gov_std.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -308,44 +310,150 @@ static int check_call(Checker *C, GovExpr *e)
         }
         return set(e, bad ? GOV_TY_ERROR : ext->u.ext.rtype, false);
     }
-    static const struct { const char *name; uint32_t n; } builtins[] = {
-        {"abs", 1}, {"min", 2}, {"max", 2}, {"clamp", 3},
+    static const struct { const char *name; uint32_t lo, hi; } builtins[GOV_BI__COUNT] = {
+        {"abs", 1, 1}, {"min", 2, 2}, {"max", 2, 2}, {"clamp", 3, 3}, {"round", 1, 1}, {"len", 1, 1},
+        {"starts_with", 2, 2}, {"ends_with", 2, 2}, {"contains", 2, 2}, {"iequals", 2, 2},
+        {"matches", 2, 2}, {"hour_of_day", 1, 2}, {"day_of_week", 1, 2}, {"is_business_hours", 2, 2},
     };
     int bi = -1;
     for (int i = 0; i < (int)COUNT(builtins); i++)
         if (str_eq(n, builtins[i].name)) bi = i;
     if (bi < 0) {
         GovDiag *g = govD_error(C->d, "E033", e->u.call.name_span, "unknown function '%.*s'", (int)n.len, n.s);
-        govD_note(C->d, g, (GovSpan){UINT32_MAX, 0, 0}, "built-in functions are abs, min, max and clamp; "
-                  "host functions are declared with `extern fn`");
+        govD_note(C->d, g, (GovSpan){UINT32_MAX, 0, 0}, "built-in functions are abs, min, max, clamp, round, len, "
+                  "starts_with, ends_with, contains, iequals, matches, hour_of_day, day_of_week and "
+                  "is_business_hours (spec/stdlib.md); host functions are declared with `extern fn`");
         return set(e, GOV_TY_ERROR, false);
     }
     e->u.call.builtin = bi;
-    if (na != builtins[bi].n) {
-        govD_error(C->d, "E027", e->span, "'%s' takes %u argument%s, not %u", builtins[bi].name,
-                   builtins[bi].n, builtins[bi].n == 1 ? "" : "s", na);
+    if (na < builtins[bi].lo || na > builtins[bi].hi) {
+        if (builtins[bi].lo == builtins[bi].hi)
+            govD_error(C->d, "E027", e->span, "'%s' takes %u argument%s, not %u", builtins[bi].name,
+                       builtins[bi].lo, builtins[bi].lo == 1 ? "" : "s", na);
+        else
+            govD_error(C->d, "E027", e->span, "'%s' takes %u or %u arguments, not %u", builtins[bi].name,
+                       builtins[bi].lo, builtins[bi].hi, na);
         return set(e, GOV_TY_ERROR, false);
     }
     if (bad)
         return set(e, GOV_TY_ERROR, false);
-    if (bi == 0) {
+    GovExpr **args = e->u.call.args;
+    switch ((GovBuiltin)bi) {
+    case GOV_BI_ABS:
         if (!is_num(t[0]) && t[0] != GOV_TY_DURATION && t[0] != GOV_TY_MONEY) {
-            govD_error(C->d, "E020", e->u.call.args[0]->span, "abs takes a number, duration or money, not %s", tn(t[0]));
+            govD_error(C->d, "E020", args[0]->span, "abs takes a number, duration or money, not %s", tn(t[0]));
             return set(e, GOV_TY_ERROR, false);
         }
         return set(e, t[0] == GOV_TY_RATIO ? GOV_TY_RATIO : t[0], all_const);
+    case GOV_BI_MIN: case GOV_BI_MAX: case GOV_BI_CLAMP: {
+        int r = t[0];
+        for (uint32_t i = 1; i < na; i++) {
+            int u = unify(r, t[i]);
+            if (u == GOV_TY_ERROR || !is_ordered(u)) {
+                govD_error(C->d, "E020", e->span, "'%s' needs arguments of one ordered type, found %s and %s",
+                           builtins[bi].name, tn(r), tn(t[i]));
+                return set(e, GOV_TY_ERROR, false);
+            }
+            r = u;
+        }
+        return set(e, r, all_const);
     }
-    int r = t[0];
-    for (uint32_t i = 1; i < na; i++) {
-        int u = unify(r, t[i]);
-        if (u == GOV_TY_ERROR || !is_ordered(u)) {
-            govD_error(C->d, "E020", e->span, "'%s' needs arguments of one ordered type, found %s and %s",
-                       builtins[bi].name, tn(r), tn(t[i]));
+    case GOV_BI_ROUND:
+        if (!is_num(t[0])) {
+            govD_error(C->d, "E020", args[0]->span, "round takes an int, float or ratio, not %s%s", tn(t[0]),
+                       t[0] == GOV_TY_DURATION || t[0] == GOV_TY_MONEY ? " (divide by a unit first: round(x / 1s))" : "");
             return set(e, GOV_TY_ERROR, false);
         }
-        r = u;
+        return set(e, GOV_TY_INT, all_const);
+    case GOV_BI_LEN:
+        if (!is_text(t[0])) {
+            govD_error(C->d, "E020", args[0]->span, "len takes a string or id, not %s", tn(t[0]));
+            return set(e, GOV_TY_ERROR, false);
+        }
+        return set(e, GOV_TY_INT, all_const);
+    case GOV_BI_STARTS_WITH: case GOV_BI_ENDS_WITH: case GOV_BI_CONTAINS: case GOV_BI_IEQUALS:
+    case GOV_BI_MATCHES:
+        for (uint32_t i = 0; i < 2; i++)
+            if (!is_text(t[i])) {
+                govD_error(C->d, "E020", args[i]->span, "argument %u of '%s' must be a string or id, found %s", i + 1,
+                           builtins[bi].name, tn(t[i]));
+                return set(e, GOV_TY_ERROR, false);
+            }
+        if (bi == GOV_BI_MATCHES) {
+            GovValue v;
+            if (!args[1]->is_const) {
+                govD_error(C->d, "E025", args[1]->span, "the pattern of 'matches' must be a constant string: "
+                           "it is compiled when the policy is");
+                return set(e, GOV_TY_ERROR, false);
+            }
+            if (!govE_eval(args[1], &v)) return set(e, GOV_TY_ERROR, false);
+            GovPattern *pat = govA_alloc(C->a, sizeof *pat);
+            pat->source = v.u.s;
+            pat->compiled = govA_alloc(C->a, GOV_GLOB_MAXBYTES + 1);
+            const char *why = NULL;
+            uint32_t at = 0;
+            int len = gov_glob_compile(v.u.s.s, v.u.s.len, (uint8_t *)pat->compiled, &why, &at);
+            if (len < 0) {
+                GovDiag *g = govD_error(C->d, "E075", args[1]->span, "invalid pattern: %s", why);
+                if (at < v.u.s.len)
+                    govD_note(C->d, g, (GovSpan){UINT32_MAX, 0, 0}, "at byte %u of the pattern ('%c')", at + 1,
+                              v.u.s.s[at]);
+                return set(e, GOV_TY_ERROR, false);
+            }
+            pat->len = (uint32_t)len;
+            e->u.call.aux = pat;
+        }
+        return set(e, GOV_TY_BOOL, all_const);
+    case GOV_BI_HOUR_OF_DAY: case GOV_BI_DAY_OF_WEEK: case GOV_BI_IS_BUSINESS_HOURS: {
+        if (t[0] != GOV_TY_TIME) {
+            govD_error(C->d, "E020", args[0]->span, "'%s' takes a time, not %s", builtins[bi].name, tn(t[0]));
+            return set(e, GOV_TY_ERROR, false);
+        }
+        GovStr zname = {"UTC", 3};
+        GovSpan zspan = e->span;
+        if (na == 2) {
+            GovValue v;
+            zspan = args[1]->span;
+            if (t[1] != GOV_TY_STRING) {
+                govD_error(C->d, "E020", zspan, "the time zone of '%s' must be a string, found %s", builtins[bi].name,
+                           tn(t[1]));
+                return set(e, GOV_TY_ERROR, false);
+            }
+            if (!args[1]->is_const) {
+                govD_error(C->d, "E025", zspan, "the time zone must be a constant string like \"Europe/Berlin\": "
+                           "its data is read when the policy is compiled");
+                return set(e, GOV_TY_ERROR, false);
+            }
+            if (!govE_eval(args[1], &v)) return set(e, GOV_TY_ERROR, false);
+            zname = v.u.s;
+        }
+        const GovZone *z = NULL;
+        for (uint32_t i = 0; i < C->nzones && !z; i++)
+            if (strlen(C->zones[i]->name) == zname.len && memcmp(C->zones[i]->name, zname.s, zname.len) == 0)
+                z = C->zones[i];
+        if (!z && na == 1) { /* no zone named: UTC, which needs no data */
+            GovZone *nz = govA_alloc(C->a, sizeof *nz);
+            nz->name = "UTC";
+            if (C->nzones < COUNT(C->zones)) C->zones[C->nzones++] = nz;
+            z = nz;
+        }
+        if (!z) {
+            char why[200];
+            GovZone *nz = govZ_load(C->a, zname.s, zname.len, why, sizeof why);
+            if (!nz) {
+                govD_error(C->d, "E076", zspan, "unknown time zone \"%.*s\": %s", (int)zname.len, zname.s, why);
+                return set(e, GOV_TY_ERROR, false);
+            }
+            if (C->nzones < COUNT(C->zones)) C->zones[C->nzones++] = nz;
+            z = nz;
+        }
+        e->u.call.aux = z;
+        return set(e, bi == GOV_BI_IS_BUSINESS_HOURS ? GOV_TY_BOOL : GOV_TY_INT, args[0]->is_const);
     }
-    return set(e, r, all_const);
+    default:
+        break;
+    }
+    return set(e, GOV_TY_ERROR, false);
 }
 
 static int check_binary(Checker *C, GovExpr *e)
@@ -635,6 +743,12 @@ static void check_record(Checker *C, GovDecl *d)
     /* Built-in fields occupy slots 0..5; declared fields follow in order. */
     uint32_t nuser = d->u.record.nfields;
     GovField *user = d->u.record.fields;
+    /* A module imported by two policies checked in one run (a directory) is checked
+     * once per policy: the second time its built-in fields are already in place. */
+    if (nuser >= 6 && user[0].builtin) {
+        user += 6;
+        nuser -= 6;
+    }
     GovField *all = govA_alloc(C->a, (nuser + 6) * sizeof *all);
     for (uint32_t i = 0; i < 6; i++) {
         GovField *f = &all[i];

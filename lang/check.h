@@ -18,6 +18,8 @@ typedef struct Checker {
     GovDecl *decl;        /* the declaration being checked */
     GovDecl *kind;        /* its record kind, once known */
     bool kind_failed;
+    struct GovZone *zones[32];   /* time zones read so far, each once */
+    uint32_t nzones;
 } Checker;
 
 /* Check `e` as a constant of type `want` and evaluate it; false (reported) if not. */

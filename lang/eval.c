@@ -1,6 +1,10 @@
 /* eval.c: constant evaluation; see eval.h. */
 #include "lang/eval.h"
 
+#include "lang/tz.h"
+#include "vm/gov_num.h"
+#include "vm/gov_std.h"
+
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>
@@ -164,21 +168,58 @@ bool govE_eval(const GovExpr *e, GovValue *out)
         if (e->u.call.nargs > 3) return false;
         for (uint32_t i = 0; i < e->u.call.nargs; i++)
             if (!govE_eval(e->u.call.args[i], &v[i])) return false;
-        const char *n = e->u.call.name.s;
-        if (strcmp(n, "abs") == 0) {
+        switch (e->u.call.builtin) {
+        case GOV_BI_ABS:
             if (is_float(v[0].type)) out->u.f = fabs(v[0].u.f);
             else out->u.i = v[0].u.i < 0 ? govE_sat_sub(0, v[0].u.i) : v[0].u.i;
             return true;
-        }
-        if (strcmp(n, "min") == 0 || strcmp(n, "max") == 0) {
+        case GOV_BI_MIN: case GOV_BI_MAX: {
             int c = govE_compare(&v[0], &v[1]);
-            bool first = n[1] == 'i' ? c <= 0 : c >= 0;
+            bool first = e->u.call.builtin == GOV_BI_MIN ? c <= 0 : c >= 0;
             *out = first ? v[0] : v[1];
-        } else if (strcmp(n, "clamp") == 0) {
+            break;
+        }
+        case GOV_BI_CLAMP:
             *out = v[0];
             if (govE_compare(out, &v[1]) < 0) *out = v[1];
             if (govE_compare(out, &v[2]) > 0) *out = v[2];
-        } else {
+            break;
+        case GOV_BI_ROUND:
+            out->u.i = is_float(v[0].type) ? gov_round_f2i(v[0].u.f) : v[0].u.i;
+            return true;
+        case GOV_BI_LEN:
+            out->u.i = v[0].u.s.len;
+            return true;
+        case GOV_BI_STARTS_WITH:
+            out->u.i = gov_std_starts(v[0].u.s.s, v[0].u.s.len, v[1].u.s.s, v[1].u.s.len);
+            return true;
+        case GOV_BI_ENDS_WITH:
+            out->u.i = gov_std_ends(v[0].u.s.s, v[0].u.s.len, v[1].u.s.s, v[1].u.s.len);
+            return true;
+        case GOV_BI_CONTAINS:
+            out->u.i = gov_std_contains(v[0].u.s.s, v[0].u.s.len, v[1].u.s.s, v[1].u.s.len);
+            return true;
+        case GOV_BI_IEQUALS:
+            out->u.i = gov_std_iequals(v[0].u.s.s, v[0].u.s.len, v[1].u.s.s, v[1].u.s.len);
+            return true;
+        case GOV_BI_MATCHES: {
+            const GovPattern *pat = e->u.call.aux;
+            gov_glob g;
+            if (!pat || !gov_glob_load((const uint8_t *)pat->compiled, pat->len, &g)) return false;
+            out->u.i = gov_glob_match(&g, v[0].u.s.s, v[0].u.s.len, NULL);
+            return true;
+        }
+        case GOV_BI_HOUR_OF_DAY: case GOV_BI_DAY_OF_WEEK: case GOV_BI_IS_BUSINESS_HOURS: {
+            const GovZone *z = e->u.call.aux;
+            if (!z) return false;
+            int64_t secs = gov_floordiv(v[0].u.i, 1000000000);
+            int64_t local = gov_tz_local(v[0].u.i, gov_tz_offset(z->off0, z->at, z->off, z->n, secs));
+            out->u.i = e->u.call.builtin == GOV_BI_HOUR_OF_DAY ? gov_std_hour(local)
+                     : e->u.call.builtin == GOV_BI_DAY_OF_WEEK ? gov_std_weekday(local)
+                     : gov_std_business(local);
+            return true;
+        }
+        default:
             return false;
         }
         if (is_float(e->type) && !is_float(out->type)) out->u.f = (double)out->u.i;

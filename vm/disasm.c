@@ -67,12 +67,18 @@ static void code(govO_buf *b, const gov_vm *vm, const govL_rule *r) {
             else
                 konst(b, vm, bx);
         } else {
-            int nops = (op == GOV_OP_MOV || op == GOV_OP_NEG || op == GOV_OP_I2F || op == GOV_OP_NOT) ? 2 : 3;
+            int nops = (op == GOV_OP_MOV || op == GOV_OP_NEG || op == GOV_OP_I2F || op == GOV_OP_NOT ||
+                        op == GOV_OP_ROUND || op == GOV_OP_LEN) ? 2 : 3;
             govO_put(b, " ", 1);
             reg(b, p, k, a);
             govO_put(b, " ", 1);
             reg(b, p, k, bb);
-            if (nops == 3) {
+            if (op == GOV_OP_MATCH) {
+                govO_printf(b, " P%u  ; ", c);
+                govO_jstr(b, p->str[p->pat_src[c]], p->strlen_[p->pat_src[c]]);
+            } else if (op == GOV_OP_HOUR || op == GOV_OP_WDAY || op == GOV_OP_BIZ) {
+                govO_printf(b, " Z%u  ; %s", c, p->str[p->zone[c].name]);
+            } else if (nops == 3) {
                 govO_put(b, " ", 1);
                 reg(b, p, k, c);
             }
@@ -172,6 +178,25 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
                 govO_printf(&b, "%s%s", n ? ", " : " notify ", p->str[p->chan[p->notify[st->first_notify + n]].name]);
             govO_put(&b, "\n", 1);
         }
+    }
+    /* Time zones and glob patterns, listed only when the program has some. */
+    if (p->nzone) govO_printf(&b, "zones %u\n", p->nzone);
+    for (uint32_t i = 0; i < p->nzone; i++) {
+        const govL_zone *z = &p->zone[i];
+        govO_printf(&b, "  Z%u %s offset %d transitions %u", i, p->str[z->name], z->off0, z->n);
+        if (z->n) {
+            govO_puts(&b, " from ");
+            govO_text(&b, &vm, GOVB_TY_TIME, (govV_cell){.i = p->zat[z->first] * 1000000000});
+            govO_puts(&b, " to ");
+            govO_text(&b, &vm, GOVB_TY_TIME, (govV_cell){.i = p->zat[z->first + z->n - 1] * 1000000000});
+        }
+        govO_put(&b, "\n", 1);
+    }
+    if (p->npat) govO_printf(&b, "patterns %u\n", p->npat);
+    for (uint32_t i = 0; i < p->npat; i++) {
+        govO_printf(&b, "  P%u ", i);
+        govO_jstr(&b, p->str[p->pat_src[i]], p->strlen_[p->pat_src[i]]);
+        govO_printf(&b, " items %u\n", p->pat[i].n);
     }
     govO_printf(&b, "rules %u, code %u words\n", p->nrule, p->ncode);
     for (uint32_t i = 0; i < p->nrule; i++) {

@@ -476,5 +476,6 @@ const gov_decision *gov_escalation_ack(gov_vm *vm, const char *escalation_id, co
 }
 
 int64_t gov_vm_now(const gov_vm *vm) { return vm->state->now; }
+uint64_t gov_vm_match_steps(const gov_vm *vm) { return vm->glob_steps; }
 size_t gov_vm_pending_gates(const gov_vm *vm) { return vm->state->ngates; }
 size_t gov_vm_running_escalations(const gov_vm *vm) { return vm->state->nescs; }

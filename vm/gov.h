@@ -206,6 +206,9 @@ GOV_API const gov_decision *gov_escalation_ack(gov_vm *vm, const char *escalatio
 GOV_API int64_t gov_vm_now(const gov_vm *vm);
 GOV_API size_t gov_vm_pending_gates(const gov_vm *vm);
 GOV_API size_t gov_vm_running_escalations(const gov_vm *vm);
+/* Input bytes the glob matcher (`matches`) has stepped over since gov_vm_init: one step
+ * per byte, whatever the pattern. The tests read it to show that matching is linear. */
+GOV_API uint64_t gov_vm_match_steps(const gov_vm *vm);
 
 /* ---------------------------------------------------------------- 4c. save and restore */
 

@@ -39,9 +39,9 @@
 
 /* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). Ids 16, 17 and 20
  * are reserved for features that come later; this VM rejects a file that has them.
- * 18, 19 and 21..23 (gates and escalations) and 29 (sustained rules) are optional: a
- * file without them is exactly a file of the first version of this format. Ids 24..28
- * are not assigned yet (unknown). */
+ * 18, 19 and 21..23 (gates and escalations), 24 and 26 (time zones), 29 (sustained
+ * rules) and 30 (glob patterns) are optional: a file without them is exactly a file of
+ * the first version of this format. Ids 25, 27 and 28 are not assigned yet (unknown). */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -69,14 +69,17 @@
     X(21, ESCSTEPS,   16, 0) /* {delay_lo, delay_hi, first_notify, nnotify}          */ \
     X(22, APPROVERS,  4,  0) /* u32 string index                                     */ \
     X(23, ESCALATE,   8,  0) /* {u32 rule, u32 escalation}, rule ascending           */ \
+    X(24, ZONES,      16, 0) /* {u32 name, u32 first_trans, u32 ntrans, i32 off0}    */ \
+    X(26, ZONETRANS,  16, 0) /* {i64 at (Unix s), i32 offset (s east), u32 zero}     */ \
     X(29, RULESTATE,  24, 0) /* {rule, flags, for_lo, for_hi, after_lo, after_hi},
-                                 rule ascending: the rules with `for` or `clear`     */
+                                 rule ascending: the rules with `for` or `clear`     */ \
+    X(30, PATTERNS,   8,  0) /* {u32 compiled (string), u32 source (string)}         */
 
 enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 29
+    GOVB_S_MAX = 30
 };
 
 /* RULESTATE.flags: the rule has `clear when` (its code sets the clear condition with
@@ -89,6 +92,9 @@ enum {
 #define GOVB_TIMEOUT_ESCALATE 2u     /* start GATES.chain */
 #define GOVB_MAXCAP     (1u << 20)   /* pending gates or running escalations per table */
 #define GOVB_MAXREPEAT  (1u << 20)   /* ESCALATIONS.repeat */
+#define GOVB_MAXZONES   256u         /* ZONES and PATTERNS: addressed by an 8-bit C */
+#define GOVB_MAXTRANS   4096u        /* ZONETRANS entries of one zone */
+#define GOVB_MAXOFFSET  93600        /* |UTC offset| in seconds: 26 hours */
 
 /* Value types (CONSTS.type, LIMITS.type, FIELDS.type, REGTYPES). 0 is invalid. */
 #define GOVB_TYPES(X) \

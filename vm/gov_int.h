@@ -14,6 +14,7 @@
 
 #include "vm/gov.h"
 #include "vm/gov_format.h"
+#include "vm/gov_std.h"
 
 #define GOV_HIDDEN __attribute__((visibility("hidden")))
 
@@ -73,6 +74,10 @@ typedef struct govL_sus { uint32_t rule, flags; int64_t hold, after; } govL_sus;
 typedef struct govL_step { int64_t delay; uint32_t first_notify, nnotify; } govL_step;
 typedef struct govL_src { uint32_t pc, file, line, col; } govL_src;
 
+/* A time zone: offset off0 before its first transition, then n transitions from
+ * prog->zat/zoff[first]. */
+typedef struct govL_zone { uint32_t name, first, n; int32_t off0; } govL_zone;
+
 struct gov_program {
     char *strdata;              /* the STRDATA bytes, each string followed by a NUL */
     const char **str;           /* string i, NUL-terminated */
@@ -110,6 +115,11 @@ struct gov_program {
     govL_sus *sus;              /* sustained rules, by rule */
     uint32_t *rule_sus;         /* per rule: its RULESTATE entry, or GOVB_NONE */
     uint32_t gate_slots, esc_slots;         /* summed capacities */
+    uint32_t nzone, nztrans, npat;
+    govL_zone *zone;
+    int64_t *zat; int32_t *zoff;            /* ZONETRANS, all zones' lists one after another */
+    gov_glob *pat;              /* PATTERNS, expanded into the matcher's tables at load */
+    uint32_t *pat_src;          /* each pattern's source text (string index) */
     uint32_t max_stepch;        /* most channels of one escalation step */
     uint32_t name;
     uint32_t max_regs, max_rules, max_actions, max_fields;
@@ -267,6 +277,7 @@ struct gov_vm {
     govV_cmp cmp[GOV_MAX_COMPARES]; uint32_t ncmp, ncmp_total;
     uint32_t rlimits[GOVV_MAXRULELIMITS]; uint32_t nrlimits;
     uint32_t cur_kind;
+    uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
     int poisoned, in_record;
     char errmsg[160];
     char *trace_buf; size_t trace_cap;

@@ -145,6 +145,13 @@ static int check_header(govL_ctx *c, size_t len) {
                         section_name(id), (unsigned long long)c->len[id], esize[id]);
     }
     if (c->len[GOVB_S_META] != 8) return fail(c, GOV_ESECTION, c->off[GOVB_S_META], "META must hold exactly one entry");
+    if (c->len[GOVB_S_ZONES] / 16 > GOVB_MAXZONES)
+        return fail(c, GOV_ESECTION, c->off[GOVB_S_ZONES], "more than %u zones", GOVB_MAXZONES);
+    if (c->len[GOVB_S_ZONETRANS] / 16 > (uint64_t)GOVB_MAXZONES * GOVB_MAXTRANS)
+        return fail(c, GOV_ESECTION, c->off[GOVB_S_ZONETRANS], "more than %u zone transitions",
+                    GOVB_MAXZONES * GOVB_MAXTRANS);
+    if (c->len[GOVB_S_PATTERNS] / 8 > GOVB_MAXZONES)
+        return fail(c, GOV_ESECTION, c->off[GOVB_S_PATTERNS], "more than %u patterns", GOVB_MAXZONES);
     return GOV_OK;
 }
 
@@ -192,6 +199,9 @@ static int alloc_program(govL_ctx *c) {
     p->nappr = (uint32_t)(c->len[GOVB_S_APPROVERS] / 4);
     p->nescalate = (uint32_t)(c->len[GOVB_S_ESCALATE] / 8);
     p->nsus = (uint32_t)(c->len[GOVB_S_RULESTATE] / 24);
+    p->nzone = (uint32_t)(c->len[GOVB_S_ZONES] / 16);
+    p->nztrans = (uint32_t)(c->len[GOVB_S_ZONETRANS] / 16);
+    p->npat = (uint32_t)(c->len[GOVB_S_PATTERNS] / 8);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -205,7 +215,11 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->nstep * sizeof(govL_step)) + al8((uint64_t)p->nappr * 4) +
                     2 * al8((uint64_t)p->nrule * 4) + al8((uint64_t)scope_hash_size(p->nscope) * 4) +
                     al8((uint64_t)p->nscope * 4) + al8(((uint64_t)p->nscope + 1) * 4) + al8((uint64_t)p->novr * 4) +
-                    al8((uint64_t)p->nsus * sizeof(govL_sus)) + al8((uint64_t)p->nrule * 4);
+                    al8((uint64_t)p->nsus * sizeof(govL_sus)) + al8((uint64_t)p->nrule * 4) +
+
+                    al8((uint64_t)p->nzone * sizeof(govL_zone)) + al8((uint64_t)p->nztrans * 8) +
+                    al8((uint64_t)p->nztrans * 4) + al8((uint64_t)p->npat * sizeof(gov_glob)) +
+                    al8((uint64_t)p->npat * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -241,6 +255,11 @@ static int alloc_program(govL_ctx *c) {
     p->sovr = carve(&cur, p->novr * 4);
     p->sus = carve(&cur, p->nsus * sizeof(govL_sus));
     p->rule_sus = carve(&cur, p->nrule * 4);
+    p->zone = carve(&cur, p->nzone * sizeof(govL_zone));
+    p->zat = carve(&cur, (size_t)p->nztrans * 8);
+    p->zoff = carve(&cur, (size_t)p->nztrans * 4);
+    p->pat = carve(&cur, p->npat * sizeof(gov_glob));
+    p->pat_src = carve(&cur, p->npat * 4);
     return GOV_OK;
 }
 
@@ -562,6 +581,57 @@ static int load_kinds(govL_ctx *c) {
     return unique_kind_names(c);
 }
 
+/* ---------------------------------------------------------------- zones, patterns */
+
+/* Zones' transition lists follow one another in zone order, each strictly ascending,
+ * with offsets within 26 hours; patterns must be valid compiled globs (gov_std.h). */
+static int load_stdlib(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_ZONETRANS);
+    for (uint32_t i = 0; i < p->nztrans; i++, s += 16) {
+        uint64_t at = c->off[GOVB_S_ZONETRANS] + 16ull * i;
+        p->zat[i] = (int64_t)rd64(s);
+        p->zoff[i] = (int32_t)rd32(s + 8);
+        if (p->zoff[i] < -GOVB_MAXOFFSET || p->zoff[i] > GOVB_MAXOFFSET)
+            return fail(c, GOV_EVALUE, at + 8, "zone transition %u: offset %d past 26 hours", i, p->zoff[i]);
+        if (p->zat[i] < -INT64_C(9223372036) || p->zat[i] > INT64_C(9223372036))
+            return fail(c, GOV_EVALUE, at, "zone transition %u: time out of range", i);
+        if (rd32(s + 12)) return fail(c, GOV_EVALUE, at + 12, "zone transition %u: reserved word not zero", i);
+    }
+    s = SEC(GOVB_S_ZONES);
+    uint32_t next = 0;
+    for (uint32_t i = 0; i < p->nzone; i++, s += 16) {
+        uint64_t at = c->off[GOVB_S_ZONES] + 16ull * i;
+        govL_zone z = {rd32(s), rd32(s + 4), rd32(s + 8), (int32_t)rd32(s + 12)};
+        CHECK_STR(z.name, at, "zone name");
+        if (z.first != next || z.n > GOVB_MAXTRANS || (uint64_t)z.first + z.n > p->nztrans)
+            return fail(c, GOV_EBOUNDS, at + 4, "zone %u: transitions at %u (%u), expected %u, at most %u", i, z.first,
+                        z.n, next, GOVB_MAXTRANS);
+        if (z.off0 < -GOVB_MAXOFFSET || z.off0 > GOVB_MAXOFFSET)
+            return fail(c, GOV_EVALUE, at + 12, "zone %u: offset %d past 26 hours", i, z.off0);
+        for (uint32_t j = 1; j < z.n; j++)
+            if (p->zat[z.first + j] <= p->zat[z.first + j - 1])
+                return fail(c, GOV_EVALUE, c->off[GOVB_S_ZONETRANS] + 16ull * (z.first + j),
+                            "zone %u: transition %u not after the one before", i, j);
+        next += z.n;
+        p->zone[i] = z;
+    }
+    if (next != p->nztrans)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_ZONETRANS], "%u zone transitions belong to no zone",
+                    p->nztrans - next);
+    s = SEC(GOVB_S_PATTERNS);
+    for (uint32_t i = 0; i < p->npat; i++, s += 8) {
+        uint64_t at = c->off[GOVB_S_PATTERNS] + 8ull * i;
+        uint32_t comp = rd32(s), src = rd32(s + 4);
+        CHECK_STR(comp, at, "compiled pattern");
+        CHECK_STR(src, at + 4, "pattern source");
+        if (!gov_glob_load((const uint8_t *)p->str[comp], p->strlen_[comp], &p->pat[i]))
+            return fail(c, GOV_EVALUE, at, "pattern %u: not a valid compiled pattern", i);
+        p->pat_src[i] = src;
+    }
+    return GOV_OK;
+}
+
 /* ---------------------------------------------------------------- rules and code */
 
 static int verify_code(govL_ctx *c, uint32_t ri) {
@@ -584,14 +654,18 @@ static int verify_code(govL_ctx *c, uint32_t ri) {
         /* Register operands: every A, and B, C for the ABC forms that use them. */
         int uses_a = op != GOV_OP_JMP && op != GOV_OP_FIRE;
         int uses_b = !isabx && op != GOV_OP_FIRE && op != GOV_OP_FIREIF && op != GOV_OP_SETCLR;
-        int uses_c = uses_b && op != GOV_OP_MOV && op != GOV_OP_NEG && op != GOV_OP_I2F && op != GOV_OP_NOT;
+        int uses_c = uses_b && op != GOV_OP_MOV && op != GOV_OP_NEG && op != GOV_OP_I2F && op != GOV_OP_NOT &&
+                     op != GOV_OP_ROUND && op != GOV_OP_LEN;
+        /* MATCH, HOUR, WDAY and BIZ: C names a pattern or a zone, not a register. */
+        int c_table = op == GOV_OP_MATCH || op == GOV_OP_HOUR || op == GOV_OP_WDAY || op == GOV_OP_BIZ;
+        if (c_table) uses_c = 0;
         if (!uses_a && a) return fail(c, GOV_EOPCODE, at, "pc %u: operand A must be 0", pc);
         if (!isabx && !uses_b && b) return fail(c, GOV_EOPCODE, at, "pc %u: operand B must be 0", pc);
-        if (!isabx && !uses_c && cc) return fail(c, GOV_EOPCODE, at, "pc %u: operand C must be 0", pc);
+        if (!isabx && !uses_c && !c_table && cc) return fail(c, GOV_EOPCODE, at, "pc %u: operand C must be 0", pc);
         if ((uses_a && a >= k->nregs) || (uses_b && b >= k->nregs) || (uses_c && cc >= k->nregs))
             return fail(c, GOV_EBOUNDS, at, "pc %u: register out of range (kind has %u)", pc, k->nregs);
         /* Instructions that write R[A] (LOADK .. OR, in list order) may not write a field. */
-        int writes = op <= GOV_OP_OR;
+        int writes = op <= GOV_OP_OR || (op >= GOV_OP_ROUND && op <= GOV_OP_BIZ);
         if (writes && a < k->nfields) return fail(c, GOV_EOPCODE, at, "pc %u: writes field register %u", pc, a);
         uint32_t ta = uses_a ? ty[a] : 0, tb = uses_b ? ty[b] : 0, tc = uses_c ? ty[cc] : 0;
         int ca = govL_class(ta), cb = govL_class(tb), ccl = govL_class(tc);
@@ -632,10 +706,24 @@ static int verify_code(govL_ctx *c, uint32_t ri) {
             if (bx >= p->nlimit) return fail(c, GOV_EBOUNDS, at, "pc %u: limit %u out of range", pc, bx);
             ok = ca == govL_class(p->limit[bx].type);
             break;
+        case GOV_OP_ROUND: ok = ta == GOVB_TY_INT && cb == GOVV_CF; break;
+        case GOV_OP_LEN: ok = ta == GOVB_TY_INT && cb == GOVV_CS; break;
+        case GOV_OP_STARTS: case GOV_OP_ENDS: case GOV_OP_CONTAINS: case GOV_OP_IEQ:
+            ok = ta == GOVB_TY_BOOL && cb == GOVV_CS && ccl == GOVV_CS;
+            break;
+        case GOV_OP_MATCH:
+            if (cc >= p->npat) return fail(c, GOV_EBOUNDS, at, "pc %u: pattern %u out of range (%u)", pc, cc, p->npat);
+            ok = ta == GOVB_TY_BOOL && cb == GOVV_CS;
+            break;
+        case GOV_OP_HOUR: case GOV_OP_WDAY: case GOV_OP_BIZ:
+            if (cc >= p->nzone) return fail(c, GOV_EBOUNDS, at, "pc %u: zone %u out of range (%u)", pc, cc, p->nzone);
+            ok = ta == (op == GOV_OP_BIZ ? GOVB_TY_BOOL : GOVB_TY_INT) && tb == GOVB_TY_TIME;
+            break;
         case GOV_OP_TEQK: case GOV_OP_TNEK: case GOV_OP_TLTK: case GOV_OP_TLEK: case GOV_OP_TGTK: case GOV_OP_TGEK:
             if (bx >= p->nconst) return fail(c, GOV_EBOUNDS, at, "pc %u: constant %u out of range", pc, bx);
             ok = ca == govL_class(p->ktype[bx]) && (ca != GOVV_CS || op == GOV_OP_TEQK || op == GOV_OP_TNEK);
             break;
+        default: ok = 0; break;
         }
         if (!ok) return fail(c, GOV_ETYPE, at, "pc %u: operand types do not fit the instruction", pc);
     }
@@ -888,6 +976,7 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
     if (!e) e = load_overrides(&c);
     if (!e) index_scopes(c.p);
     if (!e) e = load_kinds(&c);
+    if (!e) e = load_stdlib(&c);
     if (!e) e = load_rules(&c);
     if (!e) e = load_gates(&c);
     if (!e) e = load_sustained(&c);

@@ -479,6 +479,32 @@ static int run_rule(gov_vm *vm, const govL_rule *r, const uint8_t *ty, const uin
         if (res) return 1;
         NEXT();
     }
+    CASE(ROUND) R[a].i = gov_round_f2i(R[b].f); NEXT();
+    CASE(LEN) { uint32_t n; govV_str(vm, R[b].u, &n); R[a].i = n; NEXT(); }
+    CASE(STARTS) CASE(ENDS) CASE(CONTAINS) CASE(IEQ) {
+        uint32_t n, m;
+        const char *s = govV_str(vm, R[b].u, &n), *t = govV_str(vm, R[c].u, &m);
+        unsigned o = GOVB_OP(w);
+        R[a].i = o == GOV_OP_STARTS ? gov_std_starts(s, n, t, m) : o == GOV_OP_ENDS ? gov_std_ends(s, n, t, m)
+               : o == GOV_OP_CONTAINS ? gov_std_contains(s, n, t, m) : gov_std_iequals(s, n, t, m);
+        NEXT();
+    }
+    CASE(MATCH) {
+        uint32_t n;
+        const char *s = govV_str(vm, R[b].u, &n);
+        R[a].i = gov_glob_match(&p->pat[c], s, n, &vm->glob_steps);
+        NEXT();
+    }
+    CASE(HOUR) CASE(WDAY) CASE(BIZ) {
+        const govL_zone *z = &p->zone[c];
+        int64_t t = R[b].i;
+        int64_t local = gov_tz_local(t, gov_tz_offset(z->off0, p->zat + z->first, p->zoff + z->first, z->n,
+                                                      gov_floordiv(t, 1000000000)));
+        unsigned o = GOVB_OP(w);
+        R[a].i = o == GOV_OP_HOUR ? gov_std_hour(local) : o == GOV_OP_WDAY ? gov_std_weekday(local)
+               : gov_std_business(local);
+        NEXT();
+    }
 #ifndef GOVV_GOTO
         default: return 0; /* unreachable: the verifier admits only known opcodes */
         }
