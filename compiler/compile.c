@@ -690,13 +690,9 @@ static uint32_t gen(Comp *K, GovExpr *e)
         break;
     case GOV_E_NAME: {
         GovDecl *d = e->u.name.ref;
-        if (d->kind != GOV_D_LIMIT) {
-            unsupported(K, e->span, "windows are");
-            r = reg(K, e->type);
-            break;
-        }
         r = reg(K, e->type);
-        abx(K, GOV_OP_LOADL, r, d->index);
+        /* A window's value for this record's key; an empty window ends the rule. */
+        abx(K, d->kind == GOV_D_WINDOW ? GOV_OP_LOADW : GOV_OP_LOADL, r, d->index);
         break;
     }
     case GOV_E_UNARY: {
@@ -899,28 +895,6 @@ static void gen_condition(Comp *K, GovExpr *e, uint32_t **guards, uint32_t *ng, 
     gen_fire(K, e);
 }
 
-static bool uses_window(const GovExpr *e)
-{
-    if (!e) return false;
-    switch ((GovExprKind)e->kind) {
-    case GOV_E_NAME: return e->u.name.ref && e->u.name.ref->kind == GOV_D_WINDOW;
-    case GOV_E_UNARY: return uses_window(e->u.ops.a);
-    case GOV_E_BINARY: return uses_window(e->u.ops.a) || uses_window(e->u.ops.b);
-    case GOV_E_IF: return uses_window(e->u.ops.a) || uses_window(e->u.ops.b) || uses_window(e->u.ops.c);
-    case GOV_E_IN: {
-        bool u = uses_window(e->u.in.x);
-        for (uint32_t i = 0; i < e->u.in.nitems; i++) u = u || uses_window(e->u.in.items[i]);
-        return u;
-    }
-    case GOV_E_CALL: {
-        bool u = false;
-        for (uint32_t i = 0; i < e->u.call.nargs; i++) u = u || uses_window(e->u.call.args[i]);
-        return u;
-    }
-    default: return false;
-    }
-}
-
 /* One rule's code and RULES entry. A sustained rule with `clear when` evaluates its
  * clear condition first (SETCLR), then its condition, as any rule does. */
 static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNameList *notify, int severity,
@@ -934,15 +908,7 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
     memset(K->busy, 0, sizeof K->busy);
     K->ncode = 0;
     K->at = d->name_span;
-    if (uses_window(when)) {
-        unsupported(K, when->span, "rules over windows are");
-        return;
-    }
     if (clear) {
-        if (uses_window(clear)) {
-            unsupported(K, clear->span, "rules over windows are");
-            return;
-        }
         uint32_t r = gen(K, clear);
         K->at = clear->span;
         abc(K, GOV_OP_SETCLR, r, 0, 0);
@@ -1086,6 +1052,93 @@ static void emit_escalations(Comp *K)
     }
 }
 
+/* ------------------------------------------------------------------ windows */
+
+/* Number the windows before the rules read them (LOADW). */
+static void index_windows(Comp *K)
+{
+    for (uint32_t i = 0; i < K->pol->nkind[GOV_D_WINDOW]; i++)
+        K->pol->by_kind[GOV_D_WINDOW][i]->index = i;
+}
+
+static int64_t const_int(GovExpr *e)
+{
+    GovValue v;
+    govE_eval(e, &v);
+    return v.u.i;
+}
+
+/* A window's code range (after every rule's) and its WINDOWS entry. */
+static void emit_window(Comp *K, GovDecl *d)
+{
+    uint32_t ki = 0;
+    for (uint32_t i = 0; i < K->nkinds; i++)
+        if (K->kinds[i].rec == d->record) ki = i;
+    K->kind = &K->kinds[ki];
+    K->nfields = d->record->u.record.nfields;
+    memset(K->busy, 0, sizeof K->busy);
+    K->ncode = 0;
+    K->at = d->name_span;
+    GovExpr *call = d->u.window.call;
+    uint32_t arg = GOVB_NONE, where = GOVB_NONE;
+    if (call->u.call.nargs > 0) arg = gen(K, call->u.call.args[0]);
+    if (d->u.window.where) where = gen(K, d->u.window.where);
+    uint32_t runs = 0, nb = 0;
+    int64_t span = 0, late = 0;
+    if (d->u.window.last_runs) {
+        runs = (uint32_t)const_int(d->u.window.last_runs);
+    } else {
+        span = const_int(d->u.window.span);
+        /* Buckets: 60 (12 for quantile windows, whose buckets carry a sketch each),
+         * or the largest count below that divides the span exactly. */
+        nb = d->u.window.agg >= GOV_AGG_P50 ? 12 : 60;
+        while (nb > 1 && span % nb) nb--;
+    }
+    if (d->u.window.lateness) late = const_int(d->u.window.lateness);
+    bool per = d->u.window.has_per;
+    uint32_t cap = per ? capacity_of(d->u.window.capacity) : 1;
+    uint64_t alpha = 0;
+    if (d->u.window.agg == GOV_AGG_EWMA) {
+        GovValue v;
+        govE_eval(call->u.call.args[1], &v);
+        memcpy(&alpha, &v.u.f, 8);
+    }
+    uint32_t code_at = (uint32_t)(K->sec[GOVB_S_CODE].n / 4);
+    uint32_t file, line, col;
+    src_pos(K, d->name_span, &file, &line, &col);
+    Buf *b = &K->sec[GOVB_S_WINDOWS];
+    put32(b, gstr(K, d->name));
+    put32(b, ki);
+    put32(b, (uint32_t)d->u.window.agg);
+    put32(b, d->u.window.value_type);
+    put32(b, arg);
+    put32(b, where);
+    put32(b, code_at);
+    put32(b, K->ncode);
+    put32(b, per ? (uint32_t)d->u.window.per : GOVB_NONE);
+    put32(b, cap);
+    put32(b, runs);
+    put32(b, nb);
+    put64(b, (uint64_t)span);
+    put64(b, (uint64_t)late);
+    put64(b, alpha);
+    put32(b, file);
+    put32(b, line);
+    put32(b, col);
+    put32(b, 0);
+    for (uint32_t i = 0; i < K->ncode; i++) {
+        put32(&K->sec[GOVB_S_CODE], K->code[i]);
+        uint32_t f, l, c;
+        src_pos(K, K->spans[i], &f, &l, &c);
+        Buf *s = &K->sec[GOVB_S_SRCMAP];
+        put32(s, code_at + i);
+        put32(s, f);
+        put32(s, l);
+        put32(s, c);
+    }
+    K->total_code += K->ncode;
+}
+
 /* ------------------------------------------------------------------ the file */
 
 static void assemble(Comp *K, GovBuild *out)
@@ -1171,6 +1224,7 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
     emit_channels(K);
     emit_scopes_and_limits(K);
     index_escalations(K);
+    index_windows(K);
     if (p->nkind[GOV_D_LIMIT] > GOVB_MAXLIMITS) {
         govD_error_nopos(K->d, "E091", "more than %u limits", GOVB_MAXLIMITS);
         return false;
@@ -1195,9 +1249,6 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
             emit_gate(K, d, ri);
             break;
         }
-        case GOV_D_WINDOW:
-            unsupported(K, d->name_span, "windows are");
-            break;
         case GOV_D_DRIFT:
             unsupported(K, d->name_span, "drift checks are");
             break;
@@ -1205,6 +1256,9 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
             break;
         }
     }
+    /* Windows' code follows every rule's (spec/bytecode.md). */
+    for (uint32_t i = 0; i < p->nkind[GOV_D_WINDOW]; i++)
+        emit_window(K, p->by_kind[GOV_D_WINDOW][i]);
     if (K->failed)
         return false;
     emit_escalations(K);

@@ -634,14 +634,18 @@ static bool positive(Checker *C, GovExpr *e, int want, const char *what, GovValu
     return true;
 }
 
-static void check_capacity(Checker *C, GovExpr *e, const char *what)
+/* Returns the capacity, or 0 if absent or in error. */
+static int64_t check_capacity(Checker *C, GovExpr *e, const char *what)
 {
     GovValue v;
     if (!e || !positive(C, e, GOV_TY_INT, what, &v))
-        return;
-    if (v.u.i > GOV_MAX_CAPACITY)
+        return 0;
+    if (v.u.i > GOV_MAX_CAPACITY) {
         govD_error(C->d, "E044", e->span, "%s is %lld; the most a table can hold is %d", what,
                    (long long)v.u.i, GOV_MAX_CAPACITY);
+        return 0;
+    }
+    return v.u.i;
 }
 
 /* ------------------------------------------------------------------ record kinds */
@@ -1024,17 +1028,25 @@ static void check_window(Checker *C, GovDecl *d)
     if (d->u.window.where)
         check_bool(C, d->u.window.where, "a window's 'where'");
     GovValue v;
+    int64_t runs = -1, span = -1;
     if (d->u.window.last_runs) {
-        if (positive(C, d->u.window.last_runs, GOV_TY_INT, "a window's run count", &v) && v.u.i > GOV_MAX_WINDOW_RUNS)
-            govD_error(C->d, "E044", d->u.window.last_runs->span, "a window holds at most %d runs", GOV_MAX_WINDOW_RUNS);
+        if (positive(C, d->u.window.last_runs, GOV_TY_INT, "a window's run count", &v)) {
+            if (v.u.i > GOV_MAX_WINDOW_RUNS)
+                govD_error(C->d, "E044", d->u.window.last_runs->span, "a window holds at most %d runs", GOV_MAX_WINDOW_RUNS);
+            else
+                runs = v.u.i;
+        }
     } else if (d->u.window.span) {
-        positive(C, d->u.window.span, GOV_TY_DURATION, "a window's span", &v);
+        if (positive(C, d->u.window.span, GOV_TY_DURATION, "a window's span", &v))
+            span = v.u.i;
     }
     if (d->u.window.lateness) {
         if (govC_const(C, d->u.window.lateness, GOV_TY_DURATION, "lateness", &v) && v.u.i < 0)
             govD_error(C->d, "E024", d->u.window.lateness->span, "lateness must not be negative");
     }
-    check_capacity(C, d->u.window.capacity, "a window's capacity");
+    int64_t cap = check_capacity(C, d->u.window.capacity, "a window's capacity");
+    if (!d->u.window.capacity)
+        cap = d->u.window.has_per ? GOV_DEFAULT_CAPACITY : 1;
     if (d->u.window.capacity && !d->u.window.has_per)
         govD_error(C->d, "E044", d->u.window.capacity->span, "'capacity' sizes the per-key table; add `per LEVEL`");
     if (call->kind != GOV_E_CALL)
@@ -1066,6 +1078,24 @@ static void check_window(Checker *C, GovDecl *d)
     int r = agg_type(C, d, agg, t, arg);
     call->type = (uint8_t)r;
     d->u.window.value_type = (uint8_t)r;
+    if (r == GOV_TY_ERROR || cap <= 0 || (runs < 0 && span < 0))
+        return;
+    /* Its state must fit (spec/language.md §4.5, Memory): per key a 128-byte header, 8
+     * bytes per run (16 with a min/max deque), or 72 per bucket (60 buckets, 12 for
+     * quantiles), 8 KiB per quantile sketch (time windows: one per bucket and the
+     * total), and about 184 bytes of key table. */
+    bool sketch = agg->tag >= GOV_AGG_P50, dq = agg->tag == GOV_AGG_MIN || agg->tag == GOV_AGG_MAX;
+    uint64_t nb = sketch ? 12 : 60;
+    uint64_t inst = 128 + (runs > 0 ? (uint64_t)runs * (dq ? 16 : 8) : nb * 72);
+    if (sketch)
+        inst += 8192 * (runs > 0 ? 1 : nb + 1);
+    uint64_t bytes = (uint64_t)cap * (inst + (d->u.window.has_per ? 184 : 0));
+    if (bytes > GOV_MAX_WINDOW_STATE)
+        govD_error(C->d, "E044", d->u.window.capacity ? d->u.window.capacity->span : d->name_span,
+                   "window '%.*s' needs %llu bytes of state (%lld key%s of %llu bytes); the most is %llu: "
+                   "declare a smaller `capacity` or window", (int)d->name.len, d->name.s, (unsigned long long)bytes,
+                   (long long)cap, cap == 1 ? "" : "s", (unsigned long long)(bytes / (uint64_t)cap),
+                   (unsigned long long)GOV_MAX_WINDOW_STATE);
 }
 
 static void check_rule(Checker *C, GovDecl *d)

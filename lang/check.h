@@ -7,7 +7,9 @@
 
 enum {
     GOV_MAX_CAPACITY = 1 << 20,     /* keys, pending gates or running escalations in one table */
-    GOV_MAX_WINDOW_RUNS = 1 << 20   /* runs in one count window */
+    GOV_MAX_WINDOW_RUNS = 1 << 20,  /* runs in one count window */
+    GOV_DEFAULT_CAPACITY = 1024,    /* keys of a per-key table without `capacity` */
+    GOV_MAX_WINDOW_STATE = 256 << 20 /* bytes of one window's state */
 };
 
 typedef struct Checker {

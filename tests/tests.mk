@@ -15,3 +15,4 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/events/run.sh"
 # govc run --state killed at random points (SIGKILL x 200) and corrupted state files.
 TEST_SUITES += "python3 tests/state/crash.py $(BUILD)/govc"
 -include tests/stdlib/stdlib.mk
+TEST_SUITES += "python3 tests/windows/ref.py $(BUILD)/govc"

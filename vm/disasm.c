@@ -1,10 +1,10 @@
 /* disasm.c: a readable listing of a verified program (`govc disasm` calls gov_disasm).
  *
  * Tables first (constants, channels, limits, scopes, overrides, kinds and fields, gates
- * and escalation chains), then
- * each rule's code, one instruction a line, with its operands named: R (register, with
- * the field's name for field registers), K (constant, with its value), L (limit, with
- * its name). The output is deterministic and used for golden tests.
+ * and escalation chains), then each rule's code, one instruction a line, with its
+ * operands named: R (register, with the field's name for field registers), K (constant,
+ * with its value), L (limit, with its name), W (window, with its name); then the windows
+ * with their code. The output is deterministic and used for golden tests.
  */
 #include <string.h>
 
@@ -37,24 +37,25 @@ static void reg(govO_buf *b, const gov_program *p, const govL_kind *k, unsigned 
     if (r < k->nfields) govO_printf(b, "(%s)", p->str[p->field[k->first_field + r].name]);
 }
 
-static void code(govO_buf *b, const gov_vm *vm, const govL_rule *r) {
+/* The code range [start, start + n) of kind kd (a rule's or a window's). */
+static void code(govO_buf *b, const gov_vm *vm, uint32_t kd, uint32_t start, uint32_t n) {
     const gov_program *p = vm->p;
-    const govL_kind *k = &p->kind[r->kind];
+    const govL_kind *k = &p->kind[kd];
     uint32_t si = 0;
-    for (uint32_t pc = r->code; pc < r->code + r->ncode; pc++) {
+    for (uint32_t pc = start; pc < start + n; pc++) {
         while (si < p->nsrc && p->src[si].pc < pc) si++;
         if (si < p->nsrc && p->src[si].pc == pc)
             govO_printf(b, "    ; %s:%u:%u\n", p->str[p->src[si].file], p->src[si].line, p->src[si].col);
         uint32_t w = p->code[pc];
         unsigned op = GOVB_OP(w), a = GOVB_A(w), bb = GOVB_B(w), c = GOVB_C(w), bx = GOVB_BX(w);
-        govO_printf(b, "    %04u  %-7s", pc - r->code, op_name[op]);
+        govO_printf(b, "    %04u  %-7s", pc - start, op_name[op]);
         if (op == GOV_OP_FIRE) {
         } else if (op == GOV_OP_JMP) {
-            govO_printf(b, " %u  ; to %u", bx, pc - r->code + 1 + bx);
+            govO_printf(b, " %u  ; to %u", bx, pc - start + 1 + bx);
         } else if (op == GOV_OP_JMPF || op == GOV_OP_JMPT) {
             govO_put(b, " ", 1);
             reg(b, p, k, a);
-            govO_printf(b, " %u  ; to %u", bx, pc - r->code + 1 + bx);
+            govO_printf(b, " %u  ; to %u", bx, pc - start + 1 + bx);
         } else if (op == GOV_OP_FIREIF) {
             govO_put(b, " ", 1);
             reg(b, p, k, a);
@@ -64,6 +65,8 @@ static void code(govO_buf *b, const gov_vm *vm, const govL_rule *r) {
             govO_put(b, " ", 1);
             if (op == GOV_OP_LOADL || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL))
                 govO_printf(b, "L%u(%s)", bx, p->str[p->limit[bx].name]);
+            else if (op == GOV_OP_LOADW)
+                govO_printf(b, "W%u(%s)", bx, p->str[p->win[bx].name]);
             else
                 konst(b, vm, bx);
         } else {
@@ -215,7 +218,39 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
             govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = u->after});
         }
         govO_put(&b, "\n", 1);
-        code(&b, &vm, r);
+        code(&b, &vm, r->kind, r->code, r->ncode);
+    }
+    /* Windows, when there are any: the aggregate, its extent, keys and state. */
+    if (p->nwin) govO_printf(&b, "windows %u\n", p->nwin);
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        const govL_window *w = &p->win[i];
+        const govL_kind *k = &p->kind[w->kind];
+        govO_printf(&b, "  W%u %s on %s %s %s(", i, p->str[w->name], p->str[k->name], govL_typename(w->type),
+                    govW_aggname(w->agg));
+        if (w->arg_reg != GOVB_NONE) reg(&b, p, k, w->arg_reg);
+        if (w->agg == GOVB_AGG_EWMA) {
+            govO_puts(&b, ", ");
+            govO_double(&b, w->alpha);
+        }
+        govO_put(&b, ")", 1);
+        if (w->where_reg != GOVB_NONE) {
+            govO_puts(&b, " where ");
+            reg(&b, p, k, w->where_reg);
+        }
+        if (w->runs) {
+            govO_printf(&b, " over last %u runs", w->runs);
+        } else {
+            govO_puts(&b, " over ");
+            govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = w->span});
+            govO_printf(&b, " in %u buckets of ", w->nbuckets);
+            govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = w->width});
+        }
+        govO_puts(&b, " lateness ");
+        govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = w->lateness});
+        if (w->level != GOVB_NONE) govO_printf(&b, " per %s capacity %u", level_names[w->level], w->capacity);
+        govO_printf(&b, " state %zu bytes", w->tab + (size_t)w->capacity * w->inst);
+        govO_printf(&b, " at %s:%u:%u\n", p->str[w->file], w->line, w->col);
+        code(&b, &vm, w->kind, w->code, w->ncode);
     }
     return govO_finish(&b, len);
 }

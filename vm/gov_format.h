@@ -37,11 +37,12 @@
 #define GOVB_MAXLIMITS  65536u       /* limits addressable by Bx */
 #define GOVB_NBUILTIN   6u           /* built-in fields at slots 0..5 of every kind */
 
-/* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). Ids 16, 17 and 20
+/* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). Ids 17 and 20
  * are reserved for features that come later; this VM rejects a file that has them.
- * 18, 19 and 21..23 (gates and escalations), 24 and 26 (time zones), 29 (sustained
- * rules) and 30 (glob patterns) are optional: a file without them is exactly a file of
- * the first version of this format. Ids 25, 27 and 28 are not assigned yet (unknown). */
+ * 16 (windows), 18, 19 and 21..23 (gates and escalations), 24 and 26 (time zones), 29
+ * (sustained rules) and 30 (glob patterns) are optional: a file without them is exactly
+ * a file of the first version of this format. Ids 25, 27 and 28 are not assigned yet
+ * (unknown). */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -60,7 +61,10 @@
     X(13, CODE,       4,  1) /* u32 instruction words (gov_opcodes.h)                */ \
     X(14, SRCMAP,     16, 1) /* {u32 pc, u32 file, u32 line, u32 col}, pc ascending  */ \
     X(15, META,       8,  1) /* one entry: {u32 policy name, u32 zero}               */ \
-    X(16, WINDOWS,    0,  0) /* reserved */                                          \
+    X(16, WINDOWS,    88, 0) /* {name, kind, agg, type, arg_reg, where_reg, code, ncode,
+                                 level, capacity, runs, nbuckets, span_lo, span_hi,
+                                 lateness_lo, lateness_hi, alpha_lo, alpha_hi, file,
+                                 line, col, zero}: GOVB_WINDOW_* below             */ \
     X(17, DRIFTS,     0,  0) /* reserved */                                          \
     X(18, GATES,      32, 0) /* {rule, timeout, chain, capacity, sla_lo, sla_hi,
                                  first_approver, napprovers}                         */ \
@@ -95,6 +99,31 @@ enum {
 #define GOVB_MAXZONES   256u         /* ZONES and PATTERNS: addressed by an 8-bit C */
 #define GOVB_MAXTRANS   4096u        /* ZONETRANS entries of one zone */
 #define GOVB_MAXOFFSET  93600        /* |UTC offset| in seconds: 26 hours */
+
+/* WINDOWS: one entry per window, in declaration order.
+ *   agg       GOVB_AGG_*; type: the aggregate's value type (GOVB_TY_*)
+ *   arg_reg   register of the kind holding the aggregate's argument, or NONE (count())
+ *   where_reg bool register holding the `where` condition, or NONE
+ *   code, ncode  the code range that computes them (CODE, after every rule's range,
+ *             windows in order); no FIRE, FIREIF, T.. or LOADW in it
+ *   level     GOVB_LV_* of `per LEVEL`, or NONE; capacity: keys (1 when not per)
+ *   runs      N of `over last N runs` (1..GOVB_MAXRUNS), or 0 for a time window
+ *   nbuckets  time windows: buckets (1..GOVB_MAXBUCKETS) dividing span exactly; else 0
+ *   span      time windows: ns, > 0; count windows 0
+ *   lateness  ns, >= 0;   alpha: ewma's alpha (double bits) in (0, 1], else 0
+ */
+#define GOVB_WINDOW_SIZE 88u
+#define GOVB_AGGS(X) X(0, COUNT, "count") X(1, SUM, "sum") X(2, MEAN, "mean") X(3, MIN, "min")   \
+    X(4, MAX, "max") X(5, RATE, "rate") X(6, STDDEV, "stddev") X(7, EWMA, "ewma")                \
+    X(8, P50, "p50") X(9, P90, "p90") X(10, P95, "p95") X(11, P99, "p99")
+enum {
+#define GOVB_X(n, name, str) GOVB_AGG_##name = n,
+    GOVB_AGGS(GOVB_X)
+#undef GOVB_X
+    GOVB_NAGG = 12
+};
+#define GOVB_MAXRUNS    (1u << 20)   /* runs in a count window */
+#define GOVB_MAXBUCKETS 64u          /* buckets of a time window */
 
 /* Value types (CONSTS.type, LIMITS.type, FIELDS.type, REGTYPES). 0 is invalid. */
 #define GOVB_TYPES(X) \

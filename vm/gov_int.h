@@ -70,6 +70,22 @@ typedef struct govL_esc {
 /* A sustained rule (RULESTATE): hold is `for` (0: fires at once), after is `clear
  * after` (0: clears on the first record its clear condition holds). */
 typedef struct govL_sus { uint32_t rule, flags; int64_t hold, after; } govL_sus;
+/* A window (WINDOWS section) and what the loader derives from it: the layout of one
+ * instance (one per key, or one) in the state block, in bytes. An instance is a header
+ * (govW_hdr), then for count windows the ring of values and the min/max deques, for
+ * time windows the buckets; all 8-byte words; then the sketch counts (u32): the
+ * window's, and for time windows one per bucket. */
+typedef struct govL_window {
+    uint32_t name, kind, agg, type, arg_reg, where_reg, code, ncode, level, capacity, runs, nbuckets;
+    int64_t span, lateness, width;
+    double alpha;
+    uint32_t file, line, col;
+    uint32_t arg_type;          /* the argument register's type; GOVB_TY_BOOL for count() */
+    int sketch, dqmin, dqmax;   /* has a quantile sketch; min / max deques (count windows) */
+    size_t inst, words;         /* bytes of an instance; bytes of its 8-byte-word part */
+    size_t o_ring, o_dqmin, o_dqmax, o_bk, o_sk;   /* offsets within an instance */
+    size_t off, tab;            /* offset in the windows region; key table bytes (0 if not per) */
+} govL_window;
 
 typedef struct govL_step { int64_t delay; uint32_t first_notify, nnotify; } govL_step;
 typedef struct govL_src { uint32_t pc, file, line, col; } govL_src;
@@ -121,6 +137,13 @@ struct gov_program {
     gov_glob *pat;              /* PATTERNS, expanded into the matcher's tables at load */
     uint32_t *pat_src;          /* each pattern's source text (string index) */
     uint32_t max_stepch;        /* most channels of one escalation step */
+    uint32_t nwin;
+    govL_window *win;
+    uint32_t *kind_wins;        /* window indices grouped by kind, declaration order */
+    uint32_t *kwin_first;       /* nkind + 1: kind k's windows are kind_wins[first[k]..first[k+1]) */
+    double *skbound;            /* 2 x GOVW_SKBINS sketch bin bounds (window.c), or NULL */
+    size_t win_state;           /* bytes of all windows' state */
+    uint32_t max_wcap;          /* largest per-key capacity, for the state loader's scratch */
     uint32_t name;
     uint32_t max_regs, max_rules, max_actions, max_fields;
     char id[33];
@@ -142,9 +165,11 @@ typedef struct govV_rstate {
     int64_t since, firing, clearing;
     uint32_t phase, pad;
 } govV_rstate;
+#define GOVV_MAXRULEWINS 8      /* windows remembered per rule for findings and the trace */
 
 typedef struct govV_finding {
     uint32_t rule, limit, ovr;  /* limit GOVB_NONE if none; ovr GOVB_NONE = default */
+    uint32_t nwins, wins[GOVV_MAXRULEWINS];     /* windows the rule read */
     uint32_t ncmp;
     govV_cmp cmp[GOV_MAX_COMPARES];
     govV_cell limit_value;
@@ -247,6 +272,39 @@ struct gov_decision {
 
 #define GOVV_MAXRULELIMITS 8    /* limits remembered per rule for the trace */
 
+/* Quantile sketches: GOVW_SKBINS log-spaced bins with relative accuracy GOVW_ALPHA
+ * (spec/language.md, windows). */
+#define GOVW_SKBINS 2048u
+#define GOVW_ALPHA 0.01
+
+/* An instance's header (state). */
+typedef struct govW_hdr {
+    int64_t newest;             /* event time of the newest record taken, INT64_MIN before one */
+    int64_t cur;                /* time windows: index of the newest bucket */
+    uint64_t seq;               /* values ever added (count windows: ring position = seq % N) */
+    uint64_t n, ntrue;          /* values in the window; of them, true (bool arguments) */
+    uint64_t late;              /* records refused as late, ever */
+    uint64_t isum;              /* count windows, int class: wrapping sum of the values */
+    double rsum, sum, sumsq;    /* count windows: sum; sums of (x - shift) and its square */
+    double shift, ewma;
+    uint64_t qmin_head, qmin_len, qmax_head, qmax_len;   /* deques (count windows) */
+} govW_hdr;
+
+/* A time window's bucket (state): the values whose time falls in bucket idx. */
+typedef struct govW_bucket {
+    int64_t idx;
+    uint64_t n, ntrue, isum;
+    double rsum, sum, sumsq;
+    govV_cell min, max;
+} govW_bucket;
+
+/* Per window, for the record being evaluated (outside the state). */
+typedef struct govV_wrec {
+    govV_cell v;
+    uint64_t n;
+    uint32_t epoch, has, late, evicted, elevel, koff, klen, pad;
+} govV_wrec;
+
 struct gov_vm {
     const gov_program *p;
     uint32_t limits[GOV_LIMIT__COUNT], caps[GOV_LIMIT__COUNT];
@@ -276,6 +334,11 @@ struct gov_vm {
     /* the rule being run */
     govV_cmp cmp[GOV_MAX_COMPARES]; uint32_t ncmp, ncmp_total;
     uint32_t rlimits[GOVV_MAXRULELIMITS]; uint32_t nrlimits;
+    uint32_t rwins[GOVV_MAXRULEWINS]; uint32_t nrwins;
+    uint32_t empty_win;         /* the window that ended the rule with no value, or NONE */
+    char *wstate;               /* the windows' part of the state block */
+    govV_wrec *wrec;            /* nwin */
+    uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint32_t cur_kind;
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
     int poisoned, in_record;
@@ -319,6 +382,18 @@ GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
 GOV_HIDDEN size_t govJ_utf8_seq(const unsigned char *s, size_t n);
 GOV_HIDDEN uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n);
 GOV_HIDDEN const gov_decision *govV_error_decision(gov_vm *vm, int code);
+
+/* window.c */
+GOV_HIDDEN int govW_prepare(gov_program *p, const char **why, uint32_t *bad);
+GOV_HIDDEN void govW_init(gov_vm *vm);
+GOV_HIDDEN void govW_update(gov_vm *vm);
+GOV_HIDDEN size_t govW_saved_size(const gov_vm *vm);
+GOV_HIDDEN size_t govW_save(const gov_vm *vm, unsigned char *b);
+GOV_HIDDEN int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);
+GOV_HIDDEN const char *govW_aggname(uint32_t agg);
+
+/* vm.c, for window.c: run a code range that does not fire (a window's). */
+GOV_HIDDEN void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode);
 
 /* keytab.c */
 GOV_HIDDEN size_t govK_size(uint32_t cap);              /* bytes of a table, a multiple of 8 */

@@ -80,3 +80,4 @@ GOV_OP(MATCH,  ABC, "R[A] := R[B] matches glob P[C]", "R[A] bool; R[B] class S; 
 GOV_OP(HOUR,   ABC, "R[A] := hour of R[B] in zone Z[C] (0..23)", "R[A] int; R[B] time; C < number of ZONES")
 GOV_OP(WDAY,   ABC, "R[A] := weekday of R[B] in zone Z[C] (1 Mon .. 7 Sun)", "as HOUR")
 GOV_OP(BIZ,    ABC, "R[A] := R[B] is Mon-Fri 09:00-17:00 in zone Z[C]", "R[A] bool; R[B] time; C < number of ZONES")
+GOV_OP(LOADW,  ABX, "R[A] := W[Bx]; if W[Bx] has no value, end the rule (not fired)", "rules only; window Bx of the rule's kind; type(R[A]) = its type")

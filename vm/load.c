@@ -21,6 +21,7 @@ typedef struct govL_ctx {
     uint64_t off[GOVB_S_MAX + 1], len[GOVB_S_MAX + 1];
     gov_program *p;
     uint32_t rules_notify;      /* NOTIFY entries the rules use; escalation steps follow */
+    uint32_t win_code;          /* CODE words of the windows' ranges, after the rules' */
 } govL_ctx;
 
 static uint32_t rd32(const uint8_t *b) {
@@ -117,7 +118,7 @@ static int check_header(govL_ctx *c, size_t len) {
         uint32_t id = rd32(b + e), off = rd32(b + e + 4), slen = rd32(b + e + 8);
         if (id == 0 || id > GOVB_S_MAX || section_name(id)[0] == '?')
             return fail(c, GOV_ESECTION, e, "unknown section id %u", id);
-        if (id == GOVB_S_WINDOWS || id == GOVB_S_DRIFTS || id == GOVB_S_EXTERNS)
+        if (id == GOVB_S_DRIFTS || id == GOVB_S_EXTERNS)
             return fail(c, GOV_EUNSUPP, e, "section %s is reserved and not supported by this VM", section_name(id));
         if (seen[id]) return fail(c, GOV_ESECTION, e, "section %s appears twice", section_name(id));
         seen[id] = 1;
@@ -202,6 +203,7 @@ static int alloc_program(govL_ctx *c) {
     p->nzone = (uint32_t)(c->len[GOVB_S_ZONES] / 16);
     p->nztrans = (uint32_t)(c->len[GOVB_S_ZONETRANS] / 16);
     p->npat = (uint32_t)(c->len[GOVB_S_PATTERNS] / 8);
+    p->nwin = (uint32_t)(c->len[GOVB_S_WINDOWS] / GOVB_WINDOW_SIZE);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -219,7 +221,10 @@ static int alloc_program(govL_ctx *c) {
 
                     al8((uint64_t)p->nzone * sizeof(govL_zone)) + al8((uint64_t)p->nztrans * 8) +
                     al8((uint64_t)p->nztrans * 4) + al8((uint64_t)p->npat * sizeof(gov_glob)) +
-                    al8((uint64_t)p->npat * 4);
+                    al8((uint64_t)p->npat * 4) +
+
+                    al8((uint64_t)p->nwin * sizeof(govL_window)) + al8((uint64_t)p->nwin * 4) +
+                    al8(((uint64_t)p->nkind + 1) * 4) + (p->nwin ? 2ull * GOVW_SKBINS * 8 : 0);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -260,6 +265,10 @@ static int alloc_program(govL_ctx *c) {
     p->zoff = carve(&cur, (size_t)p->nztrans * 4);
     p->pat = carve(&cur, p->npat * sizeof(gov_glob));
     p->pat_src = carve(&cur, p->npat * 4);
+    p->win = carve(&cur, p->nwin * sizeof(govL_window));
+    p->kind_wins = carve(&cur, p->nwin * 4);
+    p->kwin_first = carve(&cur, ((size_t)p->nkind + 1) * 4);
+    p->skbound = p->nwin ? carve(&cur, 2 * GOVW_SKBINS * 8) : NULL;
     return GOV_OK;
 }
 
@@ -634,13 +643,14 @@ static int load_stdlib(govL_ctx *c) {
 
 /* ---------------------------------------------------------------- rules and code */
 
-static int verify_code(govL_ctx *c, uint32_t ri) {
+/* Verify the code range [start, start + n) of kind kd: a rule's, or (window = 1) a
+ * window's, which may not fire or read windows. */
+static int verify_code(govL_ctx *c, uint32_t kd, uint32_t start, uint32_t n, int window) {
     gov_program *p = c->p;
-    const govL_rule *r = &p->rule[ri];
-    const govL_kind *k = &p->kind[r->kind];
+    const govL_kind *k = &p->kind[kd];
     const uint8_t *ty = p->regtype + k->first_reg;
-    uint32_t end = r->code + r->ncode;
-    for (uint32_t pc = r->code; pc < end; pc++) {
+    uint32_t end = start + n;
+    for (uint32_t pc = start; pc < end; pc++) {
         uint32_t w = p->code[pc];
         uint64_t at = c->off[GOVB_S_CODE] + 4ull * pc;
         unsigned op = GOVB_OP(w), a = GOVB_A(w), b = GOVB_B(w), cc = GOVB_C(w), bx = GOVB_BX(w);
@@ -664,8 +674,12 @@ static int verify_code(govL_ctx *c, uint32_t ri) {
         if (!isabx && !uses_c && !c_table && cc) return fail(c, GOV_EOPCODE, at, "pc %u: operand C must be 0", pc);
         if ((uses_a && a >= k->nregs) || (uses_b && b >= k->nregs) || (uses_c && cc >= k->nregs))
             return fail(c, GOV_EBOUNDS, at, "pc %u: register out of range (kind has %u)", pc, k->nregs);
-        /* Instructions that write R[A] (LOADK .. OR, in list order) may not write a field. */
-        int writes = op <= GOV_OP_OR || (op >= GOV_OP_ROUND && op <= GOV_OP_BIZ);
+        if (window && (op == GOV_OP_FIRE || op == GOV_OP_FIREIF || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEK) ||
+                       op == GOV_OP_SETCLR || op == GOV_OP_LOADW))
+            return fail(c, GOV_EOPCODE, at, "pc %u: a window's code may not fire or read a window", pc);
+        /* Instructions that write R[A] (LOADK .. OR, ROUND .. BIZ, in list order; LOADW) may
+         * not write a field. */
+        int writes = op <= GOV_OP_OR || (op >= GOV_OP_ROUND && op <= GOV_OP_BIZ) || op == GOV_OP_LOADW;
         if (writes && a < k->nfields) return fail(c, GOV_EOPCODE, at, "pc %u: writes field register %u", pc, a);
         uint32_t ta = uses_a ? ty[a] : 0, tb = uses_b ? ty[b] : 0, tc = uses_c ? ty[cc] : 0;
         int ca = govL_class(ta), cb = govL_class(tb), ccl = govL_class(tc);
@@ -697,7 +711,7 @@ static int verify_code(govL_ctx *c, uint32_t ri) {
         case GOV_OP_JMP: case GOV_OP_JMPF: case GOV_OP_JMPT:
             if (op != GOV_OP_JMP) ok = ta == GOVB_TY_BOOL;
             if ((uint64_t)pc + 1 + bx > end)
-                return fail(c, GOV_EJUMP, at, "pc %u: jump to %llu leaves the rule (ends at %u)", pc,
+                return fail(c, GOV_EJUMP, at, "pc %u: jump to %llu leaves its range (ends at %u)", pc,
                             (unsigned long long)pc + 1 + bx, end);
             break;
         case GOV_OP_FIRE: break;
@@ -718,6 +732,11 @@ static int verify_code(govL_ctx *c, uint32_t ri) {
         case GOV_OP_HOUR: case GOV_OP_WDAY: case GOV_OP_BIZ:
             if (cc >= p->nzone) return fail(c, GOV_EBOUNDS, at, "pc %u: zone %u out of range (%u)", pc, cc, p->nzone);
             ok = ta == (op == GOV_OP_BIZ ? GOVB_TY_BOOL : GOVB_TY_INT) && tb == GOVB_TY_TIME;
+            break;
+        case GOV_OP_LOADW:
+            if (bx >= p->nwin) return fail(c, GOV_EBOUNDS, at, "pc %u: window %u out of range", pc, bx);
+            if (p->win[bx].kind != kd) return fail(c, GOV_EBOUNDS, at, "pc %u: window %u is of another kind", pc, bx);
+            ok = p->win[bx].type == ta;
             break;
         case GOV_OP_TEQK: case GOV_OP_TNEK: case GOV_OP_TLTK: case GOV_OP_TLEK: case GOV_OP_TGTK: case GOV_OP_TGEK:
             if (bx >= p->nconst) return fail(c, GOV_EBOUNDS, at, "pc %u: constant %u out of range", pc, bx);
@@ -764,11 +783,12 @@ static int load_rules(govL_ctx *c) {
         p->rule[i] = r;
         p->kind[r.kind].nrules++;
         p->kind[r.kind].nactions += r.nnotify;
-        int e = verify_code(c, i);
+        int e = verify_code(c, r.kind, r.code, r.ncode, 0);
         if (e) return e;
     }
-    if (next_code != p->ncode)
-        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_CODE], "%u words of CODE belong to no rule", p->ncode - next_code);
+    if ((uint64_t)next_code + c->win_code != p->ncode)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_CODE], "%llu words of CODE belong to no rule or window",
+                    (unsigned long long)p->ncode - next_code - c->win_code);
     c->rules_notify = next_notify;
     /* Group rules by kind (declaration order within each), check the step bounds. */
     uint32_t next = 0;
@@ -937,6 +957,100 @@ static int load_sustained(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* ---------------------------------------------------------------- windows */
+
+/* The WINDOWS entries, before the rules (whose LOADW names them); their code, which
+ * follows the rules' in CODE, is verified by verify_windows once the rules are in. */
+static int load_windows(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_WINDOWS);
+    uint64_t code = 0;
+    for (uint32_t k = 0; k <= p->nkind; k++) p->kwin_first[k] = 0;
+    for (uint32_t i = 0; i < p->nwin; i++, s += GOVB_WINDOW_SIZE) {
+        uint64_t at = c->off[GOVB_S_WINDOWS] + (uint64_t)GOVB_WINDOW_SIZE * i;
+        govL_window w;
+        memset(&w, 0, sizeof w);
+        w.name = rd32(s), w.kind = rd32(s + 4), w.agg = rd32(s + 8), w.type = rd32(s + 12);
+        w.arg_reg = rd32(s + 16), w.where_reg = rd32(s + 20), w.code = rd32(s + 24), w.ncode = rd32(s + 28);
+        w.level = rd32(s + 32), w.capacity = rd32(s + 36), w.runs = rd32(s + 40), w.nbuckets = rd32(s + 44);
+        w.span = (int64_t)rd64(s + 48), w.lateness = (int64_t)rd64(s + 56);
+        uint64_t ab = rd64(s + 64);
+        memcpy(&w.alpha, &ab, 8);
+        w.file = rd32(s + 72), w.line = rd32(s + 76), w.col = rd32(s + 80);
+        CHECK_STR(w.name, at, "window name");
+        CHECK_STR(w.file, at + 72, "window file");
+        if (rd32(s + 84)) return fail(c, GOV_EVALUE, at + 84, "window %u: reserved word not zero", i);
+        if (w.kind >= p->nkind) return fail(c, GOV_EBOUNDS, at + 4, "window %u: kind %u out of range", i, w.kind);
+        const govL_kind *kd = &p->kind[w.kind];
+        if (w.agg >= GOVB_NAGG) return fail(c, GOV_EVALUE, at + 8, "window %u: unknown aggregate %u", i, w.agg);
+        if (w.arg_reg != GOVB_NONE && w.arg_reg >= kd->nregs)
+            return fail(c, GOV_EBOUNDS, at + 16, "window %u: argument register %u out of range", i, w.arg_reg);
+        if (w.where_reg != GOVB_NONE && (w.where_reg >= kd->nregs || p->regtype[kd->first_reg + w.where_reg] != GOVB_TY_BOOL))
+            return fail(c, GOV_EBOUNDS, at + 20, "window %u: where register %u not a bool register", i, w.where_reg);
+        if (w.arg_reg == GOVB_NONE && w.agg != GOVB_AGG_COUNT)
+            return fail(c, GOV_EVALUE, at + 16, "window %u: %s needs an argument", i, govW_aggname(w.agg));
+        w.arg_type = w.arg_reg == GOVB_NONE ? GOVB_TY_BOOL : p->regtype[kd->first_reg + w.arg_reg];
+        /* The aggregate's value type follows from its argument's (spec/bytecode.md). */
+        uint32_t at_ = w.arg_type, want;
+        int num = numeric(at_) && at_ != GOVB_TY_TIME, ok = 1;
+        switch (w.agg) {
+        case GOVB_AGG_COUNT: ok = at_ == GOVB_TY_BOOL; want = GOVB_TY_INT; break;
+        case GOVB_AGG_RATE: ok = at_ == GOVB_TY_BOOL; want = GOVB_TY_RATIO; break;
+        case GOVB_AGG_MIN: case GOVB_AGG_MAX: ok = numeric(at_); want = at_; break;
+        case GOVB_AGG_SUM: ok = num; want = at_ == GOVB_TY_RATIO ? GOVB_TY_FLOAT : at_; break;
+        case GOVB_AGG_STDDEV:
+            ok = num;
+            want = at_ == GOVB_TY_DURATION || at_ == GOVB_TY_MONEY ? at_ : GOVB_TY_FLOAT;
+            break;
+        default: ok = num; want = at_ == GOVB_TY_INT ? GOVB_TY_FLOAT : at_; break;
+        }
+        if (!ok || w.type != want)
+            return fail(c, GOV_ETYPE, at + 12, "window %u: %s of %s is not %s", i, govW_aggname(w.agg),
+                        govL_typename(at_), govL_typename(w.type));
+        if (w.level != GOVB_NONE ? w.level > GOVB_LV_MAX || w.capacity == 0 || w.capacity > GOVB_MAXCAP
+                                 : w.capacity != 1)
+            return fail(c, GOV_EVALUE, at + 32, "window %u: level %u with capacity %u", i, w.level, w.capacity);
+        if (w.runs ? w.runs > GOVB_MAXRUNS || w.nbuckets || w.span
+                   : w.nbuckets == 0 || w.nbuckets > GOVB_MAXBUCKETS || w.span <= 0 || w.span % w.nbuckets)
+            return fail(c, GOV_EVALUE, at + 40, "window %u: runs %u, %u buckets: not a count or time window", i, w.runs,
+                        w.nbuckets);
+        if (w.lateness < 0) return fail(c, GOV_EVALUE, at + 56, "window %u: negative lateness", i);
+        if (w.agg == GOVB_AGG_EWMA ? !(w.alpha > 0 && w.alpha <= 1) : ab != 0)
+            return fail(c, GOV_EVALUE, at + 64, "window %u: alpha out of range", i);
+        code += w.ncode;
+        p->win[i] = w;
+        p->kwin_first[w.kind + 1]++;
+    }
+    if (code > p->ncode) return fail(c, GOV_EBOUNDS, c->off[GOVB_S_WINDOWS], "windows' code runs past CODE");
+    c->win_code = (uint32_t)code;
+    for (uint32_t k = 0; k < p->nkind; k++) p->kwin_first[k + 1] += p->kwin_first[k];
+    /* Group by kind, declaration order within each (a counting pass). */
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        uint32_t n = p->kwin_first[k];
+        for (uint32_t i = 0; i < p->nwin; i++)
+            if (p->win[i].kind == k) p->kind_wins[n++] = i;
+    }
+    return GOV_OK;
+}
+
+static int verify_windows(govL_ctx *c) {
+    gov_program *p = c->p;
+    uint32_t next = p->ncode - c->win_code;
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        govL_window *w = &p->win[i];
+        uint64_t at = c->off[GOVB_S_WINDOWS] + (uint64_t)GOVB_WINDOW_SIZE * i;
+        if (w->code != next) return fail(c, GOV_EBOUNDS, at + 24, "window %u: code at %u, expected %u", i, w->code, next);
+        int e = verify_code(c, w->kind, w->code, w->ncode, 1);
+        if (e) return e;
+        next += w->ncode;
+    }
+    const char *why = "";
+    uint32_t bad = 0;
+    if (!govW_prepare(p, &why, &bad))
+        return fail(c, GOV_EVALUE, c->off[GOVB_S_WINDOWS] + (uint64_t)GOVB_WINDOW_SIZE * bad, "window %u: %s", bad, why);
+    return GOV_OK;
+}
+
 static int load_meta(govL_ctx *c) {
     gov_program *p = c->p;
     const uint8_t *s = SEC(GOVB_S_SRCMAP);
@@ -977,7 +1091,9 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
     if (!e) index_scopes(c.p);
     if (!e) e = load_kinds(&c);
     if (!e) e = load_stdlib(&c);
+    if (!e) e = load_windows(&c);
     if (!e) e = load_rules(&c);
+    if (!e) e = verify_windows(&c);
     if (!e) e = load_gates(&c);
     if (!e) e = load_sustained(&c);
     if (!e) e = load_meta(&c);

@@ -334,6 +334,46 @@ static void put_from(govO_buf *b, const gov_program *p, uint32_t li, uint32_t ov
     govO_put(b, "}", 1);
 }
 
+/* {"name":..,"value":..,"n":..} for window wi as this record left it; value null when
+ * the window has none. */
+static void put_window(govO_buf *b, const gov_vm *vm, uint32_t wi) {
+    const gov_program *p = vm->p;
+    const govV_wrec *wr = &vm->wrec[wi];
+    govO_puts(b, "{\"name\":");
+    govO_jstr(b, p->str[p->win[wi].name], p->strlen_[p->win[wi].name]);
+    govO_puts(b, ",\"value\":");
+    if (wr->has) govO_value(b, vm, p->win[wi].type, wr->v);
+    else govO_puts(b, "null");
+    govO_puts(b, ",\"n\":");
+    put_u64(b, wr->n);
+}
+
+static int window_current(const gov_vm *vm, uint32_t wi) {
+    return vm->wrec[wi].epoch == vm->epoch && vm->dec.kind == vm->p->win[wi].kind && vm->dec.status == GOV_OK &&
+           vm->dec.event == GOVV_EV_RECORD;
+}
+
+/* Late records and evictions of this record, for the decision (only when any). */
+static void put_window_events(govO_buf *b, const gov_vm *vm) {
+    const gov_program *p = vm->p;
+    int first = 1;
+    for (uint32_t wi = 0; wi < p->nwin; wi++) {
+        const govV_wrec *wr = &vm->wrec[wi];
+        if (!window_current(vm, wi) || !(wr->late || wr->evicted)) continue;
+        govO_puts(b, first ? ",\"windows\":[{\"window\":" : ",{\"window\":");
+        first = 0;
+        govO_jstr(b, p->str[p->win[wi].name], p->strlen_[p->win[wi].name]);
+        if (wr->late) govO_puts(b, ",\"late\":true");
+        if (wr->evicted) {
+            govO_printf(b, ",\"evicted\":{\"level\":\"%s\",\"key\":", level_names[wr->elevel]);
+            govO_jstr(b, vm->kpool + wr->koff, wr->klen);
+            govO_put(b, "}", 1);
+        }
+        govO_put(b, "}", 1);
+    }
+    if (!first) govO_put(b, "]", 1);
+}
+
 static void put_head(govO_buf *b, const gov_vm *vm) {
     const gov_program *p = vm->p;
     const gov_decision *d = &vm->dec;
@@ -516,6 +556,12 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
             put_from(&b, p, f->limit, f->ovr);
             govO_put(&b, "}", 1);
         }
+        for (uint32_t j = 0; j < f->nwins; j++) {
+            govO_puts(&b, j ? "," : ",\"windows\":[");
+            put_window(&b, vm, f->wins[j]);
+            govO_put(&b, "}", 1);
+        }
+        if (f->nwins) govO_put(&b, "]", 1);
         govO_put(&b, "}", 1);
     }
     govO_puts(&b, "],\"actions\":[");
@@ -523,7 +569,9 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
         if (i) govO_put(&b, ",", 1);
         put_action(&b, vm, &vm->act[i]);
     }
-    govO_puts(&b, "]}");
+    govO_put(&b, "]", 1);
+    put_window_events(&b, vm);
+    govO_put(&b, "}", 1);
     return govO_finish(&b, len);
 }
 
@@ -606,7 +654,18 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
         put_from(b, p, li, lc->ovr);
         govO_put(b, "}", 1);
     }
-    govO_puts(b, "]}");
+    govO_put(b, "]", 1);
+    for (uint32_t i = 0; i < vm->nrwins; i++) {
+        govO_puts(b, i ? "," : ",\"windows\":[");
+        put_window(b, vm, vm->rwins[i]);
+        govO_put(b, "}", 1);
+    }
+    if (vm->nrwins) govO_put(b, "]", 1);
+    if (vm->empty_win != GOVB_NONE) {
+        govO_puts(b, ",\"empty_window\":");
+        govO_jstr(b, p->str[p->win[vm->empty_win].name], p->strlen_[p->win[vm->empty_win].name]);
+    }
+    govO_put(b, "}", 1);
 }
 
 void govO_trace_end(gov_vm *vm) {
@@ -616,6 +675,24 @@ void govO_trace_end(gov_vm *vm) {
     put_status(b, d);
     govO_puts(b, ",\"findings\":");
     put_u64(b, d->nfind);
+    /* The windows this record updated: value, count, late, eviction. */
+    const gov_program *p = vm->p;
+    int wfirst = 1;
+    for (uint32_t wi = 0; wi < p->nwin; wi++) {
+        if (!window_current(vm, wi)) continue;
+        const govV_wrec *wr = &vm->wrec[wi];
+        govO_puts(b, wfirst ? ",\"windows\":[" : ",");
+        wfirst = 0;
+        put_window(b, vm, wi);
+        if (wr->late) govO_puts(b, ",\"late\":true");
+        if (wr->evicted) {
+            govO_printf(b, ",\"evicted\":{\"level\":\"%s\",\"key\":", level_names[wr->elevel]);
+            govO_jstr(b, vm->kpool + wr->koff, wr->klen);
+            govO_put(b, "}", 1);
+        }
+        govO_put(b, "}", 1);
+    }
+    if (!wfirst) govO_put(b, "]", 1);
     /* Transitions of gates and escalations, when there were any. */
     int first = 1;
     for (uint32_t i = 0; i < d->nact; i++) {

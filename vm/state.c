@@ -1,8 +1,9 @@
 /* state.c: saving and restoring a VM's persistent state (spec/state.md).
  *
- * The state is the clock, the record counter, the pending gates and the running
- * escalations. It is written field by field in little-endian order (never as a memory
- * image: no padding, no pointers, no host byte order), bound to the policy id, and split
+ * The state is the clock, the record counter, the pending gates, the running
+ * escalations, the windows (window.c) and the sustained rules. It is written field by
+ * field in little-endian order (never as a memory image: no padding, no pointers, no
+ * host byte order), bound to the policy id, and split
  * into sections that each carry an XXH3-64 checksum. A state file is as untrusted as a
  * .govb, so gov_state_load checks all of it in a first pass that writes nothing (every
  * length, index, id and the invariants the VM keeps), and only then, in a second pass
@@ -29,7 +30,7 @@
 #define ST_ESC     56u          /* + key: esc 4, slot 4, id 8, started 8, src_gate 4, src 4, step 4,
                                    round 4, severity 4, keylen 4, 0 8 */
 #define ST_RULE    32u          /* rule 4, phase 4, since 8, firing 8, clearing 8 */
-enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_RULES = 5 };
+enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_WINDOWS = 4, TAG_RULES = 5 };
 static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES"};
 
 /* The section tags a state of program p has, in order; returns how many. */
@@ -38,6 +39,7 @@ static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
     tags[n++] = TAG_CLOCK;
     tags[n++] = TAG_GATES;
     tags[n++] = TAG_ESCS;
+    if (p->nwin) tags[n++] = TAG_WINDOWS;
     if (p->nsus) tags[n++] = TAG_RULES;
     return n;
 }
@@ -63,11 +65,22 @@ static uint64_t get64(const unsigned char *b) {
 
 /* ---------------------------------------------------------------- save */
 
+/* A window's largest saved form: its index, a full key table (12 bytes and a 128-byte
+ * key per key, and the count), every instance. */
+static size_t windows_bound(const gov_program *p) {
+    size_t n = 0;
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        const govL_window *w = &p->win[i];
+        n += 4 + (w->level != GOVB_NONE ? 4 + (size_t)w->capacity * (12 + GOVV_KEYMAX) : 0) + (size_t)w->capacity * w->inst;
+    }
+    return n;
+}
+
 size_t gov_state_bound(const gov_program *p) {
     if (!p) return 0;
     uint32_t tags[ST_MAXSECT];
     return ST_HEADER + tags_of(p, tags) * ST_SECHDR + ST_CLOCK + (size_t)p->gate_slots * (ST_GATE + GOVV_KEYMAX) +
-           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + (size_t)p->nsus * ST_RULE;
+           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + (size_t)p->nsus * ST_RULE + windows_bound(p);
 }
 
 static size_t saved_size(const gov_vm *vm) {
@@ -78,7 +91,7 @@ static size_t saved_size(const gov_vm *vm) {
         if (vm->pg[i].used) n += ST_GATE + vm->pg[i].keylen;
     for (uint32_t i = 0; i < p->esc_slots; i++)
         if (vm->re[i].used) n += ST_ESC + vm->re[i].keylen;
-    return n;
+    return n + (p->nwin ? govW_saved_size(vm) : 0);
 }
 
 /* Close a section begun at b + at (its header) whose payload ends at b + end. */
@@ -148,6 +161,12 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
             count++;
         }
     seal(b, at, n, TAG_ESCS, count);
+
+    if (p->nwin) {
+        at = n, n += ST_SECHDR;
+        n += govW_save(vm, b + n);
+        seal(b, at, n, TAG_WINDOWS, p->nwin);
+    }
 
     if (p->nsus) {
         at = n, n += ST_SECHDR;
@@ -367,6 +386,10 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     int rc = entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 0);
     if (rc == GOV_OK) rc = entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 0);
     if (rc == GOV_OK && p->nsus) rc = rules_section(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 0);
+    if (rc == GOV_OK && p->nwin && scount[TAG_WINDOWS] != p->nwin)
+        rc = govV_fail(vm, GOV_ESECTION, "state: WINDOWS section has %u windows, the policy %u", scount[TAG_WINDOWS],
+                       p->nwin);
+    if (rc == GOV_OK && p->nwin) rc = govW_load(vm, sec[TAG_WINDOWS], slen[TAG_WINDOWS], 0);
     if (rc != GOV_OK) return rc;
     /* Pass 2: replace the state. Cannot fail: pass 1 checked the same bytes. */
     memset(vm->state, 0, vm->state_size);
@@ -375,6 +398,8 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 1);
     entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 1);
     if (p->nsus) rules_section(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 1);
+    govW_init(vm);
+    if (p->nwin) govW_load(vm, sec[TAG_WINDOWS], slen[TAG_WINDOWS], 1);
     vm->state->ngates = scount[TAG_GATES];
     vm->state->nescs = scount[TAG_ESCS];
     govG_recompute_due(vm);

@@ -20,7 +20,7 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
-    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, mlist, find, act, kc, kpool, total;
+    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, mlist, find, act, kc, kpool, wrec, kscratch, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
 
@@ -41,9 +41,11 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
         if (cfg->limits[i] == 0 || cfg->limits[i] > max_limits[i]) return 0;
     size_t n = 16; /* slack to align the arena's start */
     l->vm = n;      n += al16(sizeof(gov_vm));
-    /* The state block: core, pending gates, running escalations (gate.c). */
+    /* The state block: core, pending gates, running escalations (gate.c), windows
+     * (window.c). */
     l->state_size = sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
-                    (size_t)p->esc_slots * sizeof(govV_resc) + (size_t)p->nsus * sizeof(govV_rstate);
+                    (size_t)p->esc_slots * sizeof(govV_resc) + (size_t)p->nsus * sizeof(govV_rstate) +
+                    p->win_state;
     l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
@@ -62,8 +64,10 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
     l->kc = n;      n += al16(((size_t)p->gate_slots + p->esc_slots) * sizeof(govV_kcache));
     /* Keys copied for this event's actions: once per slot lifetime, once per finding. */
-    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * (size_t)p->max_rules + 2) * GOVV_KEYMAX;
+    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * (size_t)p->max_rules + 2 + p->nwin) * GOVV_KEYMAX;
     l->kpool = n;   n += al16(l->kpool_cap);
+    l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec));
+    l->kscratch = n; n += al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
     l->total = n;
     return 1;
 }
@@ -113,6 +117,10 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->kc = (govV_kcache *)(void *)(base + l.kc);
     vm->kpool = base + l.kpool;
     vm->kpool_cap = (uint32_t)l.kpool_cap;
+    vm->wstate = (char *)(vm->rs + p->nsus); /* windows last in the state block */
+    vm->wrec = (govV_wrec *)(void *)(base + l.wrec);
+    vm->kscratch = (uint32_t *)(void *)(base + l.kscratch);
+    govW_init(vm);
     vm->cur_kind = GOVB_NONE;
     vm->dec.vm = vm;
     vm->dec.kind = GOVB_NONE;
@@ -389,11 +397,17 @@ static int compare(const gov_vm *vm, int cls, int op, govV_cell a, govV_cell b) 
 #define GOVV_GOTO 1
 #endif
 
-static int run_rule(gov_vm *vm, const govL_rule *r, const uint8_t *ty, const uint8_t *cls) {
+static void note_window(gov_vm *vm, uint32_t wi) {
+    for (uint32_t i = 0; i < vm->nrwins; i++)
+        if (vm->rwins[i] == wi) return;
+    if (vm->nrwins < GOVV_MAXRULEWINS) vm->rwins[vm->nrwins++] = wi;
+}
+
+static int run_code(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *ty, const uint8_t *cls) {
     const gov_program *p = vm->p;
     const uint32_t *code = p->code;
     govV_cell *R = vm->reg;
-    uint32_t pc = r->code, end = r->code + r->ncode, w;
+    uint32_t w;
     unsigned a, b, c, bx;
 #define FETCH()                                                                        \
     do {                                                                               \
@@ -505,6 +519,14 @@ static int run_rule(gov_vm *vm, const govL_rule *r, const uint8_t *ty, const uin
                : gov_std_business(local);
         NEXT();
     }
+    CASE(LOADW)
+        note_window(vm, bx);
+        if (!vm->wrec[bx].has) {
+            vm->empty_win = bx;
+            return 0;
+        }
+        R[a] = vm->wrec[bx].v;
+        NEXT();
 #ifndef GOVV_GOTO
         default: return 0; /* unreachable: the verifier admits only known opcodes */
         }
@@ -513,6 +535,15 @@ static int run_rule(gov_vm *vm, const govL_rule *r, const uint8_t *ty, const uin
 #undef FETCH
 #undef CASE
 #undef NEXT
+}
+
+static int run_rule(gov_vm *vm, const govL_rule *r, const uint8_t *ty, const uint8_t *cls) {
+    return run_code(vm, r->code, r->code + r->ncode, ty, cls);
+}
+
+void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode) {
+    const govL_kind *k = &vm->p->kind[vm->cur_kind];
+    run_code(vm, code, code + ncode, vm->p->regtype + k->first_reg, vm->p->regclass + k->first_reg);
 }
 
 void govV_next_epoch(gov_vm *vm) {
@@ -631,10 +662,13 @@ static const gov_decision *evaluate(gov_vm *vm) {
     int64_t now = vm->state->now;
     d->at = now;
     const uint8_t *ty = p->regtype + k->first_reg, *cls = p->regclass + k->first_reg;
+    /* Windows take the record before the rules read them. */
+    if (p->kwin_first[vm->cur_kind] != p->kwin_first[vm->cur_kind + 1]) govW_update(vm);
     for (uint32_t j = 0; j < k->nrules; j++) {
         uint32_t ri = p->kind_rules[k->first_rule + j];
         const govL_rule *r = &p->rule[ri];
-        vm->ncmp = vm->ncmp_total = vm->nrlimits = 0;
+        vm->ncmp = vm->ncmp_total = vm->nrlimits = vm->nrwins = 0;
+        vm->empty_win = GOVB_NONE;
         vm->clr = -1;
         int fired = run_rule(vm, r, ty, cls);
         vm->cond = fired;
@@ -651,6 +685,8 @@ static const gov_decision *evaluate(gov_vm *vm) {
             f->limit = vm->nrlimits ? vm->rlimits[0] : GOVB_NONE;
             f->ovr = f->limit != GOVB_NONE ? vm->lcache[f->limit].ovr : GOVB_NONE;
             f->limit_value = f->limit != GOVB_NONE ? vm->lcache[f->limit].v : (govV_cell){.i = 0};
+            f->nwins = vm->nrwins;
+            memcpy(f->wins, vm->rwins, sizeof f->wins);
             if (p->rule_sus[ri] != GOVB_NONE) f->sus = vm->rs[p->rule_sus[ri]];
             else memset(&f->sus, 0, sizeof f->sus);
             /* A sustained rule notifies and escalates when it starts firing, not again

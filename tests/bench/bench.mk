@@ -16,7 +16,7 @@ $(BENCH_DIR)/.deps-ok:
 
 $(BENCH_DIR)/evalbench: tests/bench/evalbench.c tests/bench/common.h $(BUILD)/libgov.a | check-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) -o $@ tests/bench/evalbench.c $(BUILD)/libgov.a $(LDFLAGS_ALL) -lxxhash
+	$(CC) $(BENCH_CFLAGS) -o $@ tests/bench/evalbench.c $(BUILD)/libgov.a $(LDFLAGS_ALL) $(VM_LIBS)
 
 # One source, two executables: Lua 5.4 and LuaJIT both export lua_*.
 $(BENCH_DIR)/peer-lua54: tests/bench/luapeer.c tests/bench/common.h | $(BENCH_DIR)/.deps-ok

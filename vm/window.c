@@ -1,0 +1,657 @@
+/* window.c: windows (spec/language.md §4.5): aggregates over the last N runs or over a
+ * span of event time, one instance per key (`per LEVEL`, through keytab.c) or one,
+ * all in the state block with a size computed from the program.
+ *
+ * Count windows are rings of the last N values with running sums (recomputed from the
+ * ring each time it wraps, so float error cannot build up), monotonic deques for min and
+ * max (O(1) amortised per record), and a quantile sketch from which a leaving value is
+ * removed exactly. Time windows are B buckets of width span / B, indexed by event time;
+ * a bucket leaves whole when the newest bucket moves B past it. Their sums, minimum and
+ * maximum combine the B buckets when read (B <= 64, a constant, never a scan of records);
+ * the sketch keeps one count array per bucket and the window's total, so a leaving
+ * bucket is subtracted exactly.
+ *
+ * The quantile sketch (DDSketch-like): bin 0 holds values below m0 (1 for int-class
+ * values, 1e-9 for floats; negative values too), bin i >= 1 the values in
+ * (m0 g^(i-1), m0 g^i] with g = (1 + a) / (1 - a), a = 1%; the last bin also everything
+ * above. A bin's estimate m0 g^i 2 / (g + 1) is within a of every value in it. Bin bounds
+ * come from a table made once per program by repeated multiplication (bit-identical on
+ * every IEEE host, unlike log()), searched by bisection.
+ *
+ * Everything here runs on memory the arena already holds; nothing allocates.
+ */
+#include <string.h>
+
+#include "vm/gov_int.h"
+#include "vm/gov_num.h"
+
+#define NONE GOVB_NONE
+
+const char *govW_aggname(uint32_t agg) {
+    switch (agg) {
+#define GOVB_X(n, name, str) case n: return str;
+    GOVB_AGGS(GOVB_X)
+#undef GOVB_X
+    default: return "?";
+    }
+}
+
+static int is_quantile(uint32_t agg) { return agg >= GOVB_AGG_P50 && agg <= GOVB_AGG_P99; }
+static size_t al8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/* ---------------------------------------------------------------- layout */
+
+/* Derive each window's instance layout and the windows' state size; build the sketch
+ * bounds. Called by the loader once the WINDOWS entries are verified. Returns 0 with
+ * *why and *bad (the window) if the state would not fit in memory. */
+int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
+    size_t off = 0;
+    int any_sketch = 0;
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        govL_window *w = &p->win[i];
+        w->sketch = is_quantile(w->agg);
+        any_sketch |= w->sketch;
+        w->dqmin = w->runs && w->agg == GOVB_AGG_MIN;
+        w->dqmax = w->runs && w->agg == GOVB_AGG_MAX;
+        w->width = w->runs ? 0 : w->span / (int64_t)w->nbuckets;
+        size_t n = sizeof(govW_hdr);
+        w->o_ring = w->o_dqmin = w->o_dqmax = w->o_bk = 0;
+        if (w->runs) {
+            w->o_ring = n, n += (size_t)w->runs * 8;
+            if (w->dqmin) w->o_dqmin = n, n += (size_t)w->runs * 8;
+            if (w->dqmax) w->o_dqmax = n, n += (size_t)w->runs * 8;
+        } else {
+            w->o_bk = n, n += (size_t)w->nbuckets * sizeof(govW_bucket);
+        }
+        w->words = n;
+        w->o_sk = n;
+        if (w->sketch) n += (size_t)GOVW_SKBINS * 4 * (w->runs ? 1 : 1 + (size_t)w->nbuckets);
+        w->inst = al8(n);
+        w->tab = w->level != NONE ? govK_size(w->capacity) : 0;
+        w->off = off;
+        /* Capacity <= 2^20 and an instance < 2^26 bytes: the product fits 64 bits; cap
+         * the total so every offset fits size_t on a 32-bit host too. */
+        uint64_t total = (uint64_t)off + w->tab + (uint64_t)w->capacity * w->inst;
+        if (total > ((uint64_t)1 << 40) || total > SIZE_MAX / 2) {
+            *why = "state of the windows too large";
+            *bad = i;
+            return 0;
+        }
+        off = (size_t)total;
+        if (w->level != NONE && w->capacity > p->max_wcap) p->max_wcap = w->capacity;
+    }
+    p->win_state = off;
+    if (any_sketch && p->skbound) {
+        const double g = (1 + GOVW_ALPHA) / (1 - GOVW_ALPHA);
+        for (int c = 0; c < 2; c++) {
+            double *b = p->skbound + c * GOVW_SKBINS, x = c ? 1e-9 : 1.0;
+            for (uint32_t i = 0; i < GOVW_SKBINS; i++, x *= g) b[i] = x;
+        }
+    }
+    return 1;
+}
+
+/* ---------------------------------------------------------------- instances */
+
+static char *region(const gov_vm *vm, const govL_window *w) { return vm->wstate + w->off; }
+static govK_table *table(const gov_vm *vm, const govL_window *w) { return (govK_table *)(void *)region(vm, w); }
+static char *instance(const gov_vm *vm, const govL_window *w, uint32_t slot) {
+    return region(vm, w) + w->tab + (size_t)slot * w->inst;
+}
+#define HDR(x) ((govW_hdr *)(void *)(x))
+#define RING(w, x) ((govV_cell *)(void *)((x) + (w)->o_ring))
+#define DQ(x, o) ((uint64_t *)(void *)((x) + (o)))
+#define BK(w, x) ((govW_bucket *)(void *)((x) + (w)->o_bk))
+#define SK(w, x, j) ((uint32_t *)(void *)((x) + (w)->o_sk) + (size_t)(j) * GOVW_SKBINS)
+
+static void reset(const govL_window *w, char *x) {
+    memset(x, 0, w->inst);
+    HDR(x)->newest = INT64_MIN;
+}
+
+void govW_init(gov_vm *vm) {
+    const gov_program *p = vm->p;
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        const govL_window *w = &p->win[i];
+        if (w->level != NONE) govK_init(table(vm, w), w->capacity);
+        else reset(w, instance(vm, w, 0));
+    }
+}
+
+static int argclass(const govL_window *w) { return govL_class(w->arg_type); }
+static double as_double(const govL_window *w, govV_cell c) { return argclass(w) == GOVV_CF ? c.f : (double)c.i; }
+
+/* a < b in the argument's class */
+static int less(const govL_window *w, govV_cell a, govV_cell b) {
+    return argclass(w) == GOVV_CF ? a.f < b.f : a.i < b.i;
+}
+
+static uint32_t bin(const gov_program *p, const govL_window *w, double x) {
+    const double *b = p->skbound + (argclass(w) == GOVV_CF ? GOVW_SKBINS : 0);
+    if (!(x >= b[0])) return 0;
+    if (x > b[GOVW_SKBINS - 1]) return GOVW_SKBINS - 1;
+    uint32_t lo = 1, hi = GOVW_SKBINS - 1; /* the first i >= 1 with x <= b[i] */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (x <= b[mid]) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+static double estimate(const gov_program *p, const govL_window *w, uint32_t i) {
+    if (i == 0) return 0.0;
+    const double g = (1 + GOVW_ALPHA) / (1 - GOVW_ALPHA);
+    return p->skbound[(argclass(w) == GOVV_CF ? GOVW_SKBINS : 0) + i] * (2.0 / (g + 1.0));
+}
+
+/* Sums of a count window from its ring, from scratch: run when the ring wraps. */
+static void recompute(const govL_window *w, char *x) {
+    govW_hdr *h = HDR(x);
+    govV_cell *r = RING(w, x);
+    uint64_t n = h->n, isum = 0, ntrue = 0;
+    double rsum = 0;
+    for (uint64_t j = 0; j < n; j++) {
+        isum += (uint64_t)r[j].i;
+        ntrue += r[j].i != 0;
+        rsum += as_double(w, r[j]);
+    }
+    double shift = n ? rsum / (double)n : 0, sum = 0, sumsq = 0;
+    for (uint64_t j = 0; j < n; j++) {
+        double d = as_double(w, r[j]) - shift;
+        sum += d;
+        sumsq += d * d;
+    }
+    h->isum = isum;
+    h->ntrue = ntrue;
+    h->rsum = rsum;
+    h->shift = shift;
+    h->sum = sum;
+    h->sumsq = sumsq;
+}
+
+/* Deques hold the sequence numbers of candidates, oldest first; value of s = ring[s % N]. */
+static void dq_push(const govL_window *w, char *x, size_t o, uint64_t *head, uint64_t *len, uint64_t s, int is_min) {
+    uint64_t *q = DQ(x, o), N = w->runs;
+    govV_cell *r = RING(w, x), v = r[s % N];
+    while (*len) {
+        govV_cell back = r[q[(*head + *len - 1) % N] % N];
+        if (is_min ? !less(w, back, v) : !less(w, v, back)) (*len)--; /* dominated by v */
+        else break;
+    }
+    q[(*head + *len) % N] = s;
+    (*len)++;
+}
+
+static void dq_expire(const govL_window *w, char *x, size_t o, uint64_t *head, uint64_t *len, uint64_t first) {
+    uint64_t *q = DQ(x, o);
+    while (*len && q[*head] < first) {
+        *head = (*head + 1) % w->runs;
+        (*len)--;
+    }
+}
+
+static void add_count(const gov_program *p, const govL_window *w, char *x, govV_cell v) {
+    govW_hdr *h = HDR(x);
+    uint64_t N = w->runs, pos = h->seq % N;
+    govV_cell *r = RING(w, x);
+    double d = as_double(w, v);
+    if (h->n == N) { /* the oldest value leaves */
+        govV_cell o = r[pos];
+        double od = as_double(w, o) - h->shift;
+        h->n--;
+        h->ntrue -= o.i != 0;
+        h->isum -= (uint64_t)o.i;
+        h->rsum -= as_double(w, o);
+        h->sum -= od;
+        h->sumsq -= od * od;
+        if (w->sketch) SK(w, x, 0)[bin(p, w, as_double(w, o))]--;
+    }
+    if (h->n == 0) h->shift = d, h->ewma = d;
+    else h->ewma = w->alpha * d + (1 - w->alpha) * h->ewma;
+    r[pos] = v;
+    h->seq++;
+    h->n++;
+    h->ntrue += v.i != 0;
+    h->isum += (uint64_t)v.i;
+    h->rsum += d;
+    h->sum += d - h->shift;
+    h->sumsq += (d - h->shift) * (d - h->shift);
+    if (w->sketch) SK(w, x, 0)[bin(p, w, d)]++;
+    uint64_t first = h->seq - h->n;
+    if (w->dqmin) {
+        dq_expire(w, x, w->o_dqmin, &h->qmin_head, &h->qmin_len, first);
+        dq_push(w, x, w->o_dqmin, &h->qmin_head, &h->qmin_len, h->seq - 1, 1);
+    }
+    if (w->dqmax) {
+        dq_expire(w, x, w->o_dqmax, &h->qmax_head, &h->qmax_len, first);
+        dq_push(w, x, w->o_dqmax, &h->qmax_head, &h->qmax_len, h->seq - 1, 0);
+    }
+    if (h->seq % N == 0) recompute(w, x);
+}
+
+static int64_t floordiv(int64_t t, int64_t w) {
+    int64_t q = t / w;
+    return (t % w < 0) ? q - 1 : q;
+}
+
+/* Move a time window's newest bucket to b, dropping the buckets that fall out. */
+static void advance(const gov_program *p, const govL_window *w, char *x, int64_t b) {
+    govW_hdr *h = HDR(x);
+    if (h->newest == INT64_MIN) {
+        h->cur = b;
+        return;
+    }
+    if (b <= h->cur) return;
+    govW_bucket *bk = BK(w, x);
+    for (uint32_t j = 0; j < w->nbuckets; j++) {
+        if (!bk[j].n || bk[j].idx > b - (int64_t)w->nbuckets) continue;
+        h->n -= bk[j].n;
+        h->ntrue -= bk[j].ntrue;
+        if (w->sketch) {
+            uint32_t *s = SK(w, x, 1 + j), *tot = SK(w, x, 0);
+            for (uint32_t i = 0; i < GOVW_SKBINS; i++) tot[i] -= s[i];
+            memset(s, 0, GOVW_SKBINS * 4);
+        }
+        memset(&bk[j], 0, sizeof bk[j]);
+    }
+    h->cur = b;
+}
+
+static void add_time(const gov_program *p, const govL_window *w, char *x, int64_t b, govV_cell v) {
+    govW_hdr *h = HDR(x);
+    uint32_t j = (uint32_t)(((b % (int64_t)w->nbuckets) + (int64_t)w->nbuckets) % (int64_t)w->nbuckets);
+    govW_bucket *k = &BK(w, x)[j];
+    double d = as_double(w, v);
+    if (k->idx != b || k->n == 0) {
+        memset(k, 0, sizeof *k);
+        k->idx = b;
+        k->min = k->max = v;
+    }
+    if (h->seq == 0 || h->n == 0) h->shift = d;
+    if (h->n == 0) h->ewma = d;
+    else h->ewma = w->alpha * d + (1 - w->alpha) * h->ewma;
+    h->seq++;
+    h->n++;
+    h->ntrue += v.i != 0;
+    k->n++;
+    k->ntrue += v.i != 0;
+    k->isum += (uint64_t)v.i;
+    k->rsum += d;
+    k->sum += d - h->shift;
+    k->sumsq += (d - h->shift) * (d - h->shift);
+    if (less(w, v, k->min)) k->min = v;
+    if (less(w, k->max, v)) k->max = v;
+    if (w->sketch) {
+        uint32_t i = bin(p, w, d);
+        SK(w, x, 0)[i]++;
+        SK(w, x, 1 + j)[i]++;
+    }
+}
+
+/* ---------------------------------------------------------------- reading */
+
+static const double qs[4] = {0.50, 0.90, 0.95, 0.99};
+
+/* Square root of v > 0 by Newton's method from a guess that halves the exponent: IEEE
+ * operations only, so every host gets the same bits (and libgov needs no libm). Six
+ * steps from a guess within a factor of 2 reach full double precision. */
+static double root(double v) {
+    if (v < 2.2250738585072014e-308) return root(v * 20282409603651670423947251286016.0) / 4503599627370496.0; /* subnormal: * 2^104, / 2^52 */
+    uint64_t u;
+    memcpy(&u, &v, 8);
+    u = (u >> 1) + (UINT64_C(1023) << 51); /* exponent / 2, roughly */
+    double x;
+    memcpy(&x, &u, 8);
+    for (int i = 0; i < 6; i++) x = 0.5 * (x + v / x);
+    return x;
+}
+
+/* The window's value after this record: has = 0 for an empty window (except count and
+ * sum, which are 0). */
+static void value(const gov_program *p, const govL_window *w, const char *x, govV_wrec *out) {
+    const govW_hdr *h = HDR(x);
+    uint64_t n = h->n, isum = h->isum;
+    double rsum = h->rsum, sum = h->sum, sumsq = h->sumsq;
+    govV_cell mn = {0}, mx = {0};
+    if (!w->runs) { /* combine the live buckets */
+        const govW_bucket *bk = BK(w, x);
+        int first = 1;
+        isum = 0, rsum = sum = sumsq = 0;
+        for (uint32_t j = 0; j < w->nbuckets; j++) {
+            if (!bk[j].n || bk[j].idx <= h->cur - (int64_t)w->nbuckets) continue;
+            isum += bk[j].isum;
+            rsum += bk[j].rsum;
+            sum += bk[j].sum;
+            sumsq += bk[j].sumsq;
+            if (first || less(w, bk[j].min, mn)) mn = bk[j].min;
+            if (first || less(w, mx, bk[j].max)) mx = bk[j].max;
+            first = 0;
+        }
+    } else if (n) {
+        const govV_cell *r = RING(w, x);
+        if (w->dqmin) mn = r[DQ(x, w->o_dqmin)[h->qmin_head] % w->runs];
+        if (w->dqmax) mx = r[DQ(x, w->o_dqmax)[h->qmax_head] % w->runs];
+    }
+    out->n = n;
+    out->has = n > 0;
+    int icls = govL_class(w->type) == GOVV_CI;
+    double r = 0;
+    switch (w->agg) {
+    case GOVB_AGG_COUNT:
+        out->has = 1;
+        out->v.i = (int64_t)(w->arg_reg == NONE ? n : h->ntrue);
+        return;
+    case GOVB_AGG_SUM:
+        out->has = 1;
+        if (icls) {
+            /* exact while the true sum fits; saturate beyond (the double says which way) */
+            out->v.i = rsum >= 9.2e18 ? INT64_MAX : rsum <= -9.2e18 ? INT64_MIN : (int64_t)isum;
+            return;
+        }
+        r = rsum;
+        break;
+    case GOVB_AGG_MIN: out->v = mn; return;
+    case GOVB_AGG_MAX: out->v = mx; return;
+    case GOVB_AGG_RATE: out->v.f = n ? (double)h->ntrue / (double)n : 0.0; return;
+    case GOVB_AGG_MEAN: r = n ? h->shift + sum / (double)n : 0; break;
+    case GOVB_AGG_STDDEV: {
+        double m = n ? sum / (double)n : 0, var = n ? sumsq / (double)n - m * m : 0;
+        r = var > 0 ? root(var) : 0;
+        break;
+    }
+    case GOVB_AGG_EWMA: r = h->ewma; break;
+    default: { /* quantiles: the nearest-rank value, ceil(q n) */
+        if (!n) break;
+        double q = qs[w->agg - GOVB_AGG_P50], t = q * (double)n;
+        uint64_t rank = (uint64_t)t;
+        if ((double)rank < t) rank++;
+        if (rank < 1) rank = 1;
+        const uint32_t *s = SK(w, x, 0);
+        uint64_t cum = 0;
+        uint32_t i = 0;
+        for (; i < GOVW_SKBINS - 1; i++) {
+            cum += s[i];
+            if (cum >= rank) break;
+        }
+        r = estimate(p, w, i);
+        break;
+    }
+    }
+    if (icls) out->v.i = gov_round_f2i(r);
+    else out->v.f = gov_fix_f(r);
+}
+
+/* ---------------------------------------------------------------- a record */
+
+/* Update the windows of the record's kind (registers hold the record, temporaries are
+ * zero) and leave each one's value in vm->wrec. Runs before the kind's rules. */
+void govW_update(gov_vm *vm) {
+    const gov_program *p = vm->p;
+    uint32_t k = vm->cur_kind;
+    govV_cell *R = vm->reg;
+    int64_t t = R[GOVB_SLOT_AT].i;
+    for (uint32_t j = p->kwin_first[k]; j < p->kwin_first[k + 1]; j++) {
+        uint32_t wi = p->kind_wins[j];
+        const govL_window *w = &p->win[wi];
+        govV_wrec *wr = &vm->wrec[wi];
+        memset(wr, 0, sizeof *wr);
+        wr->epoch = vm->epoch;
+        if (w->ncode) govV_run(vm, w->code, w->ncode);
+        int where = w->where_reg == NONE || R[w->where_reg].i != 0;
+        govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : R[w->arg_reg];
+        uint32_t slot = 0;
+        if (w->level != NONE) {
+            uint32_t len;
+            const char *key = govV_str(vm, R[w->level].u, &len);
+            if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
+            govK_evict ev;
+            slot = govK_touch(table(vm, w), w->level, key, len, &ev);
+            if (ev.fresh) reset(w, instance(vm, w, slot));
+            if (ev.evicted && vm->kpool_n + ev.keylen <= vm->kpool_cap) {
+                wr->evicted = 1;
+                wr->elevel = ev.level;
+                wr->koff = vm->kpool_n;
+                wr->klen = ev.keylen;
+                memcpy(vm->kpool + vm->kpool_n, ev.key, ev.keylen);
+                vm->kpool_n += ev.keylen;
+            }
+        }
+        char *x = instance(vm, w, slot);
+        govW_hdr *h = HDR(x);
+        int late = h->newest != INT64_MIN && t < gov_sub_i(h->newest, w->lateness);
+        if (!late) {
+            int64_t b = w->runs ? 0 : floordiv(t, w->width);
+            if (!w->runs) advance(p, w, x, b);
+            if (where) {
+                if (w->runs) add_count(p, w, x, v);
+                else if (b > h->cur - (int64_t)w->nbuckets) add_time(p, w, x, b, v);
+                else late = 1; /* within lateness but before the oldest bucket */
+            }
+            if (t > h->newest) h->newest = t;
+        }
+        if (late && where) {
+            wr->late = 1;
+            h->late++;
+        }
+        value(p, w, x, wr);
+    }
+}
+
+/* ---------------------------------------------------------------- saved state
+ *
+ * Per window, in order: u32 window index; if per-key, the key table's saved form; then
+ * each instance in slot order (one if not per-key): its 8-byte words, then its sketch
+ * counts as u32. Little-endian; spec/state.md. */
+
+static void put32(unsigned char *b, uint32_t v) {
+    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+static void put64(unsigned char *b, uint64_t v) {
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+static uint32_t get32(const unsigned char *b) {
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+static uint64_t get64(const unsigned char *b) { return (uint64_t)get32(b) | (uint64_t)get32(b + 4) << 32; }
+
+static size_t saved_inst(const govL_window *w) {
+    return w->words + (w->sketch ? (size_t)GOVW_SKBINS * 4 * (w->runs ? 1 : 1 + (size_t)w->nbuckets) : 0);
+}
+
+static uint32_t in_use(const gov_vm *vm, const govL_window *w) {
+    return w->level != NONE ? table(vm, w)->n : 1;
+}
+
+size_t govW_saved_size(const gov_vm *vm) {
+    const gov_program *p = vm->p;
+    size_t n = 0;
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        const govL_window *w = &p->win[i];
+        n += 4 + (w->level != NONE ? govK_saved_size(table(vm, w)) : 0) + (size_t)in_use(vm, w) * saved_inst(w);
+    }
+    return n;
+}
+
+size_t govW_save(const gov_vm *vm, unsigned char *b) {
+    const gov_program *p = vm->p;
+    size_t o = 0;
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        const govL_window *w = &p->win[i];
+        put32(b + o, i);
+        o += 4;
+        if (w->level != NONE) o += govK_save(table(vm, w), b + o);
+        for (uint32_t s = 0; s < in_use(vm, w); s++) {
+            const char *x = instance(vm, w, s);
+            for (size_t k = 0; k < w->words; k += 8, o += 8) {
+                uint64_t v;
+                memcpy(&v, x + k, 8);
+                put64(b + o, v);
+            }
+            for (size_t k = w->words; k < saved_inst(w); k += 4, o += 4) {
+                uint32_t v;
+                memcpy(&v, x + k, 4);
+                put32(b + o, v);
+            }
+        }
+    }
+    return o;
+}
+
+static double get_double(const unsigned char *b) {
+    uint64_t u = get64(b);
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
+}
+
+static int finite(double d) { return d == d && d <= 1.7976931348623157e308 && d >= -1.7976931348623157e308; }
+
+/* Check one saved instance (its saved bytes s, read field by field). Returns NULL if it
+ * is one the VM could hold, else what is wrong. */
+static const char *check_inst(const gov_program *p, const govL_window *w, const unsigned char *s) {
+#define W64(off) get64(s + (off))
+#define WD(off) get_double(s + (off))
+    uint64_t seq = W64(offsetof(govW_hdr, seq)), n = W64(offsetof(govW_hdr, n)), ntrue = W64(offsetof(govW_hdr, ntrue));
+    int64_t newest = (int64_t)W64(offsetof(govW_hdr, newest)), cur = (int64_t)W64(offsetof(govW_hdr, cur));
+    static const size_t dbl[] = {offsetof(govW_hdr, rsum), offsetof(govW_hdr, sum), offsetof(govW_hdr, sumsq),
+                                 offsetof(govW_hdr, shift), offsetof(govW_hdr, ewma)};
+    for (size_t i = 0; i < sizeof dbl / sizeof *dbl; i++)
+        if (!finite(WD(dbl[i]))) return "a sum is not a finite number";
+    if (ntrue > n || n > seq) return "counts out of order (true <= in window <= ever added)";
+    if (newest == INT64_MIN && (seq || n)) return "values but no time";
+    int fcls = argclass(w) == GOVV_CF;
+    uint64_t skn = 0;
+    if (w->runs) {
+        uint64_t N = w->runs;
+        if (n != (seq < N ? seq : N)) return "count does not match the ring";
+        if (cur != 0) return "bucket index in a count window";
+        uint64_t nt = 0;
+        for (uint64_t j = 0; j < N; j++) {
+            uint64_t u = W64(w->o_ring + 8 * j);
+            double d;
+            memcpy(&d, &u, 8);
+            if (j >= n) {
+                if (u) return "ring slot past the values is not zero";
+                continue;
+            }
+            if (fcls && !finite(d)) return "ring value is not a finite number";
+            if (w->arg_type == GOVB_TY_BOOL && u > 1) return "ring value is not a bool";
+            nt += u != 0;
+        }
+        if (w->arg_type == GOVB_TY_BOOL && nt != ntrue) return "true count does not match the ring";
+        const size_t qo[2] = {w->o_dqmin, w->o_dqmax};
+        const size_t hh[2] = {offsetof(govW_hdr, qmin_head), offsetof(govW_hdr, qmax_head)};
+        const int has[2] = {w->dqmin, w->dqmax};
+        for (int q = 0; q < 2; q++) {
+            uint64_t head = W64(hh[q]), len = W64(hh[q] + 8);
+            if (!has[q]) {
+                if (head || len) return "deque fields set in a window without one";
+                continue;
+            }
+            if (head >= N || len > n || (n && !len)) return "deque head or length out of range";
+            uint64_t prev = 0;
+            for (uint64_t j = 0; j < len; j++) {
+                uint64_t sq = W64(qo[q] + 8 * ((head + j) % N));
+                if (sq < seq - n || sq >= seq || (j && sq <= prev)) return "deque entry out of the window or order";
+                prev = sq;
+            }
+            if (len && W64(qo[q] + 8 * ((head + len - 1) % N)) != seq - 1) return "deque does not end at the newest value";
+        }
+    } else {
+        for (int q = 0; q < 4; q++)
+            if (W64(offsetof(govW_hdr, qmin_head) + 8 * (size_t)q)) return "deque fields set in a time window";
+        if (W64(offsetof(govW_hdr, isum)) || WD(offsetof(govW_hdr, rsum)) != 0 || WD(offsetof(govW_hdr, sum)) != 0 ||
+            WD(offsetof(govW_hdr, sumsq)) != 0)
+            return "window sums set in a time window";
+        uint64_t bn = 0, bt = 0;
+        for (uint32_t j = 0; j < w->nbuckets; j++) {
+            size_t o = w->o_bk + j * sizeof(govW_bucket);
+            int64_t idx = (int64_t)W64(o + offsetof(govW_bucket, idx));
+            uint64_t kn = W64(o + offsetof(govW_bucket, n)), kt = W64(o + offsetof(govW_bucket, ntrue));
+            if (!kn) {
+                for (size_t k = 0; k < sizeof(govW_bucket); k += 8)
+                    if (W64(o + k)) return "an empty bucket is not zero";
+                continue;
+            }
+            if (idx > cur || idx <= cur - (int64_t)w->nbuckets || ((idx % (int64_t)w->nbuckets) + (int64_t)w->nbuckets) %
+                                                                         (int64_t)w->nbuckets != (int64_t)j)
+                return "bucket index does not fit its place or the window";
+            if (kt > kn) return "bucket counts out of order";
+            for (size_t k = offsetof(govW_bucket, rsum); k <= offsetof(govW_bucket, sumsq); k += 8)
+                if (!finite(WD(o + k))) return "a bucket sum is not a finite number";
+            if (fcls && (!finite(WD(o + offsetof(govW_bucket, min))) || !finite(WD(o + offsetof(govW_bucket, max)))))
+                return "a bucket's min or max is not a finite number";
+            bn += kn;
+            bt += kt;
+        }
+        if (bn != n || bt != ntrue) return "bucket counts do not add up to the window's";
+    }
+    if (w->sketch) {
+        const unsigned char *sk = s + w->words;
+        uint32_t parts = w->runs ? 1 : 1 + w->nbuckets;
+        for (uint32_t i = 0; i < GOVW_SKBINS; i++) {
+            uint64_t tot = get32(sk + 4 * i), parts_sum = 0;
+            skn += tot;
+            for (uint32_t j = 1; j < parts; j++) parts_sum += get32(sk + 4 * ((size_t)j * GOVW_SKBINS + i));
+            if (parts > 1 && parts_sum != tot) return "sketch total does not match its buckets";
+        }
+        if (skn != n) return "sketch count does not match the window's";
+        for (uint32_t j = 0; j + 1 < parts; j++) { /* an empty bucket has an empty sketch */
+            size_t o = w->o_bk + j * sizeof(govW_bucket);
+            if (W64(o + offsetof(govW_bucket, n))) continue;
+            for (uint32_t i = 0; i < GOVW_SKBINS; i++)
+                if (get32(sk + 4 * ((size_t)(j + 1) * GOVW_SKBINS + i))) return "an empty bucket has sketch counts";
+        }
+    }
+    (void)p;
+    return NULL;
+#undef W64
+#undef WD
+}
+
+/* Check (apply == 0) or apply a saved WINDOWS payload. Checking writes only the VM's
+ * scratch for key tables; applying assumes a check passed on the same bytes. */
+int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
+    const gov_program *p = vm->p;
+    size_t o = 0;
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        const govL_window *w = &p->win[i];
+        if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: WINDOWS: window %u truncated", i);
+        if (get32(b + o) != i) return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window %u out of order", i);
+        o += 4;
+        uint32_t n = 1;
+        if (w->level != NONE) {
+            size_t used = 0;
+            const char *why = "";
+            if (apply) {
+                used = govK_load(table(vm, w), w->capacity, b + o);
+            } else if (!govK_check(w->capacity, b + o, len - o, &used, vm->kscratch, &why)) {
+                return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window '%s' key table: %s", p->str[w->name], why);
+            }
+            n = get32(b + o);
+            o += used;
+        }
+        size_t sz = saved_inst(w);
+        if ((len - o) / sz < n) return govV_fail(vm, GOV_ETRUNC, "state: WINDOWS: window '%s' truncated", p->str[w->name]);
+        for (uint32_t s = 0; s < n; s++, o += sz) {
+            if (!apply) {
+                const char *why = check_inst(p, w, b + o);
+                if (why) return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window '%s' instance %u: %s", p->str[w->name], s, why);
+                continue;
+            }
+            char *x = instance(vm, w, s);
+            memset(x, 0, w->inst);
+            for (size_t k = 0; k < w->words; k += 8) {
+                uint64_t v = get64(b + o + k);
+                memcpy(x + k, &v, 8);
+            }
+            for (size_t k = w->words; k < sz; k += 4) {
+                uint32_t v = get32(b + o + k);
+                memcpy(x + k, &v, 4);
+            }
+        }
+    }
+    if (o != len) return govV_fail(vm, GOV_ETRUNC, "state: WINDOWS section has %zu bytes after its windows", len - o);
+    return GOV_OK;
+}
