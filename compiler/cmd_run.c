@@ -18,7 +18,7 @@ static void run_usage(FILE *out)
 {
     fprintf(out,
             "usage: govc run -p POLICY [--trace] [--format json|text] [--state FILE [--state-every N]]\n"
-            "                [EVENTS.jsonl | -]\n"
+            "                [--host-lib LIB] [EVENTS.jsonl | -]\n"
             "\n"
             "Evaluate an event stream, one JSON object per line (from the file, or standard\n"
             "input), against a policy and print one decision per line. POLICY is a .govb\n"
@@ -43,6 +43,10 @@ static void run_usage(FILE *out)
             "                     save it there at the end (atomically: a temporary file in\n"
             "                     the same directory, fsync, rename, fsync of the directory)\n"
             "  --state-every N    also save after every N lines evaluated\n"
+            "  --host-lib LIB     bind the policy's host functions (extern fn) from the shared\n"
+            "                     library LIB: each function NAME with its `const gov_sig\n"
+            "                     gov_sig_NAME` (spec/bytecode.md 7); an extern without an\n"
+            "                     `on error` default must be bound\n"
             "  -h, --help         show this help\n"
             "\n"
             "Exit status: 0 every line evaluated, 1 some line was malformed (a bad record or a\n"
@@ -58,6 +62,7 @@ typedef struct RunOpts {
     bool text;
     const char *state;
     unsigned long state_every;
+    const char *host_lib;
 } RunOpts;
 
 static void print_value(FILE *out, const gov_value *v)
@@ -287,6 +292,9 @@ static int run_records(const RunOpts *o, gov_program *prog)
         fprintf(stderr, "govc run: cannot initialise the VM\n");
         rc = 2;
     }
+    char hmsg[512];
+    if (rc == 0 && (rc = govc_host_bind(vm, prog, o->host_lib, hmsg, sizeof hmsg)) != 0)
+        fprintf(stderr, "govc run: %s\n", hmsg);
     if (rc == 0 && tbuf)
         gov_vm_set_trace(vm, tbuf, trace_cap(prog));
     size_t scap = o->state ? gov_state_bound(prog) : 0;
@@ -375,6 +383,12 @@ int govc_run(int argc, char **argv)
             }
             o.state_every = v;
             i++;
+        } else if (strcmp(a, "--host-lib") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "govc run: --host-lib needs a shared library\n");
+                return 2;
+            }
+            o.host_lib = argv[++i];
         } else if (strcmp(a, "--trace") == 0) {
             o.trace = true;
         } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {

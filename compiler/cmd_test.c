@@ -24,6 +24,7 @@ typedef struct TestOpts {
     double coverage_min;   /* percent; < 0 when not asked */
     char **paths;
     int npaths;
+    const char *host_lib;
 } TestOpts;
 
 typedef struct Tally {
@@ -258,7 +259,7 @@ static bool give(GovFrontend *fe, gov_vm *vm, const gov_program *prog, const Gov
 }
 
 static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size_t asize, char *tbuf, size_t tcap,
-                     const GovTest *t, Cov *cov, char *msg, size_t msgcap)
+                     const GovTest *t, Cov *cov, const char *host_lib, char *msg, size_t msgcap)
 {
     gov_vm *vm;
     msg[0] = 0;
@@ -266,6 +267,8 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
         snprintf(msg, msgcap, "cannot initialise a VM");
         return false;
     }
+    if (govc_host_bind(vm, prog, host_lib, msg, msgcap) != 0)
+        return false;
     gov_vm_set_trace(vm, tbuf, tcap);
     const gov_decision *last = NULL;
     int64_t clock = 0;
@@ -365,7 +368,7 @@ static int test_policy(GovFrontend *fe, GovPolicy *pol, const TestOpts *o, Tally
             rc = 2;
             break;
         }
-        bool ok = run_test(fe, prog, arena, asize, tbuf, tcap, t, &cov, msg, sizeof msg);
+        bool ok = run_test(fe, prog, arena, asize, tbuf, tcap, t, &cov, o->host_lib, msg, sizeof msg);
         if (o->json)
             fclose(detail_out);
         ok ? tally->passed++ : tally->failed++;
@@ -410,7 +413,8 @@ static int test_policy(GovFrontend *fe, GovPolicy *pol, const TestOpts *o, Tally
 static void test_usage(FILE *out)
 {
     fprintf(out,
-            "usage: govc test [--run PATTERN] [--format text|json] [--coverage] [--coverage-min PCT] PATH...\n"
+            "usage: govc test [--run PATTERN] [--format text|json] [--coverage] [--coverage-min PCT]\n"
+            "                 [--host-lib LIB] PATH...\n"
             "\n"
             "Run the `test` blocks of policies. Each test starts from a fresh VM; `given`\n"
             "evaluates a record; `approve`, `reject`, `ack` and `tick` drive gates, chains and\n"
@@ -424,6 +428,8 @@ static void test_usage(FILE *out)
             "  --format F         text (default) or json\n"
             "  --coverage         list each rule and gate, and whether any test fired it\n"
             "  --coverage-min P   fail when fewer than P percent of them fired\n"
+            "  --host-lib LIB     bind host functions (extern fn) from the shared library LIB,\n"
+            "                     as govc run does\n"
             "  -h, --help         show this help\n"
             "\n"
             "The last line is \"N passed, N failed\". Exit status: 0 all passed, 1 a test failed\n"
@@ -432,7 +438,7 @@ static void test_usage(FILE *out)
 
 int govc_test(int argc, char **argv)
 {
-    TestOpts o = {NULL, false, false, -1, argv + 1, 0};
+    TestOpts o = {NULL, false, false, -1, argv + 1, 0, NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -440,6 +446,8 @@ int govc_test(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "--run") == 0 && i + 1 < argc) {
             o.pattern = argv[++i];
+        } else if (strcmp(a, "--host-lib") == 0 && i + 1 < argc) {
+            o.host_lib = argv[++i];
         } else if (strcmp(a, "--coverage") == 0) {
             o.coverage = true;
         } else if (strcmp(a, "--coverage-min") == 0 && i + 1 < argc) {

@@ -97,6 +97,9 @@ typedef struct Comp {
     uint32_t *code; GovSpan *spans; uint32_t ncode, ccap;
     GovSpan at;            /* span charged to the words being emitted */
     uint32_t nrules, total_code;
+    /* externs the code calls, numbered at their first call (EXTERNS, EXTPARAMS) */
+    GovDecl *ext[GOVB_MAXEXTERNS]; uint32_t next, nextparam;
+    bool in_window;        /* generating a window's code: no CALL there (the VM refuses it) */
     /* gates and escalations (sections GATES, ESCALATIONS, ESCSTEPS, APPROVERS, ESCALATE) */
     uint32_t ngates;
     /* time zones and glob patterns the code names (ZONES, ZONETRANS, PATTERNS) */
@@ -440,6 +443,7 @@ static uint32_t convert(Comp *K, uint32_t r, uint32_t from, uint32_t to)
 
 static uint32_t gen(Comp *K, GovExpr *e);
 static uint32_t gen_builtin(Comp *K, GovExpr *e);
+static uint32_t gen_extern(Comp *K, GovExpr *e);
 
 /* Operands of a comparison brought to one class: the float one if either is. */
 static void gen_pair(Comp *K, GovExpr *a, GovExpr *b, uint32_t *ra, uint32_t *rb)
@@ -745,8 +749,7 @@ static uint32_t gen(Comp *K, GovExpr *e)
     }
     case GOV_E_CALL: {
         if (e->u.call.builtin < 0) {
-            unsupported(K, e->span, "host functions (extern fn) are");
-            r = reg(K, e->type);
+            r = gen_extern(K, e);
             break;
         }
         GovExpr **args = e->u.call.args;
@@ -796,6 +799,103 @@ static uint32_t gen(Comp *K, GovExpr *e)
         break;
     }
     K->at = saved;
+    return r;
+}
+
+/* The EXTERNS index of extern d, given (with its EXTPARAMS) at its first call. */
+static uint32_t extern_index(Comp *K, GovDecl *d)
+{
+    for (uint32_t i = 0; i < K->next; i++)
+        if (K->ext[i] == d)
+            return i;
+    if (K->next >= GOVB_MAXEXTERNS) {
+        if (!K->failed)
+            govD_error(K->d, "E091", K->at, "more than %u host functions called", GOVB_MAXEXTERNS);
+        K->failed = true;
+        return 0;
+    }
+    uint32_t arg = 0, on_error = GOVB_ONERR_FAIL;
+    if (d->u.ext.on_error == GOV_ONERR_DEFAULT) {
+        GovValue v;
+        govE_eval(d->u.ext.on_error_value, &v);
+        on_error = GOVB_ONERR_DEFAULT;
+        arg = const_value(K, &v, d->u.ext.rtype);
+    } else if (d->u.ext.on_error == GOV_ONERR_VERDICT) {
+        on_error = GOVB_ONERR_VERDICT;
+        arg = (uint32_t)d->u.ext.on_error_verdict;
+    }
+    Buf *b = &K->sec[GOVB_S_EXTERNS];
+    put32(b, gstr(K, d->name));
+    put32(b, d->u.ext.rtype);
+    put32(b, K->nextparam);
+    put32(b, d->u.ext.nparams);
+    put32(b, on_error);
+    put32(b, arg);
+    for (uint32_t i = 0; i < d->u.ext.nparams; i++)
+        put32(&K->sec[GOVB_S_EXTPARAMS], d->u.ext.ptypes[i]);
+    K->nextparam += d->u.ext.nparams;
+    K->ext[K->next] = d;
+    return K->next++;
+}
+
+/* n consecutive free registers of these types: a run of existing ones if there is one,
+ * else new ones at the end. */
+static uint32_t reg_block(Comp *K, const uint8_t *types, uint32_t n)
+{
+    Kind *k = K->kind;
+    uint32_t r0 = k->nregs;
+    for (uint32_t r = K->nfields; r + n <= k->nregs && r0 == k->nregs; r++) {
+        uint32_t i = 0;
+        while (i < n && !K->busy[r + i] && k->regtype[r + i] == types[i]) i++;
+        if (i == n) r0 = r;
+    }
+    if (r0 == k->nregs) {
+        if (k->nregs + n > GOVB_MAXREGS) {
+            if (!K->failed)
+                govD_error(K->d, "E091", K->at, "expression needs more than %u registers; split the rule",
+                           GOVB_MAXREGS - K->nfields);
+            K->failed = true;
+            return K->nfields;
+        }
+        memcpy(k->regtype + k->nregs, types, n);
+        k->nregs += n;
+    }
+    for (uint32_t i = 0; i < n; i++) K->busy[r0 + i] = true;
+    return r0;
+}
+
+/* A host function call: arguments in temporaries, moved to a block of consecutive
+ * registers, then CALL. Text arguments keep their own type (string or id): the VM
+ * passes both as bytes, and the verifier accepts either for a text parameter. */
+static uint32_t gen_extern(Comp *K, GovExpr *e)
+{
+    GovDecl *d = govF_lookup(K->pol, e->u.call.name.s, e->u.call.name.len);
+    if (K->in_window) {
+        /* A window takes every record before the rules run; a failure there has no
+         * rule to stop and no verdict to give. */
+        unsupported(K, e->span, "host functions inside a window are");
+        return reg(K, e->type);
+    }
+    uint32_t xi = extern_index(K, d), n = e->u.call.nargs, tmp[GOV_MAX_EXTERN_PARAMS];
+    uint8_t types[GOV_MAX_EXTERN_PARAMS];
+    for (uint32_t i = 0; i < n && i < GOV_MAX_EXTERN_PARAMS; i++) {
+        GovExpr *a = e->u.call.args[i];
+        uint32_t want = d->u.ext.ptypes[i];
+        tmp[i] = convert(K, gen(K, a), a->type, want);
+        types[i] = (uint8_t)(is_s(want) ? K->kind->regtype[tmp[i]] : want);
+    }
+    uint32_t c = 0;
+    if (n) {
+        c = reg_block(K, types, n);
+        for (uint32_t i = 0; i < n; i++) {
+            if (tmp[i] != c + i)
+                abc(K, GOV_OP_MOV, c + i, tmp[i], 0);
+            release(K, tmp[i]);
+        }
+    }
+    uint32_t r = reg(K, d->u.ext.rtype);
+    abc(K, GOV_OP_CALL, r, xi, c);
+    for (uint32_t i = 0; i < n; i++) release(K, c + i);
     return r;
 }
 
@@ -1081,8 +1181,10 @@ static void emit_window(Comp *K, GovDecl *d)
     K->at = d->name_span;
     GovExpr *call = d->u.window.call;
     uint32_t arg = GOVB_NONE, where = GOVB_NONE;
+    K->in_window = true;
     if (call->u.call.nargs > 0) arg = gen(K, call->u.call.args[0]);
     if (d->u.window.where) where = gen(K, d->u.window.where);
+    K->in_window = false;
     uint32_t runs = 0, nb = 0;
     int64_t span = 0, late = 0;
     if (d->u.window.last_runs) {

@@ -837,7 +837,7 @@ static void test_block(F *f)
     close_block(f);
 }
 
-static void extern_decl(F *f)
+static void extern_decl(F *f, GovDecl *d)
 {
     take(f, T_EXTERN);
     text(f, " ");
@@ -864,6 +864,22 @@ static void extern_decl(F *f)
     take(f, T_ARROW);
     text(f, " ");
     take_type(f);
+    if (peek(f)->t == T_ON) { /* on error VALUE | on error verdict V */
+        text(f, " ");
+        take(f, T_ON);
+        text(f, " ");
+        take(f, T_IDENT);
+        text(f, " ");
+        if (d->u.ext.on_error == GOV_ONERR_VERDICT) {
+            take(f, T_VERDICT);
+            text(f, " ");
+            take(f, T_VERD);
+        } else if (d->u.ext.on_error == GOV_ONERR_DEFAULT) {
+            expr(f, d->u.ext.on_error_value);
+        } else {
+            fail(f, "unknown clause at byte %u", peek(f)->lo);
+        }
+    }
 }
 
 static void window_decl(F *f, GovDecl *d, int32_t pad)
@@ -1062,7 +1078,7 @@ static void print_file(F *f)
             break;
         }
         case GOV_D_WINDOW: window_decl(f, d, run.name); break;
-        case GOV_D_EXTERN: extern_decl(f); break;
+        case GOV_D_EXTERN: extern_decl(f, d); break;
         case GOV_D_RULE: case GOV_D_DRIFT: case GOV_D_GATE: case GOV_D_ESCALATION: block_decl(f); break;
         case GOV_D__COUNT: break;
         }

@@ -35,6 +35,10 @@ long govc_getline(FILE *in, char **buf, size_t *cap);
 /* A decision value as the language writes it: 1.5s, $0.12, 95%. */
 void govc_format_value(const gov_value *v, char *buf, size_t cap);
 
+/* Bind the externs of vm's program from the shared library lib (NULL: none), then
+ * check gov_vm_ready. 0, or 2 with the reason in msg. */
+int govc_host_bind(gov_vm *vm, const gov_program *prog, const char *lib, char *msg, size_t cap);
+
 /* Read a whole file ("-" is stdin) into malloc'd memory; NULL with errno on error. */
 unsigned char *govc_read_all(const char *path, size_t *len);
 

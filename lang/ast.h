@@ -198,6 +198,9 @@ typedef struct GovExprList {
     uint32_t n, cap;
 } GovExprList;
 
+/* What a host function's failure means (`on error`); NONE blocks the record. */
+typedef enum GovOnError { GOV_ONERR_NONE, GOV_ONERR_DEFAULT, GOV_ONERR_VERDICT } GovOnError;
+
 typedef enum GovTimeout { GOV_TIMEOUT_NONE, GOV_TIMEOUT_DENY, GOV_TIMEOUT_ALLOW, GOV_TIMEOUT_ESCALATE } GovTimeout;
 
 typedef struct GovEscStep {
@@ -259,6 +262,10 @@ struct GovDecl {
             GovStr *param_names; GovStr *param_types; GovSpan *param_spans; uint32_t nparams;
             GovStr ret_type; GovSpan ret_span;
             uint8_t *ptypes; uint8_t rtype;
+            uint8_t on_error;          /* GovOnError */
+            int on_error_verdict;      /* ON_ERROR_VERDICT: the verdict */
+            GovExpr *on_error_value;   /* ON_ERROR_DEFAULT: the constant default */
+            GovSpan on_error_span;
         } ext;
     } u;
 };
@@ -364,6 +371,7 @@ void *govA_grow(GovArena *a, void *items, uint32_t n, uint32_t *cap, size_t sz);
 enum {
     GOV_MAX_NESTING = 256,     /* expression and block depth */
     GOV_MAX_IDENT = 128,
+    GOV_MAX_EXTERN_PARAMS = 16,   /* GOVB_MAXPARAMS: what one CALL can pass */
     GOV_MAX_STRING = 4096,
     GOV_MAX_FILE = 64 << 20
 };

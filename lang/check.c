@@ -1210,6 +1210,19 @@ static void check_extern(Checker *C, GovDecl *d)
                            (int)d->u.ext.param_names[i].len, d->u.ext.param_names[i].s);
     }
     d->u.ext.rtype = (uint8_t)resolve_type(C, d->u.ext.ret_type, d->u.ext.ret_span);
+    /* What the VM can call (spec/bytecode.md §7): results come back through a pointer
+     * to a number, so no strings; at most GOVB_MAXPARAMS parameters. */
+    if (d->u.ext.rtype == GOV_TY_STRING || d->u.ext.rtype == GOV_TY_ID)
+        govD_error(C->d, "E070", d->u.ext.ret_span, "an extern cannot return %s; return a number, bool, severity "
+                   "or verdict", tn(d->u.ext.rtype));
+    if (n > GOV_MAX_EXTERN_PARAMS)
+        govD_error(C->d, "E070", d->u.ext.param_spans[GOV_MAX_EXTERN_PARAMS], "an extern takes at most %d "
+                   "parameters, '%.*s' declares %u", GOV_MAX_EXTERN_PARAMS, (int)d->name.len, d->name.s, n);
+    if (d->u.ext.on_error == GOV_ONERR_DEFAULT && d->u.ext.rtype != GOV_TY_ERROR) {
+        GovValue v;
+        C->kind = NULL;
+        govC_const(C, d->u.ext.on_error_value, d->u.ext.rtype, "the `on error` default", &v);
+    }
 }
 
 /* The action types a test may expect, and what each one names (spec/trace.md §6). */

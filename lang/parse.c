@@ -473,6 +473,21 @@ void govP_extern_ret(GovParser *P, GovStr type, GovSpan sp)
     P->cur->u.ext.ret_span = sp;
 }
 
+/* `on error VALUE` (verdict < 0) or `on error verdict V`. */
+void govP_on_error(GovParser *P, GovStr word, GovSpan word_sp, GovExpr *dflt, int verdict, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (word.len != 5 || memcmp(word.s, "error", 5) != 0) {
+        govD_error(P->diags, "E071", word_sp, "an extern takes `on error VALUE` or `on error verdict V`, not `on %.*s`",
+                   (int)word.len, word.s);
+        return;
+    }
+    d->u.ext.on_error = dflt ? GOV_ONERR_DEFAULT : GOV_ONERR_VERDICT;
+    d->u.ext.on_error_value = dflt;
+    d->u.ext.on_error_verdict = verdict;
+    d->u.ext.on_error_span = sp;
+}
+
 /* ------------------------------------------------------------------ tests */
 
 void govP_test_begin(GovParser *P, GovStr name, GovSpan sp)

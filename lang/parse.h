@@ -68,6 +68,7 @@ void govP_esc_step(GovParser *P, GovExpr *after, GovNameList *names, GovSpan sp)
 void govP_repeat(GovParser *P, GovExpr *e, GovSpan sp);
 void govP_param(GovParser *P, GovStr name, GovStr type, GovSpan type_sp, GovSpan sp);
 void govP_extern_ret(GovParser *P, GovStr type, GovSpan sp);
+void govP_on_error(GovParser *P, GovStr word, GovSpan word_sp, GovExpr *dflt, int verdict, GovSpan sp);
 void govP_test_begin(GovParser *P, GovStr name, GovSpan sp);
 void govP_test_end(GovParser *P, GovSpan sp);
 void govP_given(GovParser *P, GovStr kind, GovSpan kind_sp, GovExpr *at, GovSpan sp);

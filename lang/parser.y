@@ -381,7 +381,15 @@ esc_clause
 
 extern
     : T_EXTERN T_FN T_IDENT   { govP_begin(P, GOV_D_EXTERN, $3, SP(@3), (GovStr){0}, SP(@1)); }
-      '(' opt_params ')' T_ARROW tname { govP_extern_ret(P, $9, SP(@9)); govP_end(P, SP(@$)); }
+      '(' opt_params ')' T_ARROW tname { govP_extern_ret(P, $9, SP(@9)); }
+      opt_on_error            { govP_end(P, SP(@$)); }
+    ;
+
+/* `on error VALUE` or `on error verdict V`; `error` is contextual (not a keyword). */
+opt_on_error
+    : %empty
+    | T_ON T_IDENT expr       { govP_on_error(P, $2, SP(@2), $3, -1, SP(@$)); }
+    | T_ON T_IDENT T_VERDICT T_VERD { govP_on_error(P, $2, SP(@2), NULL, (int)$4, SP(@$)); }
     ;
 
 opt_params

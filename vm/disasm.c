@@ -56,6 +56,15 @@ static void code(govO_buf *b, const gov_vm *vm, uint32_t kd, uint32_t start, uin
             govO_put(b, " ", 1);
             reg(b, p, k, a);
             govO_printf(b, " %u  ; to %u", bx, pc - start + 1 + bx);
+        } else if (op == GOV_OP_CALL) {
+            const govL_ext *x = &p->ext[bb];
+            govO_put(b, " ", 1);
+            reg(b, p, k, a);
+            govO_printf(b, " X%u(%s)", bb, p->str[x->name]);
+            for (uint32_t i = 0; i < x->n; i++) {
+                govO_put(b, " ", 1);
+                reg(b, p, k, c + i);
+            }
         } else if (op == GOV_OP_FIREIF) {
             govO_put(b, " ", 1);
             reg(b, p, k, a);
@@ -200,6 +209,21 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
         govO_printf(&b, "  P%u ", i);
         govO_jstr(&b, p->str[p->pat_src[i]], p->strlen_[p->pat_src[i]]);
         govO_printf(&b, " items %u\n", p->pat[i].n);
+    }
+    /* Host functions, when the program calls any. */
+    if (p->next) govO_printf(&b, "externs %u\n", p->next);
+    for (uint32_t i = 0; i < p->next; i++) {
+        const govL_ext *x = &p->ext[i];
+        govO_printf(&b, "  X%u %s(", i, p->str[x->name]);
+        for (uint32_t j = 0; j < x->n; j++) govO_printf(&b, "%s%s", j ? ", " : "", govL_typename(p->extparam[x->first + j]));
+        govO_printf(&b, ") -> %s", govL_typename(x->ret));
+        if (x->on_error == GOVB_ONERR_DEFAULT) {
+            govO_puts(&b, " on error ");
+            konst(&b, &vm, x->arg);
+        } else if (x->on_error == GOVB_ONERR_VERDICT) {
+            govO_printf(&b, " on error verdict %s", verd_names[x->arg]);
+        }
+        govO_put(&b, "\n", 1);
     }
     govO_printf(&b, "rules %u, code %u words\n", p->nrule, p->ncode);
     for (uint32_t i = 0; i < p->nrule; i++) {

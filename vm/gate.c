@@ -365,7 +365,7 @@ static const gov_decision *event_decision(gov_vm *vm, int ev) {
     d->status = GOV_OK;
     d->error[0] = 0;
     d->verdict = GOV_ALLOW;
-    d->nfind = d->nact = 0;
+    d->nfind = d->nact = d->nherr = 0;
     d->trace_status = GOV_ENOTRACE;
     return d;
 }

@@ -13,6 +13,12 @@
  *   2. Size.     gov_arena_size() says how many bytes a VM for this program needs, given
  *                a configuration (the JSON caps; NULL for defaults). The host provides
  *                that arena (malloc, a static buffer, ...) to gov_vm_init().
+ *   2b. Bind.    A program that declares host functions (`extern fn`) needs them bound
+ *                on each VM by name (gov_vm_bind: a pointer and its C signature, checked
+ *                against the declaration; the libffi call is prepared here, once, in the
+ *                arena). gov_vm_ready() then says whether every extern without an
+ *                `on error` default is bound; until it is, every record evaluates to a
+ *                GOV_EUNBOUND error decision naming the extern. See "host functions".
  *   3. Evaluate. Either the typed entry point (gov_record_begin, gov_set_* by field slot,
  *                gov_eval) or the JSON one (gov_eval_json, one JSON object per call).
  *                Evaluating allocates nothing, makes no system call and reads no clock:
@@ -91,7 +97,9 @@ typedef struct gov_decision gov_decision; /* the result of one evaluation */
     X(GOV_EFIELD,    34, "field has the wrong type or unit")                       \
     X(GOV_ENOTRACE,  35, "no trace buffer")                                       \
     X(GOV_EEVENT,    36, "malformed event")                                        \
-    X(GOV_EPOLICY,   37, "state saved under another policy")
+    X(GOV_EPOLICY,   37, "state saved under another policy")                       \
+    X(GOV_EBIND,     38, "host function does not match its declaration")           \
+    X(GOV_EUNBOUND,  39, "host function not bound")
 
 enum {
 #define GOV_X(name, num, msg) name = num,
@@ -173,6 +181,58 @@ GOV_API const char *gov_vm_errmsg(const gov_vm *vm);
 GOV_API void gov_vm_state(const gov_vm *vm, const void **bytes, size_t *len);
 /* Write the trace of every following evaluation into buf (NULL turns tracing off). */
 GOV_API void gov_vm_set_trace(gov_vm *vm, char *buf, size_t cap);
+
+/* ---------------------------------------------------------------- 2b. host functions
+ *
+ * A policy declares `extern fn NAME(p: TYPE, ...) -> TYPE [on error ...]`. The host
+ * gives each VM a C function per extern, of this shape (spec/bytecode.md §7):
+ *
+ *     int NAME(PARAM1, PARAM2, ..., RET *out);   returns 0 on success
+ *
+ * Each policy parameter maps to C parameters by its type:
+ *     int, duration (ns), time (ns since the epoch), money (micro-dollars) -> int64_t
+ *     float, ratio (a fraction)                                            -> double
+ *     bool (0 or 1), severity (0..2), verdict (0..4)                       -> int
+ *     string, id: two parameters, const char *bytes, size_t len (NOT NUL-terminated;
+ *                 valid only during the call)
+ * The result is written through the last parameter, `out`, of the C type of the
+ * return type (strings and ids cannot be returned). A nonzero return, a float or
+ * ratio that is NaN or infinite, or a bool, severity or verdict out of its range is a
+ * failure: the policy's `on error` decides (a default value, or a verdict for the
+ * record), and the decision lists it (gov_decision_host_error). The VM writes nothing
+ * of the failed call. Host functions run on the evaluating thread, must not call back
+ * into the VM, and should not block. */
+
+/* C types in a signature. */
+enum { GOV_C_INT64 = 1, GOV_C_DOUBLE, GOV_C_INT, GOV_C_STRING };
+#define GOV_MAX_PARAMS 16   /* policy parameters of one extern (a string counts once) */
+
+typedef struct gov_sig {
+    int ret;                    /* GOV_C_INT64, GOV_C_DOUBLE or GOV_C_INT: the type of *out */
+    int nparams;                /* policy parameters, 0..GOV_MAX_PARAMS */
+    int params[GOV_MAX_PARAMS]; /* GOV_C_... each */
+    int variadic;               /* nonzero for a variadic C function: always refused */
+} gov_sig;
+
+typedef void (*gov_fn)(void);   /* any function pointer, cast to this type */
+
+/* The program's externs (those its code calls), in index order. */
+GOV_API int gov_extern_count(const gov_program *p);
+GOV_API const char *gov_extern_name(const gov_program *p, int i);
+GOV_API int gov_extern_find(const gov_program *p, const char *name);   /* -1 */
+/* The C signature extern i's declaration maps to; its `on error` policy: 0 none (a
+ * failure blocks), 1 a default value, 2 a verdict. */
+GOV_API int gov_extern_sig(const gov_program *p, int i, gov_sig *out, int *on_error);
+
+/* Bind extern `name` on this VM to fn, whose C signature is sig. GOV_OK, or GOV_EBIND
+ * with the reason in gov_vm_errmsg (no such extern, fn NULL, a variadic function, an
+ * arity or a type that differs from the declaration, libffi refusing the signature):
+ * then the extern's previous binding, if any, stays. Binding again replaces. */
+GOV_API int gov_vm_bind(gov_vm *vm, const char *name, gov_fn fn, const gov_sig *sig);
+/* GOV_OK when every extern without an `on error` default is bound; otherwise
+ * GOV_EUNBOUND, and gov_vm_errmsg names the first such extern. An extern with a default
+ * may stay unbound: each call of it fails and takes the default. */
+GOV_API int gov_vm_ready(gov_vm *vm);
 
 /* ---------------------------------------------------------------- 3. evaluate */
 
@@ -310,6 +370,17 @@ GOV_API const char *gov_decision_kind(const gov_decision *d);  /* NULL if unknow
 GOV_API size_t gov_decision_finding_count(const gov_decision *d);
 GOV_API int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out);
 GOV_API size_t gov_decision_action_count(const gov_decision *d);
+/* Host function failures during this evaluation, in the order they happened. */
+typedef struct gov_host_error {
+    const char *name;           /* the extern */
+    const char *rule;           /* the rule whose code called it */
+    const char *reason;         /* "failed", "unbound", "not finite", "out of range" */
+    int status;                 /* the function's nonzero return for "failed", else 0 */
+    int verdict;                /* GOV_ALLOW.. the failure gave the record, or -1: the
+                                   declared default value was used and the rule went on */
+} gov_host_error;
+GOV_API size_t gov_decision_host_error_count(const gov_decision *d);
+GOV_API int gov_decision_host_error(const gov_decision *d, size_t i, gov_host_error *out);
 GOV_API int gov_decision_action(const gov_decision *d, size_t i, gov_action *out);
 /* The decision as one line of JSON (spec/trace.md), NUL-terminated; *len excludes NUL. */
 GOV_API int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len);

@@ -37,12 +37,12 @@
 #define GOVB_MAXLIMITS  65536u       /* limits addressable by Bx */
 #define GOVB_NBUILTIN   6u           /* built-in fields at slots 0..5 of every kind */
 
-/* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). Ids 17 and 20
- * are reserved for features that come later; this VM rejects a file that has them.
- * 16 (windows), 18, 19 and 21..23 (gates and escalations), 24 and 26 (time zones), 29
- * (sustained rules) and 30 (glob patterns) are optional: a file without them is exactly
- * a file of the first version of this format. Ids 25, 27 and 28 are not assigned yet
- * (unknown). */
+/* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). Id 17 is reserved
+ * for a feature that comes later; this VM rejects a file that has it. 16 (windows),
+ * 18, 19 and 21..23 (gates and escalations), 20 and 25 (host functions), 24 and 26
+ * (time zones), 29 (sustained rules) and 30 (glob patterns) are optional: a file
+ * without them is exactly a file of the first version of this format. Ids 27 and 28
+ * are not assigned yet (unknown). */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -69,11 +69,12 @@
     X(18, GATES,      32, 0) /* {rule, timeout, chain, capacity, sla_lo, sla_hi,
                                  first_approver, napprovers}                         */ \
     X(19, ESCALATIONS,24, 0) /* {name, first_step, nsteps, repeat, capacity, zero}   */ \
-    X(20, EXTERNS,    0,  0) /* reserved */                                          \
+    X(20, EXTERNS,    24, 0) /* {name, ret type, first_param, nparams, on_error, arg}  */ \
     X(21, ESCSTEPS,   16, 0) /* {delay_lo, delay_hi, first_notify, nnotify}          */ \
     X(22, APPROVERS,  4,  0) /* u32 string index                                     */ \
     X(23, ESCALATE,   8,  0) /* {u32 rule, u32 escalation}, rule ascending           */ \
     X(24, ZONES,      16, 0) /* {u32 name, u32 first_trans, u32 ntrans, i32 off0}    */ \
+    X(25, EXTPARAMS,  4,  0) /* u32 type per extern parameter, externs' lists in order */ \
     X(26, ZONETRANS,  16, 0) /* {i64 at (Unix s), i32 offset (s east), u32 zero}     */ \
     X(29, RULESTATE,  24, 0) /* {rule, flags, for_lo, for_hi, after_lo, after_hi},
                                  rule ascending: the rules with `for` or `clear`     */ \
@@ -158,6 +159,17 @@ enum {
 #undef GOVB_X
     GOVB_U_MAX = 16
 };
+
+/* EXTERNS.on_error: what a host function's failure means (spec/bytecode.md §host).
+ * FAIL: the rule stops, the decision's verdict is at least block (arg 0). DEFAULT: the
+ * call's value is constant arg (of the return type). VERDICT: the rule stops, the
+ * decision's verdict is at least arg (0..4). An extern without a DEFAULT must be bound
+ * before the VM evaluates. */
+#define GOVB_ONERR_FAIL    0u
+#define GOVB_ONERR_DEFAULT 1u
+#define GOVB_ONERR_VERDICT 2u
+#define GOVB_MAXEXTERNS    256u      /* CALL's B operand is 8 bits */
+#define GOVB_MAXPARAMS     16u       /* parameters of one extern */
 
 #define GOVB_F_REQUIRED 1u           /* FIELDS.flags: no default; absent is an error */
 

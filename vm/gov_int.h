@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <ffi.h>
+
 #include "vm/gov.h"
 #include "vm/gov_format.h"
 #include "vm/gov_std.h"
@@ -94,6 +96,9 @@ typedef struct govL_src { uint32_t pc, file, line, col; } govL_src;
  * prog->zat/zoff[first]. */
 typedef struct govL_zone { uint32_t name, first, n; int32_t off0; } govL_zone;
 
+/* An extern: its parameters are extparam[first .. first+n). */
+typedef struct govL_ext { uint32_t name, ret, first, n, on_error, arg; } govL_ext;
+
 struct gov_program {
     char *strdata;              /* the STRDATA bytes, each string followed by a NUL */
     const char **str;           /* string i, NUL-terminated */
@@ -120,6 +125,11 @@ struct gov_program {
     uint32_t *appr;             /* approver string indices */
     uint32_t *rule_gate;        /* per rule: its gate, or GOVB_NONE */
     uint32_t *rule_esc;         /* per rule: the escalation it starts, or GOVB_NONE */
+    uint32_t next, nextparam;
+    govL_ext *ext;
+    uint32_t *extparam;         /* value types */
+    uint32_t max_calls;         /* CALL words in the code */
+    uint32_t max_cargs;         /* most C arguments of one extern (strings count 2, plus out) */
     /* The scope index (load.c): scopes chained by (level, name), and each scope's
      * overrides sorted by limit, so a record finds the scopes it matches by four hash
      * look-ups and a limit's value through those scopes alone. */
@@ -263,12 +273,27 @@ struct gov_decision {
     uint64_t line;
     int verdict;
     uint32_t kind;              /* GOVB_NONE if unknown */
-    uint32_t nfind, nact;
+    uint32_t nfind, nact, nherr;
     int trace_status;           /* GOV_OK, GOV_ESPACE, GOV_ENOTRACE */
     int event;                  /* GOVV_EV_... */
     int64_t at;                 /* the clock after the event (events other than records) */
     size_t trace_len;
 };
+
+/* A host function bound on a VM: the libffi call prepared once by gov_vm_bind. */
+#define GOVV_MAXCARGS (2 * GOVB_MAXPARAMS + 1)   /* strings take two, plus out */
+typedef struct govV_ext {
+    ffi_cif cif;
+    ffi_type *atypes[GOVV_MAXCARGS];
+    gov_fn fn;                  /* NULL: unbound */
+} govV_ext;
+
+/* One C argument's storage. */
+typedef union govV_carg { int64_t i; double f; int n; const char *s; size_t z; void *p; } govV_carg;
+
+/* A host function's failure in this evaluation. reason: GOVV_HE_... */
+enum { GOVV_HE_FAILED = 1, GOVV_HE_UNBOUND, GOVV_HE_NOTFINITE, GOVV_HE_RANGE };
+typedef struct govV_herr { uint32_t ext, rule, reason; int32_t status, verdict; } govV_herr;
 
 #define GOVV_MAXRULELIMITS 8    /* limits remembered per rule for the trace */
 
@@ -331,6 +356,13 @@ struct gov_vm {
     uint32_t epoch;
     govV_finding *find;         /* max_rules */
     govV_action *act;           /* max_actions */
+    govV_ext *ext;              /* p->next bindings */
+    uint32_t nunbound;          /* externs without a default still unbound */
+    govV_herr *herr;            /* max_calls */
+    govV_carg *cargs;           /* max_cargs: one call's C arguments */
+    void **cvals;               /* max_cargs: pointers to them, for ffi_call */
+    uint32_t cur_rule;          /* the rule being run */
+    int hverdict;               /* run_rule returned 2: the verdict a host failure gave */
     /* the rule being run */
     govV_cmp cmp[GOV_MAX_COMPARES]; uint32_t ncmp, ncmp_total;
     uint32_t rlimits[GOVV_MAXRULELIMITS]; uint32_t nrlimits;
@@ -352,6 +384,7 @@ struct gov_vm {
 GOV_HIDDEN int govL_class(uint32_t type);
 GOV_HIDDEN const char *govL_typename(uint32_t type);
 GOV_HIDDEN const char *govL_unitname(uint32_t unit);
+GOV_HIDDEN int govL_ctype(uint32_t type);   /* GOV_C_... for a value type */
 
 /* vm.c */
 GOV_HIDDEN const char *govV_str(const gov_vm *vm, uint64_t cellu, uint32_t *len);
@@ -438,5 +471,6 @@ GOV_HIDDEN int govO_finish(govO_buf *b, size_t *len);
 GOV_HIDDEN void govO_trace_begin(gov_vm *vm);
 GOV_HIDDEN void govO_trace_rule(gov_vm *vm, uint32_t rule, int fired);
 GOV_HIDDEN void govO_trace_end(gov_vm *vm);
+GOV_HIDDEN const char *govO_herr_reason(uint32_t reason);
 
 #endif

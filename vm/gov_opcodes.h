@@ -81,3 +81,4 @@ GOV_OP(HOUR,   ABC, "R[A] := hour of R[B] in zone Z[C] (0..23)", "R[A] int; R[B]
 GOV_OP(WDAY,   ABC, "R[A] := weekday of R[B] in zone Z[C] (1 Mon .. 7 Sun)", "as HOUR")
 GOV_OP(BIZ,    ABC, "R[A] := R[B] is Mon-Fri 09:00-17:00 in zone Z[C]", "R[A] bool; R[B] time; C < number of ZONES")
 GOV_OP(LOADW,  ABX, "R[A] := W[Bx]; if W[Bx] has no value, end the rule (not fired)", "rules only; window Bx of the rule's kind; type(R[A]) = its type")
+GOV_OP(CALL,   ABC, "R[A] := extern B (R[C] .. R[C+n-1])", "B < externs; n = its arity; type(R[C+i]) = param i (string and id: either); type(R[A]) = its return type; R[A] not a field")

@@ -22,6 +22,8 @@ typedef struct govL_ctx {
     gov_program *p;
     uint32_t rules_notify;      /* NOTIFY entries the rules use; escalation steps follow */
     uint32_t win_code;          /* CODE words of the windows' ranges, after the rules' */
+    uint32_t calls;             /* CALL words verified: at most this many host failures
+                                   in one record (every word runs at most once) */
 } govL_ctx;
 
 static uint32_t rd32(const uint8_t *b) {
@@ -41,6 +43,15 @@ static int fail(govL_ctx *c, int code, uint64_t off, const char *fmt, ...) {
         va_end(ap);
     }
     return code;
+}
+
+int govL_ctype(uint32_t t) {
+    switch (t) {
+    case GOVB_TY_FLOAT: case GOVB_TY_RATIO: return GOV_C_DOUBLE;
+    case GOVB_TY_STRING: case GOVB_TY_ID: return GOV_C_STRING;
+    case GOVB_TY_BOOL: case GOVB_TY_SEVERITY: case GOVB_TY_VERDICT: return GOV_C_INT;
+    default: return GOV_C_INT64;
+    }
 }
 
 int govL_class(uint32_t t) {
@@ -118,7 +129,7 @@ static int check_header(govL_ctx *c, size_t len) {
         uint32_t id = rd32(b + e), off = rd32(b + e + 4), slen = rd32(b + e + 8);
         if (id == 0 || id > GOVB_S_MAX || section_name(id)[0] == '?')
             return fail(c, GOV_ESECTION, e, "unknown section id %u", id);
-        if (id == GOVB_S_DRIFTS || id == GOVB_S_EXTERNS)
+        if (id == GOVB_S_DRIFTS)
             return fail(c, GOV_EUNSUPP, e, "section %s is reserved and not supported by this VM", section_name(id));
         if (seen[id]) return fail(c, GOV_ESECTION, e, "section %s appears twice", section_name(id));
         seen[id] = 1;
@@ -204,6 +215,8 @@ static int alloc_program(govL_ctx *c) {
     p->nztrans = (uint32_t)(c->len[GOVB_S_ZONETRANS] / 16);
     p->npat = (uint32_t)(c->len[GOVB_S_PATTERNS] / 8);
     p->nwin = (uint32_t)(c->len[GOVB_S_WINDOWS] / GOVB_WINDOW_SIZE);
+    p->next = (uint32_t)(c->len[GOVB_S_EXTERNS] / 24);
+    p->nextparam = (uint32_t)(c->len[GOVB_S_EXTPARAMS] / 4);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -224,7 +237,8 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->npat * 4) +
 
                     al8((uint64_t)p->nwin * sizeof(govL_window)) + al8((uint64_t)p->nwin * 4) +
-                    al8(((uint64_t)p->nkind + 1) * 4) + (p->nwin ? 2ull * GOVW_SKBINS * 8 : 0);
+                    al8(((uint64_t)p->nkind + 1) * 4) + (p->nwin ? 2ull * GOVW_SKBINS * 8 : 0) +
+                    al8((uint64_t)p->next * sizeof(govL_ext)) + al8((uint64_t)p->nextparam * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -269,6 +283,8 @@ static int alloc_program(govL_ctx *c) {
     p->kind_wins = carve(&cur, p->nwin * 4);
     p->kwin_first = carve(&cur, ((size_t)p->nkind + 1) * 4);
     p->skbound = p->nwin ? carve(&cur, 2 * GOVW_SKBINS * 8) : NULL;
+    p->ext = carve(&cur, p->next * sizeof(govL_ext));
+    p->extparam = carve(&cur, p->nextparam * 4);
     return GOV_OK;
 }
 
@@ -641,6 +657,92 @@ static int load_stdlib(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* ---------------------------------------------------------------- externs */
+
+/* Externs before the code that calls them. Parameter lists follow one another in
+ * extern order; names are unique (the host binds by name). */
+static int load_externs(govL_ctx *c) {
+    gov_program *p = c->p;
+    if (p->next > GOVB_MAXEXTERNS)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_EXTERNS], "%u externs, at most %u", p->next, GOVB_MAXEXTERNS);
+    const uint8_t *s = SEC(GOVB_S_EXTPARAMS);
+    for (uint32_t i = 0; i < p->nextparam; i++) {
+        p->extparam[i] = rd32(s + 4 * i);
+        if (p->extparam[i] == 0 || p->extparam[i] > GOVB_TY_MAX)
+            return fail(c, GOV_ETYPE, c->off[GOVB_S_EXTPARAMS] + 4 * i, "extern parameter %u: unknown type %u", i,
+                        p->extparam[i]);
+    }
+    s = SEC(GOVB_S_EXTERNS);
+    uint32_t next_param = 0;
+    for (uint32_t i = 0; i < p->next; i++, s += 24) {
+        uint64_t at = c->off[GOVB_S_EXTERNS] + 24ull * i;
+        govL_ext x = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 16), rd32(s + 20)};
+        CHECK_STR(x.name, at, "extern name");
+        if (p->strlen_[x.name] == 0 || strlen(p->str[x.name]) != p->strlen_[x.name])
+            return fail(c, GOV_EVALUE, at, "extern %u: name empty or holds a NUL byte", i);
+        if (govL_class(x.ret) == 0 || govL_class(x.ret) == GOVV_CS)
+            return fail(c, GOV_ETYPE, at + 4, "extern %u: return type %u is not a number, bool, severity or verdict", i,
+                        x.ret);
+        if (x.first != next_param)
+            return fail(c, GOV_EBOUNDS, at + 8, "extern %u: parameters at %u, expected %u", i, x.first, next_param);
+        if (x.n > GOVB_MAXPARAMS)
+            return fail(c, GOV_EBOUNDS, at + 12, "extern %u: %u parameters, at most %u", i, x.n, GOVB_MAXPARAMS);
+        if ((uint64_t)x.first + x.n > p->nextparam)
+            return fail(c, GOV_EBOUNDS, at + 12, "extern %u: parameters run past EXTPARAMS", i);
+        switch (x.on_error) {
+        case GOVB_ONERR_FAIL:
+            if (x.arg) return fail(c, GOV_EVALUE, at + 20, "extern %u: argument of on_error FAIL not 0", i);
+            break;
+        case GOVB_ONERR_DEFAULT:
+            if (x.arg >= p->nconst)
+                return fail(c, GOV_EBOUNDS, at + 20, "extern %u: default constant %u out of range", i, x.arg);
+            if (p->ktype[x.arg] != x.ret)
+                return fail(c, GOV_ETYPE, at + 20, "extern %u: default is %s, returns %s", i,
+                            govL_typename(p->ktype[x.arg]), govL_typename(x.ret));
+            break;
+        case GOVB_ONERR_VERDICT:
+            if (x.arg > 4) return fail(c, GOV_EVALUE, at + 20, "extern %u: verdict %u not 0..4", i, x.arg);
+            break;
+        default: return fail(c, GOV_EVALUE, at + 16, "extern %u: unknown on_error %u", i, x.on_error);
+        }
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(p->str[p->ext[j].name], p->str[x.name]) == 0)
+                return fail(c, GOV_EVALUE, at, "extern %u: name '%s' repeats extern %u", i, p->str[x.name], j);
+        uint32_t nc = 1;
+        for (uint32_t j = 0; j < x.n; j++) nc += govL_class(p->extparam[x.first + j]) == GOVV_CS ? 2 : 1;
+        if (nc > p->max_cargs) p->max_cargs = nc;
+        next_param += x.n;
+        p->ext[i] = x;
+    }
+    if (next_param != p->nextparam)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_EXTPARAMS], "%u extern parameters belong to no extern",
+                    p->nextparam - next_param);
+    return GOV_OK;
+}
+
+int gov_extern_count(const gov_program *p) { return (int)p->next; }
+
+const char *gov_extern_name(const gov_program *p, int i) {
+    return i >= 0 && (uint32_t)i < p->next ? p->str[p->ext[i].name] : NULL;
+}
+
+int gov_extern_find(const gov_program *p, const char *name) {
+    for (uint32_t i = 0; name && i < p->next; i++)
+        if (strcmp(p->str[p->ext[i].name], name) == 0) return (int)i;
+    return -1;
+}
+
+int gov_extern_sig(const gov_program *p, int i, gov_sig *out, int *on_error) {
+    if (i < 0 || (uint32_t)i >= p->next || !out) return GOV_EMISUSE;
+    const govL_ext *x = &p->ext[i];
+    memset(out, 0, sizeof *out);
+    out->ret = govL_ctype(x->ret);
+    out->nparams = (int)x->n;
+    for (uint32_t j = 0; j < x->n; j++) out->params[j] = govL_ctype(p->extparam[x->first + j]);
+    if (on_error) *on_error = (int)x->on_error;
+    return GOV_OK;
+}
+
 /* ---------------------------------------------------------------- rules and code */
 
 /* Verify the code range [start, start + n) of kind kd: a rule's, or (window = 1) a
@@ -663,23 +765,28 @@ static int verify_code(govL_ctx *c, uint32_t kd, uint32_t start, uint32_t n, int
         }
         /* Register operands: every A, and B, C for the ABC forms that use them. */
         int uses_a = op != GOV_OP_JMP && op != GOV_OP_FIRE;
-        int uses_b = !isabx && op != GOV_OP_FIRE && op != GOV_OP_FIREIF && op != GOV_OP_SETCLR;
+        /* CALL's B is an extern index and C a register only when the extern has
+         * parameters; both are checked in its case below. */
+        int uses_b = !isabx && op != GOV_OP_FIRE && op != GOV_OP_FIREIF && op != GOV_OP_SETCLR && op != GOV_OP_CALL;
         int uses_c = uses_b && op != GOV_OP_MOV && op != GOV_OP_NEG && op != GOV_OP_I2F && op != GOV_OP_NOT &&
                      op != GOV_OP_ROUND && op != GOV_OP_LEN;
         /* MATCH, HOUR, WDAY and BIZ: C names a pattern or a zone, not a register. */
         int c_table = op == GOV_OP_MATCH || op == GOV_OP_HOUR || op == GOV_OP_WDAY || op == GOV_OP_BIZ;
         if (c_table) uses_c = 0;
         if (!uses_a && a) return fail(c, GOV_EOPCODE, at, "pc %u: operand A must be 0", pc);
-        if (!isabx && !uses_b && b) return fail(c, GOV_EOPCODE, at, "pc %u: operand B must be 0", pc);
-        if (!isabx && !uses_c && !c_table && cc) return fail(c, GOV_EOPCODE, at, "pc %u: operand C must be 0", pc);
+        if (!isabx && !uses_b && b && op != GOV_OP_CALL) return fail(c, GOV_EOPCODE, at, "pc %u: operand B must be 0", pc);
+        if (!isabx && !uses_c && !c_table && cc && op != GOV_OP_CALL)
+            return fail(c, GOV_EOPCODE, at, "pc %u: operand C must be 0", pc);
         if ((uses_a && a >= k->nregs) || (uses_b && b >= k->nregs) || (uses_c && cc >= k->nregs))
             return fail(c, GOV_EBOUNDS, at, "pc %u: register out of range (kind has %u)", pc, k->nregs);
         if (window && (op == GOV_OP_FIRE || op == GOV_OP_FIREIF || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEK) ||
-                       op == GOV_OP_SETCLR || op == GOV_OP_LOADW))
-            return fail(c, GOV_EOPCODE, at, "pc %u: a window's code may not fire or read a window", pc);
-        /* Instructions that write R[A] (LOADK .. OR, ROUND .. BIZ, in list order; LOADW) may
+                       op == GOV_OP_SETCLR || op == GOV_OP_LOADW || op == GOV_OP_CALL))
+            return fail(c, GOV_EOPCODE, at, "pc %u: a window's code may not fire, read a window or call the host", pc);
+        /* Instructions that write R[A] (LOADK .. OR, ROUND .. BIZ, in list order; LOADW,
+         * CALL) may
          * not write a field. */
-        int writes = op <= GOV_OP_OR || (op >= GOV_OP_ROUND && op <= GOV_OP_BIZ) || op == GOV_OP_LOADW;
+        int writes = op <= GOV_OP_OR || (op >= GOV_OP_ROUND && op <= GOV_OP_BIZ) || op == GOV_OP_LOADW ||
+                     op == GOV_OP_CALL;
         if (writes && a < k->nfields) return fail(c, GOV_EOPCODE, at, "pc %u: writes field register %u", pc, a);
         uint32_t ta = uses_a ? ty[a] : 0, tb = uses_b ? ty[b] : 0, tc = uses_c ? ty[cc] : 0;
         int ca = govL_class(ta), cb = govL_class(tb), ccl = govL_class(tc);
@@ -716,6 +823,26 @@ static int verify_code(govL_ctx *c, uint32_t kd, uint32_t start, uint32_t n, int
             break;
         case GOV_OP_FIRE: break;
         case GOV_OP_FIREIF: case GOV_OP_SETCLR: ok = ta == GOVB_TY_BOOL; break;
+        case GOV_OP_CALL: {
+            if (b >= p->next) return fail(c, GOV_EBOUNDS, at, "pc %u: extern %u out of range (%u externs)", pc, b, p->next);
+            const govL_ext *x = &p->ext[b];
+            if (x->n == 0 && cc) return fail(c, GOV_EOPCODE, at, "pc %u: operand C must be 0 (no arguments)", pc);
+            if ((uint64_t)cc + x->n > k->nregs)
+                return fail(c, GOV_EBOUNDS, at, "pc %u: arguments R[%u..%llu] out of range (kind has %u)", pc, cc,
+                            (unsigned long long)cc + x->n - 1, k->nregs);
+            if (ta != x->ret)
+                return fail(c, GOV_ETYPE, at, "pc %u: '%s' returns %s, R[%u] is %s", pc, p->str[x->name],
+                            govL_typename(x->ret), a, govL_typename(ta));
+            for (uint32_t i = 0; i < x->n; i++) {
+                uint32_t want = p->extparam[x->first + i];
+                if (ty[cc + i] != want && !(govL_class(want) == GOVV_CS && govL_class(ty[cc + i]) == GOVV_CS))
+                    return fail(c, GOV_ETYPE, at, "pc %u: argument %u of '%s' is %s, R[%u] is %s", pc, i + 1,
+                                p->str[x->name], govL_typename(p->extparam[x->first + i]), cc + i,
+                                govL_typename(ty[cc + i]));
+            }
+            c->calls++;
+            break;
+        }
         case GOV_OP_TEQL: case GOV_OP_TNEL: case GOV_OP_TLTL: case GOV_OP_TLEL: case GOV_OP_TGTL: case GOV_OP_TGEL:
             if (bx >= p->nlimit) return fail(c, GOV_EBOUNDS, at, "pc %u: limit %u out of range", pc, bx);
             ok = ca == govL_class(p->limit[bx].type);
@@ -790,6 +917,7 @@ static int load_rules(govL_ctx *c) {
         return fail(c, GOV_EBOUNDS, c->off[GOVB_S_CODE], "%llu words of CODE belong to no rule or window",
                     (unsigned long long)p->ncode - next_code - c->win_code);
     c->rules_notify = next_notify;
+    p->max_calls = c->calls;
     /* Group rules by kind (declaration order within each), check the step bounds. */
     uint32_t next = 0;
     for (uint32_t k = 0; k < p->nkind; k++) {
@@ -1092,6 +1220,7 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
     if (!e) e = load_kinds(&c);
     if (!e) e = load_stdlib(&c);
     if (!e) e = load_windows(&c);
+    if (!e) e = load_externs(&c);
     if (!e) e = load_rules(&c);
     if (!e) e = verify_windows(&c);
     if (!e) e = load_gates(&c);

@@ -489,6 +489,27 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     govO_puts(b, "\"}");
 }
 
+const char *govO_herr_reason(uint32_t reason) {
+    static const char *const names[5] = {"?", "failed", "unbound", "not finite", "out of range"};
+    return reason < 5 ? names[reason] : "?";
+}
+
+/* ,"host_errors":[...] when a host function failed (nothing otherwise, so decisions of
+ * policies without externs keep their form). */
+static void put_host_errors(govO_buf *b, const gov_vm *vm, const gov_decision *d) {
+    const gov_program *p = vm->p;
+    for (uint32_t i = 0; i < d->nherr; i++) {
+        const govV_herr *h = &vm->herr[i];
+        govO_puts(b, i ? ",{\"extern\":" : ",\"host_errors\":[{\"extern\":");
+        govO_jstr(b, p->str[p->ext[h->ext].name], p->strlen_[p->ext[h->ext].name]);
+        govO_puts(b, ",\"rule\":");
+        govO_jstr(b, p->str[p->rule[h->rule].name], p->strlen_[p->rule[h->rule].name]);
+        govO_printf(b, ",\"reason\":\"%s\",\"status\":%d,\"outcome\":\"%s\"}", govO_herr_reason(h->reason),
+                    (int)h->status, h->verdict < 0 ? "default" : verd_names[h->verdict]);
+    }
+    if (d->nherr) govO_put(b, "]", 1);
+}
+
 static void put_status(govO_buf *b, const gov_decision *d) {
     if (d->status == GOV_OK) {
         govO_puts(b, ",\"status\":\"ok\",\"verdict\":\"");
@@ -564,7 +585,9 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
         if (f->nwins) govO_put(&b, "]", 1);
         govO_put(&b, "}", 1);
     }
-    govO_puts(&b, "],\"actions\":[");
+    govO_put(&b, "]", 1);
+    put_host_errors(&b, vm, d);
+    govO_puts(&b, ",\"actions\":[");
     for (uint32_t i = 0; i < d->nact; i++) {
         if (i) govO_put(&b, ",", 1);
         put_action(&b, vm, &vm->act[i]);
@@ -598,7 +621,7 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
     govO_jstr(b, p->str[r->name], p->strlen_[r->name]);
     govO_put(b, ",", 1);
     put_at(b, p, r->file, r->line, r->col);
-    govO_puts(b, fired ? ",\"fired\":true," : ",\"fired\":false,");
+    govO_puts(b, fired == 1 ? ",\"fired\":true," : fired ? ",\"fired\":false,\"stopped\":\"host_error\"," : ",\"fired\":false,");
     if (p->rule_sus[ri] != GOVB_NONE) {
         /* A sustained rule: its condition on this record, and its state after it. */
         static const char *const phases[] = {"inactive", "pending", "firing", "clearing"};
@@ -693,6 +716,7 @@ void govO_trace_end(gov_vm *vm) {
         govO_put(b, "}", 1);
     }
     if (!wfirst) govO_put(b, "]", 1);
+    put_host_errors(b, vm, d);
     /* Transitions of gates and escalations, when there were any. */
     int first = 1;
     for (uint32_t i = 0; i < d->nact; i++) {

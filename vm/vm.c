@@ -9,6 +9,7 @@
  * scopes) are stamped with an epoch instead of being cleared, so a record costs only
  * what its rules read.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +21,8 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
-    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, mlist, find, act, kc, kpool, wrec, kscratch, total;
+    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, mlist, find, act, kc, kpool, wrec, kscratch, ext, herr,
+        cargs, cvals, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
 
@@ -68,6 +70,12 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->kpool = n;   n += al16(l->kpool_cap);
     l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec));
     l->kscratch = n; n += al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
+    /* Host functions: each extern's prepared libffi call, and room for every failure
+     * one record can have (a CALL word runs at most once). */
+    l->ext = n;     n += al16((size_t)p->next * sizeof(govV_ext));
+    l->herr = n;    n += al16((size_t)p->max_calls * sizeof(govV_herr));
+    l->cargs = n;   n += al16((size_t)p->max_cargs * sizeof(govV_carg));
+    l->cvals = n;   n += al16((size_t)p->max_cargs * sizeof(void *));
     l->total = n;
     return 1;
 }
@@ -121,6 +129,13 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->wrec = (govV_wrec *)(void *)(base + l.wrec);
     vm->kscratch = (uint32_t *)(void *)(base + l.kscratch);
     govW_init(vm);
+    vm->ext = (govV_ext *)(void *)(base + l.ext);
+    vm->herr = (govV_herr *)(void *)(base + l.herr);
+    for (uint32_t i = 0; i < p->next; i++)
+        if (p->ext[i].on_error != GOVB_ONERR_DEFAULT) vm->nunbound++;
+    vm->cargs = (govV_carg *)(void *)(base + l.cargs);
+    vm->cvals = (void **)(void *)(base + l.cvals);
+    for (uint32_t i = 0; i < p->max_cargs; i++) vm->cvals[i] = &vm->cargs[i];
     vm->cur_kind = GOVB_NONE;
     vm->dec.vm = vm;
     vm->dec.kind = GOVB_NONE;
@@ -345,6 +360,126 @@ void govV_resolve(gov_vm *vm, uint32_t li) {
     lc->epoch = vm->epoch;
 }
 
+/* ---------------------------------------------------------------- host functions */
+
+static const char *const ctype_names[5] = {"?", "int64_t", "double", "int", "string (const char *, size_t)"};
+
+static const char *ctype_name(int t) { return t >= 1 && t <= 4 ? ctype_names[t] : "an unknown C type"; }
+
+static ffi_type *ffi_of(int ct) {
+    switch (ct) {
+    case GOV_C_DOUBLE: return &ffi_type_double;
+    case GOV_C_INT: return &ffi_type_sint;
+    default: return &ffi_type_sint64;
+    }
+}
+
+/* Check sig against extern x's declaration and prepare the call (into a copy, so a
+ * refusal leaves the previous binding). Nothing here runs per record. */
+int gov_vm_bind(gov_vm *vm, const char *name, gov_fn fn, const gov_sig *sig) {
+    if (!vm) return GOV_EMISUSE;
+    const gov_program *p = vm->p;
+    int i = name ? gov_extern_find(p, name) : -1;
+    if (i < 0) return govV_fail(vm, GOV_EBIND, "no extern '%s' in this program", name ? name : "(null)");
+    const govL_ext *x = &p->ext[i];
+    if (!fn || !sig) return govV_fail(vm, GOV_EBIND, "extern '%s': NULL function or signature", name);
+    if (sig->variadic)
+        return govV_fail(vm, GOV_EBIND, "extern '%s': variadic functions cannot be bound", name);
+    if (sig->nparams < 0 || (uint32_t)sig->nparams != x->n)
+        return govV_fail(vm, GOV_EBIND, "extern '%s' takes %u parameter%s, the binding has %d", name, x->n,
+                         x->n == 1 ? "" : "s", sig->nparams);
+    for (uint32_t j = 0; j < x->n; j++) {
+        uint32_t ty = p->extparam[x->first + j];
+        if (sig->params[j] != govL_ctype(ty))
+            return govV_fail(vm, GOV_EBIND, "extern '%s': parameter %u is %s, passed as %s; the binding says %s", name,
+                             j + 1, govL_typename(ty), ctype_name(govL_ctype(ty)), ctype_name(sig->params[j]));
+    }
+    if (sig->ret != govL_ctype(x->ret))
+        return govV_fail(vm, GOV_EBIND, "extern '%s' returns %s through %s *out; the binding says %s", name,
+                         govL_typename(x->ret), ctype_name(govL_ctype(x->ret)), ctype_name(sig->ret));
+    govV_ext e;
+    memset(&e, 0, sizeof e);
+    unsigned n = 0;
+    for (uint32_t j = 0; j < x->n; j++) {
+        int ct = sig->params[j];
+        if (ct == GOV_C_STRING) {
+            e.atypes[n++] = &ffi_type_pointer;
+            e.atypes[n++] = sizeof(size_t) == 8 ? &ffi_type_uint64 : &ffi_type_uint32;
+        } else {
+            e.atypes[n++] = ffi_of(ct);
+        }
+    }
+    e.atypes[n++] = &ffi_type_pointer; /* out */
+    e.fn = fn;
+    if (ffi_prep_cif(&e.cif, FFI_DEFAULT_ABI, n, &ffi_type_sint, e.atypes) != FFI_OK)
+        return govV_fail(vm, GOV_EBIND, "extern '%s': libffi cannot prepare the call", name);
+    govV_ext *dst = &vm->ext[i];
+    int was_bound = dst->fn != NULL;
+    *dst = e;
+    dst->cif.arg_types = dst->atypes; /* point into the arena copy, not the stack */
+    if (!was_bound && x->on_error != GOVB_ONERR_DEFAULT) vm->nunbound--;
+    return GOV_OK;
+}
+
+int gov_vm_ready(gov_vm *vm) {
+    if (!vm) return GOV_EMISUSE;
+    if (!vm->nunbound) return GOV_OK;
+    const gov_program *p = vm->p;
+    for (uint32_t i = 0; i < p->next; i++)
+        if (!vm->ext[i].fn && p->ext[i].on_error != GOVB_ONERR_DEFAULT)
+            return govV_fail(vm, GOV_EUNBOUND, "extern '%s' is not bound and has no `on error` default",
+                             p->str[p->ext[i].name]);
+    return GOV_OK; /* unreachable: nunbound counts exactly these */
+}
+
+/* Call extern xi with arguments R[args..]; on success *out holds the result. Returns 0
+ * or a GOVV_HE_ reason (status: the function's return). Allocates nothing: arguments
+ * go to the VM's fixed argument cells, and ffi_call uses the stack. */
+static int call_host(gov_vm *vm, uint32_t xi, const govV_cell *args, govV_cell *out, int *status) {
+    const gov_program *p = vm->p;
+    const govL_ext *x = &p->ext[xi];
+    const govV_ext *e = &vm->ext[xi];
+    *status = 0;
+    if (!e->fn) return GOVV_HE_UNBOUND;
+    unsigned n = 0;
+    for (uint32_t j = 0; j < x->n; j++) {
+        uint32_t ty = p->extparam[x->first + j];
+        switch (govL_ctype(ty)) {
+        case GOV_C_DOUBLE: vm->cargs[n++].f = args[j].f; break;
+        case GOV_C_INT: vm->cargs[n++].n = (int)args[j].i; break;
+        case GOV_C_STRING: {
+            uint32_t len;
+            vm->cargs[n++].s = govV_str(vm, args[j].u, &len);
+            vm->cargs[n++].z = len;
+            break;
+        }
+        default: vm->cargs[n++].i = args[j].i; break;
+        }
+    }
+    union { int64_t i; double f; int n; } res;
+    memset(&res, 0, sizeof res);
+    vm->cargs[n].p = &res;
+    ffi_arg rc = 0;
+    ffi_call((ffi_cif *)&e->cif, FFI_FN(e->fn), &rc, vm->cvals);
+    *status = (int)rc;
+    if (*status) return GOVV_HE_FAILED;
+    switch (x->ret) {
+    case GOVB_TY_FLOAT: case GOVB_TY_RATIO:
+        if (!isfinite(res.f)) return GOVV_HE_NOTFINITE;
+        out->f = res.f;
+        return 0;
+    case GOVB_TY_BOOL: case GOVB_TY_SEVERITY: case GOVB_TY_VERDICT: {
+        int hi = x->ret == GOVB_TY_BOOL ? 1 : x->ret == GOVB_TY_SEVERITY ? 2 : 4;
+        if (res.n < 0 || res.n > hi) return GOVV_HE_RANGE;
+        out->i = res.n;
+        return 0;
+    }
+    default:
+        out->i = res.i;
+        return 0;
+    }
+}
+
 /* ---------------------------------------------------------------- the interpreter */
 
 static void note_limit(gov_vm *vm, uint32_t li) {
@@ -387,7 +522,8 @@ static int compare(const gov_vm *vm, int cls, int op, govV_cell a, govV_cell b) 
     }
 }
 
-/* Run one rule's code; returns 1 if it fired. The verifier has checked every operand,
+/* Run one rule's code; returns 1 if it fired, 2 if a host function's failure stopped it
+ * (vm->hverdict: the verdict that gives the record). The verifier has checked every operand,
  * so nothing here is range-checked again.
  *
  * Dispatch is a switch, or with GCC and Clang computed goto (Wren's and Lua's habit),
@@ -527,6 +663,29 @@ static int run_code(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *ty, co
         }
         R[a] = vm->wrec[bx].v;
         NEXT();
+    CASE(CALL) {
+        govV_cell out;
+        int status, why = call_host(vm, b, &R[c], &out, &status);
+        if (!why) {
+            R[a] = out;
+            NEXT();
+        }
+        /* A failure: noted in the decision; the policy's on_error says what now. */
+        const govL_ext *x = &p->ext[b];
+        govV_herr *h = &vm->herr[vm->dec.nherr++];
+        h->ext = b;
+        h->rule = vm->cur_rule;
+        h->reason = (uint32_t)why;
+        h->status = status;
+        if (x->on_error == GOVB_ONERR_DEFAULT) {
+            h->verdict = -1;
+            R[a] = p->kval[x->arg];
+            NEXT();
+        }
+        vm->hverdict = x->on_error == GOVB_ONERR_VERDICT ? (int)x->arg : GOV_BLOCK;
+        h->verdict = vm->hverdict;
+        return 2;
+    }
 #ifndef GOVV_GOTO
         default: return 0; /* unreachable: the verifier admits only known opcodes */
         }
@@ -562,7 +721,7 @@ const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     d->status = code;
     snprintf(d->error, sizeof d->error, "%s", vm->errmsg);
     d->verdict = GOV_ALLOW;
-    d->nfind = d->nact = 0;
+    d->nfind = d->nact = d->nherr = 0;
     vm->in_record = 0;
     d->trace_status = GOV_ENOTRACE;
     if (vm->trace_buf) {
@@ -639,6 +798,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
     d->kind = vm->cur_kind;
     govV_next_epoch(vm);
     if (vm->poisoned) return govV_error_decision(vm, vm->poisoned);
+    if (vm->nunbound) return govV_error_decision(vm, gov_vm_ready(vm));
     for (uint32_t i = 0; i < k->nfields; i++) {
         if (vm->present[i]) continue;
         const govL_field *f = &p->field[k->first_field + i];
@@ -653,7 +813,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
     d->status = GOV_OK;
     d->error[0] = 0;
     d->verdict = GOV_ALLOW;
-    d->nfind = d->nact = 0;
+    d->nfind = d->nact = d->nherr = 0;
     d->trace_status = GOV_ENOTRACE;
     if (vm->trace_buf) govO_trace_begin(vm);
     /* The clock first: what fell due before this record fires before its findings. */
@@ -670,10 +830,18 @@ static const gov_decision *evaluate(gov_vm *vm) {
         vm->ncmp = vm->ncmp_total = vm->nrlimits = vm->nrwins = 0;
         vm->empty_win = GOVB_NONE;
         vm->clr = -1;
+        vm->cur_rule = ri;
         int fired = run_rule(vm, r, ty, cls);
+        /* A host function's failure stopped the rule: its verdict counts, and a
+         * sustained rule's state stays as it was (its condition is unknown). */
+        int stopped = fired == 2;
+        if (stopped) {
+            if (vm->hverdict > d->verdict) d->verdict = vm->hverdict;
+            fired = 0;
+        }
         vm->cond = fired;
         int again = 0; /* a sustained rule that was already firing */
-        if (p->rule_sus[ri] != GOVB_NONE) {
+        if (p->rule_sus[ri] != GOVB_NONE && !stopped) {
             fired = sustain(vm, ri, fired, now);
             again = fired == 1;
         }
@@ -709,7 +877,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
             if (!again && (p->rule_gate[ri] != GOVB_NONE || p->rule_esc[ri] != GOVB_NONE))
                 govG_fired(vm, d->nfind - 1, now);
         }
-        if (vm->trace_buf) govO_trace_rule(vm, ri, fired != 0);
+        if (vm->trace_buf) govO_trace_rule(vm, ri, stopped ? 2 : fired != 0);
     }
     govG_advance(vm, now); /* the first steps of escalations the rules started */
     if (vm->trace_buf) govO_trace_end(vm);
@@ -840,6 +1008,20 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->round = (int)a->round;
     out->skipped = (int)a->skipped;
     out->policy_id = p->id;
+    return GOV_OK;
+}
+
+size_t gov_decision_host_error_count(const gov_decision *d) { return d->nherr; }
+
+int gov_decision_host_error(const gov_decision *d, size_t i, gov_host_error *out) {
+    if (i >= d->nherr) return GOV_EMISUSE;
+    const gov_program *p = d->vm->p;
+    const govV_herr *h = &d->vm->herr[i];
+    out->name = p->str[p->ext[h->ext].name];
+    out->rule = p->str[p->rule[h->rule].name];
+    out->reason = govO_herr_reason(h->reason);
+    out->status = h->status;
+    out->verdict = h->verdict;
     return GOV_OK;
 }
 

@@ -3,7 +3,7 @@
 VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/state.c vm/keytab.c vm/window.c
 VM_OBJS := $(VM_SRCS:%.c=$(BUILD)/obj/%.o)
 VM_PIC_OBJS := $(VM_SRCS:%.c=$(BUILD)/pic/%.o)
-VM_LIBS := -lxxhash
+VM_LIBS := -lxxhash -lffi
 GOV_VERSION := 0.1.0
 
 # Position-independent objects for the shared library.

@@ -8,7 +8,7 @@ $(BUILD)/obj/tests/fuzz/robust.o $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/ge
 
 $(BUILD)/tests/fuzz_robust: $(FUZZ_ROBUST_OBJS) $(BUILD)/liblang.a $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash -lm
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash -lffi -lm
 
 TEST_DEPS += $(BUILD)/tests/fuzz_robust $(BUILD)/govc
 TEST_SUITES += "sh tests/fuzz/robust.sh $(BUILD)" "sh tests/fuzz/limits.sh $(BUILD)/govc"
