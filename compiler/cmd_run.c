@@ -151,6 +151,14 @@ static void print_text(FILE *out, const gov_decision *d)
         }
         fputc('\n', out);
     }
+    for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
+        gov_host_error h;
+        gov_decision_host_error(d, i, &h);
+        fprintf(out, "  host   %s in %s: %s", h.name, h.rule, h.reason);
+        if (h.status) fprintf(out, " (status %d)", h.status);
+        if (h.verdict < 0) fprintf(out, ", took the default\n");
+        else fprintf(out, ", rule stopped: %s\n", verdicts[h.verdict]);
+    }
     for (size_t i = 0; i < gov_decision_action_count(d); i++) {
         gov_action a;
         gov_decision_action(d, i, &a);

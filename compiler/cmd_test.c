@@ -267,8 +267,10 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
         snprintf(msg, msgcap, "cannot initialise a VM");
         return false;
     }
-    if (govc_host_bind(vm, prog, host_lib, msg, msgcap) != 0)
+    if (govc_host_bind(vm, prog, host_lib, msg, msgcap) != 0) {
+        fprintf(detail_out, "    %s\n", msg);
         return false;
+    }
     gov_vm_set_trace(vm, tbuf, tcap);
     const gov_decision *last = NULL;
     int64_t clock = 0;

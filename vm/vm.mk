@@ -45,7 +45,7 @@ $(BUILD)/tests/vm_unit_switch: $(BUILD)/obj/tests/vm/unit.o $(BUILD)/obj/tests/v
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
-$(BUILD)/tests/vm_corrupt: $(BUILD)/obj/tests/vm/corrupt.o $(VM_TEST_COMMON) $(BUILD)/libgov.a
+$(BUILD)/tests/vm_corrupt: $(BUILD)/obj/tests/vm/corrupt.o $(BUILD)/obj/tests/ffi/hostlib.o $(VM_TEST_COMMON) $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 

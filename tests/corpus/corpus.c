@@ -14,6 +14,9 @@
  *     the stream; save and load allocate nothing; every single-bit flip and every
  *     truncation of a saved state is rejected and leaves the VM's state unchanged;
  *   - (main) a state is refused by a VM of another policy with GOV_EPOLICY.
+ * Host functions (extern fn) are bound by name to the real functions of
+ * tests/ffi/hostlib.c, so evaluations that call the host through libffi, and whose
+ * calls fail, are held to the same properties.
  * One "ok - " / "not ok - " line per policy and property.
  */
 #include <stdbool.h>
@@ -23,6 +26,7 @@
 
 #include <xxhash.h>
 
+#include "tests/ffi/hostlib.h"
 #include "tests/vm/alloc.h"
 #include "vm/gov.h"
 
@@ -44,6 +48,23 @@ static unsigned char *slurp(const char *path, size_t *len)
     if (b) { b = realloc(b, n + 1); if (b) b[n] = 0; }
     *len = n;
     return b;
+}
+
+/* Bind whichever of the test host functions the program declares. */
+static void bind_hosts(gov_vm *vm)
+{
+    gov_vm_bind(vm, "pii_score", (gov_fn)pii_score, &gov_sig_pii_score);
+    gov_vm_bind(vm, "on_watchlist", (gov_fn)on_watchlist, &gov_sig_on_watchlist);
+    gov_vm_bind(vm, "risk", (gov_fn)risk, &gov_sig_risk);
+    gov_vm_bind(vm, "latency_class", (gov_fn)latency_class, &gov_sig_latency_class);
+}
+
+/* gov_vm_init, then the host functions (an init forgets the bindings). */
+static int init_vm(const gov_program *p, const gov_config *cfg, void *arena, size_t size, gov_vm **out)
+{
+    int rc = gov_vm_init(p, cfg, arena, size, out);
+    if (rc == GOV_OK) bind_hosts(*out);
+    return rc;
 }
 
 static char json_a[1 << 16], json_b[1 << 16];
@@ -87,8 +108,8 @@ static int check_state(const char *govb, gov_program *p, void *arena_a, void *ar
     }
     /* 1. Split after every line k: save, restore into a fresh VM, run the rest on both. */
     for (int k = 0; k <= n; k++) {
-        gov_vm_init(p, NULL, arena_a, asize, &a);
-        gov_vm_init(p, NULL, arena_b, asize, &b);
+        init_vm(p, NULL, arena_a, asize, &a);
+        init_vm(p, NULL, arena_b, asize, &b);
         for (int i = 0; i < k; i++)
             gov_eval_json(a, lines[i], lens[i], (uint64_t)i + 1);
         size_t before = tb_allocs;
@@ -122,11 +143,11 @@ static int check_state(const char *govb, gov_program *p, void *arena_a, void *ar
     /* 2. The largest state of the stream, flipped at every bit and cut at every length,
      * loaded into a VM holding another state (the one after line 1): each is rejected
      * and that VM's state is unchanged. */
-    gov_vm_init(p, NULL, arena_a, asize, &a);
+    init_vm(p, NULL, arena_a, asize, &a);
     for (int i = 0; i < best_k; i++)
         gov_eval_json(a, lines[i], lens[i], (uint64_t)i + 1);
     gov_state_save(a, state_a, sizeof state_a, &la);
-    gov_vm_init(p, NULL, arena_b, asize, &b);
+    init_vm(p, NULL, arena_b, asize, &b);
     if (n > 0) gov_eval_json(b, lines[0], lens[0], 1);
     gov_state_save(b, state_b, sizeof state_b, &lb);
     size_t accepted = 0, changed = 0, flips = 0;
@@ -207,8 +228,8 @@ static int check_other_policy(const char *path0, const char *path1)
     if (ok) {
         ar0 = malloc(gov_arena_size(p0, NULL));
         ar1 = malloc(gov_arena_size(p1, NULL));
-        ok = ar0 && ar1 && gov_vm_init(p0, NULL, ar0, gov_arena_size(p0, NULL), &v0) == GOV_OK &&
-             gov_vm_init(p1, NULL, ar1, gov_arena_size(p1, NULL), &v1) == GOV_OK;
+        ok = ar0 && ar1 && init_vm(p0, NULL, ar0, gov_arena_size(p0, NULL), &v0) == GOV_OK &&
+             init_vm(p1, NULL, ar1, gov_arena_size(p1, NULL), &v1) == GOV_OK;
     }
     if (ok) {
         gov_tick(v0, INT64_C(1800000000000000000));
@@ -247,8 +268,8 @@ static int check_policy(const char *path, const char *jsonl)
     size_t asize = gov_arena_size(p, NULL);
     void *arena_a = malloc(asize), *arena_b = malloc(asize);
     gov_vm *a, *b;
-    if (!arena_a || !arena_b || gov_vm_init(p, NULL, arena_a, asize, &a) != GOV_OK ||
-        gov_vm_init(p, NULL, arena_b, asize, &b) != GOV_OK) {
+    if (!arena_a || !arena_b || init_vm(p, NULL, arena_a, asize, &a) != GOV_OK ||
+        init_vm(p, NULL, arena_b, asize, &b) != GOV_OK) {
         printf("not ok - %s: init\n", govb);
         return 1;
     }
@@ -309,8 +330,8 @@ static int check_policy(const char *path, const char *jsonl)
 
     /* 2. Malformed records change no state, and change no later decision. Both VMs start
      * afresh: gates and escalations make the state depend on the records before. */
-    gov_vm_init(p, NULL, arena_a, asize, &a);
-    gov_vm_init(p, NULL, arena_b, asize, &b);
+    init_vm(p, NULL, arena_a, asize, &a);
+    init_vm(p, NULL, arena_b, asize, &b);
     bool same = true;
     for (int i = 0; i < n && same; i++) {
         const void *s0;
@@ -340,8 +361,8 @@ static int check_policy(const char *path, const char *jsonl)
 
     /* 3. The same stream gives the same decisions on two fresh VMs (nothing but the
      * records decides: no clock, no addresses, no leftovers). */
-    gov_vm_init(p, NULL, arena_a, asize, &a);
-    gov_vm_init(p, NULL, arena_b, asize, &b);
+    init_vm(p, NULL, arena_a, asize, &a);
+    init_vm(p, NULL, arena_b, asize, &b);
     bool stable = true;
     for (int i = 0; i < n; i++) {
         size_t la, lb;

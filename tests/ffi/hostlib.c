@@ -11,16 +11,20 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "tests/ffi/hostlib.h"
 #include "vm/gov.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
 /* The fraction of bytes that are ASCII digits or '@' (a crude PII score). Text that
- * starts with "FAIL" fails with status 3; text that starts with "NAN" returns NaN. */
+ * starts with "FAIL" fails with status 3 (after writing 0.99 to *out); text that starts
+ * with "NAN" returns NaN. */
 EXPORT int pii_score(const char *s, size_t n, double *out)
 {
-    if (n >= 4 && memcmp(s, "FAIL", 4) == 0)
+    if (n >= 4 && memcmp(s, "FAIL", 4) == 0) {
+        *out = 0.99; /* written, then failed: the VM must not use it */
         return 3;
+    }
     if (n >= 3 && memcmp(s, "NAN", 3) == 0) {
         *out = NAN;
         return 0;

@@ -5,11 +5,17 @@
  *   - every truncation, as is and with the header's size patched and the checksum
  *     recomputed: each is rejected.
  * "Safely" means no crash and, under `make san`, no sanitizer report (the suite dies on
- * the first one). One line per program and mode. */
+ * the first one). One line per program and mode.
+ *
+ * With arguments (vm_corrupt FILE.govb ...), the sweep runs over those files instead.
+ * tests/ffi/run.sh gives it a program with host functions: every loaded program's
+ * externs are bound by name to the real functions of tests/ffi/hostlib.c where the
+ * signature still fits (a mutant's refusal to bind is fine; so is an unbound extern). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/ffi/hostlib.h"
 #include "tests/vm/programs.h"
 
 static const char *corpus[] = {
@@ -39,6 +45,11 @@ static int try_load(const uint8_t *f, size_t n, int *bad_msg) {
     void *a = malloc(need);
     gov_vm *vm;
     if (gov_vm_init(p, NULL, a, need, &vm) == GOV_OK) {
+        gov_vm_bind(vm, "pii_score", (gov_fn)pii_score, &gov_sig_pii_score);
+        gov_vm_bind(vm, "on_watchlist", (gov_fn)on_watchlist, &gov_sig_on_watchlist);
+        gov_vm_bind(vm, "risk", (gov_fn)risk, &gov_sig_risk);
+        gov_vm_bind(vm, "latency_class", (gov_fn)latency_class, &gov_sig_latency_class);
+        gov_vm_ready(vm);
         gov_vm_set_trace(vm, trace, sizeof trace);
         for (size_t i = 0; i < sizeof corpus / sizeof corpus[0]; i++) {
             const gov_decision *d = gov_eval_json(vm, corpus[i], strlen(corpus[i]), i + 1);
