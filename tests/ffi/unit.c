@@ -133,7 +133,7 @@ static void load_time(const uint8_t *f, size_t n) {
     /* The first CALL word: B (bits 16..23) out of range, then C pointing past the kind. */
     tb_section(f, n, GOVB_S_CODE, &off, &len);
     uint32_t pc = 0;
-    while (pc * 4 < len && (tb_get32(f + off + 4 * pc) & 0xFF) != 37) pc++;
+    while (pc * 4 < len && (tb_get32(f + off + 4 * pc) & 0xFF) != GOV_OP_CALL) pc++;
     uint32_t w = tb_get32(f + off + 4 * pc);
     rc = load_patched(f, n, GOVB_S_CODE, 4 * pc, (w & 0xFF00FFFFu) | (9u << 16), &e);
     ok(rc == GOV_EBOUNDS && strstr(e.message, "extern 9"), "load: a CALL of an extern out of range is refused");
