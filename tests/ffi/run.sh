@@ -61,6 +61,7 @@ done
 check no-lib "$GOVC" run --host-lib "$tmp/none.so" -p "$tmp/ext.govb" "$here/records.jsonl"
 check unbound "$GOVC" run -p "$tmp/ext.govb" "$here/records.jsonl"
 check unbound-test "$GOVC" test "$here/ext.gov"
+check extern-in-window "$GOVC" build -o "$tmp/w.govb" "$here/extern_in_window.gov"
 
 # The corruption sweep (tests/vm/corrupt.c) over a program with host functions.
 "$B/tests/vm_corrupt" "$tmp/ext.govb" || fail=1
