@@ -62,7 +62,20 @@ void govS_position(GovSources *s, uint32_t file, uint32_t off, uint32_t *line, u
         off = f->len;
     uint32_t li = line_index(s, f, off);
     *line = li + 1;
-    *col = count_cps(f->text, f->lines[li], off) + 1;
+    uint32_t start = f->lines[li], c;
+    bool memo = f->memo_off && f->memo_line == li;
+    if (memo && f->memo_off <= off)
+        c = f->memo_col + count_cps(f->text, f->memo_off, off);
+    else
+        c = count_cps(f->text, start, off);
+    /* Keep the furthest position asked on this line: the compiler walks a long line
+       forward, returning to a rule's start between operands. */
+    if (!memo || off > f->memo_off) {
+        f->memo_line = li;
+        f->memo_off = off;
+        f->memo_col = c;
+    }
+    *col = c + 1;
 }
 
 /* ------------------------------------------------------------------ collection */

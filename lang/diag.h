@@ -21,6 +21,9 @@ typedef struct GovSource {
     uint32_t len;
     uint32_t *lines;        /* byte offset of each line start, computed on demand */
     uint32_t nlines;
+    uint32_t memo_line, memo_off, memo_col; /* the furthest position asked on a line (off 0:
+                                    none), so the compiler's one question per instruction
+                                    counts a long line once, not once per instruction */
 } GovSource;
 
 typedef struct GovSources {
