@@ -253,9 +253,18 @@ static void emit_kinds(Comp *K)
         Kind *k = &K->kinds[i];
         k->rec = r;
         k->nregs = r->u.record.nfields;
+        if (k->nregs > GOVB_MAXREGS) {
+            /* Every field is a register, and a kind has 8-bit register operands. */
+            govD_error(K->d, "E091", r->name_span,
+                       "record '%.*s' has %u fields with the %u built-in ones; a record kind holds at most %u",
+                       (int)r->name.len, r->name.s, k->nregs, GOVB_NBUILTIN, GOVB_MAXREGS);
+            K->failed = true;
+            k->nregs = GOVB_MAXREGS;
+        }
         for (uint32_t j = 0; j < r->u.record.nfields; j++) {
             GovField *f = &r->u.record.fields[j];
-            k->regtype[j] = f->type;
+            if (j < GOVB_MAXREGS)
+                k->regtype[j] = f->type;
             uint32_t flags = 0, dflt = GOVB_NONE;
             if (f->builtin && j == GOVB_SLOT_AT) {
                 flags = GOVB_F_REQUIRED;
@@ -1323,6 +1332,8 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
         return false;
     }
     emit_kinds(K);
+    if (K->failed)
+        return false;
     emit_channels(K);
     emit_scopes_and_limits(K);
     index_escalations(K);
@@ -1361,6 +1372,11 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
     /* Windows' code follows every rule's (spec/bytecode.md). */
     for (uint32_t i = 0; i < p->nkind[GOV_D_WINDOW]; i++)
         emit_window(K, p->by_kind[GOV_D_WINDOW][i]);
+    if (!K->failed && K->nconst > GOVB_MAXK) {
+        /* Limit and field defaults are constants too, though no LOADK names them. */
+        govD_error_nopos(K->d, "E091", "more than %u distinct constants", GOVB_MAXK);
+        K->failed = true;
+    }
     if (K->failed)
         return false;
     emit_escalations(K);

@@ -164,6 +164,13 @@ static int check_header(govL_ctx *c, size_t len) {
                     GOVB_MAXZONES * GOVB_MAXTRANS);
     if (c->len[GOVB_S_PATTERNS] / 8 > GOVB_MAXZONES)
         return fail(c, GOV_ESECTION, c->off[GOVB_S_PATTERNS], "more than %u patterns", GOVB_MAXZONES);
+    /* Bx (16 bits) names every constant and limit: a table past it could not be used. */
+    if (c->len[GOVB_S_CONSTS] / 16 > GOVB_MAXK)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_CONSTS], "%llu constants, more than the %u that Bx addresses",
+                    (unsigned long long)(c->len[GOVB_S_CONSTS] / 16), GOVB_MAXK);
+    if (c->len[GOVB_S_LIMITS] / 40 > GOVB_MAXLIMITS)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_LIMITS], "%llu limits, more than the %u that Bx addresses",
+                    (unsigned long long)(c->len[GOVB_S_LIMITS] / 40), GOVB_MAXLIMITS);
     return GOV_OK;
 }
 

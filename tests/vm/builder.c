@@ -34,7 +34,7 @@ uint32_t tb_get32(const uint8_t *p) {
 
 #define MAXN 4096
 typedef struct tfield { uint32_t name, key, type, unit, flags, dflt; } tfield;
-typedef struct tkind { uint32_t name; tfield f[64]; uint32_t nf; uint8_t reg[256]; uint32_t nreg; } tkind;
+typedef struct tkind { uint32_t name; tfield f[64]; uint32_t nf; uint8_t reg[512]; uint32_t nreg; } tkind; /* 512: room past the limit */
 typedef struct trule {
     uint32_t name, kind, sev, verdict, line;
     vec code;

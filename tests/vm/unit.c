@@ -1026,6 +1026,60 @@ static void test_wide(void) {
     gov_program_free(p);
 }
 
+/* ---------------------------------------------------------------- limits at the edge */
+
+/* A program with nk constants, nl limits and nregs registers in its one kind. Rule "k"
+ * fires when x equals the highest constant Bx reaches (constant i holds i; K0 is the
+ * built-in fields' ""), through a temporary in the highest register; rule "l" fires
+ * when x exceeds the highest limit Bx reaches (every limit's default is K1 = 1). With
+ * x = that constant's value both fire; with x = 1 neither. want: the load's code. */
+static void edge(const char *name, uint32_t nk, uint32_t nl, uint32_t nregs, int want) {
+    tb *b = tb_new("edge");
+    uint32_t k = tb_kind(b, "r");   /* K0 = "", registers 0..5 */
+    uint32_t x = tb_field(b, k, "x", "x", GOVB_TY_INT, GOVB_U_NONE, GOVB_NONE);
+    for (uint32_t i = 1; i < nk; i++) tb_k(b, GOVB_TY_INT, i);
+    for (uint32_t i = 0; i < nl; i++) tb_limit(b, "l", GOVB_TY_INT, GOVB_DIR_MAX, 1, 1);
+    uint32_t t = 0;
+    for (uint32_t i = x + 1; i < nregs; i++) t = tb_reg(b, k, GOVB_TY_INT);
+    uint32_t ktop = nk - 1 > 0xFFFF ? 0xFFFF : nk - 1, ltop = nl - 1 > 0xFFFF ? 0xFFFF : nl - 1;
+    if (t > 255) t = 255;
+    tb_rule(b, "k", k, GOV_WARNING, GOV_WARN, 1);
+    tb_op(b, GOVB_ABC(GOV_OP_MOV, t, x, 0));
+    tb_op(b, GOVB_ABX(GOV_OP_TEQK, t, ktop));
+    tb_rule(b, "l", k, GOV_WARNING, GOV_WARN, 2);
+    tb_op(b, GOVB_ABX(GOV_OP_TGTL, x, ltop));
+    size_t n;
+    uint8_t *f = tb_build(b, &n);
+    tb_free(b);
+    gov_error e;
+    gov_program *p = load(f, n, &e);
+    free(f);
+    int got = p ? GOV_OK : e.code;
+    check(got == want, name, "want code %d (%s), got %d: %s", want, gov_errstr(want), got, p ? "loaded" : e.message);
+    if (!p) return;
+    gov_vm *vm;
+    void *a = arena_for(p, &vm);
+    size_t fired[2];
+    for (int r = 0; r < 2; r++) {
+        gov_record_begin(vm, 0);
+        gov_set_int(vm, 5, 0);
+        gov_set_int(vm, (int)x, r == 0 ? (int64_t)ktop : 1);
+        const gov_decision *d = gov_eval(vm);
+        fired[r] = gov_decision_status(d) == GOV_OK ? gov_decision_finding_count(d) : 99;
+    }
+    check(fired[0] == 2 && fired[1] == 0, name, "x = K[%u]: %zu findings (want 2); x = 1: %zu (want 0)", ktop,
+          fired[0], fired[1]);
+    free(a);
+    gov_program_free(p);
+}
+
+static void test_edges(void) {
+    edge("65,536 constants, 65,536 limits, 256 registers: load and run", 65536, 65536, 256, GOV_OK);
+    edge("reject 65,537 constants", 65537, 16, 16, GOV_EBOUNDS);
+    edge("reject 65,537 limits", 16, 65537, 16, GOV_EBOUNDS);
+    edge("reject 257 registers in a kind", 16, 16, 257, GOV_EBOUNDS);
+}
+
 int main(int argc, char **argv) {
     /* --locale NAME: run everything under that locale (tests/vm/locale.sh builds a
      * decimal-comma one); the goldens must still match byte for byte. */
@@ -1044,6 +1098,7 @@ int main(int argc, char **argv) {
     test_output();
     test_golden();
     test_wide();
+    test_edges();
     free(sarena);
     gov_program_free(sp);
     free(good);
