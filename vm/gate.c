@@ -215,14 +215,15 @@ static void esc_fire(gov_vm *vm, uint32_t slot, int64_t t) {
     uint64_t total = (uint64_t)e->nsteps * (e->repeat + 1);
     uint64_t cur = (uint64_t)r->round * e->nsteps + r->step, last = cur;
     /* The latest step index whose time is <= t. */
-    int64_t el = t - r->started;
-    uint64_t round = e->period > 0 ? (uint64_t)(el / e->period) : 0;
+    /* Unsigned: a chain started in 1677 and ticked in 2262 spans more than INT64_MAX ns. */
+    uint64_t el = t > r->started ? (uint64_t)t - (uint64_t)r->started : 0;
+    uint64_t round = e->period > 0 ? el / (uint64_t)e->period : 0;
     if (round > e->repeat) {
         last = total - 1;
     } else {
-        int64_t in = el - (int64_t)round * e->period;
+        uint64_t in = el - round * (uint64_t)e->period;
         uint32_t s = 0;
-        while (s + 1 < e->nsteps && p->step[e->first_step + s + 1].delay <= in) s++;
+        while (s + 1 < e->nsteps && (uint64_t)p->step[e->first_step + s + 1].delay <= in) s++;
         last = round * e->nsteps + s;
     }
     if (last < cur) last = cur;

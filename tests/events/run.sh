@@ -39,6 +39,7 @@ esc_repeat chains
 esc_skipped chains
 esc_ack chains
 esc_suppressed chains
+esc_span chains
 gate_full gate_capacity
 sustained sustained
 CASES
