@@ -1,11 +1,12 @@
 #!/bin/sh
 # fuzz/seeds.sh BUILD: the seed corpora, from the example policies, the checker's test
 # cases, the standard library and the spec's examples (.gov); the example programs
-# compiled by BUILD/govc (.govb); and the example records (JSON lines and streams).
+# compiled by BUILD/govc (.govb); the example records (JSON lines and streams); and
+# the states saved along each example's event stream (fuzz/state_seeds.sh).
 set -eu
 build=$1
 s=$build/seeds
-rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff"
+rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state"
 i=0
 for f in policies/*/*.gov tests/check/cases/*.gov stdlib/*.gov tests/compiler/*/*.gov; do
   [ -f "$f" ] || continue
@@ -31,3 +32,5 @@ for p in policies/*/; do
 done
 ln -sfn parse "$s/check"; ln -sfn parse "$s/compile"
 printf 'seed' >"$s/diff/seed"
+sh "$(dirname "$0")/state_seeds.sh" "$build/govc" "$s/state"
+cp tests/fuzz/state/* "$s/state/" 2>/dev/null || true

@@ -10,5 +10,16 @@ $(BUILD)/tests/fuzz_robust: $(FUZZ_ROBUST_OBJS) $(BUILD)/liblang.a $(BUILD)/libg
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash -lffi -lm
 
-TEST_DEPS += $(BUILD)/tests/fuzz_robust $(BUILD)/govc
-TEST_SUITES += "sh tests/fuzz/robust.sh $(BUILD)" "sh tests/fuzz/limits.sh $(BUILD)/govc"
+# fuzz_state's corpus replayed without libFuzzer (tests/fuzz/replay.c): the seed states
+# with every bit flip and truncation, and the regression corpus tests/fuzz/state/.
+FUZZ_STATE_REPLAY_OBJS := $(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/obj/fuzz/fuzz_state.o $(BUILD)/obj/fuzz/common.o \
+                          $(BUILD)/obj/compiler/compile.o $(BUILD)/gen/obj/stdlib_data.o
+$(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/obj/fuzz/fuzz_state.o: $(BUILD)/gen/parser.h
+
+$(BUILD)/tests/fuzz_state_replay: $(FUZZ_STATE_REPLAY_OBJS) $(BUILD)/liblang.a $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash -lm
+
+TEST_DEPS += $(BUILD)/tests/fuzz_robust $(BUILD)/tests/fuzz_state_replay $(BUILD)/govc
+TEST_SUITES += "sh tests/fuzz/robust.sh $(BUILD)" "sh tests/fuzz/limits.sh $(BUILD)/govc" \
+               "sh tests/fuzz/state.sh $(BUILD)"

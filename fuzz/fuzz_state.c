@@ -1,0 +1,134 @@
+/* fuzz_state.c: state restore (gov_state_load, spec/state.md). The first input byte
+ * picks an example policy (low 7 bits, modulo their number; policies sorted by name)
+ * and a mode (high bit); the rest is a state file.
+ *   high bit 0: the bytes as they are, so the framing and checksum checks are fuzzed;
+ *   high bit 1: "repaired" first: the policy id, the length and every checksum that
+ *               can be computed are set to the right values, so mutations of a valid
+ *               state reach the entry checks behind them.
+ * Each input starts from a fresh VM's state. Beyond the sanitizers it checks:
+ *   - a refused state has a message and leaves the VM's saved state byte-identical;
+ *   - an accepted state saves back to exactly the bytes loaded (the format has one
+ *     encoding per state), and the VM then runs ticks far into the future (timeouts,
+ *     escalation steps) and saves again within gov_state_bound.
+ * tests/fuzz/replay.c runs the same function over a corpus (and mutations of it) in
+ * `make test`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "fuzz/common.h"
+
+enum { MAXP = 8, MAXSTATE = 1 << 16 };
+static gov_program *progs[MAXP];
+static gov_vm *vms[MAXP];
+static uint8_t *fresh[MAXP];   /* each VM's state just after gov_vm_init */
+static size_t fresh_len[MAXP];
+static int nprogs;
+static uint8_t in[MAXSTATE], *before, *after, *bound_buf; /* the last three: bound_max */
+static size_t bound_max;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    nprogs = fuzz_compile_policies(fuzz_policies_dir((*argv)[0]), progs, MAXP);
+    if (nprogs == 0)
+        abort();
+    for (int i = 0; i < nprogs; i++) {
+        size_t size = gov_arena_size(progs[i], NULL);
+        if (gov_vm_init(progs[i], NULL, malloc(size), size, &vms[i]) != GOV_OK)
+            abort();
+        size_t b = gov_state_bound(progs[i]);
+        if (b > bound_max)
+            bound_max = b;
+        fresh[i] = malloc(b);
+        if (!fresh[i] || gov_state_save(vms[i], fresh[i], b, &fresh_len[i]) != GOV_OK)
+            abort();
+    }
+    before = malloc(bound_max);
+    after = malloc(bound_max);
+    bound_buf = malloc(bound_max);
+    if (!before || !after || !bound_buf)
+        abort();
+    return 0;
+}
+
+static uint64_t get64(const uint8_t *b)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | b[i];
+    return v;
+}
+
+static void put64(uint8_t *b, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Make the header and section checksums, the length and the policy id right, for as
+ * many sections as the lengths in the bytes let us find (spec/state.md §1). */
+static void repair(uint8_t *b, size_t n, const char *id)
+{
+    if (n < 64)
+        return;
+    memcpy(b + 16, id, 32);
+    put64(b + 48, n);
+    size_t o = 64;
+    while (n - o >= 24) {
+        uint64_t len = get64(b + o + 8);
+        if (len > n - o - 24)
+            break;
+        put64(b + o + 16, XXH3_64bits(b + o + 24, (size_t)len));
+        o += 24 + (size_t)len;
+    }
+    put64(b + 56, XXH3_64bits(b, 56));
+}
+
+static size_t save(gov_vm *vm, uint8_t *buf, size_t cap)
+{
+    size_t n;
+    if (gov_state_save(vm, buf, cap, &n) != GOV_OK)
+        abort(); /* a state larger than gov_state_bound */
+    return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1 || size - 1 > MAXSTATE)
+        return 0;
+    int k = (data[0] & 0x7F) % nprogs;
+    size_t n = size - 1;
+    memcpy(in, data + 1, n);
+    if (data[0] & 0x80)
+        repair(in, n, gov_program_id(progs[k]));
+    gov_vm *vm = vms[k];
+    if (gov_state_load(vm, fresh[k], fresh_len[k]) != GOV_OK)
+        abort(); /* a state the VM saved itself must load */
+    size_t nb = save(vm, before, bound_max);
+    int rc = gov_state_load(vm, in, n);
+    if (rc != GOV_OK) {
+        if (!gov_vm_errmsg(vm)[0])
+            abort(); /* refused without a message */
+        size_t na = save(vm, after, bound_max);
+        if (na != nb || memcmp(before, after, na) != 0)
+            abort(); /* a refused state changed the VM */
+        return 0;
+    }
+    size_t na = save(vm, after, bound_max);
+    if (na != n || memcmp(after, in, n) != 0)
+        abort(); /* an accepted state does not save back to the same bytes */
+    /* Run the restored tables: every SLA and escalation step falls due by +30 days. */
+    int64_t now = gov_vm_now(vm);
+    if (now == INT64_MIN)
+        now = 0;
+    static const int64_t later[] = {1, 60000000000, 3600000000000, 2592000000000000};
+    for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
+        const gov_decision *d = gov_tick(vm, now > INT64_MAX - later[i] ? INT64_MAX : now + later[i]);
+        static char out[1 << 18];
+        size_t len;
+        gov_decision_json(d, out, sizeof out, &len);
+    }
+    save(vm, bound_buf, bound_max);
+    return 0;
+}
