@@ -130,7 +130,8 @@ GOV_API int gov_program_load(const void *bytes, size_t len, gov_program **out, g
 GOV_API void gov_program_free(gov_program *p);
 
 GOV_API const char *gov_program_name(const gov_program *p);
-/* The policy id: 32 lowercase hex digits of the XXH3-128 hash of the content. */
+/* The policy id: 32 lowercase hex digits of the XXH3-128 hash of the content without
+ * source positions (spec/bytecode.md §2): reformatting a policy keeps its id. */
 GOV_API const char *gov_program_id(const gov_program *p);
 
 /* Record kinds and their fields (slots). Names are NUL-terminated. Slots 0..5 of every

@@ -19,7 +19,12 @@
  *   24  12*nsections  section table: {u32 id, u32 offset, u32 length}
  *   ...    section bodies, in table order, each at an offset >= the end of the table and
  *          after the previous section's end (gaps must be zero bytes)
- * The policy id is XXH3_128bits of bytes [16, size): the content the checksum covers.
+ * The checksum covers every byte after it. The policy id covers the program's meaning
+ * but not where its source text lies, so reformatting a policy (govc fmt) keeps its id:
+ * it is XXH3_128bits over, for each section in table order except those in
+ * GOVB_ID_SKIP, {u32 id, u32 length} and then the section's bytes with every source
+ * line and column (GOVB_ID_POSITIONS) read as zero. The header, the section table's
+ * offsets and the source map do not count. File names (strings) do.
  */
 #ifndef GOV_FORMAT_H
 #define GOV_FORMAT_H
@@ -79,6 +84,18 @@
     X(29, RULESTATE,  24, 0) /* {rule, flags, for_lo, for_hi, after_lo, after_hi},
                                  rule ascending: the rules with `for` or `clear`     */ \
     X(30, PATTERNS,   8,  0) /* {u32 compiled (string), u32 source (string)}         */
+
+/* Source positions, which the policy id leaves out: X(section, offset) names a u32 at
+ * that byte offset of every entry of the section holding a line or a column. A new
+ * section whose entries carry {file, line, col} adds two lines here (line and col; the
+ * file, a string index, stays in the id); a section holding nothing but positions goes
+ * in GOVB_ID_SKIP instead and is left out whole. */
+#define GOVB_ID_POSITIONS(X)                                                          \
+    X(LIMITS, 20)    X(LIMITS, 24)      /* line, col */                               \
+    X(OVERRIDES, 16) X(OVERRIDES, 20)                                                 \
+    X(RULES, 36)     X(RULES, 40)                                                   \
+    X(WINDOWS, 76)   X(WINDOWS, 80)
+#define GOVB_ID_SKIP(X) X(SRCMAP)
 
 enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,

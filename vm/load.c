@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
 
 #include "vm/gov_int.h"
@@ -1205,6 +1206,66 @@ static int load_meta(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* ---------------------------------------------------------------- policy id */
+
+/* The policy id (gov_format.h): XXH3-128 of each section but GOVB_ID_SKIP's, as
+ * {u32 id, u32 length} and its bytes with the GOVB_ID_POSITIONS fields zeroed. Runs on
+ * a verified file, so every section is a whole number of entries. */
+static void policy_id(govL_ctx *c) {
+    static const uint8_t esize[GOVB_S_MAX + 1] = {
+#define GOVB_X(n, name, size, req) [n] = size,
+        GOVB_SECTIONS(GOVB_X)
+#undef GOVB_X
+    };
+    XXH3_state_t st; /* on the stack: XXH3_createState would allocate */
+    XXH3_128bits_reset(&st);
+    uint32_t n = rd32(c->b + 20);
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *e = c->b + GOVB_HEADER + (uint64_t)i * GOVB_SECTHDR;
+        uint32_t id = rd32(e), off = rd32(e + 4), slen = rd32(e + 8);
+        int skip = 0;
+#define GOVB_X(name) skip |= id == GOVB_S_##name;
+        GOVB_ID_SKIP(GOVB_X)
+#undef GOVB_X
+        if (skip) continue;
+        uint8_t hdr[8];
+        memcpy(hdr, e, 4);          /* id */
+        memcpy(hdr + 4, e + 8, 4);  /* length */
+        XXH3_128bits_update(&st, hdr, 8);
+        uint8_t zero_at[256] = {0};  /* per entry byte: 1 where a position lies */
+        int npos = 0;
+#define GOVB_X(name, at) \
+        if (id == GOVB_S_##name) {                                                    \
+            _Static_assert((at) + 4 <= sizeof zero_at, "a position field past 256 bytes");  \
+            memset(zero_at + (at), 1, 4);                                             \
+            npos++;                                                                   \
+        }
+        GOVB_ID_POSITIONS(GOVB_X)
+#undef GOVB_X
+        const uint8_t *b = c->b + off;
+        if (!npos || !esize[id]) {
+            XXH3_128bits_update(&st, b, slen);
+            continue;
+        }
+        /* Hash runs of entries up to the first position, then each position as zeros. */
+        static const uint8_t zeros[4];
+        for (uint32_t o = 0; o < slen; o += esize[id])
+            for (uint32_t k = 0; k < esize[id];) {
+                if (zero_at[k]) {
+                    XXH3_128bits_update(&st, zeros, 4);
+                    k += 4;
+                    continue;
+                }
+                uint32_t run = k;
+                while (run < esize[id] && !zero_at[run]) run++;
+                XXH3_128bits_update(&st, b + o + k, run - k);
+                k = run;
+            }
+    }
+    XXH128_hash_t h = XXH3_128bits_digest(&st);
+    snprintf(c->p->id, sizeof c->p->id, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+}
+
 int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err) {
     govL_ctx c;
     memset(&c, 0, sizeof c);
@@ -1237,8 +1298,7 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
         gov_program_free(c.p);
         return e;
     }
-    XXH128_hash_t h = XXH3_128bits(c.b + 16, len - 16);
-    snprintf(c.p->id, sizeof c.p->id, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+    policy_id(&c);
     *out = c.p;
     return GOV_OK;
 }

@@ -10,8 +10,10 @@
 #               a file that does not parse is refused with exit 1 (never 2)
 #   same        for every .gov file that builds on its own, the formatted file builds to
 #               the same program: `govc disasm` is identical once source positions are
-#               taken out, and the policy id is identical whenever no position moved
-#               (the id hashes the source map, so moving a line changes it; §8)
+#               taken out, and the policy id is identical (it leaves positions out)
+#   id          every policy in policies/, its lines moved and re-indented, builds to
+#               the same id, and `govc fmt` restores the original text; a change of
+#               meaning (a limit's value, a rule's severity) changes the id
 #
 # Prints "ok - NAME" / "not ok - NAME" (details prefixed "#"). UPDATE=1 rewrites the
 # golden .out/.err files: read every change before committing it.
@@ -126,15 +128,45 @@ for f in $files; do
   ida=$("$GOVC" disasm "$root/a.govb" | sed -n 's/^id //p'); idb=$("$GOVC" disasm "$root/b.govb" | sed -n 's/^id //p')
   if ! cmp -s "$tmp/da" "$tmp/db"; then
     notok "same program $f"; show_diff "$tmp/da" "$tmp/db"
-  elif cmp -s "$f" "$tmp/f1" && [ "$ida" != "$idb" ]; then
-    notok "same program $f"; echo "# unchanged file, different id"
+  elif [ -z "$ida" ] || [ "$ida" != "$idb" ]; then
+    notok "same program $f"; echo "# policy id $ida before fmt, $idb after"
   else
-    nsame=$((nsame + 1))
-    if [ "$ida" = "$idb" ]; then nsameid=$((nsameid + 1)); ok "same program $f (same id)"
-    else ok "same program $f (positions moved, so the id differs)"; fi
+    nsame=$((nsame + 1)); ok "same program $f (same id)"
   fi
 done
-echo "# $nfmt files formatted, $nrefused refused (syntax errors); $nsame built to the same program, $nsameid with the same id"
+echo "# $nfmt files formatted, $nrefused refused (syntax errors); $nsame built to the same program and id"
 [ "$nfmt" -gt 0 ] && [ "$nsame" -gt 0 ] || notok "found files to format and build"
+
+# ---------------------------------------------------------------- id
+# Each example policy, built as it is and with every line moved down three lines and
+# indented four more columns (so every position in it changes), from the same relative
+# path: the ids are equal, and `govc fmt` of the moved text gives back the original.
+# Then a limit's value, or a rule's severity, changed: the id changes.
+pid() { (cd "$1" && "$GOVC" build -o p.govb "$2" >/dev/null 2>&1 && "$GOVC" disasm p.govb | sed -n 's/^id //p'); }
+for p in policies/*/; do
+  p=${p%/}; n=$(basename "$p")
+  rm -rf "$tmp/orig" "$tmp/moved"; mkdir -p "$tmp/orig/$p" "$tmp/moved/$p"
+  cp "$p"/*.gov "$tmp/orig/$p/"
+  bad=""
+  for g in "$p"/*.gov; do
+    { printf '\n\n\n'; sed 's/^/    /' "$g"; } >"$tmp/moved/$g"
+    "$GOVC" fmt "$tmp/moved/$g" | cmp -s - "$g" || bad="$bad $(basename "$g")"
+  done
+  a=$(pid "$tmp/orig" "$p"); b=$(pid "$tmp/moved" "$p")
+  if [ -n "$a" ] && [ "$a" = "$b" ] && [ -z "$bad" ]; then ok "id $n: moved lines, same id"
+  else notok "id $n: moved lines, same id"; echo "# $a vs $b; fmt did not restore:$bad"; fi
+done
+# Changes of meaning in the support policy (the first limit's value, the first severity).
+s=policies/support
+rm -rf "$tmp/orig" "$tmp/m1" "$tmp/m2"; mkdir -p "$tmp/orig/$s" "$tmp/m1/$s" "$tmp/m2/$s"
+cp "$s"/*.gov "$tmp/orig/$s/"; cp "$s"/*.gov "$tmp/m1/$s/"; cp "$s"/*.gov "$tmp/m2/$s/"
+f=$(grep -l '^max ' "$s"/*.gov | head -1)
+awk '!d && /^max .* = [0-9]/ { sub(/= /, "= 1"); d = 1 } { print }' "$f" >"$tmp/m1/$f"
+f=$(grep -l 'severity warning' "$s"/*.gov | head -1)
+awk '!d && /severity warning/ { sub(/severity warning/, "severity info"); d = 1 } { print }' "$f" >"$tmp/m2/$f"
+a=$(pid "$tmp/orig" "$s"); b=$(pid "$tmp/m1" "$s"); c=$(pid "$tmp/m2" "$s")
+if [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && [ "$a" != "$b" ] && [ "$a" != "$c" ] &&
+   ! cmp -s "$s/$(basename "$f")" "$tmp/m2/$f"; then ok "id: a changed limit value or severity changes the id"
+else notok "id: a changed limit value or severity changes the id"; echo "# $a, limit $b, severity $c"; fi
 
 exit $fail
