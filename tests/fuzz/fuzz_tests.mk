@@ -18,7 +18,7 @@ $(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/obj/fuzz/fuzz_state.o: $(BUILD)/gen/pa
 
 $(BUILD)/tests/fuzz_state_replay: $(FUZZ_STATE_REPLAY_OBJS) $(BUILD)/liblang.a $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash -lm
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash -lffi -lm
 
 TEST_DEPS += $(BUILD)/tests/fuzz_robust $(BUILD)/tests/fuzz_state_replay $(BUILD)/govc
 TEST_SUITES += "sh tests/fuzz/robust.sh $(BUILD)" "sh tests/fuzz/limits.sh $(BUILD)/govc" \
