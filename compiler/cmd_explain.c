@@ -242,12 +242,14 @@ static int explain_trace(const char *t, size_t len, FILE *out)
 static void explain_usage(FILE *out)
 {
     fprintf(out,
-            "usage: govc explain -p POLICY [RECORD.json | -]\n"
+            "usage: govc explain -p POLICY [--host-lib LIB] [RECORD.json | -]\n"
             "\n"
             "Evaluate one record (the first line of the file) and explain the decision: for\n"
             "every rule, whether it fired, the values it compared, and for each limit the\n"
             "value in force, the scope and file:line that set it, and the more specific\n"
             "scopes consulted that did not match the record.\n"
+            "\n"
+            "--host-lib LIB binds the policy's host functions (extern fn) as govc run does.\n"
             "\n"
             "Exit status: 0 explained, 1 the record is malformed, 2 usage or I/O error.\n");
 }
@@ -255,12 +257,17 @@ static void explain_usage(FILE *out)
 int govc_explain(int argc, char **argv)
 {
     const char *policy = NULL, *input = NULL;
+    GovcHosts hosts = {{NULL}, 0};
+    int herr = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             explain_usage(stdout);
             return 0;
         } else if ((strcmp(argv[i], "-p") == 0 || strcmp(argv[i], "--policy") == 0) && i + 1 < argc) {
             policy = argv[++i];
+        } else if (govc_host_opt(&hosts, argc, argv, &i, "explain", &herr)) {
+            if (herr)
+                return 2;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "govc explain: unknown option '%s'\n", argv[i]);
             return 2;
@@ -299,8 +306,12 @@ int govc_explain(int argc, char **argv)
     void *arena = malloc(asize);
     char *tbuf = malloc(tcap);
     gov_vm *vm;
+    char hmsg[512];
     if (!arena || !tbuf || gov_vm_init(prog, NULL, arena, asize, &vm) != GOV_OK) {
         fprintf(stderr, "govc explain: cannot initialise the VM\n");
+        rc = 2;
+    } else if (govc_host_bind(vm, prog, &hosts, hmsg, sizeof hmsg) != 0) {
+        fprintf(stderr, "govc explain: %s\n", hmsg);
         rc = 2;
     } else {
         gov_vm_set_trace(vm, tbuf, tcap);
@@ -320,6 +331,15 @@ int govc_explain(int argc, char **argv)
                 rc = 2;
             } else {
                 rc = explain_trace(t, tlen, stdout);
+                /* Host functions that failed, and what the policy made of it. */
+                for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
+                    gov_host_error h;
+                    gov_decision_host_error(d, i, &h);
+                    printf("host function %s (called by %s) %s", h.name, h.rule, h.reason);
+                    if (h.status) printf(" with status %d", h.status);
+                    if (h.verdict < 0) printf(": its `on error` default was used\n");
+                    else printf(": %s stopped, and the record is at least %s\n", h.rule, verdicts[h.verdict]);
+                }
             }
         }
     }

@@ -27,7 +27,7 @@ typedef struct Side {
 
 enum { TRACE_CAP = 1 << 22 };
 
-static int side_open(Side *s)
+static int side_open(Side *s, const GovcHosts *hosts)
 {
     govF_init(&s->fe, NULL, NULL, gov_std_lookup);
     int rc = govc_load_program(s->path, &s->prog, &s->fe);
@@ -38,6 +38,11 @@ static int side_open(Side *s)
     s->trace = malloc(TRACE_CAP);
     if (!s->arena || !s->trace || gov_vm_init(s->prog, NULL, s->arena, asize, &s->vm) != GOV_OK) {
         fprintf(stderr, "govc replay: cannot initialise a VM for %s\n", s->path);
+        return 2;
+    }
+    char msg[512];
+    if (govc_host_bind(s->vm, s->prog, hosts, msg, sizeof msg) != 0) {
+        fprintf(stderr, "govc replay: %s: %s\n", s->path, msg);
         return 2;
     }
     gov_vm_set_trace(s->vm, s->trace, TRACE_CAP);
@@ -121,7 +126,7 @@ static void print_trace(const char *label, const gov_decision *d)
 static void replay_usage(FILE *out)
 {
     fprintf(out,
-            "usage: govc replay --policy NEW [--against OLD] [EVENTS.jsonl | -]\n"
+            "usage: govc replay --policy NEW [--against OLD] [--host-lib LIB] [EVENTS.jsonl | -]\n"
             "\n"
             "Run recorded records (one JSON object per line) through a policy and report how\n"
             "often each verdict was reached and each rule fired. With --against, run the\n"
@@ -132,6 +137,8 @@ static void replay_usage(FILE *out)
             "options:\n"
             "  --policy P, -p P   the policy to replay (the new version)\n"
             "  --against P        the version to compare with\n"
+            "  --host-lib LIB     bind host functions (extern fn) from LIB, for both\n"
+            "                     versions, as govc run does (repeatable)\n"
             "  -h, --help         show this help\n"
             "\n"
             "Exit status: 0 replayed, 1 some record was malformed, 2 usage, I/O or policy error.\n");
@@ -142,6 +149,8 @@ int govc_replay(int argc, char **argv)
     Side side[2];
     memset(side, 0, sizeof side);
     const char *input = NULL;
+    GovcHosts hosts = {{NULL}, 0};
+    int herr = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -151,6 +160,9 @@ int govc_replay(int argc, char **argv)
             side[0].path = argv[++i];
         } else if (strcmp(a, "--against") == 0 && i + 1 < argc) {
             side[1].path = argv[++i];
+        } else if (govc_host_opt(&hosts, argc, argv, &i, "replay", &herr)) {
+            if (herr)
+                return 2;
         } else if (a[0] == '-' && a[1] != 0) {
             fprintf(stderr, "govc replay: unknown option '%s'\n", a);
             replay_usage(stderr);
@@ -170,7 +182,7 @@ int govc_replay(int argc, char **argv)
     int nsides = side[1].path ? 2 : 1;
     int rc = 0;
     for (int s = 0; s < nsides && rc == 0; s++)
-        rc = side_open(&side[s]);
+        rc = side_open(&side[s], &hosts);
     FILE *in = NULL;
     if (rc == 0) {
         in = !input || strcmp(input, "-") == 0 ? stdin : fopen(input, "rb");

@@ -46,7 +46,8 @@ static void run_usage(FILE *out)
             "  --host-lib LIB     bind the policy's host functions (extern fn) from the shared\n"
             "                     library LIB: each function NAME with its `const gov_sig\n"
             "                     gov_sig_NAME` (spec/bytecode.md 7); an extern without an\n"
-            "                     `on error` default must be bound\n"
+            "                     `on error` default must be bound. May be repeated: each\n"
+            "                     extern comes from the first library that defines it\n"
             "  -h, --help         show this help\n"
             "\n"
             "Exit status: 0 every line evaluated, 1 some line was malformed (a bad record or a\n"
@@ -62,7 +63,7 @@ typedef struct RunOpts {
     bool text;
     const char *state;
     unsigned long state_every;
-    const char *host_lib;
+    GovcHosts hosts;
 } RunOpts;
 
 static void print_value(FILE *out, const gov_value *v)
@@ -301,7 +302,7 @@ static int run_records(const RunOpts *o, gov_program *prog)
         rc = 2;
     }
     char hmsg[512];
-    if (rc == 0 && (rc = govc_host_bind(vm, prog, o->host_lib, hmsg, sizeof hmsg)) != 0)
+    if (rc == 0 && (rc = govc_host_bind(vm, prog, &o->hosts, hmsg, sizeof hmsg)) != 0)
         fprintf(stderr, "govc run: %s\n", hmsg);
     if (rc == 0 && tbuf)
         gov_vm_set_trace(vm, tbuf, trace_cap(prog));
@@ -364,6 +365,7 @@ static int run_records(const RunOpts *o, gov_program *prog)
 int govc_run(int argc, char **argv)
 {
     RunOpts o = {0};
+    int herr = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -391,12 +393,9 @@ int govc_run(int argc, char **argv)
             }
             o.state_every = v;
             i++;
-        } else if (strcmp(a, "--host-lib") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "govc run: --host-lib needs a shared library\n");
+        } else if (govc_host_opt(&o.hosts, argc, argv, &i, "run", &herr)) {
+            if (herr)
                 return 2;
-            }
-            o.host_lib = argv[++i];
         } else if (strcmp(a, "--trace") == 0) {
             o.trace = true;
         } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {

@@ -24,7 +24,7 @@ typedef struct TestOpts {
     double coverage_min;   /* percent; < 0 when not asked */
     char **paths;
     int npaths;
-    const char *host_lib;
+    GovcHosts hosts;
 } TestOpts;
 
 typedef struct Tally {
@@ -259,7 +259,7 @@ static bool give(GovFrontend *fe, gov_vm *vm, const gov_program *prog, const Gov
 }
 
 static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size_t asize, char *tbuf, size_t tcap,
-                     const GovTest *t, Cov *cov, const char *host_lib, char *msg, size_t msgcap)
+                     const GovTest *t, Cov *cov, const GovcHosts *hosts, char *msg, size_t msgcap)
 {
     gov_vm *vm;
     msg[0] = 0;
@@ -267,7 +267,7 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
         snprintf(msg, msgcap, "cannot initialise a VM");
         return false;
     }
-    if (govc_host_bind(vm, prog, host_lib, msg, msgcap) != 0) {
+    if (govc_host_bind(vm, prog, hosts, msg, msgcap) != 0) {
         fprintf(detail_out, "    %s\n", msg);
         return false;
     }
@@ -370,7 +370,7 @@ static int test_policy(GovFrontend *fe, GovPolicy *pol, const TestOpts *o, Tally
             rc = 2;
             break;
         }
-        bool ok = run_test(fe, prog, arena, asize, tbuf, tcap, t, &cov, o->host_lib, msg, sizeof msg);
+        bool ok = run_test(fe, prog, arena, asize, tbuf, tcap, t, &cov, &o->hosts, msg, sizeof msg);
         if (o->json)
             fclose(detail_out);
         ok ? tally->passed++ : tally->failed++;
@@ -431,7 +431,7 @@ static void test_usage(FILE *out)
             "  --coverage         list each rule and gate, and whether any test fired it\n"
             "  --coverage-min P   fail when fewer than P percent of them fired\n"
             "  --host-lib LIB     bind host functions (extern fn) from the shared library LIB,\n"
-            "                     as govc run does\n"
+            "                     as govc run does (repeatable)\n"
             "  -h, --help         show this help\n"
             "\n"
             "The last line is \"N passed, N failed\". Exit status: 0 all passed, 1 a test failed\n"
@@ -440,7 +440,8 @@ static void test_usage(FILE *out)
 
 int govc_test(int argc, char **argv)
 {
-    TestOpts o = {NULL, false, false, -1, argv + 1, 0, NULL};
+    TestOpts o = {NULL, false, false, -1, argv + 1, 0, {{NULL}, 0}};
+    int herr = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -448,8 +449,9 @@ int govc_test(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "--run") == 0 && i + 1 < argc) {
             o.pattern = argv[++i];
-        } else if (strcmp(a, "--host-lib") == 0 && i + 1 < argc) {
-            o.host_lib = argv[++i];
+        } else if (govc_host_opt(&o.hosts, argc, argv, &i, "test", &herr)) {
+            if (herr)
+                return 2;
         } else if (strcmp(a, "--coverage") == 0) {
             o.coverage = true;
         } else if (strcmp(a, "--coverage-min") == 0 && i + 1 < argc) {

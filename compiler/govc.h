@@ -35,9 +35,18 @@ long govc_getline(FILE *in, char **buf, size_t *cap);
 /* A decision value as the language writes it: 1.5s, $0.12, 95%. */
 void govc_format_value(const gov_value *v, char *buf, size_t cap);
 
-/* Bind the externs of vm's program from the shared library lib (NULL: none), then
- * check gov_vm_ready. 0, or 2 with the reason in msg. */
-int govc_host_bind(gov_vm *vm, const gov_program *prog, const char *lib, char *msg, size_t cap);
+/* Host libraries named by --host-lib (run, test, explain, replay). */
+#define GOVC_MAX_HOST_LIBS 8
+typedef struct GovcHosts {
+    const char *lib[GOVC_MAX_HOST_LIBS];
+    int n;
+} GovcHosts;
+/* If argv[*i] is --host-lib, take its argument (advancing *i) and return true; on a
+ * missing argument or too many libraries print why and set *err. */
+bool govc_host_opt(GovcHosts *h, int argc, char **argv, int *i, const char *cmd, int *err);
+/* Bind the externs of vm's program from the libraries (each from the first that
+ * defines it; h may be NULL), then check gov_vm_ready. 0, or 2 with the reason in msg. */
+int govc_host_bind(gov_vm *vm, const gov_program *prog, const GovcHosts *h, char *msg, size_t cap);
 
 /* Read a whole file ("-" is stdin) into malloc'd memory; NULL with errno on error. */
 unsigned char *govc_read_all(const char *path, size_t *len);

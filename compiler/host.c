@@ -8,7 +8,9 @@
  * gov_sig_ symbol is an error; an extern the library does not define stays unbound, and
  * gov_vm_ready decides whether that is allowed (it is when the policy gives a default).
  *
- * dlopen lives here, in govc, not in libgov: the VM only ever sees function pointers.
+ * With several libraries (--host-lib given more than once) each extern is bound from
+ * the first library that defines it. dlopen lives here, in govc, not in libgov: the VM
+ * only ever sees function pointers.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -16,24 +18,42 @@
 
 #include "compiler/govc.h"
 
-int govc_host_bind(gov_vm *vm, const gov_program *prog, const char *lib, char *msg, size_t cap)
+bool govc_host_opt(GovcHosts *h, int argc, char **argv, int *i, const char *cmd, int *err)
+{
+    if (strcmp(argv[*i], "--host-lib") != 0)
+        return false;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "govc %s: --host-lib needs a shared library\n", cmd);
+        *err = 1;
+    } else if (h->n >= GOVC_MAX_HOST_LIBS) {
+        fprintf(stderr, "govc %s: at most %d --host-lib\n", cmd, GOVC_MAX_HOST_LIBS);
+        *err = 1;
+    } else {
+        h->lib[h->n++] = argv[++*i];
+    }
+    return true;
+}
+
+int govc_host_bind(gov_vm *vm, const gov_program *prog, const GovcHosts *h, char *msg, size_t cap)
 {
     msg[0] = 0;
-    if (lib) {
+    bool bound[256] = {false};
+    for (int l = 0; h && l < h->n; l++) {
+        const char *lib = h->lib[l];
         /* Never closed: the VM calls into it until the process ends. */
-        void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
-        if (!h) {
+        void *dl = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+        if (!dl) {
             snprintf(msg, cap, "cannot load host library '%s': %s", lib, dlerror());
             return 2;
         }
-        for (int i = 0; i < gov_extern_count(prog); i++) {
+        for (int i = 0; i < gov_extern_count(prog) && i < 256; i++) {
             const char *name = gov_extern_name(prog, i);
-            void *fn = dlsym(h, name);
+            void *fn = bound[i] ? NULL : dlsym(dl, name);
             if (!fn)
-                continue;
+                continue; /* an earlier library bound it, or this one does not define it */
             char signame[300];
             snprintf(signame, sizeof signame, "gov_sig_%s", name);
-            const gov_sig *sig = dlsym(h, signame);
+            const gov_sig *sig = dlsym(dl, signame);
             if (!sig) {
                 snprintf(msg, cap, "host library '%s' defines '%s' but not its signature '%s'", lib, name, signame);
                 return 2;
@@ -44,10 +64,11 @@ int govc_host_bind(gov_vm *vm, const gov_program *prog, const char *lib, char *m
                 snprintf(msg, cap, "%s: %s", lib, gov_vm_errmsg(vm));
                 return 2;
             }
+            bound[i] = true;
         }
     }
     if (gov_vm_ready(vm) != GOV_OK) {
-        snprintf(msg, cap, "%s%s", gov_vm_errmsg(vm), lib ? "" : " (bind host functions with --host-lib LIB)");
+        snprintf(msg, cap, "%s%s", gov_vm_errmsg(vm), h && h->n ? "" : " (bind host functions with --host-lib LIB)");
         return 2;
     }
     return 0;

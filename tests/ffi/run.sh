@@ -26,6 +26,13 @@ check run "$GOVC" run --host-lib "$lib" -p "$tmp/ext.govb" "$here/records.jsonl"
 check run-text "$GOVC" run --format text --host-lib "$lib" -p "$here/ext.gov" "$here/records.jsonl"
 check trace "$GOVC" run --trace --host-lib "$lib" -p "$tmp/ext.govb" "$here/records.jsonl"
 check test "$GOVC" test --host-lib "$lib" "$here/ext.gov"
+sed -n 3p "$here/records.jsonl" >"$tmp/failing.json"
+check explain "$GOVC" explain --host-lib "$lib" -p "$tmp/ext.govb" "$tmp/failing.json"
+check replay "$GOVC" replay --host-lib "$lib" --policy "$tmp/ext.govb" "$here/records.jsonl"
+# Two libraries: each extern from the first that defines it (bad_ret's pii_score is
+# never looked at), so this is run-text again; the other order is refused.
+check two-libs "$GOVC" run --format text --host-lib "$lib" --host-lib "$B/tests/ffi/bad_ret.so" -p "$tmp/ext.govb" \
+  "$here/records.jsonl"
 
 # The values the VM got from pii_score, against Python's count of the same bytes: the
 # first comparison of every pii_leak trace entry, for records whose call succeeded.
