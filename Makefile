@@ -75,12 +75,13 @@ demo: all
 	  n=$$(basename $$p); \
 	  echo; echo "== $$n: govc build"; \
 	  $(BUILD)/govc build --stats -o $(BUILD)/demo-$$n.govb $$p 2>/dev/null || exit 1; \
-	  echo; echo "== $$n: govc run --format text $$p/records.jsonl"; \
-	  $(BUILD)/govc run --format text -p $(BUILD)/demo-$$n.govb $$p/records.jsonl; \
+	  hl=""; [ -f $(BUILD)/hosts/$$n.so ] && hl="--host-lib $(BUILD)/hosts/$$n.so"; \
+	  echo; echo "== $$n: govc run --format text $$hl $$p/records.jsonl"; \
+	  $(BUILD)/govc run --format text $$hl -p $(BUILD)/demo-$$n.govb $$p/records.jsonl; \
 	  rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
 	  if [ -f $$p/events.jsonl ]; then \
 	    echo; echo "== $$n: govc run --format text $$p/events.jsonl (records, approvals, ticks)"; \
-	    $(BUILD)/govc run --format text -p $(BUILD)/demo-$$n.govb $$p/events.jsonl; \
+	    $(BUILD)/govc run --format text $$hl -p $(BUILD)/demo-$$n.govb $$p/events.jsonl; \
 	    rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
 	  fi; \
 	done

@@ -26,7 +26,18 @@ $(BUILD)/gov.pc: vm/gov.pc.in
 $(BUILD)/govhost: $(BUILD)/obj/vm/examples/govhost.o $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
-all: $(BUILD)/libgov.a $(BUILD)/libgov.so $(BUILD)/gov.pc $(BUILD)/govhost
+# The example host with host functions, and the same functions as a host library for
+# govc --host-lib: policies/content_safety's (make demo, tests/compiler).
+$(BUILD)/pii_host: $(BUILD)/obj/vm/examples/pii_host.o $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+$(BUILD)/hosts/content_safety.so: vm/examples/pii_host.c vm/gov.h | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CSTD) $(WARN) $(OPT) $(SAN) -fPIC -shared -DGOV_HOST_LIBRARY -o $@ $<
+
+HOST_LIBS := $(BUILD)/hosts/content_safety.so
+
+all: $(BUILD)/libgov.a $(BUILD)/libgov.so $(BUILD)/gov.pc $(BUILD)/govhost $(BUILD)/pii_host $(HOST_LIBS)
 
 # ---------------------------------------------------------------- tests
 VM_TEST_COMMON := $(BUILD)/obj/tests/vm/builder.o $(BUILD)/obj/tests/vm/programs.o

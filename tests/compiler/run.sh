@@ -21,16 +21,23 @@ check() { # NAME CMD...: run CMD and compare with golden/NAME.out
   golden "$name" "$here/golden/$name.out" "$@"
 }
 
+# A policy with host functions runs with its host library, BUILD/hosts/NAME.so (built
+# from vm/examples/pii_host.c for content_safety), found beside govc.
+hosts_dir=$(dirname "$GOVC")/hosts
+all_hosts=""
+for h in "$hosts_dir"/*.so; do [ -f "$h" ] && all_hosts="$all_hosts --host-lib $h"; done
+
 # The disassembly shows paths as given; build from the top of the tree.
 for dir in policies/*/; do
   p=$(basename "$dir")
+  hl=""; [ -f "$hosts_dir/$p.so" ] && hl="--host-lib $hosts_dir/$p.so"
   check "build-$p" "$GOVC" build --stats -o "$tmp/$p.govb" "$dir"
   check "disasm-$p" "$GOVC" disasm "$tmp/$p.govb"
-  check "run-$p" "$GOVC" run -p "$tmp/$p.govb" "$dir/records.jsonl"
-  check "run-text-$p" "$GOVC" run --format text -p "$dir" "$dir/records.jsonl"
-  check "trace-$p" "$GOVC" run --trace -p "$tmp/$p.govb" "$dir/records.jsonl"
+  check "run-$p" "$GOVC" run $hl -p "$tmp/$p.govb" "$dir/records.jsonl"
+  check "run-text-$p" "$GOVC" run --format text $hl -p "$dir" "$dir/records.jsonl"
+  check "trace-$p" "$GOVC" run --trace $hl -p "$tmp/$p.govb" "$dir/records.jsonl"
   head -n 2 "$dir/records.jsonl" | tail -n 1 >"$tmp/one.json"
-  check "explain-$p" "$GOVC" explain -p "$dir" "$tmp/one.json"
+  check "explain-$p" "$GOVC" explain $hl -p "$dir" "$tmp/one.json"
   # Event streams (records, approvals, rejections, acks, ticks): the expected timeline.
   if [ -f "$dir/events.jsonl" ]; then
     check "events-$p" "$GOVC" run -p "$tmp/$p.govb" "$dir/events.jsonl"
@@ -44,7 +51,7 @@ for f in "$here"/ops/*.gov; do
 done
 
 # govc test: every policy's test blocks pass and fire every rule; failure output.
-check "test-policies" "$GOVC" test --coverage-min 100 policies/
+check "test-policies" "$GOVC" test --coverage-min 100 $all_hosts policies/
 check "test-failures" "$GOVC" test "$here/testfail"
 check "test-json" "$GOVC" test --format json --run "*verdict*" "$here/testfail"
 check "test-events" "$GOVC" test --coverage "$here/testevents"

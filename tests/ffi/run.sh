@@ -70,6 +70,11 @@ check unbound "$GOVC" run -p "$tmp/ext.govb" "$here/records.jsonl"
 check unbound-test "$GOVC" test "$here/ext.gov"
 check extern-in-window "$GOVC" build -o "$tmp/w.govb" "$here/extern_in_window.gov"
 
+# The example host (vm/examples/pii_host.c) binds its own C functions through the API
+# and evaluates policies/content_safety's records.
+"$GOVC" build -o "$tmp/cs.govb" policies/content_safety >/dev/null || fail=1
+check example-host sh -c "'$B/pii_host' '$tmp/cs.govb' < policies/content_safety/records.jsonl"
+
 # The corruption sweep (tests/vm/corrupt.c) over a program with host functions.
 "$B/tests/vm_corrupt" "$tmp/ext.govb" || fail=1
 
