@@ -1,5 +1,6 @@
 /* common.c: helpers shared by the fuzz targets and tests; see common.h. */
 #include "fuzz/common.h"
+#include "tests/ffi/hostlib.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -185,4 +186,13 @@ const char *fuzz_policies_dir(const char *argv0)
     }
     fprintf(stderr, "fuzz: cannot find policies/ (run from the top of the tree or set GOV_FUZZ_POLICIES)\n");
     abort();
+}
+
+int fuzz_bind_hosts(gov_vm *vm)
+{
+    gov_vm_bind(vm, "pii_score", (gov_fn)pii_score, &gov_sig_pii_score);
+    gov_vm_bind(vm, "on_watchlist", (gov_fn)on_watchlist, &gov_sig_on_watchlist);
+    gov_vm_bind(vm, "risk", (gov_fn)risk, &gov_sig_risk);
+    gov_vm_bind(vm, "latency_class", (gov_fn)latency_class, &gov_sig_latency_class);
+    return gov_vm_ready(vm);
 }

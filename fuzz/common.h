@@ -54,4 +54,10 @@ int fuzz_compile_policies(const char *root, gov_program **progs, int max);
 /* Find the tree's policies/ directory from argv[0] or the working directory. */
 const char *fuzz_policies_dir(const char *argv0);
 
+/* Bind whichever of the test host functions (tests/ffi/hostlib.c) the program declares
+ * with their signature, so fuzzed evaluations call the host through libffi; returns
+ * gov_vm_ready's code (GOV_EUNBOUND: some extern without a default stays unbound, and
+ * every record is then a GOV_EUNBOUND error decision). */
+int fuzz_bind_hosts(gov_vm *vm);
+
 #endif

@@ -99,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gov_vm *vm;
         if (gov_vm_init(progs[i], NULL, arenas[k][i], sizes[i], &vm) != GOV_OK)
             abort();
+        fuzz_bind_hosts(vm);
         n[k] = run(vm, progs[i], data + 1, size - 1, out[k], sizeof out[k]);
     }
     if (n[0] != n[1] || memcmp(out[0], out[1], n[0]) != 0)

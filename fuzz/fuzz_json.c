@@ -24,6 +24,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         size_t size = gov_arena_size(progs[i], NULL);
         if (gov_vm_init(progs[i], NULL, malloc(size), size, &vms[i]) != GOV_OK)
             abort();
+        fuzz_bind_hosts(vms[i]);
         gov_vm_set_trace(vms[i], trace, sizeof trace);
         const void *st;
         size_t sn;

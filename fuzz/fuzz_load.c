@@ -20,6 +20,7 @@ static void run(gov_program *p, const uint8_t *data, size_t size)
     gov_vm *vm;
     if (!arena || gov_vm_init(p, NULL, arena, asize, &vm) != GOV_OK)
         abort();
+    fuzz_bind_hosts(vm);
     static char trace[1 << 16];
     gov_vm_set_trace(vm, trace, sizeof trace);
     size_t at = 0;

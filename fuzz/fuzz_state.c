@@ -37,6 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         size_t size = gov_arena_size(progs[i], NULL);
         if (gov_vm_init(progs[i], NULL, malloc(size), size, &vms[i]) != GOV_OK)
             abort();
+        fuzz_bind_hosts(vms[i]);
         size_t b = gov_state_bound(progs[i]);
         if (b > bound_max)
             bound_max = b;

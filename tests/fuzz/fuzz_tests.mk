@@ -1,6 +1,6 @@
 # tests/fuzz/fuzz_tests.mk: the fuzzing work's deterministic tests, built with the normal
 # compiler and flags (so `make san` runs them under ASan and UBSan too).
-FUZZ_ROBUST_OBJS := $(BUILD)/obj/tests/fuzz/robust.o $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/gen.o \
+FUZZ_ROBUST_OBJS := $(BUILD)/obj/tests/fuzz/robust.o $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/tests/ffi/hostlib.o $(BUILD)/obj/fuzz/gen.o \
                     $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/compiler/compile.o $(BUILD)/gen/obj/stdlib_data.o
 
 $(BUILD)/obj/tests/fuzz/robust.o $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/gen.o $(BUILD)/obj/fuzz/ref.o: \
@@ -13,6 +13,7 @@ $(BUILD)/tests/fuzz_robust: $(FUZZ_ROBUST_OBJS) $(BUILD)/liblang.a $(BUILD)/libg
 # fuzz_state's corpus replayed without libFuzzer (tests/fuzz/replay.c): the seed states
 # with every bit flip and truncation, and the regression corpus tests/fuzz/state/.
 FUZZ_STATE_REPLAY_OBJS := $(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/obj/fuzz/fuzz_state.o $(BUILD)/obj/fuzz/common.o \
+                          $(BUILD)/obj/tests/ffi/hostlib.o \
                           $(BUILD)/obj/compiler/compile.o $(BUILD)/gen/obj/stdlib_data.o
 $(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/obj/fuzz/fuzz_state.o: $(BUILD)/gen/parser.h
 
