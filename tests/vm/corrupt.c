@@ -182,6 +182,94 @@ static int rulestate_cases(const char *name, const uint8_t *good, size_t n) {
     return fails;
 }
 
+static int refused(const char *name, const char *what, uint8_t *f, size_t n, int code) {
+    tb_rehash(f, n);
+    gov_program *p = NULL;
+    gov_error err;
+    memset(&err, 0, sizeof err);
+    int rc = gov_program_load(f, n, &p, &err);
+    int ok = rc == code;
+    printf("%s - corrupt %s: WINDOWS %s is refused (%s)\n", ok ? "ok" : "not ok", name, what, err.message);
+    if (!ok) printf("#   code %d, expected %d\n", rc, code);
+    gov_program_free(p);
+    return !ok;
+}
+
+/* Targeted corruptions of a file's WINDOWS section (tests/vm/windows.gov: window 0 is
+ * rate() per agent over 8 runs, 1 p90 over 1m, 3 count() with code), each refused with
+ * the code spec/bytecode.md names, and of LOADW and the windows' code. */
+static int windows_cases(const char *name, const uint8_t *good, size_t n) {
+    uint32_t off, len, coff, clen;
+    if (!tb_section(good, n, 16, &off, &len) || len < 4 * 88 || !tb_section(good, n, 13, &coff, &clen)) {
+        printf("not ok - corrupt %s: has a WINDOWS section of 4 windows or more\n", name);
+        return 1;
+    }
+    /* Entry fields (u32 offsets): name 0, kind 4, agg 8, type 12, arg 16, where 20, code 24,
+     * ncode 28, level 32, capacity 36, runs 40, nbuckets 44, span 48, lateness 56, alpha
+     * 64, file 72, line 76, col 80, zero 84. */
+    static const struct { const char *what; uint32_t win, at, val, val_hi; int wide, code; } cases[] = {
+        {"name out of range", 0, 0, 0xFFFFFFu, 0, 0, GOV_EBOUNDS},
+        {"kind out of range", 0, 4, 7, 0, 0, GOV_EBOUNDS},
+        {"unknown aggregate", 0, 8, 12, 0, 0, GOV_EVALUE},
+        {"value type not the aggregate's", 0, 12, 2, 0, 0, GOV_ETYPE},
+        {"aggregate not fitting its argument (sum of bool)", 0, 8, 1, 0, 0, GOV_ETYPE},
+        {"argument register out of range", 0, 16, 200, 0, 0, GOV_EBOUNDS},
+        {"no argument for rate", 0, 16, 0xFFFFFFFFu, 0, 0, GOV_EVALUE},
+        {"where register not bool", 0, 20, 7, 0, 0, GOV_EBOUNDS},
+        {"code misplaced", 3, 24, 0, 0, 0, GOV_EBOUNDS},
+        {"code longer than CODE", 3, 28, 1000, 0, 0, GOV_EBOUNDS},
+        {"level out of range", 0, 32, 4, 0, 0, GOV_EVALUE},
+        {"capacity 0", 0, 36, 0, 0, 0, GOV_EVALUE},
+        {"capacity past 2^20", 0, 36, (1u << 20) + 1, 0, 0, GOV_EVALUE},
+        {"capacity other than 1 without per", 1, 36, 2, 0, 0, GOV_EVALUE},
+        {"runs past 2^20", 0, 40, (1u << 20) + 1, 0, 0, GOV_EVALUE},
+        {"both runs and buckets", 0, 44, 4, 0, 0, GOV_EVALUE},
+        {"a time window without buckets", 1, 44, 0, 0, 0, GOV_EVALUE},
+        {"65 buckets", 1, 44, 65, 0, 0, GOV_EVALUE},
+        {"buckets not dividing the span", 1, 44, 7, 0, 0, GOV_EVALUE},
+        {"negative span", 1, 48, 0, 0x80000000u, 1, GOV_EVALUE},
+        {"negative lateness", 1, 56, 0, 0xFFFFFFFFu, 1, GOV_EVALUE},
+        {"alpha on a non-ewma window", 0, 64, 0, 0x3FE00000u, 1, GOV_EVALUE},
+        {"file out of range", 0, 72, 0xFFFFFFu, 0, 0, GOV_EBOUNDS},
+        {"reserved word not zero", 0, 84, 1, 0, 0, GOV_EVALUE},
+    };
+    int fails = 0;
+    uint8_t *f = malloc(n);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(f, good, n);
+        uint32_t at = off + 88 * cases[i].win + cases[i].at;
+        uint32_t v = cases[i].val;
+        if (cases[i].at == 24) v = tb_get32(f + at) + 1;
+        tb_put32(f + at, v);
+        if (cases[i].wide) tb_put32(f + at + 4, cases[i].val_hi);
+        fails += refused(name, cases[i].what, f, n, cases[i].code);
+    }
+    /* Window 3's code (two words after the rules') may not fire: make its last word FIRE. */
+    memcpy(f, good, n);
+    uint32_t wcode = tb_get32(f + off + 88 * 3 + 24), wn = tb_get32(f + off + 88 * 3 + 28);
+    tb_put32(f + coff + 4 * (wcode + wn - 1), GOV_OP_FIRE);
+    fails += refused(name, "code that fires", f, n, GOV_EOPCODE);
+    /* LOADW in a rule: a window out of range, and one whose type is not the register's. */
+    int found = 0;
+    for (uint32_t pc = 0; pc < wcode && !found; pc++) {
+        uint32_t w = tb_get32(good + coff + 4 * pc);
+        if (GOVB_OP(w) != GOV_OP_LOADW) continue;
+        found = 1;
+        memcpy(f, good, n);
+        tb_put32(f + coff + 4 * pc, GOVB_ABX(GOV_OP_LOADW, GOVB_A(w), 99));
+        fails += refused(name, "LOADW of a window out of range", f, n, GOV_EBOUNDS);
+        memcpy(f, good, n);
+        tb_put32(f + coff + 4 * pc, GOVB_ABX(GOV_OP_LOADW, GOVB_A(w), GOVB_BX(w) == 0 ? 1 : 0));
+        fails += refused(name, "LOADW into a register of another type", f, n, GOV_ETYPE);
+        memcpy(f, good, n);
+        tb_put32(f + coff + 4 * pc, GOVB_ABX(GOV_OP_LOADW, 6, GOVB_BX(w)));
+        fails += refused(name, "LOADW writing a field register", f, n, GOV_EOPCODE);
+    }
+    if (!found) printf("not ok - corrupt %s: a rule reads a window\n", name), fails++;
+    free(f);
+    return fails;
+}
+
 /* Arguments: .govb files compiled by govc (sections the C builder does not write), each
  * swept like the built-in programs; a file with RULESTATE also gets targeted cases. */
 int main(int argc, char **argv) {
@@ -197,6 +285,7 @@ int main(int argc, char **argv) {
         const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
         uint32_t off, len;
         if (tb_section(g, n, 29, &off, &len)) fails += rulestate_cases(base, g, n);
+        if (tb_section(g, n, 16, &off, &len)) fails += windows_cases(base, g, n);
         fails += sweep(base, g, n);
         free(g);
     }
