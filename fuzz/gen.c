@@ -68,7 +68,7 @@ static const char *const level_names[4][3] = {{"t1", "t2", "t3"}, {"p1", "p2", "
 static const int level_nnames[4] = {2, 2, 1, 2};
 static const char *const strings[] = {"", "a1", "x", "t1", "zz"};
 
-enum { MAXLIM = 6, MAXBLOCKS = 6 };
+enum { MAXLIM = 6, MAXBLOCKS = 6, MAXWIN = 4 };
 static const int limit_types[] = {GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_RATIO, GOV_TY_DURATION, GOV_TY_MONEY, GOV_TY_TIME};
 
 typedef struct Gen {
@@ -78,6 +78,8 @@ typedef struct Gen {
     int lim_type[MAXLIM];
     bool lim_max[MAXLIM];
     int budget;       /* nodes left for expressions of the current rule */
+    int nwin;
+    int win_type[MAXWIN]; /* the value type of window W<i> */
 } Gen;
 
 static const int64_t BASE_NS = 1767225600000000000; /* 2026-01-01T00:00:00Z */
@@ -113,6 +115,7 @@ static GovValue unit_value(int type, int u)
 
 static void gen_expr(Gen *g, int type, int depth);
 static void gen_bool(Gen *g, int depth);
+static const char *const cmp_ops[] = {"==", "!=", "<", "<=", ">", ">="};
 
 static int pick_limit(Gen *g, int type)
 {
@@ -335,8 +338,6 @@ static void gen_expr(Gen *g, int type, int depth)
     }
 }
 
-static const char *const cmp_ops[] = {"==", "!=", "<", "<=", ">", ">="};
-
 static void gen_bool(Gen *g, int depth)
 {
     uint32_t k = depth <= 0 || --g->budget <= 0 ? 9 + fuzz_rand(g->r, 3) : fuzz_rand(g->r, 12);
@@ -426,6 +427,54 @@ static void overrides(Gen *g, int spec, const char *indent)
     }
 }
 
+/* Window W<i>: an exact aggregate (count, sum of an int-class value, min, max, rate)
+ * over the last N runs or a span of event time, sometimes per key with a capacity small
+ * enough to evict, with `where` and lateness. The generated records' times are out of
+ * order over 70 minutes, so lateness 0 makes many records late and 2h none. */
+static void gen_window(Gen *g, int i)
+{
+    static const int sum_types[] = {GOV_TY_INT, GOV_TY_DURATION, GOV_TY_MONEY};
+    static const int ord_types[] = {GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_RATIO, GOV_TY_DURATION, GOV_TY_MONEY, GOV_TY_TIME};
+    g->budget = 12;
+    out(&g->o, "\nwindow W%d = ", i);
+    switch (fuzz_rand(g->r, 6)) {
+    case 0: out(&g->o, "count()"); g->win_type[i] = GOV_TY_INT; break;
+    case 1: out(&g->o, "count("); gen_bool(g, 2); out(&g->o, ")"); g->win_type[i] = GOV_TY_INT; break;
+    case 2: {
+        int t = sum_types[fuzz_rand(g->r, 3)];
+        out(&g->o, "sum(");
+        gen_expr(g, t, 2);
+        out(&g->o, ")");
+        g->win_type[i] = t;
+        break;
+    }
+    case 3: case 4: {
+        int t = ord_types[fuzz_rand(g->r, 6)];
+        out(&g->o, "%s(", fuzz_rand(g->r, 2) ? "min" : "max");
+        gen_expr(g, t, 2);
+        out(&g->o, ")");
+        g->win_type[i] = t;
+        break;
+    }
+    default: out(&g->o, "rate("); gen_bool(g, 2); out(&g->o, ")"); g->win_type[i] = GOV_TY_RATIO; break;
+    }
+    if (fuzz_rand(g->r, 2))
+        out(&g->o, " over last %d runs", 1 + (int)fuzz_rand(g->r, 6));
+    else
+        out(&g->o, " over %s", (const char *[]){"10m", "90s", "7s", "1h", "45m", "1ns"}[fuzz_rand(g->r, 6)]);
+    if (fuzz_rand(g->r, 2)) {
+        out(&g->o, " per %s", gov_level_name((GovLevel)fuzz_rand(g->r, 4)));
+        if (fuzz_rand(g->r, 3)) out(&g->o, " capacity %d", 1 + (int)fuzz_rand(g->r, 3));
+    }
+    if (fuzz_rand(g->r, 2)) {
+        out(&g->o, " where ");
+        gen_bool(g, 2);
+    }
+    uint32_t l = fuzz_rand(g->r, 4);
+    if (l) out(&g->o, " lateness %s", (const char *[]){"", "10m", "2h", "30s"}[l]);
+    out(&g->o, "\n");
+}
+
 static void gen_policy(Gen *g)
 {
     out(&g->o, "policy diff\n\nrecord run {\n");
@@ -471,12 +520,26 @@ static void gen_policy(Gen *g)
         }
         out(&g->o, "}\n");
     }
+    g->nwin = (int)fuzz_rand(g->r, MAXWIN + 1);
+    for (int i = 0; i < g->nwin; i++)
+        gen_window(g, i);
     int nrules = 1 + (int)fuzz_rand(g->r, 6);
     for (int i = 0; i < nrules; i++) {
         g->budget = 40;
         bool gate = fuzz_rand(g->r, 8) == 0;
         out(&g->o, "\n%s r%d {\n  when ", gate ? "gate" : "rule", i);
-        gen_bool(g, 1 + (int)fuzz_rand(g->r, 5));
+        if (g->nwin && fuzz_rand(g->r, 3)) {
+            /* A window read, as a conjunct: (W op x) and C, or C and (W op x). */
+            int w = (int)fuzz_rand(g->r, (uint32_t)g->nwin), t = g->win_type[w];
+            bool before = fuzz_rand(g->r, 2);
+            if (!before) { gen_bool(g, 1 + (int)fuzz_rand(g->r, 3)); out(&g->o, " and "); }
+            out(&g->o, "(W%d %s ", w, cmp_ops[fuzz_rand(g->r, 6)]);
+            gen_expr(g, t, 1);
+            out(&g->o, ")");
+            if (before) { out(&g->o, " and "); gen_bool(g, 1 + (int)fuzz_rand(g->r, 3)); }
+        } else {
+            gen_bool(g, 1 + (int)fuzz_rand(g->r, 5));
+        }
         out(&g->o, "\n");
         if (gate) {
             out(&g->o, "  approvers \"risk@example.com\"\n  sla 1h\n  on timeout deny\n");
@@ -621,10 +684,11 @@ static bool same_value(const GovValue *a, const gov_value *b)
 #define FAIL(...) do { snprintf(D->why, sizeof D->why, __VA_ARGS__); return false; } while (0)
 
 /* Does the VM's decision d agree with the reference's for rec? */
-static bool agree(Diff *D, const gov_decision *d, const RefRecord *rec, DiffStats *st)
+static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_t nhist, DiffStats *st)
 {
+    const RefRecord *rec = &hist[nhist - 1];
     RefDecision ref;
-    ref_decide(D->pol, rec, &ref);
+    ref_decide(D->pol, hist, nhist, &ref);
     if (gov_decision_status(d) != GOV_OK)
         FAIL("the VM failed: %s", gov_decision_error(d));
     /* A gate that fires on a record it cannot key (no run_id, or one longer than 128
@@ -694,10 +758,18 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *rec, DiffStat
     return true;
 }
 
-static void report(Diff *D, const char *record, const char *vm_json, bool abort_on, DiffStats *st)
+static void report(Diff *D, const RefRecord *hist, uint32_t n, const char *vm_json, bool abort_on, DiffStats *st)
 {
     st->divergences++;
-    fprintf(stderr, "# DIVERGENCE: %s\n# policy:\n%s\n# record: %s\n# VM: %s\n", D->why, D->source, record, vm_json);
+    fprintf(stderr, "# DIVERGENCE: %s\n# policy:\n%s\n# records, the last one diverging:\n", D->why, D->source);
+    for (uint32_t i = 0; i < n; i++) {
+        char rj[4096];
+        Out o = {rj, 0, sizeof rj};
+        json_record(&hist[i], &o);
+        fprintf(stderr, "%s\n", rj);
+    }
+    fprintf(stderr, "# VM: %s\n", vm_json);
+    ref_describe_windows(stderr);
     if (abort_on)
         abort();
 }
@@ -721,12 +793,15 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
     static char trace[2][1 << 16], dj[2][1 << 16], rj[4096];
     gov_vm_set_trace(vm[0], trace[0], sizeof trace[0]);
     gov_vm_set_trace(vm[1], trace[1], sizeof trace[1]);
+    static RefRecord hist[REF_MAXHIST];
+    if (nrecords > REF_MAXHIST)
+        nrecords = REF_MAXHIST;
     for (uint32_t i = 0; i < nrecords; i++) {
-        RefRecord rec;
-        gen_record(r, &rec);
+        RefRecord *rec = &hist[i];
+        gen_record(r, rec);
         Out o = {rj, 0, sizeof rj};
-        json_record(&rec, &o);
-        set_typed(vm[0], &rec);
+        json_record(rec, &o);
+        set_typed(vm[0], rec);
         const gov_decision *d0 = gov_eval(vm[0]);
         const gov_decision *d1 = gov_eval_json(vm[1], rj, o.n, 0);
         size_t n0 = 0, n1 = 0, t0 = 0, t1 = 0;
@@ -736,11 +811,11 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
         gov_decision_trace(d0, &tx0, &t0);
         gov_decision_trace(d1, &tx1, &t1);
         st->records++;
-        if (!agree(D, d0, &rec, st)) {
-            report(D, rj, dj[0], abort_on, st);
+        if (!agree(D, d0, hist, i + 1, st)) {
+            report(D, hist, i + 1, dj[0], abort_on, st);
         } else if (n0 != n1 || memcmp(dj[0], dj[1], n0) != 0 || t0 != t1 || memcmp(tx0, tx1, t0) != 0) {
             snprintf(D->why, sizeof D->why, "typed and JSON entry points differ (JSON decision: %.400s)", dj[1]);
-            report(D, rj, dj[0], abort_on, st);
+            report(D, hist, i + 1, dj[0], abort_on, st);
         }
     }
     free(arena[0]);
@@ -751,7 +826,7 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
 void fuzz_diff_one(FuzzRng *r, uint32_t nrecords, bool abort_on, DiffStats *st)
 {
     static char src[1 << 16];
-    Gen g = {r, {src, 0, sizeof src}, 0, {0}, {0}, 0};
+    Gen g = {r, {src, 0, sizeof src}, 0, {0}, {0}, 0, 0, {0}};
     gen_policy(&g);
     const char *path = fuzz_source_file(src, g.o.n);
     GovFrontend fe;

@@ -5,14 +5,17 @@
  * out, so every input is a valid policy) or a seeded PRNG for the test driver. Each
  * policy has one record kind with a field of every value type, limits of every ordered
  * type with scope overrides that tighten by construction (so the checker accepts them),
+ * windows (spec/language.md §4.5: count and time windows, per key with small
+ * capacities, `where`, lateness; the exact aggregates count, sum, min, max and rate),
  * and rules and gates over random expressions of every operator, built-in and type
- * combination of spec/language.md §3.1.
+ * combination of spec/language.md §3.1, some of them reading windows.
  */
 #ifndef GOV_FUZZ_GEN_H
 #define GOV_FUZZ_GEN_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "lang/eval.h"
@@ -47,8 +50,13 @@ void ref_resolve(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, G
                  const GovOverride **from);
 /* Evaluate an expression of the checked tree over `rec`. */
 GovValue ref_eval(const GovPolicy *p, const GovExpr *e, const RefRecord *rec);
-/* Which rules and gates fire, in declaration order, and the verdict. */
-void ref_decide(const GovPolicy *p, const RefRecord *rec, RefDecision *out);
+/* Which rules and gates fire, in declaration order, and the verdict, for the last of
+ * the `n` records of `hist` (the ones before it are what windows have seen; n <=
+ * REF_MAXHIST). */
+enum { REF_MAXHIST = 64 };
+void ref_decide(const GovPolicy *p, const RefRecord *hist, uint32_t n, RefDecision *out);
+/* The window values of the last ref_decide, one comment line each, for a report. */
+void ref_describe_windows(FILE *f);
 
 /* Counts for the report. */
 typedef struct DiffStats {

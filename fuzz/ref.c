@@ -3,8 +3,12 @@
  * can, for the differential target to hold the compiler and the VM to. It shares only
  * the saturating 64-bit primitives of lang/eval.c (clamped 128-bit arithmetic); every
  * decision about types, conversions, rounding, scopes and verdicts is made here again,
- * without looking at how compile.c or the VM does it. Speed is no concern. */
+ * without looking at how compile.c or the VM does it. Speed is no concern: a window's
+ * value (§4.5) is found by replaying every record seen so far through the spec's rules
+ * (keys and eviction, lateness, buckets) and aggregating what the window holds, with no
+ * running sums, rings or deques. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fuzz/gen.h"
@@ -60,6 +64,30 @@ static int cmp(const GovValue *a, const GovValue *b)
     return a->u.i < b->u.i ? -1 : a->u.i > b->u.i ? 1 : 0;
 }
 
+/* The windows' values for the record being decided (ref_decide), and whether the
+ * expression being evaluated read one that has no value. */
+typedef struct RefWin {
+    const GovDecl *d;
+    bool has;
+    GovValue v;
+} RefWin;
+static struct {
+    RefWin w[64];
+    uint32_t n;
+    bool empty_read;
+} wctx;
+
+static GovValue window_read(const GovDecl *d)
+{
+    for (uint32_t i = 0; i < wctx.n; i++)
+        if (wctx.w[i].d == d) {
+            if (!wctx.w[i].has) wctx.empty_read = true;
+            return wctx.w[i].v;
+        }
+    wctx.empty_read = true; /* not computed: cannot happen for a checked policy */
+    return vi(GOV_TY_ERROR, 0);
+}
+
 static GovValue field_value(const GovPolicy *p, const GovField *f, const RefRecord *rec)
 {
     if (f->slot < rec->nslots && rec->present[f->slot])
@@ -113,6 +141,8 @@ GovValue ref_eval(const GovPolicy *p, const GovExpr *e, const RefRecord *rec)
     case GOV_E_PERCENT: return vf(GOV_TY_RATIO, e->u.f);
     case GOV_E_STRING: { GovValue v = vi(GOV_TY_STRING, 0); v.u.s = e->u.str; return v; }
     case GOV_E_NAME: {
+        if (e->u.name.ref->kind == GOV_D_WINDOW)
+            return window_read(e->u.name.ref);
         GovValue v;
         ref_resolve(p, e->u.name.ref, rec, &v, NULL);
         return v;
@@ -221,9 +251,144 @@ void ref_resolve(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, G
         *from = src;
 }
 
-void ref_decide(const GovPolicy *p, const RefRecord *rec, RefDecision *out)
+/* ------------------------------------------------------------------ windows */
+
+/* One window instance (one key's, or the only one): what it has taken, in order. */
+typedef struct RefInst {
+    bool live;
+    GovStr key;
+    uint32_t seen;        /* index of the last record that touched the key */
+    bool has_newest;
+    int64_t newest;       /* latest `at` taken or skipped by where */
+    uint32_t n;
+    int64_t at[REF_MAXHIST];
+    GovValue v[REF_MAXHIST];
+} RefInst;
+
+static int64_t floordiv(int64_t a, int64_t b)
 {
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static int64_t const_int(const GovPolicy *p, const GovExpr *e, const RefRecord *rec, int64_t dflt)
+{
+    return e ? ref_eval(p, e, rec).u.i : dflt;
+}
+
+/* The value of window `w` for the last record of hist[0..n), by replaying them all. */
+static void window_value(const GovPolicy *p, const GovDecl *w, const RefRecord *hist, uint32_t n, RefWin *out)
+{
+    static RefInst inst[REF_MAXHIST + 1];
+    uint32_t ninst = 0;
+    const RefRecord *last = &hist[n - 1];
+    int level = w->u.window.has_per ? w->u.window.per : -1;
+    int64_t cap = level >= 0 ? const_int(p, w->u.window.capacity, last, 1024) : 1;
+    int64_t runs = const_int(p, w->u.window.last_runs, last, 0);
+    int64_t span = const_int(p, w->u.window.span, last, 0);
+    int64_t lateness = const_int(p, w->u.window.lateness, last, 0);
+    int agg = w->u.window.agg;
+    bool quantile = agg >= GOV_AGG_P50 && agg <= GOV_AGG_P99;
+    /* B = 60 (12 for quantiles), or the largest smaller count that divides the span. */
+    int64_t nb = quantile ? 12 : 60;
+    while (!runs && nb > 1 && span % nb) nb--;
+    int64_t width = runs ? 1 : span / nb;
+    const GovExpr *call = w->u.window.call;
+    const GovExpr *arg = call->u.call.nargs ? call->u.call.args[0] : NULL;
+    RefInst *x = NULL;
+    for (uint32_t j = 0; j < n; j++) {
+        const RefRecord *rec = &hist[j];
+        if (level < 0) {
+            x = &inst[0];
+            if (!ninst) { memset(x, 0, sizeof *x); x->live = true; ninst = 1; }
+        } else {
+            GovStr key = rec->present[level] ? rec->v[level].u.s : (GovStr){"", 0};
+            if (key.len > 128) key.len = 128; /* keys are their first 128 bytes */
+            x = NULL;
+            uint32_t nlive = 0;
+            RefInst *lru = NULL;
+            for (uint32_t k = 0; k < ninst; k++) {
+                if (!inst[k].live) continue;
+                nlive++;
+                if (inst[k].key.len == key.len && memcmp(inst[k].key.s, key.s, key.len) == 0) x = &inst[k];
+                if (!lru || inst[k].seen < lru->seen) lru = &inst[k];
+            }
+            if (!x) {
+                if ((int64_t)nlive == cap) lru->live = false; /* the least recently seen key leaves */
+                x = &inst[ninst++];
+                memset(x, 0, sizeof *x);
+                x->live = true;
+                x->key = key;
+            }
+            x->seen = j;
+        }
+        bool where = !w->u.window.where || ref_eval(p, w->u.window.where, rec).u.i;
+        int64_t at = rec->v[5].u.i;
+        if (x->has_newest && at < govE_sat_sub(x->newest, lateness))
+            continue; /* late: not taken, and the newest time stays */
+        if (where) {
+            bool too_old = !runs && x->has_newest &&
+                           floordiv(at, width) <= floordiv(at > x->newest ? at : x->newest, width) - nb;
+            if (!too_old) {
+                x->at[x->n] = at;
+                x->v[x->n++] = arg ? ref_eval(p, arg, rec) : vi(GOV_TY_BOOL, 1);
+            }
+        }
+        if (!x->has_newest || at > x->newest) x->newest = at;
+        x->has_newest = true;
+    }
+    /* What the window holds now: the last `runs` taken, or those in the buckets
+     * (cur - B, cur] where cur is the newest time's bucket. */
+    uint32_t first = runs && x->n > runs ? x->n - (uint32_t)runs : 0;
+    int64_t cur = floordiv(x->newest, width);
+    __int128 sum = 0;
+    uint64_t cnt = 0, ntrue = 0;
+    GovValue mn = {0}, mx = {0};
+    for (uint32_t k = first; k < x->n; k++) {
+        if (!runs && floordiv(x->at[k], width) <= cur - nb) continue;
+        GovValue v = x->v[k];
+        if (!cnt || cmp(&v, &mn) < 0) mn = v;
+        if (!cnt || cmp(&v, &mx) > 0) mx = v;
+        cnt++;
+        ntrue += v.u.i != 0;
+        sum += v.u.i;
+    }
+    out->d = w;
+    out->has = cnt > 0;
+    int vt = w->u.window.value_type;
+    switch (agg) {
+    case GOV_AGG_COUNT:
+        out->has = true;
+        out->v = vi(GOV_TY_INT, (int64_t)(arg ? ntrue : cnt));
+        break;
+    case GOV_AGG_SUM: /* int-class arguments only (the generator's) */
+        out->has = true;
+        out->v = vi(vt, sum > INT64_MAX ? INT64_MAX : sum < INT64_MIN ? INT64_MIN : (int64_t)sum);
+        break;
+    case GOV_AGG_MIN: out->v = mn; break;
+    case GOV_AGG_MAX: out->v = mx; break;
+    case GOV_AGG_RATE: out->v = vf(GOV_TY_RATIO, cnt ? (double)ntrue / (double)cnt : 0.0); break;
+    default: out->has = false; out->v = vi(GOV_TY_ERROR, 0); break; /* not generated */
+    }
+}
+
+void ref_describe_windows(FILE *f)
+{
+    for (uint32_t i = 0; i < wctx.n; i++) {
+        char b[64] = "(no value)";
+        if (wctx.w[i].has) govE_format(&wctx.w[i].v, b, sizeof b);
+        fprintf(f, "# reference: window %.*s = %s\n", (int)wctx.w[i].d->name.len, wctx.w[i].d->name.s, b);
+    }
+}
+
+void ref_decide(const GovPolicy *p, const RefRecord *hist, uint32_t n, RefDecision *out)
+{
+    const RefRecord *rec = &hist[n - 1];
     memset(out, 0, sizeof *out);
+    wctx.n = 0;
+    for (uint32_t i = 0; i < p->ndecls && wctx.n < 64; i++)
+        if (p->decls[i]->kind == GOV_D_WINDOW)
+            window_value(p, p->decls[i], hist, n, &wctx.w[wctx.n++]);
     for (uint32_t i = 0; i < p->ndecls; i++) {
         GovDecl *d = p->decls[i];
         const GovExpr *when;
@@ -237,8 +402,11 @@ void ref_decide(const GovPolicy *p, const RefRecord *rec, RefDecision *out)
         } else {
             continue;
         }
+        /* A rule that reads a window with no value does not fire (§4.5). The generator
+         * reads windows only in conjuncts, where evaluation order cannot matter. */
+        wctx.empty_read = false;
         GovValue c = ref_eval(p, when, rec);
-        if (c.u.i && out->nfired < REF_MAXRULES) {
+        if (c.u.i && !wctx.empty_read && out->nfired < REF_MAXRULES) {
             out->fired[out->nfired++] = d;
             if (verdict > out->verdict)
                 out->verdict = verdict;

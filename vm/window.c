@@ -345,8 +345,17 @@ static void value(const gov_program *p, const govL_window *w, const char *x, gov
     case GOVB_AGG_SUM:
         out->has = 1;
         if (icls) {
-            /* exact while the true sum fits; saturate beyond (the double says which way) */
-            out->v.i = rsum >= 9.2e18 ? INT64_MAX : rsum <= -9.2e18 ? INT64_MIN : (int64_t)isum;
+            /* isum is the exact sum modulo 2^64. rsum, the same sum in doubles, is within
+             * about 1e15 of the true sum T (2^21 additions of values below 2^63), so it
+             * says where T lies: below 4.6e18 in magnitude, isum is T; up to 1.8e19, T is
+             * in (0, 2^64) and isum's sign says whether it passed 2^63; beyond, it did.
+             * Exact while T fits in int64, saturated beyond (spec/language.md §4.5). */
+            int64_t s = (int64_t)isum;
+            if (rsum >= 1.8e19) s = INT64_MAX;
+            else if (rsum >= 4.6e18) s = s >= 0 ? s : INT64_MAX;
+            else if (rsum <= -1.8e19) s = INT64_MIN;
+            else if (rsum <= -4.6e18) s = s < 0 ? s : INT64_MIN;
+            out->v.i = s;
             return;
         }
         r = rsum;

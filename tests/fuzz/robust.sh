@@ -13,4 +13,4 @@ for p in policies/*/; do
   fi
   "$b/tests/fuzz_robust" oom "$p"
 done
-TMPDIR=$tmp "$b/tests/fuzz_robust" diff 150 1
+TMPDIR=$tmp "$b/tests/fuzz_robust" diff 400 1
