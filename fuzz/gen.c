@@ -240,6 +240,18 @@ static void gen_expr(Gen *g, int type, int depth)
         out(&g->o, ")");
         return;
     }
+    if (k == 4 && type == GOV_TY_INT && fuzz_rand(g->r, 2)) {
+        /* the built-ins that make an int from another type */
+        uint32_t f = fuzz_rand(g->r, 4);
+        switch (f) {
+        case 0: out(&g->o, "len("); leaf(g, GOV_TY_STRING); break;
+        case 1: out(&g->o, "round("); gen_expr(g, num_type(g), depth - 1); break;
+        case 2: out(&g->o, "hour_of_day(("); gen_expr(g, GOV_TY_TIME, depth - 1); break;
+        default: out(&g->o, "day_of_week(("); gen_expr(g, GOV_TY_TIME, depth - 1); break;
+        }
+        out(&g->o, "%s)", f < 2 ? "" : (const char *[]){" + 0ns)", " + 7h)", " - 30h)", " + 100h)"}[fuzz_rand(g->r, 4)]);
+        return;
+    }
     if (k == 4 && type != GOV_TY_STRING && type != GOV_TY_SEVERITY && type != GOV_TY_VERDICT) {
         /* built-ins: abs keeps the type; min, max, clamp unify it */
         uint32_t f = fuzz_rand(g->r, 4);
@@ -340,7 +352,7 @@ static void gen_expr(Gen *g, int type, int depth)
 
 static void gen_bool(Gen *g, int depth)
 {
-    uint32_t k = depth <= 0 || --g->budget <= 0 ? 9 + fuzz_rand(g->r, 3) : fuzz_rand(g->r, 12);
+    uint32_t k = depth <= 0 || --g->budget <= 0 ? 9 + fuzz_rand(g->r, 3) : fuzz_rand(g->r, 14);
     switch (k) {
     case 0: case 1: case 9: { /* an ordered comparison, often a field against a limit */
         static const int ordered[] = {GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_RATIO, GOV_TY_DURATION, GOV_TY_MONEY,
@@ -401,6 +413,28 @@ static void gen_bool(Gen *g, int depth)
         out(&g->o, ")");
         return;
     case 8: out(&g->o, "%s", fuzz_rand(g->r, 2) ? "true" : "false"); return;
+    case 12: { /* string tests */
+        static const char *const fns[] = {"starts_with", "ends_with", "contains", "iequals"};
+        out(&g->o, "%s(", fns[fuzz_rand(g->r, 4)]);
+        leaf(g, GOV_TY_STRING);
+        out(&g->o, ", ");
+        if (fuzz_rand(g->r, 3)) leaf(g, GOV_TY_STRING);
+        else out(&g->o, "\"%s\"", (const char *[]){"A1", "T", "1", "Z"}[fuzz_rand(g->r, 4)]);
+        out(&g->o, ")");
+        return;
+    }
+    case 13: /* a glob, or business hours in UTC */
+        if (fuzz_rand(g->r, 4) == 0) {
+            out(&g->o, "is_business_hours((");
+            gen_expr(g, GOV_TY_TIME, depth - 1);
+            out(&g->o, " + %dh), \"UTC\")", (int)fuzz_rand(g->r, 240)); /* any hour of ten days */
+            return;
+        }
+        out(&g->o, "matches(");
+        leaf(g, GOV_TY_STRING);
+        out(&g->o, ", \"%s\")", (const char *[]){"*", "a*", "?1", "[a-t]*", "[!a]?", "\\\\*", "", "*1", "t?",
+                                                   "[xz]*z", "**", "?", "[]a]1", "[^t-z]*"}[fuzz_rand(g->r, 14)]);
+        return;
     default: out(&g->o, "run.b"); return;
     }
 }

@@ -127,6 +127,54 @@ static GovValue arith(GovOp op, GovValue a, GovValue b, int rtype)
     }
 }
 
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Does the byte class at p (just after its '[') hold c? *end is set past its ']'. */
+static bool in_class(const char *p, const char *pe, unsigned char c, const char **end)
+{
+    bool neg = p < pe && (*p == '!' || *p == '^'), in = false, first = true;
+    if (neg) p++;
+    while (p < pe && (first || *p != ']')) {
+        unsigned char lo = (unsigned char)*p, hi = lo;
+        if (p + 2 < pe && p[1] == '-' && p[2] != ']') {
+            hi = (unsigned char)p[2];
+            p += 2;
+        }
+        if (c >= lo && c <= hi) in = true;
+        p++;
+        first = false;
+    }
+    *end = p < pe ? p + 1 : pe;
+    return in != neg;
+}
+
+/* The glob of spec/stdlib.md §2.1, anchored at both ends, by plain backtracking: the
+ * obviously correct matcher, exponential at worst, which short patterns never reach. */
+static bool glob(const char *p, const char *pe, const char *s, const char *se)
+{
+    if (p == pe) return s == se;
+    if (*p == '*') {
+        for (const char *t = s;; t++) {
+            if (glob(p + 1, pe, t, se)) return true;
+            if (t == se) return false;
+        }
+    }
+    if (s == se) return false;
+    if (*p == '?') return glob(p + 1, pe, s + 1, se);
+    if (*p == '[') {
+        const char *after;
+        return in_class(p + 1, pe, (unsigned char)*s, &after) && glob(after, pe, s + 1, se);
+    }
+    if (*p == '\\' && p + 1 < pe) p++;
+    return *p == *s && glob(p + 1, pe, s + 1, se);
+}
+
 GovValue ref_eval(const GovPolicy *p, const GovExpr *e, const RefRecord *rec)
 {
     switch ((GovExprKind)e->kind) {
@@ -189,6 +237,40 @@ GovValue ref_eval(const GovPolicy *p, const GovExpr *e, const RefRecord *rec)
             v[i] = ref_eval(p, e->u.call.args[i], rec);
         const char *f = e->u.call.name.s;
         uint32_t fl = e->u.call.name.len;
+#define IS(lit) (fl == sizeof lit - 1 && memcmp(f, lit, fl) == 0)
+        if (IS("len")) return vi(GOV_TY_INT, v[0].u.s.len);
+        if (IS("starts_with") || IS("ends_with") || IS("contains") || IS("iequals")) {
+            GovStr a = v[0].u.s, b = v[1].u.s;
+            bool r = false;
+            if (IS("iequals")) {
+                r = a.len == b.len;
+                for (uint32_t i = 0; r && i < a.len; i++)
+                    r = lower(a.s[i]) == lower(b.s[i]);
+            } else if (b.len <= a.len) {
+                /* every position b could stand at, and whether it does */
+                uint32_t lo = IS("ends_with") ? a.len - b.len : 0, hi = IS("contains") ? a.len - b.len : lo;
+                for (uint32_t at = lo; !r && at <= hi; at++)
+                    r = b.len == 0 || memcmp(a.s + at, b.s, b.len) == 0;
+            }
+            return vi(GOV_TY_BOOL, r);
+        }
+        if (IS("matches")) {
+            GovStr pat = e->u.call.args[1]->u.str;
+            return vi(GOV_TY_BOOL, glob(pat.s, pat.s + pat.len, v[0].u.s.s, v[0].u.s.s + v[0].u.s.len));
+        }
+        if (IS("round")) {
+            if (!isf(v[0].type)) return vi(GOV_TY_INT, v[0].u.i);
+            return vi(GOV_TY_INT, round_sat(v[0].u.f)); /* saturating to int64 */
+        }
+        if (IS("hour_of_day") || IS("day_of_week") || IS("is_business_hours")) {
+            /* UTC only: the generator names no other zone. 1970-01-01 was a Thursday. */
+            int64_t hour = floordiv(v[0].u.i, INT64_C(3600000000000)), day = floordiv(hour, 24);
+            int64_t h = hour - day * 24, dow = (day + 3) % 7 + ((day + 3) % 7 < 0 ? 7 : 0) + 1;
+            if (IS("hour_of_day")) return vi(GOV_TY_INT, h);
+            if (IS("day_of_week")) return vi(GOV_TY_INT, dow);
+            return vi(GOV_TY_BOOL, dow <= 5 && h >= 9 && h < 17);
+        }
+#undef IS
         if (fl == 3 && memcmp(f, "abs", 3) == 0) {
             if (isf(v[0].type)) return vf(e->type, fabs(v[0].u.f));
             return vi(e->type, v[0].u.i < 0 ? govE_sat_sub(0, v[0].u.i) : v[0].u.i);
@@ -264,12 +346,6 @@ typedef struct RefInst {
     int64_t at[REF_MAXHIST];
     GovValue v[REF_MAXHIST];
 } RefInst;
-
-static int64_t floordiv(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 static int64_t const_int(const GovPolicy *p, const GovExpr *e, const RefRecord *rec, int64_t dflt)
 {
