@@ -100,6 +100,9 @@ typedef struct Comp {
     /* externs the code calls, numbered at their first call (EXTERNS, EXTPARAMS) */
     GovDecl *ext[GOVB_MAXEXTERNS]; uint32_t next, nextparam;
     bool in_window;        /* generating a window's code: no CALL there (the VM refuses it) */
+    uint32_t rlevel, rcap; /* the rule being generated: finest `per` level among the windows
+                              it reads (LOADW), GOVB_NONE if none, and the largest capacity
+                              among those windows at that level */
     /* gates and escalations (sections GATES, ESCALATIONS, ESCSTEPS, APPROVERS, ESCALATE) */
     uint32_t ngates;
     /* time zones and glob patterns the code names (ZONES, ZONETRANS, PATTERNS) */
@@ -685,6 +688,21 @@ static uint32_t gen_builtin(Comp *K, GovExpr *e)
     }
 }
 
+static uint32_t capacity_of(GovExpr *e);
+
+/* A rule reads a window kept per key at level (with its capacity): a sustained rule keeps
+ * its state per key of the finest such level, in a table as large as the largest of
+ * those windows' (spec/language.md §4.3). */
+static void note_key(Comp *K, uint32_t level, uint32_t cap)
+{
+    if (K->rlevel == GOVB_NONE || level > K->rlevel) {
+        K->rlevel = level;
+        K->rcap = cap;
+    } else if (level == K->rlevel && cap > K->rcap) {
+        K->rcap = cap;
+    }
+}
+
 static uint32_t gen(Comp *K, GovExpr *e)
 {
     GovSpan saved = K->at;
@@ -706,6 +724,8 @@ static uint32_t gen(Comp *K, GovExpr *e)
         r = reg(K, e->type);
         /* A window's value for this record's key; an empty window ends the rule. */
         abx(K, d->kind == GOV_D_WINDOW ? GOV_OP_LOADW : GOV_OP_LOADL, r, d->index);
+        if (d->kind == GOV_D_WINDOW && d->u.window.has_per)
+            note_key(K, (uint32_t)d->u.window.per, capacity_of(d->u.window.capacity));
         break;
     }
     case GOV_E_UNARY: {
@@ -1017,6 +1037,8 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
     memset(K->busy, 0, sizeof K->busy);
     K->ncode = 0;
     K->at = d->name_span;
+    K->rlevel = GOVB_NONE;
+    K->rcap = 1;
     if (clear) {
         uint32_t r = gen(K, clear);
         K->at = clear->span;
@@ -1061,8 +1083,9 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
     K->nrules++;
 }
 
-/* The RULESTATE entry of the rule about to be emitted: a rule with `for` or `clear`. */
-static void emit_sustained(Comp *K, GovDecl *d)
+/* The RULESTATE entry of rule index ri, just emitted: a rule with `for` or `clear`, kept
+ * per key when it reads windows kept per key (K->rlevel, K->rcap). */
+static void emit_sustained(Comp *K, GovDecl *d, uint32_t ri)
 {
     GovValue hold = {0}, after = {0};
     if (d->u.rule.for_)
@@ -1070,10 +1093,12 @@ static void emit_sustained(Comp *K, GovDecl *d)
     if (d->u.rule.clear_after)
         govE_eval(d->u.rule.clear_after, &after);
     Buf *b = &K->sec[GOVB_S_RULESTATE];
-    put32(b, K->nrules);
+    put32(b, ri);
     put32(b, d->u.rule.clear_when ? GOVB_RS_CLEARWHEN : 0);
     put64(b, (uint64_t)(d->u.rule.for_ ? hold.u.i : 0));
     put64(b, (uint64_t)(d->u.rule.clear_after ? after.u.i : 0));
+    put32(b, K->rlevel);
+    put32(b, K->rlevel == GOVB_NONE ? 1 : K->rcap);
 }
 
 /* ------------------------------------------------------------------ gates, escalations */
@@ -1346,13 +1371,13 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
         GovDecl *d = p->decls[i];
         switch (d->kind) {
         case GOV_D_RULE:
-            if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)
-                emit_sustained(K, d);
             if (d->u.rule.escalate.ref) {
                 put32(&K->sec[GOVB_S_ESCALATE], K->nrules);
                 put32(&K->sec[GOVB_S_ESCALATE], d->u.rule.escalate.ref->index);
             }
             emit_rule(K, d, d->u.rule.when, d->u.rule.clear_when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
+            if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)
+                emit_sustained(K, d, K->nrules - 1);
             break;
         case GOV_D_GATE: {
             /* A gate is a rule with the verdict review, and a GATES entry that opens a

@@ -348,7 +348,8 @@ typedef struct gov_action {
     const char *gate;                           /* gate name, or NULL */
     const char *escalation;                     /* escalation name, or NULL */
     char id[17];                                /* gate or escalation id (hex), or "" */
-    const char *key; size_t key_len;            /* run_id (gates) or key (escalations) */
+    const char *key; size_t key_len;            /* run_id (gates), key (escalations, and rule_firing
+                                                   and rule_cleared of a rule kept per key) */
     const char *by; size_t by_len;              /* approver or acknowledger */
     const char *outcome;                        /* timeout outcome, or NULL */
     const char *reason;                         /* refusal, blocking or ending reason */

@@ -81,8 +81,9 @@
     X(24, ZONES,      16, 0) /* {u32 name, u32 first_trans, u32 ntrans, i32 off0}    */ \
     X(25, EXTPARAMS,  4,  0) /* u32 type per extern parameter, externs' lists in order */ \
     X(26, ZONETRANS,  16, 0) /* {i64 at (Unix s), i32 offset (s east), u32 zero}     */ \
-    X(29, RULESTATE,  24, 0) /* {rule, flags, for_lo, for_hi, after_lo, after_hi},
-                                 rule ascending: the rules with `for` or `clear`     */ \
+    X(29, RULESTATE,  32, 0) /* {rule, flags, for_lo, for_hi, after_lo, after_hi,
+                                 level, capacity}, rule ascending: the rules with
+                                 `for` or `clear`; see GOVB_RS_CLEARWHEN below      */ \
     X(30, PATTERNS,   8,  0) /* {u32 compiled (string), u32 source (string)}         */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names a u32 at
@@ -105,8 +106,12 @@ enum {
 };
 
 /* RULESTATE.flags: the rule has `clear when` (its code sets the clear condition with
- * SETCLR); without it, the clear condition is "the rule's condition does not hold". */
+ * SETCLR); without it, the clear condition is "the rule's condition does not hold".
+ * RULESTATE.level: GOVB_LV_* of the key the rule keeps its state per (the compiler
+ * writes the finest `per` level among the windows the rule reads), or NONE for one
+ * state; capacity: the keys its table holds (1 when NONE; else 1..GOVB_MAXCAP). */
 #define GOVB_RS_CLEARWHEN 1u
+#define GOVB_RULESTATE_SIZE 32u
 
 /* GATES.timeout: what happens when a pending gate's SLA passes unanswered. */
 #define GOVB_TIMEOUT_DENY     0u

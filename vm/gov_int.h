@@ -3,7 +3,9 @@
  * Prefixes: govL_ loader and verifier (load.c), govV_ evaluator (vm.c), govJ_ JSON
  * records and numbers (json.c), govO_ output: decision JSON, trace, number formatting
  * (out.c), govD_ disassembler (disasm.c), govG_ gates, escalations and the clock
- * (gate.c), govS_ state save and restore (state.c), govK_ per-key tables (keytab.c). Public functions are gov_ and live in gov.h.
+ * (gate.c), govS_ state save and restore (state.c), govK_ per-key tables (keytab.c),
+ * govW_ windows (window.c), govR_ sustained rules (sustain.c). Public functions are gov_
+ * and live in gov.h.
  */
 #ifndef GOV_INT_H
 #define GOV_INT_H
@@ -70,8 +72,16 @@ typedef struct govL_esc {
 } govL_esc;
 
 /* A sustained rule (RULESTATE): hold is `for` (0: fires at once), after is `clear
- * after` (0: clears on the first record its clear condition holds). */
-typedef struct govL_sus { uint32_t rule, flags; int64_t hold, after; } govL_sus;
+ * after` (0: clears on the first record its clear condition holds); level the key's
+ * scope level (GOVB_NONE: one state), capacity the keys its table holds (1 if none).
+ * Its region of the state block (sustain.c) is at off: the key table (tab bytes, 0
+ * without a level), then capacity states (govV_rstate), one per slot. */
+typedef struct govL_sus {
+    uint32_t rule, flags;
+    int64_t hold, after;
+    uint32_t level, capacity;
+    size_t off, tab;
+} govL_sus;
 /* A window (WINDOWS section) and what the loader derives from it: the layout of one
  * instance (one per key, or one) in the state block, in bytes. An instance is a header
  * (govW_hdr), then for count windows the ring of values and the min/max deques, for
@@ -139,6 +149,7 @@ struct gov_program {
     uint32_t *sovr;             /* novr: override indices, by scope, then by limit */
     uint32_t nsus;
     govL_sus *sus;              /* sustained rules, by rule */
+    size_t sus_state;           /* bytes of all sustained rules' state (sustain.c) */
     uint32_t *rule_sus;         /* per rule: its RULESTATE entry, or GOVB_NONE */
     uint32_t gate_slots, esc_slots;         /* summed capacities */
     uint32_t nzone, nztrans, npat;
@@ -153,7 +164,8 @@ struct gov_program {
     uint32_t *kwin_first;       /* nkind + 1: kind k's windows are kind_wins[first[k]..first[k+1]) */
     double *skbound;            /* 2 x GOVW_SKBINS sketch bin bounds (window.c), or NULL */
     size_t win_state;           /* bytes of all windows' state */
-    uint32_t max_wcap;          /* largest per-key capacity, for the state loader's scratch */
+    uint32_t max_wcap;          /* largest per-key capacity (windows and sustained rules), for
+                                   the state loader's scratch */
     uint32_t name;
     uint32_t max_regs, max_rules, max_actions, max_fields;
     char id[33];
@@ -330,13 +342,22 @@ typedef struct govV_wrec {
     uint32_t epoch, has, late, evicted, elevel, koff, klen, pad;
 } govV_wrec;
 
+/* Per sustained rule, for the record being evaluated (outside the state): the slot of
+ * the record's key, and the key it evicted to get it (its level, its state then). */
+typedef struct govV_srec {
+    uint32_t epoch, slot, evicted, elevel, koff, klen;
+    govV_rstate ev;             /* the evicted key's state */
+} govV_srec;
+
+#define GOVV_SREC(vm) ((govV_srec *)(void *)((vm)->wrec + (vm)->p->nwin))
+
 struct gov_vm {
     const gov_program *p;
     uint32_t limits[GOV_LIMIT__COUNT], caps[GOV_LIMIT__COUNT];
     govV_core *state;           /* persistent state: core, gates, escalations */
     govV_pgate *pg;             /* p->gate_slots */
     govV_resc *re;              /* p->esc_slots */
-    govV_rstate *rs;            /* p->nsus */
+    char *rstate;               /* the sustained rules' part of the state block */
     int clr;                    /* the rule being run: its clear condition (SETCLR), or -1 */
     int cond;                   /* ... and whether its condition held */
     size_t state_size;
@@ -369,7 +390,7 @@ struct gov_vm {
     uint32_t rwins[GOVV_MAXRULEWINS]; uint32_t nrwins;
     uint32_t empty_win;         /* the window that ended the rule with no value, or NONE */
     char *wstate;               /* the windows' part of the state block */
-    govV_wrec *wrec;            /* nwin */
+    govV_wrec *wrec;            /* nwin, then the sustained rules' govV_srec (GOVV_SREC) */
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint32_t cur_kind;
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
@@ -424,6 +445,16 @@ GOV_HIDDEN size_t govW_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govW_save(const gov_vm *vm, unsigned char *b);
 GOV_HIDDEN int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);
 GOV_HIDDEN const char *govW_aggname(uint32_t agg);
+
+/* sustain.c */
+GOV_HIDDEN int govR_prepare(gov_program *p, const char **why, uint32_t *bad);
+GOV_HIDDEN void govR_init(gov_vm *vm);
+GOV_HIDDEN int govR_step(gov_vm *vm, uint32_t ri, int cond, int stopped, int64_t t);
+GOV_HIDDEN govV_rstate *govR_cur(const gov_vm *vm, uint32_t si);
+GOV_HIDDEN size_t govR_bound(const gov_program *p);
+GOV_HIDDEN size_t govR_saved_size(const gov_vm *vm);
+GOV_HIDDEN size_t govR_save(const gov_vm *vm, unsigned char *b);
+GOV_HIDDEN int govR_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, int64_t now, int apply);
 
 /* vm.c, for window.c: run a code range that does not fire (a window's). */
 GOV_HIDDEN void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode);

@@ -218,7 +218,7 @@ static int alloc_program(govL_ctx *c) {
     p->nstep = (uint32_t)(c->len[GOVB_S_ESCSTEPS] / 16);
     p->nappr = (uint32_t)(c->len[GOVB_S_APPROVERS] / 4);
     p->nescalate = (uint32_t)(c->len[GOVB_S_ESCALATE] / 8);
-    p->nsus = (uint32_t)(c->len[GOVB_S_RULESTATE] / 24);
+    p->nsus = (uint32_t)(c->len[GOVB_S_RULESTATE] / GOVB_RULESTATE_SIZE);
     p->nzone = (uint32_t)(c->len[GOVB_S_ZONES] / 16);
     p->nztrans = (uint32_t)(c->len[GOVB_S_ZONETRANS] / 16);
     p->npat = (uint32_t)(c->len[GOVB_S_PATTERNS] / 8);
@@ -1059,15 +1059,16 @@ static int load_gates(govL_ctx *c) {
 }
 
 /* Sustained rules (RULESTATE): one entry per rule with `for` or `clear`, rules
- * ascending. Each gets a slot in the VM's rule-state table. SETCLR may appear only in
- * the code of a rule whose entry has `clear when`. */
+ * ascending, each keeping one state or one per key in a table of its capacity (laid out
+ * by sustain.c). SETCLR may appear only in the code of a rule whose entry has `clear
+ * when`. */
 static int load_sustained(govL_ctx *c) {
     gov_program *p = c->p;
     for (uint32_t i = 0; i < p->nrule; i++) p->rule_sus[i] = GOVB_NONE;
     const uint8_t *s = SEC(GOVB_S_RULESTATE);
-    for (uint32_t i = 0; i < p->nsus; i++, s += 24) {
-        uint64_t at = c->off[GOVB_S_RULESTATE] + 24ull * i;
-        govL_sus u = {rd32(s), rd32(s + 4), rd_dur(s + 8), rd_dur(s + 16)};
+    for (uint32_t i = 0; i < p->nsus; i++, s += GOVB_RULESTATE_SIZE) {
+        uint64_t at = c->off[GOVB_S_RULESTATE] + (uint64_t)GOVB_RULESTATE_SIZE * i;
+        govL_sus u = {rd32(s), rd32(s + 4), rd_dur(s + 8), rd_dur(s + 16), rd32(s + 24), rd32(s + 28), 0, 0};
         if (u.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "rule state %u: rule %u out of range", i, u.rule);
         if (i > 0 && u.rule <= p->sus[i - 1].rule)
             return fail(c, GOV_EVALUE, at, "rule state %u: rules not ascending", i);
@@ -1078,6 +1079,11 @@ static int load_sustained(govL_ctx *c) {
             return fail(c, GOV_EVALUE, at + 16, "rule state %u: 'clear after' negative or too large", i);
         if (p->rule_gate[u.rule] != GOVB_NONE)
             return fail(c, GOV_EVALUE, at, "rule state %u: rule %u is a gate", i, u.rule);
+        if (u.level != GOVB_NONE && u.level > GOVB_LV_MAX)
+            return fail(c, GOV_EVALUE, at + 24, "rule state %u: level %u out of range", i, u.level);
+        if (u.level == GOVB_NONE ? u.capacity != 1 : u.capacity < 1 || u.capacity > GOVB_MAXCAP)
+            return fail(c, GOV_EVALUE, at + 28, "rule state %u: capacity %u (1 without a level, else 1..%u)", i,
+                        u.capacity, GOVB_MAXCAP);
         p->sus[i] = u;
         p->rule_sus[u.rule] = i;
     }
@@ -1090,6 +1096,11 @@ static int load_sustained(govL_ctx *c) {
                 return fail(c, GOV_EOPCODE, c->off[GOVB_S_CODE] + 4ull * pc,
                             "pc %u: SETCLR in rule %u, which has no `clear when`", pc, i);
     }
+    const char *why = "";
+    uint32_t bad = 0;
+    if (!govR_prepare(p, &why, &bad))
+        return fail(c, GOV_EVALUE, c->off[GOVB_S_RULESTATE] + (uint64_t)GOVB_RULESTATE_SIZE * bad, "rule state %u: %s",
+                    bad, why);
     return GOV_OK;
 }
 

@@ -374,6 +374,43 @@ static void put_window_events(govO_buf *b, const gov_vm *vm) {
     if (!first) govO_put(b, "]", 1);
 }
 
+static const char *const phase_names[] = {"inactive", "pending", "firing", "clearing"};
+
+/* A key a sustained rule evicted: its level, the key, the state it had. */
+static void put_rule_evicted(govO_buf *b, const gov_vm *vm, const govV_srec *sr) {
+    govO_printf(b, "\"evicted\":{\"level\":\"%s\",\"key\":", level_names[sr->elevel]);
+    govO_jstr(b, vm->kpool + sr->koff, sr->klen);
+    govO_printf(b, ",\"state\":\"%s\"", phase_names[sr->ev.phase]);
+    if (sr->ev.phase != GOVV_RS_INACTIVE) {
+        govO_puts(b, ",\"since\":");
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = sr->ev.since});
+    }
+    if (sr->ev.phase >= GOVV_RS_FIRING) {
+        govO_puts(b, ",\"firing_since\":");
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = sr->ev.firing});
+    }
+    govO_put(b, "}", 1);
+}
+
+/* Keys sustained rules evicted for this record, for the decision (only when any). */
+static void put_rule_events(govO_buf *b, const gov_vm *vm) {
+    const gov_program *p = vm->p;
+    int first = 1;
+    if (vm->dec.status != GOV_OK || vm->dec.event != GOVV_EV_RECORD) return;
+    for (uint32_t si = 0; si < p->nsus; si++) {
+        const govV_srec *sr = &GOVV_SREC(vm)[si];
+        uint32_t ri = p->sus[si].rule;
+        if (sr->epoch != vm->epoch || p->rule[ri].kind != vm->dec.kind || !sr->evicted) continue;
+        govO_puts(b, first ? ",\"sustained\":[{\"rule\":" : ",{\"rule\":");
+        first = 0;
+        govO_jstr(b, p->str[p->rule[ri].name], p->strlen_[p->rule[ri].name]);
+        govO_put(b, ",", 1);
+        put_rule_evicted(b, vm, sr);
+        govO_put(b, "}", 1);
+    }
+    if (!first) govO_put(b, "]", 1);
+}
+
 static void put_head(govO_buf *b, const gov_vm *vm) {
     const gov_program *p = vm->p;
     const gov_decision *d = &vm->dec;
@@ -407,6 +444,11 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
          * (rule_firing) or when it started firing (rule_cleared). */
         govO_puts(b, ",\"rule\":");
         govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
+        uint32_t level = p->sus[p->rule_sus[a->rule]].level;
+        if (level != GOVB_NONE) { /* a rule kept per key: whose state this is */
+            govO_printf(b, ",\"level\":\"%s\",\"key\":", level_names[level]);
+            govO_jstr(b, vm->kpool + a->koff, a->klen);
+        }
         govO_printf(b, ",\"severity\":\"%s\",\"verdict\":\"%s\",\"since\":", sev_names[a->severity],
                     verd_names[a->verdict]);
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
@@ -594,6 +636,7 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
     }
     govO_put(&b, "]", 1);
     put_window_events(&b, vm);
+    put_rule_events(&b, vm);
     govO_put(&b, "}", 1);
     return govO_finish(&b, len);
 }
@@ -623,10 +666,20 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
     put_at(b, p, r->file, r->line, r->col);
     govO_puts(b, fired == 1 ? ",\"fired\":true," : fired ? ",\"fired\":false,\"stopped\":\"host_error\"," : ",\"fired\":false,");
     if (p->rule_sus[ri] != GOVB_NONE) {
-        /* A sustained rule: its condition on this record, and its state after it. */
-        static const char *const phases[] = {"inactive", "pending", "firing", "clearing"};
-        const govV_rstate *rs = &vm->rs[p->rule_sus[ri]];
-        govO_printf(b, "\"condition\":%s,\"state\":\"%s\",", vm->cond ? "true" : "false", phases[rs->phase]);
+        /* A sustained rule: its condition on this record, the record's key (a rule kept
+         * per key), its state after the record, and a key it evicted. */
+        uint32_t si = p->rule_sus[ri], level = p->sus[si].level;
+        const govV_rstate *rs = govR_cur(vm, si);
+        const govV_srec *sr = &GOVV_SREC(vm)[si];
+        govO_printf(b, "\"condition\":%s,", vm->cond ? "true" : "false");
+        if (level != GOVB_NONE) {
+            uint32_t klen;
+            const char *key = govV_str(vm, vm->reg[level].u, &klen);
+            govO_printf(b, "\"level\":\"%s\",\"key\":", level_names[level]);
+            govO_jstr(b, key, klen > GOVV_KEYMAX ? GOVV_KEYMAX : klen);
+            govO_put(b, ",", 1);
+        }
+        govO_printf(b, "\"state\":\"%s\",", phase_names[rs->phase]);
         if (rs->phase != GOVV_RS_INACTIVE) {
             govO_puts(b, "\"since\":");
             govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = rs->since});
@@ -635,6 +688,10 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
         if (rs->phase == GOVV_RS_CLEARING) {
             govO_puts(b, "\"clearing_since\":");
             govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = rs->clearing});
+            govO_put(b, ",", 1);
+        }
+        if (sr->evicted) {
+            put_rule_evicted(b, vm, sr);
             govO_put(b, ",", 1);
         }
     }

@@ -29,7 +29,6 @@
 #define ST_GATE    40u          /* + key: gate 4, slot 4, id 8, opened 8, deadline 8, keylen 4, 0 4 */
 #define ST_ESC     56u          /* + key: esc 4, slot 4, id 8, started 8, src_gate 4, src 4, step 4,
                                    round 4, severity 4, keylen 4, 0 8 */
-#define ST_RULE    32u          /* rule 4, phase 4, since 8, firing 8, clearing 8 */
 enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_WINDOWS = 4, TAG_RULES = 5 };
 static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES"};
 
@@ -80,13 +79,13 @@ size_t gov_state_bound(const gov_program *p) {
     if (!p) return 0;
     uint32_t tags[ST_MAXSECT];
     return ST_HEADER + tags_of(p, tags) * ST_SECHDR + ST_CLOCK + (size_t)p->gate_slots * (ST_GATE + GOVV_KEYMAX) +
-           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + (size_t)p->nsus * ST_RULE + windows_bound(p);
+           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + govR_bound(p) + windows_bound(p);
 }
 
 static size_t saved_size(const gov_vm *vm) {
     const gov_program *p = vm->p;
     uint32_t tags[ST_MAXSECT];
-    size_t n = ST_HEADER + tags_of(p, tags) * ST_SECHDR + ST_CLOCK + (size_t)p->nsus * ST_RULE;
+    size_t n = ST_HEADER + tags_of(p, tags) * ST_SECHDR + ST_CLOCK + (p->nsus ? govR_saved_size(vm) : 0);
     for (uint32_t i = 0; i < p->gate_slots; i++)
         if (vm->pg[i].used) n += ST_GATE + vm->pg[i].keylen;
     for (uint32_t i = 0; i < p->esc_slots; i++)
@@ -170,14 +169,7 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
 
     if (p->nsus) {
         at = n, n += ST_SECHDR;
-        for (uint32_t i = 0; i < p->nsus; i++, n += ST_RULE) {
-            const govV_rstate *rs = &vm->rs[i];
-            put32(b + n, p->sus[i].rule);
-            put32(b + n + 4, rs->phase);
-            put64(b + n + 8, (uint64_t)rs->since);
-            put64(b + n + 16, (uint64_t)rs->firing);
-            put64(b + n + 24, (uint64_t)rs->clearing);
-        }
+        n += govR_save(vm, b + n);
         seal(b, at, n, TAG_RULES, p->nsus);
     }
     return GOV_OK;
@@ -300,43 +292,6 @@ static int entries(gov_vm *vm, int tag, const unsigned char *sec, size_t len, ui
     return GOV_OK;
 }
 
-/* Check (apply == 0) or apply the RULES section: one entry per sustained rule, in
- * RULESTATE order, each a state the machine of spec/language.md §4.3 can reach. */
-static int rules_section(gov_vm *vm, const unsigned char *sec, size_t len, uint32_t count, int64_t now, int apply) {
-    const gov_program *p = vm->p;
-    if (count != p->nsus || len != (size_t)count * ST_RULE)
-        return govV_fail(vm, GOV_ESECTION, "state: RULES section must hold %u entries of %u bytes", p->nsus, ST_RULE);
-    for (uint32_t k = 0; k < count; k++) {
-        const unsigned char *e = sec + (size_t)k * ST_RULE;
-        const govL_sus *u = &p->sus[k];
-        uint32_t rule = get32(e), phase = get32(e + 4);
-        int64_t since = (int64_t)get64(e + 8), firing = (int64_t)get64(e + 16), clearing = (int64_t)get64(e + 24);
-        if (rule != u->rule) return govV_fail(vm, GOV_EVALUE, "state: rule entry %u: rule %u, expected %u", k, rule, u->rule);
-        int ok;
-        switch (phase) {
-        case GOVV_RS_INACTIVE: ok = since == 0 && firing == 0 && clearing == 0; break;
-        case GOVV_RS_PENDING: ok = since <= now && firing == 0 && clearing == 0; break;
-        case GOVV_RS_FIRING:
-            ok = since <= firing && firing <= now && gov_sub_i(firing, since) >= u->hold && clearing == 0;
-            break;
-        case GOVV_RS_CLEARING:
-            ok = since <= firing && firing <= clearing && clearing <= now && gov_sub_i(firing, since) >= u->hold && u->after > 0;
-            break;
-        default: return govV_fail(vm, GOV_EVALUE, "state: rule entry %u: unknown phase %u", k, phase);
-        }
-        if (!ok) return govV_fail(vm, GOV_EVALUE, "state: rule entry %u: times inconsistent with its phase and the clock", k);
-        if (apply) {
-            govV_rstate *rs = &vm->rs[k];
-            memset(rs, 0, sizeof *rs);
-            rs->phase = phase;
-            rs->since = since;
-            rs->firing = firing;
-            rs->clearing = clearing;
-        }
-    }
-    return GOV_OK;
-}
-
 int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (!vm) return GOV_EMISUSE;
     if (!bytes && len) return govV_fail(vm, GOV_EMISUSE, "state: no bytes");
@@ -385,7 +340,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     /* Pass 1: check every entry; nothing is written. */
     int rc = entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 0);
     if (rc == GOV_OK) rc = entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 0);
-    if (rc == GOV_OK && p->nsus) rc = rules_section(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 0);
+    if (rc == GOV_OK && p->nsus) rc = govR_load(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 0);
     if (rc == GOV_OK && p->nwin && scount[TAG_WINDOWS] != p->nwin)
         rc = govV_fail(vm, GOV_ESECTION, "state: WINDOWS section has %u windows, the policy %u", scount[TAG_WINDOWS],
                        p->nwin);
@@ -397,7 +352,8 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     vm->state->now = now;
     entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 1);
     entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 1);
-    if (p->nsus) rules_section(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 1);
+    govR_init(vm);
+    if (p->nsus) govR_load(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 1);
     govW_init(vm);
     if (p->nwin) govW_load(vm, sec[TAG_WINDOWS], slen[TAG_WINDOWS], 1);
     vm->state->ngates = scount[TAG_GATES];

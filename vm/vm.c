@@ -43,11 +43,10 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
         if (cfg->limits[i] == 0 || cfg->limits[i] > max_limits[i]) return 0;
     size_t n = 16; /* slack to align the arena's start */
     l->vm = n;      n += al16(sizeof(gov_vm));
-    /* The state block: core, pending gates, running escalations (gate.c), windows
-     * (window.c). */
+    /* The state block: core, pending gates, running escalations (gate.c), sustained
+     * rules (sustain.c), windows (window.c). */
     l->state_size = sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
-                    (size_t)p->esc_slots * sizeof(govV_resc) + (size_t)p->nsus * sizeof(govV_rstate) +
-                    p->win_state;
+                    (size_t)p->esc_slots * sizeof(govV_resc) + p->sus_state + p->win_state;
     l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
@@ -65,10 +64,14 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
                  2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2 + p->nsus;
     l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
     l->kc = n;      n += al16(((size_t)p->gate_slots + p->esc_slots) * sizeof(govV_kcache));
-    /* Keys copied for this event's actions: once per slot lifetime, once per finding. */
-    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * (size_t)p->max_rules + 2 + p->nwin) * GOVV_KEYMAX;
+    /* Keys copied for this event's actions: once per slot lifetime, once per finding,
+     * once per window (an eviction), twice per sustained rule (an eviction and a
+     * transition). */
+    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * (size_t)p->max_rules + 2 + p->nwin +
+                    2 * (size_t)p->nsus) * GOVV_KEYMAX;
     l->kpool = n;   n += al16(l->kpool_cap);
-    l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec));
+    /* Per record: each window's value and events, then each sustained rule's key. */
+    l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec) + (size_t)p->nsus * sizeof(govV_srec));
     l->kscratch = n; n += al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
     /* Host functions: each extern's prepared libffi call, and room for every failure
      * one record can have (a CALL word runs at most once). */
@@ -117,16 +120,17 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->act_cap = (uint32_t)l.act_cap;
     vm->pg = (govV_pgate *)(void *)(base + l.state + sizeof(govV_core));
     vm->re = (govV_resc *)(void *)(base + l.state + sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate));
-    vm->rs = (govV_rstate *)(void *)(base + l.state + sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
-                                     (size_t)p->esc_slots * sizeof(govV_resc));
+    vm->rstate = base + l.state + sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
+                 (size_t)p->esc_slots * sizeof(govV_resc);
     vm->state_size = l.state_size;
     vm->state->now = INT64_MIN;
     vm->state->next_due = INT64_MAX;
     vm->kc = (govV_kcache *)(void *)(base + l.kc);
     vm->kpool = base + l.kpool;
     vm->kpool_cap = (uint32_t)l.kpool_cap;
-    vm->wstate = (char *)(vm->rs + p->nsus); /* windows last in the state block */
+    vm->wstate = vm->rstate + p->sus_state; /* windows last in the state block */
     vm->wrec = (govV_wrec *)(void *)(base + l.wrec);
+    govR_init(vm);
     vm->kscratch = (uint32_t *)(void *)(base + l.kscratch);
     govW_init(vm);
     vm->ext = (govV_ext *)(void *)(base + l.ext);
@@ -731,65 +735,6 @@ const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     return d;
 }
 
-/* ---------------------------------------------------------------- sustained rules */
-
-static void transition(gov_vm *vm, int type, uint32_t ri, int64_t since, int64_t t) {
-    const govL_rule *r = &vm->p->rule[ri];
-    govV_action *a = &vm->act[vm->dec.nact++];
-    memset(a, 0, sizeof *a);
-    a->type = (uint8_t)type;
-    a->finding = a->channel = a->gate = a->esc = GOVB_NONE;
-    a->rule = ri;
-    a->severity = r->severity;
-    a->verdict = (uint8_t)r->verdict;
-    a->deadline = since;
-    a->at = t;
-}
-
-/* Step sustained rule ri's state machine (spec/language.md §4.3) for a record at clock
- * t, where its condition held (cond) or not; returns 0 if the rule does not fire, 2 if
- * it starts firing on this record, 1 if it goes on firing. The clear condition is the
- * one SETCLR set, or "cond does not hold". */
-static int sustain(gov_vm *vm, uint32_t ri, int cond, int64_t t) {
-    const gov_program *p = vm->p;
-    uint32_t si = p->rule_sus[ri];
-    const govL_sus *u = &p->sus[si];
-    govV_rstate *s = &vm->rs[si];
-    int clear = (u->flags & GOVB_RS_CLEARWHEN) && vm->clr >= 0 ? vm->clr : !cond;
-    switch (s->phase) {
-    case GOVV_RS_INACTIVE:
-        if (!cond) return 0;
-        s->phase = GOVV_RS_PENDING;
-        s->since = t;
-        /* With no `for` it fires on this record. */
-        /* fall through */
-    case GOVV_RS_PENDING:
-        if (!cond) {
-            memset(s, 0, sizeof *s);
-            return 0;
-        }
-        if (gov_sub_i(t, s->since) < u->hold) return 0;
-        s->phase = GOVV_RS_FIRING;
-        s->firing = t;
-        transition(vm, GOV_ACT_RULE_FIRING, ri, s->since, t);
-        return 2;
-    default: /* firing or clearing */
-        if (!clear) {
-            s->phase = GOVV_RS_FIRING;
-            s->clearing = 0;
-            return 1;
-        }
-        if (s->phase == GOVV_RS_FIRING) {
-            s->phase = GOVV_RS_CLEARING;
-            s->clearing = t;
-        }
-        if (gov_sub_i(t, s->clearing) < u->after) return 1;
-        transition(vm, GOV_ACT_RULE_CLEARED, ri, s->firing, t);
-        memset(s, 0, sizeof *s);
-        return 0;
-    }
-}
-
 /* Fill defaults, check required fields, run the kind's rules. */
 static const gov_decision *evaluate(gov_vm *vm) {
     const gov_program *p = vm->p;
@@ -841,8 +786,8 @@ static const gov_decision *evaluate(gov_vm *vm) {
         }
         vm->cond = fired;
         int again = 0; /* a sustained rule that was already firing */
-        if (p->rule_sus[ri] != GOVB_NONE && !stopped) {
-            fired = sustain(vm, ri, fired, now);
+        if (p->rule_sus[ri] != GOVB_NONE) {
+            fired = govR_step(vm, ri, fired, stopped, now);
             again = fired == 1;
         }
         if (fired) {
@@ -855,7 +800,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
             f->limit_value = f->limit != GOVB_NONE ? vm->lcache[f->limit].v : (govV_cell){.i = 0};
             f->nwins = vm->nrwins;
             memcpy(f->wins, vm->rwins, sizeof f->wins);
-            if (p->rule_sus[ri] != GOVB_NONE) f->sus = vm->rs[p->rule_sus[ri]];
+            if (p->rule_sus[ri] != GOVB_NONE) f->sus = *govR_cur(vm, p->rule_sus[ri]);
             else memset(&f->sus, 0, sizeof f->sus);
             /* A sustained rule notifies and escalates when it starts firing, not again
              * on each record while it fires. */

@@ -19,4 +19,9 @@ if ! "$B/govc" build -o "$tmp/ffi_ext.govb" tests/ffi/ext.gov >/dev/null 2>&1; t
   echo "not ok - corpus: build tests/ffi/ext.gov"; exit 1
 fi
 args="$args $tmp/ffi_ext.govb tests/ffi/records.jsonl"
+# Sustained rules kept per key, with keys evicted while pending and while firing.
+if ! "$B/govc" build -o "$tmp/sustained_keys.govb" tests/events/sustained_keys.gov >/dev/null 2>&1; then
+  echo "not ok - corpus: build tests/events/sustained_keys.gov"; exit 1
+fi
+args="$args $tmp/sustained_keys.govb tests/events/sustained_keys.jsonl"
 exec "$B/tests/corpus" $args

@@ -42,7 +42,12 @@ esc_suppressed chains
 esc_span chains
 gate_full gate_capacity
 sustained sustained
+sustained_keys sustained_keys
 CASES
+
+# Which key each sustained rule is kept per, and its table's capacity.
+check "events sustained_keys (disasm)" "sustained_keys.disasm.out" \
+  sh -c "'$GOVC' build -o '$tmp/k.govb' '$here/sustained_keys.gov' >/dev/null && '$GOVC' disasm '$tmp/k.govb' | grep -A1 '^  rule ' | grep -v '^--'"
 
 # Sustained rules against an independent reference state machine, on random streams.
 python3 "$here/sustained_ref.py" "$GOVC" || fail=1
@@ -50,7 +55,9 @@ python3 "$here/sustained_ref.py" "$GOVC" || fail=1
 # --state: split a stream after every line k (0..n): run lines 1..k saving the state,
 # then lines k+1..n loading it. The second run's decisions (line numbers aside: each run
 # counts its own input) equal lines k+1..n of one uninterrupted run. The loan stream
-# has gates and escalations in its state; the sustained one, rules pending and firing.
+# has gates and escalations in its state; the sustained one, rules pending and firing;
+# sustained_keys, rules kept per key pending, firing and clearing for several keys at
+# once, and keys evicted.
 split() { # NAME POLICY STREAM
   "$GOVC" build -o "$tmp/p.govb" "$2" >/dev/null || { echo "not ok - state: build $2"; fail=1; return; }
   "$GOVC" run -p "$tmp/p.govb" "$3" | sed 's/"line":[0-9]*,//' >"$tmp/whole"
@@ -70,6 +77,7 @@ split() { # NAME POLICY STREAM
 loan=policies/loan_underwriting
 split loan "$loan" "$loan/events.jsonl"
 split sustained "$here/sustained.gov" "$here/sustained.jsonl"
+split sustained_keys "$here/sustained_keys.gov" "$here/sustained_keys.jsonl"
 "$GOVC" build -o "$tmp/loan.govb" "$loan" >/dev/null || { echo "not ok - state: build loan"; exit 1; }
 
 # --state-every 1 leaves the state after the last line, equal to the one saved at the end.

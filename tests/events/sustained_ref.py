@@ -8,6 +8,9 @@ when C2`, else "the condition does not hold") has held on every record for `clea
 after` (0 if absent). 300 random streams over tests/events/sustained.gov, in
 and out of order, are run through govc; for each record the findings and the
 rule_firing / rule_cleared transitions (with their times) must equal the reference's.
+Then 300 streams of five agents over tests/events/sustained_agents.gov, the same rules
+kept per agent (§4.3): one machine per agent, in a table of 3 agents that forgets the
+one seen least recently when a fourth comes; transitions carry the agent.
 
 Usage: sustained_ref.py GOVC
 """
@@ -26,26 +29,40 @@ RULES = [
 ]
 
 
-def reference(recs):
-    st = {r[0]: ["inactive", 0, 0, 0] for r in RULES}  # phase, since, firing, clearing
+def reference(recs, cap=None):
+    """recs: (time, latency, error, agent). cap None: one state per rule; else one per
+    agent, at most cap agents, the least recently seen forgotten."""
+    tables = {r[0]: {} for r in RULES}  # rule -> agent -> [phase, since, firing, clearing]
+    order = []                          # agents, least recently seen first
     now = None
     out = []
-    for t, l, e in recs:
+    for t, l, e, agent in recs:
         now = t if now is None else max(now, t)  # the VM's clock: the latest event time
+        key = agent if cap is not None else None
+        if cap is not None:
+            if agent in order:
+                order.remove(agent)
+            elif len(order) == cap:
+                gone = order.pop(0)
+                for tb in tables.values():
+                    tb.pop(gone, None)
+            order.append(agent)
         fired, trans = [], []
         for name, cond, clr, hold, after in RULES:
-            s = st[name]
+            st = tables[name]
+            st.setdefault(key, ["inactive", 0, 0, 0])
+            s = st[key]
             c = cond(l, e)
             x = clr(l, e) if clr else not c
             if s[0] in ("inactive", "pending"):
                 if not c:
-                    st[name] = ["inactive", 0, 0, 0]
+                    st[key] = ["inactive", 0, 0, 0]
                     continue
                 if s[0] == "inactive":
                     s[:] = ["pending", now, 0, 0]
                 if now - s[1] >= hold:
                     s[0], s[2] = "firing", now
-                    trans.append(("rule_firing", name, s[1], now))
+                    trans.append(("rule_firing", name, key, s[1], now))
                     fired.append(name)
             else:
                 if not x:
@@ -55,8 +72,8 @@ def reference(recs):
                 if s[0] == "firing":
                     s[0], s[3] = "clearing", now
                 if now - s[3] >= after:
-                    trans.append(("rule_cleared", name, s[2], now))
-                    st[name] = ["inactive", 0, 0, 0]
+                    trans.append(("rule_cleared", name, key, s[2], now))
+                    st[key] = ["inactive", 0, 0, 0]
                 else:
                     fired.append(name)
         out.append((fired, trans))
@@ -68,29 +85,28 @@ def ts(ns):
     return "2026-01-01T%02d:%02d:%02dZ" % (s // 3600, s // 60 % 60, s % 60)
 
 
-def main():
-    rng = random.Random(5)
+def trials(policy, agents, cap, seed):
+    rng = random.Random(seed)
     bad = 0
     total = 0
     for trial in range(300):
         t = 0
         recs = []
-        for i in range(rng.randrange(5, 60)):
-            t += rng.choice([0, 30, 60, 60, 120, 180, 300]) * 10**9
+        for i in range(rng.randrange(5, 60 * len(agents))):
+            t += rng.choice([0, 30, 60, 60, 120, 180, 300]) * 10**9 // len(agents)
             back = rng.random() < 0.1 and t > 5 * MIN   # now and then a late record
             recs.append((t - (rng.randrange(1, 5) * MIN if back else 0),
-                         rng.choice([500, 900, 1500, 2500, 3500]), rng.random() < 0.3))
-        lines = "".join(json.dumps({"at": ts(a), "run_id": "r", "latency_ms": l, "error": e}) + "\n"
-                        for a, l, e in recs)
-        r = subprocess.run([GOVC, "run", "-p", "tests/events/sustained.gov", "-"], input=lines.encode(),
-                           capture_output=True)
+                         rng.choice([500, 900, 1500, 2500, 3500]), rng.random() < 0.3, rng.choice(agents)))
+        lines = "".join(json.dumps({"at": ts(a), "run_id": "r", "agent": g, "latency_ms": l, "error": e}) + "\n"
+                        for a, l, e, g in recs)
+        r = subprocess.run([GOVC, "run", "-p", policy, "-"], input=lines.encode(), capture_output=True)
         got = []
         for line in r.stdout.decode().splitlines():
             d = json.loads(line)
             got.append(([f["rule"] for f in d["findings"]],
-                        [(a["type"], a["rule"], a["since"], a["at"]) for a in d["actions"]
+                        [(a["type"], a["rule"], a.get("key"), a["since"], a["at"]) for a in d["actions"]
                          if a["type"].startswith("rule_")]))
-        want = [(f, [(a, n, ts(s), ts(w)) for a, n, s, w in tr]) for f, tr in reference(recs)]
+        want = [(f, [(a, n, k, ts(s), ts(w)) for a, n, k, s, w in tr]) for f, tr in reference(recs, cap)]
         total += len(recs)
         if got != want:
             bad += 1
@@ -99,9 +115,18 @@ def main():
                     if g != w:
                         print("# trial %d record %d %r: got %r, want %r" % (trial, i + 1, recs[i], g, w))
                         break
+    return bad, total
+
+
+def main():
+    bad, total = trials("tests/events/sustained.gov", [""], None, 5)
     print(("ok" if bad == 0 else "not ok") +
           " - sustained: %d random streams (%d records) agree with the reference state machine" % (300, total))
-    return 1 if bad else 0
+    bad2, total = trials("tests/events/sustained_agents.gov", ["a", "b", "c", "d", "e"], 3, 7)
+    print(("ok" if bad2 == 0 else "not ok") +
+          " - sustained per agent: %d random streams of 5 agents (%d records) agree with the reference,"
+          " evictions included" % (300, total))
+    return 1 if bad or bad2 else 0
 
 
 sys.exit(main())
