@@ -8,7 +8,8 @@
  * windows (spec/language.md §4.5: count and time windows, per key with small
  * capacities, `where`, lateness; the exact aggregates count, sum, min, max and rate),
  * and rules and gates over random expressions of every operator, built-in and type
- * combination of spec/language.md §3.1, some of them reading windows.
+ * combination of spec/language.md §3.1, some of them reading windows, some sustained
+ * (§4.3: for, clear when, clear after).
  */
 #ifndef GOV_FUZZ_GEN_H
 #define GOV_FUZZ_GEN_H
@@ -42,6 +43,7 @@ typedef struct RefDecision {
     int verdict;
     uint32_t nfired;
     GovDecl *fired[REF_MAXRULES];
+    bool quiet[REF_MAXRULES];  /* a sustained rule that goes on firing: no notifications */
 } RefDecision;
 
 /* The value in force of limit `lim` for `rec` (spec/language.md §5) and where it came

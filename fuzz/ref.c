@@ -457,18 +457,163 @@ void ref_describe_windows(FILE *f)
     }
 }
 
-void ref_decide(const GovPolicy *p, const RefRecord *hist, uint32_t n, RefDecision *out)
+/* A rule's or gate's condition: its top-level conjuncts left to right, stopping at the
+ * first that is false (§3.1), so a window in a later one is not read; anything else is
+ * evaluated whole. */
+static bool cond_eval(const GovPolicy *p, const GovExpr *e, const RefRecord *rec)
 {
-    const RefRecord *rec = &hist[n - 1];
-    memset(out, 0, sizeof *out);
+    if (e->kind == GOV_E_BINARY && e->op == GOV_AOP_AND && !e->is_const) {
+        if (!ref_eval(p, e->u.ops.a, rec).u.i)
+            return false;
+        return cond_eval(p, e->u.ops.b, rec);
+    }
+    return ref_eval(p, e, rec).u.i != 0;
+}
+
+/* ------------------------------------------------------------------ sustained rules */
+
+/* The finest `per` level among the windows e reads, and the largest capacity among
+ * those at that level (§4.3). */
+static void rule_level(const GovPolicy *p, const GovExpr *e, int *level, int64_t *cap, const RefRecord *rec)
+{
+    if (!e) return;
+    switch ((GovExprKind)e->kind) {
+    case GOV_E_NAME: {
+        const GovDecl *w = e->u.name.ref;
+        if (w->kind != GOV_D_WINDOW || !w->u.window.has_per) return;
+        int64_t c = const_int(p, w->u.window.capacity, rec, 1024);
+        if (w->u.window.per > *level) *level = w->u.window.per, *cap = c;
+        else if (w->u.window.per == *level && c > *cap) *cap = c;
+        return;
+    }
+    case GOV_E_UNARY: rule_level(p, e->u.ops.a, level, cap, rec); return;
+    case GOV_E_BINARY: case GOV_E_IF:
+        rule_level(p, e->u.ops.a, level, cap, rec);
+        rule_level(p, e->u.ops.b, level, cap, rec);
+        if (e->kind == GOV_E_IF) rule_level(p, e->u.ops.c, level, cap, rec);
+        return;
+    case GOV_E_IN:
+        rule_level(p, e->u.in.x, level, cap, rec);
+        for (uint32_t i = 0; i < e->u.in.nitems; i++) rule_level(p, e->u.in.items[i], level, cap, rec);
+        return;
+    case GOV_E_CALL:
+        for (uint32_t i = 0; i < e->u.call.nargs; i++) rule_level(p, e->u.call.args[i], level, cap, rec);
+        return;
+    default: return;
+    }
+}
+
+/* Set the windows' values for the last record of hist[0..n). */
+static void windows_at(const GovPolicy *p, const RefRecord *hist, uint32_t n)
+{
     wctx.n = 0;
     for (uint32_t i = 0; i < p->ndecls && wctx.n < 64; i++)
         if (p->decls[i]->kind == GOV_D_WINDOW)
             window_value(p, p->decls[i], hist, n, &wctx.w[wctx.n++]);
+}
+
+enum { S_INACTIVE, S_PENDING, S_FIRING, S_CLEARING };
+typedef struct RefSus {
+    bool live;
+    GovStr key;
+    uint32_t seen;
+    int phase;
+    int64_t since, firing, clearing;
+} RefSus;
+
+/* A sustained rule (for / clear when / clear after) on the last record of hist[0..n),
+ * by stepping the state machine of §4.3 over every record, per key: 0 it does not fire,
+ * 1 it goes on firing, 2 it starts firing on this record. */
+static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist, uint32_t n)
+{
+    static RefSus slot[REF_MAXHIST + 1];
+    uint32_t nslot = 0;
+    const RefRecord *last = &hist[n - 1];
+    int level = -1;
+    int64_t cap = 1;
+    rule_level(p, d->u.rule.when, &level, &cap, last);
+    rule_level(p, d->u.rule.clear_when, &level, &cap, last);
+    int64_t hold = const_int(p, d->u.rule.for_, last, 0), after = const_int(p, d->u.rule.clear_after, last, 0);
+    int64_t clock = INT64_MIN;
+    int result = 0;
+    for (uint32_t j = 0; j < n; j++) {
+        const RefRecord *rec = &hist[j];
+        if (rec->v[5].u.i > clock) clock = rec->v[5].u.i; /* the latest event time seen */
+        int64_t now = clock;
+        RefSus *x = NULL;
+        if (level < 0) {
+            x = &slot[0];
+            if (!nslot) { memset(x, 0, sizeof *x); nslot = 1; }
+        } else {
+            GovStr key = rec->present[level] ? rec->v[level].u.s : (GovStr){"", 0};
+            if (key.len > 128) key.len = 128;
+            uint32_t nlive = 0;
+            RefSus *lru = NULL;
+            for (uint32_t k = 0; k < nslot; k++) {
+                if (!slot[k].live) continue;
+                nlive++;
+                if (slot[k].key.len == key.len && memcmp(slot[k].key.s, key.s, key.len) == 0) x = &slot[k];
+                if (!lru || slot[k].seen < lru->seen) lru = &slot[k];
+            }
+            if (!x) {
+                if ((int64_t)nlive == cap) lru->live = false; /* evicted, whatever its state */
+                x = &slot[nslot++];
+                memset(x, 0, sizeof *x);
+                x->live = true;
+                x->key = key;
+            }
+            x->seen = j;
+        }
+        /* The clear condition is evaluated first; a window with no value read there
+         * ends the rule's code: C is then taken not to hold, and the clear condition
+         * to be "C does not hold", which does. */
+        windows_at(p, hist, j + 1);
+        wctx.empty_read = false;
+        bool cond = false, clear;
+        int clr = -1;
+        if (d->u.rule.clear_when) {
+            GovValue v = ref_eval(p, d->u.rule.clear_when, rec);
+            if (!wctx.empty_read) clr = v.u.i != 0;
+        }
+        if (!wctx.empty_read)
+            cond = cond_eval(p, d->u.rule.when, rec) && !wctx.empty_read;
+        clear = clr >= 0 ? clr : !cond;
+        int r = 0;
+        switch (x->phase) {
+        case S_INACTIVE:
+            if (!cond) break;
+            x->phase = S_PENDING;
+            x->since = now;
+            /* fall through */
+        case S_PENDING:
+            if (!cond) { x->phase = S_INACTIVE; break; }
+            if (govE_sat_sub(now, x->since) < hold) break;
+            x->phase = S_FIRING;
+            x->firing = now;
+            r = 2;
+            break;
+        default:
+            if (!clear) { x->phase = S_FIRING; r = 1; break; }
+            if (x->phase == S_FIRING) { x->phase = S_CLEARING; x->clearing = now; }
+            if (govE_sat_sub(now, x->clearing) < after) { r = 1; break; }
+            x->phase = S_INACTIVE; /* clears */
+            break;
+        }
+        result = r;
+    }
+    windows_at(p, hist, n);
+    return result;
+}
+
+void ref_decide(const GovPolicy *p, const RefRecord *hist, uint32_t n, RefDecision *out)
+{
+    const RefRecord *rec = &hist[n - 1];
+    memset(out, 0, sizeof *out);
     for (uint32_t i = 0; i < p->ndecls; i++) {
         GovDecl *d = p->decls[i];
         const GovExpr *when;
         int verdict;
+        bool fired, quiet = false;
         if (d->kind == GOV_D_RULE) {
             when = d->u.rule.when;
             verdict = d->u.rule.verdict;
@@ -478,11 +623,19 @@ void ref_decide(const GovPolicy *p, const RefRecord *hist, uint32_t n, RefDecisi
         } else {
             continue;
         }
-        /* A rule that reads a window with no value does not fire (§4.5). The generator
-         * reads windows only in conjuncts, where evaluation order cannot matter. */
-        wctx.empty_read = false;
-        GovValue c = ref_eval(p, when, rec);
-        if (c.u.i && !wctx.empty_read && out->nfired < REF_MAXRULES) {
+        if (d->kind == GOV_D_RULE && (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)) {
+            /* notify happens once, on the record where it starts firing */
+            int r = sustained(p, d, hist, n);
+            fired = r > 0;
+            quiet = r == 1;
+        } else {
+            /* A rule that reads a window with no value does not fire (§4.5). */
+            windows_at(p, hist, n);
+            wctx.empty_read = false;
+            fired = cond_eval(p, when, rec) && !wctx.empty_read;
+        }
+        if (fired && out->nfired < REF_MAXRULES) {
+            out->quiet[out->nfired] = quiet;
             out->fired[out->nfired++] = d;
             if (verdict > out->verdict)
                 out->verdict = verdict;

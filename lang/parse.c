@@ -209,11 +209,12 @@ void govP_clear(GovParser *P, GovExpr *when, GovExpr *after, GovSpan kw)
     GovDecl *d = P->cur;
     if (!d || d->kind != GOV_D_RULE)
         return;
-    GovExpr *prev = d->u.rule.clear_when ? d->u.rule.clear_when : d->u.rule.clear_after;
-    if (!once(P, prev, prev ? prev->span : NOSPAN, "clear", kw))
+    /* `clear when` and `clear after` combine (spec/language.md §4.3: C2 must hold for
+     * D2); each may be given once. */
+    GovExpr **slot = when ? &d->u.rule.clear_when : &d->u.rule.clear_after;
+    if (!once(P, *slot, *slot ? (*slot)->span : NOSPAN, when ? "clear when" : "clear after", kw))
         return;
-    d->u.rule.clear_when = when;
-    d->u.rule.clear_after = after;
+    *slot = when ? when : after;
 }
 
 void govP_severity(GovParser *P, int sev, GovSpan sp)
