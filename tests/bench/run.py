@@ -127,6 +127,14 @@ def main():
     gen("policy", "50", "--flat", f"{O}/rules_50_flat.gov")
     gen("lua", "50", "--flat", f"{O}/rules_50_flat.lua")
     pol["50 rules, no scopes"] = (f"{O}/rules_50_flat.gov", rec, f"{O}/rules_50_flat.lua")
+    # 10 windows per agent; the last 10 of the 50 rules read them (gen.py --windows).
+    gen("policy", "50", "--windows", f"{O}/rules_50_windows.gov")
+    gen("lua", "50", "--windows", f"{O}/rules_50_windows.lua")
+    pol["50 rules + 10 windows"] = (f"{O}/rules_50_windows.gov", rec, f"{O}/rules_50_windows.lua")
+    gen("policy", "50", "--windows", "--flat", f"{O}/rules_50_windows_flat.gov")
+    gen("lua", "50", "--windows", "--flat", f"{O}/rules_50_windows_flat.lua")
+    pol["50 rules + 10 windows, no scopes"] = (f"{O}/rules_50_windows_flat.gov", rec,
+                                               f"{O}/rules_50_windows_flat.lua")
     for d in sorted(os.listdir("policies")):
         recs = f"policies/{d}/records.jsonl"
         # support imports std/agent_run: it runs on the generated records as well.
@@ -170,6 +178,12 @@ def main():
         ir[f"{pn} typed"] = callgrind([exe, "-m", "typed", f"{O}/rules_50.lua", rec], "run_peer", 2000)
     g50f = f"{O}/50_rules_no_scopes.govb"
     ir["gov typed, no scopes"] = callgrind([evalb, "-m", "typed", g50f, rec], "run_typed", 2000)
+    g50w = f"{O}/50_rules_10_windows.govb"
+    ir["gov typed, 10 windows"] = callgrind([evalb, "-m", "typed", g50w, rec], "run_typed", 2000)
+    ir["gov json, 10 windows"] = callgrind([evalb, "-m", "json", g50w, rec], "run_json", 2000)
+    for pn, exe in peers.items():
+        ir[f"{pn} typed, 10 windows"] = callgrind([exe, "-m", "typed", f"{O}/rules_50_windows.lua", rec],
+                                                  "run_peer", 2000)
     rss = {n: peak_rss_kb([govc, "run", "-p", f"{O}/{n}_rules.govb", rec]) for n in (50, 10000)}
 
     # ---------------------------------------------------------------- the table
