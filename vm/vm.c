@@ -57,16 +57,29 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->smatch = n;  n += al16((size_t)p->nscope * 4);
     l->mlist = n;   n += al16((size_t)p->nscope * 8);
     l->find = n;    n += al16((size_t)p->max_rules * sizeof(govV_finding));
+    /* Findings that can open a gate or start an escalation: the most rules of one kind
+     * that have either. Only those copy a key or add a gate or escalation action, so a
+     * policy without gates reserves nothing for them. */
+    size_t gated = 0;
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        size_t g = 0;
+        for (uint32_t j = 0; j < p->kind[k].nrules; j++) {
+            uint32_t ri = p->kind_rules[p->kind[k].first_rule + j];
+            g += p->rule_gate[ri] != GOVB_NONE || p->rule_esc[ri] != GOVB_NONE;
+        }
+        if (g > gated) gated = g;
+    }
     /* The most actions one event can produce: its rules' notifications, a gate and an
-     * escalation action per finding, and per table slot (which may hold two lifetimes
-     * in one event: one ending, one starting) a timeout and an escalation start, or a
-     * step's notifications and an end. */
-    l->act_cap = (size_t)p->max_actions + 2 * (size_t)p->max_rules + 2 * (size_t)p->gate_slots +
+     * escalation action per finding that can have them, and per table slot (which may
+     * hold two lifetimes in one event: one ending, one starting) a timeout and an
+     * escalation start, or a step's notifications and an end. */
+    l->act_cap = (size_t)p->max_actions + 2 * gated + 2 * (size_t)p->gate_slots +
                  2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2 + p->nsus;
     l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
     l->kc = n;      n += al16(((size_t)p->gate_slots + p->esc_slots) * sizeof(govV_kcache));
-    /* Keys copied for this event's actions: once per slot lifetime, once per finding. */
-    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * (size_t)p->max_rules + 2 + p->nwin) * GOVV_KEYMAX;
+    /* Keys copied for this event's actions: once per slot lifetime, once per finding
+     * that can open a gate or start an escalation. */
+    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * gated + 2 + p->nwin) * GOVV_KEYMAX;
     l->kpool = n;   n += al16(l->kpool_cap);
     l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec));
     l->kscratch = n; n += al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
@@ -214,7 +227,9 @@ static const govL_field *cur_field(gov_vm *vm, int slot, int cls) {
         return NULL;
     }
     const govL_field *f = &p->field[k->first_field + (uint32_t)slot];
-    if (govL_class(f->type) != cls) {
+    /* The field's register class (the loader checked its type is the field's): a table
+     * read instead of a call per gov_set_*. */
+    if (p->regclass[k->first_reg + (uint32_t)slot] != cls) {
         vm->poisoned = GOV_EFIELD;
         govV_fail(vm, GOV_EFIELD, "field '%s' is %s", p->str[f->name], govL_typename(f->type));
         return NULL;
