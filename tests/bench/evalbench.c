@@ -14,8 +14,9 @@
  * them already); gov_record_begin, the 12 gov_set_* calls and gov_eval are inside it.
  * JSON: gov_eval_json on the line as read, end to end. Both read the verdict.
  *
- * With -c COUNT (at most the number of records), no timing: one warm-up pass, then the
- * records shifted forward and COUNT of them in run_typed or run_json, for
+ * With -c COUNT (at most the number of records), no timing: one warm-up pass over the
+ * first WARM records, then the records shifted forward and COUNT of them in run_typed or
+ * run_json, for
  * `valgrind --tool=callgrind --toggle-collect=run_typed` (instruction counts that do not
  * depend on the machine's load).
  *
@@ -33,6 +34,8 @@
 
 #include "tests/bench/common.h"
 #include "vm/gov.h"
+
+enum { WARM = 3000 }; /* records of the warm-up pass in -c mode */
 
 typedef struct Slots {
     int lat, cost, tok, acc, err, act;
@@ -159,7 +162,8 @@ int main(int argc, char **argv)
     unsigned sink = 0;
     int64_t period = bench_period(recs, n);
     if (count > 0) { /* callgrind mode: one warm-up pass over every record, then count */
-        sink = typed ? run_typed_warm(vm, &sl, recs, n) : run_json_warm(vm, recs, n);
+        size_t warm = n < WARM ? n : WARM; /* enough to cover the counted records; valgrind is slow */
+        sink = typed ? run_typed_warm(vm, &sl, recs, warm) : run_json_warm(vm, recs, warm);
         bench_shift(recs, n, period);
         sink += typed ? run_typed(vm, &sl, recs, n, (size_t)count) : run_json(vm, recs, n, (size_t)count);
         fprintf(stderr, "(sink %u)\n", sink);
