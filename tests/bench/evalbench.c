@@ -35,7 +35,7 @@
 #include "tests/bench/common.h"
 #include "vm/gov.h"
 
-enum { WARM = 3000 }; /* records of the warm-up pass in -c mode */
+enum { WARM = 1500 }; /* records of the warm-up pass in -c mode */
 
 typedef struct Slots {
     int lat, cost, tok, acc, err, act;

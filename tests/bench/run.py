@@ -177,18 +177,18 @@ def main():
     # Instruction counts (callgrind): independent of the machine's load.
     ir = {}
     g50 = f"{O}/50_rules.govb"
-    ir["gov typed"] = callgrind([evalb, "-m", "typed", g50, rec], "run_typed", 2000)
-    ir["gov json"] = callgrind([evalb, "-m", "json", g50, rec], "run_json", 2000)
+    ir["gov typed"] = callgrind([evalb, "-m", "typed", g50, rec], "run_typed", 1000)
+    ir["gov json"] = callgrind([evalb, "-m", "json", g50, rec], "run_json", 1000)
     for pn, exe in peers.items():
-        ir[f"{pn} typed"] = callgrind([exe, "-m", "typed", f"{O}/rules_50.lua", rec], "run_peer", 2000)
+        ir[f"{pn} typed"] = callgrind([exe, "-m", "typed", f"{O}/rules_50.lua", rec], "run_peer", 1000)
     g50f = f"{O}/50_rules_no_scopes.govb"
-    ir["gov typed, no scopes"] = callgrind([evalb, "-m", "typed", g50f, rec], "run_typed", 2000)
+    ir["gov typed, no scopes"] = callgrind([evalb, "-m", "typed", g50f, rec], "run_typed", 1000)
     g50w = f"{O}/50_rules_10_windows.govb"
-    ir["gov typed, 10 windows"] = callgrind([evalb, "-m", "typed", g50w, rec], "run_typed", 2000)
-    ir["gov json, 10 windows"] = callgrind([evalb, "-m", "json", g50w, rec], "run_json", 2000)
+    ir["gov typed, 10 windows"] = callgrind([evalb, "-m", "typed", g50w, rec], "run_typed", 1000)
+    ir["gov json, 10 windows"] = callgrind([evalb, "-m", "json", g50w, rec], "run_json", 1000)
     for pn, exe in peers.items():
         ir[f"{pn} typed, 10 windows"] = callgrind([exe, "-m", "typed", f"{O}/rules_50_windows.lua", rec],
-                                                  "run_peer", 2000)
+                                                  "run_peer", 1000)
     rss = {n: peak_rss_kb([govc, "run", "-p", f"{O}/{n}_rules.govb", rec]) for n in (50, 10000)}
 
     # ---------------------------------------------------------------- the table
