@@ -94,6 +94,7 @@ typedef struct govL_window {
     uint32_t file, line, col;
     uint32_t arg_type;          /* the argument register's type; GOVB_TY_BOOL for count() */
     int sketch, dqmin, dqmax;   /* has a quantile sketch; min / max deques (count windows) */
+    int acls;                   /* the argument's class (GOVV_CI or GOVV_CF), cached from arg_type */
     size_t inst, words;         /* bytes of an instance; bytes of its 8-byte-word part */
     size_t o_ring, o_dqmin, o_dqmax, o_bk, o_sk;   /* offsets within an instance */
     size_t off, tab;            /* offset in the windows region; key table bytes (0 if not per) */
@@ -469,6 +470,9 @@ GOV_HIDDEN uint32_t govK_find(const govK_table *t, uint32_t level, const char *k
  * table is full), and marking it the most recently seen. GOVB_NONE only if n >
  * GOVV_KEYMAX or the capacity is 0. */
 GOV_HIDDEN uint32_t govK_touch(govK_table *t, uint32_t level, const char *key, size_t n, govK_evict *ev);
+/* The same with the key's hash, govK_hash(level, key, n), already computed. */
+GOV_HIDDEN uint32_t govK_touch_h(govK_table *t, uint64_t h, uint32_t level, const char *key, size_t n,
+                                 govK_evict *ev);
 GOV_HIDDEN govK_entry *govK_entry_at(govK_table *t, uint32_t slot);
 /* Saved form (spec/state.md): govK_save writes govK_saved_size bytes. govK_check
  * validates a saved table against a capacity with a scratch of govK_scratch_size(cap)

@@ -75,6 +75,15 @@ static int hex4(const char *s, size_t n, size_t i, uint32_t *out) {
 static size_t jstring(const char *s, size_t n, char *dst) {
     size_t o = 0;
     for (size_t i = 0; i < n;) {
+        /* A run of printable ASCII without escapes, the common case, in one copy. */
+        size_t j = i;
+        while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x80 && s[j] != '\\') j++;
+        if (j > i) {
+            if (dst) memcpy(dst + o, s + i, j - i);
+            o += j - i;
+            i = j;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20) return (size_t)-1;
         if (c != '\\') {

@@ -70,12 +70,17 @@ def timed(cmd, reps):
 
 
 def callgrind(cmd, fn, count):
+    """Instructions and last-level cache misses per record (callgrind's cache simulation
+    with a 4 MiB last level: the windows' per-key state is far larger, so misses count)."""
     if not shutil.which("valgrind"):
         return None
-    r = sh(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", f"--toggle-collect={fn}", *cmd[:1],
-            "-c", str(count), *cmd[1:]])
-    m = re.search(r"Collected : (\d+)", r.stderr)
-    return int(m.group(1)) / count if m else None
+    r = sh(["valgrind", "--tool=callgrind", "--cache-sim=yes", "--LL=4194304,16,64", "--callgrind-out-file=/dev/null",
+            f"--toggle-collect={fn}", *cmd[:1], "-c", str(count), *cmd[1:]])
+    m = re.search(r"Collected : ([\d ]+)", r.stderr)
+    if not m:
+        return None
+    ev = [int(x) for x in m.group(1).split()]
+    return ev[0] / count, sum(ev[6:9]) / count if len(ev) >= 9 else None
 
 
 def peak_rss_kb(cmd):
@@ -127,6 +132,14 @@ def main():
     gen("policy", "50", "--flat", f"{O}/rules_50_flat.gov")
     gen("lua", "50", "--flat", f"{O}/rules_50_flat.lua")
     pol["50 rules, no scopes"] = (f"{O}/rules_50_flat.gov", rec, f"{O}/rules_50_flat.lua")
+    # 10 windows per agent; the last 10 of the 50 rules read them (gen.py --windows).
+    gen("policy", "50", "--windows", f"{O}/rules_50_windows.gov")
+    gen("lua", "50", "--windows", f"{O}/rules_50_windows.lua")
+    pol["50 rules + 10 windows"] = (f"{O}/rules_50_windows.gov", rec, f"{O}/rules_50_windows.lua")
+    gen("policy", "50", "--windows", "--flat", f"{O}/rules_50_windows_flat.gov")
+    gen("lua", "50", "--windows", "--flat", f"{O}/rules_50_windows_flat.lua")
+    pol["50 rules + 10 windows, no scopes"] = (f"{O}/rules_50_windows_flat.gov", rec,
+                                               f"{O}/rules_50_windows_flat.lua")
     for d in sorted(os.listdir("policies")):
         recs = f"policies/{d}/records.jsonl"
         # support imports std/agent_run: it runs on the generated records as well.
@@ -164,12 +177,18 @@ def main():
     # Instruction counts (callgrind): independent of the machine's load.
     ir = {}
     g50 = f"{O}/50_rules.govb"
-    ir["gov typed"] = callgrind([evalb, "-m", "typed", g50, rec], "run_typed", 2000)
-    ir["gov json"] = callgrind([evalb, "-m", "json", g50, rec], "run_json", 2000)
+    ir["gov typed"] = callgrind([evalb, "-m", "typed", g50, rec], "run_typed", 1000)
+    ir["gov json"] = callgrind([evalb, "-m", "json", g50, rec], "run_json", 1000)
     for pn, exe in peers.items():
-        ir[f"{pn} typed"] = callgrind([exe, "-m", "typed", f"{O}/rules_50.lua", rec], "run_peer", 2000)
+        ir[f"{pn} typed"] = callgrind([exe, "-m", "typed", f"{O}/rules_50.lua", rec], "run_peer", 1000)
     g50f = f"{O}/50_rules_no_scopes.govb"
-    ir["gov typed, no scopes"] = callgrind([evalb, "-m", "typed", g50f, rec], "run_typed", 2000)
+    ir["gov typed, no scopes"] = callgrind([evalb, "-m", "typed", g50f, rec], "run_typed", 1000)
+    g50w = f"{O}/50_rules_10_windows.govb"
+    ir["gov typed, 10 windows"] = callgrind([evalb, "-m", "typed", g50w, rec], "run_typed", 1000)
+    ir["gov json, 10 windows"] = callgrind([evalb, "-m", "json", g50w, rec], "run_json", 1000)
+    for pn, exe in peers.items():
+        ir[f"{pn} typed, 10 windows"] = callgrind([exe, "-m", "typed", f"{O}/rules_50_windows.lua", rec],
+                                                  "run_peer", 1000)
     rss = {n: peak_rss_kb([govc, "run", "-p", f"{O}/{n}_rules.govb", rec]) for n in (50, 10000)}
 
     # ---------------------------------------------------------------- the table
@@ -197,8 +216,10 @@ def main():
             P.append(f"| {r['name']} | {path} | {g:,.0f} | {l5:,.0f} | {lj:,.0f} | "
                      f"{l5 / g:.2f}x {'faster' if l5 >= g else 'slower'} | "
                      f"{lj / g:.2f}x {'faster' if lj >= g else 'slower'} |")
-    I = ["| 50 rules, per record | instructions (callgrind) |", "|---|--:|"]
-    I += [f"| {k} | {'-' if v is None else f'{v:,.0f}'} |" for k, v in ir.items()]
+    I = ["| 50 rules, per record | instructions (callgrind) | last-level misses (4 MiB simulated) |",
+         "|---|--:|--:|"]
+    I += [f"| {k} | {'-' if v is None else f'{v[0]:,.0f}'} | {'-' if v is None or v[1] is None else f'{v[1]:,.1f}'} |"
+          for k, v in ir.items()]
     M = [f"peak RSS of `govc run` over {NRECORDS:,} records: "
          + ", ".join(f"{n} rules {v:,} KB" for n, v in rss.items() if v)]
     M.append("decisions: " + ("typed, JSON and both peers agree on every policy (verdict histogram, "
