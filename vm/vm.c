@@ -21,7 +21,7 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
-    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, mlist, find, act, kc, kpool, wrec, kscratch, ext, herr,
+    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, mlist, find, act, kc, kpool, wrec, drec, kscratch, ext, herr,
         cargs, cvals, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
@@ -47,7 +47,7 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
      * (window.c). */
     l->state_size = sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
                     (size_t)p->esc_slots * sizeof(govV_resc) + (size_t)p->nsus * sizeof(govV_rstate) +
-                    p->win_state;
+                    p->win_state + p->drift_state;
     l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
@@ -66,9 +66,10 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
     l->kc = n;      n += al16(((size_t)p->gate_slots + p->esc_slots) * sizeof(govV_kcache));
     /* Keys copied for this event's actions: once per slot lifetime, once per finding. */
-    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * (size_t)p->max_rules + 2 + p->nwin) * GOVV_KEYMAX;
+    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * (size_t)p->max_rules + 2 + p->nwin + p->ndrift) * GOVV_KEYMAX;
     l->kpool = n;   n += al16(l->kpool_cap);
     l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec));
+    l->drec = n;    n += al16((size_t)p->ndrift * sizeof(govR_rec));
     l->kscratch = n; n += al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
     /* Host functions: each extern's prepared libffi call, and room for every failure
      * one record can have (a CALL word runs at most once). */
@@ -129,6 +130,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->wrec = (govV_wrec *)(void *)(base + l.wrec);
     vm->kscratch = (uint32_t *)(void *)(base + l.kscratch);
     govW_init(vm);
+    govR_init(vm);
     vm->ext = (govV_ext *)(void *)(base + l.ext);
     vm->herr = (govV_herr *)(void *)(base + l.herr);
     for (uint32_t i = 0; i < p->next; i++)
@@ -663,6 +665,11 @@ static int run_code(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *ty, co
         }
         R[a] = vm->wrec[bx].v;
         NEXT();
+    CASE(LOADD)
+        vm->rdrift = bx;
+        if (!govR_recs(vm)[bx].has) return 0; /* fewer than min_samples: not evaluated */
+        R[a].f = govR_recs(vm)[bx].v;
+        NEXT();
     CASE(CALL) {
         govV_cell out;
         int status, why = call_host(vm, b, &R[c], &out, &status);
@@ -824,11 +831,14 @@ static const gov_decision *evaluate(gov_vm *vm) {
     const uint8_t *ty = p->regtype + k->first_reg, *cls = p->regclass + k->first_reg;
     /* Windows take the record before the rules read them. */
     if (p->kwin_first[vm->cur_kind] != p->kwin_first[vm->cur_kind + 1]) govW_update(vm);
+    /* Drifts too, after the windows. */
+    if (p->kdrift_first[vm->cur_kind] != p->kdrift_first[vm->cur_kind + 1]) govR_update(vm);
     for (uint32_t j = 0; j < k->nrules; j++) {
         uint32_t ri = p->kind_rules[k->first_rule + j];
         const govL_rule *r = &p->rule[ri];
         vm->ncmp = vm->ncmp_total = vm->nrlimits = vm->nrwins = 0;
         vm->empty_win = GOVB_NONE;
+        vm->rdrift = GOVB_NONE;
         vm->clr = -1;
         vm->cur_rule = ri;
         int fired = run_rule(vm, r, ty, cls);
@@ -855,6 +865,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
             f->limit_value = f->limit != GOVB_NONE ? vm->lcache[f->limit].v : (govV_cell){.i = 0};
             f->nwins = vm->nrwins;
             memcpy(f->wins, vm->rwins, sizeof f->wins);
+            f->drift = vm->rdrift;
             if (p->rule_sus[ri] != GOVB_NONE) f->sus = vm->rs[p->rule_sus[ri]];
             else memset(&f->sus, 0, sizeof f->sus);
             /* A sustained rule notifies and escalates when it starts firing, not again
