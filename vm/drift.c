@@ -6,9 +6,12 @@
  * buckets of width wfine; the baseline is ncoarse buckets, each `ratio` current buckets
  * wide. A current bucket that falls out of the current window is folded, whole, into
  * the baseline bucket its time belongs to, and a baseline bucket that falls out of the
- * baseline is dropped. Each bucket keeps a count per declared bin and the sums of
- * (x - shift) and its square, so psi and ks read the bin counts and mean_shift the
- * sums; reading combines at most 2 x 64 buckets of at most 65 bins, a constant.
+ * baseline is dropped. Each bucket keeps a count per declared bin and the mean and the
+ * sum of squared deviations of its values (Welford's update; buckets combine by Chan's
+ * formula), so psi and ks read the bin counts and mean_shift the moments; reading
+ * combines at most 2 x 64 buckets of at most 65 bins, a constant. The moments are exact
+ * for a constant stream (every deviation is 0), which mean_shift's rule for a constant
+ * baseline relies on.
  *
  * The statistic is a double that can be neither NaN nor infinite: empty bins are
  * floored (psi), a constant baseline has a stated value (mean_shift), and the natural
@@ -140,14 +143,25 @@ static uint32_t bin_of(const gov_program *p, const govL_drift *d, double x) {
  * bucket cur - nfine, the newest that has left the current window. */
 static int64_t base_cur(const govL_drift *d, int64_t cur) { return floordiv(gov_sub_i(cur, d->nfine), d->ratio); }
 
+/* Chan et al.'s combination of (n, mean, m2) moments: b into a. */
+static void moments(uint64_t *n, double *mean, double *m2, uint64_t bn, double bmean, double bm2) {
+    if (!bn) return;
+    if (!*n) {
+        *n = bn, *mean = bmean, *m2 = bm2;
+        return;
+    }
+    double t = (double)(*n + bn), delta = bmean - *mean;
+    *mean += delta * ((double)bn / t);
+    *m2 += bm2 + delta * delta * ((double)*n * (double)bn / t);
+    *n += bn;
+}
+
 static void merge(const govL_drift *d, govR_bucket *to, int64_t idx, const govR_bucket *from) {
     if (to->n == 0 || to->idx != idx) {
         memset(to, 0, d->stride);
         to->idx = idx;
     }
-    to->n += from->n;
-    to->sum += from->sum;
-    to->sumsq += from->sumsq;
+    moments(&to->n, &to->mean, &to->m2, from->n, from->mean, from->m2);
     const uint32_t *fc = (const uint32_t *)(const void *)(from + 1);
     uint32_t *tc = counts(to);
     for (uint32_t i = 0; i < d->nbins; i++) tc[i] += fc[i];
@@ -171,23 +185,17 @@ static void advance(const govL_drift *d, char *x, int64_t b) {
     HDR(x)->cur = b;
 }
 
-static uint64_t total(const govL_drift *d, char *x) {
-    uint64_t n = 0;
-    for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) n += bucket(d, x, j)->n;
-    return n;
-}
-
-static void add(const govL_drift *d, char *x, govR_bucket *k, int64_t idx, double v, uint32_t bin) {
-    govR_hdr *h = HDR(x);
-    if (total(d, x) == 0) h->shift = v;
+/* Welford's update of the bucket's moments with v. */
+static void add(const govL_drift *d, govR_bucket *k, int64_t idx, double v, uint32_t bin) {
     if (k->n == 0 || k->idx != idx) {
         memset(k, 0, d->stride);
         k->idx = idx;
     }
-    double dv = v - h->shift;
     k->n++;
-    k->sum += dv;
-    k->sumsq += dv * dv;
+    double delta = v - k->mean;
+    k->mean += delta / (double)k->n;
+    k->m2 += delta * (v - k->mean);
+    if (k->m2 < 0) k->m2 = 0;
     counts(k)[bin]++;
 }
 
@@ -196,7 +204,7 @@ static void add(const govL_drift *d, char *x, govR_bucket *k, int64_t idx, doubl
 static void statistic(const govL_drift *d, char *x, govR_rec *out) {
     const govR_hdr *h = HDR(x);
     uint64_t B[GOVB_MAXEDGES + 1], C[GOVB_MAXEDGES + 1], nb = 0, nc = 0;
-    double sb = 0, qb = 0, sc = 0, qc = 0;
+    double mb = 0, qb = 0, mc = 0, qc = 0;
     memset(B, 0, sizeof B);
     memset(C, 0, sizeof C);
     int64_t flim = gov_sub_i(h->cur, d->nfine), cb = base_cur(d, h->cur), clim = gov_sub_i(cb, d->ncoarse);
@@ -207,8 +215,8 @@ static void statistic(const govL_drift *d, char *x, govR_rec *out) {
         if (cur ? k->idx <= flim : k->idx <= clim || k->idx > cb) continue;
         uint64_t *to = cur ? C : B;
         for (uint32_t i = 0; i < d->nbins; i++) to[i] += counts(k)[i];
-        if (cur) nc += k->n, sc += k->sum, qc += k->sumsq;
-        else nb += k->n, sb += k->sum, qb += k->sumsq;
+        if (cur) moments(&nc, &mc, &qc, k->n, k->mean, k->m2);
+        else moments(&nb, &mb, &qb, k->n, k->mean, k->m2);
     }
     out->nb = nb;
     out->nc = nc;
@@ -236,10 +244,9 @@ static void statistic(const govL_drift *d, char *x, govR_rec *out) {
         break;
     }
     default: { /* mean_shift */
-        double mb = sb / fb, mc = sc / fc, var = qb / fb - mb * mb;
-        double sd = var > 0 ? govW_root(var) : 0, diff = mc - mb;
+        double var = qb / fb, sd = var > 0 ? govW_root(var) : 0, diff = mc - mb;
         if (diff < 0) diff = -diff;
-        double ab = h->shift + mb, ac = h->shift + mc;
+        double ab = mb, ac = mc;
         if (ab < 0) ab = -ab;
         if (ac < 0) ac = -ac;
         double scale = ab > ac ? ab : ac;
@@ -296,10 +303,10 @@ void govR_update(gov_vm *vm) {
             else if (b > h->cur) advance(d, x, b);
             uint32_t bin = bin_of(p, d, v);
             if (b > gov_sub_i(h->cur, d->nfine)) {
-                add(d, x, bucket(d, x, mod(b, d->nfine)), b, v, bin);
+                add(d, bucket(d, x, mod(b, d->nfine)), b, v, bin);
             } else { /* within the lateness but before the current window: the baseline's */
                 int64_t cbk = floordiv(b, d->ratio), cb = base_cur(d, h->cur);
-                if (cbk > gov_sub_i(cb, d->ncoarse)) add(d, x, bucket(d, x, d->nfine + mod(cbk, d->ncoarse)), cbk, v, bin);
+                if (cbk > gov_sub_i(cb, d->ncoarse)) add(d, bucket(d, x, d->nfine + mod(cbk, d->ncoarse)), cbk, v, bin);
                 else late = 1;
             }
             if (t > h->newest) h->newest = t;
@@ -315,8 +322,8 @@ void govR_update(gov_vm *vm) {
 /* ---------------------------------------------------------------- saved state
  *
  * Per drift, in order: u32 drift index; if per-key, the key table's saved form; then
- * each instance in slot order: newest, cur, shift (double bits), late as u64; then each
- * bucket, current ones first: idx, n, sum, sumsq as u64, then its nbins counts as u32.
+ * each instance in slot order: newest, cur, late, 0 as u64; then each bucket, current
+ * ones first: idx, n, mean, m2 (double bits) as u64, then its nbins counts as u32.
  * Little-endian; spec/state.md. */
 
 static void put32(unsigned char *b, uint32_t v) {
@@ -378,15 +385,15 @@ size_t govR_save(const gov_vm *vm, unsigned char *b) {
             const govR_hdr *h = HDR(x);
             put64(b + o, (uint64_t)h->newest);
             put64(b + o + 8, (uint64_t)h->cur);
-            put64(b + o + 16, dbits(h->shift));
-            put64(b + o + 24, h->late);
+            put64(b + o + 16, h->late);
+            put64(b + o + 24, 0);
             o += 32;
             for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) {
                 govR_bucket *k = bucket(d, x, j);
                 put64(b + o, (uint64_t)k->idx);
                 put64(b + o + 8, k->n);
-                put64(b + o + 16, dbits(k->sum));
-                put64(b + o + 24, dbits(k->sumsq));
+                put64(b + o + 16, dbits(k->mean));
+                put64(b + o + 24, dbits(k->m2));
                 o += 32;
                 for (uint32_t i2 = 0; i2 < d->nbins; i2++, o += 4) put32(b + o, counts(k)[i2]);
             }
@@ -400,7 +407,7 @@ static int finite(double d) { return d == d && d <= MAXD && d >= -MAXD; }
 /* Check one saved instance: NULL if it is one the VM could hold, else what is wrong. */
 static const char *check_inst(const govL_drift *d, const unsigned char *s) {
     int64_t newest = (int64_t)get64(s), cur = (int64_t)get64(s + 8);
-    if (!finite(getd(s + 16))) return "shift is not a finite number";
+    if (get64(s + 24)) return "reserved word not zero";
     if (newest == INT64_MIN ? cur != 0 : cur != floordiv(newest, d->wfine))
         return "newest bucket does not match the newest time";
     int64_t flim = gov_sub_i(cur, d->nfine), cb = base_cur(d, cur), clim = gov_sub_i(cb, d->ncoarse);
@@ -419,7 +426,7 @@ static const char *check_inst(const govL_drift *d, const unsigned char *s) {
                  : idx <= clim || idx > cb || mod(idx, d->ncoarse) != j - d->nfine)
             return "bucket index does not fit its place or the window";
         if (!finite(getd(k + 16)) || !finite(getd(k + 24)) || getd(k + 24) < 0)
-            return "a bucket sum is not a finite number";
+            return "a bucket's mean or squared deviations are not finite (or negative)";
         for (uint32_t i = 0; i < d->nbins; i++) sum += get32(k + 32 + 4 * i);
         if (sum != n) return "bin counts do not add up to the bucket's count";
     }
@@ -460,15 +467,14 @@ int govR_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
             govR_hdr *h = HDR(x);
             h->newest = (int64_t)get64(q);
             h->cur = (int64_t)get64(q + 8);
-            h->shift = getd(q + 16);
-            h->late = get64(q + 24);
+            h->late = get64(q + 16);
             q += 32;
             for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) {
                 govR_bucket *k = bucket(d, x, j);
                 k->idx = (int64_t)get64(q);
                 k->n = get64(q + 8);
-                k->sum = getd(q + 16);
-                k->sumsq = getd(q + 24);
+                k->mean = getd(q + 16);
+                k->m2 = getd(q + 24);
                 q += 32;
                 for (uint32_t i2 = 0; i2 < d->nbins; i2++, q += 4) counts(k)[i2] = get32(q);
             }

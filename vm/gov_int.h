@@ -354,12 +354,10 @@ typedef struct govV_wrec {
 } govV_wrec;
 
 /* A drift instance's header (state): newest time taken, the index of the newest current
- * bucket, the shift subtracted from values before summing (the first value taken into an
- * empty instance), late records ever. */
+ * bucket, late records ever. */
 typedef struct govR_hdr {
     int64_t newest, cur;
-    double shift;
-    uint64_t late;
+    uint64_t late, pad;
 } govR_hdr;
 
 /* A drift bucket (state), followed by its bin counts. idx: current buckets count in units
@@ -367,7 +365,7 @@ typedef struct govR_hdr {
 typedef struct govR_bucket {
     int64_t idx;
     uint64_t n;
-    double sum, sumsq;          /* of (x - shift) and its square */
+    double mean, m2;            /* of its values, and the sum of their squared deviations */
 } govR_bucket;
 
 /* Per drift, for the record being evaluated (outside the state). */
