@@ -268,6 +268,7 @@ void govR_update(gov_vm *vm) {
     uint32_t kd = vm->cur_kind;
     govV_cell *R = vm->reg;
     int64_t t = R[GOVB_SLOT_AT].i;
+    if (t == INT64_MIN) t = INT64_MIN + 1; /* INT64_MIN is an instance's "no time yet" */
     for (uint32_t j = p->kdrift_first[kd]; j < p->kdrift_first[kd + 1]; j++) {
         uint32_t di = p->kind_drifts[j];
         const govL_drift *d = &p->drift[di];
