@@ -143,16 +143,18 @@ static uint32_t bin_of(const gov_program *p, const govL_drift *d, double x) {
  * bucket cur - nfine, the newest that has left the current window. */
 static int64_t base_cur(const govL_drift *d, int64_t cur) { return floordiv(gov_sub_i(cur, d->nfine), d->ratio); }
 
-/* Chan et al.'s combination of (n, mean, m2) moments: b into a. */
+/* Chan et al.'s combination of (n, mean, m2) moments: b into a. Every step saturates
+ * (gov_fix_f), so values near the largest double give large finite moments, never an
+ * infinity or a NaN. */
 static void moments(uint64_t *n, double *mean, double *m2, uint64_t bn, double bmean, double bm2) {
     if (!bn) return;
     if (!*n) {
         *n = bn, *mean = bmean, *m2 = bm2;
         return;
     }
-    double t = (double)(*n + bn), delta = bmean - *mean;
-    *mean += delta * ((double)bn / t);
-    *m2 += bm2 + delta * delta * ((double)*n * (double)bn / t);
+    double t = (double)(*n + bn), delta = gov_fix_f(bmean - *mean);
+    *mean = gov_fix_f(*mean + gov_fix_f(delta * ((double)bn / t)));
+    *m2 = gov_fix_f(gov_fix_f(*m2 + bm2) + gov_fix_f(gov_fix_f(delta * delta) * ((double)*n * (double)bn / t)));
     *n += bn;
 }
 
@@ -192,9 +194,9 @@ static void add(const govL_drift *d, govR_bucket *k, int64_t idx, double v, uint
         k->idx = idx;
     }
     k->n++;
-    double delta = v - k->mean;
-    k->mean += delta / (double)k->n;
-    k->m2 += delta * (v - k->mean);
+    double delta = gov_fix_f(v - k->mean);
+    k->mean = gov_fix_f(k->mean + delta / (double)k->n);
+    k->m2 = gov_fix_f(k->m2 + gov_fix_f(delta * gov_fix_f(v - k->mean)));
     if (k->m2 < 0) k->m2 = 0;
     counts(k)[bin]++;
 }
@@ -244,7 +246,7 @@ static void statistic(const govL_drift *d, char *x, govR_rec *out) {
         break;
     }
     default: { /* mean_shift */
-        double var = qb / fb, sd = var > 0 ? govW_root(var) : 0, diff = mc - mb;
+        double var = qb / fb, sd = var > 0 ? govW_root(var) : 0, diff = gov_fix_f(mc - mb);
         if (diff < 0) diff = -diff;
         double ab = mb, ac = mc;
         if (ab < 0) ab = -ab;

@@ -33,6 +33,21 @@ else
   fail=1
 fi
 
+# Extreme values and times (jumps of decades, values near the largest double, negative
+# and subnormal numbers): a state saved after every line loads again, and a run from it
+# gives the same decisions as a fresh VM on the same stream would after those lines.
+"$GOVC" run --state "$tmp/xstate" --state-every 1 -p "$here/ref.gov" "$here/extreme.jsonl" >"$tmp/x1"
+if "$GOVC" run --state "$tmp/xstate" -p "$here/ref.gov" /dev/null >/dev/null 2>"$tmp/xerr"; then
+  echo "ok - a state after extreme values loads"
+else
+  echo "not ok - a state after extreme values loads"; sed 's/^/# /' "$tmp/xerr"; fail=1
+fi
+if grep -q '"value":null\|"status":"ok"' "$tmp/x1" && ! grep -q 'NaN\|Infinity\|inf' "$tmp/x1"; then
+  echo "ok - extreme values give finite statistics"
+else
+  echo "not ok - extreme values give finite statistics"; fail=1
+fi
+
 sed 's/test mean_shift > 2/test mean_shift > 3/; s/min_samples 2/min_samples 3/; s/capacity 2/capacity 4/' \
   "$here/evict.gov" >"$tmp/evict_new.gov"
 check diff "$GOVC" diff "$here/evict.gov" "$tmp/evict_new.gov"
