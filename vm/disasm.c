@@ -284,7 +284,7 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
     for (uint32_t i = 0; i < p->ndrift; i++) {
         const govL_drift *d = &p->drift[i];
         const govL_kind *k = &p->kind[d->kind];
-        govO_printf(&b, "  D%u %s on %s rule %u %s > ", i, p->str[d->name], p->str[k->name], d->rule, govR_statname(d->stat));
+        govO_printf(&b, "  D%u %s on %s rule %u %s > ", i, p->str[d->name], p->str[k->name], d->rule, govT_statname(d->stat));
         govO_double(&b, d->threshold);
         govO_puts(&b, " of ");
         reg(&b, p, k, d->arg_reg);

@@ -28,7 +28,7 @@
 #define CONST_REL 1e-7          /* mean_shift: a baseline deviation this small (relative) is zero */
 #define MAXD 1.7976931348623157e308
 
-const char *govR_statname(uint32_t stat) {
+const char *govT_statname(uint32_t stat) {
     switch (stat) {
 #define GOVB_X(n, name, str) case n: return str;
     GOVB_STATS(GOVB_X)
@@ -42,10 +42,10 @@ static size_t al8(size_t n) { return (n + 7) & ~(size_t)7; }
 /* ln(x) for a finite x > 0: x = m 2^e with m in [sqrt(1/2), sqrt(2)), then
  * ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172, by its series (20 terms reach
  * below 1e-30). Relative error a few ulp. */
-double govR_ln(double x) {
+double govT_ln(double x) {
     static const double ln2 = 0.69314718055994530942;
     if (!(x > 0)) return 0;
-    if (x < 2.2250738585072014e-308) return govR_ln(x * 18014398509481984.0) - 54 * ln2; /* subnormal: * 2^54 */
+    if (x < 2.2250738585072014e-308) return govT_ln(x * 18014398509481984.0) - 54 * ln2; /* subnormal: * 2^54 */
     uint64_t u;
     memcpy(&u, &x, 8);
     int e = (int)((u >> 52) & 0x7FF) - 1023;
@@ -68,15 +68,15 @@ double govR_ln(double x) {
 
 /* Each drift's instance layout and the drifts' state size. Called by the loader once the
  * DRIFTS entries are verified. Returns 0 with *why and *bad if the state would not fit. */
-int govR_prepare(gov_program *p, const char **why, uint32_t *bad) {
+int govT_prepare(gov_program *p, const char **why, uint32_t *bad) {
     size_t off = 0;
     for (uint32_t i = 0; i < p->ndrift; i++) {
         govL_drift *d = &p->drift[i];
         d->nbins = d->nedges + 1;
         d->wfine = d->current / (int64_t)d->nfine;
         d->ratio = d->baseline / (int64_t)d->ncoarse / d->wfine;
-        d->stride = sizeof(govR_bucket) + al8((size_t)d->nbins * 4);
-        d->inst = sizeof(govR_hdr) + (size_t)(d->nfine + d->ncoarse) * d->stride;
+        d->stride = sizeof(govT_bucket) + al8((size_t)d->nbins * 4);
+        d->inst = sizeof(govT_hdr) + (size_t)(d->nfine + d->ncoarse) * d->stride;
         d->tab = d->level != NONE ? govK_size(d->capacity) : 0;
         d->off = off;
         uint64_t total = (uint64_t)off + d->tab + (uint64_t)d->capacity * d->inst;
@@ -94,24 +94,24 @@ int govR_prepare(gov_program *p, const char **why, uint32_t *bad) {
 
 /* ---------------------------------------------------------------- instances */
 
-static char *region(const gov_vm *vm, const govL_drift *d) { return govR_dstate(vm) + d->off; }
+static char *region(const gov_vm *vm, const govL_drift *d) { return govT_dstate(vm) + d->off; }
 static govK_table *table(const gov_vm *vm, const govL_drift *d) { return (govK_table *)(void *)region(vm, d); }
 static char *instance(const gov_vm *vm, const govL_drift *d, uint32_t slot) {
     return region(vm, d) + d->tab + (size_t)slot * d->inst;
 }
-#define HDR(x) ((govR_hdr *)(void *)(x))
+#define HDR(x) ((govT_hdr *)(void *)(x))
 /* Bucket j: current buckets 0..nfine-1, then baseline buckets. */
-static govR_bucket *bucket(const govL_drift *d, char *x, uint32_t j) {
-    return (govR_bucket *)(void *)(x + sizeof(govR_hdr) + (size_t)j * d->stride);
+static govT_bucket *bucket(const govL_drift *d, char *x, uint32_t j) {
+    return (govT_bucket *)(void *)(x + sizeof(govT_hdr) + (size_t)j * d->stride);
 }
-static uint32_t *counts(govR_bucket *k) { return (uint32_t *)(void *)(k + 1); }
+static uint32_t *counts(govT_bucket *k) { return (uint32_t *)(void *)(k + 1); }
 
 static void reset(const govL_drift *d, char *x) {
     memset(x, 0, d->inst);
     HDR(x)->newest = INT64_MIN;
 }
 
-void govR_init(gov_vm *vm) {
+void govT_init(gov_vm *vm) {
     const gov_program *p = vm->p;
     for (uint32_t i = 0; i < p->ndrift; i++) {
         const govL_drift *d = &p->drift[i];
@@ -158,7 +158,7 @@ static void moments(uint64_t *n, double *mean, double *m2, uint64_t bn, double b
     *n += bn;
 }
 
-static void merge(const govL_drift *d, govR_bucket *to, int64_t idx, const govR_bucket *from) {
+static void merge(const govL_drift *d, govT_bucket *to, int64_t idx, const govT_bucket *from) {
     if (to->n == 0 || to->idx != idx) {
         memset(to, 0, d->stride);
         to->idx = idx;
@@ -174,11 +174,11 @@ static void merge(const govL_drift *d, govR_bucket *to, int64_t idx, const govR_
 static void advance(const govL_drift *d, char *x, int64_t b) {
     int64_t cb = base_cur(d, b), clim = gov_sub_i(cb, d->ncoarse), flim = gov_sub_i(b, d->nfine);
     for (uint32_t j = 0; j < d->ncoarse; j++) {
-        govR_bucket *k = bucket(d, x, d->nfine + j);
+        govT_bucket *k = bucket(d, x, d->nfine + j);
         if (k->n && k->idx <= clim) memset(k, 0, d->stride);
     }
     for (uint32_t j = 0; j < d->nfine; j++) {
-        govR_bucket *k = bucket(d, x, j);
+        govT_bucket *k = bucket(d, x, j);
         if (!k->n || k->idx > flim) continue;
         int64_t c = floordiv(k->idx, d->ratio);
         if (c > clim) merge(d, bucket(d, x, d->nfine + mod(c, d->ncoarse)), c, k);
@@ -188,7 +188,7 @@ static void advance(const govL_drift *d, char *x, int64_t b) {
 }
 
 /* Welford's update of the bucket's moments with v. */
-static void add(const govL_drift *d, govR_bucket *k, int64_t idx, double v, uint32_t bin) {
+static void add(const govL_drift *d, govT_bucket *k, int64_t idx, double v, uint32_t bin) {
     if (k->n == 0 || k->idx != idx) {
         memset(k, 0, d->stride);
         k->idx = idx;
@@ -203,15 +203,15 @@ static void add(const govL_drift *d, govR_bucket *k, int64_t idx, double v, uint
 
 /* ---------------------------------------------------------------- the statistic */
 
-static void statistic(const govL_drift *d, char *x, govR_rec *out) {
-    const govR_hdr *h = HDR(x);
+static void statistic(const govL_drift *d, char *x, govT_rec *out) {
+    const govT_hdr *h = HDR(x);
     uint64_t B[GOVB_MAXEDGES + 1], C[GOVB_MAXEDGES + 1], nb = 0, nc = 0;
     double mb = 0, qb = 0, mc = 0, qc = 0;
     memset(B, 0, sizeof B);
     memset(C, 0, sizeof C);
     int64_t flim = gov_sub_i(h->cur, d->nfine), cb = base_cur(d, h->cur), clim = gov_sub_i(cb, d->ncoarse);
     for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) {
-        govR_bucket *k = bucket(d, x, j);
+        govT_bucket *k = bucket(d, x, j);
         if (!k->n) continue;
         int cur = j < d->nfine;
         if (cur ? k->idx <= flim : k->idx <= clim || k->idx > cb) continue;
@@ -231,7 +231,7 @@ static void statistic(const govL_drift *d, char *x, govR_rec *out) {
             double pb = (double)B[i] / fb, pc = (double)C[i] / fc;
             if (pb < PSI_FLOOR) pb = PSI_FLOOR;
             if (pc < PSI_FLOOR) pc = PSI_FLOOR;
-            r += (pc - pb) * govR_ln(pc / pb);
+            r += (pc - pb) * govT_ln(pc / pb);
         }
         break;
     case GOVB_STAT_KS: {
@@ -263,9 +263,9 @@ static void statistic(const govL_drift *d, char *x, govR_rec *out) {
 
 /* ---------------------------------------------------------------- a record */
 
-/* Update the drifts of the record's kind and leave each one's statistic in govR_recs(vm).
+/* Update the drifts of the record's kind and leave each one's statistic in govT_recs(vm).
  * Runs after the windows, before the kind's rules. */
-void govR_update(gov_vm *vm) {
+void govT_update(gov_vm *vm) {
     const gov_program *p = vm->p;
     uint32_t kd = vm->cur_kind;
     govV_cell *R = vm->reg;
@@ -274,7 +274,7 @@ void govR_update(gov_vm *vm) {
     for (uint32_t j = p->kdrift_first[kd]; j < p->kdrift_first[kd + 1]; j++) {
         uint32_t di = p->kind_drifts[j];
         const govL_drift *d = &p->drift[di];
-        govR_rec *dr = &govR_recs(vm)[di];
+        govT_rec *dr = &govT_recs(vm)[di];
         memset(dr, 0, sizeof *dr);
         dr->epoch = vm->epoch;
         if (d->ncode) govV_run(vm, d->code, d->ncode);
@@ -298,7 +298,7 @@ void govR_update(gov_vm *vm) {
             }
         }
         char *x = instance(vm, d, slot);
-        govR_hdr *h = HDR(x);
+        govT_hdr *h = HDR(x);
         int late = h->newest != INT64_MIN && t < gov_sub_i(h->newest, d->lateness);
         if (!late) {
             int64_t b = floordiv(t, d->wfine);
@@ -356,7 +356,7 @@ static size_t saved_inst(const govL_drift *d) { return 32 + (size_t)(d->nfine + 
 
 static uint32_t in_use(const gov_vm *vm, const govL_drift *d) { return d->level != NONE ? table(vm, d)->n : 1; }
 
-size_t govR_saved_size(const gov_vm *vm) {
+size_t govT_saved_size(const gov_vm *vm) {
     const gov_program *p = vm->p;
     size_t n = 0;
     for (uint32_t i = 0; i < p->ndrift; i++) {
@@ -366,7 +366,7 @@ size_t govR_saved_size(const gov_vm *vm) {
     return n;
 }
 
-size_t govR_bound(const gov_program *p) {
+size_t govT_bound(const gov_program *p) {
     size_t n = 0;
     for (uint32_t i = 0; i < p->ndrift; i++) {
         const govL_drift *d = &p->drift[i];
@@ -375,7 +375,7 @@ size_t govR_bound(const gov_program *p) {
     return n;
 }
 
-size_t govR_save(const gov_vm *vm, unsigned char *b) {
+size_t govT_save(const gov_vm *vm, unsigned char *b) {
     const gov_program *p = vm->p;
     size_t o = 0;
     for (uint32_t i = 0; i < p->ndrift; i++) {
@@ -385,14 +385,14 @@ size_t govR_save(const gov_vm *vm, unsigned char *b) {
         if (d->level != NONE) o += govK_save(table(vm, d), b + o);
         for (uint32_t s = 0; s < in_use(vm, d); s++) {
             char *x = instance(vm, d, s);
-            const govR_hdr *h = HDR(x);
+            const govT_hdr *h = HDR(x);
             put64(b + o, (uint64_t)h->newest);
             put64(b + o + 8, (uint64_t)h->cur);
             put64(b + o + 16, h->late);
             put64(b + o + 24, 0);
             o += 32;
             for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) {
-                govR_bucket *k = bucket(d, x, j);
+                govT_bucket *k = bucket(d, x, j);
                 put64(b + o, (uint64_t)k->idx);
                 put64(b + o + 8, k->n);
                 put64(b + o + 16, dbits(k->mean));
@@ -438,7 +438,7 @@ static const char *check_inst(const govL_drift *d, const unsigned char *s) {
 
 /* Check (apply == 0) or apply a saved DRIFTS payload. Checking writes only the VM's
  * scratch for key tables; applying assumes a check passed on the same bytes. */
-int govR_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
+int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
     const gov_program *p = vm->p;
     size_t o = 0;
     for (uint32_t i = 0; i < p->ndrift; i++) {
@@ -467,13 +467,13 @@ int govR_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
             char *x = instance(vm, d, s);
             const unsigned char *q = b + o;
             memset(x, 0, d->inst);
-            govR_hdr *h = HDR(x);
+            govT_hdr *h = HDR(x);
             h->newest = (int64_t)get64(q);
             h->cur = (int64_t)get64(q + 8);
             h->late = get64(q + 16);
             q += 32;
             for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) {
-                govR_bucket *k = bucket(d, x, j);
+                govT_bucket *k = bucket(d, x, j);
                 k->idx = (int64_t)get64(q);
                 k->n = get64(q + 8);
                 k->mean = getd(q + 16);

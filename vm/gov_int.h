@@ -4,7 +4,7 @@
  * records and numbers (json.c), govO_ output: decision JSON, trace, number formatting
  * (out.c), govD_ disassembler (disasm.c), govG_ gates, escalations and the clock
  * (gate.c), govS_ state save and restore (state.c), govK_ per-key tables (keytab.c),
- * govR_ drift checks (drift.c). Public functions are gov_ and live in gov.h.
+ * govT_ drift checks (drift.c). Public functions are gov_ and live in gov.h.
  */
 #ifndef GOV_INT_H
 #define GOV_INT_H
@@ -91,8 +91,8 @@ typedef struct govL_window {
 } govL_window;
 
 /* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or
- * one) in the state block: a header (govR_hdr), then nfine current buckets and ncoarse
- * baseline buckets, each a govR_bucket followed by nbins u32 counts (padded to 8). */
+ * one) in the state block: a header (govT_hdr), then nfine current buckets and ncoarse
+ * baseline buckets, each a govT_bucket followed by nbins u32 counts (padded to 8). */
 typedef struct govL_drift {
     uint32_t name, kind, rule, stat, arg_reg, code, ncode, level, capacity, min_samples, first_edge, nedges,
         nfine, ncoarse;
@@ -355,25 +355,25 @@ typedef struct govV_wrec {
 
 /* A drift instance's header (state): newest time taken, the index of the newest current
  * bucket, late records ever. */
-typedef struct govR_hdr {
+typedef struct govT_hdr {
     int64_t newest, cur;
     uint64_t late, pad;
-} govR_hdr;
+} govT_hdr;
 
 /* A drift bucket (state), followed by its bin counts. idx: current buckets count in units
  * of the current bucket width, baseline buckets in units of theirs. */
-typedef struct govR_bucket {
+typedef struct govT_bucket {
     int64_t idx;
     uint64_t n;
     double mean, m2;            /* of its values, and the sum of their squared deviations */
-} govR_bucket;
+} govT_bucket;
 
 /* Per drift, for the record being evaluated (outside the state). */
-typedef struct govR_rec {
+typedef struct govT_rec {
     double v;                   /* the statistic, when has */
     uint64_t nb, nc;            /* values in the baseline and the current window */
     uint32_t epoch, has, late, evicted, elevel, koff, klen, pad;
-} govR_rec;
+} govT_rec;
 
 struct gov_vm {
     const gov_program *p;
@@ -429,9 +429,9 @@ struct gov_vm {
 /* The drifts' part of the state block, after the windows'; and their per-record
  * results, in the arena right after the windows' (vm.c's layout). Computed, not stored,
  * so a VM of a program without drifts is laid out as before they existed. */
-static inline char *govR_dstate(const gov_vm *vm) { return vm->wstate + vm->p->win_state; }
-static inline govR_rec *govR_recs(const gov_vm *vm) {
-    return (govR_rec *)(void *)((char *)vm->wrec + (((size_t)vm->p->nwin * sizeof(govV_wrec) + 15) & ~(size_t)15));
+static inline char *govT_dstate(const gov_vm *vm) { return vm->wstate + vm->p->win_state; }
+static inline govT_rec *govT_recs(const gov_vm *vm) {
+    return (govT_rec *)(void *)((char *)vm->wrec + (((size_t)vm->p->nwin * sizeof(govV_wrec) + 15) & ~(size_t)15));
 }
 
 /* load.c */
@@ -481,15 +481,15 @@ GOV_HIDDEN const char *govW_aggname(uint32_t agg);
 GOV_HIDDEN double govW_root(double v);   /* sqrt of v > 0 with IEEE operations only */
 
 /* drift.c */
-GOV_HIDDEN int govR_prepare(gov_program *p, const char **why, uint32_t *bad);
-GOV_HIDDEN void govR_init(gov_vm *vm);
-GOV_HIDDEN void govR_update(gov_vm *vm);
-GOV_HIDDEN size_t govR_saved_size(const gov_vm *vm);
-GOV_HIDDEN size_t govR_bound(const gov_program *p);
-GOV_HIDDEN size_t govR_save(const gov_vm *vm, unsigned char *b);
-GOV_HIDDEN int govR_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);
-GOV_HIDDEN const char *govR_statname(uint32_t stat);
-GOV_HIDDEN double govR_ln(double x);
+GOV_HIDDEN int govT_prepare(gov_program *p, const char **why, uint32_t *bad);
+GOV_HIDDEN void govT_init(gov_vm *vm);
+GOV_HIDDEN void govT_update(gov_vm *vm);
+GOV_HIDDEN size_t govT_saved_size(const gov_vm *vm);
+GOV_HIDDEN size_t govT_bound(const gov_program *p);
+GOV_HIDDEN size_t govT_save(const gov_vm *vm, unsigned char *b);
+GOV_HIDDEN int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);
+GOV_HIDDEN const char *govT_statname(uint32_t stat);
+GOV_HIDDEN double govT_ln(double x);
 
 /* vm.c, for window.c: run a code range that does not fire (a window's). */
 GOV_HIDDEN void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode);

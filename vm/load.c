@@ -1301,7 +1301,7 @@ static int verify_drifts(govL_ctx *c) {
     }
     const char *why = "";
     uint32_t bad = 0;
-    if (!govR_prepare(p, &why, &bad))
+    if (!govT_prepare(p, &why, &bad))
         return fail(c, GOV_EVALUE, c->off[GOVB_S_DRIFTS] + (uint64_t)GOVB_DRIFT_SIZE * bad, "drift %u: %s", bad, why);
     return GOV_OK;
 }

@@ -380,10 +380,10 @@ static void put_window_events(govO_buf *b, const gov_vm *vm) {
 static void put_drift(govO_buf *b, const gov_vm *vm, uint32_t di) {
     const gov_program *p = vm->p;
     const govL_drift *d = &p->drift[di];
-    const govR_rec *dr = &govR_recs(vm)[di];
+    const govT_rec *dr = &govT_recs(vm)[di];
     govO_puts(b, "{\"name\":");
     govO_jstr(b, p->str[d->name], p->strlen_[d->name]);
-    govO_printf(b, ",\"test\":\"%s\",\"value\":", govR_statname(d->stat));
+    govO_printf(b, ",\"test\":\"%s\",\"value\":", govT_statname(d->stat));
     if (dr->has) govO_double(b, dr->v);
     else govO_puts(b, "null");
     govO_puts(b, ",\"threshold\":");
@@ -397,7 +397,7 @@ static void put_drift(govO_buf *b, const gov_vm *vm, uint32_t di) {
 }
 
 static void put_drift_events_of(govO_buf *b, const gov_vm *vm, uint32_t di) {
-    const govR_rec *dr = &govR_recs(vm)[di];
+    const govT_rec *dr = &govT_recs(vm)[di];
     if (dr->late) govO_puts(b, ",\"late\":true");
     if (dr->evicted) {
         govO_printf(b, ",\"evicted\":{\"level\":\"%s\",\"key\":", level_names[dr->elevel]);
@@ -407,7 +407,7 @@ static void put_drift_events_of(govO_buf *b, const gov_vm *vm, uint32_t di) {
 }
 
 static int drift_current(const gov_vm *vm, uint32_t di) {
-    return govR_recs(vm)[di].epoch == vm->epoch && vm->dec.kind == vm->p->drift[di].kind && vm->dec.status == GOV_OK &&
+    return govT_recs(vm)[di].epoch == vm->epoch && vm->dec.kind == vm->p->drift[di].kind && vm->dec.status == GOV_OK &&
            vm->dec.event == GOVV_EV_RECORD;
 }
 
@@ -416,7 +416,7 @@ static void put_drift_events(govO_buf *b, const gov_vm *vm) {
     const gov_program *p = vm->p;
     int first = 1;
     for (uint32_t di = 0; di < p->ndrift; di++) {
-        const govR_rec *dr = &govR_recs(vm)[di];
+        const govT_rec *dr = &govT_recs(vm)[di];
         if (!drift_current(vm, di) || !(dr->late || dr->evicted)) continue;
         govO_puts(b, first ? ",\"drifts\":[{\"drift\":" : ",{\"drift\":");
         first = 0;
@@ -752,7 +752,7 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
          * min_samples the value is null and the rule did not fire. */
         govO_puts(b, ",\"drift\":");
         put_drift(b, vm, vm->rdrift);
-        if (!govR_recs(vm)[vm->rdrift].has) govO_puts(b, ",\"not_evaluated\":\"min_samples\"");
+        if (!govT_recs(vm)[vm->rdrift].has) govO_puts(b, ",\"not_evaluated\":\"min_samples\"");
         put_drift_events_of(b, vm, vm->rdrift);
         govO_put(b, "}", 1);
     }

@@ -81,7 +81,7 @@ size_t gov_state_bound(const gov_program *p) {
     if (!p) return 0;
     uint32_t tags[ST_MAXSECT];
     return ST_HEADER + tags_of(p, tags) * ST_SECHDR + ST_CLOCK + (size_t)p->gate_slots * (ST_GATE + GOVV_KEYMAX) +
-           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + (size_t)p->nsus * ST_RULE + windows_bound(p) + govR_bound(p);
+           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + (size_t)p->nsus * ST_RULE + windows_bound(p) + govT_bound(p);
 }
 
 static size_t saved_size(const gov_vm *vm) {
@@ -92,7 +92,7 @@ static size_t saved_size(const gov_vm *vm) {
         if (vm->pg[i].used) n += ST_GATE + vm->pg[i].keylen;
     for (uint32_t i = 0; i < p->esc_slots; i++)
         if (vm->re[i].used) n += ST_ESC + vm->re[i].keylen;
-    return n + (p->nwin ? govW_saved_size(vm) : 0) + (p->ndrift ? govR_saved_size(vm) : 0);
+    return n + (p->nwin ? govW_saved_size(vm) : 0) + (p->ndrift ? govT_saved_size(vm) : 0);
 }
 
 /* Close a section begun at b + at (its header) whose payload ends at b + end. */
@@ -184,7 +184,7 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
 
     if (p->ndrift) {
         at = n, n += ST_SECHDR;
-        n += govR_save(vm, b + n);
+        n += govT_save(vm, b + n);
         seal(b, at, n, TAG_DRIFTS, p->ndrift);
     }
     return GOV_OK;
@@ -400,7 +400,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (rc == GOV_OK && p->ndrift && scount[TAG_DRIFTS] != p->ndrift)
         rc = govV_fail(vm, GOV_ESECTION, "state: DRIFTS section has %u drifts, the policy %u", scount[TAG_DRIFTS],
                        p->ndrift);
-    if (rc == GOV_OK && p->ndrift) rc = govR_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 0);
+    if (rc == GOV_OK && p->ndrift) rc = govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 0);
     if (rc != GOV_OK) return rc;
     /* Pass 2: replace the state. Cannot fail: pass 1 checked the same bytes. */
     memset(vm->state, 0, vm->state_size);
@@ -411,8 +411,8 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (p->nsus) rules_section(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 1);
     govW_init(vm);
     if (p->nwin) govW_load(vm, sec[TAG_WINDOWS], slen[TAG_WINDOWS], 1);
-    govR_init(vm);
-    if (p->ndrift) govR_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 1);
+    govT_init(vm);
+    if (p->ndrift) govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 1);
     vm->state->ngates = scount[TAG_GATES];
     vm->state->nescs = scount[TAG_ESCS];
     govG_recompute_due(vm);

@@ -69,7 +69,7 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * (size_t)p->max_rules + 2 + p->nwin + p->ndrift) * GOVV_KEYMAX;
     l->kpool = n;   n += al16(l->kpool_cap);
     l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec));
-    l->drec = n;    n += al16((size_t)p->ndrift * sizeof(govR_rec));
+    l->drec = n;    n += al16((size_t)p->ndrift * sizeof(govT_rec));
     l->kscratch = n; n += al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
     /* Host functions: each extern's prepared libffi call, and room for every failure
      * one record can have (a CALL word runs at most once). */
@@ -130,7 +130,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->wrec = (govV_wrec *)(void *)(base + l.wrec);
     vm->kscratch = (uint32_t *)(void *)(base + l.kscratch);
     govW_init(vm);
-    govR_init(vm);
+    govT_init(vm);
     vm->ext = (govV_ext *)(void *)(base + l.ext);
     vm->herr = (govV_herr *)(void *)(base + l.herr);
     for (uint32_t i = 0; i < p->next; i++)
@@ -667,8 +667,8 @@ static int run_code(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *ty, co
         NEXT();
     CASE(LOADD)
         vm->rdrift = bx;
-        if (!govR_recs(vm)[bx].has) return 0; /* fewer than min_samples: not evaluated */
-        R[a].f = govR_recs(vm)[bx].v;
+        if (!govT_recs(vm)[bx].has) return 0; /* fewer than min_samples: not evaluated */
+        R[a].f = govT_recs(vm)[bx].v;
         NEXT();
     CASE(CALL) {
         govV_cell out;
@@ -832,7 +832,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
     /* Windows take the record before the rules read them. */
     if (p->kwin_first[vm->cur_kind] != p->kwin_first[vm->cur_kind + 1]) govW_update(vm);
     /* Drifts too, after the windows. */
-    if (p->kdrift_first[vm->cur_kind] != p->kdrift_first[vm->cur_kind + 1]) govR_update(vm);
+    if (p->kdrift_first[vm->cur_kind] != p->kdrift_first[vm->cur_kind + 1]) govT_update(vm);
     for (uint32_t j = 0; j < k->nrules; j++) {
         uint32_t ri = p->kind_rules[k->first_rule + j];
         const govL_rule *r = &p->rule[ri];
