@@ -267,13 +267,29 @@ static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
     if (c)
         add(D, "drift", n->name, "threshold", val_text(D, o->u.drift.threshold), val_text(D, n->u.drift.threshold),
             c > 0 ? FX_TIGHTEN : FX_LOOSEN);
-    if (!expr_eq(o->u.drift.of, n->u.drift.of) || !expr_eq(o->u.drift.baseline, n->u.drift.baseline) ||
-        !expr_eq(o->u.drift.current, n->u.drift.current) || !str_eq(o->u.drift.stat, n->u.drift.stat))
-        add(D, "drift", n->name, "definition", src_text(D, D->osrc, o->u.drift.of), src_text(D, D->nsrc, n->u.drift.of),
+    /* What is measured, over which spans, bins and keys: a change of meaning, shown whole. */
+    bool same = expr_eq(o->u.drift.of, n->u.drift.of) && expr_eq(o->u.drift.baseline, n->u.drift.baseline) &&
+                expr_eq(o->u.drift.current, n->u.drift.current) && str_eq(o->u.drift.stat, n->u.drift.stat) &&
+                o->u.drift.bins.n == n->u.drift.bins.n && o->u.drift.per == n->u.drift.per &&
+                o->u.drift.has_per == n->u.drift.has_per;
+    for (uint32_t i = 0; same && i < o->u.drift.bins.n; i++)
+        same = expr_eq(o->u.drift.bins.items[i], n->u.drift.bins.items[i]);
+    if (!same)
+        add(D, "drift", n->name, "definition", span_text(D, D->osrc, o->span), span_text(D, D->nsrc, n->span),
             FX_CHANGE);
+    /* More samples before judging is looser (it fires later), fewer is tighter. */
+    GovValue om = {.u.i = GOV_DRIFT_MIN_SAMPLES}, nm = {.u.i = GOV_DRIFT_MIN_SAMPLES};
+    if (o->u.drift.min_samples) govE_eval(o->u.drift.min_samples, &om);
+    if (n->u.drift.min_samples) govE_eval(n->u.drift.min_samples, &nm);
+    if (om.u.i != nm.u.i)
+        add(D, "drift", n->name, "min_samples", govD_fmt(D->a, "%lld", (long long)om.u.i),
+            govD_fmt(D->a, "%lld", (long long)nm.u.i), nm.u.i > om.u.i ? FX_LOOSEN : FX_TIGHTEN);
     if (o->u.drift.severity != n->u.drift.severity)
         add(D, "drift", n->name, "severity", gov_severity_name(o->u.drift.severity),
             gov_severity_name(n->u.drift.severity), sev_verdict_fx(o->u.drift.severity, n->u.drift.severity));
+    if (o->u.drift.verdict != n->u.drift.verdict)
+        add(D, "drift", n->name, "verdict", gov_verdict_name(o->u.drift.verdict), gov_verdict_name(n->u.drift.verdict),
+            sev_verdict_fx(o->u.drift.verdict, n->u.drift.verdict));
     diff_notify(D, n->name, "drift", &o->u.drift.notify, &n->u.drift.notify);
 }
 

@@ -234,6 +234,22 @@ static int explain_trace(const char *t, size_t len, FILE *out)
         int lims = member(&j, e, "limits");
         for (int l = 0; l < count(&j, lims); l++)
             explain_limit(&j, element(&j, lims, l), out);
+        int dr = member(&j, e, "drift");
+        if (dr >= 0) { /* a drift's rule: its statistic and both windows' counts */
+            char test[32], v[64], th[64], nb[32], nc[32], ms[32];
+            text(&j, member(&j, dr, "test"), test, sizeof test);
+            text(&j, member(&j, dr, "value"), v, sizeof v);
+            text(&j, member(&j, dr, "threshold"), th, sizeof th);
+            text(&j, member(&j, dr, "baseline_n"), nb, sizeof nb);
+            text(&j, member(&j, dr, "current_n"), nc, sizeof nc);
+            text(&j, member(&j, dr, "min_samples"), ms, sizeof ms);
+            if (strcmp(v, "null") == 0)
+                fprintf(out, "  drift %s not evaluated: %s baseline and %s current values, min_samples %s\n", test, nb,
+                        nc, ms);
+            else
+                fprintf(out, "  drift %s = %s (threshold %s) over %s baseline and %s current values\n", test, v, th, nb,
+                        nc);
+        }
     }
     free(toks);
     return 0;

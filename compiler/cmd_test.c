@@ -71,12 +71,9 @@ static const gov_decision *given(gov_vm *vm, const gov_program *p, const GovTest
         return NULL;
     }
     int64_t at = *clock;
-    bool has_at = false;
     GovValue v;
-    if (st->at && govE_eval(st->at, &v)) {
+    if (st->at && govE_eval(st->at, &v))
         at = v.u.i;
-        has_at = true;
-    }
     for (uint32_t i = lo; i < hi; i++) {
         const GovFieldInit *fi = &st->inits[i];
         if (!fi->ref || !govE_eval(fi->value, &v))
@@ -91,7 +88,7 @@ static const gov_decision *given(gov_vm *vm, const gov_program *p, const GovTest
             break;
         default:
             rc = gov_set_int(vm, slot, v.u.i);
-            if (slot == 5) { at = v.u.i; has_at = true; }
+            if (slot == 5) at = v.u.i;
             break;
         }
         if (rc != GOV_OK) {
@@ -99,8 +96,9 @@ static const gov_decision *given(gov_vm *vm, const gov_program *p, const GovTest
             return NULL;
         }
     }
-    if (!has_at)
-        gov_set_int(vm, 5, at);
+    /* The time: the `at` field, else `given KIND at TIME`, else the previous step's. (A
+     * `given KIND at TIME` without an `at` field sets it here too.) */
+    gov_set_int(vm, 5, at);
     *clock = at;
     return gov_eval(vm);
 }
@@ -347,12 +345,13 @@ static int test_policy(GovFrontend *fe, GovPolicy *pol, const TestOpts *o, Tally
     void *arena = malloc(asize);
     char *tbuf = malloc(tcap);
     Cov cov = {0};
-    cov.n = pol->nkind[GOV_D_RULE] + pol->nkind[GOV_D_GATE];
+    cov.n = pol->nkind[GOV_D_RULE] + pol->nkind[GOV_D_GATE] + pol->nkind[GOV_D_DRIFT];
     cov.names = govA_alloc(&fe->arena, (cov.n + 1) * sizeof *cov.names);
     cov.hit = govA_alloc(&fe->arena, cov.n + 1);
     uint32_t k = 0;
     for (uint32_t i = 0; i < pol->ndecls; i++)
-        if (pol->decls[i]->kind == GOV_D_RULE || pol->decls[i]->kind == GOV_D_GATE)
+        if (pol->decls[i]->kind == GOV_D_RULE || pol->decls[i]->kind == GOV_D_GATE ||
+            pol->decls[i]->kind == GOV_D_DRIFT)
             cov.names[k++] = pol->decls[i]->name;
     int rc = 0;
     for (uint32_t i = 0; arena && tbuf && i < pol->ntests; i++) {
@@ -400,7 +399,8 @@ static int test_policy(GovFrontend *fe, GovPolicy *pol, const TestOpts *o, Tally
             hit += cov.hit[i];
         }
         double pct = 100.0 * hit / cov.n;
-        printf("  %u of %u rules and gates fired in a test (%.0f%%)\n", hit, cov.n, pct);
+        printf("  %u of %u rules%s and gates fired in a test (%.0f%%)\n", hit, cov.n,
+               pol->nkind[GOV_D_DRIFT] ? ", drifts" : "", pct);
         if (o->coverage_min >= 0 && pct < o->coverage_min) {
             printf("  below --coverage-min %.0f%%\n", o->coverage_min);
             tally->failed++;
@@ -428,7 +428,7 @@ static void test_usage(FILE *out)
             "options:\n"
             "  --run PATTERN      only tests whose name matches (a glob, or a substring)\n"
             "  --format F         text (default) or json\n"
-            "  --coverage         list each rule and gate, and whether any test fired it\n"
+            "  --coverage         list each rule, drift and gate, and whether any test fired it\n"
             "  --coverage-min P   fail when fewer than P percent of them fired\n"
             "  --host-lib LIB     bind host functions (extern fn) from the shared library LIB,\n"
             "                     as govc run does (repeatable)\n"

@@ -103,6 +103,7 @@ typedef struct Comp {
     uint32_t rlevel, rcap; /* the rule being generated: finest `per` level among the windows
                               it reads (LOADW), GOVB_NONE if none, and the largest capacity
                               among those windows at that level */
+    bool in_drift;         /* generating a drift's `of`: likewise */
     /* gates and escalations (sections GATES, ESCALATIONS, ESCSTEPS, APPROVERS, ESCALATE) */
     uint32_t ngates;
     /* time zones and glob patterns the code names (ZONES, ZONETRANS, PATTERNS) */
@@ -905,6 +906,10 @@ static uint32_t gen_extern(Comp *K, GovExpr *e)
         unsupported(K, e->span, "host functions inside a window are");
         return reg(K, e->type);
     }
+    if (K->in_drift) {
+        unsupported(K, e->span, "host functions inside a drift are");
+        return reg(K, e->type);
+    }
     uint32_t xi = extern_index(K, d), n = e->u.call.nargs, tmp[GOV_MAX_EXTERN_PARAMS];
     uint8_t types[GOV_MAX_EXTERN_PARAMS];
     for (uint32_t i = 0; i < n && i < GOV_MAX_EXTERN_PARAMS; i++) {
@@ -1045,10 +1050,25 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
         abc(K, GOV_OP_SETCLR, r, 0, 0);
         release(K, r);
     }
-    uint32_t *guards = NULL, ng = 0, gcap = 0;
-    gen_condition(K, when, &guards, &ng, &gcap);
-    for (uint32_t i = 0; i < ng; i++)
-        patch(K, guards[i], K->ncode);
+    if (d->kind == GOV_D_DRIFT) {
+        /* A drift's rule: its statistic (LOADD ends the rule below min_samples), then
+         * the test against the threshold, which the finding shows as a comparison. */
+        GovValue v;
+        govE_eval(d->u.drift.threshold, &v);
+        double th = v.type == GOV_TY_FLOAT || v.type == GOV_TY_RATIO ? v.u.f : (double)v.u.i;
+        uint64_t bits;
+        memcpy(&bits, &th, 8);
+        K->at = d->u.drift.stat_span;
+        uint32_t r = reg(K, GOV_TY_FLOAT);
+        abx(K, GOV_OP_LOADD, r, d->index);
+        K->at = d->u.drift.threshold->span;
+        abx(K, GOV_OP_TGTK, r, const_of(K, GOV_TY_FLOAT, bits));
+    } else {
+        uint32_t *guards = NULL, ng = 0, gcap = 0;
+        gen_condition(K, when, &guards, &ng, &gcap);
+        for (uint32_t i = 0; i < ng; i++)
+            patch(K, guards[i], K->ncode);
+    }
 
     uint32_t first_notify = (uint32_t)(K->sec[GOVB_S_NOTIFY].n / 4);
     for (uint32_t i = 0; i < notify->n; i++)
@@ -1275,6 +1295,94 @@ static void emit_window(Comp *K, GovDecl *d)
     K->total_code += K->ncode;
 }
 
+/* ------------------------------------------------------------------ drifts */
+
+/* Number the drifts before their rules read them (LOADD). */
+static void index_drifts(Comp *K)
+{
+    for (uint32_t i = 0; i < K->pol->nkind[GOV_D_DRIFT]; i++)
+        K->pol->by_kind[GOV_D_DRIFT][i]->index = i;
+}
+
+/* A drift's code range (after the windows'), its DRIFTS entry and its bin edges. Its
+ * rule (rule index `rule`) was emitted with the other rules. */
+static void emit_drift(Comp *K, GovDecl *d, uint32_t rule)
+{
+    uint32_t ki = 0;
+    for (uint32_t i = 0; i < K->nkinds; i++)
+        if (K->kinds[i].rec == d->record) ki = i;
+    K->kind = &K->kinds[ki];
+    K->nfields = d->record->u.record.nfields;
+    memset(K->busy, 0, sizeof K->busy);
+    K->ncode = 0;
+    K->at = d->name_span;
+    K->in_drift = true;
+    uint32_t arg = gen(K, d->u.drift.of);
+    K->in_drift = false;
+    double edges[GOV_DRIFT_MAX_EDGES];
+    uint32_t ne = 0;
+    int t = d->u.drift.of->type;
+    if (d->u.drift.bins.n) {
+        for (uint32_t i = 0; i < d->u.drift.bins.n && i < GOV_DRIFT_MAX_EDGES; i++) {
+            GovValue v;
+            govE_eval(d->u.drift.bins.items[i], &v);
+            edges[ne++] = v.type == GOV_TY_FLOAT || v.type == GOV_TY_RATIO ? v.u.f : (double)v.u.i;
+        }
+    } else {
+        ne = govC_drift_default_edges(t, edges);
+    }
+    uint32_t first_edge = (uint32_t)(K->sec[GOVB_S_DRIFTBINS].n / 8);
+    for (uint32_t i = 0; i < ne; i++) {
+        uint64_t u;
+        memcpy(&u, &edges[i], 8);
+        put64(&K->sec[GOVB_S_DRIFTBINS], u);
+    }
+    GovValue th;
+    govE_eval(d->u.drift.threshold, &th);
+    double thd = th.type == GOV_TY_FLOAT || th.type == GOV_TY_RATIO ? th.u.f : (double)th.u.i;
+    uint64_t thb;
+    memcpy(&thb, &thd, 8);
+    bool per = d->u.drift.has_per;
+    uint32_t min_samples = d->u.drift.min_samples ? (uint32_t)const_int(d->u.drift.min_samples) : GOV_DRIFT_MIN_SAMPLES;
+    uint32_t code_at = (uint32_t)(K->sec[GOVB_S_CODE].n / 4);
+    uint32_t file, line, col;
+    src_pos(K, d->name_span, &file, &line, &col);
+    Buf *b = &K->sec[GOVB_S_DRIFTS];
+    put32(b, gstr(K, d->name));
+    put32(b, ki);
+    put32(b, rule);
+    put32(b, (uint32_t)d->u.drift.stat_kind);
+    put32(b, arg);
+    put32(b, code_at);
+    put32(b, K->ncode);
+    put32(b, per ? (uint32_t)d->u.drift.per : GOVB_NONE);
+    put32(b, per ? capacity_of(d->u.drift.capacity) : 1);
+    put32(b, min_samples);
+    put32(b, first_edge);
+    put32(b, ne);
+    put32(b, d->u.drift.nfine);
+    put32(b, d->u.drift.ncoarse);
+    put64(b, (uint64_t)const_int(d->u.drift.current));
+    put64(b, (uint64_t)const_int(d->u.drift.baseline));
+    put64(b, thb);
+    put64(b, 0); /* lateness: none (spec/language.md §4.5.1) */
+    put32(b, file);
+    put32(b, line);
+    put32(b, col);
+    put32(b, 0);
+    for (uint32_t i = 0; i < K->ncode; i++) {
+        put32(&K->sec[GOVB_S_CODE], K->code[i]);
+        uint32_t f, l, c;
+        src_pos(K, K->spans[i], &f, &l, &c);
+        Buf *s = &K->sec[GOVB_S_SRCMAP];
+        put32(s, code_at + i);
+        put32(s, f);
+        put32(s, l);
+        put32(s, c);
+    }
+    K->total_code += K->ncode;
+}
+
 /* ------------------------------------------------------------------ the file */
 
 static void assemble(Comp *K, GovBuild *out)
@@ -1363,6 +1471,8 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
     emit_scopes_and_limits(K);
     index_escalations(K);
     index_windows(K);
+    index_drifts(K);
+    uint32_t *drift_rule = govA_alloc(K->a, (p->nkind[GOV_D_DRIFT] + 1) * sizeof *drift_rule);
     if (p->nkind[GOV_D_LIMIT] > GOVB_MAXLIMITS) {
         govD_error_nopos(K->d, "E091", "more than %u limits", GOVB_MAXLIMITS);
         return false;
@@ -1388,7 +1498,14 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
             break;
         }
         case GOV_D_DRIFT:
-            unsupported(K, d->name_span, "drift checks are");
+            /* A drift is a rule whose code reads the drift's statistic (LOADD), and a
+             * DRIFTS entry whose code, after the windows', computes what it measures. */
+            if (d->u.drift.escalate.ref) {
+                put32(&K->sec[GOVB_S_ESCALATE], K->nrules);
+                put32(&K->sec[GOVB_S_ESCALATE], d->u.drift.escalate.ref->index);
+            }
+            drift_rule[d->index] = K->nrules;
+            emit_rule(K, d, NULL, NULL, &d->u.drift.notify, d->u.drift.severity, d->u.drift.verdict);
             break;
         default:
             break;
@@ -1397,6 +1514,8 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
     /* Windows' code follows every rule's (spec/bytecode.md). */
     for (uint32_t i = 0; i < p->nkind[GOV_D_WINDOW]; i++)
         emit_window(K, p->by_kind[GOV_D_WINDOW][i]);
+    for (uint32_t i = 0; i < p->nkind[GOV_D_DRIFT]; i++)
+        emit_drift(K, p->by_kind[GOV_D_DRIFT][i], drift_rule[i]);
     if (!K->failed && K->nconst > GOVB_MAXK) {
         /* Limit and field defaults are constants too, though no LOADK names them. */
         govD_error_nopos(K->d, "E091", "more than %u distinct constants", GOVB_MAXK);

@@ -245,6 +245,7 @@ struct GovDecl {
             GovStr stat; GovSpan stat_span; int stat_kind;
             GovExprList bins;
             int per; bool has_per;
+            uint32_t nfine, ncoarse;   /* buckets of the current window and the baseline (checker) */
             int severity, verdict; GovSpan sev_span;
             GovNameList notify; GovNameRef escalate;
         } drift;

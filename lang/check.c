@@ -213,6 +213,11 @@ static int check_name(Checker *C, GovExpr *e)
                        (int)n.len, n.s);
             return set(e, GOV_TY_ERROR, false);
         }
+        if (C->decl && C->decl->kind == GOV_D_DRIFT) {
+            govD_error(C->d, "E034", e->span, "window '%.*s' cannot be used inside a drift; measure a record field",
+                       (int)n.len, n.s);
+            return set(e, GOV_TY_ERROR, false);
+        }
         return set(e, d->u.window.value_type, false);
     case GOV_D_RECORD:
         govD_error(C->d, "E034", e->span, "record '%.*s' is not a value; use one of its fields, like %.*s.at",
@@ -1157,8 +1162,9 @@ static void check_drift(Checker *C, GovDecl *d)
         if (govC_const(C, d->u.drift.threshold, GOV_TY_FLOAT, "a drift threshold", &v) && v.u.f < 0)
             govD_error(C->d, "E024", d->u.drift.threshold->span, "a drift threshold must not be negative");
     }
-    if (d->u.drift.min_samples)
-        positive(C, d->u.drift.min_samples, GOV_TY_INT, "min_samples", &v);
+    if (d->u.drift.min_samples && positive(C, d->u.drift.min_samples, GOV_TY_INT, "min_samples", &v) &&
+        v.u.i > (1 << 30))
+        govD_error(C->d, "E044", d->u.drift.min_samples->span, "min_samples is at most %d", 1 << 30);
     GovValue prev = {0};
     for (uint32_t i = 0; i < d->u.drift.bins.n && t != GOV_TY_ERROR; i++) {
         GovExpr *b = d->u.drift.bins.items[i];
@@ -1172,9 +1178,72 @@ static void check_drift(Checker *C, GovDecl *d)
     if (d->u.drift.verdict < 0)
         d->u.drift.verdict = d->u.drift.severity == GOV_SEV_INFO ? GOV_V_ALLOW
                            : d->u.drift.severity == GOV_SEV_WARNING ? GOV_V_WARN : GOV_V_BLOCK;
-    check_capacity(C, d->u.drift.capacity, "a drift's capacity");
+    int64_t cap = check_capacity(C, d->u.drift.capacity, "a drift's capacity");
+    if (d->u.drift.capacity && !d->u.drift.has_per)
+        govD_error(C->d, "E044", d->u.drift.capacity->span, "'capacity' sizes the per-key table; add `per LEVEL`");
     resolve_channels(C, &d->u.drift.notify);
     resolve_escalation(C, &d->u.drift.escalate);
+    if (d->u.drift.bins.n > GOV_DRIFT_MAX_EDGES)
+        govD_error(C->d, "E044", d->u.drift.bins.items[GOV_DRIFT_MAX_EDGES]->span, "a drift has at most %d bin edges",
+                   GOV_DRIFT_MAX_EDGES);
+    if (!hb || !hc || cur.u.i >= base.u.i || t == GOV_TY_ERROR)
+        return;
+    /* Buckets (spec/language.md §4.5.1): the current window in F buckets, the largest F <= 12
+     * (else <= 60) whose width divides the baseline too; the baseline in the largest
+     * number <= 48 of buckets that are each a whole number of current buckets. */
+    int64_t c = cur.u.i, b = base.u.i;
+    uint32_t nf = 0, nc = 0;
+    for (uint32_t n = 12; n >= 1 && !nf; n--)
+        if (c % n == 0 && b % (c / n) == 0) nf = n;
+    for (uint32_t n = 60; n > 12 && !nf; n--)
+        if (c % n == 0 && b % (c / n) == 0) nf = n;
+    if (!nf) {
+        govD_error(C->d, "E024", d->u.drift.baseline->span, "the baseline must be a whole number of the current "
+                   "window's buckets (current / N for some N up to 60); make it a multiple of the current window");
+        return;
+    }
+    int64_t wf = c / nf;
+    for (uint32_t m = 48; m >= 1 && !nc; m--)
+        if (b % m == 0 && (b / m) % wf == 0) nc = m;
+    d->u.drift.nfine = nf;
+    d->u.drift.ncoarse = nc;
+    double edges[GOV_DRIFT_MAX_EDGES];
+    uint64_t ne = d->u.drift.bins.n ? d->u.drift.bins.n : govC_drift_default_edges(t, edges);
+    if (ne > GOV_DRIFT_MAX_EDGES)
+        return;
+    if (!d->u.drift.has_per) cap = 1;
+    else if (cap <= 0) cap = d->u.drift.capacity ? 0 : GOV_DEFAULT_CAPACITY;
+    if (cap <= 0)
+        return;
+    /* Its state must fit: per key a 32-byte header and (F + baseline buckets) buckets of
+     * 32 bytes and a 4-byte count per bin, and about 184 bytes of key table. */
+    uint64_t inst = 32 + (uint64_t)(nf + nc) * (32 + (((ne + 1) * 4 + 7) & ~(uint64_t)7));
+    uint64_t bytes = (uint64_t)cap * (inst + (d->u.drift.has_per ? 184 : 0));
+    if (bytes > GOV_MAX_WINDOW_STATE)
+        govD_error(C->d, "E044", d->u.drift.capacity ? d->u.drift.capacity->span : d->name_span,
+                   "drift '%.*s' needs %llu bytes of state (%lld key%s of %llu bytes); the most is %llu: "
+                   "declare a smaller `capacity` or fewer bins", (int)d->name.len, d->name.s, (unsigned long long)bytes,
+                   (long long)cap, cap == 1 ? "" : "s", (unsigned long long)(bytes / (uint64_t)cap),
+                   (unsigned long long)GOV_MAX_WINDOW_STATE);
+}
+
+uint32_t govC_drift_default_edges(int type, double *out)
+{
+    uint32_t n = 0;
+    if (type == GOV_TY_RATIO) {
+        for (int k = 1; k <= 9; k++) out[n++] = k / 10.0;       /* 10%, 20%, ..., 90% */
+        return n;
+    }
+    /* The 1-2-5 series: 1e-9 .. 5e9 for floats, 1 .. 5e18 canonical units (ns,
+     * micro-dollars) for int, duration and money. Each edge is m 10^e rounded once. */
+    int lo = type == GOV_TY_FLOAT ? -9 : 0, hi = type == GOV_TY_FLOAT ? 9 : 18;
+    static const int mant[3] = {1, 2, 5};
+    for (int e = lo; e <= hi; e++) {
+        double p10 = 1;
+        for (int i = 0; i < (e < 0 ? -e : e); i++) p10 *= 10; /* exact: 10^18 < 2^63, 5^18 < 2^53 */
+        for (int j = 0; j < 3; j++) out[n++] = e < 0 ? mant[j] / p10 : mant[j] * p10;
+    }
+    return n;
 }
 
 static void check_gate(Checker *C, GovDecl *d)

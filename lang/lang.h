@@ -63,6 +63,12 @@ void govF_free(GovFrontend *fe);
  * reports E001 or E002 and returns false if not. */
 bool govF_valid_source(GovDiags *d, uint32_t file);
 
+/* A drift's default bin edges when it declares no `bins` (spec/language.md §4.5.1), in the
+ * canonical unit of the measured type: written to out (room for 64), returns how many. */
+uint32_t govC_drift_default_edges(int type, double *out);
+#define GOV_DRIFT_MIN_SAMPLES 30        /* min_samples when a drift declares none */
+#define GOV_DRIFT_MAX_EDGES 64          /* bin edges of one drift */
+
 /* Look a name up in a checked unit; NULL if absent. */
 GovDecl *govF_lookup(const GovPolicy *p, const char *name, uint32_t len);
 

@@ -16,3 +16,6 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/events/run.sh"
 TEST_SUITES += "python3 tests/state/crash.py $(BUILD)/govc"
 -include tests/stdlib/stdlib.mk
 TEST_SUITES += "python3 tests/windows/ref.py $(BUILD)/govc"
+# Drift statistics against a reference computation (exact fractions, math.log) and hand cases.
+TEST_SUITES += "python3 tests/drift/ref.py $(BUILD)/govc"
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/drift/run.sh"

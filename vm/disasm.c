@@ -76,6 +76,8 @@ static void code(govO_buf *b, const gov_vm *vm, uint32_t kd, uint32_t start, uin
                 govO_printf(b, "L%u(%s)", bx, p->str[p->limit[bx].name]);
             else if (op == GOV_OP_LOADW)
                 govO_printf(b, "W%u(%s)", bx, p->str[p->win[bx].name]);
+            else if (op == GOV_OP_LOADD)
+                govO_printf(b, "D%u(%s)", bx, p->str[p->drift[bx].name]);
             else
                 konst(b, vm, bx);
         } else {
@@ -276,6 +278,32 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
         govO_printf(&b, " state %zu bytes", w->tab + (size_t)w->capacity * w->inst);
         govO_printf(&b, " at %s:%u:%u\n", p->str[w->file], w->line, w->col);
         code(&b, &vm, w->kind, w->code, w->ncode);
+    }
+    /* Drifts: the statistic and threshold, the value measured, both windows and their
+     * buckets, the bin edges, keys and state. */
+    if (p->ndrift) govO_printf(&b, "drifts %u\n", p->ndrift);
+    for (uint32_t i = 0; i < p->ndrift; i++) {
+        const govL_drift *d = &p->drift[i];
+        const govL_kind *k = &p->kind[d->kind];
+        govO_printf(&b, "  D%u %s on %s rule %u %s > ", i, p->str[d->name], p->str[k->name], d->rule, govT_statname(d->stat));
+        govO_double(&b, d->threshold);
+        govO_puts(&b, " of ");
+        reg(&b, p, k, d->arg_reg);
+        govO_puts(&b, " current ");
+        govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = d->current});
+        govO_printf(&b, " in %u buckets baseline ", d->nfine);
+        govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = d->baseline});
+        govO_printf(&b, " in %u buckets min_samples %u lateness ", d->ncoarse, d->min_samples);
+        govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = d->lateness});
+        if (d->level != GOVB_NONE) govO_printf(&b, " per %s capacity %u", level_names[d->level], d->capacity);
+        govO_printf(&b, " state %zu bytes", d->tab + (size_t)d->capacity * d->inst);
+        govO_printf(&b, " at %s:%u:%u\n    bins", p->str[d->file], d->line, d->col);
+        for (uint32_t j = 0; j < d->nedges; j++) {
+            govO_puts(&b, j ? ", " : " [");
+            govO_double(&b, p->edge[d->first_edge + j]);
+        }
+        govO_puts(&b, "]\n");
+        code(&b, &vm, d->kind, d->code, d->ncode);
     }
     return govO_finish(&b, len);
 }

@@ -42,12 +42,11 @@
 #define GOVB_MAXLIMITS  65536u       /* limits addressable by Bx */
 #define GOVB_NBUILTIN   6u           /* built-in fields at slots 0..5 of every kind */
 
-/* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). Id 17 is reserved
- * for a feature that comes later; this VM rejects a file that has it. 16 (windows),
- * 18, 19 and 21..23 (gates and escalations), 20 and 25 (host functions), 24 and 26
- * (time zones), 29 (sustained rules) and 30 (glob patterns) are optional: a file
- * without them is exactly a file of the first version of this format. Ids 27 and 28
- * are not assigned yet (unknown). */
+/* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). 16 (windows), 17
+ * and 27 (drifts), 18, 19 and 21..23 (gates and escalations), 20 and 25 (host
+ * functions), 24 and 26 (time zones), 29 (sustained rules) and 30 (glob patterns) are
+ * optional: a file without them is exactly a file of the first version of this format.
+ * Id 28 is not assigned yet (unknown). */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -70,7 +69,11 @@
                                  level, capacity, runs, nbuckets, span_lo, span_hi,
                                  lateness_lo, lateness_hi, alpha_lo, alpha_hi, file,
                                  line, col, zero}: GOVB_WINDOW_* below             */ \
-    X(17, DRIFTS,     0,  0) /* reserved */                                          \
+    X(17, DRIFTS,    104, 0) /* {name, kind, rule, stat, arg_reg, code, ncode, level,
+                                 capacity, min_samples, first_edge, nedges, nfine,
+                                 ncoarse, current_lo, current_hi, baseline_lo,
+                                 baseline_hi, threshold_lo, threshold_hi, lateness_lo,
+                                 lateness_hi, file, line, col, zero}: GOVB_DRIFT_*   */ \
     X(18, GATES,      32, 0) /* {rule, timeout, chain, capacity, sla_lo, sla_hi,
                                  first_approver, napprovers}                         */ \
     X(19, ESCALATIONS,24, 0) /* {name, first_step, nsteps, repeat, capacity, zero}   */ \
@@ -81,6 +84,7 @@
     X(24, ZONES,      16, 0) /* {u32 name, u32 first_trans, u32 ntrans, i32 off0}    */ \
     X(25, EXTPARAMS,  4,  0) /* u32 type per extern parameter, externs' lists in order */ \
     X(26, ZONETRANS,  16, 0) /* {i64 at (Unix s), i32 offset (s east), u32 zero}     */ \
+    X(27, DRIFTBINS,  8,  0) /* double bits of a bin edge, drifts' lists in order    */ \
     X(29, RULESTATE,  32, 0) /* {rule, flags, for_lo, for_hi, after_lo, after_hi,
                                  level, capacity}, rule ascending: the rules with
                                  `for` or `clear`; see GOVB_RS_CLEARWHEN below      */ \
@@ -95,7 +99,8 @@
     X(LIMITS, 20)    X(LIMITS, 24)      /* line, col */                               \
     X(OVERRIDES, 16) X(OVERRIDES, 20)                                                 \
     X(RULES, 36)     X(RULES, 40)                                                   \
-    X(WINDOWS, 76)   X(WINDOWS, 80)
+    X(WINDOWS, 76)   X(WINDOWS, 80)                                                 \
+    X(DRIFTS, 92)    X(DRIFTS, 96)
 #define GOVB_ID_SKIP(X) X(SRCMAP)
 
 enum {
@@ -147,6 +152,29 @@ enum {
 };
 #define GOVB_MAXRUNS    (1u << 20)   /* runs in a count window */
 #define GOVB_MAXBUCKETS 64u          /* buckets of a time window */
+
+/* DRIFTS: one entry per drift, in declaration order (LOADD's Bx is the index).
+ *   rule      the RULES entry that reports it (its code: LOADD, then TGTK threshold)
+ *   stat      GOVB_STAT_*; arg_reg: register of the kind holding `of` (numeric, not time)
+ *   code, ncode  the code computing it (CODE, after the windows' ranges, drifts in order)
+ *   level, capacity  as WINDOWS; min_samples 1..GOVB_MAXSAMPLES
+ *   first_edge, nedges  its slice of DRIFTBINS (1..GOVB_MAXEDGES increasing finite edges;
+ *             nedges + 1 bins), slices following one another and covering DRIFTBINS
+ *   nfine     buckets of the current window (1..GOVB_MAXBUCKETS), dividing current
+ *   ncoarse   buckets of the baseline (1..GOVB_MAXBUCKETS), dividing baseline, each a
+ *             whole number of current buckets; current < baseline
+ *   threshold double bits, finite, >= 0; lateness ns >= 0
+ */
+#define GOVB_DRIFT_SIZE 104u
+#define GOVB_STATS(X) X(0, PSI, "psi") X(1, KS, "ks") X(2, MEAN_SHIFT, "mean_shift")
+enum {
+#define GOVB_X(n, name, str) GOVB_STAT_##name = n,
+    GOVB_STATS(GOVB_X)
+#undef GOVB_X
+    GOVB_NSTAT = 3
+};
+#define GOVB_MAXEDGES   64u          /* bin edges of one drift */
+#define GOVB_MAXSAMPLES (1u << 30)   /* min_samples */
 
 /* Value types (CONSTS.type, LIMITS.type, FIELDS.type, REGTYPES). 0 is invalid. */
 #define GOVB_TYPES(X) \

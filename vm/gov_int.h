@@ -4,8 +4,8 @@
  * records and numbers (json.c), govO_ output: decision JSON, trace, number formatting
  * (out.c), govD_ disassembler (disasm.c), govG_ gates, escalations and the clock
  * (gate.c), govS_ state save and restore (state.c), govK_ per-key tables (keytab.c),
- * govW_ windows (window.c), govR_ sustained rules (sustain.c). Public functions are gov_
- * and live in gov.h.
+ * govW_ windows (window.c), govR_ sustained rules (sustain.c), govT_ drift checks
+ * (drift.c). Public functions are gov_ and live in gov.h.
  */
 #ifndef GOV_INT_H
 #define GOV_INT_H
@@ -100,6 +100,20 @@ typedef struct govL_window {
     size_t off, tab;            /* offset in the windows region; key table bytes (0 if not per) */
 } govL_window;
 
+/* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or
+ * one) in the state block: a header (govT_hdr), then nfine current buckets and ncoarse
+ * baseline buckets, each a govT_bucket followed by nbins u32 counts (padded to 8). */
+typedef struct govL_drift {
+    uint32_t name, kind, rule, stat, arg_reg, code, ncode, level, capacity, min_samples, first_edge, nedges,
+        nfine, ncoarse;
+    int64_t current, baseline, lateness;
+    double threshold;
+    uint32_t file, line, col;
+    uint32_t arg_type, nbins;
+    int64_t wfine, ratio;       /* a current bucket's width (ns); current buckets per baseline bucket */
+    size_t stride, inst, tab, off;   /* bytes of a bucket with its counts, of an instance, of the key table; offset */
+} govL_drift;
+
 typedef struct govL_step { int64_t delay; uint32_t first_notify, nnotify; } govL_step;
 typedef struct govL_src { uint32_t pc, file, line, col; } govL_src;
 
@@ -165,8 +179,15 @@ struct gov_program {
     uint32_t *kwin_first;       /* nkind + 1: kind k's windows are kind_wins[first[k]..first[k+1]) */
     double *skbound;            /* 2 x GOVW_SKBINS sketch bin bounds (window.c), or NULL */
     size_t win_state;           /* bytes of all windows' state */
-    uint32_t max_wcap;          /* largest per-key capacity (windows and sustained rules), for
-                                   the state loader's scratch */
+    uint32_t max_wcap;          /* largest per-key capacity (windows, sustained rules and
+                                   drifts), for the state loader's scratch */
+    uint32_t ndrift, nedge;
+    govL_drift *drift;
+    double *edge;               /* DRIFTBINS */
+    uint32_t *kind_drifts;      /* drift indices grouped by kind, declaration order */
+    uint32_t *kdrift_first;     /* nkind + 1 */
+    uint32_t *rule_drift;       /* per rule: the drift it reports (its LOADD), or GOVB_NONE */
+    size_t drift_state;         /* bytes of all drifts' state */
     uint32_t name;
     uint32_t max_regs, max_rules, max_actions, max_fields;
     char id[33];
@@ -194,6 +215,7 @@ typedef struct govV_finding {
     uint32_t rule, limit, ovr;  /* limit GOVB_NONE if none; ovr GOVB_NONE = default */
     uint32_t nwins, wins[GOVV_MAXRULEWINS];     /* windows the rule read */
     uint32_t ncmp;
+    uint32_t drift;             /* the drift the rule read (LOADD), or GOVB_NONE */
     govV_cmp cmp[GOV_MAX_COMPARES];
     govV_cell limit_value;
     govV_rstate sus;            /* a sustained rule's state after this record; phase 0 otherwise */
@@ -351,6 +373,27 @@ typedef struct govV_srec {
 } govV_srec;
 
 #define GOVV_SREC(vm) ((govV_srec *)(void *)((vm)->wrec + (vm)->p->nwin))
+/* A drift instance's header (state): newest time taken, the index of the newest current
+ * bucket, late records ever. */
+typedef struct govT_hdr {
+    int64_t newest, cur;
+    uint64_t late, pad;
+} govT_hdr;
+
+/* A drift bucket (state), followed by its bin counts. idx: current buckets count in units
+ * of the current bucket width, baseline buckets in units of theirs. */
+typedef struct govT_bucket {
+    int64_t idx;
+    uint64_t n;
+    double mean, m2;            /* of its values, and the sum of their squared deviations */
+} govT_bucket;
+
+/* Per drift, for the record being evaluated (outside the state). */
+typedef struct govT_rec {
+    double v;                   /* the statistic, when has */
+    uint64_t nb, nc;            /* values in the baseline and the current window */
+    uint32_t epoch, has, late, evicted, elevel, koff, klen, pad;
+} govT_rec;
 
 struct gov_vm {
     const gov_program *p;
@@ -390,6 +433,7 @@ struct gov_vm {
     uint32_t rlimits[GOVV_MAXRULELIMITS]; uint32_t nrlimits;
     uint32_t rwins[GOVV_MAXRULEWINS]; uint32_t nrwins;
     uint32_t empty_win;         /* the window that ended the rule with no value, or NONE */
+    uint32_t rdrift;            /* the drift the rule read, or NONE */
     char *wstate;               /* the windows' part of the state block */
     govV_wrec *wrec;            /* nwin, then the sustained rules' govV_srec (GOVV_SREC) */
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
@@ -401,6 +445,14 @@ struct gov_vm {
     govO_buf tr;                /* the trace being written */
     gov_decision dec;
 };
+
+/* The drifts' part of the state block, after the windows'; and their per-record
+ * results, in the arena right after the windows' (vm.c's layout). Computed, not stored,
+ * so a VM of a program without drifts is laid out as before they existed. */
+static inline char *govT_dstate(const gov_vm *vm) { return vm->wstate + vm->p->win_state; }
+static inline govT_rec *govT_recs(const gov_vm *vm) {
+    return (govT_rec *)(void *)((char *)vm->wrec + (((size_t)vm->p->nwin * sizeof(govV_wrec) + 15) & ~(size_t)15));
+}
 
 /* load.c */
 GOV_HIDDEN int govL_class(uint32_t type);
@@ -446,6 +498,18 @@ GOV_HIDDEN size_t govW_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govW_save(const gov_vm *vm, unsigned char *b);
 GOV_HIDDEN int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);
 GOV_HIDDEN const char *govW_aggname(uint32_t agg);
+GOV_HIDDEN double govW_root(double v);   /* sqrt of v > 0 with IEEE operations only */
+
+/* drift.c */
+GOV_HIDDEN int govT_prepare(gov_program *p, const char **why, uint32_t *bad);
+GOV_HIDDEN void govT_init(gov_vm *vm);
+GOV_HIDDEN void govT_update(gov_vm *vm);
+GOV_HIDDEN size_t govT_saved_size(const gov_vm *vm);
+GOV_HIDDEN size_t govT_bound(const gov_program *p);
+GOV_HIDDEN size_t govT_save(const gov_vm *vm, unsigned char *b);
+GOV_HIDDEN int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);
+GOV_HIDDEN const char *govT_statname(uint32_t stat);
+GOV_HIDDEN double govT_ln(double x);
 
 /* sustain.c */
 GOV_HIDDEN int govR_prepare(gov_program *p, const char **why, uint32_t *bad);

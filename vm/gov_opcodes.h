@@ -82,3 +82,4 @@ GOV_OP(WDAY,   ABC, "R[A] := weekday of R[B] in zone Z[C] (1 Mon .. 7 Sun)", "as
 GOV_OP(BIZ,    ABC, "R[A] := R[B] is Mon-Fri 09:00-17:00 in zone Z[C]", "R[A] bool; R[B] time; C < number of ZONES")
 GOV_OP(LOADW,  ABX, "R[A] := W[Bx]; if W[Bx] has no value, end the rule (not fired)", "rules only; window Bx of the rule's kind; type(R[A]) = its type")
 GOV_OP(CALL,   ABC, "R[A] := extern B (R[C] .. R[C+n-1])", "B < externs; n = its arity; type(R[C+i]) = param i (string and id: either); type(R[A]) = its return type; R[A] not a field")
+GOV_OP(LOADD,  ABX, "R[A] := D[Bx], drift Bx's statistic; if either window has fewer than min_samples values, end the rule (not fired)", "rules only; drift Bx of the rule's kind; R[A] float")

@@ -23,6 +23,7 @@ typedef struct govL_ctx {
     gov_program *p;
     uint32_t rules_notify;      /* NOTIFY entries the rules use; escalation steps follow */
     uint32_t win_code;          /* CODE words of the windows' ranges, after the rules' */
+    uint32_t drift_code;        /* CODE words of the drifts' ranges, after the windows' */
     uint32_t calls;             /* CALL words verified: at most this many host failures
                                    in one record (every word runs at most once) */
 } govL_ctx;
@@ -130,8 +131,6 @@ static int check_header(govL_ctx *c, size_t len) {
         uint32_t id = rd32(b + e), off = rd32(b + e + 4), slen = rd32(b + e + 8);
         if (id == 0 || id > GOVB_S_MAX || section_name(id)[0] == '?')
             return fail(c, GOV_ESECTION, e, "unknown section id %u", id);
-        if (id == GOVB_S_DRIFTS)
-            return fail(c, GOV_EUNSUPP, e, "section %s is reserved and not supported by this VM", section_name(id));
         if (seen[id]) return fail(c, GOV_ESECTION, e, "section %s appears twice", section_name(id));
         seen[id] = 1;
         if ((uint64_t)off != pos)
@@ -224,6 +223,8 @@ static int alloc_program(govL_ctx *c) {
     p->npat = (uint32_t)(c->len[GOVB_S_PATTERNS] / 8);
     p->nwin = (uint32_t)(c->len[GOVB_S_WINDOWS] / GOVB_WINDOW_SIZE);
     p->next = (uint32_t)(c->len[GOVB_S_EXTERNS] / 24);
+    p->ndrift = (uint32_t)(c->len[GOVB_S_DRIFTS] / GOVB_DRIFT_SIZE);
+    p->nedge = (uint32_t)(c->len[GOVB_S_DRIFTBINS] / 8);
     p->nextparam = (uint32_t)(c->len[GOVB_S_EXTPARAMS] / 4);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
@@ -246,7 +247,9 @@ static int alloc_program(govL_ctx *c) {
 
                     al8((uint64_t)p->nwin * sizeof(govL_window)) + al8((uint64_t)p->nwin * 4) +
                     al8(((uint64_t)p->nkind + 1) * 4) + (p->nwin ? 2ull * GOVW_SKBINS * 8 : 0) +
-                    al8((uint64_t)p->next * sizeof(govL_ext)) + al8((uint64_t)p->nextparam * 4);
+                    al8((uint64_t)p->next * sizeof(govL_ext)) + al8((uint64_t)p->nextparam * 4) +
+                    al8((uint64_t)p->ndrift * sizeof(govL_drift)) + al8((uint64_t)p->nedge * 8) +
+                    al8((uint64_t)p->ndrift * 4) + al8(((uint64_t)p->nkind + 1) * 4) + al8((uint64_t)p->nrule * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -293,6 +296,11 @@ static int alloc_program(govL_ctx *c) {
     p->skbound = p->nwin ? carve(&cur, 2 * GOVW_SKBINS * 8) : NULL;
     p->ext = carve(&cur, p->next * sizeof(govL_ext));
     p->extparam = carve(&cur, p->nextparam * 4);
+    p->drift = carve(&cur, p->ndrift * sizeof(govL_drift));
+    p->edge = carve(&cur, (size_t)p->nedge * 8);
+    p->kind_drifts = carve(&cur, p->ndrift * 4);
+    p->kdrift_first = carve(&cur, ((size_t)p->nkind + 1) * 4);
+    p->rule_drift = carve(&cur, p->nrule * 4);
     return GOV_OK;
 }
 
@@ -788,13 +796,13 @@ static int verify_code(govL_ctx *c, uint32_t kd, uint32_t start, uint32_t n, int
         if ((uses_a && a >= k->nregs) || (uses_b && b >= k->nregs) || (uses_c && cc >= k->nregs))
             return fail(c, GOV_EBOUNDS, at, "pc %u: register out of range (kind has %u)", pc, k->nregs);
         if (window && (op == GOV_OP_FIRE || op == GOV_OP_FIREIF || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEK) ||
-                       op == GOV_OP_SETCLR || op == GOV_OP_LOADW || op == GOV_OP_CALL))
-            return fail(c, GOV_EOPCODE, at, "pc %u: a window's code may not fire, read a window or call the host", pc);
+                       op == GOV_OP_SETCLR || op == GOV_OP_LOADW || op == GOV_OP_CALL || op == GOV_OP_LOADD))
+            return fail(c, GOV_EOPCODE, at, "pc %u: a window's or drift's code may not fire, read a window or drift or call the host", pc);
         /* Instructions that write R[A] (LOADK .. OR, ROUND .. BIZ, in list order; LOADW,
          * CALL) may
          * not write a field. */
         int writes = op <= GOV_OP_OR || (op >= GOV_OP_ROUND && op <= GOV_OP_BIZ) || op == GOV_OP_LOADW ||
-                     op == GOV_OP_CALL;
+                     op == GOV_OP_CALL || op == GOV_OP_LOADD;
         if (writes && a < k->nfields) return fail(c, GOV_EOPCODE, at, "pc %u: writes field register %u", pc, a);
         uint32_t ta = uses_a ? ty[a] : 0, tb = uses_b ? ty[b] : 0, tc = uses_c ? ty[cc] : 0;
         int ca = govL_class(ta), cb = govL_class(tb), ccl = govL_class(tc);
@@ -873,6 +881,11 @@ static int verify_code(govL_ctx *c, uint32_t kd, uint32_t start, uint32_t n, int
             if (p->win[bx].kind != kd) return fail(c, GOV_EBOUNDS, at, "pc %u: window %u is of another kind", pc, bx);
             ok = p->win[bx].type == ta;
             break;
+        case GOV_OP_LOADD:
+            if (bx >= p->ndrift) return fail(c, GOV_EBOUNDS, at, "pc %u: drift %u out of range", pc, bx);
+            if (p->drift[bx].kind != kd) return fail(c, GOV_EBOUNDS, at, "pc %u: drift %u is of another kind", pc, bx);
+            ok = ta == GOVB_TY_FLOAT;
+            break;
         case GOV_OP_TEQK: case GOV_OP_TNEK: case GOV_OP_TLTK: case GOV_OP_TLEK: case GOV_OP_TGTK: case GOV_OP_TGEK:
             if (bx >= p->nconst) return fail(c, GOV_EBOUNDS, at, "pc %u: constant %u out of range", pc, bx);
             ok = ca == govL_class(p->ktype[bx]) && (ca != GOVV_CS || op == GOV_OP_TEQK || op == GOV_OP_TNEK);
@@ -921,9 +934,9 @@ static int load_rules(govL_ctx *c) {
         int e = verify_code(c, r.kind, r.code, r.ncode, 0);
         if (e) return e;
     }
-    if ((uint64_t)next_code + c->win_code != p->ncode)
-        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_CODE], "%llu words of CODE belong to no rule or window",
-                    (unsigned long long)p->ncode - next_code - c->win_code);
+    if ((uint64_t)next_code + c->win_code + c->drift_code != p->ncode)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_CODE], "%llu words of CODE belong to no rule, window or drift",
+                    (unsigned long long)p->ncode - next_code - c->win_code - c->drift_code);
     c->rules_notify = next_notify;
     p->max_calls = c->calls;
     /* Group rules by kind (declaration order within each), check the step bounds. */
@@ -1182,7 +1195,7 @@ static int load_windows(govL_ctx *c) {
 
 static int verify_windows(govL_ctx *c) {
     gov_program *p = c->p;
-    uint32_t next = p->ncode - c->win_code;
+    uint32_t next = p->ncode - c->win_code - c->drift_code;
     for (uint32_t i = 0; i < p->nwin; i++) {
         govL_window *w = &p->win[i];
         uint64_t at = c->off[GOVB_S_WINDOWS] + (uint64_t)GOVB_WINDOW_SIZE * i;
@@ -1195,6 +1208,112 @@ static int verify_windows(govL_ctx *c) {
     uint32_t bad = 0;
     if (!govW_prepare(p, &why, &bad))
         return fail(c, GOV_EVALUE, c->off[GOVB_S_WINDOWS] + (uint64_t)GOVB_WINDOW_SIZE * bad, "window %u: %s", bad, why);
+    return GOV_OK;
+}
+
+/* ---------------------------------------------------------------- drifts */
+
+/* The DRIFTS entries and their bin edges, before the rules (whose LOADD names them);
+ * their code, which follows the windows' in CODE, and their rules are verified by
+ * verify_drifts once the rules, gates and sustained rules are in. */
+static int load_drifts(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_DRIFTS), *eb = SEC(GOVB_S_DRIFTBINS);
+    uint64_t code = 0;
+    uint32_t next_edge = 0;
+    for (uint32_t i = 0; i < p->nedge; i++) {
+        uint64_t u = rd64(eb + 8ull * i);
+        double x;
+        memcpy(&x, &u, 8);
+        if (!(x == x && x <= 1.7976931348623157e308 && x >= -1.7976931348623157e308))
+            return fail(c, GOV_EVALUE, c->off[GOVB_S_DRIFTBINS] + 8ull * i, "bin edge %u is not a finite number", i);
+        p->edge[i] = x;
+    }
+    for (uint32_t k = 0; k <= p->nkind; k++) p->kdrift_first[k] = 0;
+    for (uint32_t i = 0; i < p->ndrift; i++, s += GOVB_DRIFT_SIZE) {
+        uint64_t at = c->off[GOVB_S_DRIFTS] + (uint64_t)GOVB_DRIFT_SIZE * i;
+        govL_drift d;
+        memset(&d, 0, sizeof d);
+        d.name = rd32(s), d.kind = rd32(s + 4), d.rule = rd32(s + 8), d.stat = rd32(s + 12);
+        d.arg_reg = rd32(s + 16), d.code = rd32(s + 20), d.ncode = rd32(s + 24), d.level = rd32(s + 28);
+        d.capacity = rd32(s + 32), d.min_samples = rd32(s + 36), d.first_edge = rd32(s + 40), d.nedges = rd32(s + 44);
+        d.nfine = rd32(s + 48), d.ncoarse = rd32(s + 52);
+        d.current = (int64_t)rd64(s + 56), d.baseline = (int64_t)rd64(s + 64);
+        uint64_t tb = rd64(s + 72);
+        memcpy(&d.threshold, &tb, 8);
+        d.lateness = (int64_t)rd64(s + 80);
+        d.file = rd32(s + 88), d.line = rd32(s + 92), d.col = rd32(s + 96);
+        CHECK_STR(d.name, at, "drift name");
+        CHECK_STR(d.file, at + 88, "drift file");
+        if (rd32(s + 100)) return fail(c, GOV_EVALUE, at + 100, "drift %u: reserved word not zero", i);
+        if (d.kind >= p->nkind) return fail(c, GOV_EBOUNDS, at + 4, "drift %u: kind %u out of range", i, d.kind);
+        const govL_kind *kd = &p->kind[d.kind];
+        if (d.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at + 8, "drift %u: rule %u out of range", i, d.rule);
+        if (i && d.rule <= p->drift[i - 1].rule)
+            return fail(c, GOV_EVALUE, at + 8, "drift %u: rules not strictly ascending", i);
+        if (d.stat >= GOVB_NSTAT) return fail(c, GOV_EVALUE, at + 12, "drift %u: unknown statistic %u", i, d.stat);
+        if (d.arg_reg >= kd->nregs) return fail(c, GOV_EBOUNDS, at + 16, "drift %u: register %u out of range", i, d.arg_reg);
+        d.arg_type = p->regtype[kd->first_reg + d.arg_reg];
+        if (!numeric(d.arg_type) || d.arg_type == GOVB_TY_TIME)
+            return fail(c, GOV_ETYPE, at + 16, "drift %u: measured on %s, not a number, duration or money", i,
+                        govL_typename(d.arg_type));
+        if (d.level != GOVB_NONE ? d.level > GOVB_LV_MAX || d.capacity == 0 || d.capacity > GOVB_MAXCAP : d.capacity != 1)
+            return fail(c, GOV_EVALUE, at + 28, "drift %u: level %u with capacity %u", i, d.level, d.capacity);
+        if (d.min_samples == 0 || d.min_samples > GOVB_MAXSAMPLES)
+            return fail(c, GOV_EVALUE, at + 36, "drift %u: min_samples %u not 1..%u", i, d.min_samples, GOVB_MAXSAMPLES);
+        if (d.first_edge != next_edge || d.nedges == 0 || d.nedges > GOVB_MAXEDGES || (uint64_t)d.first_edge + d.nedges > p->nedge)
+            return fail(c, GOV_EBOUNDS, at + 40, "drift %u: bin edges %u..+%u, expected 1..%u edges at %u", i, d.first_edge,
+                        d.nedges, GOVB_MAXEDGES, next_edge);
+        for (uint32_t j = 1; j < d.nedges; j++)
+            if (!(p->edge[d.first_edge + j] > p->edge[d.first_edge + j - 1]))
+                return fail(c, GOV_EVALUE, c->off[GOVB_S_DRIFTBINS] + 8ull * (d.first_edge + j),
+                            "drift %u: bin edges do not increase", i);
+        next_edge += d.nedges;
+        if (d.nfine == 0 || d.nfine > GOVB_MAXBUCKETS || d.ncoarse == 0 || d.ncoarse > GOVB_MAXBUCKETS || d.current <= 0 ||
+            d.baseline <= d.current || d.current % d.nfine || d.baseline % d.ncoarse ||
+            (d.baseline / d.ncoarse) % (d.current / d.nfine))
+            return fail(c, GOV_EVALUE, at + 48, "drift %u: windows %lld and %lld ns in %u and %u buckets do not fit", i,
+                        (long long)d.current, (long long)d.baseline, d.nfine, d.ncoarse);
+        if (!(d.threshold >= 0 && d.threshold <= 1.7976931348623157e308))
+            return fail(c, GOV_EVALUE, at + 72, "drift %u: threshold not a finite number >= 0", i);
+        if (d.lateness < 0) return fail(c, GOV_EVALUE, at + 80, "drift %u: negative lateness", i);
+        code += d.ncode;
+        p->drift[i] = d;
+        p->kdrift_first[d.kind + 1]++;
+    }
+    if (next_edge != p->nedge) return fail(c, GOV_EBOUNDS, c->off[GOVB_S_DRIFTBINS], "bin edges that belong to no drift");
+    if (code + c->win_code > p->ncode) return fail(c, GOV_EBOUNDS, c->off[GOVB_S_DRIFTS], "drifts' code runs past CODE");
+    c->drift_code = (uint32_t)code;
+    for (uint32_t k = 0; k < p->nkind; k++) p->kdrift_first[k + 1] += p->kdrift_first[k];
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        uint32_t n = p->kdrift_first[k];
+        for (uint32_t i = 0; i < p->ndrift; i++)
+            if (p->drift[i].kind == k) p->kind_drifts[n++] = i;
+    }
+    return GOV_OK;
+}
+
+static int verify_drifts(govL_ctx *c) {
+    gov_program *p = c->p;
+    uint32_t next = p->ncode - c->drift_code;
+    for (uint32_t i = 0; i < p->nrule; i++) p->rule_drift[i] = GOVB_NONE;
+    for (uint32_t i = 0; i < p->ndrift; i++) {
+        govL_drift *d = &p->drift[i];
+        uint64_t at = c->off[GOVB_S_DRIFTS] + (uint64_t)GOVB_DRIFT_SIZE * i;
+        if (p->rule[d->rule].kind != d->kind)
+            return fail(c, GOV_EVALUE, at + 8, "drift %u: rule %u is of another kind", i, d->rule);
+        if (p->rule_gate[d->rule] != GOVB_NONE || p->rule_sus[d->rule] != GOVB_NONE)
+            return fail(c, GOV_EVALUE, at + 8, "drift %u: rule %u is a gate or sustained", i, d->rule);
+        p->rule_drift[d->rule] = i;
+        if (d->code != next) return fail(c, GOV_EBOUNDS, at + 20, "drift %u: code at %u, expected %u", i, d->code, next);
+        int e = verify_code(c, d->kind, d->code, d->ncode, 1);
+        if (e) return e;
+        next += d->ncode;
+    }
+    const char *why = "";
+    uint32_t bad = 0;
+    if (!govT_prepare(p, &why, &bad))
+        return fail(c, GOV_EVALUE, c->off[GOVB_S_DRIFTS] + (uint64_t)GOVB_DRIFT_SIZE * bad, "drift %u: %s", bad, why);
     return GOV_OK;
 }
 
@@ -1299,11 +1418,13 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
     if (!e) e = load_kinds(&c);
     if (!e) e = load_stdlib(&c);
     if (!e) e = load_windows(&c);
+    if (!e) e = load_drifts(&c);
     if (!e) e = load_externs(&c);
     if (!e) e = load_rules(&c);
     if (!e) e = verify_windows(&c);
     if (!e) e = load_gates(&c);
     if (!e) e = load_sustained(&c);
+    if (!e) e = verify_drifts(&c);
     if (!e) e = load_meta(&c);
     if (e) {
         gov_program_free(c.p);

@@ -411,6 +411,59 @@ static void put_rule_events(govO_buf *b, const gov_vm *vm) {
     if (!first) govO_put(b, "]", 1);
 }
 
+/* {"name":..,"test":..,"value":..,"threshold":..,"baseline_n":..,"current_n":..,
+ * "min_samples":..} for drift di as this record left it (no closing brace); value null
+ * when a window has fewer than min_samples values. */
+static void put_drift(govO_buf *b, const gov_vm *vm, uint32_t di) {
+    const gov_program *p = vm->p;
+    const govL_drift *d = &p->drift[di];
+    const govT_rec *dr = &govT_recs(vm)[di];
+    govO_puts(b, "{\"name\":");
+    govO_jstr(b, p->str[d->name], p->strlen_[d->name]);
+    govO_printf(b, ",\"test\":\"%s\",\"value\":", govT_statname(d->stat));
+    if (dr->has) govO_double(b, dr->v);
+    else govO_puts(b, "null");
+    govO_puts(b, ",\"threshold\":");
+    govO_double(b, d->threshold);
+    govO_puts(b, ",\"baseline_n\":");
+    put_u64(b, dr->nb);
+    govO_puts(b, ",\"current_n\":");
+    put_u64(b, dr->nc);
+    govO_puts(b, ",\"min_samples\":");
+    put_u64(b, d->min_samples);
+}
+
+static void put_drift_events_of(govO_buf *b, const gov_vm *vm, uint32_t di) {
+    const govT_rec *dr = &govT_recs(vm)[di];
+    if (dr->late) govO_puts(b, ",\"late\":true");
+    if (dr->evicted) {
+        govO_printf(b, ",\"evicted\":{\"level\":\"%s\",\"key\":", level_names[dr->elevel]);
+        govO_jstr(b, vm->kpool + dr->koff, dr->klen);
+        govO_put(b, "}", 1);
+    }
+}
+
+static int drift_current(const gov_vm *vm, uint32_t di) {
+    return govT_recs(vm)[di].epoch == vm->epoch && vm->dec.kind == vm->p->drift[di].kind && vm->dec.status == GOV_OK &&
+           vm->dec.event == GOVV_EV_RECORD;
+}
+
+/* Late records and evictions of drifts, for the decision (only when any). */
+static void put_drift_events(govO_buf *b, const gov_vm *vm) {
+    const gov_program *p = vm->p;
+    int first = 1;
+    for (uint32_t di = 0; di < p->ndrift; di++) {
+        const govT_rec *dr = &govT_recs(vm)[di];
+        if (!drift_current(vm, di) || !(dr->late || dr->evicted)) continue;
+        govO_puts(b, first ? ",\"drifts\":[{\"drift\":" : ",{\"drift\":");
+        first = 0;
+        govO_jstr(b, p->str[p->drift[di].name], p->strlen_[p->drift[di].name]);
+        put_drift_events_of(b, vm, di);
+        govO_put(b, "}", 1);
+    }
+    if (!first) govO_put(b, "]", 1);
+}
+
 static void put_head(govO_buf *b, const gov_vm *vm) {
     const gov_program *p = vm->p;
     const gov_decision *d = &vm->dec;
@@ -625,6 +678,11 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
             govO_put(&b, "}", 1);
         }
         if (f->nwins) govO_put(&b, "]", 1);
+        if (f->drift != GOVB_NONE) {
+            govO_puts(&b, ",\"drift\":");
+            put_drift(&b, vm, f->drift);
+            govO_put(&b, "}", 1);
+        }
         govO_put(&b, "}", 1);
     }
     govO_put(&b, "]", 1);
@@ -637,6 +695,7 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
     govO_put(&b, "]", 1);
     put_window_events(&b, vm);
     put_rule_events(&b, vm);
+    put_drift_events(&b, vm);
     govO_put(&b, "}", 1);
     return govO_finish(&b, len);
 }
@@ -744,6 +803,15 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
     if (vm->empty_win != GOVB_NONE) {
         govO_puts(b, ",\"empty_window\":");
         govO_jstr(b, p->str[p->win[vm->empty_win].name], p->strlen_[p->win[vm->empty_win].name]);
+    }
+    if (vm->rdrift != GOVB_NONE) {
+        /* A drift's rule: the statistic, its threshold and both windows' counts; below
+         * min_samples the value is null and the rule did not fire. */
+        govO_puts(b, ",\"drift\":");
+        put_drift(b, vm, vm->rdrift);
+        if (!govT_recs(vm)[vm->rdrift].has) govO_puts(b, ",\"not_evaluated\":\"min_samples\"");
+        put_drift_events_of(b, vm, vm->rdrift);
+        govO_put(b, "}", 1);
     }
     govO_put(b, "}", 1);
 }

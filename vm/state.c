@@ -1,7 +1,7 @@
 /* state.c: saving and restoring a VM's persistent state (spec/state.md).
  *
  * The state is the clock, the record counter, the pending gates, the running
- * escalations, the windows (window.c) and the sustained rules. It is written field by
+ * escalations, the windows (window.c), the sustained rules and the drifts (drift.c). It is written field by
  * field in little-endian order (never as a memory image: no padding, no pointers, no
  * host byte order), bound to the policy id, and split
  * into sections that each carry an XXH3-64 checksum. A state file is as untrusted as a
@@ -29,8 +29,8 @@
 #define ST_GATE    40u          /* + key: gate 4, slot 4, id 8, opened 8, deadline 8, keylen 4, 0 4 */
 #define ST_ESC     56u          /* + key: esc 4, slot 4, id 8, started 8, src_gate 4, src 4, step 4,
                                    round 4, severity 4, keylen 4, 0 8 */
-enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_WINDOWS = 4, TAG_RULES = 5 };
-static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES"};
+enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_WINDOWS = 4, TAG_RULES = 5, TAG_DRIFTS = 6 };
+static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES", "DRIFTS"};
 
 /* The section tags a state of program p has, in order; returns how many. */
 static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
@@ -40,6 +40,7 @@ static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
     tags[n++] = TAG_ESCS;
     if (p->nwin) tags[n++] = TAG_WINDOWS;
     if (p->nsus) tags[n++] = TAG_RULES;
+    if (p->ndrift) tags[n++] = TAG_DRIFTS;
     return n;
 }
 
@@ -79,7 +80,7 @@ size_t gov_state_bound(const gov_program *p) {
     if (!p) return 0;
     uint32_t tags[ST_MAXSECT];
     return ST_HEADER + tags_of(p, tags) * ST_SECHDR + ST_CLOCK + (size_t)p->gate_slots * (ST_GATE + GOVV_KEYMAX) +
-           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + govR_bound(p) + windows_bound(p);
+           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + govR_bound(p) + windows_bound(p) + govT_bound(p);
 }
 
 static size_t saved_size(const gov_vm *vm) {
@@ -90,7 +91,7 @@ static size_t saved_size(const gov_vm *vm) {
         if (vm->pg[i].used) n += ST_GATE + vm->pg[i].keylen;
     for (uint32_t i = 0; i < p->esc_slots; i++)
         if (vm->re[i].used) n += ST_ESC + vm->re[i].keylen;
-    return n + (p->nwin ? govW_saved_size(vm) : 0);
+    return n + (p->nwin ? govW_saved_size(vm) : 0) + (p->ndrift ? govT_saved_size(vm) : 0);
 }
 
 /* Close a section begun at b + at (its header) whose payload ends at b + end. */
@@ -171,6 +172,12 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
         at = n, n += ST_SECHDR;
         n += govR_save(vm, b + n);
         seal(b, at, n, TAG_RULES, p->nsus);
+    }
+
+    if (p->ndrift) {
+        at = n, n += ST_SECHDR;
+        n += govT_save(vm, b + n);
+        seal(b, at, n, TAG_DRIFTS, p->ndrift);
     }
     return GOV_OK;
 }
@@ -345,6 +352,10 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
         rc = govV_fail(vm, GOV_ESECTION, "state: WINDOWS section has %u windows, the policy %u", scount[TAG_WINDOWS],
                        p->nwin);
     if (rc == GOV_OK && p->nwin) rc = govW_load(vm, sec[TAG_WINDOWS], slen[TAG_WINDOWS], 0);
+    if (rc == GOV_OK && p->ndrift && scount[TAG_DRIFTS] != p->ndrift)
+        rc = govV_fail(vm, GOV_ESECTION, "state: DRIFTS section has %u drifts, the policy %u", scount[TAG_DRIFTS],
+                       p->ndrift);
+    if (rc == GOV_OK && p->ndrift) rc = govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 0);
     if (rc != GOV_OK) return rc;
     /* Pass 2: replace the state. Cannot fail: pass 1 checked the same bytes. */
     memset(vm->state, 0, vm->state_size);
@@ -356,6 +367,8 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (p->nsus) govR_load(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 1);
     govW_init(vm);
     if (p->nwin) govW_load(vm, sec[TAG_WINDOWS], slen[TAG_WINDOWS], 1);
+    govT_init(vm);
+    if (p->ndrift) govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 1);
     vm->state->ngates = scount[TAG_GATES];
     vm->state->nescs = scount[TAG_ESCS];
     govG_recompute_due(vm);

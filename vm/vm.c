@@ -21,7 +21,7 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
-    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, mlist, find, act, kc, kpool, wrec, kscratch, ext, herr,
+    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, mlist, find, act, kc, kpool, wrec, drec, kscratch, ext, herr,
         cargs, cvals, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
@@ -46,7 +46,7 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     /* The state block: core, pending gates, running escalations (gate.c), sustained
      * rules (sustain.c), windows (window.c). */
     l->state_size = sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
-                    (size_t)p->esc_slots * sizeof(govV_resc) + p->sus_state + p->win_state;
+                    (size_t)p->esc_slots * sizeof(govV_resc) + p->sus_state + p->win_state + p->drift_state;
     l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
@@ -77,13 +77,14 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
     l->kc = n;      n += al16(((size_t)p->gate_slots + p->esc_slots) * sizeof(govV_kcache));
     /* Keys copied for this event's actions: once per slot lifetime, once per finding
-     * that can open a gate or start an escalation, once per window (an eviction), twice
-     * per sustained rule (an eviction and a transition). */
-    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * gated + 2 + p->nwin + 2 * (size_t)p->nsus) *
-                   GOVV_KEYMAX;
+     * that can open a gate or start an escalation, once per window or drift (an
+     * eviction), twice per sustained rule (an eviction and a transition). */
+    l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * gated + 2 + p->nwin + p->ndrift +
+                    2 * (size_t)p->nsus) * GOVV_KEYMAX;
     l->kpool = n;   n += al16(l->kpool_cap);
     /* Per record: each window's value and events, then each sustained rule's key. */
     l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec) + (size_t)p->nsus * sizeof(govV_srec));
+    l->drec = n;    n += al16((size_t)p->ndrift * sizeof(govT_rec));
     l->kscratch = n; n += al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
     /* Host functions: each extern's prepared libffi call, and room for every failure
      * one record can have (a CALL word runs at most once). */
@@ -140,11 +141,12 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->kc = (govV_kcache *)(void *)(base + l.kc);
     vm->kpool = base + l.kpool;
     vm->kpool_cap = (uint32_t)l.kpool_cap;
-    vm->wstate = vm->rstate + p->sus_state; /* windows last in the state block */
+    vm->wstate = vm->rstate + p->sus_state; /* then windows, then drifts (govT_dstate) */
     vm->wrec = (govV_wrec *)(void *)(base + l.wrec);
     govR_init(vm);
     vm->kscratch = (uint32_t *)(void *)(base + l.kscratch);
     govW_init(vm);
+    govT_init(vm);
     vm->ext = (govV_ext *)(void *)(base + l.ext);
     vm->herr = (govV_herr *)(void *)(base + l.herr);
     for (uint32_t i = 0; i < p->next; i++)
@@ -696,6 +698,11 @@ static int run_code(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *ty, co
         }
         R[a] = vm->wrec[bx].v;
         NEXT();
+    CASE(LOADD)
+        vm->rdrift = bx;
+        if (!govT_recs(vm)[bx].has) return 0; /* fewer than min_samples: not evaluated */
+        R[a].f = govT_recs(vm)[bx].v;
+        NEXT();
     CASE(CALL) {
         govV_cell out;
         int status, why = call_host(vm, b, &R[c], &out, &status);
@@ -798,11 +805,14 @@ static const gov_decision *evaluate(gov_vm *vm) {
     const uint8_t *ty = p->regtype + k->first_reg, *cls = p->regclass + k->first_reg;
     /* Windows take the record before the rules read them. */
     if (p->kwin_first[vm->cur_kind] != p->kwin_first[vm->cur_kind + 1]) govW_update(vm);
+    /* Drifts too, after the windows. */
+    if (p->kdrift_first[vm->cur_kind] != p->kdrift_first[vm->cur_kind + 1]) govT_update(vm);
     for (uint32_t j = 0; j < k->nrules; j++) {
         uint32_t ri = p->kind_rules[k->first_rule + j];
         const govL_rule *r = &p->rule[ri];
         vm->ncmp = vm->ncmp_total = vm->nrlimits = vm->nrwins = 0;
         vm->empty_win = GOVB_NONE;
+        vm->rdrift = GOVB_NONE;
         vm->clr = -1;
         vm->cur_rule = ri;
         int fired = run_rule(vm, r, ty, cls);
@@ -829,6 +839,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
             f->limit_value = f->limit != GOVB_NONE ? vm->lcache[f->limit].v : (govV_cell){.i = 0};
             f->nwins = vm->nrwins;
             memcpy(f->wins, vm->rwins, sizeof f->wins);
+            f->drift = vm->rdrift;
             if (p->rule_sus[ri] != GOVB_NONE) f->sus = *govR_cur(vm, p->rule_sus[ri]);
             else memset(&f->sus, 0, sizeof f->sus);
             /* A sustained rule notifies and escalates when it starts firing, not again

@@ -346,8 +346,8 @@ static const double qs[4] = {0.50, 0.90, 0.95, 0.99};
 /* Square root of v > 0 by Newton's method from a guess that halves the exponent: IEEE
  * operations only, so every host gets the same bits (and libgov needs no libm). Six
  * steps from a guess within a factor of 2 reach full double precision. */
-static double root(double v) {
-    if (v < 2.2250738585072014e-308) return root(v * 20282409603651670423947251286016.0) / 4503599627370496.0; /* subnormal: * 2^104, / 2^52 */
+double govW_root(double v) {
+    if (v < 2.2250738585072014e-308) return govW_root(v * 20282409603651670423947251286016.0) / 4503599627370496.0; /* subnormal: * 2^104, / 2^52 */
     uint64_t u;
     memcpy(&u, &v, 8);
     u = (u >> 1) + (UINT64_C(1023) << 51); /* exponent / 2, roughly */
@@ -417,7 +417,7 @@ static void value(const gov_program *p, const govL_window *w, const char *x, gov
     case GOVB_AGG_MEAN: r = n ? h->shift + sum / (double)n : 0; break;
     case GOVB_AGG_STDDEV: {
         double m = n ? sum / (double)n : 0, var = n ? sumsq / (double)n - m * m : 0;
-        r = var > 0 ? root(var) : 0;
+        r = var > 0 ? govW_root(var) : 0;
         break;
     }
     case GOVB_AGG_EWMA: r = h->ewma; break;

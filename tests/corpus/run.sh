@@ -14,6 +14,11 @@ for dir in policies/*/; do
   # The event stream too (approvals, acks, ticks): it fills the gate and escalation tables.
   [ -f "$dir/events.jsonl" ] && args="$args $tmp/$n.govb $dir/events.jsonl"
 done
+# Drifts of every statistic, per key with evictions and late records (tests/drift/).
+if ! "$B/govc" build -o "$tmp/drift_ref.govb" tests/drift/ref.gov >/dev/null 2>&1; then
+  echo "not ok - corpus: build tests/drift/ref.gov"; exit 1
+fi
+args="$args $tmp/drift_ref.govb tests/drift/records.jsonl"
 # Host functions through libffi, bound to tests/ffi/hostlib.c (failures included).
 if ! "$B/govc" build -o "$tmp/ffi_ext.govb" tests/ffi/ext.gov >/dev/null 2>&1; then
   echo "not ok - corpus: build tests/ffi/ext.gov"; exit 1

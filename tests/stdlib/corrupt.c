@@ -119,7 +119,7 @@ int main(int argc, char **argv)
     expect("LEN of a float register", f, GOV_ETYPE);
     f = copy();
     for (uint32_t i = 0; i < tb_get32(f + 20); i++)
-        if (tb_get32(f + 24 + 12 * i) == GOVB_S_PATTERNS) tb_put32(f + 24 + 12 * i, 27);
+        if (tb_get32(f + 24 + 12 * i) == GOVB_S_PATTERNS) tb_put32(f + 24 + 12 * i, 28);
     expect("an unassigned section id below the highest", f, GOV_ESECTION);
     (void)zl; (void)ztl; (void)pl;
     free(good);

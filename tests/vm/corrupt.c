@@ -186,6 +186,8 @@ static int rulestate_cases(const char *name, const uint8_t *good, size_t n) {
     return fails;
 }
 
+static const char *refused_section = "WINDOWS";   /* for the messages: the section corrupted */
+
 static int refused(const char *name, const char *what, uint8_t *f, size_t n, int code) {
     tb_rehash(f, n);
     gov_program *p = NULL;
@@ -193,7 +195,7 @@ static int refused(const char *name, const char *what, uint8_t *f, size_t n, int
     memset(&err, 0, sizeof err);
     int rc = gov_program_load(f, n, &p, &err);
     int ok = rc == code;
-    printf("%s - corrupt %s: WINDOWS %s is refused (%s)\n", ok ? "ok" : "not ok", name, what, err.message);
+    printf("%s - corrupt %s: %s %s is refused (%s)\n", ok ? "ok" : "not ok", name, refused_section, what, err.message);
     if (!ok) printf("#   code %d, expected %d\n", rc, code);
     gov_program_free(p);
     return !ok;
@@ -274,6 +276,100 @@ static int windows_cases(const char *name, const uint8_t *good, size_t n) {
     return fails;
 }
 
+/* Targeted corruptions of a file's DRIFTS and DRIFTBINS sections and of LOADD
+ * (tests/vm/drifts.gov: drift 0 psi per agent with 3 edges, drift 1 mean_shift of an
+ * expression with code, no per), each refused with the code spec/bytecode.md names. */
+static int drifts_cases(const char *name, const uint8_t *good, size_t n) {
+    uint32_t off, len, coff, clen, boff, blen;
+    if (!tb_section(good, n, GOVB_S_DRIFTS, &off, &len) || len < 2 * GOVB_DRIFT_SIZE ||
+        !tb_section(good, n, GOVB_S_CODE, &coff, &clen) || !tb_section(good, n, GOVB_S_DRIFTBINS, &boff, &blen)) {
+        printf("not ok - corrupt %s: has a DRIFTS section of 2 drifts or more\n", name);
+        return 1;
+    }
+    /* Entry fields (u32 offsets): name 0, kind 4, rule 8, stat 12, arg 16, code 20, ncode
+     * 24, level 28, capacity 32, min_samples 36, first_edge 40, nedges 44, nfine 48,
+     * ncoarse 52, current 56, baseline 64, threshold 72, lateness 80, file 88, line 92,
+     * col 96, zero 100. */
+    static const struct { const char *what; uint32_t d, at, val, val_hi; int wide, code; } cases[] = {
+        {"name out of range", 0, 0, 0xFFFFFFu, 0, 0, GOV_EBOUNDS},
+        {"kind out of range", 0, 4, 7, 0, 0, GOV_EBOUNDS},
+        {"rule out of range", 0, 8, 99, 0, 0, GOV_EBOUNDS},
+        {"rules not ascending", 1, 8, 0, 0, 0, GOV_EVALUE},
+        {"unknown statistic", 0, 12, 3, 0, 0, GOV_EVALUE},
+        {"argument register out of range", 0, 16, 200, 0, 0, GOV_EBOUNDS},
+        {"argument an id register", 0, 16, 3, 0, 0, GOV_ETYPE},
+        {"argument a time register", 0, 16, 5, 0, 0, GOV_ETYPE},
+        {"code misplaced", 1, 20, 0, 0, 0, GOV_EBOUNDS},
+        {"code longer than CODE", 1, 24, 1000, 0, 0, GOV_EBOUNDS},
+        {"level out of range", 0, 28, 4, 0, 0, GOV_EVALUE},
+        {"capacity 0", 0, 32, 0, 0, 0, GOV_EVALUE},
+        {"capacity past 2^20", 0, 32, (1u << 20) + 1, 0, 0, GOV_EVALUE},
+        {"capacity other than 1 without per", 1, 32, 2, 0, 0, GOV_EVALUE},
+        {"min_samples 0", 0, 36, 0, 0, 0, GOV_EVALUE},
+        {"min_samples past 2^30", 0, 36, (1u << 30) + 1, 0, 0, GOV_EVALUE},
+        {"edges not following the previous drift's", 1, 40, 0, 0, 0, GOV_EBOUNDS},
+        {"no edges", 0, 44, 0, 0, 0, GOV_EBOUNDS},
+        {"65 edges", 0, 44, 65, 0, 0, GOV_EBOUNDS},
+        {"edges past DRIFTBINS", 1, 44, 100, 0, 0, GOV_EBOUNDS},
+        {"no current buckets", 0, 48, 0, 0, 0, GOV_EVALUE},
+        {"65 current buckets", 0, 48, 65, 0, 0, GOV_EVALUE},
+        {"current buckets not dividing current", 0, 48, 7, 0, 0, GOV_EVALUE},
+        {"no baseline buckets", 0, 52, 0, 0, 0, GOV_EVALUE},
+        {"baseline buckets not whole current buckets", 0, 52, 5, 0, 0, GOV_EVALUE},
+        {"current not shorter than the baseline", 0, 56, 0, 0x7FFFFFFFu, 1, GOV_EVALUE},
+        {"negative current", 0, 56, 0, 0x80000000u, 1, GOV_EVALUE},
+        {"threshold NaN", 0, 72, 0, 0x7FF80000u, 1, GOV_EVALUE},
+        {"threshold infinite", 0, 72, 0, 0x7FF00000u, 1, GOV_EVALUE},
+        {"negative threshold", 0, 72, 0, 0xBFF00000u, 1, GOV_EVALUE},
+        {"negative lateness", 0, 80, 0, 0xFFFFFFFFu, 1, GOV_EVALUE},
+        {"file out of range", 0, 88, 0xFFFFFFu, 0, 0, GOV_EBOUNDS},
+        {"reserved word not zero", 0, 100, 1, 0, 0, GOV_EVALUE},
+    };
+    int fails = 0;
+    uint8_t *f = malloc(n);
+    refused_section = "DRIFTS";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(f, good, n);
+        uint32_t at = off + GOVB_DRIFT_SIZE * cases[i].d + cases[i].at;
+        uint32_t v = cases[i].val;
+        if (cases[i].at == 20) v = tb_get32(f + at) + 1;
+        tb_put32(f + at, v);
+        if (cases[i].wide) tb_put32(f + at + 4, cases[i].val_hi);
+        fails += refused(name, cases[i].what, f, n, cases[i].code);
+    }
+    /* Bin edges: a NaN, and edges that do not increase (drift 0's second edge below its first). */
+    memcpy(f, good, n);
+    tb_put32(f + boff + 4, 0x7FF80000u);
+    fails += refused(name, "DRIFTBINS: an edge that is NaN", f, n, GOV_EVALUE);
+    memcpy(f, good, n);
+    memcpy(f + boff + 8, good + boff, 8);
+    fails += refused(name, "DRIFTBINS: edges that do not increase", f, n, GOV_EVALUE);
+    /* Drift 1's code may not read a drift: make its last word LOADD. */
+    memcpy(f, good, n);
+    uint32_t dcode = tb_get32(f + off + GOVB_DRIFT_SIZE + 20), dn = tb_get32(f + off + GOVB_DRIFT_SIZE + 24);
+    uint32_t last = tb_get32(f + coff + 4 * (dcode + dn - 1));
+    tb_put32(f + coff + 4 * (dcode + dn - 1), GOVB_ABX(GOV_OP_LOADD, GOVB_A(last), 0));
+    fails += refused(name, "drift code that reads a drift (LOADD)", f, n, GOV_EOPCODE);
+    /* LOADD in a rule: a drift out of range, into a register that is not a float, into a field. */
+    int found = 0;
+    uint32_t wcode = tb_get32(f + off + 20);
+    for (uint32_t pc = 0; pc < wcode && !found; pc++) {
+        uint32_t w = tb_get32(good + coff + 4 * pc);
+        if (GOVB_OP(w) != GOV_OP_LOADD) continue;
+        found = 1;
+        memcpy(f, good, n);
+        tb_put32(f + coff + 4 * pc, GOVB_ABX(GOV_OP_LOADD, GOVB_A(w), 99));
+        fails += refused(name, "LOADD of a drift out of range", f, n, GOV_EBOUNDS);
+        memcpy(f, good, n);
+        tb_put32(f + coff + 4 * pc, GOVB_ABX(GOV_OP_LOADD, 6, GOVB_BX(w)));
+        fails += refused(name, "LOADD writing a field register", f, n, GOV_EOPCODE);
+    }
+    if (!found) printf("not ok - corrupt %s: a rule reads a drift\n", name), fails++;
+    refused_section = "WINDOWS";
+    free(f);
+    return fails;
+}
+
 /* Arguments: .govb files compiled by govc (sections the C builder does not write), each
  * swept like the built-in programs; a file with RULESTATE also gets targeted cases, and
  * one with WINDOWS but no RULESTATE (tests/vm/windows.gov) the windows' cases. */
@@ -292,6 +388,7 @@ int main(int argc, char **argv) {
         if (tb_section(g, n, 29, &off, &len)) fails += rulestate_cases(base, g, n);
         /* The WINDOWS cases are written for tests/vm/windows.gov, which has no RULESTATE. */
         else if (tb_section(g, n, 16, &off, &len)) fails += windows_cases(base, g, n);
+        if (tb_section(g, n, GOVB_S_DRIFTS, &off, &len)) fails += drifts_cases(base, g, n);
         fails += sweep(base, g, n);
         free(g);
     }

@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/vm/corrupt_files.sh BUILD: the corruption sweep (vm_corrupt) over programs that
 # govc compiles with sections the C builder in tests/vm does not write: sustained rules
-# (RULESTATE, SETCLR; kept once and per key) and windows (WINDOWS, LOADW). Each gets
-# every bit flip and truncation, and targeted cases.
+# (RULESTATE, SETCLR; kept once and per key), windows (WINDOWS, LOADW) and drifts
+# (DRIFTS, DRIFTBINS, LOADD). Each gets every bit flip and truncation, and targeted cases.
 B=${1:-build}
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -10,4 +10,5 @@ trap 'rm -rf "$tmp"' EXIT
 "$B/govc" build -o "$tmp/windows.govb" tests/vm/windows.gov >/dev/null || { echo "not ok - build windows"; exit 1; }
 "$B/govc" build -o "$tmp/sustained_keys.govb" tests/events/sustained_keys.gov >/dev/null ||
   { echo "not ok - build sustained_keys"; exit 1; }
-exec "$B/tests/vm_corrupt" "$tmp/sustained.govb" "$tmp/sustained_keys.govb" "$tmp/windows.govb"
+"$B/govc" build -o "$tmp/drifts.govb" tests/vm/drifts.gov >/dev/null || { echo "not ok - build drifts"; exit 1; }
+exec "$B/tests/vm_corrupt" "$tmp/sustained.govb" "$tmp/sustained_keys.govb" "$tmp/windows.govb" "$tmp/drifts.govb"
