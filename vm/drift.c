@@ -288,13 +288,10 @@ void govT_update(gov_vm *vm) {
             govK_evict ev;
             slot = govK_touch(table(vm, d), d->level, key, len, &ev);
             if (ev.fresh) reset(d, instance(vm, d, slot));
-            if (ev.evicted && vm->kpool_n + ev.keylen <= vm->kpool_cap) {
+            if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &dr->koff)) {
                 dr->evicted = 1;
                 dr->elevel = ev.level;
-                dr->koff = vm->kpool_n;
                 dr->klen = ev.keylen;
-                memcpy(vm->kpool + vm->kpool_n, ev.key, ev.keylen);
-                vm->kpool_n += ev.keylen;
             }
         }
         char *x = instance(vm, d, slot);
@@ -329,18 +326,8 @@ void govT_update(gov_vm *vm) {
  * ones first: idx, n, mean, m2 (double bits) as u64, then its nbins counts as u32.
  * Little-endian; spec/state.md. */
 
-static void put32(unsigned char *b, uint32_t v) {
-    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-static void put64(unsigned char *b, uint64_t v) {
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-static uint32_t get32(const unsigned char *b) {
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-static uint64_t get64(const unsigned char *b) { return (uint64_t)get32(b) | (uint64_t)get32(b + 4) << 32; }
 static double getd(const unsigned char *b) {
-    uint64_t u = get64(b);
+    uint64_t u = govS_get64(b);
     double d;
     memcpy(&d, &u, 8);
     return d;
@@ -380,25 +367,25 @@ size_t govT_save(const gov_vm *vm, unsigned char *b) {
     size_t o = 0;
     for (uint32_t i = 0; i < p->ndrift; i++) {
         const govL_drift *d = &p->drift[i];
-        put32(b + o, i);
+        govS_put32(b + o, i);
         o += 4;
         if (d->level != NONE) o += govK_save(table(vm, d), b + o);
         for (uint32_t s = 0; s < in_use(vm, d); s++) {
             char *x = instance(vm, d, s);
             const govT_hdr *h = HDR(x);
-            put64(b + o, (uint64_t)h->newest);
-            put64(b + o + 8, (uint64_t)h->cur);
-            put64(b + o + 16, h->late);
-            put64(b + o + 24, 0);
+            govS_put64(b + o, (uint64_t)h->newest);
+            govS_put64(b + o + 8, (uint64_t)h->cur);
+            govS_put64(b + o + 16, h->late);
+            govS_put64(b + o + 24, 0);
             o += 32;
             for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) {
                 govT_bucket *k = bucket(d, x, j);
-                put64(b + o, (uint64_t)k->idx);
-                put64(b + o + 8, k->n);
-                put64(b + o + 16, dbits(k->mean));
-                put64(b + o + 24, dbits(k->m2));
+                govS_put64(b + o, (uint64_t)k->idx);
+                govS_put64(b + o + 8, k->n);
+                govS_put64(b + o + 16, dbits(k->mean));
+                govS_put64(b + o + 24, dbits(k->m2));
                 o += 32;
-                for (uint32_t i2 = 0; i2 < d->nbins; i2++, o += 4) put32(b + o, counts(k)[i2]);
+                for (uint32_t i2 = 0; i2 < d->nbins; i2++, o += 4) govS_put32(b + o, counts(k)[i2]);
             }
         }
     }
@@ -409,15 +396,15 @@ static int finite(double d) { return d == d && d <= MAXD && d >= -MAXD; }
 
 /* Check one saved instance: NULL if it is one the VM could hold, else what is wrong. */
 static const char *check_inst(const govL_drift *d, const unsigned char *s) {
-    int64_t newest = (int64_t)get64(s), cur = (int64_t)get64(s + 8);
-    if (get64(s + 24)) return "reserved word not zero";
+    int64_t newest = (int64_t)govS_get64(s), cur = (int64_t)govS_get64(s + 8);
+    if (govS_get64(s + 24)) return "reserved word not zero";
     if (newest == INT64_MIN ? cur != 0 : cur != floordiv(newest, d->wfine))
         return "newest bucket does not match the newest time";
     int64_t flim = gov_sub_i(cur, d->nfine), cb = base_cur(d, cur), clim = gov_sub_i(cb, d->ncoarse);
     const unsigned char *k = s + 32;
     for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++, k += saved_bucket(d)) {
-        int64_t idx = (int64_t)get64(k);
-        uint64_t n = get64(k + 8), sum = 0;
+        int64_t idx = (int64_t)govS_get64(k);
+        uint64_t n = govS_get64(k + 8), sum = 0;
         if (!n) {
             for (size_t o = 0; o < saved_bucket(d); o++)
                 if (k[o]) return "an empty bucket is not zero";
@@ -430,7 +417,7 @@ static const char *check_inst(const govL_drift *d, const unsigned char *s) {
             return "bucket index does not fit its place or the window";
         if (!finite(getd(k + 16)) || !finite(getd(k + 24)) || getd(k + 24) < 0)
             return "a bucket's mean or squared deviations are not finite (or negative)";
-        for (uint32_t i = 0; i < d->nbins; i++) sum += get32(k + 32 + 4 * i);
+        for (uint32_t i = 0; i < d->nbins; i++) sum += govS_get32(k + 32 + 4 * i);
         if (sum != n) return "bin counts do not add up to the bucket's count";
     }
     return NULL;
@@ -444,7 +431,7 @@ int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
     for (uint32_t i = 0; i < p->ndrift; i++) {
         const govL_drift *d = &p->drift[i];
         if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: DRIFTS: drift %u truncated", i);
-        if (get32(b + o) != i) return govV_fail(vm, GOV_EVALUE, "state: DRIFTS: drift %u out of order", i);
+        if (govS_get32(b + o) != i) return govV_fail(vm, GOV_EVALUE, "state: DRIFTS: drift %u out of order", i);
         o += 4;
         uint32_t n = 1;
         if (d->level != NONE) {
@@ -453,7 +440,7 @@ int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
             if (apply) used = govK_load(table(vm, d), d->capacity, b + o);
             else if (!govK_check(d->capacity, b + o, len - o, &used, vm->kscratch, &why))
                 return govV_fail(vm, GOV_EVALUE, "state: DRIFTS: drift '%s' key table: %s", p->str[d->name], why);
-            n = get32(b + o);
+            n = govS_get32(b + o);
             o += used;
         }
         size_t sz = saved_inst(d);
@@ -468,18 +455,18 @@ int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
             const unsigned char *q = b + o;
             memset(x, 0, d->inst);
             govT_hdr *h = HDR(x);
-            h->newest = (int64_t)get64(q);
-            h->cur = (int64_t)get64(q + 8);
-            h->late = get64(q + 16);
+            h->newest = (int64_t)govS_get64(q);
+            h->cur = (int64_t)govS_get64(q + 8);
+            h->late = govS_get64(q + 16);
             q += 32;
             for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) {
                 govT_bucket *k = bucket(d, x, j);
-                k->idx = (int64_t)get64(q);
-                k->n = get64(q + 8);
+                k->idx = (int64_t)govS_get64(q);
+                k->n = govS_get64(q + 8);
                 k->mean = getd(q + 16);
                 k->m2 = getd(q + 24);
                 q += 32;
-                for (uint32_t i2 = 0; i2 < d->nbins; i2++, q += 4) counts(k)[i2] = get32(q);
+                for (uint32_t i2 = 0; i2 < d->nbins; i2++, q += 4) counts(k)[i2] = govS_get32(q);
             }
         }
     }

@@ -13,12 +13,28 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <ffi.h>
 
 #include "vm/gov.h"
 #include "vm/gov_format.h"
 #include "vm/gov_std.h"
+
+/* Little-endian integers of the saved state (state.c, keytab.c, window.c, sustain.c,
+ * drift.c): byte by byte, so the bytes are the same on every host. */
+static inline void govS_put32(unsigned char *b, uint32_t v) {
+    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+static inline void govS_put64(unsigned char *b, uint64_t v) {
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+static inline uint32_t govS_get32(const unsigned char *b) {
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+static inline uint64_t govS_get64(const unsigned char *b) {
+    return (uint64_t)govS_get32(b) | (uint64_t)govS_get32(b + 4) << 32;
+}
 
 #define GOV_HIDDEN __attribute__((visibility("hidden")))
 
@@ -445,6 +461,17 @@ struct gov_vm {
     govO_buf tr;                /* the trace being written */
     gov_decision dec;
 };
+
+/* Copy n key bytes to this event's key pool, for an action or an eviction to name (the
+ * arena reserves room for every copy an event can make): 1 and *off, or 0 if they did
+ * not fit. */
+static inline int govV_keep_key(gov_vm *vm, const char *key, uint32_t n, uint32_t *off) {
+    if (vm->kpool_n + n > vm->kpool_cap) return 0;
+    *off = vm->kpool_n;
+    memcpy(vm->kpool + vm->kpool_n, key, n);
+    vm->kpool_n += n;
+    return 1;
+}
 
 /* The drifts' part of the state block, after the windows'; and their per-record
  * results, in the arena right after the windows' (vm.c's layout). Computed, not stored,

@@ -156,11 +156,6 @@ uint32_t govK_touch_h(govK_table *t, uint64_t h, uint32_t level, const char *key
  * u32 count, then per key from the least to the most recently seen: u32 slot, u32 level,
  * u32 key length, the key bytes. Little-endian, no padding. */
 
-static void put32(unsigned char *b, uint32_t v) {
-    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-static uint32_t get32(const unsigned char *b) { return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }
-
 size_t govK_saved_size(const govK_table *t) {
     size_t n = 4;
     for (uint32_t s = 0; s < t->n; s++) n += 12 + centry(t, s)->keylen;
@@ -169,12 +164,12 @@ size_t govK_saved_size(const govK_table *t) {
 
 size_t govK_save(const govK_table *t, unsigned char *b) {
     size_t o = 4;
-    put32(b, t->n);
+    govS_put32(b, t->n);
     for (uint32_t s = t->oldest; s != NONE; s = centry(t, s)->newer) {
         const govK_entry *e = centry(t, s);
-        put32(b + o, s);
-        put32(b + o + 4, e->level);
-        put32(b + o + 8, e->keylen);
+        govS_put32(b + o, s);
+        govS_put32(b + o + 4, e->level);
+        govS_put32(b + o + 8, e->keylen);
         memcpy(b + o + 12, e->key, e->keylen);
         o += 12 + e->keylen;
     }
@@ -188,7 +183,7 @@ size_t govK_scratch_size(uint32_t cap) { return ((size_t)nbuckets(cap) + 2 * (si
  * outside the state) holds a throw-away hash index; nothing else is written. */
 int govK_check(uint32_t cap, const unsigned char *b, size_t len, size_t *used, uint32_t *scratch, const char **why) {
     if (len < 4) return *why = "truncated", 0;
-    uint32_t n = get32(b);
+    uint32_t n = govS_get32(b);
     if (n > cap) return *why = "more keys than the table's capacity", 0;
     uint32_t nb = nbuckets(cap), mask = nb - 1;
     uint32_t *head = scratch, *next = scratch + nb, *off = scratch + nb + cap;
@@ -197,7 +192,7 @@ int govK_check(uint32_t cap, const unsigned char *b, size_t len, size_t *used, u
     size_t o = 4;
     for (uint32_t k = 0; k < n; k++) {
         if (len - o < 12) return *why = "truncated", 0;
-        uint32_t s = get32(b + o), level = get32(b + o + 4), kl = get32(b + o + 8);
+        uint32_t s = govS_get32(b + o), level = govS_get32(b + o + 4), kl = govS_get32(b + o + 8);
         if (s >= n) return *why = "slot out of range", 0;
         if (off[s] != NONE) return *why = "slot given twice", 0;
         if (level > GOVB_LV_MAX) return *why = "scope level out of range", 0;
@@ -207,7 +202,7 @@ int govK_check(uint32_t cap, const unsigned char *b, size_t len, size_t *used, u
         uint32_t hb = (uint32_t)(govK_hash(level, key, kl) & mask);
         for (uint32_t j = head[hb]; j != NONE; j = next[j]) {
             const unsigned char *q = b + off[j];
-            if (get32(q + 4) == level && get32(q + 8) == kl && memcmp(q + 12, key, kl) == 0)
+            if (govS_get32(q + 4) == level && govS_get32(q + 8) == kl && memcmp(q + 12, key, kl) == 0)
                 return *why = "key given twice", 0;
         }
         off[s] = (uint32_t)o;
@@ -222,11 +217,11 @@ int govK_check(uint32_t cap, const unsigned char *b, size_t len, size_t *used, u
 /* Rebuild t (capacity cap) from a saved form govK_check accepted. */
 size_t govK_load(govK_table *t, uint32_t cap, const unsigned char *b) {
     govK_init(t, cap);
-    uint32_t n = get32(b);
+    uint32_t n = govS_get32(b);
     size_t o = 4;
     t->n = n;
     for (uint32_t k = 0; k < n; k++) {
-        uint32_t s = get32(b + o), level = get32(b + o + 4), kl = get32(b + o + 8);
+        uint32_t s = govS_get32(b + o), level = govS_get32(b + o + 4), kl = govS_get32(b + o + 8);
         const char *key = (const char *)b + o + 12;
         fill(t, s, govK_hash(level, key, kl), level, key, kl);
         o += 12 + kl;

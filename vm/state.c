@@ -44,25 +44,6 @@ static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
     return n;
 }
 
-/* ---------------------------------------------------------------- little-endian */
-
-static void put32(unsigned char *b, uint32_t v) {
-    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-static void put64(unsigned char *b, uint64_t v) {
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-static uint32_t get32(const unsigned char *b) {
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--) v = v << 8 | b[i];
-    return v;
-}
-static uint64_t get64(const unsigned char *b) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | b[i];
-    return v;
-}
-
 /* ---------------------------------------------------------------- save */
 
 /* A window's largest saved form: its index, a full key table (12 bytes and a 128-byte
@@ -96,10 +77,10 @@ static size_t saved_size(const gov_vm *vm) {
 
 /* Close a section begun at b + at (its header) whose payload ends at b + end. */
 static void seal(unsigned char *b, size_t at, size_t end, uint32_t tag, uint32_t count) {
-    put32(b + at, tag);
-    put32(b + at + 4, count);
-    put64(b + at + 8, end - at - ST_SECHDR);
-    put64(b + at + 16, XXH3_64bits(b + at + ST_SECHDR, end - at - ST_SECHDR));
+    govS_put32(b + at, tag);
+    govS_put32(b + at + 4, count);
+    govS_put64(b + at + 8, end - at - ST_SECHDR);
+    govS_put64(b + at + 16, XXH3_64bits(b + at + ST_SECHDR, end - at - ST_SECHDR));
 }
 
 int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
@@ -111,15 +92,15 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
     unsigned char *b = buf;
     memset(b, 0, need);
     memcpy(b, ST_MAGIC, 8);
-    put32(b + 8, ST_VERSION);
+    govS_put32(b + 8, ST_VERSION);
     uint32_t tags[ST_MAXSECT];
-    put32(b + 12, tags_of(p, tags));
+    govS_put32(b + 12, tags_of(p, tags));
     memcpy(b + 16, p->id, 32);
-    put64(b + 48, need);
-    put64(b + 56, XXH3_64bits(b, 56));
+    govS_put64(b + 48, need);
+    govS_put64(b + 56, XXH3_64bits(b, 56));
     size_t at = ST_HEADER, n = at + ST_SECHDR;
-    put64(b + n, vm->state->records);
-    put64(b + n + 8, (uint64_t)vm->state->now);
+    govS_put64(b + n, vm->state->records);
+    govS_put64(b + n + 8, (uint64_t)vm->state->now);
     n += ST_CLOCK;
     seal(b, at, n, TAG_CLOCK, 1);
 
@@ -129,12 +110,12 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
         for (uint32_t i = 0; i < p->gate[g].capacity; i++) {
             const govV_pgate *pg = &vm->pg[p->gate[g].slot0 + i];
             if (!pg->used) continue;
-            put32(b + n, g);
-            put32(b + n + 4, i);
-            put64(b + n + 8, pg->id);
-            put64(b + n + 16, (uint64_t)pg->opened);
-            put64(b + n + 24, (uint64_t)pg->deadline);
-            put32(b + n + 32, pg->keylen);
+            govS_put32(b + n, g);
+            govS_put32(b + n + 4, i);
+            govS_put64(b + n + 8, pg->id);
+            govS_put64(b + n + 16, (uint64_t)pg->opened);
+            govS_put64(b + n + 24, (uint64_t)pg->deadline);
+            govS_put32(b + n + 32, pg->keylen);
             memcpy(b + n + ST_GATE, pg->key, pg->keylen);
             n += ST_GATE + pg->keylen;
             count++;
@@ -146,16 +127,16 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
         for (uint32_t i = 0; i < p->esc[e].capacity; i++) {
             const govV_resc *r = &vm->re[p->esc[e].slot0 + i];
             if (!r->used) continue;
-            put32(b + n, e);
-            put32(b + n + 4, i);
-            put64(b + n + 8, r->id);
-            put64(b + n + 16, (uint64_t)r->started);
-            put32(b + n + 24, r->src_gate);
-            put32(b + n + 28, r->src);
-            put32(b + n + 32, r->step);
-            put32(b + n + 36, r->round);
-            put32(b + n + 40, r->severity);
-            put32(b + n + 44, r->keylen);
+            govS_put32(b + n, e);
+            govS_put32(b + n + 4, i);
+            govS_put64(b + n + 8, r->id);
+            govS_put64(b + n + 16, (uint64_t)r->started);
+            govS_put32(b + n + 24, r->src_gate);
+            govS_put32(b + n + 28, r->src);
+            govS_put32(b + n + 32, r->step);
+            govS_put32(b + n + 36, r->round);
+            govS_put32(b + n + 40, r->severity);
+            govS_put32(b + n + 44, r->keylen);
             memcpy(b + n + ST_ESC, r->key, r->keylen);
             n += ST_ESC + r->keylen;
             count++;
@@ -192,10 +173,10 @@ static int gate_entry(gov_vm *vm, const unsigned char *b, size_t avail, int64_t 
                       size_t *size) {
     const gov_program *p = vm->p;
     if (avail < ST_GATE) return govV_fail(vm, GOV_ETRUNC, "state: gate entry %u is truncated", k);
-    uint32_t g = get32(b), i = get32(b + 4), keylen = get32(b + 32);
-    uint64_t id = get64(b + 8);
-    int64_t opened = (int64_t)get64(b + 16), deadline = (int64_t)get64(b + 24);
-    if (get32(b + 36) != 0) return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: reserved field not zero", k);
+    uint32_t g = govS_get32(b), i = govS_get32(b + 4), keylen = govS_get32(b + 32);
+    uint64_t id = govS_get64(b + 8);
+    int64_t opened = (int64_t)govS_get64(b + 16), deadline = (int64_t)govS_get64(b + 24);
+    if (govS_get32(b + 36) != 0) return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: reserved field not zero", k);
     if (keylen == 0 || keylen > GOVV_KEYMAX)
         return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: key length %u not in 1..%d", k, keylen, GOVV_KEYMAX);
     if (avail - ST_GATE < keylen) return govV_fail(vm, GOV_ETRUNC, "state: gate entry %u is truncated", k);
@@ -225,11 +206,11 @@ static int esc_entry(gov_vm *vm, const unsigned char *b, size_t avail, int64_t n
                      size_t *size) {
     const gov_program *p = vm->p;
     if (avail < ST_ESC) return govV_fail(vm, GOV_ETRUNC, "state: escalation entry %u is truncated", k);
-    uint32_t e = get32(b), i = get32(b + 4), src_gate = get32(b + 24), src = get32(b + 28), step = get32(b + 32),
-             round = get32(b + 36), sev = get32(b + 40), keylen = get32(b + 44);
-    uint64_t id = get64(b + 8);
-    int64_t started = (int64_t)get64(b + 16);
-    if (get64(b + 48) != 0)
+    uint32_t e = govS_get32(b), i = govS_get32(b + 4), src_gate = govS_get32(b + 24), src = govS_get32(b + 28), step = govS_get32(b + 32),
+             round = govS_get32(b + 36), sev = govS_get32(b + 40), keylen = govS_get32(b + 44);
+    uint64_t id = govS_get64(b + 8);
+    int64_t started = (int64_t)govS_get64(b + 16);
+    if (govS_get64(b + 48) != 0)
         return govV_fail(vm, GOV_EVALUE, "state: escalation entry %u: reserved field not zero", k);
     if (keylen > GOVV_KEYMAX)
         return govV_fail(vm, GOV_EBOUNDS, "state: escalation entry %u: key length %u over %d", k, keylen, GOVV_KEYMAX);
@@ -287,7 +268,7 @@ static int entries(gov_vm *vm, int tag, const unsigned char *sec, size_t len, ui
                                   : esc_entry(vm, sec + o, len - o, now, apply, k, &size);
         if (rc != GOV_OK) return rc;
         /* Entries come in table order, each slot once: (declaration, slot) increases. */
-        uint64_t pos = (uint64_t)get32(sec + o) << 32 | get32(sec + o + 4);
+        uint64_t pos = (uint64_t)govS_get32(sec + o) << 32 | govS_get32(sec + o + 4);
         if (k > 0 && pos <= prev)
             return govV_fail(vm, GOV_EVALUE, "state: %s entry %u out of order or repeated", tag_names[tag], k);
         prev = pos;
@@ -307,17 +288,17 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (len < 8 || memcmp(b, ST_MAGIC, 8) != 0) return govV_fail(vm, GOV_EMAGIC, "state: not a gov state (magic)");
     if (len < ST_HEADER) return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, shorter than its header", len);
     uint32_t tags[ST_MAXSECT], ntags = tags_of(p, tags);
-    if (get32(b + 8) != ST_VERSION || get32(b + 12) < ST_NSECT || get32(b + 12) > ST_MAXSECT)
+    if (govS_get32(b + 8) != ST_VERSION || govS_get32(b + 12) < ST_NSECT || govS_get32(b + 12) > ST_MAXSECT)
         return govV_fail(vm, GOV_EVERSION, "state: version %u with %u sections; this VM reads version %u",
-                         get32(b + 8), get32(b + 12), ST_VERSION);
-    if (get64(b + 56) != XXH3_64bits(b, 56)) return govV_fail(vm, GOV_ECHECKSUM, "state: header checksum mismatch");
-    if (get64(b + 48) != len)
+                         govS_get32(b + 8), govS_get32(b + 12), ST_VERSION);
+    if (govS_get64(b + 56) != XXH3_64bits(b, 56)) return govV_fail(vm, GOV_ECHECKSUM, "state: header checksum mismatch");
+    if (govS_get64(b + 48) != len)
         return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, the header says %llu", len,
-                         (unsigned long long)get64(b + 48));
+                         (unsigned long long)govS_get64(b + 48));
     if (memcmp(b + 16, p->id, 32) != 0)
         return govV_fail(vm, GOV_EPOLICY, "state: saved under another policy (%.32s), not this one (%s)", (const char *)b + 16, p->id);
-    if (get32(b + 12) != ntags)
-        return govV_fail(vm, GOV_ESECTION, "state: %u sections; a state of this policy has %u", get32(b + 12), ntags);
+    if (govS_get32(b + 12) != ntags)
+        return govV_fail(vm, GOV_ESECTION, "state: %u sections; a state of this policy has %u", govS_get32(b + 12), ntags);
     /* The framing: the program's sections in order, each checksummed, filling the file
      * exactly. A section the program does not have stays empty here. */
     const unsigned char *sec[ST_MAXSECT] = {0};
@@ -327,23 +308,23 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     for (uint32_t ti = 0; ti < ntags; ti++) {
         uint32_t t = tags[ti];
         if (len - o < ST_SECHDR) return govV_fail(vm, GOV_ETRUNC, "state: %s section header truncated", tag_names[t]);
-        if (get32(b + o) != t)
-            return govV_fail(vm, GOV_ESECTION, "state: section %u has tag %u, expected %s", ti, get32(b + o),
+        if (govS_get32(b + o) != t)
+            return govV_fail(vm, GOV_ESECTION, "state: section %u has tag %u, expected %s", ti, govS_get32(b + o),
                              tag_names[t]);
-        uint64_t n = get64(b + o + 8);
+        uint64_t n = govS_get64(b + o + 8);
         if (n > len - o - ST_SECHDR) return govV_fail(vm, GOV_ETRUNC, "state: %s section truncated", tag_names[t]);
         sec[t] = b + o + ST_SECHDR;
         slen[t] = (size_t)n;
-        scount[t] = get32(b + o + 4);
-        if (get64(b + o + 16) != XXH3_64bits(sec[t], slen[t]))
+        scount[t] = govS_get32(b + o + 4);
+        if (govS_get64(b + o + 16) != XXH3_64bits(sec[t], slen[t]))
             return govV_fail(vm, GOV_ECHECKSUM, "state: %s section checksum mismatch", tag_names[t]);
         o += ST_SECHDR + slen[t];
     }
     if (o != len) return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes after the last section", len - o);
     if (scount[TAG_CLOCK] != 1 || slen[TAG_CLOCK] != ST_CLOCK)
         return govV_fail(vm, GOV_ESECTION, "state: CLOCK section must be one entry of %u bytes", ST_CLOCK);
-    uint64_t records = get64(sec[TAG_CLOCK]);
-    int64_t now = (int64_t)get64(sec[TAG_CLOCK] + 8);
+    uint64_t records = govS_get64(sec[TAG_CLOCK]);
+    int64_t now = (int64_t)govS_get64(sec[TAG_CLOCK] + 8);
     /* Pass 1: check every entry; nothing is written. */
     int rc = entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 0);
     if (rc == GOV_OK) rc = entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 0);

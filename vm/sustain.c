@@ -64,14 +64,10 @@ govV_rstate *govR_cur(const gov_vm *vm, uint32_t si) { return &states(vm, &vm->p
 
 /* ---------------------------------------------------------------- a record */
 
-/* Copy n key bytes to the decision's key pool; the arena reserves room for them. */
+/* Copy n key bytes to the decision's key pool: *len is n, or 0 if they did not fit. */
 static void keep_key(gov_vm *vm, const char *key, uint32_t n, uint32_t *off, uint32_t *len) {
     *off = vm->kpool_n;
-    *len = 0;
-    if (vm->kpool_n + n > vm->kpool_cap) return;
-    memcpy(vm->kpool + vm->kpool_n, key, n);
-    vm->kpool_n += n;
-    *len = n;
+    *len = govV_keep_key(vm, key, n, off) ? n : 0;
 }
 
 static void transition(gov_vm *vm, int type, uint32_t ri, int64_t since, int64_t t, uint32_t koff, uint32_t klen) {
@@ -167,17 +163,6 @@ int govR_step(gov_vm *vm, uint32_t ri, int cond, int stopped, int64_t t) {
 
 #define ST_RSTATE 28u           /* phase 4, since 8, firing 8, clearing 8 */
 
-static void put32(unsigned char *b, uint32_t v) {
-    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-static void put64(unsigned char *b, uint64_t v) {
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-static uint32_t get32(const unsigned char *b) {
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-static uint64_t get64(const unsigned char *b) { return (uint64_t)get32(b) | (uint64_t)get32(b + 4) << 32; }
-
 static uint32_t in_use(const gov_vm *vm, const govL_sus *u) { return u->level != NONE ? table(vm, u)->n : 1; }
 
 /* The largest saved form: every slot in use with a key of the longest length. */
@@ -205,15 +190,15 @@ size_t govR_save(const gov_vm *vm, unsigned char *b) {
     size_t o = 0;
     for (uint32_t i = 0; i < p->nsus; i++) {
         const govL_sus *u = &p->sus[i];
-        put32(b + o, u->rule);
+        govS_put32(b + o, u->rule);
         o += 4;
         if (u->level != NONE) o += govK_save(table(vm, u), b + o);
         const govV_rstate *rs = states(vm, u);
         for (uint32_t s = 0; s < in_use(vm, u); s++, o += ST_RSTATE) {
-            put32(b + o, rs[s].phase);
-            put64(b + o + 4, (uint64_t)rs[s].since);
-            put64(b + o + 12, (uint64_t)rs[s].firing);
-            put64(b + o + 20, (uint64_t)rs[s].clearing);
+            govS_put32(b + o, rs[s].phase);
+            govS_put64(b + o + 4, (uint64_t)rs[s].since);
+            govS_put64(b + o + 12, (uint64_t)rs[s].firing);
+            govS_put64(b + o + 20, (uint64_t)rs[s].clearing);
         }
     }
     return o;
@@ -249,8 +234,8 @@ int govR_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, in
     for (uint32_t k = 0; k < p->nsus; k++) {
         const govL_sus *u = &p->sus[k];
         if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: RULES: rule entry %u truncated", k);
-        if (get32(b + o) != u->rule)
-            return govV_fail(vm, GOV_EVALUE, "state: rule entry %u: rule %u, expected %u", k, get32(b + o), u->rule);
+        if (govS_get32(b + o) != u->rule)
+            return govV_fail(vm, GOV_EVALUE, "state: rule entry %u: rule %u, expected %u", k, govS_get32(b + o), u->rule);
         o += 4;
         uint32_t n = 1;
         if (u->level != NONE) {
@@ -259,15 +244,15 @@ int govR_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, in
             if (apply) used = govK_load(table(vm, u), u->capacity, b + o);
             else if (!govK_check(u->capacity, b + o, len - o, &used, vm->kscratch, &why))
                 return govV_fail(vm, GOV_EVALUE, "state: rule entry %u: key table: %s", k, why);
-            n = get32(b + o);
+            n = govS_get32(b + o);
             o += used;
         }
         if ((len - o) / ST_RSTATE < n) return govV_fail(vm, GOV_ETRUNC, "state: RULES: rule entry %u truncated", k);
         govV_rstate *rs = states(vm, u);
         for (uint32_t s = 0; s < n; s++, o += ST_RSTATE) {
-            uint32_t phase = get32(b + o);
-            int64_t since = (int64_t)get64(b + o + 4), firing = (int64_t)get64(b + o + 12),
-                    clearing = (int64_t)get64(b + o + 20);
+            uint32_t phase = govS_get32(b + o);
+            int64_t since = (int64_t)govS_get64(b + o + 4), firing = (int64_t)govS_get64(b + o + 12),
+                    clearing = (int64_t)govS_get64(b + o + 20);
             if (!apply) {
                 const char *why = check_state(u, phase, since, firing, clearing, now);
                 if (why) return govV_fail(vm, GOV_EVALUE, "state: rule entry %u slot %u: %s", k, s, why);

@@ -488,13 +488,10 @@ void govW_update(gov_vm *vm) {
             }
             slot = govK_touch_h(table(vm, w), hash[w->level], w->level, key, len, &ev);
             if (ev.fresh) reset(w, instance(vm, w, slot));
-            if (ev.evicted && vm->kpool_n + ev.keylen <= vm->kpool_cap) {
+            if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
                 wr->evicted = 1;
                 wr->elevel = ev.level;
-                wr->koff = vm->kpool_n;
                 wr->klen = ev.keylen;
-                memcpy(vm->kpool + vm->kpool_n, ev.key, ev.keylen);
-                vm->kpool_n += ev.keylen;
             }
         }
         char *x = instance(vm, w, slot);
@@ -524,17 +521,6 @@ void govW_update(gov_vm *vm) {
  * each instance in slot order (one if not per-key): its 8-byte words, then its sketch
  * counts as u32. Little-endian; spec/state.md. */
 
-static void put32(unsigned char *b, uint32_t v) {
-    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-static void put64(unsigned char *b, uint64_t v) {
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-static uint32_t get32(const unsigned char *b) {
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-static uint64_t get64(const unsigned char *b) { return (uint64_t)get32(b) | (uint64_t)get32(b + 4) << 32; }
-
 static size_t saved_inst(const govL_window *w) {
     return w->words + (w->sketch ? (size_t)GOVW_SKBINS * 4 * (w->runs ? 1 : 1 + (size_t)w->nbuckets) : 0);
 }
@@ -558,7 +544,7 @@ size_t govW_save(const gov_vm *vm, unsigned char *b) {
     size_t o = 0;
     for (uint32_t i = 0; i < p->nwin; i++) {
         const govL_window *w = &p->win[i];
-        put32(b + o, i);
+        govS_put32(b + o, i);
         o += 4;
         if (w->level != NONE) o += govK_save(table(vm, w), b + o);
         for (uint32_t s = 0; s < in_use(vm, w); s++) {
@@ -566,12 +552,12 @@ size_t govW_save(const gov_vm *vm, unsigned char *b) {
             for (size_t k = 0; k < w->words; k += 8, o += 8) {
                 uint64_t v;
                 memcpy(&v, x + k, 8);
-                put64(b + o, v);
+                govS_put64(b + o, v);
             }
             for (size_t k = w->words; k < saved_inst(w); k += 4, o += 4) {
                 uint32_t v;
                 memcpy(&v, x + k, 4);
-                put32(b + o, v);
+                govS_put32(b + o, v);
             }
         }
     }
@@ -579,7 +565,7 @@ size_t govW_save(const gov_vm *vm, unsigned char *b) {
 }
 
 static double get_double(const unsigned char *b) {
-    uint64_t u = get64(b);
+    uint64_t u = govS_get64(b);
     double d;
     memcpy(&d, &u, 8);
     return d;
@@ -590,7 +576,7 @@ static int finite(double d) { return d == d && d <= 1.7976931348623157e308 && d 
 /* Check one saved instance (its saved bytes s, read field by field). Returns NULL if it
  * is one the VM could hold, else what is wrong. */
 static const char *check_inst(const gov_program *p, const govL_window *w, const unsigned char *s) {
-#define W64(off) get64(s + (off))
+#define W64(off) govS_get64(s + (off))
 #define WD(off) get_double(s + (off))
     uint64_t seq = W64(offsetof(govW_hdr, seq)), n = W64(offsetof(govW_hdr, n)), ntrue = W64(offsetof(govW_hdr, ntrue));
     int64_t newest = (int64_t)W64(offsetof(govW_hdr, newest)), cur = (int64_t)W64(offsetof(govW_hdr, cur));
@@ -671,9 +657,9 @@ static const char *check_inst(const gov_program *p, const govL_window *w, const 
         const unsigned char *sk = s + w->words;
         uint32_t parts = w->runs ? 1 : 1 + w->nbuckets;
         for (uint32_t i = 0; i < GOVW_SKBINS; i++) {
-            uint64_t tot = get32(sk + 4 * i), parts_sum = 0;
+            uint64_t tot = govS_get32(sk + 4 * i), parts_sum = 0;
             skn += tot;
-            for (uint32_t j = 1; j < parts; j++) parts_sum += get32(sk + 4 * ((size_t)j * GOVW_SKBINS + i));
+            for (uint32_t j = 1; j < parts; j++) parts_sum += govS_get32(sk + 4 * ((size_t)j * GOVW_SKBINS + i));
             if (parts > 1 && parts_sum != tot) return "sketch total does not match its buckets";
         }
         if (skn != n) return "sketch count does not match the window's";
@@ -681,7 +667,7 @@ static const char *check_inst(const gov_program *p, const govL_window *w, const 
             size_t o = w->o_bk + j * sizeof(govW_bucket);
             if (W64(o + offsetof(govW_bucket, n))) continue;
             for (uint32_t i = 0; i < GOVW_SKBINS; i++)
-                if (get32(sk + 4 * ((size_t)(j + 1) * GOVW_SKBINS + i))) return "an empty bucket has sketch counts";
+                if (govS_get32(sk + 4 * ((size_t)(j + 1) * GOVW_SKBINS + i))) return "an empty bucket has sketch counts";
         }
     }
     (void)p;
@@ -698,7 +684,7 @@ int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
     for (uint32_t i = 0; i < p->nwin; i++) {
         const govL_window *w = &p->win[i];
         if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: WINDOWS: window %u truncated", i);
-        if (get32(b + o) != i) return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window %u out of order", i);
+        if (govS_get32(b + o) != i) return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window %u out of order", i);
         o += 4;
         uint32_t n = 1;
         if (w->level != NONE) {
@@ -709,7 +695,7 @@ int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
             } else if (!govK_check(w->capacity, b + o, len - o, &used, vm->kscratch, &why)) {
                 return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window '%s' key table: %s", p->str[w->name], why);
             }
-            n = get32(b + o);
+            n = govS_get32(b + o);
             o += used;
         }
         size_t sz = saved_inst(w);
@@ -723,11 +709,11 @@ int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
             char *x = instance(vm, w, s);
             memset(x, 0, w->inst);
             for (size_t k = 0; k < w->words; k += 8) {
-                uint64_t v = get64(b + o + k);
+                uint64_t v = govS_get64(b + o + k);
                 memcpy(x + k, &v, 8);
             }
             for (size_t k = w->words; k < sz; k += 4) {
-                uint32_t v = get32(b + o + k);
+                uint32_t v = govS_get32(b + o + k);
                 memcpy(x + k, &v, 4);
             }
         }
