@@ -1029,6 +1029,23 @@ static void gen_condition(Comp *K, GovExpr *e, uint32_t **guards, uint32_t *ng, 
     gen_fire(K, e);
 }
 
+/* Append the words just generated (K->code, from word code_at of the program on) to
+ * CODE, and their source positions to SRCMAP. Rules, windows and drifts each do this
+ * once their table entry is written. */
+static void flush_code(Comp *K, uint32_t code_at)
+{
+    for (uint32_t i = 0; i < K->ncode; i++) {
+        put32(&K->sec[GOVB_S_CODE], K->code[i]);
+        uint32_t f, l, c;
+        src_pos(K, K->spans[i], &f, &l, &c);
+        Buf *s = &K->sec[GOVB_S_SRCMAP];
+        put32(s, code_at + i);
+        put32(s, f);
+        put32(s, l);
+        put32(s, c);
+    }
+}
+
 /* One rule's code and RULES entry. A sustained rule with `clear when` evaluates its
  * clear condition first (SETCLR), then its condition, as any rule does. */
 static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNameList *notify, int severity,
@@ -1088,16 +1105,7 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
     put32(b, file);
     put32(b, line);
     put32(b, col);
-    for (uint32_t i = 0; i < K->ncode; i++) {
-        put32(&K->sec[GOVB_S_CODE], K->code[i]);
-        uint32_t f, l, c;
-        src_pos(K, K->spans[i], &f, &l, &c);
-        Buf *s = &K->sec[GOVB_S_SRCMAP];
-        put32(s, code_at + i);
-        put32(s, f);
-        put32(s, l);
-        put32(s, c);
-    }
+    flush_code(K, code_at);
     K->kind->steps += K->ncode;
     K->total_code += K->ncode;
     K->nrules++;
@@ -1282,16 +1290,7 @@ static void emit_window(Comp *K, GovDecl *d)
     put32(b, line);
     put32(b, col);
     put32(b, 0);
-    for (uint32_t i = 0; i < K->ncode; i++) {
-        put32(&K->sec[GOVB_S_CODE], K->code[i]);
-        uint32_t f, l, c;
-        src_pos(K, K->spans[i], &f, &l, &c);
-        Buf *s = &K->sec[GOVB_S_SRCMAP];
-        put32(s, code_at + i);
-        put32(s, f);
-        put32(s, l);
-        put32(s, c);
-    }
+    flush_code(K, code_at);
     K->total_code += K->ncode;
 }
 
@@ -1370,16 +1369,7 @@ static void emit_drift(Comp *K, GovDecl *d, uint32_t rule)
     put32(b, line);
     put32(b, col);
     put32(b, 0);
-    for (uint32_t i = 0; i < K->ncode; i++) {
-        put32(&K->sec[GOVB_S_CODE], K->code[i]);
-        uint32_t f, l, c;
-        src_pos(K, K->spans[i], &f, &l, &c);
-        Buf *s = &K->sec[GOVB_S_SRCMAP];
-        put32(s, code_at + i);
-        put32(s, f);
-        put32(s, l);
-        put32(s, c);
-    }
+    flush_code(K, code_at);
     K->total_code += K->ncode;
 }
 

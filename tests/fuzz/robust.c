@@ -34,6 +34,7 @@ static void result(bool ok, const char *name, const char *detail)
 
 static char *records;
 static size_t nrecords;
+static unsigned long big_arenas; /* verified, but asking for more than the sweep runs */
 
 static void fix_checksum(uint8_t *b, size_t n)
 {
@@ -52,10 +53,22 @@ static int try_program(const uint8_t *b, size_t n)
     size_t len;
     gov_disasm(p, text, sizeof text, &len);
     size_t size = gov_arena_size(p, NULL);
+    /* A verified program may ask for an arena as large as its tables' declared
+     * capacities make it (up to 2^40 bytes of window state): a host would refuse one it
+     * cannot give. Run those up to 256 MiB, as the checker's windows limit allows. */
+    if (size > ((size_t)256 << 20)) {
+        gov_program_free(p);
+        big_arenas++;
+        return 1;
+    }
     void *arena = malloc(size);
     gov_vm *vm;
-    if (!arena || gov_vm_init(p, NULL, arena, size, &vm) != GOV_OK)
+    if (!arena)
         abort();
+    if (gov_vm_init(p, NULL, arena, size, &vm) != GOV_OK) {
+        fprintf(stderr, "gov_vm_init refused a verified program with its own arena size (%zu bytes)\n", size);
+        abort();
+    }
     gov_vm_set_trace(vm, trace, sizeof trace);
     const char *line = records;
     while (line < records + nrecords) {
@@ -112,7 +125,8 @@ static int sweep(const char *govb, const char *jsonl)
     }
     char name[512], detail[64];
     snprintf(name, sizeof name, "sweep %s: %lu bit flips, %lu truncations, %lu multi-byte edits; %lu variants "
-             "verified and ran", govb, flips, truncs, edits, loaded);
+             "verified, of which %lu ran and %lu asked for an arena over 256 MiB", govb, flips, truncs, edits, loaded,
+             loaded - big_arenas, big_arenas);
     snprintf(detail, sizeof detail, "the original must load");
     result(try_program(orig, n) == 1, name, detail);
     free(b);
