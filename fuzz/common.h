@@ -28,6 +28,12 @@ const char *fuzz_source_file(const void *data, size_t size);
 /* Stages of the front end and compiler that fuzz_front runs. */
 enum { FUZZ_PARSE, FUZZ_CHECK, FUZZ_COMPILE };
 
+/* The largest arena a target (or tests/fuzz/robust.c) gives a program it runs. A
+ * verified program may ask for far more (its tables' declared capacities allow up to
+ * 2^40 bytes of window state), which a host would refuse: such a program is loaded,
+ * listed and sized, but not run. 256 MiB is the checker's bound on one window. */
+#define FUZZ_MAX_ARENA ((size_t)256 << 20)
+
 /* What fuzz_front reached, and the program when it compiled. */
 typedef struct FuzzResult {
     bool oom;               /* the allocation hook failed (a clean longjmp) */

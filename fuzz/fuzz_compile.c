@@ -14,6 +14,8 @@ static void exercise(const uint8_t *bytes, size_t len)
     size_t n;
     gov_disasm(p, text, sizeof text, &n);
     size_t size = gov_arena_size(p, NULL);
+    if (size > FUZZ_MAX_ARENA) /* verified, but more than a host would give */
+        return;
     void *arena = malloc(size);
     gov_vm *vm;
     if (!arena || gov_vm_init(p, NULL, arena, size, &vm) != GOV_OK)

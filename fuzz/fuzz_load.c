@@ -16,6 +16,8 @@ static void run(gov_program *p, const uint8_t *data, size_t size)
     gov_program_id(p);
     gov_program_name(p);
     size_t asize = gov_arena_size(p, NULL);
+    if (asize > FUZZ_MAX_ARENA) /* verified, but more than a host would give */
+        return;
     void *arena = malloc(asize);
     gov_vm *vm;
     if (!arena || gov_vm_init(p, NULL, arena, asize, &vm) != GOV_OK)

@@ -16,4 +16,5 @@ for p in policies/*/; do
   fi
   run "$b/tests/fuzz_robust" oom "$p"
 done
+for f in tests/fuzz/regress/*.govb; do run "$b/tests/fuzz_robust" arena "$f"; done
 TMPDIR=$tmp run "$b/tests/fuzz_robust" diff 400 1
