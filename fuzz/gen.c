@@ -845,9 +845,11 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
     if (!arena[0] || !arena[1] || gov_vm_init(prog, NULL, arena[0], size, &vm[0]) != GOV_OK ||
         gov_vm_init(prog, NULL, arena[1], size, &vm[1]) != GOV_OK)
         abort();
-    static char trace[2][1 << 16], dj[2][1 << 16], rj[4096];
+    static char trace[1][1 << 16], dj[2][1 << 16], rj[4096];
+    /* The typed VM traces (every rule runs tracked); the JSON one does not (plain rules
+     * run untracked and fired ones again to explain them, vm/vm_run.h): their decisions
+     * must be the same. */
     gov_vm_set_trace(vm[0], trace[0], sizeof trace[0]);
-    gov_vm_set_trace(vm[1], trace[1], sizeof trace[1]);
     static RefRecord hist[REF_MAXHIST];
     if (nrecords > REF_MAXHIST)
         nrecords = REF_MAXHIST;
@@ -859,17 +861,15 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
         set_typed(vm[0], rec);
         const gov_decision *d0 = gov_eval(vm[0]);
         const gov_decision *d1 = gov_eval_json(vm[1], rj, o.n, 0);
-        size_t n0 = 0, n1 = 0, t0 = 0, t1 = 0;
-        const char *tx0 = "", *tx1 = "";
+        size_t n0 = 0, n1 = 0;
         gov_decision_json(d0, dj[0], sizeof dj[0], &n0);
         gov_decision_json(d1, dj[1], sizeof dj[1], &n1);
-        gov_decision_trace(d0, &tx0, &t0);
-        gov_decision_trace(d1, &tx1, &t1);
         st->records++;
         if (!agree(D, d0, hist, i + 1, st)) {
             report(D, hist, i + 1, dj[0], abort_on, st);
-        } else if (n0 != n1 || memcmp(dj[0], dj[1], n0) != 0 || t0 != t1 || memcmp(tx0, tx1, t0) != 0) {
-            snprintf(D->why, sizeof D->why, "typed and JSON entry points differ (JSON decision: %.400s)", dj[1]);
+        } else if (n0 != n1 || memcmp(dj[0], dj[1], n0) != 0) {
+            snprintf(D->why, sizeof D->why, "typed (traced) and JSON (untraced) entry points differ (JSON decision: %.400s)",
+                     dj[1]);
             report(D, hist, i + 1, dj[0], abort_on, st);
         }
     }

@@ -12,6 +12,8 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fuzz/regress.sh"
 -include tests/fuzz/fuzz_tests.mk
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fmt/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/events/run.sh"
+# Decisions with and without a trace are equal (plain rules run untracked, vm/vm_run.h).
+TEST_SUITES += "python3 tests/vm/explain.py $(BUILD)/govc"
 # govc run --state killed at random points (SIGKILL x 200) and corrupted state files.
 TEST_SUITES += "python3 tests/state/crash.py $(BUILD)/govc"
 -include tests/stdlib/stdlib.mk

@@ -71,7 +71,11 @@ typedef struct govL_field { uint32_t name, key, type, unit, flags, dflt; } govL_
 
 typedef struct govL_rule {
     uint32_t name, kind, severity, verdict, code, ncode, first_notify, nnotify, file, line, col;
+    uint32_t flags;             /* GOVL_RULE_*: found by the loader, not in the file */
 } govL_rule;
+#define GOVL_RULE_TRACK 1u      /* code that must not run twice (CALL, MATCH) */
+#define GOVL_RULE_SUS 2u        /* a sustained rule: its state steps on every record */
+#define GOVL_RULE_SLOW (GOVL_RULE_TRACK | GOVL_RULE_SUS) /* run alone and tracked (vm/vm_run.h) */
 
 typedef struct govL_chan { uint32_t name, kind, target; } govL_chan;
 
@@ -312,7 +316,7 @@ typedef struct govV_kcache { uint32_t epoch, off; } govV_kcache;
 
 enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TICK };
 
-typedef struct govV_lcache { govV_cell v; uint32_t epoch, ovr; } govV_lcache;
+typedef struct govV_lcache { govV_cell v; uint32_t ovr; } govV_lcache;
 
 /* A bounded writer into a caller's buffer that keeps counting past the end. */
 typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
@@ -429,7 +433,8 @@ struct gov_vm {
     uint8_t *present;           /* max_fields: field set in this record */
     char *scratch; uint32_t scratch_cap, scratch_n;
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
-    govV_lcache *lcache;        /* nlimit */
+    govV_lcache *lcache;        /* nlimit: the limits resolved for the record, when match_epoch is epoch */
+    govV_lcache *ldflt;         /* nlimit: every limit at its default, copied into lcache first */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */
     uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, most specific
                                            first, then room to gather them */
@@ -489,7 +494,7 @@ GOV_HIDDEN int govL_ctype(uint32_t type);   /* GOV_C_... for a value type */
 
 /* vm.c */
 GOV_HIDDEN const char *govV_str(const gov_vm *vm, uint64_t cellu, uint32_t *len);
-GOV_HIDDEN void govV_resolve(gov_vm *vm, uint32_t limit);
+GOV_HIDDEN void govV_resolve(gov_vm *vm);
 GOV_HIDDEN int govV_scope_matches(gov_vm *vm, uint32_t scope);
 GOV_HIDDEN void govV_value(const gov_vm *vm, uint32_t type, govV_cell c, gov_value *out);
 GOV_HIDDEN int govV_fail(gov_vm *vm, int code, const char *fmt, ...)

@@ -912,7 +912,7 @@ static int load_rules(govL_ctx *c) {
     for (uint32_t i = 0; i < p->nrule; i++, s += 44) {
         uint64_t at = c->off[GOVB_S_RULES] + 44ull * i;
         govL_rule r = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 16), rd32(s + 20),
-                       rd32(s + 24), rd32(s + 28), rd32(s + 32), rd32(s + 36), rd32(s + 40)};
+                       rd32(s + 24), rd32(s + 28), rd32(s + 32), rd32(s + 36), rd32(s + 40), 0};
         CHECK_STR(r.name, at, "rule name");
         if (r.kind >= p->nkind) return fail(c, GOV_EBOUNDS, at + 4, "rule %u: kind %u out of range", i, r.kind);
         if (r.severity > 2) return fail(c, GOV_EVALUE, at + 8, "rule %u: severity %u not 0..2", i, r.severity);
@@ -933,6 +933,10 @@ static int load_rules(govL_ctx *c) {
         p->kind[r.kind].nactions += r.nnotify;
         int e = verify_code(c, r.kind, r.code, r.ncode, 0);
         if (e) return e;
+        for (uint32_t pc = r.code; pc < r.code + r.ncode; pc++) {
+            uint32_t op = GOVB_OP(p->code[pc]);
+            if (op == GOV_OP_CALL || op == GOV_OP_MATCH) p->rule[i].flags |= GOVL_RULE_TRACK;
+        }
     }
     if ((uint64_t)next_code + c->win_code + c->drift_code != p->ncode)
         return fail(c, GOV_EBOUNDS, c->off[GOVB_S_CODE], "%llu words of CODE belong to no rule, window or drift",
@@ -1099,6 +1103,7 @@ static int load_sustained(govL_ctx *c) {
                         u.capacity, GOVB_MAXCAP);
         p->sus[i] = u;
         p->rule_sus[u.rule] = i;
+        p->rule[u.rule].flags |= GOVL_RULE_SUS;
     }
     for (uint32_t i = 0; i < p->nrule; i++) {
         const govL_rule *r = &p->rule[i];

@@ -21,7 +21,7 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
-    size_t vm, state, reg, present, scratch, tokens, lcache, smatch, mlist, find, act, kc, kpool, wrec, drec, kscratch, ext, herr,
+    size_t vm, state, reg, present, scratch, tokens, lcache, ldflt, smatch, mlist, find, act, kc, kpool, wrec, drec, kscratch, ext, herr,
         cargs, cvals, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
@@ -53,6 +53,7 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->scratch = n; n += al16(cfg->limits[GOV_LIMIT_LINE_LENGTH]);
     l->tokens = n;  n += al16((size_t)cfg->limits[GOV_LIMIT_TOKENS] * govJ_token_size());
     l->lcache = n;  n += al16((size_t)p->nlimit * sizeof(govV_lcache));
+    l->ldflt = n;   n += al16((size_t)p->nlimit * sizeof(govV_lcache));
     l->smatch = n;  n += al16((size_t)p->nscope * 4);
     l->mlist = n;   n += al16((size_t)p->nscope * 8);
     l->find = n;    n += al16((size_t)p->max_rules * sizeof(govV_finding));
@@ -126,6 +127,8 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->tokens = base + l.tokens;
     vm->ntokens_cap = cfg->limits[GOV_LIMIT_TOKENS];
     vm->lcache = (govV_lcache *)(void *)(base + l.lcache);
+    vm->ldflt = (govV_lcache *)(void *)(base + l.ldflt);
+    for (uint32_t i = 0; i < p->nlimit; i++) vm->ldflt[i] = (govV_lcache){p->kval[p->limit[i].dflt], GOVB_NONE};
     vm->smatch = (uint32_t *)(void *)(base + l.smatch);
     vm->mlist = (uint32_t *)(void *)(base + l.mlist);
     vm->find = (govV_finding *)(void *)(base + l.find);
@@ -219,7 +222,8 @@ void govV_value(const gov_vm *vm, uint32_t type, govV_cell c, gov_value *out) {
 
 /* ---------------------------------------------------------------- typed records */
 
-static const govL_field *cur_field(gov_vm *vm, int slot, int cls) {
+/* Why gov_set_* cannot set this slot: noted, and the record poisoned. */
+static const govL_field *field_misuse(gov_vm *vm, int slot, int cls) {
     const gov_program *p = vm->p;
     if (!vm->in_record) {
         govV_fail(vm, GOV_EMISUSE, "no record begun (gov_record_begin)");
@@ -232,14 +236,20 @@ static const govL_field *cur_field(gov_vm *vm, int slot, int cls) {
         return NULL;
     }
     const govL_field *f = &p->field[k->first_field + (uint32_t)slot];
-    /* The field's register class (the loader checked its type is the field's): a table
-     * read instead of a call per gov_set_*. */
-    if (p->regclass[k->first_reg + (uint32_t)slot] != cls) {
-        vm->poisoned = GOV_EFIELD;
-        govV_fail(vm, GOV_EFIELD, "field '%s' is %s", p->str[f->name], govL_typename(f->type));
-        return NULL;
-    }
-    return f;
+    vm->poisoned = GOV_EFIELD;
+    govV_fail(vm, GOV_EFIELD, "field '%s' is %s", p->str[f->name], govL_typename(f->type));
+    return NULL;
+}
+
+/* The field gov_set_* sets, after checking the record is begun, the slot is the kind's
+ * and the field's register class (the loader checked its type is the field's) is the
+ * setter's: inline, as a call per gov_set_* was a tenth of a 50-rule record. */
+static inline const govL_field *cur_field(gov_vm *vm, int slot, int cls) {
+    const gov_program *p = vm->p;
+    const govL_kind *k = &p->kind[vm->cur_kind];
+    if (vm->in_record && slot >= 0 && (uint32_t)slot < k->nfields && p->regclass[k->first_reg + (uint32_t)slot] == cls)
+        return &p->field[k->first_field + (uint32_t)slot];
+    return field_misuse(vm, slot, cls);
 }
 
 int gov_record_begin(gov_vm *vm, int kind) {
@@ -302,8 +312,8 @@ int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
 
 /* Find the scopes the current record matches: for each level, the scopes of that level
  * named as the record names it (one hash look-up), whose parent matched too. mlist gets
- * them most specific first (specificity = 8 x level + path length, at most 35; a stable
- * counting pass keeps equal ones in index order), as resolve_matched wants them. Linear in
+ * them most specific first (specificity = 8 x level + path length, at most 35; the sort
+ * is stable, so equal ones stay in index order), as resolve_matched wants them. Linear in
  * the scopes that share the record's names, whatever the total; then every limit those
  * scopes set is resolved at once. */
 static void resolve_matched(gov_vm *vm);
@@ -325,7 +335,22 @@ static void match_scopes(gov_vm *vm) {
             found[n++] = s;
         }
     }
-    /* A stable counting pass into the first half, highest specificity first. */
+    /* Into the first half, highest specificity first and stable: by insertion for the
+     * few a record usually matches, else by a counting pass (linear however many). */
+    if (n <= 8) {
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t s = found[i], sp = p->scope[s].spec, at = i;
+            while (at > 0 && p->scope[vm->mlist[at - 1]].spec < sp) {
+                vm->mlist[at] = vm->mlist[at - 1];
+                at--;
+            }
+            vm->mlist[at] = s;
+        }
+        vm->nmatch = n;
+        vm->match_epoch = vm->epoch;
+        resolve_matched(vm);
+        return;
+    }
     enum { NSPEC = 8 * (GOVB_LV_MAX + 1) + 4 };
     uint32_t count[NSPEC + 1] = {0};
     for (uint32_t i = 0; i < n; i++) count[NSPEC - p->scope[found[i]].spec]++;
@@ -362,13 +387,7 @@ static int tighter(const gov_program *p, const govL_limit *l, govV_cell a, govV_
  * limit on first read). */
 static void resolve_matched(gov_vm *vm) {
     const gov_program *p = vm->p;
-    uint32_t ep = vm->epoch;
-    for (uint32_t li = 0; li < p->nlimit; li++) {
-        govV_lcache *lc = &vm->lcache[li];
-        lc->v = p->kval[p->limit[li].dflt];
-        lc->ovr = GOVB_NONE;
-        lc->epoch = ep;
-    }
+    memcpy(vm->lcache, vm->ldflt, (size_t)p->nlimit * sizeof *vm->lcache);
     for (uint32_t m = 0; m < vm->nmatch; m++) {
         uint32_t s = vm->mlist[m], sp = p->scope[s].spec;
         for (uint32_t k = p->sovr_first[s]; k < p->sovr_first[s + 1]; k++) {
@@ -383,15 +402,14 @@ static void resolve_matched(gov_vm *vm) {
                 continue;
             lc->v = v;
             lc->ovr = j;
-            lc->epoch = ep;
         }
     }
 }
 
-/* Resolve limit li for the current record: the first call in a record matches the
+/* Resolve the limits for the current record: the first call in a record matches the
  * scopes and resolves every limit at once. */
-void govV_resolve(gov_vm *vm, uint32_t li) {
-    if (vm->lcache[li].epoch != vm->epoch) match_scopes(vm);
+void govV_resolve(gov_vm *vm) {
+    if (vm->match_epoch != vm->epoch) match_scopes(vm);
 }
 
 /* ---------------------------------------------------------------- host functions */
@@ -574,180 +592,34 @@ static void note_window(gov_vm *vm, uint32_t wi) {
     if (vm->nrwins < GOVV_MAXRULEWINS) vm->rwins[vm->nrwins++] = wi;
 }
 
-static int run_code(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *ty, const uint8_t *cls) {
-    const gov_program *p = vm->p;
-    const uint32_t *code = p->code;
-    govV_cell *R = vm->reg;
-    uint32_t w;
-    unsigned a, b, c, bx;
-#define FETCH()                                                                        \
-    do {                                                                               \
-        if (pc >= end) return 0;                                                       \
-        w = code[pc++];                                                                \
-        a = GOVB_A(w), b = GOVB_B(w), c = GOVB_C(w), bx = GOVB_BX(w);                  \
-    } while (0)
-#ifdef GOVV_GOTO
-    static const void *const jump[GOV_OP__COUNT] = {
-#define GOV_OP(name, fmt, meaning, rule) &&L_##name,
-#include "vm/gov_opcodes.h"
-#undef GOV_OP
-    };
-#define CASE(name) L_##name:
-#define NEXT()                                                                         \
-    do {                                                                               \
-        FETCH();                                                                       \
-        goto *jump[GOVB_OP(w)];                                                        \
-    } while (0)
-    NEXT();
-#else
-#define CASE(name) case GOV_OP_##name:
-#define NEXT() continue
-    for (;;) {
-        FETCH();
-        switch (GOVB_OP(w)) {
-#endif
-    CASE(LOADK) R[a] = p->kval[bx]; NEXT();
-    CASE(LOADL)
-        if (vm->lcache[bx].epoch != vm->epoch) govV_resolve(vm, bx);
-        note_limit(vm, bx);
-        R[a] = vm->lcache[bx].v;
-        NEXT();
-    CASE(MOV) R[a] = R[b]; NEXT();
-    CASE(ADD)
-        if (cls[a] == GOVV_CF) R[a].f = gov_add_f(R[b].f, R[c].f); else R[a].i = gov_add_i(R[b].i, R[c].i);
-        NEXT();
-    CASE(SUB)
-        if (cls[a] == GOVV_CF) R[a].f = gov_sub_f(R[b].f, R[c].f); else R[a].i = gov_sub_i(R[b].i, R[c].i);
-        NEXT();
-    CASE(MUL)
-        if (cls[a] == GOVV_CF) R[a].f = gov_mul_f(R[b].f, R[c].f); else R[a].i = gov_mul_i(R[b].i, R[c].i);
-        NEXT();
-    CASE(DIV)
-        if (cls[a] == GOVV_CF) R[a].f = gov_div_f(R[b].f, R[c].f); else R[a].i = gov_div_i(R[b].i, R[c].i);
-        NEXT();
-    CASE(NEG)
-        if (cls[a] == GOVV_CF) R[a].f = gov_neg_f(R[b].f); else R[a].i = gov_neg_i(R[b].i);
-        NEXT();
-    CASE(I2F) R[a].f = gov_i2f(R[b].i); NEXT();
-    CASE(MULIF) R[a].i = gov_mul_if(R[b].i, R[c].f); NEXT();
-    CASE(DIVIF) R[a].i = gov_div_if(R[b].i, R[c].f); NEXT();
-    CASE(EQ) CASE(NE) CASE(LT) CASE(LE) CASE(GT) CASE(GE) {
-        int op = (int)(GOVB_OP(w) - GOV_OP_EQ);
-        int res = compare(vm, cls[b], op, R[b], R[c]);
-        note_cmp(vm, op, ty[b], R[b], ty[c], R[c], res);
-        R[a].i = res;
-        NEXT();
-    }
-    CASE(NOT) R[a].i = !R[b].i; NEXT();
-    CASE(AND) R[a].i = R[b].i & R[c].i; NEXT();
-    CASE(OR) R[a].i = R[b].i | R[c].i; NEXT();
-    CASE(JMP) pc += bx; NEXT();
-    CASE(JMPF) if (!R[a].i) pc += bx; NEXT();
-    CASE(JMPT) if (R[a].i) pc += bx; NEXT();
-    CASE(FIRE) return 1;
-    CASE(FIREIF) if (R[a].i) return 1; NEXT();
-    CASE(SETCLR) vm->clr = R[a].i != 0; NEXT();
-    CASE(TEQL) CASE(TNEL) CASE(TLTL) CASE(TLEL) CASE(TGTL) CASE(TGEL) {
-        int op = (int)(GOVB_OP(w) - GOV_OP_TEQL);
-        if (vm->lcache[bx].epoch != vm->epoch) govV_resolve(vm, bx);
-        note_limit(vm, bx);
-        govV_cell lv = vm->lcache[bx].v;
-        int res = compare(vm, cls[a], op, R[a], lv);
-        note_cmp(vm, op, ty[a], R[a], p->limit[bx].type, lv, res);
-        if (res) return 1;
-        NEXT();
-    }
-    CASE(TEQK) CASE(TNEK) CASE(TLTK) CASE(TLEK) CASE(TGTK) CASE(TGEK) {
-        int op = (int)(GOVB_OP(w) - GOV_OP_TEQK);
-        int res = compare(vm, cls[a], op, R[a], p->kval[bx]);
-        note_cmp(vm, op, ty[a], R[a], p->ktype[bx], p->kval[bx], res);
-        if (res) return 1;
-        NEXT();
-    }
-    CASE(ROUND) R[a].i = gov_round_f2i(R[b].f); NEXT();
-    CASE(LEN) { uint32_t n; govV_str(vm, R[b].u, &n); R[a].i = n; NEXT(); }
-    CASE(STARTS) CASE(ENDS) CASE(CONTAINS) CASE(IEQ) {
-        uint32_t n, m;
-        const char *s = govV_str(vm, R[b].u, &n), *t = govV_str(vm, R[c].u, &m);
-        unsigned o = GOVB_OP(w);
-        R[a].i = o == GOV_OP_STARTS ? gov_std_starts(s, n, t, m) : o == GOV_OP_ENDS ? gov_std_ends(s, n, t, m)
-               : o == GOV_OP_CONTAINS ? gov_std_contains(s, n, t, m) : gov_std_iequals(s, n, t, m);
-        NEXT();
-    }
-    CASE(MATCH) {
-        uint32_t n;
-        const char *s = govV_str(vm, R[b].u, &n);
-        R[a].i = gov_glob_match(&p->pat[c], s, n, &vm->glob_steps);
-        NEXT();
-    }
-    CASE(HOUR) CASE(WDAY) CASE(BIZ) {
-        const govL_zone *z = &p->zone[c];
-        int64_t t = R[b].i;
-        int64_t local = gov_tz_local(t, gov_tz_offset(z->off0, p->zat + z->first, p->zoff + z->first, z->n,
-                                                      gov_floordiv(t, 1000000000)));
-        unsigned o = GOVB_OP(w);
-        R[a].i = o == GOV_OP_HOUR ? gov_std_hour(local) : o == GOV_OP_WDAY ? gov_std_weekday(local)
-               : gov_std_business(local);
-        NEXT();
-    }
-    CASE(LOADW)
-        note_window(vm, bx);
-        if (!vm->wrec[bx].has) {
-            vm->empty_win = bx;
-            return 0;
-        }
-        R[a] = vm->wrec[bx].v;
-        NEXT();
-    CASE(LOADD)
-        vm->rdrift = bx;
-        if (!govT_recs(vm)[bx].has) return 0; /* fewer than min_samples: not evaluated */
-        R[a].f = govT_recs(vm)[bx].v;
-        NEXT();
-    CASE(CALL) {
-        govV_cell out;
-        int status, why = call_host(vm, b, &R[c], &out, &status);
-        if (!why) {
-            R[a] = out;
-            NEXT();
-        }
-        /* A failure: noted in the decision; the policy's on_error says what now. */
-        const govL_ext *x = &p->ext[b];
-        govV_herr *h = &vm->herr[vm->dec.nherr++];
-        h->ext = b;
-        h->rule = vm->cur_rule;
-        h->reason = (uint32_t)why;
-        h->status = status;
-        if (x->on_error == GOVB_ONERR_DEFAULT) {
-            h->verdict = -1;
-            R[a] = p->kval[x->arg];
-            NEXT();
-        }
-        vm->hverdict = x->on_error == GOVB_ONERR_VERDICT ? (int)x->arg : GOV_BLOCK;
-        h->verdict = vm->hverdict;
-        return 2;
-    }
-#ifndef GOVV_GOTO
-        default: return 0; /* unreachable: the verifier admits only known opcodes */
-        }
-    }
-#endif
-#undef FETCH
-#undef CASE
-#undef NEXT
+#define GOVV_RUN_NAME scan_rules
+#define GOVV_TRACK 0
+#define GOVV_SCAN 1
+#include "vm/vm_run.h"
+#define GOVV_RUN_NAME run_fast
+#define GOVV_TRACK 0
+#define GOVV_SCAN 0
+#include "vm/vm_run.h"
+#define GOVV_RUN_NAME run_code
+#define GOVV_TRACK 1
+#define GOVV_SCAN 0
+#include "vm/vm_run.h"
+
+/* Forget what the last rule noted, before a tracked run. */
+static void track_reset(gov_vm *vm) {
+    vm->ncmp = vm->ncmp_total = vm->nrlimits = vm->nrwins = 0;
+    vm->empty_win = GOVB_NONE;
+    vm->rdrift = GOVB_NONE;
 }
 
-static int run_rule(gov_vm *vm, const govL_rule *r, const uint8_t *ty, const uint8_t *cls) {
-    return run_code(vm, r->code, r->code + r->ncode, ty, cls);
-}
-
+/* A window's or a drift's where clause: nothing it compares is explained. */
 void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode) {
     const govL_kind *k = &vm->p->kind[vm->cur_kind];
-    run_code(vm, code, code + ncode, vm->p->regtype + k->first_reg, vm->p->regclass + k->first_reg);
+    run_fast(vm, code, code + ncode, vm->p->regtype + k->first_reg, vm->p->regclass + k->first_reg);
 }
 
 void govV_next_epoch(gov_vm *vm) {
     if (++vm->epoch >= 0x7FFFFFFFu) { /* once every 2^31 records: restamp the caches */
-        for (uint32_t i = 0; i < vm->p->nlimit; i++) vm->lcache[i].epoch = 0;
         for (uint32_t i = 0; i < vm->p->nscope; i++) vm->smatch[i] = 0;
         vm->match_epoch = 0;
         for (uint32_t i = 0; i < vm->p->gate_slots + vm->p->esc_slots; i++) vm->kc[i].epoch = 0;
@@ -807,15 +679,24 @@ static const gov_decision *evaluate(gov_vm *vm) {
     if (p->kwin_first[vm->cur_kind] != p->kwin_first[vm->cur_kind + 1]) govW_update(vm);
     /* Drifts too, after the windows. */
     if (p->kdrift_first[vm->cur_kind] != p->kdrift_first[vm->cur_kind + 1]) govT_update(vm);
+    const uint32_t *rules = p->kind_rules + k->first_rule;
     for (uint32_t j = 0; j < k->nrules; j++) {
-        uint32_t ri = p->kind_rules[k->first_rule + j];
+        int fired = -1;
+        /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
+         * is not plain; with a trace, every rule runs alone and tracked. */
+        if (!vm->trace_buf) {
+            j = scan_rules(vm, rules, j, k->nrules, ty, cls, &fired);
+            if (j == k->nrules) break;
+        }
+        uint32_t ri = rules[j];
         const govL_rule *r = &p->rule[ri];
-        vm->ncmp = vm->ncmp_total = vm->nrlimits = vm->nrwins = 0;
-        vm->empty_win = GOVB_NONE;
-        vm->rdrift = GOVB_NONE;
         vm->clr = -1;
         vm->cur_rule = ri;
-        int fired = run_rule(vm, r, ty, cls);
+        int tracked = fired == -1;
+        if (tracked) {
+            track_reset(vm);
+            fired = run_code(vm, r->code, r->code + r->ncode, ty, cls);
+        }
         /* A host function's failure stopped the rule: its verdict counts, and a
          * sustained rule's state stays as it was (its condition is unknown). */
         int stopped = fired == 2;
@@ -830,6 +711,10 @@ static const gov_decision *evaluate(gov_vm *vm) {
             again = fired == 1;
         }
         if (fired) {
+            if (!tracked) { /* the same code on the same registers: the same result */
+                track_reset(vm);
+                run_code(vm, r->code, r->code + r->ncode, ty, cls);
+            }
             govV_finding *f = &vm->find[d->nfind];
             f->rule = ri;
             f->ncmp = vm->ncmp;

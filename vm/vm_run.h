@@ -1,0 +1,242 @@
+/* vm/vm_run.h: the body of the rule interpreter, included three times by vm/vm.c.
+ *
+ * GOVV_RUN_NAME names the function. GOVV_TRACK 1 makes it note what a finding and the
+ * trace explain (each comparison, the limits and windows read, the window that was
+ * empty, the drift); GOVV_TRACK 0 leaves that out. GOVV_SCAN 1 makes it run a kind's
+ * rules one after another in one dispatch loop, from rule j on, and stop at the first
+ * that fires or that is not plain (GOVL_RULE_SLOW), instead of running one rule's code.
+ *
+ * evaluate scans untracked and, only when a rule fires, runs it again tracked: most
+ * rules do not fire, and noting every comparison of every rule, and a call and a return
+ * per rule, were most of a rule's cost. Rules whose code must not run twice (host calls,
+ * glob matches: the step counter) and sustained rules (their state steps on every
+ * record) are run alone, tracked, by evaluate. */
+#if GOVV_SCAN
+/* Returns the index (in rules) of the rule the scan stopped at, or nrules; *fired is 1 if
+ * that rule fired, 2 if a host function stopped it, -1 if it is SLOW and was not run, 0
+ * at the end. */
+static uint32_t GOVV_RUN_NAME(gov_vm *vm, const uint32_t *rules, uint32_t j, uint32_t nrules, const uint8_t *ty,
+                              const uint8_t *cls, int *fired) {
+    uint32_t pc, end;
+    int done;
+#define DONE(x)                                                                        \
+    do {                                                                               \
+        done = (x);                                                                    \
+        goto L_done_;                                                                  \
+    } while (0)
+#else
+/* Returns 1 if the rule fired, 2 if a host function's failure stopped it, else 0. */
+static int GOVV_RUN_NAME(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *ty, const uint8_t *cls) {
+#define DONE(x) return (x)
+#endif
+    const gov_program *p = vm->p;
+    const uint32_t *code = p->code;
+    govV_cell *R = vm->reg;
+    uint32_t w;
+    unsigned a, b, c, bx;
+#define FETCH()                                                                        \
+    do {                                                                               \
+        if (pc >= end) DONE(0);                                                        \
+        w = code[pc++];                                                                \
+        a = GOVB_A(w), b = GOVB_B(w), c = GOVB_C(w), bx = GOVB_BX(w);                  \
+    } while (0)
+#if GOVV_SCAN
+    goto L_enter_;
+L_done_:
+    if (done) {
+        *fired = done;
+        return j;
+    }
+    j++;
+L_enter_:
+    if (j >= nrules) {
+        *fired = 0;
+        return nrules;
+    }
+    {
+        const govL_rule *r = &p->rule[rules[j]];
+        if (r->flags & GOVL_RULE_SLOW) {
+            *fired = -1;
+            return j;
+        }
+        pc = r->code;
+        end = pc + r->ncode;
+    }
+#endif
+#ifdef GOVV_GOTO
+    static const void *const jump[GOV_OP__COUNT] = {
+#define GOV_OP(name, fmt, meaning, rule) &&L_##name,
+#include "vm/gov_opcodes.h"
+#undef GOV_OP
+    };
+#define CASE(name) L_##name:
+#define NEXT()                                                                         \
+    do {                                                                               \
+        FETCH();                                                                       \
+        goto *jump[GOVB_OP(w)];                                                        \
+    } while (0)
+    NEXT();
+#else
+#define CASE(name) case GOV_OP_##name:
+#define NEXT() continue
+    for (;;) {
+        FETCH();
+        switch (GOVB_OP(w)) {
+#endif
+    CASE(LOADK) R[a] = p->kval[bx]; NEXT();
+    CASE(LOADL)
+        if (vm->match_epoch != vm->epoch) govV_resolve(vm);
+#if GOVV_TRACK
+        note_limit(vm, bx);
+#endif
+        R[a] = vm->lcache[bx].v;
+        NEXT();
+    CASE(MOV) R[a] = R[b]; NEXT();
+    CASE(ADD)
+        if (cls[a] == GOVV_CF) R[a].f = gov_add_f(R[b].f, R[c].f); else R[a].i = gov_add_i(R[b].i, R[c].i);
+        NEXT();
+    CASE(SUB)
+        if (cls[a] == GOVV_CF) R[a].f = gov_sub_f(R[b].f, R[c].f); else R[a].i = gov_sub_i(R[b].i, R[c].i);
+        NEXT();
+    CASE(MUL)
+        if (cls[a] == GOVV_CF) R[a].f = gov_mul_f(R[b].f, R[c].f); else R[a].i = gov_mul_i(R[b].i, R[c].i);
+        NEXT();
+    CASE(DIV)
+        if (cls[a] == GOVV_CF) R[a].f = gov_div_f(R[b].f, R[c].f); else R[a].i = gov_div_i(R[b].i, R[c].i);
+        NEXT();
+    CASE(NEG)
+        if (cls[a] == GOVV_CF) R[a].f = gov_neg_f(R[b].f); else R[a].i = gov_neg_i(R[b].i);
+        NEXT();
+    CASE(I2F) R[a].f = gov_i2f(R[b].i); NEXT();
+    CASE(MULIF) R[a].i = gov_mul_if(R[b].i, R[c].f); NEXT();
+    CASE(DIVIF) R[a].i = gov_div_if(R[b].i, R[c].f); NEXT();
+    /* One copy per operator, so each compares with a constant operator. */
+#if GOVV_TRACK
+#define NOTE_CMP(...) note_cmp(vm, __VA_ARGS__)
+#define NOTE_LIMIT(li) note_limit(vm, li)
+#else
+#define NOTE_CMP(...) ((void)0)
+#define NOTE_LIMIT(li) ((void)0)
+#endif
+#define CMP_RR(NAME, OP)                                                               \
+    CASE(NAME) {                                                                       \
+        int res = compare(vm, cls[b], OP, R[b], R[c]);                                 \
+        NOTE_CMP(OP, ty[b], R[b], ty[c], R[c], res);                                   \
+        R[a].i = res;                                                                  \
+        NEXT();                                                                        \
+    }
+    CMP_RR(EQ, 0) CMP_RR(NE, 1) CMP_RR(LT, 2) CMP_RR(LE, 3) CMP_RR(GT, 4) CMP_RR(GE, 5)
+    CASE(NOT) R[a].i = !R[b].i; NEXT();
+    CASE(AND) R[a].i = R[b].i & R[c].i; NEXT();
+    CASE(OR) R[a].i = R[b].i | R[c].i; NEXT();
+    CASE(JMP) pc += bx; NEXT();
+    CASE(JMPF) if (!R[a].i) pc += bx; NEXT();
+    CASE(JMPT) if (R[a].i) pc += bx; NEXT();
+    CASE(FIRE) DONE(1);
+    CASE(FIREIF) if (R[a].i) DONE(1); NEXT();
+    CASE(SETCLR) vm->clr = R[a].i != 0; NEXT();
+#define TEST_L(NAME, OP)                                                               \
+    CASE(NAME) {                                                                       \
+        if (vm->match_epoch != vm->epoch) govV_resolve(vm);                            \
+        NOTE_LIMIT(bx);                                                                \
+        govV_cell lv = vm->lcache[bx].v;                                               \
+        int res = compare(vm, cls[a], OP, R[a], lv);                                   \
+        NOTE_CMP(OP, ty[a], R[a], p->limit[bx].type, lv, res);                         \
+        if (res) DONE(1);                                                              \
+        NEXT();                                                                        \
+    }
+    TEST_L(TEQL, 0) TEST_L(TNEL, 1) TEST_L(TLTL, 2) TEST_L(TLEL, 3) TEST_L(TGTL, 4) TEST_L(TGEL, 5)
+#define TEST_K(NAME, OP)                                                               \
+    CASE(NAME) {                                                                       \
+        int res = compare(vm, cls[a], OP, R[a], p->kval[bx]);                          \
+        NOTE_CMP(OP, ty[a], R[a], p->ktype[bx], p->kval[bx], res);                     \
+        if (res) DONE(1);                                                              \
+        NEXT();                                                                        \
+    }
+    TEST_K(TEQK, 0) TEST_K(TNEK, 1) TEST_K(TLTK, 2) TEST_K(TLEK, 3) TEST_K(TGTK, 4) TEST_K(TGEK, 5)
+    CASE(ROUND) R[a].i = gov_round_f2i(R[b].f); NEXT();
+    CASE(LEN) { uint32_t n; govV_str(vm, R[b].u, &n); R[a].i = n; NEXT(); }
+    CASE(STARTS) CASE(ENDS) CASE(CONTAINS) CASE(IEQ) {
+        uint32_t n, m;
+        const char *s = govV_str(vm, R[b].u, &n), *t = govV_str(vm, R[c].u, &m);
+        unsigned o = GOVB_OP(w);
+        R[a].i = o == GOV_OP_STARTS ? gov_std_starts(s, n, t, m) : o == GOV_OP_ENDS ? gov_std_ends(s, n, t, m)
+               : o == GOV_OP_CONTAINS ? gov_std_contains(s, n, t, m) : gov_std_iequals(s, n, t, m);
+        NEXT();
+    }
+    CASE(MATCH) {
+        uint32_t n;
+        const char *s = govV_str(vm, R[b].u, &n);
+        R[a].i = gov_glob_match(&p->pat[c], s, n, &vm->glob_steps);
+        NEXT();
+    }
+    CASE(HOUR) CASE(WDAY) CASE(BIZ) {
+        const govL_zone *z = &p->zone[c];
+        int64_t t = R[b].i;
+        int64_t local = gov_tz_local(t, gov_tz_offset(z->off0, p->zat + z->first, p->zoff + z->first, z->n,
+                                                      gov_floordiv(t, 1000000000)));
+        unsigned o = GOVB_OP(w);
+        R[a].i = o == GOV_OP_HOUR ? gov_std_hour(local) : o == GOV_OP_WDAY ? gov_std_weekday(local)
+               : gov_std_business(local);
+        NEXT();
+    }
+    CASE(LOADW)
+#if GOVV_TRACK
+        note_window(vm, bx);
+        if (!vm->wrec[bx].has) {
+            vm->empty_win = bx;
+            DONE(0);
+        }
+#else
+        if (!vm->wrec[bx].has) DONE(0);
+#endif
+        R[a] = vm->wrec[bx].v;
+        NEXT();
+    CASE(LOADD)
+#if GOVV_TRACK
+        vm->rdrift = bx;
+#endif
+        if (!govT_recs(vm)[bx].has) DONE(0); /* fewer than min_samples: not evaluated */
+        R[a].f = govT_recs(vm)[bx].v;
+        NEXT();
+    CASE(CALL) {
+        govV_cell out;
+        int status, why = call_host(vm, b, &R[c], &out, &status);
+        if (!why) {
+            R[a] = out;
+            NEXT();
+        }
+        /* A failure: noted in the decision; the policy's on_error says what now. */
+        const govL_ext *x = &p->ext[b];
+        govV_herr *h = &vm->herr[vm->dec.nherr++];
+        h->ext = b;
+        h->rule = vm->cur_rule;
+        h->reason = (uint32_t)why;
+        h->status = status;
+        if (x->on_error == GOVB_ONERR_DEFAULT) {
+            h->verdict = -1;
+            R[a] = p->kval[x->arg];
+            NEXT();
+        }
+        vm->hverdict = x->on_error == GOVB_ONERR_VERDICT ? (int)x->arg : GOV_BLOCK;
+        h->verdict = vm->hverdict;
+        DONE(2);
+    }
+#ifndef GOVV_GOTO
+        default: DONE(0); /* unreachable: the verifier admits only known opcodes */
+        }
+    }
+#endif
+#undef FETCH
+#undef CASE
+#undef NEXT
+}
+#undef DONE
+#undef NOTE_CMP
+#undef NOTE_LIMIT
+#undef CMP_RR
+#undef TEST_L
+#undef TEST_K
+#undef GOVV_RUN_NAME
+#undef GOVV_TRACK
+#undef GOVV_SCAN
