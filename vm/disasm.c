@@ -276,6 +276,7 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
         govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = w->lateness});
         if (w->level != GOVB_NONE) govO_printf(&b, " per %s capacity %u", level_names[w->level], w->capacity);
         govO_printf(&b, " state %zu bytes", w->tab + (size_t)w->capacity * w->inst);
+        if (w->level != GOVB_NONE && w->tabw != i) govO_printf(&b, " (key table of W%u)", w->tabw);
         govO_printf(&b, " at %s:%u:%u\n", p->str[w->file], w->line, w->col);
         code(&b, &vm, w->kind, w->code, w->ncode);
     }

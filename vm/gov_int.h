@@ -116,8 +116,10 @@ typedef struct govL_window {
     int sketch, dqmin, dqmax;   /* has a quantile sketch; min / max deques (count windows) */
     int acls;                   /* the argument's class (GOVV_CI or GOVV_CF), cached from arg_type */
     size_t inst, words;         /* bytes of an instance; bytes of its 8-byte-word part */
-    size_t o_ring, o_dqmin, o_dqmax, o_bk, o_sk;   /* offsets within an instance */
-    size_t off, tab;            /* offset in the windows region; key table bytes (0 if not per) */
+    size_t o_ring, o_dqmin, o_dqmax, o_bk, o_sk, o_skg; /* offsets within an instance */
+    size_t off, tab;            /* offset in the windows region; key table bytes (0 if not per, or shared) */
+    uint32_t tabw;              /* the window whose key table this one uses: itself, or the first of
+                                 * its kind with its level and capacity (window.c); NONE if not per */
 } govL_window;
 
 /* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or
@@ -355,6 +357,7 @@ typedef struct govV_herr { uint32_t ext, rule, reason; int32_t status, verdict; 
 /* Quantile sketches: GOVW_SKBINS log-spaced bins with relative accuracy GOVW_ALPHA
  * (spec/language.md, windows). */
 #define GOVW_SKBINS 2048u
+#define GOVW_SKGROUPS (GOVW_SKBINS / 32) /* bins counted together to find a rank (window.c) */
 #define GOVW_ALPHA 0.01
 
 /* An instance's header (state). */
@@ -382,7 +385,8 @@ typedef struct govW_bucket {
 typedef struct govV_wrec {
     govV_cell v;
     uint64_t n;
-    uint32_t epoch, has, late, evicted, elevel, koff, klen, pad;
+    uint32_t epoch, has, late, evicted, elevel, koff, klen;
+    uint32_t slot, fresh, pad;  /* the record's key's slot, and whether it was new (for windows sharing the table) */
 } govV_wrec;
 
 /* Per sustained rule, for the record being evaluated (outside the state): the slot of

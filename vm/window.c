@@ -18,6 +18,12 @@
  * come from a table made once per program by repeated multiplication (bit-identical on
  * every IEEE host, unlike log()), searched by bisection.
  *
+ * Windows of one kind with one level and capacity touch the same keys in the same order,
+ * so they share one key table (the first one's; govW_prepare): a record looks its key up
+ * once for all of them instead of once each. The sketch keeps, beside its bins, a count
+ * per group of 32 bins (derived, not saved), so finding a rank reads 64 counts and one
+ * group instead of up to 2048 bins.
+ *
  * Everything here runs on memory the arena already holds; nothing allocates.
  */
 #include <string.h>
@@ -67,8 +73,22 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
         w->words = n;
         w->o_sk = n;
         if (w->sketch) n += (size_t)GOVW_SKBINS * 4 * (w->runs ? 1 : 1 + (size_t)w->nbuckets);
+        /* The total sketch's group counts: derived, not saved (govW_load recounts them). */
+        w->o_skg = n;
+        if (w->sketch) n += (size_t)GOVW_SKGROUPS * 4;
         w->inst = al8(n);
-        w->tab = w->level != NONE ? govK_size(w->capacity) : 0;
+        /* Windows of one kind with one level and capacity see the same keys in the same
+         * order (a record touches its key whether or not `where` holds), so their key
+         * tables would be equal: they share the first one's. */
+        w->tabw = w->level != NONE ? i : NONE;
+        for (uint32_t j = 0; j < i && w->level != NONE; j++) {
+            const govL_window *o = &p->win[j];
+            if (o->tabw == j && o->kind == w->kind && o->level == w->level && o->capacity == w->capacity) {
+                w->tabw = j;
+                break;
+            }
+        }
+        w->tab = w->tabw == i ? govK_size(w->capacity) : 0;
         w->off = off;
         /* Capacity <= 2^20 and an instance < 2^26 bytes: the product fits 64 bits; cap
          * the total so every offset fits size_t on a 32-bit host too. */
@@ -95,7 +115,9 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
 /* ---------------------------------------------------------------- instances */
 
 static char *region(const gov_vm *vm, const govL_window *w) { return vm->wstate + w->off; }
-static govK_table *table(const gov_vm *vm, const govL_window *w) { return (govK_table *)(void *)region(vm, w); }
+static govK_table *table(const gov_vm *vm, const govL_window *w) {
+    return (govK_table *)(void *)region(vm, &vm->p->win[w->tabw]);
+}
 static char *instance(const gov_vm *vm, const govL_window *w, uint32_t slot) {
     return region(vm, w) + w->tab + (size_t)slot * w->inst;
 }
@@ -104,6 +126,7 @@ static char *instance(const gov_vm *vm, const govL_window *w, uint32_t slot) {
 #define DQ(x, o) ((uint64_t *)(void *)((x) + (o)))
 #define BK(w, x) ((govW_bucket *)(void *)((x) + (w)->o_bk))
 #define SK(w, x, j) ((uint32_t *)(void *)((x) + (w)->o_sk) + (size_t)(j) * GOVW_SKBINS)
+#define SKG(w, x) ((uint32_t *)(void *)((x) + (w)->o_skg))
 
 static void reset(const govL_window *w, char *x) {
     memset(x, 0, w->inst);
@@ -114,8 +137,8 @@ void govW_init(gov_vm *vm) {
     const gov_program *p = vm->p;
     for (uint32_t i = 0; i < p->nwin; i++) {
         const govL_window *w = &p->win[i];
-        if (w->level != NONE) govK_init(table(vm, w), w->capacity);
-        else reset(w, instance(vm, w, 0));
+        if (w->level == NONE) reset(w, instance(vm, w, 0));
+        else if (w->tabw == i) govK_init(table(vm, w), w->capacity);
     }
 }
 
@@ -206,7 +229,11 @@ static void add_count(const gov_program *p, const govL_window *w, char *x, govV_
         h->rsum -= as_double(w, o);
         h->sum -= od;
         h->sumsq -= od * od;
-        if (w->sketch) SK(w, x, 0)[bin(p, w, as_double(w, o))]--;
+        if (w->sketch) {
+            uint32_t i = bin(p, w, as_double(w, o));
+            SK(w, x, 0)[i]--;
+            SKG(w, x)[i / 32]--;
+        }
     }
     if (h->n == 0) h->shift = d, h->ewma = d;
     else h->ewma = w->alpha * d + (1 - w->alpha) * h->ewma;
@@ -218,7 +245,11 @@ static void add_count(const gov_program *p, const govL_window *w, char *x, govV_
     h->rsum += d;
     h->sum += d - h->shift;
     h->sumsq += (d - h->shift) * (d - h->shift);
-    if (w->sketch) SK(w, x, 0)[bin(p, w, d)]++;
+    if (w->sketch) {
+        uint32_t i = bin(p, w, d);
+        SK(w, x, 0)[i]++;
+        SKG(w, x)[i / 32]++;
+    }
     uint64_t first = h->seq - h->n;
     if (w->dqmin) {
         dq_expire(w, x, w->o_dqmin, &h->qmin_head, &h->qmin_len, first);
@@ -299,8 +330,11 @@ static void advance(const gov_program *p, const govL_window *w, char *x, int64_t
         h->n -= bk[j].n;
         h->ntrue -= bk[j].ntrue;
         if (w->sketch) {
-            uint32_t *s = SK(w, x, 1 + j), *tot = SK(w, x, 0);
-            for (uint32_t i = 0; i < GOVW_SKBINS; i++) tot[i] -= s[i];
+            uint32_t *s = SK(w, x, 1 + j), *tot = SK(w, x, 0), *grp = SKG(w, x);
+            for (uint32_t i = 0; i < GOVW_SKBINS; i++) {
+                tot[i] -= s[i];
+                grp[i / 32] -= s[i];
+            }
             memset(s, 0, GOVW_SKBINS * 4);
         }
         memset(&bk[j], 0, sizeof bk[j]);
@@ -336,6 +370,7 @@ static void add_time(const gov_program *p, const govL_window *w, char *x, int64_
         uint32_t i = bin(p, w, d);
         SK(w, x, 0)[i]++;
         SK(w, x, 1 + j)[i]++;
+        SKG(w, x)[i / 32]++;
     }
 }
 
@@ -427,19 +462,15 @@ static void value(const gov_program *p, const govL_window *w, const char *x, gov
         uint64_t rank = (uint64_t)t;
         if ((double)rank < t) rank++;
         if (rank < 1) rank = 1;
-        const uint32_t *s = SK(w, x, 0);
+        const uint32_t *s = SK(w, x, 0), *grp = SKG(w, x);
         uint64_t cum = 0;
         uint32_t i = 0;
-        /* Whole groups of 32 bins first (most bins are empty: a latency sketch uses a few
-         * hundred of the 2048), then bin by bin: the same bin, in a tenth of the steps. */
+        /* Whole groups of 32 bins first, by their counts (kept beside the sketch: a
+         * latency sketch fills a few hundred of the 2048 bins, and scanning them all was
+         * most of a record's cache misses with a quantile window per agent), then bin by
+         * bin in the group that holds the rank. */
         for (; i + 32 <= GOVW_SKBINS - 1; i += 32) {
-            uint64_t u[16], g = 0;
-            memcpy(u, s + i, sizeof u);
-            /* Written out: -O2 does not unroll the loop, and this is most of the work. */
-            uint64_t any = (u[0] | u[1] | u[2] | u[3]) | (u[4] | u[5] | u[6] | u[7]) |
-                           (u[8] | u[9] | u[10] | u[11]) | (u[12] | u[13] | u[14] | u[15]);
-            if (!any) continue; /* 32 empty bins */
-            for (uint32_t k = 0; k < 32; k++) g += s[i + k];
+            uint32_t g = grp[i / 32];
             if (cum + g >= rank) break;
             cum += g;
         }
@@ -477,7 +508,17 @@ void govW_update(gov_vm *vm) {
         int where = w->where_reg == NONE || R[w->where_reg].i != 0;
         govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : R[w->arg_reg];
         uint32_t slot = 0;
-        if (w->level != NONE) {
+        if (w->level != NONE && w->tabw != wi) {
+            /* The table's first window touched the key this record (kind_wins is in
+             * window order): the same slot, and the same news of it. */
+            const govV_wrec *lw = &vm->wrec[w->tabw];
+            slot = lw->slot;
+            if (lw->fresh) reset(w, instance(vm, w, slot));
+            wr->evicted = lw->evicted;
+            wr->elevel = lw->elevel;
+            wr->klen = lw->klen;
+            wr->koff = lw->koff;
+        } else if (w->level != NONE) {
             uint32_t len;
             const char *key = govV_str(vm, R[w->level].u, &len);
             if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
@@ -487,6 +528,8 @@ void govW_update(gov_vm *vm) {
                 hashed |= 1u << w->level;
             }
             slot = govK_touch_h(table(vm, w), hash[w->level], w->level, key, len, &ev);
+            wr->slot = slot;
+            wr->fresh = ev.fresh;
             if (ev.fresh) reset(w, instance(vm, w, slot));
             if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
                 wr->evicted = 1;
@@ -676,8 +719,35 @@ static const char *check_inst(const gov_program *p, const govL_window *w, const 
 #undef WD
 }
 
+/* Bytes of a saved key table that a check has passed: u32 count, then per key 12 bytes
+ * and the key (keytab.c). */
+static size_t table_bytes(const unsigned char *b) {
+    size_t o = 4;
+    for (uint32_t k = govS_get32(b); k > 0; k--) o += 12 + (size_t)govS_get32(b + o + 8);
+    return o;
+}
+
+/* Where window j's saved key table starts in a WINDOWS payload whose windows up to j a
+ * check has passed. */
+static size_t saved_table_at(const gov_program *p, const unsigned char *b, uint32_t j) {
+    size_t o = 0;
+    for (uint32_t i = 0;; i++) {
+        const govL_window *w = &p->win[i];
+        o += 4;
+        if (i == j) return o;
+        uint32_t n = 1;
+        if (w->level != NONE) {
+            n = govS_get32(b + o);
+            o += table_bytes(b + o);
+        }
+        o += (size_t)n * saved_inst(w);
+    }
+}
+
 /* Check (apply == 0) or apply a saved WINDOWS payload. Checking writes only the VM's
- * scratch for key tables; applying assumes a check passed on the same bytes. */
+ * scratch for key tables; applying assumes a check passed on the same bytes. A window
+ * that shares its key table (tabw, govW_prepare) carries a copy of it, which must be
+ * byte for byte the table's first window's. */
 int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
     const gov_program *p = vm->p;
     size_t o = 0;
@@ -687,7 +757,14 @@ int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
         if (govS_get32(b + o) != i) return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window %u out of order", i);
         o += 4;
         uint32_t n = 1;
-        if (w->level != NONE) {
+        if (w->level != NONE && w->tabw != i) {
+            size_t lo = saved_table_at(p, b, w->tabw), used = table_bytes(b + lo);
+            if (len - o < used || memcmp(b + o, b + lo, used) != 0)
+                return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window '%s' key table differs from window '%s''s, which it shares",
+                                 p->str[w->name], p->str[p->win[w->tabw].name]);
+            n = govS_get32(b + o);
+            o += used;
+        } else if (w->level != NONE) {
             size_t used = 0;
             const char *why = "";
             if (apply) {
@@ -716,6 +793,8 @@ int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
                 uint32_t v = govS_get32(b + o + k);
                 memcpy(x + k, &v, 4);
             }
+            if (w->sketch)
+                for (uint32_t q = 0; q < GOVW_SKBINS; q++) SKG(w, x)[q / 32] += SK(w, x, 0)[q];
         }
     }
     if (o != len) return govV_fail(vm, GOV_ETRUNC, "state: WINDOWS section has %zu bytes after its windows", len - o);

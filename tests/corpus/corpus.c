@@ -102,6 +102,48 @@ static size_t stride(size_t nbits) { return nbits <= ALL_BITS ? 1 : nbits / 8192
 static size_t next_bit(size_t bit, size_t step) { return bit < 64 * 8 ? bit + 1 : bit + step; }
 
 /* State properties over one policy's stream (see the top of the file). */
+static uint32_t rd32(const unsigned char *b) { return (uint32_t)rd64(b) & 0xFFFFFFFFu; }
+
+/* Windows of one kind with one level and capacity share a key table, and the state
+ * carries a copy of it for each (spec/state.md, WINDOWS). In state_a's WINDOWS section,
+ * find window 0's key table and a later window's copy of it; change one key byte of the
+ * copy behind a recomputed checksum: the load must refuse it. error_spike's two per-agent
+ * windows share one, so there the copy must be found. */
+static int check_shared_table(const char *govb, gov_vm *b, size_t la) {
+    size_t at = 64;
+    while (at + 24 <= la && rd32(state_a + at) != 4) at += 24 + (size_t)rd64(state_a + at + 8);
+    int expect = strstr(govb, "error_spike") != NULL;
+    size_t found = 0;
+    if (at + 24 <= la) {
+        const unsigned char *pl = state_a + at + 24;
+        size_t plen = (size_t)rd64(state_a + at + 8), o = 8, first_key = 0;
+        uint32_t count = plen >= 8 ? rd32(pl + 4) : 0;
+        for (uint32_t k = 0; k < count && o + 12 <= plen; k++) {
+            if (k == 0) first_key = o + 12;
+            o += 12 + rd32(pl + o + 8);
+        }
+        size_t tlen = o - 4; /* window 0's table: pl[4 .. o) */
+        if (count && o <= plen && rd32(pl + first_key - 4) > 0)
+            for (size_t q = o; q + 4 + tlen <= plen; q++)
+                if (rd32(pl + q) >= 1 && rd32(pl + q) < 64 && memcmp(pl + q + 4, pl + 4, tlen) == 0) {
+                    found = at + 24 + q + 4 + (first_key - 4);
+                    break;
+                }
+    }
+    if (!found) {
+        if (expect) printf("not ok - %s: no window carries a copy of window 0's key table\n", govb);
+        return expect;
+    }
+    memcpy(state_c, state_a, la);
+    state_c[found] ^= 1;
+    wr64(state_c + at + 16, XXH3_64bits(state_c + at + 24, (size_t)rd64(state_c + at + 8)));
+    int rc = gov_state_load(b, state_c, la);
+    int ok = rc == GOV_EVALUE && strstr(gov_vm_errmsg(b), "differs from window") != NULL;
+    printf("%s - %s: a window's copy of a shared key table that differs is refused\n", ok ? "ok" : "not ok", govb);
+    if (!ok) printf("# load %d: %s\n", rc, gov_vm_errmsg(b));
+    return !ok;
+}
+
 static int check_state(const char *govb, gov_program *p, void *arena_a, void *arena_b, size_t asize, char **lines,
                        size_t *lens, int n)
 {
@@ -213,6 +255,7 @@ static int check_state(const char *govb, gov_program *p, void *arena_a, void *ar
     printf("%s - %s: payload flips behind recomputed checksums: %zu rejected, %zu load a valid state, %zu invalid\n",
            invalid ? "not ok" : "ok", govb, rejected, valid, invalid);
     failed |= invalid != 0;
+    failed |= check_shared_table(govb, b, la);
     /* A buffer one byte short is GOV_ESPACE with the length needed. */
     size_t need = 0;
     int rc = gov_state_save(a, state_c, la - 1, &need);
