@@ -77,6 +77,8 @@ typedef struct govL_rule {
 #define GOVL_RULE_SUS 2u        /* a sustained rule: its state steps on every record */
 #define GOVL_RULE_SLOW (GOVL_RULE_TRACK | GOVL_RULE_SUS) /* run alone and tracked (vm/vm_run.h) */
 
+typedef struct govL_rcode { uint32_t code, end; } govL_rcode; /* a rule's code: [code, end) */
+
 typedef struct govL_chan { uint32_t name, kind, target; } govL_chan;
 
 typedef struct govL_gate {
@@ -165,6 +167,7 @@ struct gov_program {
     uint32_t *code;
     govL_src *src;
     uint32_t *kind_rules;       /* rule indices grouped by kind, declaration order */
+    govL_rcode *kind_rcode;     /* per kind_rules entry: its code, or NONE if GOVL_RULE_SLOW */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;
     govL_esc *esc;

@@ -685,7 +685,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
          * is not plain; with a trace, every rule runs alone and tracked. */
         if (!vm->trace_buf) {
-            j = scan_rules(vm, rules, j, k->nrules, ty, cls, &fired);
+            j = scan_rules(vm, p->kind_rcode + k->first_rule, j, k->nrules, ty, cls, &fired);
             if (j == k->nrules) break;
         }
         uint32_t ri = rules[j];

@@ -15,7 +15,7 @@
 /* Returns the index (in rules) of the rule the scan stopped at, or nrules; *fired is 1 if
  * that rule fired, 2 if a host function stopped it, -1 if it is SLOW and was not run, 0
  * at the end. */
-static uint32_t GOVV_RUN_NAME(gov_vm *vm, const uint32_t *rules, uint32_t j, uint32_t nrules, const uint8_t *ty,
+static uint32_t GOVV_RUN_NAME(gov_vm *vm, const govL_rcode *rules, uint32_t j, uint32_t nrules, const uint8_t *ty,
                               const uint8_t *cls, int *fired) {
     uint32_t pc, end;
     int done;
@@ -33,12 +33,15 @@ static int GOVV_RUN_NAME(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *t
     const uint32_t *code = p->code;
     govV_cell *R = vm->reg;
     uint32_t w;
-    unsigned a, b, c, bx;
+    /* Operands are decoded where an instruction uses them, not all at each fetch. */
+#define a GOVB_A(w)
+#define b GOVB_B(w)
+#define c GOVB_C(w)
+#define bx GOVB_BX(w)
 #define FETCH()                                                                        \
     do {                                                                               \
         if (pc >= end) DONE(0);                                                        \
         w = code[pc++];                                                                \
-        a = GOVB_A(w), b = GOVB_B(w), c = GOVB_C(w), bx = GOVB_BX(w);                  \
     } while (0)
 #if GOVV_SCAN
     goto L_enter_;
@@ -53,14 +56,11 @@ L_enter_:
         *fired = 0;
         return nrules;
     }
-    {
-        const govL_rule *r = &p->rule[rules[j]];
-        if (r->flags & GOVL_RULE_SLOW) {
-            *fired = -1;
-            return j;
-        }
-        pc = r->code;
-        end = pc + r->ncode;
+    pc = rules[j].code;
+    end = rules[j].end;
+    if (pc == GOVB_NONE) {
+        *fired = -1;
+        return j;
     }
 #endif
 #ifdef GOVV_GOTO
@@ -232,6 +232,10 @@ L_enter_:
 #undef NEXT
 }
 #undef DONE
+#undef a
+#undef b
+#undef c
+#undef bx
 #undef NOTE_CMP
 #undef NOTE_LIMIT
 #undef CMP_RR
