@@ -1,9 +1,8 @@
 /* json.c: decoding one JSON record into a VM's registers, and locale-free numbers.
  *
- * jsmn (JSMN_STRICT, JSMN_STATIC) tokenises the line into the VM's fixed token array;
- * it allocates nothing. jsmn checks structure but not every lexical detail, so every
- * primitive is re-checked here against the JSON grammar and every string's escapes and
- * UTF-8 are validated. Caps (gov.h GOV_LIMIT_*) are checked before the work they bound.
+ * One pass (tokenise) checks the line's JSON syntax strictly and splits it into tokens in
+ * the VM's fixed token array, allocating nothing; then every primitive is checked against
+ * the JSON grammar and every string's escapes and UTF-8 are validated. Caps (gov.h GOV_LIMIT_*) are checked before the work they bound.
  * Decoded strings go to the record scratch area; nothing outside the arena's per-record
  * scratch is written, so a bad line leaves the VM's state as it was.
  *
@@ -20,17 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JSMN_STATIC
-#define JSMN_STRICT
-/* Each token knows its parent: without it jsmn looks back through every token for the
- * enclosing object at each ',' (quadratic; a tenth of a record's decoding). */
-#define JSMN_PARENT_LINKS
-#include <jsmn.h>
+/* A token: an object, array, string (a key or a value; start and end exclude the quotes)
+ * or primitive (number, true, false, null), in document order. An object or array ends
+ * past its closing bracket; size counts an object's members, an array's elements, and is
+ * 1 for a key. (The shape jsmn gives, which this file used before tokenise replaced it:
+ * jsmn needed the syntax pass anyway, being lax, and was a fifth of a record's cost.) */
+enum { TK_OBJECT = 1, TK_ARRAY, TK_STRING, TK_PRIMITIVE };
+typedef struct govJ_tok { int type, start, end, size; } govJ_tok;
 
 #include "vm/gov_int.h"
 
 size_t govJ_token_size(void);
-size_t govJ_token_size(void) { return sizeof(jsmntok_t); }
+size_t govJ_token_size(void) { return sizeof(govJ_tok); }
 
 /* ---------------------------------------------------------------- strings */
 
@@ -73,14 +73,43 @@ static int hex4(const char *s, size_t n, size_t i, uint32_t *out) {
     return 1;
 }
 
+/* Word-at-a-time byte tests: a byte of v is zero (HAS_ZERO), below 0x20 or at least 0x80
+ * (HAS_CTL_OR_HIGH). Whether any byte matches is exact; the scalar loops after them find
+ * which. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+#define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+#define HAS_CTL_OR_HIGH(v) ((((v) - 0x20 * ONES) | (v)) & HIGHS)
+
+/* The end of the run of printable ASCII other than backslash from i (at most n). */
+static size_t plain_run(const char *s, size_t i, size_t n) {
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (HAS_CTL_OR_HIGH(v) | HAS_ZERO(v ^ (0x5C * ONES))) break;
+    }
+    while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '\\') i++;
+    return i;
+}
+
+/* The first '"' or backslash from i, or an index >= n. */
+static size_t quote_or_escape(const char *s, size_t i, size_t n) {
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (HAS_ZERO(v ^ (0x22 * ONES)) | HAS_ZERO(v ^ (0x5C * ONES))) break;
+    }
+    while (i < n && s[i] != '"' && s[i] != '\\') i++;
+    return i;
+}
+
 /* Decode the body of a JSON string (between the quotes). dst NULL: validate and count.
  * Returns the decoded length, or (size_t)-1 if malformed. */
 static size_t jstring(const char *s, size_t n, char *dst) {
     size_t o = 0;
     for (size_t i = 0; i < n;) {
         /* A run of printable ASCII without escapes, the common case, in one copy. */
-        size_t j = i;
-        while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x80 && s[j] != '\\') j++;
+        size_t j = plain_run(s, i, n);
         if (j > i) {
             if (dst) memcpy(dst + o, s + i, j - i);
             o += j - i;
@@ -375,7 +404,7 @@ int govJ_time(const char *s, size_t n, int64_t *out) {
 static int is_prim(const char *s, size_t n, const char *lit) { return n == strlen(lit) && memcmp(s, lit, n) == 0; }
 
 /* Index of the token after the subtree rooted at t (tokens are in document order). */
-static int skip(const jsmntok_t *tk, int t, int ntok) {
+static int skip(const govJ_tok *tk, int t, int ntok) {
     int end = tk[t].end;
     t++;
     while (t < ntok && tk[t].start < end) t++;
@@ -388,7 +417,7 @@ static int efield(gov_vm *vm, const govL_field *f, const char *why) {
 }
 
 /* Convert one member's value into register slot. */
-static int set_field(gov_vm *vm, const govL_field *f, uint32_t slot, const char *js, const jsmntok_t *v) {
+static int set_field(gov_vm *vm, const govL_field *f, uint32_t slot, const char *js, const govJ_tok *v) {
     const char *s = js + v->start;
     size_t n = (size_t)(v->end - v->start);
     govV_cell *r = &vm->reg[slot];
@@ -396,7 +425,7 @@ static int set_field(gov_vm *vm, const govL_field *f, uint32_t slot, const char 
     int cls = govL_class(f->type);
     if (cls == GOVV_CS || f->type == GOVB_TY_SEVERITY || f->type == GOVB_TY_VERDICT ||
         (f->type == GOVB_TY_TIME && f->unit == GOVB_U_RFC3339)) {
-        if (v->type != JSMN_STRING) return efield(vm, f, "expected a string");
+        if (v->type != TK_STRING) return efield(vm, f, "expected a string");
         /* Decode into scratch (the length was checked against the caps already). */
         char *dst = vm->scratch + vm->scratch_n;
         size_t len = jstring(s, n, dst);
@@ -417,7 +446,7 @@ static int set_field(gov_vm *vm, const govL_field *f, uint32_t slot, const char 
             if (is_prim(dst, len, names[i])) { r->i = i; return GOV_OK; }
         return efield(vm, f, f->type == GOVB_TY_SEVERITY ? "not a severity" : "not a verdict");
     }
-    if (v->type != JSMN_PRIMITIVE) return efield(vm, f, f->type == GOVB_TY_BOOL ? "expected true or false" : "expected a number");
+    if (v->type != TK_PRIMITIVE) return efield(vm, f, f->type == GOVB_TY_BOOL ? "expected true or false" : "expected a number");
     if (f->type == GOVB_TY_BOOL) {
         if (is_prim(s, n, "true")) r->i = 1;
         else if (is_prim(s, n, "false")) r->i = 0;
@@ -428,42 +457,69 @@ static int set_field(gov_vm *vm, const govL_field *f, uint32_t slot, const char 
     return GOV_OK;
 }
 
-/* A strict JSON syntax check of the whole line, before jsmn tokenises it: jsmn is lax
- * (it accepts trailing commas, missing commas and colons), so this pass decides what is
- * well-formed, and enforces the nesting cap. Iterative, with a bit stack bounded by the
- * cap (<= 1024), so hostile input cannot exhaust the C stack. Primitives are checked
- * token by token afterwards. */
-static int syntax(gov_vm *vm, const char *js, size_t len) {
+/* Check the line's JSON syntax strictly and tokenise it, in one pass: at most maxtok
+ * tokens into tk, their number in *ntok. The nesting cap is enforced; the walk is
+ * iterative, with stacks bounded by the cap (<= 1024), so hostile input cannot exhaust the
+ * C stack. Past maxtok tokens the syntax is still checked to the end, so a syntax error
+ * anywhere in the line is reported before the token cap. Primitives and string contents
+ * are checked token by token afterwards. */
+static int tokenise(gov_vm *vm, const char *js, size_t len, govJ_tok *tk, uint32_t maxtok, int *ntok) {
     enum { VALUE, OBJ_FIRST, KEY, ARR_FIRST, AFTER };
     uint64_t stack[1024 / 64 + 1];
-    uint32_t depth = 0, cap = vm->limits[GOV_LIMIT_NESTING];
+    int open[1024];             /* the token of each open object or array; -1 past the cap */
+    uint32_t depth = 0, cap = vm->limits[GOV_LIMIT_NESTING], n = 0;
     int state = VALUE;
     size_t i = 0;
+/* A new token (or none, past the cap); an element of an array or a key counts in its
+ * container. */
+#define TOKEN(ty, st, en, sz)                                                          \
+    do {                                                                               \
+        if (depth && open[depth - 1] >= 0 && (state == KEY || !top_obj)) tk[open[depth - 1]].size++; \
+        tok = -1;                                                                      \
+        if (n < maxtok) tok = (int)n, tk[n++] = (govJ_tok){(ty), (int)(st), (int)(en), (sz)}; \
+        else n = maxtok + 1;                                                           \
+    } while (0)
     for (;;) {
         while (i < len && (js[i] == ' ' || js[i] == '\t' || js[i] == '\r' || js[i] == '\n')) i++;
         if (state == AFTER && depth == 0) {
             if (i != len) return govV_fail(vm, GOV_EJSON, "text after the record at byte %zu", i);
-            return GOV_OK;
+            break;
         }
         if (i >= len) return govV_fail(vm, GOV_EJSON, len ? "unexpected end of line" : "empty line");
         char c = js[i];
-        int top_obj = depth && (stack[(depth - 1) / 64] >> ((depth - 1) % 64) & 1);
+        int top_obj = depth && (stack[(depth - 1) / 64] >> ((depth - 1) % 64) & 1), tok;
         switch (state) {
         case OBJ_FIRST:
         case ARR_FIRST:
-            if (c == (state == OBJ_FIRST ? '}' : ']')) { depth--; i++; state = AFTER; continue; }
+            if (c == (state == OBJ_FIRST ? '}' : ']')) {
+                depth--;
+                if (open[depth] >= 0) tk[open[depth]].end = (int)i + 1;
+                i++;
+                state = AFTER;
+                continue;
+            }
             state = state == OBJ_FIRST ? KEY : VALUE;
             continue;
         case AFTER:
             if (c == ',') { i++; state = top_obj ? KEY : VALUE; continue; }
-            if (c == (top_obj ? '}' : ']')) { depth--; i++; continue; }
+            if (c == (top_obj ? '}' : ']')) {
+                depth--;
+                if (open[depth] >= 0) tk[open[depth]].end = (int)i + 1;
+                i++;
+                continue;
+            }
             return govV_fail(vm, GOV_EJSON, "expected ',' or a closing bracket at byte %zu", i);
         case KEY:
         case VALUE:
             if (c == '"') {
-                for (i++; i < len && js[i] != '"'; i++)
-                    if (js[i] == '\\') i++;
-                if (i >= len) return govV_fail(vm, GOV_EJSON, "unterminated string");
+                size_t st = ++i;
+                for (;;) {
+                    i = quote_or_escape(js, i, len);
+                    if (i >= len) return govV_fail(vm, GOV_EJSON, "unterminated string");
+                    if (js[i] == '"') break;
+                    i += 2; /* a backslash and the character it escapes */
+                }
+                TOKEN(TK_STRING, st, i, state == KEY);
                 i++;
                 if (state == KEY) {
                     while (i < len && (js[i] == ' ' || js[i] == '\t' || js[i] == '\r' || js[i] == '\n')) i++;
@@ -480,9 +536,10 @@ static int syntax(gov_vm *vm, const char *js, size_t len) {
             if (c == '{' || c == '[') {
                 if (depth >= cap)
                     return govV_fail(vm, GOV_ECAP, "nesting deeper than the limit (%u)", cap);
+                TOKEN(c == '{' ? TK_OBJECT : TK_ARRAY, i, -1, 0);
                 if (c == '{') stack[depth / 64] |= UINT64_C(1) << (depth % 64);
                 else stack[depth / 64] &= ~(UINT64_C(1) << (depth % 64));
-                depth++;
+                open[depth++] = tok;
                 i++;
                 state = c == '{' ? OBJ_FIRST : ARR_FIRST;
                 continue;
@@ -493,22 +550,27 @@ static int syntax(gov_vm *vm, const char *js, size_t len) {
                        js[i] != '\r' && js[i] != '\n' && js[i] != ':' && js[i] != '"' && js[i] != '{' && js[i] != '[')
                     i++;
                 if (i == st) return govV_fail(vm, GOV_EJSON, "expected a value at byte %zu", i);
+                TOKEN(TK_PRIMITIVE, st, i, 0);
                 state = AFTER;
             }
             continue;
         }
     }
+#undef TOKEN
+    if (n > maxtok) return govV_fail(vm, GOV_ECAP, "more JSON tokens than the limit (%u)", maxtok);
+    *ntok = (int)n;
+    return GOV_OK;
 }
 
 /* A string member's value decoded into scratch; NULL if absent (or null). */
-static const char *member(gov_vm *vm, const char *js, const jsmntok_t *tk, int ntok, const char *name, size_t *n,
+static const char *member(gov_vm *vm, const char *js, const govJ_tok *tk, int ntok, const char *name, size_t *n,
                           int *bad) {
     *n = 0;
     for (int t = 1, m = 0; m < tk[0].size; m++) {
         int v = t + 1;
         if (is_prim(js + tk[t].start, (size_t)(tk[t].end - tk[t].start), name)) {
-            if (tk[v].type == JSMN_PRIMITIVE && is_prim(js + tk[v].start, (size_t)(tk[v].end - tk[v].start), "null")) return NULL;
-            if (tk[v].type != JSMN_STRING) { *bad = 1; return NULL; }
+            if (tk[v].type == TK_PRIMITIVE && is_prim(js + tk[v].start, (size_t)(tk[v].end - tk[v].start), "null")) return NULL;
+            if (tk[v].type != TK_STRING) { *bad = 1; return NULL; }
             char *dst = vm->scratch + vm->scratch_n;
             *n = jstring(js + tk[v].start, (size_t)(tk[v].end - tk[v].start), dst);
             vm->scratch_n += (uint32_t)*n;
@@ -521,9 +583,9 @@ static const char *member(gov_vm *vm, const char *js, const jsmntok_t *tk, int n
 
 /* The member "type" (spec/trace.md §6): "record" goes on as a record; the others are
  * parsed into vm->evt and govJ_decode returns GOVJ_EVENT. */
-static int event(gov_vm *vm, const char *js, const jsmntok_t *tk, int ntok, int tt) {
+static int event(gov_vm *vm, const char *js, const govJ_tok *tk, int ntok, int tt) {
     static const char *const names[] = {"record", "approve", "reject", "ack", "tick"};
-    if (tk[tt].type != JSMN_STRING) return govV_fail(vm, GOV_EEVENT, "\"type\" is not a string");
+    if (tk[tt].type != TK_STRING) return govV_fail(vm, GOV_EEVENT, "\"type\" is not a string");
     const char *ts = js + tk[tt].start;
     size_t tn = (size_t)(tk[tt].end - tk[tt].start);
     int ev = -1;
@@ -557,17 +619,13 @@ int govJ_decode(gov_vm *vm, const char *js, size_t len) {
         return govV_fail(vm, GOV_ECAP, "line of %zu bytes exceeds the line length limit (%u)", len,
                          lim[GOV_LIMIT_LINE_LENGTH]);
     if (len && memchr(js, 0, len)) return govV_fail(vm, GOV_EJSON, "NUL byte in the line");
-    int bad = syntax(vm, js, len);
-    if (bad) return bad;
-    jsmn_parser jp;
-    jsmn_init(&jp);
-    jsmntok_t *tk = vm->tokens;
+    govJ_tok *tk = vm->tokens;
     uint32_t maxtok = lim[GOV_LIMIT_TOKENS] < vm->ntokens_cap ? lim[GOV_LIMIT_TOKENS] : vm->ntokens_cap;
-    int ntok = jsmn_parse(&jp, js, len, tk, maxtok);
-    if (ntok == JSMN_ERROR_NOMEM) return govV_fail(vm, GOV_ECAP, "more JSON tokens than the limit (%u)", maxtok);
-    if (ntok < 0) return govV_fail(vm, GOV_EJSON, "malformed JSON");
+    int ntok = 0;
+    int bad = tokenise(vm, js, len, tk, maxtok, &ntok);
+    if (bad) return bad;
     if (ntok == 0) return govV_fail(vm, GOV_EJSON, "empty line");
-    if (tk[0].type != JSMN_OBJECT) return govV_fail(vm, GOV_EJSON, "the record is not a JSON object");
+    if (tk[0].type != TK_OBJECT) return govV_fail(vm, GOV_EJSON, "the record is not a JSON object");
     if (skip(tk, 0, ntok) != ntok) return govV_fail(vm, GOV_EJSON, "more than one JSON value on the line");
     for (size_t i = (size_t)tk[0].end; i < len; i++)
         if (js[i] != ' ' && js[i] != '\t' && js[i] != '\r' && js[i] != '\n')
@@ -583,24 +641,24 @@ int govJ_decode(gov_vm *vm, const char *js, size_t len) {
     for (int t = 1; t < ntok; t++) {
         const char *s = js + tk[t].start;
         size_t n = (size_t)(tk[t].end - tk[t].start);
-        if (tk[t].type == JSMN_STRING) {
+        if (tk[t].type == TK_STRING) {
             size_t dl = jstring(s, n, NULL);
             if (dl == (size_t)-1) return govV_fail(vm, GOV_EJSON, "malformed string at byte %d", tk[t].start);
             if (dl > lim[GOV_LIMIT_STRING_LENGTH])
                 return govV_fail(vm, GOV_ECAP, "string of %zu bytes at byte %d exceeds the string limit (%u)", dl,
                                  tk[t].start, lim[GOV_LIMIT_STRING_LENGTH]);
-        } else if (tk[t].type == JSMN_PRIMITIVE) {
+        } else if (tk[t].type == TK_PRIMITIVE) {
             govJ_dec d;
             if (!is_prim(s, n, "true") && !is_prim(s, n, "false") && !is_prim(s, n, "null") && !scan_number(s, n, &d))
                 return govV_fail(vm, GOV_EJSON, "malformed value at byte %d", tk[t].start);
-        } else if (tk[t].type != JSMN_OBJECT && tk[t].type != JSMN_ARRAY) {
+        } else if (tk[t].type != TK_OBJECT && tk[t].type != TK_ARRAY) {
             return govV_fail(vm, GOV_EJSON, "malformed JSON");
         }
     }
     /* The members of the record: key, value subtree, key, ... */
     int kind_tok = -1, type_tok = -1;
     for (int t = 1, m = 0; m < tk[0].size; m++) {
-        if (t >= ntok || tk[t].type != JSMN_STRING || tk[t].size != 1)
+        if (t >= ntok || tk[t].type != TK_STRING || tk[t].size != 1)
             return govV_fail(vm, GOV_EJSON, "malformed object member");
         if (t + 1 >= ntok) return govV_fail(vm, GOV_EJSON, "member without a value");
         if (is_prim(js + tk[t].start, (size_t)(tk[t].end - tk[t].start), "kind")) {
@@ -619,8 +677,8 @@ int govJ_decode(gov_vm *vm, const char *js, size_t len) {
     }
     uint32_t kind = 0;
     if (kind_tok >= 0) {
-        const jsmntok_t *v = &tk[kind_tok];
-        if (v->type != JSMN_STRING) return govV_fail(vm, GOV_EKIND, "\"kind\" is not a string");
+        const govJ_tok *v = &tk[kind_tok];
+        if (v->type != TK_STRING) return govV_fail(vm, GOV_EKIND, "\"kind\" is not a string");
         size_t kl = jstring(js + v->start, (size_t)(v->end - v->start), vm->scratch);
         for (kind = 0; kind < p->nkind; kind++)
             if (p->strlen_[p->kind[kind].name] == kl && memcmp(p->str[p->kind[kind].name], vm->scratch, kl) == 0)
@@ -659,7 +717,7 @@ int govJ_decode(gov_vm *vm, const char *js, size_t len) {
             guess = i + 1 == k->nfields ? 0 : i + 1;
             if (vm->present[i]) return govV_fail(vm, GOV_EJSON, "duplicate member \"%s\"", p->str[f->key]);
             vm->present[i] = 1;
-            if (tk[v].type == JSMN_PRIMITIVE && is_prim(js + tk[v].start, (size_t)(tk[v].end - tk[v].start), "null")) {
+            if (tk[v].type == TK_PRIMITIVE && is_prim(js + tk[v].start, (size_t)(tk[v].end - tk[v].start), "null")) {
                 vm->present[i] = 0; /* null is absent */
                 break;
             }

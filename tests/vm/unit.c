@@ -725,6 +725,21 @@ static void test_json(void) {
     check(gov_decision_status(js(line)) == GOV_OK, "json unknown members are ignored", NULL);
     snprintf(line, sizeof line, "{%s,\"latency_ms\":2}", base);
     expect_err("json duplicate member", line, GOV_EJSON);
+    /* The tokeniser: a member named like a field inside a nested object is not the field,
+     * and strings longer than a word with escapes, UTF-8 or a control byte past the
+     * first eight bytes (the word-at-a-time scans) are read byte-exactly. */
+    check(field_of("{\"extra\":{\"a\":[1,{\"latency_ms\":99}],\"b\":\"q\\\"}\"},"
+                   "\"at\":\"2026-01-31T09:30:00Z\",\"latency_ms\":4000.0000005,\"cost_usd\":0}", NULL) == 4000000001,
+          "json nested member of a field's name is skipped", NULL);
+    snprintf(line, sizeof line, "{%s,\"action\":\"abcdefghij\\\"klmnopq\\\\rstuvwxyz caf\u00e9 0123456789\"}", base);
+    check(gov_decision_status(js(line)) == GOV_OK, "json long string with escapes and UTF-8 past a word", "%s",
+          gov_decision_error(js(line)));
+    snprintf(line, sizeof line, "{%s,\"action\":\"abcdefghijklmnop\x01q\"}", base);
+    expect_err("json control byte past the first word", line, GOV_EJSON);
+    snprintf(line, sizeof line, "{%s,\"action\":\"abcdefghijklmnop\\q\"}", base);
+    expect_err("json bad escape past the first word", line, GOV_EJSON);
+    snprintf(line, sizeof line, "{%s,\"action\":\"abcdefghijklmnopqrstuvwxyz\\\"}", base);
+    expect_err("json escaped closing quote leaves the string unterminated", line, GOV_EJSON);
     expect_err("json bad time", "{\"at\":\"2026-02-30T09:30:00Z\",\"latency_ms\":1,\"cost_usd\":0}", GOV_EFIELD);
     expect_err("json time without zone", "{\"at\":\"2026-01-31T09:30:00\",\"latency_ms\":1,\"cost_usd\":0}", GOV_EFIELD);
     snprintf(line, sizeof line, "{%s,\"action\":\"caf\\u00e9 \\ud83d\\ude00\"}", base);
@@ -793,6 +808,13 @@ static void test_json(void) {
         }
         gov_vm_limit(svm, lids[i], 1 << 20); /* back up to the capacity */
     }
+    /* Past the token cap with a syntax error later in the line: the syntax error wins. */
+    gov_vm_limit(svm, GOV_LIMIT_TOKENS, 10);
+    snprintf(line, sizeof line, "{%s,\"n\":[1,1,1,1,1,1,1,1]} x", base);
+    d = js(line);
+    check(gov_decision_status(d) == GOV_EJSON, "json syntax error past the token cap is a syntax error", "%d %s",
+          gov_decision_status(d), gov_decision_error(d));
+    gov_vm_limit(svm, GOV_LIMIT_TOKENS, 1 << 20);
     check(gov_vm_limit(svm, GOV_LIMIT_NESTING, -1) == 32, "limit clamps to the configured capacity", NULL);
     check(gov_vm_limit(svm, 99, 1) == -1, "limit unknown id", NULL);
 
