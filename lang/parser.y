@@ -431,6 +431,9 @@ test_step
     | T_EXPECT T_VERDICT T_VERD { govP_expect_verdict(P, (int)$3, SP(@$)); }
     | T_EXPECT T_IDENT T_IDENT { govP_expect_action(P, $2, SP(@2), $3, SP(@3), false, SP(@$)); }
     | T_EXPECT T_NOT T_IDENT T_IDENT { govP_expect_action(P, $3, SP(@3), $4, SP(@4), true, SP(@$)); }
+    /* `notify` is a keyword (a rule clause), so its action has rules of its own. */
+    | T_EXPECT T_NOTIFY T_IDENT { govP_expect_action(P, (GovStr){"notify", 6}, SP(@2), $3, SP(@3), false, SP(@$)); }
+    | T_EXPECT T_NOT T_NOTIFY T_IDENT { govP_expect_action(P, (GovStr){"notify", 6}, SP(@3), $4, SP(@4), true, SP(@$)); }
     | T_APPROVE T_IDENT T_STRING T_BY T_STRING opt_at
                               { govP_event_step(P, GOV_STEP_APPROVE, $2, SP(@2), $3, $5, $6, SP(@$)); }
     | T_REJECT T_IDENT T_STRING T_BY T_STRING opt_at
