@@ -37,14 +37,18 @@ double govE_fnorm(double x)
     return x;
 }
 
-int64_t govE_scale(int64_t a, double f)
+/* A double rounded to the nearest integer, ties away from zero, saturating (as the VM's
+ * gov_round_f2i of gov_fix_f). */
+static int64_t round_sat(double r)
 {
-    double r = govE_fnorm((double)a * f);
+    r = govE_fnorm(r);
     r = r < 0 ? -floor(-r + 0.5) : floor(r + 0.5);
     if (r >= 9223372036854775807.0) return INT64_MAX;
     if (r <= -9223372036854775808.0) return INT64_MIN;
     return (int64_t)r;
 }
+
+int64_t govE_scale(int64_t a, double f) { return round_sat((double)a * f); }
 
 static bool is_float(int t) { return t == GOV_TY_FLOAT || t == GOV_TY_RATIO; }
 static bool is_int_like(int t) { return !is_float(t) && t != GOV_TY_STRING && t != GOV_TY_ID; }
@@ -95,9 +99,10 @@ static bool binary(GovOp op, const GovValue *a, const GovValue *b, int rtype, Go
     if (is_float(a->type) || is_float(b->type)) {
         const GovValue *iv = is_float(a->type) ? b : a, *fv = is_float(a->type) ? a : b;
         if (op == GOV_AOP_MUL) { out->u.i = govE_scale(iv->u.i, fv->u.f); return true; }
-        /* op == DIV, iv is the dividend */
-        out->u.i = fv->u.f == 0 ? 0 : govE_scale(iv->u.i, 1.0 / fv->u.f);
-        if (fv->u.f != 0 && !isfinite(1.0 / fv->u.f)) out->u.i = 0;
+        /* op == DIV, iv is the dividend: one division, then rounded, as the VM's DIVIF
+         * (not a times 1 / f, which differs in the last bit and, for a subnormal f whose
+         * reciprocal overflows, was 0 where the VM saturates). */
+        out->u.i = fv->u.f == 0 ? 0 : round_sat((double)iv->u.i / fv->u.f);
         return true;
     }
     switch (op) {
