@@ -1046,10 +1046,10 @@ static void flush_code(Comp *K, uint32_t code_at)
     }
 }
 
-/* One rule's code and RULES entry. A sustained rule with `clear when` evaluates its
- * clear condition first (SETCLR), then its condition, as any rule does. */
-static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNameList *notify, int severity,
-                      int verdict)
+/* Start the code of a declaration on a record kind (a rule, window or drift): its kind's
+ * registers, all temporaries free, an empty code buffer, diagnostics at its name.
+ * Returns the kind's index. */
+static uint32_t begin_decl(Comp *K, const GovDecl *d)
 {
     uint32_t ki = 0;
     for (uint32_t i = 0; i < K->nkinds; i++)
@@ -1059,6 +1059,15 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
     memset(K->busy, 0, sizeof K->busy);
     K->ncode = 0;
     K->at = d->name_span;
+    return ki;
+}
+
+/* One rule's code and RULES entry. A sustained rule with `clear when` evaluates its
+ * clear condition first (SETCLR), then its condition, as any rule does. */
+static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNameList *notify, int severity,
+                      int verdict)
+{
+    uint32_t ki = begin_decl(K, d);
     K->rlevel = GOVB_NONE;
     K->rcap = 1;
     if (clear) {
@@ -1233,14 +1242,7 @@ static int64_t const_int(GovExpr *e)
 /* A window's code range (after every rule's) and its WINDOWS entry. */
 static void emit_window(Comp *K, GovDecl *d)
 {
-    uint32_t ki = 0;
-    for (uint32_t i = 0; i < K->nkinds; i++)
-        if (K->kinds[i].rec == d->record) ki = i;
-    K->kind = &K->kinds[ki];
-    K->nfields = d->record->u.record.nfields;
-    memset(K->busy, 0, sizeof K->busy);
-    K->ncode = 0;
-    K->at = d->name_span;
+    uint32_t ki = begin_decl(K, d);
     GovExpr *call = d->u.window.call;
     uint32_t arg = GOVB_NONE, where = GOVB_NONE;
     K->in_window = true;
@@ -1307,14 +1309,7 @@ static void index_drifts(Comp *K)
  * rule (rule index `rule`) was emitted with the other rules. */
 static void emit_drift(Comp *K, GovDecl *d, uint32_t rule)
 {
-    uint32_t ki = 0;
-    for (uint32_t i = 0; i < K->nkinds; i++)
-        if (K->kinds[i].rec == d->record) ki = i;
-    K->kind = &K->kinds[ki];
-    K->nfields = d->record->u.record.nfields;
-    memset(K->busy, 0, sizeof K->busy);
-    K->ncode = 0;
-    K->at = d->name_span;
+    uint32_t ki = begin_decl(K, d);
     K->in_drift = true;
     uint32_t arg = gen(K, d->u.drift.of);
     K->in_drift = false;

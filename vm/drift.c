@@ -326,12 +326,6 @@ void govT_update(gov_vm *vm) {
  * ones first: idx, n, mean, m2 (double bits) as u64, then its nbins counts as u32.
  * Little-endian; spec/state.md. */
 
-static double getd(const unsigned char *b) {
-    uint64_t u = govS_get64(b);
-    double d;
-    memcpy(&d, &u, 8);
-    return d;
-}
 static uint64_t dbits(double d) {
     uint64_t u;
     memcpy(&u, &d, 8);
@@ -392,8 +386,6 @@ size_t govT_save(const gov_vm *vm, unsigned char *b) {
     return o;
 }
 
-static int finite(double d) { return d == d && d <= MAXD && d >= -MAXD; }
-
 /* Check one saved instance: NULL if it is one the VM could hold, else what is wrong. */
 static const char *check_inst(const govL_drift *d, const unsigned char *s) {
     int64_t newest = (int64_t)govS_get64(s), cur = (int64_t)govS_get64(s + 8);
@@ -415,7 +407,7 @@ static const char *check_inst(const govL_drift *d, const unsigned char *s) {
         if (curb ? idx <= flim || idx > cur || mod(idx, d->nfine) != j
                  : idx <= clim || idx > cb || mod(idx, d->ncoarse) != j - d->nfine)
             return "bucket index does not fit its place or the window";
-        if (!finite(getd(k + 16)) || !finite(getd(k + 24)) || getd(k + 24) < 0)
+        if (!govS_finite(govS_getd(k + 16)) || !govS_finite(govS_getd(k + 24)) || govS_getd(k + 24) < 0)
             return "a bucket's mean or squared deviations are not finite (or negative)";
         for (uint32_t i = 0; i < d->nbins; i++) sum += govS_get32(k + 32 + 4 * i);
         if (sum != n) return "bin counts do not add up to the bucket's count";
@@ -463,8 +455,8 @@ int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
                 govT_bucket *k = bucket(d, x, j);
                 k->idx = (int64_t)govS_get64(q);
                 k->n = govS_get64(q + 8);
-                k->mean = getd(q + 16);
-                k->m2 = getd(q + 24);
+                k->mean = govS_getd(q + 16);
+                k->m2 = govS_getd(q + 24);
                 q += 32;
                 for (uint32_t i2 = 0; i2 < d->nbins; i2++, q += 4) counts(k)[i2] = govS_get32(q);
             }

@@ -35,6 +35,14 @@ static inline uint32_t govS_get32(const unsigned char *b) {
 static inline uint64_t govS_get64(const unsigned char *b) {
     return (uint64_t)govS_get32(b) | (uint64_t)govS_get32(b + 4) << 32;
 }
+/* A saved double (its bits as a u64), and whether a loaded one is finite. */
+static inline double govS_getd(const unsigned char *b) {
+    uint64_t u = govS_get64(b);
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
+}
+static inline int govS_finite(double d) { return d == d && d <= 1.7976931348623157e308 && d >= -1.7976931348623157e308; }
 
 #define GOV_HIDDEN __attribute__((visibility("hidden")))
 

@@ -607,26 +607,18 @@ size_t govW_save(const gov_vm *vm, unsigned char *b) {
     return o;
 }
 
-static double get_double(const unsigned char *b) {
-    uint64_t u = govS_get64(b);
-    double d;
-    memcpy(&d, &u, 8);
-    return d;
-}
-
-static int finite(double d) { return d == d && d <= 1.7976931348623157e308 && d >= -1.7976931348623157e308; }
 
 /* Check one saved instance (its saved bytes s, read field by field). Returns NULL if it
  * is one the VM could hold, else what is wrong. */
 static const char *check_inst(const gov_program *p, const govL_window *w, const unsigned char *s) {
 #define W64(off) govS_get64(s + (off))
-#define WD(off) get_double(s + (off))
+#define WD(off) govS_getd(s + (off))
     uint64_t seq = W64(offsetof(govW_hdr, seq)), n = W64(offsetof(govW_hdr, n)), ntrue = W64(offsetof(govW_hdr, ntrue));
     int64_t newest = (int64_t)W64(offsetof(govW_hdr, newest)), cur = (int64_t)W64(offsetof(govW_hdr, cur));
     static const size_t dbl[] = {offsetof(govW_hdr, rsum), offsetof(govW_hdr, sum), offsetof(govW_hdr, sumsq),
                                  offsetof(govW_hdr, shift), offsetof(govW_hdr, ewma)};
     for (size_t i = 0; i < sizeof dbl / sizeof *dbl; i++)
-        if (!finite(WD(dbl[i]))) return "a sum is not a finite number";
+        if (!govS_finite(WD(dbl[i]))) return "a sum is not a finite number";
     if (ntrue > n || n > seq) return "counts out of order (true <= in window <= ever added)";
     if (newest == INT64_MIN && (seq || n)) return "values but no time";
     int fcls = argclass(w) == GOVV_CF;
@@ -644,7 +636,7 @@ static const char *check_inst(const gov_program *p, const govL_window *w, const 
                 if (u) return "ring slot past the values is not zero";
                 continue;
             }
-            if (fcls && !finite(d)) return "ring value is not a finite number";
+            if (fcls && !govS_finite(d)) return "ring value is not a finite number";
             if (w->arg_type == GOVB_TY_BOOL && u > 1) return "ring value is not a bool";
             nt += u != 0;
         }
@@ -688,8 +680,8 @@ static const char *check_inst(const gov_program *p, const govL_window *w, const 
                 return "bucket index does not fit its place or the window";
             if (kt > kn) return "bucket counts out of order";
             for (size_t k = offsetof(govW_bucket, rsum); k <= offsetof(govW_bucket, sumsq); k += 8)
-                if (!finite(WD(o + k))) return "a bucket sum is not a finite number";
-            if (fcls && (!finite(WD(o + offsetof(govW_bucket, min))) || !finite(WD(o + offsetof(govW_bucket, max)))))
+                if (!govS_finite(WD(o + k))) return "a bucket sum is not a finite number";
+            if (fcls && (!govS_finite(WD(o + offsetof(govW_bucket, min))) || !govS_finite(WD(o + offsetof(govW_bucket, max)))))
                 return "a bucket's min or max is not a finite number";
             bn += kn;
             bt += kt;
