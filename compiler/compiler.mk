@@ -76,3 +76,8 @@ install-govc-lib: $(BUILD)/libgovc.a $(BUILD)/libgovc.so install-vm
 	ln -sf libgovc.so.0 $(DESTDIR)$(PREFIX)/lib/libgovc.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' compiler/govc.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/govc.pc
+
+# The example host that compiles at run time (tests/libgovc/lib.sh builds it installed).
+$(BUILD)/compile_host: $(BUILD)/obj/compiler/examples/compile_host.o $(BUILD)/libgovc.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash -lffi -lm
+all: $(BUILD)/compile_host
