@@ -280,6 +280,11 @@ int govc_explain(int argc, char **argv)
             explain_usage(stdout);
             return 0;
         } else if ((strcmp(argv[i], "-p") == 0 || strcmp(argv[i], "--policy") == 0) && i + 1 < argc) {
+            if (policy) {
+                fprintf(stderr, "govc explain: one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)\n",
+                        policy, argv[i + 1]);
+                return 2;
+            }
             policy = argv[++i];
         } else if (govc_host_opt(&hosts, argc, argv, &i, "explain", &herr)) {
             if (herr)

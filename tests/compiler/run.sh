@@ -56,6 +56,13 @@ check "test-failures" "$GOVC" test "$here/testfail"
 check "test-json" "$GOVC" test --format json --run "*verdict*" "$here/testfail"
 check "test-events" "$GOVC" test --coverage "$here/testevents"
 
+# One policy per command until policy sets exist: a second -p (or --policy, --against)
+# is a usage error, never a silent choice of the last one.
+check "run-two-policies" "$GOVC" run -p policies/payments -p policies/support policies/support/records.jsonl
+check "explain-two-policies" "$GOVC" explain -p policies/payments --policy policies/support "$tmp/one.json"
+check "replay-two-policies" "$GOVC" replay --policy policies/payments -p policies/support policies/support/records.jsonl
+check "replay-two-against" "$GOVC" replay -p policies/support --against policies/support --against policies/payments policies/support/records.jsonl
+
 # Reproducibility: two builds, different path spellings and order, identical bytes.
 repro() {
   name=$1; shift
