@@ -94,6 +94,17 @@ EXPORT(govjs_error_code) int govjs_error_code(void) { return last_error.code; }
 EXPORT(govjs_error_offset) uint32_t govjs_error_offset(void) { return last_error.offset; }
 EXPORT(govjs_error_message) const char *govjs_error_message(void) { return last_error.message; }
 EXPORT(govjs_errstr) const char *govjs_errstr(int code) { return gov_errstr(code); }
+
+/* The name of a result code ("GOV_EJSON"), from gov.h's own list. */
+EXPORT(govjs_code_name) const char *govjs_code_name(int code) {
+    switch (code) {
+#define GOV_X(name, num, msg) \
+    case num: return #name;
+        GOV_CODES(GOV_X)
+#undef GOV_X
+    default: return "GOV_EUNKNOWN";
+    }
+}
 EXPORT(govjs_program_free) void govjs_program_free(gov_program *p) { gov_program_free(p); }
 
 static const char *const type_names[] = {"?",    "int",    "float",  "ratio",    "duration", "time",

@@ -20,6 +20,7 @@ int govjs_error_code(void);
 uint32_t govjs_error_offset(void);
 const char *govjs_error_message(void);
 const char *govjs_errstr(int code);
+const char *govjs_code_name(int code);
 void govjs_program_free(gov_program *p);
 long govjs_program_info(const gov_program *p);
 long govjs_disasm(const gov_program *p);

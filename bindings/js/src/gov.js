@@ -15,14 +15,6 @@ import { wasiNamespace, WasiExit } from './wasi.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const CODES = {
-  0: 'GOV_OK', 1: 'GOV_ENOMEM', 2: 'GOV_EMISUSE', 3: 'GOV_ESPACE', 10: 'GOV_EMAGIC',
-  11: 'GOV_EVERSION', 12: 'GOV_ETRUNC', 13: 'GOV_ECHECKSUM', 14: 'GOV_ESECTION',
-  15: 'GOV_EUNSUPP', 16: 'GOV_EBOUNDS', 17: 'GOV_ETYPE', 18: 'GOV_EOPCODE', 19: 'GOV_EJUMP',
-  20: 'GOV_ESTEPS', 21: 'GOV_EVALUE', 30: 'GOV_EJSON', 31: 'GOV_ECAP', 32: 'GOV_EKIND',
-  33: 'GOV_EMISSING', 34: 'GOV_EFIELD', 35: 'GOV_ENOTRACE', 36: 'GOV_EEVENT',
-  37: 'GOV_EPOLICY', 38: 'GOV_EBIND', 39: 'GOV_EUNBOUND',
-};
 
 /** An error from gov: `code` is a GOV_E... name (spec: vm/gov.h), plus what applies. */
 export class GovError extends Error {
@@ -115,6 +107,9 @@ class Instance {
   }
 
   text(ptr, len) { return decoder.decode(this.u8().subarray(ptr, ptr + len)); }
+
+  /** A result code's name ("GOV_EJSON"), from gov.h's list in the module. */
+  codeName(rc) { return this.cstr(this.call('govjs_code_name', rc)); }
 
   /** Copy a string into fresh wasm memory, NUL-terminated: [ptr, byte length]. */
   putString(s) {
@@ -279,7 +274,7 @@ export class Policy {
     const prog = inst.call('govjs_program_load', p, bytes.length);
     inst.call('govjs_free', p);
     if (!prog) {
-      const code = CODES[inst.call('govjs_error_code')] ?? 'GOV_EMISUSE';
+      const code = inst.codeName(inst.call('govjs_error_code'));
       const offset = inst.call('govjs_error_offset');
       const msg = inst.cstr(inst.call('govjs_error_message'));
       throw new GovError(code, `invalid program: ${msg}`, { offset });
@@ -481,7 +476,7 @@ export class VM {
     }
     if (rc !== 0) {
       inst.handles.delete(handle);
-      throw new GovError(CODES[rc] ?? 'GOV_EBIND', inst.cstr(inst.call('govjs_vm_errmsg', this._h)));
+      throw new GovError(inst.codeName(rc), inst.cstr(inst.call('govjs_vm_errmsg', this._h)));
     }
     return this;
   }
@@ -490,7 +485,7 @@ export class VM {
   ready() {
     this._alive();
     const rc = this._inst.call('govjs_ready', this._h);
-    if (rc !== 0) throw new GovError(CODES[rc], this._inst.cstr(this._inst.call('govjs_vm_errmsg', this._h)));
+    if (rc !== 0) throw new GovError(this._inst.codeName(rc), this._inst.cstr(this._inst.call('govjs_vm_errmsg', this._h)));
   }
 
   /** The persistent state (spec/state.md), bound to the policy id. */
@@ -516,7 +511,7 @@ export class VM {
     } finally {
       if (!inst.poisoned) inst.call('govjs_free', p);
     }
-    if (rc !== 0) throw new GovError(CODES[rc] ?? 'GOV_EVALUE', inst.cstr(inst.call('govjs_vm_errmsg', this._h)));
+    if (rc !== 0) throw new GovError(inst.codeName(rc), inst.cstr(inst.call('govjs_vm_errmsg', this._h)));
   }
 
   /** Free the VM's memory now (it is freed with its policy's instance otherwise). */

@@ -90,7 +90,7 @@ test('a throw, a wrong result type, a Promise and re-entry are failures with a s
     return 0;
   });
   const d = vm.evaluate(lines('tests/ffi/records.jsonl')[0]);
-  const by = Object.fromEntries(d.host_errors.map((h) => [h.extern ?? h.name, h]));
+  const by = Object.fromEntries(d.host_errors.map((h) => [h.extern, h]));
   assert.equal(by.pii_score.status, HOST_THREW);
   assert.equal(by.on_watchlist.status, HOST_BAD_RESULT);
   assert.equal(by.risk.status, HOST_BAD_RESULT);
