@@ -32,7 +32,7 @@ $(JS_DIR)/gov.wasm: $(WASM_VM_OBJS) $(BUILD)/wasm/obj/bindings/js/c/govjs.o
 JS_SRC   := $(shell find bindings/js/src bindings/js/test bindings/js/playground -type f 2>/dev/null)
 JS_STAGE := $(patsubst bindings/js/src/%,$(JS_DIR)/%,$(filter bindings/js/src/%,$(JS_SRC))) \
             $(patsubst bindings/js/%,$(JS_DIR)/%,$(filter-out bindings/js/src/%,$(JS_SRC))) \
-            $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+            $(JS_DIR)/package.json $(JS_DIR)/package-lock.json $(JS_DIR)/bench.mjs
 $(JS_DIR)/%: bindings/js/src/%
 	@mkdir -p $(dir $@)
 	cp $< $@
@@ -42,7 +42,7 @@ $(JS_DIR)/test/%: bindings/js/test/%
 $(JS_DIR)/playground/%: bindings/js/playground/%
 	@mkdir -p $(dir $@)
 	cp $< $@
-$(JS_DIR)/package.json $(JS_DIR)/package-lock.json: $(JS_DIR)/%: bindings/js/%
+$(JS_DIR)/package.json $(JS_DIR)/package-lock.json $(JS_DIR)/bench.mjs: $(JS_DIR)/%: bindings/js/%
 	@mkdir -p $(dir $@)
 	cp $< $@
 
@@ -56,4 +56,6 @@ $(JS_DIR)/node_modules/.gov-npm-ok: $(JS_DIR)/package.json $(JS_DIR)/package-loc
 js: $(JS_DIR)/gov.wasm $(JS_STAGE) $(JS_DIR)/node_modules/.gov-npm-ok
 
 TEST_DEPS += js
+# make bench sets gov.wasm in Node beside native libgov (bench.mjs, tests/bench/run.py).
+bench: js
 TEST_SUITES += "sh bindings/js/test/run.sh $(BUILD)"

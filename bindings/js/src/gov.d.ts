@@ -19,7 +19,28 @@ export class GovError extends Error {
   /** For a refused program: the byte offset the error concerns. */
   readonly offset?: number;
   /** For a compilation: every diagnostic. */
-  readonly diagnostics?: import('./govc.js').Diagnostic[];
+  readonly diagnostics?: Diagnostic[];
+}
+
+/** Where a diagnostic or note points (lines and columns 1-based, columns in code points;
+ * offset and end are the byte span). file is null for a diagnostic with no position. */
+export interface Location {
+  file: string | null;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+  offset: number;
+  end: number;
+}
+
+/** A compiler diagnostic (compiler/gov_compiler.h). */
+export interface Diagnostic extends Location {
+  severity: 'error' | 'warning';
+  /** "E050", "W001" */
+  code: string;
+  message: string;
+  notes: Array<Location & { message: string }>;
 }
 
 /** Thrown by a host function to fail with a chosen nonzero status. */
