@@ -2,7 +2,7 @@
 # shared, behind compiler/gov_compiler.h), and the govc driver over it.
 GOVC_SRCS := compiler/govc.c compiler/drive.c compiler/cmd_check.c compiler/cmd_build.c compiler/cmd_disasm.c \
              compiler/program.c compiler/cmd_run.c compiler/cmd_explain.c compiler/cmd_test.c compiler/cmd_diff.c compiler/cmd_replay.c \
-             compiler/cmd_fmt.c compiler/fmt.c compiler/fmt_doc.c compiler/host.c
+             compiler/cmd_fmt.c compiler/fmt.c compiler/fmt_doc.c compiler/host.c compiler/jview.c
 GOVC_OBJS := $(GOVC_SRCS:%.c=$(BUILD)/obj/%.o)
 STDLIB_MODS := $(sort $(wildcard stdlib/*.gov))
 
