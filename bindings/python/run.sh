@@ -14,6 +14,7 @@ if ldd "$B/libgov.so" 2>/dev/null | grep -q libasan; then
   export LD_PRELOAD ASAN_OPTIONS
 fi
 /usr/bin/python3 -c 'import cffi' 2>/dev/null || { echo "not ok - python: Debian's python3-cffi is missing"; exit 1; }
+export PYTHONDONTWRITEBYTECODE=1   # nothing written into the source tree
 status=0
 for ffi in cffi ctypes; do
   rm -f "$tmp/tap"
