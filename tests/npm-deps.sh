@@ -1,0 +1,30 @@
+#!/bin/sh
+# npm-deps.sh DIR...: install each DIR's npm packages with `npm ci`, from its committed
+# package-lock.json, unless node_modules already holds what that lock file says.
+#
+# What npm ci installed is recorded in DIR/node_modules/.gov-npm-ci as a checksum of
+# package.json and package-lock.json, so a changed lock file (a pull, a new package)
+# installs again and an unchanged one costs nothing. Without npm (off Debian, where make
+# does not install it) it says so and exits 0: the suites that need the packages skip.
+set -u
+for d in "$@"; do
+  if [ ! -f "$d/package.json" ] || [ ! -f "$d/package-lock.json" ]; then
+    echo "gov: $d needs a package.json and a committed package-lock.json (npm install --package-lock-only)" >&2
+    exit 1
+  fi
+  want=$(cat "$d/package.json" "$d/package-lock.json" | cksum)
+  stamp=$d/node_modules/.gov-npm-ci
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then continue; fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "gov: npm is not installed, so neither are $d's packages (its tests skip)" >&2
+    continue
+  fi
+  echo "gov: npm ci in $d" >&2
+  rm -f "$stamp"
+  if ! (cd "$d" && npm ci --no-audit --no-fund --loglevel=error >&2); then
+    echo "gov: npm ci in $d failed" >&2
+    exit 1
+  fi
+  echo "$want" > "$stamp"
+done
+exit 0
