@@ -10,6 +10,9 @@
 " detection, syntax, indent and ftplugin are the shipped files.
 
 set nocompatible
+" Policies are UTF-8, and govc counts columns in characters. Vim takes 'encoding' from the
+" locale, latin1 under POSIX (a bare machine's): there every byte would be a character.
+set encoding=utf-8
 let s:out = []
 let s:top = getcwd()
 execute 'set runtimepath^=' . fnameescape(s:top . '/editors/vim')
