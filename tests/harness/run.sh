@@ -13,6 +13,12 @@ top=$(pwd)
 tmp=$(mktemp -d) || exit 2
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
+# The runner, the scripts and the make files, copied where another user can read them
+# (a checkout in /root is not readable by nobody).
+mkdir -p "$tmp/tree"
+find . -name '*.mk' ! -path './build*' ! -path '*/node_modules/*' |
+  tar -cf - Makefile tests/run.sh tests/install-deps.sh tests/npm-deps.sh -T - | tar -xf - -C "$tmp/tree"
+chmod -R a+rX "$tmp/tree"
 fail=0
 ok() { echo "ok - $1"; }
 no() { echo "not ok - $1"; shift; for l in "$@"; do echo "# $l"; done; fail=1; }
@@ -42,7 +48,7 @@ expect "run.sh: passes, failures and skips are counted apart" 1 "$tmp/a" \
   "2 passed, 1 failed, 1 skipped" "skip - two: no such tool" "# why four failed"
 
 GOV_SKIP_FAILS=0 runner "$tmp/b" "echo 'ok - one # SKIP no locale'; echo 'ok - two'"
-expect "run.sh: ok ... # SKIP is a skip, not a pass" 0 "$tmp/b" "1 passed, 0 failed, 1 skipped"
+expect "run.sh: a TAP skip directive counts as a skip, not a pass" 0 "$tmp/b" "1 passed, 0 failed, 1 skipped"
 
 GOV_SKIP_FAILS=0 runner "$tmp/c" "true" "echo 'ok - one'"
 expect "run.sh: a suite that reports no case is a failure" 1 "$tmp/c" \
@@ -63,7 +69,7 @@ unset GOV_SKIP_FAILS
 if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then
   runner "$tmp/g" "echo 'skip - two: no such tool'"
   expect "run.sh: as root on Debian a skip fails make test" 1 "$tmp/g" "0 passed, 0 failed, 1 skipped"
-  as_user sh "$top/tests/run.sh" "echo 'skip - two: no such tool'" > "$tmp/h" 2>&1; echo $? > "$tmp/h.rc"
+  as_user sh "$tmp/tree/tests/run.sh" "echo 'skip - two: no such tool'" > "$tmp/h" 2>&1; echo $? > "$tmp/h.rc"
   expect "run.sh: as another user a skip is allowed" 0 "$tmp/h" "0 passed, 0 failed, 1 skipped"
 else
   runner "$tmp/h" "echo 'skip - two: no such tool'"
@@ -80,7 +86,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
   else
     no "install-deps.sh: installed and provided packages count as installed" "exit $(cat "$tmp/i.rc")" "$(cat "$tmp/i")"
   fi
-  as_user sh tests/install-deps.sh dpkg gov-no-such-package > "$tmp/j" 2>&1; echo $? > "$tmp/j.rc"
+  as_user sh "$tmp/tree/tests/install-deps.sh" dpkg gov-no-such-package > "$tmp/j" 2>&1; echo $? > "$tmp/j.rc"
   expect "install-deps.sh: a user who is not root is told the command" 1 "$tmp/j" \
     "gov: missing: gov-no-such-package" \
     "gov: install them with: sudo apt-get install --no-install-recommends gov-no-such-package"
@@ -88,7 +94,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
   # The stamp holds the list it checked: a longer list is checked again (and, here,
   # found wanting), an unchanged one is not.
   mkdir -p "$tmp/b1" && chmod 777 "$tmp/b1"
-  m() { as_user env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$top" BUILD="$tmp/b1" "$@"; }
+  m() { as_user env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$tmp/tree" BUILD="$tmp/b1" "$@"; }
   m check-deps DEB_PKGS=dpkg > "$tmp/k" 2>&1; echo $? > "$tmp/k.rc"
   m check-deps DEB_PKGS="dpkg gov-no-such-package" > "$tmp/l" 2>&1; echo $? > "$tmp/l.rc"
   if [ "$(cat "$tmp/k.rc")" = 0 ] && [ "$(cat "$tmp/b1/.deps-ok")" = dpkg ]; then
