@@ -39,6 +39,10 @@ DEB_PKGS      := gcc libc6-dev re2c bison libffi-dev libxxhash-dev libjsmn-dev p
 TEST_DEB_PKGS :=
 TEST_LOCALES  :=
 NPM_DIRS      :=
+# The oldest Node.js the tests take (bindings/js: 20). Where the system's is older (Debian
+# bookworm has 18), tests/node installs one from the npm registry, first on PATH.
+NODE_MIN      := 20
+export PATH := $(CURDIR)/tests/node/node_modules/.bin:$(PATH)
 
 # ---------------------------------------------------------------- compile rule
 $(BUILD)/obj/%.o: %.c | check-deps
@@ -109,7 +113,7 @@ $(DEPS_STAMP):
 	@mkdir -p $(@D) && echo '$(DEPS_LIST)' > $@
 
 test-deps: $(TEST_DEPS_STAMP)
-	@sh tests/npm-deps.sh $(NPM_DIRS)
+	@sh tests/npm-deps.sh --node-min $(NODE_MIN) $(NPM_DIRS)
 $(TEST_DEPS_STAMP): | $(DEPS_STAMP)
 	@sh tests/install-deps.sh --locales "$(TEST_LOCALES)" $(sort $(DEB_PKGS) $(TEST_DEB_PKGS))
 	@mkdir -p $(@D) && echo '$(TEST_DEPS_LIST)' > $@
