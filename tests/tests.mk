@@ -5,7 +5,7 @@
 # "dependencies"; a suite that skips as root on Debian fails make test).
 # The editors: Vim, Neovim, Emacs, and VS Code's grammar tester from npm (zip and unzip
 # for the .vsix).
-TEST_SUITES += "sh tests/editors/run.sh"
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/editors/run.sh"
 TEST_DEB_PKGS += vim neovim emacs-nox nodejs npm zip unzip
 NPM_DIRS += editors/vscode
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
