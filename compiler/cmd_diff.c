@@ -605,49 +605,45 @@ static void diff_usage(FILE *out)
             "either side, 2 usage or I/O error.\n");
 }
 
+enum { OPT_FAIL_ON = GOVC_LONG, OPT_FORMAT };
+const GovcOpt govc_diff_opts[] = {
+    {"fail-on", OPT_FAIL_ON, GOVC_ARG_CHOICE, "loosen|any", "exit 1 on a loosening, or any change"},
+    {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json|markdown", "how to print the changes"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_diff(int argc, char **argv)
 {
     const char *sides[2] = {NULL, NULL};
-    int nsides = 0;
     /* volatile: they live across the setjmp below */
     volatile int format = 0, fail_on = 0; /* fail_on: 0 never, 1 loosen, 2 any */
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            diff_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--fail-on") == 0 && i + 1 < argc) {
-            const char *v = argv[++i];
+    GovcArgs a;
+    govc_args_init(&a, "diff", govc_diff_opts, diff_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        const char *v = a.value;
+        if (k == OPT_FAIL_ON) {
             if (strcmp(v, "loosen") == 0) fail_on = 1;
             else if (strcmp(v, "any") == 0) fail_on = 2;
-            else {
-                fprintf(stderr, "govc diff: --fail-on takes loosen or any\n");
-                return 2;
-            }
-        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            const char *v = argv[++i];
+            else return govc_usage_error(&a, "--fail-on takes loosen or any");
+        } else if (k == OPT_FORMAT) {
             if (strcmp(v, "text") == 0) format = 0;
             else if (strcmp(v, "json") == 0) format = 1;
             else if (strcmp(v, "markdown") == 0) format = 2;
-            else {
-                fprintf(stderr, "govc diff: unknown format '%s'; use text, json or markdown\n", v);
-                return 2;
-            }
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc diff: unknown option '%s'\n", a);
-            diff_usage(stderr);
-            return 2;
-        } else if (nsides < 2) {
-            sides[nsides++] = a;
-        } else {
-            fprintf(stderr, "govc diff: give exactly two versions, OLD and NEW\n");
-            return 2;
+            else return govc_usage_error(&a, "unknown format '%s'; use text, json or markdown", v);
         }
     }
-    if (nsides != 2) {
+    if (a.noperands > 2) {
+        fprintf(stderr, "govc diff: give exactly two versions, OLD and NEW\n");
+        return 2;
+    }
+    if (a.noperands != 2) {
         diff_usage(stderr);
         return 2;
     }
+    sides[0] = a.operands[0];
+    sides[1] = a.operands[1];
     char tmp[2][64];
     bool used[2];
     const char *paths[2];

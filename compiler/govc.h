@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "compiler/opts.h"
 #include "lang/lang.h"
 #include "vm/gov.h"
 
@@ -15,6 +16,7 @@ typedef struct GovcCommand {
     const char *name;
     const char *summary;
     int (*run)(int argc, char **argv);
+    const GovcOpt *opts; /* what it parses (compiler/opts.h), for the completions */
 } GovcCommand;
 
 int govc_check(int argc, char **argv);
@@ -26,6 +28,10 @@ int govc_test(int argc, char **argv);
 int govc_diff(int argc, char **argv);
 int govc_fmt(int argc, char **argv);
 int govc_replay(int argc, char **argv);
+
+/* Each command's option table (compiler/opts.h). */
+extern const GovcOpt govc_check_opts[], govc_build_opts[], govc_disasm_opts[], govc_run_opts[],
+    govc_explain_opts[], govc_test_opts[], govc_diff_opts[], govc_fmt_opts[], govc_replay_opts[];
 
 /* Load POLICY: .gov sources (a file or directory, compiled in memory with fe) or a
  * .govb file. 0 loaded, 1 invalid policy (reported), 2 I/O or usage error. */
@@ -41,9 +47,10 @@ typedef struct GovcHosts {
     const char *lib[GOVC_MAX_HOST_LIBS];
     int n;
 } GovcHosts;
-/* If argv[*i] is --host-lib, take its argument (advancing *i) and return true; on a
- * missing argument or too many libraries print why and set *err. */
-bool govc_host_opt(GovcHosts *h, int argc, char **argv, int *i, const char *cmd, int *err);
+/* The option every command that evaluates accepts: --host-lib LIB (repeatable). */
+#define GOVC_OPT_HOST_LIB {"host-lib", GOVC_LONG + 0x80, GOVC_ARG_FILE, "LIB", "bind host functions from a shared library"}
+/* Add the value of --host-lib; false (reported) when there are too many. */
+bool govc_host_add(GovcHosts *h, const GovcArgs *a);
 /* Bind the externs of vm's program from the libraries (each from the first that
  * defines it; h may be NULL), then check gov_vm_ready. 0, or 2 with the reason in msg. */
 int govc_host_bind(gov_vm *vm, const gov_program *prog, const GovcHosts *h, char *msg, size_t cap);

@@ -4,6 +4,8 @@
 TEST_SUITES += "sh tests/editors/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
+# Option parsing (getopt_long, the same for every command) and the shell completions.
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/cli/run.sh" "GOVC=$(BUILD)/govc sh tests/cli/complete.sh"
 TEST_DEPS += $(BUILD)/govc
 
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
