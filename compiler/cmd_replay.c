@@ -163,11 +163,13 @@ int govc_replay(int argc, char **argv)
     for (int k; (k = govc_getopt(&a)) != 0;) {
         if (k < 0)
             return a.status;
-        if (k == 'p')
-            side[0].path = a.value;
-        else if (k == OPT_AGAINST)
-            side[1].path = a.value;
-        else if (!govc_host_add(&hosts, &a))
+        if (k == 'p' || k == OPT_AGAINST) {
+            Side *sd = &side[k == OPT_AGAINST];
+            if (sd->path)
+                return govc_usage_error(&a, "one policy per side: %s '%s' and '%s' were both given (policy sets do not exist yet)",
+                                        sd == side ? "--policy" : "--against", sd->path, a.value);
+            sd->path = a.value;
+        } else if (!govc_host_add(&hosts, &a))
             return 2;
     }
     if (a.noperands > 1) {

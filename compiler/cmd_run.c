@@ -34,7 +34,8 @@ static void run_usage(FILE *out)
             "passes them. Blank lines are skipped.\n"
             "\n"
             "options:\n"
-            "  -p, --policy P     the policy to enforce\n"
+            "  -p, --policy P     the policy to enforce (one: a second -p is a usage error\n"
+            "                     until policy sets exist)\n"
             "  --trace            add each record's trace (spec/trace.md) to its decision\n"
             "  --format F         json (default: one decision object per line, spec/trace.md)\n"
             "                     or text (a readable summary)\n"
@@ -383,6 +384,9 @@ int govc_run(int argc, char **argv)
             return a.status;
         switch (k) {
         case 'p':
+            if (o.policy)
+                return govc_usage_error(&a, "one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)",
+                                        o.policy, a.value);
             o.policy = a.value;
             break;
         case OPT_STATE:
