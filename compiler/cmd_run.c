@@ -221,8 +221,11 @@ static int state_load(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
     return 0;
 }
 
-/* Save the state atomically: FILE.tmp in the same directory, flushed and fsynced, renamed
- * over FILE, then the directory fsynced so the rename itself is durable. */
+/* Save the state atomically: a new temporary file FILE.tmp.XXXXXX in the same
+ * directory, created by mkstemp (O_CREAT|O_EXCL, mode 0600: it never opens, follows or
+ * truncates anything that already exists there), written, fsynced, renamed over FILE,
+ * then the directory fsynced so the rename itself is durable. On failure the temporary
+ * file, which this call created, is removed; nothing else ever is. */
 static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t cap)
 {
     size_t n;
@@ -231,7 +234,7 @@ static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         return 2;
     }
     size_t pl = strlen(o->state);
-    char *tmp = malloc(pl + 5), *dir = malloc(pl + 2);
+    char *tmp = malloc(pl + 12), *dir = malloc(pl + 2);
     if (!tmp || !dir) {
         free(tmp);
         free(dir);
@@ -239,7 +242,7 @@ static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         return 2;
     }
     memcpy(tmp, o->state, pl);
-    memcpy(tmp + pl, ".tmp", 5);
+    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
     const char *slash = strrchr(o->state, '/');
     if (slash) {
         memcpy(dir, o->state, (size_t)(slash - o->state) + 1);
@@ -248,12 +251,28 @@ static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         strcpy(dir, ".");
     }
     int rc = 0;
-    FILE *f = fopen(tmp, "wb");
-    if (!f || fwrite(buf, 1, n, f) != n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
-        rc = 2;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "govc run: cannot create a temporary file beside state '%s': %s\n", o->state,
+                strerror(errno));
+        free(tmp);
+        free(dir);
+        return 2;
     }
-    if (f && fclose(f) != 0 && rc == 0) {
+    for (size_t w = 0; w < n && rc == 0;) {
+        ssize_t k = write(fd, buf + w, n - w);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            rc = 2;
+        else
+            w += (size_t)k;
+    }
+    if (rc == 0 && fsync(fd) != 0)
+        rc = 2;
+    if (rc != 0)
+        fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
+    if (close(fd) != 0 && rc == 0) {
         fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
         rc = 2;
     }
@@ -262,15 +281,15 @@ static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         rc = 2;
     }
     if (rc != 0) {
-        remove(tmp);
+        unlink(tmp); /* ours: mkstemp made it */
     } else {
-        int fd = open(dir, O_RDONLY);
-        if (fd < 0 || fsync(fd) != 0) {
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (dfd < 0 || fsync(dfd) != 0) {
             fprintf(stderr, "govc run: cannot sync directory '%s': %s\n", dir, strerror(errno));
             rc = 2;
         }
-        if (fd >= 0)
-            close(fd);
+        if (dfd >= 0)
+            close(dfd);
     }
     free(tmp);
     free(dir);
