@@ -430,53 +430,6 @@ static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
 
 /* ------------------------------------------------------------------ inputs */
 
-/* A side of the diff: a path, or git:REV:PATH materialised into a temporary folder. */
-static const char *materialise(const char *spec, char *tmpdir, size_t cap, bool *used_tmp)
-{
-    *used_tmp = false;
-    if (strncmp(spec, "git:", 4) != 0)
-        return spec;
-    const char *rev = spec + 4, *colon = strchr(rev, ':');
-    if (!colon || colon == rev || !colon[1]) {
-        fprintf(stderr, "govc diff: write git:REV:PATH, e.g. git:origin/main:policies\n");
-        return NULL;
-    }
-    snprintf(tmpdir, cap, "/tmp/govc-diff-XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        fprintf(stderr, "govc diff: cannot make a temporary folder: %s\n", strerror(errno));
-        return NULL;
-    }
-    *used_tmp = true;
-    /* git archive writes the path (a file or a folder) under the temporary folder. The
-     * arguments are single-quoted; a quote inside them is refused. */
-    if (strchr(spec, '\'')) {
-        fprintf(stderr, "govc diff: a quote in '%s' is not supported\n", spec);
-        return NULL;
-    }
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "git archive --format=tar '%.*s' -- '%s' 2>/dev/null | tar -x -C '%s' 2>/dev/null",
-             (int)(colon - rev), rev, colon + 1, tmpdir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "govc diff: cannot read %s from git\n", spec);
-        return NULL;
-    }
-    static char path[2][1200];
-    static int which;
-    which ^= 1;
-    snprintf(path[which], sizeof path[which], "%s/%s", tmpdir, colon + 1);
-    return path[which];
-}
-
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    if (strncmp(dir, "/tmp/govc-diff-", 15) != 0 || strchr(dir, '\''))
-        return;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "govc diff: could not remove %s\n", dir);
-}
-
 static bool load_side(GovFrontend *fe, const char *path)
 {
     GovcFrontOpts o = {GOV_FMT_TEXT, false};
@@ -644,14 +597,14 @@ int govc_diff(int argc, char **argv)
     }
     sides[0] = a.operands[0];
     sides[1] = a.operands[1];
-    char tmp[2][64];
+    char tmp[2][600];
     bool used[2];
     const char *paths[2];
     for (int s = 0; s < 2; s++) {
-        paths[s] = materialise(sides[s], tmp[s], sizeof tmp[s], &used[s]);
+        paths[s] = govc_git_side(sides[s], tmp[s], sizeof tmp[s], &used[s]);
         if (!paths[s]) {
             for (int k = 0; k <= s; k++)
-                if (used[k]) remove_tree(tmp[k]);
+                if (used[k]) govc_git_side_remove(tmp[k]);
             return 2;
         }
     }
@@ -669,6 +622,6 @@ int govc_diff(int argc, char **argv)
     govF_free(&fe[0]);
     govF_free(&fe[1]);
     for (int s = 0; s < 2; s++)
-        if (used[s]) remove_tree(tmp[s]);
+        if (used[s]) govc_git_side_remove(tmp[s]);
     return rc;
 }

@@ -55,6 +55,13 @@ bool govc_host_add(GovcHosts *h, const GovcArgs *a);
  * defines it; h may be NULL), then check gov_vm_ready. 0, or 2 with the reason in msg. */
 int govc_host_bind(gov_vm *vm, const gov_program *prog, const GovcHosts *h, char *msg, size_t cap);
 
+/* A side of govc diff: SPEC itself, or for git:REV:PATH the path where PATH at REV was
+ * extracted, under a new temporary folder written to tmpdir (*used_tmp set; remove it
+ * with govc_git_side_remove). NULL, reported, on error (a revision starting with '-' is
+ * one). compiler/gitside.c. */
+const char *govc_git_side(const char *spec, char *tmpdir, size_t cap, bool *used_tmp);
+void govc_git_side_remove(const char *dir);
+
 /* Read a whole file ("-" is stdin) into malloc'd memory; NULL with errno on error. */
 unsigned char *govc_read_all(const char *path, size_t *len);
 
