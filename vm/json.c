@@ -320,8 +320,10 @@ int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit, govV_cell
     govJ_dec d;
     if (!scan_number(s, n, &d)) { *why = "not a number"; return 0; }
     if (govL_class(type) == GOVV_CF) {
+        /* A percentage is scaled in its digits, then converted once: 33.3 percent is the
+         * double nearest 0.333, as the literal 33.3% is (spec/trace.md §1). */
+        if (unit == GOVB_U_PERCENT && d.m) d.e -= 2;
         double f = dec_to_double(&d);
-        if (unit == GOVB_U_PERCENT) f /= 100.0;
         if (!(f <= 1.7976931348623157e308 && f >= -1.7976931348623157e308)) { *why = "out of range"; return 0; }
         if (type == GOVB_TY_RATIO && !(f >= 0.0 && f <= 1.0)) {
             *why = unit == GOVB_U_PERCENT ? "ratio outside 0..100 percent" : "ratio outside 0..1";
