@@ -1,7 +1,7 @@
 # govd/govd.mk: govd, the policy decision service (spec/govd.md), its tests and bench.
 # It compiles .gov policies in process with the front end and compiler, linked as govc
 # links them (libgovc, once it lands, replaces GOVD_COMPILER).
-DEB_PKGS += libmicrohttpd-dev libgnutls28-dev
+DEB_PKGS += libmicrohttpd-dev libgnutls28-dev libjsmn-dev openssl curl
 
 GOVD_SRCS := govd/main.c govd/server.c govd/policy.c govd/otlp.c govd/batch.c govd/util.c govd/metrics.c \
              govd/dlog.c govd/auth.c
@@ -15,3 +15,7 @@ $(BUILD)/govd: $(GOVD_OBJS) $(GOVD_COMPILER) $(BUILD)/liblang.a $(BUILD)/libgov.
 	$(CC) $(LDFLAGS_ALL) -pthread -o $@ $(GOVD_OBJS) $(GOVD_COMPILER) $(BUILD)/liblang.a $(BUILD)/libgov.a $(GOVD_LIBS)
 
 all: $(BUILD)/govd
+
+# ---------------------------------------------------------------- tests
+TEST_DEPS += $(BUILD)/govd $(BUILD)/govc
+TEST_SUITES += "/usr/bin/python3 tests/govd/run.py $(BUILD)"

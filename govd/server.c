@@ -51,6 +51,8 @@ typedef struct req {
     gd_buf body;
     size_t max;
     bool responded;
+    bool too_large;
+    size_t dropped;
     /* batch */
     gd_lines lines;
     gd_buf out, log;
@@ -73,6 +75,8 @@ static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned status, const
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (status == MHD_HTTP_CONTENT_TOO_LARGE)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     if (status == MHD_HTTP_UNAUTHORIZED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"govd\"");
     enum MHD_Result rc = MHD_queue_response(c, status, resp);
@@ -175,8 +179,10 @@ static bool append_decision(gd_buf *out, const gov_decision *d)
     return true;
 }
 
-static void log_line(gd_buf *log, const char *endpoint, const req *r, const char *policy, const char *dj,
-                     size_t dlen)
+/* One decision-log line: when, which endpoint, who asked, the policy, the input exactly as
+ * received (a JSON string: malformed input is logged too), and the decision. */
+static void log_line(gd_buf *log, const char *endpoint, const req *r, const char *policy, const char *in,
+                     size_t inlen, const char *dj, size_t dlen)
 {
     if (!gd_log_sink)
         return;
@@ -190,6 +196,8 @@ static void log_line(gd_buf *log, const char *endpoint, const req *r, const char
     gdj_escape(log, r->caller, strlen(r->caller));
     gd_buf_str(log, ",\"policy\":");
     gdj_escape(log, policy, strlen(policy));
+    gd_buf_str(log, ",\"input\":");
+    gdj_escape(log, in, inlen);
     gd_buf_str(log, ",\"decision\":");
     gd_buf_add(log, dj, dlen);
     gd_buf_str(log, "}\n");
@@ -227,7 +235,7 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
                         "a record may not carry a \"type\" other than \"record\": approvals, rejections and "
                         "acknowledgements go to their endpoints, which take the approver from the caller");
             atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
-            log_line(&r->log, endpoint, r, p->name, out->p + start, out->len - start);
+            log_line(&r->log, endpoint, r, p->name, json, len, out->p + start, out->len - start);
             return 1;
         }
         gd_part *pt = gd_part_lock(p, key, klen);
@@ -245,7 +253,7 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
         gd_part_unlock(pt);
         if (!ok)
             return 500;
-        log_line(&r->log, endpoint, r, p->name, out->p + start, out->len - start);
+        log_line(&r->log, endpoint, r, p->name, json, len, out->p + start, out->len - start);
         return st == GOV_OK ? 0 : 1;
     }
 }
@@ -278,7 +286,7 @@ static int batch_line(void *ctx, const char *line, size_t len, uint64_t lineno, 
         snprintf(msg, sizeof msg, "line longer than %zu bytes", r->lines.max);
         event_error(&r->out, p, lineno, "GOV_ECAP", msg);
         atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
-        log_line(&r->log, "batch", r, p->name, r->out.p + start, r->out.len - start);
+        log_line(&r->log, "batch", r, p->name, line, len, r->out.p + start, r->out.len - start);
     } else {
         int rc = eval_record(r, line, len, lineno, &r->out, "batch");
         if (rc > 1)
@@ -446,7 +454,7 @@ static enum MHD_Result do_event(struct MHD_Connection *c, req *r)
         if (!ok)
             rc = 500;
         else
-            log_line(&r->log, type, r, p->name, out.p + start, out.len - start);
+            log_line(&r->log, type, r, p->name, ev.p, ev.len, out.p + start, out.len - start);
         break;
     }
     gd_buf_free(&ev);
@@ -733,9 +741,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
-        if (r->body.len + n > r->max)
-            return send_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, GD_ERR_TOO_LARGE, "GOVD_TOO_LARGE",
-                              "the body is larger than %zu bytes", r->max);
+        if (r->too_large || r->body.len + n > r->max) {
+            /* A body without Content-Length (chunked) passed the cap: libmicrohttpd
+             * takes no response in mid-upload, so the rest is dropped unread into
+             * memory and 413 answers at its end; past another 16 MiB the connection
+             * is closed instead. */
+            r->too_large = true;
+            r->dropped += n;
+            return r->dropped > (16u << 20) ? MHD_NO : MHD_YES;
+        }
         if (r->route == R_BATCH) {
             r->body.len += n; /* counted, not kept */
             if (!r->batch_failed) {
@@ -753,6 +767,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             return send_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, GD_ERR_INTERNAL, "GOVD_INTERNAL", "out of memory");
         return MHD_YES;
     }
+    if (r->too_large)
+        return send_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, GD_ERR_TOO_LARGE, "GOVD_TOO_LARGE",
+                          "the body is larger than %zu bytes", r->max);
     switch (r->route) {
     case R_HEALTH: {
         r->responded = true;
