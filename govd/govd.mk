@@ -4,7 +4,7 @@
 DEB_PKGS += libmicrohttpd-dev libgnutls28-dev libjsmn-dev openssl curl
 
 GOVD_SRCS := govd/main.c govd/server.c govd/policy.c govd/otlp.c govd/batch.c govd/util.c govd/metrics.c \
-             govd/dlog.c govd/auth.c
+             govd/dlog.c govd/auth.c govd/record.c
 GOVD_OBJS := $(GOVD_SRCS:%.c=$(BUILD)/obj/%.o)
 GOVD_COMPILER := $(filter-out $(BUILD)/obj/compiler/govc.o,$(GOVC_OBJS))
 GOVD_LIBS := -lmicrohttpd -lxxhash -lffi -ldl -lm -lpthread
@@ -19,3 +19,11 @@ all: $(BUILD)/govd
 # ---------------------------------------------------------------- tests
 TEST_DEPS += $(BUILD)/govd $(BUILD)/govc
 TEST_SUITES += "/usr/bin/python3 tests/govd/run.py $(BUILD)"
+
+# ---------------------------------------------------------------- bench
+# make bench also measures govd (wrk over loopback; GOVD_SOAK_SECONDS, default 600, of soak).
+GOVD_SOAK_SECONDS ?= 600
+.PHONY: bench-govd
+bench: bench-govd
+bench-govd: $(BUILD)/govd
+	@/usr/bin/python3 tests/govd/bench.py $(BUILD) $(GOVD_SOAK_SECONDS)

@@ -22,9 +22,6 @@
 #include <unistd.h>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
-#define JSMN_STATIC
-#define JSMN_STRICT
-#include <jsmn.h>
 
 #include "compiler/compile.h"
 #include "compiler/govc.h"
@@ -272,12 +269,13 @@ gd_part *gd_part_lock(gd_policy *p, const char *key, size_t klen)
     int i;
     if (p->nparts == 1) {
         i = 0;
-    } else if (p->partition == GOV_PART_ANY || !key) {
+    } else if (p->partition == GOV_PART_ANY) {
         if (thread_idx < 0)
             thread_idx = atomic_fetch_add(&next_thread, 1);
         i = thread_idx % p->nparts;
     } else {
-        i = (int)(XXH3_64bits(key, klen) % (uint64_t)p->nparts);
+        /* A record without the key's member has the key "" (the field's default). */
+        i = (int)(XXH3_64bits(key ? key : "", key ? klen : 0) % (uint64_t)p->nparts);
     }
     gd_part *pt = &p->parts[i];
     pthread_mutex_lock(&pt->mu);
@@ -423,60 +421,6 @@ static void route_from_state(gd_policy *p, int part, const unsigned char *st, si
         }
         off = body + plen;
     }
-}
-
-/* ---------------------------------------------------------------- record keys */
-
-static _Thread_local jsmntok_t toks[2048];
-static const char *const key_field[] = {"", "tenant", "project", "workflow", "agent", "run_id", ""};
-
-bool gd_record_key(const gd_policy *p, const char *json, size_t len, char *buf, size_t cap, const char **key,
-                   size_t *klen, bool *is_event)
-{
-    *key = NULL;
-    *klen = 0;
-    *is_event = false;
-    /* Fast path: a record without "type" and without escapes in it needs no parse when
-     * the policy routes no key. */
-    bool routed = p->nparts > 1 && p->partition != GOV_PART_ANY;
-    if (!routed && !memmem(json, len, "type", 4) && !memmem(json, len, "\\u", 2))
-        return true;
-    jsmn_parser ps;
-    jsmn_init(&ps);
-    int n = jsmn_parse(&ps, json, len, toks, sizeof toks / sizeof toks[0]);
-    if (n < 1 || toks[0].type != JSMN_OBJECT)
-        return false;
-    const char *want = key_field[p->partition];
-    int i = 1;
-    for (int m = 0; m < toks[0].size && i + 1 < n; m++) {
-        jsmntok_t *k = &toks[i], *v = &toks[i + 1];
-        char name[64];
-        long nl = gdj_unescape(json + k->start, (size_t)(k->end - k->start), name, sizeof name - 1);
-        if (nl >= 0) {
-            name[nl] = 0;
-            if (strcmp(name, "type") == 0) {
-                char t[16];
-                long tl = v->type == JSMN_STRING ? gdj_unescape(json + v->start, (size_t)(v->end - v->start), t, sizeof t - 1) : -1;
-                if (tl < 0 || (size_t)tl != 6 || memcmp(t, "record", 6) != 0)
-                    *is_event = true;
-            } else if (routed && !*key && strcmp(name, want) == 0 && v->type == JSMN_STRING) {
-                long vl = gdj_unescape(json + v->start, (size_t)(v->end - v->start), buf, cap);
-                if (vl >= 0) {
-                    *key = buf;
-                    *klen = (size_t)vl;
-                }
-            }
-        }
-        /* skip the member: its name and the value's whole subtree */
-        int j = i, count = 1;
-        while (count > 0 && j < n) {
-            count += toks[j].size;
-            count--;
-            j++;
-        }
-        i = j;
-    }
-    return true;
 }
 
 /* ---------------------------------------------------------------- state */
@@ -689,7 +633,7 @@ static int snapshot_policy(gd_policy *p, bool force)
         gd_part *pt = &p->parts[i];
         size_t len = 0;
         pthread_mutex_lock(&pt->mu);
-        bool need = force || pt->dirty;
+        bool need = !pt->retired && (force || pt->dirty);
         int src = need ? gov_state_save(pt->vm, buf, cap, &len) : GOV_OK;
         pt->dirty = 0;
         pthread_mutex_unlock(&pt->mu);
@@ -719,14 +663,15 @@ static int snapshot_policy(gd_policy *p, bool force)
 
 int gd_snapshot_all(void)
 {
+    /* Not during a reload: the old set's states must not land after the new set's. */
+    pthread_mutex_lock(&reload_mu);
     gd_set *s = gd_set_acquire();
-    if (!s)
-        return 0;
     int rc = 0;
-    for (int i = 0; i < s->n; i++)
+    for (int i = 0; s && i < s->n; i++)
         if (snapshot_policy(&s->pol[i], false) != 0)
             rc = -1;
     gd_set_release(s);
+    pthread_mutex_unlock(&reload_mu);
     return rc;
 }
 

@@ -230,7 +230,8 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
         size_t klen;
         bool is_event;
         size_t start = out->len;
-        if (gd_record_key(p, json, len, keybuf, sizeof keybuf, &key, &klen, &is_event) && is_event) {
+        gd_record_key(p, json, len, keybuf, sizeof keybuf, &key, &klen, &is_event);
+        if (is_event) {
             event_error(out, p, lineno, "GOVD_EVENT",
                         "a record may not carry a \"type\" other than \"record\": approvals, rejections and "
                         "acknowledgements go to their endpoints, which take the approver from the caller");
@@ -705,6 +706,15 @@ static enum MHD_Result first_call(gd_server *s, struct MHD_Connection *c, req *r
             return send_error(c, r, MHD_HTTP_FORBIDDEN, GD_ERR_FORBIDDEN, "GOVD_FORBIDDEN", "'%s' lacks the %s role",
                               r->who->name,
                               r->need_role == GD_ROLE_DECIDE ? "decide" : r->need_role == GD_ROLE_APPROVE ? "approve" : "admin");
+    }
+    if (r->route == R_DECIDE || r->route == R_BATCH || r->route == R_APPROVE || r->route == R_REJECT ||
+        r->route == R_ACK) {
+        gd_set *set = gd_set_acquire();
+        bool found = set && gd_set_find(set, r->policy, r->policy_len);
+        gd_set_release(set);
+        if (!found)
+            return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY",
+                              "no policy named '%s' is loaded", r->policy);
     }
     r->max = r->route == R_BATCH ? gd_cfg.max_batch : gd_cfg.max_body;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -672,6 +672,50 @@ def otlp():
     g.stop()
 
 
+def otel_npm():
+    """Spans from the real @opentelemetry/sdk-trace-node through the real
+    @opentelemetry/exporter-trace-otlp-http (OTLP/HTTP JSON) become decisions."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "otel")
+    if not shutil.which("npm") and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "-qq", "npm"],
+                       capture_output=True, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    if not shutil.which("npm") or not shutil.which("node"):
+        print("skip - otel_npm: npm and node are not installed (apt-get install npm)")
+        return
+    p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=here, capture_output=True,
+                       text=True, timeout=600)
+    if p.returncode != 0:
+        report(False, "npm ci of the OpenTelemetry packages", p.stdout + p.stderr)
+        return
+    tok = write(os.path.join(TMP, "tokens-otel"), TOKENS, 0o600)
+    logf = os.path.join(TMP, "otel.log")
+    g = Govd("-p", "policies/support", "--tokens", tok, "--decision-log", logf)
+    url = "http://127.0.0.1:%d/v1/traces?policy=support_agents" % g.port
+    p = subprocess.run(["node", os.path.join(here, "send.js"), url, "decide-token-0123456789"], capture_output=True,
+                       text=True, timeout=120)
+    ids = p.stdout.split()
+    entries = [json.loads(x) for x in open(logf)] if os.path.exists(logf) else []
+    got = {}
+    for e in entries:
+        rec = json.loads(e["input"])
+        got[rec["run_id"]] = (rec, e["decision"], e["endpoint"], e["caller"])
+    ok = p.returncode == 0 and len(ids) == 2 and sorted(got) == sorted(ids)
+    if ok:
+        rec, dec, ep, caller = got[ids[0]]
+        rules = sorted(f["rule"] for f in dec["findings"])
+        ok = (ep == "otlp" and caller == "agent-host" and rec["agent"] == "triage-bot" and rec["tenant"] == "acme"
+              and rec["tokens"] == 1600 and abs(rec["latency_ms"] - 4500) < 1e-6 and rec["error"] is True
+              and rec["action"] == "chat" and rules == ["failed_run", "slow_run", "token_overrun"])
+        rec2, dec2, _, _ = got[ids[1]]
+        ok = ok and dec2["verdict"] == "allow" and rec2["tokens"] == 150 and rec2["error"] is False
+    report(ok, "OpenTelemetry Node SDK + OTLP/HTTP exporter: GenAI spans become std/agent_run decisions",
+           "node rc %d\n%s%s\n%s" % (p.returncode, p.stdout, p.stderr, json.dumps(got, indent=1)[:2000]))
+    st, body, _ = g.req("GET", "/metrics", token="decide-token-0123456789")
+    report('govd_otlp_spans_total{policy="support_agents"} 2' in body, "the SDK's non-GenAI span is skipped",
+           body[-1000:])
+    g.stop()
+
+
 def build_stats_partition():
     want = {"support": "by agent", "error_spike": "by agent", "loan_underwriting": "by run_id",
             "model_promotion": "any", "agent_health": "none: cannot be partitioned"}
@@ -736,7 +780,7 @@ def quickstart():
 
 for fn in (build_stats_partition, endpoints_basic, batch_matches_govc, keyed_partitions_exact, bad_input,
            slow_clients_and_limits, auth_and_roles, gates_and_escalations, reload_under_load, persistence_and_kill9,
-           log_rotation, unix_socket_and_tls, otlp, soak_short, quickstart):
+           log_rotation, unix_socket_and_tls, otlp, otel_npm, soak_short, quickstart):
     case(fn)
 shutil.rmtree(TMP, ignore_errors=True)
 sys.exit(1 if FAILS else 0)
