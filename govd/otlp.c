@@ -6,6 +6,8 @@
  * The body is tokenised once by jsmn (strict mode) and walked by token index; nothing
  * here trusts a size or an index it has not checked against the token count.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,16 +74,17 @@ static bool parse_num(const walk *w, int v, attr *a, bool as_int)
     memcpy(buf, w->js + w->t[v].start, n);
     buf[n] = 0;
     char *end;
+    errno = 0;
     if (as_int) {
         long long x = strtoll(buf, &end, 10);
-        if (*end)
+        if (*end || errno)
             return false;
         a->is_int = true;
         a->i = x;
         a->num = (double)x;
     } else {
         double x = strtod(buf, &end);
-        if (*end)
+        if (*end || !isfinite(x))
             return false;
         a->num = x;
     }
@@ -225,9 +228,10 @@ static int map_span(const walk *w, int span, int rattr, gd_buf *out, char *err, 
     gd_buf_printf(out, ",\"latency_ms\":%.6f", (double)(end - start) / 1e6);
     long long tokens = 0;
     bool any_tokens = false;
-    if (find_attr(w, sattr, "gen_ai.usage.input_tokens", &a) && a.is_int && a.i >= 0)
+    /* Counts past 2^53 are not token counts; they are ignored (and cannot overflow). */
+    if (find_attr(w, sattr, "gen_ai.usage.input_tokens", &a) && a.is_int && a.i >= 0 && a.i <= (1ll << 53))
         tokens += a.i, any_tokens = true;
-    if (find_attr(w, sattr, "gen_ai.usage.output_tokens", &a) && a.is_int && a.i >= 0)
+    if (find_attr(w, sattr, "gen_ai.usage.output_tokens", &a) && a.is_int && a.i >= 0 && a.i <= (1ll << 53))
         tokens += a.i, any_tokens = true;
     if (any_tokens)
         gd_buf_printf(out, ",\"tokens\":%lld", tokens);
@@ -318,9 +322,15 @@ int gd_otlp_map(const char *body, size_t len, gd_buf *out, size_t *spans, size_t
     while (e < len && (body[e] == ' ' || body[e] == '\n' || body[e] == '\r' || body[e] == '\t'))
         e++;
     bool ok = got == n && t[0].type == JSMN_OBJECT && e == len;
-    for (int i = 0; ok && i < got; i++)
+    for (int i = 0; ok && i < got; i++) {
         if (t[i].type == JSMN_PRIMITIVE && !valid_primitive(body + t[i].start, (size_t)(t[i].end - t[i].start)))
             ok = false;
+        /* jsmn lets raw control characters through in strings; JSON does not (and one
+         * copied into a record would split its line). */
+        for (int k = t[i].start; ok && t[i].type == JSMN_STRING && k < t[i].end; k++)
+            if ((unsigned char)body[k] < 0x20)
+                ok = false;
+    }
     if (!ok) {
         snprintf(err, cap, "malformed JSON");
         free(t);

@@ -667,8 +667,17 @@ def otlp():
     bad["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["traceId"] = "zz"
     st, body, _ = g.req("POST", "/v1/traces", json.dumps(bad), headers={"Content-Type": "application/json"})
     report(st == 400, "OTLP: a GenAI span without a hex trace id is 400", body)
+    # found by fuzz_govd: a raw newline inside a string split the record line
+    raw = json.dumps(OTLP).replace('"triage-bot"', '"triage-\nbot"')
+    st, body, _ = g.req("POST", "/v1/traces", raw, headers={"Content-Type": "application/json"})
+    report(st == 400 and "malformed JSON" in body, "OTLP: a raw control character in a string is malformed JSON",
+           (st, body))
+    huge = json.dumps(OTLP).replace('"doubleValue": 0.02', '"doubleValue": 1e400')
+    st, body, _ = g.req("POST", "/v1/traces?decisions=1", huge, headers={"Content-Type": "application/json"})
+    report(st == 200 and json.loads(body.splitlines()[0])["status"] == "ok",
+           "OTLP: a non-finite double is ignored, not written as inf", (st, body[:300]))
     st, body, _ = g.req("GET", "/metrics")
-    report('govd_otlp_spans_total{policy="support_agents"} 2' in body, "OTLP: spans are counted", body[-1200:])
+    report('govd_otlp_spans_total{policy="support_agents"} 3' in body, "OTLP: spans are counted", body[-1200:])
     g.stop()
 
 
