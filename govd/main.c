@@ -152,6 +152,7 @@ int main(int argc, char **argv)
     gd_buf err = {0};
     if (gd_set_start(&err) != 0) {
         fprintf(stderr, "%sgovd: no policy set could be loaded\n", err.p ? err.p : "");
+        gd_buf_free(&err);
         return 2;
     }
     gd_buf_free(&err);
