@@ -34,6 +34,8 @@ bool gd_buf_add(gd_buf *b, const void *s, size_t n);
 bool gd_buf_str(gd_buf *b, const char *s);
 bool gd_buf_printf(gd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gd_buf_free(gd_buf *b);
+/* A whole file in malloc'd memory; NULL with errno on failure. */
+unsigned char *gd_read_all(const char *path, size_t *len);
 
 /* ---------------------------------------------------------------- logging */
 void gd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,18 +1,16 @@
 # govd/govd.mk: govd, the policy decision service (spec/govd.md), its tests and bench.
-# It compiles .gov policies in process with the front end and compiler, linked as govc
-# links them (libgovc, once it lands, replaces GOVD_COMPILER).
+# It compiles .gov policies in process with libgovc (compiler/gov_compiler.h).
 DEB_PKGS += libmicrohttpd-dev libgnutls28-dev libjsmn-dev openssl curl
 
 GOVD_SRCS := govd/main.c govd/server.c govd/policy.c govd/otlp.c govd/batch.c govd/util.c govd/metrics.c \
              govd/dlog.c govd/auth.c govd/record.c
 GOVD_OBJS := $(GOVD_SRCS:%.c=$(BUILD)/obj/%.o)
-GOVD_COMPILER := $(filter-out $(BUILD)/obj/compiler/govc.o,$(GOVC_OBJS))
-GOVD_LIBS := -lmicrohttpd -lxxhash -lffi -ldl -lm -lpthread
+GOVD_LIBS := -lmicrohttpd -lxxhash -lffi -lm -lpthread
 
 $(GOVD_OBJS): $(BUILD)/gen/parser.h
 
-$(BUILD)/govd: $(GOVD_OBJS) $(GOVD_COMPILER) $(BUILD)/liblang.a $(BUILD)/libgov.a
-	$(CC) $(LDFLAGS_ALL) -pthread -o $@ $(GOVD_OBJS) $(GOVD_COMPILER) $(BUILD)/liblang.a $(BUILD)/libgov.a $(GOVD_LIBS)
+$(BUILD)/govd: $(GOVD_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -pthread -o $@ $(GOVD_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a $(GOVD_LIBS)
 
 all: $(BUILD)/govd
 

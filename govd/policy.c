@@ -14,7 +14,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +22,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "compiler/compile.h"
-#include "compiler/govc.h"
-#include "compiler/stdlib.h"
+#include "compiler/gov_compiler.h"
 #include "govd/govd.h"
 
 gd_config gd_cfg;
@@ -48,63 +45,35 @@ static bool is_source(const char *path)
     return n > 4 && strcmp(path + n - 4, ".gov") == 0;
 }
 
-/* Compile .gov sources in process (the front end and compiler linked in, as govc does).
- * Diagnostics go to err. */
+/* Compile .gov sources in process with libgovc (compiler/gov_compiler.h); its
+ * diagnostics, rendered as govc prints them, go to err. */
 static gov_program *compile_source(const char *path, gd_buf *err)
 {
-    GovFrontend fe;
-    govF_init(&fe, NULL, NULL, gov_std_lookup);
+    gov_compiler *c = NULL;
     gov_program *prog = NULL;
-    char *diag = NULL;
-    size_t dlen = 0;
-    FILE *df = open_memstream(&diag, &dlen);
-    if (!df) {
-        govF_free(&fe);
+    if (gov_compiler_new(&c, NULL, NULL) != GOV_OK) {
         gd_buf_printf(err, "%s: out of memory\n", path);
         return NULL;
     }
-    if (setjmp(fe.oom)) {
-        gd_buf_printf(err, "%s: out of memory compiling\n", path);
-        goto done;
-    }
-    GovcFrontOpts o = {GOV_FMT_TEXT, false};
-    char *paths[1] = {(char *)path};
-    int rc = govc_front(&fe, paths, 1, &o);
-    GovPolicy *pol = NULL;
-    GovBuild b = {0};
-    if (rc == 0) {
-        for (uint32_t i = 0; i < fe.npols; i++) {
-            if (fe.pols[i]->is_module)
-                continue;
-            if (pol) {
-                gd_buf_printf(err, "%s: holds more than one policy; give each its own path\n", path);
-                rc = 1;
-                break;
-            }
-            pol = fe.pols[i];
-        }
-        if (rc == 0 && !pol) {
-            gd_buf_printf(err, "%s: holds no policy\n", path);
-            rc = 1;
-        }
-        if (rc == 0 && !govK_compile(&fe, pol, &b))
-            rc = 1;
-    }
-    if (fe.diags.nerrors)
-        govD_print(&fe.diags, df, GOV_FMT_TEXT, GOVD_VERSION);
-    if (rc == 2 && !fe.diags.nerrors)
-        gd_buf_printf(err, "%s: cannot read the sources\n", path);
-    if (rc == 0) {
+    int rc = gov_compiler_add_path(c, path);
+    if (rc == GOV_OK)
+        rc = gov_compiler_build(c);
+    if (rc == GOV_ESOURCE || rc == GOV_EIO) {
+        const char *text;
+        size_t len;
+        if (gov_compiler_render(c, GOVC_FORMAT_TEXT, &text, &len) == GOV_OK)
+            gd_buf_add(err, text, len);
+    } else if (rc != GOV_OK) {
+        gd_buf_printf(err, "%s: %s (%s)\n", path, gov_compiler_errmsg(c), gov_errstr(rc));
+    } else if (gov_compiler_program_count(c) != 1) {
+        gd_buf_printf(err, "%s: holds %zu policies; give each its own path\n", path, gov_compiler_program_count(c));
+    } else {
+        gov_compiled out;
         gov_error e;
-        if (gov_program_load(b.bytes, b.len, &prog, &e) != GOV_OK)
-            gd_buf_printf(err, "%s: the VM rejects the compiled policy: %s\n", path, e.message);
+        if (gov_compiler_program(c, 0, &out) != GOV_OK || gov_program_load(out.bytes, out.len, &prog, &e) != GOV_OK)
+            gd_buf_printf(err, "%s: the VM rejects the compiled policy\n", path);
     }
-done:
-    fclose(df);
-    if (dlen)
-        gd_buf_add(err, diag, dlen);
-    free(diag);
-    govF_free(&fe);
+    gov_compiler_free(c);
     return prog;
 }
 
@@ -113,7 +82,7 @@ static gov_program *load_program(const char *path, gd_buf *err)
     if (is_source(path))
         return compile_source(path, err);
     size_t len;
-    unsigned char *bytes = govc_read_all(path, &len);
+    unsigned char *bytes = gd_read_all(path, &len);
     if (!bytes) {
         gd_buf_printf(err, "%s: cannot read: %s\n", path, strerror(errno));
         return NULL;
@@ -591,7 +560,7 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
         snprintf(name, sizeof name, "%d.state", i);
         char *path = state_path(p, name);
         size_t len = 0;
-        unsigned char *st = path ? govc_read_all(path, &len) : NULL;
+        unsigned char *st = path ? gd_read_all(path, &len) : NULL;
         if (!st) {
             snprintf(why, sizeof why, "cannot read %s: %s", path ? path : name, strerror(errno));
             free(path);

@@ -20,7 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "compiler/govc.h"
 #include "govd/govd.h"
 
 atomic_bool gd_stopping;
@@ -824,7 +823,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 static char *read_text(const char *path, char *err, size_t cap)
 {
     size_t len;
-    unsigned char *b = govc_read_all(path, &len);
+    unsigned char *b = gd_read_all(path, &len);
     if (!b) {
         snprintf(err, cap, "cannot read '%s': %s", path, strerror(errno));
         return NULL;

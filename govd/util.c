@@ -1,4 +1,5 @@
 /* util.c: growable buffers, the service log, clocks, and JSON string helpers. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,4 +201,30 @@ long gdj_unescape(const char *s, size_t n, char *out, size_t cap)
         o += k;
     }
     return (long)o;
+}
+
+unsigned char *gd_read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    gd_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (!gd_buf_add(&b, chunk, n)) {
+            fclose(f);
+            gd_buf_free(&b);
+            errno = ENOMEM;
+            return NULL;
+        }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        gd_buf_free(&b);
+        errno = EIO;
+        return NULL;
+    }
+    *len = b.len;
+    return b.p ? (unsigned char *)b.p : calloc(1, 1);
 }
