@@ -25,7 +25,8 @@ static void build_usage(FILE *out)
             "\n"
             "options:\n"
             "  -o FILE      where to write the program (one policy only)\n"
-            "  --stats      print code size, bytes per rule, arena bytes and step bound\n"
+            "  --stats      print code size, bytes per rule, arena bytes, step bound and the key\n"
+            "               records must be partitioned by (spec/govd.md 5)\n"
             "  --format F   diagnostics as text (default), json, github or sarif\n"
             "  -Werror      treat warnings as errors\n"
             "  -h, --help   show this help\n"
@@ -59,36 +60,42 @@ typedef struct BuildOpts {
 
 static int build_write(gov_compiler *c, const BuildOpts *bo);
 
+enum { OPT_FORMAT = GOVC_LONG, OPT_STATS };
+const GovcOpt govc_build_opts[] = {
+    {NULL, 'o', GOVC_ARG_FILE, "FILE", "where to write the program"},
+    {"stats", OPT_STATS, GOVC_ARG_NONE, NULL, "print code size, arena bytes and step bound"},
+    {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json|github|sarif", "how to print the diagnostics"},
+    {NULL, 'W', GOVC_ARG_CHOICE, "error", "treat warnings as errors"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_build(int argc, char **argv)
 {
-    BuildOpts bo = {{GOV_FMT_TEXT, false}, NULL, false, argv + 1, 0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            build_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "-o") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "govc build: -o needs a file name\n");
-                return 2;
-            }
-            bo.out_path = argv[++i];
-        } else if (strcmp(a, "--stats") == 0) {
+    BuildOpts bo = {{GOV_FMT_TEXT, false}, NULL, false, NULL, 0};
+    GovcArgs a;
+    govc_args_init(&a, "build", govc_build_opts, build_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        switch (k) {
+        case 'o':
+            bo.out_path = a.value;
+            break;
+        case OPT_STATS:
             bo.stats = true;
-        } else if (strcmp(a, "-Werror") == 0) {
-            bo.front.werror = true;
-        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
-            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v || !govc_parse_format(v, &bo.front.format))
+            break;
+        case 'W':
+            if (!govc_opt_werror(&a, &bo.front.werror))
                 return 2;
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc build: unknown option '%s'\n", a);
-            build_usage(stderr);
-            return 2;
-        } else {
-            bo.paths[bo.npaths++] = argv[i];
+            break;
+        case OPT_FORMAT:
+            if (!govc_parse_format(a.value, &bo.front.format))
+                return 2;
+            break;
         }
     }
+    bo.paths = a.operands;
+    bo.npaths = a.noperands;
     if (bo.npaths == 0) {
         fprintf(stderr, "govc build: no paths given\n");
         build_usage(stderr);
@@ -129,6 +136,8 @@ static int build_write(gov_compiler *c, const BuildOpts *bo)
                 return 2;
             }
             size_t arena = gov_arena_size(prog, NULL);
+            char why[256];
+            int part = gov_program_partition(prog, why, sizeof why);
             gov_program_free(prog);
             printf("  rules:       %u\n", b.rules);
             printf("  code:        %u words, %u bytes", b.code_words, b.code_words * 4);
@@ -139,6 +148,12 @@ static int build_write(gov_compiler *c, const BuildOpts *bo)
                 printf(", %.1f bytes per rule", (double)b.len / b.rules);
             printf("\n  arena:       %zu bytes (default JSON caps)\n", arena);
             printf("  step bound:  %u instructions per record (worst record kind)\n", b.max_steps);
+            if (part == GOV_PART_ANY)
+                printf("  partition:   any (no state: any VM may take any record)\n");
+            else if (part == GOV_PART_ONE)
+                printf("  partition:   none: cannot be partitioned, one VM takes every record (%s)\n", why);
+            else
+                printf("  partition:   by %s (%s)\n", gov_partition_name(part), why);
         }
     }
     return rc;
