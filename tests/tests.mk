@@ -20,4 +20,6 @@ TEST_SUITES += "python3 tests/state/crash.py $(BUILD)/govc"
 TEST_SUITES += "python3 tests/windows/ref.py $(BUILD)/govc"
 # Drift statistics against a reference computation (exact fractions, math.log) and hand cases.
 TEST_SUITES += "python3 tests/drift/ref.py $(BUILD)/govc"
+# Every declaration order around a drift (a drift after a sustained rule once took no record).
+TEST_SUITES += "python3 tests/drift/order.py $(BUILD)/govc"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/drift/run.sh"

@@ -472,6 +472,7 @@ struct gov_vm {
     uint32_t rdrift;            /* the drift the rule read, or NONE */
     char *wstate;               /* the windows' part of the state block */
     govV_wrec *wrec;            /* nwin, then the sustained rules' govV_srec (GOVV_SREC) */
+    govT_rec *drec;             /* ndrift: each drift's result for the record (govT_recs) */
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint32_t cur_kind;
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
@@ -494,12 +495,12 @@ static inline int govV_keep_key(gov_vm *vm, const char *key, uint32_t n, uint32_
 }
 
 /* The drifts' part of the state block, after the windows'; and their per-record
- * results, in the arena right after the windows' (vm.c's layout). Computed, not stored,
- * so a VM of a program without drifts is laid out as before they existed. */
+ * results, in the arena region vm.c's layout gives them (after the windows' and the
+ * sustained rules' per-record data: computing their place from the windows' alone made
+ * them overlap the sustained rules', so a sustained rule stepped before a drift's rule
+ * wiped the drift's result). */
 static inline char *govT_dstate(const gov_vm *vm) { return vm->wstate + vm->p->win_state; }
-static inline govT_rec *govT_recs(const gov_vm *vm) {
-    return (govT_rec *)(void *)((char *)vm->wrec + (((size_t)vm->p->nwin * sizeof(govV_wrec) + 15) & ~(size_t)15));
-}
+static inline govT_rec *govT_recs(const gov_vm *vm) { return vm->drec; }
 
 /* load.c */
 GOV_HIDDEN int govL_class(uint32_t type);

@@ -146,6 +146,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->kpool_cap = (uint32_t)l.kpool_cap;
     vm->wstate = vm->rstate + p->sus_state; /* then windows, then drifts (govT_dstate) */
     vm->wrec = (govV_wrec *)(void *)(base + l.wrec);
+    vm->drec = (govT_rec *)(void *)(base + l.drec);
     govR_init(vm);
     vm->kscratch = (uint32_t *)(void *)(base + l.kscratch);
     govW_init(vm);
