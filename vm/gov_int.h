@@ -46,6 +46,8 @@ static inline int govS_finite(double d) { return d == d && d <= 1.79769313486231
 
 #define GOV_HIDDEN __attribute__((visibility("hidden")))
 
+#include "vm/gov_agg.h"
+
 /* A register or constant value. Strings are a reference: bit 63 set means the VM's
  * record scratch area, clear means the program's string data; bits 32..62 the offset,
  * bits 0..31 the length. */
@@ -113,20 +115,32 @@ typedef struct govL_sus {
     size_t off, tab;
 } govL_sus;
 /* A window (WINDOWS section) and what the loader derives from it: the layout of one
- * instance (one per key, or one) in the state block, in bytes. An instance is a header
- * (govW_hdr), then for count windows the ring of values and the min/max deques, for
- * time windows the buckets; all 8-byte words; then the sketch counts (u32): the
- * window's, and for time windows one per bucket. */
+ * instance (one per key, or one) in the state block, in bytes. An instance is its saved
+ * part -- a header (govW_hdr), then for count windows the ring of values and the
+ * min/max deques, for time windows the buckets (govW_bucket), all 8-byte words; then
+ * for quantile time windows the page octaves (i32) and each bucket's sketch counts
+ * (u32) -- and then what is derived from it (recomputed on load, never saved): the Two
+ * Stacks summaries, the heaps of a count quantile window, a time quantile window's total
+ * sketch and page index (window.c). */
 typedef struct govL_window {
     uint32_t name, kind, agg, type, arg_reg, where_reg, code, ncode, level, capacity, runs, nbuckets;
     int64_t span, lateness, width;
     double alpha;
     uint32_t file, line, col;
     uint32_t arg_type;          /* the argument register's type; GOVB_TY_BOOL for count() */
-    int sketch, dqmin, dqmax;   /* has a quantile sketch; min / max deques (count windows) */
     int acls;                   /* the argument's class (GOVV_CI or GOVV_CF), cached from arg_type */
-    size_t inst, words;         /* bytes of an instance; bytes of its 8-byte-word part */
-    size_t o_ring, o_dqmin, o_dqmax, o_bk, o_sk, o_skg; /* offsets within an instance */
+    /* how the aggregate is kept (govW_prepare): */
+    int isum;                   /* sum, mean or stddev of int-class values: exact sums (govA_isum) */
+    int fsum;                   /* sum, mean or stddev of floats: merged summaries (govA_f), Two Stacks */
+    int wantsd;                 /* stddev: the summaries carry the deviation */
+    int tmm;                    /* min or max over time: Two Stacks of the buckets' extremes */
+    int heaps;                  /* a quantile over the last N runs: exact, two heaps */
+    int sketch;                 /* a quantile over time: the paged sketch */
+    int dqmin, dqmax;           /* min / max deques (count windows) */
+    uint32_t qnum, qden;        /* the quantile, num / den */
+    size_t inst, words, saved;  /* bytes of an instance; of its 8-byte-word part; of its saved part */
+    size_t o_ring, o_dqmin, o_dqmax, o_bk, o_oct, o_bsk;           /* saved parts */
+    size_t o_der, o_suf, o_heap, o_pos, o_tsk, o_ix;               /* derived parts */
     size_t off, tab;            /* offset in the windows region; key table bytes (0 if not per, or shared) */
     uint32_t tabw;              /* the window whose key table this one uses: itself, or the first of
                                  * its kind with its level and capacity (window.c); NONE if not per */
@@ -210,7 +224,6 @@ struct gov_program {
     govL_window *win;
     uint32_t *kind_wins;        /* window indices grouped by kind, declaration order */
     uint32_t *kwin_first;       /* nkind + 1: kind k's windows are kind_wins[first[k]..first[k+1]) */
-    double *skbound;            /* 2 x GOVW_SKBINS sketch bin bounds (window.c), or NULL */
     size_t win_state;           /* bytes of all windows' state */
     uint32_t max_wcap;          /* largest per-key capacity (windows, sustained rules and
                                    drifts), for the state loader's scratch */
@@ -365,12 +378,6 @@ typedef struct govV_herr { uint32_t ext, rule, reason; int32_t status, verdict; 
 
 #define GOVV_MAXRULELIMITS 8    /* limits remembered per rule for the trace */
 
-/* Quantile sketches: GOVW_SKBINS log-spaced bins with relative accuracy GOVW_ALPHA
- * (spec/language.md, windows). */
-#define GOVW_SKBINS 2048u
-#define GOVW_SKGROUPS (GOVW_SKBINS / 32) /* bins counted together to find a rank (window.c) */
-#define GOVW_ALPHA 0.01
-
 /* An instance's header (state). */
 typedef struct govW_hdr {
     int64_t newest;             /* event time of the newest record taken, INT64_MIN before one */
@@ -378,19 +385,35 @@ typedef struct govW_hdr {
     uint64_t seq;               /* values ever added (count windows: ring position = seq % N) */
     uint64_t n, ntrue;          /* values in the window; of them, true (bool arguments) */
     uint64_t late;              /* records refused as late, ever */
-    uint64_t isum;              /* count windows, int class: wrapping sum of the values */
-    double rsum, sum, sumsq;    /* count windows: sum; sums of (x - shift) and its square */
-    double shift, ewma;
+    govA_isum isum;             /* int-class sum, mean, stddev: exact sums of the values held */
+    double ewma;
     uint64_t qmin_head, qmin_len, qmax_head, qmax_len;   /* deques (count windows) */
 } govW_hdr;
 
-/* A time window's bucket (state): the values whose time falls in bucket idx. */
+/* A time window's bucket (state): the values whose time falls in bucket idx; pay is
+ * the aggregate's: exact sums (govA_isum), a float summary (govA_f), or min and max. */
 typedef struct govW_bucket {
     int64_t idx;
-    uint64_t n, ntrue, isum;
-    double rsum, sum, sumsq;
-    govV_cell min, max;
+    uint64_t n, ntrue;
+    uint64_t pay[5];
 } govW_bucket;
+
+/* A Two Stacks item (derived): a float summary, or the extremes of some values. */
+typedef union govW_item {
+    govA_f f;
+    struct {
+        uint64_t n;
+        union govV_cell mn, mx;
+        uint64_t pad;
+    } m;
+} govW_item;
+
+/* An instance's derived header: the back part of the Two Stacks (window.c), and the
+ * heaps' sizes. */
+typedef struct govW_der {
+    govW_item back;
+    uint32_t nl, nu;
+} govW_der;
 
 /* Per window, for the record being evaluated (outside the state). */
 typedef struct govV_wrec {
@@ -416,11 +439,11 @@ typedef struct govT_hdr {
 } govT_hdr;
 
 /* A drift bucket (state), followed by its bin counts. idx: current buckets count in units
- * of the current bucket width, baseline buckets in units of theirs. */
+ * of the current bucket width, baseline buckets in units of theirs. f: its values' count,
+ * sum and standard deviation (agg.c). */
 typedef struct govT_bucket {
     int64_t idx;
-    uint64_t n;
-    double mean, m2;            /* of its values, and the sum of their squared deviations */
+    govA_f f;
 } govT_bucket;
 
 /* Per drift, for the record being evaluated (outside the state). */
@@ -546,7 +569,9 @@ GOV_HIDDEN size_t govW_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govW_save(const gov_vm *vm, unsigned char *b);
 GOV_HIDDEN int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);
 GOV_HIDDEN const char *govW_aggname(uint32_t agg);
-GOV_HIDDEN double govW_root(double v);   /* sqrt of v > 0 with IEEE operations only */
+GOV_HIDDEN void govW_derive(const gov_program *p, const govL_window *w, char *x);
+GOV_HIDDEN char *govW_instance(const gov_vm *vm, const govL_window *w, uint32_t slot);
+GOV_HIDDEN govK_table *govW_table(const gov_vm *vm, const govL_window *w);
 
 /* drift.c */
 GOV_HIDDEN int govT_prepare(gov_program *p, const char **why, uint32_t *bad);

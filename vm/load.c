@@ -246,7 +246,7 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->npat * 4) +
 
                     al8((uint64_t)p->nwin * sizeof(govL_window)) + al8((uint64_t)p->nwin * 4) +
-                    al8(((uint64_t)p->nkind + 1) * 4) + (p->nwin ? 2ull * GOVW_SKBINS * 8 : 0) +
+                    al8(((uint64_t)p->nkind + 1) * 4) +
                     al8((uint64_t)p->next * sizeof(govL_ext)) + al8((uint64_t)p->nextparam * 4) +
                     al8((uint64_t)p->ndrift * sizeof(govL_drift)) + al8((uint64_t)p->nedge * 8) +
                     al8((uint64_t)p->ndrift * 4) + al8(((uint64_t)p->nkind + 1) * 4) + al8((uint64_t)p->nrule * 4) +
@@ -295,7 +295,6 @@ static int alloc_program(govL_ctx *c) {
     p->win = carve(&cur, p->nwin * sizeof(govL_window));
     p->kind_wins = carve(&cur, p->nwin * 4);
     p->kwin_first = carve(&cur, ((size_t)p->nkind + 1) * 4);
-    p->skbound = p->nwin ? carve(&cur, 2 * GOVW_SKBINS * 8) : NULL;
     p->ext = carve(&cur, p->next * sizeof(govL_ext));
     p->extparam = carve(&cur, p->nextparam * 4);
     p->drift = carve(&cur, p->ndrift * sizeof(govL_drift));
