@@ -2,16 +2,15 @@
  * a reviewer can read. The VM's trace (spec/trace.md) is the only source of facts; this
  * command reads it with jsmn and words it, quoting each rule's condition from the
  * policy's source when that file is at hand. */
-#define JSMN_STATIC
-#define JSMN_STRICT
-#include <jsmn.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "compiler/govc.h"
+#include "compiler/jview.h"
 #include "compiler/stdlib.h"
 #include "lang/eval.h"
 
@@ -27,74 +26,19 @@ void govc_format_value(const gov_value *v, char *buf, size_t cap)
     govE_format(&g, buf, cap);
 }
 
-/* ------------------------------------------------------------------ a tiny JSON view */
+/* ------------------------------------------------------------------ the trace */
 
-typedef struct J {
-    const char *s;
-    jsmntok_t *t;
-    int n;
-} J;
-
-/* Index just past token i and everything inside it. */
-static int skip(const J *j, int i)
-{
-    int end = i + 1;
-    /* An object's children are its keys, and each key's one child is its value. */
-    for (int k = 0; k < j->t[i].size; k++)
-        end = skip(j, end);
-    return end;
-}
-
-static bool tok_is(const J *j, int i, const char *lit)
-{
-    size_t n = strlen(lit);
-    return (size_t)(j->t[i].end - j->t[i].start) == n && memcmp(j->s + j->t[i].start, lit, n) == 0;
-}
-
-/* The value token of member `key` in object i, or -1. */
-static int member(const J *j, int i, const char *key)
-{
-    if (i < 0 || j->t[i].type != JSMN_OBJECT)
-        return -1;
-    int k = i + 1;
-    for (int m = 0; m < j->t[i].size; m++) {
-        if (tok_is(j, k, key))
-            return k + 1;
-        k = skip(j, k);
-    }
-    return -1;
-}
-
-/* Element e of array i, or -1. */
-static int element(const J *j, int i, int e)
-{
-    if (i < 0 || j->t[i].type != JSMN_ARRAY || e >= j->t[i].size)
-        return -1;
-    int k = i + 1;
-    for (int m = 0; m < e; m++)
-        k = skip(j, k);
-    return k;
-}
-
-static int count(const J *j, int i) { return i >= 0 && j->t[i].type == JSMN_ARRAY ? j->t[i].size : 0; }
-
-/* A string or primitive member as text (strings without quotes; escapes left as is). */
-static const char *text(const J *j, int i, char *buf, size_t cap)
-{
-    if (i < 0) return "";
-    snprintf(buf, cap, "%.*s", j->t[i].end - j->t[i].start, j->s + j->t[i].start);
-    return buf;
-}
+typedef JView J;
 
 /* A value object {"type","value","text"?} as the language writes it. */
 static const char *value(const J *j, int i, char *buf, size_t cap)
 {
     char tb[32], vb[96];
-    int t = member(j, i, "text");
+    int t = jv_member(j, i, "text");
     if (t >= 0)
-        return text(j, t, buf, cap);
-    text(j, member(j, i, "type"), tb, sizeof tb);
-    text(j, member(j, i, "value"), vb, sizeof vb);
+        return jv_text(j, t, buf, cap);
+    jv_text(j, jv_member(j, i, "type"), tb, sizeof tb);
+    jv_text(j, jv_member(j, i, "value"), vb, sizeof vb);
     if (strcmp(tb, "ratio") == 0) {
         snprintf(buf, cap, "%.15g%%", strtod(vb, NULL) * 100.0);
         return buf;
@@ -108,57 +52,174 @@ static const char *value(const J *j, int i, char *buf, size_t cap)
 
 /* ------------------------------------------------------------------ source quotes */
 
-/* The condition of the rule declared at file:line:col, read from its source: the text
- * after `when` on the declaration's lines, up to the next clause keyword. */
-static void quote_condition(const char *at, FILE *out)
+/* What a rule's entry in the trace is quoted from: the declaration itself, found in the
+ * parsed sources by its name and the position the trace gives (file:line:col of the
+ * name), never by searching the text near that line: a drift has no `when`, and a text
+ * search from its line found the next rule's. Sources are the ones the policy was
+ * compiled from, or, for a .govb, the files its positions name, parsed again; a
+ * declaration that is not where the program says (the file changed since the build) is
+ * not quoted. */
+typedef struct Quotes {
+    GovFrontend *fe;            /* the front end holding the parsed sources, or NULL */
+    GovFrontend own;            /* parsed here for a .govb */
+    bool own_used;
+    time_t built;               /* the .govb's modification time (0: unknown) */
+} Quotes;
+
+/* Split "file:line:col"; false if it is not of that form. */
+static bool split_at(const char *at, char *path, size_t cap, unsigned *line, unsigned *col)
 {
-    char path[512];
-    unsigned line = 0, col = 0;
     const char *c2 = strrchr(at, ':');
-    if (!c2) return;
+    if (!c2 || c2 == at) return false;
     const char *c1 = c2 - 1;
     while (c1 > at && *c1 != ':') c1--;
-    if (c1 <= at || (size_t)(c1 - at) >= sizeof path) return;
-    snprintf(path, sizeof path, "%.*s", (int)(c1 - at), at);
-    line = (unsigned)strtoul(c1 + 1, NULL, 10);
-    col = (unsigned)strtoul(c2 + 1, NULL, 10);
-    (void)col;
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char buf[1024];
-    unsigned ln = 0;
-    bool in_when = false, printed = false;
-    while (fgets(buf, sizeof buf, f)) {
-        if (++ln < line) continue;
-        char *p = buf;
-        char *w = strstr(p, "when ");
-        if (!in_when && w) {
-            in_when = true;
-            p = w + 5;
-        } else if (!in_when) {
-            if (ln > line + 40) break;
-            continue;
-        } else {
-            while (*p == ' ' || *p == '\t') p++;
-            static const char *const stops[] = {"severity", "verdict", "notify", "escalate", "clear", "approvers",
-                                                "sla", "on ", "capacity", "}"};
-            bool stop = false;
-            for (size_t s = 0; s < sizeof stops / sizeof stops[0]; s++)
-                if (strncmp(p, stops[s], strlen(stops[s])) == 0) stop = true;
-            if (stop) break;
+    if (c1 <= at || (size_t)(c1 - at) >= cap) return false;
+    snprintf(path, cap, "%.*s", (int)(c1 - at), at);
+    *line = (unsigned)strtoul(c1 + 1, NULL, 10);
+    *col = (unsigned)strtoul(c2 + 1, NULL, 10);
+    return *line > 0 && *col > 0;
+}
+
+/* The declaration named `name` whose name sits at line:col, in any parsed file. */
+static GovDecl *find_decl(GovFrontend *fe, const char *name, unsigned line, unsigned col)
+{
+    size_t n = strlen(name);
+    for (uint32_t m = 0; m < fe->nmods; m++) {
+        GovModule *mod = fe->mods[m];
+        for (uint32_t i = 0; mod && i < mod->ndecls; i++) {
+            GovDecl *d = mod->decls[i];
+            if (d->name.len != n || memcmp(d->name.s, name, n) != 0) continue;
+            uint32_t l, c;
+            govS_position(&fe->src, d->name_span.file, d->name_span.lo, &l, &c);
+            if (l == line && c == col) return d;
         }
-        char *end = strstr(p, "//");
-        if (end) *end = 0;
-        end = p + strlen(p);
-        while (end > p && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\r')) *--end = 0;
-        char *brace = strchr(p, '}');
-        if (brace) { *brace = 0; while (brace > p && brace[-1] == ' ') *--brace = 0; }
-        fprintf(out, printed ? " %s" : "  condition: %s", p);
-        printed = true;
-        if (brace) break;
     }
-    if (printed) fputc('\n', out);
-    fclose(f);
+    return NULL;
+}
+
+/* For a .govb: parse the files the trace's positions name (and what they import),
+ * all at once. Without them nothing is quoted. */
+static void parse_sources(Quotes *q, const J *j, int rules)
+{
+    govF_init(&q->own, NULL, NULL, gov_std_lookup);
+    q->own_used = true;
+    if (setjmp(q->own.oom)) return; /* q->fe stays NULL */
+    char at[600], path[512];
+    unsigned line, col;
+    for (int r = 0; r < jv_count(j, rules); r++) {
+        jv_text(j, jv_member(j, jv_element(j, rules, r), "at"), at, sizeof at);
+        struct stat st;
+        /* A file changed after the build may no longer say what the program does. */
+        if (split_at(at, path, sizeof path, &line, &col) && stat(path, &st) == 0 &&
+            (!q->built || st.st_mtime <= q->built))
+            govF_add_path(&q->own, path);
+    }
+    govF_load(&q->own);
+    q->fe = &q->own;
+}
+
+/* The source text of span sp as one line: comments dropped, each run of white space
+ * one blank (strings kept as written). */
+static void span_text(GovFrontend *fe, GovSpan sp, char *buf, size_t cap)
+{
+    const GovSource *f = &fe->src.files[sp.file];
+    size_t o = 0;
+    bool blank = false;
+    for (uint32_t i = sp.lo; i < sp.hi && i < f->len && o + 2 < cap;) {
+        char c = f->text[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < sp.hi && f->text[j] != '"') j += f->text[j] == '\\' ? 2 : 1;
+            j = j < sp.hi ? j + 1 : sp.hi;
+            if (blank && o) buf[o++] = ' ';
+            blank = false;
+            for (; i < j && o + 2 < cap; i++) buf[o++] = f->text[i];
+            continue;
+        }
+        if (c == '/' && i + 1 < sp.hi && f->text[i + 1] == '/') {
+            while (i < sp.hi && f->text[i] != '\n') i++;
+            blank = true;
+            continue;
+        }
+        if (c == '/' && i + 1 < sp.hi && f->text[i + 1] == '*') {
+            i += 2;
+            while (i + 1 < sp.hi && !(f->text[i] == '*' && f->text[i + 1] == '/')) i++;
+            i += 2;
+            blank = true;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            blank = true;
+            i++;
+            continue;
+        }
+        if (blank && o) buf[o++] = ' ';
+        blank = false;
+        buf[o++] = c;
+        i++;
+    }
+    buf[o] = 0;
+}
+
+/* The declaration behind a trace entry, or NULL (positions are computed on demand in
+ * the front end's arena, which may run out). */
+static GovDecl *lookup_decl(Quotes *q, const char *name, const char *at)
+{
+    char path[512];
+    unsigned line, col;
+    if (!q->fe || !split_at(at, path, sizeof path, &line, &col)) return NULL;
+    if (setjmp(q->fe->oom)) return NULL;
+    return find_decl(q->fe, name, line, col);
+}
+
+/* Quote what a rule, gate or drift tests, from its declaration. */
+static void quote_decl(GovFrontend *fe, GovDecl *d, const char *name, FILE *out)
+{
+    if (!d) {
+        fprintf(out, "  (the source of %s is not at hand as it was built)\n", name);
+        return;
+    }
+    if (setjmp(fe->oom)) return;
+    char a[4096], b[512], c[512];
+    switch (d->kind) {
+    case GOV_D_RULE:
+        if (!d->u.rule.when) return;
+        span_text(fe, d->u.rule.when->span, a, sizeof a);
+        fprintf(out, "  condition: %s", a);
+        if (d->u.rule.for_) {
+            span_text(fe, d->u.rule.for_->span, b, sizeof b);
+            fprintf(out, " for %s", b);
+        }
+        fputc('\n', out);
+        if (d->u.rule.clear_when) {
+            span_text(fe, d->u.rule.clear_when->span, a, sizeof a);
+            fprintf(out, "  clear when: %s\n", a);
+        }
+        if (d->u.rule.clear_after) {
+            span_text(fe, d->u.rule.clear_after->span, a, sizeof a);
+            fprintf(out, "  clear after: %s\n", a);
+        }
+        break;
+    case GOV_D_GATE:
+        if (!d->u.gate.when) return;
+        span_text(fe, d->u.gate.when->span, a, sizeof a);
+        fprintf(out, "  condition: %s\n", a);
+        break;
+    case GOV_D_DRIFT:
+        if (!d->u.drift.of || !d->u.drift.threshold) return;
+        span_text(fe, d->u.drift.of->span, a, sizeof a);
+        span_text(fe, d->u.drift.threshold->span, b, sizeof b);
+        fprintf(out, "  test: %.*s of %s > %s", (int)d->u.drift.stat.len, d->u.drift.stat.s, a, b);
+        if (d->u.drift.current && d->u.drift.baseline) {
+            span_text(fe, d->u.drift.current->span, a, sizeof a);
+            span_text(fe, d->u.drift.baseline->span, c, sizeof c);
+            fprintf(out, ", the last %s against the %s before it", a, c);
+        }
+        fputc('\n', out);
+        break;
+    default:
+        break;
+    }
 }
 
 /* ------------------------------------------------------------------ the prose */
@@ -166,83 +227,81 @@ static void quote_condition(const char *at, FILE *out)
 static void explain_limit(const J *j, int lim, FILE *out)
 {
     char name[128], dir[8], val[128], lvl[32], scope[256], at[600], path[512];
-    text(j, member(j, lim, "name"), name, sizeof name);
-    text(j, member(j, lim, "dir"), dir, sizeof dir);
-    value(j, member(j, lim, "value"), val, sizeof val);
-    int by = member(j, lim, "decided_by");
-    text(j, member(j, by, "level"), lvl, sizeof lvl);
-    text(j, member(j, by, "at"), at, sizeof at);
+    jv_text(j, jv_member(j, lim, "name"), name, sizeof name);
+    jv_text(j, jv_member(j, lim, "dir"), dir, sizeof dir);
+    value(j, jv_member(j, lim, "value"), val, sizeof val);
+    int by = jv_member(j, lim, "decided_by");
+    jv_text(j, jv_member(j, by, "level"), lvl, sizeof lvl);
+    jv_text(j, jv_member(j, by, "at"), at, sizeof at);
     if (strcmp(lvl, "default") == 0 || by < 0) {
         fprintf(out, "  %s (a %s limit) is %s, the default set at %s\n", name, dir, val, at);
     } else {
-        text(j, member(j, by, "scope"), scope, sizeof scope);
-        text(j, member(j, by, "path"), path, sizeof path);
+        jv_text(j, jv_member(j, by, "scope"), scope, sizeof scope);
+        jv_text(j, jv_member(j, by, "path"), path, sizeof path);
         fprintf(out, "  %s (a %s limit) is %s, set by %s \"%s\" (%s) at %s\n", name, dir, val, lvl, scope, path, at);
     }
-    int cons = member(j, lim, "consulted");
-    for (int c = 0; c < count(j, cons); c++) {
-        int e = element(j, cons, c);
+    int cons = jv_member(j, lim, "consulted");
+    for (int c = 0; c < jv_count(j, cons); c++) {
+        int e = jv_element(j, cons, c);
         char m[8], v[128], l2[32], s2[256], a2[600];
-        text(j, member(j, e, "matched"), m, sizeof m);
+        jv_text(j, jv_member(j, e, "matched"), m, sizeof m);
         if (strcmp(m, "true") == 0) continue;
-        text(j, member(j, e, "level"), l2, sizeof l2);
-        text(j, member(j, e, "scope"), s2, sizeof s2);
-        text(j, member(j, e, "at"), a2, sizeof a2);
-        value(j, member(j, e, "value"), v, sizeof v);
+        jv_text(j, jv_member(j, e, "level"), l2, sizeof l2);
+        jv_text(j, jv_member(j, e, "scope"), s2, sizeof s2);
+        jv_text(j, jv_member(j, e, "at"), a2, sizeof a2);
+        value(j, jv_member(j, e, "value"), v, sizeof v);
         fprintf(out, "    %s \"%s\" would set %s (at %s) but does not match this record\n", l2, s2, v, a2);
     }
 }
 
-static int explain_trace(const char *t, size_t len, FILE *out)
+static int explain_trace(Quotes *q, const char *t, size_t len, FILE *out)
 {
-    jsmn_parser p;
-    jsmn_init(&p);
-    int n = jsmn_parse(&p, t, len, NULL, 0);
-    if (n <= 0) {
+    J j;
+    if (!jv_parse(&j, t, len)) {
         fprintf(stderr, "govc explain: the VM's trace is not valid JSON\n");
         return 2;
     }
-    jsmntok_t *toks = malloc((size_t)n * sizeof *toks);
-    if (!toks) return 2;
-    jsmn_init(&p);
-    jsmn_parse(&p, t, len, toks, (unsigned)n);
-    J j = {t, toks, n};
     char pol[256], id[64], kind[128];
-    text(&j, member(&j, 0, "policy"), pol, sizeof pol);
-    text(&j, member(&j, 0, "policy_id"), id, sizeof id);
-    text(&j, member(&j, 0, "kind"), kind, sizeof kind);
+    jv_text(&j, jv_member(&j, 0, "policy"), pol, sizeof pol);
+    jv_text(&j, jv_member(&j, 0, "policy_id"), id, sizeof id);
+    jv_text(&j, jv_member(&j, 0, "kind"), kind, sizeof kind);
     fprintf(out, "policy %s (id %s), record kind %s\n", pol, id, kind);
-    int rules = member(&j, 0, "rules");
-    for (int r = 0; r < count(&j, rules); r++) {
-        int e = element(&j, rules, r);
+    int rules = jv_member(&j, 0, "rules");
+    if (!q->fe && !q->own_used) parse_sources(q, &j, rules);
+    for (int r = 0; r < jv_count(&j, rules); r++) {
+        int e = jv_element(&j, rules, r);
         char name[256], at[600], fired[8];
-        text(&j, member(&j, e, "rule"), name, sizeof name);
-        text(&j, member(&j, e, "at"), at, sizeof at);
-        text(&j, member(&j, e, "fired"), fired, sizeof fired);
-        fprintf(out, "\nrule %s (%s): %s\n", name, at, strcmp(fired, "true") == 0 ? "FIRED" : "did not fire");
-        quote_condition(at, out);
-        int cmp = member(&j, e, "compared");
-        for (int c = 0; c < count(&j, cmp); c++) {
-            int ce = element(&j, cmp, c);
+        jv_text(&j, jv_member(&j, e, "rule"), name, sizeof name);
+        jv_text(&j, jv_member(&j, e, "at"), at, sizeof at);
+        jv_text(&j, jv_member(&j, e, "fired"), fired, sizeof fired);
+        GovDecl *d = lookup_decl(q, name, at);
+        const char *what = d && d->kind == GOV_D_GATE                                  ? "gate"
+                           : (d && d->kind == GOV_D_DRIFT) || jv_member(&j, e, "drift") >= 0 ? "drift"
+                                                                                            : "rule";
+        fprintf(out, "\n%s %s (%s): %s\n", what, name, at, strcmp(fired, "true") == 0 ? "FIRED" : "did not fire");
+        quote_decl(q->fe, d, name, out);
+        int cmp = jv_member(&j, e, "compared");
+        for (int c = 0; c < jv_count(&j, cmp); c++) {
+            int ce = jv_element(&j, cmp, c);
             char op[8], l[128], rr[128], res[8];
-            text(&j, member(&j, ce, "op"), op, sizeof op);
-            value(&j, member(&j, ce, "lhs"), l, sizeof l);
-            value(&j, member(&j, ce, "rhs"), rr, sizeof rr);
-            text(&j, member(&j, ce, "result"), res, sizeof res);
+            jv_text(&j, jv_member(&j, ce, "op"), op, sizeof op);
+            value(&j, jv_member(&j, ce, "lhs"), l, sizeof l);
+            value(&j, jv_member(&j, ce, "rhs"), rr, sizeof rr);
+            jv_text(&j, jv_member(&j, ce, "result"), res, sizeof res);
             fprintf(out, "  compared %s %s %s: %s\n", l, op, rr, res);
         }
-        int lims = member(&j, e, "limits");
-        for (int l = 0; l < count(&j, lims); l++)
-            explain_limit(&j, element(&j, lims, l), out);
-        int dr = member(&j, e, "drift");
+        int lims = jv_member(&j, e, "limits");
+        for (int l = 0; l < jv_count(&j, lims); l++)
+            explain_limit(&j, jv_element(&j, lims, l), out);
+        int dr = jv_member(&j, e, "drift");
         if (dr >= 0) { /* a drift's rule: its statistic and both windows' counts */
             char test[32], v[64], th[64], nb[32], nc[32], ms[32];
-            text(&j, member(&j, dr, "test"), test, sizeof test);
-            text(&j, member(&j, dr, "value"), v, sizeof v);
-            text(&j, member(&j, dr, "threshold"), th, sizeof th);
-            text(&j, member(&j, dr, "baseline_n"), nb, sizeof nb);
-            text(&j, member(&j, dr, "current_n"), nc, sizeof nc);
-            text(&j, member(&j, dr, "min_samples"), ms, sizeof ms);
+            jv_text(&j, jv_member(&j, dr, "test"), test, sizeof test);
+            jv_text(&j, jv_member(&j, dr, "value"), v, sizeof v);
+            jv_text(&j, jv_member(&j, dr, "threshold"), th, sizeof th);
+            jv_text(&j, jv_member(&j, dr, "baseline_n"), nb, sizeof nb);
+            jv_text(&j, jv_member(&j, dr, "current_n"), nc, sizeof nc);
+            jv_text(&j, jv_member(&j, dr, "min_samples"), ms, sizeof ms);
             if (strcmp(v, "null") == 0)
                 fprintf(out, "  drift %s not evaluated: %s baseline and %s current values, min_samples %s\n", test, nb,
                         nc, ms);
@@ -251,7 +310,7 @@ static int explain_trace(const char *t, size_t len, FILE *out)
                         nc);
         }
     }
-    free(toks);
+    jv_free(&j);
     return 0;
 }
 
@@ -280,6 +339,11 @@ int govc_explain(int argc, char **argv)
             explain_usage(stdout);
             return 0;
         } else if ((strcmp(argv[i], "-p") == 0 || strcmp(argv[i], "--policy") == 0) && i + 1 < argc) {
+            if (policy) {
+                fprintf(stderr, "govc explain: one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)\n",
+                        policy, argv[i + 1]);
+                return 2;
+            }
             policy = argv[++i];
         } else if (govc_host_opt(&hosts, argc, argv, &i, "explain", &herr)) {
             if (herr)
@@ -318,6 +382,11 @@ int govc_explain(int argc, char **argv)
         free(line);
         return 2;
     }
+    Quotes q;
+    memset(&q, 0, sizeof q);
+    q.fe = fe.nmods ? &fe : NULL;
+    struct stat pst;
+    if (!q.fe && stat(policy, &pst) == 0) q.built = pst.st_mtime;
     size_t asize = gov_arena_size(prog, NULL), tcap = (size_t)1 << 24;
     void *arena = malloc(asize);
     char *tbuf = malloc(tcap);
@@ -346,7 +415,7 @@ int govc_explain(int argc, char **argv)
                 fprintf(stderr, "govc explain: the trace does not fit its buffer\n");
                 rc = 2;
             } else {
-                rc = explain_trace(t, tlen, stdout);
+                rc = explain_trace(&q, t, tlen, stdout);
                 /* Host functions that failed, and what the policy made of it. */
                 for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
                     gov_host_error h;
@@ -363,6 +432,7 @@ int govc_explain(int argc, char **argv)
     free(tbuf);
     free(line);
     gov_program_free(prog);
+    if (q.own_used) govF_free(&q.own);
     govF_free(&fe);
     return rc;
 }
