@@ -1136,6 +1136,16 @@ static void emit_sustained(Comp *K, GovDecl *d, uint32_t ri)
     put64(b, (uint64_t)(d->u.rule.clear_after ? after.u.i : 0));
     put32(b, K->rlevel);
     put32(b, K->rlevel == GOVB_NONE ? 1 : K->rcap);
+    /* Its staleness (RULESTALE, one entry per RULESTATE entry): `stale after`, else the
+     * language's default of 5 minutes (spec/language.md §4.3). */
+    GovValue stale = {0};
+    stale.u.i = INT64_C(300000000000);
+    if (d->u.rule.stale_after)
+        govE_eval(d->u.rule.stale_after, &stale);
+    b = &K->sec[GOVB_S_RULESTALE];
+    put32(b, ri);
+    put32(b, 0);
+    put64(b, (uint64_t)stale.u.i);
 }
 
 /* ------------------------------------------------------------------ gates, escalations */

@@ -594,6 +594,7 @@ static void gen_policy(Gen *g)
                 if (!win || !right) gen_bool(g, 1 + (int)fuzz_rand(g->r, 3));
             }
             if (which & 4) out(&g->o, "\n  clear after %s", spans[fuzz_rand(g->r, 5)]);
+            if (fuzz_rand(g->r, 2)) out(&g->o, "\n  stale after %s", (const char *[]){"1ns", "30s", "2m", "20m", "2h"}[fuzz_rand(g->r, 5)]);
         }
         out(&g->o, "\n");
         if (gate) {

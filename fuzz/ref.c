@@ -519,11 +519,17 @@ typedef struct RefSus {
     uint32_t seen;
     int phase;
     int64_t since, firing, clearing;
+    int64_t last_seen;    /* the clock at the key's last record */
+    bool has_last;
+    int64_t last_at;      /* the latest event time among the key's records */
 } RefSus;
 
-/* A sustained rule (for / clear when / clear after) on the last record of hist[0..n),
- * by stepping the state machine of §4.3 over every record, per key: 0 it does not fire,
- * 1 it goes on firing, 2 it starts firing on this record. */
+/* A sustained rule (for / clear when / clear after / stale after) on the last record of
+ * hist[0..n), by stepping the state machine of §4.3 over every record, per key, with the
+ * clock's changes first on each record (a quiet key's pending condition dropped, a quiet
+ * firing rule cleared `clear after` after it went stale, a clearing one cleared once
+ * `clear after` passed) and late records (older than the key's latest) never lowering a
+ * state: 0 it does not fire, 1 it goes on firing, 2 it starts firing on this record. */
 static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist, uint32_t n)
 {
     static RefSus slot[REF_MAXHIST + 1];
@@ -534,12 +540,23 @@ static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist
     rule_level(p, d->u.rule.when, &level, &cap, last);
     rule_level(p, d->u.rule.clear_when, &level, &cap, last);
     int64_t hold = const_int(p, d->u.rule.for_, last, 0), after = const_int(p, d->u.rule.clear_after, last, 0);
+    int64_t stale = const_int(p, d->u.rule.stale_after, last, INT64_C(300000000000)); /* default 5m */
     int64_t clock = INT64_MIN;
     int result = 0;
     for (uint32_t j = 0; j < n; j++) {
         const RefRecord *rec = &hist[j];
         if (rec->v[5].u.i > clock) clock = rec->v[5].u.i; /* the latest event time seen */
         int64_t now = clock;
+        /* The clock: what fell due by now, before the record. */
+        for (uint32_t k = 0; k < nslot; k++) {
+            RefSus *q = &slot[k];
+            if ((level >= 0 && !q->live) || q->phase == S_INACTIVE) continue;
+            int64_t quiet = govE_sat_add(q->last_seen, stale);
+            bool drop = q->phase == S_PENDING ? now > quiet
+                      : q->phase == S_FIRING ? now > quiet && now >= govE_sat_add(quiet, after)
+                      : now >= govE_sat_add(q->clearing, after);
+            if (drop) q->phase = S_INACTIVE;
+        }
         RefSus *x = NULL;
         if (level < 0) {
             x = &slot[0];
@@ -564,6 +581,11 @@ static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist
             }
             x->seen = j;
         }
+        int64_t at = rec->v[5].u.i;
+        bool late = x->has_last && at < x->last_at;
+        x->last_seen = now;
+        if (!x->has_last || at > x->last_at) x->last_at = at;
+        x->has_last = true;
         /* The clear condition is evaluated first; a window with no value read there
          * ends the rule's code: C is then taken not to hold, and the clear condition
          * to be "C does not hold", which does. */
@@ -586,7 +608,7 @@ static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist
             x->since = now;
             /* fall through */
         case S_PENDING:
-            if (!cond) { x->phase = S_INACTIVE; break; }
+            if (!cond) { if (!late) x->phase = S_INACTIVE; break; }
             if (govE_sat_sub(now, x->since) < hold) break;
             x->phase = S_FIRING;
             x->firing = now;
@@ -594,6 +616,7 @@ static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist
             break;
         default:
             if (!clear) { x->phase = S_FIRING; r = 1; break; }
+            if (late) { r = 1; break; } /* a late record cannot start or finish clearing */
             if (x->phase == S_FIRING) { x->phase = S_CLEARING; x->clearing = now; }
             if (govE_sat_sub(now, x->clearing) < after) { r = 1; break; }
             x->phase = S_INACTIVE; /* clears */

@@ -1125,6 +1125,14 @@ static void check_rule(Checker *C, GovDecl *d)
         positive(C, d->u.rule.for_, GOV_TY_DURATION, "'for'", &v);
     if (d->u.rule.clear_after)
         positive(C, d->u.rule.clear_after, GOV_TY_DURATION, "'clear after'", &v);
+    if (d->u.rule.stale_after) {
+        positive(C, d->u.rule.stale_after, GOV_TY_DURATION, "'stale after'", &v);
+        /* Staleness ends a state a rule keeps between records: a rule that keeps none
+         * has nothing to go stale (spec/language.md §4.3). */
+        if (!d->u.rule.for_ && !d->u.rule.clear_when && !d->u.rule.clear_after)
+            govD_error(C->d, "E015", d->u.rule.stale_after->span,
+                       "'stale after' applies to a sustained rule (one with `for`, `clear when` or `clear after`)");
+    }
     if (d->u.rule.severity < 0)
         d->u.rule.severity = GOV_SEV_WARNING;
     if (d->u.rule.verdict < 0)

@@ -257,6 +257,7 @@ rule_clause
     : T_WHEN expr opt_for     { govP_when(P, $2, $3, SP(@1)); }
     | T_CLEAR T_WHEN expr     { govP_clear(P, $3, NULL, SP(@1)); }
     | T_CLEAR T_AFTER expr    { govP_clear(P, NULL, $3, SP(@1)); }
+    | T_IDENT T_AFTER expr    { govP_stale(P, $1, SP(@1), $3, SP(@$)); }   /* `stale after D`: contextual */
     | common_clause
     ;
 

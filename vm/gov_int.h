@@ -102,13 +102,14 @@ typedef struct govL_esc {
 } govL_esc;
 
 /* A sustained rule (RULESTATE): hold is `for` (0: fires at once), after is `clear
- * after` (0: clears on the first record its clear condition holds); level the key's
- * scope level (GOVB_NONE: one state), capacity the keys its table holds (1 if none).
- * Its region of the state block (sustain.c) is at off: the key table (tab bytes, 0
- * without a level), then capacity states (govV_rstate), one per slot. */
+ * after` (0: clears on the first record its clear condition holds), stale its staleness
+ * (RULESTALE; INT64_MAX: never); level the key's scope level (GOVB_NONE: one state),
+ * capacity the keys its table holds (1 if none). Its region of the state block
+ * (sustain.c) is at off: the key table (tab bytes, 0 without a level), then capacity
+ * states (govV_rstate), one per slot. */
 typedef struct govL_sus {
     uint32_t rule, flags;
-    int64_t hold, after;
+    int64_t hold, after, stale;
     uint32_t level, capacity;
     size_t off, tab;
 } govL_sus;
@@ -247,12 +248,19 @@ typedef struct govV_cmp {
 
 /* A sustained rule's state (state). phase: GOVV_RS_... ; since: when the condition
  * first held (pending, and kept while firing); firing: when it started firing;
- * clearing: when its clear condition first held (clearing). Unused times are 0. */
+ * clearing: when its clear condition first held (clearing). Unused times are 0. seen:
+ * the clock at the key's last record, which staleness counts from; last: the latest
+ * event time among the key's records, before which a record is late (both INT64_MIN
+ * before the first record). */
 enum { GOVV_RS_INACTIVE, GOVV_RS_PENDING, GOVV_RS_FIRING, GOVV_RS_CLEARING };
 typedef struct govV_rstate {
-    int64_t since, firing, clearing;
+    int64_t since, firing, clearing, seen, last;
     uint32_t phase, pad;
 } govV_rstate;
+/* Why a rule_cleared action: its clear condition held on a record (no `clear after`),
+ * held for `clear after` (the clock), or its key went quiet (the clock). Indices into
+ * gate.c's reasons. */
+enum { GOVV_RC_CONDITION = 13, GOVV_RC_AFTER = 14, GOVV_RC_STALE = 15 };
 #define GOVV_MAXRULEWINS 8      /* windows remembered per rule for findings and the trace */
 
 typedef struct govV_finding {
@@ -266,7 +274,11 @@ typedef struct govV_finding {
 } govV_finding;
 
 /* An action. Keys are copied to the per-decision key pool (koff, klen) so they outlive
- * the table entry they came from; "by" is in the event's scratch (boff, blen). */
+ * the table entry they came from; "by" is in the event's scratch (boff, blen). A
+ * rule_cleared made on the clock names its key in its rule's key table instead: step
+ * (an escalation step's number elsewhere) is then 1 + the sustained rule, koff the slot
+ * (GOVV_KSUS). */
+#define GOVV_KSUS(a) ((a)->type == GOV_ACT_RULE_CLEARED ? (a)->step : 0)
 typedef struct govV_action {
     uint8_t type, outcome, reason, verdict;
     uint32_t finding;           /* NOTIFY: the finding; gate_open: the finding or NONE */
@@ -428,6 +440,7 @@ typedef struct govV_wrec {
  * the record's key, and the key it evicted to get it (its level, its state then). */
 typedef struct govV_srec {
     uint32_t epoch, slot, evicted, elevel, koff, klen;
+    uint32_t late, pad;         /* the record was older than its key's latest: it could not lower the state */
     govV_rstate ev;             /* the evicted key's state */
 } govV_srec;
 
@@ -461,6 +474,7 @@ struct gov_vm {
     govV_pgate *pg;             /* p->gate_slots */
     govV_resc *re;              /* p->esc_slots */
     char *rstate;               /* the sustained rules' part of the state block */
+    int64_t *rdue;              /* nsus: no state of that rule falls due before this (sustain.c) */
     int clr;                    /* the rule being run: its clear condition (SETCLR), or -1 */
     int cond;                   /* ... and whether its condition held */
     size_t state_size;
@@ -594,6 +608,9 @@ GOV_HIDDEN size_t govR_bound(const gov_program *p);
 GOV_HIDDEN size_t govR_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govR_save(const gov_vm *vm, unsigned char *b);
 GOV_HIDDEN int govR_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, int64_t now, int apply);
+GOV_HIDDEN void govR_advance(gov_vm *vm, int64_t now);
+GOV_HIDDEN int64_t govR_due(const gov_vm *vm);
+GOV_HIDDEN const char *govR_key(const gov_vm *vm, const govV_action *a, uint32_t *len);
 
 /* vm.c, for window.c: run a code range that does not fire (a window's). */
 GOV_HIDDEN void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode);

@@ -78,27 +78,32 @@ static int octave_ok(const govL_window *w, int32_t o) {
     return m >= 1 && m <= GOVQ_OCTMAX;
 }
 
-/* Check a quantile time window's page octaves and bucket sketches. */
+/* Check a quantile time window's page octaves and bucket sketches: one pass over the
+ * counts (each bucket's adding up to its values, each page's total), then the pages. */
 static const char *check_sketch(const govL_window *w, const unsigned char *s, const govW_bucket *bk) {
     const unsigned char *oct = s + w->o_oct, *sk = s + w->o_bsk;
-    for (uint32_t pg = 0; pg < GOVQ_PAGES; pg++) {
-        int32_t o = (int32_t)govS_get32(oct + 4 * pg);
-        if (o && !octave_ok(w, o)) return "a sketch page for an octave its values cannot have";
-        for (uint32_t q = 0; q < pg && o; q++)
-            if ((int32_t)govS_get32(oct + 4 * q) == o) return "two sketch pages for one octave";
-    }
-    for (uint32_t pg = 0; pg < GOVQ_PAGES; pg++) {
-        int32_t o = (int32_t)govS_get32(oct + 4 * pg);
-        uint64_t tot = 0;
-        for (uint32_t j = 0; j < w->nbuckets; j++)
-            for (uint32_t k = 0; k < GOVQ_SUB; k++)
-                tot += govS_get32(sk + 4 * ((size_t)j * GOVQ_SKWORDS + 1 + pg * GOVQ_SUB + k));
-        if (o ? !tot : tot != 0) return o ? "a sketch page in use holds nothing" : "counts in a free sketch page";
-    }
+    uint64_t ptot[GOVQ_PAGES] = {0};
     for (uint32_t j = 0; j < w->nbuckets; j++) {
-        uint64_t n = 0;
-        for (uint32_t k = 0; k < GOVQ_SKWORDS; k++) n += govS_get32(sk + 4 * ((size_t)j * GOVQ_SKWORDS + k));
+        const unsigned char *c = sk + 4 * (size_t)j * GOVQ_SKWORDS;
+        uint64_t n = govS_get32(c);
+        for (uint32_t pg = 0; pg < GOVQ_PAGES; pg++) {
+            uint64_t t = 0;
+            for (uint32_t k = 0; k < GOVQ_SUB; k++) t += govS_get32(c + 4 * (1 + pg * GOVQ_SUB + k));
+            ptot[pg] += t;
+            n += t;
+        }
         if (n != bk[j].n) return "a bucket's sketch does not count its values";
+    }
+    for (uint32_t pg = 0; pg < GOVQ_PAGES; pg++) {
+        int32_t o = (int32_t)govS_get32(oct + 4 * pg);
+        if (!o) {
+            if (ptot[pg]) return "counts in a free sketch page";
+            continue;
+        }
+        if (!octave_ok(w, o)) return "a sketch page for an octave its values cannot have";
+        if (!ptot[pg]) return "a sketch page in use holds nothing";
+        for (uint32_t q = 0; q < pg; q++)
+            if ((int32_t)govS_get32(oct + 4 * q) == o) return "two sketch pages for one octave";
     }
     return NULL;
 }
