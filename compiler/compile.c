@@ -1275,9 +1275,12 @@ static void emit_window(Comp *K, GovDecl *d)
     uint32_t cap = per ? capacity_of(d->u.window.capacity) : 1;
     uint64_t alpha = 0;
     if (d->u.window.agg == GOV_AGG_EWMA) {
+        /* A ratio: `1` is an int constant, and its bits are not the double 1.0 (the
+         * checker converts it the same way, govC_const). */
         GovValue v;
         govE_eval(call->u.call.args[1], &v);
-        memcpy(&alpha, &v.u.f, 8);
+        double a = v.type == GOV_TY_FLOAT || v.type == GOV_TY_RATIO ? v.u.f : (double)v.u.i;
+        memcpy(&alpha, &a, 8);
     }
     uint32_t code_at = (uint32_t)(K->sec[GOVB_S_CODE].n / 4);
     uint32_t file, line, col;

@@ -195,6 +195,7 @@ record run { x: float = 0 }
 window e1 = ewma(run.x, 0.5) over last 1 runs
 window e3 = ewma(run.x, 0.5) over last 3 runs
 window et = ewma(run.x, 0.5) over 1h
+window ei = ewma(run.x, 1) over last 3 runs
 """
     xs = [1.5, -2.25, 4.0]
     recs = [{"at": iso(i), "x": x} for i, x in enumerate(xs)]
@@ -204,6 +205,10 @@ window et = ewma(run.x, 0.5) over 1h
         got = [o[name] for o in out] if out else None
         report(got == want, "ewma %s: alpha 0.5 over 1.5, -2.25, 4 follows the recurrence (1.5, -0.375, 1.8125)" % name,
                "got %s" % got)
+    # An alpha written as the int 1 is the ratio 1 (it was compiled as the int's bits,
+    # 5e-324, found by the differential fuzzer): each value replaces the last.
+    got = [o["ei"] for o in out] if out else None
+    report(got == xs, "ewma with alpha 1 (an int literal) is the last value", "got %s" % got)
 
 
 # ---------------------------------------------------------------- quantiles
