@@ -23,6 +23,8 @@ typedef struct GovParser {
     GovStr on;
     GovSpan on_span;
     bool too_deep;           /* E010 already reported for this file */
+    int tok, prev_tok;       /* the last two tokens handed to the parser, and where */
+    GovLoc tok_loc, prev_loc;
     uint32_t *decl_counter;  /* running index across the policy, per decl kind */
     uint32_t *scope_counter;
 } GovParser;
