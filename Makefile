@@ -53,9 +53,11 @@ $(BUILD)/gen/obj/%.o: $(BUILD)/gen/%.c | check-deps
 include lang/lang.mk
 -include vm/vm.mk
 -include compiler/compiler.mk
+-include govd/govd.mk
 -include tests/bench/bench.mk
 -include tests/corpus/corpus.mk
 -include tests/ffi/ffi.mk
+-include tests/libgovc/libgovc.mk
 -include bindings/js/js.mk
 -include tests/tests.mk
 

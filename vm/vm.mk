@@ -2,7 +2,7 @@
 # The VM depends on nothing else in the tree: only libxxhash and libffi.
 # One host-call backend (vm/hostcall.h): libffi here; bindings/js builds vm/hostcall_wasm.c.
 VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/state.c vm/keytab.c vm/window.c vm/window_state.c \
-           vm/agg.c vm/sketch.c vm/sustain.c vm/drift.c vm/hostcall_ffi.c
+           vm/agg.c vm/sketch.c vm/sustain.c vm/drift.c vm/hostcall_ffi.c vm/partition.c
 VM_OBJS := $(VM_SRCS:%.c=$(BUILD)/obj/%.o)
 VM_PIC_OBJS := $(VM_SRCS:%.c=$(BUILD)/pic/%.o)
 VM_LIBS := -lxxhash -lffi
@@ -24,6 +24,10 @@ $(BUILD)/gov.pc: vm/gov.pc.in
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' $< > $@
 
+# The examples include <gov.h>, as a host built against an installed libgov does
+# (tests/vm/install.sh builds them that way); here the header is found in vm/.
+$(BUILD)/obj/vm/examples/%.o: CPPFLAGS_ALL += -Ivm
+
 # The example host, linked against the static library.
 $(BUILD)/govhost: $(BUILD)/obj/vm/examples/govhost.o $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
@@ -35,7 +39,7 @@ $(BUILD)/pii_host: $(BUILD)/obj/vm/examples/pii_host.o $(BUILD)/libgov.a
 
 $(BUILD)/hosts/content_safety.so: vm/examples/pii_host.c vm/gov.h | check-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CSTD) $(WARN) $(OPT) $(SAN) -fPIC -shared -DGOV_HOST_LIBRARY -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) -Ivm $(CSTD) $(WARN) $(OPT) $(SAN) -fPIC -shared -DGOV_HOST_LIBRARY -o $@ $<
 
 HOST_LIBS := $(BUILD)/hosts/content_safety.so
 
