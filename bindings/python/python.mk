@@ -1,6 +1,9 @@
 # bindings/python/python.mk: the Python binding (pure ctypes over libgov.so and
 # libgovc.so) and its tests, run with Debian's pytest by /usr/bin/python3.
-DEB_PKGS += python3 python3-pytest python3-cffi
+# Nothing to build; to test: Debian's python3 with pytest, and python3-cffi (the hot path;
+# the suite runs once through it and once through ctypes alone). make bench needs the same.
+TEST_DEB_PKGS += python3 python3-pytest python3-cffi
+BENCH_PKGS    += python3 python3-cffi
 
 # A C host function that blocks, for the test that the GIL is released (test_threads.py).
 $(BUILD)/tests/py_blocker.so: bindings/python/tests/blocker.c | check-deps
