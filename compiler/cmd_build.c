@@ -16,17 +16,21 @@
 static void build_usage(FILE *out)
 {
     fprintf(out,
-            "usage: govc build [-o OUT.govb] [--stats] [--format F] [-Werror] PATH...\n"
+            "usage: govc build [-o OUT.govb] [--stamp STR] [--stats] [--format F] [-Werror] PATH...\n"
             "\n"
             "Check and compile policies to bytecode. Files that declare the same `policy\n"
             "NAME` compile together into one program, written to NAME.govb unless -o names\n"
             "the output (only with a single policy). The output is byte-identical for the\n"
             "same sources whatever the order of PATHs. Prints each file's policy id: the\n"
-            "XXH3-128 hash of its content without source positions (so formatting keeps\n"
-            "it), carried in every decision the VM makes.\n"
+            "XXH3-128 hash of its meaning, without source positions, file names or stamp\n"
+            "(so formatting, moving or renaming the sources keeps it; a new `version`\n"
+            "changes it), carried in every decision the VM makes.\n"
             "\n"
             "options:\n"
             "  -o FILE      where to write the program (one policy only)\n"
+            "  --stamp STR  a build stamp (e.g. the git commit) carried in the program and\n"
+            "               in every decision beside the id, but not part of the id: 1 to\n"
+            "               128 bytes of printable ASCII\n"
             "  --stats      print code size, bytes per rule, arena bytes and step bound\n"
             "  --format F   diagnostics as text (default), json, github or sarif\n"
             "  -Werror      treat warnings as errors\n"
@@ -54,6 +58,7 @@ static int write_file(const char *path, const uint8_t *b, size_t n)
 typedef struct BuildOpts {
     GovcFrontOpts front;
     const char *out_path;
+    const char *stamp;
     bool stats;
     char **paths;
     int npaths;
@@ -63,7 +68,7 @@ static int build_run(GovFrontend *fe, const BuildOpts *bo);
 
 int govc_build(int argc, char **argv)
 {
-    BuildOpts bo = {{GOV_FMT_TEXT, false}, NULL, false, argv + 1, 0};
+    BuildOpts bo = {{GOV_FMT_TEXT, false}, NULL, NULL, false, argv + 1, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -75,6 +80,17 @@ int govc_build(int argc, char **argv)
                 return 2;
             }
             bo.out_path = argv[++i];
+        } else if (strcmp(a, "--stamp") == 0 || strncmp(a, "--stamp=", 8) == 0) {
+            const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
+            size_t n = v ? strlen(v) : 0;
+            bool ok = n > 0 && n <= GOVK_MAX_STAMP;
+            for (size_t k = 0; ok && k < n; k++)
+                ok = v[k] >= 0x20 && v[k] < 0x7f;
+            if (!ok) {
+                fprintf(stderr, "govc build: --stamp takes 1 to %d bytes of printable ASCII\n", GOVK_MAX_STAMP);
+                return 2;
+            }
+            bo.stamp = v;
         } else if (strcmp(a, "--stats") == 0) {
             bo.stats = true;
         } else if (strcmp(a, "-Werror") == 0) {
@@ -121,7 +137,7 @@ static int build_run(GovFrontend *fe, const BuildOpts *bo)
     GovBuild *builds = govA_alloc(&fe->arena, (fe->npols + 1) * sizeof *builds);
     if (rc == 0) {
         for (uint32_t i = 0; i < fe->npols; i++)
-            if (!fe->pols[i]->is_module && !govK_compile(fe, fe->pols[i], &builds[i]))
+            if (!fe->pols[i]->is_module && !govK_compile_stamped(fe, fe->pols[i], bo->stamp, &builds[i]))
                 rc = 1;
         if (rc == 0 && govD_failed(&fe->diags))
             rc = 1;
@@ -143,8 +159,12 @@ static int build_run(GovFrontend *fe, const BuildOpts *bo)
         const char *path = bo->out_path ? bo->out_path : govD_fmt(&fe->arena, "%.*s.govb", (int)p->name.len, p->name.s);
         rc = write_file(path, b->bytes, b->len);
         if (rc == 0) {
-            printf("%s: policy %.*s, id %s, %zu bytes\n", path, (int)p->name.len, p->name.s, gov_program_id(prog),
-                   b->len);
+            printf("%s: policy %.*s, id %s", path, (int)p->name.len, p->name.s, gov_program_id(prog));
+            if (gov_program_version(prog))
+                printf(", version %s", gov_program_version(prog));
+            if (gov_program_stamp(prog))
+                printf(", stamp %s", gov_program_stamp(prog));
+            printf(", %zu bytes\n", b->len);
             if (bo->stats) {
                 size_t arena = gov_arena_size(prog, NULL);
                 printf("  rules:       %u\n", b->nrules);

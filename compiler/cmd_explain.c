@@ -211,7 +211,11 @@ static int explain_trace(const char *t, size_t len, FILE *out)
     text(&j, member(&j, 0, "policy"), pol, sizeof pol);
     text(&j, member(&j, 0, "policy_id"), id, sizeof id);
     text(&j, member(&j, 0, "kind"), kind, sizeof kind);
-    fprintf(out, "policy %s (id %s), record kind %s\n", pol, id, kind);
+    char ver[128] = "", stamp[160] = "";
+    if (member(&j, 0, "version") >= 0) text(&j, member(&j, 0, "version"), ver, sizeof ver);
+    if (member(&j, 0, "stamp") >= 0) text(&j, member(&j, 0, "stamp"), stamp, sizeof stamp);
+    fprintf(out, "policy %s (id %s%s%s%s%s), record kind %s\n", pol, id, ver[0] ? ", version " : "", ver,
+            stamp[0] ? ", stamp " : "", stamp, kind);
     int rules = member(&j, 0, "rules");
     for (int r = 0; r < count(&j, rules); r++) {
         int e = element(&j, rules, r);

@@ -316,6 +316,13 @@ static int run_records(const RunOpts *o, gov_program *prog)
             rc = state_load(o, vm, sbuf, scap);
         }
     }
+    if (rc == 0 && o->text) {
+        /* What every decision below carries beside its verdict (spec/trace.md §2). */
+        printf("policy %s, id %s", gov_program_name(prog), gov_program_id(prog));
+        if (gov_program_version(prog)) printf(", version %s", gov_program_version(prog));
+        if (gov_program_stamp(prog)) printf(", stamp %s", gov_program_stamp(prog));
+        putchar('\n');
+    }
     unsigned long since_save = 0;
     char *line = NULL, *out = NULL;
     size_t lcap = 0, ocap = 0;
