@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "compiler/govc.h"
 #include "compiler/stdlib.h"
@@ -108,57 +110,174 @@ static const char *value(const J *j, int i, char *buf, size_t cap)
 
 /* ------------------------------------------------------------------ source quotes */
 
-/* The condition of the rule declared at file:line:col, read from its source: the text
- * after `when` on the declaration's lines, up to the next clause keyword. */
-static void quote_condition(const char *at, FILE *out)
+/* What a rule's entry in the trace is quoted from: the declaration itself, found in the
+ * parsed sources by its name and the position the trace gives (file:line:col of the
+ * name), never by searching the text near that line: a drift has no `when`, and a text
+ * search from its line found the next rule's. Sources are the ones the policy was
+ * compiled from, or, for a .govb, the files its positions name, parsed again; a
+ * declaration that is not where the program says (the file changed since the build) is
+ * not quoted. */
+typedef struct Quotes {
+    GovFrontend *fe;            /* the front end holding the parsed sources, or NULL */
+    GovFrontend own;            /* parsed here for a .govb */
+    bool own_used;
+    time_t built;               /* the .govb's modification time (0: unknown) */
+} Quotes;
+
+/* Split "file:line:col"; false if it is not of that form. */
+static bool split_at(const char *at, char *path, size_t cap, unsigned *line, unsigned *col)
 {
-    char path[512];
-    unsigned line = 0, col = 0;
     const char *c2 = strrchr(at, ':');
-    if (!c2) return;
+    if (!c2 || c2 == at) return false;
     const char *c1 = c2 - 1;
     while (c1 > at && *c1 != ':') c1--;
-    if (c1 <= at || (size_t)(c1 - at) >= sizeof path) return;
-    snprintf(path, sizeof path, "%.*s", (int)(c1 - at), at);
-    line = (unsigned)strtoul(c1 + 1, NULL, 10);
-    col = (unsigned)strtoul(c2 + 1, NULL, 10);
-    (void)col;
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char buf[1024];
-    unsigned ln = 0;
-    bool in_when = false, printed = false;
-    while (fgets(buf, sizeof buf, f)) {
-        if (++ln < line) continue;
-        char *p = buf;
-        char *w = strstr(p, "when ");
-        if (!in_when && w) {
-            in_when = true;
-            p = w + 5;
-        } else if (!in_when) {
-            if (ln > line + 40) break;
-            continue;
-        } else {
-            while (*p == ' ' || *p == '\t') p++;
-            static const char *const stops[] = {"severity", "verdict", "notify", "escalate", "clear", "approvers",
-                                                "sla", "on ", "capacity", "}"};
-            bool stop = false;
-            for (size_t s = 0; s < sizeof stops / sizeof stops[0]; s++)
-                if (strncmp(p, stops[s], strlen(stops[s])) == 0) stop = true;
-            if (stop) break;
+    if (c1 <= at || (size_t)(c1 - at) >= cap) return false;
+    snprintf(path, cap, "%.*s", (int)(c1 - at), at);
+    *line = (unsigned)strtoul(c1 + 1, NULL, 10);
+    *col = (unsigned)strtoul(c2 + 1, NULL, 10);
+    return *line > 0 && *col > 0;
+}
+
+/* The declaration named `name` whose name sits at line:col, in any parsed file. */
+static GovDecl *find_decl(GovFrontend *fe, const char *name, unsigned line, unsigned col)
+{
+    size_t n = strlen(name);
+    for (uint32_t m = 0; m < fe->nmods; m++) {
+        GovModule *mod = fe->mods[m];
+        for (uint32_t i = 0; mod && i < mod->ndecls; i++) {
+            GovDecl *d = mod->decls[i];
+            if (d->name.len != n || memcmp(d->name.s, name, n) != 0) continue;
+            uint32_t l, c;
+            govS_position(&fe->src, d->name_span.file, d->name_span.lo, &l, &c);
+            if (l == line && c == col) return d;
         }
-        char *end = strstr(p, "//");
-        if (end) *end = 0;
-        end = p + strlen(p);
-        while (end > p && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\r')) *--end = 0;
-        char *brace = strchr(p, '}');
-        if (brace) { *brace = 0; while (brace > p && brace[-1] == ' ') *--brace = 0; }
-        fprintf(out, printed ? " %s" : "  condition: %s", p);
-        printed = true;
-        if (brace) break;
     }
-    if (printed) fputc('\n', out);
-    fclose(f);
+    return NULL;
+}
+
+/* For a .govb: parse the files the trace's positions name (and what they import),
+ * all at once. Without them nothing is quoted. */
+static void parse_sources(Quotes *q, const J *j, int rules)
+{
+    govF_init(&q->own, NULL, NULL, gov_std_lookup);
+    q->own_used = true;
+    if (setjmp(q->own.oom)) return; /* q->fe stays NULL */
+    char at[600], path[512];
+    unsigned line, col;
+    for (int r = 0; r < count(j, rules); r++) {
+        text(j, member(j, element(j, rules, r), "at"), at, sizeof at);
+        struct stat st;
+        /* A file changed after the build may no longer say what the program does. */
+        if (split_at(at, path, sizeof path, &line, &col) && stat(path, &st) == 0 &&
+            (!q->built || st.st_mtime <= q->built))
+            govF_add_path(&q->own, path);
+    }
+    govF_load(&q->own);
+    q->fe = &q->own;
+}
+
+/* The source text of span sp as one line: comments dropped, each run of white space
+ * one blank (strings kept as written). */
+static void span_text(GovFrontend *fe, GovSpan sp, char *buf, size_t cap)
+{
+    const GovSource *f = &fe->src.files[sp.file];
+    size_t o = 0;
+    bool blank = false;
+    for (uint32_t i = sp.lo; i < sp.hi && i < f->len && o + 2 < cap;) {
+        char c = f->text[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < sp.hi && f->text[j] != '"') j += f->text[j] == '\\' ? 2 : 1;
+            j = j < sp.hi ? j + 1 : sp.hi;
+            if (blank && o) buf[o++] = ' ';
+            blank = false;
+            for (; i < j && o + 2 < cap; i++) buf[o++] = f->text[i];
+            continue;
+        }
+        if (c == '/' && i + 1 < sp.hi && f->text[i + 1] == '/') {
+            while (i < sp.hi && f->text[i] != '\n') i++;
+            blank = true;
+            continue;
+        }
+        if (c == '/' && i + 1 < sp.hi && f->text[i + 1] == '*') {
+            i += 2;
+            while (i + 1 < sp.hi && !(f->text[i] == '*' && f->text[i + 1] == '/')) i++;
+            i += 2;
+            blank = true;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            blank = true;
+            i++;
+            continue;
+        }
+        if (blank && o) buf[o++] = ' ';
+        blank = false;
+        buf[o++] = c;
+        i++;
+    }
+    buf[o] = 0;
+}
+
+/* The declaration behind a trace entry, or NULL (positions are computed on demand in
+ * the front end's arena, which may run out). */
+static GovDecl *lookup_decl(Quotes *q, const char *name, const char *at)
+{
+    char path[512];
+    unsigned line, col;
+    if (!q->fe || !split_at(at, path, sizeof path, &line, &col)) return NULL;
+    if (setjmp(q->fe->oom)) return NULL;
+    return find_decl(q->fe, name, line, col);
+}
+
+/* Quote what a rule, gate or drift tests, from its declaration. */
+static void quote_decl(GovFrontend *fe, GovDecl *d, const char *name, FILE *out)
+{
+    if (!d) {
+        fprintf(out, "  (the source of %s is not at hand as it was built)\n", name);
+        return;
+    }
+    if (setjmp(fe->oom)) return;
+    char a[4096], b[512], c[512];
+    switch (d->kind) {
+    case GOV_D_RULE:
+        if (!d->u.rule.when) return;
+        span_text(fe, d->u.rule.when->span, a, sizeof a);
+        fprintf(out, "  condition: %s", a);
+        if (d->u.rule.for_) {
+            span_text(fe, d->u.rule.for_->span, b, sizeof b);
+            fprintf(out, " for %s", b);
+        }
+        fputc('\n', out);
+        if (d->u.rule.clear_when) {
+            span_text(fe, d->u.rule.clear_when->span, a, sizeof a);
+            fprintf(out, "  clear when: %s\n", a);
+        }
+        if (d->u.rule.clear_after) {
+            span_text(fe, d->u.rule.clear_after->span, a, sizeof a);
+            fprintf(out, "  clear after: %s\n", a);
+        }
+        break;
+    case GOV_D_GATE:
+        if (!d->u.gate.when) return;
+        span_text(fe, d->u.gate.when->span, a, sizeof a);
+        fprintf(out, "  condition: %s\n", a);
+        break;
+    case GOV_D_DRIFT:
+        if (!d->u.drift.of || !d->u.drift.threshold) return;
+        span_text(fe, d->u.drift.of->span, a, sizeof a);
+        span_text(fe, d->u.drift.threshold->span, b, sizeof b);
+        fprintf(out, "  test: %.*s of %s > %s", (int)d->u.drift.stat.len, d->u.drift.stat.s, a, b);
+        if (d->u.drift.current && d->u.drift.baseline) {
+            span_text(fe, d->u.drift.current->span, a, sizeof a);
+            span_text(fe, d->u.drift.baseline->span, c, sizeof c);
+            fprintf(out, ", the last %s against the %s before it", a, c);
+        }
+        fputc('\n', out);
+        break;
+    default:
+        break;
+    }
 }
 
 /* ------------------------------------------------------------------ the prose */
@@ -193,7 +312,7 @@ static void explain_limit(const J *j, int lim, FILE *out)
     }
 }
 
-static int explain_trace(const char *t, size_t len, FILE *out)
+static int explain_trace(Quotes *q, const char *t, size_t len, FILE *out)
 {
     jsmn_parser p;
     jsmn_init(&p);
@@ -217,14 +336,19 @@ static int explain_trace(const char *t, size_t len, FILE *out)
     fprintf(out, "policy %s (id %s%s%s%s%s), record kind %s\n", pol, id, ver[0] ? ", version " : "", ver,
             stamp[0] ? ", stamp " : "", stamp, kind);
     int rules = member(&j, 0, "rules");
+    if (!q->fe && !q->own_used) parse_sources(q, &j, rules);
     for (int r = 0; r < count(&j, rules); r++) {
         int e = element(&j, rules, r);
         char name[256], at[600], fired[8];
         text(&j, member(&j, e, "rule"), name, sizeof name);
         text(&j, member(&j, e, "at"), at, sizeof at);
         text(&j, member(&j, e, "fired"), fired, sizeof fired);
-        fprintf(out, "\nrule %s (%s): %s\n", name, at, strcmp(fired, "true") == 0 ? "FIRED" : "did not fire");
-        quote_condition(at, out);
+        GovDecl *d = lookup_decl(q, name, at);
+        const char *what = d && d->kind == GOV_D_GATE                                  ? "gate"
+                           : (d && d->kind == GOV_D_DRIFT) || member(&j, e, "drift") >= 0 ? "drift"
+                                                                                            : "rule";
+        fprintf(out, "\n%s %s (%s): %s\n", what, name, at, strcmp(fired, "true") == 0 ? "FIRED" : "did not fire");
+        quote_decl(q->fe, d, name, out);
         int cmp = member(&j, e, "compared");
         for (int c = 0; c < count(&j, cmp); c++) {
             int ce = element(&j, cmp, c);
@@ -284,6 +408,11 @@ int govc_explain(int argc, char **argv)
             explain_usage(stdout);
             return 0;
         } else if ((strcmp(argv[i], "-p") == 0 || strcmp(argv[i], "--policy") == 0) && i + 1 < argc) {
+            if (policy) {
+                fprintf(stderr, "govc explain: one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)\n",
+                        policy, argv[i + 1]);
+                return 2;
+            }
             policy = argv[++i];
         } else if (govc_host_opt(&hosts, argc, argv, &i, "explain", &herr)) {
             if (herr)
@@ -322,6 +451,11 @@ int govc_explain(int argc, char **argv)
         free(line);
         return 2;
     }
+    Quotes q;
+    memset(&q, 0, sizeof q);
+    q.fe = fe.nmods ? &fe : NULL;
+    struct stat pst;
+    if (!q.fe && stat(policy, &pst) == 0) q.built = pst.st_mtime;
     size_t asize = gov_arena_size(prog, NULL), tcap = (size_t)1 << 24;
     void *arena = malloc(asize);
     char *tbuf = malloc(tcap);
@@ -350,7 +484,7 @@ int govc_explain(int argc, char **argv)
                 fprintf(stderr, "govc explain: the trace does not fit its buffer\n");
                 rc = 2;
             } else {
-                rc = explain_trace(t, tlen, stdout);
+                rc = explain_trace(&q, t, tlen, stdout);
                 /* Host functions that failed, and what the policy made of it. */
                 for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
                     gov_host_error h;
@@ -367,6 +501,7 @@ int govc_explain(int argc, char **argv)
     free(tbuf);
     free(line);
     gov_program_free(prog);
+    if (q.own_used) govF_free(&q.own);
     govF_free(&fe);
     return rc;
 }

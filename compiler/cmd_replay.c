@@ -156,10 +156,16 @@ int govc_replay(int argc, char **argv)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             replay_usage(stdout);
             return 0;
-        } else if ((strcmp(a, "--policy") == 0 || strcmp(a, "-p") == 0) && i + 1 < argc) {
-            side[0].path = argv[++i];
-        } else if (strcmp(a, "--against") == 0 && i + 1 < argc) {
-            side[1].path = argv[++i];
+        } else if ((strcmp(a, "--policy") == 0 || strcmp(a, "-p") == 0 || strcmp(a, "--against") == 0) &&
+                   i + 1 < argc) {
+            Side *sd = &side[strcmp(a, "--against") == 0];
+            if (sd->path) {
+                fprintf(stderr,
+                        "govc replay: one policy per side: %s '%s' and '%s' were both given (policy sets do not exist yet)\n",
+                        sd == side ? "--policy" : "--against", sd->path, argv[i + 1]);
+                return 2;
+            }
+            sd->path = argv[++i];
         } else if (govc_host_opt(&hosts, argc, argv, &i, "replay", &herr)) {
             if (herr)
                 return 2;

@@ -34,7 +34,8 @@ static void run_usage(FILE *out)
             "passes them. Blank lines are skipped.\n"
             "\n"
             "options:\n"
-            "  -p, --policy P     the policy to enforce\n"
+            "  -p, --policy P     the policy to enforce (one: a second -p is a usage error\n"
+            "                     until policy sets exist)\n"
             "  --trace            add each record's trace (spec/trace.md) to its decision\n"
             "  --format F         json (default: one decision object per line, spec/trace.md)\n"
             "                     or text (a readable summary)\n"
@@ -381,6 +382,11 @@ int govc_run(int argc, char **argv)
         } else if (strcmp(a, "-p") == 0 || strcmp(a, "--policy") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "govc run: %s needs a policy\n", a);
+                return 2;
+            }
+            if (o.policy) {
+                fprintf(stderr, "govc run: one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)\n",
+                        o.policy, argv[i + 1]);
                 return 2;
             }
             o.policy = argv[++i];

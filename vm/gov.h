@@ -15,9 +15,10 @@
  *                that arena (malloc, a static buffer, ...) to gov_vm_init().
  *   2b. Bind.    A program that declares host functions (`extern fn`) needs them bound
  *                on each VM by name (gov_vm_bind: a pointer and its C signature, checked
- *                against the declaration; the libffi call is prepared here, once, in the
- *                arena). gov_vm_ready() then says whether every extern without an
- *                `on error` default is bound; until it is, every record evaluates to a
+ *                against the declaration; the call is prepared here, once, in the arena:
+ *                through libffi natively, a wasm import in the WebAssembly build).
+ *                gov_vm_ready() then says whether every extern without an `on error`
+ *                default is bound; until it is, every record evaluates to a
  *                GOV_EUNBOUND error decision naming the extern. See "host functions".
  *   3. Evaluate. Either the typed entry point (gov_record_begin, gov_set_* by field slot,
  *                gov_eval) or the JSON one (gov_eval_json, one JSON object per call).
@@ -234,7 +235,7 @@ GOV_API int gov_extern_sig(const gov_program *p, int i, gov_sig *out, int *on_er
 
 /* Bind extern `name` on this VM to fn, whose C signature is sig. GOV_OK, or GOV_EBIND
  * with the reason in gov_vm_errmsg (no such extern, fn NULL, a variadic function, an
- * arity or a type that differs from the declaration, libffi refusing the signature):
+ * arity or a type that differs from the declaration, the backend (libffi) refusing it):
  * then the extern's previous binding, if any, stays. Binding again replaces. */
 GOV_API int gov_vm_bind(gov_vm *vm, const char *name, gov_fn fn, const gov_sig *sig);
 /* GOV_OK when every extern without an `on error` default is bound; otherwise

@@ -15,8 +15,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <ffi.h>
-
 #include "vm/gov.h"
 #include "vm/gov_format.h"
 #include "vm/gov_std.h"
@@ -351,12 +349,15 @@ struct gov_decision {
     size_t trace_len;
 };
 
-/* A host function bound on a VM: the libffi call prepared once by gov_vm_bind. */
+/* A host function bound on a VM: its pointer and checked signature, and the call the
+ * host-call backend prepared for it once, at bind time (vm/hostcall.h). */
 #define GOVV_MAXCARGS (2 * GOVB_MAXPARAMS + 1)   /* strings take two, plus out */
+#define GOVH_PREP_BYTES 320     /* room for a backend's prepared call (libffi: cif and types) */
 typedef struct govV_ext {
-    ffi_cif cif;
-    ffi_type *atypes[GOVV_MAXCARGS];
     gov_fn fn;                  /* NULL: unbound */
+    uint8_t ret, nparams;       /* GOV_C_... of *out; policy parameters */
+    uint8_t params[GOVB_MAXPARAMS]; /* GOV_C_... of each (a string is one, two C arguments) */
+    union { max_align_t align; unsigned char b[GOVH_PREP_BYTES]; } prep;
 } govV_ext;
 
 /* One C argument's storage. */
@@ -464,7 +465,7 @@ struct gov_vm {
     uint32_t nunbound;          /* externs without a default still unbound */
     govV_herr *herr;            /* max_calls */
     govV_carg *cargs;           /* max_cargs: one call's C arguments */
-    void **cvals;               /* max_cargs: pointers to them, for ffi_call */
+    void **cvals;               /* max_cargs: pointers to them (the libffi backend's) */
     uint32_t cur_rule;          /* the rule being run */
     int hverdict;               /* run_rule returned 2: the verdict a host failure gave */
     /* the rule being run */

@@ -15,6 +15,7 @@
 
 #include "vm/gov_int.h"
 #include "vm/gov_num.h"
+#include "vm/hostcall.h"
 
 /* ---------------------------------------------------------------- arena layout */
 
@@ -87,7 +88,7 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec) + (size_t)p->nsus * sizeof(govV_srec));
     l->drec = n;    n += al16((size_t)p->ndrift * sizeof(govT_rec));
     l->kscratch = n; n += al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
-    /* Host functions: each extern's prepared libffi call, and room for every failure
+    /* Host functions: each extern's prepared call (vm/hostcall.h), and room for every failure
      * one record can have (a CALL word runs at most once). */
     l->ext = n;     n += al16((size_t)p->next * sizeof(govV_ext));
     l->herr = n;    n += al16((size_t)p->max_calls * sizeof(govV_herr));
@@ -419,16 +420,8 @@ static const char *const ctype_names[5] = {"?", "int64_t", "double", "int", "str
 
 static const char *ctype_name(int t) { return t >= 1 && t <= 4 ? ctype_names[t] : "an unknown C type"; }
 
-static ffi_type *ffi_of(int ct) {
-    switch (ct) {
-    case GOV_C_DOUBLE: return &ffi_type_double;
-    case GOV_C_INT: return &ffi_type_sint;
-    default: return &ffi_type_sint64;
-    }
-}
-
-/* Check sig against extern x's declaration and prepare the call (into a copy, so a
- * refusal leaves the previous binding). Nothing here runs per record. */
+/* Check sig against extern x's declaration and prepare the call (first into a copy, so
+ * a refusal leaves the previous binding). Nothing here runs per record. */
 int gov_vm_bind(gov_vm *vm, const char *name, gov_fn fn, const gov_sig *sig) {
     if (!vm) return GOV_EMISUSE;
     const gov_program *p = vm->p;
@@ -452,24 +445,16 @@ int gov_vm_bind(gov_vm *vm, const char *name, gov_fn fn, const gov_sig *sig) {
                          govL_typename(x->ret), ctype_name(govL_ctype(x->ret)), ctype_name(sig->ret));
     govV_ext e;
     memset(&e, 0, sizeof e);
-    unsigned n = 0;
-    for (uint32_t j = 0; j < x->n; j++) {
-        int ct = sig->params[j];
-        if (ct == GOV_C_STRING) {
-            e.atypes[n++] = &ffi_type_pointer;
-            e.atypes[n++] = sizeof(size_t) == 8 ? &ffi_type_uint64 : &ffi_type_uint32;
-        } else {
-            e.atypes[n++] = ffi_of(ct);
-        }
-    }
-    e.atypes[n++] = &ffi_type_pointer; /* out */
     e.fn = fn;
-    if (ffi_prep_cif(&e.cif, FFI_DEFAULT_ABI, n, &ffi_type_sint, e.atypes) != FFI_OK)
-        return govV_fail(vm, GOV_EBIND, "extern '%s': libffi cannot prepare the call", name);
+    e.ret = (uint8_t)sig->ret;
+    e.nparams = (uint8_t)sig->nparams;
+    for (uint32_t j = 0; j < x->n; j++) e.params[j] = (uint8_t)sig->params[j];
+    const char *why = govH_prepare(&e);
+    if (why) return govV_fail(vm, GOV_EBIND, "extern '%s': %s", name, why);
     govV_ext *dst = &vm->ext[i];
     int was_bound = dst->fn != NULL;
     *dst = e;
-    dst->cif.arg_types = dst->atypes; /* point into the arena copy, not the stack */
+    govH_prepare(dst); /* again in place: a prepared call may point into itself */
     if (!was_bound && x->on_error != GOVB_ONERR_DEFAULT) vm->nunbound--;
     return GOV_OK;
 }
@@ -487,7 +472,7 @@ int gov_vm_ready(gov_vm *vm) {
 
 /* Call extern xi with arguments R[args..]; on success *out holds the result. Returns 0
  * or a GOVV_HE_ reason (status: the function's return). Allocates nothing: arguments
- * go to the VM's fixed argument cells, and ffi_call uses the stack. */
+ * go to the VM's fixed argument cells, and the backend's call uses the stack. */
 static int call_host(gov_vm *vm, uint32_t xi, const govV_cell *args, govV_cell *out, int *status) {
     const gov_program *p = vm->p;
     const govL_ext *x = &p->ext[xi];
@@ -512,9 +497,7 @@ static int call_host(gov_vm *vm, uint32_t xi, const govV_cell *args, govV_cell *
     union { int64_t i; double f; int n; } res;
     memset(&res, 0, sizeof res);
     vm->cargs[n].p = &res;
-    ffi_arg rc = 0;
-    ffi_call((ffi_cif *)&e->cif, FFI_FN(e->fn), &rc, vm->cvals);
-    *status = (int)rc;
+    *status = govH_call(e, vm->cargs, vm->cvals, n);
     if (*status) return GOVV_HE_FAILED;
     switch (x->ret) {
     case GOVB_TY_FLOAT: case GOVB_TY_RATIO:

@@ -174,6 +174,23 @@ def main():
         rows.append(row)
         print(f"bench: {name}: done ({time.time() - t_start:.0f}s)", flush=True)
 
+    # The JavaScript binding (gov.wasm in Node, bindings/js/bench.mjs) on the same programs and
+    # records as evalbench's JSON path: decisions per second side by side.
+    js = []
+    node_bench = f"{B}/js/bench.mjs"
+    for name in ("10 rules", "50 rules", "500 rules", "policies/support"):
+        if not os.path.exists(node_bench) or not shutil.which("node"):
+            break
+        govb = f"{O}/{re.sub(r'[^a-z0-9]+', '_', name)}.govb"
+        row = next(r for r in rows if r["name"] == name)
+        res = timed(["node", node_bench, "-t", "300", govb, pol[name][1]], a.reps)
+        nat = timed([evalb, "-m", "json", "-t", "300", govb, pol[name][1]], 1)
+        if (res["decisions js"]["verdicts"], res["decisions js"]["findings"]) != \
+           (nat["decisions json"]["verdicts"], nat["decisions json"]["findings"]):
+            mismatches.append((name + " (js)", {"js": res["decisions js"], "native": nat["decisions json"]}))
+        js.append((name, row["json"], res.get("time string"), res.get("time object")))
+        print(f"bench: {name}: node done ({time.time() - t_start:.0f}s)", flush=True)
+
     # Instruction counts (callgrind): independent of the machine's load.
     ir = {}
     g50 = f"{O}/50_rules.govb"
@@ -216,6 +233,12 @@ def main():
             P.append(f"| {r['name']} | {path} | {g:,.0f} | {l5:,.0f} | {lj:,.0f} | "
                      f"{l5 / g:.2f}x {'faster' if l5 >= g else 'slower'} | "
                      f"{lj / g:.2f}x {'faster' if lj >= g else 'slower'} |")
+    J = ["| policy | native JSON rec/s | Node+wasm evaluate(line) rec/s | Node+wasm evaluate(object) rec/s | "
+         "line: share of native | p50 ns native / line / object |",
+         "|---|--:|--:|--:|--:|--:|"]
+    for name, nat, s_, o_ in js:
+        J.append(f"| {name} | {f(nat, 'rps')} | {f(s_, 'rps')} | {f(o_, 'rps')} | "
+                 f"{s_['rps'] / nat['rps']:.2f} | {f(nat)} / {f(s_)} / {f(o_)} |")
     I = ["| 50 rules, per record | instructions (callgrind) | last-level misses (4 MiB simulated) |",
          "|---|--:|--:|"]
     I += [f"| {k} | {'-' if v is None else f'{v[0]:,.0f}'} | {'-' if v is None or v[1] is None else f'{v[1]:,.1f}'} |"
@@ -226,6 +249,8 @@ def main():
                               "findings)" if not mismatches else f"MISMATCH {mismatches}"))
     M.append(f"records: {NRECORDS:,} generated (seed {SEED}); elapsed {time.time() - t_start:.0f}s")
     text = "\n".join(["## Policies", "", *L, "", "## Against the peers (same records, same rules)", "", *P, "",
+                      "## JavaScript: gov.wasm in Node against native (same program, same records)", "",
+                      *(J if js else ["(not run: no node, or bindings/js not built)"]), "",
                       "## Instruction counts", "", *I, "", *M, ""])
     with open(f"{O}/results.md", "w") as fh:
         fh.write(f"machine: {machine()}\n\ncommand: make bench\n\n{text}")

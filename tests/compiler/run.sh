@@ -56,6 +56,22 @@ check "test-failures" "$GOVC" test "$here/testfail"
 check "test-json" "$GOVC" test --format json --run "*verdict*" "$here/testfail"
 check "test-events" "$GOVC" test --coverage "$here/testevents"
 
+# explain quotes each rule, gate and drift from its own declaration: from the sources,
+# and from a .govb whose sources are at hand (not when they changed after the build).
+ex=$here/explain
+check "explain-drift-rule" "$GOVC" explain -p "$ex/drift_rule.gov" "$ex/drift_rule.json"
+"$GOVC" build -o "$tmp/dr.govb" "$ex/drift_rule.gov" >/dev/null
+check "explain-drift-rule-govb" "$GOVC" explain -p "$tmp/dr.govb" "$ex/drift_rule.json"
+touch -d '2000-01-01 00:00:00' "$tmp/dr.govb"
+check "explain-drift-rule-stale" "$GOVC" explain -p "$tmp/dr.govb" "$ex/drift_rule.json"
+
+# One policy per command until policy sets exist: a second -p (or --policy, --against)
+# is a usage error, never a silent choice of the last one.
+check "run-two-policies" "$GOVC" run -p policies/payments -p policies/support policies/support/records.jsonl
+check "explain-two-policies" "$GOVC" explain -p policies/payments --policy policies/support "$tmp/one.json"
+check "replay-two-policies" "$GOVC" replay --policy policies/payments -p policies/support policies/support/records.jsonl
+check "replay-two-against" "$GOVC" replay -p policies/support --against policies/support --against policies/payments policies/support/records.jsonl
+
 # Reproducibility: two builds, different path spellings and order, identical bytes.
 repro() {
   name=$1; shift

@@ -1,0 +1,46 @@
+/* govjs.h: the exports of gov.wasm (govjs.c), which src/gov.js calls. Pointers are wasm32
+ * addresses; strings are NUL-terminated UTF-8; a `long` result is a length written to an
+ * output buffer (govjs_info_ptr, govjs_out_ptr), or -1 when memory ran out. */
+#ifndef GOVJS_H
+#define GOVJS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/gov.h"
+
+typedef struct govjs_vm govjs_vm;
+
+void *govjs_alloc(size_t n);
+void govjs_free(void *p);
+
+/* Programs; a failed load leaves its code, offset and message for the getters. */
+gov_program *govjs_program_load(const void *bytes, size_t len);
+int govjs_error_code(void);
+uint32_t govjs_error_offset(void);
+const char *govjs_error_message(void);
+const char *govjs_errstr(int code);
+const char *govjs_code_name(int code);
+void govjs_program_free(gov_program *p);
+long govjs_program_info(const gov_program *p);
+long govjs_disasm(const gov_program *p);
+const char *govjs_info_ptr(void);
+
+/* VMs: each evaluation's decision JSON (with its trace) is at govjs_out_ptr. */
+govjs_vm *govjs_vm_new(const gov_program *p, const uint32_t *limits, size_t trace_cap);
+const char *govjs_vm_error(void);
+void govjs_vm_free(govjs_vm *h);
+const char *govjs_vm_errmsg(const govjs_vm *h);
+const char *govjs_out_ptr(const govjs_vm *h);
+long govjs_eval_json(govjs_vm *h, const char *json, size_t len, double lineno);
+long govjs_tick(govjs_vm *h, int64_t now);
+int govjs_bind(govjs_vm *h, const char *name, uint32_t handle, int ret, int nparams, const int32_t *params);
+int govjs_ready(govjs_vm *h);
+int64_t govjs_now(const govjs_vm *h);
+uint32_t govjs_pending_gates(const govjs_vm *h);
+uint32_t govjs_running_escalations(const govjs_vm *h);
+int govjs_limit(govjs_vm *h, int id, int value);
+long govjs_state_save(govjs_vm *h, const gov_program *p);
+int govjs_state_load(govjs_vm *h, const void *bytes, size_t len);
+
+#endif

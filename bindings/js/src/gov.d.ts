@@ -1,0 +1,236 @@
+// gov.d.ts: types of gov.js, the policy VM. Decisions are the JSON objects of
+// spec/trace.md, with its member names.
+
+/** Codes of vm/gov.h, and the binding's own: GOV_ETRAP (a wasm trap), GOV_EPOISONED (a
+ * policy whose instance trapped), GOV_EBUSY (re-entry from a host function), GOV_ELOAD
+ * (the wasm file could not be fetched), GOV_ESOURCE and GOV_EINTERNAL (the compiler). */
+export type GovCode =
+  | 'GOV_ENOMEM' | 'GOV_EMISUSE' | 'GOV_ESPACE' | 'GOV_EMAGIC' | 'GOV_EVERSION' | 'GOV_ETRUNC'
+  | 'GOV_ECHECKSUM' | 'GOV_ESECTION' | 'GOV_EUNSUPP' | 'GOV_EBOUNDS' | 'GOV_ETYPE' | 'GOV_EOPCODE'
+  | 'GOV_EJUMP' | 'GOV_ESTEPS' | 'GOV_EVALUE' | 'GOV_EJSON' | 'GOV_ECAP' | 'GOV_EKIND'
+  | 'GOV_EMISSING' | 'GOV_EFIELD' | 'GOV_ENOTRACE' | 'GOV_EEVENT' | 'GOV_EPOLICY' | 'GOV_EBIND'
+  | 'GOV_EUNBOUND' | 'GOV_ETRAP' | 'GOV_EPOISONED' | 'GOV_EBUSY' | 'GOV_ELOAD' | 'GOV_ESOURCE'
+  | 'GOV_EIO' | 'GOV_EINTERNAL';
+
+export class GovError extends Error {
+  readonly code: GovCode;
+  /** For a refused record or event: its error decision. */
+  readonly decision?: Decision;
+  /** For a refused program: the byte offset the error concerns. */
+  readonly offset?: number;
+  /** For a compilation: every diagnostic. */
+  readonly diagnostics?: Diagnostic[];
+}
+
+/** Where a diagnostic or note points (lines and columns 1-based, columns in code points;
+ * offset and end are the byte span). file is null for a diagnostic with no position. */
+export interface Location {
+  file: string | null;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+  offset: number;
+  end: number;
+}
+
+/** A compiler diagnostic (compiler/gov_compiler.h). */
+export interface Diagnostic extends Location {
+  severity: 'error' | 'warning';
+  /** "E050", "W001" */
+  code: string;
+  message: string;
+  notes: Array<Location & { message: string }>;
+}
+
+/** Thrown by a host function to fail with a chosen nonzero status. */
+export class HostFailure extends Error {
+  constructor(status: number, message?: string);
+  readonly status: number;
+}
+
+/** The status of a host function that threw (other than HostFailure). */
+export const HOST_THREW: -1;
+/** The status of a host function whose result had the wrong type (or was a Promise). */
+export const HOST_BAD_RESULT: -2;
+
+export type Verdict = 'allow' | 'warn' | 'review' | 'pause' | 'block';
+export type Severity = 'info' | 'warning' | 'critical';
+export type ValueType =
+  | 'int' | 'float' | 'ratio' | 'duration' | 'time' | 'money' | 'bool' | 'string' | 'id'
+  | 'severity' | 'verdict';
+
+/** A value in a decision (spec/trace.md §4). */
+export interface Value {
+  type: ValueType;
+  value: number | string | boolean;
+  text?: string;
+}
+
+export interface Compared {
+  op: '==' | '!=' | '<' | '<=' | '>' | '>=';
+  lhs: Value;
+  rhs: Value;
+  result: boolean;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  verdict: Verdict;
+  /** file:line:col of the rule */
+  at: string;
+  compared: Compared[];
+  limit: null | {
+    name: string;
+    value: Value;
+    from: { level: string; scope?: string; path?: string; at?: string };
+  };
+  [more: string]: unknown;
+}
+
+export interface Action {
+  type: 'notify' | 'gate_open' | 'gate_approved' | 'gate_rejected' | 'gate_timeout' | 'gate_blocked'
+    | 'refused' | 'escalation_start' | 'escalation_step' | 'escalation_end' | 'escalation_suppressed'
+    | 'escalation_dropped' | 'rule_firing' | 'rule_cleared';
+  rule?: string;
+  channel?: string;
+  kind?: string;
+  target?: string;
+  severity?: Severity;
+  verdict?: Verdict;
+  gate?: string;
+  gate_id?: string;
+  escalation?: string;
+  escalation_id?: string;
+  key?: string;
+  by?: string;
+  outcome?: 'deny' | 'allow' | 'escalate';
+  reason?: string;
+  deadline?: string;
+  at?: string;
+  policy_id?: string;
+  [more: string]: unknown;
+}
+
+export interface HostErrorEntry {
+  extern: string;
+  rule: string;
+  reason: 'failed' | 'unbound' | 'not finite' | 'out of range';
+  status: number;
+  outcome: 'default' | Verdict;
+  [more: string]: unknown;
+}
+
+/** A decision (spec/trace.md §2), with the trace (§3) when the VM traces. */
+export interface Decision {
+  policy: string;
+  policy_id: string;
+  line: number;
+  kind: string | null;
+  status: 'ok' | 'error';
+  verdict: Verdict | null;
+  error?: { code: GovCode; message: string };
+  findings: Finding[];
+  actions: Action[];
+  host_errors?: HostErrorEntry[];
+  event?: string;
+  at?: string;
+  trace?: Trace | null;
+  /** Bytes the trace needed when it did not fit (trace is then null). */
+  trace_needed?: number;
+  /** Exceptions thrown by host functions during this evaluation (not enumerable). */
+  readonly hostExceptions?: { extern: string; error: unknown }[];
+  [more: string]: unknown;
+}
+
+export interface Trace {
+  trace: number;
+  policy: string;
+  policy_id: string;
+  rules: Array<{ rule: string; at: string; fired: boolean; [more: string]: unknown }>;
+  [more: string]: unknown;
+}
+
+/** A time: Date, RFC 3339 text, milliseconds since the epoch, or nanoseconds (bigint). */
+export type Time = Date | string | number | bigint;
+
+export type CType = 'int64' | 'double' | 'int' | 'string';
+export interface Signature {
+  returns: CType;
+  params: CType[];
+}
+export interface ExternInfo extends Signature {
+  name: string;
+  onError: 'none' | 'default' | 'verdict';
+}
+export interface KindInfo {
+  name: string;
+  fields: { name: string; type: ValueType }[];
+}
+
+/** A JavaScript host function: arguments by the declaration's C types. */
+export type HostFunction = (...args: Array<bigint | number | string>) => bigint | number | boolean;
+
+export interface Limits {
+  lineLength?: number;
+  nesting?: number;
+  stringLength?: number;
+  fields?: number;
+  tokens?: number;
+}
+
+export interface VMOptions {
+  /** Add each evaluation's trace to its decision. */
+  trace?: boolean;
+  /** Bytes for the trace buffer (default 1 MiB; it grows after a trace that did not fit). */
+  traceBytes?: number;
+  /** JSON limits (spec/trace.md §1). */
+  limits?: Limits;
+  /** Host functions to bind, by extern name. */
+  externs?: Record<string, HostFunction>;
+}
+
+export interface WasmSource {
+  gov?: string | URL | BufferSource | WebAssembly.Module;
+}
+
+export function initVM(opts?: WasmSource): Promise<void>;
+export function toRfc3339(t: Time): string;
+
+export class Policy {
+  /** Verify and load compiled bytecode; throws GovError. */
+  static load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, opts?: WasmSource): Promise<Policy>;
+  /** As load(), after initVM() resolved. */
+  static loadSync(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Policy;
+  readonly name: string;
+  readonly id: string;
+  readonly kinds: KindInfo[];
+  readonly externs: ExternInfo[];
+  readonly poisoned: boolean;
+  disasm(): string;
+  vm(opts?: VMOptions): VM;
+}
+
+export type RecordInput = Record<string, unknown> | string;
+
+export class VM {
+  constructor(policy: Policy, opts?: VMOptions);
+  readonly policy: Policy;
+  /** Evaluate a record; throws GovError for a record the VM refuses. */
+  evaluate(record: RecordInput, opts?: { line?: number }): Decision;
+  approve(gateId: string, by: string, at?: Time): Decision;
+  reject(gateId: string, by: string, at?: Time): Decision;
+  ack(escalationId: string, by: string, at?: Time): Decision;
+  tick(at: Time): Decision;
+  /** The clock in nanoseconds since the epoch, null before the first event. */
+  readonly now: bigint | null;
+  readonly pendingGates: number;
+  readonly runningEscalations: number;
+  limit(name: keyof Limits, value?: number): number;
+  bind(name: string, fn: HostFunction, sig?: Signature): this;
+  ready(): void;
+  saveState(): Uint8Array;
+  loadState(bytes: Uint8Array): void;
+  close(): void;
+}

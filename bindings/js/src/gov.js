@@ -1,0 +1,530 @@
+// gov.js: libgov, the gov policy VM, built to WebAssembly (gov.wasm), for Node and
+// browsers: load a compiled policy, evaluate records, drive gates, acknowledgements and
+// ticks, save and restore state, and bind `extern fn` host functions to JavaScript
+// callbacks.
+//
+// One Policy owns one wasm instance (its program and all its VMs live in that instance's
+// memory). A wasm trap, which only a bug or memory corrupted from outside can cause,
+// poisons that Policy: the call that trapped throws a GovError with code GOV_ETRAP and
+// every later call on the Policy or its VMs throws GOV_EPOISONED. Other policies are not
+// affected; load the policy again to go on. The binding is not re-entrant: a host
+// callback that calls into the same Policy gets a GOV_EBUSY error (and its call fails).
+
+import { wasiNamespace, WasiExit } from './wasi.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+
+/** An error from gov: `code` is a GOV_E... name (spec: vm/gov.h), plus what applies. */
+export class GovError extends Error {
+  constructor(code, message, extra = {}) {
+    super(message);
+    this.name = 'GovError';
+    this.code = code;
+    Object.assign(this, extra);
+  }
+}
+
+/** Thrown by a host function to fail with a chosen nonzero status (as a C host function
+ * returns one); any other exception fails with status -1 (HOST_THREW). */
+export class HostFailure extends Error {
+  constructor(status, message = `host function failed with status ${status}`) {
+    super(message);
+    this.name = 'HostFailure';
+    this.status = Number.isInteger(status) && status !== 0 && status >= -(2 ** 31) && status < 2 ** 31 ? status : -1;
+  }
+}
+
+// ---------------------------------------------------------------- loading the module
+
+let govModule = null; // a compiled WebAssembly.Module, shared by every Policy
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/** Fetch or read a wasm file next to this module, or take what the caller gave. */
+export async function compileWasm(source, defaultName) {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  const url = source ? new URL(source, import.meta.url) : new URL(defaultName, import.meta.url);
+  if (url.protocol === 'file:' && isNode) {
+    const { readFile } = await import('node:fs/promises');
+    return WebAssembly.compile(await readFile(url));
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new GovError('GOV_ELOAD', `cannot fetch ${url}: HTTP ${res.status}`);
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+/**
+ * Load gov.wasm (once; later calls return at once). Optional: Policy.load calls it.
+ * @param {{gov?: string | URL | BufferSource | WebAssembly.Module}} [opts]
+ */
+export async function initVM(opts = {}) {
+  if (!govModule || opts.gov) govModule = await compileWasm(opts.gov, './gov.wasm');
+}
+
+// ---------------------------------------------------------------- one instance
+
+const C_CODES = { int64: 1, double: 2, int: 3, string: 4 };
+const C_NAMES = { 1: 'int64', 2: 'double', 3: 'int', 4: 'string' };
+
+// Statuses a JavaScript host function's failure reports (spec/bytecode.md §7.4).
+export const HOST_THREW = -1;
+export const HOST_BAD_RESULT = -2;
+
+/** The wasm instance behind one Policy, with its guards. Internal. */
+class Instance {
+  constructor(module) {
+    this.poisoned = null;
+    this.busy = false;
+    this.output = '';
+    this.handles = new Map(); // host function handle -> { fn, name, vm }
+    this.nextHandle = 1;
+    this.hostExceptions = null;
+    const imports = {
+      wasi_snapshot_preview1: wasiNamespace({
+        memory: () => this.memory,
+        output: (t) => { this.output = (this.output + t).slice(-4096); },
+      }),
+      gov: { host_call: (...a) => this.hostCall(...a) },
+    };
+    this.instance = new WebAssembly.Instance(module, imports);
+    this.x = this.instance.exports;
+    this.memory = this.x.memory;
+    this.x._initialize();
+  }
+
+  u8() { return new Uint8Array(this.memory.buffer); }
+  dv() { return new DataView(this.memory.buffer); }
+
+  cstr(ptr) {
+    if (!ptr) return '';
+    const m = this.u8();
+    let end = ptr;
+    while (m[end]) end++;
+    return decoder.decode(m.subarray(ptr, end));
+  }
+
+  text(ptr, len) { return decoder.decode(this.u8().subarray(ptr, ptr + len)); }
+
+  /** A result code's name ("GOV_EJSON"), from gov.h's list in the module. */
+  codeName(rc) { return this.cstr(this.call('govjs_code_name', rc)); }
+
+  /** Copy a string into fresh wasm memory, NUL-terminated: [ptr, byte length]. */
+  putString(s) {
+    const b = encoder.encode(s);
+    const p = this.call('govjs_alloc', b.length + 1);
+    if (!p) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+    const m = this.u8();
+    m.set(b, p);
+    m[p + b.length] = 0;
+    return [p, b.length];
+  }
+
+  putBytes(b) {
+    const p = this.call('govjs_alloc', b.length);
+    if (!p) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+    this.u8().set(b, p);
+    return p;
+  }
+
+  check() {
+    if (this.poisoned) {
+      throw new GovError('GOV_EPOISONED',
+        `this policy's WebAssembly instance trapped earlier (${this.poisoned.message}); load the policy again`,
+        { cause: this.poisoned });
+    }
+    if (this.busy) {
+      throw new GovError('GOV_EBUSY', 'the policy is busy: a host function may not call back into its VM');
+    }
+  }
+
+  /** Call export `name`, turning a trap into a GovError and poisoning the instance. */
+  call(name, ...args) {
+    this.check();
+    this.busy = true;
+    try {
+      return this.x[name](...args);
+    } catch (e) {
+      this.poisoned = e;
+      const what = e instanceof WasiExit ? e.message : `${e?.name ?? 'Error'}: ${e?.message ?? e}`;
+      const out = this.output.trim();
+      throw new GovError('GOV_ETRAP', `WebAssembly trap in ${name}: ${what}${out ? ` (${out})` : ''}; ` +
+        'this policy and its VMs can no longer be used', { cause: e });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** gov.host_call: read the arguments by signature, call the JavaScript function,
+   * write the result. Never throws into wasm: every failure is a nonzero status. */
+  hostCall(handle, ret, nparams, ctypes, args, out) {
+    const h = this.handles.get(handle);
+    if (!h) return HOST_BAD_RESULT;
+    const dv = this.dv();
+    const m = this.u8();
+    const jsArgs = [];
+    let cell = args;
+    for (let j = 0; j < nparams; j++) {
+      switch (m[ctypes + j]) {
+      case 1: jsArgs.push(dv.getBigInt64(cell, true)); cell += 8; break;
+      case 2: jsArgs.push(dv.getFloat64(cell, true)); cell += 8; break;
+      case 3: jsArgs.push(dv.getInt32(cell, true)); cell += 8; break;
+      default: {
+        const p = dv.getUint32(cell, true);
+        const len = dv.getUint32(cell + 8, true);
+        jsArgs.push(decoder.decode(m.subarray(p, p + len)));
+        cell += 16;
+      }
+      }
+    }
+    let r;
+    try {
+      r = h.fn(...jsArgs);
+    } catch (e) {
+      (this.hostExceptions ??= []).push({ extern: h.name, error: e });
+      return e instanceof HostFailure ? e.status : HOST_THREW;
+    }
+    const v = this.dv();
+    switch (ret) {
+    case 1: {
+      let b;
+      if (typeof r === 'bigint') b = r;
+      else if (typeof r === 'number' && Number.isSafeInteger(r)) b = BigInt(r);
+      else return HOST_BAD_RESULT;
+      if (b < -(2n ** 63n) || b >= 2n ** 63n) return HOST_BAD_RESULT;
+      v.setBigInt64(out, b, true);
+      return 0;
+    }
+    case 2:
+      if (typeof r !== 'number') return HOST_BAD_RESULT;
+      v.setFloat64(out, r, true); // NaN and infinities: the VM reports them (not finite)
+      return 0;
+    case 3:
+      if (typeof r === 'boolean') r = r ? 1 : 0;
+      if (typeof r !== 'number' || !Number.isInteger(r) || r < -(2 ** 31) || r >= 2 ** 31) return HOST_BAD_RESULT;
+      v.setInt32(out, r, true);
+      return 0;
+    default:
+      return HOST_BAD_RESULT;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- time values
+
+/** RFC 3339 text for a time: a Date, an RFC 3339 string, a number of milliseconds since
+ * the epoch, or a bigint of nanoseconds since the epoch. */
+export function toRfc3339(t) {
+  if (typeof t === 'string') return t;
+  if (t instanceof Date) {
+    if (Number.isNaN(t.getTime())) throw new TypeError('invalid Date');
+    return t.toISOString();
+  }
+  if (typeof t === 'number') return toRfc3339(new Date(t));
+  if (typeof t === 'bigint') {
+    const ms = t / 1000000n - (t % 1000000n < 0n ? 1n : 0n);
+    const ns = t - ms * 1000000n;
+    const d = new Date(Number(ms));
+    if (Number.isNaN(d.getTime())) throw new RangeError('time out of range');
+    return d.toISOString().replace(/\.(\d{3})Z$/, (_, f) => `.${f}${ns.toString().padStart(6, '0')}Z`);
+  }
+  throw new TypeError('a time is a Date, an RFC 3339 string, milliseconds (number) or nanoseconds (bigint)');
+}
+
+function toNanos(t) {
+  if (typeof t === 'bigint') return t;
+  if (typeof t === 'number') {
+    if (!Number.isFinite(t)) throw new TypeError('time must be finite');
+    return BigInt(Math.round(t)) * 1000000n;
+  }
+  if (t instanceof Date) return toNanos(t.getTime());
+  if (typeof t === 'string') {
+    const m = /^(.*?)(?:\.(\d{1,9}))?([zZ]|[+-]\d\d:\d\d)$/.exec(t);
+    const ms = Date.parse(m ? `${m[1]}${m[3]}` : t);
+    if (!m || Number.isNaN(ms)) throw new GovError('GOV_EEVENT', `not an RFC 3339 time: ${JSON.stringify(t)}`);
+    return BigInt(ms) * 1000000n + BigInt((m[2] ?? '').padEnd(9, '0') || '0');
+  }
+  throw new TypeError('a time is a Date, an RFC 3339 string, milliseconds (number) or nanoseconds (bigint)');
+}
+
+const INT64_MIN = -(2n ** 63n);
+
+// ---------------------------------------------------------------- Policy
+
+/** A loaded, verified policy. Create VMs from it with `policy.vm()`. */
+export class Policy {
+  /** Verify and load compiled bytecode (a .govb). Throws GovError (GOV_EMAGIC, ...). */
+  static async load(bytes, opts = {}) {
+    await initVM(opts);
+    return Policy.loadSync(bytes);
+  }
+
+  /** As load(), once initVM() has resolved. */
+  static loadSync(bytes) {
+    if (!govModule) throw new GovError('GOV_EMISUSE', 'call await initVM() (or use Policy.load) first');
+    if (!(bytes instanceof Uint8Array)) {
+      if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+      else if (ArrayBuffer.isView(bytes)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      else throw new TypeError('Policy.load takes the bytes of a compiled policy (Uint8Array)');
+    }
+    const inst = new Instance(govModule);
+    const p = inst.putBytes(bytes);
+    const prog = inst.call('govjs_program_load', p, bytes.length);
+    inst.call('govjs_free', p);
+    if (!prog) {
+      const code = inst.codeName(inst.call('govjs_error_code'));
+      const offset = inst.call('govjs_error_offset');
+      const msg = inst.cstr(inst.call('govjs_error_message'));
+      throw new GovError(code, `invalid program: ${msg}`, { offset });
+    }
+    return new Policy(inst, prog);
+  }
+
+  constructor(inst, prog) {
+    this._inst = inst;
+    this._prog = prog;
+    const n = inst.call('govjs_program_info', prog);
+    if (n < 0) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+    const info = JSON.parse(inst.text(inst.call('govjs_info_ptr'), n));
+    /** The policy's name. */
+    this.name = info.name;
+    /** The policy id: 32 hex digits (spec/bytecode.md §2). */
+    this.id = info.id;
+    /** Record kinds and their fields. */
+    this.kinds = info.kinds;
+    /** Host functions the policy declares, with their C signatures. */
+    this.externs = info.externs;
+  }
+
+  /** Whether a trap made this policy unusable. */
+  get poisoned() { return this._inst.poisoned !== null; }
+
+  /** The disassembly (tables and code), as govc disasm prints it. */
+  disasm() {
+    const n = this._inst.call('govjs_disasm', this._prog);
+    if (n < 0) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+    return this._inst.text(this._inst.call('govjs_info_ptr'), n);
+  }
+
+  /** A new VM (its own clock, gates, windows and state). */
+  vm(opts = {}) { return new VM(this, opts); }
+}
+
+// ---------------------------------------------------------------- VM
+
+const LIMIT_NAMES = ['lineLength', 'nesting', 'stringLength', 'fields', 'tokens'];
+
+/** One evaluator. Not re-entrant; use one per concurrent flow. */
+export class VM {
+  constructor(policy, opts = {}) {
+    if (!(policy instanceof Policy)) throw new TypeError('new VM(policy): policy must be a Policy');
+    const inst = policy._inst;
+    this.policy = policy;
+    this._inst = inst;
+    this._line = 0;
+    this._in = 0;
+    this._inCap = 0;
+    let limits = 0;
+    if (opts.limits) {
+      limits = inst.call('govjs_alloc', 4 * LIMIT_NAMES.length);
+      const dv = inst.dv();
+      LIMIT_NAMES.forEach((k, i) => {
+        const v = opts.limits[k] ?? 0;
+        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new TypeError(`limits.${k} must be a whole number`);
+        dv.setUint32(limits + 4 * i, v, true);
+      });
+    }
+    const traceBytes = opts.trace ? (opts.traceBytes ?? 1 << 20) : 0;
+    const h = inst.call('govjs_vm_new', policy._prog, limits, traceBytes);
+    if (limits) inst.call('govjs_free', limits);
+    if (!h) throw new GovError('GOV_ENOMEM', inst.cstr(inst.call('govjs_vm_error')));
+    this._h = h;
+    if (opts.externs) for (const [name, fn] of Object.entries(opts.externs)) this.bind(name, fn);
+  }
+
+  _alive() {
+    if (!this._h) throw new GovError('GOV_EMISUSE', 'this VM is closed');
+  }
+
+  _decision(n, throwOnError = true) {
+    const inst = this._inst;
+    if (n < 0) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+    const text = inst.text(inst.call('govjs_out_ptr', this._h), n);
+    const d = JSON.parse(text);
+    const ex = inst.hostExceptions;
+    inst.hostExceptions = null;
+    if (ex) Object.defineProperty(d, 'hostExceptions', { value: ex, enumerable: false });
+    if (d.status === 'error' && throwOnError) {
+      throw new GovError(d.error.code, d.error.message, { decision: d });
+    }
+    return d;
+  }
+
+  _evalText(text, line) {
+    const inst = this._inst;
+    const need = 3 * text.length + 1;
+    if (need > this._inCap) {
+      if (this._in) inst.call('govjs_free', this._in);
+      this._inCap = Math.max(need, 4096);
+      this._in = inst.call('govjs_alloc', this._inCap);
+      if (!this._in) { this._inCap = 0; throw new GovError('GOV_ENOMEM', 'out of wasm memory'); }
+    }
+    const { written } = encoder.encodeInto(text, new Uint8Array(inst.memory.buffer, this._in, this._inCap));
+    return inst.call('govjs_eval_json', this._h, this._in, written, line);
+  }
+
+  /**
+   * Evaluate one record: an object (serialised with JSON.stringify) or one line of JSON.
+   * Returns the decision (spec/trace.md §2). A record the VM refuses (malformed JSON, a
+   * missing or mistyped field, an unknown kind, a limit exceeded) throws a GovError with
+   * its code and message, and changes nothing.
+   */
+  evaluate(record, opts = {}) {
+    this._alive();
+    let text;
+    if (typeof record === 'string') text = record;
+    else if (record !== null && typeof record === 'object') {
+      try {
+        text = JSON.stringify(record);
+      } catch (e) {
+        throw new GovError('GOV_EJSON', `the record cannot be written as JSON: ${e.message}`, { cause: e });
+      }
+    } else throw new TypeError('evaluate(record): record must be an object or a JSON string');
+    const line = opts.line ?? ++this._line;
+    return this._decision(this._evalText(text, line));
+  }
+
+  _event(ev) {
+    this._alive();
+    return this._decision(this._evalText(JSON.stringify(ev), ++this._line));
+  }
+
+  _at(at) {
+    if (at !== undefined) return toRfc3339(at);
+    const now = this.now;
+    if (now === null) throw new TypeError('give the event a time: the VM has seen no event yet');
+    return toRfc3339(now);
+  }
+
+  /** Approve a pending review gate (by its id, from the gate_open action). */
+  approve(gateId, by, at) { return this._event({ type: 'approve', gate_id: gateId, by, at: this._at(at) }); }
+  /** Reject a pending review gate: the run is denied. */
+  reject(gateId, by, at) { return this._event({ type: 'reject', gate_id: gateId, by, at: this._at(at) }); }
+  /** Acknowledge a running escalation. */
+  ack(escalationId, by, at) { return this._event({ type: 'ack', escalation_id: escalationId, by, at: this._at(at) }); }
+  /** Move the clock to `at`: gate timeouts and escalation steps fall due. */
+  tick(at) {
+    this._alive();
+    return this._decision(this._inst.call('govjs_tick', this._h, toNanos(at)));
+  }
+
+  /** The clock: nanoseconds since the epoch (bigint), or null before the first event. */
+  get now() {
+    this._alive();
+    const n = this._inst.call('govjs_now', this._h);
+    return n === INT64_MIN ? null : n;
+  }
+  get pendingGates() { this._alive(); return this._inst.call('govjs_pending_gates', this._h); }
+  get runningEscalations() { this._alive(); return this._inst.call('govjs_running_escalations', this._h); }
+
+  /** Set a JSON limit (within the capacity the VM was made with); the previous value. */
+  limit(name, value) {
+    this._alive();
+    const id = LIMIT_NAMES.indexOf(name);
+    if (id < 0) throw new TypeError(`unknown limit ${name}: one of ${LIMIT_NAMES.join(', ')}`);
+    return this._inst.call('govjs_limit', this._h, id, value ?? -1);
+  }
+
+  /**
+   * Bind `extern fn name` to a JavaScript function, called synchronously during
+   * evaluation. Arguments arrive by the declaration's C types: int, duration, time and
+   * money as bigint; float and ratio as number; bool, severity and verdict as number
+   * (0/1, 0..2, 0..4); string and id as string. Return the same kinds (a number with a
+   * whole value for a bigint, a boolean for a bool). A throw or a result of the wrong kind
+   * is a failure, and the policy's `on error` decides (spec/bytecode.md §7.2).
+   * `sig` states the signature ({returns, params} with 'int64', 'double', 'int',
+   * 'string'); it is checked against the declaration as gov_vm_bind checks C functions.
+   * Without it the declaration's own is used.
+   */
+  bind(name, fn, sig) {
+    this._alive();
+    if (typeof fn !== 'function') throw new TypeError(`bind('${name}'): a function is required`);
+    const inst = this._inst;
+    const decl = this.policy.externs.find((e) => e.name === name);
+    const s = sig ?? decl ?? { returns: 'int', params: [] };
+    const code = (t) => {
+      const c = C_CODES[t];
+      if (!c) throw new TypeError(`bind('${name}'): unknown C type '${t}' (int64, double, int, string)`);
+      return c;
+    };
+    const params = (s.params ?? []).map(code);
+    if (params.length > 16) throw new GovError('GOV_EBIND', `extern '${name}': more than 16 parameters`);
+    const ret = code(s.returns);
+    const handle = inst.nextHandle++;
+    const [np] = inst.putString(String(name));
+    const pp = inst.call('govjs_alloc', 4 * Math.max(1, params.length));
+    params.forEach((c, i) => inst.dv().setInt32(pp + 4 * i, c, true));
+    inst.handles.set(handle, { fn, name: String(name), vm: this });
+    let rc;
+    try {
+      rc = inst.call('govjs_bind', this._h, np, handle, ret, params.length, pp);
+    } finally {
+      inst.call('govjs_free', np);
+      inst.call('govjs_free', pp);
+    }
+    if (rc !== 0) {
+      inst.handles.delete(handle);
+      throw new GovError(inst.codeName(rc), inst.cstr(inst.call('govjs_vm_errmsg', this._h)));
+    }
+    return this;
+  }
+
+  /** Throws GOV_EUNBOUND naming the first extern without a default that is not bound. */
+  ready() {
+    this._alive();
+    const rc = this._inst.call('govjs_ready', this._h);
+    if (rc !== 0) throw new GovError(this._inst.codeName(rc), this._inst.cstr(this._inst.call('govjs_vm_errmsg', this._h)));
+  }
+
+  /** The persistent state (spec/state.md), bound to the policy id. */
+  saveState() {
+    this._alive();
+    const inst = this._inst;
+    const n = inst.call('govjs_state_save', this._h, this.policy._prog);
+    if (n < 0) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+    const p = inst.call('govjs_out_ptr', this._h);
+    return inst.u8().slice(p, p + n);
+  }
+
+  /** Restore a saved state. Throws GovError (GOV_EPOLICY for another policy's state,
+   * GOV_ECHECKSUM, ...) and leaves the VM unchanged when the bytes are refused. */
+  loadState(bytes) {
+    this._alive();
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('loadState(bytes): a Uint8Array');
+    const inst = this._inst;
+    const p = inst.putBytes(bytes);
+    let rc;
+    try {
+      rc = inst.call('govjs_state_load', this._h, p, bytes.length);
+    } finally {
+      if (!inst.poisoned) inst.call('govjs_free', p);
+    }
+    if (rc !== 0) throw new GovError(inst.codeName(rc), inst.cstr(inst.call('govjs_vm_errmsg', this._h)));
+  }
+
+  /** Free the VM's memory now (it is freed with its policy's instance otherwise). */
+  close() {
+    if (!this._h) return;
+    const inst = this._inst;
+    if (!inst.poisoned) {
+      for (const [k, v] of inst.handles) if (v.vm === this) inst.handles.delete(k);
+      if (this._in) inst.call('govjs_free', this._in);
+      inst.call('govjs_vm_free', this._h);
+    }
+    this._h = 0;
+  }
+}
+
+export { C_NAMES };

@@ -1,0 +1,2 @@
+// index.d.ts: the gov package's types.
+export * from './gov.js';

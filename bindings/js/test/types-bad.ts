@@ -1,0 +1,13 @@
+// types-bad.ts: mistakes the types must catch (types.test.js expects exactly these
+// errors from tsc, one per marked line).
+import { Policy } from 'gov';
+
+export async function wrong(bytes: Uint8Array) {
+  const policy = await Policy.load(bytes);
+  const vm = policy.vm({ trace: 'yes' });                 // @expect TS2322
+  const d = vm.evaluate(42);                              // @expect TS2345
+  const v: 'allow' | 'deny' = d.verdict ?? 'allow';       // @expect TS2322
+  vm.bind('f', () => 0, { returns: 'float', params: [] }); // @expect TS2322
+  vm.tick({});                                            // @expect TS2345
+  return v;
+}

@@ -1,0 +1,44 @@
+// types-check.ts: the package used as a TypeScript program would use it; `tsc` must
+// accept it with strict checks (types.test.js). Never run, only type-checked.
+import { Policy, VM, GovError, HostFailure, type Decision, type Verdict } from 'gov';
+import { govInputGuardrail, govOutputGuardrail, GovToolApprovals, GovStopError } from 'gov/openai';
+import { GovCallbackHandler } from 'gov/langchain';
+import { Agent, tool } from '@openai/agents';
+import { z } from 'zod';
+
+export async function main(bytes: Uint8Array): Promise<Verdict | null> {
+  const policy: Policy = await Policy.load(bytes);
+  const vm: VM = policy.vm({ trace: true, limits: { nesting: 8 }, externs: { score: (s) => (typeof s === 'string' ? s.length / 10 : 0) } });
+  vm.bind('flag', () => true, { returns: 'int', params: ['string'] });
+  let d: Decision;
+  try {
+    d = vm.evaluate({ at: new Date().toISOString(), latency_ms: 10, cost_usd: 0.01 });
+  } catch (e) {
+    if (e instanceof GovError) console.log(e.code, e.decision?.error?.message);
+    throw e;
+  }
+  for (const f of d.findings) console.log(f.rule, f.severity, f.limit?.value.text);
+  const gate = d.actions.find((a) => a.type === 'gate_open');
+  if (gate?.gate_id) vm.approve(gate.gate_id, 'me@example.com', new Date());
+  vm.tick(1_000n);
+  const saved: Uint8Array = vm.saveState();
+  policy.vm().loadState(saved);
+  const now: bigint | null = vm.now;
+  console.log(now, vm.pendingGates, policy.externs.map((x) => x.onError), d.trace?.rules.length);
+  new HostFailure(3);
+
+  const approvals = new GovToolApprovals({ vm, kind: 'tool_call', identity: { tenant: 'acme' } });
+  const refund = tool({
+    name: 'refund', description: 'refund', parameters: z.object({ amount_usd: z.number() }),
+    needsApproval: approvals.needsApproval('refund'),
+    execute: async ({ amount_usd }) => `refunded ${amount_usd}`,
+  });
+  new Agent({
+    name: 'a', instructions: 'x', tools: [refund],
+    inputGuardrails: [govInputGuardrail({ vm, kind: 'prompt' })],
+    outputGuardrails: [govOutputGuardrail({ vm, kind: 'answer', tripOn: ['block'] })],
+  });
+  const handler = new GovCallbackHandler({ vm, costPerToken: 1e-6, onDecision: (dd, run) => console.log(run.type, dd.verdict) });
+  console.log(handler.decisions.length, GovStopError.name);
+  return d.verdict;
+}
