@@ -2,10 +2,6 @@
  * a reviewer can read. The VM's trace (spec/trace.md) is the only source of facts; this
  * command reads it with jsmn and words it, quoting each rule's condition from the
  * policy's source when that file is at hand. */
-#define JSMN_STATIC
-#define JSMN_STRICT
-#include <jsmn.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +10,7 @@
 #include <time.h>
 
 #include "compiler/govc.h"
+#include "compiler/jview.h"
 #include "compiler/stdlib.h"
 #include "lang/eval.h"
 
@@ -29,74 +26,19 @@ void govc_format_value(const gov_value *v, char *buf, size_t cap)
     govE_format(&g, buf, cap);
 }
 
-/* ------------------------------------------------------------------ a tiny JSON view */
+/* ------------------------------------------------------------------ the trace */
 
-typedef struct J {
-    const char *s;
-    jsmntok_t *t;
-    int n;
-} J;
-
-/* Index just past token i and everything inside it. */
-static int skip(const J *j, int i)
-{
-    int end = i + 1;
-    /* An object's children are its keys, and each key's one child is its value. */
-    for (int k = 0; k < j->t[i].size; k++)
-        end = skip(j, end);
-    return end;
-}
-
-static bool tok_is(const J *j, int i, const char *lit)
-{
-    size_t n = strlen(lit);
-    return (size_t)(j->t[i].end - j->t[i].start) == n && memcmp(j->s + j->t[i].start, lit, n) == 0;
-}
-
-/* The value token of member `key` in object i, or -1. */
-static int member(const J *j, int i, const char *key)
-{
-    if (i < 0 || j->t[i].type != JSMN_OBJECT)
-        return -1;
-    int k = i + 1;
-    for (int m = 0; m < j->t[i].size; m++) {
-        if (tok_is(j, k, key))
-            return k + 1;
-        k = skip(j, k);
-    }
-    return -1;
-}
-
-/* Element e of array i, or -1. */
-static int element(const J *j, int i, int e)
-{
-    if (i < 0 || j->t[i].type != JSMN_ARRAY || e >= j->t[i].size)
-        return -1;
-    int k = i + 1;
-    for (int m = 0; m < e; m++)
-        k = skip(j, k);
-    return k;
-}
-
-static int count(const J *j, int i) { return i >= 0 && j->t[i].type == JSMN_ARRAY ? j->t[i].size : 0; }
-
-/* A string or primitive member as text (strings without quotes; escapes left as is). */
-static const char *text(const J *j, int i, char *buf, size_t cap)
-{
-    if (i < 0) return "";
-    snprintf(buf, cap, "%.*s", j->t[i].end - j->t[i].start, j->s + j->t[i].start);
-    return buf;
-}
+typedef JView J;
 
 /* A value object {"type","value","text"?} as the language writes it. */
 static const char *value(const J *j, int i, char *buf, size_t cap)
 {
     char tb[32], vb[96];
-    int t = member(j, i, "text");
+    int t = jv_member(j, i, "text");
     if (t >= 0)
-        return text(j, t, buf, cap);
-    text(j, member(j, i, "type"), tb, sizeof tb);
-    text(j, member(j, i, "value"), vb, sizeof vb);
+        return jv_text(j, t, buf, cap);
+    jv_text(j, jv_member(j, i, "type"), tb, sizeof tb);
+    jv_text(j, jv_member(j, i, "value"), vb, sizeof vb);
     if (strcmp(tb, "ratio") == 0) {
         snprintf(buf, cap, "%.15g%%", strtod(vb, NULL) * 100.0);
         return buf;
@@ -164,8 +106,8 @@ static void parse_sources(Quotes *q, const J *j, int rules)
     if (setjmp(q->own.oom)) return; /* q->fe stays NULL */
     char at[600], path[512];
     unsigned line, col;
-    for (int r = 0; r < count(j, rules); r++) {
-        text(j, member(j, element(j, rules, r), "at"), at, sizeof at);
+    for (int r = 0; r < jv_count(j, rules); r++) {
+        jv_text(j, jv_member(j, jv_element(j, rules, r), "at"), at, sizeof at);
         struct stat st;
         /* A file changed after the build may no longer say what the program does. */
         if (split_at(at, path, sizeof path, &line, &col) && stat(path, &st) == 0 &&
@@ -285,92 +227,85 @@ static void quote_decl(GovFrontend *fe, GovDecl *d, const char *name, FILE *out)
 static void explain_limit(const J *j, int lim, FILE *out)
 {
     char name[128], dir[8], val[128], lvl[32], scope[256], at[600], path[512];
-    text(j, member(j, lim, "name"), name, sizeof name);
-    text(j, member(j, lim, "dir"), dir, sizeof dir);
-    value(j, member(j, lim, "value"), val, sizeof val);
-    int by = member(j, lim, "decided_by");
-    text(j, member(j, by, "level"), lvl, sizeof lvl);
-    text(j, member(j, by, "at"), at, sizeof at);
+    jv_text(j, jv_member(j, lim, "name"), name, sizeof name);
+    jv_text(j, jv_member(j, lim, "dir"), dir, sizeof dir);
+    value(j, jv_member(j, lim, "value"), val, sizeof val);
+    int by = jv_member(j, lim, "decided_by");
+    jv_text(j, jv_member(j, by, "level"), lvl, sizeof lvl);
+    jv_text(j, jv_member(j, by, "at"), at, sizeof at);
     if (strcmp(lvl, "default") == 0 || by < 0) {
         fprintf(out, "  %s (a %s limit) is %s, the default set at %s\n", name, dir, val, at);
     } else {
-        text(j, member(j, by, "scope"), scope, sizeof scope);
-        text(j, member(j, by, "path"), path, sizeof path);
+        jv_text(j, jv_member(j, by, "scope"), scope, sizeof scope);
+        jv_text(j, jv_member(j, by, "path"), path, sizeof path);
         fprintf(out, "  %s (a %s limit) is %s, set by %s \"%s\" (%s) at %s\n", name, dir, val, lvl, scope, path, at);
     }
-    int cons = member(j, lim, "consulted");
-    for (int c = 0; c < count(j, cons); c++) {
-        int e = element(j, cons, c);
+    int cons = jv_member(j, lim, "consulted");
+    for (int c = 0; c < jv_count(j, cons); c++) {
+        int e = jv_element(j, cons, c);
         char m[8], v[128], l2[32], s2[256], a2[600];
-        text(j, member(j, e, "matched"), m, sizeof m);
+        jv_text(j, jv_member(j, e, "matched"), m, sizeof m);
         if (strcmp(m, "true") == 0) continue;
-        text(j, member(j, e, "level"), l2, sizeof l2);
-        text(j, member(j, e, "scope"), s2, sizeof s2);
-        text(j, member(j, e, "at"), a2, sizeof a2);
-        value(j, member(j, e, "value"), v, sizeof v);
+        jv_text(j, jv_member(j, e, "level"), l2, sizeof l2);
+        jv_text(j, jv_member(j, e, "scope"), s2, sizeof s2);
+        jv_text(j, jv_member(j, e, "at"), a2, sizeof a2);
+        value(j, jv_member(j, e, "value"), v, sizeof v);
         fprintf(out, "    %s \"%s\" would set %s (at %s) but does not match this record\n", l2, s2, v, a2);
     }
 }
 
 static int explain_trace(Quotes *q, const char *t, size_t len, FILE *out)
 {
-    jsmn_parser p;
-    jsmn_init(&p);
-    int n = jsmn_parse(&p, t, len, NULL, 0);
-    if (n <= 0) {
+    J j;
+    if (!jv_parse(&j, t, len)) {
         fprintf(stderr, "govc explain: the VM's trace is not valid JSON\n");
         return 2;
     }
-    jsmntok_t *toks = malloc((size_t)n * sizeof *toks);
-    if (!toks) return 2;
-    jsmn_init(&p);
-    jsmn_parse(&p, t, len, toks, (unsigned)n);
-    J j = {t, toks, n};
     char pol[256], id[64], kind[128];
-    text(&j, member(&j, 0, "policy"), pol, sizeof pol);
-    text(&j, member(&j, 0, "policy_id"), id, sizeof id);
-    text(&j, member(&j, 0, "kind"), kind, sizeof kind);
+    jv_text(&j, jv_member(&j, 0, "policy"), pol, sizeof pol);
+    jv_text(&j, jv_member(&j, 0, "policy_id"), id, sizeof id);
+    jv_text(&j, jv_member(&j, 0, "kind"), kind, sizeof kind);
     char ver[128] = "", stamp[160] = "";
-    if (member(&j, 0, "version") >= 0) text(&j, member(&j, 0, "version"), ver, sizeof ver);
-    if (member(&j, 0, "stamp") >= 0) text(&j, member(&j, 0, "stamp"), stamp, sizeof stamp);
+    if (jv_member(&j, 0, "version") >= 0) jv_text(&j, jv_member(&j, 0, "version"), ver, sizeof ver);
+    if (jv_member(&j, 0, "stamp") >= 0) jv_text(&j, jv_member(&j, 0, "stamp"), stamp, sizeof stamp);
     fprintf(out, "policy %s (id %s%s%s%s%s), record kind %s\n", pol, id, ver[0] ? ", version " : "", ver,
             stamp[0] ? ", stamp " : "", stamp, kind);
-    int rules = member(&j, 0, "rules");
+    int rules = jv_member(&j, 0, "rules");
     if (!q->fe && !q->own_used) parse_sources(q, &j, rules);
-    for (int r = 0; r < count(&j, rules); r++) {
-        int e = element(&j, rules, r);
+    for (int r = 0; r < jv_count(&j, rules); r++) {
+        int e = jv_element(&j, rules, r);
         char name[256], at[600], fired[8];
-        text(&j, member(&j, e, "rule"), name, sizeof name);
-        text(&j, member(&j, e, "at"), at, sizeof at);
-        text(&j, member(&j, e, "fired"), fired, sizeof fired);
+        jv_text(&j, jv_member(&j, e, "rule"), name, sizeof name);
+        jv_text(&j, jv_member(&j, e, "at"), at, sizeof at);
+        jv_text(&j, jv_member(&j, e, "fired"), fired, sizeof fired);
         GovDecl *d = lookup_decl(q, name, at);
         const char *what = d && d->kind == GOV_D_GATE                                  ? "gate"
-                           : (d && d->kind == GOV_D_DRIFT) || member(&j, e, "drift") >= 0 ? "drift"
+                           : (d && d->kind == GOV_D_DRIFT) || jv_member(&j, e, "drift") >= 0 ? "drift"
                                                                                             : "rule";
         fprintf(out, "\n%s %s (%s): %s\n", what, name, at, strcmp(fired, "true") == 0 ? "FIRED" : "did not fire");
         quote_decl(q->fe, d, name, out);
-        int cmp = member(&j, e, "compared");
-        for (int c = 0; c < count(&j, cmp); c++) {
-            int ce = element(&j, cmp, c);
+        int cmp = jv_member(&j, e, "compared");
+        for (int c = 0; c < jv_count(&j, cmp); c++) {
+            int ce = jv_element(&j, cmp, c);
             char op[8], l[128], rr[128], res[8];
-            text(&j, member(&j, ce, "op"), op, sizeof op);
-            value(&j, member(&j, ce, "lhs"), l, sizeof l);
-            value(&j, member(&j, ce, "rhs"), rr, sizeof rr);
-            text(&j, member(&j, ce, "result"), res, sizeof res);
+            jv_text(&j, jv_member(&j, ce, "op"), op, sizeof op);
+            value(&j, jv_member(&j, ce, "lhs"), l, sizeof l);
+            value(&j, jv_member(&j, ce, "rhs"), rr, sizeof rr);
+            jv_text(&j, jv_member(&j, ce, "result"), res, sizeof res);
             fprintf(out, "  compared %s %s %s: %s\n", l, op, rr, res);
         }
-        int lims = member(&j, e, "limits");
-        for (int l = 0; l < count(&j, lims); l++)
-            explain_limit(&j, element(&j, lims, l), out);
-        int dr = member(&j, e, "drift");
+        int lims = jv_member(&j, e, "limits");
+        for (int l = 0; l < jv_count(&j, lims); l++)
+            explain_limit(&j, jv_element(&j, lims, l), out);
+        int dr = jv_member(&j, e, "drift");
         if (dr >= 0) { /* a drift's rule: its statistic and both windows' counts */
             char test[32], v[64], th[64], nb[32], nc[32], ms[32];
-            text(&j, member(&j, dr, "test"), test, sizeof test);
-            text(&j, member(&j, dr, "value"), v, sizeof v);
-            text(&j, member(&j, dr, "threshold"), th, sizeof th);
-            text(&j, member(&j, dr, "baseline_n"), nb, sizeof nb);
-            text(&j, member(&j, dr, "current_n"), nc, sizeof nc);
-            text(&j, member(&j, dr, "min_samples"), ms, sizeof ms);
+            jv_text(&j, jv_member(&j, dr, "test"), test, sizeof test);
+            jv_text(&j, jv_member(&j, dr, "value"), v, sizeof v);
+            jv_text(&j, jv_member(&j, dr, "threshold"), th, sizeof th);
+            jv_text(&j, jv_member(&j, dr, "baseline_n"), nb, sizeof nb);
+            jv_text(&j, jv_member(&j, dr, "current_n"), nc, sizeof nc);
+            jv_text(&j, jv_member(&j, dr, "min_samples"), ms, sizeof ms);
             if (strcmp(v, "null") == 0)
                 fprintf(out, "  drift %s not evaluated: %s baseline and %s current values, min_samples %s\n", test, nb,
                         nc, ms);
@@ -379,7 +314,7 @@ static int explain_trace(Quotes *q, const char *t, size_t len, FILE *out)
                         nc);
         }
     }
-    free(toks);
+    jv_free(&j);
     return 0;
 }
 

@@ -1,7 +1,7 @@
 # compiler/compiler.mk: the govc driver and the compiler proper.
 GOVC_SRCS := compiler/govc.c compiler/cmd_check.c compiler/cmd_build.c compiler/cmd_disasm.c compiler/compile.c \
              compiler/program.c compiler/cmd_run.c compiler/cmd_explain.c compiler/cmd_test.c compiler/cmd_diff.c compiler/cmd_replay.c \
-             compiler/cmd_fmt.c compiler/fmt.c compiler/fmt_doc.c compiler/host.c
+             compiler/cmd_fmt.c compiler/fmt.c compiler/fmt_doc.c compiler/host.c compiler/jview.c
 GOVC_OBJS := $(GOVC_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/gen/obj/stdlib_data.o
 STDLIB_MODS := $(sort $(wildcard stdlib/*.gov))
 

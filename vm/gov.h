@@ -150,6 +150,21 @@ GOV_API const char *gov_field_name(const gov_program *p, int kind, int slot);
 GOV_API int gov_field_type(const gov_program *p, int kind, int slot);         /* GOV_INT.. */
 GOV_API int gov_field_find(const gov_program *p, int kind, const char *name); /* -1 */
 
+/* Rules: every rule, gate and drift, in declaration order (gates and drifts report as
+ * rules do: their findings carry these names). For tools that report on rules that did
+ * not fire (govc replay). */
+enum { GOV_RULE_PLAIN = 0, GOV_RULE_GATE, GOV_RULE_DRIFT };
+typedef struct gov_rule_info {
+    const char *name;
+    int type;              /* GOV_RULE_PLAIN, GOV_RULE_GATE or GOV_RULE_DRIFT */
+    int kind;              /* its record kind (gov_kind_name) */
+    int sustained;         /* 1 for a rule with `for`, `clear when` or `clear after` */
+    const char *file; uint32_t line, col;       /* its declaration */
+} gov_rule_info;
+GOV_API int gov_rule_count(const gov_program *p);
+/* GOV_OK, or GOV_EMISUSE for an index out of range. */
+GOV_API int gov_rule_describe(const gov_program *p, int i, gov_rule_info *out);
+
 /* Disassemble the whole program (tables and code) into buf, NUL-terminated. */
 GOV_API int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len);
 

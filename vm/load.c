@@ -1516,6 +1516,21 @@ int gov_kind_find(const gov_program *p, const char *name) {
     return -1;
 }
 
+int gov_rule_count(const gov_program *p) { return p ? (int)p->nrule : 0; }
+
+int gov_rule_describe(const gov_program *p, int i, gov_rule_info *out) {
+    if (!p || !out || i < 0 || (uint32_t)i >= p->nrule) return GOV_EMISUSE;
+    const govL_rule *r = &p->rule[i];
+    out->name = p->str[r->name];
+    out->type = p->rule_gate[i] != GOVB_NONE ? GOV_RULE_GATE : p->rule_drift[i] != GOVB_NONE ? GOV_RULE_DRIFT : GOV_RULE_PLAIN;
+    out->kind = (int)r->kind;
+    out->sustained = p->rule_sus[i] != GOVB_NONE;
+    out->file = p->str[r->file];
+    out->line = r->line;
+    out->col = r->col;
+    return GOV_OK;
+}
+
 int gov_field_count(const gov_program *p, int k) {
     return k >= 0 && (uint32_t)k < p->nkind ? (int)p->kind[k].nfields : -1;
 }

@@ -28,6 +28,13 @@ check replay-one "$GOVC" replay --policy policies/support policies/support/recor
 check replay-against "$GOVC" replay --policy "$here/replay/support_new.gov" --against policies/support \
   policies/support/records.jsonl
 check replay-usage "$GOVC" replay policies/support/records.jsonl
+# Silences are findings: rules and gates that never fired, a drift never evaluated, a rule
+# whose record kind never came; in text and in JSON, for one side and for two.
+check replay-silent "$GOVC" replay --policy "$here/replay/silent.gov" "$here/replay/silent.jsonl"
+check replay-silent-json "$GOVC" replay --format json --policy "$here/replay/silent.gov" "$here/replay/silent.jsonl"
+check replay-against-json "$GOVC" replay --format json --policy "$here/replay/support_new.gov" \
+  --against policies/support policies/support/records.jsonl
+check replay-bad-format "$GOVC" replay --format yaml --policy "$here/replay/silent.gov" "$here/replay/silent.jsonl"
 
 # git:REV:PATH, as CI diffs a pull request against its base branch.
 if command -v git >/dev/null 2>&1; then

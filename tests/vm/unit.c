@@ -189,6 +189,12 @@ static void test_load(void) {
     check(p && gov_kind_count(p) == 1 && gov_field_count(p, 0) == 13 && gov_field_find(p, 0, "cost") == 7 &&
               gov_field_type(p, 0, 5) == GOV_TIME && gov_kind_find(p, "run") == 0 && gov_kind_find(p, "x") == -1,
           "load kind and field introspection", NULL);
+    gov_rule_info ri;
+    int nr = p ? gov_rule_count(p) : 0;
+    check(nr > 0 && gov_rule_describe(p, 0, &ri) == GOV_OK && ri.name && ri.name[0] && ri.kind == 0 &&
+              ri.type == GOV_RULE_PLAIN && ri.line > 0 && gov_rule_describe(p, nr, &ri) == GOV_EMISUSE &&
+              gov_rule_describe(p, -1, &ri) == GOV_EMISUSE,
+          "load rule introspection, and indices out of range refused", NULL);
     gov_program_free(p);
 
     /* Header. */
