@@ -56,6 +56,7 @@ include lang/lang.mk
 -include tests/bench/bench.mk
 -include tests/corpus/corpus.mk
 -include tests/ffi/ffi.mk
+-include tests/libgovc/libgovc.mk
 -include bindings/js/js.mk
 -include tests/tests.mk
 

@@ -8,9 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compiler/compile.h"
 #include "compiler/govc.h"
-#include "compiler/stdlib.h"
 #include "vm/gov.h"
 
 static void build_usage(FILE *out)
@@ -58,17 +56,16 @@ static int write_file(const char *path, const uint8_t *b, size_t n)
 typedef struct BuildOpts {
     GovcFrontOpts front;
     const char *out_path;
-    const char *stamp;
     bool stats;
     char **paths;
     int npaths;
 } BuildOpts;
 
-static int build_run(GovFrontend *fe, const BuildOpts *bo);
+static int build_write(gov_compiler *c, const BuildOpts *bo);
 
 int govc_build(int argc, char **argv)
 {
-    BuildOpts bo = {{GOV_FMT_TEXT, false}, NULL, NULL, false, argv + 1, 0};
+    BuildOpts bo = {{GOV_FMT_TEXT, false, NULL}, NULL, false, argv + 1, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -83,14 +80,14 @@ int govc_build(int argc, char **argv)
         } else if (strcmp(a, "--stamp") == 0 || strncmp(a, "--stamp=", 8) == 0) {
             const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
             size_t n = v ? strlen(v) : 0;
-            bool ok = n > 0 && n <= GOVK_MAX_STAMP;
+            bool ok = n > 0 && n <= 128;
             for (size_t k = 0; ok && k < n; k++)
                 ok = v[k] >= 0x20 && v[k] < 0x7f;
             if (!ok) {
-                fprintf(stderr, "govc build: --stamp takes 1 to %d bytes of printable ASCII\n", GOVK_MAX_STAMP);
+                fprintf(stderr, "govc build: --stamp takes 1 to 128 bytes of printable ASCII\n");
                 return 2;
             }
-            bo.stamp = v;
+            bo.front.stamp = v;
         } else if (strcmp(a, "--stats") == 0) {
             bo.stats = true;
         } else if (strcmp(a, "-Werror") == 0) {
@@ -112,71 +109,54 @@ int govc_build(int argc, char **argv)
         build_usage(stderr);
         return 2;
     }
-    GovFrontend fe;
-    govF_init(&fe, NULL, NULL, gov_std_lookup);
-    if (setjmp(fe.oom)) {
-        govF_free(&fe);
-        fprintf(stderr, "govc: out of memory\n");
-        return 2;
-    }
-    int rc = build_run(&fe, &bo);
-    govF_free(&fe);
+    gov_compiler *c;
+    int rc = govc_compile(bo.paths, bo.npaths, &bo.front, true, true, &c);
+    if (rc == 0)
+        rc = build_write(c, &bo);
+    gov_compiler_free(c);
     return rc;
 }
 
-static int build_run(GovFrontend *fe, const BuildOpts *bo)
+/* Write each program the build made, and say what it is. */
+static int build_write(gov_compiler *c, const BuildOpts *bo)
 {
-    int rc = govc_front(fe, bo->paths, bo->npaths, &bo->front);
-    uint32_t npol = 0;
-    for (uint32_t i = 0; i < fe->npols; i++)
-        npol += !fe->pols[i]->is_module;
-    if (rc == 0 && bo->out_path && npol != 1) {
-        fprintf(stderr, "govc build: -o needs exactly one policy; found %u\n", npol);
-        rc = 2;
+    size_t npol = gov_compiler_program_count(c);
+    if (bo->out_path && npol != 1) {
+        fprintf(stderr, "govc build: -o needs exactly one policy; found %zu\n", npol);
+        return 2;
     }
-    GovBuild *builds = govA_alloc(&fe->arena, (fe->npols + 1) * sizeof *builds);
-    if (rc == 0) {
-        for (uint32_t i = 0; i < fe->npols; i++)
-            if (!fe->pols[i]->is_module && !govK_compile_stamped(fe, fe->pols[i], bo->stamp, &builds[i]))
-                rc = 1;
-        if (rc == 0 && govD_failed(&fe->diags))
-            rc = 1;
-    }
-    govD_print(&fe->diags, bo->front.format == GOV_FMT_TEXT ? stderr : stdout, bo->front.format, GOVC_VERSION);
-    for (uint32_t i = 0; rc == 0 && i < fe->npols; i++) {
-        GovPolicy *p = fe->pols[i];
-        if (p->is_module)
-            continue;
-        GovBuild *b = &builds[i];
-        gov_program *prog;
-        gov_error err;
-        if (gov_program_load(b->bytes, b->len, &prog, &err) != GOV_OK) {
-            fprintf(stderr, "govc build: internal error: the VM rejects the program for policy '%.*s': %s "
-                            "(code %d at byte %u)\n", (int)p->name.len, p->name.s, err.message, err.code, err.offset);
-            rc = 2;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < npol; i++) {
+        gov_compiled b;
+        gov_compiler_program(c, i, &b);
+        char name[512];
+        snprintf(name, sizeof name, "%s.govb", b.policy);
+        const char *path = bo->out_path ? bo->out_path : name;
+        rc = write_file(path, b.bytes, b.len);
+        if (rc != 0)
             break;
+        gov_program *prog;
+        if (gov_program_load(b.bytes, b.len, &prog, NULL) != GOV_OK) {
+            fprintf(stderr, "govc build: internal error: the VM rejects the program for policy '%s'\n", b.policy);
+            return 2;
         }
-        const char *path = bo->out_path ? bo->out_path : govD_fmt(&fe->arena, "%.*s.govb", (int)p->name.len, p->name.s);
-        rc = write_file(path, b->bytes, b->len);
-        if (rc == 0) {
-            printf("%s: policy %.*s, id %s", path, (int)p->name.len, p->name.s, gov_program_id(prog));
-            if (gov_program_version(prog))
-                printf(", version %s", gov_program_version(prog));
-            if (gov_program_stamp(prog))
-                printf(", stamp %s", gov_program_stamp(prog));
-            printf(", %zu bytes\n", b->len);
-            if (bo->stats) {
-                size_t arena = gov_arena_size(prog, NULL);
-                printf("  rules:       %u\n", b->nrules);
-                printf("  code:        %u words, %u bytes", b->ncode, b->ncode * 4);
-                if (b->nrules)
-                    printf(", %.1f bytes per rule", (double)b->ncode * 4.0 / b->nrules);
-                printf("\n  file:        %zu bytes", b->len);
-                if (b->nrules)
-                    printf(", %.1f bytes per rule", (double)b->len / b->nrules);
-                printf("\n  arena:       %zu bytes (default JSON caps)\n", arena);
-                printf("  step bound:  %u instructions per record (worst record kind)\n", b->max_steps);
-            }
+        printf("%s: policy %s, id %s", path, b.policy, b.id);
+        if (gov_program_version(prog))
+            printf(", version %s", gov_program_version(prog));
+        if (gov_program_stamp(prog))
+            printf(", stamp %s", gov_program_stamp(prog));
+        printf(", %zu bytes\n", b.len);
+        if (bo->stats) {
+            size_t arena = gov_arena_size(prog, NULL);
+            printf("  rules:       %u\n", b.rules);
+            printf("  code:        %u words, %u bytes", b.code_words, b.code_words * 4);
+            if (b.rules)
+                printf(", %.1f bytes per rule", (double)b.code_words * 4.0 / b.rules);
+            printf("\n  file:        %zu bytes", b.len);
+            if (b.rules)
+                printf(", %.1f bytes per rule", (double)b.len / b.rules);
+            printf("\n  arena:       %zu bytes (default JSON caps)\n", arena);
+            printf("  step bound:  %u instructions per record (worst record kind)\n", b.max_steps);
         }
         gov_program_free(prog);
     }

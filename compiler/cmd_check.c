@@ -20,17 +20,6 @@ bool govc_parse_format(const char *s, GovFormat *out)
     return false;
 }
 
-bool gov_std_lookup(const char *name, const char **text, uint32_t *len)
-{
-    for (const GovStdModule *m = gov_std_modules; m->name; m++)
-        if (strcmp(m->name, name) == 0) {
-            *text = m->text;
-            *len = m->len;
-            return true;
-        }
-    return false;
-}
-
 int govc_front(GovFrontend *fe, char **paths, int npaths, const GovcFrontOpts *o)
 {
     fe->diags.werror = o->werror;
@@ -66,7 +55,7 @@ static void check_usage(FILE *out)
 
 int govc_check(int argc, char **argv)
 {
-    GovcFrontOpts o = {GOV_FMT_TEXT, false};
+    GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL};
     char **paths = argv + 1;
     int npaths = 0;
     for (int i = 1; i < argc; i++) {
@@ -97,21 +86,12 @@ int govc_check(int argc, char **argv)
         check_usage(stderr);
         return 2;
     }
-    GovFrontend fe;
-    govF_init(&fe, NULL, NULL, gov_std_lookup);
-    if (setjmp(fe.oom)) {
-        govF_free(&fe);
-        fprintf(stderr, "govc: out of memory\n");
-        return 2;
-    }
-    int rc = govc_front(&fe, paths, npaths, &o);
-    FILE *out = o.format == GOV_FMT_TEXT ? stderr : stdout;
-    govD_print(&fe.diags, out, o.format, GOVC_VERSION);
-    if (o.format == GOV_FMT_TEXT && (fe.diags.nerrors || fe.diags.nwarnings)) {
-        uint32_t e = fe.diags.nerrors + (o.werror ? fe.diags.nwarnings : 0);
-        uint32_t w = o.werror ? 0 : fe.diags.nwarnings;
-        fprintf(stderr, "govc: %u error%s, %u warning%s\n", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s");
-    }
-    govF_free(&fe);
+    gov_compiler *c;
+    int rc = govc_compile(paths, npaths, &o, false, true, &c);
+    size_t e, w;
+    gov_compiler_counts(c, &e, &w);
+    if (o.format == GOV_FMT_TEXT && (e || w))
+        fprintf(stderr, "govc: %zu error%s, %zu warning%s\n", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s");
+    gov_compiler_free(c);
     return rc;
 }

@@ -479,7 +479,7 @@ static void remove_tree(const char *dir)
 
 static bool load_side(GovFrontend *fe, const char *path)
 {
-    GovcFrontOpts o = {GOV_FMT_TEXT, false};
+    GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL};
     char *paths[1] = {(char *)path};
     int rc = govc_front(fe, paths, 1, &o);
     if (fe->diags.nerrors)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "compiler/gov_compiler.h"
 #include "lang/lang.h"
 #include "vm/gov.h"
 
@@ -55,10 +56,18 @@ unsigned char *govc_read_all(const char *path, size_t *len);
 typedef struct GovcFrontOpts {
     GovFormat format;
     bool werror;
+    const char *stamp;     /* govc build --stamp: carried in each program (NULL: none) */
 } GovcFrontOpts;
 
 /* Parse --format; false (and a message) if the value is unknown. */
 bool govc_parse_format(const char *s, GovFormat *out);
+
+/* Check (or build) `paths` through libgovc with the options; print the diagnostics in
+ * o->format (text to stderr, the others to stdout) when print is set. Returns the exit
+ * status, 0, 1 (errors) or 2 (I/O, memory, an internal error: said on stderr), and in
+ * *out the compiler holding the results (or NULL), which the caller frees. */
+int govc_compile(char *const *paths, int npaths, const GovcFrontOpts *o, bool build, bool print,
+                 gov_compiler **out);
 
 /* Load and check `paths` into fe (already initialised with setjmp done by the caller).
  * Returns the exit status so far: 0, 1 (errors) or 2 (I/O). */

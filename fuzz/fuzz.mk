@@ -14,7 +14,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_CLOCK   ?= wall
-FUZZ_TARGETS ?= parse check compile load json eval diff state
+FUZZ_TARGETS ?= parse check compile lib load json eval diff state
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-build fuzz-bins
@@ -32,5 +32,10 @@ $(BUILD)/obj/fuzz/%.o: $(BUILD)/gen/parser.h
 
 $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/fuzz_%.o $(FUZZ_LINK)
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(FUZZ_LINK) -lxxhash -lffi -lm
+
+# libgovc's entry points: the library archive, which holds lang/ and the compiler.
+$(BUILD)/fuzz_lib: $(BUILD)/obj/fuzz/fuzz_lib.o $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/tests/ffi/hostlib.o \
+                   $(BUILD)/libgovc.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lxxhash -lffi -lm
 
 fuzz-bins: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz_$(t)) $(BUILD)/govc

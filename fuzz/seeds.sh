@@ -31,6 +31,17 @@ for p in policies/*/; do
   { printf "\\$(printf '%03o' $((k - 1)))"; cat "$p/records.jsonl"; } >"$s/eval/$n.jsonl"
 done
 ln -sfn parse "$s/check"; ln -sfn parse "$s/compile"
+# lib: an options byte, then the files of a multi-file case joined by "\n----\n"; and
+# each single file with the options byte 0.
+mkdir -p "$s/lib"
+for f in "$s"/parse/*.gov; do { printf '\000'; cat "$f"; } >"$s/lib/$(basename "$f")"; done
+for d in tests/check/cases/*/ policies/*/; do
+  out="$s/lib/dir-$(echo "$d" | tr / _)"
+  printf '\022' >"$out"; first=1
+  for f in $(find "$d" -name '*.gov' | sort); do
+    [ $first = 1 ] || printf '\n----\n' >>"$out"; first=0; cat "$f" >>"$out"
+  done
+done
 printf 'seed' >"$s/diff/seed"
 sh "$(dirname "$0")/state_seeds.sh" "$build/govc" "$s/state"
 cp tests/fuzz/state/* "$s/state/" 2>/dev/null || true

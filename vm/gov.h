@@ -100,13 +100,18 @@ typedef struct gov_decision gov_decision; /* the result of one evaluation */
     X(GOV_EEVENT,    36, "malformed event")                                        \
     X(GOV_EPOLICY,   37, "state saved under another policy")                       \
     X(GOV_EBIND,     38, "host function does not match its declaration")           \
-    X(GOV_EUNBOUND,  39, "host function not bound")
+    X(GOV_EUNBOUND,  39, "host function not bound")                             \
+    X(GOV_ESOURCE,   50, "the sources have errors")                              \
+    X(GOV_EIO,       51, "a source could not be read")                           \
+    X(GOV_EINTERNAL, 52, "internal compiler error")
 
 enum {
 #define GOV_X(name, num, msg) name = num,
     GOV_CODES(GOV_X)
 #undef GOV_X
 };
+
+/* Codes 50 and up are libgovc's (gov_compiler.h): compiling sources. */
 
 /* A static description of any code ("unknown code" for others). */
 GOV_API const char *gov_errstr(int code);
