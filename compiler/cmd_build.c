@@ -63,47 +63,55 @@ typedef struct BuildOpts {
 
 static int build_write(gov_compiler *c, const BuildOpts *bo);
 
+enum { OPT_FORMAT = GOVC_LONG, OPT_STATS, OPT_STAMP };
+const GovcOpt govc_build_opts[] = {
+    {NULL, 'o', GOVC_ARG_FILE, "FILE", "where to write the program"},
+    {"stamp", OPT_STAMP, GOVC_ARG_VALUE, "STR", "a build stamp (e.g. a git commit) carried beside the id"},
+    {"stats", OPT_STATS, GOVC_ARG_NONE, NULL, "print code size, arena bytes and step bound"},
+    {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json|github|sarif", "how to print the diagnostics"},
+    {NULL, 'W', GOVC_ARG_CHOICE, "error", "treat warnings as errors"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_build(int argc, char **argv)
 {
-    BuildOpts bo = {{GOV_FMT_TEXT, false, NULL}, NULL, false, argv + 1, 0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            build_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "-o") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "govc build: -o needs a file name\n");
-                return 2;
-            }
-            bo.out_path = argv[++i];
-        } else if (strcmp(a, "--stamp") == 0 || strncmp(a, "--stamp=", 8) == 0) {
-            const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
-            size_t n = v ? strlen(v) : 0;
+    BuildOpts bo = {{GOV_FMT_TEXT, false, NULL}, NULL, false, NULL, 0};
+    GovcArgs a;
+    govc_args_init(&a, "build", govc_build_opts, build_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        switch (k) {
+        case 'o':
+            bo.out_path = a.value;
+            break;
+        case OPT_STAMP: {
+            size_t n = strlen(a.value);
             bool ok = n > 0 && n <= 128;
-            for (size_t k = 0; ok && k < n; k++)
-                ok = v[k] >= 0x20 && v[k] < 0x7f;
+            for (size_t i = 0; ok && i < n; i++)
+                ok = a.value[i] >= 0x20 && a.value[i] < 0x7f;
             if (!ok) {
                 fprintf(stderr, "govc build: --stamp takes 1 to 128 bytes of printable ASCII\n");
                 return 2;
             }
-            bo.front.stamp = v;
-        } else if (strcmp(a, "--stats") == 0) {
+            bo.front.stamp = a.value;
+            break;
+        }
+        case OPT_STATS:
             bo.stats = true;
-        } else if (strcmp(a, "-Werror") == 0) {
-            bo.front.werror = true;
-        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
-            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v || !govc_parse_format(v, &bo.front.format))
+            break;
+        case 'W':
+            if (!govc_opt_werror(&a, &bo.front.werror))
                 return 2;
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc build: unknown option '%s'\n", a);
-            build_usage(stderr);
-            return 2;
-        } else {
-            bo.paths[bo.npaths++] = argv[i];
+            break;
+        case OPT_FORMAT:
+            if (!govc_parse_format(a.value, &bo.front.format))
+                return 2;
+            break;
         }
     }
+    bo.paths = a.operands;
+    bo.npaths = a.noperands;
     if (bo.npaths == 0) {
         fprintf(stderr, "govc build: no paths given\n");
         build_usage(stderr);
@@ -146,8 +154,9 @@ static int build_write(gov_compiler *c, const BuildOpts *bo)
         if (gov_program_stamp(prog))
             printf(", stamp %s", gov_program_stamp(prog));
         printf(", %zu bytes\n", b.len);
+        size_t arena = gov_arena_size(prog, NULL);
+        gov_program_free(prog);
         if (bo->stats) {
-            size_t arena = gov_arena_size(prog, NULL);
             printf("  rules:       %u\n", b.rules);
             printf("  code:        %u words, %u bytes", b.code_words, b.code_words * 4);
             if (b.rules)
@@ -158,7 +167,6 @@ static int build_write(gov_compiler *c, const BuildOpts *bo)
             printf("\n  arena:       %zu bytes (default JSON caps)\n", arena);
             printf("  step bound:  %u instructions per record (worst record kind)\n", b.max_steps);
         }
-        gov_program_free(prog);
     }
     return rc;
 }

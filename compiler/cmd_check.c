@@ -53,34 +53,28 @@ static void check_usage(FILE *out)
             "Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.\n");
 }
 
+enum { OPT_FORMAT = GOVC_LONG };
+const GovcOpt govc_check_opts[] = {
+    {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json|github|sarif", "how to print the diagnostics"},
+    {NULL, 'W', GOVC_ARG_CHOICE, "error", "treat warnings as errors"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_check(int argc, char **argv)
 {
     GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL};
-    char **paths = argv + 1;
-    int npaths = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            check_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "-Werror") == 0) {
-            o.werror = true;
-        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
-            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v) {
-                fprintf(stderr, "govc check: --format needs a value\n");
-                return 2;
-            }
-            if (!govc_parse_format(v, &o.format))
-                return 2;
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc check: unknown option '%s'\n", a);
-            check_usage(stderr);
+    GovcArgs a;
+    govc_args_init(&a, "check", govc_check_opts, check_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        if (k == 'W' && !govc_opt_werror(&a, &o.werror))
             return 2;
-        } else {
-            paths[npaths++] = argv[i];
-        }
+        if (k == OPT_FORMAT && !govc_parse_format(a.value, &o.format))
+            return 2;
     }
+    char **paths = a.operands;
+    int npaths = a.noperands;
     if (npaths == 0) {
         fprintf(stderr, "govc check: no paths given\n");
         check_usage(stderr);

@@ -4,9 +4,17 @@
 TEST_SUITES += "sh tests/editors/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
+# Percent literals and percent fields are exact (issue 27.1).
+TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
+# Option parsing (getopt_long, the same for every command) and the shell completions.
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/cli/run.sh" "GOVC=$(BUILD)/govc sh tests/cli/complete.sh"
 TEST_DEPS += $(BUILD)/govc
 
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
+# git:REV:PATH never reaches git as an option, nor goes through a shell (issue 18.3).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/git_args.sh"
+# govc run --state saves through a temporary file it creates exclusively (issue 18.2).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/state/tempfile.sh"
 # Fuzzing's regression tests, the .govb mutation sweep, limits and the OOM loop (tests/fuzz/).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fuzz/regress.sh"
 -include tests/fuzz/fuzz_tests.mk

@@ -23,6 +23,10 @@ $(BUILD)/gov.pc: vm/gov.pc.in
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' $< > $@
 
+# The examples include <gov.h>, as a host built against an installed libgov does
+# (tests/vm/install.sh builds them that way); here the header is found in vm/.
+$(BUILD)/obj/vm/examples/%.o: CPPFLAGS_ALL += -Ivm
+
 # The example host, linked against the static library.
 $(BUILD)/govhost: $(BUILD)/obj/vm/examples/govhost.o $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
@@ -34,7 +38,7 @@ $(BUILD)/pii_host: $(BUILD)/obj/vm/examples/pii_host.o $(BUILD)/libgov.a
 
 $(BUILD)/hosts/content_safety.so: vm/examples/pii_host.c vm/gov.h | check-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CSTD) $(WARN) $(OPT) $(SAN) -fPIC -shared -DGOV_HOST_LIBRARY -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) -Ivm $(CSTD) $(WARN) $(OPT) $(SAN) -fPIC -shared -DGOV_HOST_LIBRARY -o $@ $<
 
 HOST_LIBS := $(BUILD)/hosts/content_safety.so
 
