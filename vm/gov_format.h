@@ -47,9 +47,9 @@
 
 /* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). 16 (windows), 17
  * and 27 (drifts), 18, 19 and 21..23 (gates and escalations), 20 and 25 (host
- * functions), 24 and 26 (time zones), 29 (sustained rules), 30 (glob patterns) and 31
- * (build: version, stamp and the meaning strings' count) are optional: a file without
- * them is exactly a file of the first version of this format.
+ * functions), 24 and 26 (time zones), 29 and 32 (sustained rules), 30 (glob patterns)
+ * and 31 (build: version, stamp and the meaning strings' count) are optional: a file
+ * without them is exactly a file of the first version of this format.
  * Id 28 is not assigned yet (unknown). */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
@@ -94,7 +94,9 @@
                                  `for` or `clear`; see GOVB_RS_CLEARWHEN below      */ \
     X(30, PATTERNS,   8,  0) /* {u32 compiled (string), u32 source (string)}         */ \
     X(31, BUILD,     16,  0) /* one entry: {u32 version (string or NONE), u32 stamp
-                                 (string or NONE), u32 nmeaning, u32 zero}           */
+                                 (string or NONE), u32 nmeaning, u32 zero}           */ \
+    X(32, RULESTALE,  16, 0) /* {rule, zero, stale_lo, stale_hi}: one per RULESTATE
+                                 entry, in its order (absent: never stale)           */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names the byte
  * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
@@ -113,7 +115,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 31
+    GOVB_S_MAX = 32
 };
 
 /* RULESTATE.flags: the rule has `clear when` (its code sets the clear condition with
