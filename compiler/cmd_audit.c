@@ -433,11 +433,7 @@ int govc_audit(int argc, char **argv)
         switch (k) {
         case OPT_HEAD:
         case OPT_AFTER:
-            if (!is_digest(a.value)) {
-                free(pols);
-                return govc_usage_error(&a, "--%s takes a SHA-256 digest (64 lowercase hex digits)",
-                                        k == OPT_HEAD ? "head" : "after");
-            }
+            /* (checked below, once --help had its chance) */
             *(k == OPT_HEAD ? &head : &after) = a.value;
             break;
         case 'p':
@@ -448,6 +444,13 @@ int govc_audit(int argc, char **argv)
                 free(pols);
                 return 2;
             }
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        const char *d = i ? after : head;
+        if (d && !is_digest(d)) {
+            free(pols);
+            return govc_usage_error(&a, "--%s takes a SHA-256 digest (64 lowercase hex digits)", i ? "after" : "head");
         }
     }
     const char *sub = a.noperands ? a.operands[0] : "";
