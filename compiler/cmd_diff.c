@@ -1,11 +1,14 @@
 /* cmd_diff.c: `govc diff OLD NEW`: what a change to policies means, not how its text moved.
  *
  * Both sides are checked separately, policies are matched by name, and declarations by
- * name within them. Each change is classified by its effect on governance: tightened
- * (a limit moves the strict way, a rule or gate is added, a verdict or severity rises),
- * loosened (the reverse, and anything removed), or changed (a new condition, new
- * channels: a reviewer must read it). `--fail-on loosen` exits 1 when anything loosened,
- * so a pull request that relaxes governance needs an explicit approval.
+ * name within them. Each change is classified conservatively by its effect on
+ * governance (spec/language.md §9): tightened only when that is proved (a limit moves
+ * the strict way, a condition that implies the new one, a step, channel, verdict or
+ * severity added or raised: diff_prove.c decides implications); loosened when the
+ * opposite is proved; unproven when neither is (a condition neither implies nor is
+ * implied by the old one, a new channel target, a redefined window). `--fail-on loosen`
+ * exits 1 on anything loosened or unproven, so a pull request that may relax governance
+ * needs an explicit approval. A new version label is neutral.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,12 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compiler/diff_prove.h"
 #include "compiler/govc.h"
 #include "compiler/stdlib.h"
 #include "lang/eval.h"
 
-typedef enum Effect { FX_TIGHTEN, FX_LOOSEN, FX_CHANGE } Effect;
-static const char *const effect_names[] = {"tightened", "loosened", "changed"};
+typedef enum Effect { FX_TIGHTEN, FX_LOOSEN, FX_UNPROVEN, FX_NEUTRAL, FX__COUNT } Effect;
+static const char *const effect_names[] = {"tightened", "loosened", "unproven", "neutral"};
 
 typedef struct Change {
     const char *policy;
@@ -28,6 +32,7 @@ typedef struct Change {
     const char *detail;    /* "default", "severity", "override in project \"x\"", ... */
     const char *old, *new_;
     Effect fx;
+    const char *why;       /* how the effect was decided, or NULL */
 } Change;
 
 typedef struct Diff {
@@ -40,10 +45,16 @@ typedef struct Diff {
 
 static const char *dup_str(Diff *D, GovStr s) { return govD_fmt(D->a, "%.*s", (int)s.len, s.s ? s.s : ""); }
 
+static void add_why(Diff *D, const char *what, GovStr name, const char *detail, const char *old, const char *new_,
+                    Effect fx, const char *why)
+{
+    Change c = {D->policy, what, dup_str(D, name), detail, old, new_, fx, why};
+    GOV_PUSH(D->a, D->items, D->n, D->cap, c);
+}
+
 static void add(Diff *D, const char *what, GovStr name, const char *detail, const char *old, const char *new_, Effect fx)
 {
-    Change c = {D->policy, what, dup_str(D, name), detail, old, new_, fx};
-    GOV_PUSH(D->a, D->items, D->n, D->cap, c);
+    add_why(D, what, name, detail, old, new_, fx, NULL);
 }
 
 /* ------------------------------------------------------------------ values and text */
@@ -87,45 +98,7 @@ static const char *src_text(Diff *D, GovSources *src, const GovExpr *e)
 
 static bool str_eq(GovStr a, GovStr b) { return a.len == b.len && (a.len == 0 || memcmp(a.s, b.s, a.len) == 0); }
 
-/* Structural equality of two checked expressions (names by name, literals by value). */
-static bool expr_eq(const GovExpr *a, const GovExpr *b)
-{
-    if (!a || !b)
-        return a == b;
-    if (a->kind != b->kind || a->op != b->op || a->type != b->type)
-        return false;
-    switch ((GovExprKind)a->kind) {
-    case GOV_E_INT: case GOV_E_DURATION: case GOV_E_MONEY: case GOV_E_TIME: case GOV_E_BOOL:
-    case GOV_E_SEVERITY: case GOV_E_VERDICT:
-        return a->u.i == b->u.i;
-    case GOV_E_FLOAT: case GOV_E_PERCENT:
-        return a->u.f == b->u.f;
-    case GOV_E_STRING:
-        return str_eq(a->u.str, b->u.str);
-    case GOV_E_NAME:
-        return str_eq(a->u.name.name, b->u.name.name);
-    case GOV_E_FIELD:
-        return str_eq(a->u.field.name, b->u.field.name) && expr_eq(a->u.field.obj, b->u.field.obj);
-    case GOV_E_CALL:
-        if (!str_eq(a->u.call.name, b->u.call.name) || a->u.call.nargs != b->u.call.nargs) return false;
-        for (uint32_t i = 0; i < a->u.call.nargs; i++)
-            if (!expr_eq(a->u.call.args[i], b->u.call.args[i])) return false;
-        return true;
-    case GOV_E_UNARY:
-        return expr_eq(a->u.ops.a, b->u.ops.a);
-    case GOV_E_BINARY:
-        return expr_eq(a->u.ops.a, b->u.ops.a) && expr_eq(a->u.ops.b, b->u.ops.b);
-    case GOV_E_IF:
-        return expr_eq(a->u.ops.a, b->u.ops.a) && expr_eq(a->u.ops.b, b->u.ops.b) && expr_eq(a->u.ops.c, b->u.ops.c);
-    case GOV_E_IN:
-        if (a->u.in.nitems != b->u.in.nitems || !expr_eq(a->u.in.x, b->u.in.x)) return false;
-        for (uint32_t i = 0; i < a->u.in.nitems; i++)
-            if (!expr_eq(a->u.in.items[i], b->u.in.items[i])) return false;
-        return true;
-    default:
-        return true;
-    }
-}
+static bool expr_eq(const GovExpr *a, const GovExpr *b) { return govc_expr_eq(a, b); }
 
 /* Constant comparison in a limit's direction: TIGHTEN when b is stricter than a. */
 static int cmp_const(const GovExpr *a, const GovExpr *b)
@@ -172,12 +145,12 @@ static bool names_subset(const GovNameList *a, const GovNameList *b)
 static void diff_limit(Diff *D, const GovDecl *o, const GovDecl *n)
 {
     if (o->u.limit.is_max != n->u.limit.is_max) {
-        add(D, "limit", n->name, "direction", o->u.limit.is_max ? "max" : "min", n->u.limit.is_max ? "max" : "min",
-            FX_LOOSEN);
+        add_why(D, "limit", n->name, "direction", o->u.limit.is_max ? "max" : "min", n->u.limit.is_max ? "max" : "min",
+                FX_LOOSEN, "every value that was tighter is now looser");
         return;
     }
     if (o->u.limit.type != n->u.limit.type) {
-        add(D, "limit", n->name, "type", gov_type_name(o->u.limit.type), gov_type_name(n->u.limit.type), FX_CHANGE);
+        add(D, "limit", n->name, "type", gov_type_name(o->u.limit.type), gov_type_name(n->u.limit.type), FX_UNPROVEN);
         return;
     }
     int c = cmp_const(o->u.limit.value, n->u.limit.value);
@@ -188,24 +161,98 @@ static void diff_limit(Diff *D, const GovDecl *o, const GovDecl *n)
     }
 }
 
-static int sev_verdict_fx(int o, int n) { return n > o ? FX_TIGHTEN : FX_LOOSEN; }
+static Effect sev_verdict_fx(int o, int n) { return n > o ? FX_TIGHTEN : FX_LOOSEN; }
 
 static void diff_notify(Diff *D, GovStr name, const char *what, const GovNameList *o, const GovNameList *n)
 {
     if (names_eq(o, n))
         return;
+    bool more = names_subset(o, n), fewer = names_subset(n, o);
+    if (more && fewer)
+        return; /* the same channels in another order: the same notifications */
     /* Dropping a channel means someone is no longer told: loosened. */
-    add(D, what, name, "notify", names_text(D, o), names_text(D, n), names_subset(o, n) ? FX_TIGHTEN : FX_LOOSEN);
+    add_why(D, what, name, "notify", names_text(D, o), names_text(D, n), more ? FX_TIGHTEN : FX_LOOSEN,
+            more ? "every channel told before is still told" : "a channel told before is no longer told");
+}
+
+/* A condition that fires a rule, gate or drift (wider_is_tighter: firing on more records
+ * is stricter) or that clears one (a wider clear condition lets it go sooner). */
+static void diff_cond(Diff *D, const char *what, GovStr name, const char *detail, const GovExpr *o, const GovExpr *n,
+                      bool wider_is_tighter)
+{
+    if (expr_eq(o, n))
+        return;
+    const char *ot = src_text(D, D->osrc, o), *nt = src_text(D, D->nsrc, n);
+    if (!o || !n) {
+        add_why(D, what, name, detail, ot, nt, FX_UNPROVEN, o ? "removed" : "added");
+        return;
+    }
+    bool wider = govc_implies(o, n), narrower = govc_implies(n, o);
+    if (wider && narrower)
+        add_why(D, what, name, detail, ot, nt, FX_NEUTRAL, "proved equivalent: the same records");
+    else if (wider)
+        add_why(D, what, name, detail, ot, nt, wider_is_tighter ? FX_TIGHTEN : FX_LOOSEN,
+                "proved wider: it holds on every record the old one held on");
+    else if (narrower)
+        add_why(D, what, name, detail, ot, nt, wider_is_tighter ? FX_LOOSEN : FX_TIGHTEN,
+                "proved narrower: it holds only where the old one held");
+    else
+        add_why(D, what, name, detail, ot, nt, FX_UNPROVEN, "neither condition implies the other");
+}
+
+/* A duration clause (`for`, `clear after`, absent as 0): longer_is_tighter says which way. */
+static void diff_duration(Diff *D, const char *what, GovStr name, const char *detail, const GovExpr *o,
+                          const GovExpr *n, bool longer_is_tighter)
+{
+    GovValue ov = {.u.i = 0}, nv = {.u.i = 0};
+    bool okd = (!o || govE_eval(o, &ov)) && (!n || govE_eval(n, &nv));
+    if (!okd) {
+        if (!expr_eq(o, n))
+            add(D, what, name, detail, o ? val_text(D, o) : "(none)", n ? val_text(D, n) : "(none)", FX_UNPROVEN);
+        return;
+    }
+    if (ov.u.i == nv.u.i)
+        return;
+    bool longer = nv.u.i > ov.u.i;
+    add(D, what, name, detail, o ? val_text(D, o) : "(none)", n ? val_text(D, n) : "(none)",
+        longer == longer_is_tighter ? FX_TIGHTEN : FX_LOOSEN);
+}
+
+static void diff_escalate(Diff *D, GovStr name, const char *what, GovNameRef o, GovNameRef n)
+{
+    if (str_eq(o.name, n.name))
+        return;
+    add_why(D, what, name, "escalate", o.name.s ? dup_str(D, o.name) : "(none)", n.name.s ? dup_str(D, n.name) : "(none)",
+            !o.name.s ? FX_TIGHTEN : !n.name.s ? FX_LOOSEN : FX_UNPROVEN,
+            !o.name.s ? "an escalation added" : !n.name.s ? "no escalation any more" : "another escalation chain");
+}
+
+static bool same_kind(const GovDecl *o, const GovDecl *n)
+{
+    return o->record && n->record && str_eq(o->record->name, n->record->name);
 }
 
 static void diff_rule(Diff *D, const GovDecl *o, const GovDecl *n)
 {
-    if (!expr_eq(o->u.rule.when, n->u.rule.when))
-        add(D, "rule", n->name, "condition", src_text(D, D->osrc, o->u.rule.when), src_text(D, D->nsrc, n->u.rule.when),
-            FX_CHANGE);
-    if (!expr_eq(o->u.rule.for_, n->u.rule.for_))
-        add(D, "rule", n->name, "for", o->u.rule.for_ ? val_text(D, o->u.rule.for_) : "(none)",
-            n->u.rule.for_ ? val_text(D, n->u.rule.for_) : "(none)", FX_CHANGE);
+    if (!same_kind(o, n))
+        add_why(D, "rule", n->name, "record kind", o->record ? dup_str(D, o->record->name) : "?",
+                n->record ? dup_str(D, n->record->name) : "?", FX_UNPROVEN, "it applies to other records");
+    else
+        diff_cond(D, "rule", n->name, "condition", o->u.rule.when, n->u.rule.when, true);
+    /* A longer `for` fires later; a longer `clear after` keeps firing longer. */
+    diff_duration(D, "rule", n->name, "for", o->u.rule.for_, n->u.rule.for_, false);
+    diff_duration(D, "rule", n->name, "clear after", o->u.rule.clear_after, n->u.rule.clear_after, true);
+    diff_cond(D, "rule", n->name, "clear when", o->u.rule.clear_when, n->u.rule.clear_when, false);
+    /* `stale after`: a sustained rule that hears nothing for that long clears; absent,
+     * it never goes stale. Longer (or never) holds it longer: tighter. */
+    {
+        const GovExpr *os = o->u.rule.stale_after, *ns = n->u.rule.stale_after;
+        if (os && ns)
+            diff_duration(D, "rule", n->name, "stale after", os, ns, true);
+        else if (os || ns)
+            add_why(D, "rule", n->name, "stale after", os ? val_text(D, os) : "(never)", ns ? val_text(D, ns) : "(never)",
+                    ns ? FX_LOOSEN : FX_TIGHTEN, ns ? "it may now clear when records stop" : "it no longer clears when records stop");
+    }
     if (o->u.rule.severity != n->u.rule.severity)
         add(D, "rule", n->name, "severity", gov_severity_name(o->u.rule.severity), gov_severity_name(n->u.rule.severity),
             sev_verdict_fx(o->u.rule.severity, n->u.rule.severity));
@@ -213,18 +260,35 @@ static void diff_rule(Diff *D, const GovDecl *o, const GovDecl *n)
         add(D, "rule", n->name, "verdict", gov_verdict_name(o->u.rule.verdict), gov_verdict_name(n->u.rule.verdict),
             sev_verdict_fx(o->u.rule.verdict, n->u.rule.verdict));
     diff_notify(D, n->name, "rule", &o->u.rule.notify, &n->u.rule.notify);
-    if (!str_eq(o->u.rule.escalate.name, n->u.rule.escalate.name))
-        add(D, "rule", n->name, "escalate", o->u.rule.escalate.name.s ? dup_str(D, o->u.rule.escalate.name) : "(none)",
-            n->u.rule.escalate.name.s ? dup_str(D, n->u.rule.escalate.name) : "(none)",
-            n->u.rule.escalate.name.s ? FX_CHANGE : FX_LOOSEN);
+    diff_escalate(D, n->name, "rule", o->u.rule.escalate, n->u.rule.escalate);
+}
+
+static bool strs_subset(const GovStrList *a, const GovStrList *b)
+{
+    for (uint32_t i = 0; i < a->n; i++) {
+        bool found = false;
+        for (uint32_t j = 0; j < b->n && !found; j++) found = str_eq(a->items[i], b->items[j]);
+        if (!found) return false;
+    }
+    return true;
+}
+
+static const char *strs_text(Diff *D, const GovStrList *l)
+{
+    char buf[512] = "";
+    for (uint32_t i = 0; i < l->n; i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%.*s", i ? ", " : "", (int)l->items[i].len, l->items[i].s);
+    return govD_fmt(D->a, "%s", buf);
 }
 
 static void diff_gate(Diff *D, const GovDecl *o, const GovDecl *n)
 {
     static const char *const timeouts[] = {"(none)", "deny", "allow", "escalate"};
-    if (!expr_eq(o->u.gate.when, n->u.gate.when))
-        add(D, "gate", n->name, "condition", src_text(D, D->osrc, o->u.gate.when), src_text(D, D->nsrc, n->u.gate.when),
-            FX_CHANGE);
+    if (!same_kind(o, n))
+        add_why(D, "gate", n->name, "record kind", o->record ? dup_str(D, o->record->name) : "?",
+                n->record ? dup_str(D, n->record->name) : "?", FX_UNPROVEN, "it applies to other records");
+    else
+        diff_cond(D, "gate", n->name, "condition", o->u.gate.when, n->u.gate.when, true);
     int c = cmp_const(o->u.gate.sla, n->u.gate.sla);
     if (c)
         add(D, "gate", n->name, "sla", val_text(D, o->u.gate.sla), val_text(D, n->u.gate.sla),
@@ -234,19 +298,16 @@ static void diff_gate(Diff *D, const GovDecl *o, const GovDecl *n)
         int rank_o = o->u.gate.timeout == GOV_TIMEOUT_DENY ? 2 : o->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? 1 : 0;
         int rank_n = n->u.gate.timeout == GOV_TIMEOUT_DENY ? 2 : n->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? 1 : 0;
         add(D, "gate", n->name, "on timeout", timeouts[o->u.gate.timeout], timeouts[n->u.gate.timeout],
-            rank_n > rank_o ? FX_TIGHTEN : rank_n < rank_o ? FX_LOOSEN : FX_CHANGE);
+            rank_n > rank_o ? FX_TIGHTEN : rank_n < rank_o ? FX_LOOSEN : FX_UNPROVEN);
     }
     const GovStrList *oa = &o->u.gate.approvers, *na = &n->u.gate.approvers;
-    bool same = oa->n == na->n;
-    for (uint32_t i = 0; same && i < oa->n; i++)
-        same = str_eq(oa->items[i], na->items[i]);
-    if (!same) {
-        char ob[512] = "", nb[512] = "";
-        for (uint32_t i = 0; i < oa->n; i++)
-            snprintf(ob + strlen(ob), sizeof ob - strlen(ob), "%s%.*s", i ? ", " : "", (int)oa->items[i].len, oa->items[i].s);
-        for (uint32_t i = 0; i < na->n; i++)
-            snprintf(nb + strlen(nb), sizeof nb - strlen(nb), "%s%.*s", i ? ", " : "", (int)na->items[i].len, na->items[i].s);
-        add(D, "gate", n->name, "approvers", govD_fmt(D->a, "%s", ob), govD_fmt(D->a, "%s", nb), FX_CHANGE);
+    bool fewer = strs_subset(na, oa), more = strs_subset(oa, na);
+    if (!(fewer && more)) {
+        /* Any one approver releases the run: more approvers, more ways to release it. */
+        add_why(D, "gate", n->name, "approvers", strs_text(D, oa), strs_text(D, na),
+                fewer ? FX_TIGHTEN : more ? FX_LOOSEN : FX_UNPROVEN,
+                fewer ? "only approvers who could approve before" : more ? "more people can release a run"
+                                                                  : "other approvers");
     }
     diff_notify(D, n->name, "gate", &o->u.gate.notify, &n->u.gate.notify);
 }
@@ -257,8 +318,8 @@ static void diff_window(Diff *D, const GovDecl *o, const GovDecl *n)
     const GovExpr *ns = n->u.window.last_runs ? n->u.window.last_runs : n->u.window.span;
     if (!expr_eq(o->u.window.call, n->u.window.call) || !expr_eq(os, ns) || !expr_eq(o->u.window.where, n->u.window.where) ||
         o->u.window.per != n->u.window.per || o->u.window.has_per != n->u.window.has_per)
-        add(D, "window", n->name, "definition", span_text(D, D->osrc, o->span), span_text(D, D->nsrc, n->span),
-            FX_CHANGE);
+        add_why(D, "window", n->name, "definition", span_text(D, D->osrc, o->span), span_text(D, D->nsrc, n->span),
+                FX_UNPROVEN, "another measure: what rules compare it with means something else");
 }
 
 static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
@@ -275,8 +336,8 @@ static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
     for (uint32_t i = 0; same && i < o->u.drift.bins.n; i++)
         same = expr_eq(o->u.drift.bins.items[i], n->u.drift.bins.items[i]);
     if (!same)
-        add(D, "drift", n->name, "definition", span_text(D, D->osrc, o->span), span_text(D, D->nsrc, n->span),
-            FX_CHANGE);
+        add_why(D, "drift", n->name, "definition", span_text(D, D->osrc, o->span), span_text(D, D->nsrc, n->span),
+                FX_UNPROVEN, "another statistic: its threshold means something else");
     /* More samples before judging is looser (it fires later), fewer is tighter. */
     GovValue om = {.u.i = GOV_DRIFT_MIN_SAMPLES}, nm = {.u.i = GOV_DRIFT_MIN_SAMPLES};
     if (o->u.drift.min_samples) govE_eval(o->u.drift.min_samples, &om);
@@ -291,6 +352,40 @@ static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
         add(D, "drift", n->name, "verdict", gov_verdict_name(o->u.drift.verdict), gov_verdict_name(n->u.drift.verdict),
             sev_verdict_fx(o->u.drift.verdict, n->u.drift.verdict));
     diff_notify(D, n->name, "drift", &o->u.drift.notify, &n->u.drift.notify);
+    diff_escalate(D, n->name, "drift", o->u.drift.escalate, n->u.drift.escalate);
+}
+
+/* A step's delay in ns (0 for the immediate first step), or -1 if not a constant. */
+static int64_t step_delay(const GovEscStep *s)
+{
+    GovValue v;
+    if (!s->after) return 0;
+    return govE_eval(s->after, &v) ? v.u.i : -1;
+}
+
+static int64_t esc_repeat(const GovDecl *d)
+{
+    GovValue v;
+    if (!d->u.esc.repeat) return 0;
+    return govE_eval(d->u.esc.repeat, &v) ? v.u.i : -1;
+}
+
+/* Whether chain b does at least what chain a does: every step of a, at the same place,
+ * no later and telling at least the same channels; at least as many rounds. */
+static bool chain_covers(const GovDecl *a, const GovDecl *b)
+{
+    if (b->u.esc.nsteps < a->u.esc.nsteps) return false;
+    int64_t ra = esc_repeat(a), rb = esc_repeat(b);
+    if (ra < 0 || rb < 0 || rb < ra) return false;
+    /* Extra rounds only repeat the same steps when the period is the same: compare the
+     * chains step by step and require the same step count when rounds repeat. */
+    if (ra > 0 && b->u.esc.nsteps != a->u.esc.nsteps) return false;
+    for (uint32_t i = 0; i < a->u.esc.nsteps; i++) {
+        int64_t da = step_delay(&a->u.esc.steps[i]), db = step_delay(&b->u.esc.steps[i]);
+        if (da < 0 || db < 0 || db > da || (ra > 0 && db != da)) return false;
+        if (!names_subset(&a->u.esc.steps[i].notify, &b->u.esc.steps[i].notify)) return false;
+    }
+    return true;
 }
 
 static void diff_escalation(Diff *D, const GovDecl *o, const GovDecl *n)
@@ -299,30 +394,79 @@ static void diff_escalation(Diff *D, const GovDecl *o, const GovDecl *n)
     for (uint32_t i = 0; same && i < o->u.esc.nsteps; i++)
         same = expr_eq(o->u.esc.steps[i].after, n->u.esc.steps[i].after) &&
                names_eq(&o->u.esc.steps[i].notify, &n->u.esc.steps[i].notify);
-    if (!same)
-        add(D, "escalation", n->name, "steps", govD_fmt(D->a, "%u steps", o->u.esc.nsteps),
-            govD_fmt(D->a, "%u steps", n->u.esc.nsteps), FX_CHANGE);
+    if (same)
+        return;
+    bool tighter = chain_covers(o, n), looser = chain_covers(n, o);
+    add_why(D, "escalation", n->name, "steps", govD_fmt(D->a, "%u steps", o->u.esc.nsteps),
+            govD_fmt(D->a, "%u steps", n->u.esc.nsteps),
+            tighter ? FX_TIGHTEN : looser ? FX_LOOSEN : FX_UNPROVEN,
+            tighter ? "every step still happens, no later, to at least the same channels"
+            : looser ? "steps, channels or rounds dropped, or steps later" : "other steps");
 }
 
 static void diff_channel(Diff *D, const GovDecl *o, const GovDecl *n)
 {
     if (!str_eq(o->u.channel.kind, n->u.channel.kind) || !str_eq(o->u.channel.target, n->u.channel.target))
-        add(D, "channel", n->name, "target",
-            govD_fmt(D->a, "%.*s \"%.*s\"", (int)o->u.channel.kind.len, o->u.channel.kind.s, (int)o->u.channel.target.len,
-                     o->u.channel.target.s),
-            govD_fmt(D->a, "%.*s \"%.*s\"", (int)n->u.channel.kind.len, n->u.channel.kind.s, (int)n->u.channel.target.len,
-                     n->u.channel.target.s),
-            FX_CHANGE);
+        add_why(D, "channel", n->name, "target",
+                govD_fmt(D->a, "%.*s \"%.*s\"", (int)o->u.channel.kind.len, o->u.channel.kind.s,
+                         (int)o->u.channel.target.len, o->u.channel.target.s),
+                govD_fmt(D->a, "%.*s \"%.*s\"", (int)n->u.channel.kind.len, n->u.channel.kind.s,
+                         (int)n->u.channel.target.len, n->u.channel.target.s),
+                FX_UNPROVEN, "someone else is told");
 }
 
-/* What removing or adding a declaration does to governance. */
+/* A record kind's fields: what a record means to every rule that reads it. */
+static void diff_record(Diff *D, const GovDecl *o, const GovDecl *n)
+{
+    for (uint32_t i = 0; i < n->u.record.nfields; i++) {
+        const GovField *nf = &n->u.record.fields[i], *of = NULL;
+        if (nf->builtin) continue;
+        for (uint32_t j = 0; j < o->u.record.nfields && !of; j++)
+            if (str_eq(o->u.record.fields[j].name, nf->name)) of = &o->u.record.fields[j];
+        if (!of) {
+            add_why(D, "record", n->name, govD_fmt(D->a, "field %.*s", (int)nf->name.len, nf->name.s), "(none)",
+                    span_text(D, D->nsrc, nf->span), FX_UNPROVEN, "a new field");
+            continue;
+        }
+        if (of->type != nf->type || !str_eq(of->json_key, nf->json_key) || !str_eq(of->unit, nf->unit) ||
+            !expr_eq(of->dflt, nf->dflt))
+            add_why(D, "record", n->name, govD_fmt(D->a, "field %.*s", (int)nf->name.len, nf->name.s),
+                    span_text(D, D->osrc, of->span), span_text(D, D->nsrc, nf->span), FX_UNPROVEN,
+                    "records are read another way");
+    }
+    for (uint32_t j = 0; j < o->u.record.nfields; j++) {
+        const GovField *of = &o->u.record.fields[j];
+        bool found = of->builtin;
+        for (uint32_t i = 0; i < n->u.record.nfields && !found; i++) found = str_eq(n->u.record.fields[i].name, of->name);
+        if (!found)
+            add_why(D, "record", n->name, govD_fmt(D->a, "field %.*s", (int)of->name.len, of->name.s),
+                    span_text(D, D->osrc, of->span), "(none)", FX_UNPROVEN, "a field removed");
+    }
+}
+
+static bool span_eq_text(Diff *D, const GovDecl *o, const GovDecl *n)
+{
+    return strcmp(span_text(D, D->osrc, o->span), span_text(D, D->nsrc, n->span)) == 0;
+}
+
+static void diff_extern(Diff *D, const GovDecl *o, const GovDecl *n)
+{
+    if (span_eq_text(D, o, n))
+        return;
+    add_why(D, "extern", n->name, "declaration", span_text(D, D->osrc, o->span), span_text(D, D->nsrc, n->span),
+            FX_UNPROVEN, "another host function contract");
+}
+
+/* What removing or adding a declaration does to governance: rules, gates, drifts and
+ * limits decide; channels, windows, escalations, records and externs only serve the
+ * declarations that use them, which are compared themselves. */
 static Effect presence_fx(GovDeclKind k, bool added)
 {
     switch (k) {
     case GOV_D_RULE: case GOV_D_GATE: case GOV_D_DRIFT: case GOV_D_LIMIT:
         return added ? FX_TIGHTEN : FX_LOOSEN;
     default:
-        return FX_CHANGE;
+        return FX_NEUTRAL;
     }
 }
 
@@ -396,6 +540,9 @@ static void diff_overrides(Diff *D, const GovPolicy *op, const GovPolicy *np)
 
 static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
 {
+    if (!str_eq(op->version, np->version))
+        add_why(D, "policy", np->name, "version", op->version.s ? dup_str(D, op->version) : "(none)",
+                np->version.s ? dup_str(D, np->version) : "(none)", FX_NEUTRAL, "a label: it decides nothing");
     for (uint32_t i = 0; i < np->ndecls; i++) {
         const GovDecl *n = np->decls[i];
         const GovDecl *o = govF_lookup(op, n->name.s, n->name.len);
@@ -415,6 +562,8 @@ static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
         case GOV_D_DRIFT: diff_drift(D, o, n); break;
         case GOV_D_ESCALATION: diff_escalation(D, o, n); break;
         case GOV_D_CHANNEL: diff_channel(D, o, n); break;
+        case GOV_D_RECORD: diff_record(D, o, n); break;
+        case GOV_D_EXTERN: diff_extern(D, o, n); break;
         default: break;
         }
     }
@@ -432,7 +581,7 @@ static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
 
 static bool load_side(GovFrontend *fe, const char *path)
 {
-    GovcFrontOpts o = {GOV_FMT_TEXT, false};
+    GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL};
     char *paths[1] = {(char *)path};
     int rc = govc_front(fe, paths, 1, &o);
     if (fe->diags.nerrors)
@@ -453,7 +602,10 @@ static void json_s(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void print_changes(const Diff *D, int format, uint32_t counts[3])
+/* Changes that --fail-on loosen refuses: loosened, or not proved tighter. */
+static uint32_t failing(const uint32_t counts[FX__COUNT]) { return counts[FX_LOOSEN] + counts[FX_UNPROVEN]; }
+
+static void print_changes(const Diff *D, int format, const uint32_t counts[FX__COUNT])
 {
     if (format == 1) {
         printf("{\"changes\":[");
@@ -466,16 +618,24 @@ static void print_changes(const Diff *D, int format, uint32_t counts[3])
             printf(",\"what\":"); json_s(stdout, c->detail);
             printf(",\"old\":"); json_s(stdout, c->old);
             printf(",\"new\":"); json_s(stdout, c->new_);
-            printf(",\"effect\":\"%s\"}", effect_names[c->fx]);
+            printf(",\"effect\":\"%s\"", effect_names[c->fx]);
+            if (c->why) {
+                printf(",\"why\":");
+                json_s(stdout, c->why);
+            }
+            printf("}");
         }
-        printf("%s],\"tightened\":%u,\"loosened\":%u,\"changed\":%u}\n", D->n ? "\n" : "", counts[0], counts[1],
-               counts[2]);
+        printf("%s],\"tightened\":%u,\"loosened\":%u,\"unproven\":%u,\"neutral\":%u,\"fails_loosen\":%s}\n",
+               D->n ? "\n" : "", counts[FX_TIGHTEN], counts[FX_LOOSEN], counts[FX_UNPROVEN], counts[FX_NEUTRAL],
+               failing(counts) ? "true" : "false");
         return;
     }
     if (format == 2) {
         printf("### Policy changes\n\n");
-        if (counts[1])
-            printf("**%u change%s loosen governance.**\n\n", counts[1], counts[1] == 1 ? "" : "s");
+        uint32_t f = failing(counts);
+        if (f)
+            printf("**%u change%s loosen%s governance or could not be proved not to.**\n\n", f, f == 1 ? "" : "s",
+                   f == 1 ? "s" : "");
         if (!D->n) {
             printf("No change in meaning.\n");
             return;
@@ -483,10 +643,13 @@ static void print_changes(const Diff *D, int format, uint32_t counts[3])
         printf("| policy | kind | name | what | old | new | effect |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         for (uint32_t i = 0; i < D->n; i++) {
             const Change *c = &D->items[i];
-            printf("| %s | %s | `%s` | %s | `%s` | `%s` | %s%s%s |\n", c->policy, c->what, c->name, c->detail, c->old,
-                   c->new_, c->fx == FX_LOOSEN ? "**" : "", effect_names[c->fx], c->fx == FX_LOOSEN ? "**" : "");
+            bool bad = c->fx == FX_LOOSEN || c->fx == FX_UNPROVEN;
+            printf("| %s | %s | `%s` | %s | `%s` | `%s` | %s%s%s%s%s |\n", c->policy, c->what, c->name, c->detail, c->old,
+                   c->new_, bad ? "**" : "", effect_names[c->fx], bad ? "**" : "", c->why ? ": " : "",
+                   c->why ? c->why : "");
         }
-        printf("\n%u tightened, %u loosened, %u changed\n", counts[0], counts[1], counts[2]);
+        printf("\n%u tightened, %u loosened, %u unproven, %u neutral\n", counts[FX_TIGHTEN], counts[FX_LOOSEN],
+               counts[FX_UNPROVEN], counts[FX_NEUTRAL]);
         return;
     }
     const char *last = NULL;
@@ -495,9 +658,13 @@ static void print_changes(const Diff *D, int format, uint32_t counts[3])
         if (!last || strcmp(last, c->policy) != 0)
             printf("policy %s\n", c->policy);
         last = c->policy;
-        printf("  %-9s %s %s: %s: %s -> %s\n", effect_names[c->fx], c->what, c->name, c->detail, c->old, c->new_);
+        printf("  %-9s %s %s: %s: %s -> %s", effect_names[c->fx], c->what, c->name, c->detail, c->old, c->new_);
+        if (c->why)
+            printf(" (%s)", c->why);
+        printf("\n");
     }
-    printf("%u tightened, %u loosened, %u changed\n", counts[0], counts[1], counts[2]);
+    printf("%u tightened, %u loosened, %u unproven, %u neutral\n", counts[FX_TIGHTEN], counts[FX_LOOSEN],
+           counts[FX_UNPROVEN], counts[FX_NEUTRAL]);
 }
 
 static int diff_run(GovFrontend fe[2], const char *const paths[2], int format, int fail_on)
@@ -525,10 +692,10 @@ static int diff_run(GovFrontend fe[2], const char *const paths[2], int format, i
             add(&D, "policy", op->name, "removed", "declared", "(none)", FX_LOOSEN);
         }
     }
-    uint32_t counts[3] = {0, 0, 0};
+    uint32_t counts[FX__COUNT] = {0, 0, 0, 0};
     for (uint32_t i = 0; i < D.n; i++) counts[D.items[i].fx]++;
     print_changes(&D, format, counts);
-    if ((fail_on == 1 && counts[FX_LOOSEN]) || (fail_on == 2 && D.n))
+    if ((fail_on == 1 && failing(counts)) || (fail_on == 2 && D.n))
         return 1;
     return 0;
 }
@@ -544,12 +711,18 @@ static void diff_usage(FILE *out)
             "timeout, channels); scope overrides added or removed. OLD and NEW are files,\n"
             "folders, or git:REV:PATH (for CI: git:origin/main:policies).\n"
             "\n"
-            "Removing a rule, gate, drift, limit or override, lowering a severity or verdict,\n"
-            "moving a limit the permissive way, a longer SLA, a weaker timeout action and\n"
-            "dropping a notified channel all count as loosening.\n"
+            "Each change is tightened only when govc proves it (a limit moved the strict way;\n"
+            "a condition that holds on every record the old one held on: a conjunct dropped,\n"
+            "a disjunct added, a threshold lowered; a step, channel, gate, rule, verdict or\n"
+            "severity added or raised); loosened when the opposite is proved (a condition\n"
+            "narrowed, e.g. `and run.project != \"growth\"` added; a step, channel, gate,\n"
+            "verdict or severity dropped or lowered; a longer SLA); unproven otherwise (a\n"
+            "condition rewritten so that neither implies the other, a new channel target, a\n"
+            "redefined window or record field). A new version label is neutral. The rules\n"
+            "are in spec/language.md 9.\n"
             "\n"
             "options:\n"
-            "  --fail-on loosen   exit 1 when anything was loosened\n"
+            "  --fail-on loosen   exit 1 when anything was loosened or is unproven\n"
             "  --fail-on any      exit 1 when anything changed in meaning\n"
             "  --format F         text (default), json, or markdown (for a pull-request comment)\n"
             "  -h, --help         show this help\n"
@@ -560,7 +733,7 @@ static void diff_usage(FILE *out)
 
 enum { OPT_FAIL_ON = GOVC_LONG, OPT_FORMAT };
 const GovcOpt govc_diff_opts[] = {
-    {"fail-on", OPT_FAIL_ON, GOVC_ARG_CHOICE, "loosen|any", "exit 1 on a loosening, or any change"},
+    {"fail-on", OPT_FAIL_ON, GOVC_ARG_CHOICE, "loosen|any", "exit 1 on a loosening (or unproven change), or any change"},
     {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json|markdown", "how to print the changes"},
     {NULL, 0, 0, NULL, NULL},
 };

@@ -36,6 +36,25 @@ check replay-against-json "$GOVC" replay --format json --policy "$here/replay/su
   --against policies/support policies/support/records.jsonl
 check replay-bad-format "$GOVC" replay --format yaml --policy "$here/replay/silent.gov" "$here/replay/silent.jsonl"
 
+# Conservative classification (spec/language.md 9): each shape of change against
+# shapes/base.gov, with --fail-on loosen. loose_* and unproven_* must fail (exit 1),
+# tight_* and neutral_* must pass (exit 0); the goldens show what govc proved and how.
+for f in "$here"/shapes/*.gov; do
+  n=$(basename "$f" .gov)
+  case $n in base|mixed|all_tight) continue ;; esac
+  check "shape-$n" "$GOVC" diff --fail-on loosen "$here/shapes/base.gov" "$f"
+  "$GOVC" diff --fail-on loosen "$here/shapes/base.gov" "$f" >/dev/null 2>&1; rc=$?
+  case $n in
+    loose_*|unproven_*) want=1 ;;
+    *) want=0 ;;
+  esac
+  if [ $rc = $want ]; then echo "ok - diff-shape-exit-$n"; else echo "not ok - diff-shape-exit-$n (exit $rc, want $want)"; fail=1; fi
+done
+for fmt in text json markdown; do
+  check "shapes-mixed-$fmt" "$GOVC" diff --fail-on loosen --format $fmt "$here/shapes/base.gov" "$here/shapes/mixed.gov"
+  check "shapes-tight-$fmt" "$GOVC" diff --fail-on loosen --format $fmt "$here/shapes/base.gov" "$here/shapes/all_tight.gov"
+done
+
 # git:REV:PATH, as CI diffs a pull request against its base branch.
 if command -v git >/dev/null 2>&1; then
   repo="$tmp/repo"; mkdir -p "$repo/pol"
