@@ -462,19 +462,25 @@ int govc_replay(int argc, char **argv)
         }
     }
     uint64_t records = 0, events = 0, malformed = 0, changed = 0;
+    GovcLines lr = {.in = in, .max = rc == 0 ? (size_t)gov_vm_limit(side[0].vm, GOV_LIMIT_LINE_LENGTH, -1) : 0};
     char *line = NULL;
-    size_t lcap = 0;
     long n;
     uint64_t lineno = 0;
     Out changes = {0};
     if (rc == 0 && nsides == 2 && !json)
         printf("changed decisions:\n");
-    while (rc == 0 && (n = govc_getline(in, &line, &lcap)) >= -1) {
-        if (n == -1)
+    while (rc == 0 && (n = govc_lines_next(&lr)) != -1) {
+        if (n == -2) {
+            fprintf(stderr, "govc replay: out of memory\n");
+            rc = 2;
             break;
+        }
         lineno++;
-        if (n == 0)
-            continue;
+        line = lr.buf;
+        if (n == -3)
+            n = (long)lr.max + 1; /* refused by the VM for its length */
+        else if (govc_blank(line, (size_t)n))
+            continue; /* empty and blank lines are not records */
         const gov_decision *d[2];
         for (int s = 0; s < nsides; s++)
             d[s] = gov_eval_json(side[s].vm, line, (size_t)n, lineno);

@@ -31,7 +31,8 @@ static void run_usage(FILE *out)
             "  ack      {\"type\":\"ack\",\"escalation_id\":ID,\"by\":WHO,\"at\":TIME}\n"
             "  tick     {\"type\":\"tick\",\"at\":TIME}: only moves the clock\n"
             "The clock is the latest \"at\" seen; gate timeouts and escalation steps fire as it\n"
-            "passes them. Blank lines are skipped.\n"
+            "passes them. Empty lines and lines of only spaces and tabs are skipped. Lines\n"
+            "end at LF, CRLF or a lone CR; a UTF-8 byte order mark at the start is skipped.\n"
             "\n"
             "options:\n"
             "  -p, --policy P     the policy to enforce (one: a second -p is a usage error\n"
@@ -214,8 +215,21 @@ static int state_load(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
     }
     int rc = big ? GOV_ETRUNC : gov_state_load(vm, buf, n);
     if (rc != GOV_OK) {
-        fprintf(stderr, "govc run: %s: %s (%s)\n", o->state, big ? "larger than any state of this policy" : gov_vm_errmsg(vm),
-                gov_errstr(rc));
+        /* Said as what it is, a state file (spec/state.md), not in a .govb's terms. */
+        const char *what = rc == GOV_EMAGIC ? "not a gov state file"
+                         : rc == GOV_EVERSION ? "a state format this govc does not read"
+                         : rc == GOV_ETRUNC ? "truncated or mis-sized"
+                         : rc == GOV_ECHECKSUM ? "corrupt (checksum mismatch)"
+                         : rc == GOV_EPOLICY ? "saved under another policy"
+                         : "inconsistent";
+        const char *msg = big ? "larger than any state of this policy" : gov_vm_errmsg(vm);
+        if (strncmp(msg, "state: ", 7) == 0)
+            msg += 7;
+        if (rc == GOV_EMAGIC)
+            fprintf(stderr, "govc run: state file '%s' cannot be loaded: %s; it is left as it is\n", o->state, what);
+        else
+            fprintf(stderr, "govc run: state file '%s' cannot be loaded: %s (%s); it is left as it is\n", o->state,
+                    what, msg);
         return 2;
     }
     return 0;
@@ -337,18 +351,25 @@ static int run_records(const RunOpts *o, gov_program *prog)
         }
     }
     unsigned long since_save = 0;
-    char *line = NULL, *out = NULL;
-    size_t lcap = 0, ocap = 0;
+    char *out = NULL;
+    size_t ocap = 0;
     long n;
     uint64_t lineno = 0;
     bool malformed = false;
-    while (rc == 0 && (n = govc_getline(in, &line, &lcap)) >= -1) {
-        if (n == -1)
+    /* Lines are read in memory bounded by the VM's line cap (spec/trace.md §1). */
+    GovcLines lr = {.in = in, .max = rc == 0 ? (size_t)gov_vm_limit(vm, GOV_LIMIT_LINE_LENGTH, -1) : 0};
+    while (rc == 0 && (n = govc_lines_next(&lr)) != -1) {
+        if (n == -2) {
+            fprintf(stderr, "govc run: out of memory\n");
+            rc = 2;
             break;
+        }
         lineno++;
-        if (n == 0)
-            continue; /* blank lines separate nothing and are not records */
-        const gov_decision *d = gov_eval_json(vm, line, (size_t)n, lineno);
+        if (n == -3)
+            n = (long)lr.max + 1; /* refused by the VM for its length */
+        else if (govc_blank(lr.buf, (size_t)n))
+            continue; /* empty and blank lines separate nothing and are not records */
+        const gov_decision *d = gov_eval_json(vm, lr.buf, (size_t)n, lineno);
         if (gov_decision_status(d) != GOV_OK)
             malformed = true;
         if (o->text)
@@ -372,7 +393,7 @@ static int run_records(const RunOpts *o, gov_program *prog)
     }
     if (in && in != stdin)
         fclose(in);
-    free(line);
+    free(lr.buf);
     free(out);
     free(tbuf);
     free(sbuf);

@@ -37,8 +37,25 @@ extern const GovcOpt govc_check_opts[], govc_build_opts[], govc_disasm_opts[], g
 /* Load POLICY: .gov sources (a file or directory, compiled in memory with fe) or a
  * .govb file. 0 loaded, 1 invalid policy (reported), 2 I/O or usage error. */
 int govc_load_program(const char *path, gov_program **out, GovFrontend *fe);
-/* One input line without its newline: length, -1 at end of input, -2 out of memory. */
-long govc_getline(FILE *in, char **buf, size_t *cap);
+/* Reading JSONL records (compiler/program.c). Lines end at LF, CRLF or a lone CR; a
+ * UTF-8 byte order mark at the start is skipped (spec/trace.md §1). */
+typedef struct GovcLines {
+    FILE *in;
+    size_t max;   /* the longest line kept whole: the VM's GOV_LIMIT_LINE_LENGTH */
+    char *buf;    /* the line, NUL-terminated (free it) */
+    size_t cap;
+    size_t len;   /* the line's whole length, also when it was longer than max */
+    bool started;
+    unsigned char pend[4]; /* bytes read ahead at the start (no byte order mark) */
+    int npend, ipend;
+} GovcLines;
+/* The next line: its length; -1 at the end of input; -2 out of memory; -3 when it is
+ * longer than max: then buf holds its first max + 1 bytes (and len its length), read in
+ * bounded memory, which gov_eval_json refuses for the length alone. */
+long govc_lines_next(GovcLines *r);
+bool govc_lines_reserve(GovcLines *r, size_t need);
+/* Whether the line is empty or only JSON whitespace: such lines are skipped. */
+bool govc_blank(const char *s, size_t n);
 /* A decision value as the language writes it: 1.5s, $0.12, 95%. */
 void govc_format_value(const gov_value *v, char *buf, size_t cap);
 

@@ -8,6 +8,13 @@
 
 uint32_t govS_add(GovSources *s, const char *path, const char *text, uint32_t len)
 {
+    /* A UTF-8 byte order mark at the start is not part of the source (spec/language.md
+     * §1): it is skipped here, so offsets, lines and columns start after it. */
+    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+        (unsigned char)text[2] == 0xBF) {
+        text += 3;
+        len -= 3;
+    }
     GovSource f = {0};
     f.path = path;
     f.text = text;

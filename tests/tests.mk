@@ -6,6 +6,10 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
 # Percent literals and percent fields are exact (issue 27.1).
 TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
+# What spec/language.md section 5 says of scopes, checked against the code (issue 27.3).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/scopes/run.sh"
+# The edges of what govc reads: long lines, blank lines, line ends, BOMs, devices (18.6).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/input_edges.sh"
 # Option parsing (getopt_long, the same for every command) and the shell completions.
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/cli/run.sh" "GOVC=$(BUILD)/govc sh tests/cli/complete.sh"
 TEST_DEPS += $(BUILD)/govc
