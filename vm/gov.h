@@ -63,6 +63,28 @@
 extern "C" {
 #endif
 
+/* ---------------------------------------------------------------- version and ABI
+ *
+ * The version this header belongs to is GOV_VERSION_STRING; the library a host runs
+ * with says its own through gov_version() and gov_version_number() (MAJOR * 10000 +
+ * MINOR * 100 + PATCH), so a host or a binding can compare the two at start-up.
+ *
+ * Shared library and compatibility. The soname is libgov.so.MAJOR (libgov.so.0 today,
+ * installed as libgov.so.MAJOR.MINOR.PATCH). Within one soname, a newer library runs
+ * every host built against an older one: releases only add (new functions, new GOV_E*
+ * codes, new enum values at the end, new GOV_LIMIT_* ids). Anything else (a function
+ * removed or changed, a struct given a member or reordered, a meaning changed) takes a
+ * new MAJOR and so a new soname. The structs passed across the API (gov_config,
+ * gov_error, gov_sig, gov_value, gov_compare, gov_finding, gov_action, gov_host_error)
+ * are therefore frozen within a soname: a binding compiled against their layout stays
+ * right until the soname changes. While MAJOR is 0 the API may still change between
+ * minor versions, but only together with a new soname. */
+#define GOV_VERSION_MAJOR 0
+#define GOV_VERSION_MINOR 1
+#define GOV_VERSION_PATCH 0
+#define GOV_VERSION_STRING "0.1.0"
+#define GOV_VERSION_NUMBER (GOV_VERSION_MAJOR * 10000 + GOV_VERSION_MINOR * 100 + GOV_VERSION_PATCH)
+
 #if defined(__GNUC__)
 #define GOV_API __attribute__((visibility("default")))
 #else
@@ -115,6 +137,9 @@ enum {
 
 /* A static description of any code ("unknown code" for others). */
 GOV_API const char *gov_errstr(int code);
+/* The library's version at run time: "0.1.0", and 100 for 0.1.0 (see above). */
+GOV_API const char *gov_version(void);
+GOV_API int gov_version_number(void);
 
 /* Value types, verdicts and severities (the numbers of gov_format.h and the spec). */
 enum { GOV_INT = 1, GOV_FLOAT, GOV_RATIO, GOV_DURATION, GOV_TIME, GOV_MONEY, GOV_BOOL,

@@ -1509,6 +1509,9 @@ int gov_field_find(const gov_program *p, int k, const char *name) {
     return -1;
 }
 
+const char *gov_version(void) { return GOV_VERSION_STRING; }
+int gov_version_number(void) { return GOV_VERSION_NUMBER; }
+
 const char *gov_errstr(int code) {
     switch (code) {
 #define GOV_X(name, num, msg) case num: return msg;
