@@ -53,6 +53,7 @@ $(BUILD)/gen/obj/%.o: $(BUILD)/gen/%.c | check-deps
 include lang/lang.mk
 -include vm/vm.mk
 -include compiler/compiler.mk
+-include govd/govd.mk
 -include tests/bench/bench.mk
 -include tests/corpus/corpus.mk
 -include tests/ffi/ffi.mk

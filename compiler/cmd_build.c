@@ -25,7 +25,8 @@ static void build_usage(FILE *out)
             "\n"
             "options:\n"
             "  -o FILE      where to write the program (one policy only)\n"
-            "  --stats      print code size, bytes per rule, arena bytes and step bound\n"
+            "  --stats      print code size, bytes per rule, arena bytes, step bound and the key\n"
+            "               records must be partitioned by (spec/govd.md 5)\n"
             "  --format F   diagnostics as text (default), json, github or sarif\n"
             "  -Werror      treat warnings as errors\n"
             "  -h, --help   show this help\n"
@@ -135,6 +136,8 @@ static int build_write(gov_compiler *c, const BuildOpts *bo)
                 return 2;
             }
             size_t arena = gov_arena_size(prog, NULL);
+            char why[256];
+            int part = gov_program_partition(prog, why, sizeof why);
             gov_program_free(prog);
             printf("  rules:       %u\n", b.rules);
             printf("  code:        %u words, %u bytes", b.code_words, b.code_words * 4);
@@ -145,6 +148,12 @@ static int build_write(gov_compiler *c, const BuildOpts *bo)
                 printf(", %.1f bytes per rule", (double)b.len / b.rules);
             printf("\n  arena:       %zu bytes (default JSON caps)\n", arena);
             printf("  step bound:  %u instructions per record (worst record kind)\n", b.max_steps);
+            if (part == GOV_PART_ANY)
+                printf("  partition:   any (no state: any VM may take any record)\n");
+            else if (part == GOV_PART_ONE)
+                printf("  partition:   none: cannot be partitioned, one VM takes every record (%s)\n", why);
+            else
+                printf("  partition:   by %s (%s)\n", gov_partition_name(part), why);
         }
     }
     return rc;

@@ -14,7 +14,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_CLOCK   ?= wall
-FUZZ_TARGETS ?= parse check compile lib load json eval diff state
+FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-build fuzz-bins
@@ -39,3 +39,8 @@ $(BUILD)/fuzz_lib: $(BUILD)/obj/fuzz/fuzz_lib.o $(BUILD)/obj/fuzz/common.o $(BUI
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lxxhash -lffi -lm
 
 fuzz-bins: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz_$(t)) $(BUILD)/govc
+
+# govd's body parsers (OTLP JSON, NDJSON lines, record keys): linked with those files only.
+GOVD_FUZZ_OBJS := $(BUILD)/obj/govd/otlp.o $(BUILD)/obj/govd/batch.o $(BUILD)/obj/govd/util.o $(BUILD)/obj/govd/record.o
+$(BUILD)/fuzz_govd: $(BUILD)/obj/fuzz/fuzz_govd.o $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a -lxxhash -lffi -lm
