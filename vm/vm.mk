@@ -107,6 +107,10 @@ TEST_SUITES += $(BUILD)/tests/vm_unit "sh tests/vm/prefix.sh switch $(BUILD)/tes
                "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
                "sh tests/vm/install.sh $(BUILD) '$(SAN)'" "sh tests/vm/locale.sh $(BUILD)"
 TEST_SUITES += "sh tests/vm/corrupt_files.sh $(BUILD)"
+# tests/vm/locale.sh runs the unit suite under de_DE.UTF-8; symbols.sh reads libgov.so
+# with nm.
+TEST_DEB_PKGS += locales binutils
+TEST_LOCALES += de_DE.UTF-8
 TEST_DEPS += $(BUILD)/govc
 
 # ---------------------------------------------------------------- install
