@@ -119,7 +119,7 @@ static int build_write(gov_compiler *c, const BuildOpts *bo)
     }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < npol; i++) {
-        gov_compiled b;
+        gov_compiled b = {.size = sizeof b};
         gov_compiler_program(c, i, &b);
         char name[512];
         snprintf(name, sizeof name, "%s.govb", b.policy);

@@ -388,7 +388,7 @@ int govc_explain(int argc, char **argv)
     }
     /* The first line that is not blank, read in bounded memory (a line past the VM's
      * default line cap is kept to cap + 1 bytes, which the VM refuses). */
-    gov_config cfg;
+    gov_config cfg = {.size = sizeof cfg};
     gov_config_init(&cfg);
     GovcLines lr = {.in = in, .max = cfg.limits[GOV_LIMIT_LINE_LENGTH]};
     long n;
@@ -448,7 +448,7 @@ int govc_explain(int argc, char **argv)
                 rc = explain_trace(&q, t, tlen, stdout);
                 /* Host functions that failed, and what the policy made of it. */
                 for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
-                    gov_host_error h;
+                    gov_host_error h = {.size = sizeof h};
                     gov_decision_host_error(d, i, &h);
                     printf("host function %s (called by %s) %s", h.name, h.rule, h.reason);
                     if (h.status) printf(" with status %d", h.status);

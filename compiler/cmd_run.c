@@ -134,7 +134,7 @@ static void print_text(FILE *out, const gov_decision *d)
         fprintf(out, nf ? "\n" : " (no rule fired)\n");
     }
     for (size_t i = 0; i < nf; i++) {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         gov_decision_finding(d, i, &f);
         fprintf(out, "  %-6s %s", verdicts[f.verdict], f.rule);
         for (int c = 0; c < f.ncompares; c++) {
@@ -155,7 +155,7 @@ static void print_text(FILE *out, const gov_decision *d)
         fputc('\n', out);
     }
     for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
-        gov_host_error h;
+        gov_host_error h = {.size = sizeof h};
         gov_decision_host_error(d, i, &h);
         fprintf(out, "  host   %s in %s: %s", h.name, h.rule, h.reason);
         if (h.status) fprintf(out, " (status %d)", h.status);
@@ -163,7 +163,7 @@ static void print_text(FILE *out, const gov_decision *d)
         else fprintf(out, ", rule stopped: %s\n", verdicts[h.verdict]);
     }
     for (size_t i = 0; i < gov_decision_action_count(d); i++) {
-        gov_action a;
+        gov_action a = {.size = sizeof a};
         gov_decision_action(d, i, &a);
         print_action(out, &a);
     }

@@ -49,7 +49,7 @@ static int compile_source(GovFrontend *fe, const char *path, gov_program **out)
         govD_print(&fe->diags, stderr, GOV_FMT_TEXT, GOVC_VERSION);
     if (rc != 0)
         return rc;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (gov_program_load(b.bytes, b.len, out, &err) != GOV_OK) {
         fprintf(stderr, "govc: internal error: the VM rejects the compiled policy: %s\n", err.message);
         return 2;
@@ -73,7 +73,7 @@ int govc_load_program(const char *path, gov_program **out, GovFrontend *fe)
         fprintf(stderr, "govc: cannot read '%s': %s\n", path, strerror(errno));
         return 2;
     }
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     int rc = gov_program_load(bytes, len, out, &err);
     free(bytes);
     if (rc != GOV_OK) {

@@ -68,8 +68,8 @@ static gov_program *compile_source(const char *path, gd_buf *err)
     } else if (gov_compiler_program_count(c) != 1) {
         gd_buf_printf(err, "%s: holds %zu policies; give each its own path\n", path, gov_compiler_program_count(c));
     } else {
-        gov_compiled out;
-        gov_error e;
+        gov_compiled out = {.size = sizeof out};
+        gov_error e = {.size = sizeof e};
         if (gov_compiler_program(c, 0, &out) != GOV_OK || gov_program_load(out.bytes, out.len, &prog, &e) != GOV_OK)
             gd_buf_printf(err, "%s: the VM rejects the compiled policy\n", path);
     }
@@ -88,7 +88,7 @@ static gov_program *load_program(const char *path, gd_buf *err)
         return NULL;
     }
     gov_program *prog = NULL;
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     if (gov_program_load(bytes, len, &prog, &e) != GOV_OK)
         gd_buf_printf(err, "%s: invalid program: %s (%s, byte %u)\n", path, e.message, gov_errstr(e.code), e.offset);
     free(bytes);
@@ -348,7 +348,7 @@ void gd_route_note(gd_policy *p, int part, const gov_decision *d)
         return;
     size_t n = gov_decision_action_count(d);
     for (size_t i = 0; i < n; i++) {
-        gov_action a;
+        gov_action a = {.size = sizeof a};
         if (gov_decision_action(d, i, &a) != GOV_OK)
             continue;
         if (a.type != GOV_ACT_GATE_OPEN && a.type != GOV_ACT_ESC_START)

@@ -643,6 +643,7 @@ static void put_status(govO_buf *b, const gov_decision *d) {
 }
 
 int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len) {
+    if (!d || !d->vm || !len) return GOV_EMISUSE;
     const gov_vm *vm = d->vm;
     const gov_program *p = vm->p;
     govO_buf b = {buf, buf ? cap : 0, 0};
