@@ -235,11 +235,13 @@ static int state_load(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
     return 0;
 }
 
-/* Save the state atomically: a new temporary file FILE.tmp.XXXXXX in the same
- * directory, created by mkstemp (O_CREAT|O_EXCL, mode 0600: it never opens, follows or
- * truncates anything that already exists there), written, fsynced, renamed over FILE,
- * then the directory fsynced so the rename itself is durable. On failure the temporary
- * file, which this call created, is removed; nothing else ever is. */
+/* Save the state atomically (compiler/outfile.c): a new temporary file beside FILE,
+ * made by mkstemp (O_CREAT|O_EXCL, mode 0600: it never opens, follows or truncates
+ * anything that already exists there), written, fsynced, renamed over FILE (over the
+ * file a symbolic link at FILE leads to), then the directory fsynced so the rename
+ * itself is durable. A FILE that is not a regular file is refused, never replaced. On
+ * failure the temporary file, which this call created, is removed; nothing else ever
+ * is. */
 static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t cap)
 {
     size_t n;
@@ -247,67 +249,7 @@ static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         fprintf(stderr, "govc run: the state does not fit its buffer\n");
         return 2;
     }
-    size_t pl = strlen(o->state);
-    char *tmp = malloc(pl + 12), *dir = malloc(pl + 2);
-    if (!tmp || !dir) {
-        free(tmp);
-        free(dir);
-        fprintf(stderr, "govc run: out of memory\n");
-        return 2;
-    }
-    memcpy(tmp, o->state, pl);
-    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
-    const char *slash = strrchr(o->state, '/');
-    if (slash) {
-        memcpy(dir, o->state, (size_t)(slash - o->state) + 1);
-        dir[slash - o->state + 1] = 0;
-    } else {
-        strcpy(dir, ".");
-    }
-    int rc = 0;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "govc run: cannot create a temporary file beside state '%s': %s\n", o->state,
-                strerror(errno));
-        free(tmp);
-        free(dir);
-        return 2;
-    }
-    for (size_t w = 0; w < n && rc == 0;) {
-        ssize_t k = write(fd, buf + w, n - w);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            rc = 2;
-        else
-            w += (size_t)k;
-    }
-    if (rc == 0 && fsync(fd) != 0)
-        rc = 2;
-    if (rc != 0)
-        fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
-    if (close(fd) != 0 && rc == 0) {
-        fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
-        rc = 2;
-    }
-    if (rc == 0 && rename(tmp, o->state) != 0) {
-        fprintf(stderr, "govc run: cannot rename '%s' to '%s': %s\n", tmp, o->state, strerror(errno));
-        rc = 2;
-    }
-    if (rc != 0) {
-        unlink(tmp); /* ours: mkstemp made it */
-    } else {
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-        if (dfd < 0 || fsync(dfd) != 0) {
-            fprintf(stderr, "govc run: cannot sync directory '%s': %s\n", dir, strerror(errno));
-            rc = 2;
-        }
-        if (dfd >= 0)
-            close(dfd);
-    }
-    free(tmp);
-    free(dir);
-    return rc;
+    return govc_replace_file("run", "state file", o->state, buf, n, 0600);
 }
 
 /* The trace buffer: large enough for every rule's entry with its compares and limits. */
@@ -342,6 +284,13 @@ static int run_records(const RunOpts *o, gov_program *prog)
         gov_vm_set_trace(vm, tbuf, trace_cap(prog));
     size_t scap = o->state ? gov_state_bound(prog) : 0;
     unsigned char *sbuf = scap ? malloc(scap) : NULL;
+    if (rc == 0 && o->state) {
+        /* A state path that exists must be a regular file (or a link to one): a device
+         * or a FIFO would be read, then replaced by the first save. */
+        char *target = NULL;
+        rc = govc_out_target("run", "state file", o->state, &target, NULL);
+        free(target);
+    }
     if (rc == 0 && o->state) {
         if (!sbuf) {
             fprintf(stderr, "govc run: out of memory\n");

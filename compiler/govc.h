@@ -73,6 +73,19 @@ bool govc_host_add(GovcHosts *h, const GovcArgs *a);
  * defines it; h may be NULL), then check gov_vm_ready. 0, or 2 with the reason in msg. */
 int govc_host_bind(gov_vm *vm, const gov_program *prog, const GovcHosts *h, char *msg, size_t cap);
 
+/* Replacing a file the user named (compiler/outfile.c). govc_out_target: whether path may
+ * be replaced: it does not exist, or it is a regular file or a symbolic link to one; 0
+ * with *target the path to rename over (malloc'd: a link's resolved target) and *mode
+ * the existing file's permission bits (0 for a new file), or 2 after a message naming
+ * what the path is (a device, a FIFO, a directory, a link to nothing): it is left as it
+ * is. govc_replace_file writes bytes to a new temporary file beside the target, of
+ * permission bits mode (-1: an existing file's, else 0666 less the umask), and renames
+ * it over: 0, or 2 after a message, with nothing of the user's removed. cmd and what
+ * name the command and the path in messages ("run", "state file"). */
+#include <sys/types.h>
+int govc_out_target(const char *cmd, const char *what, const char *path, char **target, mode_t *mode);
+int govc_replace_file(const char *cmd, const char *what, const char *path, const void *bytes, size_t n, int mode);
+
 /* A side of govc diff: SPEC itself, or for git:REV:PATH the path where PATH at REV was
  * extracted, under a new temporary folder written to tmpdir (*used_tmp set; remove it
  * with govc_git_side_remove). NULL, reported, on error (a revision starting with '-' is

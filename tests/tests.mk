@@ -26,6 +26,9 @@ TEST_DEB_PKGS += git
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/git_args.sh"
 # govc run --state saves through a temporary file it creates exclusively (issue 18.2).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/state/tempfile.sh"
+# run --state, build -o and fmt -w replace only regular files: a FIFO, a device, a link
+# to one or to nothing is refused and left as it is (compiler/outfile.c).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/outfiles.sh"
 # Fuzzing's regression tests, the .govb mutation sweep, limits and the OOM loop (tests/fuzz/).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fuzz/regress.sh"
 -include tests/fuzz/fuzz_tests.mk
