@@ -192,7 +192,6 @@ static int refused(const char *name, const char *what, uint8_t *f, size_t n, int
     tb_rehash(f, n);
     gov_program *p = NULL;
     gov_error err = {.size = sizeof err};
-    memset(&err, 0, sizeof err);
     int rc = gov_program_load(f, n, &p, &err);
     int ok = rc == code;
     printf("%s - corrupt %s: %s %s is refused (%s)\n", ok ? "ok" : "not ok", name, refused_section, what, err.message);
