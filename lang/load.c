@@ -408,6 +408,7 @@ static uint32_t resolve_import(Loader *L, uint32_t from, GovImport *im)
         text = buf;
     }
     uint32_t file = govS_add(&fe->src, key, text, len);
+    fe->src.files[file].builtin = is_std;
     GovModule *m = parse_source(fe, file);
     uint32_t mi = add_mod(L, key, m);
     follow_imports(L, mi);

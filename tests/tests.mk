@@ -10,6 +10,10 @@ TEST_DEB_PKGS += vim neovim emacs-nox nodejs npm zip unzip
 NPM_DIRS += editors/vscode
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
+# SARIF: the 2.1.0 schema (ajv over the schema an npm package ships), section 7's rule
+# descriptions, percent-encoded file URIs, nothing pointing into std/ (issue 18.8).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/sarif/run.sh"
+NPM_DIRS += tests/check/sarif
 # Percent literals and percent fields are exact (issue 27.1).
 TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
 # What spec/language.md section 5 says of scopes, checked against the code (issue 27.3).
