@@ -38,20 +38,12 @@ static void build_usage(FILE *out)
             "Exit status: 0 built, 1 errors in the policies, 2 usage or I/O error.\n");
 }
 
+/* Write the program: a new file renamed over the old (compiler/outfile.c), so a failed
+ * write leaves the old one whole, and only a regular file (or a link to one) is
+ * replaced. */
 static int write_file(const char *path, const uint8_t *b, size_t n)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        fprintf(stderr, "govc build: cannot write '%s': %s\n", path, strerror(errno));
-        return 2;
-    }
-    size_t w = fwrite(b, 1, n, f);
-    if (fclose(f) != 0 || w != n) {
-        fprintf(stderr, "govc build: cannot write '%s': %s\n", path, strerror(errno));
-        remove(path);
-        return 2;
-    }
-    return 0;
+    return govc_replace_file("build", "output", path, b, n, -1);
 }
 
 typedef struct BuildOpts {
@@ -136,7 +128,7 @@ static int build_write(gov_compiler *c, const BuildOpts *bo)
     }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < npol; i++) {
-        gov_compiled b;
+        gov_compiled b = {.size = sizeof b};
         gov_compiler_program(c, i, &b);
         char name[512];
         snprintf(name, sizeof name, "%s.govb", b.policy);

@@ -159,7 +159,7 @@ int govc_disasm(int argc, char **argv)
         return 2;
     }
     gov_program *p;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     int rc = gov_program_load(bytes, len, &p, &err);
     free(bytes);
     if (rc != GOV_OK) {

@@ -228,6 +228,20 @@ static void quote_decl(GovFrontend *fe, GovDecl *d, const char *name, FILE *out)
 
 /* ------------------------------------------------------------------ the prose */
 
+/* A JSON string's escapes \\ and \" decoded in place: a scope path is printed as the
+ * VM spelled it (spec/trace.md §2), `tenant:t1\/project\:p1`. */
+static char *unescape(char *s)
+{
+    char *o = s;
+    for (const char *i = s; *i; i++) {
+        if (*i == '\\' && (i[1] == '\\' || i[1] == '"'))
+            i++;
+        *o++ = *i;
+    }
+    *o = 0;
+    return s;
+}
+
 static void explain_limit(const J *j, int lim, FILE *out)
 {
     char name[128], dir[8], val[128], lvl[32], scope[256], at[600], path[512];
@@ -242,6 +256,7 @@ static void explain_limit(const J *j, int lim, FILE *out)
     } else {
         jv_text(j, jv_member(j, by, "scope"), scope, sizeof scope);
         jv_text(j, jv_member(j, by, "path"), path, sizeof path);
+        unescape(path);
         fprintf(out, "  %s (a %s limit) is %s, set by %s \"%s\" (%s) at %s\n", name, dir, val, lvl, scope, path, at);
     }
     int cons = jv_member(j, lim, "consulted");
@@ -379,9 +394,17 @@ int govc_explain(int argc, char **argv)
         fprintf(stderr, "govc explain: cannot read '%s': %s\n", input, strerror(errno));
         return 2;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    long n = govc_getline(in, &line, &cap);
+    /* The first line that is not blank, read in bounded memory (a line past the VM's
+     * default line cap is kept to cap + 1 bytes, which the VM refuses). */
+    gov_config cfg = {.size = sizeof cfg};
+    gov_config_init(&cfg);
+    GovcLines lr = {.in = in, .max = cfg.limits[GOV_LIMIT_LINE_LENGTH]};
+    long n;
+    while ((n = govc_lines_next(&lr)) >= 0 && govc_blank(lr.buf, (size_t)n))
+        ;
+    if (n == -3)
+        n = (long)lr.max + 1;
+    char *line = lr.buf;
     if (in != stdin) fclose(in);
     if (n < 0) {
         fprintf(stderr, "govc explain: no record in the input\n");
@@ -433,7 +456,7 @@ int govc_explain(int argc, char **argv)
                 rc = explain_trace(&q, t, tlen, stdout);
                 /* Host functions that failed, and what the policy made of it. */
                 for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
-                    gov_host_error h;
+                    gov_host_error h = {.size = sizeof h};
                     gov_decision_host_error(d, i, &h);
                     printf("host function %s (called by %s) %s", h.name, h.rule, h.reason);
                     if (h.status) printf(" with status %d", h.status);

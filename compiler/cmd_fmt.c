@@ -104,39 +104,6 @@ static int walk(Paths *ps, const char *dir, int depth)
     return rc;
 }
 
-/* Replace path's content with text: a temporary file in the same directory, renamed
- * over the original, so a reader never sees half a file. */
-static int write_in_place(const char *path, const char *text, size_t len)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        fprintf(stderr, "govc fmt: cannot write '%s': %s\n", path, strerror(errno));
-        return 2;
-    }
-    size_t need = strlen(path) + 16;
-    char *tmp = malloc(need);
-    if (!tmp)
-        return 2;
-    snprintf(tmp, need, "%s.fmt-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "govc fmt: cannot write '%s': %s\n", path, strerror(errno));
-        free(tmp);
-        return 2;
-    }
-    FILE *f = fdopen(fd, "wb");
-    bool ok = f && fwrite(text, 1, len, f) == len;
-    ok = ok && fflush(f) == 0 && fchmod(fd, st.st_mode & 07777) == 0;
-    ok = (f ? fclose(f) == 0 : (close(fd), false)) && ok;
-    ok = ok && rename(tmp, path) == 0;
-    if (!ok) {
-        fprintf(stderr, "govc fmt: cannot write '%s': %s\n", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : 2;
-}
-
 enum { MODE_PRINT, MODE_WRITE, MODE_CHECK };
 
 /* Format one file ("-" is standard input); the exit status it contributes. */
@@ -145,6 +112,15 @@ static int fmt_one(const char *path, int mode)
     size_t len;
     bool is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "<stdin>" : path;
+    if (mode == MODE_WRITE && !is_stdin) {
+        /* Only a regular file (or a link to one) is rewritten: a FIFO or a device is
+         * refused before it is read (compiler/outfile.c). */
+        char *target = NULL;
+        int bad = govc_out_target("fmt", "file", path, &target, NULL);
+        free(target);
+        if (bad)
+            return bad;
+    }
     unsigned char *text = govc_read_all(path, &len);
     if (!text) {
         fprintf(stderr, "govc fmt: cannot read '%s': %s\n", name, strerror(errno));
@@ -170,7 +146,7 @@ static int fmt_one(const char *path, int mode)
             }
         } else if (mode == MODE_WRITE && !is_stdin) {
             if (!same)
-                rc = write_in_place(path, out, outlen);
+                rc = govc_replace_file("fmt", "file", path, out, outlen, -1);
         } else if (fwrite(out, 1, outlen, stdout) != outlen) {
             rc = 2;
         }

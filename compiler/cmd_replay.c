@@ -77,6 +77,7 @@ static int side_open(Side *s, const GovcHosts *hosts)
         s->kind_rules[k][0] = -1;
     }
     for (int i = 0; i < s->nrules; i++) {
+        s->rules[i].info.size = sizeof s->rules[i].info;
         gov_rule_describe(s->prog, i, &s->rules[i].info);
         int *kr = s->kind_rules[s->rules[i].info.kind], n = 0;
         while (kr[n] >= 0) n++;
@@ -133,7 +134,7 @@ static void tally(Side *s, const gov_decision *d)
         /* Without the trace, what fired is still known; what was judged is not. */
         s->trace_lost = true;
         for (size_t i = 0; i < gov_decision_finding_count(d); i++) {
-            gov_finding f;
+            gov_finding f = {.size = sizeof f};
             gov_decision_finding(d, i, &f);
             for (int r = 0; r < s->nrules; r++)
                 if (strcmp(s->rules[r].info.name, f.rule) == 0) s->rules[r].fired++, s->rules[r].evaluated++;
@@ -184,7 +185,7 @@ static void fired_list(const gov_decision *d, char *buf, size_t cap)
     buf[0] = 0;
     size_t nf = gov_decision_finding_count(d);
     for (size_t i = 0; i < nf && n < cap; i++) {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         gov_decision_finding(d, i, &f);
         n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : "", f.rule);
     }
@@ -274,7 +275,7 @@ static void out_decision(Out *o, const gov_decision *d)
 {
     out_printf(o, "{\"verdict\":\"%s\",\"fired\":[", verdict_names[gov_decision_verdict(d)]);
     for (size_t i = 0; i < gov_decision_finding_count(d); i++) {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         gov_decision_finding(d, i, &f);
         if (i) out_s(o, ",");
         out_str(o, f.rule);
@@ -462,19 +463,25 @@ int govc_replay(int argc, char **argv)
         }
     }
     uint64_t records = 0, events = 0, malformed = 0, changed = 0;
+    GovcLines lr = {.in = in, .max = rc == 0 ? (size_t)gov_vm_limit(side[0].vm, GOV_LIMIT_LINE_LENGTH, -1) : 0};
     char *line = NULL;
-    size_t lcap = 0;
     long n;
     uint64_t lineno = 0;
     Out changes = {0};
     if (rc == 0 && nsides == 2 && !json)
         printf("changed decisions:\n");
-    while (rc == 0 && (n = govc_getline(in, &line, &lcap)) >= -1) {
-        if (n == -1)
+    while (rc == 0 && (n = govc_lines_next(&lr)) != -1) {
+        if (n == -2) {
+            fprintf(stderr, "govc replay: out of memory\n");
+            rc = 2;
             break;
+        }
         lineno++;
-        if (n == 0)
-            continue;
+        line = lr.buf;
+        if (n == -3)
+            n = (long)lr.max + 1; /* refused by the VM for its length */
+        else if (govc_blank(line, (size_t)n))
+            continue; /* empty and blank lines are not records */
         const gov_decision *d[2];
         for (int s = 0; s < nsides; s++)
             d[s] = gov_eval_json(side[s].vm, line, (size_t)n, lineno);

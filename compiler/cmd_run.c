@@ -33,7 +33,8 @@ static void run_usage(FILE *out)
             "  ack      {\"type\":\"ack\",\"escalation_id\":ID,\"by\":WHO,\"at\":TIME}\n"
             "  tick     {\"type\":\"tick\",\"at\":TIME}: only moves the clock\n"
             "The clock is the latest \"at\" seen; gate timeouts and escalation steps fire as it\n"
-            "passes them. Blank lines are skipped.\n"
+            "passes them. Empty lines and lines of only spaces and tabs are skipped. Lines\n"
+            "end at LF, CRLF or a lone CR; a UTF-8 byte order mark at the start is skipped.\n"
             "\n"
             "options:\n"
             "  -p, --policy P     the policy to enforce (one: a second -p is a usage error\n"
@@ -151,7 +152,7 @@ static void print_text(FILE *out, const gov_decision *d)
         fprintf(out, nf ? "\n" : " (no rule fired)\n");
     }
     for (size_t i = 0; i < nf; i++) {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         gov_decision_finding(d, i, &f);
         fprintf(out, "  %-6s %s", verdicts[f.verdict], f.rule);
         for (int c = 0; c < f.ncompares; c++) {
@@ -172,7 +173,7 @@ static void print_text(FILE *out, const gov_decision *d)
         fputc('\n', out);
     }
     for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
-        gov_host_error h;
+        gov_host_error h = {.size = sizeof h};
         gov_decision_host_error(d, i, &h);
         fprintf(out, "  host   %s in %s: %s", h.name, h.rule, h.reason);
         if (h.status) fprintf(out, " (status %d)", h.status);
@@ -180,7 +181,7 @@ static void print_text(FILE *out, const gov_decision *d)
         else fprintf(out, ", rule stopped: %s\n", verdicts[h.verdict]);
     }
     for (size_t i = 0; i < gov_decision_action_count(d); i++) {
-        gov_action a;
+        gov_action a = {.size = sizeof a};
         gov_decision_action(d, i, &a);
         print_action(out, &a);
     }
@@ -232,18 +233,33 @@ static int state_load(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
     }
     int rc = big ? GOV_ETRUNC : gov_state_load(vm, buf, n);
     if (rc != GOV_OK) {
-        fprintf(stderr, "govc run: %s: %s (%s)\n", o->state, big ? "larger than any state of this policy" : gov_vm_errmsg(vm),
-                gov_errstr(rc));
+        /* Said as what it is, a state file (spec/state.md), not in a .govb's terms. */
+        const char *what = rc == GOV_EMAGIC ? "not a gov state file"
+                         : rc == GOV_EVERSION ? "a state format this govc does not read"
+                         : rc == GOV_ETRUNC ? "truncated or mis-sized"
+                         : rc == GOV_ECHECKSUM ? "corrupt (checksum mismatch)"
+                         : rc == GOV_EPOLICY ? "saved under another policy"
+                         : "inconsistent";
+        const char *msg = big ? "larger than any state of this policy" : gov_vm_errmsg(vm);
+        if (strncmp(msg, "state: ", 7) == 0)
+            msg += 7;
+        if (rc == GOV_EMAGIC)
+            fprintf(stderr, "govc run: state file '%s' cannot be loaded: %s; it is left as it is\n", o->state, what);
+        else
+            fprintf(stderr, "govc run: state file '%s' cannot be loaded: %s (%s); it is left as it is\n", o->state,
+                    what, msg);
         return 2;
     }
     return 0;
 }
 
-/* Save the state atomically: a new temporary file FILE.tmp.XXXXXX in the same
- * directory, created by mkstemp (O_CREAT|O_EXCL, mode 0600: it never opens, follows or
- * truncates anything that already exists there), written, fsynced, renamed over FILE,
- * then the directory fsynced so the rename itself is durable. On failure the temporary
- * file, which this call created, is removed; nothing else ever is. */
+/* Save the state atomically (compiler/outfile.c): a new temporary file beside FILE,
+ * made by mkstemp (O_CREAT|O_EXCL, mode 0600: it never opens, follows or truncates
+ * anything that already exists there), written, fsynced, renamed over FILE (over the
+ * file a symbolic link at FILE leads to), then the directory fsynced so the rename
+ * itself is durable. A FILE that is not a regular file is refused, never replaced. On
+ * failure the temporary file, which this call created, is removed; nothing else ever
+ * is. */
 static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t cap)
 {
     size_t n;
@@ -251,67 +267,7 @@ static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         fprintf(stderr, "govc run: the state does not fit its buffer\n");
         return 2;
     }
-    size_t pl = strlen(o->state);
-    char *tmp = malloc(pl + 12), *dir = malloc(pl + 2);
-    if (!tmp || !dir) {
-        free(tmp);
-        free(dir);
-        fprintf(stderr, "govc run: out of memory\n");
-        return 2;
-    }
-    memcpy(tmp, o->state, pl);
-    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
-    const char *slash = strrchr(o->state, '/');
-    if (slash) {
-        memcpy(dir, o->state, (size_t)(slash - o->state) + 1);
-        dir[slash - o->state + 1] = 0;
-    } else {
-        strcpy(dir, ".");
-    }
-    int rc = 0;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "govc run: cannot create a temporary file beside state '%s': %s\n", o->state,
-                strerror(errno));
-        free(tmp);
-        free(dir);
-        return 2;
-    }
-    for (size_t w = 0; w < n && rc == 0;) {
-        ssize_t k = write(fd, buf + w, n - w);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            rc = 2;
-        else
-            w += (size_t)k;
-    }
-    if (rc == 0 && fsync(fd) != 0)
-        rc = 2;
-    if (rc != 0)
-        fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
-    if (close(fd) != 0 && rc == 0) {
-        fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
-        rc = 2;
-    }
-    if (rc == 0 && rename(tmp, o->state) != 0) {
-        fprintf(stderr, "govc run: cannot rename '%s' to '%s': %s\n", tmp, o->state, strerror(errno));
-        rc = 2;
-    }
-    if (rc != 0) {
-        unlink(tmp); /* ours: mkstemp made it */
-    } else {
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-        if (dfd < 0 || fsync(dfd) != 0) {
-            fprintf(stderr, "govc run: cannot sync directory '%s': %s\n", dir, strerror(errno));
-            rc = 2;
-        }
-        if (dfd >= 0)
-            close(dfd);
-    }
-    free(tmp);
-    free(dir);
-    return rc;
+    return govc_replace_file("run", "state file", o->state, buf, n, 0600);
 }
 
 /* The trace buffer: large enough for every rule's entry with its compares and limits. */
@@ -347,6 +303,13 @@ static int run_records(const RunOpts *o, gov_program *prog)
     size_t scap = o->state ? gov_state_bound(prog) : 0;
     unsigned char *sbuf = scap ? malloc(scap) : NULL;
     if (rc == 0 && o->state) {
+        /* A state path that exists must be a regular file (or a link to one): a device
+         * or a FIFO would be read, then replaced by the first save. */
+        char *target = NULL;
+        rc = govc_out_target("run", "state file", o->state, &target, NULL);
+        free(target);
+    }
+    if (rc == 0 && o->state) {
         if (!sbuf) {
             fprintf(stderr, "govc run: out of memory\n");
             rc = 2;
@@ -373,18 +336,25 @@ static int run_records(const RunOpts *o, gov_program *prog)
         }
     }
     unsigned long since_save = 0;
-    char *line = NULL, *out = NULL;
-    size_t lcap = 0, ocap = 0;
+    char *out = NULL;
+    size_t ocap = 0;
     long n;
     uint64_t lineno = 0;
     bool malformed = false;
-    while (rc == 0 && (n = govc_getline(in, &line, &lcap)) >= -1) {
-        if (n == -1)
+    /* Lines are read in memory bounded by the VM's line cap (spec/trace.md §1). */
+    GovcLines lr = {.in = in, .max = rc == 0 ? (size_t)gov_vm_limit(vm, GOV_LIMIT_LINE_LENGTH, -1) : 0};
+    while (rc == 0 && (n = govc_lines_next(&lr)) != -1) {
+        if (n == -2) {
+            fprintf(stderr, "govc run: out of memory\n");
+            rc = 2;
             break;
+        }
         lineno++;
-        if (n == 0)
-            continue; /* blank lines separate nothing and are not records */
-        const gov_decision *d = gov_eval_json(vm, line, (size_t)n, lineno);
+        if (n == -3)
+            n = (long)lr.max + 1; /* refused by the VM for its length */
+        else if (govc_blank(lr.buf, (size_t)n))
+            continue; /* empty and blank lines separate nothing and are not records */
+        const gov_decision *d = gov_eval_json(vm, lr.buf, (size_t)n, lineno);
         if (gov_decision_status(d) != GOV_OK)
             malformed = true;
         /* Logged before it is printed: what a host acts on is in the log first. */
@@ -428,7 +398,7 @@ static int run_records(const RunOpts *o, gov_program *prog)
     }
     if (in && in != stdin)
         fclose(in);
-    free(line);
+    free(lr.buf);
     free(out);
     free(tbuf);
     free(sbuf);

@@ -51,7 +51,7 @@ static void json_str(FILE *out, const char *s, size_t n)
 static bool fired(const gov_decision *d, GovStr rule)
 {
     for (size_t i = 0; i < gov_decision_finding_count(d); i++) {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         gov_decision_finding(d, i, &f);
         if (strlen(f.rule) == rule.len && memcmp(f.rule, rule.s, rule.len) == 0)
             return true;
@@ -130,7 +130,7 @@ typedef struct Cov {
 static void cover(Cov *c, const gov_decision *d)
 {
     for (size_t i = 0; d && i < gov_decision_finding_count(d); i++) {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         gov_decision_finding(d, i, &f);
         for (uint32_t k = 0; k < c->n; k++)
             if (strlen(f.rule) == c->names[k].len && memcmp(f.rule, c->names[k].s, c->names[k].len) == 0)
@@ -148,7 +148,7 @@ typedef struct Ids {
 static void note_ids(Ids *ids, const gov_decision *d)
 {
     for (size_t i = 0; d && i < gov_decision_action_count(d); i++) {
-        gov_action a;
+        gov_action a = {.size = sizeof a};
         gov_decision_action(d, i, &a);
         const char *name = a.type == GOV_ACT_GATE_OPEN ? a.gate : a.type == GOV_ACT_ESC_START ? a.escalation : NULL;
         if (!name || ids->n == sizeof ids->e / sizeof ids->e[0])
@@ -177,7 +177,7 @@ static const char *find_id(const Ids *ids, char kind, GovStr name, GovStr key)
 static bool has_action(const gov_decision *d, GovStr type, GovStr name)
 {
     for (size_t i = 0; d && i < gov_decision_action_count(d); i++) {
-        gov_action a;
+        gov_action a = {.size = sizeof a};
         gov_decision_action(d, i, &a);
         if (!a.type_name || strlen(a.type_name) != type.len || memcmp(a.type_name, type.s, type.len) != 0)
             continue;
@@ -336,7 +336,7 @@ static int test_policy(GovFrontend *fe, GovPolicy *pol, const TestOpts *o, Tally
     if (!govK_compile(fe, pol, &b))
         return 1;
     gov_program *prog;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (gov_program_load(b.bytes, b.len, &prog, &err) != GOV_OK) {
         fprintf(stderr, "govc test: internal error: the VM rejects policy '%.*s': %s\n", (int)pol->name.len,
                 pol->name.s, err.message);

@@ -35,8 +35,9 @@
  * diagnostics), GOV_ENOMEM (the allocation hook failed: the results are empty and nothing
  * leaks), GOV_EINTERNAL (a program the compiler made failed the VM's verifier: a compiler
  * bug, described by gov_compiler_errmsg) or GOV_EMISUSE (a NULL handle or argument, an
- * index out of range: nothing changes and gov_compiler_errmsg says why). No call crashes
- * on a NULL handle or pointer argument.
+ * index out of range, a sized struct too small: nothing changes and gov_compiler_errmsg
+ * says why). No call crashes on a NULL handle or pointer argument (tests/api/badargs.c
+ * calls every exported function with each; the contract is vm/gov.h's "Bad arguments").
  *
  * Threads: a gov_compiler is used by one thread at a time; any number of compilers may
  * run in parallel threads. There are no mutable globals. The compiler reads files only
@@ -131,7 +132,11 @@ typedef struct gov_location {
     uint32_t offset, end;
 } gov_location;
 
+/* gov_diagnostic, gov_diagnostic_note and gov_compiled are sized structs: set .size to
+ * sizeof the struct before the call (vm/gov.h, "Sized structs"); a size too small is
+ * GOV_EMISUSE. gov_location is embedded in them and never grows. */
 typedef struct gov_diagnostic {
+    uint32_t size;          /* sizeof(gov_diagnostic), set by the caller */
     int severity;           /* GOVC_ERROR or GOVC_WARNING (a warning under -Werror is an
                                error, as govc reports it) */
     const char *code;       /* "E050", "W001" */
@@ -141,6 +146,7 @@ typedef struct gov_diagnostic {
 } gov_diagnostic;
 
 typedef struct gov_diagnostic_note {
+    uint32_t size;          /* sizeof(gov_diagnostic_note), set by the caller */
     const char *message;
     gov_location at;        /* at.file NULL: the note points nowhere */
 } gov_diagnostic_note;
@@ -162,6 +168,7 @@ GOV_API int gov_compiler_render(gov_compiler *c, int format, const char **text, 
 
 /* A program of the last build. */
 typedef struct gov_compiled {
+    uint32_t size;          /* sizeof(gov_compiled), set by the caller */
     const char *policy;     /* the name after `policy` */
     const uint8_t *bytes;   /* the .govb program (gov_program_load it, or save it) */
     size_t len;

@@ -39,8 +39,25 @@ extern const GovcOpt govc_check_opts[], govc_build_opts[], govc_disasm_opts[], g
 /* Load POLICY: .gov sources (a file or directory, compiled in memory with fe) or a
  * .govb file. 0 loaded, 1 invalid policy (reported), 2 I/O or usage error. */
 int govc_load_program(const char *path, gov_program **out, GovFrontend *fe);
-/* One input line without its newline: length, -1 at end of input, -2 out of memory. */
-long govc_getline(FILE *in, char **buf, size_t *cap);
+/* Reading JSONL records (compiler/program.c). Lines end at LF, CRLF or a lone CR; a
+ * UTF-8 byte order mark at the start is skipped (spec/trace.md §1). */
+typedef struct GovcLines {
+    FILE *in;
+    size_t max;   /* the longest line kept whole: the VM's GOV_LIMIT_LINE_LENGTH */
+    char *buf;    /* the line, NUL-terminated (free it) */
+    size_t cap;
+    size_t len;   /* the line's whole length, also when it was longer than max */
+    bool started;
+    unsigned char pend[4]; /* bytes read ahead at the start (no byte order mark) */
+    int npend, ipend;
+} GovcLines;
+/* The next line: its length; -1 at the end of input; -2 out of memory; -3 when it is
+ * longer than max: then buf holds its first max + 1 bytes (and len its length), read in
+ * bounded memory, which gov_eval_json refuses for the length alone. */
+long govc_lines_next(GovcLines *r);
+bool govc_lines_reserve(GovcLines *r, size_t need);
+/* Whether the line is empty or only JSON whitespace: such lines are skipped. */
+bool govc_blank(const char *s, size_t n);
 /* A decision value as the language writes it: 1.5s, $0.12, 95%. */
 void govc_format_value(const gov_value *v, char *buf, size_t cap);
 
@@ -57,6 +74,19 @@ bool govc_host_add(GovcHosts *h, const GovcArgs *a);
 /* Bind the externs of vm's program from the libraries (each from the first that
  * defines it; h may be NULL), then check gov_vm_ready. 0, or 2 with the reason in msg. */
 int govc_host_bind(gov_vm *vm, const gov_program *prog, const GovcHosts *h, char *msg, size_t cap);
+
+/* Replacing a file the user named (compiler/outfile.c). govc_out_target: whether path may
+ * be replaced: it does not exist, or it is a regular file or a symbolic link to one; 0
+ * with *target the path to rename over (malloc'd: a link's resolved target) and *mode
+ * the existing file's permission bits (0 for a new file), or 2 after a message naming
+ * what the path is (a device, a FIFO, a directory, a link to nothing): it is left as it
+ * is. govc_replace_file writes bytes to a new temporary file beside the target, of
+ * permission bits mode (-1: an existing file's, else 0666 less the umask), and renames
+ * it over: 0, or 2 after a message, with nothing of the user's removed. cmd and what
+ * name the command and the path in messages ("run", "state file"). */
+#include <sys/types.h>
+int govc_out_target(const char *cmd, const char *what, const char *path, char **target, mode_t *mode);
+int govc_replace_file(const char *cmd, const char *what, const char *path, const void *bytes, size_t n, int mode);
 
 /* A side of govc diff: SPEC itself, or for git:REV:PATH the path where PATH at REV was
  * extracted, under a new temporary folder written to tmpdir (*used_tmp set; remove it

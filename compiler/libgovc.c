@@ -297,7 +297,7 @@ static int compile_all(gov_compiler *c)
         if (p->is_module)
             continue;
         gov_program *prog;
-        gov_error err;
+        gov_error err = {.size = sizeof err};
         if (gov_program_load(b[i].bytes, b[i].len, &prog, &err) != GOV_OK)
             return fail(c, GOV_EINTERNAL, "the VM rejects the program for policy '%.*s': %s (code %d at byte %u)",
                         (int)p->name.len, p->name.s, err.message, err.code, err.offset);
@@ -377,19 +377,32 @@ size_t gov_compiler_diag_count(const gov_compiler *c)
     return c ? c->ndiags : 0;
 }
 
+/* Sized structs (vm/gov.h, "Sized structs"): the first version's size is the end of its
+ * last member, fixed for good; a caller's struct is written as far as both know it. */
+#define END_OF(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+#define V1_DIAG END_OF(gov_diagnostic, nnotes)
+#define V1_NOTE END_OF(gov_diagnostic_note, at)
+#define V1_COMPILED END_OF(gov_compiled, max_steps)
+#define SIZED(ptr, v1) ((ptr) != NULL && (size_t)(ptr)->size >= (v1))
+#define PUT(out, local) memcpy((out), &(local), (size_t)(out)->size < sizeof(local) ? (size_t)(out)->size : sizeof(local))
+
 int gov_compiler_diag(const gov_compiler *c, size_t i, gov_diagnostic *out)
 {
-    if (!c || !out || i >= c->ndiags)
+    if (!c || !SIZED(out, V1_DIAG) || i >= c->ndiags)
         return GOV_EMISUSE;
-    *out = c->diags[i];
+    gov_diagnostic o = c->diags[i];
+    o.size = out->size;
+    PUT(out, o);
     return GOV_OK;
 }
 
 int gov_compiler_note(const gov_compiler *c, size_t i, size_t j, gov_diagnostic_note *out)
 {
-    if (!c || !out || i >= c->ndiags || j >= c->diags[i].nnotes)
+    if (!c || !SIZED(out, V1_NOTE) || i >= c->ndiags || j >= c->diags[i].nnotes)
         return GOV_EMISUSE;
-    *out = c->notes[i][j];
+    gov_diagnostic_note o = c->notes[i][j];
+    o.size = out->size;
+    PUT(out, o);
     return GOV_OK;
 }
 
@@ -413,9 +426,11 @@ size_t gov_compiler_program_count(const gov_compiler *c)
 
 int gov_compiler_program(const gov_compiler *c, size_t i, gov_compiled *out)
 {
-    if (!c || !out || i >= c->nprogs)
+    if (!c || !SIZED(out, V1_COMPILED) || i >= c->nprogs)
         return GOV_EMISUSE;
-    *out = c->progs[i];
+    gov_compiled o = c->progs[i];
+    o.size = out->size;
+    PUT(out, o);
     return GOV_OK;
 }
 

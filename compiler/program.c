@@ -49,7 +49,7 @@ static int compile_source(GovFrontend *fe, const char *path, gov_program **out)
         govD_print(&fe->diags, stderr, GOV_FMT_TEXT, GOVC_VERSION);
     if (rc != 0)
         return rc;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (gov_program_load(b.bytes, b.len, out, &err) != GOV_OK) {
         fprintf(stderr, "govc: internal error: the VM rejects the compiled policy: %s\n", err.message);
         return 2;
@@ -73,7 +73,7 @@ int govc_load_program(const char *path, gov_program **out, GovFrontend *fe)
         fprintf(stderr, "govc: cannot read '%s': %s\n", path, strerror(errno));
         return 2;
     }
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     int rc = gov_program_load(bytes, len, out, &err);
     free(bytes);
     if (rc != GOV_OK) {
@@ -83,30 +83,81 @@ int govc_load_program(const char *path, gov_program **out, GovFrontend *fe)
     return 0;
 }
 
-/* Read one line into *buf (grown with realloc); its length without the newline, or -1
- * at end of input. Lines may hold any bytes; the VM judges them. */
-long govc_getline(FILE *in, char **buf, size_t *cap)
+/* The next byte: first those read ahead while looking for a byte order mark. */
+static int next_byte(GovcLines *r)
 {
-    size_t n = 0;
-    int c;
-    while ((c = getc(in)) != EOF) {
-        if (n + 2 > *cap) {
-            size_t nc = *cap ? *cap * 2 : 4096;
-            char *nb = realloc(*buf, nc);
-            if (!nb)
-                return -2;
-            *buf = nb;
-            *cap = nc;
+    if (r->ipend < r->npend)
+        return r->pend[r->ipend++];
+    return getc(r->in);
+}
+
+/* The next line of a JSONL stream. A line ends at LF, CRLF or a CR alone; a UTF-8 byte
+ * order mark at the start of the stream is skipped. Memory is bounded by r->max: past
+ * max bytes the rest of the line is read and dropped, and the buffer keeps the first
+ * max + 1 bytes, enough for the VM to refuse the line for its length. */
+long govc_lines_next(GovcLines *r)
+{
+    if (!r->started) {
+        r->started = true;
+        static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+        int k = 0, c = 0;
+        while (k < 3 && (c = getc(r->in)) == bom[k])
+            k++;
+        if (k < 3) { /* not a byte order mark: read those bytes again */
+            for (int i = 0; i < k; i++)
+                r->pend[r->npend++] = bom[i];
+            if (c != EOF)
+                r->pend[r->npend++] = (unsigned char)c;
         }
-        if (c == '\n')
-            break;
-        (*buf)[n++] = (char)c;
     }
-    if (c == EOF && n == 0)
+    size_t n = 0, total = 0;
+    int c;
+    while ((c = next_byte(r)) != EOF && c != '\n' && c != '\r') {
+        total++;
+        if (n <= r->max) {
+            if (!govc_lines_reserve(r, n + 2))
+                return -2;
+            r->buf[n++] = (char)c;
+        }
+    }
+    if (c == EOF && total == 0)
         return -1;
-    if (n > 0 && (*buf)[n - 1] == '\r')
-        n--;
-    if (*buf)
-        (*buf)[n] = 0;
-    return (long)n;
+    if (c == '\r') { /* CRLF is one line end */
+        if (r->ipend < r->npend) {
+            if (r->pend[r->ipend] == '\n')
+                r->ipend++;
+        } else {
+            int d = getc(r->in);
+            if (d != '\n' && d != EOF)
+                ungetc(d, r->in);
+        }
+    }
+    if (!govc_lines_reserve(r, n + 1))
+        return -2;
+    r->buf[n] = 0;
+    r->len = total;
+    return total > r->max ? -3 : (long)n;
+}
+
+bool govc_lines_reserve(GovcLines *r, size_t need)
+{
+    if (need <= r->cap)
+        return true;
+    size_t nc = r->cap ? r->cap : 4096;
+    while (nc < need)
+        nc *= 2;
+    char *nb = realloc(r->buf, nc);
+    if (!nb)
+        return false;
+    r->buf = nb;
+    r->cap = nc;
+    return true;
+}
+
+bool govc_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
 }

@@ -88,7 +88,7 @@ static void run_front(GovFrontend *fe, const char *const *paths, int npaths, int
             if (p->is_module || !govK_compile(fe, p, &b))
                 continue;
             gov_program *prog;
-            gov_error err;
+            gov_error err = {.size = sizeof err};
             if (gov_program_load(b.bytes, b.len, &prog, &err) != GOV_OK) {
                 fprintf(stderr, "fuzz: the VM rejects a compiled program: %s (code %d, byte %u)\n", err.message,
                         err.code, err.offset);
@@ -160,7 +160,7 @@ int fuzz_compile_policies(const char *root, gov_program **progs, int max)
         const char *paths[1] = {path};
         FuzzResult r;
         fuzz_front(paths, 1, FUZZ_COMPILE, NULL, NULL, false, &r);
-        gov_error err;
+        gov_error err = {.size = sizeof err};
         if (r.ncompiled == 1 && gov_program_load(r.bytes, r.len, &progs[got], &err) == GOV_OK)
             got++;
         free(r.bytes);

@@ -74,13 +74,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (gov_compiler_program_count(c) != (rc == GOV_OK ? gov_compiler_policy_count(c) : 0))
         abort();
     for (size_t i = 0; i < gov_compiler_diag_count(c); i++) {
-        gov_diagnostic d;
+        gov_diagnostic d = {.size = sizeof d};
         if (gov_compiler_diag(c, i, &d) != GOV_OK || !d.code[0] || !d.message ||
             (d.severity != GOVC_ERROR && d.severity != GOVC_WARNING))
             abort();
         check_loc(&d.at);
         for (size_t j = 0; j < d.nnotes; j++) {
-            gov_diagnostic_note nt;
+            gov_diagnostic_note nt = {.size = sizeof nt};
             if (gov_compiler_note(c, i, j, &nt) != GOV_OK || !nt.message)
                 abort();
             check_loc(&nt.at);
@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     for (size_t i = 0; i < gov_compiler_program_count(c); i++) {
-        gov_compiled out;
+        gov_compiled out = {.size = sizeof out};
         gov_program *prog;
         if (gov_compiler_program(c, i, &out) != GOV_OK || gov_program_load(out.bytes, out.len, &prog, NULL) != GOV_OK)
             abort();

@@ -42,10 +42,10 @@ static void run(gov_program *p, const uint8_t *data, size_t size)
         gov_decision_json(d, text, sizeof text, &n);
         const char *tr;
         gov_decision_trace(d, &tr, &n);
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         for (size_t i = 0; i < gov_decision_finding_count(d); i++)
             gov_decision_finding(d, i, &f);
-        gov_action a;
+        gov_action a = {.size = sizeof a};
         for (size_t i = 0; i < gov_decision_action_count(d); i++)
             gov_decision_action(d, i, &a);
     }
@@ -55,7 +55,7 @@ static void run(gov_program *p, const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     gov_program *p;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     int rc = gov_program_load(data, size, &p, &err);
     if (rc == GOV_ECHECKSUM && size >= 24) {
         uint8_t *copy = malloc(size);

@@ -855,7 +855,7 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_
     size_t nact = gov_decision_action_count(d), nnotify = 0;
     size_t notify_at[512];
     for (size_t k = 0; k < nact; k++) {
-        gov_action a;
+        gov_action a = {.size = sizeof a};
         gov_decision_action(d, k, &a);
         if (a.type == GOV_ACT_NOTIFY && nnotify < sizeof notify_at / sizeof notify_at[0])
             notify_at[nnotify++] = k;
@@ -865,7 +865,7 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_
         FAIL("findings: VM %zu, reference %u", nf, ref.nfired);
     size_t expect_actions = 0;
     for (size_t i = 0; i < nf; i++) {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         gov_decision_finding(d, i, &f);
         GovDecl *r = ref.fired[i];
         if (strlen(f.rule) != r->name.len || memcmp(f.rule, r->name.s, r->name.len) != 0)
@@ -877,7 +877,7 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_
         GovNameList *nl = r->kind == GOV_D_GATE ? &r->u.gate.notify : r->kind == GOV_D_DRIFT ? &r->u.drift.notify
                                                                                               : &r->u.rule.notify;
         for (uint32_t k = 0; k < nl->n && !ref.quiet[i]; k++, expect_actions++) {
-            gov_action a;
+            gov_action a = {.size = sizeof a};
             if (expect_actions >= nnotify || gov_decision_action(d, notify_at[expect_actions], &a) != GOV_OK)
                 FAIL("notification %zu missing", expect_actions);
             if (strlen(a.channel) != nl->items[k].name.len || memcmp(a.channel, nl->items[k].name.s, nl->items[k].name.len) != 0 ||
@@ -997,7 +997,7 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
                             bool abort_on, DiffStats *st)
 {
     gov_program *prog;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (gov_program_load(bytes, len, &prog, &err) != GOV_OK) {
         fprintf(stderr, "# the VM rejects the compiled policy: %s (code %d, byte %u)\n%s\n", err.message, err.code,
                 err.offset, D->source);

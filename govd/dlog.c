@@ -55,6 +55,13 @@ static void cut_torn(int fd, uint64_t *size)
 
 static int open_log(gd_dlog *l, char *err, size_t cap)
 {
+    /* Only a regular file: opening a FIFO would block, and rotation renames the file. */
+    const char *what = gd_not_regular(l->path);
+    if (what) {
+        snprintf(err, cap, "decision log '%s' is %s, not a regular file", l->path, what);
+        l->fd = -1;
+        return -1;
+    }
     l->fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (l->fd < 0) {
         snprintf(err, cap, "cannot open decision log '%s': %s", l->path, strerror(errno));
@@ -95,6 +102,19 @@ static void rotate(gd_dlog *l)
         free(from);
         free(to);
         return;
+    }
+    /* Every name a rename lands on must be a regular file or absent: otherwise the log
+     * is not rotated (it grows past its size) rather than a device replaced. */
+    for (int i = 0; i <= l->keep; i++) {
+        if (i)
+            snprintf(to, n, "%s.%d", l->path, i);
+        const char *what = gd_not_regular(i ? to : l->path);
+        if (what) {
+            gd_log("decision log: not rotated: '%s' is %s, not a regular file", i ? to : l->path, what);
+            free(from);
+            free(to);
+            return;
+        }
     }
     fsync(l->fd);
     close(l->fd);

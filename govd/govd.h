@@ -36,6 +36,11 @@ bool gd_buf_printf(gd_buf *b, const char *fmt, ...) __attribute__((format(printf
 void gd_buf_free(gd_buf *b);
 /* A whole file in malloc'd memory; NULL with errno on failure. */
 unsigned char *gd_read_all(const char *path, size_t *len);
+/* NULL when path does not exist or is a regular file (or a symbolic link to one);
+ * otherwise what it is ("a FIFO (named pipe)", "a character device", ...). govd reads,
+ * appends to and renames over only regular files: a device or a FIFO named as a state
+ * or log file would hang a read or be replaced by a rename. */
+const char *gd_not_regular(const char *path);
 
 /* ---------------------------------------------------------------- logging */
 void gd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -17,6 +17,8 @@ all: $(BUILD)/govd
 # ---------------------------------------------------------------- tests
 TEST_DEPS += $(BUILD)/govd $(BUILD)/govc
 TEST_SUITES += "/usr/bin/python3 tests/govd/run.py $(BUILD)"
+# State files and the decision log: only regular files are read, appended to or replaced.
+TEST_SUITES += "sh tests/govd/outfiles.sh $(BUILD)"
 
 # ---------------------------------------------------------------- bench
 # make bench also measures govd (wrk over loopback; GOVD_SOAK_SECONDS, default 600, of soak).

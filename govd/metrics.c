@@ -112,7 +112,7 @@ void gd_metrics_decision(gd_pmetrics *pm, const gov_decision *d)
     atomic_fetch_add_explicit(&pm->verdict[gov_decision_verdict(d)], 1, memory_order_relaxed);
     size_t nf = gov_decision_finding_count(d);
     for (size_t i = 0; i < nf; i++) {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         if (gov_decision_finding(d, i, &f) == GOV_OK && f.rule)
             gd_metrics_rule(pm->name, f.rule);
     }

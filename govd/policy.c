@@ -68,8 +68,8 @@ static gov_program *compile_source(const char *path, gd_buf *err)
     } else if (gov_compiler_program_count(c) != 1) {
         gd_buf_printf(err, "%s: holds %zu policies; give each its own path\n", path, gov_compiler_program_count(c));
     } else {
-        gov_compiled out;
-        gov_error e;
+        gov_compiled out = {.size = sizeof out};
+        gov_error e = {.size = sizeof e};
         if (gov_compiler_program(c, 0, &out) != GOV_OK || gov_program_load(out.bytes, out.len, &prog, &e) != GOV_OK)
             gd_buf_printf(err, "%s: the VM rejects the compiled policy\n", path);
     }
@@ -88,7 +88,7 @@ static gov_program *load_program(const char *path, gd_buf *err)
         return NULL;
     }
     gov_program *prog = NULL;
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     if (gov_program_load(bytes, len, &prog, &e) != GOV_OK)
         gd_buf_printf(err, "%s: invalid program: %s (%s, byte %u)\n", path, e.message, gov_errstr(e.code), e.offset);
     free(bytes);
@@ -348,7 +348,7 @@ void gd_route_note(gd_policy *p, int part, const gov_decision *d)
         return;
     size_t n = gov_decision_action_count(d);
     for (size_t i = 0; i < n; i++) {
-        gov_action a;
+        gov_action a = {.size = sizeof a};
         if (gov_decision_action(d, i, &a) != GOV_OK)
             continue;
         if (a.type != GOV_ACT_GATE_OPEN && a.type != GOV_ACT_ESC_START)
@@ -492,12 +492,21 @@ static int read_manifest(const gd_policy *p, int *nparts, char layout[33])
     return *nparts > 0 && layout[0] ? 0 : -1;
 }
 
+/* Replace path with bytes: a new temporary file beside it, made by mkstemp (O_EXCL, mode
+ * 0600: nothing already there is opened, followed or truncated), written, fsynced and
+ * renamed over path. A path that is not a regular file is left alone (a rename would
+ * replace a device or a FIFO by a file). */
 static int write_atomic(const char *path, const void *bytes, size_t len)
 {
-    char *tmp = NULL;
-    if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+    const char *what = gd_not_regular(path);
+    if (what) {
+        gd_log("cannot write '%s': it is %s, not a regular file; it is left as it is", path, what);
         return -1;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    }
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+        return -1;
+    int fd = mkstemp(tmp);
     int rc = -1;
     if (fd >= 0) {
         size_t off = 0;
@@ -542,6 +551,21 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
         return 0;
     int nparts;
     char layout[33];
+    /* What govd reads here and later replaces must be regular files: refuse to start
+     * rather than hang on a FIFO or rename over a device. */
+    for (int i = -1; i < p->nparts; i++) {
+        char name[32];
+        snprintf(name, sizeof name, i < 0 ? "manifest" : "%d.state", i);
+        char *path = state_path(p, name);
+        const char *what = path ? gd_not_regular(path) : NULL;
+        if (what) {
+            gd_buf_printf(err, "policy %s: '%s' is %s, not a regular file: govd reads and replaces only regular "
+                               "files there; move it away\n", p->name, path, what);
+            free(path);
+            return -1;
+        }
+        free(path);
+    }
     if (read_manifest(p, &nparts, layout) != 0)
         return 0; /* nothing saved yet */
     if (nparts != p->nparts) {

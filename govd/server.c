@@ -446,7 +446,7 @@ static enum MHD_Result do_event(struct MHD_Connection *c, req *r)
         gd_metrics_decision(p->pm, d);
         rc = gov_decision_status(d) == GOV_OK ? 0 : 1;
         for (size_t i = 0; i < gov_decision_action_count(d); i++) {
-            gov_action a;
+            gov_action a = {.size = sizeof a};
             if (gov_decision_action(d, i, &a) == GOV_OK && a.type == GOV_ACT_REFUSED)
                 refused = true;
         }

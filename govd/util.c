@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "govd/govd.h"
@@ -201,6 +202,20 @@ long gdj_unescape(const char *s, size_t n, char *out, size_t cap)
         o += k;
     }
     return (long)o;
+}
+
+const char *gd_not_regular(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno == ENOENT && lstat(path, &st) == 0 ? "a symbolic link to nothing" : NULL;
+    return S_ISREG(st.st_mode) ? NULL
+         : S_ISDIR(st.st_mode) ? "a directory"
+         : S_ISCHR(st.st_mode) ? "a character device"
+         : S_ISBLK(st.st_mode) ? "a block device"
+         : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+         : S_ISSOCK(st.st_mode) ? "a socket"
+         : "not a regular file";
 }
 
 unsigned char *gd_read_all(const char *path, size_t *len)

@@ -38,9 +38,11 @@ void govA_set_chunk(GovArena *a, size_t n)
 
 void *govA_alloc(GovArena *a, size_t n)
 {
-    n = (n + 15) & ~(size_t)15;
+    /* 8-byte alignment: nothing the front end allocates needs more (no long double, no
+     * vector types), and rounding every node to 16 wasted a tenth of a large check. */
+    n = (n + 7) & ~(size_t)7;
     if (n == 0)
-        n = 16;
+        n = 8;
     if ((size_t)(a->end - a->cur) < n) {
         size_t size = n > a->chunk ? n : a->chunk;
         if (size > SIZE_MAX - sizeof(GovChunk))

@@ -7,7 +7,7 @@ void *govA_grow(GovArena *a, void *items, uint32_t n, uint32_t *cap, size_t sz)
 {
     if (n < *cap)
         return items;
-    uint32_t ncap = *cap ? *cap * 2 : 4;
+    uint32_t ncap = *cap ? *cap * 2 : 1; /* most lists (a rule's channels) hold one item */
     void *p = govA_alloc(a, (size_t)ncap * sz);
     if (n)
         memcpy(p, items, (size_t)n * sz);

@@ -1,6 +1,8 @@
 /* diag.c: source table, diagnostic collection and the four output formats. */
 #include "lang/diag.h"
 
+#include "codes.h" /* build/gen: spec/language.md section 7 (lang/codes.awk) */
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +10,13 @@
 
 uint32_t govS_add(GovSources *s, const char *path, const char *text, uint32_t len)
 {
+    /* A UTF-8 byte order mark at the start is not part of the source (spec/language.md
+     * §1): it is skipped here, so offsets, lines and columns start after it. */
+    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+        (unsigned char)text[2] == 0xBF) {
+        text += 3;
+        len -= 3;
+    }
     GovSource f = {0};
     f.path = path;
     f.text = text;
@@ -431,14 +440,92 @@ static void print_github(GovDiags *d, FILE *out)
     }
 }
 
+/* SARIF 2.1.0 (spec/language.md §6). Columns count code points (columnKind). A file's
+ * URI is its path percent-encoded: every byte but the unreserved characters and '/' as
+ * %XX, so spaces, '%', '#', ':' and non-ASCII names stay one URI reference; an absolute
+ * path becomes a file: URI, a relative one stays relative (to where govc ran). A
+ * built-in module (std/...) is no file anyone can open, so nothing points at it: a
+ * note there becomes a related location with only its message, which names the module
+ * and position, and a diagnostic there takes its first note in a real file as its
+ * location (naming the module in its message). Rules carry §7's meaning of their code
+ * (build/gen/codes.h, generated from the spec) and a help URI into the spec. */
+#define GOV_SPEC_URI "https://example.invalid/gov/spec/language.md"
+
+static void sarif_uri(FILE *out, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    fputc('"', out);
+    if (path[0] == '/') fputs("file://", out);
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        unsigned c = *p;
+        bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '.' || c == '_' || c == '~' || c == '/';
+        if (keep) {
+            fputc((int)c, out);
+        } else {
+            fputc('%', out);
+            fputc(hex[c >> 4], out);
+            fputc(hex[c & 15], out);
+        }
+    }
+    fputc('"', out);
+}
+
+/* A span in a file on disk (not in a module built into govc). */
+static bool sarif_on_disk(GovDiags *d, GovSpan sp)
+{
+    return sp.file != UINT32_MAX && sp.file < d->src->n && !d->src->files[sp.file].builtin;
+}
+
+/* A message naming a built-in module's position: "MSG (std/agent_run:8:8, built into govc)". */
+static const char *sarif_builtin_msg(GovDiags *d, const char *msg, GovSpan sp)
+{
+    if (sp.file >= d->src->n) return msg;
+    uint32_t p[4];
+    span_pos(d, sp, p);
+    return govD_fmt(d->arena, "%s (%s:%u:%u, a module built into govc)", msg, d->src->files[sp.file].path,
+                    p[0], p[1]);
+}
+
 static void sarif_location(GovDiags *d, FILE *out, GovSpan sp)
 {
     uint32_t p[4];
     span_pos(d, sp, p);
     fputs("{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", out);
-    json_str(out, d->src->files[sp.file].path);
+    sarif_uri(out, d->src->files[sp.file].path);
     fprintf(out, "},\"region\":{\"startLine\":%u,\"startColumn\":%u,\"endLine\":%u,"
                  "\"endColumn\":%u}}", p[0], p[1], p[2], p[3]);
+}
+
+/* A JSON string of Markdown as plain text: the code spans' backquotes dropped. */
+static void json_plain(GovDiags *d, FILE *out, const char *md)
+{
+    size_t n = strlen(md);
+    char *s = govA_alloc(d->arena, n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (md[i] != '`') s[k++] = md[i];
+    s[k] = 0;
+    json_str(out, s);
+}
+
+static void sarif_rule(GovDiags *d, FILE *out, const char *code)
+{
+    fputs("{\"id\":", out);
+    json_str(out, code);
+    for (size_t i = 0; i < sizeof gov_code_docs / sizeof gov_code_docs[0]; i++) {
+        if (strcmp(gov_code_docs[i].code, code) != 0) continue;
+        fputs(",\"shortDescription\":{\"text\":", out);
+        json_plain(d, out, gov_code_docs[i].meaning);
+        fputs("},\"fullDescription\":{\"text\":", out);
+        json_plain(d, out, gov_code_docs[i].meaning);
+        fputs(",\"markdown\":", out);
+        json_str(out, gov_code_docs[i].meaning);
+        fputc('}', out);
+        break;
+    }
+    fprintf(out, ",\"defaultConfiguration\":{\"level\":\"%s\"}", code[0] == 'W' ? "warning" : "error");
+    fputs(",\"helpUri\":\"" GOV_SPEC_URI "#7-diagnostic-codes\"}", out);
 }
 
 static void print_sarif(GovDiags *d, FILE *out, const char *version)
@@ -446,7 +533,7 @@ static void print_sarif(GovDiags *d, FILE *out, const char *version)
     fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
           "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"govc\",\"version\":", out);
     json_str(out, version);
-    fputs(",\"informationUri\":\"https://example.invalid/gov/spec/language.md\",\"rules\":[", out);
+    fputs(",\"informationUri\":\"" GOV_SPEC_URI "\",\"rules\":[", out);
     /* One reporting descriptor per distinct code, in order of first appearance. */
     const char **codes = govA_alloc(d->arena, (d->n + 1) * sizeof *codes);
     uint32_t ncodes = 0;
@@ -457,37 +544,52 @@ static void print_sarif(GovDiags *d, FILE *out, const char *version)
         if (!seen) codes[ncodes++] = d->items[i]->code;
     }
     for (uint32_t j = 0; j < ncodes; j++) {
-        fputs(j ? ",{\"id\":" : "{\"id\":", out);
-        json_str(out, codes[j]);
-        fputs(",\"helpUri\":", out);
-        json_str(out, govD_fmt(d->arena, "https://example.invalid/gov/spec/language.md#%s", codes[j]));
-        fputc('}', out);
+        if (j) fputc(',', out);
+        sarif_rule(d, out, codes[j]);
     }
-    fputs("]}},\"results\":[", out);
+    fputs("]}},\"columnKind\":\"unicodeCodePoints\",\"results\":[", out);
     for (uint32_t i = 0; i < d->n; i++) {
         GovDiag *g = d->items[i];
         uint32_t rule = 0;
         for (uint32_t j = 0; j < ncodes; j++)
             if (strcmp(codes[j], g->code) == 0) rule = j;
+        /* Where the result points: its own span, or for one in a built-in module the
+         * first of its notes in a file (none: no location). */
+        const char *msg = g->msg;
+        GovSpan at = g->span;
+        bool has_at = sarif_on_disk(d, g->span);
+        if (!has_at && g->span.file != UINT32_MAX) {
+            msg = sarif_builtin_msg(d, g->msg, g->span);
+            for (uint32_t j = 0; j < g->nnotes && !has_at; j++)
+                if (g->notes[j].has_span && sarif_on_disk(d, g->notes[j].span)) {
+                    at = g->notes[j].span;
+                    has_at = true;
+                }
+        }
         fputs(i ? ",\n{" : "\n{", out);
         fputs("\"ruleId\":", out);
         json_str(out, g->code);
         fprintf(out, ",\"ruleIndex\":%u,\"level\":\"%s\",\"message\":{\"text\":", rule,
                 g->level == GOV_DIAG_ERROR || d->werror ? "error" : "warning");
-        json_str(out, g->msg);
+        json_str(out, msg);
         fputc('}', out);
-        if (g->span.file != UINT32_MAX) {
+        if (has_at) {
             fputs(",\"locations\":[", out);
-            sarif_location(d, out, g->span);
+            sarif_location(d, out, at);
             fputs("}]", out);
         }
         uint32_t nrel = 0;
         for (uint32_t j = 0; j < g->nnotes; j++) {
             if (!g->notes[j].has_span) continue;
             fputs(nrel++ ? "," : ",\"relatedLocations\":[", out);
-            sarif_location(d, out, g->notes[j].span);
-            fprintf(out, ",\"id\":%u,\"message\":{\"text\":", nrel);
-            json_str(out, g->notes[j].msg);
+            if (sarif_on_disk(d, g->notes[j].span)) {
+                sarif_location(d, out, g->notes[j].span);
+                fprintf(out, ",\"id\":%u,\"message\":{\"text\":", nrel);
+                json_str(out, g->notes[j].msg);
+            } else {
+                fprintf(out, "{\"id\":%u,\"message\":{\"text\":", nrel);
+                json_str(out, sarif_builtin_msg(d, g->notes[j].msg, g->notes[j].span));
+            }
             fputs("}}", out);
         }
         if (nrel) fputc(']', out);

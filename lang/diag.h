@@ -19,6 +19,7 @@ typedef struct GovSource {
     const char *path;       /* as given or as resolved; printed in diagnostics */
     const char *text;       /* NUL-terminated; len bytes before the NUL */
     uint32_t len;
+    bool builtin;           /* a module built into govc (std/...): no file on disk */
     uint32_t *lines;        /* byte offset of each line start, computed on demand */
     uint32_t nlines;
     uint32_t memo_line, memo_off, memo_col; /* the furthest position asked on a line (off 0:

@@ -14,6 +14,13 @@ $(BUILD)/gen/lexer.c: lang/lexer.re | check-deps
 # Everything in lang/ may include the generated parser header.
 $(LANG_OBJS): $(BUILD)/gen/parser.h
 
+# SARIF's rule descriptions (lang/diag.c) are section 7 of the language spec, as a C
+# table, so they are the spec's words and cannot drift from them.
+$(BUILD)/gen/codes.h: spec/language.md lang/codes.awk
+	@mkdir -p $(BUILD)/gen
+	awk -f lang/codes.awk spec/language.md > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/lang/diag.o $(BUILD)/pic/lang/diag.o $(BUILD)/wasm/obj/lang/diag.o: $(BUILD)/gen/codes.h
+
 $(BUILD)/liblang.a: $(LANG_OBJS)
 	@rm -f $@
 	ar rcs $@ $^

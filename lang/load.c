@@ -9,9 +9,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lang/parse.h"
 
@@ -141,24 +143,55 @@ bool govF_valid_source(GovDiags *d, uint32_t file)
                    (unsigned char)s->text[bad]);
         return false;
     }
+    /* Lines end with LF or CRLF. A CR alone (old Mac line ends) would make a `//`
+     * comment run on past it, so it is an error, said once for the file, where the
+     * first one is; the file is still read (a CR is whitespace) for its other errors. */
+    uint32_t lone = 0, first = 0;
+    for (uint32_t i = 0; i < s->len; i++)
+        if (s->text[i] == '\r' && (i + 1 == s->len || s->text[i + 1] != '\n') && lone++ == 0)
+            first = i;
+    if (lone)
+        govD_error(d, "E012", (GovSpan){file, first, first + 1},
+                   "a carriage return not followed by a line feed%s; gov sources end lines with LF or CRLF",
+                   lone > 1 ? govD_fmt(d->arena, " (and %u more)", lone - 1) : "");
     return true;
 }
 
-/* Read a whole file into the arena; NULL with errno set, or ERANGE when too large. */
-static char *read_file(GovFrontend *fe, const char *path, uint32_t *len)
+/* Read a whole file into the arena. NULL on failure, with *why saying why (errno's
+ * text, or that the path is a directory or not a regular file) and errno EFBIG when
+ * the file is too large. The file is opened without blocking and checked with fstat
+ * before anything is read, so a FIFO or a device (/dev/zero) is refused at once
+ * instead of hanging or reading without end. */
+static char *read_file(GovFrontend *fe, const char *path, uint32_t *len, const char **why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        *why = strerror(errno);
         return NULL;
+    }
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        errno = EISDIR;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        close(fd);
+        *why = S_ISDIR(st.st_mode) ? "it is a directory"
+             : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "it is a device, not a regular file"
+             : S_ISFIFO(st.st_mode) ? "it is a pipe, not a regular file"
+             : S_ISSOCK(st.st_mode) ? "it is a socket, not a regular file"
+             : e ? strerror(e) : "not a regular file";
+        errno = 0;
         return NULL;
     }
     if (st.st_size > GOV_MAX_FILE) {
-        fclose(f);
+        close(fd);
+        *why = "larger than 64 MiB";
         errno = EFBIG;
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *f = fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
+    if (!f) {
+        *why = strerror(errno);
+        close(fd);
         return NULL;
     }
     size_t cap = (size_t)st.st_size + 1;
@@ -169,6 +202,7 @@ static char *read_file(GovFrontend *fe, const char *path, uint32_t *len)
     fe->open_file = NULL;
     fclose(f);
     if (err) {
+        *why = strerror(EIO);
         errno = EIO;
         return NULL;
     }
@@ -205,11 +239,12 @@ void govF_add_source(GovFrontend *fe, const char *name, const char *text, size_t
 /* The text of the source named `path` (normalised: `key`): an in-memory source of that
  * name, else the file, when file access is on. NULL with errno set (EFBIG: too large,
  * EACCES: not in memory and file access is off). */
-static const char *fetch_text(GovFrontend *fe, const char *path, const char *key, uint32_t *len)
+static const char *fetch_text(GovFrontend *fe, const char *path, const char *key, uint32_t *len, const char **why)
 {
     GovMemSource *m = find_mem(fe, key);
     if (m) {
         if (m->too_big) {
+            *why = "larger than 64 MiB";
             errno = EFBIG;
             return NULL;
         }
@@ -217,16 +252,11 @@ static const char *fetch_text(GovFrontend *fe, const char *path, const char *key
         return m->text;
     }
     if (fe->no_fs) {
+        *why = "no source of that name was given (file access is off)";
         errno = EACCES;
         return NULL;
     }
-    return read_file(fe, path, len);
-}
-
-/* Why fetch_text failed, for a message. */
-static const char *fetch_error(const GovFrontend *fe, int err)
-{
-    return fe->no_fs && err == EACCES ? "no source of that name was given (file access is off)" : strerror(err);
+    return read_file(fe, path, len, why);
 }
 
 /* Validate and parse a source already in the table. */
@@ -365,18 +395,20 @@ static uint32_t resolve_import(Loader *L, uint32_t from, GovImport *im)
             return UINT32_MAX;
         }
     } else {
-        const char *buf = fetch_text(fe, key, key, &len);
+        const char *why = "";
+        const char *buf = fetch_text(fe, key, key, &len, &why);
         if (!buf && errno == EFBIG) {
             govD_error(&fe->diags, "E008", im->span, "cannot import '%s': the file is larger than 64 MiB", key);
             return UINT32_MAX;
         }
         if (!buf) {
-            govD_error(&fe->diags, "E031", im->span, "cannot import '%s': %s", key, fetch_error(fe, errno));
+            govD_error(&fe->diags, "E031", im->span, "cannot import '%s': %s", key, why);
             return UINT32_MAX;
         }
         text = buf;
     }
     uint32_t file = govS_add(&fe->src, key, text, len);
+    fe->src.files[file].builtin = is_std;
     GovModule *m = parse_source(fe, file);
     uint32_t mi = add_mod(L, key, m);
     follow_imports(L, mi);
@@ -451,7 +483,8 @@ void govF_load(GovFrontend *fe)
             continue;
         }
         uint32_t len;
-        const char *text = fetch_text(fe, fe->roots[r], key, &len);
+        const char *why = "";
+        const char *text = fetch_text(fe, fe->roots[r], key, &len, &why);
         if (!text && errno == EFBIG) {
             /* Read fine, but not a source govc accepts (spec §1): an error in the input. */
             govD_error_nopos(&fe->diags, "E008", "'%s' is larger than 64 MiB; gov sources are at most 64 MiB",
@@ -459,7 +492,7 @@ void govF_load(GovFrontend *fe)
             continue;
         }
         if (!text) {
-            govD_error_nopos(&fe->diags, "E031", "cannot read '%s': %s", fe->roots[r], fetch_error(fe, errno));
+            govD_error_nopos(&fe->diags, "E031", "cannot read '%s': %s", fe->roots[r], why);
             fe->io_error = true;
             continue;
         }

@@ -286,6 +286,10 @@ void govP_verdict(GovParser *P, int v, GovSpan sp)
 
 static void append_names(GovParser *P, GovNameList *dst, GovNameList *src)
 {
+    if (dst->n == 0) { /* the usual case, one notify clause: take the list as it is */
+        *dst = *src;
+        return;
+    }
     for (uint32_t i = 0; i < src->n; i++)
         GOV_PUSH(P->arena, dst->items, dst->n, dst->cap, src->items[i]);
 }

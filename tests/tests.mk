@@ -10,8 +10,16 @@ TEST_DEB_PKGS += vim neovim emacs-nox nodejs npm zip unzip
 NPM_DIRS += editors/vscode
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
+# SARIF: the 2.1.0 schema (ajv over the schema an npm package ships), section 7's rule
+# descriptions, percent-encoded file URIs, nothing pointing into std/ (issue 18.8).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/sarif/run.sh"
+NPM_DIRS += tests/check/sarif
 # Percent literals and percent fields are exact (issue 27.1).
 TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
+# What spec/language.md section 5 says of scopes, checked against the code (issue 27.3).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/scopes/run.sh"
+# The edges of what govc reads: long lines, blank lines, line ends, BOMs, devices (18.6).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/input_edges.sh"
 # Option parsing (getopt_long, the same for every command) and the shell completions.
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/cli/run.sh" "GOVC=$(BUILD)/govc sh tests/cli/complete.sh"
 TEST_DEPS += $(BUILD)/govc
@@ -22,6 +30,9 @@ TEST_DEB_PKGS += git
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/git_args.sh"
 # govc run --state saves through a temporary file it creates exclusively (issue 18.2).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/state/tempfile.sh"
+# run --state, build -o and fmt -w replace only regular files: a FIFO, a device, a link
+# to one or to nothing is refused and left as it is (compiler/outfile.c).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/outfiles.sh"
 # Fuzzing's regression tests, the .govb mutation sweep, limits and the OOM loop (tests/fuzz/).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/fuzz/regress.sh"
 -include tests/fuzz/fuzz_tests.mk

@@ -102,6 +102,7 @@ static void code(govO_buf *b, const gov_vm *vm, uint32_t kd, uint32_t start, uin
 }
 
 int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
+    if (!p || !len) return GOV_EMISUSE;
     gov_vm vm;
     memset(&vm, 0, sizeof vm);
     vm.p = p;

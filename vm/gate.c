@@ -458,14 +458,28 @@ const gov_decision *govG_event(gov_vm *vm, int ev, const char *ids, size_t idn, 
 }
 
 const gov_decision *gov_tick(gov_vm *vm, int64_t now) {
+    if (!vm) return &govV_misuse;
     vm->dec.line = 0;
     vm->in_record = 0;
     vm->scratch_n = 0;
     return govG_event(vm, GOVV_EV_TICK, NULL, 0, NULL, 0, now);
 }
 
+/* A NULL id, or NULL bytes with a length: an error decision (vm/gov.h, "Bad arguments"). */
+static const gov_decision *event_misuse(gov_vm *vm, const char *id, const char *by, size_t by_len) {
+    if (id && (by || !by_len)) return NULL;
+    vm->dec.line = 0;
+    vm->dec.kind = GOVB_NONE;
+    vm->in_record = 0;
+    govV_fail(vm, GOV_EMISUSE, "%s", id ? "NULL \"by\" with a length" : "NULL gate or escalation id");
+    return govV_error_decision(vm, GOV_EMISUSE);
+}
+
 const gov_decision *gov_gate_resolve(gov_vm *vm, const char *gate_id, int approve, const char *by, size_t by_len,
                                      int64_t at) {
+    if (!vm) return &govV_misuse;
+    const gov_decision *bad = event_misuse(vm, gate_id, by, by_len);
+    if (bad) return bad;
     vm->dec.line = 0;
     vm->in_record = 0;
     return govG_event(vm, approve ? GOVV_EV_APPROVE : GOVV_EV_REJECT, gate_id, gate_id ? strlen(gate_id) : 0,
@@ -474,13 +488,16 @@ const gov_decision *gov_gate_resolve(gov_vm *vm, const char *gate_id, int approv
 
 const gov_decision *gov_escalation_ack(gov_vm *vm, const char *escalation_id, const char *by, size_t by_len,
                                        int64_t at) {
+    if (!vm) return &govV_misuse;
+    const gov_decision *bad = event_misuse(vm, escalation_id, by, by_len);
+    if (bad) return bad;
     vm->dec.line = 0;
     vm->in_record = 0;
     return govG_event(vm, GOVV_EV_ACK, escalation_id, escalation_id ? strlen(escalation_id) : 0, by ? by : "",
                       by ? by_len : 0, at);
 }
 
-int64_t gov_vm_now(const gov_vm *vm) { return vm->state->now; }
-uint64_t gov_vm_match_steps(const gov_vm *vm) { return vm->glob_steps; }
-size_t gov_vm_pending_gates(const gov_vm *vm) { return vm->state->ngates; }
-size_t gov_vm_running_escalations(const gov_vm *vm) { return vm->state->nescs; }
+int64_t gov_vm_now(const gov_vm *vm) { return vm ? vm->state->now : INT64_MIN; }
+uint64_t gov_vm_match_steps(const gov_vm *vm) { return vm ? vm->glob_steps : 0; }
+size_t gov_vm_pending_gates(const gov_vm *vm) { return vm ? vm->state->ngates : 0; }
+size_t gov_vm_running_escalations(const gov_vm *vm) { return vm ? vm->state->nescs : 0; }

@@ -63,6 +63,64 @@
 extern "C" {
 #endif
 
+/* ---------------------------------------------------------------- version and ABI
+ *
+ * The version this header belongs to is GOV_VERSION_STRING; the library a host runs
+ * with says its own through gov_version() and gov_version_number() (MAJOR * 10000 +
+ * MINOR * 100 + PATCH), so a host or a binding can compare the two at start-up.
+ *
+ * Shared library and compatibility. The soname is libgov.so.MAJOR (libgov.so.0 today,
+ * installed as libgov.so.MAJOR.MINOR.PATCH). Within one soname, a newer library runs
+ * every host built against an older one: releases only add (new functions, new GOV_E*
+ * codes, new enum values at the end, new GOV_LIMIT_* ids, new members at the end of a
+ * sized struct). Anything else (a function removed or changed, a member removed or
+ * reordered, a meaning changed) takes a new MAJOR and so a new soname. While MAJOR is 0
+ * the API may still change between minor versions, but only together with a new soname.
+ *
+ * Sized structs. The structs a call fills or reads through a pointer, and which may
+ * grow, begin with `uint32_t size`, which the CALLER sets to sizeof the struct as its
+ * header declares it, before the call:
+ *
+ *     gov_finding f = {.size = sizeof f};          (the members after size zeroed)
+ *     gov_decision_finding(d, i, &f);
+ *
+ * They are gov_error, gov_config, gov_rule_info, gov_finding, gov_action and
+ * gov_host_error (and libgovc's gov_diagnostic, gov_diagnostic_note and gov_compiled).
+ * The library writes only the members that lie wholly within `size` bytes and reads
+ * only those, so a binding compiled against an older, smaller struct keeps working
+ * when members are added at the end: it never sees them, and a gov_config too small
+ * for a newer limit leaves that limit at its default. A struct larger than the
+ * library knows (a newer header, an older library) keeps its extra members as the
+ * caller set them: zero them. A size below the struct's first version is GOV_EMISUSE,
+ * and nothing is written (gov_config_init writes nothing; gov_arena_size returns 0).
+ * The structs embedded in others or passed by value (gov_value, gov_compare, gov_sig,
+ * and libgovc's gov_location) are frozen within a soname: they never grow.
+ *
+ * Bad arguments. No function crashes on a NULL handle, a NULL pointer argument, an
+ * index or id out of range, or a sized struct too small (tests/api/badargs.c calls
+ * every exported function with each). What they return then:
+ *   - calls that return a code: GOV_EMISUSE (gov_vm_bind: GOV_EBIND for a NULL name,
+ *     function or signature, as for any binding it refuses; gov_record_begin: GOV_EKIND
+ *     for a kind out of range), and nothing is written but the code's message;
+ *   - calls that return a decision (gov_eval, gov_eval_json, gov_tick, gov_gate_resolve,
+ *     gov_escalation_ack) never return NULL: on a NULL VM a static error decision of
+ *     status GOV_EMISUSE that no VM owns; on a VM, an error decision of that VM;
+ *   - the decision getters take NULL as such an error decision: status GOV_EMISUSE,
+ *     verdict GOV_ALLOW, no findings, actions or host errors, line 0, kind NULL,
+ *     policy id "", and gov_decision_json and gov_decision_trace return GOV_EMISUSE;
+ *   - counts return 0 (gov_field_count: -1, as for a kind out of range); finds return
+ *     -1; names return NULL; gov_program_partition returns -1; gov_vm_now INT64_MIN;
+ *     messages (gov_vm_errmsg, gov_decision_error, gov_errstr, gov_partition_name) are
+ *     never NULL; functions returning nothing do nothing.
+ * Pointers may be NULL only where a function says so; a string and its length may be
+ * NULL and 0 together. Handles that are not NULL must be live ones this library made:
+ * a freed or forged handle is not detected. */
+#define GOV_VERSION_MAJOR 0
+#define GOV_VERSION_MINOR 1
+#define GOV_VERSION_PATCH 0
+#define GOV_VERSION_STRING "0.1.0"
+#define GOV_VERSION_NUMBER (GOV_VERSION_MAJOR * 10000 + GOV_VERSION_MINOR * 100 + GOV_VERSION_PATCH)
+
 #if defined(__GNUC__)
 #define GOV_API __attribute__((visibility("default")))
 #else
@@ -115,6 +173,9 @@ enum {
 
 /* A static description of any code ("unknown code" for others). */
 GOV_API const char *gov_errstr(int code);
+/* The library's version at run time: "0.1.0", and 100 for 0.1.0 (see above). */
+GOV_API const char *gov_version(void);
+GOV_API int gov_version_number(void);
 
 /* Value types, verdicts and severities (the numbers of gov_format.h and the spec). */
 enum { GOV_INT = 1, GOV_FLOAT, GOV_RATIO, GOV_DURATION, GOV_TIME, GOV_MONEY, GOV_BOOL,
@@ -125,13 +186,15 @@ enum { GOV_INFO = 0, GOV_WARNING, GOV_CRITICAL };
 /* ---------------------------------------------------------------- 1. load */
 
 typedef struct gov_error {
+    uint32_t size;         /* sizeof(gov_error), set by the caller (see "Sized structs") */
     int code;              /* GOV_OK or a GOV_E... code */
     uint32_t offset;       /* byte offset in the file the error concerns, or 0 */
     char message[200];     /* NUL-terminated, human-readable */
 } gov_error;
 
 /* Verify and load a program. The bytes are copied; the caller may free them after.
- * On failure *out is NULL and err (if not NULL) holds the code and message. */
+ * On failure *out is NULL and err (if not NULL) holds the code and message. NULL bytes
+ * with len > 0, a NULL out or an err whose size is too small: GOV_EMISUSE. */
 GOV_API int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err);
 GOV_API void gov_program_free(gov_program *p);
 
@@ -163,7 +226,7 @@ GOV_API int gov_field_find(const gov_program *p, int kind, const char *name); /*
  * levels stay exact when each of their values occurs under one value of it, as the
  * scope hierarchy intends), GOV_PART_RUN (only gates: by run_id), or GOV_PART_ONE (some
  * state is kept once for all records: the program cannot be partitioned). why, if not
- * NULL, names the declaration that decided it. */
+ * NULL, names the declaration that decided it. -1 for a NULL program. */
 enum { GOV_PART_ANY = 0, GOV_PART_TENANT, GOV_PART_PROJECT, GOV_PART_WORKFLOW, GOV_PART_AGENT,
        GOV_PART_RUN, GOV_PART_ONE };
 GOV_API int gov_program_partition(const gov_program *p, char *why, size_t cap);
@@ -180,6 +243,7 @@ GOV_API void gov_program_state_layout(const gov_program *p, char out[33]);
  * not fire (govc replay). */
 enum { GOV_RULE_PLAIN = 0, GOV_RULE_GATE, GOV_RULE_DRIFT };
 typedef struct gov_rule_info {
+    uint32_t size;         /* sizeof(gov_rule_info), set by the caller */
     const char *name;
     int type;              /* GOV_RULE_PLAIN, GOV_RULE_GATE or GOV_RULE_DRIFT */
     int kind;              /* its record kind (gov_kind_name) */
@@ -190,7 +254,8 @@ GOV_API int gov_rule_count(const gov_program *p);
 /* GOV_OK, or GOV_EMISUSE for an index out of range. */
 GOV_API int gov_rule_describe(const gov_program *p, int i, gov_rule_info *out);
 
-/* Disassemble the whole program (tables and code) into buf, NUL-terminated. */
+/* Disassemble the whole program (tables and code) into buf, NUL-terminated. buf may
+ * be NULL to ask the length (GOV_ESPACE, *len the bytes needed). */
 GOV_API int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len);
 
 /* ---------------------------------------------------------------- 2. size and init */
@@ -208,10 +273,12 @@ enum {
 };
 
 typedef struct gov_config {
+    uint32_t size;         /* sizeof(gov_config), set by the caller before gov_config_init */
     uint32_t limits[GOV_LIMIT__COUNT];
 } gov_config;
 
-GOV_API void gov_config_init(gov_config *cfg);           /* the defaults above */
+/* Fill cfg->limits with the defaults above (the caller sets cfg->size first). */
+GOV_API void gov_config_init(gov_config *cfg);
 /* Bytes of arena a VM for p needs (0 if cfg is invalid: a limit of 0 or too large). */
 GOV_API size_t gov_arena_size(const gov_program *p, const gov_config *cfg);
 /* Initialise a VM in the host's arena (any alignment). cfg may be NULL (defaults). */
@@ -306,6 +373,7 @@ GOV_API const gov_decision *gov_eval_json(gov_vm *vm, const char *json, size_t l
  * member "type" ("record", the default, "approve", "reject", "ack", "tick"); these are
  * the typed forms. Times are ns since the epoch; an event older than the clock is
  * applied at the clock's time. Strings need not be NUL-terminated. */
+/* A NULL gate or escalation id is GOV_EMISUSE, as is a NULL by with by_len > 0. */
 GOV_API const gov_decision *gov_tick(gov_vm *vm, int64_t now);
 GOV_API const gov_decision *gov_gate_resolve(gov_vm *vm, const char *gate_id, int approve, const char *by,
                                              size_t by_len, int64_t at);
@@ -355,6 +423,7 @@ typedef struct gov_compare {
 #define GOV_MAX_COMPARES 4  /* compared operand pairs kept per finding */
 
 typedef struct gov_finding {
+    uint32_t size;                              /* sizeof(gov_finding), set by the caller */
     const char *rule;
     int severity, verdict;
     const char *file; uint32_t line, col;       /* the rule's declaration */
@@ -386,6 +455,7 @@ enum {
 };
 
 typedef struct gov_action {
+    uint32_t size;                              /* sizeof(gov_action), set by the caller */
     const char *channel, *kind, *target;        /* kind: "slack", "pagerduty", ...; NULL
                                                    for actions that notify no channel */
     const char *rule;                           /* the rule or gate that caused it */
@@ -430,6 +500,7 @@ GOV_API int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *o
 GOV_API size_t gov_decision_action_count(const gov_decision *d);
 /* Host function failures during this evaluation, in the order they happened. */
 typedef struct gov_host_error {
+    uint32_t size;              /* sizeof(gov_host_error), set by the caller */
     const char *name;           /* the extern */
     const char *rule;           /* the rule whose code called it */
     const char *reason;         /* "failed", "unbound", "not finite", "out of range" */

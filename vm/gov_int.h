@@ -360,6 +360,24 @@ typedef struct govV_lcache { govV_cell v; uint32_t ovr; } govV_lcache;
 /* A bounded writer into a caller's buffer that keeps counting past the end. */
 typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
 
+/* Sized structs (vm/gov.h, "Sized structs"): the smallest size a caller may pass is the
+ * end of the struct's first version's last member. These never change: members added
+ * later lie past them. GOVV_SIZED says whether a caller's struct is large enough;
+ * GOVV_PUT copies a filled local into it, as many bytes as both know. */
+#define GOVV_END(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+#define GOVV_V1_ERROR GOVV_END(gov_error, message)
+#define GOVV_V1_CONFIG GOVV_END(gov_config, limits)
+#define GOVV_V1_RULE_INFO GOVV_END(gov_rule_info, col)
+#define GOVV_V1_FINDING GOVV_END(gov_finding, limit_col)
+#define GOVV_V1_ACTION GOVV_END(gov_action, policy_id)
+#define GOVV_V1_HOST_ERROR GOVV_END(gov_host_error, verdict)
+#define GOVV_SIZED(ptr, v1) ((ptr) != NULL && (size_t)(ptr)->size >= (v1))
+#define GOVV_PUT(out, local) \
+    memcpy((out), &(local), (size_t)(out)->size < sizeof(local) ? (size_t)(out)->size : sizeof(local))
+
+/* The decision calls return on a NULL VM (vm/vm.c): status GOV_EMISUSE, no VM. */
+extern const gov_decision govV_misuse;
+
 struct gov_decision {
     const gov_vm *vm;
     int status;

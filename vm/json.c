@@ -634,8 +634,7 @@ int govJ_decode(gov_vm *vm, const char *js, size_t len) {
     const gov_program *p = vm->p;
     const uint32_t *lim = vm->limits;
     if (len > lim[GOV_LIMIT_LINE_LENGTH])
-        return govV_fail(vm, GOV_ECAP, "line of %zu bytes exceeds the line length limit (%u)", len,
-                         lim[GOV_LIMIT_LINE_LENGTH]);
+        return govV_fail(vm, GOV_ECAP, "line longer than the line length limit (%u bytes)", lim[GOV_LIMIT_LINE_LENGTH]);
     if (len && memchr(js, 0, len)) return govV_fail(vm, GOV_EJSON, "NUL byte in the line");
     govJ_tok *tk = vm->tokens;
     uint32_t maxtok = lim[GOV_LIMIT_TOKENS] < vm->ntokens_cap ? lim[GOV_LIMIT_TOKENS] : vm->ntokens_cap;

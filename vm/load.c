@@ -768,20 +768,20 @@ static int load_externs(govL_ctx *c) {
     return GOV_OK;
 }
 
-int gov_extern_count(const gov_program *p) { return (int)p->next; }
+int gov_extern_count(const gov_program *p) { return p ? (int)p->next : 0; }
 
 const char *gov_extern_name(const gov_program *p, int i) {
-    return i >= 0 && (uint32_t)i < p->next ? p->str[p->ext[i].name] : NULL;
+    return p && i >= 0 && (uint32_t)i < p->next ? p->str[p->ext[i].name] : NULL;
 }
 
 int gov_extern_find(const gov_program *p, const char *name) {
-    for (uint32_t i = 0; name && i < p->next; i++)
+    for (uint32_t i = 0; p && name && i < p->next; i++)
         if (strcmp(p->str[p->ext[i].name], name) == 0) return (int)i;
     return -1;
 }
 
 int gov_extern_sig(const gov_program *p, int i, gov_sig *out, int *on_error) {
-    if (i < 0 || (uint32_t)i >= p->next || !out) return GOV_EMISUSE;
+    if (!p || i < 0 || (uint32_t)i >= p->next || !out) return GOV_EMISUSE;
     const govL_ext *x = &p->ext[i];
     memset(out, 0, sizeof *out);
     out->ret = govL_ctype(x->ret);
@@ -1471,14 +1471,28 @@ static void policy_id(govL_ctx *c) {
     snprintf(c->p->id, sizeof c->p->id, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
 }
 
+static int program_load(govL_ctx *c, const void *bytes, size_t len, gov_program **out);
+
 int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err) {
+    if (out) *out = NULL;
+    if (err && !GOVV_SIZED(err, GOVV_V1_ERROR)) return GOV_EMISUSE;
+    gov_error e;
+    memset(&e, 0, sizeof e);
     govL_ctx c;
     memset(&c, 0, sizeof c);
     c.b = bytes;
-    c.err = err;
-    if (err) memset(err, 0, sizeof *err);
-    if (!out) return GOV_EMISUSE;
-    *out = NULL;
+    c.err = &e;
+    int rc = program_load(&c, bytes, len, out);
+    if (err) {
+        e.size = err->size;
+        GOVV_PUT(err, e);
+    }
+    return rc;
+}
+
+static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program **out) {
+    govL_ctx c = *cp;
+    if (!out) return fail(&c, GOV_EMISUSE, 0, "NULL out");
     if (!bytes && len) return fail(&c, GOV_EMISUSE, 0, "NULL bytes");
     if (len > 0xFFFFFFFFu) return fail(&c, GOV_ETRUNC, 0, "file larger than 4 GiB");
     int e = check_header(&c, len);
@@ -1517,18 +1531,18 @@ void gov_program_free(gov_program *p) {
     free(p);
 }
 
-const char *gov_program_name(const gov_program *p) { return p->str[p->name]; }
-const char *gov_program_id(const gov_program *p) { return p->id; }
-const char *gov_program_version(const gov_program *p) { return p->version == GOVB_NONE ? NULL : p->str[p->version]; }
-const char *gov_program_stamp(const gov_program *p) { return p->stamp == GOVB_NONE ? NULL : p->str[p->stamp]; }
-int gov_kind_count(const gov_program *p) { return (int)p->nkind; }
+const char *gov_program_name(const gov_program *p) { return p ? p->str[p->name] : NULL; }
+const char *gov_program_id(const gov_program *p) { return p ? p->id : NULL; }
+const char *gov_program_version(const gov_program *p) { return !p || p->version == GOVB_NONE ? NULL : p->str[p->version]; }
+const char *gov_program_stamp(const gov_program *p) { return !p || p->stamp == GOVB_NONE ? NULL : p->str[p->stamp]; }
+int gov_kind_count(const gov_program *p) { return p ? (int)p->nkind : 0; }
 
 const char *gov_kind_name(const gov_program *p, int k) {
-    return k >= 0 && (uint32_t)k < p->nkind ? p->str[p->kind[k].name] : NULL;
+    return p && k >= 0 && (uint32_t)k < p->nkind ? p->str[p->kind[k].name] : NULL;
 }
 
 int gov_kind_find(const gov_program *p, const char *name) {
-    for (uint32_t k = 0; k < p->nkind; k++)
+    for (uint32_t k = 0; p && name && k < p->nkind; k++)
         if (strcmp(p->str[p->kind[k].name], name) == 0) return (int)k;
     return -1;
 }
@@ -1536,24 +1550,28 @@ int gov_kind_find(const gov_program *p, const char *name) {
 int gov_rule_count(const gov_program *p) { return p ? (int)p->nrule : 0; }
 
 int gov_rule_describe(const gov_program *p, int i, gov_rule_info *out) {
-    if (!p || !out || i < 0 || (uint32_t)i >= p->nrule) return GOV_EMISUSE;
+    if (!p || !GOVV_SIZED(out, GOVV_V1_RULE_INFO) || i < 0 || (uint32_t)i >= p->nrule) return GOV_EMISUSE;
     const govL_rule *r = &p->rule[i];
-    out->name = p->str[r->name];
-    out->type = p->rule_gate[i] != GOVB_NONE ? GOV_RULE_GATE : p->rule_drift[i] != GOVB_NONE ? GOV_RULE_DRIFT : GOV_RULE_PLAIN;
-    out->kind = (int)r->kind;
-    out->sustained = p->rule_sus[i] != GOVB_NONE;
-    out->file = p->str[r->file];
-    out->line = r->line;
-    out->col = r->col;
+    gov_rule_info o;
+    memset(&o, 0, sizeof o);
+    o.size = out->size;
+    o.name = p->str[r->name];
+    o.type = p->rule_gate[i] != GOVB_NONE ? GOV_RULE_GATE : p->rule_drift[i] != GOVB_NONE ? GOV_RULE_DRIFT : GOV_RULE_PLAIN;
+    o.kind = (int)r->kind;
+    o.sustained = p->rule_sus[i] != GOVB_NONE;
+    o.file = p->str[r->file];
+    o.line = r->line;
+    o.col = r->col;
+    GOVV_PUT(out, o);
     return GOV_OK;
 }
 
 int gov_field_count(const gov_program *p, int k) {
-    return k >= 0 && (uint32_t)k < p->nkind ? (int)p->kind[k].nfields : -1;
+    return p && k >= 0 && (uint32_t)k < p->nkind ? (int)p->kind[k].nfields : -1;
 }
 
 static const govL_field *field_at(const gov_program *p, int k, int slot) {
-    if (k < 0 || (uint32_t)k >= p->nkind || slot < 0 || (uint32_t)slot >= p->kind[k].nfields) return NULL;
+    if (!p || k < 0 || (uint32_t)k >= p->nkind || slot < 0 || (uint32_t)slot >= p->kind[k].nfields) return NULL;
     return &p->field[p->kind[k].first_field + (uint32_t)slot];
 }
 
@@ -1568,10 +1586,13 @@ int gov_field_type(const gov_program *p, int k, int slot) {
 }
 
 int gov_field_find(const gov_program *p, int k, const char *name) {
-    for (int i = 0; i < gov_field_count(p, k); i++)
+    for (int i = 0; name && i < gov_field_count(p, k); i++)
         if (strcmp(gov_field_name(p, k, i), name) == 0) return i;
     return -1;
 }
+
+const char *gov_version(void) { return GOV_VERSION_STRING; }
+int gov_version_number(void) { return GOV_VERSION_NUMBER; }
 
 const char *gov_errstr(int code) {
     switch (code) {

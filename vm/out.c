@@ -299,7 +299,10 @@ static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t 
     govO_put(b, "]", 1);
 }
 
-/* "path":"tenant:acme/workflow:refunds": a scope's constraints, outermost first. */
+/* "path":"tenant:acme/workflow:refunds": a scope's constraints, outermost first. In a
+ * name, '\\', '/' and ':' get a backslash before them (spec/trace.md §2), so no name can
+ * pass for a separator: the block `tenant "t1/project:p1"` is tenant:t1\\/project\\:p1,
+ * and the nested tenant "t1", project "p1" is tenant:t1/project:p1. */
 static void put_path(govO_buf *b, const gov_program *p, const govL_scope *s) {
     govO_puts(b, ",\"path\":\"");
     int first = 1;
@@ -309,7 +312,19 @@ static void put_path(govO_buf *b, const gov_program *p, const govL_scope *s) {
         first = 0;
         govO_puts(b, level_names[lv]);
         govO_put(b, ":", 1);
-        jbody(b, p->str[s->path[lv]], p->strlen_[s->path[lv]]);
+        const char *n = p->str[s->path[lv]];
+        size_t len = p->strlen_[s->path[lv]], i = 0;
+        while (i < len) {
+            size_t j = i;
+            while (j < len && n[j] != '\\' && n[j] != '/' && n[j] != ':') j++;
+            jbody(b, n + i, j - i);
+            if (j < len) {
+                jbody(b, "\\", 1); /* the escape, itself escaped for JSON */
+                jbody(b, n + j, 1);
+                j++;
+            }
+            i = j;
+        }
     }
     govO_put(b, "\"", 1);
 }
@@ -641,6 +656,7 @@ static void put_status(govO_buf *b, const gov_decision *d) {
 }
 
 int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len) {
+    if (!d || !d->vm || !len) return GOV_EMISUSE;
     const gov_vm *vm = d->vm;
     const gov_program *p = vm->p;
     govO_buf b = {buf, buf ? cap : 0, 0};

@@ -44,7 +44,7 @@ int gov_program_partition(const gov_program *p, char *why, size_t cap)
     if (why && cap)
         why[0] = 0;
     if (!p)
-        return GOV_PART_ANY;
+        return -1;
     for (uint32_t i = 0; i < p->nwin; i++) {
         const govL_window *w = &p->win[i];
         int lv = w->level == GOVB_NONE ? GOV_PART_ONE : GOV_PART_TENANT + (int)w->level;
@@ -102,6 +102,12 @@ static void hstr(XXH3_state_t *st, const gov_program *p, uint32_t s)
  * window. */
 void gov_program_state_layout(const gov_program *p, char out[33])
 {
+    if (!out)
+        return;
+    if (!p) {
+        out[0] = 0;
+        return;
+    }
     XXH3_state_t st;
     XXH3_128bits_reset(&st);
     if (p) {

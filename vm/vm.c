@@ -30,7 +30,26 @@ typedef struct govV_layout {
 static const uint32_t default_limits[GOV_LIMIT__COUNT] = {65536, 32, 4096, 256, 2048};
 static const uint32_t max_limits[GOV_LIMIT__COUNT] = {1u << 30, 1024, 1u << 30, 1u << 20, 1u << 24};
 
-void gov_config_init(gov_config *cfg) { memcpy(cfg->limits, default_limits, sizeof cfg->limits); }
+void gov_config_init(gov_config *cfg) {
+    if (!GOVV_SIZED(cfg, GOVV_V1_CONFIG)) return;
+    gov_config c;
+    c.size = cfg->size;
+    memcpy(c.limits, default_limits, sizeof c.limits);
+    GOVV_PUT(cfg, c);
+}
+
+/* The caller's configuration (NULL: the defaults) as this library's struct in *tmp: the
+ * limits an older, smaller struct lacks keep their defaults. NULL when its size is too
+ * small. */
+static const gov_config *config_of(const gov_config *cfg, gov_config *tmp) {
+    memcpy(tmp->limits, default_limits, sizeof tmp->limits);
+    tmp->size = sizeof *tmp;
+    if (!cfg) return tmp;
+    if (!GOVV_SIZED(cfg, GOVV_V1_CONFIG)) return NULL;
+    size_t n = ((size_t)cfg->size - offsetof(gov_config, limits)) / sizeof(uint32_t);
+    memcpy(tmp->limits, cfg->limits, (n < GOV_LIMIT__COUNT ? n : GOV_LIMIT__COUNT) * sizeof(uint32_t));
+    return tmp;
+}
 
 static size_t al16(size_t n) { return (n + 15) & ~(size_t)15; }
 
@@ -42,12 +61,10 @@ static uint32_t mtab_cap(const gov_config *cfg) {
     return c;
 }
 
-static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
+static int layout(const gov_program *p, const gov_config *caller, govV_layout *l) {
     gov_config def;
-    if (!cfg) {
-        gov_config_init(&def);
-        cfg = &def;
-    }
+    const gov_config *cfg = config_of(caller, &def);
+    if (!cfg) return 0;
     for (int i = 0; i < GOV_LIMIT__COUNT; i++)
         if (cfg->limits[i] == 0 || cfg->limits[i] > max_limits[i]) return 0;
     size_t n = 16; /* slack to align the arena's start */
@@ -122,14 +139,12 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     *out = NULL;
     if (!p || !arena || !layout(p, cfg, &l)) return GOV_EMISUSE;
     if (size < l.total) return GOV_ESPACE;
+    gov_config def;
+    cfg = config_of(cfg, &def);
+    if (!cfg) return GOV_EMISUSE; /* not reached: layout() accepted it */
     memset(arena, 0, l.total);
     char *base = (char *)(((uintptr_t)arena + 15) & ~(uintptr_t)15) - 16;
     gov_vm *vm = (gov_vm *)(void *)(base + l.vm);
-    gov_config def;
-    if (!cfg) {
-        gov_config_init(&def);
-        cfg = &def;
-    }
     vm->p = p;
     memcpy(vm->limits, cfg->limits, sizeof vm->limits);
     memcpy(vm->caps, cfg->limits, sizeof vm->caps);
@@ -185,7 +200,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
 }
 
 int gov_vm_limit(gov_vm *vm, int id, int value) {
-    if (id < 0 || id >= GOV_LIMIT__COUNT) return -1;
+    if (!vm || id < 0 || id >= GOV_LIMIT__COUNT) return -1;
     int old = (int)vm->limits[id];
     if (value >= 0) {
         uint32_t v = value < 1 ? 1u : (uint32_t)value;
@@ -194,15 +209,16 @@ int gov_vm_limit(gov_vm *vm, int id, int value) {
     return old;
 }
 
-const char *gov_vm_errmsg(const gov_vm *vm) { return vm->errmsg; }
-const gov_program *gov_vm_program(const gov_vm *vm) { return vm->p; }
+const char *gov_vm_errmsg(const gov_vm *vm) { return vm ? vm->errmsg : "NULL VM"; }
+const gov_program *gov_vm_program(const gov_vm *vm) { return vm ? vm->p : NULL; }
 
 void gov_vm_state(const gov_vm *vm, const void **bytes, size_t *len) {
-    *bytes = vm->state;
-    *len = vm->state_size;
+    if (bytes) *bytes = vm ? vm->state : NULL;
+    if (len) *len = vm ? vm->state_size : 0;
 }
 
 void gov_vm_set_trace(gov_vm *vm, char *buf, size_t cap) {
+    if (!vm) return;
     vm->trace_buf = cap ? buf : NULL;
     vm->trace_cap = buf ? cap : 0;
 }
@@ -272,6 +288,7 @@ static inline const govL_field *cur_field(gov_vm *vm, int slot, int cls) {
 }
 
 int gov_record_begin(gov_vm *vm, int kind) {
+    if (!vm) return GOV_EMISUSE;
     if (kind < 0 || (uint32_t)kind >= vm->p->nkind) {
         vm->in_record = 0;
         return govV_fail(vm, GOV_EKIND, "record kind %d out of range", kind);
@@ -285,6 +302,7 @@ int gov_record_begin(gov_vm *vm, int kind) {
 }
 
 int gov_set_int(gov_vm *vm, int slot, int64_t v) {
+    if (!vm) return GOV_EMISUSE;
     const govL_field *f = cur_field(vm, slot, GOVV_CI);
     if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
     int64_t hi = f->type == GOVB_TY_BOOL ? 1 : f->type == GOVB_TY_SEVERITY ? 2 : f->type == GOVB_TY_VERDICT ? 4 : -1;
@@ -299,6 +317,7 @@ int gov_set_int(gov_vm *vm, int slot, int64_t v) {
 }
 
 int gov_set_float(gov_vm *vm, int slot, double v) {
+    if (!vm) return GOV_EMISUSE;
     const govL_field *f = cur_field(vm, slot, GOVV_CF);
     if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
     if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308 ||
@@ -313,8 +332,13 @@ int gov_set_float(gov_vm *vm, int slot, double v) {
 }
 
 int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
+    if (!vm) return GOV_EMISUSE;
     const govL_field *f = cur_field(vm, slot, GOVV_CS);
     if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    if (!s && len) {
+        vm->poisoned = GOV_EMISUSE;
+        return govV_fail(vm, GOV_EMISUSE, "field '%s': NULL bytes of length %zu", vm->p->str[f->name], len);
+    }
     if (len > vm->limits[GOV_LIMIT_STRING_LENGTH] || len > vm->scratch_cap - vm->scratch_n) {
         vm->poisoned = GOV_ECAP;
         return govV_fail(vm, GOV_ECAP, "field '%s': string of %zu bytes exceeds the string limit or scratch space",
@@ -757,7 +781,12 @@ static const gov_decision *evaluate(gov_vm *vm) {
     return d;
 }
 
+/* What the decision calls return for a NULL VM: an error decision no VM owns. */
+const gov_decision govV_misuse = {.vm = NULL, .status = GOV_EMISUSE, .error = "NULL VM", .verdict = GOV_ALLOW,
+                                  .kind = GOVB_NONE, .trace_status = GOV_ENOTRACE};
+
 const gov_decision *gov_eval(gov_vm *vm) {
+    if (!vm) return &govV_misuse;
     vm->dec.line = 0;
     vm->dec.event = GOVV_EV_RECORD;
     if (!vm->in_record) {
@@ -769,10 +798,16 @@ const gov_decision *gov_eval(gov_vm *vm) {
 }
 
 const gov_decision *gov_eval_json(gov_vm *vm, const char *json, size_t len, uint64_t lineno) {
+    if (!vm) return &govV_misuse;
     vm->dec.line = lineno;
     vm->dec.kind = GOVB_NONE;
     vm->dec.event = GOVV_EV_RECORD;
     vm->in_record = 0;
+    if (!json && len) {
+        govV_next_epoch(vm);
+        govV_fail(vm, GOV_EMISUSE, "NULL text of length %zu", len);
+        return govV_error_decision(vm, GOV_EMISUSE);
+    }
     int e = govJ_decode(vm, json, len);
     if (e == GOVJ_EVENT)
         return govG_event(vm, vm->evt.ev, vm->evt.id, vm->evt.idn, vm->evt.by, vm->evt.byn, vm->evt.at);
@@ -786,35 +821,39 @@ const gov_decision *gov_eval_json(gov_vm *vm, const char *json, size_t len, uint
 
 /* ---------------------------------------------------------------- the decision */
 
-int gov_decision_status(const gov_decision *d) { return d->status; }
-const char *gov_decision_error(const gov_decision *d) { return d->error; }
-int gov_decision_verdict(const gov_decision *d) { return d->verdict; }
-uint64_t gov_decision_line(const gov_decision *d) { return d->line; }
-const char *gov_decision_policy_id(const gov_decision *d) { return d->vm->p->id; }
+/* A NULL decision reads as govV_misuse (vm/gov.h, "Bad arguments"). */
+static const gov_decision *dec_of(const gov_decision *d) { return d ? d : &govV_misuse; }
+
+int gov_decision_status(const gov_decision *d) { return dec_of(d)->status; }
+const char *gov_decision_error(const gov_decision *d) { return d ? d->error : "NULL decision"; }
+int gov_decision_verdict(const gov_decision *d) { return dec_of(d)->verdict; }
+uint64_t gov_decision_line(const gov_decision *d) { return dec_of(d)->line; }
+const char *gov_decision_policy_id(const gov_decision *d) { return d && d->vm ? d->vm->p->id : ""; }
 
 /* A record's run_id and event time stay in its field registers until the next
  * evaluation (nothing writes a field register); an error decision has neither. */
 const char *gov_decision_run_id(const gov_decision *d, size_t *len) {
     uint32_t n = 0;
     const char *s = NULL;
-    if (d->status == GOV_OK && d->event == GOVV_EV_RECORD && d->kind != GOVB_NONE)
+    if (d && d->vm && d->status == GOV_OK && d->event == GOVV_EV_RECORD && d->kind != GOVB_NONE)
         s = govV_str(d->vm, d->vm->reg[GOVB_SLOT_RUN_ID].u, &n);
     if (len) *len = n;
     return s;
 }
 
 int64_t gov_decision_at(const gov_decision *d) {
+    if (!d || !d->vm) return INT64_MIN;
     if (d->event != GOVV_EV_RECORD) return d->at;
     if (d->status != GOV_OK || d->kind == GOVB_NONE) return INT64_MIN;
     return d->vm->reg[GOVB_SLOT_AT].i;
 }
 
-const gov_program *gov_decision_program(const gov_decision *d) { return d->vm->p; }
-size_t gov_decision_finding_count(const gov_decision *d) { return d->nfind; }
-size_t gov_decision_action_count(const gov_decision *d) { return d->nact; }
+const gov_program *gov_decision_program(const gov_decision *d) { return d && d->vm ? d->vm->p : NULL; }
+size_t gov_decision_finding_count(const gov_decision *d) { return dec_of(d)->nfind; }
+size_t gov_decision_action_count(const gov_decision *d) { return dec_of(d)->nact; }
 
 const char *gov_decision_kind(const gov_decision *d) {
-    return d->kind == GOVB_NONE ? NULL : d->vm->p->str[d->vm->p->kind[d->kind].name];
+    return !d || !d->vm || d->kind == GOVB_NONE ? NULL : d->vm->p->str[d->vm->p->kind[d->kind].name];
 }
 
 static const char *const op_names[6] = {"==", "!=", "<", "<=", ">", ">="};
@@ -822,12 +861,15 @@ static const char *const level_names[4] = {"tenant", "project", "workflow", "age
 static const char *const chan_names[4] = {"slack", "pagerduty", "email", "webhook"};
 
 int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
-    if (i >= d->nfind) return GOV_EMISUSE;
+    if (!d || !GOVV_SIZED(out, GOVV_V1_FINDING) || i >= d->nfind) return GOV_EMISUSE;
+    gov_finding *dst = out, res;
+    out = &res;
     const gov_vm *vm = d->vm;
     const gov_program *p = vm->p;
     const govV_finding *f = &vm->find[i];
     const govL_rule *r = &p->rule[f->rule];
     memset(out, 0, sizeof *out);
+    out->size = dst->size;
     out->rule = p->str[r->name];
     out->severity = (int)r->severity;
     out->verdict = (int)r->verdict;
@@ -860,15 +902,19 @@ int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
             out->limit_col = o->col;
         }
     }
+    GOVV_PUT(dst, res);
     return GOV_OK;
 }
 
 int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
-    if (i >= d->nact) return GOV_EMISUSE;
+    if (!d || !GOVV_SIZED(out, GOVV_V1_ACTION) || i >= d->nact) return GOV_EMISUSE;
+    gov_action *dst = out, res;
+    out = &res;
     const gov_vm *vm = d->vm;
     const gov_program *p = vm->p;
     const govV_action *a = &vm->act[i];
     memset(out, 0, sizeof *out);
+    out->size = dst->size;
     if (a->channel != GOVB_NONE) {
         const govL_chan *ch = &p->chan[a->channel];
         out->channel = p->str[ch->name];
@@ -899,24 +945,30 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->round = (int)a->round;
     out->skipped = (int)a->skipped;
     out->policy_id = p->id;
+    GOVV_PUT(dst, res);
     return GOV_OK;
 }
 
-size_t gov_decision_host_error_count(const gov_decision *d) { return d->nherr; }
+size_t gov_decision_host_error_count(const gov_decision *d) { return dec_of(d)->nherr; }
 
 int gov_decision_host_error(const gov_decision *d, size_t i, gov_host_error *out) {
-    if (i >= d->nherr) return GOV_EMISUSE;
+    if (!d || !GOVV_SIZED(out, GOVV_V1_HOST_ERROR) || i >= d->nherr) return GOV_EMISUSE;
     const gov_program *p = d->vm->p;
     const govV_herr *h = &d->vm->herr[i];
-    out->name = p->str[p->ext[h->ext].name];
-    out->rule = p->str[p->rule[h->rule].name];
-    out->reason = govO_herr_reason(h->reason);
-    out->status = h->status;
-    out->verdict = h->verdict;
+    gov_host_error o;
+    memset(&o, 0, sizeof o);
+    o.size = out->size;
+    o.name = p->str[p->ext[h->ext].name];
+    o.rule = p->str[p->rule[h->rule].name];
+    o.reason = govO_herr_reason(h->reason);
+    o.status = h->status;
+    o.verdict = h->verdict;
+    GOVV_PUT(out, o);
     return GOV_OK;
 }
 
 int gov_decision_trace(const gov_decision *d, const char **text, size_t *len) {
+    if (!d || !d->vm || !text || !len) return GOV_EMISUSE;
     const gov_vm *vm = d->vm;
     *text = "";
     *len = 0;

@@ -6,7 +6,9 @@ VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/state.c
 VM_OBJS := $(VM_SRCS:%.c=$(BUILD)/obj/%.o)
 VM_PIC_OBJS := $(VM_SRCS:%.c=$(BUILD)/pic/%.o)
 VM_LIBS := -lxxhash -lffi
-GOV_VERSION := 0.1.0
+# The version and the soname's MAJOR come from vm/gov.h, their one source.
+GOV_VERSION := $(shell sed -n 's/^\#define GOV_VERSION_STRING "\(.*\)"/\1/p' vm/gov.h)
+GOV_MAJOR := $(shell sed -n 's/^\#define GOV_VERSION_MAJOR \([0-9]*\)/\1/p' vm/gov.h)
 
 # Position-independent objects for the shared library.
 $(BUILD)/pic/vm/%.o: vm/%.c | check-deps
@@ -18,7 +20,7 @@ $(BUILD)/libgov.a: $(VM_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/libgov.so: $(VM_PIC_OBJS)
-	$(CC) -shared -Wl,-soname,libgov.so.0 $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+	$(CC) -shared -Wl,-soname,libgov.so.$(GOV_MAJOR) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
 $(BUILD)/gov.pc: vm/gov.pc.in
 	@mkdir -p $(dir $@)
@@ -121,7 +123,7 @@ install-vm: $(BUILD)/libgov.a $(BUILD)/libgov.so
 	install -m 644 vm/gov.h $(DESTDIR)$(PREFIX)/include/gov.h
 	install -m 644 $(BUILD)/libgov.a $(DESTDIR)$(PREFIX)/lib/libgov.a
 	install -m 755 $(BUILD)/libgov.so $(DESTDIR)$(PREFIX)/lib/libgov.so.$(GOV_VERSION)
-	ln -sf libgov.so.$(GOV_VERSION) $(DESTDIR)$(PREFIX)/lib/libgov.so.0
-	ln -sf libgov.so.0 $(DESTDIR)$(PREFIX)/lib/libgov.so
+	ln -sf libgov.so.$(GOV_VERSION) $(DESTDIR)$(PREFIX)/lib/libgov.so.$(GOV_MAJOR)
+	ln -sf libgov.so.$(GOV_MAJOR) $(DESTDIR)$(PREFIX)/lib/libgov.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' vm/gov.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/gov.pc

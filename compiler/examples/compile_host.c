@@ -21,14 +21,14 @@ int main(int argc, char **argv)
     size_t len;
     if (gov_compiler_render(c, GOVC_FORMAT_TEXT, &text, &len) == GOV_OK)
         fwrite(text, 1, len, stderr);
-    gov_compiled out;
+    gov_compiled out = {.size = sizeof out};
     if (rc != GOV_OK || gov_compiler_program(c, 0, &out) != GOV_OK) {
         fprintf(stderr, "compile_host: %s\n", rc == GOV_OK ? "no policy in the sources" : gov_compiler_errmsg(c));
         gov_compiler_free(c);
         return 1;
     }
     gov_program *p;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     rc = gov_program_load(out.bytes, out.len, &p, &err);
     gov_compiler_free(c);   /* the program is a copy: the compiler may go */
     if (rc != GOV_OK) {

@@ -133,13 +133,13 @@ int main(int argc, char **argv)
         return 2;
     }
     gov_program *p;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (gov_program_load(pb, plen, &p, &err) != GOV_OK) {
         fprintf(stderr, "evalbench: %s\n", err.message);
         return 2;
     }
     size_t asize = gov_arena_size(p, NULL);
-    gov_config minc;
+    gov_config minc = {.size = sizeof minc};
     gov_config_init(&minc);
     for (int i = 0; i < GOV_LIMIT__COUNT; i++) minc.limits[i] = 1;
     printf("policy %s arena=%zu arena_min=%zu\n", gov_program_name(p), asize, gov_arena_size(p, &minc));

@@ -271,7 +271,7 @@ static int check_other_policy(const char *path0, const char *path1)
     size_t l0, l1;
     unsigned char *b0 = slurp(path0, &l0), *b1 = slurp(path1, &l1);
     gov_program *p0 = NULL, *p1 = NULL;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     int ok = b0 && b1 && gov_program_load(b0, l0, &p0, &err) == GOV_OK && gov_program_load(b1, l1, &p1, &err) == GOV_OK;
     void *ar0 = NULL, *ar1 = NULL;
     gov_vm *v0, *v1;
@@ -310,7 +310,7 @@ static int check_policy(const char *path, const char *jsonl)
     size_t plen, rlen;
     unsigned char *pb = slurp(path, &plen), *rb = slurp(jsonl, &rlen);
     gov_program *p = NULL;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (!pb || !rb || gov_program_load(pb, plen, &p, &err) != GOV_OK) {
         printf("not ok - %s: load\n# %s\n", govb, p ? "" : err.message);
         free(pb);
@@ -350,11 +350,11 @@ static int check_policy(const char *path, const char *jsonl)
             const char *t;
             gov_decision_trace(d, &t, &len);
             for (size_t f = 0; f < gov_decision_finding_count(d); f++) {
-                gov_finding fd;
+                gov_finding fd = {.size = sizeof fd};
                 gov_decision_finding(d, f, &fd);
             }
             for (size_t k = 0; k < gov_decision_action_count(d); k++) {
-                gov_action ac;
+                gov_action ac = {.size = sizeof ac};
                 gov_decision_action(d, k, &ac);
             }
             nrec++;

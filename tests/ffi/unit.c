@@ -59,7 +59,7 @@ static const gov_decision *rec(gov_vm *vm, int64_t at, const char *output, const
 
 static int fired(const gov_decision *d, const char *rule) {
     for (size_t i = 0; i < gov_decision_finding_count(d); i++) {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         gov_decision_finding(d, i, &f);
         if (strcmp(f.rule, rule) == 0) return 1;
     }
@@ -68,7 +68,7 @@ static int fired(const gov_decision *d, const char *rule) {
 
 static double first_lhs(const gov_decision *d, const char *rule, int k) {
     for (size_t i = 0; i < gov_decision_finding_count(d); i++) {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         gov_decision_finding(d, i, &f);
         if (strcmp(f.rule, rule) == 0 && f.ncompares > k) return f.compares[k].lhs.f;
     }
@@ -101,7 +101,7 @@ static int load_patched(const uint8_t *f, size_t n, uint32_t id, uint32_t at, ui
 }
 
 static void load_time(const uint8_t *f, size_t n) {
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     /* EXTERNS entry 0 is pii_score(text: string) -> ratio, on error default. */
     int rc = load_patched(f, n, GOVB_S_EXTPARAMS, 0, GOVB_TY_INT, &e);
     ok(rc == GOV_ETYPE && strstr(e.message, "argument 1 of 'pii_score' is int"),
@@ -154,7 +154,7 @@ int main(int argc, char **argv) {
     size_t n;
     uint8_t *f = slurp(argv[1], &n);
     gov_program *p = NULL;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (!f || gov_program_load(f, n, &p, &err) != GOV_OK) {
         printf("not ok - ffi_unit: load %s: %s\n", argv[1], f ? err.message : "unreadable");
         return 1;
@@ -228,7 +228,7 @@ int main(int argc, char **argv) {
     gov_vm_bind(vm, "risk", (gov_fn)risk, &gov_sig_risk);
     ok(gov_vm_ready(vm) == GOV_OK, "ready: ok once every extern without a default is bound");
     d = rec(vm, 1000, "call 555-0100", "bob", 5, 0, 1);
-    gov_host_error he;
+    gov_host_error he = {.size = sizeof he};
     ok(gov_decision_status(d) == GOV_OK && gov_decision_host_error_count(d) == 2 &&
            gov_decision_host_error(d, 0, &he) == GOV_OK && strcmp(he.name, "pii_score") == 0 &&
            strcmp(he.reason, "unbound") == 0 && he.verdict == -1 && !fired(d, "pii_leak"),

@@ -6,3 +6,10 @@ $(BUILD)/tests/libgovc_test: $(BUILD)/obj/tests/libgovc/libgovc_test.o $(BUILD)/
 
 TEST_DEPS += $(BUILD)/tests/libgovc_test
 TEST_SUITES += $(BUILD)/tests/libgovc_test "sh tests/libgovc/lib.sh $(BUILD) '$(SAN)'"
+
+# Every exported function of both libraries with each bad argument (tests/api/badargs.c).
+$(BUILD)/tests/api_badargs: $(BUILD)/obj/tests/api/badargs.o $(BUILD)/libgovc.so $(BUILD)/libgov.so
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< -L$(BUILD) -lgovc -lgov -Wl,-rpath,$(abspath $(BUILD))
+TEST_DEPS += $(BUILD)/tests/api_badargs
+TEST_SUITES += "sh tests/api/badargs.sh $(BUILD)"

@@ -77,7 +77,7 @@ static void add(gov_compiler *c, const char *name, const char *text)
 static int verdict_of(const uint8_t *bytes, size_t len, const char *record, char *why, size_t cap)
 {
     gov_program *p;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (gov_program_load(bytes, len, &p, &err) != GOV_OK) {
         snprintf(why, cap, "load: %s", err.message);
         return -1;
@@ -121,7 +121,7 @@ static void test_good(void)
     check(e == 0 && w == 0 && gov_compiler_diag_count(c) == 0, "good: no diagnostics", "%zu errors %zu warnings", e, w);
     check(gov_compiler_policy_count(c) == 1 && gov_compiler_program_count(c) == 1, "good: one policy, one program",
           NULL);
-    gov_compiled b;
+    gov_compiled b = {.size = sizeof b};
     rc = gov_compiler_program(c, 0, &b);
     check(rc == GOV_OK && strcmp(b.policy, "support") == 0 && b.len > 0 && strlen(b.id) == 32 && b.rules == 1 &&
               b.code_words > 0 && b.max_steps > 0,
@@ -168,7 +168,7 @@ static void test_reproducible(void)
     int rx = gov_compiler_build(x), ry = gov_compiler_build(y);
     check(rx == GOV_OK && ry == GOV_OK && gov_compiler_program_count(x) == 2 && gov_compiler_program_count(y) == 2,
           "multi-file: two policies from three files", "rc %d %d: %s", rx, ry, gov_compiler_errmsg(x));
-    gov_compiled px, py;
+    gov_compiled px = {.size = sizeof px}, py = {.size = sizeof py};
     int same = 1;
     for (size_t i = 0; i < 2; i++) {
         gov_compiler_program(x, i, &px);
@@ -250,7 +250,7 @@ static void test_diagnostics(void)
           "loosen: GOV_ESOURCE, three errors, no program", "rc %d errors %zu", rc, e);
     check(strstr(gov_compiler_errmsg(c), "3 errors") != NULL, "loosen: errmsg counts the errors", "%s",
           gov_compiler_errmsg(c));
-    gov_diagnostic d;
+    gov_diagnostic d = {.size = sizeof d};
     gov_compiler_diag(c, 0, &d);
     uint32_t lo = offset_of(src, 15, 3);
     check(d.severity == GOVC_ERROR && strcmp(d.code, "E050") == 0 && d.at.file && strcmp(d.at.file, "loosen.gov") == 0 &&
@@ -260,7 +260,7 @@ static void test_diagnostics(void)
           d.at.line, d.at.col, d.at.end_line, d.at.end_col, d.at.offset, d.at.end);
     check(strcmp(d.message, "'latency_budget' = 4s in tenant \"acme\" loosens 3s from the default (a max limit may only go down)") == 0,
           "loosen: message", "%s", d.message);
-    gov_diagnostic_note nt;
+    gov_diagnostic_note nt = {.size = sizeof nt};
     check(d.nnotes == 1 && gov_compiler_note(c, 0, 0, &nt) == GOV_OK && strcmp(nt.message, "the default sets it to 3s here") == 0 &&
               nt.at.file && strcmp(nt.at.file, "loosen.gov") == 0 && nt.at.line == 12 && nt.at.col == 22,
           "loosen: the note points where the default is set", "%zu notes", d.nnotes);
@@ -350,8 +350,8 @@ static void test_imports(void)
     add(c, "app/lib/a.gov", "module a\n\nimport \"b.gov\"\n\nrecord run { error: bool }\n");
     add(c, "app/lib/b.gov", "module b\n\nimport \"a.gov\"\n");
     rc = gov_compiler_check(c);
-    gov_diagnostic d;
-    gov_diagnostic_note nt;
+    gov_diagnostic d = {.size = sizeof d};
+    gov_diagnostic_note nt = {.size = sizeof nt};
     gov_compiler_diag(c, 0, &d);
     check(rc == GOV_ESOURCE && strcmp(d.code, "E032") == 0 && strstr(d.message, "import cycle") && d.nnotes == 1 &&
               gov_compiler_note(c, 0, 0, &nt) == GOV_OK && strcmp(nt.at.file, "app/lib/a.gov") == 0,
@@ -404,7 +404,7 @@ static void test_imports(void)
 static void test_bad_text(void)
 {
     gov_compiler *c = fresh();
-    gov_diagnostic d;
+    gov_diagnostic d = {.size = sizeof d};
     gov_compiler_add_source(c, "nul.gov", "policy p\0x", 10);
     int rc = gov_compiler_check(c);
     gov_compiler_diag(c, 0, &d);
@@ -461,9 +461,9 @@ static void test_misuse(void)
     gov_compiler *c = NULL;
     check(gov_compiler_new(NULL, NULL, NULL) == GOV_EMISUSE, "new(NULL) is GOV_EMISUSE", NULL);
     /* Every entry point with a NULL compiler. */
-    gov_diagnostic d;
-    gov_diagnostic_note nt;
-    gov_compiled p;
+    gov_diagnostic d = {.size = sizeof d};
+    gov_diagnostic_note nt = {.size = sizeof nt};
+    gov_compiled p = {.size = sizeof p};
     const char *t = (const char *)1;
     size_t n = 7, e = 7, w = 7;
     gov_compiler_free(NULL);
@@ -613,7 +613,7 @@ static void *compile_many(void *arg)
         gov_compiler_option(c, GOVC_OPT_FILES, 0);
         if (gov_compiler_build(c) != GOV_ESOURCE || gov_compiler_diag_count(c) != 1) j->ok = 0;
         add(c, "bad.gov", "policy q\nrecord run { e: bool }\nrule r { when run.e }\n");
-        gov_compiled p;
+        gov_compiled p = {.size = sizeof p};
         if (gov_compiler_build(c) != GOV_OK || gov_compiler_program(c, 1, &p) != GOV_OK) {
             j->ok = 0;
         } else if (!j->bytes) {

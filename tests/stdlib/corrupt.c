@@ -40,7 +40,7 @@ static void expect(const char *name, uint8_t *f, int want)
 {
     tb_rehash(f, good_len);
     gov_program *p = NULL;
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     int rc = gov_program_load(f, good_len, &p, &e);
     if (rc == want && !p) {
         printf("ok - %s (%s)\n", name, e.message);
@@ -71,7 +71,7 @@ int main(int argc, char **argv)
     good_len = fread(good, 1, 1 << 20, in);
     fclose(in);
     gov_program *p;
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     if (gov_program_load(good, good_len, &p, &e) != GOV_OK) {
         printf("not ok - the good file loads: %s\n", e.message);
         return 1;

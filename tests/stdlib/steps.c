@@ -44,7 +44,7 @@ int main(int argc, char **argv)
         return 1;
     }
     gov_program *prog;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (gov_program_load(pb, plen, &prog, &err) != GOV_OK) {
         fprintf(stderr, "steps: %s\n", err.message);
         return 1;

@@ -17,7 +17,7 @@ static double now(void) {
 }
 
 static gov_vm *vm_for(const uint8_t *f, size_t n, gov_program **p) {
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     if (gov_program_load(f, n, p, &e)) { fprintf(stderr, "load: %s\n", e.message); exit(1); }
     size_t need = gov_arena_size(*p, NULL);
     gov_vm *vm;

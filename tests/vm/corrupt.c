@@ -35,7 +35,7 @@ static char out[1 << 16], trace[1 << 16], dis[1 << 18];
  * disassembly. Returns 1 if it loaded. */
 static int try_load(const uint8_t *f, size_t n, int *bad_msg) {
     gov_program *p = NULL;
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     int rc = gov_program_load(f, n, &p, &e);
     if (rc != GOV_OK) {
         if (e.code != rc || e.message[0] == 0) *bad_msg = 1;
@@ -161,7 +161,7 @@ static int rulestate_cases(const char *name, const uint8_t *good, size_t n) {
         if (cases[i].at >= 8 && cases[i].at < 24) tb_put32(f + e + cases[i].at + 4, cases[i].val_hi);
         tb_rehash(f, n);
         gov_program *p = NULL;
-        gov_error err;
+        gov_error err = {.size = sizeof err};
         int rc = gov_program_load(f, n, &p, &err);
         int ok = rc == cases[i].code;
         printf("%s - corrupt %s: RULESTATE %s is refused (%s)\n", ok ? "ok" : "not ok", name, cases[i].what,
@@ -175,7 +175,7 @@ static int rulestate_cases(const char *name, const uint8_t *good, size_t n) {
         tb_put32(f + off + 32, tb_get32(f + off));
         tb_rehash(f, n);
         gov_program *p = NULL;
-        gov_error err;
+        gov_error err = {.size = sizeof err};
         int rc = gov_program_load(f, n, &p, &err);
         printf("%s - corrupt %s: RULESTATE entries not ascending are refused (%s)\n",
                rc == GOV_EVALUE ? "ok" : "not ok", name, err.message);
@@ -191,8 +191,7 @@ static const char *refused_section = "WINDOWS";   /* for the messages: the secti
 static int refused(const char *name, const char *what, uint8_t *f, size_t n, int code) {
     tb_rehash(f, n);
     gov_program *p = NULL;
-    gov_error err;
-    memset(&err, 0, sizeof err);
+    gov_error err = {.size = sizeof err};
     int rc = gov_program_load(f, n, &p, &err);
     int ok = rc == code;
     printf("%s - corrupt %s: %s %s is refused (%s)\n", ok ? "ok" : "not ok", name, refused_section, what, err.message);

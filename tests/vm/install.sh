@@ -42,5 +42,24 @@ LD_LIBRARY_PATH="$tmp/root/usr/lib" ldd "$tmp/govhost_shared" | grep -q "$tmp/ro
 t $? "the shared host links the installed libgov.so.0"
 ldd "$tmp/govhost_static" | grep -q libgov
 t $([ $? = 0 ] && echo 1 || echo 0) "the static host needs no libgov.so"
+# The version at run time is the header's and the installed gov.pc's; the soname is
+# libgov.so.MAJOR (vm/gov.h: version and ABI).
+cat >"$tmp/ver.c" <<'C'
+#include <stdio.h>
+#include <gov.h>
+int main(void) {
+    printf("%s %d %s %d\n", gov_version(), gov_version_number(), GOV_VERSION_STRING, GOV_VERSION_NUMBER);
+    return 0;
+}
+C
+${CC:-cc} $SAN -std=c17 "$tmp/ver.c" $(pkg-config --cflags --libs gov) -o "$tmp/ver" 2>>"$tmp/log"
+got=$(LD_LIBRARY_PATH="$tmp/root/usr/lib" "$tmp/ver")
+pc=$(pkg-config --modversion gov)
+maj=${pc%%.*}; rest=${pc#*.}; min=${rest%%.*}; pat=${rest#*.}
+[ "$got" = "$pc $((maj * 10000 + min * 100 + pat)) $pc $((maj * 10000 + min * 100 + pat))" ]
+t $? "gov_version() at run time is the header's and gov.pc's ($got; gov.pc $pc)"
+readelf -d "$tmp/root/usr/lib/libgov.so.$pc" | grep -q "Library soname: \[libgov.so.$maj\]" &&
+  [ "$(readlink "$tmp/root/usr/lib/libgov.so.$maj")" = "libgov.so.$pc" ]
+t $? "the soname is libgov.so.$maj, installed as libgov.so.$pc"
 [ $fail = 0 ] || sed 's/^/#   /' "$tmp/log" | head -20
 exit $fail

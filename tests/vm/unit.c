@@ -152,7 +152,7 @@ static void reject32(const char *name, uint32_t id, uint32_t at, uint32_t v, int
     if (id) tb_section(f, good_len, id, &off, &len);
     tb_put32(f + off + at, v);
     tb_rehash(f, good_len);
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     gov_program *p = load(f, good_len, &e);
     check(!p && e.code == want, name, "want code %d (%s), got %d: %s", want, gov_errstr(want), e.code, e.message);
     gov_program_free(p);
@@ -162,7 +162,7 @@ static void reject32(const char *name, uint32_t id, uint32_t at, uint32_t v, int
 static void expect_build(const char *name, tb *b, int want) {
     size_t n;
     uint8_t *f = tb_build(b, &n);
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     gov_program *p = load(f, n, &e);
     int got = p ? GOV_OK : e.code;
     check(got == want, name, "want code %d (%s), got %d: %s", want, gov_errstr(want), got, p ? "loaded" : e.message);
@@ -180,7 +180,7 @@ static tb *mini(uint32_t *x) {
 }
 
 static void test_load(void) {
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     good = prog_support(&good_len);
     gov_program *p = load(good, good_len, &e);
     check(p != NULL, "load support program", "%s", e.message);
@@ -189,7 +189,7 @@ static void test_load(void) {
     check(p && gov_kind_count(p) == 1 && gov_field_count(p, 0) == 13 && gov_field_find(p, 0, "cost") == 7 &&
               gov_field_type(p, 0, 5) == GOV_TIME && gov_kind_find(p, "run") == 0 && gov_kind_find(p, "x") == -1,
           "load kind and field introspection", NULL);
-    gov_rule_info ri;
+    gov_rule_info ri = {.size = sizeof ri};
     int nr = p ? gov_rule_count(p) : 0;
     check(nr > 0 && gov_rule_describe(p, 0, &ri) == GOV_OK && ri.name && ri.name[0] && ri.kind == 0 &&
               ri.type == GOV_RULE_PLAIN && ri.line > 0 && gov_rule_describe(p, nr, &ri) == GOV_EMISUSE &&
@@ -416,7 +416,7 @@ static int ops_run(tb *b, rec r, char *why, size_t wn) {
     size_t n;
     uint8_t *f = tb_build(b, &n);
     tb_free(b);
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     gov_program *p = load(f, n, &e);
     free(f);
     if (!p) { snprintf(why, wn, "load: %s", e.message); return -1; }
@@ -521,7 +521,7 @@ static void test_ops(void) {
     /* Golden disassembly of one rule that uses every opcode. */
     size_t n;
     uint8_t *f = prog_all_ops(&n);
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     gov_program *p = load(f, n, &e);
     free(f);
     check(p != NULL, "all-opcodes program loads", "%s", e.message);
@@ -556,7 +556,7 @@ static void provenance(gov_vm *vm, who w, int finding, char *out, size_t n) {
     gov_set_int(vm, 7, 100000000);             /* cost $100 */
     gov_set_float(vm, 9, 0.0);                 /* accuracy 0 */
     const gov_decision *d = gov_eval(vm);
-    gov_finding f;
+    gov_finding f = {.size = sizeof f};
     if (gov_decision_finding(d, (size_t)finding, &f) != GOV_OK || !f.limit) {
         snprintf(out, n, "no finding (%s)", gov_decision_error(d));
         return;
@@ -566,7 +566,7 @@ static void provenance(gov_vm *vm, who w, int finding, char *out, size_t n) {
 }
 
 static void test_scopes(void) {
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     gov_program *p = load(good, good_len, &e);
     gov_vm *vm;
     void *a = arena_for(p, &vm);
@@ -615,7 +615,7 @@ static void test_scopes(void) {
     void *a2 = arena_for(p2, &vm2);
     const char *l3 = "{\"at\":\"2026-01-01T00:00:00Z\",\"tenant\":\"a\",\"project\":\"p\",\"workflow\":\"w\",\"x\":3}";
     const gov_decision *d = gov_eval_json(vm2, l3, strlen(l3), 1);
-    gov_finding fd;
+    gov_finding fd = {.size = sizeof fd};
     int ok = gov_decision_finding(d, 0, &fd) == GOV_OK && fd.limit_line == 20 && fd.limit_value.i == 7;
     check(ok, "scope tie on equal values: earlier scope decides", "%s", gov_decision_error(d));
     const char *l9 = "{\"at\":\"2026-01-01T00:00:00Z\",\"tenant\":\"a\",\"project\":\"p\",\"workflow\":\"w\",\"x\":9}";
@@ -650,7 +650,7 @@ static void expect_err(const char *name, const char *line, int code) {
 static int64_t field_of(const char *line, const char *rule_hint) {
     (void)rule_hint;
     const gov_decision *d = js(line);
-    gov_finding f;
+    gov_finding f = {.size = sizeof f};
     if (gov_decision_status(d) != GOV_OK || gov_decision_finding(d, 0, &f) != GOV_OK) return INT64_MIN;
     return f.compares[0].lhs.i;
 }
@@ -678,7 +678,7 @@ static char *line_of(size_t n, const char *prefix, size_t strlen_, size_t fields
 }
 
 static void test_json(void) {
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     sp = load(good, good_len, &e);
     sarena = arena_for(sp, &svm);
     const char *base = "\"at\":\"2026-01-31T09:30:00Z\",\"latency_ms\":1,\"cost_usd\":0";
@@ -697,7 +697,7 @@ static void test_json(void) {
     d = js(line);
     check(gov_decision_finding_count(d) == 1, "json usd to micros rounds (0.1234565 -> 123457 > cap)", NULL);
     {
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         gov_decision_finding(d, 0, &f);
         check(f.compares[0].lhs.i == 123457, "json usd micros value", "got %lld", (long long)f.compares[0].lhs.i);
     }
@@ -993,7 +993,7 @@ static void test_golden(void) {
     {   /* A second program: two record kinds selected by "kind". */
         size_t n;
         uint8_t *f = prog_two_kinds(&n);
-        gov_error e;
+        gov_error e = {.size = sizeof e};
         gov_program *p2 = load(f, n, &e);
         free(f);
         char *in2 = slurp("tests/vm/golden/two_kinds.jsonl", NULL);
@@ -1019,7 +1019,7 @@ static void test_golden(void) {
             size_t l;
             gov_decision_json(d, db, sizeof db, &l);
             for (size_t i = 0; i < gov_decision_finding_count(d); i++) {
-                gov_finding f;
+                gov_finding f = {.size = sizeof f};
                 gov_decision_finding(d, i, &f);
             }
             records++;
@@ -1058,7 +1058,7 @@ static void test_wide(void) {
     size_t n;
     uint8_t *f = tb_build(b, &n);
     tb_free(b);
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     gov_program *p = load(f, n, &e);
     free(f);
     check(p != NULL, "12,000-rule policy loads", "%s", e.message);
@@ -1070,7 +1070,7 @@ static void test_wide(void) {
     gov_set_int(vm, 5, 0);
     gov_set_int(vm, (int)x, N);
     const gov_decision *d = gov_eval(vm);
-    gov_finding fd;
+    gov_finding fd = {.size = sizeof fd};
     gov_decision_finding(d, N - 1, &fd);
     check(gov_decision_finding_count(d) == N && gov_decision_action_count(d) == N &&
               gov_decision_verdict(d) == GOV_BLOCK && strcmp(fd.rule, "r11999") == 0 && fd.limit_value.i == N - 1,
@@ -1105,7 +1105,7 @@ static void edge(const char *name, uint32_t nk, uint32_t nl, uint32_t nregs, int
     size_t n;
     uint8_t *f = tb_build(b, &n);
     tb_free(b);
-    gov_error e;
+    gov_error e = {.size = sizeof e};
     gov_program *p = load(f, n, &e);
     free(f);
     int got = p ? GOV_OK : e.code;

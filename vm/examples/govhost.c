@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
 
     /* 1. load and verify */
     gov_program *prog;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (gov_program_load(bytes, len, &prog, &err) != GOV_OK) {
         fprintf(stderr, "%s: rejected at byte %u: %s (%s)\n", path, err.offset, err.message, gov_errstr(err.code));
         free(bytes);
@@ -96,7 +96,7 @@ int main(int argc, char **argv) {
         if (want_trace && gov_decision_trace(d, &t, &tlen) == GOV_OK) puts(t);
         if (gov_decision_status(d) != GOV_OK) continue;
         for (size_t i = 0; i < gov_decision_action_count(d); i++) {
-            gov_action a;
+            gov_action a = {.size = sizeof a};
             gov_decision_action(d, i, &a);
             if (a.type == GOV_ACT_NOTIFY || (a.type == GOV_ACT_ESC_STEP && a.channel))
                 fprintf(stderr, "line %llu: notify %s %s (%s): %s%s%s\n", (unsigned long long)lineno, a.kind,

@@ -90,7 +90,7 @@ int main(int argc, char **argv)
     size_t len = f ? fread(bytes, 1, sizeof bytes, f) : 0;
     if (f) fclose(f);
     gov_program *p;
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (gov_program_load(bytes, len, &p, &err) != GOV_OK) {
         fprintf(stderr, "pii_host: %s: %s\n", argv[1], err.message);
         return 2;
@@ -117,7 +117,7 @@ int main(int argc, char **argv)
         if (gov_decision_json(d, out, sizeof out, &dl) == GOV_OK) puts(out);
         fflush(stdout); /* each decision before its host failures on stderr */
         for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
-            gov_host_error h;
+            gov_host_error h = {.size = sizeof h};
             gov_decision_host_error(d, i, &h);
             fprintf(stderr, "line %llu: host function %s %s (status %d) in rule %s\n", (unsigned long long)lineno,
                     h.name, h.reason, h.status, h.rule);

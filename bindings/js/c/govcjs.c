@@ -149,7 +149,7 @@ EXPORT(govcjs_diagnostics) long govcjs_diagnostics(const gov_compiler *c) {
     puts_("[");
     size_t n = gov_compiler_diag_count(c);
     for (size_t i = 0; i < n; i++) {
-        gov_diagnostic d;
+        gov_diagnostic d = {.size = sizeof d};
         if (gov_compiler_diag(c, i, &d) != GOV_OK) continue;
         puts_(i ? ",{\"severity\":" : "{\"severity\":");
         putj(d.severity == GOVC_ERROR ? "error" : "warning");
@@ -161,7 +161,7 @@ EXPORT(govcjs_diagnostics) long govcjs_diagnostics(const gov_compiler *c) {
         put_location(&d.at);
         puts_(",\"notes\":[");
         for (size_t j = 0; j < d.nnotes; j++) {
-            gov_diagnostic_note note;
+            gov_diagnostic_note note = {.size = sizeof note};
             if (gov_compiler_note(c, i, j, &note) != GOV_OK) continue;
             puts_(j ? ",{\"message\":" : "{\"message\":");
             putj(note.message);
@@ -199,7 +199,7 @@ EXPORT(govcjs_program_count) uint32_t govcjs_program_count(const gov_compiler *c
 /* Program i of the last build: its description as JSON in the output buffer (length, or
  * -1); its bytes at govcjs_program_bytes(c, i), govcjs_program_len(c, i). */
 EXPORT(govcjs_program) long govcjs_program(const gov_compiler *c, uint32_t i) {
-    gov_compiled p;
+    gov_compiled p = {.size = sizeof p};
     reset();
     if (gov_compiler_program(c, i, &p) != GOV_OK) return -1;
     puts_("{\"policy\":");
@@ -217,11 +217,11 @@ EXPORT(govcjs_program) long govcjs_program(const gov_compiler *c, uint32_t i) {
 }
 
 EXPORT(govcjs_program_bytes) const uint8_t *govcjs_program_bytes(const gov_compiler *c, uint32_t i) {
-    gov_compiled p;
+    gov_compiled p = {.size = sizeof p};
     return gov_compiler_program(c, i, &p) == GOV_OK ? p.bytes : NULL;
 }
 
 EXPORT(govcjs_program_len) uint32_t govcjs_program_len(const gov_compiler *c, uint32_t i) {
-    gov_compiled p;
+    gov_compiled p = {.size = sizeof p};
     return gov_compiler_program(c, i, &p) == GOV_OK ? (uint32_t)p.len : 0;
 }

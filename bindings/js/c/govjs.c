@@ -87,6 +87,7 @@ static jbuf info;
 EXPORT(govjs_program_load) gov_program *govjs_program_load(const void *bytes, size_t len) {
     gov_program *p = NULL;
     memset(&last_error, 0, sizeof last_error);
+    last_error.size = sizeof last_error;
     if (gov_program_load(bytes, len, &p, &last_error) != GOV_OK) return NULL;
     return p;
 }
@@ -189,7 +190,7 @@ EXPORT(govjs_vm_error) const char *govjs_vm_error(void) { return vm_error; }
  * or NULL. trace_cap: bytes of trace buffer, 0 for no trace. NULL on failure, with the
  * reason in govjs_vm_error(). */
 EXPORT(govjs_vm_new) govjs_vm *govjs_vm_new(const gov_program *p, const uint32_t *limits, size_t trace_cap) {
-    gov_config cfg;
+    gov_config cfg = {.size = sizeof cfg};
     gov_config_init(&cfg);
     if (limits)
         for (int i = 0; i < GOV_LIMIT__COUNT; i++)

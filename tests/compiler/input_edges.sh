@@ -1,0 +1,78 @@
+#!/bin/sh
+# tests/compiler/input_edges.sh: the edges of what govc reads (issue 18.6).
+#   Records: a 300 MB line is refused in bounded memory (peak RSS measured with
+#   /usr/bin/time) and the run goes on; blank lines of spaces and tabs are skipped like
+#   empty ones; CR-only and CRLF line ends and a byte order mark read as LF lines do.
+#   Sources: a byte order mark is skipped; a lone CR is E012, said so; an import or a
+#   path that is a device or a FIFO is refused at once, as what it is.
+#   State: a file that is not a state says so, in a state file's terms.
+GOVC=${GOVC:-build/govc}
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+ok() { echo "ok - input edges: $1"; }
+notok() { echo "not ok - input edges: $1"; fails=$((fails + 1)); [ -s "$tmp/why" ] && sed 's/^/# /' "$tmp/why" | head -10; : >"$tmp/why"; }
+: >"$tmp/why"
+command -v /usr/bin/time >/dev/null || { echo "not ok - input edges: /usr/bin/time is missing (DEB_PKGS time)"; exit 1; }
+"$GOVC" build -o "$tmp/s.govb" policies/support >/dev/null 2>&1 || { echo "not ok - input edges: build"; exit 1; }
+grep '"at"' policies/support/records.jsonl | head -n 3 >"$tmp/r.jsonl"
+"$GOVC" run -p "$tmp/s.govb" "$tmp/r.jsonl" >"$tmp/want" 2>/dev/null
+status() { sed 's/.*"line":\([0-9]*\).*"status":"\([a-z]*\)".*/\1 \2/' "$1"; }
+
+# 300 MB on one line, then the three records.
+{ printf '{"x":"'; head -c 300000000 /dev/zero | tr '\0' a; printf '"}\n'; cat "$tmp/r.jsonl"; } |
+  /usr/bin/time -f %M -o "$tmp/rss" "$GOVC" run -p "$tmp/s.govb" >"$tmp/out" 2>"$tmp/why"
+kb=$(tail -n 1 "$tmp/rss")
+[ "$kb" -lt 65536 ] && ok "a 300 MB line costs ${kb} KB of peak RSS (< 64 MB)" ||
+  notok "a 300 MB line costs ${kb} KB of peak RSS (< 64 MB)"
+head -n 1 "$tmp/out" | grep -q '"code":"GOV_ECAP","message":"line longer than the line length limit (65536 bytes)"' &&
+  ok "the long line is a GOV_ECAP decision" || { head -c 300 "$tmp/out" >"$tmp/why"; notok "the long line is a GOV_ECAP decision"; }
+[ "$(tail -n +2 "$tmp/out" | sed 's/"line":[0-9]*/"line":N/')" = "$(sed 's/"line":[0-9]*/"line":N/' "$tmp/want")" ] &&
+  ok "the records after it are evaluated" || notok "the records after it are evaluated"
+
+# Blank lines: empty, spaces, tabs, a CR alone before LF: skipped, counted in line numbers.
+{ echo; printf '   \t \n'; sed -n 1p "$tmp/r.jsonl"; printf '\t\n'; sed -n 2,3p "$tmp/r.jsonl"; } >"$tmp/blank.jsonl"
+"$GOVC" run -p "$tmp/s.govb" "$tmp/blank.jsonl" >"$tmp/out" 2>"$tmp/why"; rc=$?
+[ "$(status "$tmp/out" | tr '\n' ' ')" = "3 ok 5 ok 6 ok " ] && [ $rc -le 1 ] && ok "blank lines are skipped" ||
+  { status "$tmp/out" >"$tmp/why"; notok "blank lines are skipped"; }
+
+# Line ends: CR alone, CRLF, and a byte order mark first.
+tr '\n' '\r' <"$tmp/r.jsonl" >"$tmp/cr.jsonl"
+sed 's/$/\r/' "$tmp/r.jsonl" >"$tmp/crlf.jsonl"
+{ printf '\357\273\277'; cat "$tmp/r.jsonl"; } >"$tmp/bom.jsonl"
+for f in cr crlf bom; do
+  "$GOVC" run -p "$tmp/s.govb" "$tmp/$f.jsonl" >"$tmp/out" 2>"$tmp/why"
+  cmp -s "$tmp/out" "$tmp/want" && ok "$f line ends read as LF lines" || { diff "$tmp/want" "$tmp/out" >"$tmp/why"; notok "$f line ends read as LF lines"; }
+done
+# explain reads the first record that is not blank, the same way.
+{ printf '\357\273\277  \r\n'; sed -n 2p "$tmp/r.jsonl"; } >"$tmp/one.jsonl"
+"$GOVC" explain -p "$tmp/s.govb" "$tmp/one.jsonl" >"$tmp/out" 2>"$tmp/why"; rc=$?
+[ $rc = 0 ] && ok "explain skips a BOM and a blank first line" || notok "explain skips a BOM and a blank first line"
+
+# Sources.
+printf '\357\273\277policy p\nrecord run { x: int }\nrule r { when run.x > 1 oops }\n' >"$tmp/bom.gov"
+"$GOVC" check "$tmp/bom.gov" 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q 'bom.gov:3:25: error\[E013\]' "$tmp/err" && ! grep -q E012 "$tmp/err" &&
+  ok "a source's byte order mark is skipped (positions after it)" || { cat "$tmp/err" >"$tmp/why"; notok "a source's byte order mark is skipped (positions after it)"; }
+printf 'policy p\rrecord run { x: int }\r// note\rrule r { when run.x > 1 }\r' >"$tmp/cr.gov"
+"$GOVC" check "$tmp/cr.gov" 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "cr.gov:1:9: error\[E012\]: a carriage return not followed by a line feed" "$tmp/err" &&
+  ok "a lone CR in a source is E012, said so" || { cat "$tmp/err" >"$tmp/why"; notok "a lone CR in a source is E012, said so"; }
+printf 'policy p\r\nrecord run { x: int }\r\nrule r { when run.x > 1 }\r\n' >"$tmp/crlf.gov"
+"$GOVC" check "$tmp/crlf.gov" 2>"$tmp/why" && ok "CRLF sources are fine" || notok "CRLF sources are fine"
+printf 'policy p\nimport "/dev/zero"\nrecord run { x: int }\n' >"$tmp/imp.gov"
+timeout 20 "$GOVC" check "$tmp/imp.gov" 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "cannot import '/dev/zero': it is a device, not a regular file" "$tmp/err" &&
+  ok "import \"/dev/zero\" is refused as a device" || { cat "$tmp/err" >"$tmp/why"; notok "import \"/dev/zero\" is refused as a device"; }
+mkfifo "$tmp/fifo.gov"
+timeout 20 "$GOVC" check "$tmp/fifo.gov" 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "it is a pipe, not a regular file" "$tmp/err" && ok "a FIFO is refused at once" ||
+  { echo "exit $rc" >>"$tmp/err"; cat "$tmp/err" >"$tmp/why"; notok "a FIFO is refused at once"; }
+
+# A state file that is not one.
+echo garbage >"$tmp/state"
+"$GOVC" run -p "$tmp/s.govb" --state "$tmp/state" "$tmp/r.jsonl" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "state file '.*' cannot be loaded: not a gov state file" "$tmp/err" && ! grep -q govb "$tmp/err" &&
+  [ "$(cat "$tmp/state")" = garbage ] && ok "a bad state file is named as one, and left as it is" ||
+  { cat "$tmp/err" >"$tmp/why"; notok "a bad state file is named as one, and left as it is"; }
+exit $((fails > 0))

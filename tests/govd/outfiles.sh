@@ -1,0 +1,88 @@
+#!/bin/sh
+# tests/govd/outfiles.sh BUILD: govd reads, appends to and renames over only regular files
+# (govd/util.c gd_not_regular). A FIFO or a device where a state file or the decision log
+# goes is refused (at start: exit 2, named) or left alone (a snapshot, a rotation),
+# never opened for ever or replaced. The devices are made here by mknod in a temporary
+# folder (a FIFO stands in without mknod); no test points at /dev itself. govd listens
+# on a free loopback port (port 0) and is stopped by the trap.
+B=${1:-build}
+GOVD=$B/govd
+tmp=$(mktemp -d) || exit 2
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+fails=0
+ok() { echo "ok - govd outfiles: $1"; }
+notok() { echo "not ok - govd outfiles: $1"; fails=$((fails + 1)); [ -s "$tmp/err" ] && sed 's/^/#   /' "$tmp/err" | tail -5; }
+check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2"; fi; }
+devnode() {
+  if mknod "$1" c 1 3 2>/dev/null && [ -c "$1" ]; then echo "character device"; return; fi
+  rm -f "$1"; mkfifo "$1"; echo "FIFO (named pipe)"
+}
+pol=support_agents
+rec='{"tenant":"acme","project":"billing","agent":"triage-bot","at":"2026-11-25T09:00:00Z","run_id":"r-1","latency_ms":4200,"cost_usd":0.01,"tokens":900}'
+
+# govd started in the background: its port once it listens, or empty when it exits.
+start() {
+  : >"$tmp/err"
+  "$GOVD" --listen 127.0.0.1:0 -p policies/support --workers 2 --partitions 2 "$@" 2>"$tmp/err" >/dev/null &
+  pid=$!
+  port=
+  i=0
+  while [ $i -lt 200 ]; do
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/err" | head -1)
+    [ -n "$port" ] && return 0
+    kill -0 "$pid" 2>/dev/null || { wait "$pid"; rc=$?; pid=; return 1; }
+    sleep 0.1; i=$((i + 1))
+  done
+  return 1
+}
+stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid"; pid=; }
+post() { curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/decide/$pol" -d "$rec"; }
+
+# A FIFO, then a device, where a saved state is read at start: govd refuses to start.
+for what in fifo dev; do
+  d=$tmp/st-$what; mkdir -p "$d/$pol"
+  if [ $what = fifo ]; then mkfifo "$d/$pol/manifest"; kind="FIFO (named pipe)"; node=manifest
+  else kind=$(devnode "$d/$pol/1.state"); node=1.state; fi
+  if start --state-dir "$d"; then stop; rc=0; fi
+  [ "$rc" = 2 ] && grep -q "'$d/$pol/$node' is a $kind, not a regular file" "$tmp/err" &&
+    { [ -p "$d/$pol/$node" ] || [ -c "$d/$pol/$node" ]; }
+  check $? "a $kind at $node in the state folder: govd refuses to start, exit 2 (exit $rc)"
+done
+
+# A snapshot that finds a FIFO where a partition's state goes leaves it and says so.
+d=$tmp/snap; mkdir -p "$d"
+if start --state-dir "$d" --snapshot-interval 100000; then
+  post >/dev/null
+  mkdir -p "$d/$pol"; rm -f "$d/$pol/0.state" "$d/$pol/1.state"
+  mkfifo "$d/$pol/0.state" "$d/$pol/1.state"
+  stop
+  [ -p "$d/$pol/0.state" ] && [ -p "$d/$pol/1.state" ] &&
+    grep -q "cannot write '$d/$pol/[01].state': it is a FIFO (named pipe), not a regular file" "$tmp/err" &&
+    [ -z "$(find "$d/$pol" -name '*.tmp.*')" ]
+  check $? "a snapshot leaves a FIFO where a state goes, says so, and leaves no temporary file"
+else
+  notok "govd with a state folder starts"
+fi
+
+# The decision log: a FIFO or a device is refused at start.
+for what in fifo dev; do
+  f=$tmp/log-$what
+  if [ $what = fifo ]; then mkfifo "$f"; kind="FIFO (named pipe)"; else kind=$(devnode "$f"); fi
+  if start --decision-log "$f"; then stop; rc=0; fi
+  [ "$rc" = 2 ] && grep -q "decision log '$f' is a $kind, not a regular file" "$tmp/err" &&
+    { [ -p "$f" ] || [ -c "$f" ]; }
+  check $? "a $kind as the decision log: govd refuses to start, exit 2 (exit $rc)"
+done
+
+# Rotation never renames over a FIFO: the log is not rotated, and says why.
+f=$tmp/dlog; mkfifo "$f.1"
+if start --decision-log "$f" --log-max-bytes 4096 --log-keep 2; then
+  i=0; while [ $i -lt 30 ]; do post >/dev/null; i=$((i + 1)); done
+  stop
+  [ -p "$f.1" ] && [ -f "$f" ] && grep -q "decision log: not rotated: '$f.1' is a FIFO (named pipe)" "$tmp/err"
+  check $? "rotation leaves a FIFO at LOG.1 alone and says so"
+else
+  notok "govd with a decision log starts"
+fi
+exit $((fails > 0))
