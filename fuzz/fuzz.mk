@@ -21,11 +21,13 @@ FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recove
 fuzz: fuzz-build
 	FUZZ_CLOCK=$(FUZZ_CLOCK) sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# clang, and libFuzzer's runtime (libclang-rt-dev): installed as root, like DEB_PKGS.
+FUZZ_DEB_PKGS := clang libclang-rt-dev
 fuzz-build:
-	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs clang (apt-get install clang libclang-rt-dev)"; exit 2; }
+	@sh tests/install-deps.sh $(FUZZ_DEB_PKGS)
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT=-O1 SAN="$(FUZZ_SAN)" fuzz-bins
 
-FUZZ_LINK := $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/gen.o $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/tests/ffi/hostlib.o \
+FUZZ_LINK := $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/gen.o $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/fuzz/exact.o $(BUILD)/obj/tests/ffi/hostlib.o \
              $(BUILD)/obj/compiler/compile.o $(BUILD)/gen/obj/stdlib_data.o $(BUILD)/liblang.a $(BUILD)/libgov.a
 
 $(BUILD)/obj/fuzz/%.o: $(BUILD)/gen/parser.h

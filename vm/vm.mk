@@ -1,7 +1,8 @@
 # vm/vm.mk: libgov (static and shared), the example host, the VM's tests, and install.
 # The VM depends on nothing else in the tree: only libxxhash and libffi.
 # One host-call backend (vm/hostcall.h): libffi here; bindings/js builds vm/hostcall_wasm.c.
-VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/state.c vm/keytab.c vm/window.c vm/sustain.c vm/drift.c vm/hostcall_ffi.c vm/partition.c
+VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/state.c vm/keytab.c vm/window.c vm/window_state.c \
+           vm/agg.c vm/sketch.c vm/sustain.c vm/drift.c vm/hostcall_ffi.c vm/partition.c
 VM_OBJS := $(VM_SRCS:%.c=$(BUILD)/obj/%.o)
 VM_PIC_OBJS := $(VM_SRCS:%.c=$(BUILD)/pic/%.o)
 VM_LIBS := -lxxhash -lffi
@@ -109,6 +110,10 @@ TEST_SUITES += $(BUILD)/tests/vm_unit "sh tests/vm/prefix.sh switch $(BUILD)/tes
                "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
                "sh tests/vm/install.sh $(BUILD) '$(SAN)'" "sh tests/vm/locale.sh $(BUILD)"
 TEST_SUITES += "sh tests/vm/corrupt_files.sh $(BUILD)"
+# tests/vm/locale.sh runs the unit suite under de_DE.UTF-8; symbols.sh reads libgov.so
+# with nm.
+TEST_DEB_PKGS += locales binutils
+TEST_LOCALES += de_DE.UTF-8
 TEST_DEPS += $(BUILD)/govc
 
 # ---------------------------------------------------------------- install
