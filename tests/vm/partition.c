@@ -97,7 +97,7 @@ int main(void)
     check(gov_record_partition(NULL, "{}", 2, 4, &got) == GOV_EMISUSE, "NULL program is refused");
     check(gov_record_partition(NULL, "{}", 2, 4, NULL) == GOV_EMISUSE, "NULL out is refused");
     /* deep nesting before the member is skipped without recursion */
-    static char deep[200010];
+    static char deep[200064];
     size_t k = 0;
     k += (size_t)sprintf(deep, "{\"x\":");
     for (int i = 0; i < 100000; i++)
