@@ -14,7 +14,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_CLOCK   ?= wall
-FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd
+FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd resp
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-build fuzz-bins
@@ -46,3 +46,7 @@ fuzz-bins: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz_$(t)) $(BUILD)/govc
 GOVD_FUZZ_OBJS := $(BUILD)/obj/govd/otlp.o $(BUILD)/obj/govd/batch.o $(BUILD)/obj/govd/util.o $(BUILD)/obj/govd/record.o
 $(BUILD)/fuzz_govd: $(BUILD)/obj/fuzz/fuzz_govd.o $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a -lxxhash -lffi -lm
+
+# The scale-out's Redis reply parsers (govd/resp.c) with hiredis's reader.
+$(BUILD)/fuzz_resp: $(BUILD)/obj/fuzz/fuzz_resp.o $(BUILD)/obj/govd/resp.o
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lhiredis
