@@ -43,3 +43,11 @@ $(BUILD)/tests/scaleout_engine: $(BUILD)/obj/tests/scaleout/engine.o $(SCALEOUT_
 SCALEOUT_RECORDS ?= $(if $(SAN),5000,20000)
 TEST_DEPS += $(BUILD)/tests/scaleout_engine
 TEST_SUITES += "/usr/bin/python3 tests/scaleout/run.py $(BUILD) $(SCALEOUT_RECORDS)"
+
+# Throughput with 1, 2 and 4 workers, and the time to take over a dead worker's
+# partitions (figures, not a test): make bench-scaleout [SCALEOUT_BENCH_RECORDS=N]
+SCALEOUT_BENCH_RECORDS ?= 200000
+.PHONY: bench-scaleout
+bench: bench-scaleout
+bench-scaleout: $(BUILD)/govd $(BUILD)/govc
+	@/usr/bin/python3 tests/scaleout/bench.py $(BUILD) $(SCALEOUT_BENCH_RECORDS)
