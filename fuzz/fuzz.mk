@@ -14,7 +14,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_CLOCK   ?= wall
-FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd log
+FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd log resp
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-build fuzz-bins
@@ -51,3 +51,7 @@ $(BUILD)/fuzz_govd: $(BUILD)/obj/fuzz/fuzz_govd.o $(GOVD_FUZZ_OBJS) $(BUILD)/lib
 $(BUILD)/obj/fuzz/fuzz_log.o: CPPFLAGS_ALL += -Ivm
 $(BUILD)/fuzz_log: $(BUILD)/obj/fuzz/fuzz_log.o $(BUILD)/libgovlog.a $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lxxhash -lffi -lm $(LOG_LIBS)
+
+# The scale-out's Redis reply parsers (govd/resp.c) with hiredis's reader.
+$(BUILD)/fuzz_resp: $(BUILD)/obj/fuzz/fuzz_resp.o $(BUILD)/obj/govd/resp.o
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lhiredis

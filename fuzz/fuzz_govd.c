@@ -8,7 +8,10 @@
  *      come from the data: the lines must be exactly the body split at '\n' (a '\r'
  *      before it removed), each cut at the line cap and flagged when longer;
  *   2  the rest is a record: gd_record_key for a policy partitioned by agent must not
- *      crash, and a key it returns must lie in its buffer.
+ *      crash, and a key it returns must lie in its buffer; when it and libgov's own
+ *      scanner (gov_record_partition) both read the record, the partition its key
+ *      hashes to (gov_partition_of, the empty key when it has none) must be the one the
+ *      scanner gives, for several partition counts: two readers, one partition function.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include <jsmn.h>
 
 #include "govd/govd.h"
+#include "vm/gov_int.h"
 
 static void check(int ok, const char *what)
 {
@@ -108,6 +112,23 @@ static void record(const uint8_t *d, size_t n)
     bool ev;
     gd_record_key(&p, (const char *)d, n, buf, sizeof buf, &key, &klen, &ev);
     check(!key || (key == buf && klen <= sizeof buf), "key outside its buffer");
+    /* Again with room for any key (a decoded string is never longer than its JSON). */
+    char *big = malloc(n + 1);
+    if (!big)
+        return;
+    bool ok = gd_record_key(&p, (const char *)d, n, big, n + 1, &key, &klen, &ev);
+    /* Compared when both read the line: jsmn also takes some lines that are not JSON
+     * ('{"a" "b"}'), which the scanner refuses, so those go to the empty key's partition. */
+    uint32_t got = 99999;
+    if (ok && govP_record_partition(GOV_PART_AGENT, (const char *)d, n, 1, &got) == GOV_OK) {
+        static const uint32_t counts[] = {1, 2, 7, 64, 4096};
+        for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+            uint32_t want = gov_partition_of(key ? key : "", key ? klen : 0, counts[i]);
+            govP_record_partition(GOV_PART_AGENT, (const char *)d, n, counts[i], &got);
+            check(got == want, "gd_record_key and gov_record_partition route a record differently");
+        }
+    }
+    free(big);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -158,6 +158,12 @@ extern gd_config gd_cfg;
 /* Build a set from the configured paths. NULL with the reasons in err (a message per
  * policy that failed: nothing is swapped then). */
 gd_set *gd_set_load(gd_buf *err);
+/* Load one policy: a .govb (verified), or .gov sources compiled by libgovc. NULL with
+ * the reasons appended to err. */
+gov_program *gd_load_program(const char *path, gd_buf *err);
+/* Rebind a saved state to policy id (32 hex digits): the id at header offset 16 replaced
+ * and the header checksum at offset 56 recomputed (spec/govd.md 5). */
+void gd_state_rebind(unsigned char *st, size_t len, const char *id);
 /* Carry state from old (may be NULL: from the state directory) into s, then make s the
  * current set. Each policy: same id, or an equal state layout (rebound), keeps its
  * state; otherwise it starts empty and the log says so. */
@@ -172,10 +178,11 @@ int gd_snapshot_all(void);
 /* The current set's generation (reload count). */
 uint64_t gd_generation(void);
 
-/* Lock and return the partition that takes a record with this partition key value
- * (key NULL: the thread's own VM). The caller unlocks it with gd_part_unlock. Returns NULL
- * when the set was replaced under the caller (then acquire the current set again). */
-gd_part *gd_part_lock(gd_policy *p, const char *key, size_t klen);
+/* Lock and return the partition that takes this JSON record: gov_record_partition's
+ * (spec/scaleout.md 1) for a keyed policy, the thread's own VM for a policy without
+ * state. The caller unlocks it with gd_part_unlock. Returns NULL when the set was
+ * replaced under the caller (then acquire the current set again). */
+gd_part *gd_part_lock(gd_policy *p, const char *json, size_t len);
 void gd_part_unlock(gd_part *pt);
 /* The same for partition i (gate and escalation events, routed by id). */
 gd_part *gd_part_lock_index(gd_policy *p, int i);
@@ -186,9 +193,11 @@ void gd_metrics_text(gd_buf *b);
 int gd_route_find(gd_policy *p, const char *hexid);
 /* Note the gates and escalations a decision opened or closed on partition part. */
 void gd_route_note(gd_policy *p, int part, const gov_decision *d);
-/* The partition key value of a JSON record for policy p: the member named by the
- * policy's partition key. Returns false when the JSON is malformed (the VM then gives
- * its error decision on any VM); *key NULL when no routing is needed. */
+/* The partition key value of a JSON record for policy p: the value of the first member
+ * named by the policy's partition key, when it is a string. Returns false when the JSON
+ * is malformed; *key NULL when no routing is needed, or the member is absent or not a
+ * string, or its value does not fit in buf. govd routes by gov_record_partition;
+ * fuzz_govd checks that this independent reader agrees with it. */
 bool gd_record_key(const gd_policy *p, const char *json, size_t len, char *buf, size_t cap, const char **key,
                    size_t *klen, bool *is_event);
 

@@ -1,11 +1,16 @@
 # govd/govd.mk: govd, the policy decision service (spec/govd.md), its tests and bench.
 # It compiles .gov policies in process with libgovc (compiler/gov_compiler.h).
 DEB_PKGS += libmicrohttpd-dev libgnutls28-dev libjsmn-dev openssl curl
+# The Redis Cluster scale-out (spec/scaleout.md): the client library; the tests start a
+# cluster of their own from redis-server and redis-tools, and read it back with redis-py.
+DEB_PKGS += libhiredis-dev
+TEST_DEB_PKGS += redis-server redis-tools python3-redis python3-hiredis python3-xxhash
 
 GOVD_SRCS := govd/main.c govd/server.c govd/policy.c govd/otlp.c govd/batch.c govd/util.c govd/metrics.c \
-             govd/dlog.c govd/auth.c govd/record.c
+             govd/dlog.c govd/auth.c govd/record.c \
+             govd/resp.c govd/rcluster.c govd/redis_source.c govd/worker.c govd/produce.c
 GOVD_OBJS := $(GOVD_SRCS:%.c=$(BUILD)/obj/%.o)
-GOVD_LIBS := -lmicrohttpd -lxxhash -lffi -lm -lpthread
+GOVD_LIBS := -lmicrohttpd -lhiredis -lxxhash -lffi -lm -lpthread
 
 $(GOVD_OBJS): $(BUILD)/gen/parser.h
 
@@ -27,3 +32,24 @@ GOVD_SOAK_SECONDS ?= 600
 bench: bench-govd
 bench-govd: $(BUILD)/govd
 	@/usr/bin/python3 tests/govd/bench.py $(BUILD) $(GOVD_SOAK_SECONDS)
+
+# ---------------------------------------------------------------- the Redis Cluster scale-out
+# tests/scaleout/run.py starts a 3-master, 3-replica cluster and real workers (kill -9,
+# SIGSTOP, a master killed, a reshard) over SCALEOUT_RECORDS records; make test keeps it
+# small (about a minute), a quarter of it under the sanitizers (make san).
+SCALEOUT_OBJS := $(BUILD)/obj/govd/resp.o $(BUILD)/obj/govd/rcluster.o $(BUILD)/obj/govd/redis_source.o \
+                 $(BUILD)/obj/govd/util.o
+$(BUILD)/tests/scaleout_engine: $(BUILD)/obj/tests/scaleout/engine.o $(SCALEOUT_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lhiredis
+SCALEOUT_RECORDS ?= $(if $(SAN),5000,20000)
+TEST_DEPS += $(BUILD)/tests/scaleout_engine
+TEST_SUITES += "/usr/bin/python3 tests/scaleout/run.py $(BUILD) $(SCALEOUT_RECORDS)"
+
+# Throughput with 1, 2 and 4 workers, and the time to take over a dead worker's
+# partitions (figures, not a test): make bench-scaleout [SCALEOUT_BENCH_RECORDS=N]
+SCALEOUT_BENCH_RECORDS ?= 200000
+.PHONY: bench-scaleout
+bench: bench-scaleout
+bench-scaleout: $(BUILD)/govd $(BUILD)/govc
+	@/usr/bin/python3 tests/scaleout/bench.py $(BUILD) $(SCALEOUT_BENCH_RECORDS)

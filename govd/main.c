@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "govd/govd.h"
+#include "govd/worker.h"
 
 static void usage(FILE *out)
 {
@@ -50,7 +51,22 @@ static void usage(FILE *out)
             "  --timeout S              idle connection timeout, seconds (default 10)\n"
             "  -h, --help, --version\n"
             "\n"
-            "Signals: SIGHUP reloads the policies; SIGTERM or SIGINT stops after a snapshot.\n"
+            "Scale-out on Redis Cluster (spec/scaleout.md): govd --worker --redis NODES -p POLICY\n"
+            "decides the partition streams' records; govd produce (see govd produce --help) appends\n"
+            "records to them.\n"
+            "  --worker                 run as a worker instead of serving HTTP\n"
+            "  --redis HOST:PORT[,...]  cluster nodes to start from\n"
+            "  --prefix P               key prefix (default gov)\n"
+            "  --worker-id ID           this worker's name (default HOST:PID:RANDOM)\n"
+            "  --lease-ms MS            partition lease (default 3000): a dead worker's partitions\n"
+            "                           are taken over after it\n"
+            "  --batch N                entries read per partition per round (default 512)\n"
+            "  --poll-ms MS             idle wait (default 10)\n"
+            "  --wait-replicas N        replicas that acknowledge each commit (default 1; 0: no WAIT)\n"
+            "  --wait-ms MS             how long a commit waits for them (default 100)\n"
+            "\n"
+            "Signals: SIGHUP reloads the policies; SIGTERM or SIGINT stops after a snapshot (a\n"
+            "worker: after its last commit, giving its partitions up).\n"
             "Exit status: 0 stopped by a signal, 2 usage, policy or start-up error.\n");
 }
 
@@ -70,6 +86,8 @@ static bool parse_num(const char *opt, const char *s, unsigned long long lo, uns
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "produce") == 0)
+        return gd_produce_main(argc - 1, argv + 1);
     gd_listen l = {.addr = "127.0.0.1:8181", .conn_limit = 1024, .timeout_s = 10};
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     gd_cfg.workers = ncpu > 0 ? (int)ncpu : 2;
@@ -80,7 +98,12 @@ int main(int argc, char **argv)
     gd_cfg.max_body = 1u << 20;
     gd_cfg.max_batch = 256u << 20;
     enum { O_TOKENS = 256, O_CERT, O_KEY, O_WORKERS, O_PARTS, O_STATE, O_SNAP, O_DLOG, O_DMAX, O_DKEEP, O_MAXBODY,
-           O_MAXBATCH, O_MAXCONN, O_TIMEOUT, O_VERSION };
+           O_MAXBATCH, O_MAXCONN, O_TIMEOUT, O_VERSION, O_WORKER, O_REDIS, O_PREFIX, O_WORKER_ID, O_LEASE,
+           O_WBATCH, O_POLL, O_WAITR, O_WAITMS };
+    bool worker = false;
+    gw_config wc = {.batch = 512, .poll_ms = 10,
+                    .redis = {.prefix = "gov", .lease_ms = 3000, .wait_replicas = 1, .wait_ms = 100,
+                              .connect_ms = 500, .io_ms = 10000, .retry_ms = 2000}};
     static const struct option longopts[] = {
         {"policy", required_argument, 0, 'p'},       {"listen", required_argument, 0, 'l'},
         {"tokens", required_argument, 0, O_TOKENS},  {"tls-cert", required_argument, 0, O_CERT},
@@ -90,6 +113,11 @@ int main(int argc, char **argv)
         {"log-max-bytes", required_argument, 0, O_DMAX}, {"log-keep", required_argument, 0, O_DKEEP},
         {"max-body", required_argument, 0, O_MAXBODY}, {"max-batch", required_argument, 0, O_MAXBATCH},
         {"max-connections", required_argument, 0, O_MAXCONN}, {"timeout", required_argument, 0, O_TIMEOUT},
+        {"worker", no_argument, 0, O_WORKER},        {"redis", required_argument, 0, O_REDIS},
+        {"prefix", required_argument, 0, O_PREFIX},  {"worker-id", required_argument, 0, O_WORKER_ID},
+        {"lease-ms", required_argument, 0, O_LEASE}, {"batch", required_argument, 0, O_WBATCH},
+        {"poll-ms", required_argument, 0, O_POLL},   {"wait-replicas", required_argument, 0, O_WAITR},
+        {"wait-ms", required_argument, 0, O_WAITMS},
         {"help", no_argument, 0, 'h'},               {"version", no_argument, 0, O_VERSION},
         {0, 0, 0, 0}};
     int c;
@@ -118,6 +146,15 @@ int main(int argc, char **argv)
         case O_MAXBATCH: if (!parse_num("--max-batch", optarg, 64, 1ull << 34, &v)) return 2; gd_cfg.max_batch = (size_t)v; break;
         case O_MAXCONN: if (!parse_num("--max-connections", optarg, 1, 1000000, &v)) return 2; l.conn_limit = (int)v; break;
         case O_TIMEOUT: if (!parse_num("--timeout", optarg, 1, 86400, &v)) return 2; l.timeout_s = (int)v; break;
+        case O_WORKER: worker = true; break;
+        case O_REDIS: wc.redis.nodes = optarg; break;
+        case O_PREFIX: wc.redis.prefix = optarg; break;
+        case O_WORKER_ID: wc.redis.worker = optarg; break;
+        case O_LEASE: if (!parse_num("--lease-ms", optarg, 100, 600000, &v)) return 2; wc.redis.lease_ms = (int)v; break;
+        case O_WBATCH: if (!parse_num("--batch", optarg, 1, 100000, &v)) return 2; wc.batch = (int)v; break;
+        case O_POLL: if (!parse_num("--poll-ms", optarg, 1, 10000, &v)) return 2; wc.poll_ms = (int)v; break;
+        case O_WAITR: if (!parse_num("--wait-replicas", optarg, 0, 16, &v)) return 2; wc.redis.wait_replicas = (int)v; break;
+        case O_WAITMS: if (!parse_num("--wait-ms", optarg, 1, 600000, &v)) return 2; wc.redis.wait_ms = (int)v; break;
         case 'h': usage(stdout); return 0;
         case O_VERSION: printf("govd %s\n", GOVD_VERSION); return 0;
         default: usage(stderr); return 2;
@@ -131,6 +168,35 @@ int main(int argc, char **argv)
         fprintf(stderr, "govd: no policy: give one with -p PATH\n");
         usage(stderr);
         return 2;
+    }
+    if (worker || wc.redis.nodes) {
+        if (!worker || !wc.redis.nodes || gd_cfg.npaths != 1) {
+            fprintf(stderr, "govd: a worker takes --worker, --redis NODES and one -p POLICY\n");
+            return 2;
+        }
+        char wid[300];
+        if (!wc.redis.worker) {
+            char host[200] = "";
+            gethostname(host, sizeof host - 1);
+            unsigned r = 0;
+            FILE *u = fopen("/dev/urandom", "rb");
+            if (u) {
+                if (fread(&r, sizeof r, 1, u) != 1)
+                    r = (unsigned)gd_now_ns();
+                fclose(u);
+            }
+            snprintf(wid, sizeof wid, "%s:%d:%08x", host, (int)getpid(), r);
+            wc.redis.worker = wid;
+        } else if (!*wc.redis.worker || strlen(wc.redis.worker) > 200 || strpbrk(wc.redis.worker, " \t\r\n")) {
+            fprintf(stderr, "govd: --worker-id takes 1 to 200 bytes without spaces\n");
+            return 2;
+        }
+        wc.policy = gd_cfg.paths[0];
+        wc.redis.partitions = gd_cfg.partitions;
+        /* A lease must outlive a command's retries, so a worker that stalls on one is
+         * fenced rather than overtaken in the middle of a commit it still believes in. */
+        wc.redis.retry_ms = wc.redis.lease_ms / 2;
+        return gd_worker_run(&wc);
     }
     if (!l.tls_cert != !l.tls_key) {
         fprintf(stderr, "govd: --tls-cert and --tls-key go together\n");

@@ -77,7 +77,7 @@ static gov_program *compile_source(const char *path, gd_buf *err)
     return prog;
 }
 
-static gov_program *load_program(const char *path, gd_buf *err)
+gov_program *gd_load_program(const char *path, gd_buf *err)
 {
     if (is_source(path))
         return compile_source(path, err);
@@ -127,7 +127,7 @@ static int policy_init(gd_policy *p, const char *path, gd_buf *err)
 {
     memset(p, 0, sizeof *p);
     pthread_mutex_init(&p->route.mu, NULL);
-    p->prog = load_program(path, err);
+    p->prog = gd_load_program(path, err);
     if (!p->prog)
         return -1;
     p->path = strdup(path);
@@ -233,7 +233,7 @@ gd_policy *gd_set_find(gd_set *s, const char *name, size_t len)
 
 /* ---------------------------------------------------------------- partitions */
 
-gd_part *gd_part_lock(gd_policy *p, const char *key, size_t klen)
+gd_part *gd_part_lock(gd_policy *p, const char *json, size_t len)
 {
     int i;
     if (p->nparts == 1) {
@@ -243,8 +243,11 @@ gd_part *gd_part_lock(gd_policy *p, const char *key, size_t klen)
             thread_idx = atomic_fetch_add(&next_thread, 1);
         i = thread_idx % p->nparts;
     } else {
-        /* A record without the key's member has the key "" (the field's default). */
-        i = (int)(XXH3_64bits(key ? key : "", key ? klen : 0) % (uint64_t)p->nparts);
+        /* The one partition function (spec/scaleout.md 1): a record without the key's
+         * member, or one that is not JSON, goes where the empty key does. */
+        uint32_t part;
+        gov_record_partition(p->prog, json, len, (uint32_t)p->nparts, &part);
+        i = (int)part;
     }
     gd_part *pt = &p->parts[i];
     pthread_mutex_lock(&pt->mu);
@@ -394,7 +397,7 @@ static void route_from_state(gd_policy *p, int part, const unsigned char *st, si
 
 /* ---------------------------------------------------------------- state */
 
-static void state_rebind(unsigned char *st, size_t len, const char *id)
+void gd_state_rebind(unsigned char *st, size_t len, const char *id)
 {
     if (len < 64)
         return;
@@ -413,7 +416,7 @@ static int state_restore(gd_policy *p, int i, unsigned char *st, size_t len, con
             snprintf(why, cap, "the state layout changed");
             return -1;
         }
-        state_rebind(st, len, gov_program_id(p->prog));
+        gd_state_rebind(st, len, gov_program_id(p->prog));
     }
     int rc = gov_state_load(p->parts[i].vm, st, len);
     if (rc != GOV_OK) {

@@ -37,6 +37,7 @@ bool gd_record_key(const gd_policy *p, const char *json, size_t len, char *buf, 
         return false;
     }
     const char *want = key_field[p->partition];
+    bool seen = false;
     int i = 1;
     for (int m = 0; m < toks[0].size && i + 1 < n; m++) {
         jsmntok_t *k = &toks[i], *v = &toks[i + 1];
@@ -49,8 +50,9 @@ bool gd_record_key(const gd_policy *p, const char *json, size_t len, char *buf, 
                 long tl = v->type == JSMN_STRING ? gdj_unescape(json + v->start, (size_t)(v->end - v->start), t, sizeof t - 1) : -1;
                 if (tl < 0 || (size_t)tl != 6 || memcmp(t, "record", 6) != 0)
                     *is_event = true;
-            } else if (routed && !*key && strcmp(name, want) == 0 && v->type == JSMN_STRING) {
-                long vl = gdj_unescape(json + v->start, (size_t)(v->end - v->start), buf, cap);
+            } else if (routed && !seen && (size_t)nl == strlen(want) && memcmp(name, want, (size_t)nl) == 0) {
+                seen = true; /* the first member of that name decides, string or not */
+                long vl = v->type == JSMN_STRING ? gdj_unescape(json + v->start, (size_t)(v->end - v->start), buf, cap) : -1;
                 if (vl >= 0) {
                     *key = buf;
                     *klen = (size_t)vl;

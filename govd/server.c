@@ -238,7 +238,7 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
             log_line(&r->log, endpoint, r, p->name, json, len, out->p + start, out->len - start);
             return 1;
         }
-        gd_part *pt = gd_part_lock(p, key, klen);
+        gd_part *pt = gd_part_lock(p, json, len);
         if (!pt) {
             gd_set_release(r->set);
             r->set = NULL;

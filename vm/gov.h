@@ -232,6 +232,19 @@ enum { GOV_PART_ANY = 0, GOV_PART_TENANT, GOV_PART_PROJECT, GOV_PART_WORKFLOW, G
 GOV_API int gov_program_partition(const gov_program *p, char *why, size_t cap);
 /* "any", "tenant", "project", "workflow", "agent", "run_id", "none". */
 GOV_API const char *gov_partition_name(int part);
+/* The partition function (spec/scaleout.md §1), the one govd's VMs and the Redis
+ * scale-out's partition streams both route by: XXH3-64 (seed 0) of the key value's bytes
+ * (the decoded UTF-8 of the record's string), modulo n; 0 when n is 0. */
+GOV_API uint32_t gov_partition_of(const void *key, size_t len, uint32_t n);
+/* The partition (0..n-1) of one JSON record or event of program p: gov_partition_of of
+ * the value of its first top-level member named by p's partition key ("agent", ...),
+ * decoded, or of the empty string when that member is absent or not a string (a record
+ * without it has the field's default ""). GOV_OK; GOV_EJSON when the line is not a
+ * well-formed JSON object as far as the member (*out is then the empty key's
+ * partition, where the VM gives the line its error decision); GOV_EMISUSE (and *out 0)
+ * for n 0, a key of GOV_PART_ANY (any partition will do: the host chooses), or
+ * GOV_PART_ONE with n > 1 (the program cannot be partitioned). Allocates nothing. */
+GOV_API int gov_record_partition(const gov_program *p, const char *json, size_t len, uint32_t n, uint32_t *out);
 /* 32 hex digits hashing what a saved state's entries mean (table shapes, capacities,
  * indices, names behind gate and escalation ids, window, rule and drift parameters;
  * not the code). Two programs with equal layouts can take each other's states once the

@@ -666,6 +666,9 @@ GOV_HIDDEN size_t govK_load(govK_table *t, uint32_t cap, const unsigned char *b)
 /* json.c */
 #define GOVJ_EVENT (-1)         /* govJ_decode: the line is an event, parsed into vm->evt */
 GOV_HIDDEN int govJ_decode(gov_vm *vm, const char *js, size_t len);
+/* gov_record_partition for a partition key level (vm/partition.c); fuzz_govd compares
+ * it with govd's own key reader. */
+GOV_HIDDEN int govP_record_partition(int part, const char *json, size_t len, uint32_t n, uint32_t *out);
 GOV_HIDDEN int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit,
                            govV_cell *out, const char **why);
 GOV_HIDDEN int govJ_time(const char *s, size_t n, int64_t *out);

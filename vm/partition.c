@@ -1,9 +1,10 @@
 /* partition.c: what a host that runs several VMs of one program needs to know about its
  * state (spec/govd.md §5): the key records must be partitioned by so that every keyed
- * state stays exact, and a hash of the state's layout, equal for two programs whose
- * saved states mean the same thing slot for slot.
+ * state stays exact, the partition function (spec/scaleout.md §1: the one definition
+ * govd's threads and the Redis scale-out both route by), and a hash of the state's
+ * layout, equal for two programs whose saved states mean the same thing slot for slot.
  *
- * Both read the loaded program only; neither allocates.
+ * All read the loaded program or their arguments only; none allocates.
  */
 #include <stdio.h>
 #include <string.h>
@@ -156,4 +157,248 @@ void gov_program_state_layout(const gov_program *p, char out[33])
     }
     XXH128_hash_t h = XXH3_128bits_digest(&st);
     snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+}
+
+/* ---------------------------------------------------------------- the partition function */
+
+uint32_t gov_partition_of(const void *key, size_t len, uint32_t n)
+{
+    if (n == 0)
+        return 0;
+    return (uint32_t)(XXH3_64bits(len ? key : "", len) % n);
+}
+
+/* A small scanner over one JSON object, enough to find a top-level member's string value
+ * and hash it decoded. It validates what it must to stay in bounds and to decode the
+ * key the way govd's reader does (govd/util.c gdj_unescape: escapes, surrogate pairs,
+ * no raw control characters); the VM validates the rest when it evaluates the record. */
+typedef struct pscan {
+    const char *s;
+    size_t n, i;
+} pscan;
+
+static void ws(pscan *c)
+{
+    while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t' || c->s[c->i] == '\n' || c->s[c->i] == '\r'))
+        c->i++;
+}
+
+static int hexd(char ch)
+{
+    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+static int hex4at(const pscan *c, size_t at, uint32_t *out)
+{
+    if (c->n - at < 4)
+        return -1;
+    uint32_t v = 0;
+    for (size_t k = 0; k < 4; k++) {
+        int h = hexd(c->s[at + k]);
+        if (h < 0)
+            return -1;
+        v = v << 4 | (uint32_t)h;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The next decoded character of a string body (c->i inside the quotes) as UTF-8 bytes
+ * into u (1..4 bytes): its length, 0 at the closing quote (consumed), -1 when malformed. */
+static int str_next(pscan *c, unsigned char u[4])
+{
+    if (c->i >= c->n)
+        return -1;
+    unsigned char ch = (unsigned char)c->s[c->i];
+    if (ch == '"') {
+        c->i++;
+        return 0;
+    }
+    if (ch < 0x20)
+        return -1;
+    if (ch != '\\') {
+        u[0] = ch;
+        c->i++;
+        return 1;
+    }
+    if (c->i + 1 >= c->n)
+        return -1;
+    char e = c->s[c->i + 1];
+    c->i += 2;
+    uint32_t cp;
+    switch (e) {
+    case '"': cp = '"'; break;
+    case '\\': cp = '\\'; break;
+    case '/': cp = '/'; break;
+    case 'b': cp = 8; break;
+    case 'f': cp = 12; break;
+    case 'n': cp = 10; break;
+    case 'r': cp = 13; break;
+    case 't': cp = 9; break;
+    case 'u':
+        if (hex4at(c, c->i, &cp) != 0)
+            return -1;
+        c->i += 4;
+        if (cp >= 0xD800 && cp < 0xDC00) {
+            uint32_t lo;
+            if (c->n - c->i < 6 || c->s[c->i] != '\\' || c->s[c->i + 1] != 'u' || hex4at(c, c->i + 2, &lo) != 0 ||
+                lo < 0xDC00 || lo > 0xDFFF)
+                return -1;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            c->i += 6;
+        } else if (cp >= 0xDC00 && cp < 0xE000) {
+            return -1;
+        }
+        break;
+    default:
+        return -1;
+    }
+    if (cp < 0x80) {
+        u[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        u[0] = (unsigned char)(0xC0 | cp >> 6);
+        u[1] = (unsigned char)(0x80 | (cp & 63));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        u[0] = (unsigned char)(0xE0 | cp >> 12);
+        u[1] = (unsigned char)(0x80 | ((cp >> 6) & 63));
+        u[2] = (unsigned char)(0x80 | (cp & 63));
+        return 3;
+    }
+    u[0] = (unsigned char)(0xF0 | cp >> 18);
+    u[1] = (unsigned char)(0x80 | ((cp >> 12) & 63));
+    u[2] = (unsigned char)(0x80 | ((cp >> 6) & 63));
+    u[3] = (unsigned char)(0x80 | (cp & 63));
+    return 4;
+}
+
+/* Skip one value (c->i at its first byte). 0, or -1 when malformed. Nesting is counted,
+ * not recursed, so any depth is bounded by the line. */
+static int skip_value(pscan *c)
+{
+    size_t depth = 0;
+    do {
+        ws(c);
+        if (c->i >= c->n)
+            return -1;
+        char ch = c->s[c->i];
+        if (ch == '"') {
+            unsigned char u[4];
+            int k;
+            c->i++;
+            while ((k = str_next(c, u)) > 0)
+                ;
+            if (k < 0)
+                return -1;
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+            c->i++;
+            continue;
+        } else if (ch == '}' || ch == ']') {
+            if (depth == 0)
+                return -1;
+            depth--;
+            c->i++;
+        } else if (ch == ',' || ch == ':') {
+            if (depth == 0)
+                return -1;
+            c->i++;
+            continue;
+        } else {
+            size_t st = c->i;
+            while (c->i < c->n && !strchr(" \t\r\n,:}]\"{[", c->s[c->i]))
+                c->i++;
+            if (c->i == st)
+                return -1;
+        }
+    } while (depth > 0);
+    return 0;
+}
+
+static const char *const part_field[] = {"", "tenant", "project", "workflow", "agent", "run_id", ""};
+
+/* Hash the value of the first top-level member named `want` into st when it is a string.
+ * Returns 1 when it was hashed, 0 when there is no such member or it is not a string, -1
+ * when the line is not a well-formed object as far as the scan went. */
+static int find_key(pscan *c, const char *want, XXH3_state_t *st)
+{
+    size_t wl = strlen(want);
+    ws(c);
+    if (c->i >= c->n || c->s[c->i] != '{')
+        return -1;
+    c->i++;
+    ws(c);
+    if (c->i < c->n && c->s[c->i] == '}')
+        return 0;
+    for (;;) {
+        ws(c);
+        if (c->i >= c->n || c->s[c->i] != '"')
+            return -1;
+        c->i++;
+        /* the member name, decoded and compared as it goes */
+        unsigned char u[4];
+        size_t got = 0;
+        int k, same = 1;
+        while ((k = str_next(c, u)) > 0) {
+            if (got + (size_t)k > wl || memcmp(want + got, u, (size_t)k) != 0)
+                same = 0;
+            got += (size_t)k;
+        }
+        if (k < 0)
+            return -1;
+        same = same && got == wl;
+        ws(c);
+        if (c->i >= c->n || c->s[c->i] != ':')
+            return -1;
+        c->i++;
+        ws(c);
+        if (same) {
+            if (c->i >= c->n || c->s[c->i] != '"')
+                return skip_value(c) == 0 ? 0 : -1; /* a value, not a string: the empty key */
+            c->i++;
+            while ((k = str_next(c, u)) > 0)
+                XXH3_64bits_update(st, u, (size_t)k);
+            return k < 0 ? -1 : 1;
+        }
+        if (skip_value(c) != 0)
+            return -1;
+        ws(c);
+        if (c->i < c->n && c->s[c->i] == ',') {
+            c->i++;
+            continue;
+        }
+        if (c->i < c->n && c->s[c->i] == '}')
+            return 0;
+        return -1;
+    }
+}
+
+int govP_record_partition(int part, const char *json, size_t len, uint32_t n, uint32_t *out)
+{
+    *out = 0;
+    if (n == 0 || part == GOV_PART_ANY)
+        return GOV_EMISUSE;
+    if (part == GOV_PART_ONE || part < GOV_PART_ANY || part > GOV_PART_ONE)
+        return part == GOV_PART_ONE && n == 1 ? GOV_OK : GOV_EMISUSE;
+    XXH3_state_t st;
+    XXH3_64bits_reset(&st);
+    pscan c = {json ? json : "", json ? len : 0, 0};
+    int found = find_key(&c, part_field[part], &st);
+    if (found <= 0)
+        XXH3_64bits_reset(&st); /* the empty key: a record without it has the field's default "" */
+    *out = (uint32_t)(XXH3_64bits_digest(&st) % n);
+    return found < 0 ? GOV_EJSON : GOV_OK;
+}
+
+int gov_record_partition(const gov_program *p, const char *json, size_t len, uint32_t n, uint32_t *out)
+{
+    if (!out)
+        return GOV_EMISUSE;
+    *out = 0;
+    if (!p || n == 0 || (!json && len))
+        return GOV_EMISUSE;
+    return govP_record_partition(gov_program_partition(p, NULL, 0), json, len, n, out);
 }

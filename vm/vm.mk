@@ -72,6 +72,10 @@ $(BUILD)/tests/vm_keytab: $(BUILD)/obj/tests/vm/keytab.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
+$(BUILD)/tests/vm_partition: $(BUILD)/obj/tests/vm/partition.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
 $(BUILD)/tests/vm_mkgovb: $(BUILD)/obj/tests/vm/mkgovb.o $(VM_TEST_COMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
@@ -101,10 +105,10 @@ vm-fuzz: $(BUILD)/fuzz/vm_fuzz $(BUILD)/tests/vm_mkgovb
 	    done < tests/vm/golden/support.jsonl
 	$(BUILD)/fuzz/vm_fuzz -max_total_time=$(FUZZ_TIME) -max_len=8192 $(BUILD)/fuzz/corpus
 
-TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_unit_switch $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_keytab $(BUILD)/tests/vm_mkgovb $(BUILD)/govhost \
+TEST_DEPS += $(BUILD)/tests/vm_unit $(BUILD)/tests/vm_unit_switch $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_keytab $(BUILD)/tests/vm_partition $(BUILD)/tests/vm_mkgovb $(BUILD)/govhost \
              $(BUILD)/libgov.so
 TEST_SUITES += $(BUILD)/tests/vm_unit "sh tests/vm/prefix.sh switch $(BUILD)/tests/vm_unit_switch" \
-               $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_keytab "sh tests/vm/opdoc.sh" \
+               $(BUILD)/tests/vm_corrupt $(BUILD)/tests/vm_keytab $(BUILD)/tests/vm_partition "sh tests/vm/opdoc.sh" \
                "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
                "sh tests/vm/install.sh $(BUILD) '$(SAN)'" "sh tests/vm/locale.sh $(BUILD)"
 TEST_SUITES += "sh tests/vm/corrupt_files.sh $(BUILD)"

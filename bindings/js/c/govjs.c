@@ -124,6 +124,8 @@ EXPORT(govjs_program_info) long govjs_program_info(const gov_program *p) {
     jb_json(&info, gov_program_name(p));
     jb_str(&info, ",\"id\":");
     jb_json(&info, gov_program_id(p));
+    jb_str(&info, ",\"partition\":");
+    jb_json(&info, gov_partition_name(gov_program_partition(p, NULL, 0)));
     jb_str(&info, ",\"kinds\":[");
     for (int k = 0; k < gov_kind_count(p); k++) {
         jb_str(&info, k ? ",{\"name\":" : "{\"name\":");
@@ -160,6 +162,18 @@ EXPORT(govjs_program_info) long govjs_program_info(const gov_program *p) {
     return info.oom ? -1 : (long)info.n;
 }
 EXPORT(govjs_info_ptr) const char *govjs_info_ptr(void) { return info.p; }
+
+/* The partition function (spec/scaleout.md 1). */
+EXPORT(govjs_partition_of) uint32_t govjs_partition_of(const char *key, size_t len, uint32_t n) {
+    return gov_partition_of(key, len, n);
+}
+/* A JSON line's partition, or -1 - the gov_record_partition code when it has none. */
+EXPORT(govjs_record_partition) long govjs_record_partition(const gov_program *p, const char *json, size_t len,
+                                                           uint32_t n) {
+    uint32_t out = 0;
+    int rc = gov_record_partition(p, json, len, n, &out);
+    return rc == GOV_OK || rc == GOV_EJSON ? (long)out : -1 - rc;
+}
 
 /* The disassembly into the info buffer; its length, or -1. */
 EXPORT(govjs_disasm) long govjs_disasm(const gov_program *p) {

@@ -25,6 +25,8 @@ void govjs_program_free(gov_program *p);
 long govjs_program_info(const gov_program *p);
 long govjs_disasm(const gov_program *p);
 const char *govjs_info_ptr(void);
+uint32_t govjs_partition_of(const char *key, size_t len, uint32_t n);
+long govjs_record_partition(const gov_program *p, const char *json, size_t len, uint32_t n);
 
 /* VMs: each evaluation's decision JSON (with its trace) is at govjs_out_ptr. */
 govjs_vm *govjs_vm_new(const gov_program *p, const uint32_t *limits, size_t trace_cap);

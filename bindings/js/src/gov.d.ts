@@ -207,10 +207,19 @@ export class Policy {
   readonly id: string;
   readonly kinds: KindInfo[];
   readonly externs: ExternInfo[];
+  /** The key records are partitioned by (spec/govd.md §5). */
+  readonly partitionKey: 'any' | 'tenant' | 'project' | 'workflow' | 'agent' | 'run_id' | 'none';
   readonly poisoned: boolean;
   disasm(): string;
   vm(opts?: VMOptions): VM;
+  /** The partition (0..n-1) of a record or event among n (spec/scaleout.md §1); throws
+   * GOV_EMISUSE for a policy keyed "any", or "none" with n > 1. */
+  partition(record: RecordInput, n: number): number;
 }
+
+/** The partition (0..n-1) of a partition key value among n: XXH3-64 of its UTF-8 bytes,
+ * mod n (spec/scaleout.md §1). Needs initVM() resolved. */
+export function partitionOf(key: string, n: number): number;
 
 export type RecordInput = Record<string, unknown> | string;
 

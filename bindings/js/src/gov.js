@@ -296,6 +296,30 @@ export class Policy {
     this.kinds = info.kinds;
     /** Host functions the policy declares, with their C signatures. */
     this.externs = info.externs;
+    /** The key records are partitioned by (spec/govd.md §5): "agent", ..., "any", "none". */
+    this.partitionKey = info.partition;
+  }
+
+  /** The partition (0..n-1) of a record or event (an object, or one JSON line) among n
+   * partitions: the one partition function of spec/scaleout.md §1. Throws GOV_EMISUSE for
+   * a policy keyed "any" (any partition will do) or "none" with n > 1. */
+  partition(record, n) {
+    checkCount(n);
+    const text = typeof record === 'string' ? record : JSON.stringify(record);
+    const inst = this._inst;
+    const [p, len] = inst.putString(text);
+    try {
+      const r = inst.call('govjs_record_partition', this._prog, p, len, n);
+      if (r < 0) {
+        const code = inst.codeName(-1 - r);
+        throw new GovError(code, this.partitionKey === 'any'
+          ? `policy ${this.name} keeps no state: any partition will do`
+          : `policy ${this.name} cannot be partitioned (it keeps state for all records): use 1 partition`);
+      }
+      return r;
+    } finally {
+      inst.call('govjs_free', p);
+    }
   }
 
   /** Whether a trap made this policy unusable. */
@@ -310,6 +334,29 @@ export class Policy {
 
   /** A new VM (its own clock, gates, windows and state). */
   vm(opts = {}) { return new VM(this, opts); }
+}
+
+function checkCount(n) {
+  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) {
+    throw new GovError('GOV_EMISUSE', `a partition count is an integer from 1 to 2^32 - 1, not ${n}`);
+  }
+}
+
+let scratch = null; // an instance for the functions that need no program
+
+/** The partition (0..n-1) of a partition key value among n partitions:
+ * XXH3-64(UTF-8 bytes of key) mod n (spec/scaleout.md §1). Needs initVM() resolved. */
+export function partitionOf(key, n) {
+  if (!govModule) throw new GovError('GOV_EMISUSE', 'call await initVM() first');
+  if (typeof key !== 'string') throw new TypeError('partitionOf takes the key value as a string');
+  checkCount(n);
+  if (!scratch || scratch.poisoned) scratch = new Instance(govModule);
+  const [p, len] = scratch.putString(key);
+  try {
+    return scratch.call('govjs_partition_of', p, len, n) >>> 0;
+  } finally {
+    scratch.call('govjs_free', p);
+  }
 }
 
 // ---------------------------------------------------------------- VM
