@@ -17,6 +17,8 @@ all: $(BUILD)/govd
 # ---------------------------------------------------------------- tests
 TEST_DEPS += $(BUILD)/govd $(BUILD)/govc
 TEST_SUITES += "/usr/bin/python3 tests/govd/run.py $(BUILD)"
+# The real OpenTelemetry SDK and OTLP/HTTP exporter, installed by make test's test-deps.
+NPM_DIRS += tests/govd/otel
 
 # ---------------------------------------------------------------- bench
 # make bench also measures govd (wrk over loopback; GOVD_SOAK_SECONDS, default 600, of soak).
