@@ -24,6 +24,8 @@ TEST_DEPS += $(BUILD)/govd $(BUILD)/govc
 TEST_SUITES += "/usr/bin/python3 tests/govd/run.py $(BUILD)"
 # State files and the decision log: only regular files are read, appended to or replaced.
 TEST_SUITES += "sh tests/govd/outfiles.sh $(BUILD)"
+# The real OpenTelemetry SDK and OTLP/HTTP exporter, installed by make test's test-deps.
+NPM_DIRS += tests/govd/otel
 
 # ---------------------------------------------------------------- bench
 # make bench also measures govd (wrk over loopback; GOVD_SOAK_SECONDS, default 600, of soak).

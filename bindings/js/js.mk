@@ -63,9 +63,9 @@ $(JS_DIR)/package.json $(JS_DIR)/package-lock.json $(JS_DIR)/bench.mjs: $(JS_DIR
 	cp $< $@
 
 # npm ci into the staged package when the lock file changes.
-# After test-deps: on a bare machine that installs node and npm (Makefile, NODE_MIN).
+# After test-deps, which installs node and npm on a bare machine and makes node at least
+# NODE_MIN (tests/node, first on PATH; see the Makefile).
 $(JS_DIR)/node_modules/.gov-npm-ok: $(JS_DIR)/package.json $(JS_DIR)/package-lock.json | test-deps
-	@sh bindings/js/install-node.sh
 	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -686,16 +686,10 @@ def otel_npm():
     """Spans from the real @opentelemetry/sdk-trace-node through the real
     @opentelemetry/exporter-trace-otlp-http (OTLP/HTTP JSON) become decisions."""
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "otel")
-    if not shutil.which("npm") and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "-qq", "npm"],
-                       capture_output=True, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
-    if not shutil.which("npm") or not shutil.which("node"):
-        print("skip - otel_npm: npm and node are not installed (apt-get install npm)")
-        return
-    p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=here, capture_output=True,
-                       text=True, timeout=600)
-    if p.returncode != 0:
-        report(False, "npm ci of the OpenTelemetry packages", p.stdout + p.stderr)
+    # make test installs the packages (NPM_DIRS in govd/govd.mk, tests/npm-deps.sh).
+    if not shutil.which("node") or not os.path.isfile(os.path.join(here, "node_modules", ".gov-npm-ci")):
+        print("skip - otel_npm: the OpenTelemetry packages are not installed "
+              "(make test-deps, or npm ci in tests/govd/otel)")
         return
     tok = write(os.path.join(TMP, "tokens-otel"), TOKENS, 0o600)
     logf = os.path.join(TMP, "otel.log")
