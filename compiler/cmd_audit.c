@@ -208,7 +208,7 @@ static int new_vm(Replay *R, Stream *s, const gov_program *p, const govlog_line 
     free(s->arena);
     s->arena = NULL;
     s->vm = NULL;
-    gov_config cfg;
+    gov_config cfg = {.size = sizeof cfg};
     gov_config_init(&cfg);
     for (int i = 0; i < GOV_LIMIT__COUNT; i++)
         if (l->limits[i] > cfg.limits[i]) cfg.limits[i] = l->limits[i];

@@ -358,7 +358,7 @@ static int run_records(const RunOpts *o, gov_program *prog)
         if (gov_decision_status(d) != GOV_OK)
             malformed = true;
         /* Logged before it is printed: what a host acts on is in the log first. */
-        if (lg && govlog_append(lg, 0, d, line, (size_t)n) != GOVLOG_OK) {
+        if (lg && govlog_append(lg, 0, d, lr.buf, (size_t)n) != GOVLOG_OK) {
             fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
             rc = 2;
             break;
@@ -380,11 +380,11 @@ static int run_records(const RunOpts *o, gov_program *prog)
         rc = state_save(o, vm, sbuf, scap);
     if (lg) {
         char head[65];
-        int lr = govlog_detach(lg, 0, vm);
+        int lrc = govlog_detach(lg, 0, vm);
         uint64_t lines = govlog_next_seq(lg) + 1; /* with the close line */
-        if (lr != GOVLOG_OK) fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
-        if (govlog_close(lg, head) != GOVLOG_OK) lr = GOVLOG_EIO;
-        if (lr != GOVLOG_OK) {
+        if (lrc != GOVLOG_OK) fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
+        if (govlog_close(lg, head) != GOVLOG_OK) lrc = GOVLOG_EIO;
+        if (lrc != GOVLOG_OK) {
             fprintf(stderr, "govc run: log: cannot finish '%s'\n", o->log);
             if (rc == 0) rc = 2;
         } else {

@@ -234,7 +234,8 @@ GOV_API int gov_program_partition(const gov_program *p, char *why, size_t cap);
 GOV_API const char *gov_partition_name(int part);
 /* The partition function (spec/scaleout.md §1), the one govd's VMs and the Redis
  * scale-out's partition streams both route by: XXH3-64 (seed 0) of the key value's bytes
- * (the decoded UTF-8 of the record's string), modulo n; 0 when n is 0. */
+ * (the decoded UTF-8 of the record's string), modulo n; 0 when n is 0. A NULL key is
+ * the empty key. */
 GOV_API uint32_t gov_partition_of(const void *key, size_t len, uint32_t n);
 /* The partition (0..n-1) of one JSON record or event of program p: gov_partition_of of
  * the value of its first top-level member named by p's partition key ("agent", ...),

@@ -165,6 +165,8 @@ uint32_t gov_partition_of(const void *key, size_t len, uint32_t n)
 {
     if (n == 0)
         return 0;
+    if (!key)
+        len = 0; /* a NULL key is the empty key, whatever its length says */
     return (uint32_t)(XXH3_64bits(len ? key : "", len) % n);
 }
 

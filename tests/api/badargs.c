@@ -138,6 +138,16 @@ static void program_cases(void)
     char why[64] = "junk";
     T(gov_program_partition, "NULL program", gov_program_partition(NULL, why, sizeof why) == -1 && why[0] == 0);
     T(gov_program_partition, "NULL why, or no room", gov_program_partition(P, NULL, 64) >= 0 && gov_program_partition(P, why, 0) >= 0);
+    T(gov_program_version, "NULL program", gov_program_version(NULL) == NULL);
+    T(gov_program_stamp, "NULL program", gov_program_stamp(NULL) == NULL);
+    T(gov_partition_of, "n 0, and a NULL key with a length",
+      gov_partition_of("a", 1, 0) == 0 && gov_partition_of(NULL, 5, 7) == gov_partition_of("", 0, 7));
+    uint32_t part = 99;
+    T(gov_record_partition, "NULL out", gov_record_partition(P, "{}", 2, 4, NULL) == GOV_EMISUSE);
+    T(gov_record_partition, "NULL program, n 0, NULL json with a length",
+      gov_record_partition(NULL, "{}", 2, 4, &part) == GOV_EMISUSE && part == 0 &&
+          gov_record_partition(P, "{}", 2, 0, &part) == GOV_EMISUSE &&
+          gov_record_partition(P, NULL, 3, 4, &part) == GOV_EMISUSE);
     T(gov_partition_name, "-1 and past the last",
       streq(gov_partition_name(-1), "unknown") && streq(gov_partition_name(GOV_PART_ONE + 1), "unknown"));
     char lay[33];
@@ -211,6 +221,7 @@ static void vm_cases(void)
     T(gov_vm_limit, "NULL VM", gov_vm_limit(NULL, 0, -1) == -1);
     T(gov_vm_limit, "id -1 and count", gov_vm_limit(VM, -1, 5) == -1 && gov_vm_limit(VM, GOV_LIMIT__COUNT, 5) == -1);
     T(gov_vm_errmsg, "NULL VM", nonempty(gov_vm_errmsg(NULL)));
+    T(gov_vm_program, "NULL VM", gov_vm_program(NULL) == NULL);
     const void *b = (const void *)&b;
     size_t len = 7;
     T(gov_vm_state, "NULL VM", (gov_vm_state(NULL, &b, &len), b == NULL && len == 0));
@@ -286,6 +297,27 @@ static void decision_cases(void)
     T(gov_decision_line, "NULL decision", gov_decision_line(NULL) == 0);
     T(gov_decision_policy_id, "NULL decision, a decision of no VM",
       streq(gov_decision_policy_id(NULL), "") && streq(gov_decision_policy_id(MISUSE), ""));
+    T(gov_decision_program, "NULL decision, a decision of no VM",
+      gov_decision_program(NULL) == NULL && gov_decision_program(MISUSE) == NULL);
+    T(gov_decision_run_id, "NULL decision, a decision of no VM, NULL len",
+      (len = 9, gov_decision_run_id(NULL, &len) == NULL && len == 0) &&
+          (len = 9, gov_decision_run_id(MISUSE, &len) == NULL && len == 0) &&
+          (gov_decision_run_id(D, NULL), 1));
+    T(gov_decision_at, "NULL decision, a decision of no VM",
+      gov_decision_at(NULL) == INT64_MIN && gov_decision_at(MISUSE) == INT64_MIN);
+    gov_summary sm;
+    T(gov_decision_summary, "NULL decision, NULL out",
+      gov_decision_summary(NULL, buf, sizeof buf, &sm) == GOV_EMISUSE &&
+          gov_decision_summary(D, buf, sizeof buf, NULL) == GOV_EMISUSE);
+    T(gov_decision_summary, "a decision of no VM: its status, and what gov_decision_json says",
+      gov_decision_summary(MISUSE, buf, sizeof buf, &sm) == gov_decision_json(MISUSE, buf, sizeof buf, &len) &&
+          sm.status == GOV_EMISUSE);
+    T(gov_decision_summary, "NULL buf or no room: GOV_ESPACE with the length",
+      gov_decision_summary(D, NULL, 0, &sm) == GOV_ESPACE && sm.len > 0 &&
+          gov_decision_summary(D, buf, 1, &sm) == GOV_ESPACE);
+    T(gov_eval_json_summary, "NULL VM: a misuse decision, NULL out allowed",
+      misuse_dec(gov_eval_json_summary(NULL, REC, sizeof REC - 1, 1, buf, sizeof buf, &sm)) &&
+          sm.status == GOV_EMISUSE && misuse_dec(gov_eval_json_summary(NULL, REC, 3, 1, buf, sizeof buf, NULL)));
     T(gov_decision_kind, "NULL decision, a decision of no VM", gov_decision_kind(NULL) == NULL && gov_decision_kind(MISUSE) == NULL);
     T(gov_decision_finding_count, "NULL decision", gov_decision_finding_count(NULL) == 0 && gov_decision_finding_count(MISUSE) == 0);
     T(gov_decision_finding, "NULL decision", gov_decision_finding(NULL, 0, &f) == GOV_EMISUSE);
@@ -334,6 +366,9 @@ static void compiler_cases(void)
     T(gov_compiler_free, "NULL", (gov_compiler_free(NULL), 1));
     T(gov_compiler_errmsg, "NULL", gov_compiler_errmsg(NULL) != NULL);
     T(gov_compiler_option, "NULL compiler", gov_compiler_option(NULL, GOVC_OPT_WERROR, 1) == -1);
+    T(gov_compiler_stamp, "NULL compiler", gov_compiler_stamp(NULL, "abc") == GOV_EMISUSE);
+    T(gov_compiler_stamp, "a stamp too long or not printable, NULL for none",
+      gov_compiler_stamp(CB, "bad\nstamp") == GOV_EMISUSE && gov_compiler_stamp(CB, NULL) == GOV_OK);
     T(gov_compiler_option, "id -1 and count, a bad value",
       gov_compiler_option(C, -1, 0) == -1 && gov_compiler_option(C, GOVC_OPT__COUNT, 0) == -1 &&
           gov_compiler_option(C, GOVC_OPT_WERROR, 2) == -1);

@@ -657,7 +657,7 @@ static void test_summary(void)
 {
     gov_compiler *c = fresh();
     add(c, "support.gov", SUPPORT);
-    gov_compiled b;
+    gov_compiled b = {.size = sizeof b};
     gov_program *p = NULL;
     if (gov_compiler_build(c) != GOV_OK || gov_compiler_program(c, 0, &b) != GOV_OK ||
         gov_program_load(b.bytes, b.len, &p, NULL) != GOV_OK) {

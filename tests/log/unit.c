@@ -104,7 +104,7 @@ static void load(const char *govc) {
     }
     size_t n;
     unsigned char *b = slurp(path("loan.govb"), &n);
-    gov_error err;
+    gov_error err = {.size = sizeof err};
     if (!b || gov_program_load(b, n, &prog, &err) != GOV_OK) {
         fprintf(stderr, "cannot load the loan policy\n");
         exit(2);

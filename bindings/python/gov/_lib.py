@@ -54,12 +54,21 @@ GOV_MAX_PARAMS = 16
 GOV_MAX_COMPARES = 4
 
 
-class Error(Structure):
-    _fields_ = [("code", c_int), ("offset", c_uint32), ("message", c_char * 200)]
+class _Sized(Structure):
+    """A struct that begins with `uint32_t size`, set to its sizeof when it is made, as
+    vm/gov.h's "Sized structs" asks of every caller (the library may grow the struct)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.size = ctypes.sizeof(self)
 
 
-class Config(Structure):
-    _fields_ = [("limits", c_uint32 * 5)]
+class Error(_Sized):
+    _fields_ = [("size", c_uint32), ("code", c_int), ("offset", c_uint32), ("message", c_char * 200)]
+
+
+class Config(_Sized):
+    _fields_ = [("size", c_uint32), ("limits", c_uint32 * 5)]
 
 
 class Sig(Structure):
@@ -75,8 +84,8 @@ class Compare(Structure):
     _fields_ = [("op", c_char_p), ("lhs", Value), ("rhs", Value), ("result", c_int)]
 
 
-class Finding(Structure):
-    _fields_ = [("rule", c_char_p), ("severity", c_int), ("verdict", c_int),
+class Finding(_Sized):
+    _fields_ = [("size", c_uint32), ("rule", c_char_p), ("severity", c_int), ("verdict", c_int),
                 ("file", c_char_p), ("line", c_uint32), ("col", c_uint32),
                 ("ncompares", c_int), ("compares", Compare * GOV_MAX_COMPARES),
                 ("limit", c_char_p), ("limit_value", Value), ("limit_level", c_char_p),
@@ -84,8 +93,8 @@ class Finding(Structure):
                 ("limit_line", c_uint32), ("limit_col", c_uint32)]
 
 
-class Action(Structure):
-    _fields_ = [("channel", c_char_p), ("kind", c_char_p), ("target", c_char_p),
+class Action(_Sized):
+    _fields_ = [("size", c_uint32), ("channel", c_char_p), ("kind", c_char_p), ("target", c_char_p),
                 ("rule", c_char_p), ("severity", c_int), ("verdict", c_int),
                 ("type", c_int), ("type_name", c_char_p), ("gate", c_char_p),
                 ("escalation", c_char_p), ("id", c_char * 17),
@@ -95,8 +104,8 @@ class Action(Structure):
                 ("skipped", c_int), ("policy_id", c_char_p)]
 
 
-class HostError(Structure):
-    _fields_ = [("name", c_char_p), ("rule", c_char_p), ("reason", c_char_p),
+class HostError(_Sized):
+    _fields_ = [("size", c_uint32), ("name", c_char_p), ("rule", c_char_p), ("reason", c_char_p),
                 ("status", c_int), ("verdict", c_int)]
 
 
@@ -112,17 +121,17 @@ class Location(Structure):
                 ("offset", c_uint32), ("end", c_uint32)]
 
 
-class Diagnostic(Structure):
-    _fields_ = [("severity", c_int), ("code", c_char_p), ("message", c_char_p),
+class Diagnostic(_Sized):
+    _fields_ = [("size", c_uint32), ("severity", c_int), ("code", c_char_p), ("message", c_char_p),
                 ("at", Location), ("nnotes", c_size_t)]
 
 
-class Note(Structure):
-    _fields_ = [("message", c_char_p), ("at", Location)]
+class Note(_Sized):
+    _fields_ = [("size", c_uint32), ("message", c_char_p), ("at", Location)]
 
 
-class Compiled(Structure):
-    _fields_ = [("policy", c_char_p), ("bytes", c_void_p), ("len", c_size_t),
+class Compiled(_Sized):
+    _fields_ = [("size", c_uint32), ("policy", c_char_p), ("bytes", c_void_p), ("len", c_size_t),
                 ("id", c_char * 33), ("rules", c_uint32), ("code_words", c_uint32),
                 ("max_steps", c_uint32)]
 
