@@ -280,7 +280,8 @@ static void emit_kinds(Comp *K)
             } else if (f->dflt) {
                 GovValue v;
                 govE_eval(f->dflt, &v);
-                dflt = const_value(K, &v, f->type);
+                /* A strings field defaults to [] (the checker allows no other list). */
+                dflt = f->type == GOV_TY_STRINGS ? const_of(K, GOV_TY_STRINGS, 0) : const_value(K, &v, f->type);
             } else {
                 flags = GOVB_F_REQUIRED;
             }

@@ -907,7 +907,12 @@ static void check_record(Checker *C, GovDecl *d)
         }
         if (f->dflt) {
             GovValue v;
-            govC_const(C, f->dflt, f->type, "a field's default", &v);
+            /* A list field may default to the empty list only: the bytecode has no
+             * constant lists of strings but the empty one (spec/bytecode.md). */
+            if (govC_const(C, f->dflt, f->type, "a field's default", &v) && f->type == GOV_TY_STRINGS &&
+                v.u.list.n)
+                govD_error(C->d, "E025", f->dflt->span, "a strings field's default must be [] (absent means "
+                           "empty); give the elements in the record");
         }
         all[n++] = *f;
     }
