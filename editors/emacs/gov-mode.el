@@ -188,6 +188,7 @@ valid escape, with the character after it."
                 "\\|escalation\\|max\\|min\\|allowlist\\|denylist\\)[ \t]+\\(" id "\\)")
        (1 'font-lock-keyword-face) (2 'font-lock-function-name-face))
       ;; Contextual names.
+      ("^[ \t]*\\(version\\)[ \t]+\"" 1 'font-lock-keyword-face)
       (,(concat "\\(?::\\|->\\)[ \t]*\\_<" (regexp-opt gov-types t) "\\_>")
        1 'font-lock-type-face)
       (,(concat "\\_<\\(in\\)[ \t]+" (regexp-opt gov-units t) "\\_>")
