@@ -54,9 +54,14 @@ bool govc_expr_eq(const GovExpr *a, const GovExpr *b)
         if (a->u.in.nitems != b->u.in.nitems || !govc_expr_eq(a->u.in.x, b->u.in.x)) return false;
         for (uint32_t i = 0; i < a->u.in.nitems; i++)
             if (!govc_expr_eq(a->u.in.items[i], b->u.in.items[i])) return false;
+        return govc_expr_eq(GOV_IN_SET(a), GOV_IN_SET(b)); /* `x in SETLIMIT` (spec/language.md 5.1) */
+    case GOV_E_LIST:
+        if (a->u.list.nitems != b->u.list.nitems) return false;
+        for (uint32_t i = 0; i < a->u.list.nitems; i++)
+            if (!govc_expr_eq(a->u.list.items[i], b->u.list.items[i])) return false;
         return true;
     default:
-        return false;
+        return false; /* not known equal: the change is unproven, never silently equal */
     }
 }
 

@@ -138,6 +138,10 @@ static void program_cases(void)
     char why[64] = "junk";
     T(gov_program_partition, "NULL program", gov_program_partition(NULL, why, sizeof why) == -1 && why[0] == 0);
     T(gov_program_partition, "NULL why, or no room", gov_program_partition(P, NULL, 64) >= 0 && gov_program_partition(P, why, 0) >= 0);
+    size_t mlen = 7;
+    T(gov_set_member, "NULL program, a set -1 or past the last, NULL len",
+      gov_set_member(NULL, 0, 0, &mlen) == NULL && gov_set_member(P, -1, 0, &mlen) == NULL &&
+          gov_set_member(P, INT64_MAX, 0, &mlen) == NULL && gov_set_member(P, 0, SIZE_MAX, NULL) == NULL);
     T(gov_program_version, "NULL program", gov_program_version(NULL) == NULL);
     T(gov_program_stamp, "NULL program", gov_program_stamp(NULL) == NULL);
     T(gov_partition_of, "n 0, and a NULL key with a length",
@@ -252,6 +256,15 @@ static void vm_cases(void)
     T(gov_set_float, "NULL VM", gov_set_float(NULL, s_sc, 1.0) == GOV_EMISUSE);
     T(gov_set_float, "slot -1 and count",
       (gov_record_begin(VM, 0), gov_set_float(VM, -1, 1) == GOV_EMISUSE && gov_set_float(VM, 99, 1) == GOV_EMISUSE));
+    const char *items[] = {"a"};
+    size_t lens[] = {1};
+    T(gov_set_strings, "NULL VM", gov_set_strings(NULL, s_out, items, lens, 1) == GOV_EMISUSE);
+    T(gov_set_strings, "slot -1, a slot that is not a list: refused",
+      (gov_record_begin(VM, 0), gov_set_strings(VM, -1, items, lens, 1) != GOV_OK) &&
+          (gov_record_begin(VM, 0), gov_set_strings(VM, s_out, items, lens, 1) != GOV_OK));
+    T(gov_set_strings, "NULL items or lengths with n > 0: refused",
+      (gov_record_begin(VM, 0), gov_set_strings(VM, s_out, NULL, lens, 1) != GOV_OK) &&
+          (gov_record_begin(VM, 0), gov_set_strings(VM, s_out, items, NULL, 1) != GOV_OK));
     T(gov_set_string, "NULL VM", gov_set_string(NULL, s_out, "x", 1) == GOV_EMISUSE);
     T(gov_set_string, "NULL bytes with a length: refused, the record poisoned", ({
           gov_record_begin(VM, 0);
