@@ -18,7 +18,7 @@ $(BUILD)/gen/stdlib_data.c: $(BUILD)/embed $(STDLIB_MODS)
 # ---------------------------------------------------------------- libgovc
 # lang/ (the front end), the compiler, the embedded standard modules and the API. It
 # links libgov (programs are verified before they are returned); libgov stays alone.
-LIBGOVC_SRCS := compiler/libgovc.c compiler/compile.c compiler/stdlib.c $(LANG_SRCS)
+LIBGOVC_SRCS := compiler/libgovc.c compiler/policyof.c compiler/compile.c compiler/stdlib.c $(LANG_SRCS)
 LIBGOVC_GEN  := lexer parser stdlib_data
 LIBGOVC_OBJS := $(LIBGOVC_SRCS:%.c=$(BUILD)/obj/%.o) $(LIBGOVC_GEN:%=$(BUILD)/gen/obj/%.o)
 LIBGOVC_PIC_OBJS := $(LIBGOVC_SRCS:%.c=$(BUILD)/pic/%.o) $(LIBGOVC_GEN:%=$(BUILD)/gen/pic/%.o)

@@ -100,6 +100,19 @@ GOV_API int gov_compiler_add_source(gov_compiler *c, const char *name, const voi
 /* A file, or a directory searched recursively for *.gov files, read at the next run.
  * GOV_OK, GOV_ENOMEM or GOV_EMISUSE (c or path NULL, path empty). */
 GOV_API int gov_compiler_add_path(gov_compiler *c, const char *path);
+/* The policy `file` belongs to, for an editor checking one file (govc check --policy-of):
+ * file itself (as a path, unless a source of that name was given in memory, whose text
+ * then counts), and every *.gov file under the folders dirs[0 .. ndirs) whose header
+ * declares the same `policy NAME`, as paths (files given in memory are not added again).
+ * With no folders, the search starts at file's own folder and moves up to the parent
+ * while the parent holds, directly, another file of that policy. Folders are searched
+ * recursively, hidden entries skipped, as gov_compiler_add_path searches them. A module,
+ * or a file without a `policy NAME` header, is added alone. Unlike add_path, this reads
+ * the headers now (the sources themselves are read at the run). GOV_OK, GOV_EIO (file,
+ * or a folder named, cannot be read: gov_compiler_errmsg says why; nothing more is
+ * added), GOV_ENOMEM, or GOV_EMISUSE (c or file NULL or empty, file not in memory while
+ * file access is off). */
+GOV_API int gov_compiler_add_policy_of(gov_compiler *c, const char *file, const char *const *dirs, size_t ndirs);
 /* Forget every source and path and the results of the last run; options stay. */
 GOV_API void gov_compiler_clear(gov_compiler *c);
 

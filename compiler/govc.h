@@ -81,6 +81,16 @@ bool govc_parse_format(const char *s, GovFormat *out);
  * *out the compiler holding the results (or NULL), which the caller frees. */
 int govc_compile(char *const *paths, int npaths, const GovcFrontOpts *o, bool build, bool print,
                  gov_compiler **out);
+/* What govc_compile_sources reads: the paths, or with policy_of the policy that file
+ * belongs to, searched for under the paths (gov_compiler_add_policy_of), its text read
+ * from stdin when from_stdin is set. */
+typedef struct GovcSources {
+    char *const *paths;
+    int npaths;
+    const char *policy_of;
+    bool from_stdin;
+} GovcSources;
+int govc_compile_sources(const GovcSources *s, const GovcFrontOpts *o, bool build, bool print, gov_compiler **out);
 
 /* Load and check `paths` into fe (already initialised with setjmp done by the caller).
  * Returns the exit status so far: 0, 1 (errors) or 2 (I/O). */

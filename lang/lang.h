@@ -85,6 +85,16 @@ uint32_t govC_drift_default_edges(int type, double *out);
 #define GOV_DRIFT_MIN_SAMPLES 30        /* min_samples when a drift declares none */
 #define GOV_DRIFT_MAX_EDGES 64          /* bin edges of one drift */
 
+/* Lexically normalise a path into out (room for strlen(path) + 2 bytes): "." segments
+ * dropped, "x/.." folded, as sources and imports are named. Returns its length. */
+size_t govF_normalise(const char *path, char *out);
+
+/* What a source declares in its header (the first words after blanks and comments):
+ * 1 with *name (pointing into text) and *is_module for `policy NAME` or `module NAME`;
+ * 0 when it starts with anything else; -1 when the text ends first (a prefix of a
+ * longer file: read more). */
+int govF_header(const char *text, size_t len, GovStr *name, bool *is_module);
+
 /* Look a name up in a checked unit; NULL if absent. */
 GovDecl *govF_lookup(const GovPolicy *p, const char *name, uint32_t len);
 

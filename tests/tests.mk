@@ -10,6 +10,8 @@ TEST_DEB_PKGS += vim neovim emacs-nox nodejs npm zip unzip
 NPM_DIRS += editors/vscode
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
+# govc check --policy-of FILE: the whole policy one file belongs to (issue 23).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/policy_of.sh"
 # Percent literals and percent fields are exact (issue 27.1).
 TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
 # Option parsing (getopt_long, the same for every command) and the shell completions.

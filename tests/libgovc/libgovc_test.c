@@ -649,6 +649,51 @@ static void test_threads(void)
     free(src);
 }
 
+/* gov_compiler_add_policy_of on tests/editors/errors/multi (policy `multi` in two files,
+ * policy `other` beside them): the file's siblings come in, the other policy does not,
+ * and a source given in memory under a file's name stands for that file. */
+static void test_policy_of(void)
+{
+    const char *dir = "tests/editors/errors/multi";
+    gov_compiler *c = fresh();
+    int rc = gov_compiler_add_policy_of(c, "tests/editors/errors/multi/rules/rules.gov", NULL, 0);
+    int rc2 = gov_compiler_check(c);
+    size_t e, w;
+    gov_compiler_counts(c, &e, &w);
+    check(rc == GOV_OK && rc2 == GOV_OK && e == 0 && w == 1 && gov_compiler_policy_count(c) == 1,
+          "policy-of: a file's policy is checked whole, and only it", "rc %d %d, %zu errors %zu warnings", rc, rc2, e, w);
+    gov_compiler_clear(c);
+    /* The buffer of limits.gov, edited: its text counts, not the disk's. */
+    char *lim = read_text("tests/editors/errors/multi/limits.gov", NULL);
+    char *cut = lim ? strstr(lim, "max latency_budget") : NULL;
+    if (cut) *cut = 0; /* the limit is gone from the buffer */
+    add(c, "tests/editors/errors/multi/./limits.gov", lim ? lim : "");
+    rc = gov_compiler_add_policy_of(c, "tests/editors/errors/multi/rules/rules.gov", &dir, 1);
+    rc2 = gov_compiler_check(c);
+    gov_diagnostic d = {0};
+    int found = 0;
+    for (size_t i = 0; i < gov_compiler_diag_count(c); i++)
+        if (gov_compiler_diag(c, i, &d) == GOV_OK && strcmp(d.code, "E051") == 0 && strstr(d.at.file, "rules.gov"))
+            found = 1;
+    check(rc == GOV_OK && rc2 == GOV_ESOURCE && found, "policy-of: a source in memory stands for the file of its name",
+          "rc %d %d", rc, rc2);
+    free(lim);
+    gov_compiler_clear(c);
+    check(gov_compiler_add_policy_of(c, NULL, NULL, 0) == GOV_EMISUSE && gov_compiler_add_policy_of(NULL, "x", NULL, 0) ==
+          GOV_EMISUSE && gov_compiler_add_policy_of(c, "x.gov", NULL, 1) == GOV_EMISUSE,
+          "policy-of: NULL arguments are misuse", NULL);
+    check(gov_compiler_add_policy_of(c, "tests/editors/errors/multi/none.gov", NULL, 0) == GOV_EIO &&
+          strstr(gov_compiler_errmsg(c), "none.gov"), "policy-of: a file that cannot be read", "%s",
+          gov_compiler_errmsg(c));
+    gov_compiler_option(c, GOVC_OPT_FILES, 0);
+    check(gov_compiler_add_policy_of(c, "tests/editors/errors/multi/limits.gov", NULL, 0) == GOV_EMISUSE,
+          "policy-of: with file access off, only a source in memory", NULL);
+    add(c, "mem.gov", "policy m\nrule r on run { when 1 > 2 }\n");
+    check(gov_compiler_add_policy_of(c, "mem.gov", NULL, 0) == GOV_OK && gov_compiler_check(c) == GOV_ESOURCE,
+          "policy-of: with file access off, the source in memory alone", "%s", gov_compiler_errmsg(c));
+    gov_compiler_free(c);
+}
+
 int main(void)
 {
     test_good();
@@ -659,5 +704,6 @@ int main(void)
     test_misuse();
     test_oom();
     test_threads();
+    test_policy_of();
     return nfail != 0;
 }
