@@ -547,7 +547,8 @@ static void clause(F *f)
         }
         break;
     case T_CLEAR:
-        take(f, T_CLEAR);
+    case T_IDENT: /* `stale after D`: `stale` is a contextual word */
+        take(f, -1);
         text(f, " ");
         kw_expr(f);
         break;
@@ -968,6 +969,7 @@ static void collect(F *f, GovModule *m)
         case GOV_D_RULE:
             add_root(f, d->u.rule.when), add_root(f, d->u.rule.for_);
             add_root(f, d->u.rule.clear_when), add_root(f, d->u.rule.clear_after);
+            add_root(f, d->u.rule.stale_after);
             break;
         case GOV_D_WINDOW:
             add_root(f, d->u.window.call), add_root(f, d->u.window.last_runs), add_root(f, d->u.window.span);

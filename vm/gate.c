@@ -27,7 +27,9 @@ enum { R_NONE, R_NO_RUN_ID, R_RUN_ID_LONG, R_GATE_FULL, R_NOT_APPROVER, R_NO_GAT
 static const char *const reasons[] = {
     "", "the record has no run_id", "run_id longer than 128 bytes", "gate table full", "not an approver of this gate",
     "no pending gate with this id", "no running escalation with this id", "escalation table full",
-    "key longer than 128 bytes", "completed", "acknowledged", "already running for this source and key", "rejected"};
+    "key longer than 128 bytes", "completed", "acknowledged", "already running for this source and key", "rejected",
+    /* rule_cleared (GOVV_RC_*, sustain.c) */
+    "clear_condition", "clear_after", "stale"};
 enum { O_NONE, O_DENY, O_ALLOW, O_ESCALATE };
 static const char *const outcomes[] = {"", "deny", "allow", "escalate"};
 static const char *const types[] = {"notify", "gate_open", "gate_approved", "gate_rejected", "gate_timeout",
@@ -262,14 +264,15 @@ void govG_recompute_due(gov_vm *vm) {
             int64_t s = step_time(p, &vm->re[i]);
             if (s < due) due = s;
         }
-    vm->state->next_due = due;
+    int64_t r = govR_due(vm);
+    vm->state->next_due = r < due ? r : due;
 }
 
 /* Per event, before anything: the key pool is the event's. */
 void govG_begin(gov_vm *vm) { vm->kpool_n = 0; }
 
 /* Move the clock to t (if later) and fire what fell due: gate timeouts first (a timeout
- * may start an escalation), then escalation steps. */
+ * may start an escalation), then escalation steps, then sustained rules' clears. */
 void govG_advance(gov_vm *vm, int64_t t) {
     const gov_program *p = vm->p;
     govV_core *st = vm->state;
@@ -298,6 +301,7 @@ void govG_advance(gov_vm *vm, int64_t t) {
         govV_resc *r = &vm->re[i];
         if (r->used && step_time(p, r) <= t) esc_fire(vm, i, t);
     }
+    if (p->nsus) govR_advance(vm, t);
     govG_recompute_due(vm);
 }
 

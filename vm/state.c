@@ -20,7 +20,12 @@
 #include "vm/gov_num.h"
 
 #define ST_MAGIC   "GOVSTATE"
-#define ST_VERSION 1u
+/* Version 3: sustained rules' states say when their key was last seen (staleness);
+ * version 2: windows keep exact sums and mergeable summaries, and quantiles a new sketch
+ * (spec/state.md). Older files are refused, not migrated: their windows' running float
+ * sums and 2048-bin sketches cannot be turned into the new ones exactly, and their rule
+ * states cannot say when a key was last seen. */
+#define ST_VERSION 3u
 #define ST_HEADER  64u          /* magic 8, version 4, nsections 4, policy id 32, length 8, checksum 8 */
 #define ST_SECHDR  24u          /* tag 4, count 4, payload length 8, checksum 8 */
 #define ST_NSECT   3u           /* the sections every state has; the others depend on the program */
@@ -288,6 +293,9 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (len < 8 || memcmp(b, ST_MAGIC, 8) != 0) return govV_fail(vm, GOV_EMAGIC, "state: not a gov state (magic)");
     if (len < ST_HEADER) return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, shorter than its header", len);
     uint32_t tags[ST_MAXSECT], ntags = tags_of(p, tags);
+    if (govS_get32(b + 8) < ST_VERSION)
+        return govV_fail(vm, GOV_EVERSION, "state: version %u, written by an older gov whose state this VM cannot read "
+                         "(it reads version %u): start from an empty state, or replay the records", govS_get32(b + 8), ST_VERSION);
     if (govS_get32(b + 8) != ST_VERSION || govS_get32(b + 12) < ST_NSECT || govS_get32(b + 12) > ST_MAXSECT)
         return govV_fail(vm, GOV_EVERSION, "state: version %u with %u sections; this VM reads version %u",
                          govS_get32(b + 8), govS_get32(b + 12), ST_VERSION);
