@@ -97,6 +97,12 @@ GOV_API int gov_compiler_option(gov_compiler *c, int id, int value);
  * name already given replaces that source. GOV_OK, GOV_ENOMEM, or GOV_EMISUSE (c, name
  * or text NULL with len > 0, name empty). */
 GOV_API int gov_compiler_add_source(gov_compiler *c, const char *name, const void *text, size_t len);
+/* An overlay: the text of the file `name` wherever the compiler would read that file
+ * (a path given or found, an import), in place of the disk's, without making it a
+ * source of its own: an editor's unsaved buffer. Header searches (add_policy_of) read it
+ * too. Copied; a name already given in memory (overlay or source) is replaced. GOV_OK,
+ * GOV_ENOMEM or GOV_EMISUSE, as add_source. */
+GOV_API int gov_compiler_add_overlay(gov_compiler *c, const char *name, const void *text, size_t len);
 /* A file, or a directory searched recursively for *.gov files, read at the next run.
  * GOV_OK, GOV_ENOMEM or GOV_EMISUSE (c or path NULL, path empty). */
 GOV_API int gov_compiler_add_path(gov_compiler *c, const char *path);

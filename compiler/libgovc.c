@@ -136,7 +136,7 @@ int gov_compiler_option(gov_compiler *c, int id, int value)
 /* ---------------------------------------------------------------- sources */
 
 /* Add (or replace, by exact name) an entry; text NULL for a path. */
-static int add(gov_compiler *c, const char *name, const void *text, size_t len, bool is_path)
+static int add(gov_compiler *c, const char *name, const void *text, size_t len, bool is_path, bool overlay)
 {
     size_t nlen = strlen(name);
     bool copy = !is_path && len <= GOV_MAX_FILE;  /* a larger source is an E008 at the run */
@@ -146,7 +146,7 @@ static int add(gov_compiler *c, const char *name, const void *text, size_t len, 
     if (!block)
         return govc_fail(c, GOV_ENOMEM, "out of memory");
     memcpy(block, name, nlen + 1);
-    Src s = {block, NULL, is_path ? 0 : len};
+    Src s = {block, NULL, is_path ? 0 : len, overlay};
     if (copy) {
         s.text = block + nlen + 1;
         if (len)
@@ -184,7 +184,18 @@ int gov_compiler_add_source(gov_compiler *c, const char *name, const void *text,
         return govc_fail(c, GOV_EMISUSE, "a source needs a name");
     if (!text && len > 0)
         return govc_fail(c, GOV_EMISUSE, "source '%s': NULL text of %zu bytes", name, len);
-    return add(c, name, text ? text : "", len, false);
+    return add(c, name, text ? text : "", len, false, false);
+}
+
+int gov_compiler_add_overlay(gov_compiler *c, const char *name, const void *text, size_t len)
+{
+    if (!c)
+        return GOV_EMISUSE;
+    if (!name || !name[0])
+        return govc_fail(c, GOV_EMISUSE, "an overlay needs a name");
+    if (!text && len > 0)
+        return govc_fail(c, GOV_EMISUSE, "overlay '%s': NULL text of %zu bytes", name, len);
+    return add(c, name, text ? text : "", len, false, true);
 }
 
 int gov_compiler_add_path(gov_compiler *c, const char *path)
@@ -193,7 +204,7 @@ int gov_compiler_add_path(gov_compiler *c, const char *path)
         return GOV_EMISUSE;
     if (!path || !path[0])
         return govc_fail(c, GOV_EMISUSE, "an empty path");
-    return add(c, path, NULL, 0, true);
+    return add(c, path, NULL, 0, true, false);
 }
 
 /* ---------------------------------------------------------------- run */
@@ -282,9 +293,15 @@ static int run_front(gov_compiler *c, bool build)
     fe->diags.werror = c->opt[GOVC_OPT_WERROR] != 0;
     fe->diags.max_errors = (uint32_t)c->opt[GOVC_OPT_MAX_ERRORS];
     fe->no_fs = c->opt[GOVC_OPT_FILES] == 0;
+    /* Overlays first: a path given before its overlay still reads the overlay. */
+    for (size_t i = 0; i < c->nsrc; i++)
+        if ((c->src[i].text || c->src[i].len) && c->src[i].overlay)
+            govF_add_overlay(fe, c->src[i].name, c->src[i].text, c->src[i].len);
     for (size_t i = 0; i < c->nsrc; i++) {
         Src *s = &c->src[i];
-        if (s->text || s->len)
+        if ((s->text || s->len) && s->overlay)
+            continue;
+        else if (s->text || s->len)
             govF_add_source(fe, s->name, s->text, s->len);
         else
             govF_add_path(fe, s->name);

@@ -12,6 +12,7 @@ typedef struct Src {
     char *name;             /* NUL-terminated; the text follows in the same block */
     char *text;             /* NULL for a path, and for a source too large to copy */
     size_t len;
+    bool overlay;           /* gov_compiler_add_overlay: read in place of the file, not a root */
 } Src;
 
 struct gov_compiler {

@@ -10,8 +10,8 @@
  * found from a file in any of them.
  *
  * Reading a header usually takes the first block of a file; a file is read further only
- * while its leading comments go on. Sources given in memory are the caller's: their text
- * is what counts for their names, and they are never added again as paths.
+ * while its leading comments go on. Sources and overlays given in memory are read in
+ * place of their files; sources are roots already and are not added again as paths.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -36,7 +36,7 @@ static bool has_gov_suffix(const char *s)
     return n >= 4 && strcmp(s + n - 4, ".gov") == 0;
 }
 
-/* The in-memory source named `key` (normalised), or NULL. */
+/* The source or overlay given in memory under the name `key` (normalised), or NULL. */
 static const Src *mem_source(gov_compiler *c, const char *key)
 {
     for (size_t i = 0; i < c->nsrc; i++) {
@@ -135,7 +135,8 @@ static void add_found(Finder *F, const char *path)
     if (strlen(path) + 2 > sizeof key)
         return;
     govF_normalise(path, key);
-    if (strcmp(key, F->file_key) == 0 || mem_source(F->c, key))
+    const Src *m = mem_source(F->c, key);
+    if (strcmp(key, F->file_key) == 0 || (m && !m->overlay))
         return;
     int r = gov_compiler_add_path(F->c, path);
     if (r != GOV_OK && F->err == GOV_OK)
@@ -251,8 +252,9 @@ int gov_compiler_add_policy_of(gov_compiler *c, const char *file, const char *co
         return govc_fail(c, GOV_EMISUSE, "file name too long");
     govF_normalise(file, key);
     Finder F = {c, {0}, key, GOV_OK};
-    bool in_mem = mem_source(c, key) != NULL;
-    if (!in_mem && !c->opt[GOVC_OPT_FILES])
+    const Src *fm = mem_source(c, key);
+    bool in_mem = fm && !fm->overlay;    /* a source: a root already; an overlay: its text */
+    if (!fm && !c->opt[GOVC_OPT_FILES])
         return govc_fail(c, GOV_EMISUSE, "'%s' is not a source given in memory, and file access is off", file);
     bool is_module = false;
     int h = read_header(c, file, F.name, &is_module);

@@ -83,8 +83,17 @@ static void walk(GovFrontend *fe, const char *dir, int depth)
     closedir(d);
 }
 
+static GovMemSource *find_mem(GovFrontend *fe, const char *key);
+static const char *normalise(GovArena *a, const char *path);
+
 void govF_add_path(GovFrontend *fe, const char *path)
 {
+    /* A file given in memory (an overlay: an editor's unsaved buffer) need not exist. */
+    const char *key = normalise(&fe->arena, path);
+    if (find_mem(fe, key)) {
+        add_root(fe, key);
+        return;
+    }
     if (fe->no_fs) {
         govD_error_nopos(&fe->diags, "E031", "cannot read '%s': file access is off; give the source in memory", path);
         fe->io_error = true;
@@ -177,7 +186,6 @@ static char *read_file(GovFrontend *fe, const char *path, uint32_t *len)
     return buf;
 }
 
-static const char *normalise(GovArena *a, const char *path);
 
 static GovMemSource *find_mem(GovFrontend *fe, const char *key)
 {
@@ -187,7 +195,7 @@ static GovMemSource *find_mem(GovFrontend *fe, const char *key)
     return NULL;
 }
 
-void govF_add_source(GovFrontend *fe, const char *name, const char *text, size_t len)
+static void add_mem(GovFrontend *fe, const char *name, const char *text, size_t len, bool root)
 {
     const char *key = normalise(&fe->arena, name);
     GovMemSource *m = find_mem(fe, key);
@@ -195,11 +203,23 @@ void govF_add_source(GovFrontend *fe, const char *name, const char *text, size_t
         GovMemSource z = {key, NULL, 0, false};
         GOV_PUSH(&fe->arena, fe->mem, fe->nmem, fe->memcap, z);
         m = &fe->mem[fe->nmem - 1];
-        add_root(fe, key);
     }
+    if (root)
+        add_root(fe, key);
     m->too_big = len > GOV_MAX_FILE;
     m->len = m->too_big ? 0 : (uint32_t)len;
     m->text = govA_strdup(&fe->arena, m->too_big ? "" : text, m->len);
+}
+
+void govF_add_source(GovFrontend *fe, const char *name, const char *text, size_t len)
+{
+    const char *key = normalise(&fe->arena, name);
+    add_mem(fe, name, text, len, find_mem(fe, key) == NULL);
+}
+
+void govF_add_overlay(GovFrontend *fe, const char *name, const char *text, size_t len)
+{
+    add_mem(fe, name, text, len, false);
 }
 
 /* The text of the source named `path` (normalised: `key`): an in-memory source of that
