@@ -3,7 +3,8 @@
 GOVC_SRCS := compiler/govc.c compiler/drive.c compiler/cmd_check.c compiler/cmd_build.c compiler/cmd_disasm.c \
              compiler/program.c compiler/cmd_run.c compiler/cmd_explain.c compiler/cmd_test.c compiler/cmd_diff.c compiler/cmd_replay.c \
              compiler/cmd_fmt.c compiler/fmt.c compiler/fmt_doc.c compiler/host.c compiler/jview.c compiler/opts.c \
-             compiler/gitside.c
+             compiler/gitside.c compiler/lsp.c compiler/lsp_io.c compiler/lsp_json.c compiler/lsp_index.c \
+             compiler/lsp_feat.c
 GOVC_OBJS := $(GOVC_SRCS:%.c=$(BUILD)/obj/%.o)
 STDLIB_MODS := $(sort $(wildcard stdlib/*.gov))
 

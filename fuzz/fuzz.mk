@@ -14,7 +14,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_CLOCK   ?= wall
-FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd
+FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd lsp
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-build fuzz-bins
@@ -46,3 +46,8 @@ fuzz-bins: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz_$(t)) $(BUILD)/govc
 GOVD_FUZZ_OBJS := $(BUILD)/obj/govd/otlp.o $(BUILD)/obj/govd/batch.o $(BUILD)/obj/govd/util.o $(BUILD)/obj/govd/record.o
 $(BUILD)/fuzz_govd: $(BUILD)/obj/fuzz/fuzz_govd.o $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a -lxxhash -lffi -lm
+
+# govc lsp's message reader (framing and JSON): linked with those files and lang/'s arena.
+LSP_FUZZ_OBJS := $(BUILD)/obj/compiler/lsp_io.o $(BUILD)/obj/compiler/lsp_json.o
+$(BUILD)/fuzz_lsp: $(BUILD)/obj/fuzz/fuzz_lsp.o $(LSP_FUZZ_OBJS) $(BUILD)/liblang.a
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(LSP_FUZZ_OBJS) $(BUILD)/liblang.a -lm
