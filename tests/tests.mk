@@ -48,3 +48,9 @@ TEST_SUITES += "python3 tests/drift/order.py $(BUILD)/govc"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/drift/run.sh"
 # The runner's pass/fail/skip accounting and the dependency stamps and scripts.
 TEST_SUITES += "sh tests/harness/run.sh"
+
+# make bench: govc lsp, from an edit to its diagnostics in a 10,000-line policy (goal 50 ms).
+.PHONY: bench-lsp
+bench: bench-lsp
+bench-lsp: $(BUILD)/govc
+	@/usr/bin/python3 tests/lsp/bench.py $(BUILD)/govc 10000 40
