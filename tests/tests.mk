@@ -12,9 +12,11 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
 # govc check --policy-of FILE: the whole policy one file belongs to (issue 23).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/policy_of.sh"
-# govc lsp (issue 23, spec/lsp.md): over real pipes from a Python client, and from
-# headless Neovim's built-in LSP client.
-TEST_SUITES += "/usr/bin/python3 tests/lsp/run.py $(BUILD)/govc" "GOVC=$(BUILD)/govc sh tests/editors/nvim_lsp.sh"
+# govc lsp (issue 23, spec/lsp.md): over real pipes from a Python client, from headless
+# Neovim's built-in LSP client, and from vscode-languageserver-protocol (npm) in Node.
+TEST_SUITES += "/usr/bin/python3 tests/lsp/run.py $(BUILD)/govc" "GOVC=$(BUILD)/govc sh tests/editors/nvim_lsp.sh" \
+               "sh tests/lsp/node/run.sh $(BUILD)/govc"
+NPM_DIRS += tests/lsp/node
 # Percent literals and percent fields are exact (issue 27.1).
 TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
 # Option parsing (getopt_long, the same for every command) and the shell completions.
