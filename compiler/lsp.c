@@ -1090,6 +1090,8 @@ static void handle(Server *S, const char *body, size_t len)
     const char *method = lj_str(lj_get(msg, "method"));
     const char *version = lj_str(lj_get(msg, "jsonrpc"));
     const Lj *params = lj_get(msg, "params");
+    if (lj_is(params, LJ_NULL))
+        params = NULL; /* "params": null, as some clients send for shutdown and exit: absent */
     if (msg->kind != LJ_OBJ || !version || strcmp(version, "2.0") != 0 ||
         (has_id && !vid) || (params && !lj_is(params, LJ_OBJ) && !lj_is(params, LJ_ARR))) {
         lsp_error(S, id, RPC_INVALID_REQUEST, "not a JSON-RPC 2.0 message (jsonrpc \"2.0\", a method, an id "

@@ -13,9 +13,11 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
 # govc check --policy-of FILE: the whole policy one file belongs to (issue 23).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/policy_of.sh"
 # govc lsp (issue 23, spec/lsp.md): over real pipes from a Python client, from headless
-# Neovim's built-in LSP client, and from vscode-languageserver-protocol (npm) in Node.
+# Neovim's built-in LSP client, from Emacs's eglot, and from vscode-languageserver-protocol
+# (npm) in Node.
 TEST_SUITES += "/usr/bin/python3 tests/lsp/run.py $(BUILD)/govc" "GOVC=$(BUILD)/govc sh tests/editors/nvim_lsp.sh" \
-               "sh tests/lsp/node/run.sh $(BUILD)/govc"
+               "GOVC=$(BUILD)/govc sh tests/editors/emacs_eglot.sh" "sh tests/lsp/node/run.sh $(BUILD)/govc"
+TEST_DEB_PKGS += elpa-eglot
 NPM_DIRS += tests/lsp/node
 # Percent literals and percent fields are exact (issue 27.1).
 TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"

@@ -115,7 +115,9 @@ def _():
 @case("shutdown then exit ends with 0; exit without shutdown with 1; the end of input with 1")
 def _():
     c = started()
-    r = c.request("shutdown")
+    # "params": null (Emacs's eglot sends it with shutdown) is no params.
+    c.send({"jsonrpc": "2.0", "id": 99, "method": "shutdown", "params": None})
+    r = c.response(99)
     assert r["result"] is None
     error_of(c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(SUPPORT)}}), -32600)
     c.notify("exit")
