@@ -410,6 +410,25 @@ def _():
     assert c.close() == 0
 
 
+@case("definition of an import opens the std module; of an escalation and a channel, their declarations")
+def _():
+    c = started()
+    text = open(SUPPORT, encoding="utf-8").read()
+    u = c.open(SUPPORT)
+    c.diagnostics(u)
+
+    def definition(needle, d):
+        return c.request("textDocument/definition", {"textDocument": {"uri": u},
+                                                     "position": pos(text, needle, 0, d)})["result"]
+    r = definition('import "std/agent_run"', 10)
+    assert r["uri"].endswith("/agent_run.gov") and r["range"]["start"] == {"line": 0, "character": 0}, r
+    r = definition("escalate oncall_chain", 10)
+    assert r["uri"] == u and r["range"]["start"] == pos(text, "oncall_chain"), r
+    r = definition("notify support_oncall", 8)
+    assert r["uri"] == u and r["range"]["start"] == pos(text, "support_oncall"), r
+    assert c.close() == 0
+
+
 @case("references: every use of a limit, its declaration when asked, the overrides in scopes included")
 def _():
     c = started()
