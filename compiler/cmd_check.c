@@ -73,7 +73,7 @@ const GovcOpt govc_check_opts[] = {
 
 int govc_check(int argc, char **argv)
 {
-    GovcFrontOpts o = {GOV_FMT_TEXT, false};
+    GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL};
     const char *policy_of = NULL;
     bool from_stdin = false;
     GovcArgs a;

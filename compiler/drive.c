@@ -57,6 +57,10 @@ int govc_compile_sources(const GovcSources *s, const GovcFrontOpts *o, bool buil
     }
     *out = c;
     gov_compiler_option(c, GOVC_OPT_WERROR, o->werror);
+    if (o->stamp && gov_compiler_stamp(c, o->stamp) != GOV_OK) {
+        fprintf(stderr, "govc: %s\n", gov_compiler_errmsg(c));
+        return 2;
+    }
     if (add_sources(c, s) != 0)
         return 2;
     int r = build ? gov_compiler_build(c) : gov_compiler_check(c);

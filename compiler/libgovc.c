@@ -133,6 +133,20 @@ int gov_compiler_option(gov_compiler *c, int id, int value)
     return prev;
 }
 
+int gov_compiler_stamp(gov_compiler *c, const char *stamp)
+{
+    if (!c)
+        return GOV_EMISUSE;
+    size_t n = stamp ? strlen(stamp) : 0;
+    bool ok = n <= GOVK_MAX_STAMP;
+    for (size_t k = 0; ok && k < n; k++)
+        ok = stamp[k] >= 0x20 && stamp[k] < 0x7f;
+    if (!ok)
+        return govc_fail(c, GOV_EMISUSE, "a build stamp is at most %d bytes of printable ASCII", GOVK_MAX_STAMP);
+    memcpy(c->stamp, stamp ? stamp : "", n + 1);
+    return GOV_OK;
+}
+
 /* ---------------------------------------------------------------- sources */
 
 /* Add (or replace, by exact name) an entry; text NULL for a path. */
@@ -256,7 +270,7 @@ static int compile_all(gov_compiler *c)
     GovBuild *b = govA_alloc(&fe->arena, ((size_t)fe->npols + 1) * sizeof *b);
     bool ok = true;
     for (uint32_t i = 0; i < fe->npols; i++)
-        if (!fe->pols[i]->is_module && !govK_compile(fe, fe->pols[i], &b[i]))
+        if (!fe->pols[i]->is_module && !govK_compile_stamped(fe, fe->pols[i], c->stamp[0] ? c->stamp : NULL, &b[i]))
             ok = false;
     if (!ok || govD_failed(&fe->diags))
         return GOV_ESOURCE;

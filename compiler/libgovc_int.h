@@ -5,6 +5,7 @@
 #ifndef GOVC_LIBGOVC_INT_H
 #define GOVC_LIBGOVC_INT_H
 
+#include "compiler/compile.h"
 #include "compiler/gov_compiler.h"
 #include "lang/lang.h"
 
@@ -19,6 +20,7 @@ struct gov_compiler {
     gov_alloc_fn alloc;
     void *ud;
     int opt[GOVC_OPT__COUNT];
+    char stamp[GOVK_MAX_STAMP + 1]; /* the build stamp, "" for none */
     Src *src;
     size_t nsrc, srccap;
     bool live;              /* fe holds the results of a run */

@@ -227,6 +227,7 @@ not in `!=', and the others the lexer rejects."
                 "\\|escalation\\|max\\|min\\)[ \t]+\\(" id "\\)")
        (1 'font-lock-keyword-face) (2 'font-lock-function-name-face))
       ;; Contextual names.
+      ("^[ \t]*\\(version\\)[ \t]+\"" 1 'font-lock-keyword-face)
       (,(concat "\\(?::\\|->\\)[ \t]*\\_<" (regexp-opt gov-types t) "\\_>")
        1 'font-lock-type-face)
       (,(concat "\\_<\\(in\\)[ \t]+" (regexp-opt gov-units t) "\\_>")

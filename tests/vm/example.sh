@@ -39,9 +39,9 @@ if "$B/govc" build -o "$tmp/loan.govb" policies/loan_underwriting >/dev/null 2>&
   rc=$?
   t $([ $rc = 0 ] && [ "$(wc -l < "$tmp/out4")" = 11 ] && echo 0 || echo 1) "event lines are evaluated (exit $rc)"
   for want in "gate_open large_or_risky_approval" "refused large_or_risky_approval" "gate_approved" "gate_rejected" \
-              "gate_timeout large_or_risky_approval \[4b090529cddf5e50\] key app-1004 -> escalate" \
+              "gate_timeout large_or_risky_approval \[5aa886ea733732a3\] key app-1004 -> escalate" \
               "notify pagerduty underwriting-oncall (underwriter): large_or_risky_approval via risk_chain" \
-              "escalation_end risk_chain \[ddbe32c6c5daeadc\] key app-1004: completed"; do
+              "escalation_end risk_chain \[58b1579d57963e93\] key app-1004: completed"; do
     grep -q "$want" "$tmp/err4"; t $? "the host prints: $want"
   done
 else
