@@ -3,7 +3,8 @@
 GOVC_SRCS := compiler/govc.c compiler/drive.c compiler/cmd_check.c compiler/cmd_build.c compiler/cmd_disasm.c \
              compiler/program.c compiler/cmd_run.c compiler/cmd_explain.c compiler/cmd_test.c compiler/cmd_diff.c compiler/diff_prove.c compiler/cmd_replay.c compiler/cmd_audit.c \
              compiler/cmd_fmt.c compiler/fmt.c compiler/fmt_doc.c compiler/host.c compiler/jview.c compiler/opts.c \
-             compiler/gitside.c compiler/outfile.c
+             compiler/gitside.c compiler/outfile.c compiler/lsp.c compiler/lsp_io.c compiler/lsp_json.c \
+             compiler/lsp_index.c compiler/lsp_feat.c
 GOVC_OBJS := $(GOVC_SRCS:%.c=$(BUILD)/obj/%.o)
 STDLIB_MODS := $(sort $(wildcard stdlib/*.gov))
 
@@ -18,7 +19,7 @@ $(BUILD)/gen/stdlib_data.c: $(BUILD)/embed $(STDLIB_MODS)
 # ---------------------------------------------------------------- libgovc
 # lang/ (the front end), the compiler, the embedded standard modules and the API. It
 # links libgov (programs are verified before they are returned); libgov stays alone.
-LIBGOVC_SRCS := compiler/libgovc.c compiler/compile.c compiler/stdlib.c $(LANG_SRCS)
+LIBGOVC_SRCS := compiler/libgovc.c compiler/policyof.c compiler/compile.c compiler/stdlib.c $(LANG_SRCS)
 LIBGOVC_GEN  := lexer parser stdlib_data
 LIBGOVC_OBJS := $(LIBGOVC_SRCS:%.c=$(BUILD)/obj/%.o) $(LIBGOVC_GEN:%=$(BUILD)/gen/obj/%.o)
 LIBGOVC_PIC_OBJS := $(LIBGOVC_SRCS:%.c=$(BUILD)/pic/%.o) $(LIBGOVC_GEN:%=$(BUILD)/gen/pic/%.o)

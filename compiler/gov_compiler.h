@@ -104,9 +104,28 @@ GOV_API int gov_compiler_stamp(gov_compiler *c, const char *stamp);
  * name already given replaces that source. GOV_OK, GOV_ENOMEM, or GOV_EMISUSE (c, name
  * or text NULL with len > 0, name empty). */
 GOV_API int gov_compiler_add_source(gov_compiler *c, const char *name, const void *text, size_t len);
+/* An overlay: the text of the file `name` wherever the compiler would read that file
+ * (a path given or found, an import), in place of the disk's, without making it a
+ * source of its own: an editor's unsaved buffer. Header searches (add_policy_of) read it
+ * too. Copied; a name already given in memory (overlay or source) is replaced. GOV_OK,
+ * GOV_ENOMEM or GOV_EMISUSE, as add_source. */
+GOV_API int gov_compiler_add_overlay(gov_compiler *c, const char *name, const void *text, size_t len);
 /* A file, or a directory searched recursively for *.gov files, read at the next run.
  * GOV_OK, GOV_ENOMEM or GOV_EMISUSE (c or path NULL, path empty). */
 GOV_API int gov_compiler_add_path(gov_compiler *c, const char *path);
+/* The policy `file` belongs to, for an editor checking one file (govc check --policy-of):
+ * file itself (as a path, unless a source of that name was given in memory, whose text
+ * then counts), and every *.gov file under the folders dirs[0 .. ndirs) whose header
+ * declares the same `policy NAME`, as paths (files given in memory are not added again).
+ * With no folders, the search starts at file's own folder and moves up to the parent
+ * while the parent holds, directly, another file of that policy. Folders are searched
+ * recursively, hidden entries skipped, as gov_compiler_add_path searches them. A module,
+ * or a file without a `policy NAME` header, is added alone. Unlike add_path, this reads
+ * the headers now (the sources themselves are read at the run). GOV_OK, GOV_EIO (file,
+ * or a folder named, cannot be read: gov_compiler_errmsg says why; nothing more is
+ * added), GOV_ENOMEM, or GOV_EMISUSE (c or file NULL or empty, file not in memory while
+ * file access is off). */
+GOV_API int gov_compiler_add_policy_of(gov_compiler *c, const char *file, const char *const *dirs, size_t ndirs);
 /* Forget every source and path and the results of the last run; options stay. */
 GOV_API void gov_compiler_clear(gov_compiler *c);
 

@@ -29,12 +29,13 @@ int govc_test(int argc, char **argv);
 int govc_diff(int argc, char **argv);
 int govc_fmt(int argc, char **argv);
 int govc_replay(int argc, char **argv);
+int govc_lsp(int argc, char **argv);
 int govc_audit(int argc, char **argv);
 
 /* Each command's option table (compiler/opts.h). */
 extern const GovcOpt govc_check_opts[], govc_build_opts[], govc_disasm_opts[], govc_run_opts[],
     govc_explain_opts[], govc_test_opts[], govc_diff_opts[], govc_fmt_opts[], govc_replay_opts[],
-    govc_audit_opts[];
+    govc_lsp_opts[], govc_audit_opts[];
 
 /* Load POLICY: .gov sources (a file or directory, compiled in memory with fe) or a
  * .govb file. 0 loaded, 1 invalid policy (reported), 2 I/O or usage error. */
@@ -114,6 +115,16 @@ bool govc_parse_format(const char *s, GovFormat *out);
  * *out the compiler holding the results (or NULL), which the caller frees. */
 int govc_compile(char *const *paths, int npaths, const GovcFrontOpts *o, bool build, bool print,
                  gov_compiler **out);
+/* What govc_compile_sources reads: the paths, or with policy_of the policy that file
+ * belongs to, searched for under the paths (gov_compiler_add_policy_of), its text read
+ * from stdin when from_stdin is set. */
+typedef struct GovcSources {
+    char *const *paths;
+    int npaths;
+    const char *policy_of;
+    bool from_stdin;
+} GovcSources;
+int govc_compile_sources(const GovcSources *s, const GovcFrontOpts *o, bool build, bool print, gov_compiler **out);
 
 /* Load and check `paths` into fe (already initialised with setjmp done by the caller).
  * Returns the exit status so far: 0, 1 (errors) or 2 (I/O). */

@@ -19,37 +19,11 @@
 #include <string.h>
 
 #include "compiler/compile.h"
+#include "compiler/libgovc_int.h"
 #include "compiler/stdlib.h"
 #include "lang/lang.h"
 
 #define LIBGOVC_VERSION "0.1.0"   /* the project's version, as GOV_VERSION in vm/vm.mk */
-
-typedef struct Src {
-    char *name;             /* NUL-terminated; the text follows in the same block */
-    char *text;             /* NULL for a path, and for a source too large to copy */
-    size_t len;
-} Src;
-
-struct gov_compiler {
-    gov_alloc_fn alloc;
-    void *ud;
-    int opt[GOVC_OPT__COUNT];
-    char stamp[GOVK_MAX_STAMP + 1]; /* the build stamp, "" for none */
-    Src *src;
-    size_t nsrc, srccap;
-    bool live;              /* fe holds the results of a run */
-    GovFrontend fe;
-    gov_diagnostic *diags;  /* in fe's arena */
-    gov_diagnostic_note **notes;
-    size_t ndiags, errors, warnings, npolicies;
-    gov_compiled *progs;
-    size_t nprogs;
-    char *render;           /* the last rendering, from the hook */
-    FILE *stream;           /* open only inside gov_compiler_render */
-    char *sbuf;
-    size_t ssize;
-    char errmsg[256];
-};
 
 static const int opt_default[GOVC_OPT__COUNT] = {0, 1, 1000};
 
@@ -58,8 +32,7 @@ const char *gov_compiler_version(void)
     return LIBGOVC_VERSION;
 }
 
-static int fail(gov_compiler *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(gov_compiler *c, int code, const char *fmt, ...)
+int govc_fail(gov_compiler *c, int code, const char *fmt, ...)
 {
     if (c) {
         va_list ap;
@@ -70,12 +43,12 @@ static int fail(gov_compiler *c, int code, const char *fmt, ...)
     return code;
 }
 
-static void *hook_alloc(gov_compiler *c, size_t n)
+void *govc_hook_alloc(gov_compiler *c, size_t n)
 {
     return n ? c->alloc(c->ud, NULL, n) : NULL;
 }
 
-static void hook_free(gov_compiler *c, void *p)
+void govc_hook_free(gov_compiler *c, void *p)
 {
     if (p)
         c->alloc(c->ud, p, 0);
@@ -111,15 +84,15 @@ static void results_free(gov_compiler *c)
     c->ndiags = c->errors = c->warnings = c->npolicies = 0;
     c->progs = NULL;
     c->nprogs = 0;
-    hook_free(c, c->render);
+    govc_hook_free(c, c->render);
     c->render = NULL;
 }
 
 static void sources_free(gov_compiler *c)
 {
     for (size_t i = 0; i < c->nsrc; i++)
-        hook_free(c, c->src[i].name);
-    hook_free(c, c->src);
+        govc_hook_free(c, c->src[i].name);
+    govc_hook_free(c, c->src);
     c->src = NULL;
     c->nsrc = c->srccap = 0;
 }
@@ -169,7 +142,7 @@ int gov_compiler_stamp(gov_compiler *c, const char *stamp)
     for (size_t k = 0; ok && k < n; k++)
         ok = stamp[k] >= 0x20 && stamp[k] < 0x7f;
     if (!ok)
-        return fail(c, GOV_EMISUSE, "a build stamp is at most %d bytes of printable ASCII", GOVK_MAX_STAMP);
+        return govc_fail(c, GOV_EMISUSE, "a build stamp is at most %d bytes of printable ASCII", GOVK_MAX_STAMP);
     memcpy(c->stamp, stamp ? stamp : "", n + 1);
     return GOV_OK;
 }
@@ -177,17 +150,17 @@ int gov_compiler_stamp(gov_compiler *c, const char *stamp)
 /* ---------------------------------------------------------------- sources */
 
 /* Add (or replace, by exact name) an entry; text NULL for a path. */
-static int add(gov_compiler *c, const char *name, const void *text, size_t len, bool is_path)
+static int add(gov_compiler *c, const char *name, const void *text, size_t len, bool is_path, bool overlay)
 {
     size_t nlen = strlen(name);
     bool copy = !is_path && len <= GOV_MAX_FILE;  /* a larger source is an E008 at the run */
     if (nlen > SIZE_MAX / 2 || (copy && len > SIZE_MAX / 2 - nlen))
-        return fail(c, GOV_ENOMEM, "out of memory");
-    char *block = hook_alloc(c, nlen + 1 + (copy ? len + 1 : 0));
+        return govc_fail(c, GOV_ENOMEM, "out of memory");
+    char *block = govc_hook_alloc(c, nlen + 1 + (copy ? len + 1 : 0));
     if (!block)
-        return fail(c, GOV_ENOMEM, "out of memory");
+        return govc_fail(c, GOV_ENOMEM, "out of memory");
     memcpy(block, name, nlen + 1);
-    Src s = {block, NULL, is_path ? 0 : len};
+    Src s = {block, NULL, is_path ? 0 : len, overlay};
     if (copy) {
         s.text = block + nlen + 1;
         if (len)
@@ -196,20 +169,20 @@ static int add(gov_compiler *c, const char *name, const void *text, size_t len, 
     }
     for (size_t i = 0; i < c->nsrc; i++)
         if ((c->src[i].text != NULL || c->src[i].len > 0) == !is_path && strcmp(c->src[i].name, name) == 0) {
-            hook_free(c, c->src[i].name);
+            govc_hook_free(c, c->src[i].name);
             c->src[i] = s;
             return GOV_OK;
         }
     if (c->nsrc == c->srccap) {
         size_t cap = c->srccap ? c->srccap * 2 : 8;
-        Src *ns = hook_alloc(c, cap * sizeof *ns);
+        Src *ns = govc_hook_alloc(c, cap * sizeof *ns);
         if (!ns) {
-            hook_free(c, block);
-            return fail(c, GOV_ENOMEM, "out of memory");
+            govc_hook_free(c, block);
+            return govc_fail(c, GOV_ENOMEM, "out of memory");
         }
         if (c->nsrc)
             memcpy(ns, c->src, c->nsrc * sizeof *ns);
-        hook_free(c, c->src);
+        govc_hook_free(c, c->src);
         c->src = ns;
         c->srccap = cap;
     }
@@ -222,10 +195,21 @@ int gov_compiler_add_source(gov_compiler *c, const char *name, const void *text,
     if (!c)
         return GOV_EMISUSE;
     if (!name || !name[0])
-        return fail(c, GOV_EMISUSE, "a source needs a name");
+        return govc_fail(c, GOV_EMISUSE, "a source needs a name");
     if (!text && len > 0)
-        return fail(c, GOV_EMISUSE, "source '%s': NULL text of %zu bytes", name, len);
-    return add(c, name, text ? text : "", len, false);
+        return govc_fail(c, GOV_EMISUSE, "source '%s': NULL text of %zu bytes", name, len);
+    return add(c, name, text ? text : "", len, false, false);
+}
+
+int gov_compiler_add_overlay(gov_compiler *c, const char *name, const void *text, size_t len)
+{
+    if (!c)
+        return GOV_EMISUSE;
+    if (!name || !name[0])
+        return govc_fail(c, GOV_EMISUSE, "an overlay needs a name");
+    if (!text && len > 0)
+        return govc_fail(c, GOV_EMISUSE, "overlay '%s': NULL text of %zu bytes", name, len);
+    return add(c, name, text ? text : "", len, false, true);
 }
 
 int gov_compiler_add_path(gov_compiler *c, const char *path)
@@ -233,8 +217,8 @@ int gov_compiler_add_path(gov_compiler *c, const char *path)
     if (!c)
         return GOV_EMISUSE;
     if (!path || !path[0])
-        return fail(c, GOV_EMISUSE, "an empty path");
-    return add(c, path, NULL, 0, true);
+        return govc_fail(c, GOV_EMISUSE, "an empty path");
+    return add(c, path, NULL, 0, true, false);
 }
 
 /* ---------------------------------------------------------------- run */
@@ -299,7 +283,7 @@ static int compile_all(gov_compiler *c)
         gov_program *prog;
         gov_error err = {.size = sizeof err};
         if (gov_program_load(b[i].bytes, b[i].len, &prog, &err) != GOV_OK)
-            return fail(c, GOV_EINTERNAL, "the VM rejects the program for policy '%.*s': %s (code %d at byte %u)",
+            return govc_fail(c, GOV_EINTERNAL, "the VM rejects the program for policy '%.*s': %s (code %d at byte %u)",
                         (int)p->name.len, p->name.s, err.message, err.code, err.offset);
         gov_compiled *o = &progs[n++];
         o->policy = govA_strdup(&fe->arena, p->name.s, p->name.len);
@@ -323,9 +307,15 @@ static int run_front(gov_compiler *c, bool build)
     fe->diags.werror = c->opt[GOVC_OPT_WERROR] != 0;
     fe->diags.max_errors = (uint32_t)c->opt[GOVC_OPT_MAX_ERRORS];
     fe->no_fs = c->opt[GOVC_OPT_FILES] == 0;
+    /* Overlays first: a path given before its overlay still reads the overlay. */
+    for (size_t i = 0; i < c->nsrc; i++)
+        if ((c->src[i].text || c->src[i].len) && c->src[i].overlay)
+            govF_add_overlay(fe, c->src[i].name, c->src[i].text, c->src[i].len);
     for (size_t i = 0; i < c->nsrc; i++) {
         Src *s = &c->src[i];
-        if (s->text || s->len)
+        if ((s->text || s->len) && s->overlay)
+            continue;
+        else if (s->text || s->len)
             govF_add_source(fe, s->name, s->text, s->len);
         else
             govF_add_path(fe, s->name);
@@ -339,9 +329,9 @@ static int run_front(gov_compiler *c, bool build)
         rc = compile_all(c);
     collect(c);
     if (rc == GOV_ESOURCE)
-        fail(c, rc, "%zu error%s in the sources", c->errors, c->errors == 1 ? "" : "s");
+        govc_fail(c, rc, "%zu error%s in the sources", c->errors, c->errors == 1 ? "" : "s");
     else if (rc == GOV_EIO)
-        fail(c, rc, "a source could not be read");
+        govc_fail(c, rc, "a source could not be read");
     return rc;
 }
 
@@ -355,9 +345,14 @@ static int run(gov_compiler *c, bool build)
     c->live = true;
     if (setjmp(c->fe.oom)) {
         results_free(c);
-        return fail(c, GOV_ENOMEM, "out of memory");
+        return govc_fail(c, GOV_ENOMEM, "out of memory");
     }
     return run_front(c, build);
+}
+
+GovFrontend *govc_compiler_frontend(gov_compiler *c)
+{
+    return c && c->live ? &c->fe : NULL;
 }
 
 int gov_compiler_check(gov_compiler *c)
@@ -456,33 +451,33 @@ int gov_compiler_render(gov_compiler *c, int format, const char **text, size_t *
     if (!c)
         return GOV_EMISUSE;
     if (!text || !len)
-        return fail(c, GOV_EMISUSE, "render: NULL text or len");
+        return govc_fail(c, GOV_EMISUSE, "render: NULL text or len");
     *text = NULL;
     *len = 0;
     if (format < GOVC_FORMAT_TEXT || format > GOVC_FORMAT_SARIF)
-        return fail(c, GOV_EMISUSE, "render: unknown format %d", format);
+        return govc_fail(c, GOV_EMISUSE, "render: unknown format %d", format);
     if (!c->live)
-        return fail(c, GOV_EMISUSE, "render: nothing has run; call gov_compiler_check or gov_compiler_build");
+        return govc_fail(c, GOV_EMISUSE, "render: nothing has run; call gov_compiler_check or gov_compiler_build");
     static const GovFormat fmts[] = {GOV_FMT_TEXT, GOV_FMT_JSON, GOV_FMT_GITHUB, GOV_FMT_SARIF};
     c->stream = open_memstream(&c->sbuf, &c->ssize);
     if (!c->stream)
-        return fail(c, GOV_ENOMEM, "out of memory");
+        return govc_fail(c, GOV_ENOMEM, "out of memory");
     if (setjmp(c->fe.oom)) {
         stream_close(c);
-        return fail(c, GOV_ENOMEM, "out of memory");
+        return govc_fail(c, GOV_ENOMEM, "out of memory");
     }
     render_into(c, fmts[format]);
     if (fclose(c->stream) != 0) {
         c->stream = NULL;
         stream_close(c);
-        return fail(c, GOV_ENOMEM, "out of memory");
+        return govc_fail(c, GOV_ENOMEM, "out of memory");
     }
     c->stream = NULL;
-    hook_free(c, c->render);
-    c->render = hook_alloc(c, c->ssize + 1);
+    govc_hook_free(c, c->render);
+    c->render = govc_hook_alloc(c, c->ssize + 1);
     if (!c->render) {
         stream_close(c);
-        return fail(c, GOV_ENOMEM, "out of memory");
+        return govc_fail(c, GOV_ENOMEM, "out of memory");
     }
     memcpy(c->render, c->sbuf, c->ssize);
     c->render[c->ssize] = 0;

@@ -14,7 +14,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_CLOCK   ?= wall
-FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd log resp
+FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd log resp lsp
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-build fuzz-bins
@@ -55,3 +55,8 @@ $(BUILD)/fuzz_log: $(BUILD)/obj/fuzz/fuzz_log.o $(BUILD)/libgovlog.a $(BUILD)/li
 # The scale-out's Redis reply parsers (govd/resp.c) with hiredis's reader.
 $(BUILD)/fuzz_resp: $(BUILD)/obj/fuzz/fuzz_resp.o $(BUILD)/obj/govd/resp.o
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lhiredis
+
+# govc lsp's message reader (framing and JSON): linked with those files and lang/'s arena.
+LSP_FUZZ_OBJS := $(BUILD)/obj/compiler/lsp_io.o $(BUILD)/obj/compiler/lsp_json.o
+$(BUILD)/fuzz_lsp: $(BUILD)/obj/fuzz/fuzz_lsp.o $(LSP_FUZZ_OBJS) $(BUILD)/liblang.a
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(LSP_FUZZ_OBJS) $(BUILD)/liblang.a -lm

@@ -6,7 +6,7 @@
 set -eu
 build=$1
 s=$build/seeds
-rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log"
+rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log" "$s/lsp"
 i=0
 for f in policies/*/*.gov tests/check/cases/*.gov stdlib/*.gov tests/compiler/*/*.gov; do
   [ -f "$f" ] || continue
@@ -67,3 +67,5 @@ for p in loan_underwriting latency_p95; do
 done
 sh "$(dirname "$0")/state_seeds.sh" "$build/govc" "$s/state"
 cp tests/fuzz/state/* "$s/state/" 2>/dev/null || true
+# lsp: a chunking byte, then a client's session: framed messages (tests/lsp/seeds.py).
+/usr/bin/python3 tests/lsp/seeds.py "$s/lsp"

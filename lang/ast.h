@@ -57,11 +57,13 @@ typedef enum GovVerdict { GOV_V_ALLOW, GOV_V_WARN, GOV_V_REVIEW, GOV_V_PAUSE, GO
 const char *gov_severity_name(int s);
 const char *gov_verdict_name(int v);
 
-/* Channel kinds, window aggregates and drift statistics, numbered in names.def order. */
+/* Channel kinds, window aggregates, drift statistics and built-in functions, numbered in
+ * names.def order. */
 #define TYPE(n, t)
 #define UNIT(n, t, s)
 #define AGG(n, t, a, b)
 #define STAT(n, t)
+#define FUNC(n, t, a, b, sig, doc)
 #define CHANNEL_KIND(n, t) t,
 typedef enum GovChanKind {
 #include "lang/names.def"
@@ -83,11 +85,29 @@ typedef enum GovStat {
 #include "lang/names.def"
     GOV_STAT__COUNT
 } GovStat;
+#undef STAT
+#define STAT(n, t)
+#undef FUNC
+#define FUNC(n, t, a, b, sig, doc) t,
+/* Built-in functions (spec/stdlib.md). */
+typedef enum GovBuiltin {
+#include "lang/names.def"
+    GOV_BI__COUNT
+} GovBuiltin;
 #undef TYPE
 #undef UNIT
 #undef AGG
 #undef STAT
+#undef FUNC
 #undef CHANNEL_KIND
+
+/* One built-in function of names.def: its name, argument counts, signature and summary. */
+typedef struct GovBuiltinInfo {
+    const char *name;
+    uint32_t min_args, max_args;
+    const char *signature, *summary;
+} GovBuiltinInfo;
+extern const GovBuiltinInfo gov_builtins[GOV_BI__COUNT];
 
 /* ------------------------------------------------------------------ expressions */
 
@@ -114,14 +134,6 @@ const char *gov_op_text(GovOp op);
 
 struct GovDecl;
 struct GovField;
-
-/* Built-in functions (spec/stdlib.md), numbered in this order. */
-typedef enum GovBuiltin {
-    GOV_BI_ABS, GOV_BI_MIN, GOV_BI_MAX, GOV_BI_CLAMP, GOV_BI_ROUND, GOV_BI_LEN,
-    GOV_BI_STARTS_WITH, GOV_BI_ENDS_WITH, GOV_BI_CONTAINS, GOV_BI_IEQUALS, GOV_BI_MATCHES,
-    GOV_BI_HOUR_OF_DAY, GOV_BI_DAY_OF_WEEK, GOV_BI_IS_BUSINESS_HOURS, GOV_BI_ANY_IN, GOV_BI_ALL_IN,
-    GOV_BI__COUNT
-} GovBuiltin;
 
 /* A glob pattern compiled by the checker (vm/gov_std.h's compiled form). */
 typedef struct GovPattern {

@@ -28,7 +28,9 @@ static const NameEntry names[] = {
 #define CHANNEL_KIND(n, t) {NC_CHANNEL, n, 0, 0, t, 0, 0},
 #define AGG(n, t, a, b) {NC_AGG, n, 0, 0, t, a, b},
 #define STAT(n, t) {NC_STAT, n, 0, 0, t, 0, 0},
+#define FUNC(n, t, a, b, sig, doc)
 #include "lang/names.def"
+#undef FUNC
 #undef UNIT
 #undef TYPE
 #undef CHANNEL_KIND
@@ -37,6 +39,24 @@ static const NameEntry names[] = {
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The built-in functions, in GovBuiltin order: the one list the checker, the editors'
+ * tests and the language server read. */
+const GovBuiltinInfo gov_builtins[GOV_BI__COUNT] = {
+#define TYPE(n, t)
+#define UNIT(n, t, s)
+#define CHANNEL_KIND(n, t)
+#define AGG(n, t, a, b)
+#define STAT(n, t)
+#define FUNC(n, t, a, b, sig, doc) [t] = {n, a, b, sig, doc},
+#include "lang/names.def"
+#undef FUNC
+#undef UNIT
+#undef TYPE
+#undef CHANNEL_KIND
+#undef AGG
+#undef STAT
+};
 
 static bool str_eq(GovStr s, const char *c)
 {
@@ -317,30 +337,28 @@ static int check_call(Checker *C, GovExpr *e)
         }
         return set(e, bad ? GOV_TY_ERROR : ext->u.ext.rtype, false);
     }
-    static const struct { const char *name; uint32_t lo, hi; } builtins[GOV_BI__COUNT] = {
-        {"abs", 1, 1}, {"min", 2, 2}, {"max", 2, 2}, {"clamp", 3, 3}, {"round", 1, 1}, {"len", 1, 1},
-        {"starts_with", 2, 2}, {"ends_with", 2, 2}, {"contains", 2, 2}, {"iequals", 2, 2},
-        {"matches", 2, 2}, {"hour_of_day", 1, 2}, {"day_of_week", 1, 2}, {"is_business_hours", 2, 2},
-        {"any_in", 2, 2}, {"all_in", 2, 2},
-    };
     int bi = -1;
-    for (int i = 0; i < (int)COUNT(builtins); i++)
-        if (str_eq(n, builtins[i].name)) bi = i;
+    for (int i = 0; i < GOV_BI__COUNT; i++)
+        if (str_eq(n, gov_builtins[i].name)) bi = i;
     if (bi < 0) {
         GovDiag *g = govD_error(C->d, "E033", e->u.call.name_span, "unknown function '%.*s'", (int)n.len, n.s);
-        govD_note(C->d, g, (GovSpan){UINT32_MAX, 0, 0}, "built-in functions are abs, min, max, clamp, round, len, "
-                  "starts_with, ends_with, contains, iequals, matches, hour_of_day, day_of_week, "
-                  "is_business_hours, any_in and all_in (spec/stdlib.md); host functions are declared with `extern fn`");
+        char list[512];
+        size_t o = 0;
+        for (int i = 0; i < GOV_BI__COUNT && o < sizeof list; i++)
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i == 0 ? "" : i + 1 == GOV_BI__COUNT ? " and " : ", ",
+                                  gov_builtins[i].name);
+        govD_note(C->d, g, (GovSpan){UINT32_MAX, 0, 0}, "built-in functions are %s (spec/stdlib.md); host functions "
+                  "are declared with `extern fn`", list);
         return set(e, GOV_TY_ERROR, false);
     }
     e->u.call.builtin = bi;
-    if (na < builtins[bi].lo || na > builtins[bi].hi) {
-        if (builtins[bi].lo == builtins[bi].hi)
-            govD_error(C->d, "E027", e->span, "'%s' takes %u argument%s, not %u", builtins[bi].name,
-                       builtins[bi].lo, builtins[bi].lo == 1 ? "" : "s", na);
+    if (na < gov_builtins[bi].min_args || na > gov_builtins[bi].max_args) {
+        if (gov_builtins[bi].min_args == gov_builtins[bi].max_args)
+            govD_error(C->d, "E027", e->span, "'%s' takes %u argument%s, not %u", gov_builtins[bi].name,
+                       gov_builtins[bi].min_args, gov_builtins[bi].min_args == 1 ? "" : "s", na);
         else
-            govD_error(C->d, "E027", e->span, "'%s' takes %u or %u arguments, not %u", builtins[bi].name,
-                       builtins[bi].lo, builtins[bi].hi, na);
+            govD_error(C->d, "E027", e->span, "'%s' takes %u or %u arguments, not %u", gov_builtins[bi].name,
+                       gov_builtins[bi].min_args, gov_builtins[bi].max_args, na);
         return set(e, GOV_TY_ERROR, false);
     }
     if (bad)
@@ -359,7 +377,7 @@ static int check_call(Checker *C, GovExpr *e)
             int u = unify(r, t[i]);
             if (u == GOV_TY_ERROR || !is_ordered(u)) {
                 govD_error(C->d, "E020", e->span, "'%s' needs arguments of one ordered type, found %s and %s",
-                           builtins[bi].name, tn(r), tn(t[i]));
+                           gov_builtins[bi].name, tn(r), tn(t[i]));
                 return set(e, GOV_TY_ERROR, false);
             }
             r = u;
@@ -384,7 +402,7 @@ static int check_call(Checker *C, GovExpr *e)
         for (uint32_t i = 0; i < 2; i++)
             if (!is_text(t[i])) {
                 govD_error(C->d, "E020", args[i]->span, "argument %u of '%s' must be a string or id, found %s", i + 1,
-                           builtins[bi].name, tn(t[i]));
+                           gov_builtins[bi].name, tn(t[i]));
                 return set(e, GOV_TY_ERROR, false);
             }
         if (bi == GOV_BI_MATCHES) {
@@ -414,7 +432,7 @@ static int check_call(Checker *C, GovExpr *e)
         return set(e, GOV_TY_BOOL, all_const);
     case GOV_BI_HOUR_OF_DAY: case GOV_BI_DAY_OF_WEEK: case GOV_BI_IS_BUSINESS_HOURS: {
         if (t[0] != GOV_TY_TIME) {
-            govD_error(C->d, "E020", args[0]->span, "'%s' takes a time, not %s", builtins[bi].name, tn(t[0]));
+            govD_error(C->d, "E020", args[0]->span, "'%s' takes a time, not %s", gov_builtins[bi].name, tn(t[0]));
             return set(e, GOV_TY_ERROR, false);
         }
         GovStr zname = {"UTC", 3};
@@ -423,7 +441,7 @@ static int check_call(Checker *C, GovExpr *e)
             GovValue v;
             zspan = args[1]->span;
             if (t[1] != GOV_TY_STRING) {
-                govD_error(C->d, "E020", zspan, "the time zone of '%s' must be a string, found %s", builtins[bi].name,
+                govD_error(C->d, "E020", zspan, "the time zone of '%s' must be a string, found %s", gov_builtins[bi].name,
                            tn(t[1]));
                 return set(e, GOV_TY_ERROR, false);
             }
@@ -463,12 +481,12 @@ static int check_call(Checker *C, GovExpr *e)
          * denylist, whose members may be globs, or a constant list, matched exactly. */
         if (t[0] != GOV_TY_STRINGS) {
             govD_error(C->d, "E020", args[0]->span, "the first argument of '%s' must be a list of strings (a strings "
-                       "field), found %s", builtins[bi].name, tn(t[0]));
+                       "field), found %s", gov_builtins[bi].name, tn(t[0]));
             return set(e, GOV_TY_ERROR, false);
         }
         if (t[1] != GOV_TY_SET && !(t[1] == GOV_TY_STRINGS && args[1]->is_const)) {
             govD_error(C->d, "E020", args[1]->span, "the second argument of '%s' must be an allowlist, a denylist or "
-                       "a constant list of strings, found %s%s", builtins[bi].name, tn(t[1]),
+                       "a constant list of strings, found %s%s", gov_builtins[bi].name, tn(t[1]),
                        t[1] == GOV_TY_STRINGS ? " that depends on the record" : "");
             return set(e, GOV_TY_ERROR, false);
         }

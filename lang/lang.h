@@ -72,6 +72,10 @@ void govF_add_path(GovFrontend *fe, const char *path);
  * resolve against the other in-memory sources first, as files in the same folders would.
  * The text is copied. A second source with the same normalised name replaces the first. */
 void govF_add_source(GovFrontend *fe, const char *name, const char *text, size_t len);
+/* The text of the file `name` whenever the front end reads that file (a root named by
+ * add_path, an import), in place of the disk's: an editor's unsaved buffer. Not a root
+ * itself. The text is copied; an overlay and a source of one name are one entry. */
+void govF_add_overlay(GovFrontend *fe, const char *name, const char *text, size_t len);
 void govF_load(GovFrontend *fe);
 void govF_check(GovFrontend *fe);
 void govF_free(GovFrontend *fe);
@@ -85,6 +89,24 @@ bool govF_valid_source(GovDiags *d, uint32_t file);
 uint32_t govC_drift_default_edges(int type, double *out);
 #define GOV_DRIFT_MIN_SAMPLES 30        /* min_samples when a drift declares none */
 #define GOV_DRIFT_MAX_EDGES 64          /* bin edges of one drift */
+
+/* Lexically normalise a path into out (room for strlen(path) + 2 bytes): "." segments
+ * dropped, "x/.." folded, as sources and imports are named. Returns its length. */
+size_t govF_normalise(const char *path, char *out);
+
+/* What a source declares in its header (the first words after blanks and comments):
+ * 1 with *name (pointing into text) and *is_module for `policy NAME` or `module NAME`;
+ * 0 when it starts with anything else; -1 when the text ends first (a prefix of a
+ * longer file: read more). */
+int govF_header(const char *text, size_t len, GovStr *name, bool *is_module);
+
+/* The loosest value scope block s of checked unit p may give limit lim and pass the
+ * tightening proof (spec/language.md §5): the tightest of the default and of what every
+ * compatible, less specific block sets. *from: the block that sets it, NULL for the
+ * default. False when the limit's value is unknown (an error). */
+struct GovValue;
+bool govF_scope_bound(const GovPolicy *p, const GovScope *s, const GovDecl *lim, struct GovValue *out,
+                      const GovScope **from);
 
 /* Look a name up in a checked unit; NULL if absent. */
 GovDecl *govF_lookup(const GovPolicy *p, const char *name, uint32_t len);

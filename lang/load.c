@@ -85,8 +85,17 @@ static void walk(GovFrontend *fe, const char *dir, int depth)
     closedir(d);
 }
 
+static GovMemSource *find_mem(GovFrontend *fe, const char *key);
+static const char *normalise(GovArena *a, const char *path);
+
 void govF_add_path(GovFrontend *fe, const char *path)
 {
+    /* A file given in memory (an overlay: an editor's unsaved buffer) need not exist. */
+    const char *key = normalise(&fe->arena, path);
+    if (find_mem(fe, key)) {
+        add_root(fe, key);
+        return;
+    }
     if (fe->no_fs) {
         govD_error_nopos(&fe->diags, "E031", "cannot read '%s': file access is off; give the source in memory", path);
         fe->io_error = true;
@@ -211,7 +220,6 @@ static char *read_file(GovFrontend *fe, const char *path, uint32_t *len, const c
     return buf;
 }
 
-static const char *normalise(GovArena *a, const char *path);
 
 static GovMemSource *find_mem(GovFrontend *fe, const char *key)
 {
@@ -221,7 +229,7 @@ static GovMemSource *find_mem(GovFrontend *fe, const char *key)
     return NULL;
 }
 
-void govF_add_source(GovFrontend *fe, const char *name, const char *text, size_t len)
+static void add_mem(GovFrontend *fe, const char *name, const char *text, size_t len, bool root)
 {
     const char *key = normalise(&fe->arena, name);
     GovMemSource *m = find_mem(fe, key);
@@ -229,11 +237,23 @@ void govF_add_source(GovFrontend *fe, const char *name, const char *text, size_t
         GovMemSource z = {key, NULL, 0, false};
         GOV_PUSH(&fe->arena, fe->mem, fe->nmem, fe->memcap, z);
         m = &fe->mem[fe->nmem - 1];
-        add_root(fe, key);
     }
+    if (root)
+        add_root(fe, key);
     m->too_big = len > GOV_MAX_FILE;
     m->len = m->too_big ? 0 : (uint32_t)len;
     m->text = govA_strdup(&fe->arena, m->too_big ? "" : text, m->len);
+}
+
+void govF_add_source(GovFrontend *fe, const char *name, const char *text, size_t len)
+{
+    const char *key = normalise(&fe->arena, name);
+    add_mem(fe, name, text, len, find_mem(fe, key) == NULL);
+}
+
+void govF_add_overlay(GovFrontend *fe, const char *name, const char *text, size_t len)
+{
+    add_mem(fe, name, text, len, false);
 }
 
 /* The text of the source named `path` (normalised: `key`): an in-memory source of that
@@ -275,15 +295,15 @@ static GovModule *parse_source(GovFrontend *fe, uint32_t file)
     return m;
 }
 
-/* Lexically normalise a relative path: drop "." segments and fold "x/.." pairs. */
-static const char *normalise(GovArena *a, const char *path)
+/* Lexically normalise a path into out (room for strlen(path) + 2 bytes): drop "."
+ * segments and empty ones, and fold "x/.." pairs ("a/./b/../c" is "a/c"; "" is "."). A
+ * ".." that has nothing to fold stays, so "../x" is itself. Returns the length. */
+size_t govF_normalise(const char *path, char *out)
 {
-    size_t n = strlen(path);
-    char *out = govA_alloc(a, n + 1);
-    const char **segs = govA_alloc(a, (n + 1) * sizeof *segs);
-    size_t *lens = govA_alloc(a, (n + 1) * sizeof *lens);
-    size_t ns = 0;
+    size_t o = 0, nseg = 0;     /* nseg: segments in out that a ".." may fold */
     bool abs = path[0] == '/';
+    if (abs) out[o++] = '/';
+    size_t base = o;            /* where the first segment starts */
     for (const char *p = path; *p;) {
         while (*p == '/') p++;
         const char *q = p;
@@ -291,26 +311,77 @@ static const char *normalise(GovArena *a, const char *path)
         size_t l = (size_t)(q - p);
         if (l == 0) break;
         if (l == 1 && p[0] == '.') { p = q; continue; }
-        if (l == 2 && p[0] == '.' && p[1] == '.' && ns > 0 &&
-            !(lens[ns - 1] == 2 && segs[ns - 1][0] == '.' && segs[ns - 1][1] == '.')) {
-            ns--;
+        if (l == 2 && p[0] == '.' && p[1] == '.' && nseg > 0) {
+            /* Drop the last segment and the '/' before it. */
+            while (o > base && out[o - 1] != '/') o--;
+            if (o > base) o--;
+            nseg--;
             p = q;
             continue;
         }
-        segs[ns] = p;
-        lens[ns++] = l;
+        if (o > base) out[o++] = '/';
+        memcpy(out + o, p, l);
+        o += l;
+        if (!(l == 2 && p[0] == '.' && p[1] == '.')) nseg++;
         p = q;
-    }
-    size_t o = 0;
-    if (abs) out[o++] = '/';
-    for (size_t i = 0; i < ns; i++) {
-        if (i) out[o++] = '/';
-        memcpy(out + o, segs[i], lens[i]);
-        o += lens[i];
     }
     if (o == 0) out[o++] = '.';
     out[o] = 0;
+    return o;
+}
+
+static const char *normalise(GovArena *a, const char *path)
+{
+    char *out = govA_alloc(a, strlen(path) + 2);
+    govF_normalise(path, out);
     return out;
+}
+
+/* Skip blanks and comments from p; NULL when the text ends inside a block comment. */
+static const char *skip_blank(const char *p, const char *end)
+{
+    while (p < end) {
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+            p++;
+        } else if (end - p >= 2 && p[0] == '/' && p[1] == '/') {
+            while (p < end && *p != '\n') p++;
+        } else if (end - p >= 2 && p[0] == '/' && p[1] == '*') {
+            const char *q = p + 2;
+            while (q + 1 < end && !(q[0] == '*' && q[1] == '/')) q++;
+            if (q + 1 >= end) return NULL;
+            p = q + 2;
+        } else {
+            break;
+        }
+    }
+    return p;
+}
+
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+int govF_header(const char *text, size_t len, GovStr *name, bool *is_module)
+{
+    const char *end = text + len, *p = skip_blank(text, end);
+    if (!p) return -1;
+    const char *w = p;
+    while (p < end && ident_char(*p)) p++;
+    size_t wl = (size_t)(p - w);
+    if (p == end) return -1;                 /* the keyword may go on */
+    if (!(wl == 6 && (memcmp(w, "policy", 6) == 0 || memcmp(w, "module", 6) == 0)))
+        return 0;
+    *is_module = w[0] == 'm';
+    p = skip_blank(p, end);
+    if (!p || p == end) return -1;
+    const char *n = p;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')) return 0;
+    while (p < end && ident_char(*p)) p++;
+    if (p == end) return -1;                 /* the name may go on */
+    name->s = n;
+    name->len = (uint32_t)(p - n);
+    return 1;
 }
 
 typedef struct Loader {

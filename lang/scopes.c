@@ -220,6 +220,44 @@ void govC_check_scopes(Checker *C)
     }
 }
 
+/* What a quick fix for E050 offers: the loosest value a block may give a limit, the
+ * tightest of what every compatible, less specific block and the default set (the
+ * settings the proof above holds it to). */
+bool govF_scope_bound(const GovPolicy *p, const GovScope *s, const GovDecl *lim, GovValue *out, const GovScope **from)
+{
+    if (!lim || lim->kind != GOV_D_LIMIT || lim->u.limit.type == GOV_TY_ERROR || lim->u.limit.type == GOV_TY_SET ||
+        !lim->u.limit.value)
+        return false; /* a set's E050 has no single loosest value to offer */
+    GovValue best;
+    if (!govE_eval(lim->u.limit.value, &best))
+        return false;
+    int t = lim->u.limit.type;
+    bool floaty = t == GOV_TY_RATIO || t == GOV_TY_FLOAT;
+    if (floaty && best.type == GOV_TY_INT) best.u.f = (double)best.u.i;
+    best.type = (uint8_t)t;
+    bool is_max = lim->u.limit.is_max;
+    *from = NULL;
+    for (uint32_t i = 0; i < p->nscopes; i++) {
+        const GovScope *b = p->scopes[i];
+        if (b == s || b->bad_nesting || !compatible(s, b) || specificity(s, b) <= 0)
+            continue;
+        for (uint32_t k = 0; k < b->noverrides; k++) {
+            const GovOverride *o = &b->overrides[k];
+            GovValue v;
+            if (o->limit != lim || !govE_eval(o->value, &v))
+                continue;
+            if (floaty && v.type == GOV_TY_INT) v.u.f = (double)v.u.i;
+            v.type = (uint8_t)t;
+            if (!tighter_or_equal(is_max, &best, &v)) {
+                best = v;
+                *from = b;
+            }
+        }
+    }
+    *out = best;
+    return true;
+}
+
 bool govC_scopes_compatible(const GovScope *a, const GovScope *b) { return compatible(a, b); }
 int govC_scopes_specificity(const GovScope *a, const GovScope *b) { return specificity(a, b); }
 const char *govC_scope_describe(Checker *C, const GovScope *s) { return describe(C, s); }

@@ -14,6 +14,15 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/run.sh"
 # descriptions, percent-encoded file URIs, nothing pointing into std/ (issue 18.8).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/sarif/run.sh"
 NPM_DIRS += tests/check/sarif
+# govc check --policy-of FILE: the whole policy one file belongs to (issue 23).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/policy_of.sh"
+# govc lsp (issue 23, spec/lsp.md): over real pipes from a Python client, from headless
+# Neovim's built-in LSP client, from Emacs's eglot, and from vscode-languageserver-protocol
+# (npm) in Node.
+TEST_SUITES += "/usr/bin/python3 tests/lsp/run.py $(BUILD)/govc" "GOVC=$(BUILD)/govc sh tests/editors/nvim_lsp.sh" \
+               "GOVC=$(BUILD)/govc sh tests/editors/emacs_eglot.sh" "sh tests/lsp/node/run.sh $(BUILD)/govc"
+TEST_DEB_PKGS += elpa-eglot
+NPM_DIRS += tests/lsp/node
 # Percent literals and percent fields are exact (issue 27.1).
 TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
 # What spec/language.md section 5 says of scopes, checked against the code (issue 27.3).
@@ -56,3 +65,9 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/drift/run.sh"
 TEST_SUITES += "sh tests/harness/run.sh"
 # allowlist and denylist limits at run time: membership, provenance, empty sets, ties (issue 25).
 TEST_SUITES += "python3 tests/sets/run.py $(BUILD)/govc"
+
+# make bench: govc lsp, from an edit to its diagnostics in a 10,000-line policy (goal 50 ms).
+.PHONY: bench-lsp
+bench: bench-lsp
+bench-lsp: $(BUILD)/govc
+	@/usr/bin/python3 tests/lsp/bench.py $(BUILD)/govc 10000 40

@@ -520,6 +520,27 @@ GOV_API int64_t gov_decision_at(const gov_decision *d);
 GOV_API const char *gov_decision_kind(const gov_decision *d);  /* NULL if unknown */
 GOV_API size_t gov_decision_finding_count(const gov_decision *d);
 GOV_API int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out);
+
+/* Limits and where their values come from (spec/language.md §5). gov_vm_limit_value
+ * resolves limit i for the record being built (after gov_record_begin and the gov_set_string
+ * of its tenant, project, workflow and agent slots, 0..3; an absent level is the empty
+ * string, which no scope names), exactly as an evaluation of that record would, without
+ * evaluating it: nothing else changes, and the record may still be evaluated. Tools use
+ * it to show a limit's value in force in every scope (govc lsp's hover). GOV_OK,
+ * GOV_EMISUSE (no record begun, i out of range, NULL), or the error of a failed setter. */
+enum { GOV_DIR_MAX = 0, GOV_DIR_MIN = 1 };
+typedef struct gov_limit_value {
+    const char *name;
+    int dir;                                    /* GOV_DIR_MAX (lower is tighter) or GOV_DIR_MIN */
+    gov_value value;                            /* the value in force */
+    const char *level;                          /* "tenant".."agent", or "default" */
+    const char *scope;                          /* the deciding scope's name; "" for default */
+    const char *file; uint32_t line, col;       /* the override, or the limit's declaration */
+} gov_limit_value;
+GOV_API int gov_limit_count(const gov_program *p);
+GOV_API int gov_limit_find(const gov_program *p, const char *name);    /* -1 */
+GOV_API int gov_vm_limit_value(gov_vm *vm, int i, gov_limit_value *out);
+
 GOV_API size_t gov_decision_action_count(const gov_decision *d);
 /* Host function failures during this evaluation, in the order they happened. */
 typedef struct gov_host_error {

@@ -961,6 +961,51 @@ int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
     return GOV_OK;
 }
 
+/* ---------------------------------------------------------------- limits in force */
+
+int gov_limit_count(const gov_program *p) { return p ? (int)p->nlimit : 0; }
+
+int gov_limit_find(const gov_program *p, const char *name) {
+    if (!p || !name) return -1;
+    for (uint32_t i = 0; i < p->nlimit; i++)
+        if (strcmp(p->str[p->limit[i].name], name) == 0) return (int)i;
+    return -1;
+}
+
+/* The resolution an evaluation does (match_scopes, resolve_matched), on the level fields
+ * of the record being built: a new epoch, so the next evaluation matches afresh. */
+int gov_vm_limit_value(gov_vm *vm, int i, gov_limit_value *out) {
+    if (!vm || !out) return GOV_EMISUSE;
+    const gov_program *p = vm->p;
+    if (i < 0 || (uint32_t)i >= p->nlimit) return govV_fail(vm, GOV_EMISUSE, "limit %d out of range", i);
+    if (!vm->in_record) return govV_fail(vm, GOV_EMISUSE, "no record begun (gov_record_begin)");
+    if (vm->poisoned) return vm->poisoned;
+    for (uint32_t lv = 0; lv <= GOVB_LV_MAX; lv++)
+        if (!vm->present[lv]) vm->reg[lv].u = GOVV_SCRATCH | GOVV_STR(0, 0);
+    govV_next_epoch(vm);
+    govV_resolve(vm);
+    const govL_limit *l = &p->limit[i];
+    const govV_lcache *lc = &vm->lcache[i];
+    out->name = p->str[l->name];
+    out->dir = l->dir == GOVB_DIR_MAX ? GOV_DIR_MAX : GOV_DIR_MIN;
+    govV_value(vm, l->type, lc->v, &out->value);
+    if (lc->ovr == GOVB_NONE) {
+        out->level = "default";
+        out->scope = "";
+        out->file = p->str[l->file];
+        out->line = l->line;
+        out->col = l->col;
+    } else {
+        const govL_ovr *o = &p->ovr[lc->ovr];
+        out->level = level_names[p->scope[o->scope].level];
+        out->scope = p->str[p->scope[o->scope].name];
+        out->file = p->str[o->file];
+        out->line = o->line;
+        out->col = o->col;
+    }
+    return GOV_OK;
+}
+
 const char *gov_set_member(const gov_program *p, int64_t set, size_t k, size_t *len) {
     if (!p || set < 0 || (uint64_t)set >= p->nset) return NULL;
     const govL_set *st = &p->set[set];

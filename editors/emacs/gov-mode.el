@@ -32,7 +32,7 @@
   :safe #'integerp)
 
 (defcustom gov-govc-program "govc"
-  "The govc program that `gov-flymake' runs as PROGRAM check FILE."
+  "The govc program that `gov-flymake' runs as PROGRAM check --policy-of FILE."
   :type 'string)
 
 ;;;; Faces: the classes Emacs has no face for.
@@ -84,7 +84,11 @@
 (defconst gov-channel-kinds '("slack" "pagerduty" "email" "webhook"))
 (defconst gov-aggregates
   '("count" "sum" "mean" "min" "max" "rate" "stddev" "ewma" "p50" "p90" "p95" "p99")
-  "Window aggregates and built-in functions, highlighted when called.")
+  "Window aggregates (AGG of lang/names.def), highlighted when called.")
+(defconst gov-functions
+  '("abs" "min" "max" "clamp" "round" "len" "starts_with" "ends_with" "contains"
+    "iequals" "matches" "hour_of_day" "day_of_week" "is_business_hours" "any_in" "all_in")
+  "Built-in functions (FUNC of lang/names.def), highlighted when called.")
 (defconst gov-statistics '("psi" "ks" "mean_shift"))
 
 (defconst gov--ident "[A-Za-z_][A-Za-z0-9_]*")
@@ -108,14 +112,18 @@
 (defun gov--syntax-propertize (start end)
   "End unterminated strings at the end of their line, as the lexer does.
 Between START and END, the opening quote and the newline of each such string
-become string fences."
+become string fences.  A backslash just before that newline escapes nothing
+(the lexer ends the string before it), so it becomes punctuation."
   (goto-char start)
-  (while (re-search-forward "\"\\(?:[^\"\\\n]\\|\\\\.\\)*\n" end t)
+  (while (re-search-forward "\"\\(?:[^\"\\\n]\\|\\\\.\\)*\\(\\\\\\)?\n" end t)
     (let ((open (match-beginning 0))
+          (backslash (match-beginning 1))
           (newline (1- (match-end 0))))
       ;; A quote that closes a string, or sits in a comment, opens nothing.
       (unless (save-excursion (save-match-data (nth 8 (syntax-ppss open))))
         (put-text-property open (1+ open) 'syntax-table (string-to-syntax "|"))
+        (when backslash
+          (put-text-property backslash (1+ backslash) 'syntax-table (string-to-syntax ".")))
         (put-text-property newline (1+ newline) 'syntax-table (string-to-syntax "|"))))))
 
 ;;;; Highlighting.
@@ -136,8 +144,22 @@ become string fences."
               (setq found t))))
         found))))
 
-(defconst gov--escape-re "\\\\\\(?:[\"\\\\ntr]\\|u{[0-9A-Fa-f]\\{1,6\\}}\\)"
-  "A valid escape in a string.")
+(defconst gov--escape-re "\\\\\\(?:[\"\\\\ntr]\\|u{\\([0-9A-Fa-f]\\{1,6\\}\\)}\\)"
+  "An escape in a string; a \\u{HEX} one is valid only if `gov--scalar-p'.")
+
+(defconst gov--bad-escape-re "\\\\\\(?:u{[0-9A-Fa-f]*}?\\|.\\)"
+  "A backslash and what it escapes: \\u{HEX} whole, else one character.")
+
+(defun gov--scalar-p (hex)
+  "Non-nil when HEX names a Unicode scalar value other than 0, as the lexer wants:
+at most 10FFFF and not a surrogate."
+  (let ((cp (string-to-number hex 16)))
+    (and (> cp 0) (<= cp #x10FFFF) (not (<= #xD800 cp #xDFFF)))))
+
+(defun gov--valid-escape-at-p ()
+  "Non-nil when a valid escape starts at point."
+  (and (looking-at gov--escape-re)
+       (or (null (match-beginning 1)) (gov--scalar-p (match-string 1)))))
 
 (defun gov--in-string-p (pos)
   "Non-nil when POS is inside a string."
@@ -147,18 +169,33 @@ become string fences."
   "Font-lock matcher: the next valid escape in a string before LIMIT."
   (let (found)
     (while (and (not found) (re-search-forward gov--escape-re limit t))
-      (setq found (gov--in-string-p (match-beginning 0))))
+      (setq found (and (gov--in-string-p (match-beginning 0))
+                       (or (null (match-beginning 1)) (gov--scalar-p (match-string 1))))))
     found))
 
 (defun gov--match-bad-escape (limit)
   "Font-lock matcher: the next backslash in a string before LIMIT that starts no
-valid escape, with the character after it."
+valid escape, with what it escapes (a whole \\u{...}, else one character)."
   (let (found)
-    (while (and (not found) (re-search-forward "\\\\." limit t))
+    (while (and (not found) (re-search-forward gov--bad-escape-re limit t))
       (setq found (and (gov--in-string-p (match-beginning 0))
                        (save-excursion
-                         (goto-char (match-beginning 0))
-                         (not (looking-at-p gov--escape-re))))))
+                         (save-match-data
+                           (goto-char (match-beginning 0))
+                           (not (gov--valid-escape-at-p)))))))
+    found))
+
+(defun gov--match-stray (limit)
+  "Font-lock matcher: the next character before LIMIT that starts no token.
+Outside strings and comments: `$' without an amount, `%' without a number, `!'
+not in `!=', and the others the lexer rejects."
+  (let (found)
+    (while (and (not found)
+                (re-search-forward "[$%!@#&|^~?'`\\\\]\\|[^[:ascii:]]" limit t))
+      (setq found (and (not (save-excursion (save-match-data (nth 8 (syntax-ppss (match-beginning 0))))))
+                       (not (and (eq (char-before) ?!) (eq (char-after) ?=)))
+                       (not (and (eq (char-before) ?$) (memq (char-after) '(?0 ?1 ?2 ?3 ?4 ?5 ?6 ?7 ?8 ?9))))
+                       (not (get-text-property (match-beginning 0) 'face)))))
     found))
 
 (defconst gov--decimal "[0-9][0-9_]*\\(?:\\.[0-9][0-9_]*\\)?")
@@ -172,6 +209,8 @@ valid escape, with the character after it."
     `((,(concat "\\_<[0-9]\\{4\\}-[0-9][0-9]-[0-9][0-9][Tt][0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
                 "\\(?:\\.[0-9]+\\)?\\(?:[Zz]\\|[-+][0-9][0-9]:[0-9][0-9]\\)")
        . 'gov-unit-literal-face)
+      ;; A date without a time and zone, or a time without a zone (the lexer's E011).
+      (,"\\_<[0-9]\\{4\\}-[0-9][0-9]-[0-9][0-9]\\(?:[Tt][0-9:.]*\\)?" . 'gov-invalid-face)
       (,(concat "\\$" dec) . 'gov-unit-literal-face)
       (,(concat "\\_<" dec "%") . 'gov-unit-literal-face)
       (,(concat "\\_<" dec "\\(?:ns\\|us\\|ms\\|s\\|m\\|h\\|d\\|w\\)\\_>")
@@ -197,7 +236,8 @@ valid escape, with the character after it."
        1 'font-lock-builtin-face)
       (,(concat "\\_<\\(test\\)[ \t]+" (regexp-opt gov-statistics t) "\\_>")
        (1 'font-lock-keyword-face) (2 'font-lock-builtin-face))
-      (,(concat "\\_<" (regexp-opt gov-aggregates t) "[ \t]*(") 1 'font-lock-builtin-face)
+      (,(concat "\\_<" (regexp-opt (append gov-aggregates gov-functions) t) "[ \t]*(")
+       1 'font-lock-builtin-face)
       ;; Reserved words.
       (,(gov--words-matcher gov-booleans) 1 'font-lock-constant-face)
       (,(gov--words-matcher gov-severities) 1 'font-lock-constant-face)
@@ -205,7 +245,9 @@ valid escape, with the character after it."
       (,(gov--words-matcher gov-keywords) 1 'font-lock-keyword-face)
       ;; Escapes, on top of the string face.
       (gov--match-escape 0 'gov-escape-face prepend)
-      (gov--match-bad-escape 0 'gov-invalid-face prepend)))
+      (gov--match-bad-escape 0 'gov-invalid-face prepend)
+      ;; Last: whatever no other rule took.
+      (gov--match-stray 0 'gov-invalid-face)))
   "Highlighting rules of `gov-mode'.")
 
 ;;;; Indentation.
@@ -379,29 +421,35 @@ Diagnostics about other files (imports) are left out."
     (nreverse diags)))
 
 (defun gov-flymake (report-fn &rest _args)
-  "Flymake backend: run `govc check' on a copy of the buffer and call REPORT-FN.
-The copy is written next to the buffer's file, so relative imports resolve."
+  "Flymake backend: run `govc check' on the buffer and call REPORT-FN.
+A buffer visiting a file is checked as the policy that file belongs to
+\(`govc check --policy-of FILE --stdin'): the buffer's text stands for the file,
+and the policy's other files come from the disk, so names they declare are no
+errors.  A buffer without a file is checked alone, from a temporary copy."
   (unless (executable-find gov-govc-program)
     (error "Cannot find %s; set `gov-govc-program'" gov-govc-program))
   (when (process-live-p gov--flymake-proc)
     (kill-process gov--flymake-proc))
   (let* ((source (current-buffer))
-         (dir (if (and buffer-file-name
-                       (file-writable-p (file-name-directory buffer-file-name)))
-                  (file-name-directory buffer-file-name)
-                temporary-file-directory))
-         (copy (make-temp-file (expand-file-name ".flymake-gov-" dir) nil ".gov")))
-    (save-restriction
-      (widen)
-      (let ((coding-system-for-write 'utf-8-unix))
-        (write-region (point-min) (point-max) copy nil 'silent)))
-    (setq gov--flymake-proc
+         (file (and buffer-file-name (expand-file-name buffer-file-name)))
+         (copy (unless file (make-temp-file "flymake-gov-" nil ".gov")))
+         (checked (or file copy))
+         proc)
+    (when copy
+      (save-restriction
+        (widen)
+        (let ((coding-system-for-write 'utf-8-unix))
+          (write-region (point-min) (point-max) copy nil 'silent))))
+    (setq proc
           (make-process
            :name "gov-flymake"
            :noquery t
            :connection-type 'pipe
+           :coding 'utf-8-unix
            :buffer (generate-new-buffer " *gov-flymake*")
-           :command (list gov-govc-program "check" copy)
+           :command (if file
+                        (list gov-govc-program "check" "--policy-of" file "--stdin")
+                      (list gov-govc-program "check" copy))
            :sentinel
            (lambda (proc _event)
              (when (memq (process-status proc) '(exit signal))
@@ -411,10 +459,16 @@ The copy is written next to the buffer's file, so relative imports resolve."
                        (funcall report-fn
                                 (gov--flymake-parse
                                  (with-current-buffer (process-buffer proc) (buffer-string))
-                                 copy source))
+                                 checked source))
                      (flymake-log :warning "Canceling obsolete check %s" proc))
-                 (delete-file copy)
-                 (kill-buffer (process-buffer proc)))))))))
+                 (when copy (delete-file copy))
+                 (kill-buffer (process-buffer proc)))))))
+    (setq gov--flymake-proc proc)
+    (when file
+      (save-restriction
+        (widen)
+        (process-send-region proc (point-min) (point-max)))
+      (process-send-eof proc))))
 
 ;;;; The mode.
 

@@ -649,6 +649,169 @@ static void test_threads(void)
     free(src);
 }
 
+/* gov_compiler_add_policy_of on tests/editors/errors/multi (policy `multi` in two files,
+ * policy `other` beside them): the file's siblings come in, the other policy does not,
+ * and a source given in memory under a file's name stands for that file. */
+static void test_policy_of(void)
+{
+    const char *dir = "tests/editors/errors/multi";
+    gov_compiler *c = fresh();
+    int rc = gov_compiler_add_policy_of(c, "tests/editors/errors/multi/rules/rules.gov", NULL, 0);
+    int rc2 = gov_compiler_check(c);
+    size_t e, w;
+    gov_compiler_counts(c, &e, &w);
+    check(rc == GOV_OK && rc2 == GOV_OK && e == 0 && w == 1 && gov_compiler_policy_count(c) == 1,
+          "policy-of: a file's policy is checked whole, and only it", "rc %d %d, %zu errors %zu warnings", rc, rc2, e, w);
+    gov_compiler_clear(c);
+    /* The buffer of limits.gov, edited: its text counts, not the disk's. */
+    char *lim = read_text("tests/editors/errors/multi/limits.gov", NULL);
+    char *cut = lim ? strstr(lim, "max latency_budget") : NULL;
+    if (cut) *cut = 0; /* the limit is gone from the buffer */
+    add(c, "tests/editors/errors/multi/./limits.gov", lim ? lim : "");
+    rc = gov_compiler_add_policy_of(c, "tests/editors/errors/multi/rules/rules.gov", &dir, 1);
+    rc2 = gov_compiler_check(c);
+    gov_diagnostic d = {0};
+    int found = 0;
+    for (size_t i = 0; i < gov_compiler_diag_count(c); i++)
+        if (gov_compiler_diag(c, i, &d) == GOV_OK && strcmp(d.code, "E051") == 0 && strstr(d.at.file, "rules.gov"))
+            found = 1;
+    check(rc == GOV_OK && rc2 == GOV_ESOURCE && found, "policy-of: a source in memory stands for the file of its name",
+          "rc %d %d", rc, rc2);
+    free(lim);
+    gov_compiler_clear(c);
+    check(gov_compiler_add_policy_of(c, NULL, NULL, 0) == GOV_EMISUSE && gov_compiler_add_policy_of(NULL, "x", NULL, 0) ==
+          GOV_EMISUSE && gov_compiler_add_policy_of(c, "x.gov", NULL, 1) == GOV_EMISUSE,
+          "policy-of: NULL arguments are misuse", NULL);
+    check(gov_compiler_add_policy_of(c, "tests/editors/errors/multi/none.gov", NULL, 0) == GOV_EIO &&
+          strstr(gov_compiler_errmsg(c), "none.gov"), "policy-of: a file that cannot be read", "%s",
+          gov_compiler_errmsg(c));
+    gov_compiler_option(c, GOVC_OPT_FILES, 0);
+    check(gov_compiler_add_policy_of(c, "tests/editors/errors/multi/limits.gov", NULL, 0) == GOV_EMISUSE,
+          "policy-of: with file access off, only a source in memory", NULL);
+    add(c, "mem.gov", "policy m\nrule r on run { when 1 > 2 }\n");
+    check(gov_compiler_add_policy_of(c, "mem.gov", NULL, 0) == GOV_OK && gov_compiler_check(c) == GOV_ESOURCE,
+          "policy-of: with file access off, the source in memory alone", "%s", gov_compiler_errmsg(c));
+    gov_compiler_free(c);
+}
+
+/* gov_compiler_add_overlay: an editor's unsaved buffer. Its text is read wherever its
+ * file is (a path given, a header search, an import) without making it a root; a file
+ * that exists only as an overlay (a new buffer) is read too, and a path given before
+ * its overlay still reads the overlay. */
+static void test_overlay(void)
+{
+    gov_compiler *c = fresh();
+    const char *t = "policy fresh\nmax a = 3\n";
+    int r1 = gov_compiler_add_path(c, "tests/editors/errors/multi/not_on_disk.gov");
+    int r2 = gov_compiler_add_overlay(c, "tests/editors/errors/multi/./not_on_disk.gov", t, strlen(t));
+    int rc = gov_compiler_check(c);
+    size_t e, w;
+    gov_compiler_counts(c, &e, &w);
+    check(r1 == GOV_OK && r2 == GOV_OK && rc == GOV_OK && e == 0 && w == 1 && gov_compiler_policy_count(c) == 1,
+          "overlay: a file that exists only as an overlay is read, the path given first", "rc %d, %zu errors, %s", rc, e,
+          gov_compiler_errmsg(c));
+    gov_compiler_clear(c);
+    /* An overlay of limits.gov without the limit, and the policy of rules.gov: E051. */
+    char *lim = read_text("tests/editors/errors/multi/limits.gov", NULL);
+    char *cut = lim ? strstr(lim, "max latency_budget") : NULL;
+    if (cut) *cut = 0;
+    gov_compiler_add_overlay(c, "tests/editors/errors/multi/limits.gov", lim ? lim : "", lim ? strlen(lim) : 0);
+    gov_compiler_add_policy_of(c, "tests/editors/errors/multi/rules/rules.gov", NULL, 0);
+    rc = gov_compiler_check(c);
+    int found = 0;
+    for (size_t i = 0; i < gov_compiler_diag_count(c); i++) {
+        gov_diagnostic d;
+        if (gov_compiler_diag(c, i, &d) == GOV_OK && strcmp(d.code, "E051") == 0)
+            found = 1;
+    }
+    check(rc == GOV_ESOURCE && found, "overlay: found by a header search, its text counts", "rc %d", rc);
+    gov_compiler_clear(c);
+    /* An overlay alone is not a root: nothing to check. */
+    gov_compiler_add_overlay(c, "x.gov", t, strlen(t));
+    rc = gov_compiler_check(c);
+    check(rc == GOV_OK && gov_compiler_policy_count(c) == 0, "overlay: not a root by itself", "rc %d", rc);
+    check(gov_compiler_add_overlay(c, "", t, 1) == GOV_EMISUSE && gov_compiler_add_overlay(c, "y", NULL, 3) == GOV_EMISUSE &&
+          gov_compiler_add_overlay(NULL, "y", t, 1) == GOV_EMISUSE, "overlay: misuse", NULL);
+    free(lim);
+    gov_compiler_free(c);
+}
+
+/* gov_vm_limit_value resolves a limit for the level fields of the record being built as
+ * the evaluation of that record does: the same value and the same source as the finding
+ * of a rule that reads the limit, in every scope of a nested policy. */
+static void test_limit_value(void)
+{
+    static const char *src =
+        "policy lv\nimport \"std/agent_run\"\nmax budget = 3s\n"
+        "scope tenant \"acme\" {\n  budget = 2s\n  scope project \"billing\" { budget = 1s }\n}\n"
+        "scope agent \"bot\" { budget = 900ms }\n"
+        "rule slow { when run.latency > budget severity critical verdict block }\n";
+    gov_compiler *c = fresh();
+    add(c, "lv.gov", src);
+    gov_compiled out;
+    if (gov_compiler_build(c) != GOV_OK || gov_compiler_program(c, 0, &out) != GOV_OK) {
+        check(0, "limit value: the policy builds", "%s", gov_compiler_errmsg(c));
+        gov_compiler_free(c);
+        return;
+    }
+    gov_program *p;
+    gov_program_load(out.bytes, out.len, &p, NULL);
+    size_t size = gov_arena_size(p, NULL);
+    void *arena = malloc(size);
+    gov_vm *vm;
+    gov_vm_init(p, NULL, arena, size, &vm);
+    static const struct { const char *t, *pr, *ag; const char *want, *level, *scope; } cases[] = {
+        {NULL, NULL, NULL, "3000000000", "default", ""},
+        {"acme", NULL, NULL, "2000000000", "tenant", "acme"},
+        {"acme", "billing", NULL, "1000000000", "project", "billing"},
+        {"other", "billing", NULL, "3000000000", "default", ""},
+        {"acme", "billing", "bot", "900000000", "agent", "bot"},
+        {NULL, NULL, "bot", "900000000", "agent", "bot"},
+    };
+    int li = gov_limit_find(p, "budget");
+    int ok = li == 0 && gov_limit_count(p) == 1 && gov_limit_find(p, "nope") == -1;
+    char why[400] = "";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0] && ok; i++) {
+        int kind = gov_kind_find(p, "run");
+        gov_record_begin(vm, kind);
+        const char *lv[3] = {cases[i].t, cases[i].pr, cases[i].ag};
+        int slots[3] = {0, 1, 3};
+        for (int k = 0; k < 3; k++)
+            if (lv[k]) gov_set_string(vm, slots[k], lv[k], strlen(lv[k]));
+        gov_limit_value v;
+        int rc = gov_vm_limit_value(vm, li, &v);
+        char got[32];
+        snprintf(got, sizeof got, "%lld", (long long)v.value.i);
+        if (rc != GOV_OK || strcmp(got, cases[i].want) || strcmp(v.level, cases[i].level) || strcmp(v.scope, cases[i].scope) ||
+            strcmp(v.name, "budget") || v.dir != GOV_DIR_MAX || strcmp(v.file, "lv.gov") != 0) {
+            snprintf(why, sizeof why, "case %zu: rc %d, %s from %s \"%s\"", i, rc, got, v.level, v.scope);
+            ok = 0;
+            break;
+        }
+        /* The record evaluates afterwards as it would have: the finding agrees. */
+        gov_set_int(vm, 4 + 1, 0); /* at: slot 5 */
+        gov_set_string(vm, 4, "r", 1);
+        gov_set_int(vm, gov_field_find(p, kind, "latency"), INT64_C(10000000000));
+        gov_set_int(vm, gov_field_find(p, kind, "cost"), 0);
+        const gov_decision *d = gov_eval(vm);
+        gov_finding f;
+        if (gov_decision_status(d) != GOV_OK || gov_decision_finding(d, 0, &f) != GOV_OK ||
+            f.limit_value.i != v.value.i || strcmp(f.limit_level, v.level) || strcmp(f.limit_scope, v.scope) ||
+            f.limit_line != v.line || f.limit_col != v.col) {
+            snprintf(why, sizeof why, "case %zu: the evaluation says otherwise (%s)", i, gov_decision_error(d));
+            ok = 0;
+        }
+    }
+    check(ok, "limit value: gov_vm_limit_value resolves as the evaluation does, in every scope", "%s", why);
+    gov_record_begin(vm, 0);
+    gov_limit_value v;
+    check(gov_vm_limit_value(vm, 5, &v) == GOV_EMISUSE && gov_vm_limit_value(vm, 0, NULL) == GOV_EMISUSE &&
+          gov_vm_limit_value(NULL, 0, &v) == GOV_EMISUSE, "limit value: misuse", NULL);
+    free(arena);
+    gov_program_free(p);
+    gov_compiler_free(c);
+}
+
 /* ---------------------------------------------------------------- libgov for bindings */
 
 /* gov_eval_json_summary and gov_decision_summary (vm/gov.h 4d) give what the separate
@@ -706,6 +869,9 @@ int main(void)
     test_misuse();
     test_oom();
     test_threads();
+    test_policy_of();
+    test_limit_value();
+    test_overlay();
     test_summary();
     return nfail != 0;
 }

@@ -1,5 +1,7 @@
-" Vim compiler file for govc: `:compiler gov` then `:make` checks the current file and
-" fills the quickfix list from `govc check` diagnostics, which look like
+" Vim compiler file for govc: `:compiler gov` then `:make` checks the policy the current
+" file belongs to (`govc check --policy-of FILE`: the file with the other files that
+" declare its `policy NAME`, so names they declare are no errors) and fills the quickfix
+" list from `govc check` diagnostics, which look like
 "
 "   policies/x.gov:14:3: error[E050]: message
 "      14 |   source line
@@ -21,7 +23,7 @@ endif
 let s:cpo_save = &cpo
 set cpo&vim
 
-execute 'CompilerSet makeprg=' . escape(get(g:, 'gov_govc', 'govc'), ' \|"') . '\ check\ %:S'
+execute 'CompilerSet makeprg=' . escape(get(g:, 'gov_govc', 'govc'), ' \|"') . '\ check\ --policy-of\ %:S'
 CompilerSet errorformat=%f:%l:%c:\ %trror%m,
       \%f:%l:%c:\ %tarning%m,
       \%f:%l:%c:\ %tote:\ %m,

@@ -57,7 +57,8 @@ syn keyword govUnitName contained ms ns us s m h d usd cents micros fraction per
       \ unix_s unix_ms unix_ns
 syn keyword govStatistic contained psi ks mean_shift
 syn match govChannelKind /\%(=\s*\)\@<=\<\%(slack\|pagerduty\|email\|webhook\)\>\ze\s*"/
-syn match govBuiltin /\<\%(count\|sum\|mean\|min\|max\|rate\|stddev\|ewma\|p50\|p90\|p95\|p99\)\ze\s*(/
+" Aggregates (AGG of lang/names.def) and built-in functions (FUNC), when called.
+syn match govBuiltin /\<\%(count\|sum\|mean\|min\|max\|rate\|stddev\|ewma\|p50\|p90\|p95\|p99\|abs\|clamp\|round\|len\|starts_with\|ends_with\|contains\|iequals\|matches\|hour_of_day\|day_of_week\|is_business_hours\|any_in\|all_in\)\ze\s*(/
 " A field after '.', like run.agent: plain text, never a keyword.
 syn match govMember /\.\s*\h\w*/
 
@@ -69,11 +70,20 @@ syn match govFloat /\<\d[0-9_]*\%(\.\d[0-9_]*\%([eE][-+]\=\d\+\)\=\|[eE][-+]\=\d
 syn match govDuration /\<\d[0-9_]*\%(\.\d[0-9_]*\)\=\%(ns\|us\|ms\|s\|m\|h\|d\|w\)\>/
 syn match govPercent /\<\d[0-9_]*\%(\.\d[0-9_]*\)\=%/
 syn match govMoney /\$\d[0-9_]*\%(\.\d[0-9_]*\)\=/
+" A date without a time and zone, or a time without a zone: the lexer rejects it (E011).
+syn match govBadTime /\<\d\{4}-\d\d-\d\d\%([Tt][0-9:.]*\)\=/
 syn match govTime /\<\d\{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d\%(\.\d\+\)\=\%([Zz]\|[-+]\d\d:\d\d\)/
 
+" A character that starts no token: '$' without an amount, '%' without a number, '!' not
+" in '!=', and the others the lexer rejects (E006, E012). Strings and comments, defined
+" below, take their own characters first.
+syn match govBadChar /\$\d\@!\|%\|!=\@!\|[@#&|^~?'`\\]\|[^\x01-\x7f]/
+
 " ------------------------------------------------------------------ strings, comments
-syn match govBadEscape /\\./ contained
-syn match govEscape /\\\%(["\\ntr]\|u{\x\{1,6}}\)/ contained
+syn match govBadEscape /\\\%(u{\x*}\=\|.\)/ contained
+" \u{HEX}: 1 to 6 hex digits naming a Unicode scalar value other than 0 (no surrogate, at
+" most 10FFFF), as the lexer accepts. Defined after govBadEscape, so it wins where both match.
+syn match govEscape /\\\%(["\\ntr]\|u{\%(\x\{1,6}}\)\@=0*\%([1-9A-Fa-f]\x\{,2}\|[1-9A-CEFa-cef]\x\{3}\|[Dd][0-7]\x\{2}\|[1-9A-Fa-f]\x\{4}\|10\x\{4}\)}\)/ contained
 " Strings never span lines: an unterminated one ends at the end of the line.
 syn region govString start=/"/ skip=/\\\\\|\\"/ end=/"/ end=/$/ contains=govEscape,govBadEscape
 " The opening /* has a group of its own, so that indent/gov.vim can tell a line that
@@ -97,6 +107,8 @@ hi def link govPercent     Number
 hi def link govMoney       Number
 hi def link govTime        Number
 hi def link govBadUnit     Error
+hi def link govBadTime     Error
+hi def link govBadChar     Error
 hi def link govBoolean     Boolean
 hi def link govSeverity    Constant
 hi def link govVerdict     Constant

@@ -399,6 +399,49 @@ It is where type-error.expect says (LINE COL TYPE), and no temporary file is lef
             (should (null (directory-files dir nil "\\`\\.flymake-gov-"))))
         (kill-buffer buf)))))
 
+;;;; Flymake on one file of a policy split over several.
+
+(defun gov-test-wait-flymake (buf)
+  "Start Flymake in BUF and wait (20 s at most) until gov-flymake has reported."
+  (with-current-buffer buf
+    (flymake-start)
+    (let ((deadline (+ (float-time) 20)))
+      (while (and (< (float-time) deadline)
+                  (not (and gov--flymake-proc
+                            (not (process-live-p gov--flymake-proc))
+                            (not (buffer-live-p (process-buffer gov--flymake-proc))))))
+        (accept-process-output nil 0.1)))))
+
+(ert-deftest gov-test-flymake-policy ()
+  "Flymake checks the whole policy the buffer's file belongs to, buffer as typed.
+rules.gov uses names that limits.gov declares (tests/editors/errors/multi): no false
+errors.  A mistake typed into the buffer, unsaved, is reported where it is."
+  (let ((govc (getenv "GOV_GOVC")))
+    (unless (and govc (> (length govc) 0))
+      (ert-skip "needs build/govc"))
+    (let* ((dir (expand-file-name "flymake-policy/" (getenv "GOV_TMP")))
+           (gov-govc-program govc)
+           (flymake-wrap-around nil)
+           buf)
+      (copy-directory (gov-test-file "tests/editors/errors/multi") dir nil nil t)
+      (setq buf (find-file-noselect (expand-file-name "rules/rules.gov" dir)))
+      (unwind-protect
+          (with-current-buffer buf
+            (flymake-mode 1)
+            (gov-test-wait-flymake buf)
+            (should (equal (gov-test-diags buf) nil))
+            (goto-char (point-min))
+            (search-forward "> latency_budget")
+            (insert "t")
+            (gov-test-wait-flymake buf)
+            (should (equal (mapcar (lambda (d) (list (nth 0 d) (nth 1 d) (nth 3 d))) (gov-test-diags buf))
+                           '((9 22 :error))))
+            (should (string-match-p "E033: unknown name 'latency_budgett'"
+                                    (nth 4 (car (gov-test-diags buf)))))
+            (should (null (directory-files-recursively dir "\\`\\.flymake-gov-"))))
+        (with-current-buffer buf (set-buffer-modified-p nil))
+        (kill-buffer buf)))))
+
 ;;;; Runner.
 
 (defun gov-test-run-batch ()

@@ -181,7 +181,7 @@ function! s:TestFtplugin() abort
   if &l:commentstring !=# '// %s'
     call add(errors, 'commentstring is "' . &l:commentstring . '"')
   endif
-  if &l:makeprg !=# 'govc check %:S'
+  if &l:makeprg !=# 'govc check --policy-of %:S'
     call add(errors, 'makeprg is "' . &l:makeprg . '"')
   endif
   if &l:errorformat !~# '%trror'
@@ -330,6 +330,28 @@ function! s:TestMake() abort
   return errors
 endfunction
 
+" :make on one file of a policy split over two files (tests/editors/errors/multi):
+" govc checks the whole policy, so the only entry is the one warning of the other file,
+" and nothing of the other policy in the folder.
+function! s:TestMakePolicy() abort
+  let errors = []
+  let dir = $GOV_TMP . '/bin'
+  call mkdir(dir, 'p')
+  call writefile(['#!/bin/sh', 'exec ' . shellescape($GOV_GOVC) . ' "$@"'], dir . '/govc')
+  call setfperm(dir . '/govc', 'rwxr-xr-x')
+  let $PATH = dir . ':' . $PATH
+  execute 'silent edit! ' . fnameescape(s:top . '/tests/editors/errors/multi/rules/rules.gov')
+  silent make!
+  let qf = filter(getqflist(), 'v:val.valid')
+  let got = map(copy(qf), 'fnamemodify(bufname(v:val.bufnr), ":t") . ":" . v:val.lnum . ":" . v:val.col . ":" . v:val.type')
+  if got != ['limits.gov:12:9:w']
+    call add(errors, 'quickfix entries ' . string(got) . ', want [''limits.gov:12:9:w'']: '
+          \ . string(map(getqflist(), 'v:val.text')))
+  endif
+  silent bwipeout!
+  return errors
+endfunction
+
 " The policies of policies/ and stdlib/ ($GOV_POLICIES) are valid, so no character of
 " theirs may be highlighted as an error.
 function! s:TestRealPolicies() abort
@@ -377,9 +399,11 @@ if $GOV_GOVC !=# ''
   call s:Case('indent: flattened govc fmt output re-indents to govc fmt''s layout',
         \ function('s:TestFmtLayout'))
   call s:Case(':make runs govc check and fills the quickfix list', function('s:TestMake'))
+  call s:Case(':make on one file checks the whole policy it belongs to', function('s:TestMakePolicy'))
 else
   call add(s:out, 'skip - indent: flattened govc fmt output re-indents to govc fmt''s layout: needs build/govc (run make first)')
   call add(s:out, 'skip - :make runs govc check and fills the quickfix list: needs build/govc (run make first)')
+  call add(s:out, 'skip - :make on one file checks the whole policy it belongs to: needs build/govc (run make first)')
 endif
 
 call writefile(s:out, $GOV_OUT)

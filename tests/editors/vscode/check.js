@@ -208,6 +208,41 @@ async function main() {
     console.log('skip - snippets: govc check accepts every snippet, expanded, without errors: needs build/govc (run make first)');
   }
 
+  if (govc) {
+    // The task editors/README.md tells users to add to .vscode/tasks.json, run on one file
+    // of a policy split over two (tests/editors/errors/multi), its output read by the
+    // $govc problem matcher: the whole policy is checked, so the only problem is the
+    // warning of the other file.
+    await test('task: the README\'s govc check task on one file checks the whole policy', () => {
+      const readme = fs.readFileSync(path.join(top, 'editors/README.md'), 'utf8');
+      const block = /```json\n(\{[^`]*"tasks"[^`]*\})\n```/.exec(readme);
+      if (!block) return ['no ```json block with "tasks" in editors/README.md'];
+      const task = JSON.parse(block[1]).tasks.find((t) => t.problemMatcher === '$govc');
+      if (!task) return ['no task with "problemMatcher": "$govc"'];
+      const file = path.join(top, 'tests/editors/errors/multi/rules/rules.gov');
+      const cmd = task.command.replace(/\$\{file\}/g, `'${file}'`);
+      const bin = path.join(tmp, 'bin');
+      fs.mkdirSync(bin, { recursive: true });
+      fs.writeFileSync(path.join(bin, 'govc'), `#!/bin/sh\nexec '${govc}' "$@"\n`, { mode: 0o755 });
+      let out;
+      try {
+        out = execFileSync('sh', ['-c', `${cmd} 2>&1`], {
+          encoding: 'utf8', cwd: top, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+        });
+      } catch (e) {
+        out = String(e.stdout);
+      }
+      const m = pkg.contributes.problemMatchers.find((x) => x.name === 'govc');
+      const re = new RegExp(m.pattern.regexp);
+      const problems = out.split('\n').map((l) => re.exec(l)).filter((g) => g)
+        .map((g) => `${path.basename(g[m.pattern.file])}:${g[m.pattern.line]}:${g[m.pattern.column]}:${g[m.pattern.severity]}`);
+      const want = ['limits.gov:12:9:warning'];
+      return JSON.stringify(problems) === JSON.stringify(want) ? [] : [`command ${cmd}`, `problems ${JSON.stringify(problems)}, want ${JSON.stringify(want)}`, out];
+    });
+  } else {
+    console.log('skip - task: the README\'s govc check task on one file checks the whole policy: needs build/govc (run make first)');
+  }
+
   await test('real policies: nothing in policies/ or stdlib/ is scoped invalid', () => {
     const files = (process.env.GOV_POLICIES || '').split('\n').filter((x) => x);
     if (files.length === 0) return ['no policies in $GOV_POLICIES'];
@@ -218,6 +253,18 @@ async function main() {
           errors.push(`${f}:${t.line}: ${JSON.stringify(t.text)} is ${t.scopes.join(' ')}`);
       }
     }
+    return errors;
+  });
+
+  // govc fmt, Vim and Emacs indent by 2 spaces; VS Code's default is 4. The extension
+  // sets the editor's defaults for the gov language, which VS Code applies to .gov files.
+  await test('indentation: the extension makes .gov files indent by 2 spaces, as govc fmt', () => {
+    const d = (pkg.contributes.configurationDefaults || {})['[gov]'] || {};
+    const errors = [];
+    if (d['editor.tabSize'] !== 2) errors.push(`[gov] editor.tabSize is ${d['editor.tabSize']}, want 2`);
+    if (d['editor.insertSpaces'] !== true) errors.push(`[gov] editor.insertSpaces is ${d['editor.insertSpaces']}, want true`);
+    if (d['editor.detectIndentation'] !== false)
+      errors.push(`[gov] editor.detectIndentation is ${d['editor.detectIndentation']}, want false (a file indented by 4 would keep 4)`);
     return errors;
   });
 
