@@ -632,7 +632,7 @@ static void publish(Server *S, Unit *u)
         LjBuf items;
         lb_init(&items);
         for (size_t i = 0; i < nd; i++) {
-            gov_diagnostic d;
+            gov_diagnostic d = {.size = sizeof d};
             gov_compiler_diag(u->c, i, &d);
             uint32_t df = d.at.file ? source_index(fe, d.at.file) : anchor;
             if (df != f)
@@ -654,7 +654,7 @@ static void publish(Server *S, Unit *u)
             lb_init(&msg);
             lb_puts(&msg, d.message);
             for (size_t j = 0; j < d.nnotes; j++) {
-                gov_diagnostic_note nt;
+                gov_diagnostic_note nt = {.size = sizeof nt};
                 gov_compiler_note(u->c, i, j, &nt);
                 if (!nt.at.file) {
                     lb_puts(&msg, "\n");
@@ -665,7 +665,7 @@ static void publish(Server *S, Unit *u)
             lb_free(&msg);
             bool rel = false;
             for (size_t j = 0; j < d.nnotes; j++) {
-                gov_diagnostic_note nt;
+                gov_diagnostic_note nt = {.size = sizeof nt};
                 gov_compiler_note(u->c, i, j, &nt);
                 uint32_t nf = nt.at.file ? source_index(fe, nt.at.file) : UINT32_MAX;
                 if (nf == UINT32_MAX)
@@ -725,7 +725,7 @@ static void publish(Server *S, Unit *u)
         lb_puts(&b, ",\"diagnostics\":[");
         bool any = false;
         for (size_t i = 0; i < nd; i++) {
-            gov_diagnostic d;
+            gov_diagnostic d = {.size = sizeof d};
             gov_compiler_diag(u->c, i, &d);
             if (d.at.file && source_index(fe, d.at.file) != UINT32_MAX)
                 continue;

@@ -93,7 +93,7 @@ static const GovPolicy *policy_of_decl(GovFrontend *fe, const GovDecl *d)
 static void limit_table(Unit *u, const GovPolicy *pol, const GovDecl *lim, LjBuf *b)
 {
     GovFrontend *fe = govc_compiler_frontend(u->c);
-    gov_compiled prog = {0};
+    gov_compiled prog = {.size = sizeof prog};
     bool found = false;
     for (size_t i = 0; i < gov_compiler_program_count(u->c) && !found; i++)
         if (gov_compiler_program(u->c, i, &prog) == GOV_OK && strlen(prog.policy) == pol->name.len &&
@@ -591,7 +591,7 @@ void lsp_code_action(Server *S, const Lj *id, const Lj *params)
     lb_puts(&b, "[");
     bool first = true;
     for (size_t i = 0; i < gov_compiler_diag_count(u->c); i++) {
-        gov_diagnostic dg;
+        gov_diagnostic dg = {.size = sizeof dg};
         gov_compiler_diag(u->c, i, &dg);
         if (strcmp(dg.code, "E050") != 0 || !dg.at.file || strcmp(dg.at.file, fe->src.files[file].path) != 0 ||
             dg.at.end < lo || dg.at.offset > hi)

@@ -389,6 +389,11 @@ static void compiler_cases(void)
                                                                    gov_compiler_add_source(C, NULL, "x", 1) == GOV_EMISUSE &&
                                                                    gov_compiler_add_source(C, "a.gov", NULL, 1) == GOV_EMISUSE &&
                                                                    gov_compiler_add_source(C, "", "x", 1) == GOV_EMISUSE);
+    T(gov_compiler_add_policy_of, "NULL compiler, NULL or empty file, NULL folders with a count",
+      gov_compiler_add_policy_of(NULL, "x.gov", NULL, 0) == GOV_EMISUSE &&
+          gov_compiler_add_policy_of(C, NULL, NULL, 0) == GOV_EMISUSE &&
+          gov_compiler_add_policy_of(C, "", NULL, 0) == GOV_EMISUSE &&
+          gov_compiler_add_policy_of(C, "x.gov", NULL, 3) == GOV_EMISUSE);
     T(gov_compiler_add_path, "NULL compiler or path, empty path", gov_compiler_add_path(NULL, "x") == GOV_EMISUSE &&
                                                                       gov_compiler_add_path(C, NULL) == GOV_EMISUSE &&
                                                                       gov_compiler_add_path(C, "") == GOV_EMISUSE);
