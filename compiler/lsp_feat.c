@@ -128,7 +128,7 @@ static void limit_table(Unit *u, const GovPolicy *pol, const GovDecl *lim, LjBuf
         for (int l = 0; s && l < GOV_LVL__COUNT; l++)
             if (s->mask >> l & 1)
                 gov_set_string(vm, l, s->path[l].s ? s->path[l].s : "", s->path[l].len);
-        gov_limit_value v;
+        gov_limit_value v = {.size = sizeof v};
         if (gov_vm_limit_value(vm, li, &v) != GOV_OK)
             continue;
         char where[600], val[128];

@@ -527,9 +527,11 @@ GOV_API int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *o
  * string, which no scope names), exactly as an evaluation of that record would, without
  * evaluating it: nothing else changes, and the record may still be evaluated. Tools use
  * it to show a limit's value in force in every scope (govc lsp's hover). GOV_OK,
- * GOV_EMISUSE (no record begun, i out of range, NULL), or the error of a failed setter. */
+ * GOV_EMISUSE (no record begun, i out of range, NULL, out's size too small), or the
+ * error of a failed setter. */
 enum { GOV_DIR_MAX = 0, GOV_DIR_MIN = 1 };
 typedef struct gov_limit_value {
+    uint32_t size;                              /* sizeof(gov_limit_value), set by the caller */
     const char *name;
     int dir;                                    /* GOV_DIR_MAX (lower is tighter) or GOV_DIR_MIN */
     gov_value value;                            /* the value in force */

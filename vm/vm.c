@@ -975,7 +975,7 @@ int gov_limit_find(const gov_program *p, const char *name) {
 /* The resolution an evaluation does (match_scopes, resolve_matched), on the level fields
  * of the record being built: a new epoch, so the next evaluation matches afresh. */
 int gov_vm_limit_value(gov_vm *vm, int i, gov_limit_value *out) {
-    if (!vm || !out) return GOV_EMISUSE;
+    if (!vm || !GOVV_SIZED(out, GOVV_V1_LIMIT_VALUE)) return GOV_EMISUSE;
     const gov_program *p = vm->p;
     if (i < 0 || (uint32_t)i >= p->nlimit) return govV_fail(vm, GOV_EMISUSE, "limit %d out of range", i);
     if (!vm->in_record) return govV_fail(vm, GOV_EMISUSE, "no record begun (gov_record_begin)");

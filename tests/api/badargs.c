@@ -142,6 +142,8 @@ static void program_cases(void)
     T(gov_set_member, "NULL program, a set -1 or past the last, NULL len",
       gov_set_member(NULL, 0, 0, &mlen) == NULL && gov_set_member(P, -1, 0, &mlen) == NULL &&
           gov_set_member(P, INT64_MAX, 0, &mlen) == NULL && gov_set_member(P, 0, SIZE_MAX, NULL) == NULL);
+    T(gov_limit_count, "NULL program", gov_limit_count(NULL) == 0);
+    T(gov_limit_find, "NULL program, NULL name", gov_limit_find(NULL, "pii_budget") == -1 && gov_limit_find(P, NULL) == -1);
     T(gov_program_version, "NULL program", gov_program_version(NULL) == NULL);
     T(gov_program_stamp, "NULL program", gov_program_stamp(NULL) == NULL);
     T(gov_partition_of, "n 0, and a NULL key with a length",
@@ -226,6 +228,21 @@ static void vm_cases(void)
     T(gov_vm_limit, "id -1 and count", gov_vm_limit(VM, -1, 5) == -1 && gov_vm_limit(VM, GOV_LIMIT__COUNT, 5) == -1);
     T(gov_vm_errmsg, "NULL VM", nonempty(gov_vm_errmsg(NULL)));
     T(gov_vm_program, "NULL VM", gov_vm_program(NULL) == NULL);
+    gov_limit_value lv = {.size = sizeof lv};
+    T(gov_vm_limit_value, "NULL VM, NULL out, no record begun, limit -1 and count", ({
+          int r1 = gov_vm_limit_value(NULL, 0, &lv), r2 = gov_vm_limit_value(VM, 0, NULL);
+          int r3 = gov_vm_limit_value(VM, 0, &lv); /* no record begun */
+          gov_record_begin(VM, 0);
+          r1 == GOV_EMISUSE && r2 == GOV_EMISUSE && r3 == GOV_EMISUSE &&
+              gov_vm_limit_value(VM, -1, &lv) == GOV_EMISUSE &&
+              gov_vm_limit_value(VM, gov_limit_count(P), &lv) == GOV_EMISUSE;
+      }));
+    T(gov_vm_limit_value, "size too small: nothing written", ({
+          gov_record_begin(VM, 0);
+          lv.size = 8;
+          lv.name = NULL;
+          gov_vm_limit_value(VM, 0, &lv) == GOV_EMISUSE && lv.name == NULL && lv.size == 8;
+      }));
     const void *b = (const void *)&b;
     size_t len = 7;
     T(gov_vm_state, "NULL VM", (gov_vm_state(NULL, &b, &len), b == NULL && len == 0));
@@ -389,6 +406,11 @@ static void compiler_cases(void)
                                                                    gov_compiler_add_source(C, NULL, "x", 1) == GOV_EMISUSE &&
                                                                    gov_compiler_add_source(C, "a.gov", NULL, 1) == GOV_EMISUSE &&
                                                                    gov_compiler_add_source(C, "", "x", 1) == GOV_EMISUSE);
+    T(gov_compiler_add_overlay, "NULL compiler, NULL or empty name, NULL text with a length",
+      gov_compiler_add_overlay(NULL, "a.gov", "x", 1) == GOV_EMISUSE &&
+          gov_compiler_add_overlay(C, NULL, "x", 1) == GOV_EMISUSE &&
+          gov_compiler_add_overlay(C, "", "x", 1) == GOV_EMISUSE &&
+          gov_compiler_add_overlay(C, "a.gov", NULL, 3) == GOV_EMISUSE);
     T(gov_compiler_add_policy_of, "NULL compiler, NULL or empty file, NULL folders with a count",
       gov_compiler_add_policy_of(NULL, "x.gov", NULL, 0) == GOV_EMISUSE &&
           gov_compiler_add_policy_of(C, NULL, NULL, 0) == GOV_EMISUSE &&

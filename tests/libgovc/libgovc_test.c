@@ -670,7 +670,7 @@ static void test_policy_of(void)
     add(c, "tests/editors/errors/multi/./limits.gov", lim ? lim : "");
     rc = gov_compiler_add_policy_of(c, "tests/editors/errors/multi/rules/rules.gov", &dir, 1);
     rc2 = gov_compiler_check(c);
-    gov_diagnostic d = {0};
+    gov_diagnostic d = {.size = sizeof d};
     int found = 0;
     for (size_t i = 0; i < gov_compiler_diag_count(c); i++)
         if (gov_compiler_diag(c, i, &d) == GOV_OK && strcmp(d.code, "E051") == 0 && strstr(d.at.file, "rules.gov"))
@@ -720,7 +720,7 @@ static void test_overlay(void)
     rc = gov_compiler_check(c);
     int found = 0;
     for (size_t i = 0; i < gov_compiler_diag_count(c); i++) {
-        gov_diagnostic d;
+        gov_diagnostic d = {.size = sizeof d};
         if (gov_compiler_diag(c, i, &d) == GOV_OK && strcmp(d.code, "E051") == 0)
             found = 1;
     }
@@ -748,7 +748,7 @@ static void test_limit_value(void)
         "rule slow { when run.latency > budget severity critical verdict block }\n";
     gov_compiler *c = fresh();
     add(c, "lv.gov", src);
-    gov_compiled out;
+    gov_compiled out = {.size = sizeof out};
     if (gov_compiler_build(c) != GOV_OK || gov_compiler_program(c, 0, &out) != GOV_OK) {
         check(0, "limit value: the policy builds", "%s", gov_compiler_errmsg(c));
         gov_compiler_free(c);
@@ -778,7 +778,7 @@ static void test_limit_value(void)
         int slots[3] = {0, 1, 3};
         for (int k = 0; k < 3; k++)
             if (lv[k]) gov_set_string(vm, slots[k], lv[k], strlen(lv[k]));
-        gov_limit_value v;
+        gov_limit_value v = {.size = sizeof v};
         int rc = gov_vm_limit_value(vm, li, &v);
         char got[32];
         snprintf(got, sizeof got, "%lld", (long long)v.value.i);
@@ -794,7 +794,7 @@ static void test_limit_value(void)
         gov_set_int(vm, gov_field_find(p, kind, "latency"), INT64_C(10000000000));
         gov_set_int(vm, gov_field_find(p, kind, "cost"), 0);
         const gov_decision *d = gov_eval(vm);
-        gov_finding f;
+        gov_finding f = {.size = sizeof f};
         if (gov_decision_status(d) != GOV_OK || gov_decision_finding(d, 0, &f) != GOV_OK ||
             f.limit_value.i != v.value.i || strcmp(f.limit_level, v.level) || strcmp(f.limit_scope, v.scope) ||
             f.limit_line != v.line || f.limit_col != v.col) {
@@ -804,7 +804,7 @@ static void test_limit_value(void)
     }
     check(ok, "limit value: gov_vm_limit_value resolves as the evaluation does, in every scope", "%s", why);
     gov_record_begin(vm, 0);
-    gov_limit_value v;
+    gov_limit_value v = {.size = sizeof v};
     check(gov_vm_limit_value(vm, 5, &v) == GOV_EMISUSE && gov_vm_limit_value(vm, 0, NULL) == GOV_EMISUSE &&
           gov_vm_limit_value(NULL, 0, &v) == GOV_EMISUSE, "limit value: misuse", NULL);
     free(arena);
