@@ -18,6 +18,8 @@ check everything-markdown "$GOVC" diff --format markdown "$here/everything/old.g
 check everything-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/everything/old.gov" "$here/everything/new.gov"
 check tighten-only-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/tighten_only/old.gov" "$here/tighten_only/new.gov"
 check tighten-only-fail-on-any "$GOVC" diff --fail-on any "$here/tighten_only/old.gov" "$here/tighten_only/new.gov"
+check gates-text "$GOVC" diff "$here/gates/old.gov" "$here/gates/new.gov"
+check gates-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/gates/old.gov" "$here/gates/new.gov"
 check identical "$GOVC" diff --fail-on any policies/ policies/
 check policy-removed "$GOVC" diff policies/ policies/support
 check bad-side "$GOVC" diff "$here/everything/old.gov" "$tmp/missing.gov"
