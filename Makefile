@@ -2,9 +2,9 @@
 #
 #   make            build govc, libgov (static and shared) and the test programs
 #   make demo       check and run the example policies on sample records
-#   make test       build and run every test; ends with "N passed, N failed"
+#   make test       build and run every test; ends with "N passed, N failed, N skipped"
 #   make san        the same tests under ASan and UBSan (into build-san/)
-#   make deps       install missing build dependencies (Debian, as root)
+#   make deps       install what building and testing need (Debian, as root)
 #   make install    install libgov, gov.h, gov.pc and govc (PREFIX, DESTDIR)
 #
 # Each directory adds its own rules in a fragment (lang/lang.mk, vm/vm.mk, ...), so the
@@ -25,21 +25,24 @@ LDFLAGS_ALL  := $(SAN) $(LDFLAGS)
 RE2C    ?= re2c
 BISON   ?= bison
 
-.PHONY: all demo test san deps install clean check-deps
+.PHONY: all demo test san deps test-deps install clean check-deps FORCE
 all: check-deps
 
 # ---------------------------------------------------------------- dependencies
-# The packages a fresh Debian machine needs. `make` installs them when they are missing
-# and we are root; otherwise it says what to install.
-DEB_PKGS := re2c bison libffi-dev libxxhash-dev libjsmn-dev pkg-config tzdata
-DEPS_STAMP := $(BUILD)/.deps-ok
-
-check-deps: $(DEPS_STAMP)
-$(DEPS_STAMP):
-	@sh tests/install-deps.sh $(DEB_PKGS)
-	@mkdir -p $(BUILD) && touch $@
-deps:
-	@sh tests/install-deps.sh $(DEB_PKGS)
+# What a fresh Debian machine needs (README.md, "Dependencies"). Each fragment appends
+# what its part needs: DEB_PKGS to build (make, make demo), TEST_DEB_PKGS to test only
+# (make test), TEST_LOCALES the locales the tests use, NPM_DIRS the folders whose
+# committed package-lock.json `npm ci` installs for the tests. As root, make installs
+# what is missing; as another user it prints the command to run. The stamps that record
+# a check are at the end of this file, where every fragment has had its say.
+DEB_PKGS      := gcc libc6-dev re2c bison libffi-dev libxxhash-dev libjsmn-dev pkg-config tzdata
+TEST_DEB_PKGS :=
+TEST_LOCALES  :=
+NPM_DIRS      :=
+# The oldest Node.js the tests take (bindings/js: 20). Where the system's is older (Debian
+# bookworm has 18), tests/node installs one from the npm registry, first on PATH.
+NODE_MIN      := 20
+export PATH := $(CURDIR)/tests/node/node_modules/.bin:$(PATH)
 
 # ---------------------------------------------------------------- compile rule
 $(BUILD)/obj/%.o: %.c | check-deps
@@ -53,15 +56,17 @@ $(BUILD)/gen/obj/%.o: $(BUILD)/gen/%.c | check-deps
 include lang/lang.mk
 -include vm/vm.mk
 -include compiler/compiler.mk
+-include govd/govd.mk
 -include tests/bench/bench.mk
 -include tests/corpus/corpus.mk
 -include tests/ffi/ffi.mk
+-include tests/libgovc/libgovc.mk
 -include bindings/js/js.mk
 -include tests/tests.mk
 
 # After every fragment: a prerequisite list is expanded when make reads the rule, so
 # TEST_DEPS must be complete by then.
-test: all $(TEST_DEPS)
+test: all test-deps $(TEST_DEPS)
 	@sh tests/run.sh $(TEST_SUITES)
 -include fuzz/fuzz.mk
 
@@ -86,6 +91,36 @@ demo: all
 	    rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
 	  fi; \
 	done
+
+# ---------------------------------------------------------------- dependency checks
+# Here, after every fragment, the lists are complete. A stamp holds the list it checked,
+# so a fragment that adds a package makes the next make check again; tests/install-deps.sh
+# runs apt-get only for what dpkg does not list. NPM_DIRS are checked on every make test
+# (tests/npm-deps.sh compares each lock file with what npm ci last installed).
+DEPS_LIST      := $(strip $(sort $(DEB_PKGS)))
+TEST_DEPS_LIST := $(strip $(sort $(DEB_PKGS) $(TEST_DEB_PKGS)) locales: $(sort $(TEST_LOCALES)))
+DEPS_STAMP      := $(BUILD)/.deps-ok
+TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
+ifneq ($(DEPS_LIST),$(strip $(file <$(DEPS_STAMP))))
+$(DEPS_STAMP): FORCE
+endif
+ifneq ($(TEST_DEPS_LIST),$(strip $(file <$(TEST_DEPS_STAMP))))
+$(TEST_DEPS_STAMP): FORCE
+endif
+FORCE:
+
+check-deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@sh tests/install-deps.sh $(DEPS_LIST)
+	@mkdir -p $(@D) && echo '$(DEPS_LIST)' > $@
+
+test-deps: $(TEST_DEPS_STAMP)
+	@sh tests/npm-deps.sh --node-min $(NODE_MIN) $(NPM_DIRS)
+$(TEST_DEPS_STAMP): | $(DEPS_STAMP)
+	@sh tests/install-deps.sh --locales "$(TEST_LOCALES)" $(sort $(DEB_PKGS) $(TEST_DEB_PKGS))
+	@mkdir -p $(@D) && echo '$(TEST_DEPS_LIST)' > $@
+
+deps: check-deps test-deps
 
 # ---------------------------------------------------------------- sanitizers
 san:

@@ -8,9 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compiler/compile.h"
 #include "compiler/govc.h"
-#include "compiler/stdlib.h"
 #include "vm/gov.h"
 
 static void build_usage(FILE *out)
@@ -27,7 +25,8 @@ static void build_usage(FILE *out)
             "\n"
             "options:\n"
             "  -o FILE      where to write the program (one policy only)\n"
-            "  --stats      print code size, bytes per rule, arena bytes and step bound\n"
+            "  --stats      print code size, bytes per rule, arena bytes, step bound and the key\n"
+            "               records must be partitioned by (spec/govd.md 5)\n"
             "  --format F   diagnostics as text (default), json, github or sarif\n"
             "  -Werror      treat warnings as errors\n"
             "  -h, --help   show this help\n"
@@ -59,106 +58,103 @@ typedef struct BuildOpts {
     int npaths;
 } BuildOpts;
 
-static int build_run(GovFrontend *fe, const BuildOpts *bo);
+static int build_write(gov_compiler *c, const BuildOpts *bo);
+
+enum { OPT_FORMAT = GOVC_LONG, OPT_STATS };
+const GovcOpt govc_build_opts[] = {
+    {NULL, 'o', GOVC_ARG_FILE, "FILE", "where to write the program"},
+    {"stats", OPT_STATS, GOVC_ARG_NONE, NULL, "print code size, arena bytes and step bound"},
+    {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json|github|sarif", "how to print the diagnostics"},
+    {NULL, 'W', GOVC_ARG_CHOICE, "error", "treat warnings as errors"},
+    {NULL, 0, 0, NULL, NULL},
+};
 
 int govc_build(int argc, char **argv)
 {
-    BuildOpts bo = {{GOV_FMT_TEXT, false}, NULL, false, argv + 1, 0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            build_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "-o") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "govc build: -o needs a file name\n");
-                return 2;
-            }
-            bo.out_path = argv[++i];
-        } else if (strcmp(a, "--stats") == 0) {
+    BuildOpts bo = {{GOV_FMT_TEXT, false}, NULL, false, NULL, 0};
+    GovcArgs a;
+    govc_args_init(&a, "build", govc_build_opts, build_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        switch (k) {
+        case 'o':
+            bo.out_path = a.value;
+            break;
+        case OPT_STATS:
             bo.stats = true;
-        } else if (strcmp(a, "-Werror") == 0) {
-            bo.front.werror = true;
-        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
-            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v || !govc_parse_format(v, &bo.front.format))
+            break;
+        case 'W':
+            if (!govc_opt_werror(&a, &bo.front.werror))
                 return 2;
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc build: unknown option '%s'\n", a);
-            build_usage(stderr);
-            return 2;
-        } else {
-            bo.paths[bo.npaths++] = argv[i];
+            break;
+        case OPT_FORMAT:
+            if (!govc_parse_format(a.value, &bo.front.format))
+                return 2;
+            break;
         }
     }
+    bo.paths = a.operands;
+    bo.npaths = a.noperands;
     if (bo.npaths == 0) {
         fprintf(stderr, "govc build: no paths given\n");
         build_usage(stderr);
         return 2;
     }
-    GovFrontend fe;
-    govF_init(&fe, NULL, NULL, gov_std_lookup);
-    if (setjmp(fe.oom)) {
-        govF_free(&fe);
-        fprintf(stderr, "govc: out of memory\n");
-        return 2;
-    }
-    int rc = build_run(&fe, &bo);
-    govF_free(&fe);
+    gov_compiler *c;
+    int rc = govc_compile(bo.paths, bo.npaths, &bo.front, true, true, &c);
+    if (rc == 0)
+        rc = build_write(c, &bo);
+    gov_compiler_free(c);
     return rc;
 }
 
-static int build_run(GovFrontend *fe, const BuildOpts *bo)
+/* Write each program the build made, and say what it is. */
+static int build_write(gov_compiler *c, const BuildOpts *bo)
 {
-    int rc = govc_front(fe, bo->paths, bo->npaths, &bo->front);
-    uint32_t npol = 0;
-    for (uint32_t i = 0; i < fe->npols; i++)
-        npol += !fe->pols[i]->is_module;
-    if (rc == 0 && bo->out_path && npol != 1) {
-        fprintf(stderr, "govc build: -o needs exactly one policy; found %u\n", npol);
-        rc = 2;
+    size_t npol = gov_compiler_program_count(c);
+    if (bo->out_path && npol != 1) {
+        fprintf(stderr, "govc build: -o needs exactly one policy; found %zu\n", npol);
+        return 2;
     }
-    GovBuild *builds = govA_alloc(&fe->arena, (fe->npols + 1) * sizeof *builds);
-    if (rc == 0) {
-        for (uint32_t i = 0; i < fe->npols; i++)
-            if (!fe->pols[i]->is_module && !govK_compile(fe, fe->pols[i], &builds[i]))
-                rc = 1;
-        if (rc == 0 && govD_failed(&fe->diags))
-            rc = 1;
-    }
-    govD_print(&fe->diags, bo->front.format == GOV_FMT_TEXT ? stderr : stdout, bo->front.format, GOVC_VERSION);
-    for (uint32_t i = 0; rc == 0 && i < fe->npols; i++) {
-        GovPolicy *p = fe->pols[i];
-        if (p->is_module)
-            continue;
-        GovBuild *b = &builds[i];
-        gov_program *prog;
-        gov_error err;
-        if (gov_program_load(b->bytes, b->len, &prog, &err) != GOV_OK) {
-            fprintf(stderr, "govc build: internal error: the VM rejects the program for policy '%.*s': %s "
-                            "(code %d at byte %u)\n", (int)p->name.len, p->name.s, err.message, err.code, err.offset);
-            rc = 2;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < npol; i++) {
+        gov_compiled b;
+        gov_compiler_program(c, i, &b);
+        char name[512];
+        snprintf(name, sizeof name, "%s.govb", b.policy);
+        const char *path = bo->out_path ? bo->out_path : name;
+        rc = write_file(path, b.bytes, b.len);
+        if (rc != 0)
             break;
-        }
-        const char *path = bo->out_path ? bo->out_path : govD_fmt(&fe->arena, "%.*s.govb", (int)p->name.len, p->name.s);
-        rc = write_file(path, b->bytes, b->len);
-        if (rc == 0) {
-            printf("%s: policy %.*s, id %s, %zu bytes\n", path, (int)p->name.len, p->name.s, gov_program_id(prog),
-                   b->len);
-            if (bo->stats) {
-                size_t arena = gov_arena_size(prog, NULL);
-                printf("  rules:       %u\n", b->nrules);
-                printf("  code:        %u words, %u bytes", b->ncode, b->ncode * 4);
-                if (b->nrules)
-                    printf(", %.1f bytes per rule", (double)b->ncode * 4.0 / b->nrules);
-                printf("\n  file:        %zu bytes", b->len);
-                if (b->nrules)
-                    printf(", %.1f bytes per rule", (double)b->len / b->nrules);
-                printf("\n  arena:       %zu bytes (default JSON caps)\n", arena);
-                printf("  step bound:  %u instructions per record (worst record kind)\n", b->max_steps);
+        printf("%s: policy %s, id %s, %zu bytes\n", path, b.policy, b.id, b.len);
+        if (bo->stats) {
+            gov_program *prog;
+            if (gov_program_load(b.bytes, b.len, &prog, NULL) != GOV_OK) {
+                fprintf(stderr, "govc build: internal error: the VM rejects the program for policy '%s'\n",
+                        b.policy);
+                return 2;
             }
+            size_t arena = gov_arena_size(prog, NULL);
+            char why[256];
+            int part = gov_program_partition(prog, why, sizeof why);
+            gov_program_free(prog);
+            printf("  rules:       %u\n", b.rules);
+            printf("  code:        %u words, %u bytes", b.code_words, b.code_words * 4);
+            if (b.rules)
+                printf(", %.1f bytes per rule", (double)b.code_words * 4.0 / b.rules);
+            printf("\n  file:        %zu bytes", b.len);
+            if (b.rules)
+                printf(", %.1f bytes per rule", (double)b.len / b.rules);
+            printf("\n  arena:       %zu bytes (default JSON caps)\n", arena);
+            printf("  step bound:  %u instructions per record (worst record kind)\n", b.max_steps);
+            if (part == GOV_PART_ANY)
+                printf("  partition:   any (no state: any VM may take any record)\n");
+            else if (part == GOV_PART_ONE)
+                printf("  partition:   none: cannot be partitioned, one VM takes every record (%s)\n", why);
+            else
+                printf("  partition:   by %s (%s)\n", gov_partition_name(part), why);
         }
-        gov_program_free(prog);
     }
     return rc;
 }

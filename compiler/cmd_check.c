@@ -20,17 +20,6 @@ bool govc_parse_format(const char *s, GovFormat *out)
     return false;
 }
 
-bool gov_std_lookup(const char *name, const char **text, uint32_t *len)
-{
-    for (const GovStdModule *m = gov_std_modules; m->name; m++)
-        if (strcmp(m->name, name) == 0) {
-            *text = m->text;
-            *len = m->len;
-            return true;
-        }
-    return false;
-}
-
 int govc_front(GovFrontend *fe, char **paths, int npaths, const GovcFrontOpts *o)
 {
     fe->diags.werror = o->werror;
@@ -64,54 +53,39 @@ static void check_usage(FILE *out)
             "Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.\n");
 }
 
+enum { OPT_FORMAT = GOVC_LONG };
+const GovcOpt govc_check_opts[] = {
+    {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json|github|sarif", "how to print the diagnostics"},
+    {NULL, 'W', GOVC_ARG_CHOICE, "error", "treat warnings as errors"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_check(int argc, char **argv)
 {
     GovcFrontOpts o = {GOV_FMT_TEXT, false};
-    char **paths = argv + 1;
-    int npaths = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            check_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "-Werror") == 0) {
-            o.werror = true;
-        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
-            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v) {
-                fprintf(stderr, "govc check: --format needs a value\n");
-                return 2;
-            }
-            if (!govc_parse_format(v, &o.format))
-                return 2;
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc check: unknown option '%s'\n", a);
-            check_usage(stderr);
+    GovcArgs a;
+    govc_args_init(&a, "check", govc_check_opts, check_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        if (k == 'W' && !govc_opt_werror(&a, &o.werror))
             return 2;
-        } else {
-            paths[npaths++] = argv[i];
-        }
+        if (k == OPT_FORMAT && !govc_parse_format(a.value, &o.format))
+            return 2;
     }
+    char **paths = a.operands;
+    int npaths = a.noperands;
     if (npaths == 0) {
         fprintf(stderr, "govc check: no paths given\n");
         check_usage(stderr);
         return 2;
     }
-    GovFrontend fe;
-    govF_init(&fe, NULL, NULL, gov_std_lookup);
-    if (setjmp(fe.oom)) {
-        govF_free(&fe);
-        fprintf(stderr, "govc: out of memory\n");
-        return 2;
-    }
-    int rc = govc_front(&fe, paths, npaths, &o);
-    FILE *out = o.format == GOV_FMT_TEXT ? stderr : stdout;
-    govD_print(&fe.diags, out, o.format, GOVC_VERSION);
-    if (o.format == GOV_FMT_TEXT && (fe.diags.nerrors || fe.diags.nwarnings)) {
-        uint32_t e = fe.diags.nerrors + (o.werror ? fe.diags.nwarnings : 0);
-        uint32_t w = o.werror ? 0 : fe.diags.nwarnings;
-        fprintf(stderr, "govc: %u error%s, %u warning%s\n", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s");
-    }
-    govF_free(&fe);
+    gov_compiler *c;
+    int rc = govc_compile(paths, npaths, &o, false, true, &c);
+    size_t e, w;
+    gov_compiler_counts(c, &e, &w);
+    if (o.format == GOV_FMT_TEXT && (e || w))
+        fprintf(stderr, "govc: %zu error%s, %zu warning%s\n", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s");
+    gov_compiler_free(c);
     return rc;
 }

@@ -447,53 +447,6 @@ static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
 
 /* ------------------------------------------------------------------ inputs */
 
-/* A side of the diff: a path, or git:REV:PATH materialised into a temporary folder. */
-static const char *materialise(const char *spec, char *tmpdir, size_t cap, bool *used_tmp)
-{
-    *used_tmp = false;
-    if (strncmp(spec, "git:", 4) != 0)
-        return spec;
-    const char *rev = spec + 4, *colon = strchr(rev, ':');
-    if (!colon || colon == rev || !colon[1]) {
-        fprintf(stderr, "govc diff: write git:REV:PATH, e.g. git:origin/main:policies\n");
-        return NULL;
-    }
-    snprintf(tmpdir, cap, "/tmp/govc-diff-XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        fprintf(stderr, "govc diff: cannot make a temporary folder: %s\n", strerror(errno));
-        return NULL;
-    }
-    *used_tmp = true;
-    /* git archive writes the path (a file or a folder) under the temporary folder. The
-     * arguments are single-quoted; a quote inside them is refused. */
-    if (strchr(spec, '\'')) {
-        fprintf(stderr, "govc diff: a quote in '%s' is not supported\n", spec);
-        return NULL;
-    }
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "git archive --format=tar '%.*s' -- '%s' 2>/dev/null | tar -x -C '%s' 2>/dev/null",
-             (int)(colon - rev), rev, colon + 1, tmpdir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "govc diff: cannot read %s from git\n", spec);
-        return NULL;
-    }
-    static char path[2][1200];
-    static int which;
-    which ^= 1;
-    snprintf(path[which], sizeof path[which], "%s/%s", tmpdir, colon + 1);
-    return path[which];
-}
-
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    if (strncmp(dir, "/tmp/govc-diff-", 15) != 0 || strchr(dir, '\''))
-        return;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "govc diff: could not remove %s\n", dir);
-}
-
 static bool load_side(GovFrontend *fe, const char *path)
 {
     GovcFrontOpts o = {GOV_FMT_TEXT, false};
@@ -622,57 +575,53 @@ static void diff_usage(FILE *out)
             "either side, 2 usage or I/O error.\n");
 }
 
+enum { OPT_FAIL_ON = GOVC_LONG, OPT_FORMAT };
+const GovcOpt govc_diff_opts[] = {
+    {"fail-on", OPT_FAIL_ON, GOVC_ARG_CHOICE, "loosen|any", "exit 1 on a loosening, or any change"},
+    {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json|markdown", "how to print the changes"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_diff(int argc, char **argv)
 {
     const char *sides[2] = {NULL, NULL};
-    int nsides = 0;
     /* volatile: they live across the setjmp below */
     volatile int format = 0, fail_on = 0; /* fail_on: 0 never, 1 loosen, 2 any */
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            diff_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--fail-on") == 0 && i + 1 < argc) {
-            const char *v = argv[++i];
+    GovcArgs a;
+    govc_args_init(&a, "diff", govc_diff_opts, diff_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        const char *v = a.value;
+        if (k == OPT_FAIL_ON) {
             if (strcmp(v, "loosen") == 0) fail_on = 1;
             else if (strcmp(v, "any") == 0) fail_on = 2;
-            else {
-                fprintf(stderr, "govc diff: --fail-on takes loosen or any\n");
-                return 2;
-            }
-        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            const char *v = argv[++i];
+            else return govc_usage_error(&a, "--fail-on takes loosen or any");
+        } else if (k == OPT_FORMAT) {
             if (strcmp(v, "text") == 0) format = 0;
             else if (strcmp(v, "json") == 0) format = 1;
             else if (strcmp(v, "markdown") == 0) format = 2;
-            else {
-                fprintf(stderr, "govc diff: unknown format '%s'; use text, json or markdown\n", v);
-                return 2;
-            }
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc diff: unknown option '%s'\n", a);
-            diff_usage(stderr);
-            return 2;
-        } else if (nsides < 2) {
-            sides[nsides++] = a;
-        } else {
-            fprintf(stderr, "govc diff: give exactly two versions, OLD and NEW\n");
-            return 2;
+            else return govc_usage_error(&a, "unknown format '%s'; use text, json or markdown", v);
         }
     }
-    if (nsides != 2) {
+    if (a.noperands > 2) {
+        fprintf(stderr, "govc diff: give exactly two versions, OLD and NEW\n");
+        return 2;
+    }
+    if (a.noperands != 2) {
         diff_usage(stderr);
         return 2;
     }
-    char tmp[2][64];
+    sides[0] = a.operands[0];
+    sides[1] = a.operands[1];
+    char tmp[2][600];
     bool used[2];
     const char *paths[2];
     for (int s = 0; s < 2; s++) {
-        paths[s] = materialise(sides[s], tmp[s], sizeof tmp[s], &used[s]);
+        paths[s] = govc_git_side(sides[s], tmp[s], sizeof tmp[s], &used[s]);
         if (!paths[s]) {
             for (int k = 0; k <= s; k++)
-                if (used[k]) remove_tree(tmp[k]);
+                if (used[k]) govc_git_side_remove(tmp[k]);
             return 2;
         }
     }
@@ -690,6 +639,6 @@ int govc_diff(int argc, char **argv)
     govF_free(&fe[0]);
     govF_free(&fe[1]);
     for (int s = 0; s < 2; s++)
-        if (used[s]) remove_tree(tmp[s]);
+        if (used[s]) govc_git_side_remove(tmp[s]);
     return rc;
 }

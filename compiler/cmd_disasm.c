@@ -17,6 +17,9 @@ static void disasm_usage(FILE *out)
             "section sizes, the tables (record kinds, channels, limits and their scope\n"
             "overrides, rules) and every instruction with the source line it came from.\n"
             "\n"
+            "options:\n"
+            "  -h, --help   show this help\n"
+            "\n"
             "Exit status: 0 listed, 1 the file is not a valid program, 2 usage or I/O error.\n");
 }
 
@@ -129,24 +132,22 @@ static void print_with_source(const char *text, FILE *out)
     free(c.text);
 }
 
+const GovcOpt govc_disasm_opts[] = {
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_disasm(int argc, char **argv)
 {
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            disasm_usage(stdout);
-            return 0;
-        }
-        if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "govc disasm: unknown option '%s'\n", argv[i]);
-            return 2;
-        }
-        if (path) {
-            fprintf(stderr, "govc disasm: one file at a time\n");
-            return 2;
-        }
-        path = argv[i];
+    GovcArgs a;
+    govc_args_init(&a, "disasm", govc_disasm_opts, disasm_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;)
+        if (k < 0)
+            return a.status;
+    if (a.noperands > 1) {
+        fprintf(stderr, "govc disasm: one file at a time\n");
+        return 2;
     }
+    const char *path = a.noperands ? a.operands[0] : NULL;
     if (!path) {
         disasm_usage(stderr);
         return 2;

@@ -324,37 +324,44 @@ static void explain_usage(FILE *out)
             "value in force, the scope and file:line that set it, and the more specific\n"
             "scopes consulted that did not match the record.\n"
             "\n"
-            "--host-lib LIB binds the policy's host functions (extern fn) as govc run does.\n"
+            "options:\n"
+            "  -p, --policy P     the policy (.govb, or .gov sources compiled in memory)\n"
+            "  --host-lib LIB     bind the policy's host functions (extern fn) from LIB, as\n"
+            "                     govc run does (repeatable)\n"
+            "  -h, --help         show this help\n"
             "\n"
             "Exit status: 0 explained, 1 the record is malformed, 2 usage or I/O error.\n");
 }
+
+const GovcOpt govc_explain_opts[] = {
+    {"policy", 'p', GOVC_ARG_FILE, "POLICY", "the policy"},
+    GOVC_OPT_HOST_LIB,
+    {NULL, 0, 0, NULL, NULL},
+};
 
 int govc_explain(int argc, char **argv)
 {
     const char *policy = NULL, *input = NULL;
     GovcHosts hosts = {{NULL}, 0};
-    int herr = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            explain_usage(stdout);
-            return 0;
-        } else if ((strcmp(argv[i], "-p") == 0 || strcmp(argv[i], "--policy") == 0) && i + 1 < argc) {
-            if (policy) {
-                fprintf(stderr, "govc explain: one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)\n",
-                        policy, argv[i + 1]);
-                return 2;
-            }
-            policy = argv[++i];
-        } else if (govc_host_opt(&hosts, argc, argv, &i, "explain", &herr)) {
-            if (herr)
-                return 2;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "govc explain: unknown option '%s'\n", argv[i]);
+    GovcArgs a;
+    govc_args_init(&a, "explain", govc_explain_opts, explain_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        if (k == 'p' && policy)
+            return govc_usage_error(&a, "one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)",
+                                    policy, a.value);
+        if (k == 'p')
+            policy = a.value;
+        else if (!govc_host_add(&hosts, &a))
             return 2;
-        } else {
-            input = argv[i];
-        }
     }
+    if (a.noperands > 1) {
+        fprintf(stderr, "govc explain: one record at a time\n");
+        return 2;
+    }
+    if (a.noperands)
+        input = a.operands[0];
     if (!policy) {
         explain_usage(stderr);
         return 2;

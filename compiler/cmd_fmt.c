@@ -182,48 +182,46 @@ static int fmt_one(const char *path, int mode)
     return rc;
 }
 
+enum { OPT_CHECK = GOVC_LONG };
+const GovcOpt govc_fmt_opts[] = {
+    {NULL, 'w', GOVC_ARG_NONE, NULL, "rewrite unformatted files in place"},
+    {"check", OPT_CHECK, GOVC_ARG_NONE, NULL, "list unformatted files; change nothing"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_fmt(int argc, char **argv)
 {
     int mode = MODE_PRINT;
     Paths ps = {0};
     int rc = 0;
-    bool any = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fmt_usage(stdout);
-            goto done;
-        } else if (strcmp(a, "-w") == 0 || strcmp(a, "--check") == 0) {
-            int m = a[1] == 'w' ? MODE_WRITE : MODE_CHECK;
-            if (mode != MODE_PRINT && mode != m) {
-                fprintf(stderr, "govc fmt: -w and --check cannot be combined\n");
-                rc = 2;
-                goto done;
+    GovcArgs a;
+    govc_args_init(&a, "fmt", govc_fmt_opts, fmt_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        int m = k == 'w' ? MODE_WRITE : MODE_CHECK;
+        if (mode != MODE_PRINT && mode != m)
+            return govc_usage_error(&a, "-w and --check cannot be combined");
+        mode = m;
+    }
+    bool any = a.noperands > 0;
+    for (int i = 0; i < a.noperands; i++) {
+        const char *p = a.operands[i];
+        struct stat st;
+        if (strcmp(p, "-") != 0 && stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+            Paths sub = {0};
+            int r = walk(&sub, p, 0);
+            rc = r > rc ? r : rc;
+            if (sub.n > 1)
+                qsort(sub.p, sub.n, sizeof *sub.p, cmp_path);
+            for (size_t k = 0; k < sub.n; k++) {
+                if (!push(&ps, sub.p[k]))
+                    rc = 2;
+                free(sub.p[k]);
             }
-            mode = m;
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc fmt: unknown option '%s'\n", a);
-            fmt_usage(stderr);
+            free(sub.p);
+        } else if (!push(&ps, p)) {
             rc = 2;
-            goto done;
-        } else {
-            any = true;
-            struct stat st;
-            if (strcmp(a, "-") != 0 && stat(a, &st) == 0 && S_ISDIR(st.st_mode)) {
-                Paths sub = {0};
-                int r = walk(&sub, a, 0);
-                rc = r > rc ? r : rc;
-                if (sub.n > 1)
-                    qsort(sub.p, sub.n, sizeof *sub.p, cmp_path);
-                for (size_t k = 0; k < sub.n; k++) {
-                    if (!push(&ps, sub.p[k]))
-                        rc = 2;
-                    free(sub.p[k]);
-                }
-                free(sub.p);
-            } else if (!push(&ps, a)) {
-                rc = 2;
-            }
         }
     }
     if (!any) {

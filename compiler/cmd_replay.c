@@ -401,50 +401,49 @@ static void replay_usage(FILE *out)
             "Exit status: 0 replayed, 1 some record was malformed, 2 usage, I/O or policy error.\n");
 }
 
+enum { OPT_AGAINST = GOVC_LONG, OPT_FORMAT };
+const GovcOpt govc_replay_opts[] = {
+    {"policy", 'p', GOVC_ARG_FILE, "NEW", "the policy to replay (the new version)"},
+    {"against", OPT_AGAINST, GOVC_ARG_FILE, "OLD", "the version to compare with"},
+    {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json", "counts and changes as text or one JSON object"},
+    GOVC_OPT_HOST_LIB,
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_replay(int argc, char **argv)
 {
     Side side[2];
     memset(side, 0, sizeof side);
     const char *input = NULL;
     GovcHosts hosts = {{NULL}, 0};
-    int herr = 0;
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            replay_usage(stdout);
-            return 0;
-        } else if ((strcmp(a, "--policy") == 0 || strcmp(a, "-p") == 0 || strcmp(a, "--against") == 0) &&
-                   i + 1 < argc) {
-            Side *sd = &side[strcmp(a, "--against") == 0];
-            if (sd->path) {
-                fprintf(stderr,
-                        "govc replay: one policy per side: %s '%s' and '%s' were both given (policy sets do not exist yet)\n",
-                        sd == side ? "--policy" : "--against", sd->path, argv[i + 1]);
-                return 2;
-            }
-            sd->path = argv[++i];
-        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            const char *v = argv[++i];
-            if (strcmp(v, "json") == 0) json = true;
-            else if (strcmp(v, "text") != 0) {
-                fprintf(stderr, "govc replay: unknown format '%s'; use text or json\n", v);
-                return 2;
-            }
-        } else if (govc_host_opt(&hosts, argc, argv, &i, "replay", &herr)) {
-            if (herr)
-                return 2;
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc replay: unknown option '%s'\n", a);
-            replay_usage(stderr);
+    GovcArgs a;
+    govc_args_init(&a, "replay", govc_replay_opts, replay_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        if (k == 'p' || k == OPT_AGAINST) {
+            Side *sd = &side[k == OPT_AGAINST];
+            if (sd->path)
+                return govc_usage_error(&a, "one policy per side: %s '%s' and '%s' were both given (policy sets do not exist yet)",
+                                        sd == side ? "--policy" : "--against", sd->path, a.value);
+            sd->path = a.value;
+        } else if (k == OPT_FORMAT) {
+            if (strcmp(a.value, "json") == 0)
+                json = true;
+            else if (strcmp(a.value, "text") == 0)
+                json = false;
+            else
+                return govc_usage_error(&a, "unknown format '%s'; use text or json", a.value);
+        } else if (!govc_host_add(&hosts, &a))
             return 2;
-        } else if (input) {
-            fprintf(stderr, "govc replay: one input at a time\n");
-            return 2;
-        } else {
-            input = a;
-        }
     }
+    if (a.noperands > 1) {
+        fprintf(stderr, "govc replay: one input at a time\n");
+        return 2;
+    }
+    if (a.noperands)
+        input = a.operands[0];
     if (!side[0].path) {
         fprintf(stderr, "govc replay: no policy; give --policy NEW\n");
         replay_usage(stderr);

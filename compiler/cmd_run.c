@@ -252,8 +252,11 @@ static int state_load(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
     return 0;
 }
 
-/* Save the state atomically: FILE.tmp in the same directory, flushed and fsynced, renamed
- * over FILE, then the directory fsynced so the rename itself is durable. */
+/* Save the state atomically: a new temporary file FILE.tmp.XXXXXX in the same
+ * directory, created by mkstemp (O_CREAT|O_EXCL, mode 0600: it never opens, follows or
+ * truncates anything that already exists there), written, fsynced, renamed over FILE,
+ * then the directory fsynced so the rename itself is durable. On failure the temporary
+ * file, which this call created, is removed; nothing else ever is. */
 static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t cap)
 {
     size_t n;
@@ -262,7 +265,7 @@ static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         return 2;
     }
     size_t pl = strlen(o->state);
-    char *tmp = malloc(pl + 5), *dir = malloc(pl + 2);
+    char *tmp = malloc(pl + 12), *dir = malloc(pl + 2);
     if (!tmp || !dir) {
         free(tmp);
         free(dir);
@@ -270,7 +273,7 @@ static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         return 2;
     }
     memcpy(tmp, o->state, pl);
-    memcpy(tmp + pl, ".tmp", 5);
+    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
     const char *slash = strrchr(o->state, '/');
     if (slash) {
         memcpy(dir, o->state, (size_t)(slash - o->state) + 1);
@@ -279,12 +282,28 @@ static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         strcpy(dir, ".");
     }
     int rc = 0;
-    FILE *f = fopen(tmp, "wb");
-    if (!f || fwrite(buf, 1, n, f) != n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
-        rc = 2;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "govc run: cannot create a temporary file beside state '%s': %s\n", o->state,
+                strerror(errno));
+        free(tmp);
+        free(dir);
+        return 2;
     }
-    if (f && fclose(f) != 0 && rc == 0) {
+    for (size_t w = 0; w < n && rc == 0;) {
+        ssize_t k = write(fd, buf + w, n - w);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            rc = 2;
+        else
+            w += (size_t)k;
+    }
+    if (rc == 0 && fsync(fd) != 0)
+        rc = 2;
+    if (rc != 0)
+        fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
+    if (close(fd) != 0 && rc == 0) {
         fprintf(stderr, "govc run: cannot write state '%s': %s\n", tmp, strerror(errno));
         rc = 2;
     }
@@ -293,15 +312,15 @@ static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         rc = 2;
     }
     if (rc != 0) {
-        remove(tmp);
+        unlink(tmp); /* ours: mkstemp made it */
     } else {
-        int fd = open(dir, O_RDONLY);
-        if (fd < 0 || fsync(fd) != 0) {
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (dfd < 0 || fsync(dfd) != 0) {
             fprintf(stderr, "govc run: cannot sync directory '%s': %s\n", dir, strerror(errno));
             rc = 2;
         }
-        if (fd >= 0)
-            close(fd);
+        if (dfd >= 0)
+            close(dfd);
     }
     free(tmp);
     free(dir);
@@ -394,65 +413,65 @@ static int run_records(const RunOpts *o, gov_program *prog)
     return rc ? rc : malformed ? 1 : 0;
 }
 
+enum { OPT_STATE = GOVC_LONG, OPT_STATE_EVERY, OPT_TRACE, OPT_FORMAT };
+const GovcOpt govc_run_opts[] = {
+    {"policy", 'p', GOVC_ARG_FILE, "POLICY", "the policy to enforce"},
+    {"trace", OPT_TRACE, GOVC_ARG_NONE, NULL, "add each record's trace to its decision"},
+    {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "json|text", "decisions as JSON lines or a readable summary"},
+    {"state", OPT_STATE, GOVC_ARG_FILE, "FILE", "load and save the VM's state there"},
+    {"state-every", OPT_STATE_EVERY, GOVC_ARG_VALUE, "N", "also save the state every N lines"},
+    GOVC_OPT_HOST_LIB,
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_run(int argc, char **argv)
 {
     RunOpts o = {0};
-    int herr = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            run_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "-p") == 0 || strcmp(a, "--policy") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "govc run: %s needs a policy\n", a);
-                return 2;
-            }
-            if (o.policy) {
-                fprintf(stderr, "govc run: one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)\n",
-                        o.policy, argv[i + 1]);
-                return 2;
-            }
-            o.policy = argv[++i];
-        } else if (strcmp(a, "--state") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "govc run: --state needs a file\n");
-                return 2;
-            }
-            o.state = argv[++i];
-        } else if (strcmp(a, "--state-every") == 0) {
+    GovcArgs a;
+    govc_args_init(&a, "run", govc_run_opts, run_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        switch (k) {
+        case 'p':
+            if (o.policy)
+                return govc_usage_error(&a, "one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)",
+                                        o.policy, a.value);
+            o.policy = a.value;
+            break;
+        case OPT_STATE:
+            o.state = a.value;
+            break;
+        case OPT_STATE_EVERY: {
             char *end;
             errno = 0;
-            unsigned long v = i + 1 < argc ? strtoul(argv[i + 1], &end, 10) : 0;
-            if (i + 1 >= argc || errno || *end || v == 0 || argv[i + 1][0] == '-') {
-                fprintf(stderr, "govc run: --state-every needs a positive number of lines\n");
-                return 2;
-            }
+            unsigned long v = strtoul(a.value, &end, 10);
+            if (errno || *end || v == 0 || a.value[0] == '-' || a.value[0] == 0)
+                return govc_usage_error(&a, "--state-every needs a positive number of lines");
             o.state_every = v;
-            i++;
-        } else if (govc_host_opt(&o.hosts, argc, argv, &i, "run", &herr)) {
-            if (herr)
-                return 2;
-        } else if (strcmp(a, "--trace") == 0) {
+            break;
+        }
+        case OPT_TRACE:
             o.trace = true;
-        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            const char *v = argv[++i];
-            if (strcmp(v, "text") == 0) o.text = true;
-            else if (strcmp(v, "json") != 0) {
-                fprintf(stderr, "govc run: unknown format '%s'; use json or text\n", v);
+            break;
+        case OPT_FORMAT:
+            if (strcmp(a.value, "text") == 0)
+                o.text = true;
+            else if (strcmp(a.value, "json") == 0)
+                o.text = false;
+            else
+                return govc_usage_error(&a, "unknown format '%s'; use json or text", a.value);
+            break;
+        default:
+            if (!govc_host_add(&o.hosts, &a))
                 return 2;
-            }
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc run: unknown option '%s'\n", a);
-            run_usage(stderr);
-            return 2;
-        } else if (o.input) {
-            fprintf(stderr, "govc run: one input at a time\n");
-            return 2;
-        } else {
-            o.input = a;
         }
     }
+    if (a.noperands > 1) {
+        fprintf(stderr, "govc run: one input at a time\n");
+        return 2;
+    }
+    o.input = a.noperands ? a.operands[0] : NULL;
     if (!o.policy) {
         fprintf(stderr, "govc run: no policy; give -p POLICY\n");
         run_usage(stderr);

@@ -7,6 +7,7 @@
  * expected beside actual, and the trace of the record it judged. The run ends with
  * "N passed, N failed".
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -438,40 +439,56 @@ static void test_usage(FILE *out)
             "or the policies have errors, 2 usage or I/O error.\n");
 }
 
+enum { OPT_RUN = GOVC_LONG, OPT_COVERAGE, OPT_COVERAGE_MIN, OPT_FORMAT };
+const GovcOpt govc_test_opts[] = {
+    {"run", OPT_RUN, GOVC_ARG_VALUE, "PATTERN", "only tests whose name matches"},
+    {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json", "how to print the results"},
+    {"coverage", OPT_COVERAGE, GOVC_ARG_NONE, NULL, "list what the tests fired"},
+    {"coverage-min", OPT_COVERAGE_MIN, GOVC_ARG_VALUE, "PCT", "fail below PCT percent fired"},
+    GOVC_OPT_HOST_LIB,
+    {NULL, 0, 0, NULL, NULL},
+};
+
 int govc_test(int argc, char **argv)
 {
-    TestOpts o = {NULL, false, false, -1, argv + 1, 0, {{NULL}, 0}};
-    int herr = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            test_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--run") == 0 && i + 1 < argc) {
-            o.pattern = argv[++i];
-        } else if (govc_host_opt(&o.hosts, argc, argv, &i, "test", &herr)) {
-            if (herr)
-                return 2;
-        } else if (strcmp(a, "--coverage") == 0) {
+    TestOpts o = {NULL, false, false, -1, NULL, 0, {{NULL}, 0}};
+    GovcArgs a;
+    govc_args_init(&a, "test", govc_test_opts, test_usage, argc, argv);
+    for (int k; (k = govc_getopt(&a)) != 0;) {
+        if (k < 0)
+            return a.status;
+        switch (k) {
+        case OPT_RUN:
+            o.pattern = a.value;
+            break;
+        case OPT_COVERAGE:
             o.coverage = true;
-        } else if (strcmp(a, "--coverage-min") == 0 && i + 1 < argc) {
+            break;
+        case OPT_COVERAGE_MIN: {
+            char *end;
+            errno = 0;
+            double v = strtod(a.value, &end);
+            if (errno || end == a.value || *end || !(v >= 0 && v <= 100))
+                return govc_usage_error(&a, "--coverage-min takes a percentage from 0 to 100, not '%s'", a.value);
             o.coverage = true;
-            o.coverage_min = strtod(argv[++i], NULL);
-        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            const char *v = argv[++i];
-            if (strcmp(v, "json") == 0) o.json = true;
-            else if (strcmp(v, "text") != 0) {
-                fprintf(stderr, "govc test: unknown format '%s'; use text or json\n", v);
+            o.coverage_min = v;
+            break;
+        }
+        case OPT_FORMAT:
+            if (strcmp(a.value, "json") == 0)
+                o.json = true;
+            else if (strcmp(a.value, "text") == 0)
+                o.json = false;
+            else
+                return govc_usage_error(&a, "unknown format '%s'; use text or json", a.value);
+            break;
+        default:
+            if (!govc_host_add(&o.hosts, &a))
                 return 2;
-            }
-        } else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "govc test: unknown option '%s'\n", a);
-            test_usage(stderr);
-            return 2;
-        } else {
-            o.paths[o.npaths++] = argv[i];
         }
     }
+    o.paths = a.operands;
+    o.npaths = a.noperands;
     if (o.npaths == 0) {
         fprintf(stderr, "govc test: no paths given\n");
         test_usage(stderr);

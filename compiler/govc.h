@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "compiler/gov_compiler.h"
+#include "compiler/opts.h"
 #include "lang/lang.h"
 #include "vm/gov.h"
 
@@ -15,6 +17,7 @@ typedef struct GovcCommand {
     const char *name;
     const char *summary;
     int (*run)(int argc, char **argv);
+    const GovcOpt *opts; /* what it parses (compiler/opts.h), for the completions */
 } GovcCommand;
 
 int govc_check(int argc, char **argv);
@@ -26,6 +29,10 @@ int govc_test(int argc, char **argv);
 int govc_diff(int argc, char **argv);
 int govc_fmt(int argc, char **argv);
 int govc_replay(int argc, char **argv);
+
+/* Each command's option table (compiler/opts.h). */
+extern const GovcOpt govc_check_opts[], govc_build_opts[], govc_disasm_opts[], govc_run_opts[],
+    govc_explain_opts[], govc_test_opts[], govc_diff_opts[], govc_fmt_opts[], govc_replay_opts[];
 
 /* Load POLICY: .gov sources (a file or directory, compiled in memory with fe) or a
  * .govb file. 0 loaded, 1 invalid policy (reported), 2 I/O or usage error. */
@@ -41,12 +48,20 @@ typedef struct GovcHosts {
     const char *lib[GOVC_MAX_HOST_LIBS];
     int n;
 } GovcHosts;
-/* If argv[*i] is --host-lib, take its argument (advancing *i) and return true; on a
- * missing argument or too many libraries print why and set *err. */
-bool govc_host_opt(GovcHosts *h, int argc, char **argv, int *i, const char *cmd, int *err);
+/* The option every command that evaluates accepts: --host-lib LIB (repeatable). */
+#define GOVC_OPT_HOST_LIB {"host-lib", GOVC_LONG + 0x80, GOVC_ARG_FILE, "LIB", "bind host functions from a shared library"}
+/* Add the value of --host-lib; false (reported) when there are too many. */
+bool govc_host_add(GovcHosts *h, const GovcArgs *a);
 /* Bind the externs of vm's program from the libraries (each from the first that
  * defines it; h may be NULL), then check gov_vm_ready. 0, or 2 with the reason in msg. */
 int govc_host_bind(gov_vm *vm, const gov_program *prog, const GovcHosts *h, char *msg, size_t cap);
+
+/* A side of govc diff: SPEC itself, or for git:REV:PATH the path where PATH at REV was
+ * extracted, under a new temporary folder written to tmpdir (*used_tmp set; remove it
+ * with govc_git_side_remove). NULL, reported, on error (a revision starting with '-' is
+ * one). compiler/gitside.c. */
+const char *govc_git_side(const char *spec, char *tmpdir, size_t cap, bool *used_tmp);
+void govc_git_side_remove(const char *dir);
 
 /* Read a whole file ("-" is stdin) into malloc'd memory; NULL with errno on error. */
 unsigned char *govc_read_all(const char *path, size_t *len);
@@ -59,6 +74,13 @@ typedef struct GovcFrontOpts {
 
 /* Parse --format; false (and a message) if the value is unknown. */
 bool govc_parse_format(const char *s, GovFormat *out);
+
+/* Check (or build) `paths` through libgovc with the options; print the diagnostics in
+ * o->format (text to stderr, the others to stdout) when print is set. Returns the exit
+ * status, 0, 1 (errors) or 2 (I/O, memory, an internal error: said on stderr), and in
+ * *out the compiler holding the results (or NULL), which the caller frees. */
+int govc_compile(char *const *paths, int npaths, const GovcFrontOpts *o, bool build, bool print,
+                 gov_compiler **out);
 
 /* Load and check `paths` into fe (already initialised with setjmp done by the caller).
  * Returns the exit status so far: 0, 1 (errors) or 2 (I/O). */

@@ -18,19 +18,13 @@
 
 #include "compiler/govc.h"
 
-bool govc_host_opt(GovcHosts *h, int argc, char **argv, int *i, const char *cmd, int *err)
+bool govc_host_add(GovcHosts *h, const GovcArgs *a)
 {
-    if (strcmp(argv[*i], "--host-lib") != 0)
+    if (h->n >= GOVC_MAX_HOST_LIBS) {
+        govc_usage_error(a, "at most %d --host-lib", GOVC_MAX_HOST_LIBS);
         return false;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "govc %s: --host-lib needs a shared library\n", cmd);
-        *err = 1;
-    } else if (h->n >= GOVC_MAX_HOST_LIBS) {
-        fprintf(stderr, "govc %s: at most %d --host-lib\n", cmd, GOVC_MAX_HOST_LIBS);
-        *err = 1;
-    } else {
-        h->lib[h->n++] = argv[++*i];
     }
+    h->lib[h->n++] = a->value;
     return true;
 }
 

@@ -14,15 +14,17 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_CLOCK   ?= wall
-FUZZ_TARGETS ?= parse check compile load json eval diff state
+FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-build fuzz-bins
 fuzz: fuzz-build
 	FUZZ_CLOCK=$(FUZZ_CLOCK) sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# clang, and libFuzzer's runtime (libclang-rt-dev): installed as root, like DEB_PKGS.
+FUZZ_DEB_PKGS := clang libclang-rt-dev
 fuzz-build:
-	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs clang (apt-get install clang libclang-rt-dev)"; exit 2; }
+	@sh tests/install-deps.sh $(FUZZ_DEB_PKGS)
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT=-O1 SAN="$(FUZZ_SAN)" fuzz-bins
 
 FUZZ_LINK := $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/gen.o $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/tests/ffi/hostlib.o \
@@ -33,4 +35,14 @@ $(BUILD)/obj/fuzz/%.o: $(BUILD)/gen/parser.h
 $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/fuzz_%.o $(FUZZ_LINK)
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(FUZZ_LINK) -lxxhash -lffi -lm
 
+# libgovc's entry points: the library archive, which holds lang/ and the compiler.
+$(BUILD)/fuzz_lib: $(BUILD)/obj/fuzz/fuzz_lib.o $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/tests/ffi/hostlib.o \
+                   $(BUILD)/libgovc.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lxxhash -lffi -lm
+
 fuzz-bins: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz_$(t)) $(BUILD)/govc
+
+# govd's body parsers (OTLP JSON, NDJSON lines, record keys): linked with those files only.
+GOVD_FUZZ_OBJS := $(BUILD)/obj/govd/otlp.o $(BUILD)/obj/govd/batch.o $(BUILD)/obj/govd/util.o $(BUILD)/obj/govd/record.o
+$(BUILD)/fuzz_govd: $(BUILD)/obj/fuzz/fuzz_govd.o $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a -lxxhash -lffi -lm

@@ -18,7 +18,7 @@ for t in "$@"; do
   corpus="$build/corpus/$t"; mkdir -p "$corpus"
   log="$build/logs/$t.log"
   case $t in
-    parse|check|compile) maxlen=16384 ;;
+    parse|check|compile|lib) maxlen=16384 ;;
     load) maxlen=65536 ;;
     *) maxlen=8192 ;;
   esac

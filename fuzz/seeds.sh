@@ -6,7 +6,7 @@
 set -eu
 build=$1
 s=$build/seeds
-rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state"
+rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd"
 i=0
 for f in policies/*/*.gov tests/check/cases/*.gov stdlib/*.gov tests/compiler/*/*.gov; do
   [ -f "$f" ] || continue
@@ -30,7 +30,25 @@ for p in policies/*/; do
   k=$(ls -d policies/*/ | sort | grep -n "^$p\$" | cut -d: -f1)
   { printf "\\$(printf '%03o' $((k - 1)))"; cat "$p/records.jsonl"; } >"$s/eval/$n.jsonl"
 done
+# govd: a selector byte (0 OTLP body, 1 NDJSON batch, 2 one record), then the body.
+{ printf '\000'; cat tests/govd/otlp_sample.json; } >"$s/govd/otlp.json"
+for p in policies/*/; do
+  n=$(basename "$p")
+  { printf '\001'; cat "$p/records.jsonl"; } >"$s/govd/batch-$n.jsonl"
+  { printf '\002'; head -1 "$p/records.jsonl"; } >"$s/govd/record-$n.json"
+done
 ln -sfn parse "$s/check"; ln -sfn parse "$s/compile"
+# lib: an options byte, then the files of a multi-file case joined by "\n----\n"; and
+# each single file with the options byte 0.
+mkdir -p "$s/lib"
+for f in "$s"/parse/*.gov; do { printf '\000'; cat "$f"; } >"$s/lib/$(basename "$f")"; done
+for d in tests/check/cases/*/ policies/*/; do
+  out="$s/lib/dir-$(echo "$d" | tr / _)"
+  printf '\022' >"$out"; first=1
+  for f in $(find "$d" -name '*.gov' | sort); do
+    [ $first = 1 ] || printf '\n----\n' >>"$out"; first=0; cat "$f" >>"$out"
+  done
+done
 printf 'seed' >"$s/diff/seed"
 sh "$(dirname "$0")/state_seeds.sh" "$build/govc" "$s/state"
 cp tests/fuzz/state/* "$s/state/" 2>/dev/null || true

@@ -196,6 +196,11 @@ static int diag_cmp(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+bool govD_is_error(const GovDiags *d, const GovDiag *g)
+{
+    return g->level == GOV_DIAG_ERROR || (g->level == GOV_DIAG_WARNING && d->werror);
+}
+
 static const char *level_name(const GovDiags *d, const GovDiag *g)
 {
     if (g->level == GOV_DIAG_ERROR) return "error";
@@ -491,10 +496,15 @@ static void print_sarif(GovDiags *d, FILE *out, const char *version)
     fputs("]}]}\n", out);
 }
 
-void govD_print(GovDiags *d, FILE *out, GovFormat fmt, const char *tool_version)
+void govD_sort(GovDiags *d)
 {
     if (d->n > 1)
         qsort(d->items, d->n, sizeof *d->items, diag_cmp);
+}
+
+void govD_print(GovDiags *d, FILE *out, GovFormat fmt, const char *tool_version)
+{
+    govD_sort(d);
     switch (fmt) {
     case GOV_FMT_TEXT: print_text(d, out); break;
     case GOV_FMT_JSON: print_json(d, out); break;

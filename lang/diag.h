@@ -77,7 +77,12 @@ void govD_note(GovDiags *d, GovDiag *g, GovSpan sp, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 bool govD_failed(const GovDiags *d);   /* any error, or any warning under werror */
 
+/* Sort the diagnostics into printing order: positionless first, then by file and
+ * offset, emission order breaking ties. govD_print sorts too. */
+void govD_sort(GovDiags *d);
 void govD_print(GovDiags *d, FILE *out, GovFormat fmt, const char *tool_version);
+/* Whether a diagnostic counts as an error (an error, or a warning under werror). */
+bool govD_is_error(const GovDiags *d, const GovDiag *g);
 
 /* printf into the arena. */
 const char *govD_fmt(GovArena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -34,6 +34,15 @@ typedef struct GovPolicy {
     bool failed;                                       /* errors found in this unit */
 } GovPolicy;
 
+/* A source a host gave in memory (libgovc): found by its normalised name before the file
+ * system is asked, as a root and as the target of an import. */
+typedef struct GovMemSource {
+    const char *key;        /* normalised name */
+    const char *text;       /* NUL-terminated copy in the arena */
+    uint32_t len;
+    bool too_big;           /* longer than GOV_MAX_FILE: E008 when it is loaded */
+} GovMemSource;
+
 typedef struct GovFrontend {
     GovArena arena;
     jmp_buf oom;
@@ -46,6 +55,9 @@ typedef struct GovFrontend {
     uint32_t decl_counter[GOV_D__COUNT];
     uint32_t scope_counter;
     bool io_error;                                     /* a named path could not be read */
+    GovMemSource *mem; uint32_t nmem, memcap;          /* sources given in memory */
+    bool no_fs;             /* read no file: paths and imports outside `mem` are errors
+                               (time zones still come from tzdata) */
     /* Handles open while the arena may run out of memory: an out-of-memory longjmp
      * leaves them open, and govF_free closes them. */
     void *open_dirs[GOV_MAX_WALK + 1];
@@ -55,6 +67,10 @@ typedef struct GovFrontend {
 /* The caller must setjmp(fe->oom) before calling anything below and free on longjmp. */
 void govF_init(GovFrontend *fe, GovAllocFn alloc, void *ud, GovStdLookup std);
 void govF_add_path(GovFrontend *fe, const char *path);
+/* A root source held in memory under `name` (a path, "policies/x/a.gov"); its imports
+ * resolve against the other in-memory sources first, as files in the same folders would.
+ * The text is copied. A second source with the same normalised name replaces the first. */
+void govF_add_source(GovFrontend *fe, const char *name, const char *text, size_t len);
 void govF_load(GovFrontend *fe);
 void govF_check(GovFrontend *fe);
 void govF_free(GovFrontend *fe);

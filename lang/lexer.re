@@ -53,6 +53,29 @@ static bool strip_digits(const char *a, const char *b, char *buf, size_t cap)
     return true;
 }
 
+/* A decimal literal (digits, maybe a point, no '_') times 10^-shift, converted once: the
+ * digits without their point and an exponent ("333e-3" for 33.3%), so the result is the
+ * double nearest the exact scaled value (strtod rounds correctly), the same double as
+ * the decimal with the point moved (33.3% is 0.333, not 33.3 / 100 =
+ * 0.33299999999999996), and no radix character, which the locale decides, is read. */
+static double scaled_decimal(const char *buf, int shift)
+{
+    char tmp[96];
+    size_t n = 0;
+    int frac = 0;
+    bool point = false;
+    for (const char *p = buf; *p && n + 1 < sizeof tmp - 16; p++) {
+        if (*p == '.') {
+            point = true;
+            continue;
+        }
+        tmp[n++] = *p;
+        frac += point;
+    }
+    snprintf(tmp + n, sizeof tmp - n, "e-%d", frac + shift);
+    return strtod(tmp, NULL);
+}
+
 /* Parse an unsigned decimal integer with '_' separators; false on overflow. */
 static bool parse_u64(const char *a, const char *b, uint64_t *out)
 {
@@ -421,7 +444,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
                 lex_error(lx, "E005", t, lx->cur, "percentage has too many digits%s", "");
                 return T_BADLIT;
             } else {
-                val->f = strtod(buf, NULL) / 100.0;
+                val->f = scaled_decimal(buf, 2);
             }
             return T_PERCENT;
         }

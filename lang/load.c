@@ -85,6 +85,11 @@ static void walk(GovFrontend *fe, const char *dir, int depth)
 
 void govF_add_path(GovFrontend *fe, const char *path)
 {
+    if (fe->no_fs) {
+        govD_error_nopos(&fe->diags, "E031", "cannot read '%s': file access is off; give the source in memory", path);
+        fe->io_error = true;
+        return;
+    }
     struct stat st;
     if (stat(path, &st) != 0) {
         govD_error_nopos(&fe->diags, "E031", "cannot read '%s': %s", path, strerror(errno));
@@ -170,6 +175,58 @@ static char *read_file(GovFrontend *fe, const char *path, uint32_t *len)
     buf[n] = 0;
     *len = (uint32_t)n;
     return buf;
+}
+
+static const char *normalise(GovArena *a, const char *path);
+
+static GovMemSource *find_mem(GovFrontend *fe, const char *key)
+{
+    for (uint32_t i = 0; i < fe->nmem; i++)
+        if (strcmp(fe->mem[i].key, key) == 0)
+            return &fe->mem[i];
+    return NULL;
+}
+
+void govF_add_source(GovFrontend *fe, const char *name, const char *text, size_t len)
+{
+    const char *key = normalise(&fe->arena, name);
+    GovMemSource *m = find_mem(fe, key);
+    if (!m) {
+        GovMemSource z = {key, NULL, 0, false};
+        GOV_PUSH(&fe->arena, fe->mem, fe->nmem, fe->memcap, z);
+        m = &fe->mem[fe->nmem - 1];
+        add_root(fe, key);
+    }
+    m->too_big = len > GOV_MAX_FILE;
+    m->len = m->too_big ? 0 : (uint32_t)len;
+    m->text = govA_strdup(&fe->arena, m->too_big ? "" : text, m->len);
+}
+
+/* The text of the source named `path` (normalised: `key`): an in-memory source of that
+ * name, else the file, when file access is on. NULL with errno set (EFBIG: too large,
+ * EACCES: not in memory and file access is off). */
+static const char *fetch_text(GovFrontend *fe, const char *path, const char *key, uint32_t *len)
+{
+    GovMemSource *m = find_mem(fe, key);
+    if (m) {
+        if (m->too_big) {
+            errno = EFBIG;
+            return NULL;
+        }
+        *len = m->len;
+        return m->text;
+    }
+    if (fe->no_fs) {
+        errno = EACCES;
+        return NULL;
+    }
+    return read_file(fe, path, len);
+}
+
+/* Why fetch_text failed, for a message. */
+static const char *fetch_error(const GovFrontend *fe, int err)
+{
+    return fe->no_fs && err == EACCES ? "no source of that name was given (file access is off)" : strerror(err);
 }
 
 /* Validate and parse a source already in the table. */
@@ -308,13 +365,13 @@ static uint32_t resolve_import(Loader *L, uint32_t from, GovImport *im)
             return UINT32_MAX;
         }
     } else {
-        char *buf = read_file(fe, key, &len);
+        const char *buf = fetch_text(fe, key, key, &len);
         if (!buf && errno == EFBIG) {
             govD_error(&fe->diags, "E008", im->span, "cannot import '%s': the file is larger than 64 MiB", key);
             return UINT32_MAX;
         }
         if (!buf) {
-            govD_error(&fe->diags, "E031", im->span, "cannot import '%s': %s", key, strerror(errno));
+            govD_error(&fe->diags, "E031", im->span, "cannot import '%s': %s", key, fetch_error(fe, errno));
             return UINT32_MAX;
         }
         text = buf;
@@ -394,7 +451,7 @@ void govF_load(GovFrontend *fe)
             continue;
         }
         uint32_t len;
-        char *text = read_file(fe, fe->roots[r], &len);
+        const char *text = fetch_text(fe, fe->roots[r], key, &len);
         if (!text && errno == EFBIG) {
             /* Read fine, but not a source govc accepts (spec §1): an error in the input. */
             govD_error_nopos(&fe->diags, "E008", "'%s' is larger than 64 MiB; gov sources are at most 64 MiB",
@@ -402,7 +459,7 @@ void govF_load(GovFrontend *fe)
             continue;
         }
         if (!text) {
-            govD_error_nopos(&fe->diags, "E031", "cannot read '%s': %s", fe->roots[r], strerror(errno));
+            govD_error_nopos(&fe->diags, "E031", "cannot read '%s': %s", fe->roots[r], fetch_error(fe, errno));
             fe->io_error = true;
             continue;
         }

@@ -100,13 +100,18 @@ typedef struct gov_decision gov_decision; /* the result of one evaluation */
     X(GOV_EEVENT,    36, "malformed event")                                        \
     X(GOV_EPOLICY,   37, "state saved under another policy")                       \
     X(GOV_EBIND,     38, "host function does not match its declaration")           \
-    X(GOV_EUNBOUND,  39, "host function not bound")
+    X(GOV_EUNBOUND,  39, "host function not bound")                             \
+    X(GOV_ESOURCE,   50, "the sources have errors")                              \
+    X(GOV_EIO,       51, "a source could not be read")                           \
+    X(GOV_EINTERNAL, 52, "internal compiler error")
 
 enum {
 #define GOV_X(name, num, msg) name = num,
     GOV_CODES(GOV_X)
 #undef GOV_X
 };
+
+/* Codes 50 and up are libgovc's (gov_compiler.h): compiling sources. */
 
 /* A static description of any code ("unknown code" for others). */
 GOV_API const char *gov_errstr(int code);
@@ -144,6 +149,26 @@ GOV_API int gov_field_count(const gov_program *p, int kind);
 GOV_API const char *gov_field_name(const gov_program *p, int kind, int slot);
 GOV_API int gov_field_type(const gov_program *p, int kind, int slot);         /* GOV_INT.. */
 GOV_API int gov_field_find(const gov_program *p, int kind, const char *name); /* -1 */
+
+/* Partitioning (spec/govd.md §5). A host running several VMs of one program must send
+ * every record with the same value of the partition key to the same VM, or keyed state
+ * (windows, sustained rules, drifts kept per a level, escalations, gates) splits.
+ * gov_program_partition returns the coarsest key any keyed state is kept per:
+ * GOV_PART_ANY (no state: any VM may take any record), a scope level (keys of finer
+ * levels stay exact when each of their values occurs under one value of it, as the
+ * scope hierarchy intends), GOV_PART_RUN (only gates: by run_id), or GOV_PART_ONE (some
+ * state is kept once for all records: the program cannot be partitioned). why, if not
+ * NULL, names the declaration that decided it. */
+enum { GOV_PART_ANY = 0, GOV_PART_TENANT, GOV_PART_PROJECT, GOV_PART_WORKFLOW, GOV_PART_AGENT,
+       GOV_PART_RUN, GOV_PART_ONE };
+GOV_API int gov_program_partition(const gov_program *p, char *why, size_t cap);
+/* "any", "tenant", "project", "workflow", "agent", "run_id", "none". */
+GOV_API const char *gov_partition_name(int part);
+/* 32 hex digits hashing what a saved state's entries mean (table shapes, capacities,
+ * indices, names behind gate and escalation ids, window, rule and drift parameters;
+ * not the code). Two programs with equal layouts can take each other's states once the
+ * state is rebound to the new policy id (spec/govd.md §6). */
+GOV_API void gov_program_state_layout(const gov_program *p, char out[33]);
 
 /* Rules: every rule, gate and drift, in declaration order (gates and drifts report as
  * rules do: their findings carry these names). For tools that report on rules that did

@@ -490,6 +490,8 @@ struct gov_vm {
     uint8_t *present;           /* max_fields: field set in this record */
     char *scratch; uint32_t scratch_cap, scratch_n;
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
+    uint64_t *mtab; uint32_t mtab_cap;      /* the record's member names, hashed (json.c);
+                                               a power of two >= 2 x caps[FIELDS] */
     govV_lcache *lcache;        /* nlimit: the limits resolved for the record, when match_epoch is epoch */
     govV_lcache *ldflt;         /* nlimit: every limit at its default, copied into lcache first */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */

@@ -320,8 +320,10 @@ int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit, govV_cell
     govJ_dec d;
     if (!scan_number(s, n, &d)) { *why = "not a number"; return 0; }
     if (govL_class(type) == GOVV_CF) {
+        /* A percentage is scaled in its digits, then converted once: 33.3 percent is the
+         * double nearest 0.333, as the literal 33.3% is (spec/trace.md §1). */
+        if (unit == GOVB_U_PERCENT && d.m) d.e -= 2;
         double f = dec_to_double(&d);
-        if (unit == GOVB_U_PERCENT) f /= 100.0;
         if (!(f <= 1.7976931348623157e308 && f >= -1.7976931348623157e308)) { *why = "out of range"; return 0; }
         if (type == GOVB_TY_RATIO && !(f >= 0.0 && f <= 1.0)) {
             *why = unit == GOVB_U_PERCENT ? "ratio outside 0..100 percent" : "ratio outside 0..1";
@@ -562,13 +564,29 @@ static int tokenise(gov_vm *vm, const char *js, size_t len, govJ_tok *tk, uint32
     return GOV_OK;
 }
 
-/* A string member's value decoded into scratch; NULL if absent (or null). */
+/* A member's name as JSON readers see it: the bytes themselves when there is no escape,
+ * else decoded into dst (which has room for the raw length). */
+static const char *key_name(const char *js, const govJ_tok *t, char *dst, size_t *n) {
+    const char *s = js + t->start;
+    size_t rn = (size_t)(t->end - t->start);
+    if (!memchr(s, '\\', rn)) {
+        *n = rn;
+        return s;
+    }
+    *n = jstring(s, rn, dst);
+    return dst;
+}
+
+/* A string member's value decoded into scratch; NULL if absent (or null). Names are
+ * compared decoded. */
 static const char *member(gov_vm *vm, const char *js, const govJ_tok *tk, int ntok, const char *name, size_t *n,
                           int *bad) {
     *n = 0;
     for (int t = 1, m = 0; m < tk[0].size; m++) {
         int v = t + 1;
-        if (is_prim(js + tk[t].start, (size_t)(tk[t].end - tk[t].start), name)) {
+        size_t kn;
+        const char *key = key_name(js, &tk[t], vm->scratch + vm->scratch_n, &kn);
+        if (is_prim(key, kn, name)) {
             if (tk[v].type == TK_PRIMITIVE && is_prim(js + tk[v].start, (size_t)(tk[v].end - tk[v].start), "null")) return NULL;
             if (tk[v].type != TK_STRING) { *bad = 1; return NULL; }
             char *dst = vm->scratch + vm->scratch_n;
@@ -655,20 +673,47 @@ int govJ_decode(gov_vm *vm, const char *js, size_t len) {
             return govV_fail(vm, GOV_EJSON, "malformed JSON");
         }
     }
-    /* The members of the record: key, value subtree, key, ... */
+    /* The members of the record: key, value subtree, key, ... Every name is compared
+     * decoded ("\u0074ype" is "type"), and a name given twice is GOV_EJSON, whatever the
+     * member: a reader that keeps the first or the last of two members, or does not
+     * decode names, must not be able to read the line differently from gov. Names go
+     * through a hash table (FNV-1a of the decoded name, linear probing) sized for this
+     * record's members; equal hashes are confirmed on the decoded bytes, decoded into
+     * scratch (nothing in it is live yet: two names fit, as they are disjoint parts of
+     * the line and decoding never lengthens). */
     int kind_tok = -1, type_tok = -1;
+    uint32_t hcap = 8;
+    while (hcap < 2 * (uint32_t)tk[0].size) hcap <<= 1; /* <= mtab_cap: size <= FIELDS */
+    memset(vm->mtab, 0, hcap * sizeof *vm->mtab);
     for (int t = 1, m = 0; m < tk[0].size; m++) {
         if (t >= ntok || tk[t].type != TK_STRING || tk[t].size != 1)
             return govV_fail(vm, GOV_EJSON, "malformed object member");
         if (t + 1 >= ntok) return govV_fail(vm, GOV_EJSON, "member without a value");
-        if (is_prim(js + tk[t].start, (size_t)(tk[t].end - tk[t].start), "kind")) {
-            if (kind_tok >= 0) return govV_fail(vm, GOV_EJSON, "duplicate member \"kind\"");
-            kind_tok = t + 1;
+        size_t kn;
+        const char *key = key_name(js, &tk[t], vm->scratch, &kn);
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < kn; i++) h = (h ^ (unsigned char)key[i]) * 16777619u;
+        for (uint32_t i = h & (hcap - 1);; i = (i + 1) & (hcap - 1)) {
+            uint64_t e = vm->mtab[i];
+            if (e == 0) {
+                vm->mtab[i] = (uint64_t)h << 32 | (uint32_t)t; /* t >= 1: 0 is empty */
+                break;
+            }
+            if ((uint32_t)(e >> 32) != h) continue;
+            size_t on;
+            const char *other = key_name(js, &tk[(uint32_t)e], vm->scratch + kn, &on);
+            if (on == kn && memcmp(other, key, kn) == 0) {
+                char shown[65];
+                size_t sn = kn < 64 ? kn : 64;
+                for (size_t j = 0; j < sn; j++)
+                    shown[j] = (unsigned char)key[j] < 0x20 || key[j] == '"' || key[j] == '\\' ||
+                                       (unsigned char)key[j] >= 0x80 ? '?' : key[j];
+                shown[sn] = 0;
+                return govV_fail(vm, GOV_EJSON, "duplicate member \"%s\"", shown);
+            }
         }
-        if (is_prim(js + tk[t].start, (size_t)(tk[t].end - tk[t].start), "type")) {
-            if (type_tok >= 0) return govV_fail(vm, GOV_EJSON, "duplicate member \"type\"");
-            type_tok = t + 1;
-        }
+        if (is_prim(key, kn, "kind")) kind_tok = t + 1;
+        if (is_prim(key, kn, "type")) type_tok = t + 1;
         t = skip(tk, t + 1, ntok);
     }
     if (type_tok >= 0) {

@@ -22,8 +22,8 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
-    size_t vm, state, reg, present, scratch, tokens, lcache, ldflt, smatch, mlist, find, act, kc, kpool, wrec, drec, kscratch, uscratch,
-        ext, herr, cargs, cvals, total;
+    size_t vm, state, reg, present, scratch, tokens, mtab, lcache, ldflt, smatch, mlist, find, act, kc, kpool, wrec, drec, kscratch,
+        uscratch, ext, herr, cargs, cvals, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
 
@@ -33,6 +33,14 @@ static const uint32_t max_limits[GOV_LIMIT__COUNT] = {1u << 30, 1024, 1u << 30, 
 void gov_config_init(gov_config *cfg) { memcpy(cfg->limits, default_limits, sizeof cfg->limits); }
 
 static size_t al16(size_t n) { return (n + 15) & ~(size_t)15; }
+
+/* Entries of the member-name table (json.c): a power of two at least twice the most
+ * members a record may have, so that a probe always ends at an empty entry. */
+static uint32_t mtab_cap(const gov_config *cfg) {
+    uint32_t c = 8;
+    while (c < 2 * (uint64_t)cfg->limits[GOV_LIMIT_FIELDS]) c <<= 1;
+    return c;
+}
 
 static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     gov_config def;
@@ -54,6 +62,7 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
     l->scratch = n; n += al16(cfg->limits[GOV_LIMIT_LINE_LENGTH]);
     l->tokens = n;  n += al16((size_t)cfg->limits[GOV_LIMIT_TOKENS] * govJ_token_size());
+    l->mtab = n;    n += al16(mtab_cap(cfg) * sizeof(uint64_t));
     l->lcache = n;  n += al16((size_t)p->nlimit * sizeof(govV_lcache));
     l->ldflt = n;   n += al16((size_t)p->nlimit * sizeof(govV_lcache));
     l->smatch = n;  n += al16((size_t)p->nscope * 4);
@@ -129,6 +138,8 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->scratch_cap = cfg->limits[GOV_LIMIT_LINE_LENGTH];
     vm->tokens = base + l.tokens;
     vm->ntokens_cap = cfg->limits[GOV_LIMIT_TOKENS];
+    vm->mtab = (uint64_t *)(void *)(base + l.mtab);
+    vm->mtab_cap = mtab_cap(cfg);
     vm->lcache = (govV_lcache *)(void *)(base + l.lcache);
     vm->ldflt = (govV_lcache *)(void *)(base + l.ldflt);
     for (uint32_t i = 0; i < p->nlimit; i++) vm->ldflt[i] = (govV_lcache){p->kval[p->limit[i].dflt], GOVB_NONE};

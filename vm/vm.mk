@@ -1,7 +1,7 @@
 # vm/vm.mk: libgov (static and shared), the example host, the VM's tests, and install.
 # The VM depends on nothing else in the tree: only libxxhash and libffi.
 # One host-call backend (vm/hostcall.h): libffi here; bindings/js builds vm/hostcall_wasm.c.
-VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/run.c vm/state.c vm/keytab.c vm/window.c vm/sustain.c vm/drift.c vm/hostcall_ffi.c
+VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/run.c vm/state.c vm/keytab.c vm/window.c vm/sustain.c vm/drift.c vm/hostcall_ffi.c vm/partition.c
 VM_OBJS := $(VM_SRCS:%.c=$(BUILD)/obj/%.o)
 VM_PIC_OBJS := $(VM_SRCS:%.c=$(BUILD)/pic/%.o)
 VM_LIBS := -lxxhash -lffi
@@ -23,6 +23,10 @@ $(BUILD)/gov.pc: vm/gov.pc.in
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' $< > $@
 
+# The examples include <gov.h>, as a host built against an installed libgov does
+# (tests/vm/install.sh builds them that way); here the header is found in vm/.
+$(BUILD)/obj/vm/examples/%.o: CPPFLAGS_ALL += -Ivm
+
 # The example host, linked against the static library.
 $(BUILD)/govhost: $(BUILD)/obj/vm/examples/govhost.o $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
@@ -34,7 +38,7 @@ $(BUILD)/pii_host: $(BUILD)/obj/vm/examples/pii_host.o $(BUILD)/libgov.a
 
 $(BUILD)/hosts/content_safety.so: vm/examples/pii_host.c vm/gov.h | check-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CSTD) $(WARN) $(OPT) $(SAN) -fPIC -shared -DGOV_HOST_LIBRARY -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) -Ivm $(CSTD) $(WARN) $(OPT) $(SAN) -fPIC -shared -DGOV_HOST_LIBRARY -o $@ $<
 
 HOST_LIBS := $(BUILD)/hosts/content_safety.so
 
@@ -101,6 +105,10 @@ TEST_SUITES += $(BUILD)/tests/vm_unit "sh tests/vm/prefix.sh switch $(BUILD)/tes
                "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
                "sh tests/vm/install.sh $(BUILD) '$(SAN)'" "sh tests/vm/locale.sh $(BUILD)"
 TEST_SUITES += "sh tests/vm/corrupt_files.sh $(BUILD)"
+# tests/vm/locale.sh runs the unit suite under de_DE.UTF-8; symbols.sh reads libgov.so
+# with nm.
+TEST_DEB_PKGS += locales binutils
+TEST_LOCALES += de_DE.UTF-8
 TEST_DEPS += $(BUILD)/govc
 
 # ---------------------------------------------------------------- install

@@ -47,7 +47,8 @@ $(JS_DIR)/package.json $(JS_DIR)/package-lock.json $(JS_DIR)/bench.mjs: $(JS_DIR
 	cp $< $@
 
 # npm ci into the staged package when the lock file changes.
-$(JS_DIR)/node_modules/.gov-npm-ok: $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+# After test-deps: on a bare machine that installs node and npm (Makefile, NODE_MIN).
+$(JS_DIR)/node_modules/.gov-npm-ok: $(JS_DIR)/package.json $(JS_DIR)/package-lock.json | test-deps
 	@sh bindings/js/install-node.sh
 	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@

@@ -10,9 +10,13 @@ BENCH_PKGS := liblua5.4-dev libluajit-5.1-dev lua-cjson-dev pkg-config valgrind 
 BENCH_DIR  := $(BUILD)/bench
 BENCH_CFLAGS := $(CPPFLAGS_ALL) $(CSTD) $(WARN) -O2 -g
 
+# The stamp holds the list it checked, so a changed BENCH_PKGS is checked again.
+ifneq ($(strip $(sort $(BENCH_PKGS))),$(strip $(file <$(BENCH_DIR)/.deps-ok)))
+$(BENCH_DIR)/.deps-ok: FORCE
+endif
 $(BENCH_DIR)/.deps-ok:
 	@sh tests/install-deps.sh $(BENCH_PKGS)
-	@mkdir -p $(dir $@) && touch $@
+	@mkdir -p $(dir $@) && echo '$(strip $(sort $(BENCH_PKGS)))' > $@
 
 $(BENCH_DIR)/evalbench: tests/bench/evalbench.c tests/bench/common.h $(BUILD)/libgov.a | check-deps
 	@mkdir -p $(dir $@)

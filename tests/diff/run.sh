@@ -47,5 +47,8 @@ if command -v git >/dev/null 2>&1; then
   cp "$here/tighten_only/old.gov" "$repo/pol/p.gov"
   check git-base-vs-worktree sh -c "cd '$repo' && '$PWD/$GOVC' diff --fail-on loosen git:HEAD:pol pol"
   check git-bad-rev sh -c "cd '$repo' && '$PWD/$GOVC' diff git:nosuchrev:pol pol"
+else
+  echo "skip - diff-git-base-vs-worktree: git is not installed"
+  echo "skip - diff-git-bad-rev: git is not installed"
 fi
 exit $fail

@@ -5,9 +5,10 @@
 # each run the same syntax-test files (tests/editors/syntax/ and the ones gen-names.sh
 # makes from lang/lexer.re and lang/names.def) plus their own tests. Prints one
 # "ok - EDITOR: NAME" or "not ok - EDITOR: NAME" line per test case, details on "#"
-# lines, and exits non-zero if any failed. An editor that is not installed prints only a
-# "# skip:" line and counts neither way; `sh editors/install-deps.sh` installs them all.
-# The :make, Flymake and snippet tests use $GOVC, else build/govc, once it is built.
+# lines, and exits non-zero if any failed. What cannot run says so in a
+# "skip - EDITOR: NAME: reason" line: an editor that is not installed, the VS Code tester
+# when editors/vscode's npm packages are not (`make test` installs them all as root), and
+# the :make, Flymake and snippet tests without govc. Those use $GOVC, else build/govc.
 set -u
 top=$(pwd)
 tmp=$(mktemp -d) || exit 2
@@ -19,7 +20,7 @@ limit=120 # seconds per editor suite
 # suite that failed without reporting a failing case is a failure of its own.
 suite() {
   if [ -s "$2" ]; then
-    sed -e "s/^\\(not \\)\\{0,1\\}ok - /&$1: /" -e "s/^# skip: /&$1: /" "$2"
+    sed -e "s/^\\(not \\)\\{0,1\\}ok - /&$1: /" -e "s/^skip - /&$1: /" "$2"
   fi
   if [ "$4" -ne 0 ] && ! grep -q '^not ok ' "$2" 2>/dev/null; then
     echo "not ok - $1: suite exited with status $4"
@@ -42,7 +43,7 @@ export GOV_POLICIES
 govc=${GOVC:-build/govc}
 case $govc in /*) ;; *) govc=$top/$govc ;; esac
 if [ ! -x "$govc" ]; then
-  echo "# note: $govc not built; :make, Flymake and snippet checks by govc are skipped"
+  echo "# note: $govc is not built: the :make, Flymake, snippet and layout tests skip"
   govc=""
 fi
 
@@ -68,9 +69,9 @@ export GOV_FMT
 # ------------------------------------------------------------------ VS Code
 tmgrammar=editors/vscode/node_modules/.bin/vscode-tmgrammar-test
 if ! command -v node >/dev/null 2>&1; then
-  echo "# skip: node not installed (VS Code tests)"
+  echo "skip - vscode: highlighting and extension tests: node is not installed"
 elif [ ! -x "$tmgrammar" ]; then
-  echo "# skip: vscode-tmgrammar-test not installed (run sh editors/install-deps.sh)"
+  echo "skip - vscode: highlighting and extension tests: editors/vscode has no node_modules (npm ci there)"
 else
   mkdir -p "$tmp/vscode"
   # shellcheck disable=SC2086 # one argument per file
@@ -122,12 +123,12 @@ run_vim() { # run_vim NAME COMMAND...
 if command -v vim >/dev/null 2>&1; then
   run_vim vim vim -Nu NONE -i NONE -es
 else
-  echo "# skip: vim not installed"
+  echo "skip - vim: every Vim test: vim is not installed"
 fi
 if command -v nvim >/dev/null 2>&1; then
   run_vim nvim nvim --headless -u NONE -i NONE -es
 else
-  echo "# skip: nvim not installed"
+  echo "skip - nvim: every Neovim test: nvim is not installed"
 fi
 
 # ------------------------------------------------------------------ Emacs
@@ -138,7 +139,7 @@ if command -v emacs >/dev/null 2>&1; then
     -f gov-test-run-batch </dev/null >"$tmp/emacs/out" 2>"$tmp/emacs/log"
   suite emacs "$tmp/emacs/out" "$tmp/emacs/log" $?
 else
-  echo "# skip: emacs not installed"
+  echo "skip - emacs: every Emacs test: emacs is not installed"
 fi
 
 exit $status

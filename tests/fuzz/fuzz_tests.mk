@@ -24,3 +24,5 @@ $(BUILD)/tests/fuzz_state_replay: $(FUZZ_STATE_REPLAY_OBJS) $(BUILD)/liblang.a $
 TEST_DEPS += $(BUILD)/tests/fuzz_robust $(BUILD)/tests/fuzz_state_replay $(BUILD)/govc
 TEST_SUITES += "sh tests/fuzz/robust.sh $(BUILD)" "sh tests/fuzz/limits.sh $(BUILD)/govc" \
                "sh tests/fuzz/state.sh $(BUILD)"
+# limits.sh generates its inputs with python3.
+TEST_DEB_PKGS += python3

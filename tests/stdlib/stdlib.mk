@@ -11,3 +11,4 @@ $(BUILD)/tests/stdlib_corrupt: $(BUILD)/obj/tests/stdlib/corrupt.o $(BUILD)/obj/
 
 TEST_DEPS += $(BUILD)/tests/stdlib_steps $(BUILD)/tests/stdlib_corrupt $(BUILD)/govc
 TEST_SUITES += "sh tests/stdlib/run.sh $(BUILD)"
+TEST_DEB_PKGS += python3 tzdata

@@ -17,18 +17,30 @@ done
 grep -q '^prefix=/usr$' "$tmp/root/usr/lib/pkgconfig/gov.pc"; t $? "gov.pc carries PREFIX"
 
 export PKG_CONFIG_SYSROOT_DIR="$tmp/root" PKG_CONFIG_LIBDIR="$tmp/root/usr/lib/pkgconfig"
-# The example includes "vm/gov.h"; an installed host writes <gov.h>.
-sed 's|#include "vm/gov.h"|#include <gov.h>|' vm/examples/govhost.c > "$tmp/host.c"
+# Both examples, as they are in the tree (they include <gov.h>), against the installed
+# header and library only: shared, then static.
 "$B/tests/vm_mkgovb" support "$tmp/p.govb"
+"$B/govc" build -o "$tmp/safety.govb" policies/content_safety >/dev/null 2>>"$tmp/log"
 line='{"at":"2026-01-31T09:30:00Z","latency_ms":4000,"cost_usd":0.01}'
-${CC:-cc} $SAN -D_POSIX_C_SOURCE=200809L "$tmp/host.c" $(pkg-config --cflags --libs gov) -o "$tmp/host_shared" 2>> "$tmp/log"
-t $? "build a host with pkg-config (shared)"
-echo "$line" | LD_LIBRARY_PATH="$tmp/root/usr/lib" "$tmp/host_shared" "$tmp/p.govb" 2>/dev/null | grep -q '"verdict":"warn"'
-t $? "the shared-library host evaluates a record"
-${CC:-cc} $SAN -D_POSIX_C_SOURCE=200809L "$tmp/host.c" $(pkg-config --static --cflags gov) \
-  "$tmp/root/usr/lib/libgov.a" $(pkg-config --static --libs-only-l gov | sed 's/-lgov//') -o "$tmp/host_static" 2>> "$tmp/log"
-t $? "build a host with pkg-config (static)"
-echo "$line" | "$tmp/host_static" "$tmp/p.govb" 2>/dev/null | grep -q '"verdict":"warn"'
-t $? "the static host evaluates a record"
+for ex in govhost pii_host; do
+  ${CC:-cc} $SAN -std=c17 -D_POSIX_C_SOURCE=200809L vm/examples/$ex.c $(pkg-config --cflags --libs gov) \
+    -o "$tmp/${ex}_shared" 2>> "$tmp/log"
+  t $? "build vm/examples/$ex.c with pkg-config --cflags --libs gov (shared)"
+  ${CC:-cc} $SAN -std=c17 -D_POSIX_C_SOURCE=200809L vm/examples/$ex.c $(pkg-config --static --cflags gov) \
+    "$tmp/root/usr/lib/libgov.a" $(pkg-config --static --libs-only-l gov | sed 's/-lgov//') -o "$tmp/${ex}_static" 2>> "$tmp/log"
+  t $? "build vm/examples/$ex.c with pkg-config --static (static)"
+done
+for how in shared static; do
+  echo "$line" | LD_LIBRARY_PATH="$tmp/root/usr/lib" "$tmp/govhost_$how" "$tmp/p.govb" 2>/dev/null | grep -q '"verdict":"warn"'
+  t $? "the $how govhost evaluates a record"
+  head -n 3 policies/content_safety/records.jsonl | LD_LIBRARY_PATH="$tmp/root/usr/lib" "$tmp/pii_host_$how" "$tmp/safety.govb" \
+    >"$tmp/pii_$how.out" 2>>"$tmp/log"
+  [ "$(grep -c '"status":"ok"' "$tmp/pii_$how.out")" -ge 1 ]
+  t $? "the $how pii_host evaluates records with its host functions"
+done
+LD_LIBRARY_PATH="$tmp/root/usr/lib" ldd "$tmp/govhost_shared" | grep -q "$tmp/root/usr/lib/libgov.so.0"
+t $? "the shared host links the installed libgov.so.0"
+ldd "$tmp/govhost_static" | grep -q libgov
+t $([ $? = 0 ] && echo 1 || echo 0) "the static host needs no libgov.so"
 [ $fail = 0 ] || sed 's/^/#   /' "$tmp/log" | head -20
 exit $fail

@@ -731,6 +731,32 @@ static void test_json(void) {
     check(gov_decision_status(js(line)) == GOV_OK, "json unknown members are ignored", NULL);
     snprintf(line, sizeof line, "{%s,\"latency_ms\":2}", base);
     expect_err("json duplicate member", line, GOV_EJSON);
+    /* Member names are compared decoded, every one of them (issue 18.1): an escaped
+     * "type" or "kind" is that member, and a duplicate by decoded name is an error, so no
+     * JSON parser upstream can read the line as something other than what gov read. */
+    snprintf(line, sizeof line, "{%s,\"l\\u0061tency_ms\":2}", base);
+    expect_err("json duplicate member by decoded name (a field)", line, GOV_EJSON);
+    snprintf(line, sizeof line, "{%s,\"extra\":1,\"extr\\u0061\":2}", base);
+    expect_err("json duplicate member by decoded name (undeclared)", line, GOV_EJSON);
+    snprintf(line, sizeof line, "{%s,\"extra\":1,\"extra\":2}", base);
+    expect_err("json duplicate undeclared member", line, GOV_EJSON);
+    snprintf(line, sizeof line, "{%s,\"kind\":\"run\",\"\\u006bind\":\"run\"}", base);
+    expect_err("json duplicate kind by decoded name", line, GOV_EJSON);
+    snprintf(line, sizeof line, "{%s,\"\\u006bind\":\"tool_call\"}", base);
+    expect_err("json escaped kind names the kind", line, GOV_EKIND);
+    snprintf(line, sizeof line, "{%s,\"type\":\"record\",\"\\u0074ype\":\"tick\"}", base);
+    expect_err("json duplicate type by decoded name", line, GOV_EJSON);
+    snprintf(line, sizeof line, "{%s,\"\\u0074ype\":\"bogus\"}", base);
+    expect_err("json escaped type is the type", line, GOV_EEVENT);
+    {
+        int64_t before = gov_vm_now(svm);
+        const gov_decision *t = js("{\"\\u0074ype\":\"tick\",\"\\u0061t\":\"2030-01-01T00:00:00Z\"}");
+        check(gov_decision_status(t) == GOV_OK && gov_vm_now(svm) == INT64_C(1893456000000000000),
+              "json escaped type and at: a tick moves the clock", "status %d (%s), clock %lld (was %lld)",
+              gov_decision_status(t), gov_decision_error(t), (long long)gov_vm_now(svm), (long long)before);
+    }
+    expect_err("json duplicate at in an event by decoded name",
+               "{\"type\":\"tick\",\"at\":\"2030-01-02T00:00:00Z\",\"\\u0061t\":\"2030-01-03T00:00:00Z\"}", GOV_EJSON);
     /* The tokeniser: a member named like a field inside a nested object is not the field,
      * and strings longer than a word with escapes, UTF-8 or a control byte past the
      * first eight bytes (the word-at-a-time scans) are read byte-exactly. */

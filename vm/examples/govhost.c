@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm/gov.h"
+#include <gov.h>
 
 static unsigned char static_arena[1 << 20]; /* for --static: 1 MiB is plenty here */
 static char out[1 << 16];

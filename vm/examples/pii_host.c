@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm/gov.h"
+#include <gov.h>
 
 #define EXPORT __attribute__((visibility("default")))
 

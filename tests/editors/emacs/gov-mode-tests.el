@@ -415,7 +415,7 @@ It is where type-error.expect says (LINE COL TYPE), and no temporary file is lef
         (cond
          ((ert-test-passed-p result) (princ (format "ok - %s\n" label)))
          ((ert-test-skipped-p result)
-          (princ (format "# skip: %s (%s)\n" name
+          (princ (format "skip - %s: %s\n" label
                          (cadr (ert-test-result-with-condition-condition result)))))
          (t
           (setq failed (1+ failed))

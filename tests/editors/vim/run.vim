@@ -2,14 +2,17 @@
 "
 " Run from the top of the tree as
 "   vim -Nu NONE -i NONE -es -S tests/editors/vim/run.vim
-" with $GOV_OUT (where to write "ok - NAME" / "not ok - NAME" lines), $GOV_SYNTAX (the
-" syntax-test files, VS Code's format, one per line), $GOV_POLICIES (real policies, one
-" per line), $GOV_GOVC (a govc binary, or empty to skip the :make test), $GOV_FMT (govc fmt
-" output files, one per line) and $GOV_TMP (a scratch folder). It loads editors/vim the way a
-" user's 'runtimepath' would, so filetype detection, syntax, indent and ftplugin are the
-" shipped files.
+" with $GOV_OUT (where to write "ok - NAME" / "not ok - NAME" / "skip - NAME: reason"
+" lines), $GOV_SYNTAX (the syntax-test files, VS Code's format, one per line), $GOV_POLICIES
+" (real policies, one per line), $GOV_GOVC (a govc binary, or empty to skip the :make and
+" layout tests), $GOV_FMT (govc fmt output files, one per line) and $GOV_TMP (a scratch
+" folder). It loads editors/vim the way a user's 'runtimepath' would, so filetype
+" detection, syntax, indent and ftplugin are the shipped files.
 
 set nocompatible
+" Policies are UTF-8, and govc counts columns in characters. Vim takes 'encoding' from the
+" locale, latin1 under POSIX (a bare machine's): there every byte would be a character.
+set encoding=utf-8
 let s:out = []
 let s:top = getcwd()
 execute 'set runtimepath^=' . fnameescape(s:top . '/editors/vim')
@@ -375,7 +378,8 @@ if $GOV_GOVC !=# ''
         \ function('s:TestFmtLayout'))
   call s:Case(':make runs govc check and fills the quickfix list', function('s:TestMake'))
 else
-  call add(s:out, '# skip: :make and govc fmt layout tests need build/govc (run make first)')
+  call add(s:out, 'skip - indent: flattened govc fmt output re-indents to govc fmt''s layout: needs build/govc (run make first)')
+  call add(s:out, 'skip - :make runs govc check and fills the quickfix list: needs build/govc (run make first)')
 endif
 
 call writefile(s:out, $GOV_OUT)

@@ -3,11 +3,12 @@
 //   node tests/editors/vscode/check.js TMPDIR [GOVC]
 //
 // Run from the top of the tree; prints "ok - NAME" / "not ok - NAME" lines (details on
-// "#" lines). It checks the manifest's contributions, the $govc problem matcher against
-// govc's diagnostic format, the snippets (tokenized in VS Code's own TextMate engine and,
-// with GOVC, checked by govc), the indentation rules of language-configuration.json
-// against tests/editors/indent/good.gov, that the policies in $GOV_POLICIES (policies/
-// and stdlib/) have no invalid tokens, and the .vsix that pack.sh builds.
+// "#" lines), and "skip - NAME: reason" for the case that needs GOVC when there is none.
+// It checks the manifest's contributions, the $govc problem matcher against govc's
+// diagnostic format, the snippets (tokenized in VS Code's own TextMate engine and, with
+// GOVC, checked by govc), the indentation rules of language-configuration.json against
+// tests/editors/indent/good.gov, that the policies in $GOV_POLICIES (policies/ and
+// stdlib/) have no invalid tokens, and the .vsix that pack.sh builds.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -204,7 +205,7 @@ async function main() {
       return errors;
     });
   } else {
-    console.log('# skip: snippets under govc check need build/govc (run make first)');
+    console.log('skip - snippets: govc check accepts every snippet, expanded, without errors: needs build/govc (run make first)');
   }
 
   await test('real policies: nothing in policies/ or stdlib/ is scoped invalid', () => {

@@ -1,0 +1,230 @@
+/* govd.h: govd, the policy decision service (spec/govd.md). What its modules share.
+ *
+ *   main.c     options, start-up, signals, the snapshot thread, shutdown
+ *   server.c   the HTTP front (libmicrohttpd): routing, bodies, limits, auth
+ *   policy.c   policy sets: loading (.govb, or .gov compiled in process), VMs and their
+ *              partitions, reload with state carried over, snapshots
+ *   batch.c    the NDJSON line splitter of the batch endpoint
+ *   otlp.c     OTLP/HTTP JSON spans to std/agent_run records
+ *   jsonu.c    small JSON helpers over jsmn (find a member, decode a string, escape)
+ *   metrics.c  counters and the latency histogram, Prometheus text
+ *   dlog.c     the decision log sink, with rotation
+ *   auth.c     bearer tokens and roles
+ */
+#ifndef GOVD_H
+#define GOVD_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/gov.h"
+
+#define GOVD_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- growable bytes */
+typedef struct gd_buf {
+    char *p;
+    size_t len, cap;
+} gd_buf;
+bool gd_buf_reserve(gd_buf *b, size_t more);
+bool gd_buf_add(gd_buf *b, const void *s, size_t n);
+bool gd_buf_str(gd_buf *b, const char *s);
+bool gd_buf_printf(gd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gd_buf_free(gd_buf *b);
+/* A whole file in malloc'd memory; NULL with errno on failure. */
+unsigned char *gd_read_all(const char *path, size_t *len);
+
+/* ---------------------------------------------------------------- logging */
+void gd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int64_t gd_now_ns(void);        /* CLOCK_REALTIME */
+int64_t gd_mono_ns(void);       /* CLOCK_MONOTONIC */
+
+/* ---------------------------------------------------------------- JSON helpers */
+/* Append s (n bytes) as a JSON string, quotes included. */
+bool gdj_escape(gd_buf *b, const char *s, size_t n);
+/* Decode a JSON string body (without quotes) into out (cap bytes); length, or -1 when
+ * it does not fit or is malformed. */
+long gdj_unescape(const char *s, size_t n, char *out, size_t cap);
+
+/* ---------------------------------------------------------------- auth */
+enum { GD_ROLE_DECIDE = 1, GD_ROLE_APPROVE = 2, GD_ROLE_ADMIN = 4 };
+typedef struct gd_token {
+    char *token, *name;
+    unsigned roles;
+} gd_token;
+typedef struct gd_auth {
+    gd_token *t;
+    size_t n;
+} gd_auth;
+/* Load a token file (spec/govd.md §3): refused when group or world can read it. 0, or -1
+ * with the reason in err. */
+int gd_auth_load(gd_auth *a, const char *path, char *err, size_t cap);
+/* The token matching the bearer value, or NULL (compared in constant time per token). */
+const gd_token *gd_auth_find(const gd_auth *a, const char *bearer);
+void gd_auth_free(gd_auth *a);
+
+/* ---------------------------------------------------------------- metrics */
+#define GD_NVERDICT 6           /* allow warn review pause block, error */
+#define GD_NBUCKET 14
+typedef struct gd_pmetrics {    /* per policy name; lives as long as the process */
+    char name[128];
+    _Atomic uint64_t verdict[GD_NVERDICT];
+    _Atomic uint64_t batch_records;
+    _Atomic uint64_t otlp_spans;
+} gd_pmetrics;
+enum { GD_ERR_BAD_REQUEST, GD_ERR_TOO_LARGE, GD_ERR_UNAUTHORIZED, GD_ERR_FORBIDDEN, GD_ERR_NOT_FOUND,
+       GD_ERR_METHOD, GD_ERR_INTERNAL, GD_ERR_UNAVAILABLE, GD_NERR };
+gd_pmetrics *gd_metrics_policy(const char *name);
+void gd_metrics_rule(const char *policy, const char *rule);
+void gd_metrics_latency(int64_t ns);
+void gd_metrics_error(int kind);
+void gd_metrics_reload(bool ok);
+void gd_metrics_snapshot(bool ok);
+void gd_metrics_state_reset(void);
+/* Count a decision: its verdict and each fired rule. */
+void gd_metrics_decision(gd_pmetrics *pm, const gov_decision *d);
+
+/* ---------------------------------------------------------------- decision log */
+typedef struct gd_dlog gd_dlog;
+/* Open (append) the log at path; rotate when it passes max_bytes, keeping `keep` old
+ * files (path.1 .. path.keep). NULL with err on failure. */
+gd_dlog *gd_dlog_open(const char *path, uint64_t max_bytes, int keep, char *err, size_t cap);
+/* Append lines (each ending in '\n') with one write; 0, or -1 (logged). */
+int gd_dlog_write(gd_dlog *l, const char *lines, size_t len);
+void gd_dlog_close(gd_dlog *l);
+
+/* ---------------------------------------------------------------- policies */
+typedef struct gd_part {        /* one VM and the lock that makes it one thread's at a time */
+    pthread_mutex_t mu;
+    gov_vm *vm;
+    void *arena;
+    bool retired;               /* its policy set was replaced: route again */
+    uint64_t dirty;             /* events evaluated since the last snapshot */
+} gd_part;
+
+typedef struct gd_route {       /* gate and escalation ids -> partition (partitioned policies) */
+    pthread_mutex_t mu;
+    uint64_t *id;               /* 0 = empty */
+    uint32_t *part;
+    size_t cap, n;
+} gd_route;
+
+typedef struct gd_policy {
+    char *name;                 /* gov_program_name */
+    char *path;                 /* where it was loaded from */
+    gov_program *prog;
+    int partition;              /* GOV_PART_* */
+    char why[256];
+    char layout[33];
+    size_t arena_size;
+    int nparts;
+    gd_part *parts;
+    gd_route route;
+    gd_pmetrics *pm;
+    int run_kind;               /* the kind "run" (std/agent_run), or -1 */
+} gd_policy;
+
+typedef struct gd_set {         /* every loaded policy; replaced whole by a reload */
+    _Atomic long refs;
+    uint64_t generation;
+    int n;
+    gd_policy *pol;
+} gd_set;
+
+typedef struct gd_config {
+    const char *paths[64];
+    int npaths;
+    int workers;                /* HTTP worker threads */
+    int partitions;             /* VMs of a keyed policy */
+    const char *state_dir;
+    int snapshot_ms;
+    const char *dlog_path;
+    uint64_t dlog_max;
+    int dlog_keep;
+    size_t max_body, max_batch;
+    int trace;
+} gd_config;
+
+extern gd_config gd_cfg;
+
+/* Build a set from the configured paths. NULL with the reasons in err (a message per
+ * policy that failed: nothing is swapped then). */
+gd_set *gd_set_load(gd_buf *err);
+/* Carry state from old (may be NULL: from the state directory) into s, then make s the
+ * current set. Each policy: same id, or an equal state layout (rebound), keeps its
+ * state; otherwise it starts empty and the log says so. */
+void gd_set_install(gd_set *s);
+gd_set *gd_set_acquire(void);
+void gd_set_release(gd_set *s);
+gd_policy *gd_set_find(gd_set *s, const char *name, size_t len);
+/* Reload from disk: verify, carry state, swap. 0, or -1 with the reasons in err. */
+int gd_reload(gd_buf *err);
+/* Save every partition's state to the state directory (when one is set). */
+int gd_snapshot_all(void);
+/* The current set's generation (reload count). */
+uint64_t gd_generation(void);
+
+/* Lock and return the partition that takes a record with this partition key value
+ * (key NULL: the thread's own VM). The caller unlocks it with gd_part_unlock. Returns NULL
+ * when the set was replaced under the caller (then acquire the current set again). */
+gd_part *gd_part_lock(gd_policy *p, const char *key, size_t klen);
+void gd_part_unlock(gd_part *pt);
+/* The same for partition i (gate and escalation events, routed by id). */
+gd_part *gd_part_lock_index(gd_policy *p, int i);
+int gd_set_start(gd_buf *err);
+void gd_set_shutdown(void);
+void gd_metrics_text(gd_buf *b);
+/* The partition holding gate or escalation id (hex), or 0. */
+int gd_route_find(gd_policy *p, const char *hexid);
+/* Note the gates and escalations a decision opened or closed on partition part. */
+void gd_route_note(gd_policy *p, int part, const gov_decision *d);
+/* The partition key value of a JSON record for policy p: the member named by the
+ * policy's partition key. Returns false when the JSON is malformed (the VM then gives
+ * its error decision on any VM); *key NULL when no routing is needed. */
+bool gd_record_key(const gd_policy *p, const char *json, size_t len, char *buf, size_t cap, const char **key,
+                   size_t *klen, bool *is_event);
+
+/* ---------------------------------------------------------------- OTLP */
+/* Map an OTLP/HTTP JSON ExportTraceServiceRequest to std/agent_run records, one JSON
+ * object per line appended to out. *spans counts spans seen, *records records made;
+ * a span that is not a GenAI span (no gen_ai.* attribute) is skipped, *skipped counts
+ * them. Returns 0, or -1 with the reason in err (malformed JSON or not OTLP). */
+int gd_otlp_map(const char *body, size_t len, gd_buf *out, size_t *spans, size_t *records, size_t *skipped,
+                char *err, size_t cap);
+
+/* ---------------------------------------------------------------- batch lines */
+/* The NDJSON splitter: feeds complete lines to fn, keeps a partial line between calls,
+ * refuses a line over max bytes (fn gets it truncated with too_long set, once). */
+typedef struct gd_lines {
+    gd_buf partial;
+    size_t max;
+    bool skipping;              /* inside an over-long line: drop bytes to its newline */
+    uint64_t lineno;
+} gd_lines;
+typedef int (*gd_line_fn)(void *ctx, const char *line, size_t len, uint64_t lineno, bool too_long);
+/* 0, or what fn returned when it was nonzero (stop). */
+int gd_lines_feed(gd_lines *ls, const char *data, size_t n, gd_line_fn fn, void *ctx);
+int gd_lines_end(gd_lines *ls, gd_line_fn fn, void *ctx);
+
+/* ---------------------------------------------------------------- server */
+typedef struct gd_server gd_server;
+typedef struct gd_listen {
+    const char *addr;           /* "127.0.0.1:8181", "[::1]:8181", or "unix:/path" */
+    const char *tls_cert, *tls_key;
+    const char *tokens;
+    int conn_limit;
+    int timeout_s;
+    bool allow_anon_remote;
+} gd_listen;
+gd_server *gd_server_start(const gd_listen *l, char *err, size_t cap);
+/* "127.0.0.1:PORT" the server is bound to, for the log and tests. */
+const char *gd_server_where(const gd_server *s);
+void gd_server_stop(gd_server *s);
+/* Set by main when the service should stop accepting (readyz then fails). */
+extern atomic_bool gd_stopping;
+extern gd_dlog *gd_log_sink;
+
+#endif

@@ -1,0 +1,204 @@
+/* main.c: govd's command line, start-up, signals and shutdown (spec/govd.md §1).
+ *
+ * Every signal govd handles is blocked in all threads and taken by the main thread with
+ * sigtimedwait, which also wakes it for the periodic snapshot: SIGHUP reloads, SIGTERM
+ * and SIGINT stop (stop accepting, finish the requests in flight, snapshot, exit 0).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "govd/govd.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: govd [options] -p POLICY [-p POLICY...]\n"
+            "\n"
+            "The gov policy decision service: decisions over HTTP for the policies given\n"
+            "(.govb files, or .gov sources compiled at start and at each reload).\n"
+            "API and behaviour: spec/govd.md.\n"
+            "\n"
+            "options:\n"
+            "  -p, --policy PATH        a policy to serve (repeatable; a .govb, a .gov file or a\n"
+            "                           directory of .gov sources)\n"
+            "  -l, --listen ADDR        127.0.0.1:PORT (default 127.0.0.1:8181; port 0 picks a\n"
+            "                           free one), [::1]:PORT, or unix:PATH (mode 0600).\n"
+            "                           A non-loopback address needs --tokens\n"
+            "  --tokens FILE            bearer tokens: lines TOKEN NAME ROLE[,ROLE]; roles\n"
+            "                           decide, approve, admin. Refused unless mode 0600 or\n"
+            "                           stricter. Without it every caller may decide and\n"
+            "                           administer, and nobody may approve\n"
+            "  --tls-cert PEM, --tls-key PEM   serve HTTPS\n"
+            "  --workers N              HTTP worker threads (default: the number of CPUs)\n"
+            "  --partitions N           VMs of a policy with keyed state (default 16)\n"
+            "  --state-dir DIR          save and restore VM state here (spec/govd.md 6)\n"
+            "  --snapshot-interval MS   save changed state this often (default 1000)\n"
+            "  --decision-log FILE      append every decision (spec/govd.md 7)\n"
+            "  --log-max-bytes N        rotate the decision log past N bytes (default 64 MiB)\n"
+            "  --log-keep N             rotated files kept (default 5)\n"
+            "  --max-body N             largest request body (default 1 MiB)\n"
+            "  --max-batch N            largest batch body (default 256 MiB)\n"
+            "  --max-connections N      connection limit (default 1024)\n"
+            "  --timeout S              idle connection timeout, seconds (default 10)\n"
+            "  -h, --help, --version\n"
+            "\n"
+            "Signals: SIGHUP reloads the policies; SIGTERM or SIGINT stops after a snapshot.\n"
+            "Exit status: 0 stopped by a signal, 2 usage, policy or start-up error.\n");
+}
+
+static bool parse_num(const char *opt, const char *s, unsigned long long lo, unsigned long long hi,
+                      unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || !*s || v < lo || v > hi) {
+        fprintf(stderr, "govd: %s takes a number from %llu to %llu, not '%s'\n", opt, lo, hi, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    gd_listen l = {.addr = "127.0.0.1:8181", .conn_limit = 1024, .timeout_s = 10};
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    gd_cfg.workers = ncpu > 0 ? (int)ncpu : 2;
+    gd_cfg.partitions = 16;
+    gd_cfg.snapshot_ms = 1000;
+    gd_cfg.dlog_max = 64ull << 20;
+    gd_cfg.dlog_keep = 5;
+    gd_cfg.max_body = 1u << 20;
+    gd_cfg.max_batch = 256u << 20;
+    enum { O_TOKENS = 256, O_CERT, O_KEY, O_WORKERS, O_PARTS, O_STATE, O_SNAP, O_DLOG, O_DMAX, O_DKEEP, O_MAXBODY,
+           O_MAXBATCH, O_MAXCONN, O_TIMEOUT, O_VERSION };
+    static const struct option longopts[] = {
+        {"policy", required_argument, 0, 'p'},       {"listen", required_argument, 0, 'l'},
+        {"tokens", required_argument, 0, O_TOKENS},  {"tls-cert", required_argument, 0, O_CERT},
+        {"tls-key", required_argument, 0, O_KEY},    {"workers", required_argument, 0, O_WORKERS},
+        {"partitions", required_argument, 0, O_PARTS}, {"state-dir", required_argument, 0, O_STATE},
+        {"snapshot-interval", required_argument, 0, O_SNAP}, {"decision-log", required_argument, 0, O_DLOG},
+        {"log-max-bytes", required_argument, 0, O_DMAX}, {"log-keep", required_argument, 0, O_DKEEP},
+        {"max-body", required_argument, 0, O_MAXBODY}, {"max-batch", required_argument, 0, O_MAXBATCH},
+        {"max-connections", required_argument, 0, O_MAXCONN}, {"timeout", required_argument, 0, O_TIMEOUT},
+        {"help", no_argument, 0, 'h'},               {"version", no_argument, 0, O_VERSION},
+        {0, 0, 0, 0}};
+    int c;
+    unsigned long long v;
+    while ((c = getopt_long(argc, argv, "p:l:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (gd_cfg.npaths == 64) {
+                fprintf(stderr, "govd: at most 64 policies\n");
+                return 2;
+            }
+            gd_cfg.paths[gd_cfg.npaths++] = optarg;
+            break;
+        case 'l': l.addr = optarg; break;
+        case O_TOKENS: l.tokens = optarg; break;
+        case O_CERT: l.tls_cert = optarg; break;
+        case O_KEY: l.tls_key = optarg; break;
+        case O_WORKERS: if (!parse_num("--workers", optarg, 1, 256, &v)) return 2; gd_cfg.workers = (int)v; break;
+        case O_PARTS: if (!parse_num("--partitions", optarg, 1, 4096, &v)) return 2; gd_cfg.partitions = (int)v; break;
+        case O_STATE: gd_cfg.state_dir = optarg; break;
+        case O_SNAP: if (!parse_num("--snapshot-interval", optarg, 10, 3600000, &v)) return 2; gd_cfg.snapshot_ms = (int)v; break;
+        case O_DLOG: gd_cfg.dlog_path = optarg; break;
+        case O_DMAX: if (!parse_num("--log-max-bytes", optarg, 4096, 1ull << 40, &v)) return 2; gd_cfg.dlog_max = v; break;
+        case O_DKEEP: if (!parse_num("--log-keep", optarg, 1, 1000, &v)) return 2; gd_cfg.dlog_keep = (int)v; break;
+        case O_MAXBODY: if (!parse_num("--max-body", optarg, 64, 1ull << 30, &v)) return 2; gd_cfg.max_body = (size_t)v; break;
+        case O_MAXBATCH: if (!parse_num("--max-batch", optarg, 64, 1ull << 34, &v)) return 2; gd_cfg.max_batch = (size_t)v; break;
+        case O_MAXCONN: if (!parse_num("--max-connections", optarg, 1, 1000000, &v)) return 2; l.conn_limit = (int)v; break;
+        case O_TIMEOUT: if (!parse_num("--timeout", optarg, 1, 86400, &v)) return 2; l.timeout_s = (int)v; break;
+        case 'h': usage(stdout); return 0;
+        case O_VERSION: printf("govd %s\n", GOVD_VERSION); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "govd: unexpected argument '%s' (policies are given with -p)\n", argv[optind]);
+        return 2;
+    }
+    if (gd_cfg.npaths == 0) {
+        fprintf(stderr, "govd: no policy: give one with -p PATH\n");
+        usage(stderr);
+        return 2;
+    }
+    if (!l.tls_cert != !l.tls_key) {
+        fprintf(stderr, "govd: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    if (gd_cfg.state_dir && mkdir(gd_cfg.state_dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "govd: cannot create state directory '%s': %s\n", gd_cfg.state_dir, strerror(errno));
+        return 2;
+    }
+    /* Block the signals before any thread starts, so only sigtimedwait sees them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    gd_buf err = {0};
+    if (gd_set_start(&err) != 0) {
+        fprintf(stderr, "%sgovd: no policy set could be loaded\n", err.p ? err.p : "");
+        gd_buf_free(&err);
+        return 2;
+    }
+    gd_buf_free(&err);
+    char msg[512];
+    if (gd_cfg.dlog_path && !(gd_log_sink = gd_dlog_open(gd_cfg.dlog_path, gd_cfg.dlog_max, gd_cfg.dlog_keep, msg,
+                                                         sizeof msg))) {
+        fprintf(stderr, "govd: %s\n", msg);
+        return 2;
+    }
+    gd_server *srv = gd_server_start(&l, msg, sizeof msg);
+    if (!srv) {
+        fprintf(stderr, "govd: %s\n", msg);
+        return 2;
+    }
+    gd_log("listening on %s (%d workers%s%s)", gd_server_where(srv), gd_cfg.workers, l.tls_cert ? ", TLS" : "",
+           l.tokens ? ", bearer tokens" : "");
+
+    int stop = 0;
+    int64_t next = gd_mono_ns() + (int64_t)gd_cfg.snapshot_ms * 1000000;
+    while (!stop) {
+        int64_t wait = next - gd_mono_ns();
+        if (wait < 0)
+            wait = 0;
+        struct timespec ts = {(time_t)(wait / 1000000000), (long)(wait % 1000000000)};
+        int sig = sigtimedwait(&set, NULL, &ts);
+        if (sig == SIGHUP) {
+            gd_log("SIGHUP: reloading");
+            gd_buf e = {0};
+            gd_reload(&e);
+            gd_buf_free(&e);
+        } else if (sig == SIGTERM || sig == SIGINT) {
+            gd_log("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+            stop = 1;
+        }
+        if (gd_mono_ns() >= next) {
+            if (gd_cfg.state_dir)
+                gd_snapshot_all();
+            next = gd_mono_ns() + (int64_t)gd_cfg.snapshot_ms * 1000000;
+        }
+    }
+    atomic_store(&gd_stopping, true);
+    gd_server_stop(srv);
+    if (gd_cfg.state_dir && gd_snapshot_all() != 0)
+        gd_log("the last snapshot failed");
+    gd_set_shutdown();
+    gd_dlog_close(gd_log_sink);
+    gd_log("stopped");
+    return 0;
+}

@@ -1,0 +1,739 @@
+/* policy.c: the loaded policies, their VMs, reloads and snapshots (spec/govd.md §5, §6).
+ *
+ * A set holds every policy; requests take a reference to the current set, so a reload
+ * builds a whole new set beside it and swaps one pointer. Each policy has partitions,
+ * one VM each behind a mutex: as many as worker threads for a policy without state (a
+ * thread takes its own), cfg.partitions for a keyed policy (a record goes to the
+ * partition its key hashes to), one for a policy that cannot be partitioned.
+ *
+ * A reload locks every partition of the old policy, saves its state, restores it into
+ * the new one when the state layout allows, marks the old partition retired and swaps
+ * the sets: a request that waited on a retired partition routes again to the new set,
+ * so nothing is evaluated on a VM whose state was already carried over, and none is lost.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "compiler/gov_compiler.h"
+#include "govd/govd.h"
+
+gd_config gd_cfg;
+
+static pthread_mutex_t set_mu = PTHREAD_MUTEX_INITIALIZER;   /* current, and reloads */
+static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
+static gd_set *current;
+static uint64_t generation;
+static _Atomic int next_thread;
+static _Thread_local int thread_idx = -1;
+
+/* ---------------------------------------------------------------- loading */
+
+static bool is_source(const char *path)
+{
+    struct stat st;
+    size_t n = strlen(path);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    return n > 4 && strcmp(path + n - 4, ".gov") == 0;
+}
+
+/* Compile .gov sources in process with libgovc (compiler/gov_compiler.h); its
+ * diagnostics, rendered as govc prints them, go to err. */
+static gov_program *compile_source(const char *path, gd_buf *err)
+{
+    gov_compiler *c = NULL;
+    gov_program *prog = NULL;
+    if (gov_compiler_new(&c, NULL, NULL) != GOV_OK) {
+        gd_buf_printf(err, "%s: out of memory\n", path);
+        return NULL;
+    }
+    int rc = gov_compiler_add_path(c, path);
+    if (rc == GOV_OK)
+        rc = gov_compiler_build(c);
+    if (rc == GOV_ESOURCE || rc == GOV_EIO) {
+        const char *text;
+        size_t len;
+        if (gov_compiler_render(c, GOVC_FORMAT_TEXT, &text, &len) == GOV_OK)
+            gd_buf_add(err, text, len);
+    } else if (rc != GOV_OK) {
+        gd_buf_printf(err, "%s: %s (%s)\n", path, gov_compiler_errmsg(c), gov_errstr(rc));
+    } else if (gov_compiler_program_count(c) != 1) {
+        gd_buf_printf(err, "%s: holds %zu policies; give each its own path\n", path, gov_compiler_program_count(c));
+    } else {
+        gov_compiled out;
+        gov_error e;
+        if (gov_compiler_program(c, 0, &out) != GOV_OK || gov_program_load(out.bytes, out.len, &prog, &e) != GOV_OK)
+            gd_buf_printf(err, "%s: the VM rejects the compiled policy\n", path);
+    }
+    gov_compiler_free(c);
+    return prog;
+}
+
+static gov_program *load_program(const char *path, gd_buf *err)
+{
+    if (is_source(path))
+        return compile_source(path, err);
+    size_t len;
+    unsigned char *bytes = gd_read_all(path, &len);
+    if (!bytes) {
+        gd_buf_printf(err, "%s: cannot read: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    gov_program *prog = NULL;
+    gov_error e;
+    if (gov_program_load(bytes, len, &prog, &e) != GOV_OK)
+        gd_buf_printf(err, "%s: invalid program: %s (%s, byte %u)\n", path, e.message, gov_errstr(e.code), e.offset);
+    free(bytes);
+    return prog;
+}
+
+static void route_free(gd_route *r)
+{
+    free(r->id);
+    free(r->part);
+    pthread_mutex_destroy(&r->mu);
+}
+
+static void policy_free(gd_policy *p)
+{
+    for (int i = 0; i < p->nparts; i++) {
+        pthread_mutex_destroy(&p->parts[i].mu);
+        free(p->parts[i].arena);
+    }
+    free(p->parts);
+    route_free(&p->route);
+    gov_program_free(p->prog);
+    free(p->name);
+    free(p->path);
+}
+
+static void set_free(gd_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        policy_free(&s->pol[i]);
+    free(s->pol);
+    free(s);
+}
+
+static int policy_init(gd_policy *p, const char *path, gd_buf *err)
+{
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->route.mu, NULL);
+    p->prog = load_program(path, err);
+    if (!p->prog)
+        return -1;
+    p->path = strdup(path);
+    p->name = strdup(gov_program_name(p->prog));
+    if (!p->path || !p->name)
+        return -1;
+    p->partition = gov_program_partition(p->prog, p->why, sizeof p->why);
+    gov_program_state_layout(p->prog, p->layout);
+    p->nparts = p->partition == GOV_PART_ANY ? gd_cfg.workers : p->partition == GOV_PART_ONE ? 1 : gd_cfg.partitions;
+    p->arena_size = gov_arena_size(p->prog, NULL);
+    p->run_kind = gov_kind_find(p->prog, "run");
+    p->pm = gd_metrics_policy(p->name);
+    p->parts = calloc((size_t)p->nparts, sizeof *p->parts);
+    if (!p->parts)
+        return -1;
+    for (int i = 0; i < p->nparts; i++) {
+        gd_part *pt = &p->parts[i];
+        pthread_mutex_init(&pt->mu, NULL);
+        pt->dirty = 1; /* the first snapshot writes every partition */
+        pt->arena = malloc(p->arena_size);
+        if (!pt->arena || gov_vm_init(p->prog, NULL, pt->arena, p->arena_size, &pt->vm) != GOV_OK) {
+            gd_buf_printf(err, "%s: cannot make a VM (%zu bytes of arena)\n", path, p->arena_size);
+            return -1;
+        }
+        if (gov_vm_ready(pt->vm) != GOV_OK) {
+            gd_buf_printf(err, "%s: %s; govd binds no host functions, so give each extern an `on error` default\n",
+                          path, gov_vm_errmsg(pt->vm));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+gd_set *gd_set_load(gd_buf *err)
+{
+    gd_set *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->pol = calloc((size_t)gd_cfg.npaths, sizeof *s->pol);
+    if (!s->pol) {
+        free(s);
+        return NULL;
+    }
+    bool ok = true;
+    for (int i = 0; i < gd_cfg.npaths; i++) {
+        if (policy_init(&s->pol[s->n], gd_cfg.paths[i], err) != 0) {
+            ok = false;
+            if (s->pol[s->n].prog)
+                policy_free(&s->pol[s->n]);
+            else
+                route_free(&s->pol[s->n].route), free(s->pol[s->n].path), free(s->pol[s->n].name);
+            continue;
+        }
+        for (int k = 0; k < s->n; k++)
+            if (strcmp(s->pol[k].name, s->pol[s->n].name) == 0) {
+                gd_buf_printf(err, "%s: policy '%s' is also loaded from %s\n", gd_cfg.paths[i], s->pol[k].name,
+                              s->pol[k].path);
+                ok = false;
+            }
+        s->n++;
+    }
+    if (!ok) {
+        set_free(s);
+        return NULL;
+    }
+    atomic_store(&s->refs, 1);
+    return s;
+}
+
+/* ---------------------------------------------------------------- the current set */
+
+gd_set *gd_set_acquire(void)
+{
+    pthread_mutex_lock(&set_mu);
+    gd_set *s = current;
+    if (s)
+        atomic_fetch_add(&s->refs, 1);
+    pthread_mutex_unlock(&set_mu);
+    return s;
+}
+
+void gd_set_release(gd_set *s)
+{
+    if (s && atomic_fetch_sub(&s->refs, 1) == 1)
+        set_free(s);
+}
+
+uint64_t gd_generation(void)
+{
+    pthread_mutex_lock(&set_mu);
+    uint64_t g = generation;
+    pthread_mutex_unlock(&set_mu);
+    return g;
+}
+
+gd_policy *gd_set_find(gd_set *s, const char *name, size_t len)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strlen(s->pol[i].name) == len && memcmp(s->pol[i].name, name, len) == 0)
+            return &s->pol[i];
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- partitions */
+
+gd_part *gd_part_lock(gd_policy *p, const char *key, size_t klen)
+{
+    int i;
+    if (p->nparts == 1) {
+        i = 0;
+    } else if (p->partition == GOV_PART_ANY) {
+        if (thread_idx < 0)
+            thread_idx = atomic_fetch_add(&next_thread, 1);
+        i = thread_idx % p->nparts;
+    } else {
+        /* A record without the key's member has the key "" (the field's default). */
+        i = (int)(XXH3_64bits(key ? key : "", key ? klen : 0) % (uint64_t)p->nparts);
+    }
+    gd_part *pt = &p->parts[i];
+    pthread_mutex_lock(&pt->mu);
+    if (pt->retired) {
+        pthread_mutex_unlock(&pt->mu);
+        return NULL;
+    }
+    return pt;
+}
+
+void gd_part_unlock(gd_part *pt) { pthread_mutex_unlock(&pt->mu); }
+
+gd_part *gd_part_lock_index(gd_policy *p, int i)
+{
+    gd_part *pt = &p->parts[i >= 0 && i < p->nparts ? i : 0];
+    pthread_mutex_lock(&pt->mu);
+    if (pt->retired) {
+        pthread_mutex_unlock(&pt->mu);
+        return NULL;
+    }
+    return pt;
+}
+
+/* ---------------------------------------------------------------- routes */
+
+static bool parse_hexid(const char *s, size_t n, uint64_t *out)
+{
+    if (n != 16)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < 16; i++) {
+        char c = s[i];
+        int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (h < 0)
+            return false;
+        v = v << 4 | (uint64_t)h;
+    }
+    *out = v;
+    return true;
+}
+
+/* Open addressing keyed by id | 1 (0 marks empty); removal by tombstone is not needed:
+ * a closed id stays mapped to the partition that held it, which is where its key routes. */
+static void route_put(gd_route *r, uint64_t id, uint32_t part)
+{
+    uint64_t k = id | 1;
+    if ((r->n + 1) * 2 > r->cap) {
+        size_t ncap = r->cap ? r->cap * 2 : 1024;
+        uint64_t *nid = calloc(ncap, sizeof *nid);
+        uint32_t *npart = calloc(ncap, sizeof *npart);
+        if (!nid || !npart) {
+            free(nid);
+            free(npart);
+            return;
+        }
+        for (size_t i = 0; i < r->cap; i++)
+            if (r->id[i]) {
+                size_t j = r->id[i] & (ncap - 1);
+                while (nid[j])
+                    j = (j + 1) & (ncap - 1);
+                nid[j] = r->id[i];
+                npart[j] = r->part[i];
+            }
+        free(r->id);
+        free(r->part);
+        r->id = nid;
+        r->part = npart;
+        r->cap = ncap;
+    }
+    size_t j = k & (r->cap - 1);
+    while (r->id[j] && r->id[j] != k)
+        j = (j + 1) & (r->cap - 1);
+    if (!r->id[j])
+        r->n++;
+    r->id[j] = k;
+    r->part[j] = part;
+}
+
+int gd_route_find(gd_policy *p, const char *hexid)
+{
+    uint64_t id;
+    if (p->nparts == 1 || !parse_hexid(hexid, strlen(hexid), &id))
+        return 0;
+    uint64_t k = id | 1;
+    int part = 0;
+    pthread_mutex_lock(&p->route.mu);
+    if (p->route.cap) {
+        size_t j = k & (p->route.cap - 1);
+        while (p->route.id[j] && p->route.id[j] != k)
+            j = (j + 1) & (p->route.cap - 1);
+        if (p->route.id[j])
+            part = (int)p->route.part[j];
+    }
+    pthread_mutex_unlock(&p->route.mu);
+    return part;
+}
+
+void gd_route_note(gd_policy *p, int part, const gov_decision *d)
+{
+    if (p->nparts == 1 || p->partition == GOV_PART_ANY)
+        return;
+    size_t n = gov_decision_action_count(d);
+    for (size_t i = 0; i < n; i++) {
+        gov_action a;
+        if (gov_decision_action(d, i, &a) != GOV_OK)
+            continue;
+        if (a.type != GOV_ACT_GATE_OPEN && a.type != GOV_ACT_ESC_START)
+            continue;
+        uint64_t id;
+        if (!parse_hexid(a.id, strlen(a.id), &id))
+            continue;
+        pthread_mutex_lock(&p->route.mu);
+        route_put(&p->route, id, (uint32_t)part);
+        pthread_mutex_unlock(&p->route.mu);
+    }
+}
+
+static uint32_t rd32(const unsigned char *b) { return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }
+static uint64_t rd64(const unsigned char *b) { return (uint64_t)rd32(b) | (uint64_t)rd32(b + 4) << 32; }
+
+/* Map the gates and escalations of a state (spec/state.md) the VM accepted. */
+static void route_from_state(gd_policy *p, int part, const unsigned char *st, size_t len)
+{
+    if (len < 64)
+        return;
+    uint32_t nsec = rd32(st + 12);
+    size_t off = 64;
+    for (uint32_t s = 0; s < nsec && off + 24 <= len; s++) {
+        uint32_t tag = rd32(st + off), count = rd32(st + off + 4);
+        uint64_t plen = rd64(st + off + 8);
+        size_t body = off + 24;
+        if (plen > len - body)
+            return;
+        if (tag == 2 || tag == 3) {
+            size_t fixed = tag == 2 ? 40 : 56, klen_at = tag == 2 ? 32 : 44, e = body;
+            for (uint32_t k = 0; k < count && e + fixed <= body + plen; k++) {
+                uint64_t id = rd64(st + e + 8);
+                pthread_mutex_lock(&p->route.mu);
+                route_put(&p->route, id, (uint32_t)part);
+                pthread_mutex_unlock(&p->route.mu);
+                e += fixed + rd32(st + e + klen_at);
+            }
+        }
+        off = body + plen;
+    }
+}
+
+/* ---------------------------------------------------------------- state */
+
+static void state_rebind(unsigned char *st, size_t len, const char *id)
+{
+    if (len < 64)
+        return;
+    memcpy(st + 16, id, 32);
+    uint64_t h = XXH3_64bits(st, 56);
+    for (int i = 0; i < 8; i++)
+        st[56 + i] = (unsigned char)(h >> (8 * i));
+}
+
+/* Restore bytes into partition i of p, rebinding them to p's id when they were saved
+ * under another policy with the same layout. */
+static int state_restore(gd_policy *p, int i, unsigned char *st, size_t len, const char *layout, char *why, size_t cap)
+{
+    if (len >= 48 && memcmp(st + 16, gov_program_id(p->prog), 32) != 0) {
+        if (!layout || strcmp(layout, p->layout) != 0) {
+            snprintf(why, cap, "the state layout changed");
+            return -1;
+        }
+        state_rebind(st, len, gov_program_id(p->prog));
+    }
+    int rc = gov_state_load(p->parts[i].vm, st, len);
+    if (rc != GOV_OK) {
+        snprintf(why, cap, "the VM refused the state: %s (%s)", gov_vm_errmsg(p->parts[i].vm), gov_errstr(rc));
+        return -1;
+    }
+    route_from_state(p, i, st, len);
+    return 0;
+}
+
+static void state_reset(gd_policy *p, const char *why)
+{
+    gd_log("policy %s: state reset: %s", p->name, why);
+    gd_metrics_state_reset();
+    for (int i = 0; i < p->nparts; i++) {
+        gov_vm_init(p->prog, NULL, p->parts[i].arena, p->arena_size, &p->parts[i].vm);
+    }
+}
+
+/* Carry every partition's state of old into p (both locked by the caller). */
+static void carry(gd_policy *old, gd_policy *p)
+{
+    if (p->partition == GOV_PART_ANY && old->partition == GOV_PART_ANY)
+        return;
+    if (strcmp(old->layout, p->layout) != 0 || old->nparts != p->nparts || old->partition != p->partition) {
+        state_reset(p, "the new version's state layout differs from the old one's");
+        return;
+    }
+    size_t cap = gov_state_bound(old->prog);
+    unsigned char *buf = malloc(cap);
+    if (!buf) {
+        state_reset(p, "out of memory saving the old state");
+        return;
+    }
+    char why[300];
+    for (int i = 0; i < p->nparts; i++) {
+        size_t len;
+        if (gov_state_save(old->parts[i].vm, buf, cap, &len) != GOV_OK ||
+            state_restore(p, i, buf, len, old->layout, why, sizeof why) != 0) {
+            free(buf);
+            state_reset(p, why);
+            return;
+        }
+    }
+    free(buf);
+    if (strcmp(gov_program_id(old->prog), gov_program_id(p->prog)) != 0)
+        gd_log("policy %s: state kept across the reload (%s -> %s, same layout)", p->name, gov_program_id(old->prog),
+               gov_program_id(p->prog));
+}
+
+static char *state_path(const gd_policy *p, const char *file)
+{
+    char *s = NULL;
+    if (asprintf(&s, "%s/%s/%s", gd_cfg.state_dir, p->name, file) < 0)
+        return NULL;
+    return s;
+}
+
+/* The manifest: "govd-state 1\npartitions N\nkey K\nlayout L\nid I\n". */
+static int read_manifest(const gd_policy *p, int *nparts, char layout[33])
+{
+    char *path = state_path(p, "manifest");
+    FILE *f = path ? fopen(path, "r") : NULL;
+    free(path);
+    if (!f)
+        return -1;
+    char line[128];
+    *nparts = -1;
+    layout[0] = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "partitions %d", nparts) == 1)
+            continue;
+        sscanf(line, "layout %32s", layout);
+    }
+    fclose(f);
+    return *nparts > 0 && layout[0] ? 0 : -1;
+}
+
+static int write_atomic(const char *path, const void *bytes, size_t len)
+{
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+        return -1;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int rc = -1;
+    if (fd >= 0) {
+        size_t off = 0;
+        while (off < len) {
+            ssize_t w = write(fd, (const char *)bytes + off, len - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break;
+            off += (size_t)w;
+        }
+        if (off == len && fsync(fd) == 0)
+            rc = 0;
+        close(fd);
+        if (rc == 0 && rename(tmp, path) != 0)
+            rc = -1;
+    }
+    if (rc != 0) {
+        gd_log("cannot write '%s': %s", path, strerror(errno));
+        unlink(tmp);
+    } else {
+        char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash) {
+            *slash = 0;
+            int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+            }
+        }
+        free(dir);
+    }
+    free(tmp);
+    return rc;
+}
+
+/* Restore p from the state directory (at start). -1 only when the saved partitioning
+ * cannot be used (the operator must decide); an unusable state resets and logs. */
+static int restore_from_disk(gd_policy *p, gd_buf *err)
+{
+    if (!gd_cfg.state_dir || p->partition == GOV_PART_ANY)
+        return 0;
+    int nparts;
+    char layout[33];
+    if (read_manifest(p, &nparts, layout) != 0)
+        return 0; /* nothing saved yet */
+    if (nparts != p->nparts) {
+        if (strcmp(layout, p->layout) == 0) {
+            gd_buf_printf(err, "policy %s: its state in %s/%s was saved with %d partitions, and this govd runs %d: "
+                               "start with --partitions %d, or remove that directory to start empty\n",
+                          p->name, gd_cfg.state_dir, p->name, nparts, p->nparts, nparts);
+            return -1;
+        }
+        state_reset(p, "the saved state's layout and partitioning differ from this version's");
+        return 0;
+    }
+    char why[300] = "";
+    for (int i = 0; i < p->nparts; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%d.state", i);
+        char *path = state_path(p, name);
+        size_t len = 0;
+        unsigned char *st = path ? gd_read_all(path, &len) : NULL;
+        if (!st) {
+            snprintf(why, sizeof why, "cannot read %s: %s", path ? path : name, strerror(errno));
+            free(path);
+            state_reset(p, why);
+            return 0;
+        }
+        free(path);
+        int rc = state_restore(p, i, st, len, layout, why, sizeof why);
+        free(st);
+        if (rc != 0) {
+            state_reset(p, why);
+            return 0;
+        }
+    }
+    gd_log("policy %s: state restored from %s/%s (%d partitions)", p->name, gd_cfg.state_dir, p->name, p->nparts);
+    return 0;
+}
+
+static int snapshot_policy(gd_policy *p, bool force)
+{
+    if (!gd_cfg.state_dir || p->partition == GOV_PART_ANY)
+        return 0;
+    char *dir = NULL;
+    if (asprintf(&dir, "%s/%s", gd_cfg.state_dir, p->name) < 0)
+        return -1;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        gd_log("cannot create '%s': %s", dir, strerror(errno));
+        free(dir);
+        return -1;
+    }
+    free(dir);
+    size_t cap = gov_state_bound(p->prog);
+    unsigned char *buf = malloc(cap);
+    if (!buf)
+        return -1;
+    int rc = 0;
+    bool wrote = false;
+    for (int i = 0; i < p->nparts; i++) {
+        gd_part *pt = &p->parts[i];
+        size_t len = 0;
+        pthread_mutex_lock(&pt->mu);
+        bool need = !pt->retired && (force || pt->dirty);
+        int src = need ? gov_state_save(pt->vm, buf, cap, &len) : GOV_OK;
+        pt->dirty = 0;
+        pthread_mutex_unlock(&pt->mu);
+        if (!need)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "%d.state", i);
+        char *path = state_path(p, name);
+        if (src != GOV_OK || !path || write_atomic(path, buf, len) != 0)
+            rc = -1;
+        free(path);
+        wrote = true;
+    }
+    free(buf);
+    if (wrote) {
+        char man[256];
+        int n = snprintf(man, sizeof man, "govd-state 1\npartitions %d\nkey %s\nlayout %s\nid %s\n", p->nparts,
+                         gov_partition_name(p->partition), p->layout, gov_program_id(p->prog));
+        char *path = state_path(p, "manifest");
+        if (!path || write_atomic(path, man, (size_t)n) != 0)
+            rc = -1;
+        free(path);
+        gd_metrics_snapshot(rc == 0);
+    }
+    return rc;
+}
+
+int gd_snapshot_all(void)
+{
+    /* Not during a reload: the old set's states must not land after the new set's. */
+    pthread_mutex_lock(&reload_mu);
+    gd_set *s = gd_set_acquire();
+    int rc = 0;
+    for (int i = 0; s && i < s->n; i++)
+        if (snapshot_policy(&s->pol[i], false) != 0)
+            rc = -1;
+    gd_set_release(s);
+    pthread_mutex_unlock(&reload_mu);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- install and reload */
+
+static int install(gd_set *s, gd_buf *err)
+{
+    pthread_mutex_lock(&set_mu);
+    gd_set *old = current;
+    pthread_mutex_unlock(&set_mu);
+    if (!old) {
+        for (int i = 0; i < s->n; i++)
+            if (restore_from_disk(&s->pol[i], err) != 0)
+                return -1;
+    } else {
+        /* Lock every old partition: from here no request evaluates on the old set. */
+        for (int i = 0; i < old->n; i++)
+            for (int k = 0; k < old->pol[i].nparts; k++)
+                pthread_mutex_lock(&old->pol[i].parts[k].mu);
+        for (int i = 0; i < s->n; i++) {
+            gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
+            if (o)
+                carry(o, &s->pol[i]);
+        }
+        for (int i = 0; i < old->n; i++)
+            for (int k = 0; k < old->pol[i].nparts; k++)
+                old->pol[i].parts[k].retired = true;
+    }
+    pthread_mutex_lock(&set_mu);
+    current = s;
+    s->generation = ++generation;
+    pthread_mutex_unlock(&set_mu);
+    if (old) {
+        for (int i = 0; i < old->n; i++)
+            for (int k = 0; k < old->pol[i].nparts; k++)
+                pthread_mutex_unlock(&old->pol[i].parts[k].mu);
+        gd_set_release(old);
+    }
+    for (int i = 0; i < s->n; i++) {
+        gd_policy *p = &s->pol[i];
+        gd_log("policy %s: id %s, %d VM%s of %zu bytes, partition %s%s%s%s", p->name, gov_program_id(p->prog),
+               p->nparts, p->nparts == 1 ? "" : "s", p->arena_size, gov_partition_name(p->partition),
+               p->why[0] ? " (" : "", p->why, p->why[0] ? ")" : "");
+    }
+    return 0;
+}
+
+int gd_set_start(gd_buf *err);
+int gd_set_start(gd_buf *err)
+{
+    gd_set *s = gd_set_load(err);
+    if (!s)
+        return -1;
+    if (install(s, err) != 0) {
+        set_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+void gd_set_install(gd_set *s)
+{
+    gd_buf err = {0};
+    install(s, &err);
+    gd_buf_free(&err);
+}
+
+int gd_reload(gd_buf *err)
+{
+    pthread_mutex_lock(&reload_mu);
+    gd_set *s = gd_set_load(err);
+    int rc = -1;
+    if (s) {
+        rc = install(s, err);
+        if (rc != 0)
+            set_free(s);
+    }
+    pthread_mutex_unlock(&reload_mu);
+    gd_metrics_reload(rc == 0);
+    if (rc == 0)
+        gd_log("reloaded %d polic%s (generation %llu)", s->n, s->n == 1 ? "y" : "ies",
+               (unsigned long long)gd_generation());
+    else
+        gd_log("reload refused; the running policies stay:\n%s", err->p ? err->p : "");
+    return rc;
+}
+
+void gd_set_shutdown(void);
+void gd_set_shutdown(void)
+{
+    pthread_mutex_lock(&set_mu);
+    gd_set *s = current;
+    current = NULL;
+    pthread_mutex_unlock(&set_mu);
+    gd_set_release(s);
+}

@@ -1,0 +1,978 @@
+/* server.c: govd's HTTP front on libmicrohttpd (spec/govd.md §2, §3).
+ *
+ * libmicrohttpd calls the handler several times per request: first with the headers
+ * (route, authenticate, refuse an oversized Content-Length before reading a byte), then
+ * with each piece of the body (kept, or for the batch endpoint evaluated line by line as
+ * it arrives), then once more to respond. The workers are libmicrohttpd's thread pool;
+ * each evaluates on the VM its policy's routing gives it (policy.c).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "govd/govd.h"
+
+atomic_bool gd_stopping;
+gd_dlog *gd_log_sink;
+
+struct gd_server {
+    struct MHD_Daemon *d;
+    gd_auth auth;
+    bool have_auth;
+    char where[300];
+    char *unix_path;
+    char *cert, *key;
+};
+
+static gd_server *srv_global;
+
+enum { R_NONE, R_HEALTH, R_READY, R_METRICS, R_POLICIES, R_DECIDE, R_BATCH, R_APPROVE, R_REJECT, R_ACK,
+       R_TRACES, R_RELOAD, R_SNAPSHOT };
+
+typedef struct req {
+    int route;
+    unsigned need_role;
+    const gd_token *who;
+    char caller[128];
+    char policy[128];
+    size_t policy_len;
+    char id[64];
+    gd_buf body;
+    size_t max;
+    bool responded;
+    bool too_large;
+    size_t dropped;
+    /* batch */
+    gd_lines lines;
+    gd_buf out, log;
+    gd_set *set;
+    size_t nrec;
+    bool batch_failed;
+    char batch_err[200];
+} req;
+
+/* ---------------------------------------------------------------- responses */
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned status, const char *type, const char *body,
+                                size_t len, bool must_free)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        len, (void *)body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_MUST_COPY);
+    if (!resp) {
+        if (must_free)
+            free((void *)body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (status == MHD_HTTP_CONTENT_TOO_LARGE)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (status == MHD_HTTP_UNAUTHORIZED)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"govd\"");
+    enum MHD_Result rc = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+/* {"error":{"code":CODE,"message":MSG}} with the status. */
+static enum MHD_Result send_error(struct MHD_Connection *c, req *r, unsigned status, int kind, const char *code,
+                                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static enum MHD_Result send_error(struct MHD_Connection *c, req *r, unsigned status, int kind, const char *code,
+                                  const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    gd_buf b = {0};
+    gd_buf_printf(&b, "{\"error\":{\"code\":\"%s\",\"message\":", code);
+    gdj_escape(&b, msg, strlen(msg));
+    gd_buf_str(&b, "}}\n");
+    gd_metrics_error(kind);
+    if (r)
+        r->responded = true;
+    if (!b.p)
+        return MHD_NO;
+    return send_buf(c, status, "application/json", b.p, b.len, true);
+}
+
+/* ---------------------------------------------------------------- routing */
+
+static bool path_seg(const char **p, char *out, size_t cap, size_t *len)
+{
+    const char *s = *p, *e = strchr(s, '/');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    if (n == 0 || n >= cap)
+        return false;
+    memcpy(out, s, n);
+    out[n] = 0;
+    if (len)
+        *len = n;
+    *p = e ? e + 1 : s + n;
+    return true;
+}
+
+/* Route url/method into r; 0, or an HTTP status to refuse with. */
+static unsigned route(req *r, const char *url, const char *method)
+{
+    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0, post = strcmp(method, "POST") == 0;
+    const char *p;
+    if (strcmp(url, "/healthz") == 0) r->route = R_HEALTH;
+    else if (strcmp(url, "/readyz") == 0) r->route = R_READY;
+    else if (strcmp(url, "/metrics") == 0) r->route = R_METRICS;
+    else if (strcmp(url, "/v1/policies") == 0) r->route = R_POLICIES, r->need_role = GD_ROLE_DECIDE;
+    else if (strcmp(url, "/v1/traces") == 0) r->route = R_TRACES, r->need_role = GD_ROLE_DECIDE;
+    else if (strcmp(url, "/v1/admin/reload") == 0) r->route = R_RELOAD, r->need_role = GD_ROLE_ADMIN;
+    else if (strcmp(url, "/v1/admin/snapshot") == 0) r->route = R_SNAPSHOT, r->need_role = GD_ROLE_ADMIN;
+    else if (strncmp(url, "/v1/decide/", 11) == 0) {
+        p = url + 11;
+        if (!path_seg(&p, r->policy, sizeof r->policy, &r->policy_len))
+            return MHD_HTTP_NOT_FOUND;
+        if (*p == 0 && p[-1] != '/') r->route = R_DECIDE;
+        else if (strcmp(p, "batch") == 0) r->route = R_BATCH;
+        else return MHD_HTTP_NOT_FOUND;
+        r->need_role = GD_ROLE_DECIDE;
+    } else if (strncmp(url, "/v1/gates/", 10) == 0 || strncmp(url, "/v1/escalations/", 16) == 0) {
+        bool gate = url[4] == 'g';
+        p = url + (gate ? 10 : 16);
+        char verb[16];
+        if (!path_seg(&p, r->policy, sizeof r->policy, &r->policy_len) || !path_seg(&p, r->id, sizeof r->id, NULL) ||
+            !path_seg(&p, verb, sizeof verb, NULL) || *p)
+            return MHD_HTTP_NOT_FOUND;
+        if (gate && strcmp(verb, "approve") == 0) r->route = R_APPROVE;
+        else if (gate && strcmp(verb, "reject") == 0) r->route = R_REJECT;
+        else if (!gate && strcmp(verb, "ack") == 0) r->route = R_ACK;
+        else return MHD_HTTP_NOT_FOUND;
+        r->need_role = GD_ROLE_APPROVE;
+    } else {
+        return MHD_HTTP_NOT_FOUND;
+    }
+    bool wants_get = r->route == R_HEALTH || r->route == R_READY || r->route == R_METRICS || r->route == R_POLICIES;
+    if (wants_get ? !get : !post)
+        return MHD_HTTP_METHOD_NOT_ALLOWED;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- evaluation */
+
+/* Append d's JSON to out. */
+static bool append_decision(gd_buf *out, const gov_decision *d)
+{
+    size_t need = 0;
+    if (!gd_buf_reserve(out, 512))
+        return false;
+    while (gov_decision_json(d, out->p + out->len, out->cap - out->len, &need) == GOV_ESPACE)
+        if (!gd_buf_reserve(out, need + 1))
+            return false;
+    out->len += need;
+    return true;
+}
+
+/* One decision-log line: when, which endpoint, who asked, the policy, the input exactly as
+ * received (a JSON string: malformed input is logged too), and the decision. */
+static void log_line(gd_buf *log, const char *endpoint, const req *r, const char *policy, const char *in,
+                     size_t inlen, const char *dj, size_t dlen)
+{
+    if (!gd_log_sink)
+        return;
+    int64_t now = gd_now_ns();
+    time_t sec = (time_t)(now / 1000000000);
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    gd_buf_printf(log, "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ\",\"endpoint\":\"%s\",\"caller\":",
+                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  (long long)(now % 1000000000), endpoint);
+    gdj_escape(log, r->caller, strlen(r->caller));
+    gd_buf_str(log, ",\"policy\":");
+    gdj_escape(log, policy, strlen(policy));
+    gd_buf_str(log, ",\"input\":");
+    gdj_escape(log, in, inlen);
+    gd_buf_str(log, ",\"decision\":");
+    gd_buf_add(log, dj, dlen);
+    gd_buf_str(log, "}\n");
+}
+
+static void event_error(gd_buf *out, const gd_policy *p, uint64_t lineno, const char *code, const char *msg)
+{
+    gd_buf_str(out, "{\"policy\":");
+    gdj_escape(out, p->name, strlen(p->name));
+    gd_buf_printf(out, ",\"policy_id\":\"%s\",\"line\":%llu,\"kind\":null,\"status\":\"error\",\"verdict\":null,"
+                       "\"error\":{\"code\":\"%s\",\"message\":",
+                  gov_program_id(p->prog), (unsigned long long)lineno, code);
+    gdj_escape(out, msg, strlen(msg));
+    gd_buf_str(out, "},\"findings\":[],\"actions\":[]}");
+}
+
+/* Evaluate one record (JSON) on the named policy of r->set, appending its decision to
+ * out (no newline). Returns 0 ok, 1 an error decision, 404 no such policy, 500 no memory.
+ * A partition retired by a reload sends the record to the new set. */
+static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd_buf *out, const char *endpoint)
+{
+    char keybuf[256];
+    for (;;) {
+        if (!r->set && !(r->set = gd_set_acquire()))
+            return 503;
+        gd_policy *p = gd_set_find(r->set, r->policy, r->policy_len);
+        if (!p)
+            return 404;
+        const char *key;
+        size_t klen;
+        bool is_event;
+        size_t start = out->len;
+        gd_record_key(p, json, len, keybuf, sizeof keybuf, &key, &klen, &is_event);
+        if (is_event) {
+            event_error(out, p, lineno, "GOVD_EVENT",
+                        "a record may not carry a \"type\" other than \"record\": approvals, rejections and "
+                        "acknowledgements go to their endpoints, which take the approver from the caller");
+            atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
+            log_line(&r->log, endpoint, r, p->name, json, len, out->p + start, out->len - start);
+            return 1;
+        }
+        gd_part *pt = gd_part_lock(p, key, klen);
+        if (!pt) {
+            gd_set_release(r->set);
+            r->set = NULL;
+            continue;
+        }
+        const gov_decision *d = gov_eval_json(pt->vm, json, len, lineno);
+        bool ok = append_decision(out, d);
+        pt->dirty++;
+        gd_route_note(p, (int)(pt - p->parts), d);
+        gd_metrics_decision(p->pm, d);
+        int st = gov_decision_status(d);
+        gd_part_unlock(pt);
+        if (!ok)
+            return 500;
+        log_line(&r->log, endpoint, r, p->name, json, len, out->p + start, out->len - start);
+        return st == GOV_OK ? 0 : 1;
+    }
+}
+
+static void flush_log(req *r)
+{
+    if (gd_log_sink && r->log.len) {
+        gd_dlog_write(gd_log_sink, r->log.p, r->log.len);
+        r->log.len = 0;
+    }
+}
+
+static int batch_line(void *ctx, const char *line, size_t len, uint64_t lineno, bool too_long)
+{
+    req *r = ctx;
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i == len && !too_long)
+        return 0; /* blank lines are skipped, as govc run does */
+    if (too_long) {
+        gd_set *s = r->set ? r->set : gd_set_acquire();
+        gd_policy *p = s ? gd_set_find(s, r->policy, r->policy_len) : NULL;
+        if (!r->set)
+            r->set = s;
+        if (!p)
+            return 404;
+        size_t start = r->out.len;
+        char msg[128];
+        snprintf(msg, sizeof msg, "line longer than %zu bytes", r->lines.max);
+        event_error(&r->out, p, lineno, "GOV_ECAP", msg);
+        atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
+        log_line(&r->log, "batch", r, p->name, line, len, r->out.p + start, r->out.len - start);
+    } else {
+        int rc = eval_record(r, line, len, lineno, &r->out, "batch");
+        if (rc > 1)
+            return rc;
+    }
+    r->nrec++;
+    gd_buf_add(&r->out, "\n", 1);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- endpoints */
+
+static enum MHD_Result do_decide(struct MHD_Connection *c, req *r)
+{
+    int64_t t0 = gd_mono_ns();
+    gd_buf out = {0};
+    int rc = eval_record(r, r->body.p ? r->body.p : "", r->body.len, 1, &out, "decide");
+    flush_log(r);
+    if (rc == 404) {
+        gd_buf_free(&out);
+        return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY", "no policy named '%s' is loaded",
+                          r->policy);
+    }
+    if (rc >= 500 || !out.p) {
+        gd_buf_free(&out);
+        return send_error(c, r, rc == 503 ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          rc == 503 ? GD_ERR_UNAVAILABLE : GD_ERR_INTERNAL, "GOVD_INTERNAL", "cannot decide now");
+    }
+    if (rc == 1)
+        gd_metrics_error(GD_ERR_BAD_REQUEST);
+    gd_buf_add(&out, "\n", 1);
+    r->responded = true;
+    enum MHD_Result res = send_buf(c, rc == 1 ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_OK, "application/json", out.p, out.len, true);
+    gd_metrics_latency(gd_mono_ns() - t0);
+    return res;
+}
+
+static enum MHD_Result do_batch_end(struct MHD_Connection *c, req *r)
+{
+    int rc = r->batch_failed ? 0 : gd_lines_end(&r->lines, batch_line, r);
+    flush_log(r);
+    if (r->set) {
+        gd_policy *p = gd_set_find(r->set, r->policy, r->policy_len);
+        if (p)
+            atomic_fetch_add_explicit(&p->pm->batch_records, r->nrec, memory_order_relaxed);
+    }
+    if (r->batch_failed)
+        rc = 500;
+    if (rc == 404)
+        return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY", "no policy named '%s' is loaded",
+                          r->policy);
+    if (rc)
+        return send_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, GD_ERR_INTERNAL, "GOVD_INTERNAL", "%s",
+                          r->batch_err[0] ? r->batch_err : "out of memory");
+    r->responded = true;
+    char *p = r->out.p ? r->out.p : strdup("");
+    size_t n = r->out.len;
+    r->out.p = NULL;
+    r->out.len = r->out.cap = 0;
+    return send_buf(c, MHD_HTTP_OK, "application/x-ndjson", p, n, true);
+}
+
+/* A member "at" of the body (string or number), copied as JSON; "" when absent. */
+static bool body_at(const req *r, char *at, size_t cap)
+{
+    at[0] = 0;
+    if (!r->body.len)
+        return true;
+    /* The body is small: find "at" at the top level by a strict scan. */
+    gd_buf tmp = {0};
+    gd_buf_add(&tmp, r->body.p, r->body.len);
+    const char *s = tmp.p, *k = strstr(s, "\"at\"");
+    bool ok = true;
+    if (k) {
+        const char *v = k + 4;
+        while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r') v++;
+        if (*v != ':') ok = false;
+        else {
+            v++;
+            while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r') v++;
+            const char *e = v;
+            if (*e == '"') {
+                e++;
+                while (*e && *e != '"' && *e != '\\') e++;
+                if (*e != '"') ok = false;
+                else e++;
+            } else {
+                while ((*e >= '0' && *e <= '9') || *e == '-') e++;
+            }
+            if (ok && e > v && (size_t)(e - v) < cap) {
+                memcpy(at, v, (size_t)(e - v));
+                at[e - v] = 0;
+            } else {
+                ok = false;
+            }
+        }
+    }
+    gd_buf_free(&tmp);
+    return ok;
+}
+
+static enum MHD_Result do_event(struct MHD_Connection *c, req *r)
+{
+    int64_t t0 = gd_mono_ns();
+    if (!r->who)
+        return send_error(c, r, MHD_HTTP_FORBIDDEN, GD_ERR_FORBIDDEN, "GOVD_NO_IDENTITY",
+                          "approvals, rejections and acknowledgements need an authenticated caller, whose token "
+                          "name is recorded as the approver: start govd with --tokens");
+    bool hex = strlen(r->id) == 16;
+    for (size_t i = 0; hex && i < 16; i++)
+        hex = (r->id[i] >= '0' && r->id[i] <= '9') || (r->id[i] >= 'a' && r->id[i] <= 'f');
+    if (!hex)
+        return send_error(c, r, MHD_HTTP_BAD_REQUEST, GD_ERR_BAD_REQUEST, "GOVD_BAD_ID",
+                          "a gate or escalation id is 16 lowercase hex digits");
+    char at[96];
+    if (!body_at(r, at, sizeof at))
+        return send_error(c, r, MHD_HTTP_BAD_REQUEST, GD_ERR_BAD_REQUEST, "GOVD_BAD_BODY",
+                          "the body is empty or {\"at\": TIME}; the approver comes from the token, never the body");
+    if (!at[0]) {
+        int64_t now = gd_now_ns();
+        time_t sec = (time_t)(now / 1000000000);
+        struct tm tm;
+        gmtime_r(&sec, &tm);
+        snprintf(at, sizeof at, "\"%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ\"", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)(now % 1000000000));
+    }
+    gd_buf ev = {0};
+    const char *type = r->route == R_APPROVE ? "approve" : r->route == R_REJECT ? "reject" : "ack";
+    gd_buf_printf(&ev, "{\"type\":\"%s\",\"%s\":\"%s\",\"by\":", type, r->route == R_ACK ? "escalation_id" : "gate_id",
+                  r->id);
+    gdj_escape(&ev, r->who->name, strlen(r->who->name));
+    gd_buf_printf(&ev, ",\"at\":%s}", at);
+    gd_buf out = {0};
+    bool refused = false;
+    int rc = 0;
+    for (;;) {
+        if (!r->set && !(r->set = gd_set_acquire())) {
+            rc = 503;
+            break;
+        }
+        gd_policy *p = gd_set_find(r->set, r->policy, r->policy_len);
+        if (!p) {
+            rc = 404;
+            break;
+        }
+        gd_part *pt = gd_part_lock_index(p, gd_route_find(p, r->id));
+        if (!pt) {
+            gd_set_release(r->set);
+            r->set = NULL;
+            continue;
+        }
+        const gov_decision *d = gov_eval_json(pt->vm, ev.p, ev.len, 1);
+        size_t start = out.len;
+        bool ok = append_decision(&out, d);
+        pt->dirty++;
+        gd_route_note(p, (int)(pt - p->parts), d);
+        gd_metrics_decision(p->pm, d);
+        rc = gov_decision_status(d) == GOV_OK ? 0 : 1;
+        for (size_t i = 0; i < gov_decision_action_count(d); i++) {
+            gov_action a;
+            if (gov_decision_action(d, i, &a) == GOV_OK && a.type == GOV_ACT_REFUSED)
+                refused = true;
+        }
+        gd_part_unlock(pt);
+        if (!ok)
+            rc = 500;
+        else
+            log_line(&r->log, type, r, p->name, ev.p, ev.len, out.p + start, out.len - start);
+        break;
+    }
+    gd_buf_free(&ev);
+    flush_log(r);
+    if (rc == 404) {
+        gd_buf_free(&out);
+        return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY", "no policy named '%s' is loaded",
+                          r->policy);
+    }
+    if (rc >= 500) {
+        gd_buf_free(&out);
+        return send_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, GD_ERR_INTERNAL, "GOVD_INTERNAL", "cannot decide now");
+    }
+    gd_buf_add(&out, "\n", 1);
+    r->responded = true;
+    unsigned status = rc == 1 ? MHD_HTTP_BAD_REQUEST : refused ? MHD_HTTP_CONFLICT : MHD_HTTP_OK;
+    if (status != MHD_HTTP_OK)
+        gd_metrics_error(GD_ERR_BAD_REQUEST);
+    enum MHD_Result res = send_buf(c, status, "application/json", out.p, out.len, true);
+    gd_metrics_latency(gd_mono_ns() - t0);
+    return res;
+}
+
+static enum MHD_Result do_policies(struct MHD_Connection *c, req *r)
+{
+    gd_set *s = gd_set_acquire();
+    if (!s)
+        return send_error(c, r, MHD_HTTP_SERVICE_UNAVAILABLE, GD_ERR_UNAVAILABLE, "GOVD_NOT_READY", "no policies loaded");
+    gd_buf b = {0};
+    gd_buf_printf(&b, "{\"generation\":%llu,\"policies\":[", (unsigned long long)s->generation);
+    for (int i = 0; i < s->n; i++) {
+        gd_policy *p = &s->pol[i];
+        gd_buf_str(&b, i ? ",{\"name\":" : "{\"name\":");
+        gdj_escape(&b, p->name, strlen(p->name));
+        gd_buf_printf(&b, ",\"id\":\"%s\",\"state_layout\":\"%s\",\"source\":", gov_program_id(p->prog), p->layout);
+        gdj_escape(&b, p->path, strlen(p->path));
+        gd_buf_printf(&b, ",\"arena_bytes\":%zu,\"vms\":%d,\"partition\":\"%s\",\"partition_reason\":", p->arena_size,
+                      p->nparts, gov_partition_name(p->partition));
+        gdj_escape(&b, p->why, strlen(p->why));
+        size_t gates = 0, escs = 0;
+        for (int k = 0; k < p->nparts; k++) {
+            gd_part *pt = gd_part_lock_index(p, k);
+            if (!pt)
+                continue;
+            gates += gov_vm_pending_gates(pt->vm);
+            escs += gov_vm_running_escalations(pt->vm);
+            gd_part_unlock(pt);
+        }
+        gd_buf_printf(&b, ",\"pending_gates\":%zu,\"running_escalations\":%zu,\"kinds\":[", gates, escs);
+        for (int k = 0; k < gov_kind_count(p->prog); k++) {
+            if (k)
+                gd_buf_str(&b, ",");
+            const char *kn = gov_kind_name(p->prog, k);
+            gdj_escape(&b, kn, strlen(kn));
+        }
+        gd_buf_str(&b, "]}");
+    }
+    gd_buf_str(&b, "]}\n");
+    gd_set_release(s);
+    r->responded = true;
+    return b.p ? send_buf(c, MHD_HTTP_OK, "application/json", b.p, b.len, true) : MHD_NO;
+}
+
+static enum MHD_Result do_metrics(struct MHD_Connection *c, req *r)
+{
+    gd_buf b = {0};
+    gd_metrics_text(&b);
+    gd_set *s = gd_set_acquire();
+    gd_buf_str(&b, "# HELP govd_pending_gates Review gates waiting for a decision.\n# TYPE govd_pending_gates gauge\n");
+    gd_buf g2 = {0};
+    gd_buf_str(&g2, "# HELP govd_running_escalations Escalation chains running.\n"
+                    "# TYPE govd_running_escalations gauge\n");
+    for (int i = 0; s && i < s->n; i++) {
+        gd_policy *p = &s->pol[i];
+        size_t gates = 0, escs = 0;
+        for (int k = 0; k < p->nparts; k++) {
+            gd_part *pt = gd_part_lock_index(p, k);
+            if (!pt)
+                continue;
+            gates += gov_vm_pending_gates(pt->vm);
+            escs += gov_vm_running_escalations(pt->vm);
+            gd_part_unlock(pt);
+        }
+        gd_buf_printf(&b, "govd_pending_gates{policy=\"%s\"} %zu\n", p->name, gates);
+        gd_buf_printf(&g2, "govd_running_escalations{policy=\"%s\"} %zu\n", p->name, escs);
+    }
+    if (g2.p)
+        gd_buf_add(&b, g2.p, g2.len);
+    gd_buf_free(&g2);
+    gd_buf_printf(&b, "# HELP govd_policy_generation Policy sets installed (1 + reloads).\n"
+                      "# TYPE govd_policy_generation gauge\ngovd_policy_generation %llu\n",
+                  (unsigned long long)(s ? s->generation : 0));
+    gd_set_release(s);
+    r->responded = true;
+    return b.p ? send_buf(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b.p, b.len, true) : MHD_NO;
+}
+
+static enum MHD_Result do_traces(struct MHD_Connection *c, req *r)
+{
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (ct && strncmp(ct, "application/json", 16) != 0)
+        return send_error(c, r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, GD_ERR_BAD_REQUEST, "GOVD_MEDIA_TYPE",
+                          "OTLP/HTTP JSON only (Content-Type: application/json); protobuf is not accepted");
+    const char *pol = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "policy");
+    const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "decisions");
+    gd_set *s = gd_set_acquire();
+    if (!s)
+        return send_error(c, r, MHD_HTTP_SERVICE_UNAVAILABLE, GD_ERR_UNAVAILABLE, "GOVD_NOT_READY", "no policies loaded");
+    if (!pol) {
+        /* The one policy with a `run` kind. */
+        int found = 0;
+        for (int i = 0; i < s->n; i++)
+            if (s->pol[i].run_kind >= 0)
+                pol = s->pol[i].name, found++;
+        if (found != 1) {
+            gd_set_release(s);
+            return send_error(c, r, MHD_HTTP_BAD_REQUEST, GD_ERR_BAD_REQUEST, "GOVD_WHICH_POLICY",
+                              "%s: name one with ?policy=NAME", found ? "more than one policy takes `run` records"
+                                                                      : "no loaded policy takes `run` records");
+        }
+    }
+    snprintf(r->policy, sizeof r->policy, "%s", pol);
+    r->policy_len = strlen(r->policy);
+    gd_policy *p = gd_set_find(s, r->policy, r->policy_len);
+    if (!p || p->run_kind < 0) {
+        gd_set_release(s);
+        return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY",
+                          "no loaded policy named '%s' takes `run` records (import \"std/agent_run\")", r->policy);
+    }
+    gd_set_release(s);
+    gd_buf recs = {0};
+    size_t spans, records, skipped;
+    char err[200];
+    if (gd_otlp_map(r->body.p ? r->body.p : "", r->body.len, &recs, &spans, &records, &skipped, err, sizeof err) != 0) {
+        gd_buf_free(&recs);
+        return send_error(c, r, MHD_HTTP_BAD_REQUEST, GD_ERR_BAD_REQUEST, "GOVD_OTLP", "%s", err);
+    }
+    gd_buf out = {0};
+    size_t rejected = 0;
+    char first_err[300] = "";
+    uint64_t lineno = 0;
+    for (size_t off = 0; off < recs.len;) {
+        char *nl = memchr(recs.p + off, '\n', recs.len - off);
+        size_t n = (size_t)(nl - (recs.p + off));
+        size_t start = out.len;
+        int rc = eval_record(r, recs.p + off, n, ++lineno, &out, "otlp");
+        if (rc > 1) {
+            gd_buf_free(&recs);
+            gd_buf_free(&out);
+            flush_log(r);
+            return send_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, GD_ERR_INTERNAL, "GOVD_INTERNAL", "cannot decide now");
+        }
+        if (rc == 1) {
+            rejected++;
+            if (!first_err[0])
+                snprintf(first_err, sizeof first_err, "%.*s", (int)(out.len - start), out.p + start);
+        }
+        gd_buf_add(&out, "\n", 1);
+        off += n + 1;
+    }
+    flush_log(r);
+    gd_buf_free(&recs);
+    if (r->set) {
+        gd_policy *pp = gd_set_find(r->set, r->policy, r->policy_len);
+        if (pp)
+            atomic_fetch_add_explicit(&pp->pm->otlp_spans, records, memory_order_relaxed);
+    }
+    r->responded = true;
+    if (want && strcmp(want, "1") == 0) {
+        if (!out.p)
+            out.p = strdup("");
+        return send_buf(c, MHD_HTTP_OK, "application/x-ndjson", out.p, out.len, true);
+    }
+    gd_buf_free(&out);
+    gd_buf b = {0};
+    if (rejected) {
+        gd_buf_printf(&b, "{\"partialSuccess\":{\"rejectedSpans\":\"%zu\",\"errorMessage\":", rejected);
+        gdj_escape(&b, first_err, strlen(first_err));
+        gd_buf_str(&b, "}}\n");
+    } else {
+        gd_buf_str(&b, "{}\n");
+    }
+    return send_buf(c, MHD_HTTP_OK, "application/json", b.p, b.len, true);
+}
+
+static enum MHD_Result do_admin(struct MHD_Connection *c, req *r)
+{
+    if (r->route == R_SNAPSHOT) {
+        if (!gd_cfg.state_dir)
+            return send_error(c, r, MHD_HTTP_CONFLICT, GD_ERR_BAD_REQUEST, "GOVD_NO_STATE_DIR",
+                              "no --state-dir: nothing to snapshot to");
+        int rc = gd_snapshot_all();
+        r->responded = true;
+        if (rc != 0)
+            return send_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, GD_ERR_INTERNAL, "GOVD_SNAPSHOT",
+                              "a snapshot failed (see the log)");
+        const char *ok = "{\"snapshot\":\"ok\"}\n";
+        return send_buf(c, MHD_HTTP_OK, "application/json", ok, strlen(ok), false);
+    }
+    gd_buf err = {0};
+    int rc = gd_reload(&err);
+    gd_buf b = {0};
+    if (rc == 0) {
+        gd_buf_printf(&b, "{\"reload\":\"ok\",\"generation\":%llu}\n", (unsigned long long)gd_generation());
+        gd_buf_free(&err);
+        r->responded = true;
+        return send_buf(c, MHD_HTTP_OK, "application/json", b.p, b.len, true);
+    }
+    gd_buf_str(&b, "{\"reload\":\"refused\",\"error\":{\"code\":\"GOVD_RELOAD\",\"message\":");
+    gdj_escape(&b, err.p ? err.p : "", err.len);
+    gd_buf_str(&b, "}}\n");
+    gd_buf_free(&err);
+    gd_metrics_error(GD_ERR_BAD_REQUEST);
+    r->responded = true;
+    return send_buf(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "application/json", b.p, b.len, true);
+}
+
+/* ---------------------------------------------------------------- the handler */
+
+static const char *bearer(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return NULL;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    return h;
+}
+
+static enum MHD_Result first_call(gd_server *s, struct MHD_Connection *c, req *r, const char *url, const char *method)
+{
+    unsigned st = route(r, url, method);
+    if (st == MHD_HTTP_NOT_FOUND)
+        return send_error(c, r, st, GD_ERR_NOT_FOUND, "GOVD_NOT_FOUND", "no endpoint %s %s", method, url);
+    if (st)
+        return send_error(c, r, st, GD_ERR_METHOD, "GOVD_METHOD", "%s does not take %s", url, method);
+    bool open = r->route == R_HEALTH || r->route == R_READY;
+    snprintf(r->caller, sizeof r->caller, "anonymous");
+    if (s->have_auth && !open) {
+        const char *b = bearer(c);
+        r->who = b ? gd_auth_find(&s->auth, b) : NULL;
+        if (!r->who)
+            return send_error(c, r, MHD_HTTP_UNAUTHORIZED, GD_ERR_UNAUTHORIZED, "GOVD_UNAUTHORIZED",
+                              "a valid bearer token is needed (Authorization: Bearer TOKEN)");
+        snprintf(r->caller, sizeof r->caller, "%s", r->who->name);
+        if (r->need_role && !(r->who->roles & r->need_role))
+            return send_error(c, r, MHD_HTTP_FORBIDDEN, GD_ERR_FORBIDDEN, "GOVD_FORBIDDEN", "'%s' lacks the %s role",
+                              r->who->name,
+                              r->need_role == GD_ROLE_DECIDE ? "decide" : r->need_role == GD_ROLE_APPROVE ? "approve" : "admin");
+    }
+    if (r->route == R_DECIDE || r->route == R_BATCH || r->route == R_APPROVE || r->route == R_REJECT ||
+        r->route == R_ACK) {
+        gd_set *set = gd_set_acquire();
+        bool found = set && gd_set_find(set, r->policy, r->policy_len);
+        gd_set_release(set);
+        if (!found)
+            return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY",
+                              "no policy named '%s' is loaded", r->policy);
+    }
+    r->max = r->route == R_BATCH ? gd_cfg.max_batch : gd_cfg.max_body;
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (errno || *end || n > r->max)
+            return send_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, GD_ERR_TOO_LARGE, "GOVD_TOO_LARGE",
+                              "the body is larger than %zu bytes", r->max);
+    }
+    if (r->route == R_BATCH) {
+        r->lines.max = 65536;
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                               const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    gd_server *s = cls;
+    req *r = *con_cls;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        *con_cls = r;
+        return first_call(s, c, r, url, method);
+    }
+    if (r->responded) {
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (r->too_large || r->body.len + n > r->max) {
+            /* A body without Content-Length (chunked) passed the cap: libmicrohttpd
+             * takes no response in mid-upload, so the rest is dropped unread into
+             * memory and 413 answers at its end; past another 16 MiB the connection
+             * is closed instead. */
+            r->too_large = true;
+            r->dropped += n;
+            return r->dropped > (16u << 20) ? MHD_NO : MHD_YES;
+        }
+        if (r->route == R_BATCH) {
+            r->body.len += n; /* counted, not kept */
+            if (!r->batch_failed) {
+                int rc = gd_lines_feed(&r->lines, upload, n, batch_line, r);
+                if (rc == 404)
+                    return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY",
+                                      "no policy named '%s' is loaded", r->policy);
+                if (rc)
+                    r->batch_failed = true;
+                flush_log(r);
+            }
+            return MHD_YES;
+        }
+        if (!gd_buf_add(&r->body, upload, n))
+            return send_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, GD_ERR_INTERNAL, "GOVD_INTERNAL", "out of memory");
+        return MHD_YES;
+    }
+    if (r->too_large)
+        return send_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, GD_ERR_TOO_LARGE, "GOVD_TOO_LARGE",
+                          "the body is larger than %zu bytes", r->max);
+    switch (r->route) {
+    case R_HEALTH: {
+        r->responded = true;
+        return send_buf(c, MHD_HTTP_OK, "text/plain", "ok\n", 3, false);
+    }
+    case R_READY: {
+        gd_set *st = gd_set_acquire();
+        bool ready = st && !atomic_load(&gd_stopping);
+        gd_set_release(st);
+        r->responded = true;
+        return ready ? send_buf(c, MHD_HTTP_OK, "text/plain", "ready\n", 6, false)
+                     : send_buf(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "not ready\n", 10, false);
+    }
+    case R_METRICS: return do_metrics(c, r);
+    case R_POLICIES: return do_policies(c, r);
+    case R_DECIDE: return do_decide(c, r);
+    case R_BATCH: return do_batch_end(c, r);
+    case R_APPROVE: case R_REJECT: case R_ACK: return do_event(c, r);
+    case R_TRACES: return do_traces(c, r);
+    case R_RELOAD: case R_SNAPSHOT: return do_admin(c, r);
+    }
+    return MHD_NO;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    req *r = *con_cls;
+    if (!r)
+        return;
+    flush_log(r);
+    gd_set_release(r->set);
+    gd_buf_free(&r->body);
+    gd_buf_free(&r->out);
+    gd_buf_free(&r->log);
+    gd_buf_free(&r->lines.partial);
+    free(r);
+    *con_cls = NULL;
+}
+
+/* ---------------------------------------------------------------- start and stop */
+
+static char *read_text(const char *path, char *err, size_t cap)
+{
+    size_t len;
+    unsigned char *b = gd_read_all(path, &len);
+    if (!b) {
+        snprintf(err, cap, "cannot read '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    char *s = realloc(b, len + 1);
+    if (!s) {
+        free(b);
+        return NULL;
+    }
+    s[len] = 0;
+    return s;
+}
+
+static bool loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6)
+        return memcmp(&((const struct sockaddr_in6 *)sa)->sin6_addr, &in6addr_loopback, sizeof in6addr_loopback) == 0;
+    return false;
+}
+
+gd_server *gd_server_start(const gd_listen *l, char *err, size_t cap)
+{
+    gd_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, cap, "out of memory");
+        return NULL;
+    }
+    if (l->tokens) {
+        if (gd_auth_load(&s->auth, l->tokens, err, cap) != 0) {
+            free(s);
+            return NULL;
+        }
+        s->have_auth = true;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    struct MHD_OptionItem opts[16];
+    int no = 0;
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    int lsock = -1;
+    if (strncmp(l->addr, "unix:", 5) == 0) {
+        const char *path = l->addr + 5;
+        struct sockaddr_un un = {.sun_family = AF_UNIX};
+        if (strlen(path) >= sizeof un.sun_path) {
+            snprintf(err, cap, "unix socket path too long");
+            goto fail;
+        }
+        strcpy(un.sun_path, path);
+        lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        unlink(path);
+        mode_t old = umask(077); /* the socket file: its owner only */
+        int brc = lsock >= 0 ? bind(lsock, (struct sockaddr *)&un, sizeof un) : -1;
+        umask(old);
+        if (brc != 0 || listen(lsock, 1024) != 0) {
+            snprintf(err, cap, "cannot listen on %s: %s", l->addr, strerror(errno));
+            if (lsock >= 0)
+                close(lsock);
+            goto fail;
+        }
+        s->unix_path = strdup(path);
+        opts[no++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, lsock, NULL};
+        snprintf(s->where, sizeof s->where, "%s", l->addr);
+    } else {
+        char host[256];
+        const char *colon = strrchr(l->addr, ':');
+        if (!colon || (size_t)(colon - l->addr) >= sizeof host) {
+            snprintf(err, cap, "--listen takes HOST:PORT or unix:PATH, not '%s'", l->addr);
+            goto fail;
+        }
+        memcpy(host, l->addr, (size_t)(colon - l->addr));
+        host[colon - l->addr] = 0;
+        char *h = host;
+        if (h[0] == '[' && h[strlen(h) - 1] == ']') {
+            h[strlen(h) - 1] = 0;
+            h++;
+        }
+        struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM}, *ai;
+        if (getaddrinfo(h, colon + 1, &hints, &ai) != 0) {
+            snprintf(err, cap, "--listen: '%s' is not a numeric address and port", l->addr);
+            goto fail;
+        }
+        memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+        freeaddrinfo(ai);
+        if (!loopback((struct sockaddr *)&ss) && !s->have_auth) {
+            snprintf(err, cap, "refusing to listen on %s, not a loopback address, without --tokens", l->addr);
+            goto fail;
+        }
+        if (ss.ss_family == AF_INET6)
+            flags |= MHD_USE_IPv6;
+        opts[no++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
+    }
+    if (l->tls_cert) {
+        if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+            snprintf(err, cap, "this libmicrohttpd has no TLS support");
+            goto fail;
+        }
+        if (!(s->cert = read_text(l->tls_cert, err, cap)) || !(s->key = read_text(l->tls_key, err, cap)))
+            goto fail;
+        flags |= MHD_USE_TLS;
+        opts[no++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert};
+        opts[no++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->key};
+    }
+    opts[no++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)gd_cfg.workers, NULL};
+    opts[no++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)l->conn_limit, NULL};
+    opts[no++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)l->timeout_s, NULL};
+    opts[no++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, NULL};
+    opts[no++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
+    opts[no++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    s->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    if (!s->d) {
+        snprintf(err, cap, "cannot start the HTTP server on %s (address in use?)", l->addr);
+        goto fail;
+    }
+    if (!s->unix_path) {
+        const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+        unsigned port = info ? info->port : 0;
+        char host[INET6_ADDRSTRLEN] = "";
+        if (ss.ss_family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
+        else
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
+        snprintf(s->where, sizeof s->where, ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port);
+    }
+    srv_global = s;
+    return s;
+fail:
+    gd_auth_free(&s->auth);
+    free(s->cert);
+    free(s->key);
+    free(s->unix_path);
+    free(s);
+    return NULL;
+}
+
+const char *gd_server_where(const gd_server *s) { return s->where; }
+
+void gd_server_stop(gd_server *s)
+{
+    if (!s)
+        return;
+    MHD_stop_daemon(s->d);
+    if (s->unix_path)
+        unlink(s->unix_path);
+    gd_auth_free(&s->auth);
+    free(s->cert);
+    free(s->key);
+    free(s->unix_path);
+    free(s);
+    srv_global = NULL;
+}

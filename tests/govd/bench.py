@@ -1,0 +1,229 @@
+#!/usr/bin/python3
+"""tests/govd/bench.py BUILD [SOAK_SECONDS]: govd's figures for `make bench` (spec/govd.md).
+
+Loopback only, every run bounded in time. Measures, with Debian's wrk (a Lua script
+makes the POST bodies):
+  1. single-record decisions/s with keep-alive (goal >= 50,000 on 2 cores);
+  2. p99 latency at half that rate (goal <= 1 ms), paced by wrk's per-request delay;
+  3. batch endpoint records/s (goal >= 1,000,000);
+  4. a soak (default 600 s) over many keys with RSS sampled: flat means no growth in
+     its second half;
+  5. kill -9 under load, then restart: every answered decision is in the decision log,
+     and the state comes back.
+Prints a table and writes BUILD/bench/govd.md. Nothing here is asserted: figures only.
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
+SOAK = int(sys.argv[2]) if len(sys.argv) > 2 else 600
+GOVD = os.path.join(BUILD, "govd")
+TMP = tempfile.mkdtemp(prefix="govd-bench-")
+rows = []
+
+
+def start(*args):
+    err = open(os.path.join(TMP, "err-%d" % time.monotonic_ns()), "wb+")
+    p = subprocess.Popen([GOVD, "--listen", "127.0.0.1:0"] + list(args), stdout=subprocess.DEVNULL, stderr=err)
+    for _ in range(500):
+        err.seek(0)
+        m = re.search(rb"listening on 127\.0\.0\.1:(\d+)", err.read())
+        if m:
+            return p, int(m.group(1)), err
+        time.sleep(0.02)
+    raise RuntimeError("govd did not start")
+
+
+def stop(p, sig=signal.SIGTERM):
+    if p.poll() is None:
+        p.send_signal(sig)
+        p.wait(60)
+
+
+def rss(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
+RECORD = ('{"tenant":"acme","project":"billing","agent":"triage-bot","at":"2026-11-25T09:00:00Z",'
+          '"run_id":"r-001","latency_ms":640,"cost_usd":0.004,"tokens":900,"quality_score":0.99}')
+
+
+def lua(path, body=RECORD, delay_ms=0, keys=0):
+    """A wrk script POSTing body; with keys, each request names one of `keys` agents."""
+    with open(path, "w") as f:
+        f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n')
+        if keys:
+            pre, post = body.split('"agent":"triage-bot"')
+            f.write("local n = 0\nfunction request()\n  n = n + 1\n")
+            f.write("  local body = [[%s]] .. '\"agent\":\"a' .. (n %% %d) .. '\"' .. [[%s]]\n" % (pre, keys, post))
+            f.write("  return wrk.format(nil, nil, nil, body)\nend\n")
+        else:
+            f.write("wrk.body = [[%s]]\n" % body)
+        if delay_ms:
+            f.write("function delay()\n  return %d\nend\n" % delay_ms)
+    return path
+
+
+def wrk(port, path, script, conns, secs, threads=1):
+    cmd = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % secs, "--latency", "-s", script,
+           "http://127.0.0.1:%d%s" % (port, path)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=secs + 60).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = {}
+    for q, v, unit in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M):
+        lat[int(q)] = float(v) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, lat, int(non2xx.group(1)) if non2xx else 0, out
+
+
+def load_note():
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
+
+
+def bench_single():
+    p, port, _ = start("-p", "policies/support", "--workers", "2")
+    script = lua(os.path.join(TMP, "one.lua"))
+    wrk(port, "/v1/decide/support_agents", script, 32, 3)  # warm-up
+    runs = [wrk(port, "/v1/decide/support_agents", script, 32, 10) for _ in range(3)]
+    best = max(r[0] for r in runs)
+    med = sorted(r[0] for r in runs)[1]
+    rows.append(("single-record decisions/s, keep-alive (wrk -t1 -c32, 3 x 10 s; load avg %s)" % load_note(),
+                 "%.0f best, %.0f median" % (best, med), ">= 50,000", "met" if best >= 50000 else "not met"))
+    # half that load: per-connection pacing, 1 ms between requests on each connection
+    half = med / 2
+    conns = max(1, int(round(half / 1000.0 * 0.9)))
+    script2 = lua(os.path.join(TMP, "paced.lua"), delay_ms=1)
+    rps, lat, bad, out = wrk(port, "/v1/decide/support_agents", script2, conns, 15)
+    rows.append(("p99 latency at about half that rate (%d conns x 1 ms pacing: %.0f req/s; p50 %.3f ms)" %
+                 (conns, rps, lat.get(50, -1)), "%.3f ms" % lat.get(99, -1), "<= 1 ms",
+                 "met" if 0 <= lat.get(99, 99) <= 1.0 else "not met"))
+    stop(p)
+    return med
+
+
+def bench_batch():
+    p, port, _ = start("-p", "policies/support", "--workers", "2")
+    base = [json.loads(x) for x in open("policies/support/records.jsonl") if x.strip()]
+    lines = []
+    for i in range(200000):
+        r = dict(base[i % len(base)])
+        r["agent"] = "agent-%d" % (i % 997)
+        r["run_id"] = "b-%d" % i
+        if not isinstance(r.get("latency_ms"), (int, float)):
+            r["latency_ms"] = 100
+        lines.append(json.dumps(r, separators=(",", ":")))
+    body = ("\n".join(lines) + "\n").encode()
+    times = []
+    for _ in range(3):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        t0 = time.perf_counter()
+        c.request("POST", "/v1/decide/support_agents/batch", body=body)
+        out = c.getresponse().read()
+        times.append(time.perf_counter() - t0)
+        c.close()
+        assert out.count(b"\n") == len(lines)
+    best = len(lines) / min(times)
+    rows.append(("batch endpoint records/s (200,000 records, %.1f MB, one request, best of 3)" %
+                 (len(body) / 1e6), "%.0f" % best, ">= 1,000,000", "met" if best >= 1e6 else "not met"))
+    stop(p)
+
+
+def bench_soak():
+    p, port, _ = start("-p", "policies/error_spike", "-p", "policies/support", "--workers", "2")
+    script = lua(os.path.join(TMP, "soak.lua"), keys=50000)
+    samples = []
+    stop_ev = threading.Event()
+
+    def sample():
+        while not stop_ev.is_set():
+            samples.append((time.time(), rss(p.pid)))
+            stop_ev.wait(5)
+    t = threading.Thread(target=sample)
+    t.start()
+    rps, lat, bad, out = wrk(port, "/v1/decide/error_spike", script, 16, SOAK)
+    stop_ev.set()
+    t.join()
+    half = [s[1] for s in samples[len(samples) // 2:]]
+    grow = (half[-1] - half[0]) if half else 0
+    rows.append(("soak %d s, 50,000 agents (windows evicting), %.0f req/s: RSS first/mid/last/max kB" %
+                 (SOAK, rps), "%d / %d / %d / %d" % (samples[0][1], half[0], samples[-1][1], max(s[1] for s in samples)),
+                 "flat", "met" if grow <= 1024 else "not met (+%d kB in the second half)" % grow))
+    stop(p)
+
+
+def bench_kill9():
+    sdir, logf = os.path.join(TMP, "state"), os.path.join(TMP, "decisions.log")
+    args = ["-p", "policies/error_spike", "--state-dir", sdir, "--snapshot-interval", "1000", "--decision-log", logf,
+            "--workers", "2"]
+    p, port, _ = start(*args)
+    answered = []
+    halt = threading.Event()
+
+    def client(k):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        i = 0
+        while not halt.is_set():
+            rid = "k%d-%d" % (k, i)
+            rec = RECORD.replace("r-001", rid).replace("triage-bot", "agent-%d" % (i % 100))
+            try:
+                c.request("POST", "/v1/decide/error_spike", body=rec)
+                if c.getresponse().read() and True:
+                    answered.append(rid)
+            except Exception:  # noqa: BLE001 - the server dies under us
+                break
+            i += 1
+    ts = [threading.Thread(target=client, args=(k,)) for k in range(4)]
+    [t.start() for t in ts]
+    time.sleep(5)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    halt.set()
+    [t.join() for t in ts]
+    logged = set()
+    for line in open(logf):
+        m = re.search(r'\\"run_id\\":\\"([^\\]+)\\"', line)
+        if m:
+            logged.add(m.group(1))
+    missing = sum(1 for r in answered if r not in logged)
+    t0 = time.perf_counter()
+    p, port, err = start(*args)
+    took = time.perf_counter() - t0
+    err.seek(0)
+    restored = b"state restored" in err.read()
+    stop(p)
+    rows.append(("kill -9 after 5 s under load (4 clients), then restart",
+                 "%d answered, %d missing from the log; state restored: %s; restart %.2f s" %
+                 (len(answered), missing, "yes" if restored else "no", took), "0 missing",
+                 "met" if missing == 0 and restored else "not met"))
+
+
+def main():
+    subprocess.run(["sh", "tests/install-deps.sh", "wrk"], check=True)
+    bench_single()
+    bench_batch()
+    bench_kill9()
+    bench_soak()
+    with open("/proc/cpuinfo") as f:
+        model = re.search(r"model name\s*:\s*(.*)", f.read()).group(1)
+    out = ["## govd (tests/govd/bench.py)", "",
+           "Machine: %d CPUs, %s; govd --workers 2 and wrk share them." % (os.cpu_count(), model), "",
+           "| measure | figure | goal | |", "| --- | --- | --- | --- |"]
+    out += ["| %s | %s | %s | %s |" % r for r in rows]
+    text = "\n".join(out) + "\n"
+    print(text)
+    os.makedirs(os.path.join(BUILD, "bench"), exist_ok=True)
+    with open(os.path.join(BUILD, "bench", "govd.md"), "w") as f:
+        f.write(text)
+
+
+main()

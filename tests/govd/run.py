@@ -1,0 +1,799 @@
+#!/usr/bin/python3
+"""tests/govd/run.py BUILD: govd end to end (spec/govd.md).
+
+Every case starts govd itself on a free loopback port (port 0: govd picks one and logs
+it), talks to it over real HTTP, and stops it. Prints "ok - NAME" / "not ok - NAME" with
+"#" detail lines, as tests/run.sh expects.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
+GOVD = os.path.join(BUILD, "govd")
+GOVC = os.path.join(BUILD, "govc")
+TMP = tempfile.mkdtemp(prefix="govd-test-")
+FAILS = 0
+RUNNING = []
+
+
+def report(ok, name, detail=""):
+    global FAILS
+    print(("ok - " if ok else "not ok - ") + name)
+    if not ok:
+        FAILS += 1
+        for line in str(detail).splitlines()[:30]:
+            print("#   " + line)
+    sys.stdout.flush()
+
+
+class Govd:
+    """A govd process on a free loopback port (or a Unix socket)."""
+
+    def __init__(self, *args, listen="127.0.0.1:0", env=None):
+        self.errpath = os.path.join(TMP, "govd-%d.err" % time.monotonic_ns())
+        self.err = open(self.errpath, "wb")
+        self.args = [GOVD, "--listen", listen] + list(args)
+        self.p = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=self.err,
+                                  env=dict(os.environ, **(env or {})))
+        RUNNING.append(self)
+        self.port = None
+        self.where = None
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            text = self.log()
+            m = re.search(r"listening on (\S+)", text)
+            if m:
+                self.where = m.group(1)
+                pm = re.search(r":(\d+)$", self.where)
+                self.port = int(pm.group(1)) if pm and not self.where.startswith("unix:") else None
+                return
+            if self.p.poll() is not None:
+                raise RuntimeError("govd exited %d:\n%s" % (self.p.returncode, text))
+            time.sleep(0.02)
+        raise RuntimeError("govd did not start:\n" + self.log())
+
+    def log(self):
+        with open(self.errpath, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def conn(self, timeout=10):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def req(self, method, path, body=None, token=None, headers=None, conn=None):
+        c = conn or self.conn()
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = "Bearer " + token
+        if body is not None and not isinstance(body, bytes):
+            body = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        if conn is None:
+            c.close()
+        return r.status, data.decode("utf-8", "replace"), r
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.p.poll() is None:
+            self.p.send_signal(sig)
+            try:
+                self.p.wait(20)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.err.close()
+        if self in RUNNING:
+            RUNNING.remove(self)
+        return self.p.returncode
+
+
+def case(fn):
+    """Run one test function; a raised exception is a failure with its message."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - every failure is reported, then the next case runs
+        import traceback
+        report(False, fn.__name__, traceback.format_exc())
+    finally:
+        for g in list(RUNNING):
+            g.stop(signal.SIGKILL)
+
+
+def govc_run(policy, records):
+    out = subprocess.run([GOVC, "run", "-p", policy, records], capture_output=True, text=True)
+    return out.stdout.splitlines()
+
+
+def write(path, text, mode=None):
+    with open(path, "w") as f:
+        f.write(text)
+    if mode is not None:
+        os.chmod(path, mode)
+    return path
+
+
+TOKENS = """# token name roles
+decide-token-0123456789 agent-host decide
+approve-token-0123456789 alice decide,approve
+admin-token-012345678901 ops admin
+risk-token-0123456789012 risk-team@lender.example approve
+"""
+
+COUNT_POLICY = """policy counter
+
+import "std/agent_run"
+
+window recent = count() over last 100 runs per agent%s
+
+rule fifth_run {
+  when recent >= 5
+  severity warning
+}
+"""
+
+# ---------------------------------------------------------------- cases
+
+
+def endpoints_basic():
+    g = Govd("-p", "policies/support", "-p", "policies/error_spike")
+    st, body, _ = g.req("GET", "/healthz")
+    report(st == 200 and body == "ok\n", "healthz", (st, body))
+    st, body, _ = g.req("GET", "/readyz")
+    report(st == 200, "readyz", (st, body))
+    st, body, _ = g.req("GET", "/v1/policies")
+    pol = json.loads(body)["policies"]
+    names = sorted(p["name"] for p in pol)
+    ids = {p["name"]: p["id"] for p in pol}
+    built = subprocess.run([GOVC, "build", "-o", os.path.join(TMP, "s.govb"), "policies/support"],
+                           capture_output=True, text=True).stdout
+    report(st == 200 and names == ["error_spike", "support_agents"] and ids["support_agents"] in built
+           and all(p["arena_bytes"] > 0 and p["partition"] == "agent" for p in pol),
+           "GET /v1/policies lists names, ids, arena sizes and partition keys", body)
+    rec = open("policies/support/records.jsonl").readline().strip()
+    st, body, _ = g.req("POST", "/v1/decide/support_agents", rec)
+    d = json.loads(body)
+    report(st == 200 and d["status"] == "ok" and d["policy_id"] == ids["support_agents"],
+           "POST /v1/decide/{policy} returns the decision", body)
+    st, body, _ = g.req("GET", "/metrics")
+    ok = st == 200 and 'govd_decisions_total{policy="support_agents",verdict="allow"} 1' in body
+    for line in body.splitlines():
+        if line and not line.startswith("#") and not re.match(r'^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$', line):
+            ok = False
+    for name in ("govd_decision_duration_seconds_bucket", "govd_pending_gates", "govd_running_escalations",
+                 "govd_reloads_total", "govd_errors_total", "govd_rule_fired_total"):
+        ok = ok and name in body
+    report(ok, "GET /metrics is Prometheus text with decisions, latency, gates, escalations, reloads, errors",
+           body[:2000])
+    st, body, _ = g.req("POST", "/v1/decide/nope", rec)
+    report(st == 404 and "GOVD_NO_POLICY" in body, "unknown policy is 404", (st, body))
+    st, body, _ = g.req("GET", "/v1/decide/support_agents")
+    report(st == 405, "GET on a POST endpoint is 405", (st, body))
+    st, body, _ = g.req("GET", "/nothing")
+    report(st == 404, "unknown path is 404", (st, body))
+    rc = g.stop()
+    report(rc == 0 and "stopped" in g.log(), "SIGTERM stops govd with status 0", g.log())
+
+
+def batch_matches_govc():
+    """The batch endpoint on one VM gives exactly govc run's decisions, line numbers included."""
+    pols = [p for p in sorted(os.listdir("policies")) if os.path.exists("policies/%s/records.jsonl" % p)
+            and p != "content_safety"]
+    args = []
+    for p in pols:
+        args += ["-p", "policies/" + p]
+    g = Govd("--partitions", "1", *args)
+    st, body, _ = g.req("GET", "/v1/policies")
+    name_of = {p["source"]: p["name"] for p in json.loads(body)["policies"]}
+    bad = []
+    for p in pols:
+        recs = open("policies/%s/records.jsonl" % p, "rb").read()
+        st, body, r = g.req("POST", "/v1/decide/%s/batch" % name_of["policies/" + p], recs)
+        want = govc_run("policies/" + p, "policies/%s/records.jsonl" % p)
+        if st != 200 or body.splitlines() != want or r.getheader("Content-Type") != "application/x-ndjson":
+            bad.append("%s: %d\n%s\n--- govc run:\n%s" % (p, st, body[:800], "\n".join(want)[:800]))
+    report(not bad, "batch on one VM equals govc run for every example policy (%d)" % len(pols), "\n".join(bad))
+    g.stop()
+
+
+def keyed_partitions_exact():
+    """With 16 partitions a per-agent window still counts each agent's records exactly."""
+    pdir = os.path.join(TMP, "counter")
+    os.makedirs(pdir, exist_ok=True)
+    write(os.path.join(pdir, "counter.gov"), COUNT_POLICY % "")
+    g = Govd("--partitions", "16", "--workers", "2", "-p", pdir)
+    lines = []
+    for i in range(6):
+        for a in range(20):
+            lines.append(json.dumps({"agent": "agent-%d" % a, "run_id": "r%d-%d" % (a, i), "latency_ms": 5,
+                                     "cost_usd": 0.01, "at": "2026-01-01T00:00:%02dZ" % i}))
+    # Send them as many single decisions from 4 threads: order per agent is kept by
+    # sending each agent's records from one thread.
+    results = {}
+
+    def worker(agents):
+        c = g.conn()
+        for i in range(6):
+            for a in agents:
+                st, body, _ = g.req("POST", "/v1/decide/counter", lines[i * 20 + a], conn=c)
+                results[(a, i)] = json.loads(body)
+        c.close()
+    ts = [threading.Thread(target=worker, args=(list(range(k, 20, 4)),)) for k in range(4)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    bad = [(k, v["verdict"]) for k, v in results.items() if (v["verdict"] == "warn") != (k[1] >= 4)]
+    report(len(results) == 120 and not bad, "keyed state routed by agent over 16 VMs stays exact", bad[:10])
+    g.stop()
+
+
+def bad_input():
+    g = Govd("-p", "policies/support", "--max-body", "4096", "--max-batch", "65536")
+    st, body, _ = g.req("POST", "/v1/decide/support_agents", '{"tenant": "acme", ')
+    d = json.loads(body)
+    report(st == 400 and d["status"] == "error" and d["error"]["code"] == "GOV_EJSON",
+           "malformed JSON is 400 with the error decision", (st, body))
+    st, body, _ = g.req("POST", "/v1/decide/support_agents", '{"agent":"a","at":"2026-01-01T00:00:00Z"}')
+    report(st == 400 and json.loads(body)["error"]["code"] == "GOV_EMISSING", "a missing field is 400", body)
+    ev = '{"type":"approve","gate_id":"0123456789abcdef","by":"mallory","at":"2026-01-01T00:00:00Z"}'
+    st, body, _ = g.req("POST", "/v1/decide/support_agents", ev)
+    report(st == 400 and "GOVD_EVENT" in body, "an approval smuggled into /v1/decide is refused", body)
+    ev2 = '{"\\u0074ype":"ack","escalation_id":"0123456789abcdef","by":"m","at":"2026-01-01T00:00:00Z"}'
+    st, body, _ = g.req("POST", "/v1/decide/support_agents", ev2)
+    report(st == 400 and "GOVD_EVENT" in body, "an escaped \"type\" member is refused too", body)
+    # 413 before the body is read: send only the headers of a huge request.
+    s = socket.create_connection(("127.0.0.1", g.port), timeout=5)
+    s.sendall(b"POST /v1/decide/support_agents HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n")
+    t0 = time.time()
+    resp = s.recv(4096).decode("latin1")
+    s.close()
+    report(resp.startswith("HTTP/1.1 413") and time.time() - t0 < 3, "oversized Content-Length is 413 at once",
+           resp[:300])
+    # chunked, no length: refused when it passes the cap
+    s = socket.create_connection(("127.0.0.1", g.port), timeout=5)
+    s.sendall(b"POST /v1/decide/support_agents HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+    chunk = b"x" * 2048
+    resp = b""
+    try:
+        for _ in range(8):
+            s.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        s.sendall(b"0\r\n\r\n")
+    except OSError:
+        pass
+    try:
+        resp = s.recv(4096)
+    except OSError:
+        pass
+    s.close()
+    report(resp.startswith(b"HTTP/1.1 413"), "oversized chunked body is 413", resp[:200])
+    big = ("{\"a\":\"" + "x" * 70000 + "\"}\n").encode()
+    st, body, _ = g.req("POST", "/v1/decide/support_agents/batch", big)
+    report(st == 413, "oversized batch body is 413", (st, body[:200]))
+    # a batch with a good line, a bad line, a blank line and a last line without newline
+    recs = open("policies/support/records.jsonl").read().splitlines()
+    b = recs[0] + "\n{oops\n\n" + recs[1]
+    st, body, _ = g.req("POST", "/v1/decide/support_agents/batch", b)
+    out = [json.loads(x) for x in body.splitlines()]
+    report(st == 200 and [o["status"] for o in out] == ["ok", "error", "ok"] and [o["line"] for o in out] == [1, 2, 4],
+           "batch: one decision per non-blank line, errors in place", body)
+    st, body, _ = g.req("GET", "/metrics")
+    m = re.search(r'govd_errors_total\{reason="too_large"\} (\d+)', body)
+    report(m and int(m.group(1)) >= 3, "413s are counted in govd_errors_total", body[-1500:])
+    g.stop()
+
+
+def slow_clients_and_limits():
+    g = Govd("-p", "policies/support", "--timeout", "1", "--max-connections", "3", "--workers", "1")
+    s = socket.create_connection(("127.0.0.1", g.port), timeout=10)
+    s.sendall(b"POST /v1/decide/support_agents HTTP/1.1\r\nHost: x\r\n")  # and then nothing
+    t0 = time.time()
+    data = s.recv(100)
+    took = time.time() - t0
+    s.close()
+    report(data == b"" and took < 5, "a slow client is cut off after --timeout (%.1fs)" % took, data)
+    held = [socket.create_connection(("127.0.0.1", g.port), timeout=5) for _ in range(3)]
+    for h in held:
+        h.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        h.recv(1000)  # accepted and served; kept open (keep-alive)
+    extra = socket.create_connection(("127.0.0.1", g.port), timeout=0.8)
+    extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        data = extra.recv(100)
+    except socket.timeout:
+        data = None
+    report(not data, "a connection past --max-connections is not served while the others are open", data)
+    for h in held:
+        h.close()
+    extra.settimeout(10)
+    try:
+        data = extra.recv(100) if data is None else data
+    except OSError:
+        data = b""
+    extra.close()
+    report(data.startswith(b"HTTP/1.1 200"), "it is served once the others close", data)
+    time.sleep(1.5)
+    st, body, _ = g.req("GET", "/healthz")
+    report(st == 200, "service answers again once connections close", (st, body))
+    g.stop()
+
+
+def auth_and_roles():
+    tok = write(os.path.join(TMP, "tokens-open"), TOKENS, 0o644)
+    p = subprocess.run([GOVD, "-p", "policies/support", "--tokens", tok, "-l", "127.0.0.1:0"], capture_output=True,
+                       text=True, timeout=20)
+    report(p.returncode == 2 and "chmod 600" in p.stderr, "a group/world-readable token file is refused", p.stderr)
+    p = subprocess.run([GOVD, "-p", "policies/support", "-l", "0.0.0.0:0"], capture_output=True, text=True, timeout=20)
+    report(p.returncode == 2 and "loopback" in p.stderr, "a non-loopback address without tokens is refused",
+           p.stderr)
+    tok = write(os.path.join(TMP, "tokens"), TOKENS, 0o600)
+    g = Govd("-p", "policies/support", "--tokens", tok)
+    rec = open("policies/support/records.jsonl").readline().strip()
+    st, _, r = g.req("POST", "/v1/decide/support_agents", rec)
+    report(st == 401 and "Bearer" in (r.getheader("WWW-Authenticate") or ""), "no token is 401", st)
+    st, _, _ = g.req("POST", "/v1/decide/support_agents", rec, token="wrong-token-0123456789")
+    report(st == 401, "a wrong token is 401", st)
+    st, _, _ = g.req("POST", "/v1/decide/support_agents", rec, token="decide-token-0123456789")
+    report(st == 200, "decide role decides", st)
+    st, _, _ = g.req("POST", "/v1/decide/support_agents", rec, token="admin-token-012345678901")
+    report(st == 403, "admin role alone may not decide", st)
+    st, _, _ = g.req("POST", "/v1/admin/reload", token="decide-token-0123456789")
+    report(st == 403, "decide role may not reload", st)
+    st, body, _ = g.req("POST", "/v1/admin/reload", token="admin-token-012345678901")
+    report(st == 200 and '"reload":"ok"' in body, "admin role reloads", body)
+    st, _, _ = g.req("POST", "/v1/gates/support_agents/0123456789abcdef/approve", token="decide-token-0123456789")
+    report(st == 403, "decide role may not approve", st)
+    st, _, _ = g.req("GET", "/healthz")
+    report(st == 200, "healthz needs no token", st)
+    st, _, _ = g.req("GET", "/metrics")
+    report(st == 401, "metrics needs a token when tokens are configured", st)
+    g.stop()
+
+
+def gates_and_escalations():
+    tok = write(os.path.join(TMP, "tokens2"), TOKENS, 0o600)
+    g = Govd("-p", "policies/loan_underwriting", "-p", "policies/support", "--tokens", tok)
+    D, A = "decide-token-0123456789", "approve-token-0123456789"
+    recs = [json.loads(x) for x in open("policies/loan_underwriting/events.jsonl") if x.strip()]
+    opened = None
+    for rec in recs:
+        if rec.get("type", "record") != "record":
+            continue
+        st, body, _ = g.req("POST", "/v1/decide/loan_underwriting", json.dumps(rec), token=D)
+        for a in json.loads(body)["actions"]:
+            if a.get("type") == "gate_open":
+                opened = (a["gate_id"], rec["at"])
+                break
+        if opened:
+            break
+    if not opened:
+        report(False, "a record opens a gate", "no gate_open in loan_underwriting's events")
+        return
+    gid, at = opened
+    st, body, _ = g.req("GET", "/metrics", token=D)
+    report('govd_pending_gates{policy="loan_underwriting"} 1' in body, "pending gates gauge counts the open gate",
+           body[-800:])
+    st, body, _ = g.req("POST", "/v1/gates/loan_underwriting/%s/approve" % gid,
+                        json.dumps({"by": "risk-team@lender.example", "at": at}), token=A)
+    refused = [a for a in json.loads(body)["actions"] if a.get("type") == "refused"] if st == 409 else []
+    report(st == 409 and refused and refused[0]["by"] == "alice",
+           "a caller not among the gate's approvers is refused, whatever the body's \"by\" says", (st, body))
+    R = "risk-token-0123456789012"
+    st, body, _ = g.req("POST", "/v1/gates/loan_underwriting/%s/approve" % gid,
+                        json.dumps({"by": "mallory", "at": at}), token=R)
+    acts = json.loads(body)["actions"] if st in (200, 409) else []
+    by = [a.get("by") for a in acts if a.get("type") == "gate_approved"]
+    report(st == 200 and by == ["risk-team@lender.example"],
+           "approval is recorded by the caller's token name, never the body's", (st, body))
+    st, body, _ = g.req("POST", "/v1/gates/loan_underwriting/%s/approve" % gid, json.dumps({"at": at}), token=R)
+    report(st == 409 and "refused" in body, "approving a closed gate is 409 with the refusal", (st, body))
+    st, body, _ = g.req("POST", "/v1/gates/loan_underwriting/nothex/approve", token=A)
+    report(st == 400, "a malformed gate id is 400", (st, body))
+    # support: failed_run escalates; ack the chain
+    rec = {"tenant": "acme", "project": "billing", "agent": "esc-bot", "at": "2026-11-25T09:00:00Z",
+           "run_id": "e-1", "latency_ms": 100, "cost_usd": 0.001, "error": True}
+    st, body, _ = g.req("POST", "/v1/decide/support_agents", json.dumps(rec), token=D)
+    esc = [a["escalation_id"] for a in json.loads(body)["actions"] if a.get("type") == "escalation_start"]
+    if not esc:
+        report(False, "a failed run starts the support escalation", body)
+        return
+    st, body, _ = g.req("GET", "/v1/policies", token=D)
+    running = {p["name"]: p["running_escalations"] for p in json.loads(body)["policies"]}
+    st, body, _ = g.req("POST", "/v1/escalations/support_agents/%s/ack" % esc[0],
+                        json.dumps({"at": "2026-11-25T09:00:30Z"}), token=A)
+    ends = [a for a in json.loads(body)["actions"] if a.get("type") == "escalation_end"]
+    report(st == 200 and running["support_agents"] == 1 and ends and ends[0].get("by") == "alice",
+           "escalation ack by the caller ends the chain", (st, body))
+    g.stop()
+
+
+def reload_under_load():
+    """SIGHUP and admin reloads while 4 clients post: every request answered, none lost,
+    and the per-agent window state carried to the new version (same layout)."""
+    pdir = os.path.join(TMP, "reload")
+    os.makedirs(pdir, exist_ok=True)
+    src = os.path.join(pdir, "counter.gov")
+    write(src, COUNT_POLICY % "")
+    tok = write(os.path.join(TMP, "tokens3"), TOKENS, 0o600)
+    g = Govd("-p", pdir, "--tokens", tok, "--workers", "2")
+    D, ADM = "decide-token-0123456789", "admin-token-012345678901"
+    stop = threading.Event()
+    counts = [0] * 4
+    errors = []
+
+    def client(k):
+        c = g.conn()
+        i = 0
+        while not stop.is_set():
+            rec = json.dumps({"agent": "load-%d" % k, "run_id": "l%d-%d" % (k, i), "latency_ms": 1,
+                              "cost_usd": 0.0, "at": "2026-01-01T00:00:00Z"})
+            try:
+                st, body, _ = g.req("POST", "/v1/decide/counter", rec, token=D, conn=c)
+                if st != 200 or json.loads(body)["status"] != "ok":
+                    errors.append((st, body))
+                counts[k] += 1
+            except Exception as e:  # noqa: BLE001
+                errors.append(repr(e))
+                c.close()
+                c = g.conn()
+            i += 1
+        c.close()
+    ts = [threading.Thread(target=client, args=(k,)) for k in range(4)]
+    [t.start() for t in ts]
+    reloads = 0
+    for n in range(6):
+        time.sleep(0.25)
+        # a new version: a comment and a changed rule severity keep the state layout
+        write(src, (COUNT_POLICY % "").replace("severity warning", "severity %s" % ("info" if n % 2 else "warning"))
+              + "// v%d\n" % n)
+        if n % 2:
+            g.p.send_signal(signal.SIGHUP)
+            time.sleep(0.3)
+        else:
+            st, body, _ = g.req("POST", "/v1/admin/reload", token=ADM)
+            if st != 200:
+                errors.append(("reload", st, body))
+        reloads += 1
+    deadline = time.time() + 30  # the last SIGHUP's reload may still be compiling
+    while time.time() < deadline and json.loads(g.req("GET", "/v1/policies", token=D)[1])["generation"] < reloads + 1:
+        time.sleep(0.1)
+    stop.set()
+    [t.join() for t in ts]
+    st, body, _ = g.req("GET", "/metrics", token=D)
+    total = sum(int(x) for x in re.findall(r'govd_decisions_total\{policy="counter",verdict="\w+"\} (\d+)', body))
+    gen = re.search(r"govd_policy_generation (\d+)", body)
+    report(not errors and total == sum(counts) and gen and int(gen.group(1)) == reloads + 1,
+           "reload under load: %d requests, %d reloads, none lost or failed" % (sum(counts), reloads),
+           "errors %s total %d sent %d gen %s\n%s" % (errors[:5], total, sum(counts), gen and gen.group(1),
+                                                        g.log()[-1500:]))
+    # state kept: a fresh agent at 4 records, reload (same layout), the 5th fires
+    def post(agent, i):
+        rec = json.dumps({"agent": agent, "run_id": "%s-%d" % (agent, i), "latency_ms": 1, "cost_usd": 0.0,
+                          "at": "2026-01-01T00:00:00Z"})
+        return json.loads(g.req("POST", "/v1/decide/counter", rec, token=D)[1])
+    for i in range(4):
+        post("keep", i)
+    write(src, (COUNT_POLICY % "") + "// another version\n")
+    g.req("POST", "/v1/admin/reload", token=ADM)
+    d = post("keep", 4)
+    report(d["verdict"] != "allow", "state is kept across a reload with the same layout", d)
+    for i in range(4):
+        post("reset", i)
+    write(src, COUNT_POLICY % " capacity 99")
+    st, body, _ = g.req("POST", "/v1/admin/reload", token=ADM)
+    d = post("reset", 4)
+    report(st == 200 and d["verdict"] == "allow" and "state reset" in g.log(),
+           "a changed state layout resets the state and logs it", (d, g.log()[-600:]))
+    write(src, "policy counter\nrule broken { when nope > 1 }\n")
+    st, body, _ = g.req("POST", "/v1/admin/reload", token=ADM)
+    d = post("reset", 5)
+    report(st == 422 and "refused" in body and d["status"] == "ok", "a policy that does not compile is refused and the "
+           "running one stays", (st, body[:500]))
+    g.stop()
+
+
+def persistence_and_kill9():
+    pdir = os.path.join(TMP, "persist")
+    os.makedirs(pdir, exist_ok=True)
+    write(os.path.join(pdir, "counter.gov"), COUNT_POLICY % "")
+    sdir = os.path.join(TMP, "state")
+    logf = os.path.join(TMP, "decisions.log")
+    args = ["-p", pdir, "--state-dir", sdir, "--snapshot-interval", "100", "--decision-log", logf]
+    g = Govd(*args)
+
+    def post(g, agent, i):
+        rec = json.dumps({"agent": agent, "run_id": "%s-%d" % (agent, i), "latency_ms": 1, "cost_usd": 0.0,
+                          "at": "2026-01-01T00:00:00Z"})
+        st, body, _ = g.req("POST", "/v1/decide/counter", rec)
+        return json.loads(body)
+    for i in range(4):
+        post(g, "persist", i)
+    g.stop()  # SIGTERM: snapshot on shutdown
+    g = Govd(*args)
+    d = post(g, "persist", 4)
+    report(d["verdict"] == "warn" and "state restored" in g.log(), "state survives a clean restart", (d, g.log()))
+    # kill -9: decisions answered are all in the log; state at most one interval old
+    answered = []
+    stop = threading.Event()
+
+    def client(k):
+        c = g.conn()
+        i = 0
+        while not stop.is_set():
+            rid = "k%d-%d" % (k, i)
+            rec = json.dumps({"agent": "kill-%d" % k, "run_id": rid, "latency_ms": 1, "cost_usd": 0.0,
+                              "at": "2026-01-01T00:00:00Z"})
+            try:
+                st, body, _ = g.req("POST", "/v1/decide/counter", rec, conn=c)
+                if st == 200:
+                    answered.append(rid)
+            except Exception:  # noqa: BLE001 - the process is killed under us
+                break
+            i += 1
+    ts = [threading.Thread(target=client, args=(k,)) for k in range(3)]
+    [t.start() for t in ts]
+    for i in range(4):
+        post(g, "after", i)
+    time.sleep(0.6)  # several snapshot intervals
+    g.p.send_signal(signal.SIGKILL)
+    stop.set()
+    [t.join() for t in ts]
+    g.stop()
+    logged = set()
+    with open(logf) as f:
+        for line in f:
+            e = json.loads(line)
+            m = re.search(r'"run_id":\s*"([^"]+)"', e["input"])
+            if m:
+                logged.add(m.group(1))
+    missing = [r for r in answered if r not in logged]
+    report(answered and not missing, "kill -9: every answered decision (%d) is in the decision log" % len(answered),
+           missing[:10])
+    g = Govd(*args)
+    d = post(g, "after", 4)
+    report(d["verdict"] == "warn", "kill -9: state older than the last snapshot interval survives", (d, g.log()))
+    st, body, _ = g.req("POST", "/v1/decide/counter", "{broken")
+    with open(logf) as f:
+        last = json.loads(f.readlines()[-1])
+    report(last["input"] == "{broken" and last["decision"]["status"] == "error",
+           "the decision log keeps malformed input as a string, with its error decision", last)
+    g.stop()
+    # a torn last line is cut on start
+    with open(logf, "a") as f:
+        f.write('{"time":"torn')
+    g = Govd(*args)
+    g.stop()
+    lines = open(logf).read().splitlines()
+    ok = all(json.loads(x) for x in lines)
+    report(ok and "torn" in g.log(), "a torn last log line is cut at start", g.log()[-500:])
+    # partitions changed under saved state: refused with advice
+    p = subprocess.run([GOVD, "--partitions", "3", "-l", "127.0.0.1:0"] + args, capture_output=True, text=True,
+                       timeout=20)
+    report(p.returncode == 2 and "--partitions 16" in p.stderr, "restarting with other partitions is refused",
+           p.stderr)
+
+
+def log_rotation():
+    logf = os.path.join(TMP, "rot.log")
+    g = Govd("-p", "policies/support", "--decision-log", logf, "--log-max-bytes", "4096", "--log-keep", "3")
+    recs = open("policies/support/records.jsonl").read()
+    n = 0
+    for _ in range(10):
+        st, body, _ = g.req("POST", "/v1/decide/support_agents/batch", recs)
+        n += len(body.splitlines())
+    g.stop()
+    files = [logf] + ["%s.%d" % (logf, i) for i in (1, 2, 3)]
+    present = [f for f in files if os.path.exists(f)]
+    total = sum(len(open(f).read().splitlines()) for f in present)
+    whole = all(json.loads(x)["decision"] for f in present for x in open(f).read().splitlines())
+    report(len(present) == 4 and not os.path.exists(logf + ".4") and whole and os.path.getsize(logf + ".1") >= 4096,
+           "decision log rotates past --log-max-bytes and keeps --log-keep files", (present, total, n))
+
+
+def unix_socket_and_tls():
+    sock = os.path.join(TMP, "govd.sock")
+    g = Govd("-p", "policies/support", listen="unix:" + sock)
+    mode = stat.S_IMODE(os.stat(sock).st_mode)
+
+    class UConn(http.client.HTTPConnection):
+        def connect(self):
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.connect(sock)
+    c = UConn("localhost")
+    st, body, _ = g.req("GET", "/healthz", conn=c)
+    report(st == 200 and mode & 0o077 == 0, "listens on a Unix socket of mode %o" % mode, (st, body))
+    g.stop()
+    report(not os.path.exists(sock), "the Unix socket is removed at stop")
+    key, crt = os.path.join(TMP, "k.pem"), os.path.join(TMP, "c.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", crt,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    g = Govd("-p", "policies/support", "--tls-cert", crt, "--tls-key", key)
+    ctx = ssl.create_default_context(cafile=crt)
+    c = http.client.HTTPSConnection("127.0.0.1", g.port, context=ctx, timeout=10)
+    rec = open("policies/support/records.jsonl").readline().strip()
+    st, body, _ = g.req("POST", "/v1/decide/support_agents", rec, conn=c)
+    c.close()
+    plain_ok = True
+    try:
+        g.req("GET", "/healthz")
+        plain_ok = False
+    except Exception:  # noqa: BLE001 - plain HTTP must fail against TLS
+        pass
+    report(st == 200 and json.loads(body)["status"] == "ok" and plain_ok, "serves HTTPS with --tls-cert", (st, body))
+    g.stop()
+
+
+OTLP = {
+    "resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "svc-bot"}},
+                                    {"key": "gov.tenant", "value": {"stringValue": "acme"}},
+                                    {"key": "gov.project", "value": {"stringValue": "billing"}}]},
+        "scopeSpans": [{"scope": {"name": "t"}, "spans": [
+            {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174", "name": "chat gpt",
+             "kind": 3, "startTimeUnixNano": "1764061200000000000", "endTimeUnixNano": "1764061204500000000",
+             "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+                            {"key": "gen_ai.agent.name", "value": {"stringValue": "triage-bot"}},
+                            {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "1200"}},
+                            {"key": "gen_ai.usage.output_tokens", "value": {"intValue": 400}},
+                            {"key": "gov.cost_usd", "value": {"doubleValue": 0.02}}],
+             "status": {"code": 2}},
+            {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "aaa19b7ec3c1b174", "name": "http get",
+             "startTimeUnixNano": "1", "endTimeUnixNano": "2", "attributes": []}]}]}]}
+
+
+def otlp():
+    g = Govd("-p", "policies/support")
+    st, body, _ = g.req("POST", "/v1/traces?decisions=1", json.dumps(OTLP), headers={"Content-Type": "application/json"})
+    out = [json.loads(x) for x in body.splitlines()]
+    rules = sorted(f["rule"] for f in out[0]["findings"]) if out else []
+    report(st == 200 and len(out) == 1 and rules == ["failed_run", "slow_run", "token_overrun"],
+           "OTLP: one GenAI span becomes one run record (latency 4.5s, error status, 1600 tokens)", body)
+    st, body, _ = g.req("POST", "/v1/traces", json.dumps(OTLP), headers={"Content-Type": "application/json"})
+    report(st == 200 and json.loads(body) == {}, "OTLP: the response is an ExportTraceServiceResponse", body)
+    st, body, _ = g.req("POST", "/v1/traces", '{"resourceSpans": [', headers={"Content-Type": "application/json"})
+    report(st == 400 and "GOVD_OTLP" in body, "OTLP: malformed JSON is 400", body)
+    st, body, _ = g.req("POST", "/v1/traces", b"\x0a\x00", headers={"Content-Type": "application/x-protobuf"})
+    report(st == 415, "OTLP: protobuf is 415", (st, body))
+    bad = json.loads(json.dumps(OTLP))
+    bad["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["traceId"] = "zz"
+    st, body, _ = g.req("POST", "/v1/traces", json.dumps(bad), headers={"Content-Type": "application/json"})
+    report(st == 400, "OTLP: a GenAI span without a hex trace id is 400", body)
+    # found by fuzz_govd: a raw newline inside a string split the record line
+    raw = json.dumps(OTLP).replace('"triage-bot"', '"triage-\nbot"')
+    st, body, _ = g.req("POST", "/v1/traces", raw, headers={"Content-Type": "application/json"})
+    report(st == 400 and "malformed JSON" in body, "OTLP: a raw control character in a string is malformed JSON",
+           (st, body))
+    huge = json.dumps(OTLP).replace('"doubleValue": 0.02', '"doubleValue": 1e400')
+    st, body, _ = g.req("POST", "/v1/traces?decisions=1", huge, headers={"Content-Type": "application/json"})
+    report(st == 200 and json.loads(body.splitlines()[0])["status"] == "ok",
+           "OTLP: a non-finite double is ignored, not written as inf", (st, body[:300]))
+    st, body, _ = g.req("GET", "/metrics")
+    report('govd_otlp_spans_total{policy="support_agents"} 3' in body, "OTLP: spans are counted", body[-1200:])
+    g.stop()
+
+
+def otel_npm():
+    """Spans from the real @opentelemetry/sdk-trace-node through the real
+    @opentelemetry/exporter-trace-otlp-http (OTLP/HTTP JSON) become decisions."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "otel")
+    if not shutil.which("npm") and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "-qq", "npm"],
+                       capture_output=True, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    if not shutil.which("npm") or not shutil.which("node"):
+        print("skip - otel_npm: npm and node are not installed (apt-get install npm)")
+        return
+    p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=here, capture_output=True,
+                       text=True, timeout=600)
+    if p.returncode != 0:
+        report(False, "npm ci of the OpenTelemetry packages", p.stdout + p.stderr)
+        return
+    tok = write(os.path.join(TMP, "tokens-otel"), TOKENS, 0o600)
+    logf = os.path.join(TMP, "otel.log")
+    g = Govd("-p", "policies/support", "--tokens", tok, "--decision-log", logf)
+    url = "http://127.0.0.1:%d/v1/traces?policy=support_agents" % g.port
+    p = subprocess.run(["node", os.path.join(here, "send.js"), url, "decide-token-0123456789"], capture_output=True,
+                       text=True, timeout=120)
+    ids = p.stdout.split()
+    entries = [json.loads(x) for x in open(logf)] if os.path.exists(logf) else []
+    got = {}
+    for e in entries:
+        rec = json.loads(e["input"])
+        got[rec["run_id"]] = (rec, e["decision"], e["endpoint"], e["caller"])
+    ok = p.returncode == 0 and len(ids) == 2 and sorted(got) == sorted(ids)
+    if ok:
+        rec, dec, ep, caller = got[ids[0]]
+        rules = sorted(f["rule"] for f in dec["findings"])
+        ok = (ep == "otlp" and caller == "agent-host" and rec["agent"] == "triage-bot" and rec["tenant"] == "acme"
+              and rec["tokens"] == 1600 and abs(rec["latency_ms"] - 4500) < 1e-6 and rec["error"] is True
+              and rec["action"] == "chat" and rules == ["failed_run", "slow_run", "token_overrun"])
+        rec2, dec2, _, _ = got[ids[1]]
+        ok = ok and dec2["verdict"] == "allow" and rec2["tokens"] == 150 and rec2["error"] is False
+    report(ok, "OpenTelemetry Node SDK + OTLP/HTTP exporter: GenAI spans become std/agent_run decisions",
+           "node rc %d\n%s%s\n%s" % (p.returncode, p.stdout, p.stderr, json.dumps(got, indent=1)[:2000]))
+    st, body, _ = g.req("GET", "/metrics", token="decide-token-0123456789")
+    report('govd_otlp_spans_total{policy="support_agents"} 2' in body, "the SDK's non-GenAI span is skipped",
+           body[-1000:])
+    g.stop()
+
+
+def build_stats_partition():
+    want = {"support": "by agent", "error_spike": "by agent", "loan_underwriting": "by run_id",
+            "model_promotion": "any", "agent_health": "none: cannot be partitioned"}
+    bad = []
+    for p, w in want.items():
+        out = subprocess.run([GOVC, "build", "--stats", "-o", os.path.join(TMP, "x.govb"), "policies/" + p],
+                             capture_output=True, text=True).stdout
+        m = re.search(r"partition:\s+(.*)", out)
+        if not m or not m.group(1).startswith(w):
+            bad.append((p, m and m.group(1)))
+    report(not bad, "govc build --stats names the partition key", bad)
+
+
+def soak_short():
+    # Under make san, ASan's quarantine of freed blocks would grow RSS by itself.
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    g = Govd("-p", "policies/support", "-p", "policies/error_spike",
+             env={"ASAN_OPTIONS": (asan + ":" if asan else "") + "quarantine_size_mb=0:thread_local_quarantine_size_kb=0"})
+
+    def rss():
+        with open("/proc/%d/status" % g.p.pid) as f:
+            return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+    recs = open("policies/support/records.jsonl").read().splitlines()
+    c = g.conn()
+    samples = []
+    t_end = time.time() + 6
+    i = 0
+    while time.time() < t_end:
+        rec = json.loads(recs[i % len(recs)])
+        rec["agent"] = "soak-%d" % (i % 5000)   # many keys: the tables fill and evict
+        g.req("POST", "/v1/decide/error_spike", json.dumps(rec), conn=c)
+        i += 1
+        if i % 2000 == 0:
+            samples.append(rss())
+    c.close()
+    grow = samples[-1] - samples[len(samples) // 2] if len(samples) > 2 else 0
+    report(len(samples) > 2 and grow < 2048, "short soak: RSS flat over %d requests (%s kB)" % (i, samples),
+           samples)
+    g.stop()
+
+
+def quickstart():
+    """The README's govd quick start, run as written (its port swapped for a free one)."""
+    text = open("README.md").read()
+    m = re.search(r"## govd quick start.*?```sh\n(.*?)```", text, re.S)
+    if not m:
+        report(False, "README has a govd quick start", "no '## govd quick start' section with a sh block")
+        return
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    script = m.group(1).replace("8181", str(port)).replace("build/", BUILD + "/")
+    env = dict(os.environ, TMPDIR=TMP)
+    p = subprocess.Popen(["sh", "-ec", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                         start_new_session=True)
+    try:
+        out, _ = p.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+    report(p.returncode == 0 and '"verdict"' in out and "govd_decisions_total" in out and "stopped" in out,
+           "README govd quick start runs", out)
+
+
+for fn in (build_stats_partition, endpoints_basic, batch_matches_govc, keyed_partitions_exact, bad_input,
+           slow_clients_and_limits, auth_and_roles, gates_and_escalations, reload_under_load, persistence_and_kill9,
+           log_rotation, unix_socket_and_tls, otlp, otel_npm, soak_short, quickstart):
+    case(fn)
+shutil.rmtree(TMP, ignore_errors=True)
+sys.exit(1 if FAILS else 0)
