@@ -199,6 +199,10 @@ static void quote_decl(GovFrontend *fe, GovDecl *d, const char *name, FILE *out)
             span_text(fe, d->u.rule.clear_after->span, a, sizeof a);
             fprintf(out, "  clear after: %s\n", a);
         }
+        if (d->u.rule.stale_after) {
+            span_text(fe, d->u.rule.stale_after->span, a, sizeof a);
+            fprintf(out, "  stale after: %s\n", a);
+        }
         break;
     case GOV_D_GATE:
         if (!d->u.gate.when) return;

@@ -1136,6 +1136,16 @@ static void emit_sustained(Comp *K, GovDecl *d, uint32_t ri)
     put64(b, (uint64_t)(d->u.rule.clear_after ? after.u.i : 0));
     put32(b, K->rlevel);
     put32(b, K->rlevel == GOVB_NONE ? 1 : K->rcap);
+    /* Its staleness (RULESTALE, one entry per RULESTATE entry): `stale after`, else the
+     * language's default of 5 minutes (spec/language.md §4.3). */
+    GovValue stale = {0};
+    stale.u.i = INT64_C(300000000000);
+    if (d->u.rule.stale_after)
+        govE_eval(d->u.rule.stale_after, &stale);
+    b = &K->sec[GOVB_S_RULESTALE];
+    put32(b, ri);
+    put32(b, 0);
+    put64(b, (uint64_t)stale.u.i);
 }
 
 /* ------------------------------------------------------------------ gates, escalations */
@@ -1277,9 +1287,12 @@ static void emit_window(Comp *K, GovDecl *d)
     uint32_t cap = per ? capacity_of(d->u.window.capacity) : 1;
     uint64_t alpha = 0;
     if (d->u.window.agg == GOV_AGG_EWMA) {
+        /* A ratio: `1` is an int constant, and its bits are not the double 1.0 (the
+         * checker converts it the same way, govC_const). */
         GovValue v;
         govE_eval(call->u.call.args[1], &v);
-        memcpy(&alpha, &v.u.f, 8);
+        double a = v.type == GOV_TY_FLOAT || v.type == GOV_TY_RATIO ? v.u.f : (double)v.u.i;
+        memcpy(&alpha, &a, 8);
     }
     uint32_t code_at = (uint32_t)(K->sec[GOVB_S_CODE].n / 4);
     uint32_t file, line, col;

@@ -547,8 +547,14 @@ static void clause(F *f)
             kw_expr(f);
         }
         break;
+    case T_IDENT: /* contextual words: `requester EXPR` (a gate), `stale after D` (a rule) */
+        if (k->hi - k->lo == 9 && memcmp(f->src + k->lo, "requester", 9) == 0) {
+            kw_expr(f);
+            break;
+        }
+        /* fall through */
     case T_CLEAR:
-        take(f, T_CLEAR);
+        take(f, -1);
         text(f, " ");
         kw_expr(f);
         break;
@@ -599,9 +605,6 @@ static void clause(F *f)
             text(f, " ");
         }
         word_list(f, -1);
-        break;
-    case T_IDENT: /* requester EXPR (a contextual word) */
-        kw_expr(f);
         break;
     case T_NOTIFY:
         take(f, T_NOTIFY);
@@ -978,6 +981,7 @@ static void collect(F *f, GovModule *m)
         case GOV_D_RULE:
             add_root(f, d->u.rule.when), add_root(f, d->u.rule.for_);
             add_root(f, d->u.rule.clear_when), add_root(f, d->u.rule.clear_after);
+            add_root(f, d->u.rule.stale_after);
             break;
         case GOV_D_WINDOW:
             add_root(f, d->u.window.call), add_root(f, d->u.window.last_runs), add_root(f, d->u.window.span);

@@ -27,7 +27,7 @@ fuzz-build:
 	@sh tests/install-deps.sh $(FUZZ_DEB_PKGS)
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT=-O1 SAN="$(FUZZ_SAN)" fuzz-bins
 
-FUZZ_LINK := $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/gen.o $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/tests/ffi/hostlib.o \
+FUZZ_LINK := $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/gen.o $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/fuzz/exact.o $(BUILD)/obj/tests/ffi/hostlib.o \
              $(BUILD)/obj/compiler/compile.o $(BUILD)/gen/obj/stdlib_data.o $(BUILD)/liblang.a $(BUILD)/libgov.a
 
 $(BUILD)/obj/fuzz/%.o: $(BUILD)/gen/parser.h

@@ -461,27 +461,22 @@ static void overrides(Gen *g, int spec, const char *indent)
     }
 }
 
-/* Window W<i>: an exact aggregate (count, sum of an int-class value, min, max, rate)
- * over the last N runs or a span of event time, sometimes per key with a capacity small
- * enough to evict, with `where` and lateness. The generated records' times are out of
- * order over 70 minutes, so lateness 0 makes many records late and 2h none. */
+/* Window W<i>: any aggregate (count, sum, min, max, rate, mean, stddev, ewma, p50..p99)
+ * of an int-class or float value, over the last N runs or a span of event time,
+ * sometimes per key with a capacity small enough to evict, with `where` and lateness.
+ * Records are out of order or come with gaps and late ones (RecClock), and float values
+ * span 1e-300 to 1e300 with both signs, ties and spikes (gen_record). */
 static void gen_window(Gen *g, int i)
 {
-    static const int sum_types[] = {GOV_TY_INT, GOV_TY_DURATION, GOV_TY_MONEY};
+    static const int mom_types[] = {GOV_TY_INT, GOV_TY_DURATION, GOV_TY_MONEY, GOV_TY_FLOAT, GOV_TY_RATIO};
     static const int ord_types[] = {GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_RATIO, GOV_TY_DURATION, GOV_TY_MONEY, GOV_TY_TIME};
+    static const char *const plain[] = {"i", "d", "m", "f", "r"};
     g->budget = 12;
     out(&g->o, "\nwindow W%d = ", i);
-    switch (fuzz_rand(g->r, 6)) {
+    uint32_t k = fuzz_rand(g->r, 10);
+    switch (k) {
     case 0: out(&g->o, "count()"); g->win_type[i] = GOV_TY_INT; break;
     case 1: out(&g->o, "count("); gen_bool(g, 2); out(&g->o, ")"); g->win_type[i] = GOV_TY_INT; break;
-    case 2: {
-        int t = sum_types[fuzz_rand(g->r, 3)];
-        out(&g->o, "sum(");
-        gen_expr(g, t, 2);
-        out(&g->o, ")");
-        g->win_type[i] = t;
-        break;
-    }
     case 3: case 4: {
         int t = ord_types[fuzz_rand(g->r, 6)];
         out(&g->o, "%s(", fuzz_rand(g->r, 2) ? "min" : "max");
@@ -490,12 +485,30 @@ static void gen_window(Gen *g, int i)
         g->win_type[i] = t;
         break;
     }
-    default: out(&g->o, "rate("); gen_bool(g, 2); out(&g->o, ")"); g->win_type[i] = GOV_TY_RATIO; break;
+    case 5: out(&g->o, "rate("); gen_bool(g, 2); out(&g->o, ")"); g->win_type[i] = GOV_TY_RATIO; break;
+    default: { /* sum, mean, stddev, ewma, a quantile */
+        uint32_t j = fuzz_rand(g->r, 5);
+        int t = mom_types[j];
+        const char *agg = k == 2 ? "sum" : k == 6 ? "mean" : k == 7 ? "stddev" : k == 8 ? "ewma"
+                        : (const char *[]){"p50", "p90", "p95", "p99"}[fuzz_rand(g->r, 4)];
+        out(&g->o, "%s(", agg);
+        /* Mostly the field itself, so its adversarial values reach the window whole. */
+        if (fuzz_rand(g->r, 3)) out(&g->o, "run.%s", plain[j]);
+        else gen_expr(g, t, 2);
+        if (k == 8) out(&g->o, ", %s", (const char *[]){"0.5", "25%", "1", "0.1", "0.999"}[fuzz_rand(g->r, 5)]);
+        out(&g->o, ")");
+        bool fl = t == GOV_TY_FLOAT || t == GOV_TY_RATIO;
+        g->win_type[i] = k == 2 ? (t == GOV_TY_RATIO ? GOV_TY_FLOAT : t)
+                       : k == 7 ? (t == GOV_TY_DURATION || t == GOV_TY_MONEY ? t : GOV_TY_FLOAT)
+                       : t == GOV_TY_INT ? GOV_TY_FLOAT : t;
+        (void)fl;
+        break;
+    }
     }
     if (fuzz_rand(g->r, 2))
-        out(&g->o, " over last %d runs", 1 + (int)fuzz_rand(g->r, 6));
+        out(&g->o, " over last %d runs", (int[]){1, 2, 3, 5, 6, 16, 64}[fuzz_rand(g->r, 7)]);
     else
-        out(&g->o, " over %s", (const char *[]){"10m", "90s", "7s", "1h", "45m", "1ns"}[fuzz_rand(g->r, 6)]);
+        out(&g->o, " over %s", (const char *[]){"10m", "90s", "7s", "1h", "45m", "1ns", "3h"}[fuzz_rand(g->r, 7)]);
     if (fuzz_rand(g->r, 2)) {
         out(&g->o, " per %s", gov_level_name((GovLevel)fuzz_rand(g->r, 4)));
         if (fuzz_rand(g->r, 3)) out(&g->o, " capacity %d", 1 + (int)fuzz_rand(g->r, 3));
@@ -507,6 +520,36 @@ static void gen_window(Gen *g, int i)
     uint32_t l = fuzz_rand(g->r, 4);
     if (l) out(&g->o, " lateness %s", (const char *[]){"", "10m", "2h", "30s"}[l]);
     out(&g->o, "\n");
+}
+
+/* Drift D<i>: psi, ks or mean_shift of a value over a current span against a baseline,
+ * with declared or default bins, a small min_samples, sometimes per key. */
+static void gen_drift(Gen *g, int i)
+{
+    static const int types[] = {GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_RATIO, GOV_TY_DURATION, GOV_TY_MONEY};
+    static const char *const plain[] = {"i", "f", "r", "d", "m"};
+    static const char *const spans[][2] = {{"10m", "30m"}, {"5m", "20m"}, {"90s", "9m"}, {"1h", "3h"}, {"7s", "1m"}};
+    static const char *const bins[] = {"[3, 10, 40]", "[-1e100, -1.0, 0.0, 1e-300, 1.0, 1e17]", "[10%, 50%, 90%]",
+                                       "[1ms, 1s, 1m]", "[$0.01, $1, $100]"};
+    g->budget = 12;
+    uint32_t j = fuzz_rand(g->r, 5), sp = fuzz_rand(g->r, 5);
+    out(&g->o, "\ndrift D%d {\n  of ", i);
+    bool field = fuzz_rand(g->r, 3) != 0; /* an expression's type may differ (a ratio for a float) */
+    if (field) out(&g->o, "run.%s", plain[j]);
+    else gen_expr(g, types[j], 2);
+    out(&g->o, "\n  baseline %s\n  current %s\n", spans[sp][1], spans[sp][0]);
+    out(&g->o, "  test %s > %s\n", (const char *[]){"psi", "ks", "mean_shift"}[fuzz_rand(g->r, 3)],
+        (const char *[]){"0.0", "0.05", "0.5", "2.0", "1e300"}[fuzz_rand(g->r, 5)]);
+    if (field && fuzz_rand(g->r, 2)) out(&g->o, "  bins %s\n", bins[j]);
+    out(&g->o, "  min_samples %d\n", 1 + (int)fuzz_rand(g->r, 4));
+    if (fuzz_rand(g->r, 2)) {
+        out(&g->o, "  per %s\n", gov_level_name((GovLevel)fuzz_rand(g->r, 4)));
+        if (fuzz_rand(g->r, 2)) out(&g->o, "  capacity %d\n", 1 + (int)fuzz_rand(g->r, 3));
+    }
+    uint32_t v = fuzz_rand(g->r, 6);
+    if (v < 5) out(&g->o, "  verdict %s\n", (const char *[]){"allow", "warn", "review", "pause", "block"}[v]);
+    if (fuzz_rand(g->r, 3) == 0) out(&g->o, "  notify c0\n");
+    out(&g->o, "}\n");
 }
 
 static void gen_policy(Gen *g)
@@ -557,6 +600,9 @@ static void gen_policy(Gen *g)
     g->nwin = (int)fuzz_rand(g->r, MAXWIN + 1);
     for (int i = 0; i < g->nwin; i++)
         gen_window(g, i);
+    int ndrift = (int)fuzz_rand(g->r, 3);
+    for (int i = 0; i < ndrift; i++)
+        gen_drift(g, i);
     int nrules = 1 + (int)fuzz_rand(g->r, 6);
     for (int i = 0; i < nrules; i++) {
         g->budget = 40;
@@ -594,6 +640,7 @@ static void gen_policy(Gen *g)
                 if (!win || !right) gen_bool(g, 1 + (int)fuzz_rand(g->r, 3));
             }
             if (which & 4) out(&g->o, "\n  clear after %s", spans[fuzz_rand(g->r, 5)]);
+            if (fuzz_rand(g->r, 2)) out(&g->o, "\n  stale after %s", (const char *[]){"1ns", "30s", "2m", "20m", "2h"}[fuzz_rand(g->r, 5)]);
         }
         out(&g->o, "\n");
         if (gate) {
@@ -614,7 +661,53 @@ static void gen_policy(Gen *g)
 
 /* ------------------------------------------------------------------ records */
 
-static void gen_record(FuzzRng *r, RefRecord *rec)
+/* The records' event times: scattered over 70 minutes (out of order: late for
+ * lateness 0), or a stream that mostly moves forward, with quiet gaps of up to an hour and
+ * a half and now and then a record back-dated by up to 10 minutes. And the float value
+ * last drawn, for ties. */
+typedef struct RecClock {
+    int mode;
+    int64_t t;
+    double prev;
+} RecClock;
+
+static void clock_start(FuzzRng *r, RecClock *c)
+{
+    c->mode = (int)fuzz_rand(r, 2);
+    c->t = BASE_NS;
+    c->prev = 1.0;
+}
+
+static int64_t next_time(FuzzRng *r, RecClock *c)
+{
+    if (!c->mode)
+        return BASE_NS + (int64_t)fuzz_rand(r, 70 * 60) * 1000000000;
+    uint32_t k = fuzz_rand(r, 20);
+    if (k == 0) c->t += (int64_t)(20 + fuzz_rand(r, 70)) * 60000000000;
+    else if (k == 1) {
+        int64_t back = c->t - (int64_t)fuzz_rand(r, 600) * 1000000000;
+        return back < BASE_NS ? BASE_NS : back;
+    } else c->t += (int64_t)fuzz_rand(r, 90) * 1000000000;
+    return c->t;
+}
+
+/* An adversarial float: a power of ten from 1e-300 to 1e300 of either sign, a 1e17 spike,
+ * the last one again (ties), the smallest subnormal, or an ordinary value. */
+static double hard_float(FuzzRng *r, RecClock *c)
+{
+    char b[32];
+    switch (fuzz_rand(r, 6)) {
+    case 0: case 1:
+        snprintf(b, sizeof b, "%s%de%d", fuzz_rand(r, 3) ? "" : "-", 1 + (int)fuzz_rand(r, 9), (int)fuzz_rand(r, 601) - 300);
+        return c->prev = strtod(b, NULL);
+    case 2: return c->prev = fuzz_rand(r, 2) ? 1e17 : -1e17;
+    case 3: return c->prev;
+    case 4: return c->prev = fuzz_rand(r, 2) ? 5e-324 : 1e-300;
+    default: return c->prev = (double)fuzz_rand(r, 1000) / 8.0;
+    }
+}
+
+static void gen_record(FuzzRng *r, RefRecord *rec, RecClock *clk)
 {
     memset(rec, 0, sizeof *rec);
     rec->nslots = NFIELDS;
@@ -634,7 +727,7 @@ static void gen_record(FuzzRng *r, RefRecord *rec)
     }
     rec->present[5] = true;
     rec->v[5].type = GOV_TY_TIME;
-    rec->v[5].u.i = BASE_NS + (int64_t)fuzz_rand(r, 70 * 60) * 1000000000;
+    rec->v[5].u.i = next_time(r, clk);
     for (int s = F_I; s < NFIELDS; s++) {
         int t = fields[s - F_I].type;
         if ((s == F_O || s == F_Q) && fuzz_rand(r, 2))
@@ -649,6 +742,7 @@ static void gen_record(FuzzRng *r, RefRecord *rec)
             if (k == 0) v.u.i = INT64_MAX;
             else if (k == 1) v.u.i = INT64_MIN;
             else if (k == 2) v.u.i = u - 5;
+            else if (k == 3) v.u.i = fuzz_rand(r, 2) ? 100000000000000000 : -100000000000000000; /* 1e17 spikes */
             break;
         case GOV_TY_FLOAT:
             if (k == 0) v.u.f = 1e308;
@@ -656,6 +750,7 @@ static void gen_record(FuzzRng *r, RefRecord *rec)
             else if (k == 2) v.u.f = 0.1 * u;
             else if (k == 3) v.u.f = 5e-324;
             else if (k == 4) v.u.f = u;
+            else if (k < 9) v.u.f = hard_float(r, clk);
             break;
         case GOV_TY_RATIO:
             if (k < 3) v.u.f = (double)fuzz_rand(r, 1001) / 1000.0;
@@ -848,11 +943,12 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_
         GovDecl *r = ref.fired[i];
         if (strlen(f.rule) != r->name.len || memcmp(f.rule, r->name.s, r->name.len) != 0)
             FAIL("finding %zu: VM rule %s, reference %.*s", i, f.rule, (int)r->name.len, r->name.s);
-        int sev = r->kind == GOV_D_GATE ? GOV_SEV_WARNING : r->u.rule.severity;
-        int ver = r->kind == GOV_D_GATE ? GOV_V_REVIEW : r->u.rule.verdict;
+        int sev = r->kind == GOV_D_GATE ? GOV_SEV_WARNING : r->kind == GOV_D_DRIFT ? r->u.drift.severity : r->u.rule.severity;
+        int ver = r->kind == GOV_D_GATE ? GOV_V_REVIEW : r->kind == GOV_D_DRIFT ? r->u.drift.verdict : r->u.rule.verdict;
         if (f.severity != sev || f.verdict != ver)
             FAIL("finding %s: VM severity/verdict %d/%d, reference %d/%d", f.rule, f.severity, f.verdict, sev, ver);
-        GovNameList *nl = r->kind == GOV_D_GATE ? &r->u.gate.notify : &r->u.rule.notify;
+        GovNameList *nl = r->kind == GOV_D_GATE ? &r->u.gate.notify : r->kind == GOV_D_DRIFT ? &r->u.drift.notify
+                                                                                              : &r->u.rule.notify;
         for (uint32_t k = 0; k < nl->n && !ref.quiet[i]; k++, expect_actions++) {
             gov_action a;
             if (expect_actions >= nnotify || gov_decision_action(d, notify_at[expect_actions], &a) != GOV_OK)
@@ -902,6 +998,74 @@ static void report(Diff *D, const RefRecord *hist, uint32_t n, const char *vm_js
         abort();
 }
 
+/* A number after `"key":` in s (before end); the rest after it in *next. false if not there. */
+static const char *find_key(const char *s, const char *end, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *q = s; q + kl <= end; q++)
+        if (memcmp(q, key, kl) == 0) return q + kl;
+    return NULL;
+}
+
+/* A value printed by the trace (spec/trace.md §4) as `type`. */
+static void parse_value(const char *q, int type, GovValue *v)
+{
+    memset(v, 0, sizeof *v);
+    v->type = (uint8_t)type;
+    if (type == GOV_TY_FLOAT || type == GOV_TY_RATIO) v->u.f = strtod(q, NULL);
+    else v->u.i = strtoll(q, NULL, 10);
+}
+
+/* The windows' and drifts' values after this record, from the typed VM's trace: the
+ * trace's top-level "windows" (every window of the kind, spec/trace.md §3) and each
+ * drift rule's "drift" object. */
+static bool parse_trace(const char *t, size_t n, const GovPolicy *pol, RefVM *out, char *why, size_t wl)
+{
+    memset(out, 0, sizeof *out);
+    const char *end = t + n;
+    /* the top-level windows follow the trace's "findings" count */
+    const char *w = NULL;
+    for (const char *q = t; (q = find_key(q, end, ",\"findings\":")); ) {
+        while (q < end && *q >= '0' && *q <= '9') q++;
+        if (q + 12 <= end && memcmp(q, ",\"windows\":[", 12) == 0) w = q + 12;
+    }
+    int nw = 0, nd = 0;
+    for (uint32_t i = 0; i < pol->ndecls; i++) {
+        const GovDecl *d = pol->decls[i];
+        if (d->kind == GOV_D_WINDOW && nw < REF_MAXWIN) {
+            char key[64];
+            snprintf(key, sizeof key, "{\"name\":\"%.*s\",\"value\":", (int)d->name.len, d->name.s);
+            const char *q = w ? find_key(w, end, key) : NULL;
+            if (!q) {
+                snprintf(why, wl, "window %.*s missing from the trace", (int)d->name.len, d->name.s);
+                return false;
+            }
+            RefVMValue *v = &out->win[nw++];
+            v->has = memcmp(q, "null", 4) != 0;
+            if (v->has) parse_value(find_key(q, end, "\"value\":"), d->u.window.value_type, &v->v);
+            const char *c = find_key(q, end, "\"n\":");
+            v->n = c ? strtoull(c, NULL, 10) : 0;
+        } else if (d->kind == GOV_D_DRIFT && nd < REF_MAXDRIFT) {
+            char key[64];
+            snprintf(key, sizeof key, "\"drift\":{\"name\":\"%.*s\",", (int)d->name.len, d->name.s);
+            const char *q = find_key(t, end, key);
+            if (!q) {
+                snprintf(why, wl, "drift %.*s missing from the trace", (int)d->name.len, d->name.s);
+                return false;
+            }
+            RefVMValue *v = &out->drift[nd++];
+            const char *c = find_key(q, end, "\"value\":");
+            v->has = c && memcmp(c, "null", 4) != 0;
+            if (v->has) parse_value(c, GOV_TY_FLOAT, &v->v);
+            c = find_key(q, end, "\"baseline_n\":");
+            v->nb = c ? strtoull(c, NULL, 10) : 0;
+            c = find_key(q, end, "\"current_n\":");
+            v->nc = c ? strtoull(c, NULL, 10) : 0;
+        }
+    }
+    return true;
+}
+
 static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t len, uint32_t nrecords,
                             bool abort_on, DiffStats *st)
 {
@@ -926,9 +1090,11 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
     static RefRecord hist[REF_MAXHIST];
     if (nrecords > REF_MAXHIST)
         nrecords = REF_MAXHIST;
+    RecClock clk;
+    clock_start(r, &clk);
     for (uint32_t i = 0; i < nrecords; i++) {
         RefRecord *rec = &hist[i];
-        gen_record(r, rec);
+        gen_record(r, rec, &clk);
         Out o = {rj, 0, sizeof rj};
         json_record(rec, &o);
         set_typed(vm[0], rec);
@@ -938,7 +1104,19 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
         gov_decision_json(d0, dj[0], sizeof dj[0], &n0);
         gov_decision_json(d1, dj[1], sizeof dj[1], &n1);
         st->records++;
-        if (!agree(D, d0, hist, i + 1, st)) {
+        /* The windows' and drifts' values against their exact values (then the
+         * reference decides with them). */
+        const char *tt;
+        size_t tl;
+        RefVM rv;
+        if (gov_decision_trace(d0, &tt, &tl) != GOV_OK) {
+            snprintf(D->why, sizeof D->why, "no trace");
+            report(D, hist, i + 1, dj[0], abort_on, st);
+        } else if (!parse_trace(tt, tl, D->pol, &rv, D->why, sizeof D->why) ||
+                   !ref_observe(D->pol, hist, i + 1, &rv, D->why, sizeof D->why)) {
+            report(D, hist, i + 1, dj[0], abort_on, st);
+            break; /* the reference's windows are out of step from here */
+        } else if (!agree(D, d0, hist, i + 1, st)) {
             report(D, hist, i + 1, dj[0], abort_on, st);
         } else if (n0 != n1 || memcmp(dj[0], dj[1], n0) != 0) {
             snprintf(D->why, sizeof D->why, "typed (traced) and JSON (untraced) entry points differ (JSON decision: %.400s)",

@@ -6,10 +6,10 @@
  * policy has one record kind with a field of every value type, limits of every ordered
  * type with scope overrides that tighten by construction (so the checker accepts them),
  * windows (spec/language.md §4.5: count and time windows, per key with small
- * capacities, `where`, lateness; the exact aggregates count, sum, min, max and rate),
- * and rules and gates over random expressions of every operator, built-in and type
- * combination of spec/language.md §3.1, some of them reading windows, some sustained
- * (§4.3: for, clear when, clear after).
+ * capacities, `where`, lateness; every aggregate), drifts (§4.5.1), and rules and gates
+ * over random expressions of every operator, built-in and type combination of
+ * spec/language.md §3.1, some of them reading windows, some sustained (§4.3: for, clear
+ * when, clear after, stale after). Records carry adversarial float magnitudes.
  */
 #ifndef GOV_FUZZ_GEN_H
 #define GOV_FUZZ_GEN_H
@@ -37,6 +37,20 @@ typedef struct RefRecord {
     GovValue v[REF_MAXSLOTS];
 } RefRecord;
 
+/* What the VM said a window or drift was after a record (from its trace): whether it
+ * has a value, the value, and its counts (a window's n; a drift's baseline and current
+ * counts). */
+typedef struct RefVMValue {
+    bool has;
+    GovValue v;
+    uint64_t n, nb, nc;
+} RefVMValue;
+enum { REF_MAXWIN = 8, REF_MAXDRIFT = 4 };
+typedef struct RefVM {
+    RefVMValue win[REF_MAXWIN];     /* windows in declaration order */
+    RefVMValue drift[REF_MAXDRIFT]; /* drifts in declaration order */
+} RefVM;
+
 /* The reference evaluator's decision for one record. */
 enum { REF_MAXRULES = 64 };
 typedef struct RefDecision {
@@ -57,6 +71,12 @@ GovValue ref_eval(const GovPolicy *p, const GovExpr *e, const RefRecord *rec);
  * REF_MAXHIST). */
 enum { REF_MAXHIST = 64 };
 void ref_decide(const GovPolicy *p, const RefRecord *hist, uint32_t n, RefDecision *out);
+/* Check what the VM said each window and drift was after the last of hist[0..n)
+ * against the exact values recomputed from the records (spec/language.md §4.5, §4.5.1):
+ * exact where the spec says exact, else within the stated bound. Call once per record,
+ * in order (n = 1 starts a new stream); ref_decide then decides with the values it
+ * accepted. false, with why, on a value beyond its bound. */
+bool ref_observe(const GovPolicy *p, const RefRecord *hist, uint32_t n, const RefVM *vm, char *why, size_t len);
 /* The window values of the last ref_decide, one comment line each, for a report. */
 void ref_describe_windows(FILE *f);
 

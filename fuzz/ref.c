@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "fuzz/exact.h"
 #include "fuzz/gen.h"
 
 static bool isf(int t) { return t == GOV_TY_FLOAT || t == GOV_TY_RATIO; }
@@ -38,11 +41,14 @@ static double total(double x)
     return x;
 }
 
-/* Round to the nearest integer, ties away from zero, saturating to int64. */
+/* Round to the nearest integer, ties away from zero, saturating to int64. (Not
+ * floor(x + 0.5): between 2^52 and 2^53 that addition itself rounds, to even.) */
 static int64_t round_sat(double x)
 {
     x = total(x);
-    double r = x < 0 ? -floor(-x + 0.5) : floor(x + 0.5);
+    double r = trunc(x), frac = x - r; /* exact */
+    if (frac >= 0.5) r += 1;
+    else if (frac <= -0.5) r -= 1;
     if (r >= 9223372036854775807.0) return INT64_MAX;
     if (r <= -9223372036854775808.0) return INT64_MIN;
     return (int64_t)r;
@@ -345,6 +351,8 @@ typedef struct RefInst {
     uint32_t n;
     int64_t at[REF_MAXHIST];
     GovValue v[REF_MAXHIST];
+    bool has_ewma;
+    double ewma;          /* the recurrence over the values taken since it was last empty */
 } RefInst;
 
 static int64_t const_int(const GovPolicy *p, const GovExpr *e, const RefRecord *rec, int64_t dflt)
@@ -352,8 +360,37 @@ static int64_t const_int(const GovPolicy *p, const GovExpr *e, const RefRecord *
     return e ? ref_eval(p, e, rec).u.i : dflt;
 }
 
-/* The value of window `w` for the last record of hist[0..n), by replaying them all. */
-static void window_value(const GovPolicy *p, const GovDecl *w, const RefRecord *hist, uint32_t n, RefWin *out)
+/* The adopted values: after record j, each window's and drift's value as the VM gave it
+ * once ref_observe found it within the spec's bound of the exact one (so the reference
+ * decides with the VM's numbers, and a rule comparing a value its bound allows either
+ * way is not a divergence). Indexed by record and by the declaration's order among
+ * windows (drifts). */
+static struct {
+    const GovPolicy *p;
+    uint32_t n;           /* records observed */
+    RefVMValue win[REF_MAXHIST][REF_MAXWIN];
+    RefVMValue drift[REF_MAXHIST][REF_MAXDRIFT];
+} adopt;
+
+/* What a window holds after the last of hist[0..n): the values in order, with the
+ * ewma; by replaying every record through §4.5's rules (keys and eviction, lateness,
+ * buckets). */
+typedef struct Held {
+    uint32_t cnt;
+    GovValue v[REF_MAXHIST];
+    bool has_ewma;
+    double ewma;
+} Held;
+
+static double fixd(double x)
+{
+    if (x != x) return 0;
+    if (x > 1.7976931348623157e308) return 1.7976931348623157e308;
+    if (x < -1.7976931348623157e308) return -1.7976931348623157e308;
+    return x;
+}
+
+static void window_held(const GovPolicy *p, const GovDecl *w, const RefRecord *hist, uint32_t n, Held *out)
 {
     static RefInst inst[REF_MAXHIST + 1];
     uint32_t ninst = 0;
@@ -371,6 +408,8 @@ static void window_value(const GovPolicy *p, const GovDecl *w, const RefRecord *
     int64_t width = runs ? 1 : span / nb;
     const GovExpr *call = w->u.window.call;
     const GovExpr *arg = call->u.call.nargs ? call->u.call.args[0] : NULL;
+    GovValue av = call->u.call.nargs > 1 ? ref_eval(p, call->u.call.args[1], last) : vf(GOV_TY_FLOAT, 0);
+    double alpha = asf(&av);
     RefInst *x = NULL;
     for (uint32_t j = 0; j < n; j++) {
         const RefRecord *rec = &hist[j];
@@ -402,50 +441,570 @@ static void window_value(const GovPolicy *p, const GovDecl *w, const RefRecord *
         int64_t at = rec->v[5].u.i;
         if (x->has_newest && at < govE_sat_sub(x->newest, lateness))
             continue; /* late: not taken, and the newest time stays */
+        int64_t newest = !x->has_newest || at > x->newest ? at : x->newest;
         if (where) {
-            bool too_old = !runs && x->has_newest &&
-                           floordiv(at, width) <= floordiv(at > x->newest ? at : x->newest, width) - nb;
+            bool too_old = !runs && x->has_newest && floordiv(at, width) <= floordiv(newest, width) - nb;
             if (!too_old) {
+                GovValue v = arg ? ref_eval(p, arg, rec) : vi(GOV_TY_BOOL, 1);
+                /* The ewma restarts when the window holds nothing (after the buckets that
+                 * fall out as the newest time moves have left). */
+                uint32_t held = 0;
+                for (uint32_t k = 0; k < x->n; k++)
+                    held += runs || floordiv(x->at[k], width) > floordiv(newest, width) - nb;
+                double d = asf(&v);
+                x->ewma = held == 0 || !x->has_ewma ? d : fixd(alpha * d + (1 - alpha) * x->ewma);
+                x->has_ewma = true;
                 x->at[x->n] = at;
-                x->v[x->n++] = arg ? ref_eval(p, arg, rec) : vi(GOV_TY_BOOL, 1);
+                x->v[x->n++] = v;
             }
         }
-        if (!x->has_newest || at > x->newest) x->newest = at;
+        x->newest = newest;
         x->has_newest = true;
     }
     /* What the window holds now: the last `runs` taken, or those in the buckets
      * (cur - B, cur] where cur is the newest time's bucket. */
     uint32_t first = runs && x->n > runs ? x->n - (uint32_t)runs : 0;
     int64_t cur = floordiv(x->newest, width);
-    __int128 sum = 0;
-    uint64_t cnt = 0, ntrue = 0;
-    GovValue mn = {0}, mx = {0};
+    out->cnt = 0;
     for (uint32_t k = first; k < x->n; k++) {
         if (!runs && floordiv(x->at[k], width) <= cur - nb) continue;
-        GovValue v = x->v[k];
-        if (!cnt || cmp(&v, &mn) < 0) mn = v;
-        if (!cnt || cmp(&v, &mx) > 0) mx = v;
-        cnt++;
-        ntrue += v.u.i != 0;
-        sum += v.u.i;
+        out->v[out->cnt++] = x->v[k];
     }
-    out->d = w;
-    out->has = cnt > 0;
-    int vt = w->u.window.value_type;
+    out->has_ewma = x->has_ewma && out->cnt > 0;
+    out->ewma = x->ewma;
+}
+
+/* ------------------------------------------------------------------ exact checks */
+
+static const uint32_t qnum[4] = {1, 9, 19, 99}, qden[4] = {2, 10, 20, 100};
+
+static bool is_int_class(int t) { return t == GOV_TY_INT || t == GOV_TY_DURATION || t == GOV_TY_MONEY || t == GOV_TY_TIME; }
+
+/* v as an exact Big scaled by 2^BIG_SCALE. */
+static void big_of(Big *b, const GovValue *v)
+{
+    if (isf(v->type)) big_from_double(b, v->u.f, BIG_SCALE);
+    else big_from_i64(b, v->u.i, BIG_SCALE);
+}
+
+/* |a - b| <= bound, all scaled alike. */
+static bool within(const Big *a, const Big *b, const Big *bound)
+{
+    Big d;
+    big_sub(&d, a, b);
+    big_abs(&d, &d);
+    return big_cmp(&d, bound) <= 0;
+}
+
+/* 2^k * |x| for k >= 0 (exactly, as a Big with the same scale). */
+static void big_pow2(Big *r, const Big *x, int k)
+{
+    Big t = *x;
+    while (k >= 32) { big_mul_u64(&t, &t, 1ull << 32); k -= 32; }
+    if (k) big_mul_u64(&t, &t, 1ull << k);
+    *r = t;
+}
+
+/* sigma = sqrt(D) / n (D = n Q - S^2, scaled 2^(2 BIG_SCALE)) lies in the interval
+ * [(s - c) / (1 + k eps'), (s + c) / (1 - k eps')], with eps' = 2^-e, that
+ * |s - sigma| <= k eps' sigma + c allows: (1 + k eps') sqrt(D) >= n (s - c) and
+ * (1 - k eps') sqrt(D) <= n (s + c), squared, in integers. */
+static bool sd_within(const Big *D, uint64_t n, double s, const Big *c, uint64_t k, int e)
+{
+    Big sb, lo, hi, t, u;
+    big_from_double(&sb, s, BIG_SCALE);
+    big_sub(&lo, &sb, c);
+    big_add(&hi, &sb, c);
+    Big one, kk;
+    big_from_i64(&one, 1, e);             /* 2^e */
+    big_from_i64(&kk, (int64_t)k, 0);
+    Big up, dn;
+    big_add(&up, &one, &kk);              /* 2^e + k */
+    big_sub(&dn, &one, &kk);              /* 2^e - k */
+    if (dn.neg || big_is_zero(&dn)) return true; /* the bound allows anything up */
+    /* (b) (2^e - k)^2 D <= 2^2e n^2 (s + c)^2 */
+    big_mul(&t, &dn, &dn);
+    big_mul(&t, &t, D);
+    big_mul(&u, &hi, &hi);
+    big_mul_u64(&u, &u, n * n);
+    big_pow2(&u, &u, 2 * e);
+    if (big_cmp(&t, &u) > 0) return false;
+    /* (a) (2^e + k)^2 D >= 2^2e n^2 (s - c)^2 when s > c */
+    if (lo.neg || big_is_zero(&lo)) return true;
+    big_mul(&t, &up, &up);
+    big_mul(&t, &t, D);
+    big_mul(&u, &lo, &lo);
+    big_mul_u64(&u, &u, n * n);
+    big_pow2(&u, &u, 2 * e);
+    return big_cmp(&t, &u) >= 0;
+}
+
+static int cmp_values(const void *a, const void *b)
+{
+    return cmp((const GovValue *)a, (const GovValue *)b);
+}
+
+/* Is the VM's value of window w (vm) what §4.5 allows for the values it holds? NULL if
+ * so, else why not (into buf). */
+static const char *window_check(const GovPolicy *p, const GovDecl *w, const Held *h, const RefVMValue *vm,
+                                const RefRecord *last, char *buf, size_t len)
+{
+    int agg = w->u.window.agg, vt = w->u.window.value_type;
+    const GovExpr *call = w->u.window.call;
+    const GovExpr *arg = call->u.call.nargs ? call->u.call.args[0] : NULL;
+    int at = arg ? arg->type : GOV_TY_BOOL;
+    bool runs = w->u.window.last_runs != NULL;
+    uint64_t n = h->cnt;
+    bool want_has = n > 0 || agg == GOV_AGG_COUNT || agg == GOV_AGG_SUM;
+    if (vm->has != want_has) {
+        snprintf(buf, len, "has a value: VM %d, reference %d (n %llu)", vm->has, want_has, (unsigned long long)n);
+        return buf;
+    }
+    if (vm->n != n) {
+        snprintf(buf, len, "n: VM %llu, reference %llu", (unsigned long long)vm->n, (unsigned long long)n);
+        return buf;
+    }
+    if (!want_has) return NULL;
+    double got = isf(vt) ? vm->v.u.f : (double)vm->v.u.i;
+    /* exact aggregates */
+    GovValue exact;
+    bool exact_int = false;
+    uint64_t ntrue = 0;
+    for (uint32_t k = 0; k < n; k++) ntrue += h->v[k].u.i != 0;
     switch (agg) {
     case GOV_AGG_COUNT:
-        out->has = true;
-        out->v = vi(GOV_TY_INT, (int64_t)(arg ? ntrue : cnt));
+        exact = vi(GOV_TY_INT, (int64_t)(arg ? ntrue : n));
+        exact_int = true;
         break;
-    case GOV_AGG_SUM: /* int-class arguments only (the generator's) */
-        out->has = true;
-        out->v = vi(vt, sum > INT64_MAX ? INT64_MAX : sum < INT64_MIN ? INT64_MIN : (int64_t)sum);
+    case GOV_AGG_RATE: exact = vf(GOV_TY_RATIO, n ? (double)ntrue / (double)n : 0.0); break;
+    case GOV_AGG_MIN: case GOV_AGG_MAX: {
+        exact = h->v[0];
+        for (uint32_t k = 1; k < n; k++)
+            if (agg == GOV_AGG_MIN ? cmp(&h->v[k], &exact) < 0 : cmp(&h->v[k], &exact) > 0) exact = h->v[k];
         break;
-    case GOV_AGG_MIN: out->v = mn; break;
-    case GOV_AGG_MAX: out->v = mx; break;
-    case GOV_AGG_RATE: out->v = vf(GOV_TY_RATIO, cnt ? (double)ntrue / (double)cnt : 0.0); break;
-    default: out->has = false; out->v = vi(GOV_TY_ERROR, 0); break; /* not generated */
     }
+    case GOV_AGG_EWMA: {
+        double e = h->ewma;
+        exact = is_int_class(vt) ? vi(vt, round_sat(e)) : vf(vt, fixd(e));
+        break;
+    }
+    default: break;
+    }
+    if (agg == GOV_AGG_COUNT || agg == GOV_AGG_RATE || agg == GOV_AGG_MIN || agg == GOV_AGG_MAX || agg == GOV_AGG_EWMA ||
+        exact_int) {
+        /* (the trace prints no negative zero, spec/trace.md §4: -0 and 0 are one value) */
+        bool same = isf(vt) ? exact.u.f == vm->v.u.f : exact.u.i == vm->v.u.i;
+        if (!same) {
+            snprintf(buf, len, "value: VM %.17g, reference %.17g (exact)", got, isf(vt) ? exact.u.f : (double)exact.u.i);
+            return buf;
+        }
+        return NULL;
+    }
+    if (agg >= GOV_AGG_P50) { /* quantiles: the ceil(q n)-th smallest */
+        static GovValue sorted[REF_MAXHIST];
+        memcpy(sorted, h->v, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, cmp_values);
+        uint32_t qi = (uint32_t)(agg - GOV_AGG_P50);
+        uint64_t rank = (qnum[qi] * n + qden[qi] - 1) / qden[qi];
+        GovValue xq = sorted[(rank ? rank : 1) - 1];
+        if (runs) { /* exact: the value itself, an int's as the nearest double */
+            bool same = isf(vt) ? (isf(xq.type) ? xq.u.f == vm->v.u.f : (double)xq.u.i == vm->v.u.f)
+                                : xq.u.i == vm->v.u.i;
+            if (!same) {
+                snprintf(buf, len, "quantile: VM %.17g, reference %.17g (exact)", got, asf(&xq));
+                return buf;
+            }
+            return NULL;
+        }
+        /* the sketch: 100 |q - x| <= |x| + 100 u (u: half a unit, or 2^-1075) */
+        Big bq, bx, d, bound, u;
+        big_of(&bq, &vm->v);
+        big_of(&bx, &xq);
+        big_sub(&d, &bq, &bx);
+        big_abs(&d, &d);
+        big_mul_u64(&d, &d, 100);
+        big_abs(&bound, &bx);
+        if (is_int_class(vt)) big_from_i64(&u, 50, BIG_SCALE);         /* 100 x 1/2 unit */
+        else big_from_i64(&u, 100, BIG_SCALE - 1075);                  /* 100 x 2^-1075 */
+        big_add(&bound, &bound, &u);
+        if (big_cmp(&d, &bound) > 0) {
+            snprintf(buf, len, "quantile: VM %.17g, exact %.17g, beyond 1%%", got, asf(&xq));
+            return buf;
+        }
+        return NULL;
+    }
+    /* sum, mean, stddev: exact sums S = sum x, A = sum |x|, and for stddev Q = sum x^2 */
+    Big S, A, Q, x, ax, x2;
+    big_zero(&S), big_zero(&A), big_zero(&Q);
+    double M = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        big_of(&x, &h->v[k]);
+        big_add(&S, &S, &x);
+        big_abs(&ax, &x);
+        big_add(&A, &A, &ax);
+        double m = fabs(asf(&h->v[k]));
+        if (m > M) M = m;
+        if (agg == GOV_AGG_STDDEV) {
+            big_mul(&x2, &x, &x);
+            big_add(&Q, &Q, &x2);
+        }
+    }
+    bool fl = isf(at);
+    if (agg == GOV_AGG_SUM) {
+        if (!fl) { /* exact, saturating at the int64 bounds */
+            Big r;
+            big_shr(&r, &S, BIG_SCALE);
+            bool wide = false;
+            for (int i = 2; i < BIG_LIMBS; i++) wide = wide || r.d[i];
+            uint64_t mag = (uint64_t)r.d[0] | (uint64_t)r.d[1] << 32;
+            int64_t want;
+            if (!r.neg) want = wide || mag > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)mag;
+            else want = wide || mag > (uint64_t)INT64_MAX + 1 ? INT64_MIN : (int64_t)(0 - mag);
+            if (want != vm->v.u.i) {
+                snprintf(buf, len, "int sum: VM %lld, reference %lld", (long long)vm->v.u.i, (long long)want);
+                return buf;
+            }
+            return NULL;
+        }
+        /* |s - S| <= 2 eps |S| + 8 n eps^2 A + n 2^-1074; a saturated s when |S| may pass the largest double */
+        Big bs, bound, t;
+        big_from_double(&bs, vm->v.u.f, BIG_SCALE);
+        big_abs(&bound, &S);
+        big_shr(&bound, &bound, 52);
+        big_shr(&t, &A, 103);
+        big_mul_u64(&t, &t, n);
+        big_add(&bound, &bound, &t);
+        big_from_i64(&t, (int64_t)n, BIG_SCALE - 1074);
+        big_add(&bound, &bound, &t);
+        if (within(&bs, &S, &bound)) return NULL;
+        if (fabs(vm->v.u.f) == 1.7976931348623157e308 && fabs(big_to_double(&S, BIG_SCALE)) >= 1.79e308) return NULL;
+        snprintf(buf, len, "float sum: VM %.17g, exact %.17g, beyond the bound", got, big_to_double(&S, BIG_SCALE));
+        return buf;
+    }
+    if (agg == GOV_AGG_MEAN) {
+        if (!fl && is_int_class(vt)) { /* the nearest unit, ties away from zero */
+            __int128 s = 0;
+            for (uint32_t k = 0; k < n; k++) s += h->v[k].u.i;
+            __int128 q = s / (__int128)n, r = s % (__int128)n;
+            if (2 * (r < 0 ? -r : r) >= (__int128)n) q += s < 0 ? -1 : 1;
+            if ((int64_t)q != vm->v.u.i) {
+                snprintf(buf, len, "int-class mean: VM %lld, nearest unit %lld", (long long)vm->v.u.i, (long long)q);
+                return buf;
+            }
+            return NULL;
+        }
+        /* |n m - S| <= 2 eps |S| (+ 8 n eps^2 A + n 2^-1073 for floats) */
+        Big nm, bound, t;
+        big_from_double(&nm, vm->v.u.f, BIG_SCALE);
+        big_mul_u64(&nm, &nm, n);
+        big_abs(&bound, &S);
+        big_shr(&bound, &bound, 52);
+        if (fl) {
+            big_shr(&t, &A, 103);
+            big_mul_u64(&t, &t, n);
+            big_add(&bound, &bound, &t);
+            big_from_i64(&t, (int64_t)n, BIG_SCALE - 1073);
+            big_add(&bound, &bound, &t);
+        }
+        if (within(&nm, &S, &bound)) return NULL;
+        snprintf(buf, len, "mean: VM %.17g, exact %.17g, beyond the bound", got, big_to_double(&S, BIG_SCALE) / (double)n);
+        return buf;
+    }
+    /* stddev: D = n Q - S^2 (scaled 2^2200); int: k eps with k = 4 (+ 1/2 unit when rounded);
+     * float: 8 n eps sigma + C, C = 8 n^2 eps^2 M + n 2^-1070 */
+    Big D, t, c;
+    big_mul_u64(&D, &Q, n);
+    big_mul(&t, &S, &S);
+    big_sub(&D, &D, &t);
+    double s = isf(vt) ? vm->v.u.f : (double)vm->v.u.i;
+    bool ok;
+    if (!fl) {
+        if (is_int_class(vt)) { big_from_i64(&c, 1, BIG_SCALE); big_shr(&c, &c, 1); }
+        else big_zero(&c);
+        ok = sd_within(&D, n, s, &c, 4, 53);
+    } else {
+        Big Mb;
+        big_from_double(&Mb, M, BIG_SCALE);
+        big_shr(&c, &Mb, 103);
+        big_mul_u64(&c, &c, n * n);
+        big_from_i64(&t, (int64_t)n, BIG_SCALE - 1070);
+        big_add(&c, &c, &t);
+        ok = sd_within(&D, n, s, &c, 8 * n, 53);
+    }
+    if (ok) return NULL;
+    snprintf(buf, len, "stddev: VM %.17g beyond the bound of the exact (sqrt of %.17g / n^2)", s,
+             big_to_double(&D, 2 * BIG_SCALE));
+    (void)last;
+    (void)p;
+    return buf;
+}
+
+/* ------------------------------------------------------------------ drifts */
+
+/* §4.5.1's buckets: F current buckets of width w = current / F, G baseline buckets of
+ * width W = baseline / G. */
+static void drift_spans(int64_t cur, int64_t base, int64_t *F, int64_t *G, int64_t *w, int64_t *W)
+{
+    *F = 0;
+    for (int64_t n = 12; n >= 1 && !*F; n--)
+        if (cur % n == 0 && base % (cur / n) == 0) *F = n;
+    for (int64_t n = 60; n > 12 && !*F; n--)
+        if (cur % n == 0 && base % (cur / n) == 0) *F = n;
+    *w = cur / *F;
+    *G = 0;
+    for (int64_t m = 48; m >= 1 && !*G; m--)
+        if (base % m == 0 && (base / m) % *w == 0) *G = m;
+    *W = base / *G;
+}
+
+/* The edges: `bins`, else the 1-2-5 series in canonical units (ratio: tenths). */
+static uint32_t drift_edges(const GovPolicy *p, const GovDecl *d, const RefRecord *rec, double *e)
+{
+    uint32_t n = 0;
+    if (d->u.drift.bins.n) {
+        for (uint32_t i = 0; i < d->u.drift.bins.n; i++) {
+            GovValue v = ref_eval(p, d->u.drift.bins.items[i], rec);
+            e[n++] = asf(&v);
+        }
+        return n;
+    }
+    int t = d->u.drift.of->type;
+    if (t == GOV_TY_RATIO) {
+        for (int k = 1; k <= 9; k++) e[n++] = k / 10.0;
+        return n;
+    }
+    int lo = t == GOV_TY_FLOAT ? -9 : 0, hi = t == GOV_TY_FLOAT ? 9 : 18;
+    for (int x = lo; x <= hi; x++)
+        for (int m = 1; m <= 5; m += m == 1 ? 1 : 3) {
+            char b[32];
+            snprintf(b, sizeof b, "%de%d", m, x);
+            e[n++] = strtod(b, NULL);
+        }
+    return n;
+}
+
+typedef struct DriftKey {
+    bool live;
+    GovStr key;
+    uint32_t seen;
+    bool has_newest;
+    int64_t newest;
+    uint32_t n;
+    int64_t b[REF_MAXHIST];   /* current-width bucket of each value taken */
+    double v[REF_MAXHIST];
+} DriftKey;
+
+static long double big_ld(const Big *a, int shift)
+{
+    long double r = 0;
+    for (int i = BIG_LIMBS - 1; i >= 0; i--)
+        if (a->d[i]) r += ldexpl((long double)a->d[i], 32 * i - shift);
+    return a->neg ? -r : r;
+}
+
+/* The drift's statistic for the last of hist[0..n), checked against the VM's (vm):
+ * NULL if the VM's counts are exact and its value within §4.5.1's bound. */
+static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRecord *hist, uint32_t n,
+                               const RefVMValue *vm, char *buf, size_t len)
+{
+    static DriftKey keys[REF_MAXHIST + 1];
+    uint32_t nkeys = 0;
+    const RefRecord *last = &hist[n - 1];
+    int level = d->u.drift.has_per ? d->u.drift.per : -1;
+    int64_t cap = level >= 0 ? const_int(p, d->u.drift.capacity, last, 1024) : 1;
+    int64_t F, G, w, W;
+    drift_spans(const_int(p, d->u.drift.current, last, 1), const_int(p, d->u.drift.baseline, last, 2), &F, &G, &w, &W);
+    int64_t ratio = W / w;
+    DriftKey *x = NULL;
+    for (uint32_t j = 0; j < n; j++) {
+        const RefRecord *rec = &hist[j];
+        if (level < 0) {
+            x = &keys[0];
+            if (!nkeys) { memset(x, 0, sizeof *x); x->live = true; nkeys = 1; }
+        } else {
+            GovStr key = rec->present[level] ? rec->v[level].u.s : (GovStr){"", 0};
+            if (key.len > 128) key.len = 128;
+            x = NULL;
+            uint32_t nlive = 0;
+            DriftKey *lru = NULL;
+            for (uint32_t k = 0; k < nkeys; k++) {
+                if (!keys[k].live) continue;
+                nlive++;
+                if (keys[k].key.len == key.len && memcmp(keys[k].key.s, key.s, key.len) == 0) x = &keys[k];
+                if (!lru || keys[k].seen < lru->seen) lru = &keys[k];
+            }
+            if (!x) {
+                if ((int64_t)nlive == cap) lru->live = false;
+                x = &keys[nkeys++];
+                memset(x, 0, sizeof *x);
+                x->live = true;
+                x->key = key;
+            }
+            x->seen = j;
+        }
+        int64_t at = rec->v[5].u.i;
+        if (at == INT64_MIN) at = INT64_MIN + 1;
+        if (x->has_newest && at < x->newest) continue; /* late (lateness 0) */
+        GovValue v = ref_eval(p, d->u.drift.of, rec);
+        x->b[x->n] = floordiv(at, w);
+        x->v[x->n++] = asf(&v);
+        x->newest = at;
+        x->has_newest = true;
+    }
+    /* The windows after the last record: current (cur - F, cur]; baseline the buckets
+     * at or before cur - F whose coarse bucket is in (cb - G, cb]. */
+    int64_t cur = floordiv(x->newest, w), cb = floordiv(cur - F, ratio);
+    double e[GOV_DRIFT_MAX_EDGES + 1];
+    uint32_t ne = drift_edges(p, d, last, e), nbins = ne + 1;
+    uint64_t B[GOV_DRIFT_MAX_EDGES + 1] = {0}, C[GOV_DRIFT_MAX_EDGES + 1] = {0}, nb = 0, nc = 0;
+    Big Sb, Sc, Qb, Ab, Ac, t, u;
+    big_zero(&Sb), big_zero(&Sc), big_zero(&Qb), big_zero(&Ab), big_zero(&Ac);
+    double Mb = 0;
+    for (uint32_t k = 0; k < x->n; k++) {
+        int64_t b = x->b[k];
+        bool in_cur = b > cur - F && b <= cur;
+        int64_t c = floordiv(b, ratio);
+        bool in_base = b <= cur - F && c > cb - G && c <= cb;
+        if (!in_cur && !in_base) continue;
+        uint32_t bin = 0;
+        while (bin < ne && !(x->v[k] < e[bin])) bin++;
+        big_from_double(&t, x->v[k], BIG_SCALE);
+        big_abs(&u, &t);
+        if (in_cur) {
+            C[bin]++, nc++;
+            big_add(&Sc, &Sc, &t);
+            big_add(&Ac, &Ac, &u);
+        } else {
+            B[bin]++, nb++;
+            big_add(&Sb, &Sb, &t);
+            big_add(&Ab, &Ab, &u);
+            big_mul(&u, &t, &t);
+            big_add(&Qb, &Qb, &u);
+            if (fabs(x->v[k]) > Mb) Mb = fabs(x->v[k]);
+        }
+    }
+    int64_t ms = const_int(p, d->u.drift.min_samples, last, 30);
+    bool has = (int64_t)nb >= ms && (int64_t)nc >= ms;
+    if (vm->nb != nb || vm->nc != nc || vm->has != has) {
+        snprintf(buf, len, "drift counts: VM baseline %llu current %llu %s, reference %llu %llu %s",
+                 (unsigned long long)vm->nb, (unsigned long long)vm->nc, vm->has ? "judged" : "not judged",
+                 (unsigned long long)nb, (unsigned long long)nc, has ? "judged" : "not judged");
+        return buf;
+    }
+    if (!has) return NULL;
+    const long double eps = 0x1p-53L, slack = 0x1p-60L;
+    double got = vm->v.u.f;
+    switch (d->u.drift.stat_kind) {
+    case GOV_STAT_PSI: {
+        long double r = 0;
+        for (uint32_t i = 0; i < nbins; i++) {
+            long double pb = (long double)B[i] / nb, pc = (long double)C[i] / nc;
+            if (pb < 1e-4L) pb = 1e-4L;
+            if (pc < 1e-4L) pc = 1e-4L;
+            r += (pc - pb) * logl(pc / pb);
+        }
+        long double bound = (nbins + 16) * eps * r + 32 * eps;
+        if (fabsl(got - r) <= bound * (1 + slack)) return NULL;
+        snprintf(buf, len, "psi: VM %.17g, reference %.17Lg, beyond %.3Lg", got, r, bound);
+        return buf;
+    }
+    case GOV_STAT_KS: {
+        /* the exact max |Fc - Fb| = p / (nb nc) */
+        uint64_t cbn = 0, ccn = 0, pmax = 0, q = nb * nc;
+        for (uint32_t i = 0; i < nbins; i++) {
+            cbn += B[i], ccn += C[i];
+            uint64_t a = ccn * nb, b = cbn * nc, dd = a > b ? a - b : b - a;
+            if (dd > pmax) pmax = dd;
+        }
+        if (fabsl((long double)got * q - pmax) <= 4 * eps * q * (1 + slack)) return NULL;
+        snprintf(buf, len, "ks: VM %.17g, exact %llu/%llu", got, (unsigned long long)pmax, (unsigned long long)q);
+        return buf;
+    }
+    default: { /* mean_shift */
+        long double mb = big_ld(&Sb, BIG_SCALE) / nb, mc = big_ld(&Sc, BIG_SCALE) / nc;
+        /* |mc - mb| exactly: (Sc nb - Sb nc) / (nb nc) */
+        Big dd, t2;
+        big_mul_u64(&dd, &Sc, nb);
+        big_mul_u64(&t2, &Sb, nc);
+        big_sub(&dd, &dd, &t2);
+        long double D = fabsl(big_ld(&dd, BIG_SCALE)) / ((long double)nb * nc);
+        /* the means' bounds (§4.5), and the difference's rounding */
+        long double emb = 2 * eps * fabsl(mb) + 8 * eps * eps * big_ld(&Ab, BIG_SCALE) + 0x1p-1073L;
+        long double emc = 2 * eps * fabsl(mc) + 8 * eps * eps * big_ld(&Ac, BIG_SCALE) + 0x1p-1073L;
+        long double dlo = (D - emb - emc) * (1 - eps) * (1 - slack), dhi = (D + emb + emc) * (1 + eps) * (1 + slack);
+        if (dlo < 0) dlo = 0;
+        /* sigma_b exactly, and the stddev bound */
+        Big V;
+        big_mul_u64(&V, &Qb, nb);
+        big_mul(&t2, &Sb, &Sb);
+        big_sub(&V, &V, &t2);
+        long double sig = sqrtl(big_ld(&V, 2 * BIG_SCALE)) / nb;
+        long double Cb = 8 * (long double)nb * nb * eps * eps * Mb + nb * 0x1p-1070L;
+        long double slo = (sig * (1 - 8 * nb * eps) - Cb) * (1 - slack), shi = (sig * (1 + 8 * nb * eps) + Cb) * (1 + slack);
+        if (slo < 0) slo = 0;
+        long double scale = fmaxl(fabsl(mb), fabsl(mc)), es = fmaxl(emb, emc);
+        long double flo = 0x1p-40L * (scale - es) * (1 - slack), fhi = 0x1p-40L * (scale + es) * (1 + slack);
+        bool ok;
+        if (got == 1.7976931348623157e308) ok = slo <= fhi && dhi > flo;
+        else if (got == 0) ok = (slo <= fhi && dlo <= fhi) || (shi > flo && dlo == 0);
+        else ok = shi > flo && slo > 0 && (long double)got >= dlo / shi * (1 - 2 * eps) && (long double)got <= dhi / slo * (1 + 2 * eps);
+        if (ok) return NULL;
+        snprintf(buf, len, "mean_shift: VM %.17g; exact |mc - mb| %.17Lg, sd %.17Lg, floor %.3Lg", got, D, sig,
+                 0x1p-40L * scale);
+        return buf;
+    }
+    }
+}
+
+/* ------------------------------------------------------------------ observing the VM */
+
+/* The index of declaration d among the policy's windows (drifts), in declaration order. */
+static int decl_index(const GovPolicy *p, const GovDecl *d)
+{
+    int k = 0;
+    for (uint32_t i = 0; i < p->ndecls; i++) {
+        if (p->decls[i] == d) return k;
+        k += p->decls[i]->kind == d->kind;
+    }
+    return -1;
+}
+
+bool ref_observe(const GovPolicy *p, const RefRecord *hist, uint32_t n, const RefVM *vm, char *why, size_t len)
+{
+    if (adopt.p != p || n == 1) {
+        memset(&adopt, 0, sizeof adopt);
+        adopt.p = p;
+    }
+    char buf[400];
+    static Held h;
+    for (uint32_t i = 0; i < p->ndecls; i++) {
+        const GovDecl *d = p->decls[i];
+        int k = decl_index(p, d);
+        const char *bad = NULL;
+        if (d->kind == GOV_D_WINDOW && k < REF_MAXWIN) {
+            window_held(p, d, hist, n, &h);
+            bad = window_check(p, d, &h, &vm->win[k], &hist[n - 1], buf, sizeof buf);
+            adopt.win[n - 1][k] = vm->win[k];
+        } else if (d->kind == GOV_D_DRIFT && k < REF_MAXDRIFT) {
+            bad = drift_check(p, d, hist, n, &vm->drift[k], buf, sizeof buf);
+            adopt.drift[n - 1][k] = vm->drift[k];
+        }
+        if (bad) {
+            snprintf(why, len, "%s %.*s: %s", d->kind == GOV_D_WINDOW ? "window" : "drift", (int)d->name.len, d->name.s, bad);
+            return false;
+        }
+    }
+    adopt.n = n;
+    return true;
+}
+
+/* The window's value after record n - 1, as observed (ref_observe). */
+static void window_value(const GovPolicy *p, const GovDecl *w, uint32_t n, RefWin *out)
+{
+    const RefVMValue *v = &adopt.win[n - 1][decl_index(p, w)];
+    out->d = w;
+    out->has = v->has;
+    out->v = v->v;
 }
 
 void ref_describe_windows(FILE *f)
@@ -506,10 +1065,11 @@ static void rule_level(const GovPolicy *p, const GovExpr *e, int *level, int64_t
 /* Set the windows' values for the last record of hist[0..n). */
 static void windows_at(const GovPolicy *p, const RefRecord *hist, uint32_t n)
 {
+    (void)hist;
     wctx.n = 0;
     for (uint32_t i = 0; i < p->ndecls && wctx.n < 64; i++)
         if (p->decls[i]->kind == GOV_D_WINDOW)
-            window_value(p, p->decls[i], hist, n, &wctx.w[wctx.n++]);
+            window_value(p, p->decls[i], n, &wctx.w[wctx.n++]);
 }
 
 enum { S_INACTIVE, S_PENDING, S_FIRING, S_CLEARING };
@@ -519,11 +1079,17 @@ typedef struct RefSus {
     uint32_t seen;
     int phase;
     int64_t since, firing, clearing;
+    int64_t last_seen;    /* the clock at the key's last record */
+    bool has_last;
+    int64_t last_at;      /* the latest event time among the key's records */
 } RefSus;
 
-/* A sustained rule (for / clear when / clear after) on the last record of hist[0..n),
- * by stepping the state machine of §4.3 over every record, per key: 0 it does not fire,
- * 1 it goes on firing, 2 it starts firing on this record. */
+/* A sustained rule (for / clear when / clear after / stale after) on the last record of
+ * hist[0..n), by stepping the state machine of §4.3 over every record, per key, with the
+ * clock's changes first on each record (a quiet key's pending condition dropped, a quiet
+ * firing rule cleared `clear after` after it went stale, a clearing one cleared once
+ * `clear after` passed) and late records (older than the key's latest) never lowering a
+ * state: 0 it does not fire, 1 it goes on firing, 2 it starts firing on this record. */
 static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist, uint32_t n)
 {
     static RefSus slot[REF_MAXHIST + 1];
@@ -534,12 +1100,23 @@ static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist
     rule_level(p, d->u.rule.when, &level, &cap, last);
     rule_level(p, d->u.rule.clear_when, &level, &cap, last);
     int64_t hold = const_int(p, d->u.rule.for_, last, 0), after = const_int(p, d->u.rule.clear_after, last, 0);
+    int64_t stale = const_int(p, d->u.rule.stale_after, last, INT64_C(300000000000)); /* default 5m */
     int64_t clock = INT64_MIN;
     int result = 0;
     for (uint32_t j = 0; j < n; j++) {
         const RefRecord *rec = &hist[j];
         if (rec->v[5].u.i > clock) clock = rec->v[5].u.i; /* the latest event time seen */
         int64_t now = clock;
+        /* The clock: what fell due by now, before the record. */
+        for (uint32_t k = 0; k < nslot; k++) {
+            RefSus *q = &slot[k];
+            if ((level >= 0 && !q->live) || q->phase == S_INACTIVE) continue;
+            int64_t quiet = govE_sat_add(q->last_seen, stale);
+            bool drop = q->phase == S_PENDING ? now > quiet
+                      : q->phase == S_FIRING ? now > quiet && now >= govE_sat_add(quiet, after)
+                      : now >= govE_sat_add(q->clearing, after);
+            if (drop) q->phase = S_INACTIVE;
+        }
         RefSus *x = NULL;
         if (level < 0) {
             x = &slot[0];
@@ -564,6 +1141,11 @@ static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist
             }
             x->seen = j;
         }
+        int64_t at = rec->v[5].u.i;
+        bool late = x->has_last && at < x->last_at;
+        x->last_seen = now;
+        if (!x->has_last || at > x->last_at) x->last_at = at;
+        x->has_last = true;
         /* The clear condition is evaluated first; a window with no value read there
          * ends the rule's code: C is then taken not to hold, and the clear condition
          * to be "C does not hold", which does. */
@@ -586,7 +1168,7 @@ static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist
             x->since = now;
             /* fall through */
         case S_PENDING:
-            if (!cond) { x->phase = S_INACTIVE; break; }
+            if (!cond) { if (!late) x->phase = S_INACTIVE; break; }
             if (govE_sat_sub(now, x->since) < hold) break;
             x->phase = S_FIRING;
             x->firing = now;
@@ -594,6 +1176,7 @@ static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist
             break;
         default:
             if (!clear) { x->phase = S_FIRING; r = 1; break; }
+            if (late) { r = 1; break; } /* a late record cannot start or finish clearing */
             if (x->phase == S_FIRING) { x->phase = S_CLEARING; x->clearing = now; }
             if (govE_sat_sub(now, x->clearing) < after) { r = 1; break; }
             x->phase = S_INACTIVE; /* clears */
@@ -620,6 +1203,17 @@ void ref_decide(const GovPolicy *p, const RefRecord *hist, uint32_t n, RefDecisi
         } else if (d->kind == GOV_D_GATE) {
             when = d->u.gate.when;
             verdict = GOV_V_REVIEW; /* a gate asks for review (the VM runs no approvals yet) */
+        } else if (d->kind == GOV_D_DRIFT) {
+            /* A drift fires when its statistic (as observed, within its bound) is over the
+             * threshold; not judged below min_samples. */
+            const RefVMValue *v = &adopt.drift[n - 1][decl_index(p, d)];
+            GovValue th = ref_eval(p, d->u.drift.threshold, rec);
+            if (v->has && v->v.u.f > asf(&th) && out->nfired < REF_MAXRULES) {
+                out->quiet[out->nfired] = false;
+                out->fired[out->nfired++] = d;
+                if (d->u.drift.verdict > out->verdict) out->verdict = d->u.drift.verdict;
+            }
+            continue;
         } else {
             continue;
         }

@@ -227,7 +227,7 @@ struct GovDecl {
         struct { GovStr kind; GovSpan kind_span; GovStr target; GovSpan target_span; int chan_kind; } channel;
         struct { bool is_max; GovExpr *value; uint8_t type; } limit;
         struct {
-            GovExpr *when; GovExpr *for_; GovExpr *clear_when; GovExpr *clear_after;
+            GovExpr *when; GovExpr *for_; GovExpr *clear_when; GovExpr *clear_after; GovExpr *stale_after;
             int severity, verdict; GovSpan sev_span, verdict_span;
             GovNameList notify; GovNameRef escalate;
         } rule;

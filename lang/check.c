@@ -1085,15 +1085,21 @@ static void check_window(Checker *C, GovDecl *d)
     d->u.window.value_type = (uint8_t)r;
     if (r == GOV_TY_ERROR || cap <= 0 || (runs < 0 && span < 0))
         return;
-    /* Its state must fit (spec/language.md §4.5, Memory): per key a 128-byte header, 8
-     * bytes per run (16 with a min/max deque), or 72 per bucket (60 buckets, 12 for
-     * quantiles), 8 KiB per quantile sketch (time windows: one per bucket and the
-     * total), and about 184 bytes of key table. */
-    bool sketch = agg->tag >= GOV_AGG_P50, dq = agg->tag == GOV_AGG_MIN || agg->tag == GOV_AGG_MAX;
-    uint64_t nb = sketch ? 12 : 60;
-    uint64_t inst = 128 + (runs > 0 ? (uint64_t)runs * (dq ? 16 : 8) : nb * 72);
-    if (sketch)
-        inst += 8192 * (runs > 0 ? 1 : nb + 1);
+    /* Its state must fit (spec/language.md §4.5, Memory; vm/window.c lays it out): per
+     * key a 128-byte header, then for the last N runs 8 bytes a run (16 with a min/max
+     * deque; 40 for a float sum, mean or stddev, whose summaries are kept per run; 16 for
+     * a quantile's heaps), or for a span of time 64 bytes a bucket (60 buckets, 12 for
+     * quantiles; 96 for a float sum, mean, stddev or a min or max), and a quantile's
+     * sketches, 17,928 bytes each (one per bucket and the total); and about 184 bytes of
+     * key table. */
+    bool quant = agg->tag >= GOV_AGG_P50, mm = agg->tag == GOV_AGG_MIN || agg->tag == GOV_AGG_MAX;
+    bool fmom = (agg->tag == GOV_AGG_SUM || agg->tag == GOV_AGG_MEAN || agg->tag == GOV_AGG_STDDEV) &&
+                (t == GOV_TY_FLOAT || t == GOV_TY_RATIO);
+    uint64_t nb = quant ? 12 : 60, inst = 128;
+    if (runs > 0)
+        inst += (uint64_t)runs * (8 + (mm ? 8 : 0) + (fmom ? 32 : 0) + (quant ? 8 : 0)) + (fmom || quant ? 40 : 0);
+    else
+        inst += nb * (64 + (fmom || mm ? 32 : 0)) + (fmom || mm ? 40 : 0) + (quant ? 512 + (nb + 1) * 17928 + 648 : 0);
     uint64_t bytes = (uint64_t)cap * (inst + (d->u.window.has_per ? 184 : 0));
     if (bytes > GOV_MAX_WINDOW_STATE)
         govD_error(C->d, "E044", d->u.window.capacity ? d->u.window.capacity->span : d->name_span,
@@ -1119,6 +1125,14 @@ static void check_rule(Checker *C, GovDecl *d)
         positive(C, d->u.rule.for_, GOV_TY_DURATION, "'for'", &v);
     if (d->u.rule.clear_after)
         positive(C, d->u.rule.clear_after, GOV_TY_DURATION, "'clear after'", &v);
+    if (d->u.rule.stale_after) {
+        positive(C, d->u.rule.stale_after, GOV_TY_DURATION, "'stale after'", &v);
+        /* Staleness ends a state a rule keeps between records: a rule that keeps none
+         * has nothing to go stale (spec/language.md §4.3). */
+        if (!d->u.rule.for_ && !d->u.rule.clear_when && !d->u.rule.clear_after)
+            govD_error(C->d, "E015", d->u.rule.stale_after->span,
+                       "'stale after' applies to a sustained rule (one with `for`, `clear when` or `clear after`)");
+    }
     if (d->u.rule.severity < 0)
         d->u.rule.severity = GOV_SEV_WARNING;
     if (d->u.rule.verdict < 0)
@@ -1216,8 +1230,8 @@ static void check_drift(Checker *C, GovDecl *d)
     if (cap <= 0)
         return;
     /* Its state must fit: per key a 32-byte header and (F + baseline buckets) buckets of
-     * 32 bytes and a 4-byte count per bin, and about 184 bytes of key table. */
-    uint64_t inst = 32 + (uint64_t)(nf + nc) * (32 + (((ne + 1) * 4 + 7) & ~(uint64_t)7));
+     * 40 bytes and a 4-byte count per bin, and about 184 bytes of key table. */
+    uint64_t inst = 32 + (uint64_t)(nf + nc) * (40 + (((ne + 1) * 4 + 7) & ~(uint64_t)7));
     uint64_t bytes = (uint64_t)cap * (inst + (d->u.drift.has_per ? 184 : 0));
     if (bytes > GOV_MAX_WINDOW_STATE)
         govD_error(C->d, "E044", d->u.drift.capacity ? d->u.drift.capacity->span : d->name_span,

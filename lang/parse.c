@@ -217,6 +217,24 @@ void govP_clear(GovParser *P, GovExpr *when, GovExpr *after, GovSpan kw)
     *slot = when ? when : after;
 }
 
+/* `stale after D` (spec/language.md §4.3): `stale` is a word only here, not a keyword. */
+void govP_stale(GovParser *P, GovStr word, GovSpan word_sp, GovExpr *after, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (word.len != 5 || memcmp(word.s, "stale", 5) != 0) {
+        govD_error(P->diags, "E013", word_sp, "unexpected '%.*s'; a rule clause starting with a name is `stale after D`",
+                   (int)word.len, word.s);
+        return;
+    }
+    if (!d || d->kind != GOV_D_RULE) {
+        allowed(P, K(GOV_D_RULE), "stale after", sp);
+        return;
+    }
+    if (!once(P, d->u.rule.stale_after, d->u.rule.stale_after ? d->u.rule.stale_after->span : NOSPAN, "stale after", sp))
+        return;
+    d->u.rule.stale_after = after;
+}
+
 void govP_severity(GovParser *P, int sev, GovSpan sp)
 {
     if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), "severity", sp))

@@ -23,6 +23,8 @@ typedef struct GovParser {
     GovStr on;
     GovSpan on_span;
     bool too_deep;           /* E010 already reported for this file */
+    int tok, prev_tok;       /* the last two tokens handed to the parser, and where */
+    GovLoc tok_loc, prev_loc;
     uint32_t *decl_counter;  /* running index across the policy, per decl kind */
     uint32_t *scope_counter;
 } GovParser;
@@ -45,6 +47,7 @@ void govP_scope_end(GovParser *P);
 void govP_override(GovParser *P, GovStr name, GovSpan name_sp, GovExpr *value, GovSpan sp);
 void govP_when(GovParser *P, GovExpr *cond, GovExpr *for_, GovSpan kw);
 void govP_clear(GovParser *P, GovExpr *when, GovExpr *after, GovSpan kw);
+void govP_stale(GovParser *P, GovStr word, GovSpan word_sp, GovExpr *after, GovSpan sp);
 void govP_severity(GovParser *P, int sev, GovSpan sp);
 void govP_verdict(GovParser *P, int v, GovSpan sp);
 void govP_notify(GovParser *P, GovNameList *names, GovSpan sp);

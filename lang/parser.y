@@ -51,6 +51,8 @@ static int gov_yylex(GOV_YYSTYPE *v, GovLoc *l, GovParser *P)
     int t = govX_lex(&P->lx, v, l);
     P->lx.bad_run = false;
     P->lx.ntok++;
+    P->prev_tok = P->tok, P->prev_loc = P->tok_loc;
+    P->tok = t, P->tok_loc = *l;
     return t;
 }
 
@@ -257,6 +259,7 @@ rule_clause
     : T_WHEN expr opt_for     { govP_when(P, $2, $3, SP(@1)); }
     | T_CLEAR T_WHEN expr     { govP_clear(P, $3, NULL, SP(@1)); }
     | T_CLEAR T_AFTER expr    { govP_clear(P, NULL, $3, SP(@1)); }
+    | T_IDENT T_AFTER expr    { govP_stale(P, $1, SP(@1), $3, SP(@$)); }   /* `stale after D`: contextual */
     | common_clause
     ;
 
@@ -571,6 +574,14 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, GovParser *P)
         return 0;
     yysymbol_kind_t got = yypcontext_token(ctx);
     GovLoc *loc = yypcontext_location(ctx);
+    /* A rule clause that starts with a name is `stale after D` (`stale` is contextual):
+     * any other name there is the mistake, not what follows it. */
+    if (n == 1 && exp[0] == YYSYMBOL_T_AFTER && P->prev_tok == T_IDENT && P->cur && P->cur->kind == GOV_D_RULE) {
+        GovDiag *g = govD_error(P->diags, "E013", govP_span(P, P->prev_loc), "unexpected identifier");
+        govD_note(P->diags, g, (GovSpan){UINT32_MAX, 0, 0},
+                  "a rule clause starts with when, clear, stale after, severity, verdict, notify or escalate");
+        return 0;
+    }
     char buf[512];
     int len = snprintf(buf, sizeof buf, "unexpected %s", yysymbol_name(got));
     if (n > MAXEXP) {
@@ -595,6 +606,6 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, GovParser *P)
                   "%s is a keyword; it cannot be used as a name", gn);
     else if (want_clause && P->cur && P->cur->kind == GOV_D_RULE)
         govD_note(P->diags, g, (GovSpan){UINT32_MAX, 0, 0},
-                  "a rule clause starts with when, clear, severity, verdict, notify or escalate");
+                  "a rule clause starts with when, clear, stale after, severity, verdict, notify or escalate");
     return 0;
 }

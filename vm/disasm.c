@@ -247,6 +247,9 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
             govO_puts(&b, u->flags & GOVB_RS_CLEARWHEN ? " clear when SETCLR" : " clear when not condition");
             govO_puts(&b, " after ");
             govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = u->after});
+            govO_puts(&b, " stale after ");
+            if (u->stale == INT64_MAX) govO_puts(&b, "never");
+            else govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = u->stale});
             if (u->level != GOVB_NONE) govO_printf(&b, " per %s capacity %u", level_names[u->level], u->capacity);
         }
         govO_put(&b, "\n", 1);

@@ -6,12 +6,14 @@
  * buckets of width wfine; the baseline is ncoarse buckets, each `ratio` current buckets
  * wide. A current bucket that falls out of the current window is folded, whole, into
  * the baseline bucket its time belongs to, and a baseline bucket that falls out of the
- * baseline is dropped. Each bucket keeps a count per declared bin and the mean and the
- * sum of squared deviations of its values (Welford's update; buckets combine by Chan's
- * formula), so psi and ks read the bin counts and mean_shift the moments; reading
- * combines at most 2 x 64 buckets of at most 65 bins, a constant. The moments are exact
- * for a constant stream (every deviation is 0), which mean_shift's rule for a constant
- * baseline relies on.
+ * baseline is dropped. Each bucket keeps a count per declared bin and a summary of its
+ * values (agg.c: the count, the sum as a double-double and, for mean_shift, the standard
+ * deviation, merged by Chan's formula), so psi and ks read the bin counts and mean_shift
+ * the summaries; reading combines at most 2 x 64 buckets of at most 65 bins, a constant.
+ * The means are accurate to about 2^-100 of their size, and the deviation's rounding is
+ * far below mean_shift's floor for a constant baseline (2^-40 of the means), so a
+ * constant baseline and a moved current read as drift, and a real spread, however small
+ * beside the mean, is judged as one.
  *
  * The statistic is a double that can be neither NaN nor infinite: empty bins are
  * floored (psi), a constant baseline has a stated value (mean_shift), and the natural
@@ -25,7 +27,7 @@
 
 #define NONE GOVB_NONE
 #define PSI_FLOOR 1e-4          /* a bin's share is at least this in psi */
-#define CONST_REL 1e-7          /* mean_shift: a baseline deviation this small (relative) is zero */
+#define CONST_REL 0x1p-40       /* mean_shift: a baseline deviation this small (relative) is zero */
 #define MAXD 1.7976931348623157e308
 
 const char *govT_statname(uint32_t stat) {
@@ -143,27 +145,12 @@ static uint32_t bin_of(const gov_program *p, const govL_drift *d, double x) {
  * bucket cur - nfine, the newest that has left the current window. */
 static int64_t base_cur(const govL_drift *d, int64_t cur) { return floordiv(gov_sub_i(cur, d->nfine), d->ratio); }
 
-/* Chan et al.'s combination of (n, mean, m2) moments: b into a. Every step saturates
- * (gov_fix_f), so values near the largest double give large finite moments, never an
- * infinity or a NaN. */
-static void moments(uint64_t *n, double *mean, double *m2, uint64_t bn, double bmean, double bm2) {
-    if (!bn) return;
-    if (!*n) {
-        *n = bn, *mean = bmean, *m2 = bm2;
-        return;
-    }
-    double t = (double)(*n + bn), delta = gov_fix_f(bmean - *mean);
-    *mean = gov_fix_f(*mean + gov_fix_f(delta * ((double)bn / t)));
-    *m2 = gov_fix_f(gov_fix_f(*m2 + bm2) + gov_fix_f(gov_fix_f(delta * delta) * ((double)*n * (double)bn / t)));
-    *n += bn;
-}
-
 static void merge(const govL_drift *d, govT_bucket *to, int64_t idx, const govT_bucket *from) {
-    if (to->n == 0 || to->idx != idx) {
+    if (govA_fn(&to->f) == 0 || to->idx != idx) {
         memset(to, 0, d->stride);
         to->idx = idx;
     }
-    moments(&to->n, &to->mean, &to->m2, from->n, from->mean, from->m2);
+    govA_fmerge(&to->f, &from->f, d->stat == GOVB_STAT_MEAN_SHIFT);
     const uint32_t *fc = (const uint32_t *)(const void *)(from + 1);
     uint32_t *tc = counts(to);
     for (uint32_t i = 0; i < d->nbins; i++) tc[i] += fc[i];
@@ -175,11 +162,11 @@ static void advance(const govL_drift *d, char *x, int64_t b) {
     int64_t cb = base_cur(d, b), clim = gov_sub_i(cb, d->ncoarse), flim = gov_sub_i(b, d->nfine);
     for (uint32_t j = 0; j < d->ncoarse; j++) {
         govT_bucket *k = bucket(d, x, d->nfine + j);
-        if (k->n && k->idx <= clim) memset(k, 0, d->stride);
+        if (govA_fn(&k->f) && k->idx <= clim) memset(k, 0, d->stride);
     }
     for (uint32_t j = 0; j < d->nfine; j++) {
         govT_bucket *k = bucket(d, x, j);
-        if (!k->n || k->idx > flim) continue;
+        if (!govA_fn(&k->f) || k->idx > flim) continue;
         int64_t c = floordiv(k->idx, d->ratio);
         if (c > clim) merge(d, bucket(d, x, d->nfine + mod(c, d->ncoarse)), c, k);
         memset(k, 0, d->stride);
@@ -187,17 +174,13 @@ static void advance(const govL_drift *d, char *x, int64_t b) {
     HDR(x)->cur = b;
 }
 
-/* Welford's update of the bucket's moments with v. */
+/* Add v to the bucket's summary and bin counts. */
 static void add(const govL_drift *d, govT_bucket *k, int64_t idx, double v, uint32_t bin) {
-    if (k->n == 0 || k->idx != idx) {
+    if (govA_fn(&k->f) == 0 || k->idx != idx) {
         memset(k, 0, d->stride);
         k->idx = idx;
     }
-    k->n++;
-    double delta = gov_fix_f(v - k->mean);
-    k->mean = gov_fix_f(k->mean + delta / (double)k->n);
-    k->m2 = gov_fix_f(k->m2 + gov_fix_f(delta * gov_fix_f(v - k->mean)));
-    if (k->m2 < 0) k->m2 = 0;
+    govA_fadd(&k->f, v, d->stat == GOVB_STAT_MEAN_SHIFT);
     counts(k)[bin]++;
 }
 
@@ -205,21 +188,24 @@ static void add(const govL_drift *d, govT_bucket *k, int64_t idx, double v, uint
 
 static void statistic(const govL_drift *d, char *x, govT_rec *out) {
     const govT_hdr *h = HDR(x);
-    uint64_t B[GOVB_MAXEDGES + 1], C[GOVB_MAXEDGES + 1], nb = 0, nc = 0;
-    double mb = 0, qb = 0, mc = 0, qc = 0;
+    uint64_t B[GOVB_MAXEDGES + 1], C[GOVB_MAXEDGES + 1];
+    govA_f base, curr;
+    memset(&base, 0, sizeof base);
+    memset(&curr, 0, sizeof curr);
+    int sd = d->stat == GOVB_STAT_MEAN_SHIFT;
     memset(B, 0, sizeof B);
     memset(C, 0, sizeof C);
     int64_t flim = gov_sub_i(h->cur, d->nfine), cb = base_cur(d, h->cur), clim = gov_sub_i(cb, d->ncoarse);
     for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) {
         govT_bucket *k = bucket(d, x, j);
-        if (!k->n) continue;
+        if (!govA_fn(&k->f)) continue;
         int cur = j < d->nfine;
         if (cur ? k->idx <= flim : k->idx <= clim || k->idx > cb) continue;
         uint64_t *to = cur ? C : B;
         for (uint32_t i = 0; i < d->nbins; i++) to[i] += counts(k)[i];
-        if (cur) moments(&nc, &mc, &qc, k->n, k->mean, k->m2);
-        else moments(&nb, &mb, &qb, k->n, k->mean, k->m2);
+        govA_fmerge(cur ? &curr : &base, &k->f, sd);
     }
+    uint64_t nb = govA_fn(&base), nc = govA_fn(&curr);
     out->nb = nb;
     out->nc = nc;
     out->has = 0;
@@ -246,14 +232,12 @@ static void statistic(const govL_drift *d, char *x, govT_rec *out) {
         break;
     }
     default: { /* mean_shift */
-        double var = qb / fb, sd = var > 0 ? govW_root(var) : 0, diff = gov_fix_f(mc - mb);
+        double mb = govA_fmean(&base), mc = govA_fmean(&curr), sdb = govA_fsd(&base);
+        double diff = gov_fix_f(mc - mb), ab = mb < 0 ? -mb : mb, ac = mc < 0 ? -mc : mc;
         if (diff < 0) diff = -diff;
-        double ab = mb, ac = mc;
-        if (ab < 0) ab = -ab;
-        if (ac < 0) ac = -ac;
-        double scale = ab > ac ? ab : ac;
-        if (sd <= CONST_REL * scale) r = diff <= CONST_REL * scale ? 0 : MAXD;
-        else r = diff / sd;
+        double floor = CONST_REL * (ab > ac ? ab : ac);
+        if (sdb <= floor) r = diff <= floor ? 0 : MAXD;
+        else r = diff / sdb;
         break;
     }
     }
@@ -323,7 +307,8 @@ void govT_update(gov_vm *vm) {
  *
  * Per drift, in order: u32 drift index; if per-key, the key table's saved form; then
  * each instance in slot order: newest, cur, late, 0 as u64; then each bucket, current
- * ones first: idx, n, mean, m2 (double bits) as u64, then its nbins counts as u32.
+ * ones first: idx, then its summary (count x 2 + scaled, sum hi, sum lo, deviation; the
+ * doubles as bits) as u64, then its nbins counts as u32.
  * Little-endian; spec/state.md. */
 
 static uint64_t dbits(double d) {
@@ -332,7 +317,7 @@ static uint64_t dbits(double d) {
     return u;
 }
 
-static size_t saved_bucket(const govL_drift *d) { return 32 + (size_t)d->nbins * 4; }
+static size_t saved_bucket(const govL_drift *d) { return 40 + (size_t)d->nbins * 4; }
 static size_t saved_inst(const govL_drift *d) { return 32 + (size_t)(d->nfine + d->ncoarse) * saved_bucket(d); }
 
 static uint32_t in_use(const gov_vm *vm, const govL_drift *d) { return d->level != NONE ? table(vm, d)->n : 1; }
@@ -375,10 +360,11 @@ size_t govT_save(const gov_vm *vm, unsigned char *b) {
             for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) {
                 govT_bucket *k = bucket(d, x, j);
                 govS_put64(b + o, (uint64_t)k->idx);
-                govS_put64(b + o + 8, k->n);
-                govS_put64(b + o + 16, dbits(k->mean));
-                govS_put64(b + o + 24, dbits(k->m2));
-                o += 32;
+                govS_put64(b + o + 8, k->f.nb);
+                govS_put64(b + o + 16, dbits(k->f.hi));
+                govS_put64(b + o + 24, dbits(k->f.lo));
+                govS_put64(b + o + 32, dbits(k->f.sd));
+                o += 40;
                 for (uint32_t i2 = 0; i2 < d->nbins; i2++, o += 4) govS_put32(b + o, counts(k)[i2]);
             }
         }
@@ -396,8 +382,9 @@ static const char *check_inst(const govL_drift *d, const unsigned char *s) {
     const unsigned char *k = s + 32;
     for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++, k += saved_bucket(d)) {
         int64_t idx = (int64_t)govS_get64(k);
-        uint64_t n = govS_get64(k + 8), sum = 0;
-        if (!n) {
+        govA_f f = {govS_get64(k + 8), govS_getd(k + 16), govS_getd(k + 24), govS_getd(k + 32)};
+        uint64_t n = govA_fn(&f), sum = 0;
+        if (!f.nb) {
             for (size_t o = 0; o < saved_bucket(d); o++)
                 if (k[o]) return "an empty bucket is not zero";
             continue;
@@ -407,9 +394,9 @@ static const char *check_inst(const govL_drift *d, const unsigned char *s) {
         if (curb ? idx <= flim || idx > cur || mod(idx, d->nfine) != j
                  : idx <= clim || idx > cb || mod(idx, d->ncoarse) != j - d->nfine)
             return "bucket index does not fit its place or the window";
-        if (!govS_finite(govS_getd(k + 16)) || !govS_finite(govS_getd(k + 24)) || govS_getd(k + 24) < 0)
-            return "a bucket's mean or squared deviations are not finite (or negative)";
-        for (uint32_t i = 0; i < d->nbins; i++) sum += govS_get32(k + 32 + 4 * i);
+        if (!govA_fok(&f)) return "a bucket's summary is not finite, normalised and of its count";
+        if (d->stat != GOVB_STAT_MEAN_SHIFT && f.sd != 0) return "a deviation kept by a drift that needs none";
+        for (uint32_t i = 0; i < d->nbins; i++) sum += govS_get32(k + 40 + 4 * i);
         if (sum != n) return "bin counts do not add up to the bucket's count";
     }
     return NULL;
@@ -454,10 +441,11 @@ int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
             for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++) {
                 govT_bucket *k = bucket(d, x, j);
                 k->idx = (int64_t)govS_get64(q);
-                k->n = govS_get64(q + 8);
-                k->mean = govS_getd(q + 16);
-                k->m2 = govS_getd(q + 24);
-                q += 32;
+                k->f.nb = govS_get64(q + 8);
+                k->f.hi = govS_getd(q + 16);
+                k->f.lo = govS_getd(q + 24);
+                k->f.sd = govS_getd(q + 32);
+                q += 40;
                 for (uint32_t i2 = 0; i2 < d->nbins; i2++, q += 4) counts(k)[i2] = govS_get32(q);
             }
         }

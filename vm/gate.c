@@ -23,12 +23,15 @@
 #include "vm/gov_int.h"
 
 enum { R_NONE, R_NO_RUN_ID, R_RUN_ID_LONG, R_GATE_FULL, R_NOT_APPROVER, R_NO_GATE, R_NO_ESC, R_ESC_FULL,
-       R_KEY_LONG, R_COMPLETED, R_ACKED, R_RUNNING, R_REJECTED, R_DUPLICATE, R_REQUESTER, R_NO_REQUESTER,
-       R_REQUESTER_LONG, R_QUORUM };
+       R_KEY_LONG, R_COMPLETED, R_ACKED, R_RUNNING, R_REJECTED, R_CLEAR_CONDITION, R_CLEAR_AFTER, R_STALE,
+       R_DUPLICATE, R_REQUESTER, R_NO_REQUESTER, R_REQUESTER_LONG, R_QUORUM };
+_Static_assert((int)R_CLEAR_CONDITION == (int)GOVV_RC_CONDITION && (int)R_STALE == (int)GOVV_RC_STALE, "reasons: rule_cleared's indices");
 static const char *const reasons[] = {
     "", "the record has no run_id", "run_id longer than 128 bytes", "gate table full", "not an approver of this gate",
     "no pending gate with this id", "no running escalation with this id", "escalation table full",
     "key longer than 128 bytes", "completed", "acknowledged", "already running for this source and key", "rejected",
+    /* rule_cleared (GOVV_RC_*, sustain.c) */
+    "clear_condition", "clear_after", "stale",
     "already approved by this approver", "separation of duties: the run's requester may not approve it",
     "the record names no requester", "requester longer than 128 bytes",
     "the quorum cannot be met without the run's requester"};
@@ -339,14 +342,15 @@ void govG_recompute_due(gov_vm *vm) {
             int64_t s = step_time(p, &vm->re[i]);
             if (s < due) due = s;
         }
-    vm->state->next_due = due;
+    int64_t r = govR_due(vm);
+    vm->state->next_due = r < due ? r : due;
 }
 
 /* Per event, before anything: the key pool is the event's. */
 void govG_begin(gov_vm *vm) { vm->kpool_n = 0; }
 
 /* Move the clock to t (if later) and fire what fell due: gate timeouts first (a timeout
- * may start an escalation), then escalation steps. */
+ * may start an escalation), then escalation steps, then sustained rules' clears. */
 void govG_advance(gov_vm *vm, int64_t t) {
     const gov_program *p = vm->p;
     govV_core *st = vm->state;
@@ -377,6 +381,7 @@ void govG_advance(gov_vm *vm, int64_t t) {
         govV_resc *r = &vm->re[i];
         if (r->used && step_time(p, r) <= t) esc_fire(vm, i, t);
     }
+    if (p->nsus) govR_advance(vm, t);
     govG_recompute_due(vm);
 }
 

@@ -45,8 +45,9 @@
 /* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). 16 (windows), 17
  * and 27 (drifts), 18, 19 and 21..23 (gates and escalations), 20 and 25 (host
  * functions), 24 and 26 (time zones), 28 (gate quorums and separation of duties), 29
- * (sustained rules) and 30 (glob patterns) are optional: a file without them is exactly
- * a file of the first version of this format. */
+ * and 32 (sustained rules) and 30 (glob patterns) are optional: a file without them is
+ * exactly a file of the first version of this format. Id 31 is not assigned yet
+ * (unknown). */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -90,7 +91,9 @@
     X(29, RULESTATE,  32, 0) /* {rule, flags, for_lo, for_hi, after_lo, after_hi,
                                  level, capacity}, rule ascending: the rules with
                                  `for` or `clear`; see GOVB_RS_CLEARWHEN below      */ \
-    X(30, PATTERNS,   8,  0) /* {u32 compiled (string), u32 source (string)}         */
+    X(30, PATTERNS,   8,  0) /* {u32 compiled (string), u32 source (string)}         */ \
+    X(32, RULESTALE,  16, 0) /* {rule, zero, stale_lo, stale_hi}: one per RULESTATE
+                                 entry, in its order (absent: never stale)           */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names a u32 at
  * that byte offset of every entry of the section holding a line or a column. A new
@@ -109,7 +112,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 30
+    GOVB_S_MAX = 32
 };
 
 /* RULESTATE.flags: the rule has `clear when` (its code sets the clear condition with

@@ -44,6 +44,8 @@ static inline int govS_finite(double d) { return d == d && d <= 1.79769313486231
 
 #define GOV_HIDDEN __attribute__((visibility("hidden")))
 
+#include "vm/gov_agg.h"
+
 /* A register or constant value. Strings are a reference: bit 63 set means the VM's
  * record scratch area, clear means the program's string data; bits 32..62 the offset,
  * bits 0..31 the length. */
@@ -102,31 +104,44 @@ typedef struct govL_esc {
 } govL_esc;
 
 /* A sustained rule (RULESTATE): hold is `for` (0: fires at once), after is `clear
- * after` (0: clears on the first record its clear condition holds); level the key's
- * scope level (GOVB_NONE: one state), capacity the keys its table holds (1 if none).
- * Its region of the state block (sustain.c) is at off: the key table (tab bytes, 0
- * without a level), then capacity states (govV_rstate), one per slot. */
+ * after` (0: clears on the first record its clear condition holds), stale its staleness
+ * (RULESTALE; INT64_MAX: never); level the key's scope level (GOVB_NONE: one state),
+ * capacity the keys its table holds (1 if none). Its region of the state block
+ * (sustain.c) is at off: the key table (tab bytes, 0 without a level), then capacity
+ * states (govV_rstate), one per slot. */
 typedef struct govL_sus {
     uint32_t rule, flags;
-    int64_t hold, after;
+    int64_t hold, after, stale;
     uint32_t level, capacity;
     size_t off, tab;
 } govL_sus;
 /* A window (WINDOWS section) and what the loader derives from it: the layout of one
- * instance (one per key, or one) in the state block, in bytes. An instance is a header
- * (govW_hdr), then for count windows the ring of values and the min/max deques, for
- * time windows the buckets; all 8-byte words; then the sketch counts (u32): the
- * window's, and for time windows one per bucket. */
+ * instance (one per key, or one) in the state block, in bytes. An instance is its saved
+ * part -- a header (govW_hdr), then for count windows the ring of values and the
+ * min/max deques, for time windows the buckets (govW_bucket), all 8-byte words; then
+ * for quantile time windows the page octaves (i32) and each bucket's sketch counts
+ * (u32) -- and then what is derived from it (recomputed on load, never saved): the Two
+ * Stacks summaries, the heaps of a count quantile window, a time quantile window's total
+ * sketch and page index (window.c). */
 typedef struct govL_window {
     uint32_t name, kind, agg, type, arg_reg, where_reg, code, ncode, level, capacity, runs, nbuckets;
     int64_t span, lateness, width;
     double alpha;
     uint32_t file, line, col;
     uint32_t arg_type;          /* the argument register's type; GOVB_TY_BOOL for count() */
-    int sketch, dqmin, dqmax;   /* has a quantile sketch; min / max deques (count windows) */
     int acls;                   /* the argument's class (GOVV_CI or GOVV_CF), cached from arg_type */
-    size_t inst, words;         /* bytes of an instance; bytes of its 8-byte-word part */
-    size_t o_ring, o_dqmin, o_dqmax, o_bk, o_sk, o_skg; /* offsets within an instance */
+    /* how the aggregate is kept (govW_prepare): */
+    int isum;                   /* sum, mean or stddev of int-class values: exact sums (govA_isum) */
+    int fsum;                   /* sum, mean or stddev of floats: merged summaries (govA_f), Two Stacks */
+    int wantsd;                 /* stddev: the summaries carry the deviation */
+    int tmm;                    /* min or max over time: Two Stacks of the buckets' extremes */
+    int heaps;                  /* a quantile over the last N runs: exact, two heaps */
+    int sketch;                 /* a quantile over time: the paged sketch */
+    int dqmin, dqmax;           /* min / max deques (count windows) */
+    uint32_t qnum, qden;        /* the quantile, num / den */
+    size_t inst, words, saved;  /* bytes of an instance; of its 8-byte-word part; of its saved part */
+    size_t o_ring, o_dqmin, o_dqmax, o_bk, o_oct, o_bsk;           /* saved parts */
+    size_t o_der, o_suf, o_heap, o_pos, o_tsk, o_ix;               /* derived parts */
     size_t off, tab;            /* offset in the windows region; key table bytes (0 if not per, or shared) */
     uint32_t tabw;              /* the window whose key table this one uses: itself, or the first of
                                  * its kind with its level and capacity (window.c); NONE if not per */
@@ -210,7 +225,6 @@ struct gov_program {
     govL_window *win;
     uint32_t *kind_wins;        /* window indices grouped by kind, declaration order */
     uint32_t *kwin_first;       /* nkind + 1: kind k's windows are kind_wins[first[k]..first[k+1]) */
-    double *skbound;            /* 2 x GOVW_SKBINS sketch bin bounds (window.c), or NULL */
     size_t win_state;           /* bytes of all windows' state */
     uint32_t max_wcap;          /* largest per-key capacity (windows, sustained rules and
                                    drifts), for the state loader's scratch */
@@ -236,12 +250,19 @@ typedef struct govV_cmp {
 
 /* A sustained rule's state (state). phase: GOVV_RS_... ; since: when the condition
  * first held (pending, and kept while firing); firing: when it started firing;
- * clearing: when its clear condition first held (clearing). Unused times are 0. */
+ * clearing: when its clear condition first held (clearing). Unused times are 0. seen:
+ * the clock at the key's last record, which staleness counts from; last: the latest
+ * event time among the key's records, before which a record is late (both INT64_MIN
+ * before the first record). */
 enum { GOVV_RS_INACTIVE, GOVV_RS_PENDING, GOVV_RS_FIRING, GOVV_RS_CLEARING };
 typedef struct govV_rstate {
-    int64_t since, firing, clearing;
+    int64_t since, firing, clearing, seen, last;
     uint32_t phase, pad;
 } govV_rstate;
+/* Why a rule_cleared action: its clear condition held on a record (no `clear after`),
+ * held for `clear after` (the clock), or its key went quiet (the clock). Indices into
+ * gate.c's reasons. */
+enum { GOVV_RC_CONDITION = 13, GOVV_RC_AFTER = 14, GOVV_RC_STALE = 15 };
 #define GOVV_MAXRULEWINS 8      /* windows remembered per rule for findings and the trace */
 
 typedef struct govV_finding {
@@ -266,7 +287,10 @@ typedef struct govV_runsnap {
  * the table entry they came from; "by" is in the event's scratch (boff, blen). Gate
  * actions carry the run they hold (run; its id is the action's key), the approvals so
  * far (mask: bits of the gate's approvers, approvals of quorum) and, for gate_open, the
- * requester (roff, rlen in the key pool). */
+ * requester (roff, rlen in the key pool). A rule_cleared made on the clock names its key
+ * in its rule's key table instead: step (an escalation step's number elsewhere) is then
+ * 1 + the sustained rule, koff the slot (GOVV_KSUS). */
+#define GOVV_KSUS(a) ((a)->type == GOV_ACT_RULE_CLEARED ? (a)->step : 0)
 typedef struct govV_action {
     uint8_t type, outcome, reason, verdict;
     uint32_t finding;           /* NOTIFY: the finding; gate_open: the finding or NONE */
@@ -403,12 +427,6 @@ typedef struct govV_herr { uint32_t ext, rule, reason; int32_t status, verdict; 
 
 #define GOVV_MAXRULELIMITS 8    /* limits remembered per rule for the trace */
 
-/* Quantile sketches: GOVW_SKBINS log-spaced bins with relative accuracy GOVW_ALPHA
- * (spec/language.md, windows). */
-#define GOVW_SKBINS 2048u
-#define GOVW_SKGROUPS (GOVW_SKBINS / 32) /* bins counted together to find a rank (window.c) */
-#define GOVW_ALPHA 0.01
-
 /* An instance's header (state). */
 typedef struct govW_hdr {
     int64_t newest;             /* event time of the newest record taken, INT64_MIN before one */
@@ -416,19 +434,35 @@ typedef struct govW_hdr {
     uint64_t seq;               /* values ever added (count windows: ring position = seq % N) */
     uint64_t n, ntrue;          /* values in the window; of them, true (bool arguments) */
     uint64_t late;              /* records refused as late, ever */
-    uint64_t isum;              /* count windows, int class: wrapping sum of the values */
-    double rsum, sum, sumsq;    /* count windows: sum; sums of (x - shift) and its square */
-    double shift, ewma;
+    govA_isum isum;             /* int-class sum, mean, stddev: exact sums of the values held */
+    double ewma;
     uint64_t qmin_head, qmin_len, qmax_head, qmax_len;   /* deques (count windows) */
 } govW_hdr;
 
-/* A time window's bucket (state): the values whose time falls in bucket idx. */
+/* A time window's bucket (state): the values whose time falls in bucket idx; pay is
+ * the aggregate's: exact sums (govA_isum), a float summary (govA_f), or min and max. */
 typedef struct govW_bucket {
     int64_t idx;
-    uint64_t n, ntrue, isum;
-    double rsum, sum, sumsq;
-    govV_cell min, max;
+    uint64_t n, ntrue;
+    uint64_t pay[5];
 } govW_bucket;
+
+/* A Two Stacks item (derived): a float summary, or the extremes of some values. */
+typedef union govW_item {
+    govA_f f;
+    struct {
+        uint64_t n;
+        union govV_cell mn, mx;
+        uint64_t pad;
+    } m;
+} govW_item;
+
+/* An instance's derived header: the back part of the Two Stacks (window.c), and the
+ * heaps' sizes. */
+typedef struct govW_der {
+    govW_item back;
+    uint32_t nl, nu;
+} govW_der;
 
 /* Per window, for the record being evaluated (outside the state). */
 typedef struct govV_wrec {
@@ -442,6 +476,7 @@ typedef struct govV_wrec {
  * the record's key, and the key it evicted to get it (its level, its state then). */
 typedef struct govV_srec {
     uint32_t epoch, slot, evicted, elevel, koff, klen;
+    uint32_t late, pad;         /* the record was older than its key's latest: it could not lower the state */
     govV_rstate ev;             /* the evicted key's state */
 } govV_srec;
 
@@ -454,11 +489,11 @@ typedef struct govT_hdr {
 } govT_hdr;
 
 /* A drift bucket (state), followed by its bin counts. idx: current buckets count in units
- * of the current bucket width, baseline buckets in units of theirs. */
+ * of the current bucket width, baseline buckets in units of theirs. f: its values' count,
+ * sum and standard deviation (agg.c). */
 typedef struct govT_bucket {
     int64_t idx;
-    uint64_t n;
-    double mean, m2;            /* of its values, and the sum of their squared deviations */
+    govA_f f;
 } govT_bucket;
 
 /* Per drift, for the record being evaluated (outside the state). */
@@ -479,6 +514,7 @@ struct gov_vm {
     uint32_t act_mark;          /* this record's actions from its rules start here */
     govV_resc *re;              /* p->esc_slots */
     char *rstate;               /* the sustained rules' part of the state block */
+    int64_t *rdue;              /* nsus: no state of that rule falls due before this (sustain.c) */
     int clr;                    /* the rule being run: its clear condition (SETCLR), or -1 */
     int cond;                   /* ... and whether its condition held */
     size_t state_size;
@@ -516,6 +552,7 @@ struct gov_vm {
     uint32_t rdrift;            /* the drift the rule read, or NONE */
     char *wstate;               /* the windows' part of the state block */
     govV_wrec *wrec;            /* nwin, then the sustained rules' govV_srec (GOVV_SREC) */
+    govT_rec *drec;             /* ndrift: each drift's result for the record (govT_recs) */
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint32_t cur_kind;
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
@@ -538,12 +575,12 @@ static inline int govV_keep_key(gov_vm *vm, const char *key, uint32_t n, uint32_
 }
 
 /* The drifts' part of the state block, after the windows'; and their per-record
- * results, in the arena right after the windows' (vm.c's layout). Computed, not stored,
- * so a VM of a program without drifts is laid out as before they existed. */
+ * results, in the arena region vm.c's layout gives them (after the windows' and the
+ * sustained rules' per-record data: computing their place from the windows' alone made
+ * them overlap the sustained rules', so a sustained rule stepped before a drift's rule
+ * wiped the drift's result). */
 static inline char *govT_dstate(const gov_vm *vm) { return vm->wstate + vm->p->win_state; }
-static inline govT_rec *govT_recs(const gov_vm *vm) {
-    return (govT_rec *)(void *)((char *)vm->wrec + (((size_t)vm->p->nwin * sizeof(govV_wrec) + 15) & ~(size_t)15));
-}
+static inline govT_rec *govT_recs(const gov_vm *vm) { return vm->drec; }
 
 /* load.c */
 GOV_HIDDEN int govL_class(uint32_t type);
@@ -613,7 +650,9 @@ GOV_HIDDEN size_t govW_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govW_save(const gov_vm *vm, unsigned char *b);
 GOV_HIDDEN int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);
 GOV_HIDDEN const char *govW_aggname(uint32_t agg);
-GOV_HIDDEN double govW_root(double v);   /* sqrt of v > 0 with IEEE operations only */
+GOV_HIDDEN void govW_derive(const gov_program *p, const govL_window *w, char *x);
+GOV_HIDDEN char *govW_instance(const gov_vm *vm, const govL_window *w, uint32_t slot);
+GOV_HIDDEN govK_table *govW_table(const gov_vm *vm, const govL_window *w);
 
 /* drift.c */
 GOV_HIDDEN int govT_prepare(gov_program *p, const char **why, uint32_t *bad);
@@ -635,6 +674,9 @@ GOV_HIDDEN size_t govR_bound(const gov_program *p);
 GOV_HIDDEN size_t govR_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govR_save(const gov_vm *vm, unsigned char *b);
 GOV_HIDDEN int govR_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, int64_t now, int apply);
+GOV_HIDDEN void govR_advance(gov_vm *vm, int64_t now);
+GOV_HIDDEN int64_t govR_due(const gov_vm *vm);
+GOV_HIDDEN const char *govR_key(const gov_vm *vm, const govV_action *a, uint32_t *len);
 
 /* vm.c, for window.c: run a code range that does not fire (a window's). */
 GOV_HIDDEN void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode);

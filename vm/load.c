@@ -246,7 +246,7 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->npat * 4) +
 
                     al8((uint64_t)p->nwin * sizeof(govL_window)) + al8((uint64_t)p->nwin * 4) +
-                    al8(((uint64_t)p->nkind + 1) * 4) + (p->nwin ? 2ull * GOVW_SKBINS * 8 : 0) +
+                    al8(((uint64_t)p->nkind + 1) * 4) +
                     al8((uint64_t)p->next * sizeof(govL_ext)) + al8((uint64_t)p->nextparam * 4) +
                     al8((uint64_t)p->ndrift * sizeof(govL_drift)) + al8((uint64_t)p->nedge * 8) +
                     al8((uint64_t)p->ndrift * 4) + al8(((uint64_t)p->nkind + 1) * 4) + al8((uint64_t)p->nrule * 4) +
@@ -295,7 +295,6 @@ static int alloc_program(govL_ctx *c) {
     p->win = carve(&cur, p->nwin * sizeof(govL_window));
     p->kind_wins = carve(&cur, p->nwin * 4);
     p->kwin_first = carve(&cur, ((size_t)p->nkind + 1) * 4);
-    p->skbound = p->nwin ? carve(&cur, 2 * GOVW_SKBINS * 8) : NULL;
     p->ext = carve(&cur, p->next * sizeof(govL_ext));
     p->extparam = carve(&cur, p->nextparam * 4);
     p->drift = carve(&cur, p->ndrift * sizeof(govL_drift));
@@ -1116,7 +1115,7 @@ static int load_sustained(govL_ctx *c) {
     const uint8_t *s = SEC(GOVB_S_RULESTATE);
     for (uint32_t i = 0; i < p->nsus; i++, s += GOVB_RULESTATE_SIZE) {
         uint64_t at = c->off[GOVB_S_RULESTATE] + (uint64_t)GOVB_RULESTATE_SIZE * i;
-        govL_sus u = {rd32(s), rd32(s + 4), rd_dur(s + 8), rd_dur(s + 16), rd32(s + 24), rd32(s + 28), 0, 0};
+        govL_sus u = {rd32(s), rd32(s + 4), rd_dur(s + 8), rd_dur(s + 16), INT64_MAX, rd32(s + 24), rd32(s + 28), 0, 0};
         if (u.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "rule state %u: rule %u out of range", i, u.rule);
         if (i > 0 && u.rule <= p->sus[i - 1].rule)
             return fail(c, GOV_EVALUE, at, "rule state %u: rules not ascending", i);
@@ -1135,6 +1134,24 @@ static int load_sustained(govL_ctx *c) {
         p->sus[i] = u;
         p->rule_sus[u.rule] = i;
         p->rule[u.rule].flags |= GOVL_RULE_SUS;
+    }
+    /* RULESTALE: each entry's staleness, in RULESTATE order; a file without the section
+     * (compiled before staleness existed) keeps its rules' states however long a key is
+     * quiet, as they were. */
+    if (c->len[GOVB_S_RULESTALE]) {
+        const uint8_t *t = SEC(GOVB_S_RULESTALE);
+        uint64_t base = c->off[GOVB_S_RULESTALE];
+        if (c->len[GOVB_S_RULESTALE] / 16 != p->nsus)
+            return fail(c, GOV_ESECTION, base, "RULESTALE has %llu entries, RULESTATE %u",
+                        (unsigned long long)(c->len[GOVB_S_RULESTALE] / 16), p->nsus);
+        for (uint32_t i = 0; i < p->nsus; i++, t += 16) {
+            if (rd32(t) != p->sus[i].rule) return fail(c, GOV_EVALUE, base + 16ull * i, "stale entry %u: rule %u, expected %u", i, rd32(t), p->sus[i].rule);
+            if (rd32(t + 4)) return fail(c, GOV_EVALUE, base + 16ull * i + 4, "stale entry %u: reserved word not zero", i);
+            int64_t st = rd_dur(t + 8);
+            if (st <= 0 || st > INT64_MAX / 4)
+                return fail(c, GOV_EVALUE, base + 16ull * i + 8, "stale entry %u: 'stale after' not positive or too large", i);
+            p->sus[i].stale = st;
+        }
     }
     for (uint32_t i = 0; i < p->nrule; i++) {
         const govL_rule *r = &p->rule[i];

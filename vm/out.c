@@ -513,14 +513,18 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
         uint32_t level = p->sus[p->rule_sus[a->rule]].level;
         if (level != GOVB_NONE) { /* a rule kept per key: whose state this is */
+            uint32_t klen;
+            const char *key = govR_key(vm, a, &klen);
             govO_printf(b, ",\"level\":\"%s\",\"key\":", level_names[level]);
-            govO_jstr(b, vm->kpool + a->koff, a->klen);
+            govO_jstr(b, key, klen);
         }
         govO_printf(b, ",\"severity\":\"%s\",\"verdict\":\"%s\",\"since\":", sev_names[a->severity],
                     verd_names[a->verdict]);
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
         govO_puts(b, ",\"at\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
+        if (a->type == GOV_ACT_RULE_CLEARED) /* why: spec/trace.md §7 */
+            govO_printf(b, ",\"reason\":\"%s\"", govG_reason(a->reason));
         govO_puts(b, ",\"policy_id\":\"");
         govO_puts(b, p->id);
         govO_puts(b, "\"}");
@@ -781,6 +785,7 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
             govO_put(b, ",", 1);
         }
         govO_printf(b, "\"state\":\"%s\",", phase_names[rs->phase]);
+        if (sr->late) govO_puts(b, "\"late\":true,"); /* older than its key's latest: could not lower the state */
         if (rs->phase != GOVV_RS_INACTIVE) {
             govO_puts(b, "\"since\":");
             govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = rs->since});

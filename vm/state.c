@@ -20,23 +20,27 @@
 #include "vm/gov_num.h"
 
 #define ST_MAGIC   "GOVSTATE"
-#define ST_VERSION 2u           /* 2: gates keep their approvals, and held runs (RUNS); 1 still loads */
+/* Version 4: gates keep their approvals, and held runs (RUNS); version 3: sustained
+ * rules' states say when their key was last seen (staleness); version 2: windows keep
+ * exact sums and mergeable summaries, and quantiles a new sketch (spec/state.md). Older
+ * files are refused, not migrated: their windows' running float sums and 2048-bin
+ * sketches cannot be turned into the new ones exactly, their rule states cannot say when
+ * a key was last seen, and their gates kept no approvals and their runs no findings. */
+#define ST_VERSION 4u
 #define ST_HEADER  64u          /* magic 8, version 4, nsections 4, policy id 32, length 8, checksum 8 */
 #define ST_SECHDR  24u          /* tag 4, count 4, payload length 8, checksum 8 */
 #define ST_NSECT   3u           /* the sections every state has; the others depend on the program */
 #define ST_MAXSECT 8u
 #define ST_CLOCK   16u          /* records 8, now 8 */
 #define ST_GATE    56u          /* + key: gate 4, slot 4, id 8, opened 8, deadline 8, keylen 4, 0 4,
-                                   approved 8, excluded 8 (version 1: the first 40 bytes only) */
-#define ST_GATE_V1 40u
+                                   approved 8, excluded 8 */
 #define ST_ESC     56u          /* + key: esc 4, slot 4, id 8, started 8, src_gate 4, src 4, step 4,
                                    round 4, severity 4, keylen 4, 0 8 */
 enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_WINDOWS = 4, TAG_RULES = 5, TAG_DRIFTS = 6, TAG_RUNS = 7 };
 static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES", "DRIFTS", "RUNS"};
 
-/* The section tags a state of program p has in this version, in order; returns how
- * many. Version 1 had no RUNS. */
-static uint32_t tags_of_version(const gov_program *p, uint32_t version, uint32_t tags[ST_MAXSECT]) {
+/* The section tags a state of program p has, in order; returns how many. */
+static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
     uint32_t n = 0;
     tags[n++] = TAG_CLOCK;
     tags[n++] = TAG_GATES;
@@ -44,11 +48,9 @@ static uint32_t tags_of_version(const gov_program *p, uint32_t version, uint32_t
     if (p->nwin) tags[n++] = TAG_WINDOWS;
     if (p->nsus) tags[n++] = TAG_RULES;
     if (p->ndrift) tags[n++] = TAG_DRIFTS;
-    if (p->ngate && version >= 2) tags[n++] = TAG_RUNS;
+    if (p->ngate) tags[n++] = TAG_RUNS;
     return n;
 }
-
-static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) { return tags_of_version(p, ST_VERSION, tags); }
 
 /* ---------------------------------------------------------------- save */
 
@@ -190,10 +192,8 @@ static uint32_t popcount64(uint64_t x) {
     return n;
 }
 
-/* A load in progress: the version read, and (version 2) the RUNS section the gates'
- * runs are checked against. */
+/* A load in progress: the RUNS section the gates' runs are checked against. */
 typedef struct Load {
-    uint32_t version, gate_size;
     const unsigned char *runs;
     uint32_t nruns;
 } Load;
@@ -201,19 +201,18 @@ typedef struct Load {
 static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t avail, int64_t now, int apply,
                       uint32_t k, size_t *size) {
     const gov_program *p = vm->p;
-    const uint32_t ST_GATE_SIZE = L->gate_size;
-    if (avail < ST_GATE_SIZE) return govV_fail(vm, GOV_ETRUNC, "state: gate entry %u is truncated", k);
+    if (avail < ST_GATE) return govV_fail(vm, GOV_ETRUNC, "state: gate entry %u is truncated", k);
     uint32_t g = govS_get32(b), i = govS_get32(b + 4), keylen = govS_get32(b + 32);
     uint64_t id = govS_get64(b + 8);
     int64_t opened = (int64_t)govS_get64(b + 16), deadline = (int64_t)govS_get64(b + 24);
     if (govS_get32(b + 36) != 0) return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: reserved field not zero", k);
     if (keylen == 0 || keylen > GOVV_KEYMAX)
         return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: key length %u not in 1..%d", k, keylen, GOVV_KEYMAX);
-    if (avail - ST_GATE_SIZE < keylen) return govV_fail(vm, GOV_ETRUNC, "state: gate entry %u is truncated", k);
+    if (avail - ST_GATE < keylen) return govV_fail(vm, GOV_ETRUNC, "state: gate entry %u is truncated", k);
     if (g >= p->ngate) return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: gate %u of %u", k, g, p->ngate);
     if (i >= p->gate[g].capacity)
         return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: slot %u of capacity %u", k, i, p->gate[g].capacity);
-    const char *key = (const char *)b + ST_GATE_SIZE;
+    const char *key = (const char *)b + ST_GATE;
     if (opened > now || deadline != sat_add(opened, p->gate[g].sla) || deadline < now)
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: times inconsistent with the clock and SLA", k);
     if (id != govG_gate_id(p, g, key, keylen))
@@ -221,15 +220,15 @@ static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t 
     /* Approvals so far and the requester's bit: only the gate's approvers, fewer
      * approvals than the quorum, none by the requester, and a requester bit only for a
      * gate with separation of duties (approvers are distinct: one bit at most). */
-    uint64_t approved = L->version >= 2 ? govS_get64(b + 40) : 0, excluded = L->version >= 2 ? govS_get64(b + 48) : 0;
+    uint64_t approved = govS_get64(b + 40), excluded = govS_get64(b + 48);
     const govL_gate *gd = &p->gate[g];
     uint64_t all = gd->nappr >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << gd->nappr) - 1;
     if ((approved | excluded) & ~all || (approved & excluded) || popcount64(approved) >= gd->quorum ||
         popcount64(excluded) > (gd->requester != GOVB_NONE))
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: approvals inconsistent with the gate's approvers", k);
-    if (L->version >= 2 && !apply && !govU_claim(p->gate_slots, L->runs, vm->uscratch, key, keylen))
+    if (!apply && !govU_claim(p->gate_slots, L->runs, vm->uscratch, key, keylen))
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: its run is not in the RUNS section", k);
-    *size = ST_GATE_SIZE + keylen;
+    *size = ST_GATE + keylen;
     if (!apply) return GOV_OK;
     govV_pgate *pg = &vm->pg[p->gate[g].slot0 + i];
     memset(pg, 0, sizeof *pg);
@@ -330,12 +329,14 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     const unsigned char *b = bytes;
     if (len < 8 || memcmp(b, ST_MAGIC, 8) != 0) return govV_fail(vm, GOV_EMAGIC, "state: not a gov state (magic)");
     if (len < ST_HEADER) return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, shorter than its header", len);
-    uint32_t version = govS_get32(b + 8);
-    if ((version != 1 && version != ST_VERSION) || govS_get32(b + 12) < ST_NSECT || govS_get32(b + 12) > ST_MAXSECT)
-        return govV_fail(vm, GOV_EVERSION, "state: version %u with %u sections; this VM reads versions 1 and %u",
-                         version, govS_get32(b + 12), ST_VERSION);
-    uint32_t tags[ST_MAXSECT], ntags = tags_of_version(p, version, tags);
-    Load L = {version, version >= 2 ? ST_GATE : ST_GATE_V1, NULL, 0};
+    uint32_t tags[ST_MAXSECT], ntags = tags_of(p, tags);
+    if (govS_get32(b + 8) < ST_VERSION)
+        return govV_fail(vm, GOV_EVERSION, "state: version %u, written by an older gov whose state this VM cannot read "
+                         "(it reads version %u): start from an empty state, or replay the records", govS_get32(b + 8), ST_VERSION);
+    if (govS_get32(b + 8) != ST_VERSION || govS_get32(b + 12) < ST_NSECT || govS_get32(b + 12) > ST_MAXSECT)
+        return govV_fail(vm, GOV_EVERSION, "state: version %u with %u sections; this VM reads version %u",
+                         govS_get32(b + 8), govS_get32(b + 12), ST_VERSION);
+    Load L = {NULL, 0};
     if (govS_get64(b + 56) != XXH3_64bits(b, 56)) return govV_fail(vm, GOV_ECHECKSUM, "state: header checksum mismatch");
     if (govS_get64(b + 48) != len)
         return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, the header says %llu", len,
@@ -374,7 +375,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
      * first: each pending gate must find its run, and each run hold as many pending
      * gates as its counts leave open. */
     int rc = GOV_OK;
-    if (version >= 2 && p->ngate) {
+    if (p->ngate) {
         const char *why;
         uint32_t bad;
         L.runs = sec[TAG_RUNS];
@@ -383,7 +384,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
         if (rc != GOV_OK) rc = govV_fail(vm, rc, "state: run %u: %s", bad, why);
     }
     if (rc == GOV_OK) rc = entries(vm, &L, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 0);
-    if (rc == GOV_OK && version >= 2 && p->ngate) {
+    if (rc == GOV_OK && p->ngate) {
         uint32_t bad;
         if (govU_check_counts(p->gate_slots, L.runs, L.nruns, vm->uscratch, &bad) != GOV_OK)
             rc = govV_fail(vm, GOV_EVALUE, "state: run %u: its pending gates are not the ones its counts leave open", bad);
@@ -406,15 +407,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     entries(vm, &L, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 1);
     entries(vm, &L, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 1);
     govU_init(vm->runs, p->gate_slots);
-    if (version >= 2 && p->ngate) {
-        govU_load(vm->runs, L.runs, L.nruns);
-    } else if (p->ngate) {
-        /* A version 1 state kept no runs: each pending gate's run is rebuilt with the gates
-         * pending and nothing else known (its other findings' verdict: allow, as that
-         * version's approvals gave). */
-        for (uint32_t i = 0; i < p->gate_slots; i++)
-            if (vm->pg[i].used) govU_at(vm->runs, govU_get(vm->runs, vm->pg[i].key, vm->pg[i].keylen))->opened++;
-    }
+    if (p->ngate) govU_load(vm->runs, L.runs, L.nruns);
     govR_init(vm);
     if (p->nsus) govR_load(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 1);
     govW_init(vm);

@@ -22,7 +22,7 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
-    size_t vm, state, reg, present, scratch, tokens, mtab, lcache, ldflt, smatch, mlist, find, act, kc, kpool, wrec, drec, kscratch,
+    size_t vm, state, reg, present, scratch, tokens, mtab, lcache, ldflt, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
         uscratch, ext, herr, cargs, cvals, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
@@ -83,9 +83,12 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     /* The most actions one event can produce: its rules' notifications, a gate and an
      * escalation action per finding that can have them, and per table slot (which may
      * hold two lifetimes in one event: one ending, one starting) a timeout and an
-     * escalation start, or a step's notifications and an end. */
+     * escalation start, or a step's notifications and an end; per sustained rule a
+     * transition on the record, and per state a clear on the clock (sustain.c). */
+    size_t sus_slots = 0;
+    for (uint32_t i = 0; i < p->nsus; i++) sus_slots += p->sus[i].capacity;
     l->act_cap = (size_t)p->max_actions + 2 * gated + 2 * (size_t)p->gate_slots +
-                 2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2 + p->nsus;
+                 2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2 + p->nsus + sus_slots;
     l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
     l->kc = n;      n += al16(((size_t)p->gate_slots + p->esc_slots) * sizeof(govV_kcache));
     /* Keys copied for this event's actions: once per slot lifetime, once per finding
@@ -97,6 +100,7 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     /* Per record: each window's value and events, then each sustained rule's key. */
     l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec) + (size_t)p->nsus * sizeof(govV_srec));
     l->drec = n;    n += al16((size_t)p->ndrift * sizeof(govT_rec));
+    l->rdue = n;    n += al16((size_t)p->nsus * 8);
     l->kscratch = n; n += al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
     l->uscratch = n; n += al16(govU_scratch_size(p->gate_slots));
     /* Host functions: each extern's prepared call (vm/hostcall.h), and room for every failure
@@ -163,6 +167,8 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     govU_init(vm->runs, p->gate_slots);
     vm->uscratch = (uint32_t *)(void *)(base + l.uscratch);
     vm->wrec = (govV_wrec *)(void *)(base + l.wrec);
+    vm->drec = (govT_rec *)(void *)(base + l.drec);
+    vm->rdue = (int64_t *)(void *)(base + l.rdue);
     govR_init(vm);
     vm->kscratch = (uint32_t *)(void *)(base + l.kscratch);
     govW_init(vm);
@@ -890,8 +896,9 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_RULE_FIRING && a->type != GOV_ACT_RULE_CLEARED &&
         (a->id || a->type != GOV_ACT_GATE_BLOCKED))
         snprintf(out->id, sizeof out->id, "%016llx", (unsigned long long)a->id);
-    out->key = vm->kpool + a->koff;
-    out->key_len = a->klen;
+    uint32_t klen;
+    out->key = govR_key(vm, a, &klen);
+    out->key_len = klen;
     out->by = vm->scratch + a->boff;
     out->by_len = a->blen;
     out->outcome = a->outcome ? govG_outcome(a->outcome) : NULL;
@@ -899,7 +906,7 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->at = a->at;
     out->deadline = a->deadline;
     out->since = a->type == GOV_ACT_RULE_FIRING || a->type == GOV_ACT_RULE_CLEARED ? a->deadline : 0;
-    out->step = (int)a->step;
+    out->step = a->type == GOV_ACT_ESC_STEP ? (int)a->step : 0;
     out->round = (int)a->round;
     out->skipped = (int)a->skipped;
     out->policy_id = p->id;

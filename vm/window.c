@@ -1,30 +1,40 @@
 /* window.c: windows (spec/language.md §4.5): aggregates over the last N runs or over a
- * span of event time, one instance per key (`per LEVEL`, through keytab.c) or one,
- * all in the state block with a size computed from the program.
+ * span of event time, one instance per key (`per LEVEL`, through keytab.c) or one, all
+ * in the state block with a size computed from the program. Saving and loading them is
+ * window_state.c; the arithmetic is agg.c and sketch.c.
  *
- * Count windows are rings of the last N values with running sums (recomputed from the
- * ring each time it wraps, so float error cannot build up), monotonic deques for min and
- * max (O(1) amortised per record), and a quantile sketch from which a leaving value is
- * removed exactly. Time windows are B buckets of width span / B, indexed by event time;
- * a bucket leaves whole when the newest bucket moves B past it. Their sums, minimum and
- * maximum combine the B buckets when read (B <= 64, a constant, never a scan of records);
- * the sketch keeps one count array per bucket and the window's total, so a leaving
- * bucket is subtracted exactly.
+ * Count windows are rings of the last N values. Time windows are B buckets of width
+ * span / B, indexed by event time; a bucket leaves whole when the newest bucket moves B
+ * past it. What each aggregate keeps:
  *
- * The quantile sketch (DDSketch-like): bin 0 holds values below m0 (1 for int-class
- * values, 1e-9 for floats; negative values too), bin i >= 1 the values in
- * (m0 g^(i-1), m0 g^i] with g = (1 + a) / (1 - a), a = 1%; the last bin also everything
- * above. A bin's estimate m0 g^i 2 / (g + 1) is within a of every value in it. Bin bounds
- * come from a table made once per program by repeated multiplication (bit-identical on
- * every IEEE host, unlike log()), searched by bisection.
+ *   count, rate          the counts, kept running (integers: exact)
+ *   int-class sum, mean,  exact sums Σx and Σx² (govA_isum) of the values held, kept
+ *   stddev                running: a value or bucket that leaves is subtracted exactly
+ *   float sum, mean,      float summaries (govA_f) merged with Two Stacks: a window is
+ *   stddev                a queue; its front part keeps, for each item, the summary of
+ *                         that item and every later front item (suffixes), its back
+ *                         part one summary of all its items; the window's summary is
+ *                         front ⊕ back. An item leaving drops out of the front; when the
+ *                         front is empty the back becomes the front (its suffixes
+ *                         computed once). Nothing is ever subtracted, so no rounding
+ *                         survives a value's leaving; O(1) amortised.
+ *   min, max              count windows: monotonic deques; time windows: Two Stacks of
+ *                         the buckets' extremes
+ *   ewma                  the recurrence, one double
+ *   quantiles             count windows: two heaps over the ring, exact (sketch.c); time
+ *                         windows: a sketch per bucket and the window's total
+ *
+ * Where the Two Stacks splits a window is a function of what the window holds, never of
+ * its history: count windows flip every N values (the front starts at the last
+ * multiple of N), time windows at each block of B bucket indices (the front is the
+ * closed buckets before the block holding the newest one). So the derived parts
+ * (suffixes, back, heaps, the total sketch) are recomputed from the saved ones on load
+ * and come out bit for bit as the running VM had them (govW_derive).
  *
  * Windows of one kind with one level and capacity touch the same keys in the same order,
  * so they share one key table (the first one's; govW_prepare): a record looks its key up
- * once for all of them instead of once each. The sketch keeps, beside its bins, a count
- * per group of 32 bins (derived, not saved), so finding a rank reads 64 counts and one
- * group instead of up to 2048 bins.
- *
- * Everything here runs on memory the arena already holds; nothing allocates.
+ * once for all of them. Everything here runs on memory the arena already holds; nothing
+ * allocates.
  */
 #include <string.h>
 
@@ -47,35 +57,60 @@ static size_t al8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 /* ---------------------------------------------------------------- layout */
 
-/* Derive each window's instance layout and the windows' state size; build the sketch
- * bounds. Called by the loader once the WINDOWS entries are verified. Returns 0 with
- * *why and *bad (the window) if the state would not fit in memory. */
+/* Derive each window's instance layout and the windows' state size. Called by the
+ * loader once the WINDOWS entries are verified. Returns 0 with *why and *bad (the
+ * window) if the state would not fit in memory. */
 int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
+    static const uint32_t qnum[4] = {1, 9, 19, 99}, qden[4] = {2, 10, 20, 100};
     size_t off = 0;
-    int any_sketch = 0;
     for (uint32_t i = 0; i < p->nwin; i++) {
         govL_window *w = &p->win[i];
-        w->sketch = is_quantile(w->agg);
+        int q = is_quantile(w->agg), mom = w->agg == GOVB_AGG_SUM || w->agg == GOVB_AGG_MEAN || w->agg == GOVB_AGG_STDDEV;
+        int mm = w->agg == GOVB_AGG_MIN || w->agg == GOVB_AGG_MAX;
+        size_t N = w->runs, B = w->nbuckets;
         w->acls = govL_class(w->arg_type);
-        any_sketch |= w->sketch;
-        w->dqmin = w->runs && w->agg == GOVB_AGG_MIN;
-        w->dqmax = w->runs && w->agg == GOVB_AGG_MAX;
-        w->width = w->runs ? 0 : w->span / (int64_t)w->nbuckets;
+        w->isum = mom && w->acls == GOVV_CI;
+        w->fsum = mom && w->acls == GOVV_CF;
+        w->wantsd = w->agg == GOVB_AGG_STDDEV;
+        w->tmm = !N && mm;
+        w->heaps = N && q;
+        w->sketch = !N && q;
+        w->dqmin = N && w->agg == GOVB_AGG_MIN;
+        w->dqmax = N && w->agg == GOVB_AGG_MAX;
+        w->qnum = q ? qnum[w->agg - GOVB_AGG_P50] : 0;
+        w->qden = q ? qden[w->agg - GOVB_AGG_P50] : 1;
+        w->width = N ? 0 : w->span / (int64_t)B;
         size_t n = sizeof(govW_hdr);
-        w->o_ring = w->o_dqmin = w->o_dqmax = w->o_bk = 0;
-        if (w->runs) {
-            w->o_ring = n, n += (size_t)w->runs * 8;
-            if (w->dqmin) w->o_dqmin = n, n += (size_t)w->runs * 8;
-            if (w->dqmax) w->o_dqmax = n, n += (size_t)w->runs * 8;
+        w->o_ring = w->o_dqmin = w->o_dqmax = w->o_bk = w->o_oct = w->o_bsk = 0;
+        w->o_suf = w->o_heap = w->o_pos = w->o_tsk = w->o_ix = 0;
+        if (N) {
+            w->o_ring = n, n += N * 8;
+            if (w->dqmin) w->o_dqmin = n, n += N * 8;
+            if (w->dqmax) w->o_dqmax = n, n += N * 8;
         } else {
-            w->o_bk = n, n += (size_t)w->nbuckets * sizeof(govW_bucket);
+            w->o_bk = n, n += B * sizeof(govW_bucket);
         }
         w->words = n;
-        w->o_sk = n;
-        if (w->sketch) n += (size_t)GOVW_SKBINS * 4 * (w->runs ? 1 : 1 + (size_t)w->nbuckets);
-        /* The total sketch's group counts: derived, not saved (govW_load recounts them). */
-        w->o_skg = n;
-        if (w->sketch) n += (size_t)GOVW_SKGROUPS * 4;
+        if (w->sketch) {
+            w->o_oct = n, n += (size_t)GOVQ_PAGES * 4;
+            w->o_bsk = n, n += B * GOVQ_SKWORDS * 4;
+        }
+        w->saved = n;
+        /* Derived: never saved, recomputed on load (govW_derive). */
+        n = al8(n);
+        if (w->fsum || w->tmm || w->heaps) w->o_der = n, n += sizeof(govW_der);
+        if (w->fsum && N) w->o_suf = n, n += N * sizeof(govA_f);
+        if ((w->fsum || w->tmm) && !N) w->o_suf = n, n += B * sizeof(govW_item);
+        if (w->heaps) {
+            w->o_heap = n, n += N * 4;
+            w->o_pos = n, n += N * 4;
+            n = al8(n);
+        }
+        if (w->sketch) {
+            w->o_tsk = n, n += GOVQ_SKWORDS * 4;
+            n = al8(n);
+            w->o_ix = n, n += sizeof(govQ_idx);
+        }
         w->inst = al8(n);
         /* Windows of one kind with one level and capacity see the same keys in the same
          * order (a record touches its key whether or not `where` holds), so their key
@@ -102,13 +137,6 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
         if (w->level != NONE && w->capacity > p->max_wcap) p->max_wcap = w->capacity;
     }
     p->win_state = off;
-    if (any_sketch && p->skbound) {
-        const double g = (1 + GOVW_ALPHA) / (1 - GOVW_ALPHA);
-        for (int c = 0; c < 2; c++) {
-            double *b = p->skbound + c * GOVW_SKBINS, x = c ? 1e-9 : 1.0;
-            for (uint32_t i = 0; i < GOVW_SKBINS; i++, x *= g) b[i] = x;
-        }
-    }
     return 1;
 }
 
@@ -122,11 +150,16 @@ static char *instance(const gov_vm *vm, const govL_window *w, uint32_t slot) {
     return region(vm, w) + w->tab + (size_t)slot * w->inst;
 }
 #define HDR(x) ((govW_hdr *)(void *)(x))
+#define DER(w, x) ((govW_der *)(void *)((x) + (w)->o_der))
 #define RING(w, x) ((govV_cell *)(void *)((x) + (w)->o_ring))
 #define DQ(x, o) ((uint64_t *)(void *)((x) + (o)))
 #define BK(w, x) ((govW_bucket *)(void *)((x) + (w)->o_bk))
-#define SK(w, x, j) ((uint32_t *)(void *)((x) + (w)->o_sk) + (size_t)(j) * GOVW_SKBINS)
-#define SKG(w, x) ((uint32_t *)(void *)((x) + (w)->o_skg))
+#define CSUF(w, x) ((govA_f *)(void *)((x) + (w)->o_suf))
+#define TSUF(w, x) ((govW_item *)(void *)((x) + (w)->o_suf))
+#define OCT(w, x) ((int32_t *)(void *)((x) + (w)->o_oct))
+#define BSK(w, x, j) ((uint32_t *)(void *)((x) + (w)->o_bsk) + (size_t)(j) * GOVQ_SKWORDS)
+#define TSK(w, x) ((uint32_t *)(void *)((x) + (w)->o_tsk))
+#define IX(w, x) ((govQ_idx *)(void *)((x) + (w)->o_ix))
 
 static void reset(const govL_window *w, char *x) {
     memset(x, 0, w->inst);
@@ -142,56 +175,55 @@ void govW_init(gov_vm *vm) {
     }
 }
 
-static int argclass(const govL_window *w) { return w->acls; }
-static double as_double(const govL_window *w, govV_cell c) { return argclass(w) == GOVV_CF ? c.f : (double)c.i; }
+static int fcls(const govL_window *w) { return w->acls == GOVV_CF; }
+static double as_double(const govL_window *w, govV_cell c) { return fcls(w) ? c.f : (double)c.i; }
 
 /* a < b in the argument's class */
-static int less(const govL_window *w, govV_cell a, govV_cell b) {
-    return argclass(w) == GOVV_CF ? a.f < b.f : a.i < b.i;
+static int less(const govL_window *w, govV_cell a, govV_cell b) { return fcls(w) ? a.f < b.f : a.i < b.i; }
+
+static int64_t floordiv(int64_t t, int64_t w) {
+    int64_t q = t / w;
+    return (t % w < 0) ? q - 1 : q;
 }
 
-static uint32_t bin(const gov_program *p, const govL_window *w, double x) {
-    const double *b = p->skbound + (argclass(w) == GOVV_CF ? GOVW_SKBINS : 0);
-    if (!(x >= b[0])) return 0;
-    if (x > b[GOVW_SKBINS - 1]) return GOVW_SKBINS - 1;
-    uint32_t lo = 1, hi = GOVW_SKBINS - 1; /* the first i >= 1 with x <= b[i] */
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (x <= b[mid]) hi = mid;
-        else lo = mid + 1;
-    }
-    return lo;
+static uint32_t slot_of(const govL_window *w, int64_t idx) {
+    int64_t B = (int64_t)w->nbuckets;
+    return (uint32_t)(((idx % B) + B) % B);
 }
 
-static double estimate(const gov_program *p, const govL_window *w, uint32_t i) {
-    if (i == 0) return 0.0;
-    const double g = (1 + GOVW_ALPHA) / (1 - GOVW_ALPHA);
-    return p->skbound[(argclass(w) == GOVV_CF ? GOVW_SKBINS : 0) + i] * (2.0 / (g + 1.0));
+static uint32_t lowest_bit(uint64_t m) {
+#if defined(__GNUC__)
+    return (uint32_t)__builtin_ctzll(m);
+#else
+    uint32_t j = 0;
+    while (!(m >> j & 1)) j++;
+    return j;
+#endif
 }
 
-/* Sums of a count window from its ring, from scratch: run when the ring wraps. */
-static void recompute(const govL_window *w, char *x) {
-    govW_hdr *h = HDR(x);
-    govV_cell *r = RING(w, x);
-    uint64_t n = h->n, isum = 0, ntrue = 0;
-    double rsum = 0;
-    for (uint64_t j = 0; j < n; j++) {
-        isum += (uint64_t)r[j].i;
-        ntrue += r[j].i != 0;
-        rsum += as_double(w, r[j]);
+static govQ_heaps heaps_of(const govL_window *w, char *x) {
+    govQ_heaps q = {(uint32_t *)(void *)(x + w->o_heap), (uint32_t *)(void *)(x + w->o_pos), RING(w, x), w->runs,
+                    DER(w, x)->nl, DER(w, x)->nu, fcls(w)};
+    return q;
+}
+
+/* ---------------------------------------------------------------- count windows */
+
+/* Two Stacks over the ring: the front is [first, mid), the back [mid, seq), with mid the
+ * last multiple of N below seq (0 while the ring fills). */
+static uint64_t count_mid(const govL_window *w, uint64_t seq) { return seq ? (seq - 1) / w->runs * w->runs : 0; }
+
+/* The front's suffix summaries over [first, mid), from the newest down. */
+static void count_suffixes(const govL_window *w, char *x, uint64_t first, uint64_t mid) {
+    const govV_cell *r = RING(w, x);
+    govA_f *suf = CSUF(w, x), acc;
+    memset(&acc, 0, sizeof acc);
+    for (uint64_t s = mid; s-- > first;) {
+        govA_f one;
+        govA_fone(&one, r[s % w->runs].f);
+        govA_fmerge(&one, &acc, w->wantsd);
+        suf[s % w->runs] = acc = one;
     }
-    double shift = n ? rsum / (double)n : 0, sum = 0, sumsq = 0;
-    for (uint64_t j = 0; j < n; j++) {
-        double d = as_double(w, r[j]) - shift;
-        sum += d;
-        sumsq += d * d;
-    }
-    h->isum = isum;
-    h->ntrue = ntrue;
-    h->rsum = rsum;
-    h->shift = shift;
-    h->sum = sum;
-    h->sumsq = sumsq;
 }
 
 /* Deques hold the sequence numbers of candidates, oldest first; value of s = ring[s % N]. */
@@ -215,40 +247,37 @@ static void dq_expire(const govL_window *w, char *x, size_t o, uint64_t *head, u
     }
 }
 
-static void add_count(const gov_program *p, const govL_window *w, char *x, govV_cell v) {
+static void add_count(const govL_window *w, char *x, govV_cell v) {
     govW_hdr *h = HDR(x);
+    govW_der *dr = DER(w, x);
     uint64_t N = w->runs, pos = h->seq % N;
     govV_cell *r = RING(w, x);
     double d = as_double(w, v);
-    if (h->n == N) { /* the oldest value leaves */
+    /* The ewma restarts only when the window was empty: a full window stays non-empty
+     * while its oldest value is replaced. */
+    h->ewma = h->n == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * h->ewma);
+    int full = h->n == N;
+    if (full) { /* the oldest value leaves */
         govV_cell o = r[pos];
-        double od = as_double(w, o) - h->shift;
         h->n--;
         h->ntrue -= o.i != 0;
-        h->isum -= (uint64_t)o.i;
-        h->rsum -= as_double(w, o);
-        h->sum -= od;
-        h->sumsq -= od * od;
-        if (w->sketch) {
-            uint32_t i = bin(p, w, as_double(w, o));
-            SK(w, x, 0)[i]--;
-            SKG(w, x)[i / 32]--;
+        if (w->isum) w->wantsd ? govA_isub(&h->isum, o.i, 1) : govA_isub(&h->isum, o.i, 0);
+        if (w->fsum && h->seq == count_mid(w, h->seq + 1)) {
+            /* The front is empty (first == mid): the back becomes the front. */
+            count_suffixes(w, x, h->seq - N, h->seq);
+            memset(&dr->back, 0, sizeof dr->back);
         }
     }
-    if (h->n == 0) h->shift = d, h->ewma = d;
-    else h->ewma = w->alpha * d + (1 - w->alpha) * h->ewma;
     r[pos] = v;
     h->seq++;
     h->n++;
     h->ntrue += v.i != 0;
-    h->isum += (uint64_t)v.i;
-    h->rsum += d;
-    h->sum += d - h->shift;
-    h->sumsq += (d - h->shift) * (d - h->shift);
-    if (w->sketch) {
-        uint32_t i = bin(p, w, d);
-        SK(w, x, 0)[i]++;
-        SKG(w, x)[i / 32]++;
+    if (w->isum) govA_iadd(&h->isum, v.i, w->wantsd);
+    if (w->fsum) govA_fadd(&dr->back.f, d, w->wantsd);
+    if (w->heaps) {
+        govQ_heaps q = heaps_of(w, x);
+        govQ_heap_put(&q, (uint32_t)pos, !full, w->qnum, w->qden, h->n);
+        dr->nl = q.nl, dr->nu = q.nu;
     }
     uint64_t first = h->seq - h->n;
     if (w->dqmin) {
@@ -259,35 +288,77 @@ static void add_count(const gov_program *p, const govL_window *w, char *x, govV_
         dq_expire(w, x, w->o_dqmax, &h->qmax_head, &h->qmax_len, first);
         dq_push(w, x, w->o_dqmax, &h->qmax_head, &h->qmax_len, h->seq - 1, 0);
     }
-    if (h->seq % N == 0) recompute(w, x);
 }
 
-static int64_t floordiv(int64_t t, int64_t w) {
-    int64_t q = t / w;
-    return (t % w < 0) ? q - 1 : q;
+/* ---------------------------------------------------------------- time windows */
+
+/* A bucket as a Two Stacks item. */
+static govW_item item_of(const govL_window *w, const govW_bucket *k) {
+    govW_item it;
+    memset(&it, 0, sizeof it);
+    if (!k->n) return it;
+    if (w->fsum) {
+        memcpy(&it.f, k->pay, sizeof it.f);
+    } else {
+        it.m.n = k->n;
+        memcpy(&it.m.mn, &k->pay[0], 8);
+        memcpy(&it.m.mx, &k->pay[1], 8);
+    }
+    return it;
 }
 
-/* The slot of bucket index idx, and the lowest set bit of a non-zero mask. */
-static uint32_t slot_of(const govL_window *w, int64_t idx) {
-    int64_t B = (int64_t)w->nbuckets;
-    return (uint32_t)(((idx % B) + B) % B);
+/* a = a then b. */
+static void item_merge(const govL_window *w, govW_item *a, const govW_item *b) {
+    if (w->fsum) {
+        govA_fmerge(&a->f, &b->f, w->wantsd);
+        return;
+    }
+    if (!b->m.n) return;
+    if (!a->m.n) {
+        *a = *b;
+        return;
+    }
+    if (less(w, b->m.mn, a->m.mn)) a->m.mn = b->m.mn;
+    if (less(w, a->m.mx, b->m.mx)) a->m.mx = b->m.mx;
+    a->m.n += b->m.n;
 }
 
-static uint32_t lowest_bit(uint64_t m) {
-#if defined(__GNUC__)
-    return (uint32_t)__builtin_ctzll(m);
-#else
-    uint32_t j = 0;
-    while (!(m >> j & 1)) j++;
-    return j;
-#endif
+/* The first bucket index of the block of B holding idx: the Two Stacks' split. */
+static int64_t time_mid(const govL_window *w, int64_t cur) { return floordiv(cur, (int64_t)w->nbuckets) * (int64_t)w->nbuckets; }
+
+/* Suffixes of the front, the closed buckets in [lo, mid), from `from` down to lo. */
+static void time_suffixes(const govL_window *w, char *x, int64_t from) {
+    const govW_hdr *h = HDR(x);
+    int64_t B = (int64_t)w->nbuckets, mid = time_mid(w, h->cur), lo = h->cur - B + 1;
+    govW_item *suf = TSUF(w, x), acc;
+    const govW_bucket *bk = BK(w, x);
+    memset(&acc, 0, sizeof acc);
+    if (from + 1 < mid) acc = suf[slot_of(w, from + 1)];
+    for (int64_t i = from; i >= lo; i--) {
+        const govW_bucket *k = &bk[slot_of(w, i)];
+        govW_item it = k->idx == i ? item_of(w, k) : acc;
+        if (k->idx == i) item_merge(w, &it, &acc);
+        suf[slot_of(w, i)] = acc = it;
+    }
+}
+
+/* The back: the closed buckets in [mid, cur), oldest first. */
+static void time_back(const govL_window *w, char *x) {
+    const govW_hdr *h = HDR(x);
+    govW_item *b = &DER(w, x)->back;
+    const govW_bucket *bk = BK(w, x);
+    memset(b, 0, sizeof *b);
+    for (int64_t i = time_mid(w, h->cur); i < h->cur; i++) {
+        const govW_bucket *k = &bk[slot_of(w, i)];
+        if (k->idx != i || !k->n) continue;
+        govW_item it = item_of(w, k);
+        item_merge(w, b, &it);
+    }
 }
 
 /* The slots of the live buckets, as a mask (B <= 64): found from the newest bucket
- * back, stopping once they hold the window's n values. A key seen once a minute has
- * one live bucket, found in one step instead of a pass over all B (72 bytes each, and
- * with thousands of keys most of them cache misses). Callers visit the mask in slot
- * order, as a pass over all B would, so sums come out bit for bit the same. */
+ * back, stopping once they hold the window's n values (a key seen once a minute has one
+ * live bucket, found in one step instead of a pass over all B). */
 static uint64_t live_slots(const govL_window *w, const char *x) {
     const govW_hdr *h = HDR(x);
     const govW_bucket *bk = BK(w, x);
@@ -302,7 +373,7 @@ static uint64_t live_slots(const govL_window *w, const char *x) {
 }
 
 /* Move a time window's newest bucket to b, dropping the buckets that fall out. */
-static void advance(const gov_program *p, const govL_window *w, char *x, int64_t b) {
+static void advance(const govL_window *w, char *x, int64_t b) {
     govW_hdr *h = HDR(x);
     if (h->newest == INT64_MIN) {
         h->cur = b;
@@ -312,12 +383,11 @@ static void advance(const gov_program *p, const govL_window *w, char *x, int64_t
     govW_bucket *bk = BK(w, x);
     /* Live buckets have idx in (cur - B, cur] (a loaded state is checked for it), so the
      * ones that fall out have idx in (cur - B, b - B]: min(b - cur, B) slots, one step
-     * for a busy key instead of B. */
-    int64_t B = (int64_t)w->nbuckets, lo = h->cur - B + 1;
-    uint64_t steps = (uint64_t)b - (uint64_t)h->cur;
+     * for a busy key instead of B. When all of them fall out (a key quiet for a span),
+     * only the live ones. */
+    int64_t B = (int64_t)w->nbuckets, lo = h->cur - B + 1, old = h->cur;
+    uint64_t steps = (uint64_t)b - (uint64_t)h->cur, todo = 0;
     if (steps > (uint64_t)B) steps = (uint64_t)B;
-    /* When all of them fall out (a key quiet for a span), only the live ones. */
-    uint64_t todo = 0;
     if (steps == (uint64_t)B) {
         todo = live_slots(w, x);
     } else {
@@ -326,99 +396,132 @@ static void advance(const gov_program *p, const govL_window *w, char *x, int64_t
     }
     for (; todo; todo &= todo - 1) {
         uint32_t j = lowest_bit(todo);
-        if (!bk[j].n || bk[j].idx > b - (int64_t)w->nbuckets) continue;
+        if (!bk[j].n || bk[j].idx > b - B) continue;
         h->n -= bk[j].n;
         h->ntrue -= bk[j].ntrue;
-        if (w->sketch) {
-            uint32_t *s = SK(w, x, 1 + j), *tot = SK(w, x, 0), *grp = SKG(w, x);
-            for (uint32_t i = 0; i < GOVW_SKBINS; i++) {
-                tot[i] -= s[i];
-                grp[i / 32] -= s[i];
-            }
-            memset(s, 0, GOVW_SKBINS * 4);
-        }
+        if (w->isum) govA_iaddsum(&h->isum, (const govA_isum *)(const void *)bk[j].pay, -1);
+        if (w->sketch) govQ_drop(BSK(w, x, j), TSK(w, x), OCT(w, x), IX(w, x));
         memset(&bk[j], 0, sizeof bk[j]);
     }
     h->cur = b;
+    if (w->fsum || w->tmm) {
+        if (time_mid(w, b) != time_mid(w, old)) { /* a new block: the closed buckets become the front */
+            time_suffixes(w, x, time_mid(w, b) - 1);
+            memset(&DER(w, x)->back, 0, sizeof(govW_item));
+        } else { /* the bucket that was newest is closed: it joins the back */
+            const govW_bucket *k = &bk[slot_of(w, old)];
+            if (k->idx == old && k->n) {
+                govW_item it = item_of(w, k);
+                item_merge(w, &DER(w, x)->back, &it);
+            }
+        }
+    }
 }
 
 static void add_time(const gov_program *p, const govL_window *w, char *x, int64_t b, govV_cell v) {
+    (void)p;
     govW_hdr *h = HDR(x);
-    uint32_t j = (uint32_t)(((b % (int64_t)w->nbuckets) + (int64_t)w->nbuckets) % (int64_t)w->nbuckets);
+    uint32_t j = slot_of(w, b);
     govW_bucket *k = &BK(w, x)[j];
     double d = as_double(w, v);
     if (k->idx != b || k->n == 0) {
         memset(k, 0, sizeof *k);
         k->idx = b;
-        k->min = k->max = v;
+        if (w->tmm) memcpy(&k->pay[0], &v, 8), memcpy(&k->pay[1], &v, 8);
     }
-    if (h->seq == 0 || h->n == 0) h->shift = d;
-    if (h->n == 0) h->ewma = d;
-    else h->ewma = w->alpha * d + (1 - w->alpha) * h->ewma;
+    h->ewma = h->n == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * h->ewma);
     h->seq++;
     h->n++;
     h->ntrue += v.i != 0;
     k->n++;
     k->ntrue += v.i != 0;
-    k->isum += (uint64_t)v.i;
-    k->rsum += d;
-    k->sum += d - h->shift;
-    k->sumsq += (d - h->shift) * (d - h->shift);
-    if (less(w, v, k->min)) k->min = v;
-    if (less(w, k->max, v)) k->max = v;
+    if (w->isum) {
+        govA_iadd((govA_isum *)(void *)k->pay, v.i, w->wantsd);
+        govA_iadd(&h->isum, v.i, w->wantsd);
+    }
+    if (w->fsum) govA_fadd((govA_f *)(void *)k->pay, d, w->wantsd);
+    if (w->tmm) {
+        govV_cell mn, mx;
+        memcpy(&mn, &k->pay[0], 8);
+        memcpy(&mx, &k->pay[1], 8);
+        if (less(w, v, mn)) memcpy(&k->pay[0], &v, 8);
+        if (less(w, mx, v)) memcpy(&k->pay[1], &v, 8);
+    }
+    if (w->sketch) govQ_add(BSK(w, x, j), TSK(w, x), OCT(w, x), IX(w, x), d);
+    /* A late record changed a closed bucket: what the Two Stacks derived from it again. */
+    if ((w->fsum || w->tmm) && b < h->cur) {
+        if (b < time_mid(w, h->cur)) time_suffixes(w, x, b);
+        else time_back(w, x);
+    }
+}
+
+/* The window's summary: front, then back, then (time windows) the newest bucket. */
+static govW_item time_summary(const govL_window *w, const char *x) {
+    const govW_hdr *h = HDR(x);
+    int64_t lo = h->cur - (int64_t)w->nbuckets + 1;
+    govW_item r;
+    memset(&r, 0, sizeof r);
+    if (lo < time_mid(w, h->cur)) r = TSUF(w, x)[slot_of(w, lo)];
+    item_merge(w, &r, &DER(w, x)->back);
+    const govW_bucket *k = &BK(w, x)[slot_of(w, h->cur)];
+    if (k->idx == h->cur && k->n) {
+        govW_item it = item_of(w, k);
+        item_merge(w, &r, &it);
+    }
+    return r;
+}
+
+static govA_f count_summary(const govL_window *w, const char *x) {
+    const govW_hdr *h = HDR(x);
+    uint64_t first = h->seq - h->n, mid = count_mid(w, h->seq);
+    govA_f r;
+    memset(&r, 0, sizeof r);
+    if (first < mid) r = CSUF(w, x)[first % w->runs];
+    govA_fmerge(&r, &DER(w, x)->back.f, w->wantsd);
+    return r;
+}
+
+/* Recompute an instance's derived parts from its saved ones (after a load). */
+void govW_derive(const gov_program *p, const govL_window *w, char *x) {
+    (void)p;
+    govW_hdr *h = HDR(x);
+    govW_der *dr = DER(w, x);
+    memset(x + w->saved, 0, w->inst - w->saved);
+    if (w->runs) {
+        uint64_t first = h->seq - h->n, mid = count_mid(w, h->seq);
+        if (w->fsum) {
+            count_suffixes(w, x, first, mid);
+            for (uint64_t s = mid; s < h->seq; s++) govA_fadd(&dr->back.f, RING(w, x)[s % w->runs].f, w->wantsd);
+        }
+        if (w->heaps) {
+            govQ_heaps q = heaps_of(w, x);
+            for (uint64_t s = first; s < h->seq; s++)
+                govQ_heap_put(&q, (uint32_t)(s % w->runs), 1, w->qnum, w->qden, s - first + 1);
+            dr->nl = q.nl, dr->nu = q.nu;
+        }
+        return;
+    }
+    if (w->fsum || w->tmm) {
+        time_suffixes(w, x, time_mid(w, h->cur) - 1);
+        time_back(w, x);
+    }
     if (w->sketch) {
-        uint32_t i = bin(p, w, d);
-        SK(w, x, 0)[i]++;
-        SK(w, x, 1 + j)[i]++;
-        SKG(w, x)[i / 32]++;
+        uint32_t *t = TSK(w, x);
+        for (uint32_t j = 0; j < w->nbuckets; j++) {
+            const uint32_t *s = BSK(w, x, j);
+            for (uint32_t k = 0; k < GOVQ_SKWORDS; k++) t[k] += s[k];
+        }
+        govQ_reindex(OCT(w, x), t, IX(w, x));
     }
 }
 
 /* ---------------------------------------------------------------- reading */
 
-static const double qs[4] = {0.50, 0.90, 0.95, 0.99};
-
-/* Square root of v > 0 by Newton's method from a guess that halves the exponent: IEEE
- * operations only, so every host gets the same bits (and libgov needs no libm). Six
- * steps from a guess within a factor of 2 reach full double precision. */
-double govW_root(double v) {
-    if (v < 2.2250738585072014e-308) return govW_root(v * 20282409603651670423947251286016.0) / 4503599627370496.0; /* subnormal: * 2^104, / 2^52 */
-    uint64_t u;
-    memcpy(&u, &v, 8);
-    u = (u >> 1) + (UINT64_C(1023) << 51); /* exponent / 2, roughly */
-    double x;
-    memcpy(&x, &u, 8);
-    for (int i = 0; i < 6; i++) x = 0.5 * (x + v / x);
-    return x;
-}
-
 /* The window's value after this record: has = 0 for an empty window (except count and
  * sum, which are 0). */
-static void value(const gov_program *p, const govL_window *w, const char *x, govV_wrec *out) {
+static void value(const govL_window *w, char *x, govV_wrec *out) {
     const govW_hdr *h = HDR(x);
-    uint64_t n = h->n, isum = h->isum;
-    double rsum = h->rsum, sum = h->sum, sumsq = h->sumsq;
-    govV_cell mn = {0}, mx = {0};
-    if (!w->runs && w->agg != GOVB_AGG_COUNT && w->agg != GOVB_AGG_RATE) { /* combine the live buckets
-                                                       (count and rate need only n and ntrue) */
-        const govW_bucket *bk = BK(w, x);
-        int first = 1;
-        isum = 0, rsum = sum = sumsq = 0;
-        for (uint64_t live = live_slots(w, x); live; live &= live - 1) {
-            uint32_t j = lowest_bit(live);
-            isum += bk[j].isum;
-            rsum += bk[j].rsum;
-            sum += bk[j].sum;
-            sumsq += bk[j].sumsq;
-            if (first || less(w, bk[j].min, mn)) mn = bk[j].min;
-            if (first || less(w, mx, bk[j].max)) mx = bk[j].max;
-            first = 0;
-        }
-    } else if (n) {
-        const govV_cell *r = RING(w, x);
-        if (w->dqmin) mn = r[DQ(x, w->o_dqmin)[h->qmin_head] % w->runs];
-        if (w->dqmax) mx = r[DQ(x, w->o_dqmax)[h->qmax_head] % w->runs];
-    }
+    uint64_t n = h->n;
     out->n = n;
     out->has = n > 0;
     int icls = govL_class(w->type) == GOVV_CI;
@@ -428,59 +531,70 @@ static void value(const gov_program *p, const govL_window *w, const char *x, gov
         out->has = 1;
         out->v.i = (int64_t)(w->arg_reg == NONE ? n : h->ntrue);
         return;
+    case GOVB_AGG_RATE: out->v.f = n ? (double)h->ntrue / (double)n : 0.0; return;
     case GOVB_AGG_SUM:
         out->has = 1;
-        if (icls) {
-            /* isum is the exact sum modulo 2^64. rsum, the same sum in doubles, is within
-             * about 1e15 of the true sum T (2^21 additions of values below 2^63), so it
-             * says where T lies: below 4.6e18 in magnitude, isum is T; up to 1.8e19, T is
-             * in (0, 2^64) and isum's sign says whether it passed 2^63; beyond, it did.
-             * Exact while T fits in int64, saturated beyond (spec/language.md §4.5). */
-            int64_t s = (int64_t)isum;
-            if (rsum >= 1.8e19) s = INT64_MAX;
-            else if (rsum >= 4.6e18) s = s >= 0 ? s : INT64_MAX;
-            else if (rsum <= -1.8e19) s = INT64_MIN;
-            else if (rsum <= -4.6e18) s = s < 0 ? s : INT64_MIN;
-            out->v.i = s;
+        if (w->isum) {
+            out->v.i = govA_isum_sat(&h->isum);
             return;
         }
-        r = rsum;
+        if (n) {
+            govA_f s = w->runs ? count_summary(w, x) : time_summary(w, x).f;
+            r = govA_fsum(&s);
+        }
         break;
-    case GOVB_AGG_MIN: out->v = mn; return;
-    case GOVB_AGG_MAX: out->v = mx; return;
-    case GOVB_AGG_RATE: out->v.f = n ? (double)h->ntrue / (double)n : 0.0; return;
-    case GOVB_AGG_MEAN: r = n ? h->shift + sum / (double)n : 0; break;
-    case GOVB_AGG_STDDEV: {
-        double m = n ? sum / (double)n : 0, var = n ? sumsq / (double)n - m * m : 0;
-        r = var > 0 ? govW_root(var) : 0;
-        break;
-    }
-    case GOVB_AGG_EWMA: r = h->ewma; break;
-    default: { /* quantiles: the nearest-rank value, ceil(q n) */
+    case GOVB_AGG_MEAN:
         if (!n) break;
-        double q = qs[w->agg - GOVB_AGG_P50], t = q * (double)n;
-        uint64_t rank = (uint64_t)t;
-        if ((double)rank < t) rank++;
-        if (rank < 1) rank = 1;
-        const uint32_t *s = SK(w, x, 0), *grp = SKG(w, x);
-        uint64_t cum = 0;
-        uint32_t i = 0;
-        /* Whole groups of 32 bins first, by their counts (kept beside the sketch: a
-         * latency sketch fills a few hundred of the 2048 bins, and scanning them all was
-         * most of a record's cache misses with a quantile window per agent), then bin by
-         * bin in the group that holds the rank. */
-        for (; i + 32 <= GOVW_SKBINS - 1; i += 32) {
-            uint32_t g = grp[i / 32];
-            if (cum + g >= rank) break;
-            cum += g;
+        if (w->isum) {
+            if (icls) {
+                out->v.i = govA_imean_i(&h->isum, n);
+                return;
+            }
+            r = govA_imean_f(&h->isum, n);
+        } else {
+            govA_f s = w->runs ? count_summary(w, x) : time_summary(w, x).f;
+            r = govA_fmean(&s);
         }
-        for (; i < GOVW_SKBINS - 1; i++) {
-            cum += s[i];
-            if (cum >= rank) break;
-        }
-        r = estimate(p, w, i);
         break;
-    }
+    case GOVB_AGG_STDDEV:
+        if (!n) break;
+        if (w->isum) {
+            r = govA_isd(&h->isum, n);
+        } else {
+            govA_f s = w->runs ? count_summary(w, x) : time_summary(w, x).f;
+            r = govA_fsd(&s);
+        }
+        break;
+    case GOVB_AGG_MIN:
+    case GOVB_AGG_MAX:
+        if (!n) {
+            out->v.i = 0;
+            return;
+        }
+        if (w->runs) {
+            const govV_cell *ring = RING(w, x);
+            out->v = w->dqmin ? ring[DQ(x, w->o_dqmin)[h->qmin_head] % w->runs]
+                              : ring[DQ(x, w->o_dqmax)[h->qmax_head] % w->runs];
+        } else {
+            govW_item s = time_summary(w, x);
+            out->v = w->agg == GOVB_AGG_MIN ? s.m.mn : s.m.mx;
+        }
+        return;
+    case GOVB_AGG_EWMA: r = h->ewma; break;
+    default: /* quantiles: the nearest-rank value, ceil(q n) */
+        if (!n) break;
+        if (w->heaps) { /* exact: the value itself (an int's quantile is a float) */
+            govQ_heaps q = heaps_of(w, x);
+            govV_cell c = RING(w, x)[govQ_heap_top(&q)];
+            if (w->acls == GOVV_CI && !icls) out->v.f = (double)c.i;
+            else out->v = c;
+            return;
+        }
+        {
+            uint64_t rank = (w->qnum * n + w->qden - 1) / w->qden;
+            r = govQ_select(TSK(w, x), OCT(w, x), IX(w, x), rank ? rank : 1);
+        }
+        break;
     }
     if (icls) out->v.i = gov_round_f2i(r);
     else out->v.f = gov_fix_f(r);
@@ -542,9 +656,9 @@ void govW_update(gov_vm *vm) {
         int late = h->newest != INT64_MIN && t < gov_sub_i(h->newest, w->lateness);
         if (!late) {
             int64_t b = w->runs ? 0 : floordiv(t, w->width);
-            if (!w->runs) advance(p, w, x, b);
+            if (!w->runs) advance(w, x, b);
             if (where) {
-                if (w->runs) add_count(p, w, x, v);
+                if (w->runs) add_count(w, x, v);
                 else if (b > h->cur - (int64_t)w->nbuckets) add_time(p, w, x, b, v);
                 else late = 1; /* within lateness but before the oldest bucket */
             }
@@ -554,241 +668,10 @@ void govW_update(gov_vm *vm) {
             wr->late = 1;
             h->late++;
         }
-        value(p, w, x, wr);
+        value(w, x, wr);
     }
 }
 
-/* ---------------------------------------------------------------- saved state
- *
- * Per window, in order: u32 window index; if per-key, the key table's saved form; then
- * each instance in slot order (one if not per-key): its 8-byte words, then its sketch
- * counts as u32. Little-endian; spec/state.md. */
-
-static size_t saved_inst(const govL_window *w) {
-    return w->words + (w->sketch ? (size_t)GOVW_SKBINS * 4 * (w->runs ? 1 : 1 + (size_t)w->nbuckets) : 0);
-}
-
-static uint32_t in_use(const gov_vm *vm, const govL_window *w) {
-    return w->level != NONE ? table(vm, w)->n : 1;
-}
-
-size_t govW_saved_size(const gov_vm *vm) {
-    const gov_program *p = vm->p;
-    size_t n = 0;
-    for (uint32_t i = 0; i < p->nwin; i++) {
-        const govL_window *w = &p->win[i];
-        n += 4 + (w->level != NONE ? govK_saved_size(table(vm, w)) : 0) + (size_t)in_use(vm, w) * saved_inst(w);
-    }
-    return n;
-}
-
-size_t govW_save(const gov_vm *vm, unsigned char *b) {
-    const gov_program *p = vm->p;
-    size_t o = 0;
-    for (uint32_t i = 0; i < p->nwin; i++) {
-        const govL_window *w = &p->win[i];
-        govS_put32(b + o, i);
-        o += 4;
-        if (w->level != NONE) o += govK_save(table(vm, w), b + o);
-        for (uint32_t s = 0; s < in_use(vm, w); s++) {
-            const char *x = instance(vm, w, s);
-            for (size_t k = 0; k < w->words; k += 8, o += 8) {
-                uint64_t v;
-                memcpy(&v, x + k, 8);
-                govS_put64(b + o, v);
-            }
-            for (size_t k = w->words; k < saved_inst(w); k += 4, o += 4) {
-                uint32_t v;
-                memcpy(&v, x + k, 4);
-                govS_put32(b + o, v);
-            }
-        }
-    }
-    return o;
-}
-
-
-/* Check one saved instance (its saved bytes s, read field by field). Returns NULL if it
- * is one the VM could hold, else what is wrong. */
-static const char *check_inst(const gov_program *p, const govL_window *w, const unsigned char *s) {
-#define W64(off) govS_get64(s + (off))
-#define WD(off) govS_getd(s + (off))
-    uint64_t seq = W64(offsetof(govW_hdr, seq)), n = W64(offsetof(govW_hdr, n)), ntrue = W64(offsetof(govW_hdr, ntrue));
-    int64_t newest = (int64_t)W64(offsetof(govW_hdr, newest)), cur = (int64_t)W64(offsetof(govW_hdr, cur));
-    static const size_t dbl[] = {offsetof(govW_hdr, rsum), offsetof(govW_hdr, sum), offsetof(govW_hdr, sumsq),
-                                 offsetof(govW_hdr, shift), offsetof(govW_hdr, ewma)};
-    for (size_t i = 0; i < sizeof dbl / sizeof *dbl; i++)
-        if (!govS_finite(WD(dbl[i]))) return "a sum is not a finite number";
-    if (ntrue > n || n > seq) return "counts out of order (true <= in window <= ever added)";
-    if (newest == INT64_MIN && (seq || n)) return "values but no time";
-    int fcls = argclass(w) == GOVV_CF;
-    uint64_t skn = 0;
-    if (w->runs) {
-        uint64_t N = w->runs;
-        if (n != (seq < N ? seq : N)) return "count does not match the ring";
-        if (cur != 0) return "bucket index in a count window";
-        uint64_t nt = 0;
-        for (uint64_t j = 0; j < N; j++) {
-            uint64_t u = W64(w->o_ring + 8 * j);
-            double d;
-            memcpy(&d, &u, 8);
-            if (j >= n) {
-                if (u) return "ring slot past the values is not zero";
-                continue;
-            }
-            if (fcls && !govS_finite(d)) return "ring value is not a finite number";
-            if (w->arg_type == GOVB_TY_BOOL && u > 1) return "ring value is not a bool";
-            nt += u != 0;
-        }
-        if (w->arg_type == GOVB_TY_BOOL && nt != ntrue) return "true count does not match the ring";
-        const size_t qo[2] = {w->o_dqmin, w->o_dqmax};
-        const size_t hh[2] = {offsetof(govW_hdr, qmin_head), offsetof(govW_hdr, qmax_head)};
-        const int has[2] = {w->dqmin, w->dqmax};
-        for (int q = 0; q < 2; q++) {
-            uint64_t head = W64(hh[q]), len = W64(hh[q] + 8);
-            if (!has[q]) {
-                if (head || len) return "deque fields set in a window without one";
-                continue;
-            }
-            if (head >= N || len > n || (n && !len)) return "deque head or length out of range";
-            uint64_t prev = 0;
-            for (uint64_t j = 0; j < len; j++) {
-                uint64_t sq = W64(qo[q] + 8 * ((head + j) % N));
-                if (sq < seq - n || sq >= seq || (j && sq <= prev)) return "deque entry out of the window or order";
-                prev = sq;
-            }
-            if (len && W64(qo[q] + 8 * ((head + len - 1) % N)) != seq - 1) return "deque does not end at the newest value";
-        }
-    } else {
-        for (int q = 0; q < 4; q++)
-            if (W64(offsetof(govW_hdr, qmin_head) + 8 * (size_t)q)) return "deque fields set in a time window";
-        if (W64(offsetof(govW_hdr, isum)) || WD(offsetof(govW_hdr, rsum)) != 0 || WD(offsetof(govW_hdr, sum)) != 0 ||
-            WD(offsetof(govW_hdr, sumsq)) != 0)
-            return "window sums set in a time window";
-        uint64_t bn = 0, bt = 0;
-        for (uint32_t j = 0; j < w->nbuckets; j++) {
-            size_t o = w->o_bk + j * sizeof(govW_bucket);
-            int64_t idx = (int64_t)W64(o + offsetof(govW_bucket, idx));
-            uint64_t kn = W64(o + offsetof(govW_bucket, n)), kt = W64(o + offsetof(govW_bucket, ntrue));
-            if (!kn) {
-                for (size_t k = 0; k < sizeof(govW_bucket); k += 8)
-                    if (W64(o + k)) return "an empty bucket is not zero";
-                continue;
-            }
-            if (idx > cur || idx <= cur - (int64_t)w->nbuckets || ((idx % (int64_t)w->nbuckets) + (int64_t)w->nbuckets) %
-                                                                         (int64_t)w->nbuckets != (int64_t)j)
-                return "bucket index does not fit its place or the window";
-            if (kt > kn) return "bucket counts out of order";
-            for (size_t k = offsetof(govW_bucket, rsum); k <= offsetof(govW_bucket, sumsq); k += 8)
-                if (!govS_finite(WD(o + k))) return "a bucket sum is not a finite number";
-            if (fcls && (!govS_finite(WD(o + offsetof(govW_bucket, min))) || !govS_finite(WD(o + offsetof(govW_bucket, max)))))
-                return "a bucket's min or max is not a finite number";
-            bn += kn;
-            bt += kt;
-        }
-        if (bn != n || bt != ntrue) return "bucket counts do not add up to the window's";
-    }
-    if (w->sketch) {
-        const unsigned char *sk = s + w->words;
-        uint32_t parts = w->runs ? 1 : 1 + w->nbuckets;
-        for (uint32_t i = 0; i < GOVW_SKBINS; i++) {
-            uint64_t tot = govS_get32(sk + 4 * i), parts_sum = 0;
-            skn += tot;
-            for (uint32_t j = 1; j < parts; j++) parts_sum += govS_get32(sk + 4 * ((size_t)j * GOVW_SKBINS + i));
-            if (parts > 1 && parts_sum != tot) return "sketch total does not match its buckets";
-        }
-        if (skn != n) return "sketch count does not match the window's";
-        for (uint32_t j = 0; j + 1 < parts; j++) { /* an empty bucket has an empty sketch */
-            size_t o = w->o_bk + j * sizeof(govW_bucket);
-            if (W64(o + offsetof(govW_bucket, n))) continue;
-            for (uint32_t i = 0; i < GOVW_SKBINS; i++)
-                if (govS_get32(sk + 4 * ((size_t)(j + 1) * GOVW_SKBINS + i))) return "an empty bucket has sketch counts";
-        }
-    }
-    (void)p;
-    return NULL;
-#undef W64
-#undef WD
-}
-
-/* Bytes of a saved key table that a check has passed: u32 count, then per key 12 bytes
- * and the key (keytab.c). */
-static size_t table_bytes(const unsigned char *b) {
-    size_t o = 4;
-    for (uint32_t k = govS_get32(b); k > 0; k--) o += 12 + (size_t)govS_get32(b + o + 8);
-    return o;
-}
-
-/* Where window j's saved key table starts in a WINDOWS payload whose windows up to j a
- * check has passed. */
-static size_t saved_table_at(const gov_program *p, const unsigned char *b, uint32_t j) {
-    size_t o = 0;
-    for (uint32_t i = 0;; i++) {
-        const govL_window *w = &p->win[i];
-        o += 4;
-        if (i == j) return o;
-        uint32_t n = 1;
-        if (w->level != NONE) {
-            n = govS_get32(b + o);
-            o += table_bytes(b + o);
-        }
-        o += (size_t)n * saved_inst(w);
-    }
-}
-
-/* Check (apply == 0) or apply a saved WINDOWS payload. Checking writes only the VM's
- * scratch for key tables; applying assumes a check passed on the same bytes. A window
- * that shares its key table (tabw, govW_prepare) carries a copy of it, which must be
- * byte for byte the table's first window's. */
-int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
-    const gov_program *p = vm->p;
-    size_t o = 0;
-    for (uint32_t i = 0; i < p->nwin; i++) {
-        const govL_window *w = &p->win[i];
-        if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: WINDOWS: window %u truncated", i);
-        if (govS_get32(b + o) != i) return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window %u out of order", i);
-        o += 4;
-        uint32_t n = 1;
-        if (w->level != NONE && w->tabw != i) {
-            size_t lo = saved_table_at(p, b, w->tabw), used = table_bytes(b + lo);
-            if (len - o < used || memcmp(b + o, b + lo, used) != 0)
-                return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window '%s' key table differs from window '%s''s, which it shares",
-                                 p->str[w->name], p->str[p->win[w->tabw].name]);
-            n = govS_get32(b + o);
-            o += used;
-        } else if (w->level != NONE) {
-            size_t used = 0;
-            const char *why = "";
-            if (apply) {
-                used = govK_load(table(vm, w), w->capacity, b + o);
-            } else if (!govK_check(w->capacity, b + o, len - o, &used, vm->kscratch, &why)) {
-                return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window '%s' key table: %s", p->str[w->name], why);
-            }
-            n = govS_get32(b + o);
-            o += used;
-        }
-        size_t sz = saved_inst(w);
-        if ((len - o) / sz < n) return govV_fail(vm, GOV_ETRUNC, "state: WINDOWS: window '%s' truncated", p->str[w->name]);
-        for (uint32_t s = 0; s < n; s++, o += sz) {
-            if (!apply) {
-                const char *why = check_inst(p, w, b + o);
-                if (why) return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window '%s' instance %u: %s", p->str[w->name], s, why);
-                continue;
-            }
-            char *x = instance(vm, w, s);
-            memset(x, 0, w->inst);
-            for (size_t k = 0; k < w->words; k += 8) {
-                uint64_t v = govS_get64(b + o + k);
-                memcpy(x + k, &v, 8);
-            }
-            for (size_t k = w->words; k < sz; k += 4) {
-                uint32_t v = govS_get32(b + o + k);
-                memcpy(x + k, &v, 4);
-            }
-            if (w->sketch)
-                for (uint32_t q = 0; q < GOVW_SKBINS; q++) SKG(w, x)[q / 32] += SK(w, x, 0)[q];
-        }
-    }
-    if (o != len) return govV_fail(vm, GOV_ETRUNC, "state: WINDOWS section has %zu bytes after its windows", len - o);
-    return GOV_OK;
-}
+/* For window_state.c. */
+char *govW_instance(const gov_vm *vm, const govL_window *w, uint32_t slot) { return instance(vm, w, slot); }
+govK_table *govW_table(const gov_vm *vm, const govL_window *w) { return table(vm, w); }

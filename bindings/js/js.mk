@@ -6,7 +6,7 @@
 #                  packages of package-lock.json installed by `npm ci`
 #
 # Nothing here is committed that make builds: the .wasm files exist only in $(BUILD)/js.
-DEB_PKGS += clang lld wasi-libc libclang-rt-14-dev-wasm32
+DEB_PKGS += clang lld wasi-libc libclang-rt-14-dev-wasm32 chromium
 
 JS_DIR    := $(BUILD)/js
 WASM_CC   ?= clang --target=wasm32-wasi
@@ -24,6 +24,22 @@ $(BUILD)/wasm/obj/%.o: %.c | check-deps
 	$(WASM_CC) $(WASM_CFLAGS) -MMD -MP -c $< -o $@
 
 $(JS_DIR)/gov.wasm: $(WASM_VM_OBJS) $(BUILD)/wasm/obj/bindings/js/c/govjs.o
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $(WASM_LDFLAGS) -o $@ $^ -lm
+
+# libgovc, with libgov (the compiler verifies the programs it makes), for govc.wasm. The
+# front end's setjmp comes from bindings/js/c/include (wasi-libc has none).
+WASM_GOVC_CFLAGS := -isystem bindings/js/c/include
+WASM_GOVC_OBJS := $(LIBGOVC_SRCS:%.c=$(BUILD)/wasm/obj/%.o) $(LIBGOVC_GEN:%=$(BUILD)/wasm/gen/%.o) \
+                  $(BUILD)/wasm/obj/bindings/js/c/jmp.o $(BUILD)/wasm/obj/bindings/js/c/govcjs.o
+$(filter $(BUILD)/wasm/obj/lang/% $(BUILD)/wasm/obj/compiler/%,$(WASM_GOVC_OBJS)) $(BUILD)/wasm/obj/bindings/js/c/jmp.o: \
+    WASM_CFLAGS += $(WASM_GOVC_CFLAGS)
+$(filter $(BUILD)/wasm/obj/lang/% $(BUILD)/wasm/obj/compiler/%,$(WASM_GOVC_OBJS)): $(BUILD)/gen/parser.h
+$(BUILD)/wasm/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h | check-deps
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $(WASM_CFLAGS) $(WASM_GOVC_CFLAGS) -Wno-unused-function -MMD -MP -c $< -o $@
+
+$(JS_DIR)/govc.wasm: $(WASM_GOVC_OBJS) $(WASM_VM_OBJS)
 	@mkdir -p $(dir $@)
 	$(WASM_CC) $(WASM_LDFLAGS) -o $@ $^ -lm
 
@@ -54,7 +70,7 @@ $(JS_DIR)/node_modules/.gov-npm-ok: $(JS_DIR)/package.json $(JS_DIR)/package-loc
 	@touch $@
 
 .PHONY: js
-js: $(JS_DIR)/gov.wasm $(JS_STAGE) $(JS_DIR)/node_modules/.gov-npm-ok
+js: $(JS_DIR)/gov.wasm $(JS_DIR)/govc.wasm $(JS_STAGE) $(JS_DIR)/node_modules/.gov-npm-ok
 
 TEST_DEPS += js
 # make bench sets gov.wasm in Node beside native libgov (bench.mjs, tests/bench/run.py).

@@ -27,8 +27,8 @@ condition, mean over 30 s and 1 min, so buckets leave while the 100 s of records
 the policy's last ten rules read one window each. The Lua peer keeps the same windows
 per agent with the same semantics (spec/language.md 4.5): rings for the count windows,
 60 buckets for the time windows, and for p95 a sorted copy of the ring whose nearest-rank
-value is mapped to the sketch bin gov's estimate comes from (the same bin bounds, made
-the same way), so both engines see the same values and decide the same.
+value is the quantile (gov's count windows select it exactly), so both engines see the
+same values and decide the same.
 """
 import math
 import random
@@ -175,25 +175,6 @@ NWRULES = len(WINDOWS)
 # way a Lua host would keep them, per agent. Times are ms (the typed path passes `at` in
 # ms; the JSON path parses the timestamp), so LuaJIT's doubles hold them exactly.
 WINDOWS_LUA = """local floor, tinsert, tremove = math.floor, table.insert, table.remove
--- gov's quantile sketch: bin bounds made the same way (window.c), and the estimate of
--- the bin an int-class value x falls in.
-local SKG = (1 + 0.01) / (1 - 0.01)
-local SKB = {}
-do local x = 1.0; for i = 1, 2048 do SKB[i] = x; x = x * SKG end end
-local SKEST = 2.0 / (SKG + 1.0)
-local function sketch(x)
-  if not (x >= SKB[1]) then return 0.0 end
-  local i = 2047
-  if not (x > SKB[2048]) then
-    local lo, hi = 1, 2047
-    while lo < hi do
-      local mid = floor((lo + hi) / 2)
-      if x <= SKB[mid + 1] then hi = mid else lo = mid + 1 end
-    end
-    i = lo
-  end
-  return SKB[i + 1] * SKEST
-end
 local function iso_ms(s)
   local y, mo, d, h, mi, se, ms = s:match("^(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)%.(%d+)Z$")
   y, mo, d = tonumber(y), tonumber(mo), tonumber(d)
@@ -248,7 +229,7 @@ WINDOWS_LUA_READ = """  local S = state[a]
   if S.en == 100 then if S.e[pos] then S.et = S.et - 1 end else S.en = S.en + 1 end
   S.e[pos] = err; if err then S.et = S.et + 1 end; S.ep = S.ep + 1
   local w_err_rate = S.et / S.en
-  -- lat_mean: mean(latency) over the last 50 runs, rounded to the ns as gov does
+  -- lat_mean: mean(latency) over the last 50 runs, rounded to the nearest ns as gov does
   pos = S.lp % 50 + 1
   if S.ln == 50 then S.ls = S.ls - S.l[pos] else S.ln = S.ln + 1 end
   S.l[pos] = lat; S.ls = S.ls + lat; S.lp = S.lp + 1
@@ -272,7 +253,7 @@ WINDOWS_LUA_READ = """  local S = state[a]
   local rk = 0.95 * S.pn
   local rank = floor(rk)
   if rank < rk then rank = rank + 1 end
-  local w_lat_p95_ns = floor(sketch(ps[rank] * 1000000) + 0.5)
+  local w_lat_p95_ns = ps[rank] * 1000000
   -- lat_max: max(latency) over the last 20 runs
   pos = S.mp % 20 + 1
   if S.mn < 20 then S.mn = S.mn + 1 end

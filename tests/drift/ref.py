@@ -19,8 +19,8 @@
      bins          bin = number of edges <= x (edges as doubles)
      psi           sum (c - b) ln(c / b), shares floored at 1e-4 (math.log)
      ks            max |Fc - Fb| over the bins' cumulative shares (exact fractions)
-     mean_shift    |mc - mb| / sd_b with exact fractions; sd_b <= 1e-7 max(|mb|, |mc|):
-                   0 if |mc - mb| <= 1e-7 max(...) else the largest double
+     mean_shift    |mc - mb| / sd_b with exact fractions; sd_b <= 2^-40 max(|mb|, |mc|)
+                   (the floor): 0 if |mc - mb| <= the floor, else the largest double
      min_samples   either count below it: value null, not fired
 
 Tolerances: counts exact; ks absolute 1e-12; psi relative 1e-9 (absolute 1e-12 near
@@ -43,6 +43,7 @@ MIN = 60 * NS
 T0 = 1_767_225_600 * NS  # 2026-01-01T00:00:00Z
 MAXD = 1.7976931348623157e308
 FLOOR = 1e-4
+CONST = 2.0 ** -40  # mean_shift's floor, relative to the means (spec/language.md §4.5.1)
 
 fails = 0
 count = 0
@@ -107,8 +108,8 @@ def stat(kind, edges, base, cur, min_samples):
     sd = math.sqrt(float(var))
     diff = abs(mc - mb)
     scale = max(abs(float(mb)), abs(float(mc)))
-    if sd <= 1e-7 * scale:
-        return (0.0 if float(diff) <= 1e-7 * scale else MAXD), nb, nc
+    if sd <= CONST * scale:
+        return (0.0 if float(diff) <= CONST * scale else MAXD), nb, nc
     return float(diff) / sd, nb, nc
 
 
@@ -183,6 +184,48 @@ def hand():
         if want is None:
             ok = ok and r["drift"].get("not_evaluated") == "min_samples"
         report(ok, "hand: %s = %r" % (name, want), "got %r" % (r,))
+
+
+# ---------------------------------------------------------------- 1b. mean_shift's floor
+#
+# Issue 16 item 8: a baseline of 1e9 +- 10 (sd 10, 1e-8 of the mean) once counted as
+# constant (the floor was 1e-7 of the means), and a current 5 sd higher read 0. The floor
+# is now 2^-40 of the means: that baseline is a spread, and the shift reads 5; a constant
+# baseline with a moved current reads the largest double (drift); a constant 0.1 on both
+# sides reads 0 (no drift from rounding).
+
+FLOOR_POLICY = """policy shift_floor
+record run { x: float  y: float  z: float }
+drift spread { of run.x  baseline 2h  current 1h  test mean_shift > 3  min_samples 2 }
+drift moved  { of run.y  baseline 2h  current 1h  test mean_shift > 3  min_samples 2 }
+drift steady { of run.z  baseline 2h  current 1h  test mean_shift > 0  min_samples 2 }
+"""
+
+
+def floor_cases():
+    import tempfile
+    lines = []
+    for i in range(8):  # baseline 00:10 .. 01:20
+        t = T0 + (10 + 10 * i) * MIN
+        lines.append(json.dumps({"at": iso(t), "x": 1e9 - 10 if i % 2 else 1e9 + 10, "y": 1e9, "z": 0.1}) + "\n")
+    for i in range(4):  # current 02:10 .. 02:40
+        t = T0 + (130 + 10 * i) * MIN
+        lines.append(json.dumps({"at": iso(t), "x": 1e9 + 50, "y": 1e9 + 1, "z": 0.1}) + "\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "floor.gov")
+        with open(path, "w") as f:
+            f.write(FLOOR_POLICY)
+        traces = run_trace(path, lines)
+    if not traces:
+        return
+    last = traces[-1]
+    for name, want, fired in (("spread", 5.0, True), ("moved", MAXD, True), ("steady", 0.0, False)):
+        r = drift_of(last, name)
+        got = r["drift"]["value"] if r else None
+        ok = r is not None and (got == want if want in (MAXD, 0.0) else abs(got - want) <= 1e-9 * want)
+        ok = ok and r["fired"] == fired
+        report(ok, "mean_shift floor: %s reads %r and %s" % (name, want, "fires" if fired else "does not fire"),
+               "got %r" % (r,))
 
 
 # ---------------------------------------------------------------- 2. seeded stream
@@ -311,6 +354,7 @@ if len(sys.argv) > 2 and sys.argv[2] == "--records":
     sys.stdout.write("".join(jsonl(stream(1)[:600])))
     sys.exit(0)
 hand()
+floor_cases()
 for seed in (1, 2):
     seeded(seed)
 print("# %d checks, %d failed" % (count, fails))

@@ -46,7 +46,10 @@ two_gates two_gates
 quorum quorum
 sustained sustained
 sustained_keys sustained_keys
+stale stale
 CASES
+# Staleness and late records, as test blocks (spec/language.md §4.3).
+check "events stale (govc test)" "stale.test.out" "$GOVC" test "$here/stale.gov"
 
 # Which key each sustained rule is kept per, and its table's capacity.
 check "events sustained_keys (disasm)" "sustained_keys.disasm.out" \

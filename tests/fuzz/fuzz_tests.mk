@@ -1,9 +1,9 @@
 # tests/fuzz/fuzz_tests.mk: the fuzzing work's deterministic tests, built with the normal
 # compiler and flags (so `make san` runs them under ASan and UBSan too).
 FUZZ_ROBUST_OBJS := $(BUILD)/obj/tests/fuzz/robust.o $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/tests/ffi/hostlib.o $(BUILD)/obj/fuzz/gen.o \
-                    $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/compiler/compile.o $(BUILD)/gen/obj/stdlib_data.o
+                    $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/fuzz/exact.o $(BUILD)/obj/compiler/compile.o $(BUILD)/gen/obj/stdlib_data.o
 
-$(BUILD)/obj/tests/fuzz/robust.o $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/gen.o $(BUILD)/obj/fuzz/ref.o: \
+$(BUILD)/obj/tests/fuzz/robust.o $(BUILD)/obj/fuzz/common.o $(BUILD)/obj/fuzz/gen.o $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/fuzz/exact.o: \
     $(BUILD)/gen/parser.h
 
 $(BUILD)/tests/fuzz_robust: $(FUZZ_ROBUST_OBJS) $(BUILD)/liblang.a $(BUILD)/libgov.a

@@ -8,7 +8,7 @@
  *   robust oom DIR                         fail the n-th allocation of the front end and
  *       compiler for every n until compiling DIR succeeds: each failure must be a clean
  *       out-of-memory longjmp that leaves no chunk allocated (the SQLite OOM loop).
- *   robust diff N SEED                     N generated policies, 24 records each, VM
+ *   robust diff N SEED [RECORDS]           N generated policies, RECORDS (24, at most 64) records each, VM
  *       against the reference evaluator (fuzz/gen.c, fuzz/ref.c); prints the counts.
  */
 #include <stdio.h>
@@ -188,12 +188,12 @@ static int oom(const char *dir)
 
 /* ------------------------------------------------------------------ diff */
 
-static int diff(long n, uint64_t seed)
+static int diff(long n, uint64_t seed, uint32_t nrec)
 {
     DiffStats st = {0};
     FuzzRng r = {NULL, NULL, seed};
     for (long i = 0; i < n; i++)
-        fuzz_diff_one(&r, 24, false, &st);
+        fuzz_diff_one(&r, nrec, false, &st);
     char name[256];
     snprintf(name, sizeof name, "differential: %llu policies, %llu records, %llu findings compared, %llu divergences",
              (unsigned long long)st.policies, (unsigned long long)st.records, (unsigned long long)st.findings,
@@ -219,10 +219,10 @@ int main(int argc, char **argv)
                  FUZZ_MAX_ARENA);
         result(b && try_program(b, n) == 1 && big_arenas == 1, name, "it must load and be counted as too large");
         free(b);
-    } else if (argc == 4 && strcmp(argv[1], "diff") == 0)
-        diff(atol(argv[2]), strtoull(argv[3], NULL, 10));
+    } else if ((argc == 4 || argc == 5) && strcmp(argv[1], "diff") == 0)
+        diff(atol(argv[2]), strtoull(argv[3], NULL, 10), argc == 5 ? (uint32_t)atoi(argv[4]) : 24);
     else {
-        fprintf(stderr, "usage: robust sweep FILE.govb RECORDS.jsonl | oom DIR | arena FILE.govb | diff N SEED\n");
+        fprintf(stderr, "usage: robust sweep FILE.govb RECORDS.jsonl | oom DIR | arena FILE.govb | diff N SEED [RECORDS]\n");
         return 2;
     }
     return failures ? 1 : 0;

@@ -79,10 +79,28 @@ EXPORT(govcjs_out_ptr) const char *govcjs_out_ptr(void) { return out.p; }
 EXPORT(govcjs_alloc) void *govcjs_alloc(size_t n) { return malloc(n ? n : 1); }
 EXPORT(govcjs_free) void govcjs_free(void *p) { free(p); }
 
-/* A compiler that reads no source file, with -Werror as asked; NULL out of memory. */
-EXPORT(govcjs_new) gov_compiler *govcjs_new(int werror) {
+/* The allocation hook (gov_alloc_fn) with a budget: after `fail_after` allocations every
+ * one fails, so the tests can drive libgovc's out-of-memory paths through the binding
+ * (0: no budget). One instance compiles one thing at a time, so one counter will do. */
+static uint32_t alloc_budget, alloc_count;
+
+static void *budget_alloc(void *ud, void *ptr, size_t size) {
+    (void)ud;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    if (alloc_budget && ++alloc_count > alloc_budget) return NULL;
+    return malloc(size);
+}
+
+/* A compiler that reads no source file, with -Werror as asked, whose allocations fail
+ * after fail_after of them (0: never); NULL out of memory. */
+EXPORT(govcjs_new) gov_compiler *govcjs_new(int werror, uint32_t fail_after) {
     gov_compiler *c = NULL;
-    if (gov_compiler_new(&c, NULL, NULL) != GOV_OK) return NULL;
+    alloc_budget = fail_after;
+    alloc_count = 0;
+    if (gov_compiler_new(&c, budget_alloc, NULL) != GOV_OK) return NULL;
     gov_compiler_option(c, GOVC_OPT_FILES, 0);
     gov_compiler_option(c, GOVC_OPT_WERROR, werror ? 1 : 0);
     return c;

@@ -15,7 +15,7 @@ void *govcjs_alloc(size_t n);
 void govcjs_free(void *p);
 const char *govcjs_out_ptr(void);
 
-gov_compiler *govcjs_new(int werror);
+gov_compiler *govcjs_new(int werror, uint32_t fail_after);
 void govcjs_free_compiler(gov_compiler *c);
 int govcjs_add_source(gov_compiler *c, const char *name, const void *text, size_t len);
 int govcjs_check(gov_compiler *c);

@@ -328,13 +328,15 @@ export class VM {
     this._inCap = 0;
     let limits = 0;
     if (opts.limits) {
-      limits = inst.call('govjs_alloc', 4 * LIMIT_NAMES.length);
-      const dv = inst.dv();
-      LIMIT_NAMES.forEach((k, i) => {
+      const values = LIMIT_NAMES.map((k) => {
         const v = opts.limits[k] ?? 0;
         if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new TypeError(`limits.${k} must be a whole number`);
-        dv.setUint32(limits + 4 * i, v, true);
+        return v;
       });
+      limits = inst.call('govjs_alloc', 4 * LIMIT_NAMES.length);
+      if (!limits) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+      const dv = inst.dv();
+      values.forEach((v, i) => dv.setUint32(limits + 4 * i, v, true));
     }
     const traceBytes = opts.trace ? (opts.traceBytes ?? 1 << 20) : 0;
     const h = inst.call('govjs_vm_new', policy._prog, limits, traceBytes);

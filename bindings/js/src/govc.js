@@ -49,10 +49,15 @@ export async function initCompiler(opts = {}) {
   else if (!zoneReader && isNode) zoneReader = await nodeZones();
 }
 
+/** How the compiler's longjmp (c/jmp.c) leaves the module: the compilation ran out of
+ * memory, and its instance is discarded. */
+class CompilerUnwind extends Error {}
+
 class Compiler {
   constructor() {
     this.output = '';
     const imports = {
+      gov: { unwind: () => { throw new CompilerUnwind('out of memory'); } },
       wasi_snapshot_preview1: wasiNamespace({
         memory: () => this.memory,
         output: (t) => { this.output = (this.output + t).slice(-4096); },
@@ -88,10 +93,13 @@ class Compiler {
   }
 
   /** One compilation: check or build; everything read back before the compiler is freed. */
-  run(sources, { build, werror, format }) {
+  run(sources, { build, werror, format, failAllocAfter }) {
     const x = this.x;
-    const c = x.govcjs_new(werror ? 1 : 0);
+    const c = x.govcjs_new(werror ? 1 : 0, failAllocAfter ?? 0);
     if (!c) throw new GovError('GOV_ENOMEM', 'the compiler ran out of wasm memory');
+    // After a trap or an unwind the instance is discarded unread: only a GovError raised
+    // here, with the module intact, frees the compiler.
+    let intact = true;
     try {
       for (const [name, text] of sources) {
         const np = this.put(encoder.encode(name), true);
@@ -125,8 +133,11 @@ class Compiler {
         }
       }
       return { rc, code: this.codeName(rc), diagnostics, rendered, errors, warnings, programs };
+    } catch (e) {
+      intact = e instanceof GovError;
+      throw e;
     } finally {
-      x.govcjs_free_compiler(c);
+      if (intact) x.govcjs_free_compiler(c);
     }
   }
 }
@@ -156,7 +167,8 @@ function runSync(sources, opts) {
     return inst.run(list, opts);
   } catch (e) {
     if (e instanceof GovError) throw e;
-    instance = null; // a trap: the next call gets a fresh instance
+    instance = null; // an unwind or a trap: the next call gets a fresh instance
+    if (e instanceof CompilerUnwind) throw new GovError('GOV_ENOMEM', 'the compiler ran out of memory', { cause: e });
     const what = e instanceof WasiExit ? e.message : `${e?.name ?? 'Error'}: ${e?.message ?? e}`;
     throw new GovError('GOV_ETRAP', `WebAssembly trap in the compiler: ${what}`, { cause: e });
   }
@@ -168,7 +180,8 @@ function runSync(sources, opts) {
  * @returns {{ok: boolean, diagnostics: object[], errors: number, warnings: number, text: string}}
  */
 export function checkSync(sources, opts = {}) {
-  const r = runSync(sources, { build: false, werror: opts.werror, format: opts.format });
+  const r = runSync(sources, { build: false, werror: opts.werror, format: opts.format, failAllocAfter: opts._failAllocAfter });
+  if (r.errors === 0 && r.rc !== 0) throw new GovError(r.code, r.rendered.trim() || `the check failed (${r.code})`);
   return { ok: r.errors === 0, diagnostics: r.diagnostics, errors: r.errors, warnings: r.warnings, text: r.rendered };
 }
 
@@ -182,7 +195,7 @@ export async function check(sources, opts = {}) {
  * diagnostics, `diagnostics` the objects) when they have errors.
  */
 export function compileSync(sources, opts = {}) {
-  const r = runSync(sources, { build: true, werror: opts.werror, format: 'text' });
+  const r = runSync(sources, { build: true, werror: opts.werror, format: 'text', failAllocAfter: opts._failAllocAfter });
   if (r.errors > 0 || r.rc !== 0) {
     const code = r.errors > 0 ? 'GOV_ESOURCE' : r.code;
     throw new GovError(code, r.rendered.trim() || `compilation failed (${code})`,

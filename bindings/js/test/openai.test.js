@@ -115,3 +115,17 @@ test('block: a refund over the cap stops the run before the tool runs', async ()
   });
   assert.deepEqual(refunds, []);
 });
+
+test('a gate past its SLA is denied by gov: a late approval is refused and nothing is approved', async () => {
+  const { agent, approvals, refunds, vm } = setup([refundCall(800, 'c5'), [assistantMessage('never')]]);
+  const first = await run(agent, 'Refund order o-1, $800.');
+  const item = first.interruptions[0];
+  const t = vm.tick(new Date(Date.now() + 2 * 3600 * 1000));
+  const timeout = t.actions.find((a) => a.type === 'gate_timeout');
+  assert.equal(timeout.outcome, 'deny');
+  assert.equal(timeout.gate_id, approvals.gateOf(item));
+  assert.throws(() => approvals.approve(first.state, item, 'finance-lead@example.com'),
+    (e) => e instanceof GovError && e.code === 'GOV_EREFUSED' && /not pending|no pending|unknown/i.test(e.message));
+  assert.equal(first.state.getInterruptions().length, 1, 'still waiting in the SDK');
+  assert.deepEqual(refunds, []);
+});

@@ -1,6 +1,6 @@
 // types-bad.ts: mistakes the types must catch (types.test.js expects exactly these
 // errors from tsc, one per marked line).
-import { Policy } from 'gov';
+import { Policy, compile } from 'gov';
 
 export async function wrong(bytes: Uint8Array) {
   const policy = await Policy.load(bytes);
@@ -9,5 +9,6 @@ export async function wrong(bytes: Uint8Array) {
   const v: 'allow' | 'deny' = d.verdict ?? 'allow';       // @expect TS2322
   vm.bind('f', () => 0, { returns: 'float', params: [] }); // @expect TS2322
   vm.tick({});                                            // @expect TS2345
+  await compile({ 'a.gov': 'policy a' }, { werror: 'no' }); // @expect TS2322
   return v;
 }

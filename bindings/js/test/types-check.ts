@@ -1,10 +1,19 @@
 // types-check.ts: the package used as a TypeScript program would use it; `tsc` must
 // accept it with strict checks (types.test.js). Never run, only type-checked.
-import { Policy, VM, GovError, HostFailure, type Decision, type Verdict } from 'gov';
+import { Policy, VM, GovError, HostFailure, compile, checkSync, compilePolicy, type Decision, type Verdict, type Diagnostic } from 'gov';
 import { govInputGuardrail, govOutputGuardrail, GovToolApprovals, GovStopError } from 'gov/openai';
 import { GovCallbackHandler } from 'gov/langchain';
 import { Agent, tool } from '@openai/agents';
 import { z } from 'zod';
+
+export async function build(): Promise<Policy> {
+  const diags: Diagnostic[] = checkSync({ 'a.gov': 'policy a' }).diagnostics;
+  for (const d of diags) console.log(`${d.file}:${d.line}:${d.col}: ${d.severity}[${d.code}] ${d.message}`, d.notes.length);
+  const { programs } = await compile({ 'a.gov': 'policy a' }, { werror: true });
+  const first: Uint8Array = programs[0].bytes;
+  await Policy.load(first);
+  return compilePolicy('policy a');
+}
 
 export async function main(bytes: Uint8Array): Promise<Verdict | null> {
   const policy: Policy = await Policy.load(bytes);

@@ -110,3 +110,16 @@ test('a corrupt or hostile .govb is refused with a GovError, never a crash', asy
   }
   assert.ok(refused > 250, `${refused} of 300 mutations refused (the checksum catches nearly all)`);
 });
+
+test('JSON limits are set per VM, checked at their value, and refused when invalid', async () => {
+  const policy = await Policy.load(govcBuild('policies/support'));
+  const line = lines('policies/support/records.jsonl').filter(Boolean)[0];
+  const vm = policy.vm({ limits: { lineLength: line.length } });
+  assert.equal(vm.evaluate(line).status, 'ok');
+  assert.throws(() => vm.evaluate(`${line} `), (e) => e.code === 'GOV_ECAP');
+  assert.equal(vm.limit('lineLength', 10), line.length);
+  assert.throws(() => vm.evaluate(line), (e) => e.code === 'GOV_ECAP');
+  assert.throws(() => vm.limit('nope', 1), TypeError);
+  assert.throws(() => policy.vm({ limits: { nesting: -1 } }), TypeError);
+  assert.throws(() => policy.vm({ limits: { nesting: 1e6 } }), (e) => e instanceof GovError && /invalid limits/.test(e.message));
+});

@@ -1,0 +1,96 @@
+/* gov_agg.h: the arithmetic of windows and drifts (vm/agg.c, vm/sketch.c), internal to
+ * libgov. spec/language.md §4.5 ("Numeric guarantees") states what it promises.
+ *
+ * Sums never subtract a value that left: int-class values (int, duration, money) keep
+ * exact sums (govA_isum: Σx in 128 bits, Σx² in 192), which add and subtract without
+ * error; floats keep mergeable summaries (govA_f: the count, the sum as an unevaluated
+ * double-double, the population standard deviation), combined by Chan's formula in
+ * standard-deviation form, and a window combines the summaries of what it holds (Two
+ * Stacks, window.c) instead of subtracting what left. Quantiles: count windows select
+ * the exact nearest-rank value (two heaps over the ring, govQ_heap_*); time windows use
+ * a log-mapped sketch over every finite double (govQ_sk_*).
+ *
+ * Every operation is IEEE double arithmetic in a fixed order (no libm, no contraction),
+ * so the same inputs give the same bits on every host.
+ */
+#ifndef GOV_AGG_H
+#define GOV_AGG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef GOV_HIDDEN
+#define GOV_HIDDEN __attribute__((visibility("hidden")))
+#endif
+
+/* Exact sums of int64 values: s = Σx (two's complement, 128 bits, s[1] high), q = Σx²
+ * (unsigned, 192 bits, q[2] high). With at most 2^64 values neither can overflow. */
+typedef struct govA_isum {
+    uint64_t s[2], q[3];
+} govA_isum;
+
+/* A float summary: n values (nb = n << 1 | big), their sum hi + lo (|lo| <= ulp(hi)/2)
+ * and their population standard deviation sd. big: some value has |x| >= 2^900, and
+ * hi, lo and sd are then scaled by 2^-128 so that no sum of up to 2^64 values
+ * overflows. An empty summary is all zero. */
+typedef struct govA_f {
+    uint64_t nb;
+    double hi, lo, sd;
+} govA_f;
+
+static inline uint64_t govA_fn(const govA_f *a) { return a->nb >> 1; }
+
+/* agg.c */
+GOV_HIDDEN double govA_root(double v); /* sqrt of v >= 0, IEEE only */
+GOV_HIDDEN void govA_iadd(govA_isum *a, int64_t x, int sq);
+GOV_HIDDEN void govA_isub(govA_isum *a, int64_t x, int sq);
+GOV_HIDDEN void govA_iaddsum(govA_isum *a, const govA_isum *b, int sign);
+GOV_HIDDEN int64_t govA_isum_sat(const govA_isum *a);
+GOV_HIDDEN double govA_imean_f(const govA_isum *a, uint64_t n);
+GOV_HIDDEN int64_t govA_imean_i(const govA_isum *a, uint64_t n);
+GOV_HIDDEN double govA_isd(const govA_isum *a, uint64_t n);
+GOV_HIDDEN int govA_iok(const govA_isum *a, uint64_t n, int sq);
+GOV_HIDDEN void govA_fone(govA_f *a, double x);
+GOV_HIDDEN void govA_fmerge(govA_f *a, const govA_f *b, int sd);
+GOV_HIDDEN void govA_fadd(govA_f *a, double x, int sd);
+GOV_HIDDEN double govA_fsum(const govA_f *a);
+GOV_HIDDEN double govA_fmean(const govA_f *a);
+GOV_HIDDEN double govA_fsd(const govA_f *a);
+GOV_HIDDEN int govA_fok(const govA_f *a);
+
+/* sketch.c: the quantile sketch of time windows. A value's bin: zero, or (octave, j)
+ * for |x| in [2^e c_j, 2^e c_(j+1)), c_j = 2^(j/35): 35 bins an octave, each within
+ * 0.9902% of its estimate. An octave id is sign * (e + 1075), so ids order as values do
+ * (0 is zero). A sketch instance keeps GOVQ_PAGES pages, each one octave's 35 counts. */
+#define GOVQ_SUB 35u
+#define GOVQ_PAGES 128u
+#define GOVQ_OCTMAX 2098            /* octave ids are -2098..-1, 1..2098 */
+#define GOVQ_SKWORDS (1 + GOVQ_PAGES * GOVQ_SUB) /* u32 counts of a sketch: zeros, then the pages' bins */
+GOV_HIDDEN int32_t govQ_octave(double x, uint32_t *j);
+GOV_HIDDEN double govQ_estimate(int32_t oct, uint32_t j);
+
+/* A window's page index (derived from its page octaves and total, never saved): the
+ * pages in use ordered by octave, and each page's count in the total. */
+typedef struct govQ_idx {
+    uint32_t np;
+    uint8_t ord[GOVQ_PAGES];
+    uint32_t ptot[GOVQ_PAGES];
+} govQ_idx;
+GOV_HIDDEN uint32_t govQ_slot(int32_t *oct, govQ_idx *ix, double x);
+GOV_HIDDEN void govQ_add(uint32_t *bucket, uint32_t *total, int32_t *oct, govQ_idx *ix, double x);
+GOV_HIDDEN void govQ_drop(uint32_t *bucket, uint32_t *total, int32_t *oct, govQ_idx *ix);
+GOV_HIDDEN double govQ_select(const uint32_t *total, const int32_t *oct, const govQ_idx *ix, uint64_t rank);
+GOV_HIDDEN void govQ_reindex(const int32_t *oct, const uint32_t *total, govQ_idx *ix);
+
+/* Two heaps over a count window's ring (N slots): h and pos are N u32 each (derived). */
+union govV_cell;
+typedef struct govQ_heaps {
+    uint32_t *h, *pos;
+    const union govV_cell *ring;
+    uint32_t N, nl, nu;
+    int fcls;                       /* the values are doubles (else int64) */
+} govQ_heaps;
+GOV_HIDDEN void govQ_heap_put(govQ_heaps *q, uint32_t slot, int fresh, uint32_t num, uint32_t den, uint64_t n);
+GOV_HIDDEN uint32_t govQ_heap_top(const govQ_heaps *q);
+
+#endif
