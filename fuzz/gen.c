@@ -869,8 +869,9 @@ static int held_run_verdict(const GovPolicy *p, const RefRecord *hist, uint32_t 
         int base = 0;
         for (uint32_t i = 0; i < dk.nfired; i++) {
             const GovDecl *g = dk.fired[i];
-            if (g->kind != GOV_D_GATE) {
-                if (g->u.rule.verdict > base) base = g->u.rule.verdict;
+            if (g->kind != GOV_D_GATE) { /* a rule or a drift: each its own verdict */
+                int v = g->kind == GOV_D_DRIFT ? g->u.drift.verdict : g->u.rule.verdict;
+                if (v > base) base = v;
                 continue;
             }
             if (!keyable) { base = GOV_V_BLOCK; continue; }
