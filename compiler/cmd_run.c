@@ -78,7 +78,7 @@ static const char *const verdicts[] = {"allow", "warn", "review", "pause", "bloc
 
 /* A held run as a line: "run p6: block; gates 1 of 2 approved, 1 pending; other
  * findings: block". */
-static void print_run(FILE *out, const gov_run *r)
+void govc_print_run(FILE *out, const gov_run *r)
 {
     fprintf(out, "  run %.*s: %s; gates %d of %d approved", (int)r->run_id_len, r->run_id, verdicts[r->verdict],
             r->approved, r->gates);
@@ -90,7 +90,7 @@ static void print_run(FILE *out, const gov_run *r)
 
 /* One action as a line a person reads: a notification names its channel; gate and
  * escalation transitions name the gate or chain, its id and what happened. */
-static void print_action(FILE *out, const gov_action *a)
+void govc_print_action(FILE *out, const gov_action *a)
 {
     if (a->type == GOV_ACT_NOTIFY) {
         fprintf(out, "  notify %s %s (%s) for %s\n", a->kind, a->target, a->channel, a->rule);
@@ -183,7 +183,7 @@ static void print_text(FILE *out, const gov_decision *d)
         fputc('\n', out);
     }
     if (has_run)
-        print_run(out, &run);
+        govc_print_run(out, &run);
     for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
         gov_host_error h;
         gov_decision_host_error(d, i, &h);
@@ -195,7 +195,7 @@ static void print_text(FILE *out, const gov_decision *d)
     for (size_t i = 0; i < gov_decision_action_count(d); i++) {
         gov_action a;
         gov_decision_action(d, i, &a);
-        print_action(out, &a);
+        govc_print_action(out, &a);
     }
 }
 
