@@ -61,6 +61,7 @@ include lang/lang.mk
 -include tests/corpus/corpus.mk
 -include tests/ffi/ffi.mk
 -include tests/libgovc/libgovc.mk
+-include bindings/python/python.mk
 -include bindings/js/js.mk
 -include tests/tests.mk
 

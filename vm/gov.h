@@ -456,6 +456,25 @@ GOV_API int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size
  * needed, or GOV_ENOTRACE when no trace buffer was set. */
 GOV_API int gov_decision_trace(const gov_decision *d, const char **text, size_t *len);
 
+/* ---------------------------------------------------------------- 4d. for bindings
+ *
+ * A binding to another language (Python through ctypes, JavaScript through wasm) pays more
+ * for each call into C than a small evaluation costs. These read, in one call, what such
+ * a host reads of every decision: its status, verdict and line, and its JSON line
+ * (spec/trace.md §2, as gov_decision_json writes it) in the caller's buffer. */
+typedef struct gov_summary {
+    int status;            /* gov_decision_status */
+    int verdict;           /* gov_decision_verdict */
+    uint64_t line;         /* gov_decision_line */
+    int json;              /* GOV_OK, or GOV_ESPACE: buf holds "" and len is what it needs */
+    size_t len;            /* bytes of JSON, without the NUL */
+} gov_summary;
+/* Fill *out from d; returns out->json (GOV_EMISUSE if d or out is NULL). */
+GOV_API int gov_decision_summary(const gov_decision *d, char *buf, size_t cap, gov_summary *out);
+/* gov_eval_json, then gov_decision_summary of its decision into buf and *out. */
+GOV_API const gov_decision *gov_eval_json_summary(gov_vm *vm, const char *json, size_t len, uint64_t lineno,
+                                                  char *buf, size_t cap, gov_summary *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -746,6 +746,24 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
     return govO_finish(&b, len);
 }
 
+/* ---------------------------------------------------------------- for bindings */
+
+int gov_decision_summary(const gov_decision *d, char *buf, size_t cap, gov_summary *out) {
+    if (!d || !out) return GOV_EMISUSE;
+    out->status = d->status;
+    out->verdict = d->verdict;
+    out->line = d->line;
+    out->json = gov_decision_json(d, buf, cap, &out->len);
+    return out->json;
+}
+
+const gov_decision *gov_eval_json_summary(gov_vm *vm, const char *json, size_t len, uint64_t lineno, char *buf,
+                                          size_t cap, gov_summary *out) {
+    const gov_decision *d = gov_eval_json(vm, json, len, lineno);
+    gov_decision_summary(d, buf, cap, out);
+    return d;
+}
+
 /* ---------------------------------------------------------------- the trace */
 
 void govO_trace_begin(gov_vm *vm) {

@@ -649,6 +649,53 @@ static void test_threads(void)
     free(src);
 }
 
+/* ---------------------------------------------------------------- libgov for bindings */
+
+/* gov_eval_json_summary and gov_decision_summary (vm/gov.h 4d) give what the separate
+ * calls give, the JSON under the buffer rule, and refuse NULL. */
+static void test_summary(void)
+{
+    gov_compiler *c = fresh();
+    add(c, "support.gov", SUPPORT);
+    gov_compiled b;
+    gov_program *p = NULL;
+    if (gov_compiler_build(c) != GOV_OK || gov_compiler_program(c, 0, &b) != GOV_OK ||
+        gov_program_load(b.bytes, b.len, &p, NULL) != GOV_OK) {
+        check(0, "summary: the program", NULL);
+        return;
+    }
+    size_t size = gov_arena_size(p, NULL);
+    void *arena = malloc(size);
+    gov_vm *vm;
+    gov_vm_init(p, NULL, arena, size, &vm);
+    const char *rec = "{\"tenant\":\"acme\",\"at\":\"2026-01-01T00:00:00Z\",\"latency_ms\":2500,\"cost_usd\":0}";
+    char buf[4096], want[4096];
+    size_t wlen = 0;
+    gov_summary s;
+    memset(&s, 0x5a, sizeof s);
+    const gov_decision *d = gov_eval_json_summary(vm, rec, strlen(rec), 42, buf, sizeof buf, &s);
+    gov_decision_json(d, want, sizeof want, &wlen);
+    check(s.status == GOV_OK && s.verdict == GOV_BLOCK && s.line == 42 && s.json == GOV_OK && s.len == wlen &&
+              strcmp(buf, want) == 0 && s.verdict == gov_decision_verdict(d),
+          "summary: status, verdict, line and the decision's JSON in one call", "%d %d %s", s.status, s.verdict, buf);
+    char small[8] = "xxxxxxx";
+    check(gov_decision_summary(d, small, sizeof small, &s) == GOV_ESPACE && s.json == GOV_ESPACE && s.len == wlen &&
+              small[0] == 0 && s.verdict == GOV_BLOCK,
+          "summary: a small buffer is GOV_ESPACE with the length needed, and holds \"\"", NULL);
+    check(gov_decision_summary(d, NULL, 0, &s) == GOV_ESPACE && s.len == wlen, "summary: no buffer at all", NULL);
+    d = gov_eval_json_summary(vm, "{", 1, 7, buf, sizeof buf, &s);
+    check(s.status == GOV_EJSON && s.line == 7 && s.json == GOV_OK && strstr(buf, "\"status\":\"error\"") &&
+              gov_decision_status(d) == GOV_EJSON,
+          "summary: an error decision", "%d %s", s.status, buf);
+    check(gov_decision_summary(NULL, buf, sizeof buf, &s) == GOV_EMISUSE &&
+              gov_decision_summary(d, buf, sizeof buf, NULL) == GOV_EMISUSE &&
+              gov_eval_json_summary(vm, rec, strlen(rec), 1, buf, sizeof buf, NULL) != NULL,
+          "summary: NULL decision or output is GOV_EMISUSE", NULL);
+    free(arena);
+    gov_program_free(p);
+    gov_compiler_free(c);
+}
+
 int main(void)
 {
     test_good();
@@ -659,5 +706,6 @@ int main(void)
     test_misuse();
     test_oom();
     test_threads();
+    test_summary();
     return nfail != 0;
 }

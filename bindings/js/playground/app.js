@@ -121,6 +121,9 @@ function update() {
   }
   showDecisions();
   document.body.dataset.ready = 'true';
+  // What this revision was computed from, so a test (or a user's script) can tell a
+  // result for the text now in the boxes from one for a keystroke still being typed.
+  window.govPlayground = { source, records: recordsBox.value };
   document.body.dataset.revision = String(Number(document.body.dataset.revision ?? 0) + 1);
 }
 

@@ -55,8 +55,14 @@ after(async () => {
 
 const verdicts = () => page.$$eval('#decisions li', (lis) => lis.map((li) => li.dataset.verdict));
 const diagCodes = () => page.$$eval('#diagnostics li', (lis) => lis.map((li) => li.dataset.code ?? li.className));
+// A revision after PREV computed from exactly the text now in both boxes: a slow machine
+// may deliver keystrokes further apart than the page's debounce, so an earlier revision
+// can describe half-typed text.
 async function settled(prev) {
-  await page.waitForFunction((p) => Number(document.body.dataset.revision) > p, prev, { timeout: 10000 });
+  await page.waitForFunction((p) => Number(document.body.dataset.revision) > p
+    && window.govPlayground?.source === document.getElementById('policy').value
+    && window.govPlayground?.records === document.getElementById('records').value,
+  prev, { timeout: 20000 });
 }
 const revision = () => page.evaluate(() => Number(document.body.dataset.revision));
 

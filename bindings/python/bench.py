@@ -1,0 +1,225 @@
+#!/usr/bin/python3
+"""bench.py: the Python binding's cost per decision against the C API (make bench).
+
+    /usr/bin/python3 bindings/python/bench.py --build build [--out build/bench] [--seconds 3]
+
+For each program (policies/support on the bench's generated std/agent_run records, and
+the generated 50-rule policy when make bench made it): evalbench (tests/bench/evalbench.c)
+times gov_eval_json in C, and this script times VM.evaluate (thread CPU time) on the same records, given as
+a dict (the JSON text is made here) and as the JSON line (str). Batches of 1,000 records,
+the median of the per-batch averages, as evalbench reports. The overhead is Python's
+median minus C's. Then where one dict evaluation's time goes, piece by piece. Figures go
+to stdout and OUT/python.md. Timings, never asserted.
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def batches(fn, recs, seconds):
+    """Median and p99 of per-batch averages (ns per call), batches of 1,000 calls, in the
+    thread's CPU time: on a shared machine a batch of Python calls is long enough to be
+    preempted, which wall time would count (evalbench's C batches are 20 times shorter)."""
+    n = len(recs)
+    per = []
+    i = 0
+    t_end = time.perf_counter() + seconds
+    while time.perf_counter() < t_end or len(per) < 5:
+        t0 = time.thread_time_ns()
+        for _ in range(1000):
+            fn(recs[i % n])
+            i += 1
+        per.append((time.thread_time_ns() - t0) / 1000)
+    per.sort()
+    return statistics.median(per), per[min(len(per) - 1, int(len(per) * 0.99))]
+
+
+# A typed path, prototyped to decide whether to build one: the Python side of setting
+# fields by slot from a prepared field map (std/agent_run's JSON keys), packed into one
+# buffer for a single C call (cells of slot, type, length and an int64, double or string
+# offset; money as decimal text, so that it would round exactly as the JSON path does).
+# It is timed against the json encoder it would replace; the C side was not written,
+# because this side alone costs more than the encoder (see python.md).
+AGENT_RUN = {"tenant": (0, 0), "project": (1, 0), "workflow": (2, 0), "agent": (3, 0), "run_id": (4, 0),
+             "at": (5, 0), "latency_ms": (6, 1), "cost_usd": (7, 2), "tokens": (8, 1), "quality_score": (9, 3),
+             "error": (10, 1), "action": (11, 0), "amount": (12, 2)}
+_structs = {}
+
+
+def typed_cells(rec):
+    import struct
+    cells, strs, sig, off = [], [], [], 0
+    for k, v in rec.items():
+        e = AGENT_RUN.get(k)
+        if e is None:
+            continue
+        t = type(v)
+        if t is str:
+            b = v.encode()
+            cells += (e[0], 4, len(b), off)
+            strs.append(b)
+            off += len(b)
+            sig.append("q")
+        elif t is int or t is bool:
+            cells += (e[0], 1, 0, v)
+            sig.append("q")
+        elif t is float and e[1] == 2:
+            b = repr(v).encode()
+            cells += (e[0], 5, len(b), off)
+            strs.append(b)
+            off += len(b)
+            sig.append("q")
+        elif t is float:
+            cells += (e[0], 2, 0, v)
+            sig.append("d")
+        else:
+            return None
+    key = tuple(sig)
+    S = _structs.get(key)
+    if S is None:
+        S = _structs[key] = struct.Struct("<" + "".join("HBxI" + c for c in sig))
+    return S.pack(*cells), b"".join(strs)
+
+
+def c_json_p50(evalbench, govb, records):
+    r = subprocess.run([evalbench, "-m", "json", "-t", "1000", govb, records], capture_output=True, text=True)
+    m = re.search(r"^time json .*?p50=([\d.]+)", r.stdout, re.M)
+    if r.returncode or not m:
+        sys.exit(f"bench.py: evalbench failed: {r.stdout} {r.stderr}")
+    return float(m.group(1))
+
+
+CHILD = """
+import json, sys
+sys.path.insert(0, sys.argv[4])
+import gov
+mode, n = sys.argv[1], int(sys.argv[2])
+lines = open(sys.argv[3], encoding="utf-8").read().splitlines()[:2000]
+recs = [json.loads(x) for x in lines] if mode == "dict" else lines
+vm = gov.VM(gov.Policy.compile("policies/support"))
+for r in recs[:300]:
+    vm.evaluate(r)
+for i in range(n):
+    vm.evaluate(recs[i % len(recs)])
+"""
+
+
+def callgrind_section(B, O, records):
+    """Instructions per evaluate() (callgrind, independent of the machine's load): the
+    whole process with N evaluations minus the same with none, against libgov's own
+    gov_eval_json and gov_decision_json inside them."""
+    import shutil
+    if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
+        return ["", "(no valgrind: instruction counts skipped)"]
+    child = os.path.join(O, "py_cg_child.py")
+    with open(child, "w") as f:
+        f.write(CHILD)
+    n = 4000
+    env = dict(os.environ, GOV_LIBDIR=B)
+    rows = ["", "Instructions per decision (callgrind; policies/support on the bench records):", "",
+            "| path | Python evaluate() | libgov gov_eval_json | libgov gov_decision_json | "
+            "the binding's own (the rest) |", "|---|--:|--:|--:|--:|"]
+    for mode in ("dict", "str"):
+        tot = {}
+        for k in (0, n):
+            outf = os.path.join(O, f"py_cg_{mode}_{k}.out")
+            r = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={outf}", sys.executable, child,
+                                mode, str(k), records, os.path.join(ROOT, "bindings", "python")],
+                               capture_output=True, text=True, env=env, cwd=ROOT)
+            m = re.search(r"Collected : (\d+)", r.stderr)
+            if r.returncode or not m:
+                return ["", f"(callgrind failed: {r.stderr[-300:]})"]
+            tot[k] = int(m.group(1))
+        ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", outf], capture_output=True, text=True).stdout
+
+        def incl(fn):
+            m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\S*:" + fn + r" \[", ann, re.M)
+            return int(m.group(1).replace(",", "")) if m else 0
+        calls = n + 300
+        per = (tot[n] - tot[0]) / n
+        ev, js = incl("gov_eval_json") / calls, incl("gov_decision_json") / calls
+        rows.append(f"| evaluate({mode}) | {per:,.0f} | {ev:,.0f} | {js:,.0f} | {per - ev - js:,.0f} |")
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--seconds", type=float, default=3.0)
+    a = ap.parse_args()
+    B = os.path.abspath(a.build)
+    O = a.out or os.path.join(B, "bench")
+    os.environ.setdefault("GOV_LIBDIR", B)
+    sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+    import gov
+    import gov._fast as F
+    import gov.vm as V
+
+    os.makedirs(O, exist_ok=True)
+    records = os.path.join(O, "records.jsonl")
+    if not os.path.exists(records):
+        subprocess.run([sys.executable, os.path.join(ROOT, "tests/bench/gen.py"), "records", "20000", "11", records],
+                       check=True)
+    lines = open(records, encoding="utf-8").read().splitlines()[:5000]
+    dicts = [json.loads(x) for x in lines]
+    evalbench = os.path.join(O, "evalbench")
+    progs = [("policies/support", os.path.join(ROOT, "policies/support"))]
+    rules50 = os.path.join(O, "rules_50.gov")
+    if not os.path.exists(rules50):
+        subprocess.run([sys.executable, os.path.join(ROOT, "tests/bench/gen.py"), "policy", "50", rules50], check=True)
+    progs.append(("50 rules", rules50))
+
+    out = [f"load average {os.getloadavg()[0]:.2f} at start; Python {sys.version.split()[0]} "
+           f"(hot path through {'cffi' if F.available() else 'ctypes'}) "
+           f"({sys.executable}); {len(lines):,} records, {a.seconds:g} s per figure", "",
+           "| policy | C gov_eval_json p50 ns | evaluate(dict) p50 / p99 ns | overhead ns | "
+           "evaluate(str) p50 / p99 ns | overhead ns |", "|---|--:|--:|--:|--:|--:|"]
+    for name, src in progs:
+        pol = gov.Policy.compile(src)
+        govb = os.path.join(O, "py_" + re.sub(r"[^a-z0-9]+", "_", name) + ".govb")
+        with open(govb, "wb") as f:
+            f.write(pol.bytes)
+        c = c_json_p50(evalbench, govb, records)
+        vm = gov.VM(pol)
+        for r in dicts[:2000]:   # warm-up; and decisions must agree with the str path
+            vm.evaluate(r)
+        d50, d99 = batches(vm.evaluate, dicts, a.seconds)
+        s50, s99 = batches(vm.evaluate, lines, a.seconds)
+        out.append(f"| {name} | {c:,.0f} | {d50:,.0f} / {d99:,.0f} | {d50 - c:,.0f} | "
+                   f"{s50:,.0f} / {s99:,.0f} | {s50 - c:,.0f} |")
+        print(f"bench.py: {name}: C {c:.0f} ns, dict {d50:.0f} ns, str {s50:.0f} ns", flush=True)
+
+    # Where the time of one evaluate(dict) goes (policies/support, the same records).
+    vm = gov.VM(gov.Policy.compile("policies/support"))
+    data = [V._encode(r).encode() for r in dicts]
+    parts = [
+        ("the JSON text of the dict (json C encoder) and its UTF-8 bytes", lambda r: V._encode(r).encode(), dicts),
+        (f"gov_eval_json_summary through {'cffi' if F.available() else 'ctypes'} (C work included)",
+         lambda b: vm._eval(vm._vmh, b, len(b), 0, vm._buf, vm._outcap, vm._fst), data),
+        ("the decision's JSON copied out as bytes", lambda b: vm._unpack(vm._buf, vm._fst.len), data),
+        ("a Decision object", lambda b: V.Decision("allow", 0, "x"), data),
+        ("(not used) a typed path's Python side alone: fields by slot into one buffer", typed_cells, dicts),
+        ("the whole evaluate(dict)", vm.evaluate, dicts),
+    ]
+    out += ["", "Where evaluate(dict) spends its time (policies/support):", "",
+            "| piece | p50 ns |", "|---|--:|"]
+    for label, fn, xs in parts:
+        p50, _ = batches(fn, xs, a.seconds / 2)
+        out.append(f"| {label} | {p50:,.0f} |")
+    out += callgrind_section(B, O, records)
+    text = "\n".join(out) + "\n"
+    print(text)
+    with open(os.path.join(O, "python.md"), "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""gov: Python bindings for libgov (the policy VM) and libgovc (the compiler).
+
+    import gov
+    policy = gov.Policy.compile("policies/support")      # or {"main.gov": text}
+    vm = gov.VM(policy)
+    d = vm.evaluate({"at": "2026-11-25T09:00:00Z", "latency_ms": 4000, "cost_usd": 0.01})
+    d.verdict, d.findings, d.actions
+
+Errors are exceptions (gov.GovError and its subclasses), with the compiler's diagnostics
+on CompileError. A Policy is shared freely between threads; a VM is used by one thread at
+a time, and libgov runs without the GIL. Pure ctypes: the shared libraries libgov.so and
+libgovc.so come from $GOV_LIBDIR, the build tree, or the system.
+"""
+from ._lib import govc as _govc
+from .errors import BindError, CompileError, GovError, LoadError, RecordError
+from .policy import Diagnostic, Location, Note, Policy, check, render
+from .vm import Action, Compare, Decision, Finding, HostFailure, Limit, Value, VM, to_ns
+
+__version__ = _govc.gov_compiler_version().decode()
+
+__all__ = ["Action", "BindError", "Compare", "CompileError", "Decision", "Diagnostic", "Finding",
+           "GovError", "HostFailure", "Limit", "LoadError", "Location", "Note", "Policy", "RecordError",
+           "VM", "Value", "check", "render", "to_ns"]

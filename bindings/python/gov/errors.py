@@ -1,0 +1,55 @@
+"""The exceptions the binding raises. Every one is a GovError carrying the C result code
+(gov.h: GOV_E...) and its message; nothing the binding is given crashes the process."""
+
+
+class GovError(Exception):
+    """A call into libgov or libgovc failed. `code` is the C result code (0 never),
+    `name` its gov_errstr() description."""
+
+    def __init__(self, code, message):
+        from . import _lib
+        self.code = code
+        self.name = _lib.errstr(code)
+        self.message = message
+        super().__init__(f"{message} ({self.name})" if message else self.name)
+
+
+class CompileError(GovError):
+    """The sources have errors (or a path could not be read). `diagnostics` holds every
+    Diagnostic, errors and warnings; `text` is them rendered as govc check prints them."""
+
+    def __init__(self, code, message, diagnostics, text):
+        self.diagnostics = diagnostics
+        self.text = text
+        super().__init__(code, message)
+
+    def __str__(self):
+        return self.text.rstrip("\n") if self.text else super().__str__()
+
+    @property
+    def errors(self):
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+class LoadError(GovError):
+    """A .govb program (or a saved state) was refused: `offset` is the byte the verifier
+    stopped at, when it says."""
+
+    def __init__(self, code, message, offset=0):
+        self.offset = offset
+        super().__init__(code, message)
+
+
+class RecordError(GovError):
+    """A record or event was malformed (bad JSON, a missing field, a wrong type or unit, a
+    cap exceeded) or the VM is not ready (an unbound host function). The VM's state did
+    not change. `line` is the line number given with the record."""
+
+    def __init__(self, code, message, line=0):
+        self.line = line
+        super().__init__(code, message)
+
+
+class BindError(GovError):
+    """A host function could not be bound: no such extern, or a signature that does not
+    match its declaration."""

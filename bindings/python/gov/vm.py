@@ -1,0 +1,617 @@
+"""The VM: evaluate records and events against a Policy, and read decisions.
+
+A VM lives in an arena this object owns (a ctypes buffer of the size the program
+states); evaluation allocates nothing in C. Threads: one VM is used by one thread at a
+time (a second thread calling in while a call runs gets a GovError, not a crash); use one
+VM per thread, all sharing one Policy. The GIL is released while libgov evaluates (ctypes
+releases it around every call), so VMs in different threads evaluate in parallel; a
+Python host function takes the GIL back for the length of its call.
+"""
+import ctypes
+import datetime
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import _fast, _lib
+from .errors import BindError, GovError, LoadError, RecordError
+
+INT64_MIN = -(2**63)
+_VERDICTS = _lib.VERDICTS
+_string_at = ctypes.string_at
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def _json_default(o):
+    if isinstance(o, datetime.datetime):
+        if o.tzinfo is None:
+            raise TypeError("a datetime in a record needs a time zone (gov times are absolute)")
+        return o.isoformat()
+    raise TypeError(f"a record value of type {type(o).__name__} has no JSON form")
+
+
+def _make_encoder():
+    """dict -> JSON text. json's C encoder made once (JSONEncoder.encode builds a new one
+    per call, which costs about as much as encoding a small record); no circular-reference
+    table: a record that contains itself ends in RecursionError. ASCII output (other
+    characters escaped) encodes to bytes without a UTF-8 pass."""
+    from json import encoder as E
+    if E.c_make_encoder is not None:
+        enc = E.c_make_encoder(None, _json_default, E.encode_basestring_ascii, None, ":", ",", False, False, True)
+        join = "".join
+        return lambda o: join(enc(o, 0))
+    return json.JSONEncoder(separators=(",", ":"), default=_json_default).encode
+
+
+_encode = _make_encoder()
+
+
+def to_ns(t):
+    """An event time as ns since the epoch: an int (ns), an aware datetime, or an RFC 3339
+    string ("2026-11-25T10:00:00Z")."""
+    if isinstance(t, bool):
+        raise TypeError("a time is an int (ns), a datetime or an RFC 3339 string, not a bool")
+    if isinstance(t, int):
+        if not INT64_MIN <= t < 2**63:
+            raise ValueError("a time in ns must fit in 64 bits")
+        return t
+    if isinstance(t, str):
+        try:
+            t = datetime.datetime.fromisoformat(t.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"not an RFC 3339 time: {t!r}") from None
+    if isinstance(t, datetime.datetime):
+        if t.tzinfo is None:
+            raise ValueError("a datetime needs a time zone")
+        d = t - _EPOCH
+        return (d.days * 86400 + d.seconds) * 1_000_000_000 + d.microseconds * 1000
+    raise TypeError(f"a time is an int (ns), a datetime or an RFC 3339 string, not {type(t).__name__}")
+
+
+# ---------------------------------------------------------------- decisions
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A value as the decision gives it (spec/trace.md §2): type ("money", "duration", ...),
+    value in the canonical unit (ns, micro-dollars, ns since the epoch; a float for float
+    and ratio; the name for severity and verdict) and, for durations, money and times,
+    text as the language writes it ("1.5s", "$0.12")."""
+    type: str
+    value: object
+    text: Optional[str] = None
+
+    @classmethod
+    def of(cls, d):
+        return None if d is None else cls(d["type"], d["value"], d.get("text"))
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    op: str
+    lhs: Value
+    rhs: Value
+    result: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """The first limit a rule read: its value in force and where that value came from."""
+    name: str
+    value: Value
+    level: str              # "default", "tenant", "project", "workflow", "agent"
+    scope: Optional[str]
+    path: Optional[str]     # "tenant:acme/project:billing"
+    at: str                 # file:line:col of the value
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: str
+    verdict: str
+    at: str                 # the rule's file:line:col
+    compared: tuple
+    limit: Optional[Limit]
+    extra: dict = field(default_factory=dict)   # windows, drift: as the JSON has them
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What the decision asks of the host. type: "notify", "gate_open", "gate_approved",
+    "gate_rejected", "gate_timeout", "gate_blocked", "refused", "escalation_start",
+    "escalation_step", "escalation_end", "escalation_suppressed", "escalation_dropped",
+    "rule_firing", "rule_cleared". Members that do not apply are None; `extra` holds the
+    rest of the JSON object (approvers, compared, ...)."""
+    type: str
+    rule: Optional[str] = None
+    severity: Optional[str] = None
+    channel: Optional[str] = None
+    kind: Optional[str] = None
+    target: Optional[str] = None
+    verdict: Optional[str] = None
+    gate: Optional[str] = None
+    gate_id: Optional[str] = None
+    escalation: Optional[str] = None
+    escalation_id: Optional[str] = None
+    key: Optional[str] = None
+    by: Optional[str] = None
+    outcome: Optional[str] = None
+    reason: Optional[str] = None
+    at: Optional[str] = None
+    deadline: Optional[str] = None
+    step: Optional[int] = None
+    round: Optional[int] = None
+    skipped: Optional[int] = None
+    extra: dict = field(default_factory=dict)
+
+
+_ACTION_FIELDS = set(Action.__dataclass_fields__) - {"extra"}
+
+
+@dataclass(frozen=True, slots=True)
+class HostFailure:
+    """A host function that failed during the evaluation (spec/bytecode.md §7.2)."""
+    extern: str
+    rule: str
+    reason: str             # "failed", "unbound", "not finite", "out of range"
+    status: int
+    outcome: str            # "default" or the verdict the record got
+
+
+def _finding(f):
+    lim = f.get("limit")
+    limit = None
+    if lim is not None:
+        fr = lim["from"]
+        limit = Limit(lim["name"], Value.of(lim["value"]), fr["level"], fr.get("scope"), fr.get("path"), fr["at"])
+    compared = tuple(Compare(c["op"], Value.of(c["lhs"]), Value.of(c["rhs"]), c["result"]) for c in f["compared"])
+    extra = {k: v for k, v in f.items() if k not in ("rule", "severity", "verdict", "at", "compared", "limit")}
+    return Finding(f["rule"], f["severity"], f["verdict"], f["at"], compared, limit, extra)
+
+
+def _action(a):
+    known = {k: v for k, v in a.items() if k in _ACTION_FIELDS}
+    extra = {k: v for k, v in a.items() if k not in _ACTION_FIELDS}
+    return Action(extra=extra, **known)
+
+
+class Decision:
+    """One decision. verdict ("allow" .. "block") and json (the exact line of
+    spec/trace.md §2) are read when it is made; findings, actions, host_failures and the
+    rest are parsed from json when first asked for. trace is the parsed trace (spec/trace.md
+    §3) when the VM traces. A Decision is a snapshot: later evaluations do not change it."""
+
+    __slots__ = ("verdict", "line", "_json", "_data", "_trace", "trace_error")
+
+    def __init__(self, verdict, line, text, trace=None, trace_error=None):
+        self.verdict = verdict
+        self.line = line
+        self._json = text          # bytes until first asked for
+        self._data = None
+        self._trace = trace
+        self.trace_error = trace_error
+
+    @property
+    def json(self):
+        """The decision as one line of JSON (spec/trace.md §2), as gov_decision_json writes it."""
+        j = self._json
+        if type(j) is bytes:
+            j = self._json = j.decode("utf-8", "surrogateescape")
+        return j
+
+    @property
+    def data(self):
+        """The decision as a dict (json.loads of the line)."""
+        if self._data is None:
+            self._data = json.loads(self.json)
+        return self._data
+
+    @property
+    def findings(self):
+        return tuple(_finding(f) for f in self.data["findings"])
+
+    @property
+    def actions(self):
+        return tuple(_action(a) for a in self.data["actions"])
+
+    @property
+    def host_failures(self):
+        return tuple(HostFailure(h["extern"], h["rule"], h["reason"], h["status"], h["outcome"])
+                     for h in self.data.get("host_errors", ()))
+
+    @property
+    def policy(self):
+        return self.data["policy"]
+
+    @property
+    def policy_id(self):
+        return self.data["policy_id"]
+
+    @property
+    def kind(self):
+        return self.data["kind"]
+
+    @property
+    def trace(self):
+        if isinstance(self._trace, str):
+            self._trace = json.loads(self._trace)
+        return self._trace
+
+    @property
+    def allowed(self):
+        return self.verdict == "allow"
+
+    def __repr__(self):
+        return f"<gov.Decision {self.verdict} line {self.line}>"
+
+
+# ---------------------------------------------------------------- host functions
+
+class _HostFn:
+    """A Python callable behind a C function pointer of the extern's signature. The C
+    side sees 0 and *out set, or a nonzero status: an exception in the callable, or a
+    result of the wrong type, is a failure, which the policy's `on error` decides; the
+    exception is kept in vm.host_exceptions."""
+
+    def __init__(self, vm, name, fn, sig):
+        self.fn = fn
+        self.name = name
+        self.vm = vm
+        kinds = [sig.params[i] for i in range(sig.nparams)]
+        ret = sig.ret
+        errors = vm.host_exceptions
+
+        def trampoline(*args):
+            try:
+                py = []
+                i = 0
+                for k in kinds:
+                    if k == _lib.C_STRING:
+                        py.append(ctypes.string_at(args[i], args[i + 1]).decode("utf-8", "surrogateescape")
+                                  if args[i + 1] else "")
+                        i += 2
+                    else:
+                        py.append(args[i])
+                        i += 1
+                r = fn(*py)
+                if ret == _lib.C_DOUBLE:
+                    if isinstance(r, bool) or not isinstance(r, (int, float)):
+                        raise TypeError(f"{name} returned {type(r).__name__}; the policy expects a number")
+                    v = float(r)
+                else:
+                    if isinstance(r, float) and r.is_integer():
+                        r = int(r)
+                    if not isinstance(r, int):
+                        raise TypeError(f"{name} returned {type(r).__name__}; the policy expects an int")
+                    v = int(r)
+                    lo, hi = (-(2**63), 2**63 - 1) if ret == _lib.C_INT64 else (-(2**31), 2**31 - 1)
+                    if not lo <= v <= hi:
+                        raise OverflowError(f"{name} returned {v}, out of the C type's range")
+                args[-1][0] = v
+                return 0
+            except BaseException as e:  # noqa: B902 -- nothing may unwind into C
+                errors.append(e)
+                return 1
+
+        self.cfunc = _lib.callback_type(sig)(trampoline)
+
+
+_C_NAMES = {"int64": _lib.C_INT64, "double": _lib.C_DOUBLE, "int": _lib.C_INT, "string": _lib.C_STRING}
+
+
+# ---------------------------------------------------------------- the VM
+
+class VM:
+    """An evaluator for one Policy.
+
+    VM(policy, trace=False, limits=None, hosts=None)
+      trace   keep each decision's trace (spec/trace.md §3) in decision.trace
+      limits  JSON record caps, e.g. {"line_length": 1 << 20, "string_length": 8192}
+              (keys line_length, nesting, string_length, fields, tokens)
+      hosts   {extern name: Python callable} bound at once (see bind)
+    """
+
+    def __init__(self, policy, *, trace=False, limits=None, hosts=None, trace_size=1 << 20):
+        from .policy import Policy
+        if not isinstance(policy, Policy):
+            raise TypeError(f"VM needs a gov.Policy, not {type(policy).__name__}")
+        self.policy = policy
+        self._lock = threading.Lock()
+        self.host_exceptions = []
+        self._hosts = {}
+        cfg = _lib.Config()
+        _lib.gov_config_init(ctypes.byref(cfg))
+        for k, v in (limits or {}).items():
+            if k not in _lib.LIMITS:
+                raise ValueError(f"unknown limit {k!r}; use {', '.join(_lib.LIMITS)}")
+            if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v < 2**32:
+                raise ValueError(f"limit {k} must be a positive int")
+            cfg.limits[_lib.LIMITS[k]] = v
+        size = _lib.gov_arena_size(policy._prog, ctypes.byref(cfg))
+        if size == 0:
+            raise ValueError("these limits are out of range")
+        self._arena = ctypes.create_string_buffer(size)
+        vm = ctypes.c_void_p()
+        rc = _lib.gov_vm_init(policy._prog, ctypes.byref(cfg), self._arena, size, ctypes.byref(vm))
+        if rc != _lib.OK:
+            raise GovError(rc, "cannot initialise the VM")
+        self._vm = vm
+        self._outcap = 1 << 14
+        self._out = ctypes.create_string_buffer(self._outcap)
+        self._st = _lib.Summary()
+        # The hot path: cffi when it is there, else the same through ctypes.
+        if _fast.available():
+            ffi = _fast.ffi
+            self._eval = _fast.lib.gov_eval_json_summary
+            self._vmh = ffi.cast("void *", vm.value)
+            self._buf = ffi.new("char[]", self._outcap)
+            self._fst = ffi.new("gov_summary *")
+            self._unpack = ffi.unpack
+            self._ptr = lambda d: int(ffi.cast("uintptr_t", d))
+        else:
+            self._eval = _lib.gov_eval_json_summary
+            self._vmh = vm
+            self._buf = self._out
+            self._fst = self._st
+            self._unpack = _string_at
+            self._ptr = lambda d: d
+        self._trace = None
+        if trace:
+            self._trace = ctypes.create_string_buffer(trace_size)
+            _lib.gov_vm_set_trace(vm, self._trace, trace_size)
+        self._tptr = ctypes.c_void_p()
+        self._tlen = ctypes.c_size_t()
+        for name, fn in (hosts or {}).items():
+            self.bind(name, fn)
+
+    # ------------------------------------------------------------ host functions
+
+    def bind(self, name, fn):
+        """Bind extern `name` to a Python callable. It gets the policy's arguments (int for
+        int, duration (ns), time (ns), money (micro-dollars), bool, severity and verdict;
+        float for float and ratio; str for string and id) and returns the result in the
+        same terms. Raising, or returning the wrong type, is a failure that the policy's
+        `on error` decides. Raises BindError."""
+        if not callable(fn):
+            raise TypeError("a host function must be callable")
+        sig = self._sig_of(name)
+        h = _HostFn(self, name, fn, sig)
+        self._bind(name, ctypes.cast(h.cfunc, ctypes.c_void_p), sig, h)
+
+    def bind_native(self, name, fn, params, returns):
+        """Bind extern `name` to a C function (a ctypes function from a CDLL, or an int
+        address) whose C signature you state: params a sequence of "int64", "double",
+        "int" or "string" (one per policy parameter; a string is bytes and length in C),
+        returns "int64", "double" or "int" (spec/bytecode.md §7.1). libgov checks the
+        statement against the declaration. A native function runs without the GIL."""
+        sig = _lib.Sig()
+        try:
+            sig.ret = _C_NAMES[returns]
+            codes = [_C_NAMES[p] for p in params]
+        except KeyError as e:
+            raise ValueError(f"unknown C type {e.args[0]!r}; use int64, double, int or string") from None
+        if sig.ret == _lib.C_STRING:
+            raise ValueError("a host function cannot return a string")
+        if len(codes) > _lib.GOV_MAX_PARAMS:
+            raise ValueError(f"at most {_lib.GOV_MAX_PARAMS} parameters")
+        sig.nparams = len(codes)
+        for i, c in enumerate(codes):
+            sig.params[i] = c
+        if isinstance(fn, int) and not isinstance(fn, bool):
+            if not 0 <= fn < 2**64:
+                raise ValueError("an address is a non-negative int")
+            ptr = ctypes.c_void_p(fn)
+        elif isinstance(fn, ctypes._CFuncPtr):
+            ptr = ctypes.cast(fn, ctypes.c_void_p)
+        else:
+            raise TypeError("bind_native needs a ctypes function (from a CDLL) or an address")
+        if not ptr.value:
+            raise ValueError("a NULL function")
+        self._bind(name, ptr, sig, fn)
+
+    def _sig_of(self, name):
+        i = _lib.gov_extern_find(self.policy._prog, _name(name))
+        if i < 0:
+            raise BindError(_lib.EBIND, f"the policy declares no extern {name!r}")
+        sig = _lib.Sig()
+        onerr = ctypes.c_int()
+        _lib.gov_extern_sig(self.policy._prog, i, ctypes.byref(sig), ctypes.byref(onerr))
+        return sig
+
+    def _bind(self, name, ptr, sig, keep):
+        with self._use():
+            rc = _lib.gov_vm_bind(self._vm, _name(name), ptr, ctypes.byref(sig))
+            if rc != _lib.OK:
+                raise BindError(rc, _lib.gov_vm_errmsg(self._vm).decode("utf-8", "replace"))
+            self._hosts[name] = keep   # the C side holds the pointer: keep its owner alive
+
+    def ready(self):
+        """True when every extern without an `on error` default is bound."""
+        return _lib.gov_vm_ready(self._vm) == _lib.OK
+
+    # ------------------------------------------------------------ evaluation
+
+    def _use(self):
+        if not self._lock.acquire(blocking=False):
+            raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
+        return _Release(self._lock)
+
+    def evaluate(self, record, line=0):
+        """Evaluate one record: a dict (turned into JSON), or a JSON object as str or
+        bytes (one JSONL line). An event ({"type": "approve"|"reject"|"ack"|"tick", ...})
+        is evaluated too. Returns a Decision; raises RecordError for a malformed record,
+        which changes nothing."""
+        if type(record) is dict:
+            data = _encode(record).encode()
+        elif isinstance(record, str):
+            data = record.encode("utf-8", "surrogatepass")
+        elif isinstance(record, (bytes, bytearray, memoryview)):
+            data = bytes(record)
+        elif isinstance(record, dict):
+            data = _encode(record).encode()
+        else:
+            raise TypeError(f"a record is a dict or a JSON str or bytes, not {type(record).__name__}")
+        if not isinstance(line, int) or not 0 <= line < 2**64:
+            raise ValueError("line must be an int from 0 to 2**64-1")
+        if not self._lock.acquire(blocking=False):
+            raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
+        try:
+            if self._hosts:
+                self.host_exceptions.clear()
+            st = self._fst
+            d = self._eval(self._vmh, data, len(data), line, self._buf, self._outcap, st)
+            if st.status or st.json or self._trace is not None:
+                return self._decision(self._ptr(d))
+            return Decision(_VERDICTS[st.verdict], st.line, self._unpack(self._buf, st.len))
+        finally:
+            self._lock.release()
+
+    def evaluate_many(self, records):
+        """Evaluate each record in turn (line numbers from 1); a list of Decision, or of
+        RecordError for the malformed ones (they do not stop the rest)."""
+        out = []
+        for n, r in enumerate(records, 1):
+            try:
+                out.append(self.evaluate(r, n))
+            except RecordError as e:
+                out.append(e)
+        return out
+
+    def _decision(self, d):
+        """The Decision of d (its address), through ctypes: the slow path (an error, a
+        decision larger than the buffer, a trace) and events."""
+        st = self._st
+        _lib.gov_decision_summary(d, self._out, self._outcap, st)
+        if st.status != _lib.OK:
+            raise RecordError(st.status, _lib.gov_decision_error(d).decode("utf-8", "replace"), st.line)
+        if st.json == _lib.ESPACE:
+            self._outcap = st.len * 2 + 1
+            self._out = ctypes.create_string_buffer(self._outcap)
+            self._buf = _fast.ffi.new("char[]", self._outcap) if _fast.available() else self._out
+            _lib.gov_decision_summary(d, self._out, self._outcap, st)
+        if st.json != _lib.OK:
+            raise GovError(st.json, "cannot write the decision")
+        text = _string_at(self._out, st.len)
+        trace = terr = None
+        if self._trace is not None:
+            rc = _lib.gov_decision_trace(d, self._tptr, self._tlen)
+            if rc == _lib.OK:
+                trace = _string_at(self._tptr, self._tlen.value).decode("utf-8", "surrogateescape")
+            else:
+                terr = f"the trace needs {self._tlen.value} bytes; the VM now keeps that much for the next one"
+                if rc == _lib.ESPACE:
+                    n = self._tlen.value * 2
+                    self._trace = ctypes.create_string_buffer(n)
+                    _lib.gov_vm_set_trace(self._vm, self._trace, n)
+        return Decision(_VERDICTS[st.verdict], st.line, text, trace, terr)
+
+    def _event(self, fn, *args):
+        with self._use():
+            return self._decision(fn(self._vm, *args))
+
+    def tick(self, now):
+        """Move the clock to `now` (ns, datetime or RFC 3339); what falls due fires."""
+        return self._event(_lib.gov_tick, to_ns(now))
+
+    def approve(self, gate_id, by, at=None):
+        """Approve a pending gate (its id from the gate_open action) as approver `by`. A
+        refusal (not an approver, not pending) is a "refused" action, not an exception.
+        at None: at the VM's clock."""
+        return self._resolve(gate_id, 1, by, at)
+
+    def reject(self, gate_id, by, at=None):
+        return self._resolve(gate_id, 0, by, at)
+
+    def _resolve(self, gate_id, approve, by, at):
+        g = _name(gate_id)
+        b = _text(by, "by")
+        return self._event(_lib.gov_gate_resolve, g, approve, b, len(b), INT64_MIN if at is None else to_ns(at))
+
+    def ack(self, escalation_id, by, at=None):
+        """Acknowledge a running escalation chain (its id from escalation_start), ending it."""
+        e = _name(escalation_id)
+        b = _text(by, "by")
+        return self._event(_lib.gov_escalation_ack, e, b, len(b), INT64_MIN if at is None else to_ns(at))
+
+    @property
+    def now(self):
+        """The clock, ns since the epoch (None before the first event)."""
+        t = _lib.gov_vm_now(self._vm)
+        return None if t == INT64_MIN else t
+
+    @property
+    def pending_gates(self):
+        return _lib.gov_vm_pending_gates(self._vm)
+
+    @property
+    def running_escalations(self):
+        return _lib.gov_vm_running_escalations(self._vm)
+
+    def limit(self, name, value=None):
+        """A JSON cap's value, set to `value` first if given (within the capacity the VM was
+        made with)."""
+        if name not in _lib.LIMITS:
+            raise ValueError(f"unknown limit {name!r}")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ValueError("a limit is a non-negative int")
+        with self._use():
+            prev = _lib.gov_vm_limit(self._vm, _lib.LIMITS[name], -1 if value is None else min(value, 2**31 - 1))
+            return prev if value is None else _lib.gov_vm_limit(self._vm, _lib.LIMITS[name], -1)
+
+    # ------------------------------------------------------------ state
+
+    def save_state(self):
+        """The persistent state (clock, pending gates, running escalations, windows), as
+        bytes (spec/state.md), bound to the policy id."""
+        with self._use():
+            cap = _lib.gov_state_bound(self.policy._prog)
+            buf = ctypes.create_string_buffer(cap or 1)
+            n = ctypes.c_size_t()
+            rc = _lib.gov_state_save(self._vm, buf, cap, ctypes.byref(n))
+            if rc != _lib.OK:
+                raise GovError(rc, "cannot save the state")
+            return buf.raw[:n.value]
+
+    def load_state(self, data):
+        """Restore a saved state. Raises LoadError (the VM is unchanged) for a corrupt
+        state or one saved under another policy."""
+        if isinstance(data, (bytearray, memoryview)):
+            data = bytes(data)
+        if not isinstance(data, bytes):
+            raise TypeError(f"a state is bytes, not {type(data).__name__}")
+        with self._use():
+            rc = _lib.gov_state_load(self._vm, data, len(data))
+            if rc != _lib.OK:
+                raise LoadError(rc, _lib.gov_vm_errmsg(self._vm).decode("utf-8", "replace"))
+
+    def __repr__(self):
+        return f"<gov.VM for {self.policy.name}>"
+
+
+class _Release:
+    __slots__ = ("lock",)
+
+    def __init__(self, lock):
+        self.lock = lock
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.lock.release()
+
+
+def _name(s):
+    if not isinstance(s, str):
+        raise TypeError(f"expected a str, not {type(s).__name__}")
+    b = s.encode("utf-8", "surrogatepass")
+    if b"\0" in b:
+        raise ValueError("a name contains a NUL byte")
+    return b
+
+
+def _text(s, what):
+    if not isinstance(s, str):
+        raise TypeError(f"{what} must be a str, not {type(s).__name__}")
+    return s.encode("utf-8", "surrogatepass")

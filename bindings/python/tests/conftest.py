@@ -1,0 +1,35 @@
+"""Test setup: the package from this tree, the libraries from the build (GOV_BUILD,
+default build/), and one line per test case for tests/run.sh ("ok - NAME", "not ok -
+NAME", "skip - NAME: reason") written to $GOV_TAP."""
+import os
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+BUILD = os.path.abspath(os.path.join(ROOT, os.environ.get("GOV_BUILD", "build")))
+os.environ.setdefault("GOV_LIBDIR", BUILD)
+sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+os.chdir(ROOT)   # policies/ and tests/ paths are relative to the top of the tree
+
+_tap = os.environ.get("GOV_TAP")
+
+
+def pytest_runtest_logreport(report):
+    if not _tap:
+        return
+    ffi = "ctypes" if os.environ.get("GOV_PY_FFI") == "ctypes" else "cffi"
+    name = report.nodeid.replace("bindings/python/tests/", f"python ({ffi} hot path): ")
+    line = None
+    if report.when == "call":
+        line = f"ok - {name}" if report.passed else (f"not ok - {name}" if report.failed else None)
+        if report.skipped:
+            line = f"skip - {name}: {report.longrepr[2] if isinstance(report.longrepr, tuple) else 'skipped'}"
+    elif report.failed:
+        line = f"not ok - {name} ({report.when})"
+    elif report.skipped and report.when == "setup":
+        line = f"skip - {name}: {report.longrepr[2] if isinstance(report.longrepr, tuple) else 'skipped'}"
+    if line:
+        with open(_tap, "a") as f:
+            f.write(line + "\n")
+            if report.failed:
+                for ln in str(report.longrepr).splitlines()[-30:]:
+                    f.write(f"#   {ln}\n")
