@@ -56,6 +56,7 @@ $(BUILD)/gen/obj/%.o: $(BUILD)/gen/%.c | check-deps
 include lang/lang.mk
 -include vm/vm.mk
 -include compiler/compiler.mk
+-include log/log.mk
 -include govd/govd.mk
 -include tests/bench/bench.mk
 -include tests/corpus/corpus.mk

@@ -14,17 +14,21 @@
 static void build_usage(FILE *out)
 {
     fprintf(out,
-            "usage: govc build [-o OUT.govb] [--stats] [--format F] [-Werror] PATH...\n"
+            "usage: govc build [-o OUT.govb] [--stamp STR] [--stats] [--format F] [-Werror] PATH...\n"
             "\n"
             "Check and compile policies to bytecode. Files that declare the same `policy\n"
             "NAME` compile together into one program, written to NAME.govb unless -o names\n"
             "the output (only with a single policy). The output is byte-identical for the\n"
             "same sources whatever the order of PATHs. Prints each file's policy id: the\n"
-            "XXH3-128 hash of its content without source positions (so formatting keeps\n"
-            "it), carried in every decision the VM makes.\n"
+            "XXH3-128 hash of its meaning, without source positions, file names or stamp\n"
+            "(so formatting, moving or renaming the sources keeps it; a new `version`\n"
+            "changes it), carried in every decision the VM makes.\n"
             "\n"
             "options:\n"
             "  -o FILE      where to write the program (one policy only)\n"
+            "  --stamp STR  a build stamp (e.g. the git commit) carried in the program and\n"
+            "               in every decision beside the id, but not part of the id: 1 to\n"
+            "               128 bytes of printable ASCII\n"
             "  --stats      print code size, bytes per rule, arena bytes, step bound and the key\n"
             "               records must be partitioned by (spec/govd.md 5)\n"
             "  --format F   diagnostics as text (default), json, github or sarif\n"
@@ -60,9 +64,10 @@ typedef struct BuildOpts {
 
 static int build_write(gov_compiler *c, const BuildOpts *bo);
 
-enum { OPT_FORMAT = GOVC_LONG, OPT_STATS };
+enum { OPT_FORMAT = GOVC_LONG, OPT_STATS, OPT_STAMP };
 const GovcOpt govc_build_opts[] = {
     {NULL, 'o', GOVC_ARG_FILE, "FILE", "where to write the program"},
+    {"stamp", OPT_STAMP, GOVC_ARG_VALUE, "STR", "a build stamp (e.g. a git commit) carried beside the id"},
     {"stats", OPT_STATS, GOVC_ARG_NONE, NULL, "print code size, arena bytes and step bound"},
     {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json|github|sarif", "how to print the diagnostics"},
     {NULL, 'W', GOVC_ARG_CHOICE, "error", "treat warnings as errors"},
@@ -71,7 +76,7 @@ const GovcOpt govc_build_opts[] = {
 
 int govc_build(int argc, char **argv)
 {
-    BuildOpts bo = {{GOV_FMT_TEXT, false}, NULL, false, NULL, 0};
+    BuildOpts bo = {{GOV_FMT_TEXT, false, NULL}, NULL, false, NULL, 0};
     GovcArgs a;
     govc_args_init(&a, "build", govc_build_opts, build_usage, argc, argv);
     for (int k; (k = govc_getopt(&a)) != 0;) {
@@ -81,6 +86,18 @@ int govc_build(int argc, char **argv)
         case 'o':
             bo.out_path = a.value;
             break;
+        case OPT_STAMP: {
+            size_t n = strlen(a.value);
+            bool ok = n > 0 && n <= 128;
+            for (size_t i = 0; ok && i < n; i++)
+                ok = a.value[i] >= 0x20 && a.value[i] < 0x7f;
+            if (!ok) {
+                fprintf(stderr, "govc build: --stamp takes 1 to 128 bytes of printable ASCII\n");
+                return 2;
+            }
+            bo.front.stamp = a.value;
+            break;
+        }
         case OPT_STATS:
             bo.stats = true;
             break;
@@ -127,18 +144,22 @@ static int build_write(gov_compiler *c, const BuildOpts *bo)
         rc = write_file(path, b.bytes, b.len);
         if (rc != 0)
             break;
-        printf("%s: policy %s, id %s, %zu bytes\n", path, b.policy, b.id, b.len);
+        gov_program *prog;
+        if (gov_program_load(b.bytes, b.len, &prog, NULL) != GOV_OK) {
+            fprintf(stderr, "govc build: internal error: the VM rejects the program for policy '%s'\n", b.policy);
+            return 2;
+        }
+        printf("%s: policy %s, id %s", path, b.policy, b.id);
+        if (gov_program_version(prog))
+            printf(", version %s", gov_program_version(prog));
+        if (gov_program_stamp(prog))
+            printf(", stamp %s", gov_program_stamp(prog));
+        printf(", %zu bytes\n", b.len);
+        size_t arena = gov_arena_size(prog, NULL);
+        char why[256];
+        int part = gov_program_partition(prog, why, sizeof why);
+        gov_program_free(prog);
         if (bo->stats) {
-            gov_program *prog;
-            if (gov_program_load(b.bytes, b.len, &prog, NULL) != GOV_OK) {
-                fprintf(stderr, "govc build: internal error: the VM rejects the program for policy '%s'\n",
-                        b.policy);
-                return 2;
-            }
-            size_t arena = gov_arena_size(prog, NULL);
-            char why[256];
-            int part = gov_program_partition(prog, why, sizeof why);
-            gov_program_free(prog);
             printf("  rules:       %u\n", b.rules);
             printf("  code:        %u words, %u bytes", b.code_words, b.code_words * 4);
             if (b.rules)

@@ -62,7 +62,7 @@ const GovcOpt govc_check_opts[] = {
 
 int govc_check(int argc, char **argv)
 {
-    GovcFrontOpts o = {GOV_FMT_TEXT, false};
+    GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL};
     GovcArgs a;
     govc_args_init(&a, "check", govc_check_opts, check_usage, argc, argv);
     for (int k; (k = govc_getopt(&a)) != 0;) {

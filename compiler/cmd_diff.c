@@ -449,7 +449,7 @@ static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
 
 static bool load_side(GovFrontend *fe, const char *path)
 {
-    GovcFrontOpts o = {GOV_FMT_TEXT, false};
+    GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL};
     char *paths[1] = {(char *)path};
     int rc = govc_front(fe, paths, 1, &o);
     if (fe->diags.nerrors)

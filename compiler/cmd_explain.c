@@ -269,7 +269,11 @@ static int explain_trace(Quotes *q, const char *t, size_t len, FILE *out)
     jv_text(&j, jv_member(&j, 0, "policy"), pol, sizeof pol);
     jv_text(&j, jv_member(&j, 0, "policy_id"), id, sizeof id);
     jv_text(&j, jv_member(&j, 0, "kind"), kind, sizeof kind);
-    fprintf(out, "policy %s (id %s), record kind %s\n", pol, id, kind);
+    char ver[128] = "", stamp[160] = "";
+    if (jv_member(&j, 0, "version") >= 0) jv_text(&j, jv_member(&j, 0, "version"), ver, sizeof ver);
+    if (jv_member(&j, 0, "stamp") >= 0) jv_text(&j, jv_member(&j, 0, "stamp"), stamp, sizeof stamp);
+    fprintf(out, "policy %s (id %s%s%s%s%s), record kind %s\n", pol, id, ver[0] ? ", version " : "", ver,
+            stamp[0] ? ", stamp " : "", stamp, kind);
     int rules = jv_member(&j, 0, "rules");
     if (!q->fe && !q->own_used) parse_sources(q, &j, rules);
     for (int r = 0; r < jv_count(&j, rules); r++) {

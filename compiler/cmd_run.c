@@ -13,12 +13,14 @@
 
 #include "compiler/govc.h"
 #include "compiler/stdlib.h"
+#include "log/govlog.h"
 
 static void run_usage(FILE *out)
 {
     fprintf(out,
             "usage: govc run -p POLICY [--trace] [--format json|text] [--state FILE [--state-every N]]\n"
-            "                [--host-lib LIB] [EVENTS.jsonl | -]\n"
+            "                [--host-lib LIB] [--log FILE [--log-inputs] [--log-max-bytes N]\n"
+            "                [--log-sync line|close] [--log-recover]] [EVENTS.jsonl | -]\n"
             "\n"
             "Evaluate an event stream, one JSON object per line (from the file, or standard\n"
             "input), against a policy and print one decision per line. POLICY is a .govb\n"
@@ -49,6 +51,20 @@ static void run_usage(FILE *out)
             "                     gov_sig_NAME` (spec/bytecode.md 7); an extern without an\n"
             "                     `on error` default must be bound. May be repeated: each\n"
             "                     extern comes from the first library that defines it\n"
+            "  --log FILE         append every decision to the decision log FILE (created if\n"
+            "                     new), each line with the run id, event time, policy id,\n"
+            "                     version and stamp, the SHA-256 of its input, and chained\n"
+            "                     to the line before by SHA-256 (spec/trace.md 9; check it\n"
+            "                     with govc audit verify). Prints the last line's digest on\n"
+            "                     standard error at the end: keep it to prove completeness\n"
+            "  --log-inputs       also log each input line and the VM's start state, so that\n"
+            "                     govc audit replay can reproduce every decision\n"
+            "  --log-max-bytes N  rotate the log before a line would take its file past N\n"
+            "                     bytes (FILE is renamed FILE.NNNNNN; the chain continues)\n"
+            "  --log-sync S       line (default: each line on disk before the next record) or\n"
+            "                     close (on rotation and at the end only)\n"
+            "  --log-recover      if FILE ends with a torn line (a writer was killed), cut it\n"
+            "                     off, record that, and go on (else the run refuses the log)\n"
             "  -h, --help         show this help\n"
             "\n"
             "Exit status: 0 every line evaluated, 1 some line was malformed (a bad record or a\n"
@@ -65,6 +81,8 @@ typedef struct RunOpts {
     const char *state;
     unsigned long state_every;
     GovcHosts hosts;
+    const char *log;
+    govlog_options logopt;
 } RunOpts;
 
 static void print_value(FILE *out, const gov_value *v)
@@ -367,6 +385,24 @@ static int run_records(const RunOpts *o, gov_program *prog)
             rc = state_load(o, vm, sbuf, scap);
         }
     }
+    if (rc == 0 && o->text) {
+        /* What every decision below carries beside its verdict (spec/trace.md §2). */
+        printf("policy %s, id %s", gov_program_name(prog), gov_program_id(prog));
+        if (gov_program_version(prog)) printf(", version %s", gov_program_version(prog));
+        if (gov_program_stamp(prog)) printf(", stamp %s", gov_program_stamp(prog));
+        putchar('\n');
+    }
+    govlog *lg = NULL;
+    if (rc == 0 && o->log) {
+        char lmsg[600];
+        int lr = govlog_open(o->log, &o->logopt, &lg, lmsg, sizeof lmsg);
+        if (lr == GOVLOG_OK && (lr = govlog_attach(lg, 0, vm)) != GOVLOG_OK)
+            snprintf(lmsg, sizeof lmsg, "%s", govlog_errmsg(lg));
+        if (lr != GOVLOG_OK) {
+            fprintf(stderr, "govc run: log: %s\n", lmsg);
+            rc = 2;
+        }
+    }
     unsigned long since_save = 0;
     char *line = NULL, *out = NULL;
     size_t lcap = 0, ocap = 0;
@@ -382,6 +418,12 @@ static int run_records(const RunOpts *o, gov_program *prog)
         const gov_decision *d = gov_eval_json(vm, line, (size_t)n, lineno);
         if (gov_decision_status(d) != GOV_OK)
             malformed = true;
+        /* Logged before it is printed: what a host acts on is in the log first. */
+        if (lg && govlog_append(lg, 0, d, line, (size_t)n) != GOVLOG_OK) {
+            fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
+            rc = 2;
+            break;
+        }
         if (o->text)
             print_text(stdout, d);
         else
@@ -397,6 +439,20 @@ static int run_records(const RunOpts *o, gov_program *prog)
     }
     if (rc == 0 && o->state)
         rc = state_save(o, vm, sbuf, scap);
+    if (lg) {
+        char head[65];
+        int lr = govlog_detach(lg, 0, vm);
+        uint64_t lines = govlog_next_seq(lg) + 1; /* with the close line */
+        if (lr != GOVLOG_OK) fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
+        if (govlog_close(lg, head) != GOVLOG_OK) lr = GOVLOG_EIO;
+        if (lr != GOVLOG_OK) {
+            fprintf(stderr, "govc run: log: cannot finish '%s'\n", o->log);
+            if (rc == 0) rc = 2;
+        } else {
+            /* Keep the head elsewhere: govc audit verify --head proves the log reaches it. */
+            fprintf(stderr, "govc run: log %s: %llu lines, head %s\n", o->log, (unsigned long long)lines, head);
+        }
+    }
     if (rc == 0 && in && ferror(in)) {
         fprintf(stderr, "govc run: read error on input\n");
         rc = 2;
@@ -413,7 +469,8 @@ static int run_records(const RunOpts *o, gov_program *prog)
     return rc ? rc : malformed ? 1 : 0;
 }
 
-enum { OPT_STATE = GOVC_LONG, OPT_STATE_EVERY, OPT_TRACE, OPT_FORMAT };
+enum { OPT_STATE = GOVC_LONG, OPT_STATE_EVERY, OPT_TRACE, OPT_FORMAT, OPT_LOG, OPT_LOG_INPUTS, OPT_LOG_MAX, OPT_LOG_SYNC,
+       OPT_LOG_RECOVER };
 const GovcOpt govc_run_opts[] = {
     {"policy", 'p', GOVC_ARG_FILE, "POLICY", "the policy to enforce"},
     {"trace", OPT_TRACE, GOVC_ARG_NONE, NULL, "add each record's trace to its decision"},
@@ -421,6 +478,11 @@ const GovcOpt govc_run_opts[] = {
     {"state", OPT_STATE, GOVC_ARG_FILE, "FILE", "load and save the VM's state there"},
     {"state-every", OPT_STATE_EVERY, GOVC_ARG_VALUE, "N", "also save the state every N lines"},
     GOVC_OPT_HOST_LIB,
+    {"log", OPT_LOG, GOVC_ARG_FILE, "FILE", "append every decision to a decision log"},
+    {"log-inputs", OPT_LOG_INPUTS, GOVC_ARG_NONE, NULL, "log the inputs and start state too (for replay)"},
+    {"log-max-bytes", OPT_LOG_MAX, GOVC_ARG_VALUE, "N", "rotate the log before a file passes N bytes"},
+    {"log-sync", OPT_LOG_SYNC, GOVC_ARG_CHOICE, "line|close", "sync the log after every line, or on close"},
+    {"log-recover", OPT_LOG_RECOVER, GOVC_ARG_NONE, NULL, "cut a torn last line off the log and go on"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -454,6 +516,32 @@ int govc_run(int argc, char **argv)
         case OPT_TRACE:
             o.trace = true;
             break;
+        case OPT_LOG:
+            o.log = a.value;
+            break;
+        case OPT_LOG_INPUTS:
+            o.logopt.log_inputs = 1;
+            break;
+        case OPT_LOG_RECOVER:
+            o.logopt.recover = 1;
+            break;
+        case OPT_LOG_SYNC:
+            if (strcmp(a.value, "line") == 0)
+                o.logopt.sync = GOVLOG_SYNC_LINE;
+            else if (strcmp(a.value, "close") == 0)
+                o.logopt.sync = GOVLOG_SYNC_CLOSE;
+            else
+                return govc_usage_error(&a, "--log-sync takes line or close");
+            break;
+        case OPT_LOG_MAX: {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(a.value, &end, 10);
+            if (errno || *end || v == 0 || a.value[0] == '-' || a.value[0] == 0)
+                return govc_usage_error(&a, "--log-max-bytes needs a positive number of bytes");
+            o.logopt.max_bytes = v;
+            break;
+        }
         case OPT_FORMAT:
             if (strcmp(a.value, "text") == 0)
                 o.text = true;
@@ -479,6 +567,10 @@ int govc_run(int argc, char **argv)
     }
     if (o.state_every && !o.state) {
         fprintf(stderr, "govc run: --state-every goes with --state FILE\n");
+        return 2;
+    }
+    if (!o.log && (o.logopt.log_inputs || o.logopt.recover || o.logopt.max_bytes)) {
+        fprintf(stderr, "govc run: the --log-... options go with --log FILE\n");
         return 2;
     }
     if (o.text && o.trace) {

@@ -66,6 +66,14 @@ typedef struct Intern {
     uint32_t mask;
 } Intern;
 
+/* Strings in order of first use, each once. The program has two: the meaning strings
+ * (names, constants, the version), which the policy id covers, and after them the
+ * provenance strings (source file names, the build stamp), which it does not. */
+typedef struct StrTab {
+    GovStr *strs; uint32_t n, cap;
+    Intern ix;
+} StrTab;
+
 typedef struct Kind {
     GovDecl *rec;
     uint8_t regtype[GOVB_MAXREGS];
@@ -79,15 +87,12 @@ typedef struct Comp {
     GovDiags *d;
     GovArena *a;
     bool failed;
-    /* strings */
-    GovStr *strs; uint32_t nstr, strcap;
-    Intern stri;
+    StrTab str, prov;      /* meaning and provenance strings */
     /* constants */
     uint32_t *ktype; uint64_t *kval; uint32_t nconst, kcap, kcap2;
     Intern ki;
     /* sections */
     Buf sec[GOVB_S_MAX + 1];
-    uint32_t nsrc;
     /* kinds */
     Kind *kinds; uint32_t nkinds;
     /* the rule being generated */
@@ -120,45 +125,39 @@ static void intern_grow(Comp *K, Intern *t, uint32_t n)
     t->mask = cap - 1;
 }
 
-static uint32_t str_index(Comp *K, const char *s, uint32_t len)
+/* The index of s in table t, added at the end if new. */
+static uint32_t str_of_tab(Comp *K, StrTab *t, const char *s, uint32_t len)
 {
+    if (!t->ix.slots || t->n * 2 >= t->ix.mask + 1) {
+        intern_grow(K, &t->ix, t->n);
+        for (uint32_t j = 0; j < t->n; j++) {
+            uint64_t h = XXH3_64bits(t->strs[j].s, t->strs[j].len);
+            uint32_t i = (uint32_t)h & t->ix.mask;
+            while (t->ix.slots[i]) i = (i + 1) & t->ix.mask;
+            t->ix.slots[i] = j + 1;
+        }
+    }
     uint64_t h = XXH3_64bits(s, len);
-    for (uint32_t i = (uint32_t)h & K->stri.mask;; i = (i + 1) & K->stri.mask) {
-        uint32_t v = K->stri.slots[i];
+    for (uint32_t i = (uint32_t)h & t->ix.mask;; i = (i + 1) & t->ix.mask) {
+        uint32_t v = t->ix.slots[i];
         if (!v) {
-            uint32_t idx = K->nstr;
+            uint32_t idx = t->n;
             GovStr st = {govA_strdup(K->a, s, len), len};
-            GOV_PUSH(K->a, K->strs, K->nstr, K->strcap, st);
-            K->stri.slots[i] = idx + 1;
+            GOV_PUSH(K->a, t->strs, t->n, t->cap, st);
+            t->ix.slots[i] = idx + 1;
             return idx;
         }
-        GovStr *o = &K->strs[v - 1];
+        GovStr *o = &t->strs[v - 1];
         if (o->len == len && memcmp(o->s, s, len) == 0)
             return v - 1;
     }
 }
 
-static void rehash_strings(Comp *K)
-{
-    if (K->nstr * 2 < K->stri.mask + 1)
-        return;
-    intern_grow(K, &K->stri, K->nstr);
-    for (uint32_t j = 0; j < K->nstr; j++) {
-        uint64_t h = XXH3_64bits(K->strs[j].s, K->strs[j].len);
-        uint32_t i = (uint32_t)h & K->stri.mask;
-        while (K->stri.slots[i]) i = (i + 1) & K->stri.mask;
-        K->stri.slots[i] = j + 1;
-    }
-}
-
-static uint32_t str_of(Comp *K, const char *s, uint32_t len)
-{
-    rehash_strings(K);
-    return str_index(K, s, len);
-}
-
+static uint32_t str_of(Comp *K, const char *s, uint32_t len) { return str_of_tab(K, &K->str, s, len); }
 static uint32_t cstr(Comp *K, const char *s) { return str_of(K, s, (uint32_t)strlen(s)); }
 static uint32_t gstr(Comp *K, GovStr s) { return str_of(K, s.s ? s.s : "", s.s ? s.len : 0); }
+/* A provenance string: its index among them; assemble() adds the meaning strings' count. */
+static uint32_t pstr(Comp *K, const char *s) { return str_of_tab(K, &K->prov, s, (uint32_t)strlen(s)); }
 
 static uint32_t const_of(Comp *K, uint32_t type, uint64_t bits)
 {
@@ -219,9 +218,11 @@ static void unsupported(Comp *K, GovSpan sp, const char *what)
 
 /* ------------------------------------------------------------------ tables */
 
+/* A source position. The file is a provenance string (GOVB_SOURCE_POSITIONS): its index
+ * is final only in assemble(), once the meaning strings are all known. */
 static void src_pos(Comp *K, GovSpan sp, uint32_t *file, uint32_t *line, uint32_t *col)
 {
-    *file = cstr(K, K->fe->src.files[sp.file].path);
+    *file = pstr(K, K->fe->src.files[sp.file].path);
     govS_position(&K->fe->src, sp.file, sp.lo, line, col);
 }
 
@@ -1395,7 +1396,7 @@ static void emit_drift(Comp *K, GovDecl *d, uint32_t rule)
 
 /* ------------------------------------------------------------------ the file */
 
-static void assemble(Comp *K, GovBuild *out)
+static void assemble(Comp *K, const char *stamp, GovBuild *out)
 {
     uint32_t first_reg = 0, first_field = 0;
     for (uint32_t i = 0; i < K->nkinds; i++) {
@@ -1412,11 +1413,34 @@ static void assemble(Comp *K, GovBuild *out)
         first_field += k->rec->u.record.nfields;
         if (k->steps > out->max_steps) out->max_steps = k->steps;
     }
-    /* Strings last: every table above may have added some. */
-    for (uint32_t i = 0; i < K->nstr; i++) {
-        put32(&K->sec[GOVB_S_STRTAB], (uint32_t)K->sec[GOVB_S_STRDATA].n);
-        put32(&K->sec[GOVB_S_STRTAB], K->strs[i].len);
-        put(&K->sec[GOVB_S_STRDATA], K->strs[i].s, K->strs[i].len);
+    /* BUILD: the version (meaning), the stamp (provenance) and the meaning strings'
+     * count, which every provenance index below is offset by. */
+    Buf *bd = &K->sec[GOVB_S_BUILD];
+    put32(bd, K->pol->version.s ? gstr(K, K->pol->version) : GOVB_NONE);
+    uint32_t nmean = K->str.n;
+    put32(bd, stamp && stamp[0] ? nmean + pstr(K, stamp) : GOVB_NONE);
+    put32(bd, nmean);
+    put32(bd, 0);
+    static const uint32_t esize[GOVB_S_MAX + 1] = {
+#define GOVB_X(n, name, size, req) [n] = size,
+        GOVB_SECTIONS(GOVB_X)
+#undef GOVB_X
+    };
+#define GOVB_X(name, at)                                                              \
+    for (size_t o = (at); o + 4 <= K->sec[GOVB_S_##name].n; o += esize[GOVB_S_##name]) { \
+        uint8_t *w = K->sec[GOVB_S_##name].p + o;                                     \
+        set32(w, nmean + ((uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24)); \
+    }
+    GOVB_SOURCE_POSITIONS(GOVB_X)
+#undef GOVB_X
+    /* Strings last: every table above may have added some; the meaning strings first. */
+    for (int t = 0; t < 2; t++) {
+        const StrTab *st = t ? &K->prov : &K->str;
+        for (uint32_t i = 0; i < st->n; i++) {
+            put32(&K->sec[GOVB_S_STRTAB], (uint32_t)K->sec[GOVB_S_STRDATA].n);
+            put32(&K->sec[GOVB_S_STRTAB], st->strs[i].len);
+            put(&K->sec[GOVB_S_STRDATA], st->strs[i].s, st->strs[i].len);
+        }
     }
     for (uint32_t i = 0; i < K->nconst; i++) {
         put32(&K->sec[GOVB_S_CONSTS], K->ktype[i]);
@@ -1458,7 +1482,24 @@ static void assemble(Comp *K, GovBuild *out)
     out->ncode = K->total_code;
 }
 
+/* Channels, limits and record kinds in name order: their order in the file is not
+ * observable in any decision, so which file declares them must not reach the policy id
+ * (spec/bytecode.md §2). Everything whose order a decision shows (rules, gates, drifts,
+ * windows, escalations, scope blocks) keeps declaration order. */
+static int by_name(const void *pa, const void *pb)
+{
+    const GovDecl *a = *(const GovDecl *const *)pa, *b = *(const GovDecl *const *)pb;
+    size_t n = a->name.len < b->name.len ? a->name.len : b->name.len;
+    int c = n ? memcmp(a->name.s, b->name.s, n) : 0;
+    return c ? c : (a->name.len > b->name.len) - (a->name.len < b->name.len);
+}
+
 bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
+{
+    return govK_compile_stamped(fe, p, NULL, out);
+}
+
+bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovBuild *out)
 {
     Comp *K = govA_alloc(&fe->arena, sizeof *K);
     K->fe = fe;
@@ -1466,8 +1507,11 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
     K->d = &fe->diags;
     K->a = &fe->arena;
     for (int i = 0; i <= GOVB_S_MAX; i++) K->sec[i].a = K->a;
-    intern_grow(K, &K->stri, 0);
     memset(out, 0, sizeof *out);
+    static const GovDeclKind sorted[] = {GOV_D_CHANNEL, GOV_D_LIMIT, GOV_D_RECORD};
+    for (size_t i = 0; i < sizeof sorted / sizeof sorted[0]; i++)
+        if (p->nkind[sorted[i]] > 1)
+            qsort(p->by_kind[sorted[i]], p->nkind[sorted[i]], sizeof *p->by_kind[sorted[i]], by_name);
 
     if (p->nkind[GOV_D_RECORD] == 0) {
         govD_error_nopos(K->d, "E092", "policy '%.*s' declares no record kind; nothing could be evaluated",
@@ -1536,6 +1580,6 @@ bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out)
     emit_escalations(K);
     put32(&K->sec[GOVB_S_META], gstr(K, p->name));
     put32(&K->sec[GOVB_S_META], 0);
-    assemble(K, out);
+    assemble(K, stamp, out);
     return true;
 }

@@ -22,5 +22,10 @@ typedef struct GovBuild {
 
 /* Compile unit p (checked without errors). False when errors were reported. */
 bool govK_compile(GovFrontend *fe, GovPolicy *p, GovBuild *out);
+/* The same, with a build stamp (e.g. a git commit; NULL or "" for none) carried in the
+ * program and every decision but not in the policy id. At most GOVK_MAX_STAMP bytes of
+ * printable ASCII (govc build checks). */
+#define GOVK_MAX_STAMP 128
+bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovBuild *out);
 
 #endif

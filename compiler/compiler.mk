@@ -1,7 +1,7 @@
 # compiler/compiler.mk: libgovc (the front end and compiler as a library, static and
 # shared, behind compiler/gov_compiler.h), and the govc driver over it.
 GOVC_SRCS := compiler/govc.c compiler/drive.c compiler/cmd_check.c compiler/cmd_build.c compiler/cmd_disasm.c \
-             compiler/program.c compiler/cmd_run.c compiler/cmd_explain.c compiler/cmd_test.c compiler/cmd_diff.c compiler/cmd_replay.c \
+             compiler/program.c compiler/cmd_run.c compiler/cmd_explain.c compiler/cmd_test.c compiler/cmd_diff.c compiler/cmd_replay.c compiler/cmd_audit.c \
              compiler/cmd_fmt.c compiler/fmt.c compiler/fmt_doc.c compiler/host.c compiler/jview.c compiler/opts.c \
              compiler/gitside.c
 GOVC_OBJS := $(GOVC_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -51,8 +51,10 @@ $(BUILD)/govc.pc: compiler/govc.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' $< > $@
 
 # ---------------------------------------------------------------- govc
-$(BUILD)/govc: $(GOVC_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $(GOVC_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a -lxxhash -lffi -ldl -lm
+# govc run --log and govc audit use libgovlog (log/log.mk), which needs libcrypto.
+$(BUILD)/govc: $(GOVC_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgovlog.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(GOVC_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgovlog.a $(BUILD)/libgov.a -lxxhash -lffi -ldl -lm \
+	    $(LOG_LIBS)
 
 # fmt.c reads the lexer's token numbers.
 $(BUILD)/obj/compiler/fmt.o: $(BUILD)/gen/parser.h

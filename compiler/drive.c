@@ -16,6 +16,10 @@ int govc_compile(char *const *paths, int npaths, const GovcFrontOpts *o, bool bu
     }
     *out = c;
     gov_compiler_option(c, GOVC_OPT_WERROR, o->werror);
+    if (o->stamp && gov_compiler_stamp(c, o->stamp) != GOV_OK) {
+        fprintf(stderr, "govc: %s\n", gov_compiler_errmsg(c));
+        return 2;
+    }
     for (int i = 0; i < npaths; i++)
         if (gov_compiler_add_path(c, paths[i]) != GOV_OK) {
             fprintf(stderr, "govc: %s\n", gov_compiler_errmsg(c));

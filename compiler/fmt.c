@@ -1036,6 +1036,12 @@ static void print_file(F *f)
     take(f, t);
     text(f, " ");
     take(f, T_IDENT);
+    if (peek(f)->t == T_IDENT) { /* version "..." */
+        item(f);
+        take(f, T_IDENT);
+        text(f, " ");
+        take(f, T_STRING);
+    }
     while (peek(f)->t == T_IMPORT) {
         item(f);
         take(f, T_IMPORT);

@@ -88,6 +88,12 @@ enum {
  * previous value, or -1 for an unknown id, a bad value or a NULL c (nothing changes). */
 GOV_API int gov_compiler_option(gov_compiler *c, int id, int value);
 
+/* The build stamp each program of the next builds carries (a git commit, a CI run id):
+ * in the program and in every decision beside the policy id, but not part of the id
+ * (spec/bytecode.md §3.2). At most 128 bytes of printable ASCII; NULL or "" for none
+ * (the default). GOV_OK, or GOV_EMISUSE (c NULL, a stamp too long or not printable). */
+GOV_API int gov_compiler_stamp(gov_compiler *c, const char *stamp);
+
 /* ---------------------------------------------------------------- 3. sources */
 
 /* A source held in memory: name is a path ("policies/support/main.gov"), printed in

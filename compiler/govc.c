@@ -22,6 +22,7 @@ static const GovcCommand commands[] = {
     {"fmt", "print policies in their canonical layout; -w rewrites, --check lists", govc_fmt, govc_fmt_opts},
     {"replay", "run recorded telemetry through a policy, or two versions side by side", govc_replay,
      govc_replay_opts},
+    {"audit", "verify a decision log, replay its inputs, recover or rotate it", govc_audit, govc_audit_opts},
     {"completion", "print a bash, zsh or fish completion script for govc", govc_completion, completion_opts},
 };
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))

@@ -29,10 +29,12 @@ int govc_test(int argc, char **argv);
 int govc_diff(int argc, char **argv);
 int govc_fmt(int argc, char **argv);
 int govc_replay(int argc, char **argv);
+int govc_audit(int argc, char **argv);
 
 /* Each command's option table (compiler/opts.h). */
 extern const GovcOpt govc_check_opts[], govc_build_opts[], govc_disasm_opts[], govc_run_opts[],
-    govc_explain_opts[], govc_test_opts[], govc_diff_opts[], govc_fmt_opts[], govc_replay_opts[];
+    govc_explain_opts[], govc_test_opts[], govc_diff_opts[], govc_fmt_opts[], govc_replay_opts[],
+    govc_audit_opts[];
 
 /* Load POLICY: .gov sources (a file or directory, compiled in memory with fe) or a
  * .govb file. 0 loaded, 1 invalid policy (reported), 2 I/O or usage error. */
@@ -74,6 +76,7 @@ unsigned char *govc_read_all(const char *path, size_t *len);
 typedef struct GovcFrontOpts {
     GovFormat format;
     bool werror;
+    const char *stamp;     /* govc build --stamp: carried in each program (NULL: none) */
 } GovcFrontOpts;
 
 /* Parse --format; false (and a message) if the value is unknown. */

@@ -34,6 +34,7 @@ struct gov_compiler {
     gov_alloc_fn alloc;
     void *ud;
     int opt[GOVC_OPT__COUNT];
+    char stamp[GOVK_MAX_STAMP + 1]; /* the build stamp, "" for none */
     Src *src;
     size_t nsrc, srccap;
     bool live;              /* fe holds the results of a run */
@@ -159,6 +160,20 @@ int gov_compiler_option(gov_compiler *c, int id, int value)
     return prev;
 }
 
+int gov_compiler_stamp(gov_compiler *c, const char *stamp)
+{
+    if (!c)
+        return GOV_EMISUSE;
+    size_t n = stamp ? strlen(stamp) : 0;
+    bool ok = n <= GOVK_MAX_STAMP;
+    for (size_t k = 0; ok && k < n; k++)
+        ok = stamp[k] >= 0x20 && stamp[k] < 0x7f;
+    if (!ok)
+        return fail(c, GOV_EMISUSE, "a build stamp is at most %d bytes of printable ASCII", GOVK_MAX_STAMP);
+    memcpy(c->stamp, stamp ? stamp : "", n + 1);
+    return GOV_OK;
+}
+
 /* ---------------------------------------------------------------- sources */
 
 /* Add (or replace, by exact name) an entry; text NULL for a path. */
@@ -271,7 +286,7 @@ static int compile_all(gov_compiler *c)
     GovBuild *b = govA_alloc(&fe->arena, ((size_t)fe->npols + 1) * sizeof *b);
     bool ok = true;
     for (uint32_t i = 0; i < fe->npols; i++)
-        if (!fe->pols[i]->is_module && !govK_compile(fe, fe->pols[i], &b[i]))
+        if (!fe->pols[i]->is_module && !govK_compile_stamped(fe, fe->pols[i], c->stamp[0] ? c->stamp : NULL, &b[i]))
             ok = false;
     if (!ok || govD_failed(&fe->diags))
         return GOV_ESOURCE;

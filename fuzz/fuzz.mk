@@ -14,7 +14,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_CLOCK   ?= wall
-FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd
+FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd log
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-build fuzz-bins
@@ -46,3 +46,8 @@ fuzz-bins: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz_$(t)) $(BUILD)/govc
 GOVD_FUZZ_OBJS := $(BUILD)/obj/govd/otlp.o $(BUILD)/obj/govd/batch.o $(BUILD)/obj/govd/util.o $(BUILD)/obj/govd/record.o
 $(BUILD)/fuzz_govd: $(BUILD)/obj/fuzz/fuzz_govd.o $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a -lxxhash -lffi -lm
+
+# The decision log's reader (log/): libgovlog and libgov, and libcrypto for SHA-256.
+$(BUILD)/obj/fuzz/fuzz_log.o: CPPFLAGS_ALL += -Ivm
+$(BUILD)/fuzz_log: $(BUILD)/obj/fuzz/fuzz_log.o $(BUILD)/libgovlog.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lxxhash -lffi -lm $(LOG_LIBS)

@@ -6,7 +6,7 @@
 set -eu
 build=$1
 s=$build/seeds
-rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd"
+rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log"
 i=0
 for f in policies/*/*.gov tests/check/cases/*.gov stdlib/*.gov tests/compiler/*/*.gov; do
   [ -f "$f" ] || continue
@@ -50,5 +50,20 @@ for d in tests/check/cases/*/ policies/*/; do
   done
 done
 printf 'seed' >"$s/diff/seed"
+# log: a mode byte (0 as is, 1 with the chain repaired), then a decision log written by
+# govc run --log, with and without inputs.
+for p in loan_underwriting latency_p95; do
+  "$build/govc" build -o "$s/log-$p.govb" "policies/$p" >/dev/null 2>&1 || continue
+  "$build/govc" run -p "$s/log-$p.govb" --log "$s/log-$p.log" --log-inputs --log-sync close \
+    "policies/$p/records.jsonl" >/dev/null 2>&1 || true
+  "$build/govc" run -p "$s/log-$p.govb" --log "$s/log-$p-noin.log" --log-sync close \
+    "policies/$p/records.jsonl" >/dev/null 2>&1 || true
+  for m in 0 1; do
+    for l in "$s/log-$p.log" "$s/log-$p-noin.log"; do
+      [ -f "$l" ] && { printf "\\$(printf '%03o' $m)"; cat "$l"; } >"$s/log/$m-$(basename "$l")"
+    done
+  done
+  rm -f "$s/log-$p".* "$s/log-$p"-noin.*
+done
 sh "$(dirname "$0")/state_seeds.sh" "$build/govc" "$s/state"
 cp tests/fuzz/state/* "$s/state/" 2>/dev/null || true

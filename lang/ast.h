@@ -360,6 +360,9 @@ typedef struct GovModule {
     bool is_module;        /* `module NAME` rather than `policy NAME` */
     GovStr name;
     GovSpan name_span;
+    GovStr version;        /* `version "..."` after the header, if has_version */
+    GovSpan version_span;  /* the string */
+    bool has_version;
     GovImport *imports; uint32_t nimports, icap;
     GovDecl **decls; uint32_t ndecls, dcap;
     GovScope **scopes; uint32_t nscopes, scap;     /* top-level scope blocks */

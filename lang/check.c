@@ -1576,6 +1576,37 @@ static void collect(GovFrontend *fe, GovPolicy *p)
     }
 }
 
+/* `version "..."` (spec/language.md §4): declared by a policy file, once per policy; a
+ * module has none (govP_version reports one). At most 64 bytes, no control
+ * characters, no space at either end. */
+static void check_version(Checker *C)
+{
+    GovPolicy *p = C->pol;
+    const GovModule *first = NULL;
+    for (uint32_t i = 0; i < p->nmods; i++) {
+        const GovModule *m = p->mods[i];
+        if (!m->has_version || m->is_module || !p->own[i])
+            continue; /* a module's `version` is an error of its own (parse.c) */
+        if (first) {
+            GovDiag *g = govD_error(C->d, "E016", m->version_span, "policy '%.*s' declares its version twice",
+                                    (int)p->name.len, p->name.s);
+            govD_note(C->d, g, first->version_span, "first declared here");
+            continue;
+        }
+        first = m;
+        GovStr v = m->version;
+        bool ok = v.len > 0 && v.len <= 64 && v.s[0] != ' ' && v.s[v.len - 1] != ' ';
+        for (uint32_t k = 0; ok && k < v.len; k++)
+            ok = (unsigned char)v.s[k] >= 0x20 && v.s[k] != 0x7f;
+        if (!ok) {
+            govD_error(C->d, "E017", m->version_span,
+                       "a version is 1 to 64 bytes of text without control characters or surrounding spaces");
+            continue;
+        }
+        p->version = v;
+    }
+}
+
 static void check_policy(GovFrontend *fe, GovPolicy *p)
 {
     Checker C = {0};
@@ -1585,6 +1616,7 @@ static void check_policy(GovFrontend *fe, GovPolicy *p)
     C.a = &fe->arena;
     uint32_t errors0 = fe->diags.nerrors;
     collect(fe, p);
+    check_version(&C);
     build_table(&C);
     static const GovDeclKind order[] = {GOV_D_RECORD, GOV_D_CHANNEL, GOV_D_EXTERN, GOV_D_LIMIT, GOV_D_ESCALATION,
                                         GOV_D_WINDOW, GOV_D_RULE, GOV_D_DRIFT, GOV_D_APPROVERS, GOV_D_GATE};

@@ -23,6 +23,7 @@ typedef bool (*GovStdLookup)(const char *name, const char **text, uint32_t *len)
  * module checked on its own. */
 typedef struct GovPolicy {
     GovStr name;
+    GovStr version;               /* its `version`, if one of its files declares it (.s NULL if not) */
     bool is_module;
     GovModule **mods; uint32_t nmods, mcap;
     uint8_t *own;                 /* own[i]: mods[i] is a policy file, not an import */

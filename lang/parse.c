@@ -41,6 +41,25 @@ void govP_header(GovParser *P, bool is_module, GovStr name, GovSpan sp)
     P->mod->name_span = sp;
 }
 
+/* The word before the string must be `version`: nothing else may follow the header. */
+void govP_version(GovParser *P, GovStr word, GovSpan word_sp, GovStr version, GovSpan sp)
+{
+    if (word.len != 7 || memcmp(word.s, "version", 7) != 0) {
+        govD_error(P->diags, "E013", word_sp, "unexpected identifier '%.*s'; expected 'version', 'import' or a declaration",
+                   (int)word.len, word.s);
+        return;
+    }
+    if (!version.s)
+        return; /* a malformed string, already reported */
+    if (P->mod->is_module) {
+        govD_error(P->diags, "E016", sp, "a module has no version; the policy that imports it declares one");
+        return;
+    }
+    P->mod->version = version;
+    P->mod->version_span = sp;
+    P->mod->has_version = true;
+}
+
 void govP_import(GovParser *P, GovStr path, GovSpan sp)
 {
     if (!path.s)

@@ -35,6 +35,7 @@ void govP_parse_file(GovParser *P, GovModule *mod);
 GovSpan govP_span(GovParser *P, GovLoc l);
 void govP_header(GovParser *P, bool is_module, GovStr name, GovSpan sp);
 void govP_import(GovParser *P, GovStr path, GovSpan sp);
+void govP_version(GovParser *P, GovStr word, GovSpan word_sp, GovStr version, GovSpan sp);
 void govP_begin(GovParser *P, GovDeclKind k, GovStr name, GovSpan name_sp, GovStr on, GovSpan kw_sp);
 void govP_end(GovParser *P, GovSpan sp);
 void govP_field(GovParser *P, GovStr name, GovSpan name_sp, GovStr type, GovSpan type_sp,

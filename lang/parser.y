@@ -133,9 +133,16 @@ file
     : header imports decls
     ;
 
+/* `version "2026.12.1"` belongs to the header: `version` is a contextual name
+ * (spec/language.md §1), so a field or a limit may still be called version. Part of
+ * one symbol, it adds no parser stack entry under the declarations. */
 header
     : T_POLICY T_IDENT        { govP_header(P, false, $2, SP(@2)); }
     | T_MODULE T_IDENT        { govP_header(P, true, $2, SP(@2)); }
+    | T_POLICY T_IDENT T_IDENT T_STRING opt_semi
+                              { govP_header(P, false, $2, SP(@2)); govP_version(P, $3, SP(@3), $4, SP(@4)); }
+    | T_MODULE T_IDENT T_IDENT T_STRING opt_semi
+                              { govP_header(P, true, $2, SP(@2)); govP_version(P, $3, SP(@3), $4, SP(@4)); }
     | error                   { govP_header(P, false, (GovStr){"", 0}, SP(@1)); }
     ;
 

@@ -107,6 +107,8 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
     vm.p = p;
     govO_buf b = {buf, buf ? cap : 0, 0};
     govO_printf(&b, "policy %s\nid %s\n", p->str[p->name], p->id);
+    if (p->version != GOVB_NONE) govO_printf(&b, "version %s\n", p->str[p->version]);
+    if (p->stamp != GOVB_NONE) govO_printf(&b, "stamp %s\n", p->str[p->stamp]);
     govO_printf(&b, "constants %u\n", p->nconst);
     for (uint32_t i = 0; i < p->nconst; i++) {
         govO_puts(&b, "  ");

@@ -136,9 +136,14 @@ GOV_API int gov_program_load(const void *bytes, size_t len, gov_program **out, g
 GOV_API void gov_program_free(gov_program *p);
 
 GOV_API const char *gov_program_name(const gov_program *p);
-/* The policy id: 32 lowercase hex digits of the XXH3-128 hash of the content without
- * source positions (spec/bytecode.md §2): reformatting a policy keeps its id. */
+/* The policy id: 32 lowercase hex digits of the XXH3-128 hash of the program's meaning,
+ * without source positions, file names or build stamp (spec/bytecode.md §2):
+ * reformatting, moving or renaming a policy's files keeps its id. */
 GOV_API const char *gov_program_id(const gov_program *p);
+/* The policy's `version "..."` (part of its meaning, so of its id), and the build stamp
+ * given to `govc build --stamp` (not part of the id); NULL when there is none. */
+GOV_API const char *gov_program_version(const gov_program *p);
+GOV_API const char *gov_program_stamp(const gov_program *p);
 
 /* Record kinds and their fields (slots). Names are NUL-terminated. Slots 0..5 of every
  * kind are tenant, project, workflow, agent, run_id and at. */
@@ -215,6 +220,8 @@ GOV_API int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena
 /* Set limit id to value (clamped to [1, capacity]) if value >= 0; returns the previous
  * value, or -1 for an unknown id. */
 GOV_API int gov_vm_limit(gov_vm *vm, int id, int value);
+/* The program a VM runs. */
+GOV_API const gov_program *gov_vm_program(const gov_vm *vm);
 /* The message for the last failed call on this VM (gov_set_*, gov_record_begin...). */
 GOV_API const char *gov_vm_errmsg(const gov_vm *vm);
 /* The VM's persistent state in memory (what a malformed record must not change): the
@@ -427,6 +434,14 @@ GOV_API const char *gov_decision_error(const gov_decision *d); /* "" when ok */
 GOV_API int gov_decision_verdict(const gov_decision *d);
 GOV_API uint64_t gov_decision_line(const gov_decision *d);
 GOV_API const char *gov_decision_policy_id(const gov_decision *d);
+/* The program that made the decision (its name, id, version and stamp). */
+GOV_API const gov_program *gov_decision_program(const gov_decision *d);
+/* A record's run_id (bytes, not NUL-terminated, valid until the next evaluation; NULL
+ * with *len 0 for an event or an error decision) and event time: the record's `at`, or
+ * an event's clock, in ns since the epoch; INT64_MIN for an error decision of a record.
+ * The decision log (log/govlog.h) records both beside each decision. */
+GOV_API const char *gov_decision_run_id(const gov_decision *d, size_t *len);
+GOV_API int64_t gov_decision_at(const gov_decision *d);
 GOV_API const char *gov_decision_kind(const gov_decision *d);  /* NULL if unknown */
 /* What was evaluated: "record", "approve", "reject", "ack" or "tick". For an approval
  * or a rejection the verdict is that of the run whose gate it names (gov_decision_run);

@@ -20,11 +20,14 @@
  *   ...    section bodies, in table order, each at an offset >= the end of the table and
  *          after the previous section's end (gaps must be zero bytes)
  * The checksum covers every byte after it. The policy id covers the program's meaning
- * but not where its source text lies, so reformatting a policy (govc fmt) keeps its id:
- * it is XXH3_128bits over, for each section in table order except those in
- * GOVB_ID_SKIP, {u32 id, u32 length} and then the section's bytes with every source
- * line and column (GOVB_ID_POSITIONS) read as zero. The header, the section table's
- * offsets and the source map do not count. File names (strings) do.
+ * and nothing else (spec/bytecode.md §2): it is XXH3_128bits over, for each section in
+ * table order except those in GOVB_ID_SKIP, {u32 id, u32 length} and then the section's
+ * bytes, where STRTAB and STRDATA count only the meaning strings (the first BUILD.nmeaning;
+ * file names and the build stamp come after them) and every source position
+ * (GOVB_SOURCE_POSITIONS: file, line and column) and the BUILD stamp read as zero. The
+ * header, the section table's offsets and the source map do not count. So reformatting a
+ * policy (govc fmt), naming its folder another way, moving it, or stamping a build keeps
+ * its id; a new `version` changes it.
  */
 #ifndef GOV_FORMAT_H
 #define GOV_FORMAT_H
@@ -45,9 +48,9 @@
 /* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). 16 (windows), 17
  * and 27 (drifts), 18, 19 and 21..23 (gates and escalations), 20 and 25 (host
  * functions), 24 and 26 (time zones), 28 (gate quorums and separation of duties), 29
- * and 32 (sustained rules) and 30 (glob patterns) are optional: a file without them is
- * exactly a file of the first version of this format. Id 31 is not assigned yet
- * (unknown). */
+ * and 32 (sustained rules), 30 (glob patterns) and 31 (build: version, stamp and the
+ * meaning strings' count) are optional: a file without them is exactly a file of the
+ * first version of this format. */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -92,21 +95,23 @@
                                  level, capacity}, rule ascending: the rules with
                                  `for` or `clear`; see GOVB_RS_CLEARWHEN below      */ \
     X(30, PATTERNS,   8,  0) /* {u32 compiled (string), u32 source (string)}         */ \
+    X(31, BUILD,     16,  0) /* one entry: {u32 version (string or NONE), u32 stamp
+                                 (string or NONE), u32 nmeaning, u32 zero}           */ \
     X(32, RULESTALE,  16, 0) /* {rule, zero, stale_lo, stale_hi}: one per RULESTATE
                                  entry, in its order (absent: never stale)           */
 
-/* Source positions, which the policy id leaves out: X(section, offset) names a u32 at
- * that byte offset of every entry of the section holding a line or a column. A new
- * section whose entries carry {file, line, col} adds two lines here (line and col; the
- * file, a string index, stays in the id); a section holding nothing but positions goes
- * in GOVB_ID_SKIP instead and is left out whole. */
-#define GOVB_ID_POSITIONS(X)                                                          \
-    X(LIMITS, 20)    X(LIMITS, 24)      /* line, col */                               \
-    X(OVERRIDES, 16) X(OVERRIDES, 20)                                                 \
-    X(RULES, 36)     X(RULES, 40)                                                   \
-    X(WINDOWS, 76)   X(WINDOWS, 80)                                                 \
-    X(DRIFTS, 92)    X(DRIFTS, 96)
+/* Source positions, which the policy id leaves out: X(section, offset) names the byte
+ * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
+ * section. The id reads all three as zero, and the compiler lays the file names out
+ * after the meaning strings (BUILD.nmeaning), so neither where a policy's sources lie nor
+ * what they are called reaches the id. A new section whose entries carry a position adds
+ * a line here (and to spec/bytecode.md §2); a section holding nothing but positions goes
+ * in GOVB_ID_SKIP instead and is left out whole. GOVB_ID_STAMP is the BUILD field the
+ * id also reads as zero: a build stamp says which build, not what it means. */
+#define GOVB_SOURCE_POSITIONS(X)                                                      \
+    X(LIMITS, 16) X(OVERRIDES, 12) X(RULES, 32) X(WINDOWS, 72) X(DRIFTS, 88) X(SRCMAP, 4)
 #define GOVB_ID_SKIP(X) X(SRCMAP)
+#define GOVB_ID_STAMP 4u             /* BUILD: byte offset of the stamp */
 
 enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,

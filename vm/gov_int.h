@@ -236,6 +236,9 @@ struct gov_program {
     uint32_t *rule_drift;       /* per rule: the drift it reports (its LOADD), or GOVB_NONE */
     size_t drift_state;         /* bytes of all drifts' state */
     uint32_t name;
+    uint32_t nmean;             /* strings [0, nmean) carry meaning; the rest are file names
+                                   and the stamp (BUILD; nstr without it) */
+    uint32_t version, stamp;    /* BUILD's strings, or GOVB_NONE */
     uint32_t max_regs, max_rules, max_actions, max_fields;
     char id[33];
     void *block;                /* the one allocation holding all of the above */

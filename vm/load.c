@@ -308,9 +308,13 @@ static int alloc_program(govL_ctx *c) {
 /* ---------------------------------------------------------------- tables */
 
 #define SEC(id) (c->b + c->off[id])
-#define STR_OK(x) ((x) < p->nstr)
+/* A string that carries meaning must be one of the first nmean (BUILD), which the policy
+ * id covers; a source file name may be any string (spec/bytecode.md §2). */
+#define STR_OK(x) ((x) < p->nmean)
 #define CHECK_STR(x, at, what) \
-    if (!STR_OK(x)) return fail(c, GOV_EBOUNDS, (at), "%s: string %u out of range (%u strings)", (what), (x), p->nstr)
+    if (!STR_OK(x)) return fail(c, GOV_EBOUNDS, (at), "%s: string %u out of range (%u meaning strings)", (what), (x), p->nmean)
+#define CHECK_FILE(x, at, what) \
+    if ((x) >= p->nstr) return fail(c, GOV_EBOUNDS, (at), "%s: string %u out of range (%u strings)", (what), (x), p->nstr)
 
 static int load_strings(govL_ctx *c) {
     gov_program *p = c->p;
@@ -342,6 +346,33 @@ static int load_strings(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* BUILD (optional): the human version (a meaning string), the build stamp (any string)
+ * and how many strings carry meaning; without it every string does. */
+static int load_build(govL_ctx *c) {
+    gov_program *p = c->p;
+    p->nmean = p->nstr;
+    p->version = p->stamp = GOVB_NONE;
+    if (!c->len[GOVB_S_BUILD]) return GOV_OK;
+    uint64_t at = c->off[GOVB_S_BUILD];
+    if (c->len[GOVB_S_BUILD] != 16) return fail(c, GOV_ESECTION, at, "BUILD must hold exactly one entry");
+    const uint8_t *s = SEC(GOVB_S_BUILD);
+    uint32_t ver = rd32(s), stamp = rd32(s + 4), nmean = rd32(s + 8);
+    if (nmean > p->nstr) return fail(c, GOV_EBOUNDS, at + 8, "BUILD: %u meaning strings, but %u strings", nmean, p->nstr);
+    p->nmean = nmean;
+    if (ver != GOVB_NONE) {
+        CHECK_STR(ver, at, "version");
+        if (!p->strlen_[ver]) return fail(c, GOV_EVALUE, at, "BUILD: empty version");
+    }
+    if (stamp != GOVB_NONE) {
+        CHECK_FILE(stamp, at + 4, "stamp");
+        if (!p->strlen_[stamp]) return fail(c, GOV_EVALUE, at + 4, "BUILD: empty stamp");
+    }
+    if (rd32(s + 12)) return fail(c, GOV_EVALUE, at + 12, "BUILD: reserved word not zero");
+    p->version = ver;
+    p->stamp = stamp;
+    return GOV_OK;
+}
+
 static int load_consts(govL_ctx *c) {
     gov_program *p = c->p;
     const uint8_t *s = SEC(GOVB_S_CONSTS);
@@ -367,7 +398,7 @@ static int load_consts(govL_ctx *c) {
         case GOVB_TY_SEVERITY: if (v > 2) return fail(c, GOV_EVALUE, at + 8, "constant %u: severity not 0..2", i); break;
         case GOVB_TY_VERDICT: if (v > 4) return fail(c, GOV_EVALUE, at + 8, "constant %u: verdict not 0..4", i); break;
         case GOVB_TY_STRING: case GOVB_TY_ID:
-            if (v >= p->nstr) return fail(c, GOV_EBOUNDS, at + 8, "constant %u: string %llu out of range", i, (unsigned long long)v);
+            if (v >= p->nmean) return fail(c, GOV_EBOUNDS, at + 8, "constant %u: string %llu out of range", i, (unsigned long long)v);
             /* Program strings are addressed by their offset in strdata, which is < 2^31
              * because the file is < 4 GiB... and checked here to be safe. */
             if ((uint64_t)(p->str[v] - p->strdata) > 0x7FFFFFFFu)
@@ -413,7 +444,7 @@ static int load_limits(govL_ctx *c) {
         if (p->ktype[l.dflt] != l.type)
             return fail(c, GOV_ETYPE, at + 12, "limit %u: default is %s, limit is %s", i,
                         govL_typename(p->ktype[l.dflt]), govL_typename(l.type));
-        CHECK_STR(l.file, at + 16, "limit file");
+        CHECK_FILE(l.file, at + 16, "limit file");
         if (l.first != next)
             return fail(c, GOV_EBOUNDS, at + 28, "limit %u: overrides start at %u, expected %llu", i, l.first,
                         (unsigned long long)next);
@@ -469,7 +500,7 @@ static int load_overrides(govL_ctx *c) {
             if (p->ktype[o.value] != l->type)
                 return fail(c, GOV_ETYPE, at + 8, "override %u: value is %s, limit is %s", j,
                             govL_typename(p->ktype[o.value]), govL_typename(l->type));
-            CHECK_STR(o.file, at + 12, "override file");
+            CHECK_FILE(o.file, at + 12, "override file");
             if (j > l->first) {
                 const govL_ovr *q = &p->ovr[j - 1];
                 uint32_t a = p->scope[q->scope].spec, b = p->scope[o.scope].spec;
@@ -921,7 +952,7 @@ static int load_rules(govL_ctx *c) {
         if ((uint64_t)r.code + r.ncode > p->ncode) return fail(c, GOV_EBOUNDS, at + 16, "rule %u: code runs past CODE", i);
         if ((uint64_t)r.first_notify + r.nnotify > p->nnotify)
             return fail(c, GOV_EBOUNDS, at + 24, "rule %u: notify list runs past NOTIFY", i);
-        CHECK_STR(r.file, at + 32, "rule file");
+        CHECK_FILE(r.file, at + 32, "rule file");
         /* Rules' code and notify lists follow one another in rule order: canonical, and
          * it keeps verification linear (no rule can make the verifier re-read code). */
         if (r.code != next_code) return fail(c, GOV_EBOUNDS, at + 16, "rule %u: code at %u, expected %u", i, r.code, next_code);
@@ -1198,7 +1229,7 @@ static int load_windows(govL_ctx *c) {
         memcpy(&w.alpha, &ab, 8);
         w.file = rd32(s + 72), w.line = rd32(s + 76), w.col = rd32(s + 80);
         CHECK_STR(w.name, at, "window name");
-        CHECK_STR(w.file, at + 72, "window file");
+        CHECK_FILE(w.file, at + 72, "window file");
         if (rd32(s + 84)) return fail(c, GOV_EVALUE, at + 84, "window %u: reserved word not zero", i);
         if (w.kind >= p->nkind) return fail(c, GOV_EBOUNDS, at + 4, "window %u: kind %u out of range", i, w.kind);
         const govL_kind *kd = &p->kind[w.kind];
@@ -1304,7 +1335,7 @@ static int load_drifts(govL_ctx *c) {
         d.lateness = (int64_t)rd64(s + 80);
         d.file = rd32(s + 88), d.line = rd32(s + 92), d.col = rd32(s + 96);
         CHECK_STR(d.name, at, "drift name");
-        CHECK_STR(d.file, at + 88, "drift file");
+        CHECK_FILE(d.file, at + 88, "drift file");
         if (rd32(s + 100)) return fail(c, GOV_EVALUE, at + 100, "drift %u: reserved word not zero", i);
         if (d.kind >= p->nkind) return fail(c, GOV_EBOUNDS, at + 4, "drift %u: kind %u out of range", i, d.kind);
         const govL_kind *kd = &p->kind[d.kind];
@@ -1386,7 +1417,7 @@ static int load_meta(govL_ctx *c) {
         if (e.pc >= p->ncode) return fail(c, GOV_EBOUNDS, at, "source map entry %u: pc %u out of range", i, e.pc);
         if (i > 0 && e.pc <= p->src[i - 1].pc)
             return fail(c, GOV_EVALUE, at, "source map entry %u: pc not ascending", i);
-        CHECK_STR(e.file, at + 4, "source map file");
+        CHECK_FILE(e.file, at + 4, "source map file");
         p->src[i] = e;
     }
     s = SEC(GOVB_S_META);
@@ -1398,15 +1429,17 @@ static int load_meta(govL_ctx *c) {
 
 /* ---------------------------------------------------------------- policy id */
 
-/* The policy id (gov_format.h): XXH3-128 of each section but GOVB_ID_SKIP's, as
- * {u32 id, u32 length} and its bytes with the GOVB_ID_POSITIONS fields zeroed. Runs on
- * a verified file, so every section is a whole number of entries. */
+/* The policy id (gov_format.h, spec/bytecode.md §2): XXH3-128 of each section but
+ * GOVB_ID_SKIP's, as {u32 id, u32 length} and its bytes, with STRTAB and STRDATA cut to
+ * the meaning strings and the GOVB_SOURCE_POSITIONS triples and the BUILD stamp zeroed.
+ * Runs on a verified file, so every section is a whole number of entries. */
 static void policy_id(govL_ctx *c) {
     static const uint8_t esize[GOVB_S_MAX + 1] = {
 #define GOVB_X(n, name, size, req) [n] = size,
         GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
     };
+    const gov_program *p = c->p;
     XXH3_state_t st; /* on the stack: XXH3_createState would allocate */
     XXH3_128bits_reset(&st);
     uint32_t n = rd32(c->b + 20);
@@ -1418,26 +1451,37 @@ static void policy_id(govL_ctx *c) {
         GOVB_ID_SKIP(GOVB_X)
 #undef GOVB_X
         if (skip) continue;
+        /* The meaning strings come first: STRTAB's first nmean entries, and the STRDATA
+         * bytes they cover (strings are laid out in table order, load_strings). */
+        if (id == GOVB_S_STRTAB) slen = p->nmean * 8u;
+        if (id == GOVB_S_STRDATA && p->nmean < p->nstr) {
+            const uint8_t *t = c->b + c->off[GOVB_S_STRTAB] + 8ull * p->nmean;
+            slen = rd32(t); /* where the first provenance string starts */
+        }
         uint8_t hdr[8];
         memcpy(hdr, e, 4);          /* id */
-        memcpy(hdr + 4, e + 8, 4);  /* length */
+        for (int k = 0; k < 4; k++) hdr[4 + k] = (uint8_t)(slen >> (8 * k));
         XXH3_128bits_update(&st, hdr, 8);
-        uint8_t zero_at[256] = {0};  /* per entry byte: 1 where a position lies */
+        uint8_t zero_at[256] = {0};  /* per entry byte: 1 where a position or the stamp lies */
         int npos = 0;
 #define GOVB_X(name, at) \
         if (id == GOVB_S_##name) {                                                    \
-            _Static_assert((at) + 4 <= sizeof zero_at, "a position field past 256 bytes");  \
-            memset(zero_at + (at), 1, 4);                                             \
+            _Static_assert((at) + 12 <= sizeof zero_at, "a position field past 256 bytes"); \
+            memset(zero_at + (at), 1, 12);                                            \
             npos++;                                                                   \
         }
-        GOVB_ID_POSITIONS(GOVB_X)
+        GOVB_SOURCE_POSITIONS(GOVB_X)
 #undef GOVB_X
+        if (id == GOVB_S_BUILD) {
+            memset(zero_at + GOVB_ID_STAMP, 1, 4);
+            npos++;
+        }
         const uint8_t *b = c->b + off;
         if (!npos || !esize[id]) {
             XXH3_128bits_update(&st, b, slen);
             continue;
         }
-        /* Hash runs of entries up to the first position, then each position as zeros. */
+        /* Hash runs of entries up to the first zeroed field, then each such word as zeros. */
         static const uint8_t zeros[4];
         for (uint32_t o = 0; o < slen; o += esize[id])
             for (uint32_t k = 0; k < esize[id];) {
@@ -1469,6 +1513,7 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
     int e = check_header(&c, len);
     if (!e) e = alloc_program(&c);
     if (!e) e = load_strings(&c);
+    if (!e) e = load_build(&c);
     if (!e) e = load_consts(&c);
     if (!e) e = load_channels(&c);
     if (!e) e = load_limits(&c);
@@ -1503,6 +1548,8 @@ void gov_program_free(gov_program *p) {
 
 const char *gov_program_name(const gov_program *p) { return p->str[p->name]; }
 const char *gov_program_id(const gov_program *p) { return p->id; }
+const char *gov_program_version(const gov_program *p) { return p->version == GOVB_NONE ? NULL : p->str[p->version]; }
+const char *gov_program_stamp(const gov_program *p) { return p->stamp == GOVB_NONE ? NULL : p->str[p->stamp]; }
 int gov_kind_count(const gov_program *p) { return (int)p->nkind; }
 
 const char *gov_kind_name(const gov_program *p, int k) {

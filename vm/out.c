@@ -471,7 +471,16 @@ static void put_head(govO_buf *b, const gov_vm *vm) {
     govO_jstr(b, p->str[p->name], p->strlen_[p->name]);
     govO_puts(b, ",\"policy_id\":\"");
     govO_puts(b, p->id);
-    govO_puts(b, "\",\"line\":");
+    govO_put(b, "\"", 1);
+    if (p->version != GOVB_NONE) {
+        govO_puts(b, ",\"version\":");
+        govO_jstr(b, p->str[p->version], p->strlen_[p->version]);
+    }
+    if (p->stamp != GOVB_NONE) {
+        govO_puts(b, ",\"stamp\":");
+        govO_jstr(b, p->str[p->stamp], p->strlen_[p->stamp]);
+    }
+    govO_puts(b, ",\"line\":");
     put_u64(b, d->line);
     govO_puts(b, ",\"kind\":");
     if (d->kind == GOVB_NONE) govO_puts(b, "null");

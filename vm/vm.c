@@ -200,6 +200,7 @@ int gov_vm_limit(gov_vm *vm, int id, int value) {
 }
 
 const char *gov_vm_errmsg(const gov_vm *vm) { return vm->errmsg; }
+const gov_program *gov_vm_program(const gov_vm *vm) { return vm->p; }
 
 void gov_vm_state(const gov_vm *vm, const void **bytes, size_t *len) {
     *bytes = vm->state;
@@ -804,6 +805,25 @@ const char *gov_decision_error(const gov_decision *d) { return d->error; }
 int gov_decision_verdict(const gov_decision *d) { return d->verdict; }
 uint64_t gov_decision_line(const gov_decision *d) { return d->line; }
 const char *gov_decision_policy_id(const gov_decision *d) { return d->vm->p->id; }
+
+/* A record's run_id and event time stay in its field registers until the next
+ * evaluation (nothing writes a field register); an error decision has neither. */
+const char *gov_decision_run_id(const gov_decision *d, size_t *len) {
+    uint32_t n = 0;
+    const char *s = NULL;
+    if (d->status == GOV_OK && d->event == GOVV_EV_RECORD && d->kind != GOVB_NONE)
+        s = govV_str(d->vm, d->vm->reg[GOVB_SLOT_RUN_ID].u, &n);
+    if (len) *len = n;
+    return s;
+}
+
+int64_t gov_decision_at(const gov_decision *d) {
+    if (d->event != GOVV_EV_RECORD) return d->at;
+    if (d->status != GOV_OK || d->kind == GOVB_NONE) return INT64_MIN;
+    return d->vm->reg[GOVB_SLOT_AT].i;
+}
+
+const gov_program *gov_decision_program(const gov_decision *d) { return d->vm->p; }
 size_t gov_decision_finding_count(const gov_decision *d) { return d->nfind; }
 size_t gov_decision_action_count(const gov_decision *d) { return d->nact; }
 

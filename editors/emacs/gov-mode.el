@@ -193,6 +193,7 @@ valid escape, with the character after it."
       ;; `requester' opening a gate's clause (a field may be called so too).
       ("^[ \t]*\\(requester\\)[ \t]+[A-Za-z_]" 1 'font-lock-keyword-face)
       ;; Contextual names.
+      ("^[ \t]*\\(version\\)[ \t]+\"" 1 'font-lock-keyword-face)
       (,(concat "\\(?::\\|->\\)[ \t]*\\_<" (regexp-opt gov-types t) "\\_>")
        1 'font-lock-type-face)
       (,(concat "\\_<\\(in\\)[ \t]+" (regexp-opt gov-units t) "\\_>")

@@ -103,4 +103,37 @@ repro() {
 }
 for dir in policies/*/; do repro "$(basename "$dir")" "$dir" ./"$dir"; done
 repro multi-file "$here/multi/b.gov" "$here/multi/a.gov" "$here/multi/c.gov"
+
+# The policy id is the program's meaning only (spec/bytecode.md 2): the same policy named
+# as policies/x, ./policies/x/, an absolute path, or copied elsewhere under other file
+# names has one id; a build stamp does not change it, a version does.
+idof() { "$GOVC" build -o "$tmp/id.govb" "$@" 2>&1 | sed -n 's/.* id \([0-9a-f]*\)[,:].*/\1/p'; }
+same_id() { # NAME ID ID...: ok when every ID is the first and not empty
+  name=$1; first=$2; shift; bad=""
+  for i in "$@"; do [ -n "$i" ] && [ "$i" = "$first" ] || bad="$bad $i"; done
+  if [ -z "$bad" ]; then echo "ok - $name"; else echo "not ok - $name"; echo "# ids: $*"; fail=1; fi
+}
+for dir in policies/*/; do
+  p=$(basename "$dir")
+  rm -rf "$tmp/elsewhere" && mkdir -p "$tmp/elsewhere/renamed"
+  for f in "$dir"*.gov; do cp "$f" "$tmp/elsewhere/renamed/copy_$(basename "$f")"; done
+  same_id "id-from-meaning-$p" "$(idof "policies/$p")" "$(idof "./policies/$p/")" "$(idof "$(pwd)/policies/$p")" \
+    "$(idof "$tmp/elsewhere/renamed")" "$(idof --stamp "git-0123abc" "policies/$p")"
+done
+# Limits, channels and record kinds in whichever file: a.gov (limits) renamed to z.gov
+# and c.gov (the record) to a.gov change the file order but not the meaning.
+rm -rf "$tmp/multi2" && mkdir "$tmp/multi2"
+cp "$here/multi/a.gov" "$tmp/multi2/z.gov"; cp "$here/multi/b.gov" "$tmp/multi2/b.gov"; cp "$here/multi/c.gov" "$tmp/multi2/a.gov"
+same_id "id-from-meaning-multi-file" "$(idof "$here/multi")" "$(idof "$tmp/multi2")"
+# A version is meaning; a stamp is not, but both reach the program and every decision.
+sed 's/^policy multi$/policy multi\nversion "2026.12.1"/' "$here/multi/a.gov" >"$tmp/multi2/z.gov"
+v1=$(idof "$here/multi"); v2=$(idof "$tmp/multi2")
+if [ -n "$v2" ] && [ "$v1" != "$v2" ]; then echo "ok - id-version-is-meaning"; else echo "not ok - id-version-is-meaning"; echo "# $v1 $v2"; fail=1; fi
+check "version-stamp-build" "$GOVC" build --stamp "git-0123abc" -o "$tmp/vs.govb" "$tmp/multi2"
+printf '%s\n' '{"latency":3,"score":0.1,"at":"2026-01-01T00:00:00Z","run_id":"r1"}' >"$tmp/vs.jsonl"
+check "version-stamp-run" "$GOVC" run -p "$tmp/vs.govb" "$tmp/vs.jsonl"
+check "version-stamp-text" "$GOVC" run --format text -p "$tmp/vs.govb" "$tmp/vs.jsonl"
+check "version-stamp-trace" "$GOVC" run --trace -p "$tmp/vs.govb" "$tmp/vs.jsonl"
+check "version-stamp-disasm" sh -c "'$GOVC' disasm '$tmp/vs.govb' | head -4"
+check "stamp-refused" "$GOVC" build --stamp "$(printf 'a\tb')" -o "$tmp/x.govb" "$here/multi"
 exit $fail

@@ -34,6 +34,8 @@ syn keyword govKeyword in nextgroup=govUnitName skipwhite
 syn keyword govKeyword test nextgroup=govStatistic skipwhite
 " Scope levels and 'at' double as field names: not keywords after '.' or before ':'.
 syn match govKeyword /\.\@<!\<\%(tenant\|project\|workflow\|agent\|at\)\>\%(\s*:\)\@!/
+" 'version' before a string at the start of a line (after the policy line); a name elsewhere.
+syn match govKeyword /^\s*\zsversion\ze\s\+"/
 " 'max'/'min' declare a limit, unless called as an aggregate.
 syn match govKeyword /\<\%(max\|min\)\>\%(\s*(\)\@!/ nextgroup=govDefName skipwhite
 " 'approvers' lists a gate's approvers, or with 'NAME =' declares an approver group (a

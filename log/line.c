@@ -1,0 +1,601 @@
+/* line.c: the decision log's line format (spec/trace.md §9): building blocks for the
+ * writer (JSON strings, base64, times, SHA-256) and the one strict parser both the
+ * reader and govlog_check_line use.
+ *
+ * A line is a JSON object on one line whose members come in a fixed order with no
+ * spaces, ending with its own SHA-256: `{"seq":N,"prev":"H","type":"T",...,"sha256":"D"}`.
+ * D is the digest of every byte before `,"sha256":"`. The parser checks the tail and the
+ * digest first (an edited line fails there), then the exact form of every member, so a
+ * line a writer could not have produced is refused even when someone recomputed its
+ * digest.
+ */
+#include "log/log_int.h"
+
+#include <openssl/sha.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- writing */
+
+void govQ_put(govQ_buf *b, const void *s, size_t n) {
+    if (!b->ok) return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->n + n + 1) {
+            if (cap > SIZE_MAX / 2) { b->ok = false; return; }
+            cap *= 2;
+        }
+        char *p = realloc(b->p, cap);
+        if (!p) { b->ok = false; return; }
+        b->p = p;
+        b->cap = cap;
+    }
+    if (n) memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+void govQ_puts(govQ_buf *b, const char *s) { govQ_put(b, s, strlen(s)); }
+
+void govQ_printf(govQ_buf *b, const char *fmt, ...) {
+    char tmp[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof tmp) { b->ok = false; return; }
+    govQ_put(b, tmp, (size_t)n);
+}
+
+/* The length of the UTF-8 sequence at s (n bytes left), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+    unsigned c = s[0];
+    if (c < 0x80) return 1;
+    size_t k;
+    unsigned cp, min;
+    if ((c & 0xE0) == 0xC0) { k = 2; cp = c & 0x1F; min = 0x80; }
+    else if ((c & 0xF0) == 0xE0) { k = 3; cp = c & 0x0F; min = 0x800; }
+    else if ((c & 0xF8) == 0xF0) { k = 4; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (n < k) return 0;
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return k;
+}
+
+bool govQ_utf8_valid(const unsigned char *s, size_t n) {
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_len(s + i, n - i);
+        if (!k) return false;
+        i += k;
+    }
+    return true;
+}
+
+void govQ_jstr(govQ_buf *b, const char *s, size_t n) {
+    const unsigned char *u = (const unsigned char *)s;
+    govQ_put(b, "\"", 1);
+    size_t run = 0; /* bytes copied as they are, flushed at each escape */
+    for (size_t i = 0; i < n;) {
+        unsigned c = u[i];
+        size_t k = c >= 0x20 && c != '"' && c != '\\' ? utf8_len(u + i, n - i) : 0;
+        if (k) {
+            i += k;
+            run += k;
+            continue;
+        }
+        govQ_put(b, s + i - run, run);
+        run = 0;
+        if (c == '"') govQ_put(b, "\\\"", 2);
+        else if (c == '\\') govQ_put(b, "\\\\", 2);
+        else if (c == '\n') govQ_put(b, "\\n", 2);
+        else if (c == '\t') govQ_put(b, "\\t", 2);
+        else if (c == '\r') govQ_put(b, "\\r", 2);
+        else if (c < 0x20) govQ_printf(b, "\\u%04x", c);
+        else govQ_put(b, "\xEF\xBF\xBD", 3); /* not UTF-8: U+FFFD */
+        i++;
+    }
+    govQ_put(b, s + n - run, run);
+    govQ_put(b, "\"", 1);
+}
+
+void govQ_jstr_or_null(govQ_buf *b, const char *s) {
+    if (s) govQ_jstr(b, s, strlen(s));
+    else govQ_puts(b, "null");
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void govQ_base64(govQ_buf *b, const unsigned char *s, size_t n) {
+    char q[4];
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
+        q[0] = b64[v >> 18 & 63];
+        q[1] = b64[v >> 12 & 63];
+        q[2] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+        q[3] = i + 2 < n ? b64[v & 63] : '=';
+        govQ_put(b, q, 4);
+    }
+}
+
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's algorithm). */
+static void civil(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+void govQ_time(govQ_buf *b, int64_t ns) {
+    int64_t s = ns / 1000000000, f = ns % 1000000000;
+    if (f < 0) { f += 1000000000; s--; }
+    int64_t days = s / 86400, sod = s % 86400;
+    if (sod < 0) { sod += 86400; days--; }
+    int64_t y;
+    unsigned m, d;
+    civil(days, &y, &m, &d);
+    govQ_printf(b, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m, d, (unsigned)(sod / 3600),
+                (unsigned)(sod / 60 % 60), (unsigned)(sod % 60));
+    if (f) {
+        char frac[16];
+        snprintf(frac, sizeof frac, ".%09lld", (long long)f);
+        size_t k = strlen(frac);
+        while (frac[k - 1] == '0') k--;
+        govQ_put(b, frac, k);
+    }
+    govQ_put(b, "Z", 1);
+}
+
+void govQ_sha256_hex(const void *s, size_t n, char hex[65]) {
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(s, n, md);
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
+    hex[64] = 0;
+}
+
+void govlog_sha256(const void *data, size_t n, char hex[65]) {
+    if (hex) govQ_sha256_hex(data ? data : "", data ? n : 0, hex);
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+typedef struct P {
+    const char *s;
+    size_t n, i;
+    govQ_parsed *out;
+    char *mem;           /* decoded strings, carved from out->mem */
+    size_t mused;
+    const char *why;     /* the first thing that did not fit */
+} P;
+
+static bool failp(P *p, const char *why) {
+    if (!p->why) p->why = why;
+    return false;
+}
+
+static bool lit(P *p, const char *t) {
+    size_t k = strlen(t);
+    if (p->n - p->i < k || memcmp(p->s + p->i, t, k) != 0) return false;
+    p->i += k;
+    return true;
+}
+
+/* A canonical unsigned integer: digits, no sign, no leading zero, at most 2^64 - 1. */
+static bool u64v(P *p, uint64_t *v) {
+    size_t st = p->i;
+    uint64_t x = 0;
+    while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') {
+        unsigned dgt = (unsigned)(p->s[p->i] - '0');
+        if (x > (UINT64_MAX - dgt) / 10) return failp(p, "a number out of range");
+        x = x * 10 + dgt;
+        p->i++;
+    }
+    if (p->i == st) return failp(p, "a number expected");
+    if (p->s[st] == '0' && p->i - st > 1) return failp(p, "a number with a leading zero");
+    *v = x;
+    return true;
+}
+
+static bool u32v(P *p, uint32_t *v) {
+    uint64_t x;
+    if (!u64v(p, &x)) return false;
+    if (x > UINT32_MAX) return failp(p, "a number out of range");
+    *v = (uint32_t)x;
+    return true;
+}
+
+/* "H" with exactly `digits` lowercase hex digits. */
+static bool hexq(P *p, char *out, size_t digits) {
+    if (p->n - p->i < digits + 2 || p->s[p->i] != '"' || p->s[p->i + digits + 1] != '"')
+        return failp(p, "a quoted hex digest expected");
+    for (size_t k = 0; k < digits; k++) {
+        char c = p->s[p->i + 1 + k];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return failp(p, "a digest that is not lowercase hex");
+        out[k] = c;
+    }
+    out[digits] = 0;
+    p->i += digits + 2;
+    return true;
+}
+
+static int hexval(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* A JSON string (RFC 8259: valid UTF-8, no raw control characters, known escapes),
+ * decoded into p->mem when dst is not NULL (NUL-terminated; *len its byte length). */
+static bool jstring(P *p, const char **dst, size_t *len) {
+    if (p->i >= p->n || p->s[p->i] != '"') return failp(p, "a string expected");
+    p->i++;
+    char *o = dst ? p->mem + p->mused : NULL;
+    size_t k = 0;
+    for (;;) {
+        if (p->i >= p->n) return failp(p, "an unterminated string");
+        unsigned char c = (unsigned char)p->s[p->i];
+        if (c == '"') { p->i++; break; }
+        if (c < 0x20) return failp(p, "a control character in a string");
+        if (c != '\\') {
+            size_t u = utf8_len((const unsigned char *)p->s + p->i, p->n - p->i);
+            if (!u) return failp(p, "a string that is not UTF-8");
+            if (o) memcpy(o + k, p->s + p->i, u);
+            k += u;
+            p->i += u;
+            continue;
+        }
+        if (p->i + 1 >= p->n) return failp(p, "an unterminated string");
+        char e = p->s[p->i + 1];
+        p->i += 2;
+        const char *map = strchr("\"\\/bfnrt", e);
+        if (e && map) {
+            static const char to[] = "\"\\/\b\f\n\r\t";
+            if (o) o[k] = to[map - "\"\\/bfnrt"];
+            k++;
+            continue;
+        }
+        if (e != 'u') return failp(p, "an unknown escape in a string");
+        uint32_t cp = 0;
+        for (int r = 0; r < 2; r++) {
+            if (p->n - p->i < 4) return failp(p, "a short \\u escape");
+            uint32_t v = 0;
+            for (int j = 0; j < 4; j++) {
+                int h = hexval(p->s[p->i + j]);
+                if (h < 0) return failp(p, "a bad \\u escape");
+                v = v << 4 | (uint32_t)h;
+            }
+            p->i += 4;
+            if (r == 0) {
+                cp = v;
+                if (v < 0xD800 || v > 0xDFFF) break;
+                if (v > 0xDBFF || !lit(p, "\\u")) return failp(p, "a lone surrogate in a string");
+            } else {
+                if (v < 0xDC00 || v > 0xDFFF) return failp(p, "a lone surrogate in a string");
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (v - 0xDC00);
+            }
+        }
+        unsigned char enc[4];
+        size_t m;
+        if (cp < 0x80) { enc[0] = (unsigned char)cp; m = 1; }
+        else if (cp < 0x800) { enc[0] = (unsigned char)(0xC0 | cp >> 6); enc[1] = (unsigned char)(0x80 | (cp & 63)); m = 2; }
+        else if (cp < 0x10000) {
+            enc[0] = (unsigned char)(0xE0 | cp >> 12); enc[1] = (unsigned char)(0x80 | (cp >> 6 & 63));
+            enc[2] = (unsigned char)(0x80 | (cp & 63)); m = 3;
+        } else {
+            enc[0] = (unsigned char)(0xF0 | cp >> 18); enc[1] = (unsigned char)(0x80 | (cp >> 12 & 63));
+            enc[2] = (unsigned char)(0x80 | (cp >> 6 & 63)); enc[3] = (unsigned char)(0x80 | (cp & 63)); m = 4;
+        }
+        if (o) memcpy(o + k, enc, m);
+        k += m;
+    }
+    if (o) {
+        o[k] = 0;
+        *dst = o;
+        *len = k;
+        p->mused += k + 1;
+    }
+    return true;
+}
+
+static bool jstring_or_null(P *p, const char **dst, size_t *len) {
+    if (lit(p, "null")) {
+        *dst = NULL;
+        *len = 0;
+        return true;
+    }
+    return jstring(p, dst, len);
+}
+
+/* Any JSON value (RFC 8259, whitespace allowed between tokens), nested at most 128 deep:
+ * the decision object, which the log keeps as libgov wrote it. */
+static void ws(P *p) {
+    while (p->i < p->n && (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\n' || p->s[p->i] == '\r')) p->i++;
+}
+
+static bool jnumber(P *p) {
+    size_t st = p->i;
+    if (p->i < p->n && p->s[p->i] == '-') p->i++;
+    if (p->i >= p->n) return failp(p, "a bad number");
+    if (p->s[p->i] == '0') p->i++;
+    else if (p->s[p->i] >= '1' && p->s[p->i] <= '9') while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') p->i++;
+    else return failp(p, "a bad number");
+    if (p->i < p->n && p->s[p->i] == '.') {
+        p->i++;
+        size_t d = p->i;
+        while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') p->i++;
+        if (p->i == d) return failp(p, "a bad number");
+    }
+    if (p->i < p->n && (p->s[p->i] == 'e' || p->s[p->i] == 'E')) {
+        p->i++;
+        if (p->i < p->n && (p->s[p->i] == '+' || p->s[p->i] == '-')) p->i++;
+        size_t d = p->i;
+        while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') p->i++;
+        if (p->i == d) return failp(p, "a bad number");
+    }
+    return p->i > st;
+}
+
+static bool jvalue(P *p, int depth) {
+    if (depth > 128) return failp(p, "a value nested too deep");
+    ws(p);
+    if (p->i >= p->n) return failp(p, "a value expected");
+    char c = p->s[p->i];
+    if (c == '"') return jstring(p, NULL, NULL);
+    if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        p->i++;
+        ws(p);
+        if (p->i < p->n && p->s[p->i] == close) { p->i++; return true; }
+        for (;;) {
+            if (c == '{') {
+                ws(p);
+                if (!jstring(p, NULL, NULL)) return false;
+                ws(p);
+                if (!lit(p, ":")) return failp(p, "a ':' expected");
+            }
+            if (!jvalue(p, depth + 1)) return false;
+            ws(p);
+            if (lit(p, ",")) continue;
+            if (p->i < p->n && p->s[p->i] == close) { p->i++; return true; }
+            return failp(p, "a ',' or a closing bracket expected");
+        }
+    }
+    if (lit(p, "true") || lit(p, "false") || lit(p, "null")) return true;
+    return jnumber(p);
+}
+
+/* Base64 (standard alphabet, padded, canonical: unused bits zero) into p->mem. */
+static bool jbase64(P *p, const unsigned char **dst, size_t *len) {
+    if (p->i >= p->n || p->s[p->i] != '"') return failp(p, "a base64 string expected");
+    size_t st = ++p->i;
+    while (p->i < p->n && p->s[p->i] != '"') p->i++;
+    if (p->i >= p->n) return failp(p, "an unterminated string");
+    size_t n = p->i - st;
+    p->i++;
+    if (n % 4) return failp(p, "base64 whose length is not a multiple of 4");
+    unsigned char *o = (unsigned char *)p->mem + p->mused;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i += 4) {
+        uint32_t v = 0;
+        int pad = 0;
+        for (int j = 0; j < 4; j++) {
+            char c = p->s[st + i + j];
+            const char *at = c ? strchr(b64, c) : NULL;
+            if (c == '=' && i + 4 == n && j >= 2) {
+                pad++;
+                v <<= 6;
+                continue;
+            }
+            if (!at || pad) return failp(p, "a character that is not base64");
+            v = v << 6 | (uint32_t)(at - b64);
+        }
+        if ((pad == 1 && (v & 0xFF)) || (pad == 2 && (v & 0xFFFF))) return failp(p, "base64 that is not canonical");
+        o[k++] = (unsigned char)(v >> 16);
+        if (pad < 2) o[k++] = (unsigned char)(v >> 8);
+        if (pad < 1) o[k++] = (unsigned char)v;
+    }
+    o[k] = 0;
+    *dst = o;
+    *len = k;
+    p->mused += k + 1;
+    return true;
+}
+
+static const char *const type_names[] = {NULL, "file", "open", "recover", "attach", "decision", "detach",
+                                         "rotate", "close"};
+
+static bool policy_id(P *p, const char **dst) {
+    char id[33];
+    if (!hexq(p, id, 32)) return false;
+    char *o = p->mem + p->mused;
+    memcpy(o, id, 33);
+    p->mused += 33;
+    *dst = o;
+    return true;
+}
+
+/* The members of each type, after "type":"T" (spec/trace.md §9.2). */
+static bool members(P *p, govlog_line *l) {
+    size_t n;
+    switch (l->type) {
+    case GOVLOG_T_FILE:
+        return (lit(p, ",\"format\":\"" GOVQ_FORMAT "\",\"file\":") || failp(p, "not a govlog/1 header")) &&
+               u64v(p, &l->file_no) && (l->file_no >= 1 || failp(p, "file number 0"));
+    case GOVLOG_T_OPEN:
+        if (!lit(p, ",\"previous\":")) return failp(p, "member previous expected");
+        if (lit(p, "\"none\"")) l->previous = "none";
+        else if (lit(p, "\"closed\"")) l->previous = "closed";
+        else if (lit(p, "\"unclosed\"")) l->previous = "unclosed";
+        else return failp(p, "previous is not none, closed or unclosed");
+        return true;
+    case GOVLOG_T_RECOVER:
+        return (lit(p, ",\"torn_offset\":") || failp(p, "member torn_offset expected")) && u64v(p, &l->torn_offset) &&
+               (lit(p, ",\"torn_bytes\":") || failp(p, "member torn_bytes expected")) && u64v(p, &l->torn_bytes) &&
+               (l->torn_bytes > 0 || failp(p, "torn_bytes 0")) &&
+               (lit(p, ",\"torn_sha256\":") || failp(p, "member torn_sha256 expected")) && hexq(p, l->torn_sha256, 64);
+    case GOVLOG_T_ATTACH:
+        if (!(lit(p, ",\"stream\":") || failp(p, "member stream expected")) || !u32v(p, &l->stream)) return false;
+        if (!(lit(p, ",\"policy\":") || failp(p, "member policy expected")) || !jstring(p, &l->policy, &n)) return false;
+        if (!(lit(p, ",\"policy_id\":") || failp(p, "member policy_id expected")) || !policy_id(p, &l->policy_id))
+            return false;
+        if (!(lit(p, ",\"version\":") || failp(p, "member version expected")) || !jstring_or_null(p, &l->version, &n))
+            return false;
+        if (!(lit(p, ",\"stamp\":") || failp(p, "member stamp expected")) || !jstring_or_null(p, &l->stamp, &n))
+            return false;
+        if (!lit(p, ",\"limits\":[")) return failp(p, "member limits expected");
+        for (int i = 0; i < GOV_LIMIT__COUNT; i++)
+            if ((i && !lit(p, ",")) || !u32v(p, &l->limits[i])) return failp(p, "limits: five numbers expected");
+        if (!lit(p, "]")) return failp(p, "limits: five numbers expected");
+        if (!(lit(p, ",\"state_sha256\":") || failp(p, "member state_sha256 expected")) || !hexq(p, l->state_sha256, 64))
+            return false;
+        if (lit(p, ",\"state\":")) return jbase64(p, &l->state, &l->state_len);
+        return true;
+    case GOVLOG_T_DECISION:
+        if (!(lit(p, ",\"stream\":") || failp(p, "member stream expected")) || !u32v(p, &l->stream)) return false;
+        if (!(lit(p, ",\"line\":") || failp(p, "member line expected")) || !u64v(p, &l->line_no)) return false;
+        if (!(lit(p, ",\"run_id\":") || failp(p, "member run_id expected")) ||
+            !jstring_or_null(p, &l->run_id, &l->run_id_len))
+            return false;
+        if (!(lit(p, ",\"at\":") || failp(p, "member at expected")) || !jstring_or_null(p, &l->at, &n)) return false;
+        if (!(lit(p, ",\"policy_id\":") || failp(p, "member policy_id expected")) || !policy_id(p, &l->policy_id))
+            return false;
+        if (!(lit(p, ",\"version\":") || failp(p, "member version expected")) || !jstring_or_null(p, &l->version, &n))
+            return false;
+        if (!(lit(p, ",\"stamp\":") || failp(p, "member stamp expected")) || !jstring_or_null(p, &l->stamp, &n))
+            return false;
+        if (!lit(p, ",\"input_sha256\":")) return failp(p, "member input_sha256 expected");
+        if (!lit(p, "null")) {
+            if (!hexq(p, l->input_sha256, 64)) return false;
+            const char *in;
+            if (lit(p, ",\"input\":")) {
+                if (!jstring(p, &in, &l->input_len)) return false;
+                l->input = (const unsigned char *)in;
+            } else if (lit(p, ",\"input_base64\":")) {
+                if (!jbase64(p, &l->input, &l->input_len)) return false;
+                if (govQ_utf8_valid(l->input, l->input_len)) return failp(p, "input_base64 holds UTF-8 text (write input)");
+            }
+            if (l->input) {
+                char h[65];
+                govQ_sha256_hex(l->input, l->input_len, h);
+                if (strcmp(h, l->input_sha256) != 0) return failp(p, "the input does not match input_sha256");
+            }
+        } else if (lit(p, ",\"input")) {
+            return failp(p, "an input without input_sha256");
+        }
+        if (!lit(p, ",\"decision\":")) return failp(p, "member decision expected");
+        if (p->i >= p->n || p->s[p->i] != '{') return failp(p, "the decision is not an object");
+        {
+            size_t st = p->i;
+            if (!jvalue(p, 0)) return false;
+            l->decision = p->s + st;
+            l->decision_len = p->i - st;
+        }
+        return true;
+    case GOVLOG_T_DETACH:
+        if (!(lit(p, ",\"stream\":") || failp(p, "member stream expected")) || !u32v(p, &l->stream)) return false;
+        if (!(lit(p, ",\"entries\":") || failp(p, "member entries expected")) || !u64v(p, &l->entries)) return false;
+        if (!lit(p, ",\"state_sha256\":")) return failp(p, "member state_sha256 expected");
+        return lit(p, "null") || hexq(p, l->state_sha256, 64);
+    case GOVLOG_T_ROTATE:
+        return (lit(p, ",\"next_file\":") || failp(p, "member next_file expected")) && u64v(p, &l->file_no);
+    case GOVLOG_T_CLOSE:
+        return (lit(p, ",\"entries\":") || failp(p, "member entries expected")) && u64v(p, &l->entries);
+    }
+    return failp(p, "an unknown type");
+}
+
+int govQ_parse_line(const char *text, size_t len, govQ_parsed *out, char *msg, size_t cap) {
+    govlog_line *l = &out->l;
+    memset(l, 0, sizeof *l);
+    const char *why = NULL;
+    if (len < GOVQ_TAIL + 2 || len > GOVQ_MAX_LINE) why = "too short or too long to be a log line";
+    else if (memchr(text, '\n', len)) why = "a newline inside the line";
+    /* The tail: ,"sha256":"<64 hex>"} */
+    size_t body = len - GOVQ_TAIL;
+    if (!why && (memcmp(text + body, GOVQ_SUFFIX, strlen(GOVQ_SUFFIX)) != 0 || text[len - 2] != '"' ||
+                 text[len - 1] != '}'))
+        why = "the line does not end with its sha256 member";
+    if (!why) {
+        memcpy(l->sha256, text + body + strlen(GOVQ_SUFFIX), 64);
+        l->sha256[64] = 0;
+        for (int k = 0; k < 64 && !why; k++)
+            if (!((l->sha256[k] >= '0' && l->sha256[k] <= '9') || (l->sha256[k] >= 'a' && l->sha256[k] <= 'f')))
+                why = "its sha256 is not 64 lowercase hex digits";
+    }
+    if (!why) {
+        char h[65];
+        govQ_sha256_hex(text, body, h);
+        if (strcmp(h, l->sha256) != 0) why = "its sha256 does not match its content: the line was altered";
+    }
+    if (why) {
+        if (msg) snprintf(msg, cap, "%s", why);
+        l->sha256[0] = 0;
+        return GOVLOG_ECORRUPT;
+    }
+    if (out->memcap < body + 128) {
+        char *m = realloc(out->mem, body + 128);
+        if (!m) {
+            if (msg) snprintf(msg, cap, "out of memory");
+            return GOVLOG_ENOMEM;
+        }
+        out->mem = m;
+        out->memcap = body + 128;
+    }
+    P p = {text, body, 0, out, out->mem, 0, NULL};
+    if (!lit(&p, "{\"seq\":")) failp(&p, "a line starts {\"seq\":");
+    else if (u64v(&p, &l->seq) && (lit(&p, ",\"prev\":") || failp(&p, "member prev expected")) &&
+             hexq(&p, l->prev, 64) && (lit(&p, ",\"type\":\"") || failp(&p, "member type expected"))) {
+        for (int t = GOVLOG_T_FILE; t <= GOVLOG_T_CLOSE; t++) {
+            size_t k = strlen(type_names[t]);
+            if (body - p.i > k && memcmp(text + p.i, type_names[t], k) == 0 && text[p.i + k] == '"') {
+                l->type = t;
+                l->type_name = type_names[t];
+                p.i += k + 1;
+                break;
+            }
+        }
+        if (!l->type) failp(&p, "an unknown line type");
+        else if (members(&p, l) && p.i != body) failp(&p, "unexpected members after the last one of its type");
+    }
+    if (p.why) {
+        if (msg) snprintf(msg, cap, "%s (at byte %zu of the line)", p.why, p.i);
+        return GOVLOG_ECORRUPT;
+    }
+    return GOVLOG_OK;
+}
+
+int govlog_check_line(const char *text, size_t len, govlog_line *out, char *msg, size_t cap) {
+    if (!text && len) return GOVLOG_EMISUSE;
+    govQ_parsed pl = {0};
+    int rc = govQ_parse_line(text ? text : "", len, &pl, msg, cap);
+    if (out) {
+        *out = pl.l;
+        /* Decoded strings would dangle once pl.mem is freed: a caller keeping them uses
+         * the reader, whose lines own their memory until the next call. */
+        out->policy = out->policy_id = out->version = out->stamp = out->run_id = out->at = NULL;
+        out->state = out->input = NULL; /* (the decision points into text, which stays) */
+    }
+    free(pl.mem);
+    return rc;
+}
+
+const char *govlog_errstr(int code) {
+    switch (code) {
+#define GOVLOG_X(name, num, msg) case num: return msg;
+    GOVLOG_CODES(GOVLOG_X)
+#undef GOVLOG_X
+    default: return "unknown code";
+    }
+}

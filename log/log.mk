@@ -1,0 +1,51 @@
+# log/log.mk: libgovlog, the tamper-evident decision log (log/govlog.h, spec/trace.md §9).
+# It sits on libgov and OpenSSL's libcrypto (SHA-256); libgov itself needs neither, so a
+# host that does not log, and the WebAssembly build, are unchanged.
+DEB_PKGS += libssl-dev
+LOG_SRCS := log/line.c log/write.c log/read.c
+LOG_OBJS := $(LOG_SRCS:%.c=$(BUILD)/obj/%.o)
+LOG_PIC_OBJS := $(LOG_SRCS:%.c=$(BUILD)/pic/%.o)
+LOG_LIBS := -lcrypto -pthread
+
+# govlog.h includes "gov.h" as an installed host sees it.
+$(LOG_OBJS) $(LOG_PIC_OBJS) $(BUILD)/obj/compiler/cmd_run.o $(BUILD)/obj/compiler/cmd_audit.o: CPPFLAGS_ALL += -Ivm
+
+$(BUILD)/pic/log/%.o: log/%.c | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fPIC -MMD -MP -c $< -o $@
+
+$(BUILD)/libgovlog.a: $(LOG_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libgovlog.so: $(LOG_PIC_OBJS) $(BUILD)/libgov.so
+	$(CC) -shared -Wl,-soname,libgovlog.so.0 $(LDFLAGS_ALL) -o $@ $(LOG_PIC_OBJS) -L$(BUILD) -lgov $(LOG_LIBS)
+
+$(BUILD)/govlog.pc: log/govlog.pc.in
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' $< > $@
+
+all: $(BUILD)/libgovlog.a $(BUILD)/libgovlog.so $(BUILD)/govlog.pc
+
+# ---------------------------------------------------------------- tests
+$(BUILD)/obj/tests/log/%.o: CPPFLAGS_ALL += -Ivm
+$(BUILD)/tests/log_unit: $(BUILD)/obj/tests/log/unit.o $(BUILD)/libgovlog.a $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) $(LOG_LIBS)
+
+TEST_DEPS += $(BUILD)/tests/log_unit $(BUILD)/govc $(BUILD)/libgovlog.so $(BUILD)/govlog.pc
+TEST_SUITES += "$(BUILD)/tests/log_unit $(BUILD)/govc" "GOVC=$(BUILD)/govc sh tests/log/run.sh $(BUILD)" \
+               "/usr/bin/python3 tests/log/crash.py $(BUILD)/govc"
+
+# ---------------------------------------------------------------- install
+.PHONY: install-log
+install: install-log
+install-log: $(BUILD)/libgovlog.a $(BUILD)/libgovlog.so
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 log/govlog.h $(DESTDIR)$(PREFIX)/include/govlog.h
+	install -m 644 $(BUILD)/libgovlog.a $(DESTDIR)$(PREFIX)/lib/libgovlog.a
+	install -m 755 $(BUILD)/libgovlog.so $(DESTDIR)$(PREFIX)/lib/libgovlog.so.$(GOV_VERSION)
+	ln -sf libgovlog.so.$(GOV_VERSION) $(DESTDIR)$(PREFIX)/lib/libgovlog.so.0
+	ln -sf libgovlog.so.0 $(DESTDIR)$(PREFIX)/lib/libgovlog.so
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' log/govlog.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/govlog.pc

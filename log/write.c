@@ -1,0 +1,710 @@
+/* write.c: the decision log's writer (govlog.h, spec/trace.md §9).
+ *
+ * Each line is built whole in memory, then written with one write(2) on a descriptor
+ * opened O_APPEND, so a crash leaves at most one torn line at the end of the file; if a
+ * write fails part way, the file is cut back to where the line began. The writer keeps
+ * the digest of the last line (the chain's head), the next sequence number and the
+ * current file's number, which is all it needs to continue; on open it reads them back
+ * from the file's first and last lines.
+ *
+ * Rotation, in an order a crash cannot break: the `rotate` line is written and synced;
+ * the next file is written in full as PATH.next (header) and synced; PATH is renamed to
+ * PATH.NNNNNN; PATH.next is renamed to PATH; the directory is synced. govlog_open
+ * finishes a rotation that a crash interrupted at any of these steps.
+ */
+#define _DEFAULT_SOURCE 1 /* flock(2) */
+#include "log/log_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct stream {
+    uint32_t id;
+    bool attached;
+    uint64_t entries;
+    char policy_id[33];
+} stream;
+
+struct govlog {
+    pthread_mutex_t mu;
+    char *path, *lockpath, *nextpath, *dir;
+    int fd, lockfd;
+    govlog_options opt;
+    uint64_t size;          /* the current file's length */
+    uint64_t header_size;   /* its length after the header (and any line before the first
+                               entry this writer wrote): rotating it would gain nothing */
+    uint64_t file_no;       /* the current file's number in the chain (1, 2, ...) */
+    uint64_t seq;           /* the next line's sequence number */
+    char head[65];          /* the last line's digest */
+    uint64_t lines, entries;
+    uint64_t recovered;     /* bytes of a torn tail this open cut off */
+    bool broken;            /* a write failed and the file could not be cut back */
+    stream *st;
+    size_t nst, stcap;
+    govQ_buf members, line, dec;  /* a line's members, the line, a decision's JSON */
+    unsigned char *state;
+    size_t statecap;
+    char msg[512];
+};
+
+static int fail(govlog *lg, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(govlog *lg, int code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(lg->msg, sizeof lg->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static char *cat(const char *a, const char *b) {
+    size_t n = strlen(a), m = strlen(b);
+    char *s = malloc(n + m + 1);
+    if (s) {
+        memcpy(s, a, n);
+        memcpy(s + n, b, m + 1);
+    }
+    return s;
+}
+
+/* PATH.NNNNNN: the name of file number n once rotated out. */
+static char *archived(const char *path, uint64_t n) {
+    char num[32];
+    snprintf(num, sizeof num, ".%06llu", (unsigned long long)n);
+    return cat(path, num);
+}
+
+static bool exists(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+static int sync_dir(govlog *lg) {
+    int fd = open(lg->dir, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return fail(lg, GOVLOG_EIO, "cannot sync directory '%s': %s", lg->dir, strerror(e));
+    }
+    close(fd);
+    return GOVLOG_OK;
+}
+
+/* Write all of b to fd (at its end); on failure cut the file back to `size`. */
+static int write_all(govlog *lg, int fd, const char *b, size_t n, uint64_t size, const char *path) {
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(fd, b + done, n - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            int e = w < 0 ? errno : ENOSPC;
+            if (ftruncate(fd, (off_t)size) != 0) lg->broken = true;
+            return fail(lg, GOVLOG_EIO, "cannot write '%s': %s", path, strerror(e));
+        }
+        done += (size_t)w;
+    }
+    return GOVLOG_OK;
+}
+
+/* The line for members m: seq, prev and type first, its digest last, into lg->line. */
+static void compose(govlog *lg, const char *type, const govQ_buf *m) {
+    govQ_buf *b = &lg->line;
+    b->n = 0;
+    b->ok = true;
+    govQ_printf(b, "{\"seq\":%llu,\"prev\":\"%s\",\"type\":\"%s\"", (unsigned long long)lg->seq, lg->head, type);
+    govQ_put(b, m->p ? m->p : "", m->n);
+    if (!b->ok) return;
+    char h[65];
+    govQ_sha256_hex(b->p, b->n, h);
+    govQ_puts(b, GOVQ_SUFFIX);
+    govQ_puts(b, h);
+    govQ_puts(b, "\"}\n");
+}
+
+/* Append the composed line to file fd (of length *size); move the head. */
+static int put_line(govlog *lg, int fd, uint64_t *size, const char *path) {
+    if (!lg->line.ok) return fail(lg, GOVLOG_ENOMEM, "out of memory");
+    int rc = write_all(lg, fd, lg->line.p, lg->line.n, *size, path);
+    if (rc) return rc;
+    memcpy(lg->head, lg->line.p + lg->line.n - 3 - 64, 64);
+    lg->head[64] = 0;
+    *size += lg->line.n;
+    lg->seq++;
+    lg->lines++;
+    if (lg->opt.sync == GOVLOG_SYNC_LINE && fdatasync(fd) != 0)
+        return fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", path, strerror(errno));
+    return GOVLOG_OK;
+}
+
+static void begin(govQ_buf *m) {
+    m->n = 0;
+    m->ok = true;
+    if (m->p) m->p[0] = 0;
+}
+
+/* The header of file number n (its first line). */
+static int put_header(govlog *lg, int fd, uint64_t *size, const char *path, uint64_t n) {
+    govQ_buf m = {0};
+    begin(&m);
+    govQ_printf(&m, ",\"format\":\"" GOVQ_FORMAT "\",\"file\":%llu", (unsigned long long)n);
+    compose(lg, "file", &m);
+    free(m.p);
+    return put_line(lg, fd, size, path);
+}
+
+/* Finish a rotation whose `rotate` line (naming file next) is the last line of PATH:
+ * write PATH.next, rename PATH to PATH.NNNNNN and PATH.next to PATH. */
+static int finish_rotation(govlog *lg, uint64_t next) {
+    char *old = archived(lg->path, lg->file_no);
+    if (!old) return fail(lg, GOVLOG_ENOMEM, "out of memory");
+    if (exists(old)) {
+        int rc = fail(lg, GOVLOG_ECHAIN, "cannot rotate: '%s' already exists", old);
+        free(old);
+        return rc;
+    }
+    int fd = open(lg->nextpath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    uint64_t size = 0;
+    int rc = fd < 0 ? fail(lg, GOVLOG_EIO, "cannot create '%s': %s", lg->nextpath, strerror(errno)) : GOVLOG_OK;
+    if (!rc) rc = put_header(lg, fd, &size, lg->nextpath, next);
+    if (!rc && fsync(fd) != 0) rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->nextpath, strerror(errno));
+    if (!rc && rename(lg->path, old) != 0)
+        rc = fail(lg, GOVLOG_EIO, "cannot rename '%s' to '%s': %s", lg->path, old, strerror(errno));
+    if (!rc && rename(lg->nextpath, lg->path) != 0)
+        rc = fail(lg, GOVLOG_EIO, "cannot rename '%s' to '%s': %s", lg->nextpath, lg->path, strerror(errno));
+    if (!rc) rc = sync_dir(lg);
+    free(old);
+    if (rc) {
+        if (fd >= 0) close(fd);
+        lg->broken = true; /* the head moved past a header that may not be in place */
+        return rc;
+    }
+    if (lg->fd >= 0) close(lg->fd);
+    lg->fd = fd;
+    lg->size = lg->header_size = size;
+    lg->file_no = next;
+    return GOVLOG_OK;
+}
+
+static int rotate_locked(govlog *lg) {
+    govQ_buf m = {0};
+    begin(&m);
+    govQ_printf(&m, ",\"next_file\":%llu", (unsigned long long)(lg->file_no + 1));
+    compose(lg, "rotate", &m);
+    free(m.p);
+    int rc = put_line(lg, lg->fd, &lg->size, lg->path);
+    if (!rc && fsync(lg->fd) != 0) rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
+    if (!rc) rc = finish_rotation(lg, lg->file_no + 1);
+    return rc;
+}
+
+/* Write a line of `type` with the members in lg->members; first rotate when the line
+ * would take the file past max_bytes and the file holds more than its header. */
+static int emit(govlog *lg, const char *type) {
+    if (lg->broken) return fail(lg, GOVLOG_EIO, "an earlier write to '%s' failed; close and reopen the log", lg->path);
+    if (!lg->members.ok) return fail(lg, GOVLOG_ENOMEM, "out of memory");
+    compose(lg, type, &lg->members);
+    if (lg->opt.max_bytes && lg->size + lg->line.n > lg->opt.max_bytes && lg->size > lg->header_size) {
+        int rc = rotate_locked(lg);
+        if (rc) return rc;
+        compose(lg, type, &lg->members); /* a new seq and prev */
+    }
+    return put_line(lg, lg->fd, &lg->size, lg->path);
+}
+
+/* ---------------------------------------------------------------- open */
+
+/* Read bytes [off, off + n) of fd into buf. */
+static bool read_at(int fd, uint64_t off, char *buf, size_t n) {
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = pread(fd, buf + done, n - done, (off_t)(off + done));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        done += (size_t)r;
+    }
+    return true;
+}
+
+/* The file's first line (its header): file number. And its last whole line: its
+ * digest, sequence number and type, and where a torn tail begins. */
+static int read_ends(govlog *lg, uint64_t *torn_at, govlog_line *last) {
+    struct stat st;
+    if (fstat(lg->fd, &st) != 0) return fail(lg, GOVLOG_EIO, "cannot stat '%s': %s", lg->path, strerror(errno));
+    uint64_t size = (uint64_t)st.st_size;
+    /* Find the last newline, reading backwards in blocks. */
+    char blk[65536];
+    uint64_t end = size, nl = UINT64_MAX;
+    while (end > 0 && nl == UINT64_MAX) {
+        size_t n = end > sizeof blk ? sizeof blk : (size_t)end;
+        if (!read_at(lg->fd, end - n, blk, n)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
+        for (size_t i = n; i > 0; i--)
+            if (blk[i - 1] == '\n') {
+                nl = end - n + i - 1;
+                break;
+            }
+        end -= n;
+    }
+    if (nl == UINT64_MAX) {
+        /* Not one whole line: the first header was torn, nothing was ever logged. */
+        *torn_at = 0;
+        return fail(lg, GOVLOG_ETORN, "'%s' holds no whole line: %llu bytes without a newline (its first header was "
+                    "torn: nothing was logged)", lg->path, (unsigned long long)size);
+    }
+    *torn_at = nl + 1;
+    /* The last whole line ends at nl: find where it starts. */
+    uint64_t start = 0;
+    end = nl;
+    bool found = false;
+    while (end > 0 && !found) {
+        size_t n = end > sizeof blk ? sizeof blk : (size_t)end;
+        if (!read_at(lg->fd, end - n, blk, n)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
+        for (size_t i = n; i > 0; i--)
+            if (blk[i - 1] == '\n') {
+                start = end - n + i;
+                found = true;
+                break;
+            }
+        end -= n;
+    }
+    size_t len = (size_t)(nl - start);
+    if (len > GOVQ_MAX_LINE) return fail(lg, GOVLOG_ECORRUPT, "'%s': its last line is too long", lg->path);
+    char *text = malloc(len + 1);
+    if (!text) return fail(lg, GOVLOG_ENOMEM, "out of memory");
+    govQ_parsed pl = {0};
+    char why[200];
+    int rc = read_at(lg->fd, start, text, len) ? govQ_parse_line(text, len, &pl, why, sizeof why) : GOVLOG_EIO;
+    if (rc == GOVLOG_EIO) fail(lg, rc, "cannot read '%s': %s", lg->path, strerror(errno));
+    else if (rc) fail(lg, rc, "'%s' byte %llu: the last line fails its check: %s", lg->path, (unsigned long long)start, why);
+    *last = pl.l;
+    free(text);
+    free(pl.mem);
+    if (rc) return rc;
+    /* The header: the first line. */
+    size_t hn = 0;
+    char hdr[512];
+    size_t want = start == 0 ? len : (size_t)(sizeof hdr - 1 < size ? sizeof hdr - 1 : size);
+    if (start == 0) {
+        if (last->type != GOVLOG_T_FILE) return fail(lg, GOVLOG_ECORRUPT, "'%s' does not start with a header", lg->path);
+        lg->file_no = last->file_no;
+        return GOVLOG_OK;
+    }
+    if (!read_at(lg->fd, 0, hdr, want)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
+    while (hn < want && hdr[hn] != '\n') hn++;
+    if (hn == want) return fail(lg, GOVLOG_ECORRUPT, "'%s' does not start with a header line", lg->path);
+    govQ_parsed ph = {0};
+    rc = govQ_parse_line(hdr, hn, &ph, why, sizeof why);
+    uint64_t fno = ph.l.file_no;
+    int type = ph.l.type;
+    free(ph.mem);
+    if (rc || type != GOVLOG_T_FILE)
+        return fail(lg, GOVLOG_ECORRUPT, "'%s' does not start with a valid header%s%s", lg->path, rc ? ": " : "",
+                    rc ? why : "");
+    lg->file_no = fno;
+    return GOVLOG_OK;
+}
+
+void govlog_options_init(govlog_options *o) {
+    if (o) memset(o, 0, sizeof *o);
+}
+
+static void free_log(govlog *lg) {
+    if (lg->fd >= 0) close(lg->fd);
+    if (lg->lockfd >= 0) close(lg->lockfd); /* releases the lock */
+    free(lg->path);
+    free(lg->lockpath);
+    free(lg->nextpath);
+    free(lg->dir);
+    free(lg->st);
+    free(lg->members.p);
+    free(lg->line.p);
+    free(lg->dec.p);
+    free(lg->state);
+    pthread_mutex_destroy(&lg->mu);
+    free(lg);
+}
+
+static int open_locked(govlog *lg) {
+    lg->lockfd = open(lg->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lg->lockfd < 0) return fail(lg, GOVLOG_EIO, "cannot open '%s': %s", lg->lockpath, strerror(errno));
+    if (flock(lg->lockfd, LOCK_EX | LOCK_NB) != 0)
+        return fail(lg, errno == EWOULDBLOCK ? GOVLOG_ELOCKED : GOVLOG_EIO, "'%s' is locked by another writer (%s)",
+                    lg->path, lg->lockpath);
+    /* A rotation interrupted after PATH was renamed: PATH.next is complete (synced). */
+    if (!exists(lg->path) && exists(lg->nextpath) && rename(lg->nextpath, lg->path) != 0)
+        return fail(lg, GOVLOG_EIO, "cannot rename '%s' to '%s': %s", lg->nextpath, lg->path, strerror(errno));
+    const char *previous;
+    bool recovered = false;
+    uint64_t torn_at = 0, torn_n = 0;
+    char torn_sha[65] = "";
+    if (!exists(lg->path)) {
+        char *first = archived(lg->path, 1);
+        bool rotated = first && exists(first);
+        free(first);
+        if (rotated)
+            return fail(lg, GOVLOG_ECHAIN, "'%s' is missing but its rotated files (%s.000001 ...) exist: the log's "
+                        "current file was removed", lg->path, lg->path);
+        lg->fd = open(lg->path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+        if (lg->fd < 0) return fail(lg, GOVLOG_EIO, "cannot create '%s': %s", lg->path, strerror(errno));
+        memcpy(lg->head, GOVQ_ZERO64, 65);
+        lg->seq = 0;
+        lg->file_no = 1;
+        int rc = put_header(lg, lg->fd, &lg->size, lg->path, 1);
+        if (!rc && fsync(lg->fd) != 0) rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
+        if (!rc) rc = sync_dir(lg);
+        if (rc) return rc;
+        previous = "none";
+    } else {
+        lg->fd = open(lg->path, O_RDWR | O_APPEND | O_CLOEXEC);
+        if (lg->fd < 0) return fail(lg, GOVLOG_EIO, "cannot open '%s': %s", lg->path, strerror(errno));
+        govlog_line last;
+        int rc = read_ends(lg, &torn_at, &last);
+        if (rc == GOVLOG_ETORN && torn_at == 0) {
+            /* The log's first header torn: nothing chained was there. With recover, start
+             * the log again and record the cut bytes; without, refuse as for a torn tail. */
+            char *first = archived(lg->path, 1);
+            bool rotated = first && exists(first);
+            free(first);
+            if (!lg->opt.recover || rotated) {
+                if (!lg->opt.recover)
+                    snprintf(lg->msg + strlen(lg->msg), sizeof lg->msg - strlen(lg->msg),
+                             "; recover with `govc audit recover %s` (govlog_options.recover)", lg->path);
+                return rotated ? fail(lg, GOVLOG_ECORRUPT, "'%s' holds no whole line but rotated files exist", lg->path)
+                               : GOVLOG_ETORN;
+            }
+            struct stat st0;
+            if (fstat(lg->fd, &st0) != 0) return fail(lg, GOVLOG_EIO, "cannot stat '%s': %s", lg->path, strerror(errno));
+            torn_n = (uint64_t)st0.st_size;
+            if (torn_n > 4096) return fail(lg, GOVLOG_ECORRUPT, "'%s' is not a log (%llu bytes without a newline)",
+                                           lg->path, (unsigned long long)torn_n);
+            char t[4096];
+            if (!read_at(lg->fd, 0, t, (size_t)torn_n)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
+            govQ_sha256_hex(t, (size_t)torn_n, torn_sha);
+            if (ftruncate(lg->fd, 0) != 0) return fail(lg, GOVLOG_EIO, "cannot cut '%s': %s", lg->path, strerror(errno));
+            memcpy(lg->head, GOVQ_ZERO64, 65);
+            lg->seq = 0;
+            lg->file_no = 1;
+            lg->size = 0;
+            rc = put_header(lg, lg->fd, &lg->size, lg->path, 1);
+            if (!rc && fsync(lg->fd) != 0) rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
+            if (rc) return rc;
+            recovered = true;
+            previous = "none";
+            goto opened;
+        }
+        if (rc) return rc;
+        struct stat st;
+        if (fstat(lg->fd, &st) != 0) return fail(lg, GOVLOG_EIO, "cannot stat '%s': %s", lg->path, strerror(errno));
+        torn_n = (uint64_t)st.st_size - torn_at;
+        if (torn_n) {
+            if (!lg->opt.recover)
+                return fail(lg, GOVLOG_ETORN, "'%s' ends with a torn line: %llu bytes at byte %llu after the last "
+                            "whole line (seq %llu); recover with `govc audit recover %s` (govlog_options.recover)",
+                            lg->path, (unsigned long long)torn_n, (unsigned long long)torn_at,
+                            (unsigned long long)last.seq, lg->path);
+            if (torn_n > GOVQ_MAX_LINE) return fail(lg, GOVLOG_ECORRUPT, "'%s': the torn tail is too long", lg->path);
+            char *t = malloc((size_t)torn_n);
+            if (!t) return fail(lg, GOVLOG_ENOMEM, "out of memory");
+            if (!read_at(lg->fd, torn_at, t, (size_t)torn_n)) {
+                free(t);
+                return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
+            }
+            govQ_sha256_hex(t, (size_t)torn_n, torn_sha);
+            free(t);
+            if (ftruncate(lg->fd, (off_t)torn_at) != 0 || fsync(lg->fd) != 0)
+                return fail(lg, GOVLOG_EIO, "cannot cut the torn tail of '%s': %s", lg->path, strerror(errno));
+            recovered = true;
+        }
+        lg->size = torn_at;
+        lg->seq = last.seq + 1;
+        memcpy(lg->head, last.sha256, 65);
+        /* What the last writer left: closed, nothing but the first header, or neither. */
+        previous = last.type == GOVLOG_T_CLOSE                      ? "closed"
+                   : last.type == GOVLOG_T_FILE && last.seq == 0 ? "none"
+                                                                 : "unclosed";
+        if (last.type == GOVLOG_T_ROTATE) {
+            if (last.file_no != lg->file_no + 1)
+                return fail(lg, GOVLOG_ECORRUPT, "'%s': its rotate line names file %llu after file %llu", lg->path,
+                            (unsigned long long)last.file_no, (unsigned long long)lg->file_no);
+            rc = finish_rotation(lg, last.file_no);
+            if (rc) return rc;
+        }
+    }
+opened:
+    /* The recover and open lines never rotate: they describe how this writer found the
+     * file, and belong in it. */
+    lg->header_size = UINT64_MAX;
+    lg->recovered = recovered ? torn_n : 0;
+    if (recovered) {
+        begin(&lg->members);
+        govQ_printf(&lg->members, ",\"torn_offset\":%llu,\"torn_bytes\":%llu,\"torn_sha256\":\"%s\"",
+                    (unsigned long long)torn_at, (unsigned long long)torn_n, torn_sha);
+        int rc = emit(lg, "recover");
+        if (rc) return rc;
+    }
+    begin(&lg->members);
+    govQ_printf(&lg->members, ",\"previous\":\"%s\"", previous);
+    int rc = emit(lg, "open");
+    lg->header_size = lg->size;
+    return rc;
+}
+
+int govlog_open(const char *path, const govlog_options *opt, govlog **out, char *msg, size_t cap) {
+    if (msg && cap) msg[0] = 0;
+    if (!out) return GOVLOG_EMISUSE;
+    *out = NULL;
+    if (!path || !path[0]) {
+        if (msg) snprintf(msg, cap, "no path");
+        return GOVLOG_EMISUSE;
+    }
+    govlog *lg = calloc(1, sizeof *lg);
+    if (!lg) {
+        if (msg) snprintf(msg, cap, "out of memory");
+        return GOVLOG_ENOMEM;
+    }
+    pthread_mutex_init(&lg->mu, NULL);
+    lg->fd = lg->lockfd = -1;
+    if (opt) lg->opt = *opt;
+    lg->members.ok = lg->line.ok = lg->dec.ok = true;
+    lg->path = cat(path, "");
+    lg->lockpath = cat(path, ".lock");
+    lg->nextpath = cat(path, ".next");
+    const char *slash = strrchr(path, '/');
+    lg->dir = slash ? cat("", path) : cat(".", "");
+    if (lg->dir && slash) lg->dir[slash == path ? 1 : slash - path] = 0;
+    int rc = !lg->path || !lg->lockpath || !lg->nextpath || !lg->dir ? fail(lg, GOVLOG_ENOMEM, "out of memory")
+                                                                        : open_locked(lg);
+    if (rc) {
+        if (msg) snprintf(msg, cap, "%s", lg->msg);
+        free_log(lg);
+        return rc;
+    }
+    *out = lg;
+    return GOVLOG_OK;
+}
+
+/* ---------------------------------------------------------------- streams and decisions */
+
+static stream *find(govlog *lg, uint32_t id) {
+    for (size_t i = 0; i < lg->nst; i++)
+        if (lg->st[i].id == id) return &lg->st[i];
+    return NULL;
+}
+
+/* gov_state_save into lg->state: its bytes and length, or an error. */
+static int save_state(govlog *lg, const gov_vm *vm, size_t *len) {
+    size_t need = 0;
+    for (int tries = 0; tries < 2; tries++) {
+        int rc = gov_state_save(vm, lg->state, lg->statecap, &need);
+        if (rc == GOV_OK) {
+            *len = need;
+            return GOVLOG_OK;
+        }
+        if (rc != GOV_ESPACE) return fail(lg, GOVLOG_EMISUSE, "gov_state_save: %s", gov_errstr(rc));
+        unsigned char *s = realloc(lg->state, need ? need : 1);
+        if (!s) return fail(lg, GOVLOG_ENOMEM, "out of memory (%zu bytes of state)", need);
+        lg->state = s;
+        lg->statecap = need ? need : 1;
+    }
+    return fail(lg, GOVLOG_EMISUSE, "gov_state_save keeps asking for more room");
+}
+
+static int attach_locked(govlog *lg, uint32_t id, gov_vm *vm) {
+    stream *s = find(lg, id);
+    if (s && s->attached) return fail(lg, GOVLOG_EMISUSE, "stream %u is attached already", id);
+    const gov_program *p = gov_vm_program(vm);
+    size_t slen;
+    int rc = save_state(lg, vm, &slen);
+    if (rc) return rc;
+    char ssha[65];
+    govQ_sha256_hex(lg->state, slen, ssha);
+    govQ_buf *m = &lg->members;
+    begin(m);
+    govQ_printf(m, ",\"stream\":%u,\"policy\":", id);
+    govQ_jstr_or_null(m, gov_program_name(p));
+    govQ_printf(m, ",\"policy_id\":\"%s\",\"version\":", gov_program_id(p));
+    govQ_jstr_or_null(m, gov_program_version(p));
+    govQ_puts(m, ",\"stamp\":");
+    govQ_jstr_or_null(m, gov_program_stamp(p));
+    govQ_puts(m, ",\"limits\":[");
+    for (int i = 0; i < GOV_LIMIT__COUNT; i++) govQ_printf(m, i ? ",%d" : "%d", gov_vm_limit(vm, i, -1));
+    govQ_printf(m, "],\"state_sha256\":\"%s\"", ssha);
+    if (lg->opt.log_inputs) {
+        govQ_puts(m, ",\"state\":\"");
+        govQ_base64(m, lg->state, slen);
+        govQ_puts(m, "\"");
+    }
+    rc = emit(lg, "attach");
+    if (rc) return rc;
+    if (!s) {
+        if (lg->nst == lg->stcap) {
+            size_t cap = lg->stcap ? lg->stcap * 2 : 4;
+            stream *ns = realloc(lg->st, cap * sizeof *ns);
+            if (!ns) return fail(lg, GOVLOG_ENOMEM, "out of memory");
+            lg->st = ns;
+            lg->stcap = cap;
+        }
+        s = &lg->st[lg->nst++];
+        s->id = id;
+    }
+    s->attached = true;
+    s->entries = 0;
+    snprintf(s->policy_id, sizeof s->policy_id, "%s", gov_program_id(p));
+    return GOVLOG_OK;
+}
+
+static int append_locked(govlog *lg, uint32_t id, const gov_decision *d, const void *input, size_t len) {
+    stream *s = find(lg, id);
+    if (!s || !s->attached) return fail(lg, GOVLOG_EMISUSE, "stream %u is not attached (govlog_attach first)", id);
+    const gov_program *p = gov_decision_program(d);
+    if (strcmp(s->policy_id, gov_program_id(p)) != 0)
+        return fail(lg, GOVLOG_EMISUSE, "stream %u was attached with policy %s, not %s", id, s->policy_id,
+                    gov_program_id(p));
+    /* The decision's JSON, as libgov writes it. */
+    size_t need = 0;
+    int jr;
+    while ((jr = gov_decision_json(d, lg->dec.p, lg->dec.cap, &need)) == GOV_ESPACE) {
+        char *nb = realloc(lg->dec.p, need + 1);
+        if (!nb) return fail(lg, GOVLOG_ENOMEM, "out of memory (a decision of %zu bytes)", need);
+        lg->dec.p = nb;
+        lg->dec.cap = need + 1;
+    }
+    if (jr != GOV_OK) return fail(lg, GOVLOG_EDECISION, "gov_decision_json: %s", gov_errstr(jr));
+    govQ_buf *m = &lg->members;
+    begin(m);
+    govQ_printf(m, ",\"stream\":%u,\"line\":%llu,\"run_id\":", id, (unsigned long long)gov_decision_line(d));
+    size_t rlen;
+    const char *rid = gov_decision_run_id(d, &rlen);
+    if (rid) govQ_jstr(m, rid, rlen);
+    else govQ_puts(m, "null");
+    govQ_puts(m, ",\"at\":");
+    int64_t at = gov_decision_at(d);
+    if (at == INT64_MIN) {
+        govQ_puts(m, "null");
+    } else {
+        govQ_puts(m, "\"");
+        govQ_time(m, at);
+        govQ_puts(m, "\"");
+    }
+    govQ_printf(m, ",\"policy_id\":\"%s\",\"version\":", gov_program_id(p));
+    govQ_jstr_or_null(m, gov_program_version(p));
+    govQ_puts(m, ",\"stamp\":");
+    govQ_jstr_or_null(m, gov_program_stamp(p));
+    govQ_puts(m, ",\"input_sha256\":");
+    if (input) {
+        char h[65];
+        govQ_sha256_hex(input, len, h);
+        govQ_printf(m, "\"%s\"", h);
+        if (lg->opt.log_inputs) {
+            if (govQ_utf8_valid(input, len)) {
+                govQ_puts(m, ",\"input\":");
+                govQ_jstr(m, input, len);
+            } else {
+                govQ_puts(m, ",\"input_base64\":\"");
+                govQ_base64(m, input, len);
+                govQ_puts(m, "\"");
+            }
+        }
+    } else {
+        govQ_puts(m, "null");
+    }
+    govQ_puts(m, ",\"decision\":");
+    govQ_put(m, lg->dec.p, need);
+    int rc = emit(lg, "decision");
+    if (rc) return rc;
+    s->entries++;
+    lg->entries++;
+    return GOVLOG_OK;
+}
+
+static int detach_locked(govlog *lg, uint32_t id, const gov_vm *vm) {
+    stream *s = find(lg, id);
+    if (!s || !s->attached) return fail(lg, GOVLOG_EMISUSE, "stream %u is not attached", id);
+    govQ_buf *m = &lg->members;
+    char ssha[65] = "";
+    if (vm) {
+        size_t slen;
+        int rc = save_state(lg, vm, &slen);
+        if (rc) return rc;
+        govQ_sha256_hex(lg->state, slen, ssha);
+    }
+    begin(m);
+    govQ_printf(m, ",\"stream\":%u,\"entries\":%llu,\"state_sha256\":", id, (unsigned long long)s->entries);
+    if (vm) govQ_printf(m, "\"%s\"", ssha);
+    else govQ_puts(m, "null");
+    int rc = emit(lg, "detach");
+    if (!rc) s->attached = false;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- public entry points */
+
+#define LOCKED(lg, call)                        \
+    do {                                        \
+        if (!(lg)) return GOVLOG_EMISUSE;       \
+        pthread_mutex_lock(&(lg)->mu);          \
+        int rc_ = (call);                       \
+        pthread_mutex_unlock(&(lg)->mu);        \
+        return rc_;                             \
+    } while (0)
+
+int govlog_attach(govlog *lg, uint32_t stream_id, gov_vm *vm) {
+    if (!vm) return lg ? fail(lg, GOVLOG_EMISUSE, "no VM") : GOVLOG_EMISUSE;
+    LOCKED(lg, attach_locked(lg, stream_id, vm));
+}
+
+int govlog_append(govlog *lg, uint32_t stream_id, const gov_decision *d, const void *input, size_t len) {
+    if (!d || (!input && len)) return lg ? fail(lg, GOVLOG_EMISUSE, "no decision, or input NULL with a length") : GOVLOG_EMISUSE;
+    LOCKED(lg, append_locked(lg, stream_id, d, input, len));
+}
+
+int govlog_detach(govlog *lg, uint32_t stream_id, const gov_vm *vm) { LOCKED(lg, detach_locked(lg, stream_id, vm)); }
+
+int govlog_rotate(govlog *lg) {
+    if (!lg) return GOVLOG_EMISUSE;
+    pthread_mutex_lock(&lg->mu);
+    int rc = lg->broken ? fail(lg, GOVLOG_EIO, "an earlier write to '%s' failed", lg->path) : rotate_locked(lg);
+    pthread_mutex_unlock(&lg->mu);
+    return rc;
+}
+
+int govlog_close(govlog *lg, char head[65]) {
+    if (head) head[0] = 0;
+    if (!lg) return GOVLOG_EMISUSE;
+    pthread_mutex_lock(&lg->mu);
+    int rc = GOVLOG_OK;
+    for (size_t i = 0; i < lg->nst && !rc; i++)
+        if (lg->st[i].attached) rc = detach_locked(lg, lg->st[i].id, NULL);
+    if (!rc) {
+        begin(&lg->members);
+        govQ_printf(&lg->members, ",\"entries\":%llu", (unsigned long long)lg->entries);
+        rc = emit(lg, "close");
+    }
+    if (!rc && fsync(lg->fd) != 0) rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
+    if (!rc && head) memcpy(head, lg->head, 65);
+    pthread_mutex_unlock(&lg->mu);
+    free_log(lg);
+    return rc;
+}
+
+void govlog_head(const govlog *lg, char hex[65]) {
+    if (!hex) return;
+    if (!lg) {
+        hex[0] = 0;
+        return;
+    }
+    pthread_mutex_lock((pthread_mutex_t *)&lg->mu);
+    memcpy(hex, lg->head, 65);
+    pthread_mutex_unlock((pthread_mutex_t *)&lg->mu);
+}
+
+uint64_t govlog_lines(const govlog *lg) { return lg ? lg->lines : 0; }
+uint64_t govlog_recovered(const govlog *lg) { return lg ? lg->recovered : 0; }
+uint64_t govlog_next_seq(const govlog *lg) { return lg ? lg->seq : 0; }
+const char *govlog_errmsg(const govlog *lg) { return lg ? lg->msg : "no log"; }
