@@ -376,6 +376,54 @@ static int check_other_policy(const char *path0, const char *path1)
     return !ok;
 }
 
+/* GATEAPPROVAL (spec/bytecode.md): each field of a program's first entry set to a value
+ * the verifier must refuse, behind a recomputed checksum: each load fails with its code
+ * and a message naming what is wrong. A program without the section is not checked. */
+static int check_gateapproval(const char *govb, const unsigned char *pb, size_t plen)
+{
+    uint32_t nsect = plen >= 24 ? rd32(pb + 20) : 0;
+    size_t off = 0;
+    for (uint32_t i = 0; i < nsect && 24 + 12 * (size_t)i + 12 <= plen; i++)
+        if (rd32(pb + 24 + 12 * i) == 28 && rd32(pb + 24 + 12 * i + 8) >= 16) off = rd32(pb + 24 + 12 * i + 4);
+    if (!off || off + 16 > plen) return 0;
+    static const struct { uint32_t field, value; int code; const char *msg; } cases[] = {
+        {0, 999, GOV_EBOUNDS, "out of range"},
+        {4, 0, GOV_EVALUE, "quorum 0 not in"},
+        {4, 999, GOV_EVALUE, "quorum 999 not in"},
+        {8, 5, GOV_EVALUE, "is not a string or id field"}, /* slot 5: the built-in `at`, a time */
+        {8, 9999, GOV_EVALUE, "is not a string or id field"},
+        {12, 1, GOV_EVALUE, "reserved word not zero"},
+    };
+    unsigned char *m = malloc(plen);
+    int bad = 0, n = 0;
+    for (size_t k = 0; m && k <= sizeof cases / sizeof cases[0]; k++) {
+        memcpy(m, pb, plen);
+        const char *want = "says nothing";
+        int code = GOV_EVALUE;
+        if (k < sizeof cases / sizeof cases[0]) {
+            wr64(m + off + cases[k].field, cases[k].value | (uint64_t)rd32(m + off + cases[k].field + 4) << 32);
+            want = cases[k].msg, code = cases[k].code;
+        } else { /* quorum 1 and no requester: an entry that changes nothing */
+            wr64(m + off + 4, 1 | (uint64_t)0xFFFFFFFFu << 32);
+        }
+        wr64(m + 8, XXH3_64bits(m + 16, plen - 16));
+        gov_program *p = NULL;
+        gov_error e;
+        int rc = gov_program_load(m, plen, &p, &e);
+        if (rc != code || !strstr(e.message, want)) {
+            printf("# GATEAPPROVAL case %zu: load %d (%s), expected %d (%s)\n", k, rc, rc == GOV_OK ? "" : e.message,
+                   code, want);
+            bad = 1;
+        }
+        if (p) gov_program_free(p);
+        n++;
+    }
+    free(m);
+    printf("%s - %s: GATEAPPROVAL's %d invalid entries are refused with their reasons\n", bad || !m ? "not ok" : "ok",
+           govb, n);
+    return bad || !m;
+}
+
 static int check_policy(const char *path, const char *jsonl)
 {
     const char *slash = strrchr(path, '/'), *govb = slash ? slash + 1 : path;
@@ -399,6 +447,7 @@ static int check_policy(const char *path, const char *jsonl)
         return 1;
     }
     gov_vm_set_trace(a, trace_buf, sizeof trace_buf);
+    failed |= check_gateapproval(govb, pb, plen);
 
     /* Split the records in place. */
     char *lines[1024];
