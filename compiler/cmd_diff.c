@@ -17,6 +17,7 @@
 #include "compiler/govc.h"
 #include "compiler/stdlib.h"
 #include "lang/eval.h"
+#include "lang/sets.h"
 
 typedef enum Effect { FX_TIGHTEN, FX_LOOSEN, FX_CHANGE } Effect;
 static const char *const effect_names[] = {"tightened", "loosened", "changed"};
@@ -121,6 +122,11 @@ static bool expr_eq(const GovExpr *a, const GovExpr *b)
         if (a->u.in.nitems != b->u.in.nitems || !expr_eq(a->u.in.x, b->u.in.x)) return false;
         for (uint32_t i = 0; i < a->u.in.nitems; i++)
             if (!expr_eq(a->u.in.items[i], b->u.in.items[i])) return false;
+        return expr_eq(GOV_IN_SET(a), GOV_IN_SET(b));
+    case GOV_E_LIST:
+        if (a->u.list.nitems != b->u.list.nitems) return false;
+        for (uint32_t i = 0; i < a->u.list.nitems; i++)
+            if (!expr_eq(a->u.list.items[i], b->u.list.items[i])) return false;
         return true;
     default:
         return true;
@@ -167,10 +173,86 @@ static bool names_subset(const GovNameList *a, const GovNameList *b)
     return true;
 }
 
+/* ------------------------------------------------------------------ sets */
+
+/* The members of a that b does not admit (all the strings they admit, globs included),
+ * quoted and joined; NULL when there are none. *undecided when the prover gave up on
+ * one (it is listed, as it may be new). */
+static const char *set_minus(Diff *D, const GovSetVal *a, const GovSetVal *b, bool *undecided)
+{
+    char buf[400];
+    size_t n = 0;
+    uint32_t count = 0;
+    buf[0] = 0;
+    for (uint32_t m = 0; m < a->n; m++) {
+        GovSetWitness w;
+        int r = govC_member_subset(a, m, b, &w);
+        if (r == 1) continue;
+        if (r < 0) *undecided = true;
+        char q[140];
+        govC_set_quote(a->text[m].s, a->text[m].len, q, sizeof q);
+        if (count++ < 6 && n + strlen(q) + 4 < sizeof buf)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? ", " : "", q);
+    }
+    if (!count) return NULL;
+    if (count > 6) return govD_fmt(D->a, "%s and %u more", buf, count - 6);
+    return govD_fmt(D->a, "%s", buf);
+}
+
+/* A set as written: ["search", "kb_*"] (the first 8 members). */
+static const char *set_text(Diff *D, const GovSetVal *sv)
+{
+    char buf[600];
+    size_t n = 1;
+    buf[0] = '[';
+    buf[1] = 0;
+    for (uint32_t m = 0; m < sv->n; m++) {
+        char q[140];
+        govC_set_quote(sv->text[m].s, sv->text[m].len, q, sizeof q);
+        if (m == 8 || n + strlen(q) + 24 > sizeof buf) {
+            n += (size_t)snprintf(buf + n, sizeof buf - n, ", ... %u more", sv->n - m);
+            break;
+        }
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", m ? ", " : "", q);
+    }
+    snprintf(buf + n, sizeof buf - n, "]");
+    return govD_fmt(D->a, "%s", buf);
+}
+
+/* An allowlist or denylist's value changed (spec/language.md 5.1): members added to an
+ * allow set or removed from a deny set loosen it, whatever else changed; the reverse
+ * alone tightens. Compared as the strings the sets admit, so rewriting ["kb_a", "kb_b"]
+ * as ["kb_[ab]"] is no change. An inclusion the prover cannot decide counts as loosening. */
+static void diff_set(Diff *D, GovStr name, const char *detail, const GovSetVal *o, const GovSetVal *n, bool allow)
+{
+    if (!o || !n) return;
+    bool und = false;
+    const char *added = set_minus(D, n, o, &und), *removed = set_minus(D, o, n, &und);
+    if (!added && !removed) return;
+    const char *what;
+    if (added && removed) what = govD_fmt(D->a, "%s: adds %s; removes %s", detail, added, removed);
+    else if (added) what = govD_fmt(D->a, "%s: adds %s", detail, added);
+    else what = govD_fmt(D->a, "%s: removes %s", detail, removed);
+    if (und) what = govD_fmt(D->a, "%s (inclusion not proved: counted as loosening)", what);
+    bool loosens = und || (allow ? added != NULL : removed != NULL);
+    add(D, allow ? "allowlist" : "denylist", name, what, set_text(D, o), set_text(D, n),
+        loosens ? FX_LOOSEN : FX_TIGHTEN);
+}
+
 /* ------------------------------------------------------------------ per kind */
 
 static void diff_limit(Diff *D, const GovDecl *o, const GovDecl *n)
 {
+    if (o->u.limit.set || n->u.limit.set) {
+        if (o->u.limit.set != n->u.limit.set) {
+            static const char *const kinds[] = {"max or min", "allowlist", "denylist"};
+            add(D, "limit", n->name, "kind", kinds[o->u.limit.set], kinds[n->u.limit.set], FX_LOOSEN);
+            return;
+        }
+        diff_set(D, n->name, "default", o->u.limit.sv, n->u.limit.sv,
+                 n->u.limit.set == GOV_SET_ALLOW);
+        return;
+    }
     if (o->u.limit.is_max != n->u.limit.is_max) {
         add(D, "limit", n->name, "direction", o->u.limit.is_max ? "max" : "min", n->u.limit.is_max ? "max" : "min",
             FX_LOOSEN);
@@ -374,6 +456,12 @@ static void collect_ovs(Diff *D, const GovPolicy *p, Ov **out, uint32_t *n)
         }
 }
 
+/* An override's value as text: a set's members, or the constant. */
+static const char *ov_text(Diff *D, const GovOverride *ov)
+{
+    return ov->sv ? set_text(D, ov->sv) : val_text(D, ov->value);
+}
+
 static void diff_overrides(Diff *D, const GovPolicy *op, const GovPolicy *np)
 {
     Ov *oo, *no;
@@ -388,7 +476,13 @@ static void diff_overrides(Diff *D, const GovPolicy *op, const GovPolicy *np)
         const char *where = govD_fmt(D->a, "override in %s", b->path);
         if (!a) {
             /* The checker proved it is at least as tight as what applied before. */
-            add(D, "limit", b->ov->name, where, "(inherited)", val_text(D, b->ov->value), FX_TIGHTEN);
+            add(D, "limit", b->ov->name, where, "(inherited)", ov_text(D, b->ov), FX_TIGHTEN);
+            continue;
+        }
+        if (b->ov->limit && b->ov->limit->u.limit.set) {
+            if (a->ov->limit && a->ov->limit->u.limit.set == b->ov->limit->u.limit.set)
+                diff_set(D, b->ov->name, where, a->ov->sv, b->ov->sv,
+                         b->ov->limit->u.limit.set == GOV_SET_ALLOW);
             continue;
         }
         int c = cmp_const(a->ov->value, b->ov->value);
@@ -404,7 +498,7 @@ static void diff_overrides(Diff *D, const GovPolicy *op, const GovPolicy *np)
         for (uint32_t i = 0; i < nn && !found; i++)
             found = strcmp(oo[j].path, no[i].path) == 0 && str_eq(oo[j].ov->name, no[i].ov->name);
         if (!found)
-            add(D, "limit", oo[j].ov->name, govD_fmt(D->a, "override in %s", oo[j].path), val_text(D, oo[j].ov->value),
+            add(D, "limit", oo[j].ov->name, govD_fmt(D->a, "override in %s", oo[j].path), ov_text(D, oo[j].ov),
                 "(removed: falls back to a less specific value)", FX_LOOSEN);
     }
 }

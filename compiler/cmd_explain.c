@@ -234,15 +234,18 @@ static void explain_limit(const J *j, int lim, FILE *out)
     jv_text(j, jv_member(j, lim, "name"), name, sizeof name);
     jv_text(j, jv_member(j, lim, "dir"), dir, sizeof dir);
     value(j, jv_member(j, lim, "value"), val, sizeof val);
+    /* "a max limit", "a min limit"; sets (spec/language.md 5.1): "an allowlist", "a denylist" */
+    const char *kind = strcmp(dir, "allow") == 0 ? "an allowlist" : strcmp(dir, "deny") == 0 ? "a denylist"
+                     : strcmp(dir, "max") == 0 ? "a max limit" : "a min limit";
     int by = jv_member(j, lim, "decided_by");
     jv_text(j, jv_member(j, by, "level"), lvl, sizeof lvl);
     jv_text(j, jv_member(j, by, "at"), at, sizeof at);
     if (strcmp(lvl, "default") == 0 || by < 0) {
-        fprintf(out, "  %s (a %s limit) is %s, the default set at %s\n", name, dir, val, at);
+        fprintf(out, "  %s (%s) is %s, the default set at %s\n", name, kind, val, at);
     } else {
         jv_text(j, jv_member(j, by, "scope"), scope, sizeof scope);
         jv_text(j, jv_member(j, by, "path"), path, sizeof path);
-        fprintf(out, "  %s (a %s limit) is %s, set by %s \"%s\" (%s) at %s\n", name, dir, val, lvl, scope, path, at);
+        fprintf(out, "  %s (%s) is %s, set by %s \"%s\" (%s) at %s\n", name, kind, val, lvl, scope, path, at);
     }
     int cons = jv_member(j, lim, "consulted");
     for (int c = 0; c < jv_count(j, cons); c++) {

@@ -85,8 +85,35 @@ typedef struct RunOpts {
     govlog_options logopt;
 } RunOpts;
 
-static void print_value(FILE *out, const gov_value *v)
+/* A set as its members, ["search", "kb_*"], the first 8 and a count of the rest; an
+ * empty allowlist or denylist says what it means. A list as its elements. */
+static void print_members(FILE *out, const gov_program *p, const gov_value *v)
 {
+    fputc('[', out);
+    if (v->type == GOV_SET) {
+        size_t n;
+        for (size_t k = 0; k < v->len && k < 8; k++) {
+            const char *m = gov_set_member(p, v->i, k, &n);
+            fprintf(out, "%s\"%.*s\"", k ? ", " : "", (int)n, m ? m : "");
+        }
+        if (v->len > 8) fprintf(out, ", ... %zu more", v->len - 8);
+    } else {
+        const char *at = v->s, *end = v->s + v->len;
+        for (int first = 1; at < end; first = 0) {
+            size_t n = strnlen(at, (size_t)(end - at));
+            fprintf(out, "%s\"%.*s\"", first ? "" : ", ", (int)n, at);
+            at += n + 1;
+        }
+    }
+    fputc(']', out);
+}
+
+static void print_value(FILE *out, const gov_program *p, const gov_value *v)
+{
+    if (v->type == GOV_SET || v->type == GOV_STRINGS) {
+        print_members(out, p, v);
+        return;
+    }
     char buf[128];
     govc_format_value(v, buf, sizeof buf);
     fputs(buf, out);
@@ -157,7 +184,7 @@ void govc_print_action(FILE *out, const gov_action *a)
     fputc('\n', out);
 }
 
-static void print_text(FILE *out, const gov_decision *d)
+static void print_text(FILE *out, const gov_program *p, const gov_decision *d)
 {
     if (gov_decision_status(d) != GOV_OK) {
         fprintf(out, "line %llu: error: %s\n", (unsigned long long)gov_decision_line(d), gov_decision_error(d));
@@ -185,13 +212,13 @@ static void print_text(FILE *out, const gov_decision *d)
         fprintf(out, "  %-6s %s", verdicts[f.verdict], f.rule);
         for (int c = 0; c < f.ncompares; c++) {
             fputs(c ? ", " : ": ", out);
-            print_value(out, &f.compares[c].lhs);
+            print_value(out, p, &f.compares[c].lhs);
             fprintf(out, " %s ", f.compares[c].op);
-            print_value(out, &f.compares[c].rhs);
+            print_value(out, p, &f.compares[c].rhs);
         }
         if (f.limit) {
             fprintf(out, " (%s ", f.limit);
-            print_value(out, &f.limit_value);
+            print_value(out, p, &f.limit_value);
             if (strcmp(f.limit_level, "default") == 0)
                 fprintf(out, ", the default, at %s:%u:%u)", f.limit_file, f.limit_line, f.limit_col);
             else
@@ -425,7 +452,7 @@ static int run_records(const RunOpts *o, gov_program *prog)
             break;
         }
         if (o->text)
-            print_text(stdout, d);
+            print_text(stdout, prog, d);
         else
             rc = print_json(stdout, d, o->trace, &out, &ocap);
         if (rc == 0 && o->state && o->state_every && ++since_save >= o->state_every) {

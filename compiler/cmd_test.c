@@ -87,6 +87,23 @@ static const gov_decision *given(gov_vm *vm, const gov_program *p, const GovTest
         case GOV_TY_STRING: case GOV_TY_ID:
             rc = gov_set_string(vm, slot, v.u.s.s ? v.u.s.s : "", v.u.s.len);
             break;
+        case GOV_TY_STRINGS: { /* a constant list: its elements */
+            enum { MAXITEMS = 256 };
+            const char *items[MAXITEMS];
+            size_t lens[MAXITEMS], n = 0;
+            for (uint32_t k = 0; k < v.u.list.n && n < MAXITEMS; k++) {
+                GovValue it;
+                if (!govE_eval(v.u.list.items[k], &it)) continue;
+                items[n] = it.u.s.s ? it.u.s.s : "";
+                lens[n++] = it.u.s.len;
+            }
+            if (v.u.list.n > MAXITEMS) {
+                *why = "a list of more than 256 strings in a test step";
+                return NULL;
+            }
+            rc = gov_set_strings(vm, slot, items, lens, n);
+            break;
+        }
         default:
             rc = gov_set_int(vm, slot, v.u.i);
             if (slot == 5) at = v.u.i;

@@ -114,6 +114,9 @@ typedef struct Comp {
     /* time zones and glob patterns the code names (ZONES, ZONETRANS, PATTERNS) */
     const GovZone *zones[GOVB_MAXZONES]; uint32_t nzones;
     uint32_t pats[GOVB_MAXZONES]; uint32_t npats;   /* compiled text's string index */
+    /* sets (SETS, SETMEMBERS): each set limit's settings, tightest first, then the
+     * constant lists any_in and all_in test against */
+    uint32_t nsets, nsetglobs;
 } Comp;
 
 static void intern_grow(Comp *K, Intern *t, uint32_t n)
@@ -278,7 +281,8 @@ static void emit_kinds(Comp *K)
             } else if (f->dflt) {
                 GovValue v;
                 govE_eval(f->dflt, &v);
-                dflt = const_value(K, &v, f->type);
+                /* A strings field defaults to [] (the checker allows no other list). */
+                dflt = f->type == GOV_TY_STRINGS ? const_of(K, GOV_TY_STRINGS, 0) : const_value(K, &v, f->type);
             } else {
                 flags = GOVB_F_REQUIRED;
             }
@@ -304,6 +308,76 @@ static void emit_channels(Comp *K)
         put32(b, (uint32_t)c->u.channel.chan_kind);
         put32(b, gstr(K, c->u.channel.target));
     }
+}
+
+/* A set into SETS and SETMEMBERS (spec/bytecode.md): the exact members sorted bytewise
+ * without repeats, then the globs, each with its compiled form. Its index. */
+static uint32_t emit_set_members(Comp *K, const GovStr *exact, uint32_t nexact, const GovSetVal *globs,
+                                 uint32_t kind)
+{
+    Buf *m = &K->sec[GOVB_S_SETMEMBERS];
+    uint32_t first = (uint32_t)(m->n / 8), nglob = 0;
+    for (uint32_t i = 0; i < nexact; i++) {
+        put32(m, gstr(K, exact[i]));
+        put32(m, GOVB_NONE);
+    }
+    for (uint32_t i = 0; globs && i < globs->n; i++) {
+        if (!globs->glob[i]) continue;
+        if (++K->nsetglobs > GOVB_MAXSETGLOBS && !K->failed) {
+            govD_error(K->d, "E091", globs->spans[i], "more than %u glob members of sets in one policy",
+                       GOVB_MAXSETGLOBS);
+            K->failed = true;
+        }
+        put32(m, gstr(K, globs->text[i]));
+        put32(m, str_of(K, globs->glob[i]->compiled, globs->glob[i]->len));
+        nglob++;
+    }
+    Buf *b = &K->sec[GOVB_S_SETS];
+    put32(b, first);
+    put32(b, nexact);
+    put32(b, nglob);
+    put32(b, kind);
+    return K->nsets++;
+}
+
+static uint32_t emit_set(Comp *K, const GovSetVal *sv, uint32_t kind)
+{
+    return emit_set_members(K, sv->sorted, sv->nsorted, sv, kind);
+}
+
+static int gstr_order(const void *pa, const void *pb)
+{
+    const GovStr *a = pa, *b = pb;
+    uint32_t n = a->len < b->len ? a->len : b->len;
+    int c = n ? memcmp(a->s, b->s, n) : 0;
+    if (c) return c;
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* A constant list of strings (any_in's and all_in's second argument) as a LIST set. */
+static uint32_t list_set(Comp *K, GovExpr *e)
+{
+    GovValue v;
+    uint32_t n = 0;
+    GovStr *items = NULL;
+    if (govE_eval(e, &v) && v.type == GOV_TY_STRINGS) {
+        items = govA_alloc(K->a, (v.u.list.n + 1) * sizeof *items);
+        for (uint32_t i = 0; i < v.u.list.n; i++) {
+            GovValue it;
+            if (govE_eval(v.u.list.items[i], &it)) items[n++] = it.u.s;
+        }
+    }
+    if (n > 1) qsort(items, n, sizeof *items, gstr_order);
+    uint32_t u = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (!u || gstr_order(&items[u - 1], &items[i]) != 0) items[u++] = items[i];
+    return emit_set_members(K, items, u, NULL, GOVB_SET_LIST);
+}
+
+static int rank_cmp(const void *pa, const void *pb)
+{
+    const GovOverride *a = *(GovOverride *const *)pa, *b = *(GovOverride *const *)pb;
+    return a->sv->rank < b->sv->rank ? -1 : a->sv->rank > b->sv->rank;
 }
 
 typedef struct Ovr {
@@ -348,7 +422,18 @@ static void emit_scopes_and_limits(Comp *K)
         }
         if (n > 1) qsort(ovs, n, sizeof *ovs, ovr_cmp);
         GovValue v;
-        govE_eval(l->u.limit.value, &v);
+        uint32_t set_kind = l->u.limit.set == GOV_SET_ALLOW ? GOVB_SET_ALLOW : GOVB_SET_DENY;
+        if (l->u.limit.set) {
+            /* The limit's sets tightest first (the checker's rank), the default last:
+             * the VM takes the lower of two equally specific settings as the tighter. */
+            GovOverride **byrank = govA_alloc(K->a, (n + 1) * sizeof *byrank);
+            for (uint32_t i = 0; i < n; i++) byrank[i] = ovs[i].ov;
+            if (n > 1) qsort(byrank, n, sizeof *byrank, rank_cmp);
+            for (uint32_t i = 0; i < n; i++) byrank[i]->sv->index = emit_set(K, byrank[i]->sv, set_kind);
+            v = (GovValue){GOV_TY_SET, {.i = emit_set(K, l->u.limit.sv, set_kind)}};
+        } else {
+            govE_eval(l->u.limit.value, &v);
+        }
         uint32_t file, line, col;
         src_pos(K, l->u.limit.value->span, &file, &line, &col);
         Buf *b = &K->sec[GOVB_S_LIMITS];
@@ -364,7 +449,10 @@ static void emit_scopes_and_limits(Comp *K)
         put32(b, 0);
         for (uint32_t i = 0; i < n; i++) {
             GovValue ov;
-            govE_eval(ovs[i].ov->value, &ov);
+            if (l->u.limit.set)
+                ov = (GovValue){GOV_TY_SET, {.i = ovs[i].ov->sv->index}};
+            else
+                govE_eval(ovs[i].ov->value, &ov);
             src_pos(K, ovs[i].ov->value->span, &file, &line, &col);
             Buf *o = &K->sec[GOVB_S_OVERRIDES];
             put32(o, li);
@@ -673,6 +761,16 @@ static uint32_t gen_builtin(Comp *K, GovExpr *e)
         abc(K, ops[bi - GOV_BI_STARTS_WITH], r, x, y);
         return r;
     }
+    case GOV_BI_ANY_IN: case GOV_BI_ALL_IN: {
+        /* A set limit's value in force, or a constant list as a LIST set. */
+        y = args[1]->type == GOV_TY_SET ? gen(K, args[1])
+                                        : loadk(K, GOV_TY_SET, const_of(K, GOV_TY_SET, list_set(K, args[1])));
+        release(K, x);
+        release(K, y);
+        r = reg(K, GOV_TY_BOOL);
+        abc(K, bi == GOV_BI_ANY_IN ? GOV_OP_ANYIN : GOV_OP_ALLIN, r, x, y);
+        return r;
+    }
     case GOV_BI_MATCHES: {
         uint32_t pi = pattern_index(K, e->u.call.aux);
         release(K, x);
@@ -710,6 +808,14 @@ static uint32_t gen(Comp *K, GovExpr *e)
     GovSpan saved = K->at;
     K->at = e->span;
     uint32_t r;
+    if (e->is_const && e->type == GOV_TY_STRINGS) {
+        /* A constant list is only ever a set to test against (any_in, all_in) or the
+         * items after `in`; as a value of its own it has no register form. */
+        unsupported(K, e->span, "a constant list of strings used as a value (rather than after 'in' or as the "
+                    "second argument of any_in or all_in) is");
+        K->at = saved;
+        return loadk(K, GOV_TY_BOOL, const_of(K, GOV_TY_BOOL, 0));
+    }
     if (e->is_const) {
         GovValue v;
         govE_eval(e, &v);
@@ -741,6 +847,21 @@ static uint32_t gen(Comp *K, GovExpr *e)
         r = gen_binary(K, e);
         break;
     case GOV_E_IN: {
+        if (GOV_IN_SET(e)) {
+            /* A set limit's value in force (LOADL), or a list field. */
+            uint32_t x = gen(K, e->u.in.x), y = gen(K, e->u.in.set);
+            release(K, x);
+            release(K, y);
+            uint32_t c = reg(K, GOV_TY_BOOL);
+            abc(K, e->u.in.set->type == GOV_TY_SET ? GOV_OP_INSET : GOV_OP_INLIST, c, x, y);
+            r = c;
+            if (e->op) {
+                release(K, c);
+                r = reg(K, GOV_TY_BOOL);
+                abc(K, GOV_OP_NOT, r, c, 0);
+            }
+            break;
+        }
         uint32_t acc = GOVB_NONE;
         for (uint32_t i = 0; i < e->u.in.nitems; i++) {
             uint32_t x, y;

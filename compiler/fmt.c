@@ -462,7 +462,10 @@ static void inner(F *f, GovExpr *e)
         }
         take(f, T_IN);
         text(f, " ");
-        expr_list(f, '[', ']', e->u.in.items, e->u.in.nitems);
+        expr(f, e->u.in.set);
+        break;
+    case GOV_E_LIST:
+        expr_list(f, '[', ']', e->u.list.items, e->u.list.nitems);
         break;
     case GOV_E_IF:
         fd_op(&f->d, FD_GROUP, NULL, 0, 0);
@@ -944,6 +947,14 @@ static void block_decl(F *f)
     clauses(f);
 }
 
+/* A limit's keyword past the three letters of `max` and `min` (allowlist, denylist):
+ * limits align their `=`, whatever keyword declares them. */
+static int32_t kw_extra(const GovDecl *d)
+{
+    if (d->kind != GOV_D_LIMIT || !d->u.limit.set) return 0;
+    return d->u.limit.set == GOV_SET_ALLOW ? 6 : 5;
+}
+
 /* Channels, limits and windows align their `=` within a run. */
 static int run_class(const Node *n)
 {
@@ -1067,7 +1078,7 @@ static void print_file(F *f)
             run = (Run){i, 0, 0};
             do {
                 GovDecl *d = f->nodes[run.end].p;
-                int32_t w = (int32_t)(d->name_span.hi - d->name_span.lo);
+                int32_t w = (int32_t)(d->name_span.hi - d->name_span.lo) + kw_extra(d);
                 run.name = w > run.name ? w : run.name;
                 run.end++;
             } while (run.end < f->nn && run_class(&f->nodes[run.end]) == cls &&
@@ -1092,7 +1103,7 @@ static void print_file(F *f)
             take(f, -1);
             text(f, " ");
             Tok *name = take(f, T_IDENT);
-            fd_pad(&f->d, run.name - (int32_t)(name->hi - name->lo) + 1);
+            fd_pad(&f->d, run.name - (int32_t)(name->hi - name->lo) - kw_extra(d) + 1);
             take(f, '=');
             text(f, " ");
             clause_expr(f);

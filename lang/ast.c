@@ -19,7 +19,7 @@ const char *gov_type_name(GovType t)
 {
     static const char *const names[GOV_TY__COUNT] = {
         "<error>", "int", "float", "ratio", "duration", "time", "money", "bool",
-        "string", "id", "severity", "verdict", "channel",
+        "string", "id", "severity", "verdict", "set", "strings", "channel",
     };
     return (unsigned)t < GOV_TY__COUNT ? names[t] : "?";
 }

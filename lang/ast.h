@@ -26,7 +26,7 @@ typedef struct GovStr {
     uint32_t len;
 } GovStr;
 
-/* Types. The order of the first group matters to nothing; ERROR marks an expression
+/* Types. INT .. STRINGS are numbered as the bytecode numbers them (GOVB_TY_*); ERROR marks an expression
  * whose error was already reported, so the checker says nothing more about it. */
 typedef enum GovType {
     GOV_TY_ERROR = 0,
@@ -41,6 +41,8 @@ typedef enum GovType {
     GOV_TY_ID,
     GOV_TY_SEVERITY,
     GOV_TY_VERDICT,
+    GOV_TY_SET,            /* the value of an allowlist or denylist (spec/language.md §5.1) */
+    GOV_TY_STRINGS,        /* a list of strings: a record field, a constant list */
     GOV_TY_CHANNEL,
     GOV_TY__COUNT
 } GovType;
@@ -99,7 +101,8 @@ typedef enum GovExprKind {
     GOV_E_BINARY,  /* a op b */
     GOV_E_IN,      /* x [not] in [items] */
     GOV_E_IF,      /* if a then b else c */
-    GOV_E_ERROR    /* placeholder after a syntax error */
+    GOV_E_ERROR,   /* placeholder after a syntax error */
+    GOV_E_LIST     /* [a, b, ...]: a list literal */
 } GovExprKind;
 
 typedef enum GovOp {
@@ -116,7 +119,8 @@ struct GovField;
 typedef enum GovBuiltin {
     GOV_BI_ABS, GOV_BI_MIN, GOV_BI_MAX, GOV_BI_CLAMP, GOV_BI_ROUND, GOV_BI_LEN,
     GOV_BI_STARTS_WITH, GOV_BI_ENDS_WITH, GOV_BI_CONTAINS, GOV_BI_IEQUALS, GOV_BI_MATCHES,
-    GOV_BI_HOUR_OF_DAY, GOV_BI_DAY_OF_WEEK, GOV_BI_IS_BUSINESS_HOURS, GOV_BI__COUNT
+    GOV_BI_HOUR_OF_DAY, GOV_BI_DAY_OF_WEEK, GOV_BI_IS_BUSINESS_HOURS, GOV_BI_ANY_IN, GOV_BI_ALL_IN,
+    GOV_BI__COUNT
 } GovBuiltin;
 
 /* A glob pattern compiled by the checker (vm/gov_std.h's compiled form). */
@@ -146,9 +150,16 @@ struct GovExpr {
             const void *aux;   /* matches: its GovPattern; calendar: its GovZone (checker) */
         } call;
         struct { GovExpr *a, *b, *c; } ops; /* UNARY: a; BINARY: a, b; IF: a, b, c */
-        struct { GovExpr *x; GovExpr **items; uint32_t nitems; } in;
+        /* x [not] in RHS: set is the right-hand side as written; when it is a list
+         * literal, items are its items (and GOV_IN_SET is NULL), else it is a set to
+         * test (a set limit's name, a list field) and items is empty. */
+        struct { GovExpr *x; GovExpr **items; uint32_t nitems; GovExpr *set; } in;
+        struct { GovExpr **items; uint32_t nitems; } list;   /* LIST */
     } u;
 };
+
+/* The set an `in` tests against, or NULL when its right-hand side is a list literal. */
+#define GOV_IN_SET(e) ((e)->u.in.set && (e)->u.in.set->kind != GOV_E_LIST ? (e)->u.in.set : NULL)
 
 /* ------------------------------------------------------------------ declarations */
 
@@ -225,7 +236,13 @@ struct GovDecl {
     union {
         struct { GovField *fields; uint32_t nfields, cap; } record;
         struct { GovStr kind; GovSpan kind_span; GovStr target; GovSpan target_span; int chan_kind; } channel;
-        struct { bool is_max; GovExpr *value; uint8_t type; } limit;
+        struct {
+            bool is_max;            /* max, or allowlist; min, or denylist */
+            GovExpr *value;
+            uint8_t type;           /* GovType; SET for allowlist and denylist */
+            uint8_t set;            /* GovSetKind */
+            struct GovSetVal *sv;   /* a set limit's default, checked (lang/sets.c) */
+        } limit;
         struct {
             GovExpr *when; GovExpr *for_; GovExpr *clear_when; GovExpr *clear_after; GovExpr *stale_after;
             int severity, verdict; GovSpan sev_span, verdict_span;
@@ -278,6 +295,28 @@ struct GovDecl {
     } u;
 };
 
+/* ------------------------------------------------------------------ sets */
+
+/* allowlist and denylist limits (spec/language.md §5.1). */
+typedef enum GovSetKind { GOV_SET_NONE, GOV_SET_ALLOW, GOV_SET_DENY } GovSetKind;
+
+/* A set value as the checker leaves it: its members in source order, each exact (a
+ * string: a member without glob metacharacters, escapes removed) or a glob (compiled, as
+ * `matches` compiles its pattern). rank orders the settings of one set limit tightest
+ * first (lang/sets.c), the order the compiler numbers their sets in. */
+typedef struct GovSetVal {
+    uint32_t n;
+    GovStr *text;          /* each member as written (the decoded string) */
+    GovSpan *spans;
+    GovStr *exact;         /* exact members' bytes; .s NULL for a glob */
+    GovPattern **glob;     /* glob members' compiled patterns; NULL for an exact member */
+    GovStr *sorted;        /* the exact members, sorted bytewise (a prefix first), unique */
+    uint32_t nsorted;
+    uint32_t rank;
+    uint32_t index;        /* the compiler's SETS index for it */
+    bool has_glob;
+} GovSetVal;
+
 /* ------------------------------------------------------------------ scopes */
 
 typedef struct GovOverride {
@@ -286,6 +325,7 @@ typedef struct GovOverride {
     GovSpan name_span;
     GovExpr *value;
     GovDecl *limit;        /* resolved by the checker */
+    GovSetVal *sv;         /* a set limit's value, checked */
 } GovOverride;
 
 typedef struct GovScope GovScope;

@@ -152,11 +152,13 @@ static bool is_ordered(int t)
            t == GOV_TY_SEVERITY || t == GOV_TY_VERDICT;
 }
 static bool is_text(int t) { return t == GOV_TY_STRING || t == GOV_TY_ID; }
+/* A single value: not a set, a list or a channel (which nothing compares). */
+static bool is_scalar(int t) { return t != GOV_TY_SET && t != GOV_TY_STRINGS && t != GOV_TY_CHANNEL; }
 
 /* Two types that can be compared with == (numbers mix; strings and ids mix). */
 static bool comparable(int a, int b)
 {
-    return a == b || (is_num(a) && is_num(b)) || (is_text(a) && is_text(b));
+    return is_scalar(a) && (a == b || (is_num(a) && is_num(b)) || (is_text(a) && is_text(b)));
 }
 
 /* The type two branches (of an if, or items of a list) unify to, or ERROR. */
@@ -175,7 +177,7 @@ static int resolve_type(Checker *C, GovStr name, GovSpan sp)
     const NameEntry *e = find_name(NC_TYPE, name);
     if (!e) {
         govD_error(C->d, "E021", sp, "unknown type '%.*s'; types are int, float, ratio, duration, "
-                   "time, money, bool, string, id, severity and verdict", (int)name.len, name.s);
+                   "time, money, bool, string, id, strings, severity and verdict", (int)name.len, name.s);
         return GOV_TY_ERROR;
     }
     return e->type;
@@ -319,6 +321,7 @@ static int check_call(Checker *C, GovExpr *e)
         {"abs", 1, 1}, {"min", 2, 2}, {"max", 2, 2}, {"clamp", 3, 3}, {"round", 1, 1}, {"len", 1, 1},
         {"starts_with", 2, 2}, {"ends_with", 2, 2}, {"contains", 2, 2}, {"iequals", 2, 2},
         {"matches", 2, 2}, {"hour_of_day", 1, 2}, {"day_of_week", 1, 2}, {"is_business_hours", 2, 2},
+        {"any_in", 2, 2}, {"all_in", 2, 2},
     };
     int bi = -1;
     for (int i = 0; i < (int)COUNT(builtins); i++)
@@ -326,8 +329,8 @@ static int check_call(Checker *C, GovExpr *e)
     if (bi < 0) {
         GovDiag *g = govD_error(C->d, "E033", e->u.call.name_span, "unknown function '%.*s'", (int)n.len, n.s);
         govD_note(C->d, g, (GovSpan){UINT32_MAX, 0, 0}, "built-in functions are abs, min, max, clamp, round, len, "
-                  "starts_with, ends_with, contains, iequals, matches, hour_of_day, day_of_week and "
-                  "is_business_hours (spec/stdlib.md); host functions are declared with `extern fn`");
+                  "starts_with, ends_with, contains, iequals, matches, hour_of_day, day_of_week, "
+                  "is_business_hours, any_in and all_in (spec/stdlib.md); host functions are declared with `extern fn`");
         return set(e, GOV_TY_ERROR, false);
     }
     e->u.call.builtin = bi;
@@ -455,6 +458,21 @@ static int check_call(Checker *C, GovExpr *e)
         e->u.call.aux = z;
         return set(e, bi == GOV_BI_IS_BUSINESS_HOURS ? GOV_TY_BOOL : GOV_TY_INT, args[0]->is_const);
     }
+    case GOV_BI_ANY_IN: case GOV_BI_ALL_IN:
+        /* A list (a strings field, a constant list) against a set: an allowlist or a
+         * denylist, whose members may be globs, or a constant list, matched exactly. */
+        if (t[0] != GOV_TY_STRINGS) {
+            govD_error(C->d, "E020", args[0]->span, "the first argument of '%s' must be a list of strings (a strings "
+                       "field), found %s", builtins[bi].name, tn(t[0]));
+            return set(e, GOV_TY_ERROR, false);
+        }
+        if (t[1] != GOV_TY_SET && !(t[1] == GOV_TY_STRINGS && args[1]->is_const)) {
+            govD_error(C->d, "E020", args[1]->span, "the second argument of '%s' must be an allowlist, a denylist or "
+                       "a constant list of strings, found %s%s", builtins[bi].name, tn(t[1]),
+                       t[1] == GOV_TY_STRINGS ? " that depends on the record" : "");
+            return set(e, GOV_TY_ERROR, false);
+        }
+        return set(e, GOV_TY_BOOL, all_const);
     default:
         break;
     }
@@ -508,6 +526,9 @@ static int check_binary(Checker *C, GovExpr *e)
         else if (op <= GOV_AOP_DIV && ((a == GOV_TY_MONEY) != (b == GOV_TY_MONEY) ||
                                       (a == GOV_TY_DURATION) != (b == GOV_TY_DURATION)))
             hint = " (units do not mix)";
+        if (!is_scalar(a) || !is_scalar(b))
+            hint = a == GOV_TY_SET || b == GOV_TY_SET ? " (test a set's members with 'in' or 'not in')"
+                 : " (test a list's elements with 'in', any_in or all_in)";
         govD_error(C->d, "E020", e->span, "cannot apply '%s' to %s and %s%s", gov_op_text(op), tn(a), tn(b), hint);
         return set(e, GOV_TY_ERROR, false);
     }
@@ -555,6 +576,30 @@ static int check_expr(Checker *C, GovExpr *e)
     case GOV_E_IN: {
         int x = check_expr(C, e->u.in.x);
         bool k = e->u.in.x->is_const, bad = x == GOV_TY_ERROR;
+        if (GOV_IN_SET(e)) {
+            /* x in SET: an allowlist or denylist (its members may be globs), or a list of
+             * strings (a strings field, or a constant list), matched exactly. */
+            GovExpr *rs = e->u.in.set;
+            int t = check_expr(C, rs);
+            if (bad || t == GOV_TY_ERROR)
+                return set(e, GOV_TY_ERROR, false);
+            if (t != GOV_TY_SET && t != GOV_TY_STRINGS) {
+                govD_error(C->d, "E020", rs->span, "'in' needs a list in brackets, an allowlist, a denylist or a "
+                           "strings field on its right, found %s", tn(t));
+                return set(e, GOV_TY_ERROR, false);
+            }
+            if (!is_text(x)) {
+                govD_error(C->d, "E020", e->u.in.x->span, "'in' tests a string or id against %s, found %s",
+                           t == GOV_TY_SET ? "a set" : "a list of strings", tn(x));
+                return set(e, GOV_TY_ERROR, false);
+            }
+            return set(e, GOV_TY_BOOL, k && rs->is_const);
+        }
+        if (!bad && !is_scalar(x)) {
+            govD_error(C->d, "E020", e->u.in.x->span, "'in [...]' tests one value, found %s (use any_in or all_in "
+                       "for a list)", tn(x));
+            bad = true;
+        }
         for (uint32_t i = 0; i < e->u.in.nitems; i++) {
             GovExpr *it = e->u.in.items[i];
             int t = check_expr(C, it);
@@ -589,9 +634,28 @@ static int check_expr(Checker *C, GovExpr *e)
     }
     case GOV_E_ERROR:
         return set(e, GOV_TY_ERROR, false);
+    case GOV_E_LIST: {
+        /* A list literal as a value: a list of strings (after 'in', a list of any one
+         * type is the node's own items; an allowlist's value is checked by sets.c). */
+        bool k = true, bad = false;
+        for (uint32_t i = 0; i < e->u.list.nitems; i++) {
+            GovExpr *it = e->u.list.items[i];
+            int t = check_expr(C, it);
+            k = k && it->is_const;
+            if (t == GOV_TY_ERROR) { bad = true; continue; }
+            if (!is_text(t) && !bad) {
+                govD_error(C->d, "E020", it->span, "a list here holds strings, found %s (a list of other values can "
+                           "only follow 'in')", tn(t));
+                bad = true;
+            }
+        }
+        return set(e, bad ? GOV_TY_ERROR : GOV_TY_STRINGS, !bad && k);
+    }
     }
     return set(e, GOV_TY_ERROR, false);
 }
+
+int govC_expr(Checker *C, GovExpr *e) { return check_expr(C, e); }
 
 /* ------------------------------------------------------------------ constants */
 
@@ -685,6 +749,10 @@ static void collect_kinds(Checker *C, GovExpr *e, GovDecl **kinds, GovSpan *span
     case GOV_E_IN:
         collect_kinds(C, e->u.in.x, kinds, spans, n);
         for (uint32_t i = 0; i < e->u.in.nitems; i++) collect_kinds(C, e->u.in.items[i], kinds, spans, n);
+        collect_kinds(C, GOV_IN_SET(e), kinds, spans, n);
+        break;
+    case GOV_E_LIST:
+        for (uint32_t i = 0; i < e->u.list.nitems; i++) collect_kinds(C, e->u.list.items[i], kinds, spans, n);
         break;
     default:
         break;
@@ -839,7 +907,12 @@ static void check_record(Checker *C, GovDecl *d)
         }
         if (f->dflt) {
             GovValue v;
-            govC_const(C, f->dflt, f->type, "a field's default", &v);
+            /* A list field may default to the empty list only: the bytecode has no
+             * constant lists of strings but the empty one (spec/bytecode.md). */
+            if (govC_const(C, f->dflt, f->type, "a field's default", &v) && f->type == GOV_TY_STRINGS &&
+                v.u.list.n)
+                govD_error(C->d, "E025", f->dflt->span, "a strings field's default must be [] (absent means "
+                           "empty); give the elements in the record");
         }
         all[n++] = *f;
     }
@@ -865,13 +938,21 @@ static void check_channel(Checker *C, GovDecl *d)
 static void check_limit(Checker *C, GovDecl *d)
 {
     GovExpr *e = d->u.limit.value;
-    int t = check_expr(C, e);
     d->u.limit.type = GOV_TY_ERROR;
+    if (d->u.limit.set) {
+        /* allowlist or denylist: a set of string members (lang/sets.c). */
+        d->u.limit.sv = govC_set_value(C, e, d);
+        if (d->u.limit.sv)
+            d->u.limit.type = GOV_TY_SET;
+        return;
+    }
+    int t = check_expr(C, e);
     if (t == GOV_TY_ERROR)
         return;
     if (!is_ordered(t) || t == GOV_TY_SEVERITY || t == GOV_TY_VERDICT) {
         govD_error(C->d, "E036", e->span, "limit '%.*s' is %s; a limit must be a number, ratio, duration, "
-                   "time or money", (int)d->name.len, d->name.s, tn(t));
+                   "time or money%s", (int)d->name.len, d->name.s, tn(t),
+                   t == GOV_TY_STRINGS ? " (a set of strings is declared with allowlist or denylist)" : "");
         return;
     }
     if (!e->is_const) {
@@ -1369,9 +1450,15 @@ static void check_extern(Checker *C, GovDecl *d)
     d->u.ext.rtype = (uint8_t)resolve_type(C, d->u.ext.ret_type, d->u.ext.ret_span);
     /* What the VM can call (spec/bytecode.md §7): results come back through a pointer
      * to a number, so no strings; at most GOVB_MAXPARAMS parameters. */
-    if (d->u.ext.rtype == GOV_TY_STRING || d->u.ext.rtype == GOV_TY_ID)
+    if (d->u.ext.rtype == GOV_TY_STRING || d->u.ext.rtype == GOV_TY_ID || d->u.ext.rtype == GOV_TY_STRINGS)
         govD_error(C->d, "E070", d->u.ext.ret_span, "an extern cannot return %s; return a number, bool, severity "
                    "or verdict", tn(d->u.ext.rtype));
+    for (uint32_t i = 0; i < n; i++)
+        if (d->u.ext.ptypes[i] == GOV_TY_STRINGS) {
+            govD_error(C->d, "E070", d->u.ext.param_spans[i], "an extern cannot take a list of strings; pass one "
+                       "string");
+            d->u.ext.ptypes[i] = GOV_TY_ERROR;
+        }
     if (n > GOV_MAX_EXTERN_PARAMS)
         govD_error(C->d, "E070", d->u.ext.param_spans[GOV_MAX_EXTERN_PARAMS], "an extern takes at most %d "
                    "parameters, '%.*s' declares %u", GOV_MAX_EXTERN_PARAMS, (int)d->name.len, d->name.s, n);

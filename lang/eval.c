@@ -114,6 +114,18 @@ static bool binary(GovOp op, const GovValue *a, const GovValue *b, int rtype, Go
     return true;
 }
 
+/* Is string x an element of constant list l? -1 if an element does not evaluate. */
+static int list_has(const GovValue *l, const GovValue *x)
+{
+    for (uint32_t i = 0; i < l->u.list.n; i++) {
+        GovValue it;
+        if (!govE_eval(l->u.list.items[i], &it)) return -1;
+        if (it.u.s.len == x->u.s.len && (x->u.s.len == 0 || memcmp(it.u.s.s, x->u.s.s, x->u.s.len) == 0))
+            return 1;
+    }
+    return 0;
+}
+
 bool govE_eval(const GovExpr *e, GovValue *out)
 {
     memset(out, 0, sizeof *out);
@@ -149,9 +161,16 @@ bool govE_eval(const GovExpr *e, GovValue *out)
         return binary((GovOp)e->op, &a, &b, e->type, out);
     }
     case GOV_E_IN: {
-        GovValue x, it;
+        GovValue x, it, l;
         if (!govE_eval(e->u.in.x, &x)) return false;
         bool found = false;
+        if (GOV_IN_SET(e)) {
+            /* A constant list on the right (a set limit is never constant). */
+            if (!govE_eval(e->u.in.set, &l) || l.type != GOV_TY_STRINGS) return false;
+            int r = list_has(&l, &x);
+            if (r < 0) return false;
+            found = r;
+        }
         for (uint32_t i = 0; i < e->u.in.nitems; i++) {
             if (!govE_eval(e->u.in.items[i], &it)) return false;
             if (govE_compare(&x, &it) == 0) found = true;
@@ -159,6 +178,10 @@ bool govE_eval(const GovExpr *e, GovValue *out)
         out->u.i = found != (e->op != 0);
         return true;
     }
+    case GOV_E_LIST:
+        out->u.list.items = e->u.list.items;
+        out->u.list.n = e->u.list.nitems;
+        return true;
     case GOV_E_IF: {
         GovValue c;
         if (!govE_eval(e->u.ops.a, &c)) return false;
@@ -212,6 +235,20 @@ bool govE_eval(const GovExpr *e, GovValue *out)
             gov_glob g;
             if (!pat || !gov_glob_load((const uint8_t *)pat->compiled, pat->len, &g)) return false;
             out->u.i = gov_glob_match(&g, v[0].u.s.s, v[0].u.s.len, NULL);
+            return true;
+        }
+        case GOV_BI_ANY_IN: case GOV_BI_ALL_IN: {
+            /* Two constant lists (a set limit is never constant): exact elements. */
+            bool any = e->u.call.builtin == GOV_BI_ANY_IN, r = !any;
+            for (uint32_t i = 0; i < v[0].u.list.n; i++) {
+                GovValue x;
+                if (!govE_eval(v[0].u.list.items[i], &x)) return false;
+                int h = list_has(&v[1], &x);
+                if (h < 0) return false;
+                if (any && h) r = true;
+                if (!any && !h) r = false;
+            }
+            out->u.i = r;
             return true;
         }
         case GOV_BI_HOUR_OF_DAY: case GOV_BI_DAY_OF_WEEK: case GOV_BI_IS_BUSINESS_HOURS: {
@@ -321,6 +358,16 @@ void govE_format(const GovValue *v, char *buf, size_t cap)
     case GOV_TY_SEVERITY: snprintf(buf, cap, "%s", gov_severity_name((int)v->u.i)); break;
     case GOV_TY_VERDICT: snprintf(buf, cap, "%s", gov_verdict_name((int)v->u.i)); break;
     case GOV_TY_STRING: case GOV_TY_ID: snprintf(buf, cap, "\"%.*s\"", (int)v->u.s.len, v->u.s.s); break;
+    case GOV_TY_STRINGS: {
+        size_t n = (size_t)snprintf(buf, cap, "[");
+        for (uint32_t i = 0; i < v->u.list.n && n < cap; i++) {
+            GovValue it;
+            if (!govE_eval(v->u.list.items[i], &it)) break;
+            n += (size_t)snprintf(buf + n, cap - n, "%s\"%.*s\"", i ? ", " : "", (int)it.u.s.len, it.u.s.s);
+        }
+        if (n < cap) snprintf(buf + n, cap - n, "]");
+        break;
+    }
     default: snprintf(buf, cap, "?"); break;
     }
 }

@@ -17,6 +17,7 @@ typedef struct GovValue {
         int64_t i;         /* int, duration, time, money, bool, severity, verdict */
         double f;          /* float, ratio */
         GovStr s;          /* string, id */
+        struct { struct GovExpr *const *items; uint32_t n; } list;   /* strings: checked constant items */
     } u;
 } GovValue;
 

@@ -1,5 +1,5 @@
 # lang/lang.mk: the front end (lexer, parser, checker) as a static library.
-LANG_SRCS := lang/arena.c lang/ast.c lang/diag.c lang/parse.c lang/eval.c lang/load.c lang/check.c lang/scopes.c lang/tz.c
+LANG_SRCS := lang/arena.c lang/ast.c lang/diag.c lang/parse.c lang/eval.c lang/load.c lang/check.c lang/scopes.c lang/sets.c lang/tz.c
 LANG_GEN  := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
 LANG_OBJS := $(LANG_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/gen/obj/lexer.o $(BUILD)/gen/obj/parser.o
 

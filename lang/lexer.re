@@ -330,6 +330,8 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
         "channel"           { SET_LOC(); KW(T_CHANNEL); }
         "max"               { SET_LOC(); KW(T_MAX); }
         "min"               { SET_LOC(); KW(T_MIN); }
+        "allowlist"         { SET_LOC(); KW(T_ALLOWLIST); }
+        "denylist"          { SET_LOC(); KW(T_DENYLIST); }
         "scope"             { SET_LOC(); KW(T_SCOPE); }
         "tenant"            { SET_LOC(); KW(T_TENANT); }
         "project"           { SET_LOC(); KW(T_PROJECT); }

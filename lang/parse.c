@@ -141,6 +141,18 @@ void govP_limit(GovParser *P, bool is_max, GovStr name, GovSpan name_sp, GovExpr
     govP_end(P, sp);
 }
 
+/* allowlist NAME = [...] (is_allow) or denylist NAME = [...]: a limit whose value is a
+ * set; an allowlist narrows like a max limit goes down, a denylist grows like a min
+ * limit goes up. */
+void govP_set_limit(GovParser *P, bool is_allow, GovStr name, GovSpan name_sp, GovExpr *value, GovSpan sp)
+{
+    govP_begin(P, GOV_D_LIMIT, name, name_sp, (GovStr){0}, sp);
+    P->cur->u.limit.is_max = is_allow;
+    P->cur->u.limit.value = value;
+    P->cur->u.limit.set = (uint8_t)(is_allow ? GOV_SET_ALLOW : GOV_SET_DENY);
+    govP_end(P, sp);
+}
+
 /* ------------------------------------------------------------------ scopes */
 
 void govP_scope_begin(GovParser *P, int level, GovStr name, GovSpan sp)
@@ -170,7 +182,7 @@ void govP_override(GovParser *P, GovStr name, GovSpan name_sp, GovExpr *value, G
     GovScope *s = P->scope;
     if (!s)
         return;
-    GovOverride o = {name, sp, name_sp, value, NULL};
+    GovOverride o = {name, sp, name_sp, value, NULL, NULL};
     GOV_PUSH(P->arena, s->overrides, s->noverrides, s->ocap, o);
 }
 
@@ -771,17 +783,33 @@ GovExpr *govP_binary(GovParser *P, GovOp op, GovExpr *a, GovExpr *b, GovSpan sp)
     return e;
 }
 
-GovExpr *govP_in(GovParser *P, GovExpr *x, GovExprList *items, bool negate, GovSpan sp)
+GovExpr *govP_list(GovParser *P, GovExprList *items, GovSpan sp)
 {
-    uint32_t d = x->depth;
+    uint32_t d = 0;
     for (uint32_t i = 0; i < items->n; i++)
         d = dmax(d, items->items[i]->depth);
-    GovExpr *e = node(P, GOV_E_IN, sp, d + 1);
+    GovExpr *e = node(P, GOV_E_LIST, sp, d + 1);
+    if (e->kind == GOV_E_LIST) {
+        e->u.list.items = items->items;
+        e->u.list.nitems = items->n;
+    }
+    return e;
+}
+
+/* x [not] in RHS: a list literal keeps its items in the node (the form the lowering of
+ * `in [..]` reads); anything else is a set to test against (a set limit, a list field),
+ * which the checker types. */
+GovExpr *govP_in(GovParser *P, GovExpr *x, GovExpr *rhs, bool negate, GovSpan sp)
+{
+    GovExpr *e = node(P, GOV_E_IN, sp, dmax(x->depth, rhs->depth) + 1);
     if (e->kind == GOV_E_IN) {
         e->op = negate;
         e->u.in.x = x;
-        e->u.in.items = items->items;
-        e->u.in.nitems = items->n;
+        e->u.in.set = rhs;
+        if (rhs->kind == GOV_E_LIST) {
+            e->u.in.items = rhs->u.list.items;
+            e->u.in.nitems = rhs->u.list.nitems;
+        }
     }
     return e;
 }

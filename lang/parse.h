@@ -43,6 +43,7 @@ void govP_field(GovParser *P, GovStr name, GovSpan name_sp, GovStr type, GovSpan
 void govP_channel(GovParser *P, GovStr name, GovSpan name_sp, GovStr kind, GovSpan kind_sp,
                   GovStr target, GovSpan target_sp, GovSpan sp);
 void govP_limit(GovParser *P, bool is_max, GovStr name, GovSpan name_sp, GovExpr *value, GovSpan sp);
+void govP_set_limit(GovParser *P, bool is_allow, GovStr name, GovSpan name_sp, GovExpr *value, GovSpan sp);
 void govP_scope_begin(GovParser *P, int level, GovStr name, GovSpan sp);
 void govP_scope_end(GovParser *P);
 void govP_override(GovParser *P, GovStr name, GovSpan name_sp, GovExpr *value, GovSpan sp);
@@ -95,7 +96,8 @@ GovExpr *govP_call(GovParser *P, GovStr name, GovSpan name_sp, GovExprList *args
 GovExpr *govP_field_access(GovParser *P, GovExpr *obj, GovStr name, GovSpan name_sp, GovSpan sp);
 GovExpr *govP_unary(GovParser *P, GovOp op, GovExpr *a, GovSpan sp);
 GovExpr *govP_binary(GovParser *P, GovOp op, GovExpr *a, GovExpr *b, GovSpan sp);
-GovExpr *govP_in(GovParser *P, GovExpr *x, GovExprList *items, bool negate, GovSpan sp);
+GovExpr *govP_in(GovParser *P, GovExpr *x, GovExpr *rhs, bool negate, GovSpan sp);
+GovExpr *govP_list(GovParser *P, GovExprList *items, GovSpan sp);
 GovExpr *govP_if(GovParser *P, GovExpr *c, GovExpr *a, GovExpr *b, GovSpan sp);
 
 #endif

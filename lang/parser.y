@@ -102,6 +102,7 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 %token T_EXTERN "'extern'" T_FN "'fn'" T_GIVEN "'given'" T_AT "'at'" T_EXPECT "'expect'"
 %token T_FIRED "'fired'" T_NOT "'not'" T_AND "'and'" T_OR "'or'" T_IF "'if'"
 %token T_THEN "'then'" T_ELSE "'else'" T_DENY "'deny'"
+%token T_ALLOWLIST "'allowlist'" T_DENYLIST "'denylist'"
 %token T_APPROVE "'approve'" T_REJECT "'reject'" T_ACK "'ack'" T_TICK "'tick'" T_BY "'by'"
 %token T_ARROW "'->'" T_EQ "'=='" T_NE "'!='" T_LE "'<='" T_GE "'>='"
 %token <i> T_INT "integer" T_DURATION "duration" T_MONEY "money amount" T_TIME "time"
@@ -217,6 +218,8 @@ channel
 limit
     : T_MAX T_IDENT '=' expr  { govP_limit(P, true, $2, SP(@2), $4, SP(@$)); }
     | T_MIN T_IDENT '=' expr  { govP_limit(P, false, $2, SP(@2), $4, SP(@$)); }
+    | T_ALLOWLIST T_IDENT '=' expr { govP_set_limit(P, true, $2, SP(@2), $4, SP(@$)); }
+    | T_DENYLIST T_IDENT '=' expr  { govP_set_limit(P, false, $2, SP(@2), $4, SP(@$)); }
     ;
 
 /* ------------------------------------------------------------------ scopes */
@@ -536,8 +539,9 @@ expr
     | expr T_GE expr          { $$ = govP_binary(P, GOV_AOP_GE, $1, $3, SP(@$)); }
     | expr T_AND expr         { $$ = govP_binary(P, GOV_AOP_AND, $1, $3, SP(@$)); }
     | expr T_OR expr          { $$ = govP_binary(P, GOV_AOP_OR, $1, $3, SP(@$)); }
-    | expr T_IN '[' expr_list ']' { $$ = govP_in(P, $1, &$4, false, SP(@$)); }
-    | expr T_NOT T_IN '[' expr_list ']' %prec T_IN { $$ = govP_in(P, $1, &$5, true, SP(@$)); }
+    | '[' expr_list ']'       { $$ = govP_list(P, &$2, SP(@$)); }
+    | expr T_IN expr          { $$ = govP_in(P, $1, $3, false, SP(@$)); }
+    | expr T_NOT T_IN expr %prec T_IN { $$ = govP_in(P, $1, $4, true, SP(@$)); }
     | T_IF expr T_THEN expr T_ELSE expr { $$ = govP_if(P, $2, $4, $6, SP(@$)); }
     ;
 

@@ -160,9 +160,17 @@ void govC_check_scopes(Checker *C)
                 }
             if (dup) continue;
             d->used = 1;
-            if (d->u.limit.type == GOV_TY_ERROR) continue;
+            if (d->u.limit.set) {
+                /* An allowlist or denylist: its own set value, checked even when the
+                 * default has an error. */
+                o->sv = govC_set_value(C, o->value, d);
+                if (!o->sv || d->u.limit.type == GOV_TY_ERROR) continue;
+            } else if (d->u.limit.type == GOV_TY_ERROR) {
+                continue;
+            }
             Setting st = {s, o, {0}};
-            if (!govC_const(C, o->value, d->u.limit.type,
+            if (!d->u.limit.set &&
+                !govC_const(C, o->value, d->u.limit.type,
                             govD_fmt(C->a, "the value of '%.*s'", (int)d->name.len, d->name.s), &st.v))
                 continue;
             o->limit = d;
@@ -177,6 +185,17 @@ void govC_check_scopes(Checker *C)
     for (uint32_t li = 0; li < nlim; li++) {
         GovDecl *lim = p->by_kind[GOV_D_LIMIT][li];
         if (lim->u.limit.type == GOV_TY_ERROR || nper[li] == 0) continue;
+        if (lim->u.limit.set) {
+            /* Sets: subset-only (sets.c). */
+            GovScope **sc = govA_alloc(C->a, nper[li] * sizeof *sc);
+            GovOverride **ov = govA_alloc(C->a, nper[li] * sizeof *ov);
+            for (uint32_t i = 0; i < nper[li]; i++) {
+                sc[i] = per[li][i].scope;
+                ov[i] = per[li][i].ov;
+            }
+            govC_prove_sets(C, lim, sc, ov, nper[li]);
+            continue;
+        }
         GovValue dv;
         if (!govE_eval(lim->u.limit.value, &dv)) continue;
         dv.type = lim->u.limit.type;
@@ -200,3 +219,7 @@ void govC_check_scopes(Checker *C)
         }
     }
 }
+
+bool govC_scopes_compatible(const GovScope *a, const GovScope *b) { return compatible(a, b); }
+int govC_scopes_specificity(const GovScope *a, const GovScope *b) { return specificity(a, b); }
+const char *govC_scope_describe(Checker *C, const GovScope *s) { return describe(C, s); }

@@ -43,3 +43,5 @@ TEST_SUITES += "python3 tests/drift/order.py $(BUILD)/govc"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/drift/run.sh"
 # The runner's pass/fail/skip accounting and the dependency stamps and scripts.
 TEST_SUITES += "sh tests/harness/run.sh"
+# allowlist and denylist limits at run time: membership, provenance, empty sets, ties (issue 25).
+TEST_SUITES += "python3 tests/sets/run.py $(BUILD)/govc"

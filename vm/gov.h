@@ -118,7 +118,7 @@ GOV_API const char *gov_errstr(int code);
 
 /* Value types, verdicts and severities (the numbers of gov_format.h and the spec). */
 enum { GOV_INT = 1, GOV_FLOAT, GOV_RATIO, GOV_DURATION, GOV_TIME, GOV_MONEY, GOV_BOOL,
-       GOV_STRING, GOV_ID, GOV_SEVERITY, GOV_VERDICT };
+       GOV_STRING, GOV_ID, GOV_SEVERITY, GOV_VERDICT, GOV_SET, GOV_STRINGS };
 enum { GOV_ALLOW = 0, GOV_WARN, GOV_REVIEW, GOV_PAUSE, GOV_BLOCK };
 enum { GOV_INFO = 0, GOV_WARNING, GOV_CRITICAL };
 
@@ -288,12 +288,15 @@ GOV_API int gov_vm_ready(gov_vm *vm);
 /* Typed entry point. Begin a record of a kind; every field is absent. Set fields by slot
  * (the setter must match the field's class: gov_set_int for int, duration (ns), time
  * (ns since epoch), money (micro-dollars), bool, severity and verdict; gov_set_float for
- * float and ratio; gov_set_string for string and id). A failed setter poisons the record:
- * gov_eval then returns an error decision with the setter's message. */
+ * float and ratio; gov_set_string for string and id; gov_set_strings for a list of
+ * strings, n elements of lens[i] bytes, none holding a NUL byte). A failed setter
+ * poisons the record: gov_eval then returns an error decision with the setter's
+ * message. */
 GOV_API int gov_record_begin(gov_vm *vm, int kind);
 GOV_API int gov_set_int(gov_vm *vm, int slot, int64_t v);
 GOV_API int gov_set_float(gov_vm *vm, int slot, double v);
 GOV_API int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len);
+GOV_API int gov_set_strings(gov_vm *vm, int slot, const char *const *items, const size_t *lens, size_t n);
 GOV_API const gov_decision *gov_eval(gov_vm *vm);
 
 /* JSON entry point: one JSON object (one line of JSONL, without its newline). The member
@@ -339,15 +342,21 @@ GOV_API int gov_state_load(gov_vm *vm, const void *bytes, size_t len);
 /* ---------------------------------------------------------------- 4. read */
 
 typedef struct gov_value {
-    int type;              /* GOV_INT .. GOV_VERDICT */
-    int64_t i;             /* class I types */
+    int type;              /* GOV_INT .. GOV_STRINGS */
+    int64_t i;             /* class I types; GOV_SET: the set (gov_set_member); GOV_STRINGS: elements */
     double f;              /* float, ratio */
-    const char *s;         /* string, id: bytes (not NUL-terminated) */
-    size_t len;
+    const char *s;         /* string, id: bytes (not NUL-terminated); GOV_STRINGS: the
+                              elements one after another, each followed by a NUL byte */
+    size_t len;            /* bytes of s; GOV_SET: its members */
 } gov_value;
 
+/* Member k of a set value (gov_value.i of a GOV_SET value: an allowlist's or denylist's
+ * value in force, a constant list): its text (NUL-terminated; *len its length), exact
+ * members first in bytewise order, then the globs as written; NULL past the end. */
+GOV_API const char *gov_set_member(const gov_program *p, int64_t set, size_t k, size_t *len);
+
 typedef struct gov_compare {
-    const char *op;        /* "==", "!=", "<", "<=", ">", ">=" */
+    const char *op;        /* "==", "!=", "<", "<=", ">", ">=", "in", "any in", "all in" */
     gov_value lhs, rhs;
     int result;            /* 0 or 1 */
 } gov_compare;

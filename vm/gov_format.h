@@ -38,7 +38,7 @@
 #define GOVB_VERSION    1
 #define GOVB_HEADER     24u          /* bytes before the section table */
 #define GOVB_SECTHDR    12u          /* bytes per section table entry */
-#define GOVB_MAXSECT    32u
+#define GOVB_MAXSECT    48u
 #define GOVB_NONE       0xFFFFFFFFu
 #define GOVB_MAXREGS    256u         /* registers per record kind (8-bit operands) */
 #define GOVB_MAXK       65536u       /* constants addressable by Bx */
@@ -48,9 +48,9 @@
 /* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). 16 (windows), 17
  * and 27 (drifts), 18, 19 and 21..23 (gates and escalations), 20 and 25 (host
  * functions), 24 and 26 (time zones), 28 (gate quorums and separation of duties), 29
- * and 32 (sustained rules), 30 (glob patterns) and 31 (build: version, stamp and the
- * meaning strings' count) are optional: a file without them is exactly a file of the
- * first version of this format. */
+ * and 32 (sustained rules), 30 (glob patterns), 31 (build: version, stamp and the
+ * meaning strings' count), and 33 and 34 (sets) are optional: a file without them is
+ * exactly a file of the first version of this format. */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -98,7 +98,9 @@
     X(31, BUILD,     16,  0) /* one entry: {u32 version (string or NONE), u32 stamp
                                  (string or NONE), u32 nmeaning, u32 zero}           */ \
     X(32, RULESTALE,  16, 0) /* {rule, zero, stale_lo, stale_hi}: one per RULESTATE
-                                 entry, in its order (absent: never stale)           */
+                                 entry, in its order (absent: never stale)           */ \
+    X(33, SETS,       16, 0) /* {first_member, nexact, nglob, kind}: GOVB_SET_* below */ \
+    X(34, SETMEMBERS, 8,  0) /* {u32 text (string), u32 compiled glob (string) or NONE} */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names the byte
  * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
@@ -117,8 +119,23 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 32
+    GOVB_S_MAX = 34
 };
+
+/* SETS: one entry per set value the program holds (an allowlist's or denylist's default
+ * and overrides, a constant list an any_in/all_in tests against), each limit's sets
+ * numbered tightest first (the VM breaks a tie between equally specific scopes with the
+ * lower index). A set's members are SETMEMBERS[first_member .. + nexact + nglob): nexact
+ * exact members (compiled NONE), sorted bytewise (a prefix first) without repeats, then
+ * nglob glob members (compiled: a valid compiled glob, vm/gov_std.h). Slices follow one
+ * another and cover SETMEMBERS. kind: GOVB_SET_LIST (exact members only), _ALLOW, _DENY.
+ * At most GOVB_MAXSETGLOBS glob members in a program: each costs the VM a matcher table
+ * (2 KiB) at load. */
+#define GOVB_SET_SIZE 16u
+#define GOVB_SET_LIST  0u
+#define GOVB_SET_ALLOW 1u
+#define GOVB_SET_DENY  2u
+#define GOVB_MAXSETGLOBS 4096u
 
 /* RULESTATE.flags: the rule has `clear when` (its code sets the clear condition with
  * SETCLR); without it, the clear condition is "the rule's condition does not hold".
@@ -191,13 +208,18 @@ enum {
     X(1, INT, "int") X(2, FLOAT, "float") X(3, RATIO, "ratio")                 \
     X(4, DURATION, "duration") X(5, TIME, "time") X(6, MONEY, "money")          \
     X(7, BOOL, "bool") X(8, STRING, "string") X(9, ID, "id")                    \
-    X(10, SEVERITY, "severity") X(11, VERDICT, "verdict")
+    X(10, SEVERITY, "severity") X(11, VERDICT, "verdict")                      \
+    X(12, SET, "set") X(13, STRINGS, "strings")
 enum {
 #define GOVB_X(n, name, str) GOVB_TY_##name = n,
     GOVB_TYPES(GOVB_X)
 #undef GOVB_X
-    GOVB_TY_MAX = 11
+    GOVB_TY_MAX = 13
 };
+/* SET values are a SETS index (a constant's u64; registers, limits and overrides only,
+ * never a field or an extern's). STRINGS values are lists of strings: a field read from
+ * a JSON array of strings, or a constant whose u64 is {u32 first string, u32 count}:
+ * strings first .. first + count - 1 (count 0: first 0), which lie one after another. */
 
 /* Units of record fields (FIELDS.unit), the canonical scale for each. NONE is the only
  * unit allowed for int, float, bool, string, id, severity and verdict fields; every
@@ -235,8 +257,8 @@ enum {
 #define GOVB_F_REQUIRED 1u           /* FIELDS.flags: no default; absent is an error */
 
 /* LIMITS.dir */
-#define GOVB_DIR_MAX 0u              /* lower is tighter */
-#define GOVB_DIR_MIN 1u              /* higher is tighter */
+#define GOVB_DIR_MAX 0u              /* lower is tighter; a SET limit: an allowlist (fewer members) */
+#define GOVB_DIR_MIN 1u              /* higher is tighter; a SET limit: a denylist (more members) */
 
 /* SCOPES.level; also the record slots of the built-in fields tenant..agent. */
 #define GOVB_LEVELS(X) X(0, TENANT, "tenant") X(1, PROJECT, "project") \

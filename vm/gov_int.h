@@ -4,6 +4,7 @@
  * records and numbers (json.c), govO_ output: decision JSON, trace, number formatting
  * (out.c), govD_ disassembler (disasm.c), govG_ gates, escalations and the clock
  * (gate.c), govS_ state save and restore (state.c), govK_ per-key tables (keytab.c),
+ * govM_ set membership (set.c),
  * govW_ windows (window.c), govR_ sustained rules (sustain.c), govT_ drift checks
  * (drift.c). Public functions are gov_ and live in gov.h.
  */
@@ -55,8 +56,11 @@ typedef union govV_cell { int64_t i; double f; uint64_t u; } govV_cell;
 #define GOVV_SOFF(u)  ((uint32_t)(((u) >> 32) & 0x7FFFFFFFu))
 #define GOVV_SLEN(u)  ((uint32_t)(u))
 
-/* Value classes, by which instructions dispatch. */
-enum { GOVV_CI = 1, GOVV_CF = 2, GOVV_CS = 3 };
+/* Value classes, by which instructions dispatch. A SET cell holds a SETS index; a
+ * STRINGS cell is a string reference (as class S) to a list's elements, each followed
+ * by a NUL byte (the record's scratch, or the program's strdata, where consecutive
+ * strings lie so). */
+enum { GOVV_CI = 1, GOVV_CF = 2, GOVV_CS = 3, GOVV_CSET = 4, GOVV_CLIST = 5 };
 
 typedef struct govL_limit {
     uint32_t name, type, dir, dflt, file, line, col, first, n;
@@ -171,6 +175,9 @@ typedef struct govL_zone { uint32_t name, first, n; int32_t off0; } govL_zone;
 /* An extern: its parameters are extparam[first .. first+n). */
 typedef struct govL_ext { uint32_t name, ret, first, n, on_error, arg; } govL_ext;
 
+/* A set (SETS): members setm[first .. first + nexact) exact and sorted, then nglob globs. */
+typedef struct govL_set { uint32_t first, nexact, nglob, kind; } govL_set;
+
 struct gov_program {
     char *strdata;              /* the STRDATA bytes, each string followed by a NUL */
     const char **str;           /* string i, NUL-terminated */
@@ -221,6 +228,11 @@ struct gov_program {
     gov_glob *pat;              /* PATTERNS, expanded into the matcher's tables at load */
     uint32_t *pat_src;          /* each pattern's source text (string index) */
     uint32_t max_stepch;        /* most channels of one escalation step */
+    uint32_t nset, nsetm, nsetglob;
+    govL_set *set;              /* SETS */
+    uint32_t *setm_str;         /* per SETMEMBERS entry: its text (string index) */
+    uint32_t *setm_glob;        /* ... and its matcher in setglob, or GOVB_NONE if exact */
+    gov_glob *setglob;          /* the glob members' matcher tables */
     uint32_t nwin;
     govL_window *win;
     uint32_t *kind_wins;        /* window indices grouped by kind, declaration order */
@@ -247,9 +259,12 @@ struct gov_program {
 /* ---------------------------------------------------------------- the VM */
 
 typedef struct govV_cmp {
-    uint8_t op, tl, tr, res;    /* op: 0 == 1 != 2 < 3 <= 4 > 5 >= */
+    uint8_t op, tl, tr, res;    /* op: 0 == 1 != 2 < 3 <= 4 > 5 >=, GOVV_OP_IN.. below */
+    uint32_t member;            /* in, any in, all in: the member that decided (SETMEMBERS), or NONE */
+    uint32_t elem;              /* any in, all in: the element that decided (its index), or NONE */
     govV_cell l, r;
 } govV_cmp;
+enum { GOVV_OP_IN = 6, GOVV_OP_ANYIN = 7, GOVV_OP_ALLIN = 8 };
 
 /* A sustained rule's state (state). phase: GOVV_RS_... ; since: when the condition
  * first held (pending, and kept while firing); firing: when it started firing;
@@ -598,6 +613,16 @@ GOV_HIDDEN int govV_scope_matches(gov_vm *vm, uint32_t scope);
 GOV_HIDDEN void govV_value(const gov_vm *vm, uint32_t type, govV_cell c, gov_value *out);
 GOV_HIDDEN int govV_fail(gov_vm *vm, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* set.c */
+/* The member of set si admitting s[0..n) (its SETMEMBERS index), or GOVB_NONE. */
+GOV_HIDDEN uint32_t govM_find(const gov_program *p, uint32_t si, const char *s, uint32_t n);
+/* ANYIN (any 1) and ALLIN (any 0) over a list's elements: the result, the element that
+ * decided (index, or NONE) and the member that admitted it (NONE if none did). */
+GOV_HIDDEN int govM_list(const gov_program *p, uint32_t si, const char *list, uint32_t len, int any,
+                         uint32_t *elem, uint32_t *member);
+/* Is s[0..n) an element of the list? Its index, or GOVB_NONE. */
+GOV_HIDDEN uint32_t govM_elem(const char *list, uint32_t len, const char *s, uint32_t n);
 
 /* gate.c */
 GOV_HIDDEN void govG_begin(gov_vm *vm);

@@ -83,3 +83,9 @@ GOV_OP(BIZ,    ABC, "R[A] := R[B] is Mon-Fri 09:00-17:00 in zone Z[C]", "R[A] bo
 GOV_OP(LOADW,  ABX, "R[A] := W[Bx]; if W[Bx] has no value, end the rule (not fired)", "rules only; window Bx of the rule's kind; type(R[A]) = its type")
 GOV_OP(CALL,   ABC, "R[A] := extern B (R[C] .. R[C+n-1])", "B < externs; n = its arity; type(R[C+i]) = param i (string and id: either); type(R[A]) = its return type; R[A] not a field")
 GOV_OP(LOADD,  ABX, "R[A] := D[Bx], drift Bx's statistic; if either window has fewer than min_samples values, end the rule (not fired)", "rules only; drift Bx of the rule's kind; R[A] float")
+/* Sets and lists (spec/language.md §5.1): a set is an allowlist's or denylist's value, or a
+ * constant list; membership is a binary search over its exact members, then each glob. */
+GOV_OP(INSET,  ABC, "R[A] := R[B] is a member of set R[C]", "R[A] bool; R[B] class S; R[C] set")
+GOV_OP(INLIST, ABC, "R[A] := R[B] is an element of list R[C]", "R[A] bool; R[B] class S; R[C] strings")
+GOV_OP(ANYIN,  ABC, "R[A] := some element of list R[B] is a member of set R[C]", "R[A] bool; R[B] strings; R[C] set")
+GOV_OP(ALLIN,  ABC, "R[A] := every element of list R[B] is a member of set R[C] (true for an empty list)", "as ANYIN")

@@ -425,6 +425,30 @@ static int set_field(gov_vm *vm, const govL_field *f, uint32_t slot, const char 
     govV_cell *r = &vm->reg[slot];
     const char *why = NULL;
     int cls = govL_class(f->type);
+    if (cls == GOVV_CLIST) {
+        /* A list of strings: its elements decoded into scratch, each followed by a NUL
+         * (an element may not hold one). Each element's two quotes pay for its NUL, so
+         * the list fits where the line's strings do. */
+        if (v->type != TK_ARRAY) return efield(vm, f, "expected an array of strings");
+        uint32_t start = vm->scratch_n;
+        for (int i = 0; i < v->size; i++) {
+            const govJ_tok *e = v + 1 + i;
+            if (e->type != TK_STRING) {
+                vm->scratch_n = start;
+                return efield(vm, f, "expected an array of strings");
+            }
+            char *dst = vm->scratch + vm->scratch_n;
+            size_t len = jstring(js + e->start, (size_t)(e->end - e->start), dst);
+            if (memchr(dst, 0, len)) {
+                vm->scratch_n = start;
+                return efield(vm, f, "an element holds a NUL character");
+            }
+            dst[len] = 0;
+            vm->scratch_n += (uint32_t)len + 1;
+        }
+        r->u = GOVV_SCRATCH | GOVV_STR(start, vm->scratch_n - start);
+        return GOV_OK;
+    }
     if (cls == GOVV_CS || f->type == GOVB_TY_SEVERITY || f->type == GOVB_TY_VERDICT ||
         (f->type == GOVB_TY_TIME && f->unit == GOVB_U_RFC3339)) {
         if (v->type != TK_STRING) return efield(vm, f, "expected a string");

@@ -26,6 +26,7 @@ typedef struct govL_ctx {
     uint32_t drift_code;        /* CODE words of the drifts' ranges, after the windows' */
     uint32_t calls;             /* CALL words verified: at most this many host failures
                                    in one record (every word runs at most once) */
+    uint32_t setglobs;          /* SETMEMBERS entries that are globs (check_header) */
 } govL_ctx;
 
 static uint32_t rd32(const uint8_t *b) {
@@ -60,6 +61,8 @@ int govL_class(uint32_t t) {
     switch (t) {
     case GOVB_TY_FLOAT: case GOVB_TY_RATIO: return GOVV_CF;
     case GOVB_TY_STRING: case GOVB_TY_ID: return GOVV_CS;
+    case GOVB_TY_SET: return GOVV_CSET;
+    case GOVB_TY_STRINGS: return GOVV_CLIST;
     case 0: return 0;
     default: return t <= GOVB_TY_MAX ? GOVV_CI : 0;
     }
@@ -164,6 +167,11 @@ static int check_header(govL_ctx *c, size_t len) {
                     GOVB_MAXZONES * GOVB_MAXTRANS);
     if (c->len[GOVB_S_PATTERNS] / 8 > GOVB_MAXZONES)
         return fail(c, GOV_ESECTION, c->off[GOVB_S_PATTERNS], "more than %u patterns", GOVB_MAXZONES);
+    /* Glob members cost a matcher table each: counted before anything is allocated. */
+    for (uint64_t o = 0; o < c->len[GOVB_S_SETMEMBERS]; o += 8)
+        if (rd32(b + c->off[GOVB_S_SETMEMBERS] + o + 4) != GOVB_NONE && ++c->setglobs > GOVB_MAXSETGLOBS)
+            return fail(c, GOV_ESECTION, c->off[GOVB_S_SETMEMBERS] + o, "more than %u glob members of sets",
+                        GOVB_MAXSETGLOBS);
     /* Bx (16 bits) names every constant and limit: a table past it could not be used. */
     if (c->len[GOVB_S_CONSTS] / 16 > GOVB_MAXK)
         return fail(c, GOV_EBOUNDS, c->off[GOVB_S_CONSTS], "%llu constants, more than the %u that Bx addresses",
@@ -226,6 +234,9 @@ static int alloc_program(govL_ctx *c) {
     p->ndrift = (uint32_t)(c->len[GOVB_S_DRIFTS] / GOVB_DRIFT_SIZE);
     p->nedge = (uint32_t)(c->len[GOVB_S_DRIFTBINS] / 8);
     p->nextparam = (uint32_t)(c->len[GOVB_S_EXTPARAMS] / 4);
+    p->nset = (uint32_t)(c->len[GOVB_S_SETS] / GOVB_SET_SIZE);
+    p->nsetm = (uint32_t)(c->len[GOVB_S_SETMEMBERS] / 8);
+    p->nsetglob = c->setglobs;
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -250,7 +261,8 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->next * sizeof(govL_ext)) + al8((uint64_t)p->nextparam * 4) +
                     al8((uint64_t)p->ndrift * sizeof(govL_drift)) + al8((uint64_t)p->nedge * 8) +
                     al8((uint64_t)p->ndrift * 4) + al8(((uint64_t)p->nkind + 1) * 4) + al8((uint64_t)p->nrule * 4) +
-                    al8((uint64_t)p->nrule * sizeof(govL_rcode));
+                    al8((uint64_t)p->nrule * sizeof(govL_rcode)) + al8((uint64_t)p->nset * sizeof(govL_set)) +
+                    2 * al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nsetglob * sizeof(gov_glob));
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -302,6 +314,10 @@ static int alloc_program(govL_ctx *c) {
     p->kind_drifts = carve(&cur, p->ndrift * 4);
     p->kdrift_first = carve(&cur, ((size_t)p->nkind + 1) * 4);
     p->rule_drift = carve(&cur, p->nrule * 4);
+    p->set = carve(&cur, p->nset * sizeof(govL_set));
+    p->setm_str = carve(&cur, p->nsetm * 4);
+    p->setm_glob = carve(&cur, p->nsetm * 4);
+    p->setglob = carve(&cur, p->nsetglob * sizeof(gov_glob));
     return GOV_OK;
 }
 
@@ -373,6 +389,62 @@ static int load_build(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* Sets (SETS, SETMEMBERS): slices in order covering the members; exact members sorted
+ * bytewise without repeats, then valid compiled globs; a constant list's set holds no
+ * glob. Before the constants, which name sets. */
+static int load_sets(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *m = SEC(GOVB_S_SETMEMBERS), *s = SEC(GOVB_S_SETS);
+    uint32_t nglob = 0;
+    for (uint32_t i = 0; i < p->nsetm; i++) {
+        uint64_t at = c->off[GOVB_S_SETMEMBERS] + 8ull * i;
+        uint32_t text = rd32(m + 8 * i), comp = rd32(m + 8 * i + 4);
+        CHECK_STR(text, at, "set member");
+        p->setm_str[i] = text;
+        p->setm_glob[i] = GOVB_NONE;
+        if (comp == GOVB_NONE) continue;
+        CHECK_STR(comp, at + 4, "compiled glob member");
+        if (!gov_glob_load((const uint8_t *)p->str[comp], p->strlen_[comp], &p->setglob[nglob]))
+            return fail(c, GOV_EVALUE, at + 4, "set member %u: not a valid compiled glob", i);
+        p->setm_glob[i] = nglob++;
+    }
+    uint64_t next = 0;
+    for (uint32_t i = 0; i < p->nset; i++) {
+        uint64_t at = c->off[GOVB_S_SETS] + (uint64_t)GOVB_SET_SIZE * i;
+        const uint8_t *e = s + (uint64_t)GOVB_SET_SIZE * i;
+        govL_set st = {rd32(e), rd32(e + 4), rd32(e + 8), rd32(e + 12)};
+        if (st.kind > GOVB_SET_DENY) return fail(c, GOV_EVALUE, at + 12, "set %u: unknown kind %u", i, st.kind);
+        if (st.first != next) return fail(c, GOV_EBOUNDS, at, "set %u: members at %u, expected %llu", i, st.first,
+                                          (unsigned long long)next);
+        next += (uint64_t)st.nexact + st.nglob;
+        if (next > p->nsetm) return fail(c, GOV_EBOUNDS, at + 4, "set %u: members run past SETMEMBERS", i);
+        if (st.kind == GOVB_SET_LIST && st.nglob)
+            return fail(c, GOV_EVALUE, at + 8, "set %u: a constant list has glob members", i);
+        for (uint32_t j = st.first; j < st.first + st.nexact; j++) {
+            if (p->setm_glob[j] != GOVB_NONE)
+                return fail(c, GOV_EVALUE, c->off[GOVB_S_SETMEMBERS] + 8ull * j + 4,
+                            "set %u: member %u is among the exact ones but is a glob", i, j);
+            if (j > st.first) {
+                uint32_t a = p->setm_str[j - 1], b = p->setm_str[j];
+                uint32_t n = p->strlen_[a] < p->strlen_[b] ? p->strlen_[a] : p->strlen_[b];
+                int o = n ? memcmp(p->str[a], p->str[b], n) : 0;
+                if (o > 0 || (o == 0 && p->strlen_[a] >= p->strlen_[b]))
+                    return fail(c, GOV_EVALUE, c->off[GOVB_S_SETMEMBERS] + 8ull * j,
+                                "set %u: exact members not sorted or repeated at member %u", i, j);
+            }
+        }
+        for (uint32_t j = st.first + st.nexact; j < st.first + st.nexact + st.nglob; j++)
+            if (p->setm_glob[j] == GOVB_NONE)
+                return fail(c, GOV_EVALUE, c->off[GOVB_S_SETMEMBERS] + 8ull * j + 4,
+                            "set %u: member %u is among the globs but has no compiled glob", i, j);
+        p->set[i] = st;
+    }
+    if (next != p->nsetm)
+        return fail(c, GOV_EBOUNDS, c->off[GOVB_S_SETMEMBERS], "%llu set members belong to no set",
+                    (unsigned long long)(p->nsetm - next));
+    return GOV_OK;
+}
+
 static int load_consts(govL_ctx *c) {
     gov_program *p = c->p;
     const uint8_t *s = SEC(GOVB_S_CONSTS);
@@ -405,6 +477,23 @@ static int load_consts(govL_ctx *c) {
                 return fail(c, GOV_EBOUNDS, at + 8, "constant %u: string offset too large", i);
             cell.u = GOVV_STR((uint64_t)(p->str[v] - p->strdata), p->strlen_[v]);
             break;
+        case GOVB_TY_SET:
+            if (v >= p->nset) return fail(c, GOV_EBOUNDS, at + 8, "constant %u: set %llu out of range", i, (unsigned long long)v);
+            break;
+        case GOVB_TY_STRINGS: {
+            /* Strings first .. first + n - 1, each followed by its NUL in strdata: the
+             * list's elements one after another, as a record's list is laid out. */
+            uint32_t first = (uint32_t)v, n = (uint32_t)(v >> 32);
+            if (n == 0 && first != 0) return fail(c, GOV_EVALUE, at + 8, "constant %u: empty list not written {0, 0}", i);
+            if ((uint64_t)first + n > p->nstr)
+                return fail(c, GOV_EBOUNDS, at + 8, "constant %u: list of strings %u..%llu out of range", i, first,
+                            (unsigned long long)first + n);
+            uint64_t off = n ? (uint64_t)(p->str[first] - p->strdata) : 0;
+            uint64_t end = n ? (uint64_t)(p->str[first + n - 1] - p->strdata) + p->strlen_[first + n - 1] + 1 : 0;
+            if (end > 0x7FFFFFFFu) return fail(c, GOV_EBOUNDS, at + 8, "constant %u: list offset too large", i);
+            cell.u = GOVV_STR(off, end - off);
+            break;
+        }
         default: break;
         }
         p->ktype[i] = (uint8_t)ty;
@@ -427,7 +516,12 @@ static int load_channels(govL_ctx *c) {
     return GOV_OK;
 }
 
-static int ordered_type(uint32_t t) { return numeric(t); }
+static int ordered_type(uint32_t t) { return numeric(t) || t == GOVB_TY_SET; }
+
+/* A SET limit's value (default or override) must be a set of its own kind. */
+static int set_fits(const gov_program *p, const govL_limit *l, uint32_t k) {
+    return l->type != GOVB_TY_SET || p->set[p->kval[k].u].kind == l->dir + 1;
+}
 
 static int load_limits(govL_ctx *c) {
     gov_program *p = c->p;
@@ -444,6 +538,9 @@ static int load_limits(govL_ctx *c) {
         if (p->ktype[l.dflt] != l.type)
             return fail(c, GOV_ETYPE, at + 12, "limit %u: default is %s, limit is %s", i,
                         govL_typename(p->ktype[l.dflt]), govL_typename(l.type));
+        if (!set_fits(p, &l, l.dflt))
+            return fail(c, GOV_EVALUE, at + 12, "limit %u: an %s's default is not an %s set", i,
+                        l.dir ? "denylist" : "allowlist", l.dir ? "deny" : "allow");
         CHECK_FILE(l.file, at + 16, "limit file");
         if (l.first != next)
             return fail(c, GOV_EBOUNDS, at + 28, "limit %u: overrides start at %u, expected %llu", i, l.first,
@@ -500,6 +597,8 @@ static int load_overrides(govL_ctx *c) {
             if (p->ktype[o.value] != l->type)
                 return fail(c, GOV_ETYPE, at + 8, "override %u: value is %s, limit is %s", j,
                             govL_typename(p->ktype[o.value]), govL_typename(l->type));
+            if (!set_fits(p, l, o.value))
+                return fail(c, GOV_EVALUE, at + 8, "override %u: the set is not of its limit's kind", j);
             CHECK_FILE(o.file, at + 12, "override file");
             if (j > l->first) {
                 const govL_ovr *q = &p->ovr[j - 1];
@@ -575,7 +674,8 @@ static int load_kinds(govL_ctx *c) {
         govL_field f = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 16), rd32(s + 20)};
         CHECK_STR(f.name, at, "field name");
         CHECK_STR(f.key, at + 4, "field key");
-        if (f.type == 0 || f.type > GOVB_TY_MAX) return fail(c, GOV_ETYPE, at + 8, "field %u: unknown type %u", i, f.type);
+        if (f.type == 0 || f.type > GOVB_TY_MAX || f.type == GOVB_TY_SET)
+            return fail(c, GOV_ETYPE, at + 8, "field %u: unknown type %u", i, f.type);
         if (f.unit > GOVB_U_MAX) return fail(c, GOV_EVALUE, at + 12, "field %u: unknown unit %u", i, f.unit);
         uint32_t ut = unit_type(f.unit);
         int has_units = f.type == GOVB_TY_DURATION || f.type == GOVB_TY_MONEY || f.type == GOVB_TY_RATIO ||
@@ -716,7 +816,8 @@ static int load_externs(govL_ctx *c) {
     const uint8_t *s = SEC(GOVB_S_EXTPARAMS);
     for (uint32_t i = 0; i < p->nextparam; i++) {
         p->extparam[i] = rd32(s + 4 * i);
-        if (p->extparam[i] == 0 || p->extparam[i] > GOVB_TY_MAX)
+        if (p->extparam[i] == 0 || p->extparam[i] > GOVB_TY_MAX || p->extparam[i] == GOVB_TY_SET ||
+            p->extparam[i] == GOVB_TY_STRINGS)
             return fail(c, GOV_ETYPE, c->off[GOVB_S_EXTPARAMS] + 4 * i, "extern parameter %u: unknown type %u", i,
                         p->extparam[i]);
     }
@@ -728,7 +829,7 @@ static int load_externs(govL_ctx *c) {
         CHECK_STR(x.name, at, "extern name");
         if (p->strlen_[x.name] == 0 || strlen(p->str[x.name]) != p->strlen_[x.name])
             return fail(c, GOV_EVALUE, at, "extern %u: name empty or holds a NUL byte", i);
-        if (govL_class(x.ret) == 0 || govL_class(x.ret) == GOVV_CS)
+        if (govL_class(x.ret) != GOVV_CI && govL_class(x.ret) != GOVV_CF)
             return fail(c, GOV_ETYPE, at + 4, "extern %u: return type %u is not a number, bool, severity or verdict", i,
                         x.ret);
         if (x.first != next_param)
@@ -834,7 +935,7 @@ static int verify_code(govL_ctx *c, uint32_t kd, uint32_t start, uint32_t n, int
          * CALL) may
          * not write a field. */
         int writes = op <= GOV_OP_OR || (op >= GOV_OP_ROUND && op <= GOV_OP_BIZ) || op == GOV_OP_LOADW ||
-                     op == GOV_OP_CALL || op == GOV_OP_LOADD;
+                     op == GOV_OP_CALL || op == GOV_OP_LOADD || (op >= GOV_OP_INSET && op <= GOV_OP_ALLIN);
         if (writes && a < k->nfields) return fail(c, GOV_EOPCODE, at, "pc %u: writes field register %u", pc, a);
         uint32_t ta = uses_a ? ty[a] : 0, tb = uses_b ? ty[b] : 0, tc = uses_c ? ty[cc] : 0;
         int ca = govL_class(ta), cb = govL_class(tb), ccl = govL_class(tc);
@@ -857,9 +958,9 @@ static int verify_code(govL_ctx *c, uint32_t kd, uint32_t start, uint32_t n, int
         case GOV_OP_MULIF: case GOV_OP_DIVIF:
             ok = numeric(ta) && ca == GOVV_CI && numeric(tb) && cb == GOVV_CI && ccl == GOVV_CF;
             break;
-        case GOV_OP_EQ: case GOV_OP_NE: ok = ta == GOVB_TY_BOOL && cb == ccl; break;
+        case GOV_OP_EQ: case GOV_OP_NE: ok = ta == GOVB_TY_BOOL && cb == ccl && cb <= GOVV_CS; break;
         case GOV_OP_LT: case GOV_OP_LE: case GOV_OP_GT: case GOV_OP_GE:
-            ok = ta == GOVB_TY_BOOL && cb == ccl && cb != GOVV_CS;
+            ok = ta == GOVB_TY_BOOL && cb == ccl && (cb == GOVV_CI || cb == GOVV_CF);
             break;
         case GOV_OP_NOT: ok = ta == GOVB_TY_BOOL && tb == GOVB_TY_BOOL; break;
         case GOV_OP_AND: case GOV_OP_OR: ok = ta == GOVB_TY_BOOL && tb == GOVB_TY_BOOL && tc == GOVB_TY_BOOL; break;
@@ -893,7 +994,7 @@ static int verify_code(govL_ctx *c, uint32_t kd, uint32_t start, uint32_t n, int
         }
         case GOV_OP_TEQL: case GOV_OP_TNEL: case GOV_OP_TLTL: case GOV_OP_TLEL: case GOV_OP_TGTL: case GOV_OP_TGEL:
             if (bx >= p->nlimit) return fail(c, GOV_EBOUNDS, at, "pc %u: limit %u out of range", pc, bx);
-            ok = ca == govL_class(p->limit[bx].type);
+            ok = ca == govL_class(p->limit[bx].type) && ca <= GOVV_CS;
             break;
         case GOV_OP_ROUND: ok = ta == GOVB_TY_INT && cb == GOVV_CF; break;
         case GOV_OP_LEN: ok = ta == GOVB_TY_INT && cb == GOVV_CS; break;
@@ -920,8 +1021,11 @@ static int verify_code(govL_ctx *c, uint32_t kd, uint32_t start, uint32_t n, int
             break;
         case GOV_OP_TEQK: case GOV_OP_TNEK: case GOV_OP_TLTK: case GOV_OP_TLEK: case GOV_OP_TGTK: case GOV_OP_TGEK:
             if (bx >= p->nconst) return fail(c, GOV_EBOUNDS, at, "pc %u: constant %u out of range", pc, bx);
-            ok = ca == govL_class(p->ktype[bx]) && (ca != GOVV_CS || op == GOV_OP_TEQK || op == GOV_OP_TNEK);
+            ok = ca == govL_class(p->ktype[bx]) && ca <= GOVV_CS && (ca != GOVV_CS || op == GOV_OP_TEQK || op == GOV_OP_TNEK);
             break;
+        case GOV_OP_INSET: ok = ta == GOVB_TY_BOOL && cb == GOVV_CS && tc == GOVB_TY_SET; break;
+        case GOV_OP_INLIST: ok = ta == GOVB_TY_BOOL && cb == GOVV_CS && tc == GOVB_TY_STRINGS; break;
+        case GOV_OP_ANYIN: case GOV_OP_ALLIN: ok = ta == GOVB_TY_BOOL && tb == GOVB_TY_STRINGS && tc == GOVB_TY_SET; break;
         default: ok = 0; break;
         }
         if (!ok) return fail(c, GOV_ETYPE, at, "pc %u: operand types do not fit the instruction", pc);
@@ -1514,6 +1618,7 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
     if (!e) e = alloc_program(&c);
     if (!e) e = load_strings(&c);
     if (!e) e = load_build(&c);
+    if (!e) e = load_sets(&c);
     if (!e) e = load_consts(&c);
     if (!e) e = load_channels(&c);
     if (!e) e = load_limits(&c);

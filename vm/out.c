@@ -174,7 +174,7 @@ void govO_double(govO_buf *b, double x) {
 static const char *const sev_names[3] = {"info", "warning", "critical"};
 static const char *const verd_names[5] = {"allow", "warn", "review", "pause", "block"};
 static const char *const level_names[4] = {"tenant", "project", "workflow", "agent"};
-static const char *const op_names[6] = {"==", "!=", "<", "<=", ">", ">="};
+static const char *const op_names[9] = {"==", "!=", "<", "<=", ">", ">=", "in", "any in", "all in"};
 
 /* magnitude m as whole.fraction with 'width' fraction digits, trailing zeros trimmed
  * down to keep digits. */
@@ -249,12 +249,47 @@ void govO_text(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
     govO_put(b, "\"", 1);
 }
 
-/* {"type":T,"value":V[,"text":S]} */
+/* A set: its first GOVO_SETSHOWN members (exact ones in order, then globs), its size,
+ * and what an empty one means. */
+#define GOVO_SETSHOWN 16u
+static void put_set(govO_buf *b, const gov_vm *vm, uint32_t si) {
+    const gov_program *p = vm->p;
+    const govL_set *st = &p->set[si];
+    uint32_t n = st->nexact + st->nglob;
+    govO_put(b, "[", 1);
+    for (uint32_t k = 0; k < n && k < GOVO_SETSHOWN; k++) {
+        uint32_t s = p->setm_str[st->first + k];
+        if (k) govO_put(b, ",", 1);
+        govO_jstr(b, p->str[s], p->strlen_[s]);
+    }
+    govO_puts(b, "],\"size\":");
+    put_u64(b, n);
+    if (n == 0 && st->kind != GOVB_SET_LIST)
+        govO_puts(b, st->kind == GOVB_SET_ALLOW ? ",\"text\":\"empty: allows nothing\"" : ",\"text\":\"empty: denies nothing\"");
+}
+
+/* A list of strings: its elements. */
+static void put_list(govO_buf *b, const gov_vm *vm, govV_cell c) {
+    uint32_t len;
+    const char *at = govV_str(vm, c.u, &len), *end = at + len;
+    govO_put(b, "[", 1);
+    for (int first = 1; at < end; first = 0) {
+        const char *nul = memchr(at, 0, (size_t)(end - at));
+        if (!first) govO_put(b, ",", 1);
+        govO_jstr(b, at, (size_t)(nul - at));
+        at = nul + 1;
+    }
+    govO_put(b, "]", 1);
+}
+
+/* {"type":T,"value":V[,"text":S]}; a set adds "size" after its value. */
 void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
     govO_puts(b, "{\"type\":\"");
     govO_puts(b, govL_typename(type));
     govO_puts(b, "\",\"value\":");
     switch (type) {
+    case GOVB_TY_SET: put_set(b, vm, (uint32_t)c.u); break;
+    case GOVB_TY_STRINGS: put_list(b, vm, c); break;
     case GOVB_TY_FLOAT: case GOVB_TY_RATIO: govO_double(b, c.f); break;
     case GOVB_TY_BOOL: govO_puts(b, c.i ? "true" : "false"); break;
     case GOVB_TY_SEVERITY: govO_printf(b, "\"%s\"", sev_names[c.i]); break;
@@ -284,6 +319,27 @@ static void put_at(govO_buf *b, const gov_program *p, uint32_t file, uint32_t li
     govO_put(b, "\"", 1);
 }
 
+/* What decided a membership test: "element" (any in, all in: the list's element that
+ * was, or was not, a member; in on a list: the element equal to the value) and
+ * "member" (the set's member that admitted it), when there is one. */
+static void put_member(govO_buf *b, const gov_vm *vm, const govV_cmp *c) {
+    const gov_program *p = vm->p;
+    if (c->elem != GOVB_NONE && c->tl == GOVB_TY_STRINGS) {
+        uint32_t len;
+        const char *at = govV_str(vm, c->l.u, &len), *end = at + len;
+        for (uint32_t i = 0; i < c->elem && at < end; i++) at = (const char *)memchr(at, 0, (size_t)(end - at)) + 1;
+        if (at < end) {
+            govO_puts(b, ",\"element\":");
+            govO_jstr(b, at, strlen(at) < (size_t)(end - at) ? strlen(at) : (size_t)(end - at));
+        }
+    }
+    if (c->member != GOVB_NONE) {
+        uint32_t s = p->setm_str[c->member];
+        govO_puts(b, ",\"member\":");
+        govO_jstr(b, p->str[s], p->strlen_[s]);
+    }
+}
+
 static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t n) {
     govO_puts(b, "\"compared\":[");
     for (uint32_t i = 0; i < n; i++) {
@@ -294,7 +350,9 @@ static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t 
         govO_value(b, vm, c[i].tl, c[i].l);
         govO_puts(b, ",\"rhs\":");
         govO_value(b, vm, c[i].tr, c[i].r);
-        govO_puts(b, c[i].res ? ",\"result\":true}" : ",\"result\":false}");
+        govO_puts(b, c[i].res ? ",\"result\":true" : ",\"result\":false");
+        if (c[i].op >= GOVV_OP_IN) put_member(b, vm, &c[i]);
+        govO_put(b, "}", 1);
     }
     govO_put(b, "]", 1);
 }
@@ -839,7 +897,10 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
         if (i) govO_put(b, ",", 1);
         govO_puts(b, "{\"name\":");
         govO_jstr(b, p->str[l->name], p->strlen_[l->name]);
-        govO_puts(b, l->dir == GOVB_DIR_MAX ? ",\"dir\":\"max\",\"value\":" : ",\"dir\":\"min\",\"value\":");
+        if (l->type == GOVB_TY_SET)
+            govO_puts(b, l->dir == GOVB_DIR_MAX ? ",\"dir\":\"allow\",\"value\":" : ",\"dir\":\"deny\",\"value\":");
+        else
+            govO_puts(b, l->dir == GOVB_DIR_MAX ? ",\"dir\":\"max\",\"value\":" : ",\"dir\":\"min\",\"value\":");
         govO_value(b, vm, l->type, lc->v);
         govO_puts(b, ",\"consulted\":[");
         uint32_t spec = 0;

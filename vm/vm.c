@@ -240,6 +240,17 @@ void govV_value(const gov_vm *vm, uint32_t type, govV_cell c, gov_value *out) {
         out->len = n;
         break;
     }
+    case GOVV_CLIST: { /* the elements, each followed by a NUL; i: how many */
+        uint32_t n;
+        out->s = govV_str(vm, c.u, &n);
+        out->len = n;
+        for (uint32_t k = 0; k < n; k++) out->i += out->s[k] == 0;
+        break;
+    }
+    case GOVV_CSET: /* i: the set (gov_set_member reads it); len: its members */
+        out->i = c.i;
+        out->len = vm->p->set[c.u].nexact + vm->p->set[c.u].nglob;
+        break;
     default: out->i = c.i; break;
     }
 }
@@ -332,6 +343,39 @@ int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
     return GOV_OK;
 }
 
+/* A list of strings: each element is copied to the scratch area followed by a NUL (so an
+ * element may not hold one). */
+int gov_set_strings(gov_vm *vm, int slot, const char *const *items, const size_t *lens, size_t n) {
+    const govL_field *f = cur_field(vm, slot, GOVV_CLIST);
+    if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    if (n && (!items || !lens)) {
+        vm->poisoned = GOV_EMISUSE;
+        return govV_fail(vm, GOV_EMISUSE, "field '%s': NULL items or lengths", vm->p->str[f->name]);
+    }
+    uint32_t start = vm->scratch_n;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = lens[i];
+        if (len > vm->limits[GOV_LIMIT_STRING_LENGTH] || len + 1 > vm->scratch_cap - vm->scratch_n) {
+            vm->scratch_n = start;
+            vm->poisoned = GOV_ECAP;
+            return govV_fail(vm, GOV_ECAP, "field '%s': element %zu of %zu bytes exceeds the string limit or scratch "
+                             "space", vm->p->str[f->name], i, len);
+        }
+        if (len && (!items[i] || memchr(items[i], 0, len))) {
+            vm->scratch_n = start;
+            vm->poisoned = GOV_EFIELD;
+            return govV_fail(vm, GOV_EFIELD, "field '%s': element %zu is NULL or holds a NUL byte",
+                             vm->p->str[f->name], i);
+        }
+        if (len) memcpy(vm->scratch + vm->scratch_n, items[i], len);
+        vm->scratch[vm->scratch_n + len] = 0;
+        vm->scratch_n += (uint32_t)len + 1;
+    }
+    vm->reg[slot].u = GOVV_SCRATCH | GOVV_STR(start, vm->scratch_n - start);
+    vm->present[slot] = 1;
+    return GOV_OK;
+}
+
 /* ---------------------------------------------------------------- scopes and limits */
 
 /* Find the scopes the current record matches: for each level, the scopes of that level
@@ -394,8 +438,11 @@ int govV_scope_matches(gov_vm *vm, uint32_t s) {
     return vm->smatch[s] == (vm->epoch << 1 | 1u);
 }
 
-/* Is override value a strictly tighter than b for limit l? */
+/* Is override value a strictly tighter than b for limit l? For a set limit, the compiler
+ * numbers its sets tightest first (a subset of an allowlist's, a superset of a
+ * denylist's, before it), so the lower set is the tighter one. */
 static int tighter(const gov_program *p, const govL_limit *l, govV_cell a, govV_cell b) {
+    if (l->type == GOVB_TY_SET) return a.u < b.u;
     int c = govL_class(l->type) == GOVV_CF ? gov_cmp_f(a.f, b.f) : gov_cmp_i(a.i, b.i);
     return l->dir == GOVB_DIR_MAX ? c < 0 : c > 0;
 }
@@ -546,7 +593,8 @@ static void note_limit(gov_vm *vm, uint32_t li) {
     if (vm->nrlimits < GOVV_MAXRULELIMITS) vm->rlimits[vm->nrlimits++] = li;
 }
 
-static void note_cmp(gov_vm *vm, int op, uint32_t tl, govV_cell l, uint32_t tr, govV_cell r, int res) {
+static void note_set(gov_vm *vm, int op, uint32_t tl, govV_cell l, uint32_t tr, govV_cell r, int res,
+                     uint32_t member, uint32_t elem) {
     vm->ncmp_total++;
     if (vm->ncmp >= GOV_MAX_COMPARES) return;
     govV_cmp *c = &vm->cmp[vm->ncmp++];
@@ -554,8 +602,14 @@ static void note_cmp(gov_vm *vm, int op, uint32_t tl, govV_cell l, uint32_t tr, 
     c->tl = (uint8_t)tl;
     c->tr = (uint8_t)tr;
     c->res = (uint8_t)res;
+    c->member = member;
+    c->elem = elem;
     c->l = l;
     c->r = r;
+}
+
+static void note_cmp(gov_vm *vm, int op, uint32_t tl, govV_cell l, uint32_t tr, govV_cell r, int res) {
+    note_set(vm, op, tl, l, tr, r, res, GOVB_NONE, GOVB_NONE);
 }
 
 /* Compare two cells of one class; op 0 == 1 != 2 < 3 <= 4 > 5 >=. Inline: a call per
@@ -836,7 +890,7 @@ const char *gov_decision_kind(const gov_decision *d) {
     return d->kind == GOVB_NONE ? NULL : d->vm->p->str[d->vm->p->kind[d->kind].name];
 }
 
-static const char *const op_names[6] = {"==", "!=", "<", "<=", ">", ">="};
+static const char *const op_names[9] = {"==", "!=", "<", "<=", ">", ">=", "in", "any in", "all in"};
 static const char *const level_names[4] = {"tenant", "project", "workflow", "agent"};
 static const char *const chan_names[4] = {"slack", "pagerduty", "email", "webhook"};
 
@@ -892,6 +946,15 @@ static void run_out(const govV_runsnap *r, const char *id, uint32_t n, gov_run *
     out->rejected = (int)r->rejected;
     out->timed_out = (int)r->expired;
     out->pending = (int)(r->opened - r->approved - r->rejected - r->expired);
+}
+
+const char *gov_set_member(const gov_program *p, int64_t set, size_t k, size_t *len) {
+    if (!p || set < 0 || (uint64_t)set >= p->nset) return NULL;
+    const govL_set *st = &p->set[set];
+    if (k >= (size_t)st->nexact + st->nglob) return NULL;
+    uint32_t s = p->setm_str[st->first + k];
+    if (len) *len = p->strlen_[s];
+    return p->str[s];
 }
 
 int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {

@@ -113,9 +113,11 @@ L_enter_:
     /* One copy per operator, so each compares with a constant operator. */
 #if GOVV_TRACK
 #define NOTE_CMP(...) note_cmp(vm, __VA_ARGS__)
+#define NOTE_SET(...) note_set(vm, __VA_ARGS__)
 #define NOTE_LIMIT(li) note_limit(vm, li)
 #else
 #define NOTE_CMP(...) ((void)0)
+#define NOTE_SET(...) ((void)0)
 #define NOTE_LIMIT(li) ((void)0)
 #endif
 #define CMP_RR(NAME, OP)                                                               \
@@ -199,6 +201,31 @@ L_enter_:
         if (!govT_recs(vm)[bx].has) DONE(0); /* fewer than min_samples: not evaluated */
         R[a].f = govT_recs(vm)[bx].v;
         NEXT();
+    CASE(INSET) {
+        uint32_t n;
+        const char *s = govV_str(vm, R[b].u, &n);
+        uint32_t m = govM_find(p, (uint32_t)R[c].u, s, n);
+        NOTE_SET(GOVV_OP_IN, ty[b], R[b], GOVB_TY_SET, R[c], m != GOVB_NONE, m, GOVB_NONE);
+        R[a].i = m != GOVB_NONE;
+        NEXT();
+    }
+    CASE(INLIST) {
+        uint32_t n, ln;
+        const char *s = govV_str(vm, R[b].u, &n), *l = govV_str(vm, R[c].u, &ln);
+        uint32_t e = govM_elem(l, ln, s, n);
+        NOTE_SET(GOVV_OP_IN, ty[b], R[b], GOVB_TY_STRINGS, R[c], e != GOVB_NONE, GOVB_NONE, e);
+        R[a].i = e != GOVB_NONE;
+        NEXT();
+    }
+    CASE(ANYIN) CASE(ALLIN) {
+        uint32_t ln, e, m;
+        const char *l = govV_str(vm, R[b].u, &ln);
+        int any = GOVB_OP(w) == GOV_OP_ANYIN;
+        int res = govM_list(p, (uint32_t)R[c].u, l, ln, any, &e, &m);
+        NOTE_SET(any ? GOVV_OP_ANYIN : GOVV_OP_ALLIN, GOVB_TY_STRINGS, R[b], GOVB_TY_SET, R[c], res, m, e);
+        R[a].i = res;
+        NEXT();
+    }
     CASE(CALL) {
         govV_cell out;
         int status, why = call_host(vm, b, &R[c], &out, &status);
@@ -237,6 +264,7 @@ L_enter_:
 #undef c
 #undef bx
 #undef NOTE_CMP
+#undef NOTE_SET
 #undef NOTE_LIMIT
 #undef CMP_RR
 #undef TEST_L

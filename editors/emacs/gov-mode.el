@@ -64,7 +64,7 @@
     "where" "capacity" "lateness" "drift" "of" "baseline" "current" "test" "bins"
     "min_samples" "gate" "approvers" "sla" "timeout" "escalation" "repeat" "extern"
     "fn" "given" "at" "expect" "fired" "not" "and" "or" "if" "then" "else"
-    "approve" "reject" "ack" "tick" "by")
+    "approve" "reject" "ack" "tick" "by" "allowlist" "denylist")
   "Reserved words highlighted as keywords.")
 
 (defconst gov-booleans '("true" "false"))
@@ -75,8 +75,8 @@
   "Keywords that are also field names: plain text before ':'.")
 
 (defconst gov-types
-  '("int" "float" "ratio" "duration" "time" "money" "bool" "string" "id" "severity"
-    "verdict"))
+  '("int" "float" "ratio" "duration" "time" "money" "bool" "string" "strings" "id"
+    "severity" "verdict"))
 (defconst gov-units
   '("ms" "ns" "us" "s" "m" "h" "d" "usd" "cents" "micros" "fraction" "percent"
     "rfc3339" "unix_s" "unix_ms" "unix_ns")
@@ -185,7 +185,7 @@ valid escape, with the character after it."
        (1 'font-lock-keyword-face) (2 'font-lock-keyword-face)
        (3 'font-lock-function-name-face))
       (,(concat "\\_<\\(policy\\|module\\|record\\|channel\\|rule\\|window\\|drift\\|gate"
-                "\\|escalation\\|max\\|min\\)[ \t]+\\(" id "\\)")
+                "\\|escalation\\|max\\|min\\|allowlist\\|denylist\\)[ \t]+\\(" id "\\)")
        (1 'font-lock-keyword-face) (2 'font-lock-function-name-face))
       ;; An approver group: approvers NAME = "a", "b".
       (,(concat "\\_<\\(approvers\\)[ \t]+\\(" id "\\)[ \t]*=")

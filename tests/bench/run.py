@@ -83,6 +83,34 @@ def callgrind(cmd, fn, count):
     return ev[0] / count, sum(ev[6:9]) / count if len(ev) >= 9 else None
 
 
+def tool_call_files(out, nmembers, nrecords=20000, seed=SEED):
+    """A tool-call policy whose allowlist has nmembers exact members (a tenant narrows it
+    to half) and nrecords tool_call records, two in three naming an allowed tool."""
+    import random
+    rnd = random.Random(seed)
+    tools = [f"tool_{i:05d}" for i in range(nmembers)]
+    quote = lambda l: "[" + ", ".join(f'"{t}"' for t in l) + "]"
+    src = ["policy tool_calls", 'import "std/tool_call"',
+           f"allowlist allowed_tools = {quote(tools)}",
+           'denylist denied_data = ["secrets", "credentials"]',
+           f'scope tenant "acme" {{ allowed_tools = {quote(tools[: nmembers // 2])} }}',
+           "rule tool_not_allowed { when tool_call.tool not in allowed_tools verdict block }",
+           "rule denied_data_class { when any_in(tool_call.data, denied_data) verdict block }", ""]
+    gov = f"{out}/tool_calls_{nmembers}.gov"
+    with open(gov, "w") as fh:
+        fh.write("\n".join(src))
+    rec = f"{out}/tool_calls_{nmembers}.jsonl"
+    with open(rec, "w") as fh:
+        for i in range(nrecords):
+            tool = rnd.choice(tools) if rnd.random() < 2 / 3 else f"other_{rnd.randrange(10**6)}"
+            data = rnd.sample(["public", "pii", "financial", "secrets"], rnd.randrange(3))
+            fh.write('{"kind":"tool_call","tenant":"%s","run_id":"r%d","at":"2026-12-01T09:%02d:%02dZ",'
+                     '"tool":"%s","args_bytes":%d,"data_classes":[%s]}\n'
+                     % (rnd.choice(["acme", "globex"]), i // 8, (i // 60) % 60, i % 60, tool,
+                        rnd.randrange(10000), ",".join(f'"{d}"' for d in data)))
+    return gov, rec
+
+
 def peak_rss_kb(cmd):
     r = sh(["/usr/bin/time", "-v", *cmd], stdin=subprocess.DEVNULL)
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
@@ -191,6 +219,19 @@ def main():
         js.append((name, row["json"], res.get("time string"), res.get("time object")))
         print(f"bench: {name}: node done ({time.time() - t_start:.0f}s)", flush=True)
 
+    # Tool calls decided before they run (issue 25): a tool_call record against an
+    # allowlist of 1,000 exact members (500 in a tenant scope), and of 10 for comparison.
+    tc = []
+    for nm in (10, 1000):
+        src, recs = tool_call_files(O, nm)
+        govb = f"{O}/tool_calls_{nm}.govb"
+        r = sh([govc, "build", "-o", govb, src])
+        if r.returncode:
+            sys.exit(f"bench: govc build {src}: {r.stderr}")
+        res = timed([evalb, "-m", "json", "-t", "300", govb, recs], a.reps)
+        tc.append((nm, res.get("time json"), callgrind([evalb, "-m", "json", govb, recs], "run_json", 1000)))
+    print(f"bench: tool calls done ({time.time() - t_start:.0f}s)", flush=True)
+
     # Instruction counts (callgrind): independent of the machine's load.
     ir = {}
     g50 = f"{O}/50_rules.govb"
@@ -243,6 +284,10 @@ def main():
          "|---|--:|--:|"]
     I += [f"| {k} | {'-' if v is None else f'{v[0]:,.0f}'} | {'-' if v is None or v[1] is None else f'{v[1]:,.1f}'} |"
           for k, v in ir.items()]
+    T = ["| allowlist members | JSON p50 / p99 ns | JSON rec/s | instructions per record (callgrind) |",
+         "|--:|--:|--:|--:|"]
+    for nm, t, c in tc:
+        T.append(f"| {nm:,} | {f(t)} / {f(t, 'p99')} | {f(t, 'rps')} | {'-' if c is None else f'{c[0]:,.0f}'} |")
     M = [f"peak RSS of `govc run` over {NRECORDS:,} records: "
          + ", ".join(f"{n} rules {v:,} KB" for n, v in rss.items() if v)]
     M.append("decisions: " + ("typed, JSON and both peers agree on every policy (verdict histogram, "
@@ -251,6 +296,7 @@ def main():
     text = "\n".join(["## Policies", "", *L, "", "## Against the peers (same records, same rules)", "", *P, "",
                       "## JavaScript: gov.wasm in Node against native (same program, same records)", "",
                       *(J if js else ["(not run: no node, or bindings/js not built)"]), "",
+                      "## Tool calls before they run (std/tool_call against an allowlist)", "", *T, "",
                       "## Instruction counts", "", *I, "", *M, ""])
     with open(f"{O}/results.md", "w") as fh:
         fh.write(f"machine: {machine()}\n\ncommand: make bench\n\n{text}")

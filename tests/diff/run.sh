@@ -21,6 +21,10 @@ check tighten-only-fail-on-any "$GOVC" diff --fail-on any "$here/tighten_only/ol
 check gates-text "$GOVC" diff "$here/gates/old.gov" "$here/gates/new.gov"
 check gates-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/gates/old.gov" "$here/gates/new.gov"
 check identical "$GOVC" diff --fail-on any policies/ policies/
+# Allowlists and denylists (issue 25): members added to an allow set or removed from a
+# deny set loosen, by the strings they admit (a glob rewrite that admits the same is none).
+check sets-text "$GOVC" diff "$here/sets/old.gov" "$here/sets/new.gov"
+check sets-fail-on-loosen "$GOVC" diff --fail-on loosen --format json "$here/sets/old.gov" "$here/sets/new.gov"
 check policy-removed "$GOVC" diff policies/ policies/support
 check bad-side "$GOVC" diff "$here/everything/old.gov" "$tmp/missing.gov"
 check usage "$GOVC" diff only-one.gov

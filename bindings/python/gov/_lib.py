@@ -225,7 +225,7 @@ OPT_WERROR, OPT_FILES, OPT_MAX_ERRORS = 0, 1, 2
 FORMATS = {"text": 0, "json": 1, "github": 2, "sarif": 3}
 
 TYPES = {1: "int", 2: "float", 3: "ratio", 4: "duration", 5: "time", 6: "money", 7: "bool",
-         8: "string", 9: "id", 10: "severity", 11: "verdict"}
+         8: "string", 9: "id", 10: "severity", 11: "verdict", 12: "set", 13: "strings"}
 VERDICTS = ("allow", "warn", "review", "pause", "block")
 SEVERITIES = ("info", "warning", "critical")
 LIMITS = {"line_length": 0, "nesting": 1, "string_length": 2, "fields": 3, "tokens": 4}

@@ -28,6 +28,7 @@ syn keyword govKeyword expect fired not and or if then else
 syn keyword govKeyword approve reject ack tick by
 " Keywords followed by the name they declare.
 syn keyword govKeyword policy module record channel rule window drift gate escalation fn
+      \ allowlist denylist
       \ nextgroup=govDefName skipwhite
 " 'in' may be followed by a record field's unit, 'test' (in drift) by a statistic.
 syn keyword govKeyword in nextgroup=govUnitName skipwhite
@@ -54,9 +55,10 @@ syn keyword govVerdict allow warn review pause block deny
 " ------------------------------------------------------------------ contextual names
 " Types after ':' (fields, parameters) and '->' (results); the match starts at the
 " punctuation so that it wins over the keywords 'severity' and 'verdict'.
-syn match govTypePosition /\%(:\|->\)\s*\<\%(int\|float\|ratio\|duration\|time\|money\|bool\|string\|id\|severity\|verdict\)\>/
+syn match govTypePosition /\%(:\|->\)\s*\<\%(int\|float\|ratio\|duration\|time\|money\|bool\|strings\|string\|id\|severity\|verdict\)\>/
       \ contains=govType
-syn keyword govType contained int float ratio duration time money bool string id severity verdict
+syn keyword govType contained int float ratio duration time money bool string strings id severity
+      \ verdict
 syn keyword govUnitName contained ms ns us s m h d usd cents micros fraction percent rfc3339
       \ unix_s unix_ms unix_ns
 syn keyword govStatistic contained psi ks mean_shift
