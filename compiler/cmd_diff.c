@@ -377,14 +377,31 @@ static void diff_gate(Diff *D, const GovDecl *o, const GovDecl *n)
         add(D, "gate", n->name, "on timeout", timeouts[o->u.gate.timeout], timeouts[n->u.gate.timeout],
             rank_n > rank_o ? FX_TIGHTEN : rank_n < rank_o ? FX_LOOSEN : FX_UNPROVEN);
     }
-    const GovStrList *oa = &o->u.gate.approvers, *na = &n->u.gate.approvers;
+    /* Who may approve: the distinct approvers, groups expanded (a group's members
+     * changing changes every gate that lists it). Any approver can give an approval:
+     * more approvers, more ways to release a run. */
+    GovStrList ow = {.items = o->u.gate.who, .n = o->u.gate.nwho}, nw = {.items = n->u.gate.who, .n = n->u.gate.nwho};
+    const GovStrList *oa = &ow, *na = &nw;
     bool fewer = strs_subset(na, oa), more = strs_subset(oa, na);
     if (!(fewer && more)) {
-        /* Any one approver releases the run: more approvers, more ways to release it. */
         add_why(D, "gate", n->name, "approvers", strs_text(D, oa), strs_text(D, na),
                 fewer ? FX_TIGHTEN : more ? FX_LOOSEN : FX_UNPROVEN,
                 fewer ? "only approvers who could approve before" : more ? "more people can release a run"
                                                                   : "other approvers");
+    }
+    /* Fewer approvals needed is looser; so is dropping separation of duties. */
+    int64_t oq = o->u.gate.quorum > 1 ? o->u.gate.quorum : 1, nq = n->u.gate.quorum > 1 ? n->u.gate.quorum : 1;
+    if (oq != nq)
+        add(D, "gate", n->name, "quorum", govD_fmt(D->a, "%lld of", (long long)oq), govD_fmt(D->a, "%lld of", (long long)nq),
+            nq > oq ? FX_TIGHTEN : FX_LOOSEN);
+    const GovExpr *orq = o->u.gate.requester, *nrq = n->u.gate.requester;
+    if (orq || nrq) {
+        if (!nrq)
+            add(D, "gate", n->name, "requester", src_text(D, D->osrc, orq), "(none: the requester may approve)", FX_LOOSEN);
+        else if (!orq)
+            add(D, "gate", n->name, "requester", "(none)", src_text(D, D->nsrc, nrq), FX_TIGHTEN);
+        else if (!expr_eq(orq, nrq))
+            add(D, "gate", n->name, "requester", src_text(D, D->osrc, orq), src_text(D, D->nsrc, nrq), FX_UNPROVEN);
     }
     diff_notify(D, n->name, "gate", &o->u.gate.notify, &n->u.gate.notify);
 }
