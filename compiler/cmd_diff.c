@@ -318,17 +318,34 @@ static void diff_gate(Diff *D, const GovDecl *o, const GovDecl *n)
         add(D, "gate", n->name, "on timeout", timeouts[o->u.gate.timeout], timeouts[n->u.gate.timeout],
             rank_n > rank_o ? FX_TIGHTEN : rank_n < rank_o ? FX_LOOSEN : FX_CHANGE);
     }
-    const GovStrList *oa = &o->u.gate.approvers, *na = &n->u.gate.approvers;
-    bool same = oa->n == na->n;
-    for (uint32_t i = 0; same && i < oa->n; i++)
-        same = str_eq(oa->items[i], na->items[i]);
+    /* Who may approve: the distinct approvers, groups expanded (a group's members
+     * changing changes every gate that lists it). */
+    bool same = o->u.gate.nwho == n->u.gate.nwho;
+    for (uint32_t i = 0; same && i < o->u.gate.nwho; i++)
+        same = str_eq(o->u.gate.who[i], n->u.gate.who[i]);
     if (!same) {
         char ob[512] = "", nb[512] = "";
-        for (uint32_t i = 0; i < oa->n; i++)
-            snprintf(ob + strlen(ob), sizeof ob - strlen(ob), "%s%.*s", i ? ", " : "", (int)oa->items[i].len, oa->items[i].s);
-        for (uint32_t i = 0; i < na->n; i++)
-            snprintf(nb + strlen(nb), sizeof nb - strlen(nb), "%s%.*s", i ? ", " : "", (int)na->items[i].len, na->items[i].s);
+        for (uint32_t i = 0; i < o->u.gate.nwho; i++)
+            snprintf(ob + strlen(ob), sizeof ob - strlen(ob), "%s%.*s", i ? ", " : "", (int)o->u.gate.who[i].len,
+                     o->u.gate.who[i].s);
+        for (uint32_t i = 0; i < n->u.gate.nwho; i++)
+            snprintf(nb + strlen(nb), sizeof nb - strlen(nb), "%s%.*s", i ? ", " : "", (int)n->u.gate.who[i].len,
+                     n->u.gate.who[i].s);
         add(D, "gate", n->name, "approvers", govD_fmt(D->a, "%s", ob), govD_fmt(D->a, "%s", nb), FX_CHANGE);
+    }
+    /* Fewer approvals needed is looser; so is dropping separation of duties. */
+    int64_t oq = o->u.gate.quorum > 1 ? o->u.gate.quorum : 1, nq = n->u.gate.quorum > 1 ? n->u.gate.quorum : 1;
+    if (oq != nq)
+        add(D, "gate", n->name, "quorum", govD_fmt(D->a, "%lld of", (long long)oq), govD_fmt(D->a, "%lld of", (long long)nq),
+            nq > oq ? FX_TIGHTEN : FX_LOOSEN);
+    const GovExpr *orq = o->u.gate.requester, *nrq = n->u.gate.requester;
+    if (orq || nrq) {
+        if (!nrq)
+            add(D, "gate", n->name, "requester", src_text(D, D->osrc, orq), "(none: the requester may approve)", FX_LOOSEN);
+        else if (!orq)
+            add(D, "gate", n->name, "requester", "(none)", src_text(D, D->nsrc, nrq), FX_TIGHTEN);
+        else if (!expr_eq(orq, nrq))
+            add(D, "gate", n->name, "requester", src_text(D, D->osrc, orq), src_text(D, D->nsrc, nrq), FX_CHANGE);
     }
     diff_notify(D, n->name, "gate", &o->u.gate.notify, &n->u.gate.notify);
 }

@@ -325,18 +325,94 @@ static int explain_trace(Quotes *q, const char *t, size_t len, FILE *out)
     return 0;
 }
 
+static const char *const explain_verdicts[] = {"allow", "warn", "review", "pause", "block"};
+
+/* Load the saved state at path into vm (read only). 0, or 2 with a message: a state the
+ * user named must be there, so a missing file is an error, not a fresh VM. */
+static int load_state(gov_vm *vm, const gov_program *prog, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "govc explain: cannot read state '%s': %s\n", path, strerror(errno));
+        return 2;
+    }
+    size_t cap = gov_state_bound(prog) + 1;
+    unsigned char *buf = malloc(cap);
+    size_t n = buf ? fread(buf, 1, cap, f) : 0;
+    int bad = !buf || ferror(f);
+    fclose(f);
+    int rc = 0;
+    if (bad) {
+        fprintf(stderr, "govc explain: cannot read state '%s'%s\n", path, buf ? "" : ": out of memory");
+        rc = 2;
+    } else if (n == cap) {
+        fprintf(stderr, "govc explain: %s: larger than any state of this policy (%s)\n", path, gov_errstr(GOV_ETRUNC));
+        rc = 2;
+    } else {
+        int lr = gov_state_load(vm, buf, n);
+        if (lr != GOV_OK) {
+            fprintf(stderr, "govc explain: %s: %s (%s)\n", path, gov_vm_errmsg(vm), gov_errstr(lr));
+            rc = 2;
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+/* The decision as a whole, before the rules: its verdict and why, where the VM's state
+ * came from, the held run (a record of a held run gets the run's verdict, which earlier
+ * records and events may have set), and what the line set in motion. */
+static void explain_head(const gov_decision *d, const gov_program *prog, const char *state, size_t pend, size_t esc)
+{
+    size_t nf = gov_decision_finding_count(d);
+    gov_run run;
+    int has_run = gov_decision_run(d, &run);
+    const char *v = explain_verdicts[gov_decision_verdict(d)];
+    if (!gov_decision_kind(d))
+        printf("event %s: verdict %s%s\n", gov_decision_event(d), v,
+               has_run ? " (the verdict of the run it resolves a gate of)" : "");
+    else if (has_run)
+        printf("verdict: %s (the verdict of run %.*s, held by its gates; %zu rule%s fired on this record)\n", v,
+               (int)run.run_id_len, run.run_id, nf, nf == 1 ? "" : "s");
+    else
+        printf("verdict: %s (%zu rule%s fired; the verdict is the most restrictive)\n", v, nf, nf == 1 ? "" : "s");
+    if (state) {
+        printf("state: %s (%zu gate%s pending, %zu escalation%s running before this line)\n", state, pend,
+               pend == 1 ? "" : "s", esc, esc == 1 ? "" : "s");
+    } else if (gov_program_partition(prog, NULL, 0) != GOV_PART_ANY) {
+        printf("state: none: a fresh VM (no earlier records, windows, sustained rules, drifts or pending\n"
+               "  gates); --state FILE explains the line after the records that state has seen\n");
+    }
+    if (has_run)
+        govc_print_run(stdout, &run);
+    size_t na = gov_decision_action_count(d);
+    if (na)
+        printf("actions:\n");
+    for (size_t i = 0; i < na; i++) {
+        gov_action a;
+        gov_decision_action(d, i, &a);
+        govc_print_action(stdout, &a);
+    }
+}
+
 static void explain_usage(FILE *out)
 {
     fprintf(out,
-            "usage: govc explain -p POLICY [--host-lib LIB] [RECORD.json | -]\n"
+            "usage: govc explain -p POLICY [--state FILE] [--host-lib LIB] [RECORD.json | -]\n"
             "\n"
             "Evaluate one record (the first line of the file) and explain the decision: for\n"
             "every rule, whether it fired, the values it compared, and for each limit the\n"
             "value in force, the scope and file:line that set it, and the more specific\n"
-            "scopes consulted that did not match the record.\n"
+            "scopes consulted that did not match the record. A record of a held run gets\n"
+            "the run's verdict; the run and the actions the record set in motion are shown.\n"
+            "The line may also be an event (approve, reject, ack, tick).\n"
             "\n"
             "options:\n"
             "  -p, --policy P     the policy (.govb, or .gov sources compiled in memory)\n"
+            "  --state FILE       evaluate after the state `govc run --state FILE` saved\n"
+            "                     (windows, sustained rules, drifts, pending gates, held\n"
+            "                     runs); the file is read, never written. Without it the\n"
+            "                     VM is fresh\n"
             "  --host-lib LIB     bind the policy's host functions (extern fn) from LIB, as\n"
             "                     govc run does (repeatable)\n"
             "  -h, --help         show this help\n"
@@ -344,15 +420,18 @@ static void explain_usage(FILE *out)
             "Exit status: 0 explained, 1 the record is malformed, 2 usage or I/O error.\n");
 }
 
+enum { OPT_STATE = GOVC_LONG };
+
 const GovcOpt govc_explain_opts[] = {
     {"policy", 'p', GOVC_ARG_FILE, "POLICY", "the policy"},
+    {"state", OPT_STATE, GOVC_ARG_FILE, "FILE", "evaluate after this saved state (read only)"},
     GOVC_OPT_HOST_LIB,
     {NULL, 0, 0, NULL, NULL},
 };
 
 int govc_explain(int argc, char **argv)
 {
-    const char *policy = NULL, *input = NULL;
+    const char *policy = NULL, *input = NULL, *state = NULL;
     GovcHosts hosts = {{NULL}, 0};
     GovcArgs a;
     govc_args_init(&a, "explain", govc_explain_opts, explain_usage, argc, argv);
@@ -362,8 +441,12 @@ int govc_explain(int argc, char **argv)
         if (k == 'p' && policy)
             return govc_usage_error(&a, "one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)",
                                     policy, a.value);
+        if (k == OPT_STATE && state)
+            return govc_usage_error(&a, "one state at a time: '%s' and '%s' were both given", state, a.value);
         if (k == 'p')
             policy = a.value;
+        else if (k == OPT_STATE)
+            state = a.value;
         else if (!govc_host_add(&hosts, &a))
             return 2;
     }
@@ -416,24 +499,24 @@ int govc_explain(int argc, char **argv)
     } else if (govc_host_bind(vm, prog, &hosts, hmsg, sizeof hmsg) != 0) {
         fprintf(stderr, "govc explain: %s\n", hmsg);
         rc = 2;
+    } else if (state && load_state(vm, prog, state) != 0) {
+        rc = 2;
     } else {
         gov_vm_set_trace(vm, tbuf, tcap);
+        size_t pend = gov_vm_pending_gates(vm), esc = gov_vm_running_escalations(vm);
         const gov_decision *d = gov_eval_json(vm, line, (size_t)n, 1);
         if (gov_decision_status(d) != GOV_OK) {
             printf("the record is malformed: %s\n", gov_decision_error(d));
             rc = 1;
         } else {
-            static const char *const verdicts[] = {"allow", "warn", "review", "pause", "block"};
-            size_t nf = gov_decision_finding_count(d);
-            printf("verdict: %s (%zu rule%s fired; the verdict is the most restrictive)\n",
-                   verdicts[gov_decision_verdict(d)], nf, nf == 1 ? "" : "s");
             const char *t;
             size_t tlen;
+            explain_head(d, prog, state, pend, esc);
             if (gov_decision_trace(d, &t, &tlen) != GOV_OK) {
                 fprintf(stderr, "govc explain: the trace does not fit its buffer\n");
                 rc = 2;
             } else {
-                rc = explain_trace(&q, t, tlen, stdout);
+                rc = gov_decision_kind(d) ? explain_trace(&q, t, tlen, stdout) : 0;
                 /* Host functions that failed, and what the policy made of it. */
                 for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
                     gov_host_error h;
@@ -441,7 +524,7 @@ int govc_explain(int argc, char **argv)
                     printf("host function %s (called by %s) %s", h.name, h.rule, h.reason);
                     if (h.status) printf(" with status %d", h.status);
                     if (h.verdict < 0) printf(": its `on error` default was used\n");
-                    else printf(": %s stopped, and the record is at least %s\n", h.rule, verdicts[h.verdict]);
+                    else printf(": %s stopped, and the record is at least %s\n", h.rule, explain_verdicts[h.verdict]);
                 }
             }
         }

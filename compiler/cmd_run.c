@@ -119,9 +119,23 @@ static void print_value(FILE *out, const gov_program *p, const gov_value *v)
     fputs(buf, out);
 }
 
+static const char *const verdicts[] = {"allow", "warn", "review", "pause", "block"};
+
+/* A held run as a line: "run p6: block; gates 1 of 2 approved, 1 pending; other
+ * findings: block". */
+void govc_print_run(FILE *out, const gov_run *r)
+{
+    fprintf(out, "  run %.*s: %s; gates %d of %d approved", (int)r->run_id_len, r->run_id, verdicts[r->verdict],
+            r->approved, r->gates);
+    if (r->rejected) fprintf(out, ", %d rejected", r->rejected);
+    if (r->timed_out) fprintf(out, ", %d timed out", r->timed_out);
+    if (r->pending) fprintf(out, ", %d pending", r->pending);
+    fprintf(out, "; other findings: %s%s\n", verdicts[r->findings], r->pending ? "" : " (final)");
+}
+
 /* One action as a line a person reads: a notification names its channel; gate and
  * escalation transitions name the gate or chain, its id and what happened. */
-static void print_action(FILE *out, const gov_action *a)
+void govc_print_action(FILE *out, const gov_action *a)
 {
     if (a->type == GOV_ACT_NOTIFY) {
         fprintf(out, "  notify %s %s (%s) for %s\n", a->kind, a->target, a->channel, a->rule);
@@ -157,8 +171,16 @@ static void print_action(FILE *out, const gov_action *a)
         govc_format_value(&at, b2, sizeof b2);
         fprintf(out, a->type == GOV_ACT_RULE_FIRING ? " at %s (held since %s)" : " at %s (firing since %s)", b2, b1);
     }
+    if (a->type == GOV_ACT_GATE_OPEN && a->requester)
+        fprintf(out, " requester %.*s", (int)a->requester_len, a->requester);
+    if (a->type == GOV_ACT_GATE_OPEN && a->quorum > 1)
+        fprintf(out, " (quorum %d)", a->quorum);
+    if (a->type == GOV_ACT_GATE_APPROVAL || (a->type == GOV_ACT_GATE_APPROVED && a->quorum > 1))
+        fprintf(out, " (%d of %d approvals)", a->approvals, a->quorum);
     if (a->reason)
         fprintf(out, " (%s)", a->reason);
+    if (a->has_run)
+        fprintf(out, " => run %s", verdicts[a->run.verdict]);
     fputc('\n', out);
 }
 
@@ -168,11 +190,18 @@ static void print_text(FILE *out, const gov_program *p, const gov_decision *d)
         fprintf(out, "line %llu: error: %s\n", (unsigned long long)gov_decision_line(d), gov_decision_error(d));
         return;
     }
-    static const char *const verdicts[] = {"allow", "warn", "review", "pause", "block"};
     size_t nf = gov_decision_finding_count(d);
+    gov_run run;
+    int has_run = gov_decision_run(d, &run);
     if (!gov_decision_kind(d)) {
-        /* An approval, rejection, acknowledgement or tick: what it set in motion. */
-        fprintf(out, "line %llu: event\n", (unsigned long long)gov_decision_line(d));
+        /* An approval, rejection, acknowledgement or tick: what it set in motion; an
+         * approval or rejection also gives the run's verdict. */
+        const char *ev = gov_decision_event(d);
+        if (strcmp(ev, "approve") == 0 || strcmp(ev, "reject") == 0)
+            fprintf(out, "line %llu: %s: %s\n", (unsigned long long)gov_decision_line(d), ev,
+                    verdicts[gov_decision_verdict(d)]);
+        else
+            fprintf(out, "line %llu: event\n", (unsigned long long)gov_decision_line(d));
     } else {
         fprintf(out, "line %llu: %s", (unsigned long long)gov_decision_line(d), verdicts[gov_decision_verdict(d)]);
         fprintf(out, nf ? "\n" : " (no rule fired)\n");
@@ -198,6 +227,8 @@ static void print_text(FILE *out, const gov_program *p, const gov_decision *d)
         }
         fputc('\n', out);
     }
+    if (has_run)
+        govc_print_run(out, &run);
     for (size_t i = 0; i < gov_decision_host_error_count(d); i++) {
         gov_host_error h;
         gov_decision_host_error(d, i, &h);
@@ -209,7 +240,7 @@ static void print_text(FILE *out, const gov_program *p, const gov_decision *d)
     for (size_t i = 0; i < gov_decision_action_count(d); i++) {
         gov_action a;
         gov_decision_action(d, i, &a);
-        print_action(out, &a);
+        govc_print_action(out, &a);
     }
 }
 

@@ -1295,8 +1295,10 @@ static void emit_gate(Comp *K, GovDecl *d, uint32_t rule)
 {
     Buf *b = &K->sec[GOVB_S_GATES];
     uint32_t first = (uint32_t)(K->sec[GOVB_S_APPROVERS].n / 4);
-    for (uint32_t i = 0; i < d->u.gate.approvers.n; i++)
-        put32(&K->sec[GOVB_S_APPROVERS], gstr(K, d->u.gate.approvers.items[i]));
+    /* The distinct approvers, groups expanded (the checker's list): a gate that names a
+     * group compiles as one that lists its members. */
+    for (uint32_t i = 0; i < d->u.gate.nwho; i++)
+        put32(&K->sec[GOVB_S_APPROVERS], gstr(K, d->u.gate.who[i]));
     GovValue sla;
     govE_eval(d->u.gate.sla, &sla);
     uint32_t timeout = d->u.gate.timeout == GOV_TIMEOUT_ALLOW      ? GOVB_TIMEOUT_ALLOW
@@ -1308,7 +1310,17 @@ static void emit_gate(Comp *K, GovDecl *d, uint32_t rule)
     put32(b, capacity_of(d->u.gate.capacity));
     put64(b, (uint64_t)sla.u.i);
     put32(b, first);
-    put32(b, d->u.gate.approvers.n);
+    put32(b, d->u.gate.nwho);
+    /* A quorum above one, or separation of duties: the gate's GATEAPPROVAL entry. */
+    uint32_t quorum = d->u.gate.quorum > 1 ? (uint32_t)d->u.gate.quorum : 1;
+    GovField *rf = d->u.gate.requester_field;
+    if (quorum > 1 || rf) {
+        Buf *q = &K->sec[GOVB_S_GATEAPPROVAL];
+        put32(q, K->ngates);
+        put32(q, quorum);
+        put32(q, rf ? rf->slot : GOVB_NONE);
+        put32(q, 0);
+    }
     K->ngates++;
 }
 

@@ -515,7 +515,8 @@ static void clause_expr(F *f) { expr(f, root_at(f)); }
 
 /* ------------------------------------------------------------------ declarations */
 
-/* notify a, b, c / approvers "x", "y": packed, aligned after the keyword. */
+/* notify a, b, c / approvers "x", "y", group: packed, aligned after the keyword. t is
+ * the items' token (-1: a string or a name, as approvers are). */
 static void word_list(F *f, int t)
 {
     fd_op(&f->d, FD_GROUP, NULL, 0, 0);
@@ -549,8 +550,13 @@ static void clause(F *f)
             kw_expr(f);
         }
         break;
+    case T_IDENT: /* contextual words: `requester EXPR` (a gate), `stale after D` (a rule) */
+        if (k->hi - k->lo == 9 && memcmp(f->src + k->lo, "requester", 9) == 0) {
+            kw_expr(f);
+            break;
+        }
+        /* fall through */
     case T_CLEAR:
-    case T_IDENT: /* `stale after D`: `stale` is a contextual word */
         take(f, -1);
         text(f, " ");
         kw_expr(f);
@@ -595,7 +601,13 @@ static void clause(F *f)
     case T_APPROVERS:
         take(f, T_APPROVERS);
         text(f, " ");
-        word_list(f, T_STRING);
+        if (peek(f)->t == T_INT) { /* a quorum: approvers 2 of ... */
+            take(f, T_INT);
+            text(f, " ");
+            take(f, T_OF);
+            text(f, " ");
+        }
+        word_list(f, -1);
         break;
     case T_NOTIFY:
         take(f, T_NOTIFY);
@@ -949,7 +961,7 @@ static int run_class(const Node *n)
     if (n->kind != N_DECL)
         return -1;
     GovDeclKind k = (GovDeclKind)((GovDecl *)n->p)->kind;
-    return k == GOV_D_CHANNEL || k == GOV_D_LIMIT || k == GOV_D_WINDOW ? (int)k : -1;
+    return k == GOV_D_CHANNEL || k == GOV_D_LIMIT || k == GOV_D_WINDOW || k == GOV_D_APPROVERS ? (int)k : -1;
 }
 
 static int cmp_node(const void *a, const void *b)
@@ -995,13 +1007,14 @@ static void collect(F *f, GovModule *m)
             break;
         case GOV_D_GATE:
             add_root(f, d->u.gate.when), add_root(f, d->u.gate.sla), add_root(f, d->u.gate.capacity);
+            add_root(f, d->u.gate.requester);
             break;
         case GOV_D_ESCALATION:
             for (uint32_t k = 0; k < d->u.esc.nsteps; k++)
                 add_root(f, d->u.esc.steps[k].after);
             add_root(f, d->u.esc.repeat), add_root(f, d->u.esc.capacity);
             break;
-        case GOV_D_CHANNEL: case GOV_D_EXTERN: case GOV_D__COUNT:
+        case GOV_D_CHANNEL: case GOV_D_EXTERN: case GOV_D_APPROVERS: case GOV_D__COUNT:
             break;
         }
     }
@@ -1094,6 +1107,16 @@ static void print_file(F *f)
             take(f, '=');
             text(f, " ");
             clause_expr(f);
+            break;
+        }
+        case GOV_D_APPROVERS: { /* approvers NAME = "a", "b": aligned like channels */
+            take(f, T_APPROVERS);
+            text(f, " ");
+            Tok *name = take(f, T_IDENT);
+            fd_pad(&f->d, run.name - (int32_t)(name->hi - name->lo) + 1);
+            take(f, '=');
+            text(f, " ");
+            word_list(f, T_STRING);
             break;
         }
         case GOV_D_WINDOW: window_decl(f, d, run.name); break;

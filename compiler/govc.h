@@ -43,6 +43,10 @@ int govc_load_program(const char *path, gov_program **out, GovFrontend *fe);
 long govc_getline(FILE *in, char **buf, size_t *cap);
 /* A decision value as the language writes it: 1.5s, $0.12, 95%. */
 void govc_format_value(const gov_value *v, char *buf, size_t cap);
+/* A held run and an action as `govc run --format text` prints them, each one indented
+ * line (cmd_run.c; govc explain prints them the same way). */
+void govc_print_run(FILE *out, const gov_run *r);
+void govc_print_action(FILE *out, const gov_action *a);
 
 /* Host libraries named by --host-lib (run, test, explain, replay). */
 #define GOVC_MAX_HOST_LIBS 8

@@ -833,10 +833,81 @@ static bool same_value(const GovValue *a, const gov_value *b)
 
 #define FAIL(...) do { snprintf(D->why, sizeof D->why, __VA_ARGS__); return false; } while (0)
 
+/* Held runs (spec/language.md §4.2), replayed over the first n records of hist: gates
+ * open per run id (a gate pending for the run opens nothing new) and time out at the
+ * clock (the latest event time) plus their SLA; a run's verdict is the most restrictive
+ * of its records' other findings, review while a gate is pending, and block once one
+ * timed out into deny or escalate (no approvals here). The verdict of the last record's
+ * run when it is held after that record, else -1. Calls ref_decide for every prefix:
+ * call it before the last record's own ref_decide (windows are reported from the last). */
+static int held_run_verdict(const GovPolicy *p, const RefRecord *hist, uint32_t n)
+{
+    enum { MAXP = 256 };
+    struct { const GovStr *key; const GovDecl *gate; int64_t deadline; } pend[MAXP];
+    struct { const GovStr *key; int base; bool blocked; } run[MAXP];
+    uint32_t np = 0, nr = 0;
+    int64_t clock = INT64_MIN;
+    int result = -1;
+    for (uint32_t k = 0; k < n; k++) {
+        const RefRecord *rec = &hist[k];
+        if (rec->v[5].u.i > clock) clock = rec->v[5].u.i;
+        for (uint32_t i = 0; i < np;) { /* timeouts first, in the VM's order or not: the outcome is the same */
+            if (pend[i].deadline > clock) { i++; continue; }
+            uint32_t r = 0;
+            while (r < nr && !(run[r].key->len == pend[i].key->len && memcmp(run[r].key->s, pend[i].key->s, pend[i].key->len) == 0)) r++;
+            if (r < nr && pend[i].gate->u.gate.timeout != GOV_TIMEOUT_ALLOW) run[r].blocked = true;
+            pend[i] = pend[--np];
+            bool left = false;
+            for (uint32_t j = 0; j < np && r < nr; j++)
+                left |= pend[j].key->len == run[r].key->len && memcmp(pend[j].key->s, run[r].key->s, run[r].key->len) == 0;
+            if (r < nr && !left) run[r] = run[--nr];
+        }
+        RefDecision dk;
+        ref_decide(p, hist, k + 1, &dk);
+        const GovStr *key = rec->present[4] ? &rec->v[4].u.s : NULL;
+        bool keyable = key && key->len > 0 && key->len <= 128;
+        int base = 0;
+        for (uint32_t i = 0; i < dk.nfired; i++) {
+            const GovDecl *g = dk.fired[i];
+            if (g->kind != GOV_D_GATE) { /* a rule or a drift: each its own verdict */
+                int v = g->kind == GOV_D_DRIFT ? g->u.drift.verdict : g->u.rule.verdict;
+                if (v > base) base = v;
+                continue;
+            }
+            if (!keyable) { base = GOV_V_BLOCK; continue; }
+            bool pending = false;
+            for (uint32_t j = 0; j < np && !pending; j++)
+                pending = pend[j].gate == g && pend[j].key->len == key->len && memcmp(pend[j].key->s, key->s, key->len) == 0;
+            if (pending || np == MAXP) continue;
+            GovValue sla;
+            govE_eval(g->u.gate.sla, &sla);
+            pend[np].key = key, pend[np].gate = g;
+            pend[np++].deadline = clock > INT64_MAX - sla.u.i ? INT64_MAX : clock + sla.u.i;
+            uint32_t r = 0;
+            while (r < nr && !(run[r].key->len == key->len && memcmp(run[r].key->s, key->s, key->len) == 0)) r++;
+            if (r == nr && nr < MAXP) {
+                run[nr].key = key, run[nr].base = 0, run[nr].blocked = false;
+                nr++;
+            }
+        }
+        result = -1;
+        for (uint32_t r = 0; keyable && r < nr; r++) {
+            if (run[r].key->len != key->len || memcmp(run[r].key->s, key->s, key->len) != 0) continue;
+            if (base > run[r].base) run[r].base = base;
+            bool any = false;
+            for (uint32_t j = 0; j < np; j++)
+                any |= pend[j].key->len == key->len && memcmp(pend[j].key->s, key->s, key->len) == 0;
+            result = run[r].blocked ? GOV_V_BLOCK : run[r].base > (any ? GOV_V_REVIEW : 0) ? run[r].base : any ? GOV_V_REVIEW : 0;
+        }
+    }
+    return result;
+}
+
 /* Does the VM's decision d agree with the reference's for rec? */
 static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_t nhist, DiffStats *st)
 {
     const RefRecord *rec = &hist[nhist - 1];
+    int held = held_run_verdict(D->pol, hist, nhist);
     RefDecision ref;
     ref_decide(D->pol, hist, nhist, &ref);
     if (gov_decision_status(d) != GOV_OK)
@@ -848,6 +919,9 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_
     for (uint32_t i = 0; i < ref.nfired; i++)
         if (ref.fired[i]->kind == GOV_D_GATE && unkeyable)
             ref.verdict = GOV_V_BLOCK;
+    /* A record of a held run gets the run's verdict. */
+    if (held > ref.verdict)
+        ref.verdict = held;
     if (gov_decision_verdict(d) != ref.verdict)
         FAIL("verdict: VM %s, reference %s", gov_verdict_name(gov_decision_verdict(d)), gov_verdict_name(ref.verdict));
     /* The notifications, in order; gate transitions (open, blocked) depend on what the VM

@@ -53,6 +53,7 @@ const char *gov_decl_kind_name(GovDeclKind k)
 {
     static const char *const names[GOV_D__COUNT] = {
         "record", "channel", "limit", "rule", "window", "drift", "gate", "escalation", "extern",
+        "approver group",
     };
     return (unsigned)k < GOV_D__COUNT ? names[k] : "?";
 }

@@ -165,7 +165,7 @@ struct GovExpr {
 
 typedef enum GovDeclKind {
     GOV_D_RECORD, GOV_D_CHANNEL, GOV_D_LIMIT, GOV_D_RULE, GOV_D_WINDOW, GOV_D_DRIFT,
-    GOV_D_GATE, GOV_D_ESCALATION, GOV_D_EXTERN, GOV_D__COUNT
+    GOV_D_GATE, GOV_D_ESCALATION, GOV_D_EXTERN, GOV_D_APPROVERS, GOV_D__COUNT
 } GovDeclKind;
 const char *gov_decl_kind_name(GovDeclKind k);
 
@@ -268,10 +268,17 @@ struct GovDecl {
         } drift;
         struct {
             GovExpr *when, *sla, *capacity;
-            GovStrList approvers;
+            GovStrList approvers;      /* strings and approver groups' names, as written */
+            uint8_t *is_group;         /* per approvers item: 1 when it names a group */
+            struct GovDecl **group;    /* per approvers item: the group (checker), or NULL */
+            GovStr *who; uint32_t nwho;  /* the distinct approvers, groups expanded (checker) */
+            int64_t quorum; GovSpan quorum_span;   /* `approvers N of ...`: N; 0 when not given */
+            GovExpr *requester;        /* `requester KIND.field`: separation of duties, or NULL */
+            struct GovField *requester_field;      /* resolved by the checker */
             GovTimeout timeout; GovNameRef timeout_chain; GovSpan timeout_span;
             GovNameList notify;
         } gate;
+        struct { GovStrList members; } group;   /* approvers NAME = "a", "b" */
         struct {
             GovEscStep *steps; uint32_t nsteps, cap;
             GovExpr *repeat, *capacity;
@@ -416,6 +423,7 @@ enum {
     GOV_MAX_NESTING = 256,     /* expression and block depth */
     GOV_MAX_IDENT = 128,
     GOV_MAX_EXTERN_PARAMS = 16,   /* GOVB_MAXPARAMS: what one CALL can pass */
+    GOV_MAX_APPROVERS = 64,       /* GOVB_MAXAPPROVERS: distinct approvers of one gate */
     GOV_MAX_STRING = 4096,
     GOV_MAX_FILE = 64 << 20
 };

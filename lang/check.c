@@ -1341,18 +1341,92 @@ uint32_t govC_drift_default_edges(int type, double *out)
     return n;
 }
 
+/* An approver group: non-empty strings (repeats are one approver). */
+static void check_group(Checker *C, GovDecl *d)
+{
+    for (uint32_t i = 0; i < d->u.group.members.n; i++)
+        if (d->u.group.members.items[i].s && d->u.group.members.items[i].len == 0)
+            govD_error(C->d, "E029", d->u.group.members.spans[i], "an approver cannot be empty");
+}
+
+/* Add `who` to the gate's distinct approvers unless it is there already. */
+static void add_approver(Checker *C, GovDecl *d, GovStr who, uint32_t *cap)
+{
+    if (!who.s || who.len == 0)
+        return;
+    for (uint32_t i = 0; i < d->u.gate.nwho; i++)
+        if (d->u.gate.who[i].len == who.len && memcmp(d->u.gate.who[i].s, who.s, who.len) == 0)
+            return;
+    GOV_PUSH(C->a, d->u.gate.who, d->u.gate.nwho, *cap, who);
+}
+
+/* Who may approve a gate: its strings and its groups' members, each once, in order of
+ * first appearance; how many must (the quorum); and who may not (the requester). */
+static void check_approvers(Checker *C, GovDecl *d)
+{
+    GovStrList *l = &d->u.gate.approvers;
+    uint32_t cap = 0;
+    d->u.gate.group = govA_alloc(C->a, (l->n + 1) * sizeof *d->u.gate.group);
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (!l->items[i].s)
+            continue; /* a malformed string, already reported */
+        if (!d->u.gate.is_group[i]) {
+            if (l->items[i].len == 0)
+                govD_error(C->d, "E029", l->spans[i], "an approver cannot be empty");
+            add_approver(C, d, l->items[i], &cap);
+            continue;
+        }
+        GovDecl *g = govF_lookup(C->pol, l->items[i].s, l->items[i].len);
+        if (!g) {
+            GovDiag *e = govD_error(C->d, "E033", l->spans[i], "unknown approver group '%.*s'", (int)l->items[i].len,
+                                    l->items[i].s);
+            note_suggestion(C, e, l->items[i], 1u << GOV_D_APPROVERS);
+            continue;
+        }
+        g->used = 1;
+        if (g->kind != GOV_D_APPROVERS) {
+            govD_error(C->d, "E034", l->spans[i], "'%.*s' is a %s, not an approver group (declare one with "
+                       "`approvers %.*s = \"...\"`, or quote an approver)", (int)l->items[i].len, l->items[i].s,
+                       gov_decl_kind_name((GovDeclKind)g->kind), (int)l->items[i].len, l->items[i].s);
+            continue;
+        }
+        d->u.gate.group[i] = g;
+        for (uint32_t j = 0; j < g->u.group.members.n; j++)
+            add_approver(C, d, g->u.group.members.items[j], &cap);
+    }
+    if (d->u.gate.nwho > GOV_MAX_APPROVERS)
+        govD_error(C->d, "E044", d->name_span, "gate '%.*s' has %u approvers; a gate may have at most %d",
+                   (int)d->name.len, d->name.s, d->u.gate.nwho, GOV_MAX_APPROVERS);
+    if (d->u.gate.quorum < 0)
+        govD_error(C->d, "E024", d->u.gate.quorum_span, "a quorum must be at least 1 approver");
+    else if (d->u.gate.quorum > (int64_t)d->u.gate.nwho && d->u.gate.nwho)
+        govD_error(C->d, "E037", d->u.gate.quorum_span, "a quorum of %lld, but gate '%.*s' has %u distinct "
+                   "approver%s", (long long)d->u.gate.quorum, (int)d->name.len, d->name.s, d->u.gate.nwho,
+                   d->u.gate.nwho == 1 ? "" : "s");
+    GovExpr *r = d->u.gate.requester;
+    if (!r)
+        return;
+    int t = check_expr(C, r);
+    if (t == GOV_TY_ERROR)
+        return;
+    if (r->kind != GOV_E_FIELD || !r->u.field.ref || (t != GOV_TY_STRING && t != GOV_TY_ID))
+        govD_error(C->d, "E038", r->span, "'requester' names the field of the gate's record that says who asked "
+                   "for the run (a string or id), like %.*s.requested_by; found %s", d->record ? (int)d->record->name.len : 3,
+                   d->record ? d->record->name.s : "run", r->kind == GOV_E_FIELD ? tn(t) : "an expression");
+    else
+        d->u.gate.requester_field = r->u.field.ref;
+}
+
 static void check_gate(Checker *C, GovDecl *d)
 {
-    GovExpr *ex[1] = {d->u.gate.when};
-    infer_kind(C, d, ex, 1);
+    GovExpr *ex[2] = {d->u.gate.when, d->u.gate.requester};
+    infer_kind(C, d, ex, 2);
     C->kind = d->record;
     const char *const need[] = {d->u.gate.when ? NULL : "when", d->u.gate.approvers.n ? NULL : "approvers",
                                 d->u.gate.sla ? NULL : "sla"};
     missing_all(C, d, need, 3);
     if (d->u.gate.when) check_bool(C, d->u.gate.when, "a gate's 'when'");
-    for (uint32_t i = 0; i < d->u.gate.approvers.n; i++)
-        if (d->u.gate.approvers.items[i].s && d->u.gate.approvers.items[i].len == 0)
-            govD_error(C->d, "E029", d->u.gate.approvers.spans[i], "an approver cannot be empty");
+    check_approvers(C, d);
     GovValue v;
     if (d->u.gate.sla) positive(C, d->u.gate.sla, GOV_TY_DURATION, "an SLA", &v);
     if (d->u.gate.timeout == GOV_TIMEOUT_NONE) d->u.gate.timeout = GOV_TIMEOUT_DENY;
@@ -1399,7 +1473,7 @@ static void check_extern(Checker *C, GovDecl *d)
 static const struct { const char *name; unsigned kinds; } test_actions[] = {
     {"notify", 1u << GOV_D_CHANNEL},
     {"gate_open", 1u << GOV_D_GATE}, {"gate_approved", 1u << GOV_D_GATE}, {"gate_rejected", 1u << GOV_D_GATE},
-    {"gate_timeout", 1u << GOV_D_GATE}, {"gate_blocked", 1u << GOV_D_GATE},
+    {"gate_timeout", 1u << GOV_D_GATE}, {"gate_blocked", 1u << GOV_D_GATE}, {"gate_approval", 1u << GOV_D_GATE},
     {"refused", 1u << GOV_D_GATE | 1u << GOV_D_ESCALATION},
     {"escalation_start", 1u << GOV_D_ESCALATION}, {"escalation_step", 1u << GOV_D_ESCALATION},
     {"escalation_end", 1u << GOV_D_ESCALATION}, {"escalation_suppressed", 1u << GOV_D_ESCALATION},
@@ -1425,8 +1499,8 @@ static bool test_step_target(Checker *C, GovTestStep *st, unsigned *want, const 
                       : *want & (1u << GOV_D_RULE) ? "a rule" : "a gate or an escalation";
                 return true;
             }
-        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, gate_open, gate_approved, "
-                   "gate_rejected, gate_timeout, gate_blocked, refused, escalation_start, escalation_step, "
+        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, gate_open, gate_approval, "
+                   "gate_approved, gate_rejected, gate_timeout, gate_blocked, refused, escalation_start, escalation_step, "
                    "escalation_end, escalation_suppressed, escalation_dropped, rule_firing or rule_cleared", (int)st->action.len, st->action.s);
         return false;
     default: *want = 1u << GOV_D_RULE | 1u << GOV_D_DRIFT | 1u << GOV_D_GATE; *what = "a rule, drift or gate";
@@ -1556,6 +1630,7 @@ static void warn_unused(Checker *C)
         case GOV_D_LIMIT: code = "W002"; break;
         case GOV_D_WINDOW: code = "W003"; break;
         case GOV_D_ESCALATION: code = "W005"; break;
+        case GOV_D_APPROVERS: code = "W006"; break;
         default: break;
         }
         /* A limit or window whose own value has an error is not worth a warning too. */
@@ -1631,7 +1706,7 @@ static void check_policy(GovFrontend *fe, GovPolicy *p)
     check_version(&C);
     build_table(&C);
     static const GovDeclKind order[] = {GOV_D_RECORD, GOV_D_CHANNEL, GOV_D_EXTERN, GOV_D_LIMIT, GOV_D_ESCALATION,
-                                        GOV_D_WINDOW, GOV_D_RULE, GOV_D_DRIFT, GOV_D_GATE};
+                                        GOV_D_WINDOW, GOV_D_RULE, GOV_D_DRIFT, GOV_D_APPROVERS, GOV_D_GATE};
     for (size_t o = 0; o < COUNT(order); o++) {
         for (uint32_t i = 0; i < p->nkind[order[o]]; i++) {
             GovDecl *d = p->by_kind[order[o]][i];
@@ -1647,6 +1722,7 @@ static void check_policy(GovFrontend *fe, GovPolicy *p)
             case GOV_D_RULE: check_rule(&C, d); break;
             case GOV_D_DRIFT: check_drift(&C, d); break;
             case GOV_D_GATE: check_gate(&C, d); break;
+            case GOV_D_APPROVERS: check_group(&C, d); break;
             }
         }
     }

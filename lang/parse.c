@@ -435,24 +435,76 @@ void govP_drift_bins(GovParser *P, GovExprList *bins, GovSpan sp)
 
 /* ------------------------------------------------------------------ gates */
 
-void govP_approver(GovParser *P, GovStr who, GovSpan sp)
+/* Append to a string list with spans (and a parallel flag array when flags is set). */
+static void strlist_push(GovParser *P, GovStrList *l, uint8_t **flags, GovStr s, uint8_t flag, GovSpan sp)
 {
-    GovDecl *d = P->cur;
-    GovStrList *l = &d->u.gate.approvers;
     uint32_t cap = l->cap;
     l->items = govA_grow(P->arena, l->items, l->n, &cap, sizeof *l->items);
     cap = l->cap;
     l->spans = govA_grow(P->arena, l->spans, l->n, &cap, sizeof *l->spans);
+    if (flags) {
+        cap = l->cap;
+        *flags = govA_grow(P->arena, *flags, l->n, &cap, sizeof **flags);
+        (*flags)[l->n] = flag;
+    }
     l->cap = cap;
-    l->items[l->n] = who;
+    l->items[l->n] = s;
     l->spans[l->n] = sp;
     l->n++;
+}
+
+void govP_approver(GovParser *P, GovStr who, bool group, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (!d || d->kind != GOV_D_GATE)
+        return;
+    strlist_push(P, &d->u.gate.approvers, &d->u.gate.is_group, who, group, sp);
 }
 
 void govP_approvers_done(GovParser *P, GovSpan sp)
 {
     (void)P;
     (void)sp;
+}
+
+/* approvers N of ...: N distinct approvers must approve (the checker bounds N). */
+void govP_quorum(GovParser *P, int64_t n, GovSpan n_sp, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (!d || d->kind != GOV_D_GATE)
+        return;
+    if (d->u.gate.quorum) {
+        GovDiag *g = govD_error(P->diags, "E014", sp, "a quorum given twice in gate '%.*s'", (int)d->name.len, d->name.s);
+        govD_note(P->diags, g, d->u.gate.quorum_span, "first given here");
+        return;
+    }
+    /* 0 stands for "none": a written 0 is kept as -1 so the checker can refuse it. */
+    d->u.gate.quorum = n > 0 ? n : -1;
+    d->u.gate.quorum_span = n_sp;
+}
+
+/* A gate clause that starts with a word that is not a keyword: `requester EXPR`
+ * (contextual, so fields and declarations may still be named requester). */
+void govP_gate_word(GovParser *P, GovStr word, GovSpan word_sp, GovExpr *e, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (!d || d->kind != GOV_D_GATE)
+        return;
+    if (word.len != 9 || memcmp(word.s, "requester", 9) != 0) {
+        govD_error(P->diags, "E013", word_sp, "unknown clause '%.*s' in gate '%.*s'; expected when, approvers, "
+                   "requester, sla, on timeout, capacity or notify", (int)word.len, word.s, (int)d->name.len, d->name.s);
+        d->syntax_error = 1;
+        return;
+    }
+    if (once(P, d->u.gate.requester, d->u.gate.requester ? d->u.gate.requester->span : NOSPAN, "requester", sp))
+        d->u.gate.requester = e;
+}
+
+void govP_member(GovParser *P, GovStr who, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (d && d->kind == GOV_D_APPROVERS)
+        strlist_push(P, &d->u.group.members, NULL, who, 0, sp);
 }
 
 void govP_sla(GovParser *P, GovExpr *e, GovSpan sp)

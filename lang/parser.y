@@ -162,7 +162,7 @@ opt_semi: %empty | ';' ;
 
 decl
     : record | channel | limit | scope | rule | window | drift | gate | escalation
-    | extern | test
+    | extern | test | approver_group
     ;
 
 /* ------------------------------------------------------------------ records */
@@ -359,6 +359,9 @@ gate_clauses
 gate_clause
     : T_WHEN expr             { govP_when(P, $2, NULL, SP(@1)); }
     | T_APPROVERS approvers   { govP_approvers_done(P, SP(@$)); }
+    | T_APPROVERS T_INT T_OF  { govP_quorum(P, $2, SP(@2), SP2(@1, @3)); }
+      approvers               { govP_approvers_done(P, SP(@$)); }
+    | T_IDENT expr            { govP_gate_word(P, $1, SP(@1), $2, SP(@$)); }
     | T_SLA expr              { govP_sla(P, $2, SP(@$)); }
     | T_ON T_TIMEOUT T_DENY   { govP_timeout(P, GOV_TIMEOUT_DENY, (GovStr){0}, SP(@3), SP(@$)); }
     | T_ON T_TIMEOUT T_VERD   { govP_timeout_verdict(P, (int)$3, SP(@3), SP(@$)); }
@@ -366,9 +369,26 @@ gate_clause
     | common_clause
     ;
 
+/* Approvers: strings, and names of approver groups. */
 approvers
-    : T_STRING                { govP_approver(P, $1, SP(@1)); }
-    | approvers ',' T_STRING  { govP_approver(P, $3, SP(@3)); }
+    : approver
+    | approvers ',' approver
+    ;
+
+approver
+    : T_STRING                { govP_approver(P, $1, false, SP(@1)); }
+    | T_IDENT                 { govP_approver(P, $1, true, SP(@1)); }
+    ;
+
+/* approvers NAME = "a", "b": a named group of approvers, for gates to list. */
+approver_group
+    : T_APPROVERS T_IDENT '=' { govP_begin(P, GOV_D_APPROVERS, $2, SP(@2), (GovStr){0}, SP(@1)); }
+      group_members           { govP_end(P, SP(@$)); }
+    ;
+
+group_members
+    : T_STRING                { govP_member(P, $1, SP(@1)); }
+    | group_members ',' T_STRING { govP_member(P, $3, SP(@3)); }
     ;
 
 /* ------------------------------------------------------------------ escalations */

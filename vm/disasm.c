@@ -174,9 +174,14 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
         govO_printf(&b, " on timeout %s", timeouts[g->timeout]);
         if (g->timeout == GOVB_TIMEOUT_ESCALATE) govO_printf(&b, " E%u(%s)", g->chain, p->str[p->esc[g->chain].name]);
         govO_printf(&b, " capacity %u slots %u..%u approvers", g->capacity, g->slot0, g->slot0 + g->capacity);
+        if (g->quorum > 1) govO_printf(&b, " %u of", g->quorum);
         for (uint32_t a = 0; a < g->nappr; a++) {
             govO_put(&b, a ? ", " : " ", a ? 2 : 1);
             govO_jstr(&b, p->str[p->appr[g->first_appr + a]], p->strlen_[p->appr[g->first_appr + a]]);
+        }
+        if (g->requester != GOVB_NONE) {
+            const govL_kind *k = &p->kind[p->rule[g->rule].kind];
+            govO_printf(&b, " requester R%u(%s)", g->requester, p->str[p->field[k->first_field + g->requester].name]);
         }
         govO_put(&b, "\n", 1);
     }

@@ -23,18 +23,24 @@
 #include "vm/gov_int.h"
 
 enum { R_NONE, R_NO_RUN_ID, R_RUN_ID_LONG, R_GATE_FULL, R_NOT_APPROVER, R_NO_GATE, R_NO_ESC, R_ESC_FULL,
-       R_KEY_LONG, R_COMPLETED, R_ACKED, R_RUNNING, R_REJECTED };
+       R_KEY_LONG, R_COMPLETED, R_ACKED, R_RUNNING, R_REJECTED, R_CLEAR_CONDITION, R_CLEAR_AFTER, R_STALE,
+       R_DUPLICATE, R_REQUESTER, R_NO_REQUESTER, R_REQUESTER_LONG, R_QUORUM };
+_Static_assert((int)R_CLEAR_CONDITION == (int)GOVV_RC_CONDITION && (int)R_STALE == (int)GOVV_RC_STALE, "reasons: rule_cleared's indices");
 static const char *const reasons[] = {
     "", "the record has no run_id", "run_id longer than 128 bytes", "gate table full", "not an approver of this gate",
     "no pending gate with this id", "no running escalation with this id", "escalation table full",
     "key longer than 128 bytes", "completed", "acknowledged", "already running for this source and key", "rejected",
     /* rule_cleared (GOVV_RC_*, sustain.c) */
-    "clear_condition", "clear_after", "stale"};
+    "clear_condition", "clear_after", "stale",
+    "already approved by this approver", "separation of duties: the run's requester may not approve it",
+    "the record names no requester", "requester longer than 128 bytes",
+    "the quorum cannot be met without the run's requester"};
 enum { O_NONE, O_DENY, O_ALLOW, O_ESCALATE };
 static const char *const outcomes[] = {"", "deny", "allow", "escalate"};
 static const char *const types[] = {"notify", "gate_open", "gate_approved", "gate_rejected", "gate_timeout",
                                     "gate_blocked", "refused", "escalation_start", "escalation_step", "escalation_end",
-                                    "escalation_suppressed", "escalation_dropped", "rule_firing", "rule_cleared"};
+                                    "escalation_suppressed", "escalation_dropped", "rule_firing", "rule_cleared",
+                                    "gate_approval"};
 
 const char *govG_type_name(int t) { return types[t]; }
 const char *govG_reason(int r) { return reasons[r]; }
@@ -124,6 +130,78 @@ static void set_key_copy(gov_vm *vm, govV_action *a, const char *key, uint32_t n
 }
 
 static void free_slot(gov_vm *vm, uint32_t slot) { vm->kc[slot].epoch = 0; }
+
+/* ---------------------------------------------------------------- held runs */
+
+static uint32_t popcount64(uint64_t x) {
+    uint32_t n = 0;
+    for (; x; x &= x - 1) n++;
+    return n;
+}
+
+/* The index of `by` among gate gd's approvers, or -1. */
+static int approver_index(const gov_program *p, const govL_gate *gd, const char *by, size_t n) {
+    for (uint32_t j = 0; j < gd->nappr; j++) {
+        uint32_t s = p->appr[gd->first_appr + j];
+        if (p->strlen_[s] == n && memcmp(p->str[s], by, n) == 0) return (int)j;
+    }
+    return -1;
+}
+
+/* A gate of the run `key` was resolved (outcome: approved, rejected, or a timeout
+ * allowing or blocking): count it, show the run after it in action a, and forget a run
+ * with no gate left pending (its verdict is final). The action's verdict becomes the
+ * run's. Returns the run's verdict. */
+enum { RUN_APPROVED, RUN_REJECTED, RUN_EXPIRED_ALLOW, RUN_EXPIRED_BLOCK };
+
+static int run_resolved(gov_vm *vm, govV_action *a, const char *key, uint32_t n, int outcome) {
+    uint32_t s = govU_find(vm->runs, key, n);
+    if (s == GOVB_NONE) return a->verdict; /* cannot happen: every pending gate has its run */
+    govU_run *r = govU_at(vm->runs, s);
+    switch (outcome) {
+    case RUN_APPROVED: r->approved++; break;
+    case RUN_REJECTED: r->rejected++; break;
+    case RUN_EXPIRED_ALLOW: r->expired_allow++; break;
+    default: r->expired_block++; break;
+    }
+    govU_snap(r, &a->run);
+    a->verdict = a->run.verdict;
+    if (govU_pending(r) == 0) govU_remove(vm->runs, s);
+    return a->run.verdict;
+}
+
+/* Show the run `key` as it stands in action a (nothing when it is not held). */
+static int run_show(gov_vm *vm, govV_action *a, const char *key, uint32_t n) {
+    uint32_t s = govU_find(vm->runs, key, n);
+    if (s == GOVB_NONE) return a->verdict;
+    govU_snap(govU_at(vm->runs, s), &a->run);
+    a->verdict = a->run.verdict;
+    return a->run.verdict;
+}
+
+/* A record has been evaluated: if its run is held, fold the verdict of its findings
+ * that are not open gates into the run, give the record the run's verdict (the
+ * decision's "run"), and show the run on the gate actions its rules produced. */
+void govG_compose(gov_vm *vm) {
+    gov_decision *d = &vm->dec;
+    uint32_t n;
+    const char *key = govV_str(vm, vm->reg[GOVB_SLOT_RUN_ID].u, &n);
+    if (!vm->runs || vm->runs->n == 0 || n == 0 || n > GOVV_KEYMAX) return;
+    uint32_t s = govU_find(vm->runs, key, n);
+    if (s == GOVB_NONE) return;
+    govU_run *r = govU_at(vm->runs, s);
+    if ((uint32_t)vm->base > r->base) r->base = (uint32_t)vm->base;
+    govU_snap(r, &d->run);
+    if ((int)d->run.verdict > d->verdict) d->verdict = d->run.verdict;
+    govV_keep_key(vm, key, n, &d->run_koff);
+    d->run_klen = n;
+    for (uint32_t i = vm->act_mark; i < d->nact; i++) {
+        govV_action *a = &vm->act[i];
+        if (a->type != GOV_ACT_GATE_OPEN && a->type != GOV_ACT_GATE_BLOCKED) continue;
+        a->run = d->run;
+        a->verdict = d->run.verdict;
+    }
+}
 
 /* ---------------------------------------------------------------- escalations */
 
@@ -289,7 +367,9 @@ void govG_advance(gov_vm *vm, int64_t t) {
             a->gate = g, a->rule = gd->rule, a->id = pg->id, a->severity = GOV_CRITICAL;
             a->outcome = gd->timeout == GOVB_TIMEOUT_DENY ? O_DENY : gd->timeout == GOVB_TIMEOUT_ALLOW ? O_ALLOW : O_ESCALATE;
             a->verdict = gd->timeout == GOVB_TIMEOUT_ALLOW ? GOV_ALLOW : GOV_BLOCK;
+            a->mask = pg->approved, a->approvals = popcount64(pg->approved), a->quorum = gd->quorum;
             set_key(vm, a, slot, pg->key, pg->keylen);
+            run_resolved(vm, a, pg->key, pg->keylen, a->outcome == O_ALLOW ? RUN_EXPIRED_ALLOW : RUN_EXPIRED_BLOCK);
             pg->used = 0;
             st->ngates--;
             if (gd->timeout == GOVB_TIMEOUT_ESCALATE)
@@ -326,13 +406,32 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             else if (pg->id == id && pg->keylen == n && memcmp(pg->key, key, n) == 0) found = i;
         }
         if (!why && found == GOVB_NONE && free_at == GOVB_NONE) why = R_GATE_FULL;
+        /* Separation of duties: the requester (a field of the record) may not approve;
+         * a gate that cannot then reach its quorum, or does not know who asked, cannot
+         * open. Approvers are distinct, so at most one of them is the requester. */
+        uint64_t excluded = 0;
+        uint32_t rn = 0;
+        const char *req = NULL;
+        if (!why && found == GOVB_NONE && gd->requester != GOVB_NONE) {
+            req = govV_str(vm, vm->reg[gd->requester].u, &rn);
+            int j = approver_index(p, gd, req, rn);
+            if (j >= 0) excluded = UINT64_C(1) << j;
+            why = rn == 0                                              ? R_NO_REQUESTER
+                  : rn > GOVV_KEYMAX                                  ? R_REQUESTER_LONG
+                  : gd->nappr - popcount64(excluded) < gd->quorum     ? R_QUORUM
+                                                                      : R_NONE;
+        }
         if (why) {
             /* Fail closed: the run is blocked, and the action says why. */
             a = new_action(vm, GOV_ACT_GATE_BLOCKED, t);
             a->gate = g, a->rule = ri, a->finding = f, a->id = id, a->reason = (uint8_t)why, a->verdict = GOV_BLOCK;
             a->severity = p->rule[ri].severity;
+            a->quorum = gd->quorum;
             set_key_copy(vm, a, key, n > GOVV_KEYMAX ? GOVV_KEYMAX : n);
+            if (req && rn && govV_keep_key(vm, req, rn > GOVV_KEYMAX ? GOVV_KEYMAX : rn, &a->roff))
+                a->rlen = rn > GOVV_KEYMAX ? GOVV_KEYMAX : rn;
             d->verdict = GOV_BLOCK;
+            vm->base = GOV_BLOCK;
         } else if (found == GOVB_NONE) {
             uint32_t slot = gd->slot0 + free_at;
             govV_pgate *pg = &vm->pg[slot];
@@ -343,14 +442,20 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             pg->gate = g;
             pg->used = 1;
             pg->keylen = n;
+            pg->excluded = excluded;
             memcpy(pg->key, key, n);
             free_slot(vm, slot);
             vm->state->ngates++;
             note_due(vm, pg->deadline);
+            /* The run this gate holds (a free gate slot means a free run slot). */
+            uint32_t rs = govU_get(vm->runs, key, n);
+            if (rs != GOVB_NONE) govU_at(vm->runs, rs)->opened++;
             a = new_action(vm, GOV_ACT_GATE_OPEN, t);
             a->gate = g, a->rule = ri, a->finding = f, a->id = id, a->deadline = pg->deadline;
             a->severity = p->rule[ri].severity, a->verdict = GOV_REVIEW;
+            a->quorum = gd->quorum;
             set_key(vm, a, slot, pg->key, pg->keylen);
+            if (req && govV_keep_key(vm, req, rn, &a->roff)) a->rlen = rn;
         }
         /* Already pending for this run_id: the verdict is review again; nothing opens. */
     }
@@ -371,6 +476,7 @@ static const gov_decision *event_decision(gov_vm *vm, int ev) {
     d->error[0] = 0;
     d->verdict = GOV_ALLOW;
     d->nfind = d->nact = d->nherr = 0;
+    d->run.has = 0;
     d->trace_status = GOV_ENOTRACE;
     return d;
 }
@@ -414,29 +520,55 @@ const gov_decision *govG_event(gov_vm *vm, int ev, const char *ids, size_t idn, 
             if (vm->pg[i].used && vm->pg[i].id == id) slot = i;
         govV_action *a;
         if (slot == GOVB_NONE) {
+            /* An approval or rejection of no pending gate releases nothing: whatever run
+             * the host meant, this event does not let it go on. */
             a = new_action(vm, GOV_ACT_REFUSED, t);
             a->id = id, a->reason = R_NO_GATE, a->boff = boff, a->blen = blen;
+            d->verdict = GOV_BLOCK;
         } else {
             govV_pgate *pg = &vm->pg[slot];
             const govL_gate *gd = &p->gate[pg->gate];
-            int ok = 0;
-            for (uint32_t j = 0; j < gd->nappr && !ok; j++) {
-                uint32_t s = p->appr[gd->first_appr + j];
-                ok = p->strlen_[s] == byn && memcmp(p->str[s], by, byn) == 0;
+            int j = approver_index(p, gd, by, byn);
+            uint64_t bit = j >= 0 && j < 64 ? UINT64_C(1) << j : 0;
+            /* Who may: one of the gate's approvers; to approve, not the run's requester
+             * and not one who approved already (a quorum counts distinct approvers). A
+             * rejection by any approver resolves the gate: it can only make the run's
+             * verdict stricter. */
+            int why = j < 0                                                    ? R_NOT_APPROVER
+                      : ev == GOVV_EV_APPROVE && (pg->excluded & bit)          ? R_REQUESTER
+                      : ev == GOVV_EV_APPROVE && (pg->approved & bit)          ? R_DUPLICATE
+                                                                               : R_NONE;
+            uint64_t mask = pg->approved;
+            uint32_t count = popcount64(mask);
+            if (!why && ev == GOVV_EV_APPROVE) {
+                /* An approver past the 64th (a gate without a quorum) approves at once. */
+                mask |= bit;
+                count = bit ? popcount64(mask) : count + 1;
             }
-            a = new_action(vm, ok ? (ev == GOVV_EV_APPROVE ? GOV_ACT_GATE_APPROVED : GOV_ACT_GATE_REJECTED)
-                                  : GOV_ACT_REFUSED, t);
+            int type = why                        ? GOV_ACT_REFUSED
+                       : ev == GOVV_EV_REJECT     ? GOV_ACT_GATE_REJECTED
+                       : count >= gd->quorum      ? GOV_ACT_GATE_APPROVED
+                                                  : GOV_ACT_GATE_APPROVAL;
+            a = new_action(vm, type, t);
             a->gate = pg->gate, a->rule = gd->rule, a->id = id, a->boff = boff, a->blen = blen;
             a->severity = p->rule[gd->rule].severity;
-            a->verdict = ok ? (ev == GOVV_EV_APPROVE ? GOV_ALLOW : GOV_BLOCK) : GOV_REVIEW;
-            if (!ok) a->reason = R_NOT_APPROVER;
+            a->verdict = GOV_REVIEW;
+            a->reason = (uint8_t)why;
+            a->mask = mask, a->approvals = count, a->quorum = gd->quorum;
             set_key(vm, a, slot, pg->key, pg->keylen);
-            if (ok) {
+            if (type == GOV_ACT_GATE_APPROVED || type == GOV_ACT_GATE_REJECTED) {
+                d->verdict = run_resolved(vm, a, vm->kpool + a->koff, a->klen,
+                                          type == GOV_ACT_GATE_APPROVED ? RUN_APPROVED : RUN_REJECTED);
                 pg->used = 0;
                 vm->state->ngates--;
                 free_slot(vm, slot);
                 govG_recompute_due(vm);
+            } else {
+                pg->approved = mask;
+                d->verdict = run_show(vm, a, vm->kpool + a->koff, a->klen);
             }
+            d->run = a->run;
+            d->run_koff = a->koff, d->run_klen = a->klen;
         }
     } else if (ev == GOVV_EV_ACK) {
         uint32_t slot = GOVB_NONE;

@@ -391,8 +391,20 @@ enum {
     GOV_ACT_ESC_SUPPRESSED, /* not started: the same chain runs for this source and key */
     GOV_ACT_ESC_DROPPED,    /* not started: reason (table full, key too long) */
     GOV_ACT_RULE_FIRING,    /* a sustained rule started firing: since (its condition's start) */
-    GOV_ACT_RULE_CLEARED    /* a sustained rule stopped firing: since (when it started) */
+    GOV_ACT_RULE_CLEARED,   /* a sustained rule stopped firing: since (when it started) */
+    GOV_ACT_GATE_APPROVAL   /* an approval counted towards a gate's quorum (approvals of quorum) */
 };
+
+/* A held run (spec/trace.md §6): a run id with a review gate opened. Its verdict is the
+ * most restrictive of its other findings' verdict, review while any of its gates is
+ * pending, and block once one was rejected or timed out into deny or escalate; an
+ * approval resolves only its own gate. pending 0: the run's verdict is final. */
+typedef struct gov_run {
+    const char *run_id; size_t run_id_len;
+    int verdict;           /* GOV_ALLOW..GOV_BLOCK: what the host should do with the run now */
+    int findings;          /* the most restrictive verdict of its findings that are not gates */
+    int gates, approved, rejected, timed_out, pending;
+} gov_run;
 
 typedef struct gov_action {
     const char *channel, *kind, *target;        /* kind: "slack", "pagerduty", ...; NULL
@@ -415,6 +427,12 @@ typedef struct gov_action {
     int64_t since;                              /* rule_firing, rule_cleared (above) */
     int step, round, skipped;                   /* escalation_step */
     const char *policy_id;
+    /* gate actions (0 or NULL otherwise): */
+    int approvals, quorum;                      /* gate_approval, gate_approved: approvals so far
+                                                   of the quorum the gate needs */
+    const char *requester; size_t requester_len;/* gate_open of a gate with `requester` */
+    int has_run;                                /* 1: run is the held run, after this action */
+    gov_run run;
 } gov_action;
 
 GOV_API int gov_decision_status(const gov_decision *d);        /* GOV_OK or error code */
@@ -434,6 +452,10 @@ GOV_API const gov_program *gov_decision_program(const gov_decision *d);
 GOV_API const char *gov_decision_run_id(const gov_decision *d, size_t *len);
 GOV_API int64_t gov_decision_at(const gov_decision *d);
 GOV_API const char *gov_decision_kind(const gov_decision *d);  /* NULL if unknown */
+/* What was evaluated: "record", "approve", "reject", "ack" or "tick". For an approval
+ * or a rejection the verdict is that of the run whose gate it names (gov_decision_run);
+ * block when it names no pending gate, since it releases nothing. */
+GOV_API const char *gov_decision_event(const gov_decision *d);
 GOV_API size_t gov_decision_finding_count(const gov_decision *d);
 GOV_API int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out);
 GOV_API size_t gov_decision_action_count(const gov_decision *d);
@@ -449,6 +471,9 @@ typedef struct gov_host_error {
 GOV_API size_t gov_decision_host_error_count(const gov_decision *d);
 GOV_API int gov_decision_host_error(const gov_decision *d, size_t i, gov_host_error *out);
 GOV_API int gov_decision_action(const gov_decision *d, size_t i, gov_action *out);
+/* 1 and *out when the decision concerns a held run (a record of it, or an approval or
+ * rejection of one of its gates): then the decision's verdict is the run's. Else 0. */
+GOV_API int gov_decision_run(const gov_decision *d, gov_run *out);
 /* The decision as one line of JSON (spec/trace.md), NUL-terminated; *len excludes NUL. */
 GOV_API int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len);
 /* The trace of this evaluation: GOV_OK with text/len, GOV_ESPACE with *len the bytes

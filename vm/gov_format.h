@@ -47,10 +47,10 @@
 
 /* Sections: GOVB_SECTION(id, NAME, entry size in bytes, required). 16 (windows), 17
  * and 27 (drifts), 18, 19 and 21..23 (gates and escalations), 20 and 25 (host
- * functions), 24 and 26 (time zones), 29 and 32 (sustained rules), 30 (glob patterns),
- * 31 (build: version, stamp and the meaning strings' count), and 33 and 34 (sets) are
- * optional: a file without them is exactly a file of the first version of this format.
- * Id 28 is not assigned yet (unknown). */
+ * functions), 24 and 26 (time zones), 28 (gate quorums and separation of duties), 29
+ * and 32 (sustained rules), 30 (glob patterns), 31 (build: version, stamp and the
+ * meaning strings' count), and 33 and 34 (sets) are optional: a file without them is
+ * exactly a file of the first version of this format. */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -89,6 +89,8 @@
     X(25, EXTPARAMS,  4,  0) /* u32 type per extern parameter, externs' lists in order */ \
     X(26, ZONETRANS,  16, 0) /* {i64 at (Unix s), i32 offset (s east), u32 zero}     */ \
     X(27, DRIFTBINS,  8,  0) /* double bits of a bin edge, drifts' lists in order    */ \
+    X(28, GATEAPPROVAL,16, 0) /* {gate, quorum, requester_reg, zero}, gate ascending:
+                                 the gates with a quorum above 1 or a requester    */ \
     X(29, RULESTATE,  32, 0) /* {rule, flags, for_lo, for_hi, after_lo, after_hi,
                                  level, capacity}, rule ascending: the rules with
                                  `for` or `clear`; see GOVB_RS_CLEARWHEN below      */ \
@@ -250,6 +252,7 @@ enum {
 #define GOVB_ONERR_VERDICT 2u
 #define GOVB_MAXEXTERNS    256u      /* CALL's B operand is 8 bits */
 #define GOVB_MAXPARAMS     16u       /* parameters of one extern */
+#define GOVB_MAXAPPROVERS  64u       /* approvers of a gate with a GATEAPPROVAL entry (a bit each) */
 
 #define GOVB_F_REQUIRED 1u           /* FIELDS.flags: no default; absent is an error */
 

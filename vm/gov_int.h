@@ -97,6 +97,8 @@ typedef struct govL_gate {
     uint32_t rule, timeout, chain, capacity, first_appr, nappr;
     int64_t sla;
     uint32_t slot0;             /* first slot in the VM's gate table */
+    uint32_t quorum;            /* distinct approvals it needs (GATEAPPROVAL; 1 without) */
+    uint32_t requester;         /* the register naming the run's requester, or GOVB_NONE */
 } govL_gate;
 
 typedef struct govL_esc {
@@ -291,11 +293,21 @@ typedef struct govV_finding {
     govV_rstate sus;            /* a sustained rule's state after this record; phase 0 otherwise */
 } govV_finding;
 
+/* A held run as an action or a decision shows it, after that action or event (run.c):
+ * the verdict, its other findings' verdict (base) and its gates' counts. has: 0 when
+ * there is no run to show. */
+typedef struct govV_runsnap {
+    uint8_t has, verdict, base, pad;
+    uint32_t opened, approved, rejected, expired;
+} govV_runsnap;
+
 /* An action. Keys are copied to the per-decision key pool (koff, klen) so they outlive
- * the table entry they came from; "by" is in the event's scratch (boff, blen). A
- * rule_cleared made on the clock names its key in its rule's key table instead: step
- * (an escalation step's number elsewhere) is then 1 + the sustained rule, koff the slot
- * (GOVV_KSUS). */
+ * the table entry they came from; "by" is in the event's scratch (boff, blen). Gate
+ * actions carry the run they hold (run; its id is the action's key), the approvals so
+ * far (mask: bits of the gate's approvers, approvals of quorum) and, for gate_open, the
+ * requester (roff, rlen in the key pool). A rule_cleared made on the clock names its key
+ * in its rule's key table instead: step (an escalation step's number elsewhere) is then
+ * 1 + the sustained rule, koff the slot (GOVV_KSUS). */
 #define GOVV_KSUS(a) ((a)->type == GOV_ACT_RULE_CLEARED ? (a)->step : 0)
 typedef struct govV_action {
     uint8_t type, outcome, reason, verdict;
@@ -307,6 +319,9 @@ typedef struct govV_action {
     uint32_t koff, klen, boff, blen;
     uint64_t id;
     int64_t at, deadline;       /* deadline: gate_open's; rule_firing, rule_cleared: since */
+    govV_runsnap run;
+    uint64_t mask;
+    uint32_t approvals, quorum, roff, rlen;
 } govV_action;
 
 #define GOVV_KEYMAX 128         /* bytes of a gate's run_id or an escalation's key */
@@ -338,13 +353,31 @@ typedef struct govK_evict {
     char key[GOVV_KEYMAX];
 } govK_evict;
 
-/* A pending gate (state). used: 0 free, 1 pending. */
+/* A pending gate (state). used: 0 free, 1 pending. approved: bit j for each of the
+ * gate's approvers j who approved so far (quorum); excluded: bit j when approver j is
+ * the run's requester (separation of duties). */
 typedef struct govV_pgate {
     uint64_t id;
     int64_t opened, deadline;
+    uint64_t approved, excluded;
     uint32_t gate, used, keylen, pad;
     char key[GOVV_KEYMAX];
 } govV_pgate;
+
+/* Held runs (run.c), in the state block: this header, the bucket heads (u32, padded to
+ * 8 bytes), then cap entries; slots 0..n-1 are in use. */
+typedef struct govU_table { uint32_t cap, mask, n, pad; } govU_table;
+
+/* A held run: a run id with a gate pending. base: the most restrictive verdict of its
+ * findings that are not gates; its gates: opened, and how those resolved ended. */
+typedef struct govU_run {
+    uint64_t hash;              /* govU_hash(key) */
+    uint32_t hnext, keylen;     /* next slot in its bucket (or NONE); key bytes */
+    uint32_t base, opened, approved, rejected, expired_allow, expired_block;
+    uint32_t pad;
+    char key[GOVV_KEYMAX];
+} govU_run;
+#define GOVU_SAVED 32u          /* a saved run's fixed part (spec/state.md, RUNS) */
 
 /* A running escalation (state). src_gate: 1 if started by a gate's timeout. The next
  * step to fire is (round, step), due at started + round * period + delay[step]. */
@@ -364,6 +397,7 @@ typedef struct govV_core {
     int64_t next_due;           /* earliest deadline or step in the tables; INT64_MAX */
     uint32_t ngates, nescs;     /* entries in use */
 } govV_core;
+/* (The held runs' table, run.c, is the last part of the state block: govU_table.) */
 
 /* Per table slot, outside the state: where this event copied the slot's key. */
 typedef struct govV_kcache { uint32_t epoch, off; } govV_kcache;
@@ -387,6 +421,8 @@ struct gov_decision {
     int event;                  /* GOVV_EV_... */
     int64_t at;                 /* the clock after the event (events other than records) */
     size_t trace_len;
+    govV_runsnap run;           /* the run this record or approval concerns, when held */
+    uint32_t run_koff, run_klen;    /* its id, in the key pool */
 };
 
 /* A host function bound on a VM: its pointer and checked signature, and the call the
@@ -490,6 +526,10 @@ struct gov_vm {
     uint32_t limits[GOV_LIMIT__COUNT], caps[GOV_LIMIT__COUNT];
     govV_core *state;           /* persistent state: core, gates, escalations */
     govV_pgate *pg;             /* p->gate_slots */
+    govU_table *runs;           /* held runs (run.c), NULL without gates */
+    uint32_t *uscratch;         /* govU_scratch_size(gate_slots), for gov_state_load */
+    int base;                   /* this record's verdict from findings that are not open gates */
+    uint32_t act_mark;          /* this record's actions from its rules start here */
     govV_resc *re;              /* p->esc_slots */
     char *rstate;               /* the sustained rules' part of the state block */
     int64_t *rdue;              /* nsus: no state of that rule falls due before this (sustain.c) */
@@ -605,6 +645,30 @@ GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
 GOV_HIDDEN size_t govJ_utf8_seq(const unsigned char *s, size_t n);
 GOV_HIDDEN uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n);
 GOV_HIDDEN const gov_decision *govV_error_decision(gov_vm *vm, int code);
+
+/* run.c */
+GOV_HIDDEN size_t govU_size(uint32_t cap);
+GOV_HIDDEN void govU_init(govU_table *t, uint32_t cap);
+GOV_HIDDEN uint64_t govU_hash(const char *key, size_t n);
+GOV_HIDDEN uint32_t govU_find(const govU_table *t, const char *key, size_t n);
+GOV_HIDDEN uint32_t govU_get(govU_table *t, const char *key, size_t n);
+GOV_HIDDEN govU_run *govU_at(govU_table *t, uint32_t slot);
+GOV_HIDDEN void govU_remove(govU_table *t, uint32_t slot);
+GOV_HIDDEN uint32_t govU_pending(const govU_run *r);
+GOV_HIDDEN int govU_verdict(const govU_run *r);
+GOV_HIDDEN void govU_snap(const govU_run *r, govV_runsnap *s);
+GOV_HIDDEN size_t govU_saved_size(const govU_table *t);
+GOV_HIDDEN size_t govU_save(const govU_table *t, unsigned char *b);
+GOV_HIDDEN size_t govU_scratch_size(uint32_t cap);
+GOV_HIDDEN int govU_check_runs(uint32_t cap, const unsigned char *b, size_t len, uint32_t count, uint32_t *scratch,
+                               const char **why, uint32_t *bad);
+GOV_HIDDEN int govU_claim(uint32_t cap, const unsigned char *b, uint32_t *scratch, const char *key, size_t n);
+GOV_HIDDEN int govU_check_counts(uint32_t cap, const unsigned char *b, uint32_t count, const uint32_t *scratch,
+                                 uint32_t *bad);
+GOV_HIDDEN void govU_load(govU_table *t, const unsigned char *b, uint32_t count);
+
+/* gate.c, for vm.c: a record's findings are in; fold them into its held run. */
+GOV_HIDDEN void govG_compose(gov_vm *vm);
 
 /* window.c */
 GOV_HIDDEN int govW_prepare(gov_program *p, const char **why, uint32_t *bad);

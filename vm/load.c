@@ -1178,7 +1178,7 @@ static int load_gates(govL_ctx *c) {
     for (uint32_t i = 0; i < p->ngate; i++, s += 32) {
         uint64_t at = c->off[GOVB_S_GATES] + 32ull * i;
         govL_gate g = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 24), rd32(s + 28),
-                       (int64_t)(rd32(s + 16) | (uint64_t)rd32(s + 20) << 32), 0};
+                       (int64_t)(rd32(s + 16) | (uint64_t)rd32(s + 20) << 32), 0, 1, GOVB_NONE};
         if (g.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "gate %u: rule %u out of range", i, g.rule);
         if (p->rule_gate[g.rule] != GOVB_NONE) return fail(c, GOV_EVALUE, at, "gate %u: rule %u has a gate already", i, g.rule);
         if (g.timeout > GOVB_TIMEOUT_ESCALATE) return fail(c, GOV_EVALUE, at + 4, "gate %u: unknown timeout %u", i, g.timeout);
@@ -1200,6 +1200,35 @@ static int load_gates(govL_ctx *c) {
         return fail(c, GOV_EBOUNDS, c->off[GOVB_S_APPROVERS], "%u approvers belong to no gate", p->nappr - next_appr);
     if (slots > GOVB_MAXCAP) return fail(c, GOV_EVALUE, c->off[GOVB_S_GATES], "gate capacities sum past %u", GOVB_MAXCAP);
     p->gate_slots = (uint32_t)slots;
+    /* Quorums and separation of duties: an entry only for a gate that has either; the
+     * approvers of such a gate are each a bit of its pending entries' masks. */
+    s = SEC(GOVB_S_GATEAPPROVAL);
+    for (uint32_t i = 0; i < c->len[GOVB_S_GATEAPPROVAL] / 16; i++, s += 16) {
+        uint64_t at = c->off[GOVB_S_GATEAPPROVAL] + 16ull * i;
+        uint32_t g = rd32(s), q = rd32(s + 4), r = rd32(s + 8);
+        if (g >= p->ngate) return fail(c, GOV_EBOUNDS, at, "gate approval %u: gate %u out of range", i, g);
+        if (i > 0 && g <= rd32(s - 16)) return fail(c, GOV_EVALUE, at, "gate approval %u: gates not ascending", i);
+        govL_gate *gd = &p->gate[g];
+        if (gd->nappr > GOVB_MAXAPPROVERS)
+            return fail(c, GOV_EBOUNDS, at, "gate %u: %u approvers, at most %u with a quorum or requester", g, gd->nappr,
+                        GOVB_MAXAPPROVERS);
+        if (q == 0 || q > gd->nappr)
+            return fail(c, GOV_EVALUE, at + 4, "gate %u: quorum %u not in 1..%u", g, q, gd->nappr);
+        const govL_kind *k = &p->kind[p->rule[gd->rule].kind];
+        if (r != GOVB_NONE && (r >= k->nfields || (p->regtype[k->first_reg + r] != GOVB_TY_STRING &&
+                                                   p->regtype[k->first_reg + r] != GOVB_TY_ID)))
+            return fail(c, GOV_EVALUE, at + 8, "gate %u: requester %u is not a string or id field of its kind", g, r);
+        if (q == 1 && r == GOVB_NONE) return fail(c, GOV_EVALUE, at, "gate approval %u says nothing", i);
+        if (rd32(s + 12) != 0) return fail(c, GOV_EVALUE, at + 12, "gate approval %u: reserved word not zero", i);
+        for (uint32_t a = 0; a < gd->nappr; a++)
+            for (uint32_t b = 0; b < a; b++)
+                if (p->strlen_[p->appr[gd->first_appr + a]] == p->strlen_[p->appr[gd->first_appr + b]] &&
+                    memcmp(p->str[p->appr[gd->first_appr + a]], p->str[p->appr[gd->first_appr + b]],
+                           p->strlen_[p->appr[gd->first_appr + a]]) == 0)
+                    return fail(c, GOV_EVALUE, at, "gate %u: approver %u repeats approver %u", g, a, b);
+        gd->quorum = q;
+        gd->requester = r;
+    }
     s = SEC(GOVB_S_ESCALATE);
     for (uint32_t i = 0; i < p->nescalate; i++, s += 8) {
         uint64_t at = c->off[GOVB_S_ESCALATE] + 8ull * i;

@@ -551,6 +551,20 @@ static void put_head(govO_buf *b, const gov_vm *vm) {
     }
 }
 
+/* "run":{...}: a held run's verdict and gates (spec/trace.md §6); with its id when id. */
+static void put_run(govO_buf *b, const govV_runsnap *r, const char *id, uint32_t idlen) {
+    govO_puts(b, ",\"run\":{");
+    if (id) {
+        govO_puts(b, "\"run_id\":");
+        govO_jstr(b, id, idlen);
+        govO_put(b, ",", 1);
+    }
+    govO_printf(b, "\"verdict\":\"%s\",\"findings\":\"%s\",\"gates\":%u,\"approved\":%u,\"rejected\":%u,"
+                   "\"timed_out\":%u,\"pending\":%u}",
+                verd_names[r->verdict], verd_names[r->base], r->opened, r->approved, r->rejected, r->expired,
+                r->opened - r->approved - r->rejected - r->expired);
+}
+
 /* One action (spec/trace.md §2 and §6). Notifications keep their first form; the
  * others list what a host needs to deliver them without the policy. */
 static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
@@ -622,9 +636,11 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         return;
     }
     if (a->outcome) govO_printf(b, ",\"outcome\":\"%s\"", govG_outcome(a->outcome));
-    if (a->type == GOV_ACT_GATE_OPEN || a->type == GOV_ACT_GATE_APPROVED || a->type == GOV_ACT_GATE_REJECTED ||
-        a->type == GOV_ACT_GATE_TIMEOUT || a->type == GOV_ACT_GATE_BLOCKED)
-        govO_printf(b, ",\"verdict\":\"%s\"", verd_names[a->verdict]);
+    int gate_act = a->type == GOV_ACT_GATE_OPEN || a->type == GOV_ACT_GATE_APPROVED ||
+                   a->type == GOV_ACT_GATE_REJECTED || a->type == GOV_ACT_GATE_TIMEOUT ||
+                   a->type == GOV_ACT_GATE_BLOCKED || a->type == GOV_ACT_GATE_APPROVAL ||
+                   (a->type == GOV_ACT_REFUSED && a->gate != GOVB_NONE);
+    if (gate_act) govO_printf(b, ",\"verdict\":\"%s\"", verd_names[a->verdict]);
     if (a->blen) {
         govO_puts(b, ",\"by\":");
         govO_jstr(b, vm->scratch + a->boff, a->blen);
@@ -644,10 +660,34 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_puts(b, "],\"deadline\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
     }
+    if (a->type == GOV_ACT_GATE_OPEN || a->type == GOV_ACT_GATE_BLOCKED) {
+        if (a->quorum > 1) govO_printf(b, ",\"quorum\":%u", a->quorum);
+        if (a->rlen) {
+            govO_puts(b, ",\"requester\":");
+            govO_jstr(b, vm->kpool + a->roff, a->rlen);
+        }
+    }
+    if ((a->type == GOV_ACT_GATE_APPROVAL || a->type == GOV_ACT_GATE_APPROVED || a->type == GOV_ACT_GATE_TIMEOUT ||
+         a->type == GOV_ACT_REFUSED) && a->quorum > 1) {
+        /* A quorum's progress, and who has approved (the gate's approvers, in order). */
+        govO_printf(b, ",\"approvals\":%u,\"quorum\":%u", a->approvals, a->quorum);
+        if (a->quorum > 1) {
+            const govL_gate *g = &p->gate[a->gate];
+            govO_puts(b, ",\"approved_by\":[");
+            for (uint32_t j = 0, k = 0; j < g->nappr && j < 64; j++) {
+                if (!(a->mask >> j & 1)) continue;
+                uint32_t s = p->appr[g->first_appr + j];
+                if (k++) govO_put(b, ",", 1);
+                govO_jstr(b, p->str[s], p->strlen_[s]);
+            }
+            govO_put(b, "]", 1);
+        }
+    }
     if (a->finding != GOVB_NONE) {
         govO_put(b, ",", 1);
         put_cmps(b, vm, vm->find[a->finding].cmp, vm->find[a->finding].ncmp);
     }
+    if (a->run.has) put_run(b, &a->run, NULL, 0);
     govO_puts(b, ",\"at\":");
     govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
     govO_puts(b, ",\"policy_id\":\"");
@@ -681,6 +721,8 @@ static void put_status(govO_buf *b, const gov_decision *d) {
         govO_puts(b, ",\"status\":\"ok\",\"verdict\":\"");
         govO_puts(b, verd_names[d->verdict]);
         govO_put(b, "\"", 1);
+        /* The verdict of a held run is the run's (spec/trace.md §6): say whose. */
+        if (d->run.has) put_run(b, &d->run, d->vm->kpool + d->run_koff, d->run_klen);
         return;
     }
     static const struct { int code; const char *name; } names[] = {

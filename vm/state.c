@@ -20,22 +20,24 @@
 #include "vm/gov_num.h"
 
 #define ST_MAGIC   "GOVSTATE"
-/* Version 3: sustained rules' states say when their key was last seen (staleness);
- * version 2: windows keep exact sums and mergeable summaries, and quantiles a new sketch
- * (spec/state.md). Older files are refused, not migrated: their windows' running float
- * sums and 2048-bin sketches cannot be turned into the new ones exactly, and their rule
- * states cannot say when a key was last seen. */
-#define ST_VERSION 3u
+/* Version 4: gates keep their approvals, and held runs (RUNS); version 3: sustained
+ * rules' states say when their key was last seen (staleness); version 2: windows keep
+ * exact sums and mergeable summaries, and quantiles a new sketch (spec/state.md). Older
+ * files are refused, not migrated: their windows' running float sums and 2048-bin
+ * sketches cannot be turned into the new ones exactly, their rule states cannot say when
+ * a key was last seen, and their gates kept no approvals and their runs no findings. */
+#define ST_VERSION 4u
 #define ST_HEADER  64u          /* magic 8, version 4, nsections 4, policy id 32, length 8, checksum 8 */
 #define ST_SECHDR  24u          /* tag 4, count 4, payload length 8, checksum 8 */
 #define ST_NSECT   3u           /* the sections every state has; the others depend on the program */
 #define ST_MAXSECT 8u
 #define ST_CLOCK   16u          /* records 8, now 8 */
-#define ST_GATE    40u          /* + key: gate 4, slot 4, id 8, opened 8, deadline 8, keylen 4, 0 4 */
+#define ST_GATE    56u          /* + key: gate 4, slot 4, id 8, opened 8, deadline 8, keylen 4, 0 4,
+                                   approved 8, excluded 8 */
 #define ST_ESC     56u          /* + key: esc 4, slot 4, id 8, started 8, src_gate 4, src 4, step 4,
                                    round 4, severity 4, keylen 4, 0 8 */
-enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_WINDOWS = 4, TAG_RULES = 5, TAG_DRIFTS = 6 };
-static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES", "DRIFTS"};
+enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_WINDOWS = 4, TAG_RULES = 5, TAG_DRIFTS = 6, TAG_RUNS = 7 };
+static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES", "DRIFTS", "RUNS"};
 
 /* The section tags a state of program p has, in order; returns how many. */
 static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
@@ -46,6 +48,7 @@ static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
     if (p->nwin) tags[n++] = TAG_WINDOWS;
     if (p->nsus) tags[n++] = TAG_RULES;
     if (p->ndrift) tags[n++] = TAG_DRIFTS;
+    if (p->ngate) tags[n++] = TAG_RUNS;
     return n;
 }
 
@@ -66,7 +69,8 @@ size_t gov_state_bound(const gov_program *p) {
     if (!p) return 0;
     uint32_t tags[ST_MAXSECT];
     return ST_HEADER + tags_of(p, tags) * ST_SECHDR + ST_CLOCK + (size_t)p->gate_slots * (ST_GATE + GOVV_KEYMAX) +
-           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + govR_bound(p) + windows_bound(p) + govT_bound(p);
+           (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + govR_bound(p) + windows_bound(p) + govT_bound(p) +
+           (size_t)p->gate_slots * (GOVU_SAVED + GOVV_KEYMAX);
 }
 
 static size_t saved_size(const gov_vm *vm) {
@@ -77,7 +81,7 @@ static size_t saved_size(const gov_vm *vm) {
         if (vm->pg[i].used) n += ST_GATE + vm->pg[i].keylen;
     for (uint32_t i = 0; i < p->esc_slots; i++)
         if (vm->re[i].used) n += ST_ESC + vm->re[i].keylen;
-    return n + (p->nwin ? govW_saved_size(vm) : 0) + (p->ndrift ? govT_saved_size(vm) : 0);
+    return n + (p->nwin ? govW_saved_size(vm) : 0) + (p->ndrift ? govT_saved_size(vm) : 0) + govU_saved_size(vm->runs);
 }
 
 /* Close a section begun at b + at (its header) whose payload ends at b + end. */
@@ -121,6 +125,8 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
             govS_put64(b + n + 16, (uint64_t)pg->opened);
             govS_put64(b + n + 24, (uint64_t)pg->deadline);
             govS_put32(b + n + 32, pg->keylen);
+            govS_put64(b + n + 40, pg->approved);
+            govS_put64(b + n + 48, pg->excluded);
             memcpy(b + n + ST_GATE, pg->key, pg->keylen);
             n += ST_GATE + pg->keylen;
             count++;
@@ -165,6 +171,12 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
         n += govT_save(vm, b + n);
         seal(b, at, n, TAG_DRIFTS, p->ndrift);
     }
+
+    if (p->ngate) {
+        at = n, n += ST_SECHDR;
+        n += govU_save(vm->runs, b + n);
+        seal(b, at, n, TAG_RUNS, vm->runs->n);
+    }
     return GOV_OK;
 }
 
@@ -174,8 +186,20 @@ static int64_t sat_add(int64_t a, int64_t b) { return a > INT64_MAX - b ? INT64_
 
 /* Check (apply == 0) or apply one GATES entry at b, with avail bytes left in its
  * section; *size is the entry's length. Reads only the program and the bytes. */
-static int gate_entry(gov_vm *vm, const unsigned char *b, size_t avail, int64_t now, int apply, uint32_t k,
-                      size_t *size) {
+static uint32_t popcount64(uint64_t x) {
+    uint32_t n = 0;
+    for (; x; x &= x - 1) n++;
+    return n;
+}
+
+/* A load in progress: the RUNS section the gates' runs are checked against. */
+typedef struct Load {
+    const unsigned char *runs;
+    uint32_t nruns;
+} Load;
+
+static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t avail, int64_t now, int apply,
+                      uint32_t k, size_t *size) {
     const gov_program *p = vm->p;
     if (avail < ST_GATE) return govV_fail(vm, GOV_ETRUNC, "state: gate entry %u is truncated", k);
     uint32_t g = govS_get32(b), i = govS_get32(b + 4), keylen = govS_get32(b + 32);
@@ -193,6 +217,17 @@ static int gate_entry(gov_vm *vm, const unsigned char *b, size_t avail, int64_t 
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: times inconsistent with the clock and SLA", k);
     if (id != govG_gate_id(p, g, key, keylen))
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: id does not match gate and run_id", k);
+    /* Approvals so far and the requester's bit: only the gate's approvers, fewer
+     * approvals than the quorum, none by the requester, and a requester bit only for a
+     * gate with separation of duties (approvers are distinct: one bit at most). */
+    uint64_t approved = govS_get64(b + 40), excluded = govS_get64(b + 48);
+    const govL_gate *gd = &p->gate[g];
+    uint64_t all = gd->nappr >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << gd->nappr) - 1;
+    if ((approved | excluded) & ~all || (approved & excluded) || popcount64(approved) >= gd->quorum ||
+        popcount64(excluded) > (gd->requester != GOVB_NONE))
+        return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: approvals inconsistent with the gate's approvers", k);
+    if (!apply && !govU_claim(p->gate_slots, L->runs, vm->uscratch, key, keylen))
+        return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: its run is not in the RUNS section", k);
     *size = ST_GATE + keylen;
     if (!apply) return GOV_OK;
     govV_pgate *pg = &vm->pg[p->gate[g].slot0 + i];
@@ -203,6 +238,8 @@ static int gate_entry(gov_vm *vm, const unsigned char *b, size_t avail, int64_t 
     pg->gate = g;
     pg->used = 1;
     pg->keylen = keylen;
+    pg->approved = approved;
+    pg->excluded = excluded;
     memcpy(pg->key, key, keylen);
     return GOV_OK;
 }
@@ -259,8 +296,8 @@ static int esc_entry(gov_vm *vm, const unsigned char *b, size_t avail, int64_t n
 }
 
 /* Check (apply == 0) or apply the count entries of a GATES or ESCALATIONS section. */
-static int entries(gov_vm *vm, int tag, const unsigned char *sec, size_t len, uint32_t count, int64_t now,
-                   int apply) {
+static int entries(gov_vm *vm, const Load *L, int tag, const unsigned char *sec, size_t len, uint32_t count,
+                   int64_t now, int apply) {
     const gov_program *p = vm->p;
     uint32_t max = tag == TAG_GATES ? p->gate_slots : p->esc_slots;
     if (count > max)
@@ -269,7 +306,7 @@ static int entries(gov_vm *vm, int tag, const unsigned char *sec, size_t len, ui
     uint64_t prev = 0;
     for (uint32_t k = 0; k < count; k++) {
         size_t size = 0;
-        int rc = tag == TAG_GATES ? gate_entry(vm, sec + o, len - o, now, apply, k, &size)
+        int rc = tag == TAG_GATES ? gate_entry(vm, L, sec + o, len - o, now, apply, k, &size)
                                   : esc_entry(vm, sec + o, len - o, now, apply, k, &size);
         if (rc != GOV_OK) return rc;
         /* Entries come in table order, each slot once: (declaration, slot) increases. */
@@ -299,6 +336,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (govS_get32(b + 8) != ST_VERSION || govS_get32(b + 12) < ST_NSECT || govS_get32(b + 12) > ST_MAXSECT)
         return govV_fail(vm, GOV_EVERSION, "state: version %u with %u sections; this VM reads version %u",
                          govS_get32(b + 8), govS_get32(b + 12), ST_VERSION);
+    Load L = {NULL, 0};
     if (govS_get64(b + 56) != XXH3_64bits(b, 56)) return govV_fail(vm, GOV_ECHECKSUM, "state: header checksum mismatch");
     if (govS_get64(b + 48) != len)
         return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, the header says %llu", len,
@@ -333,9 +371,25 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
         return govV_fail(vm, GOV_ESECTION, "state: CLOCK section must be one entry of %u bytes", ST_CLOCK);
     uint64_t records = govS_get64(sec[TAG_CLOCK]);
     int64_t now = (int64_t)govS_get64(sec[TAG_CLOCK] + 8);
-    /* Pass 1: check every entry; nothing is written. */
-    int rc = entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 0);
-    if (rc == GOV_OK) rc = entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 0);
+    /* Pass 1: check every entry; nothing is written (but the load's scratch). Held runs
+     * first: each pending gate must find its run, and each run hold as many pending
+     * gates as its counts leave open. */
+    int rc = GOV_OK;
+    if (p->ngate) {
+        const char *why;
+        uint32_t bad;
+        L.runs = sec[TAG_RUNS];
+        L.nruns = scount[TAG_RUNS];
+        rc = govU_check_runs(p->gate_slots, L.runs, slen[TAG_RUNS], L.nruns, vm->uscratch, &why, &bad);
+        if (rc != GOV_OK) rc = govV_fail(vm, rc, "state: run %u: %s", bad, why);
+    }
+    if (rc == GOV_OK) rc = entries(vm, &L, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 0);
+    if (rc == GOV_OK && p->ngate) {
+        uint32_t bad;
+        if (govU_check_counts(p->gate_slots, L.runs, L.nruns, vm->uscratch, &bad) != GOV_OK)
+            rc = govV_fail(vm, GOV_EVALUE, "state: run %u: its pending gates are not the ones its counts leave open", bad);
+    }
+    if (rc == GOV_OK) rc = entries(vm, &L, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 0);
     if (rc == GOV_OK && p->nsus) rc = govR_load(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 0);
     if (rc == GOV_OK && p->nwin && scount[TAG_WINDOWS] != p->nwin)
         rc = govV_fail(vm, GOV_ESECTION, "state: WINDOWS section has %u windows, the policy %u", scount[TAG_WINDOWS],
@@ -350,8 +404,10 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     memset(vm->state, 0, vm->state_size);
     vm->state->records = records;
     vm->state->now = now;
-    entries(vm, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 1);
-    entries(vm, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 1);
+    entries(vm, &L, TAG_GATES, sec[TAG_GATES], slen[TAG_GATES], scount[TAG_GATES], now, 1);
+    entries(vm, &L, TAG_ESCS, sec[TAG_ESCS], slen[TAG_ESCS], scount[TAG_ESCS], now, 1);
+    govU_init(vm->runs, p->gate_slots);
+    if (p->ngate) govU_load(vm->runs, L.runs, L.nruns);
     govR_init(vm);
     if (p->nsus) govR_load(vm, sec[TAG_RULES], slen[TAG_RULES], scount[TAG_RULES], now, 1);
     govW_init(vm);

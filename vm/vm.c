@@ -22,8 +22,8 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
-    size_t vm, state, reg, present, scratch, tokens, mtab, lcache, ldflt, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch, ext, herr,
-        cargs, cvals, total;
+    size_t vm, state, reg, present, scratch, tokens, mtab, lcache, ldflt, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
+        uscratch, ext, herr, cargs, cvals, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
 
@@ -53,9 +53,10 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
     size_t n = 16; /* slack to align the arena's start */
     l->vm = n;      n += al16(sizeof(gov_vm));
     /* The state block: core, pending gates, running escalations (gate.c), sustained
-     * rules (sustain.c), windows (window.c). */
+     * rules (sustain.c), windows (window.c), drifts (drift.c), held runs (run.c). */
     l->state_size = sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
-                    (size_t)p->esc_slots * sizeof(govV_resc) + p->sus_state + p->win_state + p->drift_state;
+                    (size_t)p->esc_slots * sizeof(govV_resc) + p->sus_state + p->win_state + p->drift_state +
+                    govU_size(p->gate_slots);
     l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
@@ -94,13 +95,14 @@ static int layout(const gov_program *p, const gov_config *cfg, govV_layout *l) {
      * that can open a gate or start an escalation, once per window or drift (an
      * eviction), twice per sustained rule (an eviction and a transition). */
     l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * gated + 2 + p->nwin + p->ndrift +
-                    2 * (size_t)p->nsus) * GOVV_KEYMAX;
+                    2 * (size_t)p->nsus + (p->ngate ? gated + 1 : 0)) * GOVV_KEYMAX; /* and requesters, a run's id */
     l->kpool = n;   n += al16(l->kpool_cap);
     /* Per record: each window's value and events, then each sustained rule's key. */
     l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec) + (size_t)p->nsus * sizeof(govV_srec));
     l->drec = n;    n += al16((size_t)p->ndrift * sizeof(govT_rec));
     l->rdue = n;    n += al16((size_t)p->nsus * 8);
     l->kscratch = n; n += al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
+    l->uscratch = n; n += al16(govU_scratch_size(p->gate_slots));
     /* Host functions: each extern's prepared call (vm/hostcall.h), and room for every failure
      * one record can have (a CALL word runs at most once). */
     l->ext = n;     n += al16((size_t)p->next * sizeof(govV_ext));
@@ -160,7 +162,10 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->kc = (govV_kcache *)(void *)(base + l.kc);
     vm->kpool = base + l.kpool;
     vm->kpool_cap = (uint32_t)l.kpool_cap;
-    vm->wstate = vm->rstate + p->sus_state; /* then windows, then drifts (govT_dstate) */
+    vm->wstate = vm->rstate + p->sus_state; /* then windows, then drifts (govT_dstate), then runs */
+    vm->runs = p->gate_slots ? (govU_table *)(void *)(vm->wstate + p->win_state + p->drift_state) : NULL;
+    govU_init(vm->runs, p->gate_slots);
+    vm->uscratch = (uint32_t *)(void *)(base + l.uscratch);
     vm->wrec = (govV_wrec *)(void *)(base + l.wrec);
     vm->drec = (govT_rec *)(void *)(base + l.drec);
     vm->rdue = (int64_t *)(void *)(base + l.rdue);
@@ -689,6 +694,7 @@ const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     snprintf(d->error, sizeof d->error, "%s", vm->errmsg);
     d->verdict = GOV_ALLOW;
     d->nfind = d->nact = d->nherr = 0;
+    d->run.has = 0;
     vm->in_record = 0;
     d->trace_status = GOV_ENOTRACE;
     if (vm->trace_buf) {
@@ -722,13 +728,16 @@ static const gov_decision *evaluate(gov_vm *vm) {
     d->error[0] = 0;
     d->verdict = GOV_ALLOW;
     d->nfind = d->nact = d->nherr = 0;
+    d->run.has = 0;
     d->trace_status = GOV_ENOTRACE;
+    vm->base = GOV_ALLOW;
     if (vm->trace_buf) govO_trace_begin(vm);
     /* The clock first: what fell due before this record fires before its findings. */
     govG_begin(vm);
     govG_advance(vm, vm->reg[GOVB_SLOT_AT].i);
     int64_t now = vm->state->now;
     d->at = now;
+    vm->act_mark = d->nact;
     const uint8_t *ty = p->regtype + k->first_reg, *cls = p->regclass + k->first_reg;
     /* Windows take the record before the rules read them. */
     if (p->kwin_first[vm->cur_kind] != p->kwin_first[vm->cur_kind + 1]) govW_update(vm);
@@ -757,6 +766,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
         int stopped = fired == 2;
         if (stopped) {
             if (vm->hverdict > d->verdict) d->verdict = vm->hverdict;
+            if (vm->hverdict > vm->base) vm->base = vm->hverdict;
             fired = 0;
         }
         vm->cond = fired;
@@ -799,12 +809,16 @@ static const gov_decision *evaluate(gov_vm *vm) {
             }
             d->nfind++;
             if ((int)r->verdict > d->verdict) d->verdict = (int)r->verdict;
+            /* What the run's verdict keeps when its gates are resolved: every finding
+             * that is not a gate's (a gate that cannot open adds block in gate.c). */
+            if (p->rule_gate[ri] == GOVB_NONE && (int)r->verdict > vm->base) vm->base = (int)r->verdict;
             if (!again && (p->rule_gate[ri] != GOVB_NONE || p->rule_esc[ri] != GOVB_NONE))
                 govG_fired(vm, d->nfind - 1, now);
         }
         if (vm->trace_buf) govO_trace_rule(vm, ri, stopped ? 2 : fired != 0);
     }
     govG_advance(vm, now); /* the first steps of escalations the rules started */
+    if (p->ngate) govG_compose(vm); /* a held run: the record gets the run's verdict */
     if (vm->trace_buf) govO_trace_end(vm);
     vm->in_record = 0;
     vm->state->records++;
@@ -867,6 +881,11 @@ const gov_program *gov_decision_program(const gov_decision *d) { return d->vm->p
 size_t gov_decision_finding_count(const gov_decision *d) { return d->nfind; }
 size_t gov_decision_action_count(const gov_decision *d) { return d->nact; }
 
+const char *gov_decision_event(const gov_decision *d) {
+    static const char *const ev[] = {"record", "approve", "reject", "ack", "tick"};
+    return d->event >= 0 && d->event <= GOVV_EV_TICK ? ev[d->event] : "record";
+}
+
 const char *gov_decision_kind(const gov_decision *d) {
     return d->kind == GOVB_NONE ? NULL : d->vm->p->str[d->vm->p->kind[d->kind].name];
 }
@@ -917,6 +936,18 @@ int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
     return GOV_OK;
 }
 
+static void run_out(const govV_runsnap *r, const char *id, uint32_t n, gov_run *out) {
+    out->run_id = id;
+    out->run_id_len = n;
+    out->verdict = r->verdict;
+    out->findings = r->base;
+    out->gates = (int)r->opened;
+    out->approved = (int)r->approved;
+    out->rejected = (int)r->rejected;
+    out->timed_out = (int)r->expired;
+    out->pending = (int)(r->opened - r->approved - r->rejected - r->expired);
+}
+
 const char *gov_set_member(const gov_program *p, int64_t set, size_t k, size_t *len) {
     if (!p || set < 0 || (uint64_t)set >= p->nset) return NULL;
     const govL_set *st = &p->set[set];
@@ -962,7 +993,19 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->round = (int)a->round;
     out->skipped = (int)a->skipped;
     out->policy_id = p->id;
+    out->approvals = (int)a->approvals;
+    out->quorum = (int)a->quorum;
+    out->requester = a->rlen ? vm->kpool + a->roff : NULL;
+    out->requester_len = a->rlen;
+    out->has_run = a->run.has;
+    if (a->run.has) run_out(&a->run, vm->kpool + a->koff, a->klen, &out->run);
     return GOV_OK;
+}
+
+int gov_decision_run(const gov_decision *d, gov_run *out) {
+    if (!d || !out || d->status != GOV_OK || !d->run.has) return 0;
+    run_out(&d->run, d->vm->kpool + d->run_koff, d->run_klen, out);
+    return 1;
 }
 
 size_t gov_decision_host_error_count(const gov_decision *d) { return d->nherr; }

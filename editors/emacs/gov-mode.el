@@ -187,6 +187,11 @@ valid escape, with the character after it."
       (,(concat "\\_<\\(policy\\|module\\|record\\|channel\\|rule\\|window\\|drift\\|gate"
                 "\\|escalation\\|max\\|min\\|allowlist\\|denylist\\)[ \t]+\\(" id "\\)")
        (1 'font-lock-keyword-face) (2 'font-lock-function-name-face))
+      ;; An approver group: approvers NAME = "a", "b".
+      (,(concat "\\_<\\(approvers\\)[ \t]+\\(" id "\\)[ \t]*=")
+       (1 'font-lock-keyword-face) (2 'font-lock-function-name-face))
+      ;; `requester' opening a gate's clause (a field may be called so too).
+      ("^[ \t]*\\(requester\\)[ \t]+[A-Za-z_]" 1 'font-lock-keyword-face)
       ;; Contextual names.
       ("^[ \t]*\\(version\\)[ \t]+\"" 1 'font-lock-keyword-face)
       (,(concat "\\(?::\\|->\\)[ \t]*\\_<" (regexp-opt gov-types t) "\\_>")
@@ -278,7 +283,10 @@ See `gov-indent-line'."
                  (setq start p))
                (goto-char start)
                (back-to-indentation)
-               (and (looking-at "[A-Za-z_][A-Za-z0-9_]*[ \t]+[^ \t\n]")
+               ;; Approvers line up after a quorum (`approvers 2 of') or a group's
+               ;; `NAME =', other clauses after their keyword.
+               (and (or (looking-at "approvers[ \t]+\\(?:[0-9]+[ \t]+of\\|[A-Za-z_][A-Za-z0-9_]*[ \t]*=\\)[ \t]+[^ \t\n]")
+                        (looking-at "[A-Za-z_][A-Za-z0-9_]*[ \t]+[^ \t\n]"))
                     (progn (goto-char (1- (match-end 0))) (current-column))))))
        ;; A window's clauses, two levels under `window'.
        ((and (looking-at gov--window-clause-re) (funcall after-open prev)
@@ -302,7 +310,8 @@ indentation.  A line starting with a closing bracket lines up with the line
 that opened it.  Inside a bracket with text after it on its line, lines line
 up with that text.  A line starting with `then' or `else' lines up with its
 `if'.  A line after one that ends with an operator or a comma continues the
-clause and lines up after the clause's keyword.  A window's `over', `per',
+clause and lines up after the clause's keyword (approvers: after a quorum,
+`approvers 2 of', or a group's `NAME =').  A window's `over', `per',
 `where', `capacity' and `lateness' lines are two levels under `window'.
 Otherwise a line is `gov-indent-offset' deeper than the line with the
 innermost open bracket, or at column 0.  Brackets in strings and comments do

@@ -65,6 +65,22 @@ check "explain-drift-rule-govb" "$GOVC" explain -p "$tmp/dr.govb" "$ex/drift_rul
 touch -d '2000-01-01 00:00:00' "$tmp/dr.govb"
 check "explain-drift-rule-stale" "$GOVC" explain -p "$tmp/dr.govb" "$ex/drift_rule.json"
 
+# explain --state: a line explained after the records a saved state has seen (issue
+# 17.4): a sustained rule's third slow record pauses (fresh, it would say allow), and an
+# approval resolves its gate of a run the hard cap still blocks. The state is read, never
+# written; a state that is not there is an error, not a fresh VM.
+"$GOVC" run -p "$ex/paused.gov" --state "$tmp/paused.st" "$ex/paused_before.jsonl" >/dev/null
+cp "$tmp/paused.st" "$tmp/paused.st0"
+check "explain-state-paused" "$GOVC" explain -p "$ex/paused.gov" --state "$tmp/paused.st" "$ex/paused.json"
+check "explain-fresh-paused" "$GOVC" explain -p "$ex/paused.gov" "$ex/paused.json"
+if cmp -s "$tmp/paused.st" "$tmp/paused.st0"; then echo "ok - explain-state-read-only"
+else echo "not ok - explain-state-read-only: govc explain changed the state file"; fail=1; fi
+head -n 3 policies/payments/events.jsonl >"$tmp/pay3.jsonl"
+sed -n 4p policies/payments/events.jsonl >"$tmp/approve.json"
+"$GOVC" run -p policies/payments --state "$tmp/pay.st" "$tmp/pay3.jsonl" >/dev/null
+check "explain-state-approve" "$GOVC" explain -p policies/payments --state "$tmp/pay.st" "$tmp/approve.json"
+check "explain-state-missing" "$GOVC" explain -p policies/payments --state "$tmp/nothere.st" "$tmp/approve.json"
+
 # One policy per command until policy sets exist: a second -p (or --policy, --against)
 # is a usage error, never a silent choice of the last one.
 check "run-two-policies" "$GOVC" run -p policies/payments -p policies/support policies/support/records.jsonl

@@ -144,6 +144,78 @@ static int check_shared_table(const char *govb, gov_vm *b, size_t la) {
     return !ok;
 }
 
+/* A state (at src, len bytes) written as version 3 would have written it
+ * (spec/state.md): GATES entries without their approvals (the first 40 bytes and the
+ * key), no RUNS section. Returns the length at dst. */
+static size_t to_v3(const unsigned char *src, size_t len, unsigned char *dst)
+{
+    size_t at = 64, o = 64;
+    uint32_t nsect = rd32(src + 12), kept = 0;
+    memcpy(dst, src, 64);
+    for (uint32_t i = 0; i < nsect && at + 24 <= len; i++) {
+        uint32_t tag = rd32(src + at), count = rd32(src + at + 4);
+        size_t plen = (size_t)rd64(src + at + 8);
+        const unsigned char *pl = src + at + 24;
+        if (tag != 7) { /* RUNS: dropped */
+            size_t h = o, q = 0;
+            o += 24;
+            if (tag == 2) {
+                for (uint32_t k = 0; k < count; k++) {
+                    uint32_t keylen = rd32(pl + q + 32);
+                    memcpy(dst + o, pl + q, 40);
+                    memcpy(dst + o + 40, pl + q + 56, keylen);
+                    o += 40 + keylen;
+                    q += 56 + keylen;
+                }
+            } else {
+                memcpy(dst + o, pl, plen);
+                o += plen;
+            }
+            memcpy(dst + h, src + at, 8);
+            wr64(dst + h + 8, o - h - 24);
+            wr64(dst + h + 16, XXH3_64bits(dst + h + 24, o - h - 24));
+            kept++;
+        }
+        at += 24 + plen;
+    }
+    wr64(dst + 8, 3 | (uint64_t)kept << 32);
+    wr64(dst + 48, o);
+    wr64(dst + 56, XXH3_64bits(dst, 56));
+    return o;
+}
+
+/* Version 3 states (before quorums and held runs) are refused, not misread: after each
+ * line of a stream with gates, the state written as version 3 would have been is refused
+ * with GOV_EVERSION, saying it was written by an older gov, and the VM it was loaded
+ * into keeps its own state. */
+static int check_v3(const char *govb, gov_program *p, gov_vm *a, gov_vm *b, void *arena_a, void *arena_b,
+                    size_t asize, char **lines, size_t *lens, int n)
+{
+    static unsigned char v3[1 << 23];
+    int tried = 0, bad = 0;
+    for (int k = 0; k <= n && !bad; k++) {
+        init_vm(p, NULL, arena_a, asize, &a);
+        init_vm(p, NULL, arena_b, asize, &b);
+        for (int i = 0; i < k; i++) gov_eval_json(a, lines[i], lens[i], (uint64_t)i + 1);
+        size_t la, lv, lb0, lb;
+        gov_state_save(a, state_a, sizeof state_a, &la);
+        if (rd32(state_a + 12) < 4 || gov_vm_pending_gates(a) == 0) continue; /* no gates, or none pending */
+        lv = to_v3(state_a, la, v3);
+        tried++;
+        gov_state_save(b, state_c, sizeof state_c, &lb0);
+        int rc = gov_state_load(b, v3, lv);
+        gov_state_save(b, state_b, sizeof state_b, &lb);
+        if (rc != GOV_EVERSION || !strstr(gov_vm_errmsg(b), "older gov") || lb != lb0 || memcmp(state_b, state_c, lb) != 0) {
+            printf("# after line %d: load %d (%s)\n", k, rc, gov_vm_errmsg(b));
+            bad = 1;
+        }
+    }
+    if (!tried) return 0;
+    printf("%s - %s: version 3 states with pending gates (%d of the stream's) are refused as older\n",
+           bad ? "not ok" : "ok", govb, tried);
+    return bad;
+}
+
 static int check_state(const char *govb, gov_program *p, void *arena_a, void *arena_b, size_t asize, char **lines,
                        size_t *lens, int n)
 {
@@ -262,6 +334,7 @@ static int check_state(const char *govb, gov_program *p, void *arena_a, void *ar
     printf("%s - %s: gov_state_save into %zu bytes is GOV_ESPACE needing %zu\n",
            rc == GOV_ESPACE && need == la ? "ok" : "not ok", govb, la - 1, need);
     failed |= rc != GOV_ESPACE || need != la;
+    failed |= check_v3(govb, p, a, b, arena_a, arena_b, asize, lines, lens, n);
     return failed;
 }
 
@@ -303,6 +376,54 @@ static int check_other_policy(const char *path0, const char *path1)
     return !ok;
 }
 
+/* GATEAPPROVAL (spec/bytecode.md): each field of a program's first entry set to a value
+ * the verifier must refuse, behind a recomputed checksum: each load fails with its code
+ * and a message naming what is wrong. A program without the section is not checked. */
+static int check_gateapproval(const char *govb, const unsigned char *pb, size_t plen)
+{
+    uint32_t nsect = plen >= 24 ? rd32(pb + 20) : 0;
+    size_t off = 0;
+    for (uint32_t i = 0; i < nsect && 24 + 12 * (size_t)i + 12 <= plen; i++)
+        if (rd32(pb + 24 + 12 * i) == 28 && rd32(pb + 24 + 12 * i + 8) >= 16) off = rd32(pb + 24 + 12 * i + 4);
+    if (!off || off + 16 > plen) return 0;
+    static const struct { uint32_t field, value; int code; const char *msg; } cases[] = {
+        {0, 999, GOV_EBOUNDS, "out of range"},
+        {4, 0, GOV_EVALUE, "quorum 0 not in"},
+        {4, 999, GOV_EVALUE, "quorum 999 not in"},
+        {8, 5, GOV_EVALUE, "is not a string or id field"}, /* slot 5: the built-in `at`, a time */
+        {8, 9999, GOV_EVALUE, "is not a string or id field"},
+        {12, 1, GOV_EVALUE, "reserved word not zero"},
+    };
+    unsigned char *m = malloc(plen);
+    int bad = 0, n = 0;
+    for (size_t k = 0; m && k <= sizeof cases / sizeof cases[0]; k++) {
+        memcpy(m, pb, plen);
+        const char *want = "says nothing";
+        int code = GOV_EVALUE;
+        if (k < sizeof cases / sizeof cases[0]) {
+            wr64(m + off + cases[k].field, cases[k].value | (uint64_t)rd32(m + off + cases[k].field + 4) << 32);
+            want = cases[k].msg, code = cases[k].code;
+        } else { /* quorum 1 and no requester: an entry that changes nothing */
+            wr64(m + off + 4, 1 | (uint64_t)0xFFFFFFFFu << 32);
+        }
+        wr64(m + 8, XXH3_64bits(m + 16, plen - 16));
+        gov_program *p = NULL;
+        gov_error e;
+        int rc = gov_program_load(m, plen, &p, &e);
+        if (rc != code || !strstr(e.message, want)) {
+            printf("# GATEAPPROVAL case %zu: load %d (%s), expected %d (%s)\n", k, rc, rc == GOV_OK ? "" : e.message,
+                   code, want);
+            bad = 1;
+        }
+        if (p) gov_program_free(p);
+        n++;
+    }
+    free(m);
+    printf("%s - %s: GATEAPPROVAL's %d invalid entries are refused with their reasons\n", bad || !m ? "not ok" : "ok",
+           govb, n);
+    return bad || !m;
+}
+
 static int check_policy(const char *path, const char *jsonl)
 {
     const char *slash = strrchr(path, '/'), *govb = slash ? slash + 1 : path;
@@ -326,6 +447,7 @@ static int check_policy(const char *path, const char *jsonl)
         return 1;
     }
     gov_vm_set_trace(a, trace_buf, sizeof trace_buf);
+    failed |= check_gateapproval(govb, pb, plen);
 
     /* Split the records in place. */
     char *lines[1024];

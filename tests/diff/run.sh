@@ -18,6 +18,8 @@ check everything-markdown "$GOVC" diff --format markdown "$here/everything/old.g
 check everything-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/everything/old.gov" "$here/everything/new.gov"
 check tighten-only-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/tighten_only/old.gov" "$here/tighten_only/new.gov"
 check tighten-only-fail-on-any "$GOVC" diff --fail-on any "$here/tighten_only/old.gov" "$here/tighten_only/new.gov"
+check gates-text "$GOVC" diff "$here/gates/old.gov" "$here/gates/new.gov"
+check gates-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/gates/old.gov" "$here/gates/new.gov"
 check identical "$GOVC" diff --fail-on any policies/ policies/
 # Allowlists and denylists (issue 25): members added to an allow set or removed from a
 # deny set loosen, by the strings they admit (a glob rewrite that admits the same is none).

@@ -41,6 +41,9 @@ esc_ack chains
 esc_suppressed chains
 esc_span chains
 gate_full gate_capacity
+blocked_approved blocked
+two_gates two_gates
+quorum quorum
 sustained sustained
 sustained_keys sustained_keys
 stale stale
@@ -80,6 +83,9 @@ split() { # NAME POLICY STREAM
 loan=policies/loan_underwriting
 split loan "$loan" "$loan/events.jsonl"
 split sustained "$here/sustained.gov" "$here/sustained.jsonl"
+split blocked "$here/blocked.gov" "$here/blocked_approved.jsonl"
+split two_gates "$here/two_gates.gov" "$here/two_gates.jsonl"
+split quorum "$here/quorum.gov" "$here/quorum.jsonl"
 split sustained_keys "$here/sustained_keys.gov" "$here/sustained_keys.jsonl"
 "$GOVC" build -o "$tmp/loan.govb" "$loan" >/dev/null || { echo "not ok - state: build loan"; exit 1; }
 

@@ -370,6 +370,45 @@ static int drifts_cases(const char *name, const uint8_t *good, size_t n) {
     return fails;
 }
 
+/* Targeted corruptions of a GATEAPPROVAL section (tests/events/quorum.gov: two gates
+ * of three approvers, quorums 2 and 3, a requester in field slot 7), each refused with
+ * the code spec/bytecode.md names. */
+static int gateapproval_cases(const char *name, const uint8_t *good, size_t n) {
+    uint32_t off, len;
+    if (!tb_section(good, n, GOVB_S_GATEAPPROVAL, &off, &len) || len < 32) {
+        printf("not ok - corrupt %s: has a GATEAPPROVAL section of 2 entries\n", name);
+        return 1;
+    }
+    static const struct { const char *what; uint32_t at, val; int code; } cases[] = {
+        {"gate out of range", 0, 9, GOV_EBOUNDS},
+        {"gates not ascending", 16, 0, GOV_EVALUE},
+        {"quorum 0", 4, 0, GOV_EVALUE},
+        {"quorum above the approvers", 4, 4, GOV_EVALUE},
+        {"requester past the kind's fields", 8, 200, GOV_EVALUE},
+        {"requester a money field", 8, 6, GOV_EVALUE},
+        {"quorum 1 without a requester", 4, 1, GOV_EVALUE},   /* with the next, below */
+        {"reserved word", 12, 1, GOV_EVALUE},
+    };
+    int fails = 0;
+    uint8_t *f = malloc(n);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(f, good, n);
+        tb_put32(f + off + cases[i].at, cases[i].val);
+        if (cases[i].val == 1 && cases[i].at == 4) tb_put32(f + off + 8, GOVB_NONE);
+        tb_rehash(f, n);
+        gov_program *p = NULL;
+        gov_error err;
+        int rc = gov_program_load(f, n, &p, &err);
+        int ok = rc == cases[i].code;
+        printf("%s - corrupt %s: GATEAPPROVAL %s is refused (%s)\n", ok ? "ok" : "not ok", name, cases[i].what,
+               err.message);
+        fails += !ok;
+        gov_program_free(p);
+    }
+    free(f);
+    return fails;
+}
+
 /* Arguments: .govb files compiled by govc (sections the C builder does not write), each
  * swept like the built-in programs; a file with RULESTATE also gets targeted cases, and
  * one with WINDOWS but no RULESTATE (tests/vm/windows.gov) the windows' cases. */
@@ -389,6 +428,7 @@ int main(int argc, char **argv) {
         /* The WINDOWS cases are written for tests/vm/windows.gov, which has no RULESTATE. */
         else if (tb_section(g, n, 16, &off, &len)) fails += windows_cases(base, g, n);
         if (tb_section(g, n, GOVB_S_DRIFTS, &off, &len)) fails += drifts_cases(base, g, n);
+        if (tb_section(g, n, GOVB_S_GATEAPPROVAL, &off, &len)) fails += gateapproval_cases(base, g, n);
         fails += sweep(base, g, n);
         free(g);
     }

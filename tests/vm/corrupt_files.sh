@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/vm/corrupt_files.sh BUILD: the corruption sweep (vm_corrupt) over programs that
 # govc compiles with sections the C builder in tests/vm does not write: sustained rules
-# (RULESTATE, SETCLR; kept once and per key), windows (WINDOWS, LOADW) and drifts
-# (DRIFTS, DRIFTBINS, LOADD). Each gets every bit flip and truncation, and targeted cases.
+# (RULESTATE, SETCLR; kept once and per key), windows (WINDOWS, LOADW), drifts
+# (DRIFTS, DRIFTBINS, LOADD) and gates with quorums and requesters (GATEAPPROVAL). Each gets every bit flip and truncation, and targeted cases.
 B=${1:-build}
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -11,4 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$B/govc" build -o "$tmp/sustained_keys.govb" tests/events/sustained_keys.gov >/dev/null ||
   { echo "not ok - build sustained_keys"; exit 1; }
 "$B/govc" build -o "$tmp/drifts.govb" tests/vm/drifts.gov >/dev/null || { echo "not ok - build drifts"; exit 1; }
-exec "$B/tests/vm_corrupt" "$tmp/sustained.govb" "$tmp/sustained_keys.govb" "$tmp/windows.govb" "$tmp/drifts.govb"
+# Gates with quorums and a requester (GATEAPPROVAL), and approver groups.
+"$B/govc" build -o "$tmp/quorum.govb" tests/events/quorum.gov >/dev/null || { echo "not ok - build quorum"; exit 1; }
+exec "$B/tests/vm_corrupt" "$tmp/sustained.govb" "$tmp/sustained_keys.govb" "$tmp/windows.govb" "$tmp/drifts.govb" \
+  "$tmp/quorum.govb"

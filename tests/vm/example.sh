@@ -35,15 +35,23 @@ rc=$?
 t $([ $rc = 2 ] && grep -q rejected "$tmp/err3" && echo 0 || echo 1) "a corrupt policy is rejected (exit 2)"
 # Event streams: the loan policy's gates and escalation (lines 2.., no block verdict).
 if "$B/govc" build -o "$tmp/loan.govb" policies/loan_underwriting >/dev/null 2>&1; then
-  sed -n '2,$p' policies/loan_underwriting/events.jsonl | "$B/govhost" "$tmp/loan.govb" > "$tmp/out4" 2> "$tmp/err4"
+  # Lines 2..18: up to the last approval of app-1005 (app-1006, next, is a record that blocks).
+  sed -n '2,18p' policies/loan_underwriting/events.jsonl | "$B/govhost" "$tmp/loan.govb" > "$tmp/out4" 2> "$tmp/err4"
   rc=$?
-  t $([ $rc = 0 ] && [ "$(wc -l < "$tmp/out4")" = 11 ] && echo 0 || echo 1) "event lines are evaluated (exit $rc)"
+  t $([ $rc = 0 ] && [ "$(wc -l < "$tmp/out4")" = 17 ] && echo 0 || echo 1) "event lines are evaluated (exit $rc)"
   for want in "gate_open large_or_risky_approval" "refused large_or_risky_approval" "gate_approved" "gate_rejected" \
-              "gate_timeout large_or_risky_approval \[5aa886ea733732a3\] key app-1004 -> escalate" \
+              "gate_timeout large_or_risky_approval \[[0-9a-f]*\] key app-1004 -> escalate" \
               "notify pagerduty underwriting-oncall (underwriter): large_or_risky_approval via risk_chain" \
-              "escalation_end risk_chain \[58b1579d57963e93\] key app-1004: completed"; do
+              "escalation_end risk_chain \[[0-9a-f]*\] key app-1004: completed" \
+              "run app-1005: review (1 of 2 gates approved, 1 pending)" \
+              "run app-1005: review (2 of 2 gates approved, 0 pending)"; do
     grep -q "$want" "$tmp/err4"; t $? "the host prints: $want"
   done
+  # A record whose run is blocked stops the host, gate or no gate.
+  sed -n '2,$p' policies/loan_underwriting/events.jsonl | "$B/govhost" "$tmp/loan.govb" > "$tmp/out5" 2> "$tmp/err5"
+  rc=$?
+  t $([ $rc = 3 ] && grep -q "line 18: blocked; stopping" "$tmp/err5" && echo 0 || echo 1) \
+    "a record that blocks stops the host (app-1006, exit $rc)"
 else
   t 1 "build the loan policy"
 fi

@@ -7,9 +7,11 @@
  * each line it prints the decision as JSON (and, with --trace, the trace), and acts on the
  * verdict: the notifications a real host would send, and gate and escalation transitions
  * (gate opened, approved, rejected, timed out; escalation steps), are printed to stderr;
- * lines may be events (approve, reject, ack, tick: spec/trace.md 6); a "block"
- * stops the run (exit status 3). Malformed lines produce error decisions and the run goes
- * on. Exit status: 0 done, 1 usage or I/O, 2 the policy was rejected, 3 blocked.
+ * lines may be events (approve, reject, ack, tick: spec/trace.md 6). A record whose verdict
+ * is "block" stops the run (exit status 3); an approval or rejection prints the verdict of
+ * the run whose gate it resolved (a run a rule blocks stays blocked when its gate is
+ * approved). Malformed lines produce error decisions and the run goes on. Exit status: 0
+ * done, 1 usage or I/O, 2 the policy was rejected, 3 blocked.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +108,16 @@ int main(int argc, char **argv) {
                         a.escalation ? a.escalation : a.gate ? a.gate : "", a.id, (int)a.key_len,
                         a.key ? a.key : "", a.outcome ? " -> " : "", a.outcome ? a.outcome : "",
                         a.reason ? ": " : "", a.reason ? a.reason : "");
+        }
+        gov_run run;
+        if (strcmp(gov_decision_event(d), "record") != 0) {
+            /* An event: what it decided for the run whose gate it named. */
+            static const char *const verdicts[] = {"allow", "warn", "review", "pause", "block"};
+            if (gov_decision_run(d, &run))
+                fprintf(stderr, "line %llu: run %.*s: %s (%d of %d gates approved, %d pending)\n",
+                        (unsigned long long)lineno, (int)run.run_id_len, run.run_id, verdicts[run.verdict],
+                        run.approved, run.gates, run.pending);
+            continue;
         }
         if (gov_decision_verdict(d) == GOV_BLOCK) {
             fprintf(stderr, "line %llu: blocked; stopping\n", (unsigned long long)lineno);

@@ -10,6 +10,9 @@
 "    lines up after the clause's keyword:
 "        when run.a and          notify first, second,
 "             run.b                     third
+"    or, for approvers, after a quorum or a group's name and '=':
+"        approvers 2 of "a",     approvers board = "a", "b",
+"                       "b"                        "c"
 "  - a window's 'over', 'per', 'where', 'capacity' and 'lateness' lines are indented
 "    two levels under 'window';
 "  - otherwise a line is one 'shiftwidth' deeper than the line with the innermost open
@@ -109,7 +112,10 @@ function! GovIndent(lnum) abort
       let start = p
       let p = s:PrevCode(start)
     endwhile
-    let col = match(getline(start), '^\s*\h\w*\s\+\zs\S')
+    let col = match(getline(start), '^\s*approvers\s\+\%(\d\+\s\+of\|\h\w*\s*=\)\s\+\zs\S')
+    if col < 0
+      let col = match(getline(start), '^\s*\h\w*\s\+\zs\S')
+    endif
     if col >= 0
       return strdisplaywidth(strpart(getline(start), 0, col))
     endif

@@ -23,7 +23,7 @@ syn sync fromstart
 " ------------------------------------------------------------------ keywords
 syn keyword govKeyword import from scope on when for clear after severity verdict notify
 syn keyword govKeyword escalate over last runs per where capacity lateness of baseline
-syn keyword govKeyword current bins min_samples approvers sla timeout repeat extern given
+syn keyword govKeyword current bins min_samples sla timeout repeat extern given
 syn keyword govKeyword expect fired not and or if then else
 syn keyword govKeyword approve reject ack tick by
 " Keywords followed by the name they declare.
@@ -39,6 +39,12 @@ syn match govKeyword /\.\@<!\<\%(tenant\|project\|workflow\|agent\|at\)\>\%(\s*:
 syn match govKeyword /^\s*\zsversion\ze\s\+"/
 " 'max'/'min' declare a limit, unless called as an aggregate.
 syn match govKeyword /\<\%(max\|min\)\>\%(\s*(\)\@!/ nextgroup=govDefName skipwhite
+" 'approvers' lists a gate's approvers, or with 'NAME =' declares an approver group (a
+" match, not a keyword, so that the second form, defined last, can win).
+syn match govKeyword /\<approvers\>/
+syn match govKeyword /\<approvers\>\ze\s\+\h\w*\s*=/ nextgroup=govDefName skipwhite
+" 'requester' opens a gate's clause; elsewhere it is a name (a field may be called so).
+syn match govKeyword /^\s*\zsrequester\>\ze\s\+\h/
 
 syn match govDefName /\h\w*/ contained
 
