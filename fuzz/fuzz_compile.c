@@ -27,6 +27,7 @@ static void exercise(const uint8_t *bytes, size_t len)
             int t = gov_field_type(p, k, s);
             if (t == GOV_FLOAT || t == GOV_RATIO) gov_set_float(vm, s, 0);
             else if (t == GOV_STRING || t == GOV_ID) gov_set_string(vm, s, "", 0);
+            else if (t == GOV_STRINGS) gov_set_strings(vm, s, NULL, NULL, 0); /* the empty list */
             else gov_set_int(vm, s, 0);
         }
         const gov_decision *d = gov_eval(vm);
