@@ -404,7 +404,7 @@ static void explain_head(const gov_decision *d, const gov_program *prog, const c
     if (na)
         printf("actions:\n");
     for (size_t i = 0; i < na; i++) {
-        gov_action a;
+        gov_action a = {.size = sizeof a};
         gov_decision_action(d, i, &a);
         govc_print_action(stdout, &a);
     }

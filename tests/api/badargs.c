@@ -348,6 +348,10 @@ static void decision_cases(void)
     T(gov_eval_json_summary, "NULL VM: a misuse decision, NULL out allowed",
       misuse_dec(gov_eval_json_summary(NULL, REC, sizeof REC - 1, 1, buf, sizeof buf, &sm)) &&
           sm.status == GOV_EMISUSE && misuse_dec(gov_eval_json_summary(NULL, REC, 3, 1, buf, sizeof buf, NULL)));
+    T(gov_decision_event, "NULL decision, a decision of no VM", nonempty(gov_decision_event(NULL)) && nonempty(gov_decision_event(MISUSE)));
+    gov_run run;
+    T(gov_decision_run, "NULL decision, NULL out, a decision of no VM",
+      gov_decision_run(NULL, &run) == 0 && gov_decision_run(D, NULL) == 0 && gov_decision_run(MISUSE, &run) == 0);
     T(gov_decision_kind, "NULL decision, a decision of no VM", gov_decision_kind(NULL) == NULL && gov_decision_kind(MISUSE) == NULL);
     T(gov_decision_finding_count, "NULL decision", gov_decision_finding_count(NULL) == 0 && gov_decision_finding_count(MISUSE) == 0);
     T(gov_decision_finding, "NULL decision", gov_decision_finding(NULL, 0, &f) == GOV_EMISUSE);

@@ -408,7 +408,7 @@ static int check_gateapproval(const char *govb, const unsigned char *pb, size_t 
         }
         wr64(m + 8, XXH3_64bits(m + 16, plen - 16));
         gov_program *p = NULL;
-        gov_error e;
+        gov_error e = {.size = sizeof e};
         int rc = gov_program_load(m, plen, &p, &e);
         if (rc != code || !strstr(e.message, want)) {
             printf("# GATEAPPROVAL case %zu: load %d (%s), expected %d (%s)\n", k, rc, rc == GOV_OK ? "" : e.message,

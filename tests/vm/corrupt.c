@@ -396,7 +396,7 @@ static int gateapproval_cases(const char *name, const uint8_t *good, size_t n) {
         if (cases[i].val == 1 && cases[i].at == 4) tb_put32(f + off + 8, GOVB_NONE);
         tb_rehash(f, n);
         gov_program *p = NULL;
-        gov_error err;
+        gov_error err = {.size = sizeof err};
         int rc = gov_program_load(f, n, &p, &err);
         int ok = rc == cases[i].code;
         printf("%s - corrupt %s: GATEAPPROVAL %s is refused (%s)\n", ok ? "ok" : "not ok", name, cases[i].what,
