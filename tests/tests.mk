@@ -29,6 +29,8 @@ TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/scopes/run.sh"
 # The edges of what govc reads: long lines, blank lines, line ends, BOMs, devices (18.6).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/input_edges.sh"
+# It measures govc's peak memory with GNU time, which minbase Debian does not have.
+TEST_DEB_PKGS += time
 # Option parsing (getopt_long, the same for every command) and the shell completions.
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/cli/run.sh" "GOVC=$(BUILD)/govc sh tests/cli/complete.sh"
 TEST_DEPS += $(BUILD)/govc

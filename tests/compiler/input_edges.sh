@@ -13,7 +13,7 @@ fails=0
 ok() { echo "ok - input edges: $1"; }
 notok() { echo "not ok - input edges: $1"; fails=$((fails + 1)); [ -s "$tmp/why" ] && sed 's/^/# /' "$tmp/why" | head -10; : >"$tmp/why"; }
 : >"$tmp/why"
-command -v /usr/bin/time >/dev/null || { echo "not ok - input edges: /usr/bin/time is missing (DEB_PKGS time)"; exit 1; }
+command -v /usr/bin/time >/dev/null || { echo "not ok - input edges: /usr/bin/time is missing (TEST_DEB_PKGS += time in tests/tests.mk; make test-deps installs it)"; exit 1; }
 "$GOVC" build -o "$tmp/s.govb" policies/support >/dev/null 2>&1 || { echo "not ok - input edges: build"; exit 1; }
 grep '"at"' policies/support/records.jsonl | head -n 3 >"$tmp/r.jsonl"
 "$GOVC" run -p "$tmp/s.govb" "$tmp/r.jsonl" >"$tmp/want" 2>/dev/null
