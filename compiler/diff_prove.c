@@ -158,7 +158,9 @@ static bool cmp_implies(const Cmp *x, const Cmp *y)
 /* The constant items of `S [not] in [...]`, or false when one is not constant. */
 static bool in_items(const GovExpr *e, GovValue *vals, uint32_t cap, uint32_t *n)
 {
-    if (!e || e->kind != GOV_E_IN || e->u.in.nitems > cap) return false;
+    /* `x in SETLIMIT` has no literal items (GOV_IN_SET): its members are the value in force,
+     * which a diff cannot read off the condition, so nothing is proved through it. */
+    if (!e || e->kind != GOV_E_IN || GOV_IN_SET(e) || e->u.in.nitems > cap) return false;
     for (uint32_t i = 0; i < e->u.in.nitems; i++)
         if (!e->u.in.items[i]->is_const || !govE_eval(e->u.in.items[i], &vals[i])) return false;
     *n = e->u.in.nitems;

@@ -25,6 +25,10 @@ check identical "$GOVC" diff --fail-on any policies/ policies/
 # deny set loosen, by the strings they admit (a glob rewrite that admits the same is none).
 check sets-text "$GOVC" diff "$here/sets/old.gov" "$here/sets/new.gov"
 check sets-fail-on-loosen "$GOVC" diff --fail-on loosen --format json "$here/sets/old.gov" "$here/sets/new.gov"
+# A condition on a set limit proves nothing by its (absent) literal items: narrowing it
+# to a literal list is loosened or unproven, never tightened (it was, after issue 25).
+check setrule-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/setrule/old.gov" "$here/setrule/new.gov"
+check setrule-reverse "$GOVC" diff --fail-on loosen "$here/setrule/new.gov" "$here/setrule/old.gov"
 check policy-removed "$GOVC" diff policies/ policies/support
 check bad-side "$GOVC" diff "$here/everything/old.gov" "$tmp/missing.gov"
 check usage "$GOVC" diff only-one.gov
