@@ -2,7 +2,7 @@
 # libgovc.so) and its tests, run with Debian's pytest by /usr/bin/python3.
 # Nothing to build; to test: Debian's python3 with pytest, and python3-cffi (the hot path;
 # the suite runs once through it and once through ctypes alone). make bench needs the same.
-TEST_DEB_PKGS += python3 python3-pytest python3-cffi
+TEST_DEB_PKGS += python3 python3-pytest python3-cffi python3-xxhash
 BENCH_PKGS    += python3 python3-cffi
 
 # A C host function that blocks, for the test that the GIL is released (test_threads.py).

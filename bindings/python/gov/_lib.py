@@ -154,6 +154,10 @@ _fn(gov, "gov_program_load", c_int, c_char_p, c_size_t, PP, POINTER(Error))
 _fn(gov, "gov_program_free", None, P)
 _fn(gov, "gov_program_name", c_char_p, P)
 _fn(gov, "gov_program_id", c_char_p, P)
+_fn(gov, "gov_program_partition", c_int, P, c_char_p, c_size_t)
+_fn(gov, "gov_partition_name", c_char_p, c_int)
+_fn(gov, "gov_partition_of", c_uint32, c_char_p, c_size_t, c_uint32)
+_fn(gov, "gov_record_partition", c_int, P, c_char_p, c_size_t, c_uint32, POINTER(c_uint32))
 _fn(gov, "gov_kind_count", c_int, P)
 _fn(gov, "gov_kind_name", c_char_p, P, c_int)
 _fn(gov, "gov_kind_find", c_int, P, c_char_p)
@@ -226,7 +230,7 @@ _fn(govc, "gov_compiler_program", c_int, P, c_size_t, POINTER(Compiled))
 # ---------------------------------------------------------------- constants
 
 OK, ENOMEM, EMISUSE, ESPACE = 0, 1, 2, 3
-ENOTRACE, EBIND, EUNBOUND = 35, 38, 39
+EJSON, ENOTRACE, EBIND, EUNBOUND = 30, 35, 38, 39
 ESOURCE, EIO, EINTERNAL = 50, 51, 52
 
 C_INT64, C_DOUBLE, C_INT, C_STRING = 1, 2, 3, 4

@@ -6,6 +6,7 @@ compiled or loaded program is verified by libgov before a Policy exists; a Polic
 read-only and may be shared by any number of VMs and threads.
 """
 import ctypes
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -186,6 +187,22 @@ def render(sources, fmt="text", *, werror=False, files=True):
         return c.render(fmt)
 
 
+def _check_count(n):
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 0xFFFFFFFF:
+        raise ValueError(f"a partition count is an integer from 1 to 2**32 - 1, not {n!r}")
+
+
+def partition_of(key, n):
+    """The partition (0..n-1) of a partition key value among n: XXH3-64 (seed 0) of its
+    UTF-8 bytes, mod n (spec/scaleout.md §1)."""
+    _check_count(n)
+    if isinstance(key, str):
+        key = key.encode("utf-8", "surrogatepass")
+    if not isinstance(key, bytes):
+        raise TypeError(f"a key is str or bytes, not {type(key).__name__}")
+    return _lib.gov_partition_of(key, len(key), n)
+
+
 class Policy:
     """A verified, read-only program. Make one with Policy.compile(sources) or
     Policy.load(bytes); give it to VM(policy). It stays alive as long as a VM uses it."""
@@ -251,6 +268,34 @@ class Policy:
             raise CompileError(_lib.ESOURCE, f"the sources hold {len(pols)} policies ({names}); "
                                "give one, or use Policy.compile_all", [], "")
         return pols[0]
+
+    @property
+    def partition_key(self):
+        """The key records are partitioned by (spec/govd.md §5): "tenant", "project",
+        "workflow", "agent" or "run_id"; "any" for a policy without state, "none" for one
+        whose state cannot be partitioned."""
+        return _lib.gov_partition_name(_lib.gov_program_partition(self._prog, None, 0)).decode()
+
+    def partition(self, record, n):
+        """The partition (0..n-1) of a record or event (a dict, or one JSON line as str or
+        bytes) among n: spec/scaleout.md §1, the function govd and the Redis scale-out
+        route by. Raises GovError (GOV_EMISUSE) for a policy keyed "any" (any partition
+        will do) or "none" with n > 1."""
+        _check_count(n)
+        if isinstance(record, dict):
+            record = json.dumps(record, ensure_ascii=False)
+        if isinstance(record, str):
+            record = record.encode("utf-8", "surrogatepass")
+        if not isinstance(record, bytes):
+            raise TypeError(f"a record is a dict, str or bytes, not {type(record).__name__}")
+        out = ctypes.c_uint32()
+        rc = _lib.gov_record_partition(self._prog, record, len(record), n, ctypes.byref(out))
+        if rc not in (_lib.OK, _lib.EJSON):
+            key = self.partition_key
+            raise GovError(rc, f"policy {self.name} keeps no state: any partition will do" if key == "any" else
+                           f"policy {self.name} cannot be partitioned (it keeps state for all records): "
+                           "use 1 partition")
+        return out.value
 
     @property
     def kinds(self):
