@@ -667,6 +667,21 @@ void govP_event_step(GovParser *P, GovStepKind k, GovStr name, GovSpan name_sp, 
     P->step = NULL;
 }
 
+void govP_mock(GovParser *P, GovStr name, GovSpan name_sp, GovExprList *args, GovExpr *value, GovSpan sp)
+{
+    if (!P->test)
+        return;
+    GovTestStep *st = new_step(P, GOV_STEP_MOCK, sp);
+    st->name = name;
+    st->name_span = name_sp;
+    if (args) {
+        st->args = *args;
+        st->has_args = true;
+    }
+    st->value = value;
+    P->step = NULL;
+}
+
 void govP_expect_action(GovParser *P, GovStr action, GovSpan action_sp, GovStr name, GovSpan name_sp, bool negate,
                         GovSpan sp)
 {

@@ -87,6 +87,7 @@ void govP_table(GovParser *P);
 void govP_row_end(GovParser *P, GovSpan sp);
 void govP_event_step(GovParser *P, GovStepKind k, GovStr name, GovSpan name_sp, GovStr key, GovStr by, GovExpr *at,
                      GovSpan sp);
+void govP_mock(GovParser *P, GovStr name, GovSpan name_sp, GovExprList *args, GovExpr *value, GovSpan sp);
 void govP_expect_action(GovParser *P, GovStr action, GovSpan action_sp, GovStr name, GovSpan name_sp, bool negate,
                         GovSpan sp);
 
