@@ -578,6 +578,10 @@ static void clause(F *f)
         take(f, '>');
         text(f, " ");
         clause_expr(f);
+        if (peek(f)->t == T_FOR) {
+            text(f, " ");
+            kw_expr(f);
+        }
         break;
     case T_BINS: {
         take(f, T_BINS);
@@ -1018,7 +1022,7 @@ static void collect(F *f, GovModule *m)
         case GOV_D_DRIFT:
             add_root(f, d->u.drift.of), add_root(f, d->u.drift.baseline), add_root(f, d->u.drift.current);
             add_root(f, d->u.drift.threshold), add_root(f, d->u.drift.min_samples);
-            add_root(f, d->u.drift.capacity);
+            add_root(f, d->u.drift.capacity), add_root(f, d->u.drift.for_), add_root(f, d->u.drift.stale_after);
             for (uint32_t k = 0; k < d->u.drift.bins.n; k++)
                 add_root(f, d->u.drift.bins.items[k]);
             break;

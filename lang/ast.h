@@ -271,6 +271,7 @@ struct GovDecl {
         } window;
         struct {
             GovExpr *of, *baseline, *current, *threshold, *min_samples, *capacity;
+            GovExpr *for_, *stale_after;   /* `test S > X for D`, `stale after D` (§4.5.1) */
             GovStr stat; GovSpan stat_span; int stat_kind;
             GovExprList bins;
             int per; bool has_per;

@@ -1275,6 +1275,15 @@ static void check_drift(Checker *C, GovDecl *d)
         if (govC_const(C, d->u.drift.threshold, GOV_TY_FLOAT, "a drift threshold", &v) && v.u.f < 0)
             govD_error(C->d, "E024", d->u.drift.threshold->span, "a drift threshold must not be negative");
     }
+    /* `test S > X for D`: the drift must hold for D before it fires (§4.5.1). */
+    if (d->u.drift.for_)
+        positive(C, d->u.drift.for_, GOV_TY_DURATION, "'for'", &v);
+    if (d->u.drift.stale_after) {
+        positive(C, d->u.drift.stale_after, GOV_TY_DURATION, "'stale after'", &v);
+        if (!d->u.drift.for_)
+            govD_error(C->d, "E015", d->u.drift.stale_after->span,
+                       "'stale after' applies to a drift with `for` (`test STAT > X for D`)");
+    }
     if (d->u.drift.min_samples && positive(C, d->u.drift.min_samples, GOV_TY_INT, "min_samples", &v) &&
         v.u.i > (1 << 30))
         govD_error(C->d, "E044", d->u.drift.min_samples->span, "min_samples is at most %d", 1 << 30);

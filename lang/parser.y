@@ -339,7 +339,8 @@ drift_clause
     | T_BASELINE expr         { govP_drift_expr(P, 1, $2, SP(@$)); }
     | T_CURRENT expr          { govP_drift_expr(P, 2, $2, SP(@$)); }
     | T_MIN_SAMPLES expr      { govP_drift_expr(P, 3, $2, SP(@$)); }
-    | T_TEST T_IDENT '>' expr { govP_drift_test(P, $2, SP(@2), $4, SP(@$)); }
+    | T_TEST T_IDENT '>' expr opt_for { govP_drift_test(P, $2, SP(@2), $4, $5, SP(@$)); }
+    | T_IDENT T_AFTER expr    { govP_stale(P, $1, SP(@1), $3, SP(@$)); }   /* `stale after D` */
     | T_BINS '[' expr_list ']' { govP_drift_bins(P, &$3, SP(@$)); }
     | common_clause
     ;
