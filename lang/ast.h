@@ -259,7 +259,9 @@ struct GovDecl {
         struct {
             GovExpr *when; GovExpr *for_; GovExpr *clear_when; GovExpr *clear_after; GovExpr *stale_after;
             int severity, verdict; GovSpan sev_span, verdict_span;
-            GovNameList notify; GovNameRef escalate;
+            GovNameList notify;
+            GovNameRef *escalate;   /* `escalate NAME`, or NULL: most rules have none, and a
+                                     * large policy is mostly rules (issue 18.6) */
         } rule;
         struct {
             GovExpr *call;      /* the aggregate call */

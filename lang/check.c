@@ -97,8 +97,10 @@ GovDecl *govF_lookup(const GovPolicy *p, const char *name, uint32_t len)
 static void build_table(Checker *C)
 {
     GovPolicy *p = C->pol;
+    /* at most three quarters full: linear probing stays short, and the table of a
+     * large policy is not twice its declaration list (issue 18.6) */
     uint32_t cap = 16;
-    while (cap < p->ndecls * 2 + 2)
+    while (cap / 4 * 3 < p->ndecls + 1)
         cap *= 2;
     p->table = govA_alloc(C->a, cap * sizeof *p->table);
     p->tmask = cap - 1;
@@ -1238,7 +1240,8 @@ static void check_rule(Checker *C, GovDecl *d)
         d->u.rule.verdict = d->u.rule.severity == GOV_SEV_INFO ? GOV_V_ALLOW
                           : d->u.rule.severity == GOV_SEV_WARNING ? GOV_V_WARN : GOV_V_BLOCK;
     resolve_channels(C, &d->u.rule.notify);
-    resolve_escalation(C, &d->u.rule.escalate);
+    if (d->u.rule.escalate)
+        resolve_escalation(C, d->u.rule.escalate);
 }
 
 static void check_drift(Checker *C, GovDecl *d)
