@@ -230,7 +230,9 @@ static void default_root(Finder *F, char *buf, size_t cap)
         char parent[4096], tmp[4096];
         if (strcmp(buf, "/") == 0 || strlen(buf) + 4 > sizeof tmp)
             return;
-        snprintf(tmp, sizeof tmp, "%s/..", buf);
+        int w = snprintf(tmp, sizeof tmp, "%s/..", buf);   /* (checked: gcc -O1 sees a truncation) */
+        if (w < 0 || (size_t)w >= sizeof tmp)
+            return;
         govF_normalise(tmp, parent);
         /* A relative path climbs through "..": stop where the folder is unknown. */
         if (strcmp(parent, buf) == 0 || !holds_policy_file(F, parent))
