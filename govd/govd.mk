@@ -13,9 +13,11 @@ GOVD_OBJS := $(GOVD_SRCS:%.c=$(BUILD)/obj/%.o)
 GOVD_LIBS := -lmicrohttpd -lhiredis -lxxhash -lffi -lm -lpthread
 
 $(GOVD_OBJS): $(BUILD)/gen/parser.h
+# dlog.c includes log/govlog.h, which includes "gov.h" as an installed host sees it.
+$(GOVD_OBJS): CPPFLAGS_ALL += -Ivm
 
-$(BUILD)/govd: $(GOVD_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a
-	$(CC) $(LDFLAGS_ALL) -pthread -o $@ $(GOVD_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a $(GOVD_LIBS)
+$(BUILD)/govd: $(GOVD_OBJS) $(BUILD)/libgovlog.a $(BUILD)/libgovc.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -pthread -o $@ $(GOVD_OBJS) $(BUILD)/libgovlog.a $(BUILD)/libgovc.a $(BUILD)/libgov.a $(GOVD_LIBS) $(LOG_LIBS)
 
 all: $(BUILD)/govd
 

@@ -147,6 +147,7 @@ static int policy_init(gd_policy *p, const char *path, gd_buf *err)
         gd_part *pt = &p->parts[i];
         pthread_mutex_init(&pt->mu, NULL);
         pt->dirty = 1; /* the first snapshot writes every partition */
+        pt->stream = GD_NO_STREAM;
         pt->arena = malloc(p->arena_size);
         if (!pt->arena || gov_vm_init(p->prog, NULL, pt->arena, p->arena_size, &pt->vm) != GOV_OK) {
             gd_buf_printf(err, "%s: cannot make a VM (%zu bytes of arena)\n", path, p->arena_size);
@@ -673,6 +674,26 @@ int gd_snapshot_all(void)
 
 /* ---------------------------------------------------------------- install and reload */
 
+/* Each VM of s becomes a stream of the decision log, its start state (restored or
+ * carried over) in the attach line: where a replay starts. */
+static void attach_all(gd_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        for (int k = 0; k < s->pol[i].nparts; k++)
+            s->pol[i].parts[k].stream = gd_dlog_attach(gd_log_sink, s->pol[i].parts[k].vm);
+}
+
+/* End the streams of s (its partitions locked by the caller, or no longer in use). */
+static void detach_all(gd_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        for (int k = 0; k < s->pol[i].nparts; k++) {
+            gd_part *pt = &s->pol[i].parts[k];
+            gd_dlog_detach(gd_log_sink, pt->stream, pt->vm);
+            pt->stream = GD_NO_STREAM;
+        }
+}
+
 static int install(gd_set *s, gd_buf *err)
 {
     pthread_mutex_lock(&set_mu);
@@ -695,7 +716,9 @@ static int install(gd_set *s, gd_buf *err)
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
                 old->pol[i].parts[k].retired = true;
+        detach_all(old);
     }
+    attach_all(s);
     pthread_mutex_lock(&set_mu);
     current = s;
     s->generation = ++generation;
@@ -762,5 +785,14 @@ void gd_set_shutdown(void)
     gd_set *s = current;
     current = NULL;
     pthread_mutex_unlock(&set_mu);
+    if (s) {
+        for (int i = 0; i < s->n; i++)
+            for (int k = 0; k < s->pol[i].nparts; k++)
+                pthread_mutex_lock(&s->pol[i].parts[k].mu);
+        detach_all(s);
+        for (int i = 0; i < s->n; i++)
+            for (int k = 0; k < s->pol[i].nparts; k++)
+                pthread_mutex_unlock(&s->pol[i].parts[k].mu);
+    }
     gd_set_release(s);
 }
