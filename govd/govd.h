@@ -10,6 +10,7 @@
  *   metrics.c  counters and the latency histogram, Prometheus text
  *   dlog.c     the decision log sink, with rotation
  *   auth.c     bearer tokens and roles
+ *   host.c     host functions (extern fn) bound from --host-lib libraries
  */
 #ifndef GOVD_H
 #define GOVD_H
@@ -159,11 +160,19 @@ typedef struct gd_config {
     const char *dlog_path;
     uint64_t dlog_max;
     int dlog_sync;              /* GD_SYNC_* */
+    const char *host_policy[64], *host_lib[64];   /* --host-lib POLICY=LIB */
+    int nhost;
     size_t max_body, max_batch;
     int trace;
 } gd_config;
 
 extern gd_config gd_cfg;
+
+/* Host functions (host.c): bind vm's externs from the --host-lib libraries given for
+ * policy; 0, or -1 with the reason appended to err. An extern no library defines stays
+ * unbound (gov_vm_ready then decides). gd_host_count: libraries given for policy. */
+int gd_host_bind(gov_vm *vm, const char *policy, gd_buf *err);
+int gd_host_count(const char *policy);
 
 /* Build a set from the configured paths. NULL with the reasons in err (a message per
  * policy that failed: nothing is swapped then). */

@@ -48,6 +48,8 @@ static void usage(FILE *out)
             "  --log-sync WHEN          request (default: one fdatasync per request, before\n"
             "                           its response), line (one per decision), none (the\n"
             "                           page cache: survives kill -9, not a power cut)\n"
+            "  --host-lib POLICY=LIB    bind the host functions (extern fn) of the policy named\n"
+            "                           POLICY from the shared library LIB (repeatable)\n"
             "  --max-body N             largest request body (default 1 MiB)\n"
             "  --max-batch N            largest batch body (default 256 MiB)\n"
             "  --max-connections N      connection limit (default 1024)\n"
@@ -99,7 +101,7 @@ int main(int argc, char **argv)
     gd_cfg.dlog_max = 64ull << 20;
     gd_cfg.max_body = 1u << 20;
     gd_cfg.max_batch = 256u << 20;
-    enum { O_TOKENS = 256, O_CERT, O_KEY, O_WORKERS, O_PARTS, O_STATE, O_SNAP, O_DLOG, O_DMAX, O_DKEEP, O_DSYNC, O_MAXBODY,
+    enum { O_TOKENS = 256, O_CERT, O_KEY, O_WORKERS, O_PARTS, O_STATE, O_SNAP, O_DLOG, O_DMAX, O_DKEEP, O_DSYNC, O_HOSTLIB, O_MAXBODY,
            O_MAXBATCH, O_MAXCONN, O_TIMEOUT, O_VERSION, O_WORKER, O_REDIS, O_PREFIX, O_WORKER_ID, O_LEASE,
            O_WBATCH, O_POLL, O_WAITR, O_WAITMS };
     bool worker = false;
@@ -113,7 +115,7 @@ int main(int argc, char **argv)
         {"partitions", required_argument, 0, O_PARTS}, {"state-dir", required_argument, 0, O_STATE},
         {"snapshot-interval", required_argument, 0, O_SNAP}, {"decision-log", required_argument, 0, O_DLOG},
         {"log-max-bytes", required_argument, 0, O_DMAX}, {"log-keep", required_argument, 0, O_DKEEP},
-        {"log-sync", required_argument, 0, O_DSYNC},
+        {"log-sync", required_argument, 0, O_DSYNC}, {"host-lib", required_argument, 0, O_HOSTLIB},
         {"max-body", required_argument, 0, O_MAXBODY}, {"max-batch", required_argument, 0, O_MAXBATCH},
         {"max-connections", required_argument, 0, O_MAXCONN}, {"timeout", required_argument, 0, O_TIMEOUT},
         {"worker", no_argument, 0, O_WORKER},        {"redis", required_argument, 0, O_REDIS},
@@ -148,6 +150,22 @@ int main(int argc, char **argv)
             fprintf(stderr, "govd: --log-keep is gone: the decision log keeps every rotated file, chained to the "
                             "next (spec/trace.md 9.4); archive old files yourself\n");
             return 2;
+        case O_HOSTLIB: {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1]) {
+                fprintf(stderr, "govd: --host-lib takes POLICY=LIB (the policy's name, a shared library), not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            if (gd_cfg.nhost == 64) {
+                fprintf(stderr, "govd: at most 64 --host-lib\n");
+                return 2;
+            }
+            *eq = 0;
+            gd_cfg.host_policy[gd_cfg.nhost] = optarg;
+            gd_cfg.host_lib[gd_cfg.nhost++] = eq + 1;
+            break;
+        }
         case O_DSYNC:
             if (strcmp(optarg, "request") == 0) gd_cfg.dlog_sync = GD_SYNC_REQUEST;
             else if (strcmp(optarg, "line") == 0) gd_cfg.dlog_sync = GD_SYNC_LINE;

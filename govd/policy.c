@@ -153,9 +153,11 @@ static int policy_init(gd_policy *p, const char *path, gd_buf *err)
             gd_buf_printf(err, "%s: cannot make a VM (%zu bytes of arena)\n", path, p->arena_size);
             return -1;
         }
+        if (gd_host_bind(pt->vm, p->name, err) != 0)
+            return -1;
         if (gov_vm_ready(pt->vm) != GOV_OK) {
-            gd_buf_printf(err, "%s: %s; govd binds no host functions, so give each extern an `on error` default\n",
-                          path, gov_vm_errmsg(pt->vm));
+            gd_buf_printf(err, "%s: %s%s\n", path, gov_vm_errmsg(pt->vm),
+                          gd_host_count(p->name) ? "" : " (bind host functions with --host-lib POLICY=LIB)");
             return -1;
         }
     }
@@ -189,6 +191,16 @@ gd_set *gd_set_load(gd_buf *err)
                 ok = false;
             }
         s->n++;
+    }
+    for (int h = 0; h < gd_cfg.nhost; h++) {
+        bool found = false;
+        for (int k = 0; k < s->n; k++)
+            found = found || strcmp(s->pol[k].name, gd_cfg.host_policy[h]) == 0;
+        if (!found && ok) {
+            gd_buf_printf(err, "--host-lib %s=%s: no policy named '%s' is loaded\n", gd_cfg.host_policy[h],
+                          gd_cfg.host_lib[h], gd_cfg.host_policy[h]);
+            ok = false;
+        }
     }
     if (!ok) {
         set_free(s);
@@ -432,9 +444,13 @@ static void state_reset(gd_policy *p, const char *why)
 {
     gd_log("policy %s: state reset: %s", p->name, why);
     gd_metrics_state_reset();
+    gd_buf err = {0};
     for (int i = 0; i < p->nparts; i++) {
+        /* A new VM: its host functions are bound again (they were bound before). */
         gov_vm_init(p->prog, NULL, p->parts[i].arena, p->arena_size, &p->parts[i].vm);
+        gd_host_bind(p->parts[i].vm, p->name, &err);
     }
+    gd_buf_free(&err);
 }
 
 /* Carry every partition's state of old into p (both locked by the caller). */
