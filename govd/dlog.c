@@ -84,13 +84,15 @@ uint32_t gd_dlog_attach(gd_dlog *l, gov_vm *vm)
     return s;
 }
 
-int gd_dlog_append(gd_dlog *l, uint32_t stream, const gov_decision *d, const void *input, size_t len)
+int gd_dlog_append(gd_dlog *l, uint32_t stream, const gov_decision *d, const char *dj, size_t djlen,
+                   const void *input, size_t len)
 {
     if (!l)
         return 0;
     if (stream == GD_NO_STREAM)
         return -1;
-    int rc = govlog_append(l->lg, stream, d, input ? input : "", len);
+    int rc = dj ? govlog_append_json(l->lg, stream, d, dj, djlen, input ? input : "", len)
+                : govlog_append(l->lg, stream, d, input ? input : "", len);
     if (rc != GOVLOG_OK) {
         failed(l, "append", rc);
         return -1;

@@ -103,9 +103,11 @@ enum { GD_SYNC_REQUEST, GD_SYNC_LINE, GD_SYNC_NONE };   /* --log-sync request|li
 gd_dlog *gd_dlog_open(const char *path, uint64_t max_bytes, int sync, char *err, size_t cap);
 /* Attach vm as a new stream; its number, or GD_NO_STREAM when l is NULL or it failed. */
 uint32_t gd_dlog_attach(gd_dlog *l, gov_vm *vm);
-/* Append decision d of stream (its VM still locked) with the input it evaluated.
- * 0 (also when l is NULL), or -1: the decision is not logged, and must not be sent. */
-int gd_dlog_append(gd_dlog *l, uint32_t stream, const gov_decision *d, const void *input, size_t len);
+/* Append decision d of stream (its VM still locked) with the input it evaluated; dj/djlen
+ * its JSON as gov_decision_json wrote it, or NULL (then it is written here). 0 (also
+ * when l is NULL), or -1: the decision is not logged, and must not be sent. */
+int gd_dlog_append(gd_dlog *l, uint32_t stream, const gov_decision *d, const char *dj, size_t djlen,
+                   const void *input, size_t len);
 void gd_dlog_detach(gd_dlog *l, uint32_t stream, const gov_vm *vm);
 /* Before a response: sync what was appended (the `request` policy). 0, or -1. */
 int gd_dlog_commit(gd_dlog *l);

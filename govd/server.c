@@ -191,6 +191,19 @@ static void event_error(gd_buf *out, const gd_policy *p, uint64_t lineno, const 
     gd_buf_str(out, "},\"findings\":[],\"actions\":[]}");
 }
 
+/* Whether a JSON text may have a member named "type": it holds "type" in quotes, or an
+ * escape (a name spelt with \u escapes). memchr for the rare 'y' and '\\' is cheaper
+ * than memmem, and most records hold neither. */
+static bool may_name_type(const char *s, size_t n)
+{
+    if (memchr(s, '\\', n))
+        return true;
+    for (const char *p = s, *e = s + n; (p = memchr(p, 'y', (size_t)(e - p))) != NULL; p++)
+        if (p - s >= 2 && e - p >= 4 && memcmp(p - 2, "\"type\"", 6) == 0)
+            return true;
+    return false;
+}
+
 /* Evaluate one record (JSON) on the named policy of r->set, appending its decision to
  * out (no newline). Returns 0 ok, 1 an error decision, 404 no such policy, 500 no memory.
  * A partition retired by a reload sends the record to the new set. */
@@ -205,8 +218,11 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
             return 404;
         const char *key;
         size_t klen;
-        bool is_event;
-        gd_record_key(p, json, len, keybuf, sizeof keybuf, &key, &klen, &is_event);
+        bool is_event = false;
+        /* Only a record that names "type" (or hides a name in \u escapes) can be an
+         * event: the others need no parse here (the VM parses each record once). */
+        if (may_name_type(json, len))
+            gd_record_key(p, json, len, keybuf, sizeof keybuf, &key, &klen, &is_event);
         if (is_event) {
             event_error(out, p, lineno, "GOVD_EVENT",
                         "a record may not carry a \"type\" other than \"record\": approvals, rejections and "
@@ -221,13 +237,20 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
             continue;
         }
         const gov_decision *d = gov_eval_json(pt->vm, json, len, lineno);
-        /* Logged while the VM is still ours: a stream's lines are in its VM's order. */
+        size_t start = out->len;
+        bool ok = append_decision(out, d);
+        /* Logged while the VM is still ours (a stream's lines are in its VM's order),
+         * from the JSON just written: the decision is rendered once. */
         if (gd_log_sink) {
             r->logged = true;
-            if (gd_dlog_append(gd_log_sink, pt->stream, d, json, len) != 0)
+            if (gd_dlog_append(gd_log_sink, pt->stream, d, ok ? out->p + start : NULL, ok ? out->len - start : 0,
+                               json, len) != 0)
                 r->log_failed = true;
         }
-        bool ok = !r->log_failed && append_decision(out, d);
+        if (r->log_failed) {
+            out->len = start;
+            ok = false;
+        }
         pt->dirty++;
         gd_route_note(p, (int)(pt - p->parts), d);
         gd_metrics_decision(p->pm, d);
@@ -435,7 +458,7 @@ static enum MHD_Result do_event(struct MHD_Connection *c, req *r)
         const gov_decision *d = gov_eval_json(pt->vm, ev.p, ev.len, 1);
         if (gd_log_sink) {
             r->logged = true;
-            if (gd_dlog_append(gd_log_sink, pt->stream, d, ev.p, ev.len) != 0)
+            if (gd_dlog_append(gd_log_sink, pt->stream, d, NULL, 0, ev.p, ev.len) != 0)
                 r->log_failed = true;
         }
         bool ok = !r->log_failed && append_decision(&out, d);

@@ -123,6 +123,10 @@ GOVLOG_API int govlog_open(const char *path, const govlog_options *opt, govlog *
 GOVLOG_API int govlog_attach(govlog *lg, uint32_t stream, gov_vm *vm);
 /* Log decision d of the stream's VM; input/len the JSON line it evaluated, or NULL. */
 GOVLOG_API int govlog_append(govlog *lg, uint32_t stream, const gov_decision *d, const void *input, size_t len);
+/* govlog_append for a host that already has d's JSON from gov_decision_json (json/jlen,
+ * exactly those bytes, unchanged): it is logged as given, not written again. */
+GOVLOG_API int govlog_append_json(govlog *lg, uint32_t stream, const gov_decision *d, const char *json, size_t jlen,
+                                  const void *input, size_t len);
 /* End stream `stream` (vm: its VM, for the digest of its final state). */
 GOVLOG_API int govlog_detach(govlog *lg, uint32_t stream, const gov_vm *vm);
 /* Put every line written so far on disk (fdatasync), for a writer opened with

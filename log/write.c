@@ -581,23 +581,28 @@ static int attach_locked(govlog *lg, uint32_t id, gov_vm *vm) {
     return GOVLOG_OK;
 }
 
-static int append_locked(govlog *lg, uint32_t id, const gov_decision *d, const void *input, size_t len) {
+static int append_locked(govlog *lg, uint32_t id, const gov_decision *d, const char *dj, size_t djlen,
+                         const void *input, size_t len) {
     stream *s = find(lg, id);
     if (!s || !s->attached) return fail(lg, GOVLOG_EMISUSE, "stream %u is not attached (govlog_attach first)", id);
     const gov_program *p = gov_decision_program(d);
     if (strcmp(s->policy_id, gov_program_id(p)) != 0)
         return fail(lg, GOVLOG_EMISUSE, "stream %u was attached with policy %s, not %s", id, s->policy_id,
                     gov_program_id(p));
-    /* The decision's JSON, as libgov writes it. */
-    size_t need = 0;
-    int jr;
-    while ((jr = gov_decision_json(d, lg->dec.p, lg->dec.cap, &need)) == GOV_ESPACE) {
+    /* The decision's JSON, as libgov writes it (or as the host already had it written). */
+    size_t need = djlen;
+    while (!dj) {
+        int jr = gov_decision_json(d, lg->dec.p, lg->dec.cap, &need);
+        if (jr == GOV_OK) {
+            dj = lg->dec.p;
+            break;
+        }
+        if (jr != GOV_ESPACE) return fail(lg, GOVLOG_EDECISION, "gov_decision_json: %s", gov_errstr(jr));
         char *nb = realloc(lg->dec.p, need + 1);
         if (!nb) return fail(lg, GOVLOG_ENOMEM, "out of memory (a decision of %zu bytes)", need);
         lg->dec.p = nb;
         lg->dec.cap = need + 1;
     }
-    if (jr != GOV_OK) return fail(lg, GOVLOG_EDECISION, "gov_decision_json: %s", gov_errstr(jr));
     govQ_buf *m = &lg->members;
     begin(m);
     govQ_printf(m, ",\"stream\":%u,\"line\":%llu,\"run_id\":", id, (unsigned long long)gov_decision_line(d));
@@ -637,7 +642,7 @@ static int append_locked(govlog *lg, uint32_t id, const gov_decision *d, const v
         govQ_puts(m, "null");
     }
     govQ_puts(m, ",\"decision\":");
-    govQ_put(m, lg->dec.p, need);
+    govQ_put(m, dj, need);
     int rc = emit(lg, "decision");
     if (rc) return rc;
     s->entries++;
@@ -683,7 +688,14 @@ int govlog_attach(govlog *lg, uint32_t stream_id, gov_vm *vm) {
 
 int govlog_append(govlog *lg, uint32_t stream_id, const gov_decision *d, const void *input, size_t len) {
     if (!d || (!input && len)) return lg ? fail(lg, GOVLOG_EMISUSE, "no decision, or input NULL with a length") : GOVLOG_EMISUSE;
-    LOCKED(lg, append_locked(lg, stream_id, d, input, len));
+    LOCKED(lg, append_locked(lg, stream_id, d, NULL, 0, input, len));
+}
+
+int govlog_append_json(govlog *lg, uint32_t stream_id, const gov_decision *d, const char *json, size_t jlen,
+                       const void *input, size_t len) {
+    if (!d || !json || (!input && len))
+        return lg ? fail(lg, GOVLOG_EMISUSE, "no decision or JSON, or input NULL with a length") : GOVLOG_EMISUSE;
+    LOCKED(lg, append_locked(lg, stream_id, d, json, jlen, input, len));
 }
 
 int govlog_detach(govlog *lg, uint32_t stream_id, const gov_vm *vm) { LOCKED(lg, detach_locked(lg, stream_id, vm)); }

@@ -11,6 +11,8 @@
  * govO_buf keeps counting past the end of the buffer, so a caller learns the size it
  * needs; govO_finish turns an overflow into GOV_ESPACE and an empty buffer.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,13 +28,97 @@ void govO_put(govO_buf *b, const char *s, size_t n) {
 
 void govO_puts(govO_buf *b, const char *s) { govO_put(b, s, strlen(s)); }
 
+/* Whether fmt uses only the conversions govO_printf writes itself: %s %c %d %u %x and %%,
+ * with the flags '-' and '0', a width, and the length modifiers l and ll. */
+static bool plain_format(const char *f) {
+    for (; *f; f++) {
+        if (*f != '%') continue;
+        f++;
+        while (*f == '-' || *f == '0') f++;
+        while (*f >= '0' && *f <= '9') f++;
+        for (int l = 0; l < 2 && *f == 'l'; l++) f++;
+        if (!*f || !strchr("sdcux%", *f)) return false;
+    }
+    return true;
+}
+
+/* v in base 10 or 16 (lowercase) into t, most significant digit first; its length. */
+static size_t fmt_u64(char *t, unsigned long long v, unsigned base) {
+    char r[24];
+    size_t k = 0;
+    do { r[k++] = "0123456789abcdef"[v % base]; v /= base; } while (v);
+    for (size_t i = 0; i < k; i++) t[i] = r[k - 1 - i];
+    return k;
+}
+
+/* As snprintf, for the formats of plain_format written here: a decision's JSON calls
+ * this dozens of times, and vsnprintf cost more than all the rest of it. Others go
+ * through vsnprintf (into at most 127 bytes, as always). */
 void govO_printf(govO_buf *b, const char *fmt, ...) {
-    char tmp[128];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    if (!plain_format(fmt)) {
+        char tmp[128];
+        int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+        if (n > 0) govO_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+        va_end(ap);
+        return;
+    }
+    const char *f = fmt;
+    while (*f) {
+        const char *pct = strchr(f, '%');
+        if (!pct) {
+            govO_put(b, f, strlen(f));
+            break;
+        }
+        if (pct > f) govO_put(b, f, (size_t)(pct - f));
+        f = pct + 1;
+        bool left = false, zero = false;
+        for (;; f++) {
+            if (*f == '-') left = true;
+            else if (*f == '0') zero = true;
+            else break;
+        }
+        size_t width = 0;
+        while (*f >= '0' && *f <= '9') width = width * 10 + (size_t)(*f++ - '0');
+        int lng = 0;
+        while (*f == 'l') lng++, f++;
+        char t[32];
+        const char *v = t;
+        size_t n = 0;
+        bool neg = false, num = false;
+        switch (*f++) {
+        case '%': t[0] = '%'; n = 1; break;
+        case 's': v = va_arg(ap, const char *); n = strlen(v); break;
+        case 'c': t[0] = (char)va_arg(ap, int); n = 1; break;
+        case 'd': {
+            long long x = lng == 2 ? va_arg(ap, long long) : lng == 1 ? va_arg(ap, long) : va_arg(ap, int);
+            neg = x < 0;
+            n = fmt_u64(t, neg ? 0ull - (unsigned long long)x : (unsigned long long)x, 10);
+            num = true;
+            break;
+        }
+        default: { /* u, x */
+            unsigned long long x = lng == 2 ? va_arg(ap, unsigned long long)
+                                 : lng == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
+            n = fmt_u64(t, x, f[-1] == 'x' ? 16 : 10);
+            num = true;
+            break;
+        }
+        }
+        size_t len = n + neg, pad = width > len ? width - len : 0;
+        if (num && zero && !left) {
+            if (neg) govO_put(b, "-", 1);
+            for (size_t i = 0; i < pad; i++) govO_put(b, "0", 1);
+            govO_put(b, v, n);
+            continue;
+        }
+        if (!left) for (size_t i = 0; i < pad; i++) govO_put(b, " ", 1);
+        if (neg) govO_put(b, "-", 1);
+        govO_put(b, v, n);
+        if (left) for (size_t i = 0; i < pad; i++) govO_put(b, " ", 1);
+    }
     va_end(ap);
-    if (n > 0) govO_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
 int govO_finish(govO_buf *b, size_t *len) {
@@ -145,6 +231,33 @@ void govO_double(govO_buf *b, double x) {
     if (x != x) x = 0; /* never stored; defensive */
     if (x == 0) { govO_put(b, "0", 1); return; }
     if (x < 0) { govO_put(b, "-", 1); x = -x; }
+    /* The common case, a number with at most 6 decimals (an integer, 0.02, 4.5): m / 10^k
+     * with m an integer below 10^15 is the shortest form when the division gives x back
+     * (both the division and a reader's parse round the same decimal to the nearest
+     * double) and no smaller k does; 15 digits at most, as shortest() finds them. */
+    if (x >= 1e-6 && x < 1e15) {
+        double scale = 1;
+        for (int k = 0; k <= 6; k++, scale *= 10) {
+            double m = x * scale;
+            if (m >= 1e15) break;
+            double mr = (double)(uint64_t)(m + 0.5);
+            if (mr / scale != x) continue;
+            char t[24];
+            size_t n = fmt_u64(t, (unsigned long long)mr, 10);
+            if (k == 0) {
+                govO_put(b, t, n);
+            } else if (n > (size_t)k) {
+                govO_put(b, t, n - (size_t)k);
+                govO_put(b, ".", 1);
+                govO_put(b, t + n - k, (size_t)k);
+            } else {
+                govO_put(b, "0.", 2);
+                for (size_t i = n; i < (size_t)k; i++) govO_put(b, "0", 1);
+                govO_put(b, t, n);
+            }
+            return;
+        }
+    }
     char dig[32];
     int e = 0, nd = shortest(x, dig, &e);
     if (nd == 0) { govO_printf(b, "%.17g", x); return; }
