@@ -68,7 +68,7 @@ const GovcOpt govc_build_opts[] = {
 
 int govc_build(int argc, char **argv)
 {
-    BuildOpts bo = {{GOV_FMT_TEXT, false, NULL}, NULL, false, NULL, 0};
+    BuildOpts bo = {{GOV_FMT_TEXT, false, NULL, false, 0, 0}, NULL, false, NULL, 0};
     GovcArgs a;
     govc_args_init(&a, "build", govc_build_opts, build_usage, argc, argv);
     for (int k; (k = govc_getopt(&a)) != 0;) {

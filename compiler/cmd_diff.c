@@ -655,6 +655,58 @@ static void diff_overrides(Diff *D, const GovPolicy *op, const GovPolicy *np)
     }
 }
 
+/* ------------------------------------------------------------------ waivers */
+
+static const char *waiver_scope(Diff *D, const GovWaiver *w)
+{
+    static const char *const lv[] = {"tenant", "project", "workflow", "agent"};
+    const char *t = "";
+    for (int l = 0; l < GOV_LVL__COUNT; l++)
+        if (w->mask >> l & 1)
+            t = govD_fmt(D->a, "%s%s%s \"%.*s\"", t, *t ? " " : "", lv[l], (int)w->name[l].len, w->name[l].s);
+    return t;
+}
+
+static const GovWaiver *find_waiver(Diff *D, const GovPolicy *p, const GovWaiver *w)
+{
+    for (uint32_t i = 0; i < p->nwaivers; i++) {
+        const GovWaiver *x = p->waivers[i];
+        if (str_eq(x->rule, w->rule) && strcmp(waiver_scope(D, x), waiver_scope(D, w)) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+/* Waivers (spec/language.md §4.7) by rule and scope: one added, or lasting longer, loosens
+ * (the findings it covers set no verdict and notify no one); removed or shortened,
+ * tightens; a new `by` or reason alone decides nothing. */
+static void diff_waivers(Diff *D, const GovPolicy *op, const GovPolicy *np)
+{
+    for (uint32_t i = 0; i < np->nwaivers; i++) {
+        const GovWaiver *n = np->waivers[i], *o = find_waiver(D, op, n);
+        const char *where = govD_fmt(D->a, "waiver for %s", waiver_scope(D, n));
+        const char *nt = govD_fmt(D->a, "until %s by \"%.*s\"", val_text(D, n->until), (int)n->by.len, n->by.s);
+        if (!o) {
+            add_why(D, "rule", n->rule, where, "(none)", nt, FX_LOOSEN,
+                    "a waived finding sets no verdict and notifies no one");
+            continue;
+        }
+        const char *ot = govD_fmt(D->a, "until %s by \"%.*s\"", val_text(D, o->until), (int)o->by.len, o->by.s);
+        if (o->until_ns != n->until_ns)
+            add_why(D, "rule", n->rule, where, ot, nt, n->until_ns > o->until_ns ? FX_LOOSEN : FX_TIGHTEN,
+                    n->until_ns > o->until_ns ? "waived for longer" : "waived for less long");
+        else if (!str_eq(o->by, n->by) || !str_eq(o->reason, n->reason))
+            add_why(D, "rule", n->rule, where, ot, nt, FX_NEUTRAL, "who approved it or why: it waives the same");
+    }
+    for (uint32_t i = 0; i < op->nwaivers; i++) {
+        const GovWaiver *o = op->waivers[i];
+        if (!find_waiver(D, np, o))
+            add_why(D, "rule", o->rule, govD_fmt(D->a, "waiver for %s", waiver_scope(D, o)),
+                    govD_fmt(D->a, "until %s by \"%.*s\"", val_text(D, o->until), (int)o->by.len, o->by.s), "(removed)",
+                    FX_TIGHTEN, "its findings set their verdicts again");
+    }
+}
+
 /* ------------------------------------------------------------------ policies */
 
 static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
@@ -694,13 +746,14 @@ static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
                 presence_fx((GovDeclKind)o->kind, false));
     }
     diff_overrides(D, op, np);
+    diff_waivers(D, op, np);
 }
 
 /* ------------------------------------------------------------------ inputs */
 
 static bool load_side(GovFrontend *fe, const char *path)
 {
-    GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL};
+    GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL, false, 0, 0};
     char *paths[1] = {(char *)path};
     int rc = govc_front(fe, paths, 1, &o);
     if (fe->diags.nerrors)

@@ -305,6 +305,14 @@ static int explain_trace(Quotes *q, const char *t, size_t len, FILE *out)
                            : (d && d->kind == GOV_D_DRIFT) || jv_member(&j, e, "drift") >= 0 ? "drift"
                                                                                             : "rule";
         fprintf(out, "\n%s %s (%s): %s\n", what, name, at, strcmp(fired, "true") == 0 ? "FIRED" : "did not fire");
+        int wv = jv_member(&j, e, "waived");
+        if (wv >= 0) { /* spec/language.md §4.7 */
+            char until[64], by[256], why[512];
+            jv_text(&j, jv_member(&j, wv, "until"), until, sizeof until);
+            jv_text(&j, jv_member(&j, wv, "by"), by, sizeof by);
+            jv_text(&j, jv_member(&j, wv, "reason"), why, sizeof why);
+            fprintf(out, "  WAIVED until %s by %s (%s): it sets no verdict and notifies no one\n", until, by, why);
+        }
         quote_decl(q->fe, d, name, out);
         int cmp = jv_member(&j, e, "compared");
         for (int c = 0; c < jv_count(&j, cmp); c++) {

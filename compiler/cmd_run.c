@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compiler/govc.h"
@@ -225,6 +226,15 @@ static void print_text(FILE *out, const gov_program *p, const gov_decision *d)
             else
                 fprintf(out, " from %s \"%s\" at %s:%u:%u)", f.limit_level, f.limit_scope, f.limit_file,
                         f.limit_line, f.limit_col);
+        }
+        if (f.waived) {
+            /* A waived finding sets no verdict (spec/language.md §4.7): say whose waiver. */
+            time_t secs = (time_t)(f.waived_until / 1000000000 - (f.waived_until % 1000000000 < 0));
+            struct tm tm;
+            char when[40] = "?";
+            if (gmtime_r(&secs, &tm))
+                strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            fprintf(out, " [waived until %s by \"%s\": %s]", when, f.waived_by, f.waived_reason);
         }
         fputc('\n', out);
     }

@@ -547,7 +547,7 @@ int govc_test(int argc, char **argv)
         fprintf(stderr, "govc: out of memory\n");
         return 2;
     }
-    GovcFrontOpts fo = {GOV_FMT_TEXT, false, NULL};
+    GovcFrontOpts fo = {GOV_FMT_TEXT, false, NULL, false, 0, 0};
     int rc = govc_front(&fe, o.paths, o.npaths, &fo);
     Tally tally = {0, 0, true};
     if (o.json && rc == 0)

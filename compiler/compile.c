@@ -1239,6 +1239,7 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
     flush_code(K, code_at);
     K->kind->steps += K->ncode;
     K->total_code += K->ncode;
+    d->rule_index = K->nrules;
     K->nrules++;
 }
 
@@ -1270,6 +1271,41 @@ static void emit_sustained(Comp *K, uint32_t ri, GovExpr *for_, bool clear_when,
     put32(b, ri);
     put32(b, 0);
     put64(b, (uint64_t)stale.u.i);
+}
+
+/* ------------------------------------------------------------------ waivers */
+
+static int cmp_waiver(const void *a, const void *b)
+{
+    const GovWaiver *x = *(GovWaiver *const *)a, *y = *(GovWaiver *const *)b;
+    if (x->ref->rule_index != y->ref->rule_index)
+        return x->ref->rule_index < y->ref->rule_index ? -1 : 1;
+    return x->span.file != y->span.file ? (x->span.file < y->span.file ? -1 : 1)
+         : x->span.lo < y->span.lo ? -1 : x->span.lo > y->span.lo;
+}
+
+/* WAIVERS (spec/bytecode.md): one entry per waiver, rules ascending, then in source
+ * order: the rule, who and why, until when, and the scope's name per level (NONE where
+ * the waiver does not constrain that level). */
+static void emit_waivers(Comp *K)
+{
+    GovPolicy *p = K->pol;
+    GovWaiver **w = govA_alloc(K->a, (p->nwaivers + 1) * sizeof *w);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < p->nwaivers; i++)
+        if (p->waivers[i]->ref)
+            w[n++] = p->waivers[i];
+    qsort(w, n, sizeof *w, cmp_waiver);
+    Buf *b = &K->sec[GOVB_S_WAIVERS];
+    for (uint32_t i = 0; i < n; i++) {
+        put32(b, w[i]->ref->rule_index);
+        put32(b, gstr(K, w[i]->by));
+        put32(b, gstr(K, w[i]->reason));
+        put32(b, 0);
+        put64(b, (uint64_t)w[i]->until_ns);
+        for (int l = 0; l < GOV_LVL__COUNT; l++)
+            put32(b, (w[i]->mask >> l & 1) ? gstr(K, w[i]->name[l]) : GOVB_NONE);
+    }
 }
 
 /* ------------------------------------------------------------------ gates, escalations */
@@ -1697,6 +1733,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
             break;
         }
     }
+    emit_waivers(K);
     /* Windows' code follows every rule's (spec/bytecode.md). */
     for (uint32_t i = 0; i < p->nkind[GOV_D_WINDOW]; i++)
         emit_window(K, p->by_kind[GOV_D_WINDOW][i]);

@@ -61,6 +61,8 @@ int govc_compile_sources(const GovcSources *s, const GovcFrontOpts *o, bool buil
         fprintf(stderr, "govc: %s\n", gov_compiler_errmsg(c));
         return 2;
     }
+    if (o->waiver_dates)
+        gov_compiler_waiver_dates(c, o->waiver_now, o->waiver_horizon);
     if (add_sources(c, s) != 0)
         return 2;
     int r = build ? gov_compiler_build(c) : gov_compiler_check(c);

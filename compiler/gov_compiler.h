@@ -95,6 +95,13 @@ GOV_API int gov_compiler_option(gov_compiler *c, int id, int value);
  * (the default). GOV_OK, or GOV_EMISUSE (c NULL, a stamp too long or not printable). */
 GOV_API int gov_compiler_stamp(gov_compiler *c, const char *stamp);
 
+/* Judge waivers' dates (spec/language.md §4.7) against `now` (ns since the epoch): a
+ * waiver that ended by then is error E066, one that ends within `horizon` ns of it the
+ * warning W008 (govc check: the wall clock, --waiver-horizon). Without this call waivers'
+ * dates are not judged, so a build does not depend on when it runs. GOV_OK, or
+ * GOV_EMISUSE (c NULL, horizon negative). */
+GOV_API int gov_compiler_waiver_dates(gov_compiler *c, int64_t now, int64_t horizon);
+
 /* ---------------------------------------------------------------- 3. sources */
 
 /* A source held in memory: name is a path ("policies/support/main.gov"), printed in

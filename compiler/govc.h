@@ -108,6 +108,8 @@ typedef struct GovcFrontOpts {
     GovFormat format;
     bool werror;
     const char *stamp;     /* govc build --stamp: carried in each program (NULL: none) */
+    bool waiver_dates;     /* govc check: judge waivers' dates against waiver_now */
+    int64_t waiver_now, waiver_horizon;
 } GovcFrontOpts;
 
 /* Parse --format; false (and a message) if the value is unknown. */

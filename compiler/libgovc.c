@@ -133,6 +133,16 @@ int gov_compiler_option(gov_compiler *c, int id, int value)
     return prev;
 }
 
+int gov_compiler_waiver_dates(gov_compiler *c, int64_t now, int64_t horizon)
+{
+    if (!c || horizon < 0)
+        return GOV_EMISUSE;
+    c->waiver_dates = true;
+    c->waiver_now = now;
+    c->waiver_horizon = horizon;
+    return GOV_OK;
+}
+
 int gov_compiler_stamp(gov_compiler *c, const char *stamp)
 {
     if (!c)
@@ -307,6 +317,9 @@ static int run_front(gov_compiler *c, bool build)
     fe->diags.werror = c->opt[GOVC_OPT_WERROR] != 0;
     fe->diags.max_errors = (uint32_t)c->opt[GOVC_OPT_MAX_ERRORS];
     fe->no_fs = c->opt[GOVC_OPT_FILES] == 0;
+    fe->waiver_dates = c->waiver_dates;
+    fe->waiver_now = c->waiver_now;
+    fe->waiver_horizon = c->waiver_horizon;
     /* Overlays first: a path given before its overlay still reads the overlay. */
     for (size_t i = 0; i < c->nsrc; i++)
         if ((c->src[i].text || c->src[i].len) && c->src[i].overlay)

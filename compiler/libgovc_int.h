@@ -21,6 +21,8 @@ struct gov_compiler {
     void *ud;
     int opt[GOVC_OPT__COUNT];
     char stamp[GOVK_MAX_STAMP + 1]; /* the build stamp, "" for none */
+    bool waiver_dates;      /* gov_compiler_waiver_dates was called */
+    int64_t waiver_now, waiver_horizon;
     Src *src;
     size_t nsrc, srccap;
     bool live;              /* fe holds the results of a run */

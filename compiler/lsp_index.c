@@ -207,6 +207,10 @@ static void module(Walk *w, const GovModule *m)
         scope(w, m->scopes[i], 0);
     for (uint32_t i = 0; i < m->ntests; i++)
         test(w, m->tests[i]);
+    for (uint32_t i = 0; i < m->nwaivers; i++) {
+        add(w, m->waivers[i]->rule_span, OCC_DECL, false, m->waivers[i]->ref, NULL);
+        expr(w, m->waivers[i]->until, 0);
+    }
 }
 
 static int cmp_occ(const void *a, const void *b)

@@ -21,7 +21,7 @@ static bool is_source(const char *path)
 
 static int compile_source(GovFrontend *fe, const char *path, gov_program **out)
 {
-    GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL};
+    GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL, false, 0, 0};
     char *paths[1] = {(char *)path};
     int rc = govc_front(fe, paths, 1, &o);
     GovBuild b = {0};

@@ -239,6 +239,7 @@ struct GovDecl {
     GovSpan span;          /* keyword to end of declaration */
     GovSpan name_span;
     uint32_t index;        /* declaration order within its kind across the policy */
+    uint32_t rule_index;   /* a rule's, gate's or drift's RULES entry (the compiler) */
     uint32_t module;       /* which loaded file declared it */
     GovStr on_kind;        /* `on KIND`, or empty */
     GovSpan on_span;
@@ -407,6 +408,24 @@ typedef struct GovTest {
     GovTestStep *steps; uint32_t nsteps, cap;
 } GovTest;
 
+/* ------------------------------------------------------------------ waivers */
+
+/* waive RULE for LEVEL "NAME" ... until TIME by "WHO" reason "WHY" (spec/language.md §4.7):
+ * RULE's findings on records of that scope, before TIME, are waived. */
+typedef struct GovWaiver {
+    GovStr rule;
+    GovSpan rule_span, span, scope_span;
+    GovStr name[GOV_LVL__COUNT];   /* the scope: a name per level it constrains (mask) */
+    GovSpan name_span[GOV_LVL__COUNT];
+    uint8_t mask;
+    bool bad_scope;        /* levels out of order or repeated (reported by the parser) */
+    GovExpr *until;
+    GovStr by, reason;
+    GovSpan by_span, reason_span;
+    struct GovDecl *ref;   /* the rule or drift (checker) */
+    int64_t until_ns;      /* the checked time (checker) */
+} GovWaiver;
+
 /* ------------------------------------------------------------------ files */
 
 typedef struct GovImport {
@@ -428,6 +447,7 @@ typedef struct GovModule {
     GovDecl **decls; uint32_t ndecls, dcap;
     GovScope **scopes; uint32_t nscopes, scap;     /* top-level scope blocks */
     GovTest **tests; uint32_t ntests, tcap;
+    GovWaiver **waivers; uint32_t nwaivers, wcap;
     bool parsed;           /* false when the file could not be read or lexed at all */
 } GovModule;
 

@@ -1656,6 +1656,54 @@ static void check_tests(Checker *C)
     }
 }
 
+/* Waivers (spec/language.md §4.7): of a rule or drift, with a time, a non-empty `by`,
+ * reason and scope names; under `govc check`, not ended (E066) and, within the horizon,
+ * a warning that it soon ends (W008). */
+static void check_waivers(Checker *C)
+{
+    GovPolicy *p = C->pol;
+    for (uint32_t i = 0; i < p->nwaivers; i++) {
+        GovWaiver *w = p->waivers[i];
+        GovDecl *d = govF_lookup(p, w->rule.s, w->rule.len);
+        if (!d || (d->kind != GOV_D_RULE && d->kind != GOV_D_DRIFT)) {
+            GovDiag *g = govD_error(C->d, "E063", w->rule_span, "'%.*s' is not a rule or drift%s", (int)w->rule.len,
+                                    w->rule.s, d && d->kind == GOV_D_GATE ? ": a gate is resolved by its approvers, "
+                                    "not waived" : "");
+            if (!d)
+                note_suggestion(C, g, w->rule, 1u << GOV_D_RULE | 1u << GOV_D_DRIFT);
+        } else {
+            w->ref = d;
+            d->used = 1;
+        }
+        for (int l = 0; l < GOV_LVL__COUNT; l++)
+            if ((w->mask >> l & 1) && w->name[l].len == 0)
+                govD_error(C->d, "E065", w->name_span[l], "a waiver's scope names a non-empty %s",
+                           l == GOV_LVL_TENANT ? "tenant" : l == GOV_LVL_PROJECT ? "project"
+                           : l == GOV_LVL_WORKFLOW ? "workflow" : "agent");
+        if (w->by.len == 0)
+            govD_error(C->d, "E065", w->by_span, "a waiver names who approved it: `by` is empty");
+        if (w->reason.len == 0)
+            govD_error(C->d, "E065", w->reason_span, "a waiver gives its reason: `reason` is empty");
+        GovValue v;
+        if (!w->until || !govC_const(C, w->until, GOV_TY_TIME, "a waiver's 'until'", &v))
+            continue;
+        w->until_ns = v.u.i;
+        if (!C->fe->waiver_dates)
+            continue;
+        char when[64];
+        govE_format(&v, when, sizeof when);
+        if (w->until_ns <= C->fe->waiver_now) {
+            govD_error(C->d, "E066", w->until->span, "the waiver of '%.*s' ended at %s: remove it, or renew it with a "
+                       "new `until`, `by` and reason", (int)w->rule.len, w->rule.s, when);
+        } else if (w->until_ns - C->fe->waiver_now <= C->fe->waiver_horizon) {
+            int64_t left = w->until_ns - C->fe->waiver_now, day = INT64_C(86400000000000);
+            govD_warning(C->d, "W008", w->until->span, "the waiver of '%.*s' ends at %s, in %lld day%s%s",
+                         (int)w->rule.len, w->rule.s, when, (long long)(left / day), left / day == 1 ? "" : "s",
+                         left < day ? " (less than a day)" : "");
+        }
+    }
+}
+
 static bool owned(const GovPolicy *p, const GovDecl *d)
 {
     for (uint32_t i = 0; i < p->nmods; i++)
@@ -1760,6 +1808,8 @@ static void collect(GovFrontend *fe, GovPolicy *p)
         }
         for (uint32_t i = 0; i < mod->ntests; i++)
             GOV_PUSH(&fe->arena, p->tests, p->ntests, p->tcap, mod->tests[i]);
+        for (uint32_t i = 0; i < mod->nwaivers; i++)
+            GOV_PUSH(&fe->arena, p->waivers, p->nwaivers, p->wcap, mod->waivers[i]);
     }
 }
 
@@ -1830,6 +1880,7 @@ static void check_policy(GovFrontend *fe, GovPolicy *p)
     C.kind = NULL;
     govC_check_scopes(&C);
     check_tests(&C);
+    check_waivers(&C);
     warn_unused(&C);
     p->failed = fe->diags.nerrors > errors0;
 }

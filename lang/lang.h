@@ -31,6 +31,7 @@ typedef struct GovPolicy {
     GovDecl **by_kind[GOV_D__COUNT]; uint32_t nkind[GOV_D__COUNT], kcap[GOV_D__COUNT];
     GovScope **scopes; uint32_t nscopes, scap;         /* every block, pre-order */
     GovTest **tests; uint32_t ntests, tcap;
+    GovWaiver **waivers; uint32_t nwaivers, wcap;      /* in source order */
     GovDecl **table; uint32_t tmask;                   /* name -> decl, open addressing */
     bool failed;                                       /* errors found in this unit */
 } GovPolicy;
@@ -57,6 +58,11 @@ typedef struct GovFrontend {
     uint32_t scope_counter;
     bool io_error;                                     /* a named path could not be read */
     GovMemSource *mem; uint32_t nmem, memcap;          /* sources given in memory */
+    /* Waivers' dates (spec/language.md §4.7): with waiver_dates, a waiver that ended by
+     * waiver_now is E066 and one that ends within waiver_horizon of it W008 (`govc check`;
+     * other commands leave waiver_dates false). */
+    bool waiver_dates;
+    int64_t waiver_now, waiver_horizon;
     bool no_fs;             /* read no file: paths and imports outside `mem` are errors
                                (time zones still come from tzdata) */
     /* Handles open while the arena may run out of memory: an out-of-memory longjmp

@@ -392,6 +392,8 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
         "ack"               { SET_LOC(); KW(T_ACK); }
         "tick"              { SET_LOC(); KW(T_TICK); }
         "mock"              { SET_LOC(); KW(T_MOCK); }
+        "waive"             { SET_LOC(); KW(T_WAIVE); }
+        "until"             { SET_LOC(); KW(T_UNTIL); }
         "by"                { SET_LOC(); KW(T_BY); }
         "fired"             { SET_LOC(); KW(T_FIRED); }
         "not"               { SET_LOC(); KW(T_NOT); }

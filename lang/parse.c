@@ -603,6 +603,58 @@ void govP_on_error(GovParser *P, GovStr word, GovSpan word_sp, GovExpr *dflt, in
     d->u.ext.on_error_span = sp;
 }
 
+/* ------------------------------------------------------------------ waivers */
+
+void govP_waiver(GovParser *P, GovStr rule, GovSpan rule_sp, GovSpan kw)
+{
+    GovWaiver *w = govA_alloc(P->arena, sizeof *w);
+    memset(w, 0, sizeof *w);
+    w->rule = rule;
+    w->rule_span = rule_sp;
+    w->span = kw;
+    GOV_PUSH(P->arena, P->mod->waivers, P->mod->nwaivers, P->mod->wcap, w);
+    P->waiver = w;
+}
+
+/* One LEVEL "NAME" of a waiver's scope: levels from the broadest down, each once, as a
+ * scope block's path is (E064). */
+void govP_waiver_scope(GovParser *P, int level, GovStr name, GovSpan sp)
+{
+    GovWaiver *w = P->waiver;
+    if (!w || level < 0 || level >= GOV_LVL__COUNT)
+        return;
+    if (w->mask >> level) {
+        govD_error(P->diags, "E064", sp, "a waiver's scope names its levels once each, from the broadest (tenant, "
+                   "project, workflow, agent)");
+        w->bad_scope = true;
+        return;
+    }
+    if (!w->mask)
+        w->scope_span = sp;
+    w->scope_span.hi = sp.hi;
+    w->mask |= (uint8_t)(1u << level);
+    w->name[level] = name;
+    w->name_span[level] = sp;
+}
+
+void govP_waiver_end(GovParser *P, GovExpr *until, GovStr by, GovSpan by_sp, GovStr word, GovSpan word_sp, GovStr reason,
+                     GovSpan reason_sp, GovSpan sp)
+{
+    GovWaiver *w = P->waiver;
+    P->waiver = NULL;
+    if (word.len != 6 || memcmp(word.s, "reason", 6) != 0)
+        govD_error(P->diags, "E013", word_sp, "unexpected '%.*s'; a waiver ends `by \"WHO\" reason \"WHY\"`",
+                   (int)word.len, word.s);
+    if (!w)
+        return;
+    w->until = until;
+    w->by = by;
+    w->by_span = by_sp;
+    w->reason = reason;
+    w->reason_span = reason_sp;
+    w->span.hi = sp.hi;
+}
+
 /* ------------------------------------------------------------------ tests */
 
 void govP_test_begin(GovParser *P, GovStr name, GovSpan sp)

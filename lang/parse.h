@@ -20,6 +20,7 @@ typedef struct GovParser {
     GovScope *scope;         /* innermost open scope block */
     GovTest *test;
     GovTestStep *step;
+    GovWaiver *waiver;       /* the waiver being parsed */
     GovStr on;
     GovSpan on_span;
     bool too_deep;           /* E010 already reported for this file */
@@ -87,6 +88,10 @@ void govP_table(GovParser *P);
 void govP_row_end(GovParser *P, GovSpan sp);
 void govP_event_step(GovParser *P, GovStepKind k, GovStr name, GovSpan name_sp, GovStr key, GovStr by, GovExpr *at,
                      GovSpan sp);
+void govP_waiver(GovParser *P, GovStr rule, GovSpan rule_sp, GovSpan kw);
+void govP_waiver_scope(GovParser *P, int level, GovStr name, GovSpan sp);
+void govP_waiver_end(GovParser *P, GovExpr *until, GovStr by, GovSpan by_sp, GovStr word, GovSpan word_sp, GovStr reason,
+                     GovSpan reason_sp, GovSpan sp);
 void govP_mock(GovParser *P, GovStr name, GovSpan name_sp, GovExprList *args, GovExpr *value, GovSpan sp);
 void govP_expect_action(GovParser *P, GovStr action, GovSpan action_sp, GovStr name, GovSpan name_sp, bool negate,
                         GovSpan sp);

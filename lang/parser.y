@@ -104,7 +104,7 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 %token T_THEN "'then'" T_ELSE "'else'" T_DENY "'deny'"
 %token T_ALLOWLIST "'allowlist'" T_DENYLIST "'denylist'"
 %token T_APPROVE "'approve'" T_REJECT "'reject'" T_ACK "'ack'" T_TICK "'tick'" T_BY "'by'"
-%token T_MOCK "'mock'"
+%token T_MOCK "'mock'" T_WAIVE "'waive'" T_UNTIL "'until'"
 %token T_ARROW "'->'" T_EQ "'=='" T_NE "'!='" T_LE "'<='" T_GE "'>='"
 %token <i> T_INT "integer" T_DURATION "duration" T_MONEY "money amount" T_TIME "time"
 %token <i> T_BOOL "'true' or 'false'" T_SEV "severity (info, warning or critical)"
@@ -163,7 +163,7 @@ opt_semi: %empty | ';' ;
 
 decl
     : record | channel | limit | scope | rule | window | drift | gate | escalation
-    | extern | test | approver_group
+    | extern | test | approver_group | waiver
     ;
 
 /* ------------------------------------------------------------------ records */
@@ -439,6 +439,21 @@ params
 
 param
     : T_IDENT ':' tname       { govP_param(P, $1, $3, SP(@3), SP(@$)); }
+    ;
+
+/* ------------------------------------------------------------------ waivers */
+
+/* waive RULE for LEVEL "NAME" ... until TIME by "WHO" reason "WHY"; `reason` is a word
+ * only here (spec/language.md §4.7). */
+waiver
+    : T_WAIVE T_IDENT T_FOR   { govP_waiver(P, $2, SP(@2), SP(@1)); }
+      waive_path T_UNTIL expr T_BY T_STRING T_IDENT T_STRING
+                              { govP_waiver_end(P, $7, $9, SP(@9), $10, SP(@10), $11, SP(@11), SP(@$)); }
+    ;
+
+waive_path
+    : level T_STRING          { govP_waiver_scope(P, $1, $2, SP(@$)); }
+    | waive_path level T_STRING { govP_waiver_scope(P, $2, $3, SP2(@2, @3)); }
     ;
 
 /* ------------------------------------------------------------------ tests */

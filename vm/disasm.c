@@ -201,6 +201,25 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
             govO_put(&b, "\n", 1);
         }
     }
+    /* Waivers (spec/language.md §4.7), listed only when the program has some. */
+    if (p->nwaive) govO_printf(&b, "waivers %u\n", p->nwaive);
+    for (uint32_t i = 0; i < p->nwaive; i++) {
+        static const char *const lv[] = {"tenant", "project", "workflow", "agent"};
+        const govL_waive *w = &p->waive[i];
+        govO_printf(&b, "  V%u %s for", i, p->str[p->rule[w->rule].name]);
+        for (int l = 0; l < 4; l++)
+            if (w->name[l] != GOVB_NONE) {
+                govO_printf(&b, " %s ", lv[l]);
+                govO_jstr(&b, p->str[w->name[l]], p->strlen_[w->name[l]]);
+            }
+        govO_puts(&b, " until ");
+        govO_text(&b, &vm, GOVB_TY_TIME, (govV_cell){.i = w->until});
+        govO_puts(&b, " by ");
+        govO_jstr(&b, p->str[w->by], p->strlen_[w->by]);
+        govO_puts(&b, " reason ");
+        govO_jstr(&b, p->str[w->reason], p->strlen_[w->reason]);
+        govO_put(&b, "\n", 1);
+    }
     /* Time zones and glob patterns, listed only when the program has some. */
     if (p->nzone) govO_printf(&b, "zones %u\n", p->nzone);
     for (uint32_t i = 0; i < p->nzone; i++) {

@@ -457,6 +457,11 @@ typedef struct gov_finding {
     const char *limit_level;                    /* "tenant".."agent", or "default" */
     const char *limit_scope;                    /* the scope's name; "" for default */
     const char *limit_file; uint32_t limit_line, limit_col;
+    /* A waived finding (spec/language.md §4.7): it set no verdict and notified nothing.
+     * Read only by callers whose struct has these fields (size). */
+    int waived;                                 /* 1 when a waiver covers it */
+    const char *waived_by, *waived_reason;      /* the waiver's `by` and reason */
+    int64_t waived_until;                       /* its end, ns since the epoch */
 } gov_finding;
 
 /* What an action asks of the host (gov_action.type). */

@@ -100,7 +100,10 @@
     X(32, RULESTALE,  16, 0) /* {rule, zero, stale_lo, stale_hi}: one per RULESTATE
                                  entry, in its order (absent: never stale)           */ \
     X(33, SETS,       16, 0) /* {first_member, nexact, nglob, kind}: GOVB_SET_* below */ \
-    X(34, SETMEMBERS, 8,  0) /* {u32 text (string), u32 compiled glob (string) or NONE} */
+    X(34, SETMEMBERS, 8,  0) /* {u32 text (string), u32 compiled glob (string) or NONE} */ \
+    X(35, WAIVERS,   40,  0) /* {rule, by, reason, zero, until_lo, until_hi, tenant,
+                                 project, workflow, agent (string or NONE)}, rule
+                                 ascending: waived findings (spec/language.md §4.7)  */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names the byte
  * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
@@ -119,7 +122,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 34
+    GOVB_S_MAX = 35
 };
 
 /* SETS: one entry per set value the program holds (an allowlist's or denylist's default

@@ -113,6 +113,14 @@ typedef struct govL_esc {
  * capacity the keys its table holds (1 if none). Its region of the state block
  * (sustain.c) is at off: the key table (tab bytes, 0 without a level), then capacity
  * states (govV_rstate), one per slot. */
+/* A waiver (WAIVERS): findings of `rule` on records of its scope (a name per level, or
+ * NONE), before `until`, are waived (spec/language.md §4.7). */
+typedef struct govL_waive {
+    uint32_t rule, by, reason;
+    int64_t until;
+    uint32_t name[4];
+} govL_waive;
+
 typedef struct govL_sus {
     uint32_t rule, flags;
     int64_t hold, after, stale;
@@ -255,6 +263,9 @@ struct gov_program {
     uint32_t *kind_drifts;      /* drift indices grouped by kind, declaration order */
     uint32_t *kdrift_first;     /* nkind + 1 */
     uint32_t *rule_drift;       /* per rule: the drift it reports (its LOADD), or GOVB_NONE */
+    struct govL_waive *waive;   /* WAIVERS, rules ascending */
+    uint32_t nwaive;
+    uint32_t *rule_waive;       /* per rule: its first WAIVERS entry, or GOVB_NONE */
     size_t drift_state;         /* bytes of all drifts' state */
     uint32_t name;
     uint32_t nmean;             /* strings [0, nmean) carry meaning; the rest are file names
@@ -300,6 +311,7 @@ typedef struct govV_finding {
     govV_cmp cmp[GOV_MAX_COMPARES];
     govV_cell limit_value;
     govV_rstate sus;            /* a sustained rule's state after this record; phase 0 otherwise */
+    uint32_t waiver;            /* the WAIVERS entry that waives it, or GOVB_NONE */
 } govV_finding;
 
 /* A held run as an action or a decision shows it, after that action or event (run.c):

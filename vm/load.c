@@ -237,6 +237,7 @@ static int alloc_program(govL_ctx *c) {
     p->nset = (uint32_t)(c->len[GOVB_S_SETS] / GOVB_SET_SIZE);
     p->nsetm = (uint32_t)(c->len[GOVB_S_SETMEMBERS] / 8);
     p->nsetglob = c->setglobs;
+    p->nwaive = (uint32_t)(c->len[GOVB_S_WAIVERS] / 40);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -262,7 +263,8 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->ndrift * sizeof(govL_drift)) + al8((uint64_t)p->nedge * 8) +
                     al8((uint64_t)p->ndrift * 4) + al8(((uint64_t)p->nkind + 1) * 4) + al8((uint64_t)p->nrule * 4) +
                     al8((uint64_t)p->nrule * sizeof(govL_rcode)) + al8((uint64_t)p->nset * sizeof(govL_set)) +
-                    2 * al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nsetglob * sizeof(gov_glob));
+                    2 * al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nsetglob * sizeof(gov_glob)) +
+                    al8((uint64_t)p->nwaive * sizeof(govL_waive)) + al8((uint64_t)p->nrule * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -318,6 +320,8 @@ static int alloc_program(govL_ctx *c) {
     p->setm_str = carve(&cur, p->nsetm * 4);
     p->setm_glob = carve(&cur, p->nsetm * 4);
     p->setglob = carve(&cur, p->nsetglob * sizeof(gov_glob));
+    p->waive = carve(&cur, p->nwaive * sizeof(govL_waive));
+    p->rule_waive = carve(&cur, p->nrule * 4);
     return GOV_OK;
 }
 
@@ -1613,6 +1617,39 @@ static void policy_id(govL_ctx *c) {
 
 static int program_load(govL_ctx *c, const void *bytes, size_t len, gov_program **out);
 
+/* WAIVERS (spec/bytecode.md): each of a rule that is not a gate, rules ascending, with
+ * meaning strings for who and why (not empty) and for each scope name it has (not
+ * empty), at least one level constrained, and its reserved word zero. */
+static int load_waivers(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_WAIVERS);
+    for (uint32_t i = 0; i < p->nrule; i++) p->rule_waive[i] = GOVB_NONE;
+    for (uint32_t i = 0; i < p->nwaive; i++, s += 40) {
+        uint64_t at = c->off[GOVB_S_WAIVERS] + 40ull * i;
+        govL_waive w = {rd32(s), rd32(s + 4), rd32(s + 8), (int64_t)rd64(s + 16), {rd32(s + 24), rd32(s + 28),
+                        rd32(s + 32), rd32(s + 36)}};
+        if (w.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "waiver %u: rule %u out of range", i, w.rule);
+        if (i > 0 && w.rule < p->waive[i - 1].rule) return fail(c, GOV_EVALUE, at, "waiver %u: rules not ascending", i);
+        if (p->rule_gate[w.rule] != GOVB_NONE) return fail(c, GOV_EVALUE, at, "waiver %u: rule %u is a gate", i, w.rule);
+        CHECK_STR(w.by, at + 4, "waiver by");
+        CHECK_STR(w.reason, at + 8, "waiver reason");
+        if (!p->strlen_[w.by] || !p->strlen_[w.reason])
+            return fail(c, GOV_EVALUE, at + 4, "waiver %u: empty by or reason", i);
+        if (rd32(s + 12)) return fail(c, GOV_EVALUE, at + 12, "waiver %u: reserved word not zero", i);
+        int any = 0;
+        for (int l = 0; l < 4; l++) {
+            if (w.name[l] == GOVB_NONE) continue;
+            CHECK_STR(w.name[l], at + 24 + 4 * (uint64_t)l, "waiver scope name");
+            if (!p->strlen_[w.name[l]]) return fail(c, GOV_EVALUE, at + 24, "waiver %u: empty scope name", i);
+            any = 1;
+        }
+        if (!any) return fail(c, GOV_EVALUE, at + 24, "waiver %u: no scope", i);
+        p->waive[i] = w;
+        if (p->rule_waive[w.rule] == GOVB_NONE) p->rule_waive[w.rule] = i;
+    }
+    return GOV_OK;
+}
+
 int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err) {
     if (out) *out = NULL;
     if (err && !GOVV_SIZED(err, GOVV_V1_ERROR)) return GOV_EMISUSE;
@@ -1656,6 +1693,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = load_gates(&c);
     if (!e) e = load_sustained(&c);
     if (!e) e = verify_drifts(&c);
+    if (!e) e = load_waivers(&c);
     if (!e) e = load_meta(&c);
     if (e) {
         gov_program_free(c.p);

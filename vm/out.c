@@ -868,6 +868,19 @@ static void put_status(govO_buf *b, const gov_decision *d) {
     govO_put(b, "}", 1);
 }
 
+/* "waived":{"until":..,"by":..,"reason":..}: a finding a waiver covers. */
+static void put_waived(govO_buf *b, const gov_vm *vm, uint32_t wi) {
+    const gov_program *p = vm->p;
+    const govL_waive *w = &p->waive[wi];
+    govO_puts(b, "\"waived\":{\"until\":");
+    govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = w->until});
+    govO_puts(b, ",\"by\":");
+    govO_jstr(b, p->str[w->by], p->strlen_[w->by]);
+    govO_puts(b, ",\"reason\":");
+    govO_jstr(b, p->str[w->reason], p->strlen_[w->reason]);
+    govO_put(b, "}", 1);
+}
+
 int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len) {
     if (!d || !d->vm || !len) return GOV_EMISUSE;
     const gov_vm *vm = d->vm;
@@ -900,6 +913,10 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
                 govO_text(&b, vm, GOVB_TY_TIME, (govV_cell){.i = f->sus.clearing});
             }
             govO_put(&b, "}", 1);
+        }
+        if (f->waiver != GOVB_NONE) {
+            govO_put(&b, ",", 1);
+            put_waived(&b, vm, f->waiver);
         }
         govO_puts(&b, ",\"limit\":");
         if (f->limit == GOVB_NONE) {
@@ -984,6 +1001,11 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
     govO_put(b, ",", 1);
     put_at(b, p, r->file, r->line, r->col);
     govO_puts(b, fired == 1 ? ",\"fired\":true," : fired ? ",\"fired\":false,\"stopped\":\"host_error\"," : ",\"fired\":false,");
+    /* A fired rule's finding is the decision's latest: a waiver may cover it. */
+    if (fired == 1 && vm->dec.nfind && vm->find[vm->dec.nfind - 1].rule == ri && vm->find[vm->dec.nfind - 1].waiver != GOVB_NONE) {
+        put_waived(b, vm, vm->find[vm->dec.nfind - 1].waiver);
+        govO_put(b, ",", 1);
+    }
     if (p->rule_sus[ri] != GOVB_NONE) {
         /* A sustained rule: its condition on this record, the record's key (a rule kept
          * per key), its state after the record, and a key it evicted. */

@@ -729,6 +729,24 @@ const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     return d;
 }
 
+/* The waiver of rule ri that covers this record at time now (its scope's names equal
+ * the record's level fields, and now is before its end), or GOVB_NONE. */
+static uint32_t waiver_of(const gov_vm *vm, uint32_t ri, int64_t now) {
+    const gov_program *p = vm->p;
+    for (uint32_t i = p->rule_waive[ri]; i < p->nwaive && p->waive[i].rule == ri; i++) {
+        const govL_waive *w = &p->waive[i];
+        int ok = now < w->until;
+        for (uint32_t l = 0; l < 4 && ok; l++) {
+            if (w->name[l] == GOVB_NONE) continue;
+            uint32_t len;
+            const char *s = govV_str(vm, vm->reg[l].u, &len);
+            ok = len == p->strlen_[w->name[l]] && memcmp(s, p->str[w->name[l]], len) == 0;
+        }
+        if (ok) return i;
+    }
+    return GOVB_NONE;
+}
+
 /* Fill defaults, check required fields, run the kind's rules. */
 static const gov_decision *evaluate(gov_vm *vm) {
     const gov_program *p = vm->p;
@@ -817,9 +835,13 @@ static const gov_decision *evaluate(gov_vm *vm) {
             f->drift = vm->rdrift;
             if (p->rule_sus[ri] != GOVB_NONE) f->sus = *govR_cur(vm, p->rule_sus[ri]);
             else memset(&f->sus, 0, sizeof f->sus);
+            /* A waived finding (spec/language.md §4.7) is in the decision, marked, but
+             * sets no verdict and notifies and escalates nothing. */
+            f->waiver = p->nwaive ? waiver_of(vm, ri, now) : GOVB_NONE;
+            int waived = f->waiver != GOVB_NONE;
             /* A sustained rule notifies and escalates when it starts firing, not again
              * on each record while it fires. */
-            uint32_t nn = again ? 0 : r->nnotify;
+            uint32_t nn = again || waived ? 0 : r->nnotify;
             for (uint32_t n = 0; n < nn; n++) {
                 govV_action *a = &vm->act[d->nact++];
                 memset(a, 0, sizeof *a);
@@ -833,12 +855,14 @@ static const gov_decision *evaluate(gov_vm *vm) {
                 a->at = now;
             }
             d->nfind++;
-            if ((int)r->verdict > d->verdict) d->verdict = (int)r->verdict;
-            /* What the run's verdict keeps when its gates are resolved: every finding
-             * that is not a gate's (a gate that cannot open adds block in gate.c). */
-            if (p->rule_gate[ri] == GOVB_NONE && (int)r->verdict > vm->base) vm->base = (int)r->verdict;
-            if (!again && (p->rule_gate[ri] != GOVB_NONE || p->rule_esc[ri] != GOVB_NONE))
-                govG_fired(vm, d->nfind - 1, now);
+            if (!waived) {
+                if ((int)r->verdict > d->verdict) d->verdict = (int)r->verdict;
+                /* What the run's verdict keeps when its gates are resolved: every finding
+                 * that is not a gate's (a gate that cannot open adds block in gate.c). */
+                if (p->rule_gate[ri] == GOVB_NONE && (int)r->verdict > vm->base) vm->base = (int)r->verdict;
+                if (!again && (p->rule_gate[ri] != GOVB_NONE || p->rule_esc[ri] != GOVB_NONE))
+                    govG_fired(vm, d->nfind - 1, now);
+            }
         }
         if (vm->trace_buf) govO_trace_rule(vm, ri, stopped ? 2 : fired != 0);
     }
@@ -976,6 +1000,13 @@ int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
             out->limit_line = o->line;
             out->limit_col = o->col;
         }
+    }
+    if (f->waiver != GOVB_NONE) {
+        const govL_waive *w = &p->waive[f->waiver];
+        out->waived = 1;
+        out->waived_by = p->str[w->by];
+        out->waived_reason = p->str[w->reason];
+        out->waived_until = w->until;
     }
     GOVV_PUT(dst, res);
     return GOV_OK;

@@ -400,6 +400,9 @@ static void compiler_cases(void)
     T(gov_compiler_free, "NULL", (gov_compiler_free(NULL), 1));
     T(gov_compiler_errmsg, "NULL", gov_compiler_errmsg(NULL) != NULL);
     T(gov_compiler_option, "NULL compiler", gov_compiler_option(NULL, GOVC_OPT_WERROR, 1) == -1);
+    T(gov_compiler_waiver_dates, "NULL compiler", gov_compiler_waiver_dates(NULL, 0, 0) == GOV_EMISUSE);
+    T(gov_compiler_waiver_dates, "a negative horizon",
+      gov_compiler_waiver_dates(CB, 0, -1) == GOV_EMISUSE && gov_compiler_waiver_dates(CB, 0, 0) == GOV_OK);
     T(gov_compiler_stamp, "NULL compiler", gov_compiler_stamp(NULL, "abc") == GOV_EMISUSE);
     T(gov_compiler_stamp, "a stamp too long or not printable, NULL for none",
       gov_compiler_stamp(CB, "bad\nstamp") == GOV_EMISUSE && gov_compiler_stamp(CB, NULL) == GOV_OK);

@@ -29,6 +29,8 @@ check sets-fail-on-loosen "$GOVC" diff --fail-on loosen --format json "$here/set
 # to a literal list is loosened or unproven, never tightened (it was, after issue 25).
 # Drifts with `for` (issue 24.6): a longer or added `for` loosens, a longer `stale after` tightens.
 check drift-for-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/drift_for/old.gov" "$here/drift_for/new.gov"
+# Waivers (issue 24.3): added or extended loosens, removed or shortened tightens.
+check waivers-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/waivers/old.gov" "$here/waivers/new.gov"
 check setrule-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/setrule/old.gov" "$here/setrule/new.gov"
 check setrule-reverse "$GOVC" diff --fail-on loosen "$here/setrule/new.gov" "$here/setrule/old.gov"
 check policy-removed "$GOVC" diff policies/ policies/support
