@@ -90,6 +90,12 @@ typedef struct govL_rule {
 #define GOVL_RULE_SLOW (GOVL_RULE_TRACK | GOVL_RULE_SUS) /* run alone and tracked (vm/vm_run.h) */
 
 typedef struct govL_rcode { uint32_t code, end; } govL_rcode; /* a rule's code: [code, end) */
+/* Rule guards (RULEGUARDS, vm/load.c load_guards): per kind, its unguarded rules'
+ * list and the levels some rule of it is guarded at; per distinct (kind, level, string),
+ * a hash slot with the list of the rules it guards. Lists are ranges of grule/grcode. */
+typedef struct govL_kguard { uint32_t first, n, levels; } govL_kguard;
+typedef struct govL_gslot { uint32_t hash, kind, level, str, first, n; } govL_gslot;
+GOV_HIDDEN uint32_t govL_guard_hash(uint32_t kind, uint32_t level, const char *s, size_t n);
 
 typedef struct govL_chan { uint32_t name, kind, target; } govL_chan;
 
@@ -198,6 +204,14 @@ struct gov_program {
     govL_src *src;
     uint32_t *kind_rules;       /* rule indices grouped by kind, declaration order */
     govL_rcode *kind_rcode;     /* per kind_rules entry: its code, or NONE if GOVL_RULE_SLOW */
+    int has_guards;             /* RULEGUARDS present: evaluate runs the rules a record can reach */
+    void *gblock;               /* the guard index's one allocation */
+    govL_kguard *kguard;        /* per kind */
+    govL_gslot *gslot;          /* hash table, gmask + 1 slots (str NONE: empty) */
+    uint32_t gmask;
+    uint32_t *grule;            /* list entries: positions in the kind's rule list */
+    govL_rcode *grcode;         /* list entries: the rule's code, as kind_rcode */
+    uint32_t *rguard;           /* per rule: its guard's slot, or NONE */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;
     govL_esc *esc;
@@ -593,6 +607,9 @@ struct gov_vm {
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint32_t cur_kind;
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
+    uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
+    govL_rcode *sel_rcode;      /* with rule guards: the rules a record reaches (select_rules) */
+    uint32_t *sel_pos;
     int poisoned, in_record;
     char errmsg[160];
     char *trace_buf; size_t trace_cap;
