@@ -17,6 +17,11 @@ fail=0
 for t in "$@"; do
   corpus="$build/corpus/$t"; mkdir -p "$corpus"
   log="$build/logs/$t.log"
+  if [ ! -d "$build/seeds/$t" ]; then
+    # libFuzzer refuses a corpus directory that does not exist, before running anything.
+    printf '%-8s no seed directory %s: fuzz/seeds.sh must make one for every target\n' "$t" "$build/seeds/$t"
+    fail=1; continue
+  fi
   case $t in
     parse|check|compile|lib) maxlen=16384 ;;
     load) maxlen=65536 ;;

@@ -6,7 +6,7 @@
 set -eu
 build=$1
 s=$build/seeds
-rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log" "$s/lsp"
+rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log" "$s/lsp" "$s/resp"
 i=0
 for f in policies/*/*.gov tests/check/cases/*.gov stdlib/*.gov tests/compiler/*/*.gov; do
   [ -f "$f" ] || continue
@@ -70,5 +70,14 @@ for p in loan_underwriting latency_p95; do
 done
 sh "$(dirname "$0")/state_seeds.sh" "$build/govc" "$s/state"
 cp tests/fuzz/state/* "$s/state/" 2>/dev/null || true
+# resp: a cut byte, then what Redis sends govd's scale-out (spec/scaleout.md §5): a
+# CLUSTER SLOTS reply, an XRANGE reply with two entries, MOVED and ASK redirects, a
+# status, an integer, a nil, and a stream id alone.
+r=$s/resp
+printf '\003*2\r\n*3\r\n:0\r\n:8191\r\n*2\r\n$9\r\n127.0.0.1\r\n:7000\r\n*3\r\n:8192\r\n:16383\r\n*2\r\n$0\r\n\r\n:7001\r\n' >"$r/slots"
+printf '\011*2\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nr\r\n$7\r\n{"a":1}\r\n*2\r\n$3\r\n2-0\r\n*2\r\n$1\r\nr\r\n$2\r\n{}\r\n' >"$r/entries"
+printf '\000-MOVED 3999 127.0.0.1:7002\r\n-ASK 12182 [::1]:7003\r\n' >"$r/redirect"
+printf '\001+OK\r\n:42\r\n$-1\r\n*-1\r\n-ERR fenced\r\n' >"$r/status"
+printf '\000%s' 1733450000000-7 >"$r/id"
 # lsp: a chunking byte, then a client's session: framed messages (tests/lsp/seeds.py).
 /usr/bin/python3 tests/lsp/seeds.py "$s/lsp"

@@ -14,19 +14,64 @@
 # skipped: there each skip also counts as failed, so the run fails (and a script that
 # reads "0 failed" from the last line sees it), and the skipped cases are listed.
 # GOV_SKIP_FAILS=1 or 0 overrides that choice (tests/harness/run.sh tests both ways).
+#
+# GOV_TEST_JOBS=N runs up to N suites at once (default: the number of online CPUs, at
+# most 4; 1 runs them one after the other). Suites start in the order given and are
+# reported in that order, each with its wall time, so the output does not depend on N.
+# Every suite must therefore be able to run beside any other: its own temporary files,
+# free ports of its own, no fixed paths in the build directory that another suite writes.
 if [ -z "${GOV_SKIP_FAILS:-}" ]; then
   GOV_SKIP_FAILS=0
   if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then GOV_SKIP_FAILS=1; fi
 fi
+jobs=${GOV_TEST_JOBS:-}
+if [ -z "$jobs" ]; then
+  jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+  [ "$jobs" -le 4 ] 2>/dev/null || jobs=4
+fi
+case $jobs in ''|*[!0-9]*|0) echo "run.sh: GOV_TEST_JOBS must be a positive number, not '$jobs'" >&2; exit 2 ;; esac
 pass=0; fail=0; skip=0
 tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+launcher=""
+trap '[ -n "$launcher" ] && kill "$launcher" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 : > "$tmp/skipped"
 skipped='^skip |^ok .*# *SKIP'
+
+# The launcher: a FIFO holds one token per job slot; a suite takes a token to start and
+# gives it back when it ends. Suite i writes its output to out.i, then its exit status
+# and wall time to rc.i (renamed into place, so the reporter never reads half of it).
+mkfifo "$tmp/slots" || exit 2
+(
+  exec 3<>"$tmp/slots"
+  k=0; while [ "$k" -lt "$jobs" ]; do echo t >&3; k=$((k + 1)); done
+  i=0
+  for suite in "$@"; do
+    i=$((i + 1))
+    read -r _ <&3
+    (
+      s=$(date +%s)
+      sh -c "$suite" >"$tmp/out.$i" 2>&1 </dev/null 3>&-; rc=$?
+      echo "$rc $(($(date +%s) - s))" > "$tmp/rc.$i.part" && mv "$tmp/rc.$i.part" "$tmp/rc.$i"
+      echo t >&3
+    ) &
+  done
+  wait
+) &
+launcher=$!
+
+i=0
 for suite in "$@"; do
-  out="$tmp/out"
+  i=$((i + 1))
+  while [ ! -f "$tmp/rc.$i" ]; do
+    if ! kill -0 "$launcher" 2>/dev/null && [ ! -f "$tmp/rc.$i" ]; then
+      echo "125 0" > "$tmp/rc.$i"; echo "# run.sh: the suite did not run (its launcher ended)" > "$tmp/out.$i"
+    fi
+    sleep 0.2
+  done
+  out="$tmp/out.$i"
+  read -r rc secs < "$tmp/rc.$i"
   name=$(echo "$suite" | cut -c1-40)
-  sh -c "$suite" >"$out" 2>&1 </dev/null; rc=$?
   p=$(grep -c '^ok ' "$out"); f=$(grep -c '^not ok ' "$out"); s=$(grep -cE "$skipped" "$out")
   p=$((p - $(grep -c '^ok .*# *SKIP' "$out")))
   if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ] || [ $((p + s)) -eq 0 ]; then
@@ -39,9 +84,12 @@ for suite in "$@"; do
     grep -E "$skipped" "$out"
   fi
   grep -E "$skipped" "$out" | awk -v n="$name" '{ print n ": " $0 }' >> "$tmp/skipped"
-  printf '%-40s %5d passed %4d failed %4d skipped\n' "$name" "$p" "$f" "$s"
+  printf '%-40s %5d passed %4d failed %4d skipped %5ds\n' "$name" "$p" "$f" "$s" "$secs"
   pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+  rm -f "$out"
 done
+wait "$launcher" 2>/dev/null
+launcher=""
 if [ "$skip" -gt 0 ] && [ "$GOV_SKIP_FAILS" = 1 ]; then
   echo "== $skip skipped as root on Debian, where \`make test\` installs all the tests need;"
   echo "# each counts as failed too (a package is missing from DEB_PKGS or TEST_DEB_PKGS,"

@@ -5,7 +5,7 @@
 # "dependencies"; a suite that skips as root on Debian fails make test).
 # The editors: Vim, Neovim, Emacs, and VS Code's grammar tester from npm (zip and unzip
 # for the .vsix).
-TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/editors/run.sh"
+TEST_SUITES_NOSAN += "GOVC=$(BUILD)/govc sh tests/editors/run.sh"
 TEST_DEB_PKGS += vim neovim emacs-nox nodejs npm zip unzip
 NPM_DIRS += editors/vscode
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/run.sh"
@@ -64,7 +64,7 @@ TEST_SUITES += "python3 tests/drift/ref.py $(BUILD)/govc"
 TEST_SUITES += "python3 tests/drift/order.py $(BUILD)/govc"
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/drift/run.sh"
 # The runner's pass/fail/skip accounting and the dependency stamps and scripts.
-TEST_SUITES += "sh tests/harness/run.sh"
+TEST_SUITES_NOSAN += "sh tests/harness/run.sh"
 # allowlist and denylist limits at run time: membership, provenance, empty sets, ties (issue 25).
 TEST_SUITES += "python3 tests/sets/run.py $(BUILD)/govc"
 

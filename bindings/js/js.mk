@@ -75,4 +75,4 @@ js: $(JS_DIR)/gov.wasm $(JS_DIR)/govc.wasm $(JS_STAGE) $(JS_DIR)/node_modules/.g
 TEST_DEPS += js
 # make bench sets gov.wasm in Node beside native libgov (bench.mjs, tests/bench/run.py).
 bench: js
-TEST_SUITES += "sh bindings/js/test/run.sh $(BUILD)"
+TEST_SUITES_NOSAN += "sh bindings/js/test/run.sh $(BUILD)"
