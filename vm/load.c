@@ -1318,6 +1318,54 @@ static int load_sustained(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* ---------------------------------------------------------------- the scan's code */
+
+/* The code the interpreter's scan runs (vm/vm_run.h): per kind, its rules in order, each
+ * one's verified words followed by X_END, a slow rule (sustained, host calls, matches)
+ * a single X_SLOW. Jumps stay relative within a rule, and none goes past its end (rule
+ * 11 of the verifier), where X_END now is: so the scan fetches without a bounds test.
+ * The T.. tests of a register of class I or F become X_T.._I/F. Built after the
+ * verifier, from verified code only; the file's code (prog->code) is left as it is, for
+ * the tracked runs, the disassembly and the source map. */
+static int build_xcode(govL_ctx *c) {
+    gov_program *p = c->p;
+    size_t n = 0;
+    for (uint32_t i = 0; i < p->nrule; i++)
+        n += (p->rule[i].flags & GOVL_RULE_SLOW) ? 1 : (size_t)p->rule[i].ncode + 1;
+    size_t need = (n + (size_t)p->nrule) * 4 + p->nkind + 1;
+    uint8_t *blk = calloc(1, need);
+    if (!blk) return fail(c, GOV_ENOMEM, 0, "out of memory (%zu bytes)", need);
+    p->xblock = blk;
+    p->xcode = (uint32_t *)(void *)blk;
+    p->xstart = p->xcode + n;
+    p->kind_lim = (uint8_t *)(p->xstart + p->nrule);
+    uint32_t at = 0;
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        const govL_kind *kd = &p->kind[k];
+        const uint8_t *cls = p->regclass + kd->first_reg;
+        for (uint32_t j = 0; j < kd->nrules; j++) {
+            const govL_rule *r = &p->rule[p->kind_rules[kd->first_rule + j]];
+            p->xstart[kd->first_rule + j] = at;
+            if (r->flags & GOVL_RULE_SLOW) {
+                p->xcode[at++] = GOV_OP_X_SLOW;
+                continue;
+            }
+            for (uint32_t pc = r->code; pc < r->code + r->ncode; pc++) {
+                uint32_t w = p->code[pc], op = GOVB_OP(w), x = op;
+                uint32_t ci = cls[GOVB_A(w)];
+                if (op == GOV_OP_LOADL || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL)) p->kind_lim[k] = 1;
+                if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL && ci == GOVV_CI) x = GOV_OP_X_TEQL_I + (op - GOV_OP_TEQL);
+                if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL && ci == GOVV_CF) x = GOV_OP_X_TEQL_F + (op - GOV_OP_TEQL);
+                if (op >= GOV_OP_TEQK && op <= GOV_OP_TGEK && ci == GOVV_CI) x = GOV_OP_X_TEQK_I + (op - GOV_OP_TEQK);
+                if (op >= GOV_OP_TEQK && op <= GOV_OP_TGEK && ci == GOVV_CF) x = GOV_OP_X_TEQK_F + (op - GOV_OP_TEQK);
+                p->xcode[at++] = (w & ~0xFFu) | x;
+            }
+            p->xcode[at++] = GOV_OP_X_END;
+        }
+    }
+    return GOV_OK;
+}
+
 /* ---------------------------------------------------------------- rule guards */
 
 /* RULEGUARDS (optional, version 2): each entry says its rule fires only for records whose
@@ -1342,7 +1390,7 @@ static int load_guards(govL_ctx *c) {
     size_t hsize = 1;
     while (hsize < 2 * (size_t)ng) hsize <<= 1;
     size_t need = (size_t)p->nrule * 8 + (size_t)p->nkind * sizeof(govL_kguard) + hsize * sizeof(govL_gslot) +
-                  (size_t)p->nrule * (4 + sizeof(govL_rcode)) + (size_t)ng * 4;
+                  (size_t)p->nrule * 8 + (size_t)ng * 4;
     uint8_t *blk = calloc(1, need);
     if (!blk) return fail(c, GOV_ENOMEM, base, "out of memory (%zu bytes)", need);
     p->gblock = blk;
@@ -1351,8 +1399,8 @@ static int load_guards(govL_ctx *c) {
     p->gslot = (govL_gslot *)(p->kguard + p->nkind);
     p->gmask = (uint32_t)(hsize - 1);
     p->grule = (uint32_t *)(p->gslot + hsize);
-    p->grcode = (govL_rcode *)(p->grule + p->nrule);
-    uint32_t *gkey = (uint32_t *)(p->grcode + p->nrule); /* per entry: its slot */
+    p->gxstart = p->grule + p->nrule;
+    uint32_t *gkey = p->gxstart + p->nrule; /* per entry: its slot */
     for (uint32_t k = 0; k < p->nkind; k++)
         for (uint32_t j = 0; j < p->kind[k].nrules; j++) pos[p->kind_rules[p->kind[k].first_rule + j]] = j;
     for (uint32_t i = 0; i < p->nrule; i++) gof[i] = GOVB_NONE;
@@ -1413,7 +1461,7 @@ static int load_guards(govL_ctx *c) {
             at = g->first + g->n++;
         }
         p->grule[at] = j; /* the position in the kind's list: orders the merge, names the rule */
-        p->grcode[at] = p->kind_rcode[p->kind[k].first_rule + j];
+        p->gxstart[at] = p->xstart[p->kind[k].first_rule + j];
     }
     for (uint32_t ri = 0; ri < p->nrule; ri++)
         if (gof[ri] != GOVB_NONE) gof[ri] = gkey[gof[ri]];
@@ -1759,6 +1807,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = load_gates(&c);
     if (!e) e = load_sustained(&c);
     if (!e) e = verify_drifts(&c);
+    if (!e) e = build_xcode(&c);
     if (!e) e = load_guards(&c);
     if (!e) e = load_meta(&c);
     if (e) {
@@ -1773,6 +1822,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
 void gov_program_free(gov_program *p) {
     if (!p) return;
     free(p->gblock);
+    free(p->xblock);
     free(p->block);
     free(p);
 }

@@ -128,7 +128,7 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->cvals = n;   n += al16((size_t)p->max_cargs * sizeof(void *));
     /* The rules a record's scopes reach, merged from the guard index's lists (only with
      * RULEGUARDS): a position and the code of each, at most a kind's rules. */
-    l->sel = n;     n += p->has_guards ? al16((size_t)p->max_rules * (4 + sizeof(govL_rcode))) : 0;
+    l->sel = n;     n += p->has_guards ? al16((size_t)p->max_rules * 8) : 0;
     l->total = n;
     return 1;
 }
@@ -198,8 +198,8 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->cargs = (govV_carg *)(void *)(base + l.cargs);
     vm->cvals = (void **)(void *)(base + l.cvals);
     for (uint32_t i = 0; i < p->max_cargs; i++) vm->cvals[i] = &vm->cargs[i];
-    vm->sel_rcode = p->has_guards ? (govL_rcode *)(void *)(base + l.sel) : NULL;
-    vm->sel_pos = p->has_guards ? (uint32_t *)(void *)(base + l.sel + (size_t)p->max_rules * sizeof(govL_rcode)) : NULL;
+    vm->sel_start = p->has_guards ? (uint32_t *)(void *)(base + l.sel) : NULL;
+    vm->sel_pos = p->has_guards ? (uint32_t *)(void *)(base + l.sel + (size_t)p->max_rules * 4) : NULL;
     vm->cur_kind = GOVB_NONE;
     vm->dec.vm = vm;
     vm->dec.kind = GOVB_NONE;
@@ -736,10 +736,10 @@ const gov_decision *govV_error_decision(gov_vm *vm, int code) {
 
 /* The rules of kind k that this record's scopes can reach (RULEGUARDS, vm/load.c): the
  * kind's unguarded rules and those guarded by the record's tenant, project, workflow or
- * agent, in the kind's rule order. Sets *rc to their code and *pos to their positions in
+ * agent, in the kind's rule order. Sets *rc to their starts in xcode and *pos to their positions in
  * the kind's list (NULL: the identity) and returns how many. A rule left out has a guard
  * the record fails, so it could not have fired. */
-static uint32_t select_rules(gov_vm *vm, uint32_t kind, const govL_rcode **rc, const uint32_t **pos) {
+static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, const uint32_t **pos) {
     const gov_program *p = vm->p;
     const govL_kguard *kg = &p->kguard[kind];
     const uint32_t *lp[5], *le[5];
@@ -769,7 +769,7 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const govL_rcode **rc, c
         }
     }
     if (nl <= 1) { /* one list (or none): used in place */
-        *rc = nl ? p->grcode + first : NULL;
+        *rc = nl ? p->gxstart + first : NULL;
         *pos = nl ? p->grule + first : NULL;
         return total;
     }
@@ -783,11 +783,11 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const govL_rcode **rc, c
                 bi = i;
             }
         if (best == GOVB_NONE) break;
-        vm->sel_rcode[out] = p->grcode[lp[bi] - p->grule];
+        vm->sel_start[out] = p->gxstart[lp[bi] - p->grule];
         vm->sel_pos[out++] = best;
         lp[bi]++;
     }
-    *rc = vm->sel_rcode;
+    *rc = vm->sel_start;
     *pos = vm->sel_pos;
     return out;
 }
@@ -834,10 +834,13 @@ static const gov_decision *evaluate(gov_vm *vm) {
     const uint32_t *rules = p->kind_rules + k->first_rule;
     /* The rules to run: the kind's, or with rule guards only those the record's scopes
      * reach. With a trace every rule runs, so the trace lists them all. */
-    const govL_rcode *rcode = p->kind_rcode + k->first_rule;
+    const uint32_t *rcode = p->xstart + k->first_rule;
     const uint32_t *rpos = NULL;
     uint32_t nrules = k->nrules;
     if (p->has_guards && !vm->trace_buf) nrules = select_rules(vm, vm->cur_kind, &rcode, &rpos);
+    /* The scan's limit tests do not check that the limits are resolved: resolve them now
+     * (the same values a first read would resolve: fields do not change in a record). */
+    if (p->kind_lim[vm->cur_kind] && vm->match_epoch != vm->epoch) govV_resolve(vm);
     vm->rules_run += nrules;
     for (uint32_t j = 0; j < nrules; j++) {
         int fired = -1;
