@@ -1184,6 +1184,72 @@ static uint32_t begin_decl(Comp *K, const GovDecl *d)
     return ki;
 }
 
+/* ------------------------------------------------------------------ rule guards */
+
+/* The scope guard of a conjunct: `REC.LEVEL == "name"` (either way round), where LEVEL
+ * is a built-in scope field (tenant, project, workflow, agent) and "name" a constant
+ * string. Sets *level and *name and returns true when e is one. */
+static bool guard_of(GovExpr *e, uint32_t *level, GovStr *name)
+{
+    if (e->kind != GOV_E_BINARY || e->op != GOV_AOP_EQ || e->is_const)
+        return false;
+    for (int side = 0; side < 2; side++) {
+        GovExpr *f = side ? e->u.ops.b : e->u.ops.a, *k = side ? e->u.ops.a : e->u.ops.b;
+        if (f->kind != GOV_E_FIELD || !f->u.field.ref || !f->u.field.ref->builtin ||
+            f->u.field.ref->slot > GOVB_SLOT_AGENT || !k->is_const || !is_s(k->type))
+            continue;
+        GovValue v;
+        if (!govE_eval(k, &v) || !is_s(v.type))
+            continue;
+        *level = f->u.field.ref->slot;
+        *name = v.u.s;
+        return true;
+    }
+    return false;
+}
+
+/* The most specific scope guard among the conjuncts of a `when` (the operands of its
+ * top-level `and`s, however nested): each is a necessary condition of the rule's firing.
+ * Returns false when there is none. */
+static bool find_guard(GovExpr *e, uint32_t *level, GovStr *name)
+{
+    if (e->kind == GOV_E_BINARY && e->op == GOV_AOP_AND && !e->is_const) {
+        uint32_t la, lb;
+        GovStr na, nb;
+        bool a = find_guard(e->u.ops.a, &la, &na), b = find_guard(e->u.ops.b, &lb, &nb);
+        if (a && (!b || la >= lb)) {
+            *level = la;
+            *name = na;
+            return true;
+        }
+        if (b) {
+            *level = lb;
+            *name = nb;
+        }
+        return b;
+    }
+    return guard_of(e, level, name);
+}
+
+/* The RULEGUARDS entry of the plain rule ri, just emitted with its code in K->code
+ * (spec/bytecode.md §3.3): only a rule that fires exactly when its `when` holds and whose
+ * code may be left unrun (no `for` or `clear`, no host call, no `matches`, whose step
+ * count is visible) has one. */
+static void emit_guard(Comp *K, GovDecl *d, uint32_t ri)
+{
+    if (d->kind != GOV_D_RULE || !d->u.rule.when || d->u.rule.for_ || d->u.rule.clear_when ||
+        d->u.rule.clear_after || d->u.rule.stale_after)
+        return;
+    uint32_t level;
+    GovStr name;
+    if (!find_guard(d->u.rule.when, &level, &name))
+        return;
+    Buf *b = &K->sec[GOVB_S_RULEGUARDS];
+    put32(b, ri);
+    put32(b, level);
+    put32(b, gstr(K, name));
+}
+
 /* One rule's code and RULES entry. A sustained rule with `clear when` evaluates its
  * clear condition first (SETCLR), then its condition, as any rule does. */
 static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNameList *notify, int severity,
@@ -1236,6 +1302,12 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
     put32(b, file);
     put32(b, line);
     put32(b, col);
+    bool plain = true;
+    for (uint32_t i = 0; i < K->ncode; i++)
+        if (GOVB_OP(K->code[i]) == GOV_OP_CALL || GOVB_OP(K->code[i]) == GOV_OP_MATCH)
+            plain = false;
+    if (plain)
+        emit_guard(K, d, K->nrules);
     flush_code(K, code_at);
     K->kind->steps += K->ncode;
     K->total_code += K->ncode;
@@ -1614,7 +1686,10 @@ static void assemble(Comp *K, const char *stamp, GovBuild *out)
         if (id <= GOVB_S_META || K->sec[id].n)
             ids[nsec++] = id;
     put(&f, GOVB_MAGIC, 4);
-    uint8_t ver[4] = {GOVB_VERSION & 0xFF, GOVB_VERSION >> 8, 0, 0};
+    /* The lowest version that can hold the file: one without rule guards is a file of
+     * version 1, byte for byte. */
+    uint32_t version = K->sec[GOVB_S_RULEGUARDS].n ? GOVB_VERSION_GUARDS : GOVB_VERSION_MIN;
+    uint8_t ver[4] = {version & 0xFF, version >> 8, 0, 0};
     put(&f, ver, 4);
     put64(&f, 0);            /* checksum, patched below */
     put32(&f, 0);            /* size, patched below */

@@ -37,6 +37,9 @@ for p in policies/*/; do
   { printf '\001'; cat "$p/records.jsonl"; } >"$s/govd/batch-$n.jsonl"
   { printf '\002'; head -1 "$p/records.jsonl"; } >"$s/govd/record-$n.json"
 done
+# A program with rule guards (RULEGUARDS, format version 2), for the loader.
+"$build/govc" build -o "$s/load/guards.govb" tests/vm/guards.gov >/dev/null 2>&1 || true
+cp tests/vm/guards.gov "$s/parse/guards.gov"
 ln -sfn parse "$s/check"; ln -sfn parse "$s/compile"
 # lib: an options byte, then the files of a multi-file case joined by "\n----\n"; and
 # each single file with the options byte 0.

@@ -262,6 +262,11 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
                     r->line, r->col);
         for (uint32_t n = 0; n < r->nnotify; n++)
             govO_printf(&b, "%s%s", n ? ", " : " notify ", p->str[p->chan[p->notify[r->first_notify + n]].name]);
+        if (p->has_guards && p->rguard[i] != GOVB_NONE) {
+            const govL_gslot *g = &p->gslot[p->rguard[i]];
+            govO_printf(&b, "\n    guard %s == ", level_names[g->level]);
+            govO_jstr(&b, p->str[g->str], p->strlen_[g->str]);
+        }
         if (p->rule_sus[i] != GOVB_NONE) {
             const govL_sus *u = &p->sus[p->rule_sus[i]];
             govO_printf(&b, "\n    sustained S%u for ", p->rule_sus[i]);

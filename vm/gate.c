@@ -631,5 +631,6 @@ const gov_decision *gov_escalation_ack(gov_vm *vm, const char *escalation_id, co
 
 int64_t gov_vm_now(const gov_vm *vm) { return vm ? vm->state->now : INT64_MIN; }
 uint64_t gov_vm_match_steps(const gov_vm *vm) { return vm ? vm->glob_steps : 0; }
+uint64_t gov_vm_rules_run(const gov_vm *vm) { return vm ? vm->rules_run : 0; }
 size_t gov_vm_pending_gates(const gov_vm *vm) { return vm ? vm->state->ngates : 0; }
 size_t gov_vm_running_escalations(const gov_vm *vm) { return vm ? vm->state->nescs : 0; }

@@ -1,7 +1,9 @@
 /* gov_format.h: the .govb file format, shared by the VM (reader) and govc (writer).
  *
- * STABLE: every constant and record layout below is format version 1. A change that
- * alters the bytes of a valid file bumps GOVB_VERSION. spec/bytecode.md describes the
+ * STABLE: every constant and record layout below is format version 1, except RULEGUARDS
+ * (section 35), which is version 2: a file holding it says 2, any other file says 1 and is
+ * byte for byte a version-1 file. A change that alters the bytes of a valid file bumps
+ * GOVB_VERSION. spec/bytecode.md describes the
  * same layout in prose, with the verifier's rules.
  *
  * All integers are little-endian; records are packed arrays of u32 (the CONSTS value is
@@ -35,7 +37,9 @@
 #include <stdint.h>
 
 #define GOVB_MAGIC      "GOVB"
-#define GOVB_VERSION    1
+#define GOVB_VERSION    2            /* the newest version this VM reads and govc writes */
+#define GOVB_VERSION_MIN 1           /* the oldest: a file without RULEGUARDS */
+#define GOVB_VERSION_GUARDS 2        /* the first version that may hold RULEGUARDS */
 #define GOVB_HEADER     24u          /* bytes before the section table */
 #define GOVB_SECTHDR    12u          /* bytes per section table entry */
 #define GOVB_MAXSECT    48u
@@ -49,8 +53,8 @@
  * and 27 (drifts), 18, 19 and 21..23 (gates and escalations), 20 and 25 (host
  * functions), 24 and 26 (time zones), 28 (gate quorums and separation of duties), 29
  * and 32 (sustained rules), 30 (glob patterns), 31 (build: version, stamp and the
- * meaning strings' count), and 33 and 34 (sets) are optional: a file without them is
- * exactly a file of the first version of this format. */
+ * meaning strings' count), 33 and 34 (sets) and 35 (rule guards, version 2) are
+ * optional: a file without them is exactly a file of the first version of this format. */
 #define GOVB_SECTIONS(X)                                                              \
     X(1,  STRTAB,     8,  1) /* {u32 offset, u32 length} into STRDATA               */ \
     X(2,  STRDATA,    1,  1) /* string bytes                                         */ \
@@ -103,7 +107,10 @@
     X(34, SETMEMBERS, 8,  0) /* {u32 text (string), u32 compiled glob (string) or NONE} */ \
     X(35, WAIVERS,   40,  0) /* {rule, by, reason, zero, until_lo, until_hi, tenant,
                                  project, workflow, agent (string or NONE)}, rule
-                                 ascending: waived findings (spec/language.md §4.7)  */
+                                 ascending: waived findings (spec/language.md §4.7)  */ \
+    X(36, RULEGUARDS, 12, 0) /* {rule, level, value (string)}, rule ascending: the
+                                 rule fires only for records whose built-in field of
+                                 that level equals value (version 2 only)            */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names the byte
  * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
@@ -122,7 +129,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 35
+    GOVB_S_MAX = 36
 };
 
 /* SETS: one entry per set value the program holds (an allowlist's or denylist's default

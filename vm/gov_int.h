@@ -91,6 +91,32 @@ typedef struct govL_rule {
 
 typedef struct govL_rcode { uint32_t code, end; } govL_rcode; /* a rule's code: [code, end) */
 
+/* The scan's own opcodes (vm/vm_run.h), never in a file: load.c writes them into the
+ * scan's copy of the rules' code (prog->xcode) after verification. X_END ends a rule that
+ * did not fire (the scan goes on with the next), X_SLOW stands for a rule the scan leaves
+ * to evaluate (GOVL_RULE_SLOW); X_T<op><L|K>_<I|F> are the T.. tests of a register of
+ * class I or F: compare and fire in one step, without the class test, and (the limits
+ * resolved before the scan) without the resolution check. */
+#define GOVX_TESTS(X) X(TEQL, L, I, ==) X(TNEL, L, I, !=) X(TLTL, L, I, <) X(TLEL, L, I, <=) X(TGTL, L, I, >) \
+    X(TGEL, L, I, >=) X(TEQL, L, F, ==) X(TNEL, L, F, !=) X(TLTL, L, F, <) X(TLEL, L, F, <=) X(TGTL, L, F, >)  \
+    X(TGEL, L, F, >=) X(TEQK, K, I, ==) X(TNEK, K, I, !=) X(TLTK, K, I, <) X(TLEK, K, I, <=) X(TGTK, K, I, >)  \
+    X(TGEK, K, I, >=) X(TEQK, K, F, ==) X(TNEK, K, F, !=) X(TLTK, K, F, <) X(TLEK, K, F, <=) X(TGTK, K, F, >)  \
+    X(TGEK, K, F, >=)
+enum {
+    GOV_OP_X_END = GOV_OP__COUNT,
+    GOV_OP_X_SLOW,
+#define GOVX_X(op, src, cl, rel) GOV_OP_X_##op##_##cl,
+    GOVX_TESTS(GOVX_X)
+#undef GOVX_X
+    GOV_OP_X__COUNT
+};
+/* Rule guards (RULEGUARDS, vm/load.c load_guards): per kind, its unguarded rules'
+ * list and the levels some rule of it is guarded at; per distinct (kind, level, string),
+ * a hash slot with the list of the rules it guards. Lists are ranges of grule/grcode. */
+typedef struct govL_kguard { uint32_t first, n, levels; } govL_kguard;
+typedef struct govL_gslot { uint32_t hash, kind, level, str, first, n; } govL_gslot;
+GOV_HIDDEN uint32_t govL_guard_hash(uint32_t kind, uint32_t level, const char *s, size_t n);
+
 typedef struct govL_chan { uint32_t name, kind, target; } govL_chan;
 
 typedef struct govL_gate {
@@ -215,6 +241,19 @@ struct gov_program {
     govL_src *src;
     uint32_t *kind_rules;       /* rule indices grouped by kind, declaration order */
     govL_rcode *kind_rcode;     /* per kind_rules entry: its code, or NONE if GOVL_RULE_SLOW */
+    int has_guards;             /* RULEGUARDS present: evaluate runs the rules a record can reach */
+    void *gblock;               /* the guard index's one allocation */
+    govL_kguard *kguard;        /* per kind */
+    govL_gslot *gslot;          /* hash table, gmask + 1 slots (str NONE: empty) */
+    uint32_t gmask;
+    uint32_t *grule;            /* list entries: positions in the kind's rule list */
+    uint32_t *gxstart;          /* list entries: the rule's start in xcode */
+    uint32_t *rguard;           /* per rule: its guard's slot, or NONE */
+    void *xblock;               /* the scan's code's one allocation */
+    uint32_t *xcode;            /* the scan's code: per kind its rules' code, each ended by
+                                   X_END (a slow rule: X_SLOW alone), T.. tests specialised */
+    uint32_t *xstart;           /* per kind_rules entry: where its rule starts in xcode */
+    uint8_t *kind_lim;          /* per kind: some rule in the scan reads a limit */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;
     govL_esc *esc;
@@ -631,6 +670,9 @@ struct gov_vm {
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint32_t cur_kind;
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
+    uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
+    uint32_t *sel_start;        /* with rule guards: the rules a record reaches (select_rules) */
+    uint32_t *sel_pos;
     int poisoned, in_record;
     char errmsg[160];
     char *trace_buf; size_t trace_cap;

@@ -27,6 +27,7 @@ typedef struct govL_ctx {
     uint32_t calls;             /* CALL words verified: at most this many host failures
                                    in one record (every word runs at most once) */
     uint32_t setglobs;          /* SETMEMBERS entries that are globs (check_header) */
+    uint32_t version;           /* the header's format version */
 } govL_ctx;
 
 static uint32_t rd32(const uint8_t *b) {
@@ -116,7 +117,9 @@ static int check_header(govL_ctx *c, size_t len) {
     if (len < GOVB_HEADER) return fail(c, GOV_ETRUNC, 0, "file is %zu bytes, shorter than the header", len);
     if (memcmp(b, GOVB_MAGIC, 4) != 0) return fail(c, GOV_EMAGIC, 0, "bad magic (not a .govb file)");
     uint32_t ver = (uint32_t)b[4] | (uint32_t)b[5] << 8, flags = (uint32_t)b[6] | (uint32_t)b[7] << 8;
-    if (ver != GOVB_VERSION) return fail(c, GOV_EVERSION, 4, "format version %u, this VM reads %u", ver, GOVB_VERSION);
+    if (ver < GOVB_VERSION_MIN || ver > GOVB_VERSION)
+        return fail(c, GOV_EVERSION, 4, "format version %u, this VM reads %u to %u", ver, GOVB_VERSION_MIN, GOVB_VERSION);
+    c->version = ver;
     if (flags != 0) return fail(c, GOV_EVERSION, 6, "unknown flags 0x%x", flags);
     uint32_t size = rd32(b + 16);
     if ((uint64_t)size != (uint64_t)len)
@@ -160,6 +163,9 @@ static int check_header(govL_ctx *c, size_t len) {
                         section_name(id), (unsigned long long)c->len[id], esize[id]);
     }
     if (c->len[GOVB_S_META] != 8) return fail(c, GOV_ESECTION, c->off[GOVB_S_META], "META must hold exactly one entry");
+    if (seen[GOVB_S_RULEGUARDS] && c->version < GOVB_VERSION_GUARDS)
+        return fail(c, GOV_ESECTION, c->off[GOVB_S_RULEGUARDS], "section RULEGUARDS in a file of version %u (needs %u)",
+                    c->version, GOVB_VERSION_GUARDS);
     if (c->len[GOVB_S_ZONES] / 16 > GOVB_MAXZONES)
         return fail(c, GOV_ESECTION, c->off[GOVB_S_ZONES], "more than %u zones", GOVB_MAXZONES);
     if (c->len[GOVB_S_ZONETRANS] / 16 > (uint64_t)GOVB_MAXZONES * GOVB_MAXTRANS)
@@ -1316,6 +1322,158 @@ static int load_sustained(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* ---------------------------------------------------------------- the scan's code */
+
+/* The code the interpreter's scan runs (vm/vm_run.h): per kind, its rules in order, each
+ * one's verified words followed by X_END, a slow rule (sustained, host calls, matches)
+ * a single X_SLOW. Jumps stay relative within a rule, and none goes past its end (rule
+ * 11 of the verifier), where X_END now is: so the scan fetches without a bounds test.
+ * The T.. tests of a register of class I or F become X_T.._I/F. Built after the
+ * verifier, from verified code only; the file's code (prog->code) is left as it is, for
+ * the tracked runs, the disassembly and the source map. */
+static int build_xcode(govL_ctx *c) {
+    gov_program *p = c->p;
+    size_t n = 0;
+    for (uint32_t i = 0; i < p->nrule; i++)
+        n += (p->rule[i].flags & GOVL_RULE_SLOW) ? 1 : (size_t)p->rule[i].ncode + 1;
+    size_t need = (n + (size_t)p->nrule) * 4 + p->nkind + 1;
+    uint8_t *blk = calloc(1, need);
+    if (!blk) return fail(c, GOV_ENOMEM, 0, "out of memory (%zu bytes)", need);
+    p->xblock = blk;
+    p->xcode = (uint32_t *)(void *)blk;
+    p->xstart = p->xcode + n;
+    p->kind_lim = (uint8_t *)(p->xstart + p->nrule);
+    uint32_t at = 0;
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        const govL_kind *kd = &p->kind[k];
+        const uint8_t *cls = p->regclass + kd->first_reg;
+        for (uint32_t j = 0; j < kd->nrules; j++) {
+            const govL_rule *r = &p->rule[p->kind_rules[kd->first_rule + j]];
+            p->xstart[kd->first_rule + j] = at;
+            if (r->flags & GOVL_RULE_SLOW) {
+                p->xcode[at++] = GOV_OP_X_SLOW;
+                continue;
+            }
+            for (uint32_t pc = r->code; pc < r->code + r->ncode; pc++) {
+                uint32_t w = p->code[pc], op = GOVB_OP(w), x = op;
+                uint32_t ci = cls[GOVB_A(w)];
+                if (op == GOV_OP_LOADL || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL)) p->kind_lim[k] = 1;
+                if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL && ci == GOVV_CI) x = GOV_OP_X_TEQL_I + (op - GOV_OP_TEQL);
+                if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL && ci == GOVV_CF) x = GOV_OP_X_TEQL_F + (op - GOV_OP_TEQL);
+                if (op >= GOV_OP_TEQK && op <= GOV_OP_TGEK && ci == GOVV_CI) x = GOV_OP_X_TEQK_I + (op - GOV_OP_TEQK);
+                if (op >= GOV_OP_TEQK && op <= GOV_OP_TGEK && ci == GOVV_CF) x = GOV_OP_X_TEQK_F + (op - GOV_OP_TEQK);
+                p->xcode[at++] = (w & ~0xFFu) | x;
+            }
+            p->xcode[at++] = GOV_OP_X_END;
+        }
+    }
+    return GOV_OK;
+}
+
+/* ---------------------------------------------------------------- rule guards */
+
+/* RULEGUARDS (optional, version 2): each entry says its rule fires only for records whose
+ * built-in field of its level holds its string. Verified (rules ascending, in range, each
+ * at most once, a level 0..3, a meaning string, never a rule that must run on every
+ * record: sustained, host calls, `matches`), then indexed per kind for evaluate
+ * (vm/vm.c, select_rules): the kind's unguarded rules in one list, and per distinct
+ * (level, string) the list of rules it guards, positions in the kind's rule order, in a
+ * hash table. Built once here: evaluation only reads it. */
+uint32_t govL_guard_hash(uint32_t kind, uint32_t level, const char *s, size_t n) {
+    return (uint32_t)XXH3_64bits_withSeed(s, n, ((uint64_t)kind << 2 | level) + 1);
+}
+
+static int load_guards(govL_ctx *c) {
+    gov_program *p = c->p;
+    uint32_t ng = (uint32_t)(c->len[GOVB_S_RULEGUARDS] / 12);
+    if (!ng) return GOV_OK;
+    const uint8_t *s = SEC(GOVB_S_RULEGUARDS);
+    uint64_t base = c->off[GOVB_S_RULEGUARDS];
+    if (ng > p->nrule) return fail(c, GOV_ESECTION, base, "RULEGUARDS has %u entries for %u rules", ng, p->nrule);
+    /* The position of each rule in its kind's list, and its guard entry (NONE: none). */
+    size_t hsize = 1;
+    while (hsize < 2 * (size_t)ng) hsize <<= 1;
+    size_t need = (size_t)p->nrule * 8 + (size_t)p->nkind * sizeof(govL_kguard) + hsize * sizeof(govL_gslot) +
+                  (size_t)p->nrule * 8 + (size_t)ng * 4;
+    uint8_t *blk = calloc(1, need);
+    if (!blk) return fail(c, GOV_ENOMEM, base, "out of memory (%zu bytes)", need);
+    p->gblock = blk;
+    uint32_t *pos = (uint32_t *)blk, *gof = pos + p->nrule;
+    p->kguard = (govL_kguard *)(gof + p->nrule);
+    p->gslot = (govL_gslot *)(p->kguard + p->nkind);
+    p->gmask = (uint32_t)(hsize - 1);
+    p->grule = (uint32_t *)(p->gslot + hsize);
+    p->gxstart = p->grule + p->nrule;
+    uint32_t *gkey = p->gxstart + p->nrule; /* per entry: its slot */
+    for (uint32_t k = 0; k < p->nkind; k++)
+        for (uint32_t j = 0; j < p->kind[k].nrules; j++) pos[p->kind_rules[p->kind[k].first_rule + j]] = j;
+    for (uint32_t i = 0; i < p->nrule; i++) gof[i] = GOVB_NONE;
+    for (size_t h = 0; h < hsize; h++) p->gslot[h].str = GOVB_NONE;
+    uint32_t prev = GOVB_NONE;
+    for (uint32_t i = 0; i < ng; i++, s += 12) {
+        uint64_t at = base + 12ull * i;
+        uint32_t ri = rd32(s), lv = rd32(s + 4), str = rd32(s + 8);
+        if (ri >= p->nrule) return fail(c, GOV_EBOUNDS, at, "rule guard %u: rule %u out of range", i, ri);
+        if (prev != GOVB_NONE && ri <= prev)
+            return fail(c, GOV_EVALUE, at, "rule guard %u: rule %u not after rule %u", i, ri, prev);
+        prev = ri;
+        if (lv > GOVB_LV_MAX) return fail(c, GOV_EVALUE, at + 4, "rule guard %u: level %u not 0..3", i, lv);
+        CHECK_STR(str, at + 8, "rule guard value");
+        if (p->rule[ri].flags & GOVL_RULE_SLOW)
+            return fail(c, GOV_EVALUE, at, "rule guard %u: rule %u must run on every record (sustained, host call or "
+                        "matches)", i, ri);
+        uint32_t k = p->rule[ri].kind;
+        uint32_t h = govL_guard_hash(k, lv, p->str[str], p->strlen_[str]) & p->gmask;
+        for (;; h = (h + 1) & p->gmask) {
+            govL_gslot *g = &p->gslot[h];
+            if (g->str == GOVB_NONE) {
+                *g = (govL_gslot){govL_guard_hash(k, lv, p->str[str], p->strlen_[str]), k, lv, str, 0, 0};
+                break;
+            }
+            if (g->kind == k && g->level == lv && p->strlen_[g->str] == p->strlen_[str] &&
+                memcmp(p->str[g->str], p->str[str], p->strlen_[str]) == 0)
+                break;
+        }
+        p->gslot[h].n++;
+        gof[ri] = i;
+        gkey[i] = h;
+        p->kguard[k].levels |= 1u << lv;
+    }
+    /* Lay out the lists: per kind its unguarded rules, then each slot's, in rule order. */
+    uint32_t next = 0;
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        govL_kguard *kg = &p->kguard[k];
+        kg->first = next;
+        for (uint32_t j = 0; j < p->kind[k].nrules; j++)
+            if (gof[p->kind_rules[p->kind[k].first_rule + j]] == GOVB_NONE) kg->n++;
+        next += kg->n;
+        kg->n = 0;
+    }
+    for (size_t h = 0; h < hsize; h++) {
+        govL_gslot *g = &p->gslot[h];
+        if (g->str == GOVB_NONE) continue;
+        g->first = next;
+        next += g->n;
+        g->n = 0;
+    }
+    for (uint32_t ri = 0; ri < p->nrule; ri++) {
+        uint32_t k = p->rule[ri].kind, j = pos[ri], at;
+        if (gof[ri] == GOVB_NONE) {
+            at = p->kguard[k].first + p->kguard[k].n++;
+        } else {
+            govL_gslot *g = &p->gslot[gkey[gof[ri]]];
+            at = g->first + g->n++;
+        }
+        p->grule[at] = j; /* the position in the kind's list: orders the merge, names the rule */
+        p->gxstart[at] = p->xstart[p->kind[k].first_rule + j];
+    }
+    for (uint32_t ri = 0; ri < p->nrule; ri++)
+        if (gof[ri] != GOVB_NONE) gof[ri] = gkey[gof[ri]];
+    p->rguard = gof;
+    p->has_guards = 1;
+    return GOV_OK;
+}
+
 /* ---------------------------------------------------------------- windows */
 
 /* The WINDOWS entries, before the rules (whose LOADW names them); their code, which
@@ -1694,6 +1852,8 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = load_sustained(&c);
     if (!e) e = verify_drifts(&c);
     if (!e) e = load_waivers(&c);
+    if (!e) e = build_xcode(&c);
+    if (!e) e = load_guards(&c);
     if (!e) e = load_meta(&c);
     if (e) {
         gov_program_free(c.p);
@@ -1706,6 +1866,8 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
 
 void gov_program_free(gov_program *p) {
     if (!p) return;
+    free(p->gblock);
+    free(p->xblock);
     free(p->block);
     free(p);
 }

@@ -23,7 +23,7 @@ size_t govJ_token_size(void);
 
 typedef struct govV_layout {
     size_t vm, state, reg, present, scratch, tokens, mtab, lcache, ldflt, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
-        uscratch, ext, herr, cargs, cvals, total;
+        uscratch, ext, herr, cargs, cvals, sel, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
 
@@ -126,6 +126,9 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->herr = n;    n += al16((size_t)p->max_calls * sizeof(govV_herr));
     l->cargs = n;   n += al16((size_t)p->max_cargs * sizeof(govV_carg));
     l->cvals = n;   n += al16((size_t)p->max_cargs * sizeof(void *));
+    /* The rules a record's scopes reach, merged from the guard index's lists (only with
+     * RULEGUARDS): a position and the code of each, at most a kind's rules. */
+    l->sel = n;     n += p->has_guards ? al16((size_t)p->max_rules * 8) : 0;
     l->total = n;
     return 1;
 }
@@ -195,6 +198,8 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->cargs = (govV_carg *)(void *)(base + l.cargs);
     vm->cvals = (void **)(void *)(base + l.cvals);
     for (uint32_t i = 0; i < p->max_cargs; i++) vm->cvals[i] = &vm->cargs[i];
+    vm->sel_start = p->has_guards ? (uint32_t *)(void *)(base + l.sel) : NULL;
+    vm->sel_pos = p->has_guards ? (uint32_t *)(void *)(base + l.sel + (size_t)p->max_rules * 4) : NULL;
     vm->cur_kind = GOVB_NONE;
     vm->dec.vm = vm;
     vm->dec.kind = GOVB_NONE;
@@ -747,6 +752,64 @@ static uint32_t waiver_of(const gov_vm *vm, uint32_t ri, int64_t now) {
     return GOVB_NONE;
 }
 
+/* The rules of kind k that this record's scopes can reach (RULEGUARDS, vm/load.c): the
+ * kind's unguarded rules and those guarded by the record's tenant, project, workflow or
+ * agent, in the kind's rule order. Sets *rc to their starts in xcode and *pos to their positions in
+ * the kind's list (NULL: the identity) and returns how many. A rule left out has a guard
+ * the record fails, so it could not have fired. */
+static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, const uint32_t **pos) {
+    const gov_program *p = vm->p;
+    const govL_kguard *kg = &p->kguard[kind];
+    const uint32_t *lp[5], *le[5];
+    uint32_t nl = 0, first = GOVB_NONE, total = 0;
+    if (kg->n) {
+        lp[nl] = p->grule + kg->first;
+        le[nl++] = p->grule + kg->first + kg->n;
+        first = kg->first;
+        total = kg->n;
+    }
+    for (uint32_t lv = 0; lv <= GOVB_SLOT_AGENT; lv++) {
+        if (!(kg->levels & (1u << lv))) continue;
+        uint32_t n;
+        const char *s = govV_str(vm, vm->reg[lv].u, &n);
+        uint32_t hv = govL_guard_hash(kind, lv, s, n);
+        for (uint32_t h = hv & p->gmask;; h = (h + 1) & p->gmask) {
+            const govL_gslot *g = &p->gslot[h];
+            if (g->str == GOVB_NONE) break;
+            if (g->hash == hv && g->kind == kind && g->level == lv && p->strlen_[g->str] == n &&
+                memcmp(p->str[g->str], s, n) == 0) {
+                lp[nl] = p->grule + g->first;
+                le[nl++] = p->grule + g->first + g->n;
+                first = g->first;
+                total += g->n;
+                break;
+            }
+        }
+    }
+    if (nl <= 1) { /* one list (or none): used in place */
+        *rc = nl ? p->gxstart + first : NULL;
+        *pos = nl ? p->grule + first : NULL;
+        return total;
+    }
+    /* Merge the lists by position: each is ascending and no rule is in two. */
+    uint32_t out = 0;
+    for (;;) {
+        uint32_t best = GOVB_NONE, bi = 0;
+        for (uint32_t i = 0; i < nl; i++)
+            if (lp[i] < le[i] && *lp[i] < best) {
+                best = *lp[i];
+                bi = i;
+            }
+        if (best == GOVB_NONE) break;
+        vm->sel_start[out] = p->gxstart[lp[bi] - p->grule];
+        vm->sel_pos[out++] = best;
+        lp[bi]++;
+    }
+    *rc = vm->sel_start;
+    *pos = vm->sel_pos;
+    return out;
+}
+
 /* Fill defaults, check required fields, run the kind's rules. */
 static const gov_decision *evaluate(gov_vm *vm) {
     const gov_program *p = vm->p;
@@ -787,15 +850,25 @@ static const gov_decision *evaluate(gov_vm *vm) {
     /* Drifts too, after the windows. */
     if (p->kdrift_first[vm->cur_kind] != p->kdrift_first[vm->cur_kind + 1]) govT_update(vm);
     const uint32_t *rules = p->kind_rules + k->first_rule;
-    for (uint32_t j = 0; j < k->nrules; j++) {
+    /* The rules to run: the kind's, or with rule guards only those the record's scopes
+     * reach. With a trace every rule runs, so the trace lists them all. */
+    const uint32_t *rcode = p->xstart + k->first_rule;
+    const uint32_t *rpos = NULL;
+    uint32_t nrules = k->nrules;
+    if (p->has_guards && !vm->trace_buf) nrules = select_rules(vm, vm->cur_kind, &rcode, &rpos);
+    /* The scan's limit tests do not check that the limits are resolved: resolve them now
+     * (the same values a first read would resolve: fields do not change in a record). */
+    if (p->kind_lim[vm->cur_kind] && vm->match_epoch != vm->epoch) govV_resolve(vm);
+    vm->rules_run += nrules;
+    for (uint32_t j = 0; j < nrules; j++) {
         int fired = -1;
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
          * is not plain; with a trace, every rule runs alone and tracked. */
         if (!vm->trace_buf) {
-            j = scan_rules(vm, p->kind_rcode + k->first_rule, j, k->nrules, ty, cls, &fired);
-            if (j == k->nrules) break;
+            j = scan_rules(vm, rcode, j, nrules, ty, cls, &fired);
+            if (j == nrules) break;
         }
-        uint32_t ri = rules[j];
+        uint32_t ri = rules[rpos ? rpos[j] : j];
         const govL_rule *r = &p->rule[ri];
         vm->clr = -1;
         vm->cur_rule = ri;

@@ -72,6 +72,10 @@ $(BUILD)/tests/vm_keytab: $(BUILD)/obj/tests/vm/keytab.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
+$(BUILD)/tests/vm_guards: $(BUILD)/obj/tests/vm/guards.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
 $(BUILD)/tests/vm_partition: $(BUILD)/obj/tests/vm/partition.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
@@ -112,6 +116,10 @@ TEST_SUITES += $(BUILD)/tests/vm_unit "sh tests/vm/prefix.sh switch $(BUILD)/tes
                "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
                "sh tests/vm/install.sh $(BUILD) '$(SAN)'" "sh tests/vm/locale.sh $(BUILD)"
 TEST_SUITES += "sh tests/vm/corrupt_files.sh $(BUILD)"
+# The rule index (RULEGUARDS): a record runs only the rules its scopes can reach, and
+# decides exactly as with every rule run (issue 19).
+TEST_DEPS += $(BUILD)/tests/vm_guards
+TEST_SUITES += "sh tests/vm/guards.sh $(BUILD)"
 # tests/vm/locale.sh runs the unit suite under de_DE.UTF-8; symbols.sh reads libgov.so
 # with nm.
 TEST_DEB_PKGS += locales binutils

@@ -15,9 +15,9 @@
 /* Returns the index (in rules) of the rule the scan stopped at, or nrules; *fired is 1 if
  * that rule fired, 2 if a host function stopped it, -1 if it is SLOW and was not run, 0
  * at the end. */
-static uint32_t GOVV_RUN_NAME(gov_vm *vm, const govL_rcode *rules, uint32_t j, uint32_t nrules, const uint8_t *ty,
+static uint32_t GOVV_RUN_NAME(gov_vm *vm, const uint32_t *starts, uint32_t j, uint32_t nrules, const uint8_t *ty,
                               const uint8_t *cls, int *fired) {
-    uint32_t pc, end;
+    uint32_t pc;
     int done;
 #define DONE(x)                                                                        \
     do {                                                                               \
@@ -30,7 +30,11 @@ static int GOVV_RUN_NAME(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *t
 #define DONE(x) return (x)
 #endif
     const gov_program *p = vm->p;
+#if GOVV_SCAN
+    const uint32_t *code = p->xcode; /* each rule ends in X_END: no bounds test */
+#else
     const uint32_t *code = p->code;
+#endif
     govV_cell *R = vm->reg;
     uint32_t w;
     /* Operands are decoded where an instruction uses them, not all at each fetch. */
@@ -38,11 +42,15 @@ static int GOVV_RUN_NAME(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *t
 #define b GOVB_B(w)
 #define c GOVB_C(w)
 #define bx GOVB_BX(w)
+#if GOVV_SCAN
+#define FETCH() (w = code[pc++])
+#else
 #define FETCH()                                                                        \
     do {                                                                               \
         if (pc >= end) DONE(0);                                                        \
         w = code[pc++];                                                                \
     } while (0)
+#endif
 #if GOVV_SCAN
     goto L_enter_;
 L_done_:
@@ -56,18 +64,17 @@ L_enter_:
         *fired = 0;
         return nrules;
     }
-    pc = rules[j].code;
-    end = rules[j].end;
-    if (pc == GOVB_NONE) {
-        *fired = -1;
-        return j;
-    }
+    pc = starts[j];
 #endif
 #ifdef GOVV_GOTO
-    static const void *const jump[GOV_OP__COUNT] = {
+    static const void *const jump[GOV_OP_X__COUNT] = {
 #define GOV_OP(name, fmt, meaning, rule) &&L_##name,
 #include "vm/gov_opcodes.h"
 #undef GOV_OP
+        &&L_X_END, &&L_X_SLOW,
+#define GOVX_X(op, src, cl, rel) &&L_X_##op##_##cl,
+        GOVX_TESTS(GOVX_X)
+#undef GOVX_X
     };
 #define CASE(name) L_##name:
 #define NEXT()                                                                         \
@@ -156,6 +163,26 @@ L_enter_:
         NEXT();                                                                        \
     }
     TEST_K(TEQK, 0) TEST_K(TNEK, 1) TEST_K(TLTK, 2) TEST_K(TLEK, 3) TEST_K(TGTK, 4) TEST_K(TGEK, 5)
+    /* The scan's own opcodes (gov_int.h): only in xcode, so never reached otherwise. */
+    CASE(X_END) DONE(0);
+    CASE(X_SLOW)
+#if GOVV_SCAN
+        *fired = -1;
+        return j;
+#else
+        DONE(0);
+#endif
+#define XTEST_L_I(rel) if (R[a].i rel vm->lcache[bx].v.i) DONE(1);
+#define XTEST_L_F(rel) if (R[a].f rel vm->lcache[bx].v.f) DONE(1);
+#define XTEST_K_I(rel) if (R[a].i rel p->kval[bx].i) DONE(1);
+#define XTEST_K_F(rel) if (R[a].f rel p->kval[bx].f) DONE(1);
+#define GOVX_X(op, src, cl, rel) CASE(X_##op##_##cl) XTEST_##src##_##cl(rel) NEXT();
+    GOVX_TESTS(GOVX_X)
+#undef GOVX_X
+#undef XTEST_L_I
+#undef XTEST_L_F
+#undef XTEST_K_I
+#undef XTEST_K_F
     CASE(ROUND) R[a].i = gov_round_f2i(R[b].f); NEXT();
     CASE(LEN) { uint32_t n; govV_str(vm, R[b].u, &n); R[a].i = n; NEXT(); }
     CASE(STARTS) CASE(ENDS) CASE(CONTAINS) CASE(IEQ) {

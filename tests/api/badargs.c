@@ -305,6 +305,7 @@ static void vm_cases(void)
     T(gov_vm_pending_gates, "NULL VM", gov_vm_pending_gates(NULL) == 0);
     T(gov_vm_running_escalations, "NULL VM", gov_vm_running_escalations(NULL) == 0);
     T(gov_vm_match_steps, "NULL VM", gov_vm_match_steps(NULL) == 0);
+    T(gov_vm_rules_run, "NULL VM", gov_vm_rules_run(NULL) == 0);
     unsigned char sb[4096];
     T(gov_state_save, "NULL VM", gov_state_save(NULL, sb, sizeof sb, &len) == GOV_EMISUSE);
     T(gov_state_save, "NULL buffer with a capacity, NULL len",

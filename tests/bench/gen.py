@@ -8,6 +8,7 @@ byte-identical files on every machine).
   gen.py lua     N OUT.lua            the same N rules as a Lua function (the peers)
   (--flat: no scope blocks, every limit at its default; to separate the cost of scopes)
   (--windows: 10 windows per agent, and the last 10 of the N rules read them instead)
+  (--scoped: rules for one project or agent: see `scoped_guard`)
 
 Records. 8 tenants, 5 projects each, 3 workflows per project and 100 agents per project
 (4,000 agents); traffic per agent is Zipf-like (a few busy agents, a long tail). Latency
@@ -146,6 +147,18 @@ COND_LUA = ["lat > L.lat_{i}", "cost > L.cost_{i}", "acc < L.acc_{i}",
             "tok > L.tok_{i} and act == \"refund\"", "err and lat > L.lat_{i}"]
 VERDICT_NUM = {"warn": 1, "review": 2, "pause": 3, "block": 4}
 
+
+def scoped_guard(n, j):
+    """--scoped: rule j's scope, (field, name) or None. The first 40 rules hold for
+    every record; the next 20 per project (800) each for one project; the rest spread
+    over the 4,000 agents (2 or 3 each at 10,000 rules). So a record's scopes reach about
+    62 rules of 10,000: the `rule indexing` row (issue 19)."""
+    if j < 40:
+        return None
+    if j < 40 + 20 * len(PROJECTS):
+        return ("project", PROJECTS[(j - 40) % len(PROJECTS)][1])
+    return ("agent", AGENTS[(j - 40 - 20 * len(PROJECTS)) % len(AGENTS)][2])
+
 # The ten windows (per agent) and the rule that reads each, as gov and as Lua over the
 # peer's window values (see WINDOWS_LUA). Capacity 4096 holds every one of the 4,000
 # agents, so no key is evicted.
@@ -283,10 +296,11 @@ WINDOWS_LUA_READ = """  local S = state[a]
 """
 
 
-def policy(n, gates, out, flat=False, windows=False):
+def policy(n, gates, out, flat=False, windows=False, scoped=False):
     m = limit_names(n)
     ten, pro, age = overrides(m, flat)
     o = [f"policy bench_{n}{'_gates' if gates else ''}{'_flat' if flat else ''}{'_windows' if windows else ''}"
+         f"{'_scoped' if scoped else ''}"
          "\n\nimport \"std/agent_run\"\n\n"
          "channel ops = slack \"#ops\"\n" + ("channel oncall = pagerduty \"oncall\"\n" if gates else "") + "\n"]
     for i in range(m):
@@ -320,6 +334,9 @@ def policy(n, gates, out, flat=False, windows=False):
         esc = " escalate chain" if gates and k == 4 else ""
         wj = j - (n - NWRULES)
         cond = WCOND_GOV[wj] if windows and wj >= 0 else COND_GOV[k].format(i=i)
+        g = scoped_guard(n, j) if scoped else None
+        if g:
+            cond = f"run.{g[0]} == \"{g[1]}\" and ({cond})"
         o.append(f"rule {name} {{ when {cond} severity {sev} verdict {ver} "
                  f"notify ops{esc} }}\n")
     with open(out, "w") as f:
@@ -330,7 +347,7 @@ def lua_table(d):
     return "{" + ", ".join(f"{k} = {v!r}" for k, v in d.items()) + "}"
 
 
-def lua(n, out, flat=False, windows=False):
+def lua(n, out, flat=False, windows=False, scoped=False):
     """A chunk returning eval(r) -> verdict, findings, for r a table with the JSON
     record's members. Limits are resolved once per agent (tenant, then project, then
     agent overrides on top of the defaults) and cached in a table keyed by agent, which
@@ -373,6 +390,9 @@ def lua(n, out, flat=False, windows=False):
         vn = VERDICT_NUM[ver]
         wj = j - (n - NWRULES)
         cond = WCOND_LUA[wj] if windows and wj >= 0 else COND_LUA[k].format(i=i)
+        g = scoped_guard(n, j) if scoped else None
+        if g:
+            cond = f"{'a' if g[0] == 'agent' else 'r.project'} == \"{g[1]}\" and ({cond})"
         o.append(f"  if {cond} then n = n + 1; if v < {vn} then v = {vn} end end\n")
     o.append("  return v, n\nend, reset\n" if windows else "  return v, n\nend\n")
     with open(out, "w") as f:
@@ -383,9 +403,9 @@ def main(argv):
     if len(argv) >= 4 and argv[0] == "records":
         records(int(argv[1]), int(argv[2]), argv[3])
     elif len(argv) >= 3 and argv[0] == "policy":
-        policy(int(argv[1]), "--gates" in argv, argv[-1], "--flat" in argv, "--windows" in argv)
+        policy(int(argv[1]), "--gates" in argv, argv[-1], "--flat" in argv, "--windows" in argv, "--scoped" in argv)
     elif len(argv) >= 3 and argv[0] == "lua":
-        lua(int(argv[1]), argv[-1], "--flat" in argv, "--windows" in argv)
+        lua(int(argv[1]), argv[-1], "--flat" in argv, "--windows" in argv, "--scoped" in argv)
     else:
         sys.stderr.write(__doc__)
         return 2

@@ -168,6 +168,11 @@ def main():
     gen("lua", "50", "--windows", "--flat", f"{O}/rules_50_windows_flat.lua")
     pol["50 rules + 10 windows, no scopes"] = (f"{O}/rules_50_windows_flat.gov", rec,
                                                f"{O}/rules_50_windows_flat.lua")
+    # 10,000 rules, each record's scopes reaching about 62 of them (gen.py --scoped): the
+    # rule index (RULEGUARDS, spec/bytecode.md 3.3) runs those only.
+    gen("policy", "10000", "--scoped", f"{O}/rules_10000_scoped.gov")
+    gen("lua", "10000", "--scoped", f"{O}/rules_10000_scoped.lua")
+    pol["10000 rules, scoped"] = (f"{O}/rules_10000_scoped.gov", rec, f"{O}/rules_10000_scoped.lua")
     for d in sorted(os.listdir("policies")):
         recs = f"policies/{d}/records.jsonl"
         # support imports std/agent_run: it runs on the generated records as well.
@@ -247,6 +252,8 @@ def main():
     for pn, exe in peers.items():
         ir[f"{pn} typed, 10 windows"] = callgrind([exe, "-m", "typed", f"{O}/rules_50_windows.lua", rec],
                                                   "run_peer", 1000)
+    ir["gov typed, 10000 rules, scoped"] = callgrind([evalb, "-m", "typed", f"{O}/10000_rules_scoped.govb", rec],
+                                                     "run_typed", 1000)
     rss = {n: peak_rss_kb([govc, "run", "-p", f"{O}/{n}_rules.govb", rec]) for n in (50, 10000)}
 
     # ---------------------------------------------------------------- the table

@@ -244,7 +244,7 @@ uint8_t *tb_build(tb *b, size_t *len) {
     }
     uint32_t nsec = GOVB_S_META;
     vec out = {0};
-    uint8_t hdr[24] = {'G', 'O', 'V', 'B', GOVB_VERSION, 0, 0, 0};
+    uint8_t hdr[24] = {'G', 'O', 'V', 'B', GOVB_VERSION_MIN, 0, 0, 0}; /* no RULEGUARDS: version 1 */
     vput(&out, hdr, 24);
     uint32_t pos = 24 + 12 * nsec;
     for (uint32_t id = 1; id <= nsec; id++) {

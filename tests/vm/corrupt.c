@@ -408,6 +408,43 @@ static int gateapproval_cases(const char *name, const uint8_t *good, size_t n) {
     return fails;
 }
 
+/* Targeted corruptions of a RULEGUARDS section (tests/vm/guards.gov: guards on rules 0,
+ * 2, 3, 4 and 6; rule 5 is sustained), each refused with the code spec/bytecode.md
+ * names; and the section in a file that says version 1, and a version past the VM's. */
+static int ruleguards_cases(const char *name, const uint8_t *good, size_t n) {
+    uint32_t off, len;
+    if (!tb_section(good, n, GOVB_S_RULEGUARDS, &off, &len) || len != 60) {
+        printf("not ok - corrupt %s: has a RULEGUARDS section of 5 entries\n", name);
+        return 1;
+    }
+    static const struct { const char *what; uint32_t at, val; int code; } cases[] = {
+        {"rule out of range", 0, 99, GOV_EBOUNDS},
+        {"rule NONE", 0, GOVB_NONE, GOV_EBOUNDS},
+        {"rules not ascending", 12, 0, GOV_EVALUE},
+        {"a rule twice", 24, 2, GOV_EVALUE},
+        {"level 4", 4, 4, GOV_EVALUE},
+        {"value past the strings", 8, 0x7FFFFFF0u, GOV_EBOUNDS},
+        {"a guard on a sustained rule", 48, 5, GOV_EVALUE},
+    };
+    int fails = 0;
+    uint8_t *f = malloc(n);
+    refused_section = "RULEGUARDS";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(f, good, n);
+        tb_put32(f + off + cases[i].at, cases[i].val);
+        fails += refused(name, cases[i].what, f, n, cases[i].code);
+    }
+    memcpy(f, good, n);
+    f[4] = 1; /* the header is outside the checksum */
+    refused_section = "RULEGUARDS in a file of";
+    fails += refused(name, "version 1", f, n, GOV_ESECTION);
+    f[4] = GOVB_VERSION + 1;
+    refused_section = "a file of";
+    fails += refused(name, "a version past the VM's", f, n, GOV_EVERSION);
+    free(f);
+    return fails;
+}
+
 /* Arguments: .govb files compiled by govc (sections the C builder does not write), each
  * swept like the built-in programs; a file with RULESTATE also gets targeted cases, and
  * one with WINDOWS but no RULESTATE (tests/vm/windows.gov) the windows' cases. */
@@ -423,11 +460,15 @@ int main(int argc, char **argv) {
         }
         const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
         uint32_t off, len;
-        if (tb_section(g, n, 29, &off, &len)) fails += rulestate_cases(base, g, n);
+        /* The RULESTATE cases are written for the sustained rules' files, which have no
+         * RULEGUARDS (tests/vm/guards.gov has one sustained rule, and its own cases). */
+        if (tb_section(g, n, 29, &off, &len) && !tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len))
+            fails += rulestate_cases(base, g, n);
         /* The WINDOWS cases are written for tests/vm/windows.gov, which has no RULESTATE. */
         else if (tb_section(g, n, 16, &off, &len)) fails += windows_cases(base, g, n);
         if (tb_section(g, n, GOVB_S_DRIFTS, &off, &len)) fails += drifts_cases(base, g, n);
         if (tb_section(g, n, GOVB_S_GATEAPPROVAL, &off, &len)) fails += gateapproval_cases(base, g, n);
+        if (tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len)) fails += ruleguards_cases(base, g, n);
         fails += sweep(base, g, n);
         free(g);
     }

@@ -203,8 +203,11 @@ static void test_load(void) {
     f[0] = 'X';
     check(!load(f, good_len, &e) && e.code == GOV_EMAGIC, "reject bad magic", "%s", e.message);
     memcpy(f, good, good_len);
-    f[4] = 2;
+    f[4] = GOVB_VERSION + 1;
     check(!load(f, good_len, &e) && e.code == GOV_EVERSION, "reject other version", "%s", e.message);
+    memcpy(f, good, good_len);
+    f[4] = 0;
+    check(!load(f, good_len, &e) && e.code == GOV_EVERSION, "reject version 0", "%s", e.message);
     memcpy(f, good, good_len);
     f[6] = 1;
     check(!load(f, good_len, &e) && e.code == GOV_EVERSION, "reject unknown flags", "%s", e.message);

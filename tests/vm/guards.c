@@ -1,0 +1,106 @@
+/* guards.c: what the rule index (RULEGUARDS, spec/bytecode.md §3.3) leaves out, for
+ * tests/vm/guards.sh.
+ *
+ *   vm_guards POLICY.govb RECORDS.jsonl
+ *
+ * Evaluates the records in order on two VMs of the policy, one without a trace and one
+ * with, and prints per record its verdict, its findings' rules and how many rules each
+ * VM ran (gov_vm_rules_run: with a trace every rule of the kind runs). Exit 1 if the two
+ * VMs' decisions differ in any byte, or on any error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/gov.h"
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap);
+    while (b) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap) break;
+        char *nb = realloc(b, cap * 2);
+        if (!nb) {
+            free(b);
+            b = NULL;
+            break;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+static char dec[2][1 << 16], trace[1 << 18];
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: vm_guards POLICY.govb RECORDS.jsonl\n");
+        return 2;
+    }
+    size_t plen, rlen;
+    char *pb = slurp(argv[1], &plen), *rb = slurp(argv[2], &rlen);
+    if (!pb || !rb) {
+        fprintf(stderr, "vm_guards: cannot read the inputs\n");
+        return 1;
+    }
+    gov_program *prog;
+    gov_error err = {.size = sizeof err};
+    if (gov_program_load(pb, plen, &prog, &err) != GOV_OK) {
+        fprintf(stderr, "vm_guards: %s\n", err.message);
+        return 1;
+    }
+    size_t need = gov_arena_size(prog, NULL);
+    void *arena[2] = {malloc(need), malloc(need)};
+    gov_vm *vm[2];
+    for (int i = 0; i < 2; i++)
+        if (!arena[i] || gov_vm_init(prog, NULL, arena[i], need, &vm[i]) != GOV_OK) {
+            fprintf(stderr, "vm_guards: cannot start a VM\n");
+            return 1;
+        }
+    gov_vm_set_trace(vm[1], trace, sizeof trace);
+    int rc = 0;
+    for (size_t at = 0, line = 1; at < rlen; line++) {
+        const char *nl = memchr(rb + at, '\n', rlen - at);
+        size_t end = nl ? (size_t)(nl - rb) : rlen;
+        uint64_t before[2], ran[2];
+        size_t len[2];
+        const gov_decision *d = NULL;
+        for (int i = 0; i < 2; i++) {
+            before[i] = gov_vm_rules_run(vm[i]);
+            d = gov_eval_json(vm[i], rb + at, end - at, line);
+            ran[i] = gov_vm_rules_run(vm[i]) - before[i];
+            if (gov_decision_status(d) != GOV_OK || gov_decision_json(d, dec[i], sizeof dec[i], &len[i]) != GOV_OK) {
+                fprintf(stderr, "vm_guards: line %zu: %s\n", line, gov_decision_error(d));
+                rc = 1;
+            }
+        }
+        static const char *const verdicts[] = {"allow", "warn", "review", "pause", "block"};
+        int v = gov_decision_verdict(d);
+        printf("line %zu: %s, ran %llu of %llu rules, fired", line, v >= 0 && v < 5 ? verdicts[v] : "?",
+               (unsigned long long)ran[0], (unsigned long long)ran[1]);
+        for (const char *s = dec[0]; (s = strstr(s, "{\"rule\":\"")) != NULL;) {
+            s += 9;
+            const char *q = strchr(s, '"');
+            printf(" %.*s", (int)(q - s), s);
+            s = q;
+        }
+        printf("\n");
+        if (len[0] != len[1] || memcmp(dec[0], dec[1], len[0]) != 0) {
+            printf("# line %zu: the decisions with and without a trace differ\n#   %s\n#   %s\n", line, dec[0], dec[1]);
+            rc = 1;
+        }
+        at = end + 1;
+    }
+    gov_program_free(prog);
+    free(arena[0]);
+    free(arena[1]);
+    free(pb);
+    free(rb);
+    return rc;
+}
