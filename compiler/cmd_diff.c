@@ -446,6 +446,18 @@ static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
     if (o->u.drift.verdict != n->u.drift.verdict)
         add(D, "drift", n->name, "verdict", gov_verdict_name(o->u.drift.verdict), gov_verdict_name(n->u.drift.verdict),
             sev_verdict_fx(o->u.drift.verdict, n->u.drift.verdict));
+    /* `for`: the drift must hold that long before it fires; longer (or added) fires
+     * later, looser. `stale after` (5m unless given) with `for`: a longer one resets a
+     * pending drift less often and keeps a firing one longer, tighter. */
+    diff_duration(D, "drift", n->name, "for", o->u.drift.for_, n->u.drift.for_, false);
+    if (o->u.drift.for_ && n->u.drift.for_) {
+        GovValue os = {.u.i = INT64_C(300000000000)}, ns = os;
+        if ((!o->u.drift.stale_after || govE_eval(o->u.drift.stale_after, &os)) &&
+            (!n->u.drift.stale_after || govE_eval(n->u.drift.stale_after, &ns)) && os.u.i != ns.u.i)
+            add(D, "drift", n->name, "stale after", o->u.drift.stale_after ? val_text(D, o->u.drift.stale_after) : "5m",
+                n->u.drift.stale_after ? val_text(D, n->u.drift.stale_after) : "5m",
+                ns.u.i > os.u.i ? FX_TIGHTEN : FX_LOOSEN);
+    }
     diff_notify(D, n->name, "drift", &o->u.drift.notify, &n->u.drift.notify);
     diff_escalate(D, n->name, "drift", o->u.drift.escalate, n->u.drift.escalate);
 }

@@ -16,6 +16,7 @@
 #include "compiler/compile.h"
 #include "compiler/govc.h"
 #include "compiler/stdlib.h"
+#include "compiler/test_mock.h"
 #include "lang/eval.h"
 
 typedef struct TestOpts {
@@ -274,6 +275,20 @@ static bool give(GovFrontend *fe, gov_vm *vm, const gov_program *prog, const Gov
     return true;
 }
 
+/* A host function the test mocks was called with arguments no mock step (so far)
+ * matches: the call failed, and the test fails naming it. */
+static bool all_mocked(GovFrontend *fe, GovcMocks *m, const GovTestStep *st, const gov_decision *d, uint32_t row)
+{
+    char call[512], act[640], tag[32] = "";
+    if (!govc_mocks_unmatched(m, call, sizeof call))
+        return true;
+    if (row)
+        snprintf(tag, sizeof tag, " (table row %u)", row);
+    snprintf(act, sizeof act, "a call %s that no mock matches%s", call, tag);
+    print_failure(fe, st, "every call of a mocked host function matched by a mock", act, d);
+    return false;
+}
+
 static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size_t asize, char *tbuf, size_t tcap,
                      const GovTest *t, Cov *cov, const GovcHosts *hosts, char *msg, size_t msgcap)
 {
@@ -283,8 +298,14 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
         snprintf(msg, msgcap, "cannot initialise a VM");
         return false;
     }
-    if (govc_host_bind(vm, prog, hosts, msg, msgcap) != 0) {
+    /* The externs the test mocks are bound to their mocks, before and after the
+     * libraries (so a library does not answer for a mocked extern, and gov_vm_ready
+     * counts the mocks as bound). */
+    GovcMocks *mocks = govc_mocks_new(prog, t, msg, msgcap);
+    if (!mocks || govc_mocks_bind(mocks, vm, msg, msgcap) != 0 || govc_host_bind(vm, prog, hosts, msg, msgcap) != 0 ||
+        govc_mocks_bind(mocks, vm, msg, msgcap) != 0) {
         fprintf(detail_out, "    %s\n", msg);
+        govc_mocks_free(mocks);
         return false;
     }
     gov_vm_set_trace(vm, tbuf, tcap);
@@ -295,7 +316,10 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
     ids.n = 0;
     for (uint32_t s = 0; s < t->nsteps; s++) {
         const GovTestStep *st = &t->steps[s];
+        govc_mocks_reach(mocks, s);
         switch ((GovStepKind)st->kind) {
+        case GOV_STEP_MOCK:
+            break;
         case GOV_STEP_GIVEN:
             if (st->table) {
                 /* Each row is evaluated in turn, and the expectations that follow the
@@ -309,6 +333,7 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
                         ok = false;
                         continue;
                     }
+                    ok &= all_mocked(fe, mocks, st, last, r + 1);
                     cover(cov, last);
                     note_ids(&ids, last);
                     for (uint32_t k = s + 1; k < e; k++)
@@ -318,6 +343,7 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
                 break;
             }
             ok &= give(fe, vm, prog, st, 0, st->ninits, &clock, &last);
+            ok &= all_mocked(fe, mocks, st, last, 0);
             cover(cov, last);
             note_ids(&ids, last);
             break;
@@ -336,6 +362,7 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
                 print_failure(fe, st, "an event the VM accepts", gov_decision_error(last), NULL);
                 ok = false;
             }
+            ok &= all_mocked(fe, mocks, st, last, 0);
             note_ids(&ids, last);
             break;
         }
@@ -344,6 +371,7 @@ static bool run_test(GovFrontend *fe, const gov_program *prog, void *arena, size
             break;
         }
     }
+    govc_mocks_free(mocks);
     return ok;
 }
 
@@ -439,8 +467,9 @@ static void test_usage(FILE *out)
             "Run the `test` blocks of policies. Each test starts from a fresh VM; `given`\n"
             "evaluates a record; `approve`, `reject`, `ack` and `tick` drive gates, chains and\n"
             "the clock; `expect RULE [not] fired`, `expect verdict V` and `expect [not] ACTION\n"
-            "NAME` check the latest decision. A failure shows where, expected beside actual,\n"
-            "and the trace.\n"
+            "NAME` check the latest decision; `mock NAME(ARG, ...) = VALUE` answers for a host\n"
+            "function (`_` any argument, `= error` a failing call). A failure shows where,\n"
+            "expected beside actual, and the trace.\n"
             "A record's time is its `at` (or `given KIND at TIME`), else the previous one's.\n"
             "\n"
             "options:\n"
@@ -449,7 +478,7 @@ static void test_usage(FILE *out)
             "  --coverage         list each rule, drift and gate, and whether any test fired it\n"
             "  --coverage-min P   fail when fewer than P percent of them fired\n"
             "  --host-lib LIB     bind host functions (extern fn) from the shared library LIB,\n"
-            "                     as govc run does (repeatable)\n"
+            "                     as govc run does (repeatable); a mocked one stays mocked\n"
             "  -h, --help         show this help\n"
             "\n"
             "The last line is \"N passed, N failed\". Exit status: 0 all passed, 1 a test failed\n"

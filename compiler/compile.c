@@ -1242,28 +1242,30 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
     K->nrules++;
 }
 
-/* The RULESTATE entry of rule index ri, just emitted: a rule with `for` or `clear`, kept
- * per key when it reads windows kept per key (K->rlevel, K->rcap). */
-static void emit_sustained(Comp *K, GovDecl *d, uint32_t ri)
+/* The RULESTATE entry of rule index ri, just emitted: a rule with `for` or `clear` (or a
+ * drift with `for`), kept per key when it reads windows kept per key, or a drift kept per
+ * key (K->rlevel, K->rcap). */
+static void emit_sustained(Comp *K, uint32_t ri, GovExpr *for_, bool clear_when, GovExpr *clear_after,
+                           GovExpr *stale_after)
 {
     GovValue hold = {0}, after = {0};
-    if (d->u.rule.for_)
-        govE_eval(d->u.rule.for_, &hold);
-    if (d->u.rule.clear_after)
-        govE_eval(d->u.rule.clear_after, &after);
+    if (for_)
+        govE_eval(for_, &hold);
+    if (clear_after)
+        govE_eval(clear_after, &after);
     Buf *b = &K->sec[GOVB_S_RULESTATE];
     put32(b, ri);
-    put32(b, d->u.rule.clear_when ? GOVB_RS_CLEARWHEN : 0);
-    put64(b, (uint64_t)(d->u.rule.for_ ? hold.u.i : 0));
-    put64(b, (uint64_t)(d->u.rule.clear_after ? after.u.i : 0));
+    put32(b, clear_when ? GOVB_RS_CLEARWHEN : 0);
+    put64(b, (uint64_t)(for_ ? hold.u.i : 0));
+    put64(b, (uint64_t)(clear_after ? after.u.i : 0));
     put32(b, K->rlevel);
     put32(b, K->rlevel == GOVB_NONE ? 1 : K->rcap);
     /* Its staleness (RULESTALE, one entry per RULESTATE entry): `stale after`, else the
      * language's default of 5 minutes (spec/language.md §4.3). */
     GovValue stale = {0};
     stale.u.i = INT64_C(300000000000);
-    if (d->u.rule.stale_after)
-        govE_eval(d->u.rule.stale_after, &stale);
+    if (stale_after)
+        govE_eval(stale_after, &stale);
     b = &K->sec[GOVB_S_RULESTALE];
     put32(b, ri);
     put32(b, 0);
@@ -1662,7 +1664,8 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
             }
             emit_rule(K, d, d->u.rule.when, d->u.rule.clear_when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
             if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)
-                emit_sustained(K, d, K->nrules - 1);
+                emit_sustained(K, K->nrules - 1, d->u.rule.for_, d->u.rule.clear_when != NULL, d->u.rule.clear_after,
+                               d->u.rule.stale_after);
             break;
         case GOV_D_GATE: {
             /* A gate is a rule with the verdict review, and a GATES entry that opens a
@@ -1681,6 +1684,14 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
             }
             drift_rule[d->index] = K->nrules;
             emit_rule(K, d, NULL, NULL, &d->u.drift.notify, d->u.drift.severity, d->u.drift.verdict);
+            if (d->u.drift.for_) {
+                /* `for`: the drift's rule is sustained (spec/language.md §4.5.1), per key
+                 * as the drift is, in a table of the drift's capacity: it sees the keys
+                 * the drift sees, in the same order. */
+                K->rlevel = d->u.drift.has_per ? (uint32_t)d->u.drift.per : GOVB_NONE;
+                K->rcap = d->u.drift.has_per ? capacity_of(d->u.drift.capacity) : 1;
+                emit_sustained(K, K->nrules - 1, d->u.drift.for_, false, NULL, d->u.drift.stale_after);
+            }
             break;
         default:
             break;

@@ -1,7 +1,7 @@
 # compiler/compiler.mk: libgovc (the front end and compiler as a library, static and
 # shared, behind compiler/gov_compiler.h), and the govc driver over it.
 GOVC_SRCS := compiler/govc.c compiler/drive.c compiler/cmd_check.c compiler/cmd_build.c compiler/cmd_disasm.c \
-             compiler/program.c compiler/cmd_run.c compiler/cmd_explain.c compiler/cmd_test.c compiler/cmd_diff.c compiler/diff_prove.c compiler/cmd_replay.c compiler/cmd_audit.c \
+             compiler/program.c compiler/cmd_run.c compiler/cmd_explain.c compiler/cmd_test.c compiler/test_mock.c compiler/cmd_diff.c compiler/diff_prove.c compiler/cmd_replay.c compiler/cmd_audit.c \
              compiler/cmd_fmt.c compiler/fmt.c compiler/fmt_doc.c compiler/host.c compiler/jview.c compiler/opts.c \
              compiler/gitside.c compiler/outfile.c compiler/lsp.c compiler/lsp_io.c compiler/lsp_json.c \
              compiler/lsp_index.c compiler/lsp_feat.c

@@ -578,6 +578,10 @@ static void clause(F *f)
         take(f, '>');
         text(f, " ");
         clause_expr(f);
+        if (peek(f)->t == T_FOR) {
+            text(f, " ");
+            kw_expr(f);
+        }
         break;
     case T_BINS: {
         take(f, T_BINS);
@@ -780,7 +784,7 @@ static void field_inits(F *f)
     take(f, '}');
 }
 
-static void test_block(F *f)
+static void test_block(F *f, const GovTest *t)
 {
     take(f, T_TEST);
     text(f, " ");
@@ -812,6 +816,23 @@ static void test_block(F *f)
                 text(f, " ");
                 kw_expr(f);
             }
+            continue;
+        }
+        if (peek(f)->t == T_MOCK) {
+            /* mock NAME[(ARG, ...)] = VALUE */
+            GovTestStep *st = NULL;
+            for (uint32_t k = 0; k < t->nsteps && !st; k++)
+                if (t->steps[k].kind == GOV_STEP_MOCK && t->steps[k].span.lo == peek(f)->lo)
+                    st = &t->steps[k];
+            take(f, T_MOCK);
+            text(f, " ");
+            take(f, T_IDENT);
+            if (peek(f)->t == '(')
+                expr_list(f, '(', ')', st ? st->args.items : NULL, st ? st->args.n : 0);
+            text(f, " ");
+            take(f, '=');
+            text(f, " ");
+            clause_expr(f);
             continue;
         }
         if (peek(f)->t == T_TICK) {
@@ -1001,7 +1022,7 @@ static void collect(F *f, GovModule *m)
         case GOV_D_DRIFT:
             add_root(f, d->u.drift.of), add_root(f, d->u.drift.baseline), add_root(f, d->u.drift.current);
             add_root(f, d->u.drift.threshold), add_root(f, d->u.drift.min_samples);
-            add_root(f, d->u.drift.capacity);
+            add_root(f, d->u.drift.capacity), add_root(f, d->u.drift.for_), add_root(f, d->u.drift.stale_after);
             for (uint32_t k = 0; k < d->u.drift.bins.n; k++)
                 add_root(f, d->u.drift.bins.items[k]);
             break;
@@ -1028,6 +1049,9 @@ static void collect(F *f, GovModule *m)
         GOV_PUSH(f->arena, f->nodes, f->nn, f->ncap, ((Node){t->span.lo, t->span.hi, N_TEST, t}));
         for (uint32_t k = 0; k < t->nsteps; k++) {
             add_root(f, t->steps[k].at);
+            add_root(f, t->steps[k].value);
+            for (uint32_t j = 0; j < t->steps[k].args.n; j++)
+                add_root(f, t->steps[k].args.items[j]);
             for (uint32_t j = 0; j < t->steps[k].ninits; j++)
                 add_root(f, t->steps[k].inits[j].value);
         }
@@ -1070,7 +1094,7 @@ static void print_file(F *f)
             continue;
         }
         if (n->kind == N_TEST) {
-            test_block(f);
+            test_block(f, n->p);
             continue;
         }
         int cls = run_class(n);

@@ -180,6 +180,12 @@ static void test(Walk *w, const GovTest *t)
         const GovTestStep *st = &t->steps[i];
         add(w, st->name_span, OCC_DECL, false, st->ref, NULL);
         expr(w, st->at, 0);
+        /* A mock's `_` and `error` are words, not names of anything. */
+        for (uint32_t j = 0; j < st->args.n; j++)
+            if (st->args.items[j] && st->args.items[j]->kind != GOV_E_NAME)
+                expr(w, st->args.items[j], 0);
+        if (st->value && st->value->kind != GOV_E_NAME)
+            expr(w, st->value, 0);
         for (uint32_t j = 0; j < st->ninits; j++) {
             const GovFieldInit *fi = &st->inits[j];
             /* The field's name is the first token of its initialiser (check.c). */

@@ -274,6 +274,7 @@ struct GovDecl {
         } window;
         struct {
             GovExpr *of, *baseline, *current, *threshold, *min_samples, *capacity;
+            GovExpr *for_, *stale_after;   /* `test S > X for D`, `stale after D` (§4.5.1) */
             GovStr stat; GovSpan stat_span; int stat_kind;
             GovExprList bins;
             int per; bool has_per;
@@ -364,7 +365,8 @@ struct GovScope {
 typedef enum GovStepKind {
     GOV_STEP_GIVEN, GOV_STEP_EXPECT_FIRED, GOV_STEP_EXPECT_VERDICT,
     GOV_STEP_APPROVE, GOV_STEP_REJECT, GOV_STEP_ACK, GOV_STEP_TICK,   /* events */
-    GOV_STEP_EXPECT_ACTION                                            /* expect TYPE NAME */
+    GOV_STEP_EXPECT_ACTION,                                           /* expect TYPE NAME */
+    GOV_STEP_MOCK                                                     /* mock NAME(ARGS) = VALUE */
 } GovStepKind;
 
 typedef struct GovFieldInit {
@@ -393,6 +395,10 @@ typedef struct GovTestStep {
     GovSpan *row_span;
     bool table;
     int verdict;
+    /* mock NAME[(ARGS)] = VALUE: the arguments (a name `_` matches any value; has_args
+     * false without parentheses: any call), the value, or fails (checker) for `= error`. */
+    GovExprList args; bool has_args, fails;
+    GovExpr *value;
 } GovTestStep;
 
 typedef struct GovTest {

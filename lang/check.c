@@ -1278,6 +1278,15 @@ static void check_drift(Checker *C, GovDecl *d)
         if (govC_const(C, d->u.drift.threshold, GOV_TY_FLOAT, "a drift threshold", &v) && v.u.f < 0)
             govD_error(C->d, "E024", d->u.drift.threshold->span, "a drift threshold must not be negative");
     }
+    /* `test S > X for D`: the drift must hold for D before it fires (§4.5.1). */
+    if (d->u.drift.for_)
+        positive(C, d->u.drift.for_, GOV_TY_DURATION, "'for'", &v);
+    if (d->u.drift.stale_after) {
+        positive(C, d->u.drift.stale_after, GOV_TY_DURATION, "'stale after'", &v);
+        if (!d->u.drift.for_)
+            govD_error(C->d, "E015", d->u.drift.stale_after->span,
+                       "'stale after' applies to a drift with `for` (`test STAT > X for D`)");
+    }
     if (d->u.drift.min_samples && positive(C, d->u.drift.min_samples, GOV_TY_INT, "min_samples", &v) &&
         v.u.i > (1 << 30))
         govD_error(C->d, "E044", d->u.drift.min_samples->span, "min_samples is at most %d", 1 << 30);
@@ -1529,6 +1538,50 @@ static bool test_step_target(Checker *C, GovTestStep *st, unsigned *want, const 
     }
 }
 
+static bool is_word(const GovExpr *e, const char *w)
+{
+    return e && e->kind == GOV_E_NAME && str_eq(e->u.name.name, w);
+}
+
+/* `mock NAME[(ARGS)] = VALUE` (§4.4): NAME an extern, as many arguments as it has
+ * parameters, each `_` or a constant of the parameter's type, and VALUE `error` or a
+ * constant of its return type. */
+static void check_mock(Checker *C, GovTestStep *st)
+{
+    GovDecl *d = govF_lookup(C->pol, st->name.s, st->name.len);
+    if (!d || d->kind != GOV_D_EXTERN) {
+        GovDiag *g = govD_error(C->d, "E060", st->name_span, "'%.*s' is not a host function (extern fn): only those "
+                                "can be mocked", (int)st->name.len, st->name.s);
+        note_suggestion(C, g, st->name, 1u << GOV_D_EXTERN);
+        return;
+    }
+    st->ref = d;
+    GovValue v;
+    if (st->has_args && st->args.n != d->u.ext.nparams) {
+        GovDiag *g = govD_error(C->d, "E062", st->span, "'%.*s' takes %u argument%s, the mock gives %u",
+                                (int)st->name.len, st->name.s, d->u.ext.nparams, d->u.ext.nparams == 1 ? "" : "s",
+                                st->args.n);
+        govD_note(C->d, g, d->name_span, "'%.*s' is declared here", (int)d->name.len, d->name.s);
+    } else {
+        for (uint32_t i = 0; st->has_args && i < st->args.n; i++) {
+            if (is_word(st->args.items[i], "_"))
+                continue; /* any value */
+            uint8_t t = d->u.ext.ptypes ? d->u.ext.ptypes[i] : GOV_TY_ERROR;
+            if (t == GOV_TY_ERROR)
+                continue;
+            govC_const(C, st->args.items[i], t == GOV_TY_ID ? GOV_TY_STRING : t,
+                       govD_fmt(C->a, "the mock's argument '%.*s'", (int)d->u.ext.param_names[i].len,
+                                d->u.ext.param_names[i].s), &v);
+        }
+    }
+    if (is_word(st->value, "error")) {
+        st->fails = true;
+        return;
+    }
+    if (d->u.ext.rtype != GOV_TY_ERROR)
+        govC_const(C, st->value, d->u.ext.rtype, "a mock's value", &v);
+}
+
 static void check_tests(Checker *C)
 {
     GovPolicy *p = C->pol;
@@ -1538,6 +1591,10 @@ static void check_tests(Checker *C)
             GovTestStep *st = &ts->steps[s];
             if (st->kind == GOV_STEP_EXPECT_VERDICT)
                 continue;
+            if (st->kind == GOV_STEP_MOCK) {
+                check_mock(C, st);
+                continue;
+            }
             GovValue v;
             if (st->at && st->kind != GOV_STEP_GIVEN)
                 govC_const(C, st->at, GOV_TY_TIME, "an event's time", &v);

@@ -391,6 +391,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
         "reject"            { SET_LOC(); KW(T_REJECT); }
         "ack"               { SET_LOC(); KW(T_ACK); }
         "tick"              { SET_LOC(); KW(T_TICK); }
+        "mock"              { SET_LOC(); KW(T_MOCK); }
         "by"                { SET_LOC(); KW(T_BY); }
         "fired"             { SET_LOC(); KW(T_FIRED); }
         "not"               { SET_LOC(); KW(T_NOT); }

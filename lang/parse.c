@@ -258,13 +258,14 @@ void govP_stale(GovParser *P, GovStr word, GovSpan word_sp, GovExpr *after, GovS
                    (int)word.len, word.s);
         return;
     }
-    if (!d || d->kind != GOV_D_RULE) {
-        allowed(P, K(GOV_D_RULE), "stale after", sp);
+    if (!d || (d->kind != GOV_D_RULE && d->kind != GOV_D_DRIFT)) {
+        allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), "stale after", sp);
         return;
     }
-    if (!once(P, d->u.rule.stale_after, d->u.rule.stale_after ? d->u.rule.stale_after->span : NOSPAN, "stale after", sp))
+    GovExpr **slot = d->kind == GOV_D_RULE ? &d->u.rule.stale_after : &d->u.drift.stale_after;
+    if (!once(P, *slot, *slot ? (*slot)->span : NOSPAN, "stale after", sp))
         return;
-    d->u.rule.stale_after = after;
+    *slot = after;
 }
 
 void govP_severity(GovParser *P, int sev, GovSpan sp)
@@ -426,7 +427,7 @@ void govP_drift_expr(GovParser *P, int which, GovExpr *e, GovSpan sp)
         *slot = e;
 }
 
-void govP_drift_test(GovParser *P, GovStr stat, GovSpan stat_sp, GovExpr *threshold, GovSpan sp)
+void govP_drift_test(GovParser *P, GovStr stat, GovSpan stat_sp, GovExpr *threshold, GovExpr *for_, GovSpan sp)
 {
     GovDecl *d = P->cur;
     if (!once(P, d->u.drift.threshold, d->u.drift.stat_span, "test", sp))
@@ -434,6 +435,7 @@ void govP_drift_test(GovParser *P, GovStr stat, GovSpan stat_sp, GovExpr *thresh
     d->u.drift.stat = stat;
     d->u.drift.stat_span = stat_sp;
     d->u.drift.threshold = threshold;
+    d->u.drift.for_ = for_;
 }
 
 void govP_drift_bins(GovParser *P, GovExprList *bins, GovSpan sp)
@@ -671,6 +673,21 @@ void govP_event_step(GovParser *P, GovStepKind k, GovStr name, GovSpan name_sp, 
     st->key = key;
     st->by = by;
     st->at = at;
+    P->step = NULL;
+}
+
+void govP_mock(GovParser *P, GovStr name, GovSpan name_sp, GovExprList *args, GovExpr *value, GovSpan sp)
+{
+    if (!P->test)
+        return;
+    GovTestStep *st = new_step(P, GOV_STEP_MOCK, sp);
+    st->name = name;
+    st->name_span = name_sp;
+    if (args) {
+        st->args = *args;
+        st->has_args = true;
+    }
+    st->value = value;
     P->step = NULL;
 }
 

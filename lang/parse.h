@@ -62,7 +62,7 @@ void govP_window_span(GovParser *P, GovExpr *last_runs, GovExpr *span, GovSpan s
 void govP_where(GovParser *P, GovExpr *e, GovSpan sp);
 void govP_lateness(GovParser *P, GovExpr *e, GovSpan sp);
 void govP_drift_expr(GovParser *P, int which, GovExpr *e, GovSpan sp);
-void govP_drift_test(GovParser *P, GovStr stat, GovSpan stat_sp, GovExpr *threshold, GovSpan sp);
+void govP_drift_test(GovParser *P, GovStr stat, GovSpan stat_sp, GovExpr *threshold, GovExpr *for_, GovSpan sp);
 void govP_drift_bins(GovParser *P, GovExprList *bins, GovSpan sp);
 void govP_approver(GovParser *P, GovStr who, bool group, GovSpan sp);
 void govP_quorum(GovParser *P, int64_t n, GovSpan n_sp, GovSpan sp);
@@ -87,6 +87,7 @@ void govP_table(GovParser *P);
 void govP_row_end(GovParser *P, GovSpan sp);
 void govP_event_step(GovParser *P, GovStepKind k, GovStr name, GovSpan name_sp, GovStr key, GovStr by, GovExpr *at,
                      GovSpan sp);
+void govP_mock(GovParser *P, GovStr name, GovSpan name_sp, GovExprList *args, GovExpr *value, GovSpan sp);
 void govP_expect_action(GovParser *P, GovStr action, GovSpan action_sp, GovStr name, GovSpan name_sp, bool negate,
                         GovSpan sp);
 

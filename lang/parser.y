@@ -104,6 +104,7 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 %token T_THEN "'then'" T_ELSE "'else'" T_DENY "'deny'"
 %token T_ALLOWLIST "'allowlist'" T_DENYLIST "'denylist'"
 %token T_APPROVE "'approve'" T_REJECT "'reject'" T_ACK "'ack'" T_TICK "'tick'" T_BY "'by'"
+%token T_MOCK "'mock'"
 %token T_ARROW "'->'" T_EQ "'=='" T_NE "'!='" T_LE "'<='" T_GE "'>='"
 %token <i> T_INT "integer" T_DURATION "duration" T_MONEY "money amount" T_TIME "time"
 %token <i> T_BOOL "'true' or 'false'" T_SEV "severity (info, warning or critical)"
@@ -338,7 +339,8 @@ drift_clause
     | T_BASELINE expr         { govP_drift_expr(P, 1, $2, SP(@$)); }
     | T_CURRENT expr          { govP_drift_expr(P, 2, $2, SP(@$)); }
     | T_MIN_SAMPLES expr      { govP_drift_expr(P, 3, $2, SP(@$)); }
-    | T_TEST T_IDENT '>' expr { govP_drift_test(P, $2, SP(@2), $4, SP(@$)); }
+    | T_TEST T_IDENT '>' expr opt_for { govP_drift_test(P, $2, SP(@2), $4, $5, SP(@$)); }
+    | T_IDENT T_AFTER expr    { govP_stale(P, $1, SP(@1), $3, SP(@$)); }   /* `stale after D` */
     | T_BINS '[' expr_list ']' { govP_drift_bins(P, &$3, SP(@$)); }
     | common_clause
     ;
@@ -474,6 +476,10 @@ test_step
     | T_ACK T_IDENT T_STRING T_BY T_STRING opt_at
                               { govP_event_step(P, GOV_STEP_ACK, $2, SP(@2), $3, $5, $6, SP(@$)); }
     | T_TICK T_AT expr        { govP_event_step(P, GOV_STEP_TICK, (GovStr){0}, SP(@1), (GovStr){0}, (GovStr){0}, $3, SP(@$)); }
+    /* `mock NAME = VALUE`, `mock NAME(ARG, ...) = VALUE`: a host function's answer in
+     * this test; `_` matches any argument and `error` as the value fails the call. */
+    | T_MOCK T_IDENT '=' expr { govP_mock(P, $2, SP(@2), NULL, $4, SP(@$)); }
+    | T_MOCK T_IDENT '(' expr_list ')' '=' expr { govP_mock(P, $2, SP(@2), &$4, $7, SP(@$)); }
     ;
 
 opt_at

@@ -1497,8 +1497,15 @@ static int verify_drifts(govL_ctx *c) {
         uint64_t at = c->off[GOVB_S_DRIFTS] + (uint64_t)GOVB_DRIFT_SIZE * i;
         if (p->rule[d->rule].kind != d->kind)
             return fail(c, GOV_EVALUE, at + 8, "drift %u: rule %u is of another kind", i, d->rule);
-        if (p->rule_gate[d->rule] != GOVB_NONE || p->rule_sus[d->rule] != GOVB_NONE)
-            return fail(c, GOV_EVALUE, at + 8, "drift %u: rule %u is a gate or sustained", i, d->rule);
+        if (p->rule_gate[d->rule] != GOVB_NONE)
+            return fail(c, GOV_EVALUE, at + 8, "drift %u: rule %u is a gate", i, d->rule);
+        /* A drift with `for` (spec/language.md §4.5.1): its rule is sustained by `for`
+         * alone, keyed as the drift is, so its table sees the drift's keys in order. */
+        uint32_t si = p->rule_sus[d->rule];
+        if (si != GOVB_NONE && (p->sus[si].flags || p->sus[si].after || p->sus[si].level != d->level ||
+                                p->sus[si].capacity != d->capacity))
+            return fail(c, GOV_EVALUE, at + 8, "drift %u: rule %u is sustained other than by `for` at the drift's level "
+                        "and capacity", i, d->rule);
         p->rule_drift[d->rule] = i;
         if (d->code != next) return fail(c, GOV_EBOUNDS, at + 20, "drift %u: code at %u, expected %u", i, d->code, next);
         int e = verify_code(c, d->kind, d->code, d->ncode, 1);

@@ -52,6 +52,11 @@ done
 
 # govc test: every policy's test blocks pass and fire every rule; failure output.
 check "test-policies" "$GOVC" test --coverage-min 100 $all_hosts policies/
+# ... and without the host libraries: their tests mock the host functions (issue 24.5).
+check "test-policies-no-host" "$GOVC" test --coverage-min 100 policies/
+# mock steps: every parameter type, `_`, the latest match answering, failing calls, table
+# rows, and calls no mock matches (which fail the test).
+check "test-mock" "$GOVC" test "$here/testmock"
 check "test-failures" "$GOVC" test "$here/testfail"
 check "test-json" "$GOVC" test --format json --run "*verdict*" "$here/testfail"
 check "test-events" "$GOVC" test --coverage "$here/testevents"

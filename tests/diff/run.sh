@@ -27,6 +27,8 @@ check sets-text "$GOVC" diff "$here/sets/old.gov" "$here/sets/new.gov"
 check sets-fail-on-loosen "$GOVC" diff --fail-on loosen --format json "$here/sets/old.gov" "$here/sets/new.gov"
 # A condition on a set limit proves nothing by its (absent) literal items: narrowing it
 # to a literal list is loosened or unproven, never tightened (it was, after issue 25).
+# Drifts with `for` (issue 24.6): a longer or added `for` loosens, a longer `stale after` tightens.
+check drift-for-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/drift_for/old.gov" "$here/drift_for/new.gov"
 check setrule-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/setrule/old.gov" "$here/setrule/new.gov"
 check setrule-reverse "$GOVC" diff --fail-on loosen "$here/setrule/new.gov" "$here/setrule/old.gov"
 check policy-removed "$GOVC" diff policies/ policies/support
