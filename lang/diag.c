@@ -448,8 +448,10 @@ static void print_github(GovDiags *d, FILE *out)
  * note there becomes a related location with only its message, which names the module
  * and position, and a diagnostic there takes its first note in a real file as its
  * location (naming the module in its message). Rules carry §7's meaning of their code
- * (build/gen/codes.h, generated from the spec) and a help URI into the spec. */
-#define GOV_SPEC_URI "https://example.invalid/gov/spec/language.md"
+ * (build/gen/codes.h, generated from the spec) as their description. No helpUri and no
+ * informationUri: gov has no public address a link could point at, a relative
+ * reference would resolve in the repository being checked (not gov's), and a file: URI
+ * to an installed spec would hold only where govc was installed. */
 
 static void sarif_uri(FILE *out, const char *path)
 {
@@ -524,8 +526,7 @@ static void sarif_rule(GovDiags *d, FILE *out, const char *code)
         fputc('}', out);
         break;
     }
-    fprintf(out, ",\"defaultConfiguration\":{\"level\":\"%s\"}", code[0] == 'W' ? "warning" : "error");
-    fputs(",\"helpUri\":\"" GOV_SPEC_URI "#7-diagnostic-codes\"}", out);
+    fprintf(out, ",\"defaultConfiguration\":{\"level\":\"%s\"}}", code[0] == 'W' ? "warning" : "error");
 }
 
 static void print_sarif(GovDiags *d, FILE *out, const char *version)
@@ -533,7 +534,7 @@ static void print_sarif(GovDiags *d, FILE *out, const char *version)
     fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
           "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"govc\",\"version\":", out);
     json_str(out, version);
-    fputs(",\"informationUri\":\"" GOV_SPEC_URI "\",\"rules\":[", out);
+    fputs(",\"rules\":[", out);
     /* One reporting descriptor per distinct code, in order of first appearance. */
     const char **codes = govA_alloc(d->arena, (d->n + 1) * sizeof *codes);
     uint32_t ncodes = 0;
