@@ -337,7 +337,8 @@ static void diff_rule(Diff *D, const GovDecl *o, const GovDecl *n)
         add(D, "rule", n->name, "verdict", gov_verdict_name(o->u.rule.verdict), gov_verdict_name(n->u.rule.verdict),
             sev_verdict_fx(o->u.rule.verdict, n->u.rule.verdict));
     diff_notify(D, n->name, "rule", &o->u.rule.notify, &n->u.rule.notify);
-    diff_escalate(D, n->name, "rule", o->u.rule.escalate, n->u.rule.escalate);
+    diff_escalate(D, n->name, "rule", o->u.rule.escalate ? *o->u.rule.escalate : (GovNameRef){0},
+                  n->u.rule.escalate ? *n->u.rule.escalate : (GovNameRef){0});
 }
 
 static bool strs_subset(const GovStrList *a, const GovStrList *b)

@@ -1694,9 +1694,9 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
         GovDecl *d = p->decls[i];
         switch (d->kind) {
         case GOV_D_RULE:
-            if (d->u.rule.escalate.ref) {
+            if (d->u.rule.escalate && d->u.rule.escalate->ref) {
                 put32(&K->sec[GOVB_S_ESCALATE], K->nrules);
-                put32(&K->sec[GOVB_S_ESCALATE], d->u.rule.escalate.ref->index);
+                put32(&K->sec[GOVB_S_ESCALATE], d->u.rule.escalate->ref->index);
             }
             emit_rule(K, d, d->u.rule.when, d->u.rule.clear_when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
             if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)

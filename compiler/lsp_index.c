@@ -116,7 +116,8 @@ static void decl(Walk *w, const GovDecl *d)
         expr(w, d->u.rule.clear_when, 0);
         expr(w, d->u.rule.clear_after, 0);
         names(w, &d->u.rule.notify);
-        add(w, d->u.rule.escalate.span, OCC_DECL, false, d->u.rule.escalate.ref, NULL);
+        if (d->u.rule.escalate)
+            add(w, d->u.rule.escalate->span, OCC_DECL, false, d->u.rule.escalate->ref, NULL);
         break;
     case GOV_D_WINDOW:
         expr(w, d->u.window.call, 0);

@@ -228,9 +228,11 @@ static void default_root(Finder *F, char *buf, size_t cap)
         snprintf(buf, cap, "%.*s", (int)(slash - F->file_key), F->file_key);
     for (int up = 0; up < MAX_UP; up++) {
         char parent[4096], tmp[4096];
-        if (strcmp(buf, "/") == 0 || strlen(buf) + 4 > sizeof tmp)
+        if (strcmp(buf, "/") == 0)
             return;
-        snprintf(tmp, sizeof tmp, "%s/..", buf);
+        int n = snprintf(tmp, sizeof tmp, "%s/..", buf);
+        if (n < 0 || (size_t)n >= sizeof tmp)
+            return;
         govF_normalise(tmp, parent);
         /* A relative path climbs through "..": stop where the folder is unknown. */
         if (strcmp(parent, buf) == 0 || !holds_policy_file(F, parent))

@@ -1,182 +1,138 @@
-/* dlog.c: the decision log sink. Lines are appended with one write(2) each batch, before
- * the response leaves, so a decision a caller has seen is in the file (the kernel's page
- * cache survives the process; `kill -9` loses nothing written). On start a torn last line
- * (no newline) is cut off. When the file passes its size it is rotated: path.N-1 ->
- * path.N, ..., path -> path.1, and a new path is opened.
+/* dlog.c: the decision log, written with libgovlog (log/govlog.h, spec/trace.md §9;
+ * spec/govd.md §7).
+ *
+ * One log per process; each partition VM is a stream of it, attached when its VM starts
+ * (after any state was restored into it) and detached when it is retired by a reload or
+ * at stop. A decision is appended while its partition is still locked, so a stream's
+ * lines are in the order its VM evaluated them, which is the order a replay needs; the
+ * request then commits (an fdatasync under the `request` sync policy) before its
+ * response is sent. Inputs and attached states are always logged: a govd log is meant
+ * to be replayed (`govc audit replay`).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "govd/govd.h"
+#include "log/govlog.h"
 
 struct gd_dlog {
-    pthread_mutex_t mu;
-    char *path;
-    int fd;
-    uint64_t size, max;
-    int keep;
+    govlog *lg;
+    int sync;                   /* GD_SYNC_* */
+    _Atomic uint32_t next_stream;
+    _Atomic bool failed_once;   /* the first failure is logged, not every one after it */
 };
 
-/* Cut a torn last line: the file then ends at its last newline. */
-static void cut_torn(int fd, uint64_t *size)
+gd_dlog *gd_dlog_open(const char *path, uint64_t max_bytes, int sync, char *err, size_t cap)
 {
-    off_t end = lseek(fd, 0, SEEK_END);
-    if (end <= 0) {
-        *size = 0;
-        return;
+    /* Only regular files: opening a FIFO would block, and rotation renames the file. */
+    const char *sfx[] = {"", ".lock", ".next"};
+    for (size_t i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+        char name[4096];
+        snprintf(name, sizeof name, "%s%s", path, sfx[i]);
+        const char *what = gd_not_regular(name);
+        if (what) {
+            snprintf(err, cap, "decision log '%s' is %s, not a regular file", name, what);
+            return NULL;
+        }
     }
-    char buf[4096];
-    off_t pos = end;
-    while (pos > 0) {
-        size_t n = pos > (off_t)sizeof buf ? sizeof buf : (size_t)pos;
-        if (pread(fd, buf, n, pos - (off_t)n) != (ssize_t)n)
-            break;
-        for (size_t i = n; i > 0; i--)
-            if (buf[i - 1] == '\n') {
-                off_t keep = pos - (off_t)n + (off_t)i;
-                if (keep != end) {
-                    if (ftruncate(fd, keep) == 0)
-                        gd_log("decision log: cut a torn last line (%lld bytes)", (long long)(end - keep));
-                }
-                *size = (uint64_t)keep;
-                return;
-            }
-        pos -= (off_t)n;
+    gd_dlog *l = calloc(1, sizeof *l);
+    if (!l) {
+        snprintf(err, cap, "out of memory");
+        return NULL;
     }
-    if (ftruncate(fd, 0) == 0 && end > 0)
-        gd_log("decision log: cut a torn line (%lld bytes)", (long long)end);
-    *size = 0;
+    govlog_options o;
+    govlog_options_init(&o);
+    o.log_inputs = 1;
+    o.max_bytes = max_bytes;
+    o.sync = sync == GD_SYNC_LINE ? GOVLOG_SYNC_LINE : GOVLOG_SYNC_CLOSE;
+    o.recover = 1; /* a govd killed mid-write left a torn line: cut it, recorded */
+    char msg[400];
+    int rc = govlog_open(path, &o, &l->lg, msg, sizeof msg);
+    if (rc != GOVLOG_OK) {
+        snprintf(err, cap, "cannot open decision log '%s': %s (%s)", path, msg, govlog_errstr(rc));
+        free(l);
+        return NULL;
+    }
+    l->sync = sync;
+    if (govlog_recovered(l->lg))
+        gd_log("decision log: cut a torn last line (%llu bytes), recorded in a recover line",
+               (unsigned long long)govlog_recovered(l->lg));
+    return l;
 }
 
-static int open_log(gd_dlog *l, char *err, size_t cap)
+static void failed(gd_dlog *l, const char *what, int rc)
 {
-    /* Only a regular file: opening a FIFO would block, and rotation renames the file. */
-    const char *what = gd_not_regular(l->path);
-    if (what) {
-        snprintf(err, cap, "decision log '%s' is %s, not a regular file", l->path, what);
-        l->fd = -1;
-        return -1;
+    if (!atomic_exchange(&l->failed_once, true))
+        gd_log("decision log: %s failed: %s (%s); requests that need the log now fail", what,
+               govlog_errmsg(l->lg), govlog_errstr(rc));
+}
+
+uint32_t gd_dlog_attach(gd_dlog *l, gov_vm *vm)
+{
+    if (!l)
+        return GD_NO_STREAM;
+    uint32_t s = atomic_fetch_add(&l->next_stream, 1);
+    if (s == GD_NO_STREAM)
+        return GD_NO_STREAM;
+    int rc = govlog_attach(l->lg, s, vm);
+    if (rc != GOVLOG_OK) {
+        failed(l, "attach", rc);
+        return GD_NO_STREAM;
     }
-    l->fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (l->fd < 0) {
-        snprintf(err, cap, "cannot open decision log '%s': %s", l->path, strerror(errno));
+    return s;
+}
+
+int gd_dlog_append(gd_dlog *l, uint32_t stream, const gov_decision *d, const void *input, size_t len)
+{
+    if (!l)
+        return 0;
+    if (stream == GD_NO_STREAM)
         return -1;
-    }
-    int rfd = open(l->path, O_RDWR | O_CLOEXEC);
-    if (rfd >= 0) {
-        cut_torn(rfd, &l->size);
-        close(rfd);
+    int rc = govlog_append(l->lg, stream, d, input ? input : "", len);
+    if (rc != GOVLOG_OK) {
+        failed(l, "append", rc);
+        return -1;
     }
     return 0;
 }
 
-gd_dlog *gd_dlog_open(const char *path, uint64_t max_bytes, int keep, char *err, size_t cap)
+void gd_dlog_detach(gd_dlog *l, uint32_t stream, const gov_vm *vm)
 {
-    gd_dlog *l = calloc(1, sizeof *l);
-    if (!l || !(l->path = strdup(path))) {
-        free(l);
-        snprintf(err, cap, "out of memory");
-        return NULL;
-    }
-    pthread_mutex_init(&l->mu, NULL);
-    l->max = max_bytes;
-    l->keep = keep < 1 ? 1 : keep;
-    if (open_log(l, err, cap) != 0) {
-        free(l->path);
-        free(l);
-        return NULL;
-    }
-    return l;
-}
-
-static void rotate(gd_dlog *l)
-{
-    size_t n = strlen(l->path) + 16;
-    char *from = malloc(n), *to = malloc(n);
-    if (!from || !to) {
-        free(from);
-        free(to);
+    if (!l || stream == GD_NO_STREAM)
         return;
-    }
-    /* Every name a rename lands on must be a regular file or absent: otherwise the log
-     * is not rotated (it grows past its size) rather than a device replaced. */
-    for (int i = 0; i <= l->keep; i++) {
-        if (i)
-            snprintf(to, n, "%s.%d", l->path, i);
-        const char *what = gd_not_regular(i ? to : l->path);
-        if (what) {
-            gd_log("decision log: not rotated: '%s' is %s, not a regular file", i ? to : l->path, what);
-            free(from);
-            free(to);
-            return;
-        }
-    }
-    fsync(l->fd);
-    close(l->fd);
-    for (int i = l->keep; i >= 1; i--) {
-        snprintf(to, n, "%s.%d", l->path, i);
-        if (i == 1)
-            snprintf(from, n, "%s", l->path);
-        else
-            snprintf(from, n, "%s.%d", l->path, i - 1);
-        if (rename(from, to) != 0 && errno != ENOENT)
-            gd_log("decision log: cannot rename '%s' to '%s': %s", from, to, strerror(errno));
-    }
-    char err[256];
-    l->size = 0;
-    if (open_log(l, err, sizeof err) != 0) {
-        gd_log("decision log: %s", err);
-        l->fd = -1;
-    } else {
-        gd_log("decision log: rotated to '%s.1'", l->path);
-    }
-    free(from);
-    free(to);
+    int rc = govlog_detach(l->lg, stream, vm);
+    if (rc != GOVLOG_OK)
+        failed(l, "detach", rc);
 }
 
-int gd_dlog_write(gd_dlog *l, const char *lines, size_t len)
+int gd_dlog_commit(gd_dlog *l)
 {
-    if (!l || !len)
+    if (!l)
         return 0;
-    pthread_mutex_lock(&l->mu);
-    int rc = 0;
-    if (l->fd < 0) {
-        char err[256];
-        if (open_log(l, err, sizeof err) != 0)
-            rc = -1;
+    char warn[512];
+    if (govlog_take_warning(l->lg, warn, sizeof warn))
+        gd_log("decision log: %s", warn);
+    if (l->sync != GD_SYNC_REQUEST)
+        return 0;
+    int rc = govlog_sync(l->lg);
+    if (rc != GOVLOG_OK) {
+        failed(l, "sync", rc);
+        return -1;
     }
-    size_t off = 0;
-    while (rc == 0 && off < len) {
-        ssize_t w = write(l->fd, lines + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            gd_log("decision log: write failed: %s", strerror(errno));
-            rc = -1;
-            break;
-        }
-        off += (size_t)w;
-    }
-    l->size += off;
-    if (rc == 0 && l->max && l->size >= l->max)
-        rotate(l);
-    pthread_mutex_unlock(&l->mu);
-    return rc;
+    return 0;
 }
 
 void gd_dlog_close(gd_dlog *l)
 {
     if (!l)
         return;
-    if (l->fd >= 0) {
-        fsync(l->fd);
-        close(l->fd);
-    }
-    free(l->path);
+    char head[65];
+    int rc = govlog_close(l->lg, head);
+    if (rc != GOVLOG_OK)
+        gd_log("decision log: close failed: %s", govlog_errstr(rc));
+    else
+        gd_log("decision log: closed, head %s", head);
     free(l);
 }

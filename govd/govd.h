@@ -10,6 +10,7 @@
  *   metrics.c  counters and the latency histogram, Prometheus text
  *   dlog.c     the decision log sink, with rotation
  *   auth.c     bearer tokens and roles
+ *   host.c     host functions (extern fn) bound from --host-lib libraries
  */
 #ifndef GOVD_H
 #define GOVD_H
@@ -93,12 +94,21 @@ void gd_metrics_state_reset(void);
 void gd_metrics_decision(gd_pmetrics *pm, const gov_decision *d);
 
 /* ---------------------------------------------------------------- decision log */
+/* The decision log is libgovlog's (spec/trace.md §9): one stream per partition VM. */
 typedef struct gd_dlog gd_dlog;
-/* Open (append) the log at path; rotate when it passes max_bytes, keeping `keep` old
- * files (path.1 .. path.keep). NULL with err on failure. */
-gd_dlog *gd_dlog_open(const char *path, uint64_t max_bytes, int keep, char *err, size_t cap);
-/* Append lines (each ending in '\n') with one write; 0, or -1 (logged). */
-int gd_dlog_write(gd_dlog *l, const char *lines, size_t len);
+enum { GD_SYNC_REQUEST, GD_SYNC_LINE, GD_SYNC_NONE };   /* --log-sync request|line|none */
+#define GD_NO_STREAM UINT32_MAX
+/* Open (or continue) the log at path, cutting a torn tail (recorded); rotate past
+ * max_bytes (0: never). NULL with err on failure. */
+gd_dlog *gd_dlog_open(const char *path, uint64_t max_bytes, int sync, char *err, size_t cap);
+/* Attach vm as a new stream; its number, or GD_NO_STREAM when l is NULL or it failed. */
+uint32_t gd_dlog_attach(gd_dlog *l, gov_vm *vm);
+/* Append decision d of stream (its VM still locked) with the input it evaluated.
+ * 0 (also when l is NULL), or -1: the decision is not logged, and must not be sent. */
+int gd_dlog_append(gd_dlog *l, uint32_t stream, const gov_decision *d, const void *input, size_t len);
+void gd_dlog_detach(gd_dlog *l, uint32_t stream, const gov_vm *vm);
+/* Before a response: sync what was appended (the `request` policy). 0, or -1. */
+int gd_dlog_commit(gd_dlog *l);
 void gd_dlog_close(gd_dlog *l);
 
 /* ---------------------------------------------------------------- policies */
@@ -108,6 +118,7 @@ typedef struct gd_part {        /* one VM and the lock that makes it one thread'
     void *arena;
     bool retired;               /* its policy set was replaced: route again */
     uint64_t dirty;             /* events evaluated since the last snapshot */
+    uint32_t stream;            /* its decision-log stream, or GD_NO_STREAM */
 } gd_part;
 
 typedef struct gd_route {       /* gate and escalation ids -> partition (partitioned policies) */
@@ -148,12 +159,20 @@ typedef struct gd_config {
     int snapshot_ms;
     const char *dlog_path;
     uint64_t dlog_max;
-    int dlog_keep;
+    int dlog_sync;              /* GD_SYNC_* */
+    const char *host_policy[64], *host_lib[64];   /* --host-lib POLICY=LIB */
+    int nhost;
     size_t max_body, max_batch;
     int trace;
 } gd_config;
 
 extern gd_config gd_cfg;
+
+/* Host functions (host.c): bind vm's externs from the --host-lib libraries given for
+ * policy; 0, or -1 with the reason appended to err. An extern no library defines stays
+ * unbound (gov_vm_ready then decides). gd_host_count: libraries given for policy. */
+int gd_host_bind(gov_vm *vm, const char *policy, gd_buf *err);
+int gd_host_count(const char *policy);
 
 /* Build a set from the configured paths. NULL with the reasons in err (a message per
  * policy that failed: nothing is swapped then). */

@@ -7,20 +7,23 @@ DEB_PKGS += libhiredis-dev
 TEST_DEB_PKGS += redis-server redis-tools python3-redis python3-hiredis python3-xxhash
 
 GOVD_SRCS := govd/main.c govd/server.c govd/policy.c govd/otlp.c govd/batch.c govd/util.c govd/metrics.c \
-             govd/dlog.c govd/auth.c govd/record.c \
+             govd/dlog.c govd/auth.c govd/record.c govd/host.c \
              govd/resp.c govd/rcluster.c govd/redis_source.c govd/worker.c govd/produce.c
 GOVD_OBJS := $(GOVD_SRCS:%.c=$(BUILD)/obj/%.o)
-GOVD_LIBS := -lmicrohttpd -lhiredis -lxxhash -lffi -lm -lpthread
+GOVD_LIBS := -lmicrohttpd -lhiredis -lxxhash -lffi -lm -lpthread -ldl
 
 $(GOVD_OBJS): $(BUILD)/gen/parser.h
+# dlog.c includes log/govlog.h, which includes "gov.h" as an installed host sees it.
+$(GOVD_OBJS): CPPFLAGS_ALL += -Ivm
 
-$(BUILD)/govd: $(GOVD_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a
-	$(CC) $(LDFLAGS_ALL) -pthread -o $@ $(GOVD_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a $(GOVD_LIBS)
+$(BUILD)/govd: $(GOVD_OBJS) $(BUILD)/libgovlog.a $(BUILD)/libgovc.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -pthread -o $@ $(GOVD_OBJS) $(BUILD)/libgovlog.a $(BUILD)/libgovc.a $(BUILD)/libgov.a $(GOVD_LIBS) $(LOG_LIBS)
 
 all: $(BUILD)/govd
 
 # ---------------------------------------------------------------- tests
-TEST_DEPS += $(BUILD)/govd $(BUILD)/govc
+# host_functions binds policies/content_safety's library and tests/ffi's bad ones.
+TEST_DEPS += $(BUILD)/govd $(BUILD)/govc $(BUILD)/hosts/content_safety.so $(BUILD)/tests/ffi/bad_ret.so
 TEST_SUITES += "/usr/bin/python3 tests/govd/run.py $(BUILD)"
 # State files and the decision log: only regular files are read, appended to or replaced.
 TEST_SUITES += "sh tests/govd/outfiles.sh $(BUILD)"

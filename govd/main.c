@@ -42,9 +42,14 @@ static void usage(FILE *out)
             "  --partitions N           VMs of a policy with keyed state (default 16)\n"
             "  --state-dir DIR          save and restore VM state here (spec/govd.md 6)\n"
             "  --snapshot-interval MS   save changed state this often (default 1000)\n"
-            "  --decision-log FILE      append every decision (spec/govd.md 7)\n"
+            "  --decision-log FILE      append every decision to this tamper-evident log\n"
+            "                           (spec/govd.md 7; govc audit verify/replay read it)\n"
             "  --log-max-bytes N        rotate the decision log past N bytes (default 64 MiB)\n"
-            "  --log-keep N             rotated files kept (default 5)\n"
+            "  --log-sync WHEN          request (default: one fdatasync per request, before\n"
+            "                           its response), line (one per decision), none (the\n"
+            "                           page cache: survives kill -9, not a power cut)\n"
+            "  --host-lib POLICY=LIB    bind the host functions (extern fn) of the policy named\n"
+            "                           POLICY from the shared library LIB (repeatable)\n"
             "  --max-body N             largest request body (default 1 MiB)\n"
             "  --max-batch N            largest batch body (default 256 MiB)\n"
             "  --max-connections N      connection limit (default 1024)\n"
@@ -94,10 +99,9 @@ int main(int argc, char **argv)
     gd_cfg.partitions = 16;
     gd_cfg.snapshot_ms = 1000;
     gd_cfg.dlog_max = 64ull << 20;
-    gd_cfg.dlog_keep = 5;
     gd_cfg.max_body = 1u << 20;
     gd_cfg.max_batch = 256u << 20;
-    enum { O_TOKENS = 256, O_CERT, O_KEY, O_WORKERS, O_PARTS, O_STATE, O_SNAP, O_DLOG, O_DMAX, O_DKEEP, O_MAXBODY,
+    enum { O_TOKENS = 256, O_CERT, O_KEY, O_WORKERS, O_PARTS, O_STATE, O_SNAP, O_DLOG, O_DMAX, O_DKEEP, O_DSYNC, O_HOSTLIB, O_MAXBODY,
            O_MAXBATCH, O_MAXCONN, O_TIMEOUT, O_VERSION, O_WORKER, O_REDIS, O_PREFIX, O_WORKER_ID, O_LEASE,
            O_WBATCH, O_POLL, O_WAITR, O_WAITMS };
     bool worker = false;
@@ -111,6 +115,7 @@ int main(int argc, char **argv)
         {"partitions", required_argument, 0, O_PARTS}, {"state-dir", required_argument, 0, O_STATE},
         {"snapshot-interval", required_argument, 0, O_SNAP}, {"decision-log", required_argument, 0, O_DLOG},
         {"log-max-bytes", required_argument, 0, O_DMAX}, {"log-keep", required_argument, 0, O_DKEEP},
+        {"log-sync", required_argument, 0, O_DSYNC}, {"host-lib", required_argument, 0, O_HOSTLIB},
         {"max-body", required_argument, 0, O_MAXBODY}, {"max-batch", required_argument, 0, O_MAXBATCH},
         {"max-connections", required_argument, 0, O_MAXCONN}, {"timeout", required_argument, 0, O_TIMEOUT},
         {"worker", no_argument, 0, O_WORKER},        {"redis", required_argument, 0, O_REDIS},
@@ -141,7 +146,35 @@ int main(int argc, char **argv)
         case O_SNAP: if (!parse_num("--snapshot-interval", optarg, 10, 3600000, &v)) return 2; gd_cfg.snapshot_ms = (int)v; break;
         case O_DLOG: gd_cfg.dlog_path = optarg; break;
         case O_DMAX: if (!parse_num("--log-max-bytes", optarg, 4096, 1ull << 40, &v)) return 2; gd_cfg.dlog_max = v; break;
-        case O_DKEEP: if (!parse_num("--log-keep", optarg, 1, 1000, &v)) return 2; gd_cfg.dlog_keep = (int)v; break;
+        case O_DKEEP:
+            fprintf(stderr, "govd: --log-keep is gone: the decision log keeps every rotated file, chained to the "
+                            "next (spec/trace.md 9.4); archive old files yourself\n");
+            return 2;
+        case O_HOSTLIB: {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1]) {
+                fprintf(stderr, "govd: --host-lib takes POLICY=LIB (the policy's name, a shared library), not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            if (gd_cfg.nhost == 64) {
+                fprintf(stderr, "govd: at most 64 --host-lib\n");
+                return 2;
+            }
+            *eq = 0;
+            gd_cfg.host_policy[gd_cfg.nhost] = optarg;
+            gd_cfg.host_lib[gd_cfg.nhost++] = eq + 1;
+            break;
+        }
+        case O_DSYNC:
+            if (strcmp(optarg, "request") == 0) gd_cfg.dlog_sync = GD_SYNC_REQUEST;
+            else if (strcmp(optarg, "line") == 0) gd_cfg.dlog_sync = GD_SYNC_LINE;
+            else if (strcmp(optarg, "none") == 0) gd_cfg.dlog_sync = GD_SYNC_NONE;
+            else {
+                fprintf(stderr, "govd: --log-sync takes request, line or none, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
         case O_MAXBODY: if (!parse_num("--max-body", optarg, 64, 1ull << 30, &v)) return 2; gd_cfg.max_body = (size_t)v; break;
         case O_MAXBATCH: if (!parse_num("--max-batch", optarg, 64, 1ull << 34, &v)) return 2; gd_cfg.max_batch = (size_t)v; break;
         case O_MAXCONN: if (!parse_num("--max-connections", optarg, 1, 1000000, &v)) return 2; l.conn_limit = (int)v; break;
@@ -215,22 +248,26 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    gd_buf err = {0};
-    if (gd_set_start(&err) != 0) {
-        fprintf(stderr, "%sgovd: no policy set could be loaded\n", err.p ? err.p : "");
-        gd_buf_free(&err);
-        return 2;
-    }
-    gd_buf_free(&err);
+    /* The log first: each VM is attached to it as its state is restored. */
     char msg[512];
-    if (gd_cfg.dlog_path && !(gd_log_sink = gd_dlog_open(gd_cfg.dlog_path, gd_cfg.dlog_max, gd_cfg.dlog_keep, msg,
+    if (gd_cfg.dlog_path && !(gd_log_sink = gd_dlog_open(gd_cfg.dlog_path, gd_cfg.dlog_max, gd_cfg.dlog_sync, msg,
                                                          sizeof msg))) {
         fprintf(stderr, "govd: %s\n", msg);
         return 2;
     }
+    gd_buf err = {0};
+    if (gd_set_start(&err) != 0) {
+        fprintf(stderr, "%sgovd: no policy set could be loaded\n", err.p ? err.p : "");
+        gd_buf_free(&err);
+        gd_dlog_close(gd_log_sink);
+        return 2;
+    }
+    gd_buf_free(&err);
     gd_server *srv = gd_server_start(&l, msg, sizeof msg);
     if (!srv) {
         fprintf(stderr, "govd: %s\n", msg);
+        gd_set_shutdown();
+        gd_dlog_close(gd_log_sink);
         return 2;
     }
     gd_log("listening on %s (%d workers%s%s)", gd_server_where(srv), gd_cfg.workers, l.tls_cert ? ", TLS" : "",

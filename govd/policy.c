@@ -147,14 +147,17 @@ static int policy_init(gd_policy *p, const char *path, gd_buf *err)
         gd_part *pt = &p->parts[i];
         pthread_mutex_init(&pt->mu, NULL);
         pt->dirty = 1; /* the first snapshot writes every partition */
+        pt->stream = GD_NO_STREAM;
         pt->arena = malloc(p->arena_size);
         if (!pt->arena || gov_vm_init(p->prog, NULL, pt->arena, p->arena_size, &pt->vm) != GOV_OK) {
             gd_buf_printf(err, "%s: cannot make a VM (%zu bytes of arena)\n", path, p->arena_size);
             return -1;
         }
+        if (gd_host_bind(pt->vm, p->name, err) != 0)
+            return -1;
         if (gov_vm_ready(pt->vm) != GOV_OK) {
-            gd_buf_printf(err, "%s: %s; govd binds no host functions, so give each extern an `on error` default\n",
-                          path, gov_vm_errmsg(pt->vm));
+            gd_buf_printf(err, "%s: %s%s\n", path, gov_vm_errmsg(pt->vm),
+                          gd_host_count(p->name) ? "" : " (bind host functions with --host-lib POLICY=LIB)");
             return -1;
         }
     }
@@ -188,6 +191,16 @@ gd_set *gd_set_load(gd_buf *err)
                 ok = false;
             }
         s->n++;
+    }
+    for (int h = 0; h < gd_cfg.nhost; h++) {
+        bool found = false;
+        for (int k = 0; k < s->n; k++)
+            found = found || strcmp(s->pol[k].name, gd_cfg.host_policy[h]) == 0;
+        if (!found && ok) {
+            gd_buf_printf(err, "--host-lib %s=%s: no policy named '%s' is loaded\n", gd_cfg.host_policy[h],
+                          gd_cfg.host_lib[h], gd_cfg.host_policy[h]);
+            ok = false;
+        }
     }
     if (!ok) {
         set_free(s);
@@ -431,9 +444,13 @@ static void state_reset(gd_policy *p, const char *why)
 {
     gd_log("policy %s: state reset: %s", p->name, why);
     gd_metrics_state_reset();
+    gd_buf err = {0};
     for (int i = 0; i < p->nparts; i++) {
+        /* A new VM: its host functions are bound again (they were bound before). */
         gov_vm_init(p->prog, NULL, p->parts[i].arena, p->arena_size, &p->parts[i].vm);
+        gd_host_bind(p->parts[i].vm, p->name, &err);
     }
+    gd_buf_free(&err);
 }
 
 /* Carry every partition's state of old into p (both locked by the caller). */
@@ -673,6 +690,26 @@ int gd_snapshot_all(void)
 
 /* ---------------------------------------------------------------- install and reload */
 
+/* Each VM of s becomes a stream of the decision log, its start state (restored or
+ * carried over) in the attach line: where a replay starts. */
+static void attach_all(gd_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        for (int k = 0; k < s->pol[i].nparts; k++)
+            s->pol[i].parts[k].stream = gd_dlog_attach(gd_log_sink, s->pol[i].parts[k].vm);
+}
+
+/* End the streams of s (its partitions locked by the caller, or no longer in use). */
+static void detach_all(gd_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        for (int k = 0; k < s->pol[i].nparts; k++) {
+            gd_part *pt = &s->pol[i].parts[k];
+            gd_dlog_detach(gd_log_sink, pt->stream, pt->vm);
+            pt->stream = GD_NO_STREAM;
+        }
+}
+
 static int install(gd_set *s, gd_buf *err)
 {
     pthread_mutex_lock(&set_mu);
@@ -695,7 +732,9 @@ static int install(gd_set *s, gd_buf *err)
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
                 old->pol[i].parts[k].retired = true;
+        detach_all(old);
     }
+    attach_all(s);
     pthread_mutex_lock(&set_mu);
     current = s;
     s->generation = ++generation;
@@ -762,5 +801,14 @@ void gd_set_shutdown(void)
     gd_set *s = current;
     current = NULL;
     pthread_mutex_unlock(&set_mu);
+    if (s) {
+        for (int i = 0; i < s->n; i++)
+            for (int k = 0; k < s->pol[i].nparts; k++)
+                pthread_mutex_lock(&s->pol[i].parts[k].mu);
+        detach_all(s);
+        for (int i = 0; i < s->n; i++)
+            for (int k = 0; k < s->pol[i].nparts; k++)
+                pthread_mutex_unlock(&s->pol[i].parts[k].mu);
+    }
     gd_set_release(s);
 }

@@ -54,7 +54,9 @@ typedef struct req {
     size_t dropped;
     /* batch */
     gd_lines lines;
-    gd_buf out, log;
+    gd_buf out;
+    bool logged;                /* decisions appended to the log since the last commit */
+    bool log_failed;            /* one could not be: the request fails (GOVD_LOG) */
     gd_set *set;
     size_t nrec;
     bool batch_failed;
@@ -178,30 +180,6 @@ static bool append_decision(gd_buf *out, const gov_decision *d)
     return true;
 }
 
-/* One decision-log line: when, which endpoint, who asked, the policy, the input exactly as
- * received (a JSON string: malformed input is logged too), and the decision. */
-static void log_line(gd_buf *log, const char *endpoint, const req *r, const char *policy, const char *in,
-                     size_t inlen, const char *dj, size_t dlen)
-{
-    if (!gd_log_sink)
-        return;
-    int64_t now = gd_now_ns();
-    time_t sec = (time_t)(now / 1000000000);
-    struct tm tm;
-    gmtime_r(&sec, &tm);
-    gd_buf_printf(log, "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ\",\"endpoint\":\"%s\",\"caller\":",
-                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  (long long)(now % 1000000000), endpoint);
-    gdj_escape(log, r->caller, strlen(r->caller));
-    gd_buf_str(log, ",\"policy\":");
-    gdj_escape(log, policy, strlen(policy));
-    gd_buf_str(log, ",\"input\":");
-    gdj_escape(log, in, inlen);
-    gd_buf_str(log, ",\"decision\":");
-    gd_buf_add(log, dj, dlen);
-    gd_buf_str(log, "}\n");
-}
-
 static void event_error(gd_buf *out, const gd_policy *p, uint64_t lineno, const char *code, const char *msg)
 {
     gd_buf_str(out, "{\"policy\":");
@@ -216,7 +194,7 @@ static void event_error(gd_buf *out, const gd_policy *p, uint64_t lineno, const 
 /* Evaluate one record (JSON) on the named policy of r->set, appending its decision to
  * out (no newline). Returns 0 ok, 1 an error decision, 404 no such policy, 500 no memory.
  * A partition retired by a reload sends the record to the new set. */
-static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd_buf *out, const char *endpoint)
+static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd_buf *out)
 {
     char keybuf[256];
     for (;;) {
@@ -228,14 +206,12 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
         const char *key;
         size_t klen;
         bool is_event;
-        size_t start = out->len;
         gd_record_key(p, json, len, keybuf, sizeof keybuf, &key, &klen, &is_event);
         if (is_event) {
             event_error(out, p, lineno, "GOVD_EVENT",
                         "a record may not carry a \"type\" other than \"record\": approvals, rejections and "
                         "acknowledgements go to their endpoints, which take the approver from the caller");
             atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
-            log_line(&r->log, endpoint, r, p->name, json, len, out->p + start, out->len - start);
             return 1;
         }
         gd_part *pt = gd_part_lock(p, json, len);
@@ -245,7 +221,13 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
             continue;
         }
         const gov_decision *d = gov_eval_json(pt->vm, json, len, lineno);
-        bool ok = append_decision(out, d);
+        /* Logged while the VM is still ours: a stream's lines are in its VM's order. */
+        if (gd_log_sink) {
+            r->logged = true;
+            if (gd_dlog_append(gd_log_sink, pt->stream, d, json, len) != 0)
+                r->log_failed = true;
+        }
+        bool ok = !r->log_failed && append_decision(out, d);
         pt->dirty++;
         gd_route_note(p, (int)(pt - p->parts), d);
         gd_metrics_decision(p->pm, d);
@@ -253,17 +235,27 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
         gd_part_unlock(pt);
         if (!ok)
             return 500;
-        log_line(&r->log, endpoint, r, p->name, json, len, out->p + start, out->len - start);
         return st == GOV_OK ? 0 : 1;
     }
 }
 
-static void flush_log(req *r)
+/* Before a response: what the request appended to the decision log is synced (per
+ * --log-sync). False when a decision could not be logged: then no decision is sent. */
+static bool commit_log(req *r)
 {
-    if (gd_log_sink && r->log.len) {
-        gd_dlog_write(gd_log_sink, r->log.p, r->log.len);
-        r->log.len = 0;
+    if (r->logged) {
+        r->logged = false;
+        if (gd_dlog_commit(gd_log_sink) != 0)
+            r->log_failed = true;
     }
+    return !r->log_failed;
+}
+
+static enum MHD_Result send_log_error(struct MHD_Connection *c, req *r)
+{
+    return send_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, GD_ERR_INTERNAL, "GOVD_LOG",
+                      "the decision could not be written to the decision log, so it is not given (govd's log "
+                      "says why)");
 }
 
 static int batch_line(void *ctx, const char *line, size_t len, uint64_t lineno, bool too_long)
@@ -281,14 +273,12 @@ static int batch_line(void *ctx, const char *line, size_t len, uint64_t lineno, 
             r->set = s;
         if (!p)
             return 404;
-        size_t start = r->out.len;
         char msg[128];
         snprintf(msg, sizeof msg, "line longer than %zu bytes", r->lines.max);
         event_error(&r->out, p, lineno, "GOV_ECAP", msg);
         atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
-        log_line(&r->log, "batch", r, p->name, line, len, r->out.p + start, r->out.len - start);
     } else {
-        int rc = eval_record(r, line, len, lineno, &r->out, "batch");
+        int rc = eval_record(r, line, len, lineno, &r->out);
         if (rc > 1)
             return rc;
     }
@@ -303,8 +293,11 @@ static enum MHD_Result do_decide(struct MHD_Connection *c, req *r)
 {
     int64_t t0 = gd_mono_ns();
     gd_buf out = {0};
-    int rc = eval_record(r, r->body.p ? r->body.p : "", r->body.len, 1, &out, "decide");
-    flush_log(r);
+    int rc = eval_record(r, r->body.p ? r->body.p : "", r->body.len, 1, &out);
+    if (!commit_log(r)) {
+        gd_buf_free(&out);
+        return send_log_error(c, r);
+    }
     if (rc == 404) {
         gd_buf_free(&out);
         return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY", "no policy named '%s' is loaded",
@@ -327,7 +320,8 @@ static enum MHD_Result do_decide(struct MHD_Connection *c, req *r)
 static enum MHD_Result do_batch_end(struct MHD_Connection *c, req *r)
 {
     int rc = r->batch_failed ? 0 : gd_lines_end(&r->lines, batch_line, r);
-    flush_log(r);
+    if (!commit_log(r))
+        return send_log_error(c, r);
     if (r->set) {
         gd_policy *p = gd_set_find(r->set, r->policy, r->policy_len);
         if (p)
@@ -439,8 +433,12 @@ static enum MHD_Result do_event(struct MHD_Connection *c, req *r)
             continue;
         }
         const gov_decision *d = gov_eval_json(pt->vm, ev.p, ev.len, 1);
-        size_t start = out.len;
-        bool ok = append_decision(&out, d);
+        if (gd_log_sink) {
+            r->logged = true;
+            if (gd_dlog_append(gd_log_sink, pt->stream, d, ev.p, ev.len) != 0)
+                r->log_failed = true;
+        }
+        bool ok = !r->log_failed && append_decision(&out, d);
         pt->dirty++;
         gd_route_note(p, (int)(pt - p->parts), d);
         gd_metrics_decision(p->pm, d);
@@ -453,12 +451,13 @@ static enum MHD_Result do_event(struct MHD_Connection *c, req *r)
         gd_part_unlock(pt);
         if (!ok)
             rc = 500;
-        else
-            log_line(&r->log, type, r, p->name, ev.p, ev.len, out.p + start, out.len - start);
         break;
     }
     gd_buf_free(&ev);
-    flush_log(r);
+    if (!commit_log(r)) {
+        gd_buf_free(&out);
+        return send_log_error(c, r);
+    }
     if (rc == 404) {
         gd_buf_free(&out);
         return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY", "no policy named '%s' is loaded",
@@ -600,11 +599,12 @@ static enum MHD_Result do_traces(struct MHD_Connection *c, req *r)
         char *nl = memchr(recs.p + off, '\n', recs.len - off);
         size_t n = (size_t)(nl - (recs.p + off));
         size_t start = out.len;
-        int rc = eval_record(r, recs.p + off, n, ++lineno, &out, "otlp");
+        int rc = eval_record(r, recs.p + off, n, ++lineno, &out);
         if (rc > 1) {
             gd_buf_free(&recs);
             gd_buf_free(&out);
-            flush_log(r);
+            if (!commit_log(r))
+                return send_log_error(c, r);
             return send_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, GD_ERR_INTERNAL, "GOVD_INTERNAL", "cannot decide now");
         }
         if (rc == 1) {
@@ -615,8 +615,11 @@ static enum MHD_Result do_traces(struct MHD_Connection *c, req *r)
         gd_buf_add(&out, "\n", 1);
         off += n + 1;
     }
-    flush_log(r);
     gd_buf_free(&recs);
+    if (!commit_log(r)) {
+        gd_buf_free(&out);
+        return send_log_error(c, r);
+    }
     if (r->set) {
         gd_policy *pp = gd_set_find(r->set, r->policy, r->policy_len);
         if (pp)
@@ -768,7 +771,6 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
                                       "no policy named '%s' is loaded", r->policy);
                 if (rc)
                     r->batch_failed = true;
-                flush_log(r);
             }
             return MHD_YES;
         }
@@ -808,11 +810,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
     req *r = *con_cls;
     if (!r)
         return;
-    flush_log(r);
+    commit_log(r); /* a request that ended without its response: its lines still go to disk */
     gd_set_release(r->set);
     gd_buf_free(&r->body);
     gd_buf_free(&r->out);
-    gd_buf_free(&r->log);
     gd_buf_free(&r->lines.partial);
     free(r);
     *con_cls = NULL;

@@ -4,6 +4,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Under AddressSanitizer every allocation is followed by a poisoned red zone and a
+ * chunk's unused bytes stay poisoned, so reading past an allocation (an expression or a
+ * declaration read through another kind's member: they are allocated at their kind's
+ * size, lang/parse.c) is reported as the overflow it is, not read from the neighbour. */
+#if defined(__SANITIZE_ADDRESS__)
+#define GOV_ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GOV_ARENA_ASAN 1
+#endif
+#endif
+#ifdef GOV_ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+enum { REDZONE = 16 };
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+enum { REDZONE = 0 };
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct GovChunk {
     GovChunk *next;
     size_t size;
@@ -40,7 +62,10 @@ void *govA_alloc(GovArena *a, size_t n)
 {
     /* 8-byte alignment: nothing the front end allocates needs more (no long double, no
      * vector types), and rounding every node to 16 wasted a tenth of a large check. */
-    n = (n + 7) & ~(size_t)7;
+    size_t want = n;
+    if (n > SIZE_MAX - 8 - REDZONE)
+        longjmp(*a->oom, 1);
+    n = ((n + 7) & ~(size_t)7) + REDZONE;
     if (n == 0)
         n = 8;
     if ((size_t)(a->end - a->cur) < n) {
@@ -56,9 +81,14 @@ void *govA_alloc(GovArena *a, size_t n)
         a->total += size;
         a->cur = c->data;
         a->end = c->data + size;
+        POISON(c->data, size);
     }
     void *p = a->cur;
     a->cur += n;
+    if (REDZONE) {
+        UNPOISON(p, want);
+        n = want;
+    }
     memset(p, 0, n);
     return p;
 }
@@ -77,6 +107,7 @@ void govA_free(GovArena *a)
     GovChunk *c = a->head;
     while (c) {
         GovChunk *next = c->next;
+        UNPOISON(c->data, c->size);
         a->alloc(a->ud, c, 0);
         c = next;
     }

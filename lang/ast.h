@@ -234,9 +234,7 @@ typedef struct GovEscStep {
 
 typedef struct GovDecl GovDecl;
 struct GovDecl {
-    uint8_t kind;          /* GovDeclKind */
-    uint8_t used;          /* set by the checker when something refers to it */
-    uint8_t syntax_error;  /* a clause failed to parse: skip 'missing clause' errors */
+    /* (ordered so the bytes fill the padding: a large policy is mostly declarations) */
     GovStr name;
     GovSpan span;          /* keyword to end of declaration */
     GovSpan name_span;
@@ -245,6 +243,9 @@ struct GovDecl {
     uint32_t module;       /* which loaded file declared it */
     GovStr on_kind;        /* `on KIND`, or empty */
     GovSpan on_span;
+    uint8_t kind;          /* GovDeclKind */
+    uint8_t used;          /* set by the checker when something refers to it */
+    uint8_t syntax_error;  /* a clause failed to parse: skip 'missing clause' errors */
     GovDecl *record;       /* the record kind it applies to, resolved by the checker */
     union {
         struct { GovField *fields; uint32_t nfields, cap; } record;
@@ -259,7 +260,9 @@ struct GovDecl {
         struct {
             GovExpr *when; GovExpr *for_; GovExpr *clear_when; GovExpr *clear_after; GovExpr *stale_after;
             int severity, verdict; GovSpan sev_span, verdict_span;
-            GovNameList notify; GovNameRef escalate;
+            GovNameList notify;
+            GovNameRef *escalate;   /* `escalate NAME`, or NULL: most rules have none, and a
+                                     * large policy is mostly rules (issue 18.6) */
         } rule;
         struct {
             GovExpr *call;      /* the aggregate call */

@@ -97,8 +97,10 @@ GovDecl *govF_lookup(const GovPolicy *p, const char *name, uint32_t len)
 static void build_table(Checker *C)
 {
     GovPolicy *p = C->pol;
+    /* at most three quarters full: linear probing stays short, and the table of a
+     * large policy is not twice its declaration list (issue 18.6) */
     uint32_t cap = 16;
-    while (cap < p->ndecls * 2 + 2)
+    while (cap / 4 * 3 < p->ndecls + 1)
         cap *= 2;
     p->table = govA_alloc(C->a, cap * sizeof *p->table);
     p->tmask = cap - 1;
@@ -1238,7 +1240,8 @@ static void check_rule(Checker *C, GovDecl *d)
         d->u.rule.verdict = d->u.rule.severity == GOV_SEV_INFO ? GOV_V_ALLOW
                           : d->u.rule.severity == GOV_SEV_WARNING ? GOV_V_WARN : GOV_V_BLOCK;
     resolve_channels(C, &d->u.rule.notify);
-    resolve_escalation(C, &d->u.rule.escalate);
+    if (d->u.rule.escalate)
+        resolve_escalation(C, d->u.rule.escalate);
 }
 
 static void check_drift(Checker *C, GovDecl *d)
@@ -1772,8 +1775,30 @@ static void warn_unused(Checker *C)
 
 /* ------------------------------------------------------------------ driver */
 
+/* Room for `more` items, exactly: GOV_PUSH's doubling would leave up to half of each
+ * large array unused and its earlier copies abandoned in the arena (issue 18.6). */
+static void *reserve(GovArena *a, void *items, uint32_t n, uint32_t *cap, uint32_t more, size_t sz)
+{
+    if (*cap - n >= more)
+        return items;
+    void *p = govA_alloc(a, ((size_t)n + more) * sz);
+    if (n)
+        memcpy(p, items, (size_t)n * sz);
+    *cap = n + more;
+    return p;
+}
+
 static void collect(GovFrontend *fe, GovPolicy *p)
 {
+    uint32_t total = 0, per_kind[GOV_D__COUNT] = {0};
+    for (uint32_t m = 0; m < p->nmods; m++)
+        for (uint32_t i = 0; i < p->mods[m]->ndecls; i++) {
+            total++;
+            per_kind[p->mods[m]->decls[i]->kind]++;
+        }
+    p->decls = reserve(&fe->arena, p->decls, p->ndecls, &p->dcap, total, sizeof *p->decls);
+    for (int k = 0; k < GOV_D__COUNT; k++)
+        p->by_kind[k] = reserve(&fe->arena, p->by_kind[k], p->nkind[k], &p->kcap[k], per_kind[k], sizeof *p->by_kind[k]);
     for (uint32_t m = 0; m < p->nmods; m++) {
         GovModule *mod = p->mods[m];
         for (uint32_t i = 0; i < mod->ndecls; i++) {

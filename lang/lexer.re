@@ -17,6 +17,20 @@
 
 #include "parser.h"
 
+/* The arena copy of identifier [t, t + n), NUL-terminated: the one already made for the
+ * same bytes when the cache still holds it (identifiers are never written to). */
+static const char *ident_copy(GovLexer *lx, const char *t, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)t[i]) * 16777619u;
+    const char **slot = &lx->ident_cache[(h ^ (h >> 15)) % (sizeof lx->ident_cache / sizeof *lx->ident_cache)];
+    if (*slot && strncmp(*slot, t, n) == 0 && (*slot)[n] == 0)   /* t holds no NUL */
+        return *slot;
+    *slot = govA_strdup(lx->arena, t, n);
+    return *slot;
+}
+
 static GovSpan span_of(const GovLexer *lx, const char *a, const char *b)
 {
     GovSpan s = {lx->file, (uint32_t)(a - lx->base), (uint32_t)(b - lx->base)};
@@ -494,7 +508,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
             SET_LOC();
             if (lx->cur - t > GOV_MAX_IDENT)
                 lex_error(lx, "E007", t, lx->cur, "identifier is longer than %s bytes", "128");
-            val->s.s = govA_strdup(lx->arena, t, (size_t)(lx->cur - t));
+            val->s.s = ident_copy(lx, t, (size_t)(lx->cur - t));
             val->s.len = (uint32_t)(lx->cur - t);
             return T_IDENT;
         }

@@ -96,6 +96,10 @@ void govP_mock(GovParser *P, GovStr name, GovSpan name_sp, GovExprList *args, Go
 void govP_expect_action(GovParser *P, GovStr action, GovSpan action_sp, GovStr name, GovSpan name_sp, bool negate,
                         GovSpan sp);
 
+/* Bytes allocated for an expression or a declaration of one kind: only its own member
+ * of the union. Nothing may read or write another kind's member, or copy one whole. */
+size_t govP_expr_size(GovExprKind k);
+size_t govP_decl_size(GovDeclKind k);
 GovExpr *govP_lit(GovParser *P, GovExprKind k, GovSpan sp);
 GovExpr *govP_name(GovParser *P, GovStr name, GovSpan sp);
 GovExpr *govP_call(GovParser *P, GovStr name, GovSpan name_sp, GovExprList *args, GovSpan sp);

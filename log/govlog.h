@@ -125,6 +125,14 @@ GOVLOG_API int govlog_attach(govlog *lg, uint32_t stream, gov_vm *vm);
 GOVLOG_API int govlog_append(govlog *lg, uint32_t stream, const gov_decision *d, const void *input, size_t len);
 /* End stream `stream` (vm: its VM, for the digest of its final state). */
 GOVLOG_API int govlog_detach(govlog *lg, uint32_t stream, const gov_vm *vm);
+/* Put every line written so far on disk (fdatasync), for a writer opened with
+ * GOVLOG_SYNC_CLOSE that syncs at its own points (a service: once per request, before
+ * its response); with GOVLOG_SYNC_LINE every line is on disk already. */
+GOVLOG_API int govlog_sync(govlog *lg);
+/* A rotation by size that would rename onto a name that exists (PATH.NNNNNN) or write
+ * PATH.next where something other than a regular file is, is put off: the file grows
+ * past max_bytes. This returns 1 and the reason (once per blocked spell), else 0. */
+GOVLOG_API int govlog_take_warning(govlog *lg, char *buf, size_t cap);
 /* End the current file and continue in a new one (the chain goes on). */
 GOVLOG_API int govlog_rotate(govlog *lg);
 /* Write the close line (after detaching any stream still attached, without a final

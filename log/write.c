@@ -53,6 +53,8 @@ struct govlog {
     unsigned char *state;
     size_t statecap;
     char msg[512];
+    char warn[512];         /* a rotation put off, for govlog_take_warning */
+    bool warned;
 };
 
 static int fail(govlog *lg, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -204,13 +206,33 @@ static int rotate_locked(govlog *lg) {
     return rc;
 }
 
+/* Whether a rotation can go ahead without renaming onto a name that exists or writing
+ * PATH.next where something other than a regular file is (a FIFO there would block the
+ * writer, a device would be written to). When it cannot, the reason goes to lg->warn. */
+static bool rotation_clear(govlog *lg) {
+    char *old = archived(lg->path, lg->file_no);
+    struct stat st;
+    const char *why = NULL, *name = NULL;
+    if (!old) return false;
+    if (lstat(old, &st) == 0) why = "it exists", name = old;
+    else if (lstat(lg->nextpath, &st) == 0 && !S_ISREG(st.st_mode)) why = "it is not a regular file", name = lg->nextpath;
+    if (why && !lg->warned)
+        snprintf(lg->warn, sizeof lg->warn, "'%s' not rotated past %llu bytes: '%s': %s", lg->path,
+                 (unsigned long long)lg->opt.max_bytes, name, why);
+    lg->warned = why != NULL;
+    free(old);
+    return why == NULL;
+}
+
 /* Write a line of `type` with the members in lg->members; first rotate when the line
- * would take the file past max_bytes and the file holds more than its header. */
+ * would take the file past max_bytes and the file holds more than its header (unless
+ * the rotation is blocked: then the file grows past its size, and a warning says why). */
 static int emit(govlog *lg, const char *type) {
     if (lg->broken) return fail(lg, GOVLOG_EIO, "an earlier write to '%s' failed; close and reopen the log", lg->path);
     if (!lg->members.ok) return fail(lg, GOVLOG_ENOMEM, "out of memory");
     compose(lg, type, &lg->members);
-    if (lg->opt.max_bytes && lg->size + lg->line.n > lg->opt.max_bytes && lg->size > lg->header_size) {
+    if (lg->opt.max_bytes && lg->size + lg->line.n > lg->opt.max_bytes && lg->size > lg->header_size &&
+        rotation_clear(lg)) {
         int rc = rotate_locked(lg);
         if (rc) return rc;
         compose(lg, type, &lg->members); /* a new seq and prev */
@@ -691,6 +713,26 @@ int govlog_close(govlog *lg, char head[65]) {
     pthread_mutex_unlock(&lg->mu);
     free_log(lg);
     return rc;
+}
+
+int govlog_sync(govlog *lg) {
+    if (!lg) return GOVLOG_EMISUSE;
+    pthread_mutex_lock(&lg->mu);
+    int rc = lg->broken ? fail(lg, GOVLOG_EIO, "an earlier write to '%s' failed", lg->path) : GOVLOG_OK;
+    if (!rc && lg->opt.sync != GOVLOG_SYNC_LINE && fdatasync(lg->fd) != 0)
+        rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
+    pthread_mutex_unlock(&lg->mu);
+    return rc;
+}
+
+int govlog_take_warning(govlog *lg, char *buf, size_t cap) {
+    if (!lg) return 0;
+    pthread_mutex_lock(&lg->mu);
+    int have = lg->warn[0] != 0;
+    if (have && buf && cap) snprintf(buf, cap, "%s", lg->warn);
+    lg->warn[0] = 0;
+    pthread_mutex_unlock(&lg->mu);
+    return have;
 }
 
 void govlog_head(const govlog *lg, char hex[65]) {

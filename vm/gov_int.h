@@ -127,14 +127,17 @@ typedef struct govL_sus {
     uint32_t level, capacity;
     size_t off, tab;
 } govL_sus;
-/* A window (WINDOWS section) and what the loader derives from it: the layout of one
- * instance (one per key, or one) in the state block, in bytes. An instance is its saved
- * part -- a header (govW_hdr), then for count windows the ring of values and the
- * min/max deques, for time windows the buckets (govW_bucket), all 8-byte words; then
- * for quantile time windows the page octaves (i32) and each bucket's sketch counts
- * (u32) -- and then what is derived from it (recomputed on load, never saved): the Two
- * Stacks summaries, the heaps of a count quantile window, a time quantile window's total
- * sketch and page index (window.c). */
+/* A window (WINDOWS section) and what the loader derives from it. Its SAVED form (spec/
+ * state.md) is a header (govW_hdr), then for count windows the ring of values and the
+ * min/max deques, for time windows the buckets (govW_bucket), all 8-byte words; then for
+ * quantile time windows the page octaves (i32) and each bucket's sketch counts (u32):
+ * o_ring .. o_bsk are offsets in that form. In MEMORY (window.c) an instance is smaller
+ * and split in two: a compact header (govW_mhdr, then the exact sums and the deque heads
+ * if the window keeps them) and a body (a bool ring as bits, the buckets without their
+ * index and with only the payload the aggregate needs, the sketch, then what is derived:
+ * the Two Stacks summaries, the heaps, a time quantile window's total sketch and page
+ * index). The windows sharing one key table keep one block per key: every member's
+ * header, then every member's body; m_* are offsets from the window's header. */
 typedef struct govL_window {
     uint32_t name, kind, agg, type, arg_reg, where_reg, code, ncode, level, capacity, runs, nbuckets;
     int64_t span, lateness, width;
@@ -142,6 +145,7 @@ typedef struct govL_window {
     uint32_t file, line, col;
     uint32_t arg_type;          /* the argument register's type; GOVB_TY_BOOL for count() */
     int acls;                   /* the argument's class (GOVV_CI or GOVV_CF), cached from arg_type */
+    int icls;                   /* the value's type is int-class (cached from type) */
     /* how the aggregate is kept (govW_prepare): */
     int isum;                   /* sum, mean or stddev of int-class values: exact sums (govA_isum) */
     int fsum;                   /* sum, mean or stddev of floats: merged summaries (govA_f), Two Stacks */
@@ -150,11 +154,16 @@ typedef struct govL_window {
     int heaps;                  /* a quantile over the last N runs: exact, two heaps */
     int sketch;                 /* a quantile over time: the paged sketch */
     int dqmin, dqmax;           /* min / max deques (count windows) */
+    int bits;                   /* a count window of bools: the ring is N bits in memory */
     uint32_t qnum, qden;        /* the quantile, num / den */
-    size_t inst, words, saved;  /* bytes of an instance; of its 8-byte-word part; of its saved part */
-    size_t o_ring, o_dqmin, o_dqmax, o_bk, o_oct, o_bsk;           /* saved parts */
-    size_t o_der, o_suf, o_heap, o_pos, o_tsk, o_ix;               /* derived parts */
-    size_t off, tab;            /* offset in the windows region; key table bytes (0 if not per, or shared) */
+    size_t words, saved;        /* saved form: bytes of its 8-byte-word part; of all of it */
+    size_t o_ring, o_dqmin, o_dqmax, o_bk, o_oct, o_bsk;           /* saved form's parts */
+    size_t hsz, bsz, inst;      /* memory: bytes of the header, of the body, of both */
+    size_t bkw;                 /* memory: bytes of a bucket (govW_mb and its payload) */
+    size_t m_isum, m_dq, m_body, m_ring, m_dqmin, m_dqmax, m_bk, m_oct, m_bsk; /* memory, from the header */
+    size_t m_der, m_suf, m_heap, m_pos, m_tsk, m_ix, m_dend;                  /* derived, from the header */
+    size_t off, tab;            /* the key block's region in the windows' state; key table bytes (0 if not per, or shared) */
+    size_t kbase, stride, ioff; /* the first key block (off + its table), bytes per key block, this header in it */
     uint32_t tabw;              /* the window whose key table this one uses: itself, or the first of
                                  * its kind with its level and capacity (window.c); NONE if not per */
 } govL_window;
@@ -476,7 +485,7 @@ typedef struct govV_herr { uint32_t ext, rule, reason; int32_t status, verdict; 
 
 #define GOVV_MAXRULELIMITS 8    /* limits remembered per rule for the trace */
 
-/* An instance's header (state). */
+/* An instance's header in the saved form (spec/state.md). */
 typedef struct govW_hdr {
     int64_t newest;             /* event time of the newest record taken, INT64_MIN before one */
     int64_t cur;                /* time windows: index of the newest bucket */
@@ -488,13 +497,30 @@ typedef struct govW_hdr {
     uint64_t qmin_head, qmin_len, qmax_head, qmax_len;   /* deques (count windows) */
 } govW_hdr;
 
-/* A time window's bucket (state): the values whose time falls in bucket idx; pay is
+/* A time window's bucket in the saved form: the values whose time falls in bucket idx; pay is
  * the aggregate's: exact sums (govA_isum), a float summary (govA_f), or min and max. */
 typedef struct govW_bucket {
     int64_t idx;
     uint64_t n, ntrue;
     uint64_t pay[5];
 } govW_bucket;
+
+/* An instance's header in memory (window.c); the exact sums (govA_isum) and the deque
+ * heads and lengths (4 u64) follow it when the window keeps them. live (time windows,
+ * derived): bit j set when slot j holds a bucket of the window (a bucket has no index in
+ * memory: slot j's is the one index in (cur - B, cur] that is j mod B). */
+typedef struct govW_mhdr {
+    int64_t newest, cur;
+    uint64_t seq, n, ntrue, late;
+    double ewma;
+    uint64_t live;
+} govW_mhdr;
+
+/* A time window's bucket in memory: counts, then bkw - 16 bytes of payload. */
+typedef struct govW_mb {
+    uint64_t n, ntrue;
+    uint64_t pay[];
+} govW_mb;
 
 /* A Two Stacks item (derived): a float summary, or the extremes of some values. */
 typedef union govW_item {

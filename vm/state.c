@@ -60,7 +60,7 @@ static size_t windows_bound(const gov_program *p) {
     size_t n = 0;
     for (uint32_t i = 0; i < p->nwin; i++) {
         const govL_window *w = &p->win[i];
-        n += 4 + (w->level != GOVB_NONE ? 4 + (size_t)w->capacity * (12 + GOVV_KEYMAX) : 0) + (size_t)w->capacity * w->inst;
+        n += 4 + (w->level != GOVB_NONE ? 4 + (size_t)w->capacity * (12 + GOVV_KEYMAX) : 0) + (size_t)(w->level != GOVB_NONE ? w->capacity : 1) * w->saved;
     }
     return n;
 }

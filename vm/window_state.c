@@ -30,6 +30,120 @@ size_t govW_saved_size(const gov_vm *vm) {
     return n;
 }
 
+/* The memory layout (window.c) is not the saved form: the header is compact, a bool
+ * ring is bits, buckets carry no index and only their aggregate's payload. These two
+ * convert one instance, word for word the form spec/state.md gives. */
+
+/* Bytes of a bucket's payload in memory, and the saved bucket's payload words. */
+static size_t pay_bytes(const govL_window *w) { return w->bkw - sizeof(govW_mb); }
+
+static void save_inst(const govL_window *w, const char *x, unsigned char *b) {
+    const govW_mhdr *h = (const govW_mhdr *)(const void *)x;
+    govW_hdr s;
+    memset(&s, 0, sizeof s);
+    s.newest = h->newest, s.cur = h->cur, s.seq = h->seq, s.n = h->n, s.ntrue = h->ntrue, s.late = h->late;
+    s.ewma = h->ewma;
+    if (w->isum) memcpy(&s.isum, x + w->m_isum, sizeof s.isum);
+    if (w->dqmin || w->dqmax) {
+        const uint64_t *dq = (const uint64_t *)(const void *)(x + w->m_dq);
+        s.qmin_head = dq[0], s.qmin_len = dq[1], s.qmax_head = dq[2], s.qmax_len = dq[3];
+    }
+    for (size_t k = 0; k < sizeof s; k += 8) {
+        uint64_t v;
+        memcpy(&v, (const char *)&s + k, 8);
+        govS_put64(b + k, v);
+    }
+    if (w->runs) {
+        uint64_t N = w->runs;
+        for (uint64_t j = 0; j < N; j++) {
+            uint64_t v;
+            if (w->bits) v = (uint64_t)((unsigned char)x[w->m_ring + j / 8] >> (j % 8) & 1);
+            else memcpy(&v, x + w->m_ring + 8 * j, 8);
+            govS_put64(b + w->o_ring + 8 * j, v);
+        }
+        const size_t from[2] = {w->m_dqmin, w->m_dqmax}, to[2] = {w->o_dqmin, w->o_dqmax};
+        const int has[2] = {w->dqmin, w->dqmax};
+        for (int q = 0; q < 2; q++)
+            for (uint64_t j = 0; has[q] && j < N; j++) {
+                uint64_t v;
+                memcpy(&v, x + from[q] + 8 * j, 8);
+                govS_put64(b + to[q] + 8 * j, v);
+            }
+        return;
+    }
+    int64_t B = (int64_t)w->nbuckets, top = ((h->cur % B) + B) % B;
+    for (uint32_t j = 0; j < w->nbuckets; j++) {
+        govW_bucket k;
+        memset(&k, 0, sizeof k);
+        if (h->live >> j & 1) {
+            const govW_mb *m = (const govW_mb *)(const void *)(x + w->m_bk + (size_t)j * w->bkw);
+            k.idx = h->cur - (top - (int64_t)j + B) % B; /* the index in (cur - B, cur] that is j mod B */
+            k.n = m->n, k.ntrue = m->ntrue;
+            memcpy(k.pay, m->pay, pay_bytes(w));
+        }
+        for (size_t o = 0; o < sizeof k; o += 8) {
+            uint64_t v;
+            memcpy(&v, (const char *)&k + o, 8);
+            govS_put64(b + w->o_bk + (size_t)j * sizeof k + o, v);
+        }
+    }
+    for (size_t k = 0; k < w->saved - w->words; k += 4) {
+        uint32_t v;
+        memcpy(&v, x + w->m_oct + k, 4);
+        govS_put32(b + w->words + k, v);
+    }
+}
+
+/* Load a saved instance that a check has passed (govW_derive then recomputes the rest). */
+static void load_inst(const govL_window *w, const unsigned char *b, char *x) {
+    govW_mhdr *h = (govW_mhdr *)(void *)x;
+    govW_hdr s;
+    for (size_t k = 0; k < sizeof s; k += 8) {
+        uint64_t v = govS_get64(b + k);
+        memcpy((char *)&s + k, &v, 8);
+    }
+    memset(x, 0, w->hsz);
+    memset(x + w->m_body, 0, w->bsz);
+    h->newest = s.newest, h->cur = s.cur, h->seq = s.seq, h->n = s.n, h->ntrue = s.ntrue, h->late = s.late;
+    h->ewma = s.ewma;
+    if (w->isum) memcpy(x + w->m_isum, &s.isum, sizeof s.isum);
+    if (w->dqmin || w->dqmax) {
+        uint64_t *dq = (uint64_t *)(void *)(x + w->m_dq);
+        dq[0] = s.qmin_head, dq[1] = s.qmin_len, dq[2] = s.qmax_head, dq[3] = s.qmax_len;
+    }
+    if (w->runs) {
+        uint64_t N = w->runs;
+        for (uint64_t j = 0; j < N; j++) {
+            uint64_t v = govS_get64(b + w->o_ring + 8 * j);
+            if (w->bits) x[w->m_ring + j / 8] = (char)(x[w->m_ring + j / 8] | (v != 0) << (j % 8));
+            else memcpy(x + w->m_ring + 8 * j, &v, 8);
+        }
+        const size_t to[2] = {w->m_dqmin, w->m_dqmax}, from[2] = {w->o_dqmin, w->o_dqmax};
+        const int has[2] = {w->dqmin, w->dqmax};
+        for (int q = 0; q < 2; q++)
+            for (uint64_t j = 0; has[q] && j < N; j++) {
+                uint64_t v = govS_get64(b + from[q] + 8 * j);
+                memcpy(x + to[q] + 8 * j, &v, 8);
+            }
+        return;
+    }
+    for (uint32_t j = 0; j < w->nbuckets; j++) {
+        govW_bucket k;
+        for (size_t o = 0; o < sizeof k; o += 8) {
+            uint64_t v = govS_get64(b + w->o_bk + (size_t)j * sizeof k + o);
+            memcpy((char *)&k + o, &v, 8);
+        }
+        if (!k.n) continue; /* govW_derive marks the buckets with values live */
+        govW_mb *m = (govW_mb *)(void *)(x + w->m_bk + (size_t)j * w->bkw);
+        m->n = k.n, m->ntrue = k.ntrue;
+        memcpy(m->pay, k.pay, pay_bytes(w));
+    }
+    for (size_t k = 0; k < w->saved - w->words; k += 4) {
+        uint32_t v = govS_get32(b + w->words + k);
+        memcpy(x + w->m_oct + k, &v, 4);
+    }
+}
+
 size_t govW_save(const gov_vm *vm, unsigned char *b) {
     const gov_program *p = vm->p;
     size_t o = 0;
@@ -38,19 +152,7 @@ size_t govW_save(const gov_vm *vm, unsigned char *b) {
         govS_put32(b + o, i);
         o += 4;
         if (w->level != NONE) o += govK_save(govW_table(vm, w), b + o);
-        for (uint32_t s = 0; s < in_use(vm, w); s++) {
-            const char *x = govW_instance(vm, w, s);
-            for (size_t k = 0; k < w->words; k += 8, o += 8) {
-                uint64_t v;
-                memcpy(&v, x + k, 8);
-                govS_put64(b + o, v);
-            }
-            for (size_t k = w->words; k < w->saved; k += 4, o += 4) {
-                uint32_t v;
-                memcpy(&v, x + k, 4);
-                govS_put32(b + o, v);
-            }
-        }
+        for (uint32_t s = 0; s < in_use(vm, w); s++, o += w->saved) save_inst(w, govW_instance(vm, w, s), b + o);
     }
     return o;
 }
@@ -268,15 +370,7 @@ int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
                 continue;
             }
             char *x = govW_instance(vm, w, s);
-            memset(x, 0, w->inst);
-            for (size_t k = 0; k < w->words; k += 8) {
-                uint64_t v = govS_get64(b + o + k);
-                memcpy(x + k, &v, 8);
-            }
-            for (size_t k = w->words; k < sz; k += 4) {
-                uint32_t v = govS_get32(b + o + k);
-                memcpy(x + k, &v, 4);
-            }
+            load_inst(w, b + o, x);
             govW_derive(p, w, x);
         }
     }

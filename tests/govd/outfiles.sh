@@ -65,24 +65,34 @@ else
   notok "govd with a state folder starts"
 fi
 
-# The decision log: a FIFO or a device is refused at start.
+# The decision log, its lock file and its next file: a FIFO or a device is refused at start.
+for name in "" .lock .next; do
 for what in fifo dev; do
-  f=$tmp/log-$what
+  f=$tmp/log-$what$name
   if [ $what = fifo ]; then mkfifo "$f"; kind="FIFO (named pipe)"; else kind=$(devnode "$f"); fi
-  if start --decision-log "$f"; then stop; rc=0; fi
+  if start --decision-log "$tmp/log-$what"; then stop; rc=0; fi
   [ "$rc" = 2 ] && grep -q "decision log '$f' is a $kind, not a regular file" "$tmp/err" &&
     { [ -p "$f" ] || [ -c "$f" ]; }
-  check $? "a $kind as the decision log: govd refuses to start, exit 2 (exit $rc)"
+  check $? "a $kind as the decision log${name:+'s $name file}: govd refuses to start, exit 2 (exit $rc)"
+  rm -f "$f"
+done
 done
 
-# Rotation never renames over a FIFO: the log is not rotated, and says why.
-f=$tmp/dlog; mkfifo "$f.1"
-if start --decision-log "$f" --log-max-bytes 4096 --log-keep 2; then
-  i=0; while [ $i -lt 30 ]; do post >/dev/null; i=$((i + 1)); done
-  stop
-  [ -p "$f.1" ] && [ -f "$f" ] && grep -q "decision log: not rotated: '$f.1' is a FIFO (named pipe)" "$tmp/err"
-  check $? "rotation leaves a FIFO at LOG.1 alone and says so"
-else
-  notok "govd with a decision log starts"
-fi
+# Rotation never renames onto a name that exists, nor writes LOG.next where a FIFO is:
+# the log is not rotated, grows past its size, still verifies, and govd says why.
+for what in archive next; do
+  f=$tmp/dlog-$what
+  if [ $what = archive ]; then n=$f.000001; else n=$f.next; fi
+  if start --decision-log "$f" --log-max-bytes 4096; then
+    mkfifo "$n"
+    i=0; while [ $i -lt 30 ]; do post >/dev/null; i=$((i + 1)); done
+    stop
+    [ -p "$n" ] && [ -f "$f" ] && [ "$(wc -c <"$f")" -gt 4096 ] &&
+      grep -q "decision log: '$f' not rotated past 4096 bytes: '$n'" "$tmp/err" &&
+      "$B/govc" audit verify "$f" >/dev/null
+    check $? "rotation leaves a FIFO at $(basename "$n") alone, says so, and the log verifies"
+  else
+    notok "govd with a decision log starts"
+  fi
+done
 exit $((fails > 0))

@@ -116,6 +116,31 @@ def govc_run(policy, records):
     return out.stdout.splitlines()
 
 
+def log_files(logf):
+    """The files of a decision log: the current one and its rotated LOG.NNNNNN."""
+    d, base = os.path.split(logf)
+    return sorted(os.path.join(d, f) for f in os.listdir(d) if re.fullmatch(re.escape(base) + r"(\.\d{6,})?", f))
+
+
+def log_decisions(logf):
+    """The decision lines of a decision log (spec/trace.md 9), in log order; a torn tail
+    (no newline) is left out."""
+    out = []
+    for f in sorted(log_files(logf), key=lambda x: (x == logf, x)):
+        data = open(f, "rb").read()
+        for line in data.split(b"\n")[:-1]:
+            e = json.loads(line)
+            if e["type"] == "decision":
+                out.append(e)
+    return out
+
+
+def audit(*args):
+    """govc audit ...: (exit status, stdout + stderr)."""
+    p = subprocess.run([GOVC, "audit"] + list(args), capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout + p.stderr
+
+
 def write(path, text, mode=None):
     with open(path, "w") as f:
         f.write(text)
@@ -361,14 +386,17 @@ def auth_and_roles():
 
 def gates_and_escalations():
     tok = write(os.path.join(TMP, "tokens2"), TOKENS, 0o600)
-    g = Govd("-p", "policies/loan_underwriting", "-p", "policies/support", "--tokens", tok)
+    logf = os.path.join(TMP, "gates.log")
+    g = Govd("-p", "policies/loan_underwriting", "-p", "policies/support", "--tokens", tok, "--decision-log", logf)
     D, A = "decide-token-0123456789", "approve-token-0123456789"
+    answered = []   # every decision a caller received
     recs = [json.loads(x) for x in open("policies/loan_underwriting/events.jsonl") if x.strip()]
     opened = None
     for rec in recs:
         if rec.get("type", "record") != "record":
             continue
         st, body, _ = g.req("POST", "/v1/decide/loan_underwriting", json.dumps(rec), token=D)
+        answered.append(json.loads(body))
         for a in json.loads(body)["actions"]:
             if a.get("type") == "gate_open":
                 opened = (a["gate_id"], rec["at"])
@@ -384,17 +412,20 @@ def gates_and_escalations():
            body[-800:])
     st, body, _ = g.req("POST", "/v1/gates/loan_underwriting/%s/approve" % gid,
                         json.dumps({"by": "risk-team@lender.example", "at": at}), token=A)
+    answered.append(json.loads(body))
     refused = [a for a in json.loads(body)["actions"] if a.get("type") == "refused"] if st == 409 else []
     report(st == 409 and refused and refused[0]["by"] == "alice",
            "a caller not among the gate's approvers is refused, whatever the body's \"by\" says", (st, body))
     R = "risk-token-0123456789012"
     st, body, _ = g.req("POST", "/v1/gates/loan_underwriting/%s/approve" % gid,
                         json.dumps({"by": "mallory", "at": at}), token=R)
+    answered.append(json.loads(body))
     acts = json.loads(body)["actions"] if st in (200, 409) else []
     by = [a.get("by") for a in acts if a.get("type") == "gate_approved"]
     report(st == 200 and by == ["risk-team@lender.example"],
            "approval is recorded by the caller's token name, never the body's", (st, body))
     st, body, _ = g.req("POST", "/v1/gates/loan_underwriting/%s/approve" % gid, json.dumps({"at": at}), token=R)
+    answered.append(json.loads(body))
     report(st == 409 and "refused" in body, "approving a closed gate is 409 with the refusal", (st, body))
     st, body, _ = g.req("POST", "/v1/gates/loan_underwriting/nothex/approve", token=A)
     report(st == 400, "a malformed gate id is 400", (st, body))
@@ -402,6 +433,7 @@ def gates_and_escalations():
     rec = {"tenant": "acme", "project": "billing", "agent": "esc-bot", "at": "2026-11-25T09:00:00Z",
            "run_id": "e-1", "latency_ms": 100, "cost_usd": 0.001, "error": True}
     st, body, _ = g.req("POST", "/v1/decide/support_agents", json.dumps(rec), token=D)
+    answered.append(json.loads(body))
     esc = [a["escalation_id"] for a in json.loads(body)["actions"] if a.get("type") == "escalation_start"]
     if not esc:
         report(False, "a failed run starts the support escalation", body)
@@ -410,10 +442,21 @@ def gates_and_escalations():
     running = {p["name"]: p["running_escalations"] for p in json.loads(body)["policies"]}
     st, body, _ = g.req("POST", "/v1/escalations/support_agents/%s/ack" % esc[0],
                         json.dumps({"at": "2026-11-25T09:00:30Z"}), token=A)
+    answered.append(json.loads(body))
     ends = [a for a in json.loads(body)["actions"] if a.get("type") == "escalation_end"]
     report(st == 200 and running["support_agents"] == 1 and ends and ends[0].get("by") == "alice",
            "escalation ack by the caller ends the chain", (st, body))
     g.stop()
+    # The decision log (spec/govd.md 7): the real tools verify it and reproduce every
+    # decision, the approvals by their token names included.
+    rc, out = audit("verify", *log_files(logf))
+    report(rc == 0 and "closed" in out, "decision log: govc audit verify accepts govd's log, closed", out)
+    logged = [e["decision"] for e in log_decisions(logf)]
+    report(logged == answered, "decision log: every decision sent, events included, in order (%d)" % len(answered),
+           (len(logged), len(answered)))
+    rc, out = audit("replay", "-p", "policies/loan_underwriting", "-p", "policies/support", *log_files(logf))
+    report(rc == 0 and ("replayed %d decisions: 0 differ" % len(answered)) in out,
+           "decision log: govc audit replay reproduces every decision (gates, approvals, escalation ack)", out)
 
 
 def reload_under_load():
@@ -424,7 +467,17 @@ def reload_under_load():
     src = os.path.join(pdir, "counter.gov")
     write(src, COUNT_POLICY % "")
     tok = write(os.path.join(TMP, "tokens3"), TOKENS, 0o600)
-    g = Govd("-p", pdir, "--tokens", tok, "--workers", "2")
+    logf = os.path.join(TMP, "reload.log")
+    versions = []
+
+    def keep_version(text):
+        # Built from where govd reads it, so its findings name the same source path.
+        write(src, text)
+        out = os.path.join(TMP, "reload-v%d.govb" % len(versions))
+        subprocess.run([GOVC, "build", "-o", out, pdir], check=True, capture_output=True)
+        versions.append(out)
+    keep_version(COUNT_POLICY % "")
+    g = Govd("-p", pdir, "--tokens", tok, "--workers", "2", "--decision-log", logf, "--log-sync", "none")
     D, ADM = "decide-token-0123456789", "admin-token-012345678901"
     stop = threading.Event()
     counts = [0] * 4
@@ -453,8 +506,10 @@ def reload_under_load():
     for n in range(6):
         time.sleep(0.25)
         # a new version: a comment and a changed rule severity keep the state layout
-        write(src, (COUNT_POLICY % "").replace("severity warning", "severity %s" % ("info" if n % 2 else "warning"))
-              + "// v%d\n" % n)
+        text = (COUNT_POLICY % "").replace("severity warning", "severity %s" % ("info" if n % 2 else "warning")) \
+            + "// v%d\n" % n
+        write(src, text)
+        keep_version(text)
         if n % 2:
             g.p.send_signal(signal.SIGHUP)
             time.sleep(0.3)
@@ -483,12 +538,14 @@ def reload_under_load():
     for i in range(4):
         post("keep", i)
     write(src, (COUNT_POLICY % "") + "// another version\n")
+    keep_version((COUNT_POLICY % "") + "// another version\n")
     g.req("POST", "/v1/admin/reload", token=ADM)
     d = post("keep", 4)
     report(d["verdict"] != "allow", "state is kept across a reload with the same layout", d)
     for i in range(4):
         post("reset", i)
     write(src, COUNT_POLICY % " capacity 99")
+    keep_version(COUNT_POLICY % " capacity 99")
     st, body, _ = g.req("POST", "/v1/admin/reload", token=ADM)
     d = post("reset", 4)
     report(st == 200 and d["verdict"] == "allow" and "state reset" in g.log(),
@@ -499,6 +556,18 @@ def reload_under_load():
     report(st == 422 and "refused" in body and d["status"] == "ok", "a policy that does not compile is refused and the "
            "running one stays", (st, body[:500]))
     g.stop()
+    # The log holds each VM's stream, detached at each reload and attached again with
+    # the state carried over (or reset): a replay with every version reproduces it all.
+    n = len(log_decisions(logf))
+    rc, out = audit("verify", *log_files(logf))
+    report(rc == 0 and n == total + 11, "decision log across %d reloads verifies (%d decisions)" %
+           (reloads + 3, n), out)
+    args = []
+    for v in versions:
+        args += ["-p", v]
+    rc, out = audit("replay", *(args + log_files(logf)))
+    report(rc == 0 and ("replayed %d decisions: 0 differ" % n) in out,
+           "decision log across reloads: govc audit replay reproduces every decision", out[-2000:])
 
 
 def persistence_and_kill9():
@@ -548,13 +617,16 @@ def persistence_and_kill9():
     stop.set()
     [t.join() for t in ts]
     g.stop()
-    logged = set()
-    with open(logf) as f:
-        for line in f:
-            e = json.loads(line)
-            m = re.search(r'"run_id":\s*"([^"]+)"', e["input"])
-            if m:
-                logged.add(m.group(1))
+    # What kill -9 leaves: a log that verifies up to its end (open: no close line; at
+    # worst a torn tail), that govc audit recover closes off, and that holds every
+    # decision a client was sent.
+    rc, out = audit("verify", *log_files(logf))
+    report(rc == 3 and "open" in out, "kill -9: the decision log verifies, open (exit 3)", (rc, out))
+    rc, out = audit("recover", logf)
+    rc2, out2 = audit("verify", *log_files(logf))
+    report(rc == 0 and rc2 in (0, 3) and "fails" not in out2, "kill -9: govc audit recover accepts the log, and it "
+           "verifies after", (rc, out, rc2, out2))
+    logged = set(e["run_id"] for e in log_decisions(logf))
     missing = [r for r in answered if r not in logged]
     report(answered and not missing, "kill -9: every answered decision (%d) is in the decision log" % len(answered),
            missing[:10])
@@ -562,19 +634,32 @@ def persistence_and_kill9():
     d = post(g, "after", 4)
     report(d["verdict"] == "warn", "kill -9: state older than the last snapshot interval survives", (d, g.log()))
     st, body, _ = g.req("POST", "/v1/decide/counter", "{broken")
-    with open(logf) as f:
-        last = json.loads(f.readlines()[-1])
+    last = log_decisions(logf)[-1]
     report(last["input"] == "{broken" and last["decision"]["status"] == "error",
            "the decision log keeps malformed input as a string, with its error decision", last)
     g.stop()
-    # a torn last line is cut on start
+    # A torn last line (a writer killed mid-write) is cut at start and recorded.
+    torn = '{"seq":99,"prev":"torn'
     with open(logf, "a") as f:
-        f.write('{"time":"torn')
+        f.write(torn)
     g = Govd(*args)
     g.stop()
-    lines = open(logf).read().splitlines()
-    ok = all(json.loads(x) for x in lines)
-    report(ok and "torn" in g.log(), "a torn last log line is cut at start", g.log()[-500:])
+    rc, out = audit("verify", *log_files(logf))
+    recover = [json.loads(x) for x in open(logf) if '"type":"recover"' in x]
+    report(rc == 0 and "torn" in g.log() and recover and recover[-1]["torn_bytes"] == len(torn),
+           "a torn last log line is cut at start, recorded in a recover line", (rc, out, g.log()[-500:]))
+    # Every session of this log, across restarts, kill -9 and recoveries, replays. The
+    # restart after kill -9 restored state up to one snapshot interval old, so streams
+    # whose VM evaluated since their last snapshot restart from another state than the
+    # log reached: the replay reports each such discontinuity (spec/govd.md 7) and takes
+    # the logged state; every decision is still reproduced.
+    n = len(log_decisions(logf))
+    rc, out = audit("replay", "-p", pdir, *log_files(logf))
+    gaps = re.search(r"(\d+) state discontinuit", out)
+    report(("replayed %d decisions: 0 differ" % n) in out and "not replayed" not in out
+           and (rc == 0 or (gaps and int(gaps.group(1)) <= 16)),
+           "decision log across restarts and kill -9 (state restored): govc audit replay reproduces every decision",
+           out[-1500:])
     # partitions changed under saved state: refused with advice
     p = subprocess.run([GOVD, "--partitions", "3", "-l", "127.0.0.1:0"] + args, capture_output=True, text=True,
                        timeout=20)
@@ -584,19 +669,72 @@ def persistence_and_kill9():
 
 def log_rotation():
     logf = os.path.join(TMP, "rot.log")
-    g = Govd("-p", "policies/support", "--decision-log", logf, "--log-max-bytes", "4096", "--log-keep", "3")
+    g = Govd("-p", "policies/support", "--decision-log", logf, "--log-max-bytes", "65536", "--log-sync", "line")
     recs = open("policies/support/records.jsonl").read()
     n = 0
-    for _ in range(10):
+    for _ in range(20):
         st, body, _ = g.req("POST", "/v1/decide/support_agents/batch", recs)
         n += len(body.splitlines())
     g.stop()
-    files = [logf] + ["%s.%d" % (logf, i) for i in (1, 2, 3)]
-    present = [f for f in files if os.path.exists(f)]
-    total = sum(len(open(f).read().splitlines()) for f in present)
-    whole = all(json.loads(x)["decision"] for f in present for x in open(f).read().splitlines())
-    report(len(present) == 4 and not os.path.exists(logf + ".4") and whole and os.path.getsize(logf + ".1") >= 4096,
-           "decision log rotates past --log-max-bytes and keeps --log-keep files", (present, total, n))
+    files = log_files(logf)
+    rc, out = audit("verify", *files)
+    big = all(os.path.getsize(f) <= 65536 + 300 for f in files)  # + the rotate line
+    report(len(files) > 3 and rc == 0 and big and len(log_decisions(logf)) == n,
+           "decision log rotates past --log-max-bytes into LOG.NNNNNN, every file kept in one chain",
+           (files, n, rc, out))
+    p = subprocess.run([GOVD, "-p", "policies/support", "--decision-log", logf, "--log-keep", "3"],
+                       capture_output=True, text=True, timeout=20)
+    report(p.returncode == 2 and "--log-keep is gone" in p.stderr, "--log-keep is refused with the reason", p.stderr)
+
+
+def host_functions():
+    """Policies with extern fn, bound with --host-lib POLICY=LIB as govc run --host-lib binds
+    them: the same decisions, host failures included, and a log that replays."""
+    lib = os.path.join(BUILD, "hosts", "content_safety.so")
+    pol = "policies/content_safety"
+    recs = [x for x in open(pol + "/records.jsonl").read().splitlines() if x.strip()]
+    # on_watchlist fails without a customer (status 1: `on error verdict review`); an
+    # output over the VM's string limit is an error decision before any call.
+    recs.append(json.dumps({"at": "2026-11-25T09:02:00Z", "agent": "a", "output": "word " * 1000,
+                            "customer": "cus_1200"}))
+    recs.append(json.dumps({"at": "2026-11-25T09:03:00Z", "agent": "a", "output": "Done.", "customer": "",
+                            "amount_usd": 50}))
+    path = write(os.path.join(TMP, "host.jsonl"), "\n".join(recs) + "\n")
+    want = subprocess.run([GOVC, "run", "-p", pol, "--host-lib", lib, path], capture_output=True,
+                          text=True).stdout.splitlines()
+    logf = os.path.join(TMP, "host.log")
+    g = Govd("-p", pol, "--host-lib", "content_safety=" + lib, "--decision-log", logf)
+    st, body, _ = g.req("POST", "/v1/decide/content_safety/batch", "\n".join(recs) + "\n")
+    got = body.splitlines()
+    fails = [json.loads(x).get("host_errors") for x in got[-1:]] if len(got) == len(recs) else []
+    report(st == 200 and got == want and len(want) == len(recs) and all(fails),
+           "--host-lib: extern fn bound from the host library, decisions equal govc run --host-lib's, failing host "
+           "functions listed in host_errors", "\n".join(["st %d" % st] + got[-2:] + want[-2:]))
+    st, body, _ = g.req("POST", "/v1/decide/content_safety", recs[-1])
+    d = json.loads(body)
+    report(st == 200 and d["verdict"] == "review" and d["host_errors"][0]["extern"] == "on_watchlist",
+           "a failing host function takes its `on error` outcome in a single decision", body)
+    st, _, _ = g.req("GET", "/healthz")
+    report(st == 200 and g.p.poll() is None, "govd keeps serving after host function failures", st)
+    st, body, _ = g.req("POST", "/v1/admin/reload")
+    st2, body2, _ = g.req("POST", "/v1/decide/content_safety", recs[2])
+    report(st == 200 and st2 == 200 and dict(json.loads(body2), line=3) == json.loads(want[2]), "a reload binds the new VMs again", (body, body2))
+    g.stop()
+    rc, out = audit("replay", "-p", pol, "--host-lib", lib, *log_files(logf))
+    report(rc == 0 and ("replayed %d decisions: 0 differ" % (len(recs) + 2)) in out,
+           "--host-lib: the decision log replays with govc audit replay --host-lib", out)
+    # Refused at start, with the reason: a library that does not load, a signature that
+    # does not match, an extern without a default left unbound, a policy not loaded.
+    bad = [(["-p", pol, "--host-lib", "content_safety=" + os.path.join(TMP, "none.so")], "cannot load host library"),
+           (["-p", "tests/ffi/ext.gov", "--host-lib", "host_checks=" + os.path.join(BUILD, "tests/ffi/bad_ret.so")],
+            "host_checks"),
+           (["-p", pol], "bind host functions with --host-lib POLICY=LIB"),
+           (["-p", pol, "--host-lib", "content_safety=" + lib, "--host-lib", "nosuch=" + lib],
+            "no policy named 'nosuch' is loaded"),
+           (["-p", pol, "--host-lib", lib], "--host-lib takes POLICY=LIB")]
+    for args, msg in bad:
+        p = subprocess.run([GOVD, "-l", "127.0.0.1:0"] + args, capture_output=True, text=True, timeout=30)
+        report(p.returncode == 2 and msg in p.stderr, "refused at start (exit 2): %s" % msg, (p.returncode, p.stderr))
 
 
 def unix_socket_and_tls():
@@ -698,19 +836,19 @@ def otel_npm():
     p = subprocess.run(["node", os.path.join(here, "send.js"), url, "decide-token-0123456789"], capture_output=True,
                        text=True, timeout=120)
     ids = p.stdout.split()
-    entries = [json.loads(x) for x in open(logf)] if os.path.exists(logf) else []
+    entries = log_decisions(logf) if os.path.exists(logf) else []
     got = {}
     for e in entries:
         rec = json.loads(e["input"])
-        got[rec["run_id"]] = (rec, e["decision"], e["endpoint"], e["caller"])
+        got[rec["run_id"]] = (rec, e["decision"])
     ok = p.returncode == 0 and len(ids) == 2 and sorted(got) == sorted(ids)
     if ok:
-        rec, dec, ep, caller = got[ids[0]]
+        rec, dec = got[ids[0]]
         rules = sorted(f["rule"] for f in dec["findings"])
-        ok = (ep == "otlp" and caller == "agent-host" and rec["agent"] == "triage-bot" and rec["tenant"] == "acme"
+        ok = (rec["agent"] == "triage-bot" and rec["tenant"] == "acme"
               and rec["tokens"] == 1600 and abs(rec["latency_ms"] - 4500) < 1e-6 and rec["error"] is True
               and rec["action"] == "chat" and rules == ["failed_run", "slow_run", "token_overrun"])
-        rec2, dec2, _, _ = got[ids[1]]
+        rec2, dec2 = got[ids[1]]
         ok = ok and dec2["verdict"] == "allow" and rec2["tokens"] == 150 and rec2["error"] is False
     report(ok, "OpenTelemetry Node SDK + OTLP/HTTP exporter: GenAI spans become std/agent_run decisions",
            "node rc %d\n%s%s\n%s" % (p.returncode, p.stdout, p.stderr, json.dumps(got, indent=1)[:2000]))
@@ -787,7 +925,9 @@ def quickstart():
 
 for fn in (build_stats_partition, endpoints_basic, batch_matches_govc, keyed_partitions_exact, bad_input,
            slow_clients_and_limits, auth_and_roles, gates_and_escalations, reload_under_load, persistence_and_kill9,
-           log_rotation, unix_socket_and_tls, otlp, otel_npm, soak_short, quickstart):
-    case(fn)
+           log_rotation, host_functions, unix_socket_and_tls, otlp, otel_npm, soak_short, quickstart):
+    # GOVD_TEST_CASES="a b": only those cases (while working on them)
+    if not os.environ.get("GOVD_TEST_CASES") or fn.__name__ in os.environ["GOVD_TEST_CASES"].split():
+        case(fn)
 shutil.rmtree(TMP, ignore_errors=True)
 sys.exit(1 if FAILS else 0)
