@@ -22,7 +22,10 @@ $(BUILD)/tests/fuzz_state_replay: $(FUZZ_STATE_REPLAY_OBJS) $(BUILD)/liblang.a $
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash -lffi -lm
 
 TEST_DEPS += $(BUILD)/tests/fuzz_robust $(BUILD)/tests/fuzz_state_replay $(BUILD)/govc
-TEST_SUITES += "sh tests/fuzz/robust.sh $(BUILD)" "sh tests/fuzz/limits.sh $(BUILD)/govc" \
+# robust.sh: one suite per example policy (and one for the rest), so that tests/run.sh
+# spreads the sweeps, the longest work under the sanitizers, over its job slots.
+TEST_SUITES += $(foreach p,$(notdir $(patsubst %/,%,$(sort $(wildcard policies/*/)))),"sh tests/fuzz/robust.sh $(BUILD) $(p)") \
+               "sh tests/fuzz/robust.sh $(BUILD) rest" "sh tests/fuzz/limits.sh $(BUILD)/govc" \
                "sh tests/fuzz/state.sh $(BUILD)"
 # limits.sh generates its inputs with python3.
 TEST_DEB_PKGS += python3
