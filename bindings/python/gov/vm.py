@@ -362,6 +362,8 @@ class VM:
             _lib.gov_vm_set_trace(vm, self._trace, trace_size)
         self._tptr = ctypes.c_void_p()
         self._tlen = ctypes.c_size_t()
+        self._log = None           # a gov.Log this VM appends its decisions to (Log.attach)
+        self._stream = 0
         for name, fn in (hosts or {}).items():
             self.bind(name, fn)
 
@@ -459,6 +461,10 @@ class VM:
         try:
             if self._hosts:
                 self.host_exceptions.clear()
+            if self._log is not None:
+                d = _lib.gov_eval_json(self._vm, data, len(data), line)
+                self._log._append(self._stream, d, data)
+                return self._decision(d)
             st = self._fst
             d = self._eval(self._vmh, data, len(data), line, self._buf, self._outcap, st)
             if st.status or st.json or self._trace is not None:
@@ -506,13 +512,34 @@ class VM:
                     _lib.gov_vm_set_trace(self._vm, self._trace, n)
         return Decision(_VERDICTS[st.verdict], st.line, text, trace, terr)
 
-    def _event(self, fn, *args):
+    def _event(self, fn, *args, json_form=None):
+        """An event through its typed call; with a log attached, through its JSON line
+        (spec/trace.md §6) when it has one, so that the log holds the input and a replay
+        can evaluate it again (the typed call would log no input)."""
         with self._use():
-            return self._decision(fn(self._vm, *args))
+            if self._log is None:
+                return self._decision(fn(self._vm, *args))
+            data = json_form() if json_form else None
+            if data is None:
+                d = fn(self._vm, *args)
+            else:
+                d = _lib.gov_eval_json(self._vm, data, len(data), 0)
+            self._log._append(self._stream, d, data)
+            return self._decision(d)
+
+    def _set_log(self, log, stream):
+        self._log = log
+        self._stream = stream
+
+    @property
+    def log(self):
+        """The gov.Log this VM's decisions are appended to (Log.attach), or None."""
+        return self._log
 
     def tick(self, now):
         """Move the clock to `now` (ns, datetime or RFC 3339); what falls due fires."""
-        return self._event(_lib.gov_tick, to_ns(now))
+        t = to_ns(now)
+        return self._event(_lib.gov_tick, t, json_form=lambda: _event_line("tick", t))
 
     def approve(self, gate_id, by, at=None):
         """Approve a pending gate (its id from the gate_open action) as approver `by`. A
@@ -526,13 +553,22 @@ class VM:
     def _resolve(self, gate_id, approve, by, at):
         g = _name(gate_id)
         b = _text(by, "by")
-        return self._event(_lib.gov_gate_resolve, g, approve, b, len(b), INT64_MIN if at is None else to_ns(at))
+        t = INT64_MIN if at is None else to_ns(at)
+        return self._event(_lib.gov_gate_resolve, g, approve, b, len(b), t,
+                           json_form=lambda: _event_line("approve" if approve else "reject", self._at(t),
+                                                         "gate_id", g, b))
 
     def ack(self, escalation_id, by, at=None):
         """Acknowledge a running escalation chain (its id from escalation_start), ending it."""
         e = _name(escalation_id)
         b = _text(by, "by")
-        return self._event(_lib.gov_escalation_ack, e, b, len(b), INT64_MIN if at is None else to_ns(at))
+        t = INT64_MIN if at is None else to_ns(at)
+        return self._event(_lib.gov_escalation_ack, e, b, len(b), t,
+                           json_form=lambda: _event_line("ack", self._at(t), "escalation_id", e, b))
+
+    def _at(self, t):
+        """An event's time for its JSON line: at None (INT64_MIN) means the clock."""
+        return _lib.gov_vm_now(self._vm) if t == INT64_MIN else t
 
     @property
     def now(self):
@@ -581,6 +617,9 @@ class VM:
         if not isinstance(data, bytes):
             raise TypeError(f"a state is bytes, not {type(data).__name__}")
         with self._use():
+            if self._log is not None:
+                raise GovError(_lib.EMISUSE, "this VM is attached to a decision log, which would not record the "
+                               "new state: detach it, load the state, attach it again")
             rc = _lib.gov_state_load(self._vm, data, len(data))
             if rc != _lib.OK:
                 raise LoadError(rc, _lib.gov_vm_errmsg(self._vm).decode("utf-8", "replace"))
@@ -600,6 +639,43 @@ class _Release:
 
     def __exit__(self, *exc):
         self.lock.release()
+
+
+_HEX = frozenset(b"0123456789abcdef")
+
+
+def rfc3339(ns):
+    """ns since the epoch as RFC 3339 UTC with nine decimals, or None when the time is
+    outside the years 1677..2262 that JSON times may have."""
+    if not -(2**63) < ns < 2**63:
+        return None
+    s, f = divmod(ns, 1_000_000_000)
+    try:
+        t = _EPOCH + datetime.timedelta(seconds=s)
+    except OverflowError:
+        return None
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + f".{f:09d}Z"
+
+
+def _event_line(kind, at, id_name=None, ident=None, by=None):
+    """An event as its JSON line, or None when its arguments have no JSON form that means
+    the same (an id that is not 16 lowercase hex digits, a `by` that is not 1 to 128
+    bytes of UTF-8, a time outside the JSON range, the clock before any event): then
+    the typed call decides, and the log keeps no input for it."""
+    ts = rfc3339(at) if at != INT64_MIN else None
+    if ts is None:
+        return None
+    out = {"type": kind}
+    if id_name is not None:
+        if len(ident) != 16 or not set(ident) <= _HEX or not 1 <= len(by) <= 128:
+            return None
+        try:
+            out[id_name] = ident.decode()
+            out["by"] = by.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    out["at"] = ts
+    return json.dumps(out, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _name(s):
