@@ -11,6 +11,7 @@ import ctypes
 import datetime
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -246,6 +247,73 @@ class Decision:
         return f"<gov.Decision {self.verdict} line {self.line}>"
 
 
+# ---------------------------------------------------------------- the typed entry point
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _kind_name(policy, k):
+    return _lib.gov_kind_name(policy._prog, k).decode()
+
+
+def _int64(name, v):
+    if not _INT64[0] <= v <= _INT64[1]:
+        raise ValueError(f"field {name!r}: {v} is outside int64")
+    return v
+
+
+def _typed(name, slot, t, v):
+    """(setter, slot, args...) for field `name` of type code t given the Python value v."""
+    L = _lib
+    if t in (L.T_INT, L.T_MONEY):
+        if type(v) is bool or not isinstance(v, int):
+            raise TypeError(f"field {name!r} is {L.TYPES[t]}: give an int{' (micro-dollars)' if t == L.T_MONEY else ''}, "
+                            f"not {type(v).__name__}")
+        return L.gov_set_int, slot, _int64(name, v)
+    if t == L.T_DURATION:
+        if isinstance(v, datetime.timedelta):
+            v = (v.days * 86400 + v.seconds) * 1_000_000_000 + v.microseconds * 1000
+        elif type(v) is bool or not isinstance(v, int):
+            raise TypeError(f"field {name!r} is a duration: give int ns or a timedelta, not {type(v).__name__}")
+        return L.gov_set_int, slot, _int64(name, v)
+    if t == L.T_TIME:
+        return L.gov_set_int, slot, to_ns(v)
+    if t in (L.T_FLOAT, L.T_RATIO):
+        if type(v) is bool or not isinstance(v, (int, float)):
+            raise TypeError(f"field {name!r} is {L.TYPES[t]}: give a number, not {type(v).__name__}")
+        return L.gov_set_float, slot, float(v)
+    if t == L.T_BOOL:
+        if type(v) is not bool:
+            raise TypeError(f"field {name!r} is bool, not {type(v).__name__}")
+        return L.gov_set_int, slot, int(v)
+    if t in (L.T_SEVERITY, L.T_VERDICT):
+        names = L.SEVERITIES if t == L.T_SEVERITY else L.VERDICTS
+        if not isinstance(v, str):
+            raise TypeError(f"field {name!r} is a {L.TYPES[t]}: give its name, not {type(v).__name__}")
+        if v not in names:
+            raise ValueError(f"field {name!r}: {v!r} is not a {L.TYPES[t]} ({', '.join(names)})")
+        return L.gov_set_int, slot, names.index(v)
+    if t in (L.T_STRING, L.T_ID):
+        if not isinstance(v, str):
+            raise TypeError(f"field {name!r} is {L.TYPES[t]}: give a str, not {type(v).__name__}")
+        b = v.encode("utf-8")
+        return L.gov_set_string, slot, b, len(b)
+    if t == L.T_STRINGS:
+        if isinstance(v, (set, frozenset)):
+            v = sorted(v)
+        elif not isinstance(v, (list, tuple)):
+            raise TypeError(f"field {name!r} is strings: give a list of str, not {type(v).__name__}")
+        items = []
+        for x in v:
+            if not isinstance(x, str):
+                raise TypeError(f"field {name!r}: an element is {type(x).__name__}, not str")
+            items.append(x.encode("utf-8"))
+        n = len(items)
+        return (L.gov_set_strings, slot, (ctypes.c_char_p * max(n, 1))(*items),
+                (ctypes.c_size_t * max(n, 1))(*map(len, items)), n)
+    raise TypeError(f"field {name!r} has type {L.TYPES.get(t, t)}, which a record cannot set")
+
+
 # ---------------------------------------------------------------- host functions
 
 class _HostFn:
@@ -472,6 +540,50 @@ class VM:
             return Decision(_VERDICTS[st.verdict], st.line, self._unpack(self._buf, st.len))
         finally:
             self._lock.release()
+
+    def evaluate_fields(self, fields, kind=None):
+        """Evaluate one record given by field (the typed entry point, gov_record_begin and
+        gov_set_*): fields {name: value} by the names the policy's record declares (not
+        JSON keys: `data`, not `data_classes`), values in the canonical units, which
+        need no JSON decoding:
+
+          int, money          int (money in micro-dollars)
+          duration            int ns, or a datetime.timedelta
+          time                int ns since the epoch, an aware datetime or RFC 3339
+          float, ratio        int or float (a ratio in [0, 1])
+          bool                bool
+          severity, verdict   their names ("warning", "block")
+          string, id          str
+          strings             a list or tuple of str (a set or frozenset: sorted)
+
+        A value None, or a field left out, is absent (its default, or a missing field).
+        kind: the record kind's name (None when the policy has one). Returns a Decision;
+        raises RecordError (unknown kind or field, a value out of range, a missing
+        field; nothing changes), TypeError or ValueError for a value with no form of the
+        field's type. A decision made this way is logged without an input (spec/trace.md
+        §9.2), so a replay cannot reproduce it: log records as dicts when you replay."""
+        if not isinstance(fields, Mapping):
+            raise TypeError(f"fields are a dict of field name to value, not {type(fields).__name__}")
+        k, spec = self.policy._kind(kind)
+        sets = []
+        for name, v in fields.items():
+            if v is None:
+                continue
+            e = spec.get(name)
+            if e is None:
+                raise RecordError(_lib.EFIELD, f"record kind {_kind_name(self.policy, k)} has no field {name!r}")
+            sets.append(_typed(name, e[0], e[1], v))
+        with self._use():
+            if self._hosts:
+                self.host_exceptions.clear()
+            vm = self._vm
+            _lib.gov_record_begin(vm, k)
+            for fn, slot, *args in sets:
+                fn(vm, slot, *args)     # a failure poisons the record: gov_eval says why
+            d = _lib.gov_eval(vm)
+            if self._log is not None:
+                self._log._append(self._stream, d, None)
+            return self._decision(d)
 
     def evaluate_many(self, records):
         """Evaluate each record in turn (line numbers from 1); a list of Decision, or of
