@@ -1,7 +1,8 @@
 #!/bin/sh
 # bindings/python/run.sh BUILD: the Python binding's tests with Debian's pytest
-# (/usr/bin/python3 -m pytest), one "ok - NAME" line per test case for tests/run.sh; twice:
-# with the evaluation hot path through python3-cffi, and through ctypes alone.
+# (/usr/bin/python3 -m pytest), one "ok - NAME" line per test case for tests/run.sh; three
+# times: with the evaluation hot path through the compiled extension (build/python/
+# _govext*, make python), through python3-cffi, and through ctypes alone.
 B=${1:-build}
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -16,7 +17,7 @@ fi
 /usr/bin/python3 -c 'import cffi' 2>/dev/null || { echo "not ok - python: Debian's python3-cffi is missing"; exit 1; }
 export PYTHONDONTWRITEBYTECODE=1   # nothing written into the source tree
 status=0
-for ffi in cffi ctypes; do
+for ffi in ext cffi ctypes; do
   rm -f "$tmp/tap"
   GOV_PY_FFI=$ffi GOV_BUILD=$B GOV_TAP=$tmp/tap /usr/bin/python3 -m pytest -q -p no:cacheprovider \
     bindings/python/tests > "$tmp/log" 2>&1

@@ -48,6 +48,20 @@ def _make_encoder():
 _encode = _make_encoder()
 
 
+def _nothing():
+    pass
+
+
+_ext_ready = False
+
+
+def _setup_ext():
+    global _ext_ready
+    if not _ext_ready:
+        _fast.setup_ext(_fast.ext, Decision, RecordError, GovError, _encode)
+        _ext_ready = True
+
+
 def to_ns(t):
     """An event time as ns since the epoch: an int (ns), an aware datetime, or an RFC 3339
     string ("2026-11-25T10:00:00Z")."""
@@ -183,20 +197,25 @@ class Decision:
     rest are parsed from json when first asked for. trace is the parsed trace (spec/trace.md
     §3) when the VM traces. A Decision is a snapshot: later evaluations do not change it."""
 
-    __slots__ = ("verdict", "line", "_json", "_data", "_trace", "trace_error")
+    __slots__ = ("verdict", "line", "_json", "_data", "_trace", "trace_error", "_core")
 
-    def __init__(self, verdict, line, text, trace=None, trace_error=None):
+    def __init__(self, verdict, line, text, trace=None, trace_error=None, core=None):
         self.verdict = verdict
         self.line = line
-        self._json = text          # bytes until first asked for
+        self._json = text          # bytes until first asked for; None: not written yet
         self._data = None
         self._trace = trace
         self.trace_error = trace_error
+        self._core = core          # the extension's Core that writes it (text None)
 
     @property
     def json(self):
         """The decision as one line of JSON (spec/trace.md §2), as gov_decision_json writes it."""
         j = self._json
+        if j is None:
+            # Made by the extension and not written yet: written now, or (if its VM
+            # evaluated since) it was written into this object before that evaluation.
+            j = self._core.render(self)
         if type(j) is bytes:
             j = self._json = j.decode("utf-8", "surrogateescape")
         return j
@@ -408,7 +427,13 @@ class VM:
         self._outcap = 1 << 14
         self._out = ctypes.create_string_buffer(self._outcap)
         self._st = _lib.Summary()
-        # The hot path: cffi when it is there, else the same through ctypes.
+        # The hot path: the extension, else cffi, else the same through ctypes.
+        self._core = None
+        self._settle = _nothing
+        if _fast.ext is not None and not trace:
+            _setup_ext()
+            self._core = _fast.ext.Core(vm.value, (self._arena, policy))
+            self._settle = self._core.settle
         if _fast.available():
             ffi = _fast.ffi
             self._eval = _fast.lib.gov_eval_json_summary
@@ -505,6 +530,11 @@ class VM:
     def _use(self):
         if not self._lock.acquire(blocking=False):
             raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
+        try:
+            self._settle()      # the latest decision's JSON, before the VM runs again
+        except BaseException:
+            self._lock.release()
+            raise
         return _Release(self._lock)
 
     def evaluate(self, record, line=0):
@@ -512,8 +542,18 @@ class VM:
         bytes (one JSONL line). An event ({"type": "approve"|"reject"|"ack"|"tick", ...})
         is evaluated too. Returns a Decision; raises RecordError for a malformed record,
         which changes nothing."""
+        core = self._core
+        if core is not None and self._log is None:
+            if not self._lock.acquire(blocking=False):
+                raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
+            try:
+                if self._hosts:
+                    self.host_exceptions.clear()
+                return core.evaluate(record, line)
+            finally:
+                self._lock.release()
         if type(record) is dict:
-            data = _encode(record).encode()
+            data = self._core.encode(record) if self._core is not None else _encode(record).encode()
         elif isinstance(record, str):
             data = record.encode("utf-8", "surrogatepass")
         elif isinstance(record, (bytes, bytearray, memoryview)):
@@ -527,6 +567,7 @@ class VM:
         if not self._lock.acquire(blocking=False):
             raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
         try:
+            self._settle()
             if self._hosts:
                 self.host_exceptions.clear()
             if self._log is not None:
