@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from . import _lib
-from .errors import LogError
+from .errors import GovError, LogError
 
 GOVLOG_OK, GOVLOG_EIO, GOVLOG_EMISUSE, GOVLOG_ENOMEM = 0, 1, 2, 3
 GOVLOG_ETORN, GOVLOG_END = 5, 10
@@ -515,3 +515,168 @@ def verify_log(paths, *, head=None, after=None):
         return Verification(status, code, message, *counts, closed, torn, head_seq)
     finally:
         r.free()
+
+
+# ---------------------------------------------------------------- replaying
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """A logged decision that the replay did not reproduce byte for byte."""
+    seq: int
+    path: str
+    offset: int
+    stream: int
+    line: int
+    run_id: Optional[str]
+    logged: str
+    replayed: str
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """What replay_log found. exit_code is govc audit replay's: 0 when every logged
+    decision was reproduced from an intact log (a torn tail stops it without failing
+    it), else 1. notes: what could not be replayed and why, and state discontinuities,
+    in log order, as govc prints them."""
+    replayed: int
+    differences: tuple
+    skipped: int
+    discontinuities: int
+    notes: tuple
+    intact: bool
+    message: Optional[str]
+    exit_code: int
+
+    @property
+    def ok(self):
+        return self.exit_code == 0
+
+
+class _Stream:
+    __slots__ = ("vm", "policy", "skip")
+
+    def __init__(self):
+        self.vm = self.policy = self.skip = None
+
+
+def _state_sha(vm):
+    return sha256(vm.save_state())
+
+
+def replay_log(paths, policies, *, hosts=None, after=None):
+    """Evaluate a verified log's inputs again, stream by stream, as `govc audit replay`
+    does (spec/trace.md §9.5): each stream gets a VM of the policy (from `policies`, a
+    Policy or a list of them) whose id its attach line names, with the logged limits,
+    from the logged state; each decision is compared byte for byte with the logged one,
+    and each detach's state digest with the replayed VM's. hosts: {extern: callable}
+    bound to every VM (as govc's --host-lib). Returns a Replay with govc's exit code; an
+    I/O error raises LogError. The log is read as read_log reads it: a line that fails
+    its check stops the replay there (exit 1)."""
+    from .policy import Policy
+    from .vm import VM
+    if isinstance(policies, Policy):
+        policies = [policies]
+    policies = list(policies)
+    if not policies or not all(isinstance(p, Policy) for p in policies):
+        raise TypeError("policies is a gov.Policy or a list of them")
+    by_id = {}
+    for p in policies:
+        by_id.setdefault(p.id, p)
+    cfg = _lib.Config()
+    _lib.gov_config_init(ctypes.byref(cfg))
+    defaults = {name: cfg.limits[i] for name, i in _lib.LIMITS.items()}
+    streams = {}
+    notes = []
+    diffs = []
+    counts = {"replayed": 0, "skipped": 0, "gaps": 0}
+
+    def new_vm(s, pol, ln):
+        vm = VM(pol, limits={k: max(defaults[k], v) for k, v in ln.limits.items()}, hosts=hosts)
+        for k, v in ln.limits.items():
+            vm.limit(k, v)
+        s.vm, s.policy = vm, pol
+
+    def attach(ln):
+        s = streams.setdefault(ln.stream, _Stream())
+        pol = by_id.get(ln.policy_id)
+        if pol is None:
+            notes.append(f"seq {ln.seq}: stream {ln.stream} runs policy {ln.policy} (id {ln.policy_id}"
+                         f"{', version ' + ln.version if ln.version else ''}), which was not given: its decisions "
+                         "are not replayed")
+            s.policy, s.skip = None, "its policy was not given"
+            return
+        if s.vm is not None and s.policy is pol:
+            if _state_sha(s.vm) == ln.state_sha256:
+                s.skip = None
+                return
+            notes.append(f"seq {ln.seq}: stream {ln.stream} restarts from a state that is not the one its last "
+                         "session ended in (the host restored another state, or evaluated records it did not log); "
+                         "the replay takes the logged state")
+            counts["gaps"] += 1
+        new_vm(s, pol, ln)
+        s.skip = None
+        if ln.state is not None:
+            try:
+                s.vm.load_state(ln.state)
+            except GovError as e:
+                notes.append(f"seq {ln.seq}: stream {ln.stream}: the logged state does not load: {e.message}")
+                s.skip = "its start state does not load"
+            return
+        if _state_sha(s.vm) != ln.state_sha256:
+            notes.append(f"seq {ln.seq}: stream {ln.stream} starts from a saved state the log does not hold "
+                         "(written without inputs): its decisions are not replayed")
+            s.skip = "its start state is not in the log"
+
+    def decision(ln):
+        s = streams.setdefault(ln.stream, _Stream())
+        if s.policy is None or s.skip:
+            counts["skipped"] += 1
+            return
+        if ln.input is None:
+            notes.append(f"seq {ln.seq}: stream {ln.stream}: line {ln.line} was logged without its input "
+                         f"({'written without inputs' if ln.input_sha256 else 'a typed record, no JSON'}): this "
+                         "and the stream's later decisions are not replayed")
+            s.skip = "an input is missing"
+            counts["skipped"] += 1
+            return
+        data = ln.input.encode("utf-8") if isinstance(ln.input, str) else ln.input
+        got = s.vm._replay_json(data, ln.line)
+        counts["replayed"] += 1
+        if got != ln.decision:
+            diffs.append(Difference(ln.seq, ln.path, ln.offset, ln.stream, ln.line, ln.run_id, ln.decision, got))
+
+    def detach(ln):
+        s = streams.setdefault(ln.stream, _Stream())
+        if s.policy is None or s.skip or not ln.state_sha256:
+            return
+        have = _state_sha(s.vm)
+        if have != ln.state_sha256:
+            notes.append(f"seq {ln.seq}: stream {ln.stream} ends in another state than the log says "
+                         f"({ln.state_sha256}, replayed {have})")
+            counts["gaps"] += 1
+
+    r = _Reader(paths, after)
+    try:
+        if r.open_rc != GOVLOG_OK:
+            if r.open_rc == GOVLOG_EIO:
+                raise LogError(r.open_rc, r.open_msg)
+            return Replay(0, (), 0, 0, (), False, r.open_msg, 1)
+        while True:
+            ln = r.next()
+            if ln is None:
+                break
+            if ln.type == "attach":
+                attach(ln)
+            elif ln.type == "decision":
+                decision(ln)
+            elif ln.type == "detach":
+                detach(ln)
+        intact = r.rc == GOVLOG_END
+        message = None if intact else r.errmsg()
+        if r.rc in (GOVLOG_EIO, GOVLOG_ENOMEM):
+            raise LogError(r.rc, message)
+    finally:
+        r.free()
+    bad = diffs or counts["skipped"] or counts["gaps"] or (not intact and r.rc != GOVLOG_ETORN)
+    return Replay(counts["replayed"], tuple(diffs), counts["skipped"], counts["gaps"], tuple(notes), intact, message,
+                  1 if bad else 0)

@@ -626,6 +626,26 @@ class VM:
                 self._log._append(self._stream, d, None)
             return self._decision(d)
 
+    def _replay_json(self, data, line):
+        """The decision JSON (str) of the JSON line `data`, error decisions included, as
+        gov_decision_json writes it: for replay_log, which compares it with a logged one."""
+        with self._use():
+            d = _lib.gov_eval_json(self._vm, data, len(data), line)
+            n = ctypes.c_size_t()
+            while True:
+                rc = _lib.gov_decision_json(d, self._out, self._outcap, ctypes.byref(n))
+                if rc != _lib.ESPACE:
+                    break
+                self._outcap = n.value * 2 + 1
+                self._out = ctypes.create_string_buffer(self._outcap)
+                if _fast.available():
+                    self._buf = _fast.ffi.new("char[]", self._outcap)
+                else:
+                    self._buf = self._out
+            if rc != _lib.OK:
+                raise GovError(rc, "cannot write the decision")
+            return _string_at(self._out, n.value).decode("utf-8", "surrogateescape")
+
     def evaluate_many(self, records):
         """Evaluate each record in turn (line numbers from 1); a list of Decision, or of
         RecordError for the malformed ones (they do not stop the rest)."""

@@ -354,3 +354,89 @@ def test_threads_share_a_log(tmp_path):
     govb.write_bytes(p.bytes)
     rp = govc("audit", "replay", "--policy", str(govb), str(path))
     assert rp.returncode == 0, rp.stdout
+
+
+def forge(path, old, new):
+    """Rewrite the first decision containing `old` and recompute every digest after it,
+    as a forger who knows the format would: the chain verifies, the replay does not."""
+    import hashlib
+    lines = open(path, "rb").read().splitlines()
+    out, prev, done = [], None, False
+    for ln in lines:
+        if prev is not None:
+            ln = ln[:ln.index(b'"prev":"') + 8] + prev + ln[ln.index(b'"prev":"') + 72:]
+        if not done and b'"type":"decision"' in ln and old in ln:
+            ln, done = ln.replace(old, new, 1), True
+        body = ln[:-77]
+        digest = hashlib.sha256(body).hexdigest().encode()
+        ln = body + b',"sha256":"' + digest + b'"}'
+        prev = digest
+        out.append(ln)
+    assert done
+    open(path, "wb").write(b"\n".join(out) + b"\n")
+
+
+def replay_summary(stdout):
+    return next(ln for ln in stdout.splitlines() if ln.startswith("replayed "))
+
+
+def test_replay_agrees_with_govc_audit_replay(tmp_path):
+    govb = tmp_path / "loan.govb"
+    assert govc("build", "-o", str(govb), LOAN).returncode == 0
+    loan = gov.Policy.load(govb.read_bytes())
+    support = gov.Policy.compile("policies/support")
+    sgovb = tmp_path / "support.govb"
+    sgovb.write_bytes(support.bytes)
+
+    def both(paths, pols):
+        c = govc("audit", "replay", *sum((["--policy", str(p)] for p in pols), []), *map(str, paths))
+        r = gov.replay_log(paths, [loan if p == govb else support for p in pols])
+        return c, r
+
+    # A log written from Python (typed events, dicts), two streams of two policies.
+    p = tmp_path / "two.log"
+    with gov.Log(p) as log:
+        a, b = gov.VM(loan), gov.VM(support)
+        log.attach(a, 0)
+        log.attach(b, 1)
+        run_typed(a, events(f"{LOAN}/events.jsonl"))
+        for i in range(10):
+            b.evaluate(dict(RECORD, run_id=f"s{i}", latency_ms=700 * i), i + 1)
+    c, r = both([p], [govb, sgovb])
+    assert c.returncode == r.exit_code == 0, c.stdout
+    assert replay_summary(c.stdout) == f"replayed {r.replayed} decisions: 0 differ" and r.replayed == 30
+    # Only one policy given: the other stream is not replayed, and that fails the replay.
+    c, r = both([p], [govb])
+    assert c.returncode == r.exit_code == 1 and r.skipped == 10 and r.replayed == 20
+    assert f"{r.skipped} not replayed" in replay_summary(c.stdout) and "not given" in r.notes[0]
+    # A forged log: digests recomputed after an edited verdict. It verifies; replay shows it.
+    forge(p, b'"verdict":"warn"', b'"verdict":"allow"')
+    assert gov.verify_log(p).ok and govc("audit", "verify", str(p)).returncode == 0
+    c, r = both([p], [govb, sgovb])
+    assert c.returncode == r.exit_code == 1 and len(r.differences) == 1, c.stdout
+    assert replay_summary(c.stdout) == "replayed 30 decisions: 1 differs"
+    d = r.differences[0]
+    assert f"seq {d.seq} " in c.stdout and '"verdict":"allow"' in d.logged and '"verdict":"warn"' in d.replayed
+    # Without inputs: verifiable, not replayable.
+    q = tmp_path / "noin.log"
+    with gov.Log(q, log_inputs=False) as log:
+        v = gov.VM(support)
+        log.attach(v)
+        v.evaluate(RECORD)
+    c, r = both([q], [sgovb])
+    assert c.returncode == r.exit_code == 1 and r.skipped == 1 and r.replayed == 0
+    # A state restored before attaching is in the log (inputs logged): the replay starts there.
+    s = tmp_path / "state.log"
+    v = gov.VM(support)
+    v.evaluate(RECORD)
+    v2 = gov.VM(support)
+    v2.load_state(v.save_state())
+    with gov.Log(s) as log:
+        log.attach(v2)
+        v2.evaluate(dict(RECORD, at="2026-11-25T09:05:00Z"))
+        log.detach(v2)
+    c, r = both([s], [sgovb])
+    assert c.returncode == r.exit_code == 0 and r.replayed == 1
+    for bad in (None, [], ["x"]):
+        with pytest.raises(TypeError):
+            gov.replay_log(s, bad)
