@@ -79,10 +79,12 @@ def which():
     return "ext" if ext is not None else "cffi" if lib is not None else "ctypes"
 
 
-def setup_ext(mod, decision, record_error, gov_error, fallback):
-    """Give the extension libgov's functions (by address) and the classes it returns."""
+def setup_ext(mod, decision, record_error, gov_error, fallback, canon):
+    """Give the extension libgov's functions (by address), the classes it returns, the
+    record encoder and the field converter it falls back to."""
     import ctypes
     names = ["gov_eval_json", "gov_decision_status", "gov_decision_verdict", "gov_decision_line",
-             "gov_decision_error", "gov_decision_json"]
+             "gov_decision_error", "gov_decision_json", "gov_record_begin", "gov_set_int", "gov_set_float",
+             "gov_set_string", "gov_set_strings", "gov_eval"]
     addrs = {n: ctypes.cast(getattr(_lib.gov, n), ctypes.c_void_p).value for n in names}
-    mod.setup(addrs, decision, record_error, gov_error, fallback)
+    mod.setup(addrs, decision, record_error, gov_error, fallback, canon)

@@ -47,6 +47,15 @@ static struct {
     PyObject *record_error;   /* gov.RecordError */
     PyObject *gov_error;      /* gov.GovError */
     PyObject *fallback;       /* dict -> str: the Python json encoder */
+    PyObject *canon;          /* vm._canon(name, type, value): a field value the typed path
+                                 does not convert itself, in its setter's form */
+    int (*record_begin)(gov_vm *, int);
+    int (*set_int)(gov_vm *, int, int64_t);
+    int (*set_float)(gov_vm *, int, double);
+    int (*set_string)(gov_vm *, int, const char *, size_t);
+    int (*set_strings)(gov_vm *, int, const char *const *, const size_t *, size_t);
+    const gov_decision *(*eval)(gov_vm *);
+    PyObject *sev[3];         /* "info" .. "critical" */
     PyObject *verdicts[5];    /* "allow" .. "block" */
     int ready;
 } G;
@@ -316,6 +325,16 @@ static PyObject *new_decision(PyObject *verdict, PyObject *line, PyObject *core)
 
 /* ---------------------------------------------------------------- Core */
 
+typedef struct Set Set;
+typedef struct {
+    Set *set;
+    size_t nset, capset;
+    const char **items;
+    size_t *lens;
+    size_t nitems, capitems;
+    PyObject *own;            /* a list of the converted values that hold the bytes */
+} Plan;
+
 typedef struct {
     PyObject_HEAD
     gov_vm *vm;
@@ -323,6 +342,7 @@ typedef struct {
     Buf out;                  /* a decision's JSON text */
     const gov_decision *d;    /* the latest decision, valid until the next evaluation */
     PyObject *pending;        /* its Decision, JSON not yet written; or NULL */
+    Plan plan;                /* the typed entry point's fields, reused */
     PyObject *keep;           /* what the VM's memory belongs to (its arena, its Policy):
                                  a pending Decision holds this Core, so the decision it
                                  renders stays readable after the VM object is gone */
@@ -393,6 +413,8 @@ static PyObject *Core_encode(Core *c, PyObject *rec)
     return PyBytes_FromStringAndSize(c->in.p, (Py_ssize_t)c->in.n);
 }
 
+static PyObject *finish(Core *c, const gov_decision *d);
+
 /* evaluate(record, line): record a dict, str or bytes; a Decision, or RecordError. */
 static PyObject *Core_evaluate(Core *c, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -442,6 +464,12 @@ static PyObject *Core_evaluate(Core *c, PyObject *const *args, Py_ssize_t nargs)
     d = G.eval_json(vm, text, len, (uint64_t)line);
     Py_END_ALLOW_THREADS
     Py_XDECREF(hold);
+    return finish(c, d);
+}
+
+/* The Decision (or RecordError) of d, the VM's latest decision. */
+static PyObject *finish(Core *c, const gov_decision *d)
+{
     c->d = d;
     int st = G.status(d);
     if (st != GOV_OK) {
@@ -464,6 +492,255 @@ static PyObject *Core_evaluate(Core *c, PyObject *const *args, Py_ssize_t nargs)
     if (!dec) return NULL;
     c->pending = Py_NewRef(dec);
     return dec;
+}
+
+/* ---------------------------------------------------------------- the typed entry point */
+
+/* One field to set: its slot, the setter (0 int, 1 float, 2 string, 3 strings) and its
+ * value; strings point into Python objects that `own` (or the fields dict) keeps alive. */
+struct Set {
+    int slot, how;
+    int64_t i;
+    double f;
+    const char *s;
+    size_t len;
+    size_t first, n;          /* strings: items[first .. first + n) */
+};
+
+static int plan_grow(Plan *p)
+{
+    if (p->nset < p->capset) return 0;
+    size_t cap = p->capset ? p->capset * 2 : 32;
+    Set *n = PyMem_Realloc(p->set, cap * sizeof *n);
+    if (!n) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    p->set = n;
+    p->capset = cap;
+    return 0;
+}
+
+static int plan_item(Plan *p, const char *s, size_t len)
+{
+    if (p->nitems == p->capitems) {
+        size_t cap = p->capitems ? p->capitems * 2 : 32;
+        const char **ni = PyMem_Realloc(p->items, cap * sizeof *ni);
+        if (!ni) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        p->items = ni;
+        size_t *nl = PyMem_Realloc(p->lens, cap * sizeof *nl);
+        if (!nl) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        p->lens = nl;
+        p->capitems = cap;
+    }
+    p->items[p->nitems] = s;
+    p->lens[p->nitems++] = len;
+    return 0;
+}
+
+/* The setter class of a type code: 0 int, 1 float, 2 string, 3 strings; -1 none. */
+static int how_of(long t)
+{
+    switch (t) {
+    case GOV_INT: case GOV_DURATION: case GOV_TIME: case GOV_MONEY: case GOV_BOOL: case GOV_SEVERITY: case GOV_VERDICT: return 0;
+    case GOV_FLOAT: case GOV_RATIO: return 1;
+    case GOV_STRING: case GOV_ID: return 2;
+    case GOV_STRINGS: return 3;
+    default: return -1;
+    }
+}
+
+/* A str's UTF-8 bytes, or NULL (no error set) when it has none (lone surrogates). */
+static const char *utf8_of(PyObject *v, size_t *len)
+{
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(v, &n);
+    if (!u) {
+        PyErr_Clear();
+        return NULL;
+    }
+    *len = (size_t)n;
+    return u;
+}
+
+/* Convert v, the value of field `name` (slot, type t), into the plan: the plain cases
+ * here, the rest through vm._canon, which converts or raises as the ctypes path does. */
+static int plan_field(Plan *p, PyObject *name, int slot, long t, PyObject *v)
+{
+    int how = how_of(t);
+    if (plan_grow(p)) return -1;
+    Set *x = &p->set[p->nset];
+    memset(x, 0, sizeof *x);
+    x->slot = slot;
+    x->how = how;
+    int done = 0;
+    switch (t) {
+    case GOV_INT: case GOV_DURATION: case GOV_TIME: case GOV_MONEY:
+        if (PyLong_CheckExact(v)) {
+            int over = 0;
+            long long i = PyLong_AsLongLongAndOverflow(v, &over);
+            if (i == -1 && PyErr_Occurred()) return -1;
+            if (!over) x->i = i, done = 1;
+        }
+        break;
+    case GOV_BOOL:
+        if (v == Py_True || v == Py_False) x->i = v == Py_True, done = 1;
+        break;
+    case GOV_SEVERITY: case GOV_VERDICT:
+        if (PyUnicode_CheckExact(v)) {
+            PyObject *const *names = t == GOV_SEVERITY ? G.sev : G.verdicts;
+            int k = t == GOV_SEVERITY ? 3 : 5;
+            for (int i = 0; i < k && !done; i++) {
+                int eq = PyUnicode_Compare(v, names[i]);
+                if (eq == -1 && PyErr_Occurred()) return -1;
+                if (eq == 0) x->i = i, done = 1;
+            }
+        }
+        break;
+    case GOV_FLOAT: case GOV_RATIO:
+        if (PyFloat_CheckExact(v)) x->f = PyFloat_AS_DOUBLE(v), done = 1;
+        break;
+    case GOV_STRING: case GOV_ID:
+        if (PyUnicode_CheckExact(v) && (x->s = utf8_of(v, &x->len))) done = 1;
+        break;
+    case GOV_STRINGS:
+        if (PyList_CheckExact(v) || PyTuple_CheckExact(v)) {
+            Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
+            PyObject **it = PySequence_Fast_ITEMS(v);
+            size_t first = p->nitems;
+            done = 1;
+            for (Py_ssize_t i = 0; i < n && done; i++) {
+                size_t len;
+                const char *u = PyUnicode_CheckExact(it[i]) ? utf8_of(it[i], &len) : NULL;
+                if (!u) done = 0;
+                else if (plan_item(p, u, len)) return -1;
+            }
+            if (done) x->first = first, x->n = p->nitems - first;
+            else p->nitems = first;
+        }
+        break;
+    }
+    if (!done) {
+        PyObject *tt = PyLong_FromLong(t);
+        if (!tt) return -1;
+        PyObject *a[3] = {name, tt, v};
+        PyObject *cv = PyObject_Vectorcall(G.canon, a, 3, NULL);
+        Py_DECREF(tt);
+        if (!cv) return -1;
+        int rc = PyList_Append(p->own, cv);   /* keeps the bytes alive until the record is set */
+        Py_DECREF(cv);
+        if (rc) return -1;
+        if (how == 0 && PyLong_CheckExact(cv)) {
+            x->i = PyLong_AsLongLong(cv);
+            if (x->i == -1 && PyErr_Occurred()) return -1;
+        } else if (how == 1 && PyFloat_CheckExact(cv)) {
+            x->f = PyFloat_AS_DOUBLE(cv);
+        } else if (how == 2 && PyBytes_CheckExact(cv)) {
+            x->s = PyBytes_AS_STRING(cv);
+            x->len = (size_t)PyBytes_GET_SIZE(cv);
+        } else if (how == 3 && PyList_CheckExact(cv)) {
+            x->first = p->nitems;
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(cv); i++) {
+                PyObject *b = PyList_GET_ITEM(cv, i);
+                if (!PyBytes_CheckExact(b)) {
+                    PyErr_SetString(PyExc_TypeError, "gov: _canon gave a list of something other than bytes");
+                    return -1;
+                }
+                if (plan_item(p, PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b))) return -1;
+            }
+            x->n = p->nitems - x->first;
+        } else {
+            PyErr_Format(PyExc_TypeError, "gov: _canon gave %s for a field of type %ld", Py_TYPE(cv)->tp_name, t);
+            return -1;
+        }
+    }
+    p->nset++;
+    return 0;
+}
+
+/* evaluate_fields(kind index, {name: (slot, type)}, fields, kind name): the typed entry
+ * point. Every value is converted before the record begins, so a bad one changes
+ * nothing; what libgov refuses (a NUL in an element, a cap, a range) poisons the record
+ * and comes back from gov_eval as RecordError. */
+static PyObject *Core_evaluate_fields(Core *c, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyLong_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "evaluate_fields(kind, spec, fields, kind_name)");
+        return NULL;
+    }
+    if (!c->vm) {
+        PyErr_SetString(PyExc_RuntimeError, "a Core without a VM");
+        return NULL;
+    }
+    long kind = PyLong_AsLong(args[0]);
+    if (kind == -1 && PyErr_Occurred()) return NULL;
+    PyObject *spec = args[1], *fields = args[2];
+    Plan *p = &c->plan;
+    p->nset = p->nitems = 0;
+    p->own = PyList_New(0);
+    if (!p->own) return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(fields, &pos, &k, &v)) {
+        if (v == Py_None) continue;
+        PyObject *e = PyDict_GetItemWithError(spec, k);   /* borrowed */
+        if (!e) {
+            if (PyErr_Occurred()) goto out;
+            PyObject *ex = PyObject_CallFunction(G.record_error, "iN", GOV_EFIELD,
+                                                 PyUnicode_FromFormat("record kind %U has no field %R", args[3], k));
+            if (ex) {
+                PyErr_SetObject(G.record_error, ex);
+                Py_DECREF(ex);
+            }
+            goto out;
+        }
+        if (!PyTuple_CheckExact(e) || PyTuple_GET_SIZE(e) != 2) {
+            PyErr_SetString(PyExc_TypeError, "gov: a field spec is (slot, type)");
+            goto out;
+        }
+        long slot = PyLong_AsLong(PyTuple_GET_ITEM(e, 0)), t = PyLong_AsLong(PyTuple_GET_ITEM(e, 1));
+        if ((slot == -1 || t == -1) && PyErr_Occurred()) goto out;
+        if (how_of(t) < 0) {
+            /* A type a record cannot set: _canon says so. */
+            PyObject *tt = PyLong_FromLong(t);
+            if (tt) {
+                PyObject *a[3] = {k, tt, v};
+                PyObject *r = PyObject_Vectorcall(G.canon, a, 3, NULL);
+                Py_XDECREF(r);
+                Py_DECREF(tt);
+                if (r) PyErr_Format(PyExc_TypeError, "field %R cannot be set", k);
+            }
+            goto out;
+        }
+        if (plan_field(p, k, (int)slot, t, v)) goto out;
+    }
+    if (settle(c)) goto out;
+    gov_vm *vm = c->vm;
+    G.record_begin(vm, (int)kind);   /* a kind out of range: gov_eval says so */
+    for (size_t i = 0; i < p->nset; i++) {
+        const Set *x = &p->set[i];
+        switch (x->how) {   /* a failure poisons the record: gov_eval reports it */
+        case 0: G.set_int(vm, x->slot, x->i); break;
+        case 1: G.set_float(vm, x->slot, x->f); break;
+        case 2: G.set_string(vm, x->slot, x->s, x->len); break;
+        default: G.set_strings(vm, x->slot, p->items + x->first, p->lens + x->first, x->n); break;
+        }
+    }
+    const gov_decision *d;
+    Py_BEGIN_ALLOW_THREADS
+    d = G.eval(vm);
+    Py_END_ALLOW_THREADS
+    res = finish(c, d);
+out:
+    Py_CLEAR(p->own);
+    return res;
 }
 
 static int Core_init(Core *c, PyObject *args, PyObject *kw)
@@ -499,6 +776,7 @@ static int Core_traverse(Core *c, visitproc visit, void *arg)
 
 static int Core_clear(Core *c)
 {
+    Py_CLEAR(c->plan.own);
     Py_CLEAR(c->pending);
     Py_CLEAR(c->keep);
     return 0;
@@ -510,6 +788,9 @@ static void Core_dealloc(Core *c)
     Core_clear(c);
     PyMem_Free(c->in.p);
     PyMem_Free(c->out.p);
+    PyMem_Free(c->plan.set);
+    PyMem_Free(c->plan.items);
+    PyMem_Free(c->plan.lens);
     Py_TYPE(c)->tp_free((PyObject *)c);
 }
 
@@ -517,6 +798,8 @@ static PyMethodDef Core_methods[] = {
     {"evaluate", (PyCFunction)(void (*)(void))Core_evaluate, METH_FASTCALL,
      "evaluate(record, line) -> Decision: a dict, str or bytes through gov_eval_json"},
     {"encode", (PyCFunction)Core_encode, METH_O, "encode(dict) -> bytes: the record's JSON text"},
+    {"evaluate_fields", (PyCFunction)(void (*)(void))Core_evaluate_fields, METH_FASTCALL,
+     "evaluate_fields(kind, spec, fields, kind_name) -> Decision: the typed entry point"},
     {"settle", (PyCFunction)Core_settle, METH_NOARGS,
      "write the latest decision's JSON into it if it is still held; call before the VM runs again"},
     {"render", (PyCFunction)Core_render, METH_O, "render(decision) -> bytes: its JSON, written now"},
@@ -556,16 +839,31 @@ static int addr_of(PyObject *map, const char *name, void **out)
     return 0;
 }
 
-/* setup(addresses, Decision, RecordError, GovError, fallback encoder) */
+/* setup(addresses, Decision, RecordError, GovError, fallback encoder, canon) */
 static PyObject *mod_setup(PyObject *m, PyObject *args)
 {
-    PyObject *map, *dn, *re, *ge, *fb;
-    if (!PyArg_ParseTuple(args, "O!O!OOO", &PyDict_Type, &map, &PyType_Type, &dn, &re, &ge, &fb)) return NULL;
-    void *p[6];
-    const char *names[6] = {"gov_eval_json", "gov_decision_status", "gov_decision_verdict", "gov_decision_line",
-                            "gov_decision_error", "gov_decision_json"};
-    for (int i = 0; i < 6; i++)
+    PyObject *map, *dn, *re, *ge, *fb, *cn;
+    if (!PyArg_ParseTuple(args, "O!O!OOOO", &PyDict_Type, &map, &PyType_Type, &dn, &re, &ge, &fb, &cn)) return NULL;
+    void *p[12];
+    const char *names[12] = {"gov_eval_json", "gov_decision_status", "gov_decision_verdict", "gov_decision_line",
+                             "gov_decision_error", "gov_decision_json", "gov_record_begin", "gov_set_int",
+                             "gov_set_float", "gov_set_string", "gov_set_strings", "gov_eval"};
+    for (int i = 0; i < 12; i++)
         if (addr_of(map, names[i], &p[i])) return NULL;
+    memcpy(&G.record_begin, &p[6], sizeof p[6]);
+    memcpy(&G.set_int, &p[7], sizeof p[7]);
+    memcpy(&G.set_float, &p[8], sizeof p[8]);
+    memcpy(&G.set_string, &p[9], sizeof p[9]);
+    memcpy(&G.set_strings, &p[10], sizeof p[10]);
+    memcpy(&G.eval, &p[11], sizeof p[11]);
+    Py_XSETREF(G.canon, Py_NewRef(cn));
+    static const char *sn[3] = {"info", "warning", "critical"};
+    for (int i = 0; i < 3; i++) {
+        if (!G.sev[i]) {
+            G.sev[i] = PyUnicode_InternFromString(sn[i]);
+            if (!G.sev[i]) return NULL;
+        }
+    }
     /* Function pointers from data pointers: POSIX guarantees the round trip (dlsym). */
     memcpy(&G.eval_json, &p[0], sizeof p[0]);
     memcpy(&G.status, &p[1], sizeof p[1]);
@@ -612,7 +910,7 @@ static PyObject *mod_encode(PyObject *m, PyObject *rec)
 }
 
 static PyMethodDef mod_methods[] = {
-    {"setup", mod_setup, METH_VARARGS, "setup(addresses, Decision, RecordError, GovError, fallback)"},
+    {"setup", mod_setup, METH_VARARGS, "setup(addresses, Decision, RecordError, GovError, fallback, canon)"},
     {"direct", mod_direct, METH_NOARGS, "True when Decisions are made by filling their slots"},
     {"encode", mod_encode, METH_O, "encode(record) -> bytes: a dict's JSON text, as the binding's encoder"},
     {NULL, NULL, 0, NULL},

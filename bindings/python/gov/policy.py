@@ -311,8 +311,8 @@ class Policy:
         return out
 
     def _kind(self, kind):
-        """(kind index, {field: (slot, type code)}) of a kind by name (None: the only kind),
-        for the typed entry point; RecordError for an unknown kind."""
+        """(kind index, {field: (slot, type code)}, kind name) of a kind by name (None: the
+        only kind), for the typed entry point; RecordError for an unknown kind."""
         m = self._kindmap
         if m is None:
             m = {}
@@ -320,7 +320,8 @@ class Policy:
             for k in range(n):
                 fields = {_lib.gov_field_name(self._prog, k, s).decode(): (s, _lib.gov_field_type(self._prog, k, s))
                           for s in range(_lib.gov_field_count(self._prog, k))}
-                m[_lib.gov_kind_name(self._prog, k).decode()] = (k, fields)
+                name = _lib.gov_kind_name(self._prog, k).decode()
+                m[name] = (k, fields, name)
             if n == 1:
                 m[None] = next(iter(m.values()))
             self._kindmap = m

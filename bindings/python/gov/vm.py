@@ -58,7 +58,7 @@ _ext_ready = False
 def _setup_ext():
     global _ext_ready
     if not _ext_ready:
-        _fast.setup_ext(_fast.ext, Decision, RecordError, GovError, _encode)
+        _fast.setup_ext(_fast.ext, Decision, RecordError, GovError, _encode, _canon)
         _ext_ready = True
 
 
@@ -271,52 +271,50 @@ class Decision:
 _INT64 = (-(2**63), 2**63 - 1)
 
 
-def _kind_name(policy, k):
-    return _lib.gov_kind_name(policy._prog, k).decode()
-
-
 def _int64(name, v):
     if not _INT64[0] <= v <= _INT64[1]:
         raise ValueError(f"field {name!r}: {v} is outside int64")
     return v
 
 
-def _typed(name, slot, t, v):
-    """(setter, slot, args...) for field `name` of type code t given the Python value v."""
+def _canon(name, t, v):
+    """Field `name` of type code t given the Python value v, in the form its setter takes:
+    an int (gov_set_int), a float (gov_set_float), bytes (gov_set_string) or a list of
+    bytes (gov_set_strings); TypeError or ValueError for a value with no such form. The
+    extension converts the plain cases itself and asks this for the rest."""
     L = _lib
     if t in (L.T_INT, L.T_MONEY):
         if type(v) is bool or not isinstance(v, int):
             raise TypeError(f"field {name!r} is {L.TYPES[t]}: give an int{' (micro-dollars)' if t == L.T_MONEY else ''}, "
                             f"not {type(v).__name__}")
-        return L.gov_set_int, slot, _int64(name, v)
+        return _int64(name, int(v))
     if t == L.T_DURATION:
         if isinstance(v, datetime.timedelta):
             v = (v.days * 86400 + v.seconds) * 1_000_000_000 + v.microseconds * 1000
         elif type(v) is bool or not isinstance(v, int):
             raise TypeError(f"field {name!r} is a duration: give int ns or a timedelta, not {type(v).__name__}")
-        return L.gov_set_int, slot, _int64(name, v)
+        return _int64(name, int(v))
     if t == L.T_TIME:
-        return L.gov_set_int, slot, to_ns(v)
+        return to_ns(v)
     if t in (L.T_FLOAT, L.T_RATIO):
         if type(v) is bool or not isinstance(v, (int, float)):
             raise TypeError(f"field {name!r} is {L.TYPES[t]}: give a number, not {type(v).__name__}")
-        return L.gov_set_float, slot, float(v)
+        return float(v)
     if t == L.T_BOOL:
         if type(v) is not bool:
             raise TypeError(f"field {name!r} is bool, not {type(v).__name__}")
-        return L.gov_set_int, slot, int(v)
+        return int(v)
     if t in (L.T_SEVERITY, L.T_VERDICT):
         names = L.SEVERITIES if t == L.T_SEVERITY else L.VERDICTS
         if not isinstance(v, str):
             raise TypeError(f"field {name!r} is a {L.TYPES[t]}: give its name, not {type(v).__name__}")
         if v not in names:
             raise ValueError(f"field {name!r}: {v!r} is not a {L.TYPES[t]} ({', '.join(names)})")
-        return L.gov_set_int, slot, names.index(v)
+        return names.index(v)
     if t in (L.T_STRING, L.T_ID):
         if not isinstance(v, str):
             raise TypeError(f"field {name!r} is {L.TYPES[t]}: give a str, not {type(v).__name__}")
-        b = v.encode("utf-8")
-        return L.gov_set_string, slot, b, len(b)
+        return v.encode("utf-8")
     if t == L.T_STRINGS:
         if isinstance(v, (set, frozenset)):
             v = sorted(v)
@@ -327,10 +325,23 @@ def _typed(name, slot, t, v):
             if not isinstance(x, str):
                 raise TypeError(f"field {name!r}: an element is {type(x).__name__}, not str")
             items.append(x.encode("utf-8"))
-        n = len(items)
-        return (L.gov_set_strings, slot, (ctypes.c_char_p * max(n, 1))(*items),
-                (ctypes.c_size_t * max(n, 1))(*map(len, items)), n)
+        return items
     raise TypeError(f"field {name!r} has type {L.TYPES.get(t, t)}, which a record cannot set")
+
+
+def _typed(name, slot, t, v):
+    """(setter, slot, args...) for field `name` of type code t given the Python value v."""
+    L = _lib
+    c = _canon(name, t, v)
+    if t in (L.T_FLOAT, L.T_RATIO):
+        return L.gov_set_float, slot, c
+    if t in (L.T_STRING, L.T_ID):
+        return L.gov_set_string, slot, c, len(c)
+    if t == L.T_STRINGS:
+        n = len(c)
+        return (L.gov_set_strings, slot, (ctypes.c_char_p * max(n, 1))(*c), (ctypes.c_size_t * max(n, 1))(*map(len, c)),
+                n)
+    return L.gov_set_int, slot, c
 
 
 # ---------------------------------------------------------------- host functions
@@ -603,16 +614,28 @@ class VM:
         field; nothing changes), TypeError or ValueError for a value with no form of the
         field's type. A decision made this way is logged without an input (spec/trace.md
         §9.2), so a replay cannot reproduce it: log records as dicts when you replay."""
-        if not isinstance(fields, Mapping):
-            raise TypeError(f"fields are a dict of field name to value, not {type(fields).__name__}")
-        k, spec = self.policy._kind(kind)
+        if type(fields) is not dict:
+            if not isinstance(fields, Mapping):
+                raise TypeError(f"fields are a dict of field name to value, not {type(fields).__name__}")
+            fields = dict(fields)
+        k, spec, kname = self.policy._kind(kind)
+        core = self._core
+        if core is not None and self._log is None:
+            if not self._lock.acquire(blocking=False):
+                raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
+            try:
+                if self._hosts:
+                    self.host_exceptions.clear()
+                return core.evaluate_fields(k, spec, fields, kname)
+            finally:
+                self._lock.release()
         sets = []
         for name, v in fields.items():
             if v is None:
                 continue
             e = spec.get(name)
             if e is None:
-                raise RecordError(_lib.EFIELD, f"record kind {_kind_name(self.policy, k)} has no field {name!r}")
+                raise RecordError(_lib.EFIELD, f"record kind {kname} has no field {name!r}")
             sets.append(_typed(name, e[0], e[1], v))
         with self._use():
             if self._hosts:

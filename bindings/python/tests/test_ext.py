@@ -20,7 +20,7 @@ from gov import vm as V
 def ext():
     mod = gov._fast.ext or gov._fast._find_ext()
     assert mod is not None, "the extension is not built (make python)"
-    gov._fast.setup_ext(mod, V.Decision, gov.RecordError, gov.GovError, V._encode)
+    gov._fast.setup_ext(mod, V.Decision, gov.RecordError, gov.GovError, V._encode, V._canon)
     return mod
 
 

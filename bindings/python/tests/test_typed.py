@@ -126,3 +126,28 @@ def test_typed_decisions_are_logged_without_input(tmp_path):
     lines = [ln for ln in gov.read_log(tmp_path / "t.log") if ln.type == "decision"]
     assert len(lines) == 1 and lines[0].input_sha256 is None and lines[0].decision == d.json
     assert gov.verify_log(tmp_path / "t.log").ok
+
+
+def test_every_form_of_a_value_gives_the_same_decision():
+    """The plain forms (an int, a float, a str, a list of str) and the others (a
+    timedelta, a datetime, an RFC 3339 str, an int for a float, a set, an int subclass)
+    set the same field the same way, whichever path converts them."""
+    import enum
+    p = gov.Policy.compile("policies/support")
+
+    class N(enum.IntEnum):
+        COST = 10_000
+    base = {"tenant": "acme", "project": "billing", "agent": "triage-bot", "run_id": "r-1", "error": False}
+    forms = [
+        {"at": 1_795_597_200_000_000_000, "latency": 950_000_000, "cost": 10_000, "accuracy": 1.0},
+        {"at": "2026-11-25T09:00:00Z", "latency": datetime.timedelta(milliseconds=950), "cost": N.COST,
+         "accuracy": 1},
+        {"at": datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
+         "latency": 950_000_000, "cost": 10_000, "accuracy": 1.0, "workflow": None},
+    ]
+    out = {gov.VM(p).evaluate_fields(dict(base, **f)).json for f in forms}
+    assert len(out) == 1
+    q = gov.Policy.compile(PERMS)
+    rec = {"tool": "kb_lookup", "at": "2026-12-01T09:00:00Z", "run_id": "r"}
+    lists = [["a", "b"], ("a", "b"), {"b", "a"}, frozenset({"a", "b"})]
+    assert len({gov.VM(q).evaluate_fields(dict(rec, data=v)).json for v in lists}) == 1
