@@ -42,9 +42,9 @@ def batches(fn, recs, seconds):
     return statistics.median(per), per[min(len(per) - 1, int(len(per) * 0.99))]
 
 
-def c_json_p50(evalbench, govb, records):
-    r = subprocess.run([evalbench, "-m", "json", "-t", "1000", govb, records], capture_output=True, text=True)
-    m = re.search(r"^time json .*?p50=([\d.]+)", r.stdout, re.M)
+def c_json_p50(evalbench, govb, records, mode="json"):
+    r = subprocess.run([evalbench, "-m", mode, "-t", "1000", govb, records], capture_output=True, text=True)
+    m = re.search(r"^time " + mode + r" .*?p50=([\d.]+)", r.stdout, re.M)
     if r.returncode or not m:
         sys.exit(f"bench.py: evalbench failed: {r.stdout} {r.stderr}")
     return float(m.group(1))
@@ -58,12 +58,18 @@ import gov._fast
 assert gov._fast.which() == sys.argv[5], (gov._fast.which(), sys.argv[5])
 mode, n = sys.argv[1], int(sys.argv[2])
 lines = open(sys.argv[3], encoding="utf-8").read().splitlines()[:2000]
-recs = [json.loads(x) for x in lines] if mode == "dict" else lines
+recs = [json.loads(x) for x in lines] if mode != "str" else lines
+if mode == "typed":
+    recs = [{"tenant": r["tenant"], "project": r["project"], "workflow": r["workflow"], "agent": r["agent"],
+             "run_id": r["run_id"], "at": gov.to_ns(r["at"]), "latency": r["latency_ms"] * 1_000_000,
+             "cost": round(r["cost_usd"] * 1_000_000), "tokens": r["tokens"], "accuracy": r["quality_score"],
+             "error": r["error"], "action": r["action"]} for r in recs]
 vm = gov.VM(gov.Policy.compile("policies/support"))
+ev = vm.evaluate_fields if mode == "typed" else vm.evaluate
 for r in recs[:300]:
-    vm.evaluate(r)
+    ev(r)
 for i in range(n):
-    vm.evaluate(recs[i % len(recs)])
+    ev(recs[i % len(recs)])
 """
 
 
@@ -80,7 +86,7 @@ def callgrind_section(B, O, records, paths):
     n = 4000
     rows = ["", "Instructions per decision (callgrind; policies/support on the bench records; the "
             "benchmark loop's own Python included):", "",
-            "| hot path | input | Python evaluate() | libgov gov_eval_json | libgov gov_decision_json | "
+            "| hot path | input | Python evaluate() | libgov gov_eval_json / gov_eval | libgov gov_decision_json | "
             "the binding's own (the rest) |", "|---|---|--:|--:|--:|--:|"]
     for ffi, mode in paths:
         env = dict(os.environ, GOV_LIBDIR=B, GOV_PY_FFI=ffi)
@@ -101,7 +107,7 @@ def callgrind_section(B, O, records, paths):
             return int(m.group(1).replace(",", "")) if m else 0
         calls = n + 300
         per = (tot[n] - tot[0]) / n
-        ev, js = incl("gov_eval_json") / calls, incl("gov_decision_json") / calls
+        ev, js = (incl("gov_eval_json") + incl("gov_eval")) / calls, incl("gov_decision_json") / calls
         rows.append(f"| {ffi} | {mode} | {per:,.0f} | {ev:,.0f} | {js:,.0f} | {per - ev - js:,.0f} |")
     return rows
 
@@ -154,6 +160,25 @@ def main():
                    f"{s50:,.0f} / {s99:,.0f} | {s50 - c:,.0f} |")
         print(f"bench.py: {name}: C {c:.0f} ns, dict {d50:.0f} ns, str {s50:.0f} ns", flush=True)
 
+    # The typed entry point: evaluate_fields against gov_record_begin/gov_set_*/gov_eval in C
+    # (evalbench -m typed), policies/support (std/agent_run's fields, canonical units).
+    def typed_of(r):
+        return {"tenant": r["tenant"], "project": r["project"], "workflow": r["workflow"], "agent": r["agent"],
+                "run_id": r["run_id"], "at": gov.to_ns(r["at"]), "latency": r["latency_ms"] * 1_000_000,
+                "cost": round(r["cost_usd"] * 1_000_000), "tokens": r["tokens"], "accuracy": r["quality_score"],
+                "error": r["error"], "action": r["action"]}
+    typed = [typed_of(r) for r in dicts]
+    pol = gov.Policy.compile("policies/support")
+    c = c_json_p50(evalbench, os.path.join(O, "py_policies_support.govb"), records, "typed")
+    vm = gov.VM(pol)
+    for r in typed[:2000]:
+        vm.evaluate_fields(r)
+    t50, t99 = batches(vm.evaluate_fields, typed, a.seconds)
+    out += ["", "The typed entry point (policies/support, fields in canonical units):", "",
+            "| C gov_record_begin/gov_set_*/gov_eval p50 ns | evaluate_fields p50 / p99 ns | overhead ns |",
+            "|--:|--:|--:|", f"| {c:,.0f} | {t50:,.0f} / {t99:,.0f} | {t50 - c:,.0f} |"]
+    print(f"bench.py: typed: C {c:.0f} ns, evaluate_fields {t50:.0f} ns", flush=True)
+
     # Where the time of one evaluate(dict) goes (policies/support, the same records).
     vm = gov.VM(gov.Policy.compile("policies/support"))
     data = [V._encode(r).encode() for r in dicts]
@@ -182,8 +207,8 @@ def main():
     for label, fn, xs in parts:
         p50, _ = batches(fn, xs, a.seconds / 2)
         out.append(f"| {label} | {p50:,.0f} |")
-    paths = [("ext", "dict"), ("ext", "str"), ("cffi", "dict"), ("cffi", "str")] if F.which() == "ext" else \
-        [(F.which(), "dict"), (F.which(), "str")]
+    paths = [("ext", "dict"), ("ext", "str"), ("ext", "typed"), ("cffi", "dict")] if F.which() == "ext" else \
+        [(F.which(), m) for m in ("dict", "str", "typed")]
     out += callgrind_section(B, O, records, paths)
     out.append(f"\nload average {os.getloadavg()[0]:.2f} at the end")
     text = "\n".join(out) + "\n"
