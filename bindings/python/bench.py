@@ -100,7 +100,8 @@ def callgrind_section(B, O, records, paths):
             if r.returncode or not m:
                 return ["", f"(callgrind failed: {r.stderr[-300:]})"]
             tot[k] = int(m.group(1))
-        ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", outf], capture_output=True, text=True).stdout
+        ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", outf],
+                             capture_output=True, text=True).stdout
 
         def incl(fn):
             m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\S*:" + fn + r" \[", ann, re.M)
