@@ -554,13 +554,14 @@ class VM:
         is evaluated too. Returns a Decision; raises RecordError for a malformed record,
         which changes nothing."""
         core = self._core
-        if core is not None and self._log is None:
-            if not self._lock.acquire(blocking=False):
+        if core is not None:
+            if not self._lock.acquire(False):
                 raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
             try:
-                if self._hosts:
-                    self.host_exceptions.clear()
-                return core.evaluate(record, line)
+                if self._log is None:       # read under the lock: attach takes it too
+                    if self._hosts:
+                        self.host_exceptions.clear()
+                    return core.evaluate(record, line)
             finally:
                 self._lock.release()
         if type(record) is dict:
@@ -620,13 +621,14 @@ class VM:
             fields = dict(fields)
         k, spec, kname = self.policy._kind(kind)
         core = self._core
-        if core is not None and self._log is None:
-            if not self._lock.acquire(blocking=False):
+        if core is not None:
+            if not self._lock.acquire(False):
                 raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
             try:
-                if self._hosts:
-                    self.host_exceptions.clear()
-                return core.evaluate_fields(k, spec, fields, kname)
+                if self._log is None:
+                    if self._hosts:
+                        self.host_exceptions.clear()
+                    return core.evaluate_fields(k, spec, fields, kname)
             finally:
                 self._lock.release()
         sets = []
