@@ -473,7 +473,11 @@ static PyObject *finish(Core *c, const gov_decision *d)
     c->d = d;
     int st = G.status(d);
     if (st != GOV_OK) {
-        PyObject *e = PyObject_CallFunction(G.record_error, "isK", st, G.error(d), (unsigned long long)G.line(d));
+        /* As the Python path: the message decoded with U+FFFD for what is not UTF-8. */
+        const char *m = G.error(d);
+        PyObject *msg = PyUnicode_DecodeUTF8(m, (Py_ssize_t)strlen(m), "replace");
+        if (!msg) return NULL;
+        PyObject *e = PyObject_CallFunction(G.record_error, "iNK", st, msg, (unsigned long long)G.line(d));
         if (e) {
             PyErr_SetObject(G.record_error, e);
             Py_DECREF(e);
