@@ -23,7 +23,10 @@ for ffi in ext cffi ctypes; do
   # through ctypes whatever the path) and the extension's run in the other two passes.
   only=
   [ $ffi = cffi ] && only="--ignore=bindings/python/tests/test_log.py --ignore=bindings/python/tests/test_ext.py"
-  GOV_PY_FFI=$ffi GOV_BUILD=$B GOV_TAP=$tmp/tap /usr/bin/python3 -m pytest -q -p no:cacheprovider $only \
+  # --basetemp: the tests' files (logs, states) in this run's own directory, never in a
+  # /tmp/pytest-of-USER shared with another pytest running beside this suite.
+  GOV_PY_FFI=$ffi GOV_BUILD=$B GOV_TAP=$tmp/tap /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+    --basetemp="$tmp/pytest-$ffi" $only \
     bindings/python/tests > "$tmp/log" 2>&1
   rc=$?
   [ -f "$tmp/tap" ] && cat "$tmp/tap"
