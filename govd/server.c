@@ -37,6 +37,8 @@ struct gd_server {
 
 static gd_server *srv_global;
 
+#define CONN_MEMORY (16 << 10)
+
 enum { R_NONE, R_HEALTH, R_READY, R_METRICS, R_POLICIES, R_DECIDE, R_BATCH, R_APPROVE, R_REJECT, R_ACK,
        R_TRACES, R_RELOAD, R_SNAPSHOT };
 
@@ -1193,6 +1195,10 @@ gd_server *gd_server_start(const gd_listen *l, char *err, size_t cap)
     opts[no++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)l->timeout_s, NULL};
     opts[no++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, NULL};
     opts[no++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
+    /* Each connection's memory (its read buffer and the request's headers) is zeroed
+     * by libmicrohttpd after every request: 32 KiB by default, a measurable part of a
+     * small decision's cost. 16 KiB holds headers of 8 KiB and more. */
+    opts[no++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL};
     opts[no++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (!s->d) {

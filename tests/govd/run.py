@@ -396,6 +396,19 @@ def bad_input():
     out = [json.loads(x) for x in body.splitlines()]
     report(st == 200 and [o["status"] for o in out] == ["ok", "error", "ok"] and [o["line"] for o in out] == [1, 2, 4],
            "batch: one decision per non-blank line, errors in place", body)
+    # request headers: 8 KiB in all are taken, 20 KiB are refused (spec/govd.md 3.2)
+    st8, _, _ = g.req("POST", "/v1/decide/support_agents", recs[0], headers={"X-Pad": "p" * 8192})
+    s = socket.create_connection(("127.0.0.1", g.port), timeout=5)
+    resp = b""
+    try:  # govd answers 431 and closes; the client may see the reset before the answer
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"p" * 20480 + b"\r\n\r\n")
+        resp = s.recv(4096)
+    except OSError as e:
+        resp = repr(e).encode()
+    s.close()
+    st, _, _ = g.req("GET", "/healthz")
+    report(st8 == 200 and (resp.startswith(b"HTTP/1.1 431") or b"reset" in resp) and st == 200,
+           "8 KiB of request headers are taken, 20 KiB are refused (431)", (st8, resp[:100], st))
     st, body, _ = g.req("GET", "/metrics")
     m = re.search(r'govd_errors_total\{reason="too_large"\} (\d+)', body)
     report(m and int(m.group(1)) >= 3, "413s are counted in govd_errors_total", body[-1500:])
