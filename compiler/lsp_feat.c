@@ -293,14 +293,15 @@ void lsp_hover(Server *S, const Lj *id, const Lj *params)
 /* ------------------------------------------------------------------ completion */
 
 /* Reserved words of lang/lexer.re (tests/lsp checks this list against it). */
-static const char *const keywords[] = {
-    "policy", "module", "import", "record", "from", "in", "channel", "max", "min", "scope", "tenant", "project",
+const char *const lsp_keywords[] = {
+    "policy", "module", "import", "record", "from", "in", "channel", "max", "min", "allowlist", "denylist", "scope", "tenant", "project",
     "workflow", "agent", "rule", "on", "when", "for", "clear", "after", "severity", "verdict", "notify", "escalate",
     "window", "over", "last", "runs", "per", "where", "capacity", "lateness", "drift", "of", "baseline", "current",
     "test", "bins", "min_samples", "gate", "approvers", "sla", "timeout", "escalation", "repeat", "extern", "fn",
     "given", "at", "expect", "approve", "reject", "ack", "tick", "by", "mock", "waive", "until", "fired", "not", "and", "or", "if", "then",
     "else", "true", "false", "info", "warning", "critical", "allow", "warn", "review", "pause", "block", "deny",
 };
+const size_t lsp_nkeywords = sizeof lsp_keywords / sizeof lsp_keywords[0];
 
 /* CompletionItemKind numbers (LSP 3.17). */
 enum { CK_FUNCTION = 3, CK_FIELD = 5, CK_VARIABLE = 6, CK_MODULE = 9, CK_UNIT = 11, CK_VALUE = 12, CK_KEYWORD = 14,
@@ -330,7 +331,9 @@ static void decls_of(Items *it, const GovPolicy *p, int kind, int ck)
         const GovDecl *d = p->by_kind[kind][i];
         const char *detail = gov_decl_kind_name((GovDeclKind)kind);
         char buf[160];
-        if (kind == GOV_D_LIMIT) {
+        if (kind == GOV_D_LIMIT && d->u.limit.type == GOV_TY_SET) {
+            detail = d->u.limit.is_max ? "allowlist" : "denylist";
+        } else if (kind == GOV_D_LIMIT) {
             char v[100];
             value_text(d->u.limit.value, v, sizeof v);
             snprintf(buf, sizeof buf, "%s %s = %s", d->u.limit.is_max ? "max" : "min",
@@ -342,6 +345,16 @@ static void decls_of(Items *it, const GovPolicy *p, int kind, int ck)
         }
         if (d->name.s)
             item(it, d->name.s, d->name.len, ck, detail);
+    }
+}
+
+/* The set-valued limits (allowlist, denylist) of a policy. */
+static void decls_of_sets(Items *it, const GovPolicy *p)
+{
+    for (uint32_t i = 0; p && i < p->nkind[GOV_D_LIMIT]; i++) {
+        const GovDecl *d = p->by_kind[GOV_D_LIMIT][i];
+        if (d->name.s && d->u.limit.type == GOV_TY_SET)
+            item(it, d->name.s, d->name.len, CK_CONSTANT, d->u.limit.is_max ? "allowlist" : "denylist");
     }
 }
 
@@ -392,6 +405,16 @@ static const char *const stat_names[] = {
 #include "lang/names.def"
 };
 #undef STAT
+#define STAT(n, t)
+#undef AGG
+#define AGG(n, t, a, b) n,
+#undef FUNC
+#define FUNC(n, t, a, b, sig, doc) n,
+const char *const lsp_call_names[] = {
+#include "lang/names.def"
+    NULL
+};
+#undef STAT
 #undef TYPE
 #undef UNIT
 #undef CHANNEL_KIND
@@ -403,6 +426,16 @@ static const char *const stat_names[] = {
 static bool is_ident(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Whether the text before the cursor on its line (line[0 .. n)) holds w. */
+static bool line_has(const char *line, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(line + i, w, k) == 0)
+            return true;
+    return false;
 }
 
 /* Whether the text before the cursor on its line (skipping the word being typed) ends
@@ -455,8 +488,29 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
                      (int)f->unit.len, f->unit.s ? f->unit.s : "");
             item(&it, f->name.s, f->name.len, CK_FIELD, detail);
         }
-    } else if (after_word(line, n, "notify") || (w > 0 && memchr(line, ',', w) && strstr(line, "notify"))) {
+    } else if (after_word(line, n, "notify") || (w > 0 && memchr(line, ',', w) && line_has(line, n, "notify"))) {
         decls_of(&it, pol, GOV_D_CHANNEL, CK_EVENT);
+    } else if (after_word(line, n, "waive")) {
+        decls_of(&it, pol, GOV_D_RULE, CK_FUNCTION);
+        decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);
+    } else if (after_word(line, n, "mock")) {
+        decls_of(&it, pol, GOV_D_EXTERN, CK_FUNCTION);
+    } else if (after_word(line, n, "approve") || after_word(line, n, "reject")) {
+        decls_of(&it, pol, GOV_D_GATE, CK_EVENT);
+    } else if (after_word(line, n, "ack")) {
+        decls_of(&it, pol, GOV_D_ESCALATION, CK_MODULE);
+    } else if (after_word(line, n, "expect") || (after_word(line, n, "not") && line_has(line, n, "expect"))) {
+        decls_of(&it, pol, GOV_D_RULE, CK_FUNCTION);
+        decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);
+        decls_of(&it, pol, GOV_D_GATE, CK_EVENT);
+        static const char *const exp[] = {"verdict", "not", "notify"};
+        words(&it, exp, COUNT(exp), CK_KEYWORD, NULL);
+    } else if (after_word(line, n, "approvers")) {
+        decls_of(&it, pol, GOV_D_APPROVERS, CK_VALUE);
+    } else if ((after_word(line, n, "in") && !memchr(line, ':', w)) || line_has(line, n, "any_in(") ||
+               line_has(line, n, "all_in(")) {
+        /* x in SET, x not in SET, any_in(l, SET): the set limits (spec/language.md §5.1). */
+        decls_of_sets(&it, pol);
     } else if (after_word(line, n, "escalate")) {
         decls_of(&it, pol, GOV_D_ESCALATION, CK_MODULE);
     } else if (after_word(line, n, "on") || after_word(line, n, "given")) {
@@ -467,7 +521,7 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
         words(&it, unit_names, COUNT(unit_names), CK_UNIT, "unit");
     } else if ((w > 0 && line[w - 1] == ':') || after_word(line, n, ":") || after_word(line, n, "->")) {
         words(&it, type_names, COUNT(type_names), CK_TYPE, "type");
-    } else if (after_word(line, n, "=") && strstr(line, "channel")) {
+    } else if (after_word(line, n, "=") && line_has(line, n, "channel")) {
         words(&it, channel_names, COUNT(channel_names), CK_VALUE, "channel kind");
     } else if (after_word(line, n, "test")) {
         words(&it, stat_names, COUNT(stat_names), CK_VALUE, "drift statistic");
@@ -481,7 +535,10 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
         static const char *const ver[] = {"allow", "warn", "review", "pause", "block"};
         words(&it, ver, COUNT(ver), CK_VALUE, "verdict");
     } else {
-        words(&it, keywords, COUNT(keywords), CK_KEYWORD, NULL);
+        words(&it, lsp_keywords, lsp_nkeywords, CK_KEYWORD, NULL);
+        /* Words that are keywords only where they stand (spec/language.md §2). */
+        static const char *const ctx[] = {"stale", "requester", "reason", "version"};
+        words(&it, ctx, COUNT(ctx), CK_KEYWORD, "contextual keyword");
         decls_of(&it, pol, GOV_D_LIMIT, CK_CONSTANT);
         decls_of(&it, pol, GOV_D_WINDOW, CK_VARIABLE);
         decls_of(&it, pol, GOV_D_RECORD, CK_STRUCT);
@@ -489,7 +546,7 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
         for (int i = 0; i < GOV_BI__COUNT; i++)
             item(&it, gov_builtins[i].name, strlen(gov_builtins[i].name), CK_FUNCTION, gov_builtins[i].signature);
         /* Aggregates, in a window's declaration. */
-        if (ls + n > 0 && strstr(line, "window"))
+        if (ls + n > 0 && line_has(line, n, "window"))
             words(&it, agg_names, COUNT(agg_names), CK_FUNCTION, "window aggregate");
     }
     lb_puts(&it.b, "]}");
