@@ -450,9 +450,12 @@ char *lsp_source_uri(Server *S, Unit *u, uint32_t file)
         snprintf(buf, sizeof buf, "%s/%s.gov", S->std_dir, path + 4);
         return lsp_path_uri(buf);
     }
-    /* An open document keeps the URI its client gave it. */
+    /* An open document keeps the URI its client gave it (one that is not a file is
+     * checked under its URI). */
     for (size_t i = 0; i < S->ndocs; i++) {
         Doc *d = S->docs[i];
+        if (!d->path && strcmp(d->uri, path) == 0)
+            return strdup(d->uri);
         if (d->path) {
             char *k = norm_path(d->path);
             bool same = k && strcmp(k, path) == 0;
@@ -852,7 +855,7 @@ static void did_open(Server *S, const Lj *params)
         }
         S->docs = nd;
         S->docs[S->ndocs++] = d;
-        d->path = uri_path(uri);
+        d->path = S->no_files ? NULL : uri_path(uri);
     }
     d->len = 0;
     size_t n = lj_get(td, "text")->n;
@@ -1211,6 +1214,8 @@ static bool input_within(Server *S, int fd, int ms)
 {
     if (lsp_reader_pending(&S->rd))
         return true;
+    if (fd < 0)
+        return false; /* input from a callback (the fuzzer): only what it buffered */
     struct pollfd p = {fd, POLLIN, 0};
     for (;;) {
         int r = poll(&p, 1, ms);
@@ -1269,17 +1274,28 @@ int govc_lsp(int argc, char **argv)
     }
     if (a.noperands > 0)
         return govc_usage_error(&a, "unexpected argument '%s'", a.operands[0]);
-    static Server S;
-    memset(&S, 0, sizeof S);
-    int in = 0;
-    S.out = 1;
-    S.exit_code = 1;
-    if (logpath && !(S.log = fopen(logpath, "a"))) {
+    FILE *log = NULL;
+    if (logpath && !(log = fopen(logpath, "a"))) {
         fprintf(stderr, "govc lsp: cannot open %s: %s\n", logpath, strerror(errno));
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
-    lsp_reader_init(&S.rd, read_fd, &in);
+    int in = 0;
+    int code = lsp_serve(read_fd, &in, in, 1, log, false);
+    if (log)
+        fclose(log);
+    return code;
+}
+
+int lsp_serve(LspReadFn read, void *ud, int in, int out, FILE *log, bool no_files)
+{
+    static Server S;
+    memset(&S, 0, sizeof S);
+    S.out = out;
+    S.exit_code = 1;
+    S.log = log;
+    S.no_files = no_files;
+    lsp_reader_init(&S.rd, read, ud);
     /* Messages are read ahead of the one being handled while more are waiting (up to
      * LSP_MAX_QUEUE), so a $/cancelRequest that arrived behind its request is seen
      * before the request is answered. */
@@ -1364,7 +1380,5 @@ int govc_lsp(int argc, char **argv)
     free(S.docs);
     free(S.std_dir);
     lsp_reader_free(&S.rd);
-    if (S.log)
-        fclose(S.log);
     return code;
 }

@@ -107,6 +107,7 @@ typedef struct Server {
     int debounce_ms;
     FILE *log;              /* --log FILE, or NULL */
     uint64_t checks;        /* checks run, for the log */
+    bool no_files;          /* every document checked alone from its text (the fuzzer) */
     char **cancel;          /* ids of requests read ahead whose $/cancelRequest came too */
     size_t ncancel;
 } Server;
@@ -182,5 +183,9 @@ bool lsp_doc_position(Server *S, const Lj *id, const Lj *params, Doc **d, Unit *
                       bool build);
 
 int govc_lsp(int argc, char **argv);
+/* The server's loop: messages from read(ud), answers to out; in, the descriptor behind
+ * read, to wait on (-1: never wait). no_files: no document is read as a file (checked
+ * alone from its text; nothing on disk is searched). The exit status. */
+int lsp_serve(LspReadFn read, void *ud, int in, int out, FILE *log, bool no_files);
 
 #endif
