@@ -13,7 +13,9 @@
 
 #include "compiler/fmt.h"
 #include "compiler/govc.h"
+#include "lang/check.h"
 #include "lang/eval.h"
+#include "lang/sets.h"
 
 #include "compiler/lsp.h"
 
@@ -619,6 +621,93 @@ static bool find_override(const GovPolicy *p, GovSpan sp, const GovScope **s, co
     return false;
 }
 
+/* The E055 fix of a set override o in block s (spec/lsp.md §4): for an allowlist, its
+ * members that every compatible, less specific setting (and the default) admits; for a
+ * denylist, its members followed by every member of those settings it does not deny
+ * yet. False when a test is undecided (E056's budget) or nothing would change. */
+static bool set_fix(const GovPolicy *p, const GovScope *s, const GovOverride *o, LjBuf *text, char *what, size_t cap)
+{
+    const GovDecl *lim = o->limit;
+    if (!lim || !o->sv || !lim->u.limit.sv)
+        return false;
+    bool allow = lim->u.limit.set == GOV_SET_ALLOW;
+    /* The settings it is held to. */
+    const GovSetVal *held[GOV_MAX_NESTING + 2];
+    uint32_t nheld = 0;
+    held[nheld++] = lim->u.limit.sv;
+    for (uint32_t i = 0; i < p->nscopes; i++) {
+        const GovScope *b = p->scopes[i];
+        if (b == s || b->bad_nesting || !govC_scopes_compatible(s, b) || govC_scopes_specificity(s, b) <= 0)
+            continue;
+        for (uint32_t k = 0; k < b->noverrides; k++)
+            if (b->overrides[k].limit == lim && b->overrides[k].sv) {
+                if (nheld == sizeof held / sizeof held[0])
+                    return false;
+                held[nheld++] = b->overrides[k].sv;
+            }
+    }
+    GovSetWitness w;
+    char q[300];
+    size_t wn = 0;
+    bool changed = false, first = true;
+    lb_puts(text, "[");
+    if (allow) {
+        for (uint32_t m = 0; m < o->sv->n; m++) {
+            bool keep = true;
+            for (uint32_t h = 0; h < nheld && keep; h++) {
+                int r = govC_member_subset(o->sv, m, held[h], &w);
+                if (r < 0)
+                    return false;
+                keep = r == 1;
+            }
+            govC_set_quote(o->sv->text[m].s, o->sv->text[m].len, q, sizeof q);
+            if (!keep) {
+                changed = true;
+                wn += (size_t)snprintf(what + wn, wn < cap ? cap - wn : 0, "%s%s", wn ? ", " : "", q);
+                if (wn >= cap) wn = cap - 1;
+                continue;
+            }
+            lb_puts(text, first ? q : ", ");
+            if (!first) lb_puts(text, q);
+            first = false;
+        }
+    } else {
+        for (uint32_t m = 0; m < o->sv->n; m++) {
+            govC_set_quote(o->sv->text[m].s, o->sv->text[m].len, q, sizeof q);
+            lb_puts(text, first ? q : ", ");
+            if (!first) lb_puts(text, q);
+            first = false;
+        }
+        /* Members of the held settings not denied yet, each once. */
+        for (uint32_t h = 0; h < nheld; h++)
+            for (uint32_t m = 0; m < held[h]->n; m++) {
+                int r = govC_member_subset(held[h], m, o->sv, &w);
+                if (r < 0)
+                    return false;
+                if (r == 1)
+                    continue;
+                /* The same member text from an earlier held setting: added already. */
+                const GovStr *t = &held[h]->text[m];
+                bool dup = false;
+                for (uint32_t g = 0; g <= h && !dup; g++)
+                    for (uint32_t k = 0; k < (g == h ? m : held[g]->n) && !dup; k++)
+                        dup = held[g]->text[k].len == t->len && memcmp(held[g]->text[k].s, t->s, t->len) == 0 &&
+                              govC_member_subset(held[g], k, o->sv, &w) != 1;
+                if (dup)
+                    continue;
+                govC_set_quote(t->s, t->len, q, sizeof q);
+                changed = true;
+                lb_puts(text, first ? q : ", ");
+                if (!first) lb_puts(text, q);
+                first = false;
+                wn += (size_t)snprintf(what + wn, wn < cap ? cap - wn : 0, "%s%s", wn ? ", " : "", q);
+                if (wn >= cap) wn = cap - 1;
+            }
+    }
+    lb_puts(text, "]");
+    return changed && !text->oom;
+}
+
 void lsp_code_action(Server *S, const Lj *id, const Lj *params)
 {
     Doc *d = lsp_doc(S, lj_str(lj_get(lj_get(params, "textDocument"), "uri")));
@@ -650,7 +739,8 @@ void lsp_code_action(Server *S, const Lj *id, const Lj *params)
     for (size_t i = 0; i < gov_compiler_diag_count(u->c); i++) {
         gov_diagnostic dg = {.size = sizeof dg};
         gov_compiler_diag(u->c, i, &dg);
-        if (strcmp(dg.code, "E050") != 0 || !dg.at.file || strcmp(dg.at.file, fe->src.files[file].path) != 0 ||
+        bool e055 = strcmp(dg.code, "E055") == 0;
+        if ((strcmp(dg.code, "E050") != 0 && !e055) || !dg.at.file || strcmp(dg.at.file, fe->src.files[file].path) != 0 ||
             dg.at.end < lo || dg.at.offset > hi)
             continue;
         GovSpan sp = {file, dg.at.offset, dg.at.end};
@@ -659,6 +749,38 @@ void lsp_code_action(Server *S, const Lj *id, const Lj *params)
         for (uint32_t p = 0; p < fe->npols && !o; p++) {
             if (!find_override(fe->pols[p], sp, &s, &o))
                 continue;
+            if (e055) {
+                LjBuf nt;
+                lb_init(&nt);
+                char gone[400] = "", title[900];
+                if (!o->value || !set_fix(fe->pols[p], s, o, &nt, gone, sizeof gone)) {
+                    lb_free(&nt);
+                    o = NULL;
+                    continue;
+                }
+                bool allow = o->limit->u.limit.set == GOV_SET_ALLOW;
+                snprintf(title, sizeof title, "%s %s %s '%.*s', so it %s", allow ? "Remove" : "Add", gone,
+                         allow ? "from" : "to", (int)o->name.len, o->name.s,
+                         allow ? "allows only what the less specific settings allow"
+                               : "denies everything the less specific settings deny");
+                if (!first) lb_puts(&b, ",");
+                first = false;
+                lb_puts(&b, "{\"title\":");
+                lb_cstr(&b, title);
+                lb_puts(&b, ",\"kind\":\"quickfix\",\"isPreferred\":true,\"diagnostics\":[{\"range\":");
+                lsp_put_range(S, &b, u, file, dg.at.offset, dg.at.end);
+                lb_puts(&b, ",\"severity\":1,\"code\":\"E055\",\"source\":\"govc\",\"message\":");
+                lb_cstr(&b, dg.message);
+                lb_puts(&b, "}],\"edit\":{\"changes\":{");
+                lb_cstr(&b, uri ? uri : "");
+                lb_puts(&b, ":[{\"range\":");
+                lsp_put_range(S, &b, u, file, o->value->span.lo, o->value->span.hi);
+                lb_puts(&b, ",\"newText\":");
+                lb_str(&b, nt.p ? nt.p : "[]", nt.p ? nt.n : 2);
+                lb_puts(&b, "}]}}}");
+                lb_free(&nt);
+                continue;
+            }
             GovValue bound;
             const GovScope *from;
             if (!o->limit || !o->value || !govF_scope_bound(fe->pols[p], s, o->limit, &bound, &from)) {

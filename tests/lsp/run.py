@@ -328,6 +328,18 @@ def _():
     assert c.close() == 0
 
 
+@case("a document that is not a file (untitled:) is checked alone, and its diagnostics carry its own URI")
+def _():
+    c = started()
+    u = "untitled:Untitled-1"
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": u, "languageId": "gov", "version": 1,
+                                                       "text": "policy fresh\nmax a = 3\n"}})
+    d = c.diagnostics(u, version=1)
+    assert [x["code"] for x in d] == ["W002"], d
+    assert not [m for m in c.pending if m.get("method") == "textDocument/publishDiagnostics"], c.pending
+    assert c.close() == 0
+
+
 # ------------------------------------------------------------------ hover
 
 @case("hover on a limit shows its type and, per scope, the value in force and where it comes from")
@@ -780,6 +792,36 @@ def _():
     m = error_of(c.request("textDocument/rename", {"textDocument": {"uri": u}, "position": pos(bad, "allowed_tools"),
                                                    "newName": "tools"}), -32803)["error"]["message"]
     assert "syntax errors" in m, m
+    assert c.close() == 0
+
+
+@case("the E055 quick fix for set limits: an allowlist loses the members a less specific setting does not "
+      "allow, a denylist gains the members it stopped denying; applied, the policy checks clean")
+def _():
+    text = open(PERMS, encoding="utf-8").read()
+    text = text.replace('allowed_tools  = ["kb_lookup"]', 'allowed_tools  = ["kb_lookup", "send_email", "kb_x"]', 1)
+    text = text.replace('    payload_bytes = 16_384', '    payload_bytes = 16_384\n    denied_data = ["secrets", "other"]', 1)
+    path = write("setfix/permissions.gov", text)
+    c = started()
+    u = c.open(path, text)
+    d = c.diagnostics(u)
+    assert sorted(x["code"] for x in d) == ["E055", "E055"], d
+    fixes = {}
+    for x in d:
+        acts = c.request("textDocument/codeAction", {"textDocument": {"uri": u}, "range": x["range"],
+                                                     "context": {"diagnostics": [x]}})["result"]
+        assert len(acts) == 1 and acts[0]["kind"] == "quickfix", acts
+        (edit,) = acts[0]["edit"]["changes"][u]
+        fixes[acts[0]["title"]] = edit
+    allow = [t for t in fixes if t.startswith("Remove")]
+    deny = [t for t in fixes if t.startswith("Add")]
+    assert len(allow) == 1 and '"send_email"' in allow[0] and "'allowed_tools'" in allow[0], fixes
+    # project "billing" allows "search", "kb_lookup", "refund": no kb_* there, so kb_x goes too.
+    assert fixes[allow[0]]["newText"] == '["kb_lookup"]' and '"kb_x"' in allow[0], fixes
+    assert len(deny) == 1 and fixes[deny[0]]["newText"] == '["secrets", "other", "credentials", "pii"]', fixes
+    new = apply_edits(text, list(fixes.values()))
+    c.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": new}]})
+    assert c.diagnostics(u, version=2) == [], new
     assert c.close() == 0
 
 
