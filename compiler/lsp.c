@@ -932,7 +932,8 @@ static void initialize(Server *S, const Lj *id, const Lj *params)
     int64_t ms;
     if (lj_int(lj_get(opts, "debounceMs"), 0, 10000, &ms))
         S->debounce_ms = (int)ms;
-    std_setup(S, lj_str(lj_get(opts, "stdDir")));
+    if (!S->no_files)
+        std_setup(S, lj_str(lj_get(opts, "stdDir")));
     LjBuf b;
     lb_init(&b);
     lb_printf(&b,

@@ -107,7 +107,8 @@ typedef struct Server {
     int debounce_ms;
     FILE *log;              /* --log FILE, or NULL */
     uint64_t checks;        /* checks run, for the log */
-    bool no_files;          /* every document checked alone from its text (the fuzzer) */
+    bool no_files;          /* every document checked alone from its text, the standard
+                               modules not written out (the fuzzer) */
     char **cancel;          /* ids of requests read ahead whose $/cancelRequest came too */
     size_t ncancel;
 } Server;

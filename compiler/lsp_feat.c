@@ -68,6 +68,20 @@ static void value_text(const GovExpr *e, char *buf, size_t cap)
         snprintf(buf, cap, "?");
 }
 
+/* A value the VM gives, as the language writes it (govE_format's text); the server
+ * links none of govc's commands. */
+static void value_of_vm(const gov_value *v, char *buf, size_t cap)
+{
+    GovValue g = {(uint8_t)v->type, {.i = v->i}};
+    if (v->type == GOV_FLOAT || v->type == GOV_RATIO)
+        g.u.f = v->f;
+    if (v->type == GOV_STRING || v->type == GOV_ID) {
+        g.u.s.s = v->s;
+        g.u.s.len = (uint32_t)v->len;
+    }
+    govE_format(&g, buf, cap);
+}
+
 /* A scope block's path as the checker describes it, outermost first. */
 static void path_text(const GovScope *s, char *buf, size_t cap)
 {
@@ -138,8 +152,7 @@ static void limit_table(Unit *u, const GovPolicy *pol, const GovDecl *lim, LjBuf
             path_text(s, where, sizeof where);
         else
             snprintf(where, sizeof where, "(default)");
-        gov_value gv = v.value;
-        govc_format_value(&gv, val, sizeof val);
+        value_of_vm(&v.value, val, sizeof val);
         LjBuf from;
         lb_init(&from);
         if (strcmp(v.level, "default") == 0)

@@ -14,7 +14,8 @@
  *
  * Then the whole server (lsp_serve, every message handler) reads the same stream after
  * a prelude that initializes it and opens an in-memory policy, `untitled:fz`, so the
- * requests in the data reach documents; no document is read from disk (no_files) and
+ * requests in the data reach documents; nothing is read from or written to disk
+ * (no_files: no document is a file, the standard modules are not written out) and
  * answers go to /dev/null. When the first byte has its top bit set, the data after it
  * is instead a list of lines, each framed as a message: the line's first byte picks the
  * method (a request or a notification of the protocol) and the rest is its params,
@@ -28,7 +29,6 @@
 #include <string.h>
 
 #include <fcntl.h>
-#include <unistd.h>
 
 #include "compiler/lsp.h"
 #include "compiler/lsp_io.h"
@@ -174,16 +174,13 @@ static long feed_all(void *ud, char *buf, size_t cap)
 static void serve(const uint8_t *data, size_t size)
 {
     static int devnull = -1;
-    static char stddir[64];
-    if (devnull < 0) {
+    if (devnull < 0)
         devnull = open("/dev/null", O_WRONLY);
-        snprintf(stddir, sizeof stddir, "/tmp/fuzz_lsp_std.%ld", (long)getpid());
-    }
     Bytes b = {0};
     char m[600];
     snprintf(m, sizeof m, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"capabilities\":{%s},"
-             "\"initializationOptions\":{\"debounceMs\":0,\"stdDir\":\"%s\"}}}",
-             size && data[0] & 1 ? "\"general\":{\"positionEncodings\":[\"utf-8\"]}" : "", stddir);
+             "\"initializationOptions\":{\"debounceMs\":0}}}",
+             size && data[0] & 1 ? "\"general\":{\"positionEncodings\":[\"utf-8\"]}" : "");
     framef(&b, m);
     framef(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
     LjBuf open_msg;
