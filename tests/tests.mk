@@ -23,6 +23,9 @@ TEST_SUITES += "/usr/bin/python3 tests/lsp/run.py $(BUILD)/govc" "GOVC=$(BUILD)/
                "GOVC=$(BUILD)/govc sh tests/editors/emacs_eglot.sh" "sh tests/lsp/node/run.sh $(BUILD)/govc"
 TEST_DEB_PKGS += elpa-eglot
 NPM_DIRS += tests/lsp/node
+# Limits as data (issue 24.7, spec/language.md 5.2): decisions, the policy id, refusals
+# with line and column, the load-time proof against govc check, 10,000 tenants.
+TEST_SUITES += "/usr/bin/python3 tests/limits/run.py $(BUILD)/govc"
 # Percent literals and percent fields are exact (issue 27.1).
 TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
 # What spec/language.md section 5 says of scopes, checked against the code (issue 27.3).

@@ -843,6 +843,7 @@ GOV_HIDDEN int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit
                            govV_cell *out, const char **why);
 GOV_HIDDEN int govJ_time(const char *s, size_t n, int64_t *out);
 GOV_HIDDEN int govJ_parse_double(const char *s, size_t n, double *out);
+GOV_HIDDEN int govJ_exact(const char *s, size_t n, uint64_t scale, int64_t *out, const char **why);
 
 /* out.c */
 GOV_HIDDEN void govO_put(govO_buf *b, const char *s, size_t n);
