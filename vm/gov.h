@@ -594,6 +594,22 @@ typedef struct gov_limit_value {
 } gov_limit_value;
 GOV_API int gov_limit_count(const gov_program *p);
 GOV_API int gov_limit_find(const gov_program *p, const char *name);    /* -1 */
+/* The program's overrides (scope blocks' settings, and a limits file's entries once
+ * loaded with gov_program_load_limits), limit by limit, most specific first: for tools
+ * that compare limits (govc diff of two limits files). GOV_OK, or GOV_EMISUSE for an
+ * index out of range, a NULL, or out's size too small. A set limit's value is its set
+ * (gov_set_member). */
+typedef struct gov_override_info {
+    uint32_t size;                              /* sizeof(gov_override_info), set by the caller */
+    const char *limit;                          /* the limit's name */
+    int dir;                                    /* GOV_DIR_MAX or GOV_DIR_MIN */
+    const char *path[4];                        /* the scope's tenant, project, workflow and
+                                                   agent names; NULL where it leaves one free */
+    gov_value value;
+    const char *file; uint32_t line, col;       /* the value's source: a .gov or a limits file */
+} gov_override_info;
+GOV_API int gov_override_count(const gov_program *p);
+GOV_API int gov_override_describe(const gov_program *p, int i, gov_override_info *out);
 GOV_API int gov_vm_limit_value(gov_vm *vm, int i, gov_limit_value *out);
 
 GOV_API size_t gov_decision_action_count(const gov_decision *d);

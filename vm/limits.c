@@ -1258,3 +1258,29 @@ int gov_program_load_limits(const void *bytes, size_t len, const char *limits, s
     }
     return rc;
 }
+
+/* ---------------------------------------------------------------- overrides, for tools */
+
+int gov_override_count(const gov_program *p) { return p ? (int)p->novr : 0; }
+
+int gov_override_describe(const gov_program *p, int i, gov_override_info *out) {
+    if (!p || !GOVV_SIZED(out, GOVV_V1_OVERRIDE_INFO) || i < 0 || (uint32_t)i >= p->novr) return GOV_EMISUSE;
+    const govL_ovr *o = &p->ovr[i];
+    const govL_limit *l = &p->limit[o->limit];
+    const govL_scope *sc = &p->scope[o->scope];
+    gov_override_info r;
+    memset(&r, 0, sizeof r);
+    r.size = out->size;
+    r.limit = p->str[l->name];
+    r.dir = (int)l->dir;
+    for (int k = 0; k < 4; k++) r.path[k] = sc->path[k] == GOVB_NONE ? NULL : p->str[sc->path[k]];
+    r.value.type = (int)l->type;
+    if (govL_class(l->type) == GOVV_CF) r.value.f = p->kval[o->value].f;
+    else r.value.i = p->kval[o->value].i;
+    if (l->type == GOVB_TY_SET) r.value.len = p->set[p->kval[o->value].u].nexact + p->set[p->kval[o->value].u].nglob;
+    r.file = p->str[o->file];
+    r.line = o->line;
+    r.col = o->col;
+    GOVV_PUT(out, r);
+    return GOV_OK;
+}

@@ -183,6 +183,27 @@ ok(err.splitlines()[1:] == ['    1 | {"policy":"tenants","scopes":[{"tenant":"gl
 rc, out, err = govc("run", "-p", "p.gov", "--limits", "nonexistent.json", "rec.jsonl")
 ok(rc == 2 and "cannot read 'nonexistent.json'" in err, "an unreadable file is an I/O error", err)
 
+# --- govc diff -p POLICY OLD.json NEW.json
+NEW = GOOD.replace('"$0.08"', '"$0.07"').replace('"latency_budget": "2s"', '"latency_budget": "2.5s"')
+NEW = NEW.replace('    {"tenant": "initech", "limits": {"token_budget": 3000}}\n', '').replace('"98%"}},', '"98%"}}')
+NEW = NEW.replace('"scopes": [', '"scopes": [\n    {"agent": "bot", "limits": {"token_budget": "3_500"}},')
+write("new.json", NEW)
+rc, out, err = govc("diff", "-p", "p.gov", "good.json", "new.json")
+ok(rc == 0 and out.splitlines() == [
+    "policy tenants",
+    '  tightened limit cost_cap: override in tenant "globex": $0.08 -> $0.07',
+    '  loosened  limit latency_budget: override in tenant "globex": 2s -> 2.5s',
+    '  tightened limit token_budget: override in agent "bot": (inherited) -> 3500',
+    '  loosened  limit token_budget: override in tenant "initech": 3000 -> (removed: falls back to a less specific value)',
+    "2 tightened, 2 loosened, 0 unproven, 0 neutral"], "govc diff -p classifies each entry's setting", out + err)
+rc, out, err = govc("diff", "-p", "p.gov", "--fail-on", "loosen", "--format", "json", "good.json", "new.json")
+ok(rc == 1 and json.loads(out)["loosened"] == 2, "--fail-on loosen fails on a loosened limits file", out + err)
+rc, out, err = govc("diff", "-p", "p.gov", "--fail-on", "any", "good.json", "reordered.json")
+ok(rc == 0 and out.strip() == "0 tightened, 0 loosened, 0 unproven, 0 neutral", "a reordered file changes nothing",
+   out + err)
+rc, out, err = govc("diff", "-p", "p.gov", "good.json", "bad0.json")
+ok(rc == 1 and "error[E050]" in err, "a side that loosens a limit is an error", out + err)
+
 # --- the proof agrees with govc check, case for case
 LEVELS = ["tenant", "project", "workflow", "agent"]
 NAMES = {"tenant": ["t1", "t2"], "project": ["p1", "p2"], "workflow": ["w1"], "agent": ["a1", "a2"]}
