@@ -23,7 +23,7 @@ static bool is_source(const char *path)
  * §5.2): a file's error is printed as a diagnostic at its line and column, with the
  * line and a caret, and E050's code when the file loosens a limit. 0, 1 (invalid
  * policy or limits file), 2 (I/O). */
-static int load_bytes(const void *bytes, size_t len, const char *what, const char *limits, gov_program **out)
+int govc_load_bytes(const void *bytes, size_t len, const char *what, const char *limits, gov_program **out)
 {
     gov_error err = {.size = sizeof err};
     if (!limits) {
@@ -105,7 +105,7 @@ static int compile_source(GovFrontend *fe, const char *path, const char *limits,
         }
         return 0;
     }
-    return load_bytes(b.bytes, b.len, path, limits, out);
+    return govc_load_bytes(b.bytes, b.len, path, limits, out);
 }
 
 int govc_load_program(const char *path, gov_program **out, GovFrontend *fe)
@@ -129,7 +129,7 @@ int govc_load_program_limits(const char *path, const char *limits, gov_program *
         fprintf(stderr, "govc: cannot read '%s': %s\n", path, strerror(errno));
         return 2;
     }
-    int rc = load_bytes(bytes, len, path, limits, out);
+    int rc = govc_load_bytes(bytes, len, path, limits, out);
     free(bytes);
     return rc;
 }

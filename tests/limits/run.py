@@ -101,6 +101,22 @@ rc, out, err = govc("explain", "-p", "p.gov", "--limits", "good.json", "one.json
 ok(rc == 0 and "good.json:5" in out and "1.5s" in out, "govc explain --limits shows the value and where it came from",
    out + err)
 
+# --- govc test --limits: test blocks run against the policy with its file
+write("t.gov", POLICY + """
+test "globex is held to $0.08 by its limits file" {
+  given run { tenant: "globex", latency: 100ms, cost: $0.09, quality: 99%, tokens: 10, at: 2026-12-01T00:00:00Z }
+  expect expensive fired
+}
+""")
+rc, out, err = govc("test", "--limits", "good.json", "t.gov")
+ok(rc == 0 and out.strip().endswith("1 passed, 0 failed"), "govc test --limits runs the tests with the file", out + err)
+rc, out, err = govc("test", "t.gov")
+ok(rc == 1 and "0 passed, 1 failed" in out, "... and the same test fails without it", out + err)
+write("wrongpolicy.json", '{"policy":"support_agents","scopes":[]}')
+rc, out, err = govc("test", "--limits", "wrongpolicy.json", "t.gov")
+ok(rc == 1 and "this file is for policy 'support_agents', not 'tenants'" in err,
+   "govc test --limits with another policy's file is an error", out + err)
+
 # --- the policy id
 ids = {}
 for name, text in [("empty", '{"policy":"tenants","scopes":[]}'),
