@@ -347,6 +347,16 @@ static int str(lx_ctx *c, lx_name *out) {
         if (c->i >= c->n) return BAD(start, "unterminated string");
         unsigned char b = (unsigned char)c->js[c->i];
         if (b == '"') { c->i++; break; }
+        if (b >= 0x20 && b < 0x80 && b != '\\') { /* a run of plain ASCII at once */
+            size_t j = c->i;
+            while (j < c->n && (unsigned char)c->js[j] >= 0x20 && (unsigned char)c->js[j] < 0x80 && c->js[j] != '"' &&
+                   c->js[j] != '\\')
+                j++;
+            memcpy(o + k, c->js + c->i, j - c->i);
+            k += j - c->i;
+            c->i = j;
+            continue;
+        }
         if (b < 0x20) return BAD(c->i, "a control character in a string (write it as an escape)");
         if (b == '\\') {
             if (c->i + 1 >= c->n) return BAD(start, "unterminated string");
@@ -666,10 +676,8 @@ static int name_cmp_raw(const lx_name *a, const lx_name *b) {
 }
 
 static int mask_spec(unsigned m) {
-    int d = 0;
-    for (int l = 0; l < 4; l++)
-        if (m >> l & 1) d = l;
-    return d * 8 + __builtin_popcount(m);
+    static const int8_t spec[16] = {0, 1, 9, 10, 17, 18, 18, 19, 25, 26, 26, 27, 26, 27, 27, 28};
+    return spec[m & 15];
 }
 
 /* Do the path of override o's scope and entry e agree on every level both constrain? */
