@@ -12,12 +12,12 @@ a time, and libgov runs without the GIL. Pure ctypes: the shared libraries libgo
 libgovc.so come from $GOV_LIBDIR, the build tree, or the system.
 """
 from ._lib import govc as _govc
-from .errors import BindError, CompileError, GovError, LoadError, RecordError
+from .errors import BindError, CompileError, GovError, LimitsError, LoadError, RecordError
 from .policy import Diagnostic, Location, Note, Policy, check, partition_of, render
 from .vm import Action, Compare, Decision, Finding, HostFailure, Limit, Value, VM, to_ns
 
 __version__ = _govc.gov_compiler_version().decode()
 
 __all__ = ["Action", "BindError", "Compare", "CompileError", "Decision", "Diagnostic", "Finding",
-           "GovError", "HostFailure", "Limit", "LoadError", "Location", "Note", "Policy", "RecordError",
+           "GovError", "HostFailure", "Limit", "LimitsError", "LoadError", "Location", "Note", "Policy", "RecordError",
            "VM", "Value", "check", "partition_of", "render", "to_ns"]
