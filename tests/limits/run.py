@@ -51,7 +51,8 @@ def write(name, text):
 
 
 POLICY = """policy tenants
-record run { latency: duration in ms  cost: money in usd  quality: ratio  tokens: int }
+record run { latency: duration in ms  cost: money in usd  quality: ratio  tokens: int  tool: string = "" }
+allowlist tools = ["search", "kb_*"]
 max latency_budget = 3s
 max cost_cap = $0.12
 min quality_floor = 95%
@@ -66,6 +67,7 @@ rule slow { when run.latency > latency_budget }
 rule expensive { when run.cost > cost_cap }
 rule poor { when run.quality < quality_floor }
 rule long { when run.tokens > token_budget }
+rule tool { when run.tool != "" and run.tool not in tools }
 """
 write("p.gov", POLICY)
 REC = '{"tenant":"globex","project":"billing","agent":"bot","at":"2026-12-01T00:00:00Z","latency":1700,"cost":0.09,"quality":0.975,"tokens":3500}\n'
@@ -156,6 +158,8 @@ BAD = [
     ('{"policy":"tenants","scopes":[{"tenant":"x","limits":{"latency_budget":"2s",}}]}',
      "1:77: error: expected a string, found an unexpected character"),
     ('{"policy":"other","scopes":[]}', "1:11: error: this file is for policy 'other', not 'tenants'"),
+    ('{"policy":"tenants","scopes":[{"tenant":"x","limits":{"tools":["search"]}}]}',
+     "1:55: error: 'tools' is an allowlist; a limits file sets only limits declared with max or min"),
     ('{"policy":"tenants","scopes":[{"tenant":"x","limits":{"nope":1}}]}',
      "1:55: error: 'nope' is not a limit of policy 'tenants'"),
     ('{"policy":"tenants","scopes":[{"tenant":"x","limits":{"token_budget":"2.5"}}]}',
@@ -191,10 +195,10 @@ for i, (text, want) in enumerate(BAD):
 rc, out, err = govc("run", "-p", "p.gov", "--limits", "bad0.json", "rec.jsonl")
 ok(err.splitlines()[1:] == ['    1 | {"policy":"tenants","scopes":[{"tenant":"globex","limits":{"cost_cap":"$0.15"}}]}',
                             '      |                                                            ^',
-                            os.path.join(tmp, "p.gov") + ":4:16: note: the default sets it to $0.12 here"]
+                            os.path.join(tmp, "p.gov") + ":5:16: note: the default sets it to $0.12 here"]
    or err.splitlines()[1:] == ['    1 | {"policy":"tenants","scopes":[{"tenant":"globex","limits":{"cost_cap":"$0.15"}}]}',
                                '      |                                                            ^',
-                               "p.gov:4:16: note: the default sets it to $0.12 here"],
+                               "p.gov:5:16: note: the default sets it to $0.12 here"],
    "the refusal shows the line, a caret and the note at the default", err)
 rc, out, err = govc("run", "-p", "p.gov", "--limits", "nonexistent.json", "rec.jsonl")
 ok(rc == 2 and "cannot read 'nonexistent.json'" in err, "an unreadable file is an I/O error", err)
