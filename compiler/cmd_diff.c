@@ -417,12 +417,40 @@ static void diff_window(Diff *D, const GovDecl *o, const GovDecl *n)
                 FX_UNPROVEN, "another measure: what rules compare it with means something else");
 }
 
+/* The limit a drift's threshold names (spec/language.md 4.5.1), or NULL. */
+static const GovDecl *threshold_limit(const GovExpr *e)
+{
+    return e && e->kind == GOV_E_NAME && e->u.name.ref && e->u.name.ref->kind == GOV_D_LIMIT ? e->u.name.ref : NULL;
+}
+
 static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
 {
-    int c = cmp_const(o->u.drift.threshold, n->u.drift.threshold);
-    if (c)
-        add(D, "drift", n->name, "threshold", val_text(D, o->u.drift.threshold), val_text(D, n->u.drift.threshold),
-            c > 0 ? FX_TIGHTEN : FX_LOOSEN);
+    const GovDecl *ol = threshold_limit(o->u.drift.threshold), *nl = threshold_limit(n->u.drift.threshold);
+    const char *ot = ol ? span_text(D, D->osrc, o->u.drift.threshold->span) : val_text(D, o->u.drift.threshold);
+    const char *nt = nl ? span_text(D, D->nsrc, n->u.drift.threshold->span) : val_text(D, n->u.drift.threshold);
+    if (ol || nl) {
+        /* A limit's values may only go down from its default in scopes (a max limit):
+         * a constant replaced by a limit whose default is no higher is tighter for every
+         * record; a limit replaced by a constant above its default is looser. Anything
+         * else depends on scopes: unproven. The same limit: its own changes are listed. */
+        if (ol && nl) {
+            if (!str_eq(ol->name, nl->name))
+                add_why(D, "drift", n->name, "threshold", ot, nt, FX_UNPROVEN, "another limit");
+        } else if (nl) {
+            int c = cmp_const(o->u.drift.threshold, nl->u.limit.value);
+            add_why(D, "drift", n->name, "threshold", ot, nt, c >= 0 ? FX_TIGHTEN : FX_LOOSEN,
+                    c >= 0 ? "the limit's default is no higher, and scopes may only lower it"
+                           : "the limit's default is higher");
+        } else {
+            int c = cmp_const(ol->u.limit.value, n->u.drift.threshold);
+            add_why(D, "drift", n->name, "threshold", ot, nt, c < 0 ? FX_LOOSEN : FX_UNPROVEN,
+                    c < 0 ? "above the limit's default" : "scopes may have set the limit lower than the constant");
+        }
+    } else {
+        int c = cmp_const(o->u.drift.threshold, n->u.drift.threshold);
+        if (c)
+            add(D, "drift", n->name, "threshold", ot, nt, c > 0 ? FX_TIGHTEN : FX_LOOSEN);
+    }
     /* What is measured, over which spans, bins and keys: a change of meaning, shown whole. */
     bool same = expr_eq(o->u.drift.of, n->u.drift.of) && expr_eq(o->u.drift.baseline, n->u.drift.baseline) &&
                 expr_eq(o->u.drift.current, n->u.drift.current) && str_eq(o->u.drift.stat, n->u.drift.stat) &&

@@ -201,7 +201,8 @@ typedef struct govL_drift {
     uint32_t name, kind, rule, stat, arg_reg, code, ncode, level, capacity, min_samples, first_edge, nedges,
         nfine, ncoarse;
     int64_t current, baseline, lateness;
-    double threshold;
+    double threshold;           /* a constant threshold, or the default of thlimit's */
+    uint32_t thlimit;           /* the limit its rule tests against (TGTL), or NONE */
     uint32_t file, line, col;
     uint32_t arg_type, nbins;
     int64_t wfine, ratio;       /* a current bucket's width (ns); current buckets per baseline bucket */

@@ -224,6 +224,71 @@ ok(rc == 0 and out.strip() == "0 tightened, 0 loosened, 0 unproven, 0 neutral", 
 rc, out, err = govc("diff", "-p", "p.gov", "good.json", "bad0.json")
 ok(rc == 1 and "error[E050]" in err, "a side that loosens a limit is an error", out + err)
 
+# --- a drift's threshold from a limit (spec/language.md 4.5.1): per scope, and from a file
+DRIFT = """policy dt
+record run { tokens: int }
+max mix_threshold = 0.25
+scope agent "fragile" { mix_threshold = 0.1 }
+drift token_mix {
+  of run.tokens
+  baseline 1d
+  current 1h
+  test psi > %s
+  bins [250, 500, 1000, 2000, 4000]
+  min_samples 3
+  per agent
+}
+"""
+write("dt.gov", DRIFT % "mix_threshold")
+recs = []
+for agent in ["fragile", "sturdy"]:
+    for i in range(30):
+        m = i * 20
+        recs.append({"agent": agent, "at": "2026-11-25T%02d:%02d:00Z" % (m // 60, m % 60), "tokens": 300 if i % 4 else 600})
+    for i in range(12):
+        recs.append({"agent": agent, "at": "2026-11-25T10:%02d:00Z" % (i * 4), "tokens": 600 if i % 2 == 0 else 300})
+recs.sort(key=lambda r: (r["at"], r["agent"]))
+write("dt.jsonl", "".join(json.dumps(r) + "\n" for r in recs))
+
+
+def drift_run(*extra):
+    rc, out, err = govc("run", "-p", "dt.gov", "--trace", *extra, "dt.jsonl")
+    rows = []
+    for line in out.splitlines():
+        d = json.loads(line)
+        rule = next(r for r in d["trace"]["rules"] if r["rule"] == "token_mix")
+        f = next((f for f in d["findings"] if f["rule"] == "token_mix"), None)
+        rows.append((d["line"], recs[d["line"] - 1]["agent"], rule["drift"]["value"], rule["drift"]["threshold"], f))
+    return rc, rows, err
+
+
+rc, rows, err = drift_run()
+fr = [r for r in rows if r[1] == "fragile"]
+st = [r for r in rows if r[1] == "sturdy"]
+ok(rc == 0 and all(r[3] == 0.1 for r in fr) and all(r[3] == 0.25 for r in st) and
+   all((r[4] is not None) == (r[2] is not None and r[2] > r[3]) for r in rows) and
+   any(r[4] and r[2] <= 0.25 for r in fr) and
+   all(r[4]["limit"]["from"]["at"] == "dt.gov:4:41" for r in fr if r[4]) and
+   all(r[4]["limit"]["from"]["level"] == "default" for r in st if r[4]),
+   "a drift's threshold from a limit: the scope's for one agent, the default for another, with provenance", err)
+write("dtl.json", '{"policy":"dt","scopes":[{"agent":"sturdy","limits":{"mix_threshold":0.1}}]}')
+rc, rows2, err = drift_run("--limits", "dtl.json")
+ok(rc == 0 and [r[4] is not None for r in rows2 if r[1] == "sturdy"] == [r[4] is not None for r in fr] and
+   all(r[4]["limit"]["from"]["at"] == "dtl.json:1:70" for r in rows2 if r[1] == "sturdy" and r[4]),
+   "a limits file sets a drift's threshold per agent", err)
+write("dtl2.json", '{"policy":"dt","scopes":[{"agent":"sturdy","limits":{"mix_threshold":0.3}}]}')
+rc, out, err = govc("run", "-p", "dt.gov", "--limits", "dtl2.json", "dt.jsonl")
+ok(rc == 2 and "error[E050]: 'mix_threshold' = 0.3 in agent \"sturdy\" loosens 0.25 from the default" in err,
+   "... and may not raise it (E050)", err)
+write("dt_const.gov", DRIFT % "0.25")
+write("dt_high.gov", DRIFT % "0.3")
+rc, out, err = govc("diff", "dt_const.gov", "dt.gov")
+ok(rc == 0 and "tightened drift token_mix: threshold: 0.25 -> mix_threshold (the limit's default is no higher" in out,
+   "govc diff: a constant threshold replaced by a limit with no higher default is tightened", out + err)
+rc, out, err = govc("diff", "dt.gov", "dt_high.gov")
+ok(rc == 0 and "loosened  drift token_mix: threshold: mix_threshold -> 0.3 (above the limit's default)" in out,
+   "govc diff: a limit replaced by a constant above its default is loosened", out + err)
+
 # --- the proof agrees with govc check, case for case
 LEVELS = ["tenant", "project", "workflow", "agent"]
 NAMES = {"tenant": ["t1", "t2"], "project": ["p1", "p2"], "workflow": ["w1"], "agent": ["a1", "a2"]}
