@@ -95,6 +95,11 @@ demo: all
 	    $(BUILD)/govc run --format text $$hl -p $(BUILD)/demo-$$n.govb $$p/events.jsonl; \
 	    rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
 	  fi; \
+	  if [ -f $$p/limits.json ]; then \
+	    echo; echo "== $$n: govc run --format text --limits $$p/limits.json $$p/tenants.jsonl (per-tenant limits as data)"; \
+	    $(BUILD)/govc run --format text $$hl -p $(BUILD)/demo-$$n.govb --limits $$p/limits.json $$p/tenants.jsonl; \
+	    rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
+	  fi; \
 	done
 
 # ---------------------------------------------------------------- dependency checks

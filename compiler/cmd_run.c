@@ -20,7 +20,7 @@ static void run_usage(FILE *out)
 {
     fprintf(out,
             "usage: govc run -p POLICY [--trace] [--format json|text] [--state FILE [--state-every N]]\n"
-            "                [--host-lib LIB] [--log FILE [--log-inputs] [--log-max-bytes N]\n"
+            "                [--host-lib LIB] [--limits FILE] [--log FILE [--log-inputs] [--log-max-bytes N]\n"
             "                [--log-sync line|close] [--log-recover]] [EVENTS.jsonl | -]\n"
             "\n"
             "Evaluate an event stream, one JSON object per line (from the file, or standard\n"
@@ -53,6 +53,9 @@ static void run_usage(FILE *out)
             "                     gov_sig_NAME` (spec/bytecode.md 7); an extern without an\n"
             "                     `on error` default must be bound. May be repeated: each\n"
             "                     extern comes from the first library that defines it\n"
+            "  --limits FILE      load per-scope limit overrides from the JSON limits file\n"
+            "                     FILE beside the policy (spec/language.md 5.2); refused if\n"
+            "                     it loosens a limit (E050) or is malformed\n"
             "  --log FILE         append every decision to the decision log FILE (created if\n"
             "                     new), each line with the run id, event time, policy id,\n"
             "                     version and stamp, the SHA-256 of its input, and chained\n"
@@ -84,6 +87,7 @@ typedef struct RunOpts {
     unsigned long state_every;
     GovcHosts hosts;
     const char *log;
+    const char *limits;
     govlog_options logopt;
 } RunOpts;
 
@@ -477,7 +481,7 @@ static int run_records(const RunOpts *o, gov_program *prog)
 }
 
 enum { OPT_STATE = GOVC_LONG, OPT_STATE_EVERY, OPT_TRACE, OPT_FORMAT, OPT_LOG, OPT_LOG_INPUTS, OPT_LOG_MAX, OPT_LOG_SYNC,
-       OPT_LOG_RECOVER };
+       OPT_LOG_RECOVER, OPT_LIMITS };
 const GovcOpt govc_run_opts[] = {
     {"policy", 'p', GOVC_ARG_FILE, "POLICY", "the policy to enforce"},
     {"trace", OPT_TRACE, GOVC_ARG_NONE, NULL, "add each record's trace to its decision"},
@@ -485,6 +489,7 @@ const GovcOpt govc_run_opts[] = {
     {"state", OPT_STATE, GOVC_ARG_FILE, "FILE", "load and save the VM's state there"},
     {"state-every", OPT_STATE_EVERY, GOVC_ARG_VALUE, "N", "also save the state every N lines"},
     GOVC_OPT_HOST_LIB,
+    {"limits", OPT_LIMITS, GOVC_ARG_FILE, "FILE", "load limit overrides from a JSON limits file"},
     {"log", OPT_LOG, GOVC_ARG_FILE, "FILE", "append every decision to a decision log"},
     {"log-inputs", OPT_LOG_INPUTS, GOVC_ARG_NONE, NULL, "log the inputs and start state too (for replay)"},
     {"log-max-bytes", OPT_LOG_MAX, GOVC_ARG_VALUE, "N", "rotate the log before a file passes N bytes"},
@@ -525,6 +530,11 @@ int govc_run(int argc, char **argv)
             break;
         case OPT_LOG:
             o.log = a.value;
+            break;
+        case OPT_LIMITS:
+            if (o.limits)
+                return govc_usage_error(&a, "one limits file at a time");
+            o.limits = a.value;
             break;
         case OPT_LOG_INPUTS:
             o.logopt.log_inputs = 1;
@@ -587,7 +597,7 @@ int govc_run(int argc, char **argv)
     GovFrontend fe;
     govF_init(&fe, NULL, NULL, gov_std_lookup);
     gov_program *prog;
-    int rc = govc_load_program(o.policy, &prog, &fe);
+    int rc = govc_load_program_limits(o.policy, o.limits, &prog, &fe);
     if (rc == 0) {
         rc = run_records(&o, prog);
         gov_program_free(prog);

@@ -1275,8 +1275,31 @@ static void check_drift(Checker *C, GovDecl *d)
                        (int)d->u.drift.stat.len, d->u.drift.stat.s);
         else
             d->u.drift.stat_kind = s->tag;
-        if (govC_const(C, d->u.drift.threshold, GOV_TY_FLOAT, "a drift threshold", &v) && v.u.f < 0)
-            govD_error(C->d, "E024", d->u.drift.threshold->span, "a drift threshold must not be negative");
+        GovExpr *th = d->u.drift.threshold;
+        GovDecl *lim = th->kind == GOV_E_NAME ? govF_lookup(C->pol, th->u.name.name.s, th->u.name.name.len) : NULL;
+        if (lim && lim->kind == GOV_D_LIMIT) {
+            /* A limit: the threshold in force for each record, set per scope (§4.5.1). */
+            int lt = check_expr(C, th);
+            GovValue dv;
+            if (lt == GOV_TY_ERROR) {
+            } else if (lt != GOV_TY_FLOAT && lt != GOV_TY_RATIO) {
+                GovDiag *g = govD_error(C->d, "E020", th->span, "a drift threshold must be float, found %s limit '%.*s'",
+                                        tn(lt), (int)lim->name.len, lim->name.s);
+                govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+            } else if (!lim->u.limit.is_max) {
+                GovDiag *g = govD_error(C->d, "E078", th->span, "a drift's threshold limit must be a max limit: a lower "
+                                        "threshold is tighter, so scopes may only lower it ('%.*s' is min)",
+                                        (int)lim->name.len, lim->name.s);
+                govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+            } else if (lim->u.limit.value && govE_eval(lim->u.limit.value, &dv) &&
+                       ((dv.type == GOV_TY_INT && dv.u.i < 0) || (dv.type != GOV_TY_INT && dv.u.f < 0))) {
+                GovDiag *g = govD_error(C->d, "E024", th->span, "a drift threshold must not be negative: '%.*s' is "
+                                        "negative by default", (int)lim->name.len, lim->name.s);
+                govD_note(C->d, g, lim->u.limit.value->span, "its default is here");
+            }
+        } else if (govC_const(C, th, GOV_TY_FLOAT, "a drift threshold", &v) && v.u.f < 0) {
+            govD_error(C->d, "E024", th->span, "a drift threshold must not be negative");
+        }
     }
     /* `test S > X for D`: the drift must hold for D before it fires (§4.5.1). */
     if (d->u.drift.for_)

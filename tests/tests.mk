@@ -27,6 +27,11 @@ TEST_SUITES += "/usr/bin/python3 tests/lsp/run.py $(BUILD)/govc" "GOVC=$(BUILD)/
                "sh tests/editors/vscode_client.sh $(BUILD)/govc"
 TEST_DEB_PKGS += elpa-eglot
 NPM_DIRS += tests/lsp/node
+# Limits as data (issue 24.7, spec/language.md 5.2): decisions, the policy id, refusals
+# with line and column, the load-time proof against govc check, 10,000 tenants.
+TEST_SUITES += "/usr/bin/python3 tests/limits/run.py $(BUILD)/govc"
+# ... and govd --limits POLICY=FILE, at start and at reload (a real govd on a free port).
+TEST_SUITES += "/usr/bin/python3 tests/govd/limits.py $(BUILD)"
 # Percent literals and percent fields are exact (issue 27.1).
 TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
 # What spec/language.md section 5 says of scopes, checked against the code (issue 27.3).

@@ -165,6 +165,8 @@ typedef struct gov_decision gov_decision; /* the result of one evaluation */
     X(GOV_EPOLICY,   37, "state saved under another policy")                       \
     X(GOV_EBIND,     38, "host function does not match its declaration")           \
     X(GOV_EUNBOUND,  39, "host function not bound")                             \
+    X(GOV_ELIMITS,   40, "malformed limits file")                                \
+    X(GOV_ELOOSEN,   41, "limits file loosens a limit")                          \
     X(GOV_ESOURCE,   50, "the sources have errors")                              \
     X(GOV_EIO,       51, "a source could not be read")                           \
     X(GOV_EINTERNAL, 52, "internal compiler error")
@@ -196,6 +198,12 @@ typedef struct gov_error {
     int code;              /* GOV_OK or a GOV_E... code */
     uint32_t offset;       /* byte offset in the file the error concerns, or 0 */
     char message[200];     /* NUL-terminated, human-readable */
+    /* Since limits files (gov_program_load_limits); read only by callers whose struct
+     * has them (size): the error's line and column in the limits file (from 1; 0 when
+     * the error is not in it), and a note pointing at a related place, "FILE:LINE:COL:
+     * note: TEXT" (E050's note: the setting that was loosened), or "". */
+    uint32_t line, col;
+    char note[256];
 } gov_error;
 
 /* Verify and load a program. The bytes are copied; the caller may free them after.
@@ -203,6 +211,19 @@ typedef struct gov_error {
  * with len > 0, a NULL out or an err whose size is too small: GOV_EMISUSE. */
 GOV_API int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err);
 GOV_API void gov_program_free(gov_program *p);
+
+/* Limits as data (spec/language.md §5.2). Load a program as gov_program_load does, with
+ * the limits file `limits` (JSON, limits_len bytes; named limits_name in decisions and
+ * traces, "limits.json" when NULL) loaded beside it: each entry becomes a scope block
+ * after the policy's own, held to the policy's tighten-only proof. The result is a new
+ * program: its id covers the entries (not the file's name, layout or entry order), and
+ * decisions name the file and line an entry's value came from. Refused: a file that is
+ * not well-formed (GOV_ELIMITS), one that loosens a limit (GOV_ELOOSEN, with E050's
+ * message and note), and any error gov_program_load gives for bytes. err's line, col
+ * and note locate a file's error. Allocates (as loading does), never while evaluating.
+ * NULL bytes or limits with a length above 0, a NULL out or a too small err: GOV_EMISUSE. */
+GOV_API int gov_program_load_limits(const void *bytes, size_t len, const char *limits, size_t limits_len,
+                                    const char *limits_name, gov_program **out, gov_error *err);
 
 GOV_API const char *gov_program_name(const gov_program *p);
 /* The policy id: 32 lowercase hex digits of the XXH3-128 hash of the program's meaning,
@@ -590,6 +611,22 @@ typedef struct gov_limit_value {
 } gov_limit_value;
 GOV_API int gov_limit_count(const gov_program *p);
 GOV_API int gov_limit_find(const gov_program *p, const char *name);    /* -1 */
+/* The program's overrides (scope blocks' settings, and a limits file's entries once
+ * loaded with gov_program_load_limits), limit by limit, most specific first: for tools
+ * that compare limits (govc diff of two limits files). GOV_OK, or GOV_EMISUSE for an
+ * index out of range, a NULL, or out's size too small. A set limit's value is its set
+ * (gov_set_member). */
+typedef struct gov_override_info {
+    uint32_t size;                              /* sizeof(gov_override_info), set by the caller */
+    const char *limit;                          /* the limit's name */
+    int dir;                                    /* GOV_DIR_MAX or GOV_DIR_MIN */
+    const char *path[4];                        /* the scope's tenant, project, workflow and
+                                                   agent names; NULL where it leaves one free */
+    gov_value value;
+    const char *file; uint32_t line, col;       /* the value's source: a .gov or a limits file */
+} gov_override_info;
+GOV_API int gov_override_count(const gov_program *p);
+GOV_API int gov_override_describe(const gov_program *p, int i, gov_override_info *out);
 GOV_API int gov_vm_limit_value(gov_vm *vm, int i, gov_limit_value *out);
 
 GOV_API size_t gov_decision_action_count(const gov_decision *d);

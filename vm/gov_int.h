@@ -201,7 +201,8 @@ typedef struct govL_drift {
     uint32_t name, kind, rule, stat, arg_reg, code, ncode, level, capacity, min_samples, first_edge, nedges,
         nfine, ncoarse;
     int64_t current, baseline, lateness;
-    double threshold;
+    double threshold;           /* a constant threshold, or the default of thlimit's */
+    uint32_t thlimit;           /* the limit its rule tests against (TGTL), or NONE */
     uint32_t file, line, col;
     uint32_t arg_type, nbins;
     int64_t wfine, ratio;       /* a current bucket's width (ns); current buckets per baseline bucket */
@@ -484,6 +485,7 @@ typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
 #define GOVV_V1_SUMMARY GOVV_END(gov_summary, len)
 /* gov_run is frozen (embedded in gov_action): its one version is the whole struct. */
 #define GOVV_V1_RUN sizeof(gov_run)
+#define GOVV_V1_OVERRIDE_INFO GOVV_END(gov_override_info, col)
 #define GOVV_SIZED(ptr, v1) ((ptr) != NULL && (size_t)(ptr)->size >= (v1))
 #define GOVV_PUT(out, local) \
     memcpy((out), &(local), (size_t)(out)->size < sizeof(local) ? (size_t)(out)->size : sizeof(local))
@@ -846,6 +848,7 @@ GOV_HIDDEN int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit
                            govV_cell *out, const char **why);
 GOV_HIDDEN int govJ_time(const char *s, size_t n, int64_t *out);
 GOV_HIDDEN int govJ_parse_double(const char *s, size_t n, double *out);
+GOV_HIDDEN int govJ_exact(const char *s, size_t n, uint64_t scale, int64_t *out, const char **why);
 
 /* out.c */
 GOV_HIDDEN void govO_put(govO_buf *b, const char *s, size_t n);

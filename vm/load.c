@@ -1673,6 +1673,11 @@ static int verify_drifts(govL_ctx *c) {
         int e = verify_code(c, d->kind, d->code, d->ncode, 1);
         if (e) return e;
         next += d->ncode;
+        /* A threshold that is a limit (spec/language.md 4.5.1): the rule ends testing
+         * the statistic against it, and traces show the value in force. */
+        const govL_rule *r = &p->rule[d->rule];
+        uint32_t last = r->ncode ? p->code[r->code + r->ncode - 1] : 0;
+        d->thlimit = r->ncode && (last & 0xFF) == GOV_OP_TGTL ? last >> 16 : GOVB_NONE;
     }
     const char *why = "";
     uint32_t bad = 0;

@@ -610,7 +610,7 @@ static void put_drift(govO_buf *b, const gov_vm *vm, uint32_t di) {
     if (dr->has) govO_double(b, dr->v);
     else govO_puts(b, "null");
     govO_puts(b, ",\"threshold\":");
-    govO_double(b, d->threshold);
+    govO_double(b, d->thlimit == GOVB_NONE ? d->threshold : vm->lcache[d->thlimit].v.f);
     govO_puts(b, ",\"baseline_n\":");
     put_u64(b, dr->nb);
     govO_puts(b, ",\"current_n\":");

@@ -937,7 +937,12 @@ static const gov_decision *evaluate(gov_vm *vm) {
                     govG_fired(vm, d->nfind - 1, now);
             }
         }
-        if (vm->trace_buf) govO_trace_rule(vm, ri, stopped ? 2 : fired != 0);
+        if (vm->trace_buf) {
+            /* A drift's threshold from a limit: the value in force, even when too few
+             * samples ended the rule before it read it. */
+            if (p->rule_drift[ri] != GOVB_NONE && p->drift[p->rule_drift[ri]].thlimit != GOVB_NONE) govV_resolve(vm);
+            govO_trace_rule(vm, ri, stopped ? 2 : fired != 0);
+        }
     }
     govG_advance(vm, now); /* the first steps of escalations the rules started */
     if (p->ngate) govG_compose(vm); /* a held run: the record gets the run's verdict */

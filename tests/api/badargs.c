@@ -117,6 +117,23 @@ static void program_cases(void)
     T(gov_program_load, "NULL err is allowed", gov_program_load("x", 1, &out, NULL) != GOV_OK && !out);
     T(gov_program_load, "an err whose size is too small",
       (err.size = 4, gov_program_load("x", 1, &out, &err) == GOV_EMISUSE && !out && err.size == 4));
+    T(gov_program_load_limits, "NULL bytes with a length",
+      gov_program_load_limits(NULL, 10, "{}", 2, NULL, &out, &err) == GOV_EMISUSE && !out && err.code == GOV_EMISUSE);
+    T(gov_program_load_limits, "NULL limits with a length",
+      gov_program_load_limits("x", 1, NULL, 2, NULL, &out, &err) == GOV_EMISUSE && !out);
+    T(gov_program_load_limits, "NULL out", gov_program_load_limits("x", 1, "{}", 2, NULL, NULL, &err) == GOV_EMISUSE);
+    T(gov_program_load_limits, "NULL err and NULL name are allowed",
+      gov_program_load_limits("x", 1, "{}", 2, NULL, &out, NULL) != GOV_OK && !out);
+    T(gov_program_load_limits, "an err whose size is too small",
+      (err.size = 4, gov_program_load_limits("x", 1, "{}", 2, NULL, &out, &err) == GOV_EMISUSE && !out && err.size == 4));
+    T(gov_override_count, "NULL program", gov_override_count(NULL) == 0);
+    T(gov_override_describe, "NULL program, NULL out, index -1 and count, size too small", ({
+          gov_override_info oi = {.size = sizeof oi};
+          int n = gov_override_count(P);
+          gov_override_describe(NULL, 0, &oi) == GOV_EMISUSE && gov_override_describe(P, 0, NULL) == GOV_EMISUSE &&
+              gov_override_describe(P, -1, &oi) == GOV_EMISUSE && gov_override_describe(P, n, &oi) == GOV_EMISUSE &&
+              (oi.size = 4, gov_override_describe(P, 0, &oi) == GOV_EMISUSE);
+      }));
     T(gov_program_free, "NULL", (gov_program_free(NULL), 1));
     T(gov_program_name, "NULL program", gov_program_name(NULL) == NULL);
     T(gov_program_id, "NULL program", gov_program_id(NULL) == NULL);
