@@ -304,6 +304,36 @@ static void diff_escalate(Diff *D, GovStr name, const char *what, GovNameRef o, 
             !o.name.s ? "an escalation added" : !n.name.s ? "no escalation any more" : "another escalation chain");
 }
 
+/* The levels of a group_by, as written: "tenant, agent"; "(none)" for one group. */
+static const char *group_text(Diff *D, const GovAlerting *a)
+{
+    char buf[64] = "";
+    size_t n = 0;
+    for (int l = 0; a && l < GOV_LVL__COUNT; l++)
+        if (a->group_by >> l & 1)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? ", " : "", gov_level_name((GovLevel)l));
+    return govD_fmt(D->a, "%s", n ? buf : "(none)");
+}
+
+/* Notification settings (spec/language.md §4.8, §9). They shape delivery only, never a
+ * finding or a verdict, so they are judged by how soon and how often a channel hears:
+ * a longer (or added) group_wait or repeat_interval loosens (later, fewer), a shorter
+ * (or removed) one tightens; a finer group_by (more levels: more groups, each delivered
+ * on its own) tightens, a coarser one loosens, and one neither finer nor coarser is
+ * unproven. */
+static void diff_alerting(Diff *D, const char *what, GovStr name, const GovAlerting *o, const GovAlerting *n)
+{
+    diff_duration(D, what, name, "group_wait", o ? o->group_wait : NULL, n ? n->group_wait : NULL, false);
+    diff_duration(D, what, name, "repeat_interval", o ? o->repeat_interval : NULL, n ? n->repeat_interval : NULL, false);
+    unsigned og = o ? o->group_by : 0, ng = n ? n->group_by : 0;
+    if (og == ng)
+        return;
+    Effect fx = (og & ng) == og ? FX_TIGHTEN : (og & ng) == ng ? FX_LOOSEN : FX_UNPROVEN;
+    add_why(D, what, name, "group_by", group_text(D, o), group_text(D, n), fx,
+            fx == FX_TIGHTEN ? "finer groups: each delivers on its own"
+            : fx == FX_LOOSEN ? "coarser groups: one delivery covers more" : "other groups");
+}
+
 static bool same_kind(const GovDecl *o, const GovDecl *n)
 {
     return o->record && n->record && str_eq(o->record->name, n->record->name);
@@ -337,6 +367,7 @@ static void diff_rule(Diff *D, const GovDecl *o, const GovDecl *n)
         add(D, "rule", n->name, "verdict", gov_verdict_name(o->u.rule.verdict), gov_verdict_name(n->u.rule.verdict),
             sev_verdict_fx(o->u.rule.verdict, n->u.rule.verdict));
     diff_notify(D, n->name, "rule", &o->u.rule.notify, &n->u.rule.notify);
+    diff_alerting(D, "rule", n->name, o->u.rule.alerting, n->u.rule.alerting);
     diff_escalate(D, n->name, "rule", o->u.rule.escalate ? *o->u.rule.escalate : (GovNameRef){0},
                   n->u.rule.escalate ? *n->u.rule.escalate : (GovNameRef){0});
 }
@@ -487,6 +518,7 @@ static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
                 ns.u.i > os.u.i ? FX_TIGHTEN : FX_LOOSEN);
     }
     diff_notify(D, n->name, "drift", &o->u.drift.notify, &n->u.drift.notify);
+    diff_alerting(D, "drift", n->name, o->u.drift.alerting, n->u.drift.alerting);
     diff_escalate(D, n->name, "drift", o->u.drift.escalate, n->u.drift.escalate);
 }
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,8 +144,24 @@ void govc_print_run(FILE *out, const gov_run *r)
  * escalation transitions name the gate or chain, its id and what happened. */
 void govc_print_action(FILE *out, const gov_action *a)
 {
-    if (a->type == GOV_ACT_NOTIFY) {
-        fprintf(out, "  notify %s %s (%s) for %s\n", a->kind, a->target, a->channel, a->rule);
+    if (a->type == GOV_ACT_NOTIFY || a->type == GOV_ACT_NOTIFY_HELD) {
+        fprintf(out, "  %s %s %s (%s) for %s", a->type_name, a->kind, a->target, a->channel, a->rule);
+        /* A rule with notification settings (spec/language.md §4.8): its group, and
+         * what the delivery covers or until when it is held. */
+        if (a->size >= offsetof(gov_action, first) + sizeof a->first && a->grouped) {
+            char buf[64];
+            gov_value t = {GOV_TIME, a->type == GOV_ACT_NOTIFY ? a->first : a->deadline, 0, NULL, 0};
+            govc_format_value(&t, buf, sizeof buf);
+            if (a->key_len)
+                fprintf(out, ", group %.*s", (int)a->key_len, a->key);
+            if (a->type == GOV_ACT_NOTIFY)
+                fprintf(out, ": %d finding%s since %s", a->grouped, a->grouped == 1 ? "" : "s", buf);
+            else
+                fprintf(out, ": held until %s", buf);
+            if (a->reason)
+                fprintf(out, " (%s)", a->reason);
+        }
+        fputc('\n', out);
         return;
     }
     bool esc = a->type >= GOV_ACT_ESC_START;

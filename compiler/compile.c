@@ -1361,6 +1361,21 @@ static void emit_sustained(Comp *K, uint32_t ri, GovExpr *for_, bool clear_when,
     put64(b, (uint64_t)stale.u.i);
 }
 
+/* NOTIFYCFG (spec/bytecode.md): the notification settings of rule ri, just emitted;
+ * nothing for a rule whose settings shape nothing (W020). */
+static void emit_alerting(Comp *K, uint32_t ri, const GovAlerting *a, const GovNameList *notify)
+{
+    if (!a || notify->n == 0 || (a->wait_ns <= 0 && a->repeat_ns <= 0))
+        return;
+    Buf *b = &K->sec[GOVB_S_NOTIFYCFG];
+    put32(b, ri);
+    put32(b, a->group_by);
+    put32(b, a->group_by ? GOVB_NC_GROUPS : 1);
+    put32(b, 0);
+    put64(b, (uint64_t)(a->wait_ns > 0 ? a->wait_ns : 0));
+    put64(b, (uint64_t)(a->repeat_ns > 0 ? a->repeat_ns : 0));
+}
+
 /* ------------------------------------------------------------------ waivers */
 
 static int cmp_waiver(const void *a, const void *b)
@@ -1791,6 +1806,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
                 put32(&K->sec[GOVB_S_ESCALATE], d->u.rule.escalate->ref->index);
             }
             emit_rule(K, d, d->u.rule.when, d->u.rule.clear_when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
+            emit_alerting(K, K->nrules - 1, d->u.rule.alerting, &d->u.rule.notify);
             if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)
                 emit_sustained(K, K->nrules - 1, d->u.rule.for_, d->u.rule.clear_when != NULL, d->u.rule.clear_after,
                                d->u.rule.stale_after);
@@ -1812,6 +1828,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
             }
             drift_rule[d->index] = K->nrules;
             emit_rule(K, d, NULL, NULL, &d->u.drift.notify, d->u.drift.severity, d->u.drift.verdict);
+            emit_alerting(K, K->nrules - 1, d->u.drift.alerting, &d->u.drift.notify);
             if (d->u.drift.for_) {
                 /* `for`: the drift's rule is sustained (spec/language.md §4.5.1), per key
                  * as the drift is, in a table of the drift's capacity: it sees the keys

@@ -45,6 +45,9 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/cli/run.sh" "GOVC=$(BUILD)/govc sh t
 TEST_DEPS += $(BUILD)/govc
 
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
+# Alert hygiene (issue 24.2): one day of generated history before and after, state
+# across restarts, a full group table.
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/alerts/run.sh"
 TEST_DEB_PKGS += git
 # git:REV:PATH never reaches git as an option, nor goes through a shell (issue 18.3).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/git_args.sh"

@@ -512,7 +512,9 @@ enum {
     GOV_ACT_ESC_DROPPED,    /* not started: reason (table full, key too long) */
     GOV_ACT_RULE_FIRING,    /* a sustained rule started firing: since (its condition's start) */
     GOV_ACT_RULE_CLEARED,   /* a sustained rule stopped firing: since (when it started) */
-    GOV_ACT_GATE_APPROVAL   /* an approval counted towards a gate's quorum (approvals of quorum) */
+    GOV_ACT_GATE_APPROVAL,  /* an approval counted towards a gate's quorum (approvals of quorum) */
+    GOV_ACT_NOTIFY_HELD     /* a notification held for its group's next delivery (reason
+                               "group_wait" or "repeat_interval"; deadline: when) */
 };
 
 /* A held run (spec/trace.md §6): a run id with a review gate opened. Its verdict is the
@@ -555,7 +557,8 @@ typedef struct gov_action {
     const char *outcome;                        /* timeout outcome, or NULL */
     const char *reason;                         /* refusal, blocking or ending reason */
     int64_t at;                                 /* when it happened (ns since epoch) */
-    int64_t deadline;                           /* gate_open: when the SLA runs out */
+    int64_t deadline;                           /* gate_open: when the SLA runs out; notify_held:
+                                                   when its group delivers it */
     int64_t since;                              /* rule_firing, rule_cleared (above) */
     int step, round, skipped;                   /* escalation_step */
     const char *policy_id;
@@ -565,6 +568,11 @@ typedef struct gov_action {
     const char *requester; size_t requester_len;/* gate_open of a gate with `requester` */
     int has_run;                                /* 1: run is the held run, after this action */
     gov_run run;
+    /* Notifications of a rule with notification settings (spec/language.md §4.8); read
+     * only by callers whose struct has them (size). key is the group. */
+    int grouped;                                /* notify: the findings it covers (>= 1);
+                                                   notify_held: 1; else 0 */
+    int64_t first;                              /* ... when the first of them came */
 } gov_action;
 
 GOV_API int gov_decision_status(const gov_decision *d);        /* GOV_OK or error code */

@@ -695,6 +695,36 @@ static void put_run(govO_buf *b, const govV_runsnap *r, const char *id, uint32_t
 
 /* One action (spec/trace.md §2 and §6). Notifications keep their first form; the
  * others list what a host needs to deliver them without the policy. */
+/* A notification of a rule with notification settings (spec/language.md §4.8, spec/
+ * trace.md §10), after its type: the channel, the rule, its group and, for one
+ * delivered, how many findings it covers since when; for one held, why and until when. */
+static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
+    const gov_program *p = vm->p;
+    const govL_chan *ch = &p->chan[a->channel];
+    govO_puts(b, ",\"channel\":");
+    govO_jstr(b, p->str[ch->name], p->strlen_[ch->name]);
+    static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
+    govO_printf(b, ",\"kind\":\"%s\",\"target\":", kinds[ch->kind]);
+    govO_jstr(b, p->str[ch->target], p->strlen_[ch->target]);
+    govO_puts(b, ",\"rule\":");
+    govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
+    govO_printf(b, ",\"severity\":\"%s\",\"group\":", sev_names[a->severity]);
+    govO_jstr(b, vm->kpool + a->koff, a->klen);
+    if (a->type == GOV_ACT_NOTIFY) {
+        govO_printf(b, ",\"grouped\":%u,\"since\":", a->approvals);
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
+    } else {
+        govO_puts(b, ",\"until\":");
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
+    }
+    if (a->reason) govO_printf(b, ",\"reason\":\"%s\"", govG_reason(a->reason));
+    govO_puts(b, ",\"at\":");
+    govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
+    govO_puts(b, ",\"policy_id\":\"");
+    govO_puts(b, p->id);
+    govO_puts(b, "\"}");
+}
+
 static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
     const gov_program *p = vm->p;
@@ -723,6 +753,10 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_puts(b, ",\"policy_id\":\"");
         govO_puts(b, p->id);
         govO_puts(b, "\"}");
+        return;
+    }
+    if (GOVV_GROUPED(a)) {
+        put_grouped(b, vm, a);
         return;
     }
     if (a->gate != GOVB_NONE) {
