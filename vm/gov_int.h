@@ -89,8 +89,6 @@ typedef struct govL_rule {
 #define GOVL_RULE_SUS 2u        /* a sustained rule: its state steps on every record */
 #define GOVL_RULE_SLOW (GOVL_RULE_TRACK | GOVL_RULE_SUS) /* run alone and tracked (vm/vm_run.h) */
 
-typedef struct govL_rcode { uint32_t code, end; } govL_rcode; /* a rule's code: [code, end) */
-
 /* The scan's own opcodes (vm/vm_run.h), never in a file: load.c writes them into the
  * scan's copy of the rules' code (prog->xcode) after verification. X_END ends a rule that
  * did not fire (the scan goes on with the next), X_SLOW stands for a rule the scan leaves
@@ -240,7 +238,6 @@ struct gov_program {
     uint32_t *code;
     govL_src *src;
     uint32_t *kind_rules;       /* rule indices grouped by kind, declaration order */
-    govL_rcode *kind_rcode;     /* per kind_rules entry: its code, or NONE if GOVL_RULE_SLOW */
     int has_guards;             /* RULEGUARDS present: evaluate runs the rules a record can reach */
     void *gblock;               /* the guard index's one allocation */
     govL_kguard *kguard;        /* per kind */
