@@ -517,7 +517,7 @@ int govc_replay(int argc, char **argv)
             print_trace("new", d[0]);
         }
     }
-    if (rc == 0 && in && ferror(in)) {
+    if (rc == 0 && in && (ferror(in) || lr.error)) {
         fprintf(stderr, "govc replay: read error on input\n");
         rc = 2;
     }

@@ -481,7 +481,7 @@ static int run_records(const RunOpts *o, gov_program *prog)
             fprintf(stderr, "govc run: log %s: %llu lines, head %s\n", o->log, (unsigned long long)lines, head);
         }
     }
-    if (rc == 0 && in && ferror(in)) {
+    if (rc == 0 && in && (ferror(in) || lr.error)) {
         fprintf(stderr, "govc run: read error on input\n");
         rc = 2;
     }

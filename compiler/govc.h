@@ -55,10 +55,14 @@ typedef struct GovcLines {
     size_t cap;
     size_t len;   /* the line's whole length, also when it was longer than max */
     bool started;
-    unsigned char pend[4]; /* bytes read ahead at the start (no byte order mark) */
-    int npend, ipend;
+    bool skip_lf; /* the last line ended at a CR: a LF next is the same line end */
+    bool eof, error; /* read(2) reported the end, or failed (error: errno in err) */
+    int err;
+    size_t rpos, rlen; /* the unread bytes of rb */
+    unsigned char rb[1 << 16]; /* read(2) in blocks: what is there, without waiting for more */
 } GovcLines;
-/* The next line: its length; -1 at the end of input; -2 out of memory; -3 when it is
+/* The next line: its length; -1 at the end of input (or a read error: error and err);
+ * -2 out of memory; -3 when it is
  * longer than max: then buf holds its first max + 1 bytes (and len its length), read in
  * bounded memory, which gov_eval_json refuses for the length alone. */
 long govc_lines_next(GovcLines *r);

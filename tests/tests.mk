@@ -16,6 +16,8 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/sarif/run.sh"
 NPM_DIRS += tests/check/sarif
 # govc check --policy-of FILE: the whole policy one file belongs to (issue 23).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/policy_of.sh"
+# E044's window memory estimate is the arena the VM gives the window (issue 19).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/window_mem.sh"
 # govc lsp (issue 23, spec/lsp.md): over real pipes from a Python client, from headless
 # Neovim's built-in LSP client, from Emacs's eglot, and from vscode-languageserver-protocol
 # (npm) in Node.

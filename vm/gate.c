@@ -587,10 +587,7 @@ const gov_decision *govG_event(gov_vm *vm, int ev, const char *ids, size_t idn, 
             govG_recompute_due(vm);
         }
     }
-    if (vm->trace_buf) {
-        govO_trace_begin(vm);
-        govO_trace_end(vm);
-    }
+    govV_trace_ready(vm, GOVV_TR_HEAD);
     return d;
 }
 

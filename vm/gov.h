@@ -27,8 +27,9 @@
  *   4. Read.     The decision: verdict, findings (rule, severity, the values compared, the
  *                limit and the scope and file:line its value came from), actions (one
  *                notification per channel per finding), the policy id, and optionally a
- *                trace (gov_vm_set_trace) in the JSON form of spec/trace.md. A decision
- *                stays valid until the next evaluation on the same VM.
+ *                trace (gov_vm_set_trace, gov_decision_trace) in the JSON form of
+ *                spec/trace.md, rendered when asked for. A decision stays valid until
+ *                the next evaluation on the same VM.
  *   4b. Time.    The VM's clock is the latest event time it has seen. Records, gate
  *                approvals and rejections, acknowledgements and ticks (gov_tick) move
  *                it forward, never back; gate SLAs and escalation steps fall due on it
@@ -336,7 +337,9 @@ GOV_API const char *gov_vm_errmsg(const gov_vm *vm);
  * count of records, the clock, the gate and escalation tables. For tests; slots freed
  * keep stale bytes, so compare gov_state_save outputs to compare states. */
 GOV_API void gov_vm_state(const gov_vm *vm, const void **bytes, size_t *len);
-/* Write the trace of every following evaluation into buf (NULL turns tracing off). */
+/* The buffer gov_decision_trace writes traces into (NULL: none). Evaluating is the same
+ * with or without one: the trace is rendered from what the evaluation kept when it is
+ * asked for (spec/trace.md §3). */
 GOV_API void gov_vm_set_trace(gov_vm *vm, char *buf, size_t cap);
 
 /* ---------------------------------------------------------------- 2b. host functions
@@ -658,8 +661,11 @@ GOV_API int gov_decision_action(const gov_decision *d, size_t i, gov_action *out
 GOV_API int gov_decision_run(const gov_decision *d, gov_run *out);
 /* The decision as one line of JSON (spec/trace.md), NUL-terminated; *len excludes NUL. */
 GOV_API int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len);
-/* The trace of this evaluation: GOV_OK with text/len, GOV_ESPACE with *len the bytes
- * needed, or GOV_ENOTRACE when no trace buffer was set. */
+/* The trace of this evaluation, rendered into the trace buffer on the first call (and
+ * again after gov_vm_set_trace sets another buffer): GOV_OK with text/len, GOV_ESPACE
+ * with *len the bytes needed (set a bigger buffer and call again), or GOV_ENOTRACE when
+ * no trace buffer is set, or when the VM has begun its next record or event before the
+ * trace was rendered (spec/trace.md §3). */
 GOV_API int gov_decision_trace(const gov_decision *d, const char **text, size_t *len);
 
 /* ---------------------------------------------------------------- 4d. for bindings

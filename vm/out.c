@@ -1042,10 +1042,14 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
     govO_put(b, ",", 1);
     put_at(b, p, r->file, r->line, r->col);
     govO_puts(b, fired == 1 ? ",\"fired\":true," : fired ? ",\"fired\":false,\"stopped\":\"host_error\"," : ",\"fired\":false,");
-    /* A fired rule's finding is the decision's latest: a waiver may cover it. */
-    if (fired == 1 && vm->dec.nfind && vm->find[vm->dec.nfind - 1].rule == ri && vm->find[vm->dec.nfind - 1].waiver != GOVB_NONE) {
-        put_waived(b, vm, vm->find[vm->dec.nfind - 1].waiver);
-        govO_put(b, ",", 1);
+    /* A fired rule's finding (a rule fires at most once a record): a waiver may cover it. */
+    for (uint32_t i = 0; fired == 1 && i < vm->dec.nfind; i++) {
+        if (vm->find[i].rule != ri) continue;
+        if (vm->find[i].waiver != GOVB_NONE) {
+            put_waived(b, vm, vm->find[i].waiver);
+            govO_put(b, ",", 1);
+        }
+        break;
     }
     if (p->rule_sus[ri] != GOVB_NONE) {
         /* A sustained rule: its condition on this record, the record's key (a rule kept
