@@ -63,7 +63,7 @@ if ext is None and MODE in ("", "cffi"):
     if cffi is not None:
         ffi = cffi.FFI()
         ffi.cdef("""
-            typedef struct gov_summary { int status; int verdict; uint64_t line; int json; size_t len; } gov_summary;
+            typedef struct gov_summary { uint32_t size; int status; int verdict; uint64_t line; int json; size_t len; } gov_summary;
             const void *gov_eval_json_summary(void *vm, const char *json, size_t len, uint64_t lineno,
                                               char *buf, size_t cap, gov_summary *out);
         """)

@@ -109,8 +109,8 @@ class HostError(_Sized):
                 ("status", c_int), ("verdict", c_int)]
 
 
-class Summary(Structure):
-    _fields_ = [("status", c_int), ("verdict", c_int), ("line", c_uint64), ("json", c_int), ("len", c_size_t)]
+class Summary(_Sized):
+    _fields_ = [("size", c_uint32), ("status", c_int), ("verdict", c_int), ("line", c_uint64), ("json", c_int), ("len", c_size_t)]
 
 
 # ---------------------------------------------------------------- structures (gov_compiler.h)

@@ -454,6 +454,7 @@ class VM:
             self._vmh = ffi.cast("void *", vm.value)
             self._buf = ffi.new("char[]", self._outcap)
             self._fst = ffi.new("gov_summary *")
+            self._fst.size = ffi.sizeof("gov_summary")
             self._unpack = ffi.unpack
             self._ptr = lambda d: int(ffi.cast("uintptr_t", d))
         else:
