@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,11 +35,13 @@ SOAK_DELAY_MS = int(os.environ.get("GOVD_SOAK_DELAY_MS", "2"))
 GOVD = os.path.join(BUILD, "govd")
 TMP = tempfile.mkdtemp(prefix="govd-bench-")
 rows = []
+RUNNING = []  # every govd started, stopped at the end even when a part fails
 
 
 def start(*args):
     err = open(os.path.join(TMP, "err-%d" % time.monotonic_ns()), "wb+")
     p = subprocess.Popen([GOVD, "--listen", "127.0.0.1:0"] + list(args), stdout=subprocess.DEVNULL, stderr=err)
+    RUNNING.append(p)
     for _ in range(500):
         err.seek(0)
         m = re.search(rb"listening on 127\.0\.0\.1:(\d+)", err.read())
@@ -302,4 +305,11 @@ def main():
         f.write(text)
 
 
-main()
+try:
+    main()
+finally:
+    for proc in RUNNING:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    shutil.rmtree(TMP, ignore_errors=True)  # the batch body and response: about 180 MB
