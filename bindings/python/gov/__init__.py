@@ -15,9 +15,10 @@ from ._lib import govc as _govc
 from .errors import BindError, CompileError, GovError, LoadError, RecordError
 from .policy import Diagnostic, Location, Note, Policy, check, partition_of, render
 from .vm import Action, Compare, Decision, Finding, HostFailure, Limit, Value, VM, to_ns
+from .pset import PolicySet, SetDecision
 
 __version__ = _govc.gov_compiler_version().decode()
 
 __all__ = ["Action", "BindError", "Compare", "CompileError", "Decision", "Diagnostic", "Finding",
-           "GovError", "HostFailure", "Limit", "LoadError", "Location", "Note", "Policy", "RecordError",
+           "GovError", "HostFailure", "Limit", "LoadError", "Location", "Note", "Policy", "PolicySet", "RecordError", "SetDecision",
            "VM", "Value", "check", "partition_of", "render", "to_ns"]
