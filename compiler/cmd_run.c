@@ -524,8 +524,28 @@ static void print_set_text(FILE *out, const gov_decision **ds, size_t n, const g
                 verdicts[r->verdict], gov_program_name(gov_decision_program(ds[r->decided_by])));
     else
         fprintf(out, "line %llu: %s\n", (unsigned long long)gov_decision_line(ds[0]), verdicts[r->verdict]);
-    for (size_t i = 0; i < n; i++)
-        print_member_text(out, gov_decision_program(ds[i]), ds[i]);
+    for (size_t i = 0; i < n; i++) {
+        /* A member that holds no gate or escalation of an event's id only refused it, which
+         * does not count in the set (spec/trace.md §10): say that, not its "block". */
+        const char *ev = gov_decision_status(ds[i]) == GOV_OK ? gov_decision_event(ds[i]) : "";
+        const char *why = NULL;
+        bool other = false;
+        if (strcmp(ev, "approve") == 0 || strcmp(ev, "reject") == 0 || strcmp(ev, "ack") == 0)
+            for (size_t k = 0; k < gov_decision_action_count(ds[i]); k++) {
+                gov_action a = {.size = sizeof a};
+                gov_decision_action(ds[i], k, &a);
+                if (a.type == GOV_ACT_REFUSED && a.reason &&
+                    (strcmp(a.reason, "no pending gate with this id") == 0 ||
+                     strcmp(a.reason, "no running escalation with this id") == 0))
+                    why = a.reason;
+                else
+                    other = true;
+            }
+        if (why && !other)
+            fprintf(out, "  policy %s: %s: not its id (%s)\n", gov_program_name(gov_decision_program(ds[i])), ev, why);
+        else
+            print_member_text(out, gov_decision_program(ds[i]), ds[i]);
+    }
 }
 
 static int print_set_json(FILE *out, const gov_decision **ds, size_t n, const gov_set_result *r, char **buf,
