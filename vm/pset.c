@@ -50,7 +50,7 @@ static void combine(gov_vm *const *vms, size_t n, const gov_decision **out, cons
         }
         if (!applies[i]) continue;
         r->applied++;
-        if (out[i]->verdict > r->verdict || (r->decided_by < 0 && out[i]->verdict != GOV_ALLOW)) {
+        if (out[i]->verdict > r->verdict) { /* strictly: the first member with it decided */
             r->verdict = out[i]->verdict;
             r->decided_by = (int)i;
         }
