@@ -101,6 +101,10 @@ demo: all
 	    rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
 	  fi; \
 	done
+	@echo; echo "== policy set: two teams' policies and the platform's (spec/trace.md 10)"
+	@$(BUILD)/govc run --format text -p policies/billing_team -p policies/support_team \
+	  -p policies/platform_guardrails policies/platform_guardrails/events.jsonl; \
+	  rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
 # ---------------------------------------------------------------- dependency checks
 # Here, after every fragment, the lists are complete. A stamp holds the list it checked,

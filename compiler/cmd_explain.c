@@ -466,7 +466,7 @@ int govc_explain(int argc, char **argv)
         if (k < 0)
             return a.status;
         if (k == 'p' && policy)
-            return govc_usage_error(&a, "one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)",
+            return govc_usage_error(&a, "one policy at a time: '%s' and '%s' were both given (a policy set is for govc run only)",
                                     policy, a.value);
         if (k == OPT_STATE && state)
             return govc_usage_error(&a, "one state at a time: '%s' and '%s' were both given", state, a.value);

@@ -89,3 +89,5 @@ TEST_SUITES += "python3 tests/sets/run.py $(BUILD)/govc"
 bench: bench-lsp
 bench-lsp: $(BUILD)/govc
 	@/usr/bin/python3 tests/lsp/bench.py $(BUILD)/govc 10000 40
+# Policy sets: govc run -p A -p B (spec/trace.md §11).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/pset/run.sh"

@@ -692,6 +692,55 @@ GOV_API int gov_decision_summary(const gov_decision *d, char *buf, size_t cap, g
 GOV_API const gov_decision *gov_eval_json_summary(gov_vm *vm, const char *json, size_t len, uint64_t lineno,
                                                   char *buf, size_t cap, gov_summary *out);
 
+/* ---------------------------------------------------------------- 6. policy sets
+ *
+ * Several policies enforced together (two teams' and a platform-wide one): every input
+ * is evaluated against each, and the set's verdict is the most restrictive
+ * (spec/trace.md §11). A set is the caller's array of VMs, each initialised on its own
+ * program in its own arena, in the set's order (which breaks ties: the first member
+ * with the set's verdict decided it). These calls hold no state of their own and
+ * allocate nothing; each member's decision stays valid until that member evaluates
+ * again, so all n are readable together. Save and restore a set member by member
+ * (gov_state_save and gov_state_load on each VM).
+ *
+ *   gov_set_eval_json  one JSON line (record or event) on every member: a record goes
+ *                      to each member whose policy declares its kind, and a member
+ *                      that declares no such kind is ticked to the record's time
+ *                      instead, so every member's clock stays the set's; an approval,
+ *                      rejection or acknowledgement goes to every member and counts
+ *                      only in the one that holds that gate or escalation (ids name
+ *                      their policy); the others refuse it ("no pending gate with this
+ *                      id") without it counting in the set's verdict.
+ *   gov_set_tick       gov_tick on every member.
+ *   gov_set_json       the set's decision as one JSON line (spec/trace.md §11).
+ *
+ * out[i] is member i's decision; res the set's result. They return GOV_OK, or
+ * GOV_EMISUSE (NULL vms, out or res, n of 0 or above GOV_SET_MAX, a NULL member, the
+ * same VM twice, res's size too small) with nothing evaluated and nothing written. */
+#define GOV_SET_MAX 64
+typedef struct gov_set_result {
+    uint32_t size;         /* sizeof(gov_set_result), set by the caller */
+    int status;            /* GOV_OK, or the code of the first member whose decision is an
+                              error (a member without the record's kind is not one) */
+    int failed;            /* that member's index, or -1 */
+    int verdict;           /* the most restrictive verdict of the members that apply; GOV_ALLOW
+                              when status is not GOV_OK (as gov_decision_verdict) */
+    int decided_by;        /* the first member whose verdict is the set's, or -1 when the
+                              verdict is allow or status is not GOV_OK */
+    int applied;           /* members the input applied to: those that evaluated the record
+                              (not ticked instead), or that held the event's gate or escalation */
+} gov_set_result;
+GOV_API int gov_set_eval_json(gov_vm *const *vms, size_t n, const char *json, size_t len, uint64_t lineno,
+                              const gov_decision **out, gov_set_result *res);
+GOV_API int gov_set_tick(gov_vm *const *vms, size_t n, int64_t now, const gov_decision **out, gov_set_result *res);
+/* The set's decision from the members' decisions ds[0..n) and the res they gave, into
+ * buf as for gov_decision_json (GOV_ESPACE with *len the bytes needed). A decision
+ * with a trace (gov_vm_set_trace) carries it as its member "trace". GOV_EMISUSE for
+ * NULL ds, res or len, a NULL or VM-less decision, n out of range, or a res whose
+ * indexes are out of range. */
+GOV_API int gov_set_json(const gov_decision *const *ds, size_t n, const gov_set_result *res, char *buf, size_t cap,
+                         size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -798,6 +798,7 @@ GOV_HIDDEN const gov_decision *govG_event(gov_vm *vm, int ev, const char *id, si
 GOV_HIDDEN const char *govG_type_name(int type);
 GOV_HIDDEN const char *govG_reason(int reason);
 GOV_HIDDEN const char *govG_outcome(int outcome);
+GOV_HIDDEN int govG_not_mine(const gov_vm *vm);
 
 /* vm.c, for gate.c */
 GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
@@ -926,6 +927,8 @@ GOV_HIDDEN void govO_double(govO_buf *b, double x);
 GOV_HIDDEN void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c);
 GOV_HIDDEN void govO_text(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c);
 GOV_HIDDEN int govO_finish(govO_buf *b, size_t *len);
+GOV_HIDDEN void govO_decision(govO_buf *b, const gov_decision *d, int in_set);
+GOV_HIDDEN const char *govO_code_name(int code);
 GOV_HIDDEN void govO_trace_begin(gov_vm *vm);
 GOV_HIDDEN void govO_trace_rule(gov_vm *vm, uint32_t rule, int fired);
 GOV_HIDDEN void govO_trace_end(gov_vm *vm);

@@ -25,10 +25,11 @@ from .errors import BindError, CompileError, GovError, LimitsError, LoadError, L
 from .log import Difference, Log, LogLine, Replay, Verification, read_log, replay_log, verify_log
 from .policy import Diagnostic, Location, Note, Policy, check, partition_of, render
 from .vm import Action, Compare, Decision, Finding, HostFailure, Limit, Value, VM, to_ns
+from .pset import PolicySet, SetDecision
 
 __version__ = _govc.gov_compiler_version().decode()
 
 __all__ = ["Action", "BindError", "Compare", "CompileError", "Decision", "Diagnostic", "Difference", "Finding",
            "GovError", "HostFailure", "Limit", "LimitsError", "LoadError", "Location", "Log", "LogError", "LogLine",
-           "Note", "Policy", "RecordError", "Replay", "VM", "Value", "Verification", "check", "partition_of",
-           "read_log", "render", "replay_log", "to_ns", "verify_log"]
+           "Note", "Policy", "PolicySet", "RecordError", "Replay", "SetDecision", "VM", "Value", "Verification",
+           "check", "partition_of", "read_log", "render", "replay_log", "to_ns", "verify_log"]
