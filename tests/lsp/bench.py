@@ -79,5 +79,6 @@ with open(log) as f:
 times.sort()
 p90 = times[int(len(times) * 0.9) - 1]
 print("govc lsp, %d-line policy (%d bytes), %d edits: edit to diagnostics median %.1f ms, p90 %.1f ms, max %.1f ms; "
-      "the server's check median %.1f ms" % (len(out), len(text), edits, statistics.median(times), p90, times[-1],
-                                             statistics.median(checks[1:])))
+      "the server's check median %.1f ms (goal: p90 50 ms; load average %.2f %.2f %.2f on %d CPUs)"
+      % (len(out), len(text), edits, statistics.median(times), p90, times[-1], statistics.median(checks[1:]),
+         *os.getloadavg(), os.cpu_count() or 0))
