@@ -965,6 +965,14 @@ static void test_output(void) {
     gov_record_begin(svm, 0);
     check(gov_decision_trace(d, &tt, &tl2) == GOV_ENOTRACE && tl2 == 0 && *tt == 0,
           "once the next record begins, an unrendered trace is gone: GOV_ENOTRACE", NULL);
+    {   /* A state loaded over the one the decision left: its trace is gone too. */
+        static char st[1 << 16];
+        size_t sl;
+        d = js("{\"at\":\"2026-01-31T09:30:00Z\",\"latency_ms\":5000,\"cost_usd\":1}");
+        check(gov_state_save(svm, st, sizeof st, &sl) == GOV_OK && gov_state_load(svm, st, sl) == GOV_OK &&
+                  gov_decision_trace(d, &tt, &tl2) == GOV_ENOTRACE,
+              "after gov_state_load, an unrendered trace is gone: GOV_ENOTRACE", NULL);
+    }
     gov_vm_set_trace(svm, NULL, 0);
     check(gov_vm_init(sp, NULL, tbuf, 10, &(gov_vm *){0}) == GOV_ESPACE, "arena too small: GOV_ESPACE", NULL);
 }
