@@ -923,8 +923,15 @@ int govc_run(int argc, char **argv)
         fprintf(stderr, "govc run: --trace goes with the json format; use govc explain for prose\n");
         return 2;
     }
-    if (o.npolicies > 1)
+    if (o.npolicies > 1) {
+        /* A limits file is proved against one policy's scopes (spec/language.md §5.2); a
+         * set has no one policy to prove it against, so it is refused, not ignored. */
+        if (o.limits) {
+            fprintf(stderr, "govc run: --limits goes with one policy; a policy set (several -p) takes none\n");
+            return 2;
+        }
         return run_set(&o);
+    }
     if (o.nstates > 1) {
         fprintf(stderr, "govc run: --state is given once per policy: %d for 1 policy\n", o.nstates);
         return 2;

@@ -30,6 +30,7 @@ check "kinds-text" "$GOVC" run --format text $TS "$here/events.jsonl"
 # Refusals (exit 2, nothing evaluated).
 check "same-name" "$GOVC" run -p policies/support -p policies/support policies/support/records.jsonl
 check "state-count" "$GOVC" run $TS --state "$tmp/a.st" "$here/events.jsonl"
+check "limits-refused" "$GOVC" run $EX --limits policies/support/limits.json "$EV"
 
 # Each member's decision inside the set is the member's decision alone, except that its
 # findings name their policy: the set evaluates, it does not reinterpret.
