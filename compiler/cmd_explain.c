@@ -388,8 +388,8 @@ static int load_state(gov_vm *vm, const gov_program *prog, const char *path)
 static void explain_head(const gov_decision *d, const gov_program *prog, const char *state, size_t pend, size_t esc)
 {
     size_t nf = gov_decision_finding_count(d);
-    gov_run run;
-    int has_run = gov_decision_run(d, &run);
+    gov_run run = {.size = sizeof run};
+    int has_run = gov_decision_run(d, &run) == 1;
     const char *v = explain_verdicts[gov_decision_verdict(d)];
     if (!gov_decision_kind(d))
         printf("event %s: verdict %s%s\n", gov_decision_event(d), v,

@@ -217,8 +217,8 @@ static void print_text(FILE *out, const gov_program *p, const gov_decision *d)
         return;
     }
     size_t nf = gov_decision_finding_count(d);
-    gov_run run;
-    int has_run = gov_decision_run(d, &run);
+    gov_run run = {.size = sizeof run};
+    int has_run = gov_decision_run(d, &run) == 1;
     if (!gov_decision_kind(d)) {
         /* An approval, rejection, acknowledgement or tick: what it set in motion; an
          * approval or rejection also gives the run's verdict. */

@@ -4,7 +4,7 @@ GOVC_SRCS := compiler/govc.c compiler/drive.c compiler/cmd_check.c compiler/cmd_
              compiler/program.c compiler/cmd_run.c compiler/cmd_explain.c compiler/cmd_test.c compiler/test_mock.c compiler/cmd_diff.c compiler/diff_prove.c compiler/cmd_replay.c compiler/cmd_audit.c \
              compiler/cmd_fmt.c compiler/fmt.c compiler/fmt_doc.c compiler/host.c compiler/jview.c compiler/opts.c \
              compiler/gitside.c compiler/outfile.c compiler/lsp.c compiler/lsp_io.c compiler/lsp_json.c \
-             compiler/lsp_index.c compiler/lsp_feat.c
+             compiler/lsp_index.c compiler/lsp_feat.c compiler/lsp_nav.c
 GOVC_OBJS := $(GOVC_SRCS:%.c=$(BUILD)/obj/%.o)
 STDLIB_MODS := $(sort $(wildcard stdlib/*.gov))
 

@@ -10,6 +10,9 @@
 #include "compiler/lsp.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -450,9 +453,12 @@ char *lsp_source_uri(Server *S, Unit *u, uint32_t file)
         snprintf(buf, sizeof buf, "%s/%s.gov", S->std_dir, path + 4);
         return lsp_path_uri(buf);
     }
-    /* An open document keeps the URI its client gave it. */
+    /* An open document keeps the URI its client gave it (one that is not a file is
+     * checked under its URI). */
     for (size_t i = 0; i < S->ndocs; i++) {
         Doc *d = S->docs[i];
+        if (!d->path && strcmp(d->uri, path) == 0)
+            return strdup(d->uri);
         if (d->path) {
             char *k = norm_path(d->path);
             bool same = k && strcmp(k, path) == 0;
@@ -798,8 +804,7 @@ static void unit_drop_if_unused(Server *S, Unit *u)
     unit_free(u);
 }
 
-/* Check and publish every unit with a changed text. */
-static void check_dirty(Server *S)
+void lsp_check_dirty(Server *S)
 {
     for (size_t i = 0; i < S->nunits; i++) {
         Unit *u = S->units[i];
@@ -853,7 +858,7 @@ static void did_open(Server *S, const Lj *params)
         }
         S->docs = nd;
         S->docs[S->ndocs++] = d;
-        d->path = uri_path(uri);
+        d->path = S->no_files ? NULL : uri_path(uri);
     }
     d->len = 0;
     size_t n = lj_get(td, "text")->n;
@@ -930,7 +935,8 @@ static void initialize(Server *S, const Lj *id, const Lj *params)
     int64_t ms;
     if (lj_int(lj_get(opts, "debounceMs"), 0, 10000, &ms))
         S->debounce_ms = (int)ms;
-    std_setup(S, lj_str(lj_get(opts, "stdDir")));
+    if (!S->no_files)
+        std_setup(S, lj_str(lj_get(opts, "stdDir")));
     LjBuf b;
     lb_init(&b);
     lb_printf(&b,
@@ -940,9 +946,11 @@ static void initialize(Server *S, const Lj *id, const Lj *params)
               "\"documentSymbolProvider\":true,"
               "\"completionProvider\":{\"triggerCharacters\":[\".\"],\"resolveProvider\":false},"
               "\"documentFormattingProvider\":true,"
-              "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\"]}},"
+              "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\"]},"
+              "\"workspaceSymbolProvider\":true,\"renameProvider\":{\"prepareProvider\":true},"
+              "\"semanticTokensProvider\":{\"legend\":%s,\"full\":true,\"range\":false}},"
               "\"serverInfo\":{\"name\":\"govc lsp\",\"version\":\"%s\"}}",
-              S->enc == LSP_ENC_UTF8 ? "utf-8" : "utf-16", GOVC_VERSION);
+              S->enc == LSP_ENC_UTF8 ? "utf-8" : "utf-16", lsp_semantic_legend, GOVC_VERSION);
     lsp_reply_buf(S, id, &b);
     lb_free(&b);
     S->initialized = true;
@@ -988,6 +996,10 @@ static const struct { const char *method; Handler fn; } requests[] = {
     {"textDocument/completion", lsp_completion},
     {"textDocument/formatting", lsp_formatting},
     {"textDocument/codeAction", lsp_code_action},
+    {"textDocument/prepareRename", lsp_prepare_rename},
+    {"textDocument/rename", lsp_rename},
+    {"textDocument/semanticTokens/full", lsp_semantic_tokens},
+    {"workspace/symbol", lsp_workspace_symbols},
 };
 
 static void request(Server *S, const char *method, const Lj *id, const Lj *params)
@@ -1055,6 +1067,82 @@ static void notification(Server *S, const char *method, const Lj *params)
      * nothing to do. */
 }
 
+/* ------------------------------------------------------------------ cancellation */
+
+/* The key of a request id: "n:123" or "s:abc" (NULL for another kind), malloc'd. */
+static char *id_key(const Lj *id)
+{
+    int64_t n;
+    LjBuf b;
+    lb_init(&b);
+    if (lj_is(id, LJ_STR)) {
+        lb_puts(&b, "s:");
+        lb_put(&b, id->u.str, id->n);
+    } else if (lj_int(id, INT64_MIN, INT64_MAX, &n)) {
+        lb_printf(&b, "n:%lld", (long long)n);
+    } else {
+        return NULL;
+    }
+    if (b.oom || !b.p) {
+        lb_free(&b);
+        return NULL;
+    }
+    return b.p; /* the buffer is NUL-terminated and owned by the caller now */
+}
+
+/* Whether the client cancelled request id (a $/cancelRequest for it was read ahead);
+ * the mark is used up. */
+static bool cancelled(Server *S, const Lj *id)
+{
+    if (!S->ncancel)
+        return false;
+    char *k = id_key(id);
+    bool hit = false;
+    for (size_t i = 0; k && i < S->ncancel && !hit; i++)
+        if (strcmp(S->cancel[i], k) == 0) {
+            hit = true;
+            free(S->cancel[i]);
+            S->cancel[i] = S->cancel[--S->ncancel];
+        }
+    free(k);
+    return hit;
+}
+
+static bool contains(const char *s, size_t n, const char *w, size_t k)
+{
+    for (const char *p = s; k <= n && (p = memchr(p, w[0], n - (size_t)(p - s) - k + 1)); p++)
+        if (memcmp(p, w, k) == 0)
+            return true;
+    return false;
+}
+
+/* A message read ahead: when it is a $/cancelRequest, mark its id. Only a message that
+ * mentions the method is parsed here; handle() parses every message again in turn. */
+static void note_cancel(Server *S, const char *body, size_t len)
+{
+    static const char m[] = "$/cancelRequest";
+    if (len < sizeof m - 1 || !contains(body, len, m, sizeof m - 1) || S->ncancel >= LSP_MAX_QUEUE)
+        return;
+    GovArena a;
+    jmp_buf oom;
+    govA_init(&a, govA_default_alloc, NULL, &oom);
+    if (setjmp(oom)) {
+        govA_free(&a);
+        return;
+    }
+    Lj *msg;
+    size_t at;
+    if (!lj_parse(&a, body, len, &msg, &at) && lj_is(msg, LJ_OBJ) && !lj_get(msg, "id")) {
+        const char *method = lj_str(lj_get(msg, "method"));
+        if (method && strcmp(method, m) == 0) {
+            char *k = id_key(lj_get(lj_get(msg, "params"), "id"));
+            if (k)
+                S->cancel[S->ncancel++] = k;
+        }
+    }
+    govA_free(&a);
+}
+
 /* One message: parse, validate the JSON-RPC envelope, dispatch. */
 static void handle(Server *S, const char *body, size_t len)
 {
@@ -1102,6 +1190,8 @@ static void handle(Server *S, const char *body, size_t len)
             lsp_error(S, id, RPC_INVALID_REQUEST, "a message with neither a method nor a result");
     } else if (has_id && vid->kind == LJ_NUM && !lj_int(vid, INT32_MIN, INT32_MAX, &(int64_t){0})) {
         lsp_error(S, NULL, RPC_INVALID_REQUEST, "a request id must be an integer or a string");
+    } else if (has_id && cancelled(S, vid)) {
+        lsp_error(S, id, RPC_REQUEST_CANCELLED, "the client cancelled this request before it was handled");
     } else if (has_id) {
         request(S, method, id, params);
     } else {
@@ -1128,6 +1218,8 @@ static bool input_within(Server *S, int fd, int ms)
 {
     if (lsp_reader_pending(&S->rd))
         return true;
+    if (fd < 0)
+        return false; /* input from a callback (the fuzzer): only what it buffered */
     struct pollfd p = {fd, POLLIN, 0};
     for (;;) {
         int r = poll(&p, 1, ms);
@@ -1136,6 +1228,13 @@ static bool input_within(Server *S, int fd, int ms)
         return r != 0;
     }
 }
+
+typedef struct Queued {
+    int kind;               /* LSP_MSG, LSP_BAD, LSP_EOF */
+    char *body;
+    size_t len;
+    char why[200];
+} Queued;
 
 static void lsp_usage(FILE *out)
 {
@@ -1179,36 +1278,112 @@ int govc_lsp(int argc, char **argv)
     }
     if (a.noperands > 0)
         return govc_usage_error(&a, "unexpected argument '%s'", a.operands[0]);
-    static Server S;
-    memset(&S, 0, sizeof S);
-    int in = 0;
-    S.out = 1;
-    S.exit_code = 1;
-    if (logpath && !(S.log = fopen(logpath, "a"))) {
+    FILE *log = NULL;
+    if (logpath && !(log = fopen(logpath, "a"))) {
         fprintf(stderr, "govc lsp: cannot open %s: %s\n", logpath, strerror(errno));
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
-    lsp_reader_init(&S.rd, read_fd, &in);
+#ifdef __GLIBC__
+    /* Every check builds the whole policy's trees in fresh arena chunks and frees them
+     * after the next one. With glibc's defaults the large chunks are mmap'd and
+     * unmapped each time, so a check in a 10,000-line policy spent more time in page
+     * faults (zeroing new pages) than in checking. Kept in the heap instead, the next
+     * check reuses them: the process keeps its largest check's memory. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+    int in = 0;
+    int code = lsp_serve(read_fd, &in, in, 1, log, false);
+    if (log)
+        fclose(log);
+    return code;
+}
+
+int lsp_serve(LspReadFn read, void *ud, int in, int out, FILE *log, bool no_files)
+{
+    static Server S;
+    memset(&S, 0, sizeof S);
+    S.out = out;
+    S.exit_code = 1;
+    S.log = log;
+    S.no_files = no_files;
+    lsp_reader_init(&S.rd, read, ud);
+    /* Messages are read ahead of the one being handled while more are waiting (up to
+     * LSP_MAX_QUEUE), so a $/cancelRequest that arrived behind its request is seen
+     * before the request is answered. */
+    Queued *q = calloc(LSP_MAX_QUEUE, sizeof *q);
+    S.cancel = calloc(LSP_MAX_QUEUE, sizeof *S.cancel);
+    if (!q || !S.cancel) {
+        fprintf(stderr, "govc lsp: out of memory\n");
+        free(q);
+        free(S.cancel);
+        return 1;
+    }
+    size_t qh = 0, qn = 0; /* the queue: q[qh .. qh + qn) modulo LSP_MAX_QUEUE */
+    bool ended = false;
     while (!S.exit_now) {
-        if (any_dirty(&S) && !input_within(&S, in, S.debounce_ms))
-            check_dirty(&S);
-        const char *body, *why;
-        size_t len;
-        int r = lsp_read(&S.rd, &body, &len, &why);
-        if (r == LSP_EOF) {
+        if (qn == 0) {
+            /* Nothing pending: stale cancellations can no longer match a request. */
+            while (S.ncancel)
+                free(S.cancel[--S.ncancel]);
+            if (ended)
+                break;
+            if (any_dirty(&S) && !input_within(&S, in, S.debounce_ms))
+                lsp_check_dirty(&S);
+        }
+        while (!ended && qn < LSP_MAX_QUEUE && (qn == 0 || input_within(&S, in, 0))) {
+            Queued *e = &q[(qh + qn) % LSP_MAX_QUEUE];
+            const char *body, *why;
+            size_t len;
+            e->kind = lsp_read(&S.rd, &body, &len, &why);
+            e->body = NULL;
+            if (e->kind == LSP_EOF) {
+                ended = true;
+            } else if (e->kind == LSP_BAD) {
+                /* Answered at once: the reader may now wait for the next header, which
+                 * a client sends only once it has seen this answer. */
+                char m[300];
+                snprintf(m, sizeof m, "malformed message header: %s", why);
+                lsp_log(&S, "%s", m);
+                lsp_error(&S, NULL, RPC_PARSE_ERROR, m);
+                if (qn == 0)
+                    break; /* back to the top: an idle check may be due */
+                continue;
+            } else if (!(e->body = malloc(len + 1))) {
+                e->kind = LSP_BAD;
+                snprintf(e->why, sizeof e->why, "out of memory for a message of %zu bytes", len);
+            } else {
+                memcpy(e->body, body, len);
+                e->body[len] = 0;
+                e->len = len;
+                note_cancel(&S, e->body, len);
+            }
+            qn++;
+        }
+        if (qn == 0)
+            continue; /* only a framing error was read */
+        Queued e = q[qh];
+        qh = (qh + 1) % LSP_MAX_QUEUE;
+        qn--;
+        if (e.kind == LSP_EOF) {
             lsp_log(&S, "input ended%s", S.shutdown ? "" : " without shutdown");
             break;
         }
-        if (r == LSP_BAD) {
-            char m[200];
-            snprintf(m, sizeof m, "malformed message header: %s", why);
-            lsp_log(&S, "%s", m);
-            lsp_error(&S, NULL, RPC_PARSE_ERROR, m);
+        if (e.kind == LSP_BAD) {
+            lsp_log(&S, "%s", e.why);
+            lsp_error(&S, NULL, RPC_INTERNAL_ERROR, e.why);
             continue;
         }
-        handle(&S, body, len);
+        handle(&S, e.body, e.len);
+        free(e.body);
     }
+    for (; qn; qn--, qh = (qh + 1) % LSP_MAX_QUEUE)
+        free(q[qh].body);
+    free(q);
+    while (S.ncancel)
+        free(S.cancel[--S.ncancel]);
+    free(S.cancel);
     int code = S.exit_now ? S.exit_code : S.shutdown ? 0 : 1;
     while (S.nunits)
         unit_free(S.units[--S.nunits]);
@@ -1218,7 +1393,5 @@ int govc_lsp(int argc, char **argv)
     free(S.docs);
     free(S.std_dir);
     lsp_reader_free(&S.rd);
-    if (S.log)
-        fclose(S.log);
     return code;
 }

@@ -35,8 +35,11 @@ enum {
     RPC_INVALID_PARAMS = -32602,
     RPC_INTERNAL_ERROR = -32603,
     RPC_SERVER_NOT_INITIALIZED = -32002,
-    RPC_REQUEST_FAILED = -32803
+    RPC_REQUEST_FAILED = -32803,
+    RPC_REQUEST_CANCELLED = -32800
 };
+
+enum { LSP_MAX_QUEUE = 256 };   /* messages read ahead of the one being handled */
 
 /* Line starts of a text, for position conversions. */
 typedef struct LspLines {
@@ -104,10 +107,16 @@ typedef struct Server {
     int debounce_ms;
     FILE *log;              /* --log FILE, or NULL */
     uint64_t checks;        /* checks run, for the log */
+    bool no_files;          /* every document checked alone from its text, the standard
+                               modules not written out (the fuzzer) */
+    char **cancel;          /* ids of requests read ahead whose $/cancelRequest came too */
+    size_t ncancel;
 } Server;
 
 /* ------------------------------------------------------------------ lsp.c */
 
+/* Check and publish every unit with a changed text. */
+void lsp_check_dirty(Server *S);
 /* Send one message (a complete JSON text). */
 void lsp_send(Server *S, const LjBuf *b);
 /* A response: {"jsonrpc":"2.0","id":ID,"result":RESULT} where RESULT is raw JSON. */
@@ -147,7 +156,22 @@ void lsp_definition(Server *S, const Lj *id, const Lj *params);
 void lsp_references(Server *S, const Lj *id, const Lj *params);
 void lsp_document_symbols(Server *S, const Lj *id, const Lj *params);
 
+/* ------------------------------------------------------------------ lsp_nav.c */
+
+void lsp_workspace_symbols(Server *S, const Lj *id, const Lj *params);
+void lsp_prepare_rename(Server *S, const Lj *id, const Lj *params);
+void lsp_rename(Server *S, const Lj *id, const Lj *params);
+void lsp_semantic_tokens(Server *S, const Lj *id, const Lj *params);
+extern const char lsp_semantic_legend[];  /* the SemanticTokensLegend, as JSON */
+
 /* ------------------------------------------------------------------ lsp_feat.c */
+
+/* The reserved words of lang/lexer.re (what nothing may be renamed to); the names of
+ * the aggregates and built-in functions, NULL-terminated (what an extern fn may not be
+ * renamed to: a call by that name would reach the built-in). */
+extern const char *const lsp_keywords[];
+extern const size_t lsp_nkeywords;
+extern const char *const lsp_call_names[];
 
 void lsp_hover(Server *S, const Lj *id, const Lj *params);
 void lsp_completion(Server *S, const Lj *id, const Lj *params);
@@ -160,5 +184,9 @@ bool lsp_doc_position(Server *S, const Lj *id, const Lj *params, Doc **d, Unit *
                       bool build);
 
 int govc_lsp(int argc, char **argv);
+/* The server's loop: messages from read(ud), answers to out; in, the descriptor behind
+ * read, to wait on (-1: never wait). no_files: no document is read as a file (checked
+ * alone from its text; nothing on disk is searched). The exit status. */
+int lsp_serve(LspReadFn read, void *ud, int in, int out, FILE *log, bool no_files);
 
 #endif

@@ -13,7 +13,9 @@
 
 #include "compiler/fmt.h"
 #include "compiler/govc.h"
+#include "lang/check.h"
 #include "lang/eval.h"
+#include "lang/sets.h"
 
 #include "compiler/lsp.h"
 
@@ -64,6 +66,20 @@ static void value_text(const GovExpr *e, char *buf, size_t cap)
         govE_format(&v, buf, cap);
     else
         snprintf(buf, cap, "?");
+}
+
+/* A value the VM gives, as the language writes it (govE_format's text); the server
+ * links none of govc's commands. */
+static void value_of_vm(const gov_value *v, char *buf, size_t cap)
+{
+    GovValue g = {(uint8_t)v->type, {.i = v->i}};
+    if (v->type == GOV_FLOAT || v->type == GOV_RATIO)
+        g.u.f = v->f;
+    if (v->type == GOV_STRING || v->type == GOV_ID) {
+        g.u.s.s = v->s;
+        g.u.s.len = (uint32_t)v->len;
+    }
+    govE_format(&g, buf, cap);
 }
 
 /* A scope block's path as the checker describes it, outermost first. */
@@ -136,8 +152,7 @@ static void limit_table(Unit *u, const GovPolicy *pol, const GovDecl *lim, LjBuf
             path_text(s, where, sizeof where);
         else
             snprintf(where, sizeof where, "(default)");
-        gov_value gv = v.value;
-        govc_format_value(&gv, val, sizeof val);
+        value_of_vm(&v.value, val, sizeof val);
         LjBuf from;
         lb_init(&from);
         if (strcmp(v.level, "default") == 0)
@@ -293,14 +308,15 @@ void lsp_hover(Server *S, const Lj *id, const Lj *params)
 /* ------------------------------------------------------------------ completion */
 
 /* Reserved words of lang/lexer.re (tests/lsp checks this list against it). */
-static const char *const keywords[] = {
-    "policy", "module", "import", "record", "from", "in", "channel", "max", "min", "scope", "tenant", "project",
+const char *const lsp_keywords[] = {
+    "policy", "module", "import", "record", "from", "in", "channel", "max", "min", "allowlist", "denylist", "scope", "tenant", "project",
     "workflow", "agent", "rule", "on", "when", "for", "clear", "after", "severity", "verdict", "notify", "escalate",
     "window", "over", "last", "runs", "per", "where", "capacity", "lateness", "drift", "of", "baseline", "current",
     "test", "bins", "min_samples", "gate", "approvers", "sla", "timeout", "escalation", "repeat", "extern", "fn",
     "given", "at", "expect", "approve", "reject", "ack", "tick", "by", "mock", "waive", "until", "group_by", "group_wait", "repeat_interval", "silence", "every", "fired", "not", "and", "or", "if", "then",
     "else", "true", "false", "info", "warning", "critical", "allow", "warn", "review", "pause", "block", "deny",
 };
+const size_t lsp_nkeywords = sizeof lsp_keywords / sizeof lsp_keywords[0];
 
 /* CompletionItemKind numbers (LSP 3.17). */
 enum { CK_FUNCTION = 3, CK_FIELD = 5, CK_VARIABLE = 6, CK_MODULE = 9, CK_UNIT = 11, CK_VALUE = 12, CK_KEYWORD = 14,
@@ -330,7 +346,9 @@ static void decls_of(Items *it, const GovPolicy *p, int kind, int ck)
         const GovDecl *d = p->by_kind[kind][i];
         const char *detail = gov_decl_kind_name((GovDeclKind)kind);
         char buf[160];
-        if (kind == GOV_D_LIMIT) {
+        if (kind == GOV_D_LIMIT && d->u.limit.type == GOV_TY_SET) {
+            detail = d->u.limit.is_max ? "allowlist" : "denylist";
+        } else if (kind == GOV_D_LIMIT) {
             char v[100];
             value_text(d->u.limit.value, v, sizeof v);
             snprintf(buf, sizeof buf, "%s %s = %s", d->u.limit.is_max ? "max" : "min",
@@ -342,6 +360,16 @@ static void decls_of(Items *it, const GovPolicy *p, int kind, int ck)
         }
         if (d->name.s)
             item(it, d->name.s, d->name.len, ck, detail);
+    }
+}
+
+/* The set-valued limits (allowlist, denylist) of a policy. */
+static void decls_of_sets(Items *it, const GovPolicy *p)
+{
+    for (uint32_t i = 0; p && i < p->nkind[GOV_D_LIMIT]; i++) {
+        const GovDecl *d = p->by_kind[GOV_D_LIMIT][i];
+        if (d->name.s && d->u.limit.type == GOV_TY_SET)
+            item(it, d->name.s, d->name.len, CK_CONSTANT, d->u.limit.is_max ? "allowlist" : "denylist");
     }
 }
 
@@ -392,6 +420,16 @@ static const char *const stat_names[] = {
 #include "lang/names.def"
 };
 #undef STAT
+#define STAT(n, t)
+#undef AGG
+#define AGG(n, t, a, b) n,
+#undef FUNC
+#define FUNC(n, t, a, b, sig, doc) n,
+const char *const lsp_call_names[] = {
+#include "lang/names.def"
+    NULL
+};
+#undef STAT
 #undef TYPE
 #undef UNIT
 #undef CHANNEL_KIND
@@ -403,6 +441,16 @@ static const char *const stat_names[] = {
 static bool is_ident(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Whether the text before the cursor on its line (line[0 .. n)) holds w. */
+static bool line_has(const char *line, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(line + i, w, k) == 0)
+            return true;
+    return false;
 }
 
 /* Whether the text before the cursor on its line (skipping the word being typed) ends
@@ -455,8 +503,34 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
                      (int)f->unit.len, f->unit.s ? f->unit.s : "");
             item(&it, f->name.s, f->name.len, CK_FIELD, detail);
         }
-    } else if (after_word(line, n, "notify") || (w > 0 && memchr(line, ',', w) && strstr(line, "notify"))) {
+    } else if (line_has(line, n, "silence ") && !line_has(line, n, " from ") &&
+               (after_word(line, n, "on") || (w > 0 && memchr(line, ',', w)))) {
+        /* silence NAME on RULE, ...: the rules and drifts (spec/language.md §4.9). */
+        decls_of(&it, pol, GOV_D_RULE, CK_FUNCTION);
+        decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);
+    } else if (after_word(line, n, "notify") || (w > 0 && memchr(line, ',', w) && line_has(line, n, "notify"))) {
         decls_of(&it, pol, GOV_D_CHANNEL, CK_EVENT);
+    } else if (after_word(line, n, "waive")) {
+        decls_of(&it, pol, GOV_D_RULE, CK_FUNCTION);
+        decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);
+    } else if (after_word(line, n, "mock")) {
+        decls_of(&it, pol, GOV_D_EXTERN, CK_FUNCTION);
+    } else if (after_word(line, n, "approve") || after_word(line, n, "reject")) {
+        decls_of(&it, pol, GOV_D_GATE, CK_EVENT);
+    } else if (after_word(line, n, "ack")) {
+        decls_of(&it, pol, GOV_D_ESCALATION, CK_MODULE);
+    } else if (after_word(line, n, "expect") || (after_word(line, n, "not") && line_has(line, n, "expect"))) {
+        decls_of(&it, pol, GOV_D_RULE, CK_FUNCTION);
+        decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);
+        decls_of(&it, pol, GOV_D_GATE, CK_EVENT);
+        static const char *const exp[] = {"verdict", "not", "notify"};
+        words(&it, exp, COUNT(exp), CK_KEYWORD, NULL);
+    } else if (after_word(line, n, "approvers")) {
+        decls_of(&it, pol, GOV_D_APPROVERS, CK_VALUE);
+    } else if ((after_word(line, n, "in") && !memchr(line, ':', w)) || line_has(line, n, "any_in(") ||
+               line_has(line, n, "all_in(")) {
+        /* x in SET, x not in SET, any_in(l, SET): the set limits (spec/language.md §5.1). */
+        decls_of_sets(&it, pol);
     } else if (after_word(line, n, "escalate")) {
         decls_of(&it, pol, GOV_D_ESCALATION, CK_MODULE);
     } else if (after_word(line, n, "on") || after_word(line, n, "given")) {
@@ -467,7 +541,7 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
         words(&it, unit_names, COUNT(unit_names), CK_UNIT, "unit");
     } else if ((w > 0 && line[w - 1] == ':') || after_word(line, n, ":") || after_word(line, n, "->")) {
         words(&it, type_names, COUNT(type_names), CK_TYPE, "type");
-    } else if (after_word(line, n, "=") && strstr(line, "channel")) {
+    } else if (after_word(line, n, "=") && line_has(line, n, "channel")) {
         words(&it, channel_names, COUNT(channel_names), CK_VALUE, "channel kind");
     } else if (after_word(line, n, "test")) {
         words(&it, stat_names, COUNT(stat_names), CK_VALUE, "drift statistic");
@@ -481,7 +555,10 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
         static const char *const ver[] = {"allow", "warn", "review", "pause", "block"};
         words(&it, ver, COUNT(ver), CK_VALUE, "verdict");
     } else {
-        words(&it, keywords, COUNT(keywords), CK_KEYWORD, NULL);
+        words(&it, lsp_keywords, lsp_nkeywords, CK_KEYWORD, NULL);
+        /* Words that are keywords only where they stand (spec/language.md §2). */
+        static const char *const ctx[] = {"stale", "requester", "reason", "version"};
+        words(&it, ctx, COUNT(ctx), CK_KEYWORD, "contextual keyword");
         decls_of(&it, pol, GOV_D_LIMIT, CK_CONSTANT);
         decls_of(&it, pol, GOV_D_WINDOW, CK_VARIABLE);
         decls_of(&it, pol, GOV_D_RECORD, CK_STRUCT);
@@ -489,7 +566,7 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
         for (int i = 0; i < GOV_BI__COUNT; i++)
             item(&it, gov_builtins[i].name, strlen(gov_builtins[i].name), CK_FUNCTION, gov_builtins[i].signature);
         /* Aggregates, in a window's declaration. */
-        if (ls + n > 0 && strstr(line, "window"))
+        if (ls + n > 0 && line_has(line, n, "window"))
             words(&it, agg_names, COUNT(agg_names), CK_FUNCTION, "window aggregate");
     }
     lb_puts(&it.b, "]}");
@@ -562,6 +639,93 @@ static bool find_override(const GovPolicy *p, GovSpan sp, const GovScope **s, co
     return false;
 }
 
+/* The E055 fix of a set override o in block s (spec/lsp.md §4): for an allowlist, its
+ * members that every compatible, less specific setting (and the default) admits; for a
+ * denylist, its members followed by every member of those settings it does not deny
+ * yet. False when a test is undecided (E056's budget) or nothing would change. */
+static bool set_fix(const GovPolicy *p, const GovScope *s, const GovOverride *o, LjBuf *text, char *what, size_t cap)
+{
+    const GovDecl *lim = o->limit;
+    if (!lim || !o->sv || !lim->u.limit.sv)
+        return false;
+    bool allow = lim->u.limit.set == GOV_SET_ALLOW;
+    /* The settings it is held to. */
+    const GovSetVal *held[GOV_MAX_NESTING + 2];
+    uint32_t nheld = 0;
+    held[nheld++] = lim->u.limit.sv;
+    for (uint32_t i = 0; i < p->nscopes; i++) {
+        const GovScope *b = p->scopes[i];
+        if (b == s || b->bad_nesting || !govC_scopes_compatible(s, b) || govC_scopes_specificity(s, b) <= 0)
+            continue;
+        for (uint32_t k = 0; k < b->noverrides; k++)
+            if (b->overrides[k].limit == lim && b->overrides[k].sv) {
+                if (nheld == sizeof held / sizeof held[0])
+                    return false;
+                held[nheld++] = b->overrides[k].sv;
+            }
+    }
+    GovSetWitness w;
+    char q[300];
+    size_t wn = 0;
+    bool changed = false, first = true;
+    lb_puts(text, "[");
+    if (allow) {
+        for (uint32_t m = 0; m < o->sv->n; m++) {
+            bool keep = true;
+            for (uint32_t h = 0; h < nheld && keep; h++) {
+                int r = govC_member_subset(o->sv, m, held[h], &w);
+                if (r < 0)
+                    return false;
+                keep = r == 1;
+            }
+            govC_set_quote(o->sv->text[m].s, o->sv->text[m].len, q, sizeof q);
+            if (!keep) {
+                changed = true;
+                wn += (size_t)snprintf(what + wn, wn < cap ? cap - wn : 0, "%s%s", wn ? ", " : "", q);
+                if (wn >= cap) wn = cap - 1;
+                continue;
+            }
+            lb_puts(text, first ? q : ", ");
+            if (!first) lb_puts(text, q);
+            first = false;
+        }
+    } else {
+        for (uint32_t m = 0; m < o->sv->n; m++) {
+            govC_set_quote(o->sv->text[m].s, o->sv->text[m].len, q, sizeof q);
+            lb_puts(text, first ? q : ", ");
+            if (!first) lb_puts(text, q);
+            first = false;
+        }
+        /* Members of the held settings not denied yet, each once. */
+        for (uint32_t h = 0; h < nheld; h++)
+            for (uint32_t m = 0; m < held[h]->n; m++) {
+                int r = govC_member_subset(held[h], m, o->sv, &w);
+                if (r < 0)
+                    return false;
+                if (r == 1)
+                    continue;
+                /* The same member text from an earlier held setting: added already. */
+                const GovStr *t = &held[h]->text[m];
+                bool dup = false;
+                for (uint32_t g = 0; g <= h && !dup; g++)
+                    for (uint32_t k = 0; k < (g == h ? m : held[g]->n) && !dup; k++)
+                        dup = held[g]->text[k].len == t->len && memcmp(held[g]->text[k].s, t->s, t->len) == 0 &&
+                              govC_member_subset(held[g], k, o->sv, &w) != 1;
+                if (dup)
+                    continue;
+                govC_set_quote(t->s, t->len, q, sizeof q);
+                changed = true;
+                lb_puts(text, first ? q : ", ");
+                if (!first) lb_puts(text, q);
+                first = false;
+                wn += (size_t)snprintf(what + wn, wn < cap ? cap - wn : 0, "%s%s", wn ? ", " : "", q);
+                if (wn >= cap) wn = cap - 1;
+            }
+    }
+    lb_puts(text, "]");
+    return changed && !text->oom;
+}
+
 void lsp_code_action(Server *S, const Lj *id, const Lj *params)
 {
     Doc *d = lsp_doc(S, lj_str(lj_get(lj_get(params, "textDocument"), "uri")));
@@ -593,7 +757,8 @@ void lsp_code_action(Server *S, const Lj *id, const Lj *params)
     for (size_t i = 0; i < gov_compiler_diag_count(u->c); i++) {
         gov_diagnostic dg = {.size = sizeof dg};
         gov_compiler_diag(u->c, i, &dg);
-        if (strcmp(dg.code, "E050") != 0 || !dg.at.file || strcmp(dg.at.file, fe->src.files[file].path) != 0 ||
+        bool e055 = strcmp(dg.code, "E055") == 0;
+        if ((strcmp(dg.code, "E050") != 0 && !e055) || !dg.at.file || strcmp(dg.at.file, fe->src.files[file].path) != 0 ||
             dg.at.end < lo || dg.at.offset > hi)
             continue;
         GovSpan sp = {file, dg.at.offset, dg.at.end};
@@ -602,6 +767,38 @@ void lsp_code_action(Server *S, const Lj *id, const Lj *params)
         for (uint32_t p = 0; p < fe->npols && !o; p++) {
             if (!find_override(fe->pols[p], sp, &s, &o))
                 continue;
+            if (e055) {
+                LjBuf nt;
+                lb_init(&nt);
+                char gone[400] = "", title[900];
+                if (!o->value || !set_fix(fe->pols[p], s, o, &nt, gone, sizeof gone)) {
+                    lb_free(&nt);
+                    o = NULL;
+                    continue;
+                }
+                bool allow = o->limit->u.limit.set == GOV_SET_ALLOW;
+                snprintf(title, sizeof title, "%s %s %s '%.*s', so it %s", allow ? "Remove" : "Add", gone,
+                         allow ? "from" : "to", (int)o->name.len, o->name.s,
+                         allow ? "allows only what the less specific settings allow"
+                               : "denies everything the less specific settings deny");
+                if (!first) lb_puts(&b, ",");
+                first = false;
+                lb_puts(&b, "{\"title\":");
+                lb_cstr(&b, title);
+                lb_puts(&b, ",\"kind\":\"quickfix\",\"isPreferred\":true,\"diagnostics\":[{\"range\":");
+                lsp_put_range(S, &b, u, file, dg.at.offset, dg.at.end);
+                lb_puts(&b, ",\"severity\":1,\"code\":\"E055\",\"source\":\"govc\",\"message\":");
+                lb_cstr(&b, dg.message);
+                lb_puts(&b, "}],\"edit\":{\"changes\":{");
+                lb_cstr(&b, uri ? uri : "");
+                lb_puts(&b, ":[{\"range\":");
+                lsp_put_range(S, &b, u, file, o->value->span.lo, o->value->span.hi);
+                lb_puts(&b, ",\"newText\":");
+                lb_str(&b, nt.p ? nt.p : "[]", nt.p ? nt.n : 2);
+                lb_puts(&b, "}]}}}");
+                lb_free(&nt);
+                continue;
+            }
             GovValue bound;
             const GovScope *from;
             if (!o->limit || !o->value || !govF_scope_bound(fe->pols[p], s, o->limit, &bound, &from)) {

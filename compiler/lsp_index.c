@@ -115,6 +115,7 @@ static void decl(Walk *w, const GovDecl *d)
         expr(w, d->u.rule.for_, 0);
         expr(w, d->u.rule.clear_when, 0);
         expr(w, d->u.rule.clear_after, 0);
+        expr(w, d->u.rule.stale_after, 0);
         if (d->u.rule.alerting) {
             expr(w, d->u.rule.alerting->group_wait, 0);
             expr(w, d->u.rule.alerting->repeat_interval, 0);
@@ -138,6 +139,12 @@ static void decl(Walk *w, const GovDecl *d)
         expr(w, d->u.drift.threshold, 0);
         expr(w, d->u.drift.min_samples, 0);
         expr(w, d->u.drift.capacity, 0);
+        expr(w, d->u.drift.for_, 0);
+        expr(w, d->u.drift.stale_after, 0);
+        if (d->u.drift.alerting) {
+            expr(w, d->u.drift.alerting->group_wait, 0);
+            expr(w, d->u.drift.alerting->repeat_interval, 0);
+        }
         for (uint32_t i = 0; i < d->u.drift.bins.n; i++)
             expr(w, d->u.drift.bins.items[i], 0);
         names(w, &d->u.drift.notify);
@@ -147,6 +154,11 @@ static void decl(Walk *w, const GovDecl *d)
         expr(w, d->u.gate.when, 0);
         expr(w, d->u.gate.sla, 0);
         expr(w, d->u.gate.capacity, 0);
+        expr(w, d->u.gate.requester, 0);
+        /* approvers NAME, ...: the approver groups it names */
+        for (uint32_t i = 0; d->u.gate.is_group && d->u.gate.group && i < d->u.gate.approvers.n; i++)
+            if (d->u.gate.is_group[i] && d->u.gate.approvers.spans)
+                add(w, d->u.gate.approvers.spans[i], OCC_DECL, false, d->u.gate.group[i], NULL);
         add(w, d->u.gate.timeout_chain.span, OCC_DECL, false, d->u.gate.timeout_chain.ref, NULL);
         names(w, &d->u.gate.notify);
         break;

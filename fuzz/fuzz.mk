@@ -56,7 +56,11 @@ $(BUILD)/fuzz_log: $(BUILD)/obj/fuzz/fuzz_log.o $(BUILD)/libgovlog.a $(BUILD)/li
 $(BUILD)/fuzz_resp: $(BUILD)/obj/fuzz/fuzz_resp.o $(BUILD)/obj/govd/resp.o
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lhiredis
 
-# govc lsp's message reader (framing and JSON): linked with those files and lang/'s arena.
-LSP_FUZZ_OBJS := $(BUILD)/obj/compiler/lsp_io.o $(BUILD)/obj/compiler/lsp_json.o
-$(BUILD)/fuzz_lsp: $(BUILD)/obj/fuzz/fuzz_lsp.o $(LSP_FUZZ_OBJS) $(BUILD)/liblang.a
-	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(LSP_FUZZ_OBJS) $(BUILD)/liblang.a -lm
+# govc lsp: its message reader (framing and JSON), then the whole server on the same
+# stream: the lsp files, the formatter and govc's option parser, libgovc and libgov.
+LSP_FUZZ_OBJS := $(BUILD)/obj/compiler/lsp_io.o $(BUILD)/obj/compiler/lsp_json.o $(BUILD)/obj/compiler/lsp.o \
+                 $(BUILD)/obj/compiler/lsp_index.o $(BUILD)/obj/compiler/lsp_feat.o $(BUILD)/obj/compiler/lsp_nav.o \
+                 $(BUILD)/obj/compiler/fmt.o $(BUILD)/obj/compiler/fmt_doc.o $(BUILD)/obj/compiler/opts.o
+$(BUILD)/fuzz_lsp: $(BUILD)/obj/fuzz/fuzz_lsp.o $(LSP_FUZZ_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(LSP_FUZZ_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a \
+	  -lxxhash -lffi -ldl -lm

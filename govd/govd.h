@@ -11,6 +11,7 @@
  *   dlog.c     the decision log sink, with rotation
  *   auth.c     bearer tokens and roles
  *   host.c     host functions (extern fn) bound from --host-lib libraries
+ *   pool.c     the helper threads a batch request's lanes run on
  */
 #ifndef GOVD_H
 #define GOVD_H
@@ -35,6 +36,20 @@ bool gd_buf_add(gd_buf *b, const void *s, size_t n);
 bool gd_buf_str(gd_buf *b, const char *s);
 bool gd_buf_printf(gd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gd_buf_free(gd_buf *b);
+/* Bytes appended in chunks that never move: a batch response (about 700 bytes a
+ * decision, hundreds of MB for a large batch) is built without the copies and page
+ * faults of a buffer that doubles, and sent as it is (an I/O vector). */
+typedef struct gd_outc {
+    char *p;
+    size_t len, cap;
+} gd_outc;
+typedef struct gd_out {
+    gd_outc *c;
+    size_t n, cap;
+    size_t total;
+} gd_out;
+bool gd_out_add(gd_out *o, const void *s, size_t n);
+void gd_out_free(gd_out *o);
 /* A whole file in malloc'd memory; NULL with errno on failure. */
 unsigned char *gd_read_all(const char *path, size_t *len);
 /* NULL when path does not exist or is a regular file (or a symbolic link to one);
@@ -156,6 +171,7 @@ typedef struct gd_config {
     const char *paths[64];
     int npaths;
     int workers;                /* HTTP worker threads */
+    int batch_threads;          /* lanes a batch request is evaluated on (pool.c) */
     int partitions;             /* VMs of a keyed policy */
     const char *state_dir;
     int snapshot_ms;
@@ -243,6 +259,14 @@ typedef int (*gd_line_fn)(void *ctx, const char *line, size_t len, uint64_t line
 /* 0, or what fn returned when it was nonzero (stop). */
 int gd_lines_feed(gd_lines *ls, const char *data, size_t n, gd_line_fn fn, void *ctx);
 int gd_lines_end(gd_lines *ls, gd_line_fn fn, void *ctx);
+
+/* ---------------------------------------------------------------- the batch pool */
+/* Start `helpers` threads (0: none; a job then runs on its poster alone). 0, or -1. */
+int gd_pool_start(int helpers);
+void gd_pool_stop(void);
+/* Run fn(ctx, lane) for lanes 0..nlanes-1, on the calling thread and any idle helpers;
+ * returns when every lane is done. */
+void gd_pool_run(void (*fn)(void *ctx, int lane), void *ctx, int nlanes);
 
 /* ---------------------------------------------------------------- server */
 typedef struct gd_server gd_server;

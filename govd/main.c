@@ -40,6 +40,8 @@ static void usage(FILE *out)
             "  --tls-cert PEM, --tls-key PEM   serve HTTPS\n"
             "  --workers N              HTTP worker threads (default: the number of CPUs)\n"
             "  --partitions N           VMs of a policy with keyed state (default 16)\n"
+            "  --batch-threads N        threads a batch request is evaluated on (default: the\n"
+            "                           number of CPUs; 1: on its HTTP worker alone)\n"
             "  --state-dir DIR          save and restore VM state here (spec/govd.md 6)\n"
             "  --snapshot-interval MS   save changed state this often (default 1000)\n"
             "  --decision-log FILE      append every decision to this tamper-evident log\n"
@@ -97,13 +99,14 @@ int main(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     gd_cfg.workers = ncpu > 0 ? (int)ncpu : 2;
     gd_cfg.partitions = 16;
+    gd_cfg.batch_threads = ncpu > 0 ? (ncpu > 64 ? 64 : (int)ncpu) : 2;
     gd_cfg.snapshot_ms = 1000;
     gd_cfg.dlog_max = 64ull << 20;
     gd_cfg.max_body = 1u << 20;
     gd_cfg.max_batch = 256u << 20;
     enum { O_TOKENS = 256, O_CERT, O_KEY, O_WORKERS, O_PARTS, O_STATE, O_SNAP, O_DLOG, O_DMAX, O_DKEEP, O_DSYNC, O_HOSTLIB, O_MAXBODY,
            O_MAXBATCH, O_MAXCONN, O_TIMEOUT, O_VERSION, O_WORKER, O_REDIS, O_PREFIX, O_WORKER_ID, O_LEASE,
-           O_WBATCH, O_POLL, O_WAITR, O_WAITMS };
+           O_WBATCH, O_POLL, O_WAITR, O_WAITMS, O_BTHREADS };
     bool worker = false;
     gw_config wc = {.batch = 512, .poll_ms = 10,
                     .redis = {.prefix = "gov", .lease_ms = 3000, .wait_replicas = 1, .wait_ms = 100,
@@ -122,7 +125,7 @@ int main(int argc, char **argv)
         {"prefix", required_argument, 0, O_PREFIX},  {"worker-id", required_argument, 0, O_WORKER_ID},
         {"lease-ms", required_argument, 0, O_LEASE}, {"batch", required_argument, 0, O_WBATCH},
         {"poll-ms", required_argument, 0, O_POLL},   {"wait-replicas", required_argument, 0, O_WAITR},
-        {"wait-ms", required_argument, 0, O_WAITMS},
+        {"wait-ms", required_argument, 0, O_WAITMS}, {"batch-threads", required_argument, 0, O_BTHREADS},
         {"help", no_argument, 0, 'h'},               {"version", no_argument, 0, O_VERSION},
         {0, 0, 0, 0}};
     int c;
@@ -141,6 +144,7 @@ int main(int argc, char **argv)
         case O_CERT: l.tls_cert = optarg; break;
         case O_KEY: l.tls_key = optarg; break;
         case O_WORKERS: if (!parse_num("--workers", optarg, 1, 256, &v)) return 2; gd_cfg.workers = (int)v; break;
+        case O_BTHREADS: if (!parse_num("--batch-threads", optarg, 1, 64, &v)) return 2; gd_cfg.batch_threads = (int)v; break;
         case O_PARTS: if (!parse_num("--partitions", optarg, 1, 4096, &v)) return 2; gd_cfg.partitions = (int)v; break;
         case O_STATE: gd_cfg.state_dir = optarg; break;
         case O_SNAP: if (!parse_num("--snapshot-interval", optarg, 10, 3600000, &v)) return 2; gd_cfg.snapshot_ms = (int)v; break;
@@ -263,8 +267,15 @@ int main(int argc, char **argv)
         return 2;
     }
     gd_buf_free(&err);
+    if (gd_pool_start(gd_cfg.batch_threads - 1) != 0) {
+        fprintf(stderr, "govd: cannot start the batch threads\n");
+        gd_set_shutdown();
+        gd_dlog_close(gd_log_sink);
+        return 2;
+    }
     gd_server *srv = gd_server_start(&l, msg, sizeof msg);
     if (!srv) {
+        gd_pool_stop();
         fprintf(stderr, "govd: %s\n", msg);
         gd_set_shutdown();
         gd_dlog_close(gd_log_sink);
@@ -298,6 +309,7 @@ int main(int argc, char **argv)
     }
     atomic_store(&gd_stopping, true);
     gd_server_stop(srv);
+    gd_pool_stop();
     if (gd_cfg.state_dir && gd_snapshot_all() != 0)
         gd_log("the last snapshot failed");
     gd_set_shutdown();

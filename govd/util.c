@@ -1,9 +1,11 @@
 /* util.c: growable buffers, the service log, clocks, and JSON string helpers. */
+#define _GNU_SOURCE /* MADV_HUGEPAGE */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -35,6 +37,58 @@ bool gd_buf_add(gd_buf *b, const void *s, size_t n)
     b->len += n;
     b->p[b->len] = 0;
     return true;
+}
+
+/* Chunks grow from 64 KiB to 4 MiB; from 2 MiB on they are aligned to 2 MiB and
+ * advised into transparent huge pages (where those are off, the advice does nothing). */
+#define OUT_FIRST (64u << 10)
+#define OUT_MAX (4u << 20)
+#define OUT_HUGE (2u << 20)
+
+bool gd_out_add(gd_out *o, const void *s, size_t n)
+{
+    const char *src = s;
+    while (n) {
+        gd_outc *c = o->n ? &o->c[o->n - 1] : NULL;
+        if (!c || c->len == c->cap) {
+            size_t sz = c ? (c->cap >= OUT_MAX ? OUT_MAX : c->cap * 2) : OUT_FIRST;
+            if (o->n == o->cap) {
+                size_t cap = o->cap ? o->cap * 2 : 16;
+                gd_outc *nc = realloc(o->c, cap * sizeof *nc);
+                if (!nc)
+                    return false;
+                o->c = nc;
+                o->cap = cap;
+            }
+            void *p = NULL;
+            if (sz >= OUT_HUGE) {
+                if (posix_memalign(&p, OUT_HUGE, sz) != 0)
+                    return false;
+#ifdef MADV_HUGEPAGE
+                madvise(p, sz, MADV_HUGEPAGE);
+#endif
+            } else if (!(p = malloc(sz))) {
+                return false;
+            }
+            o->c[o->n++] = (gd_outc){p, 0, sz};
+            c = &o->c[o->n - 1];
+        }
+        size_t k = c->cap - c->len < n ? c->cap - c->len : n;
+        memcpy(c->p + c->len, src, k);
+        c->len += k;
+        o->total += k;
+        src += k;
+        n -= k;
+    }
+    return true;
+}
+
+void gd_out_free(gd_out *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        free(o->c[i].p);
+    free(o->c);
+    *o = (gd_out){0};
 }
 
 bool gd_buf_str(gd_buf *b, const char *s) { return gd_buf_add(b, s, strlen(s)); }

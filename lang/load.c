@@ -119,6 +119,16 @@ static uint32_t utf8_invalid_at(const unsigned char *t, uint32_t len)
 {
     uint32_t i = 0;
     while (i < len) {
+        /* ASCII, eight bytes at a time: most of a source is. */
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, t + i, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         unsigned c = t[i];
         if (c < 0x80) { i++; continue; }
         uint32_t n; unsigned min, cp;
@@ -156,9 +166,12 @@ bool govF_valid_source(GovDiags *d, uint32_t file)
      * comment run on past it, so it is an error, said once for the file, where the
      * first one is; the file is still read (a CR is whitespace) for its other errors. */
     uint32_t lone = 0, first = 0;
-    for (uint32_t i = 0; i < s->len; i++)
-        if (s->text[i] == '\r' && (i + 1 == s->len || s->text[i + 1] != '\n') && lone++ == 0)
+    for (const char *cr = memchr(s->text, '\r', s->len); cr;
+         cr = memchr(cr + 1, '\r', s->len - (uint32_t)(cr + 1 - s->text))) {
+        uint32_t i = (uint32_t)(cr - s->text);
+        if ((i + 1 == s->len || s->text[i + 1] != '\n') && lone++ == 0)
             first = i;
+    }
     if (lone)
         govD_error(d, "E012", (GovSpan){file, first, first + 1},
                    "a carriage return not followed by a line feed%s; gov sources end lines with LF or CRLF",

@@ -10,6 +10,7 @@
  */
 #include "lang/check.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct Setting {
@@ -54,6 +55,32 @@ static bool same_path(const GovScope *a, const GovScope *b)
                                    memcmp(a->path[l].s, b->path[l].s, a->path[l].len) != 0))
             return false;
     return true;
+}
+
+/* A block and its place in p->scopes, sorted by path (mask, then each level's name),
+ * equal paths in block order. */
+typedef struct ByPath {
+    GovScope *s;
+    uint32_t i;
+} ByPath;
+
+static int cmp_path(const void *x, const void *y)
+{
+    const ByPath *a = x, *b = y;
+    if (a->s->mask != b->s->mask)
+        return a->s->mask < b->s->mask ? -1 : 1;
+    for (int l = 0; l < GOV_LVL__COUNT; l++) {
+        if (!(a->s->mask >> l & 1))
+            continue;
+        const GovStr *u = &a->s->path[l], *v = &b->s->path[l];
+        uint32_t n = u->len < v->len ? u->len : v->len;
+        int c = n ? memcmp(u->s, v->s, n) : 0;
+        if (c != 0)
+            return c;
+        if (u->len != v->len)
+            return u->len < v->len ? -1 : 1;
+    }
+    return a->i < b->i ? -1 : a->i > b->i;
 }
 
 static bool compatible(const GovScope *a, const GovScope *b)
@@ -121,15 +148,29 @@ void govC_check_scopes(Checker *C)
         for (uint32_t i = 0; i < p->mods[m]->nscopes; i++)
             flatten(C, p->mods[m]->scopes[i], 0);
 
-    /* Duplicate paths. */
-    for (uint32_t i = 0; i < p->nscopes; i++)
-        for (uint32_t j = 0; j < i && !p->scopes[i]->bad_nesting; j++)
-            if (!p->scopes[j]->bad_nesting && same_path(p->scopes[i], p->scopes[j])) {
+    /* Duplicate paths: sorted by path, so equal paths are neighbours (a large policy has
+     * thousands of blocks; comparing every pair made this the most of a check). Each
+     * duplicate is reported, in block order, against the first block with its path. */
+    if (p->nscopes > 1) {
+        ByPath *by = govA_alloc(C->a, p->nscopes * sizeof *by);
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < p->nscopes; i++)
+            if (!p->scopes[i]->bad_nesting)
+                by[n++] = (ByPath){p->scopes[i], i};
+        qsort(by, n, sizeof *by, cmp_path);
+        uint32_t *first = govA_alloc(C->a, p->nscopes * sizeof *first);
+        for (uint32_t i = 0; i < p->nscopes; i++)
+            first[i] = UINT32_MAX;
+        for (uint32_t k = 1; k < n; k++)
+            if (same_path(by[k].s, by[k - 1].s))
+                first[by[k].i] = first[by[k - 1].i] != UINT32_MAX ? first[by[k - 1].i] : by[k - 1].i;
+        for (uint32_t i = 0; i < p->nscopes; i++)
+            if (first[i] != UINT32_MAX) {
                 GovDiag *g = govD_error(C->d, "E053", p->scopes[i]->span, "%s is already declared",
                                         describe(C, p->scopes[i]));
-                govD_note(C->d, g, p->scopes[j]->span, "first declared here");
-                break;
+                govD_note(C->d, g, p->scopes[first[i]]->span, "first declared here");
             }
+    }
 
     /* Resolve overrides; collect settings per limit. */
     uint32_t nlim = p->nkind[GOV_D_LIMIT];
@@ -169,14 +210,20 @@ void govC_check_scopes(Checker *C)
                 continue;
             }
             Setting st = {s, o, {0}};
-            if (!d->u.limit.set &&
-                !govC_const(C, o->value, d->u.limit.type,
-                            govD_fmt(C->a, "the value of '%.*s'", (int)d->name.len, d->name.s), &st.v))
+            /* What the value is called in an error, built without printf: most
+             * overrides have no error, and a large policy has thousands. */
+            char what[GOV_MAX_IDENT + 32];
+            size_t wn = d->name.len < GOV_MAX_IDENT ? d->name.len : GOV_MAX_IDENT;
+            memcpy(what, "the value of '", 14);
+            memcpy(what + 14, d->name.s, wn);
+            memcpy(what + 14 + wn, "'", 2);
+            if (!d->u.limit.set && !govC_const(C, o->value, d->u.limit.type, what, &st.v))
                 continue;
             o->limit = d;
             uint32_t li = d->index;
-            for (uint32_t q = 0; q < nlim; q++)
-                if (p->by_kind[GOV_D_LIMIT][q] == d) li = q;
+            if (li >= nlim || p->by_kind[GOV_D_LIMIT][li] != d)
+                for (uint32_t q = 0; q < nlim; q++)
+                    if (p->by_kind[GOV_D_LIMIT][q] == d) li = q;
             GOV_PUSH(C->a, per[li], nper[li], cper[li], st);
         }
     }

@@ -19,8 +19,12 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/check/policy_of.sh"
 # govc lsp (issue 23, spec/lsp.md): over real pipes from a Python client, from headless
 # Neovim's built-in LSP client, from Emacs's eglot, and from vscode-languageserver-protocol
 # (npm) in Node.
+# The VS Code extension's client: type-checked with tsc --strict, and the server launch
+# it configures driven by vscode-languageclient's protocol layer (no VS Code: see
+# tests/editors/vscode/client.js).
 TEST_SUITES += "/usr/bin/python3 tests/lsp/run.py $(BUILD)/govc" "GOVC=$(BUILD)/govc sh tests/editors/nvim_lsp.sh" \
-               "GOVC=$(BUILD)/govc sh tests/editors/emacs_eglot.sh" "sh tests/lsp/node/run.sh $(BUILD)/govc"
+               "GOVC=$(BUILD)/govc sh tests/editors/emacs_eglot.sh" "sh tests/lsp/node/run.sh $(BUILD)/govc" \
+               "sh tests/editors/vscode_client.sh $(BUILD)/govc"
 TEST_DEB_PKGS += elpa-eglot
 NPM_DIRS += tests/lsp/node
 # Percent literals and percent fields are exact (issue 27.1).

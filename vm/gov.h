@@ -84,8 +84,8 @@ extern "C" {
  *     gov_finding f = {.size = sizeof f};          (the members after size zeroed)
  *     gov_decision_finding(d, i, &f);
  *
- * They are gov_error, gov_config, gov_rule_info, gov_finding, gov_action and
- * gov_host_error (and libgovc's gov_diagnostic, gov_diagnostic_note and gov_compiled).
+ * They are gov_error, gov_config, gov_rule_info, gov_finding, gov_action,
+ * gov_host_error, gov_limit_value, gov_run and gov_summary (and libgovc's gov_diagnostic, gov_diagnostic_note and gov_compiled).
  * The library writes only the members that lie wholly within `size` bytes and reads
  * only those, so a binding compiled against an older, smaller struct keeps working
  * when members are added at the end: it never sees them, and a gov_config too small
@@ -94,7 +94,13 @@ extern "C" {
  * caller set them: zero them. A size below the struct's first version is GOV_EMISUSE,
  * and nothing is written (gov_config_init writes nothing; gov_arena_size returns 0).
  * The structs embedded in others or passed by value (gov_value, gov_compare, gov_sig,
- * and libgovc's gov_location) are frozen within a soname: they never grow.
+ * gov_run inside gov_action, and libgovc's gov_location) are frozen within a soname:
+ * they never grow.
+ *
+ * The rules above bind published releases. None has been published yet: gov_run and
+ * gov_summary gained their size within 0.1.0, before its release, so the soname stays
+ * libgov.so.0. A binding built against the earlier layout that zeroes its struct (as
+ * ctypes and cffi do) is refused by the size check (size 0) instead of misreading.
  *
  * Bad arguments. No function crashes on a NULL handle, a NULL pointer argument, an
  * index or id out of range, or a sized struct too small (tests/api/badargs.c calls
@@ -495,8 +501,19 @@ enum {
 /* A held run (spec/trace.md §6): a run id with a review gate opened. Its verdict is the
  * most restrictive of its other findings' verdict, review while any of its gates is
  * pending, and block once one was rejected or timed out into deny or escalate; an
- * approval resolves only its own gate. pending 0: the run's verdict is final. */
+ * approval resolves only its own gate. pending 0: the run's verdict is final.
+ *
+ * gov_run is a sized struct (see "Sized structs"), filled by gov_decision_run, and it is
+ * also embedded in gov_action as its member run. Embedded, it cannot grow without moving
+ * gov_action's later members, so, like the other embedded structs, it is frozen within
+ * a soname; its size is there so that a struct of another layout is refused, never
+ * misread (a caller's zeroed struct of the 0.1.0 layout, which had no size, reads as
+ * size 0). In a gov_action the library sets run.size itself, and writes has_run and
+ * run only together: a gov_action whose size reaches into has_run or run but does not
+ * hold the whole of this run (the 0.1.0 gov_action, whose run had no size) is refused
+ * with GOV_EMISUSE; one that ends before has_run gets neither, as before. */
 typedef struct gov_run {
+    uint32_t size;         /* sizeof(gov_run), set by the caller of gov_decision_run */
     const char *run_id; size_t run_id_len;
     int verdict;           /* GOV_ALLOW..GOV_BLOCK: what the host should do with the run now */
     int findings;          /* the most restrictive verdict of its findings that are not gates */
@@ -601,7 +618,9 @@ GOV_API size_t gov_decision_host_error_count(const gov_decision *d);
 GOV_API int gov_decision_host_error(const gov_decision *d, size_t i, gov_host_error *out);
 GOV_API int gov_decision_action(const gov_decision *d, size_t i, gov_action *out);
 /* 1 and *out when the decision concerns a held run (a record of it, or an approval or
- * rejection of one of its gates): then the decision's verdict is the run's. Else 0. */
+ * rejection of one of its gates): then the decision's verdict is the run's. Else 0 (a
+ * NULL out or decision, an error decision, no held run). GOV_EMISUSE (2, so test for
+ * == 1) when out's size is below sizeof(gov_run): nothing is written. */
 GOV_API int gov_decision_run(const gov_decision *d, gov_run *out);
 /* The decision as one line of JSON (spec/trace.md), NUL-terminated; *len excludes NUL. */
 GOV_API int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len);
@@ -616,15 +635,20 @@ GOV_API int gov_decision_trace(const gov_decision *d, const char **text, size_t 
  * a host reads of every decision: its status, verdict and line, and its JSON line
  * (spec/trace.md §2, as gov_decision_json writes it) in the caller's buffer. */
 typedef struct gov_summary {
+    uint32_t size;         /* sizeof(gov_summary), set by the caller (see "Sized structs") */
     int status;            /* gov_decision_status */
     int verdict;           /* gov_decision_verdict */
     uint64_t line;         /* gov_decision_line */
     int json;              /* GOV_OK, or GOV_ESPACE: buf holds "" and len is what it needs */
     size_t len;            /* bytes of JSON, without the NUL */
 } gov_summary;
-/* Fill *out from d; returns out->json (GOV_EMISUSE if d or out is NULL). */
+/* Fill *out from d; returns out->json (GOV_EMISUSE, nothing written, if d or out is
+ * NULL or out's size is too small). */
 GOV_API int gov_decision_summary(const gov_decision *d, char *buf, size_t cap, gov_summary *out);
-/* gov_eval_json, then gov_decision_summary of its decision into buf and *out. */
+/* gov_eval_json, then gov_decision_summary of its decision into buf and *out. out may be
+ * NULL; an out whose size is too small is refused before anything is evaluated (the
+ * record is not consumed): the VM's error decision of status GOV_EMISUSE, *out and buf
+ * untouched. */
 GOV_API const gov_decision *gov_eval_json_summary(gov_vm *vm, const char *json, size_t len, uint64_t lineno,
                                                   char *buf, size_t cap, gov_summary *out);
 

@@ -527,6 +527,9 @@ typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
 #define GOVV_V1_ACTION GOVV_END(gov_action, policy_id)
 #define GOVV_V1_HOST_ERROR GOVV_END(gov_host_error, verdict)
 #define GOVV_V1_LIMIT_VALUE GOVV_END(gov_limit_value, col)
+#define GOVV_V1_SUMMARY GOVV_END(gov_summary, len)
+/* gov_run is frozen (embedded in gov_action): its one version is the whole struct. */
+#define GOVV_V1_RUN sizeof(gov_run)
 #define GOVV_SIZED(ptr, v1) ((ptr) != NULL && (size_t)(ptr)->size >= (v1))
 #define GOVV_PUT(out, local) \
     memcpy((out), &(local), (size_t)(out)->size < sizeof(local) ? (size_t)(out)->size : sizeof(local))

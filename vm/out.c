@@ -1014,16 +1014,23 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
 /* ---------------------------------------------------------------- for bindings */
 
 int gov_decision_summary(const gov_decision *d, char *buf, size_t cap, gov_summary *out) {
-    if (!d || !out) return GOV_EMISUSE;
-    out->status = d->status;
-    out->verdict = d->verdict;
-    out->line = d->line;
-    out->json = gov_decision_json(d, buf, cap, &out->len);
-    return out->json;
+    if (!d || !GOVV_SIZED(out, GOVV_V1_SUMMARY)) return GOV_EMISUSE;
+    gov_summary s = {.size = out->size};
+    s.status = d->status;
+    s.verdict = d->verdict;
+    s.line = d->line;
+    s.json = gov_decision_json(d, buf, cap, &s.len);
+    GOVV_PUT(out, s);
+    return s.json;
 }
 
 const gov_decision *gov_eval_json_summary(gov_vm *vm, const char *json, size_t len, uint64_t lineno, char *buf,
                                           size_t cap, gov_summary *out) {
+    if (out && !GOVV_SIZED(out, GOVV_V1_SUMMARY)) {
+        if (!vm) return &govV_misuse;
+        govV_fail(vm, GOV_EMISUSE, "gov_summary of size %u: set it to sizeof(gov_summary)", (unsigned)out->size);
+        return govV_error_decision(vm, GOV_EMISUSE);
+    }
     const gov_decision *d = gov_eval_json(vm, json, len, lineno);
     gov_decision_summary(d, buf, cap, out);
     return d;

@@ -6,6 +6,7 @@
  *
  * All read the loaded program or their arguments only; none allocates.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
@@ -277,6 +278,39 @@ static int str_next(pscan *c, unsigned char u[4])
     return 4;
 }
 
+/* The plain run of a string body from c->i: the bytes up to the first quote, backslash
+ * or control character. When a quote ends it, the body is those bytes as they are (no
+ * escape to decode): returns their length and moves past the quote. Otherwise -1 and
+ * c->i is unchanged, for str_next to decode the body character by character. Most keys
+ * and names are plain, and this is the scan's common path. */
+static long str_plain(pscan *c)
+{
+    size_t j = c->i;
+    while (j < c->n) {
+        unsigned char ch = (unsigned char)c->s[j];
+        if (ch == '"') {
+            long len = (long)(j - c->i);
+            c->i = j + 1;
+            return len;
+        }
+        if (ch == '\\' || ch < 0x20)
+            return -1;
+        j++;
+    }
+    return -1;
+}
+
+/* The bytes that end a number or a literal (true, false, null) as skip_value reads it. */
+static bool ends_scalar(char ch)
+{
+    switch (ch) {
+    case ' ': case '\t': case '\r': case '\n': case ',': case ':': case '}': case ']': case '"': case '{': case '[':
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Skip one value (c->i at its first byte). 0, or -1 when malformed. Nesting is counted,
  * not recursed, so any depth is bounded by the line. */
 static int skip_value(pscan *c)
@@ -289,10 +323,11 @@ static int skip_value(pscan *c)
         char ch = c->s[c->i];
         if (ch == '"') {
             unsigned char u[4];
-            int k;
+            int k = 0;
             c->i++;
-            while ((k = str_next(c, u)) > 0)
-                ;
+            if (str_plain(c) < 0)
+                while ((k = str_next(c, u)) > 0)
+                    ;
             if (k < 0)
                 return -1;
         } else if (ch == '{' || ch == '[') {
@@ -311,7 +346,7 @@ static int skip_value(pscan *c)
             continue;
         } else {
             size_t st = c->i;
-            while (c->i < c->n && !strchr(" \t\r\n,:}]\"{[", c->s[c->i]))
+            while (c->i < c->n && !ends_scalar(c->s[c->i]))
                 c->i++;
             if (c->i == st)
                 return -1;
@@ -322,10 +357,13 @@ static int skip_value(pscan *c)
 
 static const char *const part_field[] = {"", "tenant", "project", "workflow", "agent", "run_id", ""};
 
-/* Hash the value of the first top-level member named `want` into st when it is a string.
- * Returns 1 when it was hashed, 0 when there is no such member or it is not a string, -1
- * when the line is not a well-formed object as far as the scan went. */
-static int find_key(pscan *c, const char *want, XXH3_state_t *st)
+/* Find the value of the first top-level member named `want` when it is a string: a
+ * plain value (no escapes) is given as *plain_key and *plain_len, as it is in the line;
+ * one with escapes is decoded into st (reset here), and *plain_key stays NULL. Returns
+ * 1 when found, 0 when there is no such member or it is not a string, -1 when the line
+ * is not a well-formed object as far as the scan went. Both ways hash the same bytes:
+ * XXH3-64 of the decoded value, whether in one call or streamed. */
+static int find_key(pscan *c, const char *want, XXH3_state_t *st, const char **plain_key, size_t *plain_len)
 {
     size_t wl = strlen(want);
     ws(c);
@@ -340,18 +378,25 @@ static int find_key(pscan *c, const char *want, XXH3_state_t *st)
         if (c->i >= c->n || c->s[c->i] != '"')
             return -1;
         c->i++;
-        /* the member name, decoded and compared as it goes */
+        /* the member name: compared as it is when plain, else decoded as it goes */
         unsigned char u[4];
-        size_t got = 0;
-        int k, same = 1;
-        while ((k = str_next(c, u)) > 0) {
-            if (got + (size_t)k > wl || memcmp(want + got, u, (size_t)k) != 0)
-                same = 0;
-            got += (size_t)k;
+        size_t nst = c->i;
+        long plain = str_plain(c);
+        int k = 0, same;
+        if (plain >= 0) {
+            same = (size_t)plain == wl && memcmp(c->s + nst, want, wl) == 0;
+        } else {
+            size_t got = 0;
+            same = 1;
+            while ((k = str_next(c, u)) > 0) {
+                if (got + (size_t)k > wl || memcmp(want + got, u, (size_t)k) != 0)
+                    same = 0;
+                got += (size_t)k;
+            }
+            if (k < 0)
+                return -1;
+            same = same && got == wl;
         }
-        if (k < 0)
-            return -1;
-        same = same && got == wl;
         ws(c);
         if (c->i >= c->n || c->s[c->i] != ':')
             return -1;
@@ -361,6 +406,14 @@ static int find_key(pscan *c, const char *want, XXH3_state_t *st)
             if (c->i >= c->n || c->s[c->i] != '"')
                 return skip_value(c) == 0 ? 0 : -1; /* a value, not a string: the empty key */
             c->i++;
+            size_t vst = c->i;
+            long vlen = str_plain(c);
+            if (vlen >= 0) {
+                *plain_key = c->s + vst; /* hashed in one call by the caller */
+                *plain_len = (size_t)vlen;
+                return 1;
+            }
+            XXH3_64bits_reset(st);
             while ((k = str_next(c, u)) > 0)
                 XXH3_64bits_update(st, u, (size_t)k);
             return k < 0 ? -1 : 1;
@@ -386,12 +439,14 @@ int govP_record_partition(int part, const char *json, size_t len, uint32_t n, ui
     if (part == GOV_PART_ONE || part < GOV_PART_ANY || part > GOV_PART_ONE)
         return part == GOV_PART_ONE && n == 1 ? GOV_OK : GOV_EMISUSE;
     XXH3_state_t st;
-    XXH3_64bits_reset(&st);
+    const char *key = NULL;
+    size_t klen = 0;
     pscan c = {json ? json : "", json ? len : 0, 0};
-    int found = find_key(&c, part_field[part], &st);
-    if (found <= 0)
-        XXH3_64bits_reset(&st); /* the empty key: a record without it has the field's default "" */
-    *out = (uint32_t)(XXH3_64bits_digest(&st) % n);
+    int found = find_key(&c, part_field[part], &st, &key, &klen);
+    if (found > 0 && !key)
+        *out = (uint32_t)(XXH3_64bits_digest(&st) % n);
+    else /* a record without the key has the field's default "": the empty key */
+        *out = gov_partition_of(found > 0 ? key : "", found > 0 ? klen : 0, n);
     return found < 0 ? GOV_EJSON : GOV_OK;
 }
 

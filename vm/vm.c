@@ -1229,6 +1229,9 @@ const char *gov_set_member(const gov_program *p, int64_t set, size_t k, size_t *
 
 int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     if (!d || !GOVV_SIZED(out, GOVV_V1_ACTION) || i >= d->nact) return GOV_EMISUSE;
+    /* has_run and run are written together (vm/gov.h, gov_run): a struct reaching into
+     * them without holding the whole run is of another layout (0.1.0's). */
+    if (out->size > offsetof(gov_action, has_run) && out->size < GOVV_END(gov_action, run)) return GOV_EMISUSE;
     gov_action *dst = out, res;
     out = &res;
     const gov_vm *vm = d->vm;
@@ -1272,6 +1275,7 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->requester = a->rlen ? vm->kpool + a->roff : NULL;
     out->requester_len = a->rlen;
     out->has_run = a->run.has;
+    out->run.size = sizeof out->run;
     if (a->run.has) run_out(&a->run, vm->kpool + a->koff, a->klen, &out->run);
     if (GOVV_SILENCE(a) != GOVB_NONE) { /* notify_silenced: the silence, who declared it and why */
         const govL_silence *x = &p->sil[GOVV_SILENCE(a)];
@@ -1288,7 +1292,9 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
 }
 
 int gov_decision_run(const gov_decision *d, gov_run *out) {
-    if (!d || !out || d->status != GOV_OK || !d->run.has) return 0;
+    if (!out) return 0;
+    if (out->size < GOVV_V1_RUN) return GOV_EMISUSE;
+    if (!d || d->status != GOV_OK || !d->run.has) return 0;
     run_out(&d->run, d->vm->kpool + d->run_koff, d->run_klen, out);
     return 1;
 }

@@ -6,7 +6,8 @@
 For each program (policies/support on the bench's generated std/agent_run records, and
 the generated 50-rule policy when make bench made it): evalbench (tests/bench/evalbench.c)
 times gov_eval_json in C, and this script times VM.evaluate (thread CPU time) on the same records, given as
-a dict (the JSON text is made here) and as the JSON line (str). Batches of 1,000 records,
+a dict and as the JSON line (str), through the hot path the package picks (the compiled
+extension when make python built it; GOV_PY_FFI=cffi or ctypes picks another). Batches of 1,000 records,
 the median of the per-batch averages, as evalbench reports. The overhead is Python's
 median minus C's. Then where one dict evaluation's time goes, piece by piece. Figures go
 to stdout and OUT/python.md. Timings, never asserted.
@@ -41,56 +42,9 @@ def batches(fn, recs, seconds):
     return statistics.median(per), per[min(len(per) - 1, int(len(per) * 0.99))]
 
 
-# A typed path, prototyped to decide whether to build one: the Python side of setting
-# fields by slot from a prepared field map (std/agent_run's JSON keys), packed into one
-# buffer for a single C call (cells of slot, type, length and an int64, double or string
-# offset; money as decimal text, so that it would round exactly as the JSON path does).
-# It is timed against the json encoder it would replace; the C side was not written,
-# because this side alone costs more than the encoder (see python.md).
-AGENT_RUN = {"tenant": (0, 0), "project": (1, 0), "workflow": (2, 0), "agent": (3, 0), "run_id": (4, 0),
-             "at": (5, 0), "latency_ms": (6, 1), "cost_usd": (7, 2), "tokens": (8, 1), "quality_score": (9, 3),
-             "error": (10, 1), "action": (11, 0), "amount": (12, 2)}
-_structs = {}
-
-
-def typed_cells(rec):
-    import struct
-    cells, strs, sig, off = [], [], [], 0
-    for k, v in rec.items():
-        e = AGENT_RUN.get(k)
-        if e is None:
-            continue
-        t = type(v)
-        if t is str:
-            b = v.encode()
-            cells += (e[0], 4, len(b), off)
-            strs.append(b)
-            off += len(b)
-            sig.append("q")
-        elif t is int or t is bool:
-            cells += (e[0], 1, 0, v)
-            sig.append("q")
-        elif t is float and e[1] == 2:
-            b = repr(v).encode()
-            cells += (e[0], 5, len(b), off)
-            strs.append(b)
-            off += len(b)
-            sig.append("q")
-        elif t is float:
-            cells += (e[0], 2, 0, v)
-            sig.append("d")
-        else:
-            return None
-    key = tuple(sig)
-    S = _structs.get(key)
-    if S is None:
-        S = _structs[key] = struct.Struct("<" + "".join("HBxI" + c for c in sig))
-    return S.pack(*cells), b"".join(strs)
-
-
-def c_json_p50(evalbench, govb, records):
-    r = subprocess.run([evalbench, "-m", "json", "-t", "1000", govb, records], capture_output=True, text=True)
-    m = re.search(r"^time json .*?p50=([\d.]+)", r.stdout, re.M)
+def c_json_p50(evalbench, govb, records, mode="json"):
+    r = subprocess.run([evalbench, "-m", mode, "-t", "1000", govb, records], capture_output=True, text=True)
+    m = re.search(r"^time " + mode + r" .*?p50=([\d.]+)", r.stdout, re.M)
     if r.returncode or not m:
         sys.exit(f"bench.py: evalbench failed: {r.stdout} {r.stderr}")
     return float(m.group(1))
@@ -100,21 +54,29 @@ CHILD = """
 import json, sys
 sys.path.insert(0, sys.argv[4])
 import gov
+import gov._fast
+assert gov._fast.which() == sys.argv[5], (gov._fast.which(), sys.argv[5])
 mode, n = sys.argv[1], int(sys.argv[2])
 lines = open(sys.argv[3], encoding="utf-8").read().splitlines()[:2000]
-recs = [json.loads(x) for x in lines] if mode == "dict" else lines
+recs = [json.loads(x) for x in lines] if mode != "str" else lines
+if mode == "typed":
+    recs = [{"tenant": r["tenant"], "project": r["project"], "workflow": r["workflow"], "agent": r["agent"],
+             "run_id": r["run_id"], "at": gov.to_ns(r["at"]), "latency": r["latency_ms"] * 1_000_000,
+             "cost": round(r["cost_usd"] * 1_000_000), "tokens": r["tokens"], "accuracy": r["quality_score"],
+             "error": r["error"], "action": r["action"]} for r in recs]
 vm = gov.VM(gov.Policy.compile("policies/support"))
+ev = vm.evaluate_fields if mode == "typed" else vm.evaluate
 for r in recs[:300]:
-    vm.evaluate(r)
+    ev(r)
 for i in range(n):
-    vm.evaluate(recs[i % len(recs)])
+    ev(recs[i % len(recs)])
 """
 
 
-def callgrind_section(B, O, records):
+def callgrind_section(B, O, records, paths):
     """Instructions per evaluate() (callgrind, independent of the machine's load): the
     whole process with N evaluations minus the same with none, against libgov's own
-    gov_eval_json and gov_decision_json inside them."""
+    gov_eval_json and gov_decision_json inside them, for each hot path (GOV_PY_FFI)."""
     import shutil
     if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
         return ["", "(no valgrind: instruction counts skipped)"]
@@ -122,30 +84,32 @@ def callgrind_section(B, O, records):
     with open(child, "w") as f:
         f.write(CHILD)
     n = 4000
-    env = dict(os.environ, GOV_LIBDIR=B)
-    rows = ["", "Instructions per decision (callgrind; policies/support on the bench records):", "",
-            "| path | Python evaluate() | libgov gov_eval_json | libgov gov_decision_json | "
-            "the binding's own (the rest) |", "|---|--:|--:|--:|--:|"]
-    for mode in ("dict", "str"):
+    rows = ["", "Instructions per decision (callgrind; policies/support on the bench records; the "
+            "benchmark loop's own Python included):", "",
+            "| hot path | input | Python evaluate() | libgov gov_eval_json / gov_eval | libgov gov_decision_json | "
+            "the binding's own (the rest) |", "|---|---|--:|--:|--:|--:|"]
+    for ffi, mode in paths:
+        env = dict(os.environ, GOV_LIBDIR=B, GOV_PY_FFI=ffi)
         tot = {}
         for k in (0, n):
-            outf = os.path.join(O, f"py_cg_{mode}_{k}.out")
+            outf = os.path.join(O, f"py_cg_{ffi}_{mode}_{k}.out")
             r = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={outf}", sys.executable, child,
-                                mode, str(k), records, os.path.join(ROOT, "bindings", "python")],
+                                mode, str(k), records, os.path.join(ROOT, "bindings", "python"), ffi],
                                capture_output=True, text=True, env=env, cwd=ROOT)
             m = re.search(r"Collected : (\d+)", r.stderr)
             if r.returncode or not m:
                 return ["", f"(callgrind failed: {r.stderr[-300:]})"]
             tot[k] = int(m.group(1))
-        ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", outf], capture_output=True, text=True).stdout
+        ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", outf],
+                             capture_output=True, text=True).stdout
 
         def incl(fn):
             m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\S*:" + fn + r" \[", ann, re.M)
             return int(m.group(1).replace(",", "")) if m else 0
         calls = n + 300
         per = (tot[n] - tot[0]) / n
-        ev, js = incl("gov_eval_json") / calls, incl("gov_decision_json") / calls
-        rows.append(f"| evaluate({mode}) | {per:,.0f} | {ev:,.0f} | {js:,.0f} | {per - ev - js:,.0f} |")
+        ev, js = (incl("gov_eval_json") + incl("gov_eval")) / calls, incl("gov_decision_json") / calls
+        rows.append(f"| {ffi} | {mode} | {per:,.0f} | {ev:,.0f} | {js:,.0f} | {per - ev - js:,.0f} |")
     return rows
 
 
@@ -178,7 +142,7 @@ def main():
     progs.append(("50 rules", rules50))
 
     out = [f"load average {os.getloadavg()[0]:.2f} at start; Python {sys.version.split()[0]} "
-           f"(hot path through {'cffi' if F.available() else 'ctypes'}) "
+           f"(hot path through {F.which()}) "
            f"({sys.executable}); {len(lines):,} records, {a.seconds:g} s per figure", "",
            "| policy | C gov_eval_json p50 ns | evaluate(dict) p50 / p99 ns | overhead ns | "
            "evaluate(str) p50 / p99 ns | overhead ns |", "|---|--:|--:|--:|--:|--:|"]
@@ -197,24 +161,57 @@ def main():
                    f"{s50:,.0f} / {s99:,.0f} | {s50 - c:,.0f} |")
         print(f"bench.py: {name}: C {c:.0f} ns, dict {d50:.0f} ns, str {s50:.0f} ns", flush=True)
 
+    # The typed entry point: evaluate_fields against gov_record_begin/gov_set_*/gov_eval in C
+    # (evalbench -m typed), policies/support (std/agent_run's fields, canonical units).
+    def typed_of(r):
+        return {"tenant": r["tenant"], "project": r["project"], "workflow": r["workflow"], "agent": r["agent"],
+                "run_id": r["run_id"], "at": gov.to_ns(r["at"]), "latency": r["latency_ms"] * 1_000_000,
+                "cost": round(r["cost_usd"] * 1_000_000), "tokens": r["tokens"], "accuracy": r["quality_score"],
+                "error": r["error"], "action": r["action"]}
+    typed = [typed_of(r) for r in dicts]
+    pol = gov.Policy.compile("policies/support")
+    c = c_json_p50(evalbench, os.path.join(O, "py_policies_support.govb"), records, "typed")
+    vm = gov.VM(pol)
+    for r in typed[:2000]:
+        vm.evaluate_fields(r)
+    t50, t99 = batches(vm.evaluate_fields, typed, a.seconds)
+    out += ["", "The typed entry point (policies/support, fields in canonical units):", "",
+            "| C gov_record_begin/gov_set_*/gov_eval p50 ns | evaluate_fields p50 / p99 ns | overhead ns |",
+            "|--:|--:|--:|", f"| {c:,.0f} | {t50:,.0f} / {t99:,.0f} | {t50 - c:,.0f} |"]
+    print(f"bench.py: typed: C {c:.0f} ns, evaluate_fields {t50:.0f} ns", flush=True)
+
     # Where the time of one evaluate(dict) goes (policies/support, the same records).
     vm = gov.VM(gov.Policy.compile("policies/support"))
     data = [V._encode(r).encode() for r in dicts]
-    parts = [
-        ("the JSON text of the dict (json C encoder) and its UTF-8 bytes", lambda r: V._encode(r).encode(), dicts),
-        (f"gov_eval_json_summary through {'cffi' if F.available() else 'ctypes'} (C work included)",
-         lambda b: vm._eval(vm._vmh, b, len(b), 0, vm._buf, vm._outcap, vm._fst), data),
-        ("the decision's JSON copied out as bytes", lambda b: vm._unpack(vm._buf, vm._fst.len), data),
-        ("a Decision object", lambda b: V.Decision("allow", 0, "x"), data),
-        ("(not used) a typed path's Python side alone: fields by slot into one buffer", typed_cells, dicts),
-        ("the whole evaluate(dict)", vm.evaluate, dicts),
-    ]
+    if vm._core is not None:
+        core = vm._core
+        parts = [
+            ("the JSON text of the dict, by the Python json encoder the other paths use",
+             lambda r: V._encode(r).encode(), dicts),
+            ("the JSON text of the dict, written in C by the extension", core.encode, dicts),
+            ("the extension's evaluate(dict): the text, gov_eval_json, a Decision without JSON",
+             lambda r: core.evaluate(r, 0), dicts),
+            ("the same and the decision's JSON asked for (d.json)", lambda r: core.evaluate(r, 0).json, dicts),
+            ("the whole evaluate(dict)", vm.evaluate, dicts),
+        ]
+    else:
+        parts = [
+            ("the JSON text of the dict (json C encoder) and its UTF-8 bytes", lambda r: V._encode(r).encode(), dicts),
+            (f"gov_eval_json_summary through {F.which()} (C work included)",
+             lambda b: vm._eval(vm._vmh, b, len(b), 0, vm._buf, vm._outcap, vm._fst), data),
+            ("the decision's JSON copied out as bytes", lambda b: vm._unpack(vm._buf, vm._fst.len), data),
+            ("a Decision object", lambda b: V.Decision("allow", 0, "x"), data),
+            ("the whole evaluate(dict)", vm.evaluate, dicts),
+        ]
     out += ["", "Where evaluate(dict) spends its time (policies/support):", "",
             "| piece | p50 ns |", "|---|--:|"]
     for label, fn, xs in parts:
         p50, _ = batches(fn, xs, a.seconds / 2)
         out.append(f"| {label} | {p50:,.0f} |")
-    out += callgrind_section(B, O, records)
+    paths = [("ext", "dict"), ("ext", "str"), ("ext", "typed"), ("cffi", "dict")] if F.which() == "ext" else \
+        [(F.which(), m) for m in ("dict", "str", "typed")]
+    out += callgrind_section(B, O, records, paths)
+    out.append(f"\nload average {os.getloadavg()[0]:.2f} at the end")
     text = "\n".join(out) + "\n"
     print(text)
     with open(os.path.join(O, "python.md"), "w") as f:

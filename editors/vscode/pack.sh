@@ -1,6 +1,7 @@
 #!/bin/sh
 # pack.sh [OUT.vsix]: package this extension as a .vsix with zip(1), offline, without
-# vsce or node. A .vsix is a zip holding [Content_Types].xml, extension.vsixmanifest
+# vsce: the extension's files and the runtime npm packages its client needs, from the
+# node_modules that `npm ci` here installed (node reads package-lock.json). A .vsix is a zip holding [Content_Types].xml, extension.vsixmanifest
 # and the extension's files under extension/; `code --install-extension gov-X.vsix`
 # installs it. The manifest's fields come from package.json.
 set -eu
@@ -28,19 +29,40 @@ engine=$(sed -n 's/^    "vscode": "\(.*\)"$/\1/p' "$here/package.json")
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/extension"
-# What the extension is made of; tests and node_modules stay out.
-for f in package.json language-configuration.json README.md syntaxes snippets; do
+# What the extension is made of; tests, tsconfig.json and the dev packages stay out.
+for f in package.json language-configuration.json README.md syntaxes snippets extension.js server.js; do
   cp -R "$here/$f" "$stage/extension/"
 done
+# The client's runtime packages (vscode-languageclient and what it needs): the entries of
+# package-lock.json that are not dev dependencies, copied from node_modules, which
+# `npm ci` here fills (make test-deps does it).
+if [ ! -f "$here/node_modules/vscode-languageclient/package.json" ] || ! command -v node >/dev/null 2>&1; then
+  echo "pack.sh: needs node and the npm packages of $here (npm ci there, or make test-deps)" >&2
+  exit 1
+fi
+node -e '
+  const l = require(process.argv[1]).packages;
+  for (const [k, v] of Object.entries(l)) if (k && !v.dev) console.log(k);
+' "$here/package-lock.json" | while read -r p; do
+  [ -d "$here/$p" ] || { echo "pack.sh: $p is in package-lock.json but not installed (npm ci)" >&2; exit 1; }
+  mkdir -p "$stage/extension/$p"
+  cp -R "$here/$p/." "$stage/extension/$p/"
+done || exit 1
 
-cat >"$stage/[Content_Types].xml" <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-  <Default Extension=".json" ContentType="application/json"/>
-  <Default Extension=".md" ContentType="text/markdown"/>
-  <Default Extension=".vsixmanifest" ContentType="text/xml"/>
-</Types>
-XML
+# A content type for every file name extension in the package, as vsce writes them.
+{
+  echo '<?xml version="1.0" encoding="utf-8"?>'
+  echo '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+  echo '  <Default Extension=".vsixmanifest" ContentType="text/xml"/>'
+  find "$stage/extension" -type f -name '*.*' | sed 's/.*\.//' | sort -u | while read -r e; do
+    case $e in
+      json) t=application/json ;; md) t=text/markdown ;; js|cjs|mjs) t=application/javascript ;;
+      txt) t=text/plain ;; *) t=application/octet-stream ;;
+    esac
+    echo "  <Default Extension=\".$e\" ContentType=\"$t\"/>"
+  done
+  echo '</Types>'
+} >"$stage/[Content_Types].xml"
 
 cat >"$stage/extension.vsixmanifest" <<XML
 <?xml version="1.0" encoding="utf-8"?>

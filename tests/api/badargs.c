@@ -10,6 +10,7 @@
  * Output: "ok - NAME: what" / "not ok - NAME: what" lines.
  */
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,7 +337,32 @@ static void decision_cases(void)
           (gov_decision_run_id(D, NULL), 1));
     T(gov_decision_at, "NULL decision, a decision of no VM",
       gov_decision_at(NULL) == INT64_MIN && gov_decision_at(MISUSE) == INT64_MIN);
-    gov_summary sm;
+    gov_summary sm = {.size = sizeof sm};
+    T(gov_decision_summary, "size 0 (a zeroed struct of the layout without size) or too small: nothing written", ({
+          gov_summary z;
+          memset(&z, 0, sizeof z);
+          z.status = 77;
+          int r0 = gov_decision_summary(D, buf, sizeof buf, &z);
+          int s0 = z.status;
+          z.size = offsetof(gov_summary, len);
+          int r1 = gov_decision_summary(D, buf, sizeof buf, &z);
+          r0 == GOV_EMISUSE && r1 == GOV_EMISUSE && s0 == 77 && z.status == 77 && z.len == 0;
+      }));
+    T(gov_decision_summary, "a larger struct: the rest is left alone", ({
+          struct { gov_summary s; int more; } big;
+          memset(&big, 0, sizeof big);
+          big.s.size = sizeof big;
+          big.more = 5;
+          gov_decision_summary(D, buf, sizeof buf, &big.s) == GOV_OK && big.more == 5 && big.s.len > 0;
+      }));
+    T(gov_eval_json_summary, "size 0: refused before evaluating, the record not consumed", ({
+          gov_summary z;
+          memset(&z, 0, sizeof z);
+          int64_t before = gov_vm_now(VM);
+          static const char LATE[] = "{\"at\":\"2027-01-01T00:00:00Z\",\"agent\":\"a\",\"output\":\"x\"}";
+          const gov_decision *d = gov_eval_json_summary(VM, LATE, sizeof LATE - 1, 1, buf, sizeof buf, &z);
+          misuse_dec(d) && gov_vm_now(VM) == before && z.status == 0 && z.len == 0;
+      }));
     T(gov_decision_summary, "NULL decision, NULL out",
       gov_decision_summary(NULL, buf, sizeof buf, &sm) == GOV_EMISUSE &&
           gov_decision_summary(D, buf, sizeof buf, NULL) == GOV_EMISUSE);
@@ -350,9 +376,17 @@ static void decision_cases(void)
       misuse_dec(gov_eval_json_summary(NULL, REC, sizeof REC - 1, 1, buf, sizeof buf, &sm)) &&
           sm.status == GOV_EMISUSE && misuse_dec(gov_eval_json_summary(NULL, REC, 3, 1, buf, sizeof buf, NULL)));
     T(gov_decision_event, "NULL decision, a decision of no VM", nonempty(gov_decision_event(NULL)) && nonempty(gov_decision_event(MISUSE)));
-    gov_run run;
+    gov_run run = {.size = sizeof run};
     T(gov_decision_run, "NULL decision, NULL out, a decision of no VM",
       gov_decision_run(NULL, &run) == 0 && gov_decision_run(D, NULL) == 0 && gov_decision_run(MISUSE, &run) == 0);
+    T(gov_decision_run, "size 0 or too small: GOV_EMISUSE, nothing written", ({
+          gov_run z;
+          memset(&z, 0, sizeof z);
+          z.verdict = 77;
+          int r0 = gov_decision_run(D, &z);
+          z.size = offsetof(gov_run, pending);
+          r0 == GOV_EMISUSE && gov_decision_run(D, &z) == GOV_EMISUSE && z.verdict == 77;
+      }));
     T(gov_decision_kind, "NULL decision, a decision of no VM", gov_decision_kind(NULL) == NULL && gov_decision_kind(MISUSE) == NULL);
     T(gov_decision_finding_count, "NULL decision", gov_decision_finding_count(NULL) == 0 && gov_decision_finding_count(MISUSE) == 0);
     T(gov_decision_finding, "NULL decision", gov_decision_finding(NULL, 0, &f) == GOV_EMISUSE);
@@ -372,6 +406,29 @@ static void decision_cases(void)
                                                           gov_decision_action(D, 0, NULL) == GOV_EMISUSE);
     T(gov_decision_action, "index past the count", gov_decision_action(D, gov_decision_action_count(D), &a) == GOV_EMISUSE);
     T(gov_decision_action, "size too small", (a.size = 1, gov_decision_action(D, 0, &a) == GOV_EMISUSE));
+    T(gov_decision_action, "the 0.1.0 layout (has_run and a run without size): refused, nothing written", ({
+          /* gov_run as 0.1.0 declared it, and a gov_action of that layout */
+          struct run01 { const char *run_id; size_t run_id_len; int verdict, findings, gates, approved, rejected, timed_out, pending; };
+          struct act01 { unsigned char head[offsetof(gov_action, has_run)]; int has_run; struct run01 run; };
+          union { gov_action a; struct act01 old; } u;
+          memset(&u, 0, sizeof u);
+          gov_action *o = &u.a;
+          o->size = sizeof(struct act01);
+          int r0 = gov_decision_action(D, 0, o);
+          o->size = offsetof(gov_action, has_run) + sizeof(int);
+          r0 == GOV_EMISUSE && gov_decision_action(D, 0, o) == GOV_EMISUSE && o->rule == NULL;
+      }));
+    T(gov_decision_action, "a struct ending before has_run: filled without the run", ({
+          gov_action o;
+          memset(&o, 0, sizeof o);
+          o.size = offsetof(gov_action, has_run);
+          o.has_run = 7;
+          gov_decision_action(D, 0, &o) == GOV_OK && streq(o.rule, "pii_in_output") && o.has_run == 7;
+      }));
+    T(gov_decision_action, "the whole struct: run.size set by the library", ({
+          gov_action o = {.size = sizeof o};
+          gov_decision_action(D, 0, &o) == GOV_OK && o.has_run == 0 && o.run.size == sizeof(gov_run);
+      }));
     T(gov_decision_host_error_count, "NULL decision", gov_decision_host_error_count(NULL) == 0);
     T(gov_decision_host_error, "NULL decision, NULL out", gov_decision_host_error(NULL, 0, &h) == GOV_EMISUSE &&
                                                               gov_decision_host_error(D, 0, NULL) == GOV_EMISUSE);

@@ -68,6 +68,18 @@
                (loc (if (vectorp r) (aref r 0) r)))
           (gov-eglot-say (and loc (= (plist-get (plist-get (plist-get loc :range) :start) :line) 24))
                          "definition of a limit goes to its declaration" r))
+        ;; eglot-rename: every use of the limit in the buffer, and no diagnostics after.
+        (goto-char (point-min))
+        (search-forward "> cost_cap")
+        (backward-char 2)
+        (let ((before (how-many "\\_<cost_cap\\_>" (point-min) (point-max))))
+          (eglot-rename "cost_ceiling")
+          (eglot--signal-textDocument/didChange)
+          (let ((after (how-many "\\_<cost_ceiling\\_>" (point-min) (point-max)))
+                (left (how-many "\\_<cost_cap\\_>" (point-min) (point-max))))
+            (gov-eglot-say (and (> before 1) (= after before) (= left 0)
+                                (gov-eglot-wait (lambda () (null (flymake-diagnostics)))))
+                           "eglot-rename renames every use of a limit" (list before after left))))
         ;; shutdown as eglot sends it ("params": null), then exit: status 0. (eglot-shutdown
         ;; itself deletes the process right after exit, so its status says nothing.)
         (let ((proc (jsonrpc--process server)))

@@ -76,6 +76,26 @@ local ok, err = pcall(function()
   say(got and #dr == 0 and #dl == 1 and dl[1].code == 'W001', 'rules.gov has no false errors; limits.gov its warning',
       { dl, dr })
 
+  -- Rename from rules.gov (vim.lsp.buf.rename, prepareRename first): both files of the
+  -- policy are edited, limits.gov in a buffer Neovim loads for it.
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(rb, 0, -1, false)) do
+    if l:find('> latency_budget') then row = i - 1 end
+  end
+  col = vim.api.nvim_buf_get_lines(rb, row, row + 1, false)[1]:find('latency_budget', 1, true)
+  vim.api.nvim_win_set_cursor(0, { row + 1, col })
+  vim.lsp.buf.rename('slow_after')
+  local function count(b, w)
+    local n = 0
+    for _, l in ipairs(vim.api.nvim_buf_get_lines(b, 0, -1, false)) do
+      for _ in l:gmatch(w) do n = n + 1 end
+    end
+    return n
+  end
+  got = vim.wait(10000, function() return count(rb, 'slow_after') == 2 and count(lb, 'slow_after') == 1 end, 20)
+  say(got and count(rb, 'latency_budget') == 0 and count(lb, 'latency_budget') == 0,
+      'rename edits every file of the policy', { vim.api.nvim_buf_get_lines(rb, 0, -1, false),
+                                                 vim.api.nvim_buf_get_lines(lb, 0, -1, false) })
+
   vim.lsp.stop_client(id)
   vim.wait(5000, function() return vim.lsp.get_client_by_id(id) == nil end, 20)
 end)

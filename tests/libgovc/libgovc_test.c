@@ -836,6 +836,7 @@ static void test_summary(void)
     size_t wlen = 0;
     gov_summary s;
     memset(&s, 0x5a, sizeof s);
+    s.size = sizeof s;
     const gov_decision *d = gov_eval_json_summary(vm, rec, strlen(rec), 42, buf, sizeof buf, &s);
     gov_decision_json(d, want, sizeof want, &wlen);
     check(s.status == GOV_OK && s.verdict == GOV_BLOCK && s.line == 42 && s.json == GOV_OK && s.len == wlen &&

@@ -5,8 +5,10 @@ malformed frames and messages (the server answers and reads on; it never crashes
 hangs), diagnostics for the whole policy a file belongs to as it is edited (incremental
 changes, UTF-16 positions, unsaved text in another file of the policy), hover with
 types, units and a limit's value in force in every scope with where it comes from,
-definitions and references (across files and into std/), symbols, completion,
-formatting through govc fmt, and the E050 quick fix. Each case prints ok/not ok."""
+definitions and references (across files and into std/; gates too), symbols, completion
+(the set limits and the newer syntax), formatting through govc fmt, the E050 quick fix,
+workspace symbols, rename (across the files of a policy, and what it refuses),
+semantic tokens and $/cancelRequest. Each case prints ok/not ok."""
 import json
 import os
 import random
@@ -85,7 +87,7 @@ def write(rel, text):
 # ------------------------------------------------------------------ life-cycle
 
 @case("initialize answers the capabilities: incremental sync, hover, definition, references, symbols, "
-      "completion, formatting, quick fixes")
+      "completion, formatting, quick fixes, workspace symbols, rename, semantic tokens")
 def _():
     c = client()
     r = c.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
@@ -95,6 +97,8 @@ def _():
               "documentFormattingProvider"):
         assert caps[k] is True, k
     assert caps["completionProvider"] and caps["codeActionProvider"]["codeActionKinds"] == ["quickfix"]
+    assert caps["workspaceSymbolProvider"] is True and caps["renameProvider"] == {"prepareProvider": True}, caps
+    assert caps["semanticTokensProvider"]["full"] is True, caps
     assert caps["positionEncoding"] == "utf-16" and r["result"]["serverInfo"]["name"] == "govc lsp"
     error_of(c.request("initialize", {"capabilities": {}}), -32600)
     assert c.close() == 0
@@ -324,6 +328,18 @@ def _():
     assert c.close() == 0
 
 
+@case("a document that is not a file (untitled:) is checked alone, and its diagnostics carry its own URI")
+def _():
+    c = started()
+    u = "untitled:Untitled-1"
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": u, "languageId": "gov", "version": 1,
+                                                       "text": "policy fresh\nmax a = 3\n"}})
+    d = c.diagnostics(u, version=1)
+    assert [x["code"] for x in d] == ["W002"], d
+    assert not [m for m in c.pending if m.get("method") == "textDocument/publishDiagnostics"], c.pending
+    assert c.close() == 0
+
+
 # ------------------------------------------------------------------ hover
 
 @case("hover on a limit shows its type and, per scope, the value in force and where it comes from")
@@ -506,6 +522,388 @@ def _():
     c.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": 2},
                                         "contentChanges": [{"range": edit["range"], "text": edit["newText"]}]})
     assert c.diagnostics(u, version=2) == []
+    assert c.close() == 0
+
+
+# ------------------------------------------------------------------ gates, sets, the newer syntax
+
+PAYMENTS = os.path.join(TOP, "policies/payments/payments.gov")
+PERMS = os.path.join(TOP, "policies/agent_permissions/permissions.gov")
+
+
+def words_at(text, word):
+    """The LSP positions of every whole-word occurrence of word."""
+    import re
+    return [pos(text, word, k) for k, m in enumerate(re.finditer(re.escape(word), text))
+            if (m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_")) and
+            (m.end() == len(text) or not (text[m.end()].isalnum() or text[m.end()] == "_"))]
+
+
+def starts(locs):
+    return sorted((x["range"]["start"]["line"], x["range"]["start"]["character"]) for x in locs)
+
+
+@case("gates: definition from a test's expect and approve goes to the gate; references find every use; "
+      "an approver group and a requester field resolve")
+def _():
+    c = started()
+    text = open(PAYMENTS, encoding="utf-8").read()
+    u = c.open(PAYMENTS)
+    assert c.diagnostics(u) == []
+
+    def definition(needle, nth=0, d=0):
+        return c.request("textDocument/definition", {"textDocument": {"uri": u},
+                                                     "position": pos(text, needle, nth, d)})["result"]
+    for needle in ('approve payment_approval "pay-1"', "expect payment_approval fired",
+                   "expect gate_approved payment_approval"):
+        r = definition(needle, 0, needle.index("payment_approval") + 2)
+        assert r and r["uri"] == u and r["range"]["start"] == pos(text, "gate payment_approval", 0, 5), (needle, r)
+    r = definition("approvers 2 of treasurers", 0, 17)
+    assert r["range"]["start"] == pos(text, "approvers treasurers =", 0, 10), r
+    r = definition("requester payment.requested_by", 0, 20)
+    assert r["range"]["start"] == pos(text, "requested_by: string"), r
+    refs = c.request("textDocument/references", {"textDocument": {"uri": u},
+                                                 "position": pos(text, "gate payment_approval", 0, 6),
+                                                 "context": {"includeDeclaration": True}})["result"]
+    want = sorted((p["line"], p["character"]) for p in words_at(text, "payment_approval"))
+    assert starts(refs) == want and len(want) >= 6, (starts(refs), want)
+    v = c.request("textDocument/hover", {"textDocument": {"uri": u},
+                                         "position": pos(text, "expect dual_control fired", 0, 8)})["result"]
+    assert "gate dual_control" in v["contents"]["value"], v
+    assert c.close() == 0
+
+
+def lexer_keywords():
+    import re
+    out = []
+    for ln in open(os.path.join(TOP, "lang/lexer.re"), encoding="utf-8"):
+        m = re.match(r'\s*"([a-z_0-9]+)"\s*\{.*KW\(T_[A-Z_0-9]+\)', ln)
+        if m:
+            out.append(m.group(1))
+    return out
+
+
+@case("completion: every keyword of lang/lexer.re (allowlist, denylist, waive, mock...); set limits after "
+      "'in' and in any_in; rules after waive; gates after approve; externs after mock")
+def _():
+    c = started()
+    text = open(PERMS, encoding="utf-8").read()
+    u = c.open(PERMS)
+    assert c.diagnostics(u) == []
+
+    def labels(needle, d, nth=0):
+        r = c.request("textDocument/completion", {"textDocument": {"uri": u}, "position": pos(text, needle, nth, d)})
+        return {i["label"]: i.get("detail") for i in r["result"]["items"]}
+    kws = lexer_keywords()
+    assert "allowlist" in kws and "denylist" in kws and "waive" in kws, kws
+    got = labels("rule tool_not_allowed", 0)
+    assert set(kws) <= set(got), sorted(set(kws) - set(got))
+    assert got["allowed_tools"] == "allowlist" and got["denied_data"] == "denylist", got
+    sets = {"allowed_tools", "allowed_models", "denied_data", "reviewed_targets"}
+    got = labels("not in allowed_tools", 7)
+    assert set(got) == sets, got
+    got = labels("any_in(tool_call.data, denied_data)", 23)
+    assert set(got) == sets, got
+    got = labels("waive model_not_allowed", 6)
+    assert {"tool_not_allowed", "model_not_allowed", "denied_data_class"} <= set(got) and "call_review" not in got, got
+    got = labels("expect tool_not_allowed fired", 7)
+    assert {"tool_not_allowed", "call_review", "verdict", "not"} <= set(got), got
+    pt = open(PAYMENTS, encoding="utf-8").read()
+    up = c.open(PAYMENTS)
+    r = c.request("textDocument/completion", {"textDocument": {"uri": up},
+                                              "position": pos(pt, 'approve payment_approval "pay-1"', 0, 8)})
+    assert {i["label"] for i in r["result"]["items"]} == {"payment_approval", "dual_control"}, r
+    safety = os.path.join(TOP, "policies/content_safety/safety.gov")
+    st = open(safety, encoding="utf-8").read()
+    us = c.open(safety)
+    r = c.request("textDocument/completion", {"textDocument": {"uri": us},
+                                              "position": pos(st, "mock pii_score(_)", 0, 5)})
+    assert {i["label"] for i in r["result"]["items"]} == {"pii_score", "on_watchlist"}, r
+    assert c.close() == 0
+
+
+# ------------------------------------------------------------------ workspace symbols
+
+@case("workspace symbols: the declarations of every open policy, fuzzy-matched, with their policy; "
+      "none from std/; a missing query is -32602")
+def _():
+    c = started()
+    c.open(PERMS)
+    c.open(SUPPORT)
+    syms = c.request("workspace/symbol", {"query": "tool"})["result"]
+    names = {s["name"]: s for s in syms}
+    assert {"allowed_tools", "tool_not_allowed"} <= set(names), names
+    assert "tool_call" not in names, names  # std/tool_call's record
+    assert names["tool_not_allowed"]["kind"] == 12 and names["allowed_tools"]["kind"] == 14, names
+    assert names["tool_not_allowed"]["containerName"] == "policy agent_permissions", names
+    pt = open(PERMS, encoding="utf-8").read()
+    assert names["tool_not_allowed"]["location"] == {"uri": uri(PERMS), "range": {
+        "start": pos(pt, "tool_not_allowed"), "end": pos(pt, "tool_not_allowed", 0, len("tool_not_allowed"))}}
+    syms = c.request("workspace/symbol", {"query": "SUPALRT"})["result"]
+    assert [s["name"] for s in syms] == ["support_alerts"], syms
+    everything = c.request("workspace/symbol", {"query": ""})["result"]
+    assert {"slow_run", "call_review", "latency_budget"} <= {s["name"] for s in everything}
+    assert all(not s["location"]["uri"].startswith(uri(os.path.join(tmp, "std"))) for s in everything)
+    error_of(c.request("workspace/symbol", {}), -32602)
+    error_of(c.request("workspace/symbol", {"query": 5}), -32602)
+    error_of(c.request("workspace/symbol", []), -32602)
+    assert c.close() == 0
+
+
+# ------------------------------------------------------------------ rename
+
+def apply_edits(text, edits):
+    """text with LSP TextEdits (UTF-16 positions, non-overlapping) applied."""
+    lines = text.split("\n")
+    starts_ = [0]
+    for ln in lines[:-1]:
+        starts_.append(starts_[-1] + len(ln) + 1)
+
+    def off(p):
+        ln = lines[p["line"]]
+        units = 0
+        for i, ch in enumerate(ln):
+            if units >= p["character"]:
+                return starts_[p["line"]] + i
+            units += 2 if ord(ch) > 0xFFFF else 1
+        return starts_[p["line"]] + len(ln)
+    for e in sorted(edits, key=lambda e: off(e["range"]["start"]), reverse=True):
+        a, b = off(e["range"]["start"]), off(e["range"]["end"])
+        text = text[:a] + e["newText"] + text[b:]
+    return text
+
+
+@case("rename a limit: every use (rules, scopes, gates) is edited, the result checks clean and the "
+      "references move with it; prepareRename gives the name's range")
+def _():
+    text = open(PERMS, encoding="utf-8").read()
+    path = write("ren/permissions.gov", text)
+    c = started()
+    u = c.open(path, text)
+    assert c.diagnostics(u) == []
+    p = pos(text, "payload_bytes", 1, 3)
+    r = c.request("textDocument/prepareRename", {"textDocument": {"uri": u}, "position": p})["result"]
+    assert r["placeholder"] == "payload_bytes" and r["range"]["start"] == pos(text, "payload_bytes", 1), r
+    ws = c.request("textDocument/rename", {"textDocument": {"uri": u}, "position": p,
+                                           "newName": "max_payload"})["result"]
+    assert list(ws["changes"]) == [u], ws
+    edits = ws["changes"][u]
+    assert starts(edits) == sorted((q["line"], q["character"]) for q in words_at(text, "payload_bytes")), edits
+    new = apply_edits(text, edits)
+    assert "payload_bytes" not in new and new.count("max_payload") == 3, new
+    c.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": new}]})
+    assert c.diagnostics(u, version=2) == []
+    assert c.close() == 0
+
+
+@case("rename across the files of a policy: a limit of limits.gov renamed from rules.gov edits both files")
+def _():
+    shutil.copytree(MULTI, os.path.join(tmp, "mren"))
+    rules = os.path.join(tmp, "mren/rules/rules.gov")
+    limits = os.path.join(tmp, "mren/limits.gov")
+    rt, lt = (open(f, encoding="utf-8").read() for f in (rules, limits))
+    c = started()
+    ur = c.open(rules)
+    assert c.diagnostics(ur) == []
+    ws = c.request("textDocument/rename", {"textDocument": {"uri": ur}, "position": pos(rt, "latency_budget", 0, 2),
+                                           "newName": "slow_after"})["result"]
+    assert set(ws["changes"]) == {uri(rules), uri(limits)}, ws
+    for f, t in ((rules, rt), (limits, lt)):
+        new = apply_edits(t, ws["changes"][uri(f)])
+        assert "latency_budget" not in new and "slow_after" in new, new
+        with open(f, "w", encoding="utf-8") as fh:
+            fh.write(new)
+    import subprocess
+    r = subprocess.run([GOVC, "check", "--policy-of", rules], capture_output=True)
+    assert r.returncode == 0 and b"error[" not in r.stderr, r.stderr
+    assert c.close() == 0
+
+
+@case("rename a record field: uses in rules, gates and tests are edited, and a field that read the JSON "
+      "member of its own name gets from \"OLD\" so it still reads it")
+def _():
+    text = open(PAYMENTS, encoding="utf-8").read()
+    path = write("fren/payments.gov", text)
+    c = started()
+    u = c.open(path, text)
+    assert c.diagnostics(u) == []
+    ws = c.request("textDocument/rename", {"textDocument": {"uri": u}, "position": pos(text, "requested_by", 1, 1),
+                                           "newName": "requester_email"})["result"]
+    new = apply_edits(text, ws["changes"][u])
+    assert 'requester_email: string from "requested_by"   = ""' in new, new[:900]
+    assert "payment.requester_email" in new and "requester_email: \"ops@" in new, new
+    c.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": new}]})
+    assert c.diagnostics(u, version=2) == []
+    # A field with its own `from` keeps it: no insertion.
+    ws = c.request("textDocument/rename", {"textDocument": {"uri": u}, "position": pos(new, "amount:"),
+                                           "newName": "total"})["result"]
+    assert all(e["newText"] == "total" for e in ws["changes"][u]), ws
+    import subprocess
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(apply_edits(new, ws["changes"][u]))
+    r = subprocess.run([GOVC, "test", path], capture_output=True)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert c.close() == 0
+
+
+@case("rename refuses what it cannot rename safely, saying why: std/ records and fields, built-in fields and "
+      "functions, keywords, names that are taken or not names, a policy with syntax errors; bad params -32602")
+def _():
+    text = open(PERMS, encoding="utf-8").read()
+    path = write("refuse/permissions.gov", text)
+    c = started()
+    u = c.open(path, text)
+    assert c.diagnostics(u) == []
+
+    def refused(needle, d, new="x2", nth=0, method="textDocument/rename"):
+        params = {"textDocument": {"uri": u}, "position": pos(text, needle, nth, d)}
+        if method.endswith("/rename"):
+            params["newName"] = new
+        return error_of(c.request(method, params), -32803)["error"]["message"]
+    m = refused("tool_call.tool not", 11)
+    assert "standard module std/tool_call" in m, m
+    m = refused("when tool_call.tool", 7, method="textDocument/prepareRename")
+    assert "standard module" in m and "tool_call" in m, m
+    m = refused("tenant: \"acme\"", 2)
+    assert "built-in field" in m or "standard module" in m, m
+    m = refused("any_in(", 2)
+    assert "built-in function" in m, m
+    m = refused("rule tool_not_allowed", 0)
+    assert "nothing to rename" in m, m
+    m = refused("allowed_tools ", 3, new="rule")
+    assert "keyword" in m, m
+    m = refused("allowed_tools ", 3, new="9lives")
+    assert "not a name" in m, m
+    m = refused("allowed_tools ", 3, new="allowed_models")
+    assert "already names the limit" in m and "permissions.gov:" in m, m
+    error_of(c.request("textDocument/rename", {"textDocument": {"uri": u}, "position": pos(text, "allowed_tools")}),
+             -32602)
+    error_of(c.request("textDocument/rename", {"textDocument": {"uri": u}, "newName": "a"}), -32602)
+    error_of(c.request("textDocument/rename", {"textDocument": {"uri": u}, "position": pos(text, "allowed_tools"),
+                                               "newName": 7}), -32602)
+    error_of(c.request("textDocument/prepareRename", {"textDocument": {"uri": 3}, "position": pos(text, "x")}), -32602)
+    # Same name: no edits to make.
+    ws = c.request("textDocument/rename", {"textDocument": {"uri": u}, "position": pos(text, "allowed_tools"),
+                                           "newName": "allowed_tools"})["result"]
+    assert all(e["newText"] == "allowed_tools" for e in ws["changes"][u]), ws
+    bad = text.replace("rule model_not_allowed {", "rule model_not_allowed {{", 1)
+    c.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": bad}]})
+    assert c.diagnostics(u, version=2)
+    m = error_of(c.request("textDocument/rename", {"textDocument": {"uri": u}, "position": pos(bad, "allowed_tools"),
+                                                   "newName": "tools"}), -32803)["error"]["message"]
+    assert "syntax errors" in m, m
+    assert c.close() == 0
+
+
+@case("the E055 quick fix for set limits: an allowlist loses the members a less specific setting does not "
+      "allow, a denylist gains the members it stopped denying; applied, the policy checks clean")
+def _():
+    text = open(PERMS, encoding="utf-8").read()
+    text = text.replace('allowed_tools  = ["kb_lookup"]', 'allowed_tools  = ["kb_lookup", "send_email", "kb_x"]', 1)
+    text = text.replace('    payload_bytes = 16_384', '    payload_bytes = 16_384\n    denied_data = ["secrets", "other"]', 1)
+    path = write("setfix/permissions.gov", text)
+    c = started()
+    u = c.open(path, text)
+    d = c.diagnostics(u)
+    assert sorted(x["code"] for x in d) == ["E055", "E055"], d
+    fixes = {}
+    for x in d:
+        acts = c.request("textDocument/codeAction", {"textDocument": {"uri": u}, "range": x["range"],
+                                                     "context": {"diagnostics": [x]}})["result"]
+        assert len(acts) == 1 and acts[0]["kind"] == "quickfix", acts
+        (edit,) = acts[0]["edit"]["changes"][u]
+        fixes[acts[0]["title"]] = edit
+    allow = [t for t in fixes if t.startswith("Remove")]
+    deny = [t for t in fixes if t.startswith("Add")]
+    assert len(allow) == 1 and '"send_email"' in allow[0] and "'allowed_tools'" in allow[0], fixes
+    # project "billing" allows "search", "kb_lookup", "refund": no kb_* there, so kb_x goes too.
+    assert fixes[allow[0]]["newText"] == '["kb_lookup"]' and '"kb_x"' in allow[0], fixes
+    assert len(deny) == 1 and fixes[deny[0]]["newText"] == '["secrets", "other", "credentials", "pii"]', fixes
+    new = apply_edits(text, list(fixes.values()))
+    c.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": new}]})
+    assert c.diagnostics(u, version=2) == [], new
+    assert c.close() == 0
+
+
+# ------------------------------------------------------------------ semantic tokens
+
+def decode_tokens(data, legend):
+    out, line, ch = [], 0, 0
+    for i in range(0, len(data), 5):
+        dl, dc, n, t, mods = data[i:i + 5]
+        line += dl
+        ch = ch + dc if dl == 0 else dc
+        out.append(((line, ch), n, legend["tokenTypes"][t],
+                    {m for k, m in enumerate(legend["tokenModifiers"]) if mods >> k & 1}))
+    return out
+
+
+@case("semantic tokens: each resolved name with what it names (a limit, a std record, a field, a built-in, a "
+      "gate), declarations and std/ names marked; positions in UTF-16")
+def _():
+    c = client()
+    r = c.initialize(options={"stdDir": os.path.join(tmp, "std"), "debounceMs": 0})
+    legend = r["result"]["capabilities"]["semanticTokensProvider"]["legend"]
+    assert r["result"]["capabilities"]["semanticTokensProvider"]["full"] is True
+    text = open(PERMS, encoding="utf-8").read().replace("// Agent permissions", "// \U0001F600 Agent permissions")
+    text = text.replace('channel security', '/* \U0001F600 */ channel security', 1)
+    path = write("sem/permissions.gov", text)
+    u = c.open(path, text)
+    c.diagnostics(u)
+    data = c.request("textDocument/semanticTokens/full", {"textDocument": {"uri": u}})["result"]["data"]
+    toks = {(p, n): (t, m) for p, n, t, m in decode_tokens(data, legend)}
+
+    def tok(needle, nth=0, d=0, n=None):
+        p = pos(text, needle, nth, d)
+        n = n or len(needle) - d
+        return toks.get(((p["line"], p["character"]), n))
+    assert tok("allowed_tools", 0) == ("variable", {"declaration", "readonly"}), tok("allowed_tools")
+    assert tok("allowed_tools", 2) == ("variable", {"readonly"}), tok("allowed_tools", 2)
+    assert tok("security", 0) == ("event", {"declaration"}), tok("security")
+    assert tok("tool_call.tool not", 0, 0, 9) == ("struct", {"defaultLibrary"}), tok("tool_call.tool not", 0, 0, 9)
+    assert tok("tool_call.tool not", 0, 10, 4) == ("property", {"defaultLibrary"})
+    assert tok("any_in", 0) == ("function", {"defaultLibrary"}), tok("any_in")
+    assert tok("call_review", 0) == ("macro", {"declaration"}), tok("call_review")
+    assert tok("model_not_allowed for", 0, 0, 17) == ("macro", set()), tok("model_not_allowed for", 0, 0, 17)
+    assert not any(t[2] == "keyword" for t in decode_tokens(data, legend))
+    error_of(c.request("textDocument/semanticTokens/full", {"textDocument": {}}), -32602)
+    error_of(c.request("textDocument/semanticTokens/full", {"textDocument": {"uri": uri(path + ".no")}}), -32602)
+    assert c.close() == 0
+
+
+# ------------------------------------------------------------------ cancellation
+
+@case("$/cancelRequest: a request the client cancelled before it was handled gets -32800 RequestCancelled; "
+      "a cancel for an answered or unknown id, or with bad params, changes nothing")
+def _():
+    c = started()
+    text = open(SUPPORT, encoding="utf-8").read()
+    u = c.open(SUPPORT)
+    c.diagnostics(u)
+
+    def frame(m):
+        body = json.dumps(m).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+    hover = {"textDocument": {"uri": u}, "position": pos(text, "cost_cap")}
+    # One write, so both are waiting when the server reads the request.
+    c.send_raw(frame({"jsonrpc": "2.0", "id": 501, "method": "textDocument/hover", "params": hover}) +
+               frame({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 501}}))
+    m = error_of(c.response(501), -32800)
+    c.send_raw(frame({"jsonrpc": "2.0", "id": "s-1", "method": "textDocument/hover", "params": hover}) +
+               frame({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": "s-1"}}) +
+               frame({"jsonrpc": "2.0", "id": 502, "method": "textDocument/hover", "params": hover}) +
+               frame({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 9999}}) +
+               frame({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"nothing": 1}}) +
+               frame({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": [1]}}))
+    error_of(c.response("s-1"), -32800)
+    assert "cost_cap" in c.response(502)["result"]["contents"]["value"]
+    # A cancel after the answer: nothing (an id used again later is answered).
+    c.notify("$/cancelRequest", {"id": 503})
+    i = c.request_async("textDocument/hover", hover)
+    assert "result" in c.response(i), i
+    c.notify("$/cancelRequest", {"id": i})
+    assert "cost_cap" in c.request("textDocument/hover", hover)["result"]["contents"]["value"]
+    assert not [x for x in c.pending if "id" in x], c.pending
     assert c.close() == 0
 
 

@@ -67,6 +67,10 @@ int main(void)
     agent_case("first member not a string", "{\"agent\":7,\"agent\":\"two\"}", "", GOV_OK);
     agent_case("nested member ignored", "{\"x\":{\"agent\":\"in\"},\"y\":[1,{\"agent\":\"z\"}],\"agent\":\"out\"}", "out",
                GOV_OK);
+    /* plain strings are scanned in one run, escaped ones decoded: both before the key */
+    agent_case("escaped string skipped", "{\"x\":\"a\\\"b\\u0041\",\"agent\":\"k\"}", "k", GOV_OK);
+    agent_case("control character in a skipped string", "{\"x\":\"a\x01\",\"agent\":\"k\"}", "", GOV_EJSON);
+    agent_case("literals and numbers skipped", "{\"a\":true,\"b\":-1.5e3,\"c\":null,\"agent\":\"k\"}", "k", GOV_OK);
     agent_case("absent member: empty key", "{\"tenant\":\"acme\"}", "", GOV_OK);
     agent_case("empty object", "{}", "", GOV_OK);
     agent_case("prefix of the name", "{\"agen\":\"a\",\"agents\":\"b\"}", "", GOV_OK);

@@ -109,11 +109,11 @@ int main(int argc, char **argv) {
                         a.key ? a.key : "", a.outcome ? " -> " : "", a.outcome ? a.outcome : "",
                         a.reason ? ": " : "", a.reason ? a.reason : "");
         }
-        gov_run run;
+        gov_run run = {.size = sizeof run};
         if (strcmp(gov_decision_event(d), "record") != 0) {
             /* An event: what it decided for the run whose gate it named. */
             static const char *const verdicts[] = {"allow", "warn", "review", "pause", "block"};
-            if (gov_decision_run(d, &run))
+            if (gov_decision_run(d, &run) == 1)
                 fprintf(stderr, "line %llu: run %.*s: %s (%d of %d gates approved, %d pending)\n",
                         (unsigned long long)lineno, (int)run.run_id_len, run.run_id, verdicts[run.verdict],
                         run.approved, run.gates, run.pending);

@@ -109,8 +109,8 @@ class HostError(_Sized):
                 ("status", c_int), ("verdict", c_int)]
 
 
-class Summary(Structure):
-    _fields_ = [("status", c_int), ("verdict", c_int), ("line", c_uint64), ("json", c_int), ("len", c_size_t)]
+class Summary(_Sized):
+    _fields_ = [("size", c_uint32), ("status", c_int), ("verdict", c_int), ("line", c_uint64), ("json", c_int), ("len", c_size_t)]
 
 
 # ---------------------------------------------------------------- structures (gov_compiler.h)
@@ -181,6 +181,7 @@ _fn(gov, "gov_record_begin", c_int, P, c_int)
 _fn(gov, "gov_set_int", c_int, P, c_int, c_int64)
 _fn(gov, "gov_set_float", c_int, P, c_int, c_double)
 _fn(gov, "gov_set_string", c_int, P, c_int, c_char_p, c_size_t)
+_fn(gov, "gov_set_strings", c_int, P, c_int, POINTER(c_char_p), POINTER(c_size_t), c_size_t)
 _fn(gov, "gov_eval", P, P)
 _fn(gov, "gov_eval_json", P, P, c_char_p, c_size_t, c_uint64)
 _fn(gov, "gov_tick", P, P, c_int64)
@@ -230,10 +231,13 @@ _fn(govc, "gov_compiler_program", c_int, P, c_size_t, POINTER(Compiled))
 # ---------------------------------------------------------------- constants
 
 OK, ENOMEM, EMISUSE, ESPACE = 0, 1, 2, 3
-EJSON, ENOTRACE, EBIND, EUNBOUND = 30, 35, 38, 39
+EJSON, ECAP, EKIND, EMISSING, EFIELD = 30, 31, 32, 33, 34
+ENOTRACE, EBIND, EUNBOUND = 35, 38, 39
 ESOURCE, EIO, EINTERNAL = 50, 51, 52
 
 C_INT64, C_DOUBLE, C_INT, C_STRING = 1, 2, 3, 4
+(T_INT, T_FLOAT, T_RATIO, T_DURATION, T_TIME, T_MONEY, T_BOOL, T_STRING, T_ID, T_SEVERITY, T_VERDICT,
+ T_SET, T_STRINGS) = range(1, 14)
 OPT_WERROR, OPT_FILES, OPT_MAX_ERRORS = 0, 1, 2
 FORMATS = {"text": 0, "json": 1, "github": 2, "sarif": 3}
 

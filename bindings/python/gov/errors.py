@@ -53,3 +53,18 @@ class RecordError(GovError):
 class BindError(GovError):
     """A host function could not be bound: no such extern, or a signature that does not
     match its declaration."""
+
+
+class LogError(GovError):
+    """A decision log call failed (log/govlog.h): `code` is the GOVLOG_E... code (1 EIO,
+    2 EMISUSE, 3 ENOMEM, 4 ELOCKED, 5 ETORN, 6 ECORRUPT, 7 EOPEN, 8 ECHAIN, 9 EDECISION),
+    `name` its govlog_errstr() description. Raised by a VM's evaluate when the decision
+    it made could not be logged: the decision was made (the VM's state moved on) but
+    must not be acted on."""
+
+    def __init__(self, code, message):
+        from . import log
+        self.code = code
+        self.name = log.errstr(code)
+        self.message = message
+        Exception.__init__(self, f"{message} ({self.name})" if message else self.name)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from . import _lib
-from .errors import CompileError, GovError, LoadError
+from .errors import CompileError, GovError, LoadError, RecordError
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,10 +207,11 @@ class Policy:
     """A verified, read-only program. Make one with Policy.compile(sources) or
     Policy.load(bytes); give it to VM(policy). It stays alive as long as a VM uses it."""
 
-    __slots__ = ("_prog", "name", "id", "bytes", "warnings", "__weakref__")
+    __slots__ = ("_prog", "name", "id", "bytes", "warnings", "_kindmap", "__weakref__")
 
     def __init__(self, _prog, data, warnings=()):
         self._prog = _prog
+        self._kindmap = None
         self.name = _lib.gov_program_name(_prog).decode()
         self.id = _lib.gov_program_id(_prog).decode()
         self.bytes = data
@@ -308,6 +309,31 @@ class Policy:
                     _lib.TYPES.get(_lib.gov_field_type(self._prog, k, s), "?")
             out[_lib.gov_kind_name(self._prog, k).decode()] = fields
         return out
+
+    def _kind(self, kind):
+        """(kind index, {field: (slot, type code)}, kind name) of a kind by name (None: the
+        only kind), for the typed entry point; RecordError for an unknown kind."""
+        m = self._kindmap
+        if m is None:
+            m = {}
+            n = _lib.gov_kind_count(self._prog)
+            for k in range(n):
+                fields = {_lib.gov_field_name(self._prog, k, s).decode(): (s, _lib.gov_field_type(self._prog, k, s))
+                          for s in range(_lib.gov_field_count(self._prog, k))}
+                name = _lib.gov_kind_name(self._prog, k).decode()
+                m[name] = (k, fields, name)
+            if n == 1:
+                m[None] = next(iter(m.values()))
+            self._kindmap = m
+        e = m.get(kind)
+        if e is None:
+            if kind is None:
+                raise RecordError(_lib.EKIND, f"policy {self.name} has {len(m)} record kinds: name one "
+                                  f"({', '.join(sorted(k for k in m if k))})")
+            if not isinstance(kind, str):
+                raise TypeError(f"a record kind is a str, not {type(kind).__name__}")
+            raise RecordError(_lib.EKIND, f"policy {self.name} has no record kind {kind!r}")
+        return e
 
     @property
     def externs(self):

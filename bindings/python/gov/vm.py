@@ -11,6 +11,7 @@ import ctypes
 import datetime
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -45,6 +46,20 @@ def _make_encoder():
 
 
 _encode = _make_encoder()
+
+
+def _nothing():
+    pass
+
+
+_ext_ready = False
+
+
+def _setup_ext():
+    global _ext_ready
+    if not _ext_ready:
+        _fast.setup_ext(_fast.ext, Decision, RecordError, GovError, _encode, _canon)
+        _ext_ready = True
 
 
 def to_ns(t):
@@ -182,20 +197,25 @@ class Decision:
     rest are parsed from json when first asked for. trace is the parsed trace (spec/trace.md
     §3) when the VM traces. A Decision is a snapshot: later evaluations do not change it."""
 
-    __slots__ = ("verdict", "line", "_json", "_data", "_trace", "trace_error")
+    __slots__ = ("verdict", "line", "_json", "_data", "_trace", "trace_error", "_core")
 
-    def __init__(self, verdict, line, text, trace=None, trace_error=None):
+    def __init__(self, verdict, line, text, trace=None, trace_error=None, core=None):
         self.verdict = verdict
         self.line = line
-        self._json = text          # bytes until first asked for
+        self._json = text          # bytes until first asked for; None: not written yet
         self._data = None
         self._trace = trace
         self.trace_error = trace_error
+        self._core = core          # the extension's Core that writes it (text None)
 
     @property
     def json(self):
         """The decision as one line of JSON (spec/trace.md §2), as gov_decision_json writes it."""
         j = self._json
+        if j is None:
+            # Made by the extension and not written yet: written now, or (if its VM
+            # evaluated since) it was written into this object before that evaluation.
+            j = self._core.render(self)
         if type(j) is bytes:
             j = self._json = j.decode("utf-8", "surrogateescape")
         return j
@@ -244,6 +264,84 @@ class Decision:
 
     def __repr__(self):
         return f"<gov.Decision {self.verdict} line {self.line}>"
+
+
+# ---------------------------------------------------------------- the typed entry point
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _int64(name, v):
+    if not _INT64[0] <= v <= _INT64[1]:
+        raise ValueError(f"field {name!r}: {v} is outside int64")
+    return v
+
+
+def _canon(name, t, v):
+    """Field `name` of type code t given the Python value v, in the form its setter takes:
+    an int (gov_set_int), a float (gov_set_float), bytes (gov_set_string) or a list of
+    bytes (gov_set_strings); TypeError or ValueError for a value with no such form. The
+    extension converts the plain cases itself and asks this for the rest."""
+    L = _lib
+    if t in (L.T_INT, L.T_MONEY):
+        if type(v) is bool or not isinstance(v, int):
+            raise TypeError(f"field {name!r} is {L.TYPES[t]}: give an int{' (micro-dollars)' if t == L.T_MONEY else ''}, "
+                            f"not {type(v).__name__}")
+        return _int64(name, int(v))
+    if t == L.T_DURATION:
+        if isinstance(v, datetime.timedelta):
+            v = (v.days * 86400 + v.seconds) * 1_000_000_000 + v.microseconds * 1000
+        elif type(v) is bool or not isinstance(v, int):
+            raise TypeError(f"field {name!r} is a duration: give int ns or a timedelta, not {type(v).__name__}")
+        return _int64(name, int(v))
+    if t == L.T_TIME:
+        return to_ns(v)
+    if t in (L.T_FLOAT, L.T_RATIO):
+        if type(v) is bool or not isinstance(v, (int, float)):
+            raise TypeError(f"field {name!r} is {L.TYPES[t]}: give a number, not {type(v).__name__}")
+        return float(v)
+    if t == L.T_BOOL:
+        if type(v) is not bool:
+            raise TypeError(f"field {name!r} is bool, not {type(v).__name__}")
+        return int(v)
+    if t in (L.T_SEVERITY, L.T_VERDICT):
+        names = L.SEVERITIES if t == L.T_SEVERITY else L.VERDICTS
+        if not isinstance(v, str):
+            raise TypeError(f"field {name!r} is a {L.TYPES[t]}: give its name, not {type(v).__name__}")
+        if v not in names:
+            raise ValueError(f"field {name!r}: {v!r} is not a {L.TYPES[t]} ({', '.join(names)})")
+        return names.index(v)
+    if t in (L.T_STRING, L.T_ID):
+        if not isinstance(v, str):
+            raise TypeError(f"field {name!r} is {L.TYPES[t]}: give a str, not {type(v).__name__}")
+        return v.encode("utf-8")
+    if t == L.T_STRINGS:
+        if isinstance(v, (set, frozenset)):
+            v = sorted(v)
+        elif not isinstance(v, (list, tuple)):
+            raise TypeError(f"field {name!r} is strings: give a list of str, not {type(v).__name__}")
+        items = []
+        for x in v:
+            if not isinstance(x, str):
+                raise TypeError(f"field {name!r}: an element is {type(x).__name__}, not str")
+            items.append(x.encode("utf-8"))
+        return items
+    raise TypeError(f"field {name!r} has type {L.TYPES.get(t, t)}, which a record cannot set")
+
+
+def _typed(name, slot, t, v):
+    """(setter, slot, args...) for field `name` of type code t given the Python value v."""
+    L = _lib
+    c = _canon(name, t, v)
+    if t in (L.T_FLOAT, L.T_RATIO):
+        return L.gov_set_float, slot, c
+    if t in (L.T_STRING, L.T_ID):
+        return L.gov_set_string, slot, c, len(c)
+    if t == L.T_STRINGS:
+        n = len(c)
+        return (L.gov_set_strings, slot, (ctypes.c_char_p * max(n, 1))(*c), (ctypes.c_size_t * max(n, 1))(*map(len, c)),
+                n)
+    return L.gov_set_int, slot, c
 
 
 # ---------------------------------------------------------------- host functions
@@ -340,13 +438,20 @@ class VM:
         self._outcap = 1 << 14
         self._out = ctypes.create_string_buffer(self._outcap)
         self._st = _lib.Summary()
-        # The hot path: cffi when it is there, else the same through ctypes.
+        # The hot path: the extension, else cffi, else the same through ctypes.
+        self._core = None
+        self._settle = _nothing
+        if _fast.ext is not None and not trace:
+            _setup_ext()
+            self._core = _fast.ext.Core(vm.value, (self._arena, policy))
+            self._settle = self._core.settle
         if _fast.available():
             ffi = _fast.ffi
             self._eval = _fast.lib.gov_eval_json_summary
             self._vmh = ffi.cast("void *", vm.value)
             self._buf = ffi.new("char[]", self._outcap)
             self._fst = ffi.new("gov_summary *")
+            self._fst.size = ffi.sizeof("gov_summary")
             self._unpack = ffi.unpack
             self._ptr = lambda d: int(ffi.cast("uintptr_t", d))
         else:
@@ -362,6 +467,8 @@ class VM:
             _lib.gov_vm_set_trace(vm, self._trace, trace_size)
         self._tptr = ctypes.c_void_p()
         self._tlen = ctypes.c_size_t()
+        self._log = None           # a gov.Log this VM appends its decisions to (Log.attach)
+        self._stream = 0
         for name, fn in (hosts or {}).items():
             self.bind(name, fn)
 
@@ -435,6 +542,11 @@ class VM:
     def _use(self):
         if not self._lock.acquire(blocking=False):
             raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
+        try:
+            self._settle()      # the latest decision's JSON, before the VM runs again
+        except BaseException:
+            self._lock.release()
+            raise
         return _Release(self._lock)
 
     def evaluate(self, record, line=0):
@@ -442,8 +554,19 @@ class VM:
         bytes (one JSONL line). An event ({"type": "approve"|"reject"|"ack"|"tick", ...})
         is evaluated too. Returns a Decision; raises RecordError for a malformed record,
         which changes nothing."""
+        core = self._core
+        if core is not None:
+            if not self._lock.acquire(False):
+                raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
+            try:
+                if self._log is None:       # read under the lock: attach takes it too
+                    if self._hosts:
+                        self.host_exceptions.clear()
+                    return core.evaluate(record, line)
+            finally:
+                self._lock.release()
         if type(record) is dict:
-            data = _encode(record).encode()
+            data = self._core.encode(record) if self._core is not None else _encode(record).encode()
         elif isinstance(record, str):
             data = record.encode("utf-8", "surrogatepass")
         elif isinstance(record, (bytes, bytearray, memoryview)):
@@ -457,8 +580,13 @@ class VM:
         if not self._lock.acquire(blocking=False):
             raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
         try:
+            self._settle()
             if self._hosts:
                 self.host_exceptions.clear()
+            if self._log is not None:
+                d = _lib.gov_eval_json(self._vm, data, len(data), line)
+                self._log._append(self._stream, d, data)
+                return self._decision(d)
             st = self._fst
             d = self._eval(self._vmh, data, len(data), line, self._buf, self._outcap, st)
             if st.status or st.json or self._trace is not None:
@@ -466,6 +594,83 @@ class VM:
             return Decision(_VERDICTS[st.verdict], st.line, self._unpack(self._buf, st.len))
         finally:
             self._lock.release()
+
+    def evaluate_fields(self, fields, kind=None):
+        """Evaluate one record given by field (the typed entry point, gov_record_begin and
+        gov_set_*): fields {name: value} by the names the policy's record declares (not
+        JSON keys: `data`, not `data_classes`), values in the canonical units, which
+        need no JSON decoding:
+
+          int, money          int (money in micro-dollars)
+          duration            int ns, or a datetime.timedelta
+          time                int ns since the epoch, an aware datetime or RFC 3339
+          float, ratio        int or float (a ratio in [0, 1])
+          bool                bool
+          severity, verdict   their names ("warning", "block")
+          string, id          str
+          strings             a list or tuple of str (a set or frozenset: sorted)
+
+        A value None, or a field left out, is absent (its default, or a missing field).
+        kind: the record kind's name (None when the policy has one). Returns a Decision;
+        raises RecordError (unknown kind or field, a value out of range, a missing
+        field; nothing changes), TypeError or ValueError for a value with no form of the
+        field's type. A decision made this way is logged without an input (spec/trace.md
+        §9.2), so a replay cannot reproduce it: log records as dicts when you replay."""
+        if type(fields) is not dict:
+            if not isinstance(fields, Mapping):
+                raise TypeError(f"fields are a dict of field name to value, not {type(fields).__name__}")
+            fields = dict(fields)
+        k, spec, kname = self.policy._kind(kind)
+        core = self._core
+        if core is not None:
+            if not self._lock.acquire(False):
+                raise GovError(_lib.EMISUSE, "this VM is in use by another thread; use one VM per thread")
+            try:
+                if self._log is None:
+                    if self._hosts:
+                        self.host_exceptions.clear()
+                    return core.evaluate_fields(k, spec, fields, kname)
+            finally:
+                self._lock.release()
+        sets = []
+        for name, v in fields.items():
+            if v is None:
+                continue
+            e = spec.get(name)
+            if e is None:
+                raise RecordError(_lib.EFIELD, f"record kind {kname} has no field {name!r}")
+            sets.append(_typed(name, e[0], e[1], v))
+        with self._use():
+            if self._hosts:
+                self.host_exceptions.clear()
+            vm = self._vm
+            _lib.gov_record_begin(vm, k)
+            for fn, slot, *args in sets:
+                fn(vm, slot, *args)     # a failure poisons the record: gov_eval says why
+            d = _lib.gov_eval(vm)
+            if self._log is not None:
+                self._log._append(self._stream, d, None)
+            return self._decision(d)
+
+    def _replay_json(self, data, line):
+        """The decision JSON (str) of the JSON line `data`, error decisions included, as
+        gov_decision_json writes it: for replay_log, which compares it with a logged one."""
+        with self._use():
+            d = _lib.gov_eval_json(self._vm, data, len(data), line)
+            n = ctypes.c_size_t()
+            while True:
+                rc = _lib.gov_decision_json(d, self._out, self._outcap, ctypes.byref(n))
+                if rc != _lib.ESPACE:
+                    break
+                self._outcap = n.value * 2 + 1
+                self._out = ctypes.create_string_buffer(self._outcap)
+                if _fast.available():
+                    self._buf = _fast.ffi.new("char[]", self._outcap)
+                else:
+                    self._buf = self._out
+            if rc != _lib.OK:
+                raise GovError(rc, "cannot write the decision")
+            return _string_at(self._out, n.value).decode("utf-8", "surrogateescape")
 
     def evaluate_many(self, records):
         """Evaluate each record in turn (line numbers from 1); a list of Decision, or of
@@ -506,13 +711,34 @@ class VM:
                     _lib.gov_vm_set_trace(self._vm, self._trace, n)
         return Decision(_VERDICTS[st.verdict], st.line, text, trace, terr)
 
-    def _event(self, fn, *args):
+    def _event(self, fn, *args, json_form=None):
+        """An event through its typed call; with a log attached, through its JSON line
+        (spec/trace.md §6) when it has one, so that the log holds the input and a replay
+        can evaluate it again (the typed call would log no input)."""
         with self._use():
-            return self._decision(fn(self._vm, *args))
+            if self._log is None:
+                return self._decision(fn(self._vm, *args))
+            data = json_form() if json_form else None
+            if data is None:
+                d = fn(self._vm, *args)
+            else:
+                d = _lib.gov_eval_json(self._vm, data, len(data), 0)
+            self._log._append(self._stream, d, data)
+            return self._decision(d)
+
+    def _set_log(self, log, stream):
+        self._log = log
+        self._stream = stream
+
+    @property
+    def log(self):
+        """The gov.Log this VM's decisions are appended to (Log.attach), or None."""
+        return self._log
 
     def tick(self, now):
         """Move the clock to `now` (ns, datetime or RFC 3339); what falls due fires."""
-        return self._event(_lib.gov_tick, to_ns(now))
+        t = to_ns(now)
+        return self._event(_lib.gov_tick, t, json_form=lambda: _event_line("tick", t))
 
     def approve(self, gate_id, by, at=None):
         """Approve a pending gate (its id from the gate_open action) as approver `by`. A
@@ -526,13 +752,22 @@ class VM:
     def _resolve(self, gate_id, approve, by, at):
         g = _name(gate_id)
         b = _text(by, "by")
-        return self._event(_lib.gov_gate_resolve, g, approve, b, len(b), INT64_MIN if at is None else to_ns(at))
+        t = INT64_MIN if at is None else to_ns(at)
+        return self._event(_lib.gov_gate_resolve, g, approve, b, len(b), t,
+                           json_form=lambda: _event_line("approve" if approve else "reject", self._at(t),
+                                                         "gate_id", g, b))
 
     def ack(self, escalation_id, by, at=None):
         """Acknowledge a running escalation chain (its id from escalation_start), ending it."""
         e = _name(escalation_id)
         b = _text(by, "by")
-        return self._event(_lib.gov_escalation_ack, e, b, len(b), INT64_MIN if at is None else to_ns(at))
+        t = INT64_MIN if at is None else to_ns(at)
+        return self._event(_lib.gov_escalation_ack, e, b, len(b), t,
+                           json_form=lambda: _event_line("ack", self._at(t), "escalation_id", e, b))
+
+    def _at(self, t):
+        """An event's time for its JSON line: at None (INT64_MIN) means the clock."""
+        return _lib.gov_vm_now(self._vm) if t == INT64_MIN else t
 
     @property
     def now(self):
@@ -581,6 +816,9 @@ class VM:
         if not isinstance(data, bytes):
             raise TypeError(f"a state is bytes, not {type(data).__name__}")
         with self._use():
+            if self._log is not None:
+                raise GovError(_lib.EMISUSE, "this VM is attached to a decision log, which would not record the "
+                               "new state: detach it, load the state, attach it again")
             rc = _lib.gov_state_load(self._vm, data, len(data))
             if rc != _lib.OK:
                 raise LoadError(rc, _lib.gov_vm_errmsg(self._vm).decode("utf-8", "replace"))
@@ -600,6 +838,43 @@ class _Release:
 
     def __exit__(self, *exc):
         self.lock.release()
+
+
+_HEX = frozenset(b"0123456789abcdef")
+
+
+def rfc3339(ns):
+    """ns since the epoch as RFC 3339 UTC with nine decimals, or None when the time is
+    outside the years 1677..2262 that JSON times may have."""
+    if not -(2**63) < ns < 2**63:
+        return None
+    s, f = divmod(ns, 1_000_000_000)
+    try:
+        t = _EPOCH + datetime.timedelta(seconds=s)
+    except OverflowError:
+        return None
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + f".{f:09d}Z"
+
+
+def _event_line(kind, at, id_name=None, ident=None, by=None):
+    """An event as its JSON line, or None when its arguments have no JSON form that means
+    the same (an id that is not 16 lowercase hex digits, a `by` that is not 1 to 128
+    bytes of UTF-8, a time outside the JSON range, the clock before any event): then
+    the typed call decides, and the log keeps no input for it."""
+    ts = rfc3339(at) if at != INT64_MIN else None
+    if ts is None:
+        return None
+    out = {"type": kind}
+    if id_name is not None:
+        if len(ident) != 16 or not set(ident) <= _HEX or not 1 <= len(by) <= 128:
+            return None
+        try:
+            out[id_name] = ident.decode()
+            out["by"] = by.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    out["at"] = ts
+    return json.dumps(out, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _name(s):

@@ -16,7 +16,7 @@ _tap = os.environ.get("GOV_TAP")
 def pytest_runtest_logreport(report):
     if not _tap:
         return
-    ffi = "ctypes" if os.environ.get("GOV_PY_FFI") == "ctypes" else "cffi"
+    ffi = os.environ.get("GOV_PY_FFI") or "best"
     name = report.nodeid.replace("bindings/python/tests/", f"python ({ffi} hot path): ")
     line = None
     if report.when == "call":

@@ -45,6 +45,34 @@ def test_random_dicts():
             pass
 
 
+def test_random_fields():
+    """The typed entry point with any value in any field: a Decision, RecordError,
+    TypeError or ValueError; the same outcome on the JSON-less paths of both policies."""
+    import datetime
+    import enum
+
+    class E(enum.IntEnum):
+        A = 3
+    values = [None, True, False, 0, -1, 2**63 - 1, 2**63, -(2**63) - 1, 1.5, float("nan"), float("inf"), -0.0, "",
+              "x" * 5000, "a\0b", "\ud800", "warning", "block", "2026-11-25T09:00:00Z", "nope", b"bytes", [], ["a"],
+              ["a", 1], ("p", "q"), {"r", "s"}, frozenset(), {}, object(), E.A, datetime.timedelta(seconds=3),
+              datetime.datetime(2026, 1, 1), datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
+              ["x" * 5000], ["\ud800"], [None]]
+    for pdir in ("policies/support", "policies/agent_permissions"):
+        p = gov.Policy.compile(pdir)
+        vm = gov.VM(p)
+        names = list(next(iter(p.kinds.values()))) + ["nope", 3]
+        for i in range(1500):
+            f = {RNG.choice(names): RNG.choice(values) for _ in range(RNG.randrange(1, 9))}
+            try:
+                d = vm.evaluate_fields(f)
+                assert d.verdict in ("allow", "warn", "review", "pause", "block") and d.json
+            except gov.RecordError as e:
+                assert e.code in (31, 32, 33, 34) and e.message
+            except (TypeError, ValueError) as e:
+                assert str(e)
+
+
 def test_random_sources_and_programs_and_states():
     vm = gov.VM(gov.Policy.compile("policies/loan_underwriting"))
     for line in open("policies/loan_underwriting/events.jsonl", encoding="utf-8"):

@@ -302,7 +302,8 @@ async function main() {
     return errors;
   });
 
-  await test('pack.sh: the .vsix holds the manifest and every contributed file, nothing else', () => {
+  await test('pack.sh: the .vsix holds the manifest, every contributed file, the client and its runtime packages, ' +
+             'nothing else; unpacked, its client resolves vscode-languageclient', () => {
     const vsix = path.join(tmp, 'gov.vsix');
     execFileSync('sh', [path.join(ext, 'pack.sh'), vsix], { stdio: 'pipe' });
     const list = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter((x) => x && !x.endsWith('/'));
@@ -311,8 +312,28 @@ async function main() {
     const c = pkg.contributes;
     for (const rel of [c.languages[0].configuration, ...c.grammars.map((g) => g.path), ...c.snippets.map((s) => s.path)])
       need.push(path.posix.join('extension', rel));
+    need.push(path.posix.join('extension', pkg.main), 'extension/server.js');
     for (const n of need) if (!list.includes(n)) errors.push(`missing ${n}`);
-    for (const n of list) if (!need.includes(n)) errors.push(`unexpected ${n}`);
+    // node_modules: exactly the packages package-lock.json does not mark dev.
+    const lock = readJSON(path.join(ext, 'package-lock.json'));
+    const prod = Object.entries(lock.packages).filter(([k, v]) => k && !v.dev).map(([k]) => k);
+    if (!prod.includes('node_modules/vscode-languageclient')) errors.push('vscode-languageclient is not a runtime package');
+    for (const p of prod) if (!list.includes(`extension/${p}/package.json`)) errors.push(`missing ${p}`);
+    for (const n of list) {
+      if (need.includes(n)) continue;
+      if (!n.startsWith('extension/node_modules/') || !prod.some((p) => n.startsWith(`extension/${p}/`)))
+        errors.push(`unexpected ${n}`);
+    }
+    const un = path.join(tmp, 'vsix');
+    fs.mkdirSync(un, { recursive: true });
+    execFileSync('unzip', ['-q', '-o', vsix, '-d', un]);
+    try {
+      require.resolve('vscode-languageclient/node', { paths: [path.join(un, 'extension')] });
+      const so = require(path.join(un, 'extension/server.js')).serverOptions({});
+      if (so.command !== 'govc' || so.args[0] !== 'lsp') errors.push(`server.js from the .vsix: ${JSON.stringify(so)}`);
+    } catch (e) {
+      errors.push(`unpacked: ${e.message}`);
+    }
     const manifest = execFileSync('unzip', ['-p', vsix, 'extension.vsixmanifest'], { encoding: 'utf8' });
     const id = /<Identity [^>]*Id="([^"]*)" Version="([^"]*)" Publisher="([^"]*)"/.exec(manifest);
     if (!id || id[1] !== pkg.name || id[2] !== pkg.version || id[3] !== pkg.publisher)

@@ -1,7 +1,8 @@
 // tests/lsp/node/harness.js GOVC: govc lsp driven by vscode-languageserver-protocol, the
 // library VS Code's language client is built on: its framing (StreamMessageReader and
 // Writer over the child's pipes), its typed requests, and its connection's checks of
-// every answer. Prints "ok - NAME" / "not ok - NAME" per case; exits 1 if any failed.
+// every answer: diagnostics, the quick fix, hover, definition, references, rename,
+// semantic tokens, workspace symbols and cancellation. Prints "ok - NAME" / "not ok - NAME" per case; exits 1 if any failed.
 'use strict';
 const cp = require('child_process');
 const fs = require('fs');
@@ -109,6 +110,61 @@ async function main() {
   const dr = await waitDiag(uri(rules) + '@1');
   const dl = await waitDiag(uri(path.join(work, 'multi/limits.gov')));
   say(dr.length === 0 && dl.length === 1 && dl[0].code === 'W001', 'a multi-file policy: no false errors', { dr, dl });
+
+  // Rename, as VS Code asks for it: prepareRename, then rename; the edit covers every
+  // use of the limit in the file.
+  const ren = posOf(text, 'max cost_cap', 5);
+  const prep = await conn.sendRequest(P.PrepareRenameRequest.type, { textDocument: { uri: u }, position: ren });
+  const ws = await conn.sendRequest(P.RenameRequest.type, { textDocument: { uri: u }, position: ren, newName: 'cost_ceiling' });
+  const uses = text.split(/\bcost_cap\b/).length - 1;
+  say(prep && prep.placeholder === 'cost_cap' && ws && ws.changes[u].length === uses && uses > 2 &&
+      ws.changes[u].every((e) => e.newText === 'cost_ceiling'), 'prepareRename and rename of a limit', { prep, ws });
+  err = null;
+  try {
+    await conn.sendRequest(P.RenameRequest.type, { textDocument: { uri: u }, position: ren, newName: 'rule' });
+  } catch (e) { err = e; }
+  say(err instanceof P.ResponseError && err.code === -32803 && /keyword/.test(err.message),
+      'rename to a keyword is refused with a message', err);
+
+  // Semantic tokens, decoded with the legend the server announced.
+  const legend = init.capabilities.semanticTokensProvider.legend;
+  const st = await conn.sendRequest(P.SemanticTokensRequest.type, { textDocument: { uri: u } });
+  const toks = [];
+  for (let i = 0, line = 0, ch = 0; i < st.data.length; i += 5) {
+    line += st.data[i];
+    ch = st.data[i] === 0 ? ch + st.data[i + 1] : st.data[i + 1];
+    toks.push({ line, ch, len: st.data[i + 2], type: legend.tokenTypes[st.data[i + 3]], mods: st.data[i + 4] });
+  }
+  const cc = posOf(text, 'max cost_cap', 4);
+  const t = toks.find((k) => k.line === cc.line && k.ch === cc.character);
+  say(t && t.type === 'variable' && t.len === 8 && (t.mods & 1), 'semantic tokens: a limit\'s declaration', { t, n: toks.length });
+
+  const sym = await conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: 'cost' });
+  say(Array.isArray(sym) && sym.some((x) => x.name === 'cost_cap' && x.location.uri === u),
+      'workspace symbols find a limit', sym);
+
+  // Cancellation through the library's CancellationToken: the server is kept busy
+  // checking a large policy while the hover and its $/cancelRequest arrive.
+  const big = ['policy big', 'import "std/agent_run"', 'channel ops = slack "#ops"', 'max lat = 3000ms'];
+  for (let k = 0; big.length < 6000; k++) {
+    big.push(`scope tenant "t${k}" {`, '  lat = 2000ms', '}',
+      `rule r${k} {`, '  when run.latency > lat', '  severity warning', '  notify ops', '}');
+  }
+  const bigPath = path.join(work, 'big/big.gov');
+  fs.mkdirSync(path.dirname(bigPath));
+  fs.writeFileSync(bigPath, big.join('\n') + '\n');
+  await conn.sendNotification(P.DidOpenTextDocumentNotification.type,
+    { textDocument: { uri: uri(bigPath), languageId: 'gov', version: 1, text: big.join('\n') + '\n' } });
+  const busy = conn.sendRequest(P.DocumentSymbolRequest.type, { textDocument: { uri: uri(bigPath) } });
+  const cts = new P.CancellationTokenSource();
+  const hov = conn.sendRequest(P.HoverRequest.type, { textDocument: { uri: u }, position: posOf(text, 'min quality_floor', 6) },
+    cts.token);
+  cts.cancel();
+  err = null;
+  try { await hov; } catch (e) { err = e; }
+  const bs = await busy;
+  say(err instanceof P.ResponseError && err.code === P.LSPErrorCodes.RequestCancelled && Array.isArray(bs),
+      'a request cancelled with a CancellationToken gets RequestCancelled', err);
 
   await conn.sendRequest(P.ShutdownRequest.type);
   await conn.sendNotification(P.ExitNotification.type);
