@@ -767,6 +767,91 @@ static void diff_waivers(Diff *D, const GovPolicy *op, const GovPolicy *np)
     }
 }
 
+/* ------------------------------------------------------------------ silences */
+
+static const GovSilence *find_silence(const GovPolicy *p, GovStr name)
+{
+    for (uint32_t i = 0; i < p->nsilences; i++)
+        if (str_eq(p->silences[i]->name, name))
+            return p->silences[i];
+    return NULL;
+}
+
+/* A silence's rules, scope and calendar as text: what it holds back, and when. */
+static const char *silence_text(Diff *D, const GovSilence *s)
+{
+    char buf[512];
+    size_t n = 0;
+    for (uint32_t k = 0; k < s->rules.n && n < sizeof buf; k++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%.*s", k ? ", " : "on ", (int)s->rules.items[k].name.len,
+                              s->rules.items[k].name.s);
+    for (int l = 0; l < GOV_LVL__COUNT && n < sizeof buf; l++)
+        if (s->mask >> l & 1)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, " %s \"%.*s\"", gov_level_name((GovLevel)l),
+                                  (int)s->scope[l].len, s->scope[l].s);
+    if (n < sizeof buf)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, " from %s until %s", val_text(D, s->from), val_text(D, s->until));
+    static const char *const dn[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    for (int d = 0, k = 0; s->dur && d < 7 && n < sizeof buf; d++)
+        if (s->days >> d & 1)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", k++ ? ", " : " every ", dn[d]);
+    if (s->dur && n < sizeof buf)
+        snprintf(buf + n, sizeof buf - n, " at \"%.*s\"%s%.*s%s for %s", (int)s->at.len, s->at.s, s->zone.len ? " in \"" : "",
+                 (int)s->zone.len, s->zone.s, s->zone.len ? "\"" : "", val_text(D, s->dur));
+    return govD_fmt(D->a, "%s", buf);
+}
+
+static bool rules_subset(const GovNameList *a, const GovNameList *b)
+{
+    for (uint32_t i = 0; i < a->n; i++) {
+        bool found = false;
+        for (uint32_t j = 0; j < b->n && !found; j++)
+            found = str_eq(a->items[i].name, b->items[j].name);
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Silences and maintenance windows (spec/language.md §4.9), by name. One added loosens
+ * (channels hear nothing of its rules while it holds), one removed tightens. A changed
+ * one is judged when only its rules or its time box moved: more rules or a wider box
+ * (from earlier, until later) loosens, fewer or narrower tightens; anything else (its
+ * scope, its calendar, both ways at once) is unproven. Its `by` or reason alone is
+ * neutral. */
+static void diff_silences(Diff *D, const GovPolicy *op, const GovPolicy *np)
+{
+    for (uint32_t i = 0; i < np->nsilences; i++) {
+        const GovSilence *n = np->silences[i], *o = find_silence(op, n->name);
+        const char *nt = silence_text(D, n);
+        if (!o) {
+            add_why(D, "silence", n->name, "added", "(none)", nt, FX_LOOSEN,
+                    "its rules' channels hear nothing while it holds");
+            continue;
+        }
+        const char *ot = silence_text(D, o);
+        if (strcmp(ot, nt) == 0) {
+            if (!str_eq(o->by, n->by) || !str_eq(o->reason, n->reason))
+                add_why(D, "silence", n->name, "by, reason", ot, nt, FX_NEUTRAL, "who declared it or why: it holds the same");
+            continue;
+        }
+        bool same_where = o->mask == n->mask && o->days == n->days && o->start_s == n->start_s &&
+                          o->dur_ns == n->dur_ns && str_eq(o->zone, n->zone);
+        for (int l = 0; l < GOV_LVL__COUNT && same_where; l++)
+            same_where = !(o->mask >> l & 1) || str_eq(o->scope[l], n->scope[l]);
+        bool wider = rules_subset(&o->rules, &n->rules) && n->from_ns <= o->from_ns && n->until_ns >= o->until_ns;
+        bool narrower = rules_subset(&n->rules, &o->rules) && n->from_ns >= o->from_ns && n->until_ns <= o->until_ns;
+        Effect fx = !same_where ? FX_UNPROVEN : wider ? FX_LOOSEN : narrower ? FX_TIGHTEN : FX_UNPROVEN;
+        add_why(D, "silence", n->name, "changed", ot, nt, fx,
+                fx == FX_LOOSEN ? "it holds back more" : fx == FX_TIGHTEN ? "it holds back less"
+                : "another scope, calendar or mix of rules and times");
+    }
+    for (uint32_t i = 0; i < op->nsilences; i++)
+        if (!find_silence(np, op->silences[i]->name))
+            add_why(D, "silence", op->silences[i]->name, "removed", silence_text(D, op->silences[i]), "(none)",
+                    FX_TIGHTEN, "its rules notify again");
+}
+
 /* ------------------------------------------------------------------ policies */
 
 static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
@@ -807,6 +892,7 @@ static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
     }
     diff_overrides(D, op, np);
     diff_waivers(D, op, np);
+    diff_silences(D, op, np);
 }
 
 /* ------------------------------------------------------------------ inputs */

@@ -150,8 +150,15 @@ void govc_print_run(FILE *out, const gov_run *r)
  * escalation transitions name the gate or chain, its id and what happened. */
 void govc_print_action(FILE *out, const gov_action *a)
 {
-    if (a->type == GOV_ACT_NOTIFY || a->type == GOV_ACT_NOTIFY_HELD) {
+    if (a->type == GOV_ACT_NOTIFY || a->type == GOV_ACT_NOTIFY_HELD || a->type == GOV_ACT_NOTIFY_SILENCED) {
         fprintf(out, "  %s %s %s (%s) for %s", a->type_name, a->kind, a->target, a->channel, a->rule);
+        if (a->type == GOV_ACT_NOTIFY_SILENCED && a->size >= offsetof(gov_action, silence) + sizeof a->silence &&
+            a->silence) { /* spec/language.md §4.9 */
+            char buf[64];
+            gov_value t = {GOV_TIME, a->deadline, 0, NULL, 0};
+            govc_format_value(&t, buf, sizeof buf);
+            fprintf(out, ": silence %s until %s by %.*s (%s)", a->silence, buf, (int)a->by_len, a->by, a->reason);
+        }
         /* A rule with notification settings (spec/language.md §4.8): its group, and
          * what the delivery covers or until when it is held. */
         if (a->size >= offsetof(gov_action, first) + sizeof a->first && a->grouped) {

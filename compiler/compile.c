@@ -1376,6 +1376,52 @@ static void emit_alerting(Comp *K, uint32_t ri, const GovAlerting *a, const GovN
     put64(b, (uint64_t)(a->repeat_ns > 0 ? a->repeat_ns : 0));
 }
 
+/* ------------------------------------------------------------------ silences */
+
+typedef struct SilRef { const GovSilence *s; uint32_t rule, order; } SilRef;
+
+static int cmp_silref(const void *a, const void *b)
+{
+    const SilRef *x = a, *y = b;
+    if (x->rule != y->rule)
+        return x->rule < y->rule ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* SILENCES (spec/bytecode.md): one entry per (silence, rule it names), rules ascending,
+ * then in source order. */
+static void emit_silences(Comp *K)
+{
+    GovPolicy *p = K->pol;
+    uint32_t n = 0, order = 0;
+    for (uint32_t i = 0; i < p->nsilences; i++)
+        n += p->silences[i]->rules.n;
+    SilRef *r = govA_alloc(K->a, (n + 1) * sizeof *r);
+    n = 0;
+    for (uint32_t i = 0; i < p->nsilences; i++)
+        for (uint32_t k = 0; k < p->silences[i]->rules.n; k++, order++)
+            if (p->silences[i]->rules.items[k].ref)
+                r[n++] = (SilRef){p->silences[i], p->silences[i]->rules.items[k].ref->rule_index, order};
+    qsort(r, n, sizeof *r, cmp_silref);
+    Buf *b = &K->sec[GOVB_S_SILENCES];
+    for (uint32_t i = 0; i < n; i++) {
+        const GovSilence *s = r[i].s;
+        put32(b, r[i].rule);
+        put32(b, gstr(K, s->name));
+        put32(b, gstr(K, s->by));
+        put32(b, gstr(K, s->reason));
+        for (int l = 0; l < GOV_LVL__COUNT; l++)
+            put32(b, (s->mask >> l & 1) ? gstr(K, s->scope[l]) : GOVB_NONE);
+        put32(b, s->days && s->zone_ref ? zone_index(K, s->zone_ref) : GOVB_NONE);
+        put32(b, s->days);
+        put32(b, s->days ? (uint32_t)s->start_s : 0);
+        put32(b, 0);
+        put64(b, (uint64_t)s->from_ns);
+        put64(b, (uint64_t)s->until_ns);
+        put64(b, (uint64_t)(s->days ? s->dur_ns : 0));
+    }
+}
+
 /* ------------------------------------------------------------------ waivers */
 
 static int cmp_waiver(const void *a, const void *b)
@@ -1843,6 +1889,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
         }
     }
     emit_waivers(K);
+    emit_silences(K);
     /* Windows' code follows every rule's (spec/bytecode.md). */
     for (uint32_t i = 0; i < p->nkind[GOV_D_WINDOW]; i++)
         emit_window(K, p->by_kind[GOV_D_WINDOW][i]);

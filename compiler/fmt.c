@@ -42,7 +42,7 @@ typedef struct Root {
 } Root;
 
 /* A top-level construct in source order. */
-typedef enum { N_DECL, N_SCOPE, N_TEST, N_WAIVER } NodeKind;
+typedef enum { N_DECL, N_SCOPE, N_TEST, N_WAIVER, N_SILENCE } NodeKind;
 typedef struct Node {
     uint32_t lo, hi;
     uint8_t kind;
@@ -906,6 +906,70 @@ static void waiver_decl(F *f)
     take(f, T_STRING);
 }
 
+/* silence NAME on RULE, ... [for LEVEL "NAME" ...] from T until T [every DAY, ... at
+ * "HH:MM" [in "ZONE"] for D] by "WHO" reason "WHY", on one line, as a waiver is. */
+/* NAME, NAME, ... on the current line, never broken. */
+static void name_run(F *f)
+{
+    take(f, T_IDENT);
+    while (peek(f)->t == ',') {
+        take(f, ',');
+        text(f, " ");
+        take(f, T_IDENT);
+    }
+}
+
+static void silence_decl(F *f)
+{
+    take(f, T_SILENCE);
+    text(f, " ");
+    take(f, T_IDENT);
+    text(f, " ");
+    take(f, T_ON);
+    text(f, " ");
+    name_run(f);
+    if (peek(f)->t == T_FOR) {
+        text(f, " ");
+        take(f, T_FOR);
+        while (peek(f)->t != T_FROM && peek(f)->t != T_EOF) {
+            text(f, " ");
+            take(f, -1);
+            text(f, " ");
+            take(f, T_STRING);
+        }
+    }
+    text(f, " ");
+    kw_expr(f); /* from */
+    text(f, " ");
+    kw_expr(f); /* until */
+    if (peek(f)->t == T_EVERY) {
+        text(f, " ");
+        take(f, T_EVERY);
+        text(f, " ");
+        name_run(f);
+        text(f, " ");
+        take(f, T_AT);
+        text(f, " ");
+        take(f, T_STRING);
+        if (peek(f)->t == T_IN) {
+            text(f, " ");
+            take(f, T_IN);
+            text(f, " ");
+            take(f, T_STRING);
+        }
+        text(f, " ");
+        kw_expr(f); /* for */
+    }
+    text(f, " ");
+    take(f, T_BY);
+    text(f, " ");
+    take(f, T_STRING);
+    text(f, " ");
+    take(f, T_IDENT);
+    text(f, " ");
+    take(f, T_STRING);
+}
+
 static void extern_decl(F *f, GovDecl *d)
 {
     take(f, T_EXTERN);
@@ -1085,6 +1149,11 @@ static void collect(F *f, GovModule *m)
         GOV_PUSH(f->arena, f->nodes, f->nn, f->ncap, ((Node){w->span.lo, w->span.hi, N_WAIVER, w}));
         add_root(f, w->until);
     }
+    for (uint32_t i = 0; i < m->nsilences; i++) {
+        GovSilence *x = m->silences[i];
+        GOV_PUSH(f->arena, f->nodes, f->nn, f->ncap, ((Node){x->span.lo, x->span.hi, N_SILENCE, x}));
+        add_root(f, x->from), add_root(f, x->until), add_root(f, x->dur);
+    }
     for (uint32_t i = 0; i < m->ntests; i++) {
         GovTest *t = m->tests[i];
         GOV_PUSH(f->arena, f->nodes, f->nn, f->ncap, ((Node){t->span.lo, t->span.hi, N_TEST, t}));
@@ -1140,6 +1209,10 @@ static void print_file(F *f)
         }
         if (n->kind == N_WAIVER) {
             waiver_decl(f);
+            continue;
+        }
+        if (n->kind == N_SILENCE) {
+            silence_decl(f);
             continue;
         }
         int cls = run_class(n);

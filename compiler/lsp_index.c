@@ -141,6 +141,10 @@ static void decl(Walk *w, const GovDecl *d)
         expr(w, d->u.drift.capacity, 0);
         expr(w, d->u.drift.for_, 0);
         expr(w, d->u.drift.stale_after, 0);
+        if (d->u.drift.alerting) {
+            expr(w, d->u.drift.alerting->group_wait, 0);
+            expr(w, d->u.drift.alerting->repeat_interval, 0);
+        }
         for (uint32_t i = 0; i < d->u.drift.bins.n; i++)
             expr(w, d->u.drift.bins.items[i], 0);
         names(w, &d->u.drift.notify);
@@ -219,6 +223,13 @@ static void module(Walk *w, const GovModule *m)
         scope(w, m->scopes[i], 0);
     for (uint32_t i = 0; i < m->ntests; i++)
         test(w, m->tests[i]);
+    for (uint32_t i = 0; i < m->nsilences; i++) {
+        for (uint32_t k = 0; k < m->silences[i]->rules.n; k++)
+            add(w, m->silences[i]->rules.items[k].span, OCC_DECL, false, m->silences[i]->rules.items[k].ref, NULL);
+        expr(w, m->silences[i]->from, 0);
+        expr(w, m->silences[i]->until, 0);
+        expr(w, m->silences[i]->dur, 0);
+    }
     for (uint32_t i = 0; i < m->nwaivers; i++) {
         add(w, m->waivers[i]->rule_span, OCC_DECL, false, m->waivers[i]->ref, NULL);
         expr(w, m->waivers[i]->until, 0);

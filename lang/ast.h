@@ -440,6 +440,33 @@ typedef struct GovWaiver {
     int64_t until_ns;      /* the checked time (checker) */
 } GovWaiver;
 
+/* silence NAME on RULE, ... [for SCOPE] from T until T [every DAYS at "HH:MM" [in "Z"]
+ * for D] by "WHO" reason "WHY" (spec/language.md §4.9): the notifications of those
+ * rules' findings in that scope, while it holds, are held back (notify_silenced). */
+typedef struct GovSilence {
+    GovStr name;
+    GovSpan name_span, span, scope_span;
+    GovNameList rules;     /* the rules and drifts it silences (refs: checker) */
+    GovStr scope[GOV_LVL__COUNT];
+    GovSpan scope_name_span[GOV_LVL__COUNT];
+    uint8_t mask;          /* levels its scope names */
+    bool bad_scope;
+    GovExpr *from, *until;
+    int64_t from_ns, until_ns;     /* checked (checker) */
+    /* every ...: a maintenance window, when days is not 0 */
+    uint8_t days;          /* bit d-1 for ISO weekday d (1 Monday .. 7 Sunday) */
+    bool bad_day;
+    GovSpan every_span, days_span;
+    GovStr at, zone;       /* "HH:MM"; the zone, empty for UTC */
+    GovSpan at_span, zone_span;
+    GovExpr *dur;          /* `for D` */
+    int32_t start_s;       /* seconds after local midnight (checker) */
+    int64_t dur_ns;        /* checked (checker) */
+    const struct GovZone *zone_ref;   /* the loaded zone (checker), NULL for UTC */
+    GovStr by, reason;
+    GovSpan by_span, reason_span;
+} GovSilence;
+
 /* ------------------------------------------------------------------ files */
 
 typedef struct GovImport {
@@ -462,6 +489,7 @@ typedef struct GovModule {
     GovScope **scopes; uint32_t nscopes, scap;     /* top-level scope blocks */
     GovTest **tests; uint32_t ntests, tcap;
     GovWaiver **waivers; uint32_t nwaivers, wcap;
+    GovSilence **silences; uint32_t nsilences, scap2;
     bool parsed;           /* false when the file could not be read or lexed at all */
 } GovModule;
 

@@ -1583,7 +1583,7 @@ static void check_extern(Checker *C, GovDecl *d)
 
 /* The action types a test may expect, and what each one names (spec/trace.md §6). */
 static const struct { const char *name; unsigned kinds; } test_actions[] = {
-    {"notify", 1u << GOV_D_CHANNEL}, {"notify_held", 1u << GOV_D_CHANNEL},
+    {"notify", 1u << GOV_D_CHANNEL}, {"notify_held", 1u << GOV_D_CHANNEL}, {"notify_silenced", 1u << GOV_D_CHANNEL},
     {"gate_open", 1u << GOV_D_GATE}, {"gate_approved", 1u << GOV_D_GATE}, {"gate_rejected", 1u << GOV_D_GATE},
     {"gate_timeout", 1u << GOV_D_GATE}, {"gate_blocked", 1u << GOV_D_GATE}, {"gate_approval", 1u << GOV_D_GATE},
     {"refused", 1u << GOV_D_GATE | 1u << GOV_D_ESCALATION},
@@ -1611,7 +1611,7 @@ static bool test_step_target(Checker *C, GovTestStep *st, unsigned *want, const 
                       : *want & (1u << GOV_D_RULE) ? "a rule" : "a gate or an escalation";
                 return true;
             }
-        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, notify_held, gate_open, gate_approval, "
+        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, notify_held, notify_silenced, gate_open, gate_approval, "
                    "gate_approved, gate_rejected, gate_timeout, gate_blocked, refused, escalation_start, escalation_step, "
                    "escalation_end, escalation_suppressed, escalation_dropped, rule_firing or rule_cleared", (int)st->action.len, st->action.s);
         return false;
@@ -1786,6 +1786,96 @@ static void check_waivers(Checker *C)
     }
 }
 
+/* Silences and maintenance windows (spec/language.md §4.9): of rules and drifts, from
+ * before until, with a non-empty `by`, reason and scope names, names unique among
+ * silences; a window's days, time of day ("HH:MM"), zone and positive length of at most
+ * a week. Under `govc check`, one that ended is W021. */
+static void check_silences(Checker *C)
+{
+    GovPolicy *p = C->pol;
+    for (uint32_t i = 0; i < p->nsilences; i++) {
+        GovSilence *s = p->silences[i];
+        for (uint32_t j = 0; j < i; j++)
+            if (p->silences[j]->name.len == s->name.len && memcmp(p->silences[j]->name.s, s->name.s, s->name.len) == 0) {
+                GovDiag *g = govD_error(C->d, "E030", s->name_span, "silence '%.*s' is declared twice", (int)s->name.len,
+                                        s->name.s);
+                govD_note(C->d, g, p->silences[j]->name_span, "first declared here");
+                break;
+            }
+        for (uint32_t k = 0; k < s->rules.n; k++) {
+            GovNameRef *r = &s->rules.items[k];
+            GovDecl *d = govF_lookup(p, r->name.s, r->name.len);
+            if (!d || (d->kind != GOV_D_RULE && d->kind != GOV_D_DRIFT)) {
+                GovDiag *g = govD_error(C->d, "E068", r->span, "'%.*s' is not a rule or drift%s", (int)r->name.len,
+                                        r->name.s, d && d->kind == GOV_D_GATE ? ": a gate's notifications each announce "
+                                        "a review, which no silence may hide" : "");
+                if (!d)
+                    note_suggestion(C, g, r->name, 1u << GOV_D_RULE | 1u << GOV_D_DRIFT);
+            } else {
+                r->ref = d;
+                d->used = 1;
+            }
+        }
+        for (int l = 0; l < GOV_LVL__COUNT; l++)
+            if ((s->mask >> l & 1) && s->scope[l].len == 0)
+                govD_error(C->d, "E065", s->scope_name_span[l], "a silence's scope names a non-empty %s",
+                           gov_level_name((GovLevel)l));
+        if (s->by.len == 0)
+            govD_error(C->d, "E065", s->by_span, "a silence names who declared it: `by` is empty");
+        if (s->reason.len == 0)
+            govD_error(C->d, "E065", s->reason_span, "a silence gives its reason: `reason` is empty");
+        GovValue v;
+        bool box = s->from && govC_const(C, s->from, GOV_TY_TIME, "a silence's 'from'", &v);
+        if (box)
+            s->from_ns = v.u.i;
+        box = s->until && govC_const(C, s->until, GOV_TY_TIME, "a silence's 'until'", &v) && box;
+        if (s->until && box)
+            s->until_ns = v.u.i;
+        if (box && s->from_ns >= s->until_ns)
+            govD_error(C->d, "E069", s->until->span, "a silence ends after it starts: 'until' is not after 'from'");
+        if (s->dur) { /* every ...: a maintenance window */
+            const char *a = s->at.s;
+            if (s->at.len != 5 || a[2] != ':' || a[0] < '0' || a[0] > '2' || a[1] < '0' || a[1] > '9' || a[3] < '0' ||
+                a[3] > '5' || a[4] < '0' || a[4] > '9' || (a[0] - '0') * 10 + (a[1] - '0') > 23)
+                govD_error(C->d, "E069", s->at_span, "a maintenance window starts at a local time \"HH:MM\" (00:00 to "
+                           "23:59), not \"%.*s\"", (int)s->at.len, s->at.s);
+            else
+                s->start_s = ((a[0] - '0') * 10 + (a[1] - '0')) * 3600 + ((a[3] - '0') * 10 + (a[4] - '0')) * 60;
+            if (positive(C, s->dur, GOV_TY_DURATION, "a maintenance window's 'for'", &v)) {
+                if (v.u.i > INT64_C(604800000000000))
+                    govD_error(C->d, "E069", s->dur->span, "a maintenance window lasts at most a week (7d)");
+                else
+                    s->dur_ns = v.u.i;
+            }
+            if (s->zone.len) {
+                const GovZone *z = NULL;
+                for (uint32_t k = 0; k < C->nzones && !z; k++)
+                    if (strlen(C->zones[k]->name) == s->zone.len && memcmp(C->zones[k]->name, s->zone.s, s->zone.len) == 0)
+                        z = C->zones[k];
+                if (!z) {
+                    char why[200];
+                    GovZone *nz = govZ_load(C->a, s->zone.s, s->zone.len, why, sizeof why);
+                    if (!nz)
+                        govD_error(C->d, "E076", s->zone_span, "unknown time zone \"%.*s\": %s", (int)s->zone.len,
+                                   s->zone.s, why);
+                    else if (C->nzones < COUNT(C->zones))
+                        C->zones[C->nzones++] = nz;
+                    z = nz;
+                }
+                s->zone_ref = z;
+            }
+        }
+        if (!C->fe->waiver_dates || !box || s->from_ns >= s->until_ns || s->until_ns > C->fe->waiver_now)
+            continue;
+        char when[64];
+        v.type = GOV_TY_TIME;
+        v.u.i = s->until_ns;
+        govE_format(&v, when, sizeof when);
+        govD_warning(C->d, "W021", s->until->span, "silence '%.*s' ended at %s: it holds nothing back any more; remove "
+                     "it", (int)s->name.len, s->name.s, when);
+    }
+}
+
 static bool owned(const GovPolicy *p, const GovDecl *d)
 {
     for (uint32_t i = 0; i < p->nmods; i++)
@@ -1892,6 +1982,8 @@ static void collect(GovFrontend *fe, GovPolicy *p)
             GOV_PUSH(&fe->arena, p->tests, p->ntests, p->tcap, mod->tests[i]);
         for (uint32_t i = 0; i < mod->nwaivers; i++)
             GOV_PUSH(&fe->arena, p->waivers, p->nwaivers, p->wcap, mod->waivers[i]);
+        for (uint32_t i = 0; i < mod->nsilences; i++)
+            GOV_PUSH(&fe->arena, p->silences, p->nsilences, p->scap2, mod->silences[i]);
     }
 }
 
@@ -1963,6 +2055,7 @@ static void check_policy(GovFrontend *fe, GovPolicy *p)
     govC_check_scopes(&C);
     check_tests(&C);
     check_waivers(&C);
+    check_silences(&C);
     warn_unused(&C);
     p->failed = fe->diags.nerrors > errors0;
 }

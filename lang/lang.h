@@ -32,6 +32,7 @@ typedef struct GovPolicy {
     GovScope **scopes; uint32_t nscopes, scap;         /* every block, pre-order */
     GovTest **tests; uint32_t ntests, tcap;
     GovWaiver **waivers; uint32_t nwaivers, wcap;      /* in source order */
+    GovSilence **silences; uint32_t nsilences, scap2;  /* in source order */
     GovDecl **table; uint32_t tmask;                   /* name -> decl, open addressing */
     bool failed;                                       /* errors found in this unit */
 } GovPolicy;

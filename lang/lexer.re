@@ -397,6 +397,8 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
         "group_by"          { SET_LOC(); KW(T_GROUP_BY); }
         "group_wait"        { SET_LOC(); KW(T_GROUP_WAIT); }
         "repeat_interval"   { SET_LOC(); KW(T_REPEAT_INTERVAL); }
+        "silence"           { SET_LOC(); KW(T_SILENCE); }
+        "every"             { SET_LOC(); KW(T_EVERY); }
         "by"                { SET_LOC(); KW(T_BY); }
         "fired"             { SET_LOC(); KW(T_FIRED); }
         "not"               { SET_LOC(); KW(T_NOT); }

@@ -726,6 +726,102 @@ void govP_waiver_end(GovParser *P, GovExpr *until, GovStr by, GovSpan by_sp, Gov
     w->span.hi = sp.hi;
 }
 
+/* ------------------------------------------------------------------ silences */
+
+void govP_silence(GovParser *P, GovStr name, GovSpan name_sp, GovNameList *rules, GovSpan kw)
+{
+    GovSilence *s = govA_alloc(P->arena, sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->name = name;
+    s->name_span = name_sp;
+    s->rules = *rules;
+    s->span = kw;
+    GOV_PUSH(P->arena, P->mod->silences, P->mod->nsilences, P->mod->scap2, s);
+    P->silence = s;
+}
+
+/* One LEVEL "NAME" of a silence's scope: levels from the broadest, each once (E064). */
+void govP_silence_scope(GovParser *P, int level, GovStr name, GovSpan sp)
+{
+    GovSilence *s = P->silence;
+    if (!s || level < 0 || level >= GOV_LVL__COUNT)
+        return;
+    if (s->mask >> level) {
+        govD_error(P->diags, "E064", sp, "a silence's scope names its levels once each, from the broadest (tenant, "
+                   "project, workflow, agent)");
+        s->bad_scope = true;
+        return;
+    }
+    if (!s->mask)
+        s->scope_span = sp;
+    s->scope_span.hi = sp.hi;
+    s->mask |= (uint8_t)(1u << level);
+    s->scope[level] = name;
+    s->scope_name_span[level] = sp;
+}
+
+/* A day of `every DAY, ...`: mon .. sun, or day for all seven (E069 otherwise). */
+void govP_silence_day(GovParser *P, GovStr day, GovSpan sp)
+{
+    static const char *const names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    GovSilence *s = P->silence;
+    if (!s)
+        return;
+    if (!s->days && !s->bad_day)
+        s->days_span = sp;
+    s->days_span.hi = sp.hi;
+    if (day.len == 3 && memcmp(day.s, "day", 3) == 0) {
+        s->days = 0x7F;
+        return;
+    }
+    for (int d = 0; d < 7; d++)
+        if (day.len == 3 && memcmp(day.s, names[d], 3) == 0) {
+            s->days |= (uint8_t)(1u << d);
+            return;
+        }
+    govD_error(P->diags, "E069", sp, "unknown day '%.*s'; a maintenance window recurs on mon, tue, wed, thu, fri, sat, "
+               "sun, or every day", (int)day.len, day.s);
+    s->bad_day = true;
+}
+
+void govP_silence_zone(GovParser *P, GovStr zone, GovSpan sp)
+{
+    if (!P->silence)
+        return;
+    P->silence->zone = zone;
+    P->silence->zone_span = sp;
+}
+
+void govP_silence_every(GovParser *P, GovStr at, GovSpan at_sp, GovExpr *dur, GovSpan sp)
+{
+    GovSilence *s = P->silence;
+    if (!s)
+        return;
+    s->every_span = sp;
+    s->at = at;
+    s->at_span = at_sp;
+    s->dur = dur;
+}
+
+void govP_silence_end(GovParser *P, GovExpr *from, GovExpr *until, GovStr by, GovSpan by_sp, GovStr word,
+                      GovSpan word_sp, GovStr reason, GovSpan reason_sp, GovSpan sp)
+{
+    GovSilence *s = P->silence;
+    P->silence = NULL;
+    if (word.len != 6 || memcmp(word.s, "reason", 6) != 0)
+        govD_error(P->diags, "E013", word_sp, "unexpected '%.*s'; a silence ends `by \"WHO\" reason \"WHY\"`",
+                   (int)word.len, word.s);
+    if (!s)
+        return;
+    s->from = from;
+    s->until = until;
+    s->by = by;
+    s->by_span = by_sp;
+    s->reason = reason;
+    s->reason_span = reason_sp;
+    s->span.hi = sp.hi;
+}
+
 /* ------------------------------------------------------------------ tests */
 
 void govP_test_begin(GovParser *P, GovStr name, GovSpan sp)

@@ -21,6 +21,7 @@ typedef struct GovParser {
     GovTest *test;
     GovTestStep *step;
     GovWaiver *waiver;       /* the waiver being parsed */
+    GovSilence *silence;     /* the silence being parsed */
     GovStr on;
     GovSpan on_span;
     bool too_deep;           /* E010 already reported for this file */
@@ -58,6 +59,13 @@ void govP_escalate(GovParser *P, GovStr name, GovSpan name_sp, GovSpan sp);
 void govP_capacity(GovParser *P, GovExpr *e, GovSpan sp);
 void govP_per(GovParser *P, int level, GovSpan sp);
 void govP_group_by(GovParser *P, int level, GovSpan sp, int first);
+void govP_silence(GovParser *P, GovStr name, GovSpan name_sp, GovNameList *rules, GovSpan kw);
+void govP_silence_scope(GovParser *P, int level, GovStr name, GovSpan sp);
+void govP_silence_day(GovParser *P, GovStr day, GovSpan sp);
+void govP_silence_zone(GovParser *P, GovStr zone, GovSpan sp);
+void govP_silence_every(GovParser *P, GovStr at, GovSpan at_sp, GovExpr *dur, GovSpan sp);
+void govP_silence_end(GovParser *P, GovExpr *from, GovExpr *until, GovStr by, GovSpan by_sp, GovStr word,
+                      GovSpan word_sp, GovStr reason, GovSpan reason_sp, GovSpan sp);
 void govP_group_by_end(GovParser *P, GovSpan sp);
 void govP_alerting(GovParser *P, int which, GovExpr *e, GovSpan sp);
 void govP_name_push(GovParser *P, GovNameList *l, GovStr name, GovSpan sp);

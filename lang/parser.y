@@ -106,6 +106,7 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 %token T_APPROVE "'approve'" T_REJECT "'reject'" T_ACK "'ack'" T_TICK "'tick'" T_BY "'by'"
 %token T_MOCK "'mock'" T_WAIVE "'waive'" T_UNTIL "'until'"
 %token T_GROUP_BY "'group_by'" T_GROUP_WAIT "'group_wait'" T_REPEAT_INTERVAL "'repeat_interval'"
+%token T_SILENCE "'silence'" T_EVERY "'every'"
 %token T_ARROW "'->'" T_EQ "'=='" T_NE "'!='" T_LE "'<='" T_GE "'>='"
 %token <i> T_INT "integer" T_DURATION "duration" T_MONEY "money amount" T_TIME "time"
 %token <i> T_BOOL "'true' or 'false'" T_SEV "severity (info, warning or critical)"
@@ -164,7 +165,7 @@ opt_semi: %empty | ';' ;
 
 decl
     : record | channel | limit | scope | rule | window | drift | gate | escalation
-    | extern | test | approver_group | waiver
+    | extern | test | approver_group | waiver | silence
     ;
 
 /* ------------------------------------------------------------------ records */
@@ -464,6 +465,43 @@ waiver
 waive_path
     : level T_STRING          { govP_waiver_scope(P, $1, $2, SP(@$)); }
     | waive_path level T_STRING { govP_waiver_scope(P, $2, $3, SP2(@2, @3)); }
+    ;
+
+/* ------------------------------------------------------------------ silences */
+
+/* silence NAME on RULE, ... [for LEVEL "NAME" ...] from TIME until TIME
+ *   [every DAY, ... at "HH:MM" [in "ZONE"] for DURATION] by "WHO" reason "WHY"
+ * (spec/language.md §4.9): day names and `reason` are words only here. */
+silence
+    : T_SILENCE T_IDENT T_ON name_list { govP_silence(P, $2, SP(@2), &$4, SP(@1)); }
+      opt_silence_path T_FROM expr T_UNTIL expr opt_every T_BY T_STRING T_IDENT T_STRING
+                              { govP_silence_end(P, $8, $10, $13, SP(@13), $14, SP(@14), $15, SP(@15), SP(@$)); }
+    ;
+
+opt_silence_path
+    : %empty
+    | T_FOR silence_path
+    ;
+
+silence_path
+    : level T_STRING          { govP_silence_scope(P, $1, $2, SP(@$)); }
+    | silence_path level T_STRING { govP_silence_scope(P, $2, $3, SP2(@2, @3)); }
+    ;
+
+opt_every
+    : %empty
+    | T_EVERY silence_days T_AT T_STRING opt_silence_zone T_FOR expr
+                              { govP_silence_every(P, $4, SP(@4), $7, SP(@$)); }
+    ;
+
+silence_days
+    : T_IDENT                 { govP_silence_day(P, $1, SP(@1)); }
+    | silence_days ',' T_IDENT { govP_silence_day(P, $3, SP(@3)); }
+    ;
+
+opt_silence_zone
+    : %empty
+    | T_IN T_STRING           { govP_silence_zone(P, $2, SP(@2)); }
     ;
 
 /* ------------------------------------------------------------------ tests */

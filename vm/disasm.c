@@ -220,6 +220,35 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
         govO_jstr(&b, p->str[w->reason], p->strlen_[w->reason]);
         govO_put(&b, "\n", 1);
     }
+    if (p->nsil) govO_printf(&b, "silences %u\n", p->nsil);
+    for (uint32_t i = 0; i < p->nsil; i++) {
+        static const char *const lv[] = {"tenant", "project", "workflow", "agent"};
+        static const char *const dn[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+        const govL_silence *x = &p->sil[i];
+        govO_printf(&b, "  Q%u %s on %s", i, p->str[x->name], p->str[p->rule[x->rule].name]);
+        for (int l = 0; l < 4; l++)
+            if (x->scope[l] != GOVB_NONE) {
+                govO_printf(&b, " %s ", lv[l]);
+                govO_jstr(&b, p->str[x->scope[l]], p->strlen_[x->scope[l]]);
+            }
+        govO_puts(&b, " from ");
+        govO_text(&b, &vm, GOVB_TY_TIME, (govV_cell){.i = x->from});
+        govO_puts(&b, " until ");
+        govO_text(&b, &vm, GOVB_TY_TIME, (govV_cell){.i = x->until});
+        if (x->days) {
+            govO_puts(&b, " every");
+            for (int d = 0, k = 0; d < 7; d++)
+                if (x->days >> d & 1) govO_printf(&b, "%s%s", k++ ? ", " : " ", dn[d]);
+            govO_printf(&b, " at %02u:%02u in %s for ", x->start / 3600, x->start / 60 % 60,
+                        x->zone != GOVB_NONE ? p->str[p->zone[x->zone].name] : "UTC");
+            govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = x->dur});
+        }
+        govO_puts(&b, " by ");
+        govO_jstr(&b, p->str[x->by], p->strlen_[x->by]);
+        govO_puts(&b, " reason ");
+        govO_jstr(&b, p->str[x->reason], p->strlen_[x->reason]);
+        govO_put(&b, "\n", 1);
+    }
     /* Time zones and glob patterns, listed only when the program has some. */
     if (p->nzone) govO_printf(&b, "zones %u\n", p->nzone);
     for (uint32_t i = 0; i < p->nzone; i++) {

@@ -516,8 +516,10 @@ enum {
     GOV_ACT_RULE_FIRING,    /* a sustained rule started firing: since (its condition's start) */
     GOV_ACT_RULE_CLEARED,   /* a sustained rule stopped firing: since (when it started) */
     GOV_ACT_GATE_APPROVAL,  /* an approval counted towards a gate's quorum (approvals of quorum) */
-    GOV_ACT_NOTIFY_HELD     /* a notification held for its group's next delivery (reason
+    GOV_ACT_NOTIFY_HELD,    /* a notification held for its group's next delivery (reason
                                "group_wait" or "repeat_interval"; deadline: when) */
+    GOV_ACT_NOTIFY_SILENCED /* a notification a silence or maintenance window holds back,
+                               never delivered (silence, by, reason; deadline: until when) */
 };
 
 /* A held run (spec/trace.md §6): a run id with a review gate opened. Its verdict is the
@@ -576,6 +578,7 @@ typedef struct gov_action {
     int grouped;                                /* notify: the findings it covers (>= 1);
                                                    notify_held: 1; else 0 */
     int64_t first;                              /* ... when the first of them came */
+    const char *silence;                        /* notify_silenced: the silence's name; else NULL */
 } gov_action;
 
 GOV_API int gov_decision_status(const gov_decision *d);        /* GOV_OK or error code */

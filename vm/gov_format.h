@@ -113,7 +113,11 @@
                                  that level equals value (version 2 only)            */ \
     X(37, NOTIFYCFG, 32,  0) /* {rule, group_by, capacity, zero, wait_lo, wait_hi,
                                  repeat_lo, repeat_hi}, rule ascending: how a rule's
-                                 notifications are delivered (GOVB_NC_* below)       */
+                                 notifications are delivered (GOVB_NC_* below)       */ \
+    X(38, SILENCES,  72,  0) /* {rule, name, by, reason, tenant, project, workflow,
+                                 agent, zone, days, start, zero, from_lo, from_hi,
+                                 until_lo, until_hi, dur_lo, dur_hi}, rule ascending:
+                                 silences and maintenance windows (GOVB_SIL_*)       */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names the byte
  * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
@@ -132,7 +136,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 37
+    GOVB_S_MAX = 38
 };
 
 /* SETS: one entry per set value the program holds (an allowlist's or denylist's default
@@ -166,6 +170,14 @@ enum {
  * rule is not a gate's and notifies at least one channel. */
 #define GOVB_NC_SIZE 32u
 #define GOVB_NC_GROUPS 1024u         /* the compiler's capacity for a rule with group_by */
+
+/* SILENCES (spec/language.md §4.9): one entry per rule a silence names. name, by and
+ * reason are meaning strings (not empty); tenant..agent a meaning string or NONE (its
+ * scope); [from, until) the time box (ns). days: 0 for a plain silence (zone NONE, start
+ * and dur 0), else a maintenance window: bit d-1 for ISO weekday d, zone a ZONES index or
+ * NONE for UTC, start seconds after local midnight (< 86400), dur ns in (0, 7 days]. */
+#define GOVB_SIL_SIZE 72u
+#define GOVB_SIL_MAXDUR INT64_C(604800000000000)
 
 /* GATES.timeout: what happens when a pending gate's SLA passes unanswered. */
 #define GOVB_TIMEOUT_DENY     0u

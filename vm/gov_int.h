@@ -155,6 +155,14 @@ typedef struct govL_ncfg {
     size_t off, tab;
 } govL_ncfg;
 
+/* A silence entry (SILENCES): the rule it silences while it holds (vm.c silence_of). */
+typedef struct govL_silence {
+    uint32_t rule, name, by, reason;
+    uint32_t scope[4];          /* a meaning string per level, or NONE */
+    uint32_t zone, days, start; /* a maintenance window when days is not 0 */
+    int64_t from, until, dur;
+} govL_silence;
+
 typedef struct govL_sus {
     uint32_t rule, flags;
     int64_t hold, after, stale;
@@ -314,6 +322,9 @@ struct gov_program {
     uint32_t nwaive;
     uint32_t *rule_waive;       /* per rule: its first WAIVERS entry, or GOVB_NONE */
     size_t drift_state;         /* bytes of all drifts' state */
+    uint32_t nsil;
+    govL_silence *sil;          /* SILENCES, rules ascending */
+    uint32_t *rule_sil;         /* per rule: its first SILENCES entry, or GOVB_NONE */
     uint32_t nncfg;
     govL_ncfg *ncfg;            /* NOTIFYCFG, rules ascending */
     uint32_t *rule_ncfg;        /* per rule: its NOTIFYCFG entry, or GOVB_NONE */
@@ -413,6 +424,8 @@ typedef struct govV_action {
  * approvals holds how many findings it covers (GOVV_GROUPED: 1 for notify_held, 0 for
  * every other notification), and deadline when the first of them came (notify) or until
  * when it is held (notify_held). */
+/* A notify_silenced action names its SILENCES entry in quorum (GOVV_SILENCE). */
+#define GOVV_SILENCE(a) ((a)->type == GOV_ACT_NOTIFY_SILENCED ? (a)->quorum : GOVB_NONE)
 #define GOVV_GROUPED(a) ((a)->type == GOV_ACT_NOTIFY || (a)->type == GOV_ACT_NOTIFY_HELD ? (a)->approvals : 0u)
 
 #define GOVV_KEYMAX 128         /* bytes of a gate's run_id or an escalation's key */

@@ -245,6 +245,7 @@ static int alloc_program(govL_ctx *c) {
     p->nsetglob = c->setglobs;
     p->nwaive = (uint32_t)(c->len[GOVB_S_WAIVERS] / 40);
     p->nncfg = (uint32_t)(c->len[GOVB_S_NOTIFYCFG] / GOVB_NC_SIZE);
+    p->nsil = (uint32_t)(c->len[GOVB_S_SILENCES] / GOVB_SIL_SIZE);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -272,7 +273,8 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->nset * sizeof(govL_set)) +
                     2 * al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nsetglob * sizeof(gov_glob)) +
                     al8((uint64_t)p->nwaive * sizeof(govL_waive)) + al8((uint64_t)p->nrule * 4) +
-                    al8((uint64_t)p->nncfg * sizeof(govL_ncfg)) + al8((uint64_t)p->nrule * 4);
+                    al8((uint64_t)p->nncfg * sizeof(govL_ncfg)) + al8((uint64_t)p->nrule * 4) +
+                    al8((uint64_t)p->nsil * sizeof(govL_silence)) + al8((uint64_t)p->nrule * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -331,6 +333,8 @@ static int alloc_program(govL_ctx *c) {
     p->rule_waive = carve(&cur, p->nrule * 4);
     p->ncfg = carve(&cur, p->nncfg * sizeof(govL_ncfg));
     p->rule_ncfg = carve(&cur, p->nrule * 4);
+    p->sil = carve(&cur, p->nsil * sizeof(govL_silence));
+    p->rule_sil = carve(&cur, p->nrule * 4);
     return GOV_OK;
 }
 
@@ -1848,6 +1852,45 @@ static int load_notifycfg(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* SILENCES (spec/bytecode.md): rules ascending, none a gate's; name, by and reason
+ * non-empty meaning strings, each scope name NONE or a non-empty meaning string; from
+ * before until; a plain silence has days, zone, start and dur 0 or NONE, a maintenance
+ * window 1..127 days, a zone of ZONES or NONE, start < 86400 and dur in (0, 7 days]. */
+static int load_silences(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_SILENCES);
+    for (uint32_t i = 0; i < p->nrule; i++) p->rule_sil[i] = GOVB_NONE;
+    for (uint32_t i = 0; i < p->nsil; i++, s += GOVB_SIL_SIZE) {
+        uint64_t at = c->off[GOVB_S_SILENCES] + (uint64_t)GOVB_SIL_SIZE * i;
+        govL_silence x = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12),
+                          {rd32(s + 16), rd32(s + 20), rd32(s + 24), rd32(s + 28)},
+                          rd32(s + 32), rd32(s + 36), rd32(s + 40),
+                          (int64_t)rd64(s + 48), (int64_t)rd64(s + 56), (int64_t)rd64(s + 64)};
+        if (x.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "silence %u: rule %u out of range", i, x.rule);
+        if (i > 0 && x.rule < p->sil[i - 1].rule) return fail(c, GOV_EVALUE, at, "silence %u: rules not ascending", i);
+        if (p->rule_gate[x.rule] != GOVB_NONE) return fail(c, GOV_EVALUE, at, "silence %u: rule %u is a gate", i, x.rule);
+        CHECK_STR(x.name, at + 4, "silence name");
+        CHECK_STR(x.by, at + 8, "silence by");
+        CHECK_STR(x.reason, at + 12, "silence reason");
+        if (!p->strlen_[x.name] || !p->strlen_[x.by] || !p->strlen_[x.reason])
+            return fail(c, GOV_EVALUE, at + 4, "silence %u: empty name, by or reason", i);
+        for (int l = 0; l < 4; l++) {
+            if (x.scope[l] == GOVB_NONE) continue;
+            CHECK_STR(x.scope[l], at + 16 + 4 * (uint64_t)l, "silence scope name");
+            if (!p->strlen_[x.scope[l]]) return fail(c, GOV_EVALUE, at + 16, "silence %u: empty scope name", i);
+        }
+        if (rd32(s + 44)) return fail(c, GOV_EVALUE, at + 44, "silence %u: reserved word not zero", i);
+        if (x.from >= x.until) return fail(c, GOV_EVALUE, at + 48, "silence %u: from is not before until", i);
+        if (x.days == 0 ? x.zone != GOVB_NONE || x.start != 0 || x.dur != 0
+                        : x.days > 127 || (x.zone != GOVB_NONE && x.zone >= p->nzone) || x.start >= 86400 ||
+                              x.dur <= 0 || x.dur > GOVB_SIL_MAXDUR)
+            return fail(c, GOV_EVALUE, at + 32, "silence %u: maintenance window out of range", i);
+        p->sil[i] = x;
+        if (p->rule_sil[x.rule] == GOVB_NONE) p->rule_sil[x.rule] = i;
+    }
+    return GOV_OK;
+}
+
 int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err) {
     if (out) *out = NULL;
     if (err && !GOVV_SIZED(err, GOVV_V1_ERROR)) return GOV_EMISUSE;
@@ -1893,6 +1936,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = verify_drifts(&c);
     if (!e) e = load_waivers(&c);
     if (!e) e = load_notifycfg(&c);
+    if (!e) e = load_silences(&c);
     if (!e) e = build_xcode(&c);
     if (!e) e = load_guards(&c);
     if (!e) e = load_meta(&c);

@@ -708,7 +708,25 @@ static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     govO_jstr(b, p->str[ch->target], p->strlen_[ch->target]);
     govO_puts(b, ",\"rule\":");
     govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
-    govO_printf(b, ",\"severity\":\"%s\",\"group\":", sev_names[a->severity]);
+    govO_printf(b, ",\"severity\":\"%s\"", sev_names[a->severity]);
+    if (a->type == GOV_ACT_NOTIFY_SILENCED) { /* spec/trace.md §10: the silence, who and why */
+        const govL_silence *x = &p->sil[GOVV_SILENCE(a)];
+        govO_puts(b, ",\"silence\":");
+        govO_jstr(b, p->str[x->name], p->strlen_[x->name]);
+        govO_puts(b, ",\"by\":");
+        govO_jstr(b, p->str[x->by], p->strlen_[x->by]);
+        govO_puts(b, ",\"reason\":");
+        govO_jstr(b, p->str[x->reason], p->strlen_[x->reason]);
+        govO_puts(b, ",\"until\":");
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
+        govO_puts(b, ",\"at\":");
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
+        govO_puts(b, ",\"policy_id\":\"");
+        govO_puts(b, p->id);
+        govO_puts(b, "\"}");
+        return;
+    }
+    govO_puts(b, ",\"group\":");
     govO_jstr(b, vm->kpool + a->koff, a->klen);
     if (a->type == GOV_ACT_NOTIFY) {
         govO_printf(b, ",\"grouped\":%u,\"since\":", a->approvals);
@@ -755,7 +773,7 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_puts(b, "\"}");
         return;
     }
-    if (GOVV_GROUPED(a)) {
+    if (GOVV_GROUPED(a) || a->type == GOV_ACT_NOTIFY_SILENCED) {
         put_grouped(b, vm, a);
         return;
     }

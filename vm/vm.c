@@ -839,6 +839,49 @@ static uint32_t waiver_of(const gov_vm *vm, uint32_t ri, int64_t now) {
     return GOVB_NONE;
 }
 
+/* The silence (SILENCES entry) holding back rule ri's notifications for the record being
+ * evaluated at clock now, or NONE; *end is when it stops holding (spec/language.md
+ * §4.9): the silence's until, or the end of the maintenance window's occurrence. An
+ * occurrence starts at `start` local time on each of its days, local time being the
+ * zone's offset at now, and lasts dur. */
+static uint32_t silence_of(const gov_vm *vm, uint32_t ri, int64_t now, int64_t *end) {
+    const gov_program *p = vm->p;
+    for (uint32_t i = p->rule_sil[ri]; i < p->nsil && p->sil[i].rule == ri; i++) {
+        const govL_silence *x = &p->sil[i];
+        int ok = now >= x->from && now < x->until;
+        for (uint32_t l = 0; l < 4 && ok; l++) {
+            if (x->scope[l] == GOVB_NONE) continue;
+            uint32_t len;
+            const char *str = govV_str(vm, vm->reg[l].u, &len);
+            ok = len == p->strlen_[x->scope[l]] && memcmp(str, p->str[x->scope[l]], len) == 0;
+        }
+        if (!ok) continue;
+        *end = x->until;
+        if (!x->days) return i;
+        int32_t off = 0;
+        if (x->zone != GOVB_NONE) {
+            const govL_zone *z = &p->zone[x->zone];
+            off = gov_tz_offset(z->off0, p->zat + z->first, p->zoff + z->first, z->n, gov_floordiv(now, 1000000000));
+        }
+        /* Local nanoseconds since the local epoch; an occurrence may have begun up to
+         * dur (at most 7 days) before today. */
+        int64_t local = gov_add_i(now, (int64_t)off * 1000000000), day = INT64_C(86400000000000);
+        int64_t today = gov_floordiv(local, day);
+        for (int64_t k = 0; k <= 8; k++) {
+            int64_t d = today - k;
+            int64_t wd = ((d + 3) % 7 + 7) % 7; /* 0 Monday: 1970-01-01 was a Thursday */
+            if (!(x->days >> wd & 1)) continue;
+            int64_t start = gov_add_i(gov_mul_i(d, day), (int64_t)x->start * 1000000000);
+            if (local >= start && gov_sub_i(local, start) < x->dur) {
+                int64_t stop = gov_add_i(now, gov_sub_i(gov_add_i(start, x->dur), local));
+                if (stop < *end) *end = stop;
+                return i;
+            }
+        }
+    }
+    return GOVB_NONE;
+}
+
 /* The rules of kind k that this record's scopes can reach (RULEGUARDS, vm/load.c): the
  * kind's unguarded rules and those guarded by the record's tenant, project, workflow or
  * agent, in the kind's rule order. Sets *rc to their starts in xcode and *pos to their positions in
@@ -1000,6 +1043,26 @@ static const gov_decision *evaluate(gov_vm *vm) {
             /* A sustained rule notifies and escalates when it starts firing, not again
              * on each record while it fires. */
             uint32_t nn = again || waived ? 0 : r->nnotify;
+            /* A silence or maintenance window (spec/language.md §4.9) holds the
+             * notifications back, each shown as notify_silenced: nothing is delivered,
+             * then or later, and the finding does not enter a group. */
+            int64_t sil_end = 0;
+            uint32_t sil = nn && p->nsil && p->rule_sil[ri] != GOVB_NONE ? silence_of(vm, ri, now, &sil_end) : GOVB_NONE;
+            for (uint32_t n = 0; sil != GOVB_NONE && n < nn; n++) {
+                govV_action *a = &vm->act[d->nact++];
+                memset(a, 0, sizeof *a);
+                a->type = GOV_ACT_NOTIFY_SILENCED;
+                a->finding = d->nfind;
+                a->channel = p->notify[r->first_notify + n];
+                a->rule = ri;
+                a->gate = a->esc = GOVB_NONE;
+                a->severity = r->severity;
+                a->verdict = r->verdict;
+                a->at = now;
+                a->deadline = sil_end;
+                a->quorum = sil; /* GOVV_SILENCE */
+            }
+            if (sil != GOVB_NONE) nn = 0;
             /* A rule with notification settings (spec/language.md §4.8): its group
              * delivers at once or holds the notifications (notify.c). */
             if (nn && p->nncfg && p->rule_ncfg[ri] != GOVB_NONE) {
@@ -1273,7 +1336,8 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->type_name = govG_type_name(a->type);
     out->gate = a->gate != GOVB_NONE ? p->str[p->rule[p->gate[a->gate].rule].name] : NULL;
     out->escalation = a->esc != GOVB_NONE ? p->str[p->esc[a->esc].name] : NULL;
-    if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_NOTIFY_HELD && a->type != GOV_ACT_RULE_FIRING &&
+    if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_NOTIFY_HELD && a->type != GOV_ACT_NOTIFY_SILENCED &&
+        a->type != GOV_ACT_RULE_FIRING &&
         a->type != GOV_ACT_RULE_CLEARED && (a->id || a->type != GOV_ACT_GATE_BLOCKED))
         snprintf(out->id, sizeof out->id, "%016llx", (unsigned long long)a->id);
     uint32_t klen;
@@ -1297,6 +1361,14 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->has_run = a->run.has;
     out->run.size = sizeof out->run;
     if (a->run.has) run_out(&a->run, vm->kpool + a->koff, a->klen, &out->run);
+    if (GOVV_SILENCE(a) != GOVB_NONE) { /* notify_silenced: the silence, who declared it and why */
+        const govL_silence *x = &p->sil[GOVV_SILENCE(a)];
+        out->silence = p->str[x->name];
+        out->by = p->str[x->by];
+        out->by_len = p->strlen_[x->by];
+        out->reason = p->str[x->reason];
+        out->quorum = 0;
+    }
     out->grouped = (int)GOVV_GROUPED(a);
     out->first = a->type == GOV_ACT_NOTIFY && out->grouped ? a->deadline : 0;
     GOVV_PUT(dst, res);

@@ -35,6 +35,9 @@ check waivers-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/waivers/old.go
 # groups, loosen; shorter or finer tighten (spec/language.md §9).
 check alerting-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/alerting/old.gov" "$here/alerting/new.gov"
 check alerting-reverse "$GOVC" diff --fail-on loosen "$here/alerting/new.gov" "$here/alerting/old.gov"
+# Silences and maintenance windows (issue 24.2): added or wider loosens, removed or
+# narrower tightens, a new calendar is unproven, a new `by` neutral.
+check silences-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/silences/old.gov" "$here/silences/new.gov"
 check setrule-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/setrule/old.gov" "$here/setrule/new.gov"
 check setrule-reverse "$GOVC" diff --fail-on loosen "$here/setrule/new.gov" "$here/setrule/old.gov"
 check policy-removed "$GOVC" diff policies/ policies/support
