@@ -587,10 +587,7 @@ const gov_decision *govG_event(gov_vm *vm, int ev, const char *ids, size_t idn, 
             govG_recompute_due(vm);
         }
     }
-    if (vm->trace_buf) {
-        govO_trace_begin(vm);
-        govO_trace_end(vm);
-    }
+    govV_trace_ready(vm, GOVV_TR_HEAD);
     return d;
 }
 
@@ -639,3 +636,16 @@ uint64_t gov_vm_match_steps(const gov_vm *vm) { return vm ? vm->glob_steps : 0; 
 uint64_t gov_vm_rules_run(const gov_vm *vm) { return vm ? vm->rules_run : 0; }
 size_t gov_vm_pending_gates(const gov_vm *vm) { return vm ? vm->state->ngates : 0; }
 size_t gov_vm_running_escalations(const gov_vm *vm) { return vm ? vm->state->nescs : 0; }
+
+/* Policy sets (vm/pset.c): whether the VM's last decision refused an approval,
+ * rejection or acknowledgement only because no gate or escalation of this VM has its
+ * id, which in a set means another member's. */
+int govG_not_mine(const gov_vm *vm) {
+    const gov_decision *d = &vm->dec;
+    if (d->status != GOV_OK || (d->event != GOVV_EV_APPROVE && d->event != GOVV_EV_REJECT && d->event != GOVV_EV_ACK))
+        return 0;
+    for (uint32_t i = 0; i < d->nact; i++)
+        if (vm->act[i].type == GOV_ACT_REFUSED && (vm->act[i].reason == R_NO_GATE || vm->act[i].reason == R_NO_ESC))
+            return 1;
+    return 0;
+}

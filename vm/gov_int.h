@@ -89,8 +89,6 @@ typedef struct govL_rule {
 #define GOVL_RULE_SUS 2u        /* a sustained rule: its state steps on every record */
 #define GOVL_RULE_SLOW (GOVL_RULE_TRACK | GOVL_RULE_SUS) /* run alone and tracked (vm/vm_run.h) */
 
-typedef struct govL_rcode { uint32_t code, end; } govL_rcode; /* a rule's code: [code, end) */
-
 /* The scan's own opcodes (vm/vm_run.h), never in a file: load.c writes them into the
  * scan's copy of the rules' code (prog->xcode) after verification. X_END ends a rule that
  * did not fire (the scan goes on with the next), X_SLOW stands for a rule the scan leaves
@@ -219,7 +217,8 @@ typedef struct govL_drift {
     uint32_t name, kind, rule, stat, arg_reg, code, ncode, level, capacity, min_samples, first_edge, nedges,
         nfine, ncoarse;
     int64_t current, baseline, lateness;
-    double threshold;
+    double threshold;           /* a constant threshold, or the default of thlimit's */
+    uint32_t thlimit;           /* the limit its rule tests against (TGTL), or NONE */
     uint32_t file, line, col;
     uint32_t arg_type, nbins;
     int64_t wfine, ratio;       /* a current bucket's width (ns); current buckets per baseline bucket */
@@ -258,7 +257,6 @@ struct gov_program {
     uint32_t *code;
     govL_src *src;
     uint32_t *kind_rules;       /* rule indices grouped by kind, declaration order */
-    govL_rcode *kind_rcode;     /* per kind_rules entry: its code, or NONE if GOVL_RULE_SLOW */
     int has_guards;             /* RULEGUARDS present: evaluate runs the rules a record can reach */
     void *gblock;               /* the guard index's one allocation */
     govL_kguard *kguard;        /* per kind */
@@ -530,6 +528,7 @@ typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
 #define GOVV_V1_SUMMARY GOVV_END(gov_summary, len)
 /* gov_run is frozen (embedded in gov_action): its one version is the whole struct. */
 #define GOVV_V1_RUN sizeof(gov_run)
+#define GOVV_V1_OVERRIDE_INFO GOVV_END(gov_override_info, col)
 #define GOVV_SIZED(ptr, v1) ((ptr) != NULL && (size_t)(ptr)->size >= (v1))
 #define GOVV_PUT(out, local) \
     memcpy((out), &(local), (size_t)(out)->size < sizeof(local) ? (size_t)(out)->size : sizeof(local))
@@ -666,6 +665,27 @@ typedef struct govT_rec {
     uint32_t epoch, has, late, evicted, elevel, koff, klen, pad;
 } govT_rec;
 
+/* The trace's record of a rule the evaluation ran alone and tracked (GOVL_RULE_SLOW: a
+ * sustained rule, whose trace shows its state step, or one with a host call or a glob
+ * match, which must not run twice): what the trace shows of it. Every other rule is a
+ * function of the record's registers, limits and windows, and the trace renders it by
+ * running its code again, tracked, when the trace is asked for (govV_trace_render). */
+typedef struct govV_tsnap {
+    uint32_t rule;
+    int8_t fired;               /* as the trace shows it: 1 fired, 0 not, 2 stopped by a host error */
+    int8_t cond;                /* a sustained rule: whether its condition held */
+    uint16_t pad;
+    uint32_t ncmp, ncmp_total, nrlimits, nrwins, empty_win, rdrift;
+    govV_cmp cmp[GOV_MAX_COMPARES];
+    uint32_t rlimits[GOVV_MAXRULELIMITS];
+    uint32_t rwins[GOVV_MAXRULEWINS];
+} govV_tsnap;
+
+/* What the trace of the VM's latest decision can be rendered from (vm->tr_state). */
+enum { GOVV_TR_NONE = 0,        /* nothing: no decision yet, or the next record or event has begun */
+       GOVV_TR_HEAD = 1,        /* an error or an event: no rules */
+       GOVV_TR_RULES = 2 };     /* a record evaluated: every rule of its kind */
+
 struct gov_vm {
     const gov_program *p;
     uint32_t limits[GOV_LIMIT__COUNT], caps[GOV_LIMIT__COUNT];
@@ -726,6 +746,10 @@ struct gov_vm {
     char errmsg[160];
     char *trace_buf; size_t trace_cap;
     govO_buf tr;                /* the trace being written */
+    govV_tsnap *tsnap;          /* the slow rules this record ran, in rule order (max_slow) */
+    uint32_t ntsnap, max_slow;
+    int tr_state;               /* GOVV_TR_...: what the latest decision's trace renders from */
+    int tr_done;                /* its trace is rendered in trace_buf (dec.trace_status/len) */
     gov_decision dec;
 };
 
@@ -787,6 +811,7 @@ GOV_HIDDEN const gov_decision *govG_event(gov_vm *vm, int ev, const char *id, si
 GOV_HIDDEN const char *govG_type_name(int type);
 GOV_HIDDEN const char *govG_reason(int reason);
 GOV_HIDDEN const char *govG_outcome(int outcome);
+GOV_HIDDEN int govG_not_mine(const gov_vm *vm);
 
 /* vm.c, for gate.c */
 GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
@@ -903,6 +928,7 @@ GOV_HIDDEN int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit
                            govV_cell *out, const char **why);
 GOV_HIDDEN int govJ_time(const char *s, size_t n, int64_t *out);
 GOV_HIDDEN int govJ_parse_double(const char *s, size_t n, double *out);
+GOV_HIDDEN int govJ_exact(const char *s, size_t n, uint64_t scale, int64_t *out, const char **why);
 
 /* out.c */
 GOV_HIDDEN void govO_put(govO_buf *b, const char *s, size_t n);
@@ -914,9 +940,17 @@ GOV_HIDDEN void govO_double(govO_buf *b, double x);
 GOV_HIDDEN void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c);
 GOV_HIDDEN void govO_text(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c);
 GOV_HIDDEN int govO_finish(govO_buf *b, size_t *len);
+GOV_HIDDEN void govO_decision(govO_buf *b, const gov_decision *d, int in_set);
+GOV_HIDDEN const char *govO_code_name(int code);
 GOV_HIDDEN void govO_trace_begin(gov_vm *vm);
 GOV_HIDDEN void govO_trace_rule(gov_vm *vm, uint32_t rule, int fired);
 GOV_HIDDEN void govO_trace_end(gov_vm *vm);
+GOV_HIDDEN void govV_trace_render(gov_vm *vm);
+/* The latest decision is final: its trace is rendered on demand, from what it left. */
+static inline void govV_trace_ready(gov_vm *vm, int state) {
+    vm->tr_state = state;
+    vm->tr_done = 0;
+}
 GOV_HIDDEN const char *govO_herr_reason(uint32_t reason);
 
 /* The notification groups' part of the state block (notify.c), its last, after the held

@@ -270,7 +270,7 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->next * sizeof(govL_ext)) + al8((uint64_t)p->nextparam * 4) +
                     al8((uint64_t)p->ndrift * sizeof(govL_drift)) + al8((uint64_t)p->nedge * 8) +
                     al8((uint64_t)p->ndrift * 4) + al8(((uint64_t)p->nkind + 1) * 4) + al8((uint64_t)p->nrule * 4) +
-                    al8((uint64_t)p->nrule * sizeof(govL_rcode)) + al8((uint64_t)p->nset * sizeof(govL_set)) +
+                    al8((uint64_t)p->nset * sizeof(govL_set)) +
                     2 * al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nsetglob * sizeof(gov_glob)) +
                     al8((uint64_t)p->nwaive * sizeof(govL_waive)) + al8((uint64_t)p->nrule * 4) +
                     al8((uint64_t)p->nncfg * sizeof(govL_ncfg)) + al8((uint64_t)p->nrule * 4) +
@@ -297,7 +297,6 @@ static int alloc_program(govL_ctx *c) {
     p->code = carve(&cur, p->ncode * 4);
     p->src = carve(&cur, p->nsrc * sizeof(govL_src));
     p->kind_rules = carve(&cur, p->nrule * 4);
-    p->kind_rcode = carve(&cur, p->nrule * sizeof(govL_rcode));
     p->gate = carve(&cur, p->ngate * sizeof(govL_gate));
     p->esc = carve(&cur, p->nesc * sizeof(govL_esc));
     p->step = carve(&cur, p->nstep * sizeof(govL_step));
@@ -1315,13 +1314,6 @@ static int load_sustained(govL_ctx *c) {
                 return fail(c, GOV_EOPCODE, c->off[GOVB_S_CODE] + 4ull * pc,
                             "pc %u: SETCLR in rule %u, which has no `clear when`", pc, i);
     }
-    /* Each kind's rules' code, in kind_rules order, for the interpreter's scan (vm_run.h):
-     * NONE for a rule it must leave to evaluate (GOVL_RULE_SLOW). */
-    for (uint32_t j = 0; j < p->nrule; j++) {
-        const govL_rule *r = &p->rule[p->kind_rules[j]];
-        p->kind_rcode[j] = (r->flags & GOVL_RULE_SLOW) ? (govL_rcode){GOVB_NONE, GOVB_NONE}
-                                                       : (govL_rcode){r->code, r->code + r->ncode};
-    }
     const char *why = "";
     uint32_t bad = 0;
     if (!govR_prepare(p, &why, &bad))
@@ -1681,6 +1673,11 @@ static int verify_drifts(govL_ctx *c) {
         int e = verify_code(c, d->kind, d->code, d->ncode, 1);
         if (e) return e;
         next += d->ncode;
+        /* A threshold that is a limit (spec/language.md 4.5.1): the rule ends testing
+         * the statistic against it, and traces show the value in force. */
+        const govL_rule *r = &p->rule[d->rule];
+        uint32_t last = r->ncode ? p->code[r->code + r->ncode - 1] : 0;
+        d->thlimit = r->ncode && (last & 0xFF) == GOV_OP_TGTL ? last >> 16 : GOVB_NONE;
     }
     const char *why = "";
     uint32_t bad = 0;

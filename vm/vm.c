@@ -23,7 +23,7 @@ size_t govJ_token_size(void);
 
 typedef struct govV_layout {
     size_t vm, state, reg, present, scratch, tokens, mtab, lcache, ldflt, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
-        uscratch, ext, herr, cargs, cvals, sel, total;
+        uscratch, ext, herr, cargs, cvals, sel, tsnap, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
 
@@ -59,6 +59,18 @@ static uint32_t mtab_cap(const gov_config *cfg) {
     uint32_t c = 8;
     while (c < 2 * (uint64_t)cfg->limits[GOV_LIMIT_FIELDS]) c <<= 1;
     return c;
+}
+
+/* The most rules of one kind that run alone and tracked (GOVL_RULE_SLOW). */
+static uint32_t max_slow(const gov_program *p) {
+    uint32_t most = 0;
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        uint32_t n = 0;
+        for (uint32_t j = 0; j < p->kind[k].nrules; j++)
+            n += (p->rule[p->kind_rules[p->kind[k].first_rule + j]].flags & GOVL_RULE_SLOW) != 0;
+        if (n > most) most = n;
+    }
+    return most;
 }
 
 static int layout(const gov_program *p, const gov_config *caller, govV_layout *l) {
@@ -135,6 +147,8 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     /* The rules a record's scopes reach, merged from the guard index's lists (only with
      * RULEGUARDS): a position and the code of each, at most a kind's rules. */
     l->sel = n;     n += p->has_guards ? al16((size_t)p->max_rules * 8) : 0;
+    /* The trace's record of the slow rules one record runs (govV_tsnap): the most of one kind. */
+    l->tsnap = n;   n += al16((size_t)max_slow(p) * sizeof(govV_tsnap));
     l->total = n;
     return 1;
 }
@@ -202,6 +216,8 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->herr = (govV_herr *)(void *)(base + l.herr);
     for (uint32_t i = 0; i < p->next; i++)
         if (p->ext[i].on_error != GOVB_ONERR_DEFAULT) vm->nunbound++;
+    vm->tsnap = (govV_tsnap *)(void *)(base + l.tsnap);
+    vm->max_slow = max_slow(p);
     vm->cargs = (govV_carg *)(void *)(base + l.cargs);
     vm->cvals = (void **)(void *)(base + l.cvals);
     for (uint32_t i = 0; i < p->max_cargs; i++) vm->cvals[i] = &vm->cargs[i];
@@ -238,6 +254,7 @@ void gov_vm_set_trace(gov_vm *vm, char *buf, size_t cap) {
     if (!vm) return;
     vm->trace_buf = cap ? buf : NULL;
     vm->trace_cap = buf ? cap : 0;
+    vm->tr_done = 0; /* the latest decision's trace, if it can still be rendered, goes here next */
 }
 
 /* Record an error for gov_vm_errmsg. Formatting with vsnprintf: %s, %u and %d only,
@@ -323,6 +340,7 @@ int gov_record_begin(gov_vm *vm, int kind) {
     }
     vm->cur_kind = (uint32_t)kind;
     vm->in_record = 1;
+    vm->tr_state = GOVV_TR_NONE; /* the registers the latest trace renders from change now */
     vm->poisoned = 0;
     vm->scratch_n = 0;
     memset(vm->present, 0, vm->p->kind[kind].nfields);
@@ -716,6 +734,7 @@ void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode) {
 }
 
 void govV_next_epoch(gov_vm *vm) {
+    vm->tr_state = GOVV_TR_NONE;
     if (++vm->epoch >= 0x7FFFFFFFu) { /* once every 2^31 records: restamp the caches */
         for (uint32_t i = 0; i < vm->p->nscope; i++) vm->smatch[i] = 0;
         vm->match_epoch = 0;
@@ -734,11 +753,72 @@ const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     d->run.has = 0;
     vm->in_record = 0;
     d->trace_status = GOV_ENOTRACE;
-    if (vm->trace_buf) {
-        govO_trace_begin(vm);
-        govO_trace_end(vm);
-    }
+    govV_trace_ready(vm, GOVV_TR_HEAD);
     return d;
+}
+
+/* ---------------------------------------------------------------- the trace
+ *
+ * An evaluation records what its trace needs and nothing is written while it runs: the
+ * rule index and the untracked scan stay on. A rule that runs alone and tracked (slow:
+ * sustained, host calls, glob matches) leaves its tracking in vm->tsnap; every other
+ * rule's entry is a function of the record's registers, its limits and the windows and
+ * drifts after the record, all of which stay as they are until the next record or event
+ * begins, so the trace runs its code again, tracked, when it is asked for
+ * (gov_decision_trace): a rule the index left out included, which evaluates as it
+ * would have (its guard fails, so it does not fire). */
+static void keep_for_trace(gov_vm *vm, uint32_t ri, int fired) {
+    if (vm->ntsnap >= vm->max_slow) return; /* not reached: max_slow counts the kind's slow rules */
+    govV_tsnap *t = &vm->tsnap[vm->ntsnap++];
+    t->rule = ri;
+    t->fired = (int8_t)fired;
+    t->cond = (int8_t)(vm->cond != 0);
+    t->ncmp = vm->ncmp;
+    t->ncmp_total = vm->ncmp_total;
+    t->nrlimits = vm->nrlimits;
+    t->nrwins = vm->nrwins;
+    t->empty_win = vm->empty_win;
+    t->rdrift = vm->rdrift;
+    memcpy(t->cmp, vm->cmp, (size_t)vm->ncmp * sizeof *t->cmp);
+    memcpy(t->rlimits, vm->rlimits, (size_t)vm->nrlimits * sizeof *t->rlimits);
+    memcpy(t->rwins, vm->rwins, (size_t)vm->nrwins * sizeof *t->rwins);
+}
+
+/* The latest decision's trace into vm->trace_buf (its status and length in vm->dec). */
+void govV_trace_render(gov_vm *vm) {
+    govO_trace_begin(vm);
+    if (vm->tr_state == GOVV_TR_RULES) {
+        const gov_program *p = vm->p;
+        const govL_kind *k = &p->kind[vm->cur_kind];
+        const uint8_t *ty = p->regtype + k->first_reg, *cls = p->regclass + k->first_reg;
+        uint32_t s = 0;
+        for (uint32_t j = 0; j < k->nrules; j++) {
+            uint32_t ri = p->kind_rules[k->first_rule + j];
+            const govL_rule *r = &p->rule[ri];
+            int fired;
+            if (s < vm->ntsnap && vm->tsnap[s].rule == ri) {
+                const govV_tsnap *t = &vm->tsnap[s++];
+                fired = t->fired;
+                vm->cond = t->cond;
+                vm->ncmp = t->ncmp;
+                vm->ncmp_total = t->ncmp_total;
+                vm->nrlimits = t->nrlimits;
+                vm->nrwins = t->nrwins;
+                vm->empty_win = t->empty_win;
+                vm->rdrift = t->rdrift;
+                memcpy(vm->cmp, t->cmp, (size_t)t->ncmp * sizeof *t->cmp);
+                memcpy(vm->rlimits, t->rlimits, (size_t)t->nrlimits * sizeof *t->rlimits);
+                memcpy(vm->rwins, t->rwins, (size_t)t->nrwins * sizeof *t->rwins);
+            } else {
+                vm->clr = -1;
+                vm->cur_rule = ri;
+                track_reset(vm);
+                fired = run_code(vm, r->code, r->code + r->ncode, ty, cls) == 1;
+            }
+            govO_trace_rule(vm, ri, fired);
+        }
+    }
+    govO_trace_end(vm);
 }
 
 /* The waiver of rule ri that covers this record at time now (its scope's names equal
@@ -887,7 +967,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
     d->run.has = 0;
     d->trace_status = GOV_ENOTRACE;
     vm->base = GOV_ALLOW;
-    if (vm->trace_buf) govO_trace_begin(vm);
+    vm->ntsnap = 0;
     /* The clock first: what fell due before this record fires before its findings. */
     govG_begin(vm);
     govG_advance(vm, vm->reg[GOVB_SLOT_AT].i);
@@ -901,11 +981,11 @@ static const gov_decision *evaluate(gov_vm *vm) {
     if (p->kdrift_first[vm->cur_kind] != p->kdrift_first[vm->cur_kind + 1]) govT_update(vm);
     const uint32_t *rules = p->kind_rules + k->first_rule;
     /* The rules to run: the kind's, or with rule guards only those the record's scopes
-     * reach. With a trace every rule runs, so the trace lists them all. */
+     * reach (with a trace too: it renders the others afterwards, govV_trace_render). */
     const uint32_t *rcode = p->xstart + k->first_rule;
     const uint32_t *rpos = NULL;
     uint32_t nrules = k->nrules;
-    if (p->has_guards && !vm->trace_buf) nrules = select_rules(vm, vm->cur_kind, &rcode, &rpos);
+    if (p->has_guards) nrules = select_rules(vm, vm->cur_kind, &rcode, &rpos);
     /* The scan's limit tests do not check that the limits are resolved: resolve them now
      * (the same values a first read would resolve: fields do not change in a record). */
     if (p->kind_lim[vm->cur_kind] && vm->match_epoch != vm->epoch) govV_resolve(vm);
@@ -913,11 +993,9 @@ static const gov_decision *evaluate(gov_vm *vm) {
     for (uint32_t j = 0; j < nrules; j++) {
         int fired = -1;
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
-         * is not plain; with a trace, every rule runs alone and tracked. */
-        if (!vm->trace_buf) {
-            j = scan_rules(vm, rcode, j, nrules, ty, cls, &fired);
-            if (j == nrules) break;
-        }
+         * is not plain (a trace does not change this: it is rendered afterwards). */
+        j = scan_rules(vm, rcode, j, nrules, ty, cls, &fired);
+        if (j == nrules) break;
         uint32_t ri = rules[rpos ? rpos[j] : j];
         const govL_rule *r = &p->rule[ri];
         vm->clr = -1;
@@ -1013,11 +1091,17 @@ static const gov_decision *evaluate(gov_vm *vm) {
                     govG_fired(vm, d->nfind - 1, now);
             }
         }
-        if (vm->trace_buf) govO_trace_rule(vm, ri, stopped ? 2 : fired != 0);
+        /* A drift's threshold from a limit: the trace shows the value in force, even when
+         * too few samples ended the rule before it read it (resolved once a record). */
+        if (p->rule_drift[ri] != GOVB_NONE && p->drift[p->rule_drift[ri]].thlimit != GOVB_NONE &&
+            vm->match_epoch != vm->epoch)
+            govV_resolve(vm);
+        /* A rule that must not run again: the trace keeps what it showed. */
+        if (r->flags & GOVL_RULE_SLOW) keep_for_trace(vm, ri, stopped ? 2 : fired != 0);
     }
     govG_advance(vm, now); /* the first steps of escalations the rules started */
     if (p->ngate) govG_compose(vm); /* a held run: the record gets the run's verdict */
-    if (vm->trace_buf) govO_trace_end(vm);
+    govV_trace_ready(vm, GOVV_TR_RULES);
     vm->in_record = 0;
     vm->state->records++;
     return d;
@@ -1319,10 +1403,16 @@ int gov_decision_host_error(const gov_decision *d, size_t i, gov_host_error *out
 
 int gov_decision_trace(const gov_decision *d, const char **text, size_t *len) {
     if (!d || !d->vm || !text || !len) return GOV_EMISUSE;
-    const gov_vm *vm = d->vm;
+    gov_vm *vm = (gov_vm *)(uintptr_t)d->vm; /* the VM's own decision: rendering writes its buffer */
     *text = "";
     *len = 0;
-    if (!vm->trace_buf || d->trace_status == GOV_ENOTRACE) return GOV_ENOTRACE;
+    if (!vm->trace_buf) return GOV_ENOTRACE;
+    if (!vm->tr_done) { /* rendered on the first call (vm.c, "the trace") */
+        if (vm->tr_state == GOVV_TR_NONE || d != &vm->dec) return GOV_ENOTRACE;
+        govV_trace_render(vm);
+        vm->tr_done = 1;
+    }
+    if (d->trace_status == GOV_ENOTRACE) return GOV_ENOTRACE;
     *len = d->trace_len;
     if (d->trace_status != GOV_OK) return d->trace_status;
     *text = vm->trace_buf;
