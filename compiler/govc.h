@@ -40,6 +40,12 @@ extern const GovcOpt govc_check_opts[], govc_build_opts[], govc_disasm_opts[], g
 /* Load POLICY: .gov sources (a file or directory, compiled in memory with fe) or a
  * .govb file. 0 loaded, 1 invalid policy (reported), 2 I/O or usage error. */
 int govc_load_program(const char *path, gov_program **out, GovFrontend *fe);
+/* The same with a limits file (spec/language.md §5.2) loaded beside it, when limits is
+ * not NULL: a file that is malformed or loosens a limit is reported and gives 1. */
+int govc_load_program_limits(const char *path, const char *limits, gov_program **out, GovFrontend *fe);
+/* Load program bytes (named `what` in messages), with the limits file when not NULL;
+ * errors are printed. 0, 1 (invalid program or limits file), 2 (I/O). */
+int govc_load_bytes(const void *bytes, size_t len, const char *what, const char *limits, gov_program **out);
 /* Reading JSONL records (compiler/program.c). Lines end at LF, CRLF or a lone CR; a
  * UTF-8 byte order mark at the start is skipped (spec/trace.md §1). */
 typedef struct GovcLines {
@@ -49,10 +55,14 @@ typedef struct GovcLines {
     size_t cap;
     size_t len;   /* the line's whole length, also when it was longer than max */
     bool started;
-    unsigned char pend[4]; /* bytes read ahead at the start (no byte order mark) */
-    int npend, ipend;
+    bool skip_lf; /* the last line ended at a CR: a LF next is the same line end */
+    bool eof, error; /* read(2) reported the end, or failed (error: errno in err) */
+    int err;
+    size_t rpos, rlen; /* the unread bytes of rb */
+    unsigned char rb[1 << 16]; /* read(2) in blocks: what is there, without waiting for more */
 } GovcLines;
-/* The next line: its length; -1 at the end of input; -2 out of memory; -3 when it is
+/* The next line: its length; -1 at the end of input (or a read error: error and err);
+ * -2 out of memory; -3 when it is
  * longer than max: then buf holds its first max + 1 bytes (and len its length), read in
  * bounded memory, which gov_eval_json refuses for the length alone. */
 long govc_lines_next(GovcLines *r);

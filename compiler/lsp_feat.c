@@ -376,7 +376,7 @@ const char *const lsp_keywords[] = {
     "workflow", "agent", "rule", "on", "when", "for", "clear", "after", "severity", "verdict", "notify", "escalate",
     "window", "over", "last", "runs", "per", "where", "capacity", "lateness", "drift", "of", "baseline", "current",
     "test", "bins", "min_samples", "gate", "approvers", "sla", "timeout", "escalation", "repeat", "extern", "fn",
-    "given", "at", "expect", "approve", "reject", "ack", "tick", "by", "mock", "waive", "until", "fired", "not", "and", "or", "if", "then",
+    "given", "at", "expect", "approve", "reject", "ack", "tick", "by", "mock", "waive", "until", "group_by", "group_wait", "repeat_interval", "fired", "not", "and", "or", "if", "then",
     "else", "true", "false", "info", "warning", "critical", "allow", "warn", "review", "pause", "block", "deny",
 };
 const size_t lsp_nkeywords = sizeof lsp_keywords / sizeof lsp_keywords[0];

@@ -1067,6 +1067,17 @@ static bool parse_trace(const char *t, size_t n, const GovPolicy *pol, RefVM *ou
     return true;
 }
 
+
+/* Rules the trace lists as fired ("fired":true in its rules; a trace's strings escape
+ * '"', so the text cannot occur inside one). */
+static size_t fired_in_trace(const char *t, size_t n)
+{
+    size_t c = 0;
+    (void)n; /* the text is NUL-terminated at n */
+    for (const char *p = t; (p = strstr(p, "\"fired\":true")) != NULL; p += 13) c++;
+    return c;
+}
+
 static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t len, uint32_t nrecords,
                             bool abort_on, DiffStats *st)
 {
@@ -1084,9 +1095,10 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
         gov_vm_init(prog, NULL, arena[1], size, &vm[1]) != GOV_OK)
         abort();
     static char trace[1][1 << 16], dj[2][1 << 16], rj[4096];
-    /* The typed VM traces (every rule runs tracked); the JSON one does not (plain rules
-     * run untracked and fired ones again to explain them, vm/vm_run.h): their decisions
-     * must be the same. */
+    /* The typed VM's decisions are traced, the JSON one's are not: their decisions must
+     * be the same. The trace runs every plain rule's code tracked when it is rendered
+     * (the evaluation ran them untracked, and fired ones again to explain them,
+     * vm/vm_run.h): the rules it says fired must be the decision's findings. */
     gov_vm_set_trace(vm[0], trace[0], sizeof trace[0]);
     static RefRecord hist[REF_MAXHIST];
     if (nrecords > REF_MAXHIST)
@@ -1117,6 +1129,10 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
                    !ref_observe(D->pol, hist, i + 1, &rv, D->why, sizeof D->why)) {
             report(D, hist, i + 1, dj[0], abort_on, st);
             break; /* the reference's windows are out of step from here */
+        } else if (fired_in_trace(tt, tl) != gov_decision_finding_count(d0)) {
+            snprintf(D->why, sizeof D->why, "the trace (rules run tracked) says %zu fired, the decision has %zu findings",
+                     fired_in_trace(tt, tl), gov_decision_finding_count(d0));
+            report(D, hist, i + 1, dj[0], abort_on, st);
         } else if (!agree(D, d0, hist, i + 1, st)) {
             report(D, hist, i + 1, dj[0], abort_on, st);
         } else if (n0 != n1 || memcmp(dj[0], dj[1], n0) != 0) {

@@ -1008,6 +1008,27 @@ static void resolve_channels(Checker *C, GovNameList *l)
         resolve_ref(C, &l->items[i], GOV_D_CHANNEL);
 }
 
+/* A rule's or drift's notification settings (spec/language.md §4.8): positive constant
+ * durations; settings that shape nothing are W020. */
+static void check_alerting(Checker *C, GovDecl *d, GovAlerting *a, const GovNameList *notify)
+{
+    if (!a)
+        return;
+    GovValue v;
+    if (a->group_wait && positive(C, a->group_wait, GOV_TY_DURATION, "'group_wait'", &v))
+        a->wait_ns = v.u.i;
+    if (a->repeat_interval && positive(C, a->repeat_interval, GOV_TY_DURATION, "'repeat_interval'", &v))
+        a->repeat_ns = v.u.i;
+    GovSpan at = a->group_span.hi > a->group_span.lo ? a->group_span
+               : a->group_wait ? a->group_wait->span : a->repeat_interval ? a->repeat_interval->span : d->name_span;
+    if (notify->n == 0)
+        govD_warning(C->d, "W020", at, "%s '%.*s' notifies no channel: its notification settings shape nothing",
+                     gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s);
+    else if (!a->group_wait && !a->repeat_interval)
+        govD_warning(C->d, "W020", at, "group_by without group_wait or repeat_interval: every finding is still "
+                     "delivered at once");
+}
+
 static void resolve_escalation(Checker *C, GovNameRef *r)
 {
     if (r->name.s)
@@ -1186,22 +1207,58 @@ static void check_window(Checker *C, GovDecl *d)
     d->u.window.value_type = (uint8_t)r;
     if (r == GOV_TY_ERROR || cap <= 0 || (runs < 0 && span < 0))
         return;
-    /* Its state must fit (spec/language.md §4.5, Memory; vm/window.c lays it out): per
-     * key a 128-byte header, then for the last N runs 8 bytes a run (16 with a min/max
-     * deque; 40 for a float sum, mean or stddev, whose summaries are kept per run; 16 for
-     * a quantile's heaps), or for a span of time 64 bytes a bucket (60 buckets, 12 for
-     * quantiles; 96 for a float sum, mean, stddev or a min or max), and a quantile's
-     * sketches, 17,928 bytes each (one per bucket and the total); and about 184 bytes of
-     * key table. */
+    /* Its state must fit (spec/language.md §4.5, Memory): what vm/window.c's layout()
+     * gives it, byte for byte (tests/check/window_mem.sh compares the two), computed
+     * here from the sizes of the VM's structures: per key a 64-byte header (+40 for an
+     * exact int sum, +32 for a count window's min/max deque); for the last N runs a ring
+     * of 8 bytes a run (bits for bools; +8 a run for a min/max deque; a float sum, mean
+     * or stddev keeps 32-byte summaries per run, a quantile two 4-byte heap arrays);
+     * for a span of time B buckets (B as the compiler picks it: the largest count up to
+     * 60, 12 for quantiles, that divides the span) of 16 bytes plus the aggregate's
+     * (16 or 40 for an int sum, 32 for a float summary, 16 for min/max), Two Stacks
+     * items of 32 bytes for float sums and min/max, a quantile's sketch per bucket and
+     * one for the total; and for a per-key window its key table (24 bytes, 4 per hash
+     * bucket, 160 per key) and the scratch the VM keeps to check a saved table (4 per
+     * hash bucket, 8 per key). For one window that is exactly what it adds to
+     * gov_arena_size; windows that share a key table or the scratch need less. */
     bool quant = agg->tag >= GOV_AGG_P50, mm = agg->tag == GOV_AGG_MIN || agg->tag == GOV_AGG_MAX;
-    bool fmom = (agg->tag == GOV_AGG_SUM || agg->tag == GOV_AGG_MEAN || agg->tag == GOV_AGG_STDDEV) &&
-                (t == GOV_TY_FLOAT || t == GOV_TY_RATIO);
-    uint64_t nb = quant ? 12 : 60, inst = 128;
-    if (runs > 0)
-        inst += (uint64_t)runs * (8 + (mm ? 8 : 0) + (fmom ? 32 : 0) + (quant ? 8 : 0)) + (fmom || quant ? 40 : 0);
+    bool mom = agg->tag == GOV_AGG_SUM || agg->tag == GOV_AGG_MEAN || agg->tag == GOV_AGG_STDDEV;
+    bool fcls = t == GOV_TY_FLOAT || t == GOV_TY_RATIO;
+    bool isum = mom && !fcls, fsum = mom && fcls;
+    uint64_t N = runs > 0 ? (uint64_t)runs : 0, nb = 0;
+    if (!N) {
+        nb = quant ? 12 : 60;
+        while (nb > 1 && span % (int64_t)nb) nb--;
+    }
+    bool tmm = !N && mm, heaps = N && quant, sketch = !N && quant;
+    const uint64_t skbytes = 4 * (1 + 128 * 35); /* GOVQ_SKWORDS u32 counts */
+#define AL8(x) (((x) + 7) & ~(uint64_t)7)
+    uint64_t head = 64 + (isum ? 40 : 0) + (N && mm ? 32 : 0), body;
+    if (N)
+        body = (t == GOV_TY_BOOL ? AL8((N + 7) / 8) : N * 8) + (mm ? N * 8 : 0);
     else
-        inst += nb * (64 + (fmom || mm ? 32 : 0)) + (fmom || mm ? 40 : 0) + (quant ? 512 + (nb + 1) * 17928 + 648 : 0);
-    uint64_t bytes = (uint64_t)cap * (inst + (d->u.window.has_per ? 184 : 0));
+        body = nb * (16 + (isum ? (agg->tag == GOV_AGG_STDDEV ? 40 : 16) : fsum ? 32 : tmm ? 16 : 0));
+    if (sketch)
+        body += 128 * 4 + nb * skbytes;
+    body = AL8(body);
+    if (fsum || tmm || heaps)
+        body += 40;
+    if (fsum && N)
+        body += N * 32;
+    if ((fsum || tmm) && !N)
+        body += nb * 32;
+    if (heaps)
+        body = AL8(body + N * 8);
+    if (sketch)
+        body = AL8(body + skbytes) + 644;
+    uint64_t inst = head + AL8(body);
+    uint64_t hb = 2;
+    while (hb < 2 * (uint64_t)cap && hb < (1u << 31))
+        hb <<= 1;
+    uint64_t bytes = (uint64_t)cap * inst;
+    if (d->u.window.has_per)
+        bytes += 24 + AL8(hb * 4) + (uint64_t)cap * 160 + (hb + 2 * (uint64_t)cap) * 4;
+#undef AL8
     if (bytes > GOV_MAX_WINDOW_STATE)
         govD_error(C->d, "E044", d->u.window.capacity ? d->u.window.capacity->span : d->name_span,
                    "window '%.*s' needs %llu bytes of state (%lld key%s of %llu bytes); the most is %llu: "
@@ -1242,6 +1299,7 @@ static void check_rule(Checker *C, GovDecl *d)
     resolve_channels(C, &d->u.rule.notify);
     if (d->u.rule.escalate)
         resolve_escalation(C, d->u.rule.escalate);
+    check_alerting(C, d, d->u.rule.alerting, &d->u.rule.notify);
 }
 
 static void check_drift(Checker *C, GovDecl *d)
@@ -1275,8 +1333,31 @@ static void check_drift(Checker *C, GovDecl *d)
                        (int)d->u.drift.stat.len, d->u.drift.stat.s);
         else
             d->u.drift.stat_kind = s->tag;
-        if (govC_const(C, d->u.drift.threshold, GOV_TY_FLOAT, "a drift threshold", &v) && v.u.f < 0)
-            govD_error(C->d, "E024", d->u.drift.threshold->span, "a drift threshold must not be negative");
+        GovExpr *th = d->u.drift.threshold;
+        GovDecl *lim = th->kind == GOV_E_NAME ? govF_lookup(C->pol, th->u.name.name.s, th->u.name.name.len) : NULL;
+        if (lim && lim->kind == GOV_D_LIMIT) {
+            /* A limit: the threshold in force for each record, set per scope (§4.5.1). */
+            int lt = check_expr(C, th);
+            GovValue dv;
+            if (lt == GOV_TY_ERROR) {
+            } else if (lt != GOV_TY_FLOAT && lt != GOV_TY_RATIO) {
+                GovDiag *g = govD_error(C->d, "E020", th->span, "a drift threshold must be float, found %s limit '%.*s'",
+                                        tn(lt), (int)lim->name.len, lim->name.s);
+                govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+            } else if (!lim->u.limit.is_max) {
+                GovDiag *g = govD_error(C->d, "E078", th->span, "a drift's threshold limit must be a max limit: a lower "
+                                        "threshold is tighter, so scopes may only lower it ('%.*s' is min)",
+                                        (int)lim->name.len, lim->name.s);
+                govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+            } else if (lim->u.limit.value && govE_eval(lim->u.limit.value, &dv) &&
+                       ((dv.type == GOV_TY_INT && dv.u.i < 0) || (dv.type != GOV_TY_INT && dv.u.f < 0))) {
+                GovDiag *g = govD_error(C->d, "E024", th->span, "a drift threshold must not be negative: '%.*s' is "
+                                        "negative by default", (int)lim->name.len, lim->name.s);
+                govD_note(C->d, g, lim->u.limit.value->span, "its default is here");
+            }
+        } else if (govC_const(C, th, GOV_TY_FLOAT, "a drift threshold", &v) && v.u.f < 0) {
+            govD_error(C->d, "E024", th->span, "a drift threshold must not be negative");
+        }
     }
     /* `test S > X for D`: the drift must hold for D before it fires (§4.5.1). */
     if (d->u.drift.for_)
@@ -1308,6 +1389,7 @@ static void check_drift(Checker *C, GovDecl *d)
         govD_error(C->d, "E044", d->u.drift.capacity->span, "'capacity' sizes the per-key table; add `per LEVEL`");
     resolve_channels(C, &d->u.drift.notify);
     resolve_escalation(C, &d->u.drift.escalate);
+    check_alerting(C, d, d->u.drift.alerting, &d->u.drift.notify);
     if (d->u.drift.bins.n > GOV_DRIFT_MAX_EDGES)
         govD_error(C->d, "E044", d->u.drift.bins.items[GOV_DRIFT_MAX_EDGES]->span, "a drift has at most %d bin edges",
                    GOV_DRIFT_MAX_EDGES);
@@ -1501,7 +1583,7 @@ static void check_extern(Checker *C, GovDecl *d)
 
 /* The action types a test may expect, and what each one names (spec/trace.md §6). */
 static const struct { const char *name; unsigned kinds; } test_actions[] = {
-    {"notify", 1u << GOV_D_CHANNEL},
+    {"notify", 1u << GOV_D_CHANNEL}, {"notify_held", 1u << GOV_D_CHANNEL},
     {"gate_open", 1u << GOV_D_GATE}, {"gate_approved", 1u << GOV_D_GATE}, {"gate_rejected", 1u << GOV_D_GATE},
     {"gate_timeout", 1u << GOV_D_GATE}, {"gate_blocked", 1u << GOV_D_GATE}, {"gate_approval", 1u << GOV_D_GATE},
     {"refused", 1u << GOV_D_GATE | 1u << GOV_D_ESCALATION},
@@ -1529,7 +1611,7 @@ static bool test_step_target(Checker *C, GovTestStep *st, unsigned *want, const 
                       : *want & (1u << GOV_D_RULE) ? "a rule" : "a gate or an escalation";
                 return true;
             }
-        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, gate_open, gate_approval, "
+        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, notify_held, gate_open, gate_approval, "
                    "gate_approved, gate_rejected, gate_timeout, gate_blocked, refused, escalation_start, escalation_step, "
                    "escalation_end, escalation_suppressed, escalation_dropped, rule_firing or rule_cleared", (int)st->action.len, st->action.s);
         return false;

@@ -74,19 +74,28 @@ static int hex4(const char *s, size_t n, size_t i, uint32_t *out) {
 }
 
 /* Word-at-a-time byte tests: a byte of v is zero (HAS_ZERO), below 0x20 or at least 0x80
- * (HAS_CTL_OR_HIGH). Whether any byte matches is exact; the scalar loops after them find
- * which. */
+ * (HAS_CTL_OR_HIGH). Whether any byte matches is exact, and so is the lowest byte
+ * flagged: a borrow starts only at a matching byte and runs upwards, so it can flag a
+ * byte above the first match, never below it. On a little-endian host (every one this
+ * builds for: x86-64, arm64, wasm32) the lowest byte is the first in memory, found by
+ * counting trailing zeros; elsewhere the scalar loops after them find it. */
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
 #define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
 #define HAS_CTL_OR_HIGH(v) ((((v) - 0x20 * ONES) | (v)) & HIGHS)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FIRST_FLAGGED(i, m) return (i) + (size_t)(__builtin_ctzll(m) >> 3)
+#else
+#define FIRST_FLAGGED(i, m) break
+#endif
 
 /* The end of the run of printable ASCII other than backslash from i (at most n). */
 static size_t plain_run(const char *s, size_t i, size_t n) {
     for (; i + 8 <= n; i += 8) {
         uint64_t v;
         memcpy(&v, s + i, 8);
-        if (HAS_CTL_OR_HIGH(v) | HAS_ZERO(v ^ (0x5C * ONES))) break;
+        uint64_t m = HAS_CTL_OR_HIGH(v) | HAS_ZERO(v ^ (0x5C * ONES));
+        if (m) FIRST_FLAGGED(i, m);
     }
     while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '\\') i++;
     return i;
@@ -97,7 +106,8 @@ static size_t quote_or_escape(const char *s, size_t i, size_t n) {
     for (; i + 8 <= n; i += 8) {
         uint64_t v;
         memcpy(&v, s + i, 8);
-        if (HAS_ZERO(v ^ (0x22 * ONES)) | HAS_ZERO(v ^ (0x5C * ONES))) break;
+        uint64_t m = HAS_ZERO(v ^ (0x22 * ONES)) | HAS_ZERO(v ^ (0x5C * ONES));
+        if (m) FIRST_FLAGGED(i, m);
     }
     while (i < n && s[i] != '"' && s[i] != '\\') i++;
     return i;
@@ -334,6 +344,14 @@ int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit, govV_cell
     }
     int exact = type == GOVB_TY_INT;
     return dec_to_int(&d, unit_scale(unit), exact, &out->i, why);
+}
+
+/* A JSON number times scale, exactly: the limits file's literals (limits.c) must be a
+ * whole number of units, as the language's are (spec/language.md §1). */
+int govJ_exact(const char *s, size_t n, uint64_t scale, int64_t *out, const char **why) {
+    govJ_dec d;
+    if (!scan_number(s, n, &d)) { *why = "not a number"; return 0; }
+    return dec_to_int(&d, scale, 1, out, why);
 }
 
 /* ---------------------------------------------------------------- time */

@@ -23,7 +23,7 @@ size_t govJ_token_size(void);
 
 typedef struct govV_layout {
     size_t vm, state, reg, present, scratch, tokens, mtab, lcache, ldflt, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
-        uscratch, ext, herr, cargs, cvals, sel, total;
+        uscratch, ext, herr, cargs, cvals, sel, tsnap, total;
     size_t state_size, act_cap, kpool_cap;
 } govV_layout;
 
@@ -61,6 +61,18 @@ static uint32_t mtab_cap(const gov_config *cfg) {
     return c;
 }
 
+/* The most rules of one kind that run alone and tracked (GOVL_RULE_SLOW). */
+static uint32_t max_slow(const gov_program *p) {
+    uint32_t most = 0;
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        uint32_t n = 0;
+        for (uint32_t j = 0; j < p->kind[k].nrules; j++)
+            n += (p->rule[p->kind_rules[p->kind[k].first_rule + j]].flags & GOVL_RULE_SLOW) != 0;
+        if (n > most) most = n;
+    }
+    return most;
+}
+
 static int layout(const gov_program *p, const gov_config *caller, govV_layout *l) {
     gov_config def;
     const gov_config *cfg = config_of(caller, &def);
@@ -73,7 +85,7 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
      * rules (sustain.c), windows (window.c), drifts (drift.c), held runs (run.c). */
     l->state_size = sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
                     (size_t)p->esc_slots * sizeof(govV_resc) + p->sus_state + p->win_state + p->drift_state +
-                    govU_size(p->gate_slots);
+                    govU_size(p->gate_slots) + (p->nncfg ? (size_t)p->nncfg * 8 + p->ncfg_state : 0);
     l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
@@ -104,15 +116,21 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
      * transition on the record, and per state a clear on the clock (sustain.c). */
     size_t sus_slots = 0;
     for (uint32_t i = 0; i < p->nsus; i++) sus_slots += p->sus[i].capacity;
+    /* Per notification group slot, a delivery on the clock to each of its rule's
+     * channels, and per rule with groups an eviction's delivery (notify.c). */
+    size_t ncfg_acts = 0;
+    for (uint32_t i = 0; i < p->nncfg; i++)
+        ncfg_acts += ((size_t)p->ncfg[i].capacity + 1) * p->rule[p->ncfg[i].rule].nnotify;
     l->act_cap = (size_t)p->max_actions + 2 * gated + 2 * (size_t)p->gate_slots +
-                 2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2 + p->nsus + sus_slots;
+                 2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2 + p->nsus + sus_slots + ncfg_acts;
     l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
     l->kc = n;      n += al16(((size_t)p->gate_slots + p->esc_slots) * sizeof(govV_kcache));
     /* Keys copied for this event's actions: once per slot lifetime, once per finding
      * that can open a gate or start an escalation, once per window or drift (an
      * eviction), twice per sustained rule (an eviction and a transition). */
     l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * gated + 2 + p->nwin + p->ndrift +
-                    2 * (size_t)p->nsus + (p->ngate ? gated + 1 : 0)) * GOVV_KEYMAX; /* and requesters, a run's id */
+                    2 * (size_t)p->nsus + (p->ngate ? gated + 1 : 0) + /* and requesters, a run's id */
+                    (size_t)p->ncfg_slots + 2 * (size_t)p->nncfg) * GOVV_KEYMAX; /* and notification groups */
     l->kpool = n;   n += al16(l->kpool_cap);
     /* Per record: each window's value and events, then each sustained rule's key. */
     l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec) + (size_t)p->nsus * sizeof(govV_srec));
@@ -129,6 +147,8 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     /* The rules a record's scopes reach, merged from the guard index's lists (only with
      * RULEGUARDS): a position and the code of each, at most a kind's rules. */
     l->sel = n;     n += p->has_guards ? al16((size_t)p->max_rules * 8) : 0;
+    /* The trace's record of the slow rules one record runs (govV_tsnap): the most of one kind. */
+    l->tsnap = n;   n += al16((size_t)max_slow(p) * sizeof(govV_tsnap));
     l->total = n;
     return 1;
 }
@@ -188,6 +208,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->drec = (govT_rec *)(void *)(base + l.drec);
     vm->rdue = (int64_t *)(void *)(base + l.rdue);
     govR_init(vm);
+    govN_init(vm); /* the last part of the state block, after the held runs (govN_block) */
     vm->kscratch = (uint32_t *)(void *)(base + l.kscratch);
     govW_init(vm);
     govT_init(vm);
@@ -195,6 +216,8 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->herr = (govV_herr *)(void *)(base + l.herr);
     for (uint32_t i = 0; i < p->next; i++)
         if (p->ext[i].on_error != GOVB_ONERR_DEFAULT) vm->nunbound++;
+    vm->tsnap = (govV_tsnap *)(void *)(base + l.tsnap);
+    vm->max_slow = max_slow(p);
     vm->cargs = (govV_carg *)(void *)(base + l.cargs);
     vm->cvals = (void **)(void *)(base + l.cvals);
     for (uint32_t i = 0; i < p->max_cargs; i++) vm->cvals[i] = &vm->cargs[i];
@@ -231,6 +254,7 @@ void gov_vm_set_trace(gov_vm *vm, char *buf, size_t cap) {
     if (!vm) return;
     vm->trace_buf = cap ? buf : NULL;
     vm->trace_cap = buf ? cap : 0;
+    vm->tr_done = 0; /* the latest decision's trace, if it can still be rendered, goes here next */
 }
 
 /* Record an error for gov_vm_errmsg. Formatting with vsnprintf: %s, %u and %d only,
@@ -316,6 +340,7 @@ int gov_record_begin(gov_vm *vm, int kind) {
     }
     vm->cur_kind = (uint32_t)kind;
     vm->in_record = 1;
+    vm->tr_state = GOVV_TR_NONE; /* the registers the latest trace renders from change now */
     vm->poisoned = 0;
     vm->scratch_n = 0;
     memset(vm->present, 0, vm->p->kind[kind].nfields);
@@ -709,6 +734,7 @@ void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode) {
 }
 
 void govV_next_epoch(gov_vm *vm) {
+    vm->tr_state = GOVV_TR_NONE;
     if (++vm->epoch >= 0x7FFFFFFFu) { /* once every 2^31 records: restamp the caches */
         for (uint32_t i = 0; i < vm->p->nscope; i++) vm->smatch[i] = 0;
         vm->match_epoch = 0;
@@ -727,11 +753,72 @@ const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     d->run.has = 0;
     vm->in_record = 0;
     d->trace_status = GOV_ENOTRACE;
-    if (vm->trace_buf) {
-        govO_trace_begin(vm);
-        govO_trace_end(vm);
-    }
+    govV_trace_ready(vm, GOVV_TR_HEAD);
     return d;
+}
+
+/* ---------------------------------------------------------------- the trace
+ *
+ * An evaluation records what its trace needs and nothing is written while it runs: the
+ * rule index and the untracked scan stay on. A rule that runs alone and tracked (slow:
+ * sustained, host calls, glob matches) leaves its tracking in vm->tsnap; every other
+ * rule's entry is a function of the record's registers, its limits and the windows and
+ * drifts after the record, all of which stay as they are until the next record or event
+ * begins, so the trace runs its code again, tracked, when it is asked for
+ * (gov_decision_trace): a rule the index left out included, which evaluates as it
+ * would have (its guard fails, so it does not fire). */
+static void keep_for_trace(gov_vm *vm, uint32_t ri, int fired) {
+    if (vm->ntsnap >= vm->max_slow) return; /* not reached: max_slow counts the kind's slow rules */
+    govV_tsnap *t = &vm->tsnap[vm->ntsnap++];
+    t->rule = ri;
+    t->fired = (int8_t)fired;
+    t->cond = (int8_t)(vm->cond != 0);
+    t->ncmp = vm->ncmp;
+    t->ncmp_total = vm->ncmp_total;
+    t->nrlimits = vm->nrlimits;
+    t->nrwins = vm->nrwins;
+    t->empty_win = vm->empty_win;
+    t->rdrift = vm->rdrift;
+    memcpy(t->cmp, vm->cmp, (size_t)vm->ncmp * sizeof *t->cmp);
+    memcpy(t->rlimits, vm->rlimits, (size_t)vm->nrlimits * sizeof *t->rlimits);
+    memcpy(t->rwins, vm->rwins, (size_t)vm->nrwins * sizeof *t->rwins);
+}
+
+/* The latest decision's trace into vm->trace_buf (its status and length in vm->dec). */
+void govV_trace_render(gov_vm *vm) {
+    govO_trace_begin(vm);
+    if (vm->tr_state == GOVV_TR_RULES) {
+        const gov_program *p = vm->p;
+        const govL_kind *k = &p->kind[vm->cur_kind];
+        const uint8_t *ty = p->regtype + k->first_reg, *cls = p->regclass + k->first_reg;
+        uint32_t s = 0;
+        for (uint32_t j = 0; j < k->nrules; j++) {
+            uint32_t ri = p->kind_rules[k->first_rule + j];
+            const govL_rule *r = &p->rule[ri];
+            int fired;
+            if (s < vm->ntsnap && vm->tsnap[s].rule == ri) {
+                const govV_tsnap *t = &vm->tsnap[s++];
+                fired = t->fired;
+                vm->cond = t->cond;
+                vm->ncmp = t->ncmp;
+                vm->ncmp_total = t->ncmp_total;
+                vm->nrlimits = t->nrlimits;
+                vm->nrwins = t->nrwins;
+                vm->empty_win = t->empty_win;
+                vm->rdrift = t->rdrift;
+                memcpy(vm->cmp, t->cmp, (size_t)t->ncmp * sizeof *t->cmp);
+                memcpy(vm->rlimits, t->rlimits, (size_t)t->nrlimits * sizeof *t->rlimits);
+                memcpy(vm->rwins, t->rwins, (size_t)t->nrwins * sizeof *t->rwins);
+            } else {
+                vm->clr = -1;
+                vm->cur_rule = ri;
+                track_reset(vm);
+                fired = run_code(vm, r->code, r->code + r->ncode, ty, cls) == 1;
+            }
+            govO_trace_rule(vm, ri, fired);
+        }
+    }
+    govO_trace_end(vm);
 }
 
 /* The waiver of rule ri that covers this record at time now (its scope's names equal
@@ -837,7 +924,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
     d->run.has = 0;
     d->trace_status = GOV_ENOTRACE;
     vm->base = GOV_ALLOW;
-    if (vm->trace_buf) govO_trace_begin(vm);
+    vm->ntsnap = 0;
     /* The clock first: what fell due before this record fires before its findings. */
     govG_begin(vm);
     govG_advance(vm, vm->reg[GOVB_SLOT_AT].i);
@@ -851,11 +938,11 @@ static const gov_decision *evaluate(gov_vm *vm) {
     if (p->kdrift_first[vm->cur_kind] != p->kdrift_first[vm->cur_kind + 1]) govT_update(vm);
     const uint32_t *rules = p->kind_rules + k->first_rule;
     /* The rules to run: the kind's, or with rule guards only those the record's scopes
-     * reach. With a trace every rule runs, so the trace lists them all. */
+     * reach (with a trace too: it renders the others afterwards, govV_trace_render). */
     const uint32_t *rcode = p->xstart + k->first_rule;
     const uint32_t *rpos = NULL;
     uint32_t nrules = k->nrules;
-    if (p->has_guards && !vm->trace_buf) nrules = select_rules(vm, vm->cur_kind, &rcode, &rpos);
+    if (p->has_guards) nrules = select_rules(vm, vm->cur_kind, &rcode, &rpos);
     /* The scan's limit tests do not check that the limits are resolved: resolve them now
      * (the same values a first read would resolve: fields do not change in a record). */
     if (p->kind_lim[vm->cur_kind] && vm->match_epoch != vm->epoch) govV_resolve(vm);
@@ -863,11 +950,9 @@ static const gov_decision *evaluate(gov_vm *vm) {
     for (uint32_t j = 0; j < nrules; j++) {
         int fired = -1;
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
-         * is not plain; with a trace, every rule runs alone and tracked. */
-        if (!vm->trace_buf) {
-            j = scan_rules(vm, rcode, j, nrules, ty, cls, &fired);
-            if (j == nrules) break;
-        }
+         * is not plain (a trace does not change this: it is rendered afterwards). */
+        j = scan_rules(vm, rcode, j, nrules, ty, cls, &fired);
+        if (j == nrules) break;
         uint32_t ri = rules[rpos ? rpos[j] : j];
         const govL_rule *r = &p->rule[ri];
         vm->clr = -1;
@@ -915,6 +1000,12 @@ static const gov_decision *evaluate(gov_vm *vm) {
             /* A sustained rule notifies and escalates when it starts firing, not again
              * on each record while it fires. */
             uint32_t nn = again || waived ? 0 : r->nnotify;
+            /* A rule with notification settings (spec/language.md §4.8): its group
+             * delivers at once or holds the notifications (notify.c). */
+            if (nn && p->nncfg && p->rule_ncfg[ri] != GOVB_NONE) {
+                govN_notify(vm, ri, d->nfind, now);
+                nn = 0;
+            }
             for (uint32_t n = 0; n < nn; n++) {
                 govV_action *a = &vm->act[d->nact++];
                 memset(a, 0, sizeof *a);
@@ -937,11 +1028,17 @@ static const gov_decision *evaluate(gov_vm *vm) {
                     govG_fired(vm, d->nfind - 1, now);
             }
         }
-        if (vm->trace_buf) govO_trace_rule(vm, ri, stopped ? 2 : fired != 0);
+        /* A drift's threshold from a limit: the trace shows the value in force, even when
+         * too few samples ended the rule before it read it (resolved once a record). */
+        if (p->rule_drift[ri] != GOVB_NONE && p->drift[p->rule_drift[ri]].thlimit != GOVB_NONE &&
+            vm->match_epoch != vm->epoch)
+            govV_resolve(vm);
+        /* A rule that must not run again: the trace keeps what it showed. */
+        if (r->flags & GOVL_RULE_SLOW) keep_for_trace(vm, ri, stopped ? 2 : fired != 0);
     }
     govG_advance(vm, now); /* the first steps of escalations the rules started */
     if (p->ngate) govG_compose(vm); /* a held run: the record gets the run's verdict */
-    if (vm->trace_buf) govO_trace_end(vm);
+    govV_trace_ready(vm, GOVV_TR_RULES);
     vm->in_record = 0;
     vm->state->records++;
     return d;
@@ -1176,8 +1273,8 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->type_name = govG_type_name(a->type);
     out->gate = a->gate != GOVB_NONE ? p->str[p->rule[p->gate[a->gate].rule].name] : NULL;
     out->escalation = a->esc != GOVB_NONE ? p->str[p->esc[a->esc].name] : NULL;
-    if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_RULE_FIRING && a->type != GOV_ACT_RULE_CLEARED &&
-        (a->id || a->type != GOV_ACT_GATE_BLOCKED))
+    if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_NOTIFY_HELD && a->type != GOV_ACT_RULE_FIRING &&
+        a->type != GOV_ACT_RULE_CLEARED && (a->id || a->type != GOV_ACT_GATE_BLOCKED))
         snprintf(out->id, sizeof out->id, "%016llx", (unsigned long long)a->id);
     uint32_t klen;
     out->key = govR_key(vm, a, &klen);
@@ -1187,19 +1284,21 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->outcome = a->outcome ? govG_outcome(a->outcome) : NULL;
     out->reason = a->reason ? govG_reason(a->reason) : NULL;
     out->at = a->at;
-    out->deadline = a->deadline;
+    out->deadline = a->type == GOV_ACT_NOTIFY ? 0 : a->deadline; /* notify_held: until when */
     out->since = a->type == GOV_ACT_RULE_FIRING || a->type == GOV_ACT_RULE_CLEARED ? a->deadline : 0;
     out->step = a->type == GOV_ACT_ESC_STEP ? (int)a->step : 0;
     out->round = (int)a->round;
     out->skipped = (int)a->skipped;
     out->policy_id = p->id;
-    out->approvals = (int)a->approvals;
+    out->approvals = GOVV_GROUPED(a) ? 0 : (int)a->approvals;
     out->quorum = (int)a->quorum;
     out->requester = a->rlen ? vm->kpool + a->roff : NULL;
     out->requester_len = a->rlen;
     out->has_run = a->run.has;
     out->run.size = sizeof out->run;
     if (a->run.has) run_out(&a->run, vm->kpool + a->koff, a->klen, &out->run);
+    out->grouped = (int)GOVV_GROUPED(a);
+    out->first = a->type == GOV_ACT_NOTIFY && out->grouped ? a->deadline : 0;
     GOVV_PUT(dst, res);
     return GOV_OK;
 }
@@ -1232,10 +1331,16 @@ int gov_decision_host_error(const gov_decision *d, size_t i, gov_host_error *out
 
 int gov_decision_trace(const gov_decision *d, const char **text, size_t *len) {
     if (!d || !d->vm || !text || !len) return GOV_EMISUSE;
-    const gov_vm *vm = d->vm;
+    gov_vm *vm = (gov_vm *)(uintptr_t)d->vm; /* the VM's own decision: rendering writes its buffer */
     *text = "";
     *len = 0;
-    if (!vm->trace_buf || d->trace_status == GOV_ENOTRACE) return GOV_ENOTRACE;
+    if (!vm->trace_buf) return GOV_ENOTRACE;
+    if (!vm->tr_done) { /* rendered on the first call (vm.c, "the trace") */
+        if (vm->tr_state == GOVV_TR_NONE || d != &vm->dec) return GOV_ENOTRACE;
+        govV_trace_render(vm);
+        vm->tr_done = 1;
+    }
+    if (d->trace_status == GOV_ENOTRACE) return GOV_ENOTRACE;
     *len = d->trace_len;
     if (d->trace_status != GOV_OK) return d->trace_status;
     *text = vm->trace_buf;

@@ -1,6 +1,6 @@
 /* evalbench.c: per-record evaluation time of libgov, typed and JSON entry points.
  *
- *   evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] POLICY.govb RECORDS.jsonl
+ *   evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] [-T 0|1|2] POLICY.govb RECORDS.jsonl
  *
  * First one untimed pass over every record through each entry point, each on a fresh VM,
  * which prints the decisions' summary (verdict histogram, findings, errors) so `make
@@ -26,6 +26,11 @@
  * not a batch average (issue 19 asks for both). The clock is clock_gettime through the
  * vDSO; on this VM it costs about 20-40 ns, which the subtraction removes only on
  * average, so figures below ~100 ns are coarse.
+ *
+ * With -T 1, a trace buffer is set (gov_vm_set_trace) and nothing reads it: what keeping
+ * every decision's trace available costs; with -T 2 each decision's trace is also
+ * rendered to JSON (gov_decision_trace) inside the counted region, as `govc run --trace`
+ * does.
  *
  * Also prints the arena: with the default JSON caps, and with every JSON cap at its
  * minimum (what the program itself needs: registers, limits cache, findings, actions,
@@ -68,6 +73,19 @@ static void summary_print(const char *label, const Summary *s)
            s->verdicts[2], s->verdicts[3], s->verdicts[4], s->findings, s->errors);
 }
 
+static int trace_mode; /* -T: 0 none, 1 a trace buffer set, 2 every trace rendered */
+static size_t trace_bytes; /* JSON bytes of the rendered traces */
+
+static inline const gov_decision *traced(const gov_decision *d)
+{
+    if (trace_mode == 2) {
+        const char *t;
+        size_t len;
+        if (gov_decision_trace(d, &t, &len) == GOV_OK) trace_bytes += len;
+    }
+    return d;
+}
+
 static inline const gov_decision *eval_typed(gov_vm *vm, const Slots *sl, const Rec *r)
 {
     gov_record_begin(vm, 0);
@@ -79,7 +97,7 @@ static inline const gov_decision *eval_typed(gov_vm *vm, const Slots *sl, const 
     gov_set_float(vm, sl->acc, r->quality);
     gov_set_int(vm, sl->err, r->error);
     gov_set_string(vm, sl->act, r->action, r->naction);
-    return gov_eval(vm);
+    return traced(gov_eval(vm));
 }
 
 /* Kept out of line so callgrind can count exactly these. */
@@ -98,7 +116,7 @@ unsigned run_json(gov_vm *vm, const Rec *recs, size_t n, size_t count)
     unsigned sink = 0;
     for (size_t i = 0; i < count; i++) {
         const Rec *r = &recs[i % n];
-        sink += (unsigned)gov_decision_verdict(gov_eval_json(vm, r->line, r->len, i + 1));
+        sink += (unsigned)gov_decision_verdict(traced(gov_eval_json(vm, r->line, r->len, i + 1)));
     }
     return sink;
 }
@@ -114,7 +132,7 @@ static unsigned run_typed_warm(gov_vm *vm, const Slots *sl, const Rec *recs, siz
 static unsigned run_json_warm(gov_vm *vm, const Rec *recs, size_t n)
 {
     unsigned sink = 0;
-    for (size_t i = 0; i < n; i++) sink += (unsigned)gov_decision_verdict(gov_eval_json(vm, recs[i].line, recs[i].len, i + 1));
+    for (size_t i = 0; i < n; i++) sink += (unsigned)gov_decision_verdict(traced(gov_eval_json(vm, recs[i].line, recs[i].len, i + 1)));
     return sink;
 }
 
@@ -129,9 +147,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "-t")) budget = atof(argv[a + 1]);
         else if (!strcmp(argv[a], "-c")) count = atol(argv[a + 1]);
         else if (!strcmp(argv[a], "-1")) singles = atol(argv[a + 1]);
+        else if (!strcmp(argv[a], "-T")) trace_mode = atoi(argv[a + 1]);
     }
     if (argc - a != 2) {
-        fprintf(stderr, "usage: evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] POLICY.govb RECORDS.jsonl\n");
+        fprintf(stderr, "usage: evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] [-T 0|1|2] POLICY.govb RECORDS.jsonl\n");
         return 2;
     }
     size_t plen, rlen, n;
@@ -154,6 +173,9 @@ int main(int argc, char **argv)
     void *arena = malloc(asize);
     gov_vm *vm;
     if (gov_vm_init(p, NULL, arena, asize, &vm) != GOV_OK) return 2;
+    enum { TRACE_CAP = 64 << 20 };
+    char *tbuf = trace_mode ? malloc(TRACE_CAP) : NULL;
+    if (tbuf) gov_vm_set_trace(vm, tbuf, TRACE_CAP);
     Rec *recs = bench_records((char *)rb, &n);
     if (n == 0) {
         fprintf(stderr, "evalbench: no records\n");
@@ -173,7 +195,9 @@ int main(int argc, char **argv)
         size_t warm = n < WARM ? n : WARM; /* enough to cover the counted records; valgrind is slow */
         sink = typed ? run_typed_warm(vm, &sl, recs, warm) : run_json_warm(vm, recs, warm);
         bench_shift(recs, n, period);
+        size_t tb0 = trace_bytes;
         sink += typed ? run_typed(vm, &sl, recs, n, (size_t)count) : run_json(vm, recs, n, (size_t)count);
+        if (trace_mode == 2) printf("trace JSON bytes a record: %.0f\n", (double)(trace_bytes - tb0) / (double)count);
         fprintf(stderr, "(sink %u)\n", sink);
         return 0;
     }
@@ -187,6 +211,7 @@ int main(int argc, char **argv)
     }
     if (json) {
         gov_vm_init(p, NULL, arena, asize, &vm);
+        if (tbuf) gov_vm_set_trace(vm, tbuf, TRACE_CAP);
         Summary s = {0};
         for (size_t i = 0; i < n; i++) summary_add(&s, gov_eval_json(vm, recs[i].line, recs[i].len, i + 1));
         summary_print("decisions json", &s);
@@ -208,7 +233,7 @@ int main(int argc, char **argv)
                     paused += bench_now_ns() - tp;
                 }
                 if (pass == 0) sink += (unsigned)gov_decision_verdict(eval_typed(vm, &sl, &recs[i]));
-                else sink += (unsigned)gov_decision_verdict(gov_eval_json(vm, recs[i].line, recs[i].len, i + 1));
+                else sink += (unsigned)gov_decision_verdict(traced(gov_eval_json(vm, recs[i].line, recs[i].len, i + 1)));
             }
             double dt = bench_now_ns() - t0 - paused;
             total += dt;
@@ -229,7 +254,7 @@ int main(int argc, char **argv)
                 if (i == 0) bench_shift(recs, n, period);
                 double t0 = bench_now_ns();
                 if (pass == 0) sink += (unsigned)gov_decision_verdict(eval_typed(vm, &sl, &recs[i]));
-                else sink += (unsigned)gov_decision_verdict(gov_eval_json(vm, recs[i].line, recs[i].len, i + 1));
+                else sink += (unsigned)gov_decision_verdict(traced(gov_eval_json(vm, recs[i].line, recs[i].len, i + 1)));
                 one[k] = bench_now_ns() - t0 - ovh;
             }
             qsort(one, m, sizeof *one, bench_cmp_d);

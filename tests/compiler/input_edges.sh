@@ -45,6 +45,24 @@ for f in cr crlf bom; do
   "$GOVC" run -p "$tmp/s.govb" "$tmp/$f.jsonl" >"$tmp/out" 2>"$tmp/why"
   cmp -s "$tmp/out" "$tmp/want" && ok "$f line ends read as LF lines" || { diff "$tmp/want" "$tmp/out" >"$tmp/why"; notok "$f line ends read as LF lines"; }
 done
+# Lines that arrive through a pipe in pieces (govc reads what is there, in blocks): split
+# inside the byte order mark, between a CR and its LF, and inside a record.
+/usr/bin/python3 - "$tmp/r.jsonl" >"$tmp/pieces.py" <<'PY'
+import sys
+recs = open(sys.argv[1], "rb").read().split(b"\n")[:3]
+data = b"\xef\xbb\xbf" + recs[0] + b"\r\n" + recs[1] + b"\r" + recs[2] + b"\r\n"
+cuts = [1, 3, 3 + len(recs[0]) + 1, 3 + len(recs[0]) + 2 + 7, len(data) - 1]
+print(repr(data), repr(cuts))
+PY
+/usr/bin/python3 -c '
+import os, sys, time, ast
+data, cuts = [ast.literal_eval(x) for x in open(sys.argv[1]).read().split("\n", 1)[0].split(" ", 1)]
+at = 0
+for c in cuts + [len(data)]:
+    os.write(1, data[at:c]); at = c; time.sleep(0.05)
+' "$tmp/pieces.py" 2>"$tmp/why" | "$GOVC" run -p "$tmp/s.govb" >"$tmp/out" 2>>"$tmp/why"
+cmp -s "$tmp/out" "$tmp/want" && ok "lines that arrive in pieces (a BOM, CR|LF, a record split) read whole" ||
+  { diff "$tmp/want" "$tmp/out" >>"$tmp/why"; notok "lines that arrive in pieces (a BOM, CR|LF, a record split) read whole"; }
 # explain reads the first record that is not blank, the same way.
 { printf '\357\273\277  \r\n'; sed -n 2p "$tmp/r.jsonl"; } >"$tmp/one.jsonl"
 "$GOVC" explain -p "$tmp/s.govb" "$tmp/one.jsonl" >"$tmp/out" 2>"$tmp/why"; rc=$?

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """tests/vm/explain.py GOVC: decisions are the same with and without a trace.
 
-Without a trace the VM runs plain rules untracked, in one dispatch loop, and runs a
-rule again tracked only when it fires, to explain it (vm/vm_run.h); with a trace
-every rule runs alone and tracked. The findings (compared values, limits and their
-provenance, windows, drifts), actions, verdicts and errors must not depend on which
-path ran. Each example policy on its records, and each events case on its stream, is
-run both ways; the decisions, less the trace member, must be equal line for line.
+The VM runs plain rules untracked, in one dispatch loop, and runs a rule again
+tracked only when it fires, to explain it (vm/vm_run.h); a trace is rendered after
+the evaluation by running every plain rule's code tracked (spec/trace.md 3). The
+findings (compared values, limits and their provenance, windows, drifts), actions,
+verdicts and errors must not depend on whether a trace was asked for, and the rules the
+trace's tracked runs say fired must be, in order, the rules of the decision's findings
+(which the untracked scan found). Each example policy on its records, and each events
+case on its stream, is run both ways; the decisions, less the trace member, must be
+equal line for line.
 """
 import json
 import os
@@ -62,7 +65,12 @@ for name, pol, rec in cases:
             if "trace" not in dy:
                 why = f"line {i + 1}: --trace gave no trace"
                 break
-            dy.pop("trace")
+            tr = dy.pop("trace")
+            fired = [r["rule"] for r in tr.get("rules", []) if r.get("fired")]
+            found = [f["rule"] for f in dx.get("findings", [])]
+            if fired != found:
+                why = f"line {i + 1}: the trace says {fired} fired, the findings are {found}"
+                break
             if dx != dy:
                 why = f"line {i + 1}:\n#  plain  {x}\n#  traced {json.dumps(dy)}"
                 break

@@ -4,9 +4,11 @@
  *   vm_guards POLICY.govb RECORDS.jsonl
  *
  * Evaluates the records in order on two VMs of the policy, one without a trace and one
- * with, and prints per record its verdict, its findings' rules and how many rules each
- * VM ran (gov_vm_rules_run: with a trace every rule of the kind runs). Exit 1 if the two
- * VMs' decisions differ in any byte, or on any error.
+ * with, and prints per record its verdict, its findings' rules, how many rules the VM
+ * without a trace ran (gov_vm_rules_run) and how many rules the other's trace lists
+ * (every rule of the kind: the trace renders the rules the index left out). Exit 1 if
+ * the two VMs' decisions differ in any byte, if the VM with a trace ran a different
+ * number of rules (the index stays on with a trace), or on any error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,10 +82,24 @@ int main(int argc, char **argv) {
                 rc = 1;
             }
         }
+        const char *t;
+        size_t tlen;
+        unsigned long listed = 0;
+        if (gov_decision_trace(d, &t, &tlen) != GOV_OK) {
+            fprintf(stderr, "vm_guards: line %zu: no trace\n", line);
+            rc = 1;
+        } else {
+            for (const char *s = t; (s = strstr(s, "{\"rule\":\"")) != NULL; s++) listed++;
+        }
+        if (ran[0] != ran[1]) {
+            printf("# line %zu: the VM with a trace ran %llu rules, the one without %llu\n", line,
+                   (unsigned long long)ran[1], (unsigned long long)ran[0]);
+            rc = 1;
+        }
         static const char *const verdicts[] = {"allow", "warn", "review", "pause", "block"};
         int v = gov_decision_verdict(d);
-        printf("line %zu: %s, ran %llu of %llu rules, fired", line, v >= 0 && v < 5 ? verdicts[v] : "?",
-               (unsigned long long)ran[0], (unsigned long long)ran[1]);
+        printf("line %zu: %s, ran %llu of %lu rules, fired", line, v >= 0 && v < 5 ? verdicts[v] : "?",
+               (unsigned long long)ran[0], listed);
         for (const char *s = dec[0]; (s = strstr(s, "{\"rule\":\"")) != NULL;) {
             s += 9;
             const char *q = strchr(s, '"');

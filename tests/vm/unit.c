@@ -941,6 +941,31 @@ static void test_output(void) {
     gov_vm_set_trace(svm, NULL, 0);
     d = js("{\"at\":\"2026-01-31T09:30:00Z\",\"latency_ms\":5000,\"cost_usd\":1}");
     check(gov_decision_trace(d, &tt, &tl2) == GOV_ENOTRACE, "no trace buffer: GOV_ENOTRACE", NULL);
+    /* The trace is rendered when asked for, from what the evaluation recorded: a buffer
+     * set after the evaluation gets it, a bigger one after GOV_ESPACE gets the same
+     * decision's, until the next record begins (spec/trace.md §3). */
+    static char tb3[1 << 16];
+    gov_vm_set_trace(svm, tbuf, tl + 1);
+    d = js("{\"at\":\"2026-01-31T09:30:00Z\",\"latency_ms\":5000,\"cost_usd\":1}");
+    check(gov_decision_trace(d, &tt, &tl2) == GOV_OK && tl2 == tl, "trace", NULL);
+    memcpy(tb3, tt, tl + 1);
+    gov_vm_set_trace(svm, NULL, 0);
+    d = js("{\"at\":\"2026-01-31T09:30:00Z\",\"latency_ms\":5000,\"cost_usd\":1}");
+    gov_vm_set_trace(svm, tbuf, sizeof tbuf);
+    check(gov_decision_trace(d, &tt, &tl2) == GOV_OK && tl2 == tl && memcmp(tt, tb3, tl + 1) == 0,
+          "a trace buffer set after the evaluation gets its trace", NULL);
+    gov_vm_set_trace(svm, tbuf, 10);
+    d = js("{\"at\":\"2026-01-31T09:30:00Z\",\"latency_ms\":5000,\"cost_usd\":1}");
+    check(gov_decision_trace(d, &tt, &tl2) == GOV_ESPACE && tl2 == tl, "short buffer: GOV_ESPACE", NULL);
+    gov_vm_set_trace(svm, tbuf, tl2 + 1);
+    check(gov_decision_trace(d, &tt, &tl2) == GOV_OK && tl2 == tl && memcmp(tt, tb3, tl + 1) == 0,
+          "after GOV_ESPACE, a buffer big enough gets the same decision's trace", NULL);
+    check(gov_decision_trace(d, &tt, &tl2) == GOV_OK && tl2 == tl && tt == tbuf, "asked again: the same text", NULL);
+    gov_vm_set_trace(svm, tbuf, sizeof tbuf);
+    gov_record_begin(svm, 0);
+    check(gov_decision_trace(d, &tt, &tl2) == GOV_ENOTRACE && tl2 == 0 && *tt == 0,
+          "once the next record begins, an unrendered trace is gone: GOV_ENOTRACE", NULL);
+    gov_vm_set_trace(svm, NULL, 0);
     check(gov_vm_init(sp, NULL, tbuf, 10, &(gov_vm *){0}) == GOV_ESPACE, "arena too small: GOV_ESPACE", NULL);
 }
 
@@ -1021,6 +1046,8 @@ static void test_golden(void) {
             const gov_decision *d = gov_eval_json(vm, p, len, 1);
             size_t l;
             gov_decision_json(d, db, sizeof db, &l);
+            const char *tt;
+            gov_decision_trace(d, &tt, &l); /* rendered now, from the evaluation's record */
             for (size_t i = 0; i < gov_decision_finding_count(d); i++) {
                 gov_finding f = {.size = sizeof f};
                 gov_decision_finding(d, i, &f);
