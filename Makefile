@@ -95,7 +95,16 @@ demo: all
 	    $(BUILD)/govc run --format text $$hl -p $(BUILD)/demo-$$n.govb $$p/events.jsonl; \
 	    rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
 	  fi; \
+	  if [ -f $$p/limits.json ]; then \
+	    echo; echo "== $$n: govc run --format text --limits $$p/limits.json $$p/tenants.jsonl (per-tenant limits as data)"; \
+	    $(BUILD)/govc run --format text $$hl -p $(BUILD)/demo-$$n.govb --limits $$p/limits.json $$p/tenants.jsonl; \
+	    rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
+	  fi; \
 	done
+	@echo; echo "== policy set: two teams' policies and the platform's (spec/trace.md 10)"
+	@$(BUILD)/govc run --format text -p policies/billing_team -p policies/support_team \
+	  -p policies/platform_guardrails policies/platform_guardrails/events.jsonl; \
+	  rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
 # ---------------------------------------------------------------- dependency checks
 # Here, after every fragment, the lists are complete. A stamp holds the list it checked,

@@ -304,6 +304,36 @@ static void diff_escalate(Diff *D, GovStr name, const char *what, GovNameRef o, 
             !o.name.s ? "an escalation added" : !n.name.s ? "no escalation any more" : "another escalation chain");
 }
 
+/* The levels of a group_by, as written: "tenant, agent"; "(none)" for one group. */
+static const char *group_text(Diff *D, const GovAlerting *a)
+{
+    char buf[64] = "";
+    size_t n = 0;
+    for (int l = 0; a && l < GOV_LVL__COUNT; l++)
+        if (a->group_by >> l & 1)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? ", " : "", gov_level_name((GovLevel)l));
+    return govD_fmt(D->a, "%s", n ? buf : "(none)");
+}
+
+/* Notification settings (spec/language.md §4.8, §9). They shape delivery only, never a
+ * finding or a verdict, so they are judged by how soon and how often a channel hears:
+ * a longer (or added) group_wait or repeat_interval loosens (later, fewer), a shorter
+ * (or removed) one tightens; a finer group_by (more levels: more groups, each delivered
+ * on its own) tightens, a coarser one loosens, and one neither finer nor coarser is
+ * unproven. */
+static void diff_alerting(Diff *D, const char *what, GovStr name, const GovAlerting *o, const GovAlerting *n)
+{
+    diff_duration(D, what, name, "group_wait", o ? o->group_wait : NULL, n ? n->group_wait : NULL, false);
+    diff_duration(D, what, name, "repeat_interval", o ? o->repeat_interval : NULL, n ? n->repeat_interval : NULL, false);
+    unsigned og = o ? o->group_by : 0, ng = n ? n->group_by : 0;
+    if (og == ng)
+        return;
+    Effect fx = (og & ng) == og ? FX_TIGHTEN : (og & ng) == ng ? FX_LOOSEN : FX_UNPROVEN;
+    add_why(D, what, name, "group_by", group_text(D, o), group_text(D, n), fx,
+            fx == FX_TIGHTEN ? "finer groups: each delivers on its own"
+            : fx == FX_LOOSEN ? "coarser groups: one delivery covers more" : "other groups");
+}
+
 static bool same_kind(const GovDecl *o, const GovDecl *n)
 {
     return o->record && n->record && str_eq(o->record->name, n->record->name);
@@ -337,6 +367,7 @@ static void diff_rule(Diff *D, const GovDecl *o, const GovDecl *n)
         add(D, "rule", n->name, "verdict", gov_verdict_name(o->u.rule.verdict), gov_verdict_name(n->u.rule.verdict),
             sev_verdict_fx(o->u.rule.verdict, n->u.rule.verdict));
     diff_notify(D, n->name, "rule", &o->u.rule.notify, &n->u.rule.notify);
+    diff_alerting(D, "rule", n->name, o->u.rule.alerting, n->u.rule.alerting);
     diff_escalate(D, n->name, "rule", o->u.rule.escalate ? *o->u.rule.escalate : (GovNameRef){0},
                   n->u.rule.escalate ? *n->u.rule.escalate : (GovNameRef){0});
 }
@@ -417,12 +448,40 @@ static void diff_window(Diff *D, const GovDecl *o, const GovDecl *n)
                 FX_UNPROVEN, "another measure: what rules compare it with means something else");
 }
 
+/* The limit a drift's threshold names (spec/language.md 4.5.1), or NULL. */
+static const GovDecl *threshold_limit(const GovExpr *e)
+{
+    return e && e->kind == GOV_E_NAME && e->u.name.ref && e->u.name.ref->kind == GOV_D_LIMIT ? e->u.name.ref : NULL;
+}
+
 static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
 {
-    int c = cmp_const(o->u.drift.threshold, n->u.drift.threshold);
-    if (c)
-        add(D, "drift", n->name, "threshold", val_text(D, o->u.drift.threshold), val_text(D, n->u.drift.threshold),
-            c > 0 ? FX_TIGHTEN : FX_LOOSEN);
+    const GovDecl *ol = threshold_limit(o->u.drift.threshold), *nl = threshold_limit(n->u.drift.threshold);
+    const char *ot = ol ? span_text(D, D->osrc, o->u.drift.threshold->span) : val_text(D, o->u.drift.threshold);
+    const char *nt = nl ? span_text(D, D->nsrc, n->u.drift.threshold->span) : val_text(D, n->u.drift.threshold);
+    if (ol || nl) {
+        /* A limit's values may only go down from its default in scopes (a max limit):
+         * a constant replaced by a limit whose default is no higher is tighter for every
+         * record; a limit replaced by a constant above its default is looser. Anything
+         * else depends on scopes: unproven. The same limit: its own changes are listed. */
+        if (ol && nl) {
+            if (!str_eq(ol->name, nl->name))
+                add_why(D, "drift", n->name, "threshold", ot, nt, FX_UNPROVEN, "another limit");
+        } else if (nl) {
+            int c = cmp_const(o->u.drift.threshold, nl->u.limit.value);
+            add_why(D, "drift", n->name, "threshold", ot, nt, c >= 0 ? FX_TIGHTEN : FX_LOOSEN,
+                    c >= 0 ? "the limit's default is no higher, and scopes may only lower it"
+                           : "the limit's default is higher");
+        } else {
+            int c = cmp_const(ol->u.limit.value, n->u.drift.threshold);
+            add_why(D, "drift", n->name, "threshold", ot, nt, c < 0 ? FX_LOOSEN : FX_UNPROVEN,
+                    c < 0 ? "above the limit's default" : "scopes may have set the limit lower than the constant");
+        }
+    } else {
+        int c = cmp_const(o->u.drift.threshold, n->u.drift.threshold);
+        if (c)
+            add(D, "drift", n->name, "threshold", ot, nt, c > 0 ? FX_TIGHTEN : FX_LOOSEN);
+    }
     /* What is measured, over which spans, bins and keys: a change of meaning, shown whole. */
     bool same = expr_eq(o->u.drift.of, n->u.drift.of) && expr_eq(o->u.drift.baseline, n->u.drift.baseline) &&
                 expr_eq(o->u.drift.current, n->u.drift.current) && str_eq(o->u.drift.stat, n->u.drift.stat) &&
@@ -459,6 +518,7 @@ static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
                 ns.u.i > os.u.i ? FX_TIGHTEN : FX_LOOSEN);
     }
     diff_notify(D, n->name, "drift", &o->u.drift.notify, &n->u.drift.notify);
+    diff_alerting(D, "drift", n->name, o->u.drift.alerting, n->u.drift.alerting);
     diff_escalate(D, n->name, "drift", o->u.drift.escalate, n->u.drift.escalate);
 }
 
@@ -872,10 +932,114 @@ static int diff_run(GovFrontend fe[2], const char *const paths[2], int format, i
     return 0;
 }
 
+/* ------------------------------------------------------------------ limits files */
+
+/* A scope's path as the rest of diff writes it: tenant "t" / project "p". */
+static const char *ovr_path(Diff *D, const gov_override_info *o)
+{
+    static const char *const lv[4] = {"tenant", "project", "workflow", "agent"};
+    const char *out = "";
+    for (int l = 0; l < 4; l++)
+        if (o->path[l])
+            out = govD_fmt(D->a, "%s%s%s \"%s\"", out, *out ? " / " : "", lv[l], o->path[l]);
+    return out;
+}
+
+static bool same_ovr(const gov_override_info *a, const gov_override_info *b)
+{
+    if (strcmp(a->limit, b->limit) != 0)
+        return false;
+    for (int l = 0; l < 4; l++)
+        if ((a->path[l] == NULL) != (b->path[l] == NULL) || (a->path[l] && strcmp(a->path[l], b->path[l]) != 0))
+            return false;
+    return true;
+}
+
+static const char *ovr_value(Diff *D, const gov_override_info *o)
+{
+    char buf[128];
+    govc_format_value(&o->value, buf, sizeof buf);
+    return govD_fmt(D->a, "%s", buf);
+}
+
+/* The settings of program p that came from limits file `file` (their provenance). */
+static gov_override_info *file_ovrs(Diff *D, const gov_program *p, const char *file, uint32_t *n)
+{
+    int total = gov_override_count(p);
+    gov_override_info *v = govA_alloc(D->a, ((size_t)total + 1) * sizeof *v);
+    *n = 0;
+    for (int i = 0; i < total; i++) {
+        gov_override_info o = {.size = sizeof o};
+        if (gov_override_describe(p, i, &o) == GOV_OK && strcmp(o.file, file) == 0)
+            v[(*n)++] = o;
+    }
+    return v;
+}
+
+/* govc diff -p POLICY OLD.json NEW.json: two limits files of one policy (spec/language.md
+ * §5.2 and §9). Both are loaded, and so proved tighten-only; an entry's setting added
+ * tightens (the load proved it at least as tight as what it replaces), removed loosens
+ * (a less specific value applies again), changed is judged by the limit's direction. */
+static int diff_limits(const char *policy, const char *const files[2], int format, int fail_on)
+{
+    GovFrontend fe[2];
+    gov_program *prog[2] = {NULL, NULL};
+    int rc = 0;
+    for (int s = 0; s < 2; s++) {
+        govF_init(&fe[s], NULL, NULL, gov_std_lookup);
+        if (rc == 0 && govc_load_program_limits(policy, files[s], &prog[s], &fe[s]) != 0)
+            rc = 2;
+    }
+    if (rc == 0) {
+        Diff D = {&fe[1].arena, NULL, 0, 0, gov_program_name(prog[1]), NULL, NULL};
+        uint32_t no, nn;
+        gov_override_info *ov = file_ovrs(&D, prog[0], files[0], &no), *nv = file_ovrs(&D, prog[1], files[1], &nn);
+        for (uint32_t i = 0; i < nn; i++) {
+            const gov_override_info *n = &nv[i], *o = NULL;
+            for (uint32_t j = 0; j < no && !o; j++)
+                if (same_ovr(n, &ov[j])) o = &ov[j];
+            GovStr name = {n->limit, (uint32_t)strlen(n->limit)};
+            const char *where = govD_fmt(D.a, "override in %s", ovr_path(&D, n));
+            if (!o) {
+                add(&D, "limit", name, where, "(inherited)", ovr_value(&D, n), FX_TIGHTEN);
+                continue;
+            }
+            bool fl = n->value.type == GOV_FLOAT || n->value.type == GOV_RATIO;
+            int c = fl ? (n->value.f > o->value.f) - (n->value.f < o->value.f)
+                       : (n->value.i > o->value.i) - (n->value.i < o->value.i);
+            if (c != 0)
+                add(&D, "limit", name, where, ovr_value(&D, o), ovr_value(&D, n),
+                    (c < 0) == (n->dir == GOV_DIR_MAX) ? FX_TIGHTEN : FX_LOOSEN);
+        }
+        for (uint32_t j = 0; j < no; j++) {
+            bool kept = false;
+            for (uint32_t i = 0; i < nn && !kept; i++)
+                kept = same_ovr(&nv[i], &ov[j]);
+            if (!kept)
+                add(&D, "limit", (GovStr){ov[j].limit, (uint32_t)strlen(ov[j].limit)},
+                    govD_fmt(D.a, "override in %s", ovr_path(&D, &ov[j])), ovr_value(&D, &ov[j]),
+                    "(removed: falls back to a less specific value)", FX_LOOSEN);
+        }
+        uint32_t counts[FX__COUNT] = {0, 0, 0, 0};
+        for (uint32_t i = 0; i < D.n; i++) counts[D.items[i].fx]++;
+        print_changes(&D, format, counts);
+        if ((fail_on == 1 && failing(counts)) || (fail_on == 2 && D.n))
+            rc = 1;
+    } else {
+        rc = 1; /* a file that is malformed or loosens: an error in a side */
+    }
+    gov_program_free(prog[0]);
+    gov_program_free(prog[1]);
+    govF_free(&fe[0]);
+    govF_free(&fe[1]);
+    return rc;
+}
+
 static void diff_usage(FILE *out)
 {
     fprintf(out,
             "usage: govc diff [--fail-on loosen|any] [--format text|json|markdown] OLD NEW\n"
+            "       govc diff -p POLICY [options] OLD.json NEW.json\n"
             "\n"
             "Compare two versions of policies by meaning: each limit tightened or loosened in\n"
             "each scope, with old and new values; rules, gates, windows, drifts, escalations\n"
@@ -893,10 +1057,16 @@ static void diff_usage(FILE *out)
             "redefined window or record field). A new version label is neutral. The rules\n"
             "are in spec/language.md 9.\n"
             "\n"
+            "With -p POLICY, OLD and NEW are two limits files of that policy (spec/language.md\n"
+            "5.2): each is loaded with the policy and proved as govc run does with a limits\n"
+            "file, and each entry's setting added (tightened: the load proved it), removed\n"
+            "(loosened) or changed (by the limit's direction) is listed.\n"
+            "\n"
             "options:\n"
             "  --fail-on loosen   exit 1 when anything was loosened or is unproven\n"
             "  --fail-on any      exit 1 when anything changed in meaning\n"
             "  --format F         text (default), json, or markdown (for a pull-request comment)\n"
+            "  -p, --policy P     compare two limits files of policy P (.gov sources or .govb)\n"
             "  -h, --help         show this help\n"
             "\n"
             "Exit status: 0 no failing change, 1 a change that --fail-on names, or errors in\n"
@@ -907,12 +1077,13 @@ enum { OPT_FAIL_ON = GOVC_LONG, OPT_FORMAT };
 const GovcOpt govc_diff_opts[] = {
     {"fail-on", OPT_FAIL_ON, GOVC_ARG_CHOICE, "loosen|any", "exit 1 on a loosening (or unproven change), or any change"},
     {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json|markdown", "how to print the changes"},
+    {"policy", 'p', GOVC_ARG_FILE, "POLICY", "compare two limits files of this policy"},
     {NULL, 0, 0, NULL, NULL},
 };
 
 int govc_diff(int argc, char **argv)
 {
-    const char *sides[2] = {NULL, NULL};
+    const char *sides[2] = {NULL, NULL}, *policy = NULL;
     /* volatile: they live across the setjmp below */
     volatile int format = 0, fail_on = 0; /* fail_on: 0 never, 1 loosen, 2 any */
     GovcArgs a;
@@ -921,7 +1092,10 @@ int govc_diff(int argc, char **argv)
         if (k < 0)
             return a.status;
         const char *v = a.value;
-        if (k == OPT_FAIL_ON) {
+        if (k == 'p') {
+            if (policy) return govc_usage_error(&a, "one policy at a time");
+            policy = v;
+        } else if (k == OPT_FAIL_ON) {
             if (strcmp(v, "loosen") == 0) fail_on = 1;
             else if (strcmp(v, "any") == 0) fail_on = 2;
             else return govc_usage_error(&a, "--fail-on takes loosen or any");
@@ -942,6 +1116,8 @@ int govc_diff(int argc, char **argv)
     }
     sides[0] = a.operands[0];
     sides[1] = a.operands[1];
+    if (policy)
+        return diff_limits(policy, sides, format, fail_on);
     char tmp[2][600];
     bool used[2];
     const char *paths[2];

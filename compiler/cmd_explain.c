@@ -421,7 +421,8 @@ static void explain_head(const gov_decision *d, const gov_program *prog, const c
 static void explain_usage(FILE *out)
 {
     fprintf(out,
-            "usage: govc explain -p POLICY [--state FILE] [--host-lib LIB] [RECORD.json | -]\n"
+            "usage: govc explain -p POLICY [--state FILE] [--host-lib LIB] [--limits FILE]\n"
+            "                    [RECORD.json | -]\n"
             "\n"
             "Evaluate one record (the first line of the file) and explain the decision: for\n"
             "every rule, whether it fired, the values it compared, and for each limit the\n"
@@ -438,23 +439,26 @@ static void explain_usage(FILE *out)
             "                     VM is fresh\n"
             "  --host-lib LIB     bind the policy's host functions (extern fn) from LIB, as\n"
             "                     govc run does (repeatable)\n"
+            "  --limits FILE      load limit overrides from a JSON limits file, as govc run\n"
+            "                     does (spec/language.md 5.2)\n"
             "  -h, --help         show this help\n"
             "\n"
             "Exit status: 0 explained, 1 the record is malformed, 2 usage or I/O error.\n");
 }
 
-enum { OPT_STATE = GOVC_LONG };
+enum { OPT_STATE = GOVC_LONG, OPT_LIMITS };
 
 const GovcOpt govc_explain_opts[] = {
     {"policy", 'p', GOVC_ARG_FILE, "POLICY", "the policy"},
     {"state", OPT_STATE, GOVC_ARG_FILE, "FILE", "evaluate after this saved state (read only)"},
     GOVC_OPT_HOST_LIB,
+    {"limits", OPT_LIMITS, GOVC_ARG_FILE, "FILE", "load limit overrides from a JSON limits file"},
     {NULL, 0, 0, NULL, NULL},
 };
 
 int govc_explain(int argc, char **argv)
 {
-    const char *policy = NULL, *input = NULL, *state = NULL;
+    const char *policy = NULL, *input = NULL, *state = NULL, *limits = NULL;
     GovcHosts hosts = {{NULL}, 0};
     GovcArgs a;
     govc_args_init(&a, "explain", govc_explain_opts, explain_usage, argc, argv);
@@ -462,12 +466,16 @@ int govc_explain(int argc, char **argv)
         if (k < 0)
             return a.status;
         if (k == 'p' && policy)
-            return govc_usage_error(&a, "one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)",
+            return govc_usage_error(&a, "one policy at a time: '%s' and '%s' were both given (a policy set is for govc run only)",
                                     policy, a.value);
         if (k == OPT_STATE && state)
             return govc_usage_error(&a, "one state at a time: '%s' and '%s' were both given", state, a.value);
+        if (k == OPT_LIMITS && limits)
+            return govc_usage_error(&a, "one limits file at a time");
         if (k == 'p')
             policy = a.value;
+        else if (k == OPT_LIMITS)
+            limits = a.value;
         else if (k == OPT_STATE)
             state = a.value;
         else if (!govc_host_add(&hosts, &a))
@@ -508,7 +516,7 @@ int govc_explain(int argc, char **argv)
     GovFrontend fe;
     govF_init(&fe, NULL, NULL, gov_std_lookup);
     gov_program *prog;
-    int rc = govc_load_program(policy, &prog, &fe);
+    int rc = govc_load_program_limits(policy, limits, &prog, &fe);
     if (rc != 0) {
         govF_free(&fe);
         free(line);

@@ -426,7 +426,7 @@ int govc_replay(int argc, char **argv)
         if (k == 'p' || k == OPT_AGAINST) {
             Side *sd = &side[k == OPT_AGAINST];
             if (sd->path)
-                return govc_usage_error(&a, "one policy per side: %s '%s' and '%s' were both given (policy sets do not exist yet)",
+                return govc_usage_error(&a, "one policy per side: %s '%s' and '%s' were both given (a policy set is for govc run only)",
                                         sd == side ? "--policy" : "--against", sd->path, a.value);
             sd->path = a.value;
         } else if (k == OPT_FORMAT) {

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ static void run_usage(FILE *out)
 {
     fprintf(out,
             "usage: govc run -p POLICY [--trace] [--format json|text] [--state FILE [--state-every N]]\n"
-            "                [--host-lib LIB] [--log FILE [--log-inputs] [--log-max-bytes N]\n"
+            "                [--host-lib LIB] [--limits FILE] [--log FILE [--log-inputs] [--log-max-bytes N]\n"
             "                [--log-sync line|close] [--log-recover]] [EVENTS.jsonl | -]\n"
             "\n"
             "Evaluate an event stream, one JSON object per line (from the file, or standard\n"
@@ -38,8 +39,9 @@ static void run_usage(FILE *out)
             "end at LF, CRLF or a lone CR; a UTF-8 byte order mark at the start is skipped.\n"
             "\n"
             "options:\n"
-            "  -p, --policy P     the policy to enforce (one: a second -p is a usage error\n"
-            "                     until policy sets exist)\n"
+            "  -p, --policy P     the policy to enforce; repeated, a policy set: every line\n"
+            "                     against each, the most restrictive verdict (spec/trace.md\n"
+            "                     10), one set decision per line\n"
             "  --trace            add each record's trace (spec/trace.md) to its decision\n"
             "  --format F         json (default: one decision object per line, spec/trace.md)\n"
             "                     or text (a readable summary)\n"
@@ -47,12 +49,16 @@ static void run_usage(FILE *out)
             "                     escalations; spec/state.md) from FILE if it exists, and\n"
             "                     save it there at the end (atomically: a temporary file in\n"
             "                     the same directory, fsync, rename, fsync of the directory)\n"
+            "                     (a set: --state once per policy, in the order of -p)\n"
             "  --state-every N    also save after every N lines evaluated\n"
             "  --host-lib LIB     bind the policy's host functions (extern fn) from the shared\n"
             "                     library LIB: each function NAME with its `const gov_sig\n"
             "                     gov_sig_NAME` (spec/bytecode.md 7); an extern without an\n"
             "                     `on error` default must be bound. May be repeated: each\n"
             "                     extern comes from the first library that defines it\n"
+            "  --limits FILE      load per-scope limit overrides from the JSON limits file\n"
+            "                     FILE beside the policy (spec/language.md 5.2); refused if\n"
+            "                     it loosens a limit (E050) or is malformed\n"
             "  --log FILE         append every decision to the decision log FILE (created if\n"
             "                     new), each line with the run id, event time, policy id,\n"
             "                     version and stamp, the SHA-256 of its input, and chained\n"
@@ -77,6 +83,10 @@ static void run_usage(FILE *out)
 
 typedef struct RunOpts {
     const char *policy;
+    const char *policies[GOV_SET_MAX]; /* every -p, in order: two or more make a set */
+    int npolicies;
+    const char *states[GOV_SET_MAX];   /* every --state, in order (a set: one per member) */
+    int nstates;
     const char *input;
     bool trace;
     bool text;
@@ -84,6 +94,7 @@ typedef struct RunOpts {
     unsigned long state_every;
     GovcHosts hosts;
     const char *log;
+    const char *limits;
     govlog_options logopt;
 } RunOpts;
 
@@ -139,8 +150,24 @@ void govc_print_run(FILE *out, const gov_run *r)
  * escalation transitions name the gate or chain, its id and what happened. */
 void govc_print_action(FILE *out, const gov_action *a)
 {
-    if (a->type == GOV_ACT_NOTIFY) {
-        fprintf(out, "  notify %s %s (%s) for %s\n", a->kind, a->target, a->channel, a->rule);
+    if (a->type == GOV_ACT_NOTIFY || a->type == GOV_ACT_NOTIFY_HELD) {
+        fprintf(out, "  %s %s %s (%s) for %s", a->type_name, a->kind, a->target, a->channel, a->rule);
+        /* A rule with notification settings (spec/language.md §4.8): its group, and
+         * what the delivery covers or until when it is held. */
+        if (a->size >= offsetof(gov_action, first) + sizeof a->first && a->grouped) {
+            char buf[64];
+            gov_value t = {GOV_TIME, a->type == GOV_ACT_NOTIFY ? a->first : a->deadline, 0, NULL, 0};
+            govc_format_value(&t, buf, sizeof buf);
+            if (a->key_len)
+                fprintf(out, ", group %.*s", (int)a->key_len, a->key);
+            if (a->type == GOV_ACT_NOTIFY)
+                fprintf(out, ": %d finding%s since %s", a->grouped, a->grouped == 1 ? "" : "s", buf);
+            else
+                fprintf(out, ": held until %s", buf);
+            if (a->reason)
+                fprintf(out, " (%s)", a->reason);
+        }
+        fputc('\n', out);
         return;
     }
     bool esc = a->type >= GOV_ACT_ESC_START;
@@ -345,6 +372,8 @@ static size_t trace_cap(const gov_program *p)
     return (size_t)1 << 24;
 }
 
+static int run_set(const RunOpts *o);
+
 static int run_records(const RunOpts *o, gov_program *prog)
 {
     size_t asize = gov_arena_size(prog, NULL);
@@ -476,8 +505,308 @@ static int run_records(const RunOpts *o, gov_program *prog)
     return rc ? rc : malformed ? 1 : 0;
 }
 
+/* ---------------------------------------------------------------- policy sets */
+
+/* A set member's decision in text: print_text's lines under the member's name, the
+ * first ("line N: verdict") shortened to "  policy NAME: verdict". */
+static void print_member_text(FILE *out, const gov_program *p, const gov_decision *d)
+{
+    char *text = NULL;
+    size_t tn = 0;
+    FILE *m = open_memstream(&text, &tn);
+    if (!m) {
+        fprintf(out, "  policy %s: (out of memory)\n", gov_program_name(p));
+        return;
+    }
+    print_text(m, p, d);
+    fclose(m);
+    char *line = text, *nl;
+    for (bool first = true; line && *line; line = nl ? nl + 1 : NULL, first = false) {
+        nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (first) {
+            const char *colon = memchr(line, ':', len);
+            size_t skip = colon ? (size_t)(colon - line) + 1 : 0;
+            fprintf(out, "  policy %s:%.*s\n", gov_program_name(p), (int)(len - skip), line + skip);
+        } else {
+            fprintf(out, "  %.*s\n", (int)len, line);
+        }
+    }
+    free(text);
+}
+
+static void print_set_text(FILE *out, const gov_decision **ds, size_t n, const gov_set_result *r)
+{
+    if (r->status != GOV_OK)
+        fprintf(out, "line %llu: error in %s: %s\n", (unsigned long long)gov_decision_line(ds[0]),
+                gov_program_name(gov_decision_program(ds[r->failed])), gov_decision_error(ds[r->failed]));
+    else if (r->decided_by >= 0)
+        fprintf(out, "line %llu: %s, decided by %s\n", (unsigned long long)gov_decision_line(ds[0]),
+                verdicts[r->verdict], gov_program_name(gov_decision_program(ds[r->decided_by])));
+    else
+        fprintf(out, "line %llu: %s\n", (unsigned long long)gov_decision_line(ds[0]), verdicts[r->verdict]);
+    for (size_t i = 0; i < n; i++) {
+        /* A member that holds no gate or escalation of an event's id only refused it, which
+         * does not count in the set (spec/trace.md §11): say that, not its "block". */
+        const char *ev = gov_decision_status(ds[i]) == GOV_OK ? gov_decision_event(ds[i]) : "";
+        const char *why = NULL;
+        bool other = false;
+        if (strcmp(ev, "approve") == 0 || strcmp(ev, "reject") == 0 || strcmp(ev, "ack") == 0)
+            for (size_t k = 0; k < gov_decision_action_count(ds[i]); k++) {
+                gov_action a = {.size = sizeof a};
+                gov_decision_action(ds[i], k, &a);
+                if (a.type == GOV_ACT_REFUSED && a.reason &&
+                    (strcmp(a.reason, "no pending gate with this id") == 0 ||
+                     strcmp(a.reason, "no running escalation with this id") == 0))
+                    why = a.reason;
+                else
+                    other = true;
+            }
+        if (why && !other)
+            fprintf(out, "  policy %s: %s: not its id (%s)\n", gov_program_name(gov_decision_program(ds[i])), ev, why);
+        else
+            print_member_text(out, gov_decision_program(ds[i]), ds[i]);
+    }
+}
+
+static int print_set_json(FILE *out, const gov_decision **ds, size_t n, const gov_set_result *r, char **buf,
+                          size_t *cap)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *t;
+        size_t tlen;
+        if (gov_decision_trace(ds[i], &t, &tlen) == GOV_ESPACE) {
+            fprintf(stderr, "govc run: the trace of line %llu in %s does not fit its buffer (%zu bytes needed)\n",
+                    (unsigned long long)gov_decision_line(ds[i]), gov_program_name(gov_decision_program(ds[i])), tlen);
+            return 2;
+        }
+    }
+    int rc;
+    while ((rc = gov_set_json(ds, n, r, *buf, *cap, &need)) == GOV_ESPACE) {
+        char *nb = realloc(*buf, need + 1);
+        if (!nb)
+            return 2;
+        *buf = nb;
+        *cap = need + 1;
+    }
+    if (rc != GOV_OK)
+        return 2;
+    fprintf(out, "%s\n", *buf);
+    return 0;
+}
+
+/* What a member that does not declare a record's kind evaluated instead (vm/gov.h §6):
+ * a tick at the record's time, as a JSON event line, so the log can replay it. */
+static size_t tick_line(const gov_decision *d, char *buf, size_t cap)
+{
+    gov_value t = {GOV_TIME, gov_decision_at(d), 0, NULL, 0};
+    char when[64];
+    govc_format_value(&t, when, sizeof when);
+    int n = snprintf(buf, cap, "{\"type\":\"tick\",\"at\":\"%s\"}", when);
+    return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
+}
+
+/* govc run with two or more policies: every line against every member (spec/trace.md
+ * §10), one set decision per line. Each member has its own VM, arena, host bindings,
+ * state file (--state once per policy, in the same order) and decision log stream (the
+ * member's index). */
+static int run_set(const RunOpts *o)
+{
+    int n = o->npolicies, rc = 0;
+    if (o->nstates && o->nstates != n) {
+        fprintf(stderr, "govc run: --state is given once per policy, in the same order: %d for %d policies\n",
+                o->nstates, n);
+        return 2;
+    }
+    gov_program *prog[GOV_SET_MAX] = {0};
+    gov_vm *vm[GOV_SET_MAX] = {0};
+    void *arena[GOV_SET_MAX] = {0};
+    char *tbuf[GOV_SET_MAX] = {0};
+    unsigned char *sbuf[GOV_SET_MAX] = {0};
+    size_t scap[GOV_SET_MAX] = {0};
+    for (int i = 0; i < n && rc == 0; i++) {
+        GovFrontend fe;
+        govF_init(&fe, NULL, NULL, gov_std_lookup);
+        rc = govc_load_program(o->policies[i], &prog[i], &fe);
+        govF_free(&fe);
+        if (rc == 1)
+            rc = 2; /* an invalid policy is not a malformed record */
+        for (int j = 0; j < i && rc == 0; j++)
+            if (strcmp(gov_program_name(prog[i]), gov_program_name(prog[j])) == 0) {
+                /* Findings and decided_by name members by policy name: two of one name
+                 * would be told apart by nothing. */
+                fprintf(stderr, "govc run: '%s' and '%s' are both policy %s; the policies of a set need distinct names\n",
+                        o->policies[j], o->policies[i], gov_program_name(prog[i]));
+                rc = 2;
+            }
+    }
+    FILE *in = NULL;
+    if (rc == 0) {
+        in = !o->input || strcmp(o->input, "-") == 0 ? stdin : fopen(o->input, "rb");
+        if (!in) {
+            fprintf(stderr, "govc run: cannot read '%s': %s\n", o->input, strerror(errno));
+            rc = 2;
+        }
+    }
+    size_t maxline = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        size_t asize = gov_arena_size(prog[i], NULL);
+        arena[i] = malloc(asize);
+        tbuf[i] = o->trace ? malloc(trace_cap(prog[i])) : NULL;
+        if (!arena[i] || (o->trace && !tbuf[i])) {
+            fprintf(stderr, "govc run: out of memory\n");
+            rc = 2;
+        } else if (gov_vm_init(prog[i], NULL, arena[i], asize, &vm[i]) != GOV_OK) {
+            fprintf(stderr, "govc run: cannot initialise the VM of %s\n", gov_program_name(prog[i]));
+            rc = 2;
+        }
+        char hmsg[512];
+        if (rc == 0 && (rc = govc_host_bind(vm[i], prog[i], &o->hosts, hmsg, sizeof hmsg)) != 0)
+            fprintf(stderr, "govc run: %s: %s\n", gov_program_name(prog[i]), hmsg);
+        if (rc == 0 && tbuf[i])
+            gov_vm_set_trace(vm[i], tbuf[i], trace_cap(prog[i]));
+        if (rc == 0 && o->nstates) {
+            RunOpts mo = *o;
+            mo.state = o->states[i];
+            char *target = NULL;
+            rc = govc_out_target("run", "state file", mo.state, &target, NULL);
+            free(target);
+            scap[i] = gov_state_bound(prog[i]);
+            if (rc == 0 && !(sbuf[i] = malloc(scap[i]))) {
+                fprintf(stderr, "govc run: out of memory\n");
+                rc = 2;
+            }
+            if (rc == 0)
+                rc = state_load(&mo, vm[i], sbuf[i], scap[i]);
+        }
+        if (rc == 0) {
+            size_t cap = (size_t)gov_vm_limit(vm[i], GOV_LIMIT_LINE_LENGTH, -1);
+            if (cap > maxline)
+                maxline = cap;
+        }
+    }
+    if (rc == 0 && o->text) {
+        printf("policy set of %d:", n);
+        for (int i = 0; i < n; i++) {
+            printf("%s policy %s, id %s", i ? ";" : "", gov_program_name(prog[i]), gov_program_id(prog[i]));
+            if (gov_program_version(prog[i])) printf(", version %s", gov_program_version(prog[i]));
+            if (gov_program_stamp(prog[i])) printf(", stamp %s", gov_program_stamp(prog[i]));
+        }
+        putchar('\n');
+    }
+    govlog *lg = NULL;
+    if (rc == 0 && o->log) {
+        char lmsg[600];
+        int lr = govlog_open(o->log, &o->logopt, &lg, lmsg, sizeof lmsg);
+        for (int i = 0; i < n && lr == GOVLOG_OK; i++)
+            if ((lr = govlog_attach(lg, (uint32_t)i, vm[i])) != GOVLOG_OK)
+                snprintf(lmsg, sizeof lmsg, "%s", govlog_errmsg(lg));
+        if (lr != GOVLOG_OK) {
+            fprintf(stderr, "govc run: log: %s\n", lmsg);
+            rc = 2;
+        }
+    }
+    unsigned long since_save = 0;
+    char *out = NULL;
+    size_t ocap = 0;
+    long len;
+    uint64_t lineno = 0;
+    bool malformed = false;
+    GovcLines lr = {.in = in, .max = maxline};
+    const gov_decision *ds[GOV_SET_MAX];
+    while (rc == 0 && (len = govc_lines_next(&lr)) != -1) {
+        if (len == -2) {
+            fprintf(stderr, "govc run: out of memory\n");
+            rc = 2;
+            break;
+        }
+        lineno++;
+        if (len == -3)
+            len = (long)lr.max + 1;
+        else if (govc_blank(lr.buf, (size_t)len))
+            continue;
+        gov_set_result res = {.size = sizeof res};
+        if (gov_set_eval_json(vm, (size_t)n, lr.buf, (size_t)len, lineno, ds, &res) != GOV_OK) {
+            fprintf(stderr, "govc run: internal error: the set refused its members\n");
+            rc = 2;
+            break;
+        }
+        if (res.status != GOV_OK)
+            malformed = true;
+        bool record = false;
+        for (int i = 0; i < n; i++)
+            record |= gov_decision_status(ds[i]) == GOV_OK && strcmp(gov_decision_event(ds[i]), "record") == 0;
+        for (int i = 0; lg && i < n; i++) {
+            /* Each member's decision in its own stream, with what it evaluated: a member
+             * ticked instead of a record it has no kind for logs that tick. */
+            char tick[96];
+            bool ticked = record && strcmp(gov_decision_event(ds[i]), "tick") == 0;
+            size_t tl = ticked ? tick_line(ds[i], tick, sizeof tick) : 0;
+            if (govlog_append(lg, (uint32_t)i, ds[i], tl ? tick : lr.buf, tl ? tl : (size_t)len) != GOVLOG_OK) {
+                fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
+                rc = 2;
+                break;
+            }
+        }
+        if (rc)
+            break;
+        if (o->text)
+            print_set_text(stdout, ds, (size_t)n, &res);
+        else
+            rc = print_set_json(stdout, ds, (size_t)n, &res, &out, &ocap);
+        if (rc == 0 && o->nstates && o->state_every && ++since_save >= o->state_every) {
+            if (fflush(stdout) != 0)
+                rc = 2;
+            for (int i = 0; i < n && rc == 0; i++) {
+                RunOpts mo = *o;
+                mo.state = o->states[i];
+                rc = state_save(&mo, vm[i], sbuf[i], scap[i]);
+            }
+            since_save = 0;
+        }
+    }
+    for (int i = 0; rc == 0 && o->nstates && i < n; i++) {
+        RunOpts mo = *o;
+        mo.state = o->states[i];
+        rc = state_save(&mo, vm[i], sbuf[i], scap[i]);
+    }
+    if (lg) {
+        char head[65];
+        int lrc = GOVLOG_OK;
+        for (int i = 0; i < n && lrc == GOVLOG_OK; i++)
+            if ((lrc = govlog_detach(lg, (uint32_t)i, vm[i])) != GOVLOG_OK)
+                fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
+        uint64_t lines = govlog_next_seq(lg) + 1;
+        if (govlog_close(lg, head) != GOVLOG_OK) lrc = GOVLOG_EIO;
+        if (lrc != GOVLOG_OK) {
+            fprintf(stderr, "govc run: log: cannot finish '%s'\n", o->log);
+            if (rc == 0) rc = 2;
+        } else {
+            fprintf(stderr, "govc run: log %s: %llu lines, head %s\n", o->log, (unsigned long long)lines, head);
+        }
+    }
+    if (rc == 0 && in && ferror(in)) {
+        fprintf(stderr, "govc run: read error on input\n");
+        rc = 2;
+    }
+    if (in && in != stdin)
+        fclose(in);
+    free(lr.buf);
+    free(out);
+    for (int i = 0; i < n; i++) {
+        free(tbuf[i]);
+        free(sbuf[i]);
+        free(arena[i]);
+        gov_program_free(prog[i]);
+    }
+    if (fflush(stdout) != 0 && rc == 0)
+        rc = 2;
+    return rc ? rc : malformed ? 1 : 0;
+}
+
 enum { OPT_STATE = GOVC_LONG, OPT_STATE_EVERY, OPT_TRACE, OPT_FORMAT, OPT_LOG, OPT_LOG_INPUTS, OPT_LOG_MAX, OPT_LOG_SYNC,
-       OPT_LOG_RECOVER };
+       OPT_LOG_RECOVER, OPT_LIMITS };
 const GovcOpt govc_run_opts[] = {
     {"policy", 'p', GOVC_ARG_FILE, "POLICY", "the policy to enforce"},
     {"trace", OPT_TRACE, GOVC_ARG_NONE, NULL, "add each record's trace to its decision"},
@@ -485,6 +814,7 @@ const GovcOpt govc_run_opts[] = {
     {"state", OPT_STATE, GOVC_ARG_FILE, "FILE", "load and save the VM's state there"},
     {"state-every", OPT_STATE_EVERY, GOVC_ARG_VALUE, "N", "also save the state every N lines"},
     GOVC_OPT_HOST_LIB,
+    {"limits", OPT_LIMITS, GOVC_ARG_FILE, "FILE", "load limit overrides from a JSON limits file"},
     {"log", OPT_LOG, GOVC_ARG_FILE, "FILE", "append every decision to a decision log"},
     {"log-inputs", OPT_LOG_INPUTS, GOVC_ARG_NONE, NULL, "log the inputs and start state too (for replay)"},
     {"log-max-bytes", OPT_LOG_MAX, GOVC_ARG_VALUE, "N", "rotate the log before a file passes N bytes"},
@@ -503,12 +833,16 @@ int govc_run(int argc, char **argv)
             return a.status;
         switch (k) {
         case 'p':
-            if (o.policy)
-                return govc_usage_error(&a, "one policy at a time: '%s' and '%s' were both given (policy sets do not exist yet)",
-                                        o.policy, a.value);
-            o.policy = a.value;
+            if (o.npolicies == GOV_SET_MAX)
+                return govc_usage_error(&a, "a policy set has at most %d policies", GOV_SET_MAX);
+            o.policies[o.npolicies++] = a.value;
+            if (!o.policy)
+                o.policy = a.value;
             break;
         case OPT_STATE:
+            if (o.nstates == GOV_SET_MAX)
+                return govc_usage_error(&a, "--state is given once per policy, at most %d times", GOV_SET_MAX);
+            o.states[o.nstates++] = a.value;
             o.state = a.value;
             break;
         case OPT_STATE_EVERY: {
@@ -525,6 +859,11 @@ int govc_run(int argc, char **argv)
             break;
         case OPT_LOG:
             o.log = a.value;
+            break;
+        case OPT_LIMITS:
+            if (o.limits)
+                return govc_usage_error(&a, "one limits file at a time");
+            o.limits = a.value;
             break;
         case OPT_LOG_INPUTS:
             o.logopt.log_inputs = 1;
@@ -584,10 +923,16 @@ int govc_run(int argc, char **argv)
         fprintf(stderr, "govc run: --trace goes with the json format; use govc explain for prose\n");
         return 2;
     }
+    if (o.npolicies > 1)
+        return run_set(&o);
+    if (o.nstates > 1) {
+        fprintf(stderr, "govc run: --state is given once per policy: %d for 1 policy\n", o.nstates);
+        return 2;
+    }
     GovFrontend fe;
     govF_init(&fe, NULL, NULL, gov_std_lookup);
     gov_program *prog;
-    int rc = govc_load_program(o.policy, &prog, &fe);
+    int rc = govc_load_program_limits(o.policy, o.limits, &prog, &fe);
     if (rc == 0) {
         rc = run_records(&o, prog);
         gov_program_free(prog);

@@ -27,6 +27,7 @@ typedef struct TestOpts {
     char **paths;
     int npaths;
     GovcHosts hosts;
+    const char *limits;    /* --limits FILE, or NULL */
 } TestOpts;
 
 typedef struct Tally {
@@ -200,7 +201,7 @@ static bool has_action(const gov_decision *d, GovStr type, GovStr name)
         if (!a.type_name || strlen(a.type_name) != type.len || memcmp(a.type_name, type.s, type.len) != 0)
             continue;
         bool rule = a.type == GOV_ACT_RULE_FIRING || a.type == GOV_ACT_RULE_CLEARED;
-        const char *subj[4] = {a.type == GOV_ACT_NOTIFY ? a.channel : NULL, a.gate, a.escalation, rule ? a.rule : NULL};
+        const char *subj[4] = {a.type == GOV_ACT_NOTIFY || a.type == GOV_ACT_NOTIFY_HELD ? a.channel : NULL, a.gate, a.escalation, rule ? a.rule : NULL};
         for (int k = 0; k < 4; k++)
             if (subj[k] && strlen(subj[k]) == name.len && memcmp(subj[k], name.s, name.len) == 0)
                 return true;
@@ -382,7 +383,13 @@ static int test_policy(GovFrontend *fe, GovPolicy *pol, const TestOpts *o, Tally
         return 1;
     gov_program *prog;
     gov_error err = {.size = sizeof err};
-    if (gov_program_load(b.bytes, b.len, &prog, &err) != GOV_OK) {
+    if (o->limits) {
+        /* The tests run against the policy with its limits file (spec/language.md 5.2). */
+        int lrc = govc_load_bytes(b.bytes, b.len, govD_fmt(&fe->arena, "policy %.*s", (int)pol->name.len, pol->name.s),
+                                  o->limits, &prog);
+        if (lrc)
+            return lrc;
+    } else if (gov_program_load(b.bytes, b.len, &prog, &err) != GOV_OK) {
         fprintf(stderr, "govc test: internal error: the VM rejects policy '%.*s': %s\n", (int)pol->name.len,
                 pol->name.s, err.message);
         return 2;
@@ -462,7 +469,7 @@ static void test_usage(FILE *out)
 {
     fprintf(out,
             "usage: govc test [--run PATTERN] [--format text|json] [--coverage] [--coverage-min PCT]\n"
-            "                 [--host-lib LIB] PATH...\n"
+            "                 [--host-lib LIB] [--limits FILE] PATH...\n"
             "\n"
             "Run the `test` blocks of policies. Each test starts from a fresh VM; `given`\n"
             "evaluates a record; `approve`, `reject`, `ack` and `tick` drive gates, chains and\n"
@@ -479,25 +486,29 @@ static void test_usage(FILE *out)
             "  --coverage-min P   fail when fewer than P percent of them fired\n"
             "  --host-lib LIB     bind host functions (extern fn) from the shared library LIB,\n"
             "                     as govc run does (repeatable); a mocked one stays mocked\n"
+            "  --limits FILE      run the tests against the policy with this limits file\n"
+            "                     (spec/language.md 5.2); it names one policy, so test that\n"
+            "                     policy alone\n"
             "  -h, --help         show this help\n"
             "\n"
             "The last line is \"N passed, N failed\". Exit status: 0 all passed, 1 a test failed\n"
             "or the policies have errors, 2 usage or I/O error.\n");
 }
 
-enum { OPT_RUN = GOVC_LONG, OPT_COVERAGE, OPT_COVERAGE_MIN, OPT_FORMAT };
+enum { OPT_RUN = GOVC_LONG, OPT_COVERAGE, OPT_COVERAGE_MIN, OPT_FORMAT, OPT_LIMITS };
 const GovcOpt govc_test_opts[] = {
     {"run", OPT_RUN, GOVC_ARG_VALUE, "PATTERN", "only tests whose name matches"},
     {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "text|json", "how to print the results"},
     {"coverage", OPT_COVERAGE, GOVC_ARG_NONE, NULL, "list what the tests fired"},
     {"coverage-min", OPT_COVERAGE_MIN, GOVC_ARG_VALUE, "PCT", "fail below PCT percent fired"},
     GOVC_OPT_HOST_LIB,
+    {"limits", OPT_LIMITS, GOVC_ARG_FILE, "FILE", "test against the policy with this limits file"},
     {NULL, 0, 0, NULL, NULL},
 };
 
 int govc_test(int argc, char **argv)
 {
-    TestOpts o = {NULL, false, false, -1, NULL, 0, {{NULL}, 0}};
+    TestOpts o = {NULL, false, false, -1, NULL, 0, {{NULL}, 0}, NULL};
     GovcArgs a;
     govc_args_init(&a, "test", govc_test_opts, test_usage, argc, argv);
     for (int k; (k = govc_getopt(&a)) != 0;) {
@@ -520,6 +531,11 @@ int govc_test(int argc, char **argv)
             o.coverage_min = v;
             break;
         }
+        case OPT_LIMITS:
+            if (o.limits)
+                return govc_usage_error(&a, "one limits file at a time");
+            o.limits = a.value;
+            break;
         case OPT_FORMAT:
             if (strcmp(a.value, "json") == 0)
                 o.json = true;

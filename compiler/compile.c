@@ -394,6 +394,16 @@ static int ovr_cmp(const void *pa, const void *pb)
     return a->scope_index < b->scope_index ? -1 : a->scope_index > b->scope_index;
 }
 
+/* The limit a drift's threshold names (spec/language.md §4.5.1), or NULL for a constant:
+ * the DRIFTS entry then holds its default, and the rule tests the value in force. */
+static const GovDecl *drift_threshold_limit(const GovDecl *d)
+{
+    const GovExpr *th = d->u.drift.threshold;
+    if (th && th->kind == GOV_E_NAME && th->u.name.ref && th->u.name.ref->kind == GOV_D_LIMIT)
+        return th->u.name.ref;
+    return NULL;
+}
+
 static void emit_scopes_and_limits(Comp *K)
 {
     GovPolicy *p = K->pol;
@@ -1266,17 +1276,23 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
     }
     if (d->kind == GOV_D_DRIFT) {
         /* A drift's rule: its statistic (LOADD ends the rule below min_samples), then
-         * the test against the threshold, which the finding shows as a comparison. */
-        GovValue v;
-        govE_eval(d->u.drift.threshold, &v);
-        double th = v.type == GOV_TY_FLOAT || v.type == GOV_TY_RATIO ? v.u.f : (double)v.u.i;
-        uint64_t bits;
-        memcpy(&bits, &th, 8);
+         * the test against the threshold, which the finding shows as a comparison: a
+         * constant, or the limit in force for the record (TGTL, which logs it). */
+        const GovDecl *lim = drift_threshold_limit(d);
         K->at = d->u.drift.stat_span;
         uint32_t r = reg(K, GOV_TY_FLOAT);
         abx(K, GOV_OP_LOADD, r, d->index);
         K->at = d->u.drift.threshold->span;
-        abx(K, GOV_OP_TGTK, r, const_of(K, GOV_TY_FLOAT, bits));
+        if (lim) {
+            abx(K, GOV_OP_TGTL, r, lim->index);
+        } else {
+            GovValue v;
+            govE_eval(d->u.drift.threshold, &v);
+            double th = v.type == GOV_TY_FLOAT || v.type == GOV_TY_RATIO ? v.u.f : (double)v.u.i;
+            uint64_t bits;
+            memcpy(&bits, &th, 8);
+            abx(K, GOV_OP_TGTK, r, const_of(K, GOV_TY_FLOAT, bits));
+        }
     } else {
         uint32_t *guards = NULL, ng = 0, gcap = 0;
         gen_condition(K, when, &guards, &ng, &gcap);
@@ -1343,6 +1359,21 @@ static void emit_sustained(Comp *K, uint32_t ri, GovExpr *for_, bool clear_when,
     put32(b, ri);
     put32(b, 0);
     put64(b, (uint64_t)stale.u.i);
+}
+
+/* NOTIFYCFG (spec/bytecode.md): the notification settings of rule ri, just emitted;
+ * nothing for a rule whose settings shape nothing (W020). */
+static void emit_alerting(Comp *K, uint32_t ri, const GovAlerting *a, const GovNameList *notify)
+{
+    if (!a || notify->n == 0 || (a->wait_ns <= 0 && a->repeat_ns <= 0))
+        return;
+    Buf *b = &K->sec[GOVB_S_NOTIFYCFG];
+    put32(b, ri);
+    put32(b, a->group_by);
+    put32(b, a->group_by ? GOVB_NC_GROUPS : 1);
+    put32(b, 0);
+    put64(b, (uint64_t)(a->wait_ns > 0 ? a->wait_ns : 0));
+    put64(b, (uint64_t)(a->repeat_ns > 0 ? a->repeat_ns : 0));
 }
 
 /* ------------------------------------------------------------------ waivers */
@@ -1589,7 +1620,8 @@ static void emit_drift(Comp *K, GovDecl *d, uint32_t rule)
         put64(&K->sec[GOVB_S_DRIFTBINS], u);
     }
     GovValue th;
-    govE_eval(d->u.drift.threshold, &th);
+    const GovDecl *thl = drift_threshold_limit(d);
+    govE_eval(thl ? thl->u.limit.value : d->u.drift.threshold, &th);
     double thd = th.type == GOV_TY_FLOAT || th.type == GOV_TY_RATIO ? th.u.f : (double)th.u.i;
     uint64_t thb;
     memcpy(&thb, &thd, 8);
@@ -1774,6 +1806,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
                 put32(&K->sec[GOVB_S_ESCALATE], d->u.rule.escalate->ref->index);
             }
             emit_rule(K, d, d->u.rule.when, d->u.rule.clear_when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
+            emit_alerting(K, K->nrules - 1, d->u.rule.alerting, &d->u.rule.notify);
             if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)
                 emit_sustained(K, K->nrules - 1, d->u.rule.for_, d->u.rule.clear_when != NULL, d->u.rule.clear_after,
                                d->u.rule.stale_after);
@@ -1795,6 +1828,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
             }
             drift_rule[d->index] = K->nrules;
             emit_rule(K, d, NULL, NULL, &d->u.drift.notify, d->u.drift.severity, d->u.drift.verdict);
+            emit_alerting(K, K->nrules - 1, d->u.drift.alerting, &d->u.drift.notify);
             if (d->u.drift.for_) {
                 /* `for`: the drift's rule is sustained (spec/language.md §4.5.1), per key
                  * as the drift is, in a table of the drift's capacity: it sees the keys

@@ -567,8 +567,13 @@ static void clause(F *f)
         take(f, -1);
         break;
     case T_CAPACITY: case T_REPEAT: case T_SLA: case T_OF: case T_BASELINE: case T_CURRENT:
-    case T_MIN_SAMPLES:
+    case T_MIN_SAMPLES: case T_GROUP_WAIT: case T_REPEAT_INTERVAL:
         kw_expr(f);
+        break;
+    case T_GROUP_BY: /* group_by LEVEL, ... */
+        take(f, T_GROUP_BY);
+        text(f, " ");
+        word_list(f, -1);
         break;
     case T_TEST:
         take(f, T_TEST);
@@ -1041,6 +1046,8 @@ static void collect(F *f, GovModule *m)
             add_root(f, d->u.rule.when), add_root(f, d->u.rule.for_);
             add_root(f, d->u.rule.clear_when), add_root(f, d->u.rule.clear_after);
             add_root(f, d->u.rule.stale_after);
+            if (d->u.rule.alerting)
+                add_root(f, d->u.rule.alerting->group_wait), add_root(f, d->u.rule.alerting->repeat_interval);
             break;
         case GOV_D_WINDOW:
             add_root(f, d->u.window.call), add_root(f, d->u.window.last_runs), add_root(f, d->u.window.span);
@@ -1050,6 +1057,8 @@ static void collect(F *f, GovModule *m)
             add_root(f, d->u.drift.of), add_root(f, d->u.drift.baseline), add_root(f, d->u.drift.current);
             add_root(f, d->u.drift.threshold), add_root(f, d->u.drift.min_samples);
             add_root(f, d->u.drift.capacity), add_root(f, d->u.drift.for_), add_root(f, d->u.drift.stale_after);
+            if (d->u.drift.alerting)
+                add_root(f, d->u.drift.alerting->group_wait), add_root(f, d->u.drift.alerting->repeat_interval);
             for (uint32_t k = 0; k < d->u.drift.bins.n; k++)
                 add_root(f, d->u.drift.bins.items[k]);
             break;

@@ -40,6 +40,12 @@ extern const GovcOpt govc_check_opts[], govc_build_opts[], govc_disasm_opts[], g
 /* Load POLICY: .gov sources (a file or directory, compiled in memory with fe) or a
  * .govb file. 0 loaded, 1 invalid policy (reported), 2 I/O or usage error. */
 int govc_load_program(const char *path, gov_program **out, GovFrontend *fe);
+/* The same with a limits file (spec/language.md §5.2) loaded beside it, when limits is
+ * not NULL: a file that is malformed or loosens a limit is reported and gives 1. */
+int govc_load_program_limits(const char *path, const char *limits, gov_program **out, GovFrontend *fe);
+/* Load program bytes (named `what` in messages), with the limits file when not NULL;
+ * errors are printed. 0, 1 (invalid program or limits file), 2 (I/O). */
+int govc_load_bytes(const void *bytes, size_t len, const char *what, const char *limits, gov_program **out);
 /* Reading JSONL records (compiler/program.c). Lines end at LF, CRLF or a lone CR; a
  * UTF-8 byte order mark at the start is skipped (spec/trace.md §1). */
 typedef struct GovcLines {

@@ -82,6 +82,46 @@ static void value_of_vm(const gov_value *v, char *buf, size_t cap)
     govE_format(&g, buf, cap);
 }
 
+/* A set value as written: ["a", "kb_*"], cut at cap with "...". */
+static void set_text(const GovSetVal *sv, char *buf, size_t cap)
+{
+    size_t n = 0;
+    char q[200];
+    n += (size_t)snprintf(buf, cap, "[");
+    for (uint32_t i = 0; sv && i < sv->n && n < cap; i++) {
+        govC_set_quote(sv->text[i].s, sv->text[i].len, q, sizeof q);
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : "", q);
+    }
+    if (n < cap)
+        n += (size_t)snprintf(buf + n, cap - n, "]");
+    if (n >= cap && cap > 4)
+        memcpy(buf + cap - 4, "...", 4);
+}
+
+/* The set a set limit's setting at file:line (the VM's provenance) has: the default
+ * or an override of it in a block of the policy. */
+static const GovSetVal *set_at(Unit *u, const GovPolicy *pol, const GovDecl *lim, const gov_limit_value *v)
+{
+    if (strcmp(v->level, "default") == 0)
+        return lim->u.limit.sv;
+    GovFrontend *fe = govc_compiler_frontend(u->c);
+    for (uint32_t i = 0; i < pol->nscopes; i++)
+        for (uint32_t k = 0; k < pol->scopes[i]->noverrides; k++) {
+            const GovOverride *o = &pol->scopes[i]->overrides[k];
+            if (o->limit != lim || !o->sv || o->span.file >= fe->src.n ||
+                strcmp(base_name(fe->src.files[o->span.file].path), base_name(v->file)) != 0)
+                continue;
+            const LspLines *l = lsp_unit_lines(u, o->span.file);
+            uint32_t line, col;
+            if (!l)
+                continue;
+            lsp_position(l, o->span.lo, LSP_ENC_UTF8, &line, &col);
+            if (line + 1 == v->line)
+                return o->sv;
+        }
+    return NULL;
+}
+
 /* A scope block's path as the checker describes it, outermost first. */
 static void path_text(const GovScope *s, char *buf, size_t cap)
 {
@@ -147,12 +187,20 @@ static void limit_table(Unit *u, const GovPolicy *pol, const GovDecl *lim, LjBuf
         gov_limit_value v = {.size = sizeof v};
         if (gov_vm_limit_value(vm, li, &v) != GOV_OK)
             continue;
-        char where[600], val[128];
+        char where[600], val[300];
         if (s)
             path_text(s, where, sizeof where);
         else
             snprintf(where, sizeof where, "(default)");
-        value_of_vm(&v.value, val, sizeof val);
+        if (lim->u.limit.type == GOV_TY_SET) {
+            const GovSetVal *sv = set_at(u, pol, lim, &v);
+            if (sv)
+                set_text(sv, val, sizeof val);
+            else
+                snprintf(val, sizeof val, "?");
+        } else {
+            value_of_vm(&v.value, val, sizeof val);
+        }
         LjBuf from;
         lb_init(&from);
         if (strcmp(v.level, "default") == 0)
@@ -176,6 +224,21 @@ static void hover_decl(GovFrontend *fe, Unit *u, const GovDecl *d, LjBuf *b)
     char line[800], v[128];
     switch ((GovDeclKind)d->kind) {
     case GOV_D_LIMIT: {
+        if (d->u.limit.type == GOV_TY_SET) {
+            char sv[300];
+            bool allow = d->u.limit.set == GOV_SET_ALLOW;
+            set_text(d->u.limit.sv, sv, sizeof sv);
+            snprintf(line, sizeof line, "%s %.*s = %s", allow ? "allowlist" : "denylist", (int)d->name.len,
+                     d->name.s, sv);
+            put_gov_block(b, line);
+            lb_printf(b, "Set limit (%s): a narrower scope may only %s; `x in %.*s` tests a string against the "
+                      "set in force.\n", allow ? "allowlist" : "denylist",
+                      allow ? "drop members (a subset)" : "add members (a superset)", (int)d->name.len, d->name.s);
+            const GovPolicy *pol = policy_of_decl(fe, d);
+            if (pol)
+                limit_table(u, pol, d, b);
+            break;
+        }
         value_text(d->u.limit.value, v, sizeof v);
         snprintf(line, sizeof line, "%s %.*s: %s = %s", d->u.limit.is_max ? "max" : "min", (int)d->name.len, d->name.s,
                  gov_type_name((GovType)d->u.limit.type), v);
@@ -313,7 +376,7 @@ const char *const lsp_keywords[] = {
     "workflow", "agent", "rule", "on", "when", "for", "clear", "after", "severity", "verdict", "notify", "escalate",
     "window", "over", "last", "runs", "per", "where", "capacity", "lateness", "drift", "of", "baseline", "current",
     "test", "bins", "min_samples", "gate", "approvers", "sla", "timeout", "escalation", "repeat", "extern", "fn",
-    "given", "at", "expect", "approve", "reject", "ack", "tick", "by", "mock", "waive", "until", "fired", "not", "and", "or", "if", "then",
+    "given", "at", "expect", "approve", "reject", "ack", "tick", "by", "mock", "waive", "until", "group_by", "group_wait", "repeat_interval", "fired", "not", "and", "or", "if", "then",
     "else", "true", "false", "info", "warning", "critical", "allow", "warn", "review", "pause", "block", "deny",
 };
 const size_t lsp_nkeywords = sizeof lsp_keywords / sizeof lsp_keywords[0];

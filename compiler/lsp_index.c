@@ -111,11 +111,15 @@ static void decl(Walk *w, const GovDecl *d)
         expr(w, d->u.limit.value, 0);
         break;
     case GOV_D_RULE:
+        expr(w, d->u.rule.stale_after, 0);
         expr(w, d->u.rule.when, 0);
         expr(w, d->u.rule.for_, 0);
         expr(w, d->u.rule.clear_when, 0);
         expr(w, d->u.rule.clear_after, 0);
-        expr(w, d->u.rule.stale_after, 0);
+        if (d->u.rule.alerting) {
+            expr(w, d->u.rule.alerting->group_wait, 0);
+            expr(w, d->u.rule.alerting->repeat_interval, 0);
+        }
         names(w, &d->u.rule.notify);
         if (d->u.rule.escalate)
             add(w, d->u.rule.escalate->span, OCC_DECL, false, d->u.rule.escalate->ref, NULL);

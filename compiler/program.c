@@ -20,7 +20,55 @@ static bool is_source(const char *path)
     return n > 4 && strcmp(path + n - 4, ".gov") == 0;
 }
 
-static int compile_source(GovFrontend *fe, const char *path, gov_program **out)
+/* Load the program's bytes, with the limits file when one is given (spec/language.md
+ * §5.2): a file's error is printed as a diagnostic at its line and column, with the
+ * line and a caret, and E050's code when the file loosens a limit. 0, 1 (invalid
+ * policy or limits file), 2 (I/O). */
+int govc_load_bytes(const void *bytes, size_t len, const char *what, const char *limits, gov_program **out)
+{
+    gov_error err = {.size = sizeof err};
+    if (!limits) {
+        if (gov_program_load(bytes, len, out, &err) == GOV_OK)
+            return 0;
+        fprintf(stderr, "%s: invalid program: %s (%s, byte %u)\n", what, err.message, gov_errstr(err.code), err.offset);
+        return 1;
+    }
+    size_t jlen;
+    unsigned char *json = govc_read_all(limits, &jlen);
+    if (!json) {
+        fprintf(stderr, "govc: cannot read '%s': %s\n", limits, strerror(errno));
+        return 2;
+    }
+    int rc = gov_program_load_limits(bytes, len, (const char *)json, jlen, limits, out, &err);
+    if (rc == GOV_OK) {
+        free(json);
+        return 0;
+    }
+    if (err.line) {
+        fprintf(stderr, "%s:%u:%u: error%s: %s\n", limits, err.line, err.col, rc == GOV_ELOOSEN ? "[E050]" : "",
+                err.message);
+        /* The line, cut to 100 bytes around the column, and a caret under it. */
+        size_t at = err.offset < jlen ? err.offset : jlen, b = at, e = at;
+        while (b > 0 && json[b - 1] != '\n') b--;
+        while (e < jlen && json[e] != '\n' && json[e] != '\r') e++;
+        size_t from = at - b > 60 ? at - 60 : b, to = e - from > 100 ? from + 100 : e;
+        fprintf(stderr, "%5u | %s%.*s%s\n", err.line, from > b ? "..." : "", (int)(to - from), json + from,
+                to < e ? "..." : "");
+        int pad = 0;
+        for (size_t k = from; k < at; k++)
+            pad += (json[k] & 0xC0) != 0x80;
+        fprintf(stderr, "      | %*s^\n", pad + (from > b ? 3 : 0), "");
+    } else {
+        fprintf(stderr, "%s: %s (%s)\n", rc == GOV_ELIMITS || rc == GOV_ELOOSEN ? limits : what, err.message,
+                gov_errstr(err.code));
+    }
+    if (err.note[0])
+        fprintf(stderr, "%s\n", err.note);
+    free(json);
+    return rc == GOV_ENOMEM ? 2 : 1;
+}
+
+static int compile_source(GovFrontend *fe, const char *path, const char *limits, gov_program **out)
 {
     GovcFrontOpts o = {GOV_FMT_TEXT, false, NULL, false, 0, 0};
     char *paths[1] = {(char *)path};
@@ -50,15 +98,23 @@ static int compile_source(GovFrontend *fe, const char *path, gov_program **out)
         govD_print(&fe->diags, stderr, GOV_FMT_TEXT, GOVC_VERSION);
     if (rc != 0)
         return rc;
-    gov_error err = {.size = sizeof err};
-    if (gov_program_load(b.bytes, b.len, out, &err) != GOV_OK) {
-        fprintf(stderr, "govc: internal error: the VM rejects the compiled policy: %s\n", err.message);
-        return 2;
+    if (!limits) {
+        gov_error err = {.size = sizeof err};
+        if (gov_program_load(b.bytes, b.len, out, &err) != GOV_OK) {
+            fprintf(stderr, "govc: internal error: the VM rejects the compiled policy: %s\n", err.message);
+            return 2;
+        }
+        return 0;
     }
-    return 0;
+    return govc_load_bytes(b.bytes, b.len, path, limits, out);
 }
 
 int govc_load_program(const char *path, gov_program **out, GovFrontend *fe)
+{
+    return govc_load_program_limits(path, NULL, out, fe);
+}
+
+int govc_load_program_limits(const char *path, const char *limits, gov_program **out, GovFrontend *fe)
 {
     *out = NULL;
     if (is_source(path)) {
@@ -66,7 +122,7 @@ int govc_load_program(const char *path, gov_program **out, GovFrontend *fe)
             fprintf(stderr, "govc: out of memory\n");
             return 2;
         }
-        return compile_source(fe, path, out);
+        return compile_source(fe, path, limits, out);
     }
     size_t len;
     unsigned char *bytes = govc_read_all(path, &len);
@@ -74,14 +130,9 @@ int govc_load_program(const char *path, gov_program **out, GovFrontend *fe)
         fprintf(stderr, "govc: cannot read '%s': %s\n", path, strerror(errno));
         return 2;
     }
-    gov_error err = {.size = sizeof err};
-    int rc = gov_program_load(bytes, len, out, &err);
+    int rc = govc_load_bytes(bytes, len, path, limits, out);
     free(bytes);
-    if (rc != GOV_OK) {
-        fprintf(stderr, "%s: invalid program: %s (%s, byte %u)\n", path, err.message, gov_errstr(err.code), err.offset);
-        return 1;
-    }
-    return 0;
+    return rc;
 }
 
 /* More input into rb after its unread bytes (moved to its start): 1, or 0 at the end

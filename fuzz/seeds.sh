@@ -6,7 +6,7 @@
 set -eu
 build=$1
 s=$build/seeds
-rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log" "$s/lsp" "$s/resp"
+rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log" "$s/lsp" "$s/resp" "$s/limits"
 i=0
 for f in policies/*/*.gov tests/check/cases/*.gov stdlib/*.gov tests/compiler/*/*.gov; do
   [ -f "$f" ] || continue
@@ -69,6 +69,8 @@ for p in loan_underwriting latency_p95; do
   rm -f "$s/log-$p".* "$s/log-$p"-noin.*
 done
 sh "$(dirname "$0")/state_seeds.sh" "$build/govc" "$s/state"
+# limits: the examples' limits files (spec/language.md 5.2) and the suite's.
+for f in policies/*/limits*.json tests/limits/*.json; do [ -f "$f" ] && cp "$f" "$s/limits/$(echo "$f" | tr / _)"; done
 cp tests/fuzz/state/* "$s/state/" 2>/dev/null || true
 # resp: a cut byte, then what Redis sends govd's scale-out (spec/scaleout.md §5): a
 # CLUSTER SLOTS reply, an XRANGE reply with two entries, MOVED and ASK redirects, a

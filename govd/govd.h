@@ -180,6 +180,8 @@ typedef struct gd_config {
     int dlog_sync;              /* GD_SYNC_* */
     const char *host_policy[64], *host_lib[64];   /* --host-lib POLICY=LIB */
     int nhost;
+    const char *limits_policy[64], *limits_file[64]; /* --limits POLICY=FILE */
+    int nlimits;
     size_t max_body, max_batch;
     int trace;
 } gd_config;

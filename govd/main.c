@@ -52,6 +52,9 @@ static void usage(FILE *out)
             "                           page cache: survives kill -9, not a power cut)\n"
             "  --host-lib POLICY=LIB    bind the host functions (extern fn) of the policy named\n"
             "                           POLICY from the shared library LIB (repeatable)\n"
+            "  --limits POLICY=FILE     load the limits file FILE (spec/language.md 5.2) beside\n"
+            "                           the policy named POLICY, read again at each reload; a\n"
+            "                           file that loosens a limit is refused (E050)\n"
             "  --max-body N             largest request body (default 1 MiB)\n"
             "  --max-batch N            largest batch body (default 256 MiB)\n"
             "  --max-connections N      connection limit (default 1024)\n"
@@ -104,7 +107,7 @@ int main(int argc, char **argv)
     gd_cfg.dlog_max = 64ull << 20;
     gd_cfg.max_body = 1u << 20;
     gd_cfg.max_batch = 256u << 20;
-    enum { O_TOKENS = 256, O_CERT, O_KEY, O_WORKERS, O_PARTS, O_STATE, O_SNAP, O_DLOG, O_DMAX, O_DKEEP, O_DSYNC, O_HOSTLIB, O_MAXBODY,
+    enum { O_TOKENS = 256, O_CERT, O_KEY, O_WORKERS, O_PARTS, O_STATE, O_SNAP, O_DLOG, O_DMAX, O_DKEEP, O_DSYNC, O_HOSTLIB, O_LIMITS, O_MAXBODY,
            O_MAXBATCH, O_MAXCONN, O_TIMEOUT, O_VERSION, O_WORKER, O_REDIS, O_PREFIX, O_WORKER_ID, O_LEASE,
            O_WBATCH, O_POLL, O_WAITR, O_WAITMS, O_BTHREADS };
     bool worker = false;
@@ -119,6 +122,7 @@ int main(int argc, char **argv)
         {"snapshot-interval", required_argument, 0, O_SNAP}, {"decision-log", required_argument, 0, O_DLOG},
         {"log-max-bytes", required_argument, 0, O_DMAX}, {"log-keep", required_argument, 0, O_DKEEP},
         {"log-sync", required_argument, 0, O_DSYNC}, {"host-lib", required_argument, 0, O_HOSTLIB},
+        {"limits", required_argument, 0, O_LIMITS},
         {"max-body", required_argument, 0, O_MAXBODY}, {"max-batch", required_argument, 0, O_MAXBATCH},
         {"max-connections", required_argument, 0, O_MAXCONN}, {"timeout", required_argument, 0, O_TIMEOUT},
         {"worker", no_argument, 0, O_WORKER},        {"redis", required_argument, 0, O_REDIS},
@@ -168,6 +172,27 @@ int main(int argc, char **argv)
             *eq = 0;
             gd_cfg.host_policy[gd_cfg.nhost] = optarg;
             gd_cfg.host_lib[gd_cfg.nhost++] = eq + 1;
+            break;
+        }
+        case O_LIMITS: {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1]) {
+                fprintf(stderr, "govd: --limits takes POLICY=FILE (the policy's name, a limits file), not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            if (gd_cfg.nlimits == 64) {
+                fprintf(stderr, "govd: at most 64 --limits\n");
+                return 2;
+            }
+            *eq = 0;
+            for (int i = 0; i < gd_cfg.nlimits; i++)
+                if (strcmp(gd_cfg.limits_policy[i], optarg) == 0) {
+                    fprintf(stderr, "govd: one --limits file per policy ('%s' has two)\n", optarg);
+                    return 2;
+                }
+            gd_cfg.limits_policy[gd_cfg.nlimits] = optarg;
+            gd_cfg.limits_file[gd_cfg.nlimits++] = eq + 1;
             break;
         }
         case O_DSYNC:

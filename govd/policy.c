@@ -47,6 +47,8 @@ static bool is_source(const char *path)
 
 /* Compile .gov sources in process with libgovc (compiler/gov_compiler.h); its
  * diagnostics, rendered as govc prints them, go to err. */
+static gov_program *with_limits(const void *bytes, size_t len, const char *path, gov_program *prog, gd_buf *err);
+
 static gov_program *compile_source(const char *path, gd_buf *err)
 {
     gov_compiler *c = NULL;
@@ -72,6 +74,8 @@ static gov_program *compile_source(const char *path, gd_buf *err)
         gov_error e = {.size = sizeof e};
         if (gov_compiler_program(c, 0, &out) != GOV_OK || gov_program_load(out.bytes, out.len, &prog, &e) != GOV_OK)
             gd_buf_printf(err, "%s: the VM rejects the compiled policy\n", path);
+        else
+            prog = with_limits(out.bytes, out.len, path, prog, err);
     }
     gov_compiler_free(c);
     return prog;
@@ -91,8 +95,44 @@ gov_program *gd_load_program(const char *path, gd_buf *err)
     gov_error e = {.size = sizeof e};
     if (gov_program_load(bytes, len, &prog, &e) != GOV_OK)
         gd_buf_printf(err, "%s: invalid program: %s (%s, byte %u)\n", path, e.message, gov_errstr(e.code), e.offset);
+    else
+        prog = with_limits(bytes, len, path, prog, err);
     free(bytes);
     return prog;
+}
+
+/* The policy with the limits file --limits names for it (spec/language.md 5.2), read
+ * again at every load, so a reload takes the file's new entries (and a file that now
+ * loosens a limit fails the reload, leaving the running policies). prog is the policy
+ * without it, freed when replaced; NULL with the error in err. */
+static gov_program *with_limits(const void *bytes, size_t len, const char *path, gov_program *prog, gd_buf *err)
+{
+    const char *file = NULL;
+    for (int i = 0; i < gd_cfg.nlimits; i++)
+        if (strcmp(gd_cfg.limits_policy[i], gov_program_name(prog)) == 0)
+            file = gd_cfg.limits_file[i];
+    if (!file)
+        return prog;
+    gov_program_free(prog);
+    size_t jlen;
+    unsigned char *json = gd_read_all(file, &jlen);
+    if (!json) {
+        gd_buf_printf(err, "%s: cannot read: %s\n", file, strerror(errno));
+        return NULL;
+    }
+    gov_program *out = NULL;
+    gov_error e = {.size = sizeof e};
+    int rc = gov_program_load_limits(bytes, len, (const char *)json, jlen, file, &out, &e);
+    free(json);
+    if (rc == GOV_OK)
+        return out;
+    if (e.line)
+        gd_buf_printf(err, "%s:%u:%u: error%s: %s\n", file, e.line, e.col, rc == GOV_ELOOSEN ? "[E050]" : "", e.message);
+    else
+        gd_buf_printf(err, "%s with %s: %s (%s)\n", path, file, e.message, gov_errstr(e.code));
+    if (e.note[0])
+        gd_buf_printf(err, "%s\n", e.note);
+    return NULL;
 }
 
 static void route_free(gd_route *r)

@@ -1,6 +1,7 @@
 /* util.c: growable buffers, the service log, clocks, and JSON string helpers. */
 #define _GNU_SOURCE /* MADV_HUGEPAGE */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,10 +41,54 @@ bool gd_buf_add(gd_buf *b, const void *s, size_t n)
 }
 
 /* Chunks grow from 64 KiB to 4 MiB; from 2 MiB on they are aligned to 2 MiB and
- * advised into transparent huge pages (where those are off, the advice does nothing). */
+ * advised into transparent huge pages (where those are off, the advice does nothing).
+ * Up to OUT_CACHE bytes of freed 4 MiB chunks are kept for the next batch: memory the
+ * kernel gives afresh is zeroed first (a quarter of govd's CPU for a 200,000-record
+ * batch, in perf), memory kept is not. */
 #define OUT_FIRST (64u << 10)
 #define OUT_MAX (4u << 20)
 #define OUT_HUGE (2u << 20)
+#define OUT_CACHE (64u << 20)
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static void *cache[OUT_CACHE / OUT_MAX];
+static size_t ncache;
+
+static void *chunk_alloc(size_t sz)
+{
+    void *p = NULL;
+    if (sz == OUT_MAX) {
+        pthread_mutex_lock(&cache_mu);
+        if (ncache)
+            p = cache[--ncache];
+        pthread_mutex_unlock(&cache_mu);
+        if (p)
+            return p;
+    }
+    if (sz >= OUT_HUGE) {
+        if (posix_memalign(&p, OUT_HUGE, sz) != 0)
+            return NULL;
+#ifdef MADV_HUGEPAGE
+        madvise(p, sz, MADV_HUGEPAGE);
+#endif
+        return p;
+    }
+    return malloc(sz);
+}
+
+static void chunk_free(void *p, size_t sz)
+{
+    if (p && sz == OUT_MAX) {
+        pthread_mutex_lock(&cache_mu);
+        bool kept = ncache < sizeof cache / sizeof cache[0];
+        if (kept)
+            cache[ncache++] = p;
+        pthread_mutex_unlock(&cache_mu);
+        if (kept)
+            return;
+    }
+    free(p);
+}
 
 bool gd_out_add(gd_out *o, const void *s, size_t n)
 {
@@ -60,16 +105,9 @@ bool gd_out_add(gd_out *o, const void *s, size_t n)
                 o->c = nc;
                 o->cap = cap;
             }
-            void *p = NULL;
-            if (sz >= OUT_HUGE) {
-                if (posix_memalign(&p, OUT_HUGE, sz) != 0)
-                    return false;
-#ifdef MADV_HUGEPAGE
-                madvise(p, sz, MADV_HUGEPAGE);
-#endif
-            } else if (!(p = malloc(sz))) {
+            void *p = chunk_alloc(sz);
+            if (!p)
                 return false;
-            }
             o->c[o->n++] = (gd_outc){p, 0, sz};
             c = &o->c[o->n - 1];
         }
@@ -86,7 +124,7 @@ bool gd_out_add(gd_out *o, const void *s, size_t n)
 void gd_out_free(gd_out *o)
 {
     for (size_t i = 0; i < o->n; i++)
-        free(o->c[i].p);
+        chunk_free(o->c[i].p, o->c[i].cap);
     free(o->c);
     *o = (gd_out){0};
 }

@@ -232,6 +232,18 @@ typedef struct GovEscStep {
     GovNameList notify;
 } GovEscStep;
 
+/* How a rule's or drift's notifications are delivered (spec/language.md §4.8):
+ * `group_by LEVEL, ...`, `group_wait D`, `repeat_interval D`. NULL on a declaration
+ * without any of them, which notifies as it always has. */
+typedef struct GovAlerting {
+    unsigned group_by;     /* bit l for each GOV_LVL_* in group_by */
+    GovSpan group_span;    /* the group_by clause; lo == hi when absent */
+    GovSpan last_level;    /* the level most recently added, for order errors */
+    int last;              /* that level, or -1 */
+    GovExpr *group_wait, *repeat_interval;
+    int64_t wait_ns, repeat_ns;   /* checked values (checker); 0 when absent */
+} GovAlerting;
+
 typedef struct GovDecl GovDecl;
 struct GovDecl {
     /* (ordered so the bytes fill the padding: a large policy is mostly declarations) */
@@ -263,6 +275,7 @@ struct GovDecl {
             GovNameList notify;
             GovNameRef *escalate;   /* `escalate NAME`, or NULL: most rules have none, and a
                                      * large policy is mostly rules (issue 18.6) */
+            GovAlerting *alerting;  /* §4.8, or NULL */
         } rule;
         struct {
             GovExpr *call;      /* the aggregate call */
@@ -282,6 +295,7 @@ struct GovDecl {
             uint32_t nfine, ncoarse;   /* buckets of the current window and the baseline (checker) */
             int severity, verdict; GovSpan sev_span;
             GovNameList notify; GovNameRef escalate;
+            GovAlerting *alerting;  /* §4.8, or NULL */
         } drift;
         struct {
             GovExpr *when, *sla, *capacity;

@@ -1008,6 +1008,27 @@ static void resolve_channels(Checker *C, GovNameList *l)
         resolve_ref(C, &l->items[i], GOV_D_CHANNEL);
 }
 
+/* A rule's or drift's notification settings (spec/language.md §4.8): positive constant
+ * durations; settings that shape nothing are W020. */
+static void check_alerting(Checker *C, GovDecl *d, GovAlerting *a, const GovNameList *notify)
+{
+    if (!a)
+        return;
+    GovValue v;
+    if (a->group_wait && positive(C, a->group_wait, GOV_TY_DURATION, "'group_wait'", &v))
+        a->wait_ns = v.u.i;
+    if (a->repeat_interval && positive(C, a->repeat_interval, GOV_TY_DURATION, "'repeat_interval'", &v))
+        a->repeat_ns = v.u.i;
+    GovSpan at = a->group_span.hi > a->group_span.lo ? a->group_span
+               : a->group_wait ? a->group_wait->span : a->repeat_interval ? a->repeat_interval->span : d->name_span;
+    if (notify->n == 0)
+        govD_warning(C->d, "W020", at, "%s '%.*s' notifies no channel: its notification settings shape nothing",
+                     gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s);
+    else if (!a->group_wait && !a->repeat_interval)
+        govD_warning(C->d, "W020", at, "group_by without group_wait or repeat_interval: every finding is still "
+                     "delivered at once");
+}
+
 static void resolve_escalation(Checker *C, GovNameRef *r)
 {
     if (r->name.s)
@@ -1278,6 +1299,7 @@ static void check_rule(Checker *C, GovDecl *d)
     resolve_channels(C, &d->u.rule.notify);
     if (d->u.rule.escalate)
         resolve_escalation(C, d->u.rule.escalate);
+    check_alerting(C, d, d->u.rule.alerting, &d->u.rule.notify);
 }
 
 static void check_drift(Checker *C, GovDecl *d)
@@ -1311,8 +1333,31 @@ static void check_drift(Checker *C, GovDecl *d)
                        (int)d->u.drift.stat.len, d->u.drift.stat.s);
         else
             d->u.drift.stat_kind = s->tag;
-        if (govC_const(C, d->u.drift.threshold, GOV_TY_FLOAT, "a drift threshold", &v) && v.u.f < 0)
-            govD_error(C->d, "E024", d->u.drift.threshold->span, "a drift threshold must not be negative");
+        GovExpr *th = d->u.drift.threshold;
+        GovDecl *lim = th->kind == GOV_E_NAME ? govF_lookup(C->pol, th->u.name.name.s, th->u.name.name.len) : NULL;
+        if (lim && lim->kind == GOV_D_LIMIT) {
+            /* A limit: the threshold in force for each record, set per scope (§4.5.1). */
+            int lt = check_expr(C, th);
+            GovValue dv;
+            if (lt == GOV_TY_ERROR) {
+            } else if (lt != GOV_TY_FLOAT && lt != GOV_TY_RATIO) {
+                GovDiag *g = govD_error(C->d, "E020", th->span, "a drift threshold must be float, found %s limit '%.*s'",
+                                        tn(lt), (int)lim->name.len, lim->name.s);
+                govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+            } else if (!lim->u.limit.is_max) {
+                GovDiag *g = govD_error(C->d, "E078", th->span, "a drift's threshold limit must be a max limit: a lower "
+                                        "threshold is tighter, so scopes may only lower it ('%.*s' is min)",
+                                        (int)lim->name.len, lim->name.s);
+                govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+            } else if (lim->u.limit.value && govE_eval(lim->u.limit.value, &dv) &&
+                       ((dv.type == GOV_TY_INT && dv.u.i < 0) || (dv.type != GOV_TY_INT && dv.u.f < 0))) {
+                GovDiag *g = govD_error(C->d, "E024", th->span, "a drift threshold must not be negative: '%.*s' is "
+                                        "negative by default", (int)lim->name.len, lim->name.s);
+                govD_note(C->d, g, lim->u.limit.value->span, "its default is here");
+            }
+        } else if (govC_const(C, th, GOV_TY_FLOAT, "a drift threshold", &v) && v.u.f < 0) {
+            govD_error(C->d, "E024", th->span, "a drift threshold must not be negative");
+        }
     }
     /* `test S > X for D`: the drift must hold for D before it fires (§4.5.1). */
     if (d->u.drift.for_)
@@ -1344,6 +1389,7 @@ static void check_drift(Checker *C, GovDecl *d)
         govD_error(C->d, "E044", d->u.drift.capacity->span, "'capacity' sizes the per-key table; add `per LEVEL`");
     resolve_channels(C, &d->u.drift.notify);
     resolve_escalation(C, &d->u.drift.escalate);
+    check_alerting(C, d, d->u.drift.alerting, &d->u.drift.notify);
     if (d->u.drift.bins.n > GOV_DRIFT_MAX_EDGES)
         govD_error(C->d, "E044", d->u.drift.bins.items[GOV_DRIFT_MAX_EDGES]->span, "a drift has at most %d bin edges",
                    GOV_DRIFT_MAX_EDGES);
@@ -1537,7 +1583,7 @@ static void check_extern(Checker *C, GovDecl *d)
 
 /* The action types a test may expect, and what each one names (spec/trace.md §6). */
 static const struct { const char *name; unsigned kinds; } test_actions[] = {
-    {"notify", 1u << GOV_D_CHANNEL},
+    {"notify", 1u << GOV_D_CHANNEL}, {"notify_held", 1u << GOV_D_CHANNEL},
     {"gate_open", 1u << GOV_D_GATE}, {"gate_approved", 1u << GOV_D_GATE}, {"gate_rejected", 1u << GOV_D_GATE},
     {"gate_timeout", 1u << GOV_D_GATE}, {"gate_blocked", 1u << GOV_D_GATE}, {"gate_approval", 1u << GOV_D_GATE},
     {"refused", 1u << GOV_D_GATE | 1u << GOV_D_ESCALATION},
@@ -1565,7 +1611,7 @@ static bool test_step_target(Checker *C, GovTestStep *st, unsigned *want, const 
                       : *want & (1u << GOV_D_RULE) ? "a rule" : "a gate or an escalation";
                 return true;
             }
-        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, gate_open, gate_approval, "
+        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, notify_held, gate_open, gate_approval, "
                    "gate_approved, gate_rejected, gate_timeout, gate_blocked, refused, escalation_start, escalation_step, "
                    "escalation_end, escalation_suppressed, escalation_dropped, rule_firing or rule_cleared", (int)st->action.len, st->action.s);
         return false;

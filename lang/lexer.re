@@ -394,6 +394,9 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
         "mock"              { SET_LOC(); KW(T_MOCK); }
         "waive"             { SET_LOC(); KW(T_WAIVE); }
         "until"             { SET_LOC(); KW(T_UNTIL); }
+        "group_by"          { SET_LOC(); KW(T_GROUP_BY); }
+        "group_wait"        { SET_LOC(); KW(T_GROUP_WAIT); }
+        "repeat_interval"   { SET_LOC(); KW(T_REPEAT_INTERVAL); }
         "by"                { SET_LOC(); KW(T_BY); }
         "fired"             { SET_LOC(); KW(T_FIRED); }
         "not"               { SET_LOC(); KW(T_NOT); }

@@ -363,6 +363,77 @@ void govP_capacity(GovParser *P, GovExpr *e, GovSpan sp)
         *slot = e;
 }
 
+/* ------------------------------------------------------------------ notification settings */
+
+/* The declaration's notification settings, made on first use; NULL (after E015) in a
+ * block that has no notifications of its own to shape (spec/language.md §4.8). */
+static GovAlerting *alerting_of(GovParser *P, const char *what, GovSpan sp)
+{
+    if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), what, sp))
+        return NULL;
+    GovDecl *d = P->cur;
+    GovAlerting **slot = d->kind == GOV_D_RULE ? &d->u.rule.alerting : &d->u.drift.alerting;
+    if (!*slot) {
+        *slot = govA_alloc(P->arena, sizeof **slot);
+        memset(*slot, 0, sizeof **slot);
+        (*slot)->last = -1;
+    }
+    return *slot;
+}
+
+/* One level of `group_by LEVEL, ...`: levels from the broadest, each once (E067). A
+ * second group_by clause is E014 (reported by govP_group_by_end). */
+void govP_group_by(GovParser *P, int level, GovSpan sp, int first)
+{
+    GovAlerting *a = alerting_of(P, "group_by", sp);
+    if (!a)
+        return;
+    if (first && a->group_span.hi > a->group_span.lo) {
+        a->last = -2; /* a second clause: E014 at its end, its levels ignored */
+        return;
+    }
+    if (a->last == -2)
+        return;
+    if (a->group_by >> level & 1)
+        govD_error(P->diags, "E067", sp, "group_by names the level '%s' twice", gov_level_name(level));
+    else if (a->last >= 0 && level < a->last) {
+        GovDiag *g = govD_error(P->diags, "E067", sp, "group_by levels go from the broadest: '%s' comes before '%s'",
+                                gov_level_name(level), gov_level_name(a->last));
+        govD_note(P->diags, g, a->last_level, "'%s' given here", gov_level_name(a->last));
+    }
+    a->group_by |= 1u << level;
+    a->last = level;
+    a->last_level = sp;
+}
+
+void govP_group_by_end(GovParser *P, GovSpan sp)
+{
+    GovDecl *d = P->cur;
+    if (!d || (d->kind != GOV_D_RULE && d->kind != GOV_D_DRIFT))
+        return;
+    GovAlerting *a = d->kind == GOV_D_RULE ? d->u.rule.alerting : d->u.drift.alerting;
+    if (!a)
+        return;
+    if (a->last == -2) {
+        once(P, a, a->group_span, "group_by", sp);
+        a->last = 0;
+        return;
+    }
+    a->group_span = sp;
+}
+
+/* `group_wait D` (which 0) or `repeat_interval D` (which 1), each at most once. */
+void govP_alerting(GovParser *P, int which, GovExpr *e, GovSpan sp)
+{
+    const char *what = which ? "repeat_interval" : "group_wait";
+    GovAlerting *a = alerting_of(P, what, sp);
+    if (!a)
+        return;
+    GovExpr **slot = which ? &a->repeat_interval : &a->group_wait;
+    if (once(P, *slot, *slot ? (*slot)->span : NOSPAN, what, sp))
+        *slot = e;
+}
+
 void govP_per(GovParser *P, int level, GovSpan sp)
 {
     if (!allowed(P, K(GOV_D_WINDOW) | K(GOV_D_DRIFT), "per", sp))

@@ -105,6 +105,7 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 %token T_ALLOWLIST "'allowlist'" T_DENYLIST "'denylist'"
 %token T_APPROVE "'approve'" T_REJECT "'reject'" T_ACK "'ack'" T_TICK "'tick'" T_BY "'by'"
 %token T_MOCK "'mock'" T_WAIVE "'waive'" T_UNTIL "'until'"
+%token T_GROUP_BY "'group_by'" T_GROUP_WAIT "'group_wait'" T_REPEAT_INTERVAL "'repeat_interval'"
 %token T_ARROW "'->'" T_EQ "'=='" T_NE "'!='" T_LE "'<='" T_GE "'>='"
 %token <i> T_INT "integer" T_DURATION "duration" T_MONEY "money amount" T_TIME "time"
 %token <i> T_BOOL "'true' or 'false'" T_SEV "severity (info, warning or critical)"
@@ -288,6 +289,15 @@ common_clause
     | T_ESCALATE T_IDENT      { govP_escalate(P, $2, SP(@2), SP(@$)); }
     | T_CAPACITY expr         { govP_capacity(P, $2, SP(@$)); }
     | T_PER level             { govP_per(P, $2, SP(@$)); }
+    | T_GROUP_BY group_levels { govP_group_by_end(P, SP(@$)); }
+    | T_GROUP_WAIT expr       { govP_alerting(P, 0, $2, SP(@$)); }
+    | T_REPEAT_INTERVAL expr  { govP_alerting(P, 1, $2, SP(@$)); }
+    ;
+
+/* group_by LEVEL, ...: the levels whose values name a notification group (§4.8). */
+group_levels
+    : level                   { govP_group_by(P, $1, SP(@1), 1); }
+    | group_levels ',' level  { govP_group_by(P, $3, SP(@3), 0); }
     ;
 
 name_list

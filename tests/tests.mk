@@ -29,6 +29,11 @@ TEST_SUITES += "/usr/bin/python3 tests/lsp/run.py $(BUILD)/govc" "GOVC=$(BUILD)/
                "sh tests/editors/vscode_client.sh $(BUILD)/govc"
 TEST_DEB_PKGS += elpa-eglot
 NPM_DIRS += tests/lsp/node
+# Limits as data (issue 24.7, spec/language.md 5.2): decisions, the policy id, refusals
+# with line and column, the load-time proof against govc check, 10,000 tenants.
+TEST_SUITES += "/usr/bin/python3 tests/limits/run.py $(BUILD)/govc"
+# ... and govd --limits POLICY=FILE, at start and at reload (a real govd on a free port).
+TEST_SUITES += "/usr/bin/python3 tests/govd/limits.py $(BUILD)"
 # Percent literals and percent fields are exact (issue 27.1).
 TEST_SUITES += "python3 tests/check/percent.py $(BUILD)/govc"
 # What spec/language.md section 5 says of scopes, checked against the code (issue 27.3).
@@ -42,6 +47,9 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/cli/run.sh" "GOVC=$(BUILD)/govc sh t
 TEST_DEPS += $(BUILD)/govc
 
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
+# Alert hygiene (issue 24.2): one day of generated history before and after, state
+# across restarts, a full group table.
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/alerts/run.sh"
 TEST_DEB_PKGS += git
 # git:REV:PATH never reaches git as an option, nor goes through a shell (issue 18.3).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/git_args.sh"
@@ -81,3 +89,5 @@ TEST_SUITES += "python3 tests/sets/run.py $(BUILD)/govc"
 bench: bench-lsp
 bench-lsp: $(BUILD)/govc
 	@/usr/bin/python3 tests/lsp/bench.py $(BUILD)/govc 10000 40
+# Policy sets: govc run -p A -p B (spec/trace.md §11).
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/pset/run.sh"

@@ -267,6 +267,21 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
             govO_printf(&b, "\n    guard %s == ", level_names[g->level]);
             govO_jstr(&b, p->str[g->str], p->strlen_[g->str]);
         }
+        if (p->rule_ncfg[i] != GOVB_NONE) { /* NOTIFYCFG: how its notifications are delivered */
+            const govL_ncfg *c = &p->ncfg[p->rule_ncfg[i]];
+            govO_printf(&b, "\n    notifications N%u", p->rule_ncfg[i]);
+            for (uint32_t l = 0, k = 0; l < 4; l++)
+                if (c->group_by >> l & 1) govO_printf(&b, "%s%s", k++ ? ", " : " group_by ", level_names[l]);
+            if (c->wait > 0) {
+                govO_puts(&b, " group_wait ");
+                govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = c->wait});
+            }
+            if (c->repeat > 0) {
+                govO_puts(&b, " repeat_interval ");
+                govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = c->repeat});
+            }
+            govO_printf(&b, " capacity %u", c->capacity);
+        }
         if (p->rule_sus[i] != GOVB_NONE) {
             const govL_sus *u = &p->sus[p->rule_sus[i]];
             govO_printf(&b, "\n    sustained S%u for ", p->rule_sus[i]);

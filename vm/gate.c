@@ -34,13 +34,15 @@ static const char *const reasons[] = {
     "clear_condition", "clear_after", "stale",
     "already approved by this approver", "separation of duties: the run's requester may not approve it",
     "the record names no requester", "requester longer than 128 bytes",
-    "the quorum cannot be met without the run's requester"};
+    "the quorum cannot be met without the run's requester",
+    /* notify_held, and a group's notify when its table evicted it (GOVV_NR_*, notify.c) */
+    "group_wait", "repeat_interval", "evicted"};
 enum { O_NONE, O_DENY, O_ALLOW, O_ESCALATE };
 static const char *const outcomes[] = {"", "deny", "allow", "escalate"};
 static const char *const types[] = {"notify", "gate_open", "gate_approved", "gate_rejected", "gate_timeout",
                                     "gate_blocked", "refused", "escalation_start", "escalation_step", "escalation_end",
                                     "escalation_suppressed", "escalation_dropped", "rule_firing", "rule_cleared",
-                                    "gate_approval"};
+                                    "gate_approval", "notify_held"};
 
 const char *govG_type_name(int t) { return types[t]; }
 const char *govG_reason(int r) { return reasons[r]; }
@@ -342,7 +344,8 @@ void govG_recompute_due(gov_vm *vm) {
             int64_t s = step_time(p, &vm->re[i]);
             if (s < due) due = s;
         }
-    int64_t r = govR_due(vm);
+    int64_t r = govR_due(vm), nd = govN_due(vm);
+    if (nd < r) r = nd;
     vm->state->next_due = r < due ? r : due;
 }
 
@@ -350,7 +353,8 @@ void govG_recompute_due(gov_vm *vm) {
 void govG_begin(gov_vm *vm) { vm->kpool_n = 0; }
 
 /* Move the clock to t (if later) and fire what fell due: gate timeouts first (a timeout
- * may start an escalation), then escalation steps, then sustained rules' clears. */
+ * may start an escalation), then escalation steps, then sustained rules' clears, then
+ * notification groups' deliveries. */
 void govG_advance(gov_vm *vm, int64_t t) {
     const gov_program *p = vm->p;
     govV_core *st = vm->state;
@@ -382,6 +386,7 @@ void govG_advance(gov_vm *vm, int64_t t) {
         if (r->used && step_time(p, r) <= t) esc_fire(vm, i, t);
     }
     if (p->nsus) govR_advance(vm, t);
+    if (p->nncfg) govN_advance(vm, t);
     govG_recompute_due(vm);
 }
 
@@ -631,3 +636,16 @@ uint64_t gov_vm_match_steps(const gov_vm *vm) { return vm ? vm->glob_steps : 0; 
 uint64_t gov_vm_rules_run(const gov_vm *vm) { return vm ? vm->rules_run : 0; }
 size_t gov_vm_pending_gates(const gov_vm *vm) { return vm ? vm->state->ngates : 0; }
 size_t gov_vm_running_escalations(const gov_vm *vm) { return vm ? vm->state->nescs : 0; }
+
+/* Policy sets (vm/pset.c): whether the VM's last decision refused an approval,
+ * rejection or acknowledgement only because no gate or escalation of this VM has its
+ * id, which in a set means another member's. */
+int govG_not_mine(const gov_vm *vm) {
+    const gov_decision *d = &vm->dec;
+    if (d->status != GOV_OK || (d->event != GOVV_EV_APPROVE && d->event != GOVV_EV_REJECT && d->event != GOVV_EV_ACK))
+        return 0;
+    for (uint32_t i = 0; i < d->nact; i++)
+        if (vm->act[i].type == GOV_ACT_REFUSED && (vm->act[i].reason == R_NO_GATE || vm->act[i].reason == R_NO_ESC))
+            return 1;
+    return 0;
+}

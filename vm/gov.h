@@ -166,6 +166,8 @@ typedef struct gov_decision gov_decision; /* the result of one evaluation */
     X(GOV_EPOLICY,   37, "state saved under another policy")                       \
     X(GOV_EBIND,     38, "host function does not match its declaration")           \
     X(GOV_EUNBOUND,  39, "host function not bound")                             \
+    X(GOV_ELIMITS,   40, "malformed limits file")                                \
+    X(GOV_ELOOSEN,   41, "limits file loosens a limit")                          \
     X(GOV_ESOURCE,   50, "the sources have errors")                              \
     X(GOV_EIO,       51, "a source could not be read")                           \
     X(GOV_EINTERNAL, 52, "internal compiler error")
@@ -197,6 +199,12 @@ typedef struct gov_error {
     int code;              /* GOV_OK or a GOV_E... code */
     uint32_t offset;       /* byte offset in the file the error concerns, or 0 */
     char message[200];     /* NUL-terminated, human-readable */
+    /* Since limits files (gov_program_load_limits); read only by callers whose struct
+     * has them (size): the error's line and column in the limits file (from 1; 0 when
+     * the error is not in it), and a note pointing at a related place, "FILE:LINE:COL:
+     * note: TEXT" (E050's note: the setting that was loosened), or "". */
+    uint32_t line, col;
+    char note[256];
 } gov_error;
 
 /* Verify and load a program. The bytes are copied; the caller may free them after.
@@ -204,6 +212,19 @@ typedef struct gov_error {
  * with len > 0, a NULL out or an err whose size is too small: GOV_EMISUSE. */
 GOV_API int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err);
 GOV_API void gov_program_free(gov_program *p);
+
+/* Limits as data (spec/language.md §5.2). Load a program as gov_program_load does, with
+ * the limits file `limits` (JSON, limits_len bytes; named limits_name in decisions and
+ * traces, "limits.json" when NULL) loaded beside it: each entry becomes a scope block
+ * after the policy's own, held to the policy's tighten-only proof. The result is a new
+ * program: its id covers the entries (not the file's name, layout or entry order), and
+ * decisions name the file and line an entry's value came from. Refused: a file that is
+ * not well-formed (GOV_ELIMITS), one that loosens a limit (GOV_ELOOSEN, with E050's
+ * message and note), and any error gov_program_load gives for bytes. err's line, col
+ * and note locate a file's error. Allocates (as loading does), never while evaluating.
+ * NULL bytes or limits with a length above 0, a NULL out or a too small err: GOV_EMISUSE. */
+GOV_API int gov_program_load_limits(const void *bytes, size_t len, const char *limits, size_t limits_len,
+                                    const char *limits_name, gov_program **out, gov_error *err);
 
 GOV_API const char *gov_program_name(const gov_program *p);
 /* The policy id: 32 lowercase hex digits of the XXH3-128 hash of the program's meaning,
@@ -494,7 +515,9 @@ enum {
     GOV_ACT_ESC_DROPPED,    /* not started: reason (table full, key too long) */
     GOV_ACT_RULE_FIRING,    /* a sustained rule started firing: since (its condition's start) */
     GOV_ACT_RULE_CLEARED,   /* a sustained rule stopped firing: since (when it started) */
-    GOV_ACT_GATE_APPROVAL   /* an approval counted towards a gate's quorum (approvals of quorum) */
+    GOV_ACT_GATE_APPROVAL,  /* an approval counted towards a gate's quorum (approvals of quorum) */
+    GOV_ACT_NOTIFY_HELD     /* a notification held for its group's next delivery (reason
+                               "group_wait" or "repeat_interval"; deadline: when) */
 };
 
 /* A held run (spec/trace.md §6): a run id with a review gate opened. Its verdict is the
@@ -537,7 +560,8 @@ typedef struct gov_action {
     const char *outcome;                        /* timeout outcome, or NULL */
     const char *reason;                         /* refusal, blocking or ending reason */
     int64_t at;                                 /* when it happened (ns since epoch) */
-    int64_t deadline;                           /* gate_open: when the SLA runs out */
+    int64_t deadline;                           /* gate_open: when the SLA runs out; notify_held:
+                                                   when its group delivers it */
     int64_t since;                              /* rule_firing, rule_cleared (above) */
     int step, round, skipped;                   /* escalation_step */
     const char *policy_id;
@@ -547,6 +571,11 @@ typedef struct gov_action {
     const char *requester; size_t requester_len;/* gate_open of a gate with `requester` */
     int has_run;                                /* 1: run is the held run, after this action */
     gov_run run;
+    /* Notifications of a rule with notification settings (spec/language.md §4.8); read
+     * only by callers whose struct has them (size). key is the group. */
+    int grouped;                                /* notify: the findings it covers (>= 1);
+                                                   notify_held: 1; else 0 */
+    int64_t first;                              /* ... when the first of them came */
 } gov_action;
 
 GOV_API int gov_decision_status(const gov_decision *d);        /* GOV_OK or error code */
@@ -593,6 +622,22 @@ typedef struct gov_limit_value {
 } gov_limit_value;
 GOV_API int gov_limit_count(const gov_program *p);
 GOV_API int gov_limit_find(const gov_program *p, const char *name);    /* -1 */
+/* The program's overrides (scope blocks' settings, and a limits file's entries once
+ * loaded with gov_program_load_limits), limit by limit, most specific first: for tools
+ * that compare limits (govc diff of two limits files). GOV_OK, or GOV_EMISUSE for an
+ * index out of range, a NULL, or out's size too small. A set limit's value is its set
+ * (gov_set_member). */
+typedef struct gov_override_info {
+    uint32_t size;                              /* sizeof(gov_override_info), set by the caller */
+    const char *limit;                          /* the limit's name */
+    int dir;                                    /* GOV_DIR_MAX or GOV_DIR_MIN */
+    const char *path[4];                        /* the scope's tenant, project, workflow and
+                                                   agent names; NULL where it leaves one free */
+    gov_value value;
+    const char *file; uint32_t line, col;       /* the value's source: a .gov or a limits file */
+} gov_override_info;
+GOV_API int gov_override_count(const gov_program *p);
+GOV_API int gov_override_describe(const gov_program *p, int i, gov_override_info *out);
 GOV_API int gov_vm_limit_value(gov_vm *vm, int i, gov_limit_value *out);
 
 GOV_API size_t gov_decision_action_count(const gov_decision *d);
@@ -646,6 +691,55 @@ GOV_API int gov_decision_summary(const gov_decision *d, char *buf, size_t cap, g
  * untouched. */
 GOV_API const gov_decision *gov_eval_json_summary(gov_vm *vm, const char *json, size_t len, uint64_t lineno,
                                                   char *buf, size_t cap, gov_summary *out);
+
+/* ---------------------------------------------------------------- 6. policy sets
+ *
+ * Several policies enforced together (two teams' and a platform-wide one): every input
+ * is evaluated against each, and the set's verdict is the most restrictive
+ * (spec/trace.md §11). A set is the caller's array of VMs, each initialised on its own
+ * program in its own arena, in the set's order (which breaks ties: the first member
+ * with the set's verdict decided it). These calls hold no state of their own and
+ * allocate nothing; each member's decision stays valid until that member evaluates
+ * again, so all n are readable together. Save and restore a set member by member
+ * (gov_state_save and gov_state_load on each VM).
+ *
+ *   gov_set_eval_json  one JSON line (record or event) on every member: a record goes
+ *                      to each member whose policy declares its kind, and a member
+ *                      that declares no such kind is ticked to the record's time
+ *                      instead, so every member's clock stays the set's; an approval,
+ *                      rejection or acknowledgement goes to every member and counts
+ *                      only in the one that holds that gate or escalation (ids name
+ *                      their policy); the others refuse it ("no pending gate with this
+ *                      id") without it counting in the set's verdict.
+ *   gov_set_tick       gov_tick on every member.
+ *   gov_set_json       the set's decision as one JSON line (spec/trace.md §11).
+ *
+ * out[i] is member i's decision; res the set's result. They return GOV_OK, or
+ * GOV_EMISUSE (NULL vms, out or res, n of 0 or above GOV_SET_MAX, a NULL member, the
+ * same VM twice, res's size too small) with nothing evaluated and nothing written. */
+#define GOV_SET_MAX 64
+typedef struct gov_set_result {
+    uint32_t size;         /* sizeof(gov_set_result), set by the caller */
+    int status;            /* GOV_OK, or the code of the first member whose decision is an
+                              error (a member without the record's kind is not one) */
+    int failed;            /* that member's index, or -1 */
+    int verdict;           /* the most restrictive verdict of the members that apply; GOV_ALLOW
+                              when status is not GOV_OK (as gov_decision_verdict) */
+    int decided_by;        /* the first member whose verdict is the set's, or -1 when the
+                              verdict is allow or status is not GOV_OK */
+    int applied;           /* members the input applied to: those that evaluated the record
+                              (not ticked instead), or that held the event's gate or escalation */
+} gov_set_result;
+GOV_API int gov_set_eval_json(gov_vm *const *vms, size_t n, const char *json, size_t len, uint64_t lineno,
+                              const gov_decision **out, gov_set_result *res);
+GOV_API int gov_set_tick(gov_vm *const *vms, size_t n, int64_t now, const gov_decision **out, gov_set_result *res);
+/* The set's decision from the members' decisions ds[0..n) and the res they gave, into
+ * buf as for gov_decision_json (GOV_ESPACE with *len the bytes needed). A decision
+ * with a trace (gov_vm_set_trace) carries it as its member "trace". GOV_EMISUSE for
+ * NULL ds, res or len, a NULL or VM-less decision, n out of range, or a res whose
+ * indexes are out of range. */
+GOV_API int gov_set_json(const gov_decision *const *ds, size_t n, const gov_set_result *res, char *buf, size_t cap,
+                         size_t *len);
 
 #ifdef __cplusplus
 }

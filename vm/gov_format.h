@@ -110,7 +110,10 @@
                                  ascending: waived findings (spec/language.md §4.7)  */ \
     X(36, RULEGUARDS, 12, 0) /* {rule, level, value (string)}, rule ascending: the
                                  rule fires only for records whose built-in field of
-                                 that level equals value (version 2 only)            */
+                                 that level equals value (version 2 only)            */ \
+    X(37, NOTIFYCFG, 32,  0) /* {rule, group_by, capacity, zero, wait_lo, wait_hi,
+                                 repeat_lo, repeat_hi}, rule ascending: how a rule's
+                                 notifications are delivered (GOVB_NC_* below)       */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names the byte
  * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
@@ -129,7 +132,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 36
+    GOVB_S_MAX = 37
 };
 
 /* SETS: one entry per set value the program holds (an allowlist's or denylist's default
@@ -154,6 +157,15 @@ enum {
  * state; capacity: the keys its table holds (1 when NONE; else 1..GOVB_MAXCAP). */
 #define GOVB_RS_CLEARWHEN 1u
 #define GOVB_RULESTATE_SIZE 32u
+
+/* NOTIFYCFG (spec/language.md §4.8): a rule's notifications are delivered per group,
+ * held `group_wait` (ns, 0: none) before the first delivery and at most once per
+ * `repeat_interval` (ns, 0: none) after it; at least one of the two is set. group_by:
+ * bit GOVB_LV_x for each level whose value names the group (0: one group for the rule);
+ * capacity: the groups its table holds (1 when group_by is 0, else 1..GOVB_MAXCAP). The
+ * rule is not a gate's and notifies at least one channel. */
+#define GOVB_NC_SIZE 32u
+#define GOVB_NC_GROUPS 1024u         /* the compiler's capacity for a rule with group_by */
 
 /* GATES.timeout: what happens when a pending gate's SLA passes unanswered. */
 #define GOVB_TIMEOUT_DENY     0u

@@ -145,6 +145,16 @@ typedef struct govL_waive {
     uint32_t name[4];
 } govL_waive;
 
+/* A rule's notification settings (NOTIFYCFG, notify.c): groups keyed by the values of
+ * the group_by levels (bit mask; 0 one group), held `wait` before the first delivery,
+ * delivered at most once per `repeat`; a key table of capacity groups (none when
+ * group_by is 0), then one govV_nstate per slot, at off in the groups' state. */
+typedef struct govL_ncfg {
+    uint32_t rule, group_by, capacity, level;   /* level: the finest group_by level, or NONE */
+    int64_t wait, repeat;
+    size_t off, tab;
+} govL_ncfg;
+
 typedef struct govL_sus {
     uint32_t rule, flags;
     int64_t hold, after, stale;
@@ -199,7 +209,8 @@ typedef struct govL_drift {
     uint32_t name, kind, rule, stat, arg_reg, code, ncode, level, capacity, min_samples, first_edge, nedges,
         nfine, ncoarse;
     int64_t current, baseline, lateness;
-    double threshold;
+    double threshold;           /* a constant threshold, or the default of thlimit's */
+    uint32_t thlimit;           /* the limit its rule tests against (TGTL), or NONE */
     uint32_t file, line, col;
     uint32_t arg_type, nbins;
     int64_t wfine, ratio;       /* a current bucket's width (ns); current buckets per baseline bucket */
@@ -303,6 +314,12 @@ struct gov_program {
     uint32_t nwaive;
     uint32_t *rule_waive;       /* per rule: its first WAIVERS entry, or GOVB_NONE */
     size_t drift_state;         /* bytes of all drifts' state */
+    uint32_t nncfg;
+    govL_ncfg *ncfg;            /* NOTIFYCFG, rules ascending */
+    uint32_t *rule_ncfg;        /* per rule: its NOTIFYCFG entry, or GOVB_NONE */
+    size_t ncfg_state;          /* bytes of all notification groups' state (notify.c) */
+    uint32_t ncfg_slots;        /* summed capacities */
+    uint32_t ncfg_chans;        /* the most channels of one rule with settings */
     uint32_t name;
     uint32_t nmean;             /* strings [0, nmean) carry meaning; the rest are file names
                                    and the stamp (BUILD; nstr without it) */
@@ -329,6 +346,15 @@ enum { GOVV_OP_IN = 6, GOVV_OP_ANYIN = 7, GOVV_OP_ALLIN = 8 };
  * event time among the key's records, before which a record is late (both INT64_MIN
  * before the first record). */
 enum { GOVV_RS_INACTIVE, GOVV_RS_PENDING, GOVV_RS_FIRING, GOVV_RS_CLEARING };
+/* A notification group's state (notify.c). phase: GOVV_NG_*; held: findings whose
+ * notifications wait for the group's next delivery; first: when the first of them came
+ * (0 when held is 0); due: when the group next changes on the clock (0 when idle). */
+enum { GOVV_NG_IDLE, GOVV_NG_WAIT, GOVV_NG_OPEN };
+typedef struct govV_nstate {
+    int64_t first, due;
+    uint32_t phase, held;
+} govV_nstate;
+
 typedef struct govV_rstate {
     int64_t since, firing, clearing, seen, last;
     uint32_t phase, pad;
@@ -337,6 +363,9 @@ typedef struct govV_rstate {
  * held for `clear after` (the clock), or its key went quiet (the clock). Indices into
  * gate.c's reasons. */
 enum { GOVV_RC_CONDITION = 13, GOVV_RC_AFTER = 14, GOVV_RC_STALE = 15 };
+/* Why a notification was held (notify_held) or delivered early (notify): indices into
+ * gate.c's reasons (notify.c). */
+enum { GOVV_NR_WAIT = 21, GOVV_NR_REPEAT = 22, GOVV_NR_EVICTED = 23 };
 #define GOVV_MAXRULEWINS 8      /* windows remembered per rule for findings and the trace */
 
 typedef struct govV_finding {
@@ -380,6 +409,11 @@ typedef struct govV_action {
     uint64_t mask;
     uint32_t approvals, quorum, roff, rlen;
 } govV_action;
+/* A notification of a rule with NOTIFYCFG (notify.c) reuses two members gates use:
+ * approvals holds how many findings it covers (GOVV_GROUPED: 1 for notify_held, 0 for
+ * every other notification), and deadline when the first of them came (notify) or until
+ * when it is held (notify_held). */
+#define GOVV_GROUPED(a) ((a)->type == GOV_ACT_NOTIFY || (a)->type == GOV_ACT_NOTIFY_HELD ? (a)->approvals : 0u)
 
 #define GOVV_KEYMAX 128         /* bytes of a gate's run_id or an escalation's key */
 
@@ -481,6 +515,7 @@ typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
 #define GOVV_V1_SUMMARY GOVV_END(gov_summary, len)
 /* gov_run is frozen (embedded in gov_action): its one version is the whole struct. */
 #define GOVV_V1_RUN sizeof(gov_run)
+#define GOVV_V1_OVERRIDE_INFO GOVV_END(gov_override_info, col)
 #define GOVV_SIZED(ptr, v1) ((ptr) != NULL && (size_t)(ptr)->size >= (v1))
 #define GOVV_PUT(out, local) \
     memcpy((out), &(local), (size_t)(out)->size < sizeof(local) ? (size_t)(out)->size : sizeof(local))
@@ -724,6 +759,7 @@ static inline int govV_keep_key(gov_vm *vm, const char *key, uint32_t n, uint32_
 static inline char *govT_dstate(const gov_vm *vm) { return vm->wstate + vm->p->win_state; }
 static inline govT_rec *govT_recs(const gov_vm *vm) { return vm->drec; }
 
+
 /* load.c */
 GOV_HIDDEN int govL_class(uint32_t type);
 GOV_HIDDEN const char *govL_typename(uint32_t type);
@@ -762,6 +798,7 @@ GOV_HIDDEN const gov_decision *govG_event(gov_vm *vm, int ev, const char *id, si
 GOV_HIDDEN const char *govG_type_name(int type);
 GOV_HIDDEN const char *govG_reason(int reason);
 GOV_HIDDEN const char *govG_outcome(int outcome);
+GOV_HIDDEN int govG_not_mine(const gov_vm *vm);
 
 /* vm.c, for gate.c */
 GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
@@ -822,6 +859,16 @@ GOV_HIDDEN int govR_prepare(gov_program *p, const char **why, uint32_t *bad);
 GOV_HIDDEN void govR_init(gov_vm *vm);
 GOV_HIDDEN int govR_step(gov_vm *vm, uint32_t ri, int cond, int stopped, int64_t t);
 GOV_HIDDEN govV_rstate *govR_cur(const gov_vm *vm, uint32_t si);
+/* Notification groups (notify.c, spec/language.md §4.8). */
+GOV_HIDDEN int govN_prepare(gov_program *p, const char **why, uint32_t *bad);
+GOV_HIDDEN void govN_init(gov_vm *vm);
+GOV_HIDDEN void govN_notify(gov_vm *vm, uint32_t ri, uint32_t finding, int64_t now);
+GOV_HIDDEN void govN_advance(gov_vm *vm, int64_t now);
+GOV_HIDDEN int64_t govN_due(const gov_vm *vm);
+GOV_HIDDEN size_t govN_bound(const gov_program *p);
+GOV_HIDDEN size_t govN_saved_size(const gov_vm *vm);
+GOV_HIDDEN size_t govN_save(const gov_vm *vm, unsigned char *b);
+GOV_HIDDEN int govN_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, int64_t now, int apply);
 GOV_HIDDEN size_t govR_bound(const gov_program *p);
 GOV_HIDDEN size_t govR_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govR_save(const gov_vm *vm, unsigned char *b);
@@ -868,6 +915,7 @@ GOV_HIDDEN int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit
                            govV_cell *out, const char **why);
 GOV_HIDDEN int govJ_time(const char *s, size_t n, int64_t *out);
 GOV_HIDDEN int govJ_parse_double(const char *s, size_t n, double *out);
+GOV_HIDDEN int govJ_exact(const char *s, size_t n, uint64_t scale, int64_t *out, const char **why);
 
 /* out.c */
 GOV_HIDDEN void govO_put(govO_buf *b, const char *s, size_t n);
@@ -879,6 +927,8 @@ GOV_HIDDEN void govO_double(govO_buf *b, double x);
 GOV_HIDDEN void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c);
 GOV_HIDDEN void govO_text(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c);
 GOV_HIDDEN int govO_finish(govO_buf *b, size_t *len);
+GOV_HIDDEN void govO_decision(govO_buf *b, const gov_decision *d, int in_set);
+GOV_HIDDEN const char *govO_code_name(int code);
 GOV_HIDDEN void govO_trace_begin(gov_vm *vm);
 GOV_HIDDEN void govO_trace_rule(gov_vm *vm, uint32_t rule, int fired);
 GOV_HIDDEN void govO_trace_end(gov_vm *vm);
@@ -889,5 +939,14 @@ static inline void govV_trace_ready(gov_vm *vm, int state) {
     vm->tr_done = 0;
 }
 GOV_HIDDEN const char *govO_herr_reason(uint32_t reason);
+
+/* The notification groups' part of the state block (notify.c), its last, after the held
+ * runs: per NOTIFYCFG entry a time before which none of its groups falls due (derived,
+ * recomputed on load), then the entries' regions (govL_ncfg.off). Found from the other
+ * parts' sizes, so a VM without notification settings is laid out as before. */
+static inline char *govN_block(const gov_vm *vm) {
+    return vm->wstate + vm->p->win_state + vm->p->drift_state + govU_size(vm->p->gate_slots);
+}
+static inline int64_t *govN_dues(const gov_vm *vm) { return (int64_t *)(void *)govN_block(vm); }
 
 #endif

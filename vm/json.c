@@ -346,6 +346,14 @@ int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit, govV_cell
     return dec_to_int(&d, unit_scale(unit), exact, &out->i, why);
 }
 
+/* A JSON number times scale, exactly: the limits file's literals (limits.c) must be a
+ * whole number of units, as the language's are (spec/language.md §1). */
+int govJ_exact(const char *s, size_t n, uint64_t scale, int64_t *out, const char **why) {
+    govJ_dec d;
+    if (!scan_number(s, n, &d)) { *why = "not a number"; return 0; }
+    return dec_to_int(&d, scale, 1, out, why);
+}
+
 /* ---------------------------------------------------------------- time */
 
 static int digits(const char *s, size_t i, int k, int *out) {

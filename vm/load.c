@@ -244,6 +244,7 @@ static int alloc_program(govL_ctx *c) {
     p->nsetm = (uint32_t)(c->len[GOVB_S_SETMEMBERS] / 8);
     p->nsetglob = c->setglobs;
     p->nwaive = (uint32_t)(c->len[GOVB_S_WAIVERS] / 40);
+    p->nncfg = (uint32_t)(c->len[GOVB_S_NOTIFYCFG] / GOVB_NC_SIZE);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -270,7 +271,8 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->ndrift * 4) + al8(((uint64_t)p->nkind + 1) * 4) + al8((uint64_t)p->nrule * 4) +
                     al8((uint64_t)p->nset * sizeof(govL_set)) +
                     2 * al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nsetglob * sizeof(gov_glob)) +
-                    al8((uint64_t)p->nwaive * sizeof(govL_waive)) + al8((uint64_t)p->nrule * 4);
+                    al8((uint64_t)p->nwaive * sizeof(govL_waive)) + al8((uint64_t)p->nrule * 4) +
+                    al8((uint64_t)p->nncfg * sizeof(govL_ncfg)) + al8((uint64_t)p->nrule * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -327,6 +329,8 @@ static int alloc_program(govL_ctx *c) {
     p->setglob = carve(&cur, p->nsetglob * sizeof(gov_glob));
     p->waive = carve(&cur, p->nwaive * sizeof(govL_waive));
     p->rule_waive = carve(&cur, p->nrule * 4);
+    p->ncfg = carve(&cur, p->nncfg * sizeof(govL_ncfg));
+    p->rule_ncfg = carve(&cur, p->nrule * 4);
     return GOV_OK;
 }
 
@@ -1665,6 +1669,11 @@ static int verify_drifts(govL_ctx *c) {
         int e = verify_code(c, d->kind, d->code, d->ncode, 1);
         if (e) return e;
         next += d->ncode;
+        /* A threshold that is a limit (spec/language.md 4.5.1): the rule ends testing
+         * the statistic against it, and traces show the value in force. */
+        const govL_rule *r = &p->rule[d->rule];
+        uint32_t last = r->ncode ? p->code[r->code + r->ncode - 1] : 0;
+        d->thlimit = r->ncode && (last & 0xFF) == GOV_OP_TGTL ? last >> 16 : GOVB_NONE;
     }
     const char *why = "";
     uint32_t bad = 0;
@@ -1800,6 +1809,45 @@ static int load_waivers(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* NOTIFYCFG (spec/bytecode.md): rules ascending, each a rule that is not a gate's and
+ * notifies a channel; group_by a set of levels with a capacity of 1 without one and
+ * 1..GOVB_MAXCAP with one; group_wait and repeat_interval not negative, one of them
+ * positive; the reserved word zero. */
+static int load_notifycfg(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_NOTIFYCFG);
+    for (uint32_t i = 0; i < p->nrule; i++) p->rule_ncfg[i] = GOVB_NONE;
+    for (uint32_t i = 0; i < p->nncfg; i++, s += GOVB_NC_SIZE) {
+        uint64_t at = c->off[GOVB_S_NOTIFYCFG] + (uint64_t)GOVB_NC_SIZE * i;
+        govL_ncfg n = {rd32(s), rd32(s + 4), rd32(s + 8), GOVB_NONE, (int64_t)rd64(s + 16), (int64_t)rd64(s + 24), 0, 0};
+        if (n.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "notify setting %u: rule %u out of range", i, n.rule);
+        if (i > 0 && n.rule <= p->ncfg[i - 1].rule)
+            return fail(c, GOV_EVALUE, at, "notify setting %u: rules not strictly ascending", i);
+        if (p->rule_gate[n.rule] != GOVB_NONE)
+            return fail(c, GOV_EVALUE, at, "notify setting %u: rule %u is a gate", i, n.rule);
+        if (p->rule[n.rule].nnotify == 0)
+            return fail(c, GOV_EVALUE, at, "notify setting %u: rule %u notifies no channel", i, n.rule);
+        if (n.group_by > 15) return fail(c, GOV_EVALUE, at + 4, "notify setting %u: group_by 0x%x not a set of levels", i,
+                                         n.group_by);
+        if (n.group_by ? n.capacity == 0 || n.capacity > GOVB_MAXCAP : n.capacity != 1)
+            return fail(c, GOV_EBOUNDS, at + 8, "notify setting %u: capacity %u out of range", i, n.capacity);
+        if (rd32(s + 12)) return fail(c, GOV_EVALUE, at + 12, "notify setting %u: reserved word not zero", i);
+        if (n.wait < 0 || n.repeat < 0 || (n.wait == 0 && n.repeat == 0))
+            return fail(c, GOV_EVALUE, at + 16, "notify setting %u: group_wait and repeat_interval must not be negative, "
+                        "and one positive", i);
+        for (uint32_t l = 0; l < 4; l++)
+            if (n.group_by >> l & 1) n.level = l;
+        p->ncfg[i] = n;
+        p->rule_ncfg[n.rule] = i;
+    }
+    const char *why = "";
+    uint32_t bad = 0;
+    if (!govN_prepare(p, &why, &bad))
+        return fail(c, GOV_EVALUE, c->off[GOVB_S_NOTIFYCFG] + (uint64_t)GOVB_NC_SIZE * bad, "notify setting %u: %s", bad,
+                    why);
+    return GOV_OK;
+}
+
 int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err) {
     if (out) *out = NULL;
     if (err && !GOVV_SIZED(err, GOVV_V1_ERROR)) return GOV_EMISUSE;
@@ -1844,6 +1892,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = load_sustained(&c);
     if (!e) e = verify_drifts(&c);
     if (!e) e = load_waivers(&c);
+    if (!e) e = load_notifycfg(&c);
     if (!e) e = build_xcode(&c);
     if (!e) e = load_guards(&c);
     if (!e) e = load_meta(&c);

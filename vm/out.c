@@ -610,7 +610,7 @@ static void put_drift(govO_buf *b, const gov_vm *vm, uint32_t di) {
     if (dr->has) govO_double(b, dr->v);
     else govO_puts(b, "null");
     govO_puts(b, ",\"threshold\":");
-    govO_double(b, d->threshold);
+    govO_double(b, d->thlimit == GOVB_NONE ? d->threshold : vm->lcache[d->thlimit].v.f);
     govO_puts(b, ",\"baseline_n\":");
     put_u64(b, dr->nb);
     govO_puts(b, ",\"current_n\":");
@@ -695,6 +695,36 @@ static void put_run(govO_buf *b, const govV_runsnap *r, const char *id, uint32_t
 
 /* One action (spec/trace.md §2 and §6). Notifications keep their first form; the
  * others list what a host needs to deliver them without the policy. */
+/* A notification of a rule with notification settings (spec/language.md §4.8, spec/
+ * trace.md §10), after its type: the channel, the rule, its group and, for one
+ * delivered, how many findings it covers since when; for one held, why and until when. */
+static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
+    const gov_program *p = vm->p;
+    const govL_chan *ch = &p->chan[a->channel];
+    govO_puts(b, ",\"channel\":");
+    govO_jstr(b, p->str[ch->name], p->strlen_[ch->name]);
+    static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
+    govO_printf(b, ",\"kind\":\"%s\",\"target\":", kinds[ch->kind]);
+    govO_jstr(b, p->str[ch->target], p->strlen_[ch->target]);
+    govO_puts(b, ",\"rule\":");
+    govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
+    govO_printf(b, ",\"severity\":\"%s\",\"group\":", sev_names[a->severity]);
+    govO_jstr(b, vm->kpool + a->koff, a->klen);
+    if (a->type == GOV_ACT_NOTIFY) {
+        govO_printf(b, ",\"grouped\":%u,\"since\":", a->approvals);
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
+    } else {
+        govO_puts(b, ",\"until\":");
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
+    }
+    if (a->reason) govO_printf(b, ",\"reason\":\"%s\"", govG_reason(a->reason));
+    govO_puts(b, ",\"at\":");
+    govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
+    govO_puts(b, ",\"policy_id\":\"");
+    govO_puts(b, p->id);
+    govO_puts(b, "\"}");
+}
+
 static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
     const gov_program *p = vm->p;
@@ -723,6 +753,10 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_puts(b, ",\"policy_id\":\"");
         govO_puts(b, p->id);
         govO_puts(b, "\"}");
+        return;
+    }
+    if (GOVV_GROUPED(a)) {
+        put_grouped(b, vm, a);
         return;
     }
     if (a->gate != GOVB_NONE) {
@@ -844,6 +878,18 @@ static void put_host_errors(govO_buf *b, const gov_vm *vm, const gov_decision *d
     if (d->nherr) govO_put(b, "]", 1);
 }
 
+/* "GOV_EJSON" for GOV_EJSON: the name of a code, as the JSON forms give it. */
+const char *govO_code_name(int code) {
+    static const struct { int code; const char *name; } names[] = {
+#define GOV_X(name, num, msg) {num, #name},
+        GOV_CODES(GOV_X)
+#undef GOV_X
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].code == code) return names[i].name;
+    return "GOV_E?";
+}
+
 static void put_status(govO_buf *b, const gov_decision *d) {
     if (d->status == GOV_OK) {
         govO_puts(b, ",\"status\":\"ok\",\"verdict\":\"");
@@ -853,16 +899,8 @@ static void put_status(govO_buf *b, const gov_decision *d) {
         if (d->run.has) put_run(b, &d->run, d->vm->kpool + d->run_koff, d->run_klen);
         return;
     }
-    static const struct { int code; const char *name; } names[] = {
-#define GOV_X(name, num, msg) {num, #name},
-        GOV_CODES(GOV_X)
-#undef GOV_X
-    };
-    const char *name = "GOV_E?";
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].code == d->status) name = names[i].name;
     govO_puts(b, ",\"status\":\"error\",\"verdict\":null,\"error\":{\"code\":\"");
-    govO_puts(b, name);
+    govO_puts(b, govO_code_name(d->status));
     govO_puts(b, "\",\"message\":");
     govO_jstr(b, d->error, strlen(d->error));
     govO_put(b, "}", 1);
@@ -883,9 +921,17 @@ static void put_waived(govO_buf *b, const gov_vm *vm, uint32_t wi) {
 
 int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len) {
     if (!d || !d->vm || !len) return GOV_EMISUSE;
+    govO_buf b = {buf, buf ? cap : 0, 0};
+    govO_decision(&b, d, 0);
+    return govO_finish(&b, len);
+}
+
+/* The decision object (spec/trace.md §2). in_set: a member's decision in a policy set's
+ * (§10), whose findings each begin with "policy". */
+void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
     const gov_vm *vm = d->vm;
     const gov_program *p = vm->p;
-    govO_buf b = {buf, buf ? cap : 0, 0};
+    govO_buf b = *bp;
     govO_put(&b, "{", 1);
     put_head(&b, vm);
     put_status(&b, d);
@@ -894,7 +940,13 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
         const govV_finding *f = &vm->find[i];
         const govL_rule *r = &p->rule[f->rule];
         if (i) govO_put(&b, ",", 1);
-        govO_puts(&b, "{\"rule\":");
+        govO_put(&b, "{", 1);
+        if (in_set) {
+            govO_puts(&b, "\"policy\":");
+            govO_jstr(&b, p->str[p->name], p->strlen_[p->name]);
+            govO_put(&b, ",", 1);
+        }
+        govO_puts(&b, "\"rule\":");
         govO_jstr(&b, p->str[r->name], p->strlen_[r->name]);
         govO_printf(&b, ",\"severity\":\"%s\",\"verdict\":\"%s\",", sev_names[r->severity], verd_names[r->verdict]);
         put_at(&b, p, r->file, r->line, r->col);
@@ -956,7 +1008,7 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
     put_rule_events(&b, vm);
     put_drift_events(&b, vm);
     govO_put(&b, "}", 1);
-    return govO_finish(&b, len);
+    *bp = b;
 }
 
 /* ---------------------------------------------------------------- for bindings */

@@ -1,7 +1,8 @@
 /* state.c: saving and restoring a VM's persistent state (spec/state.md).
  *
  * The state is the clock, the record counter, the pending gates, the running
- * escalations, the windows (window.c), the sustained rules and the drifts (drift.c). It is written field by
+ * escalations, the windows (window.c), the sustained rules, the drifts (drift.c), the
+ * held runs (run.c) and the notification groups (notify.c). It is written field by
  * field in little-endian order (never as a memory image: no padding, no pointers, no
  * host byte order), bound to the policy id, and split
  * into sections that each carry an XXH3-64 checksum. A state file is as untrusted as a
@@ -30,14 +31,16 @@
 #define ST_HEADER  64u          /* magic 8, version 4, nsections 4, policy id 32, length 8, checksum 8 */
 #define ST_SECHDR  24u          /* tag 4, count 4, payload length 8, checksum 8 */
 #define ST_NSECT   3u           /* the sections every state has; the others depend on the program */
-#define ST_MAXSECT 8u
+#define ST_MAXSECT 9u
 #define ST_CLOCK   16u          /* records 8, now 8 */
 #define ST_GATE    56u          /* + key: gate 4, slot 4, id 8, opened 8, deadline 8, keylen 4, 0 4,
                                    approved 8, excluded 8 */
 #define ST_ESC     56u          /* + key: esc 4, slot 4, id 8, started 8, src_gate 4, src 4, step 4,
                                    round 4, severity 4, keylen 4, 0 8 */
-enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_WINDOWS = 4, TAG_RULES = 5, TAG_DRIFTS = 6, TAG_RUNS = 7 };
-static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES", "DRIFTS", "RUNS"};
+enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_WINDOWS = 4, TAG_RULES = 5, TAG_DRIFTS = 6, TAG_RUNS = 7,
+       TAG_NOTIFY = 8 };
+static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES", "DRIFTS", "RUNS",
+                                        "NOTIFY"};
 
 /* The section tags a state of program p has, in order; returns how many. */
 static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
@@ -49,6 +52,7 @@ static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
     if (p->nsus) tags[n++] = TAG_RULES;
     if (p->ndrift) tags[n++] = TAG_DRIFTS;
     if (p->ngate) tags[n++] = TAG_RUNS;
+    if (p->nncfg) tags[n++] = TAG_NOTIFY;
     return n;
 }
 
@@ -70,7 +74,7 @@ size_t gov_state_bound(const gov_program *p) {
     uint32_t tags[ST_MAXSECT];
     return ST_HEADER + tags_of(p, tags) * ST_SECHDR + ST_CLOCK + (size_t)p->gate_slots * (ST_GATE + GOVV_KEYMAX) +
            (size_t)p->esc_slots * (ST_ESC + GOVV_KEYMAX) + govR_bound(p) + windows_bound(p) + govT_bound(p) +
-           (size_t)p->gate_slots * (GOVU_SAVED + GOVV_KEYMAX);
+           (size_t)p->gate_slots * (GOVU_SAVED + GOVV_KEYMAX) + govN_bound(p);
 }
 
 static size_t saved_size(const gov_vm *vm) {
@@ -81,7 +85,8 @@ static size_t saved_size(const gov_vm *vm) {
         if (vm->pg[i].used) n += ST_GATE + vm->pg[i].keylen;
     for (uint32_t i = 0; i < p->esc_slots; i++)
         if (vm->re[i].used) n += ST_ESC + vm->re[i].keylen;
-    return n + (p->nwin ? govW_saved_size(vm) : 0) + (p->ndrift ? govT_saved_size(vm) : 0) + govU_saved_size(vm->runs);
+    return n + (p->nwin ? govW_saved_size(vm) : 0) + (p->ndrift ? govT_saved_size(vm) : 0) + govU_saved_size(vm->runs) +
+           (p->nncfg ? govN_saved_size(vm) : 0);
 }
 
 /* Close a section begun at b + at (its header) whose payload ends at b + end. */
@@ -176,6 +181,12 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
         at = n, n += ST_SECHDR;
         n += govU_save(vm->runs, b + n);
         seal(b, at, n, TAG_RUNS, vm->runs->n);
+    }
+
+    if (p->nncfg) {
+        at = n, n += ST_SECHDR;
+        n += govN_save(vm, b + n);
+        seal(b, at, n, TAG_NOTIFY, p->nncfg);
     }
     return GOV_OK;
 }
@@ -399,6 +410,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
         rc = govV_fail(vm, GOV_ESECTION, "state: DRIFTS section has %u drifts, the policy %u", scount[TAG_DRIFTS],
                        p->ndrift);
     if (rc == GOV_OK && p->ndrift) rc = govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 0);
+    if (rc == GOV_OK && p->nncfg) rc = govN_load(vm, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 0);
     if (rc != GOV_OK) return rc;
     /* Pass 2: replace the state. Cannot fail: pass 1 checked the same bytes. The latest
      * decision's trace, if not rendered yet, could no longer be (spec/trace.md §3). */
@@ -416,6 +428,8 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (p->nwin) govW_load(vm, sec[TAG_WINDOWS], slen[TAG_WINDOWS], 1);
     govT_init(vm);
     if (p->ndrift) govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 1);
+    govN_init(vm);
+    if (p->nncfg) govN_load(vm, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 1);
     vm->state->ngates = scount[TAG_GATES];
     vm->state->nescs = scount[TAG_ESCS];
     govG_recompute_due(vm);

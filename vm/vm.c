@@ -85,7 +85,7 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
      * rules (sustain.c), windows (window.c), drifts (drift.c), held runs (run.c). */
     l->state_size = sizeof(govV_core) + (size_t)p->gate_slots * sizeof(govV_pgate) +
                     (size_t)p->esc_slots * sizeof(govV_resc) + p->sus_state + p->win_state + p->drift_state +
-                    govU_size(p->gate_slots);
+                    govU_size(p->gate_slots) + (p->nncfg ? (size_t)p->nncfg * 8 + p->ncfg_state : 0);
     l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
@@ -116,15 +116,21 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
      * transition on the record, and per state a clear on the clock (sustain.c). */
     size_t sus_slots = 0;
     for (uint32_t i = 0; i < p->nsus; i++) sus_slots += p->sus[i].capacity;
+    /* Per notification group slot, a delivery on the clock to each of its rule's
+     * channels, and per rule with groups an eviction's delivery (notify.c). */
+    size_t ncfg_acts = 0;
+    for (uint32_t i = 0; i < p->nncfg; i++)
+        ncfg_acts += ((size_t)p->ncfg[i].capacity + 1) * p->rule[p->ncfg[i].rule].nnotify;
     l->act_cap = (size_t)p->max_actions + 2 * gated + 2 * (size_t)p->gate_slots +
-                 2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2 + p->nsus + sus_slots;
+                 2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2 + p->nsus + sus_slots + ncfg_acts;
     l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
     l->kc = n;      n += al16(((size_t)p->gate_slots + p->esc_slots) * sizeof(govV_kcache));
     /* Keys copied for this event's actions: once per slot lifetime, once per finding
      * that can open a gate or start an escalation, once per window or drift (an
      * eviction), twice per sustained rule (an eviction and a transition). */
     l->kpool_cap = (2 * ((size_t)p->gate_slots + p->esc_slots) + 2 * gated + 2 + p->nwin + p->ndrift +
-                    2 * (size_t)p->nsus + (p->ngate ? gated + 1 : 0)) * GOVV_KEYMAX; /* and requesters, a run's id */
+                    2 * (size_t)p->nsus + (p->ngate ? gated + 1 : 0) + /* and requesters, a run's id */
+                    (size_t)p->ncfg_slots + 2 * (size_t)p->nncfg) * GOVV_KEYMAX; /* and notification groups */
     l->kpool = n;   n += al16(l->kpool_cap);
     /* Per record: each window's value and events, then each sustained rule's key. */
     l->wrec = n;    n += al16((size_t)p->nwin * sizeof(govV_wrec) + (size_t)p->nsus * sizeof(govV_srec));
@@ -202,6 +208,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->drec = (govT_rec *)(void *)(base + l.drec);
     vm->rdue = (int64_t *)(void *)(base + l.rdue);
     govR_init(vm);
+    govN_init(vm); /* the last part of the state block, after the held runs (govN_block) */
     vm->kscratch = (uint32_t *)(void *)(base + l.kscratch);
     govW_init(vm);
     govT_init(vm);
@@ -993,6 +1000,12 @@ static const gov_decision *evaluate(gov_vm *vm) {
             /* A sustained rule notifies and escalates when it starts firing, not again
              * on each record while it fires. */
             uint32_t nn = again || waived ? 0 : r->nnotify;
+            /* A rule with notification settings (spec/language.md §4.8): its group
+             * delivers at once or holds the notifications (notify.c). */
+            if (nn && p->nncfg && p->rule_ncfg[ri] != GOVB_NONE) {
+                govN_notify(vm, ri, d->nfind, now);
+                nn = 0;
+            }
             for (uint32_t n = 0; n < nn; n++) {
                 govV_action *a = &vm->act[d->nact++];
                 memset(a, 0, sizeof *a);
@@ -1015,6 +1028,11 @@ static const gov_decision *evaluate(gov_vm *vm) {
                     govG_fired(vm, d->nfind - 1, now);
             }
         }
+        /* A drift's threshold from a limit: the trace shows the value in force, even when
+         * too few samples ended the rule before it read it (resolved once a record). */
+        if (p->rule_drift[ri] != GOVB_NONE && p->drift[p->rule_drift[ri]].thlimit != GOVB_NONE &&
+            vm->match_epoch != vm->epoch)
+            govV_resolve(vm);
         /* A rule that must not run again: the trace keeps what it showed. */
         if (r->flags & GOVL_RULE_SLOW) keep_for_trace(vm, ri, stopped ? 2 : fired != 0);
     }
@@ -1255,8 +1273,8 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->type_name = govG_type_name(a->type);
     out->gate = a->gate != GOVB_NONE ? p->str[p->rule[p->gate[a->gate].rule].name] : NULL;
     out->escalation = a->esc != GOVB_NONE ? p->str[p->esc[a->esc].name] : NULL;
-    if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_RULE_FIRING && a->type != GOV_ACT_RULE_CLEARED &&
-        (a->id || a->type != GOV_ACT_GATE_BLOCKED))
+    if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_NOTIFY_HELD && a->type != GOV_ACT_RULE_FIRING &&
+        a->type != GOV_ACT_RULE_CLEARED && (a->id || a->type != GOV_ACT_GATE_BLOCKED))
         snprintf(out->id, sizeof out->id, "%016llx", (unsigned long long)a->id);
     uint32_t klen;
     out->key = govR_key(vm, a, &klen);
@@ -1266,19 +1284,21 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->outcome = a->outcome ? govG_outcome(a->outcome) : NULL;
     out->reason = a->reason ? govG_reason(a->reason) : NULL;
     out->at = a->at;
-    out->deadline = a->deadline;
+    out->deadline = a->type == GOV_ACT_NOTIFY ? 0 : a->deadline; /* notify_held: until when */
     out->since = a->type == GOV_ACT_RULE_FIRING || a->type == GOV_ACT_RULE_CLEARED ? a->deadline : 0;
     out->step = a->type == GOV_ACT_ESC_STEP ? (int)a->step : 0;
     out->round = (int)a->round;
     out->skipped = (int)a->skipped;
     out->policy_id = p->id;
-    out->approvals = (int)a->approvals;
+    out->approvals = GOVV_GROUPED(a) ? 0 : (int)a->approvals;
     out->quorum = (int)a->quorum;
     out->requester = a->rlen ? vm->kpool + a->roff : NULL;
     out->requester_len = a->rlen;
     out->has_run = a->run.has;
     out->run.size = sizeof out->run;
     if (a->run.has) run_out(&a->run, vm->kpool + a->koff, a->klen, &out->run);
+    out->grouped = (int)GOVV_GROUPED(a);
+    out->first = a->type == GOV_ACT_NOTIFY && out->grouped ? a->deadline : 0;
     GOVV_PUT(dst, res);
     return GOV_OK;
 }

@@ -117,6 +117,23 @@ static void program_cases(void)
     T(gov_program_load, "NULL err is allowed", gov_program_load("x", 1, &out, NULL) != GOV_OK && !out);
     T(gov_program_load, "an err whose size is too small",
       (err.size = 4, gov_program_load("x", 1, &out, &err) == GOV_EMISUSE && !out && err.size == 4));
+    T(gov_program_load_limits, "NULL bytes with a length",
+      gov_program_load_limits(NULL, 10, "{}", 2, NULL, &out, &err) == GOV_EMISUSE && !out && err.code == GOV_EMISUSE);
+    T(gov_program_load_limits, "NULL limits with a length",
+      gov_program_load_limits("x", 1, NULL, 2, NULL, &out, &err) == GOV_EMISUSE && !out);
+    T(gov_program_load_limits, "NULL out", gov_program_load_limits("x", 1, "{}", 2, NULL, NULL, &err) == GOV_EMISUSE);
+    T(gov_program_load_limits, "NULL err and NULL name are allowed",
+      gov_program_load_limits("x", 1, "{}", 2, NULL, &out, NULL) != GOV_OK && !out);
+    T(gov_program_load_limits, "an err whose size is too small",
+      (err.size = 4, gov_program_load_limits("x", 1, "{}", 2, NULL, &out, &err) == GOV_EMISUSE && !out && err.size == 4));
+    T(gov_override_count, "NULL program", gov_override_count(NULL) == 0);
+    T(gov_override_describe, "NULL program, NULL out, index -1 and count, size too small", ({
+          gov_override_info oi = {.size = sizeof oi};
+          int n = gov_override_count(P);
+          gov_override_describe(NULL, 0, &oi) == GOV_EMISUSE && gov_override_describe(P, 0, NULL) == GOV_EMISUSE &&
+              gov_override_describe(P, -1, &oi) == GOV_EMISUSE && gov_override_describe(P, n, &oi) == GOV_EMISUSE &&
+              (oi.size = 4, gov_override_describe(P, 0, &oi) == GOV_EMISUSE);
+      }));
     T(gov_program_free, "NULL", (gov_program_free(NULL), 1));
     T(gov_program_name, "NULL program", gov_program_name(NULL) == NULL);
     T(gov_program_id, "NULL program", gov_program_id(NULL) == NULL);
@@ -443,6 +460,74 @@ static void decision_cases(void)
     T(gov_decision_trace, "NULL out pointers", gov_decision_trace(D, NULL, &len) == GOV_EMISUSE && gov_decision_trace(D, &t, NULL) == GOV_EMISUSE);
 }
 
+/* ---------------------------------------------------------------- policy sets */
+
+static gov_vm *VM2;
+
+static void set_cases(void)
+{
+    gov_vm *two[2] = {VM, VM2}, *same[2] = {VM, VM}, *hole[2] = {VM, NULL};
+    gov_vm *many[GOV_SET_MAX + 1];
+    for (int i = 0; i <= GOV_SET_MAX; i++)
+        many[i] = i % 2 ? VM2 : VM;
+    const gov_decision *ds[GOV_SET_MAX + 1];
+    gov_set_result r = {.size = sizeof r};
+    char buf[8192];
+    size_t len;
+    /* Refused before anything is evaluated: the VMs' clocks do not move. */
+#define UNMOVED(EXPR) ({ int64_t t0_ = gov_vm_now(VM), t1_ = gov_vm_now(VM2); (EXPR) && gov_vm_now(VM) == t0_ && gov_vm_now(VM2) == t1_; })
+    static const char LATE[] = "{\"at\":\"2027-06-01T00:00:00Z\",\"agent\":\"a\",\"output\":\"x\"}";
+    T(gov_set_eval_json, "NULL VMs, decisions or result; no VM, too many; nothing evaluated",
+      UNMOVED(gov_set_eval_json(NULL, 2, LATE, sizeof LATE - 1, 1, ds, &r) == GOV_EMISUSE &&
+              gov_set_eval_json(two, 2, LATE, sizeof LATE - 1, 1, NULL, &r) == GOV_EMISUSE &&
+              gov_set_eval_json(two, 2, LATE, sizeof LATE - 1, 1, ds, NULL) == GOV_EMISUSE &&
+              gov_set_eval_json(two, 0, LATE, sizeof LATE - 1, 1, ds, &r) == GOV_EMISUSE &&
+              gov_set_eval_json(many, GOV_SET_MAX + 1, LATE, sizeof LATE - 1, 1, ds, &r) == GOV_EMISUSE));
+    T(gov_set_eval_json, "a NULL member, the same VM twice, a result of size 0: nothing evaluated",
+      UNMOVED(gov_set_eval_json(hole, 2, LATE, sizeof LATE - 1, 1, ds, &r) == GOV_EMISUSE &&
+              gov_set_eval_json(same, 2, LATE, sizeof LATE - 1, 1, ds, &r) == GOV_EMISUSE &&
+              ({ gov_set_result z = {0}; gov_set_eval_json(two, 2, LATE, sizeof LATE - 1, 1, ds, &z) == GOV_EMISUSE && z.status == 0; })));
+    T(gov_set_eval_json, "NULL text with a length: every member's error decision, the set's error",
+      gov_set_eval_json(two, 2, NULL, 5, 1, ds, &r) == GOV_OK && r.status == GOV_EMISUSE && r.failed == 0 &&
+          r.decided_by == -1 && misuse_dec(ds[0]) && misuse_dec(ds[1]));
+    T(gov_set_eval_json, "two members: the most restrictive verdict, the first member decided", ({
+          int rc = gov_set_eval_json(two, 2, REC, sizeof REC - 1, 3, ds, &r);
+          rc == GOV_OK && r.status == GOV_OK && r.verdict == GOV_BLOCK && r.decided_by == 0 && r.applied == 2 &&
+              r.failed == -1 && gov_decision_verdict(ds[1]) == GOV_BLOCK;
+      }));
+    T(gov_set_tick, "NULL VMs, decisions or result, a NULL member, the same VM twice, n 0",
+      UNMOVED(gov_set_tick(NULL, 2, INT64_MAX / 2, ds, &r) == GOV_EMISUSE &&
+              gov_set_tick(two, 2, INT64_MAX / 2, NULL, &r) == GOV_EMISUSE &&
+              gov_set_tick(two, 2, INT64_MAX / 2, ds, NULL) == GOV_EMISUSE &&
+              gov_set_tick(hole, 2, INT64_MAX / 2, ds, &r) == GOV_EMISUSE &&
+              gov_set_tick(same, 2, INT64_MAX / 2, ds, &r) == GOV_EMISUSE &&
+              gov_set_tick(two, 0, INT64_MAX / 2, ds, &r) == GOV_EMISUSE));
+    T(gov_set_tick, "a tick: allow, every member applied",
+      gov_set_tick(two, 2, 0, ds, &r) == GOV_OK && r.status == GOV_OK && r.verdict == GOV_ALLOW && r.applied == 2 &&
+          r.decided_by == -1);
+    gov_set_eval_json(two, 2, REC, sizeof REC - 1, 3, ds, &r);
+    T(gov_set_json, "NULL decisions, result or len; n 0 or too many",
+      gov_set_json(NULL, 2, &r, buf, sizeof buf, &len) == GOV_EMISUSE &&
+          gov_set_json(ds, 2, NULL, buf, sizeof buf, &len) == GOV_EMISUSE &&
+          gov_set_json(ds, 2, &r, buf, sizeof buf, NULL) == GOV_EMISUSE &&
+          gov_set_json(ds, 0, &r, buf, sizeof buf, &len) == GOV_EMISUSE &&
+          gov_set_json(ds, GOV_SET_MAX + 1, &r, buf, sizeof buf, &len) == GOV_EMISUSE);
+    T(gov_set_json, "a NULL decision or one of no VM",
+      ({ const gov_decision *b[2] = {ds[0], NULL}; gov_set_json(b, 2, &r, buf, sizeof buf, &len) == GOV_EMISUSE; }) &&
+          ({ const gov_decision *b[2] = {ds[0], MISUSE}; gov_set_json(b, 2, &r, buf, sizeof buf, &len) == GOV_EMISUSE; }));
+    T(gov_set_json, "a result of size 0 or with indexes out of range",
+      ({ gov_set_result z = r; z.size = 0; gov_set_json(ds, 2, &z, buf, sizeof buf, &len) == GOV_EMISUSE; }) &&
+          ({ gov_set_result z = r; z.decided_by = 2; gov_set_json(ds, 2, &z, buf, sizeof buf, &len) == GOV_EMISUSE; }) &&
+          ({ gov_set_result z = r; z.status = GOV_EJSON; z.failed = -1; gov_set_json(ds, 2, &z, buf, sizeof buf, &len) == GOV_EMISUSE; }));
+    T(gov_set_json, "NULL buf or no room: GOV_ESPACE with the length, then the line",
+      gov_set_json(ds, 2, &r, NULL, 0, &len) == GOV_ESPACE && len > 0 && len < sizeof buf &&
+          gov_set_json(ds, 2, &r, buf, 1, &len) == GOV_ESPACE && buf[0] == 0 &&
+          gov_set_json(ds, 2, &r, buf, sizeof buf, &len) == GOV_OK && strlen(buf) == len &&
+          ({ static const char W[] = "{\"set\":[\"bad_args\",\"bad_args\"],\"line\":3,\"status\":\"ok\",\"verdict\":\"block\",\"decided_by\":\"bad_args\",\"applied\":2,";
+             strncmp(buf, W, sizeof W - 1) == 0; }));
+#undef UNMOVED
+}
+
 /* ---------------------------------------------------------------- libgovc */
 
 static void compiler_cases(void)
@@ -563,10 +648,16 @@ int main(void)
     gov_compiler_add_source(C2, "bad.gov", "policy p\nrule r {", 17);
     gov_compiler_check(C2);
     MISUSE = gov_eval(NULL);
+    static unsigned char arena2[1 << 20];
+    if (gov_vm_init(P, NULL, arena2, sizeof arena2, &VM2) != GOV_OK) {
+        printf("not ok - badargs: set-up of a second VM\n");
+        return 1;
+    }
 
     program_cases();
     vm_cases();
     decision_cases();
+    set_cases();
     CB = C;
     C = C2;
     compiler_cases();

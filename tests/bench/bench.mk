@@ -30,6 +30,13 @@ $(BENCH_DIR)/peer-luajit: tests/bench/luapeer.c tests/bench/common.h | $(BENCH_D
 	$(CC) $(BENCH_CFLAGS) -DPEER_NAME='"luajit"' $$(pkg-config --cflags luajit) -o $@ tests/bench/luapeer.c \
 	    -l:liblua5.1-cjson.a $$(pkg-config --libs luajit) -lm
 
+# Alert hygiene (issue 24.2): notifications per rule and channel over eight days of
+# generated history, before and after policies/agent_alerts' notification settings.
+.PHONY: bench-alerts
+bench-alerts: $(BUILD)/govc
+	@mkdir -p $(BENCH_DIR)
+	@/usr/bin/python3 tests/alerts/history.py --days 8 $(BUILD)/govc | tee $(BENCH_DIR)/alerts.txt
+
 .PHONY: bench
-bench: $(BUILD)/govc $(BENCH_DIR)/evalbench $(BENCH_DIR)/peer-lua54 $(BENCH_DIR)/peer-luajit
+bench: bench-alerts $(BUILD)/govc $(BENCH_DIR)/evalbench $(BENCH_DIR)/peer-lua54 $(BENCH_DIR)/peer-luajit
 	@python3 tests/bench/run.py --build $(BUILD) --out $(BENCH_DIR)

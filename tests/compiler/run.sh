@@ -86,9 +86,9 @@ sed -n 4p policies/payments/events.jsonl >"$tmp/approve.json"
 check "explain-state-approve" "$GOVC" explain -p policies/payments --state "$tmp/pay.st" "$tmp/approve.json"
 check "explain-state-missing" "$GOVC" explain -p policies/payments --state "$tmp/nothere.st" "$tmp/approve.json"
 
-# One policy per command until policy sets exist: a second -p (or --policy, --against)
-# is a usage error, never a silent choice of the last one.
-check "run-two-policies" "$GOVC" run -p policies/payments -p policies/support policies/support/records.jsonl
+# explain and replay take one policy (per side): a second -p (or --policy, --against) is
+# a usage error, never a silent choice of the last one. govc run takes a policy set
+# (tests/pset).
 check "explain-two-policies" "$GOVC" explain -p policies/payments --policy policies/support "$tmp/one.json"
 check "replay-two-policies" "$GOVC" replay --policy policies/payments -p policies/support policies/support/records.jsonl
 check "replay-two-against" "$GOVC" replay -p policies/support --against policies/support --against policies/payments policies/support/records.jsonl

@@ -31,6 +31,10 @@ check sets-fail-on-loosen "$GOVC" diff --fail-on loosen --format json "$here/set
 check drift-for-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/drift_for/old.gov" "$here/drift_for/new.gov"
 # Waivers (issue 24.3): added or extended loosens, removed or shortened tightens.
 check waivers-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/waivers/old.gov" "$here/waivers/new.gov"
+# Notification settings (issue 24.2): a longer group_wait or repeat_interval, or coarser
+# groups, loosen; shorter or finer tighten (spec/language.md §9).
+check alerting-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/alerting/old.gov" "$here/alerting/new.gov"
+check alerting-reverse "$GOVC" diff --fail-on loosen "$here/alerting/new.gov" "$here/alerting/old.gov"
 check setrule-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/setrule/old.gov" "$here/setrule/new.gov"
 check setrule-reverse "$GOVC" diff --fail-on loosen "$here/setrule/new.gov" "$here/setrule/old.gov"
 check policy-removed "$GOVC" diff policies/ policies/support

@@ -291,7 +291,9 @@ def batch_lanes():
             logf = os.path.join(TMP, "lanes-%s-%s.log" % (policy, threads))
             g = Govd("-p", "policies/" + policy, "--partitions", "16", "--workers", "2", "--batch-threads", threads,
                      "--decision-log", logf)
-            st, out, _ = g.req("POST", "/v1/decide/%s/batch" % name, body)
+            c = g.conn(timeout=300)  # generous: make san runs this beside other suites
+            st, out, _ = g.req("POST", "/v1/decide/%s/batch" % name, body, conn=c)
+            c.close()
             g.stop()
             outs.append((st, out, logf))
         (st1, out1, _), (st3, out3, logf) = outs
@@ -328,7 +330,9 @@ def batch_lanes_reload():
     result = {}
 
     def batch():
-        result["r"] = g.req("POST", "/v1/decide/counter/batch", "\n".join(lines) + "\n", token=D)
+        c = g.conn(timeout=300)
+        result["r"] = g.req("POST", "/v1/decide/counter/batch", "\n".join(lines) + "\n", token=D, conn=c)
+        c.close()
     t = threading.Thread(target=batch)
     t.start()
     reloads = 0

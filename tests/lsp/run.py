@@ -622,6 +622,29 @@ def _():
     assert c.close() == 0
 
 
+@case("hover on a set limit: its members, and per scope the set in force and where it comes from")
+def _():
+    c = started()
+    text = open(PERMS, encoding="utf-8").read()
+    u = c.open(PERMS)
+    c.diagnostics(u)
+
+    def hover(needle, d):
+        return c.request("textDocument/hover", {"textDocument": {"uri": u},
+                                                "position": pos(text, needle, 0, d)})["result"]["contents"]["value"]
+    v = hover("allowlist allowed_tools", 12)
+    assert 'allowlist allowed_tools = ["search", "kb_lookup", "kb_*", "refund", "send_email", "run_sql"]' in v, v
+    assert '| tenant "acme" / project "billing" | ["search", "kb_lookup", "refund"] | project "billing", ' \
+           'permissions.gov:29 |' in v, v
+    assert '| tenant "acme" / project "billing" / agent "triage-bot" | ["kb_lookup"] | agent "triage-bot"' in v, v
+    v = hover("denylist denied_data", 11)
+    assert 'denylist denied_data = ["secrets", "credentials"]' in v and "superset" in v, v
+    assert '| tenant "acme" / project "billing" | ["secrets", "credentials", "pii"] | tenant "acme", ' \
+           'permissions.gov:26 (inherited) |' in v, v
+    assert "?" not in v.split("```")[-1], v
+    assert c.close() == 0
+
+
 # ------------------------------------------------------------------ workspace symbols
 
 @case("workspace symbols: the declarations of every open policy, fuzzy-matched, with their policy; "

@@ -328,3 +328,33 @@ EXPORT(govjs_state_save) long govjs_state_save(govjs_vm *h, const gov_program *p
 EXPORT(govjs_state_load) int govjs_state_load(govjs_vm *h, const void *bytes, size_t len) {
     return gov_state_load(h->vm, bytes, len);
 }
+
+/* ---------------------------------------------------------------- policy sets */
+
+/* A policy set (vm/gov.h §6, spec/trace.md §11) over n VMs of this instance: evaluate one
+ * JSON line on each and write the set's decision (gov_set_json) into set_out. Returns
+ * its length, -1 out of memory, or -2 when the set refused its members (a bad handle,
+ * the same VM twice, n out of range). */
+static jbuf set_out;
+EXPORT(govjs_set_out_ptr) const char *govjs_set_out_ptr(void) { return set_out.p; }
+EXPORT(govjs_set_eval_json) long govjs_set_eval_json(govjs_vm *const *hs, size_t n, const char *json, size_t len,
+                                                     double lineno) {
+    gov_vm *vms[GOV_SET_MAX];
+    const gov_decision *ds[GOV_SET_MAX];
+    if (!hs || n == 0 || n > GOV_SET_MAX) return -2;
+    for (size_t i = 0; i < n; i++) {
+        if (!hs[i]) return -2;
+        vms[i] = hs[i]->vm;
+    }
+    gov_set_result r = {.size = sizeof r};
+    uint64_t line = lineno > 0 ? (uint64_t)lineno : 0;
+    if (gov_set_eval_json(vms, n, json, len, line, ds, &r) != GOV_OK) return -2;
+    size_t need = 0;
+    set_out.n = 0;
+    set_out.oom = 0;
+    if (!jb_reserve(&set_out, 4096)) return -1;
+    while (gov_set_json(ds, n, &r, set_out.p, set_out.cap, &need) == GOV_ESPACE)
+        if (!jb_reserve(&set_out, need + 1)) return -1;
+    set_out.n = need;
+    return (long)need;
+}

@@ -45,4 +45,9 @@ int govjs_limit(govjs_vm *h, int id, int value);
 long govjs_state_save(govjs_vm *h, const gov_program *p);
 int govjs_state_load(govjs_vm *h, const void *bytes, size_t len);
 
+/* Policy sets over VMs of this instance (vm/gov.h §6): the set's decision JSON is at
+ * govjs_set_out_ptr; -2 when the set refused its members. */
+long govjs_set_eval_json(govjs_vm *const *hs, size_t n, const char *json, size_t len, double lineno);
+const char *govjs_set_out_ptr(void);
+
 #endif

@@ -243,3 +243,28 @@ export class VM {
   loadState(bytes: Uint8Array): void;
   close(): void;
 }
+
+/** A policy set's decision (spec/trace.md §11): one per input, every member's inside. */
+export interface SetDecision {
+  set: string[];
+  line: number;
+  status: 'ok' | 'error';
+  verdict: Verdict | null;
+  /** The first member whose verdict is the set's; null for allow or an error. */
+  decided_by: string | null;
+  error?: { code: GovCode; message: string; policy: string };
+  applied: number;
+  /** Each member's decision; its findings each carry `policy`. */
+  decisions: Decision[];
+  [more: string]: unknown;
+}
+
+/** Several policies enforced together; the verdict is the most restrictive. */
+export class PolicySet {
+  static load(members: Array<Uint8Array | ArrayBuffer | ArrayBufferView>,
+              opts?: WasmSource & { vm?: VMOptions }): Promise<PolicySet>;
+  readonly policies: Policy[];
+  readonly vms: VM[];
+  /** Throws GovError (its `decision` the set's) when a member's decision is an error. */
+  evaluate(record: RecordInput, opts?: { line?: number }): SetDecision;
+}

@@ -269,7 +269,17 @@ export class Policy {
       else if (ArrayBuffer.isView(bytes)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       else throw new TypeError('Policy.load takes the bytes of a compiled policy (Uint8Array)');
     }
-    const inst = new Instance(govModule);
+    return Policy._loadInto(new Instance(govModule), bytes);
+  }
+
+  /** Load into an instance: the members of a PolicySet share one, so that libgov's set
+   * calls reach all their VMs. */
+  static _loadInto(inst, bytes) {
+    if (!(bytes instanceof Uint8Array)) {
+      if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+      else if (ArrayBuffer.isView(bytes)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      else throw new TypeError('Policy.load takes the bytes of a compiled policy (Uint8Array)');
+    }
     const p = inst.putBytes(bytes);
     const prog = inst.call('govjs_program_load', p, bytes.length);
     inst.call('govjs_free', p);
@@ -577,3 +587,64 @@ export class VM {
 }
 
 export { C_NAMES };
+
+// ---------------------------------------------------------------- policy sets
+
+/**
+ * Several policies enforced together (spec/trace.md §11): every record or event goes to
+ * each member's VM, the verdict is the most restrictive, `decided_by` names the policy
+ * that decided and each finding its `policy`. The combining is libgov's (gov_set_*); the
+ * members' programs share one wasm instance for it. `members` are compiled policies
+ * (Uint8Array); `opts.vm` the options of each member's VM (externs, limits, trace).
+ */
+export class PolicySet {
+  static async load(members, opts = {}) {
+    await initVM(opts);
+    if (!Array.isArray(members) || members.length < 1 || members.length > 64) {
+      throw new TypeError('PolicySet.load takes an array of 1 to 64 compiled policies');
+    }
+    const inst = new Instance(govModule);
+    const policies = members.map((bytes) => Policy._loadInto(inst, bytes));
+    return new PolicySet(inst, policies, opts.vm ?? {});
+  }
+
+  constructor(inst, policies, vmOpts) {
+    this._inst = inst;
+    /** The members' policies, in set order. */
+    this.policies = policies;
+    /** The members' VMs, in set order (save and restore state member by member). */
+    this.vms = policies.map((p) => new VM(p, vmOpts));
+    this._line = 0;
+    this._hs = inst.call('govjs_alloc', 4 * this.vms.length);
+    if (!this._hs) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+    this.vms.forEach((v, i) => inst.dv().setUint32(this._hs + 4 * i, v._h, true));
+    this._in = 0;
+    this._inCap = 0;
+  }
+
+  /**
+   * Evaluate one record or event (an object, or one line of JSON) against every member.
+   * Returns the set's decision (spec/trace.md §11). When a member's decision is an error,
+   * throws a GovError with its code, whose `decision` is the set's decision (the other
+   * members' decisions stand).
+   */
+  evaluate(record, opts = {}) {
+    const inst = this._inst;
+    const text = typeof record === 'string' ? record : JSON.stringify(record);
+    const need = 3 * text.length + 1;
+    if (need > this._inCap) {
+      if (this._in) inst.call('govjs_free', this._in);
+      this._inCap = Math.max(need, 4096);
+      this._in = inst.call('govjs_alloc', this._inCap);
+      if (!this._in) { this._inCap = 0; throw new GovError('GOV_ENOMEM', 'out of wasm memory'); }
+    }
+    const { written } = encoder.encodeInto(text, new Uint8Array(inst.memory.buffer, this._in, this._inCap));
+    const line = opts.line ?? ++this._line;
+    const n = inst.call('govjs_set_eval_json', this._hs, this.vms.length, this._in, written, line);
+    if (n === -1) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+    if (n < 0) throw new GovError('GOV_EMISUSE', 'the set refused its members (a closed VM?)');
+    const d = JSON.parse(inst.text(inst.call('govjs_set_out_ptr'), n));
+    if (d.status === 'error') throw new GovError(d.error.code, `${d.error.policy}: ${d.error.message}`, { decision: d });
+    return d;
+  }
+}

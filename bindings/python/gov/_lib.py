@@ -64,7 +64,8 @@ class _Sized(Structure):
 
 
 class Error(_Sized):
-    _fields_ = [("size", c_uint32), ("code", c_int), ("offset", c_uint32), ("message", c_char * 200)]
+    _fields_ = [("size", c_uint32), ("code", c_int), ("offset", c_uint32), ("message", c_char * 200),
+                ("line", c_uint32), ("col", c_uint32), ("note", c_char * 256)]
 
 
 class Config(_Sized):
@@ -151,6 +152,7 @@ def _fn(lib, name, restype, *argtypes):
 
 _fn(gov, "gov_errstr", c_char_p, c_int)
 _fn(gov, "gov_program_load", c_int, c_char_p, c_size_t, PP, POINTER(Error))
+_fn(gov, "gov_program_load_limits", c_int, c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, PP, POINTER(Error))
 _fn(gov, "gov_program_free", None, P)
 _fn(gov, "gov_program_name", c_char_p, P)
 _fn(gov, "gov_program_id", c_char_p, P)
@@ -234,6 +236,7 @@ OK, ENOMEM, EMISUSE, ESPACE = 0, 1, 2, 3
 EJSON, ECAP, EKIND, EMISSING, EFIELD = 30, 31, 32, 33, 34
 ENOTRACE, EBIND, EUNBOUND = 35, 38, 39
 ESOURCE, EIO, EINTERNAL = 50, 51, 52
+ELIMITS, ELOOSEN = 40, 41
 
 C_INT64, C_DOUBLE, C_INT, C_STRING = 1, 2, 3, 4
 (T_INT, T_FLOAT, T_RATIO, T_DURATION, T_TIME, T_MONEY, T_BOOL, T_STRING, T_ID, T_SEVERITY, T_VERDICT,

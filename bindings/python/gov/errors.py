@@ -40,6 +40,21 @@ class LoadError(GovError):
         super().__init__(code, message)
 
 
+class LimitsError(LoadError):
+    """A limits file (spec/language.md 5.2) was refused: malformed (code GOV_ELIMITS) or
+    loosening a limit (GOV_ELOOSEN, `diagnostic` "E050", the message E050's). `line` and
+    `column` locate it in the file (0 when the error is not in it); `note` points at the
+    related setting ("FILE:LINE:COL: note: ...") or is ""."""
+
+    def __init__(self, code, message, offset=0, line=0, column=0, note=""):
+        from . import _lib
+        self.line = line
+        self.column = column
+        self.note = note
+        self.diagnostic = "E050" if code == _lib.ELOOSEN else None
+        super().__init__(code, message, offset)
+
+
 class RecordError(GovError):
     """A record or event was malformed (bad JSON, a missing field, a wrong type or unit, a
     cap exceeded) or the VM is not ready (an unbound host function). The VM's state did

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from . import _lib
-from .errors import CompileError, GovError, LoadError, RecordError
+from .errors import CompileError, GovError, LimitsError, LoadError, RecordError
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +235,28 @@ class Policy:
     def load_file(cls, path):
         with open(path, "rb") as f:
             return cls.load(f.read())
+
+    def with_limits(self, limits, name="limits.json"):
+        """This policy with a limits file loaded beside it (spec/language.md 5.2): a new
+        Policy whose id covers the file's entries and whose decisions name `name` and the
+        line of a value that came from it. `limits` is the file's JSON text (str or bytes).
+        Raises LimitsError: malformed, or loosening a limit (E050's message). `bytes` of
+        the result is this policy's program, without the file."""
+        if isinstance(limits, str):
+            limits = limits.encode("utf-8", "surrogatepass")
+        if isinstance(limits, (bytearray, memoryview)):
+            limits = bytes(limits)
+        if not isinstance(limits, bytes):
+            raise TypeError(f"a limits file is str or bytes, not {type(limits).__name__}")
+        prog = ctypes.c_void_p()
+        err = _lib.Error()
+        rc = _lib.gov_program_load_limits(self.bytes, len(self.bytes), limits, len(limits),
+                                          str(name).encode("utf-8", "surrogatepass"), ctypes.byref(prog),
+                                          ctypes.byref(err))
+        if rc != _lib.OK:
+            raise LimitsError(rc, err.message.decode("utf-8", "replace"), err.offset, err.line, err.col,
+                              err.note.decode("utf-8", "replace"))
+        return type(self)(prog, self.bytes, self.warnings)
 
     @classmethod
     def compile_all(cls, sources, *, werror=False, files=True):

@@ -4,8 +4,11 @@ A VM lives in an arena this object owns (a ctypes buffer of the size the program
 states); evaluation allocates nothing in C. Threads: one VM is used by one thread at a
 time (a second thread calling in while a call runs gets a GovError, not a crash); use one
 VM per thread, all sharing one Policy. The GIL is released while libgov evaluates (ctypes
-releases it around every call), so VMs in different threads evaluate in parallel; a
-Python host function takes the GIL back for the length of its call.
+releases it around every call, and so does the extension), so VMs in different threads
+evaluate in parallel; a Python host function takes the GIL back for the length of its
+call. Evaluations take the extension's path (_govext.c, see _fast.py) when it is built
+and the VM neither traces nor logs; the others take the general one, through cffi or
+ctypes, which writes each decision's JSON at once.
 """
 import ctypes
 import datetime

@@ -440,3 +440,21 @@ def test_replay_agrees_with_govc_audit_replay(tmp_path):
     for bad in (None, [], ["x"]):
         with pytest.raises(TypeError):
             gov.replay_log(s, bad)
+
+
+def test_rotation_put_off_is_reported(tmp_path):
+    """A rotation by size that would rename onto a name that exists is put off: the file
+    grows past max_bytes, take_warning says why once, and the log stays one chain."""
+    p = tmp_path / "w.log"
+    vm = gov.VM(gov.Policy.compile("policies/support"))
+    log = gov.Log(p, max_bytes=3000, sync="close")
+    log.attach(vm)
+    assert log.take_warning() is None
+    os.mkdir(str(p) + ".000001")
+    for i in range(20):
+        vm.evaluate(dict(RECORD, latency_ms=i))
+    w = log.take_warning()
+    assert w and "000001" in w and "exists" in w
+    assert log.take_warning() is None          # once per blocked spell
+    log.close()
+    assert os.path.getsize(p) > 3000 and gov.verify_log(p).ok

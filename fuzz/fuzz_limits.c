@@ -1,0 +1,75 @@
+/* fuzz_limits.c: limits files (spec/language.md §5.2, vm/limits.c): any bytes as a limits
+ * file for the support example policy, loaded with gov_program_load_limits. Beyond the
+ * sanitizers it checks:
+ *   - a refused file has a code of a file's error (GOV_ELIMITS, GOV_ELOOSEN; GOV_ENOMEM
+ *     is not expected at these sizes), a message, and a line and column inside the file
+ *     at its byte offset;
+ *   - an accepted one is a program that verified (it was loaded through the verifier),
+ *     loads again to the same id, sizes an arena, and evaluates a record of every
+ *     tenant the seeds name. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz/common.h"
+
+static uint8_t *prog_bytes;
+static size_t prog_len;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/support", fuzz_policies_dir((*argv)[0]));
+    const char *paths[1] = {path};
+    FuzzResult r;
+    fuzz_front(paths, 1, FUZZ_COMPILE, NULL, NULL, false, &r);
+    if (!r.bytes)
+        abort();
+    prog_bytes = r.bytes;
+    prog_len = r.len;
+    return 0;
+}
+
+static const char *const recs[] = {
+    "{\"tenant\":\"globex\",\"project\":\"billing\",\"at\":\"2026-12-01T00:00:00Z\",\"latency_ms\":1700,\"cost_usd\":0.09,"
+    "\"tokens\":900,\"quality_score\":0.97}",
+    "{\"tenant\":\"acme\",\"project\":\"billing\",\"agent\":\"triage-bot\",\"at\":\"2026-12-01T00:00:00Z\","
+    "\"latency_ms\":700,\"cost_usd\":0.004,\"tokens\":900,\"quality_score\":0.99}",
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    gov_program *p = NULL;
+    gov_error err = {.size = sizeof err};
+    int rc = gov_program_load_limits(prog_bytes, prog_len, (const char *)data, size, "f.json", &p, &err);
+    if (rc != GOV_OK) {
+        if (p || (rc != GOV_ELIMITS && rc != GOV_ELOOSEN) || !err.message[0] || err.offset > size)
+            abort();
+        uint32_t line = 1, col = 1;
+        for (size_t i = 0; i < err.offset; i++) {
+            if (data[i] == '\n') { line++; col = 1; }
+            else if ((data[i] & 0xC0) != 0x80) col++;
+        }
+        if (err.line && (err.line != line || err.col != col))
+            abort();
+        return 0;
+    }
+    gov_program *q = NULL;
+    if (gov_program_load_limits(prog_bytes, prog_len, (const char *)data, size, "g.json", &q, NULL) != GOV_OK ||
+        strcmp(gov_program_id(p), gov_program_id(q)) != 0)
+        abort();
+    gov_program_free(q);
+    size_t asz = gov_arena_size(p, NULL);
+    void *arena = asz && asz <= FUZZ_MAX_ARENA ? malloc(asz) : NULL;
+    gov_vm *vm;
+    if (!arena || gov_vm_init(p, NULL, arena, asz, &vm) != GOV_OK)
+        abort();
+    for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+        const gov_decision *d = gov_eval_json(vm, recs[i], strlen(recs[i]), i + 1);
+        if (gov_decision_status(d) != GOV_OK)
+            abort();
+    }
+    free(arena);
+    gov_program_free(p);
+    return 0;
+}

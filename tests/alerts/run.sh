@@ -1,0 +1,90 @@
+#!/bin/sh
+# tests/alerts/run.sh: alert hygiene (issue 24 item 2, spec/language.md §4.8).
+#
+#   - one day of generated history (tests/alerts/history.py): notifications per rule and
+#     channel before and after the policy's notification settings, against a golden
+#     table; the script itself fails if any finding's notification was lost (the
+#     deliveries after must cover exactly the notifications before);
+#   - the same stream run whole and in pieces through `govc run --state`: the same
+#     decisions (groups, held notifications and due times survive a restart);
+#   - a full group table: 1,100 agents through a table of 1,024 groups; the groups
+#     evicted deliver what they held ("evicted"), so every finding is still covered;
+# States with NOTIFY sections, forged bit by bit behind valid checksums, are tests/corpus's
+# (policies/agent_alerts is one of its policies).
+# Prints "ok - NAME" / "not ok - NAME".
+GOVC=${GOVC:-build/govc}
+PY=/usr/bin/python3
+here=tests/alerts
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+. tests/golden.sh
+
+golden alerts-history-1d "$here/golden/history-1d.out" $PY "$here/history.py" --days 1 --keep "$tmp/h" "$GOVC"
+
+# The stream whole, then in three pieces through a state file: the same decisions.
+if [ -f "$tmp/h/history.jsonl" ]; then
+  "$GOVC" run -p policies/agent_alerts "$tmp/h/history.jsonl" >"$tmp/whole.jsonl"
+  n=$(wc -l <"$tmp/h/history.jsonl")
+  a=$((n / 3)); b=$((2 * n / 3))
+  sed -n "1,${a}p" "$tmp/h/history.jsonl" >"$tmp/p1"
+  sed -n "$((a + 1)),${b}p" "$tmp/h/history.jsonl" >"$tmp/p2"
+  sed -n "$((b + 1)),\$p" "$tmp/h/history.jsonl" >"$tmp/p3"
+  : >"$tmp/pieces.jsonl"
+  for p in p1 p2 p3; do
+    "$GOVC" run --state "$tmp/state" -p policies/agent_alerts "$tmp/$p" >>"$tmp/pieces.jsonl"
+  done
+  # Line numbers count each run's own input: compare without them.
+  sed 's/"line":[0-9]*,//' "$tmp/whole.jsonl" >"$tmp/w"
+  sed 's/"line":[0-9]*,//' "$tmp/pieces.jsonl" >"$tmp/p"
+  if cmp -s "$tmp/w" "$tmp/p" && grep -q notify_held "$tmp/w"; then
+    echo "ok - alerts: state across restarts"
+  else
+    echo "not ok - alerts: state across restarts"
+    diff "$tmp/w" "$tmp/p" | head -n 10 | sed 's/^/# /'
+    fail=1
+  fi
+else
+  echo "not ok - alerts: history.py wrote no records"
+  fail=1
+fi
+
+# A full table: 1,100 agents, one slow run each 400 ms apart (all within the group_wait),
+# then a tick: the last 76 evict the 76 seen first, which deliver at once.
+cat >"$tmp/full.gov" <<'GOV'
+policy full_table
+record run { latency: duration }
+channel ops = slack "#ops"
+rule slow {
+  when run.latency > 1s
+  notify ops
+  group_by agent
+  group_wait 10m
+}
+GOV
+$PY - "$tmp/full.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(1100):
+        f.write(json.dumps({"agent": "a%04d" % i, "at": "2026-01-01T00:%02d:%02d.%03dZ" % (i * 400 // 60000, i * 400 // 1000 % 60, i * 400 % 1000), "latency": 2000}) + "\n")
+    f.write(json.dumps({"type": "tick", "at": "2026-01-01T02:00:00Z"}) + "\n")
+PY
+"$GOVC" run -p "$tmp/full.gov" "$tmp/full.jsonl" >"$tmp/full.out"
+if $PY - "$tmp/full.out" <<'PY'
+import json, sys
+held = covered = evicted = 0
+for line in open(sys.argv[1]):
+    for a in json.loads(line)["actions"]:
+        if a["type"] == "notify_held":
+            held += 1
+        elif a["type"] == "notify":
+            covered += a["grouped"]
+            evicted += a.get("reason") == "evicted"
+print("# held %d, covered %d, evicted deliveries %d" % (held, covered, evicted))
+sys.exit(0 if held == 1100 and covered == 1100 and evicted == 76 else 1)
+PY
+then echo "ok - alerts: a full group table delivers what it evicts"
+else echo "not ok - alerts: a full group table delivers what it evicts"; fail=1
+fi
+
+exit $fail

@@ -1,0 +1,365 @@
+/* notify.c: notification groups (spec/language.md §4.8): how the notifications of a rule
+ * with `group_wait` or `repeat_interval` are delivered.
+ *
+ * Governance never loses a finding: a finding is in the decision and the trace whatever
+ * happens here. What this file shapes is delivery, the `notify` actions a host sends to
+ * channels. A rule's notifications fall into groups, one per value of its `group_by`
+ * levels (one group without group_by). A group is idle, waiting (its first finding came
+ * and `group_wait` has not passed) or open (it delivered, and `repeat_interval` has not
+ * passed since). A finding of an idle group is delivered at once (no group_wait) or held;
+ * a finding of a waiting or open group is held: its notifications are `notify_held`
+ * actions that say when the group delivers next. When that time comes, on the clock (any
+ * event that moves it, as gate timeouts and escalation steps fall due), the group
+ * delivers one `notify` per channel covering every finding it held (`grouped`), and
+ * stays open for another `repeat_interval`; an open group that held nothing goes idle.
+ *
+ * Groups live in a per-key table (keytab.c) of the rule's capacity, in the state block
+ * after the held runs; a new group at a full table evicts the least recently notified
+ * group, which first delivers what it held (reason "evicted"): a full table delivers
+ * sooner, never drops. Nothing here allocates: the arena reserves an action per channel
+ * per group slot (every group may fall due in one event) and a key copy per slot.
+ */
+#include <string.h>
+
+#include "vm/gov_int.h"
+#include "vm/gov_num.h"
+
+#define NONE GOVB_NONE
+
+/* ---------------------------------------------------------------- layout */
+
+/* Lay out each rule's groups; called by the loader once NOTIFYCFG is verified. */
+int govN_prepare(gov_program *p, const char **why, uint32_t *bad) {
+    uint64_t off = 0;
+    p->ncfg_slots = 0;
+    p->ncfg_chans = 0;
+    for (uint32_t i = 0; i < p->nncfg; i++) {
+        govL_ncfg *c = &p->ncfg[i];
+        c->tab = c->level != NONE ? govK_size(c->capacity) : 0;
+        c->off = (size_t)off;
+        uint64_t total = off + c->tab + (uint64_t)c->capacity * sizeof(govV_nstate);
+        if (total > ((uint64_t)1 << 40) || total > SIZE_MAX / 2) {
+            *why = "state of the notification groups too large";
+            *bad = i;
+            return 0;
+        }
+        off = total;
+        p->ncfg_slots += c->capacity;
+        if (p->rule[c->rule].nnotify > p->ncfg_chans) p->ncfg_chans = p->rule[c->rule].nnotify;
+        if (c->level != NONE && c->capacity > p->max_wcap) p->max_wcap = c->capacity;
+    }
+    p->ncfg_state = (size_t)off;
+    return 1;
+}
+
+/* The groups' region: the due times (govN_dues), then each entry's table and states. */
+static char *region(const gov_vm *vm) { return govN_block(vm) + (size_t)vm->p->nncfg * 8; }
+static govK_table *table(const gov_vm *vm, const govL_ncfg *c) { return (govK_table *)(void *)(region(vm) + c->off); }
+static govV_nstate *states(const gov_vm *vm, const govL_ncfg *c) {
+    return (govV_nstate *)(void *)(region(vm) + c->off + c->tab);
+}
+static uint32_t in_use(const gov_vm *vm, const govL_ncfg *c) { return c->level != NONE ? table(vm, c)->n : 1; }
+
+void govN_init(gov_vm *vm) {
+    const gov_program *p = vm->p;
+    if (!p->nncfg) return;
+    memset(region(vm), 0, p->ncfg_state);
+    for (uint32_t i = 0; i < p->nncfg; i++) {
+        govN_dues(vm)[i] = INT64_MAX;
+        if (p->ncfg[i].level != NONE) govK_init(table(vm, &p->ncfg[i]), p->ncfg[i].capacity);
+    }
+}
+
+/* ---------------------------------------------------------------- actions */
+
+/* One action per channel of rule c->rule: type (notify or notify_held), about finding
+ * f (NONE on the clock), for the group whose key is kpool[koff, +klen). */
+static void emit(gov_vm *vm, const govL_ncfg *c, int type, uint32_t f, uint32_t koff, uint32_t klen,
+                 uint32_t grouped, int64_t first, int64_t at, int64_t due, int reason) {
+    const gov_program *p = vm->p;
+    const govL_rule *r = &p->rule[c->rule];
+    for (uint32_t n = 0; n < r->nnotify; n++) {
+        govV_action *a = &vm->act[vm->dec.nact++];
+        memset(a, 0, sizeof *a);
+        a->type = (uint8_t)type;
+        a->finding = f;
+        a->channel = p->notify[r->first_notify + n];
+        a->rule = c->rule;
+        a->gate = a->esc = NONE;
+        a->severity = r->severity;
+        a->verdict = (uint8_t)r->verdict;
+        a->at = at;
+        a->deadline = type == GOV_ACT_NOTIFY ? first : due; /* GOVV_GROUPED */
+        a->reason = (uint8_t)reason;
+        a->koff = koff;
+        a->klen = klen;
+        a->approvals = grouped;
+    }
+}
+
+/* Copy a group's key to the event's key pool (the arena reserves room for it). */
+static void keep(gov_vm *vm, const char *key, uint32_t n, uint32_t *off, uint32_t *len) {
+    *off = vm->kpool_n;
+    *len = govV_keep_key(vm, key, n, off) ? n : 0;
+}
+
+/* The group's key: `level:value` for each group_by level, broadest first, joined by
+ * '/', with '\', '/' and ':' in a value escaped by a '\' (as scope paths are, spec/
+ * trace.md §2); its first GOVV_KEYMAX bytes. "" without group_by. */
+static uint32_t group_key(const gov_vm *vm, const govL_ncfg *c, char key[GOVV_KEYMAX]) {
+    static const char *const lv[4] = {"tenant", "project", "workflow", "agent"};
+    uint32_t n = 0;
+    for (uint32_t l = 0; l < 4; l++) {
+        if (!(c->group_by >> l & 1)) continue;
+        uint32_t vl;
+        const char *v = govV_str(vm, vm->reg[l].u, &vl);
+        if (n && n < GOVV_KEYMAX) key[n++] = '/';
+        for (const char *s = lv[l]; *s && n < GOVV_KEYMAX; s++) key[n++] = *s;
+        if (n < GOVV_KEYMAX) key[n++] = ':';
+        for (uint32_t i = 0; i < vl && n < GOVV_KEYMAX; i++) {
+            if ((v[i] == '\\' || v[i] == '/' || v[i] == ':') && n < GOVV_KEYMAX) key[n++] = '\\';
+            if (n < GOVV_KEYMAX) key[n++] = v[i];
+        }
+    }
+    return n;
+}
+
+static void note_due(gov_vm *vm, uint32_t ci, int64_t due) {
+    if (due < govN_dues(vm)[ci]) govN_dues(vm)[ci] = due;
+    if (due < vm->state->next_due) vm->state->next_due = due;
+}
+
+/* The group falls due at s->due (<= now): deliver what it held, then it stays open for
+ * another repeat_interval, or goes idle. */
+static void deliver_due(gov_vm *vm, uint32_t ci, govV_nstate *s, const char *key, uint32_t klen, int64_t now) {
+    const govL_ncfg *c = &vm->p->ncfg[ci];
+    int64_t d = s->due;
+    int delivered = s->held > 0;
+    if (delivered) {
+        uint32_t koff, kl;
+        keep(vm, key, klen, &koff, &kl);
+        emit(vm, c, GOV_ACT_NOTIFY, NONE, koff, kl, s->held, s->first, d, 0, 0);
+    }
+    s->held = 0;
+    s->first = 0;
+    int64_t next = gov_add_i(d, c->repeat);
+    if (delivered && c->repeat > 0 && next > now) {
+        s->phase = GOVV_NG_OPEN;
+        s->due = next;
+    } else {
+        s->phase = GOVV_NG_IDLE;
+        s->due = 0;
+    }
+}
+
+/* ---------------------------------------------------------------- a finding */
+
+/* Rule ri, which has NOTIFYCFG, fired on the current record (finding f) at clock now,
+ * and would notify: deliver at once or hold, by its group's state. */
+void govN_notify(gov_vm *vm, uint32_t ri, uint32_t f, int64_t now) {
+    const gov_program *p = vm->p;
+    uint32_t ci = p->rule_ncfg[ri];
+    const govL_ncfg *c = &p->ncfg[ci];
+    char key[GOVV_KEYMAX];
+    uint32_t klen = group_key(vm, c, key), slot = 0;
+    if (c->level != NONE) {
+        govK_evict ev;
+        /* Never NONE: the key fits and the verifier gave the table a capacity. */
+        slot = govK_touch(table(vm, c), c->level, key, klen, &ev);
+        govV_nstate *s = &states(vm, c)[slot];
+        if (ev.evicted && s->held) { /* it delivers now what it held: never dropped */
+            uint32_t koff, kl;
+            keep(vm, ev.key, ev.keylen, &koff, &kl);
+            emit(vm, c, GOV_ACT_NOTIFY, NONE, koff, kl, s->held, s->first, now, 0, GOVV_NR_EVICTED);
+        }
+        if (ev.fresh || ev.evicted) memset(s, 0, sizeof *s);
+    }
+    govV_nstate *s = &states(vm, c)[slot];
+    uint32_t koff, kl;
+    keep(vm, key, klen, &koff, &kl);
+    switch (s->phase) {
+    case GOVV_NG_IDLE:
+        if (c->wait > 0) {
+            s->phase = GOVV_NG_WAIT;
+            s->held = 1;
+            s->first = now;
+            s->due = gov_add_i(now, c->wait);
+            emit(vm, c, GOV_ACT_NOTIFY_HELD, f, koff, kl, 1, now, now, s->due, GOVV_NR_WAIT);
+        } else {
+            emit(vm, c, GOV_ACT_NOTIFY, f, koff, kl, 1, now, now, 0, 0);
+            s->phase = GOVV_NG_OPEN; /* repeat > 0: the verifier requires one of the two */
+            s->due = gov_add_i(now, c->repeat);
+        }
+        break;
+    default:
+        if (s->held == 0) s->first = now;
+        if (s->held < UINT32_MAX) s->held++;
+        emit(vm, c, GOV_ACT_NOTIFY_HELD, f, koff, kl, 1, now, now, s->due,
+             s->phase == GOVV_NG_WAIT ? GOVV_NR_WAIT : GOVV_NR_REPEAT);
+        break;
+    }
+    note_due(vm, ci, s->due);
+}
+
+/* ---------------------------------------------------------------- the clock */
+
+/* Deliver every group that fell due by now, rule by rule in NOTIFYCFG order and slot by
+ * slot; then each rule's due time is exact again. */
+void govN_advance(gov_vm *vm, int64_t now) {
+    const gov_program *p = vm->p;
+    for (uint32_t ci = 0; ci < p->nncfg; ci++) {
+        if (govN_dues(vm)[ci] > now) continue;
+        const govL_ncfg *c = &p->ncfg[ci];
+        govV_nstate *st = states(vm, c);
+        uint32_t n = in_use(vm, c);
+        int64_t next = INT64_MAX;
+        for (uint32_t k = 0; k < n; k++) {
+            govV_nstate *s = &st[k];
+            if (s->phase != GOVV_NG_IDLE && s->due <= now) {
+                const char *key = "";
+                uint32_t klen = 0;
+                if (c->level != NONE) {
+                    govK_entry *e = govK_entry_at(table(vm, c), k);
+                    key = e->key;
+                    klen = e->keylen;
+                }
+                deliver_due(vm, ci, s, key, klen, now);
+            }
+            if (s->phase != GOVV_NG_IDLE && s->due < next) next = s->due;
+        }
+        govN_dues(vm)[ci] = next;
+    }
+}
+
+int64_t govN_due(const gov_vm *vm) {
+    int64_t d = INT64_MAX;
+    for (uint32_t i = 0; i < vm->p->nncfg; i++)
+        if (govN_dues(vm)[i] < d) d = govN_dues(vm)[i];
+    return d;
+}
+
+static void recompute_due(gov_vm *vm) {
+    const gov_program *p = vm->p;
+    for (uint32_t ci = 0; ci < p->nncfg; ci++) {
+        const govL_ncfg *c = &p->ncfg[ci];
+        govN_dues(vm)[ci] = INT64_MAX;
+        for (uint32_t k = 0; k < in_use(vm, c); k++) {
+            const govV_nstate *s = &states(vm, c)[k];
+            if (s->phase != GOVV_NG_IDLE && s->due < govN_dues(vm)[ci]) govN_dues(vm)[ci] = s->due;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- saved state
+ *
+ * Per NOTIFYCFG entry, in order: u32 its rule index; for a rule with group_by its key
+ * table's saved form (keytab.c); then each group in slot order (one without group_by):
+ * u32 phase, u32 held, i64 first, i64 due. Little-endian; spec/state.md, NOTIFY. */
+
+#define ST_NSTATE 24u
+
+size_t govN_bound(const gov_program *p) {
+    size_t n = 0;
+    for (uint32_t i = 0; i < p->nncfg; i++) {
+        const govL_ncfg *c = &p->ncfg[i];
+        n += 4 + (c->level != NONE ? 4 + (size_t)c->capacity * (12 + GOVV_KEYMAX) : 0) + (size_t)c->capacity * ST_NSTATE;
+    }
+    return n;
+}
+
+size_t govN_saved_size(const gov_vm *vm) {
+    const gov_program *p = vm->p;
+    size_t n = 0;
+    for (uint32_t i = 0; i < p->nncfg; i++) {
+        const govL_ncfg *c = &p->ncfg[i];
+        n += 4 + (c->level != NONE ? govK_saved_size(table(vm, c)) : 0) + (size_t)in_use(vm, c) * ST_NSTATE;
+    }
+    return n;
+}
+
+size_t govN_save(const gov_vm *vm, unsigned char *b) {
+    const gov_program *p = vm->p;
+    size_t o = 0;
+    for (uint32_t i = 0; i < p->nncfg; i++) {
+        const govL_ncfg *c = &p->ncfg[i];
+        govS_put32(b + o, c->rule);
+        o += 4;
+        if (c->level != NONE) o += govK_save(table(vm, c), b + o);
+        const govV_nstate *st = states(vm, c);
+        for (uint32_t k = 0; k < in_use(vm, c); k++, o += ST_NSTATE) {
+            govS_put32(b + o, st[k].phase);
+            govS_put32(b + o + 4, st[k].held);
+            govS_put64(b + o + 8, (uint64_t)st[k].first);
+            govS_put64(b + o + 16, (uint64_t)st[k].due);
+        }
+    }
+    return o;
+}
+
+/* Is a saved group one the machine above can reach by clock now? Idle holds nothing;
+ * waiting holds at least one finding since first, due group_wait after it; open
+ * delivered at due - repeat_interval (no later than now) and holds findings since; and
+ * nothing due by now is left undelivered. */
+static const char *check_group(const govL_ncfg *c, const govV_nstate *s, int64_t now) {
+    switch (s->phase) {
+    case GOVV_NG_IDLE:
+        return s->held == 0 && s->first == 0 && s->due == 0 ? NULL : "an idle group holds something";
+    case GOVV_NG_WAIT:
+        if (c->wait <= 0 || s->held == 0 || s->first > now || s->due != gov_add_i(s->first, c->wait))
+            return "a waiting group's times are inconsistent";
+        break;
+    case GOVV_NG_OPEN: {
+        int64_t opened = gov_sub_i(s->due, c->repeat);
+        if (c->repeat <= 0 || opened > now || (s->held == 0 ? s->first != 0 : s->first < opened || s->first > now))
+            return "an open group's times are inconsistent";
+        break;
+    }
+    default: return "unknown phase";
+    }
+    if (s->due <= now) return "a delivery due by the clock was not made";
+    return NULL;
+}
+
+/* Check (apply == 0) or apply a saved NOTIFY payload of count entries. */
+int govN_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, int64_t now, int apply) {
+    const gov_program *p = vm->p;
+    if (count != p->nncfg)
+        return govV_fail(vm, GOV_ESECTION, "state: NOTIFY section has %u rules, the policy %u", count, p->nncfg);
+    size_t o = 0;
+    for (uint32_t i = 0; i < p->nncfg; i++) {
+        const govL_ncfg *c = &p->ncfg[i];
+        if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
+        if (govS_get32(b + o) != c->rule)
+            return govV_fail(vm, GOV_EVALUE, "state: notify entry %u: rule %u, expected %u", i, govS_get32(b + o), c->rule);
+        o += 4;
+        uint32_t n = 1;
+        if (c->level != NONE) {
+            size_t used = 0;
+            const char *why = "";
+            if (apply) used = govK_load(table(vm, c), c->capacity, b + o);
+            else if (!govK_check(c->capacity, b + o, len - o, &used, vm->kscratch, &why))
+                return govV_fail(vm, GOV_EVALUE, "state: notify entry %u: key table: %s", i, why);
+            n = govS_get32(b + o);
+            o += used;
+        }
+        if ((len - o) / ST_NSTATE < n) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
+        govV_nstate *st = states(vm, c);
+        for (uint32_t k = 0; k < n; k++, o += ST_NSTATE) {
+            govV_nstate s;
+            memset(&s, 0, sizeof s);
+            s.phase = govS_get32(b + o);
+            s.held = govS_get32(b + o + 4);
+            s.first = (int64_t)govS_get64(b + o + 8);
+            s.due = (int64_t)govS_get64(b + o + 16);
+            if (!apply) {
+                const char *why = check_group(c, &s, now);
+                if (why) return govV_fail(vm, GOV_EVALUE, "state: notify entry %u group %u: %s", i, k, why);
+                continue;
+            }
+            st[k] = s;
+        }
+    }
+    if (o != len) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY section has %zu bytes after its rules", len - o);
+    if (apply) recompute_due(vm);
+    return GOV_OK;
+}
