@@ -875,6 +875,7 @@ GOV_HIDDEN govV_rstate *govR_cur(const gov_vm *vm, uint32_t si);
 /* Notification groups (notify.c, spec/language.md §4.8). */
 GOV_HIDDEN int govN_prepare(gov_program *p, const char **why, uint32_t *bad);
 GOV_HIDDEN void govN_init(gov_vm *vm);
+GOV_HIDDEN govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, uint32_t f, int64_t at);
 GOV_HIDDEN void govN_notify(gov_vm *vm, uint32_t ri, uint32_t finding, int64_t now);
 GOV_HIDDEN void govN_advance(gov_vm *vm, int64_t now);
 GOV_HIDDEN int64_t govN_due(const gov_vm *vm);

@@ -76,19 +76,10 @@ void govN_init(gov_vm *vm) {
  * f (NONE on the clock), for the group whose key is kpool[koff, +klen). */
 static void emit(gov_vm *vm, const govL_ncfg *c, int type, uint32_t f, uint32_t koff, uint32_t klen,
                  uint32_t grouped, int64_t first, int64_t at, int64_t due, int reason) {
-    const gov_program *p = vm->p;
-    const govL_rule *r = &p->rule[c->rule];
-    for (uint32_t n = 0; n < r->nnotify; n++) {
-        govV_action *a = &vm->act[vm->dec.nact++];
-        memset(a, 0, sizeof *a);
-        a->type = (uint8_t)type;
-        a->finding = f;
-        a->channel = p->notify[r->first_notify + n];
-        a->rule = c->rule;
-        a->gate = a->esc = NONE;
-        a->severity = r->severity;
-        a->verdict = (uint8_t)r->verdict;
-        a->at = at;
+    uint32_t nn = vm->p->rule[c->rule].nnotify;
+    govV_action *acts = govV_rule_actions(vm, c->rule, nn, type, f, at);
+    for (uint32_t n = 0; n < nn; n++) {
+        govV_action *a = &acts[n];
         a->deadline = type == GOV_ACT_NOTIFY ? first : due; /* GOVV_GROUPED */
         a->reason = (uint8_t)reason;
         a->koff = koff;

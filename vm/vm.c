@@ -821,6 +821,29 @@ void govV_trace_render(gov_vm *vm) {
     govO_trace_end(vm);
 }
 
+/* One action of the given type for each of rule ri's first n channels, about finding f
+ * (GOVB_NONE for one on the clock), at time at, appended to the decision's actions (the
+ * arena reserves a place for every channel of every rule). Returns the first, so the
+ * caller sets the members of its type. */
+govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, uint32_t f, int64_t at) {
+    const gov_program *p = vm->p;
+    const govL_rule *r = &p->rule[ri];
+    govV_action *first = &vm->act[vm->dec.nact];
+    for (uint32_t i = 0; i < n; i++) {
+        govV_action *a = &vm->act[vm->dec.nact++];
+        memset(a, 0, sizeof *a);
+        a->type = (uint8_t)type;
+        a->finding = f;
+        a->channel = p->notify[r->first_notify + i];
+        a->rule = ri;
+        a->gate = a->esc = GOVB_NONE;
+        a->severity = r->severity;
+        a->verdict = (uint8_t)r->verdict;
+        a->at = at;
+    }
+    return first;
+}
+
 /* The waiver of rule ri that covers this record at time now (its scope's names equal
  * the record's level fields, and now is before its end), or GOVB_NONE. */
 static uint32_t waiver_of(const gov_vm *vm, uint32_t ri, int64_t now) {
@@ -1048,39 +1071,21 @@ static const gov_decision *evaluate(gov_vm *vm) {
              * then or later, and the finding does not enter a group. */
             int64_t sil_end = 0;
             uint32_t sil = nn && p->nsil && p->rule_sil[ri] != GOVB_NONE ? silence_of(vm, ri, now, &sil_end) : GOVB_NONE;
-            for (uint32_t n = 0; sil != GOVB_NONE && n < nn; n++) {
-                govV_action *a = &vm->act[d->nact++];
-                memset(a, 0, sizeof *a);
-                a->type = GOV_ACT_NOTIFY_SILENCED;
-                a->finding = d->nfind;
-                a->channel = p->notify[r->first_notify + n];
-                a->rule = ri;
-                a->gate = a->esc = GOVB_NONE;
-                a->severity = r->severity;
-                a->verdict = r->verdict;
-                a->at = now;
-                a->deadline = sil_end;
-                a->quorum = sil; /* GOVV_SILENCE */
+            if (sil != GOVB_NONE) {
+                govV_action *a = govV_rule_actions(vm, ri, nn, GOV_ACT_NOTIFY_SILENCED, d->nfind, now);
+                for (uint32_t n = 0; n < nn; n++) {
+                    a[n].deadline = sil_end;
+                    a[n].quorum = sil; /* GOVV_SILENCE */
+                }
+                nn = 0;
             }
-            if (sil != GOVB_NONE) nn = 0;
             /* A rule with notification settings (spec/language.md §4.8): its group
              * delivers at once or holds the notifications (notify.c). */
             if (nn && p->nncfg && p->rule_ncfg[ri] != GOVB_NONE) {
                 govN_notify(vm, ri, d->nfind, now);
                 nn = 0;
             }
-            for (uint32_t n = 0; n < nn; n++) {
-                govV_action *a = &vm->act[d->nact++];
-                memset(a, 0, sizeof *a);
-                a->type = GOV_ACT_NOTIFY;
-                a->finding = d->nfind;
-                a->channel = p->notify[r->first_notify + n];
-                a->rule = ri;
-                a->gate = a->esc = GOVB_NONE;
-                a->severity = r->severity;
-                a->verdict = r->verdict;
-                a->at = now;
-            }
+            govV_rule_actions(vm, ri, nn, GOV_ACT_NOTIFY, d->nfind, now);
             d->nfind++;
             if (!waived) {
                 if ((int)r->verdict > d->verdict) d->verdict = (int)r->verdict;
