@@ -289,12 +289,13 @@ export class Policy {
       const msg = inst.cstr(inst.call('govjs_error_message'));
       throw new GovError(code, `invalid program: ${msg}`, { offset });
     }
-    return new Policy(inst, prog);
+    return new Policy(inst, prog, bytes.slice());
   }
 
-  constructor(inst, prog) {
+  constructor(inst, prog, bytes) {
     this._inst = inst;
     this._prog = prog;
+    this._bytes = bytes; // the program without a limits file, for withLimits
     const n = inst.call('govjs_program_info', prog);
     if (n < 0) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
     const info = JSON.parse(inst.text(inst.call('govjs_info_ptr'), n));
@@ -330,6 +331,46 @@ export class Policy {
     } finally {
       inst.call('govjs_free', p);
     }
+  }
+
+  /**
+   * This policy with a limits file loaded beside it (spec/language.md §5.2), as
+   * `govc run --limits` loads one: a new Policy, on its own instance, whose id covers the
+   * file's entries and whose decisions name `name` and the line a value came from.
+   * `limits` is the file's JSON text (a string, or its bytes). Throws GovError with code
+   * GOV_ELIMITS (not a well-formed limits file) or GOV_ELOOSEN (it loosens a limit:
+   * `diagnostic` is 'E050' and the message E050's), with `line` and `col` in the file (0
+   * when the error is not in it), `note` pointing at the setting concerned ("" if none)
+   * and `file` the name; any error loading the program gives. This policy is unchanged.
+   */
+  withLimits(limits, name = 'limits.json') {
+    if (typeof limits === 'string') limits = encoder.encode(limits);
+    else if (limits instanceof ArrayBuffer) limits = new Uint8Array(limits);
+    else if (ArrayBuffer.isView(limits)) limits = new Uint8Array(limits.buffer, limits.byteOffset, limits.byteLength);
+    else throw new TypeError('withLimits(limits): the limits file\'s text (a string) or bytes (Uint8Array)');
+    name = String(name);
+    const inst = new Instance(govModule);
+    const b = inst.putBytes(this._bytes);
+    const l = inst.putBytes(limits);
+    const [n] = inst.putString(name);
+    let prog;
+    try {
+      prog = inst.call('govjs_program_load_limits', b, this._bytes.length, l, limits.length, n);
+    } finally {
+      if (!inst.poisoned) for (const q of [b, l, n]) inst.call('govjs_free', q);
+    }
+    if (!prog) {
+      const code = inst.codeName(inst.call('govjs_error_code'));
+      throw new GovError(code, inst.cstr(inst.call('govjs_error_message')), {
+        offset: inst.call('govjs_error_offset'),
+        line: inst.call('govjs_error_line'),
+        col: inst.call('govjs_error_col'),
+        note: inst.cstr(inst.call('govjs_error_note')),
+        diagnostic: code === 'GOV_ELOOSEN' ? 'E050' : null,
+        file: name,
+      });
+    }
+    return new Policy(inst, prog, this._bytes);
   }
 
   /** Whether a trap made this policy unusable. */
