@@ -7,7 +7,7 @@
 
 #include "fuzz/common.h"
 
-enum { MAXP = 8 };
+enum { MAXP = FUZZ_MAX_POLICIES };
 static gov_program *progs[MAXP];
 static gov_vm *vms[MAXP];
 static int nprogs;
