@@ -129,6 +129,20 @@ class Instance {
     return p;
   }
 
+  /** Write text as UTF-8 into owner's input buffer in wasm memory (owner._in, of
+   * owner._inCap bytes; grown when the text may not fit, never shrunk): the bytes
+   * written. A VM and a PolicySet each keep one, reused from line to line. */
+  putInput(owner, text) {
+    const need = 3 * text.length + 1;
+    if (need > owner._inCap) {
+      if (owner._in) this.call('govjs_free', owner._in);
+      owner._inCap = Math.max(need, 4096);
+      owner._in = this.call('govjs_alloc', owner._inCap);
+      if (!owner._in) { owner._inCap = 0; throw new GovError('GOV_ENOMEM', 'out of wasm memory'); }
+    }
+    return encoder.encodeInto(text, new Uint8Array(this.memory.buffer, owner._in, owner._inCap)).written;
+  }
+
   check() {
     if (this.poisoned) {
       throw new GovError('GOV_EPOISONED',
@@ -463,16 +477,8 @@ export class VM {
   }
 
   _evalText(text, line) {
-    const inst = this._inst;
-    const need = 3 * text.length + 1;
-    if (need > this._inCap) {
-      if (this._in) inst.call('govjs_free', this._in);
-      this._inCap = Math.max(need, 4096);
-      this._in = inst.call('govjs_alloc', this._inCap);
-      if (!this._in) { this._inCap = 0; throw new GovError('GOV_ENOMEM', 'out of wasm memory'); }
-    }
-    const { written } = encoder.encodeInto(text, new Uint8Array(inst.memory.buffer, this._in, this._inCap));
-    return inst.call('govjs_eval_json', this._h, this._in, written, line);
+    const written = this._inst.putInput(this, text);
+    return this._inst.call('govjs_eval_json', this._h, this._in, written, line);
   }
 
   /**
@@ -672,14 +678,7 @@ export class PolicySet {
   evaluate(record, opts = {}) {
     const inst = this._inst;
     const text = typeof record === 'string' ? record : JSON.stringify(record);
-    const need = 3 * text.length + 1;
-    if (need > this._inCap) {
-      if (this._in) inst.call('govjs_free', this._in);
-      this._inCap = Math.max(need, 4096);
-      this._in = inst.call('govjs_alloc', this._inCap);
-      if (!this._in) { this._inCap = 0; throw new GovError('GOV_ENOMEM', 'out of wasm memory'); }
-    }
-    const { written } = encoder.encodeInto(text, new Uint8Array(inst.memory.buffer, this._in, this._inCap));
+    const written = inst.putInput(this, text);
     const line = opts.line ?? ++this._line;
     const n = inst.call('govjs_set_eval_json', this._hs, this.vms.length, this._in, written, line);
     if (n === -1) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
