@@ -123,6 +123,7 @@ typedef struct govL_gate {
     uint32_t slot0;             /* first slot in the VM's gate table */
     uint32_t quorum;            /* distinct approvals it needs (GATEAPPROVAL; 1 without) */
     uint32_t requester;         /* the register naming the run's requester, or GOVB_NONE */
+    uint32_t sla_limit;         /* GATESCOPE: the limit its SLA is, resolved when it opens, or NONE */
 } govL_gate;
 
 typedef struct govL_esc {
@@ -420,6 +421,9 @@ typedef struct govV_action {
     uint64_t mask;
     uint32_t approvals, quorum, roff, rlen;
 } govV_action;
+/* gate_open of a gate whose SLA is a limit (GATESCOPE) names the override in force, or
+ * NONE for the default, in step (which only escalation steps use otherwise). */
+#define GOVV_SLA_OVR(a) ((a)->step)
 /* A notification of a rule with NOTIFYCFG (notify.c) reuses two members gates use:
  * approvals holds how many findings it covers (GOVV_GROUPED: 1 for notify_held, 0 for
  * every other notification), and deadline when the first of them came (notify) or until
