@@ -339,6 +339,8 @@ struct gov_program {
     uint32_t max_regs, max_rules, max_actions, max_fields;
     char id[33];
     void *block;                /* the one allocation holding all of the above */
+    /* Built after loading, each in its own allocation (json.c, out.c): */
+    struct govJ_schema *jschema; /* the records' member names hashed, for the one-pass decoder */
 };
 
 /* ---------------------------------------------------------------- the VM */
@@ -926,6 +928,9 @@ GOV_HIDDEN size_t govK_load(govK_table *t, uint32_t cap, const unsigned char *b)
 /* json.c */
 #define GOVJ_EVENT (-1)         /* govJ_decode: the line is an event, parsed into vm->evt */
 GOV_HIDDEN int govJ_decode(gov_vm *vm, const char *js, size_t len);
+GOV_HIDDEN int govJ_schema_build(gov_program *p);  /* at load: GOV_OK or GOV_ENOMEM */
+GOV_HIDDEN void govJ_schema_free(gov_program *p); /* tests: without it, every line takes the full path */
+GOV_HIDDEN int govJ_decode_fast(gov_vm *vm, const char *js, size_t len); /* tests: 1 if the one-pass decoder took it */
 /* gov_record_partition for a partition key level (vm/partition.c); fuzz_govd compares
  * it with govd's own key reader. */
 GOV_HIDDEN int govP_record_partition(int part, const char *json, size_t len, uint32_t n, uint32_t *out);
