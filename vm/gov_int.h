@@ -728,6 +728,7 @@ struct gov_vm {
     govV_rkey *rkey;            /* rc_n: their chains; way w of set i is entry 2i + w */
     uint8_t *rmru;              /* rc_n / 2: the way of each set used last */
     uint32_t rc_n, rstride;     /* entries (0: no cache), limits per vector */
+    uint32_t slevels;           /* bit lv: some scope block is of level lv */
     uint64_t rc_hits, rc_misses; /* resolutions from the cache, and resolved afresh */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */
     uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, most specific

@@ -206,6 +206,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->rkey = (govV_rkey *)(void *)(base + l.rkey);
     vm->rmru = (uint8_t *)(base + l.rmru);
     vm->rc_n = (uint32_t)l.rc_n;
+    for (uint32_t i = 0; i < p->nscope; i++) vm->slevels |= 1u << p->scope[i].level;
     vm->rstride = p->nlimit;
     vm->smatch = (uint32_t *)(void *)(base + l.smatch);
     vm->mlist = (uint32_t *)(void *)(base + l.mlist);
@@ -468,6 +469,7 @@ static void match_scopes(gov_vm *vm) {
     uint32_t yes = vm->epoch << 1 | 1u, n = 0;
     uint32_t *found = vm->mlist + p->nscope; /* the second half: matches in level order */
     for (uint32_t lv = 0; lv <= GOVB_LV_MAX; lv++) {
+        if (!(vm->slevels >> lv & 1u)) continue; /* no block names this level: no hash */
         uint32_t len;
         const char *name = govV_str(vm, vm->reg[lv].u, &len);
         for (uint32_t s = p->shead[govL_scope_hash(lv, name, len) & p->smask]; s != GOVB_NONE; s = p->snext[s]) {
