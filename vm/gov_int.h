@@ -516,6 +516,15 @@ enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TIC
 
 typedef struct govV_lcache { govV_cell v; uint32_t ovr; } govV_lcache;
 
+/* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, most specific
+ * first) -> the limits it resolves to. Limits are static per program, so the same chain
+ * always resolves the same way and nothing invalidates an entry; a chain longer than
+ * GOVV_RCHAIN is resolved every time. Two ways per set; the entries are in the arena. */
+#define GOVV_RCHAIN 8           /* scopes in a cached chain */
+#define GOVV_RCACHE_MAX 256     /* entries at most */
+#define GOVV_RCACHE_BYTES (1u << 20) /* limit vectors of the cache at most */
+typedef struct govV_rkey { uint32_t hash, n, s[GOVV_RCHAIN]; } govV_rkey;
+
 /* A bounded writer into a caller's buffer that keeps counting past the end. */
 typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
 
@@ -717,8 +726,16 @@ struct gov_vm {
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
     uint64_t *mtab; uint32_t mtab_cap;      /* the record's member names, hashed (json.c);
                                                a power of two >= 2 x caps[FIELDS] */
-    govV_lcache *lcache;        /* nlimit: the limits resolved for the record, when match_epoch is epoch */
-    govV_lcache *ldflt;         /* nlimit: every limit at its default, copied into lcache first */
+    govV_lcache *lcache;        /* nlimit: the limits resolved for the record, when match_epoch is epoch:
+                                   ldflt, a cache entry's vector or lwork (read only) */
+    govV_lcache *ldflt;         /* nlimit: every limit at its default (a record matching no scope) */
+    govV_lcache *lwork;         /* nlimit: a chain the cache does not hold, resolved */
+    govV_lcache *rvec;          /* rc_n x rstride: the cached chains' limits */
+    govV_rkey *rkey;            /* rc_n: their chains; way w of set i is entry 2i + w */
+    uint8_t *rmru;              /* rc_n / 2: the way of each set used last */
+    uint32_t rc_n, rstride;     /* entries (0: no cache), limits per vector */
+    uint32_t slevels;           /* bit lv: some scope block is of level lv */
+    uint64_t rc_hits, rc_misses; /* resolutions from the cache, and resolved afresh */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */
     uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, most specific
                                            first, then room to gather them */
