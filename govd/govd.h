@@ -91,11 +91,12 @@ void gd_auth_free(gd_auth *a);
 #define GD_NVERDICT 6           /* allow warn review pause block, error */
 #define GD_NBUCKET 14
 typedef struct gd_pmetrics {    /* per policy name; lives as long as the process */
-    char name[128];
-    _Atomic uint64_t verdict[GD_NVERDICT];
-    _Atomic uint64_t batch_records;
-    _Atomic uint64_t otlp_spans;
+    char name[128];             /* its counters are per thread, in metrics.c */
 } gd_pmetrics;
+enum { GD_COUNT_ERROR = 5, GD_COUNT_BATCH = GD_NVERDICT, GD_COUNT_OTLP };
+/* Add n to a policy's counter: a verdict (0..4, GD_COUNT_ERROR), GD_COUNT_BATCH (batch
+ * records) or GD_COUNT_OTLP (spans). */
+void gd_metrics_count(gd_pmetrics *pm, int what, uint64_t n);
 enum { GD_ERR_BAD_REQUEST, GD_ERR_TOO_LARGE, GD_ERR_UNAUTHORIZED, GD_ERR_FORBIDDEN, GD_ERR_NOT_FOUND,
        GD_ERR_METHOD, GD_ERR_INTERNAL, GD_ERR_UNAVAILABLE, GD_NERR };
 gd_pmetrics *gd_metrics_policy(const char *name);

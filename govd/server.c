@@ -297,7 +297,7 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
             return 404;
         if (is_event_record(p, json, len)) {
             event_error(out, p, lineno, "GOVD_EVENT", event_msg);
-            atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
+            gd_metrics_count(p->pm, GD_COUNT_ERROR, 1);
             return 1;
         }
         gd_part *pt = gd_part_lock(p, json, len);
@@ -343,7 +343,7 @@ static int one_line(req *r, const char *line, size_t len, uint64_t lineno, bool 
         char msg[128];
         snprintf(msg, sizeof msg, "line longer than %zu bytes", r->lines.max);
         event_error(&r->out, p, lineno, "GOV_ECAP", msg);
-        atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
+        gd_metrics_count(p->pm, GD_COUNT_ERROR, 1);
         return 0;
     }
     int rc = eval_record(r, line, len, lineno, &r->out);
@@ -401,7 +401,7 @@ static void lane_run(void *ctx, int lane)
         size_t start = out->len;
         if (is_event_record(p, line, l->len)) {
             event_error(out, p, l->lineno, "GOVD_EVENT", event_msg);
-            atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
+            gd_metrics_count(p->pm, GD_COUNT_ERROR, 1);
             if (!out->p) {
                 j->rc[lane] = 500;
                 break;
@@ -581,7 +581,7 @@ static enum MHD_Result do_batch_end(struct MHD_Connection *c, req *r)
     if (r->set) {
         gd_policy *p = gd_set_find(r->set, r->policy, r->policy_len);
         if (p)
-            atomic_fetch_add_explicit(&p->pm->batch_records, r->nrec, memory_order_relaxed);
+            gd_metrics_count(p->pm, GD_COUNT_BATCH, r->nrec);
     }
     if (r->batch_failed)
         rc = 500;
@@ -896,7 +896,7 @@ static enum MHD_Result do_traces(struct MHD_Connection *c, req *r)
     if (r->set) {
         gd_policy *pp = gd_set_find(r->set, r->policy, r->policy_len);
         if (pp)
-            atomic_fetch_add_explicit(&pp->pm->otlp_spans, records, memory_order_relaxed);
+            gd_metrics_count(pp->pm, GD_COUNT_OTLP, records);
     }
     r->responded = true;
     if (want && strcmp(want, "1") == 0) {
