@@ -120,7 +120,13 @@ static void compose(govlog *lg, const char *type, const govQ_buf *m) {
     govQ_buf *b = &lg->line;
     b->n = 0;
     b->ok = true;
-    govQ_printf(b, "{\"seq\":%llu,\"prev\":\"%s\",\"type\":\"%s\"", (unsigned long long)lg->seq, lg->head, type);
+    govQ_put(b, "{\"seq\":", 7);
+    govQ_u64(b, lg->seq);
+    govQ_put(b, ",\"prev\":\"", 9);
+    govQ_put(b, lg->head, 64);
+    govQ_put(b, "\",\"type\":\"", 10);
+    govQ_puts(b, type);
+    govQ_put(b, "\"", 1);
     govQ_put(b, m->p ? m->p : "", m->n);
     if (!b->ok) return;
     char h[65];
@@ -607,7 +613,11 @@ static int decision_members(const govlog *lg, govQ_buf *m, govQ_buf *dec, uint32
         dec->p = nb;
         dec->cap = need + 1;
     }
-    govQ_printf(m, ",\"stream\":%u,\"line\":%llu,\"run_id\":", id, (unsigned long long)gov_decision_line(d));
+    govQ_puts(m, ",\"stream\":");
+    govQ_u64(m, id);
+    govQ_puts(m, ",\"line\":");
+    govQ_u64(m, gov_decision_line(d));
+    govQ_puts(m, ",\"run_id\":");
     size_t rlen;
     const char *rid = gov_decision_run_id(d, &rlen);
     if (rid) govQ_jstr(m, rid, rlen);
@@ -621,15 +631,19 @@ static int decision_members(const govlog *lg, govQ_buf *m, govQ_buf *dec, uint32
         govQ_time(m, at);
         govQ_puts(m, "\"");
     }
-    govQ_printf(m, ",\"policy_id\":\"%s\",\"version\":", gov_program_id(p));
+    govQ_puts(m, ",\"policy_id\":\"");
+    govQ_puts(m, gov_program_id(p));
+    govQ_puts(m, "\",\"version\":");
     govQ_jstr_or_null(m, gov_program_version(p));
     govQ_puts(m, ",\"stamp\":");
     govQ_jstr_or_null(m, gov_program_stamp(p));
     govQ_puts(m, ",\"input_sha256\":");
     if (input) {
-        char h[65];
-        govQ_sha256_hex(input, len, h);
-        govQ_printf(m, "\"%s\"", h);
+        char h[67];
+        h[0] = '"';
+        govQ_sha256_hex(input, len, h + 1);
+        h[65] = '"';
+        govQ_put(m, h, 66);
         if (lg->opt.log_inputs) {
             if (govQ_utf8_valid(input, len)) {
                 govQ_puts(m, ",\"input\":");
