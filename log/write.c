@@ -115,11 +115,9 @@ static int write_all(govlog *lg, int fd, const char *b, size_t n, uint64_t size,
     return GOVLOG_OK;
 }
 
-/* The line for members m: seq, prev and type first, its digest last, into lg->line. */
-static void compose(govlog *lg, const char *type, const govQ_buf *m) {
-    govQ_buf *b = &lg->line;
-    b->n = 0;
-    b->ok = true;
+/* The line for members m: seq, prev and type first, its digest last, appended to b. */
+static void compose_to(govlog *lg, const char *type, const char *m, size_t mn, govQ_buf *b) {
+    size_t start = b->n;
     govQ_put(b, "{\"seq\":", 7);
     govQ_u64(b, lg->seq);
     govQ_put(b, ",\"prev\":\"", 9);
@@ -127,13 +125,20 @@ static void compose(govlog *lg, const char *type, const govQ_buf *m) {
     govQ_put(b, "\",\"type\":\"", 10);
     govQ_puts(b, type);
     govQ_put(b, "\"", 1);
-    govQ_put(b, m->p ? m->p : "", m->n);
+    govQ_put(b, m ? m : "", mn);
     if (!b->ok) return;
     char h[65];
-    govQ_sha256_hex(b->p, b->n, h);
+    govQ_sha256_hex(b->p + start, b->n - start, h);
     govQ_puts(b, GOVQ_SUFFIX);
-    govQ_puts(b, h);
+    govQ_put(b, h, 64);
     govQ_puts(b, "\"}\n");
+}
+
+/* The line for members m, into lg->line. */
+static void compose(govlog *lg, const char *type, const govQ_buf *m) {
+    lg->line.n = 0;
+    lg->line.ok = true;
+    compose_to(lg, type, m->p, m->n, &lg->line);
 }
 
 /* Append the composed line to file fd (of length *size); move the head. */
@@ -799,13 +804,15 @@ static int append_pending_locked(govlog *lg, govlog_pending *p) {
     memcpy(head, lg->head, 65);
     begin(&p->lines);
     for (size_t i = 0; i < p->n; i++) {
-        govQ_buf m = {.p = p->members.p + p->rec[i].off, .n = p->rec[i].len, .cap = p->rec[i].len, .ok = true};
-        compose(lg, "decision", &m);
-        if (!lg->line.ok) break;
-        uint64_t size = lg->size + p->lines.n;
-        if (lg->opt.max_bytes && size + lg->line.n > lg->opt.max_bytes && size > lg->header_size &&
+        const char *m = p->members.p + p->rec[i].off;
+        size_t mn = p->rec[i].len, at = p->lines.n;
+        compose_to(lg, "decision", m, mn, &p->lines); /* in place: no copy per line */
+        if (!p->lines.ok) break;
+        uint64_t size = lg->size + at;
+        if (lg->opt.max_bytes && size + (p->lines.n - at) > lg->opt.max_bytes && size > lg->header_size &&
             rotation_clear(lg)) {
-            /* The lines so far go to the current file, which then rotates. */
+            /* The lines before this one go to the current file, which then rotates. */
+            p->lines.n = at;
             int rc = pending_write(lg, p, head, seq, lines, first, i);
             if (!rc) rc = rotate_locked(lg);
             if (rc) return rc;
@@ -813,22 +820,21 @@ static int append_pending_locked(govlog *lg, govlog_pending *p) {
             seq = lg->seq;
             lines = lg->lines;
             first = i;
-            compose(lg, "decision", &m); /* a new seq and prev */
-            if (!lg->line.ok) break;
+            at = 0;
+            compose_to(lg, "decision", m, mn, &p->lines); /* a new seq and prev */
+            if (!p->lines.ok) break;
         }
-        govQ_put(&p->lines, lg->line.p, lg->line.n);
-        memcpy(lg->head, lg->line.p + lg->line.n - 3 - 64, 64);
+        memcpy(lg->head, p->lines.p + p->lines.n - 3 - 64, 64);
         lg->head[64] = 0;
         lg->seq++;
         lg->lines++;
     }
-    if (!lg->line.ok || !p->lines.ok) {
+    if (!p->lines.ok) {
         memcpy(lg->head, head, 65);
         lg->seq = seq;
         lg->lines = lines;
         p->lines.n = 0;
         p->lines.ok = true;
-        lg->line.ok = true;
         return fail(lg, GOVLOG_ENOMEM, "out of memory");
     }
     return pending_write(lg, p, head, seq, lines, first, p->n);
