@@ -341,6 +341,7 @@ struct gov_program {
     void *block;                /* the one allocation holding all of the above */
     /* Built after loading, each in its own allocation (json.c, out.c): */
     struct govJ_schema *jschema; /* the records' member names hashed, for the one-pass decoder */
+    struct govO_frags *ofrags;   /* decision JSON that depends on the program alone (out.c) */
 };
 
 /* ---------------------------------------------------------------- the VM */
@@ -946,6 +947,8 @@ GOV_HIDDEN size_t govK_load(govK_table *t, uint32_t cap, const unsigned char *b)
 #define GOVJ_EVENT (-1)         /* govJ_decode: the line is an event, parsed into vm->evt */
 GOV_HIDDEN int govJ_decode(gov_vm *vm, const char *js, size_t len);
 GOV_HIDDEN int govJ_schema_build(gov_program *p);  /* at load: GOV_OK or GOV_ENOMEM */
+GOV_HIDDEN int govO_frags_build(gov_program *p);   /* at load, after the policy id: GOV_OK or GOV_ENOMEM */
+GOV_HIDDEN void govO_frags_free(gov_program *p);
 GOV_HIDDEN void govJ_schema_free(gov_program *p); /* tests: without it, every line takes the full path */
 GOV_HIDDEN int govJ_decode_fast(gov_vm *vm, const char *js, size_t len); /* tests: 1 if the one-pass decoder took it */
 /* gov_record_partition for a partition key level (vm/partition.c); fuzz_govd compares

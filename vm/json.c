@@ -320,7 +320,16 @@ static int dec_to_int(const govJ_dec *d, uint64_t scale, int exact, int64_t *out
             v = 0; /* below half a unit */
         } else {
             u128 p = 1;
-            for (int64_t i = 0; i < k; i++) p *= 10;
+            if (k <= 19) {
+                static const uint64_t pow10u[20] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                    100000000, 1000000000, UINT64_C(10000000000), UINT64_C(100000000000), UINT64_C(1000000000000),
+                    UINT64_C(10000000000000), UINT64_C(100000000000000), UINT64_C(1000000000000000),
+                    UINT64_C(10000000000000000), UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+                    UINT64_C(10000000000000000000)};
+                p = pow10u[k];
+            } else {
+                for (int64_t i = 0; i < k; i++) p *= 10;
+            }
             u128 q = v / p, r = v % p;
             if (exact && (r || d->sticky)) { *why = "not a whole number"; return 0; }
             if (r * 2 >= p) q++;
@@ -722,19 +731,30 @@ struct govJ_schema {
     uint32_t *slot; /* mask + 1 entries: 1 + the field's index in p->field; 0 empty */
     uint8_t *fast;  /* per kind */
     uint8_t *how;   /* per field: what its value is read as (HOW_*) */
+    uint64_t *w0;   /* per field: its name's first eight bytes, zero-padded (host order) */
 };
 enum { HOW_STRING = 1, HOW_TEXT, HOW_LIST, HOW_BOOL, HOW_NUMBER };
 
-/* A member name's hash, from its length and its first and last eight bytes (zero-padded,
- * in the host's byte order: the table is built and read on the same machine). */
+/* The first eight bytes of s[0..n), zero-padded, in the host's byte order (the tables
+ * are built and read on the same machine). end: s may be read up to there. */
+static inline uint64_t word0(const char *s, size_t n, const char *end) {
+    uint64_t a = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (end - s >= 8) { /* one load, the bytes past the name masked off */
+        memcpy(&a, s, 8);
+        if (n < 8) a &= ~(~UINT64_C(0) << (8 * n));
+        return a;
+    }
+#endif
+    memcpy(&a, s, n < 8 ? n : 8);
+    return a;
+}
+
+/* A member name's hash, from its length and its first and last eight bytes. */
 static uint32_t name_hash(uint32_t kind, const char *s, size_t n) {
     uint64_t a = 0, b = 0;
-    if (n >= 8) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-    } else {
-        memcpy(&a, s, n);
-    }
+    memcpy(&a, s, n < 8 ? n : 8);
+    if (n >= 8) memcpy(&b, s + n - 8, 8);
     uint64_t h = (a ^ n) * UINT64_C(0x9E3779B97F4A7C15) + (b ^ kind) * UINT64_C(0xC2B2AE3D27D4EB4F);
     return (uint32_t)(h >> 32 ^ h);
 }
@@ -742,13 +762,16 @@ static uint32_t name_hash(uint32_t kind, const char *s, size_t n) {
 int govJ_schema_build(gov_program *p) {
     size_t hsize = 16;
     while (hsize < 2 * (size_t)p->nfield + 2) hsize <<= 1;
-    struct govJ_schema *sc = calloc(1, sizeof *sc + hsize * sizeof(uint32_t) + p->nkind + p->nfield + 1);
+    struct govJ_schema *sc = calloc(1, sizeof *sc + (size_t)p->nfield * 8 + hsize * sizeof(uint32_t) + p->nkind + p->nfield + 1);
     if (!sc) return GOV_ENOMEM;
-    sc->slot = (uint32_t *)(void *)(sc + 1);
+    sc->w0 = (uint64_t *)(void *)(sc + 1);
+    sc->slot = (uint32_t *)(void *)(sc->w0 + p->nfield);
     sc->fast = (uint8_t *)(sc->slot + hsize);
     sc->how = sc->fast + p->nkind;
     for (uint32_t fi = 0; fi < p->nfield; fi++) {
         const govL_field *f = &p->field[fi];
+        uint32_t kn = p->strlen_[f->key];
+        sc->w0[fi] = word0(p->str[f->key], kn, p->str[f->key] + kn);
         sc->how[fi] = govL_class(f->type) == GOVV_CS ? HOW_STRING : text_field(f) ? HOW_TEXT
                     : govL_class(f->type) == GOVV_CLIST ? HOW_LIST : f->type == GOVB_TY_BOOL ? HOW_BOOL : HOW_NUMBER;
     }
@@ -934,9 +957,11 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
             const govL_field *f = NULL;
             uint32_t fi = 0;
             if (k && guess < k->nfields) {
-                const govL_field *g = &p->field[k->first_field + guess];
+                uint32_t gi = k->first_field + guess;
+                const govL_field *g = &p->field[gi];
                 size_t gn = p->strlen_[g->key];
-                if (ks + gn < len && js[ks + gn] == '"' && memcmp(js + ks, p->str[g->key], gn) == 0)
+                if (ks + gn < len && js[ks + gn] == '"' && word0(js + ks, gn, js + len) == sc->w0[gi] &&
+                    (gn <= 8 || memcmp(js + ks + 8, p->str[g->key] + 8, gn - 8) == 0))
                     f = g, fi = guess;
             }
             ke = f ? ks + p->strlen_[f->key] : text_run(js, ks, len);
@@ -963,10 +988,12 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
             }
             /* Else the field through the hash table. */
             if (!f) {
+                uint64_t kw = word0(key, kn, js + len);
                 for (uint32_t h = name_hash(kind, key, kn) & sc->mask; sc->slot[h]; h = (h + 1) & sc->mask) {
                     uint32_t x = sc->slot[h] - 1;
                     const govL_field *g = &p->field[x];
-                    if (x - k->first_field < k->nfields && p->strlen_[g->key] == kn && memcmp(p->str[g->key], key, kn) == 0) {
+                    if (x - k->first_field < k->nfields && p->strlen_[g->key] == kn && sc->w0[x] == kw &&
+                        (kn <= 8 || memcmp(p->str[g->key] + 8, key + 8, kn - 8) == 0)) {
                         f = g;
                         fi = x - k->first_field;
                         break;

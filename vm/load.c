@@ -1976,6 +1976,11 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
         return e;
     }
     policy_id(&c);
+    if (govO_frags_build(c.p)) {
+        e = fail(&c, GOV_ENOMEM, 0, "out of memory (the decisions' fixed parts)");
+        gov_program_free(c.p);
+        return e;
+    }
     *out = c.p;
     return GOV_OK;
 }
@@ -1983,6 +1988,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
 void gov_program_free(gov_program *p) {
     if (!p) return;
     govJ_schema_free(p);
+    govO_frags_free(p);
     free(p->gblock);
     free(p->xblock);
     free(p->block);

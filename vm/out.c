@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vm/gov_int.h"
@@ -171,11 +172,9 @@ void govO_jstr(govO_buf *b, const char *s, size_t n) {
 
 static void put_u64(govO_buf *b, uint64_t v) {
     char t[24];
-    int k = 0;
-    do { t[k++] = (char)('0' + v % 10); v /= 10; } while (v);
-    char o[24];
-    for (int i = 0; i < k; i++) o[i] = t[k - 1 - i];
-    govO_put(b, o, (size_t)k);
+    int k = 24;
+    do { t[--k] = (char)('0' + v % 10); v /= 10; } while (v);
+    govO_put(b, t + k, (size_t)(24 - k));
 }
 
 static void put_i64(govO_buf *b, int64_t v) {
@@ -284,7 +283,16 @@ void govO_double(govO_buf *b, double x) {
 
 /* ---------------------------------------------------------------- values */
 
+#define PUT_LIT(b, lit) govO_put(b, lit, sizeof lit - 1)
 static const char *const sev_names[3] = {"info", "warning", "critical"};
+static const uint8_t sev_len[3] = {4, 7, 8};
+static const uint8_t verd_len[5] = {5, 4, 6, 5, 5};
+/* {"type":"NAME","value": for each type, with its length. */
+static const struct { const char *s; uint8_t n; } type_pre[GOVB_TY_MAX + 1] = {
+#define GOVB_X(n, name, str) [n] = {"{\"type\":\"" str "\",\"value\":", sizeof("{\"type\":\"" str "\",\"value\":") - 1},
+    GOVB_TYPES(GOVB_X)
+#undef GOVB_X
+};
 static const char *const verd_names[5] = {"allow", "warn", "review", "pause", "block"};
 static const char *const level_names[4] = {"tenant", "project", "workflow", "agent"};
 static const char *const op_names[9] = {"==", "!=", "<", "<=", ">", ">=", "in", "any in", "all in"};
@@ -397,9 +405,13 @@ static void put_list(govO_buf *b, const gov_vm *vm, govV_cell c) {
 
 /* {"type":T,"value":V[,"text":S]}; a set adds "size" after its value. */
 void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
-    govO_puts(b, "{\"type\":\"");
-    govO_puts(b, govL_typename(type));
-    govO_puts(b, "\",\"value\":");
+    if (type >= 1 && type <= GOVB_TY_MAX) {
+        govO_put(b, type_pre[type].s, type_pre[type].n);
+    } else {
+        govO_puts(b, "{\"type\":\"");
+        govO_puts(b, govL_typename(type));
+        govO_puts(b, "\",\"value\":");
+    }
     switch (type) {
     case GOVB_TY_SET: put_set(b, vm, (uint32_t)c.u); break;
     case GOVB_TY_STRINGS: put_list(b, vm, c); break;
@@ -420,6 +432,37 @@ void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
         govO_text(b, vm, type, c);
     }
     govO_put(b, "}", 1);
+}
+
+/* The parts of a decision's JSON that depend on the program alone, written once at load
+ * into one block, so a decision copies them where it used to format them field by
+ * field: the head up to the line number, each kind's name, each rule's name and source
+ * position, each channel, each limit's name, and each default's and override's value
+ * and provenance. A value is cached only for types whose JSON depends on the type and
+ * the value's bits alone (not strings, lists or sets), so a decision may use the cached
+ * text for any value of that type with the same bits. A program is never changed after
+ * load (a limits file gives a new program), so nothing here goes stale. */
+typedef struct govO_frag { uint32_t off, len; } govO_frag;
+struct govO_frags {
+    char *text;
+    govO_frag head;                 /* "policy":..,"policy_id":..[,"version":..][,"stamp":..],"line": */
+    govO_frag *kind;                /* per kind: ,"kind":"NAME" */
+    govO_frag *rule, *rule_at;      /* per rule: "rule":"NAME" and "at":"FILE:LINE:COL" */
+    govO_frag *chan;                /* per channel: ,"channel":..,"kind":..,"target":.. */
+    govO_frag *lim;                 /* per limit: {"name":..,"value": */
+    govO_frag *dval, *dfrom;        /* per limit: its default's value (len 0: not cached), provenance */
+    govO_frag *oval, *ofrom;        /* per override */
+};
+
+static void frag_put(govO_buf *b, const struct govO_frags *F, govO_frag f) { govO_put(b, F->text + f.off, f.len); }
+
+/* A value whose JSON is known: a limit's, cached (see struct govO_frags). */
+typedef struct govO_hint { uint32_t type; uint64_t bits; govO_frag f; } govO_hint;
+
+/* A value, from the hint when it has this type and these bits. */
+static void put_value_h(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c, const govO_hint *h) {
+    if (h && h->f.len && h->type == type && h->bits == c.u) frag_put(b, vm->p->ofrags, h->f);
+    else govO_value(b, vm, type, c);
 }
 
 static void put_at(govO_buf *b, const gov_program *p, uint32_t file, uint32_t line, uint32_t col) {
@@ -453,17 +496,19 @@ static void put_member(govO_buf *b, const gov_vm *vm, const govV_cmp *c) {
     }
 }
 
-static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t n) {
-    govO_puts(b, "\"compared\":[");
+/* h: the finding's limit's value, when its JSON is cached (else NULL). */
+static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t n, const govO_hint *h) {
+    PUT_LIT(b, "\"compared\":[");
     for (uint32_t i = 0; i < n; i++) {
         if (i) govO_put(b, ",", 1);
-        govO_puts(b, "{\"op\":\"");
+        PUT_LIT(b, "{\"op\":\"");
         govO_puts(b, op_names[c[i].op]);
-        govO_puts(b, "\",\"lhs\":");
-        govO_value(b, vm, c[i].tl, c[i].l);
-        govO_puts(b, ",\"rhs\":");
-        govO_value(b, vm, c[i].tr, c[i].r);
-        govO_puts(b, c[i].res ? ",\"result\":true" : ",\"result\":false");
+        PUT_LIT(b, "\",\"lhs\":");
+        put_value_h(b, vm, c[i].tl, c[i].l, h);
+        PUT_LIT(b, ",\"rhs\":");
+        put_value_h(b, vm, c[i].tr, c[i].r, h);
+        if (c[i].res) PUT_LIT(b, ",\"result\":true");
+        else PUT_LIT(b, ",\"result\":false");
         if (c[i].op >= GOVV_OP_IN) put_member(b, vm, &c[i]);
         govO_put(b, "}", 1);
     }
@@ -522,6 +567,99 @@ static void put_from(govO_buf *b, const gov_program *p, uint32_t li, uint32_t ov
 
 /* {"name":..,"value":..,"n":..} for window wi as this record left it; value null when
  * the window has none. */
+/* ---------------------------------------------------------------- fixed parts */
+
+static int cacheable(uint32_t type) {
+    return type != GOVB_TY_STRING && type != GOVB_TY_ID && type != GOVB_TY_SET && type != GOVB_TY_STRINGS &&
+           type >= 1 && type <= GOVB_TY_MAX;
+}
+
+/* Write every part into b (cap 0: measure), noting each one's place in F. */
+static void frags_write(const gov_program *p, govO_buf *b, struct govO_frags *F) {
+#define MARK(f, stmts) do { size_t at_ = b->n; stmts; (f) = (govO_frag){(uint32_t)at_, (uint32_t)(b->n - at_)}; } while (0)
+    MARK(F->head, {
+        govO_puts(b, "\"policy\":");
+        govO_jstr(b, p->str[p->name], p->strlen_[p->name]);
+        govO_puts(b, ",\"policy_id\":\"");
+        govO_puts(b, p->id);
+        govO_put(b, "\"", 1);
+        if (p->version != GOVB_NONE) {
+            govO_puts(b, ",\"version\":");
+            govO_jstr(b, p->str[p->version], p->strlen_[p->version]);
+        }
+        if (p->stamp != GOVB_NONE) {
+            govO_puts(b, ",\"stamp\":");
+            govO_jstr(b, p->str[p->stamp], p->strlen_[p->stamp]);
+        }
+        govO_puts(b, ",\"line\":");
+    });
+    for (uint32_t k = 0; k < p->nkind; k++)
+        MARK(F->kind[k], { govO_puts(b, ",\"kind\":"); govO_jstr(b, p->str[p->kind[k].name], p->strlen_[p->kind[k].name]); });
+    for (uint32_t r = 0; r < p->nrule; r++) {
+        const govL_rule *ru = &p->rule[r];
+        MARK(F->rule[r], { govO_puts(b, "\"rule\":"); govO_jstr(b, p->str[ru->name], p->strlen_[ru->name]); });
+        MARK(F->rule_at[r], put_at(b, p, ru->file, ru->line, ru->col));
+    }
+    for (uint32_t c = 0; c < p->nchan; c++) {
+        static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
+        const govL_chan *ch = &p->chan[c];
+        MARK(F->chan[c], {
+            govO_puts(b, ",\"channel\":");
+            govO_jstr(b, p->str[ch->name], p->strlen_[ch->name]);
+            govO_printf(b, ",\"kind\":\"%s\",\"target\":", kinds[ch->kind]);
+            govO_jstr(b, p->str[ch->target], p->strlen_[ch->target]);
+        });
+    }
+    for (uint32_t li = 0; li < p->nlimit; li++) {
+        const govL_limit *l = &p->limit[li];
+        MARK(F->lim[li], { govO_puts(b, "{\"name\":"); govO_jstr(b, p->str[l->name], p->strlen_[l->name]); govO_puts(b, ",\"value\":"); });
+        F->dval[li] = (govO_frag){0, 0};
+        if (cacheable(l->type)) MARK(F->dval[li], govO_value(b, NULL, l->type, p->kval[l->dflt]));
+        MARK(F->dfrom[li], put_from(b, p, li, GOVB_NONE));
+    }
+    for (uint32_t o = 0; o < p->novr; o++) {
+        const govL_ovr *ov = &p->ovr[o];
+        uint32_t type = p->limit[ov->limit].type;
+        F->oval[o] = (govO_frag){0, 0};
+        if (cacheable(type)) MARK(F->oval[o], govO_value(b, NULL, type, p->kval[ov->value]));
+        MARK(F->ofrom[o], put_from(b, p, ov->limit, o));
+    }
+#undef MARK
+}
+
+int govO_frags_build(gov_program *p) {
+    size_t nf = (size_t)p->nkind + 2 * (size_t)p->nrule + p->nchan + 3 * (size_t)p->nlimit + 2 * (size_t)p->novr;
+    struct govO_frags *F = calloc(1, sizeof *F + nf * sizeof(govO_frag));
+    if (!F) return GOV_ENOMEM;
+    govO_frag *at = (govO_frag *)(void *)(F + 1);
+    F->kind = at; at += p->nkind;
+    F->rule = at; at += p->nrule;
+    F->rule_at = at; at += p->nrule;
+    F->chan = at; at += p->nchan;
+    F->lim = at; at += p->nlimit;
+    F->dval = at; at += p->nlimit;
+    F->dfrom = at; at += p->nlimit;
+    F->oval = at; at += p->novr;
+    F->ofrom = at;
+    govO_buf b = {NULL, 0, 0};
+    frags_write(p, &b, F);
+    if (b.n > 0xFFFFFFFFu || !(F->text = malloc(b.n + 1))) {
+        free(F);
+        return GOV_ENOMEM;
+    }
+    b = (govO_buf){F->text, b.n + 1, 0};
+    frags_write(p, &b, F);
+    p->ofrags = F;
+    return GOV_OK;
+}
+
+void govO_frags_free(gov_program *p) {
+    if (!p->ofrags) return;
+    free(p->ofrags->text);
+    free(p->ofrags);
+    p->ofrags = NULL;
+}
+
 static void put_window(govO_buf *b, const gov_vm *vm, uint32_t wi) {
     const gov_program *p = vm->p;
     const govV_wrec *wr = &vm->wrec[wi];
@@ -653,24 +791,11 @@ static void put_drift_events(govO_buf *b, const gov_vm *vm) {
 static void put_head(govO_buf *b, const gov_vm *vm) {
     const gov_program *p = vm->p;
     const gov_decision *d = &vm->dec;
-    govO_puts(b, "\"policy\":");
-    govO_jstr(b, p->str[p->name], p->strlen_[p->name]);
-    govO_puts(b, ",\"policy_id\":\"");
-    govO_puts(b, p->id);
-    govO_put(b, "\"", 1);
-    if (p->version != GOVB_NONE) {
-        govO_puts(b, ",\"version\":");
-        govO_jstr(b, p->str[p->version], p->strlen_[p->version]);
-    }
-    if (p->stamp != GOVB_NONE) {
-        govO_puts(b, ",\"stamp\":");
-        govO_jstr(b, p->str[p->stamp], p->strlen_[p->stamp]);
-    }
-    govO_puts(b, ",\"line\":");
+    const struct govO_frags *F = p->ofrags;
+    frag_put(b, F, F->head); /* "policy":..,"policy_id":..[,"version":..][,"stamp":..],"line": */
     put_u64(b, d->line);
-    govO_puts(b, ",\"kind\":");
-    if (d->kind == GOVB_NONE) govO_puts(b, "null");
-    else govO_jstr(b, p->str[p->kind[d->kind].name], p->strlen_[p->kind[d->kind].name]);
+    if (d->kind == GOVB_NONE) PUT_LIT(b, ",\"kind\":null");
+    else frag_put(b, F, F->kind[d->kind]);
     if (d->event != GOVV_EV_RECORD) {
         static const char *const ev[] = {"record", "approve", "reject", "ack", "tick"};
         govO_printf(b, ",\"event\":\"%s\",\"at\":", ev[d->event]);
@@ -744,7 +869,6 @@ static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
 }
 
 static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
-    static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
     const gov_program *p = vm->p;
     govO_puts(b, "{\"type\":\"");
     govO_puts(b, govG_type_name(a->type));
@@ -799,22 +923,18 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     }
     if (a->type == GOV_ACT_ESC_STEP)
         govO_printf(b, ",\"step\":%u,\"round\":%u,\"skipped\":%u", a->step, a->round, a->skipped);
-    if (a->channel != GOVB_NONE) {
-        const govL_chan *ch = &p->chan[a->channel];
-        govO_puts(b, ",\"channel\":");
-        govO_jstr(b, p->str[ch->name], p->strlen_[ch->name]);
-        govO_printf(b, ",\"kind\":\"%s\",\"target\":", kinds[ch->kind]);
-        govO_jstr(b, p->str[ch->target], p->strlen_[ch->target]);
-    }
+    if (a->channel != GOVB_NONE) frag_put(b, p->ofrags, p->ofrags->chan[a->channel]); /* ,"channel":..,"kind":..,"target":.. */
     if (a->rule != GOVB_NONE) {
-        govO_puts(b, ",\"rule\":");
-        govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
+        govO_put(b, ",", 1);
+        frag_put(b, p->ofrags, p->ofrags->rule[a->rule]);
     }
-    govO_printf(b, ",\"severity\":\"%s\"", sev_names[a->severity]);
+    PUT_LIT(b, ",\"severity\":\"");
+    govO_put(b, sev_names[a->severity], sev_len[a->severity]);
     if (a->type == GOV_ACT_NOTIFY) {
-        govO_put(b, "}", 1);
+        PUT_LIT(b, "\"}");
         return;
     }
+    govO_put(b, "\"", 1);
     if (a->outcome) govO_printf(b, ",\"outcome\":\"%s\"", govG_outcome(a->outcome));
     int gate_act = a->type == GOV_ACT_GATE_OPEN || a->type == GOV_ACT_GATE_APPROVED ||
                    a->type == GOV_ACT_GATE_REJECTED || a->type == GOV_ACT_GATE_TIMEOUT ||
@@ -876,7 +996,7 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     }
     if (a->finding != GOVB_NONE) {
         govO_put(b, ",", 1);
-        put_cmps(b, vm, vm->find[a->finding].cmp, vm->find[a->finding].ncmp);
+        put_cmps(b, vm, vm->find[a->finding].cmp, vm->find[a->finding].ncmp, NULL);
     }
     if (a->run.has) put_run(b, &a->run, NULL, 0);
     govO_puts(b, ",\"at\":");
@@ -960,6 +1080,7 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
 void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
     const gov_vm *vm = d->vm;
     const gov_program *p = vm->p;
+    const struct govO_frags *F = p->ofrags;
     govO_buf b = *bp;
     govO_put(&b, "{", 1);
     put_head(&b, vm);
@@ -975,12 +1096,23 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
             govO_jstr(&b, p->str[p->name], p->strlen_[p->name]);
             govO_put(&b, ",", 1);
         }
-        govO_puts(&b, "\"rule\":");
-        govO_jstr(&b, p->str[r->name], p->strlen_[r->name]);
-        govO_printf(&b, ",\"severity\":\"%s\",\"verdict\":\"%s\",", sev_names[r->severity], verd_names[r->verdict]);
-        put_at(&b, p, r->file, r->line, r->col);
+        frag_put(&b, F, F->rule[f->rule]);
+        PUT_LIT(&b, ",\"severity\":\"");
+        govO_put(&b, sev_names[r->severity], sev_len[r->severity]);
+        PUT_LIT(&b, "\",\"verdict\":\"");
+        govO_put(&b, verd_names[r->verdict], verd_len[r->verdict]);
+        PUT_LIT(&b, "\",");
+        frag_put(&b, F, F->rule_at[f->rule]);
         govO_put(&b, ",", 1);
-        put_cmps(&b, vm, f->cmp, f->ncmp);
+        /* The limit's value, cached when it is the default's or the override's. */
+        govO_hint h = {0};
+        if (f->limit != GOVB_NONE) {
+            uint32_t kv = f->ovr == GOVB_NONE ? p->limit[f->limit].dflt : p->ovr[f->ovr].value;
+            if (p->kval[kv].u == f->limit_value.u)
+                h = (govO_hint){p->limit[f->limit].type, f->limit_value.u,
+                                f->ovr == GOVB_NONE ? F->dval[f->limit] : F->oval[f->ovr]};
+        }
+        put_cmps(&b, vm, f->cmp, f->ncmp, &h);
         if (f->sus.phase) {
             /* A sustained rule: firing (its condition holds or has not cleared), since
              * when; clearing: its clear condition holds, since when. */
@@ -1004,12 +1136,10 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
             govO_puts(&b, "null");
         } else {
             const govL_limit *l = &p->limit[f->limit];
-            govO_puts(&b, "{\"name\":");
-            govO_jstr(&b, p->str[l->name], p->strlen_[l->name]);
-            govO_puts(&b, ",\"value\":");
-            govO_value(&b, vm, l->type, f->limit_value);
-            govO_puts(&b, ",\"from\":");
-            put_from(&b, p, f->limit, f->ovr);
+            frag_put(&b, F, F->lim[f->limit]); /* {"name":..,"value": */
+            put_value_h(&b, vm, l->type, f->limit_value, &h);
+            PUT_LIT(&b, ",\"from\":");
+            frag_put(&b, F, f->ovr == GOVB_NONE ? F->dfrom[f->limit] : F->ofrom[f->ovr]);
             govO_put(&b, "}", 1);
         }
         for (uint32_t j = 0; j < f->nwins; j++) {
@@ -1129,7 +1259,7 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
             govO_put(b, ",", 1);
         }
     }
-    put_cmps(b, vm, vm->cmp, vm->ncmp);
+    put_cmps(b, vm, vm->cmp, vm->ncmp, NULL);
     govO_puts(b, ",\"more_compared\":");
     put_u64(b, vm->ncmp_total - vm->ncmp);
     govO_puts(b, ",\"limits\":[");
