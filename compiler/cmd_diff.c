@@ -449,11 +449,29 @@ static void diff_gate(Diff *D, const GovDecl *o, const GovDecl *n)
     GovStrList ow = {.items = o->u.gate.who, .n = o->u.gate.nwho}, nw = {.items = n->u.gate.who, .n = n->u.gate.nwho};
     const GovStrList *oa = &ow, *na = &nw;
     bool fewer = strs_subset(na, oa), more = strs_subset(oa, na);
-    if (!(fewer && more)) {
-        add_why(D, "gate", n->name, "approvers", strs_text(D, oa), strs_text(D, na),
+    /* Approvers that are an allowlist (spec/language.md 4.2.1) compare by its default,
+     * which every scope's set is a subset of: a new limit whose default has only
+     * approvers who could approve before is tighter for every record. An old limit is
+     * what scopes narrowed: a new list or limit is looser when it has every approver of
+     * the old default (the narrowed scopes get them all), else unproven. The same
+     * limit: its own changes are listed as a limit's. */
+    const GovDecl *ol = o->u.gate.appr_limit, *nl = n->u.gate.appr_limit;
+    const char *ot = ol ? govD_fmt(D->a, "%.*s (%s)", (int)ol->name.len, ol->name.s, strs_text(D, oa)) : strs_text(D, oa);
+    const char *nt = nl ? govD_fmt(D->a, "%.*s (%s)", (int)nl->name.len, nl->name.s, strs_text(D, na)) : strs_text(D, na);
+    if (ol && nl && str_eq(ol->name, nl->name)) {
+    } else if (ol) {
+        if (more && !fewer)
+            add_why(D, "gate", n->name, "approvers", ot, nt, FX_LOOSEN, "more approvers than the limit's default");
+        else
+            add_why(D, "gate", n->name, "approvers", ot, nt, FX_UNPROVEN,
+                    fewer ? "scopes may have narrowed the old limit" : "other approvers");
+    } else if (!(fewer && more) || nl) {
+        add_why(D, "gate", n->name, "approvers", ot, nt,
                 fewer ? FX_TIGHTEN : more ? FX_LOOSEN : FX_UNPROVEN,
-                fewer ? "only approvers who could approve before" : more ? "more people can release a run"
-                                                                  : "other approvers");
+                fewer ? (nl ? "the limit's default has only approvers who could approve before, and scopes may only "
+                              "remove approvers"
+                            : "only approvers who could approve before")
+                      : more ? "more people can release a run" : "other approvers");
     }
     /* Fewer approvals needed is looser; so is dropping separation of duties. */
     int64_t oq = o->u.gate.quorum > 1 ? o->u.gate.quorum : 1, nq = n->u.gate.quorum > 1 ? n->u.gate.quorum : 1;

@@ -1511,11 +1511,14 @@ static void emit_gate(Comp *K, GovDecl *d, uint32_t rule)
         put32(q, rf ? rf->slot : GOVB_NONE);
         put32(q, 0);
     }
-    if (sla_lim) {
+    /* Settings scopes set (spec/language.md §4.2.1): an approvers limit's default is the
+     * APPROVERS slice above (its exact members, in SETS order). */
+    const GovDecl *appr_lim = d->u.gate.appr_limit;
+    if (sla_lim || appr_lim) {
         Buf *q = &K->sec[GOVB_S_GATESCOPE];
         put32(q, K->ngates);
-        put32(q, sla_lim->index);
-        put32(q, GOVB_NONE);
+        put32(q, sla_lim ? sla_lim->index : GOVB_NONE);
+        put32(q, appr_lim ? appr_lim->index : GOVB_NONE);
         put32(q, GOVB_NONE);
     }
     K->ngates++;

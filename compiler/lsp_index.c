@@ -158,7 +158,8 @@ static void decl(Walk *w, const GovDecl *d)
         /* approvers NAME, ...: the approver groups it names */
         for (uint32_t i = 0; d->u.gate.is_group && d->u.gate.group && i < d->u.gate.approvers.n; i++)
             if (d->u.gate.is_group[i] && d->u.gate.approvers.spans)
-                add(w, d->u.gate.approvers.spans[i], OCC_DECL, false, d->u.gate.group[i], NULL);
+                add(w, d->u.gate.approvers.spans[i], OCC_DECL, false,
+                    d->u.gate.appr_limit ? d->u.gate.appr_limit : d->u.gate.group[i], NULL);
         add(w, d->u.gate.timeout_chain.span, OCC_DECL, false, d->u.gate.timeout_chain.ref, NULL);
         names(w, &d->u.gate.notify);
         break;

@@ -310,6 +310,8 @@ struct GovDecl {
             GovNameList notify;
             /* Settings scopes set (§4.2.1): the limit `sla NAME` names (checker), or NULL. */
             struct GovDecl *sla_limit;
+            struct GovDecl *appr_limit;   /* `approvers [N of] NAME`: the allowlist, or NULL */
+            GovSpan appr_span;            /* ... where it is named */
         } gate;
         struct { GovStrList members; } group;   /* approvers NAME = "a", "b" */
         struct {

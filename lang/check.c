@@ -1474,12 +1474,83 @@ static void add_approver(Checker *C, GovDecl *d, GovStr who, uint32_t *cap)
 
 /* Who may approve a gate: its strings and its groups' members, each once, in order of
  * first appearance; how many must (the quorum); and who may not (the requester). */
+/* A value an approvers limit can take (§4.2.1): exact, non-empty approvers, at most
+ * GOV_MAX_APPROVERS. False (reported at span, with what saying which value) if not. */
+static bool approver_set_ok(Checker *C, const GovSetVal *sv, GovSpan span, const char *what)
+{
+    for (uint32_t i = 0; i < sv->n; i++)
+        if (sv->glob[i]) {
+            govD_error(C->d, "E085", sv->spans[i], "approvers are matched exactly, but %s lists the glob \"%.*s\"",
+                       what, (int)sv->text[i].len, sv->text[i].s);
+            return false;
+        } else if (sv->text[i].len == 0) {
+            govD_error(C->d, "E029", sv->spans[i], "an approver cannot be empty");
+            return false;
+        }
+    if (sv->nsorted == 0) {
+        govD_error(C->d, "E085", span, "an empty approver set: with %s no one could approve the gate", what);
+        return false;
+    }
+    if (sv->nsorted > GOV_MAX_APPROVERS) {
+        govD_error(C->d, "E044", span, "%s has %u approvers; a gate may have at most %d", what, sv->nsorted,
+                   GOV_MAX_APPROVERS);
+        return false;
+    }
+    return true;
+}
+
+/* `approvers [N of] NAME` where NAME is an allowlist (§4.2.1): true when the clause names
+ * a limit (d's approvers are then its default's members, in SETS order), reported if
+ * it cannot be an approver set. */
+static bool check_approvers_limit(Checker *C, GovDecl *d)
+{
+    GovStrList *l = &d->u.gate.approvers;
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (!d->u.gate.is_group[i] || !l->items[i].s)
+            continue;
+        GovDecl *lim = govF_lookup(C->pol, l->items[i].s, l->items[i].len);
+        if (!lim || lim->kind != GOV_D_LIMIT)
+            continue;
+        lim->used = 1;
+        GovDiag *g = NULL;
+        if (l->n > 1)
+            g = govD_error(C->d, "E085", l->spans[i], "a gate whose approvers are the limit '%.*s' lists no other "
+                           "approvers (put them in its value)", (int)l->items[i].len, l->items[i].s);
+        else if (lim->u.limit.type != GOV_TY_SET && lim->u.limit.type != GOV_TY_ERROR)
+            g = govD_error(C->d, "E020", l->spans[i], "a gate's approvers are strings, approver groups or an "
+                           "allowlist; '%.*s' is a %s limit", (int)l->items[i].len, l->items[i].s,
+                           tn(lim->u.limit.type));
+        else if (lim->u.limit.type == GOV_TY_SET && !lim->u.limit.is_max)
+            g = govD_error(C->d, "E084", l->spans[i], "a gate's approvers name '%.*s', a denylist; they must be an "
+                           "allowlist: fewer approvers is tighter, so scopes may only remove approvers",
+                           (int)l->items[i].len, l->items[i].s);
+        else if (lim->u.limit.sv &&
+                 approver_set_ok(C, lim->u.limit.sv, l->spans[i],
+                                 govD_fmt(C->a, "the default of '%.*s'", (int)lim->name.len, lim->name.s))) {
+            d->u.gate.appr_limit = lim;
+            d->u.gate.appr_span = l->spans[i];
+            d->u.gate.who = lim->u.limit.sv->sorted;
+            d->u.gate.nwho = lim->u.limit.sv->nsorted;
+        }
+        if (g)
+            govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+        for (uint32_t j = 0; j < l->n; j++) { /* named, if wrongly: no "never used" on top */
+            GovDecl *o = d->u.gate.is_group[j] && l->items[j].s ? govF_lookup(C->pol, l->items[j].s, l->items[j].len) : NULL;
+            if (o)
+                o->used = 1;
+        }
+        return true;
+    }
+    return false;
+}
+
 static void check_approvers(Checker *C, GovDecl *d)
 {
     GovStrList *l = &d->u.gate.approvers;
     uint32_t cap = 0;
     d->u.gate.group = govA_alloc(C->a, (l->n + 1) * sizeof *d->u.gate.group);
-    for (uint32_t i = 0; i < l->n; i++) {
+    bool scoped = check_approvers_limit(C, d);
+    for (uint32_t i = 0; i < l->n && !scoped; i++) {
         if (!l->items[i].s)
             continue; /* a malformed string, already reported */
         if (!d->u.gate.is_group[i]) {
@@ -1567,6 +1638,31 @@ static GovDecl *scoped_setting(Checker *C, GovExpr *e, GovDecl *lim, int want, b
 static void check_scoped_values(Checker *C)
 {
     GovPolicy *p = C->pol;
+    /* An approvers limit: every scope's set an approver set, with room for the quorum. */
+    for (uint32_t i = 0; i < p->nkind[GOV_D_GATE]; i++) {
+        GovDecl *g = p->by_kind[GOV_D_GATE][i], *lim = g->u.gate.appr_limit;
+        if (!lim)
+            continue;
+        for (uint32_t k = 0; k < p->nscopes; k++) {
+            GovScope *sc = p->scopes[k];
+            for (uint32_t j = 0; j < sc->noverrides; j++) {
+                GovOverride *o = &sc->overrides[j];
+                if (o->limit != lim || !o->sv)
+                    continue;
+                const char *where = govC_scope_describe(C, sc);
+                if (!approver_set_ok(C, o->sv, o->span, govD_fmt(C->a, "'%.*s' in %s", (int)lim->name.len,
+                                                                    lim->name.s, where)))
+                    continue;
+                if (g->u.gate.quorum > (int64_t)o->sv->nsorted) {
+                    GovDiag *e = govD_error(C->d, "E037", o->span, "a quorum of %lld, but '%.*s' in %s has %u "
+                                            "approver%s", (long long)g->u.gate.quorum, (int)lim->name.len,
+                                            lim->name.s, where, o->sv->nsorted, o->sv->nsorted == 1 ? "" : "s");
+                    govD_note(C->d, e, g->u.gate.quorum_span, "gate '%.*s' asks for %lld approvals here",
+                              (int)g->name.len, g->name.s, (long long)g->u.gate.quorum);
+                }
+            }
+        }
+    }
     for (uint32_t i = 0; i < p->nkind[GOV_D_GATE]; i++) {
         GovDecl *g = p->by_kind[GOV_D_GATE][i], *lim = g->u.gate.sla_limit;
         if (!lim)

@@ -177,6 +177,7 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
         if (g->timeout == GOVB_TIMEOUT_ESCALATE) govO_printf(&b, " E%u(%s)", g->chain, p->str[p->esc[g->chain].name]);
         govO_printf(&b, " capacity %u slots %u..%u approvers", g->capacity, g->slot0, g->slot0 + g->capacity);
         if (g->quorum > 1) govO_printf(&b, " %u of", g->quorum);
+        if (g->appr_limit != GOVB_NONE) govO_printf(&b, " (L%u %s)", g->appr_limit, p->str[p->limit[g->appr_limit].name]);
         for (uint32_t a = 0; a < g->nappr; a++) {
             govO_put(&b, a ? ", " : " ", a ? 2 : 1);
             govO_jstr(&b, p->str[p->appr[g->first_appr + a]], p->strlen_[p->appr[g->first_appr + a]]);

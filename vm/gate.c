@@ -141,10 +141,11 @@ static uint32_t popcount64(uint64_t x) {
     return n;
 }
 
-/* The index of `by` among gate gd's approvers, or -1. */
-static int approver_index(const gov_program *p, const govL_gate *gd, const char *by, size_t n) {
-    for (uint32_t j = 0; j < gd->nappr; j++) {
-        uint32_t s = p->appr[gd->first_appr + j];
+/* The index of `by` among gate gd's approvers (the set aset when its approvers are a
+ * limit), or -1. */
+static int approver_index(const gov_program *p, const govL_gate *gd, uint32_t aset, const char *by, size_t n) {
+    for (uint32_t j = 0, na = govG_nappr(p, gd, aset); j < na; j++) {
+        uint32_t s = govG_appr(p, gd, aset, j);
         if (p->strlen_[s] == n && memcmp(p->str[s], by, n) == 0) return (int)j;
     }
     return -1;
@@ -372,6 +373,7 @@ void govG_advance(gov_vm *vm, int64_t t) {
             a->outcome = gd->timeout == GOVB_TIMEOUT_DENY ? O_DENY : gd->timeout == GOVB_TIMEOUT_ALLOW ? O_ALLOW : O_ESCALATE;
             a->verdict = gd->timeout == GOVB_TIMEOUT_ALLOW ? GOV_ALLOW : GOV_BLOCK;
             a->mask = pg->approved, a->approvals = popcount64(pg->approved), a->quorum = gd->quorum;
+            GOVV_ASET(a) = pg->aset;
             set_key(vm, a, slot, pg->key, pg->keylen);
             run_resolved(vm, a, pg->key, pg->keylen, a->outcome == O_ALLOW ? RUN_EXPIRED_ALLOW : RUN_EXPIRED_BLOCK);
             pg->used = 0;
@@ -411,6 +413,21 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             else if (pg->id == id && pg->keylen == n && memcmp(pg->key, key, n) == 0) found = i;
         }
         if (!why && found == GOVB_NONE && free_at == GOVB_NONE) why = R_GATE_FULL;
+        /* Settings that are limits (spec/language.md §4.2.1): the values in force for this
+         * record, fixed for the gate when it opens. */
+        int64_t sla = gd->sla;
+        uint32_t sla_ovr = GOVB_NONE, aset = GOVB_NONE, aovr = GOVB_NONE;
+        if (!why && found == GOVB_NONE && (gd->sla_limit != GOVB_NONE || gd->appr_limit != GOVB_NONE)) {
+            govV_resolve(vm);
+            if (gd->sla_limit != GOVB_NONE) {
+                sla = vm->lcache[gd->sla_limit].v.i;
+                sla_ovr = vm->lcache[gd->sla_limit].ovr;
+            }
+            if (gd->appr_limit != GOVB_NONE) {
+                aset = (uint32_t)vm->lcache[gd->appr_limit].v.u;
+                aovr = vm->lcache[gd->appr_limit].ovr;
+            }
+        }
         /* Separation of duties: the requester (a field of the record) may not approve;
          * a gate that cannot then reach its quorum, or does not know who asked, cannot
          * open. Approvers are distinct, so at most one of them is the requester. */
@@ -419,12 +436,12 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
         const char *req = NULL;
         if (!why && found == GOVB_NONE && gd->requester != GOVB_NONE) {
             req = govV_str(vm, vm->reg[gd->requester].u, &rn);
-            int j = approver_index(p, gd, req, rn);
+            int j = approver_index(p, gd, aset, req, rn);
             if (j >= 0) excluded = UINT64_C(1) << j;
-            why = rn == 0                                              ? R_NO_REQUESTER
-                  : rn > GOVV_KEYMAX                                  ? R_REQUESTER_LONG
-                  : gd->nappr - popcount64(excluded) < gd->quorum     ? R_QUORUM
-                                                                      : R_NONE;
+            why = rn == 0                                                          ? R_NO_REQUESTER
+                  : rn > GOVV_KEYMAX                                              ? R_REQUESTER_LONG
+                  : govG_nappr(p, gd, aset) - popcount64(excluded) < gd->quorum   ? R_QUORUM
+                                                                                  : R_NONE;
         }
         if (why) {
             /* Fail closed: the run is blocked, and the action says why. */
@@ -438,14 +455,6 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             d->verdict = GOV_BLOCK;
             vm->base = GOV_BLOCK;
         } else if (found == GOVB_NONE) {
-            /* An SLA that is a limit: the value in force for this record (§4.2.1). */
-            int64_t sla = gd->sla;
-            uint32_t sla_ovr = GOVB_NONE;
-            if (gd->sla_limit != GOVB_NONE) {
-                govV_resolve(vm);
-                sla = vm->lcache[gd->sla_limit].v.i;
-                sla_ovr = vm->lcache[gd->sla_limit].ovr;
-            }
             uint32_t slot = gd->slot0 + free_at;
             govV_pgate *pg = &vm->pg[slot];
             memset(pg, 0, sizeof *pg);
@@ -456,6 +465,7 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             pg->used = 1;
             pg->keylen = n;
             pg->excluded = excluded;
+            pg->aset = aset;
             memcpy(pg->key, key, n);
             free_slot(vm, slot);
             vm->state->ngates++;
@@ -468,6 +478,8 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             a->severity = p->rule[ri].severity, a->verdict = GOV_REVIEW;
             a->quorum = gd->quorum;
             GOVV_SLA_OVR(a) = sla_ovr;
+            GOVV_ASET(a) = aset;
+            GOVV_AOVR(a) = aovr;
             set_key(vm, a, slot, pg->key, pg->keylen);
             if (req && govV_keep_key(vm, req, rn, &a->roff)) a->rlen = rn;
         }
@@ -542,7 +554,7 @@ const gov_decision *govG_event(gov_vm *vm, int ev, const char *ids, size_t idn, 
         } else {
             govV_pgate *pg = &vm->pg[slot];
             const govL_gate *gd = &p->gate[pg->gate];
-            int j = approver_index(p, gd, by, byn);
+            int j = approver_index(p, gd, pg->aset, by, byn);
             uint64_t bit = j >= 0 && j < 64 ? UINT64_C(1) << j : 0;
             /* Who may: one of the gate's approvers; to approve, not the run's requester
              * and not one who approved already (a quorum counts distinct approvers). A
@@ -569,6 +581,7 @@ const gov_decision *govG_event(gov_vm *vm, int ev, const char *ids, size_t idn, 
             a->verdict = GOV_REVIEW;
             a->reason = (uint8_t)why;
             a->mask = mask, a->approvals = count, a->quorum = gd->quorum;
+            GOVV_ASET(a) = pg->aset;
             set_key(vm, a, slot, pg->key, pg->keylen);
             if (type == GOV_ACT_GATE_APPROVED || type == GOV_ACT_GATE_REJECTED) {
                 d->verdict = run_resolved(vm, a, vm->kpool + a->koff, a->klen,

@@ -124,6 +124,7 @@ typedef struct govL_gate {
     uint32_t quorum;            /* distinct approvals it needs (GATEAPPROVAL; 1 without) */
     uint32_t requester;         /* the register naming the run's requester, or GOVB_NONE */
     uint32_t sla_limit;         /* GATESCOPE: the limit its SLA is, resolved when it opens, or NONE */
+    uint32_t appr_limit;        /* GATESCOPE: the allowlist its approvers are, or NONE */
 } govL_gate;
 
 typedef struct govL_esc {
@@ -424,9 +425,13 @@ typedef struct govV_action {
     uint64_t mask;
     uint32_t approvals, quorum, roff, rlen;
 } govV_action;
-/* gate_open of a gate whose SLA is a limit (GATESCOPE) names the override in force, or
- * NONE for the default, in step (which only escalation steps use otherwise). */
+/* Gate actions of a gate whose settings are limits (GATESCOPE) reuse members only
+ * escalation steps use otherwise: gate_open names the SLA's override in force (or NONE
+ * for the default) in step, and the approvers' in skipped; every action of a gate with an
+ * approvers limit names the approver set in force when it opened (a SETS index) in round. */
 #define GOVV_SLA_OVR(a) ((a)->step)
+#define GOVV_AOVR(a) ((a)->skipped)
+#define GOVV_ASET(a) ((a)->round)
 /* A notification of a rule with NOTIFYCFG (notify.c) reuses two members gates use:
  * approvals holds how many findings it covers (GOVV_GROUPED: 1 for notify_held, 0 for
  * every other notification), and deadline when the first of them came (notify) or until
@@ -471,7 +476,8 @@ typedef struct govV_pgate {
     uint64_t id;
     int64_t opened, deadline;
     uint64_t approved, excluded;
-    uint32_t gate, used, keylen, pad;
+    uint32_t gate, used, keylen;
+    uint32_t aset;              /* the approver set in force when it opened (SETS), or NONE: the gate's own */
     char key[GOVV_KEYMAX];
 } govV_pgate;
 
@@ -805,6 +811,14 @@ GOV_HIDDEN int govL_ctype(uint32_t type);   /* GOV_C_... for a value type */
 
 /* vm.c */
 GOV_HIDDEN const char *govV_str(const gov_vm *vm, uint64_t cellu, uint32_t *len);
+/* A gate's approvers: its own list (aset NONE), or the approver set that was in force
+ * when it opened (an allowlist's exact members, sorted; spec/language.md §4.2.1). */
+static inline uint32_t govG_nappr(const gov_program *p, const govL_gate *gd, uint32_t aset) {
+    return aset == GOVB_NONE ? gd->nappr : p->set[aset].nexact;
+}
+static inline uint32_t govG_appr(const gov_program *p, const govL_gate *gd, uint32_t aset, uint32_t j) {
+    return aset == GOVB_NONE ? p->appr[gd->first_appr + j] : p->setm_str[p->set[aset].first + j];
+}
 GOV_HIDDEN void govV_resolve(gov_vm *vm);
 GOV_HIDDEN int govV_scope_matches(gov_vm *vm, uint32_t scope);
 GOV_HIDDEN void govV_value(const gov_vm *vm, uint32_t type, govV_cell c, gov_value *out);

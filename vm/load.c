@@ -1195,7 +1195,7 @@ static int load_gates(govL_ctx *c) {
     for (uint32_t i = 0; i < p->ngate; i++, s += 32) {
         uint64_t at = c->off[GOVB_S_GATES] + 32ull * i;
         govL_gate g = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 24), rd32(s + 28),
-                       (int64_t)(rd32(s + 16) | (uint64_t)rd32(s + 20) << 32), 0, 1, GOVB_NONE, GOVB_NONE};
+                       (int64_t)(rd32(s + 16) | (uint64_t)rd32(s + 20) << 32), 0, 1, GOVB_NONE, GOVB_NONE, GOVB_NONE};
         if (g.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "gate %u: rule %u out of range", i, g.rule);
         if (p->rule_gate[g.rule] != GOVB_NONE) return fail(c, GOV_EVALUE, at, "gate %u: rule %u has a gate already", i, g.rule);
         if (g.timeout > GOVB_TIMEOUT_ESCALATE) return fail(c, GOV_EVALUE, at + 4, "gate %u: unknown timeout %u", i, g.timeout);
@@ -1248,7 +1248,7 @@ static int load_gates(govL_ctx *c) {
     }
     /* Settings scopes set (spec/language.md §4.2.1): an SLA that is a max duration
      * limit, every value it can take positive (the default is GATES' SLA). */
-    for (uint32_t g = 0; g < p->ngate; g++) p->gate[g].sla_limit = GOVB_NONE;
+    for (uint32_t g = 0; g < p->ngate; g++) p->gate[g].sla_limit = p->gate[g].appr_limit = GOVB_NONE;
     s = SEC(GOVB_S_GATESCOPE);
     for (uint32_t i = 0; i < c->len[GOVB_S_GATESCOPE] / 16; i++, s += 16) {
         uint64_t at = c->off[GOVB_S_GATESCOPE] + 16ull * i;
@@ -1258,8 +1258,31 @@ static int load_gates(govL_ctx *c) {
         govL_gate *gd = &p->gate[g];
         if (sl == GOVB_NONE && ap == GOVB_NONE && to == GOVB_NONE)
             return fail(c, GOV_EVALUE, at, "gate scope %u says nothing", i);
-        if (ap != GOVB_NONE || to != GOVB_NONE)
-            return fail(c, GOV_EVALUE, at + 8, "gate scope %u: approvers and timeout limits are not supported", i);
+        if (to != GOVB_NONE)
+            return fail(c, GOV_EVALUE, at + 12, "gate scope %u: timeout limits are not supported", i);
+        if (ap != GOVB_NONE) {
+            /* Approvers that are an allowlist: every value an approver set of exact
+             * members, 1..64 of them, room for the quorum; its default is APPROVERS'. */
+            if (ap >= p->nlimit) return fail(c, GOV_EBOUNDS, at + 8, "gate %u: approvers limit %u out of range", g, ap);
+            const govL_limit *l = &p->limit[ap];
+            if (l->type != GOVB_TY_SET || l->dir != GOVB_DIR_MAX)
+                return fail(c, GOV_ETYPE, at + 8, "gate %u: approvers limit %u is not an allowlist", g, ap);
+            for (uint32_t j = l->first; j <= l->first + l->n; j++) {
+                const govL_set *st = &p->set[p->kval[j == l->first + l->n ? l->dflt : p->ovr[j].value].u];
+                if (st->nglob || st->nexact == 0 || st->nexact > GOVB_MAXAPPROVERS || st->nexact < gd->quorum)
+                    return fail(c, GOV_EVALUE, at + 8, "gate '%s': limit '%s' has a value that is not an approver set "
+                                "(exact members, 1..%u, at least the quorum %u)", p->str[p->rule[gd->rule].name],
+                                p->str[l->name], GOVB_MAXAPPROVERS, gd->quorum);
+            }
+            const govL_set *d0 = &p->set[p->kval[l->dflt].u];
+            int same = d0->nexact == gd->nappr;
+            for (uint32_t j = 0; same && j < gd->nappr; j++) {
+                uint32_t x = p->setm_str[d0->first + j], y = p->appr[gd->first_appr + j];
+                same = p->strlen_[x] == p->strlen_[y] && memcmp(p->str[x], p->str[y], p->strlen_[x]) == 0;
+            }
+            if (!same) return fail(c, GOV_EVALUE, at + 8, "gate %u: approvers are not its approvers limit's default", g);
+            gd->appr_limit = ap;
+        }
         if (sl != GOVB_NONE) {
             if (sl >= p->nlimit) return fail(c, GOV_EBOUNDS, at + 4, "gate %u: SLA limit %u out of range", g, sl);
             const govL_limit *l = &p->limit[sl];

@@ -951,13 +951,23 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     }
     if (a->type == GOV_ACT_GATE_OPEN) {
         const govL_gate *g = &p->gate[a->gate];
+        uint32_t aset = g->appr_limit != GOVB_NONE ? GOVV_ASET(a) : GOVB_NONE;
         govO_puts(b, ",\"approvers\":[");
-        for (uint32_t j = 0; j < g->nappr; j++) {
-            uint32_t s = p->appr[g->first_appr + j];
+        for (uint32_t j = 0, na = govG_nappr(p, g, aset); j < na; j++) {
+            uint32_t s = govG_appr(p, g, aset, j);
             if (j) govO_put(b, ",", 1);
             govO_jstr(b, p->str[s], p->strlen_[s]);
         }
-        govO_puts(b, "],\"deadline\":");
+        govO_put(b, "]", 1);
+        if (g->appr_limit != GOVB_NONE) {
+            /* The approver set in force and where it came from (spec/trace.md §6). */
+            govO_puts(b, ",\"approvers_limit\":{\"name\":");
+            govO_jstr(b, p->str[p->limit[g->appr_limit].name], p->strlen_[p->limit[g->appr_limit].name]);
+            govO_puts(b, ",\"from\":");
+            put_from(b, p, g->appr_limit, GOVV_AOVR(a));
+            govO_put(b, "}", 1);
+        }
+        govO_puts(b, ",\"deadline\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
         if (g->sla_limit != GOVB_NONE) {
             /* The SLA in force and where it came from (spec/trace.md §6). */
@@ -984,10 +994,11 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_printf(b, ",\"approvals\":%u,\"quorum\":%u", a->approvals, a->quorum);
         if (a->quorum > 1) {
             const govL_gate *g = &p->gate[a->gate];
+            uint32_t aset = g->appr_limit != GOVB_NONE ? GOVV_ASET(a) : GOVB_NONE;
             govO_puts(b, ",\"approved_by\":[");
-            for (uint32_t j = 0, k = 0; j < g->nappr && j < 64; j++) {
+            for (uint32_t j = 0, k = 0, na = govG_nappr(p, g, aset); j < na && j < 64; j++) {
                 if (!(a->mask >> j & 1)) continue;
-                uint32_t s = p->appr[g->first_appr + j];
+                uint32_t s = govG_appr(p, g, aset, j);
                 if (k++) govO_put(b, ",", 1);
                 govO_jstr(b, p->str[s], p->strlen_[s]);
             }

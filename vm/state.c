@@ -132,6 +132,7 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
             govS_put32(b + n + 32, pg->keylen);
             govS_put64(b + n + 40, pg->approved);
             govS_put64(b + n + 48, pg->excluded);
+            if (pg->aset != GOVB_NONE) govS_put32(b + n + 36, pg->aset);
             memcpy(b + n + ST_GATE, pg->key, pg->keylen);
             n += ST_GATE + pg->keylen;
             count++;
@@ -221,6 +222,15 @@ static int sla_fits(const gov_program *p, const govL_gate *gd, int64_t opened, i
     return 0;
 }
 
+/* Whether aset is a value the gate's approvers limit can take: its default or a scope's. */
+static int aset_fits(const gov_program *p, const govL_gate *gd, uint32_t aset) {
+    const govL_limit *l = &p->limit[gd->appr_limit];
+    if (aset == p->kval[l->dflt].u) return 1;
+    for (uint32_t j = l->first; j < l->first + l->n; j++)
+        if (aset == p->kval[p->ovr[j].value].u) return 1;
+    return 0;
+}
+
 static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t avail, int64_t now, int apply,
                       uint32_t k, size_t *size) {
     const gov_program *p = vm->p;
@@ -228,13 +238,18 @@ static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t 
     uint32_t g = govS_get32(b), i = govS_get32(b + 4), keylen = govS_get32(b + 32);
     uint64_t id = govS_get64(b + 8);
     int64_t opened = (int64_t)govS_get64(b + 16), deadline = (int64_t)govS_get64(b + 24);
-    if (govS_get32(b + 36) != 0) return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: reserved field not zero", k);
+    uint32_t aset = govS_get32(b + 36);
     if (keylen == 0 || keylen > GOVV_KEYMAX)
         return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: key length %u not in 1..%d", k, keylen, GOVV_KEYMAX);
     if (avail - ST_GATE < keylen) return govV_fail(vm, GOV_ETRUNC, "state: gate entry %u is truncated", k);
     if (g >= p->ngate) return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: gate %u of %u", k, g, p->ngate);
     if (i >= p->gate[g].capacity)
         return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: slot %u of capacity %u", k, i, p->gate[g].capacity);
+    /* The approver set in force when it opened: one of its approvers limit's values
+     * (spec/language.md §4.2.1); a gate with its own list has the word zero. */
+    if (p->gate[g].appr_limit == GOVB_NONE ? aset != 0 : !aset_fits(p, &p->gate[g], aset))
+        return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: approver set %u is none the gate can have", k, aset);
+    if (p->gate[g].appr_limit == GOVB_NONE) aset = GOVB_NONE;
     const char *key = (const char *)b + ST_GATE;
     if (opened > now || !sla_fits(p, &p->gate[g], opened, deadline) || deadline < now)
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: times inconsistent with the clock and SLA", k);
@@ -245,7 +260,8 @@ static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t 
      * gate with separation of duties (approvers are distinct: one bit at most). */
     uint64_t approved = govS_get64(b + 40), excluded = govS_get64(b + 48);
     const govL_gate *gd = &p->gate[g];
-    uint64_t all = gd->nappr >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << gd->nappr) - 1;
+    uint32_t na = govG_nappr(p, gd, aset);
+    uint64_t all = na >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << na) - 1;
     if ((approved | excluded) & ~all || (approved & excluded) || popcount64(approved) >= gd->quorum ||
         popcount64(excluded) > (gd->requester != GOVB_NONE))
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: approvals inconsistent with the gate's approvers", k);
@@ -263,6 +279,7 @@ static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t 
     pg->keylen = keylen;
     pg->approved = approved;
     pg->excluded = excluded;
+    pg->aset = aset;
     memcpy(pg->key, key, keylen);
     return GOV_OK;
 }

@@ -1431,8 +1431,8 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->deadline = a->type == GOV_ACT_NOTIFY ? 0 : a->deadline; /* notify_held: until when */
     out->since = a->type == GOV_ACT_RULE_FIRING || a->type == GOV_ACT_RULE_CLEARED ? a->deadline : 0;
     out->step = a->type == GOV_ACT_ESC_STEP ? (int)a->step : 0;
-    out->round = (int)a->round;
-    out->skipped = (int)a->skipped;
+    out->round = a->type == GOV_ACT_ESC_STEP ? (int)a->round : 0;     /* gate actions reuse both (GOVV_ASET) */
+    out->skipped = a->type == GOV_ACT_ESC_STEP ? (int)a->skipped : 0;
     out->policy_id = p->id;
     out->approvals = GOVV_GROUPED(a) ? 0 : (int)a->approvals;
     out->quorum = (int)a->quorum;

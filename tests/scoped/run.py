@@ -127,6 +127,108 @@ rc, out, err = govc("diff", "sla.gov", "sla_b1h.gov")
 ok(rc == 0 and "tightened" in out and "review_sla" in out and "2h -> 1h" in out,
    "govc diff: a scope's shorter SLA is a limit tightened", out + err)
 
+# --- (b) a gate's approvers from an allowlist -----------------------------------------
+APPR = """policy routes
+record refund { amount: money  requested_by: string = "" }
+allowlist deciders = %s
+scope project "billing" { deciders = ["risk@x.example", "kim@x.example"] }
+scope project "support" { deciders = ["ana@x.example", "raj@x.example"] }
+gate refund_gate {
+  when refund.amount > $200
+  approvers %s
+  requester refund.requested_by
+  sla 4h
+}
+"""
+ALL = '["risk@x.example", "kim@x.example", "ana@x.example", "raj@x.example"]'
+write("appr.gov", APPR % (ALL, "deciders"))
+recs = [
+    {"project": "billing", "run_id": "b1", "amount": 900, "requested_by": "bot", "at": "2026-12-01T09:00:00Z"},
+    {"project": "support", "run_id": "s1", "amount": 900, "requested_by": "bot", "at": "2026-12-01T09:00:00Z"},
+    {"project": "growth", "run_id": "g1", "amount": 900, "requested_by": "bot", "at": "2026-12-01T09:00:00Z"},
+    {"project": "billing", "run_id": "b2", "amount": 900, "requested_by": "kim@x.example", "at": "2026-12-01T09:00:00Z"},
+]
+write("appr.jsonl", "".join(json.dumps(r) + "\n" for r in recs))
+rc, out, err = govc("run", "-p", "appr.gov", "appr.jsonl")
+ds = decisions(out)
+opens = actions(ds, "gate_open")
+ok(rc == 0 and [a["approvers"] for a in opens] ==
+   [["kim@x.example", "risk@x.example"], ["ana@x.example", "raj@x.example"],
+    ["ana@x.example", "kim@x.example", "raj@x.example", "risk@x.example"], ["kim@x.example", "risk@x.example"]]
+   and [a["approvers_limit"]["from"]["level"] for a in opens] == ["project", "project", "default", "project"]
+   and opens[0]["approvers_limit"] == {"name": "deciders", "from": {"level": "project", "scope": "billing",
+                                       "path": "project:billing", "at": "appr.gov:4:38"}},
+   "the approver set in force per record, with its provenance on gate_open", out + err)
+ids = {a["key"]: a["gate_id"] for a in opens}
+
+
+def approve(gate_id, by, at="2026-12-01T10:00:00Z", typ="approve"):
+    return json.dumps({"type": typ, "gate_id": gate_id, "by": by, "at": at}) + "\n"
+
+
+events = (approve(ids["b1"], "ana@x.example") + approve(ids["s1"], "risk@x.example") +
+          approve(ids["g1"], "raj@x.example") + approve(ids["b2"], "kim@x.example") +
+          approve(ids["b1"], "kim@x.example") + approve(ids["s1"], "raj@x.example", typ="reject"))
+write("appr_ev.jsonl", "".join(json.dumps(r) + "\n" for r in recs) + events)
+rc, out, err = govc("run", "-p", "appr.gov", "appr_ev.jsonl")
+ev = [[(a["type"], a.get("reason")) for a in d["actions"]] for d in decisions(out)[4:]]
+ok(rc == 0 and ev == [[("refused", "not an approver of this gate")], [("refused", "not an approver of this gate")],
+                      [("gate_approved", None)],
+                      [("refused", "separation of duties: the run's requester may not approve it")],
+                      [("gate_approved", None)], [("gate_rejected", None)]],
+   "approvals count only from the scope's approvers (billing's risk team, support's leads, anyone elsewhere), "
+   "the requester excluded", ev)
+
+# State: the approver set a gate opened with is kept across a restart.
+rc1, out1, err1 = govc("run", "-p", "appr.gov", "--state", "a.state", "appr.jsonl")
+write("appr_later.jsonl", events)
+rc2, out2, err2 = govc("run", "-p", "appr.gov", "--state", "a.state", "appr_later.jsonl")
+ev2 = [[(a["type"], a.get("reason")) for a in d["actions"]] for d in decisions(out2)]
+ok(rc1 == 0 and rc2 == 0 and ev2 == ev, "a pending gate's approver set survives a restart through --state",
+   str(ev2) + err1 + err2)
+
+# A quorum counts the scope's approvers; approved_by names them.
+write("appr2.gov", (APPR % (ALL, "2 of deciders")))
+rc, out, err = govc("run", "-p", "appr2.gov", "appr.jsonl")
+ids2 = {a["key"]: a["gate_id"] for a in actions(decisions(out), "gate_open")}
+blocked = actions(decisions(out), "gate_blocked")
+write("appr2_ev.jsonl", "".join(json.dumps(r) + "\n" for r in recs) + approve(ids2["b1"], "risk@x.example") +
+      approve(ids2["b1"], "kim@x.example"))
+rc, out, err = govc("run", "-p", "appr2.gov", "appr2_ev.jsonl")
+d5, d6 = decisions(out)[4:6]
+ok(rc == 0 and [b["key"] for b in blocked] == ["b2"] and
+   blocked[0]["reason"] == "the quorum cannot be met without the run's requester" and
+   d5["actions"][0]["type"] == "gate_approval" and d5["actions"][0]["approved_by"] == ["risk@x.example"] and
+   d6["actions"][0]["type"] == "gate_approved" and d6["actions"][0]["approved_by"] == ["kim@x.example", "risk@x.example"],
+   "2 of the scope's approvers: billing's requester from its own set cannot leave a quorum; approved_by from the set",
+   out + err)
+
+# A limits file cannot set an approver set (sets need the compiler's automata, §5.2).
+write("appr_limits.json", '{"policy":"routes","scopes":[{"project":"support","agent":"x",'
+      '"limits":{"deciders":["ana@x.example"]}}]}')
+rc, out, err = govc("run", "-p", "appr.gov", "--limits", "appr_limits.json", "appr.jsonl")
+ok(rc == 2 and "deciders" in err and out == "", "a limits file may not set an approver set", err)
+
+# govc diff: a list replaced by a limit whose default is no wider is tightened; by a
+# wider one, loosened; a limit replaced by a list, unproven or loosened.
+write("appr_list.gov", APPR % (ALL, '"risk@x.example", "kim@x.example", "ana@x.example", "raj@x.example"'))
+write("appr_few.gov", APPR % (ALL, '"risk@x.example"'))
+write("appr_more.gov", APPR % (ALL, '"risk@x.example", "kim@x.example", "ana@x.example", "raj@x.example", "zed@x.example"'))
+rc, out, err = govc("diff", "appr_list.gov", "appr.gov")
+ok(rc == 0 and "tightened gate refund_gate: approvers:" in out and "scopes may only remove approvers" in out,
+   "govc diff: a list replaced by an allowlist with the same default is tightened", out + err)
+rc, out, err = govc("diff", "appr_few.gov", "appr.gov")
+ok(rc == 0 and "loosened  gate refund_gate: approvers:" in out, "govc diff: ... with a wider default, loosened", out + err)
+rc, out, err = govc("diff", "appr.gov", "appr_few.gov")
+ok(rc == 0 and "unproven  gate refund_gate: approvers:" in out and "scopes may have narrowed the old limit" in out,
+   "govc diff: an allowlist replaced by a narrower list is unproven", out + err)
+rc, out, err = govc("diff", "appr.gov", "appr_more.gov")
+ok(rc == 0 and "loosened  gate refund_gate: approvers:" in out, "govc diff: ... by a wider list, loosened", out + err)
+write("appr_b1.gov", (APPR % (ALL, "deciders")).replace('["risk@x.example", "kim@x.example"]', '["risk@x.example"]'))
+rc, out, err = govc("diff", "appr.gov", "appr_b1.gov")
+ok(rc == 0 and "tightened" in out and "deciders" in out and "approvers:" not in out,
+   "govc diff: a scope's narrower approver set is the allowlist tightened", out + err)
+
 shutil.rmtree(tmp, ignore_errors=True)
 print("# scoped: %d failed" % fails)
 sys.exit(1 if fails else 0)
