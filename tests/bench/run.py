@@ -184,7 +184,8 @@ def main():
     peers = {"lua5.4": f"{O}/peer-lua54", "luajit": f"{O}/peer-luajit"}
     os.makedirs(O, exist_ok=True)
     t_start = time.time()
-    print(f"bench: machine: {machine()}", flush=True)
+    mach = machine()
+    print(f"bench: machine: {mach}", flush=True)
 
     rec = f"{O}/records.jsonl"
     gen("records", str(NRECORDS), str(SEED), rec)
@@ -479,7 +480,7 @@ def main():
                       "## Tool calls before they run (std/tool_call against an allowlist)", "", *T, "",
                       "## Instruction counts", "", *I, "", *M, ""])
     with open(f"{O}/results.md", "w") as fh:
-        fh.write(f"machine: {machine()}\n\ncommand: make bench\n\n{text}")
+        fh.write(f"machine: {mach}\n\ncommand: make bench-eval\n\n{text}")
     print()
     print(text)
     return 1 if mismatches else 0
