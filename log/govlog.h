@@ -155,7 +155,9 @@ GOVLOG_API int govlog_append_pending(govlog *lg, govlog_pending *p);
 GOVLOG_API int govlog_detach(govlog *lg, uint32_t stream, const gov_vm *vm);
 /* Put every line written so far on disk (fdatasync), for a writer opened with
  * GOVLOG_SYNC_CLOSE that syncs at its own points (a service: once per request, before
- * its response); with GOVLOG_SYNC_LINE every line is on disk already. */
+ * its response); with GOVLOG_SYNC_LINE every line is on disk already. Threads calling
+ * it at once share syncs (a group commit): the sync runs without the writer's lock, and
+ * a thread whose lines a running sync covers waits for it instead of syncing again. */
 GOVLOG_API int govlog_sync(govlog *lg);
 /* A rotation by size that would rename onto a name that exists (PATH.NNNNNN) or write
  * PATH.next where something other than a regular file is, is put off: the file grows

@@ -55,6 +55,11 @@ struct govlog {
     char msg[512];
     char warn[512];         /* a rotation put off, for govlog_take_warning */
     bool warned;
+    /* govlog_sync's group commit: a thread syncs outside the lock; a thread whose lines
+     * were all written before a sync began waits for that sync instead of making one. */
+    bool syncing;
+    uint64_t synced;        /* lines before sequence number `synced` are on disk */
+    pthread_cond_t sync_done;
 };
 
 static int fail(govlog *lg, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -360,6 +365,7 @@ static void free_log(govlog *lg) {
     free(lg->dec.p);
     free(lg->state);
     pthread_mutex_destroy(&lg->mu);
+    pthread_cond_destroy(&lg->sync_done);
     free(lg);
 }
 
@@ -502,6 +508,7 @@ int govlog_open(const char *path, const govlog_options *opt, govlog **out, char 
         return GOVLOG_ENOMEM;
     }
     pthread_mutex_init(&lg->mu, NULL);
+    pthread_cond_init(&lg->sync_done, NULL);
     lg->fd = lg->lockfd = -1;
     if (opt) lg->opt = *opt;
     lg->members.ok = lg->line.ok = lg->dec.ok = true;
@@ -936,9 +943,39 @@ int govlog_close(govlog *lg, char head[65]) {
 int govlog_sync(govlog *lg) {
     if (!lg) return GOVLOG_EMISUSE;
     pthread_mutex_lock(&lg->mu);
-    int rc = lg->broken ? fail(lg, GOVLOG_EIO, "an earlier write to '%s' failed", lg->path) : GOVLOG_OK;
-    if (!rc && lg->opt.sync != GOVLOG_SYNC_LINE && fdatasync(lg->fd) != 0)
-        rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
+    /* Every line written so far must be on disk when this returns. A sync that began
+     * after they were written covers them: wait for one running, and make one only when
+     * none covers them. The fdatasync runs without the lock (on a duplicate of the
+     * descriptor, which a rotation may close meanwhile), so writers are not held up by
+     * the disk, and several requests' lines share one sync. Lines of a file rotated out
+     * were synced by the rotation. */
+    uint64_t want = lg->seq;
+    int rc = GOVLOG_OK;
+    for (;;) {
+        if (lg->broken) {
+            rc = fail(lg, GOVLOG_EIO, "an earlier write to '%s' failed", lg->path);
+            break;
+        }
+        if (lg->opt.sync == GOVLOG_SYNC_LINE || lg->synced >= want) break;
+        if (lg->syncing) {
+            pthread_cond_wait(&lg->sync_done, &lg->mu);
+            continue;
+        }
+        lg->syncing = true;
+        uint64_t upto = lg->seq;
+        int fd = fcntl(lg->fd, F_DUPFD_CLOEXEC, 0);
+        pthread_mutex_unlock(&lg->mu);
+        int r = fd >= 0 ? fdatasync(fd) : -1, e = errno;
+        if (fd >= 0) close(fd);
+        pthread_mutex_lock(&lg->mu);
+        lg->syncing = false;
+        pthread_cond_broadcast(&lg->sync_done);
+        if (r != 0) {
+            rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(e));
+            break;
+        }
+        if (upto > lg->synced) lg->synced = upto;
+    }
     pthread_mutex_unlock(&lg->mu);
     return rc;
 }

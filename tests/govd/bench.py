@@ -11,8 +11,8 @@ makes the POST bodies):
      requests on each), so a long soak does not take a shared machine's CPU;
   5. kill -9 under load, then restart: every answered decision is in the decision log,
      and the state comes back.
-PARTS (default all) picks some of single, batch, batchlog (a batch with the decision log on),
-kill9, soak. Beside each rate it gives
+PARTS (default all) picks some of single, singlelog (single decisions with the decision log
+on), batch, batchlog (a batch with the decision log on), kill9, soak. Beside each rate it gives
 the CPU time govd (and the client) spent per request, from /proc and getrusage: on a
 shared machine those are steadier than the rate, and they bound what 2 cores can do.
 Prints a table and writes BUILD/bench/govd.md. Nothing here is asserted: figures only.
@@ -31,7 +31,7 @@ import time
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 SOAK = int(sys.argv[2]) if len(sys.argv) > 2 else 600
-PARTS = sys.argv[3].split(",") if len(sys.argv) > 3 else ["single", "batch", "batchlog", "kill9", "soak"]
+PARTS = sys.argv[3].split(",") if len(sys.argv) > 3 else ["single", "singlelog", "batch", "batchlog", "kill9", "soak"]
 SOAK_DELAY_MS = int(os.environ.get("GOVD_SOAK_DELAY_MS", "2"))
 GOVD = os.path.join(BUILD, "govd")
 TMP = tempfile.mkdtemp(prefix="govd-bench-")
@@ -214,6 +214,23 @@ def bench_batch():
     stop(p)
 
 
+def bench_single_log():
+    """Single decisions with the decision log on and --log-sync request (a sync before each
+    response): concurrent requests share syncs (govlog_sync's group commit), so the rate
+    follows the workers over the disk's sync time."""
+    logf = os.path.join(TMP, "single.log")
+    p, port, _ = start("-p", "policies/support", "--workers", "8", "--decision-log", logf)
+    script = lua(os.path.join(TMP, "one-log.lua"))
+    rps, lat, bad, out = wrk(port, "/v1/decide/support_agents", script, 32, 8, pid=p.pid)
+    stop(p)
+    rows.append(("single decisions with the decision log (--log-sync request, --workers 8, wrk -c32, 8 s; p50 %.2f ms, "
+                 "p99 %.2f ms; load avg %s)" % (lat.get(50, -1), lat.get(99, -1), load_note()),
+                 "%.0f/s; govd CPU %.1f us a request" % (rps, LAST["govd"] / max(1, LAST["requests"]) * 1e6), "", ""))
+    for f in os.listdir(TMP):
+        if f.startswith("single.log"):
+            os.unlink(os.path.join(TMP, f))
+
+
 def batch_body(n):
     base = [json.loads(x) for x in open("policies/support/records.jsonl") if x.strip()]
     lines = []
@@ -333,7 +350,8 @@ def bench_kill9():
 def main():
     subprocess.run(["sh", "tests/install-deps.sh", "wrk"], check=True)
     os.makedirs(os.path.join(BUILD, "bench"), exist_ok=True)
-    for part, fn in (("single", bench_single), ("batch", bench_batch), ("batchlog", bench_batch_log),
+    for part, fn in (("single", bench_single), ("singlelog", bench_single_log), ("batch", bench_batch),
+                     ("batchlog", bench_batch_log),
                      ("kill9", bench_kill9), ("soak", bench_soak)):
         if part in PARTS:
             fn()
