@@ -855,8 +855,10 @@ void govW_update(gov_vm *vm) {
         uint32_t wi = p->kind_wins[j];
         const govL_window *w = &p->win[wi];
         govV_wrec *wr = &vm->wrec[wi];
-        memset(wr, 0, sizeof *wr);
+        /* value() sets v, n and has; step_clock the stream's step; the rest is read only
+         * when evicted says so */
         wr->epoch = vm->epoch;
+        wr->evicted = 0;
         if (w->ncode) govV_run(vm, w->code, w->ncode);
         int where = w->where_reg == NONE || R[w->where_reg].i != 0;
         govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : R[w->arg_reg];
