@@ -66,7 +66,6 @@ static int is_quantile(uint32_t agg) { return agg >= GOVB_AGG_P50 && agg <= GOVB
 
 /* ---------------------------------------------------------------- layout */
 
-static size_t al8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 /* What a window keeps (flags and widths) and its saved form's offsets (spec/state.md). */
 static void shape(govL_window *w) {
@@ -125,11 +124,12 @@ static int same_ring(const govL_window *a, const govL_window *b) {
            a->arg_reg != NONE;
 }
 
-/* Place n bytes (8-aligned) at *cur; returns where. */
-static size_t place(size_t *cur, size_t n) {
-    size_t at = *cur;
-    *cur += al8(n);
-    return at;
+/* Place n bytes (8-aligned) at *cur; returns where. The sum is kept in 64 bits so that a
+ * block too large for a 32-bit host is refused (govW_prepare), not wrapped. */
+static size_t place(uint64_t *cur, uint64_t n) {
+    uint64_t at = *cur;
+    *cur += (n + 7) & ~(uint64_t)7;
+    return (size_t)at;
 }
 
 /* Place the parts of the members of one key block: every member's hot parts first (the
@@ -140,12 +140,12 @@ static int in_block(const gov_program *p, uint32_t i, uint32_t j) {
     return j == i || (p->win[i].level != NONE && p->win[j].level != NONE && p->win[j].tabw == i);
 }
 
-static size_t place_block(gov_program *p, uint32_t first) {
-    size_t cur = 0;
+static uint64_t place_block(gov_program *p, uint32_t first) {
+    uint64_t cur = 0;
     for (uint32_t k = first; k < p->nwin; k++) {
         if (!in_block(p, first, k)) continue;
         govL_window *w = &p->win[k];
-        size_t at = cur;
+        uint64_t at = cur;
         w->m_clk = w->sfirst == k ? place(&cur, w->runs ? GOVW_CCLK : sizeof(govW_clk)) : p->win[w->sfirst].m_clk;
         w->m_ntrue = w->tru ? place(&cur, 8) : 0;
         w->m_ewma = w->ew ? place(&cur, 8) : 0;
@@ -153,12 +153,12 @@ static size_t place_block(gov_program *p, uint32_t first) {
         w->m_dqh = w->dqmin || w->dqmax ? place(&cur, 8) : 0;
         w->m_hn = w->heaps ? place(&cur, 8) : 0;
         w->m_der = w->fsum || w->tmm ? place(&cur, sizeof(govW_item)) : 0;
-        w->inst = cur - at;
+        w->inst = (size_t)(cur - at);
     }
     for (uint32_t k = first; k < p->nwin; k++) {
         if (!in_block(p, first, k)) continue;
         govL_window *w = &p->win[k];
-        size_t at = cur, N = w->runs, B = w->nbuckets;
+        uint64_t at = cur, N = w->runs, B = w->nbuckets;
         w->m_ring = w->m_dq = w->m_bk = w->m_bkh = w->m_cnt = w->m_tru = w->m_oct = w->m_bsk = 0;
         if (N) {
             if (w->bits && !w->tru) w->m_ring = 0; /* count(): every value is true, and its count is min(seq, N) */
@@ -175,18 +175,18 @@ static size_t place_block(gov_program *p, uint32_t first) {
             w->m_oct = place(&cur, (size_t)GOVQ_PAGES * 4);
             w->m_bsk = place(&cur, B * GOVQ_SKWORDS * 4);
         }
-        w->inst += cur - at;
+        w->inst += (size_t)(cur - at);
     }
     for (uint32_t k = first; k < p->nwin; k++) {
         if (!in_block(p, first, k)) continue;
         govL_window *w = &p->win[k];
-        size_t at = cur, N = w->runs, B = w->nbuckets;
+        uint64_t at = cur, N = w->runs, B = w->nbuckets;
         w->m_suf = w->m_heap = w->m_pos = w->m_tsk = w->m_ix = 0;
         if (w->fsum && N) w->m_suf = place(&cur, N * sizeof(govA_f));
         if ((w->fsum || w->tmm) && !N) w->m_suf = place(&cur, B * sizeof(govW_item));
         if (w->heaps) w->m_heap = place(&cur, N * w->hw), w->m_pos = place(&cur, N * w->hw);
         if (w->sketch) w->m_tsk = place(&cur, GOVQ_SKWORDS * 4), w->m_ix = place(&cur, sizeof(govQ_idx));
-        w->inst += cur - at;
+        w->inst += (size_t)(cur - at);
     }
     return cur;
 }
