@@ -1207,24 +1207,30 @@ static void check_window(Checker *C, GovDecl *d)
     d->u.window.value_type = (uint8_t)r;
     if (r == GOV_TY_ERROR || cap <= 0 || (runs < 0 && span < 0))
         return;
-    /* Its state must fit (spec/language.md §4.5, Memory): what vm/window.c's layout()
-     * gives it, byte for byte (tests/check/window_mem.sh compares the two), computed
-     * here from the sizes of the VM's structures: per key a 64-byte header (+40 for an
-     * exact int sum, +32 for a count window's min/max deque); for the last N runs a ring
-     * of 8 bytes a run (bits for bools; +8 a run for a min/max deque; a float sum, mean
-     * or stddev keeps 32-byte summaries per run, a quantile two 4-byte heap arrays);
-     * for a span of time B buckets (B as the compiler picks it: the largest count up to
-     * 60, 12 for quantiles, that divides the span) of 16 bytes plus the aggregate's
-     * (16 or 40 for an int sum, 32 for a float summary, 16 for min/max), Two Stacks
-     * items of 32 bytes for float sums and min/max, a quantile's sketch per bucket and
-     * one for the total; and for a per-key window its key table (24 bytes, 4 per hash
-     * bucket, 160 per key) and the scratch the VM keeps to check a saved table (4 per
-     * hash bucket, 8 per key). For one window that is exactly what it adds to
-     * gov_arena_size; windows that share a key table or the scratch need less. */
+    /* Its state must fit (spec/language.md §4.5, Memory): what vm/window.c's place_block()
+     * gives a window alone, byte for byte (tests/check/window_mem.sh compares the two),
+     * computed here from the sizes of the VM's structures, every part rounded up to 8
+     * bytes. Per key: a clock of 24 bytes (count windows) or 48 (time windows); 8 for a
+     * true count (count(b), rate), 8 for an ewma, 16 for an exact int sum or mean (40 with
+     * a deviation), 8 for a min/max deque's head or a quantile's heap sizes, 32 for a float
+     * sum's or a time min/max's Two Stacks back. For the last N runs a ring of 8 bytes a
+     * run (bits for bools, none for count()), a min/max deque of N ring slots of 1, 2 or 4 bytes (N up to
+     * 256, 65,536, more), a float sum's 32-byte summary per run, a quantile's two heap
+     * arrays of N entries of 1, 2 or 4 bytes (N up to 128, 32,768, more). For a span of
+     * time B buckets (B as the compiler picks it: the largest count up to 60, 12 for
+     * quantiles, that divides the span) of a 4-byte count, 4 more for a true count, and
+     * the aggregate's (12 for an int sum or mean, 40 with a deviation, 32 for a float
+     * summary, 16 for min/max), Two Stacks items of 32 bytes for float sums and min/max, a
+     * quantile's sketch per bucket and one for the total, its 128 page octaves and page
+     * index; and for a per-key window its key table (24 bytes, 4 per hash bucket, 160 per
+     * key) and the scratch the VM keeps to check a saved table (4 per hash bucket, 8 per
+     * key). For one window that is exactly what it adds to gov_arena_size; windows that
+     * share a key table, a stream's clock or a ring need less. */
     bool quant = agg->tag >= GOV_AGG_P50, mm = agg->tag == GOV_AGG_MIN || agg->tag == GOV_AGG_MAX;
     bool mom = agg->tag == GOV_AGG_SUM || agg->tag == GOV_AGG_MEAN || agg->tag == GOV_AGG_STDDEV;
+    bool sd = agg->tag == GOV_AGG_STDDEV;
     bool fcls = t == GOV_TY_FLOAT || t == GOV_TY_RATIO;
-    bool isum = mom && !fcls, fsum = mom && fcls;
+    bool isum = mom && !fcls, fsum = mom && fcls, tru = t == GOV_TY_BOOL && arg;
     uint64_t N = runs > 0 ? (uint64_t)runs : 0, nb = 0;
     if (!N) {
         nb = quant ? 12 : 60;
@@ -1233,25 +1239,28 @@ static void check_window(Checker *C, GovDecl *d)
     bool tmm = !N && mm, heaps = N && quant, sketch = !N && quant;
     const uint64_t skbytes = 4 * (1 + 128 * 35); /* GOVQ_SKWORDS u32 counts */
 #define AL8(x) (((x) + 7) & ~(uint64_t)7)
-    uint64_t head = 64 + (isum ? 40 : 0) + (N && mm ? 32 : 0), body;
-    if (N)
-        body = (t == GOV_TY_BOOL ? AL8((N + 7) / 8) : N * 8) + (mm ? N * 8 : 0);
-    else
-        body = nb * (16 + (isum ? (agg->tag == GOV_AGG_STDDEV ? 40 : 16) : fsum ? 32 : tmm ? 16 : 0));
+    uint64_t inst = N ? 24 : 48;
+    inst += (tru ? 8 : 0) + (agg->tag == GOV_AGG_EWMA ? 8 : 0) + (isum ? (sd ? 40 : 16) : 0) + (N && mm ? 8 : 0) +
+            (heaps ? 8 : 0) + (fsum || tmm ? 32 : 0);
+    if (N) {
+        inst += t == GOV_TY_BOOL ? (arg ? AL8((N + 7) / 8) : 0) : N * 8; /* count() keeps no ring */
+        if (mm)
+            inst += AL8(N * (N <= 256 ? 1 : N <= 65536 ? 2 : 4));
+        if (fsum)
+            inst += N * 32;
+        if (heaps)
+            inst += 2 * AL8(N * (N <= 128 ? 1 : N <= 32768 ? 2 : 4));
+    } else {
+        inst += AL8(nb * 4) + (tru ? AL8(nb * 4) : 0);
+        if (isum && !sd)
+            inst += nb * 8 + AL8(nb * 4);
+        else
+            inst += nb * (isum ? 40 : fsum ? 32 : tmm ? 16 : 0);
+        if (fsum || tmm)
+            inst += nb * 32;
+    }
     if (sketch)
-        body += 128 * 4 + nb * skbytes;
-    body = AL8(body);
-    if (fsum || tmm || heaps)
-        body += 40;
-    if (fsum && N)
-        body += N * 32;
-    if ((fsum || tmm) && !N)
-        body += nb * 32;
-    if (heaps)
-        body = AL8(body + N * 8);
-    if (sketch)
-        body = AL8(body + skbytes) + 644;
-    uint64_t inst = head + AL8(body);
+        inst += 128 * 4 + AL8(nb * skbytes) + AL8(skbytes) + AL8(4 + 128 + 128 * 4);
     uint64_t hb = 2;
     while (hb < 2 * (uint64_t)cap && hb < (1u << 31))
         hb <<= 1;

@@ -85,11 +85,12 @@ GOV_HIDDEN void govQ_reindex(const int32_t *oct, const uint32_t *total, govQ_idx
 /* Two heaps over a count window's ring (N slots): h and pos are N u32 each (derived). */
 union govV_cell;
 typedef struct govQ_heaps {
-    uint32_t *h, *pos;
+    void *h, *pos;                  /* N entries each of w bytes: slots, and each slot's place */
     const union govV_cell *ring;
-    uint32_t N, nl, nu;
+    uint32_t N, nl, nu, w;          /* w: 1 for N <= 128, 2 for N <= 32768, else 4 (a place's top bit is its heap) */
     int fcls;                       /* the values are doubles (else int64) */
 } govQ_heaps;
+static inline uint32_t govQ_heap_width(uint64_t N) { return N <= 128 ? 1 : N <= 32768 ? 2 : 4; }
 GOV_HIDDEN void govQ_heap_put(govQ_heaps *q, uint32_t slot, int fresh, uint32_t num, uint32_t den, uint64_t n);
 GOV_HIDDEN uint32_t govQ_heap_top(const govQ_heaps *q);
 

@@ -175,13 +175,16 @@ typedef struct govL_sus {
  * state.md) is a header (govW_hdr), then for count windows the ring of values and the
  * min/max deques, for time windows the buckets (govW_bucket), all 8-byte words; then for
  * quantile time windows the page octaves (i32) and each bucket's sketch counts (u32):
- * o_ring .. o_bsk are offsets in that form. In MEMORY (window.c) an instance is smaller
- * and split in two: a compact header (govW_mhdr, then the exact sums and the deque heads
- * if the window keeps them) and a body (a bool ring as bits, the buckets without their
- * index and with only the payload the aggregate needs, the sketch, then what is derived:
- * the Two Stacks summaries, the heaps, a time quantile window's total sketch and page
- * index). The windows sharing one key table keep one block per key: every member's
- * header, then every member's body; m_* are offsets from the window's header. */
+ * o_ring .. o_bsk are offsets in that form. In MEMORY (window.c) the windows sharing one
+ * key table keep one block per key, and each window's parts are placed in it (m_*:
+ * offsets from the block's start, every part 8-aligned): first what every record reads
+ * (the stream clocks, each window's counts and totals), then the rings, buckets and
+ * sketches, then what is derived (Two Stacks summaries, heaps, a time quantile window's
+ * total sketch and page index). Windows of one block with the same lateness and no
+ * `where` form a STREAM: they take the same records, so they share one clock (govW_clk:
+ * newest time, values ever added, late records; for time windows also the newest bucket,
+ * the live mask, the values held and the buckets' counts); count windows of a stream
+ * over the same record field share one ring of the longest one's length (rlen). */
 typedef struct govL_window {
     uint32_t name, kind, agg, type, arg_reg, where_reg, code, ncode, level, capacity, runs, nbuckets;
     int64_t span, lateness, width;
@@ -192,6 +195,7 @@ typedef struct govL_window {
     int icls;                   /* the value's type is int-class (cached from type) */
     /* how the aggregate is kept (govW_prepare): */
     int isum;                   /* sum, mean or stddev of int-class values: exact sums (govA_isum) */
+    int i96;                    /* ... over time without a deviation: a bucket's Σx in 96 bits (lo u64, hi i32) */
     int fsum;                   /* sum, mean or stddev of floats: merged summaries (govA_f), Two Stacks */
     int wantsd;                 /* stddev: the summaries carry the deviation */
     int tmm;                    /* min or max over time: Two Stacks of the buckets' extremes */
@@ -199,15 +203,22 @@ typedef struct govL_window {
     int sketch;                 /* a quantile over time: the paged sketch */
     int dqmin, dqmax;           /* min / max deques (count windows) */
     int bits;                   /* a count window of bools: the ring is N bits in memory */
+    int tru;                    /* a bool argument (count(b), rate): the true values are counted */
+    int ew;                     /* ewma: the recurrence is kept */
+    uint32_t hw, dw;            /* bytes of a heap entry, of a deque entry (1, 2 or 4: by N) */
     uint32_t qnum, qden;        /* the quantile, num / den */
     size_t words, saved;        /* saved form: bytes of its 8-byte-word part; of all of it */
     size_t o_ring, o_dqmin, o_dqmax, o_bk, o_oct, o_bsk;           /* saved form's parts */
-    size_t hsz, bsz, inst;      /* memory: bytes of the header, of the body, of both */
-    size_t bkw;                 /* memory: bytes of a bucket (govW_mb and its payload) */
-    size_t m_isum, m_dq, m_body, m_ring, m_dqmin, m_dqmax, m_bk, m_oct, m_bsk; /* memory, from the header */
-    size_t m_der, m_suf, m_heap, m_pos, m_tsk, m_ix, m_dend;                  /* derived, from the header */
+    size_t pw;                  /* memory: bytes of a bucket's payload (0 for i96: lo and hi arrays) */
+    uint32_t sfirst;            /* the stream's first window (its clock's owner) */
+    uint32_t rfirst, rmax;      /* count windows: the ring's owner (first of its sharers), and its longest sharer */
+    uint64_t rlen;              /* count windows: the ring's length (the longest sharer's N) */
+    size_t m_clk, m_ntrue, m_ewma, m_isum, m_dqh, m_hn, m_der;      /* memory: the hot parts */
+    size_t m_ring, m_dq, m_bk, m_bkh, m_cnt, m_tru, m_oct, m_bsk;   /* memory: the body */
+    size_t m_suf, m_heap, m_pos, m_tsk, m_ix;                       /* memory: derived */
+    size_t inst;                /* memory: bytes a key of this window's own parts takes (shared parts: at their owner) */
     size_t off, tab;            /* the key block's region in the windows' state; key table bytes (0 if not per, or shared) */
-    size_t kbase, stride, ioff; /* the first key block (off + its table), bytes per key block, this header in it */
+    size_t kbase, stride;       /* the first key block (off + its table), bytes per key block */
     uint32_t tabw;              /* the window whose key table this one uses: itself, or the first of
                                  * its kind with its level and capacity (window.c); NONE if not per */
 } govL_window;
@@ -614,22 +625,20 @@ typedef struct govW_bucket {
     uint64_t pay[5];
 } govW_bucket;
 
-/* An instance's header in memory (window.c); the exact sums (govA_isum) and the deque
- * heads and lengths (4 u64) follow it when the window keeps them. live (time windows,
- * derived): bit j set when slot j holds a bucket of the window (a bucket has no index in
- * memory: slot j's is the one index in (cur - B, cur] that is j mod B). */
-typedef struct govW_mhdr {
-    int64_t newest, cur;
-    uint64_t seq, n, ntrue, late;
-    double ewma;
+/* A stream's clock in memory (window.c): the newest event time taken or skipped
+ * (INT64_MIN before one), values ever added, late records ever; time windows also the
+ * values held, the newest bucket's index and the live mask (derived: bit j set when slot j
+ * holds a bucket of the window, the one index in (cur - B, cur] that is j mod B). A count
+ * clock is the first 24 bytes. */
+typedef struct govW_clk {
+    int64_t newest;
+    uint64_t seq, late;
+    uint64_t n;
+    int64_t cur;
     uint64_t live;
-} govW_mhdr;
-
-/* A time window's bucket in memory: counts, then bkw - 16 bytes of payload. */
-typedef struct govW_mb {
-    uint64_t n, ntrue;
-    uint64_t pay[];
-} govW_mb;
+} govW_clk;
+#define GOVW_CCLK 24u           /* bytes of a count window's clock */
+#define GOVW_BMAX UINT32_MAX    /* the most values a time window's bucket holds (u32 counts) */
 
 /* A Two Stacks item (derived): a float summary, or the extremes of some values. */
 typedef union govW_item {
@@ -641,19 +650,20 @@ typedef union govW_item {
     } m;
 } govW_item;
 
-/* An instance's derived header: the back part of the Two Stacks (window.c), and the
- * heaps' sizes. */
-typedef struct govW_der {
-    govW_item back;
-    uint32_t nl, nu;
-} govW_der;
 
 /* Per window, for the record being evaluated (outside the state). */
 typedef struct govV_wrec {
     govV_cell v;
     uint64_t n;
     uint32_t epoch, has, late, evicted, elevel, koff, klen;
-    uint32_t slot, fresh, pad;  /* the record's key's slot, and whether it was new (for windows sharing the table) */
+    uint32_t slot;              /* the record's key's slot (for windows sharing the table) */
+    /* the stream clock's step for this record, set by the stream's first window for the
+     * others (window.c): */
+    uint32_t take, tlate;       /* the value was taken; the record was late by time (the clock did not move) */
+    uint32_t wipe, bfresh, adv; /* time: every bucket left; the value's bucket is new; the newest bucket moved */
+    uint64_t s, pn, todo;       /* the value's number (seq before); time: values held before; buckets that left */
+    int64_t b, ocur;            /* time: the value's bucket; the newest bucket before */
+    govV_cell old;              /* count windows, at the ring's owner: the value its slot held before */
 } govV_wrec;
 
 /* Per sustained rule, for the record being evaluated (outside the state): the slot of
@@ -891,8 +901,14 @@ GOV_HIDDEN size_t govW_save(const gov_vm *vm, unsigned char *b);
 GOV_HIDDEN int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);
 GOV_HIDDEN const char *govW_aggname(uint32_t agg);
 GOV_HIDDEN void govW_derive(const gov_program *p, const govL_window *w, char *x);
-GOV_HIDDEN char *govW_instance(const gov_vm *vm, const govL_window *w, uint32_t slot);
+GOV_HIDDEN char *govW_block(const gov_vm *vm, const govL_window *w, uint32_t slot);
 GOV_HIDDEN govK_table *govW_table(const gov_vm *vm, const govL_window *w);
+GOV_HIDDEN void govW_reset_block(const gov_program *p, uint32_t first, char *x);
+GOV_HIDDEN uint64_t govW_held(const govL_window *w, const char *x);
+GOV_HIDDEN void govW_bucket_isum(const govL_window *w, const char *x, uint32_t j, govA_isum *s);
+GOV_HIDDEN void govW_bucket_isum_put(const govL_window *w, char *x, uint32_t j, const govA_isum *s);
+GOV_HIDDEN uint32_t govW_dq_get(const govL_window *w, const char *x, uint64_t i);
+GOV_HIDDEN void govW_dq_set(const govL_window *w, char *x, uint64_t i, uint32_t v);
 
 /* drift.c */
 GOV_HIDDEN int govT_prepare(gov_program *p, const char **why, uint32_t *bad);

@@ -226,85 +226,30 @@ void govQ_reindex(const int32_t *oct, const uint32_t *total, govQ_idx *ix) {
 
 /* ---------------------------------------------------------------- two heaps */
 
-/* Heap d (0: L, a max-heap at h[0..nl); 1: U, a min-heap at h[N-1-i]) entry i's slot. */
-#define AT(q, d, i) ((d) ? (q)->h[(q)->N - 1 - (i)] : (q)->h[i])
-
-/* a above b in heap d: for L larger, for U smaller (class-exact comparisons). */
-static int above(const govQ_heaps *q, int d, uint32_t a, uint32_t b) {
-    int gt = q->fcls ? q->ring[a].f > q->ring[b].f : q->ring[a].i > q->ring[b].i;
-    int lt = q->fcls ? q->ring[a].f < q->ring[b].f : q->ring[a].i < q->ring[b].i;
-    return d ? lt : gt;
-}
-static void put(govQ_heaps *q, int d, uint32_t i, uint32_t slot) {
-    if (d) q->h[q->N - 1 - i] = slot;
-    else q->h[i] = slot;
-    q->pos[slot] = i | (uint32_t)d << 31;
-}
-static uint32_t sift_up(govQ_heaps *q, int d, uint32_t i) {
-    uint32_t s = AT(q, d, i);
-    while (i > 0) {
-        uint32_t p = (i - 1) / 2, ps = AT(q, d, p);
-        if (!above(q, d, s, ps)) break;
-        put(q, d, i, ps);
-        i = p;
-    }
-    put(q, d, i, s);
-    return i;
-}
-static void sift_down(govQ_heaps *q, int d, uint32_t i) {
-    uint32_t n = d ? q->nu : q->nl, s = AT(q, d, i);
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && above(q, d, AT(q, d, c + 1), AT(q, d, c))) c++;
-        uint32_t cs = AT(q, d, c);
-        if (!above(q, d, cs, s)) break;
-        put(q, d, i, cs);
-        i = c;
-    }
-    put(q, d, i, s);
-}
-static void push(govQ_heaps *q, int d, uint32_t slot) {
-    uint32_t i = d ? q->nu++ : q->nl++;
-    put(q, d, i, slot);
-    sift_up(q, d, i);
-}
-static uint32_t pop(govQ_heaps *q, int d) {
-    uint32_t top = AT(q, d, 0), n = d ? --q->nu : --q->nl;
-    if (n) {
-        put(q, d, 0, AT(q, d, n));
-        sift_down(q, d, 0);
-    }
-    return top;
-}
-
-/* The nearest rank: ceil(q n) for q = num / den, at least 1. */
-static uint32_t rank_of(uint32_t num, uint32_t den, uint64_t n) {
-    uint64_t k = (num * n + den - 1) / den;
-    return k ? (uint32_t)k : 1;
-}
+/* The heaps' arrays hold entries of 1, 2 or 4 bytes (govQ_heap_width: the smallest that
+ * holds a slot below N and a place with its heap bit), so the code below is instantiated
+ * once per width (heap_tmpl.h). */
+#define HT uint8_t
+#define HS _1
+#include "vm/heap_tmpl.h"
+#define HT uint16_t
+#define HS _2
+#include "vm/heap_tmpl.h"
+#define HT uint32_t
+#define HS _4
+#include "vm/heap_tmpl.h"
 
 /* Slot s of the ring holds a new value: a new slot (the window grew to n) or one whose
  * value was replaced (s already in a heap). */
 void govQ_heap_put(govQ_heaps *q, uint32_t slot, int fresh, uint32_t num, uint32_t den, uint64_t n) {
-    if (fresh) {
-        push(q, q->nl && above(q, 0, slot, q->h[0]) ? 1 : 0, slot);
-        uint32_t k = rank_of(num, den, n);
-        while (q->nl > k) push(q, 1, pop(q, 0));
-        while (q->nl < k && q->nu) push(q, 0, pop(q, 1));
-        return;
-    }
-    int d = (int)(q->pos[slot] >> 31);
-    uint32_t i = sift_up(q, d, q->pos[slot] & 0x7FFFFFFFu);
-    sift_down(q, d, i);
-    if (q->nl && q->nu && above(q, 0, q->h[0], q->h[q->N - 1])) { /* max L > min U: swap the tops */
-        uint32_t tl = q->h[0], tu = q->h[q->N - 1];
-        put(q, 0, 0, tu);
-        put(q, 1, 0, tl);
-        sift_down(q, 0, 0);
-        sift_down(q, 1, 0);
+    switch (q->w) {
+    case 1: heap_put_1(q, slot, fresh, num, den, n); break;
+    case 2: heap_put_2(q, slot, fresh, num, den, n); break;
+    default: heap_put_4(q, slot, fresh, num, den, n); break;
     }
 }
 
 /* The slot of the quantile: L's top. */
-uint32_t govQ_heap_top(const govQ_heaps *q) { return q->h[0]; }
+uint32_t govQ_heap_top(const govQ_heaps *q) {
+    return q->w == 1 ? ((const uint8_t *)q->h)[0] : q->w == 2 ? ((const uint16_t *)q->h)[0] : ((const uint32_t *)q->h)[0];
+}

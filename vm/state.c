@@ -21,14 +21,16 @@
 #include "vm/gov_num.h"
 
 #define ST_MAGIC   "GOVSTATE"
-/* Version 4: gates keep their approvals, and held runs (RUNS); version 3: sustained
+/* Version 5: windows keep a true count only for bools and an ewma only for ewma, deque
+ * entries past a deque are zero, a time bucket holds at most 2^32 - 1 values (issue 19,
+ * the windows' memory). Version 4: gates keep their approvals, and held runs (RUNS); version 3: sustained
  * rules' states say when their key was last seen (staleness); version 2: windows keep
  * exact sums and mergeable summaries, and quantiles a new sketch (spec/state.md). Older
  * files are refused, not migrated: their windows' running float sums and 2048-bin
  * sketches cannot be turned into the new ones exactly, their rule states cannot say when
  * a key was last seen, and their gates kept no approvals and their runs no findings. */
-#define ST_VERSION 4u
-#define ST_HEADER  64u          /* magic 8, version 4, nsections 4, policy id 32, length 8, checksum 8 */
+#define ST_VERSION 5u
+#define ST_HEADER  64u          /* magic 8, version 5, nsections 4, policy id 32, length 8, checksum 8 */
 #define ST_SECHDR  24u          /* tag 4, count 4, payload length 8, checksum 8 */
 #define ST_NSECT   3u           /* the sections every state has; the others depend on the program */
 #define ST_MAXSECT 9u

@@ -35,8 +35,16 @@
  *
  * Windows of one kind with one level and capacity touch the same keys in the same order,
  * so they share one key table (the first one's; govW_prepare): a record looks its key up
- * once for all of them. Everything here runs on memory the arena already holds; nothing
- * allocates.
+ * once for all of them, and each key's windows live in one block. Windows of a block with
+ * the same lateness and no `where` take the same records: they form a stream whose first
+ * window keeps the clock (newest time, values added, late records; for time windows with
+ * the same buckets also the newest bucket, the live mask, the values held and each
+ * bucket's count) and steps it once a record (step_clock), the others doing only their
+ * own part with what it left in the record's wrec; count windows of a stream over the
+ * same field keep one ring as long as the longest. Time buckets count in 32 bits (a
+ * bucket holds at most 2^32 - 1 values: a record for a full one is late) and keep an
+ * int-class sum's Σx in 96 bits (|Σx| < 2^32 * 2^63). Everything here runs on memory
+ * the arena already holds; nothing allocates.
  */
 #include <string.h>
 
@@ -55,14 +63,12 @@ const char *govW_aggname(uint32_t agg) {
 }
 
 static int is_quantile(uint32_t agg) { return agg >= GOVB_AGG_P50 && agg <= GOVB_AGG_P99; }
-static size_t al8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 /* ---------------------------------------------------------------- layout */
 
-/* One window's parts: the saved form's offsets (spec/state.md, unchanged by the memory
- * layout), and its header and body sizes in memory with offsets from the body's start
- * (govW_prepare then makes them offsets from the header). */
-static void layout(govL_window *w) {
+
+/* What a window keeps (flags and widths) and its saved form's offsets (spec/state.md). */
+static void shape(govL_window *w) {
     static const uint32_t qnum[4] = {1, 9, 19, 99}, qden[4] = {2, 10, 20, 100};
     int q = is_quantile(w->agg), mom = w->agg == GOVB_AGG_SUM || w->agg == GOVB_AGG_MEAN || w->agg == GOVB_AGG_STDDEV;
     int mm = w->agg == GOVB_AGG_MIN || w->agg == GOVB_AGG_MAX;
@@ -72,16 +78,21 @@ static void layout(govL_window *w) {
     w->isum = mom && w->acls == GOVV_CI;
     w->fsum = mom && w->acls == GOVV_CF;
     w->wantsd = w->agg == GOVB_AGG_STDDEV;
+    w->i96 = w->isum && !N && !w->wantsd;
     w->tmm = !N && mm;
     w->heaps = N && q;
     w->sketch = !N && q;
     w->dqmin = N && w->agg == GOVB_AGG_MIN;
     w->dqmax = N && w->agg == GOVB_AGG_MAX;
     w->bits = N && w->arg_type == GOVB_TY_BOOL;
+    w->tru = w->arg_type == GOVB_TY_BOOL && w->arg_reg != NONE;
+    w->ew = w->agg == GOVB_AGG_EWMA;
+    w->hw = w->heaps ? govQ_heap_width(N) : 0;
+    w->dw = N <= 256 ? 1 : N <= 65536 ? 2 : 4;
     w->qnum = q ? qnum[w->agg - GOVB_AGG_P50] : 0;
     w->qden = q ? qden[w->agg - GOVB_AGG_P50] : 1;
     w->width = N ? 0 : w->span / (int64_t)B;
-    /* the saved form */
+    w->pw = w->i96 ? 0 : w->isum ? sizeof(govA_isum) : w->fsum ? sizeof(govA_f) : w->tmm ? 16 : 0;
     size_t n = sizeof(govW_hdr);
     w->o_ring = w->o_dqmin = w->o_dqmax = w->o_bk = w->o_oct = w->o_bsk = 0;
     if (N) {
@@ -97,47 +108,87 @@ static void layout(govL_window *w) {
         w->o_bsk = n, n += B * GOVQ_SKWORDS * 4;
     }
     w->saved = n;
-    /* memory: the header */
-    n = sizeof(govW_mhdr);
-    w->m_isum = w->m_dq = 0;
-    if (w->isum) w->m_isum = n, n += sizeof(govA_isum);
-    if (w->dqmin || w->dqmax) w->m_dq = n, n += 4 * 8;
-    w->hsz = n;
-    /* memory: the body, from its start */
-    n = 0;
-    w->m_ring = w->m_dqmin = w->m_dqmax = w->m_bk = w->m_oct = w->m_bsk = 0;
-    w->m_der = w->m_suf = w->m_heap = w->m_pos = w->m_tsk = w->m_ix = 0;
-    w->bkw = 0;
-    if (N) {
-        w->m_ring = n, n += w->bits ? al8((N + 7) / 8) : N * 8;
-        if (w->dqmin) w->m_dqmin = n, n += N * 8;
-        if (w->dqmax) w->m_dqmax = n, n += N * 8;
-    } else {
-        w->bkw = sizeof(govW_mb) + (w->isum ? (w->wantsd ? sizeof(govA_isum) : 16) : w->fsum ? sizeof(govA_f) : w->tmm ? 16 : 0);
-        w->m_bk = n, n += B * w->bkw;
+}
+
+/* Whether windows a and b (of one key block) take the same records: the same lateness,
+ * no `where`, both over the last N runs or both time windows with the same buckets. */
+static int same_stream(const govL_window *a, const govL_window *b) {
+    return a->where_reg == NONE && b->where_reg == NONE && a->lateness == b->lateness && !a->runs == !b->runs &&
+           (a->runs || (a->width == b->width && a->nbuckets == b->nbuckets));
+}
+
+/* Whether count windows a and b of one stream can share a ring: the same record field
+ * as argument (no code computing it), not bools (their rings are bits). */
+static int same_ring(const govL_window *a, const govL_window *b) {
+    return a->runs && !a->bits && !b->bits && a->ncode == 0 && b->ncode == 0 && a->arg_reg == b->arg_reg &&
+           a->arg_reg != NONE;
+}
+
+/* Place n bytes (8-aligned) at *cur; returns where. The sum is kept in 64 bits so that a
+ * block too large for a 32-bit host is refused (govW_prepare), not wrapped. */
+static size_t place(uint64_t *cur, uint64_t n) {
+    uint64_t at = *cur;
+    *cur += (n + 7) & ~(uint64_t)7;
+    return (size_t)at;
+}
+
+/* Place the parts of the members of one key block: every member's hot parts first (the
+ * stream clocks, the counts and totals), then the rings, buckets and sketches, then what
+ * is derived. Offsets are from the block's start; returns the block's size. */
+/* Whether window j is in the key block whose first window is i. */
+static int in_block(const gov_program *p, uint32_t i, uint32_t j) {
+    return j == i || (p->win[i].level != NONE && p->win[j].level != NONE && p->win[j].tabw == i);
+}
+
+static uint64_t place_block(gov_program *p, uint32_t first) {
+    uint64_t cur = 0;
+    for (uint32_t k = first; k < p->nwin; k++) {
+        if (!in_block(p, first, k)) continue;
+        govL_window *w = &p->win[k];
+        uint64_t at = cur;
+        w->m_clk = w->sfirst == k ? place(&cur, w->runs ? GOVW_CCLK : sizeof(govW_clk)) : p->win[w->sfirst].m_clk;
+        w->m_ntrue = w->tru ? place(&cur, 8) : 0;
+        w->m_ewma = w->ew ? place(&cur, 8) : 0;
+        w->m_isum = w->isum ? place(&cur, w->wantsd ? sizeof(govA_isum) : 16) : 0;
+        w->m_dqh = w->dqmin || w->dqmax ? place(&cur, 8) : 0;
+        w->m_hn = w->heaps ? place(&cur, 8) : 0;
+        w->m_der = w->fsum || w->tmm ? place(&cur, sizeof(govW_item)) : 0;
+        w->inst = (size_t)(cur - at);
     }
-    if (w->sketch) {
-        w->m_oct = n, n += (size_t)GOVQ_PAGES * 4;
-        w->m_bsk = n, n += B * GOVQ_SKWORDS * 4;
+    for (uint32_t k = first; k < p->nwin; k++) {
+        if (!in_block(p, first, k)) continue;
+        govL_window *w = &p->win[k];
+        uint64_t at = cur, N = w->runs, B = w->nbuckets;
+        w->m_ring = w->m_dq = w->m_bk = w->m_bkh = w->m_cnt = w->m_tru = w->m_oct = w->m_bsk = 0;
+        if (N) {
+            if (w->bits && !w->tru) w->m_ring = 0; /* count(): every value is true, and its count is min(seq, N) */
+            else if (w->bits) w->m_ring = place(&cur, (N + 7) / 8);
+            else w->m_ring = w->rfirst == k ? place(&cur, w->rlen * 8) : p->win[w->rfirst].m_ring;
+            if (w->dqmin || w->dqmax) w->m_dq = place(&cur, N * w->dw);
+        } else {
+            w->m_cnt = w->sfirst == k ? place(&cur, B * 4) : p->win[w->sfirst].m_cnt;
+            if (w->tru) w->m_tru = place(&cur, B * 4);
+            if (w->i96) w->m_bk = place(&cur, B * 8), w->m_bkh = place(&cur, B * 4);
+            else if (w->pw) w->m_bk = place(&cur, B * w->pw);
+        }
+        if (w->sketch) {
+            w->m_oct = place(&cur, (size_t)GOVQ_PAGES * 4);
+            w->m_bsk = place(&cur, B * GOVQ_SKWORDS * 4);
+        }
+        w->inst += (size_t)(cur - at);
     }
-    /* Derived: never saved, recomputed on load (govW_derive). */
-    n = al8(n);
-    w->m_der = n; /* where the derived part starts, whether or not it has a govW_der */
-    if (w->fsum || w->tmm || w->heaps) n += sizeof(govW_der);
-    if (w->fsum && N) w->m_suf = n, n += N * sizeof(govA_f);
-    if ((w->fsum || w->tmm) && !N) w->m_suf = n, n += B * sizeof(govW_item);
-    if (w->heaps) {
-        w->m_heap = n, n += N * 4;
-        w->m_pos = n, n += N * 4;
-        n = al8(n);
+    for (uint32_t k = first; k < p->nwin; k++) {
+        if (!in_block(p, first, k)) continue;
+        govL_window *w = &p->win[k];
+        uint64_t at = cur, N = w->runs, B = w->nbuckets;
+        w->m_suf = w->m_heap = w->m_pos = w->m_tsk = w->m_ix = 0;
+        if (w->fsum && N) w->m_suf = place(&cur, N * sizeof(govA_f));
+        if ((w->fsum || w->tmm) && !N) w->m_suf = place(&cur, B * sizeof(govW_item));
+        if (w->heaps) w->m_heap = place(&cur, N * w->hw), w->m_pos = place(&cur, N * w->hw);
+        if (w->sketch) w->m_tsk = place(&cur, GOVQ_SKWORDS * 4), w->m_ix = place(&cur, sizeof(govQ_idx));
+        w->inst += (size_t)(cur - at);
     }
-    if (w->sketch) {
-        w->m_tsk = n, n += GOVQ_SKWORDS * 4;
-        n = al8(n);
-        w->m_ix = n, n += sizeof(govQ_idx);
-    }
-    w->bsz = w->m_dend = al8(n);
-    w->inst = w->hsz + w->bsz;
+    return cur;
 }
 
 /* Derive each window's layout and the windows' state size. Called by the loader once the
@@ -146,14 +197,15 @@ static void layout(govL_window *w) {
  *
  * Windows of one kind with one level and capacity see the same keys in the same order
  * (a record touches its key whether or not `where` holds), so their key tables would be
- * equal: they share the first one's, and keep their state per key in one block: every
- * member's header, then every member's body. A record's windows then read one key's
- * adjacent memory (the headers, which every record touches, in a few lines) after one
- * look-up of the key. A window without `per` is a group of its own. */
+ * equal: they share the first one's, and keep their state per key in one block. Within
+ * a block, windows that take the same records (same_stream) share a clock, and count
+ * windows of one stream over the same field one ring (same_ring), as long as the longest
+ * of them: a quantile's heaps index the ring by its own slots, so a quantile window
+ * shares only a ring of its own length. A window without `per` is a block of its own. */
 int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
     for (uint32_t i = 0; i < p->nwin; i++) {
         govL_window *w = &p->win[i];
-        layout(w);
+        shape(w);
         w->tabw = w->level != NONE ? i : NONE;
         for (uint32_t j = 0; j < i && w->level != NONE; j++) {
             const govL_window *o = &p->win[j];
@@ -162,42 +214,57 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
                 break;
             }
         }
+        /* the stream: the first earlier window of the block that takes the same records */
+        w->sfirst = i;
+        for (uint32_t j = 0; j < i && w->level != NONE; j++)
+            if (p->win[j].tabw == w->tabw && p->win[j].sfirst == j && same_stream(&p->win[j], w)) {
+                w->sfirst = j;
+                break;
+            }
     }
+    /* rings: a ring's owner is the first of its sharers; its length the longest's N */
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        govL_window *w = &p->win[i];
+        w->rfirst = w->rmax = i;
+        w->rlen = w->runs;
+        if (!w->runs || w->bits) continue;
+        for (uint32_t j = 0; j < i; j++) {
+            govL_window *o = &p->win[j];
+            if (o->rfirst != j || o->sfirst != w->sfirst || w->sfirst == i || !same_ring(o, w)) continue;
+            /* a quantile's heaps need the ring at their own length */
+            uint64_t len = o->rlen > w->runs ? o->rlen : w->runs;
+            int ok = 1;
+            for (uint32_t k = j; k <= i && ok; k++)
+                if ((k == i || p->win[k].rfirst == j) && p->win[k].heaps && p->win[k].runs != len) ok = 0;
+            if (!ok) continue;
+            w->rfirst = j;
+            if (w->runs > o->rlen) o->rlen = w->runs, o->rmax = i;
+            break;
+        }
+    }
+    for (uint32_t i = 0; i < p->nwin; i++)
+        if (p->win[i].rfirst != i) p->win[i].rlen = p->win[p->win[i].rfirst].rlen, p->win[i].rmax = p->win[p->win[i].rfirst].rmax;
     size_t off = 0;
     for (uint32_t i = 0; i < p->nwin; i++) {
         govL_window *L = &p->win[i];
-        if (L->level != NONE && L->tabw != i) continue; /* placed with its group's first */
-        /* the members: i, and for per windows every later one sharing i's table */
-        uint64_t hs = 0, bs = 0;
-        for (uint32_t j = i; j < p->nwin; j++) {
-            const govL_window *w = &p->win[j];
-            if (j == i || (L->level != NONE && w->level != NONE && w->tabw == i)) hs += w->hsz, bs += w->bsz;
-        }
-        uint64_t stride = hs + bs, cap = L->level != NONE ? L->capacity : 1;
+        if (L->level != NONE && L->tabw != i) continue; /* placed with its block's first */
+        uint64_t stride = place_block(p, i), cap = L->level != NONE ? L->capacity : 1;
         size_t tab = L->level != NONE ? govK_size(L->capacity) : 0;
-        /* Capacity <= 2^20 and an instance < 2^26 bytes; cap the total so every offset
-         * fits size_t on a 32-bit host too. */
+        /* Capacity <= 2^20 and a block < 2^36 bytes; cap the total so every offset fits
+         * size_t on a 32-bit host too. */
         uint64_t total = (uint64_t)off + tab + cap * stride;
         if (stride > ((uint64_t)1 << 36) || total > ((uint64_t)1 << 40) || total > SIZE_MAX / 2) {
             *why = "state of the windows too large";
             *bad = i;
             return 0;
         }
-        uint64_t h = 0, b = hs;
-        for (uint32_t j = i; j < p->nwin; j++) {
-            govL_window *w = &p->win[j];
-            if (!(j == i || (L->level != NONE && w->level != NONE && w->tabw == i))) continue;
+        for (uint32_t k = i; k < p->nwin; k++) {
+            if (!in_block(p, i, k)) continue;
+            govL_window *w = &p->win[k];
             w->off = off;
-            w->tab = j == i ? tab : 0;
+            w->tab = k == i ? tab : 0;
             w->kbase = off + tab;
             w->stride = (size_t)stride;
-            w->ioff = (size_t)h;
-            w->m_body = (size_t)(b - h);
-            size_t *m[] = {&w->m_ring, &w->m_dqmin, &w->m_dqmax, &w->m_bk, &w->m_oct, &w->m_bsk,
-                           &w->m_der, &w->m_suf, &w->m_heap, &w->m_pos, &w->m_tsk, &w->m_ix, &w->m_dend};
-            for (size_t k = 0; k < sizeof m / sizeof m[0]; k++) *m[k] += w->m_body;
-            h += w->hsz;
-            b += w->bsz;
         }
         off = (size_t)total;
         if (L->level != NONE && L->capacity > p->max_wcap) p->max_wcap = L->capacity;
@@ -211,17 +278,24 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
 static govK_table *table(const gov_vm *vm, const govL_window *w) {
     return (govK_table *)(void *)(vm->wstate + vm->p->win[w->tabw].off);
 }
-static char *instance(const gov_vm *vm, const govL_window *w, uint32_t slot) {
-    return vm->wstate + w->kbase + (size_t)slot * w->stride + w->ioff;
+/* The key block of slot (every window of the block has the same). */
+static char *block(const gov_vm *vm, const govL_window *w, uint32_t slot) {
+    return vm->wstate + w->kbase + (size_t)slot * w->stride;
 }
-#define HDR(x) ((govW_mhdr *)(void *)(x))
+#define CLK(w, x) ((govW_clk *)(void *)((x) + (w)->m_clk))
+#define NTRUE(w, x) ((uint64_t *)(void *)((x) + (w)->m_ntrue))
+#define EWMA(w, x) ((double *)(void *)((x) + (w)->m_ewma))
 #define ISUM(w, x) ((govA_isum *)(void *)((x) + (w)->m_isum))
-#define DQH(w, x) ((uint64_t *)(void *)((x) + (w)->m_dq)) /* qmin head, len, qmax head, len */
-#define DER(w, x) ((govW_der *)(void *)((x) + (w)->m_der))
+#define DQH(w, x) ((uint32_t *)(void *)((x) + (w)->m_dqh)) /* deque head, len */
+#define HN(w, x) ((uint32_t *)(void *)((x) + (w)->m_hn))   /* heaps nl, nu */
+#define BACK(w, x) ((govW_item *)(void *)((x) + (w)->m_der))
 #define RING(w, x) ((govV_cell *)(void *)((x) + (w)->m_ring))
 #define BITS(w, x) ((uint8_t *)(void *)((x) + (w)->m_ring))
-#define DQ(x, o) ((uint64_t *)(void *)((x) + (o)))
-#define BKT(w, x, j) ((govW_mb *)(void *)((x) + (w)->m_bk + (size_t)(j) * (w)->bkw))
+#define CNT(w, x) ((uint32_t *)(void *)((x) + (w)->m_cnt))
+#define TRU(w, x) ((uint32_t *)(void *)((x) + (w)->m_tru))
+#define BLO(w, x) ((uint64_t *)(void *)((x) + (w)->m_bk))
+#define BHI(w, x) ((int32_t *)(void *)((x) + (w)->m_bkh))
+#define PAY(w, x, j) ((uint64_t *)(void *)((x) + (w)->m_bk + (size_t)(j) * (w)->pw))
 #define CSUF(w, x) ((govA_f *)(void *)((x) + (w)->m_suf))
 #define TSUF(w, x) ((govW_item *)(void *)((x) + (w)->m_suf))
 #define OCT(w, x) ((int32_t *)(void *)((x) + (w)->m_oct))
@@ -229,17 +303,18 @@ static char *instance(const gov_vm *vm, const govL_window *w, uint32_t slot) {
 #define TSK(w, x) ((uint32_t *)(void *)((x) + (w)->m_tsk))
 #define IX(w, x) ((govQ_idx *)(void *)((x) + (w)->m_ix))
 
-static void reset(const govL_window *w, char *x) {
-    memset(x, 0, w->hsz);
-    memset(x + w->m_body, 0, w->bsz);
-    HDR(x)->newest = INT64_MIN;
+/* A fresh key block: everything zero, every stream's clock before its first value. */
+static void reset_block(const gov_program *p, uint32_t first, char *x) {
+    memset(x, 0, p->win[first].stride);
+    for (uint32_t j = first; j < p->nwin; j++)
+        if (in_block(p, first, j) && p->win[j].sfirst == j) CLK(&p->win[j], x)->newest = INT64_MIN;
 }
 
 void govW_init(gov_vm *vm) {
     const gov_program *p = vm->p;
     for (uint32_t i = 0; i < p->nwin; i++) {
         const govL_window *w = &p->win[i];
-        if (w->level == NONE) reset(w, instance(vm, w, 0));
+        if (w->level == NONE) reset_block(p, i, block(vm, w, 0));
         else if (w->tabw == i) govK_init(table(vm, w), w->capacity);
     }
 }
@@ -270,10 +345,53 @@ static uint32_t lowest_bit(uint64_t m) {
 #endif
 }
 
+/* Values the window holds: a count window min(added, N), a time window its clock's. */
+static uint64_t held(const govL_window *w, const char *x) {
+    const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
+    if (!w->runs) return c->n;
+    return c->seq < w->runs ? c->seq : w->runs;
+}
+
+/* An entry of a deque (dw bytes each). */
+static uint32_t dq_get(const govL_window *w, const char *x, uint64_t i) {
+    const char *q = x + w->m_dq;
+    switch (w->dw) {
+    case 1: return (uint8_t)q[i];
+    case 2: { uint16_t v; memcpy(&v, q + 2 * i, 2); return v; }
+    default: { uint32_t v; memcpy(&v, q + 4 * i, 4); return v; }
+    }
+}
+static void dq_set(const govL_window *w, char *x, uint64_t i, uint32_t v) {
+    char *q = x + w->m_dq;
+    switch (w->dw) {
+    case 1: q[i] = (char)(uint8_t)v; break;
+    case 2: { uint16_t u = (uint16_t)v; memcpy(q + 2 * i, &u, 2); break; }
+    default: memcpy(q + 4 * i, &v, 4); break;
+    }
+}
+
 static govQ_heaps heaps_of(const govL_window *w, char *x) {
-    govQ_heaps q = {(uint32_t *)(void *)(x + w->m_heap), (uint32_t *)(void *)(x + w->m_pos), RING(w, x), w->runs,
-                    DER(w, x)->nl, DER(w, x)->nu, fcls(w)};
+    govQ_heaps q = {x + w->m_heap, x + w->m_pos, RING(w, x), (uint32_t)w->runs, HN(w, x)[0], HN(w, x)[1], w->hw, fcls(w)};
     return q;
+}
+
+/* A time bucket's exact sums (Σx, and Σx² for a deviation). */
+static void bucket_isum(const govL_window *w, const char *x, uint32_t j, govA_isum *s) {
+    memset(s, 0, sizeof *s);
+    if (w->i96) { /* bits 64..127 are the sign extension of the high word */
+        s->s[0] = BLO(w, x)[j];
+        s->s[1] = (uint64_t)(int64_t)BHI(w, x)[j];
+    } else {
+        memcpy(s, PAY(w, x, j), sizeof *s);
+    }
+}
+static void bucket_isum_put(const govL_window *w, char *x, uint32_t j, const govA_isum *s) {
+    if (w->i96) {
+        BLO(w, x)[j] = s->s[0];
+        BHI(w, x)[j] = (int32_t)(uint32_t)s->s[1]; /* |Σx| < 2^95: the high word is Σx's sign-extended bits 64..95 */
+    } else {
+        memcpy(PAY(w, x, j), s, sizeof *s);
+    }
 }
 
 /* ---------------------------------------------------------------- count windows */
@@ -282,118 +400,104 @@ static govQ_heaps heaps_of(const govL_window *w, char *x) {
  * last multiple of N below seq (0 while the ring fills). */
 static uint64_t count_mid(const govL_window *w, uint64_t seq) { return seq ? (seq - 1) / w->runs * w->runs : 0; }
 
-/* The front's suffix summaries over [first, mid), from the newest down. */
+/* The front's suffix summaries over [first, mid), from the newest down (value s is at
+ * ring slot s mod the ring's length, its suffix at s mod N). */
 static void count_suffixes(const govL_window *w, char *x, uint64_t first, uint64_t mid) {
     const govV_cell *r = RING(w, x);
     govA_f *suf = CSUF(w, x), acc;
     memset(&acc, 0, sizeof acc);
     for (uint64_t s = mid; s-- > first;) {
         govA_f one;
-        govA_fone(&one, r[s % w->runs].f);
+        govA_fone(&one, r[s % w->rlen].f);
         govA_fmerge(&one, &acc, w->wantsd);
         suf[s % w->runs] = acc = one;
     }
 }
 
-/* Deques hold the sequence numbers of candidates, oldest first; value of s = ring[s % N]. */
-static void dq_push(const govL_window *w, char *x, size_t o, uint64_t *head, uint64_t *len, uint64_t s, int is_min) {
-    uint64_t *q = DQ(x, o), N = w->runs;
-    govV_cell *r = RING(w, x), v = r[s % N];
-    while (*len) {
-        govV_cell back = r[q[(*head + *len - 1) % N] % N];
-        if (is_min ? !less(w, back, v) : !less(w, v, back)) (*len)--; /* dominated by v */
+/* Deques hold the ring slots of candidates, oldest first (at most N of them, in an
+ * array of N from the head): v, at ring slot `slot`, is the newest. */
+static void dq_push(const govL_window *w, char *x, uint32_t slot, govV_cell v) {
+    uint32_t *hl = DQH(w, x), N = (uint32_t)w->runs;
+    const govV_cell *r = RING(w, x);
+    int is_min = w->dqmin;
+    while (hl[1]) {
+        govV_cell back = r[dq_get(w, x, (hl[0] + hl[1] - 1) % N)];
+        if (is_min ? !less(w, back, v) : !less(w, v, back)) hl[1]--; /* dominated by v */
         else break;
     }
-    q[(*head + *len) % N] = s;
-    (*len)++;
+    dq_set(w, x, (hl[0] + hl[1]) % N, slot);
+    hl[1]++;
 }
 
-static void dq_expire(const govL_window *w, char *x, size_t o, uint64_t *head, uint64_t *len, uint64_t first) {
-    uint64_t *q = DQ(x, o);
-    while (*len && q[*head] < first) {
-        *head = (*head + 1) % w->runs;
-        (*len)--;
-    }
-}
-
-static void add_count(const govL_window *w, char *x, govV_cell v) {
-    govW_mhdr *h = HDR(x);
-    uint64_t N = w->runs, pos = h->seq % N;
+/* Take value number s (the stream's), v, into a count window; the ring (if not bits)
+ * already holds v at s mod rlen, and `old` is what that slot held before. */
+static void add_count(const govL_window *w, char *x, uint64_t s, govV_cell v, govV_cell old) {
+    uint64_t N = w->runs, R = w->rlen;
+    int full = s >= N; /* value s - N leaves */
     double d = as_double(w, v);
     /* The ewma restarts only when the window was empty: a full window stays non-empty
      * while its oldest value is replaced. */
-    h->ewma = h->n == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * h->ewma);
-    int full = h->n == N;
+    if (w->ew) *EWMA(w, x) = s == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * *EWMA(w, x));
+    if (w->bits && !w->tru) return; /* count(): nothing but the clock */
     if (w->bits) { /* bools: the ring is bits, and only the counts read it */
+        uint64_t pos = s % N;
         uint8_t *r = BITS(w, x), m = (uint8_t)(1u << (pos & 7));
-        if (full) {
-            h->n--;
-            h->ntrue -= (r[pos >> 3] & m) != 0;
+        if (w->tru) {
+            if (full) *NTRUE(w, x) -= (r[pos >> 3] & m) != 0;
+            *NTRUE(w, x) += v.i != 0;
         }
         if (v.i) r[pos >> 3] |= m;
         else r[pos >> 3] &= (uint8_t)~m;
-        h->seq++;
-        h->n++;
-        h->ntrue += v.i != 0;
         return;
     }
-    govW_der *dr = DER(w, x);
     govV_cell *r = RING(w, x);
+    uint64_t pos = s % R;
     if (full) { /* the oldest value leaves */
-        govV_cell o = r[pos];
-        h->n--;
-        h->ntrue -= o.i != 0;
+        govV_cell o = N == R ? old : r[(s - N) % R];
         if (w->isum) w->wantsd ? govA_isub(ISUM(w, x), o.i, 1) : govA_isub(ISUM(w, x), o.i, 0);
-        if (w->fsum && h->seq == count_mid(w, h->seq + 1)) {
+        if (w->fsum && s == count_mid(w, s + 1)) {
             /* The front is empty (first == mid): the back becomes the front. */
-            count_suffixes(w, x, h->seq - N, h->seq);
-            memset(&dr->back, 0, sizeof dr->back);
+            count_suffixes(w, x, s - N, s);
+            memset(BACK(w, x), 0, sizeof(govW_item));
         }
     }
-    r[pos] = v;
-    h->seq++;
-    h->n++;
-    h->ntrue += v.i != 0;
     if (w->isum) govA_iadd(ISUM(w, x), v.i, w->wantsd);
-    if (w->fsum) govA_fadd(&dr->back.f, d, w->wantsd);
-    if (w->heaps) {
+    if (w->fsum) govA_fadd(&BACK(w, x)->f, d, w->wantsd);
+    if (w->heaps) { /* the ring is this window's length: the value replaced is the one leaving */
         govQ_heaps q = heaps_of(w, x);
-        govQ_heap_put(&q, (uint32_t)pos, !full, w->qnum, w->qden, h->n);
-        dr->nl = q.nl, dr->nu = q.nu;
+        govQ_heap_put(&q, (uint32_t)pos, !full, w->qnum, w->qden, full ? N : s + 1);
+        HN(w, x)[0] = q.nl, HN(w, x)[1] = q.nu;
     }
-    uint64_t first = h->seq - h->n, *dq = DQH(w, x);
-    if (w->dqmin) {
-        dq_expire(w, x, w->m_dqmin, &dq[0], &dq[1], first);
-        dq_push(w, x, w->m_dqmin, &dq[0], &dq[1], h->seq - 1, 1);
-    }
-    if (w->dqmax) {
-        dq_expire(w, x, w->m_dqmax, &dq[2], &dq[3], first);
-        dq_push(w, x, w->m_dqmax, &dq[2], &dq[3], h->seq - 1, 0);
+    if (w->dqmin || w->dqmax) {
+        uint32_t *hl = DQH(w, x);
+        if (full && hl[1] && dq_get(w, x, hl[0]) == (s - N) % R) { /* the leaving value was a candidate */
+            hl[0] = (hl[0] + 1) % (uint32_t)N;
+            hl[1]--;
+        }
+        dq_push(w, x, (uint32_t)pos, v);
     }
 }
 
 /* ---------------------------------------------------------------- time windows */
 
 /* Whether bucket index i, in (cur - B, cur], holds values. */
-static int live_at(const govL_window *w, const char *x, int64_t i) { return HDR(x)->live >> slot_of(w, i) & 1; }
-
-/* A bucket's exact sums (its payload holds Σx, and Σx² for a deviation). */
-static void bucket_isum(const govL_window *w, const govW_mb *k, govA_isum *s) {
-    memset(s, 0, sizeof *s);
-    memcpy(s, k->pay, w->bkw - sizeof(govW_mb));
+static int live_at(const govL_window *w, const char *x, int64_t i) {
+    return ((const govW_clk *)(const void *)(x + w->m_clk))->live >> slot_of(w, i) & 1;
 }
 
-/* A bucket as a Two Stacks item. */
-static govW_item item_of(const govL_window *w, const govW_mb *k) {
+/* Bucket j as a Two Stacks item. */
+static govW_item item_of(const govL_window *w, const char *x, uint32_t j) {
     govW_item it;
     memset(&it, 0, sizeof it);
-    if (!k->n) return it;
+    uint32_t n = ((const uint32_t *)(const void *)(x + w->m_cnt))[j];
+    if (!n) return it;
+    const uint64_t *pay = (const uint64_t *)(const void *)(x + w->m_bk + (size_t)j * w->pw);
     if (w->fsum) {
-        memcpy(&it.f, k->pay, sizeof it.f);
+        memcpy(&it.f, pay, sizeof it.f);
     } else {
-        it.m.n = k->n;
-        memcpy(&it.m.mn, &k->pay[0], 8);
-        memcpy(&it.m.mx, &k->pay[1], 8);
+        it.m.n = n;
+        memcpy(&it.m.mn, &pay[0], 8);
+        memcpy(&it.m.mx, &pay[1], 8);
     }
     return it;
 }
@@ -419,14 +523,14 @@ static int64_t time_mid(const govL_window *w, int64_t cur) { return floordiv(cur
 
 /* Suffixes of the front, the closed buckets in [lo, mid), from `from` down to lo. */
 static void time_suffixes(const govL_window *w, char *x, int64_t from) {
-    const govW_mhdr *h = HDR(x);
-    int64_t B = (int64_t)w->nbuckets, mid = time_mid(w, h->cur), lo = h->cur - B + 1;
+    const govW_clk *c = CLK(w, x);
+    int64_t B = (int64_t)w->nbuckets, mid = time_mid(w, c->cur), lo = c->cur - B + 1;
     govW_item *suf = TSUF(w, x), acc;
     memset(&acc, 0, sizeof acc);
     if (from + 1 < mid) acc = suf[slot_of(w, from + 1)];
     for (int64_t i = from; i >= lo; i--) {
         int live = live_at(w, x, i);
-        govW_item it = live ? item_of(w, BKT(w, x, slot_of(w, i))) : acc;
+        govW_item it = live ? item_of(w, x, slot_of(w, i)) : acc;
         if (live) item_merge(w, &it, &acc);
         suf[slot_of(w, i)] = acc = it;
     }
@@ -434,166 +538,173 @@ static void time_suffixes(const govL_window *w, char *x, int64_t from) {
 
 /* The back: the closed buckets in [mid, cur), oldest first. */
 static void time_back(const govL_window *w, char *x) {
-    const govW_mhdr *h = HDR(x);
-    govW_item *b = &DER(w, x)->back;
+    const govW_clk *c = CLK(w, x);
+    govW_item *b = BACK(w, x);
     memset(b, 0, sizeof *b);
-    for (int64_t i = time_mid(w, h->cur); i < h->cur; i++) {
+    for (int64_t i = time_mid(w, c->cur); i < c->cur; i++) {
         if (!live_at(w, x, i)) continue;
-        govW_item it = item_of(w, BKT(w, x, slot_of(w, i)));
+        govW_item it = item_of(w, x, slot_of(w, i));
         item_merge(w, b, &it);
     }
 }
 
-/* Move a time window's newest bucket to b, dropping the buckets that fall out. The
- * window's counts and exact sums are running totals and the live buckets a mask in the
- * header, so nothing here scans buckets: the ones that fall out are the live ones among
- * min(b - cur, B) slots, and when all of them do (a key quiet for a span) the totals
- * simply become zero. Only a quantile window visits them, to take their counts out of
- * its total sketch. */
-static void advance(const govL_window *w, char *x, int64_t b) {
-    govW_mhdr *h = HDR(x);
-    if (h->newest == INT64_MIN) {
-        h->cur = b;
+/* The stream's clock moves its newest bucket to b (the first window of the stream does
+ * this once for all): the buckets that fall out are the live ones among min(b - cur, B)
+ * slots (fr->todo; all of them when fr->wipe, a key quiet for a span), and the counts
+ * are running totals, so nothing here scans buckets. */
+static void advance_clock(const govL_window *w, char *x, int64_t b, govV_wrec *fr) {
+    govW_clk *c = CLK(w, x);
+    if (c->newest == INT64_MIN) {
+        c->cur = b;
         return;
     }
-    if (b <= h->cur) return;
-    int64_t B = (int64_t)w->nbuckets, lo = h->cur - B + 1, old = h->cur;
-    uint64_t steps = (uint64_t)b - (uint64_t)h->cur, todo = 0;
+    if (b <= c->cur) return;
+    int64_t B = (int64_t)w->nbuckets, lo = c->cur - B + 1;
+    uint64_t steps = (uint64_t)b - (uint64_t)c->cur, todo = 0;
     if (steps >= (uint64_t)B) {
-        todo = h->live;
-        if (!w->sketch) {
-            h->n = h->ntrue = 0;
-            if (w->isum) memset(ISUM(w, x), 0, sizeof(govA_isum));
-            h->live = todo = 0;
-        }
+        todo = c->live;
+        fr->wipe = 1;
+        c->n = 0;
     } else {
         for (uint32_t k = 0, j = slot_of(w, lo); k < steps; k++, j = j + 1 == w->nbuckets ? 0 : j + 1)
             todo |= UINT64_C(1) << j;
-        todo &= h->live;
+        todo &= c->live;
+        for (uint64_t t = todo; t; t &= t - 1) c->n -= CNT(w, x)[lowest_bit(t)];
     }
-    for (; todo; todo &= todo - 1) {
-        uint32_t j = lowest_bit(todo);
-        const govW_mb *k = BKT(w, x, j);
-        h->n -= k->n;
-        h->ntrue -= k->ntrue;
-        if (w->isum) {
-            govA_isum s;
-            bucket_isum(w, k, &s);
-            govA_iaddsum(ISUM(w, x), &s, -1);
-        }
-        if (w->sketch) govQ_drop(BSK(w, x, j), TSK(w, x), OCT(w, x), IX(w, x));
-        h->live &= ~(UINT64_C(1) << j);
-    }
-    h->cur = b;
-    if (w->fsum || w->tmm) {
-        if (time_mid(w, b) != time_mid(w, old)) { /* a new block: the closed buckets become the front */
-            time_suffixes(w, x, time_mid(w, b) - 1);
-            memset(&DER(w, x)->back, 0, sizeof(govW_item));
-        } else if (live_at(w, x, old)) { /* the bucket that was newest is closed: it joins the back */
-            govW_item it = item_of(w, BKT(w, x, slot_of(w, old)));
-            item_merge(w, &DER(w, x)->back, &it);
-        }
-    }
+    fr->todo = todo;
+    fr->adv = 1;
+    c->live &= ~todo;
+    c->cur = b;
 }
 
-static void add_time(const govL_window *w, char *x, int64_t b, govV_cell v) {
-    govW_mhdr *h = HDR(x);
-    uint32_t j = slot_of(w, b);
-    govW_mb *k = BKT(w, x, j);
-    double d = as_double(w, v);
-    if (!(h->live >> j & 1)) { /* b is in the window, so a live bucket in its slot is b's */
-        memset(k, 0, w->bkw);
-        h->live |= UINT64_C(1) << j;
-        if (w->tmm) memcpy(&k->pay[0], &v, 8), memcpy(&k->pay[1], &v, 8);
-    }
-    h->ewma = h->n == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * h->ewma);
-    h->seq++;
-    h->n++;
-    h->ntrue += v.i != 0;
-    k->n++;
-    k->ntrue += v.i != 0;
-    if (w->isum) {
-        if (w->wantsd) {
-            govA_iadd((govA_isum *)(void *)k->pay, v.i, 1);
-        } else { /* the payload is Σx alone */
-            govA_isum s;
-            bucket_isum(w, k, &s);
-            govA_iadd(&s, v.i, 0);
-            memcpy(k->pay, &s, 16);
+/* A window's own part of the clock's step: take the buckets that left out of its totals,
+ * keep its Two Stacks, then take value v (when fr->take) into bucket fr->b. */
+static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_cell v) {
+    govW_clk *c = CLK(w, x);
+    if (fr->wipe && !w->sketch) {
+        if (w->tru) *NTRUE(w, x) = 0;
+        if (w->isum) memset(ISUM(w, x), 0, w->wantsd ? sizeof(govA_isum) : 16);
+    } else {
+        for (uint64_t t = fr->todo; t; t &= t - 1) {
+            uint32_t j = lowest_bit(t);
+            if (w->tru) *NTRUE(w, x) -= TRU(w, x)[j];
+            if (w->isum) {
+                govA_isum s;
+                bucket_isum(w, x, j, &s);
+                govA_iaddsum(ISUM(w, x), &s, -1);
+            }
+            if (w->sketch) govQ_drop(BSK(w, x, j), TSK(w, x), OCT(w, x), IX(w, x));
         }
+    }
+    if ((w->fsum || w->tmm) && fr->adv) {
+        int64_t old = fr->ocur;
+        if (time_mid(w, c->cur) != time_mid(w, old)) { /* a new block: the closed buckets become the front */
+            time_suffixes(w, x, time_mid(w, c->cur) - 1);
+            memset(BACK(w, x), 0, sizeof(govW_item));
+        } else if (live_at(w, x, old)) { /* the bucket that was newest is closed: it joins the back */
+            govW_item it = item_of(w, x, slot_of(w, old));
+            item_merge(w, BACK(w, x), &it);
+        }
+    }
+    if (!fr->take) return;
+    int64_t b = fr->b;
+    uint32_t j = slot_of(w, b);
+    double d = as_double(w, v);
+    if (fr->bfresh) { /* b is in the window, so a live bucket in its slot is b's */
+        if (w->tru) TRU(w, x)[j] = 0;
+        if (w->i96) BLO(w, x)[j] = 0, BHI(w, x)[j] = 0;
+        else if (w->pw) memset(PAY(w, x, j), 0, w->pw);
+        if (w->tmm) memcpy(&PAY(w, x, j)[0], &v, 8), memcpy(&PAY(w, x, j)[1], &v, 8);
+    }
+    if (w->ew) *EWMA(w, x) = fr->pn == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * *EWMA(w, x));
+    if (w->tru) {
+        *NTRUE(w, x) += v.i != 0;
+        TRU(w, x)[j] += v.i != 0;
+    }
+    if (w->isum) {
+        govA_isum s;
+        bucket_isum(w, x, j, &s);
+        govA_iadd(&s, v.i, w->wantsd);
+        bucket_isum_put(w, x, j, &s);
         govA_iadd(ISUM(w, x), v.i, w->wantsd);
     }
-    if (w->fsum) govA_fadd((govA_f *)(void *)k->pay, d, w->wantsd);
+    if (w->fsum) govA_fadd((govA_f *)(void *)PAY(w, x, j), d, w->wantsd);
     if (w->tmm) {
         govV_cell mn, mx;
-        memcpy(&mn, &k->pay[0], 8);
-        memcpy(&mx, &k->pay[1], 8);
-        if (less(w, v, mn)) memcpy(&k->pay[0], &v, 8);
-        if (less(w, mx, v)) memcpy(&k->pay[1], &v, 8);
+        memcpy(&mn, &PAY(w, x, j)[0], 8);
+        memcpy(&mx, &PAY(w, x, j)[1], 8);
+        if (less(w, v, mn)) memcpy(&PAY(w, x, j)[0], &v, 8);
+        if (less(w, mx, v)) memcpy(&PAY(w, x, j)[1], &v, 8);
     }
     if (w->sketch) govQ_add(BSK(w, x, j), TSK(w, x), OCT(w, x), IX(w, x), d);
     /* A late record changed a closed bucket: what the Two Stacks derived from it again. */
-    if ((w->fsum || w->tmm) && b < h->cur) {
-        if (b < time_mid(w, h->cur)) time_suffixes(w, x, b);
+    if ((w->fsum || w->tmm) && b < c->cur) {
+        if (b < time_mid(w, c->cur)) time_suffixes(w, x, b);
         else time_back(w, x);
     }
 }
 
 /* The window's summary: front, then back, then (time windows) the newest bucket. */
 static govW_item time_summary(const govL_window *w, const char *x) {
-    const govW_mhdr *h = HDR(x);
-    int64_t lo = h->cur - (int64_t)w->nbuckets + 1;
+    const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
+    int64_t lo = c->cur - (int64_t)w->nbuckets + 1;
     govW_item r;
     memset(&r, 0, sizeof r);
-    if (lo < time_mid(w, h->cur)) r = TSUF(w, x)[slot_of(w, lo)];
-    item_merge(w, &r, &DER(w, x)->back);
-    if (live_at(w, x, h->cur)) {
-        govW_item it = item_of(w, BKT(w, x, slot_of(w, h->cur)));
+    if (lo < time_mid(w, c->cur)) r = ((const govW_item *)(const void *)(x + w->m_suf))[slot_of(w, lo)];
+    item_merge(w, &r, (const govW_item *)(const void *)(x + w->m_der));
+    if (live_at(w, x, c->cur)) {
+        govW_item it = item_of(w, x, slot_of(w, c->cur));
         item_merge(w, &r, &it);
     }
     return r;
 }
 
 static govA_f count_summary(const govL_window *w, const char *x) {
-    const govW_mhdr *h = HDR(x);
-    uint64_t first = h->seq - h->n, mid = count_mid(w, h->seq);
+    uint64_t seq = ((const govW_clk *)(const void *)(x + w->m_clk))->seq, first = seq - held(w, x), mid = count_mid(w, seq);
     govA_f r;
     memset(&r, 0, sizeof r);
-    if (first < mid) r = CSUF(w, x)[first % w->runs];
-    govA_fmerge(&r, &DER(w, x)->back.f, w->wantsd);
+    if (first < mid) r = ((const govA_f *)(const void *)(x + w->m_suf))[first % w->runs];
+    govA_fmerge(&r, &((const govW_item *)(const void *)(x + w->m_der))->f, w->wantsd);
     return r;
 }
 
-/* Recompute an instance's derived parts from its saved ones (after a load): the live
- * mask (the buckets holding values), the Two Stacks, the heaps, the total sketch. */
+/* Recompute a window's derived parts in key block x from its saved ones (after a load):
+ * the live mask (the buckets holding values), the Two Stacks, the heaps, the total
+ * sketch. */
 void govW_derive(const gov_program *p, const govL_window *w, char *x) {
     (void)p;
-    govW_mhdr *h = HDR(x);
-    govW_der *dr = DER(w, x);
-    memset(x + w->m_der, 0, w->m_dend - w->m_der);
+    govW_clk *c = CLK(w, x);
+    if (w->m_der) memset(BACK(w, x), 0, sizeof(govW_item));
     if (w->runs) {
-        uint64_t first = h->seq - h->n, mid = count_mid(w, h->seq);
+        uint64_t first = c->seq - held(w, x), mid = count_mid(w, c->seq);
         if (w->fsum) {
+            memset(CSUF(w, x), 0, w->runs * sizeof(govA_f));
             count_suffixes(w, x, first, mid);
-            for (uint64_t s = mid; s < h->seq; s++) govA_fadd(&dr->back.f, RING(w, x)[s % w->runs].f, w->wantsd);
+            for (uint64_t s = mid; s < c->seq; s++) govA_fadd(&BACK(w, x)->f, RING(w, x)[s % w->rlen].f, w->wantsd);
         }
         if (w->heaps) {
+            memset(x + w->m_heap, 0, w->runs * w->hw);
+            memset(x + w->m_pos, 0, w->runs * w->hw);
+            HN(w, x)[0] = HN(w, x)[1] = 0;
             govQ_heaps q = heaps_of(w, x);
-            for (uint64_t s = first; s < h->seq; s++)
+            for (uint64_t s = first; s < c->seq; s++)
                 govQ_heap_put(&q, (uint32_t)(s % w->runs), 1, w->qnum, w->qden, s - first + 1);
-            dr->nl = q.nl, dr->nu = q.nu;
+            HN(w, x)[0] = q.nl, HN(w, x)[1] = q.nu;
         }
         return;
     }
-    h->live = 0;
+    c->live = 0;
     for (uint32_t j = 0; j < w->nbuckets; j++)
-        if (BKT(w, x, j)->n) h->live |= UINT64_C(1) << j;
+        if (CNT(w, x)[j]) c->live |= UINT64_C(1) << j;
     if (w->fsum || w->tmm) {
-        time_suffixes(w, x, time_mid(w, h->cur) - 1);
+        memset(TSUF(w, x), 0, w->nbuckets * sizeof(govW_item));
+        time_suffixes(w, x, time_mid(w, c->cur) - 1);
         time_back(w, x);
     }
     if (w->sketch) {
         uint32_t *t = TSK(w, x);
+        memset(t, 0, GOVQ_SKWORDS * 4);
+        memset(IX(w, x), 0, sizeof(govQ_idx));
         for (uint32_t j = 0; j < w->nbuckets; j++) {
             const uint32_t *s = BSK(w, x, j);
             for (uint32_t k = 0; k < GOVQ_SKWORDS; k++) t[k] += s[k];
@@ -607,8 +718,7 @@ void govW_derive(const gov_program *p, const govL_window *w, char *x) {
 /* The window's value after this record: has = 0 for an empty window (except count and
  * sum, which are 0). */
 static void value(const govL_window *w, char *x, govV_wrec *out) {
-    const govW_mhdr *h = HDR(x);
-    uint64_t n = h->n;
+    uint64_t n = held(w, x);
     out->n = n;
     out->has = n > 0;
     int icls = w->icls;
@@ -616,9 +726,9 @@ static void value(const govL_window *w, char *x, govV_wrec *out) {
     switch (w->agg) {
     case GOVB_AGG_COUNT:
         out->has = 1;
-        out->v.i = (int64_t)(w->arg_reg == NONE ? n : h->ntrue);
+        out->v.i = (int64_t)(w->tru ? *NTRUE(w, x) : n);
         return;
-    case GOVB_AGG_RATE: out->v.f = n ? (double)h->ntrue / (double)n : 0.0; return;
+    case GOVB_AGG_RATE: out->v.f = n ? (double)*NTRUE(w, x) / (double)n : 0.0; return;
     case GOVB_AGG_SUM:
         out->has = 1;
         if (w->isum) {
@@ -659,15 +769,13 @@ static void value(const govL_window *w, char *x, govV_wrec *out) {
             return;
         }
         if (w->runs) {
-            const govV_cell *ring = RING(w, x);
-            out->v = w->dqmin ? ring[DQ(x, w->m_dqmin)[DQH(w, x)[0]] % w->runs]
-                              : ring[DQ(x, w->m_dqmax)[DQH(w, x)[2]] % w->runs];
+            out->v = RING(w, x)[dq_get(w, x, DQH(w, x)[0])];
         } else {
             govW_item s = time_summary(w, x);
             out->v = w->agg == GOVB_AGG_MIN ? s.m.mn : s.m.mx;
         }
         return;
-    case GOVB_AGG_EWMA: r = h->ewma; break;
+    case GOVB_AGG_EWMA: r = *EWMA(w, x); break;
     default: /* quantiles: the nearest-rank value, ceil(q n) */
         if (!n) break;
         if (w->heaps) { /* exact: the value itself (an int's quantile is a float) */
@@ -689,6 +797,50 @@ static void value(const govL_window *w, char *x, govV_wrec *out) {
 
 /* ---------------------------------------------------------------- a record */
 
+/* The stream's first window steps the clock for the record at time t (where: whether it
+ * is taken, when it is not late), leaving in fr what the stream's other windows need. */
+static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr) {
+    govW_clk *c = CLK(w, x);
+    int late = c->newest != INT64_MIN && t < gov_sub_i(c->newest, w->lateness);
+    fr->tlate = (uint32_t)late;
+    fr->take = fr->bfresh = fr->wipe = fr->adv = 0;
+    fr->todo = 0;
+    fr->s = c->seq;
+    fr->pn = w->runs ? 0 : c->n;
+    fr->ocur = w->runs ? 0 : c->cur;
+    if (!late) {
+        int64_t b = 0;
+        if (!w->runs) {
+            b = floordiv(t, w->width);
+            fr->b = b;
+            advance_clock(w, x, b, fr);
+            fr->pn = c->n;
+        }
+        if (where) {
+            if (w->runs) {
+                fr->take = 1;
+            } else {
+                uint32_t j = slot_of(w, b);
+                int live = c->live >> j & 1;
+                /* within the lateness but before the oldest bucket, or a full bucket: late */
+                if (b > c->cur - (int64_t)w->nbuckets && !(live && CNT(w, x)[j] == GOVW_BMAX)) {
+                    fr->take = 1;
+                    fr->bfresh = !live;
+                    if (!live) CNT(w, x)[j] = 0, c->live |= UINT64_C(1) << j;
+                    CNT(w, x)[j]++;
+                    c->n++;
+                } else {
+                    late = 1;
+                }
+            }
+        }
+        if (t > c->newest) c->newest = t;
+    }
+    if (fr->take) c->seq++;
+    fr->late = late && where;
+    if (fr->late) c->late++;
+}
+
 /* Update the windows of the record's kind (registers hold the record, temporaries are
  * zero) and leave each one's value in vm->wrec. Runs before the kind's rules. */
 void govW_update(gov_vm *vm) {
@@ -703,18 +855,20 @@ void govW_update(gov_vm *vm) {
         uint32_t wi = p->kind_wins[j];
         const govL_window *w = &p->win[wi];
         govV_wrec *wr = &vm->wrec[wi];
-        memset(wr, 0, sizeof *wr);
+        /* value() sets v, n and has; step_clock the stream's step; the rest is read only
+         * when evicted says so */
         wr->epoch = vm->epoch;
+        wr->evicted = 0;
         if (w->ncode) govV_run(vm, w->code, w->ncode);
         int where = w->where_reg == NONE || R[w->where_reg].i != 0;
         govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : R[w->arg_reg];
         uint32_t slot = 0;
         if (w->level != NONE && w->tabw != wi) {
             /* The table's first window touched the key this record (kind_wins is in
-             * window order): the same slot, and the same news of it. */
+             * window order) and reset the block of a new key: the same slot, and the
+             * same news of it. */
             const govV_wrec *lw = &vm->wrec[w->tabw];
             slot = lw->slot;
-            if (lw->fresh) reset(w, instance(vm, w, slot));
             wr->evicted = lw->evicted;
             wr->elevel = lw->elevel;
             wr->klen = lw->klen;
@@ -730,35 +884,46 @@ void govW_update(gov_vm *vm) {
             }
             slot = govK_touch_h(table(vm, w), hash[w->level], w->level, key, len, &ev);
             wr->slot = slot;
-            wr->fresh = ev.fresh;
-            if (ev.fresh) reset(w, instance(vm, w, slot));
+            if (ev.fresh) reset_block(p, wi, block(vm, w, slot));
             if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
                 wr->evicted = 1;
                 wr->elevel = ev.level;
                 wr->klen = ev.keylen;
             }
         }
-        char *x = instance(vm, w, slot);
-        govW_mhdr *h = HDR(x);
-        int late = h->newest != INT64_MIN && t < gov_sub_i(h->newest, w->lateness);
-        if (!late) {
-            int64_t b = w->runs ? 0 : floordiv(t, w->width);
-            if (!w->runs) advance(w, x, b);
-            if (where) {
-                if (w->runs) add_count(w, x, v);
-                else if (b > h->cur - (int64_t)w->nbuckets) add_time(w, x, b, v);
-                else late = 1; /* within lateness but before the oldest bucket */
+        char *x = block(vm, w, slot);
+        if (w->sfirst == wi) step_clock(w, x, t, where, wr);
+        const govV_wrec *fr = &vm->wrec[w->sfirst];
+        wr->late = fr->late;
+        if (w->runs) {
+            if (fr->take) {
+                govV_cell old = {0};
+                if (!w->bits) {
+                    govV_cell *r = RING(w, x);
+                    uint64_t pos = fr->s % w->rlen;
+                    if (w->rfirst == wi) { /* the ring's owner writes the value, keeping what it replaced */
+                        old = r[pos];
+                        r[pos] = v;
+                        wr->old = old;
+                    } else {
+                        old = vm->wrec[w->rfirst].old;
+                    }
+                }
+                add_count(w, x, fr->s, v, old);
             }
-            if (t > h->newest) h->newest = t;
-        }
-        if (late && where) {
-            wr->late = 1;
-            h->late++;
+        } else if (!fr->tlate) {
+            step_time(w, x, fr, v);
         }
         value(w, x, wr);
     }
 }
 
 /* For window_state.c. */
-char *govW_instance(const gov_vm *vm, const govL_window *w, uint32_t slot) { return instance(vm, w, slot); }
+char *govW_block(const gov_vm *vm, const govL_window *w, uint32_t slot) { return block(vm, w, slot); }
 govK_table *govW_table(const gov_vm *vm, const govL_window *w) { return table(vm, w); }
+uint64_t govW_held(const govL_window *w, const char *x) { return held(w, x); }
+void govW_bucket_isum(const govL_window *w, const char *x, uint32_t j, govA_isum *s) { bucket_isum(w, x, j, s); }
+void govW_bucket_isum_put(const govL_window *w, char *x, uint32_t j, const govA_isum *s) { bucket_isum_put(w, x, j, s); }
+uint32_t govW_dq_get(const govL_window *w, const char *x, uint64_t i) { return dq_get(w, x, i); }
+void govW_dq_set(const govL_window *w, char *x, uint64_t i, uint32_t v) { dq_set(w, x, i, v); }
+void govW_reset_block(const gov_program *p, uint32_t first, char *x) { reset_block(p, first, x); }

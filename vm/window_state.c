@@ -12,6 +12,7 @@
  * values (or buckets) they stand for, summaries finite and normalised, sketch counts
  * adding up, pages of the octaves their values could have.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "vm/gov_int.h"
@@ -30,56 +31,68 @@ size_t govW_saved_size(const gov_vm *vm) {
     return n;
 }
 
-/* The memory layout (window.c) is not the saved form: the header is compact, a bool
- * ring is bits, buckets carry no index and only their aggregate's payload. These two
- * convert one instance, word for word the form spec/state.md gives. */
+/* The memory layout (window.c) is not the saved form: the windows of a stream share a
+ * clock (and time windows its bucket counts), count windows over one field one ring, a
+ * bool ring is bits, deques hold ring slots, buckets carry no index and only what their
+ * aggregate needs (counts in 32 bits, a sum's Σx in 96). These two convert one instance,
+ * word for word the form spec/state.md gives. */
 
-/* Bytes of a bucket's payload in memory, and the saved bucket's payload words. */
-static size_t pay_bytes(const govL_window *w) { return w->bkw - sizeof(govW_mb); }
+/* count() has no argument: every value is true, and its true count is its count. */
+static int counts_all(const govL_window *w) { return w->arg_type == GOVB_TY_BOOL && w->arg_reg == NONE; }
+
+/* The value number (index) in [seq - n, seq) that sits at slot j of a ring of length m. */
+static uint64_t index_at(uint64_t seq, uint64_t n, uint64_t m, uint64_t j) {
+    uint64_t base = seq - n;
+    return base + (j + m - base % m) % m;
+}
 
 static void save_inst(const govL_window *w, const char *x, unsigned char *b) {
-    const govW_mhdr *h = (const govW_mhdr *)(const void *)x;
+    const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
+    uint64_t n = govW_held(w, x), N = w->runs;
     govW_hdr s;
     memset(&s, 0, sizeof s);
-    s.newest = h->newest, s.cur = h->cur, s.seq = h->seq, s.n = h->n, s.ntrue = h->ntrue, s.late = h->late;
-    s.ewma = h->ewma;
-    if (w->isum) memcpy(&s.isum, x + w->m_isum, sizeof s.isum);
-    if (w->dqmin || w->dqmax) {
-        const uint64_t *dq = (const uint64_t *)(const void *)(x + w->m_dq);
-        s.qmin_head = dq[0], s.qmin_len = dq[1], s.qmax_head = dq[2], s.qmax_len = dq[3];
-    }
+    s.newest = c->newest, s.cur = N ? 0 : c->cur, s.seq = c->seq, s.n = n, s.late = c->late;
+    s.ntrue = w->tru ? *(const uint64_t *)(const void *)(x + w->m_ntrue) : counts_all(w) ? n : 0;
+    if (w->ew) memcpy(&s.ewma, x + w->m_ewma, 8);
+    if (w->isum) memcpy(&s.isum, x + w->m_isum, w->wantsd ? sizeof s.isum : 16);
+    const uint32_t *dqh = (const uint32_t *)(const void *)(x + w->m_dqh);
+    if (w->dqmin) s.qmin_head = dqh[0], s.qmin_len = dqh[1];
+    if (w->dqmax) s.qmax_head = dqh[0], s.qmax_len = dqh[1];
     for (size_t k = 0; k < sizeof s; k += 8) {
         uint64_t v;
         memcpy(&v, (const char *)&s + k, 8);
         govS_put64(b + k, v);
     }
-    if (w->runs) {
-        uint64_t N = w->runs;
+    if (N) {
+        const govV_cell *r = (const govV_cell *)(const void *)(x + w->m_ring);
         for (uint64_t j = 0; j < N; j++) {
-            uint64_t v;
-            if (w->bits) v = (uint64_t)((unsigned char)x[w->m_ring + j / 8] >> (j % 8) & 1);
-            else memcpy(&v, x + w->m_ring + 8 * j, 8);
+            uint64_t v = 0;
+            if (j < n && counts_all(w)) v = 1;
+            else if (j < n && w->bits) v = (uint64_t)((unsigned char)x[w->m_ring + j / 8] >> (j % 8) & 1);
+            else if (j < n) v = r[index_at(c->seq, n, N, j) % w->rlen].u;
             govS_put64(b + w->o_ring + 8 * j, v);
         }
-        const size_t from[2] = {w->m_dqmin, w->m_dqmax}, to[2] = {w->o_dqmin, w->o_dqmax};
-        const int has[2] = {w->dqmin, w->dqmax};
-        for (int q = 0; q < 2; q++)
-            for (uint64_t j = 0; has[q] && j < N; j++) {
-                uint64_t v;
-                memcpy(&v, x + from[q] + 8 * j, 8);
-                govS_put64(b + to[q] + 8 * j, v);
+        if (w->dqmin || w->dqmax) {
+            size_t o = w->dqmin ? w->o_dqmin : w->o_dqmax;
+            memset(b + o, 0, N * 8);
+            for (uint32_t k = 0; k < dqh[1]; k++) { /* a ring slot back to its value's number */
+                uint64_t e = govW_dq_get(w, x, (dqh[0] + k) % N), top = c->seq - 1;
+                govS_put64(b + o + 8 * ((dqh[0] + k) % N), top - (top % w->rlen + w->rlen - e) % w->rlen);
             }
+        }
         return;
     }
-    int64_t B = (int64_t)w->nbuckets, top = ((h->cur % B) + B) % B;
+    int64_t B = (int64_t)w->nbuckets, top = ((c->cur % B) + B) % B;
+    const uint32_t *cnt = (const uint32_t *)(const void *)(x + w->m_cnt), *tru = (const uint32_t *)(const void *)(x + w->m_tru);
     for (uint32_t j = 0; j < w->nbuckets; j++) {
         govW_bucket k;
         memset(&k, 0, sizeof k);
-        if (h->live >> j & 1) {
-            const govW_mb *m = (const govW_mb *)(const void *)(x + w->m_bk + (size_t)j * w->bkw);
-            k.idx = h->cur - (top - (int64_t)j + B) % B; /* the index in (cur - B, cur] that is j mod B */
-            k.n = m->n, k.ntrue = m->ntrue;
-            memcpy(k.pay, m->pay, pay_bytes(w));
+        if (c->live >> j & 1) {
+            k.idx = c->cur - (top - (int64_t)j + B) % B; /* the index in (cur - B, cur] that is j mod B */
+            k.n = cnt[j];
+            k.ntrue = w->tru ? tru[j] : counts_all(w) ? cnt[j] : 0;
+            if (w->isum) govW_bucket_isum(w, x, j, (govA_isum *)(void *)k.pay);
+            else if (w->pw) memcpy(k.pay, x + w->m_bk + (size_t)j * w->pw, w->pw);
         }
         for (size_t o = 0; o < sizeof k; o += 8) {
             uint64_t v;
@@ -87,60 +100,78 @@ static void save_inst(const govL_window *w, const char *x, unsigned char *b) {
             govS_put64(b + w->o_bk + (size_t)j * sizeof k + o, v);
         }
     }
-    for (size_t k = 0; k < w->saved - w->words; k += 4) {
-        uint32_t v;
-        memcpy(&v, x + w->m_oct + k, 4);
-        govS_put32(b + w->words + k, v);
+    if (w->sketch) {
+        for (size_t k = 0; k < (size_t)GOVQ_PAGES * 4; k += 4) {
+            uint32_t v;
+            memcpy(&v, x + w->m_oct + k, 4);
+            govS_put32(b + w->o_oct + k, v);
+        }
+        for (size_t k = 0; k < (size_t)w->nbuckets * GOVQ_SKWORDS * 4; k += 4) {
+            uint32_t v;
+            memcpy(&v, x + w->m_bsk + k, 4);
+            govS_put32(b + w->o_bsk + k, v);
+        }
     }
 }
 
-/* Load a saved instance that a check has passed (govW_derive then recomputes the rest). */
+/* Load a saved instance that a check has passed into key block x (reset: zero, clocks
+ * before a value); govW_derive then recomputes the rest. The windows of a stream write
+ * the same clock, and those sharing a ring the same values (the check made sure). */
 static void load_inst(const govL_window *w, const unsigned char *b, char *x) {
-    govW_mhdr *h = (govW_mhdr *)(void *)x;
+    govW_clk *c = (govW_clk *)(void *)(x + w->m_clk);
     govW_hdr s;
     for (size_t k = 0; k < sizeof s; k += 8) {
         uint64_t v = govS_get64(b + k);
         memcpy((char *)&s + k, &v, 8);
     }
-    memset(x, 0, w->hsz);
-    memset(x + w->m_body, 0, w->bsz);
-    h->newest = s.newest, h->cur = s.cur, h->seq = s.seq, h->n = s.n, h->ntrue = s.ntrue, h->late = s.late;
-    h->ewma = s.ewma;
-    if (w->isum) memcpy(x + w->m_isum, &s.isum, sizeof s.isum);
-    if (w->dqmin || w->dqmax) {
-        uint64_t *dq = (uint64_t *)(void *)(x + w->m_dq);
-        dq[0] = s.qmin_head, dq[1] = s.qmin_len, dq[2] = s.qmax_head, dq[3] = s.qmax_len;
-    }
-    if (w->runs) {
-        uint64_t N = w->runs;
-        for (uint64_t j = 0; j < N; j++) {
+    uint64_t N = w->runs, n = s.n;
+    c->newest = s.newest, c->seq = s.seq, c->late = s.late;
+    if (!N) c->cur = s.cur, c->n = s.n;
+    if (w->tru) memcpy(x + w->m_ntrue, &s.ntrue, 8);
+    if (w->ew) memcpy(x + w->m_ewma, &s.ewma, 8);
+    if (w->isum) memcpy(x + w->m_isum, &s.isum, w->wantsd ? sizeof s.isum : 16);
+    uint32_t *dqh = (uint32_t *)(void *)(x + w->m_dqh);
+    if (w->dqmin) dqh[0] = (uint32_t)s.qmin_head, dqh[1] = (uint32_t)s.qmin_len;
+    if (w->dqmax) dqh[0] = (uint32_t)s.qmax_head, dqh[1] = (uint32_t)s.qmax_len;
+    if (N) {
+        govV_cell *r = (govV_cell *)(void *)(x + w->m_ring);
+        for (uint64_t j = 0; j < n; j++) {
             uint64_t v = govS_get64(b + w->o_ring + 8 * j);
+            if (counts_all(w)) continue; /* its ring is all ones (the check made sure) */
             if (w->bits) x[w->m_ring + j / 8] = (char)(x[w->m_ring + j / 8] | (v != 0) << (j % 8));
-            else memcpy(x + w->m_ring + 8 * j, &v, 8);
+            else r[index_at(s.seq, n, N, j) % w->rlen].u = v;
         }
-        const size_t to[2] = {w->m_dqmin, w->m_dqmax}, from[2] = {w->o_dqmin, w->o_dqmax};
-        const int has[2] = {w->dqmin, w->dqmax};
-        for (int q = 0; q < 2; q++)
-            for (uint64_t j = 0; has[q] && j < N; j++) {
-                uint64_t v = govS_get64(b + from[q] + 8 * j);
-                memcpy(x + to[q] + 8 * j, &v, 8);
+        if (w->dqmin || w->dqmax) {
+            size_t o = w->dqmin ? w->o_dqmin : w->o_dqmax;
+            for (uint32_t k = 0; k < dqh[1]; k++) {
+                uint64_t at = (dqh[0] + k) % N;
+                govW_dq_set(w, x, at, (uint32_t)(govS_get64(b + o + 8 * at) % w->rlen));
             }
+        }
         return;
     }
+    uint32_t *cnt = (uint32_t *)(void *)(x + w->m_cnt), *tru = (uint32_t *)(void *)(x + w->m_tru);
     for (uint32_t j = 0; j < w->nbuckets; j++) {
         govW_bucket k;
         for (size_t o = 0; o < sizeof k; o += 8) {
             uint64_t v = govS_get64(b + w->o_bk + (size_t)j * sizeof k + o);
             memcpy((char *)&k + o, &v, 8);
         }
-        if (!k.n) continue; /* govW_derive marks the buckets with values live */
-        govW_mb *m = (govW_mb *)(void *)(x + w->m_bk + (size_t)j * w->bkw);
-        m->n = k.n, m->ntrue = k.ntrue;
-        memcpy(m->pay, k.pay, pay_bytes(w));
+        cnt[j] = (uint32_t)k.n; /* govW_derive marks the buckets with values live */
+        if (!k.n) continue;
+        if (w->tru) tru[j] = (uint32_t)k.ntrue;
+        if (w->isum) govW_bucket_isum_put(w, x, j, (const govA_isum *)(const void *)k.pay);
+        else if (w->pw) memcpy(x + w->m_bk + (size_t)j * w->pw, k.pay, w->pw);
     }
-    for (size_t k = 0; k < w->saved - w->words; k += 4) {
-        uint32_t v = govS_get32(b + w->words + k);
-        memcpy(x + w->m_oct + k, &v, 4);
+    if (w->sketch) {
+        for (size_t k = 0; k < (size_t)GOVQ_PAGES * 4; k += 4) {
+            uint32_t v = govS_get32(b + w->o_oct + k);
+            memcpy(x + w->m_oct + k, &v, 4);
+        }
+        for (size_t k = 0; k < (size_t)w->nbuckets * GOVQ_SKWORDS * 4; k += 4) {
+            uint32_t v = govS_get32(b + w->o_bsk + k);
+            memcpy(x + w->m_bsk + k, &v, 4);
+        }
     }
 }
 
@@ -152,7 +183,7 @@ size_t govW_save(const gov_vm *vm, unsigned char *b) {
         govS_put32(b + o, i);
         o += 4;
         if (w->level != NONE) o += govK_save(govW_table(vm, w), b + o);
-        for (uint32_t s = 0; s < in_use(vm, w); s++, o += w->saved) save_inst(w, govW_instance(vm, w, s), b + o);
+        for (uint32_t s = 0; s < in_use(vm, w); s++, o += w->saved) save_inst(w, govW_block(vm, w, s), b + o);
     }
     return o;
 }
@@ -217,7 +248,10 @@ static const char *check_inst(const govL_window *w, const unsigned char *s) {
     get_words(s, &h, sizeof h);
     uint64_t seq = h.seq, n = h.n, ntrue = h.ntrue;
     if (!govS_finite(h.ewma)) return "the ewma is not a finite number";
+    if (!w->ew && govS_get64(s + offsetof(govW_hdr, ewma))) return "an ewma in a window that keeps none";
+    if (counts_all(w) && ntrue != n) return "count()'s values not all true";
     if (ntrue > n || n > seq) return "counts out of order (true <= in window <= ever added)";
+    if (w->arg_type != GOVB_TY_BOOL && ntrue) return "a true count in a window whose values are not bools";
     if (h.newest == INT64_MIN && (seq || n)) return "values but no time";
     if (!w->isum && !zero_words(h.isum.s, 5)) return "exact sums in a window that keeps none";
     int fcls = w->acls == GOVV_CF;
@@ -261,6 +295,8 @@ static const char *check_inst(const govL_window *w, const unsigned char *s) {
             }
             if (len && govS_get64(s + qo[q] + 8 * ((head + len - 1) % N)) != seq - 1)
                 return "deque does not end at the newest value";
+            for (uint64_t j = len; j < N; j++)
+                if (govS_get64(s + qo[q] + 8 * ((head + j) % N))) return "a deque slot past its entries is not zero";
         }
         return NULL;
     }
@@ -278,6 +314,8 @@ static const char *check_inst(const govL_window *w, const unsigned char *s) {
         if (k->idx > h.cur || k->idx <= h.cur - B || ((k->idx % B) + B) % B != (int64_t)j)
             return "bucket index does not fit its place or the window";
         if (k->ntrue > k->n) return "bucket counts out of order";
+        if (k->n > GOVW_BMAX) return "a bucket holds more values than a bucket can (2^32 - 1)";
+        if (w->arg_type == GOVB_TY_BOOL && w->arg_reg == NONE && k->ntrue != k->n) return "count()'s bucket with values not all true";
         if (w->isum) {
             const govA_isum *ks = (const govA_isum *)(const void *)k->pay;
             if (!govA_iok(ks, k->n, w->wantsd)) return "a bucket's exact sums are not those of any values";
@@ -330,6 +368,61 @@ static size_t saved_table_at(const gov_program *p, const unsigned char *b, uint3
     }
 }
 
+/* Where window j's saved instances start, and how many it has, in a WINDOWS payload
+ * whose every window a check has passed. */
+static size_t saved_insts_at(const gov_program *p, const unsigned char *b, uint32_t j, uint32_t *n) {
+    size_t o = saved_table_at(p, b, j);
+    *n = 1;
+    if (p->win[j].level != NONE) {
+        *n = govS_get32(b + o);
+        o += table_bytes(b + o);
+    }
+    return o;
+}
+
+/* The windows of a stream keep one clock in memory, and count windows sharing a ring
+ * one ring (window.c): their saved copies must agree, as the VM writes them. A window's
+ * newest time, values ever added and late records are its stream's first window's (and
+ * for time windows its newest bucket, values held and each bucket's index and count);
+ * a ring's values are those of its longest sharer at the same numbers. */
+static int shared_agree(gov_vm *vm, const unsigned char *b) {
+    const gov_program *p = vm->p;
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        const govL_window *w = &p->win[i];
+        if (w->sfirst == i && (w->rmax == i || !w->runs || w->bits)) continue;
+        uint32_t n, nf, nr;
+        size_t oi = saved_insts_at(p, b, i, &n), of = saved_insts_at(p, b, w->sfirst, &nf),
+               orr = saved_insts_at(p, b, w->rmax, &nr);
+        const govL_window *f = &p->win[w->sfirst], *r = &p->win[w->rmax];
+        for (uint32_t s = 0; s < n; s++) {
+            const unsigned char *x = b + oi + (size_t)s * w->saved, *y = b + of + (size_t)s * f->saved,
+                                *z = b + orr + (size_t)s * r->saved;
+            govW_hdr h, g;
+            get_words(x, &h, sizeof h);
+            get_words(y, &g, sizeof g);
+            const char *why = NULL;
+            if (h.newest != g.newest || h.seq != g.seq || h.late != g.late || (!w->runs && (h.cur != g.cur || h.n != g.n)))
+                why = "its clock differs from the window's whose records it takes";
+            for (uint32_t j = 0; !why && !w->runs && j < w->nbuckets; j++)
+                if (govS_get64(x + w->o_bk + j * sizeof(govW_bucket)) != govS_get64(y + f->o_bk + j * sizeof(govW_bucket)) ||
+                    govS_get64(x + w->o_bk + j * sizeof(govW_bucket) + 8) != govS_get64(y + f->o_bk + j * sizeof(govW_bucket) + 8))
+                    why = "its buckets differ from the window's whose records it takes";
+            const govL_window *other = f;
+            if (!why && w->runs && !w->bits && w->rmax != i) {
+                for (uint64_t j = 0; !why && j < h.n; j++) {
+                    uint64_t at = index_at(h.seq, h.n, w->runs, j); /* within the longer window too */
+                    if (govS_get64(x + w->o_ring + 8 * j) != govS_get64(z + r->o_ring + 8 * (at % r->runs)))
+                        why = "its ring differs from the window's it shares", other = r;
+                }
+            }
+            if (why)
+                return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window '%s' instance %u: %s ('%s')", p->str[w->name], s, why,
+                                 p->str[other->name]);
+        }
+    }
+    return GOV_OK;
+}
+
 /* Check (apply == 0) or apply a saved WINDOWS payload. Checking writes only the VM's
  * scratch for key tables; applying assumes a check passed on the same bytes. A window
  * that shares its key table (tabw, govW_prepare) carries a copy of it, which must be
@@ -369,11 +462,13 @@ int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
                 if (why) return govV_fail(vm, GOV_EVALUE, "state: WINDOWS: window '%s' instance %u: %s", p->str[w->name], s, why);
                 continue;
             }
-            char *x = govW_instance(vm, w, s);
+            char *x = govW_block(vm, w, s);
+            if (w->level == NONE || w->tabw == i) govW_reset_block(p, i, x); /* the block's first window */
             load_inst(w, b + o, x);
             govW_derive(p, w, x);
         }
     }
     if (o != len) return govV_fail(vm, GOV_ETRUNC, "state: WINDOWS section has %zu bytes after its windows", len - o);
+    if (!apply) return shared_agree(vm, b);
     return GOV_OK;
 }

@@ -3,7 +3,7 @@
 # really gives the window (issue 19). For one window of each layout (vm/window.c's
 # layout(): count windows of bools, ints and floats, min/max deques, quantile heaps;
 # time windows of counts, exact and float sums, standard deviations, min/max, sketches,
-# a span whose bucket count is not 60), the bytes a key E044 reports at capacity 2^20
+# a span whose bucket count is not 60; deques and heaps of each entry width), the bytes a key E044 reports at capacity 2^20
 # must equal what a key adds to gov_arena_size (govc build --stats at capacities 64 and
 # 128: the key's state, key table entry and hash buckets, and the scratch that checks a
 # saved table).
@@ -47,5 +47,12 @@ mean(run.r) over 1m
 min(run.d) over 30s
 p95(run.d) over 1m
 p50(run.r) over 7s
+max(run.d) over last 300 runs
+min(run.n) over last 70000 runs
+p50(run.n) over last 1000 runs
+p99(run.d) over last 40000 runs
+count(run.ok) over 1m
+ewma(run.n, 0.5) over 1m
+mean(run.d) over 7s
 W
 [ $fails = 0 ]

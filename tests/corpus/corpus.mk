@@ -6,3 +6,11 @@ $(BUILD)/tests/corpus: $(BUILD)/obj/tests/corpus/corpus.o $(BUILD)/obj/tests/vm/
 
 TEST_DEPS += $(BUILD)/tests/corpus
 TEST_SUITES += "sh tests/corpus/run.sh $(BUILD)"
+
+# A time window's bucket holds at most 2^32 - 1 values (issue 19): tests/windows/full.c.
+$(BUILD)/tests/windows_full: $(BUILD)/obj/tests/windows/full.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+TEST_DEPS += $(BUILD)/tests/windows_full
+TEST_SUITES += "sh tests/windows/full.sh $(BUILD)"

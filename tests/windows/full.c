@@ -1,0 +1,159 @@
+/* tests/windows/full.c GOVB: a time window's bucket holds at most 2^32 - 1 values of its
+ * key (spec/language.md §4.5, "Memory"; spec/state.md WINDOWS), the bound that lets the
+ * VM keep 32-bit bucket counts and 96-bit sums exactly. Four billion records cannot be
+ * fed in a test, so the state says it: GOVB is tests/windows/full.gov (per agent, a
+ * count() and a sum of tokens over 1 minute, one stream). After one record, its saved
+ * state is changed (checksums recomputed) so the record's bucket holds 2^32 - 1 values:
+ * that loads; a record for the same bucket is then not taken (late, counts unchanged),
+ * and one for the next second is (2^32 values in the window). A state whose bucket holds
+ * 2^32 values is refused, and so is one whose two windows' clocks differ. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "vm/gov.h"
+
+static uint64_t rd64(const unsigned char *b) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | b[i];
+    return v;
+}
+static uint32_t rd32(const unsigned char *b) { return (uint32_t)(rd64(b) & 0xFFFFFFFFu); }
+static void wr64(unsigned char *b, uint64_t v) {
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+
+static int fails;
+static void check(int ok, const char *what, const char *why) {
+    printf("%s - windows full bucket: %s\n", ok ? "ok" : "not ok", what);
+    if (!ok && why) printf("# %s\n", why);
+    fails += !ok;
+}
+
+#define HDR 128u /* govW_hdr: 16 words */
+#define BK 64u   /* govW_bucket: 8 words */
+#define MAX32 UINT64_C(4294967295)
+
+static unsigned char st[1 << 20], st2[1 << 20];
+static char out[1 << 16];
+
+/* The WINDOWS section's payload in a state of len bytes. */
+static unsigned char *windows(unsigned char *s, size_t len, size_t *plen) {
+    for (size_t at = 64; at + 24 <= len; at += 24 + (size_t)rd64(s + at + 8))
+        if (rd32(s + at) == 4) {
+            *plen = (size_t)rd64(s + at + 8);
+            return s + at + 24;
+        }
+    return NULL;
+}
+static void reseal(unsigned char *s, size_t len) {
+    for (size_t at = 64; at + 24 <= len; at += 24 + (size_t)rd64(s + at + 8))
+        wr64(s + at + 16, XXH3_64bits(s + at + 24, (size_t)rd64(s + at + 8)));
+}
+
+/* Window w's one instance in a WINDOWS payload of per-key windows with one key each. */
+static unsigned char *instance(unsigned char *pl, int w) {
+    unsigned char *o = pl;
+    for (int i = 0;; i++) {
+        o += 4;                              /* window index */
+        o += 4 + 12 + rd32(o + 4 + 8);       /* table: n = 1, slot, level, length, key */
+        if (i == w) return o;
+        o += HDR + 60 * BK;
+    }
+}
+
+static const char *eval(gov_vm *vm, const char *json) {
+    const gov_decision *d = gov_eval_json(vm, json, strlen(json), 1);
+    size_t n = 0;
+    if (!d || gov_decision_json(d, out, sizeof out, &n) != GOV_OK) return "";
+    out[n < sizeof out ? n : sizeof out - 1] = 0;
+    return out;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) return 2;
+    FILE *f = fopen(argv[1], "rb");
+    static unsigned char govb[1 << 16];
+    size_t gl = f ? fread(govb, 1, sizeof govb, f) : 0;
+    if (f) fclose(f);
+    gov_program *p = NULL;
+    gov_error err = {.size = sizeof err};
+    if (!gl || gov_program_load(govb, gl, &p, &err) != GOV_OK) {
+        printf("not ok - windows full bucket: load %s: %s\n", argv[1], err.message);
+        return 1;
+    }
+    gov_config cfg = {.size = sizeof cfg};
+    gov_config_init(&cfg);
+    size_t asz = gov_arena_size(p, &cfg);
+    void *arena = aligned_alloc(64, (asz + 63) / 64 * 64);
+    gov_vm *vm = NULL;
+    if (!arena || gov_vm_init(p, &cfg, arena, asz, &vm) != GOV_OK) {
+        printf("not ok - windows full bucket: a VM for %s\n", argv[1]);
+        return 1;
+    }
+    const char *r0 = "{\"kind\":\"run\",\"at\":\"2026-01-01T00:00:10.2Z\",\"agent\":\"a\",\"tokens\":7}";
+    eval(vm, r0);
+    size_t len = 0, plen = 0;
+    gov_state_save(vm, st, sizeof st, &len);
+    unsigned char *pl = windows(st, len, &plen);
+    if (!pl) {
+        printf("not ok - windows full bucket: no WINDOWS section\n");
+        return 1;
+    }
+    /* bucket slot of 00:00:10 is 10 (1 s buckets, 60 of them) */
+    for (int w = 0; w < 2; w++) {
+        unsigned char *x = instance(pl, w), *k = x + HDR + 10 * BK;
+        if (rd64(k + 8) != 1) {
+            printf("not ok - windows full bucket: the record is not in bucket 10 of window %d\n", w);
+            return 1;
+        }
+        wr64(x + 16, MAX32);                  /* values ever added */
+        wr64(x + 24, MAX32);                  /* values held */
+        if (w == 0) wr64(x + 32, MAX32);      /* count(): all true */
+        wr64(k + 8, MAX32);
+        if (w == 0) wr64(k + 16, MAX32);
+    }
+    reseal(st, len);
+    memcpy(st2, st, len);
+    int rc = gov_state_load(vm, st, len);
+    check(rc == GOV_OK, "a state whose bucket holds 2^32 - 1 values loads", gov_vm_errmsg(vm));
+    const char *d = eval(vm, "{\"kind\":\"run\",\"at\":\"2026-01-01T00:00:10.7Z\",\"agent\":\"a\",\"tokens\":5}");
+    check(strstr(d, "{\"window\":\"c\",\"late\":true}") && strstr(d, "{\"window\":\"s\",\"late\":true}"),
+          "a record for the full bucket is not taken: late, in both windows", d);
+    size_t l2 = 0, p2 = 0;
+    gov_state_save(vm, st, sizeof st, &l2);
+    unsigned char *q = windows(st, l2, &p2);
+    unsigned char *c0 = instance(q, 0), *s0 = instance(q, 1);
+    check(rd64(c0 + 24) == MAX32 && rd64(s0 + 24) == MAX32 && rd64(c0 + 40) == 1 && rd64(s0 + 48) == 7,
+          "the windows still hold 2^32 - 1 values, the sum 7, and count the late record", NULL);
+    d = eval(vm, "{\"kind\":\"run\",\"at\":\"2026-01-01T00:00:11Z\",\"agent\":\"a\",\"tokens\":5}");
+    gov_state_save(vm, st, sizeof st, &l2);
+    q = windows(st, l2, &p2);
+    c0 = instance(q, 0), s0 = instance(q, 1);
+    check(!strstr(d, "\"late\":true") && rd64(c0 + 24) == MAX32 + 1 && rd64(s0 + 48) == 12,
+          "a record for the next bucket is taken: 2^32 values, sum 12", d);
+    /* 2^32 values in one bucket: refused, the VM unchanged */
+    memcpy(st, st2, len);
+    pl = windows(st, len, &plen);
+    for (int w = 0; w < 2; w++) {
+        unsigned char *x = instance(pl, w), *k = x + HDR + 10 * BK;
+        wr64(x + 16, MAX32 + 1), wr64(x + 24, MAX32 + 1), wr64(k + 8, MAX32 + 1);
+        if (w == 0) wr64(x + 32, MAX32 + 1), wr64(k + 16, MAX32 + 1);
+    }
+    reseal(st, len);
+    rc = gov_state_load(vm, st, len);
+    check(rc == GOV_EVALUE && strstr(gov_vm_errmsg(vm), "2^32 - 1"), "a bucket of 2^32 values is refused", gov_vm_errmsg(vm));
+    /* the two windows take the same records: a sum window whose late count differs is refused */
+    memcpy(st, st2, len);
+    pl = windows(st, len, &plen);
+    wr64(instance(pl, 1) + 40, 3);
+    reseal(st, len);
+    rc = gov_state_load(vm, st, len);
+    check(rc == GOV_EVALUE && strstr(gov_vm_errmsg(vm), "clock differs"),
+          "a window whose clock differs from its stream's is refused", gov_vm_errmsg(vm));
+    gov_program_free(p);
+    free(arena);
+    return fails ? 1 : 0;
+}
