@@ -76,6 +76,10 @@ $(BUILD)/tests/vm_guards: $(BUILD)/obj/tests/vm/guards.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
+$(BUILD)/tests/vm_rcache: $(BUILD)/obj/tests/vm/rcache.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
 $(BUILD)/tests/vm_partition: $(BUILD)/obj/tests/vm/partition.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
@@ -127,6 +131,9 @@ TEST_SUITES += "sh tests/vm/jsonfast.sh $(BUILD)"
 # decides exactly as with every rule run (issue 19).
 TEST_DEPS += $(BUILD)/tests/vm_guards
 TEST_SUITES += "sh tests/vm/guards.sh $(BUILD)"
+# The cache of resolved chains of scopes: limits, decisions and traces as a fresh VM's.
+TEST_DEPS += $(BUILD)/tests/vm_rcache
+TEST_SUITES += "sh tests/vm/rcache.sh $(BUILD)"
 # tests/vm/locale.sh runs the unit suite under de_DE.UTF-8; symbols.sh reads libgov.so
 # with nm.
 TEST_DEB_PKGS += locales binutils
