@@ -11,11 +11,9 @@
 #include "vm/gov_int.h"
 
 enum { MAXP = FUZZ_MAX_POLICIES };
-static gov_program *progs[MAXP];
-static gov_vm *vms[MAXP];
+static gov_program *progs[MAXP], *fprogs[MAXP];
+static gov_vm *vms[MAXP], *full[MAXP]; /* full: the same program, no one-pass decoder */
 static int nprogs;
-static gov_program *fprogs[MAXP]; /* the same programs, without the one-pass decoder */
-static gov_vm *full[MAXP];
 static char trace[1 << 16];
 static uint8_t *before;     /* a copy of a VM's state, as large as the largest */
 static size_t before_cap;

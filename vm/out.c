@@ -456,13 +456,34 @@ struct govO_frags {
 
 static void frag_put(govO_buf *b, const struct govO_frags *F, govO_frag f) { govO_put(b, F->text + f.off, f.len); }
 
+/* Types whose JSON is a function of the type and the value's bits alone. */
+static int cacheable(uint32_t type) {
+    return type != GOVB_TY_STRING && type != GOVB_TY_ID && type != GOVB_TY_SET && type != GOVB_TY_STRINGS &&
+           type >= 1 && type <= GOVB_TY_MAX;
+}
+
 /* A value whose JSON is known: a limit's, cached (see struct govO_frags). */
 typedef struct govO_hint { uint32_t type; uint64_t bits; govO_frag f; } govO_hint;
 
-/* A value, from the hint when it has this type and these bits. */
-static void put_value_h(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c, const govO_hint *h) {
-    if (h && h->f.len && h->type == type && h->bits == c.u) frag_put(b, vm->p->ofrags, h->f);
-    else govO_value(b, vm, type, c);
+/* The last value put_cmps wrote in this decision, where it lies in the buffer: the next
+ * finding usually compares the same field (ten rules on latency), and copies it. */
+typedef struct govO_memo { uint32_t type; uint64_t bits; size_t off, len; } govO_memo;
+
+/* A value, from the hint when it has this type and these bits, else from the memo when
+ * it is the value last written and that lies whole in the buffer, else formatted. */
+static void put_value_h(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c, const govO_hint *h, govO_memo *m) {
+    if (h && h->f.len && h->type == type && h->bits == c.u) {
+        frag_put(b, vm->p->ofrags, h->f);
+        return;
+    }
+    if (m && m->len && m->type == type && m->bits == c.u && m->off + m->len <= b->n && b->n + m->len <= b->cap) {
+        memcpy(b->p + b->n, b->p + m->off, m->len);
+        b->n += m->len;
+        return;
+    }
+    size_t at = b->n;
+    govO_value(b, vm, type, c);
+    if (m && cacheable(type) && b->n <= b->cap) *m = (govO_memo){type, c.u, at, b->n - at};
 }
 
 static void put_at(govO_buf *b, const gov_program *p, uint32_t file, uint32_t line, uint32_t col) {
@@ -497,16 +518,16 @@ static void put_member(govO_buf *b, const gov_vm *vm, const govV_cmp *c) {
 }
 
 /* h: the finding's limit's value, when its JSON is cached (else NULL). */
-static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t n, const govO_hint *h) {
+static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t n, const govO_hint *h, govO_memo *m) {
     PUT_LIT(b, "\"compared\":[");
     for (uint32_t i = 0; i < n; i++) {
         if (i) govO_put(b, ",", 1);
         PUT_LIT(b, "{\"op\":\"");
         govO_puts(b, op_names[c[i].op]);
         PUT_LIT(b, "\",\"lhs\":");
-        put_value_h(b, vm, c[i].tl, c[i].l, h);
+        put_value_h(b, vm, c[i].tl, c[i].l, h, m);
         PUT_LIT(b, ",\"rhs\":");
-        put_value_h(b, vm, c[i].tr, c[i].r, h);
+        put_value_h(b, vm, c[i].tr, c[i].r, h, m);
         if (c[i].res) PUT_LIT(b, ",\"result\":true");
         else PUT_LIT(b, ",\"result\":false");
         if (c[i].op >= GOVV_OP_IN) put_member(b, vm, &c[i]);
@@ -568,11 +589,6 @@ static void put_from(govO_buf *b, const gov_program *p, uint32_t li, uint32_t ov
 /* {"name":..,"value":..,"n":..} for window wi as this record left it; value null when
  * the window has none. */
 /* ---------------------------------------------------------------- fixed parts */
-
-static int cacheable(uint32_t type) {
-    return type != GOVB_TY_STRING && type != GOVB_TY_ID && type != GOVB_TY_SET && type != GOVB_TY_STRINGS &&
-           type >= 1 && type <= GOVB_TY_MAX;
-}
 
 /* Write every part into b (cap 0: measure), noting each one's place in F. */
 static void frags_write(const gov_program *p, govO_buf *b, struct govO_frags *F) {
@@ -1007,7 +1023,7 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     }
     if (a->finding != GOVB_NONE) {
         govO_put(b, ",", 1);
-        put_cmps(b, vm, vm->find[a->finding].cmp, vm->find[a->finding].ncmp, NULL);
+        put_cmps(b, vm, vm->find[a->finding].cmp, vm->find[a->finding].ncmp, NULL, NULL);
     }
     if (a->run.has) put_run(b, &a->run, NULL, 0);
     govO_puts(b, ",\"at\":");
@@ -1052,8 +1068,8 @@ const char *govO_code_name(int code) {
 
 static void put_status(govO_buf *b, const gov_decision *d) {
     if (d->status == GOV_OK) {
-        govO_puts(b, ",\"status\":\"ok\",\"verdict\":\"");
-        govO_puts(b, verd_names[d->verdict]);
+        PUT_LIT(b, ",\"status\":\"ok\",\"verdict\":\"");
+        govO_put(b, verd_names[d->verdict], verd_len[d->verdict]);
         govO_put(b, "\"", 1);
         /* The verdict of a held run is the run's (spec/trace.md §6): say whose. */
         if (d->run.has) put_run(b, &d->run, d->vm->kpool + d->run_koff, d->run_klen);
@@ -1092,11 +1108,12 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
     const gov_vm *vm = d->vm;
     const gov_program *p = vm->p;
     const struct govO_frags *F = p->ofrags;
+    govO_memo memo = {0};
     govO_buf b = *bp;
     govO_put(&b, "{", 1);
     put_head(&b, vm);
     put_status(&b, d);
-    govO_puts(&b, ",\"findings\":[");
+    PUT_LIT(&b, ",\"findings\":[");
     for (uint32_t i = 0; i < d->nfind; i++) {
         const govV_finding *f = &vm->find[i];
         const govL_rule *r = &p->rule[f->rule];
@@ -1123,7 +1140,7 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
                 h = (govO_hint){p->limit[f->limit].type, f->limit_value.u,
                                 f->ovr == GOVB_NONE ? F->dval[f->limit] : F->oval[f->ovr]};
         }
-        put_cmps(&b, vm, f->cmp, f->ncmp, &h);
+        put_cmps(&b, vm, f->cmp, f->ncmp, &h, &memo);
         if (f->sus.phase) {
             /* A sustained rule: firing (its condition holds or has not cleared), since
              * when; clearing: its clear condition holds, since when. */
@@ -1148,7 +1165,7 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
         } else {
             const govL_limit *l = &p->limit[f->limit];
             frag_put(&b, F, F->lim[f->limit]); /* {"name":..,"value": */
-            put_value_h(&b, vm, l->type, f->limit_value, &h);
+            put_value_h(&b, vm, l->type, f->limit_value, &h, NULL);
             PUT_LIT(&b, ",\"from\":");
             frag_put(&b, F, f->ovr == GOVB_NONE ? F->dfrom[f->limit] : F->ofrom[f->ovr]);
             govO_put(&b, "}", 1);
@@ -1168,7 +1185,7 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
     }
     govO_put(&b, "]", 1);
     put_host_errors(&b, vm, d);
-    govO_puts(&b, ",\"actions\":[");
+    PUT_LIT(&b, ",\"actions\":[");
     for (uint32_t i = 0; i < d->nact; i++) {
         if (i) govO_put(&b, ",", 1);
         put_action(&b, vm, &vm->act[i]);
@@ -1270,7 +1287,7 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
             govO_put(b, ",", 1);
         }
     }
-    put_cmps(b, vm, vm->cmp, vm->ncmp, NULL);
+    put_cmps(b, vm, vm->cmp, vm->ncmp, NULL, NULL);
     govO_puts(b, ",\"more_compared\":");
     put_u64(b, vm->ncmp_total - vm->ncmp);
     govO_puts(b, ",\"limits\":[");

@@ -8,7 +8,9 @@
  * JSON ('"', '\\', '}', ',', NUL, 0x80, 0xC3, 'e'), and a set of edge lines (escaped names
  * and values, nulls, duplicates, unknown members, nested values, numbers at the edges of
  * the quick parser, surrogates); all of it with the default caps and again with small
- * ones. Every decision, in JSON with its error message, must be byte-identical.
+ * ones. Every decision, in JSON with its error message, must be byte-identical, and
+ * rendered into buffers too small by half, by one and just large enough, must give
+ * GOV_ESPACE with the same length needed, then the same bytes.
  * EXPECT_FAST 1: every record line (not an event) that the full path decodes must take
  * the one-pass path, so the
  * comparison is known to exercise it. Links the static library for the hidden
@@ -32,6 +34,17 @@ static void compare(const char *line, size_t n, const char *what) {
     const gov_decision *ds = gov_eval_json(vs, line, n, 7);
     int rs = gov_decision_json(ds, os, sizeof os, &ls);
     ncmp++;
+    /* A buffer too small by any amount gives GOV_ESPACE with the same length needed
+     * (the renderer copies repeated values from what it already wrote: only from what
+     * fits). */
+    static char cut[1 << 20];
+    size_t caps[3] = {lf / 2, lf, lf + 1}, lc = 0;
+    for (int i = 0; i < 3 && rf == GOV_OK; i++) {
+        int rc = gov_decision_json(df, cut, caps[i], &lc);
+        if (lc != lf || rc != (i < 2 ? GOV_ESPACE : GOV_OK) || (i == 2 && memcmp(cut, of, lf) != 0)) {
+            if (nfail++ < 5) printf("# %s: a buffer of %zu bytes gave %d, %zu bytes needed, not %zu\n", what, caps[i], rc, lc, lf);
+        }
+    }
     if (rf != rs || lf != ls || memcmp(of, os, lf) != 0) {
         if (nfail++ < 5) {
             printf("# %s: %.*s\n#  one-pass: %s\n#  full:     %s\n", what, (int)(n > 300 ? 300 : n), line, of, os);
