@@ -19,6 +19,11 @@ if ! "$B/govc" build -o "$tmp/drift_ref.govb" tests/drift/ref.gov >/dev/null 2>&
   echo "not ok - corpus: build tests/drift/ref.gov"; exit 1
 fi
 args="$args $tmp/drift_ref.govb tests/drift/records.jsonl"
+# Windows sharing clocks, bucket counts and a ring (spec/language.md 4.5, "Memory").
+if ! "$B/govc" build -o "$tmp/windows_full.govb" tests/windows/full.gov >/dev/null 2>&1; then
+  echo "not ok - corpus: build tests/windows/full.gov"; exit 1
+fi
+args="$args $tmp/windows_full.govb tests/windows/full.jsonl"
 # Host functions through libffi, bound to tests/ffi/hostlib.c (failures included).
 if ! "$B/govc" build -o "$tmp/ffi_ext.govb" tests/ffi/ext.gov >/dev/null 2>&1; then
   echo "not ok - corpus: build tests/ffi/ext.gov"; exit 1

@@ -2,11 +2,13 @@
  * key (spec/language.md §4.5, "Memory"; spec/state.md WINDOWS), the bound that lets the
  * VM keep 32-bit bucket counts and 96-bit sums exactly. Four billion records cannot be
  * fed in a test, so the state says it: GOVB is tests/windows/full.gov (per agent, a
- * count() and a sum of tokens over 1 minute, one stream). After one record, its saved
+ * count() and a sum of tokens over 1 minute, one stream; and two count windows sharing a
+ * ring). After one record, its saved
  * state is changed (checksums recomputed) so the record's bucket holds 2^32 - 1 values:
  * that loads; a record for the same bucket is then not taken (late, counts unchanged),
  * and one for the next second is (2^32 values in the window). A state whose bucket holds
- * 2^32 values is refused, and so is one whose two windows' clocks differ. */
+ * 2^32 values is refused, and so is one whose two windows' clocks differ, and one written
+ * as version 4 (spec/state.md, "Versions"). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,14 +55,16 @@ static void reseal(unsigned char *s, size_t len) {
         wr64(s + at + 16, XXH3_64bits(s + at + 24, (size_t)rd64(s + at + 8)));
 }
 
-/* Window w's one instance in a WINDOWS payload of per-key windows with one key each. */
+/* Window w's one instance in a WINDOWS payload of per-key windows with one key each:
+ * c and s (60 buckets each), m (a ring of 3), x (a ring of 5 and its deque). */
 static unsigned char *instance(unsigned char *pl, int w) {
+    static const size_t size[4] = {HDR + 60 * BK, HDR + 60 * BK, HDR + 3 * 8, HDR + 5 * 8 + 5 * 8};
     unsigned char *o = pl;
     for (int i = 0;; i++) {
         o += 4;                              /* window index */
         o += 4 + 12 + rd32(o + 4 + 8);       /* table: n = 1, slot, level, length, key */
         if (i == w) return o;
-        o += HDR + 60 * BK;
+        o += size[i];
     }
 }
 
@@ -153,6 +157,24 @@ int main(int argc, char **argv) {
     rc = gov_state_load(vm, st, len);
     check(rc == GOV_EVALUE && strstr(gov_vm_errmsg(vm), "clock differs"),
           "a window whose clock differs from its stream's is refused", gov_vm_errmsg(vm));
+    /* m's ring (its one value, 7) and exact sum made 9: consistent in itself, but m shares
+     * x's ring, which says 7 */
+    memcpy(st, st2, len);
+    pl = windows(st, len, &plen);
+    unsigned char *m = instance(pl, 2);
+    check(rd64(m + HDR) == 7 && rd64(m + 48) == 7, "m holds the record's 7", NULL);
+    wr64(m + HDR, 9), wr64(m + 48, 9);
+    reseal(st, len);
+    rc = gov_state_load(vm, st, len);
+    check(rc == GOV_EVALUE && strstr(gov_vm_errmsg(vm), "ring differs"),
+          "a window whose ring differs from the longer one it shares is refused", gov_vm_errmsg(vm));
+    /* version 4 kept true counts and ewmas this VM no longer has: refused as older */
+    memcpy(st, st2, len);
+    st[8] = 4;
+    wr64(st + 56, XXH3_64bits(st, 56));
+    rc = gov_state_load(vm, st, len);
+    check(rc == GOV_EVERSION && strstr(gov_vm_errmsg(vm), "older gov"), "a version 4 state is refused as an older gov's",
+          gov_vm_errmsg(vm));
     gov_program_free(p);
     free(arena);
     return fails ? 1 : 0;
