@@ -123,6 +123,7 @@ typedef struct govL_gate {
     uint32_t slot0;             /* first slot in the VM's gate table */
     uint32_t quorum;            /* distinct approvals it needs (GATEAPPROVAL; 1 without) */
     uint32_t requester;         /* the register naming the run's requester, or GOVB_NONE */
+    uint32_t sla_limit;         /* GATESCOPE: the limit its SLA is, resolved when it opens, or NONE */
 } govL_gate;
 
 typedef struct govL_esc {
@@ -338,6 +339,8 @@ struct gov_program {
     uint32_t max_regs, max_rules, max_actions, max_fields;
     char id[33];
     void *block;                /* the one allocation holding all of the above */
+    /* Built after loading, each in its own allocation (json.c, out.c): */
+    struct govJ_schema *jschema; /* the records' member names hashed, for the one-pass decoder */
 };
 
 /* ---------------------------------------------------------------- the VM */
@@ -420,6 +423,9 @@ typedef struct govV_action {
     uint64_t mask;
     uint32_t approvals, quorum, roff, rlen;
 } govV_action;
+/* gate_open of a gate whose SLA is a limit (GATESCOPE) names the override in force, or
+ * NONE for the default, in step (which only escalation steps use otherwise). */
+#define GOVV_SLA_OVR(a) ((a)->step)
 /* A notification of a rule with NOTIFYCFG (notify.c) reuses two members gates use:
  * approvals holds how many findings it covers (GOVV_GROUPED: 1 for notify_held, 0 for
  * every other notification), and deadline when the first of them came (notify) or until
@@ -939,6 +945,9 @@ GOV_HIDDEN size_t govK_load(govK_table *t, uint32_t cap, const unsigned char *b)
 /* json.c */
 #define GOVJ_EVENT (-1)         /* govJ_decode: the line is an event, parsed into vm->evt */
 GOV_HIDDEN int govJ_decode(gov_vm *vm, const char *js, size_t len);
+GOV_HIDDEN int govJ_schema_build(gov_program *p);  /* at load: GOV_OK or GOV_ENOMEM */
+GOV_HIDDEN void govJ_schema_free(gov_program *p); /* tests: without it, every line takes the full path */
+GOV_HIDDEN int govJ_decode_fast(gov_vm *vm, const char *js, size_t len); /* tests: 1 if the one-pass decoder took it */
 /* gov_record_partition for a partition key level (vm/partition.c); fuzz_govd compares
  * it with govd's own key reader. */
 GOV_HIDDEN int govP_record_partition(int part, const char *json, size_t len, uint32_t n, uint32_t *out);
