@@ -2008,6 +2008,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = build_xcode(&c);
     if (!e) e = load_guards(&c);
     if (!e) e = load_meta(&c);
+    if (!e && govJ_schema_build(c.p)) e = fail(&c, GOV_ENOMEM, 0, "out of memory (the record decoder's tables)");
     if (e) {
         gov_program_free(c.p);
         return e;
@@ -2019,6 +2020,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
 
 void gov_program_free(gov_program *p) {
     if (!p) return;
+    govJ_schema_free(p);
     free(p->gblock);
     free(p->xblock);
     free(p->block);
