@@ -436,7 +436,30 @@ static void diff_gate(Diff *D, const GovDecl *o, const GovDecl *n)
     else
         diff_cond(D, "gate", n->name, "condition", o->u.gate.when, n->u.gate.when, true);
     diff_max_setting(D, "gate", n->name, "sla", o->u.gate.sla, n->u.gate.sla);
-    if (o->u.gate.timeout != n->u.gate.timeout || !str_eq(o->u.gate.timeout_chain.name, n->u.gate.timeout_chain.name)) {
+    const GovDecl *otl = o->u.gate.timeout_limit, *ntl = n->u.gate.timeout_limit;
+    if (otl || ntl) {
+        /* A timeout that is a min verdict limit (spec/language.md 4.2.1) takes its
+         * default's outcome or, in scopes, a stricter one: compare by the default. A
+         * constant replaced by a limit whose default is no looser is tighter; a limit
+         * replaced by a looser constant than its default, looser; else unproven. */
+        int rank_o = o->u.gate.timeout == GOV_TIMEOUT_DENY ? 2 : o->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? 1 : 0;
+        int rank_n = n->u.gate.timeout == GOV_TIMEOUT_DENY ? 2 : n->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? 1 : 0;
+        const char *ot = otl ? dup_str(D, otl->name) : timeouts[o->u.gate.timeout];
+        const char *nt = ntl ? dup_str(D, ntl->name) : timeouts[n->u.gate.timeout];
+        if (otl && ntl) {
+            if (!str_eq(otl->name, ntl->name))
+                add_why(D, "gate", n->name, "on timeout", ot, nt, FX_UNPROVEN, "another limit");
+        } else if (ntl) {
+            add_why(D, "gate", n->name, "on timeout", ot, nt, rank_n >= rank_o ? FX_TIGHTEN : FX_LOOSEN,
+                    rank_n >= rank_o ? "the limit's default is no looser, and scopes may only make it stricter"
+                                     : "the limit's default is looser");
+        } else {
+            add_why(D, "gate", n->name, "on timeout", ot, nt, rank_n < rank_o ? FX_LOOSEN : FX_UNPROVEN,
+                    rank_n < rank_o ? "looser than the limit's default"
+                                    : "scopes may have set the limit stricter than the constant");
+        }
+    } else if (o->u.gate.timeout != n->u.gate.timeout ||
+               !str_eq(o->u.gate.timeout_chain.name, n->u.gate.timeout_chain.name)) {
         /* deny is the strictest outcome, allow the loosest. */
         int rank_o = o->u.gate.timeout == GOV_TIMEOUT_DENY ? 2 : o->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? 1 : 0;
         int rank_n = n->u.gate.timeout == GOV_TIMEOUT_DENY ? 2 : n->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? 1 : 0;

@@ -1513,13 +1513,13 @@ static void emit_gate(Comp *K, GovDecl *d, uint32_t rule)
     }
     /* Settings scopes set (spec/language.md §4.2.1): an approvers limit's default is the
      * APPROVERS slice above (its exact members, in SETS order). */
-    const GovDecl *appr_lim = d->u.gate.appr_limit;
-    if (sla_lim || appr_lim) {
+    const GovDecl *appr_lim = d->u.gate.appr_limit, *to_lim = d->u.gate.timeout_limit;
+    if (sla_lim || appr_lim || to_lim) {
         Buf *q = &K->sec[GOVB_S_GATESCOPE];
         put32(q, K->ngates);
         put32(q, sla_lim ? sla_lim->index : GOVB_NONE);
         put32(q, appr_lim ? appr_lim->index : GOVB_NONE);
-        put32(q, GOVB_NONE);
+        put32(q, to_lim ? to_lim->index : GOVB_NONE);
     }
     K->ngates++;
 }

@@ -224,7 +224,10 @@ typedef struct GovExprList {
 /* What a host function's failure means (`on error`); NONE blocks the record. */
 typedef enum GovOnError { GOV_ONERR_NONE, GOV_ONERR_DEFAULT, GOV_ONERR_VERDICT } GovOnError;
 
-typedef enum GovTimeout { GOV_TIMEOUT_NONE, GOV_TIMEOUT_DENY, GOV_TIMEOUT_ALLOW, GOV_TIMEOUT_ESCALATE } GovTimeout;
+/* LIMIT: `on timeout NAME`, a min verdict limit (spec/language.md §4.2.1); the checker
+ * replaces it with its default's outcome and keeps the limit in timeout_limit. */
+typedef enum GovTimeout { GOV_TIMEOUT_NONE, GOV_TIMEOUT_DENY, GOV_TIMEOUT_ALLOW, GOV_TIMEOUT_ESCALATE,
+                          GOV_TIMEOUT_LIMIT } GovTimeout;
 
 typedef struct GovEscStep {
     GovExpr *after;        /* NULL for the immediate first step */
@@ -311,6 +314,7 @@ struct GovDecl {
             /* Settings scopes set (§4.2.1): the limit `sla NAME` names (checker), or NULL. */
             struct GovDecl *sla_limit;
             struct GovDecl *appr_limit;   /* `approvers [N of] NAME`: the allowlist, or NULL */
+            struct GovDecl *timeout_limit;  /* `on timeout NAME`: the min verdict limit, or NULL */
             GovSpan appr_span;            /* ... where it is named */
         } gate;
         struct { GovStrList members; } group;   /* approvers NAME = "a", "b" */

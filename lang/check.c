@@ -969,9 +969,9 @@ static void check_limit(Checker *C, GovDecl *d)
     int t = check_expr(C, e);
     if (t == GOV_TY_ERROR)
         return;
-    if (!is_ordered(t) || t == GOV_TY_SEVERITY || t == GOV_TY_VERDICT) {
+    if (!is_ordered(t) || t == GOV_TY_SEVERITY) {
         govD_error(C->d, "E036", e->span, "limit '%.*s' is %s; a limit must be a number, ratio, duration, "
-                   "time or money%s", (int)d->name.len, d->name.s, tn(t),
+                   "time, money or verdict%s", (int)d->name.len, d->name.s, tn(t),
                    t == GOV_TY_STRINGS ? " (a set of strings is declared with allowlist or denylist)" : "");
         return;
     }
@@ -1642,6 +1642,58 @@ static GovDecl *scoped_setting(Checker *C, GovExpr *e, GovDecl *lim, int want, b
     return lim;
 }
 
+/* A timeout outcome a verdict limit can give (§4.2.1): allow, or block for deny; else
+ * reported (E086) at span. */
+static bool timeout_value_ok(Checker *C, const GovExpr *v, GovSpan span, const char *what)
+{
+    GovValue x;
+    if (!v || !govE_eval(v, &x) || x.type != GOV_TY_VERDICT || x.u.i == GOV_V_ALLOW || x.u.i == GOV_V_BLOCK)
+        return true;
+    govD_error(C->d, "E086", span, "a timeout outcome is allow or block (deny), but %s is %s", what,
+               gov_verdict_name((int)x.u.i));
+    return false;
+}
+
+/* `on timeout NAME` (§4.2.1): a min verdict limit, whose default gives the outcome the
+ * gate compiles with (allow, or deny for block). */
+static void check_timeout_limit(Checker *C, GovDecl *d)
+{
+    GovNameRef *r = &d->u.gate.timeout_chain;
+    d->u.gate.timeout = GOV_TIMEOUT_DENY; /* whatever happens below: one diagnostic */
+    GovDecl *lim = govF_lookup(C->pol, r->name.s, r->name.len);
+    if (!lim) {
+        GovDiag *g = govD_error(C->d, "E033", r->span, "unknown limit '%.*s'", (int)r->name.len, r->name.s);
+        note_suggestion(C, g, r->name, 1u << GOV_D_LIMIT);
+        return;
+    }
+    lim->used = 1;
+    GovDiag *g = NULL;
+    if (lim->kind != GOV_D_LIMIT)
+        g = govD_error(C->d, "E034", r->span, "'%.*s' is a %s; 'on timeout' takes deny, allow, escalate CHAIN or a "
+                       "verdict limit", (int)r->name.len, r->name.s, gov_decl_kind_name((GovDeclKind)lim->kind));
+    else if (lim->u.limit.type == GOV_TY_ERROR)
+        return;
+    else if (lim->u.limit.type != GOV_TY_VERDICT)
+        g = govD_error(C->d, "E020", r->span, "a timeout outcome must be verdict, found %s limit '%.*s'",
+                       tn(lim->u.limit.type), (int)r->name.len, r->name.s);
+    else if (lim->u.limit.is_max)
+        g = govD_error(C->d, "E084", r->span, "a gate's timeout names '%.*s', a max limit; it must be a min limit: "
+                       "block is tighter than allow, so scopes may only raise it", (int)r->name.len, r->name.s);
+    if (g) {
+        if (lim->kind == GOV_D_LIMIT)
+            govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+        return;
+    }
+    r->ref = lim;
+    if (!timeout_value_ok(C, lim->u.limit.value, lim->u.limit.value->span,
+                          govD_fmt(C->a, "the default of '%.*s'", (int)lim->name.len, lim->name.s)))
+        return;
+    GovValue v;
+    govE_eval(lim->u.limit.value, &v);
+    d->u.gate.timeout = v.u.i == GOV_V_ALLOW ? GOV_TIMEOUT_ALLOW : GOV_TIMEOUT_DENY;
+    d->u.gate.timeout_limit = lim;
+}
+
 /* Every value a scoped setting's limit can take, default and overrides, must be one the
  * setting allows: a positive SLA (E024). Run after the scopes are checked. */
 static void check_scoped_values(Checker *C)
@@ -1671,6 +1723,17 @@ static void check_scoped_values(Checker *C)
                 }
             }
         }
+    }
+    /* A timeout limit: every scope's outcome allow or block. */
+    for (uint32_t i = 0; i < p->nkind[GOV_D_GATE]; i++) {
+        GovDecl *g = p->by_kind[GOV_D_GATE][i], *lim = g->u.gate.timeout_limit;
+        for (uint32_t k = 0; lim && k < p->nscopes; k++)
+            for (uint32_t j = 0; j < p->scopes[k]->noverrides; j++) {
+                GovOverride *o = &p->scopes[k]->overrides[j];
+                if (o->limit == lim)
+                    timeout_value_ok(C, o->value, o->span, govD_fmt(C->a, "'%.*s' in %s", (int)lim->name.len,
+                                                                    lim->name.s, govC_scope_describe(C, p->scopes[k])));
+            }
     }
     for (uint32_t i = 0; i < p->nkind[GOV_D_GATE]; i++) {
         GovDecl *g = p->by_kind[GOV_D_GATE][i], *lim = g->u.gate.sla_limit;
@@ -1718,6 +1781,7 @@ static void check_gate(Checker *C, GovDecl *d)
                                              "a shorter SLA is tighter, so scopes may only shorten it");
     else if (d->u.gate.sla)
         positive(C, d->u.gate.sla, GOV_TY_DURATION, "an SLA", &v);
+    if (d->u.gate.timeout == GOV_TIMEOUT_LIMIT) check_timeout_limit(C, d);
     if (d->u.gate.timeout == GOV_TIMEOUT_NONE) d->u.gate.timeout = GOV_TIMEOUT_DENY;
     if (d->u.gate.timeout == GOV_TIMEOUT_ESCALATE) resolve_escalation(C, &d->u.gate.timeout_chain);
     check_capacity(C, d->u.gate.capacity, "a gate's capacity");

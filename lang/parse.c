@@ -611,7 +611,7 @@ void govP_timeout(GovParser *P, GovTimeout t, GovStr chain, GovSpan chain_sp, Go
 void govP_timeout_verdict(GovParser *P, int verdict, GovSpan vsp, GovSpan sp)
 {
     if (verdict != GOV_V_ALLOW) {
-        govD_error(P->diags, "E018", vsp, "'on timeout' takes deny, allow or escalate CHAIN, not '%s'",
+        govD_error(P->diags, "E018", vsp, "'on timeout' takes deny, allow, escalate CHAIN or a limit, not '%s'",
                    gov_verdict_name(verdict));
         return;
     }

@@ -379,6 +379,7 @@ gate_clause
     | T_ON T_TIMEOUT T_DENY   { govP_timeout(P, GOV_TIMEOUT_DENY, (GovStr){0}, SP(@3), SP(@$)); }
     | T_ON T_TIMEOUT T_VERD   { govP_timeout_verdict(P, (int)$3, SP(@3), SP(@$)); }
     | T_ON T_TIMEOUT T_ESCALATE T_IDENT { govP_timeout(P, GOV_TIMEOUT_ESCALATE, $4, SP(@4), SP(@$)); }
+    | T_ON T_TIMEOUT T_IDENT  { govP_timeout(P, GOV_TIMEOUT_LIMIT, $3, SP(@3), SP(@$)); }
     | common_clause
     ;
 

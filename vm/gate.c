@@ -370,8 +370,9 @@ void govG_advance(gov_vm *vm, int64_t t) {
             if (!pg->used || pg->deadline > t) continue;
             govV_action *a = new_action(vm, GOV_ACT_GATE_TIMEOUT, pg->deadline);
             a->gate = g, a->rule = gd->rule, a->id = pg->id, a->severity = GOV_CRITICAL;
-            a->outcome = gd->timeout == GOVB_TIMEOUT_DENY ? O_DENY : gd->timeout == GOVB_TIMEOUT_ALLOW ? O_ALLOW : O_ESCALATE;
-            a->verdict = gd->timeout == GOVB_TIMEOUT_ALLOW ? GOV_ALLOW : GOV_BLOCK;
+            /* The outcome in force when it opened (the gate's own, or its limit's, §4.2.1). */
+            a->outcome = pg->timeout == GOVB_TIMEOUT_DENY ? O_DENY : pg->timeout == GOVB_TIMEOUT_ALLOW ? O_ALLOW : O_ESCALATE;
+            a->verdict = pg->timeout == GOVB_TIMEOUT_ALLOW ? GOV_ALLOW : GOV_BLOCK;
             a->mask = pg->approved, a->approvals = popcount64(pg->approved), a->quorum = gd->quorum;
             GOVV_ASET(a) = pg->aset;
             set_key(vm, a, slot, pg->key, pg->keylen);
@@ -416,9 +417,14 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
         /* Settings that are limits (spec/language.md §4.2.1): the values in force for this
          * record, fixed for the gate when it opens. */
         int64_t sla = gd->sla;
-        uint32_t sla_ovr = GOVB_NONE, aset = GOVB_NONE, aovr = GOVB_NONE;
-        if (!why && found == GOVB_NONE && (gd->sla_limit != GOVB_NONE || gd->appr_limit != GOVB_NONE)) {
+        uint32_t sla_ovr = GOVB_NONE, aset = GOVB_NONE, aovr = GOVB_NONE, tovr = GOVB_NONE, tmo = gd->timeout;
+        if (!why && found == GOVB_NONE &&
+            (gd->sla_limit != GOVB_NONE || gd->appr_limit != GOVB_NONE || gd->timeout_limit != GOVB_NONE)) {
             govV_resolve(vm);
+            if (gd->timeout_limit != GOVB_NONE) {
+                tmo = vm->lcache[gd->timeout_limit].v.i == GOV_ALLOW ? GOVB_TIMEOUT_ALLOW : GOVB_TIMEOUT_DENY;
+                tovr = vm->lcache[gd->timeout_limit].ovr;
+            }
             if (gd->sla_limit != GOVB_NONE) {
                 sla = vm->lcache[gd->sla_limit].v.i;
                 sla_ovr = vm->lcache[gd->sla_limit].ovr;
@@ -466,6 +472,7 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             pg->keylen = n;
             pg->excluded = excluded;
             pg->aset = aset;
+            pg->timeout = (uint8_t)tmo;
             memcpy(pg->key, key, n);
             free_slot(vm, slot);
             vm->state->ngates++;
@@ -480,6 +487,7 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             GOVV_SLA_OVR(a) = sla_ovr;
             GOVV_ASET(a) = aset;
             GOVV_AOVR(a) = aovr;
+            a->mask = tovr; /* GOVV_TOVR */
             set_key(vm, a, slot, pg->key, pg->keylen);
             if (req && govV_keep_key(vm, req, rn, &a->roff)) a->rlen = rn;
         }

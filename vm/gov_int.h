@@ -125,6 +125,7 @@ typedef struct govL_gate {
     uint32_t requester;         /* the register naming the run's requester, or GOVB_NONE */
     uint32_t sla_limit;         /* GATESCOPE: the limit its SLA is, resolved when it opens, or NONE */
     uint32_t appr_limit;        /* GATESCOPE: the allowlist its approvers are, or NONE */
+    uint32_t timeout_limit;     /* GATESCOPE: the min verdict limit its timeout is (allow or block), or NONE */
 } govL_gate;
 
 typedef struct govL_esc {
@@ -443,6 +444,8 @@ typedef struct govV_action {
 #define GOVV_SLA_OVR(a) ((a)->step)
 #define GOVV_AOVR(a) ((a)->skipped)
 #define GOVV_ASET(a) ((a)->round)
+/* ... and gate_open of a gate whose timeout is a limit names its override in mask. */
+#define GOVV_TOVR(a) ((uint32_t)(a)->mask)
 /* A notification of a rule with NOTIFYCFG (notify.c) reuses two members gates use:
  * approvals holds how many findings it covers (GOVV_GROUPED: 1 for notify_held, 0 for
  * every other notification), and deadline when the first of them came (notify) or until
@@ -487,7 +490,10 @@ typedef struct govV_pgate {
     uint64_t id;
     int64_t opened, deadline;
     uint64_t approved, excluded;
-    uint32_t gate, used, keylen;
+    uint32_t gate;
+    uint16_t keylen;
+    uint8_t used;
+    uint8_t timeout;            /* the timeout outcome in force when it opened (GOVB_TIMEOUT_*) */
     uint32_t aset;              /* the approver set in force when it opened (SETS), or NONE: the gate's own */
     char key[GOVV_KEYMAX];
 } govV_pgate;

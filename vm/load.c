@@ -533,7 +533,7 @@ static int load_channels(govL_ctx *c) {
     return GOV_OK;
 }
 
-static int ordered_type(uint32_t t) { return numeric(t) || t == GOVB_TY_SET; }
+static int ordered_type(uint32_t t) { return numeric(t) || t == GOVB_TY_SET || t == GOVB_TY_VERDICT; }
 
 /* A SET limit's value (default or override) must be a set of its own kind. */
 static int set_fits(const gov_program *p, const govL_limit *l, uint32_t k) {
@@ -1195,7 +1195,7 @@ static int load_gates(govL_ctx *c) {
     for (uint32_t i = 0; i < p->ngate; i++, s += 32) {
         uint64_t at = c->off[GOVB_S_GATES] + 32ull * i;
         govL_gate g = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 24), rd32(s + 28),
-                       (int64_t)(rd32(s + 16) | (uint64_t)rd32(s + 20) << 32), 0, 1, GOVB_NONE, GOVB_NONE, GOVB_NONE};
+                       (int64_t)(rd32(s + 16) | (uint64_t)rd32(s + 20) << 32), 0, 1, GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
         if (g.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "gate %u: rule %u out of range", i, g.rule);
         if (p->rule_gate[g.rule] != GOVB_NONE) return fail(c, GOV_EVALUE, at, "gate %u: rule %u has a gate already", i, g.rule);
         if (g.timeout > GOVB_TIMEOUT_ESCALATE) return fail(c, GOV_EVALUE, at + 4, "gate %u: unknown timeout %u", i, g.timeout);
@@ -1248,7 +1248,7 @@ static int load_gates(govL_ctx *c) {
     }
     /* Settings scopes set (spec/language.md §4.2.1): an SLA that is a max duration
      * limit, every value it can take positive (the default is GATES' SLA). */
-    for (uint32_t g = 0; g < p->ngate; g++) p->gate[g].sla_limit = p->gate[g].appr_limit = GOVB_NONE;
+    for (uint32_t g = 0; g < p->ngate; g++) p->gate[g].sla_limit = p->gate[g].appr_limit = p->gate[g].timeout_limit = GOVB_NONE;
     s = SEC(GOVB_S_GATESCOPE);
     for (uint32_t i = 0; i < c->len[GOVB_S_GATESCOPE] / 16; i++, s += 16) {
         uint64_t at = c->off[GOVB_S_GATESCOPE] + 16ull * i;
@@ -1258,8 +1258,23 @@ static int load_gates(govL_ctx *c) {
         govL_gate *gd = &p->gate[g];
         if (sl == GOVB_NONE && ap == GOVB_NONE && to == GOVB_NONE)
             return fail(c, GOV_EVALUE, at, "gate scope %u says nothing", i);
-        if (to != GOVB_NONE)
-            return fail(c, GOV_EVALUE, at + 12, "gate scope %u: timeout limits are not supported", i);
+        if (to != GOVB_NONE) {
+            /* A timeout that is a min verdict limit: every value allow or block, the
+             * default GATES' outcome (allow, or deny for block); not with escalate. */
+            if (to >= p->nlimit) return fail(c, GOV_EBOUNDS, at + 12, "gate %u: timeout limit %u out of range", g, to);
+            const govL_limit *l = &p->limit[to];
+            if (l->type != GOVB_TY_VERDICT || l->dir != GOVB_DIR_MIN)
+                return fail(c, GOV_ETYPE, at + 12, "gate %u: timeout limit %u is not a min verdict limit", g, to);
+            for (uint32_t j = l->first; j <= l->first + l->n; j++) {
+                int64_t v = p->kval[j == l->first + l->n ? l->dflt : p->ovr[j].value].i;
+                if (v != GOV_ALLOW && v != GOV_BLOCK)
+                    return fail(c, GOV_EVALUE, at + 12, "gate '%s': limit '%s' has a timeout outcome that is not allow "
+                                "or block", p->str[p->rule[gd->rule].name], p->str[l->name]);
+            }
+            if (gd->timeout != (p->kval[l->dflt].i == GOV_ALLOW ? GOVB_TIMEOUT_ALLOW : GOVB_TIMEOUT_DENY))
+                return fail(c, GOV_EVALUE, at + 12, "gate %u: timeout is not its timeout limit's default", g);
+            gd->timeout_limit = to;
+        }
         if (ap != GOVB_NONE) {
             /* Approvers that are an allowlist: every value an approver set of exact
              * members, 1..64 of them, room for the quorum; its default is APPROVERS'. */

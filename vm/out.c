@@ -996,6 +996,16 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
             put_from(b, p, g->sla_limit, GOVV_SLA_OVR(a));
             govO_put(b, "}", 1);
         }
+        if (g->timeout_limit != GOVB_NONE) {
+            /* The timeout outcome in force and where it came from (spec/trace.md §6). */
+            const govL_limit *l = &p->limit[g->timeout_limit];
+            govV_cell v = p->kval[GOVV_TOVR(a) == GOVB_NONE ? l->dflt : p->ovr[GOVV_TOVR(a)].value];
+            govO_puts(b, ",\"on_timeout\":{\"name\":");
+            govO_jstr(b, p->str[l->name], p->strlen_[l->name]);
+            govO_printf(b, ",\"outcome\":\"%s\",\"from\":", v.i == GOV_ALLOW ? "allow" : "deny");
+            put_from(b, p, g->timeout_limit, GOVV_TOVR(a));
+            govO_put(b, "}", 1);
+        }
     }
     if (a->type == GOV_ACT_GATE_OPEN || a->type == GOV_ACT_GATE_BLOCKED) {
         if (a->quorum > 1) govO_printf(b, ",\"quorum\":%u", a->quorum);

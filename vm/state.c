@@ -134,7 +134,10 @@ int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len) {
             govS_put32(b + n + 32, pg->keylen);
             govS_put64(b + n + 40, pg->approved);
             govS_put64(b + n + 48, pg->excluded);
-            if (pg->aset != GOVB_NONE) govS_put32(b + n + 36, pg->aset);
+            /* Settings in force when it opened (spec/state.md, GATES offset 36). */
+            uint32_t w = pg->aset != GOVB_NONE ? pg->aset : 0;
+            if (p->gate[g].timeout_limit != GOVB_NONE) w |= (uint32_t)(pg->timeout + 1) << 24;
+            govS_put32(b + n + 36, w);
             memcpy(b + n + ST_GATE, pg->key, pg->keylen);
             n += ST_GATE + pg->keylen;
             count++;
@@ -247,11 +250,18 @@ static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t 
     if (g >= p->ngate) return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: gate %u of %u", k, g, p->ngate);
     if (i >= p->gate[g].capacity)
         return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: slot %u of capacity %u", k, i, p->gate[g].capacity);
-    /* The approver set in force when it opened: one of its approvers limit's values
-     * (spec/language.md §4.2.1); a gate with its own list has the word zero. */
-    if (p->gate[g].appr_limit == GOVB_NONE ? aset != 0 : !aset_fits(p, &p->gate[g], aset))
+    /* Settings in force when it opened (spec/language.md §4.2.1): bits 0-23 the approver
+     * set, one of its approvers limit's values; bits 24-31 1 + the timeout outcome, deny
+     * or allow, for a gate whose timeout is a limit; zero for a gate without them. */
+    const govL_gate *g0 = &p->gate[g];
+    uint32_t tw = aset >> 24;
+    aset &= 0xFFFFFFu;
+    if (g0->appr_limit == GOVB_NONE ? aset != 0 : !aset_fits(p, g0, aset))
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: approver set %u is none the gate can have", k, aset);
-    if (p->gate[g].appr_limit == GOVB_NONE) aset = GOVB_NONE;
+    if (g0->timeout_limit == GOVB_NONE ? tw != 0 : tw != GOVB_TIMEOUT_DENY + 1 && tw != GOVB_TIMEOUT_ALLOW + 1)
+        return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: timeout outcome %u is none the gate can have", k, tw);
+    uint8_t tmo = (uint8_t)(g0->timeout_limit == GOVB_NONE ? g0->timeout : tw - 1);
+    if (g0->appr_limit == GOVB_NONE) aset = GOVB_NONE;
     const char *key = (const char *)b + ST_GATE;
     if (opened > now || !sla_fits(p, &p->gate[g], opened, deadline) || deadline < now)
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: times inconsistent with the clock and SLA", k);
@@ -282,6 +292,7 @@ static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t 
     pg->approved = approved;
     pg->excluded = excluded;
     pg->aset = aset;
+    pg->timeout = tmo;
     memcpy(pg->key, key, keylen);
     return GOV_OK;
 }

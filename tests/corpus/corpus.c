@@ -434,23 +434,26 @@ static int check_gatescope(const char *govb, const unsigned char *pb, size_t ple
         if (rd32(pb + 24 + 12 * i) == 39 && rd32(pb + 24 + 12 * i + 8) >= 16) off = rd32(pb + 24 + 12 * i + 4);
     if (!off || off + 16 > plen) return 0;
     /* refund_desk's limits, in name order: 0 auto_refund_limit (money), 1
-     * dual_review_limit, 2 refund_approvers (an allowlist), 3 review_sla. */
+     * dual_review_limit, 2 refund_approvers (an allowlist), 3 review_sla, 4
+     * review_timeout. */
     static const struct { uint32_t field, value; int code; const char *msg; uint32_t field2, value2; } cases[] = {
         {0, 999, GOV_EBOUNDS, "out of range", 0, 999},
         {4, 9999, GOV_EBOUNDS, "out of range", 4, 9999},
         {4, 0, GOV_ETYPE, "not a max duration limit", 4, 0},
         {8, 9999, GOV_EBOUNDS, "out of range", 8, 9999},
         {8, 0, GOV_ETYPE, "is not an allowlist", 8, 0},
-        {12, 0, GOV_EVALUE, "not supported", 12, 0},
-        {4, 0xFFFFFFFFu, GOV_EVALUE, "says nothing", 8, 0xFFFFFFFFu},
+        {12, 9999, GOV_EBOUNDS, "out of range", 12, 9999},
+        {12, 0, GOV_ETYPE, "is not a min verdict limit", 12, 0},
+        {4, 0xFFFFFFFFu, GOV_EVALUE, "says nothing", 8, 0xFFFFFFFFu}, /* and 12 (below) */
     };
     unsigned char *m = malloc(plen);
     int bad = 0, n = 0;
     for (size_t k = 0; m && k < sizeof cases / sizeof cases[0]; k++) {
         memcpy(m, pb, plen);
-        for (int f = 0; f < 2; f++) {
-            size_t at = off + (f ? cases[k].field2 : cases[k].field);
-            uint32_t v = f ? cases[k].value2 : cases[k].value;
+        int says_nothing = strcmp(cases[k].msg, "says nothing") == 0;
+        for (int f = 0; f < 2 + says_nothing; f++) {
+            size_t at = off + (f == 2 ? 12 : f ? cases[k].field2 : cases[k].field);
+            uint32_t v = f == 2 ? 0xFFFFFFFFu : f ? cases[k].value2 : cases[k].value;
             m[at] = (unsigned char)v, m[at + 1] = (unsigned char)(v >> 8);
             m[at + 2] = (unsigned char)(v >> 16), m[at + 3] = (unsigned char)(v >> 24);
         }

@@ -229,6 +229,61 @@ rc, out, err = govc("diff", "appr.gov", "appr_b1.gov")
 ok(rc == 0 and "tightened" in out and "deciders" in out and "approvers:" not in out,
    "govc diff: a scope's narrower approver set is the allowlist tightened", out + err)
 
+# --- (a) a gate's timeout outcome from a min verdict limit ---------------------------
+TO = """policy tdesk
+record refund { amount: money }
+min review_timeout = allow
+scope project "billing" { review_timeout = block }
+gate refund_gate {
+  when refund.amount > $200
+  approvers "risk@x.example"
+  sla 1h
+  on timeout %s
+}
+"""
+write("to.gov", TO % "review_timeout")
+recs = [{"project": "billing", "run_id": "b1", "amount": 900, "at": "2026-12-01T09:00:00Z"},
+        {"project": "growth", "agent": "promo", "run_id": "g1", "amount": 900, "at": "2026-12-01T09:00:00Z"}]
+tick = [{"type": "tick", "at": "2026-12-01T10:00:00Z"}]
+write("to.jsonl", "".join(json.dumps(r) + "\n" for r in recs + tick))
+rc, out, err = govc("run", "-p", "to.gov", "to.jsonl")
+ds = decisions(out)
+opens = actions(ds, "gate_open")
+tos = [(a["key"], a["outcome"], a["verdict"]) for a in actions(ds, "gate_timeout")]
+ok(rc == 0 and [a["on_timeout"]["outcome"] for a in opens] == ["deny", "allow"]
+   and opens[0]["on_timeout"]["from"]["at"] == "to.gov:4:44" and opens[1]["on_timeout"]["from"]["level"] == "default"
+   and tos == [("b1", "deny", "block"), ("g1", "allow", "allow")],
+   "the timeout outcome in force per record: billing denies, elsewhere allows; provenance on gate_open",
+   out + err)
+write("to_recs.jsonl", "".join(json.dumps(r) + "\n" for r in recs))
+write("to_tick.jsonl", "".join(json.dumps(r) + "\n" for r in tick))
+rc1, _, err1 = govc("run", "-p", "to.gov", "--state", "t.state", "to_recs.jsonl")
+rc2, out2, err2 = govc("run", "-p", "to.gov", "--state", "t.state", "to_tick.jsonl")
+tos2 = [(a["key"], a["outcome"], a["verdict"]) for a in actions(decisions(out2), "gate_timeout")]
+ok(rc1 == 0 and rc2 == 0 and tos2 == tos, "the timeout outcome a gate opened with survives a restart", str(tos2) + err1 + err2)
+write("to_l.json", '{"policy":"tdesk","scopes":[{"agent":"promo","limits":{"review_timeout":"block"}}]}')
+rc, out, err = govc("run", "-p", "to.gov", "--limits", "to_l.json", "to.jsonl")
+tos3 = [(a["key"], a["outcome"]) for a in actions(decisions(out), "gate_timeout")]
+ok(rc == 0 and tos3 == [("b1", "deny"), ("g1", "deny")], "a limits file makes one agent's timeout deny", out + err)
+write("to_l2.json", '{"policy":"tdesk","scopes":[{"project":"billing","agent":"x","limits":{"review_timeout":"allow"}}]}')
+rc, out, err = govc("run", "-p", "to.gov", "--limits", "to_l2.json", "to.jsonl")
+ok(rc == 2 and "error[E050]: 'review_timeout' = allow" in err and "loosens block" in err,
+   "a limits file may not turn billing's deny into allow (E050)", err)
+write("to_l3.json", '{"policy":"tdesk","scopes":[{"project":"growth","limits":{"review_timeout":"pause"}}]}')
+rc, out, err = govc("run", "-p", "to.gov", "--limits", "to_l3.json", "to.jsonl")
+ok(rc == 2 and "not allow or block" in err and out == "", "a limits file may not set a timeout outcome of pause", err)
+write("to_deny.gov", TO % "deny")
+write("to_allow.gov", TO % "allow")
+rc, out, err = govc("diff", "to_deny.gov", "to.gov")
+ok(rc == 0 and "loosened  gate refund_gate: on timeout: deny -> review_timeout (the limit's default is looser)" in out,
+   "govc diff: deny replaced by a limit whose default allows is loosened", out + err)
+rc, out, err = govc("diff", "to_allow.gov", "to.gov")
+ok(rc == 0 and "tightened gate refund_gate: on timeout: allow -> review_timeout" in out,
+   "govc diff: allow replaced by a limit is tightened", out + err)
+rc, out, err = govc("diff", "to.gov", "to_deny.gov")
+ok(rc == 0 and "unproven  gate refund_gate: on timeout: review_timeout -> deny" in out,
+   "govc diff: a limit replaced by deny is unproven", out + err)
+
 shutil.rmtree(tmp, ignore_errors=True)
 print("# scoped: %d failed" % fails)
 sys.exit(1 if fails else 0)
