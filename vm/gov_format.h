@@ -117,7 +117,10 @@
     X(38, SILENCES,  72,  0) /* {rule, name, by, reason, tenant, project, workflow,
                                  agent, zone, days, start, zero, from_lo, from_hi,
                                  until_lo, until_hi, dur_lo, dur_hi}, rule ascending:
-                                 silences and maintenance windows (GOVB_SIL_*)       */
+                                 silences and maintenance windows (GOVB_SIL_*)       */ \
+    X(39, INHIBITS,   8,  0) /* {target, inhibitor}, (target, inhibitor) strictly
+                                 ascending, inhibitor < target, same record kind, no
+                                 gate: inhibition (spec/language.md §4.10)           */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names the byte
  * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
@@ -136,7 +139,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 38
+    GOVB_S_MAX = 39
 };
 
 /* SETS: one entry per set value the program holds (an allowlist's or denylist's default
