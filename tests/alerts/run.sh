@@ -11,8 +11,10 @@
 #     evicted deliver what they held ("evicted"), so every finding is still covered;
 #   - inhibition (spec/language.md §4.10): tests/alerts/inhibit's `govc test` blocks (a
 #     plain and a sustained per-key inhibitor, a chain, a waived inhibitor, a silence
-#     first, a group left alone), its decisions as JSON, text and trace against goldens,
-#     and the same stream whole and split through `--state`;
+#     first, a group left alone, a key evicted from a full table), its decisions as JSON,
+#     text and trace against goldens (the last a group's later delivery that counts its
+#     held findings, not the inhibited one), and the same stream whole and split through
+#     `--state`;
 # States with NOTIFY sections, forged bit by bit behind valid checksums, are tests/corpus's
 # (policies/agent_alerts is one of its policies).
 # Prints "ok - NAME" / "not ok - NAME".
@@ -94,13 +96,13 @@ fi
 
 # Inhibition.
 inh=$here/inhibit
-golden alerts-inhibit-test "$here/golden/inhibit-test.out" "$GOVC" test "$inh"
+golden alerts-inhibit-test "$here/golden/inhibit-test.out" "$GOVC" test "$inh" "$here/inhibit_evict"
 golden alerts-inhibit-run "$here/golden/inhibit-run.out" "$GOVC" run -p "$inh" "$inh/records.jsonl"
 golden alerts-inhibit-text "$here/golden/inhibit-text.out" "$GOVC" run --format text -p "$inh" "$inh/records.jsonl"
 golden alerts-inhibit-trace "$here/golden/inhibit-trace.out" "$GOVC" run --trace -p "$inh" "$inh/records.jsonl"
 "$GOVC" run -p "$inh" "$inh/records.jsonl" | sed 's/"line":[0-9]*,//' >"$tmp/iw"
 : >"$tmp/ip"
-for r in 1,3 4,6 7,9; do
+for r in 1,3 4,6 7,9 10,11; do
   sed -n "${r}p" "$inh/records.jsonl" >"$tmp/ipart"
   "$GOVC" run --state "$tmp/istate" -p "$inh" "$tmp/ipart" | sed 's/"line":[0-9]*,//' >>"$tmp/ip"
 done
