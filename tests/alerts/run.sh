@@ -100,6 +100,8 @@ golden alerts-inhibit-test "$here/golden/inhibit-test.out" "$GOVC" test "$inh" "
 golden alerts-inhibit-run "$here/golden/inhibit-run.out" "$GOVC" run -p "$inh" "$inh/records.jsonl"
 golden alerts-inhibit-text "$here/golden/inhibit-text.out" "$GOVC" run --format text -p "$inh" "$inh/records.jsonl"
 golden alerts-inhibit-trace "$here/golden/inhibit-trace.out" "$GOVC" run --trace -p "$inh" "$inh/records.jsonl"
+sed -n 3p "$inh/records.jsonl" >"$tmp/irec.json"
+golden alerts-inhibit-explain "$here/golden/inhibit-explain.out" "$GOVC" explain -p "$inh" "$tmp/irec.json"
 "$GOVC" run -p "$inh" "$inh/records.jsonl" | sed 's/"line":[0-9]*,//' >"$tmp/iw"
 : >"$tmp/ip"
 for r in 1,3 4,6 7,9 10,11; do
