@@ -1878,9 +1878,9 @@ static void check_silences(Checker *C)
 }
 
 /* Inhibition (spec/language.md §4.10). Each rule's and drift's `inhibit` list names
- * rules or drifts (E084) of its record kind (E084), each once (E084), declared after it
- * and not itself (E085: its finding must be known before theirs is shaped, which also
- * keeps the inhibitions free of loops), no more severe than it (E086); a target that
+ * rules or drifts (E079) of its record kind (E079), each once (E079), declared after it
+ * and not itself (E080: its finding must be known before theirs is shaped, which also
+ * keeps the inhibitions free of loops), no more severe than it (E081); a target that
  * notifies no channel has nothing to mute (W022). Declaration order is the order the
  * compiler numbers rules, gates and drifts in (p->decls), which this pass writes into
  * rule_index as the compiler will. */
@@ -1907,7 +1907,7 @@ static void check_inhibits(Checker *C)
             GovNameRef *r = &l->items[k];
             GovDecl *t = govF_lookup(p, r->name.s, r->name.len);
             if (!t || (t->kind != GOV_D_RULE && t->kind != GOV_D_DRIFT)) {
-                GovDiag *g = govD_error(C->d, "E084", r->span, "'%.*s' is not a rule or drift%s", (int)r->name.len,
+                GovDiag *g = govD_error(C->d, "E079", r->span, "'%.*s' is not a rule or drift%s", (int)r->name.len,
                                         r->name.s, t && t->kind == GOV_D_GATE ? ": a gate's notifications each announce "
                                         "a review, which no rule may mute" : "");
                 if (!t)
@@ -1920,19 +1920,19 @@ static void check_inhibits(Checker *C)
             while (j < k && !(l->items[j].name.len == r->name.len && memcmp(l->items[j].name.s, r->name.s, r->name.len) == 0))
                 j++;
             if (j < k) {
-                GovDiag *g = govD_error(C->d, "E084", r->span, "'%.*s' is inhibited twice by %s '%.*s'", (int)r->name.len,
+                GovDiag *g = govD_error(C->d, "E079", r->span, "'%.*s' is inhibited twice by %s '%.*s'", (int)r->name.len,
                                         r->name.s, gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s);
                 govD_note(C->d, g, l->items[j].span, "first named here");
                 continue;
             }
             if (t == d) {
-                govD_error(C->d, "E085", r->span, "%s '%.*s' inhibits itself: a rule cannot mute its own notifications "
+                govD_error(C->d, "E080", r->span, "%s '%.*s' inhibits itself: a rule cannot mute its own notifications "
                            "(use repeat_interval, a silence or a waiver)", gov_decl_kind_name((GovDeclKind)d->kind),
                            (int)d->name.len, d->name.s);
                 continue;
             }
             if (t->record && d->record && t->record != d->record) {
-                GovDiag *g = govD_error(C->d, "E084", r->span, "'%.*s' applies to '%.*s' records and '%.*s' to '%.*s' "
+                GovDiag *g = govD_error(C->d, "E079", r->span, "'%.*s' applies to '%.*s' records and '%.*s' to '%.*s' "
                                         "records: it never fires on a record '%.*s' fired on", (int)r->name.len, r->name.s,
                                         (int)t->record->name.len, t->record->name.s, (int)d->name.len, d->name.s,
                                         (int)d->record->name.len, d->record->name.s, (int)d->name.len, d->name.s);
@@ -1945,7 +1945,7 @@ static void check_inhibits(Checker *C)
                 for (uint32_t b = 0; back && b < back->n && !loop; b++)
                     loop = back->items[b].name.len == d->name.len &&
                            memcmp(back->items[b].name.s, d->name.s, d->name.len) == 0;
-                GovDiag *g = govD_error(C->d, "E085", r->span, "'%.*s' is declared before '%.*s', which inhibits it: "
+                GovDiag *g = govD_error(C->d, "E080", r->span, "'%.*s' is declared before '%.*s', which inhibits it: "
                                         "declare the inhibitor first, so its finding is known when '%.*s' notifies%s",
                                         (int)r->name.len, r->name.s, (int)d->name.len, d->name.s, (int)r->name.len,
                                         r->name.s, loop ? " (the two inhibit each other: a loop)" : "");
@@ -1954,7 +1954,7 @@ static void check_inhibits(Checker *C)
             }
             int tsev = t->kind == GOV_D_RULE ? t->u.rule.severity : t->u.drift.severity;
             if (tsev > sev) {
-                GovDiag *g = govD_error(C->d, "E086", r->span, "%s '%.*s' (%s) may not mute '%.*s', which is %s",
+                GovDiag *g = govD_error(C->d, "E081", r->span, "%s '%.*s' (%s) may not mute '%.*s', which is %s",
                                         gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s,
                                         gov_severity_name(sev), (int)r->name.len, r->name.s, gov_severity_name(tsev));
                 govD_note(C->d, g, t->name_span, "'%.*s' declared here", (int)t->name.len, t->name.s);
