@@ -406,6 +406,43 @@ static const char *strs_text(Diff *D, const GovStrList *l)
     return govD_fmt(D->a, "%s", buf);
 }
 
+/* The limit a setting names (a drift's threshold, spec/language.md 4.5.1; a gate's SLA,
+ * 4.2.1), or NULL. */
+static const GovDecl *threshold_limit(const GovExpr *e)
+{
+    return e && e->kind == GOV_E_NAME && e->u.name.ref && e->u.name.ref->kind == GOV_D_LIMIT ? e->u.name.ref : NULL;
+}
+
+/* A setting where lower is tighter (a drift's threshold, a gate's SLA), each side a
+ * constant or a max limit. A limit's values may only go down from its default in
+ * scopes: a constant replaced by a limit whose default is no higher is tighter for every
+ * record; a limit replaced by a constant above its default is looser. Anything else
+ * depends on scopes: unproven. The same limit: its own changes are listed as a limit's. */
+static void diff_max_setting(Diff *D, const char *kind, GovStr name, const char *field, const GovExpr *oe,
+                             const GovExpr *ne)
+{
+    const GovDecl *ol = threshold_limit(oe), *nl = threshold_limit(ne);
+    const char *ot = ol ? span_text(D, D->osrc, oe->span) : val_text(D, oe);
+    const char *nt = nl ? span_text(D, D->nsrc, ne->span) : val_text(D, ne);
+    if (ol && nl) {
+        if (!str_eq(ol->name, nl->name))
+            add_why(D, kind, name, field, ot, nt, FX_UNPROVEN, "another limit");
+    } else if (nl) {
+        int c = cmp_const(oe, nl->u.limit.value);
+        add_why(D, kind, name, field, ot, nt, c >= 0 ? FX_TIGHTEN : FX_LOOSEN,
+                c >= 0 ? "the limit's default is no higher, and scopes may only lower it"
+                       : "the limit's default is higher");
+    } else if (ol) {
+        int c = cmp_const(ol->u.limit.value, ne);
+        add_why(D, kind, name, field, ot, nt, c < 0 ? FX_LOOSEN : FX_UNPROVEN,
+                c < 0 ? "above the limit's default" : "scopes may have set the limit lower than the constant");
+    } else {
+        int c = cmp_const(oe, ne);
+        if (c)
+            add(D, kind, name, field, ot, nt, c > 0 ? FX_TIGHTEN : FX_LOOSEN);
+    }
+}
+
 static void diff_gate(Diff *D, const GovDecl *o, const GovDecl *n)
 {
     static const char *const timeouts[] = {"(none)", "deny", "allow", "escalate"};
@@ -414,10 +451,7 @@ static void diff_gate(Diff *D, const GovDecl *o, const GovDecl *n)
                 n->record ? dup_str(D, n->record->name) : "?", FX_UNPROVEN, "it applies to other records");
     else
         diff_cond(D, "gate", n->name, "condition", o->u.gate.when, n->u.gate.when, true);
-    int c = cmp_const(o->u.gate.sla, n->u.gate.sla);
-    if (c)
-        add(D, "gate", n->name, "sla", val_text(D, o->u.gate.sla), val_text(D, n->u.gate.sla),
-            c > 0 ? FX_TIGHTEN : FX_LOOSEN);
+    diff_max_setting(D, "gate", n->name, "sla", o->u.gate.sla, n->u.gate.sla);
     if (o->u.gate.timeout != n->u.gate.timeout || !str_eq(o->u.gate.timeout_chain.name, n->u.gate.timeout_chain.name)) {
         /* deny is the strictest outcome, allow the loosest. */
         int rank_o = o->u.gate.timeout == GOV_TIMEOUT_DENY ? 2 : o->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? 1 : 0;
@@ -464,40 +498,9 @@ static void diff_window(Diff *D, const GovDecl *o, const GovDecl *n)
                 FX_UNPROVEN, "another measure: what rules compare it with means something else");
 }
 
-/* The limit a drift's threshold names (spec/language.md 4.5.1), or NULL. */
-static const GovDecl *threshold_limit(const GovExpr *e)
-{
-    return e && e->kind == GOV_E_NAME && e->u.name.ref && e->u.name.ref->kind == GOV_D_LIMIT ? e->u.name.ref : NULL;
-}
-
 static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
 {
-    const GovDecl *ol = threshold_limit(o->u.drift.threshold), *nl = threshold_limit(n->u.drift.threshold);
-    const char *ot = ol ? span_text(D, D->osrc, o->u.drift.threshold->span) : val_text(D, o->u.drift.threshold);
-    const char *nt = nl ? span_text(D, D->nsrc, n->u.drift.threshold->span) : val_text(D, n->u.drift.threshold);
-    if (ol || nl) {
-        /* A limit's values may only go down from its default in scopes (a max limit):
-         * a constant replaced by a limit whose default is no higher is tighter for every
-         * record; a limit replaced by a constant above its default is looser. Anything
-         * else depends on scopes: unproven. The same limit: its own changes are listed. */
-        if (ol && nl) {
-            if (!str_eq(ol->name, nl->name))
-                add_why(D, "drift", n->name, "threshold", ot, nt, FX_UNPROVEN, "another limit");
-        } else if (nl) {
-            int c = cmp_const(o->u.drift.threshold, nl->u.limit.value);
-            add_why(D, "drift", n->name, "threshold", ot, nt, c >= 0 ? FX_TIGHTEN : FX_LOOSEN,
-                    c >= 0 ? "the limit's default is no higher, and scopes may only lower it"
-                           : "the limit's default is higher");
-        } else {
-            int c = cmp_const(ol->u.limit.value, n->u.drift.threshold);
-            add_why(D, "drift", n->name, "threshold", ot, nt, c < 0 ? FX_LOOSEN : FX_UNPROVEN,
-                    c < 0 ? "above the limit's default" : "scopes may have set the limit lower than the constant");
-        }
-    } else {
-        int c = cmp_const(o->u.drift.threshold, n->u.drift.threshold);
-        if (c)
-            add(D, "drift", n->name, "threshold", ot, nt, c > 0 ? FX_TIGHTEN : FX_LOOSEN);
-    }
+    diff_max_setting(D, "drift", n->name, "threshold", o->u.drift.threshold, n->u.drift.threshold);
     /* What is measured, over which spans, bins and keys: a change of meaning, shown whole. */
     bool same = expr_eq(o->u.drift.of, n->u.drift.of) && expr_eq(o->u.drift.baseline, n->u.drift.baseline) &&
                 expr_eq(o->u.drift.current, n->u.drift.current) && str_eq(o->u.drift.stat, n->u.drift.stat) &&

@@ -323,20 +323,20 @@ static int print_json(FILE *out, const gov_decision *d, bool trace, char **buf, 
 }
 
 /* Load the state file if it exists. 0, or 2 with a message. */
-static int state_load(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t cap)
+static int state_load(const char *path, gov_vm *vm, unsigned char *buf, size_t cap)
 {
-    FILE *f = fopen(o->state, "rb");
+    FILE *f = fopen(path, "rb");
     if (!f) {
         if (errno == ENOENT)
             return 0;
-        fprintf(stderr, "govc run: cannot read state '%s': %s\n", o->state, strerror(errno));
+        fprintf(stderr, "govc run: cannot read state '%s': %s\n", path, strerror(errno));
         return 2;
     }
     size_t n = fread(buf, 1, cap, f);
     int big = n == cap && fgetc(f) != EOF, bad = ferror(f);
     fclose(f);
     if (bad) {
-        fprintf(stderr, "govc run: cannot read state '%s'\n", o->state);
+        fprintf(stderr, "govc run: cannot read state '%s'\n", path);
         return 2;
     }
     int rc = big ? GOV_ETRUNC : gov_state_load(vm, buf, n);
@@ -352,9 +352,9 @@ static int state_load(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
         if (strncmp(msg, "state: ", 7) == 0)
             msg += 7;
         if (rc == GOV_EMAGIC)
-            fprintf(stderr, "govc run: state file '%s' cannot be loaded: %s; it is left as it is\n", o->state, what);
+            fprintf(stderr, "govc run: state file '%s' cannot be loaded: %s; it is left as it is\n", path, what);
         else
-            fprintf(stderr, "govc run: state file '%s' cannot be loaded: %s (%s); it is left as it is\n", o->state,
+            fprintf(stderr, "govc run: state file '%s' cannot be loaded: %s (%s); it is left as it is\n", path,
                     what, msg);
         return 2;
     }
@@ -368,14 +368,14 @@ static int state_load(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t c
  * itself is durable. A FILE that is not a regular file is refused, never replaced. On
  * failure the temporary file, which this call created, is removed; nothing else ever
  * is. */
-static int state_save(const RunOpts *o, gov_vm *vm, unsigned char *buf, size_t cap)
+static int state_save(const char *path, gov_vm *vm, unsigned char *buf, size_t cap)
 {
     size_t n;
     if (gov_state_save(vm, buf, cap, &n) != GOV_OK) {
         fprintf(stderr, "govc run: the state does not fit its buffer\n");
         return 2;
     }
-    return govc_replace_file("run", "state file", o->state, buf, n, 0600);
+    return govc_replace_file("run", "state file", path, buf, n, 0600);
 }
 
 /* The trace buffer: large enough for every rule's entry with its compares and limits. */
@@ -385,123 +385,228 @@ static size_t trace_cap(const gov_program *p)
     return (size_t)1 << 24;
 }
 
-static int run_set(const RunOpts *o);
+/* ---------------------------------------------------------------- one run, one policy or a set */
 
-static int run_records(const RunOpts *o, gov_program *prog)
+/* A policy govc run enforces: its program and VM, the buffers they own, and its state
+ * file (NULL without --state). A run of one policy has one member; a set, one per -p. */
+typedef struct Member {
+    gov_program *prog;
+    gov_vm *vm;
+    void *arena;
+    char *tbuf;
+    unsigned char *sbuf;
+    size_t scap;
+    const char *state;
+} Member;
+
+/* Give a member its VM: arena, host functions, trace buffer, and the state its file
+ * holds. `named`: messages name the policy (a set's member). 0, or 2 with a message. */
+static int member_start(const RunOpts *o, Member *m, bool named)
 {
-    size_t asize = gov_arena_size(prog, NULL);
-    void *arena = malloc(asize);
-    char *tbuf = o->trace ? malloc(trace_cap(prog)) : NULL;
-    FILE *in = !o->input || strcmp(o->input, "-") == 0 ? stdin : fopen(o->input, "rb");
-    gov_vm *vm = NULL;
-    int rc = 0;
-    if (!arena || (o->trace && !tbuf)) {
+    const char *name = gov_program_name(m->prog);
+    size_t asize = gov_arena_size(m->prog, NULL);
+    m->arena = malloc(asize);
+    m->tbuf = o->trace ? malloc(trace_cap(m->prog)) : NULL;
+    if (!m->arena || (o->trace && !m->tbuf)) {
         fprintf(stderr, "govc run: out of memory\n");
-        rc = 2;
-    } else if (!in) {
-        fprintf(stderr, "govc run: cannot read '%s': %s\n", o->input, strerror(errno));
-        rc = 2;
-    } else if (gov_vm_init(prog, NULL, arena, asize, &vm) != GOV_OK) {
-        fprintf(stderr, "govc run: cannot initialise the VM\n");
-        rc = 2;
+        return 2;
+    }
+    if (gov_vm_init(m->prog, NULL, m->arena, asize, &m->vm) != GOV_OK) {
+        fprintf(stderr, "govc run: cannot initialise the VM%s%s\n", named ? " of " : "", named ? name : "");
+        return 2;
     }
     char hmsg[512];
-    if (rc == 0 && (rc = govc_host_bind(vm, prog, &o->hosts, hmsg, sizeof hmsg)) != 0)
-        fprintf(stderr, "govc run: %s\n", hmsg);
-    if (rc == 0 && tbuf)
-        gov_vm_set_trace(vm, tbuf, trace_cap(prog));
-    size_t scap = o->state ? gov_state_bound(prog) : 0;
-    unsigned char *sbuf = scap ? malloc(scap) : NULL;
-    if (rc == 0 && o->state) {
-        /* A state path that exists must be a regular file (or a link to one): a device
-         * or a FIFO would be read, then replaced by the first save. */
-        char *target = NULL;
-        rc = govc_out_target("run", "state file", o->state, &target, NULL);
-        free(target);
+    int rc = govc_host_bind(m->vm, m->prog, &o->hosts, hmsg, sizeof hmsg);
+    if (rc != 0) {
+        fprintf(stderr, "govc run: %s%s%s\n", named ? name : "", named ? ": " : "", hmsg);
+        return rc;
     }
-    if (rc == 0 && o->state) {
-        if (!sbuf) {
+    if (m->tbuf)
+        gov_vm_set_trace(m->vm, m->tbuf, trace_cap(m->prog));
+    if (!m->state)
+        return 0;
+    /* A state path that exists must be a regular file (or a link to one): a device or a
+     * FIFO would be read, then replaced by the first save. */
+    char *target = NULL;
+    rc = govc_out_target("run", "state file", m->state, &target, NULL);
+    free(target);
+    if (rc != 0)
+        return rc;
+    m->scap = gov_state_bound(m->prog);
+    if (!(m->sbuf = malloc(m->scap))) {
+        fprintf(stderr, "govc run: out of memory\n");
+        return 2;
+    }
+    return state_load(m->state, m->vm, m->sbuf, m->scap);
+}
+
+/* Save every member's state to its file. 0, or 2 with a message. */
+static int save_states(const Member *ms, int n)
+{
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++)
+        if (ms[i].state)
+            rc = state_save(ms[i].state, ms[i].vm, ms[i].sbuf, ms[i].scap);
+    return rc;
+}
+
+/* A program as every decision names it (spec/trace.md §2): name, id, and the version and
+ * build stamp when it has them. */
+static void print_identity(FILE *out, const gov_program *p)
+{
+    fprintf(out, "policy %s, id %s", gov_program_name(p), gov_program_id(p));
+    if (gov_program_version(p))
+        fprintf(out, ", version %s", gov_program_version(p));
+    if (gov_program_stamp(p))
+        fprintf(out, ", stamp %s", gov_program_stamp(p));
+}
+
+/* Open --log and attach each member's VM as the stream of its index. 0, or 2 with a
+ * message (*lg may then be open, for log_finish). */
+static int log_start(const RunOpts *o, const Member *ms, int n, govlog **lg)
+{
+    char lmsg[600];
+    int lr = govlog_open(o->log, &o->logopt, lg, lmsg, sizeof lmsg);
+    for (int i = 0; i < n && lr == GOVLOG_OK; i++)
+        if ((lr = govlog_attach(*lg, (uint32_t)i, ms[i].vm)) != GOVLOG_OK)
+            snprintf(lmsg, sizeof lmsg, "%s", govlog_errmsg(*lg));
+    if (lr != GOVLOG_OK) {
+        fprintf(stderr, "govc run: log: %s\n", lmsg);
+        return 2;
+    }
+    return 0;
+}
+
+/* Detach every member and close the log, printing its head. rc, or 2 when the log could
+ * not be finished. */
+static int log_finish(const RunOpts *o, govlog *lg, const Member *ms, int n, int rc)
+{
+    char head[65];
+    int lrc = GOVLOG_OK;
+    for (int i = 0; i < n && lrc == GOVLOG_OK; i++)
+        if ((lrc = govlog_detach(lg, (uint32_t)i, ms[i].vm)) != GOVLOG_OK)
+            fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
+    uint64_t lines = govlog_next_seq(lg) + 1; /* with the close line */
+    if (govlog_close(lg, head) != GOVLOG_OK)
+        lrc = GOVLOG_EIO;
+    if (lrc != GOVLOG_OK) {
+        fprintf(stderr, "govc run: log: cannot finish '%s'\n", o->log);
+        return rc ? rc : 2;
+    }
+    /* Keep the head elsewhere: govc audit verify --head proves the log reaches it. */
+    fprintf(stderr, "govc run: log %s: %llu lines, head %s\n", o->log, (unsigned long long)lines, head);
+    return rc;
+}
+
+/* The next record of the input: its length, lr->buf holding it, *lineno counting every
+ * line read. Blank lines separate nothing and are not records: skipped. A line over the
+ * cap is handed on at cap + 1 bytes, for the VM to refuse for its length. -1 at the end,
+ * -2 when memory ran out (said). */
+static long next_record(GovcLines *lr, uint64_t *lineno)
+{
+    long n;
+    while ((n = govc_lines_next(lr)) != -1) {
+        if (n == -2) {
             fprintf(stderr, "govc run: out of memory\n");
-            rc = 2;
-        } else {
-            rc = state_load(o, vm, sbuf, scap);
+            return -2;
+        }
+        ++*lineno;
+        if (n == -3)
+            return (long)lr->max + 1;
+        if (!govc_blank(lr->buf, (size_t)n))
+            return n;
+    }
+    return -1;
+}
+
+/* What a line's evaluation needs and leaves: the output buffer and whether any line was
+ * malformed (exit 1). */
+typedef struct Run {
+    const RunOpts *o;
+    Member *ms;
+    int n;
+    govlog *lg;
+    char *out;
+    size_t ocap;
+    bool malformed;
+} Run;
+
+/* One policy: the line's decision, logged, then printed. 0, or 2. */
+static int one_line(Run *r, const char *line, size_t len, uint64_t lineno)
+{
+    const Member *m = &r->ms[0];
+    const gov_decision *d = gov_eval_json(m->vm, line, len, lineno);
+    if (gov_decision_status(d) != GOV_OK)
+        r->malformed = true;
+    /* Logged before it is printed: what a host acts on is in the log first. */
+    if (r->lg && govlog_append(r->lg, 0, d, line, len) != GOVLOG_OK) {
+        fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(r->lg));
+        return 2;
+    }
+    if (r->o->text) {
+        print_text(stdout, m->prog, d);
+        return 0;
+    }
+    return print_json(stdout, d, r->o->trace, &r->out, &r->ocap);
+}
+
+static int set_line(Run *r, const char *line, size_t len, uint64_t lineno);
+
+/* govc run: every record line of the input against every member, one decision a line,
+ * in JSON or text, with --state, --state-every and --log. The members' programs are
+ * loaded; everything else is made, and freed, here. */
+static int run(const RunOpts *o, Member *ms, int n)
+{
+    int rc = 0;
+    FILE *in = !o->input || strcmp(o->input, "-") == 0 ? stdin : fopen(o->input, "rb");
+    if (!in) {
+        fprintf(stderr, "govc run: cannot read '%s': %s\n", o->input, strerror(errno));
+        rc = 2;
+    }
+    size_t maxline = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        rc = member_start(o, &ms[i], n > 1);
+        if (rc == 0) {
+            size_t cap = (size_t)gov_vm_limit(ms[i].vm, GOV_LIMIT_LINE_LENGTH, -1);
+            if (cap > maxline)
+                maxline = cap;
         }
     }
     if (rc == 0 && o->text) {
-        /* What every decision below carries beside its verdict (spec/trace.md §2). */
-        printf("policy %s, id %s", gov_program_name(prog), gov_program_id(prog));
-        if (gov_program_version(prog)) printf(", version %s", gov_program_version(prog));
-        if (gov_program_stamp(prog)) printf(", stamp %s", gov_program_stamp(prog));
+        /* What every decision below carries beside its verdict (spec/trace.md §2, §11). */
+        if (n > 1)
+            printf("policy set of %d:", n);
+        for (int i = 0; i < n; i++) {
+            if (n > 1)
+                fputs(i ? "; " : " ", stdout);
+            print_identity(stdout, ms[i].prog);
+        }
         putchar('\n');
     }
-    govlog *lg = NULL;
-    if (rc == 0 && o->log) {
-        char lmsg[600];
-        int lr = govlog_open(o->log, &o->logopt, &lg, lmsg, sizeof lmsg);
-        if (lr == GOVLOG_OK && (lr = govlog_attach(lg, 0, vm)) != GOVLOG_OK)
-            snprintf(lmsg, sizeof lmsg, "%s", govlog_errmsg(lg));
-        if (lr != GOVLOG_OK) {
-            fprintf(stderr, "govc run: log: %s\n", lmsg);
-            rc = 2;
-        }
-    }
+    Run r = {.o = o, .ms = ms, .n = n};
+    if (rc == 0 && o->log)
+        rc = log_start(o, ms, n, &r.lg);
     unsigned long since_save = 0;
-    char *out = NULL;
-    size_t ocap = 0;
-    long n;
     uint64_t lineno = 0;
-    bool malformed = false;
-    /* Lines are read in memory bounded by the VM's line cap (spec/trace.md §1). */
-    GovcLines lr = {.in = in, .max = rc == 0 ? (size_t)gov_vm_limit(vm, GOV_LIMIT_LINE_LENGTH, -1) : 0};
-    while (rc == 0 && (n = govc_lines_next(&lr)) != -1) {
-        if (n == -2) {
-            fprintf(stderr, "govc run: out of memory\n");
+    /* Lines are read in memory bounded by the VMs' line cap (spec/trace.md §1). */
+    GovcLines lr = {.in = in, .max = maxline};
+    long len;
+    while (rc == 0 && (len = next_record(&lr, &lineno)) != -1) {
+        if (len == -2) {
             rc = 2;
             break;
         }
-        lineno++;
-        if (n == -3)
-            n = (long)lr.max + 1; /* refused by the VM for its length */
-        else if (govc_blank(lr.buf, (size_t)n))
-            continue; /* empty and blank lines separate nothing and are not records */
-        const gov_decision *d = gov_eval_json(vm, lr.buf, (size_t)n, lineno);
-        if (gov_decision_status(d) != GOV_OK)
-            malformed = true;
-        /* Logged before it is printed: what a host acts on is in the log first. */
-        if (lg && govlog_append(lg, 0, d, lr.buf, (size_t)n) != GOVLOG_OK) {
-            fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
-            rc = 2;
-            break;
-        }
-        if (o->text)
-            print_text(stdout, prog, d);
-        else
-            rc = print_json(stdout, d, o->trace, &out, &ocap);
-        if (rc == 0 && o->state && o->state_every && ++since_save >= o->state_every) {
-            /* What was printed is what the saved state has seen. */
-            if (fflush(stdout) != 0)
-                rc = 2;
-            else
-                rc = state_save(o, vm, sbuf, scap);
+        rc = n > 1 ? set_line(&r, lr.buf, (size_t)len, lineno) : one_line(&r, lr.buf, (size_t)len, lineno);
+        if (rc == 0 && ms[0].state && o->state_every && ++since_save >= o->state_every) {
+            /* What was printed is what the saved states have seen. */
+            rc = fflush(stdout) != 0 ? 2 : save_states(ms, n);
             since_save = 0;
         }
     }
-    if (rc == 0 && o->state)
-        rc = state_save(o, vm, sbuf, scap);
-    if (lg) {
-        char head[65];
-        int lrc = govlog_detach(lg, 0, vm);
-        uint64_t lines = govlog_next_seq(lg) + 1; /* with the close line */
-        if (lrc != GOVLOG_OK) fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
-        if (govlog_close(lg, head) != GOVLOG_OK) lrc = GOVLOG_EIO;
-        if (lrc != GOVLOG_OK) {
-            fprintf(stderr, "govc run: log: cannot finish '%s'\n", o->log);
-            if (rc == 0) rc = 2;
-        } else {
-            /* Keep the head elsewhere: govc audit verify --head proves the log reaches it. */
-            fprintf(stderr, "govc run: log %s: %llu lines, head %s\n", o->log, (unsigned long long)lines, head);
-        }
-    }
+    if (rc == 0)
+        rc = save_states(ms, n);
+    if (r.lg)
+        rc = log_finish(o, r.lg, ms, n, rc);
     if (rc == 0 && in && (ferror(in) || lr.error)) {
         fprintf(stderr, "govc run: read error on input\n");
         rc = 2;
@@ -509,13 +614,15 @@ static int run_records(const RunOpts *o, gov_program *prog)
     if (in && in != stdin)
         fclose(in);
     free(lr.buf);
-    free(out);
-    free(tbuf);
-    free(sbuf);
-    free(arena);
+    free(r.out);
+    for (int i = 0; i < n; i++) {
+        free(ms[i].tbuf);
+        free(ms[i].sbuf);
+        free(ms[i].arena);
+    }
     if (fflush(stdout) != 0 && rc == 0)
         rc = 2;
-    return rc ? rc : malformed ? 1 : 0;
+    return rc ? rc : r.malformed ? 1 : 0;
 }
 
 /* ---------------------------------------------------------------- policy sets */
@@ -620,10 +727,45 @@ static size_t tick_line(const gov_decision *d, char *buf, size_t cap)
     return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
-/* govc run with two or more policies: every line against every member (spec/trace.md
- * §10), one set decision per line. Each member has its own VM, arena, host bindings,
- * state file (--state once per policy, in the same order) and decision log stream (the
- * member's index). */
+/* A set: the line against every member (vm/gov.h §6), each member's decision logged in
+ * its own stream with what it evaluated, then the set's decision printed. 0, or 2. */
+static int set_line(Run *r, const char *line, size_t len, uint64_t lineno)
+{
+    int n = r->n;
+    gov_vm *vm[GOV_SET_MAX];
+    for (int i = 0; i < n; i++)
+        vm[i] = r->ms[i].vm;
+    const gov_decision *ds[GOV_SET_MAX];
+    gov_set_result res = {.size = sizeof res};
+    if (gov_set_eval_json(vm, (size_t)n, line, len, lineno, ds, &res) != GOV_OK) {
+        fprintf(stderr, "govc run: internal error: the set refused its members\n");
+        return 2;
+    }
+    if (res.status != GOV_OK)
+        r->malformed = true;
+    bool record = false;
+    for (int i = 0; i < n; i++)
+        record |= gov_decision_status(ds[i]) == GOV_OK && strcmp(gov_decision_event(ds[i]), "record") == 0;
+    for (int i = 0; r->lg && i < n; i++) {
+        /* A member ticked instead of a record it has no kind for logs that tick. */
+        char tick[96];
+        bool ticked = record && strcmp(gov_decision_event(ds[i]), "tick") == 0;
+        size_t tl = ticked ? tick_line(ds[i], tick, sizeof tick) : 0;
+        if (govlog_append(r->lg, (uint32_t)i, ds[i], tl ? tick : line, tl ? tl : len) != GOVLOG_OK) {
+            fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(r->lg));
+            return 2;
+        }
+    }
+    if (r->o->text) {
+        print_set_text(stdout, ds, (size_t)n, &res);
+        return 0;
+    }
+    return print_set_json(stdout, ds, (size_t)n, &res, &r->out, &r->ocap);
+}
+
+/* govc run with two or more policies (spec/trace.md §11): one set decision per line.
+ * Each member has its own VM, arena, host bindings, state file (--state once per
+ * policy, in the same order) and decision log stream (the member's index). */
 static int run_set(const RunOpts *o)
 {
     int n = o->npolicies, rc = 0;
@@ -632,190 +774,29 @@ static int run_set(const RunOpts *o)
                 o->nstates, n);
         return 2;
     }
-    gov_program *prog[GOV_SET_MAX] = {0};
-    gov_vm *vm[GOV_SET_MAX] = {0};
-    void *arena[GOV_SET_MAX] = {0};
-    char *tbuf[GOV_SET_MAX] = {0};
-    unsigned char *sbuf[GOV_SET_MAX] = {0};
-    size_t scap[GOV_SET_MAX] = {0};
+    Member ms[GOV_SET_MAX] = {0};
     for (int i = 0; i < n && rc == 0; i++) {
         GovFrontend fe;
         govF_init(&fe, NULL, NULL, gov_std_lookup);
-        rc = govc_load_program(o->policies[i], &prog[i], &fe);
+        rc = govc_load_program(o->policies[i], &ms[i].prog, &fe);
         govF_free(&fe);
         if (rc == 1)
             rc = 2; /* an invalid policy is not a malformed record */
         for (int j = 0; j < i && rc == 0; j++)
-            if (strcmp(gov_program_name(prog[i]), gov_program_name(prog[j])) == 0) {
+            if (strcmp(gov_program_name(ms[i].prog), gov_program_name(ms[j].prog)) == 0) {
                 /* Findings and decided_by name members by policy name: two of one name
                  * would be told apart by nothing. */
                 fprintf(stderr, "govc run: '%s' and '%s' are both policy %s; the policies of a set need distinct names\n",
-                        o->policies[j], o->policies[i], gov_program_name(prog[i]));
+                        o->policies[j], o->policies[i], gov_program_name(ms[i].prog));
                 rc = 2;
             }
+        ms[i].state = o->nstates ? o->states[i] : NULL;
     }
-    FILE *in = NULL;
-    if (rc == 0) {
-        in = !o->input || strcmp(o->input, "-") == 0 ? stdin : fopen(o->input, "rb");
-        if (!in) {
-            fprintf(stderr, "govc run: cannot read '%s': %s\n", o->input, strerror(errno));
-            rc = 2;
-        }
-    }
-    size_t maxline = 0;
-    for (int i = 0; i < n && rc == 0; i++) {
-        size_t asize = gov_arena_size(prog[i], NULL);
-        arena[i] = malloc(asize);
-        tbuf[i] = o->trace ? malloc(trace_cap(prog[i])) : NULL;
-        if (!arena[i] || (o->trace && !tbuf[i])) {
-            fprintf(stderr, "govc run: out of memory\n");
-            rc = 2;
-        } else if (gov_vm_init(prog[i], NULL, arena[i], asize, &vm[i]) != GOV_OK) {
-            fprintf(stderr, "govc run: cannot initialise the VM of %s\n", gov_program_name(prog[i]));
-            rc = 2;
-        }
-        char hmsg[512];
-        if (rc == 0 && (rc = govc_host_bind(vm[i], prog[i], &o->hosts, hmsg, sizeof hmsg)) != 0)
-            fprintf(stderr, "govc run: %s: %s\n", gov_program_name(prog[i]), hmsg);
-        if (rc == 0 && tbuf[i])
-            gov_vm_set_trace(vm[i], tbuf[i], trace_cap(prog[i]));
-        if (rc == 0 && o->nstates) {
-            RunOpts mo = *o;
-            mo.state = o->states[i];
-            char *target = NULL;
-            rc = govc_out_target("run", "state file", mo.state, &target, NULL);
-            free(target);
-            scap[i] = gov_state_bound(prog[i]);
-            if (rc == 0 && !(sbuf[i] = malloc(scap[i]))) {
-                fprintf(stderr, "govc run: out of memory\n");
-                rc = 2;
-            }
-            if (rc == 0)
-                rc = state_load(&mo, vm[i], sbuf[i], scap[i]);
-        }
-        if (rc == 0) {
-            size_t cap = (size_t)gov_vm_limit(vm[i], GOV_LIMIT_LINE_LENGTH, -1);
-            if (cap > maxline)
-                maxline = cap;
-        }
-    }
-    if (rc == 0 && o->text) {
-        printf("policy set of %d:", n);
-        for (int i = 0; i < n; i++) {
-            printf("%s policy %s, id %s", i ? ";" : "", gov_program_name(prog[i]), gov_program_id(prog[i]));
-            if (gov_program_version(prog[i])) printf(", version %s", gov_program_version(prog[i]));
-            if (gov_program_stamp(prog[i])) printf(", stamp %s", gov_program_stamp(prog[i]));
-        }
-        putchar('\n');
-    }
-    govlog *lg = NULL;
-    if (rc == 0 && o->log) {
-        char lmsg[600];
-        int lr = govlog_open(o->log, &o->logopt, &lg, lmsg, sizeof lmsg);
-        for (int i = 0; i < n && lr == GOVLOG_OK; i++)
-            if ((lr = govlog_attach(lg, (uint32_t)i, vm[i])) != GOVLOG_OK)
-                snprintf(lmsg, sizeof lmsg, "%s", govlog_errmsg(lg));
-        if (lr != GOVLOG_OK) {
-            fprintf(stderr, "govc run: log: %s\n", lmsg);
-            rc = 2;
-        }
-    }
-    unsigned long since_save = 0;
-    char *out = NULL;
-    size_t ocap = 0;
-    long len;
-    uint64_t lineno = 0;
-    bool malformed = false;
-    GovcLines lr = {.in = in, .max = maxline};
-    const gov_decision *ds[GOV_SET_MAX];
-    while (rc == 0 && (len = govc_lines_next(&lr)) != -1) {
-        if (len == -2) {
-            fprintf(stderr, "govc run: out of memory\n");
-            rc = 2;
-            break;
-        }
-        lineno++;
-        if (len == -3)
-            len = (long)lr.max + 1;
-        else if (govc_blank(lr.buf, (size_t)len))
-            continue;
-        gov_set_result res = {.size = sizeof res};
-        if (gov_set_eval_json(vm, (size_t)n, lr.buf, (size_t)len, lineno, ds, &res) != GOV_OK) {
-            fprintf(stderr, "govc run: internal error: the set refused its members\n");
-            rc = 2;
-            break;
-        }
-        if (res.status != GOV_OK)
-            malformed = true;
-        bool record = false;
-        for (int i = 0; i < n; i++)
-            record |= gov_decision_status(ds[i]) == GOV_OK && strcmp(gov_decision_event(ds[i]), "record") == 0;
-        for (int i = 0; lg && i < n; i++) {
-            /* Each member's decision in its own stream, with what it evaluated: a member
-             * ticked instead of a record it has no kind for logs that tick. */
-            char tick[96];
-            bool ticked = record && strcmp(gov_decision_event(ds[i]), "tick") == 0;
-            size_t tl = ticked ? tick_line(ds[i], tick, sizeof tick) : 0;
-            if (govlog_append(lg, (uint32_t)i, ds[i], tl ? tick : lr.buf, tl ? tl : (size_t)len) != GOVLOG_OK) {
-                fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
-                rc = 2;
-                break;
-            }
-        }
-        if (rc)
-            break;
-        if (o->text)
-            print_set_text(stdout, ds, (size_t)n, &res);
-        else
-            rc = print_set_json(stdout, ds, (size_t)n, &res, &out, &ocap);
-        if (rc == 0 && o->nstates && o->state_every && ++since_save >= o->state_every) {
-            if (fflush(stdout) != 0)
-                rc = 2;
-            for (int i = 0; i < n && rc == 0; i++) {
-                RunOpts mo = *o;
-                mo.state = o->states[i];
-                rc = state_save(&mo, vm[i], sbuf[i], scap[i]);
-            }
-            since_save = 0;
-        }
-    }
-    for (int i = 0; rc == 0 && o->nstates && i < n; i++) {
-        RunOpts mo = *o;
-        mo.state = o->states[i];
-        rc = state_save(&mo, vm[i], sbuf[i], scap[i]);
-    }
-    if (lg) {
-        char head[65];
-        int lrc = GOVLOG_OK;
-        for (int i = 0; i < n && lrc == GOVLOG_OK; i++)
-            if ((lrc = govlog_detach(lg, (uint32_t)i, vm[i])) != GOVLOG_OK)
-                fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
-        uint64_t lines = govlog_next_seq(lg) + 1;
-        if (govlog_close(lg, head) != GOVLOG_OK) lrc = GOVLOG_EIO;
-        if (lrc != GOVLOG_OK) {
-            fprintf(stderr, "govc run: log: cannot finish '%s'\n", o->log);
-            if (rc == 0) rc = 2;
-        } else {
-            fprintf(stderr, "govc run: log %s: %llu lines, head %s\n", o->log, (unsigned long long)lines, head);
-        }
-    }
-    if (rc == 0 && in && ferror(in)) {
-        fprintf(stderr, "govc run: read error on input\n");
-        rc = 2;
-    }
-    if (in && in != stdin)
-        fclose(in);
-    free(lr.buf);
-    free(out);
-    for (int i = 0; i < n; i++) {
-        free(tbuf[i]);
-        free(sbuf[i]);
-        free(arena[i]);
-        gov_program_free(prog[i]);
-    }
-    if (fflush(stdout) != 0 && rc == 0)
-        rc = 2;
-    return rc ? rc : malformed ? 1 : 0;
+    if (rc == 0)
+        rc = run(o, ms, n);
+    for (int i = 0; i < n; i++)
+        gov_program_free(ms[i].prog);
+    return rc;
 }
 
 enum { OPT_STATE = GOVC_LONG, OPT_STATE_EVERY, OPT_TRACE, OPT_FORMAT, OPT_LOG, OPT_LOG_INPUTS, OPT_LOG_MAX, OPT_LOG_SYNC,
@@ -954,7 +935,8 @@ int govc_run(int argc, char **argv)
     gov_program *prog;
     int rc = govc_load_program_limits(o.policy, o.limits, &prog, &fe);
     if (rc == 0) {
-        rc = run_records(&o, prog);
+        Member m = {.prog = prog, .state = o.state};
+        rc = run(&o, &m, 1);
         gov_program_free(prog);
     } else if (rc == 1) {
         rc = 2; /* an invalid policy is not a malformed record */

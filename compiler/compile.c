@@ -1527,8 +1527,11 @@ static void emit_gate(Comp *K, GovDecl *d, uint32_t rule)
      * group compiles as one that lists its members. */
     for (uint32_t i = 0; i < d->u.gate.nwho; i++)
         put32(&K->sec[GOVB_S_APPROVERS], gstr(K, d->u.gate.who[i]));
+    /* An SLA that is a limit (spec/language.md §4.2.1): GATES holds its default, and
+     * GATESCOPE names the limit the VM resolves when the gate opens. */
+    const GovDecl *sla_lim = d->u.gate.sla_limit;
     GovValue sla;
-    govE_eval(d->u.gate.sla, &sla);
+    govE_eval(sla_lim ? sla_lim->u.limit.value : d->u.gate.sla, &sla);
     uint32_t timeout = d->u.gate.timeout == GOV_TIMEOUT_ALLOW      ? GOVB_TIMEOUT_ALLOW
                        : d->u.gate.timeout == GOV_TIMEOUT_ESCALATE ? GOVB_TIMEOUT_ESCALATE
                                                                    : GOVB_TIMEOUT_DENY;
@@ -1548,6 +1551,13 @@ static void emit_gate(Comp *K, GovDecl *d, uint32_t rule)
         put32(q, quorum);
         put32(q, rf ? rf->slot : GOVB_NONE);
         put32(q, 0);
+    }
+    if (sla_lim) {
+        Buf *q = &K->sec[GOVB_S_GATESCOPE];
+        put32(q, K->ngates);
+        put32(q, sla_lim->index);
+        put32(q, GOVB_NONE);
+        put32(q, GOVB_NONE);
     }
     K->ngates++;
 }

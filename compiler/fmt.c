@@ -879,23 +879,21 @@ static void test_block(F *f, const GovTest *t)
     close_block(f);
 }
 
-/* waive RULE for LEVEL "NAME" ... until TIME by "WHO" reason "WHY", on one line (an
- * editor indents it as any declaration's first line). */
-static void waiver_decl(F *f)
+/* for LEVEL "NAME" LEVEL "NAME" ..., up to the keyword `stop`, on the current line. */
+static void scope_path(F *f, int stop)
 {
-    take(f, T_WAIVE);
-    text(f, " ");
-    take(f, T_IDENT);
-    text(f, " ");
     take(f, T_FOR);
-    while (peek(f)->t != T_UNTIL && peek(f)->t != T_EOF) {
+    while (peek(f)->t != stop && peek(f)->t != T_EOF) {
         text(f, " ");
         take(f, -1);
         text(f, " ");
         take(f, T_STRING);
     }
-    text(f, " ");
-    kw_expr(f);
+}
+
+/* The end of a waiver or a silence: ` by "WHO" reason "WHY"`. */
+static void by_reason(F *f)
+{
     text(f, " ");
     take(f, T_BY);
     text(f, " ");
@@ -906,8 +904,20 @@ static void waiver_decl(F *f)
     take(f, T_STRING);
 }
 
-/* silence NAME on RULE, ... [for LEVEL "NAME" ...] from T until T [every DAY, ... at
- * "HH:MM" [in "ZONE"] for D] by "WHO" reason "WHY", on one line, as a waiver is. */
+/* waive RULE for LEVEL "NAME" ... until TIME by "WHO" reason "WHY", on one line (an
+ * editor indents it as any declaration's first line). */
+static void waiver_decl(F *f)
+{
+    take(f, T_WAIVE);
+    text(f, " ");
+    take(f, T_IDENT);
+    text(f, " ");
+    scope_path(f, T_UNTIL);
+    text(f, " ");
+    kw_expr(f);
+    by_reason(f);
+}
+
 /* NAME, NAME, ... on the current line, never broken. */
 static void name_run(F *f)
 {
@@ -919,6 +929,8 @@ static void name_run(F *f)
     }
 }
 
+/* silence NAME on RULE, ... [for LEVEL "NAME" ...] from T until T [every DAY, ... at
+ * "HH:MM" [in "ZONE"] for D] by "WHO" reason "WHY", on one line, as a waiver is. */
 static void silence_decl(F *f)
 {
     take(f, T_SILENCE);
@@ -930,13 +942,7 @@ static void silence_decl(F *f)
     name_run(f);
     if (peek(f)->t == T_FOR) {
         text(f, " ");
-        take(f, T_FOR);
-        while (peek(f)->t != T_FROM && peek(f)->t != T_EOF) {
-            text(f, " ");
-            take(f, -1);
-            text(f, " ");
-            take(f, T_STRING);
-        }
+        scope_path(f, T_FROM);
     }
     text(f, " ");
     kw_expr(f); /* from */
@@ -960,14 +966,7 @@ static void silence_decl(F *f)
         text(f, " ");
         kw_expr(f); /* for */
     }
-    text(f, " ");
-    take(f, T_BY);
-    text(f, " ");
-    take(f, T_STRING);
-    text(f, " ");
-    take(f, T_IDENT);
-    text(f, " ");
-    take(f, T_STRING);
+    by_reason(f);
 }
 
 static void extern_decl(F *f, GovDecl *d)

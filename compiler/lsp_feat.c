@@ -793,6 +793,32 @@ static bool set_fix(const GovPolicy *p, const GovScope *s, const GovOverride *o,
     return changed && !text->oom;
 }
 
+/* One quick fix in a code action reply (after a comma unless *first): `title`, the
+ * error diagnostic dg it fixes (its code, E050 or E055, and message), and the edit that
+ * replaces the value at `at` in uri with newText. */
+static void put_quickfix(Server *S, LjBuf *b, bool *first, Unit *u, uint32_t file, const char *uri,
+                         const char *title, const gov_diagnostic *dg, GovSpan at, const char *newText, size_t n)
+{
+    if (!*first)
+        lb_puts(b, ",");
+    *first = false;
+    lb_puts(b, "{\"title\":");
+    lb_cstr(b, title);
+    lb_puts(b, ",\"kind\":\"quickfix\",\"isPreferred\":true,\"diagnostics\":[{\"range\":");
+    lsp_put_range(S, b, u, file, dg->at.offset, dg->at.end);
+    lb_puts(b, ",\"severity\":1,\"code\":");
+    lb_cstr(b, dg->code);
+    lb_puts(b, ",\"source\":\"govc\",\"message\":");
+    lb_cstr(b, dg->message);
+    lb_puts(b, "}],\"edit\":{\"changes\":{");
+    lb_cstr(b, uri ? uri : "");
+    lb_puts(b, ":[{\"range\":");
+    lsp_put_range(S, b, u, file, at.lo, at.hi);
+    lb_puts(b, ",\"newText\":");
+    lb_str(b, newText, n);
+    lb_puts(b, "}]}}}");
+}
+
 void lsp_code_action(Server *S, const Lj *id, const Lj *params)
 {
     Doc *d = lsp_doc(S, lj_str(lj_get(lj_get(params, "textDocument"), "uri")));
@@ -848,21 +874,8 @@ void lsp_code_action(Server *S, const Lj *id, const Lj *params)
                          allow ? "from" : "to", (int)o->name.len, o->name.s,
                          allow ? "allows only what the less specific settings allow"
                                : "denies everything the less specific settings deny");
-                if (!first) lb_puts(&b, ",");
-                first = false;
-                lb_puts(&b, "{\"title\":");
-                lb_cstr(&b, title);
-                lb_puts(&b, ",\"kind\":\"quickfix\",\"isPreferred\":true,\"diagnostics\":[{\"range\":");
-                lsp_put_range(S, &b, u, file, dg.at.offset, dg.at.end);
-                lb_puts(&b, ",\"severity\":1,\"code\":\"E055\",\"source\":\"govc\",\"message\":");
-                lb_cstr(&b, dg.message);
-                lb_puts(&b, "}],\"edit\":{\"changes\":{");
-                lb_cstr(&b, uri ? uri : "");
-                lb_puts(&b, ":[{\"range\":");
-                lsp_put_range(S, &b, u, file, o->value->span.lo, o->value->span.hi);
-                lb_puts(&b, ",\"newText\":");
-                lb_str(&b, nt.p ? nt.p : "[]", nt.p ? nt.n : 2);
-                lb_puts(&b, "}]}}}");
+                put_quickfix(S, &b, &first, u, file, uri, title, &dg, o->value->span, nt.p ? nt.p : "[]",
+                             nt.p ? nt.n : 2);
                 lb_free(&nt);
                 continue;
             }
@@ -880,21 +893,7 @@ void lsp_code_action(Server *S, const Lj *id, const Lj *params)
                 snprintf(who, sizeof who, "the default");
             snprintf(title, sizeof title, "Set '%.*s' to %s, the loosest value %s allows", (int)o->name.len, o->name.s,
                      val, who);
-            if (!first) lb_puts(&b, ",");
-            first = false;
-            lb_puts(&b, "{\"title\":");
-            lb_cstr(&b, title);
-            lb_puts(&b, ",\"kind\":\"quickfix\",\"isPreferred\":true,\"diagnostics\":[{\"range\":");
-            lsp_put_range(S, &b, u, file, dg.at.offset, dg.at.end);
-            lb_puts(&b, ",\"severity\":1,\"code\":\"E050\",\"source\":\"govc\",\"message\":");
-            lb_cstr(&b, dg.message);
-            lb_puts(&b, "}],\"edit\":{\"changes\":{");
-            lb_cstr(&b, uri ? uri : "");
-            lb_puts(&b, ":[{\"range\":");
-            lsp_put_range(S, &b, u, file, o->value->span.lo, o->value->span.hi);
-            lb_puts(&b, ",\"newText\":");
-            lb_cstr(&b, val);
-            lb_puts(&b, "}]}}}");
+            put_quickfix(S, &b, &first, u, file, uri, title, &dg, o->value->span, val, strlen(val));
         }
     }
     lb_puts(&b, "]");

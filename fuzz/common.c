@@ -136,37 +136,62 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static char *policy_names[FUZZ_MAX_POLICIES];
+static int npolicy_names;
+
+/* Every directory under root is an example policy, and every one is compiled: a target
+ * that silently fuzzed a prefix of them lost `operations` when agent_alerts sorted
+ * first. So too many, or one that does not compile, stops the target with the reason. */
 int fuzz_compile_policies(const char *root, gov_program **progs, int max)
 {
     DIR *d = opendir(root);
-    if (!d)
-        return 0;
-    char *names[64];
+    if (!d) {
+        fprintf(stderr, "fuzz: cannot open %s\n", root);
+        abort();
+    }
+    char *names[FUZZ_MAX_POLICIES + 1];
     int n = 0;
     struct dirent *e;
-    while ((e = readdir(d)) && n < 64)
-        if (e->d_name[0] != '.')
-            names[n++] = strdup(e->d_name);
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", root, e->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (n == max || n == FUZZ_MAX_POLICIES) {
+            fprintf(stderr, "fuzz: %s holds more than %d example policies; raise FUZZ_MAX_POLICIES (fuzz/common.h)\n",
+                    root, n);
+            abort();
+        }
+        names[n++] = strdup(e->d_name);
+    }
     closedir(d);
     qsort(names, (size_t)n, sizeof *names, cmp_name);
-    int got = 0;
+    for (int i = 0; i < npolicy_names; i++)
+        free(policy_names[i]);
+    npolicy_names = 0;
     for (int i = 0; i < n; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", root, names[i]);
-        free(names[i]);
-        struct stat st;
-        if (got >= max || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-            continue;
         const char *paths[1] = {path};
         FuzzResult r;
         fuzz_front(paths, 1, FUZZ_COMPILE, NULL, NULL, false, &r);
         gov_error err = {.size = sizeof err};
-        if (r.ncompiled == 1 && gov_program_load(r.bytes, r.len, &progs[got], &err) == GOV_OK)
-            got++;
+        if (r.ncompiled != 1 || gov_program_load(r.bytes, r.len, &progs[i], &err) != GOV_OK) {
+            fprintf(stderr, "fuzz: the example policy %s does not compile to one program\n", path);
+            abort();
+        }
         free(r.bytes);
+        policy_names[npolicy_names++] = names[i];
     }
-    return got;
+    return n;
 }
+
+int fuzz_policy_count(void) { return npolicy_names; }
+
+const char *fuzz_policy_name(int i) { return i >= 0 && i < npolicy_names ? policy_names[i] : NULL; }
 
 const char *fuzz_policies_dir(const char *argv0)
 {

@@ -53,9 +53,18 @@ void fuzz_front(const char *const *paths, int npaths, int stage, GovAllocFn allo
 /* Read a whole file into malloc'd memory (NULL on error). */
 uint8_t *fuzz_read_file(const char *path, size_t *len);
 
-/* Compile each policies/NAME/ directory under `root` (sorted); returns how many were
- * compiled into progs[] (at most max). Used by the targets that need fixed programs. */
+/* The most example policies a target holds (progs[] of fuzz_compile_policies). */
+#define FUZZ_MAX_POLICIES 64
+
+/* Compile every policies/NAME/ directory under `root` into progs[], sorted by name, and
+ * return their number. No example is left out: more than max (or FUZZ_MAX_POLICIES)
+ * directories, or one that does not compile to one program, aborts with the reason.
+ * Used by the targets that need fixed programs; the first input byte then picks one,
+ * modulo the number. fuzz_policy_name(i) is progs[i]'s directory name, for the test
+ * that every example is covered (tests/fuzz/cover.sh). */
 int fuzz_compile_policies(const char *root, gov_program **progs, int max);
+int fuzz_policy_count(void);
+const char *fuzz_policy_name(int i);
 
 /* Find the tree's policies/ directory from argv[0] or the working directory. */
 const char *fuzz_policies_dir(const char *argv0);

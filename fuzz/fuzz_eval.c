@@ -1,5 +1,6 @@
 /* fuzz_eval.c: evaluation of record streams against the example policies (compiled
- * once at start-up). The first byte picks the policy; the rest is a stream of lines.
+ * once at start-up, every one: fuzz_compile_policies). The first byte picks the policy,
+ * modulo their number; the rest is a stream of lines.
  * A line starting with '#' is a typed record (gov_record_begin and gov_set_* by slot,
  * values taken from the line's bytes), any other line a JSON record. The stream runs on
  * two fresh VMs and every decision and trace must be byte-identical (determinism). */
@@ -8,7 +9,7 @@
 
 #include "fuzz/common.h"
 
-enum { MAXP = 8 };
+enum { MAXP = FUZZ_MAX_POLICIES };
 static gov_program *progs[MAXP];
 static void *arenas[2][MAXP];
 static size_t sizes[MAXP];

@@ -1,15 +1,18 @@
 /* fuzz_json.c: JSON record decoding. The input is one line, evaluated against each
  * example policy (compiled once at start-up) with the default caps and again with
  * small caps chosen from the input. A record that fails must leave the VM's persistent
- * state as it was (spec/trace.md §1). */
+ * state as it was (spec/trace.md §1). Each policy is loaded twice, the second copy
+ * without the one-pass decoder's schema (vm/json.c), so its VM takes the full path for
+ * every line: both VMs see the same lines, and their decisions must be byte-identical. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz/common.h"
+#include "vm/gov_int.h"
 
-enum { MAXP = 8 };
-static gov_program *progs[MAXP];
-static gov_vm *vms[MAXP];
+enum { MAXP = FUZZ_MAX_POLICIES };
+static gov_program *progs[MAXP], *fprogs[MAXP];
+static gov_vm *vms[MAXP], *full[MAXP]; /* full: the same program, no one-pass decoder */
 static int nprogs;
 static char trace[1 << 16];
 static uint8_t *before;     /* a copy of a VM's state, as large as the largest */
@@ -18,7 +21,7 @@ static size_t before_cap;
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     nprogs = fuzz_compile_policies(fuzz_policies_dir((*argv)[0]), progs, MAXP);
-    if (nprogs == 0)
+    if (nprogs == 0 || fuzz_compile_policies(fuzz_policies_dir((*argv)[0]), fprogs, MAXP) != nprogs)
         abort();
     for (int i = 0; i < nprogs; i++) {
         size_t size = gov_arena_size(progs[i], NULL);
@@ -26,6 +29,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             abort();
         fuzz_bind_hosts(vms[i]);
         gov_vm_set_trace(vms[i], trace, sizeof trace);
+        govJ_schema_free(fprogs[i]);
+        if (gov_vm_init(fprogs[i], NULL, malloc(size), size, &full[i]) != GOV_OK)
+            abort();
+        fuzz_bind_hosts(full[i]);
         const void *st;
         size_t sn;
         gov_vm_state(vms[i], &st, &sn);
@@ -38,7 +45,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void eval(gov_vm *vm, const uint8_t *data, size_t size)
+static void eval(gov_vm *vm, gov_vm *ref, const uint8_t *data, size_t size)
 {
     const void *st;
     size_t sn;
@@ -47,9 +54,12 @@ static void eval(gov_vm *vm, const uint8_t *data, size_t size)
         abort(); /* the state cannot grow */
     memcpy(before, st, sn);
     const gov_decision *d = gov_eval_json(vm, (const char *)data, size, 1);
-    static char out[1 << 18];
-    size_t n;
-    gov_decision_json(d, out, sizeof out, &n);
+    static char out[1 << 18], out2[1 << 18];
+    size_t n, n2;
+    int rc = gov_decision_json(d, out, sizeof out, &n);
+    const gov_decision *d2 = gov_eval_json(ref, (const char *)data, size, 1);
+    if (gov_decision_json(d2, out2, sizeof out2, &n2) != rc || n != n2 || (rc == GOV_OK && memcmp(out, out2, n) != 0))
+        abort(); /* the one-pass decoder decided otherwise than the full path */
     if (gov_decision_status(d) != GOV_OK) {
         gov_vm_state(vm, &st, &sn);
         if (memcmp(before, st, sn) != 0)
@@ -66,13 +76,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < size && i < 64; i++)
         h = (h ^ data[i]) * 16777619u;
     for (int i = 0; i < nprogs; i++) {
-        eval(vms[i], data, size);
+        eval(vms[i], full[i], data, size);
         int old[GOV_LIMIT__COUNT];
-        for (int l = 0; l < GOV_LIMIT__COUNT; l++)
+        for (int l = 0; l < GOV_LIMIT__COUNT; l++) {
             old[l] = gov_vm_limit(vms[i], l, (int)(1 + (h >> (l * 5)) % 40));
-        eval(vms[i], data, size);
-        for (int l = 0; l < GOV_LIMIT__COUNT; l++)
+            gov_vm_limit(full[i], l, (int)(1 + (h >> (l * 5)) % 40));
+        }
+        eval(vms[i], full[i], data, size);
+        for (int l = 0; l < GOV_LIMIT__COUNT; l++) {
             gov_vm_limit(vms[i], l, old[l]);
+            gov_vm_limit(full[i], l, old[l]);
+        }
     }
     return 0;
 }

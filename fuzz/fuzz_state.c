@@ -19,7 +19,7 @@
 
 #include "fuzz/common.h"
 
-enum { MAXP = 8, MAXSTATE = 1 << 16 };
+enum { MAXP = FUZZ_MAX_POLICIES, MAXSTATE = 1 << 16 };
 static gov_program *progs[MAXP];
 static gov_vm *vms[MAXP];
 static uint8_t *fresh[MAXP];   /* each VM's state just after gov_vm_init */

@@ -27,7 +27,7 @@ for p in policies/*/; do
     i=$((i + 1)); printf '%s' "$line" >"$s/json/$n-$i.json"
   done <"$p/records.jsonl"
   # eval: a policy-selector byte, then the stream (policies are sorted by name).
-  k=$(ls -d policies/*/ | sort | grep -n "^$p\$" | cut -d: -f1)
+  k=$(ls -d policies/*/ | LC_ALL=C sort | grep -n "^$p\$" | cut -d: -f1)
   { printf "\\$(printf '%03o' $((k - 1)))"; cat "$p/records.jsonl"; } >"$s/eval/$n.jsonl"
 done
 # govd: a selector byte (0 OTLP body, 1 NDJSON batch, 2 one record), then the body.

@@ -10,7 +10,7 @@ mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 k=0
-for p in $(ls -d policies/*/ | sort); do
+for p in $(ls -d policies/*/ | LC_ALL=C sort); do
   n=$(basename "$p")
   "$govc" build -o "$tmp/$n.govb" "$p" >/dev/null 2>&1 || { k=$((k + 1)); continue; }
   input=$p/records.jsonl

@@ -21,7 +21,8 @@ struct gd_dlog {
     govlog *lg;
     int sync;                   /* GD_SYNC_* */
     _Atomic uint32_t next_stream;
-    _Atomic bool failed_once;   /* the first failure is logged, not every one after it */
+    _Atomic bool failed;        /* a line could not be logged: every later request that needs
+                                   the log is refused, and the first failure says why */
 };
 
 gd_dlog *gd_dlog_open(const char *path, uint64_t max_bytes, int sync, char *err, size_t cap)
@@ -62,11 +63,19 @@ gd_dlog *gd_dlog_open(const char *path, uint64_t max_bytes, int sync, char *err,
     return l;
 }
 
-static void failed(gd_dlog *l, const char *what, int rc)
+/* The log failed: from now on no request that needs it is answered (its VMs decided
+ * what the log lacks, so it could not be replayed past this point). Said once. */
+static void failed(gd_dlog *l, const char *what, const char *why)
 {
-    if (!atomic_exchange(&l->failed_once, true))
-        gd_log("decision log: %s failed: %s (%s); requests that need the log now fail", what,
-               govlog_errmsg(l->lg), govlog_errstr(rc));
+    if (!atomic_exchange(&l->failed, true))
+        gd_log("decision log: %s failed: %s; requests that need the log now fail", what, why);
+}
+
+static void failed_rc(gd_dlog *l, const char *what, int rc)
+{
+    char why[700];
+    snprintf(why, sizeof why, "%s (%s)", govlog_errmsg(l->lg), govlog_errstr(rc));
+    failed(l, what, why);
 }
 
 uint32_t gd_dlog_attach(gd_dlog *l, gov_vm *vm)
@@ -78,35 +87,86 @@ uint32_t gd_dlog_attach(gd_dlog *l, gov_vm *vm)
         return GD_NO_STREAM;
     int rc = govlog_attach(l->lg, s, vm);
     if (rc != GOVLOG_OK) {
-        failed(l, "attach", rc);
+        failed_rc(l, "attach", rc);
         return GD_NO_STREAM;
     }
     return s;
 }
 
-int gd_dlog_append(gd_dlog *l, uint32_t stream, const gov_decision *d, const char *dj, size_t djlen,
-                   const void *input, size_t len)
+bool gd_dlog_failed(const gd_dlog *l) { return l && atomic_load(&l->failed); }
+
+int gd_dlog_add(gd_dlog *l, gd_part *pt, const gov_decision *d, const char *dj, size_t djlen, const void *input,
+                size_t len)
 {
     if (!l)
         return 0;
-    if (stream == GD_NO_STREAM)
+    if (atomic_load(&l->failed))
         return -1;
-    int rc = dj ? govlog_append_json(l->lg, stream, d, dj, djlen, input ? input : "", len)
-                : govlog_append(l->lg, stream, d, input ? input : "", len);
+    if (pt->stream == GD_NO_STREAM) {
+        failed(l, "append", "its VM has no stream (its attach failed)");
+        return -1;
+    }
+    if (!pt->pend && !(pt->pend = govlog_pending_new())) {
+        failed(l, "append", "out of memory");
+        return -1;
+    }
+    int rc = govlog_pending_add(l->lg, pt->pend, pt->stream, d, dj, djlen, input ? input : "", len);
     if (rc != GOVLOG_OK) {
-        failed(l, "append", rc);
+        char why[400];
+        snprintf(why, sizeof why, "%s (%s)", govlog_pending_errmsg(pt->pend), govlog_errstr(rc));
+        failed(l, "append", why);
         return -1;
     }
     return 0;
 }
 
-void gd_dlog_detach(gd_dlog *l, uint32_t stream, const gov_vm *vm)
+int gd_dlog_flush(gd_dlog *l, gd_part *pt)
 {
-    if (!l || stream == GD_NO_STREAM)
+    if (!l)
+        return 0;
+    if (!pt->pend || govlog_pending_count(pt->pend) == 0)
+        return atomic_load(&l->failed) ? -1 : 0;
+    if (atomic_load(&l->failed)) {
+        govlog_pending_free(pt->pend); /* never written: the log is given up */
+        pt->pend = NULL;
+        return -1;
+    }
+    int rc = govlog_append_pending(l->lg, pt->pend);
+    if (rc != GOVLOG_OK) {
+        failed_rc(l, "append", rc);
+        return -1;
+    }
+    return 0;
+}
+
+int gd_dlog_append(gd_dlog *l, gd_part *pt, const gov_decision *d, const char *dj, size_t djlen, const void *input,
+                   size_t len)
+{
+    if (gd_dlog_add(l, pt, d, dj, djlen, input, len) != 0) {
+        gd_dlog_flush(l, pt); /* lines added before it still go out, in order */
+        return -1;
+    }
+    return gd_dlog_flush(l, pt);
+}
+
+void gd_dlog_part_free(gd_part *pt)
+{
+    govlog_pending_free(pt->pend);
+    pt->pend = NULL;
+}
+
+void gd_dlog_detach(gd_dlog *l, gd_part *pt)
+{
+    if (!l || pt->stream == GD_NO_STREAM)
         return;
-    int rc = govlog_detach(l->lg, stream, vm);
-    if (rc != GOVLOG_OK)
-        failed(l, "detach", rc);
+    /* After a failure the VM holds decisions the log lacks: no detach line claims its
+     * state (the close line ends the stream without one). */
+    if (gd_dlog_flush(l, pt) == 0) {
+        int rc = govlog_detach(l->lg, pt->stream, pt->vm);
+        if (rc != GOVLOG_OK)
+            failed_rc(l, "detach", rc);
+    }
+    pt->stream = GD_NO_STREAM;
 }
 
 int gd_dlog_commit(gd_dlog *l)
@@ -116,11 +176,13 @@ int gd_dlog_commit(gd_dlog *l)
     char warn[512];
     if (govlog_take_warning(l->lg, warn, sizeof warn))
         gd_log("decision log: %s", warn);
+    if (atomic_load(&l->failed))
+        return -1;
     if (l->sync != GD_SYNC_REQUEST)
         return 0;
     int rc = govlog_sync(l->lg);
     if (rc != GOVLOG_OK) {
-        failed(l, "sync", rc);
+        failed_rc(l, "sync", rc);
         return -1;
     }
     return 0;

@@ -91,11 +91,12 @@ void gd_auth_free(gd_auth *a);
 #define GD_NVERDICT 6           /* allow warn review pause block, error */
 #define GD_NBUCKET 14
 typedef struct gd_pmetrics {    /* per policy name; lives as long as the process */
-    char name[128];
-    _Atomic uint64_t verdict[GD_NVERDICT];
-    _Atomic uint64_t batch_records;
-    _Atomic uint64_t otlp_spans;
+    char name[128];             /* its counters are per thread, in metrics.c */
 } gd_pmetrics;
+enum { GD_COUNT_ERROR = 5, GD_COUNT_BATCH = GD_NVERDICT, GD_COUNT_OTLP };
+/* Add n to a policy's counter: a verdict (0..4, GD_COUNT_ERROR), GD_COUNT_BATCH (batch
+ * records) or GD_COUNT_OTLP (spans). */
+void gd_metrics_count(gd_pmetrics *pm, int what, uint64_t n);
 enum { GD_ERR_BAD_REQUEST, GD_ERR_TOO_LARGE, GD_ERR_UNAUTHORIZED, GD_ERR_FORBIDDEN, GD_ERR_NOT_FOUND,
        GD_ERR_METHOD, GD_ERR_INTERNAL, GD_ERR_UNAVAILABLE, GD_NERR };
 gd_pmetrics *gd_metrics_policy(const char *name);
@@ -118,12 +119,25 @@ enum { GD_SYNC_REQUEST, GD_SYNC_LINE, GD_SYNC_NONE };   /* --log-sync request|li
 gd_dlog *gd_dlog_open(const char *path, uint64_t max_bytes, int sync, char *err, size_t cap);
 /* Attach vm as a new stream; its number, or GD_NO_STREAM when l is NULL or it failed. */
 uint32_t gd_dlog_attach(gd_dlog *l, gov_vm *vm);
-/* Append decision d of stream (its VM still locked) with the input it evaluated; dj/djlen
- * its JSON as gov_decision_json wrote it, or NULL (then it is written here). 0 (also
- * when l is NULL), or -1: the decision is not logged, and must not be sent. */
-int gd_dlog_append(gd_dlog *l, uint32_t stream, const gov_decision *d, const char *dj, size_t djlen,
+struct gd_part;
+/* Build decision d's log line on the deciding thread (its partition pt still locked: a
+ * stream's lines are kept in its VM's order) and keep it in pt's pending lines, which
+ * gd_dlog_flush writes; dj/djlen its JSON as gov_decision_json wrote it, or NULL (then
+ * it is written here). 0 (also when l is NULL), or -1: the decision is not logged and
+ * must not be sent. A batch thread adds many lines and flushes once. */
+int gd_dlog_add(gd_dlog *l, struct gd_part *pt, const gov_decision *d, const char *dj, size_t djlen,
+                const void *input, size_t len);
+/* Write pt's pending lines (pt locked), chained, in one write. 0, or -1. */
+int gd_dlog_flush(gd_dlog *l, struct gd_part *pt);
+/* gd_dlog_add, then gd_dlog_flush: a single decision. */
+int gd_dlog_append(gd_dlog *l, struct gd_part *pt, const gov_decision *d, const char *dj, size_t djlen,
                    const void *input, size_t len);
-void gd_dlog_detach(gd_dlog *l, uint32_t stream, const gov_vm *vm);
+/* Whether a line could not be logged: then no request that needs the log is answered
+ * any more (spec/govd.md 7), as the VMs decided what the log lacks. */
+bool gd_dlog_failed(const gd_dlog *l);
+void gd_dlog_part_free(struct gd_part *pt);
+/* End pt's stream (pt locked, or no longer in use), its pending lines written first. */
+void gd_dlog_detach(gd_dlog *l, struct gd_part *pt);
 /* Before a response: sync what was appended (the `request` policy). 0, or -1. */
 int gd_dlog_commit(gd_dlog *l);
 void gd_dlog_close(gd_dlog *l);
@@ -136,6 +150,7 @@ typedef struct gd_part {        /* one VM and the lock that makes it one thread'
     bool retired;               /* its policy set was replaced: route again */
     uint64_t dirty;             /* events evaluated since the last snapshot */
     uint32_t stream;            /* its decision-log stream, or GD_NO_STREAM */
+    struct govlog_pending *pend; /* its decisions' log lines not yet written (dlog.c) */
 } gd_part;
 
 typedef struct gd_route {       /* gate and escalation ids -> partition (partitioned policies) */

@@ -146,6 +146,7 @@ static void policy_free(gd_policy *p)
 {
     for (int i = 0; i < p->nparts; i++) {
         pthread_mutex_destroy(&p->parts[i].mu);
+        gd_dlog_part_free(&p->parts[i]);
         free(p->parts[i].arena);
     }
     free(p->parts);
@@ -687,6 +688,10 @@ static int snapshot_policy(gd_policy *p, bool force)
         size_t len = 0;
         pthread_mutex_lock(&pt->mu);
         bool need = !pt->retired && (force || pt->dirty);
+        /* A state saved is never ahead of the decision log: a batch thread's lines for
+         * this VM still pending are written first. */
+        if (need)
+            gd_dlog_flush(gd_log_sink, pt);
         int src = need ? gov_state_save(pt->vm, buf, cap, &len) : GOV_OK;
         pt->dirty = 0;
         pthread_mutex_unlock(&pt->mu);
@@ -745,8 +750,7 @@ static void detach_all(gd_set *s)
     for (int i = 0; i < s->n; i++)
         for (int k = 0; k < s->pol[i].nparts; k++) {
             gd_part *pt = &s->pol[i].parts[k];
-            gd_dlog_detach(gd_log_sink, pt->stream, pt->vm);
-            pt->stream = GD_NO_STREAM;
+            gd_dlog_detach(gd_log_sink, pt);
         }
 }
 

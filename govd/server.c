@@ -231,12 +231,14 @@ static bool may_name_type(const char *s, size_t n)
 }
 
 /* Evaluate one record on partition pt of p (locked by the caller; unlocked here),
- * appending its decision to out and to the decision log. *logged is set when a line was
- * appended to the log; *log_failed when one could not be (then nothing is appended to
- * out, and every later decision of the request fails too). 0 ok, 1 an error decision,
- * 500 not decided (no memory, or the log failed). */
+ * appending its decision to out and its line to the decision log: written at once
+ * (flush), or kept in the partition's pending lines for a batch thread to write with
+ * its others (gd_dlog_flush). *logged is set when a line was logged; *log_failed when
+ * one could not be (then nothing is appended to out, and every later decision of the
+ * request fails too). 0 ok, 1 an error decision, 500 not decided (no memory, or the log
+ * failed). */
 static int decide_on(gd_policy *p, gd_part *pt, const char *json, size_t len, uint64_t lineno, gd_buf *out,
-                     bool *logged, bool *log_failed)
+                     bool flush, bool *logged, bool *log_failed)
 {
     const gov_decision *d = gov_eval_json(pt->vm, json, len, lineno);
     size_t start = out->len;
@@ -245,8 +247,10 @@ static int decide_on(gd_policy *p, gd_part *pt, const char *json, size_t len, ui
      * from the JSON just written: the decision is rendered once. */
     if (gd_log_sink) {
         *logged = true;
-        if (gd_dlog_append(gd_log_sink, pt->stream, d, ok ? out->p + start : NULL, ok ? out->len - start : 0, json,
-                           len) != 0)
+        const char *dj = ok ? out->p + start : NULL;
+        size_t djlen = ok ? out->len - start : 0;
+        if ((flush ? gd_dlog_append(gd_log_sink, pt, d, dj, djlen, json, len)
+                   : gd_dlog_add(gd_log_sink, pt, d, dj, djlen, json, len)) != 0)
             *log_failed = true;
     }
     if (*log_failed) {
@@ -293,7 +297,7 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
             return 404;
         if (is_event_record(p, json, len)) {
             event_error(out, p, lineno, "GOVD_EVENT", event_msg);
-            atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
+            gd_metrics_count(p->pm, GD_COUNT_ERROR, 1);
             return 1;
         }
         gd_part *pt = gd_part_lock(p, json, len);
@@ -302,7 +306,7 @@ static int eval_record(req *r, const char *json, size_t len, uint64_t lineno, gd
             r->set = NULL;
             continue;
         }
-        return decide_on(p, pt, json, len, lineno, out, &r->logged, &r->log_failed);
+        return decide_on(p, pt, json, len, lineno, out, true, &r->logged, &r->log_failed);
     }
 }
 
@@ -339,7 +343,7 @@ static int one_line(req *r, const char *line, size_t len, uint64_t lineno, bool 
         char msg[128];
         snprintf(msg, sizeof msg, "line longer than %zu bytes", r->lines.max);
         event_error(&r->out, p, lineno, "GOV_ECAP", msg);
-        atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
+        gd_metrics_count(p->pm, GD_COUNT_ERROR, 1);
         return 0;
     }
     int rc = eval_record(r, line, len, lineno, &r->out);
@@ -397,10 +401,10 @@ static void lane_run(void *ctx, int lane)
         size_t start = out->len;
         if (is_event_record(p, line, l->len)) {
             event_error(out, p, l->lineno, "GOVD_EVENT", event_msg);
-            atomic_fetch_add_explicit(&p->pm->verdict[5], 1, memory_order_relaxed);
+            gd_metrics_count(p->pm, GD_COUNT_ERROR, 1);
             if (!out->p) {
                 j->rc[lane] = 500;
-                return;
+                break;
             }
         } else {
             gd_part *pt = gd_part_lock_index(p, (int)part);
@@ -408,16 +412,30 @@ static void lane_run(void *ctx, int lane)
                 l->done = SL_RETRY;
                 continue;
             }
-            int rc = decide_on(p, pt, line, l->len, l->lineno, out, &j->logged[lane], &j->log_failed[lane]);
+            int rc = decide_on(p, pt, line, l->len, l->lineno, out, false, &j->logged[lane], &j->log_failed[lane]);
             if (rc > 1) {
                 j->rc[lane] = rc;
-                return;
+                break;
             }
         }
         l->done = SL_DONE;
         l->lane = (uint16_t)lane;
         l->out = start;
         l->outlen = out->len - start;
+    }
+    /* The lane's decisions were logged into their partitions' pending lines: each
+     * partition's are written now, in one write, before the request's response. A
+     * request that used one of these VMs meanwhile wrote ours with its own (a
+     * partition's lines stay in its order); a reload that retired one wrote them before
+     * its detach line. */
+    if (gd_log_sink && j->logged[lane]) {
+        for (int k = any ? lane % p->nparts : lane; k < p->nparts; k += any ? p->nparts : j->nlanes) {
+            gd_part *pt = &p->parts[k];
+            pthread_mutex_lock(&pt->mu);
+            if (gd_dlog_flush(gd_log_sink, pt) != 0)
+                j->log_failed[lane] = true;
+            pthread_mutex_unlock(&pt->mu);
+        }
     }
 }
 
@@ -563,7 +581,7 @@ static enum MHD_Result do_batch_end(struct MHD_Connection *c, req *r)
     if (r->set) {
         gd_policy *p = gd_set_find(r->set, r->policy, r->policy_len);
         if (p)
-            atomic_fetch_add_explicit(&p->pm->batch_records, r->nrec, memory_order_relaxed);
+            gd_metrics_count(p->pm, GD_COUNT_BATCH, r->nrec);
     }
     if (r->batch_failed)
         rc = 500;
@@ -690,7 +708,7 @@ static enum MHD_Result do_event(struct MHD_Connection *c, req *r)
         const gov_decision *d = gov_eval_json(pt->vm, ev.p, ev.len, 1);
         if (gd_log_sink) {
             r->logged = true;
-            if (gd_dlog_append(gd_log_sink, pt->stream, d, NULL, 0, ev.p, ev.len) != 0)
+            if (gd_dlog_append(gd_log_sink, pt, d, NULL, 0, ev.p, ev.len) != 0)
                 r->log_failed = true;
         }
         bool ok = !r->log_failed && append_decision(&out, d);
@@ -878,7 +896,7 @@ static enum MHD_Result do_traces(struct MHD_Connection *c, req *r)
     if (r->set) {
         gd_policy *pp = gd_set_find(r->set, r->policy, r->policy_len);
         if (pp)
-            atomic_fetch_add_explicit(&pp->pm->otlp_spans, records, memory_order_relaxed);
+            gd_metrics_count(pp->pm, GD_COUNT_OTLP, records);
     }
     r->responded = true;
     if (want && strcmp(want, "1") == 0) {

@@ -310,6 +310,8 @@ struct GovDecl {
             struct GovField *requester_field;      /* resolved by the checker */
             GovTimeout timeout; GovNameRef timeout_chain; GovSpan timeout_span;
             GovNameList notify;
+            /* Settings scopes set (§4.2.1): the limit `sla NAME` names (checker), or NULL. */
+            struct GovDecl *sla_limit;
         } gate;
         struct { GovStrList members; } group;   /* approvers NAME = "a", "b" */
         struct {

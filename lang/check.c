@@ -1529,6 +1529,73 @@ static void check_approvers(Checker *C, GovDecl *d)
         d->u.gate.requester_field = r->u.field.ref;
 }
 
+/* The limit a gate's or rule's setting names (§4.2.1), or NULL when it names none. */
+static GovDecl *named_limit(Checker *C, GovExpr *e)
+{
+    if (!e || e->kind != GOV_E_NAME)
+        return NULL;
+    GovDecl *lim = govF_lookup(C->pol, e->u.name.name.s, e->u.name.name.len);
+    return lim && lim->kind == GOV_D_LIMIT ? lim : NULL;
+}
+
+/* A setting that names limit lim (§4.2.1): lim when it has the setting's type and the
+ * direction in which scopes may only tighten the setting (is_max: lower is tighter),
+ * else NULL, reported (E020, E084). */
+static GovDecl *scoped_setting(Checker *C, GovExpr *e, GovDecl *lim, int want, bool is_max, const char *what,
+                               const char *why)
+{
+    int t = check_expr(C, e);
+    if (t == GOV_TY_ERROR)
+        return NULL;
+    if (t != want) {
+        GovDiag *g = govD_error(C->d, "E020", e->span, "%s must be %s, found %s limit '%.*s'", what, tn(want),
+                                tn(t), (int)lim->name.len, lim->name.s);
+        govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+        return NULL;
+    }
+    if (lim->u.limit.is_max != is_max) {
+        GovDiag *g = govD_error(C->d, "E084", e->span, "%s names '%.*s', a %s limit; it must be a %s limit: %s", what,
+                                (int)lim->name.len, lim->name.s, is_max ? "min" : "max", is_max ? "max" : "min", why);
+        govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+        return NULL;
+    }
+    return lim;
+}
+
+/* Every value a scoped setting's limit can take, default and overrides, must be one the
+ * setting allows: a positive SLA (E024). Run after the scopes are checked. */
+static void check_scoped_values(Checker *C)
+{
+    GovPolicy *p = C->pol;
+    for (uint32_t i = 0; i < p->nkind[GOV_D_GATE]; i++) {
+        GovDecl *g = p->by_kind[GOV_D_GATE][i], *lim = g->u.gate.sla_limit;
+        if (!lim)
+            continue;
+        GovValue v;
+        char buf[64];
+        if (lim->u.limit.value && govE_eval(lim->u.limit.value, &v) && v.u.i <= 0) {
+            govE_format(&v, buf, sizeof buf);
+            GovDiag *e = govD_error(C->d, "E024", g->u.gate.sla->span, "an SLA must be positive: '%.*s' is %s by "
+                                    "default", (int)lim->name.len, lim->name.s, buf);
+            govD_note(C->d, e, lim->u.limit.value->span, "its default is here");
+        }
+        for (uint32_t k = 0; k < p->nscopes; k++) {
+            GovScope *sc = p->scopes[k];
+            for (uint32_t j = 0; j < sc->noverrides; j++) {
+                GovOverride *o = &sc->overrides[j];
+                if (o->limit != lim || !o->value || !govE_eval(o->value, &v) || v.u.i > 0)
+                    continue;
+                govE_format(&v, buf, sizeof buf);
+                GovDiag *e = govD_error(C->d, "E024", o->span, "an SLA must be positive: '%.*s' = %s here would "
+                                        "time gate '%.*s' out as it opens", (int)lim->name.len, lim->name.s, buf,
+                                        (int)g->name.len, g->name.s);
+                govD_note(C->d, e, g->u.gate.sla->span, "gate '%.*s' takes its SLA from '%.*s' here",
+                          (int)g->name.len, g->name.s, (int)lim->name.len, lim->name.s);
+            }
+        }
+    }
+}
+
 static void check_gate(Checker *C, GovDecl *d)
 {
     GovExpr *ex[2] = {d->u.gate.when, d->u.gate.requester};
@@ -1540,7 +1607,12 @@ static void check_gate(Checker *C, GovDecl *d)
     if (d->u.gate.when) check_bool(C, d->u.gate.when, "a gate's 'when'");
     check_approvers(C, d);
     GovValue v;
-    if (d->u.gate.sla) positive(C, d->u.gate.sla, GOV_TY_DURATION, "an SLA", &v);
+    GovDecl *sla = named_limit(C, d->u.gate.sla);
+    if (sla)
+        d->u.gate.sla_limit = scoped_setting(C, d->u.gate.sla, sla, GOV_TY_DURATION, true, "a gate's SLA",
+                                             "a shorter SLA is tighter, so scopes may only shorten it");
+    else if (d->u.gate.sla)
+        positive(C, d->u.gate.sla, GOV_TY_DURATION, "an SLA", &v);
     if (d->u.gate.timeout == GOV_TIMEOUT_NONE) d->u.gate.timeout = GOV_TIMEOUT_DENY;
     if (d->u.gate.timeout == GOV_TIMEOUT_ESCALATE) resolve_escalation(C, &d->u.gate.timeout_chain);
     check_capacity(C, d->u.gate.capacity, "a gate's capacity");
@@ -2145,6 +2217,7 @@ static void check_policy(GovFrontend *fe, GovPolicy *p)
     C.decl = NULL;
     C.kind = NULL;
     govC_check_scopes(&C);
+    check_scoped_values(&C);
     check_tests(&C);
     check_waivers(&C);
     check_silences(&C);

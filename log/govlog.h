@@ -127,6 +127,30 @@ GOVLOG_API int govlog_append(govlog *lg, uint32_t stream, const gov_decision *d,
  * exactly those bytes, unchanged): it is logged as given, not written again. */
 GOVLOG_API int govlog_append_json(govlog *lg, uint32_t stream, const gov_decision *d, const char *json, size_t jlen,
                                   const void *input, size_t len);
+/* Lines built ahead, written together. A host that decides on several threads builds
+ * each decision's line (its input digest, escaped input and decision JSON: most of the
+ * work) on the deciding thread with govlog_pending_add, which takes no lock, and later
+ * chains and writes them with govlog_append_pending: one lock and one write(2) for many
+ * lines, instead of one each. The lines are exactly what govlog_append_json writes, in
+ * the order they were added; a stream's lines must be added in its VM's order, and
+ * written before the host acts on any of their decisions. A govlog_pending belongs to
+ * one thread at a time. */
+typedef struct govlog_pending govlog_pending;
+GOVLOG_API govlog_pending *govlog_pending_new(void);      /* NULL when out of memory */
+GOVLOG_API void govlog_pending_free(govlog_pending *p);
+GOVLOG_API size_t govlog_pending_count(const govlog_pending *p);
+/* Build decision d's line for stream (json/jlen its JSON from gov_decision_json, or
+ * NULL: rendered here) and keep it in p. Reads only lg's options: any thread, without
+ * the log's lock. GOVLOG_OK, or an error (govlog_pending_errmsg) and nothing kept. */
+GOVLOG_API int govlog_pending_add(const govlog *lg, govlog_pending *p, uint32_t stream, const gov_decision *d,
+                                  const char *json, size_t jlen, const void *input, size_t len);
+GOVLOG_API const char *govlog_pending_errmsg(const govlog_pending *p);
+/* Chain p's lines after the log's head, in order, and write them (one write(2); a
+ * rotation by size between two of them writes those before it first), synced as the
+ * options say (GOVLOG_SYNC_LINE: once after the write). p is emptied either way. On
+ * failure the lines of the failed write are not in the log (the file is cut back), and
+ * none of p's decisions may be acted on. */
+GOVLOG_API int govlog_append_pending(govlog *lg, govlog_pending *p);
 /* End stream `stream` (vm: its VM, for the digest of its final state). */
 GOVLOG_API int govlog_detach(govlog *lg, uint32_t stream, const gov_vm *vm);
 /* Put every line written so far on disk (fdatasync), for a writer opened with

@@ -39,6 +39,24 @@ void govQ_put(govQ_buf *b, const void *s, size_t n) {
 
 void govQ_puts(govQ_buf *b, const char *s) { govQ_put(b, s, strlen(s)); }
 
+void govQ_u64(govQ_buf *b, uint64_t v) {
+    char t[24];
+    size_t i = sizeof t;
+    do {
+        t[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    govQ_put(b, t + i, sizeof t - i);
+}
+
+/* v as exactly `digits` decimal digits (v < 10^digits). */
+static void fixed(char *out, unsigned v, int digits) {
+    for (int i = digits - 1; i >= 0; i--) {
+        out[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 void govQ_printf(govQ_buf *b, const char *fmt, ...) {
     char tmp[128];
     va_list ap;
@@ -70,6 +88,11 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
 
 bool govQ_utf8_valid(const unsigned char *s, size_t n) {
     for (size_t i = 0; i < n;) {
+        uint64_t w;
+        if (n - i >= 8 && (memcpy(&w, s + i, 8), (w & 0x8080808080808080u) == 0)) {
+            i += 8; /* eight ASCII bytes */
+            continue;
+        }
         size_t k = utf8_len(s + i, n - i);
         if (!k) return false;
         i += k;
@@ -83,6 +106,11 @@ void govQ_jstr(govQ_buf *b, const char *s, size_t n) {
     size_t run = 0; /* bytes copied as they are, flushed at each escape */
     for (size_t i = 0; i < n;) {
         unsigned c = u[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { /* most bytes: plain ASCII */
+            i++;
+            run++;
+            continue;
+        }
         size_t k = c >= 0x20 && c != '"' && c != '\\' ? utf8_len(u + i, n - i) : 0;
         if (k) {
             i += k;
@@ -144,12 +172,24 @@ void govQ_time(govQ_buf *b, int64_t ns) {
     int64_t y;
     unsigned m, d;
     civil(days, &y, &m, &d);
-    govQ_printf(b, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m, d, (unsigned)(sod / 3600),
-                (unsigned)(sod / 60 % 60), (unsigned)(sod % 60));
+    if (y < 0 || y > 9999) {
+        govQ_printf(b, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m, d, (unsigned)(sod / 3600),
+                    (unsigned)(sod / 60 % 60), (unsigned)(sod % 60));
+    } else {
+        char t[19] = "0000-00-00T00:00:00";
+        fixed(t, (unsigned)y, 4);
+        fixed(t + 5, m, 2);
+        fixed(t + 8, d, 2);
+        fixed(t + 11, (unsigned)(sod / 3600), 2);
+        fixed(t + 14, (unsigned)(sod / 60 % 60), 2);
+        fixed(t + 17, (unsigned)(sod % 60), 2);
+        govQ_put(b, t, sizeof t);
+    }
     if (f) {
-        char frac[16];
-        snprintf(frac, sizeof frac, ".%09lld", (long long)f);
-        size_t k = strlen(frac);
+        char frac[10];
+        frac[0] = '.';
+        fixed(frac + 1, (unsigned)f, 9);
+        size_t k = sizeof frac;
         while (frac[k - 1] == '0') k--;
         govQ_put(b, frac, k);
     }
@@ -158,7 +198,17 @@ void govQ_time(govQ_buf *b, int64_t ns) {
 
 void govQ_sha256_hex(const void *s, size_t n, char hex[65]) {
     unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256(s, n, md);
+    /* The one-shot SHA256() of OpenSSL 3 looks the algorithm up by name in its provider
+     * store at every call (a lock, string compares, a free): a measurable part of a
+     * decision line's cost. The SHA256_* functions hash directly, with the same code
+     * (the CPU's SHA extensions where it has them). OpenSSL 3 marks them deprecated. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    SHA256_CTX c;
+    SHA256_Init(&c);
+    SHA256_Update(&c, s, n);
+    SHA256_Final(md, &c);
+#pragma GCC diagnostic pop
     static const char digits[] = "0123456789abcdef";
     for (int i = 0; i < SHA256_DIGEST_LENGTH; i++) {
         hex[2 * i] = digits[md[i] >> 4];

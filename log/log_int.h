@@ -34,6 +34,7 @@ typedef struct govQ_buf {
 
 GOVQ_HIDDEN void govQ_put(govQ_buf *b, const void *s, size_t n);
 GOVQ_HIDDEN void govQ_puts(govQ_buf *b, const char *s);
+GOVQ_HIDDEN void govQ_u64(govQ_buf *b, uint64_t v);   /* in decimal */
 GOVQ_HIDDEN void govQ_printf(govQ_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s as a JSON string: quotes, escapes, and U+FFFD for bytes that are not UTF-8. */
 GOVQ_HIDDEN void govQ_jstr(govQ_buf *b, const char *s, size_t n);

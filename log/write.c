@@ -115,19 +115,30 @@ static int write_all(govlog *lg, int fd, const char *b, size_t n, uint64_t size,
     return GOVLOG_OK;
 }
 
-/* The line for members m: seq, prev and type first, its digest last, into lg->line. */
-static void compose(govlog *lg, const char *type, const govQ_buf *m) {
-    govQ_buf *b = &lg->line;
-    b->n = 0;
-    b->ok = true;
-    govQ_printf(b, "{\"seq\":%llu,\"prev\":\"%s\",\"type\":\"%s\"", (unsigned long long)lg->seq, lg->head, type);
-    govQ_put(b, m->p ? m->p : "", m->n);
+/* The line for members m: seq, prev and type first, its digest last, appended to b. */
+static void compose_to(govlog *lg, const char *type, const char *m, size_t mn, govQ_buf *b) {
+    size_t start = b->n;
+    govQ_put(b, "{\"seq\":", 7);
+    govQ_u64(b, lg->seq);
+    govQ_put(b, ",\"prev\":\"", 9);
+    govQ_put(b, lg->head, 64);
+    govQ_put(b, "\",\"type\":\"", 10);
+    govQ_puts(b, type);
+    govQ_put(b, "\"", 1);
+    govQ_put(b, m ? m : "", mn);
     if (!b->ok) return;
     char h[65];
-    govQ_sha256_hex(b->p, b->n, h);
+    govQ_sha256_hex(b->p + start, b->n - start, h);
     govQ_puts(b, GOVQ_SUFFIX);
-    govQ_puts(b, h);
+    govQ_put(b, h, 64);
     govQ_puts(b, "\"}\n");
+}
+
+/* The line for members m, into lg->line. */
+static void compose(govlog *lg, const char *type, const govQ_buf *m) {
+    lg->line.n = 0;
+    lg->line.ok = true;
+    compose_to(lg, type, m->p, m->n, &lg->line);
 }
 
 /* Append the composed line to file fd (of length *size); move the head. */
@@ -581,31 +592,37 @@ static int attach_locked(govlog *lg, uint32_t id, gov_vm *vm) {
     return GOVLOG_OK;
 }
 
-static int append_locked(govlog *lg, uint32_t id, const gov_decision *d, const char *dj, size_t djlen,
-                         const void *input, size_t len) {
-    stream *s = find(lg, id);
-    if (!s || !s->attached) return fail(lg, GOVLOG_EMISUSE, "stream %u is not attached (govlog_attach first)", id);
+/* The members of decision d's line (everything after "type" but the digest) into m.
+ * dj/djlen its JSON, or NULL: then it is rendered into dec. Touches nothing of lg but
+ * its options, which never change after open: any thread may call it unlocked. */
+static int decision_members(const govlog *lg, govQ_buf *m, govQ_buf *dec, uint32_t id, const gov_decision *d,
+                            const char *dj, size_t djlen, const void *input, size_t len, char *why, size_t cap) {
     const gov_program *p = gov_decision_program(d);
-    if (strcmp(s->policy_id, gov_program_id(p)) != 0)
-        return fail(lg, GOVLOG_EMISUSE, "stream %u was attached with policy %s, not %s", id, s->policy_id,
-                    gov_program_id(p));
     /* The decision's JSON, as libgov writes it (or as the host already had it written). */
     size_t need = djlen;
     while (!dj) {
-        int jr = gov_decision_json(d, lg->dec.p, lg->dec.cap, &need);
+        int jr = gov_decision_json(d, dec->p, dec->cap, &need);
         if (jr == GOV_OK) {
-            dj = lg->dec.p;
+            dj = dec->p;
             break;
         }
-        if (jr != GOV_ESPACE) return fail(lg, GOVLOG_EDECISION, "gov_decision_json: %s", gov_errstr(jr));
-        char *nb = realloc(lg->dec.p, need + 1);
-        if (!nb) return fail(lg, GOVLOG_ENOMEM, "out of memory (a decision of %zu bytes)", need);
-        lg->dec.p = nb;
-        lg->dec.cap = need + 1;
+        if (jr != GOV_ESPACE) {
+            snprintf(why, cap, "gov_decision_json: %s", gov_errstr(jr));
+            return GOVLOG_EDECISION;
+        }
+        char *nb = realloc(dec->p, need + 1);
+        if (!nb) {
+            snprintf(why, cap, "out of memory (a decision of %zu bytes)", need);
+            return GOVLOG_ENOMEM;
+        }
+        dec->p = nb;
+        dec->cap = need + 1;
     }
-    govQ_buf *m = &lg->members;
-    begin(m);
-    govQ_printf(m, ",\"stream\":%u,\"line\":%llu,\"run_id\":", id, (unsigned long long)gov_decision_line(d));
+    govQ_puts(m, ",\"stream\":");
+    govQ_u64(m, id);
+    govQ_puts(m, ",\"line\":");
+    govQ_u64(m, gov_decision_line(d));
+    govQ_puts(m, ",\"run_id\":");
     size_t rlen;
     const char *rid = gov_decision_run_id(d, &rlen);
     if (rid) govQ_jstr(m, rid, rlen);
@@ -619,15 +636,19 @@ static int append_locked(govlog *lg, uint32_t id, const gov_decision *d, const c
         govQ_time(m, at);
         govQ_puts(m, "\"");
     }
-    govQ_printf(m, ",\"policy_id\":\"%s\",\"version\":", gov_program_id(p));
+    govQ_puts(m, ",\"policy_id\":\"");
+    govQ_puts(m, gov_program_id(p));
+    govQ_puts(m, "\",\"version\":");
     govQ_jstr_or_null(m, gov_program_version(p));
     govQ_puts(m, ",\"stamp\":");
     govQ_jstr_or_null(m, gov_program_stamp(p));
     govQ_puts(m, ",\"input_sha256\":");
     if (input) {
-        char h[65];
-        govQ_sha256_hex(input, len, h);
-        govQ_printf(m, "\"%s\"", h);
+        char h[67];
+        h[0] = '"';
+        govQ_sha256_hex(input, len, h + 1);
+        h[65] = '"';
+        govQ_put(m, h, 66);
         if (lg->opt.log_inputs) {
             if (govQ_utf8_valid(input, len)) {
                 govQ_puts(m, ",\"input\":");
@@ -643,12 +664,197 @@ static int append_locked(govlog *lg, uint32_t id, const gov_decision *d, const c
     }
     govQ_puts(m, ",\"decision\":");
     govQ_put(m, dj, need);
-    int rc = emit(lg, "decision");
+    if (!m->ok) {
+        snprintf(why, cap, "out of memory");
+        return GOVLOG_ENOMEM;
+    }
+    return GOVLOG_OK;
+}
+
+/* Whether stream id is attached with the policy of d (lg locked). */
+static int check_stream(govlog *lg, uint32_t id, const char *policy_id, stream **out) {
+    stream *s = find(lg, id);
+    if (!s || !s->attached) return fail(lg, GOVLOG_EMISUSE, "stream %u is not attached (govlog_attach first)", id);
+    if (strcmp(s->policy_id, policy_id) != 0)
+        return fail(lg, GOVLOG_EMISUSE, "stream %u was attached with policy %s, not %s", id, s->policy_id, policy_id);
+    *out = s;
+    return GOVLOG_OK;
+}
+
+static int append_locked(govlog *lg, uint32_t id, const gov_decision *d, const char *dj, size_t djlen,
+                         const void *input, size_t len) {
+    stream *s;
+    int rc = check_stream(lg, id, gov_program_id(gov_decision_program(d)), &s);
+    if (rc) return rc;
+    begin(&lg->members);
+    char why[200];
+    rc = decision_members(lg, &lg->members, &lg->dec, id, d, dj, djlen, input, len, why, sizeof why);
+    if (rc) return fail(lg, rc, "%s", why);
+    rc = emit(lg, "decision");
     if (rc) return rc;
     s->entries++;
     lg->entries++;
     return GOVLOG_OK;
 }
+
+/* ---------------------------------------------------------------- pending lines */
+
+typedef struct pending_rec {
+    uint32_t stream;
+    char policy_id[33];
+    size_t off, len;            /* its members in the pending buffer */
+} pending_rec;
+
+struct govlog_pending {
+    govQ_buf members;           /* every record's members, one after another */
+    govQ_buf dec;               /* a decision's JSON, when the caller has none */
+    govQ_buf lines;             /* the composed lines, at append time */
+    pending_rec *rec;
+    size_t n, cap;
+    char msg[256];
+};
+
+govlog_pending *govlog_pending_new(void) {
+    govlog_pending *p = calloc(1, sizeof *p);
+    if (p) p->members.ok = p->dec.ok = p->lines.ok = true;
+    return p;
+}
+
+void govlog_pending_free(govlog_pending *p) {
+    if (!p) return;
+    free(p->members.p);
+    free(p->dec.p);
+    free(p->lines.p);
+    free(p->rec);
+    free(p);
+}
+
+size_t govlog_pending_count(const govlog_pending *p) { return p ? p->n : 0; }
+
+static void pending_clear(govlog_pending *p) {
+    p->n = 0;
+    begin(&p->members);
+}
+
+int govlog_pending_add(const govlog *lg, govlog_pending *p, uint32_t stream_id, const gov_decision *d,
+                       const char *json, size_t jlen, const void *input, size_t len) {
+    if (!lg || !p || !d || (!input && len)) return GOVLOG_EMISUSE;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        pending_rec *r = realloc(p->rec, cap * sizeof *r);
+        if (!r) return GOVLOG_ENOMEM;
+        p->rec = r;
+        p->cap = cap;
+    }
+    if (p->n == 0) begin(&p->members);
+    size_t off = p->members.n;
+    int rc = decision_members(lg, &p->members, &p->dec, stream_id, d, json, json ? jlen : 0, input, len, p->msg,
+                              sizeof p->msg);
+    if (rc) {
+        p->members.n = off;
+        p->members.ok = true;
+        return rc;
+    }
+    pending_rec *r = &p->rec[p->n++];
+    r->stream = stream_id;
+    snprintf(r->policy_id, sizeof r->policy_id, "%s", gov_program_id(gov_decision_program(d)));
+    r->off = off;
+    r->len = p->members.n - off;
+    return GOVLOG_OK;
+}
+
+/* Write the lines composed in p->lines, records [first, end) of p: lg's head, seq and
+ * line count were moved past them as they were composed; head/seq/lines are what they
+ * were before. If the write fails, the file is cut back and they are restored. */
+static int pending_write(govlog *lg, govlog_pending *p, const char *head, uint64_t seq, uint64_t lines,
+                         size_t first, size_t end) {
+    if (!p->lines.n) return GOVLOG_OK;
+    int rc = p->lines.ok ? write_all(lg, lg->fd, p->lines.p, p->lines.n, lg->size, lg->path)
+                         : fail(lg, GOVLOG_ENOMEM, "out of memory");
+    if (rc) {
+        memcpy(lg->head, head, 65);
+        lg->seq = seq;
+        lg->lines = lines;
+        return rc;
+    }
+    lg->size += p->lines.n;
+    p->lines.n = 0;
+    for (size_t i = first; i < end; i++) {
+        stream *s = find(lg, p->rec[i].stream);
+        if (s) s->entries++;
+        lg->entries++;
+    }
+    if (lg->opt.sync == GOVLOG_SYNC_LINE && fdatasync(lg->fd) != 0)
+        return fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
+    return GOVLOG_OK;
+}
+
+/* The lines of p's records, chained in their order, appended with one write(2) (more
+ * only where the file rotates between them). */
+static int append_pending_locked(govlog *lg, govlog_pending *p) {
+    if (lg->broken) return fail(lg, GOVLOG_EIO, "an earlier write to '%s' failed; close and reopen the log", lg->path);
+    for (size_t i = 0; i < p->n; i++) {
+        stream *s;
+        int rc = check_stream(lg, p->rec[i].stream, p->rec[i].policy_id, &s);
+        if (rc) return rc;
+    }
+    char head[65];
+    uint64_t seq = lg->seq, lines = lg->lines;
+    size_t first = 0;
+    memcpy(head, lg->head, 65);
+    begin(&p->lines);
+    for (size_t i = 0; i < p->n; i++) {
+        const char *m = p->members.p + p->rec[i].off;
+        size_t mn = p->rec[i].len, at = p->lines.n;
+        compose_to(lg, "decision", m, mn, &p->lines); /* in place: no copy per line */
+        if (!p->lines.ok) break;
+        uint64_t size = lg->size + at;
+        if (lg->opt.max_bytes && size + (p->lines.n - at) > lg->opt.max_bytes && size > lg->header_size &&
+            rotation_clear(lg)) {
+            /* The lines before this one go to the current file, which then rotates. */
+            p->lines.n = at;
+            int rc = pending_write(lg, p, head, seq, lines, first, i);
+            if (!rc) rc = rotate_locked(lg);
+            if (rc) return rc;
+            memcpy(head, lg->head, 65);
+            seq = lg->seq;
+            lines = lg->lines;
+            first = i;
+            at = 0;
+            compose_to(lg, "decision", m, mn, &p->lines); /* a new seq and prev */
+            if (!p->lines.ok) break;
+        }
+        memcpy(lg->head, p->lines.p + p->lines.n - 3 - 64, 64);
+        lg->head[64] = 0;
+        lg->seq++;
+        lg->lines++;
+    }
+    if (!p->lines.ok) {
+        memcpy(lg->head, head, 65);
+        lg->seq = seq;
+        lg->lines = lines;
+        p->lines.n = 0;
+        p->lines.ok = true;
+        return fail(lg, GOVLOG_ENOMEM, "out of memory");
+    }
+    return pending_write(lg, p, head, seq, lines, first, p->n);
+}
+
+int govlog_append_pending(govlog *lg, govlog_pending *p) {
+    if (!lg || !p) return GOVLOG_EMISUSE;
+    if (!p->n) return GOVLOG_OK;
+    if (!p->members.ok) {
+        pending_clear(p);
+        return fail(lg, GOVLOG_ENOMEM, "out of memory");
+    }
+    pthread_mutex_lock(&lg->mu);
+    int rc = append_pending_locked(lg, p);
+    pthread_mutex_unlock(&lg->mu);
+    pending_clear(p);
+    return rc;
+}
+
+const char *govlog_pending_errmsg(const govlog_pending *p) { return p ? p->msg : "no pending lines"; }
 
 static int detach_locked(govlog *lg, uint32_t id, const gov_vm *vm) {
     stream *s = find(lg, id);

@@ -91,3 +91,6 @@ bench-lsp: $(BUILD)/govc
 	@/usr/bin/python3 tests/lsp/bench.py $(BUILD)/govc 10000 40
 # Policy sets: govc run -p A -p B (spec/trace.md §11).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/pset/run.sh"
+# Gate and rule settings per scope (spec/language.md 4.2.1, issue 24.1): values in force,
+# provenance, limits files, govc diff, state across a restart.
+TEST_SUITES += "/usr/bin/python3 tests/scoped/run.py $(BUILD)/govc"

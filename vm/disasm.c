@@ -172,6 +172,7 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
         const govL_gate *g = &p->gate[i];
         govO_printf(&b, "  G%u %s sla ", i, p->str[p->rule[g->rule].name]);
         govO_text(&b, &vm, GOVB_TY_DURATION, (govV_cell){.i = g->sla});
+        if (g->sla_limit != GOVB_NONE) govO_printf(&b, " (L%u %s)", g->sla_limit, p->str[p->limit[g->sla_limit].name]);
         govO_printf(&b, " on timeout %s", timeouts[g->timeout]);
         if (g->timeout == GOVB_TIMEOUT_ESCALATE) govO_printf(&b, " E%u(%s)", g->chain, p->str[p->esc[g->chain].name]);
         govO_printf(&b, " capacity %u slots %u..%u approvers", g->capacity, g->slot0, g->slot0 + g->capacity);

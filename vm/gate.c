@@ -438,12 +438,20 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             d->verdict = GOV_BLOCK;
             vm->base = GOV_BLOCK;
         } else if (found == GOVB_NONE) {
+            /* An SLA that is a limit: the value in force for this record (§4.2.1). */
+            int64_t sla = gd->sla;
+            uint32_t sla_ovr = GOVB_NONE;
+            if (gd->sla_limit != GOVB_NONE) {
+                govV_resolve(vm);
+                sla = vm->lcache[gd->sla_limit].v.i;
+                sla_ovr = vm->lcache[gd->sla_limit].ovr;
+            }
             uint32_t slot = gd->slot0 + free_at;
             govV_pgate *pg = &vm->pg[slot];
             memset(pg, 0, sizeof *pg);
             pg->id = id;
             pg->opened = t;
-            pg->deadline = sat_add(t, gd->sla);
+            pg->deadline = sat_add(t, sla);
             pg->gate = g;
             pg->used = 1;
             pg->keylen = n;
@@ -459,6 +467,7 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             a->gate = g, a->rule = ri, a->finding = f, a->id = id, a->deadline = pg->deadline;
             a->severity = p->rule[ri].severity, a->verdict = GOV_REVIEW;
             a->quorum = gd->quorum;
+            GOVV_SLA_OVR(a) = sla_ovr;
             set_key(vm, a, slot, pg->key, pg->keylen);
             if (req && govV_keep_key(vm, req, rn, &a->roff)) a->rlen = rn;
         }

@@ -438,6 +438,12 @@ GOV_API uint64_t gov_vm_match_steps(const gov_vm *vm);
  * project, workflow or agent is not run, as it cannot fire), every rule of the kind when
  * a trace is asked for. The tests read it to show what the rule index leaves out. */
 GOV_API uint64_t gov_vm_rules_run(const gov_vm *vm);
+/* Limit resolutions since gov_vm_init: one per record (or gov_vm_limit_value call) whose
+ * scopes matched any scope block; *cached (if not NULL) gets how many of them were taken
+ * from the VM's cache of resolved chains (spec/language.md §5, "Resolution in the
+ * VM") instead of walking the
+ * overrides. The tests read it to show the cache is used; decisions do not depend on it. */
+GOV_API uint64_t gov_vm_limit_resolutions(const gov_vm *vm, uint64_t *cached);
 
 /* ---------------------------------------------------------------- 4c. save and restore */
 

@@ -118,7 +118,10 @@
                                  agent, zone, days, start, zero, from_lo, from_hi,
                                  until_lo, until_hi, dur_lo, dur_hi}, rule ascending:
                                  silences and maintenance windows (GOVB_SIL_*)       */ \
-    X(39, INHIBITS,   8,  0) /* {target, inhibitor}, (target, inhibitor) strictly
+    X(39, GATESCOPE, 16,  0) /* {gate, sla, approvers, timeout} (LIMITS indices or NONE),
+                                 gate ascending: a gate's settings that scopes set
+                                 (spec/language.md §4.2.1)                          */ \
+    X(40, INHIBITS,   8,  0) /* {target, inhibitor}, (target, inhibitor) strictly
                                  ascending, inhibitor < target, same record kind, no
                                  gate: inhibition (spec/language.md §4.10)           */
 
@@ -139,7 +142,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 39
+    GOVB_S_MAX = 40
 };
 
 /* SETS: one entry per set value the program holds (an allowlist's or denylist's default

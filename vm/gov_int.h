@@ -123,6 +123,7 @@ typedef struct govL_gate {
     uint32_t slot0;             /* first slot in the VM's gate table */
     uint32_t quorum;            /* distinct approvals it needs (GATEAPPROVAL; 1 without) */
     uint32_t requester;         /* the register naming the run's requester, or GOVB_NONE */
+    uint32_t sla_limit;         /* GATESCOPE: the limit its SLA is, resolved when it opens, or NONE */
 } govL_gate;
 
 typedef struct govL_esc {
@@ -341,6 +342,8 @@ struct gov_program {
     uint32_t max_regs, max_rules, max_actions, max_fields;
     char id[33];
     void *block;                /* the one allocation holding all of the above */
+    /* Built after loading, each in its own allocation (json.c, out.c): */
+    struct govJ_schema *jschema; /* the records' member names hashed, for the one-pass decoder */
 };
 
 /* ---------------------------------------------------------------- the VM */
@@ -424,6 +427,9 @@ typedef struct govV_action {
     uint64_t mask;
     uint32_t approvals, quorum, roff, rlen;
 } govV_action;
+/* gate_open of a gate whose SLA is a limit (GATESCOPE) names the override in force, or
+ * NONE for the default, in step (which only escalation steps use otherwise). */
+#define GOVV_SLA_OVR(a) ((a)->step)
 /* A notification of a rule with NOTIFYCFG (notify.c) reuses two members gates use:
  * approvals holds how many findings it covers (GOVV_GROUPED: 1 for notify_held, 0 for
  * every other notification), and deadline when the first of them came (notify) or until
@@ -515,6 +521,15 @@ typedef struct govV_kcache { uint32_t epoch, off; } govV_kcache;
 enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TICK };
 
 typedef struct govV_lcache { govV_cell v; uint32_t ovr; } govV_lcache;
+
+/* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, most specific
+ * first) -> the limits it resolves to. Limits are static per program, so the same chain
+ * always resolves the same way and nothing invalidates an entry; a chain longer than
+ * GOVV_RCHAIN is resolved every time. Two ways per set; the entries are in the arena. */
+#define GOVV_RCHAIN 8           /* scopes in a cached chain */
+#define GOVV_RCACHE_MAX 256     /* entries at most */
+#define GOVV_RCACHE_BYTES (1u << 20) /* limit vectors of the cache at most */
+typedef struct govV_rkey { uint32_t hash, n, s[GOVV_RCHAIN]; } govV_rkey;
 
 /* A bounded writer into a caller's buffer that keeps counting past the end. */
 typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
@@ -717,8 +732,16 @@ struct gov_vm {
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
     uint64_t *mtab; uint32_t mtab_cap;      /* the record's member names, hashed (json.c);
                                                a power of two >= 2 x caps[FIELDS] */
-    govV_lcache *lcache;        /* nlimit: the limits resolved for the record, when match_epoch is epoch */
-    govV_lcache *ldflt;         /* nlimit: every limit at its default, copied into lcache first */
+    govV_lcache *lcache;        /* nlimit: the limits resolved for the record, when match_epoch is epoch:
+                                   ldflt, a cache entry's vector or lwork (read only) */
+    govV_lcache *ldflt;         /* nlimit: every limit at its default (a record matching no scope) */
+    govV_lcache *lwork;         /* nlimit: a chain the cache does not hold, resolved */
+    govV_lcache *rvec;          /* rc_n x rstride: the cached chains' limits */
+    govV_rkey *rkey;            /* rc_n: their chains; way w of set i is entry 2i + w */
+    uint8_t *rmru;              /* rc_n / 2: the way of each set used last */
+    uint32_t rc_n, rstride;     /* entries (0: no cache), limits per vector */
+    uint32_t slevels;           /* bit lv: some scope block is of level lv */
+    uint64_t rc_hits, rc_misses; /* resolutions from the cache, and resolved afresh */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */
     uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, most specific
                                            first, then room to gather them */
@@ -928,6 +951,9 @@ GOV_HIDDEN size_t govK_load(govK_table *t, uint32_t cap, const unsigned char *b)
 /* json.c */
 #define GOVJ_EVENT (-1)         /* govJ_decode: the line is an event, parsed into vm->evt */
 GOV_HIDDEN int govJ_decode(gov_vm *vm, const char *js, size_t len);
+GOV_HIDDEN int govJ_schema_build(gov_program *p);  /* at load: GOV_OK or GOV_ENOMEM */
+GOV_HIDDEN void govJ_schema_free(gov_program *p); /* tests: without it, every line takes the full path */
+GOV_HIDDEN int govJ_decode_fast(gov_vm *vm, const char *js, size_t len); /* tests: 1 if the one-pass decoder took it */
 /* gov_record_partition for a partition key level (vm/partition.c); fuzz_govd compares
  * it with govd's own key reader. */
 GOV_HIDDEN int govP_record_partition(int part, const char *json, size_t len, uint32_t n, uint32_t *out);

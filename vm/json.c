@@ -113,6 +113,50 @@ static size_t quote_or_escape(const char *s, size_t i, size_t n) {
     return i;
 }
 
+/* The escape at s[*i] (a backslash; n bytes in all) decoded as UTF-8 into b: its
+ * length, with *i moved past it, or 0 if it is not a valid JSON escape (a lone or
+ * reversed surrogate included). */
+static size_t escape(const char *s, size_t n, size_t *ip, unsigned char b[4]) {
+    size_t i = *ip;
+    if (i + 1 >= n) return 0;
+    char e = s[i + 1];
+    i += 2;
+    uint32_t cp, lo;
+    switch (e) {
+    case '"': cp = '"'; break;
+    case '\\': cp = '\\'; break;
+    case '/': cp = '/'; break;
+    case 'b': cp = '\b'; break;
+    case 'f': cp = '\f'; break;
+    case 'n': cp = '\n'; break;
+    case 'r': cp = '\r'; break;
+    case 't': cp = '\t'; break;
+    case 'u':
+        if (!hex4(s, n, i, &cp)) return 0;
+        i += 4;
+        if (cp >= 0xDC00 && cp <= 0xDFFF) return 0;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (i + 2 > n || s[i] != '\\' || s[i + 1] != 'u' || !hex4(s, n, i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                return 0;
+            i += 6;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        break;
+    default: return 0;
+    }
+    *ip = i;
+    if (cp < 0x80) { b[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) { b[0] = (unsigned char)(0xC0 | cp >> 6); b[1] = (unsigned char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        b[0] = (unsigned char)(0xE0 | cp >> 12); b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    b[0] = (unsigned char)(0xF0 | cp >> 18); b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)); b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
 /* Decode the body of a JSON string (between the quotes). dst NULL: validate and count.
  * Returns the decoded length, or (size_t)-1 if malformed. */
 static size_t jstring(const char *s, size_t n, char *dst) {
@@ -136,49 +180,11 @@ static size_t jstring(const char *s, size_t n, char *dst) {
             i += k;
             continue;
         }
-        if (i + 1 >= n) return (size_t)-1;
-        char e = s[i + 1], r;
-        i += 2;
-        switch (e) {
-        case '"': r = '"'; break;
-        case '\\': r = '\\'; break;
-        case '/': r = '/'; break;
-        case 'b': r = '\b'; break;
-        case 'f': r = '\f'; break;
-        case 'n': r = '\n'; break;
-        case 'r': r = '\r'; break;
-        case 't': r = '\t'; break;
-        case 'u': {
-            uint32_t cp, lo;
-            if (!hex4(s, n, i, &cp)) return (size_t)-1;
-            i += 4;
-            if (cp >= 0xDC00 && cp <= 0xDFFF) return (size_t)-1;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (i + 2 > n || s[i] != '\\' || s[i + 1] != 'u' || !hex4(s, n, i + 2, &lo) || lo < 0xDC00 ||
-                    lo > 0xDFFF)
-                    return (size_t)-1;
-                i += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            }
-            unsigned char b[4];
-            size_t k;
-            if (cp < 0x80) { b[0] = (unsigned char)cp; k = 1; }
-            else if (cp < 0x800) { b[0] = (unsigned char)(0xC0 | cp >> 6); b[1] = (unsigned char)(0x80 | (cp & 0x3F)); k = 2; }
-            else if (cp < 0x10000) {
-                b[0] = (unsigned char)(0xE0 | cp >> 12); b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-                b[2] = (unsigned char)(0x80 | (cp & 0x3F)); k = 3;
-            } else {
-                b[0] = (unsigned char)(0xF0 | cp >> 18); b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-                b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)); b[3] = (unsigned char)(0x80 | (cp & 0x3F)); k = 4;
-            }
-            if (dst) memcpy(dst + o, b, k);
-            o += k;
-            continue;
-        }
-        default: return (size_t)-1;
-        }
-        if (dst) dst[o] = r;
-        o++;
+        unsigned char b[4];
+        size_t k = escape(s, n, &i, b);
+        if (!k) return (size_t)-1;
+        if (dst) memcpy(dst + o, b, k);
+        o += k;
     }
     return o;
 }
@@ -326,9 +332,8 @@ static int dec_to_int(const govJ_dec *d, uint64_t scale, int exact, int64_t *out
     return 1;
 }
 
-int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit, govV_cell *out, const char **why) {
-    govJ_dec d;
-    if (!scan_number(s, n, &d)) { *why = "not a number"; return 0; }
+/* A parsed number as a field of this type and unit, as govJ_number. */
+static int dec_to_cell(govJ_dec d, uint32_t type, uint32_t unit, govV_cell *out, const char **why) {
     if (govL_class(type) == GOVV_CF) {
         /* A percentage is scaled in its digits, then converted once: 33.3 percent is the
          * double nearest 0.333, as the literal 33.3% is (spec/trace.md §1). */
@@ -344,6 +349,12 @@ int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit, govV_cell
     }
     int exact = type == GOVB_TY_INT;
     return dec_to_int(&d, unit_scale(unit), exact, &out->i, why);
+}
+
+int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit, govV_cell *out, const char **why) {
+    govJ_dec d;
+    if (!scan_number(s, n, &d)) { *why = "not a number"; return 0; }
+    return dec_to_cell(d, type, unit, out, why);
 }
 
 /* A JSON number times scale, exactly: the limits file's literals (limits.c) must be a
@@ -436,6 +447,44 @@ static int efield(gov_vm *vm, const govL_field *f, const char *why) {
     return govV_fail(vm, GOV_EFIELD, "field '%s' (\"%s\"): %s", p->str[f->name], p->str[f->key], why);
 }
 
+/* A string-valued field (string, id, severity, verdict, RFC 3339 time) from its decoded
+ * text at dst (in scratch, at scratch_n) into r: NULL, or why not. A string stays where
+ * it is, and scratch_n moves past it. */
+static const char *set_text(gov_vm *vm, const govL_field *f, govV_cell *r, const char *dst, size_t len) {
+    if (govL_class(f->type) == GOVV_CS) {
+        r->u = GOVV_SCRATCH | GOVV_STR(vm->scratch_n, len);
+        vm->scratch_n += (uint32_t)len;
+        return NULL;
+    }
+    if (f->type == GOVB_TY_TIME) return govJ_time(dst, len, &r->i) ? NULL : "expected an RFC 3339 time with a zone";
+    static const char *const sev[] = {"info", "warning", "critical"};
+    static const char *const verd[] = {"allow", "warn", "review", "pause", "block"};
+    const char *const *names = f->type == GOVB_TY_SEVERITY ? sev : verd;
+    int count = f->type == GOVB_TY_SEVERITY ? 3 : 5;
+    for (int i = 0; i < count; i++)
+        if (is_prim(dst, len, names[i])) { r->i = i; return NULL; }
+    return f->type == GOVB_TY_SEVERITY ? "not a severity" : "not a verdict";
+}
+
+/* Whether a field takes a JSON string (set_text), as opposed to a primitive or a list. */
+static int text_field(const govL_field *f) {
+    return govL_class(f->type) == GOVV_CS || f->type == GOVB_TY_SEVERITY || f->type == GOVB_TY_VERDICT ||
+           (f->type == GOVB_TY_TIME && f->unit == GOVB_U_RFC3339);
+}
+
+/* A field that takes a primitive (a number or true/false) from its text s[0..n): NULL,
+ * or why not. */
+static const char *set_prim(const govL_field *f, govV_cell *r, const char *s, size_t n) {
+    const char *why = NULL;
+    if (f->type == GOVB_TY_BOOL) {
+        if (is_prim(s, n, "true")) r->i = 1;
+        else if (is_prim(s, n, "false")) r->i = 0;
+        else return "expected true or false";
+        return NULL;
+    }
+    return govJ_number(s, n, f->type, f->unit, r, &why) ? NULL : why;
+}
+
 /* Convert one member's value into register slot. */
 static int set_field(gov_vm *vm, const govL_field *f, uint32_t slot, const char *js, const govJ_tok *v) {
     const char *s = js + v->start;
@@ -467,38 +516,17 @@ static int set_field(gov_vm *vm, const govL_field *f, uint32_t slot, const char 
         r->u = GOVV_SCRATCH | GOVV_STR(start, vm->scratch_n - start);
         return GOV_OK;
     }
-    if (cls == GOVV_CS || f->type == GOVB_TY_SEVERITY || f->type == GOVB_TY_VERDICT ||
-        (f->type == GOVB_TY_TIME && f->unit == GOVB_U_RFC3339)) {
+    if (text_field(f)) {
         if (v->type != TK_STRING) return efield(vm, f, "expected a string");
         /* Decode into scratch (the length was checked against the caps already). */
         char *dst = vm->scratch + vm->scratch_n;
         size_t len = jstring(s, n, dst);
-        if (cls == GOVV_CS) {
-            r->u = GOVV_SCRATCH | GOVV_STR(vm->scratch_n, len);
-            vm->scratch_n += (uint32_t)len;
-            return GOV_OK;
-        }
-        if (f->type == GOVB_TY_TIME) {
-            if (!govJ_time(dst, len, &r->i)) return efield(vm, f, "expected an RFC 3339 time with a zone");
-            return GOV_OK;
-        }
-        static const char *const sev[] = {"info", "warning", "critical"};
-        static const char *const verd[] = {"allow", "warn", "review", "pause", "block"};
-        const char *const *names = f->type == GOVB_TY_SEVERITY ? sev : verd;
-        int count = f->type == GOVB_TY_SEVERITY ? 3 : 5;
-        for (int i = 0; i < count; i++)
-            if (is_prim(dst, len, names[i])) { r->i = i; return GOV_OK; }
-        return efield(vm, f, f->type == GOVB_TY_SEVERITY ? "not a severity" : "not a verdict");
+        why = set_text(vm, f, r, dst, len);
+        return why ? efield(vm, f, why) : GOV_OK;
     }
     if (v->type != TK_PRIMITIVE) return efield(vm, f, f->type == GOVB_TY_BOOL ? "expected true or false" : "expected a number");
-    if (f->type == GOVB_TY_BOOL) {
-        if (is_prim(s, n, "true")) r->i = 1;
-        else if (is_prim(s, n, "false")) r->i = 0;
-        else return efield(vm, f, "expected true or false");
-        return GOV_OK;
-    }
-    if (!govJ_number(s, n, f->type, f->unit, r, &why)) return efield(vm, f, why);
-    return GOV_OK;
+    why = set_prim(f, r, s, n);
+    return why ? efield(vm, f, why) : GOV_OK;
 }
 
 /* Check the line's JSON syntax strictly and tokenise it, in one pass: at most maxtok
@@ -672,7 +700,389 @@ static int event(gov_vm *vm, const char *js, const govJ_tok *tk, int ntok, int t
     return GOVJ_EVENT;
 }
 
+/* ---------------------------------------------------------------- the one-pass decoder */
+
+/* The common line (an object of plain-named members whose values are strings, numbers,
+ * true, false, null, or a list field's array of strings) is decoded in one pass, straight
+ * into the registers, by fast_decode; any other line, and every line with something
+ * wrong in it, goes to the full path below (tokenise, validate, decode), which alone
+ * reports errors. So the fast path only has to be right on the lines it accepts: it
+ * accepts a line only if the full path would accept it with the same registers, and
+ * what a bad line gets is the full path's error, byte for byte, whatever the fast path
+ * saw first. It writes nothing the full path does not reset (gov_record_begin: scratch,
+ * present, registers), and calls nothing that records an error. */
+
+/* The schema of a program's records: every field of every kind in one hash table keyed
+ * by (kind, member name), and per kind whether the fast path takes its records (every
+ * member name printable ASCII without '"' or backslash, so a line names it only in
+ * plain bytes; none named "kind" or "type", which the full path also reads as the
+ * record kind and the event type). Built at load, read only afterwards. */
+struct govJ_schema {
+    uint32_t mask;
+    uint32_t *slot; /* mask + 1 entries: 1 + the field's index in p->field; 0 empty */
+    uint8_t *fast;  /* per kind */
+    uint8_t *how;   /* per field: what its value is read as (HOW_*) */
+};
+enum { HOW_STRING = 1, HOW_TEXT, HOW_LIST, HOW_BOOL, HOW_NUMBER };
+
+/* A member name's hash, from its length and its first and last eight bytes (zero-padded,
+ * in the host's byte order: the table is built and read on the same machine). */
+static uint32_t name_hash(uint32_t kind, const char *s, size_t n) {
+    uint64_t a = 0, b = 0;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else {
+        memcpy(&a, s, n);
+    }
+    uint64_t h = (a ^ n) * UINT64_C(0x9E3779B97F4A7C15) + (b ^ kind) * UINT64_C(0xC2B2AE3D27D4EB4F);
+    return (uint32_t)(h >> 32 ^ h);
+}
+
+int govJ_schema_build(gov_program *p) {
+    size_t hsize = 16;
+    while (hsize < 2 * (size_t)p->nfield + 2) hsize <<= 1;
+    struct govJ_schema *sc = calloc(1, sizeof *sc + hsize * sizeof(uint32_t) + p->nkind + p->nfield + 1);
+    if (!sc) return GOV_ENOMEM;
+    sc->slot = (uint32_t *)(void *)(sc + 1);
+    sc->fast = (uint8_t *)(sc->slot + hsize);
+    sc->how = sc->fast + p->nkind;
+    for (uint32_t fi = 0; fi < p->nfield; fi++) {
+        const govL_field *f = &p->field[fi];
+        sc->how[fi] = govL_class(f->type) == GOVV_CS ? HOW_STRING : text_field(f) ? HOW_TEXT
+                    : govL_class(f->type) == GOVV_CLIST ? HOW_LIST : f->type == GOVB_TY_BOOL ? HOW_BOOL : HOW_NUMBER;
+    }
+    sc->mask = (uint32_t)(hsize - 1);
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        const govL_kind *kd = &p->kind[k];
+        int fast = 1;
+        for (uint32_t i = 0; i < kd->nfields; i++) {
+            uint32_t fi = kd->first_field + i;
+            const char *key = p->str[p->field[fi].key];
+            size_t n = p->strlen_[p->field[fi].key];
+            for (size_t j = 0; j < n; j++)
+                if ((unsigned char)key[j] < 0x20 || (unsigned char)key[j] >= 0x80 || key[j] == '"' || key[j] == '\\')
+                    fast = 0;
+            if (is_prim(key, n, "kind") || is_prim(key, n, "type")) fast = 0;
+            uint32_t h = name_hash(k, key, n) & sc->mask;
+            while (sc->slot[h]) h = (h + 1) & sc->mask;
+            sc->slot[h] = fi + 1;
+        }
+        sc->fast[k] = (uint8_t)fast;
+    }
+    p->jschema = sc;
+    return GOV_OK;
+}
+
+void govJ_schema_free(gov_program *p) {
+    free(p->jschema);
+    p->jschema = NULL;
+}
+
+#define SLOW 1 /* fast_decode: the line goes to the full path */
+
+static inline __attribute__((always_inline)) size_t skip_ws(const char *js, size_t i, size_t len) {
+    if (i < len && (unsigned char)js[i] > ' ') return i; /* the usual case: none */
+    while (i < len && (js[i] == ' ' || js[i] == '\t' || js[i] == '\r' || js[i] == '\n')) i++;
+    return i;
+}
+
+/* The end of the run of printable ASCII other than '"' and backslash from i (at most n). */
+static size_t text_run(const char *s, size_t i, size_t n) {
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        uint64_t m = HAS_CTL_OR_HIGH(v) | HAS_ZERO(v ^ (0x5C * ONES)) | HAS_ZERO(v ^ (0x22 * ONES));
+        if (m) FIRST_FLAGGED(i, m);
+    }
+    while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '\\' && s[i] != '"') i++;
+    return i;
+}
+
+/* The JSON string whose body begins at i (past its opening quote), decoded into dst
+ * (NULL: checked only): its decoded length, *end at its closing quote; or (size_t)-1 if
+ * it is unterminated or malformed. Escapes never consume a bare '"' and a UTF-8
+ * sequence never spans one, so the string ends where the tokeniser ends it. */
+static size_t scan_string(const char *js, size_t i, size_t len, char *dst, size_t *end) {
+    size_t o = 0;
+    for (;;) {
+        size_t j = text_run(js, i, len);
+        if (dst) memcpy(dst + o, js + i, j - i);
+        o += j - i;
+        i = j;
+        if (i >= len) return (size_t)-1;
+        unsigned char c = (unsigned char)js[i], b[4];
+        size_t k;
+        if (c == '"') {
+            *end = i;
+            return o;
+        }
+        if (c < 0x20) return (size_t)-1;
+        if (c == '\\') {
+            if (!(k = escape(js, len, &i, b))) return (size_t)-1;
+            if (dst) memcpy(dst + o, b, k);
+        } else {
+            if (!(k = govJ_utf8_seq((const unsigned char *)js + i, len - i))) return (size_t)-1;
+            if (dst) memcpy(dst + o, js + i, k);
+            i += k;
+        }
+        o += k;
+    }
+}
+
+/* The end of a primitive beginning at i: the next byte that ends one in tokenise. */
+static size_t prim_end(const char *js, size_t i, size_t len) {
+    for (; i < len; i++) {
+        char c = js[i];
+        if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' ||
+            c == '"' || c == '{' || c == '[')
+            break;
+    }
+    return i;
+}
+
+/* The plain string value at i (its opening quote) equal to name? *end past it. */
+static int plain_value_is(const char *js, size_t i, size_t len, const char *name, size_t n, size_t *end) {
+    if (i >= len || js[i] != '"') return 0;
+    size_t e = text_run(js, i + 1, len);
+    if (e >= len || js[e] != '"' || e - i - 1 != n || memcmp(js + i + 1, name, n) != 0) return 0;
+    *end = e + 1;
+    return 1;
+}
+
+/* A member of no field: a string, number, true, false or null (nested values go to the
+ * full path), checked and skipped. The end past it, or 0. */
+static size_t skip_value(const char *js, size_t i, size_t len, uint32_t maxstr) {
+    if (js[i] == '"') {
+        size_t e, dl = scan_string(js, i + 1, len, NULL, &e);
+        return dl == (size_t)-1 || dl > maxstr ? 0 : e + 1;
+    }
+    if (js[i] == '{' || js[i] == '[') return 0;
+    size_t e = prim_end(js, i, len), n = e - i;
+    govJ_dec d;
+    if (!is_prim(js + i, n, "true") && !is_prim(js + i, n, "false") && !is_prim(js + i, n, "null") &&
+        !scan_number(js + i, n, &d))
+        return 0;
+    return e;
+}
+
+/* A number at i of at most 19 digits and no exponent, read as scan_number reads it (the
+ * same m, ndig, e), ended by a byte that ends a member's value: 1 with *end past it; 0
+ * for anything else, which the general path (prim_end, scan_number) then reads. */
+static int quick_number(const char *js, size_t i, size_t len, govJ_dec *d, size_t *end) {
+    memset(d, 0, sizeof *d);
+    if (i < len && js[i] == '-') d->neg = 1, i++;
+    if (i >= len) return 0;
+    size_t st = i;
+    uint64_t m = 0;
+    int ndig = 0;
+    if (js[i] == '0') {
+        i++;
+    } else {
+        for (; i < len && (unsigned)(js[i] - '0') <= 9; i++) m = m * 10 + (uint64_t)(js[i] - '0'), ndig++;
+        if (i == st) return 0;
+    }
+    size_t digits = i - st;
+    if (i < len && js[i] == '.') {
+        size_t fs = ++i;
+        for (; i < len && (unsigned)(js[i] - '0') <= 9; i++) {
+            m = m * 10 + (uint64_t)(js[i] - '0');
+            ndig += m != 0; /* leading zeros of 0.00x are not significant */
+        }
+        if (i == fs) return 0;
+        digits += i - fs;
+        d->frac = 1;
+        d->e = -(int64_t)(i - fs);
+    }
+    if (digits > 19 || i >= len) return 0;
+    char c = js[i];
+    if (c != ',' && c != '}' && c != ' ' && c != '\t' && c != '\r' && c != '\n') return 0;
+    d->m = m;
+    d->ndig = ndig;
+    *end = i;
+    return 1;
+}
+
+static int fast_decode(gov_vm *vm, const char *js, size_t len) {
+    const gov_program *p = vm->p;
+    const struct govJ_schema *sc = p->jschema;
+    const uint32_t *lim = vm->limits;
+    uint32_t maxtok = lim[GOV_LIMIT_TOKENS] < vm->ntokens_cap ? lim[GOV_LIMIT_TOKENS] : vm->ntokens_cap;
+    uint32_t maxstr = lim[GOV_LIMIT_STRING_LENGTH], maxf = lim[GOV_LIMIT_FIELDS];
+    if (!sc || p->nkind == 0 || len > lim[GOV_LIMIT_LINE_LENGTH]) return SLOW;
+    size_t i = skip_ws(js, 0, len);
+    if (i >= len || js[i] != '{') return SLOW;
+    i = skip_ws(js, i + 1, len);
+    const govL_kind *k = NULL;
+    uint32_t kind = 0, members = 0, ntok = 1, guess = 0, nunk = 0;
+    uint32_t unk[16][2]; /* names of members of no field: where, how long */
+    int have_kind = 0, nulls = 0;
+    if (p->nkind == 1) {
+        if (!sc->fast[0]) return SLOW;
+        gov_record_begin(vm, 0);
+        k = &p->kind[0];
+    }
+    if (i < len && js[i] == '}') {
+        if (!k) return SLOW;
+        i++;
+    } else {
+        for (;;) {
+            /* The name: plain bytes only (an escape, a control or non-ASCII byte: full path).
+             * Usually the field after the last one matched, compared in place. */
+            if (i >= len || js[i] != '"') return SLOW;
+            size_t ks = i + 1, ke, kn;
+            const govL_field *f = NULL;
+            uint32_t fi = 0;
+            if (k && guess < k->nfields) {
+                const govL_field *g = &p->field[k->first_field + guess];
+                size_t gn = p->strlen_[g->key];
+                if (ks + gn < len && js[ks + gn] == '"' && memcmp(js + ks, p->str[g->key], gn) == 0)
+                    f = g, fi = guess;
+            }
+            ke = f ? ks + p->strlen_[f->key] : text_run(js, ks, len);
+            kn = ke - ks;
+            if (ke >= len || js[ke] != '"' || kn > maxstr) return SLOW;
+            const char *key = js + ks;
+            i = skip_ws(js, ke + 1, len);
+            if (i >= len || js[i] != ':') return SLOW;
+            i = skip_ws(js, i + 1, len);
+            if (i >= len || ++members > maxf) return SLOW;
+            ntok += 2;
+            if (!k) {
+                /* Several kinds: the first member must name the record's. */
+                if (!is_prim(key, kn, "kind")) return SLOW;
+                for (kind = 0; kind < p->nkind; kind++) {
+                    uint32_t nm = p->kind[kind].name;
+                    if (plain_value_is(js, i, len, p->str[nm], p->strlen_[nm], &i)) break;
+                }
+                if (kind == p->nkind || !sc->fast[kind] || p->strlen_[p->kind[kind].name] > maxstr) return SLOW;
+                gov_record_begin(vm, (int)kind);
+                k = &p->kind[kind];
+                have_kind = 1;
+                goto next;
+            }
+            /* Else the field through the hash table. */
+            if (!f) {
+                for (uint32_t h = name_hash(kind, key, kn) & sc->mask; sc->slot[h]; h = (h + 1) & sc->mask) {
+                    uint32_t x = sc->slot[h] - 1;
+                    const govL_field *g = &p->field[x];
+                    if (x - k->first_field < k->nfields && p->strlen_[g->key] == kn && memcmp(p->str[g->key], key, kn) == 0) {
+                        f = g;
+                        fi = x - k->first_field;
+                        break;
+                    }
+                }
+            }
+            if (!f) {
+                if (is_prim(key, kn, "type")) return SLOW; /* an event, or "type":"record" */
+                if (is_prim(key, kn, "kind")) {
+                    uint32_t nm = k->name;
+                    if (have_kind || !plain_value_is(js, i, len, p->str[nm], p->strlen_[nm], &i) ||
+                        p->strlen_[nm] > maxstr)
+                        return SLOW;
+                    have_kind = 1;
+                    goto next;
+                }
+                /* A member of no field: its name must not repeat, its value must be valid. */
+                for (uint32_t u = 0; u < nunk; u++)
+                    if (unk[u][1] == kn && memcmp(js + unk[u][0], key, kn) == 0) return SLOW;
+                if (nunk == 16) return SLOW;
+                unk[nunk][0] = (uint32_t)ks;
+                unk[nunk++][1] = (uint32_t)kn;
+                if (!(i = skip_value(js, i, len, maxstr))) return SLOW;
+                goto next;
+            }
+            guess = fi + 1;
+            if (vm->present[fi]) return SLOW; /* given twice */
+            govV_cell *r = &vm->reg[fi];
+            int how = sc->how[k->first_field + fi];
+            if (js[i] == '"') {
+                if (how != HOW_STRING && how != HOW_TEXT) return SLOW;
+                char *dst = vm->scratch + vm->scratch_n;
+                size_t e, dl = scan_string(js, i + 1, len, dst, &e);
+                if (dl == (size_t)-1 || dl > maxstr) return SLOW;
+                if (how == HOW_STRING) {
+                    r->u = GOVV_SCRATCH | GOVV_STR(vm->scratch_n, dl);
+                    vm->scratch_n += (uint32_t)dl;
+                } else if (set_text(vm, f, r, dst, dl)) {
+                    return SLOW;
+                }
+                i = e + 1;
+                vm->present[fi] = 1;
+            } else if (js[i] == '[') {
+                /* A list of strings, each decoded into scratch and ended by a NUL. */
+                if (how != HOW_LIST || lim[GOV_LIMIT_NESTING] < 2) return SLOW;
+                uint32_t start = vm->scratch_n;
+                i = skip_ws(js, i + 1, len);
+                if (i < len && js[i] == ']') {
+                    i++;
+                } else {
+                    for (;;) {
+                        if (i >= len || js[i] != '"') return SLOW;
+                        char *dst = vm->scratch + vm->scratch_n;
+                        size_t e, dl = scan_string(js, i + 1, len, dst, &e);
+                        if (dl == (size_t)-1 || dl > maxstr || memchr(dst, 0, dl)) return SLOW;
+                        dst[dl] = 0;
+                        vm->scratch_n += (uint32_t)dl + 1;
+                        ntok++;
+                        i = skip_ws(js, e + 1, len);
+                        if (i < len && js[i] == ',') {
+                            i = skip_ws(js, i + 1, len);
+                            continue;
+                        }
+                        if (i < len && js[i] == ']') break;
+                        return SLOW;
+                    }
+                    i++;
+                }
+                r->u = GOVV_SCRATCH | GOVV_STR(start, vm->scratch_n - start);
+                vm->present[fi] = 1;
+            } else {
+                govJ_dec d;
+                size_t e;
+                const char *why = NULL;
+                if (js[i] == '{') return SLOW;
+                if (how == HOW_NUMBER && quick_number(js, i, len, &d, &e)) {
+                    if (!dec_to_cell(d, f->type, f->unit, r, &why)) return SLOW;
+                    vm->present[fi] = 1;
+                } else if (e = prim_end(js, i, len), is_prim(js + i, e - i, "null")) {
+                    vm->present[fi] = 2; /* absent, but named: a second one is a duplicate */
+                    nulls = 1;
+                } else {
+                    if ((how != HOW_NUMBER && how != HOW_BOOL) || set_prim(f, r, js + i, e - i)) return SLOW;
+                    vm->present[fi] = 1;
+                }
+                i = e;
+            }
+        next:
+            i = skip_ws(js, i, len);
+            if (i < len && js[i] == ',') {
+                i = skip_ws(js, i + 1, len);
+                continue;
+            }
+            if (i < len && js[i] == '}') break;
+            return SLOW;
+        }
+        i++;
+    }
+    if (skip_ws(js, i, len) != len || ntok > maxtok) return SLOW;
+    if (nulls)
+        for (uint32_t f = 0; f < k->nfields; f++)
+            if (vm->present[f] == 2) vm->present[f] = 0;
+    return GOV_OK;
+}
+
+/* For tests: whether the one-pass decoder takes the line (it is then decoded, as by
+ * gov_record_begin and the gov_set_* calls). */
+int govJ_decode_fast(gov_vm *vm, const char *js, size_t len) {
+    if (fast_decode(vm, js, len) == GOV_OK) return 1;
+    vm->in_record = 0;
+    return 0;
+}
+
 int govJ_decode(gov_vm *vm, const char *js, size_t len) {
+    if (fast_decode(vm, js, len) == GOV_OK) return GOV_OK;
+    vm->in_record = 0; /* the full path decides the line from the start */
     const gov_program *p = vm->p;
     const uint32_t *lim = vm->limits;
     if (len > lim[GOV_LIMIT_LINE_LENGTH])

@@ -1199,7 +1199,7 @@ static int load_gates(govL_ctx *c) {
     for (uint32_t i = 0; i < p->ngate; i++, s += 32) {
         uint64_t at = c->off[GOVB_S_GATES] + 32ull * i;
         govL_gate g = {rd32(s), rd32(s + 4), rd32(s + 8), rd32(s + 12), rd32(s + 24), rd32(s + 28),
-                       (int64_t)(rd32(s + 16) | (uint64_t)rd32(s + 20) << 32), 0, 1, GOVB_NONE};
+                       (int64_t)(rd32(s + 16) | (uint64_t)rd32(s + 20) << 32), 0, 1, GOVB_NONE, GOVB_NONE};
         if (g.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "gate %u: rule %u out of range", i, g.rule);
         if (p->rule_gate[g.rule] != GOVB_NONE) return fail(c, GOV_EVALUE, at, "gate %u: rule %u has a gate already", i, g.rule);
         if (g.timeout > GOVB_TIMEOUT_ESCALATE) return fail(c, GOV_EVALUE, at + 4, "gate %u: unknown timeout %u", i, g.timeout);
@@ -1249,6 +1249,36 @@ static int load_gates(govL_ctx *c) {
                     return fail(c, GOV_EVALUE, at, "gate %u: approver %u repeats approver %u", g, a, b);
         gd->quorum = q;
         gd->requester = r;
+    }
+    /* Settings scopes set (spec/language.md §4.2.1): an SLA that is a max duration
+     * limit, every value it can take positive (the default is GATES' SLA). */
+    for (uint32_t g = 0; g < p->ngate; g++) p->gate[g].sla_limit = GOVB_NONE;
+    s = SEC(GOVB_S_GATESCOPE);
+    for (uint32_t i = 0; i < c->len[GOVB_S_GATESCOPE] / 16; i++, s += 16) {
+        uint64_t at = c->off[GOVB_S_GATESCOPE] + 16ull * i;
+        uint32_t g = rd32(s), sl = rd32(s + 4), ap = rd32(s + 8), to = rd32(s + 12);
+        if (g >= p->ngate) return fail(c, GOV_EBOUNDS, at, "gate scope %u: gate %u out of range", i, g);
+        if (i > 0 && g <= rd32(s - 16)) return fail(c, GOV_EVALUE, at, "gate scope %u: gates not ascending", i);
+        govL_gate *gd = &p->gate[g];
+        if (sl == GOVB_NONE && ap == GOVB_NONE && to == GOVB_NONE)
+            return fail(c, GOV_EVALUE, at, "gate scope %u says nothing", i);
+        if (ap != GOVB_NONE || to != GOVB_NONE)
+            return fail(c, GOV_EVALUE, at + 8, "gate scope %u: approvers and timeout limits are not supported", i);
+        if (sl != GOVB_NONE) {
+            if (sl >= p->nlimit) return fail(c, GOV_EBOUNDS, at + 4, "gate %u: SLA limit %u out of range", g, sl);
+            const govL_limit *l = &p->limit[sl];
+            if (l->type != GOVB_TY_DURATION || l->dir != GOVB_DIR_MAX)
+                return fail(c, GOV_ETYPE, at + 4, "gate %u: SLA limit %u is not a max duration limit", g, sl);
+            if (p->kval[l->dflt].i != gd->sla)
+                return fail(c, GOV_EVALUE, at + 4, "gate %u: SLA is not its limit's default", g);
+            for (uint32_t j = l->first; j < l->first + l->n; j++) {
+                int64_t v = p->kval[p->ovr[j].value].i;
+                if (v <= 0 || v > INT64_MAX / 4)
+                    return fail(c, GOV_EVALUE, at + 4, "gate '%s': a scope sets its SLA, limit '%s', to a value that is "
+                                "not positive or too large", p->str[p->rule[gd->rule].name], p->str[l->name]);
+            }
+            gd->sla_limit = sl;
+        }
     }
     s = SEC(GOVB_S_ESCALATE);
     for (uint32_t i = 0; i < p->nescalate; i++, s += 8) {
@@ -1971,6 +2001,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = build_xcode(&c);
     if (!e) e = load_guards(&c);
     if (!e) e = load_meta(&c);
+    if (!e && govJ_schema_build(c.p)) e = fail(&c, GOV_ENOMEM, 0, "out of memory (the record decoder's tables)");
     if (e) {
         gov_program_free(c.p);
         return e;
@@ -1982,6 +2013,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
 
 void gov_program_free(gov_program *p) {
     if (!p) return;
+    govJ_schema_free(p);
     free(p->gblock);
     free(p->xblock);
     free(p->block);

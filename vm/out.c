@@ -850,6 +850,17 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         }
         govO_puts(b, "],\"deadline\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
+        if (g->sla_limit != GOVB_NONE) {
+            /* The SLA in force and where it came from (spec/trace.md §6). */
+            const govL_limit *l = &p->limit[g->sla_limit];
+            govO_puts(b, ",\"sla\":{\"name\":");
+            govO_jstr(b, p->str[l->name], p->strlen_[l->name]);
+            govO_puts(b, ",\"value\":");
+            govO_value(b, vm, l->type, p->kval[GOVV_SLA_OVR(a) == GOVB_NONE ? l->dflt : p->ovr[GOVV_SLA_OVR(a)].value]);
+            govO_puts(b, ",\"from\":");
+            put_from(b, p, g->sla_limit, GOVV_SLA_OVR(a));
+            govO_put(b, "}", 1);
+        }
     }
     if (a->type == GOV_ACT_GATE_OPEN || a->type == GOV_ACT_GATE_BLOCKED) {
         if (a->quorum > 1) govO_printf(b, ",\"quorum\":%u", a->quorum);

@@ -209,6 +209,18 @@ typedef struct Load {
     uint32_t nruns;
 } Load;
 
+/* Whether a pending gate's deadline is its opening plus an SLA the gate can have: its
+ * own, or, when its SLA is a limit (spec/language.md §4.2.1), the default or a value a
+ * scope sets (the state does not say which scope: the deadline is what counts). */
+static int sla_fits(const gov_program *p, const govL_gate *gd, int64_t opened, int64_t deadline) {
+    if (deadline == sat_add(opened, gd->sla)) return 1;
+    if (gd->sla_limit == GOVB_NONE) return 0;
+    const govL_limit *l = &p->limit[gd->sla_limit];
+    for (uint32_t j = l->first; j < l->first + l->n; j++)
+        if (deadline == sat_add(opened, p->kval[p->ovr[j].value].i)) return 1;
+    return 0;
+}
+
 static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t avail, int64_t now, int apply,
                       uint32_t k, size_t *size) {
     const gov_program *p = vm->p;
@@ -224,7 +236,7 @@ static int gate_entry(gov_vm *vm, const Load *L, const unsigned char *b, size_t 
     if (i >= p->gate[g].capacity)
         return govV_fail(vm, GOV_EBOUNDS, "state: gate entry %u: slot %u of capacity %u", k, i, p->gate[g].capacity);
     const char *key = (const char *)b + ST_GATE;
-    if (opened > now || deadline != sat_add(opened, p->gate[g].sla) || deadline < now)
+    if (opened > now || !sla_fits(p, &p->gate[g], opened, deadline) || deadline < now)
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: times inconsistent with the clock and SLA", k);
     if (id != govG_gate_id(p, g, key, keylen))
         return govV_fail(vm, GOV_EVALUE, "state: gate entry %u: id does not match gate and run_id", k);

@@ -76,7 +76,15 @@ $(BUILD)/tests/vm_guards: $(BUILD)/obj/tests/vm/guards.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
+$(BUILD)/tests/vm_rcache: $(BUILD)/obj/tests/vm/rcache.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
 $(BUILD)/tests/vm_partition: $(BUILD)/obj/tests/vm/partition.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+$(BUILD)/tests/vm_jsonfast: $(BUILD)/obj/tests/vm/jsonfast.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
@@ -116,10 +124,16 @@ TEST_SUITES += $(BUILD)/tests/vm_unit "sh tests/vm/prefix.sh switch $(BUILD)/tes
                "sh tests/vm/example.sh $(BUILD)" "sh tests/vm/symbols.sh $(BUILD)" \
                "sh tests/vm/install.sh $(BUILD) '$(SAN)'" "sh tests/vm/locale.sh $(BUILD)"
 TEST_SUITES += "sh tests/vm/corrupt_files.sh $(BUILD)"
+# The one-pass JSON record decoder decides as the full path (issues 19 and 21).
+TEST_DEPS += $(BUILD)/tests/vm_jsonfast
+TEST_SUITES += "sh tests/vm/jsonfast.sh $(BUILD)"
 # The rule index (RULEGUARDS): a record runs only the rules its scopes can reach, and
 # decides exactly as with every rule run (issue 19).
 TEST_DEPS += $(BUILD)/tests/vm_guards
 TEST_SUITES += "sh tests/vm/guards.sh $(BUILD)"
+# The cache of resolved chains of scopes: limits, decisions and traces as a fresh VM's.
+TEST_DEPS += $(BUILD)/tests/vm_rcache
+TEST_SUITES += "sh tests/vm/rcache.sh $(BUILD)"
 # tests/vm/locale.sh runs the unit suite under de_DE.UTF-8; symbols.sh reads libgov.so
 # with nm.
 TEST_DEB_PKGS += locales binutils

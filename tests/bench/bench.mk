@@ -1,7 +1,10 @@
 # tests/bench/bench.mk: benchmarks (make bench). Measured, never asserted in tests.
 #
 #   make bench     build, generate the inputs (seeded), time libgov and the Lua peers,
-#                  print the table; the figures land in $(BUILD)/bench/results.md
+#                  print the tables (issue 19's targets first); the figures land in
+#                  $(BUILD)/bench/results.md
+#   make bench BENCH_ARGS=--quick   every part on few records with short budgets: a
+#                  check that the driver runs; its figures mean nothing
 #
 # The Lua peers need liblua5.4-dev, libluajit-5.1-dev and lua-cjson-dev (and valgrind
 # and time for instruction counts and peak memory): installed here, for the bench only,
@@ -39,4 +42,4 @@ bench-alerts: $(BUILD)/govc
 
 .PHONY: bench
 bench: bench-alerts $(BUILD)/govc $(BENCH_DIR)/evalbench $(BENCH_DIR)/peer-lua54 $(BENCH_DIR)/peer-luajit
-	@python3 tests/bench/run.py --build $(BUILD) --out $(BENCH_DIR)
+	@python3 tests/bench/run.py --build $(BUILD) --out $(BENCH_DIR) $(BENCH_ARGS)

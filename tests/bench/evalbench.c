@@ -20,6 +20,10 @@
  * `valgrind --tool=callgrind --toggle-collect=run_typed` (instruction counts that do not
  * depend on the machine's load).
  *
+ * The untimed typed pass also prints "counts typed": the rules run per record (the rule
+ * index's selection, gov_vm_rules_run) and the limit resolutions, how many from the
+ * VM's cache of resolved chains (gov_vm_limit_resolutions).
+ *
  * With -1 SINGLES, after the batches: SINGLES records timed one at a time (a clock read
  * before and after each, the median cost of an empty timed region subtracted), printed
  * as "single typed|json p50=.. p99=.. p999=.. overhead=.." in ns: per-record latency,
@@ -193,7 +197,10 @@ int main(int argc, char **argv)
     int64_t period = bench_period(recs, n);
     if (count > 0) { /* callgrind mode: one warm-up pass over every record, then count */
         size_t warm = n < WARM ? n : WARM; /* enough to cover the counted records; valgrind is slow */
+        int tm = trace_mode; /* the warm-up renders no trace (2M instructions each) */
+        if (trace_mode == 2) trace_mode = 1;
         sink = typed ? run_typed_warm(vm, &sl, recs, warm) : run_json_warm(vm, recs, warm);
+        trace_mode = tm;
         bench_shift(recs, n, period);
         size_t tb0 = trace_bytes;
         sink += typed ? run_typed(vm, &sl, recs, n, (size_t)count) : run_json(vm, recs, n, (size_t)count);
@@ -208,6 +215,9 @@ int main(int argc, char **argv)
         Summary s = {0};
         for (size_t i = 0; i < n; i++) summary_add(&s, eval_typed(vm, &sl, &recs[i]));
         summary_print("decisions typed", &s);
+        uint64_t cached, res = gov_vm_limit_resolutions(vm, &cached);
+        printf("counts typed rules_per_record=%.1f resolutions=%llu cached=%llu\n",
+               (double)gov_vm_rules_run(vm) / (double)n, (unsigned long long)res, (unsigned long long)cached);
     }
     if (json) {
         gov_vm_init(p, NULL, arena, asize, &vm);

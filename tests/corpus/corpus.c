@@ -424,6 +424,48 @@ static int check_gateapproval(const char *govb, const unsigned char *pb, size_t 
     return bad || !m;
 }
 
+/* GATESCOPE (spec/bytecode.md): each field of a program's first entry set to a value the
+ * verifier must refuse, behind a recomputed checksum. A program without it is not checked. */
+static int check_gatescope(const char *govb, const unsigned char *pb, size_t plen)
+{
+    uint32_t nsect = plen >= 24 ? rd32(pb + 20) : 0;
+    size_t off = 0;
+    for (uint32_t i = 0; i < nsect && 24 + 12 * (size_t)i + 12 <= plen; i++)
+        if (rd32(pb + 24 + 12 * i) == 39 && rd32(pb + 24 + 12 * i + 8) >= 16) off = rd32(pb + 24 + 12 * i + 4);
+    if (!off || off + 16 > plen) return 0;
+    static const struct { uint32_t field, value; int code; const char *msg; } cases[] = {
+        {0, 999, GOV_EBOUNDS, "out of range"},
+        {4, 9999, GOV_EBOUNDS, "out of range"},
+        {4, 0, GOV_ETYPE, "not a max duration limit"}, /* limit 0 of refund_desk: money */
+        {8, 0, GOV_EVALUE, "not supported"},
+        {12, 0, GOV_EVALUE, "not supported"},
+        {4, 0xFFFFFFFFu, GOV_EVALUE, "says nothing"},
+    };
+    unsigned char *m = malloc(plen);
+    int bad = 0, n = 0;
+    for (size_t k = 0; m && k < sizeof cases / sizeof cases[0]; k++) {
+        memcpy(m, pb, plen);
+        size_t at = off + cases[k].field;
+        m[at] = (unsigned char)cases[k].value, m[at + 1] = (unsigned char)(cases[k].value >> 8);
+        m[at + 2] = (unsigned char)(cases[k].value >> 16), m[at + 3] = (unsigned char)(cases[k].value >> 24);
+        wr64(m + 8, XXH3_64bits(m + 16, plen - 16));
+        gov_program *p = NULL;
+        gov_error e = {.size = sizeof e};
+        int rc = gov_program_load(m, plen, &p, &e);
+        if (rc != cases[k].code || !strstr(e.message, cases[k].msg)) {
+            printf("# GATESCOPE case %zu: load %d (%s), expected %d (%s)\n", k, rc, rc == GOV_OK ? "" : e.message,
+                   cases[k].code, cases[k].msg);
+            bad = 1;
+        }
+        if (p) gov_program_free(p);
+        n++;
+    }
+    free(m);
+    printf("%s - %s: GATESCOPE's %d invalid entries are refused with their reasons\n", bad || !m ? "not ok" : "ok",
+           govb, n);
+    return bad || !m;
+}
+
 static int check_policy(const char *path, const char *jsonl)
 {
     const char *slash = strrchr(path, '/'), *govb = slash ? slash + 1 : path;
@@ -448,6 +490,7 @@ static int check_policy(const char *path, const char *jsonl)
     }
     gov_vm_set_trace(a, trace_buf, sizeof trace_buf);
     failed |= check_gateapproval(govb, pb, plen);
+    failed |= check_gatescope(govb, pb, plen);
 
     /* Split the records in place. */
     char *lines[1024];

@@ -1,6 +1,7 @@
 /* replay.c: a libFuzzer target's corpus, replayed without libFuzzer (make test, make san).
  *
  *   fuzz_TARGET_replay [--sweep] PATH...
+ *   fuzz_TARGET_replay --list
  *
  * Links one target (fuzz/fuzz_TARGET.c) and feeds LLVMFuzzerTestOneInput every file
  * named, or every file in a directory named. With --sweep it also feeds, for each file,
@@ -10,7 +11,8 @@
  * in the seed's size) get an even sample instead: every bit of about 512 bytes spread
  * over the seed, and about 512 cuts.
  * The target aborts on any property it checks, so a clean exit is the test; one line
- * "ok - replay PATH: N inputs" per path. */
+ * "ok - replay PATH: N inputs" per path. --list prints the example policies the target
+ * compiled, "INDEX NAME" in the order its selector byte picks them (tests/fuzz/cover.sh). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +58,11 @@ int main(int argc, char **argv)
 {
     LLVMFuzzerInitialize(&argc, &argv);
     int i = 1;
+    if (i < argc && strcmp(argv[i], "--list") == 0) {
+        for (int k = 0; k < fuzz_policy_count(); k++)
+            printf("%d %s\n", k, fuzz_policy_name(k));
+        return 0;
+    }
     if (i < argc && strcmp(argv[i], "--sweep") == 0)
         sweep = 1, i++;
     for (; i < argc; i++) {

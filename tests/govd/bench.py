@@ -11,7 +11,8 @@ makes the POST bodies):
      requests on each), so a long soak does not take a shared machine's CPU;
   5. kill -9 under load, then restart: every answered decision is in the decision log,
      and the state comes back.
-PARTS (default all) picks some of single, batch, kill9, soak. Beside each rate it gives
+PARTS (default all) picks some of single, batch, batchlog (a batch with the decision log on),
+kill9, soak. Beside each rate it gives
 the CPU time govd (and the client) spent per request, from /proc and getrusage: on a
 shared machine those are steadier than the rate, and they bound what 2 cores can do.
 Prints a table and writes BUILD/bench/govd.md. Nothing here is asserted: figures only.
@@ -30,7 +31,7 @@ import time
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 SOAK = int(sys.argv[2]) if len(sys.argv) > 2 else 600
-PARTS = sys.argv[3].split(",") if len(sys.argv) > 3 else ["single", "batch", "kill9", "soak"]
+PARTS = sys.argv[3].split(",") if len(sys.argv) > 3 else ["single", "batch", "batchlog", "kill9", "soak"]
 SOAK_DELAY_MS = int(os.environ.get("GOVD_SOAK_DELAY_MS", "2"))
 GOVD = os.path.join(BUILD, "govd")
 TMP = tempfile.mkdtemp(prefix="govd-bench-")
@@ -213,6 +214,49 @@ def bench_batch():
     stop(p)
 
 
+def batch_body(n):
+    base = [json.loads(x) for x in open("policies/support/records.jsonl") if x.strip()]
+    lines = []
+    for i in range(n):
+        r = dict(base[i % len(base)])
+        r["agent"] = "agent-%d" % (i % 997)
+        r["run_id"] = "b-%d" % i
+        if not isinstance(r.get("latency_ms"), (int, float)):
+            r["latency_ms"] = 100
+        lines.append(json.dumps(r, separators=(",", ":")))
+    return lines
+
+
+def bench_batch_log():
+    """A batch with the decision log on (--log-sync request: one fdatasync per request),
+    on 2 batch threads: each thread builds its lines and writes each VM's at once."""
+    lines = batch_body(50000)
+    src = os.path.join(TMP, "batchlog.jsonl")
+    with open(src, "wb") as f:
+        f.write(("\n".join(lines) + "\n").encode())
+    times, cpus, client = [], [], []
+    logf = os.path.join(TMP, "batch.log")
+    p, port, _ = start("-p", "policies/support", "--workers", "2", "--batch-threads", "2", "--decision-log", logf)
+    for k in range(3):
+        g0, c0 = cpu_ticks(p.pid), children_cpu()
+        t0 = time.perf_counter()
+        subprocess.run(["curl", "-sS", "--fail", "-o", "/dev/null", "--data-binary", "@" + src,
+                        "http://127.0.0.1:%d/v1/decide/support_agents/batch" % port], check=True, timeout=300)
+        times.append(time.perf_counter() - t0)
+        cpus.append(cpu_ticks(p.pid) - g0)
+        client.append(children_cpu() - c0)
+    stop(p)
+    files = [os.path.join(TMP, f) for f in os.listdir(TMP) if f.startswith("batch.log")]
+    logged = sum(1 for f in files for line in open(f, "rb") if b'"type":"decision"' in line)
+    assert logged == 3 * len(lines), (logged, len(lines))
+    for f in files:
+        os.unlink(f)
+    rows.append(("batch with the decision log, 2 batch threads (50,000 records, best of 3; load avg %s)" % load_note(),
+                 "%.0f records/s" % (len(lines) / min(times)), "", ""))
+    rows.append(("CPU per batch record with the decision log (least of 3): govd, curl",
+                 "%.2f us, %.2f us" % (min(cpus) / len(lines) * 1e6, min(client) / len(lines) * 1e6), "", ""))
+
+
 def bench_soak():
     p, port, _ = start("-p", "policies/error_spike", "-p", "policies/support", "--workers", "2")
     script = lua(os.path.join(TMP, "soak.lua"), keys=50000, delay_ms=SOAK_DELAY_MS)
@@ -289,7 +333,8 @@ def bench_kill9():
 def main():
     subprocess.run(["sh", "tests/install-deps.sh", "wrk"], check=True)
     os.makedirs(os.path.join(BUILD, "bench"), exist_ok=True)
-    for part, fn in (("single", bench_single), ("batch", bench_batch), ("kill9", bench_kill9), ("soak", bench_soak)):
+    for part, fn in (("single", bench_single), ("batch", bench_batch), ("batchlog", bench_batch_log),
+                     ("kill9", bench_kill9), ("soak", bench_soak)):
         if part in PARTS:
             fn()
     with open("/proc/cpuinfo") as f:

@@ -41,12 +41,12 @@ def report(ok, name, detail=""):
 class Govd:
     """A govd process on a free loopback port (or a Unix socket)."""
 
-    def __init__(self, *args, listen="127.0.0.1:0", env=None):
+    def __init__(self, *args, listen="127.0.0.1:0", env=None, preexec=None):
         self.errpath = os.path.join(TMP, "govd-%d.err" % time.monotonic_ns())
         self.err = open(self.errpath, "wb")
         self.args = [GOVD, "--listen", listen] + list(args)
         self.p = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=self.err,
-                                  env=dict(os.environ, **(env or {})))
+                                  env=dict(os.environ, **(env or {})), preexec_fn=preexec)
         RUNNING.append(self)
         self.port = None
         self.where = None
@@ -348,6 +348,197 @@ def batch_lanes_reload():
     report(st == 200 and len(out) == agents * per and not bad,
            "reloads during a threaded batch (%d): every line once, in order, each agent counted exactly" % reloads,
            (st, len(out), bad[:10], g.log()[-800:]))
+    g.stop()
+
+
+def file_size_limit(limit):
+    """A preexec function: files govd writes may not grow past limit bytes (RLIMIT_FSIZE;
+    a write past it fails with EFBIG, SIGXFSZ ignored), so its decision log fails to
+    grow at a point the test chooses, as on a full disk."""
+    import resource
+
+    def set_limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+    return set_limit
+
+
+def log_failure_batch():
+    """A decision log that cannot grow in the middle of a batch evaluated on 3 threads
+    (spec/govd.md 7): the batch is answered 500 GOVD_LOG with no decision; every later
+    request that needs the log is refused too, even once the file could grow again (the
+    VMs evaluated decisions that are not in the log, so it could not be replayed past
+    them); govd's log says why once; the log on disk verifies (open), holding every
+    decision a client was given."""
+    logf = os.path.join(TMP, "fsize.log")
+    args = ["-p", "policies/support", "--partitions", "16", "--workers", "2", "--batch-threads", "3",
+            "--decision-log", logf]
+    g = Govd(*args)
+    g.stop()
+    start = os.path.getsize(logf)  # header, open and 16 attach lines (with their states), and close
+    g = Govd(*args, preexec=file_size_limit(start * 2 + 100000))
+    base = [json.loads(x) for x in open("policies/support/records.jsonl") if x.strip()]
+    given = []
+    for i in range(20):
+        r = dict(base[i % len(base)], agent="single-%d" % (i % 5), run_id="single-%d" % i)
+        st, body, _ = g.req("POST", "/v1/decide/support_agents", json.dumps(r))
+        if st == 200:
+            given.append(r["run_id"])
+    # Lines of about 7 KB (a long run_id, logged in the input and the decision): the
+    # file is full after a few dozen of them.
+    lines = [json.dumps(dict(base[i % len(base)], agent="agent-%d" % (i % 301),
+                             run_id="batch-%d-%s" % (i, "r" * 3000)), separators=(",", ":")) for i in range(3000)]
+    c = g.conn(timeout=300)
+    st, body, _ = g.req("POST", "/v1/decide/support_agents/batch", "\n".join(lines) + "\n", conn=c)
+    c.close()
+    full = os.path.getsize(logf)
+    report(len(given) >= 10 and st == 500 and "GOVD_LOG" in body and '"verdict"' not in body,
+           "a log write failing mid-batch on 3 threads: 500 GOVD_LOG, no decision given", (len(given), st, body[:300]))
+    # Room again (as when a full disk is cleared): the log stays failed.
+    import resource
+    resource.prlimit(g.p.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    small = dict(base[0], agent="after", run_id="after-0")
+    st, body, _ = g.req("POST", "/v1/decide/support_agents", json.dumps(small))
+    st2, body2, _ = g.req("POST", "/v1/decide/support_agents/batch", json.dumps(small) + "\n")
+    report(st == 500 and "GOVD_LOG" in body and st2 == 500 and "GOVD_LOG" in body2 and os.path.getsize(logf) == full,
+           "after the log failed, every later request is refused GOVD_LOG, also once the file could grow",
+           (st, body[:200], st2, body2[:200], full, os.path.getsize(logf)))
+    err = g.log()
+    report(len(re.findall(r"decision log: \w+ failed", err)) == 1, "govd's log says once why the decision log failed",
+           err[-1500:])
+    st, body, _ = g.req("GET", "/healthz")
+    report(st == 200, "govd still serves after its decision log failed", (st, body))
+    g.p.send_signal(signal.SIGKILL)
+    g.stop()
+    rc, out = audit("verify", *log_files(logf))
+    logged = set(e["run_id"] for e in log_decisions(logf))
+    missing = [r for r in given if r not in logged]
+    report(rc == 3 and "fails" not in out and not missing,
+           "the log left by the failure verifies (open), holding every decision given", (rc, out[-600:], missing))
+
+
+def batch_log_kill9():
+    """The decision log with batch threads (spec/govd.md 7): each batch thread builds its
+    lines and writes each VM's at once; with single requests on the same VMs at the same
+    time, rotation between the lines of one write, and kill -9 in the middle, every
+    decision a client was given (batch or single) is in the log, the log verifies up to
+    its end, and govc audit replay reproduces every decision (each VM's lines are in its
+    order)."""
+    logf = os.path.join(TMP, "lanes-kill.log")
+    g = Govd("-p", "policies/support", "--partitions", "16", "--workers", "3", "--batch-threads", "2",
+             "--decision-log", logf, "--log-max-bytes", "300000")
+    base = [json.loads(x) for x in open("policies/support/records.jsonl") if x.strip()]
+    answered = []
+    stop = threading.Event()
+
+    def batches(k):
+        c = g.conn(timeout=120)
+        n = 0
+        while not stop.is_set():
+            ids = ["b%d-%d-%d" % (k, n, i) for i in range(300)]
+            body = "\n".join(json.dumps(dict(base[i % len(base)], agent="a%d" % (i % 23), run_id=rid))
+                             for i, rid in enumerate(ids)) + "\n"
+            try:
+                st, out, _ = g.req("POST", "/v1/decide/support_agents/batch", body, conn=c)
+            except Exception:  # noqa: BLE001 - killed under us
+                break
+            if st == 200:
+                answered.extend(json.loads(x)["line"] and ids[json.loads(x)["line"] - 1] for x in out.splitlines())
+            n += 1
+
+    def singles(k):
+        c = g.conn(timeout=60)
+        i = 0
+        while not stop.is_set():
+            rid = "s%d-%d" % (k, i)
+            try:
+                st, out, _ = g.req("POST", "/v1/decide/support_agents",
+                                   json.dumps(dict(base[i % len(base)], agent="a%d" % (i % 23), run_id=rid)), conn=c)
+            except Exception:  # noqa: BLE001 - killed under us
+                break
+            if st in (200, 400):
+                answered.append(rid)
+            i += 1
+    ts = [threading.Thread(target=batches, args=(k,)) for k in range(2)]
+    ts += [threading.Thread(target=singles, args=(k,)) for k in range(2)]
+    [t.start() for t in ts]
+    deadline = time.time() + 30
+    while time.time() < deadline and sum(1 for r in answered if r.startswith("b")) < 3000:
+        time.sleep(0.05)
+    g.p.send_signal(signal.SIGKILL)
+    stop.set()
+    [t.join() for t in ts]
+    g.stop()
+    # What kill -9 left (perhaps mid-rotation: govc audit recover finishes it) verifies.
+    rc0, out0 = audit("recover", logf)
+    files = log_files(logf)
+    rc, out = audit("verify", *files)
+    report(rc0 == 0 and rc == 0 and len(files) > 2, "batch threads, kill -9: the rotated log recovers and verifies",
+           (rc0, out0[-300:], rc, out[-600:], files))
+    logged = [json.loads(e["input"])["run_id"] for e in log_decisions(logf)]  # error decisions have no run_id
+    missing = set(answered) - set(logged)
+    nb = sum(1 for r in answered if r.startswith("b"))
+    report(nb >= 300 and not missing and len(logged) == len(set(logged)),
+           "batch threads, kill -9: every decision given (%d, %d of them in batches) is in the log once" %
+           (len(answered), nb), (sorted(missing)[:10], len(logged), len(set(logged))))
+    n = len(log_decisions(logf))
+    rc, out = audit("replay", "-p", "policies/support", *log_files(logf))
+    report(rc == 0 and ("replayed %d decisions: 0 differ" % n) in out,
+           "batch threads and single requests on the same VMs: govc audit replay reproduces every decision", out[-800:])
+
+
+def metrics_batch_threads():
+    """Counters updated by batch threads and single requests at once (spec/govd.md 3.3):
+    after 3 threaded batches and 3 clients of single decisions in parallel, /metrics
+    counts exactly the decisions given, by verdict and by rule, and the batch records."""
+    g = Govd("-p", "policies/support", "--partitions", "16", "--workers", "3", "--batch-threads", "3")
+    base = [json.loads(x) for x in open("policies/support/records.jsonl") if x.strip()]
+    got = []
+    lock = threading.Lock()
+
+    def batch(k):
+        body = "\n".join(json.dumps(dict(base[i % len(base)], agent="b%d-%d" % (k, i % 97), run_id="b%d-%d" % (k, i)))
+                         for i in range(4000)) + "\n"
+        c = g.conn(timeout=300)
+        st, out, _ = g.req("POST", "/v1/decide/support_agents/batch", body, conn=c)
+        c.close()
+        with lock:
+            got.append(st)
+            got.extend(json.loads(x) for x in out.splitlines())
+
+    def single(k):
+        c = g.conn(timeout=60)
+        for i in range(300):
+            r = dict(base[i % len(base)], agent="s%d-%d" % (k, i % 7), run_id="s%d-%d" % (k, i))
+            st, out, _ = g.req("POST", "/v1/decide/support_agents", json.dumps(r), conn=c)
+            with lock:
+                got.append(st)
+                got.append(json.loads(out))
+        c.close()
+    ts = [threading.Thread(target=batch, args=(k,)) for k in range(3)]
+    ts += [threading.Thread(target=single, args=(k,)) for k in range(3)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    decisions = [d for d in got if isinstance(d, dict)]
+    statuses = [s for s in got if isinstance(s, int)]
+    want_v = {}
+    want_r = {}
+    for d in decisions:
+        v = d["verdict"] if d["status"] == "ok" else "error"
+        want_v[v] = want_v.get(v, 0) + 1
+        for f in d.get("findings", []):
+            want_r[f["rule"]] = want_r.get(f["rule"], 0) + 1
+    st, body, _ = g.req("GET", "/metrics")
+    have_v = {m.group(1): int(m.group(2)) for m in
+              re.finditer(r'^govd_decisions_total\{policy="support_agents",verdict="(\w+)"\} (\d+)$', body, re.M)}
+    have_r = {m.group(1): int(m.group(2)) for m in
+              re.finditer(r'^govd_rule_fired_total\{policy="support_agents",rule="([^"]+)"\} (\d+)$', body, re.M)}
+    brec = re.search(r'^govd_batch_records_total\{policy="support_agents"\} (\d+)$', body, re.M)
+    have_v = {k: v for k, v in have_v.items() if v}
+    report(set(statuses) == {200, 400} and len(decisions) == 3 * 4000 + 3 * 300
+           and have_v == want_v and have_r == want_r and want_r and brec and int(brec.group(1)) == 12000,
+           "metrics under 3 batch threads and 3 single clients count every decision, verdict and rule exactly",
+           (set(statuses), len(decisions), have_v, want_v, have_r, want_r, brec and brec.group(0)))
     g.stop()
 
 
@@ -1026,7 +1217,7 @@ def quickstart():
 
 
 for fn in (build_stats_partition, endpoints_basic, batch_matches_govc, batch_lanes, batch_lanes_reload,
-           keyed_partitions_exact, bad_input,
+           keyed_partitions_exact, log_failure_batch, batch_log_kill9, metrics_batch_threads, bad_input,
            slow_clients_and_limits, auth_and_roles, gates_and_escalations, reload_under_load, persistence_and_kill9,
            log_rotation, host_functions, unix_socket_and_tls, otlp, otel_npm, soak_short, quickstart):
     # GOVD_TEST_CASES="a b": only those cases (while working on them)

@@ -91,7 +91,21 @@ EXPORT(govjs_program_load) gov_program *govjs_program_load(const void *bytes, si
     if (gov_program_load(bytes, len, &p, &last_error) != GOV_OK) return NULL;
     return p;
 }
+/* Load with a limits file beside the program (spec/language.md §5.2); a refused file
+ * leaves its code, message, line, column and note for the getters. */
+EXPORT(govjs_program_load_limits)
+gov_program *govjs_program_load_limits(const void *bytes, size_t len, const char *limits, size_t limits_len,
+                                       const char *name) {
+    gov_program *p = NULL;
+    memset(&last_error, 0, sizeof last_error);
+    last_error.size = sizeof last_error;
+    if (gov_program_load_limits(bytes, len, limits, limits_len, name, &p, &last_error) != GOV_OK) return NULL;
+    return p;
+}
 EXPORT(govjs_error_code) int govjs_error_code(void) { return last_error.code; }
+EXPORT(govjs_error_line) uint32_t govjs_error_line(void) { return last_error.line; }
+EXPORT(govjs_error_col) uint32_t govjs_error_col(void) { return last_error.col; }
+EXPORT(govjs_error_note) const char *govjs_error_note(void) { return last_error.note; }
 EXPORT(govjs_error_offset) uint32_t govjs_error_offset(void) { return last_error.offset; }
 EXPORT(govjs_error_message) const char *govjs_error_message(void) { return last_error.message; }
 EXPORT(govjs_errstr) const char *govjs_errstr(int code) { return gov_errstr(code); }

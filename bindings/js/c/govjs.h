@@ -14,9 +14,15 @@ typedef struct govjs_vm govjs_vm;
 void *govjs_alloc(size_t n);
 void govjs_free(void *p);
 
-/* Programs; a failed load leaves its code, offset and message for the getters. */
+/* Programs; a failed load leaves its code, offset and message (and, for a limits file,
+ * its line, column and note) for the getters. */
 gov_program *govjs_program_load(const void *bytes, size_t len);
+gov_program *govjs_program_load_limits(const void *bytes, size_t len, const char *limits, size_t limits_len,
+                                       const char *name);
 int govjs_error_code(void);
+uint32_t govjs_error_line(void);
+uint32_t govjs_error_col(void);
+const char *govjs_error_note(void);
 uint32_t govjs_error_offset(void);
 const char *govjs_error_message(void);
 const char *govjs_errstr(int code);

@@ -10,7 +10,7 @@ export type GovCode =
   | 'GOV_EJUMP' | 'GOV_ESTEPS' | 'GOV_EVALUE' | 'GOV_EJSON' | 'GOV_ECAP' | 'GOV_EKIND'
   | 'GOV_EMISSING' | 'GOV_EFIELD' | 'GOV_ENOTRACE' | 'GOV_EEVENT' | 'GOV_EPOLICY' | 'GOV_EBIND'
   | 'GOV_EUNBOUND' | 'GOV_ETRAP' | 'GOV_EPOISONED' | 'GOV_EBUSY' | 'GOV_ELOAD' | 'GOV_ESOURCE'
-  | 'GOV_EIO' | 'GOV_EINTERNAL';
+  | 'GOV_EIO' | 'GOV_EINTERNAL' | 'GOV_ELIMITS' | 'GOV_ELOOSEN';
 
 export class GovError extends Error {
   readonly code: GovCode;
@@ -20,6 +20,14 @@ export class GovError extends Error {
   readonly offset?: number;
   /** For a compilation: every diagnostic. */
   readonly diagnostics?: Diagnostic[];
+  /** For a refused limits file (Policy.withLimits): its name, the line and column (from
+   * 1; 0 when the error is not in the file), 'E050' for a loosening (GOV_ELOOSEN) or
+   * null, and a note pointing at the related setting ("FILE:LINE:COL: note: ...") or "". */
+  readonly file?: string;
+  readonly line?: number;
+  readonly col?: number;
+  readonly diagnostic?: 'E050' | null;
+  readonly note?: string;
 }
 
 /** Where a diagnostic or note points (lines and columns 1-based, columns in code points;
@@ -212,6 +220,10 @@ export class Policy {
   readonly poisoned: boolean;
   disasm(): string;
   vm(opts?: VMOptions): VM;
+  /** This policy with a limits file loaded beside it (spec/language.md §5.2): a new
+   * Policy whose id covers the file's entries. Throws GovError GOV_ELIMITS (malformed)
+   * or GOV_ELOOSEN (E050: it loosens a limit), with `line`, `col` and `note`. */
+  withLimits(limits: string | Uint8Array | ArrayBuffer | ArrayBufferView, name?: string): Policy;
   /** The partition (0..n-1) of a record or event among n (spec/scaleout.md §1); throws
    * GOV_EMISUSE for a policy keyed "any", or "none" with n > 1. */
   partition(record: RecordInput, n: number): number;

@@ -129,6 +129,20 @@ class Instance {
     return p;
   }
 
+  /** Write text as UTF-8 into owner's input buffer in wasm memory (owner._in, of
+   * owner._inCap bytes; grown when the text may not fit, never shrunk): the bytes
+   * written. A VM and a PolicySet each keep one, reused from line to line. */
+  putInput(owner, text) {
+    const need = 3 * text.length + 1;
+    if (need > owner._inCap) {
+      if (owner._in) this.call('govjs_free', owner._in);
+      owner._inCap = Math.max(need, 4096);
+      owner._in = this.call('govjs_alloc', owner._inCap);
+      if (!owner._in) { owner._inCap = 0; throw new GovError('GOV_ENOMEM', 'out of wasm memory'); }
+    }
+    return encoder.encodeInto(text, new Uint8Array(this.memory.buffer, owner._in, owner._inCap)).written;
+  }
+
   check() {
     if (this.poisoned) {
       throw new GovError('GOV_EPOISONED',
@@ -289,12 +303,13 @@ export class Policy {
       const msg = inst.cstr(inst.call('govjs_error_message'));
       throw new GovError(code, `invalid program: ${msg}`, { offset });
     }
-    return new Policy(inst, prog);
+    return new Policy(inst, prog, bytes.slice());
   }
 
-  constructor(inst, prog) {
+  constructor(inst, prog, bytes) {
     this._inst = inst;
     this._prog = prog;
+    this._bytes = bytes; // the program without a limits file, for withLimits
     const n = inst.call('govjs_program_info', prog);
     if (n < 0) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
     const info = JSON.parse(inst.text(inst.call('govjs_info_ptr'), n));
@@ -330,6 +345,46 @@ export class Policy {
     } finally {
       inst.call('govjs_free', p);
     }
+  }
+
+  /**
+   * This policy with a limits file loaded beside it (spec/language.md §5.2), as
+   * `govc run --limits` loads one: a new Policy, on its own instance, whose id covers the
+   * file's entries and whose decisions name `name` and the line a value came from.
+   * `limits` is the file's JSON text (a string, or its bytes). Throws GovError with code
+   * GOV_ELIMITS (not a well-formed limits file) or GOV_ELOOSEN (it loosens a limit:
+   * `diagnostic` is 'E050' and the message E050's), with `line` and `col` in the file (0
+   * when the error is not in it), `note` pointing at the setting concerned ("" if none)
+   * and `file` the name; any error loading the program gives. This policy is unchanged.
+   */
+  withLimits(limits, name = 'limits.json') {
+    if (typeof limits === 'string') limits = encoder.encode(limits);
+    else if (limits instanceof ArrayBuffer) limits = new Uint8Array(limits);
+    else if (ArrayBuffer.isView(limits)) limits = new Uint8Array(limits.buffer, limits.byteOffset, limits.byteLength);
+    else throw new TypeError('withLimits(limits): the limits file\'s text (a string) or bytes (Uint8Array)');
+    name = String(name);
+    const inst = new Instance(govModule);
+    const b = inst.putBytes(this._bytes);
+    const l = inst.putBytes(limits);
+    const [n] = inst.putString(name);
+    let prog;
+    try {
+      prog = inst.call('govjs_program_load_limits', b, this._bytes.length, l, limits.length, n);
+    } finally {
+      if (!inst.poisoned) for (const q of [b, l, n]) inst.call('govjs_free', q);
+    }
+    if (!prog) {
+      const code = inst.codeName(inst.call('govjs_error_code'));
+      throw new GovError(code, inst.cstr(inst.call('govjs_error_message')), {
+        offset: inst.call('govjs_error_offset'),
+        line: inst.call('govjs_error_line'),
+        col: inst.call('govjs_error_col'),
+        note: inst.cstr(inst.call('govjs_error_note')),
+        diagnostic: code === 'GOV_ELOOSEN' ? 'E050' : null,
+        file: name,
+      });
+    }
+    return new Policy(inst, prog, this._bytes);
   }
 
   /** Whether a trap made this policy unusable. */
@@ -422,16 +477,8 @@ export class VM {
   }
 
   _evalText(text, line) {
-    const inst = this._inst;
-    const need = 3 * text.length + 1;
-    if (need > this._inCap) {
-      if (this._in) inst.call('govjs_free', this._in);
-      this._inCap = Math.max(need, 4096);
-      this._in = inst.call('govjs_alloc', this._inCap);
-      if (!this._in) { this._inCap = 0; throw new GovError('GOV_ENOMEM', 'out of wasm memory'); }
-    }
-    const { written } = encoder.encodeInto(text, new Uint8Array(inst.memory.buffer, this._in, this._inCap));
-    return inst.call('govjs_eval_json', this._h, this._in, written, line);
+    const written = this._inst.putInput(this, text);
+    return this._inst.call('govjs_eval_json', this._h, this._in, written, line);
   }
 
   /**
@@ -631,14 +678,7 @@ export class PolicySet {
   evaluate(record, opts = {}) {
     const inst = this._inst;
     const text = typeof record === 'string' ? record : JSON.stringify(record);
-    const need = 3 * text.length + 1;
-    if (need > this._inCap) {
-      if (this._in) inst.call('govjs_free', this._in);
-      this._inCap = Math.max(need, 4096);
-      this._in = inst.call('govjs_alloc', this._inCap);
-      if (!this._in) { this._inCap = 0; throw new GovError('GOV_ENOMEM', 'out of wasm memory'); }
-    }
-    const { written } = encoder.encodeInto(text, new Uint8Array(inst.memory.buffer, this._in, this._inCap));
+    const written = inst.putInput(this, text);
     const line = opts.line ?? ++this._line;
     const n = inst.call('govjs_set_eval_json', this._hs, this.vms.length, this._in, written, line);
     if (n === -1) throw new GovError('GOV_ENOMEM', 'out of wasm memory');

@@ -9,6 +9,7 @@ export async function wrong(bytes: Uint8Array) {
   const v: 'allow' | 'deny' = d.verdict ?? 'allow';       // @expect TS2322
   vm.bind('f', () => 0, { returns: 'float', params: [] }); // @expect TS2322
   vm.tick({});                                            // @expect TS2345
+  policy.withLimits(42);                                  // @expect TS2345
   await compile({ 'a.gov': 'policy a' }, { werror: 'no' }); // @expect TS2322
   return v;
 }

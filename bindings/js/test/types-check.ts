@@ -30,6 +30,12 @@ export async function main(bytes: Uint8Array): Promise<Verdict | null> {
   const gate = d.actions.find((a) => a.type === 'gate_open');
   if (gate?.gate_id) vm.approve(gate.gate_id, 'me@example.com', new Date());
   vm.tick(1_000n);
+  try {
+    const limited: Policy = policy.withLimits('{"policy": "a", "scopes": []}', 'limits.json');
+    console.log(limited.id);
+  } catch (e) {
+    if (e instanceof GovError && e.code === 'GOV_ELOOSEN') console.log(e.file, e.line, e.col, e.diagnostic, e.note);
+  }
   const saved: Uint8Array = vm.saveState();
   policy.vm().loadState(saved);
   const now: bigint | null = vm.now;

@@ -1,6 +1,7 @@
 """Test setup: the package from this tree, the libraries from the build (GOV_BUILD,
 default build/), and one line per test case for tests/run.sh ("ok - NAME", "not ok -
 NAME", "skip - NAME: reason") written to $GOV_TAP."""
+import json
 import os
 import sys
 
@@ -11,6 +12,28 @@ sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
 os.chdir(ROOT)   # policies/ and tests/ paths are relative to the top of the tree
 
 _tap = os.environ.get("GOV_TAP")
+
+
+def run_typed(vm, lines):
+    """An event stream (JSON lines) through the typed event calls: approve, reject, ack
+    and tick by their arguments, records through evaluate with their line number. The
+    decisions, one per line (test_vm and test_log both drive the loan stream this way)."""
+    out = []
+    for n, line in enumerate(lines, 1):
+        ev = json.loads(line)
+        t = ev.get("type", "record")
+        if t == "approve":
+            d = vm.approve(ev["gate_id"], ev["by"], ev["at"])
+        elif t == "reject":
+            d = vm.reject(ev["gate_id"], ev["by"], ev["at"])
+        elif t == "ack":
+            d = vm.ack(ev["escalation_id"], ev["by"], ev["at"])
+        elif t == "tick":
+            d = vm.tick(ev["at"])
+        else:
+            d = vm.evaluate(ev, n)
+        out.append(d)
+    return out
 
 
 def pytest_runtest_logreport(report):

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 import gov
-from conftest import BUILD
+from conftest import BUILD, run_typed
 
 GOVC = os.path.join(BUILD, "govc")
 LOAN = "policies/loan_underwriting"
@@ -33,26 +33,6 @@ def files_of(path):
 def events(path):
     with open(path, encoding="utf-8") as f:
         return [ln.rstrip("\n") for ln in f]
-
-
-def run_typed(vm, lines):
-    """The loan event stream through the typed event calls (approve/reject/tick/ack)."""
-    out = []
-    for n, line in enumerate(lines, 1):
-        ev = json.loads(line)
-        t = ev.get("type", "record")
-        if t == "approve":
-            d = vm.approve(ev["gate_id"], ev["by"], ev["at"])
-        elif t == "reject":
-            d = vm.reject(ev["gate_id"], ev["by"], ev["at"])
-        elif t == "ack":
-            d = vm.ack(ev["escalation_id"], ev["by"], ev["at"])
-        elif t == "tick":
-            d = vm.tick(ev["at"])
-        else:
-            d = vm.evaluate(ev, n)
-        out.append(d)
-    return out
 
 
 def test_log_bytes_equal_govc_run(tmp_path):

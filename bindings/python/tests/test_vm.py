@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 import gov
-from conftest import BUILD
+from conftest import BUILD, run_typed
 
 GOVC = os.path.join(BUILD, "govc")
 HOSTS = os.path.join(BUILD, "hosts")
@@ -122,21 +122,8 @@ def test_gates_acks_ticks_through_typed_calls():
     path = "policies/loan_underwriting/events.jsonl"
     want = govc_run("policies/loan_underwriting", path, None)
     vm = gov.VM(p)
-    got = []
-    for n, line in enumerate(open(path, encoding="utf-8"), 1):
-        ev = json.loads(line)
-        t = ev.get("type", "record")
-        if t == "approve":
-            d = vm.approve(ev["gate_id"], ev["by"], ev["at"])
-        elif t == "reject":
-            d = vm.reject(ev["gate_id"], ev["by"], ev["at"])
-        elif t == "ack":
-            d = vm.ack(ev["escalation_id"], ev["by"], ev["at"])
-        elif t == "tick":
-            d = vm.tick(ev["at"])
-        else:
-            d = vm.evaluate(ev, n)
-        got.append(json.loads(d.json) | {"line": n})
+    with open(path, encoding="utf-8") as f:
+        got = [json.loads(d.json) | {"line": n} for n, d in enumerate(run_typed(vm, f), 1)]
     assert got == [json.loads(w) for w in want]
     types = [a.type for line in got for a in (gov.vm._action(x) for x in line["actions"])]
     for t in ("gate_open", "gate_approved", "gate_rejected", "refused", "gate_timeout", "escalation_step"):

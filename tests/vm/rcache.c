@@ -1,0 +1,132 @@
+/* rcache.c: the VM's cache of resolved chains of scopes (spec/language.md §5,
+ * "Resolution in the VM") changes nothing a host can see, for tests/vm/rcache.sh.
+ *
+ *   vm_rcache POLICY.govb
+ *
+ * Builds records over every combination of 9 tenants, 3 projects and 9 agents (each
+ * named by a block of the policy or by none), in an order that returns to each
+ * combination several times. Each record goes to one VM that lives through them all
+ * (its cache fills, entries are replaced) and to a VM initialised afresh for that record
+ * (an empty cache: the chain is resolved by walking the overrides). For each, every
+ * limit's value and provenance (gov_vm_limit_value), the decision and its trace must be
+ * the same bytes on both. Prints "resolutions N cached C combinations K" for the
+ * long-lived VM; exit 1 on any difference or error.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/gov.h"
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap);
+    while (b) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap) break;
+        char *nb = realloc(b, cap * 2);
+        if (!nb) {
+            free(b);
+            return NULL;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+enum { NT = 9, NP = 3, NA = 9, ROUNDS = 5 };
+static const char *const tenants[NT] = {"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "tx"};
+static const char *const projects[NP] = {"p1", "p2", ""};
+static const char *const agents[NA] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "ax"};
+
+typedef struct Out {
+    char lim[4096], dec[1 << 14], trace[1 << 16];
+    size_t nlim, ndec, ntrace;
+} Out;
+
+static Out out[2];
+static char tbuf[2][1 << 16];
+
+/* One record on vm: every limit as gov_vm_limit_value gives it, then the decision and
+ * its trace, into o. 0 on success. */
+static int one(gov_vm *vm, const gov_program *p, int t, int pr, int a, int64_t at, int64_t lat, Out *o) {
+    int ft = gov_field_find(p, 0, "tenant"), fp = gov_field_find(p, 0, "project"),
+        fa = gov_field_find(p, 0, "agent"), fat = gov_field_find(p, 0, "at"), fl = gov_field_find(p, 0, "latency");
+    if (gov_record_begin(vm, 0) != GOV_OK || gov_set_string(vm, ft, tenants[t], strlen(tenants[t])) != GOV_OK ||
+        gov_set_string(vm, fp, projects[pr], strlen(projects[pr])) != GOV_OK ||
+        gov_set_string(vm, fa, agents[a], strlen(agents[a])) != GOV_OK || gov_set_int(vm, fat, at) != GOV_OK ||
+        gov_set_int(vm, fl, lat) != GOV_OK)
+        return fprintf(stderr, "vm_rcache: setting a field: %s\n", gov_vm_errmsg(vm)), 1;
+    o->nlim = 0;
+    for (int i = 0; i < gov_limit_count(p); i++) {
+        gov_limit_value v = {.size = sizeof v};
+        if (gov_vm_limit_value(vm, i, &v) != GOV_OK)
+            return fprintf(stderr, "vm_rcache: limit %d: %s\n", i, gov_vm_errmsg(vm)), 1;
+        o->nlim += (size_t)snprintf(o->lim + o->nlim, sizeof o->lim - o->nlim, "%s=%lld %s %s %s:%u:%u;", v.name,
+                                    (long long)v.value.i, v.level, v.scope, v.file, v.line, v.col);
+    }
+    const gov_decision *d = gov_eval(vm);
+    const char *tr;
+    if (gov_decision_status(d) != GOV_OK || gov_decision_json(d, o->dec, sizeof o->dec, &o->ndec) != GOV_OK ||
+        gov_decision_trace(d, &tr, &o->ntrace) != GOV_OK || o->ntrace > sizeof o->trace)
+        return fprintf(stderr, "vm_rcache: %s\n", gov_decision_error(d)), 1;
+    memcpy(o->trace, tr, o->ntrace);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: vm_rcache POLICY.govb\n");
+        return 2;
+    }
+    size_t plen;
+    char *pb = slurp(argv[1], &plen);
+    gov_program *p;
+    gov_error err = {.size = sizeof err};
+    if (!pb || gov_program_load(pb, plen, &p, &err) != GOV_OK) {
+        fprintf(stderr, "vm_rcache: %s\n", pb ? err.message : "cannot read the policy");
+        return 1;
+    }
+    size_t need = gov_arena_size(p, NULL);
+    void *arena[2] = {malloc(need), malloc(need)};
+    gov_vm *vm[2];
+    if (!arena[0] || !arena[1] || gov_vm_init(p, NULL, arena[0], need, &vm[0]) != GOV_OK) return 1;
+    gov_vm_set_trace(vm[0], tbuf[0], sizeof tbuf[0]);
+    int rc = 0;
+    long n = 0;
+    /* Each round visits every combination, in a different order (a stride prime to
+     * their number), so a chain comes back after others have pushed it out. */
+    const int ncomb = NT * NP * NA, strides[ROUNDS] = {1, 7, 31, 113, 1};
+    for (int r = 0; r < ROUNDS && rc == 0; r++) {
+        for (int k = 0; k < ncomb && rc == 0; k++, n++) {
+            int c = (k * strides[r]) % ncomb, t = c % NT, pr = c / NT % NP, a = c / (NT * NP);
+            int64_t at = INT64_C(1767225600000000000) + n * INT64_C(1000000000);
+            int64_t lat = (int64_t)((n * 7919) % 22000) * INT64_C(1000000); /* 0 to 22 s */
+            if (gov_vm_init(p, NULL, arena[1], need, &vm[1]) != GOV_OK) return 1;
+            gov_vm_set_trace(vm[1], tbuf[1], sizeof tbuf[1]);
+            for (int i = 0; i < 2 && rc == 0; i++) rc = one(vm[i], p, t, pr, a, at, lat, &out[i]);
+            if (rc) break;
+            if (out[0].nlim != out[1].nlim || memcmp(out[0].lim, out[1].lim, out[0].nlim) != 0 ||
+                out[0].ndec != out[1].ndec || memcmp(out[0].dec, out[1].dec, out[0].ndec) != 0 ||
+                out[0].ntrace != out[1].ntrace || memcmp(out[0].trace, out[1].trace, out[0].ntrace) != 0) {
+                printf("# record %ld (%s %s %s): the cached and the fresh VM differ\n#   %s\n#   %s\n#   %s\n#   %s\n",
+                       n, tenants[t], projects[pr], agents[a], out[0].lim, out[1].lim, out[0].dec, out[1].dec);
+                rc = 1;
+            }
+        }
+    }
+    uint64_t cached, all = gov_vm_limit_resolutions(vm[0], &cached);
+    printf("resolutions %llu cached %llu combinations %d\n", (unsigned long long)all, (unsigned long long)cached,
+           ncomb);
+    gov_program_free(p);
+    free(arena[0]);
+    free(arena[1]);
+    free(pb);
+    return rc;
+}
