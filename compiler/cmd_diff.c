@@ -334,6 +334,21 @@ static void diff_alerting(Diff *D, const char *what, GovStr name, const GovAlert
             : fx == FX_LOOSEN ? "coarser groups: one delivery covers more" : "other groups");
 }
 
+/* Inhibition (spec/language.md §4.10, §9): a rule or drift that mutes more targets (any
+ * name the old list lacked, even with others removed) loosens, since a channel may no
+ * longer hear of them; one that mutes only fewer tightens. NULL is no clause. */
+static void diff_inhibit(Diff *D, const char *what, GovStr name, const GovNameList *o, const GovNameList *n)
+{
+    static const GovNameList none = {0};
+    if (!o) o = &none;
+    if (!n) n = &none;
+    if (names_subset(o, n) && names_subset(n, o))
+        return; /* the same targets, perhaps in another order */
+    bool fewer = names_subset(n, o);
+    add_why(D, what, name, "inhibit", names_text(D, o), names_text(D, n), fewer ? FX_TIGHTEN : FX_LOOSEN,
+            fewer ? "it mutes fewer rules' notifications" : "it may mute rules it did not mute before");
+}
+
 static bool same_kind(const GovDecl *o, const GovDecl *n)
 {
     return o->record && n->record && str_eq(o->record->name, n->record->name);
@@ -368,6 +383,7 @@ static void diff_rule(Diff *D, const GovDecl *o, const GovDecl *n)
             sev_verdict_fx(o->u.rule.verdict, n->u.rule.verdict));
     diff_notify(D, n->name, "rule", &o->u.rule.notify, &n->u.rule.notify);
     diff_alerting(D, "rule", n->name, o->u.rule.alerting, n->u.rule.alerting);
+    diff_inhibit(D, "rule", n->name, o->u.rule.inhibit, n->u.rule.inhibit);
     diff_escalate(D, n->name, "rule", o->u.rule.escalate ? *o->u.rule.escalate : (GovNameRef){0},
                   n->u.rule.escalate ? *n->u.rule.escalate : (GovNameRef){0});
 }
@@ -563,6 +579,7 @@ static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
     }
     diff_notify(D, n->name, "drift", &o->u.drift.notify, &n->u.drift.notify);
     diff_alerting(D, "drift", n->name, o->u.drift.alerting, n->u.drift.alerting);
+    diff_inhibit(D, "drift", n->name, o->u.drift.inhibit, n->u.drift.inhibit);
     diff_escalate(D, n->name, "drift", o->u.drift.escalate, n->u.drift.escalate);
 }
 
@@ -912,6 +929,10 @@ static void diff_policy(Diff *D, const GovPolicy *op, const GovPolicy *np)
                     presence_fx((GovDeclKind)o->kind, false));
             add(D, gov_decl_kind_name((GovDeclKind)n->kind), n->name, "added", "(none)", "declared",
                 presence_fx((GovDeclKind)n->kind, true));
+            /* A new rule or drift that inhibits others mutes them: that part loosens. */
+            if (n->kind == GOV_D_RULE || n->kind == GOV_D_DRIFT)
+                diff_inhibit(D, gov_decl_kind_name((GovDeclKind)n->kind), n->name, NULL,
+                             n->kind == GOV_D_RULE ? n->u.rule.inhibit : n->u.drift.inhibit);
             continue;
         }
         switch (n->kind) {

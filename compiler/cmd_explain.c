@@ -313,6 +313,13 @@ static int explain_trace(Quotes *q, const char *t, size_t len, FILE *out)
             jv_text(&j, jv_member(&j, wv, "reason"), why, sizeof why);
             fprintf(out, "  WAIVED until %s by %s (%s): it sets no verdict and notifies no one\n", until, by, why);
         }
+        int ib = jv_member(&j, e, "inhibited_by");
+        if (ib >= 0) { /* spec/language.md §4.10 */
+            char by[160];
+            jv_text(&j, ib, by, sizeof by);
+            fprintf(out, "  INHIBITED by %s, which fired on this record: its verdict stands, its notifications "
+                         "are muted\n", by);
+        }
         quote_decl(q->fe, d, name, out);
         int cmp = jv_member(&j, e, "compared");
         for (int c = 0; c < jv_count(&j, cmp); c++) {

@@ -150,7 +150,8 @@ void govc_print_run(FILE *out, const gov_run *r)
  * escalation transitions name the gate or chain, its id and what happened. */
 void govc_print_action(FILE *out, const gov_action *a)
 {
-    if (a->type == GOV_ACT_NOTIFY || a->type == GOV_ACT_NOTIFY_HELD || a->type == GOV_ACT_NOTIFY_SILENCED) {
+    if (a->type == GOV_ACT_NOTIFY || a->type == GOV_ACT_NOTIFY_HELD || a->type == GOV_ACT_NOTIFY_SILENCED ||
+        a->type == GOV_ACT_NOTIFY_INHIBITED) {
         fprintf(out, "  %s %s %s (%s) for %s", a->type_name, a->kind, a->target, a->channel, a->rule);
         if (a->type == GOV_ACT_NOTIFY_SILENCED && a->size >= offsetof(gov_action, silence) + sizeof a->silence &&
             a->silence) { /* spec/language.md §4.9 */
@@ -159,6 +160,9 @@ void govc_print_action(FILE *out, const gov_action *a)
             govc_format_value(&t, buf, sizeof buf);
             fprintf(out, ": silence %s until %s by %.*s (%s)", a->silence, buf, (int)a->by_len, a->by, a->reason);
         }
+        if (a->type == GOV_ACT_NOTIFY_INHIBITED && a->size >= offsetof(gov_action, inhibited_by) + sizeof a->inhibited_by &&
+            a->inhibited_by) /* spec/language.md §4.10 */
+            fprintf(out, ": inhibited by %s", a->inhibited_by);
         /* A rule with notification settings (spec/language.md §4.8): its group, and
          * what the delivery covers or until when it is held. */
         if (a->size >= offsetof(gov_action, first) + sizeof a->first && a->grouped) {
@@ -270,6 +274,8 @@ static void print_text(FILE *out, const gov_program *p, const gov_decision *d)
                 strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
             fprintf(out, " [waived until %s by \"%s\": %s]", when, f.waived_by, f.waived_reason);
         }
+        if (f.inhibited_by) /* its notifications muted (spec/language.md §4.10) */
+            fprintf(out, " [inhibited by %s]", f.inhibited_by);
         fputc('\n', out);
     }
     if (has_run)

@@ -201,8 +201,8 @@ static bool has_action(const gov_decision *d, GovStr type, GovStr name)
         if (!a.type_name || strlen(a.type_name) != type.len || memcmp(a.type_name, type.s, type.len) != 0)
             continue;
         bool rule = a.type == GOV_ACT_RULE_FIRING || a.type == GOV_ACT_RULE_CLEARED;
-        const char *subj[4] = {a.type == GOV_ACT_NOTIFY || a.type == GOV_ACT_NOTIFY_HELD || a.type == GOV_ACT_NOTIFY_SILENCED
-                               ? a.channel : NULL, a.gate, a.escalation, rule ? a.rule : NULL};
+        const char *subj[4] = {a.type == GOV_ACT_NOTIFY || a.type == GOV_ACT_NOTIFY_HELD || a.type == GOV_ACT_NOTIFY_SILENCED ||
+                               a.type == GOV_ACT_NOTIFY_INHIBITED ? a.channel : NULL, a.gate, a.escalation, rule ? a.rule : NULL};
         for (int k = 0; k < 4; k++)
             if (subj[k] && strlen(subj[k]) == name.len && memcmp(subj[k], name.s, name.len) == 0)
                 return true;

@@ -1422,6 +1422,47 @@ static void emit_silences(Comp *K)
     }
 }
 
+/* ------------------------------------------------------------------ inhibitions */
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* INHIBITS (spec/bytecode.md): one {target, inhibitor} per name an `inhibit` clause
+ * gives, ascending (the checker proved each target later, of the same kind, once). */
+static void emit_inhibits(Comp *K)
+{
+    GovPolicy *p = K->pol;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < p->ndecls; i++) {
+        const GovDecl *d = p->decls[i];
+        const GovNameList *l = d->kind == GOV_D_RULE ? d->u.rule.inhibit : d->kind == GOV_D_DRIFT ? d->u.drift.inhibit : NULL;
+        n += l ? l->n : 0;
+    }
+    if (!n)
+        return;
+    uint32_t *pr = govA_alloc(K->a, (size_t)n * 2 * sizeof *pr), m = 0;
+    for (uint32_t i = 0; i < p->ndecls; i++) {
+        const GovDecl *d = p->decls[i];
+        const GovNameList *l = d->kind == GOV_D_RULE ? d->u.rule.inhibit : d->kind == GOV_D_DRIFT ? d->u.drift.inhibit : NULL;
+        for (uint32_t k = 0; l && k < l->n; k++)
+            if (l->items[k].ref) {
+                pr[2 * m] = l->items[k].ref->rule_index;
+                pr[2 * m + 1] = d->rule_index;
+                m++;
+            }
+    }
+    qsort(pr, m, 2 * sizeof *pr, cmp_pair);
+    for (uint32_t i = 0; i < m; i++) {
+        put32(&K->sec[GOVB_S_INHIBITS], pr[2 * i]);
+        put32(&K->sec[GOVB_S_INHIBITS], pr[2 * i + 1]);
+    }
+}
+
 /* ------------------------------------------------------------------ waivers */
 
 static int cmp_waiver(const void *a, const void *b)
@@ -1903,6 +1944,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
     }
     emit_waivers(K);
     emit_silences(K);
+    emit_inhibits(K);
     /* Windows' code follows every rule's (spec/bytecode.md). */
     for (uint32_t i = 0; i < p->nkind[GOV_D_WINDOW]; i++)
         emit_window(K, p->by_kind[GOV_D_WINDOW][i]);

@@ -618,8 +618,8 @@ static void clause(F *f)
         }
         word_list(f, -1);
         break;
-    case T_NOTIFY:
-        take(f, T_NOTIFY);
+    case T_NOTIFY: case T_INHIBIT: /* notify CHANNEL, ...; inhibit RULE, ... */
+        take(f, -1);
         text(f, " ");
         word_list(f, T_IDENT);
         break;

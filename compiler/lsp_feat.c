@@ -376,7 +376,7 @@ const char *const lsp_keywords[] = {
     "workflow", "agent", "rule", "on", "when", "for", "clear", "after", "severity", "verdict", "notify", "escalate",
     "window", "over", "last", "runs", "per", "where", "capacity", "lateness", "drift", "of", "baseline", "current",
     "test", "bins", "min_samples", "gate", "approvers", "sla", "timeout", "escalation", "repeat", "extern", "fn",
-    "given", "at", "expect", "approve", "reject", "ack", "tick", "by", "mock", "waive", "until", "group_by", "group_wait", "repeat_interval", "silence", "every", "fired", "not", "and", "or", "if", "then",
+    "given", "at", "expect", "approve", "reject", "ack", "tick", "by", "mock", "waive", "until", "group_by", "group_wait", "repeat_interval", "silence", "every", "inhibit", "fired", "not", "and", "or", "if", "then",
     "else", "true", "false", "info", "warning", "critical", "allow", "warn", "review", "pause", "block", "deny",
 };
 const size_t lsp_nkeywords = sizeof lsp_keywords / sizeof lsp_keywords[0];
@@ -569,6 +569,10 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
     } else if (line_has(line, n, "silence ") && !line_has(line, n, " from ") &&
                (after_word(line, n, "on") || (w > 0 && memchr(line, ',', w)))) {
         /* silence NAME on RULE, ...: the rules and drifts (spec/language.md §4.9). */
+        decls_of(&it, pol, GOV_D_RULE, CK_FUNCTION);
+        decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);
+    } else if (after_word(line, n, "inhibit") || (w > 0 && memchr(line, ',', w) && line_has(line, n, "inhibit "))) {
+        /* inhibit RULE, ...: the rules and drifts it mutes (spec/language.md §4.10). */
         decls_of(&it, pol, GOV_D_RULE, CK_FUNCTION);
         decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);
     } else if (after_word(line, n, "notify") || (w > 0 && memchr(line, ',', w) && line_has(line, n, "notify"))) {

@@ -121,6 +121,8 @@ static void decl(Walk *w, const GovDecl *d)
             expr(w, d->u.rule.alerting->repeat_interval, 0);
         }
         names(w, &d->u.rule.notify);
+        if (d->u.rule.inhibit)
+            names(w, d->u.rule.inhibit);
         if (d->u.rule.escalate)
             add(w, d->u.rule.escalate->span, OCC_DECL, false, d->u.rule.escalate->ref, NULL);
         break;
@@ -148,6 +150,8 @@ static void decl(Walk *w, const GovDecl *d)
         for (uint32_t i = 0; i < d->u.drift.bins.n; i++)
             expr(w, d->u.drift.bins.items[i], 0);
         names(w, &d->u.drift.notify);
+        if (d->u.drift.inhibit)
+            names(w, d->u.drift.inhibit);
         add(w, d->u.drift.escalate.span, OCC_DECL, false, d->u.drift.escalate.ref, NULL);
         break;
     case GOV_D_GATE:

@@ -279,6 +279,7 @@ struct GovDecl {
             GovNameRef *escalate;   /* `escalate NAME`, or NULL: most rules have none, and a
                                      * large policy is mostly rules (issue 18.6) */
             GovAlerting *alerting;  /* §4.8, or NULL */
+            GovNameList *inhibit;   /* §4.10: the rules it mutes, or NULL */
         } rule;
         struct {
             GovExpr *call;      /* the aggregate call */
@@ -299,6 +300,7 @@ struct GovDecl {
             int severity, verdict; GovSpan sev_span;
             GovNameList notify; GovNameRef escalate;
             GovAlerting *alerting;  /* §4.8, or NULL */
+            GovNameList *inhibit;   /* §4.10: the rules it mutes, or NULL */
         } drift;
         struct {
             GovExpr *when, *sla, *capacity;

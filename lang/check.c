@@ -1825,6 +1825,7 @@ static void check_extern(Checker *C, GovDecl *d)
 /* The action types a test may expect, and what each one names (spec/trace.md §6). */
 static const struct { const char *name; unsigned kinds; } test_actions[] = {
     {"notify", 1u << GOV_D_CHANNEL}, {"notify_held", 1u << GOV_D_CHANNEL}, {"notify_silenced", 1u << GOV_D_CHANNEL},
+    {"notify_inhibited", 1u << GOV_D_CHANNEL},
     {"gate_open", 1u << GOV_D_GATE}, {"gate_approved", 1u << GOV_D_GATE}, {"gate_rejected", 1u << GOV_D_GATE},
     {"gate_timeout", 1u << GOV_D_GATE}, {"gate_blocked", 1u << GOV_D_GATE}, {"gate_approval", 1u << GOV_D_GATE},
     {"refused", 1u << GOV_D_GATE | 1u << GOV_D_ESCALATION},
@@ -1852,7 +1853,7 @@ static bool test_step_target(Checker *C, GovTestStep *st, unsigned *want, const 
                       : *want & (1u << GOV_D_RULE) ? "a rule" : "a gate or an escalation";
                 return true;
             }
-        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, notify_held, notify_silenced, gate_open, gate_approval, "
+        govD_error(C->d, "E061", st->action_span, "unknown action '%.*s'; expect notify, notify_held, notify_silenced, notify_inhibited, gate_open, gate_approval, "
                    "gate_approved, gate_rejected, gate_timeout, gate_blocked, refused, escalation_start, escalation_step, "
                    "escalation_end, escalation_suppressed, escalation_dropped, rule_firing or rule_cleared", (int)st->action.len, st->action.s);
         return false;
@@ -2117,6 +2118,97 @@ static void check_silences(Checker *C)
     }
 }
 
+/* Inhibition (spec/language.md §4.10). Each rule's and drift's `inhibit` list names
+ * rules or drifts (E079) of its record kind (E079), each once (E079), declared after it
+ * and not itself (E080: its finding must be known before theirs is shaped, which also
+ * keeps the inhibitions free of loops), no more severe than it (E081); a target that
+ * notifies no channel has nothing to mute (W022). Declaration order is the order the
+ * compiler numbers rules, gates and drifts in (p->decls), which this pass writes into
+ * rule_index as the compiler will. */
+static void check_inhibits(Checker *C)
+{
+    GovPolicy *p = C->pol;
+    uint32_t n = 0;
+    bool any = false;
+    for (uint32_t i = 0; i < p->ndecls; i++) {
+        GovDecl *d = p->decls[i];
+        if (d->kind == GOV_D_RULE || d->kind == GOV_D_GATE || d->kind == GOV_D_DRIFT)
+            d->rule_index = n++;
+        any |= (d->kind == GOV_D_RULE && d->u.rule.inhibit) || (d->kind == GOV_D_DRIFT && d->u.drift.inhibit);
+    }
+    if (!any)
+        return;
+    for (uint32_t i = 0; i < p->ndecls; i++) {
+        GovDecl *d = p->decls[i];
+        GovNameList *l = d->kind == GOV_D_RULE ? d->u.rule.inhibit : d->kind == GOV_D_DRIFT ? d->u.drift.inhibit : NULL;
+        if (!l)
+            continue;
+        int sev = d->kind == GOV_D_RULE ? d->u.rule.severity : d->u.drift.severity;
+        for (uint32_t k = 0; k < l->n; k++) {
+            GovNameRef *r = &l->items[k];
+            GovDecl *t = govF_lookup(p, r->name.s, r->name.len);
+            if (!t || (t->kind != GOV_D_RULE && t->kind != GOV_D_DRIFT)) {
+                GovDiag *g = govD_error(C->d, "E079", r->span, "'%.*s' is not a rule or drift%s", (int)r->name.len,
+                                        r->name.s, t && t->kind == GOV_D_GATE ? ": a gate's notifications each announce "
+                                        "a review, which no rule may mute" : "");
+                if (!t)
+                    note_suggestion(C, g, r->name, 1u << GOV_D_RULE | 1u << GOV_D_DRIFT);
+                continue;
+            }
+            t->used = 1;
+            r->ref = t; /* for references and rename (the compiler runs only without errors) */
+            uint32_t j = 0;
+            while (j < k && !(l->items[j].name.len == r->name.len && memcmp(l->items[j].name.s, r->name.s, r->name.len) == 0))
+                j++;
+            if (j < k) {
+                GovDiag *g = govD_error(C->d, "E079", r->span, "'%.*s' is inhibited twice by %s '%.*s'", (int)r->name.len,
+                                        r->name.s, gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s);
+                govD_note(C->d, g, l->items[j].span, "first named here");
+                continue;
+            }
+            if (t == d) {
+                govD_error(C->d, "E080", r->span, "%s '%.*s' inhibits itself: a rule cannot mute its own notifications "
+                           "(use repeat_interval, a silence or a waiver)", gov_decl_kind_name((GovDeclKind)d->kind),
+                           (int)d->name.len, d->name.s);
+                continue;
+            }
+            if (t->record && d->record && t->record != d->record) {
+                GovDiag *g = govD_error(C->d, "E079", r->span, "'%.*s' applies to '%.*s' records and '%.*s' to '%.*s' "
+                                        "records: it never fires on a record '%.*s' fired on", (int)r->name.len, r->name.s,
+                                        (int)t->record->name.len, t->record->name.s, (int)d->name.len, d->name.s,
+                                        (int)d->record->name.len, d->record->name.s, (int)d->name.len, d->name.s);
+                govD_note(C->d, g, t->name_span, "'%.*s' declared here", (int)t->name.len, t->name.s);
+                continue;
+            }
+            if (t->rule_index < d->rule_index) {
+                GovNameList *back = t->kind == GOV_D_RULE ? t->u.rule.inhibit : t->u.drift.inhibit;
+                bool loop = false;
+                for (uint32_t b = 0; back && b < back->n && !loop; b++)
+                    loop = back->items[b].name.len == d->name.len &&
+                           memcmp(back->items[b].name.s, d->name.s, d->name.len) == 0;
+                GovDiag *g = govD_error(C->d, "E080", r->span, "'%.*s' is declared before '%.*s', which inhibits it: "
+                                        "declare the inhibitor first, so its finding is known when '%.*s' notifies%s",
+                                        (int)r->name.len, r->name.s, (int)d->name.len, d->name.s, (int)r->name.len,
+                                        r->name.s, loop ? " (the two inhibit each other: a loop)" : "");
+                govD_note(C->d, g, t->name_span, "'%.*s' declared here", (int)t->name.len, t->name.s);
+                continue;
+            }
+            int tsev = t->kind == GOV_D_RULE ? t->u.rule.severity : t->u.drift.severity;
+            if (tsev > sev) {
+                GovDiag *g = govD_error(C->d, "E081", r->span, "%s '%.*s' (%s) may not mute '%.*s', which is %s",
+                                        gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s,
+                                        gov_severity_name(sev), (int)r->name.len, r->name.s, gov_severity_name(tsev));
+                govD_note(C->d, g, t->name_span, "'%.*s' declared here", (int)t->name.len, t->name.s);
+                continue;
+            }
+            const GovNameList *tn_ = t->kind == GOV_D_RULE ? &t->u.rule.notify : &t->u.drift.notify;
+            if (tn_->n == 0)
+                govD_warning(C->d, "W022", r->span, "'%.*s' notifies no channel: inhibiting it mutes nothing",
+                             (int)r->name.len, r->name.s);
+        }
+    }
+}
+
 static bool owned(const GovPolicy *p, const GovDecl *d)
 {
     for (uint32_t i = 0; i < p->nmods; i++)
@@ -2298,6 +2390,7 @@ static void check_policy(GovFrontend *fe, GovPolicy *p)
     check_tests(&C);
     check_waivers(&C);
     check_silences(&C);
+    check_inhibits(&C);
     warn_unused(&C);
     p->failed = fe->diags.nerrors > errors0;
 }

@@ -399,6 +399,7 @@ int govX_lex(GovLexer *lx, GOV_YYSTYPE *val, GovLoc *loc)
         "repeat_interval"   { SET_LOC(); KW(T_REPEAT_INTERVAL); }
         "silence"           { SET_LOC(); KW(T_SILENCE); }
         "every"             { SET_LOC(); KW(T_EVERY); }
+        "inhibit"           { SET_LOC(); KW(T_INHIBIT); }
         "by"                { SET_LOC(); KW(T_BY); }
         "fired"             { SET_LOC(); KW(T_FIRED); }
         "not"               { SET_LOC(); KW(T_NOT); }

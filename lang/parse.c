@@ -434,6 +434,21 @@ void govP_alerting(GovParser *P, int which, GovExpr *e, GovSpan sp)
         *slot = e;
 }
 
+/* `inhibit RULE, ...` (spec/language.md §4.10): the rules and drifts a rule or drift
+ * mutes while it fires; several clauses add up (the checker refuses a name twice). */
+void govP_inhibit(GovParser *P, GovNameList *names, GovSpan sp)
+{
+    if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), "inhibit", sp))
+        return;
+    GovDecl *d = P->cur;
+    GovNameList **slot = d->kind == GOV_D_RULE ? &d->u.rule.inhibit : &d->u.drift.inhibit;
+    if (!*slot) {
+        *slot = govA_alloc(P->arena, sizeof **slot);
+        memset(*slot, 0, sizeof **slot);
+    }
+    append_names(P, *slot, names);
+}
+
 void govP_per(GovParser *P, int level, GovSpan sp)
 {
     if (!allowed(P, K(GOV_D_WINDOW) | K(GOV_D_DRIFT), "per", sp))

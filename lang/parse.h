@@ -67,6 +67,7 @@ void govP_silence_every(GovParser *P, GovStr at, GovSpan at_sp, GovExpr *dur, Go
 void govP_silence_end(GovParser *P, GovExpr *from, GovExpr *until, GovStr by, GovSpan by_sp, GovStr word,
                       GovSpan word_sp, GovStr reason, GovSpan reason_sp, GovSpan sp);
 void govP_group_by_end(GovParser *P, GovSpan sp);
+void govP_inhibit(GovParser *P, GovNameList *names, GovSpan sp);
 void govP_alerting(GovParser *P, int which, GovExpr *e, GovSpan sp);
 void govP_name_push(GovParser *P, GovNameList *l, GovStr name, GovSpan sp);
 void govP_window_call(GovParser *P, GovStr agg, GovSpan agg_sp, GovExprList *args, GovSpan sp);

@@ -106,7 +106,7 @@ static void gov_yyerror(GovLoc *l, GovParser *P, const char *msg)
 %token T_APPROVE "'approve'" T_REJECT "'reject'" T_ACK "'ack'" T_TICK "'tick'" T_BY "'by'"
 %token T_MOCK "'mock'" T_WAIVE "'waive'" T_UNTIL "'until'"
 %token T_GROUP_BY "'group_by'" T_GROUP_WAIT "'group_wait'" T_REPEAT_INTERVAL "'repeat_interval'"
-%token T_SILENCE "'silence'" T_EVERY "'every'"
+%token T_SILENCE "'silence'" T_EVERY "'every'" T_INHIBIT "'inhibit'"
 %token T_ARROW "'->'" T_EQ "'=='" T_NE "'!='" T_LE "'<='" T_GE "'>='"
 %token <i> T_INT "integer" T_DURATION "duration" T_MONEY "money amount" T_TIME "time"
 %token <i> T_BOOL "'true' or 'false'" T_SEV "severity (info, warning or critical)"
@@ -293,6 +293,7 @@ common_clause
     | T_GROUP_BY group_levels { govP_group_by_end(P, SP(@$)); }
     | T_GROUP_WAIT expr       { govP_alerting(P, 0, $2, SP(@$)); }
     | T_REPEAT_INTERVAL expr  { govP_alerting(P, 1, $2, SP(@$)); }
+    | T_INHIBIT name_list     { govP_inhibit(P, &$2, SP(@$)); }
     ;
 
 /* group_by LEVEL, ...: the levels whose values name a notification group (§4.8). */

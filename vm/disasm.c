@@ -252,6 +252,11 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
         govO_jstr(&b, p->str[x->reason], p->strlen_[x->reason]);
         govO_put(&b, "\n", 1);
     }
+    /* Inhibitions (spec/language.md §4.10), listed only when the program has some. */
+    if (p->ninh) govO_printf(&b, "inhibitions %u\n", p->ninh);
+    for (uint32_t i = 0; i < p->ninh; i++)
+        govO_printf(&b, "  I%u %s inhibits %s\n", i, p->str[p->rule[p->inh[2 * i + 1]].name],
+                    p->str[p->rule[p->inh[2 * i]].name]);
     /* Time zones and glob patterns, listed only when the program has some. */
     if (p->nzone) govO_printf(&b, "zones %u\n", p->nzone);
     for (uint32_t i = 0; i < p->nzone; i++) {

@@ -42,7 +42,7 @@ static const char *const outcomes[] = {"", "deny", "allow", "escalate"};
 static const char *const types[] = {"notify", "gate_open", "gate_approved", "gate_rejected", "gate_timeout",
                                     "gate_blocked", "refused", "escalation_start", "escalation_step", "escalation_end",
                                     "escalation_suppressed", "escalation_dropped", "rule_firing", "rule_cleared",
-                                    "gate_approval", "notify_held", "notify_silenced"};
+                                    "gate_approval", "notify_held", "notify_silenced", "notify_inhibited"};
 
 const char *govG_type_name(int t) { return types[t]; }
 const char *govG_reason(int r) { return reasons[r]; }

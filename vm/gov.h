@@ -503,6 +503,9 @@ typedef struct gov_finding {
     int waived;                                 /* 1 when a waiver covers it */
     const char *waived_by, *waived_reason;      /* the waiver's `by` and reason */
     int64_t waived_until;                       /* its end, ns since the epoch */
+    /* An inhibited finding (spec/language.md §4.10): the rule whose finding on the same
+     * record muted its notifications, else NULL. Read only when size has it. */
+    const char *inhibited_by;
 } gov_finding;
 
 /* What an action asks of the host (gov_action.type). */
@@ -524,8 +527,10 @@ enum {
     GOV_ACT_GATE_APPROVAL,  /* an approval counted towards a gate's quorum (approvals of quorum) */
     GOV_ACT_NOTIFY_HELD,    /* a notification held for its group's next delivery (reason
                                "group_wait" or "repeat_interval"; deadline: when) */
-    GOV_ACT_NOTIFY_SILENCED /* a notification a silence or maintenance window holds back,
+    GOV_ACT_NOTIFY_SILENCED,/* a notification a silence or maintenance window holds back,
                                never delivered (silence, by, reason; deadline: until when) */
+    GOV_ACT_NOTIFY_INHIBITED /* a notification muted because a rule that inhibits this one
+                               fired on the same record, never delivered (inhibited_by) */
 };
 
 /* A held run (spec/trace.md §6): a run id with a review gate opened. Its verdict is the
@@ -585,6 +590,7 @@ typedef struct gov_action {
                                                    notify_held: 1; else 0 */
     int64_t first;                              /* ... when the first of them came */
     const char *silence;                        /* notify_silenced: the silence's name; else NULL */
+    const char *inhibited_by;                   /* notify_inhibited: the inhibiting rule; else NULL */
 } gov_action;
 
 GOV_API int gov_decision_status(const gov_decision *d);        /* GOV_OK or error code */

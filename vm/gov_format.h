@@ -120,7 +120,10 @@
                                  silences and maintenance windows (GOVB_SIL_*)       */ \
     X(39, GATESCOPE, 16,  0) /* {gate, sla, approvers, timeout} (LIMITS indices or NONE),
                                  gate ascending: a gate's settings that scopes set
-                                 (spec/language.md §4.2.1)                          */
+                                 (spec/language.md §4.2.1)                          */ \
+    X(40, INHIBITS,   8,  0) /* {target, inhibitor}, (target, inhibitor) strictly
+                                 ascending, inhibitor < target, same record kind, no
+                                 gate: inhibition (spec/language.md §4.10)           */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names the byte
  * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
@@ -139,7 +142,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 39
+    GOVB_S_MAX = 40
 };
 
 /* SETS: one entry per set value the program holds (an allowlist's or denylist's default

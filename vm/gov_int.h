@@ -339,6 +339,9 @@ struct gov_program {
     uint32_t nsil;
     govL_silence *sil;          /* SILENCES, rules ascending */
     uint32_t *rule_sil;         /* per rule: its first SILENCES entry, or GOVB_NONE */
+    uint32_t ninh;
+    uint32_t *inh;              /* INHIBITS: {target, inhibitor} pairs, ascending */
+    uint32_t *rule_inh;         /* per rule: its first INHIBITS entry as a target, or GOVB_NONE */
     uint32_t nncfg;
     govL_ncfg *ncfg;            /* NOTIFYCFG, rules ascending */
     uint32_t *rule_ncfg;        /* per rule: its NOTIFYCFG entry, or GOVB_NONE */
@@ -405,6 +408,7 @@ typedef struct govV_finding {
     govV_cell limit_value;
     govV_rstate sus;            /* a sustained rule's state after this record; phase 0 otherwise */
     uint32_t waiver;            /* the WAIVERS entry that waives it, or GOVB_NONE */
+    uint32_t inhibitor;         /* the rule whose finding muted its notifications, or GOVB_NONE */
 } govV_finding;
 
 /* A held run as an action or a decision shows it, after that action or event (run.c):
@@ -452,6 +456,8 @@ typedef struct govV_action {
  * when it is held (notify_held). */
 /* A notify_silenced action names its SILENCES entry in quorum (GOVV_SILENCE). */
 #define GOVV_SILENCE(a) ((a)->type == GOV_ACT_NOTIFY_SILENCED ? (a)->quorum : GOVB_NONE)
+/* A notify_inhibited action names its inhibitor (a rule index) in quorum (GOVV_INHIBITOR). */
+#define GOVV_INHIBITOR(a) ((a)->type == GOV_ACT_NOTIFY_INHIBITED ? (a)->quorum : GOVB_NONE)
 #define GOVV_GROUPED(a) ((a)->type == GOV_ACT_NOTIFY || (a)->type == GOV_ACT_NOTIFY_HELD ? (a)->approvals : 0u)
 
 #define GOVV_KEYMAX 128         /* bytes of a gate's run_id or an escalation's key */

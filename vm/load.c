@@ -246,6 +246,7 @@ static int alloc_program(govL_ctx *c) {
     p->nwaive = (uint32_t)(c->len[GOVB_S_WAIVERS] / 40);
     p->nncfg = (uint32_t)(c->len[GOVB_S_NOTIFYCFG] / GOVB_NC_SIZE);
     p->nsil = (uint32_t)(c->len[GOVB_S_SILENCES] / GOVB_SIL_SIZE);
+    p->ninh = (uint32_t)(c->len[GOVB_S_INHIBITS] / 8);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -274,7 +275,8 @@ static int alloc_program(govL_ctx *c) {
                     2 * al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nsetglob * sizeof(gov_glob)) +
                     al8((uint64_t)p->nwaive * sizeof(govL_waive)) + al8((uint64_t)p->nrule * 4) +
                     al8((uint64_t)p->nncfg * sizeof(govL_ncfg)) + al8((uint64_t)p->nrule * 4) +
-                    al8((uint64_t)p->nsil * sizeof(govL_silence)) + al8((uint64_t)p->nrule * 4);
+                    al8((uint64_t)p->nsil * sizeof(govL_silence)) + al8((uint64_t)p->nrule * 4) +
+                    al8((uint64_t)p->ninh * 8) + al8((uint64_t)p->nrule * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -335,6 +337,8 @@ static int alloc_program(govL_ctx *c) {
     p->rule_ncfg = carve(&cur, p->nrule * 4);
     p->sil = carve(&cur, p->nsil * sizeof(govL_silence));
     p->rule_sil = carve(&cur, p->nrule * 4);
+    p->inh = carve(&cur, (size_t)p->ninh * 8);
+    p->rule_inh = carve(&cur, p->nrule * 4);
     return GOV_OK;
 }
 
@@ -1959,6 +1963,32 @@ static int load_silences(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* INHIBITS (spec/bytecode.md): {target, inhibitor} strictly ascending, both rules in
+ * range and not gates, of one record kind, the inhibitor declared first (so it runs
+ * first on a record, and no inhibitions loop). */
+static int load_inhibits(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_INHIBITS);
+    for (uint32_t i = 0; i < p->nrule; i++) p->rule_inh[i] = GOVB_NONE;
+    for (uint32_t i = 0; i < p->ninh; i++, s += 8) {
+        uint64_t at = c->off[GOVB_S_INHIBITS] + 8ull * i;
+        uint32_t t = rd32(s), src = rd32(s + 4);
+        if (t >= p->nrule || src >= p->nrule)
+            return fail(c, GOV_EBOUNDS, at, "inhibition %u: rule %u out of range", i, t >= p->nrule ? t : src);
+        if (i > 0 && (t < p->inh[2 * i - 2] || (t == p->inh[2 * i - 2] && src <= p->inh[2 * i - 1])))
+            return fail(c, GOV_EVALUE, at, "inhibition %u: entries not strictly ascending", i);
+        if (p->rule_gate[t] != GOVB_NONE || p->rule_gate[src] != GOVB_NONE)
+            return fail(c, GOV_EVALUE, at, "inhibition %u: a gate inhibits or is inhibited", i);
+        if (src >= t) return fail(c, GOV_EVALUE, at, "inhibition %u: rule %u is not declared before rule %u", i, src, t);
+        if (p->rule[src].kind != p->rule[t].kind)
+            return fail(c, GOV_EVALUE, at, "inhibition %u: rules %u and %u apply to different record kinds", i, src, t);
+        p->inh[2 * i] = t;
+        p->inh[2 * i + 1] = src;
+        if (p->rule_inh[t] == GOVB_NONE) p->rule_inh[t] = i;
+    }
+    return GOV_OK;
+}
+
 int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err) {
     if (out) *out = NULL;
     if (err && !GOVV_SIZED(err, GOVV_V1_ERROR)) return GOV_EMISUSE;
@@ -2005,6 +2035,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = load_waivers(&c);
     if (!e) e = load_notifycfg(&c);
     if (!e) e = load_silences(&c);
+    if (!e) e = load_inhibits(&c);
     if (!e) e = build_xcode(&c);
     if (!e) e = load_guards(&c);
     if (!e) e = load_meta(&c);

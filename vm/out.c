@@ -867,6 +867,17 @@ static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_puts(b, "\"}");
         return;
     }
+    if (a->type == GOV_ACT_NOTIFY_INHIBITED) { /* spec/trace.md §10: the rule that muted it */
+        uint32_t n = p->rule[GOVV_INHIBITOR(a)].name;
+        govO_puts(b, ",\"inhibited_by\":");
+        govO_jstr(b, p->str[n], p->strlen_[n]);
+        govO_puts(b, ",\"at\":");
+        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
+        govO_puts(b, ",\"policy_id\":\"");
+        govO_puts(b, p->id);
+        govO_puts(b, "\"}");
+        return;
+    }
     govO_puts(b, ",\"group\":");
     govO_jstr(b, vm->kpool + a->koff, a->klen);
     if (a->type == GOV_ACT_NOTIFY) {
@@ -913,7 +924,7 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_puts(b, "\"}");
         return;
     }
-    if (GOVV_GROUPED(a) || a->type == GOV_ACT_NOTIFY_SILENCED) {
+    if (GOVV_GROUPED(a) || a->type == GOV_ACT_NOTIFY_SILENCED || a->type == GOV_ACT_NOTIFY_INHIBITED) {
         put_grouped(b, vm, a);
         return;
     }
@@ -1169,6 +1180,11 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
             govO_put(&b, ",", 1);
             put_waived(&b, vm, f->waiver);
         }
+        if (f->inhibitor != GOVB_NONE) { /* spec/trace.md §10 */
+            uint32_t n = p->rule[f->inhibitor].name;
+            govO_puts(&b, ",\"inhibited_by\":");
+            govO_jstr(&b, p->str[n], p->strlen_[n]);
+        }
         govO_puts(&b, ",\"limit\":");
         if (f->limit == GOVB_NONE) {
             govO_puts(&b, "null");
@@ -1262,6 +1278,12 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
         if (vm->find[i].rule != ri) continue;
         if (vm->find[i].waiver != GOVB_NONE) {
             put_waived(b, vm, vm->find[i].waiver);
+            govO_put(b, ",", 1);
+        }
+        if (vm->find[i].inhibitor != GOVB_NONE) { /* spec/trace.md §10 */
+            uint32_t n = p->rule[vm->find[i].inhibitor].name;
+            govO_puts(b, "\"inhibited_by\":");
+            govO_jstr(b, p->str[n], p->strlen_[n]);
             govO_put(b, ",", 1);
         }
         break;

@@ -980,6 +980,18 @@ static uint32_t silence_of(const gov_vm *vm, uint32_t ri, int64_t now, int64_t *
     return GOVB_NONE;
 }
 
+/* The rule that inhibits rule ri on this record (spec/language.md §4.10): the first of
+ * its inhibitors, in declaration order, with a finding on it that no waiver covers; or
+ * GOVB_NONE. Inhibitors are declared before ri and of its kind (vm/load.c), so their
+ * findings are already among this decision's. */
+static uint32_t inhibitor_of(const gov_vm *vm, uint32_t ri) {
+    const gov_program *p = vm->p;
+    for (uint32_t i = p->rule_inh[ri]; i < p->ninh && p->inh[2 * i] == ri; i++)
+        for (uint32_t f = 0; f < vm->dec.nfind; f++)
+            if (vm->find[f].rule == p->inh[2 * i + 1] && vm->find[f].waiver == GOVB_NONE) return p->inh[2 * i + 1];
+    return GOVB_NONE;
+}
+
 /* The rules of kind k that this record's scopes can reach (RULEGUARDS, vm/load.c): the
  * kind's unguarded rules and those guarded by the record's tenant, project, workflow or
  * agent, in the kind's rule order. Sets *rc to their starts in xcode and *pos to their positions in
@@ -1167,6 +1179,15 @@ static const gov_decision *evaluate(gov_vm *vm) {
                 }
                 nn = 0;
             }
+            /* Inhibition (spec/language.md §4.10): an inhibitor fired on this record, so
+             * the notifications are notify_inhibited, never delivered, and the finding
+             * does not enter a group. */
+            f->inhibitor = nn && p->ninh && p->rule_inh[ri] != GOVB_NONE ? inhibitor_of(vm, ri) : GOVB_NONE;
+            if (f->inhibitor != GOVB_NONE) {
+                govV_action *a = govV_rule_actions(vm, ri, nn, GOV_ACT_NOTIFY_INHIBITED, d->nfind, now);
+                for (uint32_t n = 0; n < nn; n++) a[n].quorum = f->inhibitor; /* GOVV_INHIBITOR */
+                nn = 0;
+            }
             /* A rule with notification settings (spec/language.md §4.8): its group
              * delivers at once or holds the notifications (notify.c). */
             if (nn && p->nncfg && p->rule_ncfg[ri] != GOVB_NONE) {
@@ -1334,6 +1355,7 @@ int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
         out->waived_reason = p->str[w->reason];
         out->waived_until = w->until;
     }
+    if (f->inhibitor != GOVB_NONE) out->inhibited_by = p->str[p->rule[f->inhibitor].name];
     GOVV_PUT(dst, res);
     return GOV_OK;
 }
@@ -1430,7 +1452,7 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     out->gate = a->gate != GOVB_NONE ? p->str[p->rule[p->gate[a->gate].rule].name] : NULL;
     out->escalation = a->esc != GOVB_NONE ? p->str[p->esc[a->esc].name] : NULL;
     if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_NOTIFY_HELD && a->type != GOV_ACT_NOTIFY_SILENCED &&
-        a->type != GOV_ACT_RULE_FIRING &&
+        a->type != GOV_ACT_NOTIFY_INHIBITED && a->type != GOV_ACT_RULE_FIRING &&
         a->type != GOV_ACT_RULE_CLEARED && (a->id || a->type != GOV_ACT_GATE_BLOCKED))
         snprintf(out->id, sizeof out->id, "%016llx", (unsigned long long)a->id);
     uint32_t klen;
@@ -1460,6 +1482,10 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
         out->by = p->str[x->by];
         out->by_len = p->strlen_[x->by];
         out->reason = p->str[x->reason];
+        out->quorum = 0;
+    }
+    if (GOVV_INHIBITOR(a) != GOVB_NONE) { /* notify_inhibited: the rule that muted it */
+        out->inhibited_by = p->str[p->rule[GOVV_INHIBITOR(a)].name];
         out->quorum = 0;
     }
     out->grouped = (int)GOVV_GROUPED(a);

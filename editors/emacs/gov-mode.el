@@ -64,7 +64,7 @@
     "where" "capacity" "lateness" "drift" "of" "baseline" "current" "test" "bins"
     "min_samples" "gate" "approvers" "sla" "timeout" "escalation" "repeat" "extern"
     "fn" "given" "at" "expect" "fired" "not" "and" "or" "if" "then" "else"
-    "approve" "reject" "ack" "tick" "by" "mock" "waive" "until" "group_by" "group_wait" "repeat_interval" "silence" "every" "allowlist" "denylist")
+    "approve" "reject" "ack" "tick" "by" "mock" "waive" "until" "group_by" "group_wait" "repeat_interval" "silence" "every" "inhibit" "allowlist" "denylist")
   "Reserved words highlighted as keywords.")
 
 (defconst gov-booleans '("true" "false"))

@@ -6,15 +6,17 @@ after alert hygiene (issue 24 item 2; spec/language.md §4.8).
 
 Generates N days (default 8) of agent run records, deterministically (seeded: the same
 arguments give the same bytes on every machine), runs the policy over them twice with
-`govc run`: once as written ("after"), once with its `group_by`, `group_wait` and
-`repeat_interval` lines and its silences removed ("before", what the same rules sent
-without them), and
-prints, per rule and channel, the findings and the notifications delivered before and
-after. A tick a day after the last record lets every held notification fall due.
+`govc run`: once as written ("after"), once with its `group_by`, `group_wait`,
+`repeat_interval` and `inhibit` lines and its silences removed ("before", what the same
+rules sent without them), and once with only its `inhibit` lines removed ("no inh":
+what the policy delivered before inhibition, spec/language.md §4.10), and prints, per
+rule and channel, the findings and the notifications delivered before and after. A tick
+a day after the last record lets every held notification fall due.
 
 It then checks that nothing was lost: after, the notifications delivered (counting each
-delivery's `grouped` findings) and those a silence or maintenance window held back
-(`notify_silenced`, each in the decision) add up to exactly the notifications sent
+delivery's `grouped` findings), those a silence or maintenance window held back
+(`notify_silenced`, each in the decision) and those an inhibiting rule muted
+(`notify_inhibited`, each in the decision) add up to exactly the notifications sent
 before, for every rule and channel, and the findings are the same; a difference exits 1. `make bench` runs it over 8 days;
 tests/alerts/run.sh over one day, against a golden table.
 
@@ -85,14 +87,18 @@ def generate(days, seed, path):
 
 
 def strip_hygiene(src):
-    return re.sub(r"(?m)^\s*(group_by|group_wait|repeat_interval|silence)\b.*\n", "", src)
+    return re.sub(r"(?m)^\s*(group_by|group_wait|repeat_interval|silence|inhibit)\b.*\n", "", src)
+
+
+def strip_inhibit(src):
+    return re.sub(r"(?m)^\s*inhibit\b.*\n", "", src)
 
 
 def count(govc, policy_dir, records):
     out = subprocess.run([govc, "run", "-p", policy_dir, records], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit("govc run failed: " + out.stderr)
-    findings, sent, covered, held, silenced = {}, {}, {}, {}, {}
+    findings, sent, covered, held, silenced, inhibited = {}, {}, {}, {}, {}, {}
     for line in out.stdout.splitlines():
         d = json.loads(line)
         for f in d.get("findings", []):
@@ -106,7 +112,9 @@ def count(govc, policy_dir, records):
                 held[k] = held.get(k, 0) + 1
             elif a["type"] == "notify_silenced":
                 silenced[k] = silenced.get(k, 0) + 1
-    return findings, sent, covered, held, silenced
+            elif a["type"] == "notify_inhibited":
+                inhibited[k] = inhibited.get(k, 0) + 1
+    return findings, sent, covered, held, silenced, inhibited
 
 
 def main():
@@ -131,6 +139,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         work = keep or tmp
         os.makedirs(os.path.join(work, "before"), exist_ok=True)
+        os.makedirs(os.path.join(work, "noinhibit"), exist_ok=True)
         records = os.path.join(work, "history.jsonl")
         n = generate(days, seed, records)
         for name in sorted(os.listdir(policy)):
@@ -139,21 +148,30 @@ def main():
                     src = f.read()
                 with open(os.path.join(work, "before", name), "w") as f:
                     f.write(strip_hygiene(src))
-        fb, sb, _, _, _ = count(govc, os.path.join(work, "before"), records)
-        fa, sa, ca, ha, xa = count(govc, policy, records)
+                with open(os.path.join(work, "noinhibit", name), "w") as f:
+                    f.write(strip_inhibit(src))
+        fb, sb, _, _, _, _ = count(govc, os.path.join(work, "before"), records)
+        fn, sn, cn, _, xn, _ = count(govc, os.path.join(work, "noinhibit"), records)
+        fa, sa, ca, ha, xa, ia = count(govc, policy, records)
     print(f"# {days} days, seed {seed}: {n} records, policy {policy}")
-    print(f"{'rule':<14} {'channel':<8} {'findings':>8} {'before':>7} {'after':>6} {'held':>6} {'silenced':>8}")
-    bad = fb != fa
-    for k in sorted(set(sb) | set(sa) | set(xa), key=lambda k: (k[0] or "", k[1] or "")):
-        print(f"{k[0]:<14} {k[1]:<8} {fa.get(k[0], 0):>8} {sb.get(k, 0):>7} {sa.get(k, 0):>6} {ha.get(k, 0):>6} "
-              f"{xa.get(k, 0):>8}")
-        if ca.get(k, 0) + xa.get(k, 0) != sb.get(k, 0):
-            print(f"# LOST: {k}: after, deliveries cover {ca.get(k, 0)} and silences {xa.get(k, 0)}; before sent "
-                  f"{sb.get(k, 0)}")
+    print(f"{'rule':<14} {'channel':<8} {'findings':>8} {'before':>7} {'no inh':>6} {'after':>6} {'held':>6} "
+          f"{'silenced':>8} {'inhibited':>9}")
+    bad = fb != fa or fn != fa
+    for k in sorted(set(sb) | set(sa) | set(sn) | set(xa) | set(ia), key=lambda k: (k[0] or "", k[1] or "")):
+        print(f"{k[0]:<14} {k[1]:<8} {fa.get(k[0], 0):>8} {sb.get(k, 0):>7} {sn.get(k, 0):>6} {sa.get(k, 0):>6} "
+              f"{ha.get(k, 0):>6} {xa.get(k, 0):>8} {ia.get(k, 0):>9}")
+        if ca.get(k, 0) + xa.get(k, 0) + ia.get(k, 0) != sb.get(k, 0):
+            print(f"# LOST: {k}: after, deliveries cover {ca.get(k, 0)}, silences {xa.get(k, 0)} and inhibitions "
+                  f"{ia.get(k, 0)}; before sent {sb.get(k, 0)}")
+            bad = True
+        if cn.get(k, 0) + xn.get(k, 0) != sb.get(k, 0):
+            print(f"# LOST: {k}: without inhibition, deliveries cover {cn.get(k, 0)} and silences {xn.get(k, 0)}; "
+                  f"before sent {sb.get(k, 0)}")
             bad = True
     tb, ta = sum(sb.values()), sum(sa.values())
-    print(f"{'total':<23} {sum(fa.values()):>8} {tb:>7} {ta:>6} {sum(ha.values()):>6} {sum(xa.values()):>8}")
-    if fb != fa:
+    print(f"{'total':<23} {sum(fa.values()):>8} {tb:>7} {sum(sn.values()):>6} {ta:>6} {sum(ha.values()):>6} "
+          f"{sum(xa.values()):>8} {sum(ia.values()):>9}")
+    if fb != fa or fn != fa:
         print("# the findings differ before and after: notification settings must not change them")
     return 1 if bad else 0
 

@@ -9,6 +9,12 @@
 #     decisions (groups, held notifications and due times survive a restart);
 #   - a full group table: 1,100 agents through a table of 1,024 groups; the groups
 #     evicted deliver what they held ("evicted"), so every finding is still covered;
+#   - inhibition (spec/language.md §4.10): tests/alerts/inhibit's `govc test` blocks (a
+#     plain and a sustained per-key inhibitor, a chain, a waived inhibitor, a silence
+#     first, a group left alone, a key evicted from a full table), its decisions as JSON,
+#     text and trace against goldens (the last a group's later delivery that counts its
+#     held findings, not the inhibited one), and the same stream whole and split through
+#     `--state`;
 # States with NOTIFY sections, forged bit by bit behind valid checksums, are tests/corpus's
 # (policies/agent_alerts is one of its policies).
 # Prints "ok - NAME" / "not ok - NAME".
@@ -20,7 +26,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 . tests/golden.sh
 
-golden alerts-history-1d "$here/golden/history-1d.out" $PY "$here/history.py" --days 1 --keep "$tmp/h" "$GOVC"
+# Three days: the first with error bursts that inhibit token drift notifications.
+golden alerts-history-3d "$here/golden/history-3d.out" $PY "$here/history.py" --days 3 --keep "$tmp/h" "$GOVC"
 
 # The stream whole, then in three pieces through a state file: the same decisions.
 if [ -f "$tmp/h/history.jsonl" ]; then
@@ -85,6 +92,28 @@ sys.exit(0 if held == 1100 and covered == 1100 and evicted == 76 else 1)
 PY
 then echo "ok - alerts: a full group table delivers what it evicts"
 else echo "not ok - alerts: a full group table delivers what it evicts"; fail=1
+fi
+
+# Inhibition.
+inh=$here/inhibit
+golden alerts-inhibit-test "$here/golden/inhibit-test.out" "$GOVC" test "$inh" "$here/inhibit_evict"
+golden alerts-inhibit-run "$here/golden/inhibit-run.out" "$GOVC" run -p "$inh" "$inh/records.jsonl"
+golden alerts-inhibit-text "$here/golden/inhibit-text.out" "$GOVC" run --format text -p "$inh" "$inh/records.jsonl"
+golden alerts-inhibit-trace "$here/golden/inhibit-trace.out" "$GOVC" run --trace -p "$inh" "$inh/records.jsonl"
+sed -n 3p "$inh/records.jsonl" >"$tmp/irec.json"
+golden alerts-inhibit-explain "$here/golden/inhibit-explain.out" "$GOVC" explain -p "$inh" "$tmp/irec.json"
+"$GOVC" run -p "$inh" "$inh/records.jsonl" | sed 's/"line":[0-9]*,//' >"$tmp/iw"
+: >"$tmp/ip"
+for r in 1,3 4,6 7,9 10,11; do
+  sed -n "${r}p" "$inh/records.jsonl" >"$tmp/ipart"
+  "$GOVC" run --state "$tmp/istate" -p "$inh" "$tmp/ipart" | sed 's/"line":[0-9]*,//' >>"$tmp/ip"
+done
+if cmp -s "$tmp/iw" "$tmp/ip" && grep -q notify_inhibited "$tmp/iw"; then
+  echo "ok - alerts: inhibition across restarts"
+else
+  echo "not ok - alerts: inhibition across restarts"
+  diff "$tmp/iw" "$tmp/ip" | head -n 10 | sed 's/^/# /'
+  fail=1
 fi
 
 exit $fail

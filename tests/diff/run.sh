@@ -38,6 +38,10 @@ check alerting-reverse "$GOVC" diff --fail-on loosen "$here/alerting/new.gov" "$
 # Silences and maintenance windows (issue 24.2): added or wider loosens, removed or
 # narrower tightens, a new calendar is unproven, a new `by` neutral.
 check silences-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/silences/old.gov" "$here/silences/new.gov"
+# Inhibition (issue 24.2, spec/language.md §4.10): a target added, or a new rule that
+# inhibits, loosens; targets only removed tighten; the same targets reordered, nothing.
+check inhibit-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/inhibit/old.gov" "$here/inhibit/new.gov"
+check inhibit-reverse "$GOVC" diff --fail-on loosen "$here/inhibit/new.gov" "$here/inhibit/old.gov"
 check setrule-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/setrule/old.gov" "$here/setrule/new.gov"
 check setrule-reverse "$GOVC" diff --fail-on loosen "$here/setrule/new.gov" "$here/setrule/old.gov"
 check policy-removed "$GOVC" diff policies/ policies/support

@@ -445,6 +445,38 @@ static int ruleguards_cases(const char *name, const uint8_t *good, size_t n) {
     return fails;
 }
 
+/* Targeted corruptions of an INHIBITS section (tests/vm/inhibits.gov: rule 0 is a gate,
+ * 1..3 on run, 4 on call; entries {2, 1} and {3, 1}), each refused with the code
+ * spec/bytecode.md names. */
+static int inhibits_cases(const char *name, const uint8_t *good, size_t n) {
+    uint32_t off, len;
+    if (!tb_section(good, n, GOVB_S_INHIBITS, &off, &len) || len != 16) {
+        printf("not ok - corrupt %s: has an INHIBITS section of 2 entries\n", name);
+        return 1;
+    }
+    static const struct { const char *what; uint32_t at, val; int code; } cases[] = {
+        {"target out of range", 0, 99, GOV_EBOUNDS},
+        {"inhibitor out of range", 4, 99, GOV_EBOUNDS},
+        {"inhibitor NONE", 4, GOVB_NONE, GOV_EBOUNDS},
+        {"a rule inhibiting itself", 4, 2, GOV_EVALUE},
+        {"an inhibitor declared after its target", 12, 4, GOV_EVALUE},
+        {"a gate inhibiting", 4, 0, GOV_EVALUE},
+        {"a gate inhibited", 0, 0, GOV_EVALUE},
+        {"rules of two record kinds", 8, 4, GOV_EVALUE},
+        {"an entry twice", 8, 2, GOV_EVALUE},
+    };
+    int fails = 0;
+    uint8_t *f = malloc(n);
+    refused_section = "INHIBITS";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(f, good, n);
+        tb_put32(f + off + cases[i].at, cases[i].val);
+        fails += refused(name, cases[i].what, f, n, cases[i].code);
+    }
+    free(f);
+    return fails;
+}
+
 /* Arguments: .govb files compiled by govc (sections the C builder does not write), each
  * swept like the built-in programs; a file with RULESTATE also gets targeted cases, and
  * one with WINDOWS but no RULESTATE (tests/vm/windows.gov) the windows' cases. */
@@ -469,6 +501,7 @@ int main(int argc, char **argv) {
         if (tb_section(g, n, GOVB_S_DRIFTS, &off, &len)) fails += drifts_cases(base, g, n);
         if (tb_section(g, n, GOVB_S_GATEAPPROVAL, &off, &len)) fails += gateapproval_cases(base, g, n);
         if (tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len)) fails += ruleguards_cases(base, g, n);
+        if (tb_section(g, n, GOVB_S_INHIBITS, &off, &len)) fails += inhibits_cases(base, g, n);
         fails += sweep(base, g, n);
         free(g);
     }

@@ -2,7 +2,8 @@
 # tests/vm/corrupt_files.sh BUILD: the corruption sweep (vm_corrupt) over programs that
 # govc compiles with sections the C builder in tests/vm does not write: sustained rules
 # (RULESTATE, SETCLR; kept once and per key), windows (WINDOWS, LOADW), drifts
-# (DRIFTS, DRIFTBINS, LOADD) and gates with quorums and requesters (GATEAPPROVAL), rule guards (RULEGUARDS). Each gets every bit flip and truncation, and targeted cases.
+# (DRIFTS, DRIFTBINS, LOADD) and gates with quorums and requesters (GATEAPPROVAL), rule guards (RULEGUARDS),
+# inhibitions (INHIBITS). Each gets every bit flip and truncation, and targeted cases.
 B=${1:-build}
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -15,5 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$B/govc" build -o "$tmp/quorum.govb" tests/events/quorum.gov >/dev/null || { echo "not ok - build quorum"; exit 1; }
 # Rules guarded by a scope (RULEGUARDS, format version 2).
 "$B/govc" build -o "$tmp/guards.govb" tests/vm/guards.gov >/dev/null || { echo "not ok - build guards"; exit 1; }
+# Inhibitions (INHIBITS): a gate and two record kinds to break its rules with.
+"$B/govc" build -o "$tmp/inhibits.govb" tests/vm/inhibits.gov >/dev/null || { echo "not ok - build inhibits"; exit 1; }
 exec "$B/tests/vm_corrupt" "$tmp/sustained.govb" "$tmp/sustained_keys.govb" "$tmp/windows.govb" "$tmp/drifts.govb" \
-  "$tmp/quorum.govb" "$tmp/guards.govb"
+  "$tmp/quorum.govb" "$tmp/guards.govb" "$tmp/inhibits.govb"

@@ -25,7 +25,7 @@ syn keyword govKeyword import from scope on when for clear after severity verdic
 syn keyword govKeyword escalate over last runs per where capacity lateness of baseline
 syn keyword govKeyword current bins min_samples sla timeout repeat extern given
 syn keyword govKeyword expect fired not and or if then else
-syn keyword govKeyword approve reject ack tick by mock waive until group_by group_wait repeat_interval silence every
+syn keyword govKeyword approve reject ack tick by mock waive until group_by group_wait repeat_interval silence every inhibit
 " Keywords followed by the name they declare.
 syn keyword govKeyword policy module record channel rule window drift gate escalation fn
       \ allowlist denylist
