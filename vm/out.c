@@ -839,6 +839,19 @@ static void put_run(govO_buf *b, const govV_runsnap *r, const char *id, uint32_t
 /* A notification of a rule with notification settings (spec/language.md §4.8, spec/
  * trace.md §10), after its type: the channel, the rule, its group and, for one
  * delivered, how many findings it covers since when; for one held, why and until when. */
+/* An action's last members: its time (when given), the policy id, and the closing brace. */
+static void put_id_end(govO_buf *b, const gov_program *p) {
+    govO_puts(b, ",\"policy_id\":\"");
+    govO_puts(b, p->id);
+    govO_puts(b, "\"}");
+}
+
+static void put_at_end(govO_buf *b, const gov_vm *vm, int64_t at) {
+    govO_puts(b, ",\"at\":");
+    govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = at});
+    put_id_end(b, vm->p);
+}
+
 static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     const gov_program *p = vm->p;
     const govL_chan *ch = &p->chan[a->channel];
@@ -860,22 +873,14 @@ static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_jstr(b, p->str[x->reason], p->strlen_[x->reason]);
         govO_puts(b, ",\"until\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
-        govO_puts(b, ",\"at\":");
-        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
-        govO_puts(b, ",\"policy_id\":\"");
-        govO_puts(b, p->id);
-        govO_puts(b, "\"}");
+        put_at_end(b, vm, a->at);
         return;
     }
     if (a->type == GOV_ACT_NOTIFY_INHIBITED) { /* spec/trace.md §10: the rule that muted it */
         uint32_t n = p->rule[GOVV_INHIBITOR(a)].name;
         govO_puts(b, ",\"inhibited_by\":");
         govO_jstr(b, p->str[n], p->strlen_[n]);
-        govO_puts(b, ",\"at\":");
-        govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
-        govO_puts(b, ",\"policy_id\":\"");
-        govO_puts(b, p->id);
-        govO_puts(b, "\"}");
+        put_at_end(b, vm, a->at);
         return;
     }
     govO_puts(b, ",\"group\":");
@@ -888,11 +893,7 @@ static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
     }
     if (a->reason) govO_printf(b, ",\"reason\":\"%s\"", govG_reason(a->reason));
-    govO_puts(b, ",\"at\":");
-    govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
-    govO_puts(b, ",\"policy_id\":\"");
-    govO_puts(b, p->id);
-    govO_puts(b, "\"}");
+    put_at_end(b, vm, a->at);
 }
 
 static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
@@ -919,9 +920,7 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
         if (a->type == GOV_ACT_RULE_CLEARED) /* why: spec/trace.md §7 */
             govO_printf(b, ",\"reason\":\"%s\"", govG_reason(a->reason));
-        govO_puts(b, ",\"policy_id\":\"");
-        govO_puts(b, p->id);
-        govO_puts(b, "\"}");
+        put_id_end(b, p);
         return;
     }
     if (GOVV_GROUPED(a) || a->type == GOV_ACT_NOTIFY_SILENCED || a->type == GOV_ACT_NOTIFY_INHIBITED) {
@@ -1047,11 +1046,7 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         put_cmps(b, vm, vm->find[a->finding].cmp, vm->find[a->finding].ncmp, NULL, NULL);
     }
     if (a->run.has) put_run(b, &a->run, NULL, 0);
-    govO_puts(b, ",\"at\":");
-    govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
-    govO_puts(b, ",\"policy_id\":\"");
-    govO_puts(b, p->id);
-    govO_puts(b, "\"}");
+    put_at_end(b, vm, a->at);
 }
 
 const char *govO_herr_reason(uint32_t reason) {
