@@ -91,7 +91,15 @@ class Finding(_Sized):
                 ("ncompares", c_int), ("compares", Compare * GOV_MAX_COMPARES),
                 ("limit", c_char_p), ("limit_value", Value), ("limit_level", c_char_p),
                 ("limit_scope", c_char_p), ("limit_file", c_char_p),
-                ("limit_line", c_uint32), ("limit_col", c_uint32)]
+                ("limit_line", c_uint32), ("limit_col", c_uint32),
+                ("waived", c_int), ("waived_by", c_char_p), ("waived_reason", c_char_p),
+                ("waived_until", c_int64), ("inhibited_by", c_char_p)]
+
+
+class Run(_Sized):
+    _fields_ = [("size", c_uint32), ("run_id", c_void_p), ("run_id_len", c_size_t), ("verdict", c_int),
+                ("findings", c_int), ("gates", c_int), ("approved", c_int), ("rejected", c_int),
+                ("timed_out", c_int), ("pending", c_int)]
 
 
 class Action(_Sized):
@@ -102,7 +110,10 @@ class Action(_Sized):
                 ("key", c_void_p), ("key_len", c_size_t), ("by", c_void_p), ("by_len", c_size_t),
                 ("outcome", c_char_p), ("reason", c_char_p), ("at", c_int64),
                 ("deadline", c_int64), ("since", c_int64), ("step", c_int), ("round", c_int),
-                ("skipped", c_int), ("policy_id", c_char_p)]
+                ("skipped", c_int), ("policy_id", c_char_p),
+                ("approvals", c_int), ("quorum", c_int), ("requester", c_void_p), ("requester_len", c_size_t),
+                ("has_run", c_int), ("run", Run), ("grouped", c_int), ("first", c_int64),
+                ("silence", c_char_p), ("inhibited_by", c_char_p)]
 
 
 class HostError(_Sized):

@@ -132,6 +132,9 @@ class Finding:
     compared: tuple
     limit: Optional[Limit]
     extra: dict = field(default_factory=dict)   # windows, drift: as the JSON has them
+    # The rule whose finding on the same record muted this one's notifications
+    # (spec/language.md §4.10, spec/trace.md §10), None when not inhibited.
+    inhibited_by: Optional[str] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +142,11 @@ class Action:
     """What the decision asks of the host. type: "notify", "gate_open", "gate_approved",
     "gate_rejected", "gate_timeout", "gate_blocked", "refused", "escalation_start",
     "escalation_step", "escalation_end", "escalation_suppressed", "escalation_dropped",
-    "rule_firing", "rule_cleared". Members that do not apply are None; `extra` holds the
-    rest of the JSON object (approvers, compared, ...)."""
+    "rule_firing", "rule_cleared", "gate_approval", "notify_held", "notify_silenced",
+    "notify_inhibited" (spec/trace.md §10: the last three are not sent). inhibited_by
+    names the inhibiting rule of a "notify_inhibited" (spec/language.md §4.10). Members
+    that do not apply are None; `extra` holds the rest of the JSON object (approvers,
+    compared, group, silence, ...)."""
     type: str
     rule: Optional[str] = None
     severity: Optional[str] = None
@@ -161,6 +167,7 @@ class Action:
     step: Optional[int] = None
     round: Optional[int] = None
     skipped: Optional[int] = None
+    inhibited_by: Optional[str] = None
     extra: dict = field(default_factory=dict)
 
 
@@ -184,8 +191,9 @@ def _finding(f):
         fr = lim["from"]
         limit = Limit(lim["name"], Value.of(lim["value"]), fr["level"], fr.get("scope"), fr.get("path"), fr["at"])
     compared = tuple(Compare(c["op"], Value.of(c["lhs"]), Value.of(c["rhs"]), c["result"]) for c in f["compared"])
-    extra = {k: v for k, v in f.items() if k not in ("rule", "severity", "verdict", "at", "compared", "limit")}
-    return Finding(f["rule"], f["severity"], f["verdict"], f["at"], compared, limit, extra)
+    extra = {k: v for k, v in f.items()
+             if k not in ("rule", "severity", "verdict", "at", "compared", "limit", "inhibited_by")}
+    return Finding(f["rule"], f["severity"], f["verdict"], f["at"], compared, limit, extra, f.get("inhibited_by"))
 
 
 def _action(a):

@@ -221,3 +221,53 @@ def test_the_hot_path_is_the_one_asked_for():
     assert (vm._core is not None) == (want == "ext")
     assert (type(vm._eval).__module__ != "ctypes") == (want == "cffi")
     assert gov.VM(vm.policy, trace=True)._core is None      # a traced VM takes the general path
+
+
+def test_inhibition_is_mirrored():
+    """policies/agent_alerts through the binding against native govc run: every finding's
+    and action's inhibited_by (spec/language.md §4.10, spec/trace.md §10) is a member of
+    Finding and Action, equal to what the native decision says, and so are the
+    notify_inhibited actions; the C structs read through ctypes (gov_decision_finding,
+    gov_decision_action) carry the same names."""
+    pdir = "policies/agent_alerts"
+    path = os.path.join(pdir, "records.jsonl")
+    want_lines = govc_run(pdir, path, None)
+    want = [json.loads(w) for w in want_lines]
+    vm = gov.VM(gov.Policy.compile(pdir))
+    with open(path, encoding="utf-8") as f:
+        lines = [line.rstrip("\n") for line in f]
+    inhibited_findings = inhibited_actions = 0
+    for n, (line, w, wl) in enumerate(zip(lines, want, want_lines, strict=True), 1):
+        d = vm.evaluate(line, n)
+        assert d.json == wl
+        for f, wf in zip(d.findings, w["findings"], strict=True):
+            assert f.inhibited_by == wf.get("inhibited_by")
+            assert "inhibited_by" not in f.extra
+            inhibited_findings += f.inhibited_by is not None
+        for a, wa in zip(d.actions, w["actions"], strict=True):
+            assert a.type == wa["type"] and a.inhibited_by == wa.get("inhibited_by")
+            assert "inhibited_by" not in a.extra
+            assert (a.type == "notify_inhibited") == (a.inhibited_by is not None)
+            inhibited_actions += a.type == "notify_inhibited"
+    # The stream has inhibited findings and actions (error_burst mutes slow_run).
+    assert inhibited_findings >= 1 and inhibited_actions >= inhibited_findings
+
+    # The C API's structs as the binding declares them: the same names, at the same places.
+    raw = gov.VM(gov.Policy.compile(pdir))
+    seen = 0
+    for n, (line, w) in enumerate(zip(lines, want), 1):
+        data = line.encode()
+        d = gov._lib.gov_eval_json(raw._vm, data, len(data), n)
+        for i, wf in enumerate(w["findings"]):
+            cf = gov._lib.Finding()
+            assert gov._lib.gov_decision_finding(d, i, ctypes.byref(cf)) == gov._lib.OK
+            assert cf.rule.decode() == wf["rule"]
+            assert (cf.inhibited_by and cf.inhibited_by.decode()) == wf.get("inhibited_by")
+        for i, wa in enumerate(w["actions"]):
+            ca = gov._lib.Action()
+            assert gov._lib.gov_decision_action(d, i, ctypes.byref(ca)) == gov._lib.OK
+            assert ca.type_name.decode() == wa["type"]
+            assert (ca.inhibited_by and ca.inhibited_by.decode()) == wa.get("inhibited_by")
+            assert (ca.silence and ca.silence.decode()) == wa.get("silence")
+            seen += ca.inhibited_by is not None
+    assert seen == inhibited_actions
