@@ -94,13 +94,18 @@ export interface Finding {
     value: Value;
     from: { level: string; scope?: string; path?: string; at?: string };
   };
+  /** The rule whose finding on the same record muted this one's notifications
+   * (spec/language.md §4.10); absent when it was not inhibited. */
+  inhibited_by?: string;
   [more: string]: unknown;
 }
 
 export interface Action {
   type: 'notify' | 'gate_open' | 'gate_approved' | 'gate_rejected' | 'gate_timeout' | 'gate_blocked'
     | 'refused' | 'escalation_start' | 'escalation_step' | 'escalation_end' | 'escalation_suppressed'
-    | 'escalation_dropped' | 'rule_firing' | 'rule_cleared';
+    | 'escalation_dropped' | 'rule_firing' | 'rule_cleared' | 'gate_approval'
+    /** Not sent (spec/trace.md §10): held for its group, held back by a silence, muted by an inhibitor. */
+    | 'notify_held' | 'notify_silenced' | 'notify_inhibited';
   rule?: string;
   channel?: string;
   kind?: string;
@@ -118,6 +123,8 @@ export interface Action {
   deadline?: string;
   at?: string;
   policy_id?: string;
+  /** notify_inhibited: the rule whose finding on the same record muted this notification. */
+  inhibited_by?: string;
   [more: string]: unknown;
 }
 

@@ -27,6 +27,15 @@ export async function main(bytes: Uint8Array): Promise<Verdict | null> {
     throw e;
   }
   for (const f of d.findings) console.log(f.rule, f.severity, f.limit?.value.text);
+  // Inhibition (spec/language.md §4.10): a muted finding names its inhibitor, and so does
+  // each notify_inhibited action that replaces its notifications.
+  const muted: string[] = d.findings.flatMap((f) => (f.inhibited_by ? [f.inhibited_by] : []));
+  for (const a of d.actions) {
+    if (a.type === 'notify_inhibited') {
+      const by: string | undefined = a.inhibited_by;
+      console.log(a.channel, by, muted.length);
+    } else if (a.type === 'notify_held' || a.type === 'notify_silenced' || a.type === 'gate_approval') console.log(a.type);
+  }
   const gate = d.actions.find((a) => a.type === 'gate_open');
   if (gate?.gate_id) vm.approve(gate.gate_id, 'me@example.com', new Date());
   vm.tick(1_000n);

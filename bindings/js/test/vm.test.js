@@ -40,6 +40,31 @@ for (const name of POLICIES) {
   }
 }
 
+test('agent_alerts: inhibited findings and notify_inhibited actions as native govc run gives them', async () => {
+  // spec/language.md §4.10: error_burst inhibits slow_run and token_shift; a muted finding
+  // names its inhibitor and its notifications become notify_inhibited actions.
+  const path = 'policies/agent_alerts/records.jsonl';
+  const policy = await Policy.load(govcBuild('policies/agent_alerts'));
+  const want = govcRun('policies/agent_alerts', path, ['--trace']);
+  const got = decide(policy.vm({ trace: true }), path);
+  assert.equal(got.length, want.length);
+  let muted = 0;
+  for (let i = 0; i < want.length; i++) {
+    assert.deepEqual(got[i], want[i], `${path} decision ${i + 1}`);
+    const by = got[i].findings.filter((f) => f.inhibited_by !== undefined);
+    const inh = got[i].actions.filter((a) => a.type === 'notify_inhibited');
+    assert.equal(by.length > 0, inh.length > 0, `decision ${i + 1}: muted findings and their actions together`);
+    for (const a of inh) {
+      const f = by.find((x) => x.rule === a.rule);
+      assert.ok(f, `decision ${i + 1}: ${a.rule}'s notify_inhibited has its inhibited finding`);
+      assert.equal(a.inhibited_by, f.inhibited_by);
+      assert.ok(got[i].findings.some((x) => x.rule === a.inhibited_by), `decision ${i + 1}: the inhibitor fired on the record`);
+    }
+    muted += inh.length;
+  }
+  assert.ok(muted > 0, 'the stream has inhibited notifications');
+});
+
 test('traces are those of native govc run --trace', async () => {
   for (const name of ['support', 'loan_underwriting', 'token_drift']) {
     const policy = await Policy.load(govcBuild(`policies/${name}`));
