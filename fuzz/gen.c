@@ -71,6 +71,18 @@ static const char *const strings[] = {"", "a1", "x", "t1", "zz"};
 enum { MAXLIM = 6, MAXBLOCKS = 6, MAXWIN = 4 };
 static const int limit_types[] = {GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_RATIO, GOV_TY_DURATION, GOV_TY_MONEY, GOV_TY_TIME};
 
+/* A rule, gate or drift as planned before any is written, in declaration order (drifts
+ * D<i>, then rules and gates r<i>), so that an `inhibit` clause (spec/language.md §4.10)
+ * knows its targets' kinds, severities and channels. */
+enum { MAXDRIFT = 2, MAXRULES = 6, MAXPLAN = MAXDRIFT + MAXRULES };
+typedef struct Plan {
+    char name[16];
+    bool gate;
+    int sev;          /* GOV_SEV_*: a gate's is warning */
+    bool sev_written; /* else the default, warning */
+    uint32_t notify;  /* 0: none, 1: c0, 2: c1, c0, 3: c1 */
+} Plan;
+
 typedef struct Gen {
     FuzzRng *r;
     Out o;
@@ -80,6 +92,12 @@ typedef struct Gen {
     int budget;       /* nodes left for expressions of the current rule */
     int nwin;
     int win_type[MAXWIN]; /* the value type of window W<i> */
+    int nplan;
+    Plan plan[MAXPLAN];
+    /* A policy made invalid on purpose by one `inhibit` entry: the code the checker must
+     * give (NULL: the policy is valid), and the W022 warnings it must give. */
+    const char *bad_code;
+    int w022;
 } Gen;
 
 static const int64_t BASE_NS = 1767225600000000000; /* 2026-01-01T00:00:00Z */
@@ -524,6 +542,8 @@ static void gen_window(Gen *g, int i)
 
 /* Drift D<i>: psi, ks or mean_shift of a value over a current span against a baseline,
  * with declared or default bins, a small min_samples, sometimes per key. */
+static void gen_inhibit(Gen *g, int k);
+
 static void gen_drift(Gen *g, int i)
 {
     static const int types[] = {GOV_TY_INT, GOV_TY_FLOAT, GOV_TY_RATIO, GOV_TY_DURATION, GOV_TY_MONEY};
@@ -546,10 +566,95 @@ static void gen_drift(Gen *g, int i)
         out(&g->o, "  per %s\n", gov_level_name((GovLevel)fuzz_rand(g->r, 4)));
         if (fuzz_rand(g->r, 2)) out(&g->o, "  capacity %d\n", 1 + (int)fuzz_rand(g->r, 3));
     }
+    const Plan *pl = &g->plan[i];
+    if (pl->sev_written) out(&g->o, "  severity %s\n", (const char *[]){"info", "warning", "critical"}[pl->sev]);
     uint32_t v = fuzz_rand(g->r, 6);
     if (v < 5) out(&g->o, "  verdict %s\n", (const char *[]){"allow", "warn", "review", "pause", "block"}[v]);
-    if (fuzz_rand(g->r, 3) == 0) out(&g->o, "  notify c0\n");
+    if (pl->notify) out(&g->o, "  notify c0\n");
+    gen_inhibit(g, i);
     out(&g->o, "}\n");
+}
+
+/* The plan: how many drifts and rules, which rules are gates, and each one's severity
+ * and channels (a drift notifies c0 or no one). */
+static void plan_decls(Gen *g, int ndrift, int nrules)
+{
+    g->nplan = 0;
+    for (int i = 0; i < ndrift + nrules; i++) {
+        Plan *pl = &g->plan[g->nplan++];
+        bool drift = i < ndrift;
+        snprintf(pl->name, sizeof pl->name, drift ? "D%d" : "r%d", drift ? i : i - ndrift);
+        pl->gate = !drift && fuzz_rand(g->r, 8) == 0;
+        uint32_t s = pl->gate ? 3 : fuzz_rand(g->r, 4);
+        pl->sev_written = s < 3;
+        pl->sev = s < 3 ? (int)s : GOV_SEV_WARNING;
+        pl->notify = drift ? fuzz_rand(g->r, 3) == 0 : fuzz_rand(g->r, 4);
+    }
+}
+
+/* An `inhibit` clause for plan entry k (a drift or a rule, not a gate), one time in three:
+ * up to three targets declared after it, not gates, no more severe (spec/language.md
+ * §4.10), sometimes split over two clauses. One clause in sixteen gets one entry the
+ * checker must refuse instead: a name that is no rule (E079), a gate (E079), a target
+ * named twice (E079), the inhibitor itself (E080), one declared before it (E080), one
+ * more severe (E081). A valid target that notifies no channel is the warning W022. */
+static void gen_inhibit(Gen *g, int k)
+{
+    const Plan *me = &g->plan[k];
+    if (me->gate || fuzz_rand(g->r, 3) != 0)
+        return;
+    const char *names[4];
+    int n = 0, cand[MAXPLAN], nc = 0;
+    for (int j = k + 1; j < g->nplan; j++)
+        if (!g->plan[j].gate && g->plan[j].sev <= me->sev) cand[nc++] = j;
+    for (int want = 1 + (int)fuzz_rand(g->r, 3); n < want && nc > 0; n++) {
+        uint32_t c = fuzz_rand(g->r, (uint32_t)nc);
+        const Plan *t = &g->plan[cand[c]];
+        names[n] = t->name;
+        g->w022 += t->notify == 0;
+        cand[c] = cand[--nc];
+    }
+    if (!g->bad_code && fuzz_rand(g->r, 16) == 0) {
+        const char *bad = NULL, *code = NULL;
+        int other[MAXPLAN], no = 0;
+        switch (fuzz_rand(g->r, 6)) {
+        case 0: bad = "nope"; code = "E079"; break;
+        case 1:
+            for (int j = 0; j < g->nplan; j++)
+                if (g->plan[j].gate) other[no++] = j;
+            code = "E079";
+            break;
+        case 2:
+            if (n) { bad = names[fuzz_rand(g->r, (uint32_t)n)]; code = "E079"; }
+            break;
+        case 3: bad = me->name; code = "E080"; break;
+        case 4:
+            for (int j = 0; j < k; j++)
+                if (!g->plan[j].gate) other[no++] = j;
+            code = "E080";
+            break;
+        default:
+            for (int j = k + 1; j < g->nplan; j++)
+                if (!g->plan[j].gate && g->plan[j].sev > me->sev) other[no++] = j;
+            code = "E081";
+            break;
+        }
+        if (!bad && no) bad = g->plan[other[fuzz_rand(g->r, (uint32_t)no)]].name;
+        if (bad) {
+            int at = (int)fuzz_rand(g->r, (uint32_t)n + 1); /* anywhere in the list */
+            for (int j = n; j > at; j--) names[j] = names[j - 1];
+            names[at] = bad;
+            n++;
+            g->bad_code = code;
+        }
+    }
+    if (!n)
+        return;
+    /* the entries in one clause, or in two (the lists add up) */
+    int split = n > 1 && fuzz_rand(g->r, 3) == 0 ? 1 + (int)fuzz_rand(g->r, (uint32_t)n - 1) : n;
+    for (int j = 0; j < n; j++)
+        out(&g->o, "%s%s", j == 0 ? "  inhibit " : j == split ? "\n  inhibit " : ", ", names[j]);
+    out(&g->o, "\n");
 }
 
 static void gen_policy(Gen *g)
@@ -600,13 +705,15 @@ static void gen_policy(Gen *g)
     g->nwin = (int)fuzz_rand(g->r, MAXWIN + 1);
     for (int i = 0; i < g->nwin; i++)
         gen_window(g, i);
-    int ndrift = (int)fuzz_rand(g->r, 3);
+    int ndrift = (int)fuzz_rand(g->r, MAXDRIFT + 1);
+    int nrules = 1 + (int)fuzz_rand(g->r, MAXRULES);
+    plan_decls(g, ndrift, nrules);
     for (int i = 0; i < ndrift; i++)
         gen_drift(g, i);
-    int nrules = 1 + (int)fuzz_rand(g->r, 6);
     for (int i = 0; i < nrules; i++) {
+        const Plan *pl = &g->plan[ndrift + i];
         g->budget = 40;
-        bool gate = fuzz_rand(g->r, 8) == 0;
+        bool gate = pl->gate;
         out(&g->o, "\n%s r%d {\n  when ", gate ? "gate" : "rule", i);
         if (g->nwin && fuzz_rand(g->r, 3)) {
             /* A window read, as a conjunct: (W op x) and C, or C and (W op x). */
@@ -646,15 +753,15 @@ static void gen_policy(Gen *g)
         if (gate) {
             out(&g->o, "  approvers \"risk@example.com\"\n  sla 1h\n  on timeout deny\n");
         } else {
-            uint32_t s = fuzz_rand(g->r, 4);
-            if (s < 3) out(&g->o, "  severity %s\n", (const char *[]){"info", "warning", "critical"}[s]);
+            if (pl->sev_written) out(&g->o, "  severity %s\n", (const char *[]){"info", "warning", "critical"}[pl->sev]);
             uint32_t v = fuzz_rand(g->r, 7);
             if (v < 5) out(&g->o, "  verdict %s\n", (const char *[]){"allow", "warn", "review", "pause", "block"}[v]);
         }
-        uint32_t c = fuzz_rand(g->r, 4);
+        uint32_t c = pl->notify;
         if (c == 1) out(&g->o, "  notify c0\n");
         else if (c == 2) out(&g->o, "  notify c1, c0\n");
         else if (c == 3) out(&g->o, "  notify c1\n");
+        gen_inhibit(g, ndrift + i);
         out(&g->o, "}\n");
     }
 }
@@ -924,14 +1031,15 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_
         ref.verdict = held;
     if (gov_decision_verdict(d) != ref.verdict)
         FAIL("verdict: VM %s, reference %s", gov_verdict_name(gov_decision_verdict(d)), gov_verdict_name(ref.verdict));
-    /* The notifications, in order; gate transitions (open, blocked) depend on what the VM
-     * has seen before, which this stateless reference does not model, and are skipped. */
+    /* The notifications, delivered or inhibited, in order; gate transitions (open,
+     * blocked) depend on what the VM has seen before, which this stateless reference
+     * does not model, and are skipped. */
     size_t nact = gov_decision_action_count(d), nnotify = 0;
     size_t notify_at[512];
     for (size_t k = 0; k < nact; k++) {
         gov_action a = {.size = sizeof a};
         gov_decision_action(d, k, &a);
-        if (a.type == GOV_ACT_NOTIFY && nnotify < sizeof notify_at / sizeof notify_at[0])
+        if ((a.type == GOV_ACT_NOTIFY || a.type == GOV_ACT_NOTIFY_INHIBITED) && nnotify < sizeof notify_at / sizeof notify_at[0])
             notify_at[nnotify++] = k;
     }
     size_t nf = gov_decision_finding_count(d);
@@ -950,6 +1058,22 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_
             FAIL("finding %s: VM severity/verdict %d/%d, reference %d/%d", f.rule, f.severity, f.verdict, sev, ver);
         GovNameList *nl = r->kind == GOV_D_GATE ? &r->u.gate.notify : r->kind == GOV_D_DRIFT ? &r->u.drift.notify
                                                                                               : &r->u.rule.notify;
+        /* Inhibited (spec/language.md §4.10): a finding with notifications to send, when a
+         * rule or drift that inhibits it fired on this record (the first declared is
+         * named); its notifications are then notify_inhibited. */
+        const GovDecl *by = NULL;
+        for (uint32_t j = 0; j < i && !by && nl->n && !ref.quiet[i]; j++) {
+            const GovDecl *x = ref.fired[j];
+            const GovNameList *il = x->kind == GOV_D_RULE ? x->u.rule.inhibit : x->kind == GOV_D_DRIFT ? x->u.drift.inhibit : NULL;
+            for (uint32_t k = 0; il && k < il->n && !by; k++)
+                if (il->items[k].name.len == r->name.len && memcmp(il->items[k].name.s, r->name.s, r->name.len) == 0)
+                    by = x;
+        }
+        if (!by != !f.inhibited_by ||
+            (by && (strlen(f.inhibited_by) != by->name.len || memcmp(f.inhibited_by, by->name.s, by->name.len) != 0)))
+            FAIL("finding %s: VM inhibited by %s, reference by %.*s", f.rule, f.inhibited_by ? f.inhibited_by : "none",
+                 by ? (int)by->name.len : 4, by ? by->name.s : "none");
+        st->inhibited += by != NULL;
         for (uint32_t k = 0; k < nl->n && !ref.quiet[i]; k++, expect_actions++) {
             gov_action a = {.size = sizeof a};
             if (expect_actions >= nnotify || gov_decision_action(d, notify_at[expect_actions], &a) != GOV_OK)
@@ -957,6 +1081,10 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_
             if (strlen(a.channel) != nl->items[k].name.len || memcmp(a.channel, nl->items[k].name.s, nl->items[k].name.len) != 0 ||
                 strcmp(a.rule, f.rule) != 0)
                 FAIL("action %zu: VM %s for %s", expect_actions, a.channel, a.rule);
+            if (a.type != (by ? GOV_ACT_NOTIFY_INHIBITED : GOV_ACT_NOTIFY) ||
+                (by && (!a.inhibited_by || strcmp(a.inhibited_by, f.inhibited_by) != 0)))
+                FAIL("action %zu: VM %s for %s, reference %s", expect_actions, a.type_name, a.rule,
+                     by ? "notify_inhibited" : "notify");
         }
         if (f.limit) {
             GovDecl *lim = govF_lookup(D->pol, f.limit, (uint32_t)strlen(f.limit));
@@ -1149,7 +1277,7 @@ static void compare_records(Diff *D, FuzzRng *r, const uint8_t *bytes, size_t le
 void fuzz_diff_one(FuzzRng *r, uint32_t nrecords, bool abort_on, DiffStats *st)
 {
     static char src[1 << 16];
-    Gen g = {r, {src, 0, sizeof src}, 0, {0}, {0}, 0, 0, {0}};
+    Gen g = {.r = r, .o = {src, 0, sizeof src}};
     gen_policy(&g);
     const char *path = fuzz_source_file(src, g.o.n);
     GovFrontend fe;
@@ -1161,6 +1289,27 @@ void fuzz_diff_one(FuzzRng *r, uint32_t nrecords, bool abort_on, DiffStats *st)
     govF_check(&fe);
     GovBuild b;
     GovPolicy *pol = fe.npols == 1 ? fe.pols[0] : NULL;
+    /* The inhibitions' diagnostics (spec/language.md §4.10): a W022 for each valid
+     * target that notifies no channel, and for a policy made invalid on purpose exactly
+     * one error, the one the generator chose. */
+    int w022 = 0;
+    const char *err = NULL;
+    for (uint32_t i = 0; i < fe.diags.n; i++) {
+        w022 += strcmp(fe.diags.items[i]->code, "W022") == 0;
+        if (fe.diags.items[i]->level == GOV_DIAG_ERROR) err = fe.diags.items[i]->code;
+    }
+    if (pol && (w022 != g.w022 || (g.bad_code && (fe.diags.nerrors != 1 || !err || strcmp(err, g.bad_code) != 0)))) {
+        fprintf(stderr, "# generated policy: expected %d W022 and %s, the checker says:\n%s\n", g.w022,
+                g.bad_code ? g.bad_code : "no error", src);
+        govD_print(&fe.diags, stderr, GOV_FMT_TEXT, "fuzz");
+        abort();
+    }
+    if (pol && g.bad_code) {
+        st->policies++;
+        st->refused++;
+        govF_free(&fe);
+        return;
+    }
     if (!pol || fe.diags.nerrors || !govK_compile(&fe, pol, &b)) {
         /* The generator promises well-typed policies: a rejection is its bug (or the
          * front end's). */

@@ -9,7 +9,9 @@
  * capacities, `where`, lateness; every aggregate), drifts (§4.5.1), and rules and gates
  * over random expressions of every operator, built-in and type combination of
  * spec/language.md §3.1, some of them reading windows, some sustained (§4.3: for, clear
- * when, clear after, stale after). Records carry adversarial float magnitudes.
+ * when, clear after, stale after), rules and drifts inhibiting later ones (§4.10; now
+ * and then one entry the checker must refuse with a predicted code). Records carry
+ * adversarial float magnitudes.
  */
 #ifndef GOV_FUZZ_GEN_H
 #define GOV_FUZZ_GEN_H
@@ -83,6 +85,8 @@ void ref_describe_windows(FILE *f);
 /* Counts for the report. */
 typedef struct DiffStats {
     uint64_t policies, records, findings, divergences;
+    uint64_t refused;   /* policies with an `inhibit` entry made invalid on purpose, refused as predicted */
+    uint64_t inhibited; /* findings whose notifications an inhibitor muted */
 } DiffStats;
 
 /* Generate one policy and `nrecords` records from r, compile the policy, and compare
