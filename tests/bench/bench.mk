@@ -3,6 +3,9 @@
 #   make bench     build, generate the inputs (seeded), time libgov and the Lua peers,
 #                  print the tables (issue 19's targets first); the figures land in
 #                  $(BUILD)/bench/results.md
+#                  (minutes; BENCH_FULL=1, set in the Makefile, adds the long runs:
+#                  govd's 600 s soak, the scale-out benches over 200,000 and 1,000,000
+#                  records)
 #   make bench-eval  only that driver (tests/bench/run.py), without the other benches
 #                  make bench runs (govd, scale-out, bindings, lsp, alerts)
 #   make bench-eval BENCH_ARGS=--quick   every part on few records with short budgets:
@@ -43,8 +46,8 @@ bench-alerts: $(BUILD)/govc
 	@/usr/bin/python3 tests/alerts/history.py --days 8 $(BUILD)/govc | tee $(BENCH_DIR)/alerts.txt
 
 # libgov against the Lua peers, and issue 19's targets: `make bench-eval` alone runs in
-# a few minutes of CPU (make bench also runs govd's soak, the scale-out benches and the
-# bindings', which take far longer).
+# a few minutes of CPU (make bench also runs govd's bench, the scale-out bench and the
+# bindings'; their long runs only with BENCH_FULL=1).
 .PHONY: bench bench-eval
 bench: bench-alerts bench-eval
 bench-eval: $(BUILD)/govc $(BENCH_DIR)/evalbench $(BENCH_DIR)/peer-lua54 $(BENCH_DIR)/peer-luajit
