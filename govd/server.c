@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -535,6 +536,16 @@ static int batch_line(void *ctx, const char *line, size_t len, uint64_t lineno, 
     return 0;
 }
 
+/* Whether the client has sent nothing beyond what was handed to the handler: its socket
+ * holds no unread bytes (with TLS, GnuTLS may still hold a record: then the lines are
+ * decided a little early, which changes nothing but the segment's size). */
+static bool sender_paused(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    int avail = 0;
+    return ci && ioctl(ci->connect_fd, FIONREAD, &avail) == 0 && avail == 0;
+}
+
 /* ---------------------------------------------------------------- endpoints */
 
 static enum MHD_Result do_decide(struct MHD_Connection *c, req *r)
@@ -1039,6 +1050,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             r->body.len += n; /* counted, not kept */
             if (!r->batch_failed) {
                 int rc = gd_lines_feed(&r->lines, upload, n, batch_line, r);
+                /* The client sent no more yet: the lines it did send are decided now, while
+                 * it waits or thinks, not when a segment fills or the body ends. */
+                if (!rc && r->nsl && sender_paused(c))
+                    rc = flush_segment(r);
                 if (rc == 404)
                     return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY",
                                       "no policy named '%s' is loaded", r->policy);
