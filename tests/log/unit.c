@@ -747,6 +747,53 @@ static void test_group_sync(void) {
     for (int t = 0; t < T; t++) free(ar[t]);
 }
 
+/* SHA-256 against the FIPS 180-2 examples, on this thread and on four at once (each
+ * thread keeps its own digest context), and a digest of one buffer fed piece by piece
+ * is the same as of the whole: the chain's digests do not depend on how OpenSSL is
+ * called. */
+static const struct { const char *in; size_t reps; const char *hex; } sha_vec[] = {
+    {"", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+    {"abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    {"a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+};
+
+static int sha_vectors(void) {
+    int bad = 0;
+    for (size_t k = 0; k < sizeof sha_vec / sizeof sha_vec[0]; k++) {
+        size_t n = strlen(sha_vec[k].in) * sha_vec[k].reps;
+        char *b = malloc(n + 1);
+        if (!b) return 1;
+        for (size_t i = 0; i < sha_vec[k].reps; i++) memcpy(b + i * strlen(sha_vec[k].in), sha_vec[k].in, strlen(sha_vec[k].in));
+        char h[65];
+        govlog_sha256(b, n, h);
+        bad += strcmp(h, sha_vec[k].hex) != 0;
+        free(b);
+    }
+    return bad;
+}
+
+static void *sha_thread(void *arg) {
+    int *bad = arg;
+    for (int i = 0; i < 20; i++) *bad += sha_vectors();
+    return NULL;
+}
+
+static void test_sha256(void) {
+    check(sha_vectors() == 0, "sha256 FIPS 180-2 examples", NULL);
+    pthread_t th[4];
+    int bad[4] = {0};
+    int started = 0;
+    for (int i = 0; i < 4; i++) started += pthread_create(&th[i], NULL, sha_thread, &bad[i]) == 0;
+    for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+    check(started == 4 && !bad[0] && !bad[1] && !bad[2] && !bad[3], "sha256 on four threads at once",
+          "%d threads, %d %d %d %d wrong", started, bad[0], bad[1], bad[2], bad[3]);
+    char h[65] = "x";
+    govlog_sha256(NULL, 5, h);
+    check(strcmp(h, sha_vec[0].hex) == 0, "sha256 of NULL is of no bytes", "%s", h);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: log_unit GOVC\n");
@@ -755,6 +802,7 @@ int main(int argc, char **argv) {
     snprintf(tmp, sizeof tmp, "/tmp/govlog-unit-XXXXXX");
     if (!mkdtemp(tmp)) return 2;
     load(argv[1]);
+    test_sha256();
     test_write_read();
     test_byte_flips();
     test_delete_reorder_truncate();
