@@ -445,6 +445,7 @@ void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
 typedef struct govO_frag { uint32_t off, len; } govO_frag;
 struct govO_frags {
     char *text;
+    unsigned char idb[16];          /* the policy id's bytes (the compact trace's header) */
     govO_frag head;                 /* "policy":..,"policy_id":..[,"version":..][,"stamp":..],"line": */
     govO_frag *kind;                /* per kind: ,"kind":"NAME" */
     govO_frag *rule, *rule_at;      /* per rule: "rule":"NAME" and "at":"FILE:LINE:COL" */
@@ -665,9 +666,17 @@ int govO_frags_build(gov_program *p) {
     }
     b = (govO_buf){F->text, b.n + 1, 0};
     frags_write(p, &b, F);
+    for (int i = 0; i < 16; i++) {
+        unsigned hi = (unsigned char)p->id[2 * i], lo = (unsigned char)p->id[2 * i + 1];
+        hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
+        lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
+        F->idb[i] = (unsigned char)(hi << 4 | lo);
+    }
     p->ofrags = F;
     return GOV_OK;
 }
+
+const unsigned char *govO_id_bytes(const gov_program *p) { return p->ofrags->idb; }
 
 void govO_frags_free(gov_program *p) {
     if (!p->ofrags) return;
@@ -1287,8 +1296,10 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
         /* A sustained rule: its condition on this record, the record's key (a rule kept
          * per key), its state after the record, and a key it evicted. */
         uint32_t si = p->rule_sus[ri], level = p->sus[si].level;
-        const govV_rstate *rs = govR_cur(vm, si);
         const govV_srec *sr = &GOVV_SREC(vm)[si];
+        /* Rendered from a compact trace: the state it carries, not the VM's (trace.c). */
+        govV_rstate tr_rs = {.phase = GOVV_TR_PHASE(sr), .since = GOVV_TR_SINCE(sr), .clearing = GOVV_TR_CLEARING(sr)};
+        const govV_rstate *rs = vm->tr_done == GOVV_TR_COMPACT ? &tr_rs : govR_cur(vm, si);
         govO_printf(b, "\"condition\":%s,", vm->cond ? "true" : "false");
         if (level != GOVB_NONE) {
             uint32_t klen;
