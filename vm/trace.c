@@ -232,7 +232,19 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
             govV_cell c = vm->reg[f];
             switch (p->regclass[k->first_reg + f]) {
             case GOVV_CF: w_float(&w, c.f); break;
-            case GOVV_CS: case GOVV_CLIST: {
+            case GOVV_CS: { /* a meaning string of the program by its index (scope names...), else its bytes */
+                uint32_t n;
+                const char *s = govV_str(vm, c.u, &n);
+                uint32_t si = govO_str_find(p, s, n);
+                if (si != GOVB_NONE) {
+                    w_uv(&w, (uint64_t)si << 1 | 1);
+                } else {
+                    w_uv(&w, (uint64_t)n << 1);
+                    w_bytes(&w, s, n);
+                }
+                break;
+            }
+            case GOVV_CLIST: {
                 uint32_t n;
                 const char *s = govV_str(vm, c.u, &n);
                 w_str(&w, s, n);
@@ -259,16 +271,22 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
         }
     }
     if (d->nfind) {
+        /* Findings are in rule order: each rule after the one before (0: the next), and,
+         * when it has any, its waiver, inhibitor and, only when an action the trace shows
+         * quotes them (gate_open), its comparisons. Mostly one byte a finding. */
         w_uv(&w, d->nfind);
+        uint32_t prev = 0;
         for (uint32_t i = 0; i < d->nfind; i++) {
             const govV_finding *f = &vm->find[i];
-            w_uv(&w, f->rule);
-            w_ix(&w, f->waiver);
-            w_ix(&w, f->inhibitor);
-            /* Its comparisons only when an action the trace shows quotes them (gate_open). */
             int quoted = 0;
             for (uint32_t j = 0; j < d->nact && !quoted; j++)
                 quoted = vm->act[j].type != GOV_ACT_NOTIFY && vm->act[j].finding == i;
+            int extra = quoted || f->waiver != GOVB_NONE || f->inhibitor != GOVB_NONE;
+            w_uv(&w, (uint64_t)(f->rule - (i ? prev + 1 : 0)) << 1 | (unsigned)extra);
+            prev = f->rule;
+            if (!extra) continue;
+            w_ix(&w, f->waiver);
+            w_ix(&w, f->inhibitor);
             w_uv(&w, quoted ? f->ncmp + 1 : 0);
             if (quoted) w_cmps(&w, vm, f->cmp, f->ncmp);
         }
@@ -451,6 +469,30 @@ static uint64_t r_scratch(govC_r *r, int list) {
     r->scratch_n += (uint32_t)n;
     return GOVV_SCRATCH | GOVV_STR(off, n);
 }
+/* A string field's value: a meaning string of the program (its index), or its bytes;
+ * into the record scratch either way. */
+static uint64_t r_sfield(govC_r *r) {
+    uint64_t v = r_uv(r);
+    const gov_program *p = r->vm->p;
+    const char *s;
+    uint64_t n;
+    if (v & 1) {
+        if ((v >> 1) >= p->nmean) return (uint64_t)bad(r, "string index out of range");
+        s = p->str[v >> 1];
+        n = p->strlen_[v >> 1];
+    } else {
+        n = v >> 1;
+        s = r_bytes(r, n);
+    }
+    if (r->why) return 0;
+    gov_vm *vm = r->vm;
+    if (n > vm->scratch_cap - r->scratch_n) return (uint64_t)bad(r, "strings longer than the VM's record scratch");
+    uint32_t off = r->scratch_n;
+    if (r->apply && n) memcpy(vm->scratch + off, s, n);
+    r->scratch_n += (uint32_t)n;
+    return GOVV_SCRATCH | GOVV_STR(off, n);
+}
+
 /* A key kept in the VM's key pool (apply): its offset and length. */
 static void r_key(govC_r *r, uint32_t *off, uint32_t *len) {
     uint64_t n = r_uv(r);
@@ -699,7 +741,8 @@ static void parse(govC_r *r) {
                 c = p->kval[fd->dflt];
             } else {
                 int cl = p->regclass[k->first_reg + f];
-                if (cl == GOVV_CS || cl == GOVV_CLIST) c.u = r_scratch(r, cl == GOVV_CLIST);
+                if (cl == GOVV_CS) c.u = r_sfield(r);
+                else if (cl == GOVV_CLIST) c.u = r_scratch(r, 1);
                 else if (cl == GOVV_CF) c.f = r_float(r);
                 else if (cl == GOVV_CSET) c.u = r_uv(r);
                 else c.i = r_int(r);
@@ -760,13 +803,21 @@ static void parse(govC_r *r) {
     if (hasfind) {
         nfind = r_u32(r);
         if (nfind == 0 || nfind > p->max_rules) return (void)bad(r, "findings out of range");
+        uint64_t next = 0;
         for (uint32_t i = 0; i < nfind; i++) {
             govV_finding f;
             memset(&f, 0, sizeof f);
-            f.rule = r_idx(r, p->nrule, 0, "rule out of range");
+            uint64_t v = r_uv(r), rule = next + (v >> 1);
+            if (rule >= p->nrule || rule < next) return (void)bad(r, "finding's rule out of range");
+            f.rule = (uint32_t)rule;
+            next = rule + 1;
+            f.waiver = f.inhibitor = f.limit = f.ovr = f.drift = GOVB_NONE;
+            if (!(v & 1)) {
+                if (r->apply) vm->find[i] = f;
+                continue;
+            }
             f.waiver = r_idx(r, p->nwaive, 1, "waiver out of range");
             f.inhibitor = r_idx(r, p->nrule, 1, "inhibitor out of range");
-            f.limit = f.ovr = f.drift = GOVB_NONE;
             uint64_t nc = r_uv(r);
             if (nc) f.ncmp = r_cmps(r, r->apply ? vm->find[i].cmp : NULL, nc - 1);
             if (r->why) return;
@@ -930,6 +981,9 @@ int gov_trace_render(gov_vm *vm, const void *bytes, size_t len, char *out, size_
     r.apply = 1;
     parse(&r);
     vm->tr_state = (vm->dec.status == GOV_OK && vm->dec.event == GOVV_EV_RECORD) ? GOVV_TR_RULES : GOVV_TR_HEAD;
+    /* The record's limits, as its evaluation resolved them (a drift's threshold reads
+     * them without a rule's LOADL). */
+    if (vm->tr_state == GOVV_TR_RULES && p->nlimit && vm->match_epoch != vm->epoch) govV_resolve(vm);
     char *tb = vm->trace_buf;
     size_t tc = vm->trace_cap;
     vm->trace_buf = out;
