@@ -80,9 +80,12 @@ static void bind(gov_vm *vm, const gov_program *p) {
     }
 }
 
+static void *arenas[4];
+static int narenas;
+
 static gov_vm *vm_new(const gov_program *p) {
     size_t need = gov_arena_size(p, NULL);
-    void *arena = malloc(need);
+    void *arena = arenas[narenas++] = malloc(need);
     gov_vm *vm = NULL;
     if (!arena || gov_vm_init(p, NULL, arena, need, &vm) != GOV_OK) {
         fprintf(stderr, "vm_compact: cannot initialise a VM\n");
@@ -240,5 +243,11 @@ int main(int argc, char **argv) {
     }
     if (corrupt) printf("corrupt refused %llu rendered %llu\n", refused, rendered);
     if (!quiet && fails) fprintf(stderr, "%d failures\n", fails);
+    free(ba);
+    free(bb);
+    free(sizes);
+    for (int i = 0; i < narenas; i++) free(arenas[i]);
+    gov_program_free(p);
+    if (po) gov_program_free(po);
     return fails ? 1 : 0;
 }
