@@ -168,6 +168,7 @@ typedef struct gov_decision gov_decision; /* the result of one evaluation */
     X(GOV_EUNBOUND,  39, "host function not bound")                             \
     X(GOV_ELIMITS,   40, "malformed limits file")                                \
     X(GOV_ELOOSEN,   41, "limits file loosens a limit")                          \
+    X(GOV_ETRACE,    42, "malformed compact trace")                              \
     X(GOV_ESOURCE,   50, "the sources have errors")                              \
     X(GOV_EIO,       51, "a source could not be read")                           \
     X(GOV_EINTERNAL, 52, "internal compiler error")
@@ -755,6 +756,33 @@ GOV_API int gov_set_tick(gov_vm *const *vms, size_t n, int64_t now, const gov_de
  * indexes are out of range. */
 GOV_API int gov_set_json(const gov_decision *const *ds, size_t n, const gov_set_result *res, char *buf, size_t cap,
                          size_t *len);
+
+/* ---------------------------------------------------------------- 7. compact traces
+ *
+ * A decision's trace as a few dozen bytes a host can keep beside every record (spec/
+ * trace.md §3.1: a versioned byte format holding the policy id, the record's fields and
+ * what the trace shows that is not a function of them and the program), rendered later
+ * to exactly the JSON trace gov_decision_trace gives (§3).
+ *
+ *   gov_trace_compact  the compact trace of d, the VM's latest decision, into the
+ *                      caller's buf (no allocation): GOV_OK and *len its bytes, or
+ *                      GOV_ESPACE with *len the bytes it needs (buf's content is then
+ *                      unspecified); GOV_ENOTRACE once the VM has begun its next record
+ *                      or event (as gov_decision_trace); GOV_EMISUSE for NULL d or len.
+ *                      No trace buffer is needed. It changes nothing in the VM.
+ *   gov_trace_render   the JSON trace of a compact trace into out (NUL-terminated, as
+ *                      gov_decision_trace writes it; GOV_ESPACE with *need the length
+ *                      it needs). vm is any VM of the program the trace was taken under
+ *                      (its policy id; GOV_EPOLICY otherwise): the render uses the VM's
+ *                      per-record space, never its state, so the VM's latest decision is
+ *                      gone afterwards (its decision calls say GOV_EMISUSE) and its next
+ *                      record evaluates as it would have. Malformed bytes (truncated,
+ *                      an index or a value out of range, anything after the end) are
+ *                      GOV_ETRACE, a newer format GOV_EVERSION, a record begun and not
+ *                      evaluated GOV_EMISUSE: then nothing is changed or written, and
+ *                      gov_vm_errmsg says why. */
+GOV_API int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len);
+GOV_API int gov_trace_render(gov_vm *vm, const void *bytes, size_t len, char *out, size_t cap, size_t *need);
 
 #ifdef __cplusplus
 }

@@ -685,6 +685,13 @@ typedef struct govV_srec {
     uint32_t late, pad;         /* the record was older than its key's latest: it could not lower the state */
     govV_rstate ev;             /* the evicted key's state */
 } govV_srec;
+/* gov_trace_render (trace.c) puts the state the trace shows of the rule (not the VM's:
+ * govR_cur) in members nothing else reads while it renders: the phase in pad, since and
+ * clearing in the evicted state's seen and last. No arena byte is added for it. */
+#define GOVV_TR_COMPACT 2
+#define GOVV_TR_PHASE(sr) ((sr)->pad)
+#define GOVV_TR_SINCE(sr) ((sr)->ev.seen)
+#define GOVV_TR_CLEARING(sr) ((sr)->ev.last)
 
 #define GOVV_SREC(vm) ((govV_srec *)(void *)((vm)->wrec + (vm)->p->nwin))
 /* A drift instance's header (state): newest time taken, the index of the newest current
@@ -801,7 +808,8 @@ struct gov_vm {
     govV_tsnap *tsnap;          /* the slow rules this record ran, in rule order (max_slow) */
     uint32_t ntsnap, max_slow;
     int tr_state;               /* GOVV_TR_...: what the latest decision's trace renders from */
-    int tr_done;                /* its trace is rendered in trace_buf (dec.trace_status/len) */
+    int tr_done;                /* its trace is rendered in trace_buf (dec.trace_status/len); or
+                                   GOVV_TR_COMPACT while gov_trace_render renders (trace.c) */
     gov_decision dec;
 };
 
@@ -1024,6 +1032,9 @@ static inline void govV_trace_ready(gov_vm *vm, int state) {
     vm->tr_done = 0;
 }
 GOV_HIDDEN const char *govO_herr_reason(uint32_t reason);
+/* The policy id's 16 bytes (the compact trace's header, trace.c). */
+GOV_HIDDEN const unsigned char *govO_id_bytes(const gov_program *p);
+GOV_HIDDEN uint32_t govO_str_find(const gov_program *p, const char *s, uint32_t n);
 
 /* The notification groups' part of the state block (notify.c), its last, after the held
  * runs: per NOTIFYCFG entry a time before which none of its groups falls due (derived,

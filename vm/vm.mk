@@ -2,7 +2,8 @@
 # The VM depends on nothing else in the tree: only libxxhash and libffi.
 # One host-call backend (vm/hostcall.h): libffi here; bindings/js builds vm/hostcall_wasm.c.
 VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/run.c vm/state.c vm/keytab.c vm/window.c vm/window_state.c \
-           vm/agg.c vm/sketch.c vm/sustain.c vm/notify.c vm/drift.c vm/set.c vm/hostcall_ffi.c vm/partition.c vm/limits.c vm/pset.c
+           vm/agg.c vm/sketch.c vm/sustain.c vm/notify.c vm/drift.c vm/set.c vm/hostcall_ffi.c vm/partition.c vm/limits.c vm/pset.c \
+           vm/trace.c
 VM_OBJS := $(VM_SRCS:%.c=$(BUILD)/obj/%.o)
 VM_PIC_OBJS := $(VM_SRCS:%.c=$(BUILD)/pic/%.o)
 VM_LIBS := -lxxhash -lffi
@@ -153,3 +154,12 @@ install-vm: $(BUILD)/libgov.a $(BUILD)/libgov.so
 	ln -sf libgov.so.$(GOV_MAJOR) $(DESTDIR)$(PREFIX)/lib/libgov.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' vm/gov.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/gov.pc
+
+# The compact trace (spec/trace.md §3.1, issue 19): rendered, it is the JSON trace byte
+# for byte over every example's records and events and the 50-rule bench policy; every
+# truncation and bit flip of it is refused or renders a whole trace.
+$(BUILD)/tests/vm_compact: $(BUILD)/obj/tests/vm/compact.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -ldl
+TEST_DEPS += $(BUILD)/tests/vm_compact $(HOST_LIBS)
+TEST_SUITES += "sh tests/vm/compact.sh $(BUILD)"

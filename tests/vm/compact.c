@@ -1,0 +1,253 @@
+/* compact.c: the compact trace (spec/trace.md §3.1) renders to exactly the JSON trace,
+ * for tests/vm/compact.sh and `make bench-eval`'s sizes.
+ *
+ *   vm_compact [-l HOSTLIB] [-x OTHER.govb] [-c] [-q] POLICY.govb INPUT.jsonl...
+ *
+ * Every line (record or event) goes to two VMs of POLICY. On VM A, after each line: the
+ * decision's JSON, its trace as gov_decision_trace renders it, and its compact trace;
+ * the compact trace rendered on VM R (a VM of the same program that evaluates nothing)
+ * and then on A itself must both be that trace, byte for byte. VM B evaluates the same
+ * lines and renders nothing: its decisions, and its state at the end, must be A's (a
+ * render changes nothing the next record sees). Also: the compact trace taken into a
+ * buffer one byte short and the render into one byte short are GOV_ESPACE with the same
+ * length; a render while a record is begun is GOV_EMISUSE; with -x, the trace rendered
+ * on a VM of another policy is GOV_EPOLICY; a version byte of 2 is GOV_EVERSION.
+ *
+ * -c: every truncation and every single bit flip of every compact trace is rendered on
+ * R: it must be refused (GOV_ETRACE, GOV_EPOLICY, GOV_EVERSION, with a message) or
+ * render a whole trace (NUL-terminated, of the length reported, an object); after each,
+ * R must still render the intact trace to the same bytes.
+ *
+ * Prints "sizes N median M p99 P max X mean A" (bytes of the compact traces) and
+ * "corrupt refused R rendered S"; exit 1 on any difference.
+ */
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/gov.h"
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap);
+    while (b) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap) break;
+        char *nb = realloc(b, cap * 2);
+        if (!nb) {
+            free(b);
+            return NULL;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+static gov_program *load(const char *path) {
+    size_t n;
+    char *b = slurp(path, &n);
+    gov_program *p = NULL;
+    gov_error err = {.size = sizeof err};
+    if (!b || gov_program_load(b, n, &p, &err) != GOV_OK) {
+        fprintf(stderr, "vm_compact: cannot load %s\n", path);
+        exit(2);
+    }
+    free(b);
+    return p;
+}
+
+static void *hostlib;
+
+/* Bind every extern the host library defines (as govc --host-lib does). */
+static void bind(gov_vm *vm, const gov_program *p) {
+    for (int i = 0; hostlib && i < gov_extern_count(p); i++) {
+        const char *name = gov_extern_name(p, i);
+        void *fn = dlsym(hostlib, name);
+        char sn[300];
+        snprintf(sn, sizeof sn, "gov_sig_%s", name);
+        const gov_sig *sig = dlsym(hostlib, sn);
+        if (!fn || !sig) continue;
+        gov_fn f;
+        memcpy(&f, &fn, sizeof f);
+        gov_vm_bind(vm, name, f, sig);
+    }
+}
+
+static void *arenas[4];
+static int narenas;
+
+static gov_vm *vm_new(const gov_program *p) {
+    size_t need = gov_arena_size(p, NULL);
+    void *arena = arenas[narenas++] = malloc(need);
+    gov_vm *vm = NULL;
+    if (!arena || gov_vm_init(p, NULL, arena, need, &vm) != GOV_OK) {
+        fprintf(stderr, "vm_compact: cannot initialise a VM\n");
+        exit(2);
+    }
+    bind(vm, p);
+    return vm;
+}
+
+static int fails;
+static void fail(const char *what, unsigned long long line) {
+    if (fails++ < 20) fprintf(stderr, "not ok: %s (line %llu)\n", what, line);
+}
+
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+#define TCAP (1u << 24)
+static char lazy[TCAP], onr[TCAP], ona[TCAP], bad[TCAP];
+static char djson[1 << 20], djsonb[1 << 20];
+
+int main(int argc, char **argv) {
+    const char *other = NULL;
+    int corrupt = 0, quiet = 0, a = 1;
+    for (; a < argc && argv[a][0] == '-'; a++) {
+        if (!strcmp(argv[a], "-l") && a + 1 < argc) {
+            if (!(hostlib = dlopen(argv[++a], RTLD_NOW | RTLD_LOCAL))) {
+                fprintf(stderr, "vm_compact: %s\n", dlerror());
+                return 2;
+            }
+        } else if (!strcmp(argv[a], "-x") && a + 1 < argc) {
+            other = argv[++a];
+        } else if (!strcmp(argv[a], "-c")) {
+            corrupt = 1;
+        } else if (!strcmp(argv[a], "-q")) {
+            quiet = 1;
+        } else {
+            fprintf(stderr, "usage: vm_compact [-l HOSTLIB] [-x OTHER.govb] [-c] [-q] POLICY.govb INPUT.jsonl...\n");
+            return 2;
+        }
+    }
+    if (argc - a < 2) return 2;
+    gov_program *p = load(argv[a]);
+    gov_program *po = other ? load(other) : NULL;
+    gov_vm *A = vm_new(p), *B = vm_new(p), *R = vm_new(p), *O = po ? vm_new(po) : NULL;
+    static char tbuf[TCAP];
+    gov_vm_set_trace(A, tbuf, sizeof tbuf);
+    size_t nsz = 0, capsz = 1024, *sizes = malloc(capsz * sizeof *sizes);
+    unsigned long long refused = 0, rendered = 0, lines = 0;
+    unsigned char cbuf[1 << 16], mut[1 << 16];
+    for (int f = a + 1; f < argc; f++) {
+        size_t n;
+        char *in = slurp(argv[f], &n);
+        if (!in) {
+            fprintf(stderr, "vm_compact: cannot read %s\n", argv[f]);
+            return 2;
+        }
+        for (size_t at = 0; at < n;) {
+            size_t e = at;
+            while (e < n && in[e] != '\n') e++;
+            size_t len = e - at;
+            const char *line = in + at;
+            at = e + 1;
+            if (len == 0) continue;
+            unsigned long long ln = ++lines;
+            const gov_decision *d = gov_eval_json(A, line, len, ln);
+            const gov_decision *db = gov_eval_json(B, line, len, ln);
+            size_t dl = 0, dlb = 0, tl = 0, cl = 0, need = 0, need2 = 0;
+            if (gov_decision_json(d, djson, sizeof djson, &dl) != GOV_OK ||
+                gov_decision_json(db, djsonb, sizeof djsonb, &dlb) != GOV_OK || dl != dlb || memcmp(djson, djsonb, dl))
+                fail("decisions of the VM that renders and of the one that does not differ", ln);
+            const char *t;
+            if (gov_decision_trace(d, &t, &tl) != GOV_OK) {
+                fail("no JSON trace", ln);
+                continue;
+            }
+            memcpy(lazy, t, tl + 1);
+            int rc = gov_trace_compact(d, cbuf, sizeof cbuf, &cl);
+            if (rc != GOV_OK) {
+                fail("gov_trace_compact failed", ln);
+                continue;
+            }
+            if (nsz == capsz) sizes = realloc(sizes, (capsz *= 2) * sizeof *sizes);
+            sizes[nsz++] = cl;
+            size_t cl2 = 0;
+            if (gov_trace_compact(d, mut, cl - 1, &cl2) != GOV_ESPACE || cl2 != cl)
+                fail("a compact buffer one byte short is not GOV_ESPACE with the length", ln);
+            /* Rendered on a VM that evaluates nothing, then on A itself. */
+            rc = gov_trace_render(R, cbuf, cl, onr, sizeof onr, &need);
+            if (rc != GOV_OK || need != tl || memcmp(onr, lazy, tl + 1)) {
+                fail("the render on another VM differs from the JSON trace", ln);
+                if (fails < 4) { FILE *w = fopen("/tmp/tr2/want", "w"), *g = fopen("/tmp/tr2/got", "w"); fputs(lazy, w); fputs(onr, g); fclose(w); fclose(g); }
+            }
+            if (gov_trace_render(R, cbuf, cl, bad, tl, &need2) != GOV_ESPACE || need2 != tl || bad[0] != 0)
+                fail("a render buffer one byte short is not GOV_ESPACE with the length", ln);
+            if (gov_trace_render(A, cbuf, cl, ona, sizeof ona, &need) != GOV_OK || need != tl ||
+                memcmp(ona, lazy, tl + 1))
+                fail("the render on the VM that evaluated differs from the JSON trace", ln);
+            if (gov_trace_compact(d, mut, sizeof mut, &cl2) != GOV_ENOTRACE)
+                fail("a decision whose VM rendered since still gives a compact trace", ln);
+            if (O && (gov_trace_render(O, cbuf, cl, bad, sizeof bad, &need2) != GOV_EPOLICY ||
+                      !strstr(gov_vm_errmsg(O), "policy id")))
+                fail("another policy's VM does not refuse the trace with GOV_EPOLICY", ln);
+            memcpy(mut, cbuf, cl);
+            mut[2] = 2;
+            if (gov_trace_render(R, mut, cl, bad, sizeof bad, &need2) != GOV_EVERSION)
+                fail("version 2 is not GOV_EVERSION", ln);
+            if (ln == 1 && gov_kind_count(p) > 0) {
+                gov_record_begin(R, 0);
+                if (gov_trace_render(R, cbuf, cl, bad, sizeof bad, &need2) != GOV_EMISUSE)
+                    fail("a render while a record is begun is not GOV_EMISUSE", ln);
+                gov_eval(R); /* ends the record (an error decision or not: R keeps nothing) */
+            }
+            if (!corrupt) continue;
+            /* Every truncation, then every bit flip: refused or a whole trace. */
+            for (size_t k = 0; k < cl * 9; k++) {
+                size_t len2 = cl;
+                memcpy(mut, cbuf, cl);
+                if (k < cl) len2 = k;
+                else mut[(k - cl) / 8] ^= (unsigned char)(1u << ((k - cl) % 8));
+                rc = gov_trace_render(R, mut, len2, bad, sizeof bad, &need2);
+                if (rc == GOV_OK) {
+                    rendered++;
+                    if (strlen(bad) != need2 || bad[0] != '{' || bad[need2 - 1] != '}')
+                        fail("a mutated trace rendered something that is not a whole trace", ln);
+                } else if (rc == GOV_ETRACE || rc == GOV_EPOLICY || rc == GOV_EVERSION) {
+                    refused++;
+                    if (!gov_vm_errmsg(R)[0]) fail("a refusal without a message", ln);
+                } else {
+                    fail("a mutated trace gave an unexpected code", ln);
+                }
+            }
+            if (gov_trace_render(R, cbuf, cl, onr, sizeof onr, &need) != GOV_OK || need != tl ||
+                memcmp(onr, lazy, tl + 1))
+                fail("after the mutations the intact trace no longer renders the same", ln);
+        }
+        free(in);
+    }
+    /* A's state after rendering every trace is B's, which rendered none. */
+    size_t sa = 0, sb = 0;
+    size_t bound = gov_state_bound(p);
+    unsigned char *ba = malloc(bound), *bb = malloc(bound);
+    if (gov_state_save(A, ba, bound, &sa) != GOV_OK || gov_state_save(B, bb, bound, &sb) != GOV_OK || sa != sb ||
+        memcmp(ba, bb, sa))
+        fail("the state of the VM that rendered differs from the other's", lines);
+    if (nsz) {
+        qsort(sizes, nsz, sizeof *sizes, cmp_size);
+        unsigned long long sum = 0;
+        for (size_t i = 0; i < nsz; i++) sum += sizes[i];
+        size_t p99 = sizes[(nsz * 99 + 99) / 100 - 1 < nsz ? (nsz * 99 + 99) / 100 - 1 : nsz - 1];
+        printf("sizes %zu median %zu p99 %zu max %zu mean %.1f\n", nsz, sizes[(nsz - 1) / 2], p99, sizes[nsz - 1],
+               (double)sum / (double)nsz);
+    }
+    if (corrupt) printf("corrupt refused %llu rendered %llu\n", refused, rendered);
+    if (!quiet && fails) fprintf(stderr, "%d failures\n", fails);
+    free(ba);
+    free(bb);
+    free(sizes);
+    for (int i = 0; i < narenas; i++) free(arenas[i]);
+    gov_program_free(p);
+    if (po) gov_program_free(po);
+    return fails ? 1 : 0;
+}

@@ -1,0 +1,1006 @@
+/* trace.c: the compact trace (spec/trace.md §3.1): a decision's trace as a few dozen
+ * bytes a host can keep per record, and its JSON rendered from them later.
+ *
+ * The JSON trace is rendered from what an evaluation keeps (vm.c, "the trace"): the
+ * record's fields, and what is not a function of them and the program (the windows'
+ * and drifts' values after the record, the sustained rules' states, the rules that ran
+ * alone and tracked, the findings' waivers and inhibitors, the actions that are not
+ * plain notifications, host errors, the held run, an error). gov_trace_compact writes
+ * exactly that, as indices into the program and operand values in variable-length
+ * integers; gov_trace_render puts it back into a VM of the same program (its per-record
+ * space only, never its state) and renders with the same code as gov_decision_trace,
+ * which runs the plain rules' code again: limits, their provenance and the consulted
+ * scopes come from the fields, so they cost no bytes.
+ *
+ * The reader checks everything before it writes anything (two passes over the bytes:
+ * check, then apply), and every index it admits is in range for the program and every
+ * length for the VM's areas: a malformed or foreign trace is refused with a message and
+ * changes nothing.
+ */
+#include <string.h>
+
+#include "vm/gov_int.h"
+
+#define GOVC_MAGIC0 0x67 /* 'g' */
+#define GOVC_MAGIC1 0x74 /* 't' */
+#define GOVC_VERSION 1
+
+/* ---------------------------------------------------------------- writing */
+
+typedef struct govC_w { unsigned char *p; size_t cap, n; } govC_w;
+
+static inline void w_u8(govC_w *w, unsigned v) {
+    if (w->n < w->cap) w->p[w->n] = (unsigned char)v;
+    w->n++;
+}
+static inline void w_uv(govC_w *w, uint64_t v) {
+    while (v >= 0x80) {
+        w_u8(w, (unsigned)(v & 0x7F) | 0x80);
+        v >>= 7;
+    }
+    w_u8(w, (unsigned)v);
+}
+/* A u32 index where GOVB_NONE is common: NONE is 0, i is i + 1. */
+static inline void w_ix(govC_w *w, uint32_t i) { w_uv(w, (uint32_t)(i + 1u)); }
+static inline uint64_t zz(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
+static inline int64_t unzz(uint64_t u) { return (int64_t)(u >> 1) ^ -(int64_t)(u & 1); }
+static void w_bytes(govC_w *w, const void *s, size_t n) {
+    if (w->n < w->cap) memcpy(w->p + w->n, s, n <= w->cap - w->n ? n : w->cap - w->n);
+    w->n += n;
+}
+static void w_str(govC_w *w, const char *s, size_t n) {
+    w_uv(w, n);
+    w_bytes(w, s, n);
+}
+
+/* An int-class value: v = q * 1000^c, c the largest (up to 6) that divides; the varint
+ * zigzag(q) << 3 | c, or c = 7 and zigzag(v) when that does not fit 64 bits. Times and
+ * durations in ns of whole milliseconds take 7 and 2 bytes. */
+static void w_int(govC_w *w, int64_t v) {
+    int64_t q = v;
+    unsigned c = 0;
+    while (c < 6 && q != 0 && q % 1000 == 0) {
+        q /= 1000;
+        c++;
+    }
+    uint64_t z = zz(q);
+    if (z >> 61) {
+        w_uv(w, 7);
+        w_uv(w, zz(v));
+        return;
+    }
+    w_uv(w, z << 3 | c);
+}
+static const double pow10_[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+/* A double: as q / 10^k when that division gives back its very bits (k <= 6, |q| < 2^53:
+ * 0.972 is two bytes), else its 8 bytes, little-endian, after the tag 7. */
+static void w_float(govC_w *w, double x) {
+    uint64_t bits;
+    memcpy(&bits, &x, 8);
+    if (x > -9e15 && x < 9e15) {
+        for (unsigned k = 0; k < 7; k++) {
+            double m = x * pow10_[k];
+            if (!(m > -9007199254740992.0 && m < 9007199254740992.0)) break;
+            int64_t q = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
+            double back = (double)q / pow10_[k];
+            uint64_t bb;
+            memcpy(&bb, &back, 8);
+            if (bb == bits) {
+                w_uv(w, zz(q) << 3 | k);
+                return;
+            }
+        }
+    }
+    w_uv(w, 7);
+    unsigned char b[8];
+    govS_put64(b, bits);
+    w_bytes(w, b, 8);
+}
+
+/* A string or list cell of a comparison: 0 off len (the program's string data), 1 + f
+ * (the record's field f, which holds the same reference), or a literal after tag
+ * 1 + nfields. */
+static void w_scell(govC_w *w, const gov_vm *vm, govV_cell c) {
+    const gov_program *p = vm->p;
+    uint32_t nfields = vm->cur_kind != GOVB_NONE ? p->kind[vm->cur_kind].nfields : 0;
+    uint32_t len;
+    const char *s = govV_str(vm, c.u, &len);
+    if (!(c.u & GOVV_SCRATCH)) {
+        w_uv(w, 0);
+        w_uv(w, GOVV_SOFF(c.u));
+        w_uv(w, len);
+        return;
+    }
+    for (uint32_t f = 0; f < nfields; f++) {
+        int cl = p->regclass[p->kind[vm->cur_kind].first_reg + f];
+        if ((cl == GOVV_CS || cl == GOVV_CLIST) && vm->present[f] && vm->reg[f].u == c.u) {
+            w_uv(w, 1 + (uint64_t)f);
+            return;
+        }
+    }
+    w_uv(w, 1 + (uint64_t)nfields);
+    w_str(w, s, len);
+}
+
+static void w_cell(govC_w *w, const gov_vm *vm, uint32_t type, govV_cell c) {
+    switch (govL_class(type)) {
+    case GOVV_CF: w_float(w, c.f); break;
+    case GOVV_CS: case GOVV_CLIST: w_scell(w, vm, c); break;
+    case GOVV_CSET: w_uv(w, c.u); break;
+    default: w_int(w, c.i); break;
+    }
+}
+
+static void w_cmps(govC_w *w, const gov_vm *vm, const govV_cmp *c, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) {
+        w_u8(w, c[i].op | (unsigned)c[i].res << 4);
+        w_u8(w, c[i].tl);
+        w_u8(w, c[i].tr);
+        w_cell(w, vm, c[i].tl, c[i].l);
+        w_cell(w, vm, c[i].tr, c[i].r);
+        if (c[i].op >= GOVV_OP_IN) {
+            w_ix(w, c[i].member);
+            w_ix(w, c[i].elem);
+        }
+    }
+}
+
+static void w_key(govC_w *w, const gov_vm *vm, uint32_t koff, uint32_t klen) {
+    if ((uint64_t)koff + klen > vm->kpool_cap) klen = 0; /* not reached: keys are in the pool */
+    w_str(w, vm->kpool + koff, klen);
+}
+
+static void w_run(govC_w *w, const govV_runsnap *r) {
+    w_u8(w, r->verdict | (unsigned)r->base << 4);
+    w_uv(w, r->opened);
+    w_uv(w, r->approved);
+    w_uv(w, r->rejected);
+    w_uv(w, r->expired);
+}
+
+static void w_action(govC_w *w, const gov_vm *vm, const govV_action *a) {
+    w_u8(w, a->type);
+    w_u8(w, a->outcome);
+    w_u8(w, a->reason);
+    w_u8(w, a->verdict);
+    w_ix(w, a->finding);
+    w_ix(w, a->channel);
+    w_ix(w, a->rule);
+    w_ix(w, a->gate);
+    w_ix(w, a->esc);
+    /* A rule_cleared on the clock names its key by its slot (GOVV_KSUS): the key goes
+     * in the bytes, and the step (0) says so. */
+    w_ix(w, GOVV_KSUS(a) ? 0u : a->step);
+    w_ix(w, a->round);
+    w_ix(w, a->skipped);
+    w_uv(w, a->severity);
+    uint32_t klen;
+    const char *key = govR_key(vm, a, &klen);
+    w_str(w, key, klen);
+    w_str(w, vm->scratch + a->boff, a->blen);
+    w_uv(w, a->id);
+    w_int(w, a->at);
+    w_int(w, a->deadline);
+    w_u8(w, a->run.has);
+    if (a->run.has) w_run(w, &a->run);
+    w_uv(w, a->mask);
+    w_uv(w, a->approvals);
+    w_uv(w, a->quorum);
+    w_key(w, vm, a->roff, a->rlen);
+}
+
+static void w_rstate(govC_w *w, const govV_rstate *rs, int firing) {
+    w_u8(w, rs->phase);
+    if (rs->phase != GOVV_RS_INACTIVE) w_int(w, rs->since);
+    if (firing ? rs->phase >= GOVV_RS_FIRING : rs->phase == GOVV_RS_CLEARING) w_int(w, firing ? rs->firing : rs->clearing);
+}
+
+int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len) {
+    if (!d || !d->vm || !len || (!buf && cap)) return GOV_EMISUSE;
+    const gov_vm *vm = d->vm;
+    const gov_program *p = vm->p;
+    if (d != &vm->dec || vm->tr_state == GOVV_TR_NONE) return GOV_ENOTRACE;
+    govC_w w = {buf, cap, 0};
+    int rules = vm->tr_state == GOVV_TR_RULES, err = d->status != GOV_OK;
+    uint32_t ntr = 0; /* the actions the trace shows: all but plain notifications */
+    for (uint32_t i = 0; i < d->nact; i++) ntr += vm->act[i].type != GOV_ACT_NOTIFY;
+    w_u8(&w, GOVC_MAGIC0);
+    w_u8(&w, GOVC_MAGIC1);
+    w_u8(&w, GOVC_VERSION);
+    w_bytes(&w, govO_id_bytes(p), 16);
+    w_u8(&w, (unsigned)d->event | (unsigned)rules << 3 | (unsigned)(vm->cond != 0) << 4 | (unsigned)err << 5 |
+                 (unsigned)(d->run.has != 0) << 6);
+    w_u8(&w, (unsigned)d->verdict | (unsigned)(d->nfind != 0) << 3 | (unsigned)(ntr != 0) << 4 |
+                 (unsigned)(d->nherr != 0) << 5);
+    w_uv(&w, d->line);
+    w_ix(&w, d->kind);
+    if (err) {
+        w_uv(&w, (uint32_t)d->status);
+        w_str(&w, d->error, strlen(d->error));
+    }
+    if (d->event != GOVV_EV_RECORD) w_int(&w, d->at);
+    if (rules) {
+        const govL_kind *k = &p->kind[d->kind];
+        /* The fields: which are present, then each present one's value. */
+        for (uint32_t f = 0; f < k->nfields; f += 8) {
+            unsigned m = 0;
+            for (uint32_t j = 0; j < 8 && f + j < k->nfields; j++) m |= (unsigned)(vm->present[f + j] != 0) << j;
+            w_u8(&w, m);
+        }
+        for (uint32_t f = 0; f < k->nfields; f++) {
+            if (!vm->present[f]) continue;
+            govV_cell c = vm->reg[f];
+            switch (p->regclass[k->first_reg + f]) {
+            case GOVV_CF: w_float(&w, c.f); break;
+            case GOVV_CS: { /* a meaning string of the program by its index (scope names...), else its bytes */
+                uint32_t n;
+                const char *s = govV_str(vm, c.u, &n);
+                uint32_t si = govO_str_find(p, s, n);
+                if (si != GOVB_NONE) {
+                    w_uv(&w, (uint64_t)si << 1 | 1);
+                } else {
+                    w_uv(&w, (uint64_t)n << 1);
+                    w_bytes(&w, s, n);
+                }
+                break;
+            }
+            case GOVV_CLIST: {
+                uint32_t n;
+                const char *s = govV_str(vm, c.u, &n);
+                w_str(&w, s, n);
+                break;
+            }
+            case GOVV_CSET: w_uv(&w, c.u); break;
+            default: w_int(&w, c.i); break;
+            }
+        }
+    }
+    if (d->run.has) {
+        w_run(&w, &d->run);
+        w_key(&w, vm, d->run_koff, d->run_klen);
+    }
+    if (d->nherr) {
+        w_uv(&w, d->nherr);
+        for (uint32_t i = 0; i < d->nherr; i++) {
+            const govV_herr *h = &vm->herr[i];
+            w_uv(&w, h->ext);
+            w_uv(&w, h->rule);
+            w_uv(&w, h->reason);
+            w_uv(&w, zz(h->status));
+            w_uv(&w, zz(h->verdict));
+        }
+    }
+    if (d->nfind) {
+        /* Findings are in rule order: each rule after the one before (0: the next), and,
+         * when it has any, its waiver, inhibitor and, only when an action the trace shows
+         * quotes them (gate_open), its comparisons. Mostly one byte a finding. */
+        w_uv(&w, d->nfind);
+        uint32_t prev = 0;
+        for (uint32_t i = 0; i < d->nfind; i++) {
+            const govV_finding *f = &vm->find[i];
+            int quoted = 0;
+            for (uint32_t j = 0; j < d->nact && !quoted; j++)
+                quoted = vm->act[j].type != GOV_ACT_NOTIFY && vm->act[j].finding == i;
+            int extra = quoted || f->waiver != GOVB_NONE || f->inhibitor != GOVB_NONE;
+            w_uv(&w, (uint64_t)(f->rule - (i ? prev + 1 : 0)) << 1 | (unsigned)extra);
+            prev = f->rule;
+            if (!extra) continue;
+            w_ix(&w, f->waiver);
+            w_ix(&w, f->inhibitor);
+            w_uv(&w, quoted ? f->ncmp + 1 : 0);
+            if (quoted) w_cmps(&w, vm, f->cmp, f->ncmp);
+        }
+    }
+    if (ntr) {
+        w_uv(&w, ntr);
+        for (uint32_t i = 0; i < d->nact; i++)
+            if (vm->act[i].type != GOV_ACT_NOTIFY) w_action(&w, vm, &vm->act[i]);
+    }
+    if (rules) {
+        /* The kind's windows as the record left them. */
+        for (uint32_t j = p->kwin_first[d->kind]; j < p->kwin_first[d->kind + 1]; j++) {
+            uint32_t wi = p->kind_wins[j];
+            const govV_wrec *wr = &vm->wrec[wi];
+            int cur = wr->epoch == vm->epoch;
+            w_u8(&w, (unsigned)(wr->has != 0) | (unsigned)cur << 1 | (unsigned)(wr->late != 0) << 2 |
+                         (unsigned)(wr->evicted != 0) << 3);
+            if (wr->has) w_cell(&w, vm, p->win[wi].type, wr->v);
+            w_uv(&w, wr->n);
+            if (wr->evicted) {
+                w_u8(&w, wr->elevel);
+                w_key(&w, vm, wr->koff, wr->klen);
+            }
+        }
+        /* The kind's drifts. */
+        for (uint32_t j = p->kdrift_first[d->kind]; j < p->kdrift_first[d->kind + 1]; j++) {
+            const govT_rec *dr = &govT_recs(vm)[p->kind_drifts[j]];
+            w_u8(&w, (unsigned)(dr->has != 0) | (unsigned)(dr->late != 0) << 2 | (unsigned)(dr->evicted != 0) << 3);
+            if (dr->has) w_float(&w, dr->v);
+            w_uv(&w, dr->nb);
+            w_uv(&w, dr->nc);
+            if (dr->evicted) {
+                w_u8(&w, dr->elevel);
+                w_key(&w, vm, dr->koff, dr->klen);
+            }
+        }
+        /* The kind's sustained rules: the state the trace shows, and a key evicted. */
+        for (uint32_t si = 0; si < p->nsus; si++) {
+            if (p->rule[p->sus[si].rule].kind != d->kind) continue;
+            const govV_srec *sr = &GOVV_SREC(vm)[si];
+            w_rstate(&w, govR_cur(vm, si), 0);
+            w_u8(&w, (unsigned)(sr->late != 0) | (unsigned)(sr->evicted != 0) << 1);
+            if (sr->evicted) {
+                w_u8(&w, sr->elevel);
+                w_key(&w, vm, sr->koff, sr->klen);
+                w_rstate(&w, &sr->ev, 1);
+            }
+        }
+        /* The rules that ran alone and tracked. */
+        w_uv(&w, vm->ntsnap);
+        for (uint32_t i = 0; i < vm->ntsnap; i++) {
+            const govV_tsnap *t = &vm->tsnap[i];
+            w_uv(&w, t->rule);
+            w_u8(&w, (unsigned)t->fired | (unsigned)t->cond << 2);
+            w_uv(&w, t->ncmp);
+            w_uv(&w, t->ncmp_total - t->ncmp);
+            w_cmps(&w, vm, t->cmp, t->ncmp);
+            w_uv(&w, t->nrlimits);
+            for (uint32_t j = 0; j < t->nrlimits; j++) w_uv(&w, t->rlimits[j]);
+            w_uv(&w, t->nrwins);
+            for (uint32_t j = 0; j < t->nrwins; j++) w_uv(&w, t->rwins[j]);
+            w_ix(&w, t->empty_win);
+            w_ix(&w, t->rdrift);
+        }
+    }
+    *len = w.n;
+    return w.n <= cap ? GOV_OK : GOV_ESPACE;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+/* The reader: bytes left, the VM it checks against (and writes into when apply), the
+ * first complaint. Every read past the end or out of range sets why and returns 0s, so
+ * the parse runs to its end without branching on errors at every step. */
+typedef struct govC_r {
+    const unsigned char *p, *s, *e;
+    gov_vm *vm;
+    int apply;
+    const char *why;
+    size_t at;                  /* offset of the complaint */
+    uint32_t scratch_n, kpool_n;
+    uint32_t kind;              /* the trace's record kind, or NONE */
+    const unsigned char *pres;  /* its fields' presence bits, in the bytes (NULL: none) */
+} govC_r;
+
+static int bad(govC_r *r, const char *why) {
+    if (!r->why) {
+        r->why = why;
+        r->at = (size_t)(r->p - r->s);
+    }
+    r->p = r->e;
+    return 0;
+}
+
+static unsigned r_u8(govC_r *r) {
+    if (r->p >= r->e) return (unsigned)bad(r, "truncated");
+    return *r->p++;
+}
+static uint64_t r_uv(govC_r *r) {
+    uint64_t v = 0;
+    for (unsigned sh = 0; sh < 64; sh += 7) {
+        if (r->p >= r->e) return (uint64_t)bad(r, "truncated");
+        unsigned b = *r->p++;
+        if (sh == 63 && b > 1) return (uint64_t)bad(r, "integer over 64 bits");
+        v |= (uint64_t)(b & 0x7F) << sh;
+        if (!(b & 0x80)) {
+            if (b == 0 && sh) return (uint64_t)bad(r, "integer not in its shortest form");
+            return v;
+        }
+    }
+    return (uint64_t)bad(r, "integer over 64 bits");
+}
+/* A u32 below n (GOVB_NONE too when none). */
+static uint32_t r_idx(govC_r *r, uint32_t n, int none, const char *what) {
+    uint64_t v = r_uv(r);
+    if (none) {
+        if (v == 0) return GOVB_NONE;
+        v--;
+    }
+    if (v >= n) return (uint32_t)bad(r, what);
+    return (uint32_t)v;
+}
+static uint32_t r_u32(govC_r *r) {
+    uint64_t v = r_uv(r);
+    if (v > UINT32_MAX) return (uint32_t)bad(r, "count out of range");
+    return (uint32_t)v;
+}
+static uint32_t r_ix(govC_r *r) { return r_u32(r) - 1u; }
+static int64_t r_int(govC_r *r) {
+    uint64_t u = r_uv(r);
+    unsigned c = (unsigned)(u & 7);
+    if (c == 7) {
+        if (u != 7) return bad(r, "malformed integer");
+        return unzz(r_uv(r));
+    }
+    int64_t q = unzz(u >> 3), v = q;
+    for (unsigned i = 0; i < c; i++) {
+        if (v > INT64_MAX / 1000 || v < INT64_MIN / 1000) return bad(r, "integer out of range");
+        v *= 1000;
+    }
+    /* The writer divides out every factor of 1000 it can (up to 6): another form of the
+     * same value is not the trace's. */
+    if ((q == 0 && c) || (c < 6 && q != 0 && q % 1000 == 0)) return bad(r, "integer not in its shortest form");
+    return v;
+}
+static double r_float(govC_r *r) {
+    uint64_t u = r_uv(r);
+    unsigned k = (unsigned)(u & 7);
+    double x;
+    if (k == 7) {
+        if (u != 7 || r->e - r->p < 8) return bad(r, "truncated");
+        uint64_t bits = govS_get64(r->p);
+        r->p += 8;
+        memcpy(&x, &bits, 8);
+        if (!govS_finite(x) || (x == 0 && bits)) return bad(r, "not a finite number");
+        return x;
+    }
+    int64_t q = unzz(u >> 3);
+    if (q <= -9007199254740992 || q >= 9007199254740992) return bad(r, "number out of range");
+    return (double)q / pow10_[k];
+}
+/* n bytes: where they are in the trace. */
+static const char *r_bytes(govC_r *r, uint64_t n) {
+    if ((uint64_t)(r->e - r->p) < n) return (const char *)(uintptr_t)bad(r, "truncated");
+    const char *s = (const char *)r->p;
+    r->p += n;
+    return s;
+}
+
+/* A string of the trace kept in the VM's record scratch (apply), as a reference. */
+static uint64_t r_scratch(govC_r *r, int list) {
+    uint64_t n = r_uv(r);
+    const char *s = r_bytes(r, n);
+    if (r->why) return 0;
+    if (list && n && s[n - 1] != 0) return (uint64_t)bad(r, "list of strings not ended by a NUL");
+    gov_vm *vm = r->vm;
+    if (n > vm->scratch_cap - r->scratch_n) return (uint64_t)bad(r, "strings longer than the VM's record scratch");
+    uint32_t off = r->scratch_n;
+    if (r->apply && n) memcpy(vm->scratch + off, s, n);
+    r->scratch_n += (uint32_t)n;
+    return GOVV_SCRATCH | GOVV_STR(off, n);
+}
+/* A string field's value: a meaning string of the program (its index), or its bytes;
+ * into the record scratch either way. */
+static uint64_t r_sfield(govC_r *r) {
+    uint64_t v = r_uv(r);
+    const gov_program *p = r->vm->p;
+    const char *s;
+    uint64_t n;
+    if (v & 1) {
+        if ((v >> 1) >= p->nmean) return (uint64_t)bad(r, "string index out of range");
+        s = p->str[v >> 1];
+        n = p->strlen_[v >> 1];
+    } else {
+        n = v >> 1;
+        s = r_bytes(r, n);
+    }
+    if (r->why) return 0;
+    gov_vm *vm = r->vm;
+    if (n > vm->scratch_cap - r->scratch_n) return (uint64_t)bad(r, "strings longer than the VM's record scratch");
+    uint32_t off = r->scratch_n;
+    if (r->apply && n) memcpy(vm->scratch + off, s, n);
+    r->scratch_n += (uint32_t)n;
+    return GOVV_SCRATCH | GOVV_STR(off, n);
+}
+
+/* A key kept in the VM's key pool (apply): its offset and length. */
+static void r_key(govC_r *r, uint32_t *off, uint32_t *len) {
+    uint64_t n = r_uv(r);
+    const char *s = r_bytes(r, n);
+    *off = *len = 0;
+    if (r->why) return;
+    gov_vm *vm = r->vm;
+    if (n > GOVV_KEYMAX || n > vm->kpool_cap - r->kpool_n) {
+        bad(r, "key longer than 128 bytes or than the VM's key pool");
+        return;
+    }
+    *off = r->kpool_n;
+    *len = (uint32_t)n;
+    if (r->apply && n) memcpy(vm->kpool + *off, s, n);
+    r->kpool_n += (uint32_t)n;
+}
+
+static size_t strdata_len(const gov_program *p) {
+    if (!p->nstr) return 0;
+    return (size_t)(p->str[p->nstr - 1] - p->strdata) + p->strlen_[p->nstr - 1] + 1;
+}
+
+/* Is c a value of type the output can print? (Indices into names and sets in range.) */
+static int cell_ok(const gov_program *p, uint32_t type, govV_cell c) {
+    switch (type) {
+    case GOVB_TY_BOOL: return c.i == 0 || c.i == 1;
+    case GOVB_TY_SEVERITY: return c.i >= 0 && c.i <= 2;
+    case GOVB_TY_VERDICT: return c.i >= 0 && c.i <= 4;
+    case GOVB_TY_SET: return c.u < p->nset;
+    case GOVB_TY_RATIO: return c.f >= 0 && c.f <= 1;
+    default: return type >= 1 && type <= GOVB_TY_MAX;
+    }
+}
+
+static govV_cell r_cell(govC_r *r, uint32_t type) {
+    const gov_program *p = r->vm->p;
+    uint32_t nfields = r->pres ? p->kind[r->kind].nfields : 0;
+    govV_cell c = {.i = 0};
+    int cl = govL_class(type);
+    switch (cl) {
+    case GOVV_CF: c.f = r_float(r); break;
+    case GOVV_CSET: c.u = r_uv(r); break;
+    case GOVV_CS: case GOVV_CLIST: {
+        uint64_t tag = r_uv(r);
+        if (tag == 0) {
+            uint64_t off = r_uv(r), n = r_uv(r), sl = strdata_len(p);
+            if (off > sl || n > sl - off || off > 0x7FFFFFFF) return bad(r, "string out of the program's strings"), c;
+            if (cl == GOVV_CLIST && n && p->strdata[off + n - 1] != 0) return bad(r, "list of strings not ended by a NUL"), c;
+            c.u = GOVV_STR(off, n);
+        } else if (tag <= nfields) {
+            uint32_t f = (uint32_t)tag - 1;
+            if (p->regclass[p->kind[r->kind].first_reg + f] != cl || !(r->pres[f / 8] >> (f % 8) & 1))
+                return bad(r, "a comparison names a field of another class or absent"), c;
+            if (r->apply) c = r->vm->reg[f]; /* the fields come first: their references are made */
+        } else if (tag == (uint64_t)nfields + 1) {
+            c.u = r_scratch(r, cl == GOVV_CLIST);
+        } else {
+            return bad(r, "malformed string"), c;
+        }
+        return c;
+    }
+    default: c.i = r_int(r); break;
+    }
+    if (!r->why && !cell_ok(p, type, c)) bad(r, "value out of range for its type");
+    return c;
+}
+
+static uint32_t r_type(govC_r *r) {
+    unsigned t = r_u8(r);
+    if (t < 1 || t > GOVB_TY_MAX) return (uint32_t)bad(r, "bad value type");
+    return t;
+}
+
+static uint32_t r_cmps(govC_r *r, govV_cmp *out, uint64_t n) {
+    if (n > GOV_MAX_COMPARES) return (uint32_t)bad(r, "more comparisons than a rule keeps");
+    const gov_program *p = r->vm->p;
+    for (uint32_t i = 0; i < n; i++) {
+        govV_cmp c;
+        memset(&c, 0, sizeof c);
+        unsigned b = r_u8(r);
+        c.op = (uint8_t)(b & 15);
+        c.res = (uint8_t)(b >> 4);
+        if (c.op > GOVV_OP_ALLIN || c.res > 1) return (uint32_t)bad(r, "bad comparison");
+        c.tl = (uint8_t)r_type(r);
+        c.tr = (uint8_t)r_type(r);
+        if (r->why) return 0;
+        c.l = r_cell(r, c.tl);
+        c.r = r_cell(r, c.tr);
+        c.member = c.elem = GOVB_NONE;
+        if (c.op >= GOVV_OP_IN) {
+            c.member = r_idx(r, p->nsetm, 1, "set member out of range");
+            c.elem = r_ix(r);
+        }
+        if (r->apply) out[i] = c;
+    }
+    return (uint32_t)n;
+}
+
+static void r_run(govC_r *r, govV_runsnap *s) {
+    unsigned b = r_u8(r);
+    s->has = 1;
+    s->verdict = (uint8_t)(b & 15);
+    s->base = (uint8_t)(b >> 4);
+    if (s->verdict > GOV_BLOCK || s->base > GOV_BLOCK) bad(r, "bad verdict");
+    s->opened = r_u32(r);
+    s->approved = r_u32(r);
+    s->rejected = r_u32(r);
+    s->expired = r_u32(r);
+}
+
+static void r_rstate(govC_r *r, govV_rstate *rs, int firing) {
+    memset(rs, 0, sizeof *rs);
+    rs->phase = r_u8(r);
+    if (rs->phase > GOVV_RS_CLEARING) {
+        bad(r, "bad sustained state");
+        return;
+    }
+    if (rs->phase != GOVV_RS_INACTIVE) rs->since = r_int(r);
+    if (firing && rs->phase >= GOVV_RS_FIRING) rs->firing = r_int(r);
+    if (!firing && rs->phase == GOVV_RS_CLEARING) rs->clearing = r_int(r);
+}
+
+static void r_action(govC_r *r, govV_action *a, uint32_t nfind) {
+    const gov_program *p = r->vm->p;
+    memset(a, 0, sizeof *a);
+    a->type = (uint8_t)r_u8(r);
+    a->outcome = (uint8_t)r_u8(r);
+    a->reason = (uint8_t)r_u8(r);
+    a->verdict = (uint8_t)r_u8(r);
+    a->finding = r_idx(r, nfind, 1, "action's finding out of range");
+    a->channel = r_idx(r, p->nchan, 1, "channel out of range");
+    a->rule = r_idx(r, p->nrule, 1, "rule out of range");
+    a->gate = r_idx(r, p->ngate, 1, "gate out of range");
+    a->esc = r_idx(r, p->nesc, 1, "escalation out of range");
+    a->step = r_ix(r);
+    a->round = r_ix(r);
+    a->skipped = r_ix(r);
+    a->severity = r_u32(r);
+    r_key(r, &a->koff, &a->klen);
+    uint64_t by = r_scratch(r, 0);
+    a->boff = GOVV_SOFF(by);
+    a->blen = GOVV_SLEN(by);
+    a->id = r_uv(r);
+    a->at = r_int(r);
+    a->deadline = r_int(r);
+    unsigned has = r_u8(r);
+    if (has > 1) bad(r, "bad action");
+    if (has) r_run(r, &a->run);
+    a->mask = r_uv(r);
+    a->approvals = r_u32(r);
+    a->quorum = r_u32(r);
+    r_key(r, &a->roff, &a->rlen);
+    if (r->why) return;
+    /* What the output reads through each member must be there. */
+    int t = a->type;
+    if (t == GOV_ACT_NOTIFY || t > GOV_ACT_NOTIFY_INHIBITED || a->outcome > 3 || a->reason > GOVV_NR_EVICTED ||
+        a->verdict > GOV_BLOCK || a->severity > 2) {
+        bad(r, "bad action");
+        return;
+    }
+    if ((t == GOV_ACT_RULE_FIRING || t == GOV_ACT_RULE_CLEARED) &&
+        (a->rule == GOVB_NONE || p->rule_sus[a->rule] == GOVB_NONE || a->step != 0)) {
+        bad(r, "a sustained rule's action names no sustained rule");
+        return;
+    }
+    if ((GOVV_GROUPED(a) || t == GOV_ACT_NOTIFY_SILENCED || t == GOV_ACT_NOTIFY_INHIBITED) &&
+        (a->channel == GOVB_NONE || a->rule == GOVB_NONE || (t == GOV_ACT_NOTIFY_SILENCED && a->quorum >= p->nsil) ||
+         (t == GOV_ACT_NOTIFY_INHIBITED && a->quorum >= p->nrule))) {
+        bad(r, "a notification names no channel, rule, silence or inhibitor");
+        return;
+    }
+    if (t == GOV_ACT_GATE_OPEN) {
+        if (a->gate == GOVB_NONE) {
+            bad(r, "gate_open names no gate");
+            return;
+        }
+        const govL_gate *g = &p->gate[a->gate];
+        if ((g->appr_limit != GOVB_NONE && (GOVV_ASET(a) >= p->nset || (GOVV_AOVR(a) != GOVB_NONE && GOVV_AOVR(a) >= p->novr))) ||
+            (g->sla_limit != GOVB_NONE && GOVV_SLA_OVR(a) != GOVB_NONE && GOVV_SLA_OVR(a) >= p->novr) ||
+            (g->timeout_limit != GOVB_NONE && GOVV_TOVR(a) != GOVB_NONE && GOVV_TOVR(a) >= p->novr)) {
+            bad(r, "gate_open's limits out of range");
+            return;
+        }
+    }
+    if ((t == GOV_ACT_GATE_APPROVAL || t == GOV_ACT_GATE_APPROVED || t == GOV_ACT_GATE_TIMEOUT || t == GOV_ACT_REFUSED) &&
+        a->quorum > 1 &&
+        (a->gate == GOVB_NONE || (p->gate[a->gate].appr_limit != GOVB_NONE && GOVV_ASET(a) >= p->nset))) {
+        bad(r, "a quorum's action names no gate");
+        return;
+    }
+}
+
+/* Check (apply 0) or apply the bytes to r->vm. */
+static void parse(govC_r *r) {
+    gov_vm *vm = r->vm;
+    const gov_program *p = vm->p;
+    gov_decision *d = &vm->dec;
+    r->p = r->s;
+    r->why = NULL;
+    r->scratch_n = r->kpool_n = 0;
+    if (r->e - r->s < 3 || r->s[0] != GOVC_MAGIC0 || r->s[1] != GOVC_MAGIC1) {
+        bad(r, "not a compact trace");
+        return;
+    }
+    r->p += 3; /* the version and the id: checked by gov_trace_render */
+    r->p += 16;
+    unsigned a = r_u8(r), b = r_u8(r);
+    int event = (int)(a & 7), rules = (a >> 3) & 1, cond = (a >> 4) & 1, err = (a >> 5) & 1, run = (a >> 6) & 1;
+    int verdict = (int)(b & 7), hasfind = (b >> 3) & 1, hasact = (b >> 4) & 1, hasherr = (b >> 5) & 1;
+    if ((a >> 7) || (b >> 6) || event > GOVV_EV_TICK || verdict > GOV_BLOCK) {
+        bad(r, "bad header");
+        return;
+    }
+    uint64_t line = r_uv(r);
+    uint32_t kind = r_idx(r, p->nkind, 1, "kind out of range");
+    int status = GOV_OK;
+    const char *msg = "";
+    uint64_t msgn = 0;
+    if (err) {
+        uint64_t s = r_uv(r);
+        if (s == GOV_OK || s > 255) bad(r, "bad status");
+        status = (int)s;
+        msgn = r_uv(r);
+        msg = r_bytes(r, msgn);
+        if (!r->why && (msgn >= sizeof d->error || memchr(msg, 0, msgn))) bad(r, "bad error message");
+    }
+    if (rules && (err || event != GOVV_EV_RECORD || kind == GOVB_NONE)) bad(r, "rules without a record");
+    int64_t at = event != GOVV_EV_RECORD ? r_int(r) : 0;
+    if (r->why) return;
+    r->kind = kind;
+    r->pres = NULL;
+    if (rules) {
+        const govL_kind *k = &p->kind[kind];
+        /* The fields: checked as gov_set_* checks them; absent ones take their default. */
+        const unsigned char *pres = (const unsigned char *)r_bytes(r, (k->nfields + 7) / 8);
+        if (r->why) return;
+        if (k->nfields % 8 && (pres[k->nfields / 8] >> (k->nfields % 8))) return (void)bad(r, "field bits past the kind's");
+        r->pres = pres;
+        for (uint32_t f = 0; f < k->nfields && !r->why; f++) {
+            const govL_field *fd = &p->field[k->first_field + f];
+            uint32_t type = fd->type;
+            int present = pres[f / 8] >> (f % 8) & 1;
+            govV_cell c = {.i = 0};
+            if (!present) {
+                if (fd->flags & GOVB_F_REQUIRED) return (void)bad(r, "a required field is absent");
+                c = p->kval[fd->dflt];
+            } else {
+                int cl = p->regclass[k->first_reg + f];
+                if (cl == GOVV_CS) c.u = r_sfield(r);
+                else if (cl == GOVV_CLIST) c.u = r_scratch(r, 1);
+                else if (cl == GOVV_CF) c.f = r_float(r);
+                else if (cl == GOVV_CSET) c.u = r_uv(r);
+                else c.i = r_int(r);
+                if (!r->why && cl != GOVV_CS && cl != GOVV_CLIST && !cell_ok(p, type, c))
+                    return (void)bad(r, "field value out of range for its type");
+            }
+            if (r->apply) {
+                vm->present[f] = (uint8_t)present;
+                vm->reg[f] = c;
+            }
+        }
+        if (r->why) return;
+        if (r->apply) memset(vm->reg + k->nfields, 0, (size_t)(k->nregs - k->nfields) * sizeof(govV_cell));
+    }
+    if (r->apply) {
+        vm->cur_kind = kind;
+        d->line = line;
+        d->kind = kind;
+        d->event = event;
+        d->status = status;
+        memcpy(d->error, msg, msgn);
+        d->error[msgn] = 0;
+        d->verdict = verdict;
+        d->at = event != GOVV_EV_RECORD ? at : vm->state->now;
+        d->nfind = d->nact = d->nherr = 0;
+        d->run.has = 0;
+        vm->cond = cond;
+        vm->ntsnap = 0;
+    }
+    if (run) {
+        govV_runsnap s = {0};
+        uint32_t off, len;
+        r_run(r, &s);
+        r_key(r, &off, &len);
+        if (r->apply) {
+            d->run = s;
+            d->run_koff = off;
+            d->run_klen = len;
+        }
+    }
+    if (hasherr) {
+        uint32_t n = r_u32(r);
+        if (n == 0 || n > p->max_calls) return (void)bad(r, "host errors out of range");
+        for (uint32_t i = 0; i < n; i++) {
+            govV_herr h;
+            h.ext = r_idx(r, p->next, 0, "extern out of range");
+            h.rule = r_idx(r, p->nrule, 0, "rule out of range");
+            h.reason = r_u32(r);
+            int64_t st = unzz(r_uv(r)), v = unzz(r_uv(r));
+            if (st < INT32_MIN || st > INT32_MAX || v < -1 || v > GOV_BLOCK) return (void)bad(r, "bad host error");
+            h.status = (int32_t)st;
+            h.verdict = (int32_t)v;
+            if (r->apply) vm->herr[i] = h;
+        }
+        if (r->apply) d->nherr = n;
+    }
+    uint32_t nfind = 0;
+    if (hasfind) {
+        nfind = r_u32(r);
+        if (nfind == 0 || nfind > p->max_rules) return (void)bad(r, "findings out of range");
+        uint64_t next = 0;
+        for (uint32_t i = 0; i < nfind; i++) {
+            govV_finding f;
+            memset(&f, 0, sizeof f);
+            uint64_t v = r_uv(r), rule = next + (v >> 1);
+            if (rule >= p->nrule || rule < next) return (void)bad(r, "finding's rule out of range");
+            f.rule = (uint32_t)rule;
+            next = rule + 1;
+            f.waiver = f.inhibitor = f.limit = f.ovr = f.drift = GOVB_NONE;
+            if (!(v & 1)) {
+                if (r->apply) vm->find[i] = f;
+                continue;
+            }
+            f.waiver = r_idx(r, p->nwaive, 1, "waiver out of range");
+            f.inhibitor = r_idx(r, p->nrule, 1, "inhibitor out of range");
+            uint64_t nc = r_uv(r);
+            if (nc) f.ncmp = r_cmps(r, r->apply ? vm->find[i].cmp : NULL, nc - 1);
+            if (r->why) return;
+            if (r->apply) {
+                govV_cmp keep[GOV_MAX_COMPARES];
+                memcpy(keep, vm->find[i].cmp, sizeof keep);
+                vm->find[i] = f;
+                memcpy(vm->find[i].cmp, keep, sizeof keep);
+            }
+        }
+        if (r->apply) d->nfind = nfind;
+    }
+    if (hasact) {
+        uint32_t n = r_u32(r);
+        if (n == 0 || n > vm->act_cap) return (void)bad(r, "actions out of range");
+        for (uint32_t i = 0; i < n && !r->why; i++) {
+            govV_action act;
+            r_action(r, &act, nfind);
+            if (r->apply) vm->act[i] = act;
+        }
+        if (r->apply) d->nact = n;
+    }
+    if (rules) {
+        for (uint32_t j = p->kwin_first[kind]; j < p->kwin_first[kind + 1]; j++) {
+            uint32_t wi = p->kind_wins[j];
+            unsigned fl = r_u8(r);
+            if (fl >> 4) return (void)bad(r, "bad window");
+            govV_wrec w;
+            memset(&w, 0, sizeof w);
+            w.has = fl & 1;
+            w.late = (fl >> 2) & 1;
+            w.evicted = (fl >> 3) & 1;
+            if (w.has) w.v = r_cell(r, p->win[wi].type);
+            w.n = r_uv(r);
+            if (w.evicted) {
+                w.elevel = r_u8(r);
+                if (w.elevel > GOVB_LV_MAX) return (void)bad(r, "bad level");
+                r_key(r, &w.koff, &w.klen);
+            }
+            if (r->apply) {
+                govV_wrec *x = &vm->wrec[wi];
+                x->epoch = (fl >> 1 & 1) ? vm->epoch : vm->epoch - 1;
+                x->has = w.has;
+                x->v = w.v;
+                x->n = w.n;
+                x->late = w.late;
+                x->evicted = w.evicted;
+                x->elevel = w.elevel;
+                x->koff = w.koff;
+                x->klen = w.klen;
+            }
+        }
+        for (uint32_t j = p->kdrift_first[kind]; j < p->kdrift_first[kind + 1]; j++) {
+            unsigned fl = r_u8(r);
+            if (fl & ~13u) return (void)bad(r, "bad drift");
+            govT_rec t;
+            memset(&t, 0, sizeof t);
+            t.has = fl & 1;
+            t.late = (fl >> 2) & 1;
+            t.evicted = (fl >> 3) & 1;
+            if (t.has) t.v = r_float(r);
+            t.nb = r_uv(r);
+            t.nc = r_uv(r);
+            if (t.evicted) {
+                t.elevel = r_u8(r);
+                if (t.elevel > GOVB_LV_MAX) return (void)bad(r, "bad level");
+                r_key(r, &t.koff, &t.klen);
+            }
+            if (r->apply) govT_recs(vm)[p->kind_drifts[j]] = t;
+        }
+        for (uint32_t si = 0; si < p->nsus; si++) {
+            if (p->rule[p->sus[si].rule].kind != kind) continue;
+            govV_rstate cur, ev;
+            memset(&ev, 0, sizeof ev);
+            r_rstate(r, &cur, 0);
+            unsigned fl = r_u8(r);
+            uint32_t elevel = 0, koff = 0, klen = 0;
+            if (fl >> 2) return (void)bad(r, "bad sustained rule");
+            if (fl & 2) {
+                elevel = r_u8(r);
+                if (elevel > GOVB_LV_MAX) return (void)bad(r, "bad level");
+                r_key(r, &koff, &klen);
+                r_rstate(r, &ev, 1);
+            }
+            if (r->apply) {
+                govV_srec *sr = &GOVV_SREC(vm)[si];
+                sr->late = fl & 1;
+                sr->evicted = (fl >> 1) & 1;
+                sr->elevel = elevel;
+                sr->koff = koff;
+                sr->klen = klen;
+                sr->ev = ev;
+                GOVV_TR_PHASE(sr) = cur.phase;
+                GOVV_TR_SINCE(sr) = cur.since;
+                GOVV_TR_CLEARING(sr) = cur.clearing;
+            }
+        }
+        uint32_t nt = r_u32(r);
+        if (nt > vm->max_slow) return (void)bad(r, "more tracked rules than the kind has");
+        uint32_t last = 0;
+        for (uint32_t i = 0; i < nt && !r->why; i++) {
+            govV_tsnap t;
+            memset(&t, 0, sizeof t);
+            t.rule = r_idx(r, p->nrule, 0, "rule out of range");
+            if (!r->why && (p->rule[t.rule].kind != kind || (i && t.rule <= last)))
+                return (void)bad(r, "tracked rules out of the kind's order");
+            last = t.rule;
+            unsigned fl = r_u8(r);
+            if ((fl & 3) > 2 || fl >> 3) return (void)bad(r, "bad tracked rule");
+            t.fired = (int8_t)(fl & 3);
+            t.cond = (int8_t)(fl >> 2 & 1);
+            t.ncmp = r_u32(r);
+            uint32_t more = r_u32(r);
+            t.ncmp_total = t.ncmp + more;
+            if (t.ncmp_total < more) return (void)bad(r, "comparisons out of range");
+            r_cmps(r, t.cmp, t.ncmp);
+            t.nrlimits = r_u32(r);
+            if (t.nrlimits > GOVV_MAXRULELIMITS) return (void)bad(r, "more limits than a rule keeps");
+            for (uint32_t j = 0; j < t.nrlimits; j++) t.rlimits[j] = r_idx(r, p->nlimit, 0, "limit out of range");
+            t.nrwins = r_u32(r);
+            if (t.nrwins > GOVV_MAXRULEWINS) return (void)bad(r, "more windows than a rule keeps");
+            for (uint32_t j = 0; j < t.nrwins; j++) t.rwins[j] = r_idx(r, p->nwin, 0, "window out of range");
+            t.empty_win = r_idx(r, p->nwin, 1, "window out of range");
+            t.rdrift = r_idx(r, p->ndrift, 1, "drift out of range");
+            if (r->apply) vm->tsnap[i] = t;
+        }
+        if (r->apply) vm->ntsnap = nt;
+    }
+    if (!r->why && r->p != r->e) bad(r, "bytes after the trace");
+    if (r->apply) vm->scratch_n = r->scratch_n;
+}
+
+int gov_trace_render(gov_vm *vm, const void *bytes, size_t len, char *out, size_t cap, size_t *need) {
+    if (!vm || !need || (!bytes && len) || (!out && cap)) return GOV_EMISUSE;
+    const gov_program *p = vm->p;
+    const unsigned char *s = bytes;
+    *need = 0;
+    if (vm->in_record) return govV_fail(vm, GOV_EMISUSE, "a record is begun (gov_record_begin): evaluate it first");
+    if (len < 19 || s[0] != GOVC_MAGIC0 || s[1] != GOVC_MAGIC1)
+        return govV_fail(vm, GOV_ETRACE, "not a compact trace (it begins with \"gt\", a version and a policy id)");
+    if (s[2] != GOVC_VERSION)
+        return govV_fail(vm, GOV_EVERSION, "compact trace of version %u; this library reads version %u", s[2],
+                         GOVC_VERSION);
+    if (memcmp(s + 3, govO_id_bytes(p), 16) != 0) {
+        static const char hex[] = "0123456789abcdef";
+        char id[33];
+        for (int i = 0; i < 16; i++) {
+            id[2 * i] = hex[s[3 + i] >> 4];
+            id[2 * i + 1] = hex[s[3 + i] & 15];
+        }
+        id[32] = 0;
+        return govV_fail(vm, GOV_EPOLICY, "compact trace of policy id %s; this VM runs %s", id, p->id);
+    }
+    /* Check everything first, writing nothing: a refused trace changes nothing but the
+     * VM's error message. */
+    govC_r r = {.s = s, .e = s + len, .vm = vm, .apply = 0};
+    parse(&r);
+    if (r.why) return govV_fail(vm, GOV_ETRACE, "malformed compact trace at byte %zu: %s", r.at, r.why);
+    /* Then into the VM's per-record space: the latest decision becomes the trace's. */
+    govV_next_epoch(vm);
+    r.apply = 1;
+    parse(&r);
+    vm->tr_state = (vm->dec.status == GOV_OK && vm->dec.event == GOVV_EV_RECORD) ? GOVV_TR_RULES : GOVV_TR_HEAD;
+    /* The record's limits, as its evaluation resolved them (a drift's threshold reads
+     * them without a rule's LOADL). */
+    if (vm->tr_state == GOVV_TR_RULES && p->nlimit && vm->match_epoch != vm->epoch) govV_resolve(vm);
+    char *tb = vm->trace_buf;
+    size_t tc = vm->trace_cap;
+    vm->trace_buf = out;
+    vm->trace_cap = cap;
+    vm->tr_done = GOVV_TR_COMPACT;
+    govV_trace_render(vm);
+    vm->tr_done = 0;
+    vm->trace_buf = tb;
+    vm->trace_cap = tc;
+    int rc = vm->dec.trace_status;
+    *need = vm->dec.trace_len;
+    /* The VM's latest decision was the trace's: it is no decision of the host's. */
+    govV_fail(vm, GOV_EMISUSE, "the VM rendered a compact trace since its latest decision");
+    vm->dec.kind = GOVB_NONE;
+    vm->dec.line = 0;
+    vm->dec.event = GOVV_EV_RECORD;
+    govV_error_decision(vm, GOV_EMISUSE);
+    vm->tr_state = GOVV_TR_NONE;
+    return rc;
+}
