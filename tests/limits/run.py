@@ -468,6 +468,24 @@ ok(A and ids[0] == A[0]["policy_id"] and ids[1] not in (ids[0], pid0) and A[0]["
    "the policy id covers a file's sets: reordered members and entries keep it, another member changes it",
    repr(ids) + " " + repr(pid0))
 
+# govc diff -p: a file's sets compared by members (an allowlist that loses members tightens)
+d2 = json.loads(json.dumps(SETFILE))
+d2["scopes"][0]["limits"]["tools"] = ["search"]
+d2["scopes"][0]["limits"]["classes"] = ["pii"] + ["health", "finance"]
+d2["scopes"][3]["limits"]["classes"] = ["pii"]
+del d2["scopes"][1]
+write("sets_new.json", json.dumps(d2))
+rc, out, err = govc("diff", "-p", "sets.gov", "sets.json", "sets_new.json")
+ok(rc == 0 and sorted(out.splitlines()[1:-1]) == sorted([
+    '  tightened limit tools: override in tenant "globex": ["kb_lookup", "search"] -> ["search"]',
+    '  tightened limit classes: override in tenant "globex": ["health", "pii"] -> ["finance", "health", "pii"]',
+    '  loosened  limit classes: override in tenant "initech": ["finance", "pii"] -> ["pii"]',
+    '  loosened  limit tools: override in tenant "globex" / project "support": ["kb_lookup"] -> (removed: falls back to a less specific value)']) and
+   out.splitlines()[-1] == "2 tightened, 2 loosened, 0 unproven, 0 neutral",
+   "govc diff -p compares a file's sets by their members", out + err)
+rc, out, err = govc("diff", "-p", "sets.gov", "--fail-on", "any", "sets.json", "sets_rev.json")
+ok(rc == 0 and out.strip() == "0 tightened, 0 loosened, 0 unproven, 0 neutral", "reordered sets change nothing", out + err)
+
 # refusals: each with its message; the loosening ones are the checker's wording (E055's) under E050
 SBAD = [
     ({"tenant": "globex", "limits": {"tools": ["search", "shell", "zsh"]}},
