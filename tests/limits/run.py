@@ -312,7 +312,7 @@ def rand_limits():
 
 
 def gov_value(v):
-    return v
+    return "[%s]" % ", ".join('"%s"' % m for m in v) if isinstance(v, list) else v
 
 
 def block(path, lim):
@@ -324,57 +324,66 @@ def block(path, lim):
     return text + "\n"
 
 
-HEAD = "policy diff\nrecord run { x: duration  y: ratio }\nmax d = 10s\nmin r = 50%\nrule big { when run.x > d or run.y < r }\n"
-agree = refused = 0
-disagree = []
-case = 0
-tries = 0
+def prefixes(pth):
+    levels = [lv for lv in LEVELS if lv in pth]
+    return [tuple((lv, pth[lv]) for lv in levels[:k + 1]) for k in range(len(levels))]
+
+
 NCASES = int(os.environ.get("GOV_LIMITS_CASES", "120"))
-while case < NCASES and tries < 50 * NCASES:
-    tries += 1
-    src_paths, src = [], []
-    for _ in range(rng.randint(0, 3)):
-        pth = rand_path()
-        if pth not in src_paths:
-            src_paths.append(pth)
-            src.append((pth, rand_limits()))
-    source = HEAD + "".join(block(p_, l_) for p_, l_ in src)
-    write("s.gov", source)
-    if govc("check", "s.gov")[0] != 0:
-        continue  # the program must pass on its own: only proven programs are loaded
-    # Written as blocks, every entry becomes a chain of nested blocks: none of its
-    # prefixes may be another block's (that would be E053, not a question of tightening).
-    def prefixes(pth):
-        levels = [lv for lv in LEVELS if lv in pth]
-        return [tuple((lv, pth[lv]) for lv in levels[:k + 1]) for k in range(len(levels))]
-    taken = set(x for pth in src_paths for x in prefixes(pth))
-    ents = []
-    for _ in range(rng.randint(1, 5)):
-        pth = rand_path()
-        if not taken & set(prefixes(pth)):
-            taken |= set(prefixes(pth))
-            ents.append((pth, rand_limits()))
-    if not ents:
-        continue
-    case += 1
-    data = {"policy": "diff", "scopes": [dict(pth, limits=lim) for pth, lim in ents]}
-    write("d.json", json.dumps(data))
-    write("c.gov", source + "".join(block(p_, l_) for p_, l_ in ents))
-    crc, _, cerr = govc("check", "c.gov")
-    e050 = [m.group(1) for m in re.finditer(r"error\[(?:E\d+)\]: (.*)", cerr)]
-    codes = re.findall(r"error\[(E\d+)\]", cerr)
-    rrc, _, rerr = govc("run", "-p", "s.gov", "--limits", "d.json", "/dev/null")
-    got = re.search(r"error(?:\[E050\])?: (.*)", rerr)
-    if set(codes) - {"E050"}:
-        disagree.append("unexpected codes %s\n%s" % (codes, cerr))
-    elif (crc == 0) != (rrc == 0):
-        disagree.append("check %d run %d\n%s\n%s\n%s" % (crc, rrc, open("c.gov").read(), cerr, rerr))
-    elif crc != 0 and (not got or got.group(1) != e050[0]):
-        disagree.append("messages differ\ncheck: %s\nload:  %s\n%s" % (e050[0], got and got.group(1),
-                                                                       open("c.gov").read()))
-    else:
-        agree += 1
-        refused += crc != 0
+
+
+def agreement(head, policy, rand_lims, codes_ok, nsrc, nent):
+    """Generated policies (up to nsrc blocks) and files (up to nent entries): the file is
+    refused exactly when govc check refuses the entries written as blocks after the
+    policy's, with the checker's first message. (cases, refused, disagreements)"""
+    agree = refused = case = tries = 0
+    disagree = []
+    while case < NCASES and tries < 50 * NCASES:
+        tries += 1
+        src_paths, src = [], []
+        for _ in range(rng.randint(0, nsrc)):
+            pth = rand_path()
+            if pth not in src_paths:
+                src_paths.append(pth)
+                src.append((pth, rand_lims()))
+        source = head + "".join(block(p_, l_) for p_, l_ in src)
+        write("s.gov", source)
+        if govc("check", "s.gov")[0] != 0:
+            continue  # the program must pass on its own: only proven programs are loaded
+        # Written as blocks, every entry becomes a chain of nested blocks: none of its
+        # prefixes may be another block's (that would be E053, not a question of tightening).
+        taken = set(x for pth in src_paths for x in prefixes(pth))
+        ents = []
+        for _ in range(rng.randint(1, nent)):
+            pth = rand_path()
+            if not taken & set(prefixes(pth)):
+                taken |= set(prefixes(pth))
+                ents.append((pth, rand_lims()))
+        if not ents:
+            continue
+        case += 1
+        write("d.json", json.dumps({"policy": policy, "scopes": [dict(pth, limits=lim) for pth, lim in ents]}))
+        write("c.gov", source + "".join(block(p_, l_) for p_, l_ in ents))
+        crc, _, cerr = govc("check", "c.gov")
+        msgs = [m.group(1) for m in re.finditer(r"error\[(?:E\d+)\]: (.*)", cerr)]
+        codes = re.findall(r"error\[(E\d+)\]", cerr)
+        rrc, _, rerr = govc("run", "-p", "s.gov", "--limits", "d.json", "/dev/null")
+        got = re.search(r"error(?:\[E050\])?: (.*)", rerr)
+        if set(codes) - codes_ok:
+            disagree.append("unexpected codes %s\n%s" % (codes, cerr))
+        elif (crc == 0) != (rrc == 0):
+            disagree.append("check %d run %d\n%s\n%s\n%s" % (crc, rrc, open("c.gov").read(), cerr, rerr))
+        elif crc != 0 and (not got or got.group(1) != msgs[0]):
+            disagree.append("messages differ\ncheck: %s\nload:  %s\n%s" % (msgs[0], got and got.group(1),
+                                                                           open("c.gov").read()))
+        else:
+            agree += 1
+            refused += crc != 0
+    return case, refused, agree, disagree
+
+
+HEAD = "policy diff\nrecord run { x: duration  y: ratio }\nmax d = 10s\nmin r = 50%\nrule big { when run.x > d or run.y < r }\n"
+case, refused, agree, disagree = agreement(HEAD, "diff", rand_limits, {"E050"}, 3, 5)
 ok(not disagree and refused >= 20 and agree - refused >= 20,
    "%d generated files: refused exactly when govc check finds E050, with its first message (%d refused)" % (case, refused),
    "\n".join(disagree[:2]))
@@ -588,14 +597,6 @@ def rand_set(kind):
     return sorted(rng.sample(pool, k))
 
 
-def sblock(path, lim):
-    levels = [lv for lv in LEVELS if lv in path]
-    text = "  ".join("%s = [%s]" % (k, ", ".join('"%s"' % m for m in v)) for k, v in lim.items())
-    for lv in reversed(levels):
-        text = 'scope %s "%s" { %s }' % (lv, path[lv], text)
-    return text + "\n"
-
-
 def rand_slimits():
     lim = {}
     if rng.random() < 0.7:
@@ -605,49 +606,7 @@ def rand_slimits():
     return lim
 
 
-sagree = srefused = scase = stries = 0
-sdis = []
-while scase < NCASES and stries < 50 * NCASES:
-    stries += 1
-    src_paths, src = [], []
-    for _ in range(rng.randint(0, 2)):
-        pth = rand_path()
-        if pth not in src_paths:
-            src_paths.append(pth)
-            src.append((pth, rand_slimits()))
-    source = SHEAD + "".join(sblock(p_, l_) for p_, l_ in src)
-    write("ss.gov", source)
-    if govc("check", "ss.gov")[0] != 0:
-        continue
-    def prefixes(pth):
-        levels = [lv for lv in LEVELS if lv in pth]
-        return [tuple((lv, pth[lv]) for lv in levels[:k + 1]) for k in range(len(levels))]
-    taken = set(x for pth in src_paths for x in prefixes(pth))
-    ents = []
-    for _ in range(rng.randint(1, 4)):
-        pth = rand_path()
-        if not taken & set(prefixes(pth)):
-            taken |= set(prefixes(pth))
-            ents.append((pth, rand_slimits()))
-    if not ents:
-        continue
-    scase += 1
-    write("sd.json", json.dumps({"policy": "sdiff", "scopes": [dict(pth, limits=lim) for pth, lim in ents]}))
-    write("sc.gov", source + "".join(sblock(p_, l_) for p_, l_ in ents))
-    crc, _, cerr = govc("check", "sc.gov")
-    msgs = [m.group(1) for m in re.finditer(r"error\[(?:E\d+)\]: (.*)", cerr)]
-    codes = re.findall(r"error\[(E\d+)\]", cerr)
-    rrc, _, rerr = govc("run", "-p", "ss.gov", "--limits", "sd.json", "/dev/null")
-    got = re.search(r"error(?:\[E050\])?: (.*)", rerr)
-    if set(codes) - {"E055", "E057"}:
-        sdis.append("unexpected codes %s\n%s" % (codes, cerr))
-    elif (crc == 0) != (rrc == 0):
-        sdis.append("check %d run %d\n%s\n%s\n%s" % (crc, rrc, open("sc.gov").read(), cerr, rerr))
-    elif crc != 0 and (not got or got.group(1) != msgs[0]):
-        sdis.append("messages differ\ncheck: %s\nload:  %s\n%s" % (msgs[0], got and got.group(1), open("sc.gov").read()))
-    else:
-        sagree += 1
-        srefused += crc != 0
+scase, srefused, sagree, sdis = agreement(SHEAD, "sdiff", rand_slimits, {"E055", "E057"}, 2, 4)
 ok(not sdis and srefused >= 20 and sagree - srefused >= 20,
    "%d generated set files: refused exactly when govc check finds E055/E057, with its first message (%d refused)"
    % (scase, srefused), "\n".join(sdis[:2]))
