@@ -528,7 +528,7 @@ static int read_set(lx_ctx *c, const char *kn, const govL_limit *l, size_t voff,
         if (next_member(c, ']', &more)) return c->err->code;
     }
     uint32_t k = c->nmem - *first, u = 0;
-    lx_name *v = c->mem + *first;
+    lx_name *v = c->mem + *first; /* k > 0 here: mem is allocated */
     qsort(v, k, sizeof *v, mem_order);
     for (uint32_t i = 0; i < k; i++)
         if (!u || mem_order(&v[u - 1], &v[i]) != 0) v[u++] = v[i];
@@ -782,7 +782,7 @@ typedef struct lx_sv { uint32_t si; const lx_name *m; uint32_t n; } lx_sv;
 
 static lx_sv who_set(const lx_ctx *c, uint32_t li, lx_who w) {
     const gov_program *p = c->p;
-    if (w.kind == 2) return (lx_sv){GOVB_NONE, c->mem + c->set[w.i].mfirst, c->set[w.i].mn};
+    if (w.kind == 2) return (lx_sv){GOVB_NONE, c->set[w.i].mn ? c->mem + c->set[w.i].mfirst : NULL, c->set[w.i].mn};
     uint32_t si = (uint32_t)p->kval[w.kind == 0 ? p->limit[li].dflt : p->ovr[w.i].value].u;
     return (lx_sv){si, NULL, p->set[si].nexact + p->set[si].nglob};
 }
@@ -1412,7 +1412,7 @@ static int sets_layout(lx_ctx *c, lx_entry **order, uint32_t nord, lx_buf *newst
             lx_set *st = &c->set[e->first + q];
             if (p->limit[st->limit].type != GOVB_TY_SET) continue;
             st->mstr = p->nmean + *nnew;
-            put(newstr, c->mem + st->mfirst, (size_t)st->mn * sizeof *c->mem);
+            if (st->mn) put(newstr, c->mem + st->mfirst, (size_t)st->mn * sizeof *c->mem);
             *nnew += st->mn;
             st->slot = p->nset + nfs;
             r[nfs++] = (lx_sref){st->limit, k, e->first + q};
@@ -1420,8 +1420,8 @@ static int sets_layout(lx_ctx *c, lx_entry **order, uint32_t nord, lx_buf *newst
     }
     *nfs_out = nfs;
     int rc = newstr->oom ? lx_fail(c, GOV_ENOMEM, 0, "out of memory") : GOV_OK;
-    qsort(r, nfs, sizeof *r, sref_cmp);
-    qsort(c->edge, c->nedge, sizeof *c->edge, edge_cmp);
+    if (nfs > 1) qsort(r, nfs, sizeof *r, sref_cmp);
+    if (c->nedge > 1) qsort(c->edge, c->nedge, sizeof *c->edge, edge_cmp);
     for (uint32_t a = 0, ea = 0; !rc && a < nfs;) {
         uint32_t b = a, li = r[a].limit;
         while (b < nfs && r[b].limit == li) b++;
