@@ -1113,6 +1113,37 @@ static const char *ovr_value(Diff *D, const gov_override_info *o)
     return govD_fmt(D->a, "%s", buf);
 }
 
+/* A set setting from a limits file (exact members, spec/language.md §5.2) as text. */
+static const char *set_value(Diff *D, const gov_program *p, const gov_override_info *o)
+{
+    const char *out = "[";
+    for (size_t k = 0; k < o->value.len; k++) {
+        size_t n;
+        const char *m = gov_set_member(p, o->value.i, k, &n);
+        out = govD_fmt(D->a, "%s%s\"%.*s\"", out, k ? ", " : "", (int)n, m ? m : "");
+    }
+    return govD_fmt(D->a, "%s]", out);
+}
+
+/* Is every member of set setting a (program pa) one of b's (program pb)? File sets hold
+ * exact strings, so membership is equality. */
+static bool set_within(const gov_program *pa, const gov_override_info *a, const gov_program *pb,
+                       const gov_override_info *b)
+{
+    for (size_t k = 0; k < a->value.len; k++) {
+        size_t n, m;
+        const char *s = gov_set_member(pa, a->value.i, k, &n);
+        bool found = false;
+        for (size_t j = 0; j < b->value.len && !found; j++) {
+            const char *t = gov_set_member(pb, b->value.i, j, &m);
+            found = s && t && n == m && memcmp(s, t, n) == 0;
+        }
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 /* The settings of program p that came from limits file `file` (their provenance). */
 static gov_override_info *file_ovrs(Diff *D, const gov_program *p, const char *file, uint32_t *n)
 {
@@ -1151,8 +1182,17 @@ static int diff_limits(const char *policy, const char *const files[2], int forma
                 if (same_ovr(n, &ov[j])) o = &ov[j];
             GovStr name = {n->limit, (uint32_t)strlen(n->limit)};
             const char *where = govD_fmt(D.a, "override in %s", ovr_path(&D, n));
+            bool set = n->value.type == GOV_SET;
             if (!o) {
-                add(&D, "limit", name, where, "(inherited)", ovr_value(&D, n), FX_TIGHTEN);
+                add(&D, "limit", name, where, "(inherited)", set ? set_value(&D, prog[1], n) : ovr_value(&D, n),
+                    FX_TIGHTEN);
+                continue;
+            }
+            if (set) { /* an allowlist may only lose members, a denylist only gain them */
+                bool in = set_within(prog[1], n, prog[0], o), out = set_within(prog[0], o, prog[1], n);
+                if (!(in && out))
+                    add(&D, "limit", name, where, set_value(&D, prog[0], o), set_value(&D, prog[1], n),
+                        (n->dir == GOV_DIR_MAX ? in : out) ? FX_TIGHTEN : FX_LOOSEN);
                 continue;
             }
             bool fl = n->value.type == GOV_FLOAT || n->value.type == GOV_RATIO;
@@ -1168,7 +1208,8 @@ static int diff_limits(const char *policy, const char *const files[2], int forma
                 kept = same_ovr(&nv[i], &ov[j]);
             if (!kept)
                 add(&D, "limit", (GovStr){ov[j].limit, (uint32_t)strlen(ov[j].limit)},
-                    govD_fmt(D.a, "override in %s", ovr_path(&D, &ov[j])), ovr_value(&D, &ov[j]),
+                    govD_fmt(D.a, "override in %s", ovr_path(&D, &ov[j])),
+                    ov[j].value.type == GOV_SET ? set_value(&D, prog[0], &ov[j]) : ovr_value(&D, &ov[j]),
                     "(removed: falls back to a less specific value)", FX_LOOSEN);
         }
         uint32_t counts[FX__COUNT] = {0, 0, 0, 0};

@@ -1,5 +1,6 @@
 /* fuzz_limits.c: limits files (spec/language.md §5.2, vm/limits.c): any bytes as a limits
- * file for the support example policy, loaded with gov_program_load_limits. Beyond the
+ * file for the support example policy and for agent_permissions (allowlists and
+ * denylists: a file's sets), loaded with gov_program_load_limits. Beyond the
  * sanitizers it checks:
  *   - a refused file has a code of a file's error (GOV_ELIMITS, GOV_ELOOSEN; GOV_ENOMEM
  *     is not expected at these sizes), a message, and a line and column inside the file
@@ -13,22 +14,34 @@
 
 #include "fuzz/common.h"
 
-static uint8_t *prog_bytes;
-static size_t prog_len;
+#define NPROG 2
+static uint8_t *prog_all[NPROG];
+static size_t prog_all_len[NPROG];
+static const char *const prog_names[NPROG] = {"support", "agent_permissions"};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/support", fuzz_policies_dir((*argv)[0]));
-    const char *paths[1] = {path};
-    FuzzResult r;
-    fuzz_front(paths, 1, FUZZ_COMPILE, NULL, NULL, false, &r);
-    if (!r.bytes)
-        abort();
-    prog_bytes = r.bytes;
-    prog_len = r.len;
+    for (int k = 0; k < NPROG; k++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", fuzz_policies_dir((*argv)[0]), prog_names[k]);
+        const char *paths[1] = {path};
+        FuzzResult r;
+        fuzz_front(paths, 1, FUZZ_COMPILE, NULL, NULL, false, &r);
+        if (!r.bytes)
+            abort();
+        prog_all[k] = r.bytes;
+        prog_all_len[k] = r.len;
+    }
     return 0;
 }
+
+static const char *const perm_recs[] = {
+    "{\"kind\":\"tool_call\",\"tenant\":\"acme\",\"project\":\"billing\",\"agent\":\"triage-bot\",\"run_id\":\"r\","
+    "\"at\":\"2026-12-01T09:00:00Z\",\"tool\":\"kb_lookup\",\"model\":\"gpt-small\",\"args_bytes\":310,"
+    "\"data_classes\":[\"public\"]}",
+    "{\"kind\":\"tool_call\",\"tenant\":\"globex\",\"run_id\":\"r\",\"at\":\"2026-12-01T09:00:00Z\",\"tool\":\"search\","
+    "\"model\":\"gpt-large\",\"args_bytes\":10,\"data_classes\":[\"pii\",\"secrets\"]}",
+};
 
 static const char *const recs[] = {
     "{\"tenant\":\"globex\",\"project\":\"billing\",\"at\":\"2026-12-01T00:00:00Z\",\"latency_ms\":1700,\"cost_usd\":0.09,"
@@ -37,7 +50,8 @@ static const char *const recs[] = {
     "\"latency_ms\":700,\"cost_usd\":0.004,\"tokens\":900,\"quality_score\":0.99}",
 };
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static int one(const uint8_t *prog_bytes, size_t prog_len, const char *const *rs, size_t nrs, const uint8_t *data,
+               size_t size)
 {
     gov_program *p = NULL;
     gov_error err = {.size = sizeof err};
@@ -64,12 +78,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gov_vm *vm;
     if (!arena || gov_vm_init(p, NULL, arena, asz, &vm) != GOV_OK)
         abort();
-    for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
-        const gov_decision *d = gov_eval_json(vm, recs[i], strlen(recs[i]), i + 1);
+    for (size_t i = 0; i < nrs; i++) {
+        const gov_decision *d = gov_eval_json(vm, rs[i], strlen(rs[i]), i + 1);
         if (gov_decision_status(d) != GOV_OK)
             abort();
     }
     free(arena);
     gov_program_free(p);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    one(prog_all[0], prog_all_len[0], recs, sizeof recs / sizeof recs[0], data, size);
+    one(prog_all[1], prog_all_len[1], perm_recs, sizeof perm_recs / sizeof perm_recs[0], data, size);
     return 0;
 }

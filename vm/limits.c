@@ -31,6 +31,8 @@
 #define LX_MAXFILE  (64u << 20)  /* bytes of a limits file */
 #define LX_MAXSTR   4096u        /* bytes of a decoded string, as the language's */
 #define LX_MAXDEPTH 8            /* nesting the reader accepts (the schema needs 4) */
+#define LX_MAXSETM  65536u       /* members of one set in a file */
+#define LX_MAXLOOKS (UINT64_C(1) << 26) /* member look-ups the set proof may make */
 
 static const char *const lx_levels[4] = {"tenant", "project", "workflow", "agent"};
 
@@ -51,7 +53,14 @@ typedef struct lx_set {
     uint32_t koff, voff;       /* the member's name and value in the file */
     uint32_t vline, vcol;
     uint32_t konst;            /* its constant in the merged program */
+    uint32_t mfirst, mn;       /* a set limit's members: mem[mfirst .. + mn), sorted, each once */
+    uint32_t slot, mstr;       /* a set limit's SETS index, its members' first string (merge) */
 } lx_set;
+
+/* An ordering constraint between two settings of one set limit (spec/bytecode.md SETS:
+ * a limit's sets tightest first): node `from` must get the lower SETS index. A node is
+ * an override of the program's (< novr) or novr + an entry setting. */
+typedef struct lx_edge { uint32_t limit, from, to; } lx_edge;
 
 typedef struct lx_ctx {
     const gov_program *p;
@@ -68,6 +77,11 @@ typedef struct lx_ctx {
     lx_set *set;
     uint32_t nset, cset;
     uint32_t *lhash, lmask;    /* limit names -> index + 1 */
+    lx_name *mem;              /* members of the file's sets */
+    uint32_t nmem, cmem;
+    lx_edge *edge;             /* set orderings found by the proof */
+    uint32_t nedge, cedge;
+    uint64_t looked;           /* set member look-ups the proof made (LX_MAXLOOKS) */
 } lx_ctx;
 
 /* ---------------------------------------------------------------- errors and positions */
@@ -448,6 +462,106 @@ static int grow(void **v, uint32_t *cap, size_t each) {
     return 1;
 }
 
+/* A string as govc check quotes a set member (lang/sets.c govC_set_quote), so messages
+ * about sets read as E055's do. */
+static void quote(const char *s, uint32_t n, char *buf, size_t cap) {
+    size_t o = 0;
+    if (cap < 8) { if (cap) buf[0] = 0; return; }
+    buf[o++] = '"';
+    for (uint32_t i = 0; i < n && o + 12 < cap; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') { buf[o++] = '\\'; buf[o++] = (char)ch; }
+        else if (ch == '\n') { buf[o++] = '\\'; buf[o++] = 'n'; }
+        else if (ch == '\t') { buf[o++] = '\\'; buf[o++] = 't'; }
+        else if (ch == '\r') { buf[o++] = '\\'; buf[o++] = 'r'; }
+        else if (ch < 0x20 || ch == 0x7F) o += (size_t)snprintf(buf + o, cap - o, "\\u{%X}", ch);
+        else buf[o++] = (char)ch;
+        if (i + 1 < n && o + 12 >= cap) { memcpy(buf + o, "...", 3); o += 3; }
+    }
+    buf[o++] = '"';
+    buf[o] = 0;
+}
+
+/* Bytewise, a prefix first: the order of a set's exact members (spec/bytecode.md SETS). */
+static int str_order(const char *a, uint32_t na, const char *b, uint32_t nb) {
+    uint32_t n = na < nb ? na : nb;
+    int k = n ? memcmp(a, b, n) : 0;
+    return k ? k : (na > nb) - (na < nb);
+}
+static int mem_order(const void *x, const void *y) {
+    const lx_name *a = x, *b = y;
+    return str_order(a->s, a->n, b->s, b->n);
+}
+
+/* The value of set limit kn: a JSON array of exact strings (spec/language.md §5.2). A
+ * glob is refused: its inclusion in another set needs the compiler's automata (§5.1),
+ * which vm/ cannot link, and a string that means one thing in a policy must not mean
+ * another in a file. Members end sorted, each once (a repeat counts once, as W007's). */
+static int read_set(lx_ctx *c, const char *kn, const govL_limit *l, size_t voff, uint32_t *first, uint32_t *n) {
+    ws(c);
+    if (c->i >= c->n || c->js[c->i] != '[')
+        return BAD(voff, "the value of '%s' is an %s: a JSON array of exact strings (such as [\"search\", "
+                   "\"kb_lookup\"]), found %s", kn, l->dir == GOVB_DIR_MAX ? "allowlist" : "denylist", what_is(c));
+    c->i++;
+    *first = c->nmem;
+    *n = 0;
+    ws(c);
+    if (c->i < c->n && c->js[c->i] == ']') { c->i++; return GOV_OK; }
+    for (int more = 1; more;) {
+        ws(c);
+        size_t moff = c->i;
+        lx_name m;
+        if (str(c, &m)) return c->err->code;
+        for (uint32_t k = 0; k < m.n; k++)
+            if (m.s[k] == '*' || m.s[k] == '?' || m.s[k] == '[' || m.s[k] == '\\') {
+                char q[140];
+                quote(m.s, m.n, q, sizeof q);
+                return BAD(moff, "'%s' lists %s, which holds '%c': a glob in a policy, but a limits file's sets hold "
+                           "exact strings only (write globs in the policy)", kn, q, m.s[k]);
+            }
+        if (c->nmem - *first == LX_MAXSETM)
+            return BAD(moff, "'%s' lists more than %u members; a set in a limits file may have at most %u", kn,
+                       LX_MAXSETM, LX_MAXSETM);
+        if (c->nmem == c->cmem && !grow((void **)&c->mem, &c->cmem, sizeof *c->mem))
+            return lx_fail(c, GOV_ENOMEM, moff, "out of memory");
+        c->mem[c->nmem++] = m;
+        if (next_member(c, ']', &more)) return c->err->code;
+    }
+    uint32_t k = c->nmem - *first, u = 0;
+    lx_name *v = c->mem + *first; /* k > 0 here: mem is allocated */
+    qsort(v, k, sizeof *v, mem_order);
+    for (uint32_t i = 0; i < k; i++)
+        if (!u || mem_order(&v[u - 1], &v[i]) != 0) v[u++] = v[i];
+    c->nmem = *first + u;
+    *n = u;
+    return GOV_OK;
+}
+
+/* A set for a gate's approvers limit (spec/language.md §4.2.1): exact (read_set saw to
+ * that), no empty approver, 1..64 of them, and at least each such gate's quorum; the
+ * messages are govc check's (E029, E085, E044, E037) for the same set in a scope block. */
+static int approver_set(lx_ctx *c, const lx_entry *e, const lx_set *st) {
+    const gov_program *p = c->p;
+    for (uint32_t g = 0; g < p->ngate; g++) {
+        const govL_gate *gd = &p->gate[g];
+        if (gd->appr_limit != st->limit) continue;
+        const char *ln = p->str[p->limit[st->limit].name];
+        char d[600];
+        describe_entry(e, d, sizeof d);
+        for (uint32_t k = 0; k < st->mn; k++)
+            if (c->mem[st->mfirst + k].n == 0) return BAD(st->voff, "an approver cannot be empty");
+        if (st->mn == 0)
+            return BAD(st->voff, "an empty approver set: with '%s' in %s no one could approve the gate", ln, d);
+        if (st->mn > GOVB_MAXAPPROVERS)
+            return BAD(st->voff, "'%s' in %s has %u approvers; a gate may have at most %u", ln, d, st->mn,
+                       GOVB_MAXAPPROVERS);
+        if (gd->quorum > st->mn)
+            return BAD(st->voff, "a quorum of %u, but '%s' in %s has %u approver%s (gate '%s' asks for %u approvals)",
+                       gd->quorum, ln, d, st->mn, st->mn == 1 ? "" : "s", p->str[p->rule[gd->rule].name], gd->quorum);
+    }
+    return GOV_OK;
+}
+
 /* "limits": {NAME: value, ...} of entry e. */
 static int read_limits(lx_ctx *c, lx_entry *e) {
     e->first = c->nset;
@@ -465,9 +579,6 @@ static int read_limits(lx_ctx *c, lx_entry *e) {
         int li = lookup_limit(c, &k);
         if (li < 0) return BAD(koff, "'%s' is not a limit of policy '%s'", kn, c->p->str[c->p->name]);
         const govL_limit *l = &c->p->limit[li];
-        if (l->type == GOVB_TY_SET)
-            return BAD(koff, "'%s' is an %s; a limits file sets only limits declared with max or min", kn,
-                       l->dir ? "denylist" : "allowlist");
         for (uint32_t j = e->first; j < c->nset; j++)
             if (c->set[j].limit == (uint32_t)li) {
                 char d[600];
@@ -476,6 +587,19 @@ static int read_limits(lx_ctx *c, lx_entry *e) {
             }
         ws(c);
         size_t voff = c->i, vs = 0, vn = 0;
+        if (l->type == GOVB_TY_SET) { /* an allowlist or a denylist: an array of exact strings */
+            uint32_t mfirst = 0, mn = 0;
+            if (read_set(c, kn, l, voff, &mfirst, &mn)) return c->err->code;
+            if (c->nset == c->cset && !grow((void **)&c->set, &c->cset, sizeof *c->set))
+                return lx_fail(c, GOV_ENOMEM, voff, "out of memory");
+            lx_set *st = &c->set[c->nset++];
+            *st = (lx_set){.entry = (uint32_t)(e - c->ent), .limit = (uint32_t)li, .koff = (uint32_t)koff,
+                           .voff = (uint32_t)voff, .mfirst = mfirst, .mn = mn};
+            pos(c, voff, &st->vline, &st->vcol);
+            if (approver_set(c, e, st)) return c->err->code;
+            if (next_member(c, '}', &more)) return c->err->code;
+            continue;
+        }
         const char *vtext;
         if (c->i < c->n && c->js[c->i] == '"') {
             lx_name v;
@@ -648,34 +772,182 @@ static int tighter_eq(const gov_program *p, uint32_t li, govV_cell a, govV_cell 
     return l->dir == GOVB_DIR_MAX ? k <= 0 : k >= 0;
 }
 
-/* E050 for `a` (the more specific setting) loosening `b`, reported at the entry setting
- * `at`, with the note at b (or at a, when a is the program's and b the entry). */
-static int loosens(lx_ctx *c, uint32_t li, lx_who a, lx_who b, uint32_t at) {
+/* ---- set limits (spec/language.md §5.1, §5.2): a file's sets are exact strings, so
+ * every inclusion the proof needs is decided by membership look-ups (the VM's own,
+ * set.c), except a glob of the program's that would have to lie inside a file's set:
+ * that is refused as not proved (the compiler's automata are not linked here). */
+
+/* A setting of a set limit: a set of the program's (si), or a file's sorted members (si NONE). */
+typedef struct lx_sv { uint32_t si; const lx_name *m; uint32_t n; } lx_sv;
+
+static lx_sv who_set(const lx_ctx *c, uint32_t li, lx_who w) {
+    const gov_program *p = c->p;
+    if (w.kind == 2) return (lx_sv){GOVB_NONE, c->set[w.i].mn ? c->mem + c->set[w.i].mfirst : NULL, c->set[w.i].mn};
+    uint32_t si = (uint32_t)p->kval[w.kind == 0 ? p->limit[li].dflt : p->ovr[w.i].value].u;
+    return (lx_sv){si, NULL, p->set[si].nexact + p->set[si].nglob};
+}
+
+/* Member k of s (a program set's exact members first, then its globs). */
+static lx_name sv_member(const gov_program *p, lx_sv s, uint32_t k, int *glob) {
+    *glob = 0;
+    if (s.si == GOVB_NONE) return s.m[k];
+    const govL_set *st = &p->set[s.si];
+    uint32_t str = p->setm_str[st->first + k];
+    *glob = k >= st->nexact;
+    return (lx_name){p->str[str], p->strlen_[str]};
+}
+
+/* Does s admit x? Past the look-up budget it answers yes and the proof refuses the file
+ * when it ends (prove), so a file cannot make loading slow. */
+static int sv_has(lx_ctx *c, lx_sv s, lx_name x) {
+    if (++c->looked > LX_MAXLOOKS) return 1;
+    if (s.si != GOVB_NONE) return govM_find(c->p, s.si, x.s, x.n) != GOVB_NONE;
+    uint32_t lo = 0, hi = s.n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int k = str_order(s.m[mid].s, s.m[mid].n, x.s, x.n);
+        if (k == 0) return 1;
+        if (k < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
+}
+
+/* What x admits that y does not: up to three members of x (exact) and how many. */
+typedef struct lx_miss { uint32_t n, shown, und; lx_name m[3]; } lx_miss;
+
+/* Is x's language inside y's? 1 yes, 0 no (ms: what is missing), -1 not decided: x has
+ * a glob (the program's) and y is a file's exact strings (ms->und: the glob). With
+ * ms NULL, stops at the first member missing. */
+static int sv_subset(lx_ctx *c, lx_sv x, lx_sv y, lx_miss *ms) {
+    lx_miss z = {0, 0, GOVB_NONE, {{0}}};
+    for (uint32_t k = 0; k < x.n; k++) {
+        int glob;
+        lx_name v = sv_member(c->p, x, k, &glob);
+        if (glob && y.si != GOVB_NONE) continue; /* both the program's: never asked (the checker proved them) */
+        if (glob) {
+            if (z.und == GOVB_NONE) z.und = k;
+            continue;
+        }
+        if (sv_has(c, y, v)) continue;
+        if (z.shown < 3) z.m[z.shown++] = v;
+        z.n++;
+        if (!ms) return 0;
+    }
+    if (ms) *ms = z;
+    return z.n ? 0 : z.und != GOVB_NONE ? -1 : 1;
+}
+
+/* Is setting a at least as tight as b? An allowlist's a inside b, a denylist's b inside a. */
+static int set_tight(lx_ctx *c, uint32_t li, lx_who a, lx_who b, lx_miss *ms) {
+    lx_sv sa = who_set(c, li, a), sb = who_set(c, li, b);
+    return c->p->limit[li].dir == GOVB_DIR_MAX ? sv_subset(c, sa, sb, ms) : sv_subset(c, sb, sa, ms);
+}
+
+/* Is setting a at least as tight as b, proved? Any limit. */
+static int tight_who(lx_ctx *c, uint32_t li, lx_who a, lx_who b) {
+    if (c->p->limit[li].type == GOVB_TY_SET) return set_tight(c, li, a, b, NULL) == 1;
+    return tighter_eq(c->p, li, who_value(c, li, a), who_value(c, li, b));
+}
+
+/* A set as govc check writes one in a note: [m, ...], at most 6 members shown. */
+static void set_text(lx_ctx *c, lx_sv s, char *buf, size_t cap) {
+    size_t n = 0;
+    buf[n++] = '[';
+    for (uint32_t k = 0; k < s.n; k++) {
+        int glob;
+        lx_name v = sv_member(c->p, s, k, &glob);
+        char q[120];
+        quote(v.s, v.n, q, sizeof q);
+        if (n + strlen(q) + 40 > cap || k == 6) {
+            n += (size_t)snprintf(buf + n, cap - n, ", ... (%u members)", s.n);
+            break;
+        }
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", k ? ", " : "", q);
+    }
+    snprintf(buf + n, cap - n, "]");
+}
+
+/* The value of setting w as a note shows it. */
+static void who_text(lx_ctx *c, uint32_t li, lx_who w, char *buf, size_t cap) {
+    if (c->p->limit[li].type == GOVB_TY_SET) set_text(c, who_set(c, li, w), buf, cap);
+    else fmt_value(c->p->limit[li].type, who_value(c, li, w), buf, cap);
+}
+
+/* The refusal's note: "FILE:LINE:COL: note: WHO sets it to VALUE here", at setting w. */
+static void note_at(lx_ctx *c, uint32_t li, lx_who w) {
     const gov_program *p = c->p;
     const govL_limit *l = &p->limit[li];
-    char av[64], bv[64], ad[600], bd[600];
-    fmt_value(l->type, who_value(c, li, a), av, sizeof av);
-    fmt_value(l->type, who_value(c, li, b), bv, sizeof bv);
-    describe_who(c, a, ad, sizeof ad);
-    describe_who(c, b, bd, sizeof bd);
-    lx_fail(c, GOV_ELOOSEN, c->set[at].koff, "'%s' = %s in %s loosens %s from %s (a %s limit may only %s)",
-            p->str[l->name], av, ad, bv, bd, l->dir == GOVB_DIR_MAX ? "max" : "min",
-            l->dir == GOVB_DIR_MAX ? "go down" : "go up");
-    lx_who other = a.kind == 2 ? b : a;
     const char *file;
     uint32_t line, col;
-    if (other.kind == 0) { file = p->str[l->file]; line = l->line; col = l->col; }
-    else if (other.kind == 1) { file = p->str[p->ovr[other.i].file]; line = p->ovr[other.i].line; col = p->ovr[other.i].col; }
-    else { file = c->fname; line = c->set[other.i].vline; col = c->set[other.i].vcol; }
-    char od[600], ov[64];
-    describe_who(c, other, od, sizeof od);
-    fmt_value(l->type, who_value(c, li, other), ov, sizeof ov);
-    char note[1024];
+    if (w.kind == 0) { file = p->str[l->file]; line = l->line; col = l->col; }
+    else if (w.kind == 1) { file = p->str[p->ovr[w.i].file]; line = p->ovr[w.i].line; col = p->ovr[w.i].col; }
+    else { file = c->fname; line = c->set[w.i].vline; col = c->set[w.i].vcol; }
+    char od[600], ov[400], note[1100];
+    describe_who(c, w, od, sizeof od);
+    who_text(c, li, w, ov, sizeof ov);
     snprintf(note, sizeof note, "%s:%u:%u: note: %s sets it to %s here", file, line, col, od, ov);
     size_t k = strlen(note);
     if (k >= sizeof c->err->note) k = sizeof c->err->note - 1;
     memcpy(c->err->note, note, k);
     c->err->note[k] = 0;
+}
+
+/* "a", "a and b", "a, b and c", "a, b, c and 2 more" (lang/sets.c's missing_text). */
+static void missing_text(const lx_miss *ms, char *buf, size_t cap) {
+    char q[3][140];
+    for (uint32_t k = 0; k < ms->shown; k++) quote(ms->m[k].s, ms->m[k].n, q[k], sizeof q[k]);
+    if (ms->n > ms->shown) snprintf(buf, cap, "%s, %s, %s and %u more", q[0], q[1], q[2], ms->n - ms->shown);
+    else if (ms->shown == 1) snprintf(buf, cap, "%s", q[0]);
+    else if (ms->shown == 2) snprintf(buf, cap, "%s and %s", q[0], q[1]);
+    else snprintf(buf, cap, "%s, %s and %s", q[0], q[1], q[2]);
+}
+
+/* E050 for `a` (the more specific setting) loosening `b`, reported at the entry setting
+ * `at`, with the note at b (or at a, when a is the program's and b the entry). A set
+ * limit's message is worded as E055's (what the wider set adds), or says what could not
+ * be proved. */
+static int loosens(lx_ctx *c, uint32_t li, lx_who a, lx_who b, uint32_t at) {
+    const gov_program *p = c->p;
+    const govL_limit *l = &p->limit[li];
+    char ad[600], bd[600];
+    describe_who(c, a, ad, sizeof ad);
+    describe_who(c, b, bd, sizeof bd);
+    if (l->type == GOVB_TY_SET) {
+        int allow = l->dir == GOVB_DIR_MAX;
+        lx_miss ms;
+        int r = set_tight(c, li, a, b, &ms);
+        char text[700];
+        if (r == 0) {
+            missing_text(&ms, text, sizeof text);
+            if (allow)
+                lx_fail(c, GOV_ELOOSEN, c->set[at].koff, "'%s' in %s allows %s, which %s does not (an allowlist may "
+                        "only lose members)", p->str[l->name], ad, text, bd);
+            else
+                lx_fail(c, GOV_ELOOSEN, c->set[at].koff, "'%s' in %s stops denying %s, which %s denies (a denylist "
+                        "may only gain members)", p->str[l->name], ad, text, bd);
+        } else {
+            int glob;
+            lx_name g = sv_member(p, who_set(c, li, allow ? a : b), ms.und, &glob);
+            quote(g.s, g.n, text, 140);
+            if (allow)
+                lx_fail(c, GOV_ELOOSEN, c->set[at].koff, "cannot prove that '%s' in %s allows nothing %s does not: "
+                        "its member %s is a glob, and a limits file's sets are exact strings", p->str[l->name], ad,
+                        bd, text);
+            else
+                lx_fail(c, GOV_ELOOSEN, c->set[at].koff, "cannot prove that '%s' in %s still denies everything %s "
+                        "denies: member %s there is a glob, and a limits file's sets are exact strings",
+                        p->str[l->name], ad, bd, text);
+        }
+    } else {
+        char av[64], bv[64];
+        fmt_value(l->type, who_value(c, li, a), av, sizeof av);
+        fmt_value(l->type, who_value(c, li, b), bv, sizeof bv);
+        lx_fail(c, GOV_ELOOSEN, c->set[at].koff, "'%s' = %s in %s loosens %s from %s (a %s limit may only %s)",
+                p->str[l->name], av, ad, bv, bd, l->dir == GOVB_DIR_MAX ? "max" : "min",
+                l->dir == GOVB_DIR_MAX ? "go down" : "go up");
+    }
+    note_at(c, li, a.kind == 2 ? b : a);
     return GOV_ELOOSEN;
 }
 
@@ -748,30 +1020,99 @@ static lx_group *group_find(const lx_ctx *c, lx_proof *pf, uint32_t li, unsigned
     }
 }
 
-/* The first member of g (file order) strictly tighter than v: a setting less specific
- * than v's that v loosens, the one `govc check` would name among g's. */
-static uint32_t first_tighter(const lx_ctx *c, const lx_proof *pf, const lx_group *g, uint32_t li, govV_cell v) {
-    for (uint32_t k = g->head; k != GOVB_NONE; k = pf->link[k].next)
-        if (!tighter_eq(c->p, li, v, c->set[pf->link[k].set].v)) return pf->link[k].set;
+/* The first member of g (file order) strictly tighter than setting a: a setting less
+ * specific than a's that a loosens, the one `govc check` would name among g's. */
+static uint32_t first_tighter(lx_ctx *c, const lx_proof *pf, const lx_group *g, uint32_t li, lx_who a) {
+    for (uint32_t k = g->head; k != GOVB_NONE && c->looked <= LX_MAXLOOKS; k = pf->link[k].next)
+        if (!tight_who(c, li, a, (lx_who){2, pf->link[k].set})) return pf->link[k].set;
     return GOVB_NONE;
 }
 
-/* Among the entry settings of limit li less specific than a setting of value v, path
- * `path` (mask pm, specificity ps) and compatible with it, the one v loosens that
- * `govc check` would report: the most specific, then the first in file order. */
-static uint32_t worst_entry(const lx_ctx *c, lx_proof *pf, uint32_t li, govV_cell v, unsigned pm, int ps,
+/* Among the entry settings of limit li less specific than setting a, path `path` (mask
+ * pm, specificity ps) and compatible with it, the one a loosens that `govc check` would
+ * report: the most specific, then the first in file order. A group's tightest value
+ * answers for a whole group of ordered values; a set limit's group is walked. */
+static uint32_t worst_entry(lx_ctx *c, lx_proof *pf, uint32_t li, lx_who a, unsigned pm, int ps,
                             const lx_name *path, int *wspec) {
     uint32_t worst = GOVB_NONE;
+    int set = c->p->limit[li].type == GOVB_TY_SET;
     *wspec = -1;
     for (unsigned m = 1; m < 16; m++) {
         int ms = mask_spec(m);
         if (ms >= ps || ms < *wspec) continue;
         lx_group *g = group_find(c, pf, li, m, m & pm, path, 0, 0);
-        if (!g || tighter_eq(c->p, li, v, c->set[g->tight].v)) continue;
-        uint32_t b = first_tighter(c, pf, g, li, v);
+        if (!g || (!set && tighter_eq(c->p, li, who_value(c, li, a), c->set[g->tight].v))) continue;
+        uint32_t b = first_tighter(c, pf, g, li, a);
+        if (b == GOVB_NONE) continue;
         if (ms > *wspec || b < worst) { worst = b; *wspec = ms; }
     }
     return worst;
+}
+
+static int entry_cmp(const void *x, const void *y);
+
+static int add_edge(lx_ctx *c, uint32_t li, uint32_t from, uint32_t to) {
+    if (c->nedge == c->cedge && !grow((void **)&c->edge, &c->cedge, sizeof *c->edge))
+        return lx_fail(c, GOV_ENOMEM, 0, "out of memory");
+    c->edge[c->nedge++] = (lx_edge){li, from, to};
+    return GOV_OK;
+}
+
+/* Two equally specific settings of set limit li that can match one record, x before y
+ * (the program's before the file's; entries in file order), y the entry setting i: one
+ * must contain the other (E057's rule, §5.1), and the tighter gets the lower SETS index;
+ * equal sets, the earlier (a block before an entry, entries in canonical order). */
+static int set_pair(lx_ctx *c, uint32_t li, lx_who x, lx_who y) {
+    const gov_program *p = c->p;
+    uint32_t nx = x.kind == 1 ? x.i : p->novr + x.i, ny = p->novr + y.i;
+    int xy = set_tight(c, li, x, y, NULL), yx = set_tight(c, li, y, x, NULL);
+    if (xy == 1 && yx == 1) {
+        int first_x = x.kind == 1;
+        if (!first_x) {
+            const lx_entry *ex = &c->ent[c->set[x.i].entry], *ey = &c->ent[c->set[y.i].entry];
+            first_x = entry_cmp(&ex, &ey) < 0;
+        }
+        return first_x ? add_edge(c, li, nx, ny) : add_edge(c, li, ny, nx);
+    }
+    if (xy == 1) return add_edge(c, li, nx, ny);
+    if (yx == 1) return add_edge(c, li, ny, nx);
+    char xd[600], yd[600];
+    describe_who(c, x, xd, sizeof xd);
+    describe_who(c, y, yd, sizeof yd);
+    lx_fail(c, GOV_ELIMITS, c->set[y.i].koff, "'%s' is set by %s and by %s, equally specific scopes that can match "
+            "one record, to sets neither of which %s the other", p->str[p->limit[li].name], yd, xd,
+            xy < 0 || yx < 0 ? "was proved to contain" : "contains");
+    note_at(c, li, x);
+    return GOV_ELIMITS;
+}
+
+/* After the loosening proof: each entry setting of a set limit against the equally
+ * specific settings that can match a record with it, the program's and earlier
+ * entries' (through the groups: the entries of another mask of the same specificity
+ * whose names agree on the levels both constrain). */
+static int order_sets(lx_ctx *c, lx_proof *pf) {
+    const gov_program *p = c->p;
+    for (uint32_t i = 0; i < c->nset; i++) {
+        const lx_set *st = &c->set[i];
+        uint32_t li = st->limit;
+        const govL_limit *l = &p->limit[li];
+        if (l->type != GOVB_TY_SET) continue;
+        const lx_entry *e = &c->ent[st->entry];
+        for (uint32_t j = l->first; j < l->first + l->n; j++) {
+            int same = 0;
+            uint32_t sc = p->ovr[j].scope;
+            if (!compatible_ovr(p, sc, e, &same) || p->scope[sc].spec != e->spec) continue;
+            if (set_pair(c, li, (lx_who){1, j}, (lx_who){2, i})) return c->err->code;
+        }
+        for (unsigned m = 1; m < 16; m++) {
+            if (m == e->mask || mask_spec(m) != (int)e->spec) continue;
+            lx_group *g = group_find(c, pf, li, m, m & e->mask, e->path, 0, 0);
+            for (uint32_t k = g ? g->head : GOVB_NONE; k != GOVB_NONE && pf->link[k].set < i; k = pf->link[k].next)
+                if (set_pair(c, li, (lx_who){2, pf->link[k].set}, (lx_who){2, i})) return c->err->code;
+            if (c->looked > LX_MAXLOOKS) return GOV_OK;
+        }
+    }
+    return GOV_OK;
 }
 
 static int prove(lx_ctx *c) {
@@ -791,7 +1132,7 @@ static int prove(lx_ctx *c) {
         unsigned m = e->mask;
         for (unsigned s = m;; s = (s - 1) & m) {
             lx_group *g = group_find(c, &pf, st->limit, m, s, e->path, 1, i);
-            if (g->rep != i) {
+            if (g->rep != i && p->limit[st->limit].type != GOVB_TY_SET) {
                 if (!tighter_eq(p, st->limit, c->set[g->tight].v, st->v)) g->tight = i;
                 if (!tighter_eq(p, st->limit, st->v, c->set[g->loose].v)) g->loose = i;
             }
@@ -812,7 +1153,6 @@ static int prove(lx_ctx *c) {
     for (uint32_t j = 0; j < p->novr; j++) {
         const govL_ovr *o = &p->ovr[j];
         const govL_scope *sc = &p->scope[o->scope];
-        if (p->limit[o->limit].type == GOVB_TY_SET) continue;
         lx_name path[4];
         unsigned pm = 0;
         for (int l = 0; l < 4; l++) {
@@ -822,7 +1162,7 @@ static int prove(lx_ctx *c) {
             pm |= 1u << l;
         }
         int ws_;
-        uint32_t b = worst_entry(c, &pf, o->limit, p->kval[o->value], pm, (int)sc->spec, path, &ws_);
+        uint32_t b = worst_entry(c, &pf, o->limit, (lx_who){1, j}, pm, (int)sc->spec, path, &ws_);
         if (b == GOVB_NONE) continue;
         if (best_a != GOVB_NONE) {
             const govL_ovr *q = &p->ovr[best_a];
@@ -841,7 +1181,7 @@ static int prove(lx_ctx *c) {
         uint32_t li = st->limit;
         const govL_limit *l = &p->limit[li];
         int wspec;
-        uint32_t wb = worst_entry(c, &pf, li, st->v, e->mask, (int)e->spec, e->path, &wspec);
+        uint32_t wb = worst_entry(c, &pf, li, (lx_who){2, i}, e->mask, (int)e->spec, e->path, &wspec);
         lx_who worst = wb == GOVB_NONE ? (lx_who){-1, 0} : (lx_who){2, wb};
         /* The program's overrides: less specific (or of the same path, which the entry
          * may only tighten), the first of the most specific; they come before entries
@@ -852,13 +1192,21 @@ static int prove(lx_ctx *c) {
             if (!compatible_ovr(p, sc, e, &same)) continue;
             int os = same ? (int)e->spec : (int)p->scope[sc].spec;
             if ((os < (int)e->spec || same) && os >= wspec && (os > wspec || worst.kind == 2) &&
-                !tighter_eq(p, li, st->v, p->kval[p->ovr[j].value])) {
+                !tight_who(c, li, (lx_who){2, i}, (lx_who){1, j})) {
                 worst = (lx_who){1, j};
                 wspec = os;
             }
         }
         if (worst.kind >= 0) rc = loosens(c, li, (lx_who){2, i}, worst, i);
-        else if (!tighter_eq(p, li, st->v, p->kval[l->dflt])) rc = loosens(c, li, (lx_who){2, i}, (lx_who){0, 0}, i);
+        else if (!tight_who(c, li, (lx_who){2, i}, (lx_who){0, 0})) rc = loosens(c, li, (lx_who){2, i}, (lx_who){0, 0}, i);
+    }
+    if (!rc) rc = order_sets(c, &pf);
+    if (c->looked > LX_MAXLOOKS) {
+        memset(c->err, 0, sizeof *c->err);
+        rc = lx_fail(c, GOV_ELIMITS, 0, "proving this file's sets tighten the policy's takes more than %llu member "
+                     "look-ups: too many entries set one allowlist or denylist in scopes that can match one record",
+                     (unsigned long long)LX_MAXLOOKS);
+        c->err->line = c->err->col = 0;
     }
     free(pf.t);
     free(pf.link);
@@ -918,6 +1266,177 @@ static int ovr_cmp(const void *x, const void *y) {
 }
 
 typedef struct lx_kslot { uint32_t type; uint64_t bits; uint32_t idx; } lx_kslot;
+
+/* Do two of the program's scopes agree on every level both constrain? */
+static int scopes_compatible(const gov_program *p, uint32_t a, uint32_t b) {
+    for (int l = 0; l < 4; l++) {
+        uint32_t x = p->scope[a].path[l], y = p->scope[b].path[l];
+        if (x == GOVB_NONE || y == GOVB_NONE) continue;
+        if (str_order(p->str[x], p->strlen_[x], p->str[y], p->strlen_[y]) != 0) return 0;
+    }
+    return 1;
+}
+
+static int edge_cmp(const void *x, const void *y) {
+    const lx_edge *a = x, *b = y;
+    return (a->limit > b->limit) - (a->limit < b->limit);
+}
+
+typedef struct lx_node { uint64_t key; uint32_t who; } lx_node; /* who: program set si, or 1<<31 | setting */
+
+static void heap_push(uint32_t *h, uint32_t *n, uint32_t v) {
+    uint32_t i = (*n)++;
+    for (h[i] = v; i && h[i] < h[(i - 1) / 2]; i = (i - 1) / 2) { uint32_t t = h[i]; h[i] = h[(i - 1) / 2]; h[(i - 1) / 2] = t; }
+}
+static uint32_t heap_pop(uint32_t *h, uint32_t *n) {
+    uint32_t top = h[0], i = 0;
+    h[0] = h[--*n];
+    for (;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < *n && h[l] < h[m]) m = l;
+        if (r < *n && h[r] < h[m]) m = r;
+        if (m == i) return top;
+        uint32_t t = h[i]; h[i] = h[m]; h[m] = t;
+        i = m;
+    }
+}
+
+typedef struct lx_sref { uint32_t limit, cpos, set; } lx_sref;
+static int sref_cmp(const void *x, const void *y) {
+    const lx_sref *a = x, *b = y;
+    if (a->limit != b->limit) return a->limit < b->limit ? -1 : 1;
+    return (a->cpos > b->cpos) - (a->cpos < b->cpos);
+}
+
+/* One set limit's sets, the program's and its file settings', numbered tightest first
+ * (spec/bytecode.md SETS): a topological order of the edges (the program's equally
+ * specific compatible settings keep their order; order_sets' for the file's), ties by
+ * the program's index, then the entries' canonical order, so the id does not depend on
+ * the file's order. The order's indices are the slots these sets held. */
+static int order_limit(lx_ctx *c, uint32_t li, const lx_sref *r, uint32_t nr, const lx_edge *ed, uint32_t ned,
+                       uint32_t *remap, uint32_t *qof) {
+    const gov_program *p = c->p;
+    const govL_limit *l = &p->limit[li];
+    uint32_t nv = l->n + 1 + nr, npe = 0;
+    for (uint32_t a = 0; a < l->n; a++)
+        for (uint32_t b = a + 1; b < l->n; b++) npe++;
+    size_t ne = (size_t)npe + ned;
+    lx_node *node = malloc(nv * sizeof *node);
+    uint32_t *rank = malloc(nv * sizeof *rank), *byrank = malloc(nv * sizeof *byrank), *indeg = calloc(nv, 4),
+             *heap = malloc(nv * 4), *slots = malloc(nv * 4), *adj = malloc((ne + 1) * 4), *afirst = calloc(nv + 1, 4);
+    uint32_t *from = malloc((ne + 1) * 4), *to = malloc((ne + 1) * 4);
+    int rc = GOV_OK;
+    if (!node || !rank || !byrank || !indeg || !heap || !slots || !adj || !afirst || !from || !to) {
+        rc = lx_fail(c, GOV_ENOMEM, 0, "out of memory");
+        goto out;
+    }
+    for (uint32_t v = 0; v <= l->n; v++) {
+        uint32_t si = (uint32_t)p->kval[v == l->n ? l->dflt : p->ovr[l->first + v].value].u;
+        node[v] = (lx_node){si, si};
+    }
+    for (uint32_t q = 0; q < nr; q++) node[l->n + 1 + q] = (lx_node){(uint64_t)1 << 32 | q, 1u << 31 | r[q].set};
+    /* rank: the tie order (keys are distinct) */
+    for (uint32_t v = 0; v < nv; v++) byrank[v] = v;
+    for (uint32_t v = 1; v < nv; v++) { /* insertion by key: the program's few, then the run already in order */
+        uint32_t x = byrank[v], at = v;
+        while (at > 0 && node[byrank[at - 1]].key > node[x].key) { byrank[at] = byrank[at - 1]; at--; }
+        byrank[at] = x;
+        if (v > l->n) break;
+    }
+    for (uint32_t k = 0; k < nv; k++) rank[byrank[k]] = k;
+    uint32_t m = 0;
+    for (uint32_t a = 0; a < l->n; a++)
+        for (uint32_t b = a + 1; b < l->n; b++) {
+            uint32_t sa = p->ovr[l->first + a].scope, sb = p->ovr[l->first + b].scope;
+            if (p->scope[sa].spec != p->scope[sb].spec || !scopes_compatible(p, sa, sb)) continue;
+            int lo = node[a].key < node[b].key;
+            from[m] = lo ? a : b;
+            to[m++] = lo ? b : a;
+        }
+    for (uint32_t k = 0; k < ned; k++) {
+        uint32_t e2[2] = {ed[k].from, ed[k].to}, loc[2];
+        for (int s2 = 0; s2 < 2; s2++) {
+            if (e2[s2] < p->novr) { loc[s2] = e2[s2] - l->first; continue; }
+            loc[s2] = l->n + 1 + qof[e2[s2] - p->novr];
+        }
+        from[m] = loc[0];
+        to[m++] = loc[1];
+    }
+    for (uint32_t k = 0; k < m; k++) { afirst[from[k] + 1]++; indeg[to[k]]++; }
+    for (uint32_t v = 0; v < nv; v++) afirst[v + 1] += afirst[v];
+    for (uint32_t k = 0; k < m; k++) adj[afirst[from[k]]++] = to[k];
+    for (uint32_t v = nv; v > 0; v--) afirst[v] = afirst[v - 1];
+    afirst[0] = 0;
+    uint32_t nh = 0, done = 0;
+    for (uint32_t v = 0; v < nv; v++)
+        if (!indeg[v]) heap_push(heap, &nh, rank[v]);
+    for (uint32_t v = 0; v < nv; v++) slots[v] = v < nr + l->n + 1 && v > l->n ? c->set[r[v - l->n - 1].set].slot
+                                                                            : (uint32_t)node[v].who;
+    /* the slots, ascending (program sets' indices and the fresh ones), given out in order */
+    for (uint32_t v = 1; v < nv; v++) {
+        uint32_t x = slots[v], at = v;
+        while (at > 0 && slots[at - 1] > x) { slots[at] = slots[at - 1]; at--; }
+        slots[at] = x;
+        if (v > l->n) break; /* the fresh slots ascend and follow every program index */
+    }
+    while (nh) {
+        uint32_t v = byrank[heap_pop(heap, &nh)];
+        if ((node[v].who >> 31) == 0) remap[node[v].who] = slots[done];
+        else c->set[node[v].who & ~(1u << 31)].slot = slots[done];
+        done++;
+        for (uint32_t k = afirst[v]; k < afirst[v + 1]; k++)
+            if (--indeg[adj[k]] == 0) heap_push(heap, &nh, rank[adj[k]]);
+    }
+    if (done != nv) rc = lx_fail(c, GOV_ELIMITS, 0, "the sets of '%s' could not be ordered tightest first",
+                                 p->str[l->name]);
+out:
+    free(node); free(rank); free(byrank); free(indeg); free(heap); free(slots); free(adj); free(afirst);
+    free(from); free(to);
+    return rc;
+}
+
+/* The file's sets in the merged program: each member a new meaning string (after the
+ * scope names), each set a new slot after the program's; then every set limit the file
+ * sets is renumbered (order_limit). remap: program set -> its index in the merged one. */
+static int sets_layout(lx_ctx *c, lx_entry **order, uint32_t nord, lx_buf *newstr, uint32_t *nnew, uint32_t *remap,
+                       uint32_t *nfs_out) {
+    const gov_program *p = c->p;
+    uint32_t nfs = 0;
+    for (uint32_t si = 0; si < p->nset; si++) remap[si] = si;
+    lx_sref *r = malloc(((size_t)c->nset + 1) * sizeof *r);
+    uint32_t *qof = malloc(((size_t)c->nset + 1) * sizeof *qof);
+    if (!r || !qof) { free(r); free(qof); return lx_fail(c, GOV_ENOMEM, 0, "out of memory"); }
+    for (uint32_t k = 0; k < nord; k++) {
+        const lx_entry *e = order[k];
+        for (uint32_t q = 0; q < e->n; q++) {
+            lx_set *st = &c->set[e->first + q];
+            if (p->limit[st->limit].type != GOVB_TY_SET) continue;
+            st->mstr = p->nmean + *nnew;
+            if (st->mn) put(newstr, c->mem + st->mfirst, (size_t)st->mn * sizeof *c->mem);
+            *nnew += st->mn;
+            st->slot = p->nset + nfs;
+            r[nfs++] = (lx_sref){st->limit, k, e->first + q};
+        }
+    }
+    *nfs_out = nfs;
+    int rc = newstr->oom ? lx_fail(c, GOV_ENOMEM, 0, "out of memory") : GOV_OK;
+    if (nfs > 1) qsort(r, nfs, sizeof *r, sref_cmp);
+    if (c->nedge > 1) qsort(c->edge, c->nedge, sizeof *c->edge, edge_cmp);
+    for (uint32_t a = 0, ea = 0; !rc && a < nfs;) {
+        uint32_t b = a, li = r[a].limit;
+        while (b < nfs && r[b].limit == li) b++;
+        while (ea < c->nedge && c->edge[ea].limit < li) ea++;
+        uint32_t eb = ea;
+        while (eb < c->nedge && c->edge[eb].limit == li) eb++;
+        for (uint32_t q = a; q < b; q++) qof[r[q].set] = q - a;
+        rc = order_limit(c, li, r + a, b - a, c->edge + ea, eb - ea, remap, qof);
+        a = b;
+        ea = eb;
+    }
+    free(r);
+    free(qof);
+    return rc;
+}
 
 /* Build the merged file. ent is sorted canonically; provenance strings move up by the
  * new meaning strings' count. */
@@ -990,13 +1509,20 @@ static int merge(lx_ctx *c, const uint8_t *in, size_t inlen, lx_buf *outb) {
         e->scope = parent;
     }
     free(last);
+    uint32_t nfs = 0, *remap = malloc(((size_t)p->nset + 1) * sizeof *remap);
+    if (!remap) { free(order); free(scopes.b); free(newstr.b); return lx_fail(c, GOV_ENOMEM, 0, "out of memory"); }
+    if (sets_layout(c, order, nord, &newstr, &nnew_str, remap, &nfs)) {
+        free(remap); free(order); free(scopes.b); free(newstr.b);
+        c->err->line = c->err->col = 0;
+        return c->err->code;
+    }
     uint32_t k_new = nnew_str;
     uint32_t fname_idx = p->nstr + k_new;
 
     /* Constants: the program's, then each new value once, in canonical order (entries
      * sorted, each one's settings by limit), so the file's order does not reach the id. */
     uint32_t *canon = malloc(((size_t)c->nset + 1) * sizeof *canon), ncanon = 0;
-    if (!canon) { free(order); free(scopes.b); free(newstr.b); return lx_fail(c, GOV_ENOMEM, 0, "out of memory"); }
+    if (!canon) { free(remap); free(order); free(scopes.b); free(newstr.b); return lx_fail(c, GOV_ENOMEM, 0, "out of memory"); }
     for (uint32_t k = 0; k < nord; k++) {
         const lx_entry *e = order[k];
         for (uint32_t q = 0; q < e->n; q++) { /* insertion by limit: an entry sets few */
@@ -1010,13 +1536,13 @@ static int merge(lx_ctx *c, const uint8_t *in, size_t inlen, lx_buf *outb) {
     while (ksize < 2 * ((size_t)p->nconst + c->nset + 1)) ksize <<= 1;
     lx_kslot *kt = calloc(ksize, sizeof *kt);
     lx_buf konsts = {0};
-    if (!kt) { free(canon); free(order); free(scopes.b); free(newstr.b); return lx_fail(c, GOV_ENOMEM, 0, "out of memory"); }
+    if (!kt) { free(remap); free(canon); free(order); free(scopes.b); free(newstr.b); return lx_fail(c, GOV_ENOMEM, 0, "out of memory"); }
     for (uint32_t i = 0; i < p->nconst + ncanon; i++) {
         uint32_t type;
         uint64_t bits;
         lx_set *st = i < p->nconst ? NULL : &c->set[canon[i - p->nconst]];
-        if (!st) { type = p->ktype[i]; bits = p->kval[i].u; }
-        else { type = p->limit[st->limit].type; bits = st->v.u; }
+        if (!st) { type = p->ktype[i]; bits = type == GOVB_TY_SET ? remap[p->kval[i].u] : p->kval[i].u; }
+        else { type = p->limit[st->limit].type; bits = type == GOVB_TY_SET ? st->slot : st->v.u; }
         uint64_t h = XXH3_64bits(&bits, 8) ^ type;
         uint32_t j = (uint32_t)h & (ksize - 1);
         for (; kt[j].type; j = (j + 1) & (ksize - 1))
@@ -1109,6 +1635,43 @@ static int merge(lx_ctx *c, const uint8_t *in, size_t inlen, lx_buf *outb) {
     free(newstr.b);
     free(order);
 
+    /* SETS and SETMEMBERS, when the file sets any: the program's sets at their new
+     * indices, the file's in theirs (spec/bytecode.md SETS). */
+    lx_buf setsb = {0}, setmb = {0};
+    if (!rc && nfs) {
+        uint32_t nslot = p->nset + nfs, mfirst = 0;
+        uint32_t *src = malloc((size_t)nslot * sizeof *src);
+        if (!src) rc = lx_fail(c, GOV_ENOMEM, 0, "out of memory");
+        for (uint32_t si = 0; !rc && si < p->nset; si++) src[remap[si]] = si;
+        for (uint32_t i = 0; !rc && i < c->nset; i++)
+            if (p->limit[c->set[i].limit].type == GOVB_TY_SET) src[c->set[i].slot] = 1u << 31 | i;
+        const uint8_t *M = sec[GOVB_S_SETMEMBERS];
+        for (uint32_t k = 0; !rc && k < nslot; k++) {
+            if (src[k] >> 31) {
+                const lx_set *st = &c->set[src[k] & ~(1u << 31)];
+                put32(&setsb, mfirst);
+                put32(&setsb, st->mn);
+                put32(&setsb, 0);
+                put32(&setsb, p->limit[st->limit].dir == GOVB_DIR_MAX ? GOVB_SET_ALLOW : GOVB_SET_DENY);
+                for (uint32_t q = 0; q < st->mn; q++) { put32(&setmb, st->mstr + q); put32(&setmb, GOVB_NONE); }
+                mfirst += st->mn;
+                continue;
+            }
+            const govL_set *g = &p->set[src[k]];
+            put32(&setsb, mfirst);
+            put32(&setsb, g->nexact);
+            put32(&setsb, g->nglob);
+            put32(&setsb, g->kind);
+            for (uint32_t q = g->first; q < g->first + g->nexact + g->nglob; q++)
+                for (int w = 0; w < 2; w++) {
+                    uint32_t x = rd32(M + 8ull * q + 4 * (unsigned)w);
+                    put32(&setmb, x != GOVB_NONE && x >= p->nmean ? x + k_new : x);
+                }
+            mfirst += g->nexact + g->nglob;
+        }
+        free(src);
+    }
+
     /* The sections, in the program's table order. */
     lx_buf body[GOVB_S_MAX + 1];
     memset(body, 0, sizeof body);
@@ -1123,7 +1686,21 @@ static int merge(lx_ctx *c, const uint8_t *in, size_t inlen, lx_buf *outb) {
         case GOVB_S_LIMITS: *b = lims; lims = (lx_buf){0}; break;
         case GOVB_S_OVERRIDES: *b = ovrs; ovrs = (lx_buf){0}; break;
         case GOVB_S_SCOPES: put(b, sec[id], slen[id]); put(b, scopes.b, scopes.n); break;
-        case GOVB_S_CONSTS: put(b, sec[id], slen[id]); put(b, konsts.b, konsts.n); break;
+        case GOVB_S_CONSTS:
+            put(b, sec[id], slen[id]);
+            for (uint32_t q = 0; !b->oom && q < p->nconst; q++) /* the program's sets, renumbered */
+                if (p->ktype[q] == GOVB_TY_SET && remap[p->kval[q].u] != p->kval[q].u) {
+                    wr32(b->b + 16ull * q + 8, remap[p->kval[q].u]);
+                    wr32(b->b + 16ull * q + 12, 0);
+                }
+            put(b, konsts.b, konsts.n);
+            break;
+        case GOVB_S_SETS:
+        case GOVB_S_SETMEMBERS:
+            if (!nfs) put(b, sec[id], slen[id]);
+            else if (id == GOVB_S_SETS) { *b = setsb; setsb = (lx_buf){0}; }
+            else { *b = setmb; setmb = (lx_buf){0}; }
+            break;
         default: put(b, sec[id], slen[id]); break;
         }
         if (b->oom) break;
@@ -1144,6 +1721,7 @@ static int merge(lx_ctx *c, const uint8_t *in, size_t inlen, lx_buf *outb) {
 #undef GOVB_X
     }
     free(strtab.b); free(strdata.b); free(lims.b); free(ovrs.b); free(scopes.b); free(konsts.b);
+    free(setsb.b); free(setmb.b); free(remap);
     int oom = 0;
     for (uint32_t i = 0; i < nsec; i++) oom |= body[ids[i]].oom;
     if (!rc && oom) rc = lx_fail(c, GOV_ENOMEM, 0, "out of memory");
@@ -1270,6 +1848,8 @@ int gov_program_load_limits(const void *bytes, size_t len, const char *limits, s
     free(c.ent);
     free(c.set);
     free(c.lhash);
+    free(c.mem);
+    free(c.edge);
     if (err) {
         e.size = err->size;
         GOVV_PUT(err, e);

@@ -158,8 +158,8 @@ BAD = [
     ('{"policy":"tenants","scopes":[{"tenant":"x","limits":{"latency_budget":"2s",}}]}',
      "1:77: error: expected a string, found an unexpected character"),
     ('{"policy":"other","scopes":[]}', "1:11: error: this file is for policy 'other', not 'tenants'"),
-    ('{"policy":"tenants","scopes":[{"tenant":"x","limits":{"tools":["search"]}}]}',
-     "1:55: error: 'tools' is an allowlist; a limits file sets only limits declared with max or min"),
+    ('{"policy":"tenants","scopes":[{"tenant":"x","limits":{"tools":["search","kb_*"]}}]}',
+     "1:73: error: 'tools' lists \"kb_*\", which holds '*': a glob in a policy, but a limits file's sets hold exact strings only (write globs in the policy)"),
     ('{"policy":"tenants","scopes":[{"tenant":"x","limits":{"nope":1}}]}',
      "1:55: error: 'nope' is not a limit of policy 'tenants'"),
     ('{"policy":"tenants","scopes":[{"tenant":"x","limits":{"token_budget":"2.5"}}]}',
@@ -312,7 +312,7 @@ def rand_limits():
 
 
 def gov_value(v):
-    return v
+    return "[%s]" % ", ".join('"%s"' % m for m in v) if isinstance(v, list) else v
 
 
 def block(path, lim):
@@ -324,60 +324,292 @@ def block(path, lim):
     return text + "\n"
 
 
-HEAD = "policy diff\nrecord run { x: duration  y: ratio }\nmax d = 10s\nmin r = 50%\nrule big { when run.x > d or run.y < r }\n"
-agree = refused = 0
-disagree = []
-case = 0
-tries = 0
+def prefixes(pth):
+    levels = [lv for lv in LEVELS if lv in pth]
+    return [tuple((lv, pth[lv]) for lv in levels[:k + 1]) for k in range(len(levels))]
+
+
 NCASES = int(os.environ.get("GOV_LIMITS_CASES", "120"))
-while case < NCASES and tries < 50 * NCASES:
-    tries += 1
-    src_paths, src = [], []
-    for _ in range(rng.randint(0, 3)):
-        pth = rand_path()
-        if pth not in src_paths:
-            src_paths.append(pth)
-            src.append((pth, rand_limits()))
-    source = HEAD + "".join(block(p_, l_) for p_, l_ in src)
-    write("s.gov", source)
-    if govc("check", "s.gov")[0] != 0:
-        continue  # the program must pass on its own: only proven programs are loaded
-    # Written as blocks, every entry becomes a chain of nested blocks: none of its
-    # prefixes may be another block's (that would be E053, not a question of tightening).
-    def prefixes(pth):
-        levels = [lv for lv in LEVELS if lv in pth]
-        return [tuple((lv, pth[lv]) for lv in levels[:k + 1]) for k in range(len(levels))]
-    taken = set(x for pth in src_paths for x in prefixes(pth))
-    ents = []
-    for _ in range(rng.randint(1, 5)):
-        pth = rand_path()
-        if not taken & set(prefixes(pth)):
-            taken |= set(prefixes(pth))
-            ents.append((pth, rand_limits()))
-    if not ents:
-        continue
-    case += 1
-    data = {"policy": "diff", "scopes": [dict(pth, limits=lim) for pth, lim in ents]}
-    write("d.json", json.dumps(data))
-    write("c.gov", source + "".join(block(p_, l_) for p_, l_ in ents))
-    crc, _, cerr = govc("check", "c.gov")
-    e050 = [m.group(1) for m in re.finditer(r"error\[(?:E\d+)\]: (.*)", cerr)]
-    codes = re.findall(r"error\[(E\d+)\]", cerr)
-    rrc, _, rerr = govc("run", "-p", "s.gov", "--limits", "d.json", "/dev/null")
-    got = re.search(r"error(?:\[E050\])?: (.*)", rerr)
-    if set(codes) - {"E050"}:
-        disagree.append("unexpected codes %s\n%s" % (codes, cerr))
-    elif (crc == 0) != (rrc == 0):
-        disagree.append("check %d run %d\n%s\n%s\n%s" % (crc, rrc, open("c.gov").read(), cerr, rerr))
-    elif crc != 0 and (not got or got.group(1) != e050[0]):
-        disagree.append("messages differ\ncheck: %s\nload:  %s\n%s" % (e050[0], got and got.group(1),
-                                                                       open("c.gov").read()))
-    else:
-        agree += 1
-        refused += crc != 0
+
+
+def agreement(head, policy, rand_lims, codes_ok, nsrc, nent):
+    """Generated policies (up to nsrc blocks) and files (up to nent entries): the file is
+    refused exactly when govc check refuses the entries written as blocks after the
+    policy's, with the checker's first message. (cases, refused, disagreements)"""
+    agree = refused = case = tries = 0
+    disagree = []
+    while case < NCASES and tries < 50 * NCASES:
+        tries += 1
+        src_paths, src = [], []
+        for _ in range(rng.randint(0, nsrc)):
+            pth = rand_path()
+            if pth not in src_paths:
+                src_paths.append(pth)
+                src.append((pth, rand_lims()))
+        source = head + "".join(block(p_, l_) for p_, l_ in src)
+        write("s.gov", source)
+        if govc("check", "s.gov")[0] != 0:
+            continue  # the program must pass on its own: only proven programs are loaded
+        # Written as blocks, every entry becomes a chain of nested blocks: none of its
+        # prefixes may be another block's (that would be E053, not a question of tightening).
+        taken = set(x for pth in src_paths for x in prefixes(pth))
+        ents = []
+        for _ in range(rng.randint(1, nent)):
+            pth = rand_path()
+            if not taken & set(prefixes(pth)):
+                taken |= set(prefixes(pth))
+                ents.append((pth, rand_lims()))
+        if not ents:
+            continue
+        case += 1
+        write("d.json", json.dumps({"policy": policy, "scopes": [dict(pth, limits=lim) for pth, lim in ents]}))
+        write("c.gov", source + "".join(block(p_, l_) for p_, l_ in ents))
+        crc, _, cerr = govc("check", "c.gov")
+        msgs = [m.group(1) for m in re.finditer(r"error\[(?:E\d+)\]: (.*)", cerr)]
+        codes = re.findall(r"error\[(E\d+)\]", cerr)
+        rrc, _, rerr = govc("run", "-p", "s.gov", "--limits", "d.json", "/dev/null")
+        got = re.search(r"error(?:\[E050\])?: (.*)", rerr)
+        if set(codes) - codes_ok:
+            disagree.append("unexpected codes %s\n%s" % (codes, cerr))
+        elif (crc == 0) != (rrc == 0):
+            disagree.append("check %d run %d\n%s\n%s\n%s" % (crc, rrc, open("c.gov").read(), cerr, rerr))
+        elif crc != 0 and (not got or got.group(1) != msgs[0]):
+            disagree.append("messages differ\ncheck: %s\nload:  %s\n%s" % (msgs[0], got and got.group(1),
+                                                                           open("c.gov").read()))
+        else:
+            agree += 1
+            refused += crc != 0
+    return case, refused, agree, disagree
+
+
+HEAD = "policy diff\nrecord run { x: duration  y: ratio }\nmax d = 10s\nmin r = 50%\nrule big { when run.x > d or run.y < r }\n"
+case, refused, agree, disagree = agreement(HEAD, "diff", rand_limits, {"E050"}, 3, 5)
 ok(not disagree and refused >= 20 and agree - refused >= 20,
    "%d generated files: refused exactly when govc check finds E050, with its first message (%d refused)" % (case, refused),
    "\n".join(disagree[:2]))
+
+# --- set limits in a file (issue 24 item 7: allowlists, denylists, gate approvers)
+SETPOL = """policy sets
+record run { tool: string = ""  data: string = "" }
+allowlist tools = ["search", "kb_lookup", "refund", "shell", "kb_*"]
+denylist classes = ["pii"]
+scope tenant "acme" {
+  tools = ["search", "kb_lookup", "refund"]
+  scope project "billing" { tools = ["refund", "search"] }
+}
+rule tool { when run.tool != "" and run.tool not in tools }
+rule data { when run.data in classes }
+"""
+write("sets.gov", SETPOL)
+SETFILE = {"policy": "sets", "scopes": [
+    {"tenant": "globex", "limits": {"tools": ["search", "kb_lookup"], "classes": ["pii", "health"]}},
+    {"tenant": "globex", "project": "support", "limits": {"tools": ["kb_lookup"]}},
+    {"tenant": "acme", "limits": {"tools": ["search", "refund"]}},
+    {"tenant": "initech", "limits": {"tools": [], "classes": ["pii", "pii", "finance"]}},
+    {"tenant": "umbrella", "agent": "probe", "limits": {"tools": ["kb_lookup"], "classes": ["pii", "secrets"]}},
+]}
+write("sets.json", json.dumps(SETFILE))
+BLOCKS = SETPOL + """scope tenant "globex" {
+  tools = ["search", "kb_lookup"]
+  classes = ["pii", "health"]
+  scope project "support" { tools = ["kb_lookup"] }
+}
+scope tenant "initech" { tools = []  classes = ["pii", "finance"] }
+scope tenant "umbrella" { scope agent "probe" { tools = ["kb_lookup"]  classes = ["pii", "secrets"] } }
+"""
+BLOCKS = BLOCKS.replace('scope tenant "acme" {\n  tools = ["search", "kb_lookup", "refund"]',
+                        'scope tenant "acme" {\n  tools = ["search", "refund"]')
+write("sets_blocks.gov", BLOCKS)
+srecs = []
+for t in ["globex", "acme", "initech", "umbrella"]:
+    for pr in ["", "support", "billing"]:
+        for ag in ["bot", "probe"]:
+            for tool in ["search", "kb_lookup", "kb_admin", "refund", "shell", ""]:
+                for data in ["pii", "health", "finance", "secrets", "public"]:
+                    r = {"tenant": t, "agent": ag, "at": "2026-12-01T00:00:00Z", "tool": tool, "data": data}
+                    if pr:
+                        r["project"] = pr
+                    srecs.append(r)
+write("sets.jsonl", "".join(json.dumps(r) + "\n" for r in srecs))
+rc, chk, cerr = govc("check", "sets_blocks.gov")
+ok(rc == 0, "the same sets written as scope blocks pass govc check", chk + cerr)
+
+
+def strip(d):
+    return [(f["rule"], f.get("verdict"), json.dumps(f.get("limit", {}).get("value")),
+             f.get("limit", {}).get("from", {}).get("path")) for f in d["findings"]] + [d["verdict"]]
+
+
+rc1, o1, e1 = govc("run", "-p", "sets.gov", "--limits", "sets.json", "sets.jsonl")
+rc2, o2, e2 = govc("run", "-p", "sets_blocks.gov", "sets.jsonl")
+A = [json.loads(x) for x in o1.splitlines()] if rc1 == 0 else []
+B = [json.loads(x) for x in o2.splitlines()] if rc2 == 0 else []
+diffs = [(srecs[i], strip(a), strip(b)) for i, (a, b) in enumerate(zip(A, B)) if strip(a) != strip(b)]
+ok(rc1 == 0 and rc2 == 0 and len(A) == len(srecs) == len(B) and not diffs and
+   sum(1 for d in A if d["findings"]) > 100,
+   "%d records: a file's allowlists and denylists decide as the same sets written as scope blocks" % len(srecs),
+   (e1 + e2 + repr(diffs[:2]))[:3000])
+acme = next((d for d in A if d["findings"] and srecs[d["line"] - 1]["tenant"] == "acme" and
+             "project" not in srecs[d["line"] - 1] and srecs[d["line"] - 1]["tool"] == "kb_lookup"), None)
+ok(acme is not None and acme["findings"][0]["limit"]["from"]["at"].startswith("sets.json:1:") and
+   acme["findings"][0]["limit"]["value"]["value"] == ["refund", "search"],
+   "an entry with a block's own path that narrows it decides (tenant acme: kb_lookup refused)", json.dumps(acme))
+billing = next((d for d in A if srecs[d["line"] - 1].get("project") == "billing" and
+                srecs[d["line"] - 1]["tenant"] == "acme" and srecs[d["line"] - 1]["tool"] == "shell"), None)
+ok(billing is not None and billing["findings"][0]["limit"]["from"]["at"].startswith("sets.gov:7"),
+   "a more specific block of the policy still decides under a compatible entry", json.dumps(billing))
+# the id: member and entry order do not matter; a member does
+doc = json.loads(json.dumps(SETFILE))
+doc["scopes"].reverse()
+for e in doc["scopes"]:
+    for k in e["limits"]:
+        e["limits"][k] = list(reversed(e["limits"][k]))
+write("sets_rev.json", json.dumps(doc, indent=3))
+doc["scopes"][0]["limits"]["classes"].append("biometrics")
+write("sets_more.json", json.dumps(doc))
+ids = []
+for f in ["sets_rev.json", "sets_more.json"]:
+    rc, out, err = govc("run", "-p", "sets.gov", "--limits", f, "rec.jsonl")
+    ids.append(json.loads(out.splitlines()[0])["policy_id"] if rc == 0 and out else err)
+rc, out0, err = govc("run", "-p", "sets.gov", "rec.jsonl")
+pid0 = json.loads(out0)["policy_id"] if rc == 0 else err
+ok(A and ids[0] == A[0]["policy_id"] and ids[1] not in (ids[0], pid0) and A[0]["policy_id"] != pid0,
+   "the policy id covers a file's sets: reordered members and entries keep it, another member changes it",
+   repr(ids) + " " + repr(pid0))
+
+# govc diff -p: a file's sets compared by members (an allowlist that loses members tightens)
+d2 = json.loads(json.dumps(SETFILE))
+d2["scopes"][0]["limits"]["tools"] = ["search"]
+d2["scopes"][0]["limits"]["classes"] = ["pii"] + ["health", "finance"]
+d2["scopes"][3]["limits"]["classes"] = ["pii"]
+del d2["scopes"][1]
+write("sets_new.json", json.dumps(d2))
+rc, out, err = govc("diff", "-p", "sets.gov", "sets.json", "sets_new.json")
+ok(rc == 0 and sorted(out.splitlines()[1:-1]) == sorted([
+    '  tightened limit tools: override in tenant "globex": ["kb_lookup", "search"] -> ["search"]',
+    '  tightened limit classes: override in tenant "globex": ["health", "pii"] -> ["finance", "health", "pii"]',
+    '  loosened  limit classes: override in tenant "initech": ["finance", "pii"] -> ["pii"]',
+    '  loosened  limit tools: override in tenant "globex" / project "support": ["kb_lookup"] -> (removed: falls back to a less specific value)']) and
+   out.splitlines()[-1] == "2 tightened, 2 loosened, 0 unproven, 0 neutral",
+   "govc diff -p compares a file's sets by their members", out + err)
+rc, out, err = govc("diff", "-p", "sets.gov", "--fail-on", "any", "sets.json", "sets_rev.json")
+ok(rc == 0 and out.strip() == "0 tightened, 0 loosened, 0 unproven, 0 neutral", "reordered sets change nothing", out + err)
+
+# refusals: each with its message; the loosening ones are the checker's wording (E055's) under E050
+SBAD = [
+    ({"tenant": "globex", "limits": {"tools": ["search", "shell", "zsh"]}},
+     "error[E050]: 'tools' in tenant \"globex\" allows \"zsh\", which the default does not (an allowlist may only lose members)"),
+    ({"tenant": "acme", "project": "ops", "limits": {"tools": ["kb_lookup", "shell", "search"]}},
+     "error[E050]: 'tools' in project \"ops\" in tenant \"acme\" allows \"shell\", which tenant \"acme\" does not (an allowlist may only lose members)"),
+    ({"tenant": "acme", "limits": {"tools": ["search", "kb_lookup", "refund", "shell"]}},
+     "error[E050]: 'tools' in tenant \"acme\" allows \"shell\", which tenant \"acme\" does not"),
+    ({"tenant": "acme", "limits": {"tools": ["search", "kb_lookup"]}},
+     "error[E050]: 'tools' in project \"billing\" in tenant \"acme\" allows \"refund\", which tenant \"acme\" does not (an allowlist may only lose members)"),
+    ({"tenant": "globex", "limits": {"classes": []}},
+     "error[E050]: 'classes' in tenant \"globex\" stops denying \"pii\", which the default denies (a denylist may only gain members)"),
+    ({"tenant": "globex", "limits": {"tools": "search"}},
+     "error: the value of 'tools' is an allowlist: a JSON array of exact strings"),
+    ({"tenant": "globex", "limits": {"tools": ["search", 3]}}, "error: expected a string, found a number"),
+    ({"tenant": "globex", "limits": {"classes": ["pii", "a?"]}}, "which holds '?': a glob in a policy"),
+    ({"tenant": "globex", "limits": {"tools": ["x" * 5000]}}, "a string of 5000 bytes (at most 4096)"),
+    ({"tenant": "globex", "limits": {"tools": ["s%05d" % i for i in range(65537)]}},
+     "'tools' lists more than 65536 members; a set in a limits file may have at most 65536"),
+]
+for i, (entry, want) in enumerate(SBAD):
+    write("sbad%d.json" % i, json.dumps({"policy": "sets", "scopes": [entry]}))
+    rc, out, err = govc("run", "-p", "sets.gov", "--limits", "sbad%d.json" % i, "rec.jsonl")
+    ok(rc == 2 and want in err and out == "", "refused set: " + want[:70], "exit %d\n%s" % (rc, err[:1500]))
+rc, out, err = govc("run", "-p", "sets.gov", "--limits", "sbad0.json", "rec.jsonl")
+ok(err.splitlines()[-1:] == ['sets.gov:3:19: note: the default sets it to ["kb_lookup", "refund", "search", "shell", "kb_*"] here'],
+   "the refusal's note shows the set it would widen", err)
+# two equally specific entries that can match one record: one must contain the other (E057's rule)
+write("s057.json", json.dumps({"policy": "sets", "scopes": [
+    {"tenant": "t", "workflow": "w", "limits": {"classes": ["pii", "a"]}},
+    {"project": "p", "workflow": "w", "limits": {"classes": ["pii", "b"]}}]}))
+rc, out, err = govc("run", "-p", "sets.gov", "--limits", "s057.json", "rec.jsonl")
+ok(rc == 2 and "error: 'classes' is set by workflow \"w\" in project \"p\" and by workflow \"w\" in tenant \"t\", equally "
+   "specific scopes that can match one record, to sets neither of which contains the other" in err,
+   "equally specific entries with incomparable sets are refused (E057's rule)", err)
+# ... and when they are ordered, the tighter decides for a record in both, whichever comes first in the file
+for order in (1, -1):
+    ents = [{"tenant": "t", "workflow": "w", "limits": {"classes": ["pii", "a"]}},
+            {"project": "p", "workflow": "w", "limits": {"classes": ["pii", "a", "b"]}}][::order]
+    write("sord.json", json.dumps({"policy": "sets", "scopes": ents}))
+    write("sord.jsonl", '{"tenant":"t","project":"p","workflow":"w","at":"2026-12-01T00:00:00Z","data":"b"}\n')
+    rc, out, err = govc("run", "-p", "sets.gov", "--limits", "sord.json", "sord.jsonl")
+    d = json.loads(out) if rc == 0 else {}
+    ok(rc == 0 and [f["rule"] for f in d["findings"]] == ["data"] and
+       d["findings"][0]["limit"]["from"]["path"] == "project:p/workflow:w",
+       "of two equally specific denylists the superset decides (file order %d)" % order, out + err)
+# globs in the policy that a file's exact strings cannot be proved to contain
+write("sglob.gov", SETPOL.replace('denylist classes = ["pii"]', 'denylist classes = ["pii", "secret_*"]')
+      .replace('scope project "billing" { tools = ["refund", "search"] }',
+               'scope project "billing" { tools = ["refund", "search"] }\n}\nscope tenant "kbco" {\n  scope agent "kb" { tools = ["kb_*"] }'))
+rc, out, err = govc("check", "sglob.gov")
+ok(rc == 0, "the glob policy checks", err)
+write("sglob1.json", json.dumps({"policy": "sets", "scopes": [{"tenant": "x", "limits": {"classes": ["pii", "secret_keys"]}}]}))
+rc, out, err = govc("run", "-p", "sglob.gov", "--limits", "sglob1.json", "rec.jsonl")
+ok(rc == 2 and "error[E050]: cannot prove that 'classes' in tenant \"x\" still denies everything the default denies: member "
+   "\"secret_*\" there is a glob, and a limits file's sets are exact strings" in err,
+   "a denylist entry cannot be proved to cover the default's glob", err)
+write("sglob2.json", json.dumps({"policy": "sets", "scopes": [{"tenant": "kbco", "limits": {"tools": ["search", "kb_lookup"]}}]}))
+rc, out, err = govc("run", "-p", "sglob.gov", "--limits", "sglob2.json", "rec.jsonl")
+ok(rc == 2 and "cannot prove that 'tools' in agent \"kb\" in tenant \"kbco\" allows nothing tenant \"kbco\" does not: its "
+   "member \"kb_*\" is a glob" in err, "a policy block's glob under an entry cannot be proved inside it", err)
+write("sglob3.json", json.dumps({"policy": "sets", "scopes": [{"tenant": "x", "limits": {"tools": ["kb_lookup", "kb_x"]}}]}))
+rc, out, err = govc("run", "-p", "sglob.gov", "--limits", "sglob3.json", "rec.jsonl")
+ok(rc == 0, "exact members inside the default's glob are proved (kb_x in kb_*)", err)
+
+# gate approvers from a file: exact, 1..64, at least the quorum (refund_desk's dual_review asks for 2)
+RD = os.path.join(HERE, "..", "..", "policies", "refund_desk", "refund_desk.gov")
+write("appr.json", json.dumps({"policy": "refund_desk", "scopes": [
+    {"tenant": "acme", "project": "ops", "limits": {"refund_approvers": ["lead-ana@platform.example", "kim@platform.example"]}}]}))
+write("appr.jsonl", '{"tenant":"acme","project":"ops","at":"2026-12-01T00:00:00Z","run_id":"r1","amount_usd":300,"requested_by":"agent-1"}\n')
+rc, out, err = govc("run", "-p", RD, "--limits", "appr.json", "appr.jsonl")
+d = json.loads(out) if rc == 0 else {}
+go = [a for a in d.get("actions", []) if a.get("type") == "gate_open"]
+ok(rc == 0 and go and go[0].get("approvers") == ["kim@platform.example", "lead-ana@platform.example"] and
+   go[0]["approvers_limit"]["from"]["at"].startswith("appr.json:1:"),
+   "a gate opened under a file's entry takes its approvers from the file", out + err)
+ABAD = [
+    (["kim@platform.example"], "a quorum of 2, but 'refund_approvers' in project \"ops\" in tenant \"acme\" has 1 approver (gate 'dual_review' asks for 2 approvals)"),
+    ([], "an empty approver set: with 'refund_approvers' in project \"ops\" in tenant \"acme\" no one could approve the gate"),
+    (["", "kim@platform.example"], "an approver cannot be empty"),
+]
+for i, (members, want) in enumerate(ABAD):
+    write("abad%d.json" % i, json.dumps({"policy": "refund_desk", "scopes": [
+        {"tenant": "acme", "project": "ops", "limits": {"refund_approvers": members}}]}))
+    rc, out, err = govc("run", "-p", RD, "--limits", "abad%d.json" % i, "appr.jsonl")
+    ok(rc == 2 and want in err, "refused approvers: " + want[:60], err)
+write("a65.json", json.dumps({"policy": "refund_desk", "scopes": [{"tenant": "acme", "project": "ops", "limits": {
+    "refund_approvers": ["a%02d@x" % i for i in range(65)]}}]}))
+rc, out, err = govc("run", "-p", RD, "--limits", "a65.json", "appr.jsonl")
+ok(rc == 2 and "'refund_approvers' in project \"ops\" in tenant \"acme\" has 65 approvers; a gate may have at most 64" in err,
+   "refused approvers: more than 64 (E044's cap), before the proof", err)
+
+# the set proof agrees with govc check, case for case (exact members)
+SHEAD = 'policy sdiff\nrecord run { x: string }\nallowlist al = ["a", "b", "c", "d"]\ndenylist dl = ["a"]\nrule r { when run.x in al or run.x in dl }\n'
+
+
+def rand_set(kind):
+    pool = ["a", "b", "c", "d", "e"]
+    k = rng.randint(0, 4)
+    return sorted(rng.sample(pool, k))
+
+
+def rand_slimits():
+    lim = {}
+    if rng.random() < 0.7:
+        lim["al"] = rand_set("al")
+    if rng.random() < 0.5 or not lim:
+        lim["dl"] = rand_set("dl")
+    return lim
+
+
+scase, srefused, sagree, sdis = agreement(SHEAD, "sdiff", rand_slimits, {"E055", "E057"}, 2, 4)
+ok(not sdis and srefused >= 20 and sagree - srefused >= 20,
+   "%d generated set files: refused exactly when govc check finds E055/E057, with its first message (%d refused)"
+   % (scase, srefused), "\n".join(sdis[:2]))
 
 # --- 10,000 tenants, in bounded memory
 with open("big.json", "w") as f:

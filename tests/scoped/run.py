@@ -203,11 +203,24 @@ ok(rc == 0 and [b["key"] for b in blocked] == ["b2"] and
    "2 of the scope's approvers: billing's requester from its own set cannot leave a quorum; approved_by from the set",
    out + err)
 
-# A limits file cannot set an approver set (sets need the compiler's automata, §5.2).
+# A limits file sets an approver set (issue 24 item 7): a subset of what the scope
+# inherits, proved when loaded; the gate opened under the entry takes it, with the
+# file as its provenance; one that adds an approver is refused (E050, E055's wording).
 write("appr_limits.json", '{"policy":"routes","scopes":[{"project":"support","agent":"x",'
       '"limits":{"deciders":["ana@x.example"]}}]}')
-rc, out, err = govc("run", "-p", "appr.gov", "--limits", "appr_limits.json", "appr.jsonl")
-ok(rc == 2 and "deciders" in err and out == "", "a limits file may not set an approver set", err)
+write("appr_x.jsonl", json.dumps({"project": "support", "agent": "x", "run_id": "x1", "amount": 900,
+                                  "requested_by": "bot", "at": "2026-12-01T09:00:00Z"}) + "\n")
+rc, out, err = govc("run", "-p", "appr.gov", "--limits", "appr_limits.json", "appr_x.jsonl")
+opens = actions(decisions(out), "gate_open") if rc == 0 else []
+ok(rc == 0 and [a["approvers"] for a in opens] == [["ana@x.example"]] and
+   opens[0]["approvers_limit"]["from"]["at"] == "appr_limits.json:1:84",
+   "a limits file sets an approver set, and the gate takes it", out + err)
+write("appr_loose.json", '{"policy":"routes","scopes":[{"project":"support","agent":"x",'
+      '"limits":{"deciders":["ana@x.example","kim@x.example"]}}]}')
+rc, out, err = govc("run", "-p", "appr.gov", "--limits", "appr_loose.json", "appr.jsonl")
+ok(rc == 2 and "error[E050]: 'deciders' in agent \"x\" in project \"support\" allows \"kim@x.example\", which project "
+   "\"support\" does not (an allowlist may only lose members)" in err and out == "",
+   "a limits file may not add an approver", err)
 
 # govc diff: a list replaced by a limit whose default is no wider is tightened; by a
 # wider one, loosened; a limit replaced by a list, unproven or loosened.

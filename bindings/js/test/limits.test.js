@@ -106,3 +106,48 @@ test('state saved under a limits file is refused by the policy without it', asyn
   assert.throws(() => base.vm().loadState(vm.saveState()), (e) => e instanceof GovError && e.code === 'GOV_EPOLICY');
   p.vm().loadState(vm.saveState());
 });
+
+// Allowlists and denylists in a limits file (issue 24 item 7), for policies/agent_permissions:
+// the same decisions as govc run --limits, and the same refusals (a widened allowlist, a
+// glob, an approver-style cap is the VM's, so one message each).
+const SETS = join(ROOT, 'tests/limits/sets.json');
+const PERM_RECS = 'policies/agent_permissions/records.jsonl';
+
+test('a file\'s allowlists and denylists decide as govc run --limits', async () => {
+  const base = await Policy.load(govcBuild('policies/agent_permissions'));
+  const p = base.withLimits(readFileSync(SETS, 'utf8'), SETS);
+  const native = govcRun('policies/agent_permissions', PERM_RECS, ['--limits', SETS]);
+  const vm = p.vm();
+  const got = lines(PERM_RECS).filter(Boolean).map((l) => vm.evaluate(l));
+  assert.deepEqual(got, native);
+  assert.notEqual(p.id, base.id);
+  const globex = p.vm().evaluate('{"kind":"tool_call","tenant":"globex","run_id":"r","at":"2026-12-01T09:00:00Z",' +
+    '"tool":"refund","model":"gpt-small","args_bytes":1,"data_classes":["pii"]}');
+  const rules = globex.findings.map((f) => f.rule);
+  assert.ok(rules.includes('tool_not_allowed'), JSON.stringify(globex.findings));
+  const f = globex.findings.find((x) => x.rule === 'tool_not_allowed');
+  assert.deepEqual(f.limit.value.value, ['kb_lookup', 'search']);
+  assert.ok(f.limit.from.at.startsWith(`${SETS}:2:`));
+});
+
+test('a set file that widens an allowlist, or lists a glob, is refused as govc refuses it', async () => {
+  const base = await Policy.load(govcBuild('policies/agent_permissions'));
+  const loose = join(ROOT, 'tests/limits/sets_loose.json');
+  const glob = join(tmp, 'glob.json');
+  writeFileSync(glob, '{"policy": "agent_permissions", "scopes": [{"tenant": "x", "limits": {"allowed_tools": ["kb_*"]}}]}');
+  for (const file of [loose, glob]) {
+    const r = spawnSync(GOVC, ['run', '-p', join(ROOT, 'policies/agent_permissions'), '--limits', file, '/dev/null'],
+      { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    const native = r.stderr.trimEnd().split('\n');
+    let err;
+    try {
+      base.withLimits(readFileSync(file, 'utf8'), file);
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof GovError, `${file}: accepted`);
+    assert.equal(native[0], `${file}:${err.line}:${err.col}: error${err.diagnostic ? '[E050]' : ''}: ${err.message}`);
+    assert.equal(err.note, err.note ? native.at(-1) : '');
+  }
+});
