@@ -118,7 +118,7 @@ static void spares_free(void *p)
 
 static void spares_setup(void) { spares_keyed = pthread_key_create(&spares_key, spares_free) == 0; }
 
-/* Keep p as this thread's spare (freed when the thread ends), or false. */
+/* Whether this thread may keep spares: they are freed when it ends. */
 static bool spare_keep(void)
 {
     pthread_once(&spares_once, spares_setup);
