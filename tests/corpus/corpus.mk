@@ -14,3 +14,12 @@ $(BUILD)/tests/windows_full: $(BUILD)/obj/tests/windows/full.o $(BUILD)/libgov.a
 
 TEST_DEPS += $(BUILD)/tests/windows_full
 TEST_SUITES += "sh tests/windows/full.sh $(BUILD)"
+
+# A quantile time window's total over buckets of up to 2^32 - 1 values (issue 19):
+# tests/windows/qtotal.c.
+$(BUILD)/tests/windows_qtotal: $(BUILD)/obj/tests/windows/qtotal.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+TEST_DEPS += $(BUILD)/tests/windows_qtotal
+TEST_SUITES += "sh tests/windows/qtotal.sh $(BUILD)"
