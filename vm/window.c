@@ -43,7 +43,9 @@
  * own part with what it left in the record's wrec; count windows of a stream over the
  * same field keep one ring as long as the longest. Time buckets count in 32 bits (a
  * bucket holds at most 2^32 - 1 values: a record for a full one is late) and keep an
- * int-class sum's Σx in 96 bits (|Σx| < 2^32 * 2^63). Everything here runs on memory
+ * int-class sum's Σx in 96 bits (|Σx| < 2^32 * 2^63); what sums over buckets (the values
+ * held, true counts, exact sums, a quantile window's total sketch and page totals) is 64
+ * bits or more, since B buckets hold up to B (2^32 - 1) values. Everything here runs on memory
  * the arena already holds; nothing allocates.
  */
 #include <string.h>
@@ -185,7 +187,7 @@ static uint64_t place_block(gov_program *p, uint32_t first) {
         if (w->fsum && N) w->m_suf = place(&cur, N * sizeof(govA_f));
         if ((w->fsum || w->tmm) && !N) w->m_suf = place(&cur, B * sizeof(govW_item));
         if (w->heaps) w->m_heap = place(&cur, N * w->hw), w->m_pos = place(&cur, N * w->hw);
-        if (w->sketch) w->m_tsk = place(&cur, GOVQ_SKWORDS * 4), w->m_ix = place(&cur, sizeof(govQ_idx));
+        if (w->sketch) w->m_tsk = place(&cur, GOVQ_SKWORDS * 8), w->m_ix = place(&cur, sizeof(govQ_idx));
         w->inst += (size_t)(cur - at);
     }
     return cur;
@@ -300,7 +302,7 @@ static char *block(const gov_vm *vm, const govL_window *w, uint32_t slot) {
 #define TSUF(w, x) ((govW_item *)(void *)((x) + (w)->m_suf))
 #define OCT(w, x) ((int32_t *)(void *)((x) + (w)->m_oct))
 #define BSK(w, x, j) ((uint32_t *)(void *)((x) + (w)->m_bsk) + (size_t)(j) * GOVQ_SKWORDS)
-#define TSK(w, x) ((uint32_t *)(void *)((x) + (w)->m_tsk))
+#define TSK(w, x) ((uint64_t *)(void *)((x) + (w)->m_tsk))
 #define IX(w, x) ((govQ_idx *)(void *)((x) + (w)->m_ix))
 
 /* A fresh key block: everything zero, every stream's clock before its first value. */
@@ -702,8 +704,8 @@ void govW_derive(const gov_program *p, const govL_window *w, char *x) {
         time_back(w, x);
     }
     if (w->sketch) {
-        uint32_t *t = TSK(w, x);
-        memset(t, 0, GOVQ_SKWORDS * 4);
+        uint64_t *t = TSK(w, x);
+        memset(t, 0, GOVQ_SKWORDS * 8);
         memset(IX(w, x), 0, sizeof(govQ_idx));
         for (uint32_t j = 0; j < w->nbuckets; j++) {
             const uint32_t *s = BSK(w, x, j);
