@@ -1432,8 +1432,8 @@ static void check_drift(Checker *C, GovDecl *d)
     if (cap <= 0)
         return;
     /* Its state must fit: per key a 32-byte header and (F + baseline buckets) buckets of
-     * 40 bytes and a 4-byte count per bin, and about 184 bytes of key table. */
-    uint64_t inst = 32 + (uint64_t)(nf + nc) * (40 + (((ne + 1) * 4 + 7) & ~(uint64_t)7));
+     * 40 bytes and an 8-byte count per bin, and about 184 bytes of key table. */
+    uint64_t inst = 32 + (uint64_t)(nf + nc) * (40 + (ne + 1) * 8);
     uint64_t bytes = (uint64_t)cap * (inst + (d->u.drift.has_per ? 184 : 0));
     if (bytes > GOV_MAX_WINDOW_STATE)
         govD_error(C->d, "E044", d->u.drift.capacity ? d->u.drift.capacity->span : d->name_span,

@@ -57,6 +57,40 @@ static void reseal(unsigned char *s, size_t len) {
         wrn(s + at + 16, XXH3_64bits(s + at + 24, (size_t)rd64(s + at + 8)), 8);
 }
 
+static unsigned char st5[1 << 20], st6[1 << 20];
+
+/* The version 5 form of a version 6 state s of len bytes (this program's: one drift
+ * without `per`, NFINE + NCOARSE buckets of NBINS bins) into v: its DRIFTS bin counts
+ * 4 bytes wide. Returns its length. */
+static size_t v5_of(const unsigned char *s, size_t len, unsigned char *v) {
+    memcpy(v, s, 64);
+    size_t o = 64;
+    for (size_t at = 64; at + 24 <= len; at += 24 + (size_t)rd64(s + at + 8)) {
+        size_t pl = (size_t)rd64(s + at + 8), h = o;
+        memcpy(v + o, s + at, 24);
+        o += 24;
+        if (rd32(s + at) != 6) {
+            memcpy(v + o, s + at + 24, pl);
+            o += pl;
+        } else {
+            const unsigned char *q = s + at + 24;
+            memcpy(v + o, q, 4 + 32); /* the drift's index and its instance's header */
+            o += 36, q += 36;
+            for (uint32_t j = 0; j < NFINE + NCOARSE; j++) {
+                memcpy(v + o, q, 40);
+                o += 40, q += 40;
+                for (uint32_t i = 0; i < NBINS; i++, o += 4, q += 8) wrn(v + o, rd64(q), 4);
+            }
+            wrn(v + h + 8, o - h - 24, 8);
+        }
+        wrn(v + h + 16, XXH3_64bits(v + h + 24, (size_t)rd64(v + h + 8)), 8);
+    }
+    wrn(v + 8, 5, 4);
+    wrn(v + 48, o, 8);
+    wrn(v + 56, XXH3_64bits(v, 56), 8);
+    return o;
+}
+
 /* Evaluate a record: 1 if the drift fired, 0 if not, -1 on an error. */
 static int eval(gov_vm *vm, const char *json) {
     const gov_decision *d = gov_eval_json(vm, json, strlen(json), 1);
@@ -101,6 +135,14 @@ int main(int argc, char **argv) {
     size_t len = 0, plen = 0;
     gov_state_save(vm, st, sizeof st, &len);
     uint32_t version = rd32(st + 8), bw = version >= 6 ? 8 : 4;
+    if (version >= 6) { /* version 5 (32-bit bin counts) is read still, widened */
+        size_t l5 = v5_of(st, len, st5);
+        int rc5 = gov_state_load(vm, st5, l5);
+        size_t l6 = 0;
+        gov_state_save(vm, st6, sizeof st6, &l6);
+        check(rc5 == GOV_OK && l6 == len && memcmp(st6, st, len) == 0,
+              "the same state written as version 5 loads, and saves as the version 6 bytes", gov_vm_errmsg(vm));
+    }
     size_t bsz = 40 + NBINS * bw; /* a saved bucket: idx, its summary, its bin counts */
     unsigned char *pl = drifts(st, len, &plen);
     if (!pl || rd32(pl) != 0) {
