@@ -31,3 +31,11 @@ $(BUILD)/tests/drift_bins: $(BUILD)/obj/tests/drift/bins.o $(BUILD)/libgov.a
 
 TEST_DEPS += $(BUILD)/tests/drift_bins
 TEST_SUITES += "sh tests/drift/bins.sh $(BUILD)"
+
+# Event times at the ends of int64 (issue 19): tests/windows/edges.c.
+$(BUILD)/tests/windows_edges: $(BUILD)/obj/tests/windows/edges.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+TEST_DEPS += $(BUILD)/tests/windows_edges
+TEST_SUITES += "sh tests/windows/edges.sh $(BUILD)"
