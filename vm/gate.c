@@ -359,6 +359,7 @@ void govG_begin(gov_vm *vm) { vm->kpool_n = 0; }
 void govG_advance(gov_vm *vm, int64_t t) {
     const gov_program *p = vm->p;
     govV_core *st = vm->state;
+    if (t == INT64_MIN) t = INT64_MIN + 1; /* INT64_MIN is the clock's "before the first event" */
     if (t > st->now) st->now = t;
     if (st->next_due > st->now) return;
     t = st->now;

@@ -4,7 +4,7 @@
  * and of 1 s buckets (over 1m), and a sustained rule `when run.ok for 2ns stale after 5m`.
  *
  * - A record at INT64_MIN, which windows and sustained rules also use to mean "no time
- *   yet": it is taken (spec/language.md §3: read as INT64_MIN + 1), a later record does
+ *   yet": it is taken (spec/language.md §4.3, "The ends of time": as INT64_MIN + 1), a later record does
  *   not count it once it has left, and the VM's state loads again.
  * - Buckets of 1 ns at INT64_MIN + 1: the window's bucket arithmetic must not overflow
  *   (a signed overflow is undefined; the sanitizer build of this test stops on one).
