@@ -1111,10 +1111,12 @@ static int sustained(const GovPolicy *p, const GovDecl *d, const RefRecord *hist
         for (uint32_t k = 0; k < nslot; k++) {
             RefSus *q = &slot[k];
             if ((level >= 0 && !q->live) || q->phase == S_INACTIVE) continue;
-            int64_t quiet = govE_sat_add(q->last_seen, stale);
+            /* exact, in 128 bits: a time past INT64_MAX never comes (spec/language.md §4.3,
+             * "The ends of time") */
+            __int128 quiet = (__int128)q->last_seen + stale;
             bool drop = q->phase == S_PENDING ? now > quiet
-                      : q->phase == S_FIRING ? now > quiet && now >= govE_sat_add(quiet, after)
-                      : now >= govE_sat_add(q->clearing, after);
+                      : q->phase == S_FIRING ? now > quiet && now >= quiet + after
+                      : now >= (__int128)q->clearing + after;
             if (drop) q->phase = S_INACTIVE;
         }
         RefSus *x = NULL;

@@ -1237,7 +1237,7 @@ static void check_window(Checker *C, GovDecl *d)
         while (nb > 1 && span % (int64_t)nb) nb--;
     }
     bool tmm = !N && mm, heaps = N && quant, sketch = !N && quant;
-    const uint64_t skbytes = 4 * (1 + 128 * 35); /* GOVQ_SKWORDS u32 counts */
+    const uint64_t skbytes = 4 * (1 + 128 * 35); /* GOVQ_SKWORDS u32 counts (a bucket's) */
 #define AL8(x) (((x) + 7) & ~(uint64_t)7)
     uint64_t inst = N ? 24 : 48;
     inst += (tru ? 8 : 0) + (agg->tag == GOV_AGG_EWMA ? 8 : 0) + (isum ? (sd ? 40 : 16) : 0) + (N && mm ? 8 : 0) +
@@ -1260,7 +1260,7 @@ static void check_window(Checker *C, GovDecl *d)
             inst += nb * 32;
     }
     if (sketch)
-        inst += 128 * 4 + AL8(nb * skbytes) + AL8(skbytes) + AL8(4 + 128 + 128 * 4);
+        inst += 128 * 4 + AL8(nb * skbytes) + AL8(2 * skbytes) + AL8(128 * 8 + 4 + 128); /* the total's counts are u64 */
     uint64_t hb = 2;
     while (hb < 2 * (uint64_t)cap && hb < (1u << 31))
         hb <<= 1;
@@ -1432,8 +1432,8 @@ static void check_drift(Checker *C, GovDecl *d)
     if (cap <= 0)
         return;
     /* Its state must fit: per key a 32-byte header and (F + baseline buckets) buckets of
-     * 40 bytes and a 4-byte count per bin, and about 184 bytes of key table. */
-    uint64_t inst = 32 + (uint64_t)(nf + nc) * (40 + (((ne + 1) * 4 + 7) & ~(uint64_t)7));
+     * 40 bytes and an 8-byte count per bin, and about 184 bytes of key table. */
+    uint64_t inst = 32 + (uint64_t)(nf + nc) * (40 + (ne + 1) * 8);
     uint64_t bytes = (uint64_t)cap * (inst + (d->u.drift.has_per ? 184 : 0));
     if (bytes > GOV_MAX_WINDOW_STATE)
         govD_error(C->d, "E044", d->u.drift.capacity ? d->u.drift.capacity->span : d->name_span,

@@ -39,7 +39,6 @@ const char *govT_statname(uint32_t stat) {
     }
 }
 
-static size_t al8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 /* ln(x) for a finite x > 0: x = m 2^e with m in [sqrt(1/2), sqrt(2)), then
  * ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172, by its series (20 terms reach
@@ -77,7 +76,7 @@ int govT_prepare(gov_program *p, const char **why, uint32_t *bad) {
         d->nbins = d->nedges + 1;
         d->wfine = d->current / (int64_t)d->nfine;
         d->ratio = d->baseline / (int64_t)d->ncoarse / d->wfine;
-        d->stride = sizeof(govT_bucket) + al8((size_t)d->nbins * 4);
+        d->stride = sizeof(govT_bucket) + (size_t)d->nbins * 8;
         d->inst = sizeof(govT_hdr) + (size_t)(d->nfine + d->ncoarse) * d->stride;
         d->tab = d->level != NONE ? govK_size(d->capacity) : 0;
         d->off = off;
@@ -106,7 +105,10 @@ static char *instance(const gov_vm *vm, const govL_drift *d, uint32_t slot) {
 static govT_bucket *bucket(const govL_drift *d, char *x, uint32_t j) {
     return (govT_bucket *)(void *)(x + sizeof(govT_hdr) + (size_t)j * d->stride);
 }
-static uint32_t *counts(govT_bucket *k) { return (uint32_t *)(void *)(k + 1); }
+/* A bucket's bin counts are 64-bit: a current bucket takes every record of its span of
+ * event time, and a baseline bucket merges `ratio` current buckets (131,400 of them for
+ * `baseline 365d current 1m`), so no bound like a window bucket's 2^32 - 1 holds. */
+static uint64_t *counts(govT_bucket *k) { return (uint64_t *)(void *)(k + 1); }
 
 static void reset(const govL_drift *d, char *x) {
     memset(x, 0, d->inst);
@@ -151,8 +153,8 @@ static void merge(const govL_drift *d, govT_bucket *to, int64_t idx, const govT_
         to->idx = idx;
     }
     govA_fmerge(&to->f, &from->f, d->stat == GOVB_STAT_MEAN_SHIFT);
-    const uint32_t *fc = (const uint32_t *)(const void *)(from + 1);
-    uint32_t *tc = counts(to);
+    const uint64_t *fc = (const uint64_t *)(const void *)(from + 1);
+    uint64_t *tc = counts(to);
     for (uint32_t i = 0; i < d->nbins; i++) tc[i] += fc[i];
 }
 
@@ -308,7 +310,7 @@ void govT_update(gov_vm *vm) {
  * Per drift, in order: u32 drift index; if per-key, the key table's saved form; then
  * each instance in slot order: newest, cur, late, 0 as u64; then each bucket, current
  * ones first: idx, then its summary (count x 2 + scaled, sum hi, sum lo, deviation; the
- * doubles as bits) as u64, then its nbins counts as u32.
+ * doubles as bits) as u64, then its nbins counts as u64.
  * Little-endian; spec/state.md. */
 
 static uint64_t dbits(double d) {
@@ -317,8 +319,12 @@ static uint64_t dbits(double d) {
     return u;
 }
 
-static size_t saved_bucket(const govL_drift *d) { return 40 + (size_t)d->nbins * 4; }
-static size_t saved_inst(const govL_drift *d) { return 32 + (size_t)(d->nfine + d->ncoarse) * saved_bucket(d); }
+/* A saved bucket's bytes with bin counts of bw bytes: 8 (version 6), or 4 in a version 5
+ * state, which the load widens. */
+static size_t saved_bucket_w(const govL_drift *d, uint32_t bw) { return 40 + (size_t)d->nbins * bw; }
+static size_t saved_inst_w(const govL_drift *d, uint32_t bw) { return 32 + (size_t)(d->nfine + d->ncoarse) * saved_bucket_w(d, bw); }
+static size_t saved_inst(const govL_drift *d) { return saved_inst_w(d, 8); }
+static uint64_t get_bin(const unsigned char *b, uint32_t bw) { return bw == 8 ? govS_get64(b) : govS_get32(b); }
 
 static uint32_t in_use(const gov_vm *vm, const govL_drift *d) { return d->level != NONE ? table(vm, d)->n : 1; }
 
@@ -365,7 +371,7 @@ size_t govT_save(const gov_vm *vm, unsigned char *b) {
                 govS_put64(b + o + 24, dbits(k->f.lo));
                 govS_put64(b + o + 32, dbits(k->f.sd));
                 o += 40;
-                for (uint32_t i2 = 0; i2 < d->nbins; i2++, o += 4) govS_put32(b + o, counts(k)[i2]);
+                for (uint32_t i2 = 0; i2 < d->nbins; i2++, o += 8) govS_put64(b + o, counts(k)[i2]);
             }
         }
     }
@@ -373,19 +379,19 @@ size_t govT_save(const gov_vm *vm, unsigned char *b) {
 }
 
 /* Check one saved instance: NULL if it is one the VM could hold, else what is wrong. */
-static const char *check_inst(const govL_drift *d, const unsigned char *s) {
+static const char *check_inst(const govL_drift *d, const unsigned char *s, uint32_t bw) {
     int64_t newest = (int64_t)govS_get64(s), cur = (int64_t)govS_get64(s + 8);
     if (govS_get64(s + 24)) return "reserved word not zero";
     if (newest == INT64_MIN ? cur != 0 : cur != floordiv(newest, d->wfine))
         return "newest bucket does not match the newest time";
     int64_t flim = gov_sub_i(cur, d->nfine), cb = base_cur(d, cur), clim = gov_sub_i(cb, d->ncoarse);
     const unsigned char *k = s + 32;
-    for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++, k += saved_bucket(d)) {
+    for (uint32_t j = 0; j < d->nfine + d->ncoarse; j++, k += saved_bucket_w(d, bw)) {
         int64_t idx = (int64_t)govS_get64(k);
         govA_f f = {govS_get64(k + 8), govS_getd(k + 16), govS_getd(k + 24), govS_getd(k + 32)};
         uint64_t n = govA_fn(&f), sum = 0;
         if (!f.nb) {
-            for (size_t o = 0; o < saved_bucket(d); o++)
+            for (size_t o = 0; o < saved_bucket_w(d, bw); o++)
                 if (k[o]) return "an empty bucket is not zero";
             continue;
         }
@@ -396,15 +402,21 @@ static const char *check_inst(const govL_drift *d, const unsigned char *s) {
             return "bucket index does not fit its place or the window";
         if (!govA_fok(&f)) return "a bucket's summary is not finite, normalised and of its count";
         if (d->stat != GOVB_STAT_MEAN_SHIFT && f.sd != 0) return "a deviation kept by a drift that needs none";
-        for (uint32_t i = 0; i < d->nbins; i++) sum += govS_get32(k + 40 + 4 * i);
+        for (uint32_t i = 0; i < d->nbins; i++) {
+            uint64_t c = get_bin(k + 40 + (size_t)bw * i, bw);
+            if (c > n) return "a bin counts more values than its bucket";
+            sum += c; /* each <= n < 2^63 and the sum stops at the first that passes n: no wrap */
+            if (sum > n) return "bin counts do not add up to the bucket's count";
+        }
         if (sum != n) return "bin counts do not add up to the bucket's count";
     }
     return NULL;
 }
 
-/* Check (apply == 0) or apply a saved DRIFTS payload. Checking writes only the VM's
- * scratch for key tables; applying assumes a check passed on the same bytes. */
-int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
+/* Check (apply == 0) or apply a saved DRIFTS payload whose bin counts are bw bytes wide
+ * (8; 4 in a version 5 state). Checking writes only the VM's scratch for key tables;
+ * applying assumes a check passed on the same bytes. */
+int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply, uint32_t bw) {
     const gov_program *p = vm->p;
     size_t o = 0;
     for (uint32_t i = 0; i < p->ndrift; i++) {
@@ -422,11 +434,11 @@ int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
             n = govS_get32(b + o);
             o += used;
         }
-        size_t sz = saved_inst(d);
+        size_t sz = saved_inst_w(d, bw);
         if ((len - o) / sz < n) return govV_fail(vm, GOV_ETRUNC, "state: DRIFTS: drift '%s' truncated", p->str[d->name]);
         for (uint32_t s = 0; s < n; s++, o += sz) {
             if (!apply) {
-                const char *why = check_inst(d, b + o);
+                const char *why = check_inst(d, b + o, bw);
                 if (why) return govV_fail(vm, GOV_EVALUE, "state: DRIFTS: drift '%s' instance %u: %s", p->str[d->name], s, why);
                 continue;
             }
@@ -446,7 +458,7 @@ int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply) {
                 k->f.lo = govS_getd(q + 24);
                 k->f.sd = govS_getd(q + 32);
                 q += 40;
-                for (uint32_t i2 = 0; i2 < d->nbins; i2++, q += 4) counts(k)[i2] = govS_get32(q);
+                for (uint32_t i2 = 0; i2 < d->nbins; i2++, q += bw) counts(k)[i2] = get_bin(q, bw);
             }
         }
     }

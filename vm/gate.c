@@ -21,6 +21,7 @@
 #include <xxhash.h>
 
 #include "vm/gov_int.h"
+#include "vm/gov_num.h"
 
 enum { R_NONE, R_NO_RUN_ID, R_RUN_ID_LONG, R_GATE_FULL, R_NOT_APPROVER, R_NO_GATE, R_NO_ESC, R_ESC_FULL,
        R_KEY_LONG, R_COMPLETED, R_ACKED, R_RUNNING, R_REJECTED, R_CLEAR_CONDITION, R_CLEAR_AFTER, R_STALE,
@@ -208,9 +209,12 @@ void govG_compose(gov_vm *vm) {
 
 /* ---------------------------------------------------------------- escalations */
 
+/* When the chain's next step is due; INT64_MAX (saturated) for one at or past the last
+ * instant, which never falls due (spec/language.md §4.3, "The ends of time"). */
 static int64_t step_time(const gov_program *p, const govV_resc *r) {
     const govL_esc *e = &p->esc[r->esc];
-    return sat_add(r->started, (int64_t)r->round * e->period + p->step[e->first_step + r->step].delay);
+    int64_t off = gov_add_i(gov_mul_i((int64_t)r->round, e->period), p->step[e->first_step + r->step].delay);
+    return sat_add(r->started, off);
 }
 
 static void note_due(gov_vm *vm, int64_t t) {
@@ -359,6 +363,7 @@ void govG_begin(gov_vm *vm) { vm->kpool_n = 0; }
 void govG_advance(gov_vm *vm, int64_t t) {
     const gov_program *p = vm->p;
     govV_core *st = vm->state;
+    if (t == INT64_MIN) t = INT64_MIN + 1; /* INT64_MIN is the clock's "before the first event" */
     if (t > st->now) st->now = t;
     if (st->next_due > st->now) return;
     t = st->now;
@@ -367,7 +372,8 @@ void govG_advance(gov_vm *vm, int64_t t) {
         for (uint32_t i = 0; i < gd->capacity; i++) {
             uint32_t slot = gd->slot0 + i;
             govV_pgate *pg = &vm->pg[slot];
-            if (!pg->used || pg->deadline > t) continue;
+            /* a deadline at the last instant is one past it, saturated: never due */
+            if (!pg->used || pg->deadline > t || pg->deadline == INT64_MAX) continue;
             govV_action *a = new_action(vm, GOV_ACT_GATE_TIMEOUT, pg->deadline);
             a->gate = g, a->rule = gd->rule, a->id = pg->id, a->severity = GOV_CRITICAL;
             /* The outcome in force when it opened (the gate's own, or its limit's, §4.2.1). */
@@ -386,7 +392,9 @@ void govG_advance(gov_vm *vm, int64_t t) {
     }
     for (uint32_t i = 0; i < p->esc_slots; i++) {
         govV_resc *r = &vm->re[i];
-        if (r->used && step_time(p, r) <= t) esc_fire(vm, i, t);
+        if (!r->used) continue;
+        int64_t st_at = step_time(p, r);
+        if (st_at <= t && st_at != INT64_MAX) esc_fire(vm, i, t);
     }
     if (p->nsus) govR_advance(vm, t);
     if (p->nncfg) govN_advance(vm, t);

@@ -65,22 +65,25 @@ GOV_HIDDEN int govA_fok(const govA_f *a);
 #define GOVQ_SUB 35u
 #define GOVQ_PAGES 128u
 #define GOVQ_OCTMAX 2098            /* octave ids are -2098..-1, 1..2098 */
-#define GOVQ_SKWORDS (1 + GOVQ_PAGES * GOVQ_SUB) /* u32 counts of a sketch: zeros, then the pages' bins */
+#define GOVQ_SKWORDS (1 + GOVQ_PAGES * GOVQ_SUB) /* counts of a sketch: zeros, then the pages' bins */
 GOV_HIDDEN int32_t govQ_octave(double x, uint32_t *j);
 GOV_HIDDEN double govQ_estimate(int32_t oct, uint32_t j);
 
-/* A window's page index (derived from its page octaves and total, never saved): the
+/* A bucket's sketch counts in u32 (a bucket holds at most 2^32 - 1 values); the window's
+ * total sketch sums up to B buckets, so its counts are u64, and so are the page totals.
+ *
+ * A window's page index (derived from its page octaves and total, never saved): the
  * pages in use ordered by octave, and each page's count in the total. */
 typedef struct govQ_idx {
+    uint64_t ptot[GOVQ_PAGES];
     uint32_t np;
     uint8_t ord[GOVQ_PAGES];
-    uint32_t ptot[GOVQ_PAGES];
 } govQ_idx;
 GOV_HIDDEN uint32_t govQ_slot(int32_t *oct, govQ_idx *ix, double x);
-GOV_HIDDEN void govQ_add(uint32_t *bucket, uint32_t *total, int32_t *oct, govQ_idx *ix, double x);
-GOV_HIDDEN void govQ_drop(uint32_t *bucket, uint32_t *total, int32_t *oct, govQ_idx *ix);
-GOV_HIDDEN double govQ_select(const uint32_t *total, const int32_t *oct, const govQ_idx *ix, uint64_t rank);
-GOV_HIDDEN void govQ_reindex(const int32_t *oct, const uint32_t *total, govQ_idx *ix);
+GOV_HIDDEN void govQ_add(uint32_t *bucket, uint64_t *total, int32_t *oct, govQ_idx *ix, double x);
+GOV_HIDDEN void govQ_drop(uint32_t *bucket, uint64_t *total, int32_t *oct, govQ_idx *ix);
+GOV_HIDDEN double govQ_select(const uint64_t *total, const int32_t *oct, const govQ_idx *ix, uint64_t rank);
+GOV_HIDDEN void govQ_reindex(const int32_t *oct, const uint64_t *total, govQ_idx *ix);
 
 /* Two heaps over a count window's ring (N slots): h and pos are N u32 each (derived). */
 union govV_cell;

@@ -226,7 +226,7 @@ typedef struct govL_window {
 
 /* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or
  * one) in the state block: a header (govT_hdr), then nfine current buckets and ncoarse
- * baseline buckets, each a govT_bucket followed by nbins u32 counts (padded to 8). */
+ * baseline buckets, each a govT_bucket followed by nbins u64 counts. */
 typedef struct govL_drift {
     uint32_t name, kind, rule, stat, arg_reg, code, ncode, level, capacity, min_samples, first_edge, nedges,
         nfine, ncoarse;
@@ -937,7 +937,7 @@ GOV_HIDDEN void govT_update(gov_vm *vm);
 GOV_HIDDEN size_t govT_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govT_bound(const gov_program *p);
 GOV_HIDDEN size_t govT_save(const gov_vm *vm, unsigned char *b);
-GOV_HIDDEN int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);
+GOV_HIDDEN int govT_load(gov_vm *vm, const unsigned char *b, size_t len, int apply, uint32_t bw);
 GOV_HIDDEN const char *govT_statname(uint32_t stat);
 GOV_HIDDEN double govT_ln(double x);
 

@@ -156,7 +156,7 @@ uint32_t govQ_slot(int32_t *oct, govQ_idx *ix, double x) {
 }
 
 /* Count x in a bucket's sketch and the window's total. */
-void govQ_add(uint32_t *bucket, uint32_t *total, int32_t *oct, govQ_idx *ix, double x) {
+void govQ_add(uint32_t *bucket, uint64_t *total, int32_t *oct, govQ_idx *ix, double x) {
     uint32_t s = govQ_slot(oct, ix, x);
     bucket[s]++;
     total[s]++;
@@ -164,12 +164,13 @@ void govQ_add(uint32_t *bucket, uint32_t *total, int32_t *oct, govQ_idx *ix, dou
 }
 
 /* Take a leaving bucket's counts out of the total, free the pages left empty, and clear
- * the bucket's sketch. */
-void govQ_drop(uint32_t *bucket, uint32_t *total, int32_t *oct, govQ_idx *ix) {
+ * the bucket's sketch. (A bucket's page sums at most its 2^32 - 1 values.) */
+void govQ_drop(uint32_t *bucket, uint64_t *total, int32_t *oct, govQ_idx *ix) {
     total[0] -= bucket[0];
     uint32_t keep = 0;
     for (uint32_t k = 0; k < ix->np; k++) {
-        uint32_t pg = ix->ord[k], *b = bucket + 1 + pg * GOVQ_SUB, *t = total + 1 + pg * GOVQ_SUB, sum = 0;
+        uint32_t pg = ix->ord[k], *b = bucket + 1 + pg * GOVQ_SUB;
+        uint64_t *t = total + 1 + pg * GOVQ_SUB, sum = 0;
         for (uint32_t j = 0; j < GOVQ_SUB; j++) {
             t[j] -= b[j];
             sum += b[j];
@@ -183,7 +184,7 @@ void govQ_drop(uint32_t *bucket, uint32_t *total, int32_t *oct, govQ_idx *ix) {
 }
 
 /* The estimate of the rank-th smallest value counted in total (1 <= rank <= count). */
-double govQ_select(const uint32_t *total, const int32_t *oct, const govQ_idx *ix, uint64_t rank) {
+double govQ_select(const uint64_t *total, const int32_t *oct, const govQ_idx *ix, uint64_t rank) {
     uint64_t cum = 0;
     uint32_t k = 0;
     for (; k < ix->np && oct[ix->ord[k]] < 0; k++) { /* negative octaves, most negative first */
@@ -192,7 +193,7 @@ double govQ_select(const uint32_t *total, const int32_t *oct, const govQ_idx *ix
             cum += ix->ptot[pg];
             continue;
         }
-        const uint32_t *c = total + 1 + pg * GOVQ_SUB;
+        const uint64_t *c = total + 1 + pg * GOVQ_SUB;
         for (uint32_t j = GOVQ_SUB; j-- > 0;)
             if ((cum += c[j]) >= rank) return govQ_estimate(oct[pg], j);
     }
@@ -203,7 +204,7 @@ double govQ_select(const uint32_t *total, const int32_t *oct, const govQ_idx *ix
             cum += ix->ptot[pg];
             continue;
         }
-        const uint32_t *c = total + 1 + pg * GOVQ_SUB;
+        const uint64_t *c = total + 1 + pg * GOVQ_SUB;
         for (uint32_t j = 0; j < GOVQ_SUB; j++)
             if ((cum += c[j]) >= rank) return govQ_estimate(oct[pg], j);
     }
@@ -211,7 +212,7 @@ double govQ_select(const uint32_t *total, const int32_t *oct, const govQ_idx *ix
 }
 
 /* Rebuild the derived index (order, page totals) from the page octaves and the total. */
-void govQ_reindex(const int32_t *oct, const uint32_t *total, govQ_idx *ix) {
+void govQ_reindex(const int32_t *oct, const uint64_t *total, govQ_idx *ix) {
     ix->np = 0;
     for (uint32_t pg = 0; pg < GOVQ_PAGES; pg++) {
         ix->ptot[pg] = 0;

@@ -21,7 +21,8 @@
 #include "vm/gov_num.h"
 
 #define ST_MAGIC   "GOVSTATE"
-/* Version 5: windows keep a true count only for bools and an ewma only for ewma, deque
+/* Version 6: a drift bucket's bin counts are 64-bit (a bin could pass 2^32 values);
+ * version 5 is read still, its 32-bit counts widened (the one difference). Version 5: windows keep a true count only for bools and an ewma only for ewma, deque
  * entries past a deque are zero, a time bucket holds at most 2^32 - 1 values (issue 19,
  * the windows' memory). Version 4: gates keep their approvals, and held runs (RUNS); version 3: sustained
  * rules' states say when their key was last seen (staleness); version 2: windows keep
@@ -29,8 +30,9 @@
  * files are refused, not migrated: their windows' running float sums and 2048-bin
  * sketches cannot be turned into the new ones exactly, their rule states cannot say when
  * a key was last seen, and their gates kept no approvals and their runs no findings. */
-#define ST_VERSION 5u
-#define ST_HEADER  64u          /* magic 8, version 5, nsections 4, policy id 32, length 8, checksum 8 */
+#define ST_VERSION 6u
+#define ST_OLDEST  5u           /* the oldest version read */
+#define ST_HEADER  64u          /* magic 8, version 6, nsections 4, policy id 32, length 8, checksum 8 */
 #define ST_SECHDR  24u          /* tag 4, count 4, payload length 8, checksum 8 */
 #define ST_NSECT   3u           /* the sections every state has; the others depend on the program */
 #define ST_MAXSECT 9u
@@ -383,10 +385,12 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (len < 8 || memcmp(b, ST_MAGIC, 8) != 0) return govV_fail(vm, GOV_EMAGIC, "state: not a gov state (magic)");
     if (len < ST_HEADER) return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, shorter than its header", len);
     uint32_t tags[ST_MAXSECT], ntags = tags_of(p, tags);
-    if (govS_get32(b + 8) < ST_VERSION)
+    uint32_t version = govS_get32(b + 8);
+    if (version < ST_OLDEST)
         return govV_fail(vm, GOV_EVERSION, "state: version %u, written by an older gov whose state this VM cannot read "
-                         "(it reads version %u): start from an empty state, or replay the records", govS_get32(b + 8), ST_VERSION);
-    if (govS_get32(b + 8) != ST_VERSION || govS_get32(b + 12) < ST_NSECT || govS_get32(b + 12) > ST_MAXSECT)
+                         "(it reads versions %u and %u): start from an empty state, or replay the records", version, ST_OLDEST,
+                         ST_VERSION);
+    if (version > ST_VERSION || govS_get32(b + 12) < ST_NSECT || govS_get32(b + 12) > ST_MAXSECT)
         return govV_fail(vm, GOV_EVERSION, "state: version %u with %u sections; this VM reads version %u",
                          govS_get32(b + 8), govS_get32(b + 12), ST_VERSION);
     Load L = {NULL, 0};
@@ -451,7 +455,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (rc == GOV_OK && p->ndrift && scount[TAG_DRIFTS] != p->ndrift)
         rc = govV_fail(vm, GOV_ESECTION, "state: DRIFTS section has %u drifts, the policy %u", scount[TAG_DRIFTS],
                        p->ndrift);
-    if (rc == GOV_OK && p->ndrift) rc = govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 0);
+    if (rc == GOV_OK && p->ndrift) rc = govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 0, version == 5 ? 4 : 8);
     if (rc == GOV_OK && p->nncfg) rc = govN_load(vm, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 0);
     if (rc != GOV_OK) return rc;
     /* Pass 2: replace the state. Cannot fail: pass 1 checked the same bytes. The latest
@@ -469,7 +473,7 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     govW_init(vm);
     if (p->nwin) govW_load(vm, sec[TAG_WINDOWS], slen[TAG_WINDOWS], 1);
     govT_init(vm);
-    if (p->ndrift) govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 1);
+    if (p->ndrift) govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 1, version == 5 ? 4 : 8);
     govN_init(vm);
     if (p->nncfg) govN_load(vm, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 1);
     vm->state->ngates = scount[TAG_GATES];

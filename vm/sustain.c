@@ -82,29 +82,41 @@ void govR_init(gov_vm *vm) {
 
 /* When state s next changes on the clock alone, and how (*why: GOVV_RC_AFTER or
  * GOVV_RC_STALE, 0 for a pending condition dropped), and the time the change is dated
- * (*at); INT64_MAX if never. A key is quiet once the clock passes seen + stale. */
-static int64_t due_of(const govL_sus *u, const govV_rstate *s, int *why, int64_t *at) {
+ * (*at); past INT64_MAX (DUE_NEVER) if never. A key is quiet once the clock passes seen +
+ * stale. Computed in 128 bits: near INT64_MAX a due time past the end of int64 must
+ * stay "never", not saturate to INT64_MAX, which a clock at INT64_MAX reaches. */
+typedef __int128 due_t;
+#define DUE_NEVER ((due_t)INT64_MAX + 1)
+static due_t due_of(const govL_sus *u, const govV_rstate *s, int *why, int64_t *at) {
     *why = 0;
+    due_t d;
     switch (s->phase) {
     case GOVV_RS_PENDING:
-        *at = gov_add_i(s->seen, u->stale);
-        return gov_add_i(*at, 1);
+        d = (due_t)s->seen + u->stale;
+        *at = d > INT64_MAX ? INT64_MAX : (int64_t)d;
+        return d + 1;
     case GOVV_RS_FIRING: /* quiet: it starts clearing then, and clears `clear after` later */
         *why = GOVV_RC_STALE;
-        *at = gov_add_i(gov_add_i(s->seen, u->stale), u->after);
-        return gov_add_i(gov_add_i(s->seen, u->stale), u->after > 0 ? u->after : 1);
+        d = (due_t)s->seen + u->stale + u->after;
+        *at = d > INT64_MAX ? INT64_MAX : (int64_t)d;
+        return u->after > 0 ? d : d + 1;
     case GOVV_RS_CLEARING: /* clearing began at or before seen: `clear after` comes first */
         *why = GOVV_RC_AFTER;
-        *at = gov_add_i(s->clearing, u->after);
-        return *at;
-    default: *at = INT64_MAX; return INT64_MAX;
+        d = (due_t)s->clearing + u->after;
+        *at = d > INT64_MAX ? INT64_MAX : (int64_t)d;
+        return d;
+    default: *at = INT64_MAX; return DUE_NEVER;
     }
 }
+
+/* A due time as the clock's bound: one the clock cannot pass is INT64_MAX (the rule's
+ * states are then looked at on an event at INT64_MAX, and found not due). */
+static int64_t due_bound(due_t d) { return d > INT64_MAX ? INT64_MAX : (int64_t)d; }
 
 /* A state changed on a record: its due time may be sooner than the rule's. */
 static void note_due(gov_vm *vm, uint32_t si, const govV_rstate *s) {
     int why;
-    int64_t at, d = due_of(&vm->p->sus[si], s, &why, &at);
+    int64_t at, d = due_bound(due_of(&vm->p->sus[si], s, &why, &at));
     if (d < vm->rdue[si]) vm->rdue[si] = d;
     if (d < vm->state->next_due) vm->state->next_due = d;
 }
@@ -143,9 +155,10 @@ void govR_advance(gov_vm *vm, int64_t now) {
         for (uint32_t k = 0; k < n; k++) {
             govV_rstate *s = &st[k];
             int why;
-            int64_t at, d = due_of(u, s, &why, &at);
+            int64_t at;
+            due_t d = due_of(u, s, &why, &at);
             if (d > now) {
-                if (d < next) next = d;
+                if (due_bound(d) < next) next = due_bound(d);
                 continue;
             }
             if (s->phase != GOVV_RS_PENDING) {
@@ -180,7 +193,7 @@ static void recompute_due(gov_vm *vm) {
         vm->rdue[si] = INT64_MAX;
         for (uint32_t k = 0; k < n; k++) {
             int why;
-            int64_t at, d = due_of(u, &states(vm, u)[k], &why, &at);
+            int64_t at, d = due_bound(due_of(u, &states(vm, u)[k], &why, &at));
             if (d < vm->rdue[si]) vm->rdue[si] = d;
         }
     }
@@ -254,6 +267,7 @@ int govR_step(gov_vm *vm, uint32_t ri, int cond, int stopped, int64_t t) {
     }
     govV_rstate *s = &states(vm, u)[sr->slot];
     int64_t at = vm->reg[GOVB_SLOT_AT].i;
+    if (at == INT64_MIN) at = INT64_MIN + 1; /* INT64_MIN means "no record yet" in a state */
     int late = s->last != INT64_MIN && at < s->last;
     sr->late = (uint32_t)late;
     s->seen = t;

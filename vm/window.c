@@ -43,7 +43,9 @@
  * own part with what it left in the record's wrec; count windows of a stream over the
  * same field keep one ring as long as the longest. Time buckets count in 32 bits (a
  * bucket holds at most 2^32 - 1 values: a record for a full one is late) and keep an
- * int-class sum's Σx in 96 bits (|Σx| < 2^32 * 2^63). Everything here runs on memory
+ * int-class sum's Σx in 96 bits (|Σx| < 2^32 * 2^63); what sums over buckets (the values
+ * held, true counts, exact sums, a quantile window's total sketch and page totals) is 64
+ * bits or more, since B buckets hold up to B (2^32 - 1) values. Everything here runs on memory
  * the arena already holds; nothing allocates.
  */
 #include <string.h>
@@ -185,7 +187,7 @@ static uint64_t place_block(gov_program *p, uint32_t first) {
         if (w->fsum && N) w->m_suf = place(&cur, N * sizeof(govA_f));
         if ((w->fsum || w->tmm) && !N) w->m_suf = place(&cur, B * sizeof(govW_item));
         if (w->heaps) w->m_heap = place(&cur, N * w->hw), w->m_pos = place(&cur, N * w->hw);
-        if (w->sketch) w->m_tsk = place(&cur, GOVQ_SKWORDS * 4), w->m_ix = place(&cur, sizeof(govQ_idx));
+        if (w->sketch) w->m_tsk = place(&cur, GOVQ_SKWORDS * 8), w->m_ix = place(&cur, sizeof(govQ_idx));
         w->inst += (size_t)(cur - at);
     }
     return cur;
@@ -300,7 +302,7 @@ static char *block(const gov_vm *vm, const govL_window *w, uint32_t slot) {
 #define TSUF(w, x) ((govW_item *)(void *)((x) + (w)->m_suf))
 #define OCT(w, x) ((int32_t *)(void *)((x) + (w)->m_oct))
 #define BSK(w, x, j) ((uint32_t *)(void *)((x) + (w)->m_bsk) + (size_t)(j) * GOVQ_SKWORDS)
-#define TSK(w, x) ((uint32_t *)(void *)((x) + (w)->m_tsk))
+#define TSK(w, x) ((uint64_t *)(void *)((x) + (w)->m_tsk))
 #define IX(w, x) ((govQ_idx *)(void *)((x) + (w)->m_ix))
 
 /* A fresh key block: everything zero, every stream's clock before its first value. */
@@ -518,17 +520,29 @@ static void item_merge(const govL_window *w, govW_item *a, const govW_item *b) {
     a->m.n += b->m.n;
 }
 
-/* The first bucket index of the block of B holding idx: the Two Stacks' split. */
-static int64_t time_mid(const govL_window *w, int64_t cur) { return floordiv(cur, (int64_t)w->nbuckets) * (int64_t)w->nbuckets; }
+/* Bucket indices near INT64_MIN (1 ns buckets, times near INT64_MIN + 1) would take the
+ * window's bounds below INT64_MIN: no index exists there, so these saturate, and the
+ * loops below never step past INT64_MIN. */
 
-/* Suffixes of the front, the closed buckets in [lo, mid), from `from` down to lo. */
-static void time_suffixes(const govL_window *w, char *x, int64_t from) {
+/* The first bucket index of the block of B holding idx: the Two Stacks' split (INT64_MIN
+ * when the block starts below it: every index there is in the block). */
+static int64_t time_mid(const govL_window *w, int64_t cur) { return gov_mul_i(floordiv(cur, (int64_t)w->nbuckets), (int64_t)w->nbuckets); }
+
+/* The oldest bucket index of the window whose newest is cur, cur - B + 1 (or INT64_MIN). */
+static int64_t time_lo(const govL_window *w, int64_t cur) {
+    int64_t B1 = (int64_t)w->nbuckets - 1;
+    return cur < INT64_MIN + B1 ? INT64_MIN : cur - B1;
+}
+
+/* Suffixes of the front, the closed buckets in [lo, mid), from end - 1 down to lo. */
+static void time_suffixes(const govL_window *w, char *x, int64_t end) {
     const govW_clk *c = CLK(w, x);
-    int64_t B = (int64_t)w->nbuckets, mid = time_mid(w, c->cur), lo = c->cur - B + 1;
+    int64_t mid = time_mid(w, c->cur), lo = time_lo(w, c->cur);
     govW_item *suf = TSUF(w, x), acc;
     memset(&acc, 0, sizeof acc);
-    if (from + 1 < mid) acc = suf[slot_of(w, from + 1)];
-    for (int64_t i = from; i >= lo; i--) {
+    if (end < mid) acc = suf[slot_of(w, end)];
+    for (int64_t i = end; i > lo;) {
+        i--;
         int live = live_at(w, x, i);
         govW_item it = live ? item_of(w, x, slot_of(w, i)) : acc;
         if (live) item_merge(w, &it, &acc);
@@ -559,14 +573,16 @@ static void advance_clock(const govL_window *w, char *x, int64_t b, govV_wrec *f
         return;
     }
     if (b <= c->cur) return;
-    int64_t B = (int64_t)w->nbuckets, lo = c->cur - B + 1;
+    int64_t B = (int64_t)w->nbuckets;
     uint64_t steps = (uint64_t)b - (uint64_t)c->cur, todo = 0;
     if (steps >= (uint64_t)B) {
         todo = c->live;
         fr->wipe = 1;
         c->n = 0;
     } else {
-        for (uint32_t k = 0, j = slot_of(w, lo); k < steps; k++, j = j + 1 == w->nbuckets ? 0 : j + 1)
+        /* the slots of cur - B + 1 .. b - B (the first is the slot after cur's) */
+        uint32_t j0 = slot_of(w, c->cur) + 1 == w->nbuckets ? 0 : slot_of(w, c->cur) + 1;
+        for (uint32_t k = 0, j = j0; k < steps; k++, j = j + 1 == w->nbuckets ? 0 : j + 1)
             todo |= UINT64_C(1) << j;
         todo &= c->live;
         for (uint64_t t = todo; t; t &= t - 1) c->n -= CNT(w, x)[lowest_bit(t)];
@@ -599,7 +615,7 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     if ((w->fsum || w->tmm) && fr->adv) {
         int64_t old = fr->ocur;
         if (time_mid(w, c->cur) != time_mid(w, old)) { /* a new block: the closed buckets become the front */
-            time_suffixes(w, x, time_mid(w, c->cur) - 1);
+            time_suffixes(w, x, time_mid(w, c->cur));
             memset(BACK(w, x), 0, sizeof(govW_item));
         } else if (live_at(w, x, old)) { /* the bucket that was newest is closed: it joins the back */
             govW_item it = item_of(w, x, slot_of(w, old));
@@ -639,7 +655,7 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     if (w->sketch) govQ_add(BSK(w, x, j), TSK(w, x), OCT(w, x), IX(w, x), d);
     /* A late record changed a closed bucket: what the Two Stacks derived from it again. */
     if ((w->fsum || w->tmm) && b < c->cur) {
-        if (b < time_mid(w, c->cur)) time_suffixes(w, x, b);
+        if (b < time_mid(w, c->cur)) time_suffixes(w, x, b + 1);
         else time_back(w, x);
     }
 }
@@ -647,7 +663,7 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
 /* The window's summary: front, then back, then (time windows) the newest bucket. */
 static govW_item time_summary(const govL_window *w, const char *x) {
     const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
-    int64_t lo = c->cur - (int64_t)w->nbuckets + 1;
+    int64_t lo = time_lo(w, c->cur);
     govW_item r;
     memset(&r, 0, sizeof r);
     if (lo < time_mid(w, c->cur)) r = ((const govW_item *)(const void *)(x + w->m_suf))[slot_of(w, lo)];
@@ -698,12 +714,12 @@ void govW_derive(const gov_program *p, const govL_window *w, char *x) {
         if (CNT(w, x)[j]) c->live |= UINT64_C(1) << j;
     if (w->fsum || w->tmm) {
         memset(TSUF(w, x), 0, w->nbuckets * sizeof(govW_item));
-        time_suffixes(w, x, time_mid(w, c->cur) - 1);
+        time_suffixes(w, x, time_mid(w, c->cur));
         time_back(w, x);
     }
     if (w->sketch) {
-        uint32_t *t = TSK(w, x);
-        memset(t, 0, GOVQ_SKWORDS * 4);
+        uint64_t *t = TSK(w, x);
+        memset(t, 0, GOVQ_SKWORDS * 8);
         memset(IX(w, x), 0, sizeof(govQ_idx));
         for (uint32_t j = 0; j < w->nbuckets; j++) {
             const uint32_t *s = BSK(w, x, j);
@@ -823,7 +839,7 @@ static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV
                 uint32_t j = slot_of(w, b);
                 int live = c->live >> j & 1;
                 /* within the lateness but before the oldest bucket, or a full bucket: late */
-                if (b > c->cur - (int64_t)w->nbuckets && !(live && CNT(w, x)[j] == GOVW_BMAX)) {
+                if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x)[j] == GOVW_BMAX)) {
                     fr->take = 1;
                     fr->bfresh = !live;
                     if (!live) CNT(w, x)[j] = 0, c->live |= UINT64_C(1) << j;
@@ -848,6 +864,7 @@ void govW_update(gov_vm *vm) {
     uint32_t k = vm->cur_kind;
     govV_cell *R = vm->reg;
     int64_t t = R[GOVB_SLOT_AT].i;
+    if (t == INT64_MIN) t = INT64_MIN + 1; /* INT64_MIN is a clock's "no time yet" (spec/language.md §4.3) */
     /* Each level's key is hashed once a record, not once per window: bit lv of hashed. */
     uint64_t hash[GOVB_LV_MAX + 1] = {0};
     unsigned hashed = 0;

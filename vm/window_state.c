@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "vm/gov_int.h"
+#include "vm/gov_num.h"
 
 #define NONE GOVB_NONE
 
@@ -203,6 +204,11 @@ static int zero_words(const uint64_t *w, size_t n) {
     return 1;
 }
 
+static int64_t floordiv_(int64_t t, int64_t w) {
+    int64_t q = t / w;
+    return (t % w < 0) ? q - 1 : q;
+}
+
 /* The octave ids an argument's values can have: all, or for int-class values the
  * octaves of magnitudes 1 .. 2^63. */
 static int octave_ok(const govL_window *w, int32_t o) {
@@ -301,6 +307,9 @@ static const char *check_inst(const govL_window *w, const unsigned char *s) {
         return NULL;
     }
     if (h.qmin_head || h.qmin_len || h.qmax_head || h.qmax_len) return "deque fields set in a time window";
+    /* the newest bucket is the newest time's (0 before a value): the clock moves both */
+    if (h.newest == INT64_MIN ? h.cur != 0 : h.cur != floordiv_(h.newest, w->width))
+        return "newest bucket does not match the newest time";
     govW_bucket bk[GOVB_MAXBUCKETS];
     uint64_t bn = 0, bt = 0;
     int64_t B = (int64_t)w->nbuckets;
@@ -311,7 +320,7 @@ static const char *check_inst(const govL_window *w, const unsigned char *s) {
             if (k->idx || k->ntrue || !zero_words(k->pay, 5)) return "an empty bucket is not zero";
             continue;
         }
-        if (k->idx > h.cur || k->idx <= h.cur - B || ((k->idx % B) + B) % B != (int64_t)j)
+        if (k->idx > h.cur || k->idx <= gov_sub_i(h.cur, B) || ((k->idx % B) + B) % B != (int64_t)j)
             return "bucket index does not fit its place or the window";
         if (k->ntrue > k->n) return "bucket counts out of order";
         if (k->n > GOVW_BMAX) return "a bucket holds more values than a bucket can (2^32 - 1)";
