@@ -435,8 +435,8 @@ def main():
     size_ok = bool(compact_sizes) and int(compact_sizes[1]) <= 128 and int(compact_sizes[2]) <= 128
     ok = bool(rats) and max(rats) <= 1.5
     sz = lambda c: "-" if not c else f"median {c[1]} B, p99 {c[2]} B, max {c[3]} B"
-    G.append(f"| decision with its trace | <= 1.5x the untraced cost, <= 128 B a record | every decision's compact trace "
-             f"taken (spec/trace.md 3.1): " + ", ".join(f"{x:.2f}x" for x in rats) + " the untraced instructions (50 "
+    G.append("| decision with its trace | <= 1.5x the untraced cost, <= 128 B a record | every decision's compact trace "
+             "taken (spec/trace.md 3.1): " + ", ".join(f"{x:.2f}x" for x in rats) + " the untraced instructions (50 "
              f"rules, 10 windows, 10,000 rules); 50 rules {sz(compact_sizes)} (10 windows {sz(compact_sizes_w)}); "
              f"rendered back, " + ("-" if trace_bytes is None else f"{trace_bytes:,}") + " JSON bytes a record "
              f"| 50 rules {irs('gov typed, compact trace')} with its compact trace, "

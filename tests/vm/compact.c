@@ -184,7 +184,13 @@ int main(int argc, char **argv) {
             rc = gov_trace_render(R, cbuf, cl, onr, sizeof onr, &need);
             if (rc != GOV_OK || need != tl || memcmp(onr, lazy, tl + 1)) {
                 fail("the render on another VM differs from the JSON trace", ln);
-                if (fails < 4) { FILE *w = fopen("/tmp/tr2/want", "w"), *g = fopen("/tmp/tr2/got", "w"); fputs(lazy, w); fputs(onr, g); fclose(w); fclose(g); }
+                if (fails < 4) {
+                    size_t i = 0; /* where they part */
+                    while (i < tl && onr[i] == lazy[i]) i++;
+                    size_t from = i > 100 ? i - 100 : 0;
+                    fprintf(stderr, "#   at byte %zu: want ...%.200s\n#   got  ...%.200s (%s)\n", i, lazy + from, onr + from,
+                            gov_vm_errmsg(R));
+                }
             }
             if (gov_trace_render(R, cbuf, cl, bad, tl, &need2) != GOV_ESPACE || need2 != tl || bad[0] != 0)
                 fail("a render buffer one byte short is not GOV_ESPACE with the length", ln);
