@@ -460,6 +460,22 @@ static void decision_cases(void)
     T(gov_decision_trace, "NULL decision, a decision of no VM",
       gov_decision_trace(NULL, &t, &len) == GOV_EMISUSE && gov_decision_trace(MISUSE, &t, &len) == GOV_EMISUSE);
     T(gov_decision_trace, "NULL out pointers", gov_decision_trace(D, NULL, &len) == GOV_EMISUSE && gov_decision_trace(D, &t, NULL) == GOV_EMISUSE);
+    T(gov_trace_compact, "NULL decision, a decision of no VM, NULL len, NULL buf with a capacity",
+      gov_trace_compact(NULL, buf, sizeof buf, &len) == GOV_EMISUSE &&
+          gov_trace_compact(MISUSE, buf, sizeof buf, &len) == GOV_EMISUSE &&
+          gov_trace_compact(D, buf, sizeof buf, NULL) == GOV_EMISUSE && gov_trace_compact(D, NULL, 8, &len) == GOV_EMISUSE);
+    T(gov_trace_compact, "no buffer: GOV_ESPACE with the length (or GOV_ENOTRACE once the VM went on)", ({
+          int rc = gov_trace_compact(D, NULL, 0, &len);
+          (rc == GOV_ESPACE && len >= 19) || rc == GOV_ENOTRACE;
+      }));
+    T(gov_trace_render, "NULL VM, NULL need, NULL bytes or out with a length",
+      gov_trace_render(NULL, "gt", 2, buf, sizeof buf, &len) == GOV_EMISUSE &&
+          gov_trace_render(VM, "gt", 2, buf, sizeof buf, NULL) == GOV_EMISUSE &&
+          gov_trace_render(VM, NULL, 2, buf, sizeof buf, &len) == GOV_EMISUSE &&
+          gov_trace_render(VM, "gt", 2, NULL, 8, &len) == GOV_EMISUSE);
+    T(gov_trace_render, "no bytes, or not a compact trace: GOV_ETRACE with a message",
+      gov_trace_render(VM, NULL, 0, buf, sizeof buf, &len) == GOV_ETRACE &&
+          gov_trace_render(VM, "{\"trace\":1}", 11, buf, sizeof buf, &len) == GOV_ETRACE && gov_vm_errmsg(VM)[0]);
 }
 
 /* ---------------------------------------------------------------- policy sets */
