@@ -463,6 +463,25 @@ const GovcOpt govc_explain_opts[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+/* d's compact trace (spec/trace.md §3.1), rendered into buf on a VM of prog made for
+ * it: GOV_OK and *len, or the failing call's code. */
+static int render_compact(const gov_decision *d, const gov_program *prog, char *buf, size_t cap, size_t *len)
+{
+    size_t clen = 0, asize = gov_arena_size(prog, NULL);
+    if (gov_trace_compact(d, NULL, 0, &clen) != GOV_ESPACE)
+        return GOV_ENOTRACE;
+    unsigned char *c = malloc(clen);
+    void *arena = malloc(asize);
+    gov_vm *rvm;
+    int rc = GOV_ENOMEM;
+    if (c && arena && gov_trace_compact(d, c, clen, &clen) == GOV_OK &&
+        gov_vm_init(prog, NULL, arena, asize, &rvm) == GOV_OK)
+        rc = gov_trace_render(rvm, c, clen, buf, cap, len);
+    free(c);
+    free(arena);
+    return rc;
+}
+
 int govc_explain(int argc, char **argv)
 {
     const char *policy = NULL, *input = NULL, *state = NULL, *limits = NULL;
@@ -555,10 +574,13 @@ int govc_explain(int argc, char **argv)
             printf("the record is malformed: %s\n", gov_decision_error(d));
             rc = 1;
         } else {
-            const char *t;
-            size_t tlen;
+            const char *t = tbuf;
+            size_t tlen = 0;
             explain_head(d, prog, state, pend, esc);
-            if (gov_decision_trace(d, &t, &tlen) != GOV_OK) {
+            /* The trace through its compact form (spec/trace.md §3.1), rendered on a VM of
+             * its own that holds no state: what a host that kept the compact trace of
+             * this decision would show later. */
+            if (render_compact(d, prog, tbuf, tcap, &tlen) != GOV_OK) {
                 fprintf(stderr, "govc explain: the trace does not fit its buffer\n");
                 rc = 2;
             } else {

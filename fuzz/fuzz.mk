@@ -14,7 +14,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_CLOCK   ?= wall
-FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd log resp lsp limits
+FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd log resp lsp limits trace
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-build fuzz-bins

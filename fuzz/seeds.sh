@@ -6,7 +6,7 @@
 set -eu
 build=$1
 s=$build/seeds
-rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log" "$s/lsp" "$s/resp" "$s/limits"
+rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log" "$s/lsp" "$s/resp" "$s/limits" "$s/trace"
 i=0
 for f in policies/*/*.gov tests/check/cases/*.gov stdlib/*.gov tests/compiler/*/*.gov; do
   [ -f "$f" ] || continue
@@ -29,6 +29,14 @@ for p in policies/*/; do
   # eval: a policy-selector byte, then the stream (policies are sorted by name).
   k=$(ls -d policies/*/ | LC_ALL=C sort | grep -n "^$p\$" | cut -d: -f1)
   { printf "\\$(printf '%03o' $((k - 1)))"; cat "$p/records.jsonl"; } >"$s/eval/$n.jsonl"
+done
+# trace: a policy byte, mode 2 (edit a real compact trace of it) and the trace's number;
+# and mode 1 (the policy's header) over a few bytes (fuzz/fuzz_trace.c).
+k=0
+for p in $(ls -d policies/*/ | LC_ALL=C sort); do
+  for t in 0 1 2 3; do printf "\\$(printf '%03o' $k)\\002\\$(printf '%03o' $t)" >"$s/trace/$(basename "$p")-$t"; done
+  printf "\\$(printf '%03o' $k)\\001gt\\001%016d\\010\\000\\001\\001" 0 >"$s/trace/$(basename "$p")-h"
+  k=$((k + 1))
 done
 # govd: a selector byte (0 OTLP body, 1 NDJSON batch, 2 one record), then the body.
 { printf '\000'; cat tests/govd/otlp_sample.json; } >"$s/govd/otlp.json"

@@ -1034,7 +1034,6 @@ static inline void govV_trace_ready(gov_vm *vm, int state) {
 GOV_HIDDEN const char *govO_herr_reason(uint32_t reason);
 /* The policy id's 16 bytes (the compact trace's header, trace.c). */
 GOV_HIDDEN const unsigned char *govO_id_bytes(const gov_program *p);
-GOV_HIDDEN uint32_t govO_str_find(const gov_program *p, const char *s, uint32_t n);
 
 /* The notification groups' part of the state block (notify.c), its last, after the held
  * runs: per NOTIFYCFG entry a time before which none of its groups falls due (derived,

@@ -446,7 +446,6 @@ typedef struct govO_frag { uint32_t off, len; } govO_frag;
 struct govO_frags {
     char *text;
     unsigned char idb[16];          /* the policy id's bytes (the compact trace's header) */
-    uint32_t *stab, smask;          /* the meaning strings hashed: index or NONE (govO_str_find) */
     govO_frag head;                 /* "policy":..,"policy_id":..[,"version":..][,"stamp":..],"line": */
     govO_frag *kind;                /* per kind: ,"kind":"NAME" */
     govO_frag *rule, *rule_at;      /* per rule: "rule":"NAME" and "at":"FILE:LINE:COL" */
@@ -645,29 +644,9 @@ static void frags_write(const gov_program *p, govO_buf *b, struct govO_frags *F)
 #undef MARK
 }
 
-/* FNV-1a of a string, for the meaning strings' table. */
-static uint32_t str_hash(const char *s, uint32_t n) {
-    uint32_t h = 2166136261u;
-    for (uint32_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h ^ n;
-}
-
-/* The meaning string equal to s[0..n) (its index, below nmean), or GOVB_NONE: the compact
- * trace (trace.c) names a field's value by it, which the policy id fixes. */
-uint32_t govO_str_find(const gov_program *p, const char *s, uint32_t n) {
-    const struct govO_frags *F = p->ofrags;
-    for (uint32_t h = str_hash(s, n) & F->smask;; h = (h + 1) & F->smask) {
-        uint32_t i = F->stab[h];
-        if (i == GOVB_NONE) return GOVB_NONE;
-        if (p->strlen_[i] == n && memcmp(p->str[i], s, n) == 0) return i;
-    }
-}
-
 int govO_frags_build(gov_program *p) {
     size_t nf = (size_t)p->nkind + 2 * (size_t)p->nrule + p->nchan + 3 * (size_t)p->nlimit + 2 * (size_t)p->novr;
-    uint32_t smask = 7;
-    while (smask < 2 * (uint64_t)p->nmean) smask = smask * 2 + 1;
-    struct govO_frags *F = calloc(1, sizeof *F + nf * sizeof(govO_frag) + ((size_t)smask + 1) * sizeof(uint32_t));
+    struct govO_frags *F = calloc(1, sizeof *F + nf * sizeof(govO_frag));
     if (!F) return GOV_ENOMEM;
     govO_frag *at = (govO_frag *)(void *)(F + 1);
     F->kind = at; at += p->nkind;
@@ -678,20 +657,7 @@ int govO_frags_build(gov_program *p) {
     F->dval = at; at += p->nlimit;
     F->dfrom = at; at += p->nlimit;
     F->oval = at; at += p->novr;
-    F->ofrom = at; at += p->novr;
-    F->stab = (uint32_t *)(void *)at;
-    F->smask = smask;
-    memset(F->stab, 0xFF, ((size_t)smask + 1) * sizeof(uint32_t));
-    for (uint32_t i = 0; i < p->nmean; i++) { /* the first of equal strings */
-        uint32_t h = str_hash(p->str[i], p->strlen_[i]) & smask;
-        int dup = 0;
-        while (F->stab[h] != GOVB_NONE && !dup) {
-            uint32_t j = F->stab[h];
-            dup = p->strlen_[j] == p->strlen_[i] && memcmp(p->str[j], p->str[i], p->strlen_[i]) == 0;
-            h = (h + 1) & smask;
-        }
-        if (!dup) F->stab[h] = i;
-    }
+    F->ofrom = at;
     govO_buf b = {NULL, 0, 0};
     frags_write(p, &b, F);
     if (b.n > 0xFFFFFFFFu || !(F->text = malloc(b.n + 1))) {

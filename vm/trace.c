@@ -33,7 +33,19 @@ static inline void w_u8(govC_w *w, unsigned v) {
     if (w->n < w->cap) w->p[w->n] = (unsigned char)v;
     w->n++;
 }
+/* A varint: straight into the buffer when 10 bytes are left, else byte by byte (the
+ * count goes on past the end, for GOV_ESPACE's length). */
 static inline void w_uv(govC_w *w, uint64_t v) {
+    if (w->n + 10 <= w->cap) {
+        unsigned char *o = w->p + w->n, *o0 = o;
+        while (v >= 0x80) {
+            *o++ = (unsigned char)(v | 0x80);
+            v >>= 7;
+        }
+        *o++ = (unsigned char)v;
+        w->n += (size_t)(o - o0);
+        return;
+    }
     while (v >= 0x80) {
         w_u8(w, (unsigned)(v & 0x7F) | 0x80);
         v >>= 7;
@@ -44,7 +56,7 @@ static inline void w_uv(govC_w *w, uint64_t v) {
 static inline void w_ix(govC_w *w, uint32_t i) { w_uv(w, (uint32_t)(i + 1u)); }
 static inline uint64_t zz(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 static inline int64_t unzz(uint64_t u) { return (int64_t)(u >> 1) ^ -(int64_t)(u & 1); }
-static void w_bytes(govC_w *w, const void *s, size_t n) {
+static inline void w_bytes(govC_w *w, const void *s, size_t n) {
     if (w->n < w->cap) memcpy(w->p + w->n, s, n <= w->cap - w->n ? n : w->cap - w->n);
     w->n += n;
 }
@@ -53,12 +65,21 @@ static void w_str(govC_w *w, const char *s, size_t n) {
     w_bytes(w, s, n);
 }
 
-/* An int-class value: v = q * 1000^c, c the largest (up to 6) that divides; the varint
- * zigzag(q) << 3 | c, or c = 7 and zigzag(v) when that does not fit 64 bits. Times and
- * durations in ns of whole milliseconds take 7 and 2 bytes. */
-static void w_int(govC_w *w, int64_t v) {
+/* An int-class value. A time or a duration: v = q * 1000^c, c the largest (up to 6) that
+ * divides, as the varint zigzag(q) << 3 | c, or c = 7 and zigzag(v) when that does not
+ * fit 64 bits (a time in whole milliseconds takes 7 bytes, 1.2 s two). Any other:
+ * zigzag(v). */
+static inline void w_int(govC_w *w, uint32_t type, int64_t v) {
+    if (type != GOVB_TY_TIME && type != GOVB_TY_DURATION) {
+        w_uv(w, zz(v));
+        return;
+    }
     int64_t q = v;
     unsigned c = 0;
+    if (q != 0 && q % 1000000 == 0) {
+        q /= 1000000;
+        c = 2;
+    }
     while (c < 6 && q != 0 && q % 1000 == 0) {
         q /= 1000;
         c++;
@@ -73,22 +94,35 @@ static void w_int(govC_w *w, int64_t v) {
 }
 static const double pow10_[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
 /* A double: as q / 10^k when that division gives back its very bits (k <= 6, |q| < 2^53:
- * 0.972 is two bytes), else its 8 bytes, little-endian, after the tag 7. */
+ * 0.972 is two bytes), else its 8 bytes, little-endian, after the tag 7. One try at
+ * k = 6 finds every such value (x * 10^6 is then within a quarter of the integer q *
+ * 10^(6-k), and dividing that by 10^6 rounds the same real number as q / 10^k); its
+ * trailing zeros are then taken off. */
 static void w_float(govC_w *w, double x) {
     uint64_t bits;
     memcpy(&bits, &x, 8);
-    if (x > -9e15 && x < 9e15) {
-        for (unsigned k = 0; k < 7; k++) {
-            double m = x * pow10_[k];
-            if (!(m > -9007199254740992.0 && m < 9007199254740992.0)) break;
-            int64_t q = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
-            double back = (double)q / pow10_[k];
-            uint64_t bb;
-            memcpy(&bb, &back, 8);
-            if (bb == bits) {
-                w_uv(w, zz(q) << 3 | k);
-                return;
+    if (x > -4e9 && x < 4e9) {
+        double m = x * 1e6;
+        int64_t q = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
+        double back = (double)q / 1e6;
+        uint64_t bb;
+        memcpy(&bb, &back, 8);
+        if (bb == bits) {
+            unsigned k = 6;
+            if (q % 1000 == 0) { /* whole thousandths, or whole numbers: fewer divisions */
+                q /= 1000;
+                k = 3;
+                if (q % 1000 == 0) {
+                    q /= 1000;
+                    k = 0;
+                }
             }
+            while (k && q % 10 == 0) {
+                q /= 10;
+                k--;
+            }
+            w_uv(w, zz(q) << 3 | k);
+            return;
         }
     }
     w_uv(w, 7);
@@ -123,11 +157,11 @@ static void w_scell(govC_w *w, const gov_vm *vm, govV_cell c) {
 }
 
 static void w_cell(govC_w *w, const gov_vm *vm, uint32_t type, govV_cell c) {
-    switch (govL_class(type)) {
-    case GOVV_CF: w_float(w, c.f); break;
-    case GOVV_CS: case GOVV_CLIST: w_scell(w, vm, c); break;
-    case GOVV_CSET: w_uv(w, c.u); break;
-    default: w_int(w, c.i); break;
+    switch (type) {
+    case GOVB_TY_FLOAT: case GOVB_TY_RATIO: w_float(w, c.f); break;
+    case GOVB_TY_STRING: case GOVB_TY_ID: case GOVB_TY_STRINGS: w_scell(w, vm, c); break;
+    case GOVB_TY_SET: w_uv(w, c.u); break;
+    default: w_int(w, type, c.i); break;
     }
 }
 
@@ -179,8 +213,8 @@ static void w_action(govC_w *w, const gov_vm *vm, const govV_action *a) {
     w_str(w, key, klen);
     w_str(w, vm->scratch + a->boff, a->blen);
     w_uv(w, a->id);
-    w_int(w, a->at);
-    w_int(w, a->deadline);
+    w_int(w, GOVB_TY_TIME, a->at);
+    w_int(w, GOVB_TY_TIME, a->deadline);
     w_u8(w, a->run.has);
     if (a->run.has) w_run(w, &a->run);
     w_uv(w, a->mask);
@@ -191,8 +225,9 @@ static void w_action(govC_w *w, const gov_vm *vm, const govV_action *a) {
 
 static void w_rstate(govC_w *w, const govV_rstate *rs, int firing) {
     w_u8(w, rs->phase);
-    if (rs->phase != GOVV_RS_INACTIVE) w_int(w, rs->since);
-    if (firing ? rs->phase >= GOVV_RS_FIRING : rs->phase == GOVV_RS_CLEARING) w_int(w, firing ? rs->firing : rs->clearing);
+    if (rs->phase != GOVV_RS_INACTIVE) w_int(w, GOVB_TY_TIME, rs->since);
+    if (firing ? rs->phase >= GOVV_RS_FIRING : rs->phase == GOVV_RS_CLEARING)
+        w_int(w, GOVB_TY_TIME, firing ? rs->firing : rs->clearing);
 }
 
 int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len) {
@@ -218,32 +253,43 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
         w_uv(&w, (uint32_t)d->status);
         w_str(&w, d->error, strlen(d->error));
     }
-    if (d->event != GOVV_EV_RECORD) w_int(&w, d->at);
+    if (d->event != GOVV_EV_RECORD) w_int(&w, GOVB_TY_TIME, d->at);
     if (rules) {
         const govL_kind *k = &p->kind[d->kind];
-        /* The fields: which are present, then each present one's value. */
+        /* The fields: which are present (bits patched in once known), then each present
+         * one's value. A level field (tenant .. agent) that names a scope the record
+         * matched is that scope's name, a meaning string of the program: its index. */
+        uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
+        if (vm->match_epoch == vm->epoch)
+            for (uint32_t m = 0; m < vm->nmatch; m++) {
+                const govL_scope *sc = &p->scope[vm->mlist[m]];
+                if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
+            }
+        /* Presence: eight fields' 0/1 bytes gathered into one byte by a multiply. */
         for (uint32_t f = 0; f < k->nfields; f += 8) {
-            unsigned m = 0;
-            for (uint32_t j = 0; j < 8 && f + j < k->nfields; j++) m |= (unsigned)(vm->present[f + j] != 0) << j;
-            w_u8(&w, m);
+            uint64_t x = 0;
+            memcpy(&x, vm->present + f, k->nfields - f < 8 ? k->nfields - f : 8);
+            x &= UINT64_C(0x0101010101010101);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x = __builtin_bswap64(x);
+#endif
+            w_u8(&w, (unsigned)((x * UINT64_C(0x0102040810204080)) >> 56));
         }
+        const uint8_t *cls = p->regclass + k->first_reg;
+        const govL_field *fd = p->field + k->first_field;
         for (uint32_t f = 0; f < k->nfields; f++) {
             if (!vm->present[f]) continue;
             govV_cell c = vm->reg[f];
-            switch (p->regclass[k->first_reg + f]) {
+            switch (cls[f]) {
             case GOVV_CF: w_float(&w, c.f); break;
-            case GOVV_CS: { /* a meaning string of the program by its index (scope names...), else its bytes */
-                uint32_t n;
-                const char *s = govV_str(vm, c.u, &n);
-                uint32_t si = govO_str_find(p, s, n);
-                if (si != GOVB_NONE) {
-                    w_uv(&w, (uint64_t)si << 1 | 1);
+            case GOVV_CS:
+                if (f <= GOVB_LV_MAX && lvstr[f] != GOVB_NONE) {
+                    w_uv(&w, (uint64_t)lvstr[f] << 1 | 1);
                 } else {
-                    w_uv(&w, (uint64_t)n << 1);
-                    w_bytes(&w, s, n);
+                    w_uv(&w, (uint64_t)GOVV_SLEN(c.u) << 1);
+                    w_bytes(&w, ((c.u & GOVV_SCRATCH) ? vm->scratch : p->strdata) + GOVV_SOFF(c.u), GOVV_SLEN(c.u));
                 }
                 break;
-            }
             case GOVV_CLIST: {
                 uint32_t n;
                 const char *s = govV_str(vm, c.u, &n);
@@ -251,7 +297,7 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
                 break;
             }
             case GOVV_CSET: w_uv(&w, c.u); break;
-            default: w_int(&w, c.i); break;
+            default: w_int(&w, fd[f].type, c.i); break;
             }
         }
     }
@@ -369,6 +415,7 @@ typedef struct govC_r {
     size_t at;                  /* offset of the complaint */
     uint32_t scratch_n, kpool_n;
     uint32_t kind;              /* the trace's record kind, or NONE */
+    int rules;                  /* a record evaluated: its rules are rendered */
     const unsigned char *pres;  /* its fields' presence bits, in the bytes (NULL: none) */
 } govC_r;
 
@@ -415,8 +462,9 @@ static uint32_t r_u32(govC_r *r) {
     return (uint32_t)v;
 }
 static uint32_t r_ix(govC_r *r) { return r_u32(r) - 1u; }
-static int64_t r_int(govC_r *r) {
+static int64_t r_int(govC_r *r, uint32_t type) {
     uint64_t u = r_uv(r);
+    if (type != GOVB_TY_TIME && type != GOVB_TY_DURATION) return unzz(u);
     unsigned c = (unsigned)(u & 7);
     if (c == 7) {
         if (u != 7) return bad(r, "malformed integer");
@@ -432,6 +480,7 @@ static int64_t r_int(govC_r *r) {
     if ((q == 0 && c) || (c < 6 && q != 0 && q % 1000 == 0)) return bad(r, "integer not in its shortest form");
     return v;
 }
+
 static double r_float(govC_r *r) {
     uint64_t u = r_uv(r);
     unsigned k = (unsigned)(u & 7);
@@ -554,7 +603,7 @@ static govV_cell r_cell(govC_r *r, uint32_t type) {
         }
         return c;
     }
-    default: c.i = r_int(r); break;
+    default: c.i = r_int(r, type); break;
     }
     if (!r->why && !cell_ok(p, type, c)) bad(r, "value out of range for its type");
     return c;
@@ -610,9 +659,9 @@ static void r_rstate(govC_r *r, govV_rstate *rs, int firing) {
         bad(r, "bad sustained state");
         return;
     }
-    if (rs->phase != GOVV_RS_INACTIVE) rs->since = r_int(r);
-    if (firing && rs->phase >= GOVV_RS_FIRING) rs->firing = r_int(r);
-    if (!firing && rs->phase == GOVV_RS_CLEARING) rs->clearing = r_int(r);
+    if (rs->phase != GOVV_RS_INACTIVE) rs->since = r_int(r, GOVB_TY_TIME);
+    if (firing && rs->phase >= GOVV_RS_FIRING) rs->firing = r_int(r, GOVB_TY_TIME);
+    if (!firing && rs->phase == GOVV_RS_CLEARING) rs->clearing = r_int(r, GOVB_TY_TIME);
 }
 
 static void r_action(govC_r *r, govV_action *a, uint32_t nfind) {
@@ -636,8 +685,8 @@ static void r_action(govC_r *r, govV_action *a, uint32_t nfind) {
     a->boff = GOVV_SOFF(by);
     a->blen = GOVV_SLEN(by);
     a->id = r_uv(r);
-    a->at = r_int(r);
-    a->deadline = r_int(r);
+    a->at = r_int(r, GOVB_TY_TIME);
+    a->deadline = r_int(r, GOVB_TY_TIME);
     unsigned has = r_u8(r);
     if (has > 1) bad(r, "bad action");
     if (has) r_run(r, &a->run);
@@ -720,7 +769,9 @@ static void parse(govC_r *r) {
         if (!r->why && (msgn >= sizeof d->error || memchr(msg, 0, msgn))) bad(r, "bad error message");
     }
     if (rules && (err || event != GOVV_EV_RECORD || kind == GOVB_NONE)) bad(r, "rules without a record");
-    int64_t at = event != GOVV_EV_RECORD ? r_int(r) : 0;
+    if (!rules && !err && event == GOVV_EV_RECORD) bad(r, "a record evaluated without its rules");
+    r->rules = rules;
+    int64_t at = event != GOVV_EV_RECORD ? r_int(r, GOVB_TY_TIME) : 0;
     if (r->why) return;
     r->kind = kind;
     r->pres = NULL;
@@ -745,7 +796,7 @@ static void parse(govC_r *r) {
                 else if (cl == GOVV_CLIST) c.u = r_scratch(r, 1);
                 else if (cl == GOVV_CF) c.f = r_float(r);
                 else if (cl == GOVV_CSET) c.u = r_uv(r);
-                else c.i = r_int(r);
+                else c.i = r_int(r, type);
                 if (!r->why && cl != GOVV_CS && cl != GOVV_CLIST && !cell_ok(p, type, c))
                     return (void)bad(r, "field value out of range for its type");
             }
@@ -980,7 +1031,7 @@ int gov_trace_render(gov_vm *vm, const void *bytes, size_t len, char *out, size_
     govV_next_epoch(vm);
     r.apply = 1;
     parse(&r);
-    vm->tr_state = (vm->dec.status == GOV_OK && vm->dec.event == GOVV_EV_RECORD) ? GOVV_TR_RULES : GOVV_TR_HEAD;
+    vm->tr_state = r.rules ? GOVV_TR_RULES : GOVV_TR_HEAD;
     /* The record's limits, as its evaluation resolved them (a drift's threshold reads
      * them without a rule's LOADL). */
     if (vm->tr_state == GOVV_TR_RULES && p->nlimit && vm->match_epoch != vm->epoch) govV_resolve(vm);

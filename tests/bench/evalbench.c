@@ -33,8 +33,11 @@
  *
  * With -T 1, a trace buffer is set (gov_vm_set_trace) and nothing reads it: what keeping
  * every decision's trace available costs; with -T 2 each decision's trace is also
- * rendered to JSON (gov_decision_trace) inside the counted region, as `govc run --trace`
- * does.
+ * rendered to JSON (gov_decision_trace) inside the counted region. With -T 3 each
+ * decision's compact trace (spec/trace.md §3.1) is taken into a buffer inside the counted
+ * region (what a host that keeps every record's trace pays); its sizes are printed as
+ * "compact bytes a record: mean M median P50 p99 P99 max X". With -T 4 it is also
+ * rendered to JSON on a second VM of the program (as `govc run --trace` does).
  *
  * Also prints the arena: with the default JSON caps, and with every JSON cap at its
  * minimum (what the program itself needs: registers, limits cache, findings, actions,
@@ -77,8 +80,14 @@ static void summary_print(const char *label, const Summary *s)
            s->verdicts[2], s->verdicts[3], s->verdicts[4], s->findings, s->errors);
 }
 
-static int trace_mode; /* -T: 0 none, 1 a trace buffer set, 2 every trace rendered */
+static int trace_mode; /* -T: 0 none, 1 a trace buffer set, 2 every trace rendered, 3 compact, 4 compact rendered */
 static size_t trace_bytes; /* JSON bytes of the rendered traces */
+static gov_vm *render_vm;  /* -T 4: the VM compact traces are rendered on */
+static char *render_buf;
+static unsigned char compact_buf[1 << 16];
+enum { RENDER_CAP = 64 << 20, NSIZES = 1 << 20 };
+static uint32_t sizes[NSIZES];
+static size_t nsizes;
 
 static inline const gov_decision *traced(const gov_decision *d)
 {
@@ -86,8 +95,31 @@ static inline const gov_decision *traced(const gov_decision *d)
         const char *t;
         size_t len;
         if (gov_decision_trace(d, &t, &len) == GOV_OK) trace_bytes += len;
+    } else if (trace_mode >= 3) {
+        size_t len = 0, need = 0;
+        if (gov_trace_compact(d, compact_buf, sizeof compact_buf, &len) == GOV_OK && nsizes < NSIZES)
+            sizes[nsizes++] = (uint32_t)len;
+        if (trace_mode == 4 && gov_trace_render(render_vm, compact_buf, len, render_buf, RENDER_CAP, &need) == GOV_OK)
+            trace_bytes += need;
     }
     return d;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void print_sizes(void)
+{
+    if (!nsizes) return;
+    qsort(sizes, nsizes, sizeof *sizes, cmp_u32);
+    double sum = 0;
+    for (size_t i = 0; i < nsizes; i++) sum += sizes[i];
+    size_t i99 = (nsizes * 99 + 99) / 100 - 1;
+    printf("compact bytes a record: mean %.1f median %u p99 %u max %u\n", sum / (double)nsizes, sizes[(nsizes - 1) / 2],
+           sizes[i99 < nsizes ? i99 : nsizes - 1], sizes[nsizes - 1]);
 }
 
 static inline const gov_decision *eval_typed(gov_vm *vm, const Slots *sl, const Rec *r)
@@ -178,8 +210,13 @@ int main(int argc, char **argv)
     gov_vm *vm;
     if (gov_vm_init(p, NULL, arena, asize, &vm) != GOV_OK) return 2;
     enum { TRACE_CAP = 64 << 20 };
-    char *tbuf = trace_mode ? malloc(TRACE_CAP) : NULL;
+    char *tbuf = trace_mode == 1 || trace_mode == 2 ? malloc(TRACE_CAP) : NULL;
     if (tbuf) gov_vm_set_trace(vm, tbuf, TRACE_CAP);
+    if (trace_mode == 4) {
+        void *rarena = malloc(asize);
+        render_buf = malloc(RENDER_CAP);
+        if (!rarena || !render_buf || gov_vm_init(p, NULL, rarena, asize, &render_vm) != GOV_OK) return 2;
+    }
     Rec *recs = bench_records((char *)rb, &n);
     if (n == 0) {
         fprintf(stderr, "evalbench: no records\n");
@@ -198,13 +235,16 @@ int main(int argc, char **argv)
     if (count > 0) { /* callgrind mode: one warm-up pass over every record, then count */
         size_t warm = n < WARM ? n : WARM; /* enough to cover the counted records; valgrind is slow */
         int tm = trace_mode; /* the warm-up renders no trace (2M instructions each) */
-        if (trace_mode == 2) trace_mode = 1;
+        if (trace_mode == 2 || trace_mode == 4) trace_mode = trace_mode == 2 ? 1 : 3;
         sink = typed ? run_typed_warm(vm, &sl, recs, warm) : run_json_warm(vm, recs, warm);
         trace_mode = tm;
         bench_shift(recs, n, period);
         size_t tb0 = trace_bytes;
+        nsizes = 0;
         sink += typed ? run_typed(vm, &sl, recs, n, (size_t)count) : run_json(vm, recs, n, (size_t)count);
-        if (trace_mode == 2) printf("trace JSON bytes a record: %.0f\n", (double)(trace_bytes - tb0) / (double)count);
+        if (trace_mode == 2 || trace_mode == 4)
+            printf("trace JSON bytes a record: %.0f\n", (double)(trace_bytes - tb0) / (double)count);
+        print_sizes(); /* of the counted records' compact traces */
         fprintf(stderr, "(sink %u)\n", sink);
         return 0;
     }

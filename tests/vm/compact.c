@@ -18,6 +18,9 @@
  * render a whole trace (NUL-terminated, of the length reported, an object); after each,
  * R must still render the intact trace to the same bytes.
  *
+ * -f FILE (repeatable): FILE's bytes with their first 19 replaced by a header of POLICY
+ * (a fuzz_trace finding, tests/vm/compact_regress/) must be refused or render whole.
+ *
  * Prints "sizes N median M p99 P max X mean A" (bytes of the compact traces) and
  * "corrupt refused R rendered S"; exit 1 on any difference.
  */
@@ -110,8 +113,8 @@ static char lazy[TCAP], onr[TCAP], ona[TCAP], bad[TCAP];
 static char djson[1 << 20], djsonb[1 << 20];
 
 int main(int argc, char **argv) {
-    const char *other = NULL;
-    int corrupt = 0, quiet = 0, a = 1;
+    const char *other = NULL, *files[64];
+    int corrupt = 0, quiet = 0, a = 1, nfiles = 0;
     for (; a < argc && argv[a][0] == '-'; a++) {
         if (!strcmp(argv[a], "-l") && a + 1 < argc) {
             if (!(hostlib = dlopen(argv[++a], RTLD_NOW | RTLD_LOCAL))) {
@@ -120,6 +123,8 @@ int main(int argc, char **argv) {
             }
         } else if (!strcmp(argv[a], "-x") && a + 1 < argc) {
             other = argv[++a];
+        } else if (!strcmp(argv[a], "-f") && a + 1 < argc && nfiles < 64) {
+            files[nfiles++] = argv[++a];
         } else if (!strcmp(argv[a], "-c")) {
             corrupt = 1;
         } else if (!strcmp(argv[a], "-q")) {
@@ -179,7 +184,13 @@ int main(int argc, char **argv) {
             rc = gov_trace_render(R, cbuf, cl, onr, sizeof onr, &need);
             if (rc != GOV_OK || need != tl || memcmp(onr, lazy, tl + 1)) {
                 fail("the render on another VM differs from the JSON trace", ln);
-                if (fails < 4) { FILE *w = fopen("/tmp/tr2/want", "w"), *g = fopen("/tmp/tr2/got", "w"); fputs(lazy, w); fputs(onr, g); fclose(w); fclose(g); }
+                if (fails < 4) {
+                    size_t i = 0; /* where they part */
+                    while (i < tl && onr[i] == lazy[i]) i++;
+                    size_t from = i > 100 ? i - 100 : 0;
+                    fprintf(stderr, "#   at byte %zu: want ...%.200s\n#   got  ...%.200s (%s)\n", i, lazy + from, onr + from,
+                            gov_vm_errmsg(R));
+                }
             }
             if (gov_trace_render(R, cbuf, cl, bad, tl, &need2) != GOV_ESPACE || need2 != tl || bad[0] != 0)
                 fail("a render buffer one byte short is not GOV_ESPACE with the length", ln);
@@ -225,6 +236,30 @@ int main(int argc, char **argv) {
                 fail("after the mutations the intact trace no longer renders the same", ln);
         }
         free(in);
+    }
+    /* Findings of fuzz_trace: refused, or a whole trace. */
+    for (int i = 0; i < nfiles && nsz; i++) {
+        size_t n, need2 = 0;
+        char *b = slurp(files[i], &n);
+        if (!b || n < 19 || n > sizeof mut) {
+            fail("a -f file is unreadable or shorter than a header", 0);
+            free(b);
+            continue;
+        }
+        memcpy(mut, b, n);
+        free(b);
+        size_t cl0 = 0;
+        /* the header of this policy's traces: from a fresh decision's compact trace */
+        if (gov_trace_compact(gov_eval_json(R, "{}", 2, 1), cbuf, sizeof cbuf, &cl0) != GOV_OK) {
+            fail("no compact trace of an error decision", 0);
+            continue;
+        }
+        memcpy(mut, cbuf, 19);
+        int rc = gov_trace_render(R, mut, n, bad, sizeof bad, &need2);
+        if (rc == GOV_OK ? strlen(bad) != need2 || bad[0] != '{' : rc != GOV_ETRACE || !gov_vm_errmsg(R)[0])
+            fail(files[i], 0);
+        else if (!quiet)
+            printf("file %s: %s\n", files[i], rc == GOV_OK ? "rendered" : gov_vm_errmsg(R));
     }
     /* A's state after rendering every trace is B's, which rendered none. */
     size_t sa = 0, sb = 0;
