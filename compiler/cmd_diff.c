@@ -240,6 +240,46 @@ static void diff_limit(Diff *D, const GovDecl *o, const GovDecl *n)
 
 static Effect sev_verdict_fx(int o, int n) { return n > o ? FX_TIGHTEN : FX_LOOSEN; }
 
+/* A rule's or drift's severity and verdict (spec/language.md §4.1.1, §9). Each side is a
+ * range of values some record can get: a constant [c, c]; a severity limit [its default,
+ * critical] (scopes, and limits files, may only raise it), and a verdict that follows it
+ * [the default's verdict, block]. The new side's least at or above the old side's most
+ * is tightened; its least below the old's least (records its default applies to get
+ * less), loosened; anything else unproven. The same limit on both sides is no change
+ * here: its own changes are listed as a limit's. */
+static void diff_sev_verdict(Diff *D, const char *what, GovStr name, int osev, const GovNameRef *ol, int overd,
+                             bool of, int nsev, const GovNameRef *nl, int nverd, bool nf)
+{
+    const GovDecl *olim = ol ? ol->ref : NULL, *nlim = nl ? nl->ref : NULL;
+    if (!olim && !nlim) {
+        if (osev != nsev)
+            add(D, what, name, "severity", gov_severity_name(osev), gov_severity_name(nsev), sev_verdict_fx(osev, nsev));
+        if (overd != nverd)
+            add(D, what, name, "verdict", gov_verdict_name(overd), gov_verdict_name(nverd), sev_verdict_fx(overd, nverd));
+        return;
+    }
+    bool same = olim && nlim && str_eq(olim->name, nlim->name);
+    const char *ot = olim ? dup_str(D, olim->name) : gov_severity_name(osev);
+    const char *nt = nlim ? dup_str(D, nlim->name) : gov_severity_name(nsev);
+    if (!same) {
+        int ohi = olim ? GOV_SEV_CRITICAL : osev;
+        Effect fx = nsev >= ohi ? FX_TIGHTEN : nsev < osev ? FX_LOOSEN : FX_UNPROVEN;
+        add_why(D, what, name, "severity", ot, nt, fx,
+                fx == FX_TIGHTEN ? (nlim ? "the limit's default is no lower, and scopes may only raise it"
+                                         : "at least as high as any value the old limit can take")
+                : fx == FX_LOOSEN ? (nlim ? "the limit's default is lower" : "lower than the old limit's default")
+                : olim && !nlim ? "scopes may have raised the old limit above it" : "another limit");
+    }
+    bool ovf = of && olim, nvf = nf && nlim; /* a verdict that follows a severity limit */
+    if ((same && ovf == nvf && overd == nverd) || (!ovf && !nvf && overd == nverd))
+        return;
+    int ohi = ovf ? GOV_V_BLOCK : overd;
+    Effect fx = nverd >= ohi ? FX_TIGHTEN : nverd < overd ? FX_LOOSEN : FX_UNPROVEN;
+    add_why(D, what, name, "verdict", ovf ? govD_fmt(D->a, "%s's (%s)", ot, gov_verdict_name(overd)) : gov_verdict_name(overd),
+            nvf ? govD_fmt(D->a, "%s's (%s)", nt, gov_verdict_name(nverd)) : gov_verdict_name(nverd), fx,
+            nvf || ovf ? "a verdict that follows a severity limit is its default's or, in scopes, a higher one" : NULL);
+}
+
 static void diff_notify(Diff *D, GovStr name, const char *what, const GovNameList *o, const GovNameList *n)
 {
     if (names_eq(o, n))
@@ -375,12 +415,9 @@ static void diff_rule(Diff *D, const GovDecl *o, const GovDecl *n)
             add_why(D, "rule", n->name, "stale after", os ? val_text(D, os) : "(never)", ns ? val_text(D, ns) : "(never)",
                     ns ? FX_LOOSEN : FX_TIGHTEN, ns ? "it may now clear when records stop" : "it no longer clears when records stop");
     }
-    if (o->u.rule.severity != n->u.rule.severity)
-        add(D, "rule", n->name, "severity", gov_severity_name(o->u.rule.severity), gov_severity_name(n->u.rule.severity),
-            sev_verdict_fx(o->u.rule.severity, n->u.rule.severity));
-    if (o->u.rule.verdict != n->u.rule.verdict)
-        add(D, "rule", n->name, "verdict", gov_verdict_name(o->u.rule.verdict), gov_verdict_name(n->u.rule.verdict),
-            sev_verdict_fx(o->u.rule.verdict, n->u.rule.verdict));
+    diff_sev_verdict(D, "rule", n->name, o->u.rule.severity, o->u.rule.sev_limit, o->u.rule.verdict,
+                     o->u.rule.verdict_follows, n->u.rule.severity, n->u.rule.sev_limit, n->u.rule.verdict,
+                     n->u.rule.verdict_follows);
     diff_notify(D, n->name, "rule", &o->u.rule.notify, &n->u.rule.notify);
     diff_alerting(D, "rule", n->name, o->u.rule.alerting, n->u.rule.alerting);
     diff_inhibit(D, "rule", n->name, o->u.rule.inhibit, n->u.rule.inhibit);
@@ -559,12 +596,9 @@ static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
     if (om.u.i != nm.u.i)
         add(D, "drift", n->name, "min_samples", govD_fmt(D->a, "%lld", (long long)om.u.i),
             govD_fmt(D->a, "%lld", (long long)nm.u.i), nm.u.i > om.u.i ? FX_LOOSEN : FX_TIGHTEN);
-    if (o->u.drift.severity != n->u.drift.severity)
-        add(D, "drift", n->name, "severity", gov_severity_name(o->u.drift.severity),
-            gov_severity_name(n->u.drift.severity), sev_verdict_fx(o->u.drift.severity, n->u.drift.severity));
-    if (o->u.drift.verdict != n->u.drift.verdict)
-        add(D, "drift", n->name, "verdict", gov_verdict_name(o->u.drift.verdict), gov_verdict_name(n->u.drift.verdict),
-            sev_verdict_fx(o->u.drift.verdict, n->u.drift.verdict));
+    diff_sev_verdict(D, "drift", n->name, o->u.drift.severity, o->u.drift.sev_limit, o->u.drift.verdict,
+                     o->u.drift.verdict_follows, n->u.drift.severity, n->u.drift.sev_limit, n->u.drift.verdict,
+                     n->u.drift.verdict_follows);
     /* `for`: the drift must hold that long before it fires; longer (or added) fires
      * later, looser. `stale after` (5m unless given) with `for`: a longer one resets a
      * pending drift less often and keeps a firing one longer, tighter. */

@@ -415,6 +415,17 @@ static void explain_head(const gov_decision *d, const gov_program *prog, const c
     }
     if (has_run)
         govc_print_run(stdout, &run);
+    /* A severity set per scope (spec/language.md §4.1.1): the value in force and where
+     * it came from, as gate_open's settings are shown below. */
+    for (size_t i = 0; i < nf; i++) {
+        static const char *const sevs[] = {"info", "warning", "critical"};
+        gov_finding f = {.size = sizeof f};
+        if (gov_decision_finding(d, i, &f) != GOV_OK || !f.severity_from.limit)
+            continue;
+        printf("  severity of %s: ", f.rule);
+        govc_print_from(stdout, &f.severity_from, sevs[f.severity]);
+        printf(" => %s\n", explain_verdicts[f.verdict]);
+    }
     size_t na = gov_decision_action_count(d);
     if (na)
         printf("actions:\n");

@@ -146,6 +146,47 @@ void govc_print_run(FILE *out, const gov_run *r)
     fprintf(out, "; other findings: %s%s\n", verdicts[r->findings], r->pending ? "" : " (final)");
 }
 
+/* Where a setting that names a limit got its value, as a finding's limit is shown:
+ * "NAME VALUE, the default, at F:L:C" or "NAME VALUE from LEVEL "SCOPE" at F:L:C" (VALUE
+ * left out when NULL). */
+void govc_print_from(FILE *out, const gov_from *f, const char *value)
+{
+    fprintf(out, "%s%s%s", f->limit, value ? " " : "", value ? value : "");
+    if (strcmp(f->level, "default") == 0)
+        fprintf(out, ", the default, at %s:%u:%u", f->file, f->line, f->col);
+    else
+        fprintf(out, " from %s \"%s\" at %s:%u:%u", f->level, f->scope, f->file, f->line, f->col);
+}
+
+/* A gate_open's settings that are limits (spec/language.md §4.2.1): each with its value
+ * in force and where it came from, in parentheses after the deadline. */
+static void print_gate_settings(FILE *out, const gov_action *a)
+{
+    if (a->size < offsetof(gov_action, on_timeout) + sizeof a->on_timeout)
+        return;
+    const char *sep = " (";
+    if (a->sla_from.limit) {
+        char buf[64];
+        gov_value v = {GOV_DURATION, a->deadline - a->at, 0, NULL, 0};
+        govc_format_value(&v, buf, sizeof buf);
+        fprintf(out, "%ssla ", sep);
+        govc_print_from(out, &a->sla_from, buf);
+        sep = "; ";
+    }
+    if (a->approvers_from.limit) {
+        fprintf(out, "%sapprovers ", sep);
+        govc_print_from(out, &a->approvers_from, NULL);
+        sep = "; ";
+    }
+    if (a->timeout_from.limit) {
+        fprintf(out, "%son timeout ", sep);
+        govc_print_from(out, &a->timeout_from, a->on_timeout);
+        sep = "; ";
+    }
+    if (sep[0] == ';')
+        fputc(')', out);
+}
+
 /* One action as a line a person reads: a notification names its channel; gate and
  * escalation transitions name the gate or chain, its id and what happened. */
 void govc_print_action(FILE *out, const gov_action *a)
@@ -203,6 +244,7 @@ void govc_print_action(FILE *out, const gov_action *a)
         char buf[64];
         govc_format_value(&dl, buf, sizeof buf);
         fprintf(out, " until %s", buf);
+        print_gate_settings(out, a);
     }
     if (a->type == GOV_ACT_RULE_FIRING || a->type == GOV_ACT_RULE_CLEARED) {
         gov_value since = {GOV_TIME, a->since, 0, NULL, 0}, at = {GOV_TIME, a->at, 0, NULL, 0};
@@ -276,6 +318,12 @@ static void print_text(FILE *out, const gov_program *p, const gov_decision *d)
         }
         if (f.inhibited_by) /* its notifications muted (spec/language.md §4.10) */
             fprintf(out, " [inhibited by %s]", f.inhibited_by);
+        if (f.severity_from.limit) { /* a severity per scope (spec/language.md §4.1.1) */
+            static const char *const sevs[] = {"info", "warning", "critical"};
+            fputs(" [severity ", out);
+            govc_print_from(out, &f.severity_from, sevs[f.severity]);
+            fputc(']', out);
+        }
         fputc('\n', out);
     }
     if (has_run)

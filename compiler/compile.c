@@ -1260,6 +1260,20 @@ static void emit_guard(Comp *K, GovDecl *d, uint32_t ri)
     put32(b, gstr(K, name));
 }
 
+/* RULESCOPE (spec/bytecode.md): a rule's or drift's settings that scopes set
+ * (spec/language.md §4.1.1): its severity limit, and whether its verdict follows the
+ * severity in force (it gave no verdict of its own). Nothing for a rule without them. */
+static void emit_rulescope(Comp *K, uint32_t ri, const GovNameRef *sev, bool verdict_follows)
+{
+    if (!sev || !sev->ref)
+        return;
+    Buf *q = &K->sec[GOVB_S_RULESCOPE];
+    put32(q, ri);
+    put32(q, sev->ref->index);
+    put32(q, GOVB_NONE);
+    put32(q, verdict_follows ? GOVB_RSC_VERDICT_FOLLOWS : 0);
+}
+
 /* One rule's code and RULES entry. A sustained rule with `clear when` evaluates its
  * clear condition first (SETCLR), then its condition, as any rule does. */
 static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNameList *notify, int severity,
@@ -1906,6 +1920,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
                 put32(&K->sec[GOVB_S_ESCALATE], d->u.rule.escalate->ref->index);
             }
             emit_rule(K, d, d->u.rule.when, d->u.rule.clear_when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
+            emit_rulescope(K, K->nrules - 1, d->u.rule.sev_limit, d->u.rule.verdict_follows);
             emit_alerting(K, K->nrules - 1, d->u.rule.alerting, &d->u.rule.notify);
             if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)
                 emit_sustained(K, K->nrules - 1, d->u.rule.for_, d->u.rule.clear_when != NULL, d->u.rule.clear_after,
@@ -1928,6 +1943,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
             }
             drift_rule[d->index] = K->nrules;
             emit_rule(K, d, NULL, NULL, &d->u.drift.notify, d->u.drift.severity, d->u.drift.verdict);
+            emit_rulescope(K, K->nrules - 1, d->u.drift.sev_limit, d->u.drift.verdict_follows);
             emit_alerting(K, K->nrules - 1, d->u.drift.alerting, &d->u.drift.notify);
             if (d->u.drift.for_) {
                 /* `for`: the drift's rule is sustained (spec/language.md §4.5.1), per key

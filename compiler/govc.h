@@ -75,6 +75,7 @@ void govc_format_value(const gov_value *v, char *buf, size_t cap);
  * line (cmd_run.c; govc explain prints them the same way). */
 void govc_print_run(FILE *out, const gov_run *r);
 void govc_print_action(FILE *out, const gov_action *a);
+void govc_print_from(FILE *out, const gov_from *f, const char *value);
 
 /* Host libraries named by --host-lib (run, test, explain, replay). */
 #define GOVC_MAX_HOST_LIBS 8

@@ -436,6 +436,17 @@ static void decls_of_sets(Items *it, const GovPolicy *p)
     }
 }
 
+/* After `severity`: the min severity limits a rule may take its severity from
+ * (spec/language.md §4.1.1). */
+static void decls_of_severity(Items *it, const GovPolicy *p)
+{
+    for (uint32_t i = 0; p && i < p->nkind[GOV_D_LIMIT]; i++) {
+        const GovDecl *d = p->by_kind[GOV_D_LIMIT][i];
+        if (d->name.s && d->u.limit.type == GOV_TY_SEVERITY && !d->u.limit.is_max)
+            item(it, d->name.s, d->name.len, CK_CONSTANT, "min severity limit");
+    }
+}
+
 static void words(Items *it, const char *const *w, size_t n, int ck, const char *detail)
 {
     for (size_t i = 0; i < n; i++)
@@ -618,6 +629,7 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
     } else if (after_word(line, n, "severity")) {
         static const char *const sev[] = {"info", "warning", "critical"};
         words(&it, sev, COUNT(sev), CK_VALUE, "severity");
+        decls_of_severity(&it, pol);
     } else if (after_word(line, n, "verdict")) {
         static const char *const ver[] = {"allow", "warn", "review", "pause", "block"};
         words(&it, ver, COUNT(ver), CK_VALUE, "verdict");

@@ -125,6 +125,8 @@ static void decl(Walk *w, const GovDecl *d)
             names(w, d->u.rule.inhibit);
         if (d->u.rule.escalate)
             add(w, d->u.rule.escalate->span, OCC_DECL, false, d->u.rule.escalate->ref, NULL);
+        if (d->u.rule.sev_limit) /* `severity NAME` (spec/language.md §4.1.1) */
+            add(w, d->u.rule.sev_limit->span, OCC_DECL, false, d->u.rule.sev_limit->ref, NULL);
         break;
     case GOV_D_WINDOW:
         expr(w, d->u.window.call, 0);
@@ -153,6 +155,8 @@ static void decl(Walk *w, const GovDecl *d)
         if (d->u.drift.inhibit)
             names(w, d->u.drift.inhibit);
         add(w, d->u.drift.escalate.span, OCC_DECL, false, d->u.drift.escalate.ref, NULL);
+        if (d->u.drift.sev_limit)
+            add(w, d->u.drift.sev_limit->span, OCC_DECL, false, d->u.drift.sev_limit->ref, NULL);
         break;
     case GOV_D_GATE:
         expr(w, d->u.gate.when, 0);

@@ -275,6 +275,9 @@ struct GovDecl {
         struct {
             GovExpr *when; GovExpr *for_; GovExpr *clear_when; GovExpr *clear_after; GovExpr *stale_after;
             int severity, verdict; GovSpan sev_span, verdict_span;
+            /* `severity NAME` (§4.1.1): the min severity limit, or NULL; severity is then
+             * its default, and verdict_follows says the verdict is the severity's. */
+            GovNameRef *sev_limit; bool verdict_follows;
             GovNameList notify;
             GovNameRef *escalate;   /* `escalate NAME`, or NULL: most rules have none, and a
                                      * large policy is mostly rules (issue 18.6) */
@@ -298,6 +301,7 @@ struct GovDecl {
             int per; bool has_per;
             uint32_t nfine, ncoarse;   /* buckets of the current window and the baseline (checker) */
             int severity, verdict; GovSpan sev_span;
+            GovNameRef *sev_limit; bool verdict_follows;   /* as a rule's (§4.1.1) */
             GovNameList notify; GovNameRef escalate;
             GovAlerting *alerting;  /* §4.8, or NULL */
             GovNameList *inhibit;   /* §4.10: the rules it mutes, or NULL */

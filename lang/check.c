@@ -969,9 +969,9 @@ static void check_limit(Checker *C, GovDecl *d)
     int t = check_expr(C, e);
     if (t == GOV_TY_ERROR)
         return;
-    if (!is_ordered(t) || t == GOV_TY_SEVERITY) {
+    if (!is_ordered(t)) {
         govD_error(C->d, "E036", e->span, "limit '%.*s' is %s; a limit must be a number, ratio, duration, "
-                   "time, money or verdict%s", (int)d->name.len, d->name.s, tn(t),
+                   "time, money, severity or verdict%s", (int)d->name.len, d->name.s, tn(t),
                    t == GOV_TY_STRINGS ? " (a set of strings is declared with allowlist or denylist)" : "");
         return;
     }
@@ -1276,6 +1276,52 @@ static void check_window(Checker *C, GovDecl *d)
                    (unsigned long long)GOV_MAX_WINDOW_STATE);
 }
 
+/* `severity NAME` on a rule or drift d (spec/language.md §4.1.1): a min limit of type
+ * severity (a higher severity is tighter, so scopes may only raise it). Sets *sev to its
+ * default, the severity d compiles with, and returns the limit, or NULL (reported). */
+static GovDecl *severity_limit(Checker *C, GovDecl *d, GovNameRef *r, int *sev)
+{
+    *sev = GOV_SEV_WARNING; /* whatever happens below: one diagnostic */
+    GovDecl *lim = govF_lookup(C->pol, r->name.s, r->name.len);
+    if (!lim) {
+        GovDiag *g = govD_error(C->d, "E033", r->span, "unknown limit '%.*s': 'severity' takes info, warning, "
+                                "critical or a severity limit", (int)r->name.len, r->name.s);
+        note_suggestion(C, g, r->name, 1u << GOV_D_LIMIT);
+        return NULL;
+    }
+    lim->used = 1;
+    GovDiag *g = NULL;
+    if (lim->kind != GOV_D_LIMIT)
+        g = govD_error(C->d, "E034", r->span, "'%.*s' is a %s; 'severity' takes info, warning, critical or a "
+                       "severity limit", (int)r->name.len, r->name.s, gov_decl_kind_name((GovDeclKind)lim->kind));
+    else if (lim->u.limit.type == GOV_TY_ERROR)
+        return NULL;
+    else if (lim->u.limit.type != GOV_TY_SEVERITY)
+        g = govD_error(C->d, "E020", r->span, "a severity must be severity, found %s limit '%.*s'",
+                       tn(lim->u.limit.type), (int)r->name.len, r->name.s);
+    else if (lim->u.limit.is_max)
+        g = govD_error(C->d, "E084", r->span, "%s '%.*s' takes its severity from '%.*s', a max limit; it must be a "
+                       "min limit: a higher severity is tighter, so scopes may only raise it",
+                       gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s, (int)r->name.len,
+                       r->name.s);
+    if (g) {
+        if (lim->kind == GOV_D_LIMIT)
+            govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+        return NULL;
+    }
+    r->ref = lim;
+    GovValue v;
+    if (govE_eval(lim->u.limit.value, &v))
+        *sev = (int)v.u.i;
+    return lim;
+}
+
+/* A rule's or drift's verdict when it gives none: its severity's (§4.1). */
+static int verdict_of_severity(int sev)
+{
+    return sev == GOV_SEV_INFO ? GOV_V_ALLOW : sev == GOV_SEV_WARNING ? GOV_V_WARN : GOV_V_BLOCK;
+}
+
 static void check_rule(Checker *C, GovDecl *d)
 {
     GovExpr *ex[2] = {d->u.rule.when, d->u.rule.clear_when};
@@ -1300,11 +1346,13 @@ static void check_rule(Checker *C, GovDecl *d)
             govD_error(C->d, "E015", d->u.rule.stale_after->span,
                        "'stale after' applies to a sustained rule (one with `for`, `clear when` or `clear after`)");
     }
+    if (d->u.rule.sev_limit && !severity_limit(C, d, d->u.rule.sev_limit, &d->u.rule.severity))
+        d->u.rule.sev_limit = NULL;
     if (d->u.rule.severity < 0)
         d->u.rule.severity = GOV_SEV_WARNING;
+    d->u.rule.verdict_follows = d->u.rule.verdict < 0;
     if (d->u.rule.verdict < 0)
-        d->u.rule.verdict = d->u.rule.severity == GOV_SEV_INFO ? GOV_V_ALLOW
-                          : d->u.rule.severity == GOV_SEV_WARNING ? GOV_V_WARN : GOV_V_BLOCK;
+        d->u.rule.verdict = verdict_of_severity(d->u.rule.severity);
     resolve_channels(C, &d->u.rule.notify);
     if (d->u.rule.escalate)
         resolve_escalation(C, d->u.rule.escalate);
@@ -1389,10 +1437,12 @@ static void check_drift(Checker *C, GovDecl *d)
             govD_error(C->d, "E048", b->span, "bin edges must increase");
         prev = v;
     }
+    if (d->u.drift.sev_limit && !severity_limit(C, d, d->u.drift.sev_limit, &d->u.drift.severity))
+        d->u.drift.sev_limit = NULL;
     if (d->u.drift.severity < 0) d->u.drift.severity = GOV_SEV_WARNING;
+    d->u.drift.verdict_follows = d->u.drift.verdict < 0;
     if (d->u.drift.verdict < 0)
-        d->u.drift.verdict = d->u.drift.severity == GOV_SEV_INFO ? GOV_V_ALLOW
-                           : d->u.drift.severity == GOV_SEV_WARNING ? GOV_V_WARN : GOV_V_BLOCK;
+        d->u.drift.verdict = verdict_of_severity(d->u.drift.severity);
     int64_t cap = check_capacity(C, d->u.drift.capacity, "a drift's capacity");
     if (d->u.drift.capacity && !d->u.drift.has_per)
         govD_error(C->d, "E044", d->u.drift.capacity->span, "'capacity' sizes the per-key table; add `per LEVEL`");
@@ -2118,6 +2168,30 @@ static void check_silences(Checker *C)
     }
 }
 
+/* The highest severity rule or drift t can have for any record: its constant, or the
+ * highest value its severity limit takes (the default or a scope's, whose override's
+ * span *at is set to). */
+static int severity_highest(Checker *C, const GovDecl *t, GovSpan *at)
+{
+    const GovNameRef *tl = t->kind == GOV_D_RULE ? t->u.rule.sev_limit : t->u.drift.sev_limit;
+    int hi = t->kind == GOV_D_RULE ? t->u.rule.severity : t->u.drift.severity;
+    if (!tl || !tl->ref)
+        return hi;
+    const GovDecl *lim = tl->ref;
+    *at = lim->u.limit.value->span;
+    GovPolicy *p = C->pol;
+    for (uint32_t k = 0; k < p->nscopes; k++)
+        for (uint32_t j = 0; j < p->scopes[k]->noverrides; j++) {
+            const GovOverride *o = &p->scopes[k]->overrides[j];
+            GovValue v;
+            if (o->limit == lim && o->value && govE_eval(o->value, &v) && v.type == GOV_TY_SEVERITY && v.u.i > hi) {
+                hi = (int)v.u.i;
+                *at = o->span;
+            }
+        }
+    return hi;
+}
+
 /* Inhibition (spec/language.md §4.10). Each rule's and drift's `inhibit` list names
  * rules or drifts (E079) of its record kind (E079), each once (E079), declared after it
  * and not itself (E080: its finding must be known before theirs is shaped, which also
@@ -2144,6 +2218,7 @@ static void check_inhibits(Checker *C)
         if (!l)
             continue;
         int sev = d->kind == GOV_D_RULE ? d->u.rule.severity : d->u.drift.severity;
+        const GovNameRef *dl = d->kind == GOV_D_RULE ? d->u.rule.sev_limit : d->u.drift.sev_limit;
         for (uint32_t k = 0; k < l->n; k++) {
             GovNameRef *r = &l->items[k];
             GovDecl *t = govF_lookup(p, r->name.s, r->name.len);
@@ -2193,12 +2268,23 @@ static void check_inhibits(Checker *C)
                 govD_note(C->d, g, t->name_span, "'%.*s' declared here", (int)t->name.len, t->name.s);
                 continue;
             }
-            int tsev = t->kind == GOV_D_RULE ? t->u.rule.severity : t->u.drift.severity;
+            /* Severities per scope (§4.1.1): the least the inhibitor can be (a min limit's
+             * default: nothing goes below it) against the most the target can be (its
+             * limit's highest value in any scope; a limits file that goes higher is
+             * refused when loaded), so no record's inhibitor is less severe. */
+            const GovNameRef *tl = t->kind == GOV_D_RULE ? t->u.rule.sev_limit : t->u.drift.sev_limit;
+            GovSpan hi_at = t->name_span;
+            int tsev = severity_highest(C, t, &hi_at);
             if (tsev > sev) {
-                GovDiag *g = govD_error(C->d, "E081", r->span, "%s '%.*s' (%s) may not mute '%.*s', which is %s",
+                GovDiag *g = govD_error(C->d, "E081", r->span, "%s '%.*s' (%s%s) may not mute '%.*s', which %s %s",
                                         gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s,
-                                        gov_severity_name(sev), (int)r->name.len, r->name.s, gov_severity_name(tsev));
-                govD_note(C->d, g, t->name_span, "'%.*s' declared here", (int)t->name.len, t->name.s);
+                                        dl && dl->ref ? "at least " : "", gov_severity_name(sev), (int)r->name.len,
+                                        r->name.s, tl && tl->ref ? "can be" : "is", gov_severity_name(tsev));
+                if (tl && tl->ref)
+                    govD_note(C->d, g, hi_at, "'%.*s' can be %s here", (int)t->name.len, t->name.s,
+                              gov_severity_name(tsev));
+                else
+                    govD_note(C->d, g, t->name_span, "'%.*s' declared here", (int)t->name.len, t->name.s);
                 continue;
             }
             const GovNameList *tn_ = t->kind == GOV_D_RULE ? &t->u.rule.notify : &t->u.drift.notify;

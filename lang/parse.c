@@ -281,6 +281,26 @@ void govP_severity(GovParser *P, int sev, GovSpan sp)
     *ssp = sp;
 }
 
+/* `severity NAME`: a min severity limit (spec/language.md §4.1.1), checked later. */
+void govP_severity_limit(GovParser *P, GovStr name, GovSpan name_sp, GovSpan sp)
+{
+    if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), "severity", sp))
+        return;
+    GovDecl *d = P->cur;
+    int *slot = d->kind == GOV_D_RULE ? &d->u.rule.severity : &d->u.drift.severity;
+    GovSpan *ssp = d->kind == GOV_D_RULE ? &d->u.rule.sev_span : &d->u.drift.sev_span;
+    if (!once(P, *slot >= 0 ? ssp : NULL, *ssp, "severity", sp))
+        return;
+    GovNameRef *r = govA_alloc(P->arena, sizeof *r);
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    r->span = name_sp;
+    *slot = GOV_SEV_WARNING; /* until the checker reads the limit's default */
+    *ssp = sp;
+    if (d->kind == GOV_D_RULE) d->u.rule.sev_limit = r;
+    else d->u.drift.sev_limit = r;
+}
+
 void govP_verdict(GovParser *P, int v, GovSpan sp)
 {
     if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), "verdict", sp))

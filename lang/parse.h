@@ -53,6 +53,7 @@ void govP_when(GovParser *P, GovExpr *cond, GovExpr *for_, GovSpan kw);
 void govP_clear(GovParser *P, GovExpr *when, GovExpr *after, GovSpan kw);
 void govP_stale(GovParser *P, GovStr word, GovSpan word_sp, GovExpr *after, GovSpan sp);
 void govP_severity(GovParser *P, int sev, GovSpan sp);
+void govP_severity_limit(GovParser *P, GovStr name, GovSpan name_sp, GovSpan sp);
 void govP_verdict(GovParser *P, int v, GovSpan sp);
 void govP_notify(GovParser *P, GovNameList *names, GovSpan sp);
 void govP_escalate(GovParser *P, GovStr name, GovSpan name_sp, GovSpan sp);

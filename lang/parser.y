@@ -285,6 +285,7 @@ opt_for
  * allowed in the block it appears in. */
 common_clause
     : T_SEVERITY T_SEV        { govP_severity(P, (int)$2, SP(@$)); }
+    | T_SEVERITY T_IDENT      { govP_severity_limit(P, $2, SP(@2), SP(@$)); }
     | T_VERDICT T_VERD        { govP_verdict(P, (int)$2, SP(@$)); }
     | T_NOTIFY name_list      { govP_notify(P, &$2, SP(@$)); }
     | T_ESCALATE T_IDENT      { govP_escalate(P, $2, SP(@2), SP(@$)); }

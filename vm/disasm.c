@@ -297,6 +297,11 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
         govO_printf(&b, "  rule %s on %s severity %s verdict %s at %s:%u:%u", p->str[r->name],
                     p->str[p->kind[r->kind].name], sev_names[r->severity], verd_names[r->verdict], p->str[r->file],
                     r->line, r->col);
+        if (p->rule_rsc[i] != GOVB_NONE) { /* RULESCOPE: its severity per scope */
+            const govL_rsc *x = &p->rsc[p->rule_rsc[i]];
+            govO_printf(&b, " (severity L%u %s%s)", x->sev_limit, p->str[p->limit[x->sev_limit].name],
+                        x->flags & GOVB_RSC_VERDICT_FOLLOWS ? ", verdict follows" : "");
+        }
         for (uint32_t n = 0; n < r->nnotify; n++)
             govO_printf(&b, "%s%s", n ? ", " : " notify ", p->str[p->chan[p->notify[r->first_notify + n]].name]);
         if (p->has_guards && p->rguard[i] != GOVB_NONE) {

@@ -504,7 +504,7 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
     if (e != GOVB_NONE) {
         uint32_t n;
         const char *key = govV_str(vm, vm->reg[GOVB_SLOT_AGENT].u, &n);
-        esc_start(vm, e, 0, ri, ri, p->rule[ri].severity, key, n, t);
+        esc_start(vm, e, 0, ri, ri, vm->find[f].severity, key, n, t); /* in force (§4.1.1) */
     }
 }
 

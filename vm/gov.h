@@ -487,6 +487,17 @@ typedef struct gov_compare {
 
 #define GOV_MAX_COMPARES 4  /* compared operand pairs kept per finding */
 
+/* Where a setting that names a limit got its value (spec/language.md §4.1.1, §4.2.1):
+ * the limit, the level that decided ("default", or "tenant".."agent"), the scope's name
+ * ("" for the default) and the place the value is set. limit is NULL when the setting
+ * is not a limit. */
+typedef struct gov_from {
+    const char *limit;
+    const char *level;
+    const char *scope;
+    const char *file; uint32_t line, col;
+} gov_from;
+
 typedef struct gov_finding {
     uint32_t size;                              /* sizeof(gov_finding), set by the caller */
     const char *rule;
@@ -507,6 +518,9 @@ typedef struct gov_finding {
     /* An inhibited finding (spec/language.md §4.10): the rule whose finding on the same
      * record muted its notifications, else NULL. Read only when size has it. */
     const char *inhibited_by;
+    /* A rule whose severity is a limit (spec/language.md §4.1.1): where the severity in
+     * force came from (limit NULL otherwise). Read only when size has it. */
+    gov_from severity_from;
 } gov_finding;
 
 /* What an action asks of the host (gov_action.type). */
@@ -592,6 +606,12 @@ typedef struct gov_action {
     int64_t first;                              /* ... when the first of them came */
     const char *silence;                        /* notify_silenced: the silence's name; else NULL */
     const char *inhibited_by;                   /* notify_inhibited: the inhibiting rule; else NULL */
+    /* gate_open of a gate whose settings are limits (spec/language.md §4.2.1): where the
+     * SLA, the approver set and the timeout outcome in force came from (limit NULL for
+     * a setting that is a constant), and that outcome ("deny" or "allow"; else NULL).
+     * Read only when size has them. */
+    gov_from sla_from, approvers_from, timeout_from;
+    const char *on_timeout;
 } gov_action;
 
 GOV_API int gov_decision_status(const gov_decision *d);        /* GOV_OK or error code */

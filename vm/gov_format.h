@@ -123,7 +123,10 @@
                                  (spec/language.md §4.2.1)                          */ \
     X(40, INHIBITS,   8,  0) /* {target, inhibitor}, (target, inhibitor) strictly
                                  ascending, inhibitor < target, same record kind, no
-                                 gate: inhibition (spec/language.md §4.10)           */
+                                 gate: inhibition (spec/language.md §4.10)           */ \
+    X(41, RULESCOPE, 16,  0) /* {rule, severity, NONE, flags}: severity a LIMITS index,
+                                 rule ascending: a rule's settings that scopes set
+                                 (spec/language.md §4.1.1); GOVB_RSC_* flags below   */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names the byte
  * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
@@ -142,7 +145,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 40
+    GOVB_S_MAX = 41
 };
 
 /* SETS: one entry per set value the program holds (an allowlist's or denylist's default
@@ -185,6 +188,9 @@ enum {
 #define GOVB_SIL_SIZE 72u
 #define GOVB_SIL_MAXDUR INT64_C(604800000000000)
 
+/* RULESCOPE flags: the rule gave no verdict, so its verdict is its severity's in force
+ * (info allow, warning warn, critical block). */
+#define GOVB_RSC_VERDICT_FOLLOWS 1u
 /* GATES.timeout: what happens when a pending gate's SLA passes unanswered. */
 #define GOVB_TIMEOUT_DENY     0u
 #define GOVB_TIMEOUT_ALLOW    1u

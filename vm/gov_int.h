@@ -158,6 +158,12 @@ typedef struct govL_ncfg {
     size_t off, tab;
 } govL_ncfg;
 
+/* A rule's settings that scopes set (RULESCOPE, spec/language.md §4.1.1). */
+typedef struct govL_rsc {
+    uint32_t rule, sev_limit;   /* the min severity limit its severity is */
+    uint32_t flags;             /* GOVB_RSC_* */
+} govL_rsc;
+
 /* A silence entry (SILENCES): the rule it silences while it holds (vm.c silence_of). */
 typedef struct govL_silence {
     uint32_t rule, name, by, reason;
@@ -342,6 +348,9 @@ struct gov_program {
     uint32_t ninh;
     uint32_t *inh;              /* INHIBITS: {target, inhibitor} pairs, ascending */
     uint32_t *rule_inh;         /* per rule: its first INHIBITS entry as a target, or GOVB_NONE */
+    uint32_t nrsc;
+    govL_rsc *rsc;              /* RULESCOPE, rules ascending */
+    uint32_t *rule_rsc;         /* per rule: its RULESCOPE entry, or GOVB_NONE */
     uint32_t nncfg;
     govL_ncfg *ncfg;            /* NOTIFYCFG, rules ascending */
     uint32_t *rule_ncfg;        /* per rule: its NOTIFYCFG entry, or GOVB_NONE */
@@ -409,6 +418,8 @@ typedef struct govV_finding {
     govV_rstate sus;            /* a sustained rule's state after this record; phase 0 otherwise */
     uint32_t waiver;            /* the WAIVERS entry that waives it, or GOVB_NONE */
     uint32_t inhibitor;         /* the rule whose finding muted its notifications, or GOVB_NONE */
+    uint32_t sev_ovr;           /* a severity limit's override in force (RULESCOPE), or GOVB_NONE */
+    uint8_t severity, verdict;  /* in force for the record (spec/language.md §4.1.1) */
 } govV_finding;
 
 /* A held run as an action or a decision shows it, after that action or event (run.c):
@@ -841,6 +852,7 @@ GOV_HIDDEN int govL_ctype(uint32_t type);   /* GOV_C_... for a value type */
 
 /* vm.c */
 GOV_HIDDEN const char *govV_str(const gov_vm *vm, uint64_t cellu, uint32_t *len);
+GOV_HIDDEN uint32_t govV_severity(gov_vm *vm, uint32_t ri, uint32_t *ovr);
 /* A gate's approvers: its own list (aset NONE), or the approver set that was in force
  * when it opened (an allowlist's exact members, sorted; spec/language.md §4.2.1). */
 static inline uint32_t govG_nappr(const gov_program *p, const govL_gate *gd, uint32_t aset) {
@@ -848,6 +860,31 @@ static inline uint32_t govG_nappr(const gov_program *p, const govL_gate *gd, uin
 }
 static inline uint32_t govG_appr(const gov_program *p, const govL_gate *gd, uint32_t aset, uint32_t j) {
     return aset == GOVB_NONE ? p->appr[gd->first_appr + j] : p->setm_str[p->set[aset].first + j];
+}
+/* Severities per scope (RULESCOPE, spec/language.md §4.1.1). A rule's verdict when it
+ * gives none is its severity's; a rule whose severity is a min limit can have the
+ * limit's default (its least) up to the highest of its overrides (limits files included,
+ * since they are merged into the program). */
+static inline uint32_t govL_sev_verdict(uint32_t sev) {
+    return sev == 0 ? GOV_ALLOW : sev == 1 ? GOV_WARN : GOV_BLOCK;
+}
+static inline uint32_t govL_sev_lo(const gov_program *p, uint32_t ri) { return p->rule[ri].severity; }
+static inline uint32_t govL_sev_hi(const gov_program *p, uint32_t ri) {
+    uint32_t hi = p->rule[ri].severity;
+    if (p->rule_rsc[ri] == GOVB_NONE) return hi;
+    const govL_limit *l = &p->limit[p->rsc[p->rule_rsc[ri]].sev_limit];
+    for (uint32_t j = l->first; j < l->first + l->n; j++)
+        if ((uint64_t)p->kval[p->ovr[j].value].i > hi) hi = (uint32_t)p->kval[p->ovr[j].value].i;
+    return hi;
+}
+/* Whether rule ri can have severity sev for some record (a saved escalation's). */
+static inline int govL_sev_fits(const gov_program *p, uint32_t ri, uint32_t sev) {
+    if (p->rule_rsc[ri] == GOVB_NONE) return sev == p->rule[ri].severity;
+    const govL_limit *l = &p->limit[p->rsc[p->rule_rsc[ri]].sev_limit];
+    if ((int64_t)sev == p->kval[l->dflt].i) return 1;
+    for (uint32_t j = l->first; j < l->first + l->n; j++)
+        if ((int64_t)sev == p->kval[p->ovr[j].value].i) return 1;
+    return 0;
 }
 GOV_HIDDEN void govV_resolve(gov_vm *vm);
 GOV_HIDDEN int govV_scope_matches(gov_vm *vm, uint32_t scope);

@@ -154,6 +154,7 @@ static void civil(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
 }
 
 static const char *const verdict_words[] = {"allow", "warn", "review", "pause", "block"};
+static const char *const severity_words[] = {"info", "warning", "critical"};
 
 static void fmt_value(uint32_t type, govV_cell v, char *buf, size_t cap) {
     switch (type) {
@@ -167,6 +168,7 @@ static void fmt_value(uint32_t type, govV_cell v, char *buf, size_t cap) {
     case GOVB_TY_RATIO: snprintf(buf, cap, "%.15g%%", v.f * 100.0); break;
     case GOVB_TY_DURATION: fmt_duration(v.i, buf, cap); break;
     case GOVB_TY_VERDICT: snprintf(buf, cap, "%s", v.i >= 0 && v.i < 5 ? verdict_words[v.i] : "?"); break;
+    case GOVB_TY_SEVERITY: snprintf(buf, cap, "%s", v.i >= 0 && v.i < 3 ? severity_words[v.i] : "?"); break;
     case GOVB_TY_MONEY: {
         const char *sign = v.i < 0 ? "-" : "";
         uint64_t a = v.i < 0 ? (uint64_t)0 - (uint64_t)v.i : (uint64_t)v.i, frac = a % 1000000;
@@ -200,8 +202,9 @@ static void fmt_value(uint32_t type, govV_cell v, char *buf, size_t cap) {
 
 /* ---------------------------------------------------------------- literals */
 
-enum { LT_INT = 1, LT_FLOAT, LT_PERCENT, LT_DURATION, LT_MONEY, LT_TIME, LT_VERDICT };
-static const char *const lt_names[] = {"?", "int", "float", "a percent", "duration", "money", "time", "a verdict"};
+enum { LT_INT = 1, LT_FLOAT, LT_PERCENT, LT_DURATION, LT_MONEY, LT_TIME, LT_VERDICT, LT_SEVERITY };
+static const char *const lt_names[] = {"?", "int", "float", "a percent", "duration", "money", "time", "a verdict",
+                                       "a severity"};
 
 static int is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
@@ -250,6 +253,12 @@ static int literal(const char *s0, size_t n0, int *kind, govV_cell *v, const cha
     for (int w = 0; w < 5; w++) /* a verdict limit's value (spec/language.md §4.2.1) */
         if (strcmp(s, verdict_words[w]) == 0) {
             *kind = LT_VERDICT;
+            v->i = w;
+            return 1;
+        }
+    for (int w = 0; w < 3; w++) /* a severity limit's value (spec/language.md §4.1.1) */
+        if (strcmp(s, severity_words[w]) == 0) {
+            *kind = LT_SEVERITY;
             v->i = w;
             return 1;
         }
@@ -305,6 +314,7 @@ static int convert(lx_ctx *c, size_t off, const char *lname, uint32_t type, int 
     case GOVB_TY_MONEY: if (kind == LT_MONEY) return GOV_OK; break;
     case GOVB_TY_TIME: if (kind == LT_TIME) return GOV_OK; break;
     case GOVB_TY_VERDICT: if (kind == LT_VERDICT) return GOV_OK; break;
+    case GOVB_TY_SEVERITY: if (kind == LT_SEVERITY) return GOV_OK; break;
     default: break;
     }
     return BAD(off, "the value of '%s' must be %s, found %s", lname, govL_typename(type), lt_names[kind]);

@@ -247,6 +247,7 @@ static int alloc_program(govL_ctx *c) {
     p->nncfg = (uint32_t)(c->len[GOVB_S_NOTIFYCFG] / GOVB_NC_SIZE);
     p->nsil = (uint32_t)(c->len[GOVB_S_SILENCES] / GOVB_SIL_SIZE);
     p->ninh = (uint32_t)(c->len[GOVB_S_INHIBITS] / 8);
+    p->nrsc = (uint32_t)(c->len[GOVB_S_RULESCOPE] / 16);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -276,7 +277,8 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->nwaive * sizeof(govL_waive)) + al8((uint64_t)p->nrule * 4) +
                     al8((uint64_t)p->nncfg * sizeof(govL_ncfg)) + al8((uint64_t)p->nrule * 4) +
                     al8((uint64_t)p->nsil * sizeof(govL_silence)) + al8((uint64_t)p->nrule * 4) +
-                    al8((uint64_t)p->ninh * 8) + al8((uint64_t)p->nrule * 4);
+                    al8((uint64_t)p->ninh * 8) + al8((uint64_t)p->nrule * 4) +
+                    al8((uint64_t)p->nrsc * sizeof(govL_rsc)) + al8((uint64_t)p->nrule * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -339,6 +341,8 @@ static int alloc_program(govL_ctx *c) {
     p->rule_sil = carve(&cur, p->nrule * 4);
     p->inh = carve(&cur, (size_t)p->ninh * 8);
     p->rule_inh = carve(&cur, p->nrule * 4);
+    p->rsc = carve(&cur, p->nrsc * sizeof(govL_rsc));
+    p->rule_rsc = carve(&cur, p->nrule * 4);
     return GOV_OK;
 }
 
@@ -537,7 +541,9 @@ static int load_channels(govL_ctx *c) {
     return GOV_OK;
 }
 
-static int ordered_type(uint32_t t) { return numeric(t) || t == GOVB_TY_SET || t == GOVB_TY_VERDICT; }
+static int ordered_type(uint32_t t) {
+    return numeric(t) || t == GOVB_TY_SET || t == GOVB_TY_VERDICT || t == GOVB_TY_SEVERITY;
+}
 
 /* A SET limit's value (default or override) must be a set of its own kind. */
 static int set_fits(const gov_program *p, const govL_limit *l, uint32_t k) {
@@ -1989,6 +1995,47 @@ static int load_inhibits(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* RULESCOPE (spec/bytecode.md): a rule's severity that is a min severity limit whose
+ * default is RULES' severity, and whose verdict, when it follows the severity, is the
+ * default's; no gate. Then every inhibition (INHIBITS) holds for every record: the least
+ * severity the inhibitor can have is at least the most the target can have
+ * (spec/language.md §4.10), which also refuses a limits file that raises a target. */
+static int load_rulescope(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_RULESCOPE);
+    for (uint32_t i = 0; i < p->nrule; i++) p->rule_rsc[i] = GOVB_NONE;
+    for (uint32_t i = 0; i < p->nrsc; i++, s += 16) {
+        uint64_t at = c->off[GOVB_S_RULESCOPE] + 16ull * i;
+        govL_rsc x = {rd32(s), rd32(s + 4), rd32(s + 12)};
+        if (x.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "rule scope %u: rule %u out of range", i, x.rule);
+        if (i > 0 && x.rule <= p->rsc[i - 1].rule)
+            return fail(c, GOV_EVALUE, at, "rule scope %u: rules not strictly ascending", i);
+        if (p->rule_gate[x.rule] != GOVB_NONE) return fail(c, GOV_EVALUE, at, "rule scope %u: rule %u is a gate", i, x.rule);
+        if (rd32(s + 8) != GOVB_NONE) return fail(c, GOV_EVALUE, at + 8, "rule scope %u: reserved word not NONE", i);
+        if (x.flags & ~GOVB_RSC_VERDICT_FOLLOWS) return fail(c, GOV_EVALUE, at + 12, "rule scope %u: unknown flags", i);
+        if (x.sev_limit == GOVB_NONE) return fail(c, GOV_EVALUE, at + 4, "rule scope %u says nothing", i);
+        if (x.sev_limit >= p->nlimit)
+            return fail(c, GOV_EBOUNDS, at + 4, "rule scope %u: severity limit %u out of range", i, x.sev_limit);
+        const govL_limit *l = &p->limit[x.sev_limit];
+        const govL_rule *r = &p->rule[x.rule];
+        if (l->type != GOVB_TY_SEVERITY || l->dir != GOVB_DIR_MIN)
+            return fail(c, GOV_ETYPE, at + 4, "rule %u: severity limit %u is not a min severity limit", x.rule, x.sev_limit);
+        if ((int64_t)r->severity != p->kval[l->dflt].i)
+            return fail(c, GOV_EVALUE, at + 4, "rule %u: severity is not its severity limit's default", x.rule);
+        if ((x.flags & GOVB_RSC_VERDICT_FOLLOWS) && r->verdict != govL_sev_verdict(r->severity))
+            return fail(c, GOV_EVALUE, at + 12, "rule %u: verdict is not its severity's", x.rule);
+        p->rsc[i] = x;
+        p->rule_rsc[x.rule] = i;
+    }
+    for (uint32_t i = 0; i < p->ninh; i++) {
+        uint32_t t = p->inh[2 * i], src = p->inh[2 * i + 1];
+        if (govL_sev_lo(p, src) < govL_sev_hi(p, t))
+            return fail(c, GOV_EVALUE, c->off[GOVB_S_INHIBITS] + 8ull * i, "rule '%s' may be more severe than '%s', "
+                        "which inhibits it", p->str[p->rule[t].name], p->str[p->rule[src].name]);
+    }
+    return GOV_OK;
+}
+
 int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error *err) {
     if (out) *out = NULL;
     if (err && !GOVV_SIZED(err, GOVV_V1_ERROR)) return GOV_EMISUSE;
@@ -2036,6 +2083,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = load_notifycfg(&c);
     if (!e) e = load_silences(&c);
     if (!e) e = load_inhibits(&c);
+    if (!e) e = load_rulescope(&c);
     if (!e) e = build_xcode(&c);
     if (!e) e = load_guards(&c);
     if (!e) e = load_meta(&c);

@@ -1141,7 +1141,6 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
     PUT_LIT(&b, ",\"findings\":[");
     for (uint32_t i = 0; i < d->nfind; i++) {
         const govV_finding *f = &vm->find[i];
-        const govL_rule *r = &p->rule[f->rule];
         if (i) govO_put(&b, ",", 1);
         govO_put(&b, "{", 1);
         if (in_set) {
@@ -1151,10 +1150,19 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
         }
         frag_put(&b, F, F->rule[f->rule]);
         PUT_LIT(&b, ",\"severity\":\"");
-        govO_put(&b, sev_names[r->severity], sev_len[r->severity]);
+        govO_put(&b, sev_names[f->severity], sev_len[f->severity]);
         PUT_LIT(&b, "\",\"verdict\":\"");
-        govO_put(&b, verd_names[r->verdict], verd_len[r->verdict]);
+        govO_put(&b, verd_names[f->verdict], verd_len[f->verdict]);
         PUT_LIT(&b, "\",");
+        if (p->nrsc && p->rule_rsc[f->rule] != GOVB_NONE) {
+            /* A severity that is a limit: which, and where it came from (spec/trace.md §2). */
+            uint32_t li = p->rsc[p->rule_rsc[f->rule]].sev_limit;
+            govO_puts(&b, "\"severity_limit\":{\"name\":");
+            govO_jstr(&b, p->str[p->limit[li].name], p->strlen_[p->limit[li].name]);
+            govO_puts(&b, ",\"from\":");
+            put_from(&b, p, li, f->sev_ovr);
+            govO_puts(&b, "},");
+        }
         frag_put(&b, F, F->rule_at[f->rule]);
         govO_put(&b, ",", 1);
         /* The limit's value, cached when it is the default's or the override's. */

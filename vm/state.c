@@ -324,7 +324,7 @@ static int esc_entry(gov_vm *vm, const unsigned char *b, size_t avail, int64_t n
         src_ok = src < p->ngate && p->gate[src].timeout == GOVB_TIMEOUT_ESCALATE && p->gate[src].chain == e &&
                  sev == GOV_CRITICAL;
     else
-        src_ok = src_gate == 0 && src < p->nrule && p->rule_esc[src] == e && sev == p->rule[src].severity;
+        src_ok = src_gate == 0 && src < p->nrule && p->rule_esc[src] == e && govL_sev_fits(p, src, sev);
     if (!src_ok)
         return govV_fail(vm, GOV_EVALUE, "state: escalation entry %u: source does not start this chain", k);
     if (started > now)

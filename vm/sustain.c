@@ -218,8 +218,14 @@ static void transition(gov_vm *vm, int type, uint32_t ri, int64_t since, int64_t
     a->finding = a->channel = a->gate = a->esc = GOVB_NONE;
     if (type == GOV_ACT_RULE_CLEARED) a->reason = GOVV_RC_CONDITION;
     a->rule = ri;
+    /* Made by a record: the severity in force for it (spec/language.md §4.1.1). */
     a->severity = r->severity;
     a->verdict = (uint8_t)r->verdict;
+    if (vm->p->nrsc && vm->p->rule_rsc[ri] != GOVB_NONE) {
+        a->severity = govV_severity(vm, ri, NULL);
+        if (vm->p->rsc[vm->p->rule_rsc[ri]].flags & GOVB_RSC_VERDICT_FOLLOWS)
+            a->verdict = (uint8_t)govL_sev_verdict(a->severity);
+    }
     a->deadline = since;
     a->at = t;
     a->koff = koff;

@@ -912,11 +912,26 @@ govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, ui
         a->channel = p->notify[r->first_notify + i];
         a->rule = ri;
         a->gate = a->esc = GOVB_NONE;
-        a->severity = r->severity;
-        a->verdict = (uint8_t)r->verdict;
+        /* About a finding: its severity and verdict in force (spec/language.md §4.1.1). */
+        a->severity = f != GOVB_NONE ? vm->find[f].severity : r->severity;
+        a->verdict = f != GOVB_NONE ? vm->find[f].verdict : (uint8_t)r->verdict;
         a->at = at;
     }
     return first;
+}
+
+/* The severity rule ri has for the record being evaluated: its own, or the value in
+ * force of its severity limit (RULESCOPE, spec/language.md §4.1.1), whose override (or
+ * NONE for the default) goes to *ovr when ovr is not NULL. */
+uint32_t govV_severity(gov_vm *vm, uint32_t ri, uint32_t *ovr) {
+    const gov_program *p = vm->p;
+    uint32_t k = p->nrsc ? p->rule_rsc[ri] : GOVB_NONE;
+    if (ovr) *ovr = GOVB_NONE;
+    if (k == GOVB_NONE) return p->rule[ri].severity;
+    if (vm->match_epoch != vm->epoch) govV_resolve(vm);
+    uint32_t li = p->rsc[k].sev_limit;
+    if (ovr) *ovr = vm->lcache[li].ovr;
+    return (uint32_t)vm->lcache[li].v.i;
 }
 
 /* The waiver of rule ri that covers this record at time now (its scope's names equal
@@ -1157,6 +1172,15 @@ static const gov_decision *evaluate(gov_vm *vm) {
             f->nwins = vm->nrwins;
             memcpy(f->wins, vm->rwins, sizeof f->wins);
             f->drift = vm->rdrift;
+            /* The severity in force, and the verdict with it unless the rule gives its own. */
+            f->severity = (uint8_t)r->severity;
+            f->verdict = (uint8_t)r->verdict;
+            f->sev_ovr = GOVB_NONE;
+            if (p->nrsc && p->rule_rsc[ri] != GOVB_NONE) {
+                f->severity = (uint8_t)govV_severity(vm, ri, &f->sev_ovr);
+                if (p->rsc[p->rule_rsc[ri]].flags & GOVB_RSC_VERDICT_FOLLOWS)
+                    f->verdict = (uint8_t)govL_sev_verdict(f->severity);
+            }
             if (p->rule_sus[ri] != GOVB_NONE) f->sus = *govR_cur(vm, p->rule_sus[ri]);
             else memset(&f->sus, 0, sizeof f->sus);
             /* A waived finding (spec/language.md §4.7) is in the decision, marked, but
@@ -1197,10 +1221,10 @@ static const gov_decision *evaluate(gov_vm *vm) {
             govV_rule_actions(vm, ri, nn, GOV_ACT_NOTIFY, d->nfind, now);
             d->nfind++;
             if (!waived) {
-                if ((int)r->verdict > d->verdict) d->verdict = (int)r->verdict;
+                if ((int)f->verdict > d->verdict) d->verdict = (int)f->verdict;
                 /* What the run's verdict keeps when its gates are resolved: every finding
                  * that is not a gate's (a gate that cannot open adds block in gate.c). */
-                if (p->rule_gate[ri] == GOVB_NONE && (int)r->verdict > vm->base) vm->base = (int)r->verdict;
+                if (p->rule_gate[ri] == GOVB_NONE && (int)f->verdict > vm->base) vm->base = (int)f->verdict;
                 if (!again && (p->rule_gate[ri] != GOVB_NONE || p->rule_esc[ri] != GOVB_NONE))
                     govG_fired(vm, d->nfind - 1, now);
             }
@@ -1306,6 +1330,26 @@ static const char *const op_names[9] = {"==", "!=", "<", "<=", ">", ">=", "in", 
 static const char *const level_names[4] = {"tenant", "project", "workflow", "agent"};
 static const char *const chan_names[4] = {"slack", "pagerduty", "email", "webhook"};
 
+/* Where limit li's value in force came from: its default (ovr NONE) or override ovr. */
+static void from_of(const gov_program *p, uint32_t li, uint32_t ovr, gov_from *o) {
+    const govL_limit *l = &p->limit[li];
+    o->limit = p->str[l->name];
+    if (ovr == GOVB_NONE) {
+        o->level = "default";
+        o->scope = "";
+        o->file = p->str[l->file];
+        o->line = l->line;
+        o->col = l->col;
+    } else {
+        const govL_ovr *v = &p->ovr[ovr];
+        o->level = level_names[p->scope[v->scope].level];
+        o->scope = p->str[p->scope[v->scope].name];
+        o->file = p->str[v->file];
+        o->line = v->line;
+        o->col = v->col;
+    }
+}
+
 int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
     if (!d || !GOVV_SIZED(out, GOVV_V1_FINDING) || i >= d->nfind) return GOV_EMISUSE;
     gov_finding *dst = out, res;
@@ -1317,8 +1361,8 @@ int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
     memset(out, 0, sizeof *out);
     out->size = dst->size;
     out->rule = p->str[r->name];
-    out->severity = (int)r->severity;
-    out->verdict = (int)r->verdict;
+    out->severity = (int)f->severity;
+    out->verdict = (int)f->verdict;
     out->file = p->str[r->file];
     out->line = r->line;
     out->col = r->col;
@@ -1348,6 +1392,8 @@ int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
             out->limit_col = o->col;
         }
     }
+    if (p->nrsc && p->rule_rsc[f->rule] != GOVB_NONE) /* §4.1.1: where its severity came from */
+        from_of(p, p->rsc[p->rule_rsc[f->rule]].sev_limit, f->sev_ovr, &out->severity_from);
     if (f->waiver != GOVB_NONE) {
         const govL_waive *w = &p->waive[f->waiver];
         out->waived = 1;
@@ -1490,6 +1536,17 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
     }
     out->grouped = (int)GOVV_GROUPED(a);
     out->first = a->type == GOV_ACT_NOTIFY && out->grouped ? a->deadline : 0;
+    if (a->type == GOV_ACT_GATE_OPEN) { /* settings that are limits (§4.2.1): where from */
+        const govL_gate *g = &p->gate[a->gate];
+        if (g->sla_limit != GOVB_NONE) from_of(p, g->sla_limit, GOVV_SLA_OVR(a), &out->sla_from);
+        if (g->appr_limit != GOVB_NONE) from_of(p, g->appr_limit, GOVV_AOVR(a), &out->approvers_from);
+        if (g->timeout_limit != GOVB_NONE) {
+            const govL_limit *l = &p->limit[g->timeout_limit];
+            from_of(p, g->timeout_limit, GOVV_TOVR(a), &out->timeout_from);
+            out->on_timeout = p->kval[GOVV_TOVR(a) == GOVB_NONE ? l->dflt : p->ovr[GOVV_TOVR(a)].value].i == GOV_ALLOW
+                                  ? "allow" : "deny";
+        }
+    }
     GOVV_PUT(dst, res);
     return GOV_OK;
 }

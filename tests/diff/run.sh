@@ -37,6 +37,10 @@ check alerting-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/alerting/old.
 check alerting-reverse "$GOVC" diff --fail-on loosen "$here/alerting/new.gov" "$here/alerting/old.gov"
 # Silences and maintenance windows (issue 24.2): added or wider loosens, removed or
 # narrower tightens, a new calendar is unproven, a new `by` neutral.
+# Severities per scope (issue 24.1): a word <-> a min severity limit, each side the
+# range a record can get ([default, critical] for a limit), both ways.
+check severity-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/severity/old.gov" "$here/severity/new.gov"
+check severity-reverse "$GOVC" diff --format json "$here/severity/new.gov" "$here/severity/old.gov"
 check silences-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/silences/old.gov" "$here/silences/new.gov"
 # Inhibition (issue 24.2, spec/language.md §4.10): a target added, or a new rule that
 # inhibits, loosens; targets only removed tighten; the same targets reordered, nothing.

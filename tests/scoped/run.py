@@ -297,6 +297,132 @@ rc, out, err = govc("diff", "to.gov", "to_deny.gov")
 ok(rc == 0 and "unproven  gate refund_gate: on timeout: review_timeout -> deny" in out,
    "govc diff: a limit replaced by deny is unproven", out + err)
 
+# --- (b) a rule's severity from a min severity limit (spec/language.md §4.1.1) -------
+SEV = """policy sdesk
+record refund { amount: money }
+channel ops = slack "#ops"
+escalation page { notify ops }
+min refund_severity = warning
+scope project "billing" { refund_severity = critical }
+rule big_refund {
+  when refund.amount > $500
+  severity %s
+  notify ops
+  escalate page
+}
+rule odd_refund {
+  when refund.amount > $400
+  severity %s
+  verdict review
+}
+"""
+write("sev.gov", SEV % ("refund_severity", "refund_severity"))
+recs = [{"project": "billing", "agent": "a1", "run_id": "b1", "amount": 900, "at": "2026-12-01T09:00:00Z"},
+        {"project": "growth", "agent": "a2", "run_id": "g1", "amount": 900, "at": "2026-12-01T09:00:00Z"}]
+write("sev.jsonl", "".join(json.dumps(r) + "\n" for r in recs))
+rc, out, err = govc("run", "-p", "sev.gov", "sev.jsonl")
+ds = decisions(out)
+fs = [[(f["rule"], f["severity"], f["verdict"], f["severity_limit"]["from"]["level"]) for f in d["findings"]] for d in ds]
+ok(rc == 0 and fs == [[("big_refund", "critical", "block", "project"), ("odd_refund", "critical", "review", "project")],
+                      [("big_refund", "warning", "warn", "default"), ("odd_refund", "warning", "review", "default")]]
+   and [d["verdict"] for d in ds] == ["block", "review"]
+   and ds[0]["findings"][0]["severity_limit"]["from"]["at"] == "sev.gov:6:45",
+   "the severity in force per record; the verdict follows it unless the rule gives one; provenance", out + err)
+notes = [(a["severity"]) for a in actions(ds, "notify")]
+steps = [(a["key"], a["severity"]) for a in actions(ds, "escalation_step")]
+ok(notes == ["critical", "warning"] and steps == [("a1", "critical"), ("a2", "warning")],
+   "notifications and escalations carry the severity in force", out + err)
+# An escalation started at critical is saved with that severity and loads again.
+write("sev1.jsonl", json.dumps(recs[0]) + "\n")
+write("sev2.jsonl", json.dumps({"type": "tick", "at": "2026-12-01T09:30:00Z"}) + "\n")
+rc1, _, err1 = govc("run", "-p", "sev.gov", "--state", "sev.state", "sev1.jsonl")
+rc2, out2, err2 = govc("run", "-p", "sev.gov", "--state", "sev.state", "sev2.jsonl")
+ok(rc1 == 0 and rc2 == 0, "an escalation at a scope's severity survives a restart", err1 + err2)
+write("sev_l.json", '{"policy":"sdesk","scopes":[{"agent":"a2","limits":{"refund_severity":"critical"}}]}')
+rc, out, err = govc("run", "-p", "sev.gov", "--limits", "sev_l.json", "sev.jsonl")
+fs = [d["findings"][0]["severity"] for d in decisions(out)]
+ok(rc == 0 and fs == ["critical", "critical"], "a limits file raises one agent's severity (a severity word)", out + err)
+write("sev_l2.json", '{"policy":"sdesk","scopes":[{"project":"billing","agent":"x","limits":{"refund_severity":"info"}}]}')
+rc, out, err = govc("run", "-p", "sev.gov", "--limits", "sev_l2.json", "sev.jsonl")
+ok(rc == 2 and "error[E050]: 'refund_severity' = info" in err and "loosens critical" in err and out == "",
+   "a limits file may not lower a severity (E050)", err)
+write("sev_l3.json", '{"policy":"sdesk","scopes":[{"project":"growth","limits":{"refund_severity":"block"}}]}')
+rc, out, err = govc("run", "-p", "sev.gov", "--limits", "sev_l3.json", "sev.jsonl")
+ok(rc == 2 and "must be severity" in err and out == "", "a limits file's severity must be a severity word", err)
+# E081 across scopes: an inhibitor at warning may mute a target whose severity is a limit
+# only while no scope can raise the target above it; a limits file that would is refused.
+INH = """policy idesk
+record refund { amount: money }
+channel ops = slack "#ops"
+min refund_severity = warning
+rule burst {
+  when refund.amount > $800
+  severity warning
+  notify ops
+  inhibit big_refund
+}
+rule big_refund {
+  when refund.amount > $500
+  severity refund_severity
+  notify ops
+}
+"""
+write("inh.gov", INH)
+rc, out, err = govc("run", "-p", "inh.gov", "sev.jsonl")
+ok(rc == 0 and all(a["type"] != "notify" or a["rule"] == "burst" for d in decisions(out) for a in d["actions"]),
+   "an inhibitor as severe as the target's every value mutes it", out + err)
+write("inh_l.json", '{"policy":"idesk","scopes":[{"project":"billing","limits":{"refund_severity":"critical"}}]}')
+rc, out, err = govc("run", "-p", "inh.gov", "--limits", "inh_l.json", "sev.jsonl")
+ok(rc == 2 and "may be more severe than 'burst'" in err and out == "",
+   "a limits file that raises an inhibited rule above its inhibitor is refused", err)
+write("inh2.gov", INH.replace("min refund_severity = warning", "min refund_severity = warning\n"
+                              "scope project \"billing\" { refund_severity = critical }"))
+rc, out, err = govc("check", "inh2.gov")
+ok(rc == 1 and "error[E081]: rule 'burst' (warning) may not mute 'big_refund', which can be critical" in err,
+   "E081: a target a scope raises above its inhibitor", err)
+# govc diff: constant <-> limit by the limit's default.
+write("sev_w.gov", SEV % ("warning", "warning"))
+write("sev_c.gov", SEV % ("critical", "critical"))
+write("sev_i.gov", SEV % ("info", "info"))
+rc, out, err = govc("diff", "sev_w.gov", "sev.gov")
+ok(rc == 0 and "tightened rule big_refund: severity: warning -> refund_severity" in out and "loosened  rule" not in out,
+   "govc diff: a constant replaced by a limit whose default is no lower is tightened", out + err)
+rc, out, err = govc("diff", "sev.gov", "sev_w.gov")
+ok(rc == 0 and "unproven  rule big_refund: severity: refund_severity -> warning" in out,
+   "govc diff: a limit replaced by its default's constant is unproven (scopes raised it)", out + err)
+rc, out, err = govc("diff", "sev.gov", "sev_i.gov")
+ok(rc == 0 and "loosened  rule big_refund: severity: refund_severity -> info" in out and
+   "loosened  rule big_refund: verdict: refund_severity's (warn) -> allow" in out,
+   "govc diff: a limit replaced by a lower constant is loosened, and its verdict with it", out + err)
+rc, out, err = govc("diff", "sev.gov", "sev_c.gov")
+ok(rc == 0 and "tightened rule big_refund: severity: refund_severity -> critical" in out,
+   "govc diff: a limit replaced by critical is tightened", out + err)
+write("sev_b.gov", (SEV % ("refund_severity", "refund_severity")).replace('refund_severity = critical }',
+                                                                        'refund_severity = warning }'))
+rc, out, err = govc("diff", "sev.gov", "sev_b.gov")
+ok(rc == 0 and "loosened" in out and "refund_severity" in out and "big_refund" not in out,
+   "govc diff: a scope's lower severity is the limit loosened", out + err)
+
+# Text and explain name where a severity, an SLA, approvers and a timeout came from.
+rc, out, err = govc("run", "--format", "text", "-p", "sev.gov", "sev.jsonl")
+ok(rc == 0 and '[severity refund_severity critical from project "billing" at sev.gov:6:45]' in out
+   and "[severity refund_severity warning, the default, at sev.gov:5:23]" in out,
+   "govc run --format text: a finding's severity in force and where it came from", out + err)
+rc, out, err = govc("explain", "-p", "sev.gov", "-", stdin=json.dumps(recs[0]) + "\n")
+ok(rc == 0 and 'severity of big_refund: refund_severity critical from project "billing" at sev.gov:6:45 => block' in out,
+   "govc explain: a finding's severity in force and where it came from", out + err)
+rc, out, err = govc("run", "--format", "text", "-p", "to.gov", "to.jsonl")
+ok(rc == 0 and '(on timeout review_timeout deny from project "billing" at to.gov:4:44)' in out
+   and "(on timeout review_timeout allow, the default, at to.gov:3:22)" in out,
+   "govc run --format text: gate_open names its timeout outcome's limit and provenance", out + err)
+rc, out, err = govc("run", "--format", "text", "-p", "sla.gov", "sla.jsonl")
+ok(rc == 0 and '(sla review_sla 2h from project "billing" at sla.gov:4:40)' in out
+   and "(sla review_sla 8h, the default, at sla.gov:3:18)" in out,
+   "govc run --format text: gate_open names its SLA's limit, value and provenance", out + err)
+rc, out, err = govc("explain", "-p", "appr.gov", "-", stdin=open("appr.jsonl").readline())
+ok(rc == 0 and "(approvers deciders from project" in out,
+   "govc explain: gate_open names its approver set's limit and provenance", out + err)
+
 shutil.rmtree(tmp, ignore_errors=True)
 print("# scoped: %d failed" % fails)
 sys.exit(1 if fails else 0)

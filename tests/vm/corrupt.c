@@ -477,6 +477,42 @@ static int inhibits_cases(const char *name, const uint8_t *good, size_t n) {
     return fails;
 }
 
+/* Targeted corruptions of a RULESCOPE section (tests/vm/rulescope.gov: rule 0 is a gate;
+ * limits cap 0, sev_a 1, sev_b 2, sev_c 3, sev_hi 4 (max); entries {1, 1, NONE, 1},
+ * {2, 2, NONE, 1}, {3, 2, NONE, 0}, {4, 3, NONE, 1}; rule 1 inhibits rule 2), each
+ * refused with the code spec/bytecode.md names. */
+static int rulescope_cases(const char *name, const uint8_t *good, size_t n) {
+    uint32_t off, len;
+    if (!tb_section(good, n, GOVB_S_RULESCOPE, &off, &len) || len != 64) {
+        printf("not ok - corrupt %s: has a RULESCOPE section of 4 entries\n", name);
+        return 1;
+    }
+    static const struct { const char *what; uint32_t at, val; int code; } cases[] = {
+        {"rule out of range", 0, 99, GOV_EBOUNDS},
+        {"a gate's severity", 0, 0, GOV_EVALUE},
+        {"rules not ascending", 16, 1, GOV_EVALUE},
+        {"severity limit out of range", 4, 99, GOV_EBOUNDS},
+        {"no severity limit", 4, GOVB_NONE, GOV_EVALUE},
+        {"an int limit", 4, 0, GOV_ETYPE},
+        {"a max severity limit", 4, 4, GOV_ETYPE},
+        {"a limit whose default is not the rule's severity", 4, 2, GOV_EVALUE},
+        {"the reserved word", 8, 0, GOV_EVALUE},
+        {"unknown flags", 12, 2, GOV_EVALUE},
+        {"a verdict that follows beside the rule's own", 44, 1, GOV_EVALUE},
+        {"an inhibited rule that can be more severe than its inhibitor", 20, 3, GOV_EVALUE},
+    };
+    int fails = 0;
+    uint8_t *f = malloc(n);
+    refused_section = "RULESCOPE";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(f, good, n);
+        tb_put32(f + off + cases[i].at, cases[i].val);
+        fails += refused(name, cases[i].what, f, n, cases[i].code);
+    }
+    free(f);
+    return fails;
+}
+
 /* Arguments: .govb files compiled by govc (sections the C builder does not write), each
  * swept like the built-in programs; a file with RULESTATE also gets targeted cases, and
  * one with WINDOWS but no RULESTATE (tests/vm/windows.gov) the windows' cases. */
@@ -501,7 +537,9 @@ int main(int argc, char **argv) {
         if (tb_section(g, n, GOVB_S_DRIFTS, &off, &len)) fails += drifts_cases(base, g, n);
         if (tb_section(g, n, GOVB_S_GATEAPPROVAL, &off, &len)) fails += gateapproval_cases(base, g, n);
         if (tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len)) fails += ruleguards_cases(base, g, n);
-        if (tb_section(g, n, GOVB_S_INHIBITS, &off, &len)) fails += inhibits_cases(base, g, n);
+        /* The INHIBITS cases are written for tests/vm/inhibits.gov, which has no RULESCOPE. */
+        if (tb_section(g, n, GOVB_S_RULESCOPE, &off, &len)) fails += rulescope_cases(base, g, n);
+        else if (tb_section(g, n, GOVB_S_INHIBITS, &off, &len)) fails += inhibits_cases(base, g, n);
         fails += sweep(base, g, n);
         free(g);
     }
