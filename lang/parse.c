@@ -268,14 +268,23 @@ void govP_stale(GovParser *P, GovStr word, GovSpan word_sp, GovExpr *after, GovS
     *slot = after;
 }
 
-void govP_severity(GovParser *P, int sev, GovSpan sp)
+/* A rule's or drift's severity slot and span, or NULL when `severity` is not allowed
+ * here or was given already (both reported). Shared by the word and the limit forms. */
+static int *severity_slot(GovParser *P, GovSpan sp, GovSpan **ssp)
 {
     if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), "severity", sp))
-        return;
+        return NULL;
     GovDecl *d = P->cur;
     int *slot = d->kind == GOV_D_RULE ? &d->u.rule.severity : &d->u.drift.severity;
-    GovSpan *ssp = d->kind == GOV_D_RULE ? &d->u.rule.sev_span : &d->u.drift.sev_span;
-    if (!once(P, *slot >= 0 ? ssp : NULL, *ssp, "severity", sp))
+    *ssp = d->kind == GOV_D_RULE ? &d->u.rule.sev_span : &d->u.drift.sev_span;
+    return once(P, *slot >= 0 ? *ssp : NULL, **ssp, "severity", sp) ? slot : NULL;
+}
+
+void govP_severity(GovParser *P, int sev, GovSpan sp)
+{
+    GovSpan *ssp;
+    int *slot = severity_slot(P, sp, &ssp);
+    if (!slot)
         return;
     *slot = sev;
     *ssp = sp;
@@ -284,13 +293,11 @@ void govP_severity(GovParser *P, int sev, GovSpan sp)
 /* `severity NAME`: a min severity limit (spec/language.md §4.1.1), checked later. */
 void govP_severity_limit(GovParser *P, GovStr name, GovSpan name_sp, GovSpan sp)
 {
-    if (!allowed(P, K(GOV_D_RULE) | K(GOV_D_DRIFT), "severity", sp))
+    GovSpan *ssp;
+    int *slot = severity_slot(P, sp, &ssp);
+    if (!slot)
         return;
     GovDecl *d = P->cur;
-    int *slot = d->kind == GOV_D_RULE ? &d->u.rule.severity : &d->u.drift.severity;
-    GovSpan *ssp = d->kind == GOV_D_RULE ? &d->u.rule.sev_span : &d->u.drift.sev_span;
-    if (!once(P, *slot >= 0 ? ssp : NULL, *ssp, "severity", sp))
-        return;
     GovNameRef *r = govA_alloc(P->arena, sizeof *r);
     memset(r, 0, sizeof *r);
     r->name = name;
