@@ -1662,7 +1662,8 @@ static int merge(lx_ctx *c, const uint8_t *in, size_t inlen, lx_buf *outb) {
                 put32(&setsb, mfirst);
                 put32(&setsb, st->mn);
                 put32(&setsb, 0);
-                put32(&setsb, p->limit[st->limit].dir == GOVB_DIR_MAX ? GOVB_SET_ALLOW : GOVB_SET_DENY);
+                /* the kind of the limit's own sets (its default's): generic over set kinds */
+                put32(&setsb, p->set[p->kval[p->limit[st->limit].dflt].u].kind);
                 for (uint32_t q = 0; q < st->mn; q++) { put32(&setmb, st->mstr + q); put32(&setmb, GOVB_NONE); }
                 mfirst += st->mn;
                 continue;

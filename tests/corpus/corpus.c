@@ -477,18 +477,31 @@ static int check_gatescope(const char *govb, const unsigned char *pb, size_t ple
 
 static int check_policy(const char *path, const char *jsonl)
 {
-    const char *slash = strrchr(path, '/'), *govb = slash ? slash + 1 : path;
+    /* POLICY.govb@LIMITS.json: the policy with a limits file (spec/language.md 5.2), so
+     * the sets and values a file adds are held to the same checks. */
+    char ppath[4096];
+    snprintf(ppath, sizeof ppath, "%s", path);
+    char *at = strchr(ppath, '@');
+    if (at) *at = 0;
+    const char *slash = strrchr(ppath, '/');
+    char name[4200];
+    snprintf(name, sizeof name, "%s%s%s", slash ? slash + 1 : ppath, at ? " with " : "", at ? at + 1 : "");
+    const char *govb = name;
     int failed = 0;
-    size_t plen, rlen;
-    unsigned char *pb = slurp(path, &plen), *rb = slurp(jsonl, &rlen);
+    size_t plen, rlen, llen = 0;
+    unsigned char *pb = slurp(ppath, &plen), *rb = slurp(jsonl, &rlen), *lbuf = at ? slurp(at + 1, &llen) : NULL;
     gov_program *p = NULL;
     gov_error err = {.size = sizeof err};
-    if (!pb || !rb || gov_program_load(pb, plen, &p, &err) != GOV_OK) {
+    if (!pb || !rb || (at && !lbuf) ||
+        (at ? gov_program_load_limits(pb, plen, (const char *)lbuf, llen, at + 1, &p, &err)
+            : gov_program_load(pb, plen, &p, &err)) != GOV_OK) {
         printf("not ok - %s: load\n# %s\n", govb, p ? "" : err.message);
         free(pb);
         free(rb);
+        free(lbuf);
         return 1;
     }
+    free(lbuf);
     size_t asize = gov_arena_size(p, NULL);
     void *arena_a = malloc(asize), *arena_b = malloc(asize);
     gov_vm *a, *b;

@@ -14,6 +14,8 @@ for dir in policies/*/; do
   # The event stream too (approvals, acks, ticks): it fills the gate and escalation tables.
   [ -f "$dir/events.jsonl" ] && args="$args $tmp/$n.govb $dir/events.jsonl"
 done
+# agent_permissions with a limits file's allowlists and denylists (issue 24 item 7).
+args="$args $tmp/agent_permissions.govb@tests/limits/sets.json policies/agent_permissions/records.jsonl"
 # Drifts of every statistic, per key with evictions and late records (tests/drift/).
 if ! "$B/govc" build -o "$tmp/drift_ref.govb" tests/drift/ref.gov >/dev/null 2>&1; then
   echo "not ok - corpus: build tests/drift/ref.gov"; exit 1

@@ -17,37 +17,14 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 
-GOVC = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/govc")
 HERE = os.path.dirname(os.path.abspath(__file__))
-fails = 0
 
+sys.path.insert(0, os.path.join(HERE, ".."))
+from harness import Suite  # noqa: E402
 
-def ok(cond, name, detail=""):
-    global fails
-    if cond:
-        print("ok - limits: " + name)
-    else:
-        fails += 1
-        print("not ok - limits: " + name)
-        for line in str(detail).splitlines()[:12]:
-            print("# " + line)
-
-
-def govc(*args, stdin=None):
-    r = subprocess.run([GOVC] + list(args), input=stdin, capture_output=True, text=True)
-    return r.returncode, r.stdout, r.stderr
-
-
-tmp = tempfile.mkdtemp(prefix="govlimits.")
-os.chdir(tmp)
-
-
-def write(name, text):
-    with open(name, "w") as f:
-        f.write(text)
-    return name
+S = Suite("limits", detail_lines=12)
+GOVC, tmp, ok, govc, write = S.govc_path, S.tmp, S.ok, S.govc, S.write
 
 
 POLICY = """policy tenants
@@ -633,5 +610,4 @@ ok(r.returncode == 0 and [f["rule"] for f in d["findings"]] == ["slow"] and
    "11,000 entries for 10,000 tenants load and decide (peak %d KiB, bound 96 MiB)" % peak_kb,
    r.stdout[:600] + r.stderr[-600:])
 
-subprocess.run(["rm", "-rf", tmp])
-sys.exit(1 if fails else 0)
+S.finish()

@@ -8,39 +8,13 @@ and a corrupted entry refused).
 Usage: python3 tests/scoped/run.py BUILD/govc. Prints "ok - scoped: NAME" per case."""
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
-GOVC = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/govc")
-fails = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import Suite  # noqa: E402
 
-
-def ok(cond, name, detail=""):
-    global fails
-    if cond:
-        print("ok - scoped: " + name)
-    else:
-        fails += 1
-        print("not ok - scoped: " + name)
-        for line in str(detail).splitlines()[:15]:
-            print("# " + line)
-
-
-def govc(*args, stdin=None):
-    r = subprocess.run([GOVC] + list(args), input=stdin, capture_output=True, text=True)
-    return r.returncode, r.stdout, r.stderr
-
-
-tmp = tempfile.mkdtemp(prefix="govscoped.")
-os.chdir(tmp)
-
-
-def write(name, text):
-    with open(name, "w") as f:
-        f.write(text)
-    return name
+S = Suite("scoped", detail_lines=15)
+GOVC, tmp, ok, govc, write = S.govc_path, S.tmp, S.ok, S.govc, S.write
 
 
 def decisions(out):
@@ -423,6 +397,4 @@ rc, out, err = govc("explain", "-p", "appr.gov", "-", stdin=open("appr.jsonl").r
 ok(rc == 0 and "(approvers deciders from project" in out,
    "govc explain: gate_open names its approver set's limit and provenance", out + err)
 
-shutil.rmtree(tmp, ignore_errors=True)
-print("# scoped: %d failed" % fails)
-sys.exit(1 if fails else 0)
+S.finish(summary=True)

@@ -7,12 +7,8 @@
 # kind, the ones the index left out rendered from their code (spec/trace.md 3), byte for
 # byte as when a trace ran every rule (golden/guards.trace.jsonl, written by the VM
 # before issue 19's binary trace, which ran every rule when tracing).
-B=${1:-build}
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok - guards: $1"; }
-nok() { echo "not ok - guards: $1"; fails=$((fails + 1)); }
+SUITE=guards
+. tests/vm/harness.sh
 
 "$B/govc" build -o "$tmp/g.govb" tests/vm/guards.gov >/dev/null 2>"$tmp/err" || { nok "build"; cat "$tmp/err"; exit 1; }
 # The disassembly names each guard; held (for 1m) and any_slow have none.

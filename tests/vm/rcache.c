@@ -18,27 +18,7 @@
 #include <string.h>
 
 #include "vm/gov.h"
-
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
-    while (b) {
-        n += fread(b + n, 1, cap - n, f);
-        if (n < cap) break;
-        char *nb = realloc(b, cap * 2);
-        if (!nb) {
-            free(b);
-            return NULL;
-        }
-        b = nb;
-        cap *= 2;
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
+#include "tests/vm/slurp.h"
 
 enum { NT = 9, NP = 3, NA = 9, ROUNDS = 5 };
 static const char *const tenants[NT] = {"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "tx"};

@@ -5,12 +5,8 @@
 # over 243 combinations of tenant, project and agent, visited five times in different
 # orders. The long-lived VM must take some resolutions from its cache and resolve some
 # chain more than once (its 64 entries do not hold every chain: replaced entries).
-B=${1:-build}
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok - rcache: $1"; }
-nok() { echo "not ok - rcache: $1"; fails=$((fails + 1)); }
+SUITE=rcache
+. tests/vm/harness.sh
 
 "$B/govc" build -o "$tmp/r.govb" tests/vm/rcache.gov >/dev/null 2>"$tmp/err" || { nok "build"; cat "$tmp/err"; exit 1; }
 if "$B/tests/vm_rcache" "$tmp/r.govb" > "$tmp/out" 2>"$tmp/err"; then

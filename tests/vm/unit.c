@@ -16,6 +16,7 @@
 #include "tests/vm/alloc.h"
 #include "tests/vm/programs.h"
 #include "vm/gov.h"
+#include "tests/vm/slurp.h"
 #include "vm/gov_num.h"
 
 /* libgov internals, reachable because the test links the static library. */
@@ -100,20 +101,6 @@ static void *arena_for(gov_program *p, gov_vm **vm) {
         return NULL;
     }
     return a;
-}
-
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    b[got] = 0;
-    if (len) *len = got;
-    return b;
 }
 
 /* Compare text with a golden file (or rewrite it under GOV_UPDATE_GOLDEN=1). */

@@ -16,15 +16,22 @@ const LIMITS = join(ROOT, 'policies/support/limits.json');
 const TENANTS = 'policies/support/tenants.jsonl';
 const support = () => Policy.load(govcBuild('policies/support'));
 
-test('the example limits file decides as govc run --limits, with the same policy id', async () => {
-  const base = await support();
-  const p = base.withLimits(readFileSync(LIMITS, 'utf8'), LIMITS);
-  const native = govcRun('policies/support', TENANTS, ['--limits', LIMITS]);
+// The policy in dir with limits file `file` (withLimits) and its decisions of recs, which
+// must equal native `govc run --limits`'s; the id must be another than the base's.
+async function decidesAsNative(dir, recs, file) {
+  const base = await Policy.load(govcBuild(dir));
+  const p = base.withLimits(readFileSync(file, 'utf8'), file);
+  const native = govcRun(dir, recs, ['--limits', file]);
   const vm = p.vm();
-  const got = lines(TENANTS).filter(Boolean).map((l) => vm.evaluate(l));
+  const got = lines(recs).filter(Boolean).map((l) => vm.evaluate(l));
   assert.deepEqual(got, native);
-  assert.equal(p.name, base.name);
   assert.notEqual(p.id, base.id);
+  return { base, p, got };
+}
+
+test('the example limits file decides as govc run --limits, with the same policy id', async () => {
+  const { base, p, got } = await decidesAsNative('policies/support', TENANTS, LIMITS);
+  assert.equal(p.name, base.name);
   assert.equal(got[0].policy_id, p.id);
   // The file's values decide: globex/billing's 1.5s comes from the file's line 5.
   const slow = got[0].findings.find((f) => f.rule === 'slow_run');
@@ -114,13 +121,7 @@ const SETS = join(ROOT, 'tests/limits/sets.json');
 const PERM_RECS = 'policies/agent_permissions/records.jsonl';
 
 test('a file\'s allowlists and denylists decide as govc run --limits', async () => {
-  const base = await Policy.load(govcBuild('policies/agent_permissions'));
-  const p = base.withLimits(readFileSync(SETS, 'utf8'), SETS);
-  const native = govcRun('policies/agent_permissions', PERM_RECS, ['--limits', SETS]);
-  const vm = p.vm();
-  const got = lines(PERM_RECS).filter(Boolean).map((l) => vm.evaluate(l));
-  assert.deepEqual(got, native);
-  assert.notEqual(p.id, base.id);
+  const { p } = await decidesAsNative('policies/agent_permissions', PERM_RECS, SETS);
   const globex = p.vm().evaluate('{"kind":"tool_call","tenant":"globex","run_id":"r","at":"2026-12-01T09:00:00Z",' +
     '"tool":"refund","model":"gpt-small","args_bytes":1,"data_classes":["pii"]}');
   const rules = globex.findings.map((f) => f.rule);
