@@ -2193,10 +2193,11 @@ static int severity_highest(Checker *C, const GovDecl *t, GovSpan *at)
 }
 
 /* Inhibition (spec/language.md §4.10). Each rule's and drift's `inhibit` list names
- * rules or drifts (E079) of its record kind (E079), each once (E079), declared after it
- * and not itself (E080: its finding must be known before theirs is shaped, which also
- * keeps the inhibitions free of loops), no more severe than it (E081); a target that
- * notifies no channel has nothing to mute (W022). Declaration order is the order the
+ * rules or drifts (E079) of its record kind unless the inhibitor is sustained (E098: one
+ * on another kind is looked up by key), each once (E079), declared after it and not
+ * itself (E080: its finding must be known before theirs is shaped, which also keeps the
+ * inhibitions free of loops), no more severe than it (E081); a target that notifies no
+ * channel has nothing to mute (W022). Declaration order is the order the
  * compiler numbers rules, gates and drifts in (p->decls), which this pass writes into
  * rule_index as the compiler will. */
 static void check_inhibits(Checker *C)
@@ -2247,11 +2248,18 @@ static void check_inhibits(Checker *C)
                            (int)d->name.len, d->name.s);
                 continue;
             }
-            if (t->record && d->record && t->record != d->record) {
-                GovDiag *g = govD_error(C->d, "E079", r->span, "'%.*s' applies to '%.*s' records and '%.*s' to '%.*s' "
-                                        "records: it never fires on a record '%.*s' fired on", (int)r->name.len, r->name.s,
-                                        (int)t->record->name.len, t->record->name.s, (int)d->name.len, d->name.s,
-                                        (int)d->record->name.len, d->record->name.s, (int)d->name.len, d->name.s);
+            /* Across record kinds only an inhibitor kept over time can mute: its firing
+             * state for the target record's key is looked up (spec/language.md §4.10). */
+            bool kept = d->kind == GOV_D_RULE ? d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after
+                                              : d->u.drift.for_ != NULL;
+            if (t->record && d->record && t->record != d->record && !kept) {
+                GovDiag *g = govD_error(C->d, "E098", r->span, "'%.*s' applies to '%.*s' records and %s '%.*s' to '%.*s' "
+                                        "records: only a sustained inhibitor (`for`, `clear when` or `clear after`; a "
+                                        "drift with `for`) mutes rules of another kind, on the records of a key it is "
+                                        "firing for", (int)r->name.len, r->name.s,
+                                        (int)t->record->name.len, t->record->name.s,
+                                        gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s,
+                                        (int)d->record->name.len, d->record->name.s);
                 govD_note(C->d, g, t->name_span, "'%.*s' declared here", (int)t->name.len, t->name.s);
                 continue;
             }

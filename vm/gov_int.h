@@ -983,6 +983,7 @@ GOV_HIDDEN int govR_prepare(gov_program *p, const char **why, uint32_t *bad);
 GOV_HIDDEN void govR_init(gov_vm *vm);
 GOV_HIDDEN int govR_step(gov_vm *vm, uint32_t ri, int cond, int stopped, int64_t t);
 GOV_HIDDEN govV_rstate *govR_cur(const gov_vm *vm, uint32_t si);
+GOV_HIDDEN int govR_firing_for(const gov_vm *vm, uint32_t si); /* inhibition across kinds */
 /* Notification groups (notify.c, spec/language.md §4.8). */
 GOV_HIDDEN int govN_prepare(gov_program *p, const char **why, uint32_t *bad);
 GOV_HIDDEN void govN_init(gov_vm *vm);

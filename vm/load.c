@@ -1970,8 +1970,9 @@ static int load_silences(govL_ctx *c) {
 }
 
 /* INHIBITS (spec/bytecode.md): {target, inhibitor} strictly ascending, both rules in
- * range and not gates, of one record kind, the inhibitor declared first (so it runs
- * first on a record, and no inhibitions loop). */
+ * range and not gates, the inhibitor declared first (so it runs first on a record, and
+ * no inhibitions loop), of one record kind unless the inhibitor keeps sustained state
+ * (RULESTATE, loaded before this), which a record of the target's kind reads by key. */
 static int load_inhibits(govL_ctx *c) {
     gov_program *p = c->p;
     const uint8_t *s = SEC(GOVB_S_INHIBITS);
@@ -1986,8 +1987,9 @@ static int load_inhibits(govL_ctx *c) {
         if (p->rule_gate[t] != GOVB_NONE || p->rule_gate[src] != GOVB_NONE)
             return fail(c, GOV_EVALUE, at, "inhibition %u: a gate inhibits or is inhibited", i);
         if (src >= t) return fail(c, GOV_EVALUE, at, "inhibition %u: rule %u is not declared before rule %u", i, src, t);
-        if (p->rule[src].kind != p->rule[t].kind)
-            return fail(c, GOV_EVALUE, at, "inhibition %u: rules %u and %u apply to different record kinds", i, src, t);
+        if (p->rule[src].kind != p->rule[t].kind && p->rule_sus[src] == GOVB_NONE)
+            return fail(c, GOV_EVALUE, at, "inhibition %u: rules %u and %u apply to different record kinds and rule %u "
+                        "is not sustained", i, src, t, src);
         p->inh[2 * i] = t;
         p->inh[2 * i + 1] = src;
         if (p->rule_inh[t] == GOVB_NONE) p->rule_inh[t] = i;

@@ -202,6 +202,26 @@ static void recompute_due(gov_vm *vm) {
 /* The state of rule entry si for the record being evaluated (after govR_step). */
 govV_rstate *govR_cur(const gov_vm *vm, uint32_t si) { return &states(vm, &vm->p->sus[si])[GOVV_SREC(vm)[si].slot]; }
 
+/* Whether rule entry si is firing or clearing for the key of the record being evaluated,
+ * a record of another kind, which never steps it (spec/language.md §4.10: an inhibitor
+ * on another record kind). Read only: the key is looked up, not touched, so the table's
+ * order and the state are as the rule's own records and the clock left them (govR_advance
+ * ran for this event first); a key not in the table (never seen, or evicted) is not
+ * firing. The key is read as govR_step reads it, from the record's scope field. */
+int govR_firing_for(const gov_vm *vm, uint32_t si) {
+    const govL_sus *u = &vm->p->sus[si];
+    uint32_t slot = 0;
+    if (u->level != NONE) {
+        uint32_t keylen;
+        const char *key = govV_str(vm, vm->reg[u->level].u, &keylen);
+        if (keylen > GOVV_KEYMAX) keylen = GOVV_KEYMAX; /* keys are their first 128 bytes */
+        slot = govK_find(table(vm, u), u->level, key, keylen);
+        if (slot == NONE) return 0;
+    }
+    int ph = states(vm, u)[slot].phase;
+    return ph == GOVV_RS_FIRING || ph == GOVV_RS_CLEARING;
+}
+
 /* ---------------------------------------------------------------- a record */
 
 /* Copy n key bytes to the decision's key pool: *len is n, or 0 if they did not fit. */

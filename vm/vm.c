@@ -997,13 +997,21 @@ static uint32_t silence_of(const gov_vm *vm, uint32_t ri, int64_t now, int64_t *
 
 /* The rule that inhibits rule ri on this record (spec/language.md §4.10): the first of
  * its inhibitors, in declaration order, with a finding on it that no waiver covers; or
- * GOVB_NONE. Inhibitors are declared before ri and of its kind (vm/load.c), so their
- * findings are already among this decision's. */
-static uint32_t inhibitor_of(const gov_vm *vm, uint32_t ri) {
+ * GOVB_NONE. Inhibitors of ri's kind are declared before it (vm/load.c), so their
+ * findings are already among this decision's. One of another kind is sustained: it
+ * inhibits while it is firing or clearing for this record's key (a read-only lookup in
+ * its key table) and no waiver of it covers this record now. */
+static uint32_t inhibitor_of(const gov_vm *vm, uint32_t ri, int64_t now) {
     const gov_program *p = vm->p;
-    for (uint32_t i = p->rule_inh[ri]; i < p->ninh && p->inh[2 * i] == ri; i++)
+    for (uint32_t i = p->rule_inh[ri]; i < p->ninh && p->inh[2 * i] == ri; i++) {
+        uint32_t src = p->inh[2 * i + 1];
+        if (p->rule[src].kind != p->rule[ri].kind) {
+            if (govR_firing_for(vm, p->rule_sus[src]) && (!p->nwaive || waiver_of(vm, src, now) == GOVB_NONE)) return src;
+            continue;
+        }
         for (uint32_t f = 0; f < vm->dec.nfind; f++)
-            if (vm->find[f].rule == p->inh[2 * i + 1] && vm->find[f].waiver == GOVB_NONE) return p->inh[2 * i + 1];
+            if (vm->find[f].rule == src && vm->find[f].waiver == GOVB_NONE) return src;
+    }
     return GOVB_NONE;
 }
 
@@ -1206,7 +1214,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
             /* Inhibition (spec/language.md §4.10): an inhibitor fired on this record, so
              * the notifications are notify_inhibited, never delivered, and the finding
              * does not enter a group. */
-            f->inhibitor = nn && p->ninh && p->rule_inh[ri] != GOVB_NONE ? inhibitor_of(vm, ri) : GOVB_NONE;
+            f->inhibitor = nn && p->ninh && p->rule_inh[ri] != GOVB_NONE ? inhibitor_of(vm, ri, now) : GOVB_NONE;
             if (f->inhibitor != GOVB_NONE) {
                 govV_action *a = govV_rule_actions(vm, ri, nn, GOV_ACT_NOTIFY_INHIBITED, d->nfind, now);
                 for (uint32_t n = 0; n < nn; n++) a[n].quorum = f->inhibitor; /* GOVV_INHIBITOR */

@@ -15,6 +15,8 @@
 #     text and trace against goldens (the last a group's later delivery that counts its
 #     held findings, not the inhibited one), and the same stream whole and split through
 #     `--state`;
+#   - inhibition across record kinds (tests/alerts/inhibit_kinds: `govc test` blocks, a
+#     golden decision stream, and the stream split through `--state`);
 # States with NOTIFY sections, forged bit by bit behind valid checksums, are tests/corpus's
 # (policies/agent_alerts is one of its policies).
 # Prints "ok - NAME" / "not ok - NAME".
@@ -96,7 +98,7 @@ fi
 
 # Inhibition.
 inh=$here/inhibit
-golden alerts-inhibit-test "$here/golden/inhibit-test.out" "$GOVC" test "$inh" "$here/inhibit_evict"
+golden alerts-inhibit-test "$here/golden/inhibit-test.out" "$GOVC" test "$inh" "$here/inhibit_evict" "$here/inhibit_kinds"
 golden alerts-inhibit-run "$here/golden/inhibit-run.out" "$GOVC" run -p "$inh" "$inh/records.jsonl"
 golden alerts-inhibit-text "$here/golden/inhibit-text.out" "$GOVC" run --format text -p "$inh" "$inh/records.jsonl"
 golden alerts-inhibit-trace "$here/golden/inhibit-trace.out" "$GOVC" run --trace -p "$inh" "$inh/records.jsonl"
@@ -113,6 +115,25 @@ if cmp -s "$tmp/iw" "$tmp/ip" && grep -q notify_inhibited "$tmp/iw"; then
 else
   echo "not ok - alerts: inhibition across restarts"
   diff "$tmp/iw" "$tmp/ip" | head -n 10 | sed 's/^/# /'
+  fail=1
+fi
+
+# Across record kinds: a sustained inhibitor on runs, kept per agent, mutes tool calls'
+# rule for the agents it fires for (clearing included; cleared by the clock on a tool
+# call's record), as JSON against a golden, and the same whole and split through --state.
+kin=$here/inhibit_kinds
+golden alerts-inhibit-kinds "$here/golden/inhibit-kinds.out" "$GOVC" run -p "$kin" "$kin/records.jsonl"
+"$GOVC" run -p "$kin" "$kin/records.jsonl" | sed 's/"line":[0-9]*,//' >"$tmp/kw"
+: >"$tmp/kp"
+for r in 1,3 4,4 5,7 8,9; do
+  sed -n "${r}p" "$kin/records.jsonl" >"$tmp/kpart"
+  "$GOVC" run --state "$tmp/kstate" -p "$kin" "$tmp/kpart" | sed 's/"line":[0-9]*,//' >>"$tmp/kp"
+done
+if cmp -s "$tmp/kw" "$tmp/kp" && [ "$(grep -c notify_inhibited "$tmp/kw")" = 2 ]; then
+  echo "ok - alerts: inhibition across kinds across restarts"
+else
+  echo "not ok - alerts: inhibition across kinds across restarts"
+  diff "$tmp/kw" "$tmp/kp" | head -n 10 | sed 's/^/# /'
   fail=1
 fi
 

@@ -36,4 +36,10 @@ if ! "$B/govc" build -o "$tmp/sustained_keys.govb" tests/events/sustained_keys.g
   echo "not ok - corpus: build tests/events/sustained_keys.gov"; exit 1
 fi
 args="$args $tmp/sustained_keys.govb tests/events/sustained_keys.jsonl"
+# An inhibitor on another record kind (spec/language.md §4.10): its key table looked up,
+# never touched, on the other kind's records; no allocation, state round trips.
+if ! "$B/govc" build -o "$tmp/inhibit_kinds.govb" tests/alerts/inhibit_kinds >/dev/null 2>&1; then
+  echo "not ok - corpus: build tests/alerts/inhibit_kinds"; exit 1
+fi
+args="$args $tmp/inhibit_kinds.govb tests/alerts/inhibit_kinds/records.jsonl"
 exec "$B/tests/corpus" $args

@@ -46,6 +46,9 @@ check silences-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/silences/old.
 # inhibits, loosens; targets only removed tighten; the same targets reordered, nothing.
 check inhibit-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/inhibit/old.gov" "$here/inhibit/new.gov"
 check inhibit-reverse "$GOVC" diff --fail-on loosen "$here/inhibit/new.gov" "$here/inhibit/old.gov"
+# A target of another record kind added to a sustained inhibitor loosens; removed, tightens.
+check inhibit-kinds-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/inhibit_kinds/old.gov" "$here/inhibit_kinds/new.gov"
+check inhibit-kinds-reverse "$GOVC" diff --fail-on loosen "$here/inhibit_kinds/new.gov" "$here/inhibit_kinds/old.gov"
 check setrule-fail-on-loosen "$GOVC" diff --fail-on loosen "$here/setrule/old.gov" "$here/setrule/new.gov"
 check setrule-reverse "$GOVC" diff --fail-on loosen "$here/setrule/new.gov" "$here/setrule/old.gov"
 check policy-removed "$GOVC" diff policies/ policies/support

@@ -462,7 +462,7 @@ static int inhibits_cases(const char *name, const uint8_t *good, size_t n) {
         {"an inhibitor declared after its target", 12, 4, GOV_EVALUE},
         {"a gate inhibiting", 4, 0, GOV_EVALUE},
         {"a gate inhibited", 0, 0, GOV_EVALUE},
-        {"rules of two record kinds", 8, 4, GOV_EVALUE},
+        {"rules of two record kinds, the inhibitor not sustained", 8, 4, GOV_EVALUE},
         {"an entry twice", 8, 2, GOV_EVALUE},
     };
     int fails = 0;
@@ -513,6 +513,30 @@ static int rulescope_cases(const char *name, const uint8_t *good, size_t n) {
     return fails;
 }
 
+/* An INHIBITS entry across record kinds (tests/vm/inhibits_kinds.gov: rule 0 sustained on
+ * run, 1 plain on run, 2 on call; the entry {2, 0}): it loads as compiled, and
+ * with a plain inhibitor of the other kind forged in it is refused (spec/bytecode.md). */
+static int inhibits_kinds_cases(const char *name, const uint8_t *good, size_t n) {
+    uint32_t off, len;
+    if (!tb_section(good, n, GOVB_S_INHIBITS, &off, &len) || len != 8) {
+        printf("not ok - corrupt %s: has an INHIBITS section of 1 entry\n", name);
+        return 1;
+    }
+    gov_program *prog = NULL;
+    gov_error err = {.size = sizeof err};
+    int rc = gov_program_load(good, n, &prog, &err);
+    printf("%s - corrupt %s: a sustained inhibitor of another kind loads\n", rc == GOV_OK ? "ok" : "not ok", name);
+    if (prog) gov_program_free(prog);
+    int fails = rc != GOV_OK;
+    uint8_t *f = malloc(n);
+    refused_section = "INHIBITS";
+    memcpy(f, good, n);
+    tb_put32(f + off + 4, 1); /* the inhibitor: p, plain, on run */
+    fails += refused(name, "a plain inhibitor of another record kind", f, n, GOV_EVALUE);
+    free(f);
+    return fails;
+}
+
 /* Arguments: .govb files compiled by govc (sections the C builder does not write), each
  * swept like the built-in programs; a file with RULESTATE also gets targeted cases, and
  * one with WINDOWS but no RULESTATE (tests/vm/windows.gov) the windows' cases. */
@@ -529,8 +553,13 @@ int main(int argc, char **argv) {
         const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
         uint32_t off, len;
         /* The RULESTATE cases are written for the sustained rules' files, which have no
-         * RULEGUARDS (tests/vm/guards.gov has one sustained rule, and its own cases). */
-        if (tb_section(g, n, 29, &off, &len) && !tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len))
+         * RULEGUARDS (tests/vm/guards.gov has one sustained rule, and its own cases);
+         * tests/vm/inhibits_kinds.gov has a sustained rule and a window for its
+         * inhibition across kinds only, and its own cases. */
+        int kinds = strcmp(base, "inhibits_kinds.govb") == 0;
+        if (kinds)
+            fails += inhibits_kinds_cases(base, g, n);
+        else if (tb_section(g, n, 29, &off, &len) && !tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len))
             fails += rulestate_cases(base, g, n);
         /* The WINDOWS cases are written for tests/vm/windows.gov, which has no RULESTATE. */
         else if (tb_section(g, n, 16, &off, &len)) fails += windows_cases(base, g, n);
@@ -539,7 +568,7 @@ int main(int argc, char **argv) {
         if (tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len)) fails += ruleguards_cases(base, g, n);
         /* The INHIBITS cases are written for tests/vm/inhibits.gov, which has no RULESCOPE. */
         if (tb_section(g, n, GOVB_S_RULESCOPE, &off, &len)) fails += rulescope_cases(base, g, n);
-        else if (tb_section(g, n, GOVB_S_INHIBITS, &off, &len)) fails += inhibits_cases(base, g, n);
+        else if (!kinds && tb_section(g, n, GOVB_S_INHIBITS, &off, &len)) fails += inhibits_cases(base, g, n);
         fails += sweep(base, g, n);
         free(g);
     }
