@@ -549,10 +549,9 @@ typedef struct govV_lcache { govV_cell v; uint32_t ovr; } govV_lcache;
 /* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, most specific
  * first) -> the limits it resolves to. Limits are static per program, so the same chain
  * always resolves the same way and nothing invalidates an entry; a chain longer than
- * GOVV_RCHAIN is resolved every time. Two ways per set; the entries are in the arena. */
+ * GOVV_RCHAIN is resolved every time. Two ways per set; the entries are in the arena,
+ * as many as the host's GOV_LIMIT_RCACHE_BYTES holds (vm.c, rcache_entries). */
 #define GOVV_RCHAIN 8           /* scopes in a cached chain */
-#define GOVV_RCACHE_MAX 256     /* entries at most */
-#define GOVV_RCACHE_BYTES (1u << 20) /* limit vectors of the cache at most */
 typedef struct govV_rkey { uint32_t hash, n, s[GOVV_RCHAIN]; } govV_rkey;
 
 /* A bounded writer into a caller's buffer that keeps counting past the end. */
@@ -564,7 +563,7 @@ typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
  * GOVV_PUT copies a filled local into it, as many bytes as both know. */
 #define GOVV_END(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
 #define GOVV_V1_ERROR GOVV_END(gov_error, message)
-#define GOVV_V1_CONFIG GOVV_END(gov_config, limits)
+#define GOVV_V1_CONFIG (offsetof(gov_config, limits) + GOV_LIMIT__JSON * sizeof(uint32_t)) /* five limits */
 #define GOVV_V1_RULE_INFO GOVV_END(gov_rule_info, col)
 #define GOVV_V1_FINDING GOVV_END(gov_finding, limit_col)
 #define GOVV_V1_ACTION GOVV_END(gov_action, policy_id)
@@ -762,7 +761,8 @@ struct gov_vm {
     govV_lcache *rvec;          /* rc_n x rstride: the cached chains' limits */
     govV_rkey *rkey;            /* rc_n: their chains; way w of set i is entry 2i + w */
     uint8_t *rmru;              /* rc_n / 2: the way of each set used last */
-    uint32_t rc_n, rstride;     /* entries (0: no cache), limits per vector */
+    uint32_t rc_n, rstride;     /* entries in use (0: no cache), limits per vector */
+    uint32_t rc_cap;            /* entries the arena holds (GOV_LIMIT_RCACHE_BYTES' capacity) */
     uint32_t slevels;           /* bit lv: some scope block is of level lv */
     uint64_t rc_hits, rc_misses; /* resolutions from the cache, and resolved afresh */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */
