@@ -283,6 +283,12 @@ struct gov_program {
     uint32_t *xcode;            /* the scan's code: per kind its rules' code, each ended by
                                    X_END (a slow rule: X_SLOW alone), T.. tests specialised */
     uint32_t *xstart;           /* per kind_rules entry: where its rule starts in xcode */
+    uint32_t *ccode;            /* the chained scan's code: per kind its rules' code one after
+                                   another (no X_END between: a rule that does not fire runs
+                                   on into the next), a slow rule X_SLOW, the kind ended by
+                                   X_END; T.. tests specialised as in xcode */
+    uint32_t *cpos;             /* per ccode word: its rule's position in the kind's list */
+    uint32_t *cstart;           /* per kind_rules entry: where its rule starts in ccode */
     uint8_t *kind_lim;          /* per kind: some rule in the scan reads a limit */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;

@@ -800,6 +800,10 @@ static void note_window(gov_vm *vm, uint32_t wi) {
 #define GOVV_TRACK 0
 #define GOVV_SCAN 1
 #include "vm/vm_run.h"
+#define GOVV_RUN_NAME scan_chain
+#define GOVV_TRACK 0
+#define GOVV_SCAN 2
+#include "vm/vm_run.h"
 #define GOVV_RUN_NAME run_fast
 #define GOVV_TRACK 0
 #define GOVV_SCAN 0
@@ -1131,7 +1135,8 @@ static const gov_decision *evaluate(gov_vm *vm) {
         int fired = -1;
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
          * is not plain (a trace does not change this: it is rendered afterwards). */
-        j = scan_rules(vm, rcode, j, nrules, ty, cls, &fired);
+        j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
+                 : scan_chain(vm, p->cstart + k->first_rule, j, nrules, ty, cls, &fired);
         if (j == nrules) break;
         uint32_t ri = rules[rpos ? rpos[j] : j];
         const govL_rule *r = &p->rule[ri];
