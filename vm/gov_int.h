@@ -100,12 +100,21 @@ typedef struct govL_rule {
     X(TGEL, L, F, >=) X(TEQK, K, I, ==) X(TNEK, K, I, !=) X(TLTK, K, I, <) X(TLEK, K, I, <=) X(TGTK, K, I, >)  \
     X(TGEK, K, I, >=) X(TEQK, K, F, ==) X(TNEK, K, F, !=) X(TLTK, K, F, <) X(TLEK, K, F, <=) X(TGTK, K, F, >)  \
     X(TGEK, K, F, >=)
+/* X_J<op>L_<I|F> stands for the three words `LOADL t L; <op> d x t; JMPF d off` (a limit
+ * compared in a condition that goes on: `x > L and ...`) with x of class I or F: it
+ * loads t, compares, sets d, and steps over the other two words or jumps as JMPF would.
+ * The two words stay in place (a jump may still land on them: they run as they are). */
+#define GOVX_JUMPS(X) X(EQ, I, ==) X(NE, I, !=) X(LT, I, <) X(LE, I, <=) X(GT, I, >) X(GE, I, >=) \
+    X(EQ, F, ==) X(NE, F, !=) X(LT, F, <) X(LE, F, <=) X(GT, F, >) X(GE, F, >=)
 enum {
     GOV_OP_X_END = GOV_OP__COUNT,
     GOV_OP_X_SLOW,
 #define GOVX_X(op, src, cl, rel) GOV_OP_X_##op##_##cl,
     GOVX_TESTS(GOVX_X)
 #undef GOVX_X
+#define GOVX_J(op, cl, rel) GOV_OP_X_J##op##L_##cl,
+    GOVX_JUMPS(GOVX_J)
+#undef GOVX_J
     GOV_OP_X__COUNT
 };
 /* Rule guards (RULEGUARDS, vm/load.c load_guards): per kind, its unguarded rules'

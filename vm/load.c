@@ -1444,6 +1444,17 @@ static int build_xcode(govL_ctx *c) {
             for (uint32_t pc = r->code; pc < r->code + r->ncode; pc++) {
                 uint32_t w = p->code[pc], op = GOVB_OP(w), x = op;
                 uint32_t ci = cls[GOVB_A(w)];
+                /* LOADL t L; <cmp> d x t; JMPF d off with x of class I or F: one X_J..L
+                 * (the verifier has checked each word: classes agree, the jump is in the
+                 * rule). */
+                if (op == GOV_OP_LOADL && pc + 2 < r->code + r->ncode) {
+                    uint32_t w1 = p->code[pc + 1], w2 = p->code[pc + 2], o1 = GOVB_OP(w1);
+                    uint32_t cx = cls[GOVB_B(w1)];
+                    if (o1 >= GOV_OP_EQ && o1 <= GOV_OP_GE && GOVB_C(w1) == GOVB_A(w) && GOVB_B(w1) != GOVB_A(w) &&
+                        GOVB_OP(w2) == GOV_OP_JMPF && GOVB_A(w2) == GOVB_A(w1) && GOVB_A(w1) != GOVB_B(w1) &&
+                        (cx == GOVV_CI || cx == GOVV_CF))
+                        x = (cx == GOVV_CI ? GOV_OP_X_JEQL_I : GOV_OP_X_JEQL_F) + (o1 - GOV_OP_EQ);
+                }
                 if (op == GOV_OP_LOADL || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL)) p->kind_lim[k] = 1;
                 if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL && ci == GOVV_CI) x = GOV_OP_X_TEQL_I + (op - GOV_OP_TEQL);
                 if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL && ci == GOVV_CF) x = GOV_OP_X_TEQL_F + (op - GOV_OP_TEQL);

@@ -85,6 +85,9 @@ L_enter_:
 #define GOVX_X(op, src, cl, rel) &&L_X_##op##_##cl,
         GOVX_TESTS(GOVX_X)
 #undef GOVX_X
+#define GOVX_J(op, cl, rel) &&L_X_J##op##L_##cl,
+        GOVX_JUMPS(GOVX_J)
+#undef GOVX_J
     };
 #define CASE(name) L_##name:
 #define NEXT()                                                                         \
@@ -196,6 +199,23 @@ L_enter_:
 #undef XTEST_L_F
 #undef XTEST_K_I
 #undef XTEST_K_F
+    /* LOADL t L; <op> d x t; JMPF d off, in one dispatch (gov_int.h, GOVX_JUMPS). */
+#define GOVX_J(op, cl, rel)                                                            \
+    CASE(X_J##op##L_##cl) {                                                            \
+        govV_cell lv = vm->lcache[bx].v;                                               \
+        uint32_t w1 = code[pc], w2 = code[pc + 1];                                     \
+        int res = R[GOVB_B(w1)].GOVX_J_##cl rel lv.GOVX_J_##cl;                        \
+        R[a] = lv;                                                                     \
+        R[GOVB_A(w1)].i = res;                                                         \
+        pc += res ? 2 : 2 + GOVB_BX(w2);                                               \
+        NEXT();                                                                        \
+    }
+#define GOVX_J_I i
+#define GOVX_J_F f
+    GOVX_JUMPS(GOVX_J)
+#undef GOVX_J
+#undef GOVX_J_I
+#undef GOVX_J_F
     CASE(ROUND) R[a].i = gov_round_f2i(R[b].f); NEXT();
     CASE(LEN) { uint32_t n; govV_str(vm, R[b].u, &n); R[a].i = n; NEXT(); }
     CASE(STARTS) CASE(ENDS) CASE(CONTAINS) CASE(IEQ) {
