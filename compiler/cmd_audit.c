@@ -210,14 +210,14 @@ static int new_vm(Replay *R, Stream *s, const gov_program *p, const govlog_line 
     s->vm = NULL;
     gov_config cfg = {.size = sizeof cfg};
     gov_config_init(&cfg);
-    for (int i = 0; i < GOV_LIMIT__COUNT; i++)
+    for (int i = 0; i < GOV_LIMIT__JSON; i++)
         if (l->limits[i] > cfg.limits[i]) cfg.limits[i] = l->limits[i];
     size_t asize = gov_arena_size(p, &cfg);
     if (!asize || !(s->arena = malloc(asize)) || gov_vm_init(p, &cfg, s->arena, asize, &s->vm) != GOV_OK) {
         fprintf(stderr, "govc audit replay: cannot initialise a VM for stream %u\n", s->id);
         return 2;
     }
-    for (int i = 0; i < GOV_LIMIT__COUNT; i++) gov_vm_limit(s->vm, i, (int)l->limits[i]);
+    for (int i = 0; i < GOV_LIMIT__JSON; i++) gov_vm_limit(s->vm, i, (int)l->limits[i]);
     char msg[512];
     if (govc_host_bind(s->vm, p, R->hosts, msg, sizeof msg) != 0) {
         fprintf(stderr, "govc audit replay: %s\n", msg);

@@ -475,14 +475,19 @@ typedef struct Member {
 static int member_start(const RunOpts *o, Member *m, bool named)
 {
     const char *name = gov_program_name(m->prog);
-    size_t asize = gov_arena_size(m->prog, NULL);
+    /* A batch run over a file: the resolution cache may take 1 MiB (the library's
+     * default, 8 KiB, is for hosts that keep many VMs; spec/language.md §5). */
+    gov_config cfg = {.size = sizeof cfg};
+    gov_config_init(&cfg);
+    cfg.limits[GOV_LIMIT_RCACHE_BYTES] = 1u << 20;
+    size_t asize = gov_arena_size(m->prog, &cfg);
     m->arena = malloc(asize);
     m->tbuf = o->trace ? malloc(trace_cap(m->prog)) : NULL;
     if (!m->arena || (o->trace && !m->tbuf)) {
         fprintf(stderr, "govc run: out of memory\n");
         return 2;
     }
-    if (gov_vm_init(m->prog, NULL, m->arena, asize, &m->vm) != GOV_OK) {
+    if (gov_vm_init(m->prog, &cfg, m->arena, asize, &m->vm) != GOV_OK) {
         fprintf(stderr, "govc run: cannot initialise the VM%s%s\n", named ? " of " : "", named ? name : "");
         return 2;
     }

@@ -202,7 +202,7 @@ typedef struct govlog_line {
     const char *policy;                 /* attach */
     const char *policy_id;              /* attach, decision */
     const char *version, *stamp;        /* attach, decision: NULL when none */
-    uint32_t limits[GOV_LIMIT__COUNT];  /* attach: the VM's JSON limits */
+    uint32_t limits[GOV_LIMIT__JSON];   /* attach: the VM's JSON limits */
     char state_sha256[65];              /* attach, detach ("" for a detach without one) */
     const unsigned char *state;         /* attach: the saved state, when inputs are logged */
     size_t state_len;

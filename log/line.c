@@ -534,7 +534,7 @@ static bool members(P *p, govlog_line *l) {
         if (!(lit(p, ",\"stamp\":") || failp(p, "member stamp expected")) || !jstring_or_null(p, &l->stamp, &n))
             return false;
         if (!lit(p, ",\"limits\":[")) return failp(p, "member limits expected");
-        for (int i = 0; i < GOV_LIMIT__COUNT; i++)
+        for (int i = 0; i < GOV_LIMIT__JSON; i++)
             if ((i && !lit(p, ",")) || !u32v(p, &l->limits[i])) return failp(p, "limits: five numbers expected");
         if (!lit(p, "]")) return failp(p, "limits: five numbers expected");
         if (!(lit(p, ",\"state_sha256\":") || failp(p, "member state_sha256 expected")) || !hexq(p, l->state_sha256, 64))

@@ -573,7 +573,7 @@ static int attach_locked(govlog *lg, uint32_t id, gov_vm *vm) {
     govQ_puts(m, ",\"stamp\":");
     govQ_jstr_or_null(m, gov_program_stamp(p));
     govQ_puts(m, ",\"limits\":[");
-    for (int i = 0; i < GOV_LIMIT__COUNT; i++) govQ_printf(m, i ? ",%d" : "%d", gov_vm_limit(vm, i, -1));
+    for (int i = 0; i < GOV_LIMIT__JSON; i++) govQ_printf(m, i ? ",%d" : "%d", gov_vm_limit(vm, i, -1));
     govQ_printf(m, "],\"state_sha256\":\"%s\"", ssha);
     if (lg->opt.log_inputs) {
         govQ_puts(m, ",\"state\":\"");

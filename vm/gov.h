@@ -303,17 +303,29 @@ GOV_API int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len)
 
 /* ---------------------------------------------------------------- 2. size and init */
 
-/* Per-VM limits on JSON records, like sqlite3_limit(). The configuration passed to
- * gov_arena_size / gov_vm_init sets each limit's value and the capacity the arena is
- * sized for; gov_vm_limit() may later change a value within that capacity. */
+/* Per-VM limits, like sqlite3_limit(). The configuration passed to gov_arena_size /
+ * gov_vm_init sets each limit's value and the capacity the arena is sized for;
+ * gov_vm_limit() may later change a value within that capacity. The first
+ * GOV_LIMIT__JSON are limits on JSON records (what a decision log's attach line
+ * records: they decide which records are refused); GOV_LIMIT_RCACHE_BYTES sizes the
+ * limit resolution cache (spec/language.md §5, "Resolution in the VM"), which changes
+ * no decision, only the arena's size and the time a record takes. */
 enum {
     GOV_LIMIT_LINE_LENGTH,   /* bytes in one JSON line                    (65536) */
     GOV_LIMIT_NESTING,       /* depth of nested objects and arrays        (32)    */
     GOV_LIMIT_STRING_LENGTH, /* bytes of one decoded string               (4096)  */
     GOV_LIMIT_FIELDS,        /* members of the record object              (256)   */
     GOV_LIMIT_TOKENS,        /* JSON tokens (values, keys) in one line    (2048)  */
+    GOV_LIMIT_RCACHE_BYTES,  /* arena bytes of the limit resolution cache (8192); 0: no
+                              * cache. The cache takes the most entries (a power of two,
+                              * at least 2) whose resolved limits, chains and recency fit
+                              * in it, no more than GOV_RCACHE_ENTRIES_MAX; fewer than two
+                              * entries fit: none. gov_vm_limit may lower or raise it
+                              * within the capacity (entries held are dropped then). */
     GOV_LIMIT__COUNT
 };
+#define GOV_LIMIT__JSON 5          /* limits 0..4: the JSON record limits */
+#define GOV_RCACHE_ENTRIES_MAX 256 /* resolved chains the cache holds at most */
 
 typedef struct gov_config {
     uint32_t size;         /* sizeof(gov_config), set by the caller before gov_config_init */
@@ -322,13 +334,14 @@ typedef struct gov_config {
 
 /* Fill cfg->limits with the defaults above (the caller sets cfg->size first). */
 GOV_API void gov_config_init(gov_config *cfg);
-/* Bytes of arena a VM for p needs (0 if cfg is invalid: a limit of 0 or too large). */
+/* Bytes of arena a VM for p needs (0 if cfg is invalid: a limit too large, or 0 where
+ * 0 is not allowed: every JSON limit). */
 GOV_API size_t gov_arena_size(const gov_program *p, const gov_config *cfg);
 /* Initialise a VM in the host's arena (any alignment). cfg may be NULL (defaults). */
 GOV_API int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena,
                         size_t size, gov_vm **out);
-/* Set limit id to value (clamped to [1, capacity]) if value >= 0; returns the previous
- * value, or -1 for an unknown id. */
+/* Set limit id to value (clamped to [1, capacity]; GOV_LIMIT_RCACHE_BYTES to [0,
+ * capacity]) if value >= 0; returns the previous value, or -1 for an unknown id. */
 GOV_API int gov_vm_limit(gov_vm *vm, int id, int value);
 /* The program a VM runs. */
 GOV_API const gov_program *gov_vm_program(const gov_vm *vm);

@@ -100,12 +100,21 @@ typedef struct govL_rule {
     X(TGEL, L, F, >=) X(TEQK, K, I, ==) X(TNEK, K, I, !=) X(TLTK, K, I, <) X(TLEK, K, I, <=) X(TGTK, K, I, >)  \
     X(TGEK, K, I, >=) X(TEQK, K, F, ==) X(TNEK, K, F, !=) X(TLTK, K, F, <) X(TLEK, K, F, <=) X(TGTK, K, F, >)  \
     X(TGEK, K, F, >=)
+/* X_J<op>L_<I|F> stands for the three words `LOADL t L; <op> d x t; JMPF d off` (a limit
+ * compared in a condition that goes on: `x > L and ...`) with x of class I or F: it
+ * loads t, compares, sets d, and steps over the other two words or jumps as JMPF would.
+ * The two words stay in place (a jump may still land on them: they run as they are). */
+#define GOVX_JUMPS(X) X(EQ, I, ==) X(NE, I, !=) X(LT, I, <) X(LE, I, <=) X(GT, I, >) X(GE, I, >=) \
+    X(EQ, F, ==) X(NE, F, !=) X(LT, F, <) X(LE, F, <=) X(GT, F, >) X(GE, F, >=)
 enum {
     GOV_OP_X_END = GOV_OP__COUNT,
     GOV_OP_X_SLOW,
 #define GOVX_X(op, src, cl, rel) GOV_OP_X_##op##_##cl,
     GOVX_TESTS(GOVX_X)
 #undef GOVX_X
+#define GOVX_J(op, cl, rel) GOV_OP_X_J##op##L_##cl,
+    GOVX_JUMPS(GOVX_J)
+#undef GOVX_J
     GOV_OP_X__COUNT
 };
 /* Rule guards (RULEGUARDS, vm/load.c load_guards): per kind, its unguarded rules'
@@ -289,6 +298,12 @@ struct gov_program {
     uint32_t *xcode;            /* the scan's code: per kind its rules' code, each ended by
                                    X_END (a slow rule: X_SLOW alone), T.. tests specialised */
     uint32_t *xstart;           /* per kind_rules entry: where its rule starts in xcode */
+    uint32_t *ccode;            /* the chained scan's code: per kind its rules' code one after
+                                   another (no X_END between: a rule that does not fire runs
+                                   on into the next), a slow rule X_SLOW, the kind ended by
+                                   X_END; T.. tests specialised as in xcode */
+    uint32_t *cpos;             /* per ccode word: its rule's position in the kind's list */
+    uint32_t *cstart;           /* per kind_rules entry: where its rule starts in ccode */
     uint8_t *kind_lim;          /* per kind: some rule in the scan reads a limit */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;
@@ -560,10 +575,9 @@ typedef struct govV_lcache { govV_cell v; uint32_t ovr; } govV_lcache;
 /* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, most specific
  * first) -> the limits it resolves to. Limits are static per program, so the same chain
  * always resolves the same way and nothing invalidates an entry; a chain longer than
- * GOVV_RCHAIN is resolved every time. Two ways per set; the entries are in the arena. */
+ * GOVV_RCHAIN is resolved every time. Two ways per set; the entries are in the arena,
+ * as many as the host's GOV_LIMIT_RCACHE_BYTES holds (vm.c, rcache_entries). */
 #define GOVV_RCHAIN 8           /* scopes in a cached chain */
-#define GOVV_RCACHE_MAX 256     /* entries at most */
-#define GOVV_RCACHE_BYTES (1u << 20) /* limit vectors of the cache at most */
 typedef struct govV_rkey { uint32_t hash, n, s[GOVV_RCHAIN]; } govV_rkey;
 
 /* A bounded writer into a caller's buffer that keeps counting past the end. */
@@ -575,7 +589,7 @@ typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
  * GOVV_PUT copies a filled local into it, as many bytes as both know. */
 #define GOVV_END(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
 #define GOVV_V1_ERROR GOVV_END(gov_error, message)
-#define GOVV_V1_CONFIG GOVV_END(gov_config, limits)
+#define GOVV_V1_CONFIG (offsetof(gov_config, limits) + GOV_LIMIT__JSON * sizeof(uint32_t)) /* five limits */
 #define GOVV_V1_RULE_INFO GOVV_END(gov_rule_info, col)
 #define GOVV_V1_FINDING GOVV_END(gov_finding, limit_col)
 #define GOVV_V1_ACTION GOVV_END(gov_action, policy_id)
@@ -780,7 +794,8 @@ struct gov_vm {
     govV_lcache *rvec;          /* rc_n x rstride: the cached chains' limits */
     govV_rkey *rkey;            /* rc_n: their chains; way w of set i is entry 2i + w */
     uint8_t *rmru;              /* rc_n / 2: the way of each set used last */
-    uint32_t rc_n, rstride;     /* entries (0: no cache), limits per vector */
+    uint32_t rc_n, rstride;     /* entries in use (0: no cache), limits per vector */
+    uint32_t rc_cap;            /* entries the arena holds (GOV_LIMIT_RCACHE_BYTES' capacity) */
     uint32_t slevels;           /* bit lv: some scope block is of level lv */
     uint64_t rc_hits, rc_misses; /* resolutions from the cache, and resolved afresh */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */

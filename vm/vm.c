@@ -27,8 +27,8 @@ typedef struct govV_layout {
     size_t state_size, act_cap, kpool_cap, rc_n;
 } govV_layout;
 
-static const uint32_t default_limits[GOV_LIMIT__COUNT] = {65536, 32, 4096, 256, 2048};
-static const uint32_t max_limits[GOV_LIMIT__COUNT] = {1u << 30, 1024, 1u << 30, 1u << 20, 1u << 24};
+static const uint32_t default_limits[GOV_LIMIT__COUNT] = {65536, 32, 4096, 256, 2048, 8192};
+static const uint32_t max_limits[GOV_LIMIT__COUNT] = {1u << 30, 1024, 1u << 30, 1u << 20, 1u << 24, 1u << 30};
 
 void gov_config_init(gov_config *cfg) {
     if (!GOVV_SIZED(cfg, GOVV_V1_CONFIG)) return;
@@ -51,8 +51,6 @@ static const gov_config *config_of(const gov_config *cfg, gov_config *tmp) {
     return tmp;
 }
 
-static size_t al16(size_t n) { return (n + 15) & ~(size_t)15; }
-
 /* Entries of the member-name table (json.c): a power of two at least twice the most
  * members a record may have, so that a probe always ends at an empty entry. */
 static uint32_t mtab_cap(const gov_config *cfg) {
@@ -61,15 +59,22 @@ static uint32_t mtab_cap(const gov_config *cfg) {
     return c;
 }
 
-/* Entries of the resolution cache (resolve): none without overrides; else a power of two
- * from 2 to GOVV_RCACHE_MAX, at most twice as many as the program has scopes (plus one:
- * what a record can match is mostly one chain per most specific scope), and no more than
- * GOVV_RCACHE_BYTES of limit vectors; none if two vectors do not fit that. */
-static size_t rcache_entries(const gov_program *p) {
-    if (!p->nlimit || !p->nscope || !p->novr) return 0;
-    size_t per = (size_t)p->nlimit * sizeof(govV_lcache), n = 2;
-    if (2 * per > GOVV_RCACHE_BYTES) return 0;
-    while (n < GOVV_RCACHE_MAX && n < 2 * ((size_t)p->nscope + 1) && 2 * n * per <= GOVV_RCACHE_BYTES) n *= 2;
+static size_t al16(size_t n) { return (n + 15) & ~(size_t)15; }
+
+/* Arena bytes of a resolution cache of n entries: the limit vectors, the chains, a
+ * recency byte per set (the layout below). */
+static size_t rcache_bytes(const gov_program *p, size_t n) {
+    return al16(n * p->nlimit * sizeof(govV_lcache)) + al16(n * sizeof(govV_rkey)) + al16(n / 2);
+}
+
+/* Entries of the resolution cache (resolve) in `bytes` of arena (GOV_LIMIT_RCACHE_BYTES):
+ * none without overrides; else a power of two from 2 to GOV_RCACHE_ENTRIES_MAX, at most
+ * twice as many as the program has scopes (plus one: what a record can match is mostly
+ * one chain per most specific scope), as many as fit in `bytes`; none if two do not. */
+static size_t rcache_entries(const gov_program *p, uint32_t bytes) {
+    if (!p->nlimit || !p->nscope || !p->novr || rcache_bytes(p, 2) > bytes) return 0;
+    size_t n = 2;
+    while (n < GOV_RCACHE_ENTRIES_MAX && n < 2 * ((size_t)p->nscope + 1) && rcache_bytes(p, 2 * n) <= bytes) n *= 2;
     return n;
 }
 
@@ -90,7 +95,7 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     const gov_config *cfg = config_of(caller, &def);
     if (!cfg) return 0;
     for (int i = 0; i < GOV_LIMIT__COUNT; i++)
-        if (cfg->limits[i] == 0 || cfg->limits[i] > max_limits[i]) return 0;
+        if ((cfg->limits[i] == 0 && i < GOV_LIMIT__JSON) || cfg->limits[i] > max_limits[i]) return 0;
     size_t n = 16; /* slack to align the arena's start */
     l->vm = n;      n += al16(sizeof(gov_vm));
     /* The state block: core, pending gates, running escalations (gate.c), sustained
@@ -106,7 +111,7 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->mtab = n;    n += al16(mtab_cap(cfg) * sizeof(uint64_t));
     l->lwork = n;   n += al16((size_t)p->nlimit * sizeof(govV_lcache));
     l->ldflt = n;   n += al16((size_t)p->nlimit * sizeof(govV_lcache));
-    l->rc_n = rcache_entries(p);
+    l->rc_n = rcache_entries(p, cfg->limits[GOV_LIMIT_RCACHE_BYTES]);
     l->rvec = n;    n += al16(l->rc_n * p->nlimit * sizeof(govV_lcache));
     l->rkey = n;    n += al16(l->rc_n * sizeof(govV_rkey));
     l->rmru = n;    n += al16(l->rc_n / 2);
@@ -205,7 +210,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->rvec = (govV_lcache *)(void *)(base + l.rvec);
     vm->rkey = (govV_rkey *)(void *)(base + l.rkey);
     vm->rmru = (uint8_t *)(base + l.rmru);
-    vm->rc_n = (uint32_t)l.rc_n;
+    vm->rc_n = vm->rc_cap = (uint32_t)l.rc_n;
     for (uint32_t i = 0; i < p->nscope; i++) vm->slevels |= 1u << p->scope[i].level;
     vm->rstride = p->nlimit;
     vm->smatch = (uint32_t *)(void *)(base + l.smatch);
@@ -259,8 +264,17 @@ int gov_vm_limit(gov_vm *vm, int id, int value) {
     if (!vm || id < 0 || id >= GOV_LIMIT__COUNT) return -1;
     int old = (int)vm->limits[id];
     if (value >= 0) {
-        uint32_t v = value < 1 ? 1u : (uint32_t)value;
+        uint32_t v = value < 1 && id < GOV_LIMIT__JSON ? 1u : (uint32_t)value;
         vm->limits[id] = v > vm->caps[id] ? vm->caps[id] : v;
+    }
+    if (id == GOV_LIMIT_RCACHE_BYTES && value >= 0) {
+        /* No more entries than the arena holds (rcache_entries grows with the bytes); the
+         * entries held are dropped, since the sets move. A record being built keeps the
+         * vector it resolved to: vectors are not cleared. */
+        vm->rc_n = (uint32_t)rcache_entries(vm->p, vm->limits[id]);
+        if (vm->rc_n > vm->rc_cap) vm->rc_n = vm->rc_cap; /* not reached */
+        memset(vm->rkey, 0, (size_t)vm->rc_cap * sizeof *vm->rkey);
+        memset(vm->rmru, 0, vm->rc_cap / 2);
     }
     return old;
 }
@@ -786,6 +800,10 @@ static void note_window(gov_vm *vm, uint32_t wi) {
 #define GOVV_TRACK 0
 #define GOVV_SCAN 1
 #include "vm/vm_run.h"
+#define GOVV_RUN_NAME scan_chain
+#define GOVV_TRACK 0
+#define GOVV_SCAN 2
+#include "vm/vm_run.h"
 #define GOVV_RUN_NAME run_fast
 #define GOVV_TRACK 0
 #define GOVV_SCAN 0
@@ -1140,7 +1158,8 @@ static const gov_decision *evaluate(gov_vm *vm) {
         int fired = -1;
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
          * is not plain (a trace does not change this: it is rendered afterwards). */
-        j = scan_rules(vm, rcode, j, nrules, ty, cls, &fired);
+        j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
+                 : scan_chain(vm, p->cstart + k->first_rule, j, nrules, ty, cls, &fired);
         if (j == nrules) break;
         uint32_t ri = rules[rpos ? rpos[j] : j];
         const govL_rule *r = &p->rule[ri];

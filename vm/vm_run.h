@@ -4,7 +4,11 @@
  * trace explain (each comparison, the limits and windows read, the window that was
  * empty, the drift); GOVV_TRACK 0 leaves that out. GOVV_SCAN 1 makes it run a kind's
  * rules one after another in one dispatch loop, from rule j on, and stop at the first
- * that fires or that is not plain (GOVL_RULE_SLOW), instead of running one rule's code.
+ * that fires or that is not plain (GOVL_RULE_SLOW), instead of running one rule's code:
+ * `starts` gives each rule's start in xcode (a selection of rules: the rule index).
+ * GOVV_SCAN 2 does the same over all of a kind's rules in ccode, where each rule runs on
+ * into the next without a return to the loop (`starts` in ccode; the rule that ends the
+ * run is found from the word, cpos).
  *
  * evaluate scans untracked and, only when a rule fires, runs it again tracked: most
  * rules do not fire, and noting every comparison of every rule, and a call and a return
@@ -30,7 +34,10 @@ static int GOVV_RUN_NAME(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *t
 #define DONE(x) return (x)
 #endif
     const gov_program *p = vm->p;
-#if GOVV_SCAN
+#if GOVV_SCAN == 2
+    const uint32_t *code = p->ccode; /* the kind's rules chained, ended by X_END */
+    const uint32_t *cpos = p->cpos;
+#elif GOVV_SCAN
     const uint32_t *code = p->xcode; /* each rule ends in X_END: no bounds test */
 #else
     const uint32_t *code = p->code;
@@ -54,6 +61,9 @@ static int GOVV_RUN_NAME(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *t
 #if GOVV_SCAN
     goto L_enter_;
 L_done_:
+#if GOVV_SCAN == 2
+    j = cpos[pc - 1]; /* the rule of the word that ended the run */
+#endif
     if (done) {
         *fired = done;
         return j;
@@ -75,6 +85,9 @@ L_enter_:
 #define GOVX_X(op, src, cl, rel) &&L_X_##op##_##cl,
         GOVX_TESTS(GOVX_X)
 #undef GOVX_X
+#define GOVX_J(op, cl, rel) &&L_X_J##op##L_##cl,
+        GOVX_JUMPS(GOVX_J)
+#undef GOVX_J
     };
 #define CASE(name) L_##name:
 #define NEXT()                                                                         \
@@ -167,6 +180,9 @@ L_enter_:
     CASE(X_END) DONE(0);
     CASE(X_SLOW)
 #if GOVV_SCAN
+#if GOVV_SCAN == 2
+        j = cpos[pc - 1];
+#endif
         *fired = -1;
         return j;
 #else
@@ -183,6 +199,23 @@ L_enter_:
 #undef XTEST_L_F
 #undef XTEST_K_I
 #undef XTEST_K_F
+    /* LOADL t L; <op> d x t; JMPF d off, in one dispatch (gov_int.h, GOVX_JUMPS). */
+#define GOVX_J(op, cl, rel)                                                            \
+    CASE(X_J##op##L_##cl) {                                                            \
+        govV_cell lv = vm->lcache[bx].v;                                               \
+        uint32_t w1 = code[pc], w2 = code[pc + 1];                                     \
+        int res = R[GOVB_B(w1)].GOVX_J_##cl rel lv.GOVX_J_##cl;                        \
+        R[a] = lv;                                                                     \
+        R[GOVB_A(w1)].i = res;                                                         \
+        pc += res ? 2 : 2 + GOVB_BX(w2);                                               \
+        NEXT();                                                                        \
+    }
+#define GOVX_J_I i
+#define GOVX_J_F f
+    GOVX_JUMPS(GOVX_J)
+#undef GOVX_J
+#undef GOVX_J_I
+#undef GOVX_J_F
     CASE(ROUND) R[a].i = gov_round_f2i(R[b].f); NEXT();
     CASE(LEN) { uint32_t n; govV_str(vm, R[b].u, &n); R[a].i = n; NEXT(); }
     CASE(STARTS) CASE(ENDS) CASE(CONTAINS) CASE(IEQ) {

@@ -1,6 +1,6 @@
 /* evalbench.c: per-record evaluation time of libgov, typed and JSON entry points.
  *
- *   evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] [-T 0|1|2] POLICY.govb RECORDS.jsonl
+ *   evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] [-T 0|1|2] [-R RCACHE_BYTES] POLICY.govb RECORDS.jsonl
  *
  * First one untimed pass over every record through each entry point, each on a fresh VM,
  * which prints the decisions' summary (verdict histogram, findings, errors) so `make
@@ -39,9 +39,11 @@
  * "compact bytes a record: mean M median P50 p99 P99 max X". With -T 4 it is also
  * rendered to JSON on a second VM of the program (as `govc run --trace` does).
  *
- * Also prints the arena: with the default JSON caps, and with every JSON cap at its
- * minimum (what the program itself needs: registers, limits cache, findings, actions,
- * gate and escalation tables; a typed-only host could use that).
+ * Also prints the arena: with the default caps, with every JSON cap at its minimum
+ * (what the program itself needs: registers, limits, the default resolution cache,
+ * findings, actions, gate and escalation tables; a typed-only host could use that), and
+ * that without the resolution cache (GOV_LIMIT_RCACHE_BYTES 0). -R BYTES sizes the
+ * resolution cache of the VM that runs (default: the library's default).
  * Speed is measured here and never asserted in a test.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -176,7 +178,7 @@ int main(int argc, char **argv)
 {
     const char *mode = "both";
     double budget = 400;
-    long count = 0, singles = 0;
+    long count = 0, singles = 0, rcache = -1;
     int a = 1;
     for (; a + 1 < argc && argv[a][0] == '-'; a += 2) {
         if (!strcmp(argv[a], "-m")) mode = argv[a + 1];
@@ -184,9 +186,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "-c")) count = atol(argv[a + 1]);
         else if (!strcmp(argv[a], "-1")) singles = atol(argv[a + 1]);
         else if (!strcmp(argv[a], "-T")) trace_mode = atoi(argv[a + 1]);
+        else if (!strcmp(argv[a], "-R")) rcache = atol(argv[a + 1]);
     }
     if (argc - a != 2) {
-        fprintf(stderr, "usage: evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] [-T 0|1|2] POLICY.govb RECORDS.jsonl\n");
+        fprintf(stderr, "usage: evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] [-T 0|1|2] [-R RCACHE_BYTES] POLICY.govb RECORDS.jsonl\n");
         return 2;
     }
     size_t plen, rlen, n;
@@ -204,11 +207,19 @@ int main(int argc, char **argv)
     size_t asize = gov_arena_size(p, NULL);
     gov_config minc = {.size = sizeof minc};
     gov_config_init(&minc);
-    for (int i = 0; i < GOV_LIMIT__COUNT; i++) minc.limits[i] = 1;
-    printf("policy %s arena=%zu arena_min=%zu\n", gov_program_name(p), asize, gov_arena_size(p, &minc));
+    for (int i = 0; i < GOV_LIMIT__JSON; i++) minc.limits[i] = 1;
+    size_t amin = gov_arena_size(p, &minc);
+    minc.limits[GOV_LIMIT_RCACHE_BYTES] = 0;
+    printf("policy %s arena=%zu arena_min=%zu arena_min_nocache=%zu\n", gov_program_name(p), asize, amin,
+           gov_arena_size(p, &minc));
+    /* -R BYTES: the resolution cache's size (GOV_LIMIT_RCACHE_BYTES) for the runs. */
+    gov_config rc = {.size = sizeof rc};
+    gov_config_init(&rc);
+    if (rcache >= 0) rc.limits[GOV_LIMIT_RCACHE_BYTES] = (uint32_t)rcache;
+    asize = gov_arena_size(p, &rc);
     void *arena = malloc(asize);
     gov_vm *vm;
-    if (gov_vm_init(p, NULL, arena, asize, &vm) != GOV_OK) return 2;
+    if (gov_vm_init(p, &rc, arena, asize, &vm) != GOV_OK) return 2;
     enum { TRACE_CAP = 64 << 20 };
     char *tbuf = trace_mode == 1 || trace_mode == 2 ? malloc(TRACE_CAP) : NULL;
     if (tbuf) gov_vm_set_trace(vm, tbuf, TRACE_CAP);

@@ -1,7 +1,14 @@
 /* rcache.c: the VM's cache of resolved chains of scopes (spec/language.md §5,
  * "Resolution in the VM") changes nothing a host can see, for tests/vm/rcache.sh.
  *
- *   vm_rcache POLICY.govb
+ *   vm_rcache POLICY.govb [BYTES [resize]]
+ *
+ * BYTES sizes the long-lived VM's cache (GOV_LIMIT_RCACHE_BYTES; default: the
+ * library's). With `resize`, before each round after the first the long-lived VM's
+ * cache size is changed through gov_vm_limit (0, 500 bytes, far over its capacity, the
+ * capacity again): each call must return the size before it and clamp to the capacity,
+ * and the round with 0 must take nothing from the cache. Prints "round R cached C" per
+ * round and "arena D none N" (gov_arena_size with BYTES, and with 0).
  *
  * Builds records over every combination of 9 tenants, 3 projects and 9 agents (each
  * named by a block of the policy or by none), in an order that returns to each
@@ -61,10 +68,16 @@ static int one(gov_vm *vm, const gov_program *p, int t, int pr, int a, int64_t a
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: vm_rcache POLICY.govb\n");
+    if (argc < 2 || argc > 4 || (argc == 4 && strcmp(argv[3], "resize") != 0)) {
+        fprintf(stderr, "usage: vm_rcache POLICY.govb [BYTES [resize]]\n");
         return 2;
     }
+    gov_config cfg = {.size = sizeof cfg}, none = {.size = sizeof none};
+    gov_config_init(&cfg);
+    gov_config_init(&none);
+    none.limits[GOV_LIMIT_RCACHE_BYTES] = 0;
+    if (argc > 2) cfg.limits[GOV_LIMIT_RCACHE_BYTES] = (uint32_t)strtoul(argv[2], NULL, 10);
+    int resize = argc == 4;
     size_t plen;
     char *pb = slurp(argv[1], &plen);
     gov_program *p;
@@ -73,22 +86,37 @@ int main(int argc, char **argv) {
         fprintf(stderr, "vm_rcache: %s\n", pb ? err.message : "cannot read the policy");
         return 1;
     }
-    size_t need = gov_arena_size(p, NULL);
-    void *arena[2] = {malloc(need), malloc(need)};
+    size_t need = gov_arena_size(p, &cfg), need1 = gov_arena_size(p, NULL);
+    printf("arena %zu none %zu\n", need, gov_arena_size(p, &none));
+    if (need == 0) return fprintf(stderr, "vm_rcache: gov_arena_size refused the configuration\n"), 1;
+    void *arena[2] = {malloc(need), malloc(need1)};
     gov_vm *vm[2];
-    if (!arena[0] || !arena[1] || gov_vm_init(p, NULL, arena[0], need, &vm[0]) != GOV_OK) return 1;
+    if (!arena[0] || !arena[1] || gov_vm_init(p, &cfg, arena[0], need, &vm[0]) != GOV_OK) return 1;
     gov_vm_set_trace(vm[0], tbuf[0], sizeof tbuf[0]);
     int rc = 0;
     long n = 0;
     /* Each round visits every combination, in a different order (a stride prime to
      * their number), so a chain comes back after others have pushed it out. */
     const int ncomb = NT * NP * NA, strides[ROUNDS] = {1, 7, 31, 113, 1};
+    const int sizes[ROUNDS] = {-1, 0, 500, 1 << 30, -2}; /* -2: the capacity */
+    int cap = (int)cfg.limits[GOV_LIMIT_RCACHE_BYTES], now = cap;
+    uint64_t before = 0;
     for (int r = 0; r < ROUNDS && rc == 0; r++) {
+        if (resize && sizes[r] != -1) {
+            int want = sizes[r] == -2 ? cap : sizes[r], old = gov_vm_limit(vm[0], GOV_LIMIT_RCACHE_BYTES, want);
+            int got = gov_vm_limit(vm[0], GOV_LIMIT_RCACHE_BYTES, -1);
+            if (old != now || got != (want > cap ? cap : want)) {
+                printf("# round %d: gov_vm_limit(RCACHE_BYTES, %d) returned %d (expected %d), then reads %d\n", r,
+                       want, old, now, got);
+                rc = 1;
+            }
+            now = got;
+        }
         for (int k = 0; k < ncomb && rc == 0; k++, n++) {
             int c = (k * strides[r]) % ncomb, t = c % NT, pr = c / NT % NP, a = c / (NT * NP);
             int64_t at = INT64_C(1767225600000000000) + n * INT64_C(1000000000);
             int64_t lat = (int64_t)((n * 7919) % 22000) * INT64_C(1000000); /* 0 to 22 s */
-            if (gov_vm_init(p, NULL, arena[1], need, &vm[1]) != GOV_OK) return 1;
+            if (gov_vm_init(p, NULL, arena[1], need1, &vm[1]) != GOV_OK) return 1;
             gov_vm_set_trace(vm[1], tbuf[1], sizeof tbuf[1]);
             for (int i = 0; i < 2 && rc == 0; i++) rc = one(vm[i], p, t, pr, a, at, lat, &out[i]);
             if (rc) break;
@@ -100,6 +128,10 @@ int main(int argc, char **argv) {
                 rc = 1;
             }
         }
+        uint64_t c;
+        gov_vm_limit_resolutions(vm[0], &c);
+        printf("round %d size %d cached %llu\n", r, now, (unsigned long long)(c - before));
+        before = c;
     }
     uint64_t cached, all = gov_vm_limit_resolutions(vm[0], &cached);
     printf("resolutions %llu cached %llu combinations %d\n", (unsigned long long)all, (unsigned long long)cached,

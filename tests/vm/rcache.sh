@@ -5,6 +5,9 @@
 # over 243 combinations of tenant, project and agent, visited five times in different
 # orders. The long-lived VM must take some resolutions from its cache and resolve some
 # chain more than once (its 64 entries do not hold every chain: replaced entries).
+# The host sizes the cache (GOV_LIMIT_RCACHE_BYTES, issue 19): the same comparison with
+# the cache off (0: nothing cached, a smaller arena), a small one (1,000 bytes: 8
+# entries) and one resized through gov_vm_limit between rounds.
 SUITE=rcache
 . tests/vm/harness.sh
 
@@ -23,4 +26,43 @@ fresh=$((all - cached))
   nok "resolutions come from the cache ($cached of $all)"
 [ "$fresh" -gt "$comb" ] && ok "entries are replaced: $fresh resolved afresh, more than the $comb combinations" ||
   nok "entries are replaced: $fresh resolved afresh, more than the $comb combinations"
+
+# run NAME ARGS...: the comparison with the long-lived VM's cache sized by ARGS.
+run() {
+  name=$1; shift
+  if "$B/tests/vm_rcache" "$tmp/r.govb" "$@" > "$tmp/out.$name" 2>"$tmp/err"; then
+    ok "$name: limits, decisions and traces equal a fresh VM's"
+  else
+    nok "$name: limits, decisions and traces equal a fresh VM's"
+    sed 's/^/#   /' "$tmp/out.$name" "$tmp/err" | cut -c1-400 | head -20
+  fi
+}
+cached_of() { sed -n 's/^resolutions [0-9]* cached \([0-9]*\).*/\1/p' "$tmp/out.$1"; }
+round_of() { sed -n "s/^round $2 size [0-9]* cached \\([0-9]*\\)$/\\1/p" "$tmp/out.$1"; }
+
+run off 0
+set -- $(grep '^arena ' "$tmp/out.off")
+[ "$(cached_of off)" = 0 ] && ok "off (0 bytes): nothing taken from a cache" ||
+  nok "off (0 bytes): nothing taken from a cache (got $(cached_of off))"
+set -- $(grep '^arena ' "$tmp/out")
+dflt=${2:-0} none=${4:-0}
+# 64 entries of 3 limits (16 B each) and a chain (40 B), a byte of recency per two: 3,072 + 2,560 + 32.
+[ $((dflt - none)) -eq 5664 ] && ok "the default cache takes 5,664 bytes of arena ($dflt with, $none without)" ||
+  nok "the default cache takes 5,664 bytes of arena ($dflt with, $none without)"
+
+run small 1000
+small=$(cached_of small)
+set -- $(grep '^resolutions ' "$tmp/out")
+[ "${small:-0}" -gt 0 ] && [ "$small" -lt "${4:-0}" ] &&
+  ok "1,000 bytes (8 entries): some hits ($small), fewer than 64 entries take (${4:-0})" ||
+  nok "1,000 bytes (8 entries): some hits (${small:-?}), fewer than 64 entries take (${4:-0})"
+set -- $(grep '^arena ' "$tmp/out.small")
+[ $((${2:-0} - ${4:-0})) -eq 720 ] && ok "8 entries take 720 bytes of arena" ||
+  nok "8 entries take 720 bytes of arena (got $((${2:-0} - ${4:-0})))"
+
+run resize 8192 resize
+r1=$(round_of resize 1); r2=$(round_of resize 2); r3=$(round_of resize 3)
+[ "$r1" = 0 ] && [ "${r2:-0}" -gt 0 ] && [ "${r3:-0}" -gt 0 ] &&
+  ok "resized by gov_vm_limit: 0 takes nothing ($r1), 500 bytes and the capacity take hits ($r2, $r3)" ||
+  nok "resized by gov_vm_limit: 0 takes nothing (${r1:-?}), 500 bytes and the capacity take hits (${r2:-?}, ${r3:-?})"
 [ $fails = 0 ]

@@ -214,14 +214,14 @@ struct govjs_vm {
 static char vm_error[200];
 EXPORT(govjs_vm_error) const char *govjs_vm_error(void) { return vm_error; }
 
-/* A VM for p in a malloc'd arena. limits: GOV_LIMIT__COUNT values (0 keeps a default),
+/* A VM for p in a malloc'd arena. limits: the GOV_LIMIT__JSON JSON limits (0 keeps a default),
  * or NULL. trace_cap: bytes of trace buffer, 0 for no trace. NULL on failure, with the
  * reason in govjs_vm_error(). */
 EXPORT(govjs_vm_new) govjs_vm *govjs_vm_new(const gov_program *p, const uint32_t *limits, size_t trace_cap) {
     gov_config cfg = {.size = sizeof cfg};
     gov_config_init(&cfg);
     if (limits)
-        for (int i = 0; i < GOV_LIMIT__COUNT; i++)
+        for (int i = 0; i < GOV_LIMIT__JSON; i++)
             if (limits[i]) cfg.limits[i] = limits[i];
     size_t size = gov_arena_size(p, &cfg);
     if (!size) {
