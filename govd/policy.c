@@ -178,7 +178,11 @@ static int policy_init(gd_policy *p, const char *path, gd_buf *err)
         return -1;
     p->partition = gov_program_partition(p->prog, p->why, sizeof p->why);
     gov_program_state_layout(p->prog, p->layout);
-    p->nparts = p->partition == GOV_PART_ANY ? gd_cfg.workers : p->partition == GOV_PART_ONE ? 1 : gd_cfg.partitions;
+    /* A policy without state has a VM for each HTTP worker and for each batch lane
+     * (server.c: a lane needs a VM of its own), so a batch is decided on every batch
+     * thread even with fewer workers. */
+    int any_vms = gd_cfg.workers > gd_cfg.batch_threads ? gd_cfg.workers : gd_cfg.batch_threads;
+    p->nparts = p->partition == GOV_PART_ANY ? any_vms : p->partition == GOV_PART_ONE ? 1 : gd_cfg.partitions;
     p->arena_size = gov_arena_size(p->prog, NULL);
     p->run_kind = gov_kind_find(p->prog, "run");
     p->pm = gd_metrics_policy(p->name);
