@@ -100,14 +100,18 @@ void gd_metrics_count(gd_pmetrics *pm, int what, uint64_t n);
 enum { GD_ERR_BAD_REQUEST, GD_ERR_TOO_LARGE, GD_ERR_UNAUTHORIZED, GD_ERR_FORBIDDEN, GD_ERR_NOT_FOUND,
        GD_ERR_METHOD, GD_ERR_INTERNAL, GD_ERR_UNAVAILABLE, GD_NERR };
 gd_pmetrics *gd_metrics_policy(const char *name);
-void gd_metrics_rule(const char *policy, const char *rule);
+/* The counter slot of a policy's rule (made on first use), -1 when the table is full;
+ * gd_metrics_fired counts one firing in it (nothing for -1). */
+int gd_metrics_rule_slot(const char *policy, const char *rule);
+void gd_metrics_fired(int slot);
 void gd_metrics_latency(int64_t ns);
 void gd_metrics_error(int kind);
 void gd_metrics_reload(bool ok);
 void gd_metrics_snapshot(bool ok);
 void gd_metrics_state_reset(void);
-/* Count a decision: its verdict and each fired rule. */
-void gd_metrics_decision(gd_pmetrics *pm, const gov_decision *d);
+/* Count a decision of policy p: its verdict and each fired rule. */
+struct gd_policy;
+void gd_metrics_decision(struct gd_policy *p, const gov_decision *d);
 
 /* ---------------------------------------------------------------- decision log */
 /* The decision log is libgovlog's (spec/trace.md §9): one stream per partition VM. */
@@ -172,8 +176,12 @@ typedef struct gd_policy {
     gd_part *parts;
     gd_route route;
     gd_pmetrics *pm;
+    int nrule;
+    _Atomic int *rule_slot;     /* each rule's metrics slot (gd_metrics_rule_slot), or
+                                   GD_SLOT_UNKNOWN until it first fires */
     int run_kind;               /* the kind "run" (std/agent_run), or -1 */
 } gd_policy;
+#define GD_SLOT_UNKNOWN (-2)
 
 typedef struct gd_set {         /* every loaded policy; replaced whole by a reload */
     _Atomic long refs;

@@ -336,7 +336,7 @@ static int decide_on(gd_policy *p, gd_part *pt, const char *json, size_t len, ui
     }
     pt->dirty++;
     gd_route_note(p, (int)(pt - p->parts), d);
-    gd_metrics_decision(p->pm, d);
+    gd_metrics_decision(p, d);
     int st = gov_decision_status(d);
     gd_part_unlock(pt);
     if (!ok)
@@ -809,7 +809,7 @@ static enum MHD_Result do_event(struct MHD_Connection *c, req *r)
         bool ok = !r->log_failed && append_decision(&out, d);
         pt->dirty++;
         gd_route_note(p, (int)(pt - p->parts), d);
-        gd_metrics_decision(p->pm, d);
+        gd_metrics_decision(p, d);
         rc = gov_decision_status(d) == GOV_OK ? 0 : 1;
         for (size_t i = 0; i < gov_decision_action_count(d); i++) {
             gov_action a = {.size = sizeof a};

@@ -42,29 +42,39 @@ bool gd_buf_add(gd_buf *b, const void *s, size_t n)
 
 /* Chunks grow from 64 KiB to 4 MiB; from 2 MiB on they are aligned to 2 MiB and
  * advised into transparent huge pages (where those are off, the advice does nothing).
- * Up to OUT_CACHE bytes of freed 4 MiB chunks are kept for the next batch: memory the
- * kernel gives afresh is zeroed first (a quarter of govd's CPU for a 200,000-record
- * batch, in perf), memory kept is not. */
+ * Freed 4 MiB chunks are kept for later batches, up to OUT_KEEP bytes, and a chunk of
+ * any size is served from them while there are some: memory the kernel gives afresh is
+ * faulted in and zeroed first (clear_page was 23% of govd's CPU for a 200,000-record
+ * batch in perf, with 64 MiB kept), memory kept is not. The first OUT_CACHE bytes are
+ * kept as they are; the rest are given to the kernel with MADV_FREE: it takes their
+ * pages back when it runs short of memory (a page taken back reads as zeros and is
+ * faulted in again on the next write, which every use of a chunk starts with), and
+ * otherwise leaves them, so the next large batch writes to them without a fault. */
 #define OUT_FIRST (64u << 10)
 #define OUT_MAX (4u << 20)
 #define OUT_HUGE (2u << 20)
 #define OUT_CACHE (64u << 20)
+#define OUT_KEEP (1u << 30)
 
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
-static void *cache[OUT_CACHE / OUT_MAX];
+static void *cache[OUT_KEEP / OUT_MAX];
 static size_t ncache;
 
-static void *chunk_alloc(size_t sz)
+/* A chunk of sz bytes or more (*got: how many). */
+static void *chunk_alloc(size_t sz, size_t *got)
 {
     void *p = NULL;
-    if (sz == OUT_MAX) {
+    if (sz <= OUT_MAX) {
         pthread_mutex_lock(&cache_mu);
         if (ncache)
             p = cache[--ncache];
         pthread_mutex_unlock(&cache_mu);
-        if (p)
+        if (p) {
+            *got = OUT_MAX;
             return p;
+        }
     }
+    *got = sz;
     if (sz >= OUT_HUGE) {
         if (posix_memalign(&p, OUT_HUGE, sz) != 0)
             return NULL;
@@ -80,14 +90,53 @@ static void chunk_free(void *p, size_t sz)
 {
     if (p && sz == OUT_MAX) {
         pthread_mutex_lock(&cache_mu);
-        bool kept = ncache < sizeof cache / sizeof cache[0];
-        if (kept)
-            cache[ncache++] = p;
+        bool room = ncache < sizeof cache / sizeof cache[0], lazy = ncache >= OUT_CACHE / OUT_MAX;
         pthread_mutex_unlock(&cache_mu);
-        if (kept)
-            return;
+#ifdef MADV_FREE
+        /* Past the first OUT_CACHE bytes kept: reclaimable by the kernel. Advised before
+         * it is in the cache, where another thread may take it and write to it at once. */
+        if (room && lazy)
+            madvise(p, sz, MADV_FREE);
+#else
+        (void)lazy;
+#endif
+        if (room) {
+            pthread_mutex_lock(&cache_mu);
+            room = ncache < sizeof cache / sizeof cache[0];
+            if (room)
+                cache[ncache++] = p;
+            pthread_mutex_unlock(&cache_mu);
+            if (room)
+                return;
+        }
     }
     free(p);
+}
+
+/* A new last chunk with room for n bytes or more. */
+static gd_outc *out_grow(gd_out *o, size_t n)
+{
+    gd_outc *c = o->n ? &o->c[o->n - 1] : NULL;
+    size_t sz = c ? (c->cap >= OUT_MAX ? OUT_MAX : c->cap * 2) : OUT_FIRST;
+    while (sz < n) {
+        if (sz > SIZE_MAX / 2)
+            return NULL;
+        sz *= 2;
+    }
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 16;
+        gd_outc *nc = realloc(o->c, cap * sizeof *nc);
+        if (!nc)
+            return NULL;
+        o->c = nc;
+        o->cap = cap;
+    }
+    size_t got;
+    void *p = chunk_alloc(sz, &got);
+    if (!p)
+        return NULL;
+    o->c[o->n++] = (gd_outc){p, 0, got};
+    return &o->c[o->n - 1];
 }
 
 bool gd_out_add(gd_out *o, const void *s, size_t n)
@@ -95,22 +144,8 @@ bool gd_out_add(gd_out *o, const void *s, size_t n)
     const char *src = s;
     while (n) {
         gd_outc *c = o->n ? &o->c[o->n - 1] : NULL;
-        if (!c || c->len == c->cap) {
-            size_t sz = c ? (c->cap >= OUT_MAX ? OUT_MAX : c->cap * 2) : OUT_FIRST;
-            if (o->n == o->cap) {
-                size_t cap = o->cap ? o->cap * 2 : 16;
-                gd_outc *nc = realloc(o->c, cap * sizeof *nc);
-                if (!nc)
-                    return false;
-                o->c = nc;
-                o->cap = cap;
-            }
-            void *p = chunk_alloc(sz);
-            if (!p)
-                return false;
-            o->c[o->n++] = (gd_outc){p, 0, sz};
-            c = &o->c[o->n - 1];
-        }
+        if ((!c || c->len == c->cap) && !(c = out_grow(o, 1)))
+            return false;
         size_t k = c->cap - c->len < n ? c->cap - c->len : n;
         memcpy(c->p + c->len, src, k);
         c->len += k;

@@ -650,6 +650,9 @@ GOV_API const char *gov_decision_kind(const gov_decision *d);  /* NULL if unknow
 GOV_API const char *gov_decision_event(const gov_decision *d);
 GOV_API size_t gov_decision_finding_count(const gov_decision *d);
 GOV_API int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out);
+/* Finding i's rule, as an index for gov_rule_describe (0 .. gov_rule_count - 1), without
+ * filling a gov_finding; -1 for a NULL decision or an index past the count. */
+GOV_API int gov_decision_finding_rule(const gov_decision *d, size_t i);
 
 /* Limits and where their values come from (spec/language.md §5). gov_vm_limit_value
  * resolves limit i for the record being built (after gov_record_begin and the gov_set_string
@@ -703,6 +706,10 @@ typedef struct gov_host_error {
 GOV_API size_t gov_decision_host_error_count(const gov_decision *d);
 GOV_API int gov_decision_host_error(const gov_decision *d, size_t i, gov_host_error *out);
 GOV_API int gov_decision_action(const gov_decision *d, size_t i, gov_action *out);
+/* Action i's type (GOV_ACT_..., as gov_action.type) without filling a gov_action: a
+ * host that needs only some types fills the struct for those alone. -1 for a NULL
+ * decision or an index past the count. */
+GOV_API int gov_decision_action_type(const gov_decision *d, size_t i);
 /* 1 and *out when the decision concerns a held run (a record of it, or an approval or
  * rejection of one of its gates): then the decision's verdict is the run's. Else 0 (a
  * NULL out or decision, an error decision, no held run). GOV_EMISUSE (2, so test for

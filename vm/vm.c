@@ -1343,6 +1343,18 @@ const gov_program *gov_decision_program(const gov_decision *d) { return d && d->
 size_t gov_decision_finding_count(const gov_decision *d) { return dec_of(d)->nfind; }
 size_t gov_decision_action_count(const gov_decision *d) { return dec_of(d)->nact; }
 
+/* Cheaper than filling a gov_finding or a gov_action, for hosts that look at every
+ * decision (govd counts fired rules and routes gate and escalation ids). */
+int gov_decision_finding_rule(const gov_decision *d, size_t i) {
+    d = dec_of(d);
+    return d->vm && i < d->nfind ? (int)d->vm->find[i].rule : -1;
+}
+
+int gov_decision_action_type(const gov_decision *d, size_t i) {
+    d = dec_of(d);
+    return d->vm && i < d->nact ? (int)d->vm->act[i].type : -1;
+}
+
 const char *gov_decision_event(const gov_decision *d) {
     static const char *const ev[] = {"record", "approve", "reject", "ack", "tick"};
     d = dec_of(d);

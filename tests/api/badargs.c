@@ -420,7 +420,26 @@ static void decision_cases(void)
           big.more = 5;
           gov_decision_finding(D, 0, &big.f) == GOV_OK && big.more == 5 && streq(big.f.rule, "pii_in_output");
       }));
+    T(gov_decision_finding_rule, "NULL decision, a decision of no VM, an index past the count",
+      gov_decision_finding_rule(NULL, 0) == -1 && gov_decision_finding_rule(MISUSE, 0) == -1 &&
+          gov_decision_finding_rule(D, gov_decision_finding_count(D)) == -1);
+    T(gov_decision_finding_rule, "the finding's rule, as gov_rule_describe names it", ({
+          gov_rule_info ri = {.size = sizeof ri};
+          int k = gov_decision_finding_rule(D, 0);
+          k >= 0 && gov_rule_describe(P, k, &ri) == GOV_OK && streq(ri.name, "pii_in_output");
+      }));
     T(gov_decision_action_count, "NULL decision", gov_decision_action_count(NULL) == 0);
+    T(gov_decision_action_type, "NULL decision, a decision of no VM, an index past the count",
+      gov_decision_action_type(NULL, 0) == -1 && gov_decision_action_type(MISUSE, 0) == -1 &&
+          gov_decision_action_type(D, gov_decision_action_count(D)) == -1);
+    T(gov_decision_action_type, "each action's type, as gov_decision_action gives it", ({
+          int same = gov_decision_action_count(D) > 0;
+          for (size_t i = 0; i < gov_decision_action_count(D); i++) {
+              gov_action x = {.size = sizeof x};
+              same = same && gov_decision_action(D, i, &x) == GOV_OK && gov_decision_action_type(D, i) == x.type;
+          }
+          same;
+      }));
     T(gov_decision_action, "NULL decision, NULL out", gov_decision_action(NULL, 0, &a) == GOV_EMISUSE &&
                                                           gov_decision_action(D, 0, NULL) == GOV_EMISUSE);
     T(gov_decision_action, "index past the count", gov_decision_action(D, gov_decision_action_count(D), &a) == GOV_EMISUSE);

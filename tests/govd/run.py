@@ -368,6 +368,39 @@ def batch_lanes():
                (rc, len(logged), vout[-500:]))
 
 
+def batch_lanes_stateless():
+    """A policy without state is decided on every batch thread, in parallel, even with one
+    HTTP worker (spec/govd.md 5): its batch lines are split into runs over VMs of their own,
+    so the decision log holds them on more than one stream, each stream's lines in body
+    order, and the response gives every line once in line order, equal to one thread's."""
+    body = lanes_body("model_promotion", 4500)
+    outs = []
+    for threads in ("1", "2"):
+        logf = os.path.join(TMP, "stateless-%s.log" % threads)
+        g = Govd("-p", "policies/model_promotion", "--workers", "1", "--batch-threads", threads, "--decision-log", logf)
+        c = g.conn(timeout=300)
+        st, out, _ = g.req("POST", "/v1/decide/model_promotion/batch", body, conn=c)
+        c.close()
+        g.stop()
+        outs.append((st, out, logf))
+    (st1, out1, _), (st2, out2, logf) = outs
+    lines = [json.loads(x)["line"] for x in out2.splitlines()]
+    entries = []
+    for f in sorted(log_files(logf), key=lambda x: (x == logf, x)):
+        for raw in open(f, "rb").read().split(b"\n")[:-1]:
+            e = json.loads(raw)
+            if e["type"] == "decision":
+                entries.append(e)
+    streams = {}
+    for e in entries:
+        streams.setdefault(e["stream"], []).append(e["line"])
+    report(st1 == 200 and st2 == 200 and out1 == out2 and lines == sorted(set(lines)) and len(lines) == 4499 and
+           len(streams) >= 2 and all(v == sorted(v) for v in streams.values()) and
+           sorted(x for v in streams.values() for x in v) == sorted(e["line"] for e in entries),
+           "a policy without state: one worker, 2 batch threads decide a batch on 2 VMs, in order",
+           (st1, st2, out1 == out2, len(lines), {k: len(v) for k, v in streams.items()}))
+
+
 def batch_lanes_reload():
     """Reloads while a threaded batch is evaluated: every line is answered once, in
     order, and each agent's window counts its records exactly (a line whose VM was
@@ -1279,7 +1312,8 @@ def quickstart():
            "README govd quick start runs", out)
 
 
-for fn in (build_stats_partition, endpoints_basic, batch_matches_govc, batch_decided_while_arriving, batch_lanes, batch_lanes_reload,
+for fn in (build_stats_partition, endpoints_basic, batch_matches_govc, batch_decided_while_arriving, batch_lanes,
+           batch_lanes_stateless, batch_lanes_reload,
            keyed_partitions_exact, log_failure_batch, batch_log_kill9, metrics_batch_threads, bad_input,
            slow_clients_and_limits, auth_and_roles, gates_and_escalations, reload_under_load, persistence_and_kill9,
            log_rotation, host_functions, unix_socket_and_tls, otlp, otel_npm, soak_short, quickstart):
