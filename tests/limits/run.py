@@ -307,55 +307,91 @@ def prefixes(pth):
 
 
 NCASES = int(os.environ.get("GOV_LIMITS_CASES", "120"))
+BATCH = 40
+
+
+def check_many(paths):
+    """govc check over files that each declare a policy of their own, in one run (each
+    is checked as it would be alone: a policy is the files that declare its name).
+    Returns ({path: [(code, message), ...] in the order printed}, a complaint or None)."""
+    rc, _, err = govc("check", *paths)
+    errs = {p_: [] for p_ in paths}
+    for m in re.finditer(r"^(\S+?):\d+:\d+: error\[(E\d+)\]: (.*)$", err, re.M):
+        if m.group(1) in errs:
+            errs[m.group(1)].append((m.group(2), m.group(3)))
+    found = any(errs.values())
+    bad = None if rc in (0, 1) and (rc == 1) == found else "govc check exit %d, errors %s\n%s" % (rc, found, err[-2000:])
+    return errs, bad
 
 
 def agreement(head, policy, rand_lims, codes_ok, nsrc, nent):
     """Generated policies (up to nsrc blocks) and files (up to nent entries): the file is
     refused exactly when govc check refuses the entries written as blocks after the
-    policy's, with the checker's first message. (cases, refused, disagreements)"""
+    policy's, with the checker's first message. (cases, refused, agreements, disagreements)
+    Each generated policy has a name of its own (policy NAME_k, its file's "policy" too),
+    so BATCH of them are checked by one `govc check`; only the load runs one by one."""
     agree = refused = case = tries = 0
     disagree = []
-    while case < NCASES and tries < 50 * NCASES:
-        tries += 1
-        src_paths, src = [], []
-        for _ in range(rng.randint(0, nsrc)):
-            pth = rand_path()
-            if pth not in src_paths:
-                src_paths.append(pth)
-                src.append((pth, rand_lims()))
-        source = head + "".join(block(p_, l_) for p_, l_ in src)
-        write("s.gov", source)
-        if govc("check", "s.gov")[0] != 0:
-            continue  # the program must pass on its own: only proven programs are loaded
-        # Written as blocks, every entry becomes a chain of nested blocks: none of its
-        # prefixes may be another block's (that would be E053, not a question of tightening).
-        taken = set(x for pth in src_paths for x in prefixes(pth))
-        ents = []
-        for _ in range(rng.randint(1, nent)):
-            pth = rand_path()
-            if not taken & set(prefixes(pth)):
-                taken |= set(prefixes(pth))
-                ents.append((pth, rand_lims()))
-        if not ents:
-            continue
-        case += 1
-        write("d.json", json.dumps({"policy": policy, "scopes": [dict(pth, limits=lim) for pth, lim in ents]}))
-        write("c.gov", source + "".join(block(p_, l_) for p_, l_ in ents))
-        crc, _, cerr = govc("check", "c.gov")
-        msgs = [m.group(1) for m in re.finditer(r"error\[(?:E\d+)\]: (.*)", cerr)]
-        codes = re.findall(r"error\[(E\d+)\]", cerr)
-        rrc, _, rerr = govc("run", "-p", "s.gov", "--limits", "d.json", "/dev/null")
-        got = re.search(r"error(?:\[E050\])?: (.*)", rerr)
-        if set(codes) - codes_ok:
-            disagree.append("unexpected codes %s\n%s" % (codes, cerr))
-        elif (crc == 0) != (rrc == 0):
-            disagree.append("check %d run %d\n%s\n%s\n%s" % (crc, rrc, open("c.gov").read(), cerr, rerr))
-        elif crc != 0 and (not got or got.group(1) != msgs[0]):
-            disagree.append("messages differ\ncheck: %s\nload:  %s\n%s" % (msgs[0], got and got.group(1),
-                                                                           open("c.gov").read()))
-        else:
-            agree += 1
-            refused += crc != 0
+    def enough():  # the cases asked for, and at least 20 of each outcome among them
+        return case >= NCASES and refused >= 20 and agree - refused >= 20
+
+    while not (enough() or (case >= NCASES and disagree)) and tries < 50 * NCASES:
+        batch = []
+        for _ in range(BATCH):
+            tries += 1
+            src_paths, src = [], []
+            for _ in range(rng.randint(0, nsrc)):
+                pth = rand_path()
+                if pth not in src_paths:
+                    src_paths.append(pth)
+                    src.append((pth, rand_lims()))
+            name = "%s_%d" % (policy, tries)
+            source = head.replace("policy %s\n" % policy, "policy %s\n" % name, 1) + "".join(block(p_, l_) for p_, l_ in src)
+            write("s%d.gov" % tries, source)
+            batch.append((tries, name, source, src_paths))
+        serrs, bad = check_many(["s%d.gov" % k for k, _, _, _ in batch])
+        if bad:
+            disagree.append(bad)
+            break
+        cases = []
+        for k, name, source, src_paths in batch:
+            if serrs["s%d.gov" % k] or enough():
+                continue  # the program must pass on its own: only proven programs are loaded
+            # Written as blocks, every entry becomes a chain of nested blocks: none of its
+            # prefixes may be another block's (that would be E053, not a question of tightening).
+            taken = set(x for pth in src_paths for x in prefixes(pth))
+            ents = []
+            for _ in range(rng.randint(1, nent)):
+                pth = rand_path()
+                if not taken & set(prefixes(pth)):
+                    taken |= set(prefixes(pth))
+                    ents.append((pth, rand_lims()))
+            if not ents:
+                continue
+            case += 1
+            write("d%d.json" % k, json.dumps({"policy": name, "scopes": [dict(pth, limits=lim) for pth, lim in ents]}))
+            write("c%d.gov" % k, source + "".join(block(p_, l_) for p_, l_ in ents))
+            cases.append(k)
+        cerrs, bad = check_many(["c%d.gov" % k for k in cases]) if cases else ({}, None)
+        if bad:
+            disagree.append(bad)
+            break
+        for k in cases:
+            found = cerrs["c%d.gov" % k]
+            codes = [c_ for c_, _ in found]
+            rrc, _, rerr = govc("run", "-p", "s%d.gov" % k, "--limits", "d%d.json" % k, "/dev/null")
+            got = re.search(r"error(?:\[E050\])?: (.*)", rerr)
+            if set(codes) - codes_ok:
+                disagree.append("unexpected codes %s\n%s" % (codes, found))
+            elif bool(found) != (rrc != 0):
+                disagree.append("check %s run %d\n%s\n%s\n%s" % (codes, rrc, open(os.path.join(tmp, "c%d.gov" % k)).read(),
+                                                                   found, rerr))
+            elif found and (not got or got.group(1) != found[0][1]):
+                disagree.append("messages differ\ncheck: %s\nload:  %s\n%s" % (found[0][1], got and got.group(1),
+                                                                               open(os.path.join(tmp, "c%d.gov" % k)).read()))
+            else:
+                agree += 1
+                refused += bool(found)
     return case, refused, agree, disagree
 
 
