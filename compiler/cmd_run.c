@@ -476,7 +476,8 @@ static int member_start(const RunOpts *o, Member *m, bool named)
 {
     const char *name = gov_program_name(m->prog);
     /* A batch run over a file: the resolution cache may take 1 MiB (the library's
-     * default, 8 KiB, is for hosts that keep many VMs; spec/language.md §5). */
+     * default takes at most a quarter of a VM's per-record arena, for hosts that keep
+     * many VMs; spec/language.md §5). */
     gov_config cfg = {.size = sizeof cfg};
     gov_config_init(&cfg);
     cfg.limits[GOV_LIMIT_RCACHE_BYTES] = 1u << 20;

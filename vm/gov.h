@@ -316,15 +316,22 @@ enum {
     GOV_LIMIT_STRING_LENGTH, /* bytes of one decoded string               (4096)  */
     GOV_LIMIT_FIELDS,        /* members of the record object              (256)   */
     GOV_LIMIT_TOKENS,        /* JSON tokens (values, keys) in one line    (2048)  */
-    GOV_LIMIT_RCACHE_BYTES,  /* arena bytes of the limit resolution cache (8192); 0: no
-                              * cache. The cache takes the most entries (a power of two,
+    GOV_LIMIT_RCACHE_BYTES,  /* arena bytes of the limit resolution cache (GOV_RCACHE_AUTO);
+                              * 0: no cache. The cache takes the most entries (a power of two,
                               * at least 2) whose resolved limits, chains and recency fit
                               * in it, no more than GOV_RCACHE_ENTRIES_MAX; fewer than two
                               * entries fit: none. gov_vm_limit may lower or raise it
-                              * within the capacity (entries held are dropped then). */
+                              * within the capacity (entries held are dropped then), and
+                              * reads the bytes GOV_RCACHE_AUTO chose. */
     GOV_LIMIT__COUNT
 };
 #define GOV_LIMIT__JSON 5          /* limits 0..4: the JSON record limits */
+/* GOV_LIMIT_RCACHE_BYTES' default: a quarter of the arena the VM needs without the cache
+ * and without its state block and key-table scratch (what grows with keys, not with what
+ * a record costs), at least 8,192 bytes. So a program with many limits, whose entries are
+ * large, gets room for them, and the cache adds at most a quarter to a VM's per-record
+ * memory. */
+#define GOV_RCACHE_AUTO 0xFFFFFFFFu
 #define GOV_RCACHE_ENTRIES_MAX 256 /* resolved chains the cache holds at most */
 
 typedef struct gov_config {

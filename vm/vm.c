@@ -24,10 +24,10 @@ size_t govJ_token_size(void);
 typedef struct govV_layout {
     size_t vm, state, reg, present, scratch, tokens, mtab, lwork, ldflt, rvec, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
         uscratch, ext, herr, cargs, cvals, sel, tsnap, total;
-    size_t state_size, act_cap, kpool_cap, rc_n;
+    size_t state_size, act_cap, kpool_cap, rc_n, rc_bytes;
 } govV_layout;
 
-static const uint32_t default_limits[GOV_LIMIT__COUNT] = {65536, 32, 4096, 256, 2048, 8192};
+static const uint32_t default_limits[GOV_LIMIT__COUNT] = {65536, 32, 4096, 256, 2048, GOV_RCACHE_AUTO};
 static const uint32_t max_limits[GOV_LIMIT__COUNT] = {1u << 30, 1024, 1u << 30, 1u << 20, 1u << 24, 1u << 30};
 
 void gov_config_init(gov_config *cfg) {
@@ -67,6 +67,20 @@ static size_t rcache_bytes(const gov_program *p, size_t n) {
     return al16(n * p->nlimit * sizeof(govV_lcache)) + al16(n * sizeof(govV_rkey)) + al16(n / 2);
 }
 
+/* The resolution cache's bytes when the host leaves GOV_LIMIT_RCACHE_BYTES at
+ * GOV_RCACHE_AUTO: a quarter of `rest`, the arena a record needs without the cache (all
+ * but the state block and the scratch that checks saved key tables, which grow with
+ * keys, not with what a record costs), and at least GOVV_RCACHE_FLOOR. So the cache adds
+ * at most a quarter to what a VM needs per record: the bench's 50-rule policy with minimal
+ * JSON caps stays within 32 KB (8 entries), and its 10,000-rule policy of 400 limits,
+ * whose entries take 6,440 bytes each, holds 128 chains instead of none. */
+#define GOVV_RCACHE_FLOOR 8192u
+static uint32_t rcache_auto(size_t rest) {
+    size_t b = rest / 4;
+    if (b < GOVV_RCACHE_FLOOR) b = GOVV_RCACHE_FLOOR;
+    return b > ((size_t)1 << 30) ? (uint32_t)1 << 30 : (uint32_t)b;
+}
+
 /* Entries of the resolution cache (resolve) in `bytes` of arena (GOV_LIMIT_RCACHE_BYTES):
  * none without overrides; else a power of two from 2 to GOV_RCACHE_ENTRIES_MAX, at most
  * twice as many as the program has scopes (plus one: what a record can match is mostly
@@ -95,7 +109,9 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     const gov_config *cfg = config_of(caller, &def);
     if (!cfg) return 0;
     for (int i = 0; i < GOV_LIMIT__COUNT; i++)
-        if ((cfg->limits[i] == 0 && i < GOV_LIMIT__JSON) || cfg->limits[i] > max_limits[i]) return 0;
+        if ((cfg->limits[i] == 0 && i < GOV_LIMIT__JSON) ||
+            (cfg->limits[i] > max_limits[i] && !(i == GOV_LIMIT_RCACHE_BYTES && cfg->limits[i] == GOV_RCACHE_AUTO)))
+            return 0;
     size_t n = 16; /* slack to align the arena's start */
     l->vm = n;      n += al16(sizeof(gov_vm));
     /* The state block: core, pending gates, running escalations (gate.c), sustained
@@ -111,10 +127,6 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->mtab = n;    n += al16(mtab_cap(cfg) * sizeof(uint64_t));
     l->lwork = n;   n += al16((size_t)p->nlimit * sizeof(govV_lcache));
     l->ldflt = n;   n += al16((size_t)p->nlimit * sizeof(govV_lcache));
-    l->rc_n = rcache_entries(p, cfg->limits[GOV_LIMIT_RCACHE_BYTES]);
-    l->rvec = n;    n += al16(l->rc_n * p->nlimit * sizeof(govV_lcache));
-    l->rkey = n;    n += al16(l->rc_n * sizeof(govV_rkey));
-    l->rmru = n;    n += al16(l->rc_n / 2);
     l->smatch = n;  n += al16((size_t)p->nscope * 4);
     l->mlist = n;   n += al16((size_t)p->nscope * 8);
     l->find = n;    n += al16((size_t)p->max_rules * sizeof(govV_finding));
@@ -170,6 +182,14 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->sel = n;     n += p->has_guards ? al16((size_t)p->max_rules * 8) : 0;
     /* The trace's record of the slow rules one record runs (govV_tsnap): the most of one kind. */
     l->tsnap = n;   n += al16((size_t)max_slow(p) * sizeof(govV_tsnap));
+    /* The resolution cache last: its default size follows from everything above. */
+    size_t per_key = al16(l->state_size) + al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
+    uint32_t rb = cfg->limits[GOV_LIMIT_RCACHE_BYTES];
+    l->rc_bytes = rb == GOV_RCACHE_AUTO ? rcache_auto(n - per_key) : rb;
+    l->rc_n = rcache_entries(p, (uint32_t)l->rc_bytes);
+    l->rvec = n;    n += al16(l->rc_n * p->nlimit * sizeof(govV_lcache));
+    l->rkey = n;    n += al16(l->rc_n * sizeof(govV_rkey));
+    l->rmru = n;    n += al16(l->rc_n / 2);
     l->total = n;
     return 1;
 }
@@ -193,7 +213,8 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     gov_vm *vm = (gov_vm *)(void *)(base + l.vm);
     vm->p = p;
     memcpy(vm->limits, cfg->limits, sizeof vm->limits);
-    memcpy(vm->caps, cfg->limits, sizeof vm->caps);
+    vm->limits[GOV_LIMIT_RCACHE_BYTES] = (uint32_t)l.rc_bytes; /* GOV_RCACHE_AUTO made bytes */
+    memcpy(vm->caps, vm->limits, sizeof vm->caps);
     vm->state = (void *)(base + l.state);
     vm->reg = (govV_cell *)(void *)(base + l.reg);
     vm->present = (uint8_t *)(base + l.present);

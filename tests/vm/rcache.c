@@ -8,7 +8,9 @@
  * cache size is changed through gov_vm_limit (0, 500 bytes, far over its capacity, the
  * capacity again): each call must return the size before it and clamp to the capacity,
  * and the round with 0 must take nothing from the cache. Prints "round R cached C" per
- * round and "arena D none N" (gov_arena_size with BYTES, and with 0).
+ * round, "arena D none N" (gov_arena_size with BYTES, and with 0) and "bytes B" (the
+ * cache's size as gov_vm_limit reads it: what GOV_RCACHE_AUTO chose by default). First
+ * checks the size's bounds: GOV_RCACHE_AUTO and 2^30 are taken, 2^30 + 1 is refused.
  *
  * Builds records over every combination of 9 tenants, 3 projects and 9 agents (each
  * named by a block of the policy or by none), in an order that returns to each
@@ -33,7 +35,7 @@ static const char *const projects[NP] = {"p1", "p2", ""};
 static const char *const agents[NA] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "ax"};
 
 typedef struct Out {
-    char lim[4096], dec[1 << 14], trace[1 << 16];
+    char lim[1 << 17], dec[1 << 14], trace[1 << 16];
     size_t nlim, ndec, ntrace;
 } Out;
 
@@ -57,6 +59,7 @@ static int one(gov_vm *vm, const gov_program *p, int t, int pr, int a, int64_t a
             return fprintf(stderr, "vm_rcache: limit %d: %s\n", i, gov_vm_errmsg(vm)), 1;
         o->nlim += (size_t)snprintf(o->lim + o->nlim, sizeof o->lim - o->nlim, "%s=%lld %s %s %s:%u:%u;", v.name,
                                     (long long)v.value.i, v.level, v.scope, v.file, v.line, v.col);
+        if (o->nlim >= sizeof o->lim) return fprintf(stderr, "vm_rcache: too many limits to compare\n"), 1;
     }
     const gov_decision *d = gov_eval(vm);
     const char *tr;
@@ -86,6 +89,16 @@ int main(int argc, char **argv) {
         fprintf(stderr, "vm_rcache: %s\n", pb ? err.message : "cannot read the policy");
         return 1;
     }
+    /* The size's bounds: GOV_RCACHE_AUTO (the default) and 2^30 are taken, 2^30 + 1 is not. */
+    gov_config lim = none;
+    lim.limits[GOV_LIMIT_RCACHE_BYTES] = GOV_RCACHE_AUTO;
+    size_t a_auto = gov_arena_size(p, &lim);
+    lim.limits[GOV_LIMIT_RCACHE_BYTES] = 1u << 30;
+    size_t a_max = gov_arena_size(p, &lim);
+    lim.limits[GOV_LIMIT_RCACHE_BYTES] = (1u << 30) + 1;
+    if (a_auto == 0 || a_auto != gov_arena_size(p, NULL) || a_max == 0 || gov_arena_size(p, &lim) != 0)
+        return fprintf(stderr, "vm_rcache: bounds: auto %zu (default %zu), 2^30 %zu, 2^30 + 1 %zu\n", a_auto,
+                       gov_arena_size(p, NULL), a_max, gov_arena_size(p, &lim)), 1;
     size_t need = gov_arena_size(p, &cfg), need1 = gov_arena_size(p, NULL);
     printf("arena %zu none %zu\n", need, gov_arena_size(p, &none));
     if (need == 0) return fprintf(stderr, "vm_rcache: gov_arena_size refused the configuration\n"), 1;
@@ -93,6 +106,7 @@ int main(int argc, char **argv) {
     gov_vm *vm[2];
     if (!arena[0] || !arena[1] || gov_vm_init(p, &cfg, arena[0], need, &vm[0]) != GOV_OK) return 1;
     gov_vm_set_trace(vm[0], tbuf[0], sizeof tbuf[0]);
+    printf("bytes %d\n", gov_vm_limit(vm[0], GOV_LIMIT_RCACHE_BYTES, -1));
     int rc = 0;
     long n = 0;
     /* Each round visits every combination, in a different order (a stride prime to

@@ -8,6 +8,10 @@
 # The host sizes the cache (GOV_LIMIT_RCACHE_BYTES, issue 19): the same comparison with
 # the cache off (0: nothing cached, a smaller arena), a small one (1,000 bytes: 8
 # entries) and one resized through gov_vm_limit between rounds.
+# The default size (GOV_RCACHE_AUTO) follows the program: the same policy with 400 more
+# limits, which every tenant block overrides (an entry is then 6,488 bytes; the old
+# default of 8,192 bytes held none), must take resolutions from its cache by default,
+# in at most a quarter of the arena it needs without the cache.
 SUITE=rcache
 . tests/vm/harness.sh
 
@@ -65,4 +69,27 @@ r1=$(round_of resize 1); r2=$(round_of resize 2); r3=$(round_of resize 3)
 [ "$r1" = 0 ] && [ "${r2:-0}" -gt 0 ] && [ "${r3:-0}" -gt 0 ] &&
   ok "resized by gov_vm_limit: 0 takes nothing ($r1), 500 bytes and the capacity take hits ($r2, $r3)" ||
   nok "resized by gov_vm_limit: 0 takes nothing (${r1:-?}), 500 bytes and the capacity take hits (${r2:-?}, ${r3:-?})"
+
+# Many limits: rcache.gov with 400 more, set in every tenant block, and a rule reading one.
+awk 'BEGIN { for (i = 0; i < 400; i++) ov = ov sprintf("x%d = %ds ", i, 50 - i % 7) }
+     /^min floor/ { print; for (i = 0; i < 400; i++) printf "max x%d = 60s\n", i; next }
+     /^scope tenant "t[0-7]"/ { sub(/\{ /, "{ " ov) }
+     /^  floor = 2ms/ { print "  " ov }
+     { print }
+     END { print "rule far { when run.latency > x3 }" }' tests/vm/rcache.gov > "$tmp/many.gov"
+if "$B/govc" build -o "$tmp/many.govb" "$tmp/many.gov" >/dev/null 2>"$tmp/err" &&
+   "$B/tests/vm_rcache" "$tmp/many.govb" > "$tmp/out.many" 2>"$tmp/err"; then
+  ok "403 limits, the default size: limits, decisions and traces equal a fresh VM's"
+else
+  nok "403 limits, the default size: limits, decisions and traces equal a fresh VM's"
+  sed 's/^/#   /' "$tmp/out.many" "$tmp/err" 2>/dev/null | cut -c1-400 | head -20
+fi
+bytes=$(sed -n 's/^bytes \([0-9]*\)$/\1/p' "$tmp/out.many")
+set -- $(grep '^arena ' "$tmp/out.many")
+with=${2:-0} none=${4:-0} cached=$(cached_of many)
+[ "${cached:-0}" -gt 0 ] && ok "403 limits: the default cache takes resolutions ($cached)" ||
+  nok "403 limits: the default cache takes resolutions (${cached:-?}; $bytes bytes)"
+[ "${bytes:-0}" -gt 8192 ] && [ $((bytes * 4)) -le "$none" ] && [ $((with - none)) -le "$bytes" ] &&
+  ok "403 limits: the default is a quarter of the arena without it ($bytes of $none), and the cache keeps within it ($((with - none)))" ||
+  nok "403 limits: the default is a quarter of the arena without it (${bytes:-?} of $none), and the cache keeps within it ($((with - none)))"
 [ $fails = 0 ]
