@@ -59,9 +59,18 @@ typedef struct GovcLines {
     bool eof, error; /* read(2) reported the end, or failed (error: errno in err) */
     int err;
     size_t rpos, rlen; /* the unread bytes of rb */
+    /* Set by the caller: inplace, a line that lies whole in rb is handed out there (line
+     * points into rb, not NUL-terminated, valid until the next call) instead of copied
+     * into buf; before_read(ctx), when set, is called before every read(2), which may
+     * wait for input (govc run writes out its decisions then). */
+    bool inplace;
+    void (*before_read)(void *ctx);
+    void *ctx;
+    const char *line; /* the line: buf, or with inplace a place in rb */
     unsigned char rb[1 << 16]; /* read(2) in blocks: what is there, without waiting for more */
 } GovcLines;
-/* The next line: its length; -1 at the end of input (or a read error: error and err);
+/* The next line: its length (the line in line, and NUL-terminated in buf unless inplace
+ * left it in rb); -1 at the end of input (or a read error: error and err);
  * -2 out of memory; -3 when it is
  * longer than max: then buf holds its first max + 1 bytes (and len its length), read in
  * bounded memory, which gov_eval_json refuses for the length alone. */

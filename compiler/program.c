@@ -149,6 +149,8 @@ static int fill(GovcLines *r)
         r->rlen -= r->rpos;
         r->rpos = 0;
     }
+    if (r->before_read)
+        r->before_read(r->ctx);
     for (;;) {
         ssize_t k = read(fileno(r->in), r->rb + r->rlen, sizeof r->rb - r->rlen);
         if (k > 0) {
@@ -183,6 +185,27 @@ long govc_lines_next(GovcLines *r)
         r->skip_lf = false;
         if ((r->rpos < r->rlen || fill(r)) && r->rb[r->rpos] == '\n')
             r->rpos++;
+        else
+            r->inplace = false; /* lines end at a lone CR: LFs are not looked for again */
+    }
+    /* The usual line, with inplace: ended by a LF (or CRLF) in rb, no other CR in it, not
+     * over max: handed out where it lies. Anything else is the general path's below. */
+    while (r->inplace) {
+        const unsigned char *s = r->rb + r->rpos;
+        size_t avail = r->rlen - r->rpos;
+        const unsigned char *lf = avail ? memchr(s, '\n', avail) : NULL;
+        if (lf) {
+            size_t seg = (size_t)(lf - s), len = seg - (seg && s[seg - 1] == '\r');
+            if (len > r->max || memchr(s, '\r', len))
+                break;
+            r->line = (const char *)s;
+            r->len = len;
+            r->rpos += seg + 1;
+            return (long)len;
+        }
+        /* No LF yet: read more, unless rb is full of this one line or input ended. */
+        if (r->eof || (r->rpos == 0 && r->rlen == sizeof r->rb) || !fill(r))
+            break;
     }
     size_t n = 0, total = 0;
     int end = 0;
@@ -211,6 +234,7 @@ long govc_lines_next(GovcLines *r)
     if (!govc_lines_reserve(r, n + 1))
         return -2;
     r->buf[n] = 0;
+    r->line = r->buf;
     r->len = total;
     return total > r->max ? -3 : (long)n;
 }

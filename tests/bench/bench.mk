@@ -8,13 +8,14 @@
 #                  records)
 #   make bench-eval  only that driver (tests/bench/run.py), without the other benches
 #                  make bench runs (govd, scale-out, bindings, lsp, alerts)
+#   make bench-jsonl  only issue 19's JSONL row (tests/bench/jsonl.py; seconds)
 #   make bench-eval BENCH_ARGS=--quick   every part on few records with short budgets:
 #                  a check that the driver runs; its figures mean nothing
 #
 # The Lua peers need liblua5.4-dev, libluajit-5.1-dev and lua-cjson-dev (and valgrind
-# and time for instruction counts and peak memory): installed here, for the bench only,
-# never part of the main build's DEB_PKGS.
-BENCH_PKGS := liblua5.4-dev libluajit-5.1-dev lua-cjson-dev pkg-config valgrind time
+# and time for instruction counts and peak memory, hyperfine for bench-jsonl's medians):
+# installed here, for the bench only, never part of the main build's DEB_PKGS.
+BENCH_PKGS := liblua5.4-dev libluajit-5.1-dev lua-cjson-dev pkg-config valgrind time hyperfine
 BENCH_DIR  := $(BUILD)/bench
 BENCH_CFLAGS := $(CPPFLAGS_ALL) $(CSTD) $(WARN) -O2 -g
 
@@ -48,7 +49,14 @@ bench-alerts: $(BUILD)/govc
 # libgov against the Lua peers, and issue 19's targets: `make bench-eval` alone runs in
 # a few minutes of CPU (make bench also runs govd's bench, the scale-out bench and the
 # bindings'; their long runs only with BENCH_FULL=1).
-.PHONY: bench bench-eval
-bench: bench-alerts bench-eval
+.PHONY: bench bench-eval bench-jsonl
+bench: bench-alerts bench-eval bench-jsonl
 bench-eval: $(BUILD)/govc $(BENCH_DIR)/evalbench $(BENCH_DIR)/peer-lua54 $(BENCH_DIR)/peer-luajit
 	@python3 tests/bench/run.py --build $(BUILD) --out $(BENCH_DIR) $(BENCH_ARGS)
+
+# Issue 19's JSONL row on its own (seconds): `govc run` over 200,000 records of the 50-rule
+# policy to /dev/null, wall clock beside CPU time and the time spent waiting for a core,
+# and callgrind's instructions a record by phase (tests/bench/jsonl.py). Figures land in
+# $(BUILD)/bench/jsonl.md.
+bench-jsonl: $(BUILD)/govc | $(BENCH_DIR)/.deps-ok
+	@python3 tests/bench/jsonl.py --build $(BUILD) --out $(BENCH_DIR) $(if $(filter --quick,$(BENCH_ARGS)),--quick)
