@@ -410,7 +410,7 @@ static void decls_of(Items *it, const GovPolicy *p, int kind, int ck)
         const char *detail = gov_decl_kind_name((GovDeclKind)kind);
         char buf[160];
         if (kind == GOV_D_LIMIT && d->u.limit.type == GOV_TY_SET) {
-            detail = d->u.limit.is_max ? "allowlist" : "denylist";
+            detail = d->u.limit.is_max ? "allowlist" : d->u.limit.set == GOV_SET_CHAN ? "channel set" : "denylist";
         } else if (kind == GOV_D_LIMIT) {
             char v[100];
             value_text(d->u.limit.value, v, sizeof v);
@@ -431,8 +431,19 @@ static void decls_of_sets(Items *it, const GovPolicy *p)
 {
     for (uint32_t i = 0; p && i < p->nkind[GOV_D_LIMIT]; i++) {
         const GovDecl *d = p->by_kind[GOV_D_LIMIT][i];
-        if (d->name.s && d->u.limit.type == GOV_TY_SET)
+        if (d->name.s && d->u.limit.type == GOV_TY_SET && d->u.limit.set != GOV_SET_CHAN)
             item(it, d->name.s, d->name.len, CK_CONSTANT, d->u.limit.is_max ? "allowlist" : "denylist");
+    }
+}
+
+/* After `notify`: the channel sets a rule may notify beside its channels (spec/
+ * language.md §4.1.2). */
+static void decls_of_channel_sets(Items *it, const GovPolicy *p)
+{
+    for (uint32_t i = 0; p && i < p->nkind[GOV_D_LIMIT]; i++) {
+        const GovDecl *d = p->by_kind[GOV_D_LIMIT][i];
+        if (d->name.s && d->u.limit.set == GOV_SET_CHAN)
+            item(it, d->name.s, d->name.len, CK_CONSTANT, "channel set");
     }
 }
 
@@ -588,6 +599,7 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
         decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);
     } else if (after_word(line, n, "notify") || (w > 0 && memchr(line, ',', w) && line_has(line, n, "notify"))) {
         decls_of(&it, pol, GOV_D_CHANNEL, CK_EVENT);
+        decls_of_channel_sets(&it, pol);
     } else if (after_word(line, n, "waive")) {
         decls_of(&it, pol, GOV_D_RULE, CK_FUNCTION);
         decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);

@@ -484,13 +484,15 @@ typedef struct govV_action {
     govV_runsnap run;
     uint64_t mask;
     uint32_t approvals, quorum, roff, rlen;
-    /* A notification to a channel its rule's channel set gave (CHANSCOPE, spec/language.md
-     * §4.1.2): chan_set 1, and the set's override in force (GOVB_NONE: the default); a
-     * group's delivery on the clock has chan_set 2 (the channel came from the set, in no
-     * one record's scope). 0 for a channel of the rule's own NOTIFY list. */
-    uint32_t chan_ovr;
-    uint8_t chan_set;
 } govV_action;
+/* A rule's notification (notify, notify_held, notify_silenced, notify_inhibited) reuses
+ * two members escalation steps use: to a channel its rule's channel set gave (CHANSCOPE,
+ * spec/language.md §4.1.2) GOVV_CHSET is 1 and GOVV_CHOVR the set's override in force
+ * (GOVB_NONE: the default); a group's delivery on the clock has GOVV_CHSET 2 (the set,
+ * in no one record's scope); 0 for a channel of the rule's own NOTIFY list. The compact
+ * trace carries both as it carries step and round. */
+#define GOVV_CHSET(a) ((a)->round)
+#define GOVV_CHOVR(a) ((a)->step)
 /* Gate actions of a gate whose settings are limits (GATESCOPE) reuse members only
  * escalation steps use otherwise: gate_open names the SLA's override in force (or NONE
  * for the default) in step, and the approvers' in skipped; every action of a gate with an

@@ -111,8 +111,8 @@ static void emit_one(gov_vm *vm, const govL_ncfg *c, uint32_t u, int type, uint3
     const govL_rule *r = &p->rule[c->rule];
     uint32_t k = 0;
     while (k < r->nnotify && p->notify[r->first_notify + k] != ch) k++;
-    a->chan_set = k < r->nnotify ? 0 : f != NONE ? 1 : 2;
-    a->chan_ovr = a->chan_set == 1 ? vm->rch_ovr : NONE;
+    GOVV_CHSET(a) = k < r->nnotify ? 0 : f != NONE ? 1 : 2;
+    GOVV_CHOVR(a) = GOVV_CHSET(a) == 1 ? vm->rch_ovr : NONE;
     fill(a, 1, type, koff, klen, grouped, first, due, reason);
 }
 

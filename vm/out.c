@@ -867,13 +867,13 @@ static void put_at_end(govO_buf *b, const gov_vm *vm, int64_t at) {
  * set gave (spec/language.md §4.1.2, spec/trace.md §2), with where the set in force came
  * from; a group's delivery on the clock names the set alone. Nothing otherwise. */
 static void put_chan_limit(govO_buf *b, const gov_program *p, const govV_action *a) {
-    if (!a->chan_set || a->rule == GOVB_NONE || !p->nchs || p->rule_chs[a->rule] == GOVB_NONE) return;
+    if (!GOVV_CHSET(a) || a->rule == GOVB_NONE || !p->nchs || p->rule_chs[a->rule] == GOVB_NONE) return;
     uint32_t li = p->chs[p->rule_chs[a->rule]].limit;
     govO_puts(b, ",\"channel_limit\":{\"name\":");
     govO_jstr(b, p->str[p->limit[li].name], p->strlen_[p->limit[li].name]);
-    if (a->chan_set == 1) {
+    if (GOVV_CHSET(a) == 1) {
         govO_puts(b, ",\"from\":");
-        put_from(b, p, li, a->chan_ovr);
+        put_from(b, p, li, GOVV_CHOVR(a));
     }
     govO_put(b, "}", 1);
 }

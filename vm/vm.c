@@ -939,8 +939,8 @@ govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, ui
         a->type = (uint8_t)type;
         a->finding = f;
         a->channel = ch[i];
-        a->chan_set = set && i >= vm->rch_nconst;
-        a->chan_ovr = a->chan_set ? vm->rch_ovr : GOVB_NONE;
+        GOVV_CHSET(a) = set && i >= vm->rch_nconst;
+        GOVV_CHOVR(a) = GOVV_CHSET(a) ? vm->rch_ovr : GOVB_NONE;
         a->rule = ri;
         a->gate = a->esc = GOVB_NONE;
         /* About a finding: its severity and verdict in force (spec/language.md §4.1.1). */
@@ -1614,9 +1614,9 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
                                   ? "allow" : "deny";
         }
     }
-    if (a->chan_set && a->rule != GOVB_NONE && p->nchs && p->rule_chs[a->rule] != GOVB_NONE) {
+    if (GOVV_CHSET(a) && a->rule != GOVB_NONE && p->nchs && p->rule_chs[a->rule] != GOVB_NONE) {
         uint32_t li = p->chs[p->rule_chs[a->rule]].limit;
-        if (a->chan_set == 1) from_of(p, li, a->chan_ovr, &out->channel_from);
+        if (GOVV_CHSET(a) == 1) from_of(p, li, GOVV_CHOVR(a), &out->channel_from);
         else out->channel_from.limit = p->str[p->limit[li].name];
     }
     GOVV_PUT(dst, res);
