@@ -72,6 +72,12 @@ ok(a0.get("channel_limit") == {"name": "refund_channels", "from": {"level": "pro
 dflt = ds[2]["actions"][0].get("channel_limit", {}).get("from") if len(ds) == 3 else None
 ok(dflt == {"level": "default", "at": "desk.gov:6:23"}, "the default's provenance", dflt)
 
+rc, out, err = govc("run", "--format", "text", "-p", "desk.gov", "desk.jsonl")
+ok(rc == 0 and 'notify pagerduty risk-oncall (risk) for big_refund [channels refund_channels from project "billing" '
+   'at desk.gov:7:45]' in out and "notify slack #ops (ops) for huge_refund\n" in out
+   and "for big_refund [channels refund_channels, the default, at desk.gov:6:23]" in out,
+   "govc run --format text names a channel's set and where it came from", out + err)
+
 # --- govc check: what a scope may not do ----------------------------------------------
 write("drop.gov", DESK.replace('scope project "support" { refund_channels = [leads, ops] }',
                                'scope project "support" { refund_channels = [leads, ops] }\n'
