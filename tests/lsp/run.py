@@ -641,6 +641,10 @@ def _():
     want = sorted(text[:text.index(n)].count("\n") for n in ("min large_refund_channels", "large_refund_channels = [risk",
                                                              "large_refund_channels = [support", "notify refunds_desk, large"))
     assert lines == want, (lines, want)
+    v = c.request("textDocument/hover", {"textDocument": {"uri": u},
+                                         "position": pos(text, "min large_refund_channels", 0, 6)})["result"]["contents"]["value"]
+    assert "min large_refund_channels = []" in v and "may only add channels" in v, v
+    assert '| project "billing" | [risk_pager] |' in v, v
     assert c.close() == 0
 
 
