@@ -116,6 +116,18 @@ write("e057.json", '{"policy":"desk","scopes":[{"tenant":"t","project":"growth",
 rc, out, err = govc("run", "-p", "desk.gov", "--limits", "e057.json", "desk.jsonl")
 ok(rc == 2 and "equally specific scopes that can match one record" in err and "e057.json:1:175" in err, "incomparable settings in a file: E057's words", err)
 
+# The example's limits file (also a fuzz_limits seed): policies/refund_desk's large refunds.
+TOP = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+write("desk_recs.jsonl", json.dumps({"tenant": "globex", "project": "support", "run_id": "s-9", "amount_usd": 25000,
+                                     "at": "2026-12-01T09:07:00Z"}) + "\n")
+rc, out, err = govc("run", "-p", os.path.join(TOP, "policies/refund_desk"), "--limits",
+                    os.path.join(TOP, "tests/limits/channels.json"), "desk_recs.jsonl")
+ds = decisions(out)
+ok(rc == 0 and [(a["channel"], a.get("channel_limit", {}).get("from", {}).get("level"))
+                for a in ds[0]["actions"] if a.get("rule") == "large_refund"] ==
+   [("refunds_desk", None), ("risk_pager", "project"), ("support_leads", "project")],
+   "tests/limits/channels.json: globex's support also pages risk for a large refund", out + err)
+
 # --- notification groups per channel ---------------------------------------------------
 GRP = """policy gdesk
 record refund { amount: money }
