@@ -191,8 +191,9 @@ static const char *set_text(Diff *D, const GovSetVal *sv)
  * allow set or removed from a deny set loosen it, whatever else changed; the reverse
  * alone tightens. Compared as the strings the sets admit, so rewriting ["kb_a", "kb_b"]
  * as ["kb_[ab]"] is no change. An inclusion the prover cannot decide counts as loosening. */
-static void diff_set(Diff *D, GovStr name, const char *detail, const GovSetVal *o, const GovSetVal *n, bool allow)
+static void diff_set(Diff *D, GovStr name, const char *detail, const GovSetVal *o, const GovSetVal *n, int kind)
 {
+    bool allow = kind == GOV_SET_ALLOW; /* a channel set, as a denylist, may only gain members */
     if (!o || !n) return;
     bool und = false;
     const char *added = set_minus(D, n, o, &und), *removed = set_minus(D, o, n, &und);
@@ -203,7 +204,7 @@ static void diff_set(Diff *D, GovStr name, const char *detail, const GovSetVal *
     else what = govD_fmt(D->a, "%s: removes %s", detail, removed);
     if (und) what = govD_fmt(D->a, "%s (inclusion not proved: counted as loosening)", what);
     bool loosens = und || (allow ? added != NULL : removed != NULL);
-    add(D, allow ? "allowlist" : "denylist", name, what, set_text(D, o), set_text(D, n),
+    add(D, allow ? "allowlist" : kind == GOV_SET_CHAN ? "channel set" : "denylist", name, what, set_text(D, o), set_text(D, n),
         loosens ? FX_LOOSEN : FX_TIGHTEN);
 }
 
@@ -213,12 +214,11 @@ static void diff_limit(Diff *D, const GovDecl *o, const GovDecl *n)
 {
     if (o->u.limit.set || n->u.limit.set) {
         if (o->u.limit.set != n->u.limit.set) {
-            static const char *const kinds[] = {"max or min", "allowlist", "denylist"};
+            static const char *const kinds[] = {"max or min", "allowlist", "denylist", "channel set"};
             add(D, "limit", n->name, "kind", kinds[o->u.limit.set], kinds[n->u.limit.set], FX_LOOSEN);
             return;
         }
-        diff_set(D, n->name, "default", o->u.limit.sv, n->u.limit.sv,
-                 n->u.limit.set == GOV_SET_ALLOW);
+        diff_set(D, n->name, "default", o->u.limit.sv, n->u.limit.sv, n->u.limit.set);
         return;
     }
     if (o->u.limit.is_max != n->u.limit.is_max) {
@@ -280,10 +280,49 @@ static void diff_sev_verdict(Diff *D, const char *what, GovStr name, int osev, c
             nvf || ovf ? "a verdict that follows a severity limit is its default's or, in scopes, a higher one" : NULL);
 }
 
-static void diff_notify(Diff *D, GovStr name, const char *what, const GovNameList *o, const GovNameList *n)
+/* Is channel c told on every record by `notify` list l with channel set cl (its
+ * default's members; scopes may only add to it)? */
+static bool always_told(GovStr c, const GovNameList *l, const GovNameRef *cl)
+{
+    for (uint32_t j = 0; j < l->n; j++)
+        if (&l->items[j] != cl && str_eq(c, l->items[j].name)) return true;
+    const GovSetVal *dv = cl && cl->ref ? cl->ref->u.limit.sv : NULL;
+    for (uint32_t j = 0; dv && j < dv->n; j++)
+        if (str_eq(c, dv->text[j])) return true;
+    return false;
+}
+
+/* `notify` with a channel set on either side (spec/language.md §4.1.2, §9). A side tells
+ * its channels and its set's default on every record, and in scopes possibly more. A
+ * channel the old side told on every record that the new one does not: loosened (the
+ * records no scope matches lose it). Otherwise tightened when the old side had no set
+ * (it told nothing more anywhere) or the same set (its own changes are a limit's);
+ * unproven when the old side's set, in some scope, may have told more. */
+static void diff_notify_set(Diff *D, GovStr name, const char *what, const GovNameList *o, const GovNameRef *ol,
+                            const GovNameList *n, const GovNameRef *nl)
+{
+    bool keeps = true;
+    for (uint32_t i = 0; i < o->n && keeps; i++)
+        if (&o->items[i] != ol) keeps = always_told(o->items[i].name, n, nl);
+    const GovSetVal *od = ol && ol->ref ? ol->ref->u.limit.sv : NULL;
+    for (uint32_t i = 0; od && i < od->n && keeps; i++) keeps = always_told(od->text[i], n, nl);
+    bool same = ol && nl && str_eq(ol->name, nl->name);
+    Effect fx = !keeps ? FX_LOOSEN : !ol || same ? FX_TIGHTEN : FX_UNPROVEN;
+    add_why(D, what, name, "notify", names_text(D, o), names_text(D, n), fx,
+            fx == FX_LOOSEN     ? "a channel told on every record before is not told where no scope adds it"
+            : fx == FX_TIGHTEN ? "every channel told before is still told"
+                               : "the old channel set may have told more channels in some scopes");
+}
+
+static void diff_notify(Diff *D, GovStr name, const char *what, const GovNameList *o, const GovNameList *n,
+                        const GovNameRef *ol, const GovNameRef *nl)
 {
     if (names_eq(o, n))
         return;
+    if (ol || nl) {
+        diff_notify_set(D, name, what, o, ol, n, nl);
+        return;
+    }
     bool more = names_subset(o, n), fewer = names_subset(n, o);
     if (more && fewer)
         return; /* the same channels in another order: the same notifications */
@@ -418,7 +457,7 @@ static void diff_rule(Diff *D, const GovDecl *o, const GovDecl *n)
     diff_sev_verdict(D, "rule", n->name, o->u.rule.severity, o->u.rule.sev_limit, o->u.rule.verdict,
                      o->u.rule.verdict_follows, n->u.rule.severity, n->u.rule.sev_limit, n->u.rule.verdict,
                      n->u.rule.verdict_follows);
-    diff_notify(D, n->name, "rule", &o->u.rule.notify, &n->u.rule.notify);
+    diff_notify(D, n->name, "rule", &o->u.rule.notify, &n->u.rule.notify, o->u.rule.chan_limit, n->u.rule.chan_limit);
     diff_alerting(D, "rule", n->name, o->u.rule.alerting, n->u.rule.alerting);
     diff_inhibit(D, "rule", n->name, o->u.rule.inhibit, n->u.rule.inhibit);
     diff_escalate(D, n->name, "rule", o->u.rule.escalate ? *o->u.rule.escalate : (GovNameRef){0},
@@ -563,7 +602,7 @@ static void diff_gate(Diff *D, const GovDecl *o, const GovDecl *n)
         else if (!expr_eq(orq, nrq))
             add(D, "gate", n->name, "requester", src_text(D, D->osrc, orq), src_text(D, D->nsrc, nrq), FX_UNPROVEN);
     }
-    diff_notify(D, n->name, "gate", &o->u.gate.notify, &n->u.gate.notify);
+    diff_notify(D, n->name, "gate", &o->u.gate.notify, &n->u.gate.notify, NULL, NULL);
 }
 
 static void diff_window(Diff *D, const GovDecl *o, const GovDecl *n)
@@ -611,7 +650,8 @@ static void diff_drift(Diff *D, const GovDecl *o, const GovDecl *n)
                 n->u.drift.stale_after ? val_text(D, n->u.drift.stale_after) : "5m",
                 ns.u.i > os.u.i ? FX_TIGHTEN : FX_LOOSEN);
     }
-    diff_notify(D, n->name, "drift", &o->u.drift.notify, &n->u.drift.notify);
+    diff_notify(D, n->name, "drift", &o->u.drift.notify, &n->u.drift.notify, o->u.drift.chan_limit,
+                n->u.drift.chan_limit);
     diff_alerting(D, "drift", n->name, o->u.drift.alerting, n->u.drift.alerting);
     diff_inhibit(D, "drift", n->name, o->u.drift.inhibit, n->u.drift.inhibit);
     diff_escalate(D, n->name, "drift", o->u.drift.escalate, n->u.drift.escalate);
@@ -788,8 +828,7 @@ static void diff_overrides(Diff *D, const GovPolicy *op, const GovPolicy *np)
         }
         if (b->ov->limit && b->ov->limit->u.limit.set) {
             if (a->ov->limit && a->ov->limit->u.limit.set == b->ov->limit->u.limit.set)
-                diff_set(D, b->ov->name, where, a->ov->sv, b->ov->sv,
-                         b->ov->limit->u.limit.set == GOV_SET_ALLOW);
+                diff_set(D, b->ov->name, where, a->ov->sv, b->ov->sv, b->ov->limit->u.limit.set);
             continue;
         }
         int c = cmp_const(a->ov->value, b->ov->value);

@@ -219,6 +219,13 @@ void govc_print_action(FILE *out, const gov_action *a)
             if (a->reason)
                 fprintf(out, " (%s)", a->reason);
         }
+        /* A channel its rule's channel set gave (spec/language.md §4.1.2), and from where. */
+        if (a->size >= offsetof(gov_action, channel_from) + sizeof a->channel_from && a->channel_from.limit) {
+            fputs(" [channels ", out);
+            if (a->channel_from.level) govc_print_from(out, &a->channel_from, NULL);
+            else fputs(a->channel_from.limit, out);
+            fputc(']', out);
+        }
         fputc('\n', out);
         return;
     }

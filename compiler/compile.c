@@ -432,7 +432,8 @@ static void emit_scopes_and_limits(Comp *K)
         }
         if (n > 1) qsort(ovs, n, sizeof *ovs, ovr_cmp);
         GovValue v;
-        uint32_t set_kind = l->u.limit.set == GOV_SET_ALLOW ? GOVB_SET_ALLOW : GOVB_SET_DENY;
+        uint32_t set_kind = l->u.limit.set == GOV_SET_ALLOW  ? GOVB_SET_ALLOW
+                          : l->u.limit.set == GOV_SET_CHAN ? GOVB_SET_CHAN : GOVB_SET_DENY;
         if (l->u.limit.set) {
             /* The limit's sets tightest first (the checker's rank), the default last:
              * the VM takes the lower of two equally specific settings as the tighter. */
@@ -1274,6 +1275,17 @@ static void emit_rulescope(Comp *K, uint32_t ri, const GovNameRef *sev, bool ver
     put32(q, verdict_follows ? GOVB_RSC_VERDICT_FOLLOWS : 0);
 }
 
+/* CHANSCOPE (spec/bytecode.md): a rule's or drift's channel set (spec/language.md
+ * §4.1.2), notified beside its channels. Nothing for a rule without one. */
+static void emit_chanscope(Comp *K, uint32_t ri, const GovNameRef *chan)
+{
+    if (!chan || !chan->ref)
+        return;
+    Buf *q = &K->sec[GOVB_S_CHANSCOPE];
+    put32(q, ri);
+    put32(q, chan->ref->index);
+}
+
 /* One rule's code and RULES entry. A sustained rule with `clear when` evaluates its
  * clear condition first (SETCLR), then its condition, as any rule does. */
 static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNameList *notify, int severity,
@@ -1314,9 +1326,13 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
             patch(K, guards[i], K->ncode);
     }
 
-    uint32_t first_notify = (uint32_t)(K->sec[GOVB_S_NOTIFY].n / 4);
+    /* The channels it notifies; a channel set (§4.1.2) goes to CHANSCOPE instead. */
+    uint32_t first_notify = (uint32_t)(K->sec[GOVB_S_NOTIFY].n / 4), nnotify = 0;
     for (uint32_t i = 0; i < notify->n; i++)
-        put32(&K->sec[GOVB_S_NOTIFY], notify->items[i].ref->index);
+        if (notify->items[i].ref && notify->items[i].ref->kind == GOV_D_CHANNEL) {
+            put32(&K->sec[GOVB_S_NOTIFY], notify->items[i].ref->index);
+            nnotify++;
+        }
     uint32_t file, line, col;
     src_pos(K, d->name_span, &file, &line, &col);
     uint32_t code_at = (uint32_t)(K->sec[GOVB_S_CODE].n / 4);
@@ -1328,7 +1344,7 @@ static void emit_rule(Comp *K, GovDecl *d, GovExpr *when, GovExpr *clear, GovNam
     put32(b, code_at);
     put32(b, K->ncode);
     put32(b, first_notify);
-    put32(b, notify->n);
+    put32(b, nnotify);
     put32(b, file);
     put32(b, line);
     put32(b, col);
@@ -1379,6 +1395,7 @@ static void emit_sustained(Comp *K, uint32_t ri, GovExpr *for_, bool clear_when,
  * nothing for a rule whose settings shape nothing (W020). */
 static void emit_alerting(Comp *K, uint32_t ri, const GovAlerting *a, const GovNameList *notify)
 {
+    /* notify->n counts a channel set too: the rule may notify a channel. */
     if (!a || notify->n == 0 || (a->wait_ns <= 0 && a->repeat_ns <= 0))
         return;
     Buf *b = &K->sec[GOVB_S_NOTIFYCFG];
@@ -1921,6 +1938,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
             }
             emit_rule(K, d, d->u.rule.when, d->u.rule.clear_when, &d->u.rule.notify, d->u.rule.severity, d->u.rule.verdict);
             emit_rulescope(K, K->nrules - 1, d->u.rule.sev_limit, d->u.rule.verdict_follows);
+            emit_chanscope(K, K->nrules - 1, d->u.rule.chan_limit);
             emit_alerting(K, K->nrules - 1, d->u.rule.alerting, &d->u.rule.notify);
             if (d->u.rule.for_ || d->u.rule.clear_when || d->u.rule.clear_after)
                 emit_sustained(K, K->nrules - 1, d->u.rule.for_, d->u.rule.clear_when != NULL, d->u.rule.clear_after,
@@ -1944,6 +1962,7 @@ bool govK_compile_stamped(GovFrontend *fe, GovPolicy *p, const char *stamp, GovB
             drift_rule[d->index] = K->nrules;
             emit_rule(K, d, NULL, NULL, &d->u.drift.notify, d->u.drift.severity, d->u.drift.verdict);
             emit_rulescope(K, K->nrules - 1, d->u.drift.sev_limit, d->u.drift.verdict_follows);
+            emit_chanscope(K, K->nrules - 1, d->u.drift.chan_limit);
             emit_alerting(K, K->nrules - 1, d->u.drift.alerting, &d->u.drift.notify);
             if (d->u.drift.for_) {
                 /* `for`: the drift's rule is sustained (spec/language.md §4.5.1), per key

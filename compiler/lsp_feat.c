@@ -89,7 +89,10 @@ static void set_text(const GovSetVal *sv, char *buf, size_t cap)
     char q[200];
     n += (size_t)snprintf(buf, cap, "[");
     for (uint32_t i = 0; sv && i < sv->n && n < cap; i++) {
-        govC_set_quote(sv->text[i].s, sv->text[i].len, q, sizeof q);
+        if (sv->names) /* a channel set's members are channels' names, written bare */
+            snprintf(q, sizeof q, "%.*s", (int)(sv->text[i].len < 150 ? sv->text[i].len : 150), sv->text[i].s);
+        else
+            govC_set_quote(sv->text[i].s, sv->text[i].len, q, sizeof q);
         n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : "", q);
     }
     if (n < cap)
@@ -228,12 +231,17 @@ static void hover_decl(GovFrontend *fe, Unit *u, const GovDecl *d, LjBuf *b)
             char sv[300];
             bool allow = d->u.limit.set == GOV_SET_ALLOW;
             set_text(d->u.limit.sv, sv, sizeof sv);
-            snprintf(line, sizeof line, "%s %.*s = %s", allow ? "allowlist" : "denylist", (int)d->name.len,
-                     d->name.s, sv);
+            bool chan = d->u.limit.set == GOV_SET_CHAN;
+            snprintf(line, sizeof line, "%s %.*s = %s", allow ? "allowlist" : chan ? "min" : "denylist",
+                     (int)d->name.len, d->name.s, sv);
             put_gov_block(b, line);
-            lb_printf(b, "Set limit (%s): a narrower scope may only %s; `x in %.*s` tests a string against the "
-                      "set in force.\n", allow ? "allowlist" : "denylist",
-                      allow ? "drop members (a subset)" : "add members (a superset)", (int)d->name.len, d->name.s);
+            if (chan)
+                lb_printf(b, "Channel set: a narrower scope may only add channels (a superset); `notify %.*s` "
+                          "tells the set in force.\n", (int)d->name.len, d->name.s);
+            else
+                lb_printf(b, "Set limit (%s): a narrower scope may only %s; `x in %.*s` tests a string against the "
+                          "set in force.\n", allow ? "allowlist" : "denylist",
+                          allow ? "drop members (a subset)" : "add members (a superset)", (int)d->name.len, d->name.s);
             const GovPolicy *pol = policy_of_decl(fe, d);
             if (pol)
                 limit_table(u, pol, d, b);
@@ -410,7 +418,7 @@ static void decls_of(Items *it, const GovPolicy *p, int kind, int ck)
         const char *detail = gov_decl_kind_name((GovDeclKind)kind);
         char buf[160];
         if (kind == GOV_D_LIMIT && d->u.limit.type == GOV_TY_SET) {
-            detail = d->u.limit.is_max ? "allowlist" : "denylist";
+            detail = d->u.limit.is_max ? "allowlist" : d->u.limit.set == GOV_SET_CHAN ? "channel set" : "denylist";
         } else if (kind == GOV_D_LIMIT) {
             char v[100];
             value_text(d->u.limit.value, v, sizeof v);
@@ -431,8 +439,19 @@ static void decls_of_sets(Items *it, const GovPolicy *p)
 {
     for (uint32_t i = 0; p && i < p->nkind[GOV_D_LIMIT]; i++) {
         const GovDecl *d = p->by_kind[GOV_D_LIMIT][i];
-        if (d->name.s && d->u.limit.type == GOV_TY_SET)
+        if (d->name.s && d->u.limit.type == GOV_TY_SET && d->u.limit.set != GOV_SET_CHAN)
             item(it, d->name.s, d->name.len, CK_CONSTANT, d->u.limit.is_max ? "allowlist" : "denylist");
+    }
+}
+
+/* After `notify`: the channel sets a rule may notify beside its channels (spec/
+ * language.md §4.1.2). */
+static void decls_of_channel_sets(Items *it, const GovPolicy *p)
+{
+    for (uint32_t i = 0; p && i < p->nkind[GOV_D_LIMIT]; i++) {
+        const GovDecl *d = p->by_kind[GOV_D_LIMIT][i];
+        if (d->name.s && d->u.limit.set == GOV_SET_CHAN)
+            item(it, d->name.s, d->name.len, CK_CONSTANT, "channel set");
     }
 }
 
@@ -588,6 +607,7 @@ void lsp_completion(Server *S, const Lj *id, const Lj *params)
         decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);
     } else if (after_word(line, n, "notify") || (w > 0 && memchr(line, ',', w) && line_has(line, n, "notify"))) {
         decls_of(&it, pol, GOV_D_CHANNEL, CK_EVENT);
+        decls_of_channel_sets(&it, pol);
     } else if (after_word(line, n, "waive")) {
         decls_of(&it, pol, GOV_D_RULE, CK_FUNCTION);
         decls_of(&it, pol, GOV_D_DRIFT, CK_FUNCTION);

@@ -1,6 +1,7 @@
 /* fuzz_limits.c: limits files (spec/language.md §5.2, vm/limits.c): any bytes as a limits
- * file for the support example policy and for agent_permissions (allowlists and
- * denylists: a file's sets), loaded with gov_program_load_limits. Beyond the
+ * file for the support example policy, for agent_permissions (allowlists and
+ * denylists: a file's sets) and for refund_desk (a channel set, spec/language.md §4.1.2,
+ * whose members must be its channels), loaded with gov_program_load_limits. Beyond the
  * sanitizers it checks:
  *   - a refused file has a code of a file's error (GOV_ELIMITS, GOV_ELOOSEN; GOV_ENOMEM
  *     is not expected at these sizes), a message, and a line and column inside the file
@@ -14,10 +15,10 @@
 
 #include "fuzz/common.h"
 
-#define NPROG 2
+#define NPROG 3
 static uint8_t *prog_all[NPROG];
 static size_t prog_all_len[NPROG];
-static const char *const prog_names[NPROG] = {"support", "agent_permissions"};
+static const char *const prog_names[NPROG] = {"support", "agent_permissions", "refund_desk"};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -48,6 +49,13 @@ static const char *const recs[] = {
     "\"tokens\":900,\"quality_score\":0.97}",
     "{\"tenant\":\"acme\",\"project\":\"billing\",\"agent\":\"triage-bot\",\"at\":\"2026-12-01T00:00:00Z\","
     "\"latency_ms\":700,\"cost_usd\":0.004,\"tokens\":900,\"quality_score\":0.99}",
+};
+
+static const char *const desk_recs[] = {
+    "{\"tenant\":\"acme\",\"project\":\"billing\",\"agent\":\"refund-bot\",\"at\":\"2026-12-01T09:06:00Z\","
+    "\"run_id\":\"b-9\",\"amount_usd\":25000,\"requested_by\":\"agent-7\"}",
+    "{\"tenant\":\"globex\",\"project\":\"support\",\"at\":\"2026-12-01T09:07:00Z\",\"run_id\":\"s-9\","
+    "\"amount_usd\":25000}",
 };
 
 static int one(const uint8_t *prog_bytes, size_t prog_len, const char *const *rs, size_t nrs, const uint8_t *data,
@@ -92,5 +100,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     one(prog_all[0], prog_all_len[0], recs, sizeof recs / sizeof recs[0], data, size);
     one(prog_all[1], prog_all_len[1], perm_recs, sizeof perm_recs / sizeof perm_recs[0], data, size);
+    one(prog_all[2], prog_all_len[2], desk_recs, sizeof desk_recs / sizeof desk_recs[0], data, size);
     return 0;
 }

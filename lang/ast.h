@@ -266,10 +266,10 @@ struct GovDecl {
         struct { GovField *fields; uint32_t nfields, cap; } record;
         struct { GovStr kind; GovSpan kind_span; GovStr target; GovSpan target_span; int chan_kind; } channel;
         struct {
-            bool is_max;            /* max, or allowlist; min, or denylist */
+            bool is_max;            /* max, or allowlist; min, denylist or a channel set */
             GovExpr *value;
             uint8_t type;           /* GovType; SET for allowlist and denylist */
-            uint8_t set;            /* GovSetKind */
+            uint8_t set;            /* GovSetKind (CHAN set by the checker) */
             struct GovSetVal *sv;   /* a set limit's default, checked (lang/sets.c) */
         } limit;
         struct {
@@ -279,6 +279,9 @@ struct GovDecl {
              * its default, and verdict_follows says the verdict is the severity's. */
             GovNameRef *sev_limit; bool verdict_follows;
             GovNameList notify;
+            /* The item of `notify` that names a channel set (§4.1.2), or NULL: the
+             * checker leaves it there, its ref the limit; the others are channels. */
+            GovNameRef *chan_limit;
             GovNameRef *escalate;   /* `escalate NAME`, or NULL: most rules have none, and a
                                      * large policy is mostly rules (issue 18.6) */
             GovAlerting *alerting;  /* §4.8, or NULL */
@@ -303,6 +306,7 @@ struct GovDecl {
             int severity, verdict; GovSpan sev_span;
             GovNameRef *sev_limit; bool verdict_follows;   /* as a rule's (§4.1.1) */
             GovNameList notify; GovNameRef escalate;
+            GovNameRef *chan_limit;    /* as a rule's (§4.1.2) */
             GovAlerting *alerting;  /* §4.8, or NULL */
             GovNameList *inhibit;   /* §4.10: the rules it mutes, or NULL */
         } drift;
@@ -342,8 +346,10 @@ struct GovDecl {
 
 /* ------------------------------------------------------------------ sets */
 
-/* allowlist and denylist limits (spec/language.md §5.1). */
-typedef enum GovSetKind { GOV_SET_NONE, GOV_SET_ALLOW, GOV_SET_DENY } GovSetKind;
+/* allowlist and denylist limits (spec/language.md §5.1), and channel sets: a `min` limit
+ * whose value is a list of channel names (§4.1.2), tightened as a denylist is (it may
+ * only gain members). */
+typedef enum GovSetKind { GOV_SET_NONE, GOV_SET_ALLOW, GOV_SET_DENY, GOV_SET_CHAN } GovSetKind;
 
 /* A set value as the checker leaves it: its members in source order, each exact (a
  * string: a member without glob metacharacters, escapes removed) or a glob (compiled, as
@@ -360,6 +366,7 @@ typedef struct GovSetVal {
     uint32_t rank;
     uint32_t index;        /* the compiler's SETS index for it */
     bool has_glob;
+    bool names;            /* a channel set's: members are channels' names, shown bare */
 } GovSetVal;
 
 /* ------------------------------------------------------------------ scopes */

@@ -164,6 +164,8 @@ static void note_suggestion(Checker *C, GovDiag *g, GovStr s, unsigned kinds)
         govD_note(C->d, g, d->name_span, "did you mean '%.*s'?", (int)d->name.len, d->name.s);
 }
 
+void govC_note_suggestion(Checker *C, GovDiag *g, GovStr s, unsigned kinds) { note_suggestion(C, g, s, kinds); }
+
 /* ------------------------------------------------------------------ types */
 
 static bool is_num(int t) { return t == GOV_TY_INT || t == GOV_TY_FLOAT || t == GOV_TY_RATIO; }
@@ -229,6 +231,10 @@ static int check_name(Checker *C, GovExpr *e)
     switch (d->kind) {
     case GOV_D_LIMIT:
         d->used = 1;
+        if (d->u.limit.set == GOV_SET_CHAN) {
+            govD_error(C->d, "E034", e->span, "'%.*s' is a set of channels; only 'notify' may name it", (int)n.len, n.s);
+            return set(e, GOV_TY_ERROR, false);
+        }
         return set(e, d->u.limit.type, false);
     case GOV_D_WINDOW:
         d->used = 1; /* referred to, even when wrongly: no "never used" on top */
@@ -955,10 +961,29 @@ static void check_channel(Checker *C, GovDecl *d)
                    (int)d->name.len, d->name.s);
 }
 
+/* Is e a list in brackets of bare names, or empty: a channel set's value (§4.1.2)? */
+static bool channel_list(const GovExpr *e)
+{
+    if (!e || e->kind != GOV_E_LIST) return false;
+    for (uint32_t i = 0; i < e->u.list.nitems; i++)
+        if (e->u.list.items[i]->kind != GOV_E_NAME) return false;
+    return true;
+}
+
 static void check_limit(Checker *C, GovDecl *d)
 {
     GovExpr *e = d->u.limit.value;
     d->u.limit.type = GOV_TY_ERROR;
+    if (!d->u.limit.set && channel_list(e)) {
+        /* min NAME = [ops, risk]: a channel set, which may only gain channels (more
+         * people notified is tighter), so it is a min limit. */
+        d->u.limit.set = GOV_SET_CHAN;
+        if (d->u.limit.is_max) {
+            govD_error(C->d, "E084", d->name_span, "'%.*s' is a set of channels declared max; declare it min: more "
+                       "channels notified is tighter, so scopes may only add channels", (int)d->name.len, d->name.s);
+            return;
+        }
+    }
     if (d->u.limit.set) {
         /* allowlist or denylist: a set of string members (lang/sets.c). */
         d->u.limit.sv = govC_set_value(C, e, d);
@@ -1002,10 +1027,48 @@ static void resolve_ref(Checker *C, GovNameRef *r, GovDeclKind want)
     r->ref = d;
 }
 
-static void resolve_channels(Checker *C, GovNameList *l)
+/* A rule's or drift's `notify`: channels, and at most one channel set (§4.1.2), which
+ * *chan is left pointing at (its ref the limit). */
+static void resolve_notify(Checker *C, GovDecl *d, GovNameList *l, GovNameRef **chan)
 {
-    for (uint32_t i = 0; i < l->n; i++)
-        resolve_ref(C, &l->items[i], GOV_D_CHANNEL);
+    *chan = NULL;
+    for (uint32_t i = 0; i < l->n; i++) {
+        GovNameRef *r = &l->items[i];
+        GovDecl *lim = govF_lookup(C->pol, r->name.s, r->name.len);
+        if (!lim || lim->kind != GOV_D_LIMIT || lim->u.limit.set != GOV_SET_CHAN) {
+            resolve_ref(C, r, GOV_D_CHANNEL);
+            continue;
+        }
+        lim->used = 1;
+        if (*chan) {
+            GovDiag *g = govD_error(C->d, "E095", r->span, "%s '%.*s' notifies two sets of channels, '%.*s' and '%.*s'; "
+                                    "name one (a scope may add channels to it)",
+                                    gov_decl_kind_name((GovDeclKind)d->kind), (int)d->name.len, d->name.s,
+                                    (int)(*chan)->name.len, (*chan)->name.s, (int)r->name.len, r->name.s);
+            govD_note(C->d, g, (*chan)->span, "the first is named here");
+            continue;
+        }
+        if (lim->u.limit.type == GOV_TY_ERROR) continue;
+        r->ref = lim;
+        *chan = r;
+    }
+}
+
+/* `notify` of a gate or an escalation step: channels only; a channel set is E095. */
+static void resolve_fixed_channels(Checker *C, GovNameList *l, const char *whose)
+{
+    for (uint32_t i = 0; i < l->n; i++) {
+        GovNameRef *r = &l->items[i];
+        GovDecl *lim = govF_lookup(C->pol, r->name.s, r->name.len);
+        if (lim && lim->kind == GOV_D_LIMIT && lim->u.limit.set == GOV_SET_CHAN) {
+            lim->used = 1;
+            GovDiag *g = govD_error(C->d, "E095", r->span, "%s notify channels, not a set of channels per scope: "
+                                    "'%.*s' is one", whose, (int)r->name.len, r->name.s);
+            govD_note(C->d, g, lim->name_span, "'%.*s' is declared here", (int)lim->name.len, lim->name.s);
+            continue;
+        }
+        resolve_ref(C, r, GOV_D_CHANNEL);
+    }
 }
 
 /* A rule's or drift's notification settings (spec/language.md §4.8): positive constant
@@ -1082,7 +1145,7 @@ static void check_escalation(Checker *C, GovDecl *d)
     GovSpan prev_span = d->name_span;
     for (uint32_t i = 0; i < d->u.esc.nsteps; i++) {
         GovEscStep *s = &d->u.esc.steps[i];
-        resolve_channels(C, &s->notify);
+        resolve_fixed_channels(C, &s->notify, "an escalation's steps");
         if (!s->after) {
             prev = 0;
             prev_span = s->span;
@@ -1353,7 +1416,7 @@ static void check_rule(Checker *C, GovDecl *d)
     d->u.rule.verdict_follows = d->u.rule.verdict < 0;
     if (d->u.rule.verdict < 0)
         d->u.rule.verdict = verdict_of_severity(d->u.rule.severity);
-    resolve_channels(C, &d->u.rule.notify);
+    resolve_notify(C, d, &d->u.rule.notify, &d->u.rule.chan_limit);
     if (d->u.rule.escalate)
         resolve_escalation(C, d->u.rule.escalate);
     check_alerting(C, d, d->u.rule.alerting, &d->u.rule.notify);
@@ -1446,7 +1509,7 @@ static void check_drift(Checker *C, GovDecl *d)
     int64_t cap = check_capacity(C, d->u.drift.capacity, "a drift's capacity");
     if (d->u.drift.capacity && !d->u.drift.has_per)
         govD_error(C->d, "E044", d->u.drift.capacity->span, "'capacity' sizes the per-key table; add `per LEVEL`");
-    resolve_channels(C, &d->u.drift.notify);
+    resolve_notify(C, d, &d->u.drift.notify, &d->u.drift.chan_limit);
     resolve_escalation(C, &d->u.drift.escalate);
     check_alerting(C, d, d->u.drift.alerting, &d->u.drift.notify);
     if (d->u.drift.bins.n > GOV_DRIFT_MAX_EDGES)
@@ -1579,6 +1642,9 @@ static bool check_approvers_limit(Checker *C, GovDecl *d)
             g = govD_error(C->d, "E020", l->spans[i], "a gate's approvers are strings, approver groups or an "
                            "allowlist; '%.*s' is a %s limit", (int)l->items[i].len, l->items[i].s,
                            tn(lim->u.limit.type));
+        else if (lim->u.limit.set == GOV_SET_CHAN)
+            g = govD_error(C->d, "E020", l->spans[i], "a gate's approvers are strings, approver groups or an "
+                           "allowlist; '%.*s' is a set of channels", (int)l->items[i].len, l->items[i].s);
         else if (lim->u.limit.type == GOV_TY_SET && !lim->u.limit.is_max)
             g = govD_error(C->d, "E084", l->spans[i], "a gate's approvers name '%.*s', a denylist; they must be an "
                            "allowlist: fewer approvers is tighter, so scopes may only remove approvers",
@@ -1835,7 +1901,7 @@ static void check_gate(Checker *C, GovDecl *d)
     if (d->u.gate.timeout == GOV_TIMEOUT_NONE) d->u.gate.timeout = GOV_TIMEOUT_DENY;
     if (d->u.gate.timeout == GOV_TIMEOUT_ESCALATE) resolve_escalation(C, &d->u.gate.timeout_chain);
     check_capacity(C, d->u.gate.capacity, "a gate's capacity");
-    resolve_channels(C, &d->u.gate.notify);
+    resolve_fixed_channels(C, &d->u.gate.notify, "a gate's notifications");
 }
 
 static void check_extern(Checker *C, GovDecl *d)

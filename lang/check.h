@@ -36,6 +36,8 @@ int govC_expr(Checker *C, GovExpr *e);
  * override of it): a list literal of constant strings, each an exact member or a glob;
  * NULL once reported (E020, E025, E075; duplicates are W007). */
 GovSetVal *govC_set_value(Checker *C, GovExpr *e, const GovDecl *lim);
+/* "did you mean 'x'?" at g, for a declaration of one of `kinds` named like s. */
+void govC_note_suggestion(Checker *C, GovDiag *g, GovStr s, unsigned kinds);
 /* The tightening proof for set limit `lim` over its n settings (scopes[i] sets it to
  * ovs[i]->sv): E055 where a more specific setting widens a less specific compatible one
  * or the default, E056 where inclusion cannot be decided within the prover's budget,

@@ -80,11 +80,77 @@ static bool pattern_exact(const gov_glob *g, char *out, uint32_t *n)
 
 static const char *set_kind_name(const GovDecl *lim)
 {
-    return lim->u.limit.set == GOV_SET_ALLOW ? "allowlist" : "denylist";
+    return lim->u.limit.set == GOV_SET_ALLOW ? "allowlist" : lim->u.limit.set == GOV_SET_CHAN ? "channel set" : "denylist";
+}
+
+/* A channel set's value (spec/language.md §4.1.2): a list of declared channels' names;
+ * each member is exact, its text the channel's name. */
+static GovSetVal *channel_value(Checker *C, GovExpr *e, const GovDecl *lim)
+{
+    if (e->kind != GOV_E_LIST) {
+        govD_error(C->d, "E020", e->span, "the value of channel set '%.*s' must be a list of channels in brackets, "
+                   "like [ops, risk]", (int)lim->name.len, lim->name.s);
+        return NULL;
+    }
+    uint32_t n = e->u.list.nitems;
+    GovSetVal *sv = govA_alloc(C->a, sizeof *sv);
+    sv->text = govA_alloc(C->a, (n + 1) * sizeof *sv->text);
+    sv->spans = govA_alloc(C->a, (n + 1) * sizeof *sv->spans);
+    sv->exact = govA_alloc(C->a, (n + 1) * sizeof *sv->exact);
+    sv->glob = govA_alloc(C->a, (n + 1) * sizeof *sv->glob);
+    bool bad = false;
+    for (uint32_t i = 0; i < n; i++) {
+        GovExpr *it = e->u.list.items[i];
+        if (it->kind != GOV_E_NAME) {
+            govD_error(C->d, "E020", it->span, "a member of channel set '%.*s' must be a channel's name",
+                       (int)lim->name.len, lim->name.s);
+            bad = true;
+            continue;
+        }
+        GovStr nm = it->u.name.name;
+        GovDecl *ch = govF_lookup(C->pol, nm.s, nm.len);
+        if (!ch) {
+            GovDiag *g = govD_error(C->d, "E033", it->span, "unknown channel '%.*s' in channel set '%.*s'", (int)nm.len,
+                                    nm.s, (int)lim->name.len, lim->name.s);
+            govC_note_suggestion(C, g, nm, 1u << GOV_D_CHANNEL);
+            bad = true;
+            continue;
+        }
+        ch->used = 1;
+        it->u.name.ref = ch;
+        if (ch->kind != GOV_D_CHANNEL) {
+            govD_error(C->d, "E034", it->span, "'%.*s' is a %s, not a channel; a channel set lists channels", (int)nm.len,
+                       nm.s, gov_decl_kind_name((GovDeclKind)ch->kind));
+            bad = true;
+            continue;
+        }
+        bool dup = false;
+        for (uint32_t j = 0; j < sv->n && !dup; j++)
+            if (str_order(&nm, &sv->exact[j]) == 0) {
+                GovDiag *gd = govD_warning(C->d, "W007", it->span, "channel set '%.*s' lists '%.*s' twice",
+                                           (int)lim->name.len, lim->name.s, (int)nm.len, nm.s);
+                govD_note(C->d, gd, sv->spans[j], "first listed here");
+                dup = true;
+            }
+        if (dup) continue;
+        sv->text[sv->n] = nm;
+        sv->spans[sv->n] = it->span;
+        sv->exact[sv->n] = nm;
+        sv->glob[sv->n] = NULL;
+        sv->n++;
+    }
+    sv->names = true;
+    if (bad) return NULL;
+    sv->sorted = govA_alloc(C->a, (sv->n + 1) * sizeof *sv->sorted);
+    for (uint32_t i = 0; i < sv->n; i++) sv->sorted[sv->nsorted++] = sv->exact[i];
+    if (sv->nsorted > 1) qsort(sv->sorted, sv->nsorted, sizeof *sv->sorted, str_order_q);
+    return sv;
 }
 
 GovSetVal *govC_set_value(Checker *C, GovExpr *e, const GovDecl *lim)
 {
+    if (lim->u.limit.set == GOV_SET_CHAN)
+        return channel_value(C, e, lim);
     const char *kind = set_kind_name(lim);
     if (e->kind != GOV_E_LIST) {
         int t = govC_expr(C, e);
@@ -527,7 +593,8 @@ static const char *set_text(Checker *C, const GovSetVal *sv)
     buf[n++] = '[';
     for (uint32_t i = 0; i < sv->n; i++) {
         char q[120];
-        govC_set_quote(sv->text[i].s, sv->text[i].len, q, sizeof q);
+        if (sv->names) snprintf(q, sizeof q, "%.*s", (int)(sv->text[i].len < 100 ? sv->text[i].len : 100), sv->text[i].s);
+        else govC_set_quote(sv->text[i].s, sv->text[i].len, q, sizeof q);
         if (n + strlen(q) + 40 > sizeof buf || i == 6) {
             n += (size_t)snprintf(buf + n, sizeof buf - n, ", ... (%u members)", sv->n);
             break;
@@ -570,7 +637,8 @@ static int missing_text(Checker *C, const GovSetVal *wide, const GovSetVal *narr
         missing++;
         if (shown == 3) continue;
         char q[140], ex[140];
-        govC_set_quote(wide->text[m].s, wide->text[m].len, q, sizeof q);
+        if (wide->names) snprintf(q, sizeof q, "%.*s", (int)(wide->text[m].len < 120 ? wide->text[m].len : 120), wide->text[m].s);
+        else govC_set_quote(wide->text[m].s, wide->text[m].len, q, sizeof q);
         if (wide->exact[m].s) {
             snprintf(item[shown], sizeof item[shown], "%s", q);
         } else {
@@ -616,7 +684,10 @@ static bool prove_pair(Checker *C, GovDecl *lim, const SetSetting *a, const SetS
     const char *an = where_of(C, a), *bn = where_of(C, b);
     if (r == 0) {
         GovDiag *g;
-        if (allow)
+        if (lim->u.limit.set == GOV_SET_CHAN)
+            g = govD_error(C->d, "E094", a->ospan, "'%.*s' in %s drops %s, which %s notifies (a channel set may only "
+                           "gain channels)", (int)lim->name.len, lim->name.s, an, text, bn);
+        else if (allow)
             g = govD_error(C->d, "E055", a->ospan, "'%.*s' in %s allows %s, which %s does not (an allowlist may only "
                            "lose members)", (int)lim->name.len, lim->name.s, an, text, bn);
         else
@@ -725,7 +796,7 @@ void govC_prove_sets(Checker *C, GovDecl *lim, GovScope **scopes, GovOverride **
                 govD_note(C->d, g, st[i].span, "%s sets it to %s here", bn, set_text(C, st[i].sv));
                 govD_note(C->d, g, (GovSpan){UINT32_MAX, 0, 0}, "a record in both would have no tightest %s; make "
                           "one a subset of the other, or set it in one of them only",
-                          lim->u.limit.set == GOV_SET_ALLOW ? "allowlist" : "denylist");
+                          set_kind_name(lim));
             }
         }
     /* Rank: tightest first where it matters (equally specific, compatible), then by

@@ -96,3 +96,5 @@ TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/pset/run.sh"
 # Gate and rule settings per scope (spec/language.md 4.2.1, issue 24.1): values in force,
 # provenance, limits files, govc diff, state across a restart.
 TEST_SUITES += "/usr/bin/python3 tests/scoped/run.py $(BUILD)/govc"
+# A rule's channels per scope (spec/language.md §4.1.2, issue 24 item 1).
+TEST_SUITES += "/usr/bin/python3 tests/scoped/channels.py $(BUILD)/govc"

@@ -304,6 +304,13 @@ int gov_disasm(const gov_program *p, char *buf, size_t cap, size_t *len) {
         }
         for (uint32_t n = 0; n < r->nnotify; n++)
             govO_printf(&b, "%s%s", n ? ", " : " notify ", p->str[p->chan[p->notify[r->first_notify + n]].name]);
+        if (p->nchs && p->rule_chs[i] != GOVB_NONE) { /* CHANSCOPE: its channel set per scope */
+            const govL_chs *x = &p->chs[p->rule_chs[i]];
+            govO_printf(&b, "%schannel set L%u %s (can reach", r->nnotify ? " + " : " notify ", x->limit,
+                        p->str[p->limit[x->limit].name]);
+            for (uint32_t u = 0; u < x->nuni; u++) govO_printf(&b, " %s", p->str[p->chan[p->chuni[x->first_uni + u]].name]);
+            govO_puts(&b, ")");
+        }
         if (p->has_guards && p->rguard[i] != GOVB_NONE) {
             const govL_gslot *g = &p->gslot[p->rguard[i]];
             govO_printf(&b, "\n    guard %s == ", level_names[g->level]);

@@ -632,6 +632,11 @@ typedef struct gov_action {
      * Read only when size has them. */
     gov_from sla_from, approvers_from, timeout_from;
     const char *on_timeout;
+    /* A notification to a channel its rule's channel set gave (spec/language.md §4.1.2):
+     * the set's limit and where its value in force came from (level NULL for a group's
+     * delivery on the clock, which names the set alone); limit NULL otherwise. Read only
+     * when size has it. */
+    gov_from channel_from;
 } gov_action;
 
 GOV_API int gov_decision_status(const gov_decision *d);        /* GOV_OK or error code */

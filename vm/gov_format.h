@@ -126,7 +126,10 @@
                                  gate: inhibition (spec/language.md §4.10)           */ \
     X(41, RULESCOPE, 16,  0) /* {rule, severity, NONE, flags}: severity a LIMITS index,
                                  rule ascending: a rule's settings that scopes set
-                                 (spec/language.md §4.1.1); GOVB_RSC_* flags below   */
+                                 (spec/language.md §4.1.1); GOVB_RSC_* flags below   */ \
+    X(42, CHANSCOPE,  8,  0) /* {rule, limit}: limit a LIMITS index of a channel set,
+                                 rule strictly ascending: the channels a rule notifies
+                                 beside its NOTIFY list, per scope (§4.1.2)          */
 
 /* Source positions, which the policy id leaves out: X(section, offset) names the byte
  * offset of a {u32 file (string), u32 line, u32 col} triple in every entry of the
@@ -145,7 +148,7 @@ enum {
 #define GOVB_X(id, name, size, req) GOVB_S_##name = id,
     GOVB_SECTIONS(GOVB_X)
 #undef GOVB_X
-    GOVB_S_MAX = 41
+    GOVB_S_MAX = 42
 };
 
 /* SETS: one entry per set value the program holds (an allowlist's or denylist's default
@@ -154,13 +157,15 @@ enum {
  * lower index). A set's members are SETMEMBERS[first_member .. + nexact + nglob): nexact
  * exact members (compiled NONE), sorted bytewise (a prefix first) without repeats, then
  * nglob glob members (compiled: a valid compiled glob, vm/gov_std.h). Slices follow one
- * another and cover SETMEMBERS. kind: GOVB_SET_LIST (exact members only), _ALLOW, _DENY.
+ * another and cover SETMEMBERS. kind: GOVB_SET_LIST (exact members only), _ALLOW, _DENY,
+ * _CHAN (exact members only, each the name of a channel: spec/language.md §4.1.2).
  * At most GOVB_MAXSETGLOBS glob members in a program: each costs the VM a matcher table
  * (2 KiB) at load. */
 #define GOVB_SET_SIZE 16u
 #define GOVB_SET_LIST  0u
 #define GOVB_SET_ALLOW 1u
 #define GOVB_SET_DENY  2u
+#define GOVB_SET_CHAN  3u            /* a channel set: exact members, each a CHANNELS name */
 #define GOVB_MAXSETGLOBS 4096u
 
 /* RULESTATE.flags: the rule has `clear when` (its code sets the clear condition with

@@ -160,11 +160,14 @@ typedef struct govL_waive {
 /* A rule's notification settings (NOTIFYCFG, notify.c): groups keyed by the values of
  * the group_by levels (bit mask; 0 one group), held `wait` before the first delivery,
  * delivered at most once per `repeat`; a key table of capacity groups (none when
- * group_by is 0), then one govV_nstate per slot, at off in the groups' state. */
+ * group_by is 0), then nst govV_nstate per slot, at off in the groups' state. */
 typedef struct govL_ncfg {
     uint32_t rule, group_by, capacity, level;   /* level: the finest group_by level, or NONE */
     int64_t wait, repeat;
     size_t off, tab;
+    /* A rule with a channel set (CHANSCOPE entry chs, else NONE) keeps nst states per
+     * group, one per channel of its universe; any other rule one for all its channels. */
+    uint32_t chs, nst;
 } govL_ncfg;
 
 /* A rule's settings that scopes set (RULESCOPE, spec/language.md §4.1.1). */
@@ -172,6 +175,15 @@ typedef struct govL_rsc {
     uint32_t rule, sev_limit;   /* the min severity limit its severity is */
     uint32_t flags;             /* GOVB_RSC_* */
 } govL_rsc;
+
+/* A rule's channel set (CHANSCOPE, spec/language.md §4.1.2): the set limit whose value
+ * in force it notifies beside its NOTIFY list; its universe, every channel it can notify
+ * (its NOTIFY channels and every member of every value of the limit), ascending channel
+ * indices at chuni[first_uni .. + nuni): a grouped rule keeps one group state per channel
+ * of its universe (notify.c). */
+typedef struct govL_chs {
+    uint32_t rule, limit, first_uni, nuni;
+} govL_chs;
 
 /* A silence entry (SILENCES): the rule it silences while it holds (vm.c silence_of). */
 typedef struct govL_silence {
@@ -366,6 +378,12 @@ struct gov_program {
     uint32_t nrsc;
     govL_rsc *rsc;              /* RULESCOPE, rules ascending */
     uint32_t *rule_rsc;         /* per rule: its RULESCOPE entry, or GOVB_NONE */
+    uint32_t nchs;
+    govL_chs *chs;              /* CHANSCOPE, rules ascending */
+    uint32_t *rule_chs;         /* per rule: its CHANSCOPE entry, or GOVB_NONE */
+    uint32_t *setm_chan;        /* per SETMEMBERS entry of a channel set: its channel; else NONE */
+    uint32_t *chuni;            /* the universes (govL_chs), malloc'd: freed with the program */
+    uint32_t max_chan_extra;    /* the most channels a rule's set adds to its NOTIFY list */
     uint32_t nncfg;
     govL_ncfg *ncfg;            /* NOTIFYCFG, rules ascending */
     uint32_t *rule_ncfg;        /* per rule: its NOTIFYCFG entry, or GOVB_NONE */
@@ -467,6 +485,14 @@ typedef struct govV_action {
     uint64_t mask;
     uint32_t approvals, quorum, roff, rlen;
 } govV_action;
+/* A rule's notification (notify, notify_held, notify_silenced, notify_inhibited) reuses
+ * two members escalation steps use: to a channel its rule's channel set gave (CHANSCOPE,
+ * spec/language.md §4.1.2) GOVV_CHSET is 1 and GOVV_CHOVR the set's override in force
+ * (GOVB_NONE: the default); a group's delivery on the clock has GOVV_CHSET 2 (the set,
+ * in no one record's scope); 0 for a channel of the rule's own NOTIFY list. The compact
+ * trace carries both as it carries step and round. */
+#define GOVV_CHSET(a) ((a)->round)
+#define GOVV_CHOVR(a) ((a)->step)
 /* Gate actions of a gate whose settings are limits (GATESCOPE) reuse members only
  * escalation steps use otherwise: gate_open names the SLA's override in force (or NONE
  * for the default) in step, and the approvers' in skipped; every action of a gate with an
@@ -811,6 +837,11 @@ struct gov_vm {
     govV_carg *cargs;           /* max_cargs: one call's C arguments */
     void **cvals;               /* max_cargs: pointers to them (the libffi backend's) */
     uint32_t cur_rule;          /* the rule being run */
+    /* The channels a finding of rule rch_rule notifies (govV_channels): its NOTIFY list's
+     * rch_nconst, then its channel set's in force (override rch_ovr); rch_rule NONE
+     * outside a finding of a rule with a channel set. */
+    uint32_t *rch;
+    uint32_t rch_rule, rch_n, rch_nconst, rch_ovr;
     int hverdict;               /* run_rule returned 2: the verdict a host failure gave */
     /* the rule being run */
     govV_cmp cmp[GOV_MAX_COMPARES]; uint32_t ncmp, ncmp_total;
@@ -1003,6 +1034,7 @@ GOV_HIDDEN int govR_firing_for(const gov_vm *vm, uint32_t si); /* inhibition acr
 GOV_HIDDEN int govN_prepare(gov_program *p, const char **why, uint32_t *bad);
 GOV_HIDDEN void govN_init(gov_vm *vm);
 GOV_HIDDEN govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, uint32_t f, int64_t at);
+GOV_HIDDEN uint32_t govV_channels(gov_vm *vm, uint32_t ri);
 GOV_HIDDEN void govN_notify(gov_vm *vm, uint32_t ri, uint32_t finding, int64_t now);
 GOV_HIDDEN void govN_advance(gov_vm *vm, int64_t now);
 GOV_HIDDEN int64_t govN_due(const gov_vm *vm);

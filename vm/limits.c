@@ -64,6 +64,7 @@ typedef struct lx_edge { uint32_t limit, from, to; } lx_edge;
 
 typedef struct lx_ctx {
     const gov_program *p;
+    int bare;                   /* members are channels' names: shown without quotes */
     const char *js;
     size_t n, i;
     const char *fname;
@@ -507,8 +508,32 @@ static int mem_order(const void *x, const void *y) {
  * glob is refused: its inclusion in another set needs the compiler's automata (§5.1),
  * which vm/ cannot link, and a string that means one thing in a policy must not mean
  * another in a file. Members end sorted, each once (a repeat counts once, as W007's). */
+/* Is limit l a channel set (spec/language.md §4.1.2): a min set limit whose default is one? */
+static int chan_limit(const gov_program *p, const govL_limit *l) {
+    return l->type == GOVB_TY_SET && l->dir == GOVB_DIR_MIN && p->set[p->kval[l->dflt].u].kind == GOVB_SET_CHAN;
+}
+
+/* Is s[0..n) the name of one of the program's channels? (CHANNELS is in name order in a
+ * program with a channel set: the loader checked it.) */
+static int has_channel(const gov_program *p, const char *s, uint32_t n) {
+    uint32_t lo = 0, hi = p->nchan;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2, nm = p->chan[mid].name, ml = p->strlen_[nm], k = ml < n ? ml : n;
+        int o = k ? memcmp(p->str[nm], s, k) : 0;
+        if (o == 0) o = ml < n ? -1 : ml > n;
+        if (o == 0) return 1;
+        if (o < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
+}
+
 static int read_set(lx_ctx *c, const char *kn, const govL_limit *l, size_t voff, uint32_t *first, uint32_t *n) {
     ws(c);
+    int chan = chan_limit(c->p, l);
+    if (chan && (c->i >= c->n || c->js[c->i] != '['))
+        return BAD(voff, "the value of '%s' is a channel set: a JSON array of channels' names (such as [\"ops\", "
+                   "\"risk\"]), found %s", kn, what_is(c));
     if (c->i >= c->n || c->js[c->i] != '[')
         return BAD(voff, "the value of '%s' is an %s: a JSON array of exact strings (such as [\"search\", "
                    "\"kb_lookup\"]), found %s", kn, l->dir == GOVB_DIR_MAX ? "allowlist" : "denylist", what_is(c));
@@ -522,6 +547,12 @@ static int read_set(lx_ctx *c, const char *kn, const govL_limit *l, size_t voff,
         size_t moff = c->i;
         lx_name m;
         if (str(c, &m)) return c->err->code;
+        if (chan && !has_channel(c->p, m.s, m.n)) {
+            char q[140];
+            quote(m.s, m.n, q, sizeof q);
+            return BAD(moff, "'%s' lists %s, which is not a channel of policy '%s' (a channel set lists declared "
+                       "channels)", kn, q, c->p->str[c->p->name]);
+        }
         for (uint32_t k = 0; k < m.n; k++)
             if (m.s[k] == '*' || m.s[k] == '?' || m.s[k] == '[' || m.s[k] == '\\') {
                 char q[140];
@@ -868,7 +899,8 @@ static void set_text(lx_ctx *c, lx_sv s, char *buf, size_t cap) {
         int glob;
         lx_name v = sv_member(c->p, s, k, &glob);
         char q[120];
-        quote(v.s, v.n, q, sizeof q);
+        if (c->bare) snprintf(q, sizeof q, "%.*s", (int)(v.n < 100 ? v.n : 100), v.s);
+        else quote(v.s, v.n, q, sizeof q);
         if (n + strlen(q) + 40 > cap || k == 6) {
             n += (size_t)snprintf(buf + n, cap - n, ", ... (%u members)", s.n);
             break;
@@ -880,6 +912,7 @@ static void set_text(lx_ctx *c, lx_sv s, char *buf, size_t cap) {
 
 /* The value of setting w as a note shows it. */
 static void who_text(lx_ctx *c, uint32_t li, lx_who w, char *buf, size_t cap) {
+    c->bare = chan_limit(c->p, &c->p->limit[li]);
     if (c->p->limit[li].type == GOVB_TY_SET) set_text(c, who_set(c, li, w), buf, cap);
     else fmt_value(c->p->limit[li].type, who_value(c, li, w), buf, cap);
 }
@@ -904,9 +937,11 @@ static void note_at(lx_ctx *c, uint32_t li, lx_who w) {
 }
 
 /* "a", "a and b", "a, b and c", "a, b, c and 2 more" (lang/sets.c's missing_text). */
-static void missing_text(const lx_miss *ms, char *buf, size_t cap) {
+static void missing_text(const lx_ctx *c, const lx_miss *ms, char *buf, size_t cap) {
     char q[3][140];
-    for (uint32_t k = 0; k < ms->shown; k++) quote(ms->m[k].s, ms->m[k].n, q[k], sizeof q[k]);
+    for (uint32_t k = 0; k < ms->shown; k++)
+        if (c->bare) snprintf(q[k], sizeof q[k], "%.*s", (int)(ms->m[k].n < 120 ? ms->m[k].n : 120), ms->m[k].s);
+        else quote(ms->m[k].s, ms->m[k].n, q[k], sizeof q[k]);
     if (ms->n > ms->shown) snprintf(buf, cap, "%s, %s, %s and %u more", q[0], q[1], q[2], ms->n - ms->shown);
     else if (ms->shown == 1) snprintf(buf, cap, "%s", q[0]);
     else if (ms->shown == 2) snprintf(buf, cap, "%s and %s", q[0], q[1]);
@@ -928,9 +963,13 @@ static int loosens(lx_ctx *c, uint32_t li, lx_who a, lx_who b, uint32_t at) {
         lx_miss ms;
         int r = set_tight(c, li, a, b, &ms);
         char text[700];
+        c->bare = chan_limit(p, l);
         if (r == 0) {
-            missing_text(&ms, text, sizeof text);
-            if (allow)
+            missing_text(c, &ms, text, sizeof text);
+            if (c->bare)
+                lx_fail(c, GOV_ELOOSEN, c->set[at].koff, "'%s' in %s drops %s, which %s notifies (a channel set may "
+                        "only gain channels)", p->str[l->name], ad, text, bd);
+            else if (allow)
                 lx_fail(c, GOV_ELOOSEN, c->set[at].koff, "'%s' in %s allows %s, which %s does not (an allowlist may "
                         "only lose members)", p->str[l->name], ad, text, bd);
             else

@@ -28,6 +28,7 @@ typedef struct govL_ctx {
                                    in one record (every word runs at most once) */
     uint32_t setglobs;          /* SETMEMBERS entries that are globs (check_header) */
     uint32_t version;           /* the header's format version */
+    uint32_t *chmark;           /* per channel: scratch of load_chanscope */
 } govL_ctx;
 
 static uint32_t rd32(const uint8_t *b) {
@@ -248,6 +249,7 @@ static int alloc_program(govL_ctx *c) {
     p->nsil = (uint32_t)(c->len[GOVB_S_SILENCES] / GOVB_SIL_SIZE);
     p->ninh = (uint32_t)(c->len[GOVB_S_INHIBITS] / 8);
     p->nrsc = (uint32_t)(c->len[GOVB_S_RULESCOPE] / 16);
+    p->nchs = (uint32_t)(c->len[GOVB_S_CHANSCOPE] / 8);
     /* Every count is bounded by the file size (< 4 GiB), so these sums fit in 64 bits. */
     uint64_t need = al8(c->len[GOVB_S_STRDATA] + p->nstr) + al8((uint64_t)p->nstr * sizeof(char *)) +
                     al8((uint64_t)p->nstr * 4) + al8(p->nconst) + al8((uint64_t)p->nconst * 8) +
@@ -278,7 +280,9 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->nncfg * sizeof(govL_ncfg)) + al8((uint64_t)p->nrule * 4) +
                     al8((uint64_t)p->nsil * sizeof(govL_silence)) + al8((uint64_t)p->nrule * 4) +
                     al8((uint64_t)p->ninh * 8) + al8((uint64_t)p->nrule * 4) +
-                    al8((uint64_t)p->nrsc * sizeof(govL_rsc)) + al8((uint64_t)p->nrule * 4);
+                    al8((uint64_t)p->nrsc * sizeof(govL_rsc)) + al8((uint64_t)p->nrule * 4) +
+                    al8((uint64_t)p->nchs * sizeof(govL_chs)) + al8((uint64_t)p->nrule * 4) +
+                    al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nchan * 4);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -343,6 +347,10 @@ static int alloc_program(govL_ctx *c) {
     p->rule_inh = carve(&cur, p->nrule * 4);
     p->rsc = carve(&cur, p->nrsc * sizeof(govL_rsc));
     p->rule_rsc = carve(&cur, p->nrule * 4);
+    p->chs = carve(&cur, p->nchs * sizeof(govL_chs));
+    p->rule_chs = carve(&cur, p->nrule * 4);
+    p->setm_chan = carve(&cur, p->nsetm * 4);
+    c->chmark = carve(&cur, p->nchan * 4);
     return GOV_OK;
 }
 
@@ -438,13 +446,14 @@ static int load_sets(govL_ctx *c) {
         uint64_t at = c->off[GOVB_S_SETS] + (uint64_t)GOVB_SET_SIZE * i;
         const uint8_t *e = s + (uint64_t)GOVB_SET_SIZE * i;
         govL_set st = {rd32(e), rd32(e + 4), rd32(e + 8), rd32(e + 12)};
-        if (st.kind > GOVB_SET_DENY) return fail(c, GOV_EVALUE, at + 12, "set %u: unknown kind %u", i, st.kind);
+        if (st.kind > GOVB_SET_CHAN) return fail(c, GOV_EVALUE, at + 12, "set %u: unknown kind %u", i, st.kind);
         if (st.first != next) return fail(c, GOV_EBOUNDS, at, "set %u: members at %u, expected %llu", i, st.first,
                                           (unsigned long long)next);
         next += (uint64_t)st.nexact + st.nglob;
         if (next > p->nsetm) return fail(c, GOV_EBOUNDS, at + 4, "set %u: members run past SETMEMBERS", i);
-        if (st.kind == GOVB_SET_LIST && st.nglob)
-            return fail(c, GOV_EVALUE, at + 8, "set %u: a constant list has glob members", i);
+        if ((st.kind == GOVB_SET_LIST || st.kind == GOVB_SET_CHAN) && st.nglob)
+            return fail(c, GOV_EVALUE, at + 8, "set %u: a %s has glob members", i,
+                        st.kind == GOVB_SET_LIST ? "constant list" : "channel set");
         for (uint32_t j = st.first; j < st.first + st.nexact; j++) {
             if (p->setm_glob[j] != GOVB_NONE)
                 return fail(c, GOV_EVALUE, c->off[GOVB_S_SETMEMBERS] + 8ull * j + 4,
@@ -545,9 +554,14 @@ static int ordered_type(uint32_t t) {
     return numeric(t) || t == GOVB_TY_SET || t == GOVB_TY_VERDICT || t == GOVB_TY_SEVERITY;
 }
 
-/* A SET limit's value (default or override) must be a set of its own kind. */
+/* A SET limit's value (default or override) must be a set of its own kind: a max limit's
+ * an allowlist, a min limit's a denylist, or, when its default is a channel set (spec/
+ * language.md §4.1.2), a channel set like it. */
 static int set_fits(const gov_program *p, const govL_limit *l, uint32_t k) {
-    return l->type != GOVB_TY_SET || p->set[p->kval[k].u].kind == l->dir + 1;
+    if (l->type != GOVB_TY_SET) return 1;
+    uint32_t kind = p->set[p->kval[k].u].kind;
+    if (l->dir == GOVB_DIR_MIN && p->set[p->kval[l->dflt].u].kind == GOVB_SET_CHAN) return kind == GOVB_SET_CHAN;
+    return kind == l->dir + 1;
 }
 
 static int load_limits(govL_ctx *c) {
@@ -566,8 +580,8 @@ static int load_limits(govL_ctx *c) {
             return fail(c, GOV_ETYPE, at + 12, "limit %u: default is %s, limit is %s", i,
                         govL_typename(p->ktype[l.dflt]), govL_typename(l.type));
         if (!set_fits(p, &l, l.dflt))
-            return fail(c, GOV_EVALUE, at + 12, "limit %u: an %s's default is not an %s set", i,
-                        l.dir ? "denylist" : "allowlist", l.dir ? "deny" : "allow");
+            return fail(c, GOV_EVALUE, at + 12, "limit %u: a %s's default is not a%s set", i,
+                        l.dir ? "denylist" : "allowlist", l.dir ? " deny (or channel)" : "n allow");
         CHECK_FILE(l.file, at + 16, "limit file");
         if (l.first != next)
             return fail(c, GOV_EBOUNDS, at + 28, "limit %u: overrides start at %u, expected %llu", i, l.first,
@@ -1932,13 +1946,13 @@ static int load_notifycfg(govL_ctx *c) {
     for (uint32_t i = 0; i < p->nrule; i++) p->rule_ncfg[i] = GOVB_NONE;
     for (uint32_t i = 0; i < p->nncfg; i++, s += GOVB_NC_SIZE) {
         uint64_t at = c->off[GOVB_S_NOTIFYCFG] + (uint64_t)GOVB_NC_SIZE * i;
-        govL_ncfg n = {rd32(s), rd32(s + 4), rd32(s + 8), GOVB_NONE, (int64_t)rd64(s + 16), (int64_t)rd64(s + 24), 0, 0};
+        govL_ncfg n = {rd32(s), rd32(s + 4), rd32(s + 8), GOVB_NONE, (int64_t)rd64(s + 16), (int64_t)rd64(s + 24), 0, 0, GOVB_NONE, 1};
         if (n.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "notify setting %u: rule %u out of range", i, n.rule);
         if (i > 0 && n.rule <= p->ncfg[i - 1].rule)
             return fail(c, GOV_EVALUE, at, "notify setting %u: rules not strictly ascending", i);
         if (p->rule_gate[n.rule] != GOVB_NONE)
             return fail(c, GOV_EVALUE, at, "notify setting %u: rule %u is a gate", i, n.rule);
-        if (p->rule[n.rule].nnotify == 0)
+        if (p->rule[n.rule].nnotify == 0 && p->rule_chs[n.rule] == GOVB_NONE)
             return fail(c, GOV_EVALUE, at, "notify setting %u: rule %u notifies no channel", i, n.rule);
         if (n.group_by > 15) return fail(c, GOV_EVALUE, at + 4, "notify setting %u: group_by 0x%x not a set of levels", i,
                                          n.group_by);
@@ -2028,6 +2042,118 @@ static int load_inhibits(govL_ctx *c) {
     return GOV_OK;
 }
 
+/* The channel named s[0..n), by binary search: CHANNELS is in strictly ascending name
+ * order when the program has a channel set (checked by load_chanscope). NONE if none. */
+static uint32_t channel_named(const gov_program *p, const char *s, uint32_t n) {
+    uint32_t lo = 0, hi = p->nchan;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2, nm = p->chan[mid].name, ml = p->strlen_[nm];
+        uint32_t k = ml < n ? ml : n;
+        int o = k ? memcmp(p->str[nm], s, k) : 0;
+        if (o == 0) o = ml < n ? -1 : ml > n;
+        if (o == 0) return mid;
+        if (o < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return GOVB_NONE;
+}
+
+/* CHANSCOPE (spec/bytecode.md): a rule's channel set, a min limit of type set whose every
+ * value (SETS) is a channel set, each member the name of a channel (CHANNELS, then in
+ * strictly ascending name order). Maps the members to channels and builds each entry's
+ * universe; the most a set adds to a rule's channels widens its kind's action space. */
+static int load_chanscope(govL_ctx *c) {
+    gov_program *p = c->p;
+    const uint8_t *s = SEC(GOVB_S_CHANSCOPE);
+    for (uint32_t i = 0; i < p->nrule; i++) p->rule_chs[i] = GOVB_NONE;
+    for (uint32_t i = 0; i < p->nsetm; i++) p->setm_chan[i] = GOVB_NONE;
+    p->max_chan_extra = 0;
+    int any = p->nchs > 0;
+    for (uint32_t i = 0; i < p->nset && !any; i++) any = p->set[i].kind == GOVB_SET_CHAN;
+    if (!any) return GOV_OK;
+    for (uint32_t i = 1; i < p->nchan; i++) {
+        uint32_t a = p->chan[i - 1].name, b = p->chan[i].name;
+        uint32_t n = p->strlen_[a] < p->strlen_[b] ? p->strlen_[a] : p->strlen_[b];
+        int o = n ? memcmp(p->str[a], p->str[b], n) : 0;
+        if (o > 0 || (o == 0 && p->strlen_[a] >= p->strlen_[b]))
+            return fail(c, GOV_EVALUE, c->off[GOVB_S_CHANNELS] + 12ull * i, "channel %u: channels not in strictly "
+                        "ascending name order (a program with a channel set must have them so)", i);
+    }
+    for (uint32_t i = 0; i < p->nset; i++) {
+        const govL_set *st = &p->set[i];
+        if (st->kind != GOVB_SET_CHAN) continue;
+        for (uint32_t j = st->first; j < st->first + st->nexact; j++) {
+            uint32_t t = p->setm_str[j], ch = channel_named(p, p->str[t], p->strlen_[t]);
+            if (ch == GOVB_NONE)
+                return fail(c, GOV_EVALUE, c->off[GOVB_S_SETMEMBERS] + 8ull * j, "set %u: member '%s' is not a channel",
+                            i, p->str[t]);
+            p->setm_chan[j] = ch;
+        }
+    }
+    /* Two passes: the universes' sizes (chmark[ch] holds the last entry that counted
+     * ch, plus one), then the universes themselves. */
+    uint64_t total = 0;
+    for (uint32_t ch = 0; ch < p->nchan; ch++) c->chmark[ch] = 0;
+    for (uint32_t i = 0; i < p->nchs; i++, s += 8) {
+        uint64_t at = c->off[GOVB_S_CHANSCOPE] + 8ull * i;
+        govL_chs x = {rd32(s), rd32(s + 4), 0, 0};
+        if (x.rule >= p->nrule) return fail(c, GOV_EBOUNDS, at, "channel scope %u: rule %u out of range", i, x.rule);
+        if (i > 0 && x.rule <= p->chs[i - 1].rule)
+            return fail(c, GOV_EVALUE, at, "channel scope %u: rules not strictly ascending", i);
+        if (p->rule_gate[x.rule] != GOVB_NONE)
+            return fail(c, GOV_EVALUE, at, "channel scope %u: rule %u is a gate", i, x.rule);
+        if (x.limit >= p->nlimit)
+            return fail(c, GOV_EBOUNDS, at + 4, "channel scope %u: limit %u out of range", i, x.limit);
+        const govL_limit *l = &p->limit[x.limit];
+        if (l->type != GOVB_TY_SET || l->dir != GOVB_DIR_MIN)
+            return fail(c, GOV_ETYPE, at + 4, "rule %u: channel limit %u is not a min set limit", x.rule, x.limit);
+        const govL_rule *r = &p->rule[x.rule];
+        uint32_t nuni = 0, extra = 0;
+        for (uint32_t k = 0; k < r->nnotify; k++) {
+            uint32_t ch = p->notify[r->first_notify + k];
+            if (c->chmark[ch] != i + 1) { c->chmark[ch] = i + 1; nuni++; }
+        }
+        for (uint32_t v = 0; v <= l->n; v++) {
+            uint32_t k = v < l->n ? p->ovr[l->first + v].value : l->dflt;
+            uint32_t si = (uint32_t)p->kval[k].i;
+            const govL_set *st = &p->set[si];
+            if (st->kind != GOVB_SET_CHAN)
+                return fail(c, GOV_ETYPE, at + 4, "rule %u: channel limit %u has a value (set %u) that is not a channel "
+                            "set", x.rule, x.limit, si);
+            if (st->nexact > extra) extra = st->nexact;
+            for (uint32_t j = st->first; j < st->first + st->nexact; j++) {
+                uint32_t ch = p->setm_chan[j];
+                if (c->chmark[ch] != i + 1) { c->chmark[ch] = i + 1; nuni++; }
+            }
+        }
+        x.nuni = nuni;
+        x.first_uni = (uint32_t)total;
+        total += nuni;
+        p->chs[i] = x;
+        p->rule_chs[x.rule] = i;
+        p->kind[r->kind].nactions += extra;
+        if (p->kind[r->kind].nactions > p->max_actions) p->max_actions = p->kind[r->kind].nactions;
+        if (extra > p->max_chan_extra) p->max_chan_extra = extra;
+    }
+    p->chuni = malloc((size_t)(total ? total : 1) * 4);
+    if (!p->chuni) return fail(c, GOV_ENOMEM, 0, "out of memory (channel sets)");
+    for (uint32_t ch = 0; ch < p->nchan; ch++) c->chmark[ch] = 0;
+    for (uint32_t i = 0; i < p->nchs; i++) {
+        const govL_chs *x = &p->chs[i];
+        const govL_rule *r = &p->rule[x->rule];
+        const govL_limit *l = &p->limit[x->limit];
+        for (uint32_t k = 0; k < r->nnotify; k++) c->chmark[p->notify[r->first_notify + k]] = i + 1;
+        for (uint32_t v = 0; v <= l->n; v++) {
+            const govL_set *st = &p->set[p->kval[v < l->n ? p->ovr[l->first + v].value : l->dflt].i];
+            for (uint32_t j = st->first; j < st->first + st->nexact; j++) c->chmark[p->setm_chan[j]] = i + 1;
+        }
+        uint32_t n = 0;
+        for (uint32_t ch = 0; ch < p->nchan; ch++)
+            if (c->chmark[ch] == i + 1) p->chuni[x->first_uni + n++] = ch;
+    }
+    return GOV_OK;
+}
+
 /* RULESCOPE (spec/bytecode.md): a rule's severity that is a min severity limit whose
  * default is RULES' severity, and whose verdict, when it follows the severity, is the
  * default's; no gate. Then every inhibition (INHIBITS) holds for every record: the least
@@ -2113,6 +2239,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = load_sustained(&c);
     if (!e) e = verify_drifts(&c);
     if (!e) e = load_waivers(&c);
+    if (!e) e = load_chanscope(&c);
     if (!e) e = load_notifycfg(&c);
     if (!e) e = load_silences(&c);
     if (!e) e = load_inhibits(&c);
@@ -2142,6 +2269,7 @@ void gov_program_free(gov_program *p) {
     free(p->gblock);
     free(p->xblock);
     free(p->block);
+    free(p->chuni);
     free(p);
 }
 

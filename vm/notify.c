@@ -35,9 +35,12 @@ int govN_prepare(gov_program *p, const char **why, uint32_t *bad) {
     p->ncfg_chans = 0;
     for (uint32_t i = 0; i < p->nncfg; i++) {
         govL_ncfg *c = &p->ncfg[i];
+        c->chs = p->nchs ? p->rule_chs[c->rule] : NONE;
+        c->nst = c->chs != NONE ? p->chs[c->chs].nuni : 1;
+        if (c->nst == 0) c->nst = 1; /* a set that is always empty: one idle state */
         c->tab = c->level != NONE ? govK_size(c->capacity) : 0;
         c->off = (size_t)off;
-        uint64_t total = off + c->tab + (uint64_t)c->capacity * sizeof(govV_nstate);
+        uint64_t total = off + c->tab + (uint64_t)c->capacity * c->nst * sizeof(govV_nstate);
         if (total > ((uint64_t)1 << 40) || total > SIZE_MAX / 2) {
             *why = "state of the notification groups too large";
             *bad = i;
@@ -45,7 +48,8 @@ int govN_prepare(gov_program *p, const char **why, uint32_t *bad) {
         }
         off = total;
         p->ncfg_slots += c->capacity;
-        if (p->rule[c->rule].nnotify > p->ncfg_chans) p->ncfg_chans = p->rule[c->rule].nnotify;
+        uint32_t nch = c->chs != NONE ? c->nst : p->rule[c->rule].nnotify;
+        if (nch > p->ncfg_chans) p->ncfg_chans = nch;
         if (c->level != NONE && c->capacity > p->max_wcap) p->max_wcap = c->capacity;
     }
     p->ncfg_state = (size_t)off;
@@ -72,12 +76,9 @@ void govN_init(gov_vm *vm) {
 
 /* ---------------------------------------------------------------- actions */
 
-/* One action per channel of rule c->rule: type (notify or notify_held), about finding
- * f (NONE on the clock), for the group whose key is kpool[koff, +klen). */
-static void emit(gov_vm *vm, const govL_ncfg *c, int type, uint32_t f, uint32_t koff, uint32_t klen,
-                 uint32_t grouped, int64_t first, int64_t at, int64_t due, int reason) {
-    uint32_t nn = vm->p->rule[c->rule].nnotify;
-    govV_action *acts = govV_rule_actions(vm, c->rule, nn, type, f, at);
+/* The delivery members of n actions of a group. */
+static void fill(govV_action *acts, uint32_t nn, int type, uint32_t koff, uint32_t klen, uint32_t grouped,
+                 int64_t first, int64_t due, int reason) {
     for (uint32_t n = 0; n < nn; n++) {
         govV_action *a = &acts[n];
         a->deadline = type == GOV_ACT_NOTIFY ? first : due; /* GOVV_GROUPED */
@@ -86,6 +87,33 @@ static void emit(gov_vm *vm, const govL_ncfg *c, int type, uint32_t f, uint32_t 
         a->klen = klen;
         a->approvals = grouped;
     }
+}
+
+/* One action per channel of rule c->rule: type (notify or notify_held), about finding
+ * f (NONE on the clock), for the group whose key is kpool[koff, +klen). */
+static void emit(gov_vm *vm, const govL_ncfg *c, int type, uint32_t f, uint32_t koff, uint32_t klen,
+                 uint32_t grouped, int64_t first, int64_t at, int64_t due, int reason) {
+    uint32_t nn = vm->p->rule[c->rule].nnotify;
+    govV_action *acts = govV_rule_actions(vm, c->rule, nn, type, f, at);
+    fill(acts, nn, type, koff, klen, grouped, first, due, reason);
+}
+
+/* A rule with a channel set: one action to the channel of its universe's state u. On a
+ * finding (f not NONE) it is the finding's, with the set's provenance when the set gave
+ * the channel (vm->rch); on the clock the set is named without a scope (chan_set 2). */
+static void emit_one(gov_vm *vm, const govL_ncfg *c, uint32_t u, int type, uint32_t f, uint32_t koff, uint32_t klen,
+                     uint32_t grouped, int64_t first, int64_t at, int64_t due, int reason) {
+    const gov_program *p = vm->p;
+    const govL_chs *x = &p->chs[c->chs];
+    uint32_t ch = p->chuni[x->first_uni + u];
+    govV_action *a = govV_rule_actions(vm, c->rule, 1, type, f, at); /* then its channel is set */
+    a->channel = ch;
+    const govL_rule *r = &p->rule[c->rule];
+    uint32_t k = 0;
+    while (k < r->nnotify && p->notify[r->first_notify + k] != ch) k++;
+    GOVV_CHSET(a) = k < r->nnotify ? 0 : f != NONE ? 1 : 2;
+    GOVV_CHOVR(a) = GOVV_CHSET(a) == 1 ? vm->rch_ovr : NONE;
+    fill(a, 1, type, koff, klen, grouped, first, due, reason);
 }
 
 /* Copy a group's key to the event's key pool (the arena reserves room for it). */
@@ -120,16 +148,24 @@ static void note_due(gov_vm *vm, uint32_t ci, int64_t due) {
     if (due < vm->state->next_due) vm->state->next_due = due;
 }
 
-/* The group falls due at s->due (<= now): deliver what it held, then it stays open for
- * another repeat_interval, or goes idle. */
-static void deliver_due(gov_vm *vm, uint32_t ci, govV_nstate *s, const char *key, uint32_t klen, int64_t now) {
+/* To the rule's channels (u ignored), or, with a channel set, its universe's channel u. */
+static void out(gov_vm *vm, const govL_ncfg *c, uint32_t u, int type, uint32_t f, uint32_t koff, uint32_t klen,
+                uint32_t grouped, int64_t first, int64_t at, int64_t due, int reason) {
+    if (c->chs == NONE) emit(vm, c, type, f, koff, klen, grouped, first, at, due, reason);
+    else emit_one(vm, c, u, type, f, koff, klen, grouped, first, at, due, reason);
+}
+
+/* State u of a group falls due at s->due (<= now): deliver what it held, then it stays
+ * open for another repeat_interval, or goes idle. The group's key is copied to the
+ * event's pool once (*koff NONE until then). */
+static void deliver_due(gov_vm *vm, uint32_t ci, govV_nstate *s, uint32_t u, const char *key, uint32_t klen,
+                        uint32_t *koff, uint32_t *kl, int64_t now) {
     const govL_ncfg *c = &vm->p->ncfg[ci];
     int64_t d = s->due;
     int delivered = s->held > 0;
     if (delivered) {
-        uint32_t koff, kl;
-        keep(vm, key, klen, &koff, &kl);
-        emit(vm, c, GOV_ACT_NOTIFY, NONE, koff, kl, s->held, s->first, d, 0, 0);
+        if (*koff == NONE) keep(vm, key, klen, koff, kl);
+        out(vm, c, u, GOV_ACT_NOTIFY, NONE, *koff, *kl, s->held, s->first, d, 0, 0);
     }
     s->held = 0;
     s->first = 0;
@@ -145,29 +181,10 @@ static void deliver_due(gov_vm *vm, uint32_t ci, govV_nstate *s, const char *key
 
 /* ---------------------------------------------------------------- a finding */
 
-/* Rule ri, which has NOTIFYCFG, fired on the current record (finding f) at clock now,
- * and would notify: deliver at once or hold, by its group's state. */
-void govN_notify(gov_vm *vm, uint32_t ri, uint32_t f, int64_t now) {
-    const gov_program *p = vm->p;
-    uint32_t ci = p->rule_ncfg[ri];
-    const govL_ncfg *c = &p->ncfg[ci];
-    char key[GOVV_KEYMAX];
-    uint32_t klen = group_key(vm, c, key), slot = 0;
-    if (c->level != NONE) {
-        govK_evict ev;
-        /* Never NONE: the key fits and the verifier gave the table a capacity. */
-        slot = govK_touch(table(vm, c), c->level, key, klen, &ev);
-        govV_nstate *s = &states(vm, c)[slot];
-        if (ev.evicted && s->held) { /* it delivers now what it held: never dropped */
-            uint32_t koff, kl;
-            keep(vm, ev.key, ev.keylen, &koff, &kl);
-            emit(vm, c, GOV_ACT_NOTIFY, NONE, koff, kl, s->held, s->first, now, 0, GOVV_NR_EVICTED);
-        }
-        if (ev.fresh || ev.evicted) memset(s, 0, sizeof *s);
-    }
-    govV_nstate *s = &states(vm, c)[slot];
-    uint32_t koff, kl;
-    keep(vm, key, klen, &koff, &kl);
+/* A finding comes to state s (channel u) of a group: deliver at once or hold. */
+static void step(gov_vm *vm, uint32_t ci, govV_nstate *s, uint32_t u, uint32_t f, uint32_t koff, uint32_t kl,
+                 int64_t now) {
+    const govL_ncfg *c = &vm->p->ncfg[ci];
     switch (s->phase) {
     case GOVV_NG_IDLE:
         if (c->wait > 0) {
@@ -175,9 +192,9 @@ void govN_notify(gov_vm *vm, uint32_t ri, uint32_t f, int64_t now) {
             s->held = 1;
             s->first = now;
             s->due = gov_add_i(now, c->wait);
-            emit(vm, c, GOV_ACT_NOTIFY_HELD, f, koff, kl, 1, now, now, s->due, GOVV_NR_WAIT);
+            out(vm, c, u, GOV_ACT_NOTIFY_HELD, f, koff, kl, 1, now, now, s->due, GOVV_NR_WAIT);
         } else {
-            emit(vm, c, GOV_ACT_NOTIFY, f, koff, kl, 1, now, now, 0, 0);
+            out(vm, c, u, GOV_ACT_NOTIFY, f, koff, kl, 1, now, now, 0, 0);
             s->phase = GOVV_NG_OPEN; /* repeat > 0: the verifier requires one of the two */
             s->due = gov_add_i(now, c->repeat);
         }
@@ -185,17 +202,67 @@ void govN_notify(gov_vm *vm, uint32_t ri, uint32_t f, int64_t now) {
     default:
         if (s->held == 0) s->first = now;
         if (s->held < UINT32_MAX) s->held++;
-        emit(vm, c, GOV_ACT_NOTIFY_HELD, f, koff, kl, 1, now, now, s->due,
-             s->phase == GOVV_NG_WAIT ? GOVV_NR_WAIT : GOVV_NR_REPEAT);
+        out(vm, c, u, GOV_ACT_NOTIFY_HELD, f, koff, kl, 1, now, now, s->due,
+            s->phase == GOVV_NG_WAIT ? GOVV_NR_WAIT : GOVV_NR_REPEAT);
         break;
     }
     note_due(vm, ci, s->due);
 }
 
+/* Where channel ch is in the universe of channel-set entry x (ascending): its state. */
+static uint32_t uni_index(const gov_program *p, const govL_chs *x, uint32_t ch) {
+    uint32_t lo = 0, hi = x->nuni;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->chuni[x->first_uni + mid] < ch) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo; /* always found: the universe holds every channel the set can give */
+}
+
+/* Rule ri, which has NOTIFYCFG, fired on the current record (finding f) at clock now,
+ * and would notify: deliver at once or hold, by its group's state (with a channel set,
+ * by each channel's state in the group: vm->rch lists the record's channels). */
+void govN_notify(gov_vm *vm, uint32_t ri, uint32_t f, int64_t now) {
+    const gov_program *p = vm->p;
+    uint32_t ci = p->rule_ncfg[ri];
+    const govL_ncfg *c = &p->ncfg[ci];
+    char key[GOVV_KEYMAX];
+    uint32_t klen = group_key(vm, c, key), slot = 0;
+    govV_nstate *st = states(vm, c);
+    if (c->level != NONE) {
+        govK_evict ev;
+        /* Never NONE: the key fits and the verifier gave the table a capacity. */
+        slot = govK_touch(table(vm, c), c->level, key, klen, &ev);
+        govV_nstate *g = &st[(size_t)slot * c->nst];
+        if (ev.evicted) { /* it delivers now what it held: never dropped */
+            uint32_t koff = NONE, kl = 0;
+            for (uint32_t u = 0; u < c->nst; u++)
+                if (g[u].held) {
+                    if (koff == NONE) keep(vm, ev.key, ev.keylen, &koff, &kl);
+                    out(vm, c, u, GOV_ACT_NOTIFY, NONE, koff, kl, g[u].held, g[u].first, now, 0, GOVV_NR_EVICTED);
+                }
+        }
+        if (ev.fresh || ev.evicted) memset(g, 0, (size_t)c->nst * sizeof *g);
+    }
+    govV_nstate *g = &st[(size_t)slot * c->nst];
+    uint32_t koff, kl;
+    keep(vm, key, klen, &koff, &kl);
+    if (c->chs == NONE) {
+        step(vm, ci, g, 0, f, koff, kl, now);
+        return;
+    }
+    const govL_chs *x = &p->chs[c->chs];
+    for (uint32_t i = 0; i < vm->rch_n; i++) {
+        uint32_t u = uni_index(p, x, vm->rch[i]);
+        step(vm, ci, &g[u], u, f, koff, kl, now);
+    }
+}
+
 /* ---------------------------------------------------------------- the clock */
 
-/* Deliver every group that fell due by now, rule by rule in NOTIFYCFG order and slot by
- * slot; then each rule's due time is exact again. */
+/* Deliver every group that fell due by now, rule by rule in NOTIFYCFG order, slot by
+ * slot and channel by channel; then each rule's due time is exact again. */
 void govN_advance(gov_vm *vm, int64_t now) {
     const gov_program *p = vm->p;
     for (uint32_t ci = 0; ci < p->nncfg; ci++) {
@@ -205,18 +272,18 @@ void govN_advance(gov_vm *vm, int64_t now) {
         uint32_t n = in_use(vm, c);
         int64_t next = INT64_MAX;
         for (uint32_t k = 0; k < n; k++) {
-            govV_nstate *s = &st[k];
-            if (s->phase != GOVV_NG_IDLE && s->due <= now) {
-                const char *key = "";
-                uint32_t klen = 0;
-                if (c->level != NONE) {
-                    govK_entry *e = govK_entry_at(table(vm, c), k);
-                    key = e->key;
-                    klen = e->keylen;
-                }
-                deliver_due(vm, ci, s, key, klen, now);
+            const char *key = "";
+            uint32_t klen = 0, koff = NONE, kl = 0;
+            if (c->level != NONE) {
+                govK_entry *e = govK_entry_at(table(vm, c), k);
+                key = e->key;
+                klen = e->keylen;
             }
-            if (s->phase != GOVV_NG_IDLE && s->due < next) next = s->due;
+            for (uint32_t u = 0; u < c->nst; u++) {
+                govV_nstate *s = &st[(size_t)k * c->nst + u];
+                if (s->phase != GOVV_NG_IDLE && s->due <= now) deliver_due(vm, ci, s, u, key, klen, &koff, &kl, now);
+                if (s->phase != GOVV_NG_IDLE && s->due < next) next = s->due;
+            }
         }
         govN_dues(vm)[ci] = next;
     }
@@ -234,7 +301,7 @@ static void recompute_due(gov_vm *vm) {
     for (uint32_t ci = 0; ci < p->nncfg; ci++) {
         const govL_ncfg *c = &p->ncfg[ci];
         govN_dues(vm)[ci] = INT64_MAX;
-        for (uint32_t k = 0; k < in_use(vm, c); k++) {
+        for (size_t k = 0; k < (size_t)in_use(vm, c) * c->nst; k++) {
             const govV_nstate *s = &states(vm, c)[k];
             if (s->phase != GOVV_NG_IDLE && s->due < govN_dues(vm)[ci]) govN_dues(vm)[ci] = s->due;
         }
@@ -253,7 +320,8 @@ size_t govN_bound(const gov_program *p) {
     size_t n = 0;
     for (uint32_t i = 0; i < p->nncfg; i++) {
         const govL_ncfg *c = &p->ncfg[i];
-        n += 4 + (c->level != NONE ? 4 + (size_t)c->capacity * (12 + GOVV_KEYMAX) : 0) + (size_t)c->capacity * ST_NSTATE;
+        n += 4 + (c->level != NONE ? 4 + (size_t)c->capacity * (12 + GOVV_KEYMAX) : 0) +
+             (size_t)c->capacity * c->nst * ST_NSTATE;
     }
     return n;
 }
@@ -263,7 +331,7 @@ size_t govN_saved_size(const gov_vm *vm) {
     size_t n = 0;
     for (uint32_t i = 0; i < p->nncfg; i++) {
         const govL_ncfg *c = &p->ncfg[i];
-        n += 4 + (c->level != NONE ? govK_saved_size(table(vm, c)) : 0) + (size_t)in_use(vm, c) * ST_NSTATE;
+        n += 4 + (c->level != NONE ? govK_saved_size(table(vm, c)) : 0) + (size_t)in_use(vm, c) * c->nst * ST_NSTATE;
     }
     return n;
 }
@@ -277,7 +345,7 @@ size_t govN_save(const gov_vm *vm, unsigned char *b) {
         o += 4;
         if (c->level != NONE) o += govK_save(table(vm, c), b + o);
         const govV_nstate *st = states(vm, c);
-        for (uint32_t k = 0; k < in_use(vm, c); k++, o += ST_NSTATE) {
+        for (size_t k = 0; k < (size_t)in_use(vm, c) * c->nst; k++, o += ST_NSTATE) {
             govS_put32(b + o, st[k].phase);
             govS_put32(b + o + 4, st[k].held);
             govS_put64(b + o + 8, (uint64_t)st[k].first);
@@ -323,7 +391,7 @@ int govN_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, in
         if (govS_get32(b + o) != c->rule)
             return govV_fail(vm, GOV_EVALUE, "state: notify entry %u: rule %u, expected %u", i, govS_get32(b + o), c->rule);
         o += 4;
-        uint32_t n = 1;
+        uint64_t n = 1;
         if (c->level != NONE) {
             size_t used = 0;
             const char *why = "";
@@ -333,9 +401,10 @@ int govN_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, in
             n = govS_get32(b + o);
             o += used;
         }
+        n *= c->nst; /* a rule with a channel set: a state per channel of its universe */
         if ((len - o) / ST_NSTATE < n) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
         govV_nstate *st = states(vm, c);
-        for (uint32_t k = 0; k < n; k++, o += ST_NSTATE) {
+        for (uint64_t k = 0; k < n; k++, o += ST_NSTATE) {
             govV_nstate s;
             memset(&s, 0, sizeof s);
             s.phase = govS_get32(b + o);
@@ -344,7 +413,8 @@ int govN_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, in
             s.due = (int64_t)govS_get64(b + o + 16);
             if (!apply) {
                 const char *why = check_group(c, &s, now);
-                if (why) return govV_fail(vm, GOV_EVALUE, "state: notify entry %u group %u: %s", i, k, why);
+                if (why)
+                    return govV_fail(vm, GOV_EVALUE, "state: notify entry %u group %u: %s", i, (uint32_t)(k / c->nst), why);
                 continue;
             }
             st[k] = s;

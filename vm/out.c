@@ -386,7 +386,9 @@ static void put_set(govO_buf *b, const gov_vm *vm, uint32_t si) {
     govO_puts(b, "],\"size\":");
     put_u64(b, n);
     if (n == 0 && st->kind != GOVB_SET_LIST)
-        govO_puts(b, st->kind == GOVB_SET_ALLOW ? ",\"text\":\"empty: allows nothing\"" : ",\"text\":\"empty: denies nothing\"");
+        govO_puts(b, st->kind == GOVB_SET_ALLOW  ? ",\"text\":\"empty: allows nothing\""
+                     : st->kind == GOVB_SET_CHAN ? ",\"text\":\"empty: adds no channel\""
+                                                 : ",\"text\":\"empty: denies nothing\"");
 }
 
 /* A list of strings: its elements. */
@@ -861,6 +863,21 @@ static void put_at_end(govO_buf *b, const gov_vm *vm, int64_t at) {
     put_id_end(b, vm->p);
 }
 
+/* ,"channel_limit":{"name":..,"from":..}: a notification to a channel its rule's channel
+ * set gave (spec/language.md §4.1.2, spec/trace.md §2), with where the set in force came
+ * from; a group's delivery on the clock names the set alone. Nothing otherwise. */
+static void put_chan_limit(govO_buf *b, const gov_program *p, const govV_action *a) {
+    if (!GOVV_CHSET(a) || a->rule == GOVB_NONE || !p->nchs || p->rule_chs[a->rule] == GOVB_NONE) return;
+    uint32_t li = p->chs[p->rule_chs[a->rule]].limit;
+    govO_puts(b, ",\"channel_limit\":{\"name\":");
+    govO_jstr(b, p->str[p->limit[li].name], p->strlen_[p->limit[li].name]);
+    if (GOVV_CHSET(a) == 1) {
+        govO_puts(b, ",\"from\":");
+        put_from(b, p, li, GOVV_CHOVR(a));
+    }
+    govO_put(b, "}", 1);
+}
+
 static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     const gov_program *p = vm->p;
     const govL_chan *ch = &p->chan[a->channel];
@@ -872,6 +889,7 @@ static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     govO_puts(b, ",\"rule\":");
     govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
     govO_printf(b, ",\"severity\":\"%s\"", sev_names[a->severity]);
+    put_chan_limit(b, p, a);
     if (a->type == GOV_ACT_NOTIFY_SILENCED) { /* spec/trace.md §10: the silence, who and why */
         const govL_silence *x = &p->sil[GOVV_SILENCE(a)];
         govO_puts(b, ",\"silence\":");
@@ -966,7 +984,9 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     PUT_LIT(b, ",\"severity\":\"");
     govO_put(b, sev_names[a->severity], sev_len[a->severity]);
     if (a->type == GOV_ACT_NOTIFY) {
-        PUT_LIT(b, "\"}");
+        govO_put(b, "\"", 1);
+        put_chan_limit(b, p, a);
+        govO_put(b, "}", 1);
         return;
     }
     govO_put(b, "\"", 1);

@@ -713,6 +713,15 @@ static void r_action(govC_r *r, govV_action *a, uint32_t nfind) {
         bad(r, "a notification names no channel, rule, silence or inhibitor");
         return;
     }
+    /* A notification's channel set (GOVV_CHSET, GOVV_CHOVR): its rule's, and an override
+     * of that set's limit or the default (spec/language.md §4.1.2). */
+    if ((t == GOV_ACT_NOTIFY_HELD || t == GOV_ACT_NOTIFY_SILENCED || t == GOV_ACT_NOTIFY_INHIBITED) && GOVV_CHSET(a) &&
+        (GOVV_CHSET(a) > 2 || a->rule == GOVB_NONE || !p->nchs || p->rule_chs[a->rule] == GOVB_NONE ||
+         (GOVV_CHSET(a) == 1 && GOVV_CHOVR(a) != GOVB_NONE &&
+          (GOVV_CHOVR(a) >= p->novr || p->ovr[GOVV_CHOVR(a)].limit != p->chs[p->rule_chs[a->rule]].limit)))) {
+        bad(r, "a notification names a channel set its rule does not have");
+        return;
+    }
     if (t == GOV_ACT_GATE_OPEN) {
         if (a->gate == GOVB_NONE) {
             bad(r, "gate_open names no gate");

@@ -23,7 +23,7 @@ size_t govJ_token_size(void);
 
 typedef struct govV_layout {
     size_t vm, state, reg, present, scratch, tokens, mtab, lwork, ldflt, rvec, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
-        uscratch, ext, herr, cargs, cvals, sel, tsnap, total;
+        uscratch, ext, herr, cargs, cvals, sel, tsnap, rch, total;
     size_t state_size, act_cap, kpool_cap, rc_n, rc_bytes;
 } govV_layout;
 
@@ -153,7 +153,8 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
      * channels, and per rule with groups an eviction's delivery (notify.c). */
     size_t ncfg_acts = 0;
     for (uint32_t i = 0; i < p->nncfg; i++)
-        ncfg_acts += ((size_t)p->ncfg[i].capacity + 1) * p->rule[p->ncfg[i].rule].nnotify;
+        ncfg_acts += ((size_t)p->ncfg[i].capacity + 1) *
+                     (p->ncfg[i].chs != GOVB_NONE ? p->ncfg[i].nst : p->rule[p->ncfg[i].rule].nnotify);
     l->act_cap = (size_t)p->max_actions + 2 * gated + 2 * (size_t)p->gate_slots +
                  2 * (size_t)p->esc_slots * (p->max_stepch + 1) + 2 + p->nsus + sus_slots + ncfg_acts;
     l->act = n;     n += al16(l->act_cap * sizeof(govV_action));
@@ -182,6 +183,11 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->sel = n;     n += p->has_guards ? al16((size_t)p->max_rules * 8) : 0;
     /* The trace's record of the slow rules one record runs (govV_tsnap): the most of one kind. */
     l->tsnap = n;   n += al16((size_t)max_slow(p) * sizeof(govV_tsnap));
+    /* The channels of one finding of a rule with a channel set (govV_channels). */
+    size_t maxn = 0;
+    for (uint32_t i = 0; i < p->nchs; i++)
+        if (p->rule[p->chs[i].rule].nnotify > maxn) maxn = p->rule[p->chs[i].rule].nnotify;
+    l->rch = n;     n += p->nchs ? al16((maxn + p->max_chan_extra) * 4) : 0;
     /* The resolution cache last: its default size follows from everything above. */
     size_t per_key = al16(l->state_size) + al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
     uint32_t rb = cfg->limits[GOV_LIMIT_RCACHE_BYTES];
@@ -266,6 +272,8 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     for (uint32_t i = 0; i < p->next; i++)
         if (p->ext[i].on_error != GOVB_ONERR_DEFAULT) vm->nunbound++;
     vm->tsnap = (govV_tsnap *)(void *)(base + l.tsnap);
+    vm->rch = (uint32_t *)(void *)(base + l.rch);
+    vm->rch_rule = GOVB_NONE;
     vm->max_slow = max_slow(p);
     vm->cargs = (govV_carg *)(void *)(base + l.cargs);
     vm->cvals = (void **)(void *)(base + l.cvals);
@@ -943,12 +951,17 @@ govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, ui
     const gov_program *p = vm->p;
     const govL_rule *r = &p->rule[ri];
     govV_action *first = &vm->act[vm->dec.nact];
+    /* A finding of a rule with a channel set: the channels govV_channels listed. */
+    int set = vm->rch_rule == ri && f != GOVB_NONE;
+    const uint32_t *ch = set ? vm->rch : &p->notify[r->first_notify];
     for (uint32_t i = 0; i < n; i++) {
         govV_action *a = &vm->act[vm->dec.nact++];
         memset(a, 0, sizeof *a);
         a->type = (uint8_t)type;
         a->finding = f;
-        a->channel = p->notify[r->first_notify + i];
+        a->channel = ch[i];
+        GOVV_CHSET(a) = set && i >= vm->rch_nconst;
+        GOVV_CHOVR(a) = GOVV_CHSET(a) ? vm->rch_ovr : GOVB_NONE;
         a->rule = ri;
         a->gate = a->esc = GOVB_NONE;
         /* About a finding: its severity and verdict in force (spec/language.md §4.1.1). */
@@ -957,6 +970,30 @@ govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, ui
         a->at = at;
     }
     return first;
+}
+
+/* The channels rule ri, which has a channel set (CHANSCOPE, spec/language.md §4.1.2),
+ * notifies for the record being evaluated: its NOTIFY list, then each member of the set
+ * in force that the list does not name, in name order, into vm->rch. Returns how many. */
+uint32_t govV_channels(gov_vm *vm, uint32_t ri) {
+    const gov_program *p = vm->p;
+    const govL_rule *r = &p->rule[ri];
+    const govL_chs *x = &p->chs[p->rule_chs[ri]];
+    if (vm->match_epoch != vm->epoch) govV_resolve(vm);
+    const govV_lcache *lc = &vm->lcache[x->limit];
+    const govL_set *st = &p->set[lc->v.u];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < r->nnotify; i++) vm->rch[n++] = p->notify[r->first_notify + i];
+    for (uint32_t j = st->first; j < st->first + st->nexact; j++) {
+        uint32_t c = p->setm_chan[j], k = 0;
+        while (k < r->nnotify && vm->rch[k] != c) k++;
+        if (k == r->nnotify) vm->rch[n++] = c;
+    }
+    vm->rch_rule = ri;
+    vm->rch_n = n;
+    vm->rch_nconst = r->nnotify;
+    vm->rch_ovr = lc->ovr;
+    return n;
 }
 
 /* The severity rule ri has for the record being evaluated: its own, or the value in
@@ -1238,6 +1275,8 @@ static const gov_decision *evaluate(gov_vm *vm) {
             /* A sustained rule notifies and escalates when it starts firing, not again
              * on each record while it fires. */
             uint32_t nn = again || waived ? 0 : r->nnotify;
+            /* A channel set (spec/language.md §4.1.2): the channels in force for the record. */
+            if (!again && !waived && p->nchs && p->rule_chs[ri] != GOVB_NONE) nn = govV_channels(vm, ri);
             /* A silence or maintenance window (spec/language.md §4.9) holds the
              * notifications back, each shown as notify_silenced: nothing is delivered,
              * then or later, and the finding does not enter a group. */
@@ -1267,6 +1306,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
                 nn = 0;
             }
             govV_rule_actions(vm, ri, nn, GOV_ACT_NOTIFY, d->nfind, now);
+            vm->rch_rule = GOVB_NONE;
             d->nfind++;
             if (!waived) {
                 if ((int)f->verdict > d->verdict) d->verdict = (int)f->verdict;
@@ -1606,6 +1646,11 @@ int gov_decision_action(const gov_decision *d, size_t i, gov_action *out) {
             out->on_timeout = p->kval[GOVV_TOVR(a) == GOVB_NONE ? l->dflt : p->ovr[GOVV_TOVR(a)].value].i == GOV_ALLOW
                                   ? "allow" : "deny";
         }
+    }
+    if (GOVV_CHSET(a) && a->rule != GOVB_NONE && p->nchs && p->rule_chs[a->rule] != GOVB_NONE) {
+        uint32_t li = p->chs[p->rule_chs[a->rule]].limit;
+        if (GOVV_CHSET(a) == 1) from_of(p, li, GOVV_CHOVR(a), &out->channel_from);
+        else out->channel_from.limit = p->str[p->limit[li].name];
     }
     GOVV_PUT(dst, res);
     return GOV_OK;

@@ -622,6 +622,32 @@ def _():
     assert c.close() == 0
 
 
+@case("completion after 'notify': channels and channel sets (spec/language.md 4.1.2); references of a "
+      "channel set include its notify")
+def _():
+    c = started()
+    desk = os.path.join(TOP, "policies/refund_desk/refund_desk.gov")
+    text = open(desk, encoding="utf-8").read()
+    u = c.open(desk)
+    assert c.diagnostics(u) == []
+    r = c.request("textDocument/completion", {"textDocument": {"uri": u},
+                                              "position": pos(text, "notify refunds_desk, large_refund_channels", 0, 7)})
+    got = {i["label"]: i.get("detail") for i in r["result"]["items"]}
+    assert got.get("large_refund_channels") == "channel set" and {"refunds_desk", "risk_pager", "support_leads"} <= \
+        set(got) and "refund_approvers" not in got, got
+    r = c.request("textDocument/references", {"textDocument": {"uri": u}, "context": {"includeDeclaration": True},
+                                              "position": pos(text, "large_refund_channels", 0, 3)})
+    lines = sorted(loc["range"]["start"]["line"] for loc in r["result"])
+    want = sorted(text[:text.index(n)].count("\n") for n in ("min large_refund_channels", "large_refund_channels = [risk",
+                                                             "large_refund_channels = [support", "notify refunds_desk, large"))
+    assert lines == want, (lines, want)
+    v = c.request("textDocument/hover", {"textDocument": {"uri": u},
+                                         "position": pos(text, "min large_refund_channels", 0, 6)})["result"]["contents"]["value"]
+    assert "min large_refund_channels = []" in v and "may only add channels" in v, v
+    assert '| project "billing" | [risk_pager] |' in v, v
+    assert c.close() == 0
+
+
 @case("hover on a set limit: its members, and per scope the set in force and where it comes from")
 def _():
     c = started()

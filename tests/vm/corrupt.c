@@ -513,6 +513,67 @@ static int rulescope_cases(const char *name, const uint8_t *good, size_t n) {
     return fails;
 }
 
+/* Targeted corruptions of a CHANSCOPE section and the channel sets it names
+ * (tests/vm/chanscope.gov: rule 0 is a gate; limits cap 0 (int), chans 1 and other 3
+ * (channel sets), denied 2 (a denylist); entries {1, 1}, {2, 3}), each refused with the
+ * code spec/bytecode.md names. */
+static int chanscope_cases(const char *name, const uint8_t *good, size_t n) {
+    uint32_t off, len, soff, slen, moff, mlen, coff, clen;
+    if (!tb_section(good, n, GOVB_S_CHANSCOPE, &off, &len) || len != 16 || !tb_section(good, n, GOVB_S_SETS, &soff, &slen) ||
+        !tb_section(good, n, GOVB_S_SETMEMBERS, &moff, &mlen) || !tb_section(good, n, GOVB_S_CHANNELS, &coff, &clen) ||
+        clen != 36) {
+        printf("not ok - corrupt %s: has a CHANSCOPE section of 2 entries, sets and 3 channels\n", name);
+        return 1;
+    }
+    static const struct { const char *what; uint32_t at, val; int code; } cases[] = {
+        {"rule out of range", 0, 99, GOV_EBOUNDS},
+        {"a gate's channels", 0, 0, GOV_EVALUE},
+        {"rules not ascending", 8, 1, GOV_EVALUE},
+        {"limit out of range", 4, 99, GOV_EBOUNDS},
+        {"an int limit", 4, 0, GOV_ETYPE},
+        {"a denylist", 4, 2, GOV_ETYPE},
+    };
+    int fails = 0;
+    uint8_t *f = malloc(n);
+    refused_section = "CHANSCOPE";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(f, good, n);
+        tb_put32(f + off + cases[i].at, cases[i].val);
+        fails += refused(name, cases[i].what, f, n, cases[i].code);
+    }
+    /* The first non-empty channel set (kind 3) made a denylist, and made kind 4; its
+     * first member made a string that sorts first but names no channel. */
+    uint32_t cs = GOVB_NONE;
+    for (uint32_t i = 0; i < slen / GOVB_SET_SIZE && cs == GOVB_NONE; i++)
+        if (tb_get32(good + soff + i * GOVB_SET_SIZE + 12) == GOVB_SET_CHAN && tb_get32(good + soff + i * GOVB_SET_SIZE + 4))
+            cs = i;
+    if (cs == GOVB_NONE) {
+        printf("not ok - corrupt %s: has a non-empty channel set\n", name);
+        free(f);
+        return fails + 1;
+    }
+    refused_section = "SETS";
+    memcpy(f, good, n);
+    tb_put32(f + soff + cs * GOVB_SET_SIZE + 12, GOVB_SET_DENY);
+    fails += refused(name, "a channel set of a limit made a denylist", f, n, GOV_EVALUE);
+    memcpy(f, good, n);
+    tb_put32(f + soff + cs * GOVB_SET_SIZE + 12, 4);
+    fails += refused(name, "a set of kind 4", f, n, GOV_EVALUE);
+    uint32_t m = tb_get32(good + soff + cs * GOVB_SET_SIZE);
+    memcpy(f, good, n);
+    tb_put32(f + moff + 8 * m, tb_get32(good + coff + 8)); /* a_ch's target "#a": sorts first, names no channel */
+    refused_section = "SETMEMBERS";
+    fails += refused(name, "a channel set's member that names no channel", f, n, GOV_EVALUE);
+    /* Channels out of name order: a_ch and b_ch's names swapped. */
+    memcpy(f, good, n);
+    tb_put32(f + coff, tb_get32(good + coff + 12));
+    tb_put32(f + coff + 12, tb_get32(good + coff));
+    refused_section = "CHANNELS";
+    fails += refused(name, "channels out of name order in a program with a channel set", f, n, GOV_EVALUE);
+    free(f);
+    return fails;
+}
+
 /* An INHIBITS entry across record kinds (tests/vm/inhibits_kinds.gov: rule 0 sustained on
  * run, 1 plain on run, 2 on call; the entry {2, 0}): it loads as compiled, and
  * with a plain inhibitor of the other kind forged in it is refused (spec/bytecode.md). */
@@ -568,6 +629,7 @@ int main(int argc, char **argv) {
         if (tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len)) fails += ruleguards_cases(base, g, n);
         /* The INHIBITS cases are written for tests/vm/inhibits.gov, which has no RULESCOPE. */
         if (tb_section(g, n, GOVB_S_RULESCOPE, &off, &len)) fails += rulescope_cases(base, g, n);
+        if (tb_section(g, n, GOVB_S_CHANSCOPE, &off, &len)) fails += chanscope_cases(base, g, n);
         else if (!kinds && tb_section(g, n, GOVB_S_INHIBITS, &off, &len)) fails += inhibits_cases(base, g, n);
         fails += sweep(base, g, n);
         free(g);

@@ -125,6 +125,9 @@ export interface Action {
   policy_id?: string;
   /** notify_inhibited: the rule whose finding on the same record muted this notification. */
   inhibited_by?: string;
+  /** A notification to a channel its rule's channel set gave (spec/language.md 4.1.2): the
+   *  set and where its value in force came from (no from on a group's delivery on the clock). */
+  channel_limit?: { name: string; from?: { level: string; scope?: string; path?: string; at: string } };
   [more: string]: unknown;
 }
 

@@ -144,9 +144,11 @@ class Action:
     "escalation_step", "escalation_end", "escalation_suppressed", "escalation_dropped",
     "rule_firing", "rule_cleared", "gate_approval", "notify_held", "notify_silenced",
     "notify_inhibited" (spec/trace.md §10: the last three are not sent). inhibited_by
-    names the inhibiting rule of a "notify_inhibited" (spec/language.md §4.10). Members
-    that do not apply are None; `extra` holds the rest of the JSON object (approvers,
-    compared, group, silence, ...)."""
+    names the inhibiting rule of a "notify_inhibited" (spec/language.md §4.10);
+    channel_limit, a notification to a channel its rule's channel set gave, is
+    {"name": ..., "from": {...}} (spec/language.md §4.1.2; no "from" on a group's
+    delivery on the clock). Members that do not apply are None; `extra` holds the rest of
+    the JSON object (approvers, compared, group, silence, ...)."""
     type: str
     rule: Optional[str] = None
     severity: Optional[str] = None
@@ -168,6 +170,7 @@ class Action:
     round: Optional[int] = None
     skipped: Optional[int] = None
     inhibited_by: Optional[str] = None
+    channel_limit: Optional[dict] = None
     extra: dict = field(default_factory=dict)
 
 

@@ -223,6 +223,28 @@ def test_the_hot_path_is_the_one_asked_for():
     assert gov.VM(vm.policy, trace=True)._core is None      # a traced VM takes the general path
 
 
+def test_channel_sets_are_mirrored():
+    """policies/refund_desk through the binding against native govc run: a notification
+    its rule's channel set gave (spec/language.md §4.1.2) has channel_limit as a member of
+    Action, equal to the native decision's, and only those have it."""
+    pdir = "policies/refund_desk"
+    path = os.path.join(pdir, "records.jsonl")
+    want_lines = govc_run(pdir, path, None)
+    want = [json.loads(w) for w in want_lines]
+    vm = gov.VM(gov.Policy.compile(pdir))
+    with open(path, encoding="utf-8") as f:
+        lines = [line.rstrip("\n") for line in f]
+    from_set = 0
+    for n, (line, w, wl) in enumerate(zip(lines, want, want_lines, strict=True), 1):
+        d = vm.evaluate(line, n)
+        assert d.json == wl
+        for a, wa in zip(d.actions, w["actions"], strict=True):
+            assert a.channel_limit == wa.get("channel_limit") and "channel_limit" not in a.extra
+            from_set += a.channel_limit is not None
+    # billing's large refund pages risk through the set, from project "billing".
+    assert from_set >= 1
+
+
 def test_inhibition_is_mirrored():
     """policies/agent_alerts through the binding against native govc run: every finding's
     and action's inhibited_by (spec/language.md §4.10, spec/trace.md §10) is a member of
