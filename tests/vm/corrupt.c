@@ -629,7 +629,7 @@ int main(int argc, char **argv) {
         if (tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len)) fails += ruleguards_cases(base, g, n);
         /* The INHIBITS cases are written for tests/vm/inhibits.gov, which has no RULESCOPE. */
         if (tb_section(g, n, GOVB_S_RULESCOPE, &off, &len)) fails += rulescope_cases(base, g, n);
-        if (tb_section(g, n, GOVB_S_CHANSCOPE, &off, &len)) fails += chanscope_cases(base, g, n);
+        else if (tb_section(g, n, GOVB_S_CHANSCOPE, &off, &len)) fails += chanscope_cases(base, g, n);
         else if (!kinds && tb_section(g, n, GOVB_S_INHIBITS, &off, &len)) fails += inhibits_cases(base, g, n);
         fails += sweep(base, g, n);
         free(g);
