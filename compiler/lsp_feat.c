@@ -742,6 +742,15 @@ static bool find_override(const GovPolicy *p, GovSpan sp, const GovScope **s, co
  * members that every compatible, less specific setting (and the default) admits; for a
  * denylist, its members followed by every member of those settings it does not deny
  * yet. False when a test is undecided (E056's budget) or nothing would change. */
+/* A member as the fix writes it: a channel set's bare (a channel's name), else quoted. */
+static void member_text(const GovSetVal *sv, const GovStr *t, char *q, size_t cap)
+{
+    if (sv->names)
+        snprintf(q, cap, "%.*s", (int)(t->len < 200 ? t->len : 200), t->s);
+    else
+        govC_set_quote(t->s, t->len, q, cap);
+}
+
 static bool set_fix(const GovPolicy *p, const GovScope *s, const GovOverride *o, LjBuf *text, char *what, size_t cap)
 {
     const GovDecl *lim = o->limit;
@@ -790,7 +799,7 @@ static bool set_fix(const GovPolicy *p, const GovScope *s, const GovOverride *o,
         }
     } else {
         for (uint32_t m = 0; m < o->sv->n; m++) {
-            govC_set_quote(o->sv->text[m].s, o->sv->text[m].len, q, sizeof q);
+            member_text(o->sv, &o->sv->text[m], q, sizeof q);
             lb_puts(text, first ? q : ", ");
             if (!first) lb_puts(text, q);
             first = false;
@@ -812,7 +821,7 @@ static bool set_fix(const GovPolicy *p, const GovScope *s, const GovOverride *o,
                               govC_member_subset(held[g], k, o->sv, &w) != 1;
                 if (dup)
                     continue;
-                govC_set_quote(t->s, t->len, q, sizeof q);
+                member_text(held[h], t, q, sizeof q);
                 changed = true;
                 lb_puts(text, first ? q : ", ");
                 if (!first) lb_puts(text, q);
@@ -882,7 +891,8 @@ void lsp_code_action(Server *S, const Lj *id, const Lj *params)
     for (size_t i = 0; i < gov_compiler_diag_count(u->c); i++) {
         gov_diagnostic dg = {.size = sizeof dg};
         gov_compiler_diag(u->c, i, &dg);
-        bool e055 = strcmp(dg.code, "E055") == 0;
+        /* E055 and E094 (a channel set, spec/language.md §4.1.2) have the same fix. */
+        bool e055 = strcmp(dg.code, "E055") == 0 || strcmp(dg.code, "E094") == 0;
         if ((strcmp(dg.code, "E050") != 0 && !e055) || !dg.at.file || strcmp(dg.at.file, fe->src.files[file].path) != 0 ||
             dg.at.end < lo || dg.at.offset > hi)
             continue;
@@ -905,7 +915,8 @@ void lsp_code_action(Server *S, const Lj *id, const Lj *params)
                 snprintf(title, sizeof title, "%s %s %s '%.*s', so it %s", allow ? "Remove" : "Add", gone,
                          allow ? "from" : "to", (int)o->name.len, o->name.s,
                          allow ? "allows only what the less specific settings allow"
-                               : "denies everything the less specific settings deny");
+                         : o->limit->u.limit.set == GOV_SET_CHAN ? "notifies every channel the less specific settings notify"
+                                                                 : "denies everything the less specific settings deny");
                 put_quickfix(S, &b, &first, u, file, uri, title, &dg, o->value->span, nt.p ? nt.p : "[]",
                              nt.p ? nt.n : 2);
                 lb_free(&nt);

@@ -1478,7 +1478,8 @@ static int sets_layout(lx_ctx *c, lx_entry **order, uint32_t nord, lx_buf *newst
         uint32_t eb = ea;
         while (eb < c->nedge && c->edge[eb].limit == li) eb++;
         for (uint32_t q = a; q < b; q++) qof[r[q].set] = q - a;
-        rc = order_limit(c, li, r + a, b - a, c->edge + ea, eb - ea, remap, qof);
+        /* No edges at all: edge is NULL, and NULL + 0 is undefined in C. */
+        rc = order_limit(c, li, r + a, b - a, c->nedge ? c->edge + ea : NULL, eb - ea, remap, qof);
         a = b;
         ea = eb;
     }

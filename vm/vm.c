@@ -22,8 +22,9 @@
 size_t govJ_token_size(void);
 
 typedef struct govV_layout {
+    size_t rch;                 /* the channels of one finding (govV_channels) */
     size_t vm, state, reg, present, scratch, tokens, mtab, lwork, ldflt, rvec, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
-        uscratch, ext, herr, cargs, cvals, sel, tsnap, rch, total;
+        uscratch, ext, herr, cargs, cvals, sel, tsnap, total;
     size_t state_size, act_cap, kpool_cap, rc_n, rc_bytes;
 } govV_layout;
 
@@ -130,6 +131,11 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->smatch = n;  n += al16((size_t)p->nscope * 4);
     l->mlist = n;   n += al16((size_t)p->nscope * 8);
     l->find = n;    n += al16((size_t)p->max_rules * sizeof(govV_finding));
+    /* The channels of one finding of a rule with a channel set (govV_channels). */
+    size_t maxn = 0;
+    for (uint32_t i = 0; i < p->nchs; i++)
+        if (p->rule[p->chs[i].rule].nnotify > maxn) maxn = p->rule[p->chs[i].rule].nnotify;
+    l->rch = n;     n += p->nchs ? al16((maxn + p->max_chan_extra) * 4) : 0;
     /* Findings that can open a gate or start an escalation: the most rules of one kind
      * that have either. Only those copy a key or add a gate or escalation action, so a
      * policy without gates reserves nothing for them. */
@@ -183,11 +189,6 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->sel = n;     n += p->has_guards ? al16((size_t)p->max_rules * 8) : 0;
     /* The trace's record of the slow rules one record runs (govV_tsnap): the most of one kind. */
     l->tsnap = n;   n += al16((size_t)max_slow(p) * sizeof(govV_tsnap));
-    /* The channels of one finding of a rule with a channel set (govV_channels). */
-    size_t maxn = 0;
-    for (uint32_t i = 0; i < p->nchs; i++)
-        if (p->rule[p->chs[i].rule].nnotify > maxn) maxn = p->rule[p->chs[i].rule].nnotify;
-    l->rch = n;     n += p->nchs ? al16((maxn + p->max_chan_extra) * 4) : 0;
     /* The resolution cache last: its default size follows from everything above. */
     size_t per_key = al16(l->state_size) + al16(p->max_wcap ? govK_scratch_size(p->max_wcap) : 0);
     uint32_t rb = cfg->limits[GOV_LIMIT_RCACHE_BYTES];

@@ -874,6 +874,28 @@ def _():
     assert c.close() == 0
 
 
+@case("the E094 quick fix for channel sets (spec/language.md 4.1.2): a scope's set gains the channels it dropped; "
+      "applied, the policy checks clean")
+def _():
+    text = open(os.path.join(TOP, "policies/refund_desk/refund_desk.gov"), encoding="utf-8").read()
+    text = text.replace("scope project \"billing\" {", "scope project \"billing\" {\n  scope agent \"x\" { "
+                        "large_refund_channels = [support_leads] }", 1)
+    path = write("chanfix/refund_desk.gov", text)
+    c = started()
+    u = c.open(path, text)
+    d = c.diagnostics(u)
+    assert [x["code"] for x in d] == ["E094"], d
+    acts = c.request("textDocument/codeAction", {"textDocument": {"uri": u}, "range": d[0]["range"],
+                                                 "context": {"diagnostics": d}})["result"]
+    assert len(acts) == 1 and acts[0]["title"].startswith("Add risk_pager to 'large_refund_channels'"), acts
+    (edit,) = acts[0]["edit"]["changes"][u]
+    assert edit["newText"] == "[support_leads, risk_pager]", edit
+    new = apply_edits(text, [edit])
+    c.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": new}]})
+    assert c.diagnostics(u, version=2) == [], new
+    assert c.close() == 0
+
+
 # ------------------------------------------------------------------ semantic tokens
 
 def decode_tokens(data, legend):
