@@ -823,6 +823,10 @@ struct gov_vm {
     govT_rec *drec;             /* ndrift: each drift's result for the record (govT_recs) */
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint32_t cur_kind;
+    /* The begun record's kind, for gov_set_* (gov_record_begin): its fields' register
+     * classes and types and their number, so a setter checks its slot in a few loads. */
+    const uint8_t *set_cls, *set_ty;
+    uint32_t set_nf;
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
     uint32_t *sel_start;        /* with rule guards: the rules a record reaches (select_rules) */
