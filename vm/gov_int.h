@@ -854,6 +854,10 @@ struct gov_vm {
     govT_rec *drec;             /* ndrift: each drift's result for the record (govT_recs) */
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint32_t cur_kind;
+    /* The begun record's kind, for gov_set_* (gov_record_begin): its fields' register
+     * classes and types and their number, so a setter checks its slot in a few loads. */
+    const uint8_t *set_cls, *set_ty;
+    uint32_t set_nf;
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
     uint32_t *sel_start;        /* with rule guards: the rules a record reaches (select_rules) */
@@ -968,7 +972,37 @@ GOV_HIDDEN int govG_not_mine(const gov_vm *vm);
 GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
 /* Length of the valid UTF-8 sequence at s (n bytes available), or 0 if invalid. */
 GOV_HIDDEN size_t govJ_utf8_seq(const unsigned char *s, size_t n);
-GOV_HIDDEN uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n);
+/* The scope index's hash of (level, name) (load.c builds the index, vm.c's match_scopes
+ * looks a record's names up in it, three or four times a record). Inline, eight bytes at
+ * a time, never reading past the name: names are short, and a call into libxxhash cost about 50 instructions a name.
+ * Only this process reads the values (the index is built at load), so byte order does
+ * not matter; only program scopes share a bucket, so a record's name cannot lengthen a
+ * chain. */
+static inline uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n) {
+    uint64_t h = ((uint64_t)level + 1) * UINT64_C(0x9E3779B97F4A7C15) ^ n, t = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, name + i, 8);
+        h = (h ^ w) * UINT64_C(0xBF58476D1CE4E5B9);
+        h ^= h >> 31;
+    }
+    /* The last 1 to 7 bytes in two overlapping reads (or three bytes when fewer than four:
+     * the first, the middle, the last); the length, mixed in first, tells them apart. */
+    size_t r = n - i;
+    if (r >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, name + i, 4);
+        memcpy(&hi, name + n - 4, 4);
+        t = lo | (uint64_t)hi << 32;
+    } else if (r) {
+        const unsigned char *u = (const unsigned char *)name;
+        t = (uint64_t)u[i] | (uint64_t)u[i + r / 2] << 8 | (uint64_t)u[n - 1] << 16;
+    }
+    h = (h ^ t) * UINT64_C(0x94D049BB133111EB);
+    h ^= h >> 29;
+    return (uint32_t)(h ^ h >> 32);
+}
 GOV_HIDDEN const gov_decision *govV_error_decision(gov_vm *vm, int code);
 
 /* run.c */

@@ -206,9 +206,6 @@ static uint32_t scope_hash_size(uint32_t nscope) {
     return n;
 }
 
-uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n) {
-    return (uint32_t)XXH3_64bits_withSeed(name, n, level + 1);
-}
 
 static int alloc_program(govL_ctx *c) {
     gov_program *p = calloc(1, sizeof *p);

@@ -388,16 +388,24 @@ static const govL_field *field_misuse(gov_vm *vm, int slot, int cls) {
     return NULL;
 }
 
-/* The field gov_set_* sets, after checking the record is begun, the slot is the kind's
- * and the field's register class (the loader checked its type is the field's) is the
- * setter's: inline, as a call per gov_set_* was a tenth of a 50-rule record. */
-static inline const govL_field *cur_field(gov_vm *vm, int slot, int cls) {
-    const gov_program *p = vm->p;
-    const govL_kind *k = &p->kind[vm->cur_kind];
-    if (vm->in_record && slot >= 0 && (uint32_t)slot < k->nfields && p->regclass[k->first_reg + (uint32_t)slot] == cls)
-        return &p->field[k->first_field + (uint32_t)slot];
-    return field_misuse(vm, slot, cls);
+/* May gov_set_* set this slot? The record is begun, the slot is the kind's and the
+ * field's register class (the loader checked its type is the field's) is the setter's.
+ * Inline, from the kind's tables gov_record_begin noted (set_cls, set_nf): a call per
+ * gov_set_* was a tenth of a 50-rule record, and reaching the kind through the program
+ * was a third of what each setter cost. Else the reason is noted (field_misuse). */
+static inline int slot_ok(gov_vm *vm, int slot, int cls) {
+    if (vm->in_record && (uint32_t)slot < vm->set_nf && vm->set_cls[slot] == cls) return 1;
+    field_misuse(vm, slot, cls);
+    return 0;
 }
+
+/* The field of a slot slot_ok accepted (for messages). */
+static const govL_field *set_field(const gov_vm *vm, int slot) {
+    return &vm->p->field[vm->p->kind[vm->cur_kind].first_field + (uint32_t)slot];
+}
+
+/* The largest value gov_set_int takes for a field of each type (-1: any). */
+static const int8_t int_hi[GOVB_TY_MAX + 1] = {[GOVB_TY_BOOL] = 1, [GOVB_TY_SEVERITY] = 2, [GOVB_TY_VERDICT] = 4};
 
 int gov_record_begin(gov_vm *vm, int kind) {
     if (!vm) return GOV_EMISUSE;
@@ -405,7 +413,11 @@ int gov_record_begin(gov_vm *vm, int kind) {
         vm->in_record = 0;
         return govV_fail(vm, GOV_EKIND, "record kind %d out of range", kind);
     }
+    const govL_kind *k = &vm->p->kind[kind];
     vm->cur_kind = (uint32_t)kind;
+    vm->set_cls = vm->p->regclass + k->first_reg;
+    vm->set_ty = vm->p->regtype + k->first_reg;
+    vm->set_nf = k->nfields;
     vm->in_record = 1;
     vm->tr_state = GOVV_TR_NONE; /* the registers the latest trace renders from change now */
     vm->poisoned = 0;
@@ -416,13 +428,12 @@ int gov_record_begin(gov_vm *vm, int kind) {
 
 int gov_set_int(gov_vm *vm, int slot, int64_t v) {
     if (!vm) return GOV_EMISUSE;
-    const govL_field *f = cur_field(vm, slot, GOVV_CI);
-    if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
-    int64_t hi = f->type == GOVB_TY_BOOL ? 1 : f->type == GOVB_TY_SEVERITY ? 2 : f->type == GOVB_TY_VERDICT ? 4 : -1;
-    if (hi >= 0 && (v < 0 || v > hi)) {
+    if (!slot_ok(vm, slot, GOVV_CI)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    uint32_t t = vm->set_ty[slot]; /* the loader checked it is a type */
+    if (int_hi[t] > 0 && (v < 0 || v > int_hi[t])) {
         vm->poisoned = GOV_EFIELD;
-        return govV_fail(vm, GOV_EFIELD, "field '%s': %s value out of range", vm->p->str[f->name],
-                         govL_typename(f->type));
+        return govV_fail(vm, GOV_EFIELD, "field '%s': %s value out of range", vm->p->str[set_field(vm, slot)->name],
+                         govL_typename(t));
     }
     vm->reg[slot].i = v;
     vm->present[slot] = 1;
@@ -431,13 +442,13 @@ int gov_set_int(gov_vm *vm, int slot, int64_t v) {
 
 int gov_set_float(gov_vm *vm, int slot, double v) {
     if (!vm) return GOV_EMISUSE;
-    const govL_field *f = cur_field(vm, slot, GOVV_CF);
-    if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    if (!slot_ok(vm, slot, GOVV_CF)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    uint32_t t = vm->set_ty[slot];
     if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308 ||
-        (f->type == GOVB_TY_RATIO && !(v >= 0.0 && v <= 1.0))) {
+        (t == GOVB_TY_RATIO && !(v >= 0.0 && v <= 1.0))) {
         vm->poisoned = GOV_EFIELD;
-        return govV_fail(vm, GOV_EFIELD, "field '%s': value out of range for %s", vm->p->str[f->name],
-                         govL_typename(f->type));
+        return govV_fail(vm, GOV_EFIELD, "field '%s': value out of range for %s", vm->p->str[set_field(vm, slot)->name],
+                         govL_typename(t));
     }
     vm->reg[slot].f = v == 0.0 ? 0.0 : v;
     vm->present[slot] = 1;
@@ -446,16 +457,16 @@ int gov_set_float(gov_vm *vm, int slot, double v) {
 
 int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
     if (!vm) return GOV_EMISUSE;
-    const govL_field *f = cur_field(vm, slot, GOVV_CS);
-    if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    if (!slot_ok(vm, slot, GOVV_CS)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
     if (!s && len) {
         vm->poisoned = GOV_EMISUSE;
-        return govV_fail(vm, GOV_EMISUSE, "field '%s': NULL bytes of length %zu", vm->p->str[f->name], len);
+        return govV_fail(vm, GOV_EMISUSE, "field '%s': NULL bytes of length %zu", vm->p->str[set_field(vm, slot)->name],
+                         len);
     }
     if (len > vm->limits[GOV_LIMIT_STRING_LENGTH] || len > vm->scratch_cap - vm->scratch_n) {
         vm->poisoned = GOV_ECAP;
         return govV_fail(vm, GOV_ECAP, "field '%s': string of %zu bytes exceeds the string limit or scratch space",
-                         vm->p->str[f->name], len);
+                         vm->p->str[set_field(vm, slot)->name], len);
     }
     if (len) memcpy(vm->scratch + vm->scratch_n, s, len);
     vm->reg[slot].u = GOVV_SCRATCH | GOVV_STR(vm->scratch_n, len);
@@ -468,8 +479,8 @@ int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
  * element may not hold one). */
 int gov_set_strings(gov_vm *vm, int slot, const char *const *items, const size_t *lens, size_t n) {
     if (!vm) return GOV_EMISUSE;
-    const govL_field *f = cur_field(vm, slot, GOVV_CLIST);
-    if (!f) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    if (!slot_ok(vm, slot, GOVV_CLIST)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
+    const govL_field *f = set_field(vm, slot);
     if (n && (!items || !lens)) {
         vm->poisoned = GOV_EMISUSE;
         return govV_fail(vm, GOV_EMISUSE, "field '%s': NULL items or lengths", vm->p->str[f->name]);
