@@ -495,6 +495,11 @@ static void lane_run(void *ctx, int lane)
                 break;
             }
         }
+        if (!gd_buf_reserve(out, 1)) {
+            j->rc[lane] = 500;
+            break;
+        }
+        out->p[out->len++] = '\n'; /* the line's end, so that runs of lines copy at once */
         l->done = SL_DONE;
         l->lane = (uint16_t)lane;
         l->out = start;
@@ -564,21 +569,39 @@ static int flush_segment(req *r)
                 rc = j.rc[i];
         }
     }
+    /* Lines a lane decided one after another are one run in its buffer, newlines
+     * included: copied into the response at once (every line of a policy without
+     * state; runs of about two lines over 16 VMs on two lanes). */
+    const char *run = NULL;
+    size_t runlen = 0;
     for (size_t k = 0; k < r->nsl && !rc; k++) {
         segline *l = &r->sl[k];
         if (l->done == SL_DONE) {
-            if (!gd_out_add(&r->bout, r->lane_out[l->lane].p + l->out, l->outlen))
-                rc = 500;
+            const char *at = r->lane_out[l->lane].p + l->out;
+            if (run && run + runlen == at) {
+                runlen += l->outlen;
+            } else {
+                if (run && !gd_out_add(&r->bout, run, runlen))
+                    rc = 500;
+                run = at;
+                runlen = l->outlen;
+            }
         } else {
+            if (run && !gd_out_add(&r->bout, run, runlen))
+                rc = 500;
+            run = NULL;
             r->out.len = 0;
-            rc = one_line(r, r->seg.p + l->off, l->len, l->lineno, l->too_long);
+            if (!rc)
+                rc = one_line(r, r->seg.p + l->off, l->len, l->lineno, l->too_long);
             if (!rc && r->out.len && !gd_out_add(&r->bout, r->out.p, r->out.len))
                 rc = 500;
+            if (!rc && !gd_out_add(&r->bout, "\n", 1))
+                rc = 500;
         }
-        if (!rc && !gd_out_add(&r->bout, "\n", 1))
-            rc = 500;
         r->nrec++;
     }
+    if (!rc && run && !gd_out_add(&r->bout, run, runlen))
+        rc = 500;
     r->nsl = 0;
     r->seg.len = 0;
     for (int i = 0; r->lane_out && i < MAX_LANES; i++)

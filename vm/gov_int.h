@@ -400,6 +400,8 @@ struct gov_program {
     /* Built after loading, each in its own allocation (json.c, out.c): */
     struct govJ_schema *jschema; /* the records' member names hashed, for the one-pass decoder */
     struct govO_frags *ofrags;   /* decision JSON that depends on the program alone (out.c) */
+    int partition;               /* gov_program_partition's key, found once at load: a host
+                                    routes every record by it (gov_record_partition) */
 };
 
 /* ---------------------------------------------------------------- the VM */

@@ -2250,6 +2250,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
         return e;
     }
     policy_id(&c);
+    c.p->partition = gov_program_partition(c.p, NULL, 0);
     if (govO_frags_build(c.p)) {
         e = fail(&c, GOV_ENOMEM, 0, "out of memory (the decisions' fixed parts)");
         gov_program_free(c.p);

@@ -457,5 +457,7 @@ int gov_record_partition(const gov_program *p, const char *json, size_t len, uin
     *out = 0;
     if (!p || n == 0 || (!json && len))
         return GOV_EMISUSE;
-    return govP_record_partition(gov_program_partition(p, NULL, 0), json, len, n, out);
+    /* p->partition: gov_program_partition's answer, kept at load (it walks every
+     * window, sustained rule, drift, rule and gate: 10,000 rules' worth a record). */
+    return govP_record_partition(p->partition, json, len, n, out);
 }
