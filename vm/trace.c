@@ -1196,10 +1196,7 @@ int gov_trace_render(gov_vm *vm, const void *bytes, size_t len, char *out, size_
     govV_next_epoch(vm);
     r.apply = 1;
     parse(&r);
-    vm->tr_state = r.rules ? GOVV_TR_RULES : GOVV_TR_HEAD;
-    /* The record's limits, as its evaluation resolved them (a drift's threshold reads
-     * them without a rule's LOADL). */
-    if (vm->tr_state == GOVV_TR_RULES && p->nlimit && vm->match_epoch != vm->epoch) govV_resolve(vm);
+    vm->tr_state = r.rules ? GOVV_TR_RULES : GOVV_TR_HEAD; /* the limits: resolved by govV_trace_render */
     char *tb = vm->trace_buf;
     size_t tc = vm->trace_cap;
     vm->trace_buf = out;

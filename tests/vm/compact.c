@@ -22,10 +22,16 @@
  * render a whole trace (NUL-terminated, of the length reported, an object); after each,
  * R must still render the intact trace to the same bytes.
  *
+ * -G RULE: before loading POLICY, its one rule guard (RULEGUARDS, spec/bytecode.md §3.3)
+ * is moved onto the rule named RULE (a hand-made file: the compiler guards no drift's
+ * rule), so the rule index leaves RULE out for records that fail the guard.
+ * -t: each line's JSON trace (gov_decision_trace) is printed, one a line.
+ *
  * -f FILE (repeatable): FILE's bytes with their first 19 replaced by a header of POLICY
  * (a fuzz_trace finding, tests/vm/compact_regress/) must be refused or render whole.
  *
- * Prints "sizes N median M p99 P max X mean A" (bytes of the compact traces) and
+ * Prints "sizes N median M p99 P max X mean A ran R" (bytes of the compact traces; the
+ * rules B's evaluations ran, gov_vm_rules_run) and
  * "corrupt refused R rendered S"; exit 1 on any difference.
  */
 #include <dlfcn.h>
@@ -34,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/vm/builder.h"
 #include "vm/gov.h"
 
 static char *slurp(const char *path, size_t *len) {
@@ -57,11 +64,36 @@ static char *slurp(const char *path, size_t *len) {
     return b;
 }
 
+/* -G: the file f with its one RULEGUARDS entry naming rule `to` (checksum renewed). */
+static int move_guard(uint8_t *f, size_t n, uint32_t to) {
+    uint32_t off, len;
+    if (!tb_section(f, n, GOVB_S_RULEGUARDS, &off, &len) || len != 12) return 0;
+    tb_put32(f + off, to);
+    tb_rehash(f, n);
+    return 1;
+}
+
+static const char *guard_to; /* -G */
+
 static gov_program *load(const char *path) {
     size_t n;
     char *b = slurp(path, &n);
     gov_program *p = NULL;
     gov_error err = {.size = sizeof err};
+    if (b && guard_to) { /* the rule's index: from the file as compiled */
+        int to = -1;
+        if (gov_program_load(b, n, &p, &err) == GOV_OK)
+            for (int i = 0; i < gov_rule_count(p); i++) {
+                gov_rule_info ri = {.size = sizeof ri};
+                if (gov_rule_describe(p, i, &ri) == GOV_OK && !strcmp(ri.name, guard_to)) to = i;
+            }
+        gov_program_free(p);
+        p = NULL;
+        if (to < 0 || !move_guard((uint8_t *)b, n, (uint32_t)to)) {
+            fprintf(stderr, "vm_compact: %s has no rule %s or not one rule guard\n", path, guard_to);
+            exit(2);
+        }
+    }
     if (!b || gov_program_load(b, n, &p, &err) != GOV_OK) {
         fprintf(stderr, "vm_compact: cannot load %s\n", path);
         exit(2);
@@ -118,7 +150,7 @@ static char djson[1 << 20], djsonb[1 << 20];
 
 int main(int argc, char **argv) {
     const char *other = NULL, *files[64], *v1hex = NULL;
-    int corrupt = 0, quiet = 0, a = 1, nfiles = 0;
+    int corrupt = 0, quiet = 0, a = 1, nfiles = 0, print = 0;
     for (; a < argc && argv[a][0] == '-'; a++) {
         if (!strcmp(argv[a], "-l") && a + 1 < argc) {
             if (!(hostlib = dlopen(argv[++a], RTLD_NOW | RTLD_LOCAL))) {
@@ -131,12 +163,16 @@ int main(int argc, char **argv) {
             files[nfiles++] = argv[++a];
         } else if (!strcmp(argv[a], "-1") && a + 1 < argc) {
             v1hex = argv[++a];
+        } else if (!strcmp(argv[a], "-G") && a + 1 < argc) {
+            guard_to = argv[++a];
+        } else if (!strcmp(argv[a], "-t")) {
+            print = 1;
         } else if (!strcmp(argv[a], "-c")) {
             corrupt = 1;
         } else if (!strcmp(argv[a], "-q")) {
             quiet = 1;
         } else {
-            fprintf(stderr, "usage: vm_compact [-l HOSTLIB] [-x OTHER.govb] [-1 V1.hex] [-c] [-q] POLICY.govb INPUT.jsonl...\n");
+            fprintf(stderr, "usage: vm_compact [-l HOSTLIB] [-x OTHER.govb] [-1 V1.hex] [-G RULE] [-t] [-c] [-q] POLICY.govb INPUT.jsonl...\n");
             return 2;
         }
     }
@@ -182,6 +218,7 @@ int main(int argc, char **argv) {
                 continue;
             }
             memcpy(lazy, t, tl + 1);
+            if (print) printf("%s\n", lazy);
             int rc = gov_trace_compact(d, cbuf, sizeof cbuf, &cl);
             if (rc != GOV_OK) {
                 fail("gov_trace_compact failed", ln);
@@ -305,8 +342,8 @@ int main(int argc, char **argv) {
         unsigned long long sum = 0;
         for (size_t i = 0; i < nsz; i++) sum += sizes[i];
         size_t p99 = sizes[(nsz * 99 + 99) / 100 - 1 < nsz ? (nsz * 99 + 99) / 100 - 1 : nsz - 1];
-        printf("sizes %zu median %zu p99 %zu max %zu mean %.1f\n", nsz, sizes[(nsz - 1) / 2], p99, sizes[nsz - 1],
-               (double)sum / (double)nsz);
+        printf("sizes %zu median %zu p99 %zu max %zu mean %.1f ran %llu\n", nsz, sizes[(nsz - 1) / 2], p99,
+               sizes[nsz - 1], (double)sum / (double)nsz, (unsigned long long)gov_vm_rules_run(B));
     }
     if (corrupt) printf("corrupt refused %llu rendered %llu\n", refused, rendered);
     if (v1) {
