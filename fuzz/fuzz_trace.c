@@ -5,7 +5,8 @@
  * byte (modulo their number), a mode byte, then:
  *   mode 0: bytes rendered as they are (the header checks);
  *   mode 1: bytes whose first 19 are replaced by the trace header of the policy (magic,
- *           version 1, its id), so mutations reach the body;
+ *           version 2, its id), so mutations reach the body;
+ *   mode 3: the same with version 1 (its windows are read by their own code);
  *   mode 2: a byte k, then edits of the policy's k-th real compact trace (modulo their
  *           number): pairs (position, xor mask), and an odd last byte cuts the trace
  *           to that many bytes (modulo its length + 1).
@@ -92,19 +93,20 @@ static void check(int i, const unsigned char *b, size_t n, const char *want) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 2) return 0;
-    int i = data[0] % nprogs, mode = data[1] % 3;
+    int i = data[0] % nprogs, mode = data[1] % 4;
     data += 2;
     size -= 2;
     if (mode == 0) {
         check(i, data, size, NULL);
         return 0;
     }
-    if (mode == 1) {
+    if (mode == 1 || mode == 3) {
         if (size > MAXLEN) return 0;
         memcpy(buf, data, size);
         if (size >= 19) {
             /* the header of a trace of this policy: take it from a real one */
             if (ntr[i]) memcpy(buf, traces[i][0], 19);
+            if (mode == 3) buf[2] = 1;
         }
         check(i, buf, size, NULL);
         return 0;

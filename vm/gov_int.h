@@ -249,6 +249,8 @@ typedef struct govL_window {
     size_t kbase, stride;       /* the first key block (off + its table), bytes per key block */
     uint32_t tabw;              /* the window whose key table this one uses: itself, or the first of
                                  * its kind with its level and capacity (window.c); NONE if not per */
+    uint32_t tpred;             /* the compact trace's prediction of n (spec/trace.md §3.1): the first
+                                 * earlier window of its stream with the longest N; NONE if none */
 } govL_window;
 
 /* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or

@@ -12,6 +12,10 @@
  * which runs the plain rules' code again: limits, their provenance and the consulted
  * scopes come from the fields, so they cost no bytes.
  *
+ * Format 2 writes the windows compactly (a record's n mostly predicted by its stream, a
+ * rate or an int mean as the integer it is a quotient of); format 1's windows are still
+ * read, so traces a host kept render after an upgrade.
+ *
  * The reader checks everything before it writes anything (two passes over the bytes:
  * check, then apply), and every index it admits is in range for the program and every
  * length for the VM's areas: a malformed or foreign trace is refused with a message and
@@ -23,7 +27,7 @@
 
 #define GOVC_MAGIC0 0x67 /* 'g' */
 #define GOVC_MAGIC1 0x74 /* 't' */
-#define GOVC_VERSION 1
+#define GOVC_VERSION 2 /* written; 1 is still read (its windows differ) */
 
 /* ---------------------------------------------------------------- writing */
 
@@ -223,6 +227,93 @@ static void w_action(govC_w *w, const gov_vm *vm, const govV_action *a) {
     w_key(w, vm, a->roff, a->rlen);
 }
 
+/* Does window w hold the value of n values? (Count and sum have one even when empty.) */
+static inline int win_has(const govL_window *w, uint64_t n) {
+    return w->agg == GOVB_AGG_COUNT || w->agg == GOVB_AGG_SUM || n > 0;
+}
+/* Is w's value q + r/n for an integer S = qn + r (a rate, or the mean of int-class values
+ * as a float)? Then it is written as S. */
+static inline int win_quot(const govL_window *w) {
+    return w->agg == GOVB_AGG_RATE || (w->agg == GOVB_AGG_MEAN && w->isum && !w->icls);
+}
+/* S / n as such a window computes it (agg.c's govA_imean_f; a rate's k / n is the same
+ * double): the quotient, plus the remainder over n, two roundings. n >= 1. */
+static inline double quot(int64_t s, uint64_t n) {
+    int64_t q = s / (int64_t)n, r = s % (int64_t)n;
+    return (double)q + (double)r / (double)n;
+}
+/* The window whose n predicts a window's (window.c's tpred), when it is among the
+ * program's first GOVC_NPRED windows (the reader keeps their n while it checks); NONE. */
+#define GOVC_NPRED 64
+static inline uint32_t win_tp(const govL_window *w) { return w->tpred < GOVC_NPRED ? w->tpred : GOVB_NONE; }
+/* The n a window's stream says it holds, from the n of its tpred window (window.c). */
+static inline uint64_t win_pred(const govL_window *w, uint64_t pn) {
+    return w->runs && pn > w->runs ? w->runs : pn;
+}
+
+/* A window's value: a quotient window's as zigzag(S) << 1 when q + r/n gives its very
+ * bits, else 1 and the float; any other window's in its type's form. */
+static void w_wvalue(govC_w *w, const gov_vm *vm, const govL_window *win, const govV_wrec *wr) {
+    if (win_quot(win)) {
+        double m = wr->v.f * (double)wr->n;
+        if (wr->n >= 1 && wr->n <= (UINT64_C(1) << 53) && m > -0x1p62 && m < 0x1p62) {
+            int64_t sn = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
+            double back = quot(sn, wr->n);
+            if (memcmp(&back, &wr->v.f, 8) == 0) {
+                w_uv(w, zz(sn) << 1);
+                return;
+            }
+        }
+        w_uv(w, 1);
+        w_float(w, wr->v.f);
+        return;
+    }
+    w_cell(w, vm, win->type, wr->v);
+}
+
+/* The kind's windows as the record left them (format 2). Plain (a 0): every window took
+ * the record, none is late or evicted, each has a value exactly when its n gives it one,
+ * count() holds n, and each n is what its stream predicts: then only the n nothing
+ * predicts and the values. Else (a 1) each window's flags first. Written plain in one
+ * pass, and again flagged from the start of the section when a window is not. */
+static void w_windows(govC_w *w, const gov_vm *vm, uint32_t kind) {
+    const gov_program *p = vm->p;
+    uint32_t j0 = p->kwin_first[kind], j1 = p->kwin_first[kind + 1];
+    if (j0 == j1) return;
+    size_t at = w->n;
+    w_u8(w, 0);
+    for (uint32_t j = j0; j < j1; j++) {
+        uint32_t wi = p->kind_wins[j];
+        const govL_window *win = &p->win[wi];
+        const govV_wrec *wr = &vm->wrec[wi];
+        int countn = win->agg == GOVB_AGG_COUNT && !win->tru; /* count(): its value is n */
+        if (wr->epoch != vm->epoch || wr->late || wr->evicted || (wr->has != 0) != win_has(win, wr->n) ||
+            (countn && wr->v.i != (int64_t)wr->n))
+            goto flagged;
+        if (win_tp(win) == GOVB_NONE) w_uv(w, wr->n);
+        else if (wr->n != win_pred(win, vm->wrec[win->tpred].n)) goto flagged;
+        if (wr->has && !countn) w_wvalue(w, vm, win, wr);
+    }
+    return;
+flagged:
+    w->n = at;
+    w_u8(w, 1);
+    for (uint32_t j = j0; j < j1; j++) {
+        uint32_t wi = p->kind_wins[j];
+        const govL_window *win = &p->win[wi];
+        const govV_wrec *wr = &vm->wrec[wi];
+        int given = win_tp(win) != GOVB_NONE && wr->n != win_pred(win, vm->wrec[win->tpred].n);
+        w_u8(w, (unsigned)(wr->has != 0) | (unsigned)(wr->epoch == vm->epoch) << 1 | (unsigned)(wr->late != 0) << 2 |
+                    (unsigned)(wr->evicted != 0) << 3 | (unsigned)given << 4);
+        if (win_tp(win) == GOVB_NONE || given) w_uv(w, wr->n);
+        if (wr->has) w_wvalue(w, vm, win, wr);
+        if (wr->evicted) {
+            w_u8(w, wr->elevel);
+            w_key(w, vm, wr->koff, wr->klen);
+        }
+    }
+}
+
 static void w_rstate(govC_w *w, const govV_rstate *rs, int firing) {
     w_u8(w, rs->phase);
     if (rs->phase != GOVV_RS_INACTIVE) w_int(w, GOVB_TY_TIME, rs->since);
@@ -343,20 +434,7 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
             if (vm->act[i].type != GOV_ACT_NOTIFY) w_action(&w, vm, &vm->act[i]);
     }
     if (rules) {
-        /* The kind's windows as the record left them. */
-        for (uint32_t j = p->kwin_first[d->kind]; j < p->kwin_first[d->kind + 1]; j++) {
-            uint32_t wi = p->kind_wins[j];
-            const govV_wrec *wr = &vm->wrec[wi];
-            int cur = wr->epoch == vm->epoch;
-            w_u8(&w, (unsigned)(wr->has != 0) | (unsigned)cur << 1 | (unsigned)(wr->late != 0) << 2 |
-                         (unsigned)(wr->evicted != 0) << 3);
-            if (wr->has) w_cell(&w, vm, p->win[wi].type, wr->v);
-            w_uv(&w, wr->n);
-            if (wr->evicted) {
-                w_u8(&w, wr->elevel);
-                w_key(&w, vm, wr->koff, wr->klen);
-            }
-        }
+        w_windows(&w, vm, d->kind);
         /* The kind's drifts. */
         for (uint32_t j = p->kdrift_first[d->kind]; j < p->kdrift_first[d->kind + 1]; j++) {
             const govT_rec *dr = &govT_recs(vm)[p->kind_drifts[j]];
@@ -414,6 +492,8 @@ typedef struct govC_r {
     const char *why;
     size_t at;                  /* offset of the complaint */
     uint32_t scratch_n, kpool_n;
+    unsigned ver;               /* the format's version (1 or 2) */
+    uint64_t wn[GOVC_NPRED];    /* windows' n as read (format 2's predictions) */
     uint32_t kind;              /* the trace's record kind, or NONE */
     int rules;                  /* a record evaluated: its rules are rendered */
     const unsigned char *pres;  /* its fields' presence bits, in the bytes (NULL: none) */
@@ -505,18 +585,22 @@ static const char *r_bytes(govC_r *r, uint64_t n) {
     return s;
 }
 
-/* A string of the trace kept in the VM's record scratch (apply), as a reference. */
-static uint64_t r_scratch(govC_r *r, int list) {
-    uint64_t n = r_uv(r);
-    const char *s = r_bytes(r, n);
-    if (r->why) return 0;
-    if (list && n && s[n - 1] != 0) return (uint64_t)bad(r, "list of strings not ended by a NUL");
+/* n bytes at s kept in the VM's record scratch (apply), as a reference to them. */
+static uint64_t r_keep(govC_r *r, const char *s, uint64_t n) {
     gov_vm *vm = r->vm;
     if (n > vm->scratch_cap - r->scratch_n) return (uint64_t)bad(r, "strings longer than the VM's record scratch");
     uint32_t off = r->scratch_n;
     if (r->apply && n) memcpy(vm->scratch + off, s, n);
     r->scratch_n += (uint32_t)n;
     return GOVV_SCRATCH | GOVV_STR(off, n);
+}
+/* A string of the trace kept in the VM's record scratch, as a reference. */
+static uint64_t r_scratch(govC_r *r, int list) {
+    uint64_t n = r_uv(r);
+    const char *s = r_bytes(r, n);
+    if (r->why) return 0;
+    if (list && n && s[n - 1] != 0) return (uint64_t)bad(r, "list of strings not ended by a NUL");
+    return r_keep(r, s, n);
 }
 /* A string field's value: a meaning string of the program (its index), or its bytes;
  * into the record scratch either way. */
@@ -534,12 +618,7 @@ static uint64_t r_sfield(govC_r *r) {
         s = r_bytes(r, n);
     }
     if (r->why) return 0;
-    gov_vm *vm = r->vm;
-    if (n > vm->scratch_cap - r->scratch_n) return (uint64_t)bad(r, "strings longer than the VM's record scratch");
-    uint32_t off = r->scratch_n;
-    if (r->apply && n) memcpy(vm->scratch + off, s, n);
-    r->scratch_n += (uint32_t)n;
-    return GOVV_SCRATCH | GOVV_STR(off, n);
+    return r_keep(r, s, n);
 }
 
 /* A key kept in the VM's key pool (apply): its offset and length. */
@@ -743,6 +822,117 @@ static void r_action(govC_r *r, govV_action *a, uint32_t nfind) {
     }
 }
 
+/* A window as read: into the VM when applying. cur: it took the record. */
+static void put_wrec(govC_r *r, uint32_t wi, const govV_wrec *w, int cur) {
+    if (!r->apply) return;
+    gov_vm *vm = r->vm;
+    govV_wrec *x = &vm->wrec[wi];
+    x->epoch = cur ? vm->epoch : vm->epoch - 1;
+    x->has = w->has;
+    x->v = w->v;
+    x->n = w->n;
+    x->late = w->late;
+    x->evicted = w->evicted;
+    x->elevel = w->elevel;
+    x->koff = w->koff;
+    x->klen = w->klen;
+}
+
+/* An evicted window's level and key. */
+static void r_evicted(govC_r *r, govV_wrec *w) {
+    w->elevel = r_u8(r);
+    if (w->elevel > GOVB_LV_MAX) {
+        bad(r, "bad level");
+        return;
+    }
+    r_key(r, &w->koff, &w->klen);
+}
+
+/* The kind's windows, format 1: per window its flags, value and n. */
+static void r_windows1(govC_r *r, uint32_t kind) {
+    const gov_program *p = r->vm->p;
+    for (uint32_t j = p->kwin_first[kind]; j < p->kwin_first[kind + 1] && !r->why; j++) {
+        uint32_t wi = p->kind_wins[j];
+        unsigned fl = r_u8(r);
+        if (fl >> 4) return (void)bad(r, "bad window");
+        govV_wrec w;
+        memset(&w, 0, sizeof w);
+        w.has = fl & 1;
+        w.late = (fl >> 2) & 1;
+        w.evicted = (fl >> 3) & 1;
+        if (w.has) w.v = r_cell(r, p->win[wi].type);
+        w.n = r_uv(r);
+        if (w.evicted) r_evicted(r, &w);
+        put_wrec(r, wi, &w, fl >> 1 & 1);
+    }
+}
+
+/* A window's value (format 2): a quotient window's S, or 1 and its float; n is read. */
+static govV_cell r_wvalue(govC_r *r, const govL_window *win, uint64_t n) {
+    if (!win_quot(win)) return r_cell(r, win->type);
+    govV_cell c = {.i = 0};
+    uint64_t x = r_uv(r);
+    if (x == 1) {
+        c.f = r_float(r);
+    } else if (x & 1) {
+        bad(r, "malformed window value");
+    } else if (n == 0 || n > INT64_MAX) {
+        bad(r, "a quotient over no values");
+    } else {
+        c.f = quot(unzz(x >> 1), n);
+    }
+    if (!r->why && !cell_ok(r->vm->p, win->type, c)) bad(r, "value out of range for its type");
+    return c;
+}
+
+/* The kind's windows, format 2 (w_windows). The n a window's stream predicts is read
+ * from the n already read (tpred is an earlier window of the kind). */
+static void r_windows(govC_r *r, uint32_t kind) {
+    const gov_program *p = r->vm->p;
+    uint32_t j0 = p->kwin_first[kind], j1 = p->kwin_first[kind + 1];
+    if (j0 == j1) return;
+    unsigned m = r_u8(r);
+    if (m > 1) return (void)bad(r, "bad windows");
+    int plainable = 1; /* a flagged section that could have been plain is not the trace's */
+    for (uint32_t j = j0; j < j1 && !r->why; j++) {
+        uint32_t wi = p->kind_wins[j];
+        const govL_window *win = &p->win[wi];
+        govV_wrec w;
+        memset(&w, 0, sizeof w);
+        /* the prediction reads an earlier window's n as read: the check pass writes no
+         * wrec, so the first GOVC_NPRED windows' n are kept in r->wn */
+        int pred = win_tp(win) != GOVB_NONE;
+        uint64_t pn = pred ? win_pred(win, r->wn[win->tpred]) : 0;
+        int cur = 1, given = 0;
+        if (m == 0) {
+            w.n = pred ? pn : r_uv(r);
+            w.has = (uint32_t)win_has(win, w.n);
+            if (w.has) {
+                if (win->agg == GOVB_AGG_COUNT && !win->tru) w.v.i = (int64_t)w.n;
+                else w.v = r_wvalue(r, win, w.n);
+            }
+        } else {
+            unsigned fl = r_u8(r);
+            if (fl >> 5) return (void)bad(r, "bad window");
+            w.has = fl & 1;
+            cur = fl >> 1 & 1;
+            w.late = (fl >> 2) & 1;
+            w.evicted = (fl >> 3) & 1;
+            given = fl >> 4 & 1;
+            if (given && !pred) return (void)bad(r, "a window's n given where nothing predicts it");
+            w.n = pred && !given ? pn : r_uv(r);
+            if (given && w.n == pn) return (void)bad(r, "a window's n given as predicted");
+            if (w.has) w.v = r_wvalue(r, win, w.n);
+            if (w.evicted) r_evicted(r, &w);
+            plainable = plainable && cur && !w.late && !w.evicted && w.has == (uint32_t)win_has(win, w.n) && !given &&
+                        (win->agg != GOVB_AGG_COUNT || win->tru || w.v.i == (int64_t)w.n);
+        }
+        if (wi < GOVC_NPRED) r->wn[wi] = w.n;
+        put_wrec(r, wi, &w, cur);
+    }
+    if (!r->why && m == 1 && plainable) bad(r, "flagged windows that are plain");
+}
+
 /* Check (apply 0) or apply the bytes to r->vm. */
 static void parse(govC_r *r) {
     gov_vm *vm = r->vm;
@@ -755,6 +945,7 @@ static void parse(govC_r *r) {
         bad(r, "not a compact trace");
         return;
     }
+    r->ver = r->s[2];
     r->p += 3; /* the version and the id: checked by gov_trace_render */
     r->p += 16;
     unsigned a = r_u8(r), b = r_u8(r);
@@ -901,35 +1092,9 @@ static void parse(govC_r *r) {
         if (r->apply) d->nact = n;
     }
     if (rules) {
-        for (uint32_t j = p->kwin_first[kind]; j < p->kwin_first[kind + 1]; j++) {
-            uint32_t wi = p->kind_wins[j];
-            unsigned fl = r_u8(r);
-            if (fl >> 4) return (void)bad(r, "bad window");
-            govV_wrec w;
-            memset(&w, 0, sizeof w);
-            w.has = fl & 1;
-            w.late = (fl >> 2) & 1;
-            w.evicted = (fl >> 3) & 1;
-            if (w.has) w.v = r_cell(r, p->win[wi].type);
-            w.n = r_uv(r);
-            if (w.evicted) {
-                w.elevel = r_u8(r);
-                if (w.elevel > GOVB_LV_MAX) return (void)bad(r, "bad level");
-                r_key(r, &w.koff, &w.klen);
-            }
-            if (r->apply) {
-                govV_wrec *x = &vm->wrec[wi];
-                x->epoch = (fl >> 1 & 1) ? vm->epoch : vm->epoch - 1;
-                x->has = w.has;
-                x->v = w.v;
-                x->n = w.n;
-                x->late = w.late;
-                x->evicted = w.evicted;
-                x->elevel = w.elevel;
-                x->koff = w.koff;
-                x->klen = w.klen;
-            }
-        }
+        if (r->ver == 1) r_windows1(r, kind);
+        else r_windows(r, kind);
+        if (r->why) return;
         for (uint32_t j = p->kdrift_first[kind]; j < p->kdrift_first[kind + 1]; j++) {
             unsigned fl = r_u8(r);
             if (fl & ~13u) return (void)bad(r, "bad drift");
@@ -1018,8 +1183,8 @@ int gov_trace_render(gov_vm *vm, const void *bytes, size_t len, char *out, size_
     if (vm->in_record) return govV_fail(vm, GOV_EMISUSE, "a record is begun (gov_record_begin): evaluate it first");
     if (len < 19 || s[0] != GOVC_MAGIC0 || s[1] != GOVC_MAGIC1)
         return govV_fail(vm, GOV_ETRACE, "not a compact trace (it begins with \"gt\", a version and a policy id)");
-    if (s[2] != GOVC_VERSION)
-        return govV_fail(vm, GOV_EVERSION, "compact trace of version %u; this library reads version %u", s[2],
+    if (s[2] < 1 || s[2] > GOVC_VERSION)
+        return govV_fail(vm, GOV_EVERSION, "compact trace of version %u; this library reads versions 1 to %u", s[2],
                          GOVC_VERSION);
     if (memcmp(s + 3, govO_id_bytes(p), 16) != 0) {
         static const char hex[] = "0123456789abcdef";
@@ -1040,10 +1205,7 @@ int gov_trace_render(gov_vm *vm, const void *bytes, size_t len, char *out, size_
     govV_next_epoch(vm);
     r.apply = 1;
     parse(&r);
-    vm->tr_state = r.rules ? GOVV_TR_RULES : GOVV_TR_HEAD;
-    /* The record's limits, as its evaluation resolved them (a drift's threshold reads
-     * them without a rule's LOADL). */
-    if (vm->tr_state == GOVV_TR_RULES && p->nlimit && vm->match_epoch != vm->epoch) govV_resolve(vm);
+    vm->tr_state = r.rules ? GOVV_TR_RULES : GOVV_TR_HEAD; /* the limits: resolved by govV_trace_render */
     char *tb = vm->trace_buf;
     size_t tc = vm->trace_cap;
     vm->trace_buf = out;

@@ -923,6 +923,11 @@ void govV_trace_render(gov_vm *vm) {
     govO_trace_begin(vm);
     if (vm->tr_state == GOVV_TR_RULES) {
         const gov_program *p = vm->p;
+        /* The record's limits as its evaluation resolved them, whatever rules it ran: a
+         * drift's threshold is shown in force even where no rule's LOADL reads it (a
+         * drift below min_samples; the fields have not changed, so the values are the
+         * evaluation's). A compact trace's render starts unresolved (trace.c). */
+        if (p->nlimit && vm->match_epoch != vm->epoch) govV_resolve(vm);
         const govL_kind *k = &p->kind[vm->cur_kind];
         const uint8_t *ty = p->regtype + k->first_reg, *cls = p->regclass + k->first_reg;
         uint32_t s = 0;

@@ -158,7 +158,7 @@ install-vm: $(BUILD)/libgov.a $(BUILD)/libgov.so
 # The compact trace (spec/trace.md §3.1, issue 19): rendered, it is the JSON trace byte
 # for byte over every example's records and events and the 50-rule bench policy; every
 # truncation and bit flip of it is refused or renders a whole trace.
-$(BUILD)/tests/vm_compact: $(BUILD)/obj/tests/vm/compact.o $(BUILD)/libgov.a
+$(BUILD)/tests/vm_compact: $(BUILD)/obj/tests/vm/compact.o $(BUILD)/obj/tests/vm/builder.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -ldl
 TEST_DEPS += $(BUILD)/tests/vm_compact $(HOST_LIBS)

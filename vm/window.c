@@ -223,6 +223,12 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
                 w->sfirst = j;
                 break;
             }
+        /* the earlier window of the stream whose n tells this one's (trace.c): a count
+         * window holds min(values taken, N), so the longest N tells the most; a time
+         * window's n is its stream's */
+        w->tpred = NONE;
+        for (uint32_t j = w->sfirst; j < i; j++)
+            if (p->win[j].sfirst == w->sfirst && (w->tpred == NONE || p->win[j].runs > p->win[w->tpred].runs)) w->tpred = j;
     }
     /* rings: a ring's owner is the first of its sharers; its length the longest's N */
     for (uint32_t i = 0; i < p->nwin; i++) {

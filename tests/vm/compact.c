@@ -11,17 +11,27 @@
  * render changes nothing the next record sees). Also: the compact trace taken into a
  * buffer one byte short and the render into one byte short are GOV_ESPACE with the same
  * length; a render while a record is begun is GOV_EMISUSE; with -x, the trace rendered
- * on a VM of another policy is GOV_EPOLICY; a version byte of 2 is GOV_EVERSION.
+ * on a VM of another policy is GOV_EPOLICY; a version byte of 0 or 3 is GOV_EVERSION.
+ *
+ * -1 HEX: HEX holds one compact trace of format version 1 a line (hex), taken by a
+ * library that wrote version 1 from the same lines of INPUT: each must render, on R, to
+ * the JSON trace A gives today for that line (a stored trace outlives the writer).
  *
  * -c: every truncation and every single bit flip of every compact trace is rendered on
  * R: it must be refused (GOV_ETRACE, GOV_EPOLICY, GOV_EVERSION, with a message) or
  * render a whole trace (NUL-terminated, of the length reported, an object); after each,
  * R must still render the intact trace to the same bytes.
  *
+ * -G RULE: before loading POLICY, its one rule guard (RULEGUARDS, spec/bytecode.md §3.3)
+ * is moved onto the rule named RULE (a hand-made file: the compiler guards no drift's
+ * rule), so the rule index leaves RULE out for records that fail the guard.
+ * -t: each line's JSON trace (gov_decision_trace) is printed, one a line.
+ *
  * -f FILE (repeatable): FILE's bytes with their first 19 replaced by a header of POLICY
  * (a fuzz_trace finding, tests/vm/compact_regress/) must be refused or render whole.
  *
- * Prints "sizes N median M p99 P max X mean A" (bytes of the compact traces) and
+ * Prints "sizes N median M p99 P max X mean A ran R" (bytes of the compact traces; the
+ * rules B's evaluations ran, gov_vm_rules_run) and
  * "corrupt refused R rendered S"; exit 1 on any difference.
  */
 #include <dlfcn.h>
@@ -30,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/vm/builder.h"
 #include "vm/gov.h"
 
 static char *slurp(const char *path, size_t *len) {
@@ -53,11 +64,36 @@ static char *slurp(const char *path, size_t *len) {
     return b;
 }
 
+/* -G: the file f with its one RULEGUARDS entry naming rule `to` (checksum renewed). */
+static int move_guard(uint8_t *f, size_t n, uint32_t to) {
+    uint32_t off, len;
+    if (!tb_section(f, n, GOVB_S_RULEGUARDS, &off, &len) || len != 12) return 0;
+    tb_put32(f + off, to);
+    tb_rehash(f, n);
+    return 1;
+}
+
+static const char *guard_to; /* -G */
+
 static gov_program *load(const char *path) {
     size_t n;
     char *b = slurp(path, &n);
     gov_program *p = NULL;
     gov_error err = {.size = sizeof err};
+    if (b && guard_to) { /* the rule's index: from the file as compiled */
+        int to = -1;
+        if (gov_program_load(b, n, &p, &err) == GOV_OK)
+            for (int i = 0; i < gov_rule_count(p); i++) {
+                gov_rule_info ri = {.size = sizeof ri};
+                if (gov_rule_describe(p, i, &ri) == GOV_OK && !strcmp(ri.name, guard_to)) to = i;
+            }
+        gov_program_free(p);
+        p = NULL;
+        if (to < 0 || !move_guard((uint8_t *)b, n, (uint32_t)to)) {
+            fprintf(stderr, "vm_compact: %s has no rule %s or not one rule guard\n", path, guard_to);
+            exit(2);
+        }
+    }
     if (!b || gov_program_load(b, n, &p, &err) != GOV_OK) {
         fprintf(stderr, "vm_compact: cannot load %s\n", path);
         exit(2);
@@ -113,8 +149,8 @@ static char lazy[TCAP], onr[TCAP], ona[TCAP], bad[TCAP];
 static char djson[1 << 20], djsonb[1 << 20];
 
 int main(int argc, char **argv) {
-    const char *other = NULL, *files[64];
-    int corrupt = 0, quiet = 0, a = 1, nfiles = 0;
+    const char *other = NULL, *files[64], *v1hex = NULL;
+    int corrupt = 0, quiet = 0, a = 1, nfiles = 0, print = 0;
     for (; a < argc && argv[a][0] == '-'; a++) {
         if (!strcmp(argv[a], "-l") && a + 1 < argc) {
             if (!(hostlib = dlopen(argv[++a], RTLD_NOW | RTLD_LOCAL))) {
@@ -125,12 +161,18 @@ int main(int argc, char **argv) {
             other = argv[++a];
         } else if (!strcmp(argv[a], "-f") && a + 1 < argc && nfiles < 64) {
             files[nfiles++] = argv[++a];
+        } else if (!strcmp(argv[a], "-1") && a + 1 < argc) {
+            v1hex = argv[++a];
+        } else if (!strcmp(argv[a], "-G") && a + 1 < argc) {
+            guard_to = argv[++a];
+        } else if (!strcmp(argv[a], "-t")) {
+            print = 1;
         } else if (!strcmp(argv[a], "-c")) {
             corrupt = 1;
         } else if (!strcmp(argv[a], "-q")) {
             quiet = 1;
         } else {
-            fprintf(stderr, "usage: vm_compact [-l HOSTLIB] [-x OTHER.govb] [-c] [-q] POLICY.govb INPUT.jsonl...\n");
+            fprintf(stderr, "usage: vm_compact [-l HOSTLIB] [-x OTHER.govb] [-1 V1.hex] [-G RULE] [-t] [-c] [-q] POLICY.govb INPUT.jsonl...\n");
             return 2;
         }
     }
@@ -143,6 +185,12 @@ int main(int argc, char **argv) {
     size_t nsz = 0, capsz = 1024, *sizes = malloc(capsz * sizeof *sizes);
     unsigned long long refused = 0, rendered = 0, lines = 0;
     unsigned char cbuf[1 << 16], mut[1 << 16];
+    size_t v1n = 0, v1at = 0, v1ok = 0;
+    char *v1 = v1hex ? slurp(v1hex, &v1n) : NULL;
+    if (v1hex && !v1) {
+        fprintf(stderr, "vm_compact: cannot read %s\n", v1hex);
+        return 2;
+    }
     for (int f = a + 1; f < argc; f++) {
         size_t n;
         char *in = slurp(argv[f], &n);
@@ -170,6 +218,7 @@ int main(int argc, char **argv) {
                 continue;
             }
             memcpy(lazy, t, tl + 1);
+            if (print) printf("%s\n", lazy);
             int rc = gov_trace_compact(d, cbuf, sizeof cbuf, &cl);
             if (rc != GOV_OK) {
                 fail("gov_trace_compact failed", ln);
@@ -203,9 +252,29 @@ int main(int argc, char **argv) {
                       !strstr(gov_vm_errmsg(O), "policy id")))
                 fail("another policy's VM does not refuse the trace with GOV_EPOLICY", ln);
             memcpy(mut, cbuf, cl);
-            mut[2] = 2;
+            mut[2] = 3;
             if (gov_trace_render(R, mut, cl, bad, sizeof bad, &need2) != GOV_EVERSION)
-                fail("version 2 is not GOV_EVERSION", ln);
+                fail("version 3 is not GOV_EVERSION", ln);
+            mut[2] = 0;
+            if (gov_trace_render(R, mut, cl, bad, sizeof bad, &need2) != GOV_EVERSION)
+                fail("version 0 is not GOV_EVERSION", ln);
+            if (v1) { /* this line's version 1 trace renders to today's JSON trace */
+                size_t e1 = v1at, k = 0;
+                while (e1 < v1n && v1[e1] != '\n') e1++;
+                for (size_t h = v1at; h + 1 < e1 && k < sizeof mut; h += 2) {
+                    unsigned x;
+                    if (sscanf(v1 + h, "%2x", &x) != 1) break;
+                    mut[k++] = (unsigned char)x;
+                }
+                if (e1 == v1at || k * 2 != e1 - v1at || k < 3 || mut[2] != 1)
+                    fail("the version 1 file has no version 1 trace for this line", ln);
+                else if (gov_trace_render(R, mut, k, onr, sizeof onr, &need2) != GOV_OK || need2 != tl ||
+                         memcmp(onr, lazy, tl + 1))
+                    fail("a version 1 trace does not render to the JSON trace", ln);
+                else
+                    v1ok++;
+                v1at = e1 + 1;
+            }
             if (ln == 1 && gov_kind_count(p) > 0) {
                 gov_record_begin(R, 0);
                 if (gov_trace_render(R, cbuf, cl, bad, sizeof bad, &need2) != GOV_EMISUSE)
@@ -273,10 +342,15 @@ int main(int argc, char **argv) {
         unsigned long long sum = 0;
         for (size_t i = 0; i < nsz; i++) sum += sizes[i];
         size_t p99 = sizes[(nsz * 99 + 99) / 100 - 1 < nsz ? (nsz * 99 + 99) / 100 - 1 : nsz - 1];
-        printf("sizes %zu median %zu p99 %zu max %zu mean %.1f\n", nsz, sizes[(nsz - 1) / 2], p99, sizes[nsz - 1],
-               (double)sum / (double)nsz);
+        printf("sizes %zu median %zu p99 %zu max %zu mean %.1f ran %llu\n", nsz, sizes[(nsz - 1) / 2], p99,
+               sizes[nsz - 1], (double)sum / (double)nsz, (unsigned long long)gov_vm_rules_run(B));
     }
     if (corrupt) printf("corrupt refused %llu rendered %llu\n", refused, rendered);
+    if (v1) {
+        if (v1at < v1n) fail("the version 1 file has more traces than the input lines", lines);
+        printf("version 1 rendered %zu\n", v1ok);
+        free(v1);
+    }
     if (!quiet && fails) fprintf(stderr, "%d failures\n", fails);
     free(ba);
     free(bb);

@@ -209,6 +209,8 @@ struct govjs_vm {
     char *trace;
     size_t trace_cap;
     jbuf out;
+    int compact;    /* take each decision's compact trace (spec/trace.md §3.1) into ctr */
+    jbuf ctr;
 };
 
 static char vm_error[200];
@@ -257,11 +259,49 @@ EXPORT(govjs_vm_free) void govjs_vm_free(govjs_vm *h) {
     free(h->arena);
     free(h->trace);
     free(h->out.p);
+    free(h->ctr.p);
     free(h);
 }
 
 EXPORT(govjs_vm_errmsg) const char *govjs_vm_errmsg(const govjs_vm *h) { return gov_vm_errmsg(h->vm); }
 EXPORT(govjs_out_ptr) const char *govjs_out_ptr(const govjs_vm *h) { return h->out.p; }
+
+/* Compact traces (spec/trace.md §3.1): with compact on, each decision's compact trace is
+ * taken into h->ctr when the decision is written (govjs_compact_ptr/len read it). */
+EXPORT(govjs_vm_compact) void govjs_vm_compact(govjs_vm *h, int on) { h->compact = on != 0; }
+EXPORT(govjs_compact_ptr) const char *govjs_compact_ptr(const govjs_vm *h) { return h->ctr.p; }
+EXPORT(govjs_compact_len) long govjs_compact_len(const govjs_vm *h) { return (long)h->ctr.n; }
+
+/* The compact trace of d into h->ctr; 0, or -1 out of memory. (A decision's VM has not
+ * moved on when it is written, so only GOV_ESPACE can ask again.) */
+static int take_compact(govjs_vm *h, const gov_decision *d) {
+    jbuf *c = &h->ctr;
+    size_t need = 0;
+    c->n = 0;
+    c->oom = 0;
+    if (!jb_reserve(c, 256)) return -1;
+    int rc;
+    while ((rc = gov_trace_compact(d, c->p, c->cap, &need)) == GOV_ESPACE)
+        if (!jb_reserve(c, need)) return -1;
+    c->n = rc == GOV_OK ? need : 0;
+    return 0;
+}
+
+/* The JSON trace of a compact trace (gov_trace_render) into h->out: its length, -1 out of
+ * memory, or -1000 - code when libgov refused it (govjs_vm_errmsg says why). */
+EXPORT(govjs_trace_render) long govjs_trace_render(govjs_vm *h, const void *bytes, size_t len) {
+    jbuf *b = &h->out;
+    size_t need = 0;
+    b->n = 0;
+    b->oom = 0;
+    if (!jb_reserve(b, 4096)) return -1;
+    int rc;
+    while ((rc = gov_trace_render(h->vm, bytes, len, b->p, b->cap, &need)) == GOV_ESPACE)
+        if (!jb_reserve(b, need + 1)) return -1;
+    if (rc != GOV_OK) return -1000 - rc;
+    b->n = need;
+    return (long)need;
+}
 
 /* Write decision d as JSON into h->out, with the trace as the member "trace" when this VM
  * traces ("trace":null, and "trace_needed" its size, when it did not fit the buffer; the
@@ -275,6 +315,7 @@ static long emit(govjs_vm *h, const gov_decision *d) {
     while (gov_decision_json(d, b->p, b->cap, &need) == GOV_ESPACE)
         if (!jb_reserve(b, need + 1)) return -1;
     b->n = need;
+    if (h->compact && take_compact(h, d) < 0) return -1;
     if (!h->trace_cap) return (long)b->n;
     const char *t = NULL;
     size_t tlen = 0;

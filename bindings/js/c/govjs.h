@@ -49,6 +49,13 @@ uint32_t govjs_pending_gates(const govjs_vm *h);
 uint32_t govjs_running_escalations(const govjs_vm *h);
 int govjs_limit(govjs_vm *h, int id, int value);
 long govjs_state_save(govjs_vm *h, const gov_program *p);
+/* Compact traces (spec/trace.md §3.1): govjs_vm_compact(h, 1) keeps each decision's at
+ * govjs_compact_ptr (govjs_compact_len bytes); govjs_trace_render writes the JSON trace
+ * of one at govjs_out_ptr, or returns -1000 - code when refused. */
+void govjs_vm_compact(govjs_vm *h, int on);
+const char *govjs_compact_ptr(const govjs_vm *h);
+long govjs_compact_len(const govjs_vm *h);
+long govjs_trace_render(govjs_vm *h, const void *bytes, size_t len);
 int govjs_state_load(govjs_vm *h, const void *bytes, size_t len);
 
 /* Policy sets over VMs of this instance (vm/gov.h §6): the set's decision JSON is at

@@ -10,7 +10,7 @@ export type GovCode =
   | 'GOV_EJUMP' | 'GOV_ESTEPS' | 'GOV_EVALUE' | 'GOV_EJSON' | 'GOV_ECAP' | 'GOV_EKIND'
   | 'GOV_EMISSING' | 'GOV_EFIELD' | 'GOV_ENOTRACE' | 'GOV_EEVENT' | 'GOV_EPOLICY' | 'GOV_EBIND'
   | 'GOV_EUNBOUND' | 'GOV_ETRAP' | 'GOV_EPOISONED' | 'GOV_EBUSY' | 'GOV_ELOAD' | 'GOV_ESOURCE'
-  | 'GOV_EIO' | 'GOV_EINTERNAL' | 'GOV_ELIMITS' | 'GOV_ELOOSEN';
+  | 'GOV_EIO' | 'GOV_EINTERNAL' | 'GOV_ELIMITS' | 'GOV_ELOOSEN' | 'GOV_ETRACE';
 
 export class GovError extends Error {
   readonly code: GovCode;
@@ -157,6 +157,9 @@ export interface Decision {
   trace?: Trace | null;
   /** Bytes the trace needed when it did not fit (trace is then null). */
   trace_needed?: number;
+  /** The compact trace (spec/trace.md §3.1) when the VM was made with `compactTrace`
+   * (not enumerable): a few dozen bytes to keep; `vm.renderTrace` gives its JSON trace. */
+  readonly traceCompact?: Uint8Array;
   /** Exceptions thrown by host functions during this evaluation (not enumerable). */
   readonly hostExceptions?: { extern: string; error: unknown }[];
   [more: string]: unknown;
@@ -203,6 +206,8 @@ export interface VMOptions {
   trace?: boolean;
   /** Bytes for the trace buffer (default 1 MiB; it grows after a trace that did not fit). */
   traceBytes?: number;
+  /** Give each decision its compact trace, `decision.traceCompact` (spec/trace.md §3.1). */
+  compactTrace?: boolean;
   /** JSON limits (spec/trace.md §1). */
   limits?: Limits;
   /** Host functions to bind, by extern name. */
@@ -261,6 +266,9 @@ export class VM {
   limit(name: keyof Limits, value?: number): number;
   bind(name: string, fn: HostFunction, sig?: Signature): this;
   ready(): void;
+  /** The JSON trace (text, as `govc run --trace` prints it) of a compact trace taken
+   * under this VM's policy; throws GovError GOV_EPOLICY, GOV_EVERSION or GOV_ETRACE. */
+  renderTrace(bytes: Uint8Array): string;
   saveState(): Uint8Array;
   loadState(bytes: Uint8Array): void;
   close(): void;

@@ -455,6 +455,8 @@ export class VM {
     if (limits) inst.call('govjs_free', limits);
     if (!h) throw new GovError('GOV_ENOMEM', inst.cstr(inst.call('govjs_vm_error')));
     this._h = h;
+    this._compact = Boolean(opts.compactTrace);
+    if (this._compact) inst.call('govjs_vm_compact', h, 1);
     if (opts.externs) for (const [name, fn] of Object.entries(opts.externs)) this.bind(name, fn);
   }
 
@@ -467,6 +469,11 @@ export class VM {
     if (n < 0) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
     const text = inst.text(inst.call('govjs_out_ptr', this._h), n);
     const d = JSON.parse(text);
+    if (this._compact) { // its compact trace, taken before the VM moves on (not enumerable)
+      const p = inst.call('govjs_compact_ptr', this._h);
+      const len = inst.call('govjs_compact_len', this._h);
+      Object.defineProperty(d, 'traceCompact', { value: inst.u8().slice(p, p + len), enumerable: false });
+    }
     const ex = inst.hostExceptions;
     inst.hostExceptions = null;
     if (ex) Object.defineProperty(d, 'hostExceptions', { value: ex, enumerable: false });
@@ -592,6 +599,33 @@ export class VM {
     this._alive();
     const rc = this._inst.call('govjs_ready', this._h);
     if (rc !== 0) throw new GovError(this._inst.codeName(rc), this._inst.cstr(this._inst.call('govjs_vm_errmsg', this._h)));
+  }
+
+  /**
+   * The JSON trace (a string: one line, byte for byte what gov_decision_trace and
+   * `govc run --trace` give) of a compact trace (`decision.traceCompact` of a VM made
+   * with `compactTrace: true`, spec/trace.md §3.1) taken under this VM's policy, by
+   * any VM of it. Rendering uses the VM's per-record space, never its state: the next
+   * record evaluates as it would have. Throws GovError GOV_EPOLICY (another policy's),
+   * GOV_EVERSION (a format this library does not read) or GOV_ETRACE (malformed
+   * bytes, the message says where); nothing changes then.
+   */
+  renderTrace(bytes) {
+    this._alive();
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('renderTrace(bytes): a Uint8Array');
+    const inst = this._inst;
+    const p = inst.call('govjs_alloc', Math.max(1, bytes.length));
+    if (!p) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+    let n;
+    try {
+      inst.u8().set(bytes, p);
+      n = inst.call('govjs_trace_render', this._h, p, bytes.length);
+    } finally {
+      if (!inst.poisoned) inst.call('govjs_free', p);
+    }
+    if (n === -1) throw new GovError('GOV_ENOMEM', 'out of wasm memory');
+    if (n < 0) throw new GovError(inst.codeName(-1000 - n), inst.cstr(inst.call('govjs_vm_errmsg', this._h)));
+    return inst.text(inst.call('govjs_out_ptr', this._h), n);
   }
 
   /** The persistent state (spec/state.md), bound to the policy id. */

@@ -12,6 +12,8 @@ export async function wrong(bytes: Uint8Array) {
   policy.withLimits(42);                                  // @expect TS2345
   await compile({ 'a.gov': 'policy a' }, { werror: 'no' }); // @expect TS2322
   const by: number | undefined = d.findings[0].inhibited_by; // @expect TS2322
-  if (d.actions[0].type === 'notify_muted') return by;    // @expect TS2367
+  vm.renderTrace('gt');                                   // @expect TS2345
+  const t: string | undefined = d.traceCompact;           // @expect TS2322
+  if (d.actions[0].type === 'notify_muted') return by ?? t; // @expect TS2367
   return v;
 }

@@ -45,6 +45,13 @@ export async function main(bytes: Uint8Array): Promise<Verdict | null> {
   } catch (e) {
     if (e instanceof GovError && e.code === 'GOV_ELOOSEN') console.log(e.file, e.line, e.col, e.diagnostic, e.note);
   }
+  // Compact traces (spec/trace.md §3.1): kept per decision, rendered later.
+  const cvm: VM = policy.vm({ compactTrace: true });
+  const kept: Uint8Array | undefined = cvm.evaluate('{"at":"2026-11-25T09:00:00Z"}').traceCompact;
+  if (kept) {
+    const json: string = policy.vm().renderTrace(kept);
+    console.log(json.length);
+  }
   const saved: Uint8Array = vm.saveState();
   policy.vm().loadState(saved);
   const now: bigint | null = vm.now;

@@ -222,6 +222,8 @@ _fn(gov, "gov_decision_json", c_int, P, c_void_p, c_size_t, POINTER(c_size_t))
 _fn(gov, "gov_decision_trace", c_int, P, POINTER(c_void_p), POINTER(c_size_t))
 _fn(gov, "gov_decision_summary", c_int, P, c_void_p, c_size_t, POINTER(Summary))
 _fn(gov, "gov_eval_json_summary", P, P, c_char_p, c_size_t, c_uint64, c_void_p, c_size_t, POINTER(Summary))
+_fn(gov, "gov_trace_compact", c_int, P, c_void_p, c_size_t, POINTER(c_size_t))
+_fn(gov, "gov_trace_render", c_int, P, c_char_p, c_size_t, c_void_p, c_size_t, POINTER(c_size_t))
 
 _fn(govc, "gov_compiler_version", c_char_p)
 _fn(govc, "gov_compiler_new", c_int, PP, c_void_p, c_void_p)
@@ -245,7 +247,8 @@ _fn(govc, "gov_compiler_program", c_int, P, c_size_t, POINTER(Compiled))
 
 OK, ENOMEM, EMISUSE, ESPACE = 0, 1, 2, 3
 EJSON, ECAP, EKIND, EMISSING, EFIELD = 30, 31, 32, 33, 34
-ENOTRACE, EBIND, EUNBOUND = 35, 38, 39
+ENOTRACE, EPOLICY, EBIND, EUNBOUND = 35, 37, 38, 39
+EVERSION, ETRACE = 11, 42
 ESOURCE, EIO, EINTERNAL = 50, 51, 52
 ELIMITS, ELOOSEN = 40, 41
 

@@ -65,6 +65,13 @@ class RecordError(GovError):
         super().__init__(code, message)
 
 
+class TraceError(GovError):
+    """A compact trace (spec/trace.md §3.1) could not be rendered: malformed bytes (code
+    GOV_ETRACE; the message names the byte and why), a trace of another policy
+    (GOV_EPOLICY) or of a format version this library does not read (GOV_EVERSION).
+    The VM did not change."""
+
+
 class BindError(GovError):
     """A host function could not be bound: no such extern, or a signature that does not
     match its declaration."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import _fast, _lib
-from .errors import BindError, GovError, LoadError, RecordError
+from .errors import BindError, GovError, LoadError, RecordError, TraceError
 
 INT64_MIN = -(2**63)
 _VERDICTS = _lib.VERDICTS
@@ -209,11 +209,15 @@ class Decision:
     """One decision. verdict ("allow" .. "block") and json (the exact line of
     spec/trace.md §2) are read when it is made; findings, actions, host_failures and the
     rest are parsed from json when first asked for. trace is the parsed trace (spec/trace.md
-    §3) when the VM traces. A Decision is a snapshot: later evaluations do not change it."""
+    §3) when the VM traces. trace_compact is the decision's compact trace (bytes,
+    spec/trace.md §3.1) when the VM keeps them (VM(..., compact_trace=True)), else None:
+    a few dozen bytes to store, rendered to the JSON trace later by VM.render_trace. A
+    Decision is a snapshot: later evaluations do not change it."""
 
-    __slots__ = ("verdict", "line", "_json", "_data", "_trace", "trace_error", "_core")
+    # _compact last: the extension (_govext.c) fills the first seven and leaves it unset.
+    __slots__ = ("verdict", "line", "_json", "_data", "_trace", "trace_error", "_core", "_compact")
 
-    def __init__(self, verdict, line, text, trace=None, trace_error=None, core=None):
+    def __init__(self, verdict, line, text, trace=None, trace_error=None, core=None, trace_compact=None):
         self.verdict = verdict
         self.line = line
         self._json = text          # bytes until first asked for; None: not written yet
@@ -221,6 +225,12 @@ class Decision:
         self._trace = trace
         self.trace_error = trace_error
         self._core = core          # the extension's Core that writes it (text None)
+        self._compact = trace_compact
+
+    @property
+    def trace_compact(self):
+        """The compact trace (bytes, spec/trace.md §3.1) when the VM keeps them, else None."""
+        return getattr(self, "_compact", None)
 
     @property
     def json(self):
@@ -417,14 +427,16 @@ _C_NAMES = {"int64": _lib.C_INT64, "double": _lib.C_DOUBLE, "int": _lib.C_INT, "
 class VM:
     """An evaluator for one Policy.
 
-    VM(policy, trace=False, limits=None, hosts=None)
+    VM(policy, trace=False, limits=None, hosts=None, compact_trace=False)
       trace   keep each decision's trace (spec/trace.md §3) in decision.trace
+      compact_trace  keep each decision's compact trace (spec/trace.md §3.1: bytes) in
+              decision.trace_compact; render_trace turns one into the JSON trace
       limits  JSON record caps, e.g. {"line_length": 1 << 20, "string_length": 8192}
               (keys line_length, nesting, string_length, fields, tokens)
       hosts   {extern name: Python callable} bound at once (see bind)
     """
 
-    def __init__(self, policy, *, trace=False, limits=None, hosts=None, trace_size=1 << 20):
+    def __init__(self, policy, *, trace=False, limits=None, hosts=None, trace_size=1 << 20, compact_trace=False):
         from .policy import Policy
         if not isinstance(policy, Policy):
             raise TypeError(f"VM needs a gov.Policy, not {type(policy).__name__}")
@@ -455,7 +467,10 @@ class VM:
         # The hot path: the extension, else cffi, else the same through ctypes.
         self._core = None
         self._settle = _nothing
-        if _fast.ext is not None and not trace:
+        # Compact traces are taken from the decision the VM holds: the general path.
+        self._compact = ctypes.create_string_buffer(512) if compact_trace else None
+        self._clen = ctypes.c_size_t()
+        if _fast.ext is not None and not trace and not compact_trace:
             _setup_ext()
             self._core = _fast.ext.Core(vm.value, (self._arena, policy))
             self._settle = self._core.settle
@@ -603,7 +618,7 @@ class VM:
                 return self._decision(d)
             st = self._fst
             d = self._eval(self._vmh, data, len(data), line, self._buf, self._outcap, st)
-            if st.status or st.json or self._trace is not None:
+            if st.status or st.json or self._trace is not None or self._compact is not None:
                 return self._decision(self._ptr(d))
             return Decision(_VERDICTS[st.verdict], st.line, self._unpack(self._buf, st.len))
         finally:
@@ -723,7 +738,43 @@ class VM:
                     n = self._tlen.value * 2
                     self._trace = ctypes.create_string_buffer(n)
                     _lib.gov_vm_set_trace(self._vm, self._trace, n)
-        return Decision(_VERDICTS[st.verdict], st.line, text, trace, terr)
+        compact = None
+        if self._compact is not None:
+            rc = _lib.gov_trace_compact(d, self._compact, len(self._compact), self._clen)
+            if rc == _lib.ESPACE:
+                self._compact = ctypes.create_string_buffer(self._clen.value * 2)
+                rc = _lib.gov_trace_compact(d, self._compact, len(self._compact), self._clen)
+            if rc != _lib.OK:
+                raise GovError(rc, "cannot take the compact trace")
+            compact = _string_at(self._compact, self._clen.value)
+        return Decision(_VERDICTS[st.verdict], st.line, text, trace, terr, trace_compact=compact)
+
+    def render_trace(self, compact):
+        """The JSON trace (str: one line, byte for byte what gov_decision_trace and
+        `govc run --trace` give) of a compact trace (bytes, Decision.trace_compact) taken
+        under this VM's policy, by any VM of it (spec/trace.md §3.1). Rendering uses the
+        VM's per-record space, never its state: Decisions already made keep their
+        content, and the next record evaluates as it would have. Raises TraceError for
+        bytes of another policy, a format this library does not read, or malformed
+        bytes (nothing changes)."""
+        if not isinstance(compact, (bytes, bytearray, memoryview)):
+            raise TypeError(f"a compact trace is bytes, not {type(compact).__name__}")
+        data = bytes(compact)
+        need = ctypes.c_size_t()
+        with self._use():
+            while True:
+                rc = _lib.gov_trace_render(self._vm, data, len(data), self._out, self._outcap, ctypes.byref(need))
+                if rc != _lib.ESPACE:
+                    break
+                self._outcap = need.value * 2 + 1
+                self._out = ctypes.create_string_buffer(self._outcap)
+                self._buf = _fast.ffi.new("char[]", self._outcap) if _fast.available() else self._out
+            if rc == _lib.OK:
+                return _string_at(self._out, need.value).decode("utf-8", "surrogateescape")
+            msg = _lib.gov_vm_errmsg(self._vm).decode("utf-8", "replace")
+            if rc in (_lib.ETRACE, _lib.EPOLICY, _lib.EVERSION):
+                raise TraceError(rc, msg)
+            raise GovError(rc, msg)
 
     def _event(self, fn, *args, json_form=None):
         """An event through its typed call; with a log attached, through its JSON line
