@@ -19,29 +19,12 @@
 
 #include "vm/gov_int.h"
 
-void govO_put(govO_buf *b, const char *s, size_t n) {
-    if (b->n < b->cap) {
-        size_t room = b->cap - b->n;
-        memcpy(b->p + b->n, s, n < room ? n : room);
-    }
+/* govO_put's piece that does not fit (gov_int.h): what fits of it, and its length counted. */
+void govO_put_tail(govO_buf *b, const char *s, size_t n) {
+    if (b->n < b->cap) memcpy(b->p + b->n, s, b->cap - b->n < n ? b->cap - b->n : n);
     b->n += n;
 }
 
-void govO_puts(govO_buf *b, const char *s) { govO_put(b, s, strlen(s)); }
-
-/* govO_put and govO_puts for the decision's rendering below, inlined: a piece that fits
- * is copied with a memcpy of its own length (a few moves for a literal), where
- * govO_put's memcpy of min(n, room) bytes was a libc call for every literal, ten and
- * more a finding. What does not fit goes through govO_put, which counts it. */
-static inline __attribute__((always_inline)) void oput(govO_buf *b, const char *s, size_t n) {
-    if (b->n <= b->cap && n <= b->cap - b->n) {
-        memcpy(b->p + b->n, s, n);
-        b->n += n;
-    } else {
-        govO_put(b, s, n);
-    }
-}
-#define oputs(b, s) oput(b, s, strlen(s))
 
 /* Whether fmt uses only the conversions govO_printf writes itself: %s %c %d %u %x and %%,
  * with the flags '-' and '0', a width, and the length modifiers l and ll. */
@@ -75,7 +58,7 @@ void govO_printf(govO_buf *b, const char *fmt, ...) {
     if (!plain_format(fmt)) {
         char tmp[128];
         int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-        if (n > 0) oput(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+        if (n > 0) govO_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
         va_end(ap);
         return;
     }
@@ -83,10 +66,10 @@ void govO_printf(govO_buf *b, const char *fmt, ...) {
     while (*f) {
         const char *pct = strchr(f, '%');
         if (!pct) {
-            oput(b, f, strlen(f));
+            govO_put(b, f, strlen(f));
             break;
         }
-        if (pct > f) oput(b, f, (size_t)(pct - f));
+        if (pct > f) govO_put(b, f, (size_t)(pct - f));
         f = pct + 1;
         bool left = false, zero = false;
         for (;; f++) {
@@ -123,15 +106,15 @@ void govO_printf(govO_buf *b, const char *fmt, ...) {
         }
         size_t len = n + neg, pad = width > len ? width - len : 0;
         if (num && zero && !left) {
-            if (neg) oput(b, "-", 1);
-            for (size_t i = 0; i < pad; i++) oput(b, "0", 1);
-            oput(b, v, n);
+            if (neg) govO_put(b, "-", 1);
+            for (size_t i = 0; i < pad; i++) govO_put(b, "0", 1);
+            govO_put(b, v, n);
             continue;
         }
-        if (!left) for (size_t i = 0; i < pad; i++) oput(b, " ", 1);
-        if (neg) oput(b, "-", 1);
-        oput(b, v, n);
-        if (left) for (size_t i = 0; i < pad; i++) oput(b, " ", 1);
+        if (!left) for (size_t i = 0; i < pad; i++) govO_put(b, " ", 1);
+        if (neg) govO_put(b, "-", 1);
+        govO_put(b, v, n);
+        if (left) for (size_t i = 0; i < pad; i++) govO_put(b, " ", 1);
     }
     va_end(ap);
 }
@@ -154,34 +137,34 @@ static void jbody(govO_buf *b, const char *s, size_t n) {
         size_t j = i; /* a run of plain ASCII goes out in one piece */
         while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x80 && s[j] != '"' && s[j] != '\\') j++;
         if (j > i) {
-            oput(b, s + i, j - i);
+            govO_put(b, s + i, j - i);
             i = j;
             continue;
         }
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             char e[2] = {'\\', (char)c};
-            oput(b, e, 2);
+            govO_put(b, e, 2);
             i++;
         } else if (c < 0x20) {
             char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            if (c == '\n') oput(b, "\\n", 2);
-            else if (c == '\t') oput(b, "\\t", 2);
-            else if (c == '\r') oput(b, "\\r", 2);
-            else oput(b, e, 6);
+            if (c == '\n') govO_put(b, "\\n", 2);
+            else if (c == '\t') govO_put(b, "\\t", 2);
+            else if (c == '\r') govO_put(b, "\\r", 2);
+            else govO_put(b, e, 6);
             i++;
         } else {
             size_t k = govJ_utf8_seq((const unsigned char *)s + i, n - i);
-            if (k) oput(b, s + i, k), i += k;
-            else oput(b, "\xEF\xBF\xBD", 3), i++;
+            if (k) govO_put(b, s + i, k), i += k;
+            else govO_put(b, "\xEF\xBF\xBD", 3), i++;
         }
     }
 }
 
 void govO_jstr(govO_buf *b, const char *s, size_t n) {
-    oput(b, "\"", 1);
+    govO_put(b, "\"", 1);
     jbody(b, s, n);
-    oput(b, "\"", 1);
+    govO_put(b, "\"", 1);
 }
 
 /* Decimal digits, two at a time from a table, straight into the buffer when 20 bytes fit
@@ -201,13 +184,13 @@ static void put_u64(govO_buf *b, uint64_t v) {
     }
     if (v >= 10) memcpy(e - 2, d2 + 2 * v, 2);
     else e[-1] = (char)('0' + v);
-    if (o == t) oput(b, t, n);
+    if (o == t) govO_put(b, t, n);
     else b->n += n;
 }
 
 static void put_i64(govO_buf *b, int64_t v) {
     if (v < 0) {
-        oput(b, "-", 1);
+        govO_put(b, "-", 1);
         put_u64(b, (uint64_t)0 - (uint64_t)v);
     } else {
         put_u64(b, (uint64_t)v);
@@ -256,8 +239,8 @@ static int shortest(double x, char *dig, int *exp10) {
 
 void govO_double(govO_buf *b, double x) {
     if (x != x) x = 0; /* never stored; defensive */
-    if (x == 0) { oput(b, "0", 1); return; }
-    if (x < 0) { oput(b, "-", 1); x = -x; }
+    if (x == 0) { govO_put(b, "0", 1); return; }
+    if (x < 0) { govO_put(b, "-", 1); x = -x; }
     /* The common case, a number with at most 6 decimals (an integer, 0.02, 4.5): m / 10^k
      * with m an integer below 10^15 is the shortest form when the division gives x back
      * (both the division and a reader's parse round the same decimal to the nearest
@@ -272,15 +255,15 @@ void govO_double(govO_buf *b, double x) {
             char t[24];
             size_t n = fmt_u64(t, (unsigned long long)mr, 10);
             if (k == 0) {
-                oput(b, t, n);
+                govO_put(b, t, n);
             } else if (n > (size_t)k) {
-                oput(b, t, n - (size_t)k);
-                oput(b, ".", 1);
-                oput(b, t + n - k, (size_t)k);
+                govO_put(b, t, n - (size_t)k);
+                govO_put(b, ".", 1);
+                govO_put(b, t + n - k, (size_t)k);
             } else {
-                oput(b, "0.", 2);
-                for (size_t i = n; i < (size_t)k; i++) oput(b, "0", 1);
-                oput(b, t, n);
+                govO_put(b, "0.", 2);
+                for (size_t i = n; i < (size_t)k; i++) govO_put(b, "0", 1);
+                govO_put(b, t, n);
             }
             return;
         }
@@ -289,29 +272,29 @@ void govO_double(govO_buf *b, double x) {
     int e = 0, nd = shortest(x, dig, &e);
     if (nd == 0) { govO_printf(b, "%.17g", x); return; }
     if (e >= 21 || e <= -7) {
-        oput(b, dig, 1);
+        govO_put(b, dig, 1);
         if (nd > 1) {
-            oput(b, ".", 1);
-            oput(b, dig + 1, (size_t)nd - 1);
+            govO_put(b, ".", 1);
+            govO_put(b, dig + 1, (size_t)nd - 1);
         }
         govO_printf(b, "e%c%d", e < 0 ? '-' : '+', e < 0 ? -e : e);
     } else if (e < 0) {
-        oput(b, "0.", 2);
-        for (int i = 0; i < -e - 1; i++) oput(b, "0", 1);
-        oput(b, dig, (size_t)nd);
+        govO_put(b, "0.", 2);
+        for (int i = 0; i < -e - 1; i++) govO_put(b, "0", 1);
+        govO_put(b, dig, (size_t)nd);
     } else if (nd <= e + 1) {
-        oput(b, dig, (size_t)nd);
-        for (int i = nd; i < e + 1; i++) oput(b, "0", 1);
+        govO_put(b, dig, (size_t)nd);
+        for (int i = nd; i < e + 1; i++) govO_put(b, "0", 1);
     } else {
-        oput(b, dig, (size_t)e + 1);
-        oput(b, ".", 1);
-        oput(b, dig + e + 1, (size_t)(nd - e - 1));
+        govO_put(b, dig, (size_t)e + 1);
+        govO_put(b, ".", 1);
+        govO_put(b, dig + e + 1, (size_t)(nd - e - 1));
     }
 }
 
 /* ---------------------------------------------------------------- values */
 
-#define PUT_LIT(b, lit) oput(b, lit, sizeof lit - 1)
+#define PUT_LIT(b, lit) govO_put(b, lit, sizeof lit - 1)
 static const char *const sev_names[3] = {"info", "warning", "critical"};
 static const uint8_t sev_len[3] = {4, 7, 8};
 static const uint8_t verd_len[5] = {5, 4, 6, 5, 5};
@@ -334,7 +317,7 @@ static void put_fixed(govO_buf *b, uint64_t m, uint64_t unit, int width, int kee
     for (int i = width - 1; i >= 0; i--) { f[i] = (char)('0' + r % 10); r /= 10; }
     int n = width;
     while (n > keep && f[n - 1] == '0') n--;
-    if (n) { oput(b, ".", 1); oput(b, f, (size_t)n); }
+    if (n) { govO_put(b, ".", 1); govO_put(b, f, (size_t)n); }
 }
 
 static void civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
@@ -352,7 +335,7 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
 /* The human form of a value, as a JSON string (durations "2.5s", money "$0.12", times
  * RFC 3339 in UTC). */
 void govO_text(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
-    oput(b, "\"", 1);
+    govO_put(b, "\"", 1);
     int64_t v = c.i;
     uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     switch (type) {
@@ -360,16 +343,16 @@ void govO_text(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
         static const struct { uint64_t unit; const char *name; int width; } u[] = {
             {UINT64_C(3600000000000), "h", 0}, {UINT64_C(60000000000), "m", 0}, {1000000000, "s", 9},
             {1000000, "ms", 6}, {1000, "us", 3}, {1, "ns", 0}};
-        if (v < 0) oput(b, "-", 1);
+        if (v < 0) govO_put(b, "-", 1);
         int i = 0;
         while (i < 5 && (m < u[i].unit || (u[i].width == 0 && m % u[i].unit))) i++;
         put_fixed(b, m, u[i].unit, u[i].width, 0);
-        oputs(b, u[i].name);
+        govO_puts(b, u[i].name);
         break;
     }
     case GOVB_TY_MONEY:
-        if (v < 0) oput(b, "-", 1);
-        oput(b, "$", 1);
+        if (v < 0) govO_put(b, "-", 1);
+        govO_put(b, "$", 1);
         put_fixed(b, m, 1000000, 6, 2);
         break;
     case GOVB_TY_TIME: {
@@ -387,15 +370,15 @@ void govO_text(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
             for (int i = 8; i >= 0; i--) { f[i] = (char)('0' + frac % 10); frac /= 10; }
             int n = 9;
             while (f[n - 1] == '0') n--;
-            oput(b, ".", 1);
-            oput(b, f, (size_t)n);
+            govO_put(b, ".", 1);
+            govO_put(b, f, (size_t)n);
         }
-        oput(b, "Z", 1);
+        govO_put(b, "Z", 1);
         break;
     }
     default: break;
     }
-    oput(b, "\"", 1);
+    govO_put(b, "\"", 1);
 }
 
 /* A set: its first GOVO_SETSHOWN members (exact ones in order, then globs), its size,
@@ -405,46 +388,46 @@ static void put_set(govO_buf *b, const gov_vm *vm, uint32_t si) {
     const gov_program *p = vm->p;
     const govL_set *st = &p->set[si];
     uint32_t n = st->nexact + st->nglob;
-    oput(b, "[", 1);
+    govO_put(b, "[", 1);
     for (uint32_t k = 0; k < n && k < GOVO_SETSHOWN; k++) {
         uint32_t s = p->setm_str[st->first + k];
-        if (k) oput(b, ",", 1);
+        if (k) govO_put(b, ",", 1);
         govO_jstr(b, p->str[s], p->strlen_[s]);
     }
-    oputs(b, "],\"size\":");
+    govO_puts(b, "],\"size\":");
     put_u64(b, n);
     if (n == 0 && st->kind != GOVB_SET_LIST)
-        oputs(b, st->kind == GOVB_SET_ALLOW ? ",\"text\":\"empty: allows nothing\"" : ",\"text\":\"empty: denies nothing\"");
+        govO_puts(b, st->kind == GOVB_SET_ALLOW ? ",\"text\":\"empty: allows nothing\"" : ",\"text\":\"empty: denies nothing\"");
 }
 
 /* A list of strings: its elements. */
 static void put_list(govO_buf *b, const gov_vm *vm, govV_cell c) {
     uint32_t len;
     const char *at = govV_str(vm, c.u, &len), *end = at + len;
-    oput(b, "[", 1);
+    govO_put(b, "[", 1);
     for (int first = 1; at < end; first = 0) {
         const char *nul = memchr(at, 0, (size_t)(end - at));
-        if (!first) oput(b, ",", 1);
+        if (!first) govO_put(b, ",", 1);
         govO_jstr(b, at, (size_t)(nul - at));
         at = nul + 1;
     }
-    oput(b, "]", 1);
+    govO_put(b, "]", 1);
 }
 
 /* {"type":T,"value":V[,"text":S]}; a set adds "size" after its value. */
 void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
     if (type >= 1 && type <= GOVB_TY_MAX) {
-        oput(b, type_pre[type].s, type_pre[type].n);
+        govO_put(b, type_pre[type].s, type_pre[type].n);
     } else {
-        oputs(b, "{\"type\":\"");
-        oputs(b, govL_typename(type));
-        oputs(b, "\",\"value\":");
+        govO_puts(b, "{\"type\":\"");
+        govO_puts(b, govL_typename(type));
+        govO_puts(b, "\",\"value\":");
     }
     switch (type) {
     case GOVB_TY_SET: put_set(b, vm, (uint32_t)c.u); break;
     case GOVB_TY_STRINGS: put_list(b, vm, c); break;
     case GOVB_TY_FLOAT: case GOVB_TY_RATIO: govO_double(b, c.f); break;
-    case GOVB_TY_BOOL: oputs(b, c.i ? "true" : "false"); break;
+    case GOVB_TY_BOOL: govO_puts(b, c.i ? "true" : "false"); break;
     case GOVB_TY_SEVERITY: govO_printf(b, "\"%s\"", sev_names[c.i]); break;
     case GOVB_TY_VERDICT: govO_printf(b, "\"%s\"", verd_names[c.i]); break;
     case GOVB_TY_STRING: case GOVB_TY_ID: {
@@ -456,10 +439,10 @@ void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
     default: put_i64(b, c.i); break;
     }
     if (type == GOVB_TY_DURATION || type == GOVB_TY_MONEY || type == GOVB_TY_TIME) {
-        oputs(b, ",\"text\":");
+        govO_puts(b, ",\"text\":");
         govO_text(b, vm, type, c);
     }
-    oput(b, "}", 1);
+    govO_put(b, "}", 1);
 }
 
 /* The parts of a decision's JSON that depend on the program alone, written once at load
@@ -483,7 +466,7 @@ struct govO_frags {
     govO_frag *oval, *ofrom;        /* per override */
 };
 
-static void frag_put(govO_buf *b, const struct govO_frags *F, govO_frag f) { oput(b, F->text + f.off, f.len); }
+static void frag_put(govO_buf *b, const struct govO_frags *F, govO_frag f) { govO_put(b, F->text + f.off, f.len); }
 
 /* Types whose JSON is a function of the type and the value's bits alone. */
 static int cacheable(uint32_t type) {
@@ -516,13 +499,13 @@ static void put_value_h(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell 
 }
 
 static void put_at(govO_buf *b, const gov_program *p, uint32_t file, uint32_t line, uint32_t col) {
-    oputs(b, "\"at\":\"");
+    govO_puts(b, "\"at\":\"");
     jbody(b, p->str[file], p->strlen_[file]);
-    oput(b, ":", 1);
+    govO_put(b, ":", 1);
     put_u64(b, line);
-    oput(b, ":", 1);
+    govO_put(b, ":", 1);
     put_u64(b, col);
-    oput(b, "\"", 1);
+    govO_put(b, "\"", 1);
 }
 
 /* What decided a membership test: "element" (any in, all in: the list's element that
@@ -535,13 +518,13 @@ static void put_member(govO_buf *b, const gov_vm *vm, const govV_cmp *c) {
         const char *at = govV_str(vm, c->l.u, &len), *end = at + len;
         for (uint32_t i = 0; i < c->elem && at < end; i++) at = (const char *)memchr(at, 0, (size_t)(end - at)) + 1;
         if (at < end) {
-            oputs(b, ",\"element\":");
+            govO_puts(b, ",\"element\":");
             govO_jstr(b, at, strlen(at) < (size_t)(end - at) ? strlen(at) : (size_t)(end - at));
         }
     }
     if (c->member != GOVB_NONE) {
         uint32_t s = p->setm_str[c->member];
-        oputs(b, ",\"member\":");
+        govO_puts(b, ",\"member\":");
         govO_jstr(b, p->str[s], p->strlen_[s]);
     }
 }
@@ -550,9 +533,9 @@ static void put_member(govO_buf *b, const gov_vm *vm, const govV_cmp *c) {
 static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t n, const govO_hint *h, govO_memo *m) {
     PUT_LIT(b, "\"compared\":[");
     for (uint32_t i = 0; i < n; i++) {
-        if (i) oput(b, ",", 1);
+        if (i) govO_put(b, ",", 1);
         PUT_LIT(b, "{\"op\":\"");
-        oputs(b, op_names[c[i].op]);
+        govO_puts(b, op_names[c[i].op]);
         PUT_LIT(b, "\",\"lhs\":");
         put_value_h(b, vm, c[i].tl, c[i].l, h, m);
         PUT_LIT(b, ",\"rhs\":");
@@ -560,9 +543,9 @@ static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t 
         if (c[i].res) PUT_LIT(b, ",\"result\":true");
         else PUT_LIT(b, ",\"result\":false");
         if (c[i].op >= GOVV_OP_IN) put_member(b, vm, &c[i]);
-        oput(b, "}", 1);
+        govO_put(b, "}", 1);
     }
-    oput(b, "]", 1);
+    govO_put(b, "]", 1);
 }
 
 /* "path":"tenant:acme/workflow:refunds": a scope's constraints, outermost first. In a
@@ -570,14 +553,14 @@ static void put_cmps(govO_buf *b, const gov_vm *vm, const govV_cmp *c, uint32_t 
  * pass for a separator: the block `tenant "t1/project:p1"` is tenant:t1\\/project\\:p1,
  * and the nested tenant "t1", project "p1" is tenant:t1/project:p1. */
 static void put_path(govO_buf *b, const gov_program *p, const govL_scope *s) {
-    oputs(b, ",\"path\":\"");
+    govO_puts(b, ",\"path\":\"");
     int first = 1;
     for (uint32_t lv = 0; lv <= GOVB_LV_MAX; lv++) {
         if (s->path[lv] == GOVB_NONE) continue;
-        if (!first) oput(b, "/", 1);
+        if (!first) govO_put(b, "/", 1);
         first = 0;
-        oputs(b, level_names[lv]);
-        oput(b, ":", 1);
+        govO_puts(b, level_names[lv]);
+        govO_put(b, ":", 1);
         const char *n = p->str[s->path[lv]];
         size_t len = p->strlen_[s->path[lv]], i = 0;
         while (i < len) {
@@ -592,27 +575,27 @@ static void put_path(govO_buf *b, const gov_program *p, const govL_scope *s) {
             i = j;
         }
     }
-    oput(b, "\"", 1);
+    govO_put(b, "\"", 1);
 }
 
 /* {"level":..,"scope":..,"at":..} for an override, or the default's provenance. */
 static void put_from(govO_buf *b, const gov_program *p, uint32_t li, uint32_t ovr) {
     const govL_limit *l = &p->limit[li];
     if (ovr == GOVB_NONE) {
-        oputs(b, "{\"level\":\"default\",");
+        govO_puts(b, "{\"level\":\"default\",");
         put_at(b, p, l->file, l->line, l->col);
     } else {
         const govL_ovr *o = &p->ovr[ovr];
         const govL_scope *s = &p->scope[o->scope];
-        oputs(b, "{\"level\":\"");
-        oputs(b, level_names[s->level]);
-        oputs(b, "\",\"scope\":");
+        govO_puts(b, "{\"level\":\"");
+        govO_puts(b, level_names[s->level]);
+        govO_puts(b, "\",\"scope\":");
         govO_jstr(b, p->str[s->name], p->strlen_[s->name]);
         put_path(b, p, s);
-        oput(b, ",", 1);
+        govO_put(b, ",", 1);
         put_at(b, p, o->file, o->line, o->col);
     }
-    oput(b, "}", 1);
+    govO_put(b, "}", 1);
 }
 
 /* {"name":..,"value":..,"n":..} for window wi as this record left it; value null when
@@ -623,33 +606,33 @@ static void put_from(govO_buf *b, const gov_program *p, uint32_t li, uint32_t ov
 static void frags_write(const gov_program *p, govO_buf *b, struct govO_frags *F) {
 #define MARK(f, stmts) do { size_t at_ = b->n; stmts; (f) = (govO_frag){(uint32_t)at_, (uint32_t)(b->n - at_)}; } while (0)
     MARK(F->head, {
-        oputs(b, "\"policy\":");
+        govO_puts(b, "\"policy\":");
         govO_jstr(b, p->str[p->name], p->strlen_[p->name]);
-        oputs(b, ",\"policy_id\":\"");
-        oputs(b, p->id);
-        oput(b, "\"", 1);
+        govO_puts(b, ",\"policy_id\":\"");
+        govO_puts(b, p->id);
+        govO_put(b, "\"", 1);
         if (p->version != GOVB_NONE) {
-            oputs(b, ",\"version\":");
+            govO_puts(b, ",\"version\":");
             govO_jstr(b, p->str[p->version], p->strlen_[p->version]);
         }
         if (p->stamp != GOVB_NONE) {
-            oputs(b, ",\"stamp\":");
+            govO_puts(b, ",\"stamp\":");
             govO_jstr(b, p->str[p->stamp], p->strlen_[p->stamp]);
         }
-        oputs(b, ",\"line\":");
+        govO_puts(b, ",\"line\":");
     });
     for (uint32_t k = 0; k < p->nkind; k++)
-        MARK(F->kind[k], { oputs(b, ",\"kind\":"); govO_jstr(b, p->str[p->kind[k].name], p->strlen_[p->kind[k].name]); });
+        MARK(F->kind[k], { govO_puts(b, ",\"kind\":"); govO_jstr(b, p->str[p->kind[k].name], p->strlen_[p->kind[k].name]); });
     for (uint32_t r = 0; r < p->nrule; r++) {
         const govL_rule *ru = &p->rule[r];
-        MARK(F->rule[r], { oputs(b, "\"rule\":"); govO_jstr(b, p->str[ru->name], p->strlen_[ru->name]); });
+        MARK(F->rule[r], { govO_puts(b, "\"rule\":"); govO_jstr(b, p->str[ru->name], p->strlen_[ru->name]); });
         MARK(F->rule_at[r], put_at(b, p, ru->file, ru->line, ru->col));
     }
     for (uint32_t c = 0; c < p->nchan; c++) {
         static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
         const govL_chan *ch = &p->chan[c];
         MARK(F->chan[c], {
-            oputs(b, ",\"channel\":");
+            govO_puts(b, ",\"channel\":");
             govO_jstr(b, p->str[ch->name], p->strlen_[ch->name]);
             govO_printf(b, ",\"kind\":\"%s\",\"target\":", kinds[ch->kind]);
             govO_jstr(b, p->str[ch->target], p->strlen_[ch->target]);
@@ -657,7 +640,7 @@ static void frags_write(const gov_program *p, govO_buf *b, struct govO_frags *F)
     }
     for (uint32_t li = 0; li < p->nlimit; li++) {
         const govL_limit *l = &p->limit[li];
-        MARK(F->lim[li], { oputs(b, "{\"name\":"); govO_jstr(b, p->str[l->name], p->strlen_[l->name]); oputs(b, ",\"value\":"); });
+        MARK(F->lim[li], { govO_puts(b, "{\"name\":"); govO_jstr(b, p->str[l->name], p->strlen_[l->name]); govO_puts(b, ",\"value\":"); });
         F->dval[li] = (govO_frag){0, 0};
         if (cacheable(l->type)) MARK(F->dval[li], govO_value(b, NULL, l->type, p->kval[l->dflt]));
         MARK(F->dfrom[li], put_from(b, p, li, GOVB_NONE));
@@ -716,12 +699,12 @@ void govO_frags_free(gov_program *p) {
 static void put_window(govO_buf *b, const gov_vm *vm, uint32_t wi) {
     const gov_program *p = vm->p;
     const govV_wrec *wr = &vm->wrec[wi];
-    oputs(b, "{\"name\":");
+    govO_puts(b, "{\"name\":");
     govO_jstr(b, p->str[p->win[wi].name], p->strlen_[p->win[wi].name]);
-    oputs(b, ",\"value\":");
+    govO_puts(b, ",\"value\":");
     if (wr->has) govO_value(b, vm, p->win[wi].type, wr->v);
-    else oputs(b, "null");
-    oputs(b, ",\"n\":");
+    else govO_puts(b, "null");
+    govO_puts(b, ",\"n\":");
     put_u64(b, wr->n);
 }
 
@@ -737,18 +720,18 @@ static void put_window_events(govO_buf *b, const gov_vm *vm) {
     for (uint32_t wi = 0; wi < p->nwin; wi++) {
         const govV_wrec *wr = &vm->wrec[wi];
         if (!window_current(vm, wi) || !(wr->late || wr->evicted)) continue;
-        oputs(b, first ? ",\"windows\":[{\"window\":" : ",{\"window\":");
+        govO_puts(b, first ? ",\"windows\":[{\"window\":" : ",{\"window\":");
         first = 0;
         govO_jstr(b, p->str[p->win[wi].name], p->strlen_[p->win[wi].name]);
-        if (wr->late) oputs(b, ",\"late\":true");
+        if (wr->late) govO_puts(b, ",\"late\":true");
         if (wr->evicted) {
             govO_printf(b, ",\"evicted\":{\"level\":\"%s\",\"key\":", level_names[wr->elevel]);
             govO_jstr(b, vm->kpool + wr->koff, wr->klen);
-            oput(b, "}", 1);
+            govO_put(b, "}", 1);
         }
-        oput(b, "}", 1);
+        govO_put(b, "}", 1);
     }
-    if (!first) oput(b, "]", 1);
+    if (!first) govO_put(b, "]", 1);
 }
 
 static const char *const phase_names[] = {"inactive", "pending", "firing", "clearing"};
@@ -759,14 +742,14 @@ static void put_rule_evicted(govO_buf *b, const gov_vm *vm, const govV_srec *sr)
     govO_jstr(b, vm->kpool + sr->koff, sr->klen);
     govO_printf(b, ",\"state\":\"%s\"", phase_names[sr->ev.phase]);
     if (sr->ev.phase != GOVV_RS_INACTIVE) {
-        oputs(b, ",\"since\":");
+        govO_puts(b, ",\"since\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = sr->ev.since});
     }
     if (sr->ev.phase >= GOVV_RS_FIRING) {
-        oputs(b, ",\"firing_since\":");
+        govO_puts(b, ",\"firing_since\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = sr->ev.firing});
     }
-    oput(b, "}", 1);
+    govO_put(b, "}", 1);
 }
 
 /* Keys sustained rules evicted for this record, for the decision (only when any). */
@@ -778,14 +761,14 @@ static void put_rule_events(govO_buf *b, const gov_vm *vm) {
         const govV_srec *sr = &GOVV_SREC(vm)[si];
         uint32_t ri = p->sus[si].rule;
         if (sr->epoch != vm->epoch || p->rule[ri].kind != vm->dec.kind || !sr->evicted) continue;
-        oputs(b, first ? ",\"sustained\":[{\"rule\":" : ",{\"rule\":");
+        govO_puts(b, first ? ",\"sustained\":[{\"rule\":" : ",{\"rule\":");
         first = 0;
         govO_jstr(b, p->str[p->rule[ri].name], p->strlen_[p->rule[ri].name]);
-        oput(b, ",", 1);
+        govO_put(b, ",", 1);
         put_rule_evicted(b, vm, sr);
-        oput(b, "}", 1);
+        govO_put(b, "}", 1);
     }
-    if (!first) oput(b, "]", 1);
+    if (!first) govO_put(b, "]", 1);
 }
 
 /* {"name":..,"test":..,"value":..,"threshold":..,"baseline_n":..,"current_n":..,
@@ -795,28 +778,28 @@ static void put_drift(govO_buf *b, const gov_vm *vm, uint32_t di) {
     const gov_program *p = vm->p;
     const govL_drift *d = &p->drift[di];
     const govT_rec *dr = &govT_recs(vm)[di];
-    oputs(b, "{\"name\":");
+    govO_puts(b, "{\"name\":");
     govO_jstr(b, p->str[d->name], p->strlen_[d->name]);
     govO_printf(b, ",\"test\":\"%s\",\"value\":", govT_statname(d->stat));
     if (dr->has) govO_double(b, dr->v);
-    else oputs(b, "null");
-    oputs(b, ",\"threshold\":");
+    else govO_puts(b, "null");
+    govO_puts(b, ",\"threshold\":");
     govO_double(b, d->thlimit == GOVB_NONE ? d->threshold : vm->lcache[d->thlimit].v.f);
-    oputs(b, ",\"baseline_n\":");
+    govO_puts(b, ",\"baseline_n\":");
     put_u64(b, dr->nb);
-    oputs(b, ",\"current_n\":");
+    govO_puts(b, ",\"current_n\":");
     put_u64(b, dr->nc);
-    oputs(b, ",\"min_samples\":");
+    govO_puts(b, ",\"min_samples\":");
     put_u64(b, d->min_samples);
 }
 
 static void put_drift_events_of(govO_buf *b, const gov_vm *vm, uint32_t di) {
     const govT_rec *dr = &govT_recs(vm)[di];
-    if (dr->late) oputs(b, ",\"late\":true");
+    if (dr->late) govO_puts(b, ",\"late\":true");
     if (dr->evicted) {
         govO_printf(b, ",\"evicted\":{\"level\":\"%s\",\"key\":", level_names[dr->elevel]);
         govO_jstr(b, vm->kpool + dr->koff, dr->klen);
-        oput(b, "}", 1);
+        govO_put(b, "}", 1);
     }
 }
 
@@ -832,13 +815,13 @@ static void put_drift_events(govO_buf *b, const gov_vm *vm) {
     for (uint32_t di = 0; di < p->ndrift; di++) {
         const govT_rec *dr = &govT_recs(vm)[di];
         if (!drift_current(vm, di) || !(dr->late || dr->evicted)) continue;
-        oputs(b, first ? ",\"drifts\":[{\"drift\":" : ",{\"drift\":");
+        govO_puts(b, first ? ",\"drifts\":[{\"drift\":" : ",{\"drift\":");
         first = 0;
         govO_jstr(b, p->str[p->drift[di].name], p->strlen_[p->drift[di].name]);
         put_drift_events_of(b, vm, di);
-        oput(b, "}", 1);
+        govO_put(b, "}", 1);
     }
-    if (!first) oput(b, "]", 1);
+    if (!first) govO_put(b, "]", 1);
 }
 
 static void put_head(govO_buf *b, const gov_vm *vm) {
@@ -852,18 +835,18 @@ static void put_head(govO_buf *b, const gov_vm *vm) {
     if (d->event != GOVV_EV_RECORD) {
         static const char *const ev[] = {"record", "approve", "reject", "ack", "tick"};
         govO_printf(b, ",\"event\":\"%s\",\"at\":", ev[d->event]);
-        if (d->at == INT64_MIN) oputs(b, "null");
+        if (d->at == INT64_MIN) govO_puts(b, "null");
         else govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = d->at});
     }
 }
 
 /* "run":{...}: a held run's verdict and gates (spec/trace.md §6); with its id when id. */
 static void put_run(govO_buf *b, const govV_runsnap *r, const char *id, uint32_t idlen) {
-    oputs(b, ",\"run\":{");
+    govO_puts(b, ",\"run\":{");
     if (id) {
-        oputs(b, "\"run_id\":");
+        govO_puts(b, "\"run_id\":");
         govO_jstr(b, id, idlen);
-        oput(b, ",", 1);
+        govO_put(b, ",", 1);
     }
     govO_printf(b, "\"verdict\":\"%s\",\"findings\":\"%s\",\"gates\":%u,\"approved\":%u,\"rejected\":%u,"
                    "\"timed_out\":%u,\"pending\":%u}",
@@ -878,13 +861,13 @@ static void put_run(govO_buf *b, const govV_runsnap *r, const char *id, uint32_t
  * delivered, how many findings it covers since when; for one held, why and until when. */
 /* An action's last members: its time (when given), the policy id, and the closing brace. */
 static void put_id_end(govO_buf *b, const gov_program *p) {
-    oputs(b, ",\"policy_id\":\"");
-    oputs(b, p->id);
-    oputs(b, "\"}");
+    govO_puts(b, ",\"policy_id\":\"");
+    govO_puts(b, p->id);
+    govO_puts(b, "\"}");
 }
 
 static void put_at_end(govO_buf *b, const gov_vm *vm, int64_t at) {
-    oputs(b, ",\"at\":");
+    govO_puts(b, ",\"at\":");
     govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = at});
     put_id_end(b, vm->p);
 }
@@ -892,41 +875,41 @@ static void put_at_end(govO_buf *b, const gov_vm *vm, int64_t at) {
 static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     const gov_program *p = vm->p;
     const govL_chan *ch = &p->chan[a->channel];
-    oputs(b, ",\"channel\":");
+    govO_puts(b, ",\"channel\":");
     govO_jstr(b, p->str[ch->name], p->strlen_[ch->name]);
     static const char *const kinds[4] = {"slack", "pagerduty", "email", "webhook"};
     govO_printf(b, ",\"kind\":\"%s\",\"target\":", kinds[ch->kind]);
     govO_jstr(b, p->str[ch->target], p->strlen_[ch->target]);
-    oputs(b, ",\"rule\":");
+    govO_puts(b, ",\"rule\":");
     govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
     govO_printf(b, ",\"severity\":\"%s\"", sev_names[a->severity]);
     if (a->type == GOV_ACT_NOTIFY_SILENCED) { /* spec/trace.md §10: the silence, who and why */
         const govL_silence *x = &p->sil[GOVV_SILENCE(a)];
-        oputs(b, ",\"silence\":");
+        govO_puts(b, ",\"silence\":");
         govO_jstr(b, p->str[x->name], p->strlen_[x->name]);
-        oputs(b, ",\"by\":");
+        govO_puts(b, ",\"by\":");
         govO_jstr(b, p->str[x->by], p->strlen_[x->by]);
-        oputs(b, ",\"reason\":");
+        govO_puts(b, ",\"reason\":");
         govO_jstr(b, p->str[x->reason], p->strlen_[x->reason]);
-        oputs(b, ",\"until\":");
+        govO_puts(b, ",\"until\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
         put_at_end(b, vm, a->at);
         return;
     }
     if (a->type == GOV_ACT_NOTIFY_INHIBITED) { /* spec/trace.md §10: the rule that muted it */
         uint32_t n = p->rule[GOVV_INHIBITOR(a)].name;
-        oputs(b, ",\"inhibited_by\":");
+        govO_puts(b, ",\"inhibited_by\":");
         govO_jstr(b, p->str[n], p->strlen_[n]);
         put_at_end(b, vm, a->at);
         return;
     }
-    oputs(b, ",\"group\":");
+    govO_puts(b, ",\"group\":");
     govO_jstr(b, vm->kpool + a->koff, a->klen);
     if (a->type == GOV_ACT_NOTIFY) {
         govO_printf(b, ",\"grouped\":%u,\"since\":", a->approvals);
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
     } else {
-        oputs(b, ",\"until\":");
+        govO_puts(b, ",\"until\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
     }
     if (a->reason) govO_printf(b, ",\"reason\":\"%s\"", govG_reason(a->reason));
@@ -935,13 +918,13 @@ static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
 
 static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     const gov_program *p = vm->p;
-    oputs(b, "{\"type\":\"");
-    oputs(b, govG_type_name(a->type));
-    oput(b, "\"", 1);
+    govO_puts(b, "{\"type\":\"");
+    govO_puts(b, govG_type_name(a->type));
+    govO_put(b, "\"", 1);
     if (a->type == GOV_ACT_RULE_FIRING || a->type == GOV_ACT_RULE_CLEARED) {
         /* A sustained rule's transition: since is when its condition started to hold
          * (rule_firing) or when it started firing (rule_cleared). */
-        oputs(b, ",\"rule\":");
+        govO_puts(b, ",\"rule\":");
         govO_jstr(b, p->str[p->rule[a->rule].name], p->strlen_[p->rule[a->rule].name]);
         uint32_t level = p->sus[p->rule_sus[a->rule]].level;
         if (level != GOVB_NONE) { /* a rule kept per key: whose state this is */
@@ -953,7 +936,7 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_printf(b, ",\"severity\":\"%s\",\"verdict\":\"%s\",\"since\":", sev_names[a->severity],
                     verd_names[a->verdict]);
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
-        oputs(b, ",\"at\":");
+        govO_puts(b, ",\"at\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->at});
         if (a->type == GOV_ACT_RULE_CLEARED) /* why: spec/trace.md §7 */
             govO_printf(b, ",\"reason\":\"%s\"", govG_reason(a->reason));
@@ -966,11 +949,11 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     }
     if (a->gate != GOVB_NONE) {
         uint32_t n = p->rule[p->gate[a->gate].rule].name;
-        oputs(b, ",\"gate\":");
+        govO_puts(b, ",\"gate\":");
         govO_jstr(b, p->str[n], p->strlen_[n]);
     }
     if (a->esc != GOVB_NONE) {
-        oputs(b, ",\"escalation\":");
+        govO_puts(b, ",\"escalation\":");
         govO_jstr(b, p->str[p->esc[a->esc].name], p->strlen_[p->esc[a->esc].name]);
     }
     if (a->type != GOV_ACT_NOTIFY && (a->id || a->type != GOV_ACT_GATE_BLOCKED)) {
@@ -978,26 +961,26 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         govO_printf(b, esc ? ",\"escalation_id\":\"%016llx\"" : ",\"gate_id\":\"%016llx\"", (unsigned long long)a->id);
     }
     if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_REFUSED) {
-        oputs(b, ",\"key\":");
+        govO_puts(b, ",\"key\":");
         govO_jstr(b, vm->kpool + a->koff, a->klen);
     } else if (a->type == GOV_ACT_REFUSED && a->gate != GOVB_NONE) {
-        oputs(b, ",\"key\":");
+        govO_puts(b, ",\"key\":");
         govO_jstr(b, vm->kpool + a->koff, a->klen);
     }
     if (a->type == GOV_ACT_ESC_STEP)
         govO_printf(b, ",\"step\":%u,\"round\":%u,\"skipped\":%u", a->step, a->round, a->skipped);
     if (a->channel != GOVB_NONE) frag_put(b, p->ofrags, p->ofrags->chan[a->channel]); /* ,"channel":..,"kind":..,"target":.. */
     if (a->rule != GOVB_NONE) {
-        oput(b, ",", 1);
+        govO_put(b, ",", 1);
         frag_put(b, p->ofrags, p->ofrags->rule[a->rule]);
     }
     PUT_LIT(b, ",\"severity\":\"");
-    oput(b, sev_names[a->severity], sev_len[a->severity]);
+    govO_put(b, sev_names[a->severity], sev_len[a->severity]);
     if (a->type == GOV_ACT_NOTIFY) {
         PUT_LIT(b, "\"}");
         return;
     }
-    oput(b, "\"", 1);
+    govO_put(b, "\"", 1);
     if (a->outcome) govO_printf(b, ",\"outcome\":\"%s\"", govG_outcome(a->outcome));
     int gate_act = a->type == GOV_ACT_GATE_OPEN || a->type == GOV_ACT_GATE_APPROVED ||
                    a->type == GOV_ACT_GATE_REJECTED || a->type == GOV_ACT_GATE_TIMEOUT ||
@@ -1005,59 +988,59 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
                    (a->type == GOV_ACT_REFUSED && a->gate != GOVB_NONE);
     if (gate_act) govO_printf(b, ",\"verdict\":\"%s\"", verd_names[a->verdict]);
     if (a->blen) {
-        oputs(b, ",\"by\":");
+        govO_puts(b, ",\"by\":");
         govO_jstr(b, vm->scratch + a->boff, a->blen);
     }
     if (a->reason) {
-        oputs(b, ",\"reason\":");
+        govO_puts(b, ",\"reason\":");
         govO_jstr(b, govG_reason(a->reason), strlen(govG_reason(a->reason)));
     }
     if (a->type == GOV_ACT_GATE_OPEN) {
         const govL_gate *g = &p->gate[a->gate];
         uint32_t aset = g->appr_limit != GOVB_NONE ? GOVV_ASET(a) : GOVB_NONE;
-        oputs(b, ",\"approvers\":[");
+        govO_puts(b, ",\"approvers\":[");
         for (uint32_t j = 0, na = govG_nappr(p, g, aset); j < na; j++) {
             uint32_t s = govG_appr(p, g, aset, j);
-            if (j) oput(b, ",", 1);
+            if (j) govO_put(b, ",", 1);
             govO_jstr(b, p->str[s], p->strlen_[s]);
         }
-        oput(b, "]", 1);
+        govO_put(b, "]", 1);
         if (g->appr_limit != GOVB_NONE) {
             /* The approver set in force and where it came from (spec/trace.md §6). */
-            oputs(b, ",\"approvers_limit\":{\"name\":");
+            govO_puts(b, ",\"approvers_limit\":{\"name\":");
             govO_jstr(b, p->str[p->limit[g->appr_limit].name], p->strlen_[p->limit[g->appr_limit].name]);
-            oputs(b, ",\"from\":");
+            govO_puts(b, ",\"from\":");
             put_from(b, p, g->appr_limit, GOVV_AOVR(a));
-            oput(b, "}", 1);
+            govO_put(b, "}", 1);
         }
-        oputs(b, ",\"deadline\":");
+        govO_puts(b, ",\"deadline\":");
         govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = a->deadline});
         if (g->sla_limit != GOVB_NONE) {
             /* The SLA in force and where it came from (spec/trace.md §6). */
             const govL_limit *l = &p->limit[g->sla_limit];
-            oputs(b, ",\"sla\":{\"name\":");
+            govO_puts(b, ",\"sla\":{\"name\":");
             govO_jstr(b, p->str[l->name], p->strlen_[l->name]);
-            oputs(b, ",\"value\":");
+            govO_puts(b, ",\"value\":");
             govO_value(b, vm, l->type, p->kval[GOVV_SLA_OVR(a) == GOVB_NONE ? l->dflt : p->ovr[GOVV_SLA_OVR(a)].value]);
-            oputs(b, ",\"from\":");
+            govO_puts(b, ",\"from\":");
             put_from(b, p, g->sla_limit, GOVV_SLA_OVR(a));
-            oput(b, "}", 1);
+            govO_put(b, "}", 1);
         }
         if (g->timeout_limit != GOVB_NONE) {
             /* The timeout outcome in force and where it came from (spec/trace.md §6). */
             const govL_limit *l = &p->limit[g->timeout_limit];
             govV_cell v = p->kval[GOVV_TOVR(a) == GOVB_NONE ? l->dflt : p->ovr[GOVV_TOVR(a)].value];
-            oputs(b, ",\"on_timeout\":{\"name\":");
+            govO_puts(b, ",\"on_timeout\":{\"name\":");
             govO_jstr(b, p->str[l->name], p->strlen_[l->name]);
             govO_printf(b, ",\"outcome\":\"%s\",\"from\":", v.i == GOV_ALLOW ? "allow" : "deny");
             put_from(b, p, g->timeout_limit, GOVV_TOVR(a));
-            oput(b, "}", 1);
+            govO_put(b, "}", 1);
         }
     }
     if (a->type == GOV_ACT_GATE_OPEN || a->type == GOV_ACT_GATE_BLOCKED) {
         if (a->quorum > 1) govO_printf(b, ",\"quorum\":%u", a->quorum);
         if (a->rlen) {
-            oputs(b, ",\"requester\":");
+            govO_puts(b, ",\"requester\":");
             govO_jstr(b, vm->kpool + a->roff, a->rlen);
         }
     }
@@ -1068,18 +1051,18 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
         if (a->quorum > 1) {
             const govL_gate *g = &p->gate[a->gate];
             uint32_t aset = g->appr_limit != GOVB_NONE ? GOVV_ASET(a) : GOVB_NONE;
-            oputs(b, ",\"approved_by\":[");
+            govO_puts(b, ",\"approved_by\":[");
             for (uint32_t j = 0, k = 0, na = govG_nappr(p, g, aset); j < na && j < 64; j++) {
                 if (!(a->mask >> j & 1)) continue;
                 uint32_t s = govG_appr(p, g, aset, j);
-                if (k++) oput(b, ",", 1);
+                if (k++) govO_put(b, ",", 1);
                 govO_jstr(b, p->str[s], p->strlen_[s]);
             }
-            oput(b, "]", 1);
+            govO_put(b, "]", 1);
         }
     }
     if (a->finding != GOVB_NONE) {
-        oput(b, ",", 1);
+        govO_put(b, ",", 1);
         put_cmps(b, vm, vm->find[a->finding].cmp, vm->find[a->finding].ncmp, NULL, NULL);
     }
     if (a->run.has) put_run(b, &a->run, NULL, 0);
@@ -1097,14 +1080,14 @@ static void put_host_errors(govO_buf *b, const gov_vm *vm, const gov_decision *d
     const gov_program *p = vm->p;
     for (uint32_t i = 0; i < d->nherr; i++) {
         const govV_herr *h = &vm->herr[i];
-        oputs(b, i ? ",{\"extern\":" : ",\"host_errors\":[{\"extern\":");
+        govO_puts(b, i ? ",{\"extern\":" : ",\"host_errors\":[{\"extern\":");
         govO_jstr(b, p->str[p->ext[h->ext].name], p->strlen_[p->ext[h->ext].name]);
-        oputs(b, ",\"rule\":");
+        govO_puts(b, ",\"rule\":");
         govO_jstr(b, p->str[p->rule[h->rule].name], p->strlen_[p->rule[h->rule].name]);
         govO_printf(b, ",\"reason\":\"%s\",\"status\":%d,\"outcome\":\"%s\"}", govO_herr_reason(h->reason),
                     (int)h->status, h->verdict < 0 ? "default" : verd_names[h->verdict]);
     }
-    if (d->nherr) oput(b, "]", 1);
+    if (d->nherr) govO_put(b, "]", 1);
 }
 
 /* "GOV_EJSON" for GOV_EJSON: the name of a code, as the JSON forms give it. */
@@ -1127,29 +1110,29 @@ static void put_status(govO_buf *b, const gov_decision *d) {
             {OKV("review"), sizeof OKV("review") - 1}, {OKV("pause"), sizeof OKV("pause") - 1},
             {OKV("block"), sizeof OKV("block") - 1}};
 #undef OKV
-        oput(b, okv[d->verdict].s, okv[d->verdict].n);
+        govO_put(b, okv[d->verdict].s, okv[d->verdict].n);
         /* The verdict of a held run is the run's (spec/trace.md §6): say whose. */
         if (d->run.has) put_run(b, &d->run, d->vm->kpool + d->run_koff, d->run_klen);
         return;
     }
-    oputs(b, ",\"status\":\"error\",\"verdict\":null,\"error\":{\"code\":\"");
-    oputs(b, govO_code_name(d->status));
-    oputs(b, "\",\"message\":");
+    govO_puts(b, ",\"status\":\"error\",\"verdict\":null,\"error\":{\"code\":\"");
+    govO_puts(b, govO_code_name(d->status));
+    govO_puts(b, "\",\"message\":");
     govO_jstr(b, d->error, strlen(d->error));
-    oput(b, "}", 1);
+    govO_put(b, "}", 1);
 }
 
 /* "waived":{"until":..,"by":..,"reason":..}: a finding a waiver covers. */
 static void put_waived(govO_buf *b, const gov_vm *vm, uint32_t wi) {
     const gov_program *p = vm->p;
     const govL_waive *w = &p->waive[wi];
-    oputs(b, "\"waived\":{\"until\":");
+    govO_puts(b, "\"waived\":{\"until\":");
     govO_text(b, vm, GOVB_TY_TIME, (govV_cell){.i = w->until});
-    oputs(b, ",\"by\":");
+    govO_puts(b, ",\"by\":");
     govO_jstr(b, p->str[w->by], p->strlen_[w->by]);
-    oputs(b, ",\"reason\":");
+    govO_puts(b, ",\"reason\":");
     govO_jstr(b, p->str[w->reason], p->strlen_[w->reason]);
-    oput(b, "}", 1);
+    govO_put(b, "}", 1);
 }
 
 int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len) {
@@ -1167,7 +1150,7 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
     const struct govO_frags *F = p->ofrags;
     govO_memo memo = {0};
     govO_buf b = *bp;
-    oput(&b, "{", 1);
+    govO_put(&b, "{", 1);
     put_head(&b, vm);
     put_status(&b, d);
     if (!d->nfind && !d->nherr && !d->nact) {
@@ -1177,30 +1160,30 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
     PUT_LIT(&b, ",\"findings\":[");
     for (uint32_t i = 0; i < d->nfind; i++) {
         const govV_finding *f = &vm->find[i];
-        if (i) oput(&b, ",", 1);
-        oput(&b, "{", 1);
+        if (i) govO_put(&b, ",", 1);
+        govO_put(&b, "{", 1);
         if (in_set) {
-            oputs(&b, "\"policy\":");
+            govO_puts(&b, "\"policy\":");
             govO_jstr(&b, p->str[p->name], p->strlen_[p->name]);
-            oput(&b, ",", 1);
+            govO_put(&b, ",", 1);
         }
         frag_put(&b, F, F->rule[f->rule]);
         PUT_LIT(&b, ",\"severity\":\"");
-        oput(&b, sev_names[f->severity], sev_len[f->severity]);
+        govO_put(&b, sev_names[f->severity], sev_len[f->severity]);
         PUT_LIT(&b, "\",\"verdict\":\"");
-        oput(&b, verd_names[f->verdict], verd_len[f->verdict]);
+        govO_put(&b, verd_names[f->verdict], verd_len[f->verdict]);
         PUT_LIT(&b, "\",");
         if (p->nrsc && p->rule_rsc[f->rule] != GOVB_NONE) {
             /* A severity that is a limit: which, and where it came from (spec/trace.md §2). */
             uint32_t li = p->rsc[p->rule_rsc[f->rule]].sev_limit;
-            oputs(&b, "\"severity_limit\":{\"name\":");
+            govO_puts(&b, "\"severity_limit\":{\"name\":");
             govO_jstr(&b, p->str[p->limit[li].name], p->strlen_[p->limit[li].name]);
-            oputs(&b, ",\"from\":");
+            govO_puts(&b, ",\"from\":");
             put_from(&b, p, li, f->sev_ovr);
-            oputs(&b, "},");
+            govO_puts(&b, "},");
         }
         frag_put(&b, F, F->rule_at[f->rule]);
-        oput(&b, ",", 1);
+        govO_put(&b, ",", 1);
         /* The limit's value, cached when it is the default's or the override's. */
         govO_hint h = {0};
         if (f->limit != GOVB_NONE) {
@@ -1216,60 +1199,60 @@ void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
             govO_printf(&b, ",\"sustained\":{\"state\":\"%s\",\"since\":",
                         f->sus.phase == GOVV_RS_CLEARING ? "clearing" : "firing");
             govO_text(&b, vm, GOVB_TY_TIME, (govV_cell){.i = f->sus.since});
-            oputs(&b, ",\"firing_since\":");
+            govO_puts(&b, ",\"firing_since\":");
             govO_text(&b, vm, GOVB_TY_TIME, (govV_cell){.i = f->sus.firing});
             if (f->sus.phase == GOVV_RS_CLEARING) {
-                oputs(&b, ",\"clearing_since\":");
+                govO_puts(&b, ",\"clearing_since\":");
                 govO_text(&b, vm, GOVB_TY_TIME, (govV_cell){.i = f->sus.clearing});
             }
-            oput(&b, "}", 1);
+            govO_put(&b, "}", 1);
         }
         if (f->waiver != GOVB_NONE) {
-            oput(&b, ",", 1);
+            govO_put(&b, ",", 1);
             put_waived(&b, vm, f->waiver);
         }
         if (f->inhibitor != GOVB_NONE) { /* spec/trace.md §10 */
             uint32_t n = p->rule[f->inhibitor].name;
-            oputs(&b, ",\"inhibited_by\":");
+            govO_puts(&b, ",\"inhibited_by\":");
             govO_jstr(&b, p->str[n], p->strlen_[n]);
         }
-        oputs(&b, ",\"limit\":");
+        govO_puts(&b, ",\"limit\":");
         if (f->limit == GOVB_NONE) {
-            oputs(&b, "null");
+            govO_puts(&b, "null");
         } else {
             const govL_limit *l = &p->limit[f->limit];
             frag_put(&b, F, F->lim[f->limit]); /* {"name":..,"value": */
             put_value_h(&b, vm, l->type, f->limit_value, &h, NULL);
             PUT_LIT(&b, ",\"from\":");
             frag_put(&b, F, f->ovr == GOVB_NONE ? F->dfrom[f->limit] : F->ofrom[f->ovr]);
-            oput(&b, "}", 1);
+            govO_put(&b, "}", 1);
         }
         for (uint32_t j = 0; j < f->nwins; j++) {
-            oputs(&b, j ? "," : ",\"windows\":[");
+            govO_puts(&b, j ? "," : ",\"windows\":[");
             put_window(&b, vm, f->wins[j]);
-            oput(&b, "}", 1);
+            govO_put(&b, "}", 1);
         }
-        if (f->nwins) oput(&b, "]", 1);
+        if (f->nwins) govO_put(&b, "]", 1);
         if (f->drift != GOVB_NONE) {
-            oputs(&b, ",\"drift\":");
+            govO_puts(&b, ",\"drift\":");
             put_drift(&b, vm, f->drift);
-            oput(&b, "}", 1);
+            govO_put(&b, "}", 1);
         }
-        oput(&b, "}", 1);
+        govO_put(&b, "}", 1);
     }
-    oput(&b, "]", 1);
+    govO_put(&b, "]", 1);
     put_host_errors(&b, vm, d);
     PUT_LIT(&b, ",\"actions\":[");
     for (uint32_t i = 0; i < d->nact; i++) {
-        if (i) oput(&b, ",", 1);
+        if (i) govO_put(&b, ",", 1);
         put_action(&b, vm, &vm->act[i]);
     }
-    oput(&b, "]", 1);
+    govO_put(&b, "]", 1);
 events:
     put_window_events(&b, vm);
     put_rule_events(&b, vm);
     put_drift_events(&b, vm);
-    oput(&b, "}", 1);
+    govO_put(&b, "}", 1);
     *bp = b;
 }
 
