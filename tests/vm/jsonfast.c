@@ -100,6 +100,31 @@ static const char *const edges[] = {
     "{\"u1\":1,\"u2\":2,\"u3\":3,\"u4\":4,\"u5\":5,\"u6\":6,\"u7\":7,\"u8\":8,\"u9\":9,\"u10\":1,\"u11\":1,\"u12\":1,"
     "\"u13\":1,\"u14\":1,\"u15\":1,\"u16\":1,\"u17\":1}",
     "\t{ \"tenant\" : \"a\" ,\r\n \"tokens\" : 5 }\n",
+    /* Numbers each side of the one-pass decoder's exact conversions (quick_cell): fraction
+     * digits the unit's scale absorbs and one more, the ends of int64, signs and zeros. */
+    "{\"latency_ms\":1.123456}", "{\"latency_ms\":1.1234567}", "{\"latency_ms\":-1.5}", "{\"latency_ms\":-0.0}",
+    "{\"latency_ms\":9223372036854.775807}", "{\"latency_ms\":9223372036854.775808}",
+    "{\"latency_ms\":-9223372036854.775808}", "{\"latency_ms\":-9223372036854.775809}",
+    "{\"latency_ms\":18446744073709551615}", "{\"latency_ms\":9999999999999999999}",
+    "{\"cost_usd\":0.000001}", "{\"cost_usd\":12.000000}", "{\"cost_usd\":-0}", "{\"tokens\":-0}",
+    "{\"tokens\":-9223372036854775809}", "{\"tokens\":2.0}", "{\"tokens\":0.0}",
+    "{\"quality_score\":-0.0}", "{\"quality_score\":0}", "{\"quality_score\":1}", "{\"quality_score\":-0.5}",
+    "{\"quality_score\":0.123456789012345}", "{\"quality_score\":0.1234567890123456}",
+    "{\"quality_score\":0.0000000000000000000001}", "{\"quality_score\":1.0000000000000000000000}",
+    "{\"debt_to_income_pct\":33.3}", "{\"debt_to_income_pct\":100}", "{\"debt_to_income_pct\":100.01}",
+    "{\"debt_to_income_pct\":0.00000000000000000001}", "{\"debt_to_income_pct\":-0}", "{\"holdout_auc\":-1.25}",
+    "{\"holdout_auc\":123456789012345.6}", "{\"holdout_auc\":0.00000000000000000000001}",
+    "{\"error\":false}", "{\"error\":true }", "{\"error\":truex}", "{\"error\":true:1}", "{\"error\":fals}",
+    "{\"error\":false\"}", "{\"error\":true", "{\"error\":false",
+    "{\"at\":\"2026-11-25t10:00:00z\"}", "{\"at\":\"2024-02-29T10:00:00Z\"}", "{\"at\":\"2100-02-29T10:00:00Z\"}",
+    "{\"at\":\"2000-02-29T23:59:59.999999999Z\"}", "{\"at\":\"2026-11-25T10:00:00.1234567890Z\"}",
+    "{\"at\":\"2026-11-25T10:00:00.Z\"}", "{\"at\":\"2026-13-25T10:00:00Z\"}", "{\"at\":\"2026-11-25T24:00:00Z\"}",
+    "{\"at\":\"2026-11-25T10:60:00Z\"}", "{\"at\":\"2026-11-25T10:00:60Z\"}", "{\"at\":\"2026-11-31T10:00:00Z\"}",
+    "{\"at\":\"2026-1a-25T10:00:00Z\"}", "{\"at\":\"2026-11-25T10:00:00-23:59\"}",
+    "{\"at\":\"2026-11-25T10:00:00+24:00\"}", "{\"at\":\"-026-11-25T10:00:00Z\"}",
+    "{\"at\":\"2026/11/25T10:00:00Z\"}", "{\"at\":\"2026-11-25T10:00:00.000Zx\"}",
+    "{\"tenant\":\"abcdefghijklmnopqrstuvwxyz0123456789\"}", "{\"tenant\":\"abcdefg\\\"hij\"}",
+    "{\"tenant\":\"abcdefgh\u00e9ijklmnop\"}", "{\"tenant\":\"abcdefghijklmnop\xc3\xa9\"}",
 };
 
 int main(int argc, char **argv) {
