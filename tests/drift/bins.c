@@ -11,30 +11,10 @@
  * was then refused on load (its bins no longer added up to its count). The same after
  * the big bucket has moved into the baseline. The state's bin counts are 4 bytes wide
  * in version 5 and 8 in version 6; the test reads the version. */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
-#include "vm/gov.h"
-
-static uint64_t rd64(const unsigned char *b) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | b[i];
-    return v;
-}
-static uint32_t rd32(const unsigned char *b) { return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }
-static void wrn(unsigned char *b, uint64_t v, int n) {
-    for (int i = 0; i < n; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static int fails;
-static void check(int ok, const char *what, const char *why) {
-    printf("%s - drift bins: %s\n", ok ? "ok" : "not ok", what);
-    if (!ok && why) printf("# %s\n", why);
-    fails += !ok;
-}
+#define STEDIT_NAME "drift bins"
+#include "tests/vm/stedit.h"
 
 #define NFINE 12u
 #define NCOARSE 36u
@@ -43,19 +23,6 @@ static void check(int ok, const char *what, const char *why) {
 
 static unsigned char st[1 << 20];
 static char out[1 << 16];
-
-static unsigned char *drifts(unsigned char *s, size_t len, size_t *plen) {
-    for (size_t at = 64; at + 24 <= len; at += 24 + (size_t)rd64(s + at + 8))
-        if (rd32(s + at) == 6) {
-            *plen = (size_t)rd64(s + at + 8);
-            return s + at + 24;
-        }
-    return NULL;
-}
-static void reseal(unsigned char *s, size_t len) {
-    for (size_t at = 64; at + 24 <= len; at += 24 + (size_t)rd64(s + at + 8))
-        wrn(s + at + 16, XXH3_64bits(s + at + 24, (size_t)rd64(s + at + 8)), 8);
-}
 
 static unsigned char st5[1 << 20], st6[1 << 20];
 
@@ -101,34 +68,11 @@ static int eval(gov_vm *vm, const char *json) {
     return strstr(out, "\"findings\":[]") == NULL;
 }
 
-/* Save, and load the VM's own state again. */
-static int reload(gov_vm *vm) {
-    size_t len = 0;
-    if (gov_state_save(vm, st, sizeof st, &len) != GOV_OK) return GOV_ESPACE;
-    return gov_state_load(vm, st, len);
-}
-
 int main(int argc, char **argv) {
-    if (argc < 2) return 2;
-    FILE *f = fopen(argv[1], "rb");
-    static unsigned char govb[1 << 16];
-    size_t gl = f ? fread(govb, 1, sizeof govb, f) : 0;
-    if (f) fclose(f);
-    gov_program *p = NULL;
-    gov_error err = {.size = sizeof err};
-    if (!gl || gov_program_load(govb, gl, &p, &err) != GOV_OK) {
-        printf("not ok - drift bins: load %s: %s\n", argv[1], err.message);
-        return 1;
-    }
-    gov_config cfg = {.size = sizeof cfg};
-    gov_config_init(&cfg);
-    size_t asz = gov_arena_size(p, &cfg);
-    void *arena = aligned_alloc(64, (asz + 63) / 64 * 64);
-    gov_vm *vm = NULL;
-    if (!arena || gov_vm_init(p, &cfg, arena, asz, &vm) != GOV_OK) {
-        printf("not ok - drift bins: a VM for %s\n", argv[1]);
-        return 1;
-    }
+    gov_program *p;
+    void *arena;
+    gov_vm *vm = st_open(argc, argv, &p, &arena);
+    if (!vm) return 1;
     int a = eval(vm, "{\"kind\":\"run\",\"at\":\"2026-01-01T00:30:00Z\",\"x\":1}");
     int b = eval(vm, "{\"kind\":\"run\",\"at\":\"2026-01-01T01:00:00Z\",\"x\":1}");
     check(a == 0 && b == 0, "x = 1 in the baseline and in the current window: ks 0", out);
@@ -144,7 +88,7 @@ int main(int argc, char **argv) {
               "the same state written as version 5 loads, and saves as the version 6 bytes", gov_vm_errmsg(vm));
     }
     size_t bsz = 40 + NBINS * bw; /* a saved bucket: idx, its summary, its bin counts */
-    unsigned char *pl = drifts(st, len, &plen);
+    unsigned char *pl = st_section(st, len, 6, &plen);
     if (!pl || rd32(pl) != 0) {
         printf("not ok - drift bins: no DRIFTS section\n");
         return 1;
@@ -166,17 +110,17 @@ int main(int argc, char **argv) {
     wrn(k + 8, MAX32 << 1, 8); /* count x 2 */
     wrn(k + 16, hb, 8);        /* the sum: 2^32 - 1 ones */
     wrn(k + 40, MAX32, (int)bw);
-    reseal(st, len);
+    st_reseal(st, len);
     int rc = gov_state_load(vm, st, len);
     check(rc == GOV_OK, "a state whose current bucket holds 2^32 - 1 values of 1 loads", gov_vm_errmsg(vm));
     b = eval(vm, "{\"kind\":\"run\",\"at\":\"2026-01-01T01:00:10Z\",\"x\":1}");
     check(b == 0, "one more: 2^32 values of 1 in bin 0, ks 0, the drift does not fire", out);
-    rc = reload(vm);
+    rc = st_reload(vm);
     check(rc == GOV_OK, "the VM's own state with a bin of 2^32 loads", gov_vm_errmsg(vm));
     /* ten minutes on, the big bucket is in the baseline: 2^32 + 1 values of 1 there */
     b = eval(vm, "{\"kind\":\"run\",\"at\":\"2026-01-01T01:10:40Z\",\"x\":1}");
     check(b == 0, "the bucket of 2^32 moved into the baseline: ks 0", out);
-    rc = reload(vm);
+    rc = st_reload(vm);
     check(rc == GOV_OK, "the VM's own state with a baseline bin of 2^32 + 1 loads", gov_vm_errmsg(vm));
     b = eval(vm, "{\"kind\":\"run\",\"at\":\"2026-01-01T01:10:41Z\",\"x\":100}");
     check(b == 0, "a value of 100 beside 2^32 + 1 ones in the baseline: ks 0.5, not above 0.5", out);

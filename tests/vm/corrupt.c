@@ -200,6 +200,34 @@ static int refused(const char *name, const char *what, uint8_t *f, size_t n, int
     return !ok;
 }
 
+/* A forged word of a section: the word at byte `at` of its payload set to `val`, the
+ * checksum recomputed; the load must fail with `code`. */
+typedef struct { const char *what; uint32_t at, val; int code; } forge;
+
+/* Section tag of good (sec in the lines) must hold lo to hi bytes (else "not ok - ...:
+ * has SHAPE"); each of the n cases is then forged into a copy (and passed to also, when
+ * given, with the payload, to change what the case needs beside) and must be refused. */
+static int forge_cases(const char *name, const uint8_t *good, size_t n, uint32_t tag, const char *sec, uint32_t lo,
+                       uint32_t hi, const char *shape, const forge *cases, size_t ncases,
+                       void (*also)(uint8_t *payload, const forge *c)) {
+    uint32_t off, len;
+    if (!tb_section(good, n, tag, &off, &len) || len < lo || len > hi) {
+        printf("not ok - corrupt %s: has %s\n", name, shape);
+        return 1;
+    }
+    int fails = 0;
+    uint8_t *f = malloc(n);
+    refused_section = sec;
+    for (size_t i = 0; i < ncases; i++) {
+        memcpy(f, good, n);
+        tb_put32(f + off + cases[i].at, cases[i].val);
+        if (also) also(f + off, &cases[i]);
+        fails += refused(name, cases[i].what, f, n, cases[i].code);
+    }
+    free(f);
+    return fails;
+}
+
 /* Targeted corruptions of a file's WINDOWS section (tests/vm/windows.gov: window 0 is
  * rate() per agent over 8 runs, 1 p90 over 1m, 3 count() with code), each refused with
  * the code spec/bytecode.md names, and of LOADW and the windows' code. */
@@ -372,52 +400,30 @@ static int drifts_cases(const char *name, const uint8_t *good, size_t n) {
 /* Targeted corruptions of a GATEAPPROVAL section (tests/events/quorum.gov: two gates
  * of three approvers, quorums 2 and 3, a requester in field slot 7), each refused with
  * the code spec/bytecode.md names. */
+static void no_requester(uint8_t *payload, const forge *c) {
+    if (c->at == 4 && c->val == 1) tb_put32(payload + 8, GOVB_NONE); /* quorum 1: and no requester */
+}
+
 static int gateapproval_cases(const char *name, const uint8_t *good, size_t n) {
-    uint32_t off, len;
-    if (!tb_section(good, n, GOVB_S_GATEAPPROVAL, &off, &len) || len < 32) {
-        printf("not ok - corrupt %s: has a GATEAPPROVAL section of 2 entries\n", name);
-        return 1;
-    }
-    static const struct { const char *what; uint32_t at, val; int code; } cases[] = {
+    static const forge cases[] = {
         {"gate out of range", 0, 9, GOV_EBOUNDS},
         {"gates not ascending", 16, 0, GOV_EVALUE},
         {"quorum 0", 4, 0, GOV_EVALUE},
         {"quorum above the approvers", 4, 4, GOV_EVALUE},
         {"requester past the kind's fields", 8, 200, GOV_EVALUE},
         {"requester a money field", 8, 6, GOV_EVALUE},
-        {"quorum 1 without a requester", 4, 1, GOV_EVALUE},   /* with the next, below */
+        {"quorum 1 without a requester", 4, 1, GOV_EVALUE},
         {"reserved word", 12, 1, GOV_EVALUE},
     };
-    int fails = 0;
-    uint8_t *f = malloc(n);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        memcpy(f, good, n);
-        tb_put32(f + off + cases[i].at, cases[i].val);
-        if (cases[i].val == 1 && cases[i].at == 4) tb_put32(f + off + 8, GOVB_NONE);
-        tb_rehash(f, n);
-        gov_program *p = NULL;
-        gov_error err = {.size = sizeof err};
-        int rc = gov_program_load(f, n, &p, &err);
-        int ok = rc == cases[i].code;
-        printf("%s - corrupt %s: GATEAPPROVAL %s is refused (%s)\n", ok ? "ok" : "not ok", name, cases[i].what,
-               err.message);
-        fails += !ok;
-        gov_program_free(p);
-    }
-    free(f);
-    return fails;
+    return forge_cases(name, good, n, GOVB_S_GATEAPPROVAL, "GATEAPPROVAL", 32, UINT32_MAX,
+                       "a GATEAPPROVAL section of 2 entries", cases, sizeof cases / sizeof cases[0], no_requester);
 }
 
 /* Targeted corruptions of a RULEGUARDS section (tests/vm/guards.gov: guards on rules 0,
  * 2, 3, 4 and 6; rule 5 is sustained), each refused with the code spec/bytecode.md
  * names; and the section in a file that says version 1, and a version past the VM's. */
 static int ruleguards_cases(const char *name, const uint8_t *good, size_t n) {
-    uint32_t off, len;
-    if (!tb_section(good, n, GOVB_S_RULEGUARDS, &off, &len) || len != 60) {
-        printf("not ok - corrupt %s: has a RULEGUARDS section of 5 entries\n", name);
-        return 1;
-    }
-    static const struct { const char *what; uint32_t at, val; int code; } cases[] = {
+    static const forge cases[] = {
         {"rule out of range", 0, 99, GOV_EBOUNDS},
         {"rule NONE", 0, GOVB_NONE, GOV_EBOUNDS},
         {"rules not ascending", 12, 0, GOV_EVALUE},
@@ -426,14 +432,14 @@ static int ruleguards_cases(const char *name, const uint8_t *good, size_t n) {
         {"value past the strings", 8, 0x7FFFFFF0u, GOV_EBOUNDS},
         {"a guard on a sustained rule", 48, 5, GOV_EVALUE},
     };
-    int fails = 0;
-    uint8_t *f = malloc(n);
-    refused_section = "RULEGUARDS";
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        memcpy(f, good, n);
-        tb_put32(f + off + cases[i].at, cases[i].val);
-        fails += refused(name, cases[i].what, f, n, cases[i].code);
+    uint32_t off, len;
+    if (!tb_section(good, n, GOVB_S_RULEGUARDS, &off, &len) || len != 60) {
+        printf("not ok - corrupt %s: has a RULEGUARDS section of 5 entries\n", name);
+        return 1;
     }
+    int fails = forge_cases(name, good, n, GOVB_S_RULEGUARDS, "RULEGUARDS", 60, 60, "", cases,
+                            sizeof cases / sizeof cases[0], NULL);
+    uint8_t *f = malloc(n);
     memcpy(f, good, n);
     f[4] = 1; /* the header is outside the checksum */
     refused_section = "RULEGUARDS in a file of";
@@ -449,12 +455,7 @@ static int ruleguards_cases(const char *name, const uint8_t *good, size_t n) {
  * 1..3 on run, 4 on call; entries {2, 1} and {3, 1}), each refused with the code
  * spec/bytecode.md names. */
 static int inhibits_cases(const char *name, const uint8_t *good, size_t n) {
-    uint32_t off, len;
-    if (!tb_section(good, n, GOVB_S_INHIBITS, &off, &len) || len != 16) {
-        printf("not ok - corrupt %s: has an INHIBITS section of 2 entries\n", name);
-        return 1;
-    }
-    static const struct { const char *what; uint32_t at, val; int code; } cases[] = {
+    static const forge cases[] = {
         {"target out of range", 0, 99, GOV_EBOUNDS},
         {"inhibitor out of range", 4, 99, GOV_EBOUNDS},
         {"inhibitor NONE", 4, GOVB_NONE, GOV_EBOUNDS},
@@ -465,16 +466,8 @@ static int inhibits_cases(const char *name, const uint8_t *good, size_t n) {
         {"rules of two record kinds, the inhibitor not sustained", 8, 4, GOV_EVALUE},
         {"an entry twice", 8, 2, GOV_EVALUE},
     };
-    int fails = 0;
-    uint8_t *f = malloc(n);
-    refused_section = "INHIBITS";
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        memcpy(f, good, n);
-        tb_put32(f + off + cases[i].at, cases[i].val);
-        fails += refused(name, cases[i].what, f, n, cases[i].code);
-    }
-    free(f);
-    return fails;
+    return forge_cases(name, good, n, GOVB_S_INHIBITS, "INHIBITS", 16, 16, "an INHIBITS section of 2 entries", cases,
+                       sizeof cases / sizeof cases[0], NULL);
 }
 
 /* Targeted corruptions of a RULESCOPE section (tests/vm/rulescope.gov: rule 0 is a gate;
@@ -482,12 +475,7 @@ static int inhibits_cases(const char *name, const uint8_t *good, size_t n) {
  * {2, 2, NONE, 1}, {3, 2, NONE, 0}, {4, 3, NONE, 1}; rule 1 inhibits rule 2), each
  * refused with the code spec/bytecode.md names. */
 static int rulescope_cases(const char *name, const uint8_t *good, size_t n) {
-    uint32_t off, len;
-    if (!tb_section(good, n, GOVB_S_RULESCOPE, &off, &len) || len != 64) {
-        printf("not ok - corrupt %s: has a RULESCOPE section of 4 entries\n", name);
-        return 1;
-    }
-    static const struct { const char *what; uint32_t at, val; int code; } cases[] = {
+    static const forge cases[] = {
         {"rule out of range", 0, 99, GOV_EBOUNDS},
         {"a gate's severity", 0, 0, GOV_EVALUE},
         {"rules not ascending", 16, 1, GOV_EVALUE},
@@ -501,16 +489,8 @@ static int rulescope_cases(const char *name, const uint8_t *good, size_t n) {
         {"a verdict that follows beside the rule's own", 44, 1, GOV_EVALUE},
         {"an inhibited rule that can be more severe than its inhibitor", 20, 3, GOV_EVALUE},
     };
-    int fails = 0;
-    uint8_t *f = malloc(n);
-    refused_section = "RULESCOPE";
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        memcpy(f, good, n);
-        tb_put32(f + off + cases[i].at, cases[i].val);
-        fails += refused(name, cases[i].what, f, n, cases[i].code);
-    }
-    free(f);
-    return fails;
+    return forge_cases(name, good, n, GOVB_S_RULESCOPE, "RULESCOPE", 64, 64, "a RULESCOPE section of 4 entries", cases,
+                       sizeof cases / sizeof cases[0], NULL);
 }
 
 /* Targeted corruptions of a CHANSCOPE section and the channel sets it names
@@ -588,14 +568,8 @@ static int inhibits_kinds_cases(const char *name, const uint8_t *good, size_t n)
     int rc = gov_program_load(good, n, &prog, &err);
     printf("%s - corrupt %s: a sustained inhibitor of another kind loads\n", rc == GOV_OK ? "ok" : "not ok", name);
     if (prog) gov_program_free(prog);
-    int fails = rc != GOV_OK;
-    uint8_t *f = malloc(n);
-    refused_section = "INHIBITS";
-    memcpy(f, good, n);
-    tb_put32(f + off + 4, 1); /* the inhibitor: p, plain, on run */
-    fails += refused(name, "a plain inhibitor of another record kind", f, n, GOV_EVALUE);
-    free(f);
-    return fails;
+    static const forge cases[] = {{"a plain inhibitor of another record kind", 4, 1, GOV_EVALUE}}; /* p, plain, on run */
+    return (rc != GOV_OK) + forge_cases(name, good, n, GOVB_S_INHIBITS, "INHIBITS", 8, 8, "", cases, 1, NULL);
 }
 
 /* Arguments: .govb files compiled by govc (sections the C builder does not write), each

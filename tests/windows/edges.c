@@ -12,22 +12,12 @@
  *   `for 2ns` completes on the record 2 ns after it started to hold, at INT64_MAX. A
  *   saturated "seen + stale after" once made the clock drop it as stale at INT64_MAX. */
 #include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "vm/gov.h"
-
-static int fails;
-static void check(int ok, const char *what, const char *why) {
-    printf("%s - windows time edges: %s\n", ok ? "ok" : "not ok", what);
-    if (!ok && why) printf("# %s\n", why);
-    fails += !ok;
-}
+#define STEDIT_NAME "windows time edges"
+#include "tests/vm/stedit.h"
 
 static char out[1 << 16], tbuf[1 << 17];
-static unsigned char st[1 << 20];
 static int sx, sf, sok;
 
 /* The value of window name in the trace of the last decision (NAN if absent). */
@@ -59,37 +49,19 @@ static int rec(gov_vm *vm, int64_t at, int64_t x, double f, int ok) {
     return strstr(out, "{\"rule\":\"hold\"") != NULL;
 }
 
-static int reload(gov_vm *vm) {
-    size_t len = 0;
-    if (gov_state_save(vm, st, sizeof st, &len) != GOV_OK) return GOV_ESPACE;
-    return gov_state_load(vm, st, len);
-}
-
 int main(int argc, char **argv) {
-    if (argc < 2) return 2;
-    FILE *fp = fopen(argv[1], "rb");
-    static unsigned char govb[1 << 16];
-    size_t gl = fp ? fread(govb, 1, sizeof govb, fp) : 0;
-    if (fp) fclose(fp);
-    gov_program *p = NULL;
-    gov_error err = {.size = sizeof err};
-    if (!gl || gov_program_load(govb, gl, &p, &err) != GOV_OK) {
-        printf("not ok - windows time edges: load %s: %s\n", argv[1], err.message);
-        return 1;
-    }
+    gov_program *p;
+    void *arena;
+    gov_vm *vm = st_open(argc, argv, &p, &arena);
+    if (!vm) return 1;
     for (int s = 0; gov_field_name(p, 0, s); s++) {
         const char *nm = gov_field_name(p, 0, s);
         if (!strcmp(nm, "x")) sx = s;
         if (!strcmp(nm, "f")) sf = s;
         if (!strcmp(nm, "ok")) sok = s;
     }
-    gov_config cfg = {.size = sizeof cfg};
-    gov_config_init(&cfg);
-    size_t asz = gov_arena_size(p, &cfg);
-    void *arena = aligned_alloc(64, (asz + 63) / 64 * 64);
-    gov_vm *vm = NULL;
-    if (!arena || gov_vm_init(p, &cfg, arena, asz, &vm) != GOV_OK || !sx || !sf || !sok) {
-        printf("not ok - windows time edges: a VM for %s\n", argv[1]);
+    if (!sx || !sf || !sok) {
+        printf("not ok - windows time edges: %s has no field x, f or ok\n", argv[1]);
         return 1;
     }
     gov_vm_set_trace(vm, tbuf, sizeof tbuf);
@@ -98,7 +70,7 @@ int main(int argc, char **argv) {
     int r = rec(vm, INT64_MIN, 5, 0.5, 0);
     check(r == 0 && wval("c") == 1 && wval("cs") == 5 && wval("tiny") == 1 && wval("tmin") == 5,
           "a record at INT64_MIN is taken: counts 1, sums 5", out);
-    int rc = reload(vm);
+    int rc = st_reload(vm);
     check(rc == GOV_OK, "the state after a record at INT64_MIN loads", gov_vm_errmsg(vm));
     r = rec(vm, INT64_MIN + 2, 7, 1.5, 0);
     check(r == 0 && wval("tiny") == 2 && wval("tsum") == 12 && wval("tmin") == 5 && wval("tfm") == 1.0,
@@ -109,11 +81,12 @@ int main(int argc, char **argv) {
     r = rec(vm, 0, 1, 0, 0);
     check(r == 0 && wval("c") == 1 && wval("cs") == 1 && wval("tiny") == 1,
           "a record in 1970: the windows hold it alone (count 1, sum 1)", out);
-    rc = reload(vm);
+    rc = st_reload(vm);
     check(rc == GOV_OK, "the state after it loads", gov_vm_errmsg(vm));
 
     /* a fresh VM: 1 ns buckets near INT64_MIN, taken in one block of buckets */
-    gov_vm_init(p, &cfg, arena, asz, &vm);
+    free(arena);
+    vm = st_vm(p, argv[1], &arena);
     gov_vm_set_trace(vm, tbuf, sizeof tbuf);
     int64_t t0 = INT64_MIN + 1;
     int ok = 1;
@@ -123,11 +96,12 @@ int main(int argc, char **argv) {
         if (wval("tiny") != n) ok = 0;
     }
     check(ok, "records every 3 ns from INT64_MIN + 1: the 30 ns window holds the last 10", out);
-    rc = reload(vm);
+    rc = st_reload(vm);
     check(rc == GOV_OK, "the state at INT64_MIN + 70 loads", gov_vm_errmsg(vm));
 
     /* INT64_MAX: pending at INT64_MAX - 2, seen again at INT64_MAX - 1, fires at INT64_MAX */
-    gov_vm_init(p, &cfg, arena, asz, &vm);
+    free(arena);
+    vm = st_vm(p, argv[1], &arena);
     gov_vm_set_trace(vm, tbuf, sizeof tbuf);
     int a = rec(vm, INT64_MAX - 2, 1, 1, 1);
     int b = rec(vm, INT64_MAX - 1, 2, 1, 1);
@@ -135,7 +109,7 @@ int main(int argc, char **argv) {
     check(a == 0 && b == 0 && c == 1, "`for 2ns` held from INT64_MAX - 2 fires at INT64_MAX", out);
     check(wval("tiny") == 3 && wval("c") == 3 && wval("cs") == 6 && wval("tmin") == 1,
           "the windows hold the three records at the end of time", out);
-    rc = reload(vm);
+    rc = st_reload(vm);
     check(rc == GOV_OK, "the state at INT64_MAX loads", gov_vm_errmsg(vm));
     c = rec(vm, INT64_MAX, 4, 1, 1);
     check(c == 1 && wval("tiny") == 4, "and a record at INT64_MAX again: still firing, 4 in the window", out);

@@ -9,30 +9,10 @@
  * and one for the next second is (2^32 values in the window). A state whose bucket holds
  * 2^32 values is refused, and so is one whose two windows' clocks differ, and one written
  * as version 4 (spec/state.md, "Versions"). */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
-#include "vm/gov.h"
-
-static uint64_t rd64(const unsigned char *b) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | b[i];
-    return v;
-}
-static uint32_t rd32(const unsigned char *b) { return (uint32_t)(rd64(b) & 0xFFFFFFFFu); }
-static void wr64(unsigned char *b, uint64_t v) {
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static int fails;
-static void check(int ok, const char *what, const char *why) {
-    printf("%s - windows full bucket: %s\n", ok ? "ok" : "not ok", what);
-    if (!ok && why) printf("# %s\n", why);
-    fails += !ok;
-}
+#define STEDIT_NAME "windows full bucket"
+#include "tests/vm/stedit.h"
 
 #define HDR 128u /* govW_hdr: 16 words */
 #define BK 64u   /* govW_bucket: 8 words */
@@ -40,20 +20,6 @@ static void check(int ok, const char *what, const char *why) {
 
 static unsigned char st[1 << 20], st2[1 << 20];
 static char out[1 << 16];
-
-/* The WINDOWS section's payload in a state of len bytes. */
-static unsigned char *windows(unsigned char *s, size_t len, size_t *plen) {
-    for (size_t at = 64; at + 24 <= len; at += 24 + (size_t)rd64(s + at + 8))
-        if (rd32(s + at) == 4) {
-            *plen = (size_t)rd64(s + at + 8);
-            return s + at + 24;
-        }
-    return NULL;
-}
-static void reseal(unsigned char *s, size_t len) {
-    for (size_t at = 64; at + 24 <= len; at += 24 + (size_t)rd64(s + at + 8))
-        wr64(s + at + 16, XXH3_64bits(s + at + 24, (size_t)rd64(s + at + 8)));
-}
 
 /* Window w's one instance in a WINDOWS payload of per-key windows with one key each:
  * c and s (60 buckets each), m (a ring of 3), x (a ring of 5 and its deque). */
@@ -77,31 +43,15 @@ static const char *eval(gov_vm *vm, const char *json) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) return 2;
-    FILE *f = fopen(argv[1], "rb");
-    static unsigned char govb[1 << 16];
-    size_t gl = f ? fread(govb, 1, sizeof govb, f) : 0;
-    if (f) fclose(f);
-    gov_program *p = NULL;
-    gov_error err = {.size = sizeof err};
-    if (!gl || gov_program_load(govb, gl, &p, &err) != GOV_OK) {
-        printf("not ok - windows full bucket: load %s: %s\n", argv[1], err.message);
-        return 1;
-    }
-    gov_config cfg = {.size = sizeof cfg};
-    gov_config_init(&cfg);
-    size_t asz = gov_arena_size(p, &cfg);
-    void *arena = aligned_alloc(64, (asz + 63) / 64 * 64);
-    gov_vm *vm = NULL;
-    if (!arena || gov_vm_init(p, &cfg, arena, asz, &vm) != GOV_OK) {
-        printf("not ok - windows full bucket: a VM for %s\n", argv[1]);
-        return 1;
-    }
+    gov_program *p;
+    void *arena;
+    gov_vm *vm = st_open(argc, argv, &p, &arena);
+    if (!vm) return 1;
     const char *r0 = "{\"kind\":\"run\",\"at\":\"2026-01-01T00:00:10.2Z\",\"agent\":\"a\",\"tokens\":7}";
     eval(vm, r0);
     size_t len = 0, plen = 0;
     gov_state_save(vm, st, sizeof st, &len);
-    unsigned char *pl = windows(st, len, &plen);
+    unsigned char *pl = st_section(st, len, 4, &plen);
     if (!pl) {
         printf("not ok - windows full bucket: no WINDOWS section\n");
         return 1;
@@ -119,7 +69,7 @@ int main(int argc, char **argv) {
         wr64(k + 8, MAX32);
         if (w == 0) wr64(k + 16, MAX32);
     }
-    reseal(st, len);
+    st_reseal(st, len);
     memcpy(st2, st, len);
     int rc = gov_state_load(vm, st, len);
     check(rc == GOV_OK, "a state whose bucket holds 2^32 - 1 values loads", gov_vm_errmsg(vm));
@@ -128,43 +78,43 @@ int main(int argc, char **argv) {
           "a record for the full bucket is not taken: late, in both windows", d);
     size_t l2 = 0, p2 = 0;
     gov_state_save(vm, st, sizeof st, &l2);
-    unsigned char *q = windows(st, l2, &p2);
+    unsigned char *q = st_section(st, l2, 4, &p2);
     unsigned char *c0 = instance(q, 0), *s0 = instance(q, 1);
     check(rd64(c0 + 24) == MAX32 && rd64(s0 + 24) == MAX32 && rd64(c0 + 40) == 1 && rd64(s0 + 48) == 7,
           "the windows still hold 2^32 - 1 values, the sum 7, and count the late record", NULL);
     d = eval(vm, "{\"kind\":\"run\",\"at\":\"2026-01-01T00:00:11Z\",\"agent\":\"a\",\"tokens\":5}");
     gov_state_save(vm, st, sizeof st, &l2);
-    q = windows(st, l2, &p2);
+    q = st_section(st, l2, 4, &p2);
     c0 = instance(q, 0), s0 = instance(q, 1);
     check(!strstr(d, "\"late\":true") && rd64(c0 + 24) == MAX32 + 1 && rd64(s0 + 48) == 12,
           "a record for the next bucket is taken: 2^32 values, sum 12", d);
     /* 2^32 values in one bucket: refused, the VM unchanged */
     memcpy(st, st2, len);
-    pl = windows(st, len, &plen);
+    pl = st_section(st, len, 4, &plen);
     for (int w = 0; w < 2; w++) {
         unsigned char *x = instance(pl, w), *k = x + HDR + 10 * BK;
         wr64(x + 16, MAX32 + 1), wr64(x + 24, MAX32 + 1), wr64(k + 8, MAX32 + 1);
         if (w == 0) wr64(x + 32, MAX32 + 1), wr64(k + 16, MAX32 + 1);
     }
-    reseal(st, len);
+    st_reseal(st, len);
     rc = gov_state_load(vm, st, len);
     check(rc == GOV_EVALUE && strstr(gov_vm_errmsg(vm), "2^32 - 1"), "a bucket of 2^32 values is refused", gov_vm_errmsg(vm));
     /* the two windows take the same records: a sum window whose late count differs is refused */
     memcpy(st, st2, len);
-    pl = windows(st, len, &plen);
+    pl = st_section(st, len, 4, &plen);
     wr64(instance(pl, 1) + 40, 3);
-    reseal(st, len);
+    st_reseal(st, len);
     rc = gov_state_load(vm, st, len);
     check(rc == GOV_EVALUE && strstr(gov_vm_errmsg(vm), "clock differs"),
           "a window whose clock differs from its stream's is refused", gov_vm_errmsg(vm));
     /* m's ring (its one value, 7) and exact sum made 9: consistent in itself, but m shares
      * x's ring, which says 7 */
     memcpy(st, st2, len);
-    pl = windows(st, len, &plen);
+    pl = st_section(st, len, 4, &plen);
     unsigned char *m = instance(pl, 2);
     check(rd64(m + HDR) == 7 && rd64(m + 48) == 7, "m holds the record's 7", NULL);
     wr64(m + HDR, 9), wr64(m + 48, 9);
-    reseal(st, len);
+    st_reseal(st, len);
     rc = gov_state_load(vm, st, len);
     check(rc == GOV_EVALUE && strstr(gov_vm_errmsg(vm), "ring differs"),
           "a window whose ring differs from the longer one it shares is refused", gov_vm_errmsg(vm));

@@ -10,34 +10,10 @@
  * and the median read 1,000,000. The same after the older bucket leaves (the totals are
  * taken back exactly), and after a state saved with the big totals loads again. */
 #include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
-#include "vm/gov.h"
-
-static uint64_t rd64(const unsigned char *b) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | b[i];
-    return v;
-}
-static uint32_t rd32(const unsigned char *b) { return (uint32_t)(rd64(b) & 0xFFFFFFFFu); }
-static uint32_t get32(const unsigned char *b) { return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }
-static void wr64(unsigned char *b, uint64_t v) {
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-static void wr32(unsigned char *b, uint32_t v) {
-    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static int fails;
-static void check(int ok, const char *what, const char *why) {
-    printf("%s - windows quantile total: %s\n", ok ? "ok" : "not ok", what);
-    if (!ok && why) printf("# %s\n", why);
-    fails += !ok;
-}
+#define STEDIT_NAME "windows quantile total"
+#include "tests/vm/stedit.h"
 
 #define HDR 128u            /* govW_hdr: 16 words */
 #define BK 64u              /* govW_bucket: 8 words */
@@ -47,19 +23,6 @@ static void check(int ok, const char *what, const char *why) {
 
 static unsigned char st[1 << 20];
 static char out[1 << 16], tbuf[1 << 16];
-
-static unsigned char *windows(unsigned char *s, size_t len, size_t *plen) {
-    for (size_t at = 64; at + 24 <= len; at += 24 + (size_t)rd64(s + at + 8))
-        if (rd32(s + at) == 4) {
-            *plen = (size_t)rd64(s + at + 8);
-            return s + at + 24;
-        }
-    return NULL;
-}
-static void reseal(unsigned char *s, size_t len) {
-    for (size_t at = 64; at + 24 <= len; at += 24 + (size_t)rd64(s + at + 8))
-        wr64(s + at + 16, XXH3_64bits(s + at + 24, (size_t)rd64(s + at + 8)));
-}
 
 /* Evaluate a record; the window's value from the trace (NAN if none), whether `high`
  * fired. */
@@ -81,26 +44,10 @@ static double eval(gov_vm *vm, const char *json, int *fired, const char **text) 
 static int near(double v, double want) { return fabs(v - want) <= 0.01 * want; }
 
 int main(int argc, char **argv) {
-    if (argc < 2) return 2;
-    FILE *f = fopen(argv[1], "rb");
-    static unsigned char govb[1 << 16];
-    size_t gl = f ? fread(govb, 1, sizeof govb, f) : 0;
-    if (f) fclose(f);
-    gov_program *p = NULL;
-    gov_error err = {.size = sizeof err};
-    if (!gl || gov_program_load(govb, gl, &p, &err) != GOV_OK) {
-        printf("not ok - windows quantile total: load %s: %s\n", argv[1], err.message);
-        return 1;
-    }
-    gov_config cfg = {.size = sizeof cfg};
-    gov_config_init(&cfg);
-    size_t asz = gov_arena_size(p, &cfg);
-    void *arena = aligned_alloc(64, (asz + 63) / 64 * 64);
-    gov_vm *vm = NULL;
-    if (!arena || gov_vm_init(p, &cfg, arena, asz, &vm) != GOV_OK) {
-        printf("not ok - windows quantile total: a VM for %s\n", argv[1]);
-        return 1;
-    }
+    gov_program *p;
+    void *arena;
+    gov_vm *vm = st_open(argc, argv, &p, &arena);
+    if (!vm) return 1;
     gov_vm_set_trace(vm, tbuf, sizeof tbuf);
     int fired;
     const char *text;
@@ -108,7 +55,7 @@ int main(int argc, char **argv) {
     check(near(v, 1000) && !fired, "one record of 1000: p50 about 1000", text);
     size_t len = 0, plen = 0;
     gov_state_save(vm, st, sizeof st, &len);
-    unsigned char *pl = windows(st, len, &plen);
+    unsigned char *pl = st_section(st, len, 4, &plen);
     if (!pl || rd32(pl) != 0) {
         printf("not ok - windows quantile total: no WINDOWS section\n");
         return 1;
@@ -119,7 +66,7 @@ int main(int argc, char **argv) {
     for (uint32_t k = 0; k < NB; k++)
         if (rd64(bk + k * BK + 8) == 1) j = k;
     for (uint32_t k = 0; j < NB && k < SKW; k++)
-        if (get32(sk + 4 * ((size_t)j * SKW + k)) == 1) s = k;
+        if (rd32(sk + 4 * ((size_t)j * SKW + k)) == 1) s = k;
     if (j == NB || s == SKW) {
         printf("not ok - windows quantile total: the record is not where the state says it is\n");
         return 1;
@@ -133,7 +80,7 @@ int main(int argc, char **argv) {
     wr64(bk + j2 * BK + 8, MAX32);
     wr32(sk + 4 * ((size_t)j * SKW + s), (uint32_t)MAX32);
     wr32(sk + 4 * ((size_t)j2 * SKW + s), (uint32_t)MAX32);
-    reseal(st, len);
+    st_reseal(st, len);
     int rc = gov_state_load(vm, st, len);
     check(rc == GOV_OK, "a state of two buckets of 2^32 - 1 values of 1000 loads", gov_vm_errmsg(vm));
     /* rank ceil((2^33 - 1) / 2) = 2^32: a value of 1000 */

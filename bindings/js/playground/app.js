@@ -82,9 +82,15 @@ function showDecisions() {
       const d = vm.evaluate(line, { line: i + 1 });
       li.dataset.verdict = d.verdict;
       li.append(el('span', `verdict ${d.verdict}`, d.verdict), ` line ${i + 1}`);
-      const fired = d.findings.map((f) => `${f.rule} (${f.severity})`).join(', ');
+      // An inhibited finding and its notify_inhibited say which rule muted them, as
+      // `govc run --format text` does (spec/trace.md §10).
+      const by = (x) => (x.inhibited_by ? `, inhibited by ${x.inhibited_by}` : '');
+      const fired = d.findings.map((f) => `${f.rule} (${f.severity}${by(f)})`).join(', ');
       li.append(el('div', null, fired ? `fired: ${fired}` : 'no rule fired'));
-      for (const a of d.actions) li.append(el('div', null, `→ ${a.type}${a.channel ? ` ${a.channel}` : ''}${a.rule ? ` (${a.rule})` : ''}`));
+      for (const a of d.actions) {
+        const what = `→ ${a.type}${a.channel ? ` ${a.channel}` : ''}${a.rule ? ` (${a.rule})` : ''}`;
+        li.append(el('div', null, a.inhibited_by ? `${what}: inhibited by ${a.inhibited_by}` : what));
+      }
       if (d.trace) li.append(el('pre', 'trace', JSON.stringify(d.trace, null, 2)));
     } catch (e) {
       const code = e instanceof GovError ? e.code : e.name;

@@ -1,7 +1,7 @@
 // playground.test.js: the playground page in headless Chromium (Debian's /usr/bin/chromium,
 // driven by playwright-core), served from the staged package by a static file server
 // started here on a free loopback port: diagnostics as the policy is typed, decisions and
-// traces for pasted records. A screenshot is kept in BUILD/js/playground.png.
+// traces for pasted records, the rule that muted an inhibited notification. A screenshot is kept in BUILD/js/playground.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -107,5 +107,29 @@ test('pasted records: each line decided, a malformed one shown as its error; tra
   assert.equal(trace.policy, 'support_agents');
   assert.ok(trace.rules.some((x) => x.rule === 'over_budget' && x.fired === true));
   await page.screenshot({ path: join(BUILD, 'js', 'playground.png'), fullPage: true });
+  assert.deepEqual(pageErrors, []);
+});
+
+test('an inhibited finding and its notify_inhibited name the rule that muted them', async () => {
+  const r = await revision();
+  await page.fill('#policy', [
+    'policy inhibit_demo', '', 'import "std/agent_run"', '', 'channel alerts = slack "#alerts"', '',
+    'rule very_slow {', '  when run.latency > 5s', '  severity critical', '  notify alerts', '  inhibit slow', '}', '',
+    'rule slow {', '  when run.latency > 1s', '  severity warning', '  notify alerts', '}', '',
+  ].join('\n'));
+  await page.fill('#records', [
+    '{"tenant":"acme","agent":"a","run_id":"i1","at":"2026-11-25T12:00:00Z","latency_ms":6000,"cost_usd":0.01}',
+    '{"tenant":"acme","agent":"a","run_id":"i2","at":"2026-11-25T12:01:00Z","latency_ms":2000,"cost_usd":0.01}',
+  ].join('\n'));
+  await settled(r);
+  await page.waitForSelector('#diagnostics li.clean');
+  assert.deepEqual(await verdicts(), ['block', 'warn']);
+  const lines = await page.$$eval('#decisions li', (lis) => lis.map((li) => [...li.querySelectorAll('div')].map((x) => x.textContent)));
+  assert.deepEqual(lines[0], [
+    'fired: very_slow (critical), slow (warning, inhibited by very_slow)',
+    '→ notify alerts (very_slow)',
+    '→ notify_inhibited alerts (slow): inhibited by very_slow',
+  ]);
+  assert.deepEqual(lines[1], ['fired: slow (warning)', '→ notify alerts (slow)']);
   assert.deepEqual(pageErrors, []);
 });
