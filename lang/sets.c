@@ -83,6 +83,17 @@ static const char *set_kind_name(const GovDecl *lim)
     return lim->u.limit.set == GOV_SET_ALLOW ? "allowlist" : lim->u.limit.set == GOV_SET_CHAN ? "channel set" : "denylist";
 }
 
+/* An empty set value with room for n members (and one more, so n may be 0). */
+static GovSetVal *set_value_new(Checker *C, uint32_t n)
+{
+    GovSetVal *sv = govA_alloc(C->a, sizeof *sv);
+    sv->text = govA_alloc(C->a, (n + 1) * sizeof *sv->text);
+    sv->spans = govA_alloc(C->a, (n + 1) * sizeof *sv->spans);
+    sv->exact = govA_alloc(C->a, (n + 1) * sizeof *sv->exact);
+    sv->glob = govA_alloc(C->a, (n + 1) * sizeof *sv->glob);
+    return sv;
+}
+
 /* A channel set's value (spec/language.md §4.1.2): a list of declared channels' names;
  * each member is exact, its text the channel's name. */
 static GovSetVal *channel_value(Checker *C, GovExpr *e, const GovDecl *lim)
@@ -93,11 +104,7 @@ static GovSetVal *channel_value(Checker *C, GovExpr *e, const GovDecl *lim)
         return NULL;
     }
     uint32_t n = e->u.list.nitems;
-    GovSetVal *sv = govA_alloc(C->a, sizeof *sv);
-    sv->text = govA_alloc(C->a, (n + 1) * sizeof *sv->text);
-    sv->spans = govA_alloc(C->a, (n + 1) * sizeof *sv->spans);
-    sv->exact = govA_alloc(C->a, (n + 1) * sizeof *sv->exact);
-    sv->glob = govA_alloc(C->a, (n + 1) * sizeof *sv->glob);
+    GovSetVal *sv = set_value_new(C, n);
     bool bad = false;
     for (uint32_t i = 0; i < n; i++) {
         GovExpr *it = e->u.list.items[i];
@@ -161,11 +168,7 @@ GovSetVal *govC_set_value(Checker *C, GovExpr *e, const GovDecl *lim)
         return NULL;
     }
     uint32_t n = e->u.list.nitems;
-    GovSetVal *sv = govA_alloc(C->a, sizeof *sv);
-    sv->text = govA_alloc(C->a, (n + 1) * sizeof *sv->text);
-    sv->spans = govA_alloc(C->a, (n + 1) * sizeof *sv->spans);
-    sv->exact = govA_alloc(C->a, (n + 1) * sizeof *sv->exact);
-    sv->glob = govA_alloc(C->a, (n + 1) * sizeof *sv->glob);
+    GovSetVal *sv = set_value_new(C, n);
     bool bad = false;
     gov_glob g;
     for (uint32_t i = 0; i < n; i++) {
