@@ -1276,9 +1276,17 @@ static const gov_decision *evaluate(gov_vm *vm) {
             x |= ~UINT64_C(0) << (8 * e);
 #endif
         }
-        /* Some byte zero: (x - 0x01..) & ~x & 0x80.. (exact for "some byte is zero"). */
-        if (!((x - UINT64_C(0x0101010101010101)) & ~x & UINT64_C(0x8080808080808080))) continue;
+        /* Some byte zero: (x - 0x01..) & ~x & 0x80.. is not 0 exactly then. Its bits mark
+         * every zero byte, and may mark a byte of 1 just above one (the borrow): each
+         * marked byte is checked. */
+        uint64_t zero = (x - UINT64_C(0x0101010101010101)) & ~x & UINT64_C(0x8080808080808080);
+        if (!zero) continue;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        for (; zero; zero &= zero - 1) {
+            uint32_t i = w + (uint32_t)(__builtin_ctzll(zero) >> 3);
+#else
         for (uint32_t i = w; i < w + e; i++) {
+#endif
             if (vm->present[i]) continue;
             const govL_field *f = &p->field[k->first_field + i];
             if (f->flags & GOVB_F_REQUIRED) {
