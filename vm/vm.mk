@@ -81,6 +81,20 @@ $(BUILD)/tests/vm_rcache: $(BUILD)/obj/tests/vm/rcache.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
+# The threshold index's suite: the same host against libgov, and against a vm.c compiled
+# with GOV_NO_TINDEX (every rule scanned, as before the index), to compare.
+$(BUILD)/notix/vm/vm.o: vm/vm.c | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -DGOV_NO_TINDEX -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/vm_tindex: $(BUILD)/obj/tests/vm/tindex.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+$(BUILD)/tests/vm_tindex_off: $(BUILD)/obj/tests/vm/tindex.o $(BUILD)/notix/vm/vm.o $(filter-out $(BUILD)/obj/vm/vm.o,$(VM_OBJS))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
 $(BUILD)/tests/vm_partition: $(BUILD)/obj/tests/vm/partition.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
@@ -135,6 +149,10 @@ TEST_SUITES += "sh tests/vm/guards.sh $(BUILD)"
 # The cache of resolved chains of scopes: limits, decisions and traces as a fresh VM's.
 TEST_DEPS += $(BUILD)/tests/vm_rcache
 TEST_SUITES += "sh tests/vm/rcache.sh $(BUILD)"
+# The threshold index: a record runs only the rules its values can fire, and decides and
+# traces exactly as a VM that scans every rule (issue 19).
+TEST_DEPS += $(BUILD)/tests/vm_tindex $(BUILD)/tests/vm_tindex_off
+TEST_SUITES += "sh tests/vm/tindex.sh $(BUILD)"
 # tests/vm/locale.sh runs the unit suite under de_DE.UTF-8; symbols.sh reads libgov.so
 # with nm.
 TEST_DEB_PKGS += locales binutils
