@@ -132,6 +132,8 @@ typedef struct govL_tent {
     govV_cell bound;            /* the loosest value its threshold takes for any record */
     uint32_t lim;               /* the limit compared, or GOVB_NONE (a constant: bound is it) */
     uint32_t pos;               /* the rule's position in its kind's list */
+    uint32_t c2reg, c2k;        /* a second condition its firing needs: R[c2reg] == K[c2k] (a
+                                   string), or with c2k NONE R[c2reg] true; c2reg NONE: none */
 } govL_tent;
 typedef struct govL_tgroup {
     govV_cell b0;               /* its first (loosest) entry's bound */

@@ -15,6 +15,9 @@
  *      target and no earlier jump lands between the LOAD and that target: every path
  *      to a firing word falls through the JMPF, so the comparison held.
  *
+ * A rule found may also have a second condition, a string field equal to a constant or
+ * a bool field true (second()), checked for the entries a record passes.
+ *
  * The rules found are grouped per kind by (x, op, class); a group's entries are sorted
  * by their bound: the loosest value the threshold can take for any record, a constant's
  * own value, or over a limit's default and all its overrides (resolution picks one of
@@ -38,6 +41,7 @@
 /* A rule's indexable comparison, while the index is built. */
 typedef struct tcand {
     uint32_t reg, test, pos, lim;   /* lim: a limit, or GOVB_NONE for a constant */
+    uint32_t c2reg, c2k;            /* the second condition (govL_tent) */
     govV_cell bound;
 } tcand;
 
@@ -160,6 +164,44 @@ static int cand_of(const gov_program *p, const govL_kind *kd, uint32_t x, uint32
     return !(cls == GOVV_CF && c->bound.f != c->bound.f);
 }
 
+/* Is there a jump in [s, pc) that lands in (pc, to]? */
+static int jumps_into(const uint32_t *code, uint32_t s, uint32_t pc, uint64_t to) {
+    for (uint32_t q = s; q < pc; q++) {
+        uint32_t oq = GOVB_OP(code[q]);
+        if (oq != GOV_OP_JMP && oq != GOV_OP_JMPF && oq != GOV_OP_JMPT) continue;
+        uint64_t tq = (uint64_t)q + 1 + GOVB_BX(code[q]);
+        if (tq > pc && tq <= to) return 1;
+    }
+    return 0;
+}
+
+/* A second condition rule r's firing needs, besides c's comparison, into c: its only
+ * firing word `TEQK x k` with x a string field (`and run.action == "refund"`), or a
+ * `JMPF f off` on a bool field f before its only firing word that jumps past it, with no
+ * earlier jump landing after the JMPF and up to that word (`run.error and ...`). Checked
+ * only for the rules whose comparison the record passes, it keeps out the ones it fails. */
+static void second(const gov_program *p, const govL_kind *kd, const govL_rule *r, uint32_t nfire, uint32_t ffirst,
+                   uint32_t at, tcand *c) {
+    const uint32_t *code = p->code;
+    const uint8_t *ty = p->regtype + kd->first_reg;
+    c->c2reg = c->c2k = GOVB_NONE;
+    if (nfire != 1) return;
+    uint32_t w = code[ffirst];
+    if (ffirst != at && GOVB_OP(w) == GOV_OP_TEQK && GOVB_A(w) < kd->nfields &&
+        govL_class(ty[GOVB_A(w)]) == GOVV_CS && govL_class(p->ktype[GOVB_BX(w)]) == GOVV_CS) {
+        c->c2reg = GOVB_A(w);
+        c->c2k = GOVB_BX(w);
+        return;
+    }
+    for (uint32_t pc = r->code; pc < ffirst && pc - r->code < 64; pc++) {
+        uint32_t wj = code[pc];
+        if (GOVB_OP(wj) != GOV_OP_JMPF || GOVB_A(wj) >= kd->nfields || ty[GOVB_A(wj)] != GOVB_TY_BOOL) continue;
+        if ((uint64_t)pc + 1 + GOVB_BX(wj) <= ffirst || jumps_into(code, r->code, pc, ffirst)) continue;
+        c->c2reg = GOVB_A(wj);
+        return;
+    }
+}
+
 /* Rule r's indexable comparison (forms A and B above) into c; 0 if it has none. */
 static int analyse(const gov_program *p, const govL_kind *kd, const govL_rule *r, tcand *c) {
     const uint32_t *code = p->code;
@@ -172,10 +214,11 @@ static int analyse(const gov_program *p, const govL_kind *kd, const govL_rule *r
     if (nfire == 0) return 0; /* never fires: the scan is as cheap as anything */
     if (nfire == 1) { /* A */
         uint32_t w = code[ffirst], op = GOVB_OP(w);
-        if (op >= GOV_OP_TLTL && op <= GOV_OP_TGEL && cand_of(p, kd, GOVB_A(w), op - GOV_OP_TLTL, 1, GOVB_BX(w), c))
+        if ((op >= GOV_OP_TLTL && op <= GOV_OP_TGEL && cand_of(p, kd, GOVB_A(w), op - GOV_OP_TLTL, 1, GOVB_BX(w), c)) ||
+            (op >= GOV_OP_TLTK && op <= GOV_OP_TGEK && cand_of(p, kd, GOVB_A(w), op - GOV_OP_TLTK, 0, GOVB_BX(w), c))) {
+            second(p, kd, r, nfire, ffirst, ffirst, c);
             return 1;
-        if (op >= GOV_OP_TLTK && op <= GOV_OP_TGEK && cand_of(p, kd, GOVB_A(w), op - GOV_OP_TLTK, 0, GOVB_BX(w), c))
-            return 1;
+        }
     }
     /* B: the first such three words before the first firing word (of the first 16
      * tried: each try looks back over the rule's earlier jumps). */
@@ -196,15 +239,12 @@ static int analyse(const gov_program *p, const govL_kind *kd, const govL_rule *r
         }
         uint64_t target = (uint64_t)pc + 3 + GOVB_BX(w2);
         if (flast >= target) continue; /* a firing word the jump does not pass over */
-        int entered = 0; /* an earlier jump into the three words or the part they guard */
-        for (uint32_t q = s; q < pc && !entered; q++) {
-            uint32_t oq = GOVB_OP(code[q]);
-            if (oq != GOV_OP_JMP && oq != GOV_OP_JMPF && oq != GOV_OP_JMPT) continue;
-            uint64_t tq = (uint64_t)q + 1 + GOVB_BX(code[q]);
-            entered = tq > pc && tq < target;
+        /* an earlier jump into the three words or the part they guard */
+        if (jumps_into(code, s, pc, target - 1)) continue;
+        if (cand_of(p, kd, x, rel, o0 == GOV_OP_LOADL, GOVB_BX(w0), c)) {
+            second(p, kd, r, nfire, ffirst, pc, c);
+            return 1;
         }
-        if (entered) continue;
-        if (cand_of(p, kd, x, rel, o0 == GOV_OP_LOADL, GOVB_BX(w0), c)) return 1;
     }
     return 0;
 }
@@ -314,7 +354,7 @@ int govL_build_tindex(gov_program *p) {
                 tk->ng++;
             }
             p->tgroup[g - 1].n++;
-            p->tent[i] = (govL_tent){.bound = c->bound, .lim = c->lim, .pos = c->pos};
+            p->tent[i] = (govL_tent){.bound = c->bound, .lim = c->lim, .pos = c->pos, .c2reg = c->c2reg, .c2k = c->c2k};
             always[c->pos / 64] &= ~(1ull << (c->pos % 64));
         }
         tk->nalways = kd->nrules - (kfirst[k + 1] - kfirst[k]);

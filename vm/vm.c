@@ -1189,12 +1189,17 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
 /* A group's walk (vm/tindex.c) past its first entry, whose bound the value passes: the
  * entries while the value passes their bounds, each rule kept when it passes its threshold
  * too (a constant's is its bound). Out of line: most records pass no group's first bound. */
+static int tindex_second(const gov_vm *vm, const govL_tent *e) {
+    if (e->c2reg == GOVB_NONE) return 1;
+    if (e->c2k == GOVB_NONE) return vm->reg[e->c2reg].i != 0; /* as JMPF */
+    return compare(vm, GOVV_CS, 0, vm->reg[e->c2reg], vm->p->kval[e->c2k]); /* as TEQK */
+}
 #define TWALK(name, rel, m)                                                                        \
-    static __attribute__((noinline)) uint32_t name(const govL_tent *e, const govL_tent *end, govV_cell v, \
-                                                   const govV_lcache *lc, uint64_t *bits) {        \
+    static __attribute__((noinline)) uint32_t name(const gov_vm *vm, const govL_tent *e, const govL_tent *end, \
+                                                   govV_cell v, uint64_t *bits) {                  \
         uint32_t n = 0;                                                                            \
         for (; e < end && v.m rel e->bound.m; e++)                                                 \
-            if (e->lim == GOVB_NONE || v.m rel lc[e->lim].v.m) {                                   \
+            if ((e->lim == GOVB_NONE || v.m rel vm->lcache[e->lim].v.m) && tindex_second(vm, e)) { \
                 bits[e->pos >> 6] |= 1ull << (e->pos & 63);                                        \
                 n++;                                                                               \
             }                                                                                      \
@@ -1219,7 +1224,7 @@ static uint32_t tindex_select(gov_vm *vm, const govL_tkind *tk) {
         govV_cell v = vm->reg[g->reg];
 #define TW(test, rel, m, fn)                                                           \
     case test:                                                                         \
-        if (v.m rel g->b0.m) n += fn(p->tent + g->first, p->tent + g->first + g->n, v, vm->lcache, bits); \
+        if (v.m rel g->b0.m) n += fn(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits); \
         break;
         switch (g->test) {
             TW(2 * GOVL_T_LT, <, i, twalk_lt_i)
@@ -1229,7 +1234,7 @@ static uint32_t tindex_select(gov_vm *vm, const govL_tkind *tk) {
             TW(2 * GOVL_T_GT, >, i, twalk_gt_i)
             TW(2 * GOVL_T_GT + 1, >, f, twalk_gt_f)
             TW(2 * GOVL_T_GE, >=, i, twalk_ge_i)
-            default: if (v.f >= g->b0.f) n += twalk_ge_f(p->tent + g->first, p->tent + g->first + g->n, v, vm->lcache, bits);
+            default: if (v.f >= g->b0.f) n += twalk_ge_f(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits);
         }
 #undef TW
     }

@@ -28,18 +28,20 @@ same shapes "$tmp/t.govb" tests/vm/tindex.jsonl 100
 # Per record, the rules whose code ran: the six no comparison indexes (either, refund,
 # as_float, exact, drifting, held), and those whose comparison the record passes, its
 # limits resolved for its scopes (line 4: 3000ms is not > t0's 3s, 0.5 not > $0.50,
-# 80% not < 80%; line 8: each value equal to a1's limit).
+# 80% not < 80%; line 8: each value equal to a1's limit), and whose second condition
+# holds too (failed_slow's run.error, big_refund's action "refund": lines 2, 6, 7, 9
+# leave them out).
 grep '^ran ' "$tmp/shapes.on" > "$tmp/ran"
 cat > "$tmp/ran.want" <<'X'
 ran 6, fired
-ran 9, fired slow costly
-ran 9, fired slow big_refund refund
+ran 8, fired slow costly
+ran 8, fired slow big_refund refund
 ran 6, fired
 ran 10, fired slow costly inaccurate failed_slow
-ran 15, fired slow slow_b costly costly_b inaccurate inaccurate_k many
-ran 15, fired slow slow_b costly costly_b inaccurate inaccurate_k flipped flipped_l either exact drifting
+ran 13, fired slow slow_b costly costly_b inaccurate inaccurate_k many
+ran 14, fired slow slow_b costly costly_b inaccurate inaccurate_k flipped flipped_l either exact drifting
 ran 6, fired refund
-ran 10, fired slow costly big_refund refund
+ran 9, fired slow costly big_refund refund
 ran 6, fired
 ran 9, fired slow slow_b failed_slow as_float
 X
@@ -56,13 +58,13 @@ for v in "" --windows --gates --flat; do
   same "$n" "$tmp/$n.govb" "$tmp/rec.jsonl" 20
 done
 # 50 rules: a record none of whose thresholds is crossed runs none of the rules' code, so
-# most records run none (every record ran all 50 before the index); the rules that run
-# are mostly ones that fire.
+# most records run none (every record ran all 50 before the index); nearly every rule
+# that runs fires (each of the five shapes is indexed with its second condition).
 awk '/^ran / { n++; r = $2 + 0; s += r; f += NF - 3; if (r == 0) z++ }
      END { printf "records %d, none run %d, rules run %d, fired %d\n", n, z, s, f }' "$tmp/r50.on" > "$tmp/sum"
 read -r _ n _ _ z _ _ s _ f < "$tmp/sum"
 n=${n%,}; z=${z%,}; s=${s%,}
-if [ "$n" = 2000 ] && [ "$z" -ge 1500 ] && [ "$s" -le $((3 * f)) ]; then
+if [ "$n" = 2000 ] && [ "$z" -ge 1700 ] && [ "$s" -le $((f + f / 10)) ]; then
   ok "50 rules: $(cat "$tmp/sum")"
 else
   nok "50 rules: most records run no rule's code ($(cat "$tmp/sum"))"
