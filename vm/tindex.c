@@ -124,30 +124,44 @@ static int reads_own(const gov_program *p, const govL_kind *kd, const govL_rule 
     return 1;
 }
 
-/* The loosest value limit li can take for a test of relation rel (GOVL_T_*) on class cls:
- * over its default and each override. 0 if some value is a NaN (no bound: not indexed). */
-static int limit_bound(const gov_program *p, uint32_t li, uint32_t rel, int cls, govV_cell *out) {
-    const govL_limit *l = &p->limit[li];
-    govV_cell b = p->kval[l->dflt];
-    int least = rel == GOVL_T_GT || rel == GOVL_T_GE;
-    if (cls == GOVV_CF && b.f != b.f) return 0;
-    for (uint32_t j = l->first; j < l->first + l->n; j++) {
-        govV_cell v = p->kval[p->ovr[j].value];
-        if (cls == GOVV_CF) {
-            if (v.f != v.f) return 0;
-            if (least ? v.f < b.f : v.f > b.f) b = v;
-        } else if (least ? v.i < b.i : v.i > b.i) {
-            b = v;
+/* The build's view of the limits: per limit of class I or F, the least and greatest of its
+ * default and overrides (ok 0: some value is a NaN, or another class). One pass over the
+ * overrides, however many rules compare with each limit. */
+typedef struct tctx {
+    const gov_program *p;
+    govV_cell *lo, *hi;
+    uint8_t *ok;
+} tctx;
+
+static void limit_bounds(tctx *t) {
+    const gov_program *p = t->p;
+    for (uint32_t li = 0; li < p->nlimit; li++) {
+        const govL_limit *l = &p->limit[li];
+        int cls = govL_class(l->type);
+        govV_cell lo = p->kval[l->dflt], hi = lo;
+        int ok = cls == GOVV_CI || (cls == GOVV_CF && lo.f == lo.f);
+        for (uint32_t j = l->first; ok && j < l->first + l->n; j++) {
+            govV_cell v = p->kval[p->ovr[j].value];
+            if (cls == GOVV_CF) {
+                ok = v.f == v.f;
+                if (v.f < lo.f) lo = v;
+                if (v.f > hi.f) hi = v;
+            } else {
+                if (v.i < lo.i) lo = v;
+                if (v.i > hi.i) hi = v;
+            }
         }
+        t->lo[li] = lo;
+        t->hi[li] = hi;
+        t->ok[li] = (uint8_t)ok;
     }
-    *out = b;
-    return 1;
 }
 
 /* Fill c from a comparison of field x with limit or constant src (is_limit) by relation
  * rel; 0 if it does not qualify. */
-static int cand_of(const gov_program *p, const govL_kind *kd, uint32_t x, uint32_t rel, int is_limit, uint32_t src,
+static int cand_of(const tctx *t, const govL_kind *kd, uint32_t x, uint32_t rel, int is_limit, uint32_t src,
                    tcand *c) {
+    const gov_program *p = t->p;
     if (x >= kd->nfields) return 0;
     int cls = p->regclass[kd->first_reg + x];
     if (cls != GOVV_CI && cls != GOVV_CF) return 0;
@@ -156,8 +170,10 @@ static int cand_of(const gov_program *p, const govL_kind *kd, uint32_t x, uint32
     c->reg = x;
     c->test = rel * 2 + (cls == GOVV_CF);
     if (is_limit) {
+        /* The loosest value it takes: the least for > and >=, the greatest for < and <=. */
         c->lim = src;
-        return limit_bound(p, src, rel, cls, &c->bound);
+        c->bound = rel == GOVL_T_GT || rel == GOVL_T_GE ? t->lo[src] : t->hi[src];
+        return t->ok[src];
     }
     c->lim = GOVB_NONE;
     c->bound = p->kval[src];
@@ -203,7 +219,8 @@ static void second(const gov_program *p, const govL_kind *kd, const govL_rule *r
 }
 
 /* Rule r's indexable comparison (forms A and B above) into c; 0 if it has none. */
-static int analyse(const gov_program *p, const govL_kind *kd, const govL_rule *r, tcand *c) {
+static int analyse(const tctx *t, const govL_kind *kd, const govL_rule *r, tcand *c) {
+    const gov_program *p = t->p;
     const uint32_t *code = p->code;
     uint32_t s = r->code, e = r->code + r->ncode, nfire = 0, ffirst = e, flast = s;
     for (uint32_t pc = s; pc < e; pc++)
@@ -214,8 +231,8 @@ static int analyse(const gov_program *p, const govL_kind *kd, const govL_rule *r
     if (nfire == 0) return 0; /* never fires: the scan is as cheap as anything */
     if (nfire == 1) { /* A */
         uint32_t w = code[ffirst], op = GOVB_OP(w);
-        if ((op >= GOV_OP_TLTL && op <= GOV_OP_TGEL && cand_of(p, kd, GOVB_A(w), op - GOV_OP_TLTL, 1, GOVB_BX(w), c)) ||
-            (op >= GOV_OP_TLTK && op <= GOV_OP_TGEK && cand_of(p, kd, GOVB_A(w), op - GOV_OP_TLTK, 0, GOVB_BX(w), c))) {
+        if ((op >= GOV_OP_TLTL && op <= GOV_OP_TGEL && cand_of(t, kd, GOVB_A(w), op - GOV_OP_TLTL, 1, GOVB_BX(w), c)) ||
+            (op >= GOV_OP_TLTK && op <= GOV_OP_TGEK && cand_of(t, kd, GOVB_A(w), op - GOV_OP_TLTK, 0, GOVB_BX(w), c))) {
             second(p, kd, r, nfire, ffirst, ffirst, c);
             return 1;
         }
@@ -224,14 +241,14 @@ static int analyse(const gov_program *p, const govL_kind *kd, const govL_rule *r
      * tried: each try looks back over the rule's earlier jumps). */
     for (uint32_t pc = s, tries = 0; pc + 2 < ffirst && tries < 16; pc++) {
         uint32_t w0 = code[pc], w1 = code[pc + 1], w2 = code[pc + 2];
-        uint32_t o0 = GOVB_OP(w0), o1 = GOVB_OP(w1), t = GOVB_A(w0), x, rel;
+        uint32_t o0 = GOVB_OP(w0), o1 = GOVB_OP(w1), tr = GOVB_A(w0), x, rel;
         if ((o0 != GOV_OP_LOADL && o0 != GOV_OP_LOADK) || o1 < GOV_OP_LT || o1 > GOV_OP_GE) continue;
         if (GOVB_OP(w2) != GOV_OP_JMPF || GOVB_A(w2) != GOVB_A(w1)) continue;
         tries++;
-        if (GOVB_C(w1) == t && GOVB_B(w1) != t) {
+        if (GOVB_C(w1) == tr && GOVB_B(w1) != tr) {
             x = GOVB_B(w1);
             rel = o1 - GOV_OP_LT;
-        } else if (GOVB_B(w1) == t && GOVB_C(w1) != t) {
+        } else if (GOVB_B(w1) == tr && GOVB_C(w1) != tr) {
             x = GOVB_C(w1);
             rel = (o1 - GOV_OP_LT) ^ 2u; /* L < x is x > L */
         } else {
@@ -241,7 +258,7 @@ static int analyse(const gov_program *p, const govL_kind *kd, const govL_rule *r
         if (flast >= target) continue; /* a firing word the jump does not pass over */
         /* an earlier jump into the three words or the part they guard */
         if (jumps_into(code, s, pc, target - 1)) continue;
-        if (cand_of(p, kd, x, rel, o0 == GOV_OP_LOADL, GOVB_BX(w0), c)) {
+        if (cand_of(t, kd, x, rel, o0 == GOV_OP_LOADL, GOVB_BX(w0), c)) {
             second(p, kd, r, nfire, ffirst, pc, c);
             return 1;
         }
@@ -282,13 +299,22 @@ int govL_build_tindex(gov_program *p) {
         if (p->rule[i].ncode > longest) longest = p->rule[i].ncode;
     uint64_t *def = malloc(((size_t)longest + 1) * NRW * 8);
     uint8_t *reached = malloc((size_t)longest + 1);
-    if (!def || !reached) {
+    tctx t = {.p = p};
+    size_t nl = p->nlimit ? p->nlimit : 1;
+    t.lo = malloc(nl * sizeof *t.lo);
+    t.hi = malloc(nl * sizeof *t.hi);
+    t.ok = malloc(nl);
+    if (!def || !reached || !t.lo || !t.hi || !t.ok) {
+        free(t.lo);
+        free(t.hi);
+        free(t.ok);
         free(def);
         free(reached);
         free(cand);
         free(kfirst);
         return GOV_ENOMEM;
     }
+    limit_bounds(&t);
     for (uint32_t k = 0; k < p->nkind; k++) {
         const govL_kind *kd = &p->kind[k];
         kfirst[k] = nc;
@@ -298,7 +324,7 @@ int govL_build_tindex(gov_program *p) {
         for (uint32_t j = 0; j < kd->nrules && own; j++) {
             const govL_rule *r = &p->rule[p->kind_rules[kd->first_rule + j]];
             if (r->flags & GOVL_RULE_SLOW) continue;
-            if (analyse(p, kd, r, &cand[nc])) cand[nc++].pos = j;
+            if (analyse(&t, kd, r, &cand[nc])) cand[nc++].pos = j;
         }
         if (nc > kfirst[k]) qsort(cand + kfirst[k], nc - kfirst[k], sizeof *cand, cand_cmp);
         for (uint32_t i = kfirst[k]; i < nc; i++)
@@ -312,6 +338,9 @@ int govL_build_tindex(gov_program *p) {
     kfirst[p->nkind] = nc;
     free(def);
     free(reached);
+    free(t.lo);
+    free(t.hi);
+    free(t.ok);
     if (nc == 0) { /* nothing to index: every kind scans as before */
         free(cand);
         free(kfirst);
