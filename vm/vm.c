@@ -1189,17 +1189,26 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
 /* A group's walk (vm/tindex.c) past its first entry, whose bound the value passes: the
  * entries while the value passes their bounds, each rule kept when it passes its threshold
  * too (a constant's is its bound). Out of line: most records pass no group's first bound. */
-static int tindex_second(const gov_vm *vm, const govL_tent *e) {
+/* An entry's second condition (vm/tindex.c second()); *memo holds the last one checked in
+ * this walk and its result, as entries of one group often share it (`and run.action ==
+ * "refund"` in each rule of a group). */
+typedef struct twmemo { uint32_t reg, k; int res; } twmemo;
+static int tindex_second(const gov_vm *vm, const govL_tent *e, twmemo *memo) {
     if (e->c2reg == GOVB_NONE) return 1;
-    if (e->c2k == GOVB_NONE) return vm->reg[e->c2reg].i != 0; /* as JMPF */
-    return compare(vm, GOVV_CS, 0, vm->reg[e->c2reg], vm->p->kval[e->c2k]); /* as TEQK */
+    if (e->c2reg == memo->reg && e->c2k == memo->k) return memo->res;
+    memo->reg = e->c2reg;
+    memo->k = e->c2k;
+    if (e->c2k == GOVB_NONE) memo->res = vm->reg[e->c2reg].i != 0; /* as JMPF */
+    else memo->res = compare(vm, GOVV_CS, 0, vm->reg[e->c2reg], vm->p->kval[e->c2k]); /* as TEQK */
+    return memo->res;
 }
 #define TWALK(name, rel, m)                                                                        \
     static __attribute__((noinline)) uint32_t name(const gov_vm *vm, const govL_tent *e, const govL_tent *end, \
                                                    govV_cell v, uint64_t *bits) {                  \
         uint32_t n = 0;                                                                            \
+        twmemo memo = {GOVB_NONE, GOVB_NONE, 0};                                                   \
         for (; e < end && v.m rel e->bound.m; e++)                                                 \
-            if ((e->lim == GOVB_NONE || v.m rel vm->lcache[e->lim].v.m) && tindex_second(vm, e)) { \
+            if ((e->lim == GOVB_NONE || v.m rel vm->lcache[e->lim].v.m) && tindex_second(vm, e, &memo)) { \
                 bits[e->pos >> 6] |= 1ull << (e->pos & 63);                                        \
                 n++;                                                                               \
             }                                                                                      \
