@@ -339,6 +339,32 @@ void ref_resolve(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, G
         *from = src;
 }
 
+void ref_resolve_set(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, const GovSetVal **out,
+                     const GovOverride **from)
+{
+    const GovSetVal *best = lim->u.limit.sv;
+    const GovOverride *src = NULL;
+    int best_spec = -1;
+    for (uint32_t i = 0; i < p->nscopes; i++) {
+        const GovScope *s = p->scopes[i];
+        if (!matches(s, rec))
+            continue;
+        int spec = 8 * s->level + __builtin_popcount(s->mask);
+        for (uint32_t k = 0; k < s->noverrides; k++) {
+            const GovOverride *o = &s->overrides[k];
+            if (o->limit != lim)
+                continue;
+            if (spec > best_spec || (spec == best_spec && o->sv->nsorted > best->nsorted)) {
+                best = o->sv;
+                best_spec = spec;
+                src = o;
+            }
+        }
+    }
+    *out = best;
+    *from = src;
+}
+
 /* ------------------------------------------------------------------ windows */
 
 /* One window instance (one key's, or the only one): what it has taken, in order. */
