@@ -2,19 +2,15 @@
 str and bytes, events (gates, acks, ticks) through their typed calls, state saved and
 restored, traces, limits, and every bad input as an exception that changes nothing."""
 import ctypes
-import glob
 import json
 import os
-import subprocess
 
 import pytest
 
 import gov
-from conftest import BUILD, run_typed
+from conftest import BUILD, POLICIES, govc_run, run_typed
 
-GOVC = os.path.join(BUILD, "govc")
 HOSTS = os.path.join(BUILD, "hosts")
-POLICIES = sorted(d.rstrip("/") for d in glob.glob("policies/*/"))
 
 
 def native_hosts(vm, name):
@@ -26,15 +22,6 @@ def native_hosts(vm, name):
     for ext, (params, ret, _) in vm.policy.externs.items():
         vm.bind_native(ext, getattr(lib, ext), params, ret)
     return so
-
-
-def govc_run(policy, path, host):
-    cmd = [GOVC, "run", "-p", policy, path]
-    if host:
-        cmd[2:2] = ["--host-lib", host]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    assert r.returncode in (0, 1), r.stderr
-    return r.stdout.splitlines()
 
 
 @pytest.mark.parametrize("pdir", POLICIES)
