@@ -439,21 +439,15 @@ static int one_line(req *r, const char *line, size_t len, uint64_t lineno, bool 
 /* A segment evaluated on the lanes. It holds its own reference to the policy set: a
  * reload may replace the request's set while it runs. */
 typedef struct lanejob {
-    req *r;
     segment *sg;
     gd_set *set;
     gd_policy *p;
     int nlanes;
     int rc[MAX_LANES];
     bool logged[MAX_LANES], log_failed[MAX_LANES];
-    size_t decided[MAX_LANES];  /* lines each lane decided */
-    atomic_int left;            /* lanes still running */
-    bool merged;                /* the last lane put the decisions in the response */
-    int mrc;                    /* and this is how that went: 0, or 500 */
+    bool retry[MAX_LANES];      /* a lane left lines whose VM a reload retired */
     gd_job job;
 } lanejob;
-
-static int merge_segment(req *r, segment *sg, int rc);
 
 /* One lane of a segment. A policy with keyed state: the lane takes the lines whose
  * partition is its own (partition mod lanes), in order, so each key's records are
@@ -492,6 +486,7 @@ static void lane_run(void *ctx, int lane)
             gd_part *pt = gd_part_lock_index(p, (int)part);
             if (!pt) {
                 l->done = SL_RETRY;
+                j->retry[lane] = true;
                 continue;
             }
             int rc = decide_on(p, pt, line, l->len, l->lineno, out, false, &j->logged[lane], &j->log_failed[lane]);
@@ -505,7 +500,6 @@ static void lane_run(void *ctx, int lane)
             break;
         }
         out->p[out->len++] = '\n'; /* the line's end, so that runs of lines copy at once */
-        j->decided[lane]++;
         l->done = SL_DONE;
         l->lane = (uint16_t)lane;
         l->out = start;
@@ -523,22 +517,6 @@ static void lane_run(void *ctx, int lane)
             if (gd_dlog_flush(gd_log_sink, pt) != 0)
                 j->log_failed[lane] = true;
             pthread_mutex_unlock(&pt->mu);
-        }
-    }
-    /* The last lane to finish puts the segment's decisions in the response, off the
-     * request's thread (which reads the next segment meanwhile), when every line was
-     * decided on the lanes; otherwise the request's thread merges, evaluating the lines
-     * left (over the maximum, or whose VM a reload retired) in their places. */
-    if (atomic_fetch_sub(&j->left, 1) == 1) {
-        size_t n = 0;
-        bool ok = true;
-        for (int i = 0; i < j->nlanes; i++) {
-            n += j->decided[i];
-            ok = ok && !j->rc[i] && !j->log_failed[i];
-        }
-        if (ok && n == sg->nsl) {
-            j->mrc = merge_segment(j->r, sg, 0);
-            j->merged = true;
         }
     }
 }
@@ -629,9 +607,10 @@ static int merge_segment(req *r, segment *sg, int rc)
 /* Evaluate the segment being filled. It is routed here (each line's VM, for a policy
  * with keyed state), then evaluated on the batch threads while this thread reads the
  * next one; the segment before it is finished first, so each VM takes its lines in the
- * body's order, and its decisions are put in line order while the new one runs. sync:
- * return only when every line read so far is decided, logged and in the response (the
- * client paused, or the body ended). 0, or 404/500/503 (the batch fails). */
+ * body's order. A segment is flushed when full, and also when the client has paused (its
+ * lines are then handed to the batch threads at once, not when more come). sync (the
+ * body ended): return only when every line is decided, logged and in the response.
+ * 0, or 404/500/503 (the batch fails). */
 static int flush_segment(req *r, bool sync)
 {
     int rc = 0;
@@ -666,24 +645,28 @@ static int flush_segment(req *r, bool sync)
                     gov_record_partition(p->prog, sg->seg.p + l->off, l->len, (uint32_t)p->nparts, &l->part);
             }
     }
+    segment *prev = NULL;
     int prc = 0;
     if (r->flying) {
         prc = flight_wait(r);
-        /* Its last lane put its decisions in the response, or they go there now, before
-         * the next segment's lanes can: lines left by its lanes (a reload sent them back)
-         * are evaluated on the new set before this segment's. */
-        if (r->lj->merged)
-            prc = prc ? prc : r->lj->mrc;
-        else
-            prc = merge_segment(r, &r->segs[!r->fill], prc);
+        prev = &r->segs[!r->fill];
+        /* Its decisions go in the response while the next segment is evaluated; but lines
+         * its lanes left (a reload retired their VM) are evaluated on the new set first,
+         * before any line of this segment. */
+        bool retry = false;
+        for (int i = 0; i < r->lj->nlanes; i++)
+            retry |= r->lj->retry[i];
+        if (prc || rc || !sg->nsl || retry) {
+            prc = merge_segment(r, prev, prc);
+            prev = NULL;
+        }
     }
     if (!rc)
         rc = prc;
     if (sg->nsl && !rc) {
         lanejob *j = r->lj;
-        *j = (lanejob){.r = r, .sg = sg, .set = js, .p = p, .nlanes = nlanes};
+        *j = (lanejob){.sg = sg, .set = js, .p = p, .nlanes = nlanes};
         js = NULL;
-        atomic_init(&j->left, nlanes);
         r->flying = true;
         r->fill ^= 1;
         if (sync && nlanes == 1) {
@@ -696,9 +679,14 @@ static int flush_segment(req *r, bool sync)
         segment_clear(sg);
     }
     gd_set_release(js);
+    if (prev) { /* the segment before, while this one is evaluated */
+        int mrc = merge_segment(r, prev, rc);
+        if (!rc)
+            rc = mrc;
+    }
     if (sync && r->flying) {
         int frc = flight_wait(r);
-        int mrc = r->lj->merged ? r->lj->mrc : merge_segment(r, &r->segs[!r->fill], rc ? rc : frc);
+        int mrc = merge_segment(r, &r->segs[!r->fill], rc ? rc : frc);
         if (!rc)
             rc = frc ? frc : mrc;
     }
@@ -734,12 +722,6 @@ static int batch_line(void *ctx, const char *line, size_t len, uint64_t lineno, 
     if (sg->nsl >= SEG_LINES || sg->seg.len >= SEG_BYTES)
         return flush_segment(r, false);
     return 0;
-}
-
-/* Whether a segment is being filled or evaluated. */
-static bool batch_pending(const req *r)
-{
-    return r->segs && (r->segs[r->fill].nsl || r->flying);
 }
 
 /* Whether the client has sent nothing beyond what was handed to the handler: its socket
@@ -1269,8 +1251,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
                 int rc = gd_lines_feed(&r->lines, upload, n, batch_line, r);
                 /* The client sent no more yet: the lines it did send are decided now, while
                  * it waits or thinks, not when a segment fills or the body ends. */
-                if (!rc && batch_pending(r) && sender_paused(c))
-                    rc = flush_segment(r, true);
+                if (!rc && r->segs && r->segs[r->fill].nsl && sender_paused(c))
+                    rc = flush_segment(r, false);
                 if (rc == 404)
                     return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY",
                                       "no policy named '%s' is loaded", r->policy);
