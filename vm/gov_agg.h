@@ -29,6 +29,26 @@ typedef struct govA_isum {
     uint64_t s[2], q[3];
 } govA_isum;
 
+/* Σx alone (a sum or mean without a deviation keeps only s), inline because windows
+ * do this once or twice a record per such window: += x, -= x, and -= a bucket's Σx held
+ * in 96 bits (lo, and hi sign-extended). The same two's complement arithmetic as
+ * govA_iadd / govA_isub / govA_iaddsum on s. */
+static inline void govA_sadd(govA_isum *a, int64_t x) {
+    uint64_t lo = a->s[0] + (uint64_t)x;
+    a->s[1] += (x < 0 ? UINT64_MAX : 0) + (lo < a->s[0]);
+    a->s[0] = lo;
+}
+static inline void govA_ssub(govA_isum *a, int64_t x) {
+    uint64_t lo = a->s[0] - (uint64_t)x;
+    a->s[1] -= (x < 0 ? UINT64_MAX : 0) + (a->s[0] < (uint64_t)x);
+    a->s[0] = lo;
+}
+static inline void govA_ssub96(govA_isum *a, uint64_t lo, int32_t hi) {
+    uint64_t r = a->s[0] - lo;
+    a->s[1] -= (uint64_t)(int64_t)hi + (a->s[0] < lo);
+    a->s[0] = r;
+}
+
 /* A float summary: n values (nb = n << 1 | big), their sum hi + lo (|lo| <= ulp(hi)/2)
  * and their population standard deviation sd. big: some value has |x| >= 2^900, and
  * hi, lo and sd are then scaled by 2^-128 so that no sum of up to 2^64 values

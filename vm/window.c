@@ -353,6 +353,9 @@ static uint32_t lowest_bit(uint64_t m) {
 #endif
 }
 
+/* The mask of the k lowest bits, k <= 64. */
+static uint64_t low_bits(uint32_t k) { return k >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << k) - 1; }
+
 /* Values the window holds: a count window min(added, N), a time window its clock's. */
 static uint64_t held(const govL_window *w, const char *x) {
     const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
@@ -462,14 +465,14 @@ static void add_count(const govL_window *w, char *x, uint64_t s, govV_cell v, go
     uint64_t pos = s % R;
     if (full) { /* the oldest value leaves */
         govV_cell o = N == R ? old : r[(s - N) % R];
-        if (w->isum) w->wantsd ? govA_isub(ISUM(w, x), o.i, 1) : govA_isub(ISUM(w, x), o.i, 0);
+        if (w->isum) w->wantsd ? govA_isub(ISUM(w, x), o.i, 1) : govA_ssub(ISUM(w, x), o.i);
         if (w->fsum && s == count_mid(w, s + 1)) {
             /* The front is empty (first == mid): the back becomes the front. */
             count_suffixes(w, x, s - N, s);
             memset(BACK(w, x), 0, sizeof(govW_item));
         }
     }
-    if (w->isum) govA_iadd(ISUM(w, x), v.i, w->wantsd);
+    if (w->isum) w->wantsd ? govA_iadd(ISUM(w, x), v.i, 1) : govA_sadd(ISUM(w, x), v.i);
     if (w->fsum) govA_fadd(&BACK(w, x)->f, d, w->wantsd);
     if (w->heaps) { /* the ring is this window's length: the value replaced is the one leaving */
         govQ_heaps q = heaps_of(w, x);
@@ -586,10 +589,12 @@ static void advance_clock(const govL_window *w, char *x, int64_t b, govV_wrec *f
         fr->wipe = 1;
         c->n = 0;
     } else {
-        /* the slots of cur - B + 1 .. b - B (the first is the slot after cur's) */
+        /* the slots of cur - B + 1 .. b - B: `steps` slots from the one after cur's,
+         * wrapping at B (<= 64), as one mask */
         uint32_t j0 = slot_of(w, c->cur) + 1 == w->nbuckets ? 0 : slot_of(w, c->cur) + 1;
-        for (uint32_t k = 0, j = j0; k < steps; k++, j = j + 1 == w->nbuckets ? 0 : j + 1)
-            todo |= UINT64_C(1) << j;
+        uint32_t end = j0 + (uint32_t)steps;
+        if (end <= w->nbuckets) todo = low_bits((uint32_t)steps) << j0;
+        else todo = low_bits(w->nbuckets - j0) << j0 | low_bits(end - w->nbuckets);
         todo &= c->live;
         for (uint64_t t = todo; t; t &= t - 1) c->n -= CNT(w, x)[lowest_bit(t)];
     }
@@ -610,7 +615,9 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
         for (uint64_t t = fr->todo; t; t &= t - 1) {
             uint32_t j = lowest_bit(t);
             if (w->tru) *NTRUE(w, x) -= TRU(w, x)[j];
-            if (w->isum) {
+            if (w->i96) {
+                govA_ssub96(ISUM(w, x), BLO(w, x)[j], BHI(w, x)[j]);
+            } else if (w->isum) {
                 govA_isum s;
                 bucket_isum(w, x, j, &s);
                 govA_iaddsum(ISUM(w, x), &s, -1);
@@ -643,7 +650,12 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
         *NTRUE(w, x) += v.i != 0;
         TRU(w, x)[j] += v.i != 0;
     }
-    if (w->isum) {
+    if (w->i96) { /* the bucket's Σx in 96 bits: the low word, then the high word's low 32 bits */
+        uint64_t lo = BLO(w, x)[j], nlo = lo + (uint64_t)v.i;
+        BLO(w, x)[j] = nlo;
+        BHI(w, x)[j] = (int32_t)((uint32_t)BHI(w, x)[j] + (v.i < 0 ? UINT32_MAX : 0) + (nlo < lo));
+        govA_sadd(ISUM(w, x), v.i);
+    } else if (w->isum) {
         govA_isum s;
         bucket_isum(w, x, j, &s);
         govA_iadd(&s, v.i, w->wantsd);
