@@ -69,6 +69,21 @@ static int is_quantile(uint32_t agg) { return agg >= GOVB_AGG_P50 && agg <= GOVB
 /* ---------------------------------------------------------------- layout */
 
 
+/* How govW_value computes a window's value: the common aggregates directly, the others
+ * through value(). */
+enum { V_OTHER, V_COUNT, V_NTRUE, V_RATE, V_ISUM, V_IMEAN_I, V_IMEAN_F, V_DEQUE, V_HEAP1 };
+static uint32_t value_op(const govL_window *w) {
+    switch (w->agg) {
+    case GOVB_AGG_COUNT: return w->tru ? V_NTRUE : V_COUNT;
+    case GOVB_AGG_RATE: return V_RATE;
+    case GOVB_AGG_SUM: return w->isum ? V_ISUM : V_OTHER;
+    case GOVB_AGG_MEAN: return !w->isum ? V_OTHER : w->icls ? V_IMEAN_I : V_IMEAN_F;
+    case GOVB_AGG_MIN:
+    case GOVB_AGG_MAX: return w->runs ? V_DEQUE : V_OTHER;
+    default: return w->heaps && w->hw == 1 ? V_HEAP1 : V_OTHER;
+    }
+}
+
 /* What a window keeps (flags and widths) and its saved form's offsets (spec/state.md). */
 static void shape(govL_window *w) {
     static const uint32_t qnum[4] = {1, 9, 19, 99}, qden[4] = {2, 10, 20, 100};
@@ -110,6 +125,7 @@ static void shape(govL_window *w) {
         w->o_bsk = n, n += B * GOVQ_SKWORDS * 4;
     }
     w->saved = n;
+    w->vop = value_op(w);
 }
 
 /* Whether windows a and b (of one key block) take the same records: the same lateness,
@@ -876,7 +892,9 @@ static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV
 }
 
 /* Update the windows of the record's kind (registers hold the record, temporaries are
- * zero) and leave each one's value in vm->wrec. Runs before the kind's rules. */
+ * zero) and leave in vm->wrec what each did (late, evicted) and where its key block is;
+ * its value, n and has are computed when something reads them (govW_value). Runs before
+ * the kind's rules. */
 void govW_update(gov_vm *vm) {
     const gov_program *p = vm->p;
     uint32_t k = vm->cur_kind;
@@ -890,10 +908,11 @@ void govW_update(gov_vm *vm) {
         uint32_t wi = p->kind_wins[j];
         const govL_window *w = &p->win[wi];
         govV_wrec *wr = &vm->wrec[wi];
-        /* value() sets v, n and has; step_clock the stream's step; the rest is read only
-         * when evicted says so */
+        /* govW_value sets v, n and has; step_clock the stream's step; the rest is read
+         * only when evicted says so */
         wr->epoch = vm->epoch;
         wr->evicted = 0;
+        wr->pend = 1;
         if (w->ncode) govV_run(vm, w->code, w->ncode);
         int where = w->where_reg == NONE || R[w->where_reg].i != 0;
         govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : R[w->arg_reg];
@@ -918,7 +937,6 @@ void govW_update(gov_vm *vm) {
                 hashed |= 1u << w->level;
             }
             slot = govK_touch_h(table(vm, w), hash[w->level], w->level, key, len, &ev);
-            wr->slot = slot;
             if (ev.fresh) reset_block(p, wi, block(vm, w, slot));
             if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
                 wr->evicted = 1;
@@ -927,6 +945,8 @@ void govW_update(gov_vm *vm) {
             }
         }
         char *x = block(vm, w, slot);
+        wr->slot = slot;
+        wr->x = x;
         if (w->sfirst == wi) step_clock(w, x, t, where, wr);
         const govV_wrec *fr = &vm->wrec[w->sfirst];
         wr->late = fr->late;
@@ -949,9 +969,72 @@ void govW_update(gov_vm *vm) {
         } else if (!fr->tlate) {
             step_time(w, x, fr, v);
         }
-        value(w, x, wr);
     }
 }
+
+/* Window wi's value, n and has after the latest record of its kind, computed on the
+ * first read (a rule's LOADW, the trace, the compact trace), once a record: a window
+ * nothing reads costs only its update. Exact as if computed in govW_update: the key
+ * block of wrec's slot changes only when the next record of the kind updates the window
+ * (and rewrites its wrec), or when a state is loaded (gov_state_load settles first). The
+ * windows sharing the block change only their own parts after this window's update, and
+ * value() reads no other's. */
+void govW_value(gov_vm *vm, uint32_t wi) {
+    govV_wrec *wr = &vm->wrec[wi];
+    if (!wr->pend) return;
+    const govL_window *w = &vm->p->win[wi];
+    char *x = wr->x;
+    wr->pend = 0;
+    vm->wvalues++;
+    /* the common aggregates here, as value() computes them; value() the others */
+    const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
+    uint64_t n = w->runs ? (c->seq < w->runs ? c->seq : w->runs) : c->n;
+    wr->n = n;
+    wr->has = n > 0;
+    switch (w->vop) {
+    case V_COUNT:
+        wr->has = 1;
+        wr->v.i = (int64_t)n;
+        return;
+    case V_NTRUE:
+        wr->has = 1;
+        wr->v.i = (int64_t)*NTRUE(w, x);
+        return;
+    case V_RATE: wr->v.f = n ? (double)*NTRUE(w, x) / (double)n : 0.0; return;
+    case V_ISUM:
+        wr->has = 1;
+        wr->v.i = govA_isum_sat(ISUM(w, x));
+        return;
+    case V_IMEAN_I: wr->v.i = n ? govA_imean_i(ISUM(w, x), n) : 0; return;
+    case V_IMEAN_F: wr->v.f = n ? gov_fix_f(govA_imean_f(ISUM(w, x), n)) : 0.0; return;
+    case V_DEQUE:
+        if (n) wr->v = RING(w, x)[dq_get(w, x, DQH(w, x)[0])];
+        else wr->v.i = 0;
+        return;
+    case V_HEAP1:
+        if (n) {
+            govV_cell v = RING(w, x)[*(const uint8_t *)(x + w->m_heap)]; /* L's top: the quantile's slot */
+            if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)v.i;
+            else wr->v = v;
+        } else {
+            wr->v.i = 0; /* value()'s 0 (or 0.0) for an empty window */
+        }
+        return;
+    default: value(w, x, wr); return;
+    }
+}
+
+/* Compute what is pending for the windows of kind (GOVB_NONE: every window). */
+void govW_settle(gov_vm *vm, uint32_t kind) {
+    const gov_program *p = vm->p;
+    if (kind == NONE) {
+        for (uint32_t wi = 0; wi < p->nwin; wi++) govW_value(vm, wi);
+        return;
+    }
+    for (uint32_t j = p->kwin_first[kind]; j < p->kwin_first[kind + 1]; j++) govW_value(vm, p->kind_wins[j]);
+}
+
+uint64_t gov_vm_window_values(const gov_vm *vm) { return vm ? vm->wvalues : 0; }
 
 /* For window_state.c. */
 char *govW_block(const gov_vm *vm, const govL_window *w, uint32_t slot) { return block(vm, w, slot); }
