@@ -233,6 +233,7 @@ typedef struct govL_window {
     int bits;                   /* a count window of bools: the ring is N bits in memory */
     int tru;                    /* a bool argument (count(b), rate): the true values are counted */
     int ew;                     /* ewma: the recurrence is kept */
+    int tclk;                   /* a time window keeping nothing but its stream's clock (count()) */
     uint32_t hw, dw;            /* bytes of a heap entry, of a deque entry (1, 2 or 4: by N) */
     uint32_t qnum, qden;        /* the quantile, num / den */
     size_t words, saved;        /* saved form: bytes of its 8-byte-word part; of all of it */
@@ -526,7 +527,7 @@ typedef struct govV_action {
 typedef struct govK_table {
     uint32_t cap, mask, n;      /* capacity, bucket count - 1, slots in use */
     uint32_t newest, oldest;    /* the LRU list's ends */
-    uint32_t pad;
+    uint32_t eoff;              /* bytes of the bucket heads (8-aligned): the entries follow them */
 } govK_table;
 
 typedef struct govK_entry {

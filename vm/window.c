@@ -104,6 +104,7 @@ static void shape(govL_window *w) {
     w->bits = N && w->arg_type == GOVB_TY_BOOL;
     w->tru = w->arg_type == GOVB_TY_BOOL && w->arg_reg != NONE;
     w->ew = w->agg == GOVB_AGG_EWMA;
+    w->tclk = !N && !w->tru && !w->isum && !w->fsum && !w->tmm && !w->sketch && !w->ew;
     w->hw = w->heaps ? govQ_heap_width(N) : 0;
     w->dw = N <= 256 ? 1 : N <= 65536 ? 2 : 4;
     w->qnum = q ? qnum[w->agg - GOVB_AGG_P50] : 0;
@@ -923,10 +924,12 @@ void govW_update(gov_vm *vm) {
              * same news of it. */
             const govV_wrec *lw = &vm->wrec[w->tabw];
             slot = lw->slot;
-            wr->evicted = lw->evicted;
-            wr->elevel = lw->elevel;
-            wr->klen = lw->klen;
-            wr->koff = lw->koff;
+            if (lw->evicted) { /* what was evicted is read only when evicted says so */
+                wr->evicted = 1;
+                wr->elevel = lw->elevel;
+                wr->klen = lw->klen;
+                wr->koff = lw->koff;
+            }
         } else if (w->level != NONE) {
             uint32_t len;
             const char *key = govV_str(vm, R[w->level].u, &len);
@@ -966,7 +969,7 @@ void govW_update(gov_vm *vm) {
                 }
                 add_count(w, x, fr->s, v, old);
             }
-        } else if (!fr->tlate) {
+        } else if (!fr->tlate && !w->tclk) { /* count() over time: its stream's clock is all of it */
             step_time(w, x, fr, v);
         }
     }
