@@ -97,23 +97,15 @@ int64_t govA_isum_sat(const govA_isum *a) {
     return s > INT64_MAX ? INT64_MAX : s < INT64_MIN ? INT64_MIN : (int64_t)s;
 }
 
-/* Whether Σx fits int64 (its high word is the low word's sign), and n a positive int64:
- * then the means below divide in 64 bits, which gives the same quotient and remainder as
- * the 128-bit division (a call into libgcc, about 60 instructions each) and so the same
- * results. Windows' sums nearly always fit. */
-static int small(const govA_isum *a, uint64_t n) {
-    return a->s[1] == (uint64_t)((int64_t)a->s[0] >> 63) && n <= (uint64_t)INT64_MAX;
-}
+/* Whether the means below can divide in 64 bits (gov_agg.h's govA_fits): the same
+ * quotient and remainder as the 128-bit division (a call into libgcc, about 45
+ * instructions), so the same results. Windows' sums nearly always fit. */
+static int small(const govA_isum *a, uint64_t n) { return govA_fits(a) && n <= (uint64_t)INT64_MAX; }
 
 /* The nearest integer to Σx / n, ties away from zero (|result| <= max |x|, so it fits). */
 int64_t govA_imean_i(const govA_isum *a, uint64_t n) {
     if (!n) return 0;
-    if (small(a, n)) {
-        int64_t s = (int64_t)a->s[0], q = s / (int64_t)n, r = s % (int64_t)n;
-        uint64_t ar = r < 0 ? (uint64_t)0 - (uint64_t)r : (uint64_t)r; /* < n <= INT64_MAX: 2 ar fits */
-        if (2 * ar >= n) q += s < 0 ? -1 : 1;
-        return q;
-    }
+    if (small(a, n)) return govA_mean_i64((int64_t)a->s[0], n);
     i128 s = get_s(a), q = s / (i128)n, r = s % (i128)n;
     if (r < 0) r = -r;
     if (2 * (u128)r >= n) q += s < 0 ? -1 : 1;
@@ -124,10 +116,7 @@ int64_t govA_imean_i(const govA_isum *a, uint64_t n) {
  * two roundings. */
 double govA_imean_f(const govA_isum *a, uint64_t n) {
     if (!n) return 0;
-    if (small(a, n)) {
-        int64_t s = (int64_t)a->s[0], q = s / (int64_t)n, r = s % (int64_t)n;
-        return (double)q + (double)r / (double)n;
-    }
+    if (small(a, n)) return govA_mean_f64((int64_t)a->s[0], n);
     i128 s = get_s(a), q = s / (i128)n, r = s % (i128)n;
     return (double)q + (double)r / (double)n;
 }

@@ -905,13 +905,18 @@ void govW_update(gov_vm *vm) {
     /* Each level's key is hashed once a record, not once per window: bit lv of hashed. */
     uint64_t hash[GOVB_LV_MAX + 1] = {0};
     unsigned hashed = 0;
-    for (uint32_t j = p->kwin_first[k]; j < p->kwin_first[k + 1]; j++) {
-        uint32_t wi = p->kind_wins[j];
-        const govL_window *w = &p->win[wi];
-        govV_wrec *wr = &vm->wrec[wi];
+    /* Locals, not reloaded after every store into a key block (a char * may alias them). */
+    const uint32_t *kw = p->kind_wins + p->kwin_first[k], nkw = p->kwin_first[k + 1] - p->kwin_first[k];
+    const govL_window *win = p->win;
+    govV_wrec *wrec = vm->wrec;
+    uint32_t epoch = vm->epoch;
+    for (uint32_t j = 0; j < nkw; j++) {
+        uint32_t wi = kw[j];
+        const govL_window *w = &win[wi];
+        govV_wrec *wr = &wrec[wi];
         /* govW_value sets v, n and has; step_clock the stream's step; the rest is read
          * only when evicted says so */
-        wr->epoch = vm->epoch;
+        wr->epoch = epoch;
         wr->evicted = 0;
         wr->pend = 1;
         if (w->ncode) govV_run(vm, w->code, w->ncode);
@@ -922,7 +927,7 @@ void govW_update(gov_vm *vm) {
             /* The table's first window touched the key this record (kind_wins is in
              * window order) and reset the block of a new key: the same slot, and the
              * same news of it. */
-            const govV_wrec *lw = &vm->wrec[w->tabw];
+            const govV_wrec *lw = &wrec[w->tabw];
             slot = lw->slot;
             if (lw->evicted) { /* what was evicted is read only when evicted says so */
                 wr->evicted = 1;
@@ -951,7 +956,7 @@ void govW_update(gov_vm *vm) {
         wr->slot = slot;
         wr->x = x;
         if (w->sfirst == wi) step_clock(w, x, t, where, wr);
-        const govV_wrec *fr = &vm->wrec[w->sfirst];
+        const govV_wrec *fr = &wrec[w->sfirst];
         wr->late = fr->late;
         if (w->runs) {
             if (fr->take) {
@@ -964,7 +969,7 @@ void govW_update(gov_vm *vm) {
                         r[pos] = v;
                         wr->old = old;
                     } else {
-                        old = vm->wrec[w->rfirst].old;
+                        old = wrec[w->rfirst].old;
                     }
                 }
                 add_count(w, x, fr->s, v, old);
@@ -989,7 +994,8 @@ void govW_value(gov_vm *vm, uint32_t wi) {
     char *x = wr->x;
     wr->pend = 0;
     vm->wvalues++;
-    /* the common aggregates here, as value() computes them; value() the others */
+    /* the common aggregates here, as value() computes them; value() the others (a
+     * window holds at most B (2^32 - 1) < 2^38 values, so n is a positive int64) */
     const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
     uint64_t n = w->runs ? (c->seq < w->runs ? c->seq : w->runs) : c->n;
     wr->n = n;
@@ -1006,10 +1012,18 @@ void govW_value(gov_vm *vm, uint32_t wi) {
     case V_RATE: wr->v.f = n ? (double)*NTRUE(w, x) / (double)n : 0.0; return;
     case V_ISUM:
         wr->has = 1;
-        wr->v.i = govA_isum_sat(ISUM(w, x));
+        wr->v.i = govA_sat(ISUM(w, x));
         return;
-    case V_IMEAN_I: wr->v.i = n ? govA_imean_i(ISUM(w, x), n) : 0; return;
-    case V_IMEAN_F: wr->v.f = n ? gov_fix_f(govA_imean_f(ISUM(w, x), n)) : 0.0; return;
+    case V_IMEAN_I: {
+        const govA_isum *s = ISUM(w, x);
+        wr->v.i = !n ? 0 : govA_fits(s) ? govA_mean_i64((int64_t)s->s[0], n) : govA_imean_i(s, n);
+        return;
+    }
+    case V_IMEAN_F: {
+        const govA_isum *s = ISUM(w, x);
+        wr->v.f = !n ? 0.0 : gov_fix_f(govA_fits(s) ? govA_mean_f64((int64_t)s->s[0], n) : govA_imean_f(s, n));
+        return;
+    }
     case V_DEQUE:
         if (n) wr->v = RING(w, x)[dq_get(w, x, DQH(w, x)[0])];
         else wr->v.i = 0;
