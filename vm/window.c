@@ -462,10 +462,12 @@ static void dq_push(const govL_window *w, char *x, uint32_t slot, govV_cell v) {
 static void add_count(const govL_window *w, char *x, uint64_t s, govV_cell v, govV_cell old) {
     uint64_t N = w->runs, R = w->rlen;
     int full = s >= N; /* value s - N leaves */
-    double d = as_double(w, v);
     /* The ewma restarts only when the window was empty: a full window stays non-empty
      * while its oldest value is replaced. */
-    if (w->ew) *EWMA(w, x) = s == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * *EWMA(w, x));
+    if (w->ew) {
+        double d = as_double(w, v);
+        *EWMA(w, x) = s == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * *EWMA(w, x));
+    }
     if (w->bits && !w->tru) return; /* count(): nothing but the clock */
     if (w->bits) { /* bools: the ring is bits, and only the counts read it */
         uint64_t pos = s % N;
@@ -490,7 +492,7 @@ static void add_count(const govL_window *w, char *x, uint64_t s, govV_cell v, go
         }
     }
     if (w->isum) w->wantsd ? govA_iadd(ISUM(w, x), v.i, 1) : govA_sadd(ISUM(w, x), v.i);
-    if (w->fsum) govA_fadd(&BACK(w, x)->f, d, w->wantsd);
+    if (w->fsum) govA_fadd(&BACK(w, x)->f, as_double(w, v), w->wantsd);
     if (w->heaps) { /* the ring is this window's length: the value replaced is the one leaving */
         govQ_heaps q = heaps_of(w, x);
         govQ_heap_put(&q, (uint32_t)pos, !full, w->qnum, w->qden, full ? N : s + 1);
@@ -627,7 +629,8 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     govW_clk *c = CLK(w, x);
     if (fr->wipe && !w->sketch) {
         if (w->tru) *NTRUE(w, x) = 0;
-        if (w->isum) memset(ISUM(w, x), 0, w->wantsd ? sizeof(govA_isum) : 16);
+        if (w->i96) ISUM(w, x)->s[0] = ISUM(w, x)->s[1] = 0; /* Σx alone: 16 bytes */
+        else if (w->isum) memset(ISUM(w, x), 0, sizeof(govA_isum));
     } else {
         for (uint64_t t = fr->todo; t; t &= t - 1) {
             uint32_t j = lowest_bit(t);
@@ -655,7 +658,7 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     if (!fr->take) return;
     int64_t b = fr->b;
     uint32_t j = slot_of(w, b);
-    double d = as_double(w, v);
+    double d = w->ew || w->fsum || w->sketch ? as_double(w, v) : 0;
     if (fr->bfresh) { /* b is in the window, so a live bucket in its slot is b's */
         if (w->tru) TRU(w, x)[j] = 0;
         if (w->i96) BLO(w, x)[j] = 0, BHI(w, x)[j] = 0;
