@@ -24,7 +24,7 @@ size_t govJ_token_size(void);
 typedef struct govV_layout {
     size_t rch;                 /* the channels of one finding (govV_channels) */
     size_t vm, state, reg, present, scratch, tokens, mtab, lwork, ldflt, rvec, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
-        uscratch, ext, herr, cargs, cvals, sel, tsnap, total;
+        uscratch, ext, herr, cargs, cvals, sel, tbits, tsnap, total;
     size_t state_size, act_cap, kpool_cap, rc_n, rc_bytes;
 } govV_layout;
 
@@ -187,6 +187,8 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     /* The rules a record's scopes reach, merged from the guard index's lists (only with
      * RULEGUARDS): a position and the code of each, at most a kind's rules. */
     l->sel = n;     n += p->has_guards ? al16((size_t)p->max_rules * 8) : 0;
+    /* The rules a record runs by the threshold index (tindex.c): a bit per rule of a kind. */
+    l->tbits = n;   n += al16((size_t)p->max_twords * 8);
     /* The trace's record of the slow rules one record runs (govV_tsnap): the most of one kind. */
     l->tsnap = n;   n += al16((size_t)max_slow(p) * sizeof(govV_tsnap));
     /* The resolution cache last: its default size follows from everything above. */
@@ -281,6 +283,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     for (uint32_t i = 0; i < p->max_cargs; i++) vm->cvals[i] = &vm->cargs[i];
     vm->sel_start = p->has_guards ? (uint32_t *)(void *)(base + l.sel) : NULL;
     vm->sel_pos = p->has_guards ? (uint32_t *)(void *)(base + l.sel + (size_t)p->max_rules * 4) : NULL;
+    vm->tbits = p->max_twords ? (uint64_t *)(void *)(base + l.tbits) : NULL;
     vm->cur_kind = GOVB_NONE;
     vm->dec.vm = vm;
     vm->dec.kind = GOVB_NONE;
@@ -422,7 +425,11 @@ int gov_record_begin(gov_vm *vm, int kind) {
     vm->tr_state = GOVV_TR_NONE; /* the registers the latest trace renders from change now */
     vm->poisoned = 0;
     vm->scratch_n = 0;
-    memset(vm->present, 0, vm->p->kind[kind].nfields);
+    /* The presence bytes eight at a time, without a call (the arena gives present a
+     * multiple of 16 bytes of at least the most fields of a kind; bytes past this kind's
+     * fields are no field's here). */
+    static const uint64_t none = 0;
+    for (uint32_t i = 0; i < k->nfields; i += 8) memcpy(vm->present + i, &none, 8);
     return GOV_OK;
 }
 
@@ -455,6 +462,32 @@ int gov_set_float(gov_vm *vm, int slot, double v) {
     return GOV_OK;
 }
 
+/* Copy n bytes without a call when n is at most 16 (a record's strings are mostly short
+ * names and ids: the call into memcpy was a quarter of gov_set_string), never reading
+ * or writing outside [0, n): two overlapping words, or the first, middle and last byte. */
+static inline void copy_short(char *d, const char *s, size_t n) {
+    if (n > 16) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n) {
+        char a = s[0], m = s[n / 2], z = s[n - 1];
+        d[0] = a;
+        d[n / 2] = m;
+        d[n - 1] = z;
+    }
+}
+
 int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
     if (!vm) return GOV_EMISUSE;
     if (!slot_ok(vm, slot, GOVV_CS)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
@@ -468,7 +501,7 @@ int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
         return govV_fail(vm, GOV_ECAP, "field '%s': string of %zu bytes exceeds the string limit or scratch space",
                          vm->p->str[set_field(vm, slot)->name], len);
     }
-    if (len) memcpy(vm->scratch + vm->scratch_n, s, len);
+    copy_short(vm->scratch + vm->scratch_n, s, len);
     vm->reg[slot].u = GOVV_SCRATCH | GOVV_STR(vm->scratch_n, len);
     vm->scratch_n += (uint32_t)len;
     vm->present[slot] = 1;
@@ -519,26 +552,64 @@ int gov_set_strings(gov_vm *vm, int slot, const char *const *items, const size_t
  * scopes set is resolved at once. */
 static void resolve_matched(gov_vm *vm);
 
+/* Are the n bytes at a and b the same? Inline, as govL_scope_hash reads them: words, then
+ * the last word overlapping, or the first, middle and last byte; never outside [0, n).
+ * A record's level names are short, and the call into memcmp was most of a look-up. */
+static inline int same_bytes(const char *a, const char *b, size_t n) {
+    if (n >= 8) {
+        uint64_t x, y;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y) return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t x0, x1, y0, y1;
+        memcpy(&x0, a, 4);
+        memcpy(&x1, a + n - 4, 4);
+        memcpy(&y0, b, 4);
+        memcpy(&y1, b + n - 4, 4);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
 static void match_scopes(gov_vm *vm) {
     const gov_program *p = vm->p;
-    uint32_t yes = vm->epoch << 1 | 1u, n = 0;
+    uint32_t yes = vm->epoch << 1 | 1u, n = 0, shared = 0;
     uint32_t *found = vm->mlist + p->nscope; /* the second half: matches in level order */
-    for (uint32_t lv = 0; lv <= GOVB_LV_MAX; lv++) {
-        if (!(vm->slevels >> lv & 1u)) continue; /* no block names this level: no hash */
+    /* Only the levels some block names (slevels): no hash for the others. */
+    for (uint32_t lvs = vm->slevels; lvs; lvs &= lvs - 1) {
+        uint32_t lv = (uint32_t)__builtin_ctz(lvs), before = n;
         uint32_t len;
         const char *name = govV_str(vm, vm->reg[lv].u, &len);
         for (uint32_t s = p->shead[govL_scope_hash(lv, name, len) & p->smask]; s != GOVB_NONE; s = p->snext[s]) {
             const govL_scope *sc = &p->scope[s];
-            if (sc->level != lv || p->strlen_[sc->name] != len || memcmp(p->str[sc->name], name, len) != 0)
+            if (sc->level != lv || p->strlen_[sc->name] != len || !same_bytes(p->str[sc->name], name, len))
                 continue;
             if (sc->parent != GOVB_NONE && vm->smatch[sc->parent] != yes)
                 continue;
             vm->smatch[s] = yes;
             found[n++] = s;
         }
+        shared |= n > before + 1; /* two blocks of one level matched */
     }
-    /* Into the first half, highest specificity first and stable: by insertion for the
-     * few a record usually matches, else by a counting pass (linear however many). */
+    /* Into the first half, highest specificity first and stable. A deeper level is always
+     * more specific (8 x level + a path length of at most 4), so when no two matches share
+     * a level, that is the reverse of level order (the common case: a tenant, a project,
+     * an agent). Else by insertion for the few a record usually matches, or by a counting
+     * pass (linear however many). */
+    if (!shared) {
+        for (uint32_t i = 0; i < n; i++) vm->mlist[i] = found[n - 1 - i];
+        vm->nmatch = n;
+        vm->match_epoch = vm->epoch;
+        resolve_matched(vm);
+        return;
+    }
     if (n <= 8) {
         for (uint32_t i = 0; i < n; i++) {
             uint32_t s = found[i], sp = p->scope[s].spec, at = i;
@@ -619,6 +690,12 @@ static void resolve_chain(gov_vm *vm, govV_lcache *lcv) {
  * whose tenants and projects override all its 400 limits). A record matching no scope
  * reads the defaults themselves. Whatever a chain resolves to must be in the vector
  * (every per-scope setting is a limit), so the cache holds every kind of limit. */
+static inline int same_chain(const uint32_t *a, const uint32_t *b, uint32_t n) {
+    uint32_t d = 0;
+    for (uint32_t i = 0; i < n; i++) d |= a[i] ^ b[i];
+    return d == 0;
+}
+
 static void resolve_matched(gov_vm *vm) {
     uint32_t n = vm->nmatch;
     if (n == 0) {
@@ -638,7 +715,7 @@ static void resolve_matched(gov_vm *vm) {
     uint32_t set = h & (vm->rc_n / 2 - 1), e = 2 * set;
     for (uint32_t w = 0; w < 2; w++) {
         const govV_rkey *k = &vm->rkey[e + w];
-        if (k->hash == h && k->n == n && memcmp(k->s, ch, n * sizeof *ch) == 0) {
+        if (k->hash == h && k->n == n && same_chain(k->s, ch, n)) {
             vm->rmru[set] = (uint8_t)w;
             vm->lcache = vm->rvec + (size_t)(e + w) * vm->rstride;
             vm->rc_hits++;
@@ -844,6 +921,10 @@ static void note_window(gov_vm *vm, uint32_t wi) {
 #define GOVV_RUN_NAME scan_chain
 #define GOVV_TRACK 0
 #define GOVV_SCAN 2
+#include "vm/vm_run.h"
+#define GOVV_RUN_NAME scan_bits
+#define GOVV_TRACK 0
+#define GOVV_SCAN 3
 #include "vm/vm_run.h"
 #define GOVV_RUN_NAME run_fast
 #define GOVV_TRACK 0
@@ -1179,6 +1260,100 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
     return out;
 }
 
+/* A group's walk (vm/tindex.c) past its first entry, whose bound the value passes: the
+ * entries while the value passes their bounds, each rule kept when it passes its threshold
+ * too (a constant's is its bound). Out of line: most records pass no group's first bound. */
+/* An entry's second condition (vm/tindex.c second()); *memo holds the last one checked in
+ * this walk and its result, as entries of one group often share it (`and run.action ==
+ * "refund"` in each rule of a group). */
+typedef struct twmemo { uint32_t reg, k; int res; } twmemo;
+static int tindex_second(const gov_vm *vm, const govL_tent *e, twmemo *memo) {
+    if (e->c2reg == GOVB_NONE) return 1;
+    if (e->c2reg == memo->reg && e->c2k == memo->k) return memo->res;
+    memo->reg = e->c2reg;
+    memo->k = e->c2k;
+    if (e->c2k == GOVB_NONE) memo->res = vm->reg[e->c2reg].i != 0; /* as JMPF */
+    else memo->res = compare(vm, GOVV_CS, 0, vm->reg[e->c2reg], vm->p->kval[e->c2k]); /* as TEQK */
+    return memo->res;
+}
+#define TWALK(name, rel, m)                                                                        \
+    static __attribute__((noinline)) uint32_t name(const gov_vm *vm, const govL_tent *e, const govL_tent *end, \
+                                                   govV_cell v, uint64_t *bits) {                  \
+        uint32_t n = 0;                                                                            \
+        twmemo memo = {GOVB_NONE, GOVB_NONE, 0};                                                   \
+        for (; e < end && v.m rel e->bound.m; e++)                                                 \
+            if ((e->lim == GOVB_NONE || v.m rel vm->lcache[e->lim].v.m) && tindex_second(vm, e, &memo)) { \
+                bits[e->pos >> 6] |= 1ull << (e->pos & 63);                                        \
+                n++;                                                                               \
+            }                                                                                      \
+        return n;                                                                                  \
+    }
+TWALK(twalk_lt_i, <, i) TWALK(twalk_lt_f, <, f) TWALK(twalk_le_i, <=, i) TWALK(twalk_le_f, <=, f)
+TWALK(twalk_gt_i, >, i) TWALK(twalk_gt_f, >, f) TWALK(twalk_ge_i, >=, i) TWALK(twalk_ge_f, >=, f)
+#undef TWALK
+
+/* The rules of kind k this record runs by the threshold index (vm/tindex.c): the kind's
+ * rules in no group, and those whose comparison the record's value passes, into
+ * vm->tbits; returns how many. A group's entries are sorted loosest bound first, so a
+ * group whose first bound the value fails costs one comparison. The relations are the
+ * scan's (vm_run.h, X_T..), on the same registers and resolved limits. */
+static uint32_t tindex_select(gov_vm *vm, const govL_tkind *tk) {
+    const gov_program *p = vm->p;
+    uint64_t *bits = vm->tbits;
+    const uint64_t *al = p->talways + tk->wfirst;
+    for (uint32_t w = 0; w < tk->nwords; w++) bits[w] = al[w];
+    uint32_t n = tk->nalways;
+    for (const govL_tgroup *g = p->tgroup + tk->gfirst, *ge = g + tk->ng; g < ge; g++) {
+        govV_cell v = vm->reg[g->reg];
+#define TW(test, rel, m, fn)                                                           \
+    case test:                                                                         \
+        if (v.m rel g->b0.m) n += fn(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits); \
+        break;
+        switch (g->test) {
+            TW(2 * GOVL_T_LT, <, i, twalk_lt_i)
+            TW(2 * GOVL_T_LT + 1, <, f, twalk_lt_f)
+            TW(2 * GOVL_T_LE, <=, i, twalk_le_i)
+            TW(2 * GOVL_T_LE + 1, <=, f, twalk_le_f)
+            TW(2 * GOVL_T_GT, >, i, twalk_gt_i)
+            TW(2 * GOVL_T_GT + 1, >, f, twalk_gt_f)
+            TW(2 * GOVL_T_GE, >=, i, twalk_ge_i)
+            default: if (v.f >= g->b0.f) n += twalk_ge_f(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits);
+        }
+#undef TW
+    }
+    return n;
+}
+
+/* The first of the rules, all kept, that end the kind (nrules if its last rule is not
+ * kept): the chained scan runs them (scan_idx). */
+static uint32_t tindex_tail(const uint64_t *bits, uint32_t nrules) {
+    for (uint32_t w = (nrules + 63) / 64; w-- > 0;) {
+        uint64_t valid = (w + 1) * 64 <= nrules ? ~0ull : (1ull << (nrules & 63)) - 1;
+        uint64_t zero = ~bits[w] & valid;
+        if (zero) return w * 64 + 64 - (uint32_t)__builtin_clzll(zero);
+    }
+    return 0;
+}
+
+/* The scan of the rules the threshold index keeps, from position j: the bits up to the
+ * all-kept tail, then the tail chained (vm_run.h). Returns as scan_chain. */
+static uint32_t scan_idx(gov_vm *vm, const govL_kind *k, uint32_t j, uint32_t nrules, const uint8_t *ty,
+                         const uint8_t *cls, int *fired) {
+    const gov_program *p = vm->p;
+    if (j == 0) vm->ttail = tindex_tail(vm->tbits, nrules); /* a record's first call */
+    uint32_t t = vm->ttail;
+    if (j < t) {
+        uint32_t r = scan_bits(vm, p->xstart + k->first_rule, j, t, ty, cls, fired);
+        if (r < t) return r;
+        j = t;
+    }
+    if (j >= nrules) {
+        *fired = 0;
+        return nrules;
+    }
+    return scan_chain(vm, p->cstart + k->first_rule, j, nrules, ty, cls, fired);
+}
+
 /* Fill defaults, check required fields, run the kind's rules. */
 static const gov_decision *evaluate(gov_vm *vm) {
     const gov_program *p = vm->p;
@@ -1188,14 +1363,39 @@ static const gov_decision *evaluate(gov_vm *vm) {
     govV_next_epoch(vm);
     if (vm->poisoned) return govV_error_decision(vm, vm->poisoned);
     if (vm->nunbound) return govV_error_decision(vm, gov_vm_ready(vm));
-    for (uint32_t i = 0; i < k->nfields; i++) {
-        if (vm->present[i]) continue;
-        const govL_field *f = &p->field[k->first_field + i];
-        if (f->flags & GOVB_F_REQUIRED) {
-            govV_fail(vm, GOV_EMISSING, "missing required field '%s'", p->str[f->name]);
-            return govV_error_decision(vm, GOV_EMISSING);
+    /* Absent fields take their defaults. The presence bytes are read eight at a time and
+     * a word with every field present is passed over (the byte loop was about 5
+     * instructions a field, and a host sets most of them). */
+    for (uint32_t w = 0; w < k->nfields; w += 8) {
+        uint64_t x;
+        uint32_t e = k->nfields - w < 8 ? k->nfields - w : 8;
+        memcpy(&x, vm->present + w, 8);
+        if (e < 8) { /* bytes past the kind's fields count as present */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x |= ~UINT64_C(0) >> (8 * e);
+#else
+            x |= ~UINT64_C(0) << (8 * e);
+#endif
         }
-        vm->reg[i] = p->kval[f->dflt];
+        /* Some byte zero: (x - 0x01..) & ~x & 0x80.. is not 0 exactly then. Its bits mark
+         * every zero byte, and may mark a byte of 1 just above one (the borrow): each
+         * marked byte is checked. */
+        uint64_t zero = (x - UINT64_C(0x0101010101010101)) & ~x & UINT64_C(0x8080808080808080);
+        if (!zero) continue;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        for (; zero; zero &= zero - 1) {
+            uint32_t i = w + (uint32_t)(__builtin_ctzll(zero) >> 3);
+#else
+        for (uint32_t i = w; i < w + e; i++) {
+#endif
+            if (vm->present[i]) continue;
+            const govL_field *f = &p->field[k->first_field + i];
+            if (f->flags & GOVB_F_REQUIRED) {
+                govV_fail(vm, GOV_EMISSING, "missing required field '%s'", p->str[f->name]);
+                return govV_error_decision(vm, GOV_EMISSING);
+            }
+            vm->reg[i] = p->kval[f->dflt];
+        }
     }
     memset(vm->reg + k->nfields, 0, (size_t)(k->nregs - k->nfields) * sizeof(govV_cell));
     d->event = GOVV_EV_RECORD;
@@ -1228,12 +1428,25 @@ static const gov_decision *evaluate(gov_vm *vm) {
     /* The scan's limit tests do not check that the limits are resolved: resolve them now
      * (the same values a first read would resolve: fields do not change in a record). */
     if (p->kind_lim[vm->cur_kind] && vm->match_epoch != vm->epoch) govV_resolve(vm);
-    vm->rules_run += nrules;
+    /* Without guards, a kind with a threshold index runs only the rules the record's
+     * values can fire (tindex_select). */
+    const govL_tkind *tk = !rpos && p->tkind && p->tkind[vm->cur_kind].ng ? &p->tkind[vm->cur_kind] : NULL;
+#ifdef GOV_NO_TINDEX /* tests/vm/tindex.sh's reference: every rule scanned */
+    tk = NULL;
+#endif
+    if (tk) {
+        uint32_t n = tindex_select(vm, tk);
+        vm->rules_run += n;
+        if (!n) nrules = 0; /* no rule can fire: none runs */
+    } else {
+        vm->rules_run += nrules;
+    }
     for (uint32_t j = 0; j < nrules; j++) {
         int fired = -1;
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
          * is not plain (a trace does not change this: it is rendered afterwards). */
         j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
+            : tk ? scan_idx(vm, k, j, nrules, ty, cls, &fired)
                  : scan_chain(vm, p->cstart + k->first_rule, j, nrules, ty, cls, &fired);
         if (j == nrules) break;
         uint32_t ri = rules[rpos ? rpos[j] : j];

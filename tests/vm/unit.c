@@ -617,6 +617,74 @@ static void test_scopes(void) {
     gov_program_free(p);
 }
 
+/* A scope block's name matches a record's level name exactly, whatever its length (the
+ * VM compares names a word at a time, the last word overlapping, and the first, middle
+ * and last byte below four; vm.c, same_bytes): agent blocks named by the first L letters
+ * for L from 1 to 20 each set the limit to L, and a record whose agent differs in its
+ * first, middle or last byte matches none. Two blocks of one level matching one record
+ * (agent "m" alone and in tenant "t") are ordered by specificity as before. */
+static void test_scope_names(void) {
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyz";
+    tb *b = tb_new("names");
+    uint32_t k = tb_kind(b, "r");
+    uint32_t x = tb_field(b, k, "x", "x", GOVB_TY_INT, GOVB_U_NONE, GOVB_NONE);
+    uint32_t l = tb_limit(b, "cap", GOVB_TY_INT, GOVB_DIR_MAX, tb_k(b, GOVB_TY_INT, 1000), 1);
+    uint32_t t = tb_scope(b, GOVB_LV_TENANT, "t", GOVB_NONE);
+    uint32_t in_t = tb_scope(b, GOVB_LV_AGENT, "m", t), alone = tb_scope(b, GOVB_LV_AGENT, "m", GOVB_NONE);
+    char name[32];
+    for (uint32_t len = 1; len <= 20; len++) {
+        memcpy(name, abc, len);
+        name[len] = 0;
+        tb_override(b, l, tb_scope(b, GOVB_LV_AGENT, name, GOVB_NONE), tb_k(b, GOVB_TY_INT, len), 10 + len);
+    }
+    tb_override(b, l, t, tb_k(b, GOVB_TY_INT, 900), 40);
+    tb_override(b, l, alone, tb_k(b, GOVB_TY_INT, 800), 41);
+    tb_override(b, l, in_t, tb_k(b, GOVB_TY_INT, 700), 42);
+    tb_rule(b, "r", k, 1, 1, 2);
+    tb_op(b, GOVB_ABX(GOV_OP_TGTL, x, l));
+    size_t n;
+    uint8_t *f = tb_build(b, &n);
+    tb_free(b);
+    gov_error e = {.size = sizeof e};
+    gov_program *p = load(f, n, &e);
+    free(f);
+    gov_vm *vm;
+    void *a = arena_for(p, &vm);
+    char why[256] = "";
+    for (uint32_t len = 1; len <= 20 && !why[0]; len++) {
+        for (int miss = -1; miss < 3 && !why[0]; miss++) {
+            memcpy(name, abc, len);
+            name[len] = 0;
+            size_t at = miss == 0 ? 0 : miss == 1 ? len / 2 : len - 1;
+            if (miss >= 0) name[at] = 'Z';
+            gov_limit_value v = {.size = sizeof v};
+            gov_record_begin(vm, 0);
+            gov_set_string(vm, GOVB_SLOT_AGENT, name, len);
+            int64_t want = miss >= 0 ? 1000 : (int64_t)len;
+            if (gov_vm_limit_value(vm, 0, &v) != GOV_OK || v.value.i != want)
+                snprintf(why, sizeof why, "agent \"%s\": %lld, want %lld (%s)", name, (long long)v.value.i,
+                         (long long)want, gov_vm_errmsg(vm));
+        }
+    }
+    check(!why[0], "scope names of 1 to 20 bytes match exactly, not when the first, middle or last byte differs", "%s",
+          why);
+    static const struct { const char *tenant, *agent; int64_t want; } two[] = {
+        {"t", "m", 700}, {"u", "m", 800}, {"t", "n", 900}, {"t", "abc", 3}};
+    for (size_t i = 0; i < sizeof two / sizeof two[0] && !why[0]; i++) {
+        gov_limit_value v = {.size = sizeof v};
+        gov_record_begin(vm, 0);
+        gov_set_string(vm, GOVB_SLOT_TENANT, two[i].tenant, strlen(two[i].tenant));
+        gov_set_string(vm, GOVB_SLOT_AGENT, two[i].agent, strlen(two[i].agent));
+        if (gov_vm_limit_value(vm, 0, &v) != GOV_OK || v.value.i != two[i].want)
+            snprintf(why, sizeof why, "tenant %s agent %s: %lld, want %lld", two[i].tenant, two[i].agent,
+                     (long long)v.value.i, (long long)two[i].want);
+    }
+    check(!why[0], "two blocks of one level match: the more specific decides", "%s", why);
+    (void)x;
+    free(a);
+    gov_program_free(p);
+}
+
 /* ---------------------------------------------------------------- JSON records */
 
 static gov_program *sp;
@@ -1173,6 +1241,7 @@ int main(int argc, char **argv) {
     test_load();
     test_ops();
     test_scopes();
+    test_scope_names();
     test_json();
     test_output();
     test_golden();
