@@ -297,8 +297,8 @@ typedef struct gd_job {
     int nlanes, next, done;     /* lanes; the next one to take; lanes finished */
     struct gd_job *link;        /* the pool's queue of jobs with lanes left */
 } gd_job;
-/* Queue a job for the helpers and return at once (with no helpers it waits for
- * gd_pool_wait). */
+/* Queue a job for the helpers and return at once (with no helpers the poster runs it
+ * first). */
 void gd_pool_post(gd_job *j, void (*fn)(void *ctx, int lane), void *ctx, int nlanes);
 /* Take the lanes of j no helper has taken, on the calling thread, then wait until every
  * lane is done. Every posted job must be waited for. */

@@ -84,8 +84,14 @@ void gd_pool_stop(void)
 void gd_pool_post(gd_job *j, void (*fn)(void *ctx, int lane), void *ctx, int nlanes)
 {
     *j = (gd_job){.fn = fn, .ctx = ctx, .nlanes = nlanes > 0 ? nlanes : 0};
-    if (j->nlanes == 0 || nthreads == 0)
-        return; /* run by gd_pool_wait, on the poster */
+    if (nthreads == 0) { /* no helper: the poster runs it now, not only once it waits */
+        for (int i = 0; i < j->nlanes; i++)
+            fn(ctx, i);
+        j->next = j->done = j->nlanes;
+        return;
+    }
+    if (j->nlanes == 0)
+        return;
     pthread_mutex_lock(&mu);
     gd_job **tail = &queue;
     while (*tail)
@@ -97,12 +103,8 @@ void gd_pool_post(gd_job *j, void (*fn)(void *ctx, int lane), void *ctx, int nla
 
 void gd_pool_wait(gd_job *j)
 {
-    if (nthreads == 0) {
-        for (int i = j->next; i < j->nlanes; i++)
-            j->fn(j->ctx, i);
-        j->next = j->done = j->nlanes;
-        return;
-    }
+    if (nthreads == 0)
+        return; /* gd_pool_post ran it */
     pthread_mutex_lock(&mu);
     /* Take this job's lanes no helper took; the others' helpers may hold. */
     while (j->next < j->nlanes) {

@@ -188,6 +188,13 @@ def bench_single():
     return med
 
 
+# A batch POST that streams the body from its file (-T, with POST's method): curl's
+# --data-binary @FILE reads the whole 33.5 MB into memory before it sends a byte, which
+# the batch row then counted as the endpoint's time (about 100 ms at load 11, against
+# 200 ms for the whole batch at 1M records/s). No "Expect: 100-continue" round trip.
+CURL_POST = ["curl", "-sS", "--fail", "-X", "POST", "-H", "Content-Type: application/x-ndjson", "-H", "Expect:"]
+
+
 def bench_batch():
     p, port, _ = start("-p", "policies/support", "--workers", "2")
     base = [json.loads(x) for x in open("policies/support/records.jsonl") if x.strip()]
@@ -210,8 +217,8 @@ def bench_batch():
         t0s = thread_cpu(p.pid)
         g0, c0 = cpu_ticks(p.pid), children_cpu()
         t0 = time.perf_counter()
-        got = subprocess.run(["curl", "-sS", "--fail", "-o", dst if k == 0 else "/dev/null", "-w", "%{size_download}",
-                              "--data-binary", "@" + src, "http://127.0.0.1:%d/v1/decide/support_agents/batch" % port],
+        got = subprocess.run(CURL_POST + ["-o", dst if k == 0 else "/dev/null", "-w", "%{size_download}", "-T", src,
+                                          "http://127.0.0.1:%d/v1/decide/support_agents/batch" % port],
                              check=True, timeout=300, capture_output=True, text=True).stdout
         times.append(time.perf_counter() - t0)
         cpus.append(cpu_ticks(p.pid) - g0)
@@ -286,8 +293,8 @@ def bench_batch_log():
     for k in range(3):
         g0, c0 = cpu_ticks(p.pid), children_cpu()
         t0 = time.perf_counter()
-        subprocess.run(["curl", "-sS", "--fail", "-o", "/dev/null", "--data-binary", "@" + src,
-                        "http://127.0.0.1:%d/v1/decide/support_agents/batch" % port], check=True, timeout=300)
+        subprocess.run(CURL_POST + ["-o", "/dev/null", "-T", src, "http://127.0.0.1:%d/v1/decide/support_agents/batch" % port],
+                       check=True, timeout=300)
         times.append(time.perf_counter() - t0)
         cpus.append(cpu_ticks(p.pid) - g0)
         client.append(children_cpu() - c0)
