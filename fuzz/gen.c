@@ -81,6 +81,7 @@ typedef struct Plan {
     int sev;          /* GOV_SEV_*: a gate's is warning */
     bool sev_written; /* else the default, warning */
     uint32_t notify;  /* 0: none, 1: c0, 2: c1, c0, 3: c1 */
+    bool chset;       /* its notify also names the channel set CS (spec/language.md §4.1.2) */
 } Plan;
 
 typedef struct Gen {
@@ -98,6 +99,13 @@ typedef struct Gen {
      * give (NULL: the policy is valid), and the W022 warnings it must give. */
     const char *bad_code;
     int w022;
+    /* The channel set CS (spec/language.md §4.1.2), when the policy has one: every value
+     * of it, the default and each scope's, is a prefix of one order of the channels c0..c3,
+     * the longer the more specific its setting (chset_len), so that each setting holds
+     * every less specific one (never E094) and any two are ordered by inclusion (never
+     * E057). */
+    bool chset;
+    int ch_order[4], ch_k0;
 } Gen;
 
 static const int64_t BASE_NS = 1767225600000000000; /* 2026-01-01T00:00:00Z */
@@ -461,8 +469,34 @@ static void gen_bool(Gen *g, int depth)
  * levels (spec/bytecode.md §3.2). */
 static int specificity(int level, int n) { return 8 * level + n; }
 
+/* The channels of CS for a setting of specificity spec (the default: 0): the first
+ * k0 of the order, and one more for each level of depth and for a nested block, so a
+ * more specific setting never has fewer. */
+static int chset_len(const Gen *g, int spec)
+{
+    int k = g->ch_k0 + spec / 8 + (spec % 8 == 2);
+    return k < 4 ? k : 4;
+}
+
+/* A value of CS: the first k channels of the order, written in any order, now and then
+ * one of them twice (W007: it counts once). */
+static void chset_value(Gen *g, int k)
+{
+    int m[5];
+    for (int i = 0; i < k; i++) m[i] = g->ch_order[i];
+    for (int i = k - 1; i > 0; i--) {
+        int j = (int)fuzz_rand(g->r, (uint32_t)i + 1), t = m[i];
+        m[i] = m[j], m[j] = t;
+    }
+    int n = k;
+    if (k && fuzz_rand(g->r, 8) == 0) m[n++] = m[fuzz_rand(g->r, (uint32_t)k)];
+    out(&g->o, "[");
+    for (int i = 0; i < n; i++) out(&g->o, "%sc%d", i ? ", " : "", m[i]);
+    out(&g->o, "]");
+}
+
 /* The overrides of one block: each limit at most once, tighter the more specific the
- * block, so the tightening proof always holds. */
+ * block, so the tightening proof always holds; and sometimes CS. */
 static void overrides(Gen *g, int spec, const char *indent)
 {
     bool used[MAXLIM] = {0};
@@ -475,6 +509,11 @@ static void overrides(Gen *g, int spec, const char *indent)
         int u = g->lim_max[l] ? 60 - 2 * spec - j : 3 + 2 * spec + j;
         out(&g->o, "%sL%d = ", indent, l);
         unit_literal(g, g->lim_type[l], u);
+        out(&g->o, "\n");
+    }
+    if (g->chset && fuzz_rand(g->r, 3) == 0) {
+        out(&g->o, "%sCS = ", indent);
+        chset_value(g, chset_len(g, spec));
         out(&g->o, "\n");
     }
 }
@@ -540,6 +579,24 @@ static void gen_window(Gen *g, int i)
     out(&g->o, "\n");
 }
 
+/* The `notify` of a rule or drift as planned: its channels (pl->notify), and CS among
+ * them, anywhere in the list, when it names the set. */
+static void gen_notify(Gen *g, const Plan *pl)
+{
+    static const char *const own[4][2] = {{NULL}, {"c0"}, {"c1", "c0"}, {"c1"}};
+    const char *names[3];
+    int n = 0;
+    for (int i = 0; i < 2 && own[pl->notify][i]; i++) names[n++] = own[pl->notify][i];
+    if (pl->chset) {
+        int at = (int)fuzz_rand(g->r, (uint32_t)n + 1);
+        for (int j = n; j > at; j--) names[j] = names[j - 1];
+        names[at] = "CS";
+        n++;
+    }
+    for (int i = 0; i < n; i++) out(&g->o, "%s%s", i ? ", " : "  notify ", names[i]);
+    if (n) out(&g->o, "\n");
+}
+
 /* Drift D<i>: psi, ks or mean_shift of a value over a current span against a baseline,
  * with declared or default bins, a small min_samples, sometimes per key. */
 static void gen_inhibit(Gen *g, int k);
@@ -570,13 +627,14 @@ static void gen_drift(Gen *g, int i)
     if (pl->sev_written) out(&g->o, "  severity %s\n", (const char *[]){"info", "warning", "critical"}[pl->sev]);
     uint32_t v = fuzz_rand(g->r, 6);
     if (v < 5) out(&g->o, "  verdict %s\n", (const char *[]){"allow", "warn", "review", "pause", "block"}[v]);
-    if (pl->notify) out(&g->o, "  notify c0\n");
+    gen_notify(g, pl);
     gen_inhibit(g, i);
     out(&g->o, "}\n");
 }
 
 /* The plan: how many drifts and rules, which rules are gates, and each one's severity
- * and channels (a drift notifies c0 or no one). */
+ * and channels (a drift notifies c0 or no one; a rule or drift names CS, when there is
+ * one, one time in three). */
 static void plan_decls(Gen *g, int ndrift, int nrules)
 {
     g->nplan = 0;
@@ -589,6 +647,7 @@ static void plan_decls(Gen *g, int ndrift, int nrules)
         pl->sev_written = s < 3;
         pl->sev = s < 3 ? (int)s : GOV_SEV_WARNING;
         pl->notify = drift ? fuzz_rand(g->r, 3) == 0 : fuzz_rand(g->r, 4);
+        pl->chset = g->chset && !pl->gate && fuzz_rand(g->r, 3) == 0;
     }
 }
 
@@ -597,7 +656,8 @@ static void plan_decls(Gen *g, int ndrift, int nrules)
  * §4.10), sometimes split over two clauses. One clause in sixteen gets one entry the
  * checker must refuse instead: a name that is no rule (E079), a gate (E079), a target
  * named twice (E079), the inhibitor itself (E080), one declared before it (E080), one
- * more severe (E081). A valid target that notifies no channel is the warning W022. */
+ * more severe (E081). A valid target that notifies no channel (nor a channel set) is the
+ * warning W022. */
 static void gen_inhibit(Gen *g, int k)
 {
     const Plan *me = &g->plan[k];
@@ -611,7 +671,7 @@ static void gen_inhibit(Gen *g, int k)
         uint32_t c = fuzz_rand(g->r, (uint32_t)nc);
         const Plan *t = &g->plan[cand[c]];
         names[n] = t->name;
-        g->w022 += t->notify == 0;
+        g->w022 += t->notify == 0 && !t->chset;
         cand[c] = cand[--nc];
     }
     if (!g->bad_code && fuzz_rand(g->r, 16) == 0) {
@@ -662,7 +722,10 @@ static void gen_policy(Gen *g)
     out(&g->o, "policy diff\n\nrecord run {\n");
     for (int i = 0; i < NFIELDS - F_I; i++)
         out(&g->o, "  %s: %s\n", fields[i].name, fields[i].decl);
-    out(&g->o, "}\n\nchannel c0 = slack \"#a\"\nchannel c1 = email \"b@example.com\"\n\n");
+    g->chset = fuzz_rand(g->r, 2) == 0;
+    out(&g->o, "}\n\nchannel c0 = slack \"#a\"\nchannel c1 = email \"b@example.com\"\n");
+    if (g->chset) out(&g->o, "channel c2 = pagerduty \"k2\"\nchannel c3 = webhook \"https://h.example/c3\"\n");
+    out(&g->o, "\n");
     g->nlim = (int)fuzz_rand(g->r, MAXLIM + 1);
     for (int i = 0; i < g->nlim; i++) {
         g->lim_type[i] = limit_types[fuzz_rand(g->r, 6)];
@@ -671,10 +734,21 @@ static void gen_policy(Gen *g)
         unit_literal(g, g->lim_type[i], g->lim_max[i] ? 60 : 3);
         out(&g->o, "\n");
     }
+    if (g->chset) {
+        for (int i = 0; i < 4; i++) g->ch_order[i] = i;
+        for (int i = 3; i > 0; i--) {
+            int j = (int)fuzz_rand(g->r, (uint32_t)i + 1), t = g->ch_order[i];
+            g->ch_order[i] = g->ch_order[j], g->ch_order[j] = t;
+        }
+        g->ch_k0 = (int)fuzz_rand(g->r, 3);
+        out(&g->o, "min CS = ");
+        chset_value(g, g->ch_k0);
+        out(&g->o, "\n");
+    }
     /* Scope blocks: distinct paths, levels deepening when nested. */
     char seen[MAXBLOCKS * 2][160];
     int nseen = 0;
-    int nblocks = g->nlim ? (int)fuzz_rand(g->r, MAXBLOCKS + 1) : 0;
+    int nblocks = g->nlim || g->chset ? (int)fuzz_rand(g->r, MAXBLOCKS + 1) : 0;
     for (int b = 0; b < nblocks; b++) {
         int l1 = (int)fuzz_rand(g->r, 4);
         const char *n1 = level_names[l1][fuzz_rand(g->r, (uint32_t)level_nnames[l1])];
@@ -757,10 +831,7 @@ static void gen_policy(Gen *g)
             uint32_t v = fuzz_rand(g->r, 7);
             if (v < 5) out(&g->o, "  verdict %s\n", (const char *[]){"allow", "warn", "review", "pause", "block"}[v]);
         }
-        uint32_t c = pl->notify;
-        if (c == 1) out(&g->o, "  notify c0\n");
-        else if (c == 2) out(&g->o, "  notify c1, c0\n");
-        else if (c == 3) out(&g->o, "  notify c1\n");
+        gen_notify(g, pl);
         gen_inhibit(g, ndrift + i);
         out(&g->o, "}\n");
     }
@@ -1058,11 +1129,32 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_
             FAIL("finding %s: VM severity/verdict %d/%d, reference %d/%d", f.rule, f.severity, f.verdict, sev, ver);
         GovNameList *nl = r->kind == GOV_D_GATE ? &r->u.gate.notify : r->kind == GOV_D_DRIFT ? &r->u.drift.notify
                                                                                               : &r->u.rule.notify;
+        /* The channels it notifies (spec/language.md §4.1.2): its own, in the order
+         * written, then those of its channel set in force for the record that it does not
+         * name, in name order; none for a finding that notifies nothing now (quiet). */
+        const GovNameRef *cl = r->kind == GOV_D_RULE ? r->u.rule.chan_limit : r->kind == GOV_D_DRIFT ? r->u.drift.chan_limit : NULL;
+        GovStr chans[8];
+        uint32_t nch = 0, nown = 0;
+        for (uint32_t k = 0; k < nl->n && nch < 8; k++)
+            if (&nl->items[k] != cl) chans[nch++] = nl->items[k].name;
+        nown = nch;
+        const GovSetVal *sv = NULL;
+        const GovOverride *sfrom = NULL;
+        if (cl) {
+            ref_resolve_set(D->pol, cl->ref, rec, &sv, &sfrom);
+            for (uint32_t j = 0; j < sv->nsorted && nch < 8; j++) {
+                bool named = false;
+                for (uint32_t k = 0; k < nown; k++)
+                    named |= chans[k].len == sv->sorted[j].len && memcmp(chans[k].s, sv->sorted[j].s, chans[k].len) == 0;
+                if (!named) chans[nch++] = sv->sorted[j];
+            }
+        }
+        if (ref.quiet[i]) nch = 0;
         /* Inhibited (spec/language.md §4.10): a finding with notifications to send, when a
          * rule or drift that inhibits it fired on this record (the first declared is
          * named); its notifications are then notify_inhibited. */
         const GovDecl *by = NULL;
-        for (uint32_t j = 0; j < i && !by && nl->n && !ref.quiet[i]; j++) {
+        for (uint32_t j = 0; j < i && !by && nch; j++) {
             const GovDecl *x = ref.fired[j];
             const GovNameList *il = x->kind == GOV_D_RULE ? x->u.rule.inhibit : x->kind == GOV_D_DRIFT ? x->u.drift.inhibit : NULL;
             for (uint32_t k = 0; il && k < il->n && !by; k++)
@@ -1074,17 +1166,33 @@ static bool agree(Diff *D, const gov_decision *d, const RefRecord *hist, uint32_
             FAIL("finding %s: VM inhibited by %s, reference by %.*s", f.rule, f.inhibited_by ? f.inhibited_by : "none",
                  by ? (int)by->name.len : 4, by ? by->name.s : "none");
         st->inhibited += by != NULL;
-        for (uint32_t k = 0; k < nl->n && !ref.quiet[i]; k++, expect_actions++) {
+        for (uint32_t k = 0; k < nch; k++, expect_actions++) {
             gov_action a = {.size = sizeof a};
             if (expect_actions >= nnotify || gov_decision_action(d, notify_at[expect_actions], &a) != GOV_OK)
                 FAIL("notification %zu missing", expect_actions);
-            if (strlen(a.channel) != nl->items[k].name.len || memcmp(a.channel, nl->items[k].name.s, nl->items[k].name.len) != 0 ||
+            if (strlen(a.channel) != chans[k].len || memcmp(a.channel, chans[k].s, chans[k].len) != 0 ||
                 strcmp(a.rule, f.rule) != 0)
-                FAIL("action %zu: VM %s for %s", expect_actions, a.channel, a.rule);
+                FAIL("action %zu: VM %s for %s, reference %.*s", expect_actions, a.channel, a.rule, (int)chans[k].len,
+                     chans[k].s);
             if (a.type != (by ? GOV_ACT_NOTIFY_INHIBITED : GOV_ACT_NOTIFY) ||
                 (by && (!a.inhibited_by || strcmp(a.inhibited_by, f.inhibited_by) != 0)))
                 FAIL("action %zu: VM %s for %s, reference %s", expect_actions, a.type_name, a.rule,
                      by ? "notify_inhibited" : "notify");
+            /* A channel the set gave names the set and where its value came from. */
+            const char *cf = a.channel_from.limit;
+            if (k < nown) {
+                if (cf) FAIL("action %zu: VM says %s's own channel %s came from %s", expect_actions, a.rule, a.channel, cf);
+                continue;
+            }
+            if (!cf || strlen(cf) != cl->name.len || memcmp(cf, cl->name.s, cl->name.len) != 0)
+                FAIL("action %zu: VM says %s came from %s, reference %.*s", expect_actions, a.channel, cf ? cf : "no set",
+                     (int)cl->name.len, cl->name.s);
+            if (!a.channel_from.level || (sfrom == NULL) != (strcmp(a.channel_from.level, "default") == 0) ||
+                a.channel_from.line != line_of(D, sfrom ? sfrom->span : cl->ref->span))
+                FAIL("action %zu: VM says %s came from %s at line %u, reference line %u", expect_actions, a.channel,
+                     a.channel_from.level ? a.channel_from.level : "no level", a.channel_from.line,
+                     line_of(D, sfrom ? sfrom->span : cl->ref->span));
+            st->from_set++;
         }
         if (f.limit) {
             GovDecl *lim = govF_lookup(D->pol, f.limit, (uint32_t)strlen(f.limit));

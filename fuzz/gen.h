@@ -66,6 +66,11 @@ typedef struct RefDecision {
  * from: the override (NULL for the default). */
 void ref_resolve(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, GovValue *out,
                  const GovOverride **from);
+/* The value in force of channel set `lim` for `rec` (spec/language.md §4.1.2): the most
+ * specific matching setting's, the larger of equally specific ones; and its override
+ * (NULL for the default). */
+void ref_resolve_set(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, const GovSetVal **out,
+                     const GovOverride **from);
 /* Evaluate an expression of the checked tree over `rec`. */
 GovValue ref_eval(const GovPolicy *p, const GovExpr *e, const RefRecord *rec);
 /* Which rules and gates fire, in declaration order, and the verdict, for the last of
@@ -87,6 +92,7 @@ typedef struct DiffStats {
     uint64_t policies, records, findings, divergences;
     uint64_t refused;   /* policies with an `inhibit` entry made invalid on purpose, refused as predicted */
     uint64_t inhibited; /* findings whose notifications an inhibitor muted */
+    uint64_t from_set;  /* notifications to a channel a channel set gave (spec/language.md §4.1.2) */
 } DiffStats;
 
 /* Generate one policy and `nrecords` records from r, compile the policy, and compare

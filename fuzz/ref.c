@@ -307,12 +307,14 @@ static bool matches(const GovScope *s, const RefRecord *rec)
     return true;
 }
 
-void ref_resolve(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, GovValue *out,
-                 const GovOverride **from)
+/* A setting of lim preferred over another of the same specificity (both overrides). */
+typedef bool (*RefTighter)(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, const GovOverride *a,
+                           const GovOverride *b);
+
+/* The setting of lim in force for rec (spec/language.md §5): the most specific matching
+ * override, the one `tighter` prefers among equally specific ones; NULL: the default. */
+static const GovOverride *in_force(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, RefTighter tighter)
 {
-    int t = lim->u.limit.type;
-    bool is_max = lim->u.limit.is_max;
-    GovValue best = as_type(ref_eval(p, lim->u.limit.value, rec), t);
     const GovOverride *src = NULL;
     int best_spec = -1;
     for (uint32_t i = 0; i < p->nscopes; i++) {
@@ -322,21 +324,48 @@ void ref_resolve(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, G
         int spec = 8 * s->level + __builtin_popcount(s->mask);
         for (uint32_t k = 0; k < s->noverrides; k++) {
             const GovOverride *o = &s->overrides[k];
-            if (o->limit != lim)
-                continue;
-            GovValue v = as_type(ref_eval(p, o->value, rec), t);
-            int c = cmp(&v, &best);
-            bool tighter = is_max ? c < 0 : c > 0;
-            if (spec > best_spec || (spec == best_spec && tighter)) {
-                best = v;
+            if (o->limit == lim && (spec > best_spec || (spec == best_spec && tighter(p, lim, rec, o, src)))) {
                 best_spec = spec;
                 src = o;
             }
         }
     }
-    *out = best;
+    return src;
+}
+
+/* A value limit: the tighter value (the lower for max, the higher for min). */
+static bool value_tighter(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, const GovOverride *a,
+                          const GovOverride *b)
+{
+    int t = lim->u.limit.type;
+    GovValue va = as_type(ref_eval(p, a->value, rec), t), vb = as_type(ref_eval(p, b->value, rec), t);
+    int c = cmp(&va, &vb);
+    return lim->u.limit.is_max ? c < 0 : c > 0;
+}
+
+void ref_resolve(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, GovValue *out,
+                 const GovOverride **from)
+{
+    const GovOverride *o = in_force(p, lim, rec, value_tighter);
+    *out = as_type(ref_eval(p, o ? o->value : lim->u.limit.value, rec), lim->u.limit.type);
     if (from)
-        *from = src;
+        *from = o;
+}
+
+/* A channel set: the larger set (equally specific settings are ordered by inclusion, §4.1.2). */
+static bool set_larger(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, const GovOverride *a,
+                       const GovOverride *b)
+{
+    (void)p, (void)lim, (void)rec;
+    return a->sv->nsorted > b->sv->nsorted;
+}
+
+void ref_resolve_set(const GovPolicy *p, const GovDecl *lim, const RefRecord *rec, const GovSetVal **out,
+                     const GovOverride **from)
+{
+    const GovOverride *o = in_force(p, lim, rec, set_larger);
+    *out = o ? o->sv : lim->u.limit.sv;
+    *from = o;
 }
 
 /* ------------------------------------------------------------------ windows */

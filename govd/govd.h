@@ -289,8 +289,21 @@ int gd_lines_end(gd_lines *ls, gd_line_fn fn, void *ctx);
 /* Start `helpers` threads (0: none; a job then runs on its poster alone). 0, or -1. */
 int gd_pool_start(int helpers);
 void gd_pool_stop(void);
-/* Run fn(ctx, lane) for lanes 0..nlanes-1, on the calling thread and any idle helpers;
- * returns when every lane is done. */
+/* A job: fn(ctx, lane) for lanes 0..nlanes-1. Its memory is the poster's, and stays
+ * untouched from gd_pool_post until gd_pool_wait returns. */
+typedef struct gd_job {
+    void (*fn)(void *ctx, int lane);
+    void *ctx;
+    int nlanes, next, done;     /* lanes; the next one to take; lanes finished */
+    struct gd_job *link;        /* the pool's queue of jobs with lanes left */
+} gd_job;
+/* Queue a job for the helpers and return at once (with no helpers it waits for
+ * gd_pool_wait). */
+void gd_pool_post(gd_job *j, void (*fn)(void *ctx, int lane), void *ctx, int nlanes);
+/* Take the lanes of j no helper has taken, on the calling thread, then wait until every
+ * lane is done. Every posted job must be waited for. */
+void gd_pool_wait(gd_job *j);
+/* gd_pool_post, then gd_pool_wait. */
 void gd_pool_run(void (*fn)(void *ctx, int lane), void *ctx, int nlanes);
 
 /* ---------------------------------------------------------------- server */

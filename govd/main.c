@@ -40,8 +40,8 @@ static void usage(FILE *out)
             "  --tls-cert PEM, --tls-key PEM   serve HTTPS\n"
             "  --workers N              HTTP worker threads (default: the number of CPUs)\n"
             "  --partitions N           VMs of a policy with keyed state (default 16)\n"
-            "  --batch-threads N        threads a batch request is evaluated on (default: the\n"
-            "                           number of CPUs; 1: on its HTTP worker alone)\n"
+            "  --batch-threads N        threads that evaluate a batch's segments while its HTTP\n"
+            "                           worker reads the next one (default: the number of CPUs)\n"
             "  --state-dir DIR          save and restore VM state here (spec/govd.md 6)\n"
             "  --snapshot-interval MS   save changed state this often (default 1000)\n"
             "  --decision-log FILE      append every decision to this tamper-evident log\n"
@@ -292,7 +292,7 @@ int main(int argc, char **argv)
         return 2;
     }
     gd_buf_free(&err);
-    if (gd_pool_start(gd_cfg.batch_threads - 1) != 0) {
+    if (gd_pool_start(gd_cfg.batch_threads) != 0) {
         fprintf(stderr, "govd: cannot start the batch threads\n");
         gd_set_shutdown();
         gd_dlog_close(gd_log_sink);

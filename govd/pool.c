@@ -1,21 +1,16 @@
 /* pool.c: the helper threads a batch request evaluates its lanes on (spec/govd.md §5).
  *
- * A job is a function and a number of lanes. The thread that posts it takes lanes too,
- * so a job always finishes, even when every helper is busy with another request's job:
- * helpers only speed it up. Lanes are taken in order from a counter under the pool's
- * lock; the poster waits until the lanes helpers took are done.
+ * A job is a function and a number of lanes. Its poster may go on with other work (a
+ * batch request reads its next segment) and then waits for it: waiting, it takes the
+ * lanes no helper has taken yet, so a job always finishes, even when every helper is
+ * busy with another request's job: helpers only speed it up. Lanes are taken in order
+ * from a counter under the pool's lock; the poster waits until the lanes helpers took
+ * are done.
  */
 #include <pthread.h>
 #include <stdlib.h>
 
 #include "govd/govd.h"
-
-typedef struct gd_job {
-    void (*fn)(void *ctx, int lane);
-    void *ctx;
-    int nlanes, next, done;
-    struct gd_job *link;        /* the queue of jobs with lanes left */
-} gd_job;
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work = PTHREAD_COND_INITIALIZER;     /* a job was posted, or stop */
@@ -86,37 +81,55 @@ void gd_pool_stop(void)
     nthreads = 0;
 }
 
-void gd_pool_run(void (*fn)(void *ctx, int lane), void *ctx, int nlanes)
+void gd_pool_post(gd_job *j, void (*fn)(void *ctx, int lane), void *ctx, int nlanes)
 {
-    if (nlanes <= 0)
-        return;
-    if (nlanes == 1 || nthreads == 0) {
-        for (int i = 0; i < nlanes; i++)
-            fn(ctx, i);
-        return;
-    }
-    gd_job j = {.fn = fn, .ctx = ctx, .nlanes = nlanes};
+    *j = (gd_job){.fn = fn, .ctx = ctx, .nlanes = nlanes > 0 ? nlanes : 0};
+    if (j->nlanes == 0 || nthreads == 0)
+        return; /* run by gd_pool_wait, on the poster */
     pthread_mutex_lock(&mu);
     gd_job **tail = &queue;
     while (*tail)
         tail = &(*tail)->link;
-    *tail = &j;
+    *tail = j;
     pthread_cond_broadcast(&work);
-    /* Take this job's own lanes until none is left; the others' helpers may hold. */
-    while (j.next < j.nlanes) {
-        int lane = j.next++;
-        if (j.next == j.nlanes) {
+    pthread_mutex_unlock(&mu);
+}
+
+void gd_pool_wait(gd_job *j)
+{
+    if (nthreads == 0) {
+        for (int i = j->next; i < j->nlanes; i++)
+            j->fn(j->ctx, i);
+        j->next = j->done = j->nlanes;
+        return;
+    }
+    pthread_mutex_lock(&mu);
+    /* Take this job's lanes no helper took; the others' helpers may hold. */
+    while (j->next < j->nlanes) {
+        int lane = j->next++;
+        if (j->next == j->nlanes) {
             gd_job **q = &queue;
-            while (*q != &j)
+            while (*q != j)
                 q = &(*q)->link;
-            *q = j.link;
+            *q = j->link;
         }
         pthread_mutex_unlock(&mu);
-        fn(ctx, lane);
+        j->fn(j->ctx, lane);
         pthread_mutex_lock(&mu);
-        j.done++;
+        j->done++;
     }
-    while (j.done < j.nlanes)
+    while (j->done < j->nlanes)
         pthread_cond_wait(&finished, &mu);
     pthread_mutex_unlock(&mu);
+}
+
+void gd_pool_run(void (*fn)(void *ctx, int lane), void *ctx, int nlanes)
+{
+    if (nlanes == 1) {
+        fn(ctx, 0);
+        return;
+    }
+    gd_job j;
+    gd_pool_post(&j, fn, ctx, nlanes);
+    gd_pool_wait(&j);
 }

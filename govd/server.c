@@ -67,17 +67,17 @@ typedef struct req {
     size_t nrec;
     bool batch_failed;
     char batch_err[200];
-    /* the batch's current segment: lines kept until it is evaluated on the lanes */
-    gd_buf seg;                 /* the lines' bytes */
-    struct segline *sl;
-    size_t nsl, capsl;
-    gd_buf *lane_out;           /* each lane's decisions of the segment */
-    int nlane_out;
+    /* The batch's segments: lines kept until they are evaluated on the lanes. One is
+     * filled from the body while the other is evaluated on the batch threads. */
+    struct segment *segs;       /* [2], made at the first batch line */
+    int fill;                   /* segs[fill] is being filled */
+    bool flying;                /* segs[!fill] is being evaluated: lj */
+    struct lanejob *lj;
 } req;
 
 /* A line of a batch segment, and where its decision went. */
 typedef struct segline {
-    size_t off, len;            /* in req.seg */
+    size_t off, len;            /* in segment.seg */
     uint64_t lineno;
     bool too_long;
     uint8_t done;               /* SL_* */
@@ -86,6 +86,13 @@ typedef struct segline {
     size_t out, outlen;         /* its decision in lane_out[lane] */
 } segline;
 enum { SL_NEW, SL_DONE, SL_RETRY };
+
+typedef struct segment {
+    gd_buf seg;                 /* the lines' bytes */
+    segline *sl;
+    size_t nsl, capsl;
+    gd_buf *lane_out;           /* each lane's decisions of the segment (MAX_LANES) */
+} segment;
 /* A segment is evaluated when it holds this many lines or bytes: enough work to share
  * between the lanes, little enough to keep in memory. */
 #define SEG_LINES 2048
@@ -429,12 +436,17 @@ static int one_line(req *r, const char *line, size_t len, uint64_t lineno, bool 
 
 #define MAX_LANES 64
 
+/* A segment evaluated on the lanes. It holds its own reference to the policy set: a
+ * reload may replace the request's set while it runs. */
 typedef struct lanejob {
-    req *r;
+    segment *sg;
+    gd_set *set;
     gd_policy *p;
     int nlanes;
     int rc[MAX_LANES];
     bool logged[MAX_LANES], log_failed[MAX_LANES];
+    bool retry[MAX_LANES];      /* a lane left lines whose VM a reload retired */
+    gd_job job;
 } lanejob;
 
 /* One lane of a segment. A policy with keyed state: the lane takes the lines whose
@@ -443,35 +455,22 @@ typedef struct lanejob {
  * state: the lane takes a run of lines, on its own VM. The decisions go to the lane's
  * buffer; the request's thread puts them in line order. A line whose VM was retired by
  * a reload is left for the request's thread, which evaluates it on the new set (and so
- * does every later line of that VM: retirement is final). */
-/* The first pass of a segment of a policy with keyed state: each lane finds the VM of
- * every nlanes-th line (gov_record_partition reads the key), so that the second pass
- * reads each line's key once, not once a lane. */
-static void lane_route(void *ctx, int lane)
-{
-    lanejob *j = ctx;
-    req *r = j->r;
-    for (size_t k = (size_t)lane; k < r->nsl; k += (size_t)j->nlanes) {
-        segline *l = &r->sl[k];
-        if (!l->too_long)
-            gov_record_partition(j->p->prog, r->seg.p + l->off, l->len, (uint32_t)j->p->nparts, &l->part);
-    }
-}
-
+ * does every later line of that VM: retirement is final) before the next segment's
+ * lines are evaluated. */
 static void lane_run(void *ctx, int lane)
 {
     lanejob *j = ctx;
-    req *r = j->r;
+    segment *sg = j->sg;
     gd_policy *p = j->p;
-    gd_buf *out = &r->lane_out[lane];
+    gd_buf *out = &sg->lane_out[lane];
     bool any = p->partition == GOV_PART_ANY;
-    size_t lo = any ? r->nsl * (size_t)lane / (size_t)j->nlanes : 0;
-    size_t hi = any ? r->nsl * (size_t)(lane + 1) / (size_t)j->nlanes : r->nsl;
+    size_t lo = any ? sg->nsl * (size_t)lane / (size_t)j->nlanes : 0;
+    size_t hi = any ? sg->nsl * (size_t)(lane + 1) / (size_t)j->nlanes : sg->nsl;
     for (size_t k = lo; k < hi; k++) {
-        segline *l = &r->sl[k];
+        segline *l = &sg->sl[k];
         if (l->too_long)
             continue; /* its error decision is made in order, on the request's thread */
-        const char *line = r->seg.p + l->off;
+        const char *line = sg->seg.p + l->off;
         uint32_t part = any ? (uint32_t)lane % (uint32_t)p->nparts : l->part;
         if (!any && part % (uint32_t)j->nlanes != (uint32_t)lane)
             continue;
@@ -487,6 +486,7 @@ static void lane_run(void *ctx, int lane)
             gd_part *pt = gd_part_lock_index(p, (int)part);
             if (!pt) {
                 l->done = SL_RETRY;
+                j->retry[lane] = true;
                 continue;
             }
             int rc = decide_on(p, pt, line, l->len, l->lineno, out, false, &j->logged[lane], &j->log_failed[lane]);
@@ -533,51 +533,49 @@ static int lanes_for(const gd_policy *p, size_t nlines)
     return nlines < 64 ? 1 : n;
 }
 
-/* Evaluate the segment's lines and append their decisions to r->out in line order.
- * 0, or 404/500/503 (the batch fails). */
-static int flush_segment(req *r)
+/* The segment in flight is done: its lanes' log flags into the request, its set's
+ * reference given back. 0, or the first lane's failure (404/500/503). */
+static int flight_wait(req *r)
 {
+    lanejob *j = r->lj;
     int rc = 0;
-    if (!r->nsl)
+    if (!r->flying)
         return 0;
-    /* A reload since the last segment: this one goes to the new set (whose VMs hold the
-     * state carried over), not line by line to the retired one. */
-    gd_set *cur = gd_set_acquire();
-    if (cur && cur != r->set) {
-        gd_set_release(r->set);
-        r->set = cur;
-    } else {
-        gd_set_release(cur);
+    gd_pool_wait(&j->job);
+    r->flying = false;
+    for (int i = 0; i < j->nlanes; i++) {
+        r->logged |= j->logged[i];
+        r->log_failed |= j->log_failed[i];
+        if (j->rc[i] && !rc)
+            rc = j->rc[i];
     }
-    if (!r->set)
-        rc = 503;
-    gd_policy *p = rc ? NULL : gd_set_find(r->set, r->policy, r->policy_len);
-    if (!rc && !p)
-        rc = 404;
-    int nlanes = p ? lanes_for(p, r->nsl) : 1;
-    if (!rc && nlanes > 1) {
-        if (!r->lane_out && (r->lane_out = calloc(MAX_LANES, sizeof *r->lane_out)) == NULL)
-            return 500;
-        lanejob j = {.r = r, .p = p, .nlanes = nlanes};
-        if (p->partition != GOV_PART_ANY)
-            gd_pool_run(lane_route, &j, nlanes);
-        gd_pool_run(lane_run, &j, nlanes);
-        for (int i = 0; i < nlanes; i++) {
-            r->logged |= j.logged[i];
-            r->log_failed |= j.log_failed[i];
-            if (j.rc[i] && !rc)
-                rc = j.rc[i];
-        }
-    }
-    /* Lines a lane decided one after another are one run in its buffer, newlines
-     * included: copied into the response at once (every line of a policy without
-     * state; runs of about two lines over 16 VMs on two lanes). */
+    gd_set_release(j->set);
+    j->set = NULL;
+    return rc;
+}
+
+static void segment_clear(segment *sg)
+{
+    sg->nsl = 0;
+    sg->seg.len = 0;
+    for (int i = 0; sg->lane_out && i < MAX_LANES; i++)
+        sg->lane_out[i].len = 0;
+}
+
+/* Append segment sg's decisions to the response in line order (rc: the batch already
+ * failed, then they are dropped), evaluating here the lines its lanes left: a line over
+ * the maximum, a line whose VM a reload retired. Lines a lane decided one after another
+ * are one run in its buffer, newlines included: copied into the response at once
+ * (every line of a policy without state; runs of about two lines over 16 VMs on two
+ * lanes). 0, or 404/500/503 (the batch fails). */
+static int merge_segment(req *r, segment *sg, int rc)
+{
     const char *run = NULL;
     size_t runlen = 0;
-    for (size_t k = 0; k < r->nsl && !rc; k++) {
-        segline *l = &r->sl[k];
+    for (size_t k = 0; k < sg->nsl && !rc; k++) {
+        segline *l = &sg->sl[k];
         if (l->done == SL_DONE) {
-            const char *at = r->lane_out[l->lane].p + l->out;
+            const char *at = sg->lane_out[l->lane].p + l->out;
             if (run && run + runlen == at) {
                 runlen += l->outlen;
             } else {
@@ -592,7 +590,7 @@ static int flush_segment(req *r)
             run = NULL;
             r->out.len = 0;
             if (!rc)
-                rc = one_line(r, r->seg.p + l->off, l->len, l->lineno, l->too_long);
+                rc = one_line(r, sg->seg.p + l->off, l->len, l->lineno, l->too_long);
             if (!rc && r->out.len && !gd_out_add(&r->bout, r->out.p, r->out.len))
                 rc = 500;
             if (!rc && !gd_out_add(&r->bout, "\n", 1))
@@ -602,10 +600,96 @@ static int flush_segment(req *r)
     }
     if (!rc && run && !gd_out_add(&r->bout, run, runlen))
         rc = 500;
-    r->nsl = 0;
-    r->seg.len = 0;
-    for (int i = 0; r->lane_out && i < MAX_LANES; i++)
-        r->lane_out[i].len = 0;
+    segment_clear(sg);
+    return rc;
+}
+
+/* Evaluate the segment being filled. It is routed here (each line's VM, for a policy
+ * with keyed state), then evaluated on the batch threads while this thread reads the
+ * next one; the segment before it is finished first, so each VM takes its lines in the
+ * body's order. A segment is flushed when full, and also when the client has paused (its
+ * lines are then handed to the batch threads at once, not when more come). sync (the
+ * body ended): return only when every line is decided, logged and in the response.
+ * 0, or 404/500/503 (the batch fails). */
+static int flush_segment(req *r, bool sync)
+{
+    int rc = 0;
+    segment *sg = &r->segs[r->fill];
+    gd_policy *p = NULL;
+    int nlanes = 1;
+    gd_set *js = NULL; /* the segment's set: its own reference, as the request's may change */
+    if (sg->nsl) {
+        /* A reload since the last segment: this one goes to the new set (whose VMs hold
+         * the state carried over), not line by line to the retired one. */
+        js = gd_set_acquire();
+        if (js && js != r->set) {
+            gd_set_release(r->set);
+            r->set = js;
+            atomic_fetch_add(&js->refs, 1);
+        }
+        if (!js)
+            rc = 503;
+        p = rc ? NULL : gd_set_find(js, r->policy, r->policy_len);
+        if (!rc && !p)
+            rc = 404;
+        if (!rc) {
+            nlanes = lanes_for(p, sg->nsl);
+            if (!sg->lane_out && (sg->lane_out = calloc(MAX_LANES, sizeof *sg->lane_out)) == NULL)
+                rc = 500;
+        }
+        /* Each line's VM, read while the segment before this one is still evaluated. */
+        if (!rc && p->partition != GOV_PART_ANY)
+            for (size_t k = 0; k < sg->nsl; k++) {
+                segline *l = &sg->sl[k];
+                if (!l->too_long)
+                    gov_record_partition(p->prog, sg->seg.p + l->off, l->len, (uint32_t)p->nparts, &l->part);
+            }
+    }
+    segment *prev = NULL;
+    int prc = 0;
+    if (r->flying) {
+        prc = flight_wait(r);
+        prev = &r->segs[!r->fill];
+        /* Its decisions go in the response while the next segment is evaluated; but lines
+         * its lanes left (a reload retired their VM) are evaluated on the new set first,
+         * before any line of this segment. */
+        bool retry = false;
+        for (int i = 0; i < r->lj->nlanes; i++)
+            retry |= r->lj->retry[i];
+        if (prc || rc || !sg->nsl || retry) {
+            prc = merge_segment(r, prev, prc);
+            prev = NULL;
+        }
+    }
+    if (!rc)
+        rc = prc;
+    if (sg->nsl && !rc) {
+        lanejob *j = r->lj;
+        *j = (lanejob){.sg = sg, .set = js, .p = p, .nlanes = nlanes};
+        js = NULL;
+        r->flying = true;
+        r->fill ^= 1;
+        if (sync && nlanes == 1) {
+            lane_run(j, 0); /* no hand-over for one lane that is waited for at once */
+            j->job = (gd_job){.nlanes = 1, .next = 1, .done = 1};
+        } else {
+            gd_pool_post(&j->job, lane_run, j, nlanes);
+        }
+    } else if (sg->nsl) {
+        segment_clear(sg);
+    }
+    gd_set_release(js);
+    if (prev) { /* the segment before, while this one is evaluated */
+        int mrc = merge_segment(r, prev, rc);
+        if (!rc)
+            rc = mrc;
+    }
+    if (sync && r->flying) {
+        int frc = flight_wait(r);
+        int mrc = merge_segment(r, &r->segs[!r->fill], rc ? rc : frc);
+        if (!rc)
+            rc = frc ? frc : mrc;
+    }
     return rc;
 }
 
@@ -619,19 +703,24 @@ static int batch_line(void *ctx, const char *line, size_t len, uint64_t lineno, 
         i++;
     if (i == len && !too_long)
         return 0;
-    if (r->nsl == r->capsl) {
-        size_t cap = r->capsl ? r->capsl * 2 : 256;
-        segline *sl = realloc(r->sl, cap * sizeof *sl);
+    if (!r->segs) {
+        if ((r->segs = calloc(2, sizeof *r->segs)) == NULL || (r->lj = calloc(1, sizeof *r->lj)) == NULL)
+            return 500;
+    }
+    segment *sg = &r->segs[r->fill];
+    if (sg->nsl == sg->capsl) {
+        size_t cap = sg->capsl ? sg->capsl * 2 : 256;
+        segline *sl = realloc(sg->sl, cap * sizeof *sl);
         if (!sl)
             return 500;
-        r->sl = sl;
-        r->capsl = cap;
+        sg->sl = sl;
+        sg->capsl = cap;
     }
-    if (!gd_buf_add(&r->seg, line, len))
+    if (!gd_buf_add(&sg->seg, line, len))
         return 500;
-    r->sl[r->nsl++] = (segline){.off = r->seg.len - len, .len = len, .lineno = lineno, .too_long = too_long};
-    if (r->nsl >= SEG_LINES || r->seg.len >= SEG_BYTES)
-        return flush_segment(r);
+    sg->sl[sg->nsl++] = (segline){.off = sg->seg.len - len, .len = len, .lineno = lineno, .too_long = too_long};
+    if (sg->nsl >= SEG_LINES || sg->seg.len >= SEG_BYTES)
+        return flush_segment(r, false);
     return 0;
 }
 
@@ -692,8 +781,11 @@ static void free_out(void *cls)
 static enum MHD_Result do_batch_end(struct MHD_Connection *c, req *r)
 {
     int rc = r->batch_failed ? 0 : gd_lines_end(&r->lines, batch_line, r);
-    if (!rc && !r->batch_failed)
-        rc = flush_segment(r);
+    if (!rc && !r->batch_failed && r->segs)
+        rc = flush_segment(r, true);
+    int frc = flight_wait(r); /* a batch that failed may leave one in flight */
+    if (!rc)
+        rc = frc;
     if (!commit_log(r))
         return send_log_error(c, r);
     if (r->set) {
@@ -1159,8 +1251,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
                 int rc = gd_lines_feed(&r->lines, upload, n, batch_line, r);
                 /* The client sent no more yet: the lines it did send are decided now, while
                  * it waits or thinks, not when a segment fills or the body ends. */
-                if (!rc && r->nsl && sender_paused(c))
-                    rc = flush_segment(r);
+                if (!rc && r->segs && r->segs[r->fill].nsl && sender_paused(c))
+                    rc = flush_segment(r, false);
                 if (rc == 404)
                     return send_error(c, r, MHD_HTTP_NOT_FOUND, GD_ERR_NOT_FOUND, "GOVD_NO_POLICY",
                                       "no policy named '%s' is loaded", r->policy);
@@ -1205,17 +1297,24 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
     req *r = *con_cls;
     if (!r)
         return;
+    if (r->segs)
+        flight_wait(r); /* its lanes read the request's segments */
     commit_log(r); /* a request that ended without its response: its lines still go to disk */
     gd_set_release(r->set);
     gd_buf_free(&r->body);
     gd_buf_free(&r->out);
     gd_out_free(&r->bout);
     gd_buf_free(&r->lines.partial);
-    gd_buf_free(&r->seg);
-    free(r->sl);
-    for (int i = 0; r->lane_out && i < MAX_LANES; i++)
-        gd_buf_free(&r->lane_out[i]);
-    free(r->lane_out);
+    for (int k = 0; r->segs && k < 2; k++) {
+        segment *sg = &r->segs[k];
+        gd_buf_free(&sg->seg);
+        free(sg->sl);
+        for (int i = 0; sg->lane_out && i < MAX_LANES; i++)
+            gd_buf_free(&sg->lane_out[i]);
+        free(sg->lane_out);
+    }
+    free(r->segs);
+    free(r->lj);
     req_done(r);
     *con_cls = NULL;
 }

@@ -1,12 +1,19 @@
 """tests/harness.py: the head the Python suites of govc share (tests/limits/run.py,
-tests/scoped/run.py, which each had their own copy): the govc under test (argv[1],
-default build/govc), a temporary directory the suite runs in, "ok - SUITE: NAME" lines
-for tests/run.sh with the detail of a failure as "# " lines, and the exit status."""
+tests/scoped/run.py and channels.py, which each had their own copy): the govc under test
+(argv[1], default build/govc), a temporary directory the suite runs in, "ok - SUITE:
+NAME" lines for tests/run.sh with the detail of a failure as "# " lines, and the exit
+status; govc run's decisions, and a `govc diff` case."""
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+
+
+def decisions(out):
+    """govc run's output: one decision (a dict) per line."""
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
 class Suite:
@@ -30,6 +37,12 @@ class Suite:
     def govc(self, *args, stdin=None):
         r = subprocess.run([self.govc_path] + list(args), input=stdin, capture_output=True, text=True)
         return r.returncode, r.stdout, r.stderr
+
+    def diff_says(self, old, new, name, *says, lacks=()):
+        """A case of `govc diff OLD NEW`: it exits 0, and what it prints holds each of
+        `says` and none of `lacks`."""
+        rc, out, err = self.govc("diff", old, new)
+        self.ok(rc == 0 and all(s in out for s in says) and not any(s in out for s in lacks), name, out + err)
 
     @staticmethod
     def write(name, text):

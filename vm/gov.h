@@ -454,10 +454,12 @@ GOV_API size_t gov_vm_running_escalations(const gov_vm *vm);
 /* Input bytes the glob matcher (`matches`) has stepped over since gov_vm_init: one step
  * per byte, whatever the pattern. The tests read it to show that matching is linear. */
 GOV_API uint64_t gov_vm_match_steps(const gov_vm *vm);
-/* Rules run for records since gov_vm_init: per record, the rules of its kind that its
- * scopes can reach (spec/bytecode.md §3.3: a rule whose guard names another tenant,
- * project, workflow or agent is not run, as it cannot fire), every rule of the kind when
- * a trace is asked for. The tests read it to show what the rule index leaves out. */
+/* Rules whose code ran for records since gov_vm_init: per record, the rules of its kind
+ * that its scopes can reach (spec/bytecode.md §3.3: a rule whose guard names another
+ * tenant, project, workflow or agent is not run, as it cannot fire) and, in a program
+ * without guards, that its values can fire (§3.4, the threshold index: a rule whose
+ * `field > limit` the record fails is not run); a trace does not change it. The tests
+ * read it to show what the indexes leave out. */
 GOV_API uint64_t gov_vm_rules_run(const gov_vm *vm);
 /* Limit resolutions since gov_vm_init: one per record (or gov_vm_limit_value call) whose
  * scopes matched any scope block; *cached (if not NULL) gets how many of them were taken

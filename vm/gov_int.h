@@ -124,6 +124,28 @@ typedef struct govL_kguard { uint32_t first, n, levels; } govL_kguard;
 typedef struct govL_gslot { uint32_t hash, kind, level, str, first, n; } govL_gslot;
 GOV_HIDDEN uint32_t govL_guard_hash(uint32_t kind, uint32_t level, const char *s, size_t n);
 
+/* The threshold index (vm/tindex.c, spec/bytecode.md §3.4): per kind, groups of rules
+ * whose firing needs one comparison of a field register with a limit or a constant;
+ * a group's entries sorted loosest bound first; the kind's other rules in a bit set. */
+enum { GOVL_T_LT = 0, GOVL_T_LE = 1, GOVL_T_GT = 2, GOVL_T_GE = 3 }; /* test = 2 x rel + (class F) */
+typedef struct govL_tent {
+    govV_cell bound;            /* the loosest value its threshold takes for any record */
+    uint32_t lim;               /* the limit compared, or GOVB_NONE (a constant: bound is it) */
+    uint32_t pos;               /* the rule's position in its kind's list */
+    uint32_t c2reg, c2k;        /* a second condition its firing needs: R[c2reg] == K[c2k] (a
+                                   string), or with c2k NONE R[c2reg] true; c2reg NONE: none */
+} govL_tent;
+typedef struct govL_tgroup {
+    govV_cell b0;               /* its first (loosest) entry's bound */
+    uint32_t reg, test, first, n; /* entries tent[first, +n) */
+} govL_tgroup;
+typedef struct govL_tkind {
+    uint32_t gfirst, ng;        /* its groups; ng 0: not indexed, the chained scan runs */
+    uint32_t wfirst, nwords;    /* talways[wfirst, +nwords): its rules in no group */
+    uint32_t nalways;           /* how many */
+} govL_tkind;
+GOV_HIDDEN int govL_build_tindex(gov_program *p);
+
 typedef struct govL_chan { uint32_t name, kind, target; } govL_chan;
 
 typedef struct govL_gate {
@@ -319,6 +341,12 @@ struct gov_program {
     uint32_t *cpos;             /* per ccode word: its rule's position in the kind's list */
     uint32_t *cstart;           /* per kind_rules entry: where its rule starts in ccode */
     uint8_t *kind_lim;          /* per kind: some rule in the scan reads a limit */
+    void *tblock;               /* the threshold index's one allocation (NULL: no kind has one) */
+    govL_tkind *tkind;          /* per kind */
+    govL_tgroup *tgroup;
+    govL_tent *tent;
+    uint64_t *talways;
+    uint32_t max_twords;        /* the most bit words of one indexed kind (the VM's tbits) */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;
     govL_esc *esc;
@@ -876,6 +904,8 @@ struct gov_vm {
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
     uint32_t *sel_start;        /* with rule guards: the rules a record reaches (select_rules) */
     uint32_t *sel_pos;
+    uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords) */
+    uint32_t ttail;             /* and the first of the all-kept rules that end the kind */
     int poisoned, in_record;
     char errmsg[160];
     char *trace_buf; size_t trace_cap;

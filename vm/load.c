@@ -2243,6 +2243,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = load_rulescope(&c);
     if (!e) e = build_xcode(&c);
     if (!e) e = load_guards(&c);
+    if (!e && govL_build_tindex(c.p) != GOV_OK) e = fail(&c, GOV_ENOMEM, 0, "out of memory (the threshold index)");
     if (!e) e = load_meta(&c);
     if (!e && govJ_schema_build(c.p)) e = fail(&c, GOV_ENOMEM, 0, "out of memory (the record decoder's tables)");
     if (e) {
@@ -2266,6 +2267,7 @@ void gov_program_free(gov_program *p) {
     govO_frags_free(p);
     free(p->gblock);
     free(p->xblock);
+    free(p->tblock);
     free(p->block);
     free(p->chuni);
     free(p);

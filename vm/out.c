@@ -362,8 +362,18 @@ void govO_text(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
         int mo, d;
         civil_from_days(days, &y, &mo, &d);
         int64_t s = ns / 1000000000;
-        govO_printf(b, "%04lld-%02d-%02dT%02d:%02d:%02d", (long long)y, mo, d, (int)(s / 3600), (int)(s / 60 % 60),
-                    (int)(s % 60));
+        if (y >= 0 && y <= 9999) { /* every time a record can carry: written digit by digit */
+            int hh = (int)(s / 3600), mi = (int)(s / 60 % 60), ss = (int)(s % 60);
+            char t[19] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
+                          (char)('0' + y % 10), '-', (char)('0' + mo / 10), (char)('0' + mo % 10), '-',
+                          (char)('0' + d / 10), (char)('0' + d % 10), 'T', (char)('0' + hh / 10),
+                          (char)('0' + hh % 10), ':', (char)('0' + mi / 10), (char)('0' + mi % 10), ':',
+                          (char)('0' + ss / 10), (char)('0' + ss % 10)};
+            govO_put(b, t, sizeof t);
+        } else {
+            govO_printf(b, "%04lld-%02d-%02dT%02d:%02d:%02d", (long long)y, mo, d, (int)(s / 3600),
+                        (int)(s / 60 % 60), (int)(s % 60));
+        }
         uint64_t frac = (uint64_t)(ns % 1000000000);
         if (frac) {
             char f[9];
@@ -934,6 +944,13 @@ static void put_grouped(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     put_at_end(b, vm, a->at);
 }
 
+/* v as 16 lowercase hex digits (printf's %016llx). */
+static void put_hex16(govO_buf *b, uint64_t v) {
+    char t[16];
+    for (int i = 15; i >= 0; i--, v >>= 4) t[i] = "0123456789abcdef"[v & 15];
+    govO_put(b, t, sizeof t);
+}
+
 static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     const gov_program *p = vm->p;
     govO_puts(b, "{\"type\":\"");
@@ -976,7 +993,10 @@ static void put_action(govO_buf *b, const gov_vm *vm, const govV_action *a) {
     }
     if (a->type != GOV_ACT_NOTIFY && (a->id || a->type != GOV_ACT_GATE_BLOCKED)) {
         int esc = a->esc != GOVB_NONE || (a->type == GOV_ACT_REFUSED && a->gate == GOVB_NONE && a->reason == 6);
-        govO_printf(b, esc ? ",\"escalation_id\":\"%016llx\"" : ",\"gate_id\":\"%016llx\"", (unsigned long long)a->id);
+        if (esc) PUT_LIT(b, ",\"escalation_id\":\"");
+        else PUT_LIT(b, ",\"gate_id\":\"");
+        put_hex16(b, a->id);
+        govO_put(b, "\"", 1);
     }
     if (a->type != GOV_ACT_NOTIFY && a->type != GOV_ACT_REFUSED) {
         govO_puts(b, ",\"key\":");

@@ -180,9 +180,23 @@ typedef struct pscan {
     size_t n, i;
 } pscan;
 
+/* Byte classes for the scan's loops: one table look-up a byte instead of four compares. */
+enum { PC_WS = 1, PC_STOP = 2, PC_END = 4 };
+static const unsigned char pclass[256] = {
+    /* PC_STOP ends a plain run of a string body: a quote, a backslash, a control byte */
+    [0x00] = PC_STOP, [0x01] = PC_STOP, [0x02] = PC_STOP, [0x03] = PC_STOP, [0x04] = PC_STOP, [0x05] = PC_STOP,
+    [0x06] = PC_STOP, [0x07] = PC_STOP, [0x08] = PC_STOP, [0x0b] = PC_STOP, [0x0c] = PC_STOP, [0x0e] = PC_STOP,
+    [0x0f] = PC_STOP, [0x10] = PC_STOP, [0x11] = PC_STOP, [0x12] = PC_STOP, [0x13] = PC_STOP, [0x14] = PC_STOP,
+    [0x15] = PC_STOP, [0x16] = PC_STOP, [0x17] = PC_STOP, [0x18] = PC_STOP, [0x19] = PC_STOP, [0x1a] = PC_STOP,
+    [0x1b] = PC_STOP, [0x1c] = PC_STOP, [0x1d] = PC_STOP, [0x1e] = PC_STOP, [0x1f] = PC_STOP,
+    /* PC_WS is JSON's whitespace; PC_END ends a number or a literal (ends_scalar) */
+    ['\t'] = PC_STOP | PC_WS | PC_END, ['\n'] = PC_STOP | PC_WS | PC_END, ['\r'] = PC_STOP | PC_WS | PC_END,
+    [' '] = PC_WS | PC_END, ['"'] = PC_STOP | PC_END, ['\\'] = PC_STOP, [','] = PC_END, [':'] = PC_END,
+    ['}'] = PC_END, [']'] = PC_END, ['{'] = PC_END, ['['] = PC_END};
+
 static void ws(pscan *c)
 {
-    while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t' || c->s[c->i] == '\n' || c->s[c->i] == '\r'))
+    while (c->i < c->n && (pclass[(unsigned char)c->s[c->i]] & PC_WS))
         c->i++;
 }
 
@@ -285,17 +299,14 @@ static int str_next(pscan *c, unsigned char u[4])
  * and names are plain, and this is the scan's common path. */
 static long str_plain(pscan *c)
 {
-    size_t j = c->i;
-    while (j < c->n) {
-        unsigned char ch = (unsigned char)c->s[j];
-        if (ch == '"') {
-            long len = (long)(j - c->i);
-            c->i = j + 1;
-            return len;
-        }
-        if (ch == '\\' || ch < 0x20)
-            return -1;
+    const unsigned char *s = (const unsigned char *)c->s;
+    size_t j = c->i, n = c->n;
+    while (j < n && !(pclass[s[j]] & PC_STOP))
         j++;
+    if (j < n && s[j] == '"') {
+        long len = (long)(j - c->i);
+        c->i = j + 1;
+        return len;
     }
     return -1;
 }
@@ -303,12 +314,7 @@ static long str_plain(pscan *c)
 /* The bytes that end a number or a literal (true, false, null) as skip_value reads it. */
 static bool ends_scalar(char ch)
 {
-    switch (ch) {
-    case ' ': case '\t': case '\r': case '\n': case ',': case ':': case '}': case ']': case '"': case '{': case '[':
-        return true;
-    default:
-        return false;
-    }
+    return pclass[(unsigned char)ch] & PC_END;
 }
 
 /* Skip one value (c->i at its first byte). 0, or -1 when malformed. Nesting is counted,

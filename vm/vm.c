@@ -24,7 +24,7 @@ size_t govJ_token_size(void);
 typedef struct govV_layout {
     size_t rch;                 /* the channels of one finding (govV_channels) */
     size_t vm, state, reg, present, scratch, tokens, mtab, lwork, lwork_ovr, ldflt, rvec, rpos, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
-        uscratch, ext, herr, cargs, cvals, sel, tsnap, total;
+        uscratch, ext, herr, cargs, cvals, sel, tbits, tsnap, total;
     size_t state_size, act_cap, kpool_cap, rc_n, rc_bytes;
 } govV_layout;
 
@@ -188,6 +188,8 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     /* The rules a record's scopes reach, merged from the guard index's lists (only with
      * RULEGUARDS): a position and the code of each, at most a kind's rules. */
     l->sel = n;     n += p->has_guards ? al16((size_t)p->max_rules * 8) : 0;
+    /* The rules a record runs by the threshold index (tindex.c): a bit per rule of a kind. */
+    l->tbits = n;   n += al16((size_t)p->max_twords * 8);
     /* The trace's record of the slow rules one record runs (govV_tsnap): the most of one kind. */
     l->tsnap = n;   n += al16((size_t)max_slow(p) * sizeof(govV_tsnap));
     /* The resolution cache last: its default size follows from everything above. */
@@ -285,6 +287,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     for (uint32_t i = 0; i < p->max_cargs; i++) vm->cvals[i] = &vm->cargs[i];
     vm->sel_start = p->has_guards ? (uint32_t *)(void *)(base + l.sel) : NULL;
     vm->sel_pos = p->has_guards ? (uint32_t *)(void *)(base + l.sel + (size_t)p->max_rules * 4) : NULL;
+    vm->tbits = p->max_twords ? (uint64_t *)(void *)(base + l.tbits) : NULL;
     vm->cur_kind = GOVB_NONE;
     vm->dec.vm = vm;
     vm->dec.kind = GOVB_NONE;
@@ -967,6 +970,10 @@ static void note_window(gov_vm *vm, uint32_t wi) {
 #define GOVV_TRACK 0
 #define GOVV_SCAN 2
 #include "vm/vm_run.h"
+#define GOVV_RUN_NAME scan_bits
+#define GOVV_TRACK 0
+#define GOVV_SCAN 3
+#include "vm/vm_run.h"
 #define GOVV_RUN_NAME run_fast
 #define GOVV_TRACK 0
 #define GOVV_SCAN 0
@@ -1300,6 +1307,100 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
     return out;
 }
 
+/* A group's walk (vm/tindex.c) past its first entry, whose bound the value passes: the
+ * entries while the value passes their bounds, each rule kept when it passes its threshold
+ * too (a constant's is its bound). Out of line: most records pass no group's first bound. */
+/* An entry's second condition (vm/tindex.c second()); *memo holds the last one checked in
+ * this walk and its result, as entries of one group often share it (`and run.action ==
+ * "refund"` in each rule of a group). */
+typedef struct twmemo { uint32_t reg, k; int res; } twmemo;
+static int tindex_second(const gov_vm *vm, const govL_tent *e, twmemo *memo) {
+    if (e->c2reg == GOVB_NONE) return 1;
+    if (e->c2reg == memo->reg && e->c2k == memo->k) return memo->res;
+    memo->reg = e->c2reg;
+    memo->k = e->c2k;
+    if (e->c2k == GOVB_NONE) memo->res = vm->reg[e->c2reg].i != 0; /* as JMPF */
+    else memo->res = compare(vm, GOVV_CS, 0, vm->reg[e->c2reg], vm->p->kval[e->c2k]); /* as TEQK */
+    return memo->res;
+}
+#define TWALK(name, rel, m)                                                                        \
+    static __attribute__((noinline)) uint32_t name(const gov_vm *vm, const govL_tent *e, const govL_tent *end, \
+                                                   govV_cell v, uint64_t *bits) {                  \
+        uint32_t n = 0;                                                                            \
+        twmemo memo = {GOVB_NONE, GOVB_NONE, 0};                                                   \
+        for (; e < end && v.m rel e->bound.m; e++)                                                 \
+            if ((e->lim == GOVB_NONE || v.m rel vm->lval[e->lim].m) && tindex_second(vm, e, &memo)) { \
+                bits[e->pos >> 6] |= 1ull << (e->pos & 63);                                        \
+                n++;                                                                               \
+            }                                                                                      \
+        return n;                                                                                  \
+    }
+TWALK(twalk_lt_i, <, i) TWALK(twalk_lt_f, <, f) TWALK(twalk_le_i, <=, i) TWALK(twalk_le_f, <=, f)
+TWALK(twalk_gt_i, >, i) TWALK(twalk_gt_f, >, f) TWALK(twalk_ge_i, >=, i) TWALK(twalk_ge_f, >=, f)
+#undef TWALK
+
+/* The rules of kind k this record runs by the threshold index (vm/tindex.c): the kind's
+ * rules in no group, and those whose comparison the record's value passes, into
+ * vm->tbits; returns how many. A group's entries are sorted loosest bound first, so a
+ * group whose first bound the value fails costs one comparison. The relations are the
+ * scan's (vm_run.h, X_T..), on the same registers and resolved limits. */
+static uint32_t tindex_select(gov_vm *vm, const govL_tkind *tk) {
+    const gov_program *p = vm->p;
+    uint64_t *bits = vm->tbits;
+    const uint64_t *al = p->talways + tk->wfirst;
+    for (uint32_t w = 0; w < tk->nwords; w++) bits[w] = al[w];
+    uint32_t n = tk->nalways;
+    for (const govL_tgroup *g = p->tgroup + tk->gfirst, *ge = g + tk->ng; g < ge; g++) {
+        govV_cell v = vm->reg[g->reg];
+#define TW(test, rel, m, fn)                                                           \
+    case test:                                                                         \
+        if (v.m rel g->b0.m) n += fn(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits); \
+        break;
+        switch (g->test) {
+            TW(2 * GOVL_T_LT, <, i, twalk_lt_i)
+            TW(2 * GOVL_T_LT + 1, <, f, twalk_lt_f)
+            TW(2 * GOVL_T_LE, <=, i, twalk_le_i)
+            TW(2 * GOVL_T_LE + 1, <=, f, twalk_le_f)
+            TW(2 * GOVL_T_GT, >, i, twalk_gt_i)
+            TW(2 * GOVL_T_GT + 1, >, f, twalk_gt_f)
+            TW(2 * GOVL_T_GE, >=, i, twalk_ge_i)
+            default: if (v.f >= g->b0.f) n += twalk_ge_f(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits);
+        }
+#undef TW
+    }
+    return n;
+}
+
+/* The first of the rules, all kept, that end the kind (nrules if its last rule is not
+ * kept): the chained scan runs them (scan_idx). */
+static uint32_t tindex_tail(const uint64_t *bits, uint32_t nrules) {
+    for (uint32_t w = (nrules + 63) / 64; w-- > 0;) {
+        uint64_t valid = (w + 1) * 64 <= nrules ? ~0ull : (1ull << (nrules & 63)) - 1;
+        uint64_t zero = ~bits[w] & valid;
+        if (zero) return w * 64 + 64 - (uint32_t)__builtin_clzll(zero);
+    }
+    return 0;
+}
+
+/* The scan of the rules the threshold index keeps, from position j: the bits up to the
+ * all-kept tail, then the tail chained (vm_run.h). Returns as scan_chain. */
+static uint32_t scan_idx(gov_vm *vm, const govL_kind *k, uint32_t j, uint32_t nrules, const uint8_t *ty,
+                         const uint8_t *cls, int *fired) {
+    const gov_program *p = vm->p;
+    if (j == 0) vm->ttail = tindex_tail(vm->tbits, nrules); /* a record's first call */
+    uint32_t t = vm->ttail;
+    if (j < t) {
+        uint32_t r = scan_bits(vm, p->xstart + k->first_rule, j, t, ty, cls, fired);
+        if (r < t) return r;
+        j = t;
+    }
+    if (j >= nrules) {
+        *fired = 0;
+        return nrules;
+    }
+    return scan_chain(vm, p->cstart + k->first_rule, j, nrules, ty, cls, fired);
+}
+
 /* Fill defaults, check required fields, run the kind's rules. */
 static const gov_decision *evaluate(gov_vm *vm) {
     const gov_program *p = vm->p;
@@ -1374,12 +1475,25 @@ static const gov_decision *evaluate(gov_vm *vm) {
     /* The scan's limit tests do not check that the limits are resolved: resolve them now
      * (the same values a first read would resolve: fields do not change in a record). */
     if (p->kind_lim[vm->cur_kind] && vm->match_epoch != vm->epoch) govV_resolve(vm);
-    vm->rules_run += nrules;
+    /* Without guards, a kind with a threshold index runs only the rules the record's
+     * values can fire (tindex_select). */
+    const govL_tkind *tk = !rpos && p->tkind && p->tkind[vm->cur_kind].ng ? &p->tkind[vm->cur_kind] : NULL;
+#ifdef GOV_NO_TINDEX /* tests/vm/tindex.sh's reference: every rule scanned */
+    tk = NULL;
+#endif
+    if (tk) {
+        uint32_t n = tindex_select(vm, tk);
+        vm->rules_run += n;
+        if (!n) nrules = 0; /* no rule can fire: none runs */
+    } else {
+        vm->rules_run += nrules;
+    }
     for (uint32_t j = 0; j < nrules; j++) {
         int fired = -1;
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
          * is not plain (a trace does not change this: it is rendered afterwards). */
         j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
+            : tk ? scan_idx(vm, k, j, nrules, ty, cls, &fired)
                  : scan_chain(vm, p->cstart + k->first_rule, j, nrules, ty, cls, &fired);
         if (j == nrules) break;
         uint32_t ri = rules[rpos ? rpos[j] : j];

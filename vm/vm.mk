@@ -3,7 +3,7 @@
 # One host-call backend (vm/hostcall.h): libffi here; bindings/js builds vm/hostcall_wasm.c.
 VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/run.c vm/state.c vm/keytab.c vm/window.c vm/window_state.c \
            vm/agg.c vm/sketch.c vm/sustain.c vm/notify.c vm/drift.c vm/set.c vm/hostcall_ffi.c vm/partition.c vm/limits.c vm/pset.c \
-           vm/trace.c
+           vm/trace.c vm/tindex.c
 VM_OBJS := $(VM_SRCS:%.c=$(BUILD)/obj/%.o)
 VM_PIC_OBJS := $(VM_SRCS:%.c=$(BUILD)/pic/%.o)
 VM_LIBS := -lxxhash -lffi
@@ -81,6 +81,20 @@ $(BUILD)/tests/vm_rcache: $(BUILD)/obj/tests/vm/rcache.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
+# The threshold index's suite: the same host against libgov, and against a vm.c compiled
+# with GOV_NO_TINDEX (every rule scanned, as before the index), to compare.
+$(BUILD)/notix/vm/vm.o: vm/vm.c | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -DGOV_NO_TINDEX -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/vm_tindex: $(BUILD)/obj/tests/vm/tindex.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+$(BUILD)/tests/vm_tindex_off: $(BUILD)/obj/tests/vm/tindex.o $(BUILD)/notix/vm/vm.o $(filter-out $(BUILD)/obj/vm/vm.o,$(VM_OBJS))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
 $(BUILD)/tests/vm_partition: $(BUILD)/obj/tests/vm/partition.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
@@ -135,6 +149,10 @@ TEST_SUITES += "sh tests/vm/guards.sh $(BUILD)"
 # The cache of resolved chains of scopes: limits, decisions and traces as a fresh VM's.
 TEST_DEPS += $(BUILD)/tests/vm_rcache
 TEST_SUITES += "sh tests/vm/rcache.sh $(BUILD)"
+# The threshold index: a record runs only the rules its values can fire, and decides and
+# traces exactly as a VM that scans every rule (issue 19).
+TEST_DEPS += $(BUILD)/tests/vm_tindex $(BUILD)/tests/vm_tindex_off
+TEST_SUITES += "sh tests/vm/tindex.sh $(BUILD)"
 # tests/vm/locale.sh runs the unit suite under de_DE.UTF-8; symbols.sh reads libgov.so
 # with nm.
 TEST_DEB_PKGS += locales binutils

@@ -1,4 +1,4 @@
-/* vm/vm_run.h: the body of the rule interpreter, included three times by vm/vm.c.
+/* vm/vm_run.h: the body of the rule interpreter, included four times by vm/vm.c.
  *
  * GOVV_RUN_NAME names the function. GOVV_TRACK 1 makes it note what a finding and the
  * trace explain (each comparison, the limits and windows read, the window that was
@@ -8,7 +8,8 @@
  * `starts` gives each rule's start in xcode (a selection of rules: the rule index).
  * GOVV_SCAN 2 does the same over all of a kind's rules in ccode, where each rule runs on
  * into the next without a return to the loop (`starts` in ccode; the rule that ends the
- * run is found from the word, cpos).
+ * run is found from the word, cpos). GOVV_SCAN 3 is GOVV_SCAN 1 over the rules whose bits
+ * vm->tbits holds (the threshold index, vm/tindex.c), `starts` the kind's xstart.
  *
  * evaluate scans untracked and, only when a rule fires, runs it again tracked: most
  * rules do not fire, and noting every comparison of every rule, and a call and a return
@@ -70,6 +71,15 @@ L_done_:
     }
     j++;
 L_enter_:
+#if GOVV_SCAN == 3
+    { /* the next rule the index keeps, at or after j */
+        const uint64_t *bits = vm->tbits;
+        uint32_t wi = j >> 6, nw = (nrules + 63) >> 6;
+        uint64_t m = wi < nw ? bits[wi] & (~0ull << (j & 63)) : 0;
+        while (!m && ++wi < nw) m = bits[wi];
+        j = m ? wi * 64 + (uint32_t)__builtin_ctzll(m) : nrules;
+    }
+#endif
     if (j >= nrules) {
         *fired = 0;
         return nrules;

@@ -204,9 +204,11 @@ static int diff(long n, uint64_t seed, uint32_t nrec)
         fuzz_diff_one(&r, nrec, false, &st);
     char name[256];
     snprintf(name, sizeof name, "differential: %llu policies (%llu with an inhibit entry refused as predicted), "
-             "%llu records, %llu findings compared (%llu inhibited), %llu divergences",
+             "%llu records, %llu findings compared (%llu inhibited), %llu notifications from a channel set, "
+             "%llu divergences",
              (unsigned long long)st.policies, (unsigned long long)st.refused, (unsigned long long)st.records,
-             (unsigned long long)st.findings, (unsigned long long)st.inhibited, (unsigned long long)st.divergences);
+             (unsigned long long)st.findings, (unsigned long long)st.inhibited, (unsigned long long)st.from_set,
+             (unsigned long long)st.divergences);
     result(st.divergences == 0 && st.policies == (uint64_t)n, name, "see the DIVERGENCE lines above");
     return 0;
 }

@@ -959,6 +959,13 @@ def reload_under_load():
            "decision log across reloads: govc audit replay reproduces every decision", out[-2000:])
 
 
+def snapshots_ok(g):
+    """govd_snapshots_total{result="ok"}: rounds of snapshots that wrote something."""
+    st, body, _ = g.req("GET", "/metrics")
+    m = re.search(r'^govd_snapshots_total\{result="ok"\} (\d+)', body, re.M)
+    return int(m.group(1)) if st == 200 and m else 0
+
+
 def persistence_and_kill9():
     pdir = os.path.join(TMP, "persist")
     os.makedirs(pdir, exist_ok=True)
@@ -1001,7 +1008,13 @@ def persistence_and_kill9():
     [t.start() for t in ts]
     for i in range(4):
         post(g, "after", i)
-    time.sleep(0.6)  # several snapshot intervals
+    # Wait for a snapshot taken after those four: the counter's second step from here is a
+    # round that began after the first step, so after the posts (a fixed sleep was not
+    # enough under a sanitizer at load 17: snapshots then lag their interval).
+    s0 = snapshots_ok(g)
+    deadline = time.time() + 60
+    while snapshots_ok(g) < s0 + 2 and time.time() < deadline:
+        time.sleep(0.05)
     g.p.send_signal(signal.SIGKILL)
     stop.set()
     [t.join() for t in ts]

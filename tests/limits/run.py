@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 from harness import Suite  # noqa: E402
 
 S = Suite("limits", detail_lines=12)
-GOVC, tmp, ok, govc, write = S.govc_path, S.tmp, S.ok, S.govc, S.write
+GOVC, tmp, ok, govc, write, diff_says = S.govc_path, S.tmp, S.ok, S.govc, S.write, S.diff_says
 
 
 POLICY = """policy tenants
@@ -259,12 +259,11 @@ ok(rc == 2 and "error[E050]: 'mix_threshold' = 0.3 in agent \"sturdy\" loosens 0
    "... and may not raise it (E050)", err)
 write("dt_const.gov", DRIFT % "0.25")
 write("dt_high.gov", DRIFT % "0.3")
-rc, out, err = govc("diff", "dt_const.gov", "dt.gov")
-ok(rc == 0 and "tightened drift token_mix: threshold: 0.25 -> mix_threshold (the limit's default is no higher" in out,
-   "govc diff: a constant threshold replaced by a limit with no higher default is tightened", out + err)
-rc, out, err = govc("diff", "dt.gov", "dt_high.gov")
-ok(rc == 0 and "loosened  drift token_mix: threshold: mix_threshold -> 0.3 (above the limit's default)" in out,
-   "govc diff: a limit replaced by a constant above its default is loosened", out + err)
+diff_says("dt_const.gov", "dt.gov",
+          "govc diff: a constant threshold replaced by a limit with no higher default is tightened",
+          "tightened drift token_mix: threshold: 0.25 -> mix_threshold (the limit's default is no higher")
+diff_says("dt.gov", "dt_high.gov", "govc diff: a limit replaced by a constant above its default is loosened",
+          "loosened  drift token_mix: threshold: mix_threshold -> 0.3 (above the limit's default)")
 
 # --- the proof agrees with govc check, case for case
 LEVELS = ["tenant", "project", "workflow", "agent"]

@@ -13,14 +13,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from harness import Suite  # noqa: E402
+from harness import Suite, decisions  # noqa: E402
 
 S = Suite("channels", detail_lines=15)
-GOVC, ok, govc, write = S.govc_path, S.ok, S.govc, S.write
-
-
-def decisions(out):
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
+GOVC, ok, govc, write, diff_says = S.govc_path, S.ok, S.govc, S.write, S.diff_says
 
 
 def notes(d, typ="notify"):
@@ -225,23 +221,18 @@ ok(rc == 1 and "1 failed" in out + err, "govc test fails when a scope's channel 
 # --- govc diff ----------------------------------------------------------------------------
 ONE = DESK.replace("notify refund_channels\n}", "notify ops\n}", 1)
 write("one.gov", ONE)
-rc, out, err = govc("diff", "one.gov", "desk.gov")
-ok(rc == 0 and "tightened rule big_refund: notify: ops -> refund_channels" in out,
-   "govc diff: a channel replaced by a set whose default holds it is tightened", out + err)
-rc, out, err = govc("diff", "desk.gov", "one.gov")
-ok(rc == 0 and "unproven  rule big_refund: notify: refund_channels -> ops" in out,
-   "govc diff: a set replaced by its default's channel is unproven (scopes told more)", out + err)
+diff_says("one.gov", "desk.gov", "govc diff: a channel replaced by a set whose default holds it is tightened",
+          "tightened rule big_refund: notify: ops -> refund_channels")
+diff_says("desk.gov", "one.gov", "govc diff: a set replaced by its default's channel is unproven (scopes told more)",
+          "unproven  rule big_refund: notify: refund_channels -> ops")
 write("risk.gov", DESK.replace("notify refund_channels\n}", "notify risk\n}", 1))
-rc, out, err = govc("diff", "desk.gov", "risk.gov")
-ok(rc == 0 and "loosened  rule big_refund: notify: refund_channels -> risk" in out,
-   "govc diff: dropping the set's default channel is loosened", out + err)
+diff_says("desk.gov", "risk.gov", "govc diff: dropping the set's default channel is loosened",
+          "loosened  rule big_refund: notify: refund_channels -> risk")
 write("less.gov", DESK.replace('refund_channels = [ops, risk]', 'refund_channels = [ops]'))
-rc, out, err = govc("diff", "desk.gov", "less.gov")
-ok(rc == 0 and "loosened  channel set refund_channels" in out and "removes \"risk\"" in out,
-   "govc diff: a scope's set losing a channel is loosened", out + err)
-rc, out, err = govc("diff", "less.gov", "desk.gov")
-ok(rc == 0 and "tightened channel set refund_channels" in out and "loosened  " not in out,
-   "govc diff: a scope's set gaining a channel is tightened", out + err)
+diff_says("desk.gov", "less.gov", "govc diff: a scope's set losing a channel is loosened",
+          "loosened  channel set refund_channels", "removes \"risk\"")
+diff_says("less.gov", "desk.gov", "govc diff: a scope's set gaining a channel is tightened",
+          "tightened channel set refund_channels", lacks=("loosened  ",))
 
 # --- disassembly --------------------------------------------------------------------------
 rc, out, err = govc("build", "desk.gov", "-o", "desk.govb")

@@ -11,14 +11,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from harness import Suite  # noqa: E402
+from harness import Suite, decisions  # noqa: E402
 
 S = Suite("scoped", detail_lines=15)
-GOVC, tmp, ok, govc, write = S.govc_path, S.tmp, S.ok, S.govc, S.write
-
-
-def decisions(out):
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
+GOVC, tmp, ok, govc, write, diff_says = S.govc_path, S.tmp, S.ok, S.govc, S.write, S.diff_says
 
 
 def actions(ds, typ):
@@ -87,19 +83,16 @@ ok(rc1 == 0 and rc2 == 0 and tos2 == tos, "a pending gate's scoped SLA survives 
 write("sla_const.gov", SLA % ("8h", "8h"))
 write("sla_short.gov", SLA % ("8h", "1h"))
 write("sla_lim9.gov", SLA % ("9h", "review_sla"))
-rc, out, err = govc("diff", "sla_const.gov", "sla.gov")
-ok(rc == 0 and "tightened gate refund_gate: sla: 8h -> review_sla (the limit's default is no higher, and scopes may only lower it)" in out,
-   "govc diff: a constant SLA replaced by a limit with no higher default is tightened", out + err)
-rc, out, err = govc("diff", "sla_const.gov", "sla_lim9.gov")
-ok(rc == 0 and "loosened  gate refund_gate: sla: 8h -> review_sla (the limit's default is higher)" in out,
-   "govc diff: ... with a higher default, loosened", out + err)
-rc, out, err = govc("diff", "sla.gov", "sla_short.gov")
-ok(rc == 0 and "unproven  gate refund_gate: sla: review_sla -> 1h (scopes may have set the limit lower than the constant)" in out,
-   "govc diff: a limit replaced by a constant below its default is unproven", out + err)
+diff_says("sla_const.gov", "sla.gov",
+          "govc diff: a constant SLA replaced by a limit with no higher default is tightened",
+          "tightened gate refund_gate: sla: 8h -> review_sla (the limit's default is no higher, and scopes may only lower it)")
+diff_says("sla_const.gov", "sla_lim9.gov", "govc diff: ... with a higher default, loosened",
+          "loosened  gate refund_gate: sla: 8h -> review_sla (the limit's default is higher)")
+diff_says("sla.gov", "sla_short.gov", "govc diff: a limit replaced by a constant below its default is unproven",
+          "unproven  gate refund_gate: sla: review_sla -> 1h (scopes may have set the limit lower than the constant)")
 write("sla_b1h.gov", (SLA % ("8h", "review_sla")).replace("review_sla = 2h", "review_sla = 1h"))
-rc, out, err = govc("diff", "sla.gov", "sla_b1h.gov")
-ok(rc == 0 and "tightened" in out and "review_sla" in out and "2h -> 1h" in out,
-   "govc diff: a scope's shorter SLA is a limit tightened", out + err)
+diff_says("sla.gov", "sla_b1h.gov", "govc diff: a scope's shorter SLA is a limit tightened", "tightened", "review_sla",
+          "2h -> 1h")
 
 # --- (b) a gate's approvers from an allowlist -----------------------------------------
 APPR = """policy routes
@@ -201,20 +194,17 @@ ok(rc == 2 and "error[E050]: 'deciders' in agent \"x\" in project \"support\" al
 write("appr_list.gov", APPR % (ALL, '"risk@x.example", "kim@x.example", "ana@x.example", "raj@x.example"'))
 write("appr_few.gov", APPR % (ALL, '"risk@x.example"'))
 write("appr_more.gov", APPR % (ALL, '"risk@x.example", "kim@x.example", "ana@x.example", "raj@x.example", "zed@x.example"'))
-rc, out, err = govc("diff", "appr_list.gov", "appr.gov")
-ok(rc == 0 and "tightened gate refund_gate: approvers:" in out and "scopes may only remove approvers" in out,
-   "govc diff: a list replaced by an allowlist with the same default is tightened", out + err)
-rc, out, err = govc("diff", "appr_few.gov", "appr.gov")
-ok(rc == 0 and "loosened  gate refund_gate: approvers:" in out, "govc diff: ... with a wider default, loosened", out + err)
-rc, out, err = govc("diff", "appr.gov", "appr_few.gov")
-ok(rc == 0 and "unproven  gate refund_gate: approvers:" in out and "scopes may have narrowed the old limit" in out,
-   "govc diff: an allowlist replaced by a narrower list is unproven", out + err)
-rc, out, err = govc("diff", "appr.gov", "appr_more.gov")
-ok(rc == 0 and "loosened  gate refund_gate: approvers:" in out, "govc diff: ... by a wider list, loosened", out + err)
+diff_says("appr_list.gov", "appr.gov", "govc diff: a list replaced by an allowlist with the same default is tightened",
+          "tightened gate refund_gate: approvers:", "scopes may only remove approvers")
+diff_says("appr_few.gov", "appr.gov", "govc diff: ... with a wider default, loosened",
+          "loosened  gate refund_gate: approvers:")
+diff_says("appr.gov", "appr_few.gov", "govc diff: an allowlist replaced by a narrower list is unproven",
+          "unproven  gate refund_gate: approvers:", "scopes may have narrowed the old limit")
+diff_says("appr.gov", "appr_more.gov", "govc diff: ... by a wider list, loosened",
+          "loosened  gate refund_gate: approvers:")
 write("appr_b1.gov", (APPR % (ALL, "deciders")).replace('["risk@x.example", "kim@x.example"]', '["risk@x.example"]'))
-rc, out, err = govc("diff", "appr.gov", "appr_b1.gov")
-ok(rc == 0 and "tightened" in out and "deciders" in out and "approvers:" not in out,
-   "govc diff: a scope's narrower approver set is the allowlist tightened", out + err)
+diff_says("appr.gov", "appr_b1.gov", "govc diff: a scope's narrower approver set is the allowlist tightened",
+          "tightened", "deciders", lacks=("approvers:",))
 
 # --- (a) a gate's timeout outcome from a min verdict limit ---------------------------
 TO = """policy tdesk
@@ -261,15 +251,12 @@ rc, out, err = govc("run", "-p", "to.gov", "--limits", "to_l3.json", "to.jsonl")
 ok(rc == 2 and "not allow or block" in err and out == "", "a limits file may not set a timeout outcome of pause", err)
 write("to_deny.gov", TO % "deny")
 write("to_allow.gov", TO % "allow")
-rc, out, err = govc("diff", "to_deny.gov", "to.gov")
-ok(rc == 0 and "loosened  gate refund_gate: on timeout: deny -> review_timeout (the limit's default is looser)" in out,
-   "govc diff: deny replaced by a limit whose default allows is loosened", out + err)
-rc, out, err = govc("diff", "to_allow.gov", "to.gov")
-ok(rc == 0 and "tightened gate refund_gate: on timeout: allow -> review_timeout" in out,
-   "govc diff: allow replaced by a limit is tightened", out + err)
-rc, out, err = govc("diff", "to.gov", "to_deny.gov")
-ok(rc == 0 and "unproven  gate refund_gate: on timeout: review_timeout -> deny" in out,
-   "govc diff: a limit replaced by deny is unproven", out + err)
+diff_says("to_deny.gov", "to.gov", "govc diff: deny replaced by a limit whose default allows is loosened",
+          "loosened  gate refund_gate: on timeout: deny -> review_timeout (the limit's default is looser)")
+diff_says("to_allow.gov", "to.gov", "govc diff: allow replaced by a limit is tightened",
+          "tightened gate refund_gate: on timeout: allow -> review_timeout")
+diff_says("to.gov", "to_deny.gov", "govc diff: a limit replaced by deny is unproven",
+          "unproven  gate refund_gate: on timeout: review_timeout -> deny")
 
 # --- (b) a rule's severity from a min severity limit (spec/language.md §4.1.1) -------
 SEV = """policy sdesk
@@ -358,24 +345,21 @@ ok(rc == 1 and "error[E081]: rule 'burst' (warning) may not mute 'big_refund', w
 write("sev_w.gov", SEV % ("warning", "warning"))
 write("sev_c.gov", SEV % ("critical", "critical"))
 write("sev_i.gov", SEV % ("info", "info"))
-rc, out, err = govc("diff", "sev_w.gov", "sev.gov")
-ok(rc == 0 and "tightened rule big_refund: severity: warning -> refund_severity" in out and "loosened  rule" not in out,
-   "govc diff: a constant replaced by a limit whose default is no lower is tightened", out + err)
-rc, out, err = govc("diff", "sev.gov", "sev_w.gov")
-ok(rc == 0 and "unproven  rule big_refund: severity: refund_severity -> warning" in out,
-   "govc diff: a limit replaced by its default's constant is unproven (scopes raised it)", out + err)
-rc, out, err = govc("diff", "sev.gov", "sev_i.gov")
-ok(rc == 0 and "loosened  rule big_refund: severity: refund_severity -> info" in out and
-   "loosened  rule big_refund: verdict: refund_severity's (warn) -> allow" in out,
-   "govc diff: a limit replaced by a lower constant is loosened, and its verdict with it", out + err)
-rc, out, err = govc("diff", "sev.gov", "sev_c.gov")
-ok(rc == 0 and "tightened rule big_refund: severity: refund_severity -> critical" in out,
-   "govc diff: a limit replaced by critical is tightened", out + err)
+diff_says("sev_w.gov", "sev.gov", "govc diff: a constant replaced by a limit whose default is no lower is tightened",
+          "tightened rule big_refund: severity: warning -> refund_severity", lacks=("loosened  rule",))
+diff_says("sev.gov", "sev_w.gov",
+          "govc diff: a limit replaced by its default's constant is unproven (scopes raised it)",
+          "unproven  rule big_refund: severity: refund_severity -> warning")
+diff_says("sev.gov", "sev_i.gov",
+          "govc diff: a limit replaced by a lower constant is loosened, and its verdict with it",
+          "loosened  rule big_refund: severity: refund_severity -> info",
+          "loosened  rule big_refund: verdict: refund_severity's (warn) -> allow")
+diff_says("sev.gov", "sev_c.gov", "govc diff: a limit replaced by critical is tightened",
+          "tightened rule big_refund: severity: refund_severity -> critical")
 write("sev_b.gov", (SEV % ("refund_severity", "refund_severity")).replace('refund_severity = critical }',
                                                                         'refund_severity = warning }'))
-rc, out, err = govc("diff", "sev.gov", "sev_b.gov")
-ok(rc == 0 and "loosened" in out and "refund_severity" in out and "big_refund" not in out,
-   "govc diff: a scope's lower severity is the limit loosened", out + err)
+diff_says("sev.gov", "sev_b.gov", "govc diff: a scope's lower severity is the limit loosened", "loosened",
+          "refund_severity", lacks=("big_refund",))
 
 # Text and explain name where a severity, an SLA, approvers and a timeout came from.
 rc, out, err = govc("run", "--format", "text", "-p", "sev.gov", "sev.jsonl")

@@ -41,28 +41,8 @@
 #include <string.h>
 
 #include "tests/vm/builder.h"
+#include "tests/vm/slurp.h"
 #include "vm/gov.h"
-
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
-    while (b) {
-        n += fread(b + n, 1, cap - n, f);
-        if (n < cap) break;
-        char *nb = realloc(b, cap * 2);
-        if (!nb) {
-            free(b);
-            return NULL;
-        }
-        b = nb;
-        cap *= 2;
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
 
 /* -G: the file f with its one RULEGUARDS entry naming rule `to` (checksum renewed). */
 static int move_guard(uint8_t *f, size_t n, uint32_t to) {

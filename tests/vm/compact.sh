@@ -14,12 +14,8 @@
 # render to today's JSON traces. A drift whose threshold is a scoped limit shows the
 # threshold in force for each record in both renderers, also when the rule index leaves
 # the drift's rule out (tests/vm/drift_threshold.gov).
-B=${1:-build}
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok - compact: $1"; }
-nok() { echo "not ok - compact: $1"; fails=$((fails + 1)); }
+SUITE=compact
+. tests/vm/harness.sh
 
 "$B/govc" build -o "$tmp/other.govb" policies/support >/dev/null 2>&1 || { nok "build support"; exit 1; }
 "$B/govc" build -o "$tmp/other2.govb" policies/payments >/dev/null 2>&1 || { nok "build payments"; exit 1; }

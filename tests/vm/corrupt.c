@@ -18,6 +18,13 @@
 #include "tests/ffi/hostlib.h"
 #include "tests/vm/programs.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#else
+#define ASAN_POISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#endif
+
 static const char *corpus[] = {
     "{\"at\":\"2026-01-31T09:30:00Z\",\"agent\":\"faq-bot\",\"latency_ms\":4000,\"cost_usd\":0.05,\"quality_score\":0.99}",
     "{\"at\":\"2026-01-31T09:30:01Z\",\"tenant\":\"acme\",\"project\":\"support\",\"workflow\":\"refunds\","
@@ -31,6 +38,39 @@ static const char *corpus[] = {
 
 static char out[1 << 16], trace[1 << 16], dis[1 << 18];
 
+/* The mutants' arenas. A fresh allocation for each mutant that loads (some 27,000 over
+ * tests/vm/corrupt_files.sh's programs, most asking for 128 KiB to 2 MiB, a few, whose
+ * flip blew a capacity up, for up to 4 GiB) cost a page fault for every page gov_vm_init
+ * zeroes: 13 s of system time beside 2 s of user time, 37 s under ASan, whose quarantine
+ * keeps freed blocks from being reused. So one buffer, grown to the largest arena a
+ * program's sweep has asked for, serves its mutants, and is let go when the sweep ends
+ * (the peak is what the largest arena took before). Under ASan the buffer's bytes past
+ * the arena are poisoned: an access past the arena's end is caught as it is in an
+ * allocation of exactly its size. */
+static uint8_t *arena_buf;
+static size_t arena_cap, arena_live; /* arena_live: the bytes ASan lets the last arena use */
+
+static void *arena_get(size_t need) {
+    if (need > arena_cap) {
+        free(arena_buf);
+        arena_buf = malloc(need);
+        arena_cap = arena_live = arena_buf ? need : 0;
+        if (!arena_buf) return NULL;
+    }
+    /* Poisoning costs a shadow byte per 8 bytes: poison what the last arena used and
+     * open what this one needs (each no more than gov_vm_init zeroes), not the buffer. */
+    ASAN_POISON_MEMORY_REGION(arena_buf, arena_live);
+    ASAN_UNPOISON_MEMORY_REGION(arena_buf, need);
+    arena_live = need;
+    return arena_buf;
+}
+
+static void arena_release(void) {
+    free(arena_buf);
+    arena_buf = NULL;
+    arena_cap = arena_live = 0;
+}
+
 /* Load f; if it loads, run the corpus (typed and JSON) with decisions, traces and the
  * disassembly. Returns 1 if it loaded. */
 static int try_load(const uint8_t *f, size_t n, int *bad_msg) {
@@ -42,7 +82,7 @@ static int try_load(const uint8_t *f, size_t n, int *bad_msg) {
         return 0;
     }
     size_t need = gov_arena_size(p, NULL);
-    void *a = malloc(need);
+    void *a = arena_get(need);
     gov_vm *vm;
     if (gov_vm_init(p, NULL, a, need, &vm) == GOV_OK) {
         gov_vm_bind(vm, "pii_score", (gov_fn)pii_score, &gov_sig_pii_score);
@@ -71,7 +111,6 @@ static int try_load(const uint8_t *f, size_t n, int *bad_msg) {
     }
     size_t dl;
     gov_disasm(p, dis, sizeof dis, &dl);
-    free(a);
     gov_program_free(p);
     return 1;
 }
@@ -110,6 +149,7 @@ static int sweep(const char *name, uint8_t *good, size_t n) {
     printf("%s - corrupt %s: every truncation is rejected\n", trunc_loaded ? "not ok" : "ok", name);
     if (trunc_loaded) printf("#   %zu truncations loaded\n", trunc_loaded), fails++;
     free(f);
+    arena_release();
     return fails;
 }
 
@@ -128,7 +168,7 @@ static uint8_t *read_file(const char *path, size_t *n) {
  * which must be refused with the code the spec names. */
 static int rulestate_cases(const char *name, const uint8_t *good, size_t n) {
     uint32_t off, len;
-    if (!tb_section(good, n, 29, &off, &len) || len < 32) {
+    if (!tb_section(good, n, GOVB_S_RULESTATE, &off, &len) || len < 32) {
         printf("not ok - corrupt %s: has a RULESTATE section\n", name);
         return 1;
     }
@@ -200,9 +240,10 @@ static int refused(const char *name, const char *what, uint8_t *f, size_t n, int
     return !ok;
 }
 
-/* A forged word of a section: the word at byte `at` of its payload set to `val`, the
+/* A forged word of a section: the word at byte `at` of its payload set to `val` (a value
+ * past 32 bits is a 64-bit field's: its low word at `at`, its high word after it), the
  * checksum recomputed; the load must fail with `code`. */
-typedef struct { const char *what; uint32_t at, val; int code; } forge;
+typedef struct { const char *what; uint32_t at; uint64_t val; int code; } forge;
 
 /* Section tag of good (sec in the lines) must hold lo to hi bytes (else "not ok - ...:
  * has SHAPE"); each of the n cases is then forged into a copy (and passed to also, when
@@ -220,7 +261,8 @@ static int forge_cases(const char *name, const uint8_t *good, size_t n, uint32_t
     refused_section = sec;
     for (size_t i = 0; i < ncases; i++) {
         memcpy(f, good, n);
-        tb_put32(f + off + cases[i].at, cases[i].val);
+        tb_put32(f + off + cases[i].at, (uint32_t)cases[i].val);
+        if (cases[i].val >> 32) tb_put32(f + off + cases[i].at + 4, (uint32_t)(cases[i].val >> 32));
         if (also) also(f + off, &cases[i]);
         fails += refused(name, cases[i].what, f, n, cases[i].code);
     }
@@ -233,53 +275,48 @@ static int forge_cases(const char *name, const uint8_t *good, size_t n, uint32_t
  * the code spec/bytecode.md names, and of LOADW and the windows' code. */
 static int windows_cases(const char *name, const uint8_t *good, size_t n) {
     uint32_t off, len, coff, clen;
-    if (!tb_section(good, n, 16, &off, &len) || len < 4 * 88 || !tb_section(good, n, 13, &coff, &clen)) {
+    if (!tb_section(good, n, GOVB_S_WINDOWS, &off, &len) || len < 4 * GOVB_WINDOW_SIZE ||
+        !tb_section(good, n, GOVB_S_CODE, &coff, &clen)) {
         printf("not ok - corrupt %s: has a WINDOWS section of 4 windows or more\n", name);
         return 1;
     }
     /* Entry fields (u32 offsets): name 0, kind 4, agg 8, type 12, arg 16, where 20, code 24,
      * ncode 28, level 32, capacity 36, runs 40, nbuckets 44, span 48, lateness 56, alpha
-     * 64, file 72, line 76, col 80, zero 84. */
-    static const struct { const char *what; uint32_t win, at, val, val_hi; int wide, code; } cases[] = {
-        {"name out of range", 0, 0, 0xFFFFFFu, 0, 0, GOV_EBOUNDS},
-        {"kind out of range", 0, 4, 7, 0, 0, GOV_EBOUNDS},
-        {"unknown aggregate", 0, 8, 12, 0, 0, GOV_EVALUE},
-        {"value type not the aggregate's", 0, 12, 2, 0, 0, GOV_ETYPE},
-        {"aggregate not fitting its argument (sum of bool)", 0, 8, 1, 0, 0, GOV_ETYPE},
-        {"argument register out of range", 0, 16, 200, 0, 0, GOV_EBOUNDS},
-        {"no argument for rate", 0, 16, 0xFFFFFFFFu, 0, 0, GOV_EVALUE},
-        {"where register not bool", 0, 20, 7, 0, 0, GOV_EBOUNDS},
-        {"code misplaced", 3, 24, 0, 0, 0, GOV_EBOUNDS},
-        {"code longer than CODE", 3, 28, 1000, 0, 0, GOV_EBOUNDS},
-        {"level out of range", 0, 32, 4, 0, 0, GOV_EVALUE},
-        {"capacity 0", 0, 36, 0, 0, 0, GOV_EVALUE},
-        {"capacity past 2^20", 0, 36, (1u << 20) + 1, 0, 0, GOV_EVALUE},
-        {"capacity other than 1 without per", 1, 36, 2, 0, 0, GOV_EVALUE},
-        {"runs past 2^20", 0, 40, (1u << 20) + 1, 0, 0, GOV_EVALUE},
-        {"both runs and buckets", 0, 44, 4, 0, 0, GOV_EVALUE},
-        {"a time window without buckets", 1, 44, 0, 0, 0, GOV_EVALUE},
-        {"65 buckets", 1, 44, 65, 0, 0, GOV_EVALUE},
-        {"buckets not dividing the span", 1, 44, 7, 0, 0, GOV_EVALUE},
-        {"negative span", 1, 48, 0, 0x80000000u, 1, GOV_EVALUE},
-        {"negative lateness", 1, 56, 0, 0xFFFFFFFFu, 1, GOV_EVALUE},
-        {"alpha on a non-ewma window", 0, 64, 0, 0x3FE00000u, 1, GOV_EVALUE},
-        {"file out of range", 0, 72, 0xFFFFFFu, 0, 0, GOV_EBOUNDS},
-        {"reserved word not zero", 0, 84, 1, 0, 0, GOV_EVALUE},
+     * 64, file 72, line 76, col 80, zero 84. W(w, at) is field `at` of window w. */
+#define W(w, at) (GOVB_WINDOW_SIZE * (w) + (at))
+    uint32_t wcode = tb_get32(good + off + W(3, 24)), wn = tb_get32(good + off + W(3, 28));
+    const forge cases[] = {
+        {"name out of range", W(0, 0), 0xFFFFFFu, GOV_EBOUNDS},
+        {"kind out of range", W(0, 4), 7, GOV_EBOUNDS},
+        {"unknown aggregate", W(0, 8), 12, GOV_EVALUE},
+        {"value type not the aggregate's", W(0, 12), 2, GOV_ETYPE},
+        {"aggregate not fitting its argument (sum of bool)", W(0, 8), 1, GOV_ETYPE},
+        {"argument register out of range", W(0, 16), 200, GOV_EBOUNDS},
+        {"no argument for rate", W(0, 16), 0xFFFFFFFFu, GOV_EVALUE},
+        {"where register not bool", W(0, 20), 7, GOV_EBOUNDS},
+        {"code misplaced", W(3, 24), wcode + 1, GOV_EBOUNDS},
+        {"code longer than CODE", W(3, 28), 1000, GOV_EBOUNDS},
+        {"level out of range", W(0, 32), 4, GOV_EVALUE},
+        {"capacity 0", W(0, 36), 0, GOV_EVALUE},
+        {"capacity past 2^20", W(0, 36), (1u << 20) + 1, GOV_EVALUE},
+        {"capacity other than 1 without per", W(1, 36), 2, GOV_EVALUE},
+        {"runs past 2^20", W(0, 40), (1u << 20) + 1, GOV_EVALUE},
+        {"both runs and buckets", W(0, 44), 4, GOV_EVALUE},
+        {"a time window without buckets", W(1, 44), 0, GOV_EVALUE},
+        {"65 buckets", W(1, 44), 65, GOV_EVALUE},
+        {"buckets not dividing the span", W(1, 44), 7, GOV_EVALUE},
+        {"negative span", W(1, 48), 0x8000000000000000u, GOV_EVALUE},
+        {"negative lateness", W(1, 56), 0xFFFFFFFF00000000u, GOV_EVALUE},
+        {"alpha on a non-ewma window", W(0, 64), 0x3FE0000000000000u, GOV_EVALUE},
+        {"file out of range", W(0, 72), 0xFFFFFFu, GOV_EBOUNDS},
+        {"reserved word not zero", W(0, 84), 1, GOV_EVALUE},
     };
-    int fails = 0;
+#undef W
+    int fails = forge_cases(name, good, n, GOVB_S_WINDOWS, "WINDOWS", 4 * GOVB_WINDOW_SIZE, UINT32_MAX, "", cases,
+                            sizeof cases / sizeof cases[0], NULL);
     uint8_t *f = malloc(n);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        memcpy(f, good, n);
-        uint32_t at = off + 88 * cases[i].win + cases[i].at;
-        uint32_t v = cases[i].val;
-        if (cases[i].at == 24) v = tb_get32(f + at) + 1;
-        tb_put32(f + at, v);
-        if (cases[i].wide) tb_put32(f + at + 4, cases[i].val_hi);
-        fails += refused(name, cases[i].what, f, n, cases[i].code);
-    }
     /* Window 3's code (two words after the rules') may not fire: make its last word FIRE. */
     memcpy(f, good, n);
-    uint32_t wcode = tb_get32(f + off + 88 * 3 + 24), wn = tb_get32(f + off + 88 * 3 + 28);
     tb_put32(f + coff + 4 * (wcode + wn - 1), GOV_OP_FIRE);
     fails += refused(name, "code that fires", f, n, GOV_EOPCODE);
     /* LOADW in a rule: a window out of range, and one whose type is not the register's. */
@@ -316,54 +353,47 @@ static int drifts_cases(const char *name, const uint8_t *good, size_t n) {
     /* Entry fields (u32 offsets): name 0, kind 4, rule 8, stat 12, arg 16, code 20, ncode
      * 24, level 28, capacity 32, min_samples 36, first_edge 40, nedges 44, nfine 48,
      * ncoarse 52, current 56, baseline 64, threshold 72, lateness 80, file 88, line 92,
-     * col 96, zero 100. */
-    static const struct { const char *what; uint32_t d, at, val, val_hi; int wide, code; } cases[] = {
-        {"name out of range", 0, 0, 0xFFFFFFu, 0, 0, GOV_EBOUNDS},
-        {"kind out of range", 0, 4, 7, 0, 0, GOV_EBOUNDS},
-        {"rule out of range", 0, 8, 99, 0, 0, GOV_EBOUNDS},
-        {"rules not ascending", 1, 8, 0, 0, 0, GOV_EVALUE},
-        {"unknown statistic", 0, 12, 3, 0, 0, GOV_EVALUE},
-        {"argument register out of range", 0, 16, 200, 0, 0, GOV_EBOUNDS},
-        {"argument an id register", 0, 16, 3, 0, 0, GOV_ETYPE},
-        {"argument a time register", 0, 16, 5, 0, 0, GOV_ETYPE},
-        {"code misplaced", 1, 20, 0, 0, 0, GOV_EBOUNDS},
-        {"code longer than CODE", 1, 24, 1000, 0, 0, GOV_EBOUNDS},
-        {"level out of range", 0, 28, 4, 0, 0, GOV_EVALUE},
-        {"capacity 0", 0, 32, 0, 0, 0, GOV_EVALUE},
-        {"capacity past 2^20", 0, 32, (1u << 20) + 1, 0, 0, GOV_EVALUE},
-        {"capacity other than 1 without per", 1, 32, 2, 0, 0, GOV_EVALUE},
-        {"min_samples 0", 0, 36, 0, 0, 0, GOV_EVALUE},
-        {"min_samples past 2^30", 0, 36, (1u << 30) + 1, 0, 0, GOV_EVALUE},
-        {"edges not following the previous drift's", 1, 40, 0, 0, 0, GOV_EBOUNDS},
-        {"no edges", 0, 44, 0, 0, 0, GOV_EBOUNDS},
-        {"65 edges", 0, 44, 65, 0, 0, GOV_EBOUNDS},
-        {"edges past DRIFTBINS", 1, 44, 100, 0, 0, GOV_EBOUNDS},
-        {"no current buckets", 0, 48, 0, 0, 0, GOV_EVALUE},
-        {"65 current buckets", 0, 48, 65, 0, 0, GOV_EVALUE},
-        {"current buckets not dividing current", 0, 48, 7, 0, 0, GOV_EVALUE},
-        {"no baseline buckets", 0, 52, 0, 0, 0, GOV_EVALUE},
-        {"baseline buckets not whole current buckets", 0, 52, 5, 0, 0, GOV_EVALUE},
-        {"current not shorter than the baseline", 0, 56, 0, 0x7FFFFFFFu, 1, GOV_EVALUE},
-        {"negative current", 0, 56, 0, 0x80000000u, 1, GOV_EVALUE},
-        {"threshold NaN", 0, 72, 0, 0x7FF80000u, 1, GOV_EVALUE},
-        {"threshold infinite", 0, 72, 0, 0x7FF00000u, 1, GOV_EVALUE},
-        {"negative threshold", 0, 72, 0, 0xBFF00000u, 1, GOV_EVALUE},
-        {"negative lateness", 0, 80, 0, 0xFFFFFFFFu, 1, GOV_EVALUE},
-        {"file out of range", 0, 88, 0xFFFFFFu, 0, 0, GOV_EBOUNDS},
-        {"reserved word not zero", 0, 100, 1, 0, 0, GOV_EVALUE},
+     * col 96, zero 100. D(d, at) is field `at` of drift d. */
+#define D(d, at) (GOVB_DRIFT_SIZE * (d) + (at))
+    const forge cases[] = {
+        {"name out of range", D(0, 0), 0xFFFFFFu, GOV_EBOUNDS},
+        {"kind out of range", D(0, 4), 7, GOV_EBOUNDS},
+        {"rule out of range", D(0, 8), 99, GOV_EBOUNDS},
+        {"rules not ascending", D(1, 8), 0, GOV_EVALUE},
+        {"unknown statistic", D(0, 12), 3, GOV_EVALUE},
+        {"argument register out of range", D(0, 16), 200, GOV_EBOUNDS},
+        {"argument an id register", D(0, 16), 3, GOV_ETYPE},
+        {"argument a time register", D(0, 16), 5, GOV_ETYPE},
+        {"code misplaced", D(1, 20), tb_get32(good + off + D(1, 20)) + 1, GOV_EBOUNDS},
+        {"code longer than CODE", D(1, 24), 1000, GOV_EBOUNDS},
+        {"level out of range", D(0, 28), 4, GOV_EVALUE},
+        {"capacity 0", D(0, 32), 0, GOV_EVALUE},
+        {"capacity past 2^20", D(0, 32), (1u << 20) + 1, GOV_EVALUE},
+        {"capacity other than 1 without per", D(1, 32), 2, GOV_EVALUE},
+        {"min_samples 0", D(0, 36), 0, GOV_EVALUE},
+        {"min_samples past 2^30", D(0, 36), (1u << 30) + 1, GOV_EVALUE},
+        {"edges not following the previous drift's", D(1, 40), 0, GOV_EBOUNDS},
+        {"no edges", D(0, 44), 0, GOV_EBOUNDS},
+        {"65 edges", D(0, 44), 65, GOV_EBOUNDS},
+        {"edges past DRIFTBINS", D(1, 44), 100, GOV_EBOUNDS},
+        {"no current buckets", D(0, 48), 0, GOV_EVALUE},
+        {"65 current buckets", D(0, 48), 65, GOV_EVALUE},
+        {"current buckets not dividing current", D(0, 48), 7, GOV_EVALUE},
+        {"no baseline buckets", D(0, 52), 0, GOV_EVALUE},
+        {"baseline buckets not whole current buckets", D(0, 52), 5, GOV_EVALUE},
+        {"current not shorter than the baseline", D(0, 56), 0x7FFFFFFF00000000u, GOV_EVALUE},
+        {"negative current", D(0, 56), 0x8000000000000000u, GOV_EVALUE},
+        {"threshold NaN", D(0, 72), 0x7FF8000000000000u, GOV_EVALUE},
+        {"threshold infinite", D(0, 72), 0x7FF0000000000000u, GOV_EVALUE},
+        {"negative threshold", D(0, 72), 0xBFF0000000000000u, GOV_EVALUE},
+        {"negative lateness", D(0, 80), 0xFFFFFFFF00000000u, GOV_EVALUE},
+        {"file out of range", D(0, 88), 0xFFFFFFu, GOV_EBOUNDS},
+        {"reserved word not zero", D(0, 100), 1, GOV_EVALUE},
     };
-    int fails = 0;
+#undef D
+    int fails = forge_cases(name, good, n, GOVB_S_DRIFTS, "DRIFTS", 2 * GOVB_DRIFT_SIZE, UINT32_MAX, "", cases,
+                            sizeof cases / sizeof cases[0], NULL);
     uint8_t *f = malloc(n);
-    refused_section = "DRIFTS";
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        memcpy(f, good, n);
-        uint32_t at = off + GOVB_DRIFT_SIZE * cases[i].d + cases[i].at;
-        uint32_t v = cases[i].val;
-        if (cases[i].at == 20) v = tb_get32(f + at) + 1;
-        tb_put32(f + at, v);
-        if (cases[i].wide) tb_put32(f + at + 4, cases[i].val_hi);
-        fails += refused(name, cases[i].what, f, n, cases[i].code);
-    }
     /* Bin edges: a NaN, and edges that do not increase (drift 0's second edge below its first). */
     memcpy(f, good, n);
     tb_put32(f + boff + 4, 0x7FF80000u);
@@ -392,7 +422,6 @@ static int drifts_cases(const char *name, const uint8_t *good, size_t n) {
         fails += refused(name, "LOADD writing a field register", f, n, GOV_EOPCODE);
     }
     if (!found) printf("not ok - corrupt %s: a rule reads a drift\n", name), fails++;
-    refused_section = "WINDOWS";
     free(f);
     return fails;
 }
@@ -505,7 +534,7 @@ static int chanscope_cases(const char *name, const uint8_t *good, size_t n) {
         printf("not ok - corrupt %s: has a CHANSCOPE section of 2 entries, sets and 3 channels\n", name);
         return 1;
     }
-    static const struct { const char *what; uint32_t at, val; int code; } cases[] = {
+    static const forge cases[] = {
         {"rule out of range", 0, 99, GOV_EBOUNDS},
         {"a gate's channels", 0, 0, GOV_EVALUE},
         {"rules not ascending", 8, 1, GOV_EVALUE},
@@ -513,14 +542,9 @@ static int chanscope_cases(const char *name, const uint8_t *good, size_t n) {
         {"an int limit", 4, 0, GOV_ETYPE},
         {"a denylist", 4, 2, GOV_ETYPE},
     };
-    int fails = 0;
+    int fails = forge_cases(name, good, n, GOVB_S_CHANSCOPE, "CHANSCOPE", 16, 16, "", cases,
+                            sizeof cases / sizeof cases[0], NULL);
     uint8_t *f = malloc(n);
-    refused_section = "CHANSCOPE";
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        memcpy(f, good, n);
-        tb_put32(f + off + cases[i].at, cases[i].val);
-        fails += refused(name, cases[i].what, f, n, cases[i].code);
-    }
     /* The first non-empty channel set (kind 3) made a denylist, and made kind 4; its
      * first member made a string that sorts first but names no channel. */
     uint32_t cs = GOVB_NONE;
@@ -594,10 +618,10 @@ int main(int argc, char **argv) {
         int kinds = strcmp(base, "inhibits_kinds.govb") == 0;
         if (kinds)
             fails += inhibits_kinds_cases(base, g, n);
-        else if (tb_section(g, n, 29, &off, &len) && !tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len))
+        else if (tb_section(g, n, GOVB_S_RULESTATE, &off, &len) && !tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len))
             fails += rulestate_cases(base, g, n);
         /* The WINDOWS cases are written for tests/vm/windows.gov, which has no RULESTATE. */
-        else if (tb_section(g, n, 16, &off, &len)) fails += windows_cases(base, g, n);
+        else if (tb_section(g, n, GOVB_S_WINDOWS, &off, &len)) fails += windows_cases(base, g, n);
         if (tb_section(g, n, GOVB_S_DRIFTS, &off, &len)) fails += drifts_cases(base, g, n);
         if (tb_section(g, n, GOVB_S_GATEAPPROVAL, &off, &len)) fails += gateapproval_cases(base, g, n);
         if (tb_section(g, n, GOVB_S_RULEGUARDS, &off, &len)) fails += ruleguards_cases(base, g, n);

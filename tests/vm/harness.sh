@@ -1,4 +1,4 @@
-# tests/vm/harness.sh: the head of a tests/vm suite written in sh (rcache.sh, guards.sh),
+# tests/vm/harness.sh: the head of a tests/vm suite written in sh (rcache.sh, guards.sh, compact.sh),
 # sourced after SUITE=NAME with the build directory as $1: B, a temporary directory $tmp
 # removed at exit, and ok/nok printing the lines tests/run.sh counts (nok counts $fails).
 B=${1:-build}

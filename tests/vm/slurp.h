@@ -1,5 +1,5 @@
 /* slurp.h: a whole file read into memory, for the tests/vm harnesses (rcache.c, guards.c,
- * unit.c), which each had their own copy. */
+ * unit.c, compact.c), which each had their own copy. */
 #ifndef GOV_TESTS_VM_SLURP_H
 #define GOV_TESTS_VM_SLURP_H
 

@@ -20,7 +20,7 @@ a time, and libgov runs without the GIL. ctypes over the shared libraries libgov
 libgovc.so and libgovlog.so, from $GOV_LIBDIR, the build tree, or the system; the
 evaluation calls go through a compiled extension when it is built (_fast.py).
 """
-from ._lib import govc as _govc
+from ._lib import RCACHE_AUTO, govc as _govc
 from .errors import BindError, CompileError, GovError, LimitsError, LoadError, LogError, RecordError, TraceError
 from .log import Difference, Log, LogLine, Replay, Verification, read_log, replay_log, verify_log
 from .policy import Diagnostic, Location, Note, Policy, check, partition_of, render
@@ -31,5 +31,5 @@ __version__ = _govc.gov_compiler_version().decode()
 
 __all__ = ["Action", "BindError", "Compare", "CompileError", "Decision", "Diagnostic", "Difference", "Finding",
            "GovError", "HostFailure", "Limit", "LimitsError", "LoadError", "Location", "Log", "LogError", "LogLine",
-           "Note", "Policy", "PolicySet", "RecordError", "Replay", "SetDecision", "TraceError", "VM", "Value", "Verification",
-           "check", "partition_of", "read_log", "render", "replay_log", "to_ns", "verify_log"]
+           "Note", "Policy", "PolicySet", "RCACHE_AUTO", "RecordError", "Replay", "SetDecision", "TraceError", "VM",
+           "Value", "Verification", "check", "partition_of", "read_log", "render", "replay_log", "to_ns", "verify_log"]

@@ -54,6 +54,13 @@ if MODE in ("", "ext"):
     if ext is None and MODE == "ext":
         raise ImportError("gov: GOV_PY_FFI=ext but the extension is not built (make python: build/python/_govext*)")
 
+# What cffi is told of vm/gov.h (tests/test_layout.py holds it to the header).
+CDEF = """
+    typedef struct gov_summary { uint32_t size; int status; int verdict; uint64_t line; int json; size_t len; } gov_summary;
+    const void *gov_eval_json_summary(void *vm, const char *json, size_t len, uint64_t lineno,
+                                      char *buf, size_t cap, gov_summary *out);
+"""
+
 ffi = lib = None
 if ext is None and MODE in ("", "cffi"):
     try:
@@ -62,11 +69,7 @@ if ext is None and MODE in ("", "cffi"):
         cffi = None
     if cffi is not None:
         ffi = cffi.FFI()
-        ffi.cdef("""
-            typedef struct gov_summary { uint32_t size; int status; int verdict; uint64_t line; int json; size_t len; } gov_summary;
-            const void *gov_eval_json_summary(void *vm, const char *json, size_t len, uint64_t lineno,
-                                              char *buf, size_t cap, gov_summary *out);
-        """)
+        ffi.cdef(CDEF)
         lib = ffi.dlopen(_lib.gov._name)
 
 

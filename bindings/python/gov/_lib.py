@@ -68,8 +68,17 @@ class Error(_Sized):
                 ("line", c_uint32), ("col", c_uint32), ("note", c_char * 256)]
 
 
+# Per-VM limits (vm/gov.h, GOV_LIMIT_*): the JSON record caps, then the resolution
+# cache's bytes; the names are the keys VM(limits=...) and VM.limit take.
+LIMITS = {"line_length": 0, "nesting": 1, "string_length": 2, "fields": 3, "tokens": 4, "rcache_bytes": 5}
+LIMIT_COUNT = 6                      # GOV_LIMIT__COUNT
+LIMIT_JSON = 5                       # GOV_LIMIT__JSON: the caps a log's attach line records
+JSON_LIMITS = {k: v for k, v in LIMITS.items() if v < LIMIT_JSON}
+RCACHE_AUTO = 0xFFFFFFFF             # GOV_RCACHE_AUTO: rcache_bytes' default
+
+
 class Config(_Sized):
-    _fields_ = [("size", c_uint32), ("limits", c_uint32 * 5)]
+    _fields_ = [("size", c_uint32), ("limits", c_uint32 * LIMIT_COUNT)]
 
 
 class Sig(Structure):
@@ -85,6 +94,11 @@ class Compare(Structure):
     _fields_ = [("op", c_char_p), ("lhs", Value), ("rhs", Value), ("result", c_int)]
 
 
+class From(Structure):
+    _fields_ = [("limit", c_char_p), ("level", c_char_p), ("scope", c_char_p),
+                ("file", c_char_p), ("line", c_uint32), ("col", c_uint32)]
+
+
 class Finding(_Sized):
     _fields_ = [("size", c_uint32), ("rule", c_char_p), ("severity", c_int), ("verdict", c_int),
                 ("file", c_char_p), ("line", c_uint32), ("col", c_uint32),
@@ -93,7 +107,7 @@ class Finding(_Sized):
                 ("limit_scope", c_char_p), ("limit_file", c_char_p),
                 ("limit_line", c_uint32), ("limit_col", c_uint32),
                 ("waived", c_int), ("waived_by", c_char_p), ("waived_reason", c_char_p),
-                ("waived_until", c_int64), ("inhibited_by", c_char_p)]
+                ("waived_until", c_int64), ("inhibited_by", c_char_p), ("severity_from", From)]
 
 
 class Run(_Sized):
@@ -113,7 +127,9 @@ class Action(_Sized):
                 ("skipped", c_int), ("policy_id", c_char_p),
                 ("approvals", c_int), ("quorum", c_int), ("requester", c_void_p), ("requester_len", c_size_t),
                 ("has_run", c_int), ("run", Run), ("grouped", c_int), ("first", c_int64),
-                ("silence", c_char_p), ("inhibited_by", c_char_p)]
+                ("silence", c_char_p), ("inhibited_by", c_char_p),
+                ("sla_from", From), ("approvers_from", From), ("timeout_from", From), ("on_timeout", c_char_p),
+                ("channel_from", From)]
 
 
 class HostError(_Sized):
@@ -262,7 +278,6 @@ TYPES = {1: "int", 2: "float", 3: "ratio", 4: "duration", 5: "time", 6: "money",
          8: "string", 9: "id", 10: "severity", 11: "verdict", 12: "set", 13: "strings"}
 VERDICTS = ("allow", "warn", "review", "pause", "block")
 SEVERITIES = ("info", "warning", "critical")
-LIMITS = {"line_length": 0, "nesting": 1, "string_length": 2, "fields": 3, "tokens": 4}
 
 # The C types ctypes uses for each gov_sig code, as parameters and through `out`.
 SIG_CTYPE = {C_INT64: c_int64, C_DOUBLE: c_double, C_INT: c_int}

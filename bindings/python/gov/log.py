@@ -45,7 +45,7 @@ class _Line(Structure):
                 ("previous", c_char_p), ("torn_offset", c_uint64), ("torn_bytes", c_uint64),
                 ("torn_sha256", c_char * 65), ("stream", c_uint32), ("policy", c_char_p),
                 ("policy_id", c_char_p), ("version", c_char_p), ("stamp", c_char_p),
-                ("limits", c_uint32 * 5), ("state_sha256", c_char * 65),
+                ("limits", c_uint32 * _lib.LIMIT_JSON), ("state_sha256", c_char * 65),
                 ("state", c_void_p), ("state_len", c_size_t), ("entries", c_uint64),
                 ("line_no", c_uint64), ("run_id", c_void_p), ("run_id_len", c_size_t),
                 ("at", c_char_p), ("input_sha256", c_char * 65), ("input", c_void_p),
@@ -358,7 +358,7 @@ def _line(c):
         kw.update(policy_id=_s(c.policy_id), version=_s(c.version), stamp=_s(c.stamp))
     if t == "attach":
         kw["policy"] = _s(c.policy)
-        kw["limits"] = {name: c.limits[i] for name, i in _lib.LIMITS.items()}
+        kw["limits"] = {name: c.limits[i] for name, i in _lib.JSON_LIMITS.items()}
         kw["state"] = ctypes.string_at(c.state, c.state_len) if c.state else None
     if t in ("attach", "detach"):
         kw["state_sha256"] = c.state_sha256.decode() or None
@@ -584,7 +584,7 @@ def replay_log(paths, policies, *, hosts=None, after=None):
         by_id.setdefault(p.id, p)
     cfg = _lib.Config()
     _lib.gov_config_init(ctypes.byref(cfg))
-    defaults = {name: cfg.limits[i] for name, i in _lib.LIMITS.items()}
+    defaults = {name: cfg.limits[i] for name, i in _lib.JSON_LIMITS.items()}
     streams = {}
     notes = []
     diffs = []

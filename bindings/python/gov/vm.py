@@ -135,6 +135,9 @@ class Finding:
     # The rule whose finding on the same record muted this one's notifications
     # (spec/language.md §4.10, spec/trace.md §10), None when not inhibited.
     inhibited_by: Optional[str] = None
+    # A rule whose severity is a limit (spec/language.md §4.1.1): {"name": ..., "from":
+    # {...}}, where the severity in force came from (the C API's severity_from); else None.
+    severity_limit: Optional[dict] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +150,12 @@ class Action:
     names the inhibiting rule of a "notify_inhibited" (spec/language.md §4.10);
     channel_limit, a notification to a channel its rule's channel set gave, is
     {"name": ..., "from": {...}} (spec/language.md §4.1.2; no "from" on a group's
-    delivery on the clock). Members that do not apply are None; `extra` holds the rest of
-    the JSON object (approvers, compared, group, silence, ...)."""
+    delivery on the clock). A gate_open of a gate whose settings are limits (spec/language.md
+    §4.2.1) says where each came from: sla {"name", "value", "from"}, approvers_limit
+    {"name", "from"} and on_timeout {"name", "outcome", "from"} (the C API's sla_from,
+    approvers_from, timeout_from and on_timeout; spec/trace.md §6). Members that do not
+    apply are None; `extra` holds the rest of the JSON object (approvers, compared,
+    group, silence, ...)."""
     type: str
     rule: Optional[str] = None
     severity: Optional[str] = None
@@ -171,6 +178,9 @@ class Action:
     skipped: Optional[int] = None
     inhibited_by: Optional[str] = None
     channel_limit: Optional[dict] = None
+    sla: Optional[dict] = None
+    approvers_limit: Optional[dict] = None
+    on_timeout: Optional[dict] = None
     extra: dict = field(default_factory=dict)
 
 
@@ -195,8 +205,9 @@ def _finding(f):
         limit = Limit(lim["name"], Value.of(lim["value"]), fr["level"], fr.get("scope"), fr.get("path"), fr["at"])
     compared = tuple(Compare(c["op"], Value.of(c["lhs"]), Value.of(c["rhs"]), c["result"]) for c in f["compared"])
     extra = {k: v for k, v in f.items()
-             if k not in ("rule", "severity", "verdict", "at", "compared", "limit", "inhibited_by")}
-    return Finding(f["rule"], f["severity"], f["verdict"], f["at"], compared, limit, extra, f.get("inhibited_by"))
+             if k not in ("rule", "severity", "verdict", "at", "compared", "limit", "inhibited_by", "severity_limit")}
+    return Finding(f["rule"], f["severity"], f["verdict"], f["at"], compared, limit, extra, f.get("inhibited_by"),
+                   f.get("severity_limit"))
 
 
 def _action(a):
@@ -431,8 +442,11 @@ class VM:
       trace   keep each decision's trace (spec/trace.md §3) in decision.trace
       compact_trace  keep each decision's compact trace (spec/trace.md §3.1: bytes) in
               decision.trace_compact; render_trace turns one into the JSON trace
-      limits  JSON record caps, e.g. {"line_length": 1 << 20, "string_length": 8192}
-              (keys line_length, nesting, string_length, fields, tokens)
+      limits  per-VM limits (vm/gov.h, GOV_LIMIT_*), e.g. {"line_length": 1 << 20}: the JSON
+              record caps line_length, nesting, string_length, fields and tokens (each at
+              least 1), and rcache_bytes, the arena bytes of the limit resolution cache
+              (0: none; the default gov.RCACHE_AUTO lets the VM choose; it changes no
+              decision, only memory and speed)
       hosts   {extern name: Python callable} bound at once (see bind)
     """
 
@@ -449,8 +463,9 @@ class VM:
         for k, v in (limits or {}).items():
             if k not in _lib.LIMITS:
                 raise ValueError(f"unknown limit {k!r}; use {', '.join(_lib.LIMITS)}")
-            if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v < 2**32:
-                raise ValueError(f"limit {k} must be a positive int")
+            low = 0 if k == "rcache_bytes" else 1
+            if isinstance(v, bool) or not isinstance(v, int) or not low <= v < 2**32:
+                raise ValueError(f"limit {k} must be an int from {low} to 2**32 - 1")
             cfg.limits[_lib.LIMITS[k]] = v
         size = _lib.gov_arena_size(policy._prog, ctypes.byref(cfg))
         if size == 0:
@@ -849,8 +864,9 @@ class VM:
         return _lib.gov_vm_running_escalations(self._vm)
 
     def limit(self, name, value=None):
-        """A JSON cap's value, set to `value` first if given (within the capacity the VM was
-        made with)."""
+        """A limit's value (a key of VM's limits), set to `value` first if given (within
+        the capacity the VM was made with). rcache_bytes reads the bytes the cache has,
+        which RCACHE_AUTO chose unless it was set."""
         if name not in _lib.LIMITS:
             raise ValueError(f"unknown limit {name!r}")
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):

@@ -1,8 +1,10 @@
 """Test setup: the package from this tree, the libraries from the build (GOV_BUILD,
 default build/), and one line per test case for tests/run.sh ("ok - NAME", "not ok -
 NAME", "skip - NAME: reason") written to $GOV_TAP."""
+import glob
 import json
 import os
+import subprocess
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
@@ -12,6 +14,25 @@ sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
 os.chdir(ROOT)   # policies/ and tests/ paths are relative to the top of the tree
 
 _tap = os.environ.get("GOV_TAP")
+
+GOVC = os.path.join(BUILD, "govc")
+POLICIES = sorted(d.rstrip("/") for d in glob.glob("policies/*/"))   # the examples
+
+
+def govc(*args):
+    """The native govc of the build with args: its CompletedProcess (text)."""
+    return subprocess.run([GOVC, *args], capture_output=True, text=True)
+
+
+def govc_run(policy, path, host=None, *opts):
+    """Native `govc run OPTS -p POLICY PATH` (with --host-lib HOST when given), which must
+    exit 0 or 1: its output lines (bytes that are not UTF-8 kept as surrogates)."""
+    cmd = [GOVC, "run", *opts, "-p", policy, path]
+    if host:
+        cmd[2:2] = ["--host-lib", host]
+    r = subprocess.run(cmd, capture_output=True)
+    assert r.returncode in (0, 1), r.stderr
+    return r.stdout.decode("utf-8", "surrogateescape").splitlines()
 
 
 def run_typed(vm, lines):

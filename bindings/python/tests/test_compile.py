@@ -1,14 +1,9 @@
 """Compiling and loading through the binding: Policy.compile/compile_all/load, check(),
 render(), diagnostics as objects, and bad arguments as exceptions."""
-import os
-import subprocess
-
 import pytest
 
 import gov
-from conftest import BUILD
-
-GOVC = os.path.join(BUILD, "govc")
+from conftest import govc
 
 
 def read(path):
@@ -19,7 +14,7 @@ def read(path):
 def test_compile_a_directory_matches_govc_build(tmp_path):
     p = gov.Policy.compile("policies/support")
     out = tmp_path / "s.govb"
-    r = subprocess.run([GOVC, "build", "-o", str(out), "policies/support"], capture_output=True, text=True)
+    r = govc("build", "-o", str(out), "policies/support")
     assert r.returncode == 0, r.stderr
     assert p.bytes == out.read_bytes()
     assert p.name == "support_agents" and p.id in r.stdout and len(p.id) == 32

@@ -6,21 +6,15 @@ kind of damage."""
 import json
 import os
 import random
-import subprocess
 
 import pytest
 
 import gov
-from conftest import BUILD, run_typed
+from conftest import govc, run_typed
 
-GOVC = os.path.join(BUILD, "govc")
 LOAN = "policies/loan_underwriting"
 RECORD = {"tenant": "acme", "project": "billing", "agent": "triage-bot", "at": "2026-11-25T09:00:00Z",
           "run_id": "r-1", "latency_ms": 4000, "cost_usd": 0.01}
-
-
-def govc(*args):
-    return subprocess.run([GOVC, *args], capture_output=True, text=True)
 
 
 def files_of(path):

@@ -4,31 +4,22 @@ trace byte for byte as native `govc run --trace` prints it (and as gov_decision_
 gives it), on the VM that took them or on another VM of the policy; traces the version 1
 writer took still render; bytes of another policy, of an unknown version or malformed
 are a TraceError that changes nothing."""
-import glob
 import os
-import subprocess
 
 import pytest
 
 import gov
-from conftest import BUILD
+from conftest import POLICIES, govc_run
 from test_vm import native_hosts
 
-GOVC = os.path.join(BUILD, "govc")
-POLICIES = sorted(d.rstrip("/") for d in glob.glob("policies/*/"))
 MARK = ',"trace":{"trace":'
 
 
 def govc_traces(policy, path, host):
     """Native `govc run --trace`: per line, the decision JSON and its trace (the member
     it splices in last)."""
-    cmd = [GOVC, "run", "--trace", "-p", policy, path]
-    if host:
-        cmd[2:2] = ["--host-lib", host]
-    r = subprocess.run(cmd, capture_output=True)
-    assert r.returncode in (0, 1), r.stderr
     out = []
-    for line in r.stdout.decode("utf-8", "surrogateescape").splitlines():
+    for line in govc_run(policy, path, host, "--trace"):
         i = line.rindex(MARK)
         out.append((line[:i] + "}", line[i + len(MARK) - len('{"trace":'):-1]))
     return out

@@ -2,19 +2,15 @@
 str and bytes, events (gates, acks, ticks) through their typed calls, state saved and
 restored, traces, limits, and every bad input as an exception that changes nothing."""
 import ctypes
-import glob
 import json
 import os
-import subprocess
 
 import pytest
 
 import gov
-from conftest import BUILD, run_typed
+from conftest import BUILD, POLICIES, govc_run, run_typed
 
-GOVC = os.path.join(BUILD, "govc")
 HOSTS = os.path.join(BUILD, "hosts")
-POLICIES = sorted(d.rstrip("/") for d in glob.glob("policies/*/"))
 
 
 def native_hosts(vm, name):
@@ -26,15 +22,6 @@ def native_hosts(vm, name):
     for ext, (params, ret, _) in vm.policy.externs.items():
         vm.bind_native(ext, getattr(lib, ext), params, ret)
     return so
-
-
-def govc_run(policy, path, host):
-    cmd = [GOVC, "run", "-p", policy, path]
-    if host:
-        cmd[2:2] = ["--host-lib", host]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    assert r.returncode in (0, 1), r.stderr
-    return r.stdout.splitlines()
 
 
 @pytest.mark.parametrize("pdir", POLICIES)
@@ -205,6 +192,29 @@ def test_trace_and_limits():
         gov.VM("policies/support")
 
 
+def test_the_resolution_cache_is_a_limit():
+    """Every limit vm/gov.h has is a key of VM(limits=...): rcache_bytes, the limit
+    resolution cache's arena bytes, is 0 for none or RCACHE_AUTO (the default) for the
+    VM's choice, read back by VM.limit; it changes memory, never a decision."""
+    assert set(gov._lib.LIMITS) >= {"line_length", "nesting", "string_length", "fields", "tokens", "rcache_bytes"}
+    assert len(gov._lib.LIMITS) == gov._lib.LIMIT_COUNT and gov.RCACHE_AUTO == 2**32 - 1
+    pdir = "policies/refund_desk"      # scopes and limits: records resolve through the cache
+    p = gov.Policy.compile(pdir)
+    auto, none = gov.VM(p), gov.VM(p, limits={"rcache_bytes": 0})
+    chosen = gov.VM(p, limits={"rcache_bytes": gov.RCACHE_AUTO})
+    assert none.limit("rcache_bytes") == 0 and auto.limit("rcache_bytes") >= 8192
+    assert len(none._arena) < len(auto._arena) == len(chosen._arena)
+    with open(os.path.join(pdir, "records.jsonl"), encoding="utf-8") as f:
+        lines = [line.rstrip("\n") for line in f]
+    for n, line in enumerate(lines, 1):
+        if n == len(lines) // 2:
+            assert auto.limit("rcache_bytes", 0) == 0       # lowered mid-stream: entries dropped
+        assert auto.evaluate(line, n).json == none.evaluate(line, n).json == chosen.evaluate(line, n).json
+    for bad in (-1, 2**32, True, "auto"):
+        with pytest.raises(ValueError):
+            gov.VM(p, limits={"rcache_bytes": bad})
+
+
 def test_policy_outlives_its_name():
     vm = gov.VM(gov.Policy.compile("policies/support"))   # no other reference to the Policy
     import gc
@@ -223,26 +233,62 @@ def test_the_hot_path_is_the_one_asked_for():
     assert gov.VM(vm.policy, trace=True)._core is None      # a traced VM takes the general path
 
 
-def test_channel_sets_are_mirrored():
-    """policies/refund_desk through the binding against native govc run: a notification
-    its rule's channel set gave (spec/language.md §4.1.2) has channel_limit as a member of
-    Action, equal to the native decision's, and only those have it."""
+# A setting whose value is a limit, where its value came from: the Python member (a
+# JSON object), and the C struct's gov_from member that says the same.
+_FROM_ACTION = {"channel_limit": "channel_from", "sla": "sla_from", "approvers_limit": "approvers_from",
+                "on_timeout": "timeout_from"}
+
+
+def _from_agrees(cf, want):
+    """A gov_from (ctypes) against the JSON {"name", "from": {"level", ...}} of the same
+    setting, or None: the limit's name, and the level in force when "from" is given."""
+    if want is None:
+        return cf.limit is None
+    if cf.limit is None or cf.limit.decode() != want["name"]:
+        return False
+    return "from" not in want or cf.level.decode() == want["from"]["level"]
+
+
+def test_settings_from_limits_are_mirrored():
+    """policies/refund_desk through the binding against native govc run: where a setting
+    that is a limit got its value (spec/language.md §4.1.1, §4.1.2, §4.2.1) is a member of
+    Action (channel_limit, sla, approvers_limit, on_timeout) and Finding (severity_limit),
+    equal to the native decision's, and only those that have one have it; the C structs
+    read through ctypes carry the same in their gov_from members (gov_action's
+    channel_from, sla_from, approvers_from, timeout_from and on_timeout, gov_finding's
+    severity_from)."""
     pdir = "policies/refund_desk"
     path = os.path.join(pdir, "records.jsonl")
     want_lines = govc_run(pdir, path, None)
     want = [json.loads(w) for w in want_lines]
     vm = gov.VM(gov.Policy.compile(pdir))
+    raw = gov.VM(vm.policy)
     with open(path, encoding="utf-8") as f:
         lines = [line.rstrip("\n") for line in f]
-    from_set = 0
+    seen = {k: 0 for k in (*_FROM_ACTION, "severity_limit")}
     for n, (line, w, wl) in enumerate(zip(lines, want, want_lines, strict=True), 1):
         d = vm.evaluate(line, n)
         assert d.json == wl
-        for a, wa in zip(d.actions, w["actions"], strict=True):
-            assert a.channel_limit == wa.get("channel_limit") and "channel_limit" not in a.extra
-            from_set += a.channel_limit is not None
-    # billing's large refund pages risk through the set, from project "billing".
-    assert from_set >= 1
+        data = line.encode()
+        cd = gov._lib.gov_eval_json(raw._vm, data, len(data), n)
+        for i, (f, wf) in enumerate(zip(d.findings, w["findings"], strict=True)):
+            assert f.severity_limit == wf.get("severity_limit") and "severity_limit" not in f.extra
+            cf = gov._lib.Finding()
+            assert gov._lib.gov_decision_finding(cd, i, ctypes.byref(cf)) == gov._lib.OK
+            assert _from_agrees(cf.severity_from, wf.get("severity_limit"))
+            seen["severity_limit"] += f.severity_limit is not None
+        for i, (a, wa) in enumerate(zip(d.actions, w["actions"], strict=True)):
+            ca = gov._lib.Action()
+            assert gov._lib.gov_decision_action(cd, i, ctypes.byref(ca)) == gov._lib.OK
+            for member, c_from in _FROM_ACTION.items():
+                assert getattr(a, member) == wa.get(member) and member not in a.extra
+                assert _from_agrees(getattr(ca, c_from), wa.get(member)), (n, i, member)
+                seen[member] += getattr(a, member) is not None
+            outcome = wa.get("on_timeout", {}).get("outcome")
+            assert (ca.on_timeout and ca.on_timeout.decode()) == outcome
+    # billing's large refund pages risk through the set, from project "billing"; the
+    # review gate's SLA, approvers and timeout are limits; billing's severity is one.
+    assert all(seen.values()), seen
 
 
 def test_inhibition_is_mirrored():

@@ -1,0 +1,72 @@
+#!/bin/sh
+# tests/vm/tindex.sh BUILD: the threshold index (spec/bytecode.md 3.4). A plain rule whose
+# firing needs one comparison of a field with a limit or a constant runs only when the
+# record's value passes it: a group of such rules costs a record one comparison when none
+# of them can fire. Decisions, JSON traces and compact traces are those of a VM that scans
+# every rule (vm_tindex_off: vm.c built with GOV_NO_TINDEX), byte for byte.
+SUITE=tindex
+. tests/vm/harness.sh
+PY=/usr/bin/python3
+
+# Both builds' outputs, and the same without the "ran" lines: equal or a failure.
+same() { # NAME POLICY RECORDS NTRACE
+  "$B/tests/vm_tindex" -t "$4" "$2" "$3" > "$tmp/$1.on" 2>"$tmp/err" &&
+    "$B/tests/vm_tindex_off" -t "$4" "$2" "$3" > "$tmp/$1.off" 2>>"$tmp/err" || {
+    nok "$1: the hosts ran"; sed 's/^/#   /' "$tmp/err"; return; }
+  grep -v '^ran ' "$tmp/$1.on" > "$tmp/$1.on.d"
+  grep -v '^ran ' "$tmp/$1.off" > "$tmp/$1.off.d"
+  if cmp -s "$tmp/$1.on.d" "$tmp/$1.off.d"; then
+    ok "$1: decisions and traces as when every rule runs"
+  else
+    nok "$1: decisions and traces as when every rule runs"
+    diff "$tmp/$1.off.d" "$tmp/$1.on.d" | head -6 | cut -c1-300 | sed 's/^/#   /'
+  fi
+}
+
+"$B/govc" build -o "$tmp/t.govb" tests/vm/tindex.gov >/dev/null 2>"$tmp/err" || { nok "build"; cat "$tmp/err"; exit 1; }
+same shapes "$tmp/t.govb" tests/vm/tindex.jsonl 100
+# Per record, the rules whose code ran: the six no comparison indexes (either, refund,
+# as_float, exact, drifting, held), and those whose comparison the record passes, its
+# limits resolved for its scopes (line 4: 3000ms is not > t0's 3s, 0.5 not > $0.50,
+# 80% not < 80%; line 8: each value equal to a1's limit), and whose second condition
+# holds too (failed_slow's run.error, big_refund's action "refund": lines 2, 6, 7, 9
+# leave them out).
+grep '^ran ' "$tmp/shapes.on" > "$tmp/ran"
+cat > "$tmp/ran.want" <<'X'
+ran 6, fired
+ran 8, fired slow costly
+ran 8, fired slow big_refund refund
+ran 6, fired
+ran 10, fired slow costly inaccurate failed_slow
+ran 13, fired slow slow_b costly costly_b inaccurate inaccurate_k many
+ran 14, fired slow slow_b costly costly_b inaccurate inaccurate_k flipped flipped_l either exact drifting
+ran 6, fired refund
+ran 9, fired slow costly big_refund refund
+ran 6, fired
+ran 9, fired slow slow_b failed_slow as_float
+X
+if cmp -s "$tmp/ran" "$tmp/ran.want"; then ok "a record runs the rules its values can fire, and the rest"
+else nok "a record runs the rules its values can fire, and the rest"; diff "$tmp/ran.want" "$tmp/ran" | sed 's/^/#   /'; fi
+
+# The bench's policies (tests/bench/gen.py): 50 rules of five shapes, with windows, with
+# gates, without scopes; 2,000 records, traces for the first 20.
+$PY tests/bench/gen.py records 2000 11 "$tmp/rec.jsonl"
+for v in "" --windows --gates --flat; do
+  n=r50$v
+  $PY tests/bench/gen.py policy 50 $v "$tmp/$n.gov" &&
+    "$B/govc" build -o "$tmp/$n.govb" "$tmp/$n.gov" >/dev/null 2>"$tmp/err" || { nok "build $n"; cat "$tmp/err"; continue; }
+  same "$n" "$tmp/$n.govb" "$tmp/rec.jsonl" 20
+done
+# 50 rules: a record none of whose thresholds is crossed runs none of the rules' code, so
+# most records run none (every record ran all 50 before the index); nearly every rule
+# that runs fires (each of the five shapes is indexed with its second condition).
+awk '/^ran / { n++; r = $2 + 0; s += r; f += NF - 3; if (r == 0) z++ }
+     END { printf "records %d, none run %d, rules run %d, fired %d\n", n, z, s, f }' "$tmp/r50.on" > "$tmp/sum"
+read -r _ n _ _ z _ _ s _ f < "$tmp/sum"
+n=${n%,}; z=${z%,}; s=${s%,}
+if [ "$n" = 2000 ] && [ "$z" -ge 1700 ] && [ "$s" -le $((f + f / 10)) ]; then
+  ok "50 rules: $(cat "$tmp/sum")"
+else
+  nok "50 rules: most records run no rule's code ($(cat "$tmp/sum"))"
+fi
+[ $fails = 0 ]

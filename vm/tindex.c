@@ -1,0 +1,394 @@
+/* tindex.c: the threshold index (spec/bytecode.md §3.4), built by the loader from verified
+ * code; evaluate (vm/vm.c) uses it to run only the rules a record's values can fire.
+ *
+ * Most rules of a policy compare one field with a limit or a constant (`run.latency >
+ * lat`), and most records fire none of them; yet the scan ran every rule's code, about
+ * 23 instructions a rule. For each plain rule of a kind the loader looks for one
+ * comparison `R[x] op L` or `R[x] op K` (x a field, op one of < <= > >=, class I or F)
+ * that must hold for the rule to fire:
+ *
+ *   A. the rule's only firing word (FIRE, FIREIF, T..) is that test, T<op>L or T<op>K;
+ *      whatever runs before it, a field register holds the record's value (fields are
+ *      read-only, rule 8 of the verifier), so the rule fires only if it holds;
+ *   B. or, before any firing word, the three words `LOAD{L,K} t X; <op> d x t;
+ *      JMPF d off` (x on either side), where no firing word lies at or past the jump's
+ *      target and no earlier jump lands between the LOAD and that target: every path
+ *      to a firing word falls through the JMPF, so the comparison held.
+ *
+ * A rule found may also have a second condition, a string field equal to a constant or
+ * a bool field true (second()), checked for the entries a record passes.
+ *
+ * The rules found are grouped per kind by (x, op, class); a group's entries are sorted
+ * by their bound: the loosest value the threshold can take for any record, a constant's
+ * own value, or over a limit's default and all its overrides (resolution picks one of
+ * them, spec/language.md §5) the least for > and >=, the greatest for < and <=. A record
+ * walks a group while its value passes the bound, and of those entries keeps the rules
+ * whose resolved threshold it passes too; it stops at the first bound it fails, since
+ * every later one is tighter. So a group costs a record one comparison when no rule of
+ * it can fire, whatever its size. The kept rules, and every rule not in a group, run in
+ * rule order through the scan as before (vm/vm_run.h), with the same comparison as the
+ * scan's own (raw C relations on int64 and double; doubles are never NaN in registers,
+ * and a NaN bound or limit value keeps a rule out of the index). A rule left out could not
+ * have fired, and a plain rule's code has no effect but its firing, so decisions and
+ * traces are those of a scan of every rule (the trace runs every rule again when it is
+ * rendered, vm/vm.c govV_trace_render).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/gov_int.h"
+
+/* A rule's indexable comparison, while the index is built. */
+typedef struct tcand {
+    uint32_t reg, test, pos, lim;   /* lim: a limit, or GOVB_NONE for a constant */
+    uint32_t c2reg, c2k;            /* the second condition (govL_tent) */
+    govV_cell bound;
+} tcand;
+
+static int fires(uint32_t op) {
+    return op == GOV_OP_FIRE || op == GOV_OP_FIREIF || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEK);
+}
+
+/* ---------------------------------------------------------------- temporaries
+ *
+ * Leaving a rule out must not change what a later rule computes: the VM zeroes
+ * temporaries per record, not per rule (§6), so a rule that read a temporary before
+ * writing it would see what an earlier rule left there. The compiler never writes such
+ * code, but a verified file may; a kind any of whose rules (slow ones too: they run after
+ * the skipped ones) reads a temporary that is not written before on every path to the
+ * read is not indexed. Forward jumps only (rule 11), so one pass in pc order computes,
+ * per word, the temporaries written on every path to it. */
+
+enum { NRW = GOVB_MAXREGS / 64 }; /* 64-bit words of a register set */
+
+/* Does rule r (of kind kd) read only temporaries written before? def: ncode + 1 rows of
+ * NRW words, reached: ncode + 1 bytes (scratch). */
+static int reads_own(const gov_program *p, const govL_kind *kd, const govL_rule *r, uint64_t *def, uint8_t *reached) {
+    const uint32_t *code = p->code + r->code;
+    uint32_t n = r->ncode;
+    memset(reached, 0, (size_t)n + 1);
+    memset(def, 0, ((size_t)n + 1) * NRW * 8);
+    reached[0] = 1;
+    for (uint32_t pc = 0; pc < n; pc++) {
+        if (!reached[pc]) continue;
+        uint64_t *cur = def + (size_t)pc * NRW;
+        uint32_t w = code[pc], op = GOVB_OP(w), a = GOVB_A(w), b = GOVB_B(w), c = GOVB_C(w);
+        /* The registers it reads (the verifier's operand rules, vm/load.c verify_code). */
+        uint32_t rd[2], nrd = 0, cfirst = 0, cn = 0;
+        switch (op) {
+        case GOV_OP_LOADK: case GOV_OP_LOADL: case GOV_OP_JMP: case GOV_OP_FIRE: case GOV_OP_LOADW: case GOV_OP_LOADD:
+            break;
+        case GOV_OP_MOV: case GOV_OP_NEG: case GOV_OP_I2F: case GOV_OP_NOT: case GOV_OP_ROUND: case GOV_OP_LEN:
+        case GOV_OP_MATCH: case GOV_OP_HOUR: case GOV_OP_WDAY: case GOV_OP_BIZ:
+            rd[nrd++] = b;
+            break;
+        case GOV_OP_JMPF: case GOV_OP_JMPT: case GOV_OP_FIREIF: case GOV_OP_SETCLR:
+            rd[nrd++] = a;
+            break;
+        case GOV_OP_CALL:
+            cfirst = c;
+            cn = p->ext[b].n;
+            break;
+        default:
+            if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEK) {
+                rd[nrd++] = a;
+            } else { /* ADD .. DIV, MULIF, DIVIF, EQ .. GE, AND, OR, STARTS .. IEQ, INSET .. ALLIN */
+                rd[nrd++] = b;
+                rd[nrd++] = c;
+            }
+        }
+        for (uint32_t i = 0; i < nrd; i++)
+            if (rd[i] >= kd->nfields && !(cur[rd[i] / 64] >> (rd[i] % 64) & 1)) return 0;
+        for (uint32_t i = cfirst; i < cfirst + cn; i++)
+            if (i >= kd->nfields && !(cur[i / 64] >> (i % 64) & 1)) return 0;
+        uint64_t out[NRW];
+        memcpy(out, cur, sizeof out);
+        int writes = op <= GOV_OP_OR || (op >= GOV_OP_ROUND && op <= GOV_OP_BIZ) || op == GOV_OP_LOADW ||
+                     op == GOV_OP_CALL || op == GOV_OP_LOADD || (op >= GOV_OP_INSET && op <= GOV_OP_ALLIN);
+        if (op == GOV_OP_JMP || op == GOV_OP_JMPF || op == GOV_OP_JMPT) writes = 0;
+        if (writes) out[a / 64] |= 1ull << (a % 64);
+        /* Successors: the next word unless JMP or FIRE; a jump's target. */
+        uint32_t succ[2], ns = 0;
+        if (op != GOV_OP_JMP && op != GOV_OP_FIRE) succ[ns++] = pc + 1;
+        if (op == GOV_OP_JMP || op == GOV_OP_JMPF || op == GOV_OP_JMPT) succ[ns++] = pc + 1 + GOVB_BX(w);
+        for (uint32_t i = 0; i < ns; i++) {
+            uint64_t *d = def + (size_t)succ[i] * NRW;
+            if (!reached[succ[i]]) {
+                memcpy(d, out, sizeof out);
+                reached[succ[i]] = 1;
+            } else {
+                for (uint32_t k = 0; k < NRW; k++) d[k] &= out[k];
+            }
+        }
+    }
+    return 1;
+}
+
+/* The build's view of the limits: per limit of class I or F, the least and greatest of its
+ * default and overrides (ok 0: some value is a NaN, or another class). One pass over the
+ * overrides, however many rules compare with each limit. */
+typedef struct tctx {
+    const gov_program *p;
+    govV_cell *lo, *hi;
+    uint8_t *ok;
+} tctx;
+
+static void limit_bounds(tctx *t) {
+    const gov_program *p = t->p;
+    for (uint32_t li = 0; li < p->nlimit; li++) {
+        const govL_limit *l = &p->limit[li];
+        int cls = govL_class(l->type);
+        govV_cell lo = p->kval[l->dflt], hi = lo;
+        int ok = cls == GOVV_CI || (cls == GOVV_CF && lo.f == lo.f);
+        for (uint32_t j = l->first; ok && j < l->first + l->n; j++) {
+            govV_cell v = p->kval[p->ovr[j].value];
+            if (cls == GOVV_CF) {
+                ok = v.f == v.f;
+                if (v.f < lo.f) lo = v;
+                if (v.f > hi.f) hi = v;
+            } else {
+                if (v.i < lo.i) lo = v;
+                if (v.i > hi.i) hi = v;
+            }
+        }
+        t->lo[li] = lo;
+        t->hi[li] = hi;
+        t->ok[li] = (uint8_t)ok;
+    }
+}
+
+/* Fill c from a comparison of field x with limit or constant src (is_limit) by relation
+ * rel; 0 if it does not qualify. */
+static int cand_of(const tctx *t, const govL_kind *kd, uint32_t x, uint32_t rel, int is_limit, uint32_t src,
+                   tcand *c) {
+    const gov_program *p = t->p;
+    if (x >= kd->nfields) return 0;
+    int cls = p->regclass[kd->first_reg + x];
+    if (cls != GOVV_CI && cls != GOVV_CF) return 0;
+    /* The verifier has checked that the classes agree; the index relies on it. */
+    if (govL_class(is_limit ? p->limit[src].type : p->ktype[src]) != cls) return 0;
+    c->reg = x;
+    c->test = rel * 2 + (cls == GOVV_CF);
+    if (is_limit) {
+        /* The loosest value it takes: the least for > and >=, the greatest for < and <=. */
+        c->lim = src;
+        c->bound = rel == GOVL_T_GT || rel == GOVL_T_GE ? t->lo[src] : t->hi[src];
+        return t->ok[src];
+    }
+    c->lim = GOVB_NONE;
+    c->bound = p->kval[src];
+    return !(cls == GOVV_CF && c->bound.f != c->bound.f);
+}
+
+/* Is there a jump in [s, pc) that lands in (pc, to]? */
+static int jumps_into(const uint32_t *code, uint32_t s, uint32_t pc, uint64_t to) {
+    for (uint32_t q = s; q < pc; q++) {
+        uint32_t oq = GOVB_OP(code[q]);
+        if (oq != GOV_OP_JMP && oq != GOV_OP_JMPF && oq != GOV_OP_JMPT) continue;
+        uint64_t tq = (uint64_t)q + 1 + GOVB_BX(code[q]);
+        if (tq > pc && tq <= to) return 1;
+    }
+    return 0;
+}
+
+/* A second condition rule r's firing needs, besides c's comparison, into c: its only
+ * firing word `TEQK x k` with x a string field (`and run.action == "refund"`), or a
+ * `JMPF f off` on a bool field f before its only firing word that jumps past it, with no
+ * earlier jump landing after the JMPF and up to that word (`run.error and ...`). Checked
+ * only for the rules whose comparison the record passes, it keeps out the ones it fails. */
+static void second(const gov_program *p, const govL_kind *kd, const govL_rule *r, uint32_t nfire, uint32_t ffirst,
+                   uint32_t at, tcand *c) {
+    const uint32_t *code = p->code;
+    const uint8_t *ty = p->regtype + kd->first_reg;
+    c->c2reg = c->c2k = GOVB_NONE;
+    if (nfire != 1) return;
+    uint32_t w = code[ffirst];
+    if (ffirst != at && GOVB_OP(w) == GOV_OP_TEQK && GOVB_A(w) < kd->nfields &&
+        govL_class(ty[GOVB_A(w)]) == GOVV_CS && govL_class(p->ktype[GOVB_BX(w)]) == GOVV_CS) {
+        c->c2reg = GOVB_A(w);
+        c->c2k = GOVB_BX(w);
+        return;
+    }
+    for (uint32_t pc = r->code; pc < ffirst && pc - r->code < 64; pc++) {
+        uint32_t wj = code[pc];
+        if (GOVB_OP(wj) != GOV_OP_JMPF || GOVB_A(wj) >= kd->nfields || ty[GOVB_A(wj)] != GOVB_TY_BOOL) continue;
+        if ((uint64_t)pc + 1 + GOVB_BX(wj) <= ffirst || jumps_into(code, r->code, pc, ffirst)) continue;
+        c->c2reg = GOVB_A(wj);
+        return;
+    }
+}
+
+/* Rule r's indexable comparison (forms A and B above) into c; 0 if it has none. */
+static int analyse(const tctx *t, const govL_kind *kd, const govL_rule *r, tcand *c) {
+    const gov_program *p = t->p;
+    const uint32_t *code = p->code;
+    uint32_t s = r->code, e = r->code + r->ncode, nfire = 0, ffirst = e, flast = s;
+    for (uint32_t pc = s; pc < e; pc++)
+        if (fires(GOVB_OP(code[pc]))) {
+            if (!nfire++) ffirst = pc;
+            flast = pc;
+        }
+    if (nfire == 0) return 0; /* never fires: the scan is as cheap as anything */
+    if (nfire == 1) { /* A */
+        uint32_t w = code[ffirst], op = GOVB_OP(w);
+        if ((op >= GOV_OP_TLTL && op <= GOV_OP_TGEL && cand_of(t, kd, GOVB_A(w), op - GOV_OP_TLTL, 1, GOVB_BX(w), c)) ||
+            (op >= GOV_OP_TLTK && op <= GOV_OP_TGEK && cand_of(t, kd, GOVB_A(w), op - GOV_OP_TLTK, 0, GOVB_BX(w), c))) {
+            second(p, kd, r, nfire, ffirst, ffirst, c);
+            return 1;
+        }
+    }
+    /* B: the first such three words before the first firing word (of the first 16
+     * tried: each try looks back over the rule's earlier jumps). */
+    for (uint32_t pc = s, tries = 0; pc + 2 < ffirst && tries < 16; pc++) {
+        uint32_t w0 = code[pc], w1 = code[pc + 1], w2 = code[pc + 2];
+        uint32_t o0 = GOVB_OP(w0), o1 = GOVB_OP(w1), tr = GOVB_A(w0), x, rel;
+        if ((o0 != GOV_OP_LOADL && o0 != GOV_OP_LOADK) || o1 < GOV_OP_LT || o1 > GOV_OP_GE) continue;
+        if (GOVB_OP(w2) != GOV_OP_JMPF || GOVB_A(w2) != GOVB_A(w1)) continue;
+        tries++;
+        if (GOVB_C(w1) == tr && GOVB_B(w1) != tr) {
+            x = GOVB_B(w1);
+            rel = o1 - GOV_OP_LT;
+        } else if (GOVB_B(w1) == tr && GOVB_C(w1) != tr) {
+            x = GOVB_C(w1);
+            rel = (o1 - GOV_OP_LT) ^ 2u; /* L < x is x > L */
+        } else {
+            continue;
+        }
+        uint64_t target = (uint64_t)pc + 3 + GOVB_BX(w2);
+        if (flast >= target) continue; /* a firing word the jump does not pass over */
+        /* an earlier jump into the three words or the part they guard */
+        if (jumps_into(code, s, pc, target - 1)) continue;
+        if (cand_of(t, kd, x, rel, o0 == GOV_OP_LOADL, GOVB_BX(w0), c)) {
+            second(p, kd, r, nfire, ffirst, pc, c);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Entries of one group in walking order: the loosest bound first, then rule order. */
+static int cand_cmp(const void *pa, const void *pb) {
+    const tcand *a = pa, *b = pb;
+    if (a->reg != b->reg) return a->reg < b->reg ? -1 : 1;
+    if (a->test != b->test) return a->test < b->test ? -1 : 1;
+    int least = a->test / 2 == GOVL_T_GT || a->test / 2 == GOVL_T_GE, c;
+    if (a->test & 1) c = (a->bound.f > b->bound.f) - (a->bound.f < b->bound.f);
+    else c = (a->bound.i > b->bound.i) - (a->bound.i < b->bound.i);
+    if (c) return least ? c : -c;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+int govL_build_tindex(gov_program *p) {
+    uint32_t nc = 0, ngroup = 0, nwords = 0, maxw = 0;
+    tcand *cand = NULL;
+    /* With rule guards a record runs the rules its scopes reach (select_rules): the
+     * index is not combined with them (yet). */
+    if (p->has_guards) return GOV_OK;
+    if (p->nrule) {
+        cand = malloc((size_t)p->nrule * sizeof *cand);
+        if (!cand) return GOV_ENOMEM;
+    }
+    /* First pass: every kind's candidates, sorted, to size the one allocation. */
+    uint32_t *kfirst = calloc((size_t)p->nkind + 1, sizeof *kfirst);
+    if (!kfirst) {
+        free(cand);
+        return GOV_ENOMEM;
+    }
+    uint32_t longest = 0;
+    for (uint32_t i = 0; i < p->nrule; i++)
+        if (p->rule[i].ncode > longest) longest = p->rule[i].ncode;
+    uint64_t *def = malloc(((size_t)longest + 1) * NRW * 8);
+    uint8_t *reached = malloc((size_t)longest + 1);
+    tctx t = {.p = p};
+    size_t nl = p->nlimit ? p->nlimit : 1;
+    t.lo = malloc(nl * sizeof *t.lo);
+    t.hi = malloc(nl * sizeof *t.hi);
+    t.ok = malloc(nl);
+    if (!def || !reached || !t.lo || !t.hi || !t.ok) {
+        free(t.lo);
+        free(t.hi);
+        free(t.ok);
+        free(def);
+        free(reached);
+        free(cand);
+        free(kfirst);
+        return GOV_ENOMEM;
+    }
+    limit_bounds(&t);
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        const govL_kind *kd = &p->kind[k];
+        kfirst[k] = nc;
+        int own = 1;
+        for (uint32_t j = 0; j < kd->nrules && own; j++)
+            own = reads_own(p, kd, &p->rule[p->kind_rules[kd->first_rule + j]], def, reached);
+        for (uint32_t j = 0; j < kd->nrules && own; j++) {
+            const govL_rule *r = &p->rule[p->kind_rules[kd->first_rule + j]];
+            if (r->flags & GOVL_RULE_SLOW) continue;
+            if (analyse(&t, kd, r, &cand[nc])) cand[nc++].pos = j;
+        }
+        if (nc > kfirst[k]) qsort(cand + kfirst[k], nc - kfirst[k], sizeof *cand, cand_cmp);
+        for (uint32_t i = kfirst[k]; i < nc; i++)
+            ngroup += i == kfirst[k] || cand[i].reg != cand[i - 1].reg || cand[i].test != cand[i - 1].test;
+        if (nc > kfirst[k]) {
+            uint32_t w = (kd->nrules + 63) / 64;
+            nwords += w;
+            if (w > maxw) maxw = w;
+        }
+    }
+    kfirst[p->nkind] = nc;
+    free(def);
+    free(reached);
+    free(t.lo);
+    free(t.hi);
+    free(t.ok);
+    if (nc == 0) { /* nothing to index: every kind scans as before */
+        free(cand);
+        free(kfirst);
+        return GOV_OK;
+    }
+    size_t need = (size_t)p->nkind * sizeof(govL_tkind) + (size_t)ngroup * sizeof(govL_tgroup) +
+                  (size_t)nc * sizeof(govL_tent) + (size_t)nwords * 8;
+    uint8_t *blk = calloc(1, need);
+    if (!blk) {
+        free(cand);
+        free(kfirst);
+        return GOV_ENOMEM;
+    }
+    p->tblock = blk;
+    /* Entries first (16-byte), then the bit words and groups (8-byte), then kinds (4-byte). */
+    p->tent = (govL_tent *)(void *)blk;
+    p->talways = (uint64_t *)(void *)(p->tent + nc);
+    p->tgroup = (govL_tgroup *)(void *)(p->talways + nwords);
+    p->tkind = (govL_tkind *)(void *)(p->tgroup + ngroup);
+    p->max_twords = maxw;
+    uint32_t g = 0, wat = 0;
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        const govL_kind *kd = &p->kind[k];
+        govL_tkind *tk = &p->tkind[k];
+        tk->gfirst = g;
+        if (kfirst[k] == kfirst[k + 1]) continue; /* ng 0: the kind scans as before */
+        tk->wfirst = wat;
+        tk->nwords = (kd->nrules + 63) / 64;
+        uint64_t *always = p->talways + wat;
+        wat += tk->nwords;
+        for (uint32_t j = 0; j < kd->nrules; j++) always[j / 64] |= 1ull << (j % 64);
+        for (uint32_t i = kfirst[k]; i < kfirst[k + 1]; i++) {
+            const tcand *c = &cand[i];
+            if (i == kfirst[k] || c->reg != cand[i - 1].reg || c->test != cand[i - 1].test) {
+                govL_tgroup *gr = &p->tgroup[g++];
+                gr->reg = c->reg;
+                gr->test = c->test;
+                gr->first = i;
+                gr->b0 = c->bound;
+                tk->ng++;
+            }
+            p->tgroup[g - 1].n++;
+            p->tent[i] = (govL_tent){.bound = c->bound, .lim = c->lim, .pos = c->pos, .c2reg = c->c2reg, .c2k = c->c2k};
+            always[c->pos / 64] &= ~(1ull << (c->pos % 64));
+        }
+        tk->nalways = kd->nrules - (kfirst[k + 1] - kfirst[k]);
+    }
+    free(cand);
+    free(kfirst);
+    return GOV_OK;
+}
