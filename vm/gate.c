@@ -430,16 +430,16 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             (gd->sla_limit != GOVB_NONE || gd->appr_limit != GOVB_NONE || gd->timeout_limit != GOVB_NONE)) {
             govV_resolve(vm);
             if (gd->timeout_limit != GOVB_NONE) {
-                tmo = vm->lcache[gd->timeout_limit].v.i == GOV_ALLOW ? GOVB_TIMEOUT_ALLOW : GOVB_TIMEOUT_DENY;
-                tovr = vm->lcache[gd->timeout_limit].ovr;
+                tmo = vm->lval[gd->timeout_limit].i == GOV_ALLOW ? GOVB_TIMEOUT_ALLOW : GOVB_TIMEOUT_DENY;
+                tovr = govV_lovr(vm, gd->timeout_limit);
             }
             if (gd->sla_limit != GOVB_NONE) {
-                sla = vm->lcache[gd->sla_limit].v.i;
-                sla_ovr = vm->lcache[gd->sla_limit].ovr;
+                sla = vm->lval[gd->sla_limit].i;
+                sla_ovr = govV_lovr(vm, gd->sla_limit);
             }
             if (gd->appr_limit != GOVB_NONE) {
-                aset = (uint32_t)vm->lcache[gd->appr_limit].v.u;
-                aovr = vm->lcache[gd->appr_limit].ovr;
+                aset = (uint32_t)vm->lval[gd->appr_limit].u;
+                aovr = govV_lovr(vm, gd->appr_limit);
             }
         }
         /* Separation of duties: the requester (a field of the record) may not approve;

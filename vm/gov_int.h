@@ -630,14 +630,16 @@ typedef struct govV_kcache { uint32_t epoch, off; } govV_kcache;
 
 enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TICK };
 
-typedef struct govV_lcache { govV_cell v; uint32_t ovr; } govV_lcache;
-
 /* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, most specific
  * first) -> the limits it resolves to. Limits are static per program, so the same chain
  * always resolves the same way and nothing invalidates an entry; a chain longer than
  * GOVV_RCHAIN is resolved every time. Two ways per set; the entries are in the arena,
- * as many as the host's GOV_LIMIT_RCACHE_BYTES holds (vm.c, rcache_entries). */
+ * as many as the host's GOV_LIMIT_RCACHE_BYTES holds (vm.c, rcache_entries). An entry
+ * keeps each limit's value (what rules read) and, in a byte, which scope of its chain
+ * decided it (GOVV_RDEFAULT: the default); the override itself is found from that
+ * scope when a finding or a trace asks (govV_lovr): 9 bytes a limit, not 16. */
 #define GOVV_RCHAIN 8           /* scopes in a cached chain */
+#define GOVV_RDEFAULT 0xFFu     /* an entry's position byte: the limit is at its default */
 typedef struct govV_rkey { uint32_t hash, n, s[GOVV_RCHAIN]; } govV_rkey;
 
 /* A bounded writer into a caller's buffer that keeps counting past the end. */
@@ -851,11 +853,19 @@ struct gov_vm {
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
     uint64_t *mtab; uint32_t mtab_cap;      /* the record's member names, hashed (json.c);
                                                a power of two >= 2 x caps[FIELDS] */
-    govV_lcache *lcache;        /* nlimit: the limits resolved for the record, when match_epoch is epoch:
-                                   ldflt, a cache entry's vector or lwork (read only) */
-    govV_lcache *ldflt;         /* nlimit: every limit at its default (a record matching no scope) */
-    govV_lcache *lwork;         /* nlimit: a chain the cache does not hold, resolved */
-    govV_lcache *rvec;          /* rc_n x rstride: the cached chains' limits */
+    /* The limits in force for the record, when match_epoch is epoch: lval their values
+     * (ldflt, a cache entry's or lwork's; read only), and where each came from
+     * (govV_lovr): lovr an override per limit (lwork's), or lpos a position in the
+     * chain lchain (a cache entry's), or neither (the defaults). */
+    const govV_cell *lval;
+    const uint32_t *lovr;
+    const uint8_t *lpos;
+    const uint32_t *lchain;
+    govV_cell *ldflt;           /* nlimit: every limit at its default (a record matching no scope) */
+    govV_cell *lwork;           /* nlimit: a chain the cache does not hold, resolved */
+    uint32_t *lwork_ovr;        /* nlimit: its overrides (NONE: the default) */
+    govV_cell *rvec;            /* rc_n x rstride: the cached chains' values */
+    uint8_t *rpos;              /* rc_n x rstride: which scope of the chain decided each */
     govV_rkey *rkey;            /* rc_n: their chains; way w of set i is entry 2i + w */
     uint8_t *rmru;              /* rc_n / 2: the way of each set used last */
     uint32_t rc_n, rstride;     /* entries in use (0: no cache), limits per vector */
@@ -978,6 +988,9 @@ static inline int govL_sev_fits(const gov_program *p, uint32_t ri, uint32_t sev)
     return 0;
 }
 GOV_HIDDEN void govV_resolve(gov_vm *vm);
+/* The override that decided limit li for the record (the limits resolved: govV_resolve),
+ * or GOVB_NONE for its default. */
+GOV_HIDDEN uint32_t govV_lovr(const gov_vm *vm, uint32_t li);
 GOV_HIDDEN int govV_scope_matches(gov_vm *vm, uint32_t scope);
 GOV_HIDDEN void govV_value(const gov_vm *vm, uint32_t type, govV_cell c, gov_value *out);
 GOV_HIDDEN int govV_fail(gov_vm *vm, int code, const char *fmt, ...)

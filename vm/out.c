@@ -797,7 +797,7 @@ static void put_drift(govO_buf *b, const gov_vm *vm, uint32_t di) {
     if (dr->has) govO_double(b, dr->v);
     else govO_puts(b, "null");
     govO_puts(b, ",\"threshold\":");
-    govO_double(b, d->thlimit == GOVB_NONE ? d->threshold : vm->lcache[d->thlimit].v.f);
+    govO_double(b, d->thlimit == GOVB_NONE ? d->threshold : vm->lval[d->thlimit].f);
     govO_puts(b, ",\"baseline_n\":");
     put_u64(b, dr->nb);
     govO_puts(b, ",\"current_n\":");
@@ -1401,7 +1401,6 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
     for (uint32_t i = 0; i < vm->nrlimits; i++) {
         uint32_t li = vm->rlimits[i];
         const govL_limit *l = &p->limit[li];
-        const govV_lcache *lc = &vm->lcache[li];
         if (i) govO_put(b, ",", 1);
         govO_puts(b, "{\"name\":");
         govO_jstr(b, p->str[l->name], p->strlen_[l->name]);
@@ -1409,7 +1408,7 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
             govO_puts(b, l->dir == GOVB_DIR_MAX ? ",\"dir\":\"allow\",\"value\":" : ",\"dir\":\"deny\",\"value\":");
         else
             govO_puts(b, l->dir == GOVB_DIR_MAX ? ",\"dir\":\"max\",\"value\":" : ",\"dir\":\"min\",\"value\":");
-        govO_value(b, vm, l->type, lc->v);
+        govO_value(b, vm, l->type, vm->lval[li]);
         govO_puts(b, ",\"consulted\":[");
         uint32_t spec = 0;
         int found = 0, first = 1;
@@ -1433,7 +1432,7 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
             govO_put(b, "}", 1);
         }
         govO_puts(b, "],\"decided_by\":");
-        put_from(b, p, li, lc->ovr);
+        put_from(b, p, li, govV_lovr(vm, li));
         govO_put(b, "}", 1);
     }
     govO_put(b, "]", 1);

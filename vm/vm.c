@@ -23,7 +23,7 @@ size_t govJ_token_size(void);
 
 typedef struct govV_layout {
     size_t rch;                 /* the channels of one finding (govV_channels) */
-    size_t vm, state, reg, present, scratch, tokens, mtab, lwork, ldflt, rvec, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
+    size_t vm, state, reg, present, scratch, tokens, mtab, lwork, lwork_ovr, ldflt, rvec, rpos, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
         uscratch, ext, herr, cargs, cvals, sel, tbits, tsnap, total;
     size_t state_size, act_cap, kpool_cap, rc_n, rc_bytes;
 } govV_layout;
@@ -62,10 +62,10 @@ static uint32_t mtab_cap(const gov_config *cfg) {
 
 static size_t al16(size_t n) { return (n + 15) & ~(size_t)15; }
 
-/* Arena bytes of a resolution cache of n entries: the limit vectors, the chains, a
- * recency byte per set (the layout below). */
+/* Arena bytes of a resolution cache of n entries: the limits' values, their position
+ * bytes, the chains, a recency byte per set (the layout below). */
 static size_t rcache_bytes(const gov_program *p, size_t n) {
-    return al16(n * p->nlimit * sizeof(govV_lcache)) + al16(n * sizeof(govV_rkey)) + al16(n / 2);
+    return al16(n * p->nlimit * sizeof(govV_cell)) + al16(n * p->nlimit) + al16(n * sizeof(govV_rkey)) + al16(n / 2);
 }
 
 /* The resolution cache's bytes when the host leaves GOV_LIMIT_RCACHE_BYTES at
@@ -73,8 +73,8 @@ static size_t rcache_bytes(const gov_program *p, size_t n) {
  * but the state block and the scratch that checks saved key tables, which grow with
  * keys, not with what a record costs), and at least GOVV_RCACHE_FLOOR. So the cache adds
  * at most a quarter to what a VM needs per record: the bench's 50-rule policy with minimal
- * JSON caps stays within 32 KB (8 entries), and its 10,000-rule policy of 400 limits,
- * whose entries take 6,440 bytes each, holds 128 chains instead of none. */
+ * JSON caps stays within 32 KB (16 entries), and its 10,000-rule policy of 400 limits,
+ * whose entries take 3,640 bytes each, holds 256 chains instead of none. */
 #define GOVV_RCACHE_FLOOR 8192u
 static uint32_t rcache_auto(size_t rest) {
     size_t b = rest / 4;
@@ -126,8 +126,9 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->scratch = n; n += al16(cfg->limits[GOV_LIMIT_LINE_LENGTH]);
     l->tokens = n;  n += al16((size_t)cfg->limits[GOV_LIMIT_TOKENS] * govJ_token_size());
     l->mtab = n;    n += al16(mtab_cap(cfg) * sizeof(uint64_t));
-    l->lwork = n;   n += al16((size_t)p->nlimit * sizeof(govV_lcache));
-    l->ldflt = n;   n += al16((size_t)p->nlimit * sizeof(govV_lcache));
+    l->lwork = n;   n += al16((size_t)p->nlimit * sizeof(govV_cell));
+    l->lwork_ovr = n; n += al16((size_t)p->nlimit * 4);
+    l->ldflt = n;   n += al16((size_t)p->nlimit * sizeof(govV_cell));
     l->smatch = n;  n += al16((size_t)p->nscope * 4);
     l->mlist = n;   n += al16((size_t)p->nscope * 8);
     l->find = n;    n += al16((size_t)p->max_rules * sizeof(govV_finding));
@@ -196,7 +197,8 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     uint32_t rb = cfg->limits[GOV_LIMIT_RCACHE_BYTES];
     l->rc_bytes = rb == GOV_RCACHE_AUTO ? rcache_auto(n - per_key) : rb;
     l->rc_n = rcache_entries(p, (uint32_t)l->rc_bytes);
-    l->rvec = n;    n += al16(l->rc_n * p->nlimit * sizeof(govV_lcache));
+    l->rvec = n;    n += al16(l->rc_n * p->nlimit * sizeof(govV_cell));
+    l->rpos = n;    n += al16(l->rc_n * p->nlimit);
     l->rkey = n;    n += al16(l->rc_n * sizeof(govV_rkey));
     l->rmru = n;    n += al16(l->rc_n / 2);
     l->total = n;
@@ -233,11 +235,13 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->ntokens_cap = cfg->limits[GOV_LIMIT_TOKENS];
     vm->mtab = (uint64_t *)(void *)(base + l.mtab);
     vm->mtab_cap = mtab_cap(cfg);
-    vm->lwork = (govV_lcache *)(void *)(base + l.lwork);
-    vm->ldflt = (govV_lcache *)(void *)(base + l.ldflt);
-    for (uint32_t i = 0; i < p->nlimit; i++) vm->ldflt[i] = (govV_lcache){p->kval[p->limit[i].dflt], GOVB_NONE};
-    vm->lcache = vm->ldflt;
-    vm->rvec = (govV_lcache *)(void *)(base + l.rvec);
+    vm->lwork = (govV_cell *)(void *)(base + l.lwork);
+    vm->lwork_ovr = (uint32_t *)(void *)(base + l.lwork_ovr);
+    vm->ldflt = (govV_cell *)(void *)(base + l.ldflt);
+    for (uint32_t i = 0; i < p->nlimit; i++) vm->ldflt[i] = p->kval[p->limit[i].dflt];
+    vm->lval = vm->ldflt;
+    vm->rvec = (govV_cell *)(void *)(base + l.rvec);
+    vm->rpos = (uint8_t *)(base + l.rpos);
     vm->rkey = (govV_rkey *)(void *)(base + l.rkey);
     vm->rmru = (uint8_t *)(base + l.rmru);
     vm->rc_n = vm->rc_cap = (uint32_t)l.rc_n;
@@ -302,8 +306,18 @@ int gov_vm_limit(gov_vm *vm, int id, int value) {
     }
     if (id == GOV_LIMIT_RCACHE_BYTES && value >= 0) {
         /* No more entries than the arena holds (rcache_entries grows with the bytes); the
-         * entries held are dropped, since the sets move. A record being built keeps the
-         * vector it resolved to: vectors are not cleared. */
+         * entries held are dropped, since the sets move. A record being built keeps what
+         * it resolved to: an entry's values stay, but its chain is cleared, so values and
+         * provenance move to lwork first. */
+        if (vm->lpos) {
+            for (uint32_t i = 0; i < vm->p->nlimit; i++) {
+                vm->lwork[i] = vm->lval[i];
+                vm->lwork_ovr[i] = govV_lovr(vm, i);
+            }
+            vm->lval = vm->lwork;
+            vm->lovr = vm->lwork_ovr;
+            vm->lpos = NULL;
+        }
         vm->rc_n = (uint32_t)rcache_entries(vm->p, vm->limits[id]);
         if (vm->rc_n > vm->rc_cap) vm->rc_n = vm->rc_cap; /* not reached */
         memset(vm->rkey, 0, (size_t)vm->rc_cap * sizeof *vm->rkey);
@@ -653,59 +667,68 @@ static int tighter(const gov_program *p, const govL_limit *l, govV_cell a, govV_
 }
 
 /* Resolve, for the current record, every limit the matched scopes set (spec/language.md
- * §5), into lc: the most specific matching scope that sets a limit fixes its value, and
- * among matching ones of that specificity the tightest wins (the earliest on equal
- * values). One walk over the matched scopes' overrides, most specific scope first and each
- * scope's overrides by limit, visits each limit's candidates in the order a per-limit
- * search would, so the choice is the same; it replaces a binary search per limit per
- * matched scope, which was 46% of a 50-rule record's instructions with 248 scope blocks.
- * Every limit starts at its default (a loop over the limits is cheaper than a call per
- * limit on first read). */
-static void resolve_chain(gov_vm *vm, govV_lcache *lcv) {
+ * §5), into val (values) and ovr (the deciding overrides, NONE for a default), and when
+ * pos is not NULL each one's position in the chain (GOVV_RDEFAULT: the default): the
+ * most specific matching scope that sets a limit fixes its value, and among matching
+ * ones of that specificity the tightest wins (the earliest on equal values). One walk
+ * over the matched scopes' overrides, most specific scope first and each scope's
+ * overrides by limit, visits each limit's candidates in the order a per-limit search
+ * would, so the choice is the same; it replaces a binary search per limit per matched
+ * scope, which was 46% of a 50-rule record's instructions with 248 scope blocks. Every
+ * limit starts at its default (a loop over the limits is cheaper than a call per limit
+ * on first read). */
+static void resolve_chain(gov_vm *vm, govV_cell *val, uint32_t *ovr, uint8_t *pos) {
     const gov_program *p = vm->p;
-    memcpy(lcv, vm->ldflt, (size_t)p->nlimit * sizeof *lcv);
+    memcpy(val, vm->ldflt, (size_t)p->nlimit * sizeof *val);
+    memset(ovr, 0xFF, (size_t)p->nlimit * sizeof *ovr); /* GOVB_NONE */
+    if (pos) memset(pos, GOVV_RDEFAULT, p->nlimit);
     for (uint32_t m = 0; m < vm->nmatch; m++) {
         uint32_t s = vm->mlist[m], sp = p->scope[s].spec;
         for (uint32_t k = p->sovr_first[s]; k < p->sovr_first[s + 1]; k++) {
             uint32_t j = p->sovr[k];
             const govL_ovr *o = &p->ovr[j];
-            govV_lcache *lc = &lcv[o->limit];
+            uint32_t li = o->limit;
             govV_cell v = p->kval[o->value];
             /* Taken already: by a more specific scope (mlist is by specificity, so a
              * different one is higher), or by one as specific and at least as tight. */
-            if (lc->ovr != GOVB_NONE &&
-                (p->scope[p->ovr[lc->ovr].scope].spec != sp || !tighter(p, &p->limit[o->limit], v, lc->v)))
+            if (ovr[li] != GOVB_NONE &&
+                (p->scope[p->ovr[ovr[li]].scope].spec != sp || !tighter(p, &p->limit[li], v, val[li])))
                 continue;
-            lc->v = v;
-            lc->ovr = j;
+            val[li] = v;
+            ovr[li] = j;
+            if (pos) pos[li] = (uint8_t)m;
         }
     }
 }
 
-/* Point lcache at the resolution of the matched chain (mlist). The resolution is a
- * function of the chain alone (limits are static per program), so it is cached per
- * chain in the arena: most records come from a chain seen before, and a hit costs a hash
- * of the chain instead of a copy of every default and a walk over every override the
- * chain's scopes set (3,654 + 712 instructions a record on the 10,000-rule bench policy,
- * whose tenants and projects override all its 400 limits). A record matching no scope
- * reads the defaults themselves. Whatever a chain resolves to must be in the vector
- * (every per-scope setting is a limit), so the cache holds every kind of limit. */
 static inline int same_chain(const uint32_t *a, const uint32_t *b, uint32_t n) {
     uint32_t d = 0;
     for (uint32_t i = 0; i < n; i++) d |= a[i] ^ b[i];
     return d == 0;
 }
 
+/* Point lval (and lovr or lpos) at the resolution of the matched chain (mlist). The
+ * resolution is a function of the chain alone (limits are static per program), so it is
+ * cached per chain in the arena: most records come from a chain seen before, and a hit
+ * costs a hash of the chain instead of a copy of every default and a walk over every
+ * override the chain's scopes set (3,654 + 712 instructions a record on the 10,000-rule
+ * bench policy, whose tenants and projects override all its 400 limits). A record
+ * matching no scope reads the defaults themselves. Whatever a chain resolves to must be
+ * in the vector (every per-scope setting is a limit), so the cache holds every kind of
+ * limit. */
 static void resolve_matched(gov_vm *vm) {
     uint32_t n = vm->nmatch;
+    vm->lovr = NULL;
+    vm->lpos = NULL;
     if (n == 0) {
-        vm->lcache = vm->ldflt;
+        vm->lval = vm->ldflt;
         return;
     }
     if (vm->rc_n == 0 || n > GOVV_RCHAIN) {
         vm->rc_misses++;
-        resolve_chain(vm, vm->lwork);
-        vm->lcache = vm->lwork;
+        resolve_chain(vm, vm->lwork, vm->lwork_ovr, NULL);
+        vm->lval = vm->lwork;
+        vm->lovr = vm->lwork_ovr;
         return;
     }
     const uint32_t *ch = vm->mlist;
@@ -717,21 +740,46 @@ static void resolve_matched(gov_vm *vm) {
         const govV_rkey *k = &vm->rkey[e + w];
         if (k->hash == h && k->n == n && same_chain(k->s, ch, n)) {
             vm->rmru[set] = (uint8_t)w;
-            vm->lcache = vm->rvec + (size_t)(e + w) * vm->rstride;
+            vm->lval = vm->rvec + (size_t)(e + w) * vm->rstride;
+            vm->lpos = vm->rpos + (size_t)(e + w) * vm->rstride;
+            vm->lchain = k->s;
             vm->rc_hits++;
             return;
         }
     }
     uint32_t w = vm->rmru[set] ^ 1u; /* the way used less recently */
     govV_rkey *k = &vm->rkey[e + w];
-    govV_lcache *lcv = vm->rvec + (size_t)(e + w) * vm->rstride;
-    resolve_chain(vm, lcv);
+    govV_cell *val = vm->rvec + (size_t)(e + w) * vm->rstride;
+    uint8_t *pos = vm->rpos + (size_t)(e + w) * vm->rstride;
+    resolve_chain(vm, val, vm->lwork_ovr, pos); /* lwork_ovr: scratch here */
     k->hash = h;
     k->n = n;
     memcpy(k->s, ch, n * sizeof *ch);
     vm->rmru[set] = (uint8_t)w;
-    vm->lcache = lcv;
+    vm->lval = val;
+    vm->lpos = pos;
+    vm->lchain = k->s;
     vm->rc_misses++;
+}
+
+/* The override of limit li that scope s sets: its slice of the scope index is by limit,
+ * one override a limit (vm/load.c checks both), so a binary search. Only called for a
+ * scope that sets li. */
+static uint32_t scope_ovr(const gov_program *p, uint32_t s, uint32_t li) {
+    uint32_t lo = p->sovr_first[s], hi = p->sovr_first[s + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2, j = p->sovr[mid], l = p->ovr[j].limit;
+        if (l == li) return j;
+        if (l < li) lo = mid + 1;
+        else hi = mid;
+    }
+    return GOVB_NONE; /* not reached */
+}
+
+uint32_t govV_lovr(const gov_vm *vm, uint32_t li) {
+    if (vm->lovr) return vm->lovr[li];
+    if (!vm->lpos || vm->lpos[li] == GOVV_RDEFAULT) return GOVB_NONE;
+    return scope_ovr(vm->p, vm->lchain[vm->lpos[li]], li);
 }
 
 /* Resolve the limits for the current record: the first call in a record matches the
@@ -1078,8 +1126,7 @@ uint32_t govV_channels(gov_vm *vm, uint32_t ri) {
     const govL_rule *r = &p->rule[ri];
     const govL_chs *x = &p->chs[p->rule_chs[ri]];
     if (vm->match_epoch != vm->epoch) govV_resolve(vm);
-    const govV_lcache *lc = &vm->lcache[x->limit];
-    const govL_set *st = &p->set[lc->v.u];
+    const govL_set *st = &p->set[vm->lval[x->limit].u];
     uint32_t n = 0;
     for (uint32_t i = 0; i < r->nnotify; i++) vm->rch[n++] = p->notify[r->first_notify + i];
     for (uint32_t j = st->first; j < st->first + st->nexact; j++) {
@@ -1090,7 +1137,7 @@ uint32_t govV_channels(gov_vm *vm, uint32_t ri) {
     vm->rch_rule = ri;
     vm->rch_n = n;
     vm->rch_nconst = r->nnotify;
-    vm->rch_ovr = lc->ovr;
+    vm->rch_ovr = govV_lovr(vm, x->limit);
     return n;
 }
 
@@ -1104,8 +1151,8 @@ uint32_t govV_severity(gov_vm *vm, uint32_t ri, uint32_t *ovr) {
     if (k == GOVB_NONE) return p->rule[ri].severity;
     if (vm->match_epoch != vm->epoch) govV_resolve(vm);
     uint32_t li = p->rsc[k].sev_limit;
-    if (ovr) *ovr = vm->lcache[li].ovr;
-    return (uint32_t)vm->lcache[li].v.i;
+    if (ovr) *ovr = govV_lovr(vm, li);
+    return (uint32_t)vm->lval[li].i;
 }
 
 /* The waiver of rule ri that covers this record at time now (its scope's names equal
@@ -1282,7 +1329,7 @@ static int tindex_second(const gov_vm *vm, const govL_tent *e, twmemo *memo) {
         uint32_t n = 0;                                                                            \
         twmemo memo = {GOVB_NONE, GOVB_NONE, 0};                                                   \
         for (; e < end && v.m rel e->bound.m; e++)                                                 \
-            if ((e->lim == GOVB_NONE || v.m rel vm->lcache[e->lim].v.m) && tindex_second(vm, e, &memo)) { \
+            if ((e->lim == GOVB_NONE || v.m rel vm->lval[e->lim].m) && tindex_second(vm, e, &memo)) { \
                 bits[e->pos >> 6] |= 1ull << (e->pos & 63);                                        \
                 n++;                                                                               \
             }                                                                                      \
@@ -1482,8 +1529,8 @@ static const gov_decision *evaluate(gov_vm *vm) {
             f->ncmp = vm->ncmp;
             memcpy(f->cmp, vm->cmp, sizeof f->cmp);
             f->limit = vm->nrlimits ? vm->rlimits[0] : GOVB_NONE;
-            f->ovr = f->limit != GOVB_NONE ? vm->lcache[f->limit].ovr : GOVB_NONE;
-            f->limit_value = f->limit != GOVB_NONE ? vm->lcache[f->limit].v : (govV_cell){.i = 0};
+            f->ovr = f->limit != GOVB_NONE ? govV_lovr(vm, f->limit) : GOVB_NONE;
+            f->limit_value = f->limit != GOVB_NONE ? vm->lval[f->limit] : (govV_cell){.i = 0};
             f->nwins = vm->nrwins;
             memcpy(f->wins, vm->rwins, sizeof f->wins);
             f->drift = vm->rdrift;
@@ -1760,18 +1807,18 @@ int gov_vm_limit_value(gov_vm *vm, int i, gov_limit_value *out) {
     govV_next_epoch(vm);
     govV_resolve(vm);
     const govL_limit *l = &p->limit[i];
-    const govV_lcache *lc = &vm->lcache[i];
+    uint32_t ovr = govV_lovr(vm, (uint32_t)i);
     out->name = p->str[l->name];
     out->dir = l->dir == GOVB_DIR_MAX ? GOV_DIR_MAX : GOV_DIR_MIN;
-    govV_value(vm, l->type, lc->v, &out->value);
-    if (lc->ovr == GOVB_NONE) {
+    govV_value(vm, l->type, vm->lval[i], &out->value);
+    if (ovr == GOVB_NONE) {
         out->level = "default";
         out->scope = "";
         out->file = p->str[l->file];
         out->line = l->line;
         out->col = l->col;
     } else {
-        const govL_ovr *o = &p->ovr[lc->ovr];
+        const govL_ovr *o = &p->ovr[ovr];
         out->level = level_names[p->scope[o->scope].level];
         out->scope = p->str[p->scope[o->scope].name];
         out->file = p->str[o->file];

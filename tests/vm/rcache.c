@@ -44,7 +44,14 @@ static char tbuf[2][1 << 16];
 
 /* One record on vm: every limit as gov_vm_limit_value gives it, then the decision and
  * its trace, into o. 0 on success. */
+static int one_r(gov_vm *vm, const gov_program *p, int t, int pr, int a, int64_t at, int64_t lat, Out *o, int resize);
 static int one(gov_vm *vm, const gov_program *p, int t, int pr, int a, int64_t at, int64_t lat, Out *o) {
+    return one_r(vm, p, t, pr, a, at, lat, o, -1);
+}
+
+/* one, and with resize >= 0 the cache resized to that many bytes between the evaluation
+ * and reading its decision and trace: the record keeps what it resolved to. */
+static int one_r(gov_vm *vm, const gov_program *p, int t, int pr, int a, int64_t at, int64_t lat, Out *o, int resize) {
     int ft = gov_field_find(p, 0, "tenant"), fp = gov_field_find(p, 0, "project"),
         fa = gov_field_find(p, 0, "agent"), fat = gov_field_find(p, 0, "at"), fl = gov_field_find(p, 0, "latency");
     if (gov_record_begin(vm, 0) != GOV_OK || gov_set_string(vm, ft, tenants[t], strlen(tenants[t])) != GOV_OK ||
@@ -62,6 +69,7 @@ static int one(gov_vm *vm, const gov_program *p, int t, int pr, int a, int64_t a
         if (o->nlim >= sizeof o->lim) return fprintf(stderr, "vm_rcache: too many limits to compare\n"), 1;
     }
     const gov_decision *d = gov_eval(vm);
+    if (resize >= 0) gov_vm_limit(vm, GOV_LIMIT_RCACHE_BYTES, resize);
     const char *tr;
     if (gov_decision_status(d) != GOV_OK || gov_decision_json(d, o->dec, sizeof o->dec, &o->ndec) != GOV_OK ||
         gov_decision_trace(d, &tr, &o->ntrace) != GOV_OK || o->ntrace > sizeof o->trace)
@@ -150,6 +158,25 @@ int main(int argc, char **argv) {
     uint64_t cached, all = gov_vm_limit_resolutions(vm[0], &cached);
     printf("resolutions %llu cached %llu combinations %d\n", (unsigned long long)all, (unsigned long long)cached,
            ncomb);
+    /* Resized between a record's evaluation and its trace (the entry it resolved to is
+     * dropped): the trace still equals a fresh VM's. Each combination twice on the
+     * long-lived VM with its cache at full size, so the second is resolved from it. */
+    for (int c = 0; c < ncomb && rc == 0; c++, n += 2) {
+        int t = c % NT, pr = c / NT % NP, a = c / (NT * NP);
+        int64_t at = INT64_C(1767225600000000000) + n * INT64_C(1000000000);
+        gov_vm_limit(vm[0], GOV_LIMIT_RCACHE_BYTES, cap);
+        if (gov_vm_init(p, NULL, arena[1], need1, &vm[1]) != GOV_OK) return 1;
+        gov_vm_set_trace(vm[1], tbuf[1], sizeof tbuf[1]);
+        rc = one(vm[0], p, t, pr, a, at, 3000000000, &out[0]) ||
+             one_r(vm[0], p, t, pr, a, at + 1000000000, 3000000000, &out[0], c % 2 ? 0 : 500) ||
+             one(vm[1], p, t, pr, a, at + 1000000000, 3000000000, &out[1]);
+        if (rc == 0 && (out[0].ntrace != out[1].ntrace || memcmp(out[0].trace, out[1].trace, out[0].ntrace) != 0 ||
+                        out[0].ndec != out[1].ndec || memcmp(out[0].dec, out[1].dec, out[0].ndec) != 0)) {
+            printf("# resized mid-record, combination %d (%s %s %s): the trace differs from a fresh VM's\n", c,
+                   tenants[t], projects[pr], agents[a]);
+            rc = 1;
+        }
+    }
     gov_program_free(p);
     free(arena[0]);
     free(arena[1]);

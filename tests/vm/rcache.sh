@@ -9,9 +9,9 @@
 # the cache off (0: nothing cached, a smaller arena), a small one (1,000 bytes: 8
 # entries) and one resized through gov_vm_limit between rounds.
 # The default size (GOV_RCACHE_AUTO) follows the program: the same policy with 400 more
-# limits, which every tenant block overrides (an entry is then 6,488 bytes; the old
+# limits, which every tenant block overrides (an entry is then 3,667 bytes; the old
 # default of 8,192 bytes held none), must take resolutions from its cache by default,
-# in at most a quarter of the arena it needs without the cache.
+# in at most a quarter of the arena it needs without the cache, 9 bytes a limit an entry.
 SUITE=rcache
 . tests/vm/harness.sh
 
@@ -50,9 +50,10 @@ set -- $(grep '^arena ' "$tmp/out.off")
   nok "off (0 bytes): nothing taken from a cache (got $(cached_of off))"
 set -- $(grep '^arena ' "$tmp/out")
 dflt=${2:-0} none=${4:-0}
-# 64 entries of 3 limits (16 B each) and a chain (40 B), a byte of recency per two: 3,072 + 2,560 + 32.
-[ $((dflt - none)) -eq 5664 ] && ok "the default cache takes 5,664 bytes of arena ($dflt with, $none without)" ||
-  nok "the default cache takes 5,664 bytes of arena ($dflt with, $none without)"
+# 64 entries of 3 limits (an 8-byte value and a position byte each) and a chain (40 B), a
+# byte of recency per two: 1,536 + 192 + 2,560 + 32.
+[ $((dflt - none)) -eq 4320 ] && ok "the default cache takes 4,320 bytes of arena ($dflt with, $none without)" ||
+  nok "the default cache takes 4,320 bytes of arena ($dflt with, $none without)"
 
 run small 1000
 small=$(cached_of small)
@@ -61,8 +62,8 @@ set -- $(grep '^resolutions ' "$tmp/out")
   ok "1,000 bytes (8 entries): some hits ($small), fewer than 64 entries take (${4:-0})" ||
   nok "1,000 bytes (8 entries): some hits (${small:-?}), fewer than 64 entries take (${4:-0})"
 set -- $(grep '^arena ' "$tmp/out.small")
-[ $((${2:-0} - ${4:-0})) -eq 720 ] && ok "8 entries take 720 bytes of arena" ||
-  nok "8 entries take 720 bytes of arena (got $((${2:-0} - ${4:-0})))"
+[ $((${2:-0} - ${4:-0})) -eq 560 ] && ok "8 entries take 560 bytes of arena" ||
+  nok "8 entries take 560 bytes of arena (got $((${2:-0} - ${4:-0})))"
 
 run resize 8192 resize
 r1=$(round_of resize 1); r2=$(round_of resize 2); r3=$(round_of resize 3)
@@ -92,4 +93,11 @@ with=${2:-0} none=${4:-0} cached=$(cached_of many)
 [ "${bytes:-0}" -gt 8192 ] && [ $((bytes * 4)) -le "$none" ] && [ $((with - none)) -le "$bytes" ] &&
   ok "403 limits: the default is a quarter of the arena without it ($bytes of $none), and the cache keeps within it ($((with - none)))" ||
   nok "403 limits: the default is a quarter of the arena without it (${bytes:-?} of $none), and the cache keeps within it ($((with - none)))"
+# An entry keeps a limit's value and which scope of its chain decided it (9 bytes, not the
+# 16 of a value and an override): 4 chains take 4 x 403 x 8 + 4 x 403 (to 16 bytes) +
+# 4 x 40 + 16 bytes, where they took 25,968. (The 10,000-rule bench policy's quarter holds
+# 256 chains instead of 128.)
+want=$((4 * 403 * 8 + 1616 + 4 * 40 + 16))
+[ $((with - none)) -eq "$want" ] && ok "403 limits: 4 chains take $want bytes (9 a limit)" ||
+  nok "403 limits: 4 chains take $want bytes (9 a limit; got $((with - none)))"
 [ $fails = 0 ]
