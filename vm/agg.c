@@ -97,9 +97,15 @@ int64_t govA_isum_sat(const govA_isum *a) {
     return s > INT64_MAX ? INT64_MAX : s < INT64_MIN ? INT64_MIN : (int64_t)s;
 }
 
+/* Whether the means below can divide in 64 bits (gov_agg.h's govA_fits): the same
+ * quotient and remainder as the 128-bit division (a call into libgcc, about 45
+ * instructions), so the same results. Windows' sums nearly always fit. */
+static int small(const govA_isum *a, uint64_t n) { return govA_fits(a) && n <= (uint64_t)INT64_MAX; }
+
 /* The nearest integer to Σx / n, ties away from zero (|result| <= max |x|, so it fits). */
 int64_t govA_imean_i(const govA_isum *a, uint64_t n) {
     if (!n) return 0;
+    if (small(a, n)) return govA_mean_i64((int64_t)a->s[0], n);
     i128 s = get_s(a), q = s / (i128)n, r = s % (i128)n;
     if (r < 0) r = -r;
     if (2 * (u128)r >= n) q += s < 0 ? -1 : 1;
@@ -110,6 +116,7 @@ int64_t govA_imean_i(const govA_isum *a, uint64_t n) {
  * two roundings. */
 double govA_imean_f(const govA_isum *a, uint64_t n) {
     if (!n) return 0;
+    if (small(a, n)) return govA_mean_f64((int64_t)a->s[0], n);
     i128 s = get_s(a), q = s / (i128)n, r = s % (i128)n;
     return (double)q + (double)r / (double)n;
 }

@@ -29,6 +29,45 @@ typedef struct govA_isum {
     uint64_t s[2], q[3];
 } govA_isum;
 
+/* Σx alone (a sum or mean without a deviation keeps only s), inline because windows
+ * do this once or twice a record per such window: += x, -= x, and -= a bucket's Σx held
+ * in 96 bits (lo, and hi sign-extended). The same two's complement arithmetic as
+ * govA_iadd / govA_isub / govA_iaddsum on s. */
+static inline void govA_sadd(govA_isum *a, int64_t x) {
+    uint64_t lo = a->s[0] + (uint64_t)x;
+    a->s[1] += (x < 0 ? UINT64_MAX : 0) + (lo < a->s[0]);
+    a->s[0] = lo;
+}
+static inline void govA_ssub(govA_isum *a, int64_t x) {
+    uint64_t lo = a->s[0] - (uint64_t)x;
+    a->s[1] -= (x < 0 ? UINT64_MAX : 0) + (a->s[0] < (uint64_t)x);
+    a->s[0] = lo;
+}
+static inline void govA_ssub96(govA_isum *a, uint64_t lo, int32_t hi) {
+    uint64_t r = a->s[0] - lo;
+    a->s[1] -= (uint64_t)(int64_t)hi + (a->s[0] < lo);
+    a->s[0] = r;
+}
+
+/* Whether Σx fits int64 (its high word is the low word's sign). Then Σx is s[0], and a
+ * mean over n <= INT64_MAX values divides in 64 bits: the same quotient and remainder
+ * as the 128-bit division, so the same results as govA_imean_i / govA_imean_f, which
+ * take this path first and are called for the rest. */
+static inline int govA_fits(const govA_isum *a) { return a->s[1] == (uint64_t)((int64_t)a->s[0] >> 63); }
+static inline int64_t govA_sat(const govA_isum *a) { /* govA_isum_sat */
+    return govA_fits(a) ? (int64_t)a->s[0] : (a->s[1] >> 63) ? INT64_MIN : INT64_MAX;
+}
+static inline int64_t govA_mean_i64(int64_t s, uint64_t n) { /* govA_imean_i's: nearest, ties away from 0 */
+    int64_t q = s / (int64_t)n, r = s % (int64_t)n;
+    uint64_t ar = r < 0 ? (uint64_t)0 - (uint64_t)r : (uint64_t)r; /* < n <= INT64_MAX: 2 ar fits */
+    if (2 * ar >= n) q += s < 0 ? -1 : 1;
+    return q;
+}
+static inline double govA_mean_f64(int64_t s, uint64_t n) { /* govA_imean_f's: q + r/n */
+    int64_t q = s / (int64_t)n, r = s % (int64_t)n;
+    return (double)q + (double)r / (double)n;
+}
+
 /* A float summary: n values (nb = n << 1 | big), their sum hi + lo (|lo| <= ulp(hi)/2)
  * and their population standard deviation sd. big: some value has |x| >= 2^900, and
  * hi, lo and sd are then scaled by 2^-128 so that no sum of up to 2^64 values

@@ -255,6 +255,7 @@ typedef struct govL_window {
     int bits;                   /* a count window of bools: the ring is N bits in memory */
     int tru;                    /* a bool argument (count(b), rate): the true values are counted */
     int ew;                     /* ewma: the recurrence is kept */
+    int tclk;                   /* a time window keeping nothing but its stream's clock (count()) */
     uint32_t hw, dw;            /* bytes of a heap entry, of a deque entry (1, 2 or 4: by N) */
     uint32_t qnum, qden;        /* the quantile, num / den */
     size_t words, saved;        /* saved form: bytes of its 8-byte-word part; of all of it */
@@ -271,6 +272,7 @@ typedef struct govL_window {
     size_t kbase, stride;       /* the first key block (off + its table), bytes per key block */
     uint32_t tabw;              /* the window whose key table this one uses: itself, or the first of
                                  * its kind with its level and capacity (window.c); NONE if not per */
+    uint32_t vop;               /* how govW_value computes its value: GOVW_V_* (window.c) */
     uint32_t tpred;             /* the compact trace's prediction of n (spec/trace.md §3.1): the first
                                  * earlier window of its stream with the longest N; NONE if none */
 } govL_window;
@@ -553,7 +555,7 @@ typedef struct govV_action {
 typedef struct govK_table {
     uint32_t cap, mask, n;      /* capacity, bucket count - 1, slots in use */
     uint32_t newest, oldest;    /* the LRU list's ends */
-    uint32_t pad;
+    uint32_t eoff;              /* bytes of the bucket heads (8-aligned): the entries follow them */
 } govK_table;
 
 typedef struct govK_entry {
@@ -753,14 +755,18 @@ typedef struct govV_wrec {
     govV_cell v;
     uint64_t n;
     uint32_t epoch, has, late, evicted, elevel, koff, klen;
-    uint32_t slot;              /* the record's key's slot (for windows sharing the table) */
+    uint32_t slot;              /* the record's key's slot (0 without `per`) */
+    char *x;                    /* the key block the record updated (window.c) */
     /* the stream clock's step for this record, set by the stream's first window for the
      * others (window.c): */
-    uint32_t take, tlate;       /* the value was taken; the record was late by time (the clock did not move) */
-    uint32_t wipe, bfresh, adv; /* time: every bucket left; the value's bucket is new; the newest bucket moved */
+    uint8_t take, tlate;        /* the value was taken; the record was late by time (the clock did not move) */
+    uint8_t wipe, bfresh, adv;  /* time: every bucket left; the value's bucket is new; the newest bucket moved */
+    uint8_t pend;               /* v, n and has are not computed yet: govW_value computes them from
+                                 * the key block x, when something first reads them (window.c) */
     uint64_t s, pn, todo;       /* the value's number (seq before); time: values held before; buckets that left */
     int64_t b, ocur;            /* time: the value's bucket; the newest bucket before */
     govV_cell old;              /* count windows, at the ring's owner: the value its slot held before */
+    uint64_t spare;             /* keeps the struct at 120 bytes (the arena's figures) */
 } govV_wrec;
 
 /* Per sustained rule, for the record being evaluated (outside the state): the slot of
@@ -875,6 +881,7 @@ struct gov_vm {
     govV_action *act;           /* max_actions */
     govV_ext *ext;              /* p->next bindings */
     uint32_t nunbound;          /* externs without a default still unbound */
+    uint32_t cur_kind;
     govV_herr *herr;            /* max_calls */
     govV_carg *cargs;           /* max_cargs: one call's C arguments */
     void **cvals;               /* max_cargs: pointers to them (the libffi backend's) */
@@ -895,7 +902,7 @@ struct gov_vm {
     govV_wrec *wrec;            /* nwin, then the sustained rules' govV_srec (GOVV_SREC) */
     govT_rec *drec;             /* ndrift: each drift's result for the record (govT_recs) */
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
-    uint32_t cur_kind;
+    uint64_t wvalues;           /* window values computed since init (gov_vm_window_values) */
     /* The begun record's kind, for gov_set_* (gov_record_begin): its fields' register
      * classes and types and their number, so a setter checks its slot in a few loads. */
     const uint8_t *set_cls, *set_ty;
@@ -1080,6 +1087,8 @@ GOV_HIDDEN void govG_compose(gov_vm *vm);
 GOV_HIDDEN int govW_prepare(gov_program *p, const char **why, uint32_t *bad);
 GOV_HIDDEN void govW_init(gov_vm *vm);
 GOV_HIDDEN void govW_update(gov_vm *vm);
+GOV_HIDDEN void govW_value(gov_vm *vm, uint32_t wi);
+GOV_HIDDEN void govW_settle(gov_vm *vm, uint32_t kind);
 GOV_HIDDEN size_t govW_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govW_save(const gov_vm *vm, unsigned char *b);
 GOV_HIDDEN int govW_load(gov_vm *vm, const unsigned char *b, size_t len, int apply);

@@ -13,9 +13,9 @@
 
 /* a above b in heap d: for L larger, for U smaller (class-exact comparisons). */
 static int HF(above)(const govQ_heaps *q, int d, uint32_t a, uint32_t b) {
-    int gt = q->fcls ? q->ring[a].f > q->ring[b].f : q->ring[a].i > q->ring[b].i;
-    int lt = q->fcls ? q->ring[a].f < q->ring[b].f : q->ring[a].i < q->ring[b].i;
-    return d ? lt : gt;
+    const union govV_cell *r = q->ring;
+    if (q->fcls) return d ? r[a].f < r[b].f : r[a].f > r[b].f;
+    return d ? r[a].i < r[b].i : r[a].i > r[b].i;
 }
 static void HF(put)(govQ_heaps *q, int d, uint32_t i, uint32_t slot) {
     if (d) HH(q)[q->N - 1 - i] = (HT)slot;

@@ -17,6 +17,9 @@
  */
 #include <string.h>
 
+/* XXH3 compiled in here: a key is 10 to 30 bytes, and the call into libxxhash and its
+ * length dispatch cost as much as hashing it. The same function, so the same hashes. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "vm/gov_int.h"
@@ -34,10 +37,11 @@ static const uint32_t *cheads(const govK_table *t) { return (const uint32_t *)(c
 
 static size_t heads_bytes(uint32_t cap) { return ((size_t)nbuckets(cap) * 4 + 7) & ~(size_t)7; }
 
-/* The entries follow the bucket heads. Sized from mask (nbuckets(cap) - 1, set once by
- * govK_init) rather than from nbuckets(cap), whose doubling loop ran on every entry
- * access: 11% of a record's instructions with ten per-agent windows. */
-static size_t heads_bytes_t(const govK_table *t) { return ((size_t)(t->mask + 1) * 4 + 7) & ~(size_t)7; }
+/* The entries follow the bucket heads, whose size govK_init notes in the header (eoff):
+ * computing it from nbuckets(cap) ran a doubling loop on every entry access (11% of a
+ * record's instructions with ten per-agent windows), and from mask a few instructions on
+ * each of the six or so accesses of a look-up. */
+static size_t heads_bytes_t(const govK_table *t) { return t->eoff; }
 
 govK_entry *govK_entry_at(govK_table *t, uint32_t slot) {
     return (govK_entry *)(void *)((char *)(t + 1) + heads_bytes_t(t)) + slot;
@@ -53,6 +57,7 @@ void govK_init(govK_table *t, uint32_t cap) {
     memset(t, 0, govK_size(cap));
     t->cap = cap;
     t->mask = nbuckets(cap) - 1;
+    t->eoff = (uint32_t)heads_bytes(cap);
     t->newest = t->oldest = NONE;
     uint32_t *h = heads(t);
     for (uint32_t i = 0; i <= t->mask; i++) h[i] = NONE;

@@ -710,6 +710,7 @@ void govO_frags_free(gov_program *p) {
 
 static void put_window(govO_buf *b, const gov_vm *vm, uint32_t wi) {
     const gov_program *p = vm->p;
+    govW_value((gov_vm *)(uintptr_t)vm, wi); /* a value nothing had read yet (window.c) */
     const govV_wrec *wr = &vm->wrec[wi];
     govO_puts(b, "{\"name\":");
     govO_jstr(b, p->str[p->win[wi].name], p->strlen_[p->win[wi].name]);

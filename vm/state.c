@@ -459,8 +459,11 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (rc == GOV_OK && p->nncfg) rc = govN_load(vm, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 0);
     if (rc != GOV_OK) return rc;
     /* Pass 2: replace the state. Cannot fail: pass 1 checked the same bytes. The latest
-     * decision's trace, if not rendered yet, could no longer be (spec/trace.md §3). */
+     * decision's trace, if not rendered yet, could no longer be (spec/trace.md §3); its
+     * windows' values, computed when read (window.c), are computed now from the state
+     * they are the values of. */
     vm->tr_state = GOVV_TR_NONE;
+    if (p->nwin) govW_settle(vm, GOVB_NONE);
     memset(vm->state, 0, vm->state_size);
     vm->state->records = records;
     vm->state->now = now;

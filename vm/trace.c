@@ -280,6 +280,7 @@ static void w_windows(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const gov_program *p = vm->p;
     uint32_t j0 = p->kwin_first[kind], j1 = p->kwin_first[kind + 1];
     if (j0 == j1) return;
+    govW_settle((gov_vm *)(uintptr_t)vm, kind); /* the values nothing had read yet (window.c) */
     size_t at = w->n;
     w_u8(w, 0);
     for (uint32_t j = j0; j < j1; j++) {
@@ -828,6 +829,7 @@ static void put_wrec(govC_r *r, uint32_t wi, const govV_wrec *w, int cur) {
     gov_vm *vm = r->vm;
     govV_wrec *x = &vm->wrec[wi];
     x->epoch = cur ? vm->epoch : vm->epoch - 1;
+    x->pend = 0;
     x->has = w->has;
     x->v = w->v;
     x->n = w->n;

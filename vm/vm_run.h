@@ -252,18 +252,21 @@ L_enter_:
                : gov_std_business(local);
         NEXT();
     }
-    CASE(LOADW)
+    CASE(LOADW) {
+        const govV_wrec *wr = &vm->wrec[bx];
+        if (wr->pend) govW_value(vm, bx); /* computed on the first read (window.c) */
 #if GOVV_TRACK
         note_window(vm, bx);
-        if (!vm->wrec[bx].has) {
+        if (!wr->has) {
             vm->empty_win = bx;
             DONE(0);
         }
 #else
-        if (!vm->wrec[bx].has) DONE(0);
+        if (!wr->has) DONE(0);
 #endif
-        R[a] = vm->wrec[bx].v;
+        R[a] = wr->v;
         NEXT();
+    }
     CASE(LOADD)
 #if GOVV_TRACK
         vm->rdrift = bx;

@@ -69,6 +69,21 @@ static int is_quantile(uint32_t agg) { return agg >= GOVB_AGG_P50 && agg <= GOVB
 /* ---------------------------------------------------------------- layout */
 
 
+/* How govW_value computes a window's value: the common aggregates directly, the others
+ * through value(). */
+enum { V_OTHER, V_COUNT, V_NTRUE, V_RATE, V_ISUM, V_IMEAN_I, V_IMEAN_F, V_DEQUE, V_HEAP1 };
+static uint32_t value_op(const govL_window *w) {
+    switch (w->agg) {
+    case GOVB_AGG_COUNT: return w->tru ? V_NTRUE : V_COUNT;
+    case GOVB_AGG_RATE: return V_RATE;
+    case GOVB_AGG_SUM: return w->isum ? V_ISUM : V_OTHER;
+    case GOVB_AGG_MEAN: return !w->isum ? V_OTHER : w->icls ? V_IMEAN_I : V_IMEAN_F;
+    case GOVB_AGG_MIN:
+    case GOVB_AGG_MAX: return w->runs ? V_DEQUE : V_OTHER;
+    default: return w->heaps && w->hw == 1 ? V_HEAP1 : V_OTHER;
+    }
+}
+
 /* What a window keeps (flags and widths) and its saved form's offsets (spec/state.md). */
 static void shape(govL_window *w) {
     static const uint32_t qnum[4] = {1, 9, 19, 99}, qden[4] = {2, 10, 20, 100};
@@ -89,6 +104,7 @@ static void shape(govL_window *w) {
     w->bits = N && w->arg_type == GOVB_TY_BOOL;
     w->tru = w->arg_type == GOVB_TY_BOOL && w->arg_reg != NONE;
     w->ew = w->agg == GOVB_AGG_EWMA;
+    w->tclk = !N && !w->tru && !w->isum && !w->fsum && !w->tmm && !w->sketch && !w->ew;
     w->hw = w->heaps ? govQ_heap_width(N) : 0;
     w->dw = N <= 256 ? 1 : N <= 65536 ? 2 : 4;
     w->qnum = q ? qnum[w->agg - GOVB_AGG_P50] : 0;
@@ -110,6 +126,7 @@ static void shape(govL_window *w) {
         w->o_bsk = n, n += B * GOVQ_SKWORDS * 4;
     }
     w->saved = n;
+    w->vop = value_op(w);
 }
 
 /* Whether windows a and b (of one key block) take the same records: the same lateness,
@@ -353,6 +370,9 @@ static uint32_t lowest_bit(uint64_t m) {
 #endif
 }
 
+/* The mask of the k lowest bits, k <= 64. */
+static uint64_t low_bits(uint32_t k) { return k >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << k) - 1; }
+
 /* Values the window holds: a count window min(added, N), a time window its clock's. */
 static uint64_t held(const govL_window *w, const char *x) {
     const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
@@ -442,10 +462,12 @@ static void dq_push(const govL_window *w, char *x, uint32_t slot, govV_cell v) {
 static void add_count(const govL_window *w, char *x, uint64_t s, govV_cell v, govV_cell old) {
     uint64_t N = w->runs, R = w->rlen;
     int full = s >= N; /* value s - N leaves */
-    double d = as_double(w, v);
     /* The ewma restarts only when the window was empty: a full window stays non-empty
      * while its oldest value is replaced. */
-    if (w->ew) *EWMA(w, x) = s == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * *EWMA(w, x));
+    if (w->ew) {
+        double d = as_double(w, v);
+        *EWMA(w, x) = s == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * *EWMA(w, x));
+    }
     if (w->bits && !w->tru) return; /* count(): nothing but the clock */
     if (w->bits) { /* bools: the ring is bits, and only the counts read it */
         uint64_t pos = s % N;
@@ -462,15 +484,15 @@ static void add_count(const govL_window *w, char *x, uint64_t s, govV_cell v, go
     uint64_t pos = s % R;
     if (full) { /* the oldest value leaves */
         govV_cell o = N == R ? old : r[(s - N) % R];
-        if (w->isum) w->wantsd ? govA_isub(ISUM(w, x), o.i, 1) : govA_isub(ISUM(w, x), o.i, 0);
+        if (w->isum) w->wantsd ? govA_isub(ISUM(w, x), o.i, 1) : govA_ssub(ISUM(w, x), o.i);
         if (w->fsum && s == count_mid(w, s + 1)) {
             /* The front is empty (first == mid): the back becomes the front. */
             count_suffixes(w, x, s - N, s);
             memset(BACK(w, x), 0, sizeof(govW_item));
         }
     }
-    if (w->isum) govA_iadd(ISUM(w, x), v.i, w->wantsd);
-    if (w->fsum) govA_fadd(&BACK(w, x)->f, d, w->wantsd);
+    if (w->isum) w->wantsd ? govA_iadd(ISUM(w, x), v.i, 1) : govA_sadd(ISUM(w, x), v.i);
+    if (w->fsum) govA_fadd(&BACK(w, x)->f, as_double(w, v), w->wantsd);
     if (w->heaps) { /* the ring is this window's length: the value replaced is the one leaving */
         govQ_heaps q = heaps_of(w, x);
         govQ_heap_put(&q, (uint32_t)pos, !full, w->qnum, w->qden, full ? N : s + 1);
@@ -586,10 +608,12 @@ static void advance_clock(const govL_window *w, char *x, int64_t b, govV_wrec *f
         fr->wipe = 1;
         c->n = 0;
     } else {
-        /* the slots of cur - B + 1 .. b - B (the first is the slot after cur's) */
+        /* the slots of cur - B + 1 .. b - B: `steps` slots from the one after cur's,
+         * wrapping at B (<= 64), as one mask */
         uint32_t j0 = slot_of(w, c->cur) + 1 == w->nbuckets ? 0 : slot_of(w, c->cur) + 1;
-        for (uint32_t k = 0, j = j0; k < steps; k++, j = j + 1 == w->nbuckets ? 0 : j + 1)
-            todo |= UINT64_C(1) << j;
+        uint32_t end = j0 + (uint32_t)steps;
+        if (end <= w->nbuckets) todo = low_bits((uint32_t)steps) << j0;
+        else todo = low_bits(w->nbuckets - j0) << j0 | low_bits(end - w->nbuckets);
         todo &= c->live;
         for (uint64_t t = todo; t; t &= t - 1) c->n -= CNT(w, x)[lowest_bit(t)];
     }
@@ -605,12 +629,15 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     govW_clk *c = CLK(w, x);
     if (fr->wipe && !w->sketch) {
         if (w->tru) *NTRUE(w, x) = 0;
-        if (w->isum) memset(ISUM(w, x), 0, w->wantsd ? sizeof(govA_isum) : 16);
+        if (w->i96) ISUM(w, x)->s[0] = ISUM(w, x)->s[1] = 0; /* Σx alone: 16 bytes */
+        else if (w->isum) memset(ISUM(w, x), 0, sizeof(govA_isum));
     } else {
         for (uint64_t t = fr->todo; t; t &= t - 1) {
             uint32_t j = lowest_bit(t);
             if (w->tru) *NTRUE(w, x) -= TRU(w, x)[j];
-            if (w->isum) {
+            if (w->i96) {
+                govA_ssub96(ISUM(w, x), BLO(w, x)[j], BHI(w, x)[j]);
+            } else if (w->isum) {
                 govA_isum s;
                 bucket_isum(w, x, j, &s);
                 govA_iaddsum(ISUM(w, x), &s, -1);
@@ -631,7 +658,7 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     if (!fr->take) return;
     int64_t b = fr->b;
     uint32_t j = slot_of(w, b);
-    double d = as_double(w, v);
+    double d = w->ew || w->fsum || w->sketch ? as_double(w, v) : 0;
     if (fr->bfresh) { /* b is in the window, so a live bucket in its slot is b's */
         if (w->tru) TRU(w, x)[j] = 0;
         if (w->i96) BLO(w, x)[j] = 0, BHI(w, x)[j] = 0;
@@ -643,7 +670,12 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
         *NTRUE(w, x) += v.i != 0;
         TRU(w, x)[j] += v.i != 0;
     }
-    if (w->isum) {
+    if (w->i96) { /* the bucket's Σx in 96 bits: the low word, then the high word's low 32 bits */
+        uint64_t lo = BLO(w, x)[j], nlo = lo + (uint64_t)v.i;
+        BLO(w, x)[j] = nlo;
+        BHI(w, x)[j] = (int32_t)((uint32_t)BHI(w, x)[j] + (v.i < 0 ? UINT32_MAX : 0) + (nlo < lo));
+        govA_sadd(ISUM(w, x), v.i);
+    } else if (w->isum) {
         govA_isum s;
         bucket_isum(w, x, j, &s);
         govA_iadd(&s, v.i, w->wantsd);
@@ -864,7 +896,9 @@ static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV
 }
 
 /* Update the windows of the record's kind (registers hold the record, temporaries are
- * zero) and leave each one's value in vm->wrec. Runs before the kind's rules. */
+ * zero) and leave in vm->wrec what each did (late, evicted) and where its key block is;
+ * its value, n and has are computed when something reads them (govW_value). Runs before
+ * the kind's rules. */
 void govW_update(gov_vm *vm) {
     const gov_program *p = vm->p;
     uint32_t k = vm->cur_kind;
@@ -874,14 +908,20 @@ void govW_update(gov_vm *vm) {
     /* Each level's key is hashed once a record, not once per window: bit lv of hashed. */
     uint64_t hash[GOVB_LV_MAX + 1] = {0};
     unsigned hashed = 0;
-    for (uint32_t j = p->kwin_first[k]; j < p->kwin_first[k + 1]; j++) {
-        uint32_t wi = p->kind_wins[j];
-        const govL_window *w = &p->win[wi];
-        govV_wrec *wr = &vm->wrec[wi];
-        /* value() sets v, n and has; step_clock the stream's step; the rest is read only
-         * when evicted says so */
-        wr->epoch = vm->epoch;
+    /* Locals, not reloaded after every store into a key block (a char * may alias them). */
+    const uint32_t *kw = p->kind_wins + p->kwin_first[k], nkw = p->kwin_first[k + 1] - p->kwin_first[k];
+    const govL_window *win = p->win;
+    govV_wrec *wrec = vm->wrec;
+    uint32_t epoch = vm->epoch;
+    for (uint32_t j = 0; j < nkw; j++) {
+        uint32_t wi = kw[j];
+        const govL_window *w = &win[wi];
+        govV_wrec *wr = &wrec[wi];
+        /* govW_value sets v, n and has; step_clock the stream's step; the rest is read
+         * only when evicted says so */
+        wr->epoch = epoch;
         wr->evicted = 0;
+        wr->pend = 1;
         if (w->ncode) govV_run(vm, w->code, w->ncode);
         int where = w->where_reg == NONE || R[w->where_reg].i != 0;
         govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : R[w->arg_reg];
@@ -890,12 +930,14 @@ void govW_update(gov_vm *vm) {
             /* The table's first window touched the key this record (kind_wins is in
              * window order) and reset the block of a new key: the same slot, and the
              * same news of it. */
-            const govV_wrec *lw = &vm->wrec[w->tabw];
+            const govV_wrec *lw = &wrec[w->tabw];
             slot = lw->slot;
-            wr->evicted = lw->evicted;
-            wr->elevel = lw->elevel;
-            wr->klen = lw->klen;
-            wr->koff = lw->koff;
+            if (lw->evicted) { /* what was evicted is read only when evicted says so */
+                wr->evicted = 1;
+                wr->elevel = lw->elevel;
+                wr->klen = lw->klen;
+                wr->koff = lw->koff;
+            }
         } else if (w->level != NONE) {
             uint32_t len;
             const char *key = govV_str(vm, R[w->level].u, &len);
@@ -906,7 +948,6 @@ void govW_update(gov_vm *vm) {
                 hashed |= 1u << w->level;
             }
             slot = govK_touch_h(table(vm, w), hash[w->level], w->level, key, len, &ev);
-            wr->slot = slot;
             if (ev.fresh) reset_block(p, wi, block(vm, w, slot));
             if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
                 wr->evicted = 1;
@@ -915,8 +956,10 @@ void govW_update(gov_vm *vm) {
             }
         }
         char *x = block(vm, w, slot);
+        wr->slot = slot;
+        wr->x = x;
         if (w->sfirst == wi) step_clock(w, x, t, where, wr);
-        const govV_wrec *fr = &vm->wrec[w->sfirst];
+        const govV_wrec *fr = &wrec[w->sfirst];
         wr->late = fr->late;
         if (w->runs) {
             if (fr->take) {
@@ -929,17 +972,89 @@ void govW_update(gov_vm *vm) {
                         r[pos] = v;
                         wr->old = old;
                     } else {
-                        old = vm->wrec[w->rfirst].old;
+                        old = wrec[w->rfirst].old;
                     }
                 }
                 add_count(w, x, fr->s, v, old);
             }
-        } else if (!fr->tlate) {
+        } else if (!fr->tlate && !w->tclk) { /* count() over time: its stream's clock is all of it */
             step_time(w, x, fr, v);
         }
-        value(w, x, wr);
     }
 }
+
+/* Window wi's value, n and has after the latest record of its kind, computed on the
+ * first read (a rule's LOADW, the trace, the compact trace), once a record: a window
+ * nothing reads costs only its update. Exact as if computed in govW_update: the key
+ * block of wrec's slot changes only when the next record of the kind updates the window
+ * (and rewrites its wrec), or when a state is loaded (gov_state_load settles first). The
+ * windows sharing the block change only their own parts after this window's update, and
+ * value() reads no other's. */
+void govW_value(gov_vm *vm, uint32_t wi) {
+    govV_wrec *wr = &vm->wrec[wi];
+    if (!wr->pend) return;
+    const govL_window *w = &vm->p->win[wi];
+    char *x = wr->x;
+    wr->pend = 0;
+    vm->wvalues++;
+    /* the common aggregates here, as value() computes them; value() the others (a
+     * window holds at most B (2^32 - 1) < 2^38 values, so n is a positive int64) */
+    const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
+    uint64_t n = w->runs ? (c->seq < w->runs ? c->seq : w->runs) : c->n;
+    wr->n = n;
+    wr->has = n > 0;
+    switch (w->vop) {
+    case V_COUNT:
+        wr->has = 1;
+        wr->v.i = (int64_t)n;
+        return;
+    case V_NTRUE:
+        wr->has = 1;
+        wr->v.i = (int64_t)*NTRUE(w, x);
+        return;
+    case V_RATE: wr->v.f = n ? (double)*NTRUE(w, x) / (double)n : 0.0; return;
+    case V_ISUM:
+        wr->has = 1;
+        wr->v.i = govA_sat(ISUM(w, x));
+        return;
+    case V_IMEAN_I: {
+        const govA_isum *s = ISUM(w, x);
+        wr->v.i = !n ? 0 : govA_fits(s) ? govA_mean_i64((int64_t)s->s[0], n) : govA_imean_i(s, n);
+        return;
+    }
+    case V_IMEAN_F: {
+        const govA_isum *s = ISUM(w, x);
+        wr->v.f = !n ? 0.0 : gov_fix_f(govA_fits(s) ? govA_mean_f64((int64_t)s->s[0], n) : govA_imean_f(s, n));
+        return;
+    }
+    case V_DEQUE:
+        if (n) wr->v = RING(w, x)[dq_get(w, x, DQH(w, x)[0])];
+        else wr->v.i = 0;
+        return;
+    case V_HEAP1:
+        if (n) {
+            govV_cell v = RING(w, x)[*(const uint8_t *)(x + w->m_heap)]; /* L's top: the quantile's slot */
+            if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)v.i;
+            else wr->v = v;
+        } else {
+            wr->v.i = 0; /* value()'s 0 (or 0.0) for an empty window */
+        }
+        return;
+    default: value(w, x, wr); return;
+    }
+}
+
+/* Compute what is pending for the windows of kind (GOVB_NONE: every window). */
+void govW_settle(gov_vm *vm, uint32_t kind) {
+    const gov_program *p = vm->p;
+    if (kind == NONE) {
+        for (uint32_t wi = 0; wi < p->nwin; wi++) govW_value(vm, wi);
+        return;
+    }
+    for (uint32_t j = p->kwin_first[kind]; j < p->kwin_first[kind + 1]; j++) govW_value(vm, p->kind_wins[j]);
+}
+
+uint64_t gov_vm_window_values(const gov_vm *vm) { return vm ? vm->wvalues : 0; }
 
 /* For window_state.c. */
 char *govW_block(const gov_vm *vm, const govL_window *w, uint32_t slot) { return block(vm, w, slot); }

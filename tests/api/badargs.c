@@ -324,6 +324,7 @@ static void vm_cases(void)
     T(gov_vm_running_escalations, "NULL VM", gov_vm_running_escalations(NULL) == 0);
     T(gov_vm_match_steps, "NULL VM", gov_vm_match_steps(NULL) == 0);
     T(gov_vm_rules_run, "NULL VM", gov_vm_rules_run(NULL) == 0);
+    T(gov_vm_window_values, "NULL VM", gov_vm_window_values(NULL) == 0);
     T(gov_vm_limit_resolutions, "NULL VM", ({ uint64_t c = 7; gov_vm_limit_resolutions(NULL, &c) == 0 && c == 0; }));
     T(gov_vm_limit_resolutions, "NULL count", gov_vm_limit_resolutions(NULL, NULL) == 0);
     unsigned char sb[4096];
