@@ -24,26 +24,17 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: vm_guards POLICY.govb RECORDS.jsonl\n");
         return 2;
     }
-    size_t plen, rlen;
-    char *pb = slurp(argv[1], &plen), *rb = slurp(argv[2], &rlen);
-    if (!pb || !rb) {
-        fprintf(stderr, "vm_guards: cannot read the inputs\n");
+    size_t rlen;
+    char *pb, *rb = slurp(argv[2], &rlen);
+    gov_program *prog = load_program_file("vm_guards", argv[1], &pb);
+    if (!prog) return 1;
+    if (!rb) {
+        fprintf(stderr, "vm_guards: cannot read %s\n", argv[2]);
         return 1;
     }
-    gov_program *prog;
-    gov_error err = {.size = sizeof err};
-    if (gov_program_load(pb, plen, &prog, &err) != GOV_OK) {
-        fprintf(stderr, "vm_guards: %s\n", err.message);
-        return 1;
-    }
-    size_t need = gov_arena_size(prog, NULL);
-    void *arena[2] = {malloc(need), malloc(need)};
+    void *arena[2];
     gov_vm *vm[2];
-    for (int i = 0; i < 2; i++)
-        if (!arena[i] || gov_vm_init(prog, NULL, arena[i], need, &vm[i]) != GOV_OK) {
-            fprintf(stderr, "vm_guards: cannot start a VM\n");
-            return 1;
-        }
+    if (start_vms("vm_guards", prog, 2, arena, vm)) return 1;
     gov_vm_set_trace(vm[1], trace, sizeof trace);
     int rc = 0;
     for (size_t at = 0, line = 1; at < rlen; line++) {

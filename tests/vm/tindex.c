@@ -32,25 +32,17 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: vm_tindex [-t N] POLICY.govb RECORDS.jsonl\n");
         return 2;
     }
-    size_t plen, rlen;
-    char *pb = slurp(argv[ai], &plen), *rb = slurp(argv[ai + 1], &rlen);
-    if (!pb || !rb) {
-        fprintf(stderr, "vm_tindex: cannot read the inputs\n");
+    size_t rlen;
+    char *pb, *rb = slurp(argv[ai + 1], &rlen);
+    gov_program *prog = load_program_file("vm_tindex", argv[ai], &pb);
+    if (!prog) return 1;
+    if (!rb) {
+        fprintf(stderr, "vm_tindex: cannot read %s\n", argv[ai + 1]);
         return 1;
     }
-    gov_program *prog;
-    gov_error err = {.size = sizeof err};
-    if (gov_program_load(pb, plen, &prog, &err) != GOV_OK) {
-        fprintf(stderr, "vm_tindex: %s\n", err.message);
-        return 1;
-    }
-    size_t need = gov_arena_size(prog, NULL);
-    void *arena = malloc(need);
+    void *arena;
     gov_vm *vm;
-    if (!arena || gov_vm_init(prog, NULL, arena, need, &vm) != GOV_OK) {
-        fprintf(stderr, "vm_tindex: cannot start a VM\n");
-        return 1;
-    }
+    if (start_vms("vm_tindex", prog, 1, &arena, &vm)) return 1;
     gov_vm_set_trace(vm, trace, sizeof trace);
     int rc = 0;
     for (size_t at = 0, line = 1; at < rlen; line++) {
