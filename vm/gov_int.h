@@ -61,6 +61,11 @@ typedef union govV_cell { int64_t i; double f; uint64_t u; } govV_cell;
  * by a NUL byte (the record's scratch, or the program's strdata, where consecutive
  * strings lie so). */
 enum { GOVV_CI = 1, GOVV_CF = 2, GOVV_CS = 3, GOVV_CSET = 4, GOVV_CLIST = 5 };
+/* A register's regset byte, what a typed setter checks: its class in the low nibble, and
+ * in the high one the largest value of a bool, severity or verdict int (1, 2, 4), or
+ * GOVV_SET_RANGE (1) for a ratio, whose value must be in [0, 1]; 0 for any value of the
+ * class. */
+enum { GOVV_SET_RANGE = 0x10 };
 
 typedef struct govL_limit {
     uint32_t name, type, dir, dflt, file, line, col, first, n;
@@ -319,6 +324,7 @@ struct gov_program {
     govL_kind *kind;
     govL_field *field;
     uint8_t *regtype, *regclass;
+    uint8_t *regset;            /* per register: what gov_set_* checks beyond its class (GOVV_SET_*) */
     govL_rule *rule;
     uint32_t *notify;
     uint32_t *code;
@@ -903,9 +909,9 @@ struct gov_vm {
     govT_rec *drec;             /* ndrift: each drift's result for the record (govT_recs) */
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint64_t wvalues;           /* window values computed since init (gov_vm_window_values) */
-    /* The begun record's kind, for gov_set_* (gov_record_begin): its fields' register
-     * classes and types and their number, so a setter checks its slot in a few loads. */
-    const uint8_t *set_cls, *set_ty;
+    /* The begun record's kind, for gov_set_* (gov_record_begin): its fields' regset
+     * bytes and their number, so a setter checks its slot in a few loads. */
+    const uint8_t *set_chk;
     uint32_t set_nf;
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */

@@ -407,13 +407,23 @@ static const govL_field *field_misuse(gov_vm *vm, int slot, int cls) {
 
 /* May gov_set_* set this slot? The record is begun, the slot is the kind's and the
  * field's register class (the loader checked its type is the field's) is the setter's.
- * Inline, from the kind's tables gov_record_begin noted (set_cls, set_nf): a call per
- * gov_set_* was a tenth of a 50-rule record, and reaching the kind through the program
- * was a third of what each setter cost. Else the reason is noted (field_misuse). */
-static inline int slot_ok(gov_vm *vm, int slot, int cls) {
-    if (vm->in_record && (uint32_t)slot < vm->set_nf && vm->set_cls[slot] == cls) return 1;
+ * Else the reason is noted (field_misuse). The setters' slow paths ask this; their fast
+ * paths ask set_fast. */
+static int slot_ok(gov_vm *vm, int slot, int cls) {
+    if (vm->in_record && (uint32_t)slot < vm->set_nf && (vm->set_chk[slot] & 15) == cls) return 1;
     field_misuse(vm, slot, cls);
     return 0;
+}
+
+/* A setter's fast path: the record is begun, the slot is the kind's, and its regset byte
+ * is chk (the setter's class, no range to check; gov_set_int and gov_set_float check
+ * ranges inline too). Inline, from the kind's table
+ * gov_record_begin noted (set_chk, set_nf): a call per gov_set_* was a tenth of a
+ * 50-rule record, and reaching the kind through the program was a third of what each
+ * setter cost. Whatever fails here goes to the setter's slow path, which checks it all
+ * again and says why. */
+static inline int set_fast(const gov_vm *vm, int slot, int chk) {
+    return vm->in_record && (uint32_t)slot < vm->set_nf && vm->set_chk[slot] == chk;
 }
 
 /* The field of a slot slot_ok accepted (for messages). */
@@ -432,8 +442,7 @@ int gov_record_begin(gov_vm *vm, int kind) {
     }
     const govL_kind *k = &vm->p->kind[kind];
     vm->cur_kind = (uint32_t)kind;
-    vm->set_cls = vm->p->regclass + k->first_reg;
-    vm->set_ty = vm->p->regtype + k->first_reg;
+    vm->set_chk = vm->p->regset + k->first_reg;
     vm->set_nf = k->nfields;
     vm->in_record = 1;
     vm->tr_state = GOVV_TR_NONE; /* the registers the latest trace renders from change now */
@@ -447,10 +456,12 @@ int gov_record_begin(gov_vm *vm, int kind) {
     return GOV_OK;
 }
 
-int gov_set_int(gov_vm *vm, int slot, int64_t v) {
+/* The setters' slow paths, out of line so that the fast paths need no stack frame: a
+ * value with a range to check, or a call that fails (they check everything again). */
+static __attribute__((noinline)) int set_int_slow(gov_vm *vm, int slot, int64_t v) {
     if (!vm) return GOV_EMISUSE;
     if (!slot_ok(vm, slot, GOVV_CI)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
-    uint32_t t = vm->set_ty[slot]; /* the loader checked it is a type */
+    uint32_t t = vm->p->regtype[vm->p->kind[vm->cur_kind].first_reg + (uint32_t)slot];
     if (int_hi[t] > 0 && (v < 0 || v > int_hi[t])) {
         vm->poisoned = GOV_EFIELD;
         return govV_fail(vm, GOV_EFIELD, "field '%s': %s value out of range", vm->p->str[set_field(vm, slot)->name],
@@ -461,10 +472,24 @@ int gov_set_int(gov_vm *vm, int slot, int64_t v) {
     return GOV_OK;
 }
 
-int gov_set_float(gov_vm *vm, int slot, double v) {
+int gov_set_int(gov_vm *vm, int slot, int64_t v) {
+    if (__builtin_expect(vm && vm->in_record && (uint32_t)slot < vm->set_nf, 1)) {
+        /* An int of any value, or one of at most the byte's high nibble (bool, severity,
+         * verdict: the loader put int_hi there). */
+        uint32_t c = vm->set_chk[slot];
+        if (__builtin_expect(c == GOVV_CI || ((c & 15) == GOVV_CI && (uint64_t)v <= c >> 4), 1)) {
+            vm->reg[slot].i = v;
+            vm->present[slot] = 1;
+            return GOV_OK;
+        }
+    }
+    return set_int_slow(vm, slot, v);
+}
+
+static __attribute__((noinline)) int set_float_slow(gov_vm *vm, int slot, double v) {
     if (!vm) return GOV_EMISUSE;
     if (!slot_ok(vm, slot, GOVV_CF)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
-    uint32_t t = vm->set_ty[slot];
+    uint32_t t = vm->p->regtype[vm->p->kind[vm->cur_kind].first_reg + (uint32_t)slot];
     if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308 ||
         (t == GOVB_TY_RATIO && !(v >= 0.0 && v <= 1.0))) {
         vm->poisoned = GOV_EFIELD;
@@ -474,6 +499,21 @@ int gov_set_float(gov_vm *vm, int slot, double v) {
     vm->reg[slot].f = v == 0.0 ? 0.0 : v;
     vm->present[slot] = 1;
     return GOV_OK;
+}
+
+int gov_set_float(gov_vm *vm, int slot, double v) {
+    if (__builtin_expect(vm && vm->in_record && (uint32_t)slot < vm->set_nf, 1)) {
+        /* Finite (NaN fails the compares), or for a ratio within [0, 1]; -0.0 is kept as
+         * 0.0. */
+        uint32_t c = vm->set_chk[slot];
+        if (__builtin_expect(c == GOVV_CF ? __builtin_fabs(v) <= 1.7976931348623157e308
+                                          : c == (GOVV_CF | GOVV_SET_RANGE) && v >= 0.0 && v <= 1.0, 1)) {
+            vm->reg[slot].f = v == 0.0 ? 0.0 : v;
+            vm->present[slot] = 1;
+            return GOV_OK;
+        }
+    }
+    return set_float_slow(vm, slot, v);
 }
 
 /* Copy n bytes without a call when n is at most 16 (a record's strings are mostly short
@@ -502,7 +542,7 @@ static inline void copy_short(char *d, const char *s, size_t n) {
     }
 }
 
-int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
+static __attribute__((noinline)) int set_string_slow(gov_vm *vm, int slot, const char *s, size_t len) {
     if (!vm) return GOV_EMISUSE;
     if (!slot_ok(vm, slot, GOVV_CS)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
     if (!s && len) {
@@ -520,6 +560,22 @@ int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
     vm->scratch_n += (uint32_t)len;
     vm->present[slot] = 1;
     return GOV_OK;
+}
+
+/* The fast path takes strings of at most 16 bytes (copy_short's without a call, so the
+ * path needs no stack frame); longer ones take the slow path's memcpy. */
+int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
+    if (__builtin_expect(vm && set_fast(vm, slot, GOVV_CS) && len <= 16 && (s || !len) &&
+                             len <= vm->limits[GOV_LIMIT_STRING_LENGTH] && len <= vm->scratch_cap - vm->scratch_n,
+                         1)) {
+        uint32_t at = vm->scratch_n;
+        copy_short(vm->scratch + at, s, len);
+        vm->reg[slot].u = GOVV_SCRATCH | GOVV_STR(at, len);
+        vm->scratch_n = at + (uint32_t)len;
+        vm->present[slot] = 1;
+        return GOV_OK;
+    }
+    return set_string_slow(vm, slot, s, len);
 }
 
 /* A list of strings: each element is copied to the scratch area followed by a NUL (so an
