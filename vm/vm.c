@@ -620,7 +620,7 @@ int gov_set_strings(gov_vm *vm, int slot, const char *const *items, const size_t
  * is stable, so equal ones stay in index order), as resolve_matched wants them. Linear in
  * the scopes that share the record's names, whatever the total; then every limit those
  * scopes set is resolved at once. */
-static void resolve_matched(gov_vm *vm);
+static inline void resolve_matched(gov_vm *vm);
 
 /* Are the n bytes at a and b the same? Inline, as govL_scope_hash reads them: words, then
  * the last word overlapping, or the first, middle and last byte; never outside [0, n).
@@ -646,6 +646,21 @@ static inline int same_bytes(const char *a, const char *b, size_t n) {
         return ((x0 ^ y0) | (x1 ^ y1)) == 0;
     }
     return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
+/* Matches of many blocks, some of one level, into out by specificity, highest first and
+ * stable: a counting pass (linear however many). */
+static __attribute__((noinline)) void sort_matches(const gov_program *p, const uint32_t *found, uint32_t n,
+                                                   uint32_t *out) {
+    enum { NSPEC = 8 * (GOVB_LV_MAX + 1) + 4 };
+    uint32_t count[NSPEC + 1] = {0};
+    for (uint32_t i = 0; i < n; i++) count[NSPEC - p->scope[found[i]].spec]++;
+    for (uint32_t k = 0, sum = 0; k <= NSPEC; k++) {
+        uint32_t c = count[k];
+        count[k] = sum;
+        sum += c;
+    }
+    for (uint32_t i = 0; i < n; i++) out[count[NSPEC - p->scope[found[i]].spec]++] = found[i];
 }
 
 static void match_scopes(gov_vm *vm) {
@@ -675,12 +690,7 @@ static void match_scopes(gov_vm *vm) {
      * pass (linear however many). */
     if (!shared) {
         for (uint32_t i = 0; i < n; i++) vm->mlist[i] = found[n - 1 - i];
-        vm->nmatch = n;
-        vm->match_epoch = vm->epoch;
-        resolve_matched(vm);
-        return;
-    }
-    if (n <= 8) {
+    } else if (n <= 8) {
         for (uint32_t i = 0; i < n; i++) {
             uint32_t s = found[i], sp = p->scope[s].spec, at = i;
             while (at > 0 && p->scope[vm->mlist[at - 1]].spec < sp) {
@@ -689,20 +699,9 @@ static void match_scopes(gov_vm *vm) {
             }
             vm->mlist[at] = s;
         }
-        vm->nmatch = n;
-        vm->match_epoch = vm->epoch;
-        resolve_matched(vm);
-        return;
+    } else {
+        sort_matches(p, found, n, vm->mlist);
     }
-    enum { NSPEC = 8 * (GOVB_LV_MAX + 1) + 4 };
-    uint32_t count[NSPEC + 1] = {0};
-    for (uint32_t i = 0; i < n; i++) count[NSPEC - p->scope[found[i]].spec]++;
-    for (uint32_t k = 0, sum = 0; k <= NSPEC; k++) {
-        uint32_t c = count[k];
-        count[k] = sum;
-        sum += c;
-    }
-    for (uint32_t i = 0; i < n; i++) vm->mlist[count[NSPEC - p->scope[found[i]].spec]++] = found[i];
     vm->nmatch = n;
     vm->match_epoch = vm->epoch;
     resolve_matched(vm);
@@ -763,6 +762,34 @@ static inline int same_chain(const uint32_t *a, const uint32_t *b, uint32_t n) {
     return d == 0;
 }
 
+/* A chain the cache cannot hold (the cache is off, or the chain is longer than
+ * GOVV_RCHAIN blocks), resolved into lwork. */
+static __attribute__((noinline)) void resolve_uncached(gov_vm *vm) {
+    vm->rc_misses++;
+    resolve_chain(vm, vm->lwork, vm->lwork_ovr, NULL);
+    vm->lval = vm->lwork;
+    vm->lovr = vm->lwork_ovr;
+}
+
+/* A chain the cache does not hold (hash h, set set): resolved into the set's way used
+ * less recently, which it replaces. */
+static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t h, uint32_t set) {
+    const uint32_t *ch = vm->mlist;
+    uint32_t n = vm->nmatch, e = 2 * set, w = vm->rmru[set] ^ 1u; /* the way used less recently */
+    govV_rkey *k = &vm->rkey[e + w];
+    govV_cell *val = vm->rvec + (size_t)(e + w) * vm->rstride;
+    uint8_t *pos = vm->rpos + (size_t)(e + w) * vm->rstride;
+    resolve_chain(vm, val, vm->lwork_ovr, pos); /* lwork_ovr: scratch here */
+    k->hash = h;
+    k->n = n;
+    memcpy(k->s, ch, n * sizeof *ch);
+    vm->rmru[set] = (uint8_t)w;
+    vm->lval = val;
+    vm->lpos = pos;
+    vm->lchain = k->s;
+    vm->rc_misses++;
+}
+
 /* Point lval (and lovr or lpos) at the resolution of the matched chain (mlist). The
  * resolution is a function of the chain alone (limits are static per program), so it is
  * cached per chain in the arena: most records come from a chain seen before, and a hit
@@ -771,8 +798,8 @@ static inline int same_chain(const uint32_t *a, const uint32_t *b, uint32_t n) {
  * bench policy, whose tenants and projects override all its 400 limits). A record
  * matching no scope reads the defaults themselves. Whatever a chain resolves to must be
  * in the vector (every per-scope setting is a limit), so the cache holds every kind of
- * limit. */
-static void resolve_matched(gov_vm *vm) {
+ * limit. Inline in match_scopes, whose frame serves the hit; resolving takes a call. */
+static inline void resolve_matched(gov_vm *vm) {
     uint32_t n = vm->nmatch;
     vm->lovr = NULL;
     vm->lpos = NULL;
@@ -781,10 +808,7 @@ static void resolve_matched(gov_vm *vm) {
         return;
     }
     if (vm->rc_n == 0 || n > GOVV_RCHAIN) {
-        vm->rc_misses++;
-        resolve_chain(vm, vm->lwork, vm->lwork_ovr, NULL);
-        vm->lval = vm->lwork;
-        vm->lovr = vm->lwork_ovr;
+        resolve_uncached(vm);
         return;
     }
     const uint32_t *ch = vm->mlist;
@@ -803,19 +827,7 @@ static void resolve_matched(gov_vm *vm) {
             return;
         }
     }
-    uint32_t w = vm->rmru[set] ^ 1u; /* the way used less recently */
-    govV_rkey *k = &vm->rkey[e + w];
-    govV_cell *val = vm->rvec + (size_t)(e + w) * vm->rstride;
-    uint8_t *pos = vm->rpos + (size_t)(e + w) * vm->rstride;
-    resolve_chain(vm, val, vm->lwork_ovr, pos); /* lwork_ovr: scratch here */
-    k->hash = h;
-    k->n = n;
-    memcpy(k->s, ch, n * sizeof *ch);
-    vm->rmru[set] = (uint8_t)w;
-    vm->lval = val;
-    vm->lpos = pos;
-    vm->lchain = k->s;
-    vm->rc_misses++;
+    resolve_fill(vm, h, set);
 }
 
 /* The override of limit li that scope s sets: its slice of the scope index is by limit,
