@@ -448,11 +448,12 @@ int gov_record_begin(gov_vm *vm, int kind) {
     vm->tr_state = GOVV_TR_NONE; /* the registers the latest trace renders from change now */
     vm->poisoned = 0;
     vm->scratch_n = 0;
-    /* The presence bytes eight at a time, without a call (the arena gives present a
+    /* The presence bytes sixteen at a time, without a call (the arena gives present a
      * multiple of 16 bytes of at least the most fields of a kind; bytes past this kind's
      * fields are no field's here). */
-    static const uint64_t none = 0;
-    for (uint32_t i = 0; i < k->nfields; i += 8) memcpy(vm->present + i, &none, 8);
+    static const uint64_t none[2] = {0, 0};
+    uint8_t *pr = vm->present;
+    for (uint32_t i = 0, nf = k->nfields; i < nf; i += 16) memcpy(pr + i, none, 16);
     return GOV_OK;
 }
 
@@ -1064,15 +1065,20 @@ void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode) {
     run_fast(vm, code, code + ncode, vm->p->regtype + k->first_reg, vm->p->regclass + k->first_reg);
 }
 
-void govV_next_epoch(gov_vm *vm) {
-    vm->tr_state = GOVV_TR_NONE;
-    if (++vm->epoch >= 0x7FFFFFFFu) { /* once every 2^31 records: restamp the caches */
-        for (uint32_t i = 0; i < vm->p->nscope; i++) vm->smatch[i] = 0;
-        vm->match_epoch = 0;
-        for (uint32_t i = 0; i < vm->p->gate_slots + vm->p->esc_slots; i++) vm->kc[i].epoch = 0;
-        vm->epoch = 1;
-    }
+/* Once every 2^31 records: restamp the caches. */
+static __attribute__((noinline)) void restamp(gov_vm *vm) {
+    for (uint32_t i = 0; i < vm->p->nscope; i++) vm->smatch[i] = 0;
+    vm->match_epoch = 0;
+    for (uint32_t i = 0; i < vm->p->gate_slots + vm->p->esc_slots; i++) vm->kc[i].epoch = 0;
+    vm->epoch = 1;
 }
+
+static inline void next_epoch(gov_vm *vm) {
+    vm->tr_state = GOVV_TR_NONE;
+    if (++vm->epoch >= 0x7FFFFFFFu) restamp(vm);
+}
+
+void govV_next_epoch(gov_vm *vm) { next_epoch(vm); }
 
 const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     gov_decision *d = &vm->dec;
@@ -1475,7 +1481,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
     gov_decision *d = &vm->dec;
     const govL_kind *k = &p->kind[vm->cur_kind];
     d->kind = vm->cur_kind;
-    govV_next_epoch(vm);
+    next_epoch(vm);
     if (vm->poisoned) return govV_error_decision(vm, vm->poisoned);
     if (vm->nunbound) return govV_error_decision(vm, gov_vm_ready(vm));
     /* Absent fields take their defaults. The presence bytes are read eight at a time and
@@ -1512,7 +1518,19 @@ static const gov_decision *evaluate(gov_vm *vm) {
             vm->reg[i] = p->kval[f->dflt];
         }
     }
-    memset(vm->reg + k->nfields, 0, (size_t)(k->nregs - k->nfields) * sizeof(govV_cell));
+    /* The temporaries start at 0: the first four by stores, for the few a kind usually
+     * has (the call into memset cost twice as much; GCC makes a loop of stores a memset
+     * call again). */
+    uint32_t ntmp = k->nregs - k->nfields;
+    govV_cell *tmp = vm->reg + k->nfields;
+    if (ntmp > 4) {
+        memset(tmp, 0, (size_t)ntmp * sizeof *tmp);
+    } else if (ntmp) {
+        tmp[0].u = 0;
+        if (ntmp > 1) tmp[1].u = 0;
+        if (ntmp > 2) tmp[2].u = 0;
+        if (ntmp > 3) tmp[3].u = 0;
+    }
     d->event = GOVV_EV_RECORD;
     d->status = GOV_OK;
     d->error[0] = 0;
