@@ -757,15 +757,15 @@ static void test_setters(void) {
 }
 
 static void test_scope_names(void) {
-    static const char abc[] = "abcdefghijklmnopqrstuvwxyz";
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     tb *b = tb_new("names");
     uint32_t k = tb_kind(b, "r");
     uint32_t x = tb_field(b, k, "x", "x", GOVB_TY_INT, GOVB_U_NONE, GOVB_NONE);
     uint32_t l = tb_limit(b, "cap", GOVB_TY_INT, GOVB_DIR_MAX, tb_k(b, GOVB_TY_INT, 1000), 1);
     uint32_t t = tb_scope(b, GOVB_LV_TENANT, "t", GOVB_NONE);
     uint32_t in_t = tb_scope(b, GOVB_LV_AGENT, "m", t), alone = tb_scope(b, GOVB_LV_AGENT, "m", GOVB_NONE);
-    char name[32];
-    for (uint32_t len = 1; len <= 20; len++) {
+    char name[48];
+    for (uint32_t len = 1; len <= 40; len++) {
         memcpy(name, abc, len);
         name[len] = 0;
         tb_override(b, l, tb_scope(b, GOVB_LV_AGENT, name, GOVB_NONE), tb_k(b, GOVB_TY_INT, len), 10 + len);
@@ -784,7 +784,7 @@ static void test_scope_names(void) {
     gov_vm *vm;
     void *a = arena_for(p, &vm);
     char why[256] = "";
-    for (uint32_t len = 1; len <= 20 && !why[0]; len++) {
+    for (uint32_t len = 1; len <= 40 && !why[0]; len++) {
         for (int miss = -1; miss < 3 && !why[0]; miss++) {
             memcpy(name, abc, len);
             name[len] = 0;
@@ -799,7 +799,7 @@ static void test_scope_names(void) {
                          (long long)want, gov_vm_errmsg(vm));
         }
     }
-    check(!why[0], "scope names of 1 to 20 bytes match exactly, not when the first, middle or last byte differs", "%s",
+    check(!why[0], "scope names of 1 to 40 bytes match exactly, not when the first, middle or last byte differs", "%s",
           why);
     static const struct { const char *tenant, *agent; int64_t want; } two[] = {
         {"t", "m", 700}, {"u", "m", 800}, {"t", "n", 900}, {"t", "abc", 3}};
