@@ -141,6 +141,63 @@ static void w_float(govC_w *w, double x) {
     }
 }
 
+/* ---------------------------------------------------------------- the fast path
+ *
+ * Most traces go into a buffer with room to spare. While it has, the header and the
+ * record's fields are written straight through a pointer: no capacity test per byte or
+ * per varint, one per field (GOVC_ROOM bytes, and a string's length). Where a field may
+ * not fit, the counting writer above takes over from that field on, so a short buffer
+ * gets the same prefix and GOV_ESPACE's length. The bytes are the counting writer's:
+ * both use the same codes (tcode, fcode). */
+#define GOVC_ROOM 11 /* the most a number takes: a time's 7 and a varint of 10; a float's tag and 8 */
+
+static inline unsigned char *p_uv(unsigned char *o, uint64_t v) {
+    while (v >= 0x80) {
+        *o++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *o++ = (unsigned char)v;
+    return o;
+}
+/* n bytes at s to o; at least n + 8 bytes are writable at o. A record's strings are
+ * short: one or two overlapping loads, no call. */
+static inline unsigned char *p_bytes(unsigned char *o, const char *s, uint32_t n) {
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(o, &a, 8);
+        memcpy(o + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(o, &a, 4);
+        memcpy(o + n - 4, &b, 4);
+    } else if (n && n < 4) {
+        o[0] = (unsigned char)s[0];
+        o[n / 2] = (unsigned char)s[n / 2];
+        o[n - 1] = (unsigned char)s[n - 1];
+    } else if (n) {
+        memcpy(o, s, n);
+    }
+    return o + n;
+}
+static inline unsigned char *p_time(unsigned char *o, int64_t v) {
+    uint64_t t = tcode(v);
+    o = p_uv(o, t);
+    return t == 7 ? p_uv(o, zz(v)) : o;
+}
+static inline unsigned char *p_float(unsigned char *o, double x) {
+    uint64_t c = fcode(x);
+    o = p_uv(o, c);
+    if (c != 7) return o;
+    uint64_t bits;
+    memcpy(&bits, &x, 8);
+    govS_put64(o, bits);
+    return o + 8;
+}
+
 /* A string or list cell of a comparison: 0 off len (the program's string data), 1 + f
  * (the record's field f, which holds the same reference), or a literal after tag
  * 1 + nfields. */
@@ -277,6 +334,28 @@ static void w_wvalue(govC_w *w, const gov_vm *vm, const govL_window *win, const 
     w_cell(w, vm, win->type, wr->v);
 }
 
+/* w_wvalue through a pointer (GOVC_ROOM twice is room for it); NULL for a value of a
+ * string class, which the counting writer writes. */
+static inline unsigned char *p_wvalue(unsigned char *o, const govL_window *win, const govV_wrec *wr) {
+    if (win_quot(win)) {
+        double m = wr->v.f * (double)wr->n;
+        if (wr->n >= 1 && wr->n <= (UINT64_C(1) << 53) && m > -0x1p62 && m < 0x1p62) {
+            int64_t sn = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
+            double back = quot(sn, wr->n);
+            if (memcmp(&back, &wr->v.f, 8) == 0) return p_uv(o, zz(sn) << 1);
+        }
+        *o++ = 1;
+        return p_float(o, wr->v.f);
+    }
+    switch (win->type) {
+    case GOVB_TY_FLOAT: case GOVB_TY_RATIO: return p_float(o, wr->v.f);
+    case GOVB_TY_STRING: case GOVB_TY_ID: case GOVB_TY_STRINGS: return NULL;
+    case GOVB_TY_SET: return p_uv(o, wr->v.u);
+    case GOVB_TY_TIME: case GOVB_TY_DURATION: return p_time(o, wr->v.i);
+    default: return p_uv(o, zz(wr->v.i));
+    }
+}
+
 /* The kind's windows as the record left them (format 2). Plain (a 0): every window took
  * the record, none is late or evicted, each has a value exactly when its n gives it one,
  * count() holds n, and each n is what its stream predicts: then only the n nothing
@@ -288,6 +367,26 @@ static void w_windows(govC_w *w, const gov_vm *vm, uint32_t kind) {
     if (j0 == j1) return;
     govW_settle((gov_vm *)(uintptr_t)vm, kind); /* the values nothing had read yet (window.c) */
     size_t at = w->n;
+    if (w->n + 1 + (size_t)(j1 - j0) * 2 * GOVC_ROOM <= w->cap) { /* plain, through a pointer */
+        unsigned char *o = w->p + w->n;
+        *o++ = 0;
+        for (uint32_t j = j0; j < j1; j++) {
+            uint32_t wi = p->kind_wins[j];
+            const govL_window *win = &p->win[wi];
+            const govV_wrec *wr = &vm->wrec[wi];
+            int countn = win->agg == GOVB_AGG_COUNT && !win->tru;
+            if (wr->epoch != vm->epoch || wr->late || wr->evicted || (wr->has != 0) != win_has(win, wr->n) ||
+                (countn && wr->v.i != (int64_t)wr->n))
+                goto flagged;
+            if (win_tp(win) == GOVB_NONE) o = p_uv(o, wr->n);
+            else if (wr->n != win_pred(win, vm->wrec[win->tpred].n)) goto flagged;
+            if (wr->has && !countn && !(o = p_wvalue(o, win, wr))) goto counted; /* a string: rare */
+        }
+        w->n = (size_t)(o - w->p);
+        return;
+    }
+counted:
+    w->n = at;
     w_u8(w, 0);
     for (uint32_t j = j0; j < j1; j++) {
         uint32_t wi = p->kind_wins[j];
@@ -326,63 +425,6 @@ static void w_rstate(govC_w *w, const govV_rstate *rs, int firing) {
     if (rs->phase != GOVV_RS_INACTIVE) w_int(w, GOVB_TY_TIME, rs->since);
     if (firing ? rs->phase >= GOVV_RS_FIRING : rs->phase == GOVV_RS_CLEARING)
         w_int(w, GOVB_TY_TIME, firing ? rs->firing : rs->clearing);
-}
-
-/* ---------------------------------------------------------------- the fast path
- *
- * Most traces go into a buffer with room to spare. While it has, the header and the
- * record's fields are written straight through a pointer: no capacity test per byte or
- * per varint, one per field (GOVC_ROOM bytes, and a string's length). Where a field may
- * not fit, the counting writer above takes over from that field on, so a short buffer
- * gets the same prefix and GOV_ESPACE's length. The bytes are the counting writer's:
- * both use the same codes (tcode, fcode). */
-#define GOVC_ROOM 11 /* the most a number takes: a time's 7 and a varint of 10; a float's tag and 8 */
-
-static inline unsigned char *p_uv(unsigned char *o, uint64_t v) {
-    while (v >= 0x80) {
-        *o++ = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    *o++ = (unsigned char)v;
-    return o;
-}
-/* n bytes at s to o; at least n + 8 bytes are writable at o. A record's strings are
- * short: one or two overlapping loads, no call. */
-static inline unsigned char *p_bytes(unsigned char *o, const char *s, uint32_t n) {
-    if (n >= 8 && n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(o, &a, 8);
-        memcpy(o + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(o, &a, 4);
-        memcpy(o + n - 4, &b, 4);
-    } else if (n && n < 4) {
-        o[0] = (unsigned char)s[0];
-        o[n / 2] = (unsigned char)s[n / 2];
-        o[n - 1] = (unsigned char)s[n - 1];
-    } else if (n) {
-        memcpy(o, s, n);
-    }
-    return o + n;
-}
-static inline unsigned char *p_time(unsigned char *o, int64_t v) {
-    uint64_t t = tcode(v);
-    o = p_uv(o, t);
-    return t == 7 ? p_uv(o, zz(v)) : o;
-}
-static inline unsigned char *p_float(unsigned char *o, double x) {
-    uint64_t c = fcode(x);
-    o = p_uv(o, c);
-    if (c != 7) return o;
-    uint64_t bits;
-    memcpy(&bits, &x, 8);
-    govS_put64(o, bits);
-    return o + 8;
 }
 
 /* How each field's value is written (GOVC_OP_*, kept by out.c beside the policy id): its
