@@ -462,30 +462,34 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
         }
     /* Presence: eight fields' 0/1 bytes gathered into one byte by a multiply. The
      * present array is allocated in 16-byte steps (vm.c), so 8 bytes load from any
-     * f < nfields; those past the kind's fields are masked off. The first 64 fields'
-     * bits are kept for the fast path, which visits only the present ones. */
-    uint32_t nf = k->nfields;
-    uint64_t mask = 0;
-    for (uint32_t f = 0; f < nf; f += 8) {
-        uint64_t x;
-        memcpy(&x, vm->present + f, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        x = __builtin_bswap64(x);
-#endif
-        if (nf - f < 8) x &= (UINT64_C(1) << (8 * (nf - f))) - 1;
-        x &= UINT64_C(0x0101010101010101);
-        unsigned byte = (unsigned)((x * UINT64_C(0x0102040810204080)) >> 56);
-        if (f < 64) mask |= (uint64_t)byte << f;
-        w_u8(w, byte);
-    }
+     * f < nfields; bits past the kind's fields are cleared. The fast path keeps the
+     * bits (up to 64 fields) and visits only the present fields. */
     const uint8_t *cls = p->regclass + k->first_reg;
     const govL_field *fd = p->field + k->first_field;
     const uint8_t *present = vm->present, *op = govO_field_ops(p) + k->first_field;
     const govV_cell *reg = vm->reg;
-    uint32_t f = 0;
-    if (nf <= 64 && w->n + GOVC_ROOM <= w->cap) {
+    uint32_t nf = k->nfields, f = 0;
+    if (nf <= 64 && w->n + 8 + GOVC_ROOM <= w->cap) {
+        unsigned char *o = w->p + w->n;
+        uint64_t mask = 0;
+        for (uint32_t g = 0; g < nf; g += 8) {
+            uint64_t x;
+            memcpy(&x, present + g, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x = __builtin_bswap64(x);
+#endif
+            mask |= (((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56) << g;
+        }
+        if (nf < 64) mask &= (UINT64_C(1) << nf) - 1;
+        /* byte i: fields 8i .. 8i + 7; those past (nf + 7) / 8 are overwritten after */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        govS_put64(o, mask);
+#else
+        memcpy(o, &mask, 8);
+#endif
+        o += (nf + 7) / 8;
         /* lim: where a number may still begin. */
-        unsigned char *o = w->p + w->n, *lim = w->p + w->cap - GOVC_ROOM;
+        unsigned char *lim = w->p + w->cap - GOVC_ROOM;
         for (; mask; mask &= mask - 1) {
             f = (uint32_t)__builtin_ctzll(mask);
             govV_cell c = reg[f];
@@ -517,8 +521,18 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
         f = nf;
     slow:
         w->n = (size_t)(o - w->p);
+    } else {
+        for (uint32_t g = 0; g < nf; g += 8) {
+            uint64_t x;
+            memcpy(&x, present + g, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x = __builtin_bswap64(x);
+#endif
+            if (nf - g < 8) x &= (UINT64_C(1) << (8 * (nf - g))) - 1;
+            w_u8(w, (unsigned)(((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56));
+        }
     }
-    /* The counting writer: from the first field that may not fit. */
+    /* The counting writer: from the first field that may not fit (or the first). */
     for (; f < nf; f++) {
         if (!present[f]) continue;
         govV_cell c = reg[f];
