@@ -481,13 +481,15 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
             mask |= (((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56) << g;
         }
         if (nf < 64) mask &= (UINT64_C(1) << nf) - 1;
-        /* byte i: fields 8i .. 8i + 7; those past (nf + 7) / 8 are overwritten after */
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        govS_put64(o, mask);
-#else
-        memcpy(o, &mask, 8);
+        /* byte i: fields 8i .. 8i + 7; nothing past them (a host may pack traces) */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (nf > 8 && nf <= 16) { /* the commonest: two bytes in one store */
+            uint16_t m2 = (uint16_t)mask;
+            memcpy(o, &m2, 2);
+            o += 2;
+        } else
 #endif
-        o += (nf + 7) / 8;
+            for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
         /* lim: where a number may still begin. */
         unsigned char *lim = w->p + w->cap - GOVC_ROOM;
         for (; mask; mask &= mask - 1) {

@@ -9,7 +9,8 @@
  * and then on A itself must both be that trace, byte for byte. VM B evaluates the same
  * lines and renders nothing: its decisions, and its state at the end, must be A's (a
  * render changes nothing the next record sees). Also: the compact trace taken into a
- * buffer of any length short of it (its first bytes written, none past the buffer) and
+ * buffer of any length short of it (its first bytes written, none past the buffer; and
+ * none past the trace in a large one) and
  * the render into one byte short are GOV_ESPACE with the same length; a render while a record is begun is GOV_EMISUSE; with -x, the trace rendered
  * on a VM of another policy is GOV_EPOLICY; a version byte of 0 or 3 is GOV_EVERSION.
  *
@@ -199,11 +200,17 @@ int main(int argc, char **argv) {
             }
             memcpy(lazy, t, tl + 1);
             if (print) printf("%s\n", lazy);
+            memset(cbuf, 0xA5, 4096);
             int rc = gov_trace_compact(d, cbuf, sizeof cbuf, &cl);
             if (rc != GOV_OK) {
                 fail("gov_trace_compact failed", ln);
                 continue;
             }
+            for (size_t i = cl; i < 4096; i++)
+                if (cbuf[i] != 0xA5) {
+                    fail("gov_trace_compact wrote past the trace's length", ln);
+                    break;
+                }
             if (nsz == capsz) sizes = realloc(sizes, (capsz *= 2) * sizeof *sizes);
             sizes[nsz++] = cl;
             size_t cl2 = 0;
