@@ -913,6 +913,7 @@ struct gov_vm {
      * bytes and their number, so a setter checks its slot in a few loads. */
     const uint8_t *set_chk;
     uint32_t set_nf;
+    uint32_t set_smax;          /* gov_set_string's fast path: at most 16 and the string limit */
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
     uint32_t *sel_start;        /* with rule guards: the rules a record reaches (select_rules) */

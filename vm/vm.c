@@ -210,6 +210,13 @@ size_t gov_arena_size(const gov_program *p, const gov_config *cfg) {
     return p && layout(p, cfg, &l) ? l.total : 0;
 }
 
+/* The longest string gov_set_string's fast path copies: 16 bytes, or the string limit
+ * when it is less. */
+static void set_smax(gov_vm *vm) {
+    uint32_t l = vm->limits[GOV_LIMIT_STRING_LENGTH];
+    vm->set_smax = l < 16 ? l : 16;
+}
+
 int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t size, gov_vm **out) {
     govV_layout l;
     if (!out) return GOV_EMISUSE;
@@ -226,6 +233,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     memcpy(vm->limits, cfg->limits, sizeof vm->limits);
     vm->limits[GOV_LIMIT_RCACHE_BYTES] = (uint32_t)l.rc_bytes; /* GOV_RCACHE_AUTO made bytes */
     memcpy(vm->caps, vm->limits, sizeof vm->caps);
+    set_smax(vm);
     vm->state = (void *)(base + l.state);
     vm->reg = (govV_cell *)(void *)(base + l.reg);
     vm->present = (uint8_t *)(base + l.present);
@@ -303,6 +311,7 @@ int gov_vm_limit(gov_vm *vm, int id, int value) {
     if (value >= 0) {
         uint32_t v = value < 1 && id < GOV_LIMIT__JSON ? 1u : (uint32_t)value;
         vm->limits[id] = v > vm->caps[id] ? vm->caps[id] : v;
+        set_smax(vm);
     }
     if (id == GOV_LIMIT_RCACHE_BYTES && value >= 0) {
         /* No more entries than the arena holds (rcache_entries grows with the bytes); the
@@ -563,12 +572,14 @@ static __attribute__((noinline)) int set_string_slow(gov_vm *vm, int slot, const
     return GOV_OK;
 }
 
-/* The fast path takes strings of at most 16 bytes (copy_short's without a call, so the
- * path needs no stack frame); longer ones take the slow path's memcpy. */
+/* The fast path takes strings of at most 16 bytes within the string limit (set_smax;
+ * copy_short's without a call, so the path needs no stack frame); longer ones take the
+ * slow path's memcpy. */
 int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
-    if (__builtin_expect(vm && set_fast(vm, slot, GOVV_CS) && len <= 16 && (s || !len) &&
-                             len <= vm->limits[GOV_LIMIT_STRING_LENGTH] && len <= vm->scratch_cap - vm->scratch_n,
+    if (__builtin_expect(vm && set_fast(vm, slot, GOVV_CS) && len <= vm->set_smax && (s || !len) &&
+                             len <= vm->scratch_cap - vm->scratch_n,
                          1)) {
+        if (len > 16) __builtin_unreachable(); /* set_smax is at most 16: copy_short makes no call */
         uint32_t at = vm->scratch_n;
         copy_short(vm->scratch + at, s, len);
         vm->reg[slot].u = GOVV_SCRATCH | GOVV_STR(at, len);
