@@ -124,19 +124,23 @@ enum {
 };
 /* Rule guards (RULEGUARDS, vm/load.c load_guards): per kind, its unguarded rules'
  * list and the levels some rule of it is guarded at; per distinct (kind, level, string),
- * a hash slot with the list of the rules it guards. Lists are ranges of grule/grcode. */
-typedef struct govL_kguard { uint32_t first, n, levels; } govL_kguard;
-typedef struct govL_gslot { uint32_t hash, kind, level, str, first, n; } govL_gslot;
+ * a hash slot with the list of the rules it guards. Lists are ranges of grule/grcode.
+ * tl: the list's threshold index (p->tkind[tl], vm/tindex.c), or GOVB_NONE: every rule
+ * of the list runs. */
+typedef struct govL_kguard { uint32_t first, n, levels, tl; } govL_kguard;
+typedef struct govL_gslot { uint32_t hash, kind, level, str, first, n, tl; } govL_gslot;
 GOV_HIDDEN uint32_t govL_guard_hash(uint32_t kind, uint32_t level, const char *s, size_t n);
 
-/* The threshold index (vm/tindex.c, spec/bytecode.md §3.4): per kind, groups of rules
- * whose firing needs one comparison of a field register with a limit or a constant;
- * a group's entries sorted loosest bound first; the kind's other rules in a bit set. */
+/* The threshold index (vm/tindex.c, spec/bytecode.md §3.4): per kind (with rule guards:
+ * per guard list, §3.3), groups of rules whose firing needs one comparison of a field
+ * register with a limit or a constant; a group's entries sorted loosest bound first; the
+ * list's other rules in a bit set. A position is a rule's place in its kind's list, or
+ * with guards its index in the guard list. */
 enum { GOVL_T_LT = 0, GOVL_T_LE = 1, GOVL_T_GT = 2, GOVL_T_GE = 3 }; /* test = 2 x rel + (class F) */
 typedef struct govL_tent {
     govV_cell bound;            /* the loosest value its threshold takes for any record */
     uint32_t lim;               /* the limit compared, or GOVB_NONE (a constant: bound is it) */
-    uint32_t pos;               /* the rule's position in its kind's list */
+    uint32_t pos;               /* the rule's position in its kind's (or guard's) list */
     uint32_t c2reg, c2k;        /* a second condition its firing needs: R[c2reg] == K[c2k] (a
                                    string), or with c2k NONE R[c2reg] true; c2reg NONE: none */
 } govL_tent;
@@ -350,11 +354,11 @@ struct gov_program {
     uint32_t *cstart;           /* per kind_rules entry: where its rule starts in ccode */
     uint8_t *kind_lim;          /* per kind: some rule in the scan reads a limit */
     void *tblock;               /* the threshold index's one allocation (NULL: no kind has one) */
-    govL_tkind *tkind;          /* per kind */
+    govL_tkind *tkind;          /* per kind; with rule guards per guard list (kguard/gslot .tl) */
     govL_tgroup *tgroup;
     govL_tent *tent;
     uint64_t *talways;
-    uint32_t max_twords;        /* the most bit words of one indexed kind (the VM's tbits) */
+    uint32_t max_twords;        /* the most bit words of one indexed kind or list (the VM's tbits) */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;
     govL_esc *esc;

@@ -1532,7 +1532,8 @@ static int load_guards(govL_ctx *c) {
     for (uint32_t k = 0; k < p->nkind; k++)
         for (uint32_t j = 0; j < p->kind[k].nrules; j++) pos[p->kind_rules[p->kind[k].first_rule + j]] = j;
     for (uint32_t i = 0; i < p->nrule; i++) gof[i] = GOVB_NONE;
-    for (size_t h = 0; h < hsize; h++) p->gslot[h].str = GOVB_NONE;
+    for (size_t h = 0; h < hsize; h++) p->gslot[h].str = p->gslot[h].tl = GOVB_NONE;
+    for (uint32_t k = 0; k < p->nkind; k++) p->kguard[k].tl = GOVB_NONE; /* no threshold index yet (vm/tindex.c) */
     uint32_t prev = GOVB_NONE;
     for (uint32_t i = 0; i < ng; i++, s += 12) {
         uint64_t at = base + 12ull * i;
@@ -1551,7 +1552,7 @@ static int load_guards(govL_ctx *c) {
         for (;; h = (h + 1) & p->gmask) {
             govL_gslot *g = &p->gslot[h];
             if (g->str == GOVB_NONE) {
-                *g = (govL_gslot){govL_guard_hash(k, lv, p->str[str], p->strlen_[str]), k, lv, str, 0, 0};
+                *g = (govL_gslot){govL_guard_hash(k, lv, p->str[str], p->strlen_[str]), k, lv, str, 0, 0, GOVB_NONE};
                 break;
             }
             if (g->kind == k && g->level == lv && p->strlen_[g->str] == p->strlen_[str] &&
