@@ -622,9 +622,23 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
         /* Findings are in rule order: each rule after the one before (0: the next), and,
          * when it has any, its waiver, inhibitor and, only when an action the trace shows
          * quotes them (gate_open), its comparisons. Mostly one byte a finding. */
-        w_uv(&w, d->nfind);
-        uint32_t prev = 0;
-        for (uint32_t i = 0; i < d->nfind; i++) {
+        uint32_t prev = 0, i = 0;
+        if (!ntr && w.n + 5 * ((size_t)d->nfind + 1) <= cap) {
+            /* No action the trace shows, so none quotes a finding: while a finding has
+             * no waiver or inhibitor it is its rule's one varint (under 5 bytes). */
+            unsigned char *o = (unsigned char *)buf + w.n;
+            o = p_uv(o, d->nfind);
+            for (; i < d->nfind; i++) {
+                const govV_finding *f = &vm->find[i];
+                if (f->waiver != GOVB_NONE || f->inhibitor != GOVB_NONE) break;
+                o = p_uv(o, (uint64_t)(f->rule - (i ? prev + 1 : 0)) << 1);
+                prev = f->rule;
+            }
+            w.n = (size_t)(o - (unsigned char *)buf);
+        } else {
+            w_uv(&w, d->nfind);
+        }
+        for (; i < d->nfind; i++) {
             const govV_finding *f = &vm->find[i];
             int quoted = 0;
             for (uint32_t j = 0; ntr && j < d->nact && !quoted; j++)
@@ -670,8 +684,9 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
                 w_rstate(&w, &sr->ev, 1);
             }
         }
-        /* The rules that ran alone and tracked. */
-        w_uv(&w, vm->ntsnap);
+        /* The rules that ran alone and tracked (mostly none: one byte). */
+        if (vm->ntsnap < 0x80) w_u8(&w, vm->ntsnap);
+        else w_uv(&w, vm->ntsnap);
         for (uint32_t i = 0; i < vm->ntsnap; i++) {
             const govV_tsnap *t = &vm->tsnap[i];
             w_uv(&w, t->rule);
