@@ -445,7 +445,9 @@ static const unsigned char op_abc[] = {
  * word, A of the others, every field from C on for CALL. That is more than the rules
  * read (B and C are not registers for every opcode), never less: a render runs only the
  * kind's rules' code on the fields (vm.c, govV_trace_render) and takes everything else
- * from the bytes. kkeep[k]: kind k's first 64 fields' GOVC_KEEP bits. */
+ * from the bytes. An opcode that reads a field other than through A, B or C, or a render
+ * that reads a field by its slot (at, run_id), must be added here, or traces of format 3
+ * render without it. kkeep[k]: kind k's first 64 fields' GOVC_KEEP bits. */
 void govC_field_ops(const gov_program *p, uint8_t *op, uint64_t *kkeep) {
     for (uint32_t k = 0; k < p->nkind; k++) {
         const govL_kind *kd = &p->kind[k];
