@@ -470,6 +470,7 @@ struct govO_frags {
     char *text;
     unsigned char idb[16];          /* the policy id's bytes (the compact trace's header) */
     uint8_t *fop;                   /* per field: how the compact trace writes it (GOVC_OP_*) */
+    uint64_t *kkeep;                /* per kind: the fields a compact trace keeps (GOVC_KEEP) */
     govO_frag head;                 /* "policy":..,"policy_id":..[,"version":..][,"stamp":..],"line": */
     govO_frag *kind;                /* per kind: ,"kind":"NAME" */
     govO_frag *rule, *rule_at;      /* per rule: "rule":"NAME" and "at":"FILE:LINE:COL" */
@@ -670,11 +671,12 @@ static void frags_write(const gov_program *p, govO_buf *b, struct govO_frags *F)
 
 int govO_frags_build(gov_program *p) {
     size_t nf = (size_t)p->nkind + 2 * (size_t)p->nrule + p->nchan + 3 * (size_t)p->nlimit + 2 * (size_t)p->novr;
-    struct govO_frags *F = calloc(1, sizeof *F + nf * sizeof(govO_frag) + p->nfield);
+    struct govO_frags *F = calloc(1, sizeof *F + p->nkind * sizeof(uint64_t) + nf * sizeof(govO_frag) + p->nfield);
     if (!F) return GOV_ENOMEM;
-    govO_frag *at = (govO_frag *)(void *)(F + 1);
+    F->kkeep = (uint64_t *)(void *)(F + 1);
+    govO_frag *at = (govO_frag *)(void *)(F->kkeep + p->nkind);
     F->fop = (uint8_t *)(at + nf);
-    govC_field_ops(p, F->fop);
+    govC_field_ops(p, F->fop, F->kkeep);
     F->kind = at; at += p->nkind;
     F->rule = at; at += p->nrule;
     F->rule_at = at; at += p->nrule;
@@ -704,6 +706,7 @@ int govO_frags_build(gov_program *p) {
 
 const unsigned char *govO_id_bytes(const gov_program *p) { return p->ofrags->idb; }
 const uint8_t *govO_field_ops(const gov_program *p) { return p->ofrags->fop; }
+const uint64_t *govO_kind_keep(const gov_program *p) { return p->ofrags->kkeep; }
 
 void govO_frags_free(gov_program *p) {
     if (!p->ofrags) return;

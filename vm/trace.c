@@ -13,8 +13,9 @@
  * scopes come from the fields, so they cost no bytes.
  *
  * Format 2 writes the windows compactly (a record's n mostly predicted by its stream, a
- * rate or an int mean as the integer it is a quotient of); format 1's windows are still
- * read, so traces a host kept render after an upgrade.
+ * rate or an int mean as the integer it is a quotient of); format 3 writes only the
+ * fields a render can read (govC_field_ops). Formats 1 and 2 are still read, so traces a
+ * host kept render after an upgrade.
  *
  * The reader checks everything before it writes anything (two passes over the bytes:
  * check, then apply), and every index it admits is in range for the program and every
@@ -27,7 +28,7 @@
 
 #define GOVC_MAGIC0 0x67 /* 'g' */
 #define GOVC_MAGIC1 0x74 /* 't' */
-#define GOVC_VERSION 2 /* written; 1 is still read (its windows differ) */
+#define GOVC_VERSION 3 /* written; 2 (every present field kept) and 1 (its windows) still read */
 
 /* ---------------------------------------------------------------- writing */
 
@@ -214,7 +215,8 @@ static void w_scell(govC_w *w, const gov_vm *vm, govV_cell c) {
     }
     for (uint32_t f = 0; f < nfields; f++) {
         int cl = p->regclass[p->kind[vm->cur_kind].first_reg + f];
-        if ((cl == GOVV_CS || cl == GOVV_CLIST) && vm->present[f] && vm->reg[f].u == c.u) {
+        if ((cl == GOVV_CS || cl == GOVV_CLIST) && vm->present[f] && vm->reg[f].u == c.u &&
+            (govO_field_ops(p)[p->kind[vm->cur_kind].first_field + f] & GOVC_KEEP)) {
             w_uv(w, 1 + (uint64_t)f);
             return;
         }
@@ -427,13 +429,31 @@ static void w_rstate(govC_w *w, const govV_rstate *rs, int firing) {
         w_int(w, GOVB_TY_TIME, firing ? rs->firing : rs->clearing);
 }
 
+/* Instruction formats (gov_opcodes.h): 1 for three operands (A, B, C), 0 for A, Bx. */
+static const unsigned char op_abc[] = {
+#define GOV_OP(name, fmt, meaning, rule) #fmt[2] == 'C',
+#include "vm/gov_opcodes.h"
+#undef GOV_OP
+};
+
 /* How each field's value is written (GOVC_OP_*, kept by out.c beside the policy id): its
  * class, and for an int whether it is a time or a duration (scaled by tcode), for a
- * string whether it is a level field (tenant .. agent: a matched scope's name). */
-void govC_field_ops(const gov_program *p, uint8_t *op) {
+ * string whether it is a level field (tenant .. agent: a matched scope's name). And
+ * GOVC_KEEP on the fields a render can read (format 3 writes only those): the level
+ * fields, which scope matching, waivers and sustained rules' keys read, and every field
+ * an instruction of the kind's rules names as an operand: A, B and C of a three-operand
+ * word, A of the others, every field from C on for CALL. That is more than the rules
+ * read (B and C are not registers for every opcode), never less: a render runs only the
+ * kind's rules' code on the fields (vm.c, govV_trace_render) and takes everything else
+ * from the bytes. An opcode that reads a field other than through A, B or C, or a render
+ * that reads a field by its slot (at, run_id), must be added here, or traces of format 3
+ * render without it. kkeep[k]: kind k's first 64 fields' GOVC_KEEP bits. */
+void govC_field_ops(const gov_program *p, uint8_t *op, uint64_t *kkeep) {
     for (uint32_t k = 0; k < p->nkind; k++) {
         const govL_kind *kd = &p->kind[k];
-        for (uint32_t f = 0; f < kd->nfields; f++) {
+        uint8_t *ko = op + kd->first_field;
+        uint32_t nf = kd->nfields;
+        for (uint32_t f = 0; f < nf; f++) {
             uint32_t type = p->field[kd->first_field + f].type;
             uint8_t o;
             switch (p->regclass[kd->first_reg + f]) {
@@ -443,8 +463,24 @@ void govC_field_ops(const gov_program *p, uint8_t *op) {
             case GOVV_CSET: o = GOVC_OP_SET; break;
             default: o = type == GOVB_TY_TIME || type == GOVB_TY_DURATION ? GOVC_OP_TIME : GOVC_OP_INT; break;
             }
-            op[kd->first_field + f] = o;
+            ko[f] = (uint8_t)(o | (f <= GOVB_LV_MAX ? GOVC_KEEP : 0));
         }
+        for (uint32_t j = 0; j < kd->nrules; j++) {
+            const govL_rule *r = &p->rule[p->kind_rules[kd->first_rule + j]];
+            for (uint32_t pc = r->code; pc < r->code + r->ncode; pc++) {
+                uint32_t w = p->code[pc];
+                unsigned o = GOVB_OP(w), x[3] = {GOVB_A(w), GOVB_B(w), GOVB_C(w)};
+                int abc = o < sizeof op_abc && op_abc[o];
+                for (unsigned i = 0; i < (abc ? 3u : 1u); i++)
+                    if (x[i] < nf) ko[x[i]] |= GOVC_KEEP;
+                if (o == GOV_OP_CALL)
+                    for (uint32_t f = x[2]; f < nf; f++) ko[f] |= GOVC_KEEP;
+            }
+        }
+        uint64_t m = 0;
+        for (uint32_t f = 0; f < nf && f < 64; f++)
+            if (ko[f] & GOVC_KEEP) m |= UINT64_C(1) << f;
+        kkeep[k] = m;
     }
 }
 
@@ -480,7 +516,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
 #endif
             mask |= (((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56) << g;
         }
-        if (nf < 64) mask &= (UINT64_C(1) << nf) - 1;
+        mask &= govO_kind_keep(p)[kind]; /* format 3: only the fields a render can read */
         /* byte i: fields 8i .. 8i + 7; nothing past them (a host may pack traces) */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         if (nf > 8 && nf <= 16) { /* the commonest: two bytes in one store */
@@ -496,7 +532,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
             f = (uint32_t)__builtin_ctzll(mask);
             govV_cell c = reg[f];
             if (o > lim) goto slow;
-            unsigned x = op[f]; /* branches by frequency: a jump table costs more */
+            unsigned x = op[f] & ~GOVC_KEEP; /* branches by frequency: a jump table costs more */
             if (x == GOVC_OP_INT) {
                 o = p_uv(o, zz(c.i));
             } else if (x == GOVC_OP_LEVEL && lvstr[f] != GOVB_NONE) {
@@ -531,12 +567,15 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
             x = __builtin_bswap64(x);
 #endif
             if (nf - g < 8) x &= (UINT64_C(1) << (8 * (nf - g))) - 1;
-            w_u8(w, (unsigned)(((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56));
+            unsigned byte = (unsigned)(((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56);
+            for (uint32_t i = 0; i < 8 && g + i < nf; i++)
+                if (!(op[g + i] & GOVC_KEEP)) byte &= ~(1u << i);
+            w_u8(w, byte);
         }
     }
     /* The counting writer: from the first field that may not fit (or the first). */
     for (; f < nf; f++) {
-        if (!present[f]) continue;
+        if (!present[f] || !(op[f] & GOVC_KEEP)) continue;
         govV_cell c = reg[f];
         switch (cls[f]) {
         case GOVV_CF: w_float(w, c.f); break;
@@ -622,9 +661,23 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
         /* Findings are in rule order: each rule after the one before (0: the next), and,
          * when it has any, its waiver, inhibitor and, only when an action the trace shows
          * quotes them (gate_open), its comparisons. Mostly one byte a finding. */
-        w_uv(&w, d->nfind);
-        uint32_t prev = 0;
-        for (uint32_t i = 0; i < d->nfind; i++) {
+        uint32_t prev = 0, i = 0;
+        if (!ntr && w.n + 5 * ((size_t)d->nfind + 1) <= cap) {
+            /* No action the trace shows, so none quotes a finding: while a finding has
+             * no waiver or inhibitor it is its rule's one varint (under 5 bytes). */
+            unsigned char *o = (unsigned char *)buf + w.n;
+            o = p_uv(o, d->nfind);
+            for (; i < d->nfind; i++) {
+                const govV_finding *f = &vm->find[i];
+                if (f->waiver != GOVB_NONE || f->inhibitor != GOVB_NONE) break;
+                o = p_uv(o, (uint64_t)(f->rule - (i ? prev + 1 : 0)) << 1);
+                prev = f->rule;
+            }
+            w.n = (size_t)(o - (unsigned char *)buf);
+        } else {
+            w_uv(&w, d->nfind);
+        }
+        for (; i < d->nfind; i++) {
             const govV_finding *f = &vm->find[i];
             int quoted = 0;
             for (uint32_t j = 0; ntr && j < d->nact && !quoted; j++)
@@ -670,8 +723,9 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
                 w_rstate(&w, &sr->ev, 1);
             }
         }
-        /* The rules that ran alone and tracked. */
-        w_uv(&w, vm->ntsnap);
+        /* The rules that ran alone and tracked (mostly none: one byte). */
+        if (vm->ntsnap < 0x80) w_u8(&w, vm->ntsnap);
+        else w_uv(&w, vm->ntsnap);
         for (uint32_t i = 0; i < vm->ntsnap; i++) {
             const govV_tsnap *t = &vm->tsnap[i];
             w_uv(&w, t->rule);
@@ -1198,10 +1252,15 @@ static void parse(govC_r *r) {
             const govL_field *fd = &p->field[k->first_field + f];
             uint32_t type = fd->type;
             int present = pres[f / 8] >> (f % 8) & 1;
+            /* Format 3 keeps only the fields a render can read: the others read as absent
+             * (their default), whether or not the record had them. */
+            int kept = r->ver < 3 || (govO_field_ops(p)[k->first_field + f] & GOVC_KEEP);
             govV_cell c = {.i = 0};
+            if (present && !kept) return (void)bad(r, "a field the program's rules cannot read is present");
             if (!present) {
-                if (fd->flags & GOVB_F_REQUIRED) return (void)bad(r, "a required field is absent");
-                c = p->kval[fd->dflt];
+                if (kept && (fd->flags & GOVB_F_REQUIRED)) return (void)bad(r, "a required field is absent");
+                /* A required field not kept has no default: a zero nothing reads. */
+                if (fd->dflt < p->nconst) c = p->kval[fd->dflt];
             } else {
                 int cl = p->regclass[k->first_reg + f];
                 if (cl == GOVV_CS) c.u = r_sfield(r);

@@ -12,11 +12,13 @@
  * buffer of any length short of it (its first bytes written, none past the buffer; and
  * none past the trace in a large one) and
  * the render into one byte short are GOV_ESPACE with the same length; a render while a record is begun is GOV_EMISUSE; with -x, the trace rendered
- * on a VM of another policy is GOV_EPOLICY; a version byte of 0 or 3 is GOV_EVERSION.
+ * on a VM of another policy is GOV_EPOLICY; a version byte of 0 or 4 is GOV_EVERSION.
  *
- * -1 HEX: HEX holds one compact trace of format version 1 a line (hex), taken by a
- * library that wrote version 1 from the same lines of INPUT: each must render, on R, to
- * the JSON trace A gives today for that line (a stored trace outlives the writer).
+ * -1 HEX: HEX holds one compact trace of format version 1 or 2 a line (hex), taken by a
+ * library that wrote that version from the same lines of INPUT: each must render, on R,
+ * to the JSON trace A gives today for that line (a stored trace outlives the writer).
+ *
+ * -H: each line's compact trace is printed in hex, one a line, before the sizes.
  *
  * -c: every truncation and every single bit flip of every compact trace is rendered on
  * R: it must be refused (GOV_ETRACE, GOV_EPOLICY, GOV_EVERSION, with a message) or
@@ -55,6 +57,7 @@ static int move_guard(uint8_t *f, size_t n, uint32_t to) {
 }
 
 static const char *guard_to; /* -G */
+static int hex;              /* -H */
 
 static gov_program *load(const char *path) {
     size_t n;
@@ -148,12 +151,14 @@ int main(int argc, char **argv) {
             guard_to = argv[++a];
         } else if (!strcmp(argv[a], "-t")) {
             print = 1;
+        } else if (!strcmp(argv[a], "-H")) {
+            hex = 1;
         } else if (!strcmp(argv[a], "-c")) {
             corrupt = 1;
         } else if (!strcmp(argv[a], "-q")) {
             quiet = 1;
         } else {
-            fprintf(stderr, "usage: vm_compact [-l HOSTLIB] [-x OTHER.govb] [-1 V1.hex] [-G RULE] [-t] [-c] [-q] POLICY.govb INPUT.jsonl...\n");
+            fprintf(stderr, "usage: vm_compact [-l HOSTLIB] [-x OTHER.govb] [-1 OLD.hex] [-G RULE] [-t] [-H] [-c] [-q] POLICY.govb INPUT.jsonl...\n");
             return 2;
         }
     }
@@ -211,6 +216,10 @@ int main(int argc, char **argv) {
                     fail("gov_trace_compact wrote past the trace's length", ln);
                     break;
                 }
+            if (hex) {
+                for (size_t i = 0; i < cl; i++) printf("%02x", cbuf[i]);
+                printf("\n");
+            }
             if (nsz == capsz) sizes = realloc(sizes, (capsz *= 2) * sizeof *sizes);
             sizes[nsz++] = cl;
             size_t cl2 = 0;
@@ -250,9 +259,9 @@ int main(int argc, char **argv) {
                       !strstr(gov_vm_errmsg(O), "policy id")))
                 fail("another policy's VM does not refuse the trace with GOV_EPOLICY", ln);
             memcpy(mut, cbuf, cl);
-            mut[2] = 3;
+            mut[2] = 4;
             if (gov_trace_render(R, mut, cl, bad, sizeof bad, &need2) != GOV_EVERSION)
-                fail("version 3 is not GOV_EVERSION", ln);
+                fail("version 4 is not GOV_EVERSION", ln);
             mut[2] = 0;
             if (gov_trace_render(R, mut, cl, bad, sizeof bad, &need2) != GOV_EVERSION)
                 fail("version 0 is not GOV_EVERSION", ln);
@@ -264,11 +273,11 @@ int main(int argc, char **argv) {
                     if (sscanf(v1 + h, "%2x", &x) != 1) break;
                     mut[k++] = (unsigned char)x;
                 }
-                if (e1 == v1at || k * 2 != e1 - v1at || k < 3 || mut[2] != 1)
-                    fail("the version 1 file has no version 1 trace for this line", ln);
+                if (e1 == v1at || k * 2 != e1 - v1at || k < 3 || mut[2] < 1 || mut[2] > 2)
+                    fail("the file of older traces has no version 1 or 2 trace for this line", ln);
                 else if (gov_trace_render(R, mut, k, onr, sizeof onr, &need2) != GOV_OK || need2 != tl ||
                          memcmp(onr, lazy, tl + 1))
-                    fail("a version 1 trace does not render to the JSON trace", ln);
+                    fail("an older version's trace does not render to the JSON trace", ln);
                 else
                     v1ok++;
                 v1at = e1 + 1;
@@ -346,7 +355,7 @@ int main(int argc, char **argv) {
     if (corrupt) printf("corrupt refused %llu rendered %llu\n", refused, rendered);
     if (v1) {
         if (v1at < v1n) fail("the version 1 file has more traces than the input lines", lines);
-        printf("version 1 rendered %zu\n", v1ok);
+        printf("older versions rendered %zu\n", v1ok);
         free(v1);
     }
     if (!quiet && fails) fprintf(stderr, "%d failures\n", fails);

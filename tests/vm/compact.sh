@@ -5,15 +5,18 @@
 # evaluated nothing and on the VM that evaluated it, and requires the bytes of the JSON
 # trace gov_decision_trace gives; the VM that rendered decides the next records and
 # ends with the state of one that did not; a buffer one byte short, a record begun, a
-# version 0 or 3 and another policy's VM are refused with their codes. Every truncation and
+# version 0 or 4 and another policy's VM are refused with their codes. Every truncation and
 # bit flip of each example's compact traces is refused with a message or renders a whole
 # trace, as is each fuzz_trace finding kept in tests/vm/compact_regress/ (its bytes after
 # the policy's header). The bench policy's compact traces must stay within 128 bytes at the median and
 # at the 99th percentile (issue 19's row), with and without its ten windows. Traces of
 # format version 1 kept in tests/vm/compact_v1/ (taken by the version 1 writer) still
-# render to today's JSON traces. A drift whose threshold is a scoped limit shows the
-# threshold in force for each record in both renderers, also when the rule index leaves
-# the drift's rule out (tests/vm/drift_threshold.gov).
+# render to today's JSON traces, and so do version 2 traces (tests/vm/compact_v2/, of the
+# same policy and records). Format 3 keeps only the fields the rules can read: records of
+# the bench policy that differ only in run_id have the same compact traces. A drift whose
+# threshold is a scoped limit shows the threshold in force for each record in both
+# renderers, also when the rule index leaves the drift's rule out
+# (tests/vm/drift_threshold.gov).
 SUITE=compact
 . tests/vm/harness.sh
 
@@ -60,6 +63,14 @@ else
   nok "version 1 traces"; sed 's/^/#   /' "$tmp/err" | cut -c1-300 | head -10
 fi
 
+# Version 2 traces (the version 2 writer's, of the same policy and records) render too.
+if "$B/tests/vm_compact" -c -1 tests/vm/compact_v2/traces.hex "$tmp/v1.govb" tests/vm/compact_v1/records.jsonl \
+    >"$tmp/out" 2>"$tmp/err"; then
+  ok "version 2 traces render to the JSON traces ($(tr '\n' ' ' < "$tmp/out"))"
+else
+  nok "version 2 traces"; sed 's/^/#   /' "$tmp/err" | cut -c1-300 | head -10
+fi
+
 # A drift whose threshold is a scoped limit, too few samples to be judged: both renderers
 # show the threshold in force for each record (spec/trace.md §3): the drift's rule run
 # (as compiled), left out by the rule index for other projects' records (its guard
@@ -98,4 +109,16 @@ for v in r50 r50w; do
   [ "$med" -le 128 ] && [ "$p99" -le 128 ] && ok "bench $v: median $med B, p99 $p99 B (<= 128)" ||
     nok "bench $v: median $med B, p99 $p99 B (<= 128)"
 done
+# Format 3 keeps only the fields the kind's rules can read: the bench policy's rules read
+# no run_id, so records that differ only there have the same compact traces, and still
+# render to their own JSON traces.
+sed 's/"run_id":"run-/"run_id":"another-run-/' "$tmp/rec.jsonl" > "$tmp/rec2.jsonl"
+if ! cmp -s "$tmp/rec.jsonl" "$tmp/rec2.jsonl" &&
+    "$B/tests/vm_compact" -H "$tmp/r50.govb" "$tmp/rec.jsonl" >"$tmp/h1" 2>"$tmp/err" &&
+    "$B/tests/vm_compact" -H "$tmp/r50.govb" "$tmp/rec2.jsonl" >"$tmp/h2" 2>>"$tmp/err" &&
+    cmp -s "$tmp/h1" "$tmp/h2"; then
+  ok "bench r50: a field no rule reads (run_id) costs no bytes"
+else
+  nok "bench r50: a field no rule reads (run_id) costs no bytes"; sed 's/^/#   /' "$tmp/err" | cut -c1-300 | head -5
+fi
 [ $fails = 0 ]

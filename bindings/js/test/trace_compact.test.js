@@ -84,6 +84,19 @@ test('version 1 compact traces still render', async () => {
   });
 });
 
+test('version 2 compact traces still render', async () => {
+  const policy = await Policy.load(govcBuild('tests/vm/compact_v1/policy.gov'));
+  const want = govcTraces('tests/vm/compact_v1/policy.gov', 'tests/vm/compact_v1/records.jsonl');
+  const hexes = lines('tests/vm/compact_v2/traces.hex').filter(Boolean);
+  assert.equal(hexes.length, want.length);
+  const vm = policy.vm();
+  hexes.forEach((h, i) => {
+    const b = Uint8Array.from(Buffer.from(h, 'hex'));
+    assert.equal(b[2], 2);
+    assert.equal(vm.renderTrace(b), want[i].trace, `line ${i + 1}`);
+  });
+});
+
 test('bad compact traces throw GovError and change nothing', async () => {
   const policy = await Policy.load(govcBuild('policies/support'));
   const vm = policy.vm({ compactTrace: true });
@@ -92,7 +105,7 @@ test('bad compact traces throw GovError and change nothing', async () => {
   const want = vm.renderTrace(good);
   const other = (await Policy.load(govcBuild('policies/payments'))).vm();
   assert.throws(() => other.renderTrace(good), (e) => e instanceof GovError && e.code === 'GOV_EPOLICY' && /policy id/.test(e.message));
-  for (const v of [0, 3, 255]) {
+  for (const v of [0, 4, 255]) {
     const b = good.slice();
     b[2] = v;
     assert.throws(() => vm.renderTrace(b), (e) => e instanceof GovError && e.code === 'GOV_EVERSION');

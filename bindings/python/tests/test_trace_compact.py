@@ -80,6 +80,18 @@ def test_version_1_traces_still_render():
         assert vm.render_trace(b) == tj
 
 
+def test_version_2_traces_still_render():
+    p = gov.Policy.compile("tests/vm/compact_v1/policy.gov")
+    want = govc_traces("tests/vm/compact_v1/policy.gov", "tests/vm/compact_v1/records.jsonl", None)
+    vm = gov.VM(p)
+    hexes = lines_of("tests/vm/compact_v2/traces.hex")
+    assert len(hexes) == len(want) > 100
+    for h, (_, tj) in zip(hexes, want):
+        b = bytes.fromhex(h)
+        assert b[2] == 2
+        assert vm.render_trace(b) == tj
+
+
 def test_bad_compact_traces_are_refused():
     p = gov.Policy.compile("policies/support")
     vm = gov.VM(p, compact_trace=True)
@@ -90,7 +102,7 @@ def test_bad_compact_traces_are_refused():
     with pytest.raises(gov.TraceError) as e:
         other.render_trace(good)
     assert e.value.code == 37 and "policy id" in e.value.message          # GOV_EPOLICY
-    for version in (0, 3, 255):
+    for version in (0, 4, 255):
         with pytest.raises(gov.TraceError) as e:
             vm.render_trace(good[:2] + bytes([version]) + good[3:])
         assert e.value.code == 11                                           # GOV_EVERSION
