@@ -260,7 +260,10 @@ typedef struct govL_window {
     uint32_t qnum, qden;        /* the quantile, num / den */
     size_t words, saved;        /* saved form: bytes of its 8-byte-word part; of all of it */
     size_t o_ring, o_dqmin, o_dqmax, o_bk, o_oct, o_bsk;           /* saved form's parts */
-    size_t pw;                  /* memory: bytes of a bucket's payload (0 for i96: lo and hi arrays) */
+    size_t pw;                  /* memory: bytes of a bucket's payload (0 for i96: lo and hi words) */
+    size_t bs;                  /* memory, time windows: bytes of its stream's bucket record (bucket j's
+                                 * count, true count, Σx words or payload at m_cnt, m_tru, m_bk, m_bkh
+                                 * + j bs: window.c) */
     uint32_t sfirst;            /* the stream's first window (its clock's owner) */
     uint32_t rfirst, rmax;      /* count windows: the ring's owner (first of its sharers), and its longest sharer */
     uint64_t rlen;              /* count windows: the ring's length (the longest sharer's N) */
@@ -275,7 +278,17 @@ typedef struct govL_window {
     uint32_t vop;               /* how govW_value computes its value: GOVW_V_* (window.c) */
     uint32_t tpred;             /* the compact trace's prediction of n (spec/trace.md §3.1): the first
                                  * earlier window of its stream with the longest N; NONE if none */
+    /* A window's code that is one string compare with a constant (`run.action == "refund"`:
+     * LOADK rk K; EQ or NE ra rb rc) is run by govW_update itself, not the interpreter
+     * (window.c, fold_code): the same two register writes. */
+    uint16_t fold;              /* 0, or the compare's opcode (GOV_OP_EQ or GOV_OP_NE) */
+    uint16_t f_kidx;            /* LOADK's constant */
+    uint8_t f_k, f_a, f_b, f_c; /* LOADK's register; the compare's registers */
+    uint64_t spare;             /* keeps the struct at 512 bytes: win[wi] is a shift, not a multiply */
 } govL_window;
+#if SIZE_MAX == UINT64_MAX
+_Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit host (see spare)");
+#endif
 
 /* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or
  * one) in the state block: a header (govT_hdr), then nfine current buckets and ncoarse

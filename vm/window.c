@@ -129,6 +129,35 @@ static void shape(govL_window *w) {
     w->vop = value_op(w);
 }
 
+/* A window's code that is one compare of a string with a constant, as the compiler writes
+ * `run.action == "refund"` (LOADK rk K; EQ or NE ra rb rc, rk one of rb and rc): govW_update
+ * runs it itself, the same two register writes as the interpreter, instead of a call
+ * into it (about 110 instructions a record). The verifier has checked the code already. */
+static void fold_code(const gov_program *p, govL_window *w) {
+    w->fold = 0;
+    if (w->ncode != 2) return;
+    uint32_t i0 = p->code[w->code], i1 = p->code[w->code + 1], op = GOVB_OP(i1);
+    const uint8_t *cls = p->regclass + p->kind[w->kind].first_reg;
+    if (GOVB_OP(i0) != GOV_OP_LOADK || (op != GOV_OP_EQ && op != GOV_OP_NE)) return;
+    if (cls[GOVB_B(i1)] != GOVV_CS || cls[GOVB_C(i1)] != GOVV_CS) return;
+    w->f_k = GOVB_A(i0);
+    w->f_kidx = GOVB_BX(i0);
+    w->f_a = GOVB_A(i1);
+    w->f_b = GOVB_B(i1);
+    w->f_c = GOVB_C(i1);
+    w->fold = op;
+}
+
+/* Run a folded window's code (fold_code): R[k] := K; R[a] := R[b] == R[c] (or !=). */
+static inline void run_fold(gov_vm *vm, const govL_window *w, govV_cell *R) {
+    R[w->f_k] = vm->p->kval[w->f_kidx];
+    uint64_t ub = R[w->f_b].u, uc = R[w->f_c].u; /* govV_str's decoding, inline */
+    uint32_t nb = GOVV_SLEN(ub), nc = GOVV_SLEN(uc);
+    int eq = nb == nc && memcmp(((ub & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(ub),
+                                ((uc & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(uc), nb) == 0;
+    R[w->f_a].i = w->fold == GOV_OP_EQ ? eq : !eq;
+}
+
 /* Whether windows a and b (of one key block) take the same records: the same lateness,
  * no `where`, both over the last N runs or both time windows with the same buckets. */
 static int same_stream(const govL_window *a, const govL_window *b) {
@@ -159,6 +188,10 @@ static int in_block(const gov_program *p, uint32_t i, uint32_t j) {
     return j == i || (p->win[i].level != NONE && p->win[j].level != NONE && p->win[j].tabw == i);
 }
 
+/* Bytes of a window's own parts in its stream's bucket record: a true count, a 96-bit Σx
+ * (u64 low word, i32 high word), or a payload. */
+static uint64_t bucket_part(const govL_window *w) { return (w->tru ? 4 : 0) + (w->i96 ? 12 : w->pw); }
+
 static uint64_t place_block(gov_program *p, uint32_t first) {
     uint64_t cur = 0;
     for (uint32_t k = first; k < p->nwin; k++) {
@@ -185,10 +218,23 @@ static uint64_t place_block(gov_program *p, uint32_t first) {
             else w->m_ring = w->rfirst == k ? place(&cur, w->rlen * 8) : p->win[w->rfirst].m_ring;
             if (w->dqmin || w->dqmax) w->m_dq = place(&cur, N * w->dw);
         } else {
-            w->m_cnt = w->sfirst == k ? place(&cur, B * 4) : p->win[w->sfirst].m_cnt;
-            if (w->tru) w->m_tru = place(&cur, B * 4);
-            if (w->i96) w->m_bk = place(&cur, B * 8), w->m_bkh = place(&cur, B * 4);
-            else if (w->pw) w->m_bk = place(&cur, B * w->pw);
+            /* The stream's buckets are records of bs bytes: its count, then each member's
+             * parts in window order (the first places them all; each window is charged its
+             * own parts' bytes). */
+            uint64_t sub = 4, rs = 4;
+            for (uint32_t j = w->sfirst; j < p->nwin; j++)
+                if (in_block(p, first, j) && p->win[j].sfirst == w->sfirst && !p->win[j].runs) {
+                    if (j < k) sub += bucket_part(&p->win[j]);
+                    rs += bucket_part(&p->win[j]);
+                }
+            w->bs = (size_t)rs;
+            w->m_cnt = w->sfirst == k ? place(&cur, B * rs) : p->win[w->sfirst].m_cnt;
+            if (w->sfirst == k) at += B * (rs - 4 - bucket_part(w)); /* the others' parts: charged to them */
+            else at -= B * bucket_part(w);
+            size_t o = w->m_cnt + (size_t)sub;
+            if (w->tru) w->m_tru = o, o += 4;
+            if (w->i96) w->m_bk = o, w->m_bkh = o + 8, o += 12;
+            else if (w->pw) w->m_bk = o, o += w->pw;
         }
         if (w->sketch) {
             w->m_oct = place(&cur, (size_t)GOVQ_PAGES * 4);
@@ -225,6 +271,7 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
     for (uint32_t i = 0; i < p->nwin; i++) {
         govL_window *w = &p->win[i];
         shape(w);
+        fold_code(p, w);
         w->tabw = w->level != NONE ? i : NONE;
         for (uint32_t j = 0; j < i && w->level != NONE; j++) {
             const govL_window *o = &p->win[j];
@@ -316,11 +363,20 @@ static char *block(const gov_vm *vm, const govL_window *w, uint32_t slot) {
 #define BACK(w, x) ((govW_item *)(void *)((x) + (w)->m_der))
 #define RING(w, x) ((govV_cell *)(void *)((x) + (w)->m_ring))
 #define BITS(w, x) ((uint8_t *)(void *)((x) + (w)->m_ring))
-#define CNT(w, x) ((uint32_t *)(void *)((x) + (w)->m_cnt))
-#define TRU(w, x) ((uint32_t *)(void *)((x) + (w)->m_tru))
-#define BLO(w, x) ((uint64_t *)(void *)((x) + (w)->m_bk))
-#define BHI(w, x) ((int32_t *)(void *)((x) + (w)->m_bkh))
-#define PAY(w, x, j) ((uint64_t *)(void *)((x) + (w)->m_bk + (size_t)(j) * (w)->pw))
+/* A time bucket's parts: the stream's buckets are records of bs bytes (govW_prepare), so
+ * bucket j of every window of a stream is in one place, mostly one cache line. Records
+ * are 4-aligned: u32 parts are read in place, u64 and payloads through memcpy. */
+#define BREC(w, x, off, j) ((x) + (off) + (size_t)(j) * (w)->bs)
+#define CNT(w, x, j) (*(uint32_t *)(void *)BREC(w, x, (w)->m_cnt, j))
+#define TRU(w, x, j) (*(uint32_t *)(void *)BREC(w, x, (w)->m_tru, j))
+#define BHI(w, x, j) (*(int32_t *)(void *)BREC(w, x, (w)->m_bkh, j))
+#define PAY(w, x, j) (BREC(w, x, (w)->m_bk, j))
+static uint64_t blo(const govL_window *w, const char *x, uint32_t j) {
+    uint64_t v;
+    memcpy(&v, x + w->m_bk + (size_t)j * w->bs, 8);
+    return v;
+}
+static void blo_set(const govL_window *w, char *x, uint32_t j, uint64_t v) { memcpy(x + w->m_bk + (size_t)j * w->bs, &v, 8); }
 #define CSUF(w, x) ((govA_f *)(void *)((x) + (w)->m_suf))
 #define TSUF(w, x) ((govW_item *)(void *)((x) + (w)->m_suf))
 #define OCT(w, x) ((int32_t *)(void *)((x) + (w)->m_oct))
@@ -407,16 +463,16 @@ static govQ_heaps heaps_of(const govL_window *w, char *x) {
 static void bucket_isum(const govL_window *w, const char *x, uint32_t j, govA_isum *s) {
     memset(s, 0, sizeof *s);
     if (w->i96) { /* bits 64..127 are the sign extension of the high word */
-        s->s[0] = BLO(w, x)[j];
-        s->s[1] = (uint64_t)(int64_t)BHI(w, x)[j];
+        s->s[0] = blo(w, x, j);
+        s->s[1] = (uint64_t)(int64_t)BHI(w, x, j);
     } else {
         memcpy(s, PAY(w, x, j), sizeof *s);
     }
 }
 static void bucket_isum_put(const govL_window *w, char *x, uint32_t j, const govA_isum *s) {
     if (w->i96) {
-        BLO(w, x)[j] = s->s[0];
-        BHI(w, x)[j] = (int32_t)(uint32_t)s->s[1]; /* |Σx| < 2^95: the high word is Σx's sign-extended bits 64..95 */
+        blo_set(w, x, j, s->s[0]);
+        BHI(w, x, j) = (int32_t)(uint32_t)s->s[1]; /* |Σx| < 2^95: the high word is Σx's sign-extended bits 64..95 */
     } else {
         memcpy(PAY(w, x, j), s, sizeof *s);
     }
@@ -519,15 +575,15 @@ static int live_at(const govL_window *w, const char *x, int64_t i) {
 static govW_item item_of(const govL_window *w, const char *x, uint32_t j) {
     govW_item it;
     memset(&it, 0, sizeof it);
-    uint32_t n = ((const uint32_t *)(const void *)(x + w->m_cnt))[j];
+    uint32_t n = *(const uint32_t *)(const void *)(x + w->m_cnt + (size_t)j * w->bs);
     if (!n) return it;
-    const uint64_t *pay = (const uint64_t *)(const void *)(x + w->m_bk + (size_t)j * w->pw);
+    const char *pay = x + w->m_bk + (size_t)j * w->bs;
     if (w->fsum) {
         memcpy(&it.f, pay, sizeof it.f);
     } else {
         it.m.n = n;
-        memcpy(&it.m.mn, &pay[0], 8);
-        memcpy(&it.m.mx, &pay[1], 8);
+        memcpy(&it.m.mn, pay, 8);
+        memcpy(&it.m.mx, pay + 8, 8);
     }
     return it;
 }
@@ -615,7 +671,7 @@ static void advance_clock(const govL_window *w, char *x, int64_t b, govV_wrec *f
         if (end <= w->nbuckets) todo = low_bits((uint32_t)steps) << j0;
         else todo = low_bits(w->nbuckets - j0) << j0 | low_bits(end - w->nbuckets);
         todo &= c->live;
-        for (uint64_t t = todo; t; t &= t - 1) c->n -= CNT(w, x)[lowest_bit(t)];
+        for (uint64_t t = todo; t; t &= t - 1) c->n -= CNT(w, x, lowest_bit(t));
     }
     fr->todo = todo;
     fr->adv = 1;
@@ -634,9 +690,9 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     } else {
         for (uint64_t t = fr->todo; t; t &= t - 1) {
             uint32_t j = lowest_bit(t);
-            if (w->tru) *NTRUE(w, x) -= TRU(w, x)[j];
+            if (w->tru) *NTRUE(w, x) -= TRU(w, x, j);
             if (w->i96) {
-                govA_ssub96(ISUM(w, x), BLO(w, x)[j], BHI(w, x)[j]);
+                govA_ssub96(ISUM(w, x), blo(w, x, j), BHI(w, x, j));
             } else if (w->isum) {
                 govA_isum s;
                 bucket_isum(w, x, j, &s);
@@ -660,20 +716,20 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     uint32_t j = slot_of(w, b);
     double d = w->ew || w->fsum || w->sketch ? as_double(w, v) : 0;
     if (fr->bfresh) { /* b is in the window, so a live bucket in its slot is b's */
-        if (w->tru) TRU(w, x)[j] = 0;
-        if (w->i96) BLO(w, x)[j] = 0, BHI(w, x)[j] = 0;
+        if (w->tru) TRU(w, x, j) = 0;
+        if (w->i96) blo_set(w, x, j, 0), BHI(w, x, j) = 0;
         else if (w->pw) memset(PAY(w, x, j), 0, w->pw);
-        if (w->tmm) memcpy(&PAY(w, x, j)[0], &v, 8), memcpy(&PAY(w, x, j)[1], &v, 8);
+        if (w->tmm) memcpy(PAY(w, x, j), &v, 8), memcpy(PAY(w, x, j) + 8, &v, 8);
     }
     if (w->ew) *EWMA(w, x) = fr->pn == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * *EWMA(w, x));
     if (w->tru) {
         *NTRUE(w, x) += v.i != 0;
-        TRU(w, x)[j] += v.i != 0;
+        TRU(w, x, j) += v.i != 0;
     }
     if (w->i96) { /* the bucket's Σx in 96 bits: the low word, then the high word's low 32 bits */
-        uint64_t lo = BLO(w, x)[j], nlo = lo + (uint64_t)v.i;
-        BLO(w, x)[j] = nlo;
-        BHI(w, x)[j] = (int32_t)((uint32_t)BHI(w, x)[j] + (v.i < 0 ? UINT32_MAX : 0) + (nlo < lo));
+        uint64_t lo = blo(w, x, j), nlo = lo + (uint64_t)v.i;
+        blo_set(w, x, j, nlo);
+        BHI(w, x, j) = (int32_t)((uint32_t)BHI(w, x, j) + (v.i < 0 ? UINT32_MAX : 0) + (nlo < lo));
         govA_sadd(ISUM(w, x), v.i);
     } else if (w->isum) {
         govA_isum s;
@@ -682,13 +738,18 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
         bucket_isum_put(w, x, j, &s);
         govA_iadd(ISUM(w, x), v.i, w->wantsd);
     }
-    if (w->fsum) govA_fadd((govA_f *)(void *)PAY(w, x, j), d, w->wantsd);
+    if (w->fsum) { /* a payload may be 4-aligned only: through a copy */
+        govA_f f;
+        memcpy(&f, PAY(w, x, j), sizeof f);
+        govA_fadd(&f, d, w->wantsd);
+        memcpy(PAY(w, x, j), &f, sizeof f);
+    }
     if (w->tmm) {
         govV_cell mn, mx;
-        memcpy(&mn, &PAY(w, x, j)[0], 8);
-        memcpy(&mx, &PAY(w, x, j)[1], 8);
-        if (less(w, v, mn)) memcpy(&PAY(w, x, j)[0], &v, 8);
-        if (less(w, mx, v)) memcpy(&PAY(w, x, j)[1], &v, 8);
+        memcpy(&mn, PAY(w, x, j), 8);
+        memcpy(&mx, PAY(w, x, j) + 8, 8);
+        if (less(w, v, mn)) memcpy(PAY(w, x, j), &v, 8);
+        if (less(w, mx, v)) memcpy(PAY(w, x, j) + 8, &v, 8);
     }
     if (w->sketch) govQ_add(BSK(w, x, j), TSK(w, x), OCT(w, x), IX(w, x), d);
     /* A late record changed a closed bucket: what the Two Stacks derived from it again. */
@@ -749,7 +810,7 @@ void govW_derive(const gov_program *p, const govL_window *w, char *x) {
     }
     c->live = 0;
     for (uint32_t j = 0; j < w->nbuckets; j++)
-        if (CNT(w, x)[j]) c->live |= UINT64_C(1) << j;
+        if (CNT(w, x, j)) c->live |= UINT64_C(1) << j;
     if (w->fsum || w->tmm) {
         memset(TSUF(w, x), 0, w->nbuckets * sizeof(govW_item));
         time_suffixes(w, x, time_mid(w, c->cur));
@@ -877,11 +938,11 @@ static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV
                 uint32_t j = slot_of(w, b);
                 int live = c->live >> j & 1;
                 /* within the lateness but before the oldest bucket, or a full bucket: late */
-                if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x)[j] == GOVW_BMAX)) {
+                if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x, j) == GOVW_BMAX)) {
                     fr->take = 1;
                     fr->bfresh = !live;
-                    if (!live) CNT(w, x)[j] = 0, c->live |= UINT64_C(1) << j;
-                    CNT(w, x)[j]++;
+                    if (!live) CNT(w, x, j) = 0, c->live |= UINT64_C(1) << j;
+                    CNT(w, x, j)++;
                     c->n++;
                 } else {
                     late = 1;
@@ -922,7 +983,8 @@ void govW_update(gov_vm *vm) {
         wr->epoch = epoch;
         wr->evicted = 0;
         wr->pend = 1;
-        if (w->ncode) govV_run(vm, w->code, w->ncode);
+        if (w->fold) run_fold(vm, w, R);
+        else if (w->ncode) govV_run(vm, w->code, w->ncode);
         int where = w->where_reg == NONE || R[w->where_reg].i != 0;
         govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : R[w->arg_reg];
         uint32_t slot = 0;
