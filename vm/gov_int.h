@@ -290,6 +290,19 @@ typedef struct govL_window {
 _Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit host (see spare)");
 #endif
 
+/* What govW_update prefetches of a key block once the record's key has found it
+ * (window.c, govW_prepare), kept at the block's first window: lines whose place is fixed
+ * (the hot parts: stream clocks, counts and totals; deques; a quantile's heaps), the time
+ * streams whose bucket record the record's time tells, and the count windows whose ring
+ * slots (the one written, the one leaving a shorter window) their stream's clock tells.
+ * A hint: nothing depends on it but speed, and what does not fit is not prefetched. */
+typedef struct govW_pf {
+    uint16_t nline, ntime, nring, pad;
+    uint16_t line[12];          /* byte offsets from the block's start, 64 apart within a part */
+    uint16_t time[2];           /* window indices: time streams' first windows */
+    uint16_t ring[6];           /* window indices: count windows with a ring of values or bits */
+} govW_pf;
+
 /* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or
  * one) in the state block: a header (govT_hdr), then nfine current buckets and ncoarse
  * baseline buckets, each a govT_bucket followed by nbins u64 counts. */
@@ -399,6 +412,7 @@ struct gov_program {
     gov_glob *setglob;          /* the glob members' matcher tables */
     uint32_t nwin;
     govL_window *win;
+    struct govW_pf *wpf;        /* nwin: a key block's prefetch plan, at its first window (window.c) */
     uint32_t *kind_wins;        /* window indices grouped by kind, declaration order */
     uint32_t *kwin_first;       /* nkind + 1: kind k's windows are kind_wins[first[k]..first[k+1]) */
     size_t win_state;           /* bytes of all windows' state */

@@ -192,7 +192,7 @@ static int in_block(const gov_program *p, uint32_t i, uint32_t j) {
  * (u64 low word, i32 high word), or a payload. */
 static uint64_t bucket_part(const govL_window *w) { return (w->tru ? 4 : 0) + (w->i96 ? 12 : w->pw); }
 
-static uint64_t place_block(gov_program *p, uint32_t first) {
+static uint64_t place_block(gov_program *p, uint32_t first, uint64_t *hot) {
     uint64_t cur = 0;
     for (uint32_t k = first; k < p->nwin; k++) {
         if (!in_block(p, first, k)) continue;
@@ -207,6 +207,7 @@ static uint64_t place_block(gov_program *p, uint32_t first) {
         w->m_der = w->fsum || w->tmm ? place(&cur, sizeof(govW_item)) : 0;
         w->inst = (size_t)(cur - at);
     }
+    *hot = cur;
     for (uint32_t k = first; k < p->nwin; k++) {
         if (!in_block(p, first, k)) continue;
         govL_window *w = &p->win[k];
@@ -256,6 +257,34 @@ static uint64_t place_block(gov_program *p, uint32_t first) {
     return cur;
 }
 
+/* Note the lines of n bytes at byte o of the block in the prefetch plan pf, one per 64
+ * bytes and the last; false if the plan is full or o is past 64 KiB. */
+static int plan_lines(govW_pf *pf, size_t o, size_t n) {
+    if (!n) return 1;
+    for (size_t a = o;; a += 64) {
+        size_t at = a < o + n ? a : o + n - 1;
+        if (pf->nline == 12 || at > 0xFFFFu) return 0;
+        pf->line[pf->nline++] = (uint16_t)at;
+        if (at == o + n - 1 || a + 64 >= o + n + 63) return 1;
+    }
+}
+
+/* The prefetch plan of the key block whose first window is first (govW_pf). */
+static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
+    govW_pf *pf = &p->wpf[first];
+    pf->nline = pf->ntime = pf->nring = 0;
+    plan_lines(pf, 0, hot < 512 ? hot : 512);
+    for (uint32_t k = first; k < p->nwin && k < 0xFFFFu; k++) {
+        const govL_window *w = &p->win[k];
+        if (!in_block(p, first, k)) continue;
+        if (!w->runs && w->sfirst == k && pf->ntime < 2) pf->time[pf->ntime++] = (uint16_t)k;
+        if (w->runs && ((w->bits && w->tru) || (!w->bits && (w->rfirst == k || w->runs < w->rlen))) && pf->nring < 6)
+            pf->ring[pf->nring++] = (uint16_t)k;
+        if (w->dqmin || w->dqmax) plan_lines(pf, w->m_dq, w->runs * w->dw);
+        if (w->heaps) plan_lines(pf, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
+    }
+}
+
 /* Derive each window's layout and the windows' state size. Called by the loader once the
  * WINDOWS entries are verified. Returns 0 with *why and *bad (the window) if the state
  * would not fit in memory.
@@ -272,6 +301,7 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
         govL_window *w = &p->win[i];
         shape(w);
         fold_code(p, w);
+        p->wpf[i].nline = p->wpf[i].ntime = p->wpf[i].nring = 0;
         w->tabw = w->level != NONE ? i : NONE;
         for (uint32_t j = 0; j < i && w->level != NONE; j++) {
             const govL_window *o = &p->win[j];
@@ -320,7 +350,8 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
     for (uint32_t i = 0; i < p->nwin; i++) {
         govL_window *L = &p->win[i];
         if (L->level != NONE && L->tabw != i) continue; /* placed with its block's first */
-        uint64_t stride = place_block(p, i), cap = L->level != NONE ? L->capacity : 1;
+        uint64_t hot = 0, stride = place_block(p, i, &hot), cap = L->level != NONE ? L->capacity : 1;
+        plan_block(p, i, hot);
         size_t tab = L->level != NONE ? govK_size(L->capacity) : 0;
         /* Capacity <= 2^20 and a block < 2^36 bytes; cap the total so every offset fits
          * size_t on a 32-bit host too. */
@@ -912,6 +943,43 @@ static void value(const govL_window *w, char *x, govV_wrec *out) {
 
 /* ---------------------------------------------------------------- a record */
 
+/* Prefetching (govW_pf): a record's key block is one of thousands (15 MB for 4,096 agents
+ * with the bench's ten windows), so most of the dozen or more lines it touches miss the
+ * caches; touched one window after another, each miss waits for the one before. Once the
+ * key has found the block, the lines whose place the record's time tells are asked for
+ * at once; a count stream's ring slots once its clock is read. Hints only: a prefetch
+ * never faults and changes nothing. */
+#if defined(__GNUC__)
+#define PF(a) __builtin_prefetch((a), 1, 3)
+#else
+#define PF(a) ((void)(a))
+#endif
+
+static void prefetch_block(const gov_program *p, uint32_t first, const char *x, int64_t t) {
+    const govW_pf *pf = &p->wpf[first];
+    for (uint32_t i = 0; i < pf->nline; i++) PF(x + pf->line[i]);
+    for (uint32_t i = 0; i < pf->ntime; i++) { /* the record's bucket in a time stream */
+        const govL_window *w = &p->win[pf->time[i]];
+        const char *r = x + w->m_cnt + (size_t)slot_of(w, floordiv(t, w->width)) * w->bs;
+        PF(r);
+        PF(r + w->bs - 1);
+    }
+}
+
+/* The ring slots of count stream sf's windows for value number s: the slot written, and
+ * a shorter sharer's leaving value. */
+static void prefetch_rings(const gov_program *p, uint32_t first, uint32_t sf, const char *x, uint64_t s) {
+    const govW_pf *pf = &p->wpf[first];
+    for (uint32_t i = 0; i < pf->nring; i++) {
+        uint32_t k = pf->ring[i];
+        const govL_window *w = &p->win[k];
+        if (w->sfirst != sf) continue;
+        if (w->bits) PF(x + w->m_ring + (s % w->runs) / 8);
+        else if (w->rfirst == k) PF(x + w->m_ring + (s % w->rlen) * 8);
+        if (!w->bits && w->runs < w->rlen && s >= w->runs) PF(x + w->m_ring + (s - w->runs) % w->rlen * 8);
+    }
+}
+
 /* The stream's first window steps the clock for the record at time t (where: whether it
  * is taken, when it is not late), leaving in fr what the stream's other windows need. */
 static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr) {
@@ -1020,7 +1088,11 @@ void govW_update(gov_vm *vm) {
         char *x = block(vm, w, slot);
         wr->slot = slot;
         wr->x = x;
-        if (w->sfirst == wi) step_clock(w, x, t, where, wr);
+        if (w->tabw == wi) prefetch_block(p, wi, x, t);
+        if (w->sfirst == wi) {
+            step_clock(w, x, t, where, wr);
+            if (w->runs && wr->take && w->tabw != NONE) prefetch_rings(p, w->tabw, wi, x, wr->s);
+        }
         const govV_wrec *fr = &wrec[w->sfirst];
         wr->late = fr->late;
         if (w->runs) {
