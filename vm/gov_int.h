@@ -284,7 +284,9 @@ typedef struct govL_window {
     uint16_t fold;              /* 0, or the compare's opcode (GOV_OP_EQ or GOV_OP_NE) */
     uint16_t f_kidx;            /* LOADK's constant */
     uint8_t f_k, f_a, f_b, f_c; /* LOADK's register; the compare's registers */
-    uint64_t spare;             /* keeps the struct at 512 bytes: win[wi] is a shift, not a multiply */
+    uint32_t uop;               /* how govW_update takes a value: one of the common shapes, or the
+                                 * general path (window.c, update_op) */
+    uint32_t spare;             /* keeps the struct at 512 bytes: win[wi] is a shift, not a multiply */
 } govL_window;
 #if SIZE_MAX == UINT64_MAX
 _Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit host (see spare)");

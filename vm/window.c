@@ -84,6 +84,25 @@ static uint32_t value_op(const govL_window *w) {
     }
 }
 
+/* How govW_update takes a value into a window: the shapes of the common aggregates, each
+ * with nothing else to keep, by a routine of their own (the general path tests a dozen
+ * flags a window to find the one or two things it does); U_GEN the others. */
+enum { U_GEN, U_BITS_TRU, U_COUNT0, U_ISUM, U_HEAP, U_DQ, U_T_I96, U_T_TRU };
+static uint32_t update_op(const govL_window *w) {
+    if (w->ew || w->fsum || w->wantsd || w->tmm || w->sketch) return U_GEN;
+    int dq = w->dqmin || w->dqmax;
+    if (w->runs) {
+        if (w->bits) return w->tru ? U_BITS_TRU : U_COUNT0;
+        if (w->isum && !w->heaps && !dq) return U_ISUM;
+        if (w->heaps && !w->isum && !dq) return U_HEAP;
+        if (dq && !w->isum && !w->heaps) return U_DQ;
+        return U_GEN;
+    }
+    if (w->i96 && !w->tru) return U_T_I96;
+    if (w->tru && !w->isum) return U_T_TRU;
+    return U_GEN;
+}
+
 /* What a window keeps (flags and widths) and its saved form's offsets (spec/state.md). */
 static void shape(govL_window *w) {
     static const uint32_t qnum[4] = {1, 9, 19, 99}, qden[4] = {2, 10, 20, 100};
@@ -127,6 +146,7 @@ static void shape(govL_window *w) {
     }
     w->saved = n;
     w->vop = value_op(w);
+    w->uop = update_op(w);
 }
 
 /* A window's code that is one compare of a string with a constant, as the compiler writes
@@ -1024,6 +1044,68 @@ static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV
     if (fr->late) c->late++;
 }
 
+/* The common shapes' updates (update_op), each what add_count or step_time does for
+ * its shape and nothing else. Count windows take value number s, v; old is what v's ring
+ * slot held. */
+static inline void add_bits_tru(const govL_window *w, char *x, uint64_t s, govV_cell v) {
+    uint64_t pos = s % w->runs;
+    uint8_t *r = BITS(w, x) + (pos >> 3), m = (uint8_t)(1u << (pos & 7));
+    uint64_t *nt = NTRUE(w, x);
+    if (s >= w->runs) *nt -= (*r & m) != 0;
+    *nt += v.i != 0;
+    *r = v.i ? (uint8_t)(*r | m) : (uint8_t)(*r & ~m);
+}
+static inline void add_isum(const govL_window *w, char *x, uint64_t s, govV_cell v, govV_cell old) {
+    uint64_t N = w->runs, R = w->rlen;
+    if (s >= N) govA_ssub(ISUM(w, x), (N == R ? old : RING(w, x)[(s - N) % R]).i);
+    govA_sadd(ISUM(w, x), v.i);
+}
+static inline void add_heap(const govL_window *w, char *x, uint64_t s) {
+    uint64_t N = w->runs;
+    int full = s >= N;
+    govQ_heaps q = heaps_of(w, x);
+    govQ_heap_put(&q, (uint32_t)(s % w->rlen), !full, w->qnum, w->qden, full ? N : s + 1);
+    HN(w, x)[0] = q.nl, HN(w, x)[1] = q.nu;
+}
+static inline void add_dq(const govL_window *w, char *x, uint64_t s, govV_cell v) {
+    uint64_t N = w->runs, R = w->rlen;
+    uint32_t *hl = DQH(w, x);
+    if (s >= N && hl[1] && dq_get(w, x, hl[0]) == (s - N) % R) { /* the leaving value was a candidate */
+        hl[0] = (hl[0] + 1) % (uint32_t)N;
+        hl[1]--;
+    }
+    dq_push(w, x, (uint32_t)(s % R), v);
+}
+/* Time windows: the buckets that left (fr->todo; all when fr->wipe), then v into bucket
+ * fr->b when taken. */
+static inline void step_i96(const govL_window *w, char *x, const govV_wrec *fr, govV_cell v) {
+    govA_isum *t = ISUM(w, x);
+    if (fr->wipe) t->s[0] = t->s[1] = 0;
+    else
+        for (uint64_t m = fr->todo; m; m &= m - 1) {
+            uint32_t j = lowest_bit(m);
+            govA_ssub96(t, blo(w, x, j), BHI(w, x, j));
+        }
+    if (!fr->take) return;
+    uint32_t j = slot_of(w, fr->b);
+    uint64_t lo = fr->bfresh ? 0 : blo(w, x, j), nlo = lo + (uint64_t)v.i;
+    uint32_t hi = fr->bfresh ? 0 : (uint32_t)BHI(w, x, j);
+    blo_set(w, x, j, nlo);
+    BHI(w, x, j) = (int32_t)(hi + (v.i < 0 ? UINT32_MAX : 0) + (nlo < lo));
+    govA_sadd(t, v.i);
+}
+static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, govV_cell v) {
+    uint64_t *nt = NTRUE(w, x);
+    if (fr->wipe) *nt = 0;
+    else
+        for (uint64_t m = fr->todo; m; m &= m - 1) *nt -= TRU(w, x, lowest_bit(m));
+    if (!fr->take) return;
+    uint32_t j = slot_of(w, fr->b);
+    if (fr->bfresh) TRU(w, x, j) = 0;
+    *nt += v.i != 0;
+    TRU(w, x, j) += v.i != 0;
+}
+
 /* Update the windows of the record's kind (registers hold the record, temporaries are
  * zero) and leave in vm->wrec what each did (late, evicted) and where its key block is;
  * its value, n and has are computed when something reads them (govW_value). Runs before
@@ -1109,10 +1191,21 @@ void govW_update(gov_vm *vm) {
                         old = wrec[w->rfirst].old;
                     }
                 }
-                add_count(w, x, fr->s, v, old);
+                switch (w->uop) {
+                case U_BITS_TRU: add_bits_tru(w, x, fr->s, v); break;
+                case U_COUNT0: break; /* count(): nothing but the clock */
+                case U_ISUM: add_isum(w, x, fr->s, v, old); break;
+                case U_HEAP: add_heap(w, x, fr->s); break;
+                case U_DQ: add_dq(w, x, fr->s, v); break;
+                default: add_count(w, x, fr->s, v, old); break;
+                }
             }
         } else if (!fr->tlate && !w->tclk) { /* count() over time: its stream's clock is all of it */
-            step_time(w, x, fr, v);
+            switch (w->uop) {
+            case U_T_I96: step_i96(w, x, fr, v); break;
+            case U_T_TRU: step_tru(w, x, fr, v); break;
+            default: step_time(w, x, fr, v); break;
+            }
         }
     }
 }
