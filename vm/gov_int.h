@@ -578,22 +578,25 @@ typedef struct govV_action {
 #define GOVV_KEYMAX 128         /* bytes of a gate's run_id or an escalation's key */
 
 /* A per-key table (keytab.c), in the state block: this header, the bucket heads
- * (u32, padded to 8 bytes), then cap entries. Slots 0..n-1 are in use. Windows, sustained
- * rules and drift checks index their per-key data by the slot. No pointers: everything
- * is a slot index or GOVB_NONE, so the bytes are position-independent. */
+ * (u32, padded to 8 bytes), the LRU links (cap pairs of u32: newer, older), then cap
+ * entries. Slots 0..n-1 are in use. Windows, sustained rules and drift checks index their
+ * per-key data by the slot. No pointers: everything is a slot index or GOVB_NONE, so the
+ * bytes are position-independent. The links are apart from the entries so that a key's
+ * touch rewrites its LRU neighbours' links in a dense array (8 bytes a key) instead of
+ * two more entries of 152 bytes somewhere in the table. */
 typedef struct govK_table {
     uint32_t cap, mask, n;      /* capacity, bucket count - 1, slots in use */
     uint32_t newest, oldest;    /* the LRU list's ends */
-    uint32_t eoff;              /* bytes of the bucket heads (8-aligned): the entries follow them */
+    uint32_t eoff;              /* bytes of the bucket heads (8-aligned) and the links: the entries follow them */
 } govK_table;
 
 typedef struct govK_entry {
     uint64_t hash;              /* govK_hash(level, key) */
     uint32_t hnext;             /* next slot in this bucket (ascending), or GOVB_NONE */
-    uint32_t newer, older;      /* LRU neighbours, or GOVB_NONE */
     uint32_t level, keylen, pad;
     char key[GOVV_KEYMAX];      /* bytes past keylen are zero */
 } govK_entry;
+typedef struct govK_link { uint32_t newer, older; } govK_link; /* LRU neighbours, or GOVB_NONE */
 
 /* What govK_touch did besides finding the slot: fresh = the key is new in the table
  * (the caller resets the slot's data); evicted = to make room the least recently seen
@@ -1186,6 +1189,9 @@ GOV_HIDDEN uint32_t govK_touch(govK_table *t, uint32_t level, const char *key, s
 GOV_HIDDEN uint32_t govK_touch_h(govK_table *t, uint64_t h, uint32_t level, const char *key, size_t n,
                                  govK_evict *ev);
 GOV_HIDDEN govK_entry *govK_entry_at(govK_table *t, uint32_t slot);
+/* The first slot of hash h's bucket (GOVB_NONE if empty): with short chains, most often
+ * the key's own slot, so its data can be asked for before the look-up (window.c). */
+static inline uint32_t govK_head(const govK_table *t, uint64_t h) { return ((const uint32_t *)(const void *)(t + 1))[h & t->mask]; }
 /* Saved form (spec/state.md): govK_save writes govK_saved_size bytes. govK_check
  * validates a saved table against a capacity with a scratch of govK_scratch_size(cap)
  * bytes (4-aligned), writing nothing else; *used = its length, *why = the complaint.

@@ -1159,7 +1159,13 @@ void govW_update(gov_vm *vm) {
                 hash[w->level] = govK_hash(w->level, key, len);
                 hashed |= 1u << w->level;
             }
-            slot = govK_touch_h(table(vm, w), hash[w->level], w->level, key, len, &ev);
+            govK_table *tab = table(vm, w);
+            /* Before the look-up, whose entry and LRU links may miss too: the block of the
+             * bucket's first slot, most often the key's. */
+            uint32_t guess = govK_head(tab, hash[w->level]);
+            if (guess != NONE && guess < w->capacity) prefetch_block(p, wi, block(vm, w, guess), t);
+            slot = govK_touch_h(tab, hash[w->level], w->level, key, len, &ev);
+            if (slot != guess && slot != NONE) prefetch_block(p, wi, block(vm, w, slot), t);
             if (ev.fresh) reset_block(p, wi, block(vm, w, slot));
             if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
                 wr->evicted = 1;
@@ -1170,7 +1176,6 @@ void govW_update(gov_vm *vm) {
         char *x = block(vm, w, slot);
         wr->slot = slot;
         wr->x = x;
-        if (w->tabw == wi) prefetch_block(p, wi, x, t);
         if (w->sfirst == wi) {
             step_clock(w, x, t, where, wr);
             if (w->runs && wr->take && w->tabw != NONE) prefetch_rings(p, w->tabw, wi, x, wr->s);
