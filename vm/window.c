@@ -1070,11 +1070,40 @@ static inline void add_heap(const govL_window *w, char *x, uint64_t s) {
 static inline void add_dq(const govL_window *w, char *x, uint64_t s, govV_cell v) {
     uint64_t N = w->runs, R = w->rlen;
     uint32_t *hl = DQH(w, x);
-    if (s >= N && hl[1] && dq_get(w, x, hl[0]) == (s - N) % R) { /* the leaving value was a candidate */
-        hl[0] = (hl[0] + 1) % (uint32_t)N;
-        hl[1]--;
+    if (w->dw != 1) { /* wider entries: the general path */
+        if (s >= N && hl[1] && dq_get(w, x, hl[0]) == (s - N) % R) {
+            hl[0] = (hl[0] + 1) % (uint32_t)N;
+            hl[1]--;
+        }
+        dq_push(w, x, (uint32_t)(s % R), v);
+        return;
     }
-    dq_push(w, x, (uint32_t)(s % R), v);
+    /* one-byte entries, what dq_push does without its width and class tests: head + len
+     * < 2N, so an index wraps by one subtraction */
+    uint8_t *q = (uint8_t *)(x + w->m_dq);
+    uint32_t h = hl[0], n = hl[1], n32 = (uint32_t)N;
+    if (s >= N && n && q[h] == (s - N) % R) { /* the leaving value was a candidate */
+        h = h + 1 == n32 ? 0 : h + 1;
+        n--;
+    }
+    const govV_cell *r = RING(w, x);
+    if (fcls(w)) {
+        double f = v.f;
+        if (w->dqmin)
+            for (; n; n--) { uint32_t b = h + n - 1; if (b >= n32) b -= n32; if (r[q[b]].f < f) break; }
+        else
+            for (; n; n--) { uint32_t b = h + n - 1; if (b >= n32) b -= n32; if (f < r[q[b]].f) break; }
+    } else {
+        int64_t i = v.i;
+        if (w->dqmin)
+            for (; n; n--) { uint32_t b = h + n - 1; if (b >= n32) b -= n32; if (r[q[b]].i < i) break; }
+        else
+            for (; n; n--) { uint32_t b = h + n - 1; if (b >= n32) b -= n32; if (i < r[q[b]].i) break; }
+    }
+    uint32_t e = h + n;
+    q[e >= n32 ? e - n32 : e] = (uint8_t)(s % R);
+    hl[0] = h;
+    hl[1] = n + 1;
 }
 /* Time windows: the buckets that left (fr->todo; all when fr->wipe), then v into bucket
  * fr->b when taken. */
