@@ -125,7 +125,7 @@ static void shape(govL_window *w) {
     w->ew = w->agg == GOVB_AGG_EWMA;
     w->tclk = !N && !w->tru && !w->isum && !w->fsum && !w->tmm && !w->sketch && !w->ew;
     w->hw = w->heaps ? govQ_heap_width(N) : 0;
-    w->dw = N <= 256 ? 1 : N <= 65536 ? 2 : 4;
+    w->dw = N <= 256 ? 1 : N <= 65536 ? 2 : 4; /* by the ring's length once rings are shared (govW_prepare) */
     w->qnum = q ? qnum[w->agg - GOVB_AGG_P50] : 0;
     w->qden = q ? qden[w->agg - GOVB_AGG_P50] : 1;
     w->width = N ? 0 : w->span / (int64_t)B;
@@ -366,6 +366,13 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
     }
     for (uint32_t i = 0; i < p->nwin; i++)
         if (p->win[i].rfirst != i) p->win[i].rlen = p->win[p->win[i].rfirst].rlen, p->win[i].rmax = p->win[p->win[i].rfirst].rmax;
+    /* A deque holds slots of the ring, which may be a longer window's: its entries are
+     * sized by the ring's length, not the window's own N (a byte held slots up to 255
+     * only, and a max over 3 runs beside a mean over 300 read the wrong value). */
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        govL_window *w = &p->win[i];
+        if (w->runs) w->dw = w->rlen <= 256 ? 1 : w->rlen <= 65536 ? 2 : 4;
+    }
     size_t off = 0;
     for (uint32_t i = 0; i < p->nwin; i++) {
         govL_window *L = &p->win[i];
@@ -1070,7 +1077,7 @@ static inline void add_heap(const govL_window *w, char *x, uint64_t s) {
 static inline void add_dq(const govL_window *w, char *x, uint64_t s, govV_cell v) {
     uint64_t N = w->runs, R = w->rlen;
     uint32_t *hl = DQH(w, x);
-    if (w->dw != 1) { /* wider entries: the general path */
+    if (w->dw != 1) { /* a ring of more than 256: the general path */
         if (s >= N && hl[1] && dq_get(w, x, hl[0]) == (s - N) % R) {
             hl[0] = (hl[0] + 1) % (uint32_t)N;
             hl[1]--;
