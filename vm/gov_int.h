@@ -300,7 +300,7 @@ _Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit h
  * A hint: nothing depends on it but speed, and what does not fit is not prefetched. */
 typedef struct govW_pf {
     uint16_t nline, ntime, nring, pad;
-    uint16_t line[12];          /* byte offsets from the block's start, 64 apart within a part */
+    uint16_t line[16];          /* byte offsets from the block's start, 64 apart within a part */
     uint16_t time[2];           /* window indices: time streams' first windows */
     uint16_t ring[6];           /* window indices: count windows with a ring of values or bits */
 } govW_pf;

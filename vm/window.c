@@ -283,7 +283,7 @@ static int plan_lines(govW_pf *pf, size_t o, size_t n) {
     if (!n) return 1;
     for (size_t a = o;; a += 64) {
         size_t at = a < o + n ? a : o + n - 1;
-        if (pf->nline == 12 || at > 0xFFFFu) return 0;
+        if (pf->nline == 16 || at > 0xFFFFu) return 0;
         pf->line[pf->nline++] = (uint16_t)at;
         if (at == o + n - 1 || a + 64 >= o + n + 63) return 1;
     }
@@ -1160,6 +1160,12 @@ void govW_update(gov_vm *vm) {
     const govL_window *win = p->win;
     govV_wrec *wrec = vm->wrec;
     uint32_t epoch = vm->epoch;
+    /* The key block of the last block first window seen this record (kind_wins is in
+     * window order, so a block's other windows mostly follow it): its window, slot and
+     * memory, and its wrec for the news of an eviction. */
+    uint32_t btab = NONE, bslot = 0;
+    char *bx = NULL;
+    const govV_wrec *bwr = NULL;
     for (uint32_t j = 0; j < nkw; j++) {
         uint32_t wi = kw[j];
         const govL_window *w = &win[wi];
@@ -1174,19 +1180,23 @@ void govW_update(gov_vm *vm) {
         int where = w->where_reg == NONE || R[w->where_reg].i != 0;
         govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : R[w->arg_reg];
         uint32_t slot = 0;
+        char *x;
         if (w->level != NONE && w->tabw != wi) {
             /* The table's first window touched the key this record (kind_wins is in
              * window order) and reset the block of a new key: the same slot, and the
              * same news of it. */
-            const govV_wrec *lw = &wrec[w->tabw];
-            slot = lw->slot;
+            const govV_wrec *lw = w->tabw == btab ? bwr : &wrec[w->tabw];
+            slot = w->tabw == btab ? bslot : lw->slot;
+            x = w->tabw == btab ? bx : block(vm, w, slot);
             if (lw->evicted) { /* what was evicted is read only when evicted says so */
                 wr->evicted = 1;
                 wr->elevel = lw->elevel;
                 wr->klen = lw->klen;
                 wr->koff = lw->koff;
             }
-        } else if (w->level != NONE) {
+        } else if (w->level == NONE) {
+            x = block(vm, w, 0);
+        } else {
             uint32_t len;
             const char *key = govV_str(vm, R[w->level].u, &len);
             if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
@@ -1208,15 +1218,18 @@ void govW_update(gov_vm *vm) {
                 wr->elevel = ev.level;
                 wr->klen = ev.keylen;
             }
+            x = block(vm, w, slot);
+            btab = wi, bslot = slot, bx = x, bwr = wr;
         }
-        char *x = block(vm, w, slot);
         wr->slot = slot;
         wr->x = x;
+        const govV_wrec *fr = wr;
         if (w->sfirst == wi) {
             step_clock(w, x, t, where, wr);
             if (w->runs && wr->take && w->tabw != NONE) prefetch_rings(p, w->tabw, wi, x, wr->s);
+        } else {
+            fr = &wrec[w->sfirst];
         }
-        const govV_wrec *fr = &wrec[w->sfirst];
         wr->late = fr->late;
         if (w->runs) {
             if (fr->take) {
