@@ -828,7 +828,9 @@ GOV_API int gov_set_json(const gov_decision *const *ds, size_t n, const gov_set_
  *                      GOV_ESPACE with *len the bytes it needs (buf's content is then
  *                      unspecified); GOV_ENOTRACE once the VM has begun its next record
  *                      or event (as gov_decision_trace); GOV_EMISUSE for NULL d or len.
- *                      No trace buffer is needed. It changes nothing in the VM.
+ *                      It writes nothing past cap nor past the trace's *len bytes, so
+ *                      a host may pack traces one after another in one buffer. No
+ *                      trace buffer is needed. It changes nothing in the VM.
  *   gov_trace_render   the JSON trace of a compact trace into out (NUL-terminated, as
  *                      gov_decision_trace writes it; GOV_ESPACE with *need the length
  *                      it needs). vm is any VM of the program the trace was taken under

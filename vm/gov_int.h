@@ -1255,6 +1255,11 @@ static inline void govV_trace_ready(gov_vm *vm, int state) {
 GOV_HIDDEN const char *govO_herr_reason(uint32_t reason);
 /* The policy id's 16 bytes (the compact trace's header, trace.c). */
 GOV_HIDDEN const unsigned char *govO_id_bytes(const gov_program *p);
+/* Per field (prog->field): how a compact trace writes its value, a GOVC_OP_* (trace.c
+ * computes them with govC_field_ops at load; out.c keeps them beside the id). */
+enum { GOVC_OP_INT = 1, GOVC_OP_TIME, GOVC_OP_FLOAT, GOVC_OP_STR, GOVC_OP_LEVEL, GOVC_OP_LIST, GOVC_OP_SET };
+GOV_HIDDEN void govC_field_ops(const gov_program *p, uint8_t *op);
+GOV_HIDDEN const uint8_t *govO_field_ops(const gov_program *p);
 
 /* The notification groups' part of the state block (notify.c), its last, after the held
  * runs: per NOTIFYCFG entry a time before which none of its groups falls due (derived,

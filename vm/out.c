@@ -469,6 +469,7 @@ typedef struct govO_frag { uint32_t off, len; } govO_frag;
 struct govO_frags {
     char *text;
     unsigned char idb[16];          /* the policy id's bytes (the compact trace's header) */
+    uint8_t *fop;                   /* per field: how the compact trace writes it (GOVC_OP_*) */
     govO_frag head;                 /* "policy":..,"policy_id":..[,"version":..][,"stamp":..],"line": */
     govO_frag *kind;                /* per kind: ,"kind":"NAME" */
     govO_frag *rule, *rule_at;      /* per rule: "rule":"NAME" and "at":"FILE:LINE:COL" */
@@ -669,9 +670,11 @@ static void frags_write(const gov_program *p, govO_buf *b, struct govO_frags *F)
 
 int govO_frags_build(gov_program *p) {
     size_t nf = (size_t)p->nkind + 2 * (size_t)p->nrule + p->nchan + 3 * (size_t)p->nlimit + 2 * (size_t)p->novr;
-    struct govO_frags *F = calloc(1, sizeof *F + nf * sizeof(govO_frag));
+    struct govO_frags *F = calloc(1, sizeof *F + nf * sizeof(govO_frag) + p->nfield);
     if (!F) return GOV_ENOMEM;
     govO_frag *at = (govO_frag *)(void *)(F + 1);
+    F->fop = (uint8_t *)(at + nf);
+    govC_field_ops(p, F->fop);
     F->kind = at; at += p->nkind;
     F->rule = at; at += p->nrule;
     F->rule_at = at; at += p->nrule;
@@ -700,6 +703,7 @@ int govO_frags_build(gov_program *p) {
 }
 
 const unsigned char *govO_id_bytes(const gov_program *p) { return p->ofrags->idb; }
+const uint8_t *govO_field_ops(const gov_program *p) { return p->ofrags->fop; }
 
 void govO_frags_free(gov_program *p) {
     if (!p->ofrags) return;

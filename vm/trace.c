@@ -69,70 +69,133 @@ static void w_str(govC_w *w, const char *s, size_t n) {
     w_bytes(w, s, n);
 }
 
-/* An int-class value. A time or a duration: v = q * 1000^c, c the largest (up to 6) that
- * divides, as the varint zigzag(q) << 3 | c, or c = 7 and zigzag(v) when that does not
- * fit 64 bits (a time in whole milliseconds takes 7 bytes, 1.2 s two). Any other:
- * zigzag(v). */
+/* A time's or a duration's code: v = q * 1000^c, c the largest (up to 6) that divides,
+ * as zigzag(q) << 3 | c; 7 when zigzag(q) needs more than 61 bits (then zigzag(v)
+ * follows). On |v|, unsigned: the divisions by constants are multiplies. */
+static inline uint64_t tcode(int64_t v) {
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    unsigned c = 0;
+    if (u % 1000000 == 0) {
+        if (u) {
+            u /= 1000000;
+            c = 2;
+            while (c < 6 && u % 1000 == 0) {
+                u /= 1000;
+                c++;
+            }
+        }
+    } else if (u % 1000 == 0) { /* then not by 1000 again */
+        u /= 1000;
+        c = 1;
+    }
+    uint64_t z = v < 0 ? 2 * u - 1 : 2 * u; /* zigzag(q) */
+    return z >> 61 ? 7 : z << 3 | c;
+}
+/* An int-class value. A time or a duration by tcode (a time in whole milliseconds takes
+ * 7 bytes, 1.2 s two); any other: zigzag(v). */
 static inline void w_int(govC_w *w, uint32_t type, int64_t v) {
     if (type != GOVB_TY_TIME && type != GOVB_TY_DURATION) {
         w_uv(w, zz(v));
         return;
     }
-    int64_t q = v;
-    unsigned c = 0;
-    if (q != 0 && q % 1000000 == 0) {
-        q /= 1000000;
-        c = 2;
-    }
-    while (c < 6 && q != 0 && q % 1000 == 0) {
-        q /= 1000;
-        c++;
-    }
-    uint64_t z = zz(q);
-    if (z >> 61) {
-        w_uv(w, 7);
-        w_uv(w, zz(v));
-        return;
-    }
-    w_uv(w, z << 3 | c);
+    uint64_t t = tcode(v);
+    w_uv(w, t);
+    if (t == 7) w_uv(w, zz(v));
 }
 static const double pow10_[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
-/* A double: as q / 10^k when that division gives back its very bits (k <= 6, |q| < 2^53:
- * 0.972 is two bytes), else its 8 bytes, little-endian, after the tag 7. One try at
- * k = 6 finds every such value (x * 10^6 is then within a quarter of the integer q *
+/* A double's code: zigzag(q) << 3 | k when q / 10^k gives back its very bits (k <= 6,
+ * |q| < 2^53: 0.972 is two bytes), else 7 (its 8 bytes, little-endian, follow). One try
+ * at k = 6 finds every such value (x * 10^6 is then within a quarter of the integer q *
  * 10^(6-k), and dividing that by 10^6 rounds the same real number as q / 10^k); its
  * trailing zeros are then taken off. */
-static void w_float(govC_w *w, double x) {
-    uint64_t bits;
-    memcpy(&bits, &x, 8);
-    if (x > -4e9 && x < 4e9) {
-        double m = x * 1e6;
-        int64_t q = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
-        double back = (double)q / 1e6;
-        uint64_t bb;
-        memcpy(&bb, &back, 8);
-        if (bb == bits) {
-            unsigned k = 6;
-            if (q % 1000 == 0) { /* whole thousandths, or whole numbers: fewer divisions */
-                q /= 1000;
-                k = 3;
-                if (q % 1000 == 0) {
-                    q /= 1000;
-                    k = 0;
-                }
-            }
-            while (k && q % 10 == 0) {
-                q /= 10;
-                k--;
-            }
-            w_uv(w, zz(q) << 3 | k);
-            return;
+static inline uint64_t fcode(double x) {
+    if (!(x > -4e9 && x < 4e9)) return 7;
+    double m = x * 1e6;
+    int64_t q = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
+    double back = (double)q / 1e6;
+    if (memcmp(&back, &x, 8) != 0) return 7;
+    unsigned k = 6;
+    if (q % 1000 == 0) { /* whole thousandths, or whole numbers: fewer divisions */
+        q /= 1000;
+        k = 3;
+        if (q % 1000 == 0) {
+            q /= 1000;
+            k = 0;
         }
     }
-    w_uv(w, 7);
-    unsigned char b[8];
-    govS_put64(b, bits);
-    w_bytes(w, b, 8);
+    while (k && q % 10 == 0) {
+        q /= 10;
+        k--;
+    }
+    return zz(q) << 3 | k;
+}
+static void w_float(govC_w *w, double x) {
+    uint64_t c = fcode(x);
+    w_uv(w, c);
+    if (c == 7) {
+        uint64_t bits;
+        memcpy(&bits, &x, 8);
+        unsigned char b[8];
+        govS_put64(b, bits);
+        w_bytes(w, b, 8);
+    }
+}
+
+/* ---------------------------------------------------------------- the fast path
+ *
+ * Most traces go into a buffer with room to spare. While it has, the header and the
+ * record's fields are written straight through a pointer: no capacity test per byte or
+ * per varint, one per field (GOVC_ROOM bytes, and a string's length). Where a field may
+ * not fit, the counting writer above takes over from that field on, so a short buffer
+ * gets the same prefix and GOV_ESPACE's length. The bytes are the counting writer's:
+ * both use the same codes (tcode, fcode). */
+#define GOVC_ROOM 11 /* the most a number takes: a time's 7 and a varint of 10; a float's tag and 8 */
+
+static inline unsigned char *p_uv(unsigned char *o, uint64_t v) {
+    while (v >= 0x80) {
+        *o++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *o++ = (unsigned char)v;
+    return o;
+}
+/* n bytes at s to o; at least n + 8 bytes are writable at o. A record's strings are
+ * short: one or two overlapping loads, no call. */
+static inline unsigned char *p_bytes(unsigned char *o, const char *s, uint32_t n) {
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(o, &a, 8);
+        memcpy(o + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(o, &a, 4);
+        memcpy(o + n - 4, &b, 4);
+    } else if (n && n < 4) {
+        o[0] = (unsigned char)s[0];
+        o[n / 2] = (unsigned char)s[n / 2];
+        o[n - 1] = (unsigned char)s[n - 1];
+    } else if (n) {
+        memcpy(o, s, n);
+    }
+    return o + n;
+}
+static inline unsigned char *p_time(unsigned char *o, int64_t v) {
+    uint64_t t = tcode(v);
+    o = p_uv(o, t);
+    return t == 7 ? p_uv(o, zz(v)) : o;
+}
+static inline unsigned char *p_float(unsigned char *o, double x) {
+    uint64_t c = fcode(x);
+    o = p_uv(o, c);
+    if (c != 7) return o;
+    uint64_t bits;
+    memcpy(&bits, &x, 8);
+    govS_put64(o, bits);
+    return o + 8;
 }
 
 /* A string or list cell of a comparison: 0 off len (the program's string data), 1 + f
@@ -271,6 +334,28 @@ static void w_wvalue(govC_w *w, const gov_vm *vm, const govL_window *win, const 
     w_cell(w, vm, win->type, wr->v);
 }
 
+/* w_wvalue through a pointer (GOVC_ROOM twice is room for it); NULL for a value of a
+ * string class, which the counting writer writes. */
+static inline unsigned char *p_wvalue(unsigned char *o, const govL_window *win, const govV_wrec *wr) {
+    if (win_quot(win)) {
+        double m = wr->v.f * (double)wr->n;
+        if (wr->n >= 1 && wr->n <= (UINT64_C(1) << 53) && m > -0x1p62 && m < 0x1p62) {
+            int64_t sn = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
+            double back = quot(sn, wr->n);
+            if (memcmp(&back, &wr->v.f, 8) == 0) return p_uv(o, zz(sn) << 1);
+        }
+        *o++ = 1;
+        return p_float(o, wr->v.f);
+    }
+    switch (win->type) {
+    case GOVB_TY_FLOAT: case GOVB_TY_RATIO: return p_float(o, wr->v.f);
+    case GOVB_TY_STRING: case GOVB_TY_ID: case GOVB_TY_STRINGS: return NULL;
+    case GOVB_TY_SET: return p_uv(o, wr->v.u);
+    case GOVB_TY_TIME: case GOVB_TY_DURATION: return p_time(o, wr->v.i);
+    default: return p_uv(o, zz(wr->v.i));
+    }
+}
+
 /* The kind's windows as the record left them (format 2). Plain (a 0): every window took
  * the record, none is late or evicted, each has a value exactly when its n gives it one,
  * count() holds n, and each n is what its stream predicts: then only the n nothing
@@ -282,6 +367,26 @@ static void w_windows(govC_w *w, const gov_vm *vm, uint32_t kind) {
     if (j0 == j1) return;
     govW_settle((gov_vm *)(uintptr_t)vm, kind); /* the values nothing had read yet (window.c) */
     size_t at = w->n;
+    if (w->n + 1 + (size_t)(j1 - j0) * 2 * GOVC_ROOM <= w->cap) { /* plain, through a pointer */
+        unsigned char *o = w->p + w->n;
+        *o++ = 0;
+        for (uint32_t j = j0; j < j1; j++) {
+            uint32_t wi = p->kind_wins[j];
+            const govL_window *win = &p->win[wi];
+            const govV_wrec *wr = &vm->wrec[wi];
+            int countn = win->agg == GOVB_AGG_COUNT && !win->tru;
+            if (wr->epoch != vm->epoch || wr->late || wr->evicted || (wr->has != 0) != win_has(win, wr->n) ||
+                (countn && wr->v.i != (int64_t)wr->n))
+                goto flagged;
+            if (win_tp(win) == GOVB_NONE) o = p_uv(o, wr->n);
+            else if (wr->n != win_pred(win, vm->wrec[win->tpred].n)) goto flagged;
+            if (wr->has && !countn && !(o = p_wvalue(o, win, wr))) goto counted; /* a string: rare */
+        }
+        w->n = (size_t)(o - w->p);
+        return;
+    }
+counted:
+    w->n = at;
     w_u8(w, 0);
     for (uint32_t j = j0; j < j1; j++) {
         uint32_t wi = p->kind_wins[j];
@@ -322,6 +427,141 @@ static void w_rstate(govC_w *w, const govV_rstate *rs, int firing) {
         w_int(w, GOVB_TY_TIME, firing ? rs->firing : rs->clearing);
 }
 
+/* How each field's value is written (GOVC_OP_*, kept by out.c beside the policy id): its
+ * class, and for an int whether it is a time or a duration (scaled by tcode), for a
+ * string whether it is a level field (tenant .. agent: a matched scope's name). */
+void govC_field_ops(const gov_program *p, uint8_t *op) {
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        const govL_kind *kd = &p->kind[k];
+        for (uint32_t f = 0; f < kd->nfields; f++) {
+            uint32_t type = p->field[kd->first_field + f].type;
+            uint8_t o;
+            switch (p->regclass[kd->first_reg + f]) {
+            case GOVV_CF: o = GOVC_OP_FLOAT; break;
+            case GOVV_CS: o = f <= GOVB_LV_MAX ? GOVC_OP_LEVEL : GOVC_OP_STR; break;
+            case GOVV_CLIST: o = GOVC_OP_LIST; break;
+            case GOVV_CSET: o = GOVC_OP_SET; break;
+            default: o = type == GOVB_TY_TIME || type == GOVB_TY_DURATION ? GOVC_OP_TIME : GOVC_OP_INT; break;
+            }
+            op[kd->first_field + f] = o;
+        }
+    }
+}
+
+/* The record's fields (the part R of spec/trace.md §3.1): which are present, then each
+ * present one's value. A level field (tenant .. agent) that names a scope the record
+ * matched is that scope's name, a meaning string of the program: its index. */
+static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
+    const gov_program *p = vm->p;
+    const govL_kind *k = &p->kind[kind];
+    uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
+    if (vm->match_epoch == vm->epoch)
+        for (uint32_t m = 0; m < vm->nmatch; m++) {
+            const govL_scope *sc = &p->scope[vm->mlist[m]];
+            if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
+        }
+    /* Presence: eight fields' 0/1 bytes gathered into one byte by a multiply. The
+     * present array is allocated in 16-byte steps (vm.c), so 8 bytes load from any
+     * f < nfields; bits past the kind's fields are cleared. The fast path keeps the
+     * bits (up to 64 fields) and visits only the present fields. */
+    const uint8_t *cls = p->regclass + k->first_reg;
+    const govL_field *fd = p->field + k->first_field;
+    const uint8_t *present = vm->present, *op = govO_field_ops(p) + k->first_field;
+    const govV_cell *reg = vm->reg;
+    uint32_t nf = k->nfields, f = 0;
+    if (nf <= 64 && w->n + 8 + GOVC_ROOM <= w->cap) {
+        unsigned char *o = w->p + w->n;
+        uint64_t mask = 0;
+        for (uint32_t g = 0; g < nf; g += 8) {
+            uint64_t x;
+            memcpy(&x, present + g, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x = __builtin_bswap64(x);
+#endif
+            mask |= (((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56) << g;
+        }
+        if (nf < 64) mask &= (UINT64_C(1) << nf) - 1;
+        /* byte i: fields 8i .. 8i + 7; nothing past them (a host may pack traces) */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (nf > 8 && nf <= 16) { /* the commonest: two bytes in one store */
+            uint16_t m2 = (uint16_t)mask;
+            memcpy(o, &m2, 2);
+            o += 2;
+        } else
+#endif
+            for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
+        /* lim: where a number may still begin. */
+        unsigned char *lim = w->p + w->cap - GOVC_ROOM;
+        for (; mask; mask &= mask - 1) {
+            f = (uint32_t)__builtin_ctzll(mask);
+            govV_cell c = reg[f];
+            if (o > lim) goto slow;
+            unsigned x = op[f]; /* branches by frequency: a jump table costs more */
+            if (x == GOVC_OP_INT) {
+                o = p_uv(o, zz(c.i));
+            } else if (x == GOVC_OP_LEVEL && lvstr[f] != GOVB_NONE) {
+                o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
+            } else if (x == GOVC_OP_STR || x == GOVC_OP_LEVEL) {
+                uint32_t n = GOVV_SLEN(c.u);
+                if ((size_t)(lim - o) < n) goto slow;
+                o = p_uv(o, (uint64_t)n << 1);
+                o = p_bytes(o, ((c.u & GOVV_SCRATCH) ? vm->scratch : p->strdata) + GOVV_SOFF(c.u), n);
+            } else if (x == GOVC_OP_TIME) {
+                o = p_time(o, c.i);
+            } else if (x == GOVC_OP_FLOAT) {
+                o = p_float(o, c.f);
+            } else if (x == GOVC_OP_LIST) {
+                uint32_t n;
+                const char *s = govV_str(vm, c.u, &n);
+                if ((size_t)(lim - o) < n) goto slow;
+                o = p_uv(o, n);
+                o = p_bytes(o, s, n);
+            } else {
+                o = p_uv(o, c.u); /* GOVC_OP_SET */
+            }
+        }
+        f = nf;
+    slow:
+        w->n = (size_t)(o - w->p);
+    } else {
+        for (uint32_t g = 0; g < nf; g += 8) {
+            uint64_t x;
+            memcpy(&x, present + g, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x = __builtin_bswap64(x);
+#endif
+            if (nf - g < 8) x &= (UINT64_C(1) << (8 * (nf - g))) - 1;
+            w_u8(w, (unsigned)(((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56));
+        }
+    }
+    /* The counting writer: from the first field that may not fit (or the first). */
+    for (; f < nf; f++) {
+        if (!present[f]) continue;
+        govV_cell c = reg[f];
+        switch (cls[f]) {
+        case GOVV_CF: w_float(w, c.f); break;
+        case GOVV_CS:
+            if (f <= GOVB_LV_MAX && lvstr[f] != GOVB_NONE) {
+                w_uv(w, (uint64_t)lvstr[f] << 1 | 1);
+            } else {
+                w_uv(w, (uint64_t)GOVV_SLEN(c.u) << 1);
+                w_bytes(w, ((c.u & GOVV_SCRATCH) ? vm->scratch : p->strdata) + GOVV_SOFF(c.u), GOVV_SLEN(c.u));
+            }
+            break;
+        case GOVV_CLIST: {
+            uint32_t n;
+            const char *s = govV_str(vm, c.u, &n);
+            w_str(w, s, n);
+            break;
+        }
+        case GOVV_CSET: w_uv(w, c.u); break;
+        default: w_int(w, fd[f].type, c.i); break;
+        }
+    }
+}
+
+#define GOVC_HEAD 64 /* more than the header takes without an error: 3 + 16 + 2 + 10 + 5 + 11 */
+
 int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len) {
     if (!d || !d->vm || !len || (!buf && cap)) return GOV_EMISUSE;
     const gov_vm *vm = d->vm;
@@ -331,68 +571,38 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
     int rules = vm->tr_state == GOVV_TR_RULES, err = d->status != GOV_OK;
     uint32_t ntr = 0; /* the actions the trace shows: all but plain notifications */
     for (uint32_t i = 0; i < d->nact; i++) ntr += vm->act[i].type != GOV_ACT_NOTIFY;
-    w_u8(&w, GOVC_MAGIC0);
-    w_u8(&w, GOVC_MAGIC1);
-    w_u8(&w, GOVC_VERSION);
-    w_bytes(&w, govO_id_bytes(p), 16);
-    w_u8(&w, (unsigned)d->event | (unsigned)rules << 3 | (unsigned)(vm->cond != 0) << 4 | (unsigned)err << 5 |
-                 (unsigned)(d->run.has != 0) << 6);
-    w_u8(&w, (unsigned)d->verdict | (unsigned)(d->nfind != 0) << 3 | (unsigned)(ntr != 0) << 4 |
-                 (unsigned)(d->nherr != 0) << 5);
-    w_uv(&w, d->line);
-    w_ix(&w, d->kind);
-    if (err) {
-        w_uv(&w, (uint32_t)d->status);
-        w_str(&w, d->error, strlen(d->error));
-    }
-    if (d->event != GOVV_EV_RECORD) w_int(&w, GOVB_TY_TIME, d->at);
-    if (rules) {
-        const govL_kind *k = &p->kind[d->kind];
-        /* The fields: which are present (bits patched in once known), then each present
-         * one's value. A level field (tenant .. agent) that names a scope the record
-         * matched is that scope's name, a meaning string of the program: its index. */
-        uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
-        if (vm->match_epoch == vm->epoch)
-            for (uint32_t m = 0; m < vm->nmatch; m++) {
-                const govL_scope *sc = &p->scope[vm->mlist[m]];
-                if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
-            }
-        /* Presence: eight fields' 0/1 bytes gathered into one byte by a multiply. */
-        for (uint32_t f = 0; f < k->nfields; f += 8) {
-            uint64_t x = 0;
-            memcpy(&x, vm->present + f, k->nfields - f < 8 ? k->nfields - f : 8);
-            x &= UINT64_C(0x0101010101010101);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-            x = __builtin_bswap64(x);
-#endif
-            w_u8(&w, (unsigned)((x * UINT64_C(0x0102040810204080)) >> 56));
+    unsigned fa = (unsigned)d->event | (unsigned)rules << 3 | (unsigned)(vm->cond != 0) << 4 | (unsigned)err << 5 |
+                  (unsigned)(d->run.has != 0) << 6,
+             fb = (unsigned)d->verdict | (unsigned)(d->nfind != 0) << 3 | (unsigned)(ntr != 0) << 4 |
+                  (unsigned)(d->nherr != 0) << 5;
+    if (cap >= GOVC_HEAD && !err) { /* the fast path's header */
+        unsigned char *o = buf;
+        o[0] = GOVC_MAGIC0;
+        o[1] = GOVC_MAGIC1;
+        o[2] = GOVC_VERSION;
+        memcpy(o + 3, govO_id_bytes(p), 16);
+        o[19] = (unsigned char)fa;
+        o[20] = (unsigned char)fb;
+        o = p_uv(o + 21, d->line);
+        o = p_uv(o, (uint32_t)(d->kind + 1u));
+        if (d->event != GOVV_EV_RECORD) o = p_time(o, d->at);
+        w.n = (size_t)(o - (unsigned char *)buf);
+    } else {
+        w_u8(&w, GOVC_MAGIC0);
+        w_u8(&w, GOVC_MAGIC1);
+        w_u8(&w, GOVC_VERSION);
+        w_bytes(&w, govO_id_bytes(p), 16);
+        w_u8(&w, fa);
+        w_u8(&w, fb);
+        w_uv(&w, d->line);
+        w_ix(&w, d->kind);
+        if (err) {
+            w_uv(&w, (uint32_t)d->status);
+            w_str(&w, d->error, strlen(d->error));
         }
-        const uint8_t *cls = p->regclass + k->first_reg;
-        const govL_field *fd = p->field + k->first_field;
-        for (uint32_t f = 0; f < k->nfields; f++) {
-            if (!vm->present[f]) continue;
-            govV_cell c = vm->reg[f];
-            switch (cls[f]) {
-            case GOVV_CF: w_float(&w, c.f); break;
-            case GOVV_CS:
-                if (f <= GOVB_LV_MAX && lvstr[f] != GOVB_NONE) {
-                    w_uv(&w, (uint64_t)lvstr[f] << 1 | 1);
-                } else {
-                    w_uv(&w, (uint64_t)GOVV_SLEN(c.u) << 1);
-                    w_bytes(&w, ((c.u & GOVV_SCRATCH) ? vm->scratch : p->strdata) + GOVV_SOFF(c.u), GOVV_SLEN(c.u));
-                }
-                break;
-            case GOVV_CLIST: {
-                uint32_t n;
-                const char *s = govV_str(vm, c.u, &n);
-                w_str(&w, s, n);
-                break;
-            }
-            case GOVV_CSET: w_uv(&w, c.u); break;
-            default: w_int(&w, fd[f].type, c.i); break;
-            }
-        }
+        if (d->event != GOVV_EV_RECORD) w_int(&w, GOVB_TY_TIME, d->at);
     }
+    if (rules) w_fields(&w, vm, d->kind);
     if (d->run.has) {
         w_run(&w, &d->run);
         w_key(&w, vm, d->run_koff, d->run_klen);
@@ -417,7 +627,7 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
         for (uint32_t i = 0; i < d->nfind; i++) {
             const govV_finding *f = &vm->find[i];
             int quoted = 0;
-            for (uint32_t j = 0; j < d->nact && !quoted; j++)
+            for (uint32_t j = 0; ntr && j < d->nact && !quoted; j++)
                 quoted = vm->act[j].type != GOV_ACT_NOTIFY && vm->act[j].finding == i;
             int extra = quoted || f->waiver != GOVB_NONE || f->inhibitor != GOVB_NONE;
             w_uv(&w, (uint64_t)(f->rule - (i ? prev + 1 : 0)) << 1 | (unsigned)extra);

@@ -1,6 +1,7 @@
 /* evalbench.c: per-record evaluation time of libgov, typed and JSON entry points.
  *
- *   evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] [-T 0|1|2] [-R RCACHE_BYTES] POLICY.govb RECORDS.jsonl
+ *   evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] [-T 0..4] [-R RCACHE_BYTES]
+ *             [-p 0|1] [-o FILE] [-H 0|1|2] [-K clock|tsc] [-L 0|1] POLICY.govb RECORDS.jsonl
  *
  * First one untimed pass over every record through each entry point, each on a fresh VM,
  * which prints the decisions' summary (verdict histogram, findings, errors) so `make
@@ -26,10 +27,20 @@
  *
  * With -1 SINGLES, after the batches: SINGLES records timed one at a time (a clock read
  * before and after each, the median cost of an empty timed region subtracted), printed
- * as "single typed|json p50=.. p99=.. p999=.. overhead=.." in ns: per-record latency,
- * not a batch average (issue 19 asks for both). The clock is clock_gettime through the
- * vDSO; on this VM it costs about 20-40 ns, which the subtraction removes only on
- * average, so figures below ~100 ns are coarse.
+ * as "single typed|json p50=.. p99=.. p999=.. .. overhead=.." in ns: per-record latency,
+ * not a batch average (issue 19 asks for both); singles_run says what else the line
+ * holds. The clock is clock_gettime through the vDSO (-K tsc: the TSC, fenced); on this
+ * VM either costs about 20 ns and ticks in steps of 10 ns, so figures below ~100 ns are
+ * coarse. -H 1 reads the record's bytes before the clock starts (as a host that has just
+ * built the record holds them), -H 2 alternates between that and not; -o FILE writes
+ * every timing, so the slow records can be matched to what -p counts for them.
+ *
+ * With -p 1 and -c COUNT: one untimed pass over every record (as -1 follows one), then
+ * COUNT records, each through eval_one, for `valgrind --tool=callgrind
+ * --toggle-collect=eval_one --dump-after=eval_one --combine-dumps=yes`: one profile part
+ * per record (instructions and simulated misses of each record on its own, per function).
+ * With -o FILE it also writes, outside the counted function, what each counted record
+ * did: "RECORD VERDICT FINDINGS RULES_RUN RESOLUTIONS CACHED".
  *
  * With -T 1, a trace buffer is set (gov_vm_set_trace) and nothing reads it: what keeping
  * every decision's trace available costs; with -T 2 each decision's trace is also
@@ -47,11 +58,18 @@
  * Speed is measured here and never asserted in a test.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise */
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #include "tests/bench/common.h"
 #include "vm/gov.h"
@@ -159,6 +177,16 @@ unsigned run_json(gov_vm *vm, const Rec *recs, size_t n, size_t count)
     return sink;
 }
 
+/* One record, kept out of line: `-p` counts each record on its own
+ * (`valgrind --tool=callgrind --toggle-collect=eval_one --dump-after=eval_one
+ * --combine-dumps=yes`: one profile part per record, in order). */
+__attribute__((noinline)) const gov_decision *eval_one(gov_vm *vm, const Slots *sl, const Rec *r);
+
+const gov_decision *eval_one(gov_vm *vm, const Slots *sl, const Rec *r)
+{
+    return eval_typed(vm, sl, r);
+}
+
 /* Warm-up passes, outside the counted functions. */
 static unsigned run_typed_warm(gov_vm *vm, const Slots *sl, const Rec *recs, size_t n)
 {
@@ -174,11 +202,202 @@ static unsigned run_json_warm(gov_vm *vm, const Rec *recs, size_t n)
     return sink;
 }
 
+/* -L 1: the arena in 2 MiB pages (aligned, madvise MADV_HUGEPAGE; this kernel's
+ * transparent huge pages are "madvise"), so a cold key's window state costs cache misses
+ * but no TLB misses: what a host that gives the VM huge pages would see. Default: malloc,
+ * 4 KiB pages, as sessions 7 to 11 measured. */
+static int huge_arena;
+
+static void *arena_alloc(size_t size)
+{
+    if (!huge_arena) return malloc(size);
+    size_t hp = (size_t)2 << 20, n = (size + hp - 1) / hp * hp;
+    void *p = NULL;
+    if (posix_memalign(&p, hp, n)) return NULL;
+    if (madvise(p, n, MADV_HUGEPAGE)) fprintf(stderr, "evalbench: madvise(MADV_HUGEPAGE) failed\n");
+    return p;
+}
+
+/* -1's timers. clock (the default): clock_gettime(CLOCK_MONOTONIC) through the vDSO, in
+ * integer ns. tsc (-K tsc, x86-64): lfence; rdtsc; lfence before the record and
+ * rdtscp; lfence after it, so none of the record's work moves across either read, scaled
+ * to ns by a calibration against CLOCK_MONOTONIC over 50 ms. */
+static int use_tsc;
+static double tick_ns = 1;
+
+static inline uint64_t clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t t_start(void)
+{
+#if defined(__x86_64__)
+    if (use_tsc) {
+        _mm_lfence();
+        uint64_t t = __rdtsc();
+        _mm_lfence();
+        return t;
+    }
+#endif
+    return clock_ns();
+}
+
+static inline uint64_t t_stop(void)
+{
+#if defined(__x86_64__)
+    if (use_tsc) {
+        unsigned aux;
+        uint64_t t = __rdtscp(&aux);
+        _mm_lfence();
+        return t;
+    }
+#endif
+    return clock_ns();
+}
+
+static void tsc_calibrate(void)
+{
+#if defined(__x86_64__)
+    uint64_t c0 = clock_ns(), r0 = __rdtsc(), c1;
+    while ((c1 = clock_ns()) - c0 < 50000000) {}
+    tick_ns = (double)(c1 - c0) / (double)(__rdtsc() - r0);
+#endif
+}
+
+/* -H 1: the record's bytes (its Rec and its JSON line, which holds every string the
+ * setters read) are read before the clock starts, as a host that has just decoded the
+ * record holds them in cache. Without it the timed region also pays the misses on the
+ * bench's own 20,000-record array (the record's memory, not the VM's). */
+static int hold_record;
+static volatile unsigned touch_sink;
+
+static inline void touch_record(const Rec *r)
+{
+    unsigned x = 0;
+    const volatile unsigned char *rb = (const volatile unsigned char *)r;
+    for (size_t k = 0; k < sizeof *r; k += 64) x += rb[k];
+    x += rb[sizeof *r - 1];
+    for (size_t k = 0; k < r->len; k += 64) x += (unsigned char)r->line[k];
+    x += (unsigned char)r->line[r->len - 1];
+    touch_sink += x;
+}
+
+static double pct(const double *v, size_t m, double q)
+{
+    size_t k = (size_t)((double)m * q);
+    return v[k < m ? k : m - 1];
+}
+
+/* Print one "single LABEL" line: the percentiles of the m samples v (sorted here), their
+ * mean and max, and the percentiles over records of each record's least sample (least,
+ * n records, HUGE_VAL for a record never timed): with several passes over the records,
+ * what a record costs when nothing else on the machine intervened. */
+static void single_print(const char *label, double *v, size_t m, double *least, size_t n, double ovh, double c99,
+                         double c999, long csw, long flt)
+{
+    double sum = 0;
+    for (size_t k = 0; k < m; k++) sum += v[k];
+    qsort(v, m, sizeof *v, bench_cmp_d);
+    size_t nl = 0;
+    for (size_t k = 0; k < n; k++)
+        if (least[k] < HUGE_VAL) least[nl++] = least[k];
+    qsort(least, nl, sizeof *least, bench_cmp_d);
+    printf("single %s p50=%.1f p99=%.1f p999=%.1f mean=%.1f max=%.1f least_p50=%.1f least_p99=%.1f least_p999=%.1f "
+           "overhead=%.1f clock_p99=%.1f clock_p999=%.1f ctxsw=%ld minflt=%ld records=%zu\n",
+           label, v[m / 2], pct(v, m, 0.99), pct(v, m, 0.999), sum / (double)m, v[m - 1], nl ? least[nl / 2] : 0,
+           nl ? pct(least, nl, 0.99) : 0, nl ? pct(least, nl, 0.999) : 0, ovh, c99, c999, csw, flt, m);
+}
+
+/* -1 SINGLES: SINGLES records timed one at a time from record i on (wrapping, each new
+ * pass shifted forward, untimed), typed (pass 0) or JSON. Prints "single typed|json
+ * p50= p99= p999= mean= max= least_p50= least_p99= least_p999= overhead= clock_p99=
+ * clock_p999= ctxsw= minflt= records=": ns per record with the median cost of an empty
+ * timed region (overhead) subtracted; least_*: over records, each record's least time
+ * (SINGLES a multiple of the records: several timings each); clock_*: the empty region's
+ * own p99 and p99.9 above its median (the timer's jitter); the context switches and minor
+ * page faults taken during the timed loop (getrusage).
+ * With -H 2 the records alternate between not held and held (-H 1) from one record to
+ * the next, and from one pass to the next, so each record is timed both ways in the same
+ * run under the same load: "single typed" holds the not held ones, "single held" the
+ * held ones. With -o FILE, one line per timed record in the order timed: "RECORD_INDEX NS
+ * HELD". */
+static size_t singles_run(gov_vm *vm, const Slots *sl, Rec *recs, size_t n, size_t i, int64_t period, size_t m,
+                          int pass, const char *out, unsigned *sink)
+{
+    double *one = malloc(m * sizeof *one), *least = malloc(2 * n * sizeof *least), ovh;
+    uint32_t *idx = out ? malloc(m * sizeof *idx) : NULL;
+    uint8_t *held = malloc(m);
+    if (!one || !least || !held || (out && !idx)) exit(2);
+    /* Their pages faulted in now, not in the timed loop (a fill of 0 after malloc would
+     * be a calloc to the compiler, and fresh pages are left untouched). */
+    if (idx) memset(idx, 0xff, m * sizeof *idx);
+    memset(held, 0xff, m);
+    for (size_t k = 0; k < 2 * n; k++) least[k] = HUGE_VAL;
+    for (size_t k = 0; k < m; k++) {
+        uint64_t t0 = t_start();
+        one[k] = (double)(t_stop() - t0) * tick_ns;
+    }
+    qsort(one, m, sizeof *one, bench_cmp_d);
+    ovh = one[m / 2];
+    double c99 = pct(one, m, 0.99) - ovh, c999 = pct(one, m, 0.999) - ovh;
+    struct rusage u0, u1;
+    getrusage(RUSAGE_SELF, &u0);
+    for (size_t k = 0; k < m; k++, i = i + 1 == n ? 0 : i + 1) {
+        if (i == 0) bench_shift(recs, n, period);
+        int h = hold_record == 2 ? (int)((k + k / n) & 1) : hold_record;
+        if (h) touch_record(&recs[i]);
+        uint64_t t0 = t_start();
+        if (pass == 0) *sink += (unsigned)gov_decision_verdict(eval_typed(vm, sl, &recs[i]));
+        else *sink += (unsigned)gov_decision_verdict(traced(gov_eval_json(vm, recs[i].line, recs[i].len, i + 1)));
+        one[k] = (double)(t_stop() - t0) * tick_ns - ovh;
+        held[k] = (uint8_t)h;
+        if (one[k] < least[h * n + i]) least[h * n + i] = one[k];
+        if (idx) idx[k] = (uint32_t)i;
+    }
+    getrusage(RUSAGE_SELF, &u1);
+    long csw = (u1.ru_nvcsw + u1.ru_nivcsw) - (u0.ru_nvcsw + u0.ru_nivcsw), flt = u1.ru_minflt - u0.ru_minflt;
+    if (out) {
+        FILE *f = fopen(out, "w");
+        if (!f) {
+            fprintf(stderr, "evalbench: cannot write %s\n", out);
+            exit(2);
+        }
+        for (size_t k = 0; k < m; k++) fprintf(f, "%u %.1f %d\n", idx[k], one[k], held[k]);
+        fclose(f);
+        free(idx);
+    }
+    const char *label = pass == 0 ? "typed" : "json";
+    if (hold_record == 2) { /* the two halves, each into one's front */
+        size_t m0 = 0, m1 = 0;
+        double *v1 = malloc(m * sizeof *v1);
+        if (!v1) exit(2);
+        for (size_t k = 0; k < m; k++) {
+            if (held[k]) v1[m1++] = one[k];
+            else one[m0++] = one[k];
+        }
+        single_print(label, one, m0, least, n, ovh, c99, c999, csw, flt);
+        single_print(pass == 0 ? "held" : "json_held", v1, m1, least + n, n, ovh, c99, c999, csw, flt);
+        free(v1);
+    } else {
+        single_print(hold_record ? (pass == 0 ? "held" : "json_held") : label, one, m, least + (hold_record ? n : 0), n,
+                     ovh, c99, c999, csw, flt);
+    }
+    free(one);
+    free(least);
+    free(held);
+    return i;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = "both";
     double budget = 400;
     long count = 0, singles = 0, rcache = -1;
+    int per_record = 0;
+    const char *single_out = NULL;
     int a = 1;
     for (; a + 1 < argc && argv[a][0] == '-'; a += 2) {
         if (!strcmp(argv[a], "-m")) mode = argv[a + 1];
@@ -187,9 +406,14 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "-1")) singles = atol(argv[a + 1]);
         else if (!strcmp(argv[a], "-T")) trace_mode = atoi(argv[a + 1]);
         else if (!strcmp(argv[a], "-R")) rcache = atol(argv[a + 1]);
+        else if (!strcmp(argv[a], "-p")) per_record = atoi(argv[a + 1]);
+        else if (!strcmp(argv[a], "-o")) single_out = argv[a + 1];
+        else if (!strcmp(argv[a], "-H")) hold_record = atoi(argv[a + 1]);
+        else if (!strcmp(argv[a], "-K")) use_tsc = !strcmp(argv[a + 1], "tsc");
+        else if (!strcmp(argv[a], "-L")) huge_arena = atoi(argv[a + 1]);
     }
     if (argc - a != 2) {
-        fprintf(stderr, "usage: evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] [-T 0|1|2] [-R RCACHE_BYTES] POLICY.govb RECORDS.jsonl\n");
+        fprintf(stderr, "usage: evalbench [-m typed|json|both] [-t BUDGET_MS] [-c COUNT] [-1 SINGLES] [-T 0..4] [-R RCACHE_BYTES] [-p 0|1] [-o FILE] [-H 0|1|2] [-K clock|tsc] [-L 0|1] POLICY.govb RECORDS.jsonl\n");
         return 2;
     }
     size_t plen, rlen, n;
@@ -217,7 +441,7 @@ int main(int argc, char **argv)
     gov_config_init(&rc);
     if (rcache >= 0) rc.limits[GOV_LIMIT_RCACHE_BYTES] = (uint32_t)rcache;
     asize = gov_arena_size(p, &rc);
-    void *arena = malloc(asize);
+    void *arena = arena_alloc(asize);
     gov_vm *vm;
     if (gov_vm_init(p, &rc, arena, asize, &vm) != GOV_OK) return 2;
     enum { TRACE_CAP = 64 << 20 };
@@ -243,6 +467,29 @@ int main(int argc, char **argv)
     }
     unsigned sink = 0;
     int64_t period = bench_period(recs, n);
+    if (use_tsc) tsc_calibrate();
+    if (count > 0 && per_record && typed) { /* -p 1: every record counted on its own, in order */
+        sink = run_typed_warm(vm, &sl, recs, n); /* a whole pass, as -1 follows one */
+        FILE *f = single_out ? fopen(single_out, "w") : NULL;
+        if (single_out && !f) return 2;
+        for (size_t k = 0; k < (size_t)count; k++) {
+            if (k % n == 0) bench_shift(recs, n, period);
+            if (hold_record) touch_record(&recs[k % n]);
+            uint64_t rr = gov_vm_rules_run(vm), c0, r0 = gov_vm_limit_resolutions(vm, &c0), c1;
+            const gov_decision *d = eval_one(vm, &sl, &recs[k % n]);
+            sink += (unsigned)gov_decision_verdict(d);
+            if (!f) continue;
+            /* -o FILE: what each counted record did, outside the counted function: "RECORD
+             * VERDICT FINDINGS RULES_RUN RESOLVED CACHED" (one line per profile part). */
+            uint64_t r1 = gov_vm_limit_resolutions(vm, &c1);
+            fprintf(f, "%zu %d %zu %llu %llu %llu\n", k % n, (int)gov_decision_verdict(d), gov_decision_finding_count(d),
+                    (unsigned long long)(gov_vm_rules_run(vm) - rr), (unsigned long long)(r1 - r0),
+                    (unsigned long long)(c1 - c0));
+        }
+        if (f) fclose(f);
+        fprintf(stderr, "(sink %u)\n", sink);
+        return 0;
+    }
     if (count > 0) { /* callgrind mode: one warm-up pass over every record, then count */
         size_t warm = n < WARM ? n : WARM; /* enough to cover the counted records; valgrind is slow */
         int tm = trace_mode; /* the warm-up renders no trace (2M instructions each) */
@@ -302,27 +549,8 @@ int main(int argc, char **argv)
             if (b == 0) nb = bench_batches(dt, budget, 30, MAXB);
         }
         bench_report(pass == 0 ? "time typed" : "time json", t, nb, total, (double)nb * BATCH);
-        if (singles > 0) { /* one record a time: per-record latency, not a batch average */
-            size_t m = (size_t)singles;
-            double *one = malloc(m * sizeof *one), ovh;
-            for (size_t k = 0; k < m; k++) {
-                double t0 = bench_now_ns();
-                one[k] = bench_now_ns() - t0;
-            }
-            qsort(one, m, sizeof *one, bench_cmp_d);
-            ovh = one[m / 2];
-            for (size_t k = 0; k < m; k++, i = i + 1 == n ? 0 : i + 1) {
-                if (i == 0) bench_shift(recs, n, period);
-                double t0 = bench_now_ns();
-                if (pass == 0) sink += (unsigned)gov_decision_verdict(eval_typed(vm, &sl, &recs[i]));
-                else sink += (unsigned)gov_decision_verdict(traced(gov_eval_json(vm, recs[i].line, recs[i].len, i + 1)));
-                one[k] = bench_now_ns() - t0 - ovh;
-            }
-            qsort(one, m, sizeof *one, bench_cmp_d);
-            printf("single %s p50=%.1f p99=%.1f p999=%.1f overhead=%.1f records=%zu\n", pass == 0 ? "typed" : "json",
-                   one[m / 2], one[(size_t)((double)m * 0.99)], one[(size_t)((double)m * 0.999)], ovh, m);
-            free(one);
-        }
+        if (singles > 0) /* one record a time: per-record latency, not a batch average */
+            i = singles_run(vm, &sl, recs, n, i, period, (size_t)singles, pass, single_out, &sink);
     }
     fprintf(stderr, "(sink %u)\n", sink);
     free(t);

@@ -9,8 +9,9 @@
  * and then on A itself must both be that trace, byte for byte. VM B evaluates the same
  * lines and renders nothing: its decisions, and its state at the end, must be A's (a
  * render changes nothing the next record sees). Also: the compact trace taken into a
- * buffer one byte short and the render into one byte short are GOV_ESPACE with the same
- * length; a render while a record is begun is GOV_EMISUSE; with -x, the trace rendered
+ * buffer of any length short of it (its first bytes written, none past the buffer; and
+ * none past the trace in a large one) and
+ * the render into one byte short are GOV_ESPACE with the same length; a render while a record is begun is GOV_EMISUSE; with -x, the trace rendered
  * on a VM of another policy is GOV_EPOLICY; a version byte of 0 or 3 is GOV_EVERSION.
  *
  * -1 HEX: HEX holds one compact trace of format version 1 a line (hex), taken by a
@@ -199,16 +200,33 @@ int main(int argc, char **argv) {
             }
             memcpy(lazy, t, tl + 1);
             if (print) printf("%s\n", lazy);
+            memset(cbuf, 0xA5, 4096);
             int rc = gov_trace_compact(d, cbuf, sizeof cbuf, &cl);
             if (rc != GOV_OK) {
                 fail("gov_trace_compact failed", ln);
                 continue;
             }
+            for (size_t i = cl; i < 4096; i++)
+                if (cbuf[i] != 0xA5) {
+                    fail("gov_trace_compact wrote past the trace's length", ln);
+                    break;
+                }
             if (nsz == capsz) sizes = realloc(sizes, (capsz *= 2) * sizeof *sizes);
             sizes[nsz++] = cl;
             size_t cl2 = 0;
             if (gov_trace_compact(d, mut, cl - 1, &cl2) != GOV_ESPACE || cl2 != cl)
                 fail("a compact buffer one byte short is not GOV_ESPACE with the length", ln);
+            /* Every shorter buffer (the writer's fast path stops where a field may not fit,
+             * and the counting writer goes on): GOV_ESPACE with the length, the trace's
+             * first bytes written and nothing past the buffer's end. */
+            for (size_t c = 0; c < cl; c++) {
+                memset(mut, 0xA5, cl + 1);
+                if (gov_trace_compact(d, mut, c, &cl2) != GOV_ESPACE || cl2 != cl || memcmp(mut, cbuf, c) ||
+                    mut[c] != 0xA5) {
+                    fail("a short compact buffer is not GOV_ESPACE with the length and the trace's first bytes", ln);
+                    break;
+                }
+            }
             /* Rendered on a VM that evaluates nothing, then on A itself. */
             rc = gov_trace_render(R, cbuf, cl, onr, sizeof onr, &need);
             if (rc != GOV_OK || need != tl || memcmp(onr, lazy, tl + 1)) {
