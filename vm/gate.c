@@ -354,19 +354,13 @@ void govG_recompute_due(gov_vm *vm) {
     vm->state->next_due = r < due ? r : due;
 }
 
-/* Per event, before anything: the key pool is the event's. */
-void govG_begin(gov_vm *vm) { vm->kpool_n = 0; }
-
-/* Move the clock to t (if later) and fire what fell due: gate timeouts first (a timeout
- * may start an escalation), then escalation steps, then sustained rules' clears, then
- * notification groups' deliveries. */
-void govG_advance(gov_vm *vm, int64_t t) {
+/* Fire what fell due by the clock (govG_advance moved it): gate timeouts first (a
+ * timeout may start an escalation), then escalation steps, then sustained rules' clears,
+ * then notification groups' deliveries. */
+void govG_fire_due(gov_vm *vm) {
     const gov_program *p = vm->p;
     govV_core *st = vm->state;
-    if (t == INT64_MIN) t = INT64_MIN + 1; /* INT64_MIN is the clock's "before the first event" */
-    if (t > st->now) st->now = t;
-    if (st->next_due > st->now) return;
-    t = st->now;
+    int64_t t = st->now;
     for (uint32_t g = 0; g < p->ngate; g++) {
         const govL_gate *gd = &p->gate[g];
         for (uint32_t i = 0; i < gd->capacity; i++) {

@@ -456,9 +456,9 @@ GOV_API size_t gov_vm_running_escalations(const gov_vm *vm);
 GOV_API uint64_t gov_vm_match_steps(const gov_vm *vm);
 /* Rules whose code ran for records since gov_vm_init: per record, the rules of its kind
  * that its scopes can reach (spec/bytecode.md §3.3: a rule whose guard names another
- * tenant, project, workflow or agent is not run, as it cannot fire) and, in a program
- * without guards, that its values can fire (§3.4, the threshold index: a rule whose
- * `field > limit` the record fails is not run); a trace does not change it. The tests
+ * tenant, project, workflow or agent is not run, as it cannot fire) and, of those, that
+ * its values can fire (§3.4, the threshold index: a rule whose `field > limit` the
+ * record fails is not run); a trace does not change it. The tests
  * read it to show what the indexes leave out. */
 GOV_API uint64_t gov_vm_rules_run(const gov_vm *vm);
 /* Window values computed for records since init (spec/language.md §4.5, "Reading"): a

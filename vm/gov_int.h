@@ -61,6 +61,11 @@ typedef union govV_cell { int64_t i; double f; uint64_t u; } govV_cell;
  * by a NUL byte (the record's scratch, or the program's strdata, where consecutive
  * strings lie so). */
 enum { GOVV_CI = 1, GOVV_CF = 2, GOVV_CS = 3, GOVV_CSET = 4, GOVV_CLIST = 5 };
+/* A register's regset byte, what a typed setter checks: its class in the low nibble, and
+ * in the high one the largest value of a bool, severity or verdict int (1, 2, 4), or
+ * GOVV_SET_RANGE (1) for a ratio, whose value must be in [0, 1]; 0 for any value of the
+ * class. */
+enum { GOVV_SET_RANGE = 0x10 };
 
 typedef struct govL_limit {
     uint32_t name, type, dir, dflt, file, line, col, first, n;
@@ -119,19 +124,23 @@ enum {
 };
 /* Rule guards (RULEGUARDS, vm/load.c load_guards): per kind, its unguarded rules'
  * list and the levels some rule of it is guarded at; per distinct (kind, level, string),
- * a hash slot with the list of the rules it guards. Lists are ranges of grule/grcode. */
-typedef struct govL_kguard { uint32_t first, n, levels; } govL_kguard;
-typedef struct govL_gslot { uint32_t hash, kind, level, str, first, n; } govL_gslot;
+ * a hash slot with the list of the rules it guards. Lists are ranges of grule/grcode.
+ * tl: the list's threshold index (p->tkind[tl], vm/tindex.c), or GOVB_NONE: every rule
+ * of the list runs. */
+typedef struct govL_kguard { uint32_t first, n, levels, tl; } govL_kguard;
+typedef struct govL_gslot { uint32_t hash, kind, level, str, first, n, tl; } govL_gslot;
 GOV_HIDDEN uint32_t govL_guard_hash(uint32_t kind, uint32_t level, const char *s, size_t n);
 
-/* The threshold index (vm/tindex.c, spec/bytecode.md §3.4): per kind, groups of rules
- * whose firing needs one comparison of a field register with a limit or a constant;
- * a group's entries sorted loosest bound first; the kind's other rules in a bit set. */
+/* The threshold index (vm/tindex.c, spec/bytecode.md §3.4): per kind (with rule guards:
+ * per guard list, §3.3), groups of rules whose firing needs one comparison of a field
+ * register with a limit or a constant; a group's entries sorted loosest bound first; the
+ * list's other rules in a bit set. A position is a rule's place in its kind's list, or
+ * with guards its index in the guard list. */
 enum { GOVL_T_LT = 0, GOVL_T_LE = 1, GOVL_T_GT = 2, GOVL_T_GE = 3 }; /* test = 2 x rel + (class F) */
 typedef struct govL_tent {
     govV_cell bound;            /* the loosest value its threshold takes for any record */
     uint32_t lim;               /* the limit compared, or GOVB_NONE (a constant: bound is it) */
-    uint32_t pos;               /* the rule's position in its kind's list */
+    uint32_t pos;               /* the rule's position in its kind's (or guard's) list */
     uint32_t c2reg, c2k;        /* a second condition its firing needs: R[c2reg] == K[c2k] (a
                                    string), or with c2k NONE R[c2reg] true; c2reg NONE: none */
 } govL_tent;
@@ -347,6 +356,7 @@ struct gov_program {
     govL_kind *kind;
     govL_field *field;
     uint8_t *regtype, *regclass;
+    uint8_t *regset;            /* per register: what gov_set_* checks beyond its class (GOVV_SET_*) */
     govL_rule *rule;
     uint32_t *notify;
     uint32_t *code;
@@ -372,11 +382,11 @@ struct gov_program {
     uint32_t *cstart;           /* per kind_rules entry: where its rule starts in ccode */
     uint8_t *kind_lim;          /* per kind: some rule in the scan reads a limit */
     void *tblock;               /* the threshold index's one allocation (NULL: no kind has one) */
-    govL_tkind *tkind;          /* per kind */
+    govL_tkind *tkind;          /* per kind; with rule guards per guard list (kguard/gslot .tl) */
     govL_tgroup *tgroup;
     govL_tent *tent;
     uint64_t *talways;
-    uint32_t max_twords;        /* the most bit words of one indexed kind (the VM's tbits) */
+    uint32_t max_twords;        /* the most bit words of one indexed kind or list (the VM's tbits) */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;
     govL_esc *esc;
@@ -935,9 +945,9 @@ struct gov_vm {
     govT_rec *drec;             /* ndrift: each drift's result for the record (govT_recs) */
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint64_t wvalues;           /* window values computed since init (gov_vm_window_values) */
-    /* The begun record's kind, for gov_set_* (gov_record_begin): its fields' register
-     * classes and types and their number, so a setter checks its slot in a few loads. */
-    const uint8_t *set_cls, *set_ty;
+    /* The begun record's kind, for gov_set_* (gov_record_begin): its fields' regset
+     * bytes and their number, so a setter checks its slot in a few loads. */
+    const uint8_t *set_chk;
     uint32_t set_nf;
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
@@ -1039,8 +1049,19 @@ GOV_HIDDEN int govM_list(const gov_program *p, uint32_t si, const char *list, ui
 GOV_HIDDEN uint32_t govM_elem(const char *list, uint32_t len, const char *s, uint32_t n);
 
 /* gate.c */
-GOV_HIDDEN void govG_begin(gov_vm *vm);
-GOV_HIDDEN void govG_advance(gov_vm *vm, int64_t t);
+/* Per event, before anything: the key pool is the event's. */
+static inline void govG_begin(gov_vm *vm) { vm->kpool_n = 0; }
+GOV_HIDDEN void govG_fire_due(gov_vm *vm);
+/* Move the clock to t (if later) and fire what fell due (govG_fire_due). Inline: on most
+ * records nothing falls due, and the call with the frame the firing needs was 30
+ * instructions, twice a record. */
+static inline void govG_advance(gov_vm *vm, int64_t t) {
+    govV_core *st = vm->state;
+    if (t == INT64_MIN) t = INT64_MIN + 1; /* INT64_MIN is the clock's "before the first event" */
+    if (t > st->now) st->now = t;
+    if (st->next_due > st->now) return;
+    govG_fire_due(vm);
+}
 GOV_HIDDEN void govG_fired(gov_vm *vm, uint32_t finding, int64_t t);
 GOV_HIDDEN int64_t govG_effective(const gov_vm *vm, int64_t t);
 GOV_HIDDEN void govG_recompute_due(gov_vm *vm);
@@ -1059,35 +1080,48 @@ GOV_HIDDEN void govV_next_epoch(gov_vm *vm);
 /* Length of the valid UTF-8 sequence at s (n bytes available), or 0 if invalid. */
 GOV_HIDDEN size_t govJ_utf8_seq(const unsigned char *s, size_t n);
 /* The scope index's hash of (level, name) (load.c builds the index, vm.c's match_scopes
- * looks a record's names up in it, three or four times a record). Inline, eight bytes at
- * a time, never reading past the name: names are short, and a call into libxxhash cost about 50 instructions a name.
- * Only this process reads the values (the index is built at load), so byte order does
- * not matter; only program scopes share a bucket, so a record's name cannot lengthen a
- * chain. */
+ * looks a record's names up in it, three or four times a record). Inline, never reading
+ * past the name: names are short, and a call into libxxhash cost about 50 instructions a
+ * name. A name of at most 16 bytes is read as two words (its first and last 8 bytes,
+ * overlapping; or 4 and 4; or the first, middle and last byte) and mixed by one 64 x 64
+ * -> 128-bit multiply whose halves are folded together (wyhash's "mum": every output bit
+ * depends on every input bit; two rounds of multiply and shift took about 35
+ * instructions a name, this about 15); a longer name's words before its last 16 bytes
+ * are mixed into the seed first, one multiply each. The level and the length are in the
+ * seed, so overlapping reads of different lengths differ. A word that cancels its seed
+ * makes a product of 0: only names that share a bucket more, never a wrong match (the
+ * chain compares names). Only this process reads the values (the index is built at
+ * load), so byte order does not matter; only program scopes share a bucket, so a
+ * record's name cannot lengthen a chain. */
+static inline uint64_t govL_mum(uint64_t a, uint64_t b) {
+    unsigned __int128 r = (unsigned __int128)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
 static inline uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n) {
-    uint64_t h = ((uint64_t)level + 1) * UINT64_C(0x9E3779B97F4A7C15) ^ n, t = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, name + i, 8);
-        h = (h ^ w) * UINT64_C(0xBF58476D1CE4E5B9);
-        h ^= h >> 31;
-    }
-    /* The last 1 to 7 bytes in two overlapping reads (or three bytes when fewer than four:
-     * the first, the middle, the last); the length, mixed in first, tells them apart. */
-    size_t r = n - i;
-    if (r >= 4) {
-        uint32_t lo, hi;
-        memcpy(&lo, name + i, 4);
-        memcpy(&hi, name + n - 4, 4);
-        t = lo | (uint64_t)hi << 32;
-    } else if (r) {
+    uint64_t s = ((uint64_t)level + 1) * UINT64_C(0x9E3779B97F4A7C15) ^ n, a = 0, b = 0;
+    if (n > 16) {
+        for (size_t i = 0; i + 16 < n; i += 8) {
+            uint64_t w;
+            memcpy(&w, name + i, 8);
+            s = govL_mum(w ^ s, UINT64_C(0xBF58476D1CE4E5B9));
+        }
+        memcpy(&a, name + n - 16, 8);
+        memcpy(&b, name + n - 8, 8);
+    } else if (n >= 8) {
+        memcpy(&a, name, 8);
+        memcpy(&b, name + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, name, 4);
+        memcpy(&y, name + n - 4, 4);
+        a = x;
+        b = y;
+    } else if (n) {
         const unsigned char *u = (const unsigned char *)name;
-        t = (uint64_t)u[i] | (uint64_t)u[i + r / 2] << 8 | (uint64_t)u[n - 1] << 16;
+        a = (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
     }
-    h = (h ^ t) * UINT64_C(0x94D049BB133111EB);
-    h ^= h >> 29;
-    return (uint32_t)(h ^ h >> 32);
+    uint64_t h = govL_mum(a ^ s, b ^ UINT64_C(0x94D049BB133111EB));
+    return (uint32_t)h ^ (uint32_t)(h >> 32);
 }
 GOV_HIDDEN const gov_decision *govV_error_decision(gov_vm *vm, int code);
 

@@ -253,7 +253,7 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->nchan * sizeof(govL_chan)) + al8((uint64_t)p->nlimit * sizeof(govL_limit)) +
                     al8((uint64_t)p->nscope * sizeof(govL_scope)) + al8((uint64_t)p->novr * sizeof(govL_ovr)) +
                     al8((uint64_t)p->nkind * sizeof(govL_kind)) + al8((uint64_t)p->nfield * sizeof(govL_field)) +
-                    2 * al8(p->nreg) + al8((uint64_t)p->nrule * sizeof(govL_rule)) +
+                    3 * al8(p->nreg) + al8((uint64_t)p->nrule * sizeof(govL_rule)) +
                     al8((uint64_t)p->nnotify * 4) + al8((uint64_t)p->ncode * 4) +
                     al8((uint64_t)p->nsrc * sizeof(govL_src)) + al8((uint64_t)p->nrule * 4) + 8 +
                     al8((uint64_t)p->ngate * sizeof(govL_gate)) + al8((uint64_t)p->nesc * sizeof(govL_esc)) +
@@ -298,6 +298,7 @@ static int alloc_program(govL_ctx *c) {
     p->field = carve(&cur, p->nfield * sizeof(govL_field));
     p->regtype = carve(&cur, p->nreg);
     p->regclass = carve(&cur, p->nreg);
+    p->regset = carve(&cur, p->nreg);
     p->rule = carve(&cur, p->nrule * sizeof(govL_rule));
     p->notify = carve(&cur, p->nnotify * 4);
     p->code = carve(&cur, p->ncode * 4);
@@ -740,6 +741,9 @@ static int load_kinds(govL_ctx *c) {
             return fail(c, GOV_ETYPE, c->off[GOVB_S_REGTYPES] + i, "register type %u: unknown type %u", i, rt[i]);
         p->regtype[i] = rt[i];
         p->regclass[i] = (uint8_t)govL_class(rt[i]);
+        /* gov_set_int's int_hi (vm.c) and gov_set_float's ratio range (gov_int.h) */
+        p->regset[i] = (uint8_t)(p->regclass[i] | (rt[i] == GOVB_TY_BOOL ? 1 << 4 : rt[i] == GOVB_TY_SEVERITY ? 2 << 4
+                                                   : rt[i] == GOVB_TY_VERDICT ? 4 << 4 : rt[i] == GOVB_TY_RATIO ? GOVV_SET_RANGE : 0));
     }
     s = SEC(GOVB_S_KINDS);
     uint32_t next_field = 0, next_reg = 0;
@@ -1530,7 +1534,8 @@ static int load_guards(govL_ctx *c) {
     for (uint32_t k = 0; k < p->nkind; k++)
         for (uint32_t j = 0; j < p->kind[k].nrules; j++) pos[p->kind_rules[p->kind[k].first_rule + j]] = j;
     for (uint32_t i = 0; i < p->nrule; i++) gof[i] = GOVB_NONE;
-    for (size_t h = 0; h < hsize; h++) p->gslot[h].str = GOVB_NONE;
+    for (size_t h = 0; h < hsize; h++) p->gslot[h].str = p->gslot[h].tl = GOVB_NONE;
+    for (uint32_t k = 0; k < p->nkind; k++) p->kguard[k].tl = GOVB_NONE; /* no threshold index yet (vm/tindex.c) */
     uint32_t prev = GOVB_NONE;
     for (uint32_t i = 0; i < ng; i++, s += 12) {
         uint64_t at = base + 12ull * i;
@@ -1549,7 +1554,7 @@ static int load_guards(govL_ctx *c) {
         for (;; h = (h + 1) & p->gmask) {
             govL_gslot *g = &p->gslot[h];
             if (g->str == GOVB_NONE) {
-                *g = (govL_gslot){govL_guard_hash(k, lv, p->str[str], p->strlen_[str]), k, lv, str, 0, 0};
+                *g = (govL_gslot){govL_guard_hash(k, lv, p->str[str], p->strlen_[str]), k, lv, str, 0, 0, GOVB_NONE};
                 break;
             }
             if (g->kind == k && g->level == lv && p->strlen_[g->str] == p->strlen_[str] &&

@@ -407,13 +407,23 @@ static const govL_field *field_misuse(gov_vm *vm, int slot, int cls) {
 
 /* May gov_set_* set this slot? The record is begun, the slot is the kind's and the
  * field's register class (the loader checked its type is the field's) is the setter's.
- * Inline, from the kind's tables gov_record_begin noted (set_cls, set_nf): a call per
- * gov_set_* was a tenth of a 50-rule record, and reaching the kind through the program
- * was a third of what each setter cost. Else the reason is noted (field_misuse). */
-static inline int slot_ok(gov_vm *vm, int slot, int cls) {
-    if (vm->in_record && (uint32_t)slot < vm->set_nf && vm->set_cls[slot] == cls) return 1;
+ * Else the reason is noted (field_misuse). The setters' slow paths ask this; their fast
+ * paths ask set_fast. */
+static int slot_ok(gov_vm *vm, int slot, int cls) {
+    if (vm->in_record && (uint32_t)slot < vm->set_nf && (vm->set_chk[slot] & 15) == cls) return 1;
     field_misuse(vm, slot, cls);
     return 0;
+}
+
+/* A setter's fast path: the record is begun, the slot is the kind's, and its regset byte
+ * is chk (the setter's class, no range to check; gov_set_int and gov_set_float check
+ * ranges inline too). Inline, from the kind's table
+ * gov_record_begin noted (set_chk, set_nf): a call per gov_set_* was a tenth of a
+ * 50-rule record, and reaching the kind through the program was a third of what each
+ * setter cost. Whatever fails here goes to the setter's slow path, which checks it all
+ * again and says why. */
+static inline int set_fast(const gov_vm *vm, int slot, int chk) {
+    return vm->in_record && (uint32_t)slot < vm->set_nf && vm->set_chk[slot] == chk;
 }
 
 /* The field of a slot slot_ok accepted (for messages). */
@@ -432,25 +442,27 @@ int gov_record_begin(gov_vm *vm, int kind) {
     }
     const govL_kind *k = &vm->p->kind[kind];
     vm->cur_kind = (uint32_t)kind;
-    vm->set_cls = vm->p->regclass + k->first_reg;
-    vm->set_ty = vm->p->regtype + k->first_reg;
+    vm->set_chk = vm->p->regset + k->first_reg;
     vm->set_nf = k->nfields;
     vm->in_record = 1;
     vm->tr_state = GOVV_TR_NONE; /* the registers the latest trace renders from change now */
     vm->poisoned = 0;
     vm->scratch_n = 0;
-    /* The presence bytes eight at a time, without a call (the arena gives present a
+    /* The presence bytes sixteen at a time, without a call (the arena gives present a
      * multiple of 16 bytes of at least the most fields of a kind; bytes past this kind's
      * fields are no field's here). */
-    static const uint64_t none = 0;
-    for (uint32_t i = 0; i < k->nfields; i += 8) memcpy(vm->present + i, &none, 8);
+    static const uint64_t none[2] = {0, 0};
+    uint8_t *pr = vm->present;
+    for (uint32_t i = 0, nf = k->nfields; i < nf; i += 16) memcpy(pr + i, none, 16);
     return GOV_OK;
 }
 
-int gov_set_int(gov_vm *vm, int slot, int64_t v) {
+/* The setters' slow paths, out of line so that the fast paths need no stack frame: a
+ * value with a range to check, or a call that fails (they check everything again). */
+static __attribute__((noinline)) int set_int_slow(gov_vm *vm, int slot, int64_t v) {
     if (!vm) return GOV_EMISUSE;
     if (!slot_ok(vm, slot, GOVV_CI)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
-    uint32_t t = vm->set_ty[slot]; /* the loader checked it is a type */
+    uint32_t t = vm->p->regtype[vm->p->kind[vm->cur_kind].first_reg + (uint32_t)slot];
     if (int_hi[t] > 0 && (v < 0 || v > int_hi[t])) {
         vm->poisoned = GOV_EFIELD;
         return govV_fail(vm, GOV_EFIELD, "field '%s': %s value out of range", vm->p->str[set_field(vm, slot)->name],
@@ -461,10 +473,24 @@ int gov_set_int(gov_vm *vm, int slot, int64_t v) {
     return GOV_OK;
 }
 
-int gov_set_float(gov_vm *vm, int slot, double v) {
+int gov_set_int(gov_vm *vm, int slot, int64_t v) {
+    if (__builtin_expect(vm && vm->in_record && (uint32_t)slot < vm->set_nf, 1)) {
+        /* An int of any value, or one of at most the byte's high nibble (bool, severity,
+         * verdict: the loader put int_hi there). */
+        uint32_t c = vm->set_chk[slot];
+        if (__builtin_expect(c == GOVV_CI || ((c & 15) == GOVV_CI && (uint64_t)v <= c >> 4), 1)) {
+            vm->reg[slot].i = v;
+            vm->present[slot] = 1;
+            return GOV_OK;
+        }
+    }
+    return set_int_slow(vm, slot, v);
+}
+
+static __attribute__((noinline)) int set_float_slow(gov_vm *vm, int slot, double v) {
     if (!vm) return GOV_EMISUSE;
     if (!slot_ok(vm, slot, GOVV_CF)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
-    uint32_t t = vm->set_ty[slot];
+    uint32_t t = vm->p->regtype[vm->p->kind[vm->cur_kind].first_reg + (uint32_t)slot];
     if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308 ||
         (t == GOVB_TY_RATIO && !(v >= 0.0 && v <= 1.0))) {
         vm->poisoned = GOV_EFIELD;
@@ -474,6 +500,21 @@ int gov_set_float(gov_vm *vm, int slot, double v) {
     vm->reg[slot].f = v == 0.0 ? 0.0 : v;
     vm->present[slot] = 1;
     return GOV_OK;
+}
+
+int gov_set_float(gov_vm *vm, int slot, double v) {
+    if (__builtin_expect(vm && vm->in_record && (uint32_t)slot < vm->set_nf, 1)) {
+        /* Finite (NaN fails the compares), or for a ratio within [0, 1]; -0.0 is kept as
+         * 0.0. */
+        uint32_t c = vm->set_chk[slot];
+        if (__builtin_expect(c == GOVV_CF ? __builtin_fabs(v) <= 1.7976931348623157e308
+                                          : c == (GOVV_CF | GOVV_SET_RANGE) && v >= 0.0 && v <= 1.0, 1)) {
+            vm->reg[slot].f = v == 0.0 ? 0.0 : v;
+            vm->present[slot] = 1;
+            return GOV_OK;
+        }
+    }
+    return set_float_slow(vm, slot, v);
 }
 
 /* Copy n bytes without a call when n is at most 16 (a record's strings are mostly short
@@ -502,7 +543,7 @@ static inline void copy_short(char *d, const char *s, size_t n) {
     }
 }
 
-int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
+static __attribute__((noinline)) int set_string_slow(gov_vm *vm, int slot, const char *s, size_t len) {
     if (!vm) return GOV_EMISUSE;
     if (!slot_ok(vm, slot, GOVV_CS)) return vm->in_record ? vm->poisoned : GOV_EMISUSE;
     if (!s && len) {
@@ -520,6 +561,22 @@ int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
     vm->scratch_n += (uint32_t)len;
     vm->present[slot] = 1;
     return GOV_OK;
+}
+
+/* The fast path takes strings of at most 16 bytes (copy_short's without a call, so the
+ * path needs no stack frame); longer ones take the slow path's memcpy. */
+int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
+    if (__builtin_expect(vm && set_fast(vm, slot, GOVV_CS) && len <= 16 && (s || !len) &&
+                             len <= vm->limits[GOV_LIMIT_STRING_LENGTH] && len <= vm->scratch_cap - vm->scratch_n,
+                         1)) {
+        uint32_t at = vm->scratch_n;
+        copy_short(vm->scratch + at, s, len);
+        vm->reg[slot].u = GOVV_SCRATCH | GOVV_STR(at, len);
+        vm->scratch_n = at + (uint32_t)len;
+        vm->present[slot] = 1;
+        return GOV_OK;
+    }
+    return set_string_slow(vm, slot, s, len);
 }
 
 /* A list of strings: each element is copied to the scratch area followed by a NUL (so an
@@ -564,7 +621,7 @@ int gov_set_strings(gov_vm *vm, int slot, const char *const *items, const size_t
  * is stable, so equal ones stay in index order), as resolve_matched wants them. Linear in
  * the scopes that share the record's names, whatever the total; then every limit those
  * scopes set is resolved at once. */
-static void resolve_matched(gov_vm *vm);
+static inline void resolve_matched(gov_vm *vm);
 
 /* Are the n bytes at a and b the same? Inline, as govL_scope_hash reads them: words, then
  * the last word overlapping, or the first, middle and last byte; never outside [0, n).
@@ -590,6 +647,21 @@ static inline int same_bytes(const char *a, const char *b, size_t n) {
         return ((x0 ^ y0) | (x1 ^ y1)) == 0;
     }
     return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
+/* Matches of many blocks, some of one level, into out by specificity, highest first and
+ * stable: a counting pass (linear however many). */
+static __attribute__((noinline)) void sort_matches(const gov_program *p, const uint32_t *found, uint32_t n,
+                                                   uint32_t *out) {
+    enum { NSPEC = 8 * (GOVB_LV_MAX + 1) + 4 };
+    uint32_t count[NSPEC + 1] = {0};
+    for (uint32_t i = 0; i < n; i++) count[NSPEC - p->scope[found[i]].spec]++;
+    for (uint32_t k = 0, sum = 0; k <= NSPEC; k++) {
+        uint32_t c = count[k];
+        count[k] = sum;
+        sum += c;
+    }
+    for (uint32_t i = 0; i < n; i++) out[count[NSPEC - p->scope[found[i]].spec]++] = found[i];
 }
 
 static void match_scopes(gov_vm *vm) {
@@ -619,12 +691,7 @@ static void match_scopes(gov_vm *vm) {
      * pass (linear however many). */
     if (!shared) {
         for (uint32_t i = 0; i < n; i++) vm->mlist[i] = found[n - 1 - i];
-        vm->nmatch = n;
-        vm->match_epoch = vm->epoch;
-        resolve_matched(vm);
-        return;
-    }
-    if (n <= 8) {
+    } else if (n <= 8) {
         for (uint32_t i = 0; i < n; i++) {
             uint32_t s = found[i], sp = p->scope[s].spec, at = i;
             while (at > 0 && p->scope[vm->mlist[at - 1]].spec < sp) {
@@ -633,20 +700,9 @@ static void match_scopes(gov_vm *vm) {
             }
             vm->mlist[at] = s;
         }
-        vm->nmatch = n;
-        vm->match_epoch = vm->epoch;
-        resolve_matched(vm);
-        return;
+    } else {
+        sort_matches(p, found, n, vm->mlist);
     }
-    enum { NSPEC = 8 * (GOVB_LV_MAX + 1) + 4 };
-    uint32_t count[NSPEC + 1] = {0};
-    for (uint32_t i = 0; i < n; i++) count[NSPEC - p->scope[found[i]].spec]++;
-    for (uint32_t k = 0, sum = 0; k <= NSPEC; k++) {
-        uint32_t c = count[k];
-        count[k] = sum;
-        sum += c;
-    }
-    for (uint32_t i = 0; i < n; i++) vm->mlist[count[NSPEC - p->scope[found[i]].spec]++] = found[i];
     vm->nmatch = n;
     vm->match_epoch = vm->epoch;
     resolve_matched(vm);
@@ -707,6 +763,34 @@ static inline int same_chain(const uint32_t *a, const uint32_t *b, uint32_t n) {
     return d == 0;
 }
 
+/* A chain the cache cannot hold (the cache is off, or the chain is longer than
+ * GOVV_RCHAIN blocks), resolved into lwork. */
+static __attribute__((noinline)) void resolve_uncached(gov_vm *vm) {
+    vm->rc_misses++;
+    resolve_chain(vm, vm->lwork, vm->lwork_ovr, NULL);
+    vm->lval = vm->lwork;
+    vm->lovr = vm->lwork_ovr;
+}
+
+/* A chain the cache does not hold (hash h, set set): resolved into the set's way used
+ * less recently, which it replaces. */
+static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t h, uint32_t set) {
+    const uint32_t *ch = vm->mlist;
+    uint32_t n = vm->nmatch, e = 2 * set, w = vm->rmru[set] ^ 1u; /* the way used less recently */
+    govV_rkey *k = &vm->rkey[e + w];
+    govV_cell *val = vm->rvec + (size_t)(e + w) * vm->rstride;
+    uint8_t *pos = vm->rpos + (size_t)(e + w) * vm->rstride;
+    resolve_chain(vm, val, vm->lwork_ovr, pos); /* lwork_ovr: scratch here */
+    k->hash = h;
+    k->n = n;
+    memcpy(k->s, ch, n * sizeof *ch);
+    vm->rmru[set] = (uint8_t)w;
+    vm->lval = val;
+    vm->lpos = pos;
+    vm->lchain = k->s;
+    vm->rc_misses++;
+}
+
 /* Point lval (and lovr or lpos) at the resolution of the matched chain (mlist). The
  * resolution is a function of the chain alone (limits are static per program), so it is
  * cached per chain in the arena: most records come from a chain seen before, and a hit
@@ -715,8 +799,8 @@ static inline int same_chain(const uint32_t *a, const uint32_t *b, uint32_t n) {
  * bench policy, whose tenants and projects override all its 400 limits). A record
  * matching no scope reads the defaults themselves. Whatever a chain resolves to must be
  * in the vector (every per-scope setting is a limit), so the cache holds every kind of
- * limit. */
-static void resolve_matched(gov_vm *vm) {
+ * limit. Inline in match_scopes, whose frame serves the hit; resolving takes a call. */
+static inline void resolve_matched(gov_vm *vm) {
     uint32_t n = vm->nmatch;
     vm->lovr = NULL;
     vm->lpos = NULL;
@@ -725,10 +809,7 @@ static void resolve_matched(gov_vm *vm) {
         return;
     }
     if (vm->rc_n == 0 || n > GOVV_RCHAIN) {
-        vm->rc_misses++;
-        resolve_chain(vm, vm->lwork, vm->lwork_ovr, NULL);
-        vm->lval = vm->lwork;
-        vm->lovr = vm->lwork_ovr;
+        resolve_uncached(vm);
         return;
     }
     const uint32_t *ch = vm->mlist;
@@ -747,19 +828,7 @@ static void resolve_matched(gov_vm *vm) {
             return;
         }
     }
-    uint32_t w = vm->rmru[set] ^ 1u; /* the way used less recently */
-    govV_rkey *k = &vm->rkey[e + w];
-    govV_cell *val = vm->rvec + (size_t)(e + w) * vm->rstride;
-    uint8_t *pos = vm->rpos + (size_t)(e + w) * vm->rstride;
-    resolve_chain(vm, val, vm->lwork_ovr, pos); /* lwork_ovr: scratch here */
-    k->hash = h;
-    k->n = n;
-    memcpy(k->s, ch, n * sizeof *ch);
-    vm->rmru[set] = (uint8_t)w;
-    vm->lval = val;
-    vm->lpos = pos;
-    vm->lchain = k->s;
-    vm->rc_misses++;
+    resolve_fill(vm, h, set);
 }
 
 /* The override of limit li that scope s sets: its slice of the scope index is by limit,
@@ -996,15 +1065,20 @@ void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode) {
     run_fast(vm, code, code + ncode, vm->p->regtype + k->first_reg, vm->p->regclass + k->first_reg);
 }
 
-void govV_next_epoch(gov_vm *vm) {
-    vm->tr_state = GOVV_TR_NONE;
-    if (++vm->epoch >= 0x7FFFFFFFu) { /* once every 2^31 records: restamp the caches */
-        for (uint32_t i = 0; i < vm->p->nscope; i++) vm->smatch[i] = 0;
-        vm->match_epoch = 0;
-        for (uint32_t i = 0; i < vm->p->gate_slots + vm->p->esc_slots; i++) vm->kc[i].epoch = 0;
-        vm->epoch = 1;
-    }
+/* Once every 2^31 records: restamp the caches. */
+static __attribute__((noinline)) void restamp(gov_vm *vm) {
+    for (uint32_t i = 0; i < vm->p->nscope; i++) vm->smatch[i] = 0;
+    vm->match_epoch = 0;
+    for (uint32_t i = 0; i < vm->p->gate_slots + vm->p->esc_slots; i++) vm->kc[i].epoch = 0;
+    vm->epoch = 1;
 }
+
+static inline void next_epoch(gov_vm *vm) {
+    vm->tr_state = GOVV_TR_NONE;
+    if (++vm->epoch >= 0x7FFFFFFFu) restamp(vm);
+}
+
+void govV_next_epoch(gov_vm *vm) { next_epoch(vm); }
 
 const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     gov_decision *d = &vm->dec;
@@ -1236,20 +1310,29 @@ static uint32_t inhibitor_of(const gov_vm *vm, uint32_t ri, int64_t now) {
     return GOVB_NONE;
 }
 
+static inline __attribute__((always_inline)) uint32_t tindex_select(gov_vm *vm, const govL_tkind *tk);
+
 /* The rules of kind k that this record's scopes can reach (RULEGUARDS, vm/load.c): the
  * kind's unguarded rules and those guarded by the record's tenant, project, workflow or
  * agent, in the kind's rule order. Sets *rc to their starts in xcode and *pos to their positions in
  * the kind's list (NULL: the identity) and returns how many. A rule left out has a guard
- * the record fails, so it could not have fired. */
-static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, const uint32_t **pos) {
+ * the record fails, so it could not have fired. A list with a threshold index (its .tl,
+ * vm/tindex.c) gives only the rules whose comparison the record's values pass, and the
+ * rules of it in no group: the others could not fire either. The limits are resolved.
+ * *passed is set when every rule given passed its comparison (every list reached is
+ * indexed and has no rule outside its groups): they will most likely fire. */
+static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, const uint32_t **pos, int *passed) {
     const gov_program *p = vm->p;
     const govL_kguard *kg = &p->kguard[kind];
     const uint32_t *lp[5], *le[5];
-    uint32_t nl = 0, first = GOVB_NONE, total = 0;
+    uint32_t lfirst[5], ltl[5];
+    uint32_t nl = 0, total = 0, nix = 0;
     if (kg->n) {
+        lfirst[nl] = kg->first;
+        ltl[nl] = kg->tl;
         lp[nl] = p->grule + kg->first;
         le[nl++] = p->grule + kg->first + kg->n;
-        first = kg->first;
+        nix += kg->tl != GOVB_NONE;
         total = kg->n;
     }
     for (uint32_t lv = 0; lv <= GOVB_SLOT_AGENT; lv++) {
@@ -1262,17 +1345,50 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
             if (g->str == GOVB_NONE) break;
             if (g->hash == hv && g->kind == kind && g->level == lv && p->strlen_[g->str] == n &&
                 memcmp(p->str[g->str], s, n) == 0) {
+                lfirst[nl] = g->first;
+                ltl[nl] = g->tl;
                 lp[nl] = p->grule + g->first;
                 le[nl++] = p->grule + g->first + g->n;
-                first = g->first;
+                nix += g->tl != GOVB_NONE;
                 total += g->n;
                 break;
             }
         }
     }
-    if (nl <= 1) { /* one list (or none): used in place */
-        *rc = nl ? p->gxstart + first : NULL;
-        *pos = nl ? p->grule + first : NULL;
+#ifdef GOV_NO_TINDEX /* tests/vm/tindex.sh's reference: every rule the scopes reach */
+    nix = 0;
+#endif
+    /* The threshold index, per list: its kept rules' positions, ascending, into
+     * sel_start (scratch until the merge below has read them); a list none of whose
+     * rules can fire drops out. */
+    uint32_t *scr = vm->sel_start, sc = 0, keep = 0;
+    *passed = nix && nix == nl;
+    if (nix) {
+        total = 0;
+        for (uint32_t i = 0; i < nl; i++) {
+            if (ltl[i] == GOVB_NONE) {
+                total += (uint32_t)(le[i] - lp[i]);
+                lp[keep] = lp[i];
+                le[keep++] = le[i];
+                continue;
+            }
+            const govL_tkind *tk = &p->tkind[ltl[i]];
+            if (tk->nalways) *passed = 0;
+            if (!tindex_select(vm, tk)) continue;
+            uint32_t s0 = sc;
+            const uint32_t *gr = p->grule + lfirst[i];
+            for (uint32_t w = 0; w < tk->nwords; w++)
+                for (uint64_t m = vm->tbits[w]; m; m &= m - 1) scr[sc++] = gr[w * 64 + (uint32_t)__builtin_ctzll(m)];
+            total += sc - s0;
+            lp[keep] = scr + s0;
+            le[keep++] = scr + sc;
+        }
+        nl = keep;
+        if (!nl) return 0;
+    }
+    if (nl <= 1 && !nix) { /* one list (or none): used in place */
+        *rc = nl ? p->gxstart + lfirst[0] : NULL;
+        *pos = nl ? p->grule + lfirst[0] : NULL;
         return total;
     }
     /* Merge the lists by position: each is ascending and no rule is in two. The list
@@ -1296,12 +1412,12 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
         }
         if (best == GOVB_NONE) break;
         const uint32_t *q = lp[bi], *e = le[bi];
-        do {
-            vm->sel_start[out] = p->gxstart[q - p->grule];
-            vm->sel_pos[out++] = *q++;
-        } while (q < e && *q < next);
+        do vm->sel_pos[out++] = *q++;
+        while (q < e && *q < next);
         lp[bi] = q;
     }
+    const uint32_t *xs = p->xstart + p->kind[kind].first_rule;
+    for (uint32_t i = 0; i < out; i++) vm->sel_start[i] = xs[vm->sel_pos[i]];
     *rc = vm->sel_start;
     *pos = vm->sel_pos;
     return out;
@@ -1344,7 +1460,7 @@ TWALK(twalk_gt_i, >, i) TWALK(twalk_gt_f, >, f) TWALK(twalk_ge_i, >=, i) TWALK(t
  * vm->tbits; returns how many. A group's entries are sorted loosest bound first, so a
  * group whose first bound the value fails costs one comparison. The relations are the
  * scan's (vm_run.h, X_T..), on the same registers and resolved limits. */
-static uint32_t tindex_select(gov_vm *vm, const govL_tkind *tk) {
+static inline __attribute__((always_inline)) uint32_t tindex_select(gov_vm *vm, const govL_tkind *tk) {
     const gov_program *p = vm->p;
     uint64_t *bits = vm->tbits;
     const uint64_t *al = p->talways + tk->wfirst;
@@ -1369,6 +1485,14 @@ static uint32_t tindex_select(gov_vm *vm, const govL_tkind *tk) {
 #undef TW
     }
     return n;
+}
+
+/* The first rule at or after j whose bit is set (nrules if none). */
+static uint32_t next_bit(const uint64_t *bits, uint32_t j, uint32_t nrules) {
+    uint32_t wi = j >> 6, nw = (nrules + 63) >> 6;
+    uint64_t m = wi < nw ? bits[wi] & (~0ull << (j & 63)) : 0;
+    while (!m && ++wi < nw) m = bits[wi];
+    return m ? wi * 64 + (uint32_t)__builtin_ctzll(m) : nrules;
 }
 
 /* The first of the rules, all kept, that end the kind (nrules if its last rule is not
@@ -1407,7 +1531,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
     gov_decision *d = &vm->dec;
     const govL_kind *k = &p->kind[vm->cur_kind];
     d->kind = vm->cur_kind;
-    govV_next_epoch(vm);
+    next_epoch(vm);
     if (vm->poisoned) return govV_error_decision(vm, vm->poisoned);
     if (vm->nunbound) return govV_error_decision(vm, gov_vm_ready(vm));
     /* Absent fields take their defaults. The presence bytes are read eight at a time and
@@ -1444,7 +1568,19 @@ static const gov_decision *evaluate(gov_vm *vm) {
             vm->reg[i] = p->kval[f->dflt];
         }
     }
-    memset(vm->reg + k->nfields, 0, (size_t)(k->nregs - k->nfields) * sizeof(govV_cell));
+    /* The temporaries start at 0: the first four by stores, for the few a kind usually
+     * has (the call into memset cost twice as much; GCC makes a loop of stores a memset
+     * call again). */
+    uint32_t ntmp = k->nregs - k->nfields;
+    govV_cell *tmp = vm->reg + k->nfields;
+    if (ntmp > 4) {
+        memset(tmp, 0, (size_t)ntmp * sizeof *tmp);
+    } else if (ntmp) {
+        tmp[0].u = 0;
+        if (ntmp > 1) tmp[1].u = 0;
+        if (ntmp > 2) tmp[2].u = 0;
+        if (ntmp > 3) tmp[3].u = 0;
+    }
     d->event = GOVV_EV_RECORD;
     d->status = GOV_OK;
     d->error[0] = 0;
@@ -1471,13 +1607,14 @@ static const gov_decision *evaluate(gov_vm *vm) {
     const uint32_t *rcode = p->xstart + k->first_rule;
     const uint32_t *rpos = NULL;
     uint32_t nrules = k->nrules;
-    if (p->has_guards) nrules = select_rules(vm, vm->cur_kind, &rcode, &rpos);
     /* The scan's limit tests do not check that the limits are resolved: resolve them now
      * (the same values a first read would resolve: fields do not change in a record). */
     if (p->kind_lim[vm->cur_kind] && vm->match_epoch != vm->epoch) govV_resolve(vm);
+    int passed = 0;
+    if (p->has_guards) nrules = select_rules(vm, vm->cur_kind, &rcode, &rpos, &passed);
     /* Without guards, a kind with a threshold index runs only the rules the record's
-     * values can fire (tindex_select). */
-    const govL_tkind *tk = !rpos && p->tkind && p->tkind[vm->cur_kind].ng ? &p->tkind[vm->cur_kind] : NULL;
+     * values can fire (tindex_select); with guards select_rules has used each list's. */
+    const govL_tkind *tk = !p->has_guards && p->tkind && p->tkind[vm->cur_kind].ng ? &p->tkind[vm->cur_kind] : NULL;
 #ifdef GOV_NO_TINDEX /* tests/vm/tindex.sh's reference: every rule scanned */
     tk = NULL;
 #endif
@@ -1485,17 +1622,29 @@ static const gov_decision *evaluate(gov_vm *vm) {
         uint32_t n = tindex_select(vm, tk);
         vm->rules_run += n;
         if (!n) nrules = 0; /* no rule can fire: none runs */
+        passed = !tk->nalways;
     } else {
         vm->rules_run += nrules;
     }
     for (uint32_t j = 0; j < nrules; j++) {
         int fired = -1;
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
-         * is not plain (a trace does not change this: it is rendered afterwards). */
-        j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
-            : tk ? scan_idx(vm, k, j, nrules, ty, cls, &fired)
-                 : scan_chain(vm, p->cstart + k->first_rule, j, nrules, ty, cls, &fired);
-        if (j == nrules) break;
+         * is not plain (a trace does not change this: it is rendered afterwards). When
+         * every rule to run passed its comparison in the threshold index, nearly all
+         * fire: each runs tracked at once (as a rule that is not plain does) rather than
+         * scanned and, when it fires, run again tracked (about 100 instructions a
+         * finding). The same code on the same registers: the same result. */
+        if (passed) {
+            if (tk) {
+                j = next_bit(vm->tbits, j, nrules);
+                if (j == nrules) break;
+            }
+        } else {
+            j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
+                : tk ? scan_idx(vm, k, j, nrules, ty, cls, &fired)
+                     : scan_chain(vm, p->cstart + k->first_rule, j, nrules, ty, cls, &fired);
+            if (j == nrules) break;
+        }
         uint32_t ri = rules[rpos ? rpos[j] : j];
         const govL_rule *r = &p->rule[ri];
         vm->clr = -1;

@@ -127,8 +127,10 @@ def ll_ok(stderr):
 
 def per_record(evalb, govb, rec, count):
     """Instructions and last-level misses of each record on its own, load-independent:
-    `evalbench -p 1 -c COUNT` runs one untimed pass over every record (as -1 follows one),
-    then COUNT records through eval_one, and callgrind dumps a profile part after each
+    `evalbench -p 1 -H 1 -c COUNT` runs one untimed pass over every record (as -1 follows
+    one), then COUNT records through eval_one, each held (its bytes read first, outside
+    the counted function, as the judged single-record figure holds them), and callgrind
+    dumps a profile part after each
     (--dump-after=eval_one --combine-dumps=yes). Returns ({p50, p99, p999, max} of
     instructions, the same of last-level misses or None)."""
     if not shutil.which("valgrind"):
@@ -136,7 +138,7 @@ def per_record(evalb, govb, rec, count):
     out = f"{os.path.dirname(govb)}/per_record.callgrind"
     r = sh(["valgrind", "--tool=callgrind", "-v", "--cache-sim=yes", "--LL=4194304,16,64", "--toggle-collect=eval_one",
             "--dump-after=eval_one", "--combine-dumps=yes", "--dump-instr=no", f"--callgrind-out-file={out}",
-            evalb, "-m", "typed", "-p", "1", "-c", str(count), govb, rec])
+            evalb, "-m", "typed", "-p", "1", "-H", "1", "-c", str(count), govb, rec])
     parts = []
     try:
         with open(out) as fh:
@@ -519,8 +521,8 @@ def main():
             P.append(f"| {r['name']} | {path} | {g:,.0f} | {l5:,.0f} | {lj:,.0f} | {ratio(l5, g)} | {ratio(lj, g)} | "
                      f"{r['load']:.1f} / {r['lua5.4 load']:.1f} / {r['luajit load']:.1f} |")
     S = ["| policy | held: p50 / p99 / p99.9 ns | not held (sessions 7-11's method) | each record's least, held: "
-         "p50 / p99 / p99.9 | instructions a record (callgrind): p50 / p99 / p99.9 / max | last-level misses: p50 / "
-         "p99 / max | clock overhead subtracted; its own p99, p99.9 above it, ns | context switches | load |",
+         "p50 / p99 / p99.9 | instructions a record, held (callgrind): p50 / p99 / p99.9 / max | last-level misses "
+         "(4 MiB): p50 / p99 / max | clock overhead subtracted; its own p99, p99.9 above it, ns | context switches | load |",
          "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for name, (x0, ld, x) in singles.items():
         pi = singles_ir.get(name)

@@ -623,16 +623,149 @@ static void test_scopes(void) {
  * for L from 1 to 20 each set the limit to L, and a record whose agent differs in its
  * first, middle or last byte matches none. Two blocks of one level matching one record
  * (agent "m" alone and in tenant "t") are ordered by specificity as before. */
+/* The typed setters at each edge of their fast paths (vm.c): every value a field's type
+ * takes and the first it does not, with the same codes and messages as their checks say;
+ * strings of every length from 0 to 40 read back byte for byte (copied without a call up
+ * to 16 bytes, by memcpy past that), at the string limit and one past it, and when the
+ * scratch space runs out. */
+static void test_setters(void) {
+    tb *b = tb_new("setters");
+    uint32_t k = tb_kind(b, "r");
+    uint32_t fi = tb_field(b, k, "i", "i", GOVB_TY_INT, GOVB_U_NONE, GOVB_NONE);
+    uint32_t fb = tb_field(b, k, "b", "b", GOVB_TY_BOOL, GOVB_U_NONE, GOVB_NONE);
+    uint32_t fs = tb_field(b, k, "sev", "sev", GOVB_TY_SEVERITY, GOVB_U_NONE, GOVB_NONE);
+    uint32_t fv = tb_field(b, k, "v", "v", GOVB_TY_VERDICT, GOVB_U_NONE, GOVB_NONE);
+    uint32_t ff = tb_field(b, k, "f", "f", GOVB_TY_FLOAT, GOVB_U_NONE, GOVB_NONE);
+    uint32_t fr = tb_field(b, k, "q", "q", GOVB_TY_RATIO, GOVB_U_FRACTION, GOVB_NONE);
+    uint32_t l = tb_limit(b, "cap", GOVB_TY_INT, GOVB_DIR_MAX, tb_k(b, GOVB_TY_INT, 1000), 1);
+    tb_rule(b, "r", k, 1, 1, 2);
+    tb_op(b, GOVB_ABX(GOV_OP_TGTL, fi, l));
+    size_t n;
+    uint8_t *f = tb_build(b, &n);
+    tb_free(b);
+    gov_error e = {.size = sizeof e};
+    gov_program *p = load(f, n, &e);
+    free(f);
+    gov_config cfg = {.size = sizeof cfg};
+    gov_config_init(&cfg);
+    cfg.limits[GOV_LIMIT_LINE_LENGTH] = 64; /* the record's scratch space */
+    size_t need = gov_arena_size(p, &cfg);
+    void *a = malloc(need);
+    gov_vm *vm = NULL;
+    check(p && a && gov_vm_init(p, &cfg, a, need, &vm) == GOV_OK, "setters: a VM with 64 bytes of scratch", "%s",
+          e.message);
+    if (!vm) {
+        free(a);
+        gov_program_free(p);
+        return;
+    }
+    static const struct { int slot; int64_t v; int want; const char *msg; } ints[] = {
+        {0, INT64_MIN, GOV_OK, NULL}, {0, INT64_MAX, GOV_OK, NULL}, {0, -1, GOV_OK, NULL},
+        {1, 0, GOV_OK, NULL}, {1, 1, GOV_OK, NULL}, {1, 2, GOV_EFIELD, "field 'b': bool value out of range"},
+        {1, -1, GOV_EFIELD, "field 'b': bool value out of range"},
+        {1, INT64_MIN, GOV_EFIELD, "field 'b': bool value out of range"},
+        {2, 2, GOV_OK, NULL}, {2, 3, GOV_EFIELD, "field 'sev': severity value out of range"},
+        {3, 4, GOV_OK, NULL}, {3, 5, GOV_EFIELD, "field 'v': verdict value out of range"},
+        {3, -4, GOV_EFIELD, "field 'v': verdict value out of range"},
+        {4, 1, GOV_EFIELD, "field 'f' is float"}, {99, 1, GOV_EMISUSE, "slot 105 out of range (kind 'r' has 12 fields)"},
+    };
+    uint32_t slot0 = fi;
+    char why[512] = "";
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0] && !why[0]; i++) {
+        gov_record_begin(vm, 0);
+        int rc = gov_set_int(vm, (int)slot0 + ints[i].slot, ints[i].v);
+        if (rc != ints[i].want || (ints[i].msg && strcmp(gov_vm_errmsg(vm), ints[i].msg) != 0))
+            snprintf(why, sizeof why, "int %d := %lld: %d \"%s\", want %d \"%s\"", ints[i].slot, (long long)ints[i].v, rc,
+                     gov_vm_errmsg(vm), ints[i].want, ints[i].msg ? ints[i].msg : "");
+    }
+    check(!why[0], "gov_set_int: any int, bool 0-1, severity 0-2, verdict 0-4; the next value refused", "%s", why);
+    static const struct { int slot; double v; int want; const char *msg; } fl[] = {
+        {4, 0.0, GOV_OK, NULL}, {4, -0.0, GOV_OK, NULL}, {4, 1.7976931348623157e308, GOV_OK, NULL},
+        {4, -1.7976931348623157e308, GOV_OK, NULL}, {4, 4.9e-324, GOV_OK, NULL},
+        {4, HUGE_VAL, GOV_EFIELD, "field 'f': value out of range for float"},
+        {4, -HUGE_VAL, GOV_EFIELD, "field 'f': value out of range for float"},
+        {4, NAN, GOV_EFIELD, "field 'f': value out of range for float"},
+        {5, 0.0, GOV_OK, NULL}, {5, -0.0, GOV_OK, NULL}, {5, 1.0, GOV_OK, NULL}, {5, 0.5, GOV_OK, NULL},
+        {5, 1.0000000000000002, GOV_EFIELD, "field 'q': value out of range for ratio"},
+        {5, -4.9e-324, GOV_EFIELD, "field 'q': value out of range for ratio"},
+        {5, NAN, GOV_EFIELD, "field 'q': value out of range for ratio"},
+        {5, HUGE_VAL, GOV_EFIELD, "field 'q': value out of range for ratio"},
+        {0, 1.0, GOV_EFIELD, "field 'i' is int"},
+    };
+    for (size_t i = 0; i < sizeof fl / sizeof fl[0] && !why[0]; i++) {
+        gov_record_begin(vm, 0);
+        int rc = gov_set_float(vm, (int)slot0 + fl[i].slot, fl[i].v);
+        if (rc != fl[i].want || (fl[i].msg && strcmp(gov_vm_errmsg(vm), fl[i].msg) != 0))
+            snprintf(why, sizeof why, "float %d := %g: %d \"%s\", want %d \"%s\"", fl[i].slot, fl[i].v, rc,
+                     gov_vm_errmsg(vm), fl[i].want, fl[i].msg ? fl[i].msg : "");
+    }
+    check(!why[0], "gov_set_float: finite floats, ratios in [0, 1]; infinities, NaN and the next ratio refused", "%s", why);
+    /* A refused value poisons the record: its decision is the error. */
+    gov_record_begin(vm, 0);
+    gov_set_int(vm, (int)fb, 2);
+    gov_set_int(vm, (int)fi, 1);
+    const gov_decision *d = gov_eval(vm);
+    check(gov_decision_status(d) == GOV_EFIELD, "a refused bool poisons the record", "status %d",
+          gov_decision_status(d));
+    char text[48];
+    for (size_t i = 0; i < sizeof text; i++) text[i] = (char)('a' + i % 26);
+    for (size_t len = 0; len <= 40 && !why[0]; len++) {
+        gov_record_begin(vm, 0);
+        int rc = gov_set_string(vm, GOVB_SLOT_RUN_ID, text + len % 7, len);
+        gov_set_int(vm, GOVB_SLOT_AT, 1); /* every field of this kind is required */
+        gov_set_int(vm, (int)fi, 1);
+        gov_set_int(vm, (int)fb, 1);
+        gov_set_int(vm, (int)fs, 1);
+        gov_set_int(vm, (int)fv, 1);
+        gov_set_float(vm, (int)ff, 1.0);
+        gov_set_float(vm, (int)fr, 1.0);
+        d = gov_eval(vm);
+        size_t got = 0;
+        const char *s = gov_decision_run_id(d, &got);
+        if (rc != GOV_OK || gov_decision_status(d) != GOV_OK || got != len || (len && memcmp(s, text + len % 7, len)))
+            snprintf(why, sizeof why, "run_id of %zu bytes: %d, status %d (%s), read back %zu bytes", len, rc,
+                     gov_decision_status(d), gov_decision_error(d), got);
+    }
+    check(!why[0], "gov_set_string: strings of 0 to 40 bytes read back as set", "%s", why);
+    /* The scratch space: 64 bytes, so four of 16 take it all and one more byte is refused. */
+    gov_record_begin(vm, 0);
+    int rc = 0;
+    for (int i = 0; i < 4; i++) rc |= gov_set_string(vm, i, text, 16);
+    int over = gov_set_string(vm, GOVB_SLOT_RUN_ID, text, 1);
+    check(rc == GOV_OK && over == GOV_ECAP &&
+              strcmp(gov_vm_errmsg(vm), "field 'run_id': string of 1 bytes exceeds the string limit or scratch space") == 0,
+          "gov_set_string: the scratch space's last byte taken, one more refused", "%d %d %s", rc, over,
+          gov_vm_errmsg(vm));
+    gov_vm_limit(vm, GOV_LIMIT_STRING_LENGTH, 10);
+    gov_record_begin(vm, 0);
+    rc = gov_set_string(vm, GOVB_SLOT_RUN_ID, text, 10);
+    over = gov_set_string(vm, GOVB_SLOT_RUN_ID, text, 11);
+    check(rc == GOV_OK && over == GOV_ECAP, "gov_set_string: a string at the string limit taken, one byte more refused",
+          "%d %d", rc, over);
+    gov_record_begin(vm, 0);
+    over = gov_set_string(vm, GOVB_SLOT_RUN_ID, NULL, 3);
+    rc = gov_set_string(vm, (int)fi, "x", 1);
+    check(over == GOV_EMISUSE && rc != GOV_OK && strcmp(gov_vm_errmsg(vm), "field 'i' is int") == 0,
+          "gov_set_string: NULL bytes with a length, and an int slot, refused", "%d %d %s", over, rc, gov_vm_errmsg(vm));
+    d = gov_eval(vm);
+    gov_set_int(vm, (int)fi, 1);
+    check(gov_set_int(vm, (int)fi, 1) == GOV_EMISUSE && strcmp(gov_vm_errmsg(vm), "no record begun (gov_record_begin)") == 0 &&
+              gov_set_string(vm, 0, "t", 1) == GOV_EMISUSE && gov_set_float(vm, (int)ff, 1.0) == GOV_EMISUSE,
+          "setters after gov_eval, before gov_record_begin: refused", "%s", gov_vm_errmsg(vm));
+    free(a);
+    gov_program_free(p);
+}
+
 static void test_scope_names(void) {
-    static const char abc[] = "abcdefghijklmnopqrstuvwxyz";
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     tb *b = tb_new("names");
     uint32_t k = tb_kind(b, "r");
     uint32_t x = tb_field(b, k, "x", "x", GOVB_TY_INT, GOVB_U_NONE, GOVB_NONE);
     uint32_t l = tb_limit(b, "cap", GOVB_TY_INT, GOVB_DIR_MAX, tb_k(b, GOVB_TY_INT, 1000), 1);
     uint32_t t = tb_scope(b, GOVB_LV_TENANT, "t", GOVB_NONE);
     uint32_t in_t = tb_scope(b, GOVB_LV_AGENT, "m", t), alone = tb_scope(b, GOVB_LV_AGENT, "m", GOVB_NONE);
-    char name[32];
-    for (uint32_t len = 1; len <= 20; len++) {
+    char name[48];
+    for (uint32_t len = 1; len <= 40; len++) {
         memcpy(name, abc, len);
         name[len] = 0;
         tb_override(b, l, tb_scope(b, GOVB_LV_AGENT, name, GOVB_NONE), tb_k(b, GOVB_TY_INT, len), 10 + len);
@@ -651,7 +784,7 @@ static void test_scope_names(void) {
     gov_vm *vm;
     void *a = arena_for(p, &vm);
     char why[256] = "";
-    for (uint32_t len = 1; len <= 20 && !why[0]; len++) {
+    for (uint32_t len = 1; len <= 40 && !why[0]; len++) {
         for (int miss = -1; miss < 3 && !why[0]; miss++) {
             memcpy(name, abc, len);
             name[len] = 0;
@@ -666,7 +799,7 @@ static void test_scope_names(void) {
                          (long long)want, gov_vm_errmsg(vm));
         }
     }
-    check(!why[0], "scope names of 1 to 20 bytes match exactly, not when the first, middle or last byte differs", "%s",
+    check(!why[0], "scope names of 1 to 40 bytes match exactly, not when the first, middle or last byte differs", "%s",
           why);
     static const struct { const char *tenant, *agent; int64_t want; } two[] = {
         {"t", "m", 700}, {"u", "m", 800}, {"t", "n", 900}, {"t", "abc", 3}};
@@ -1242,6 +1375,7 @@ int main(int argc, char **argv) {
     test_ops();
     test_scopes();
     test_scope_names();
+    test_setters();
     test_json();
     test_output();
     test_golden();
