@@ -269,7 +269,10 @@ typedef struct govL_window {
     uint32_t qnum, qden;        /* the quantile, num / den */
     size_t words, saved;        /* saved form: bytes of its 8-byte-word part; of all of it */
     size_t o_ring, o_dqmin, o_dqmax, o_bk, o_oct, o_bsk;           /* saved form's parts */
-    size_t pw;                  /* memory: bytes of a bucket's payload (0 for i96: lo and hi arrays) */
+    size_t pw;                  /* memory: bytes of a bucket's payload (0 for i96: lo and hi words) */
+    size_t bs;                  /* memory, time windows: bytes of its stream's bucket record (bucket j's
+                                 * count, true count, Σx words or payload at m_cnt, m_tru, m_bk, m_bkh
+                                 * + j bs: window.c) */
     uint32_t sfirst;            /* the stream's first window (its clock's owner) */
     uint32_t rfirst, rmax;      /* count windows: the ring's owner (first of its sharers), and its longest sharer */
     uint64_t rlen;              /* count windows: the ring's length (the longest sharer's N) */
@@ -284,7 +287,32 @@ typedef struct govL_window {
     uint32_t vop;               /* how govW_value computes its value: GOVW_V_* (window.c) */
     uint32_t tpred;             /* the compact trace's prediction of n (spec/trace.md §3.1): the first
                                  * earlier window of its stream with the longest N; NONE if none */
+    /* A window's code that is one string compare with a constant (`run.action == "refund"`:
+     * LOADK rk K; EQ or NE ra rb rc) is run by govW_update itself, not the interpreter
+     * (window.c, fold_code): the same two register writes. */
+    uint16_t fold;              /* 0, or the compare's opcode (GOV_OP_EQ or GOV_OP_NE) */
+    uint16_t f_kidx;            /* LOADK's constant */
+    uint8_t f_k, f_a, f_b, f_c; /* LOADK's register; the compare's registers */
+    uint32_t uop;               /* how govW_update takes a value: one of the common shapes, or the
+                                 * general path (window.c, update_op) */
+    uint32_t spare;             /* keeps the struct at 512 bytes: win[wi] is a shift, not a multiply */
 } govL_window;
+#if SIZE_MAX == UINT64_MAX
+_Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit host (see spare)");
+#endif
+
+/* What govW_update prefetches of a key block once the record's key has found it
+ * (window.c, govW_prepare), kept at the block's first window: lines whose place is fixed
+ * (the hot parts: stream clocks, counts and totals; deques; a quantile's heaps), the time
+ * streams whose bucket record the record's time tells, and the count windows whose ring
+ * slots (the one written, the one leaving a shorter window) their stream's clock tells.
+ * A hint: nothing depends on it but speed, and what does not fit is not prefetched. */
+typedef struct govW_pf {
+    uint16_t nline, ntime, nring, pad;
+    uint16_t line[16];          /* byte offsets from the block's start, 64 apart within a part */
+    uint16_t time[2];           /* window indices: time streams' first windows */
+    uint16_t ring[6];           /* window indices: count windows with a ring of values or bits */
+} govW_pf;
 
 /* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or
  * one) in the state block: a header (govT_hdr), then nfine current buckets and ncoarse
@@ -396,6 +424,7 @@ struct gov_program {
     gov_glob *setglob;          /* the glob members' matcher tables */
     uint32_t nwin;
     govL_window *win;
+    struct govW_pf *wpf;        /* nwin: a key block's prefetch plan, at its first window (window.c) */
     uint32_t *kind_wins;        /* window indices grouped by kind, declaration order */
     uint32_t *kwin_first;       /* nkind + 1: kind k's windows are kind_wins[first[k]..first[k+1]) */
     size_t win_state;           /* bytes of all windows' state */
@@ -559,22 +588,25 @@ typedef struct govV_action {
 #define GOVV_KEYMAX 128         /* bytes of a gate's run_id or an escalation's key */
 
 /* A per-key table (keytab.c), in the state block: this header, the bucket heads
- * (u32, padded to 8 bytes), then cap entries. Slots 0..n-1 are in use. Windows, sustained
- * rules and drift checks index their per-key data by the slot. No pointers: everything
- * is a slot index or GOVB_NONE, so the bytes are position-independent. */
+ * (u32, padded to 8 bytes), the LRU links (cap pairs of u32: newer, older), then cap
+ * entries. Slots 0..n-1 are in use. Windows, sustained rules and drift checks index their
+ * per-key data by the slot. No pointers: everything is a slot index or GOVB_NONE, so the
+ * bytes are position-independent. The links are apart from the entries so that a key's
+ * touch rewrites its LRU neighbours' links in a dense array (8 bytes a key) instead of
+ * two more entries of 152 bytes somewhere in the table. */
 typedef struct govK_table {
     uint32_t cap, mask, n;      /* capacity, bucket count - 1, slots in use */
     uint32_t newest, oldest;    /* the LRU list's ends */
-    uint32_t eoff;              /* bytes of the bucket heads (8-aligned): the entries follow them */
+    uint32_t eoff;              /* bytes of the bucket heads (8-aligned) and the links: the entries follow them */
 } govK_table;
 
 typedef struct govK_entry {
     uint64_t hash;              /* govK_hash(level, key) */
     uint32_t hnext;             /* next slot in this bucket (ascending), or GOVB_NONE */
-    uint32_t newer, older;      /* LRU neighbours, or GOVB_NONE */
     uint32_t level, keylen, pad;
     char key[GOVV_KEYMAX];      /* bytes past keylen are zero */
 } govK_entry;
+typedef struct govK_link { uint32_t newer, older; } govK_link; /* LRU neighbours, or GOVB_NONE */
 
 /* What govK_touch did besides finding the slot: fresh = the key is new in the table
  * (the caller resets the slot's data); evicted = to make room the least recently seen
@@ -1192,6 +1224,9 @@ GOV_HIDDEN uint32_t govK_touch(govK_table *t, uint32_t level, const char *key, s
 GOV_HIDDEN uint32_t govK_touch_h(govK_table *t, uint64_t h, uint32_t level, const char *key, size_t n,
                                  govK_evict *ev);
 GOV_HIDDEN govK_entry *govK_entry_at(govK_table *t, uint32_t slot);
+/* The first slot of hash h's bucket (GOVB_NONE if empty): with short chains, most often
+ * the key's own slot, so its data can be asked for before the look-up (window.c). */
+static inline uint32_t govK_head(const govK_table *t, uint64_t h) { return ((const uint32_t *)(const void *)(t + 1))[h & t->mask]; }
 /* Saved form (spec/state.md): govK_save writes govK_saved_size bytes. govK_check
  * validates a saved table against a capacity with a scratch of govK_scratch_size(cap)
  * bytes (4-aligned), writing nothing else; *used = its length, *why = the complaint.

@@ -35,7 +35,17 @@ static uint32_t nbuckets(uint32_t cap) {
 static uint32_t *heads(govK_table *t) { return (uint32_t *)(void *)(t + 1); }
 static const uint32_t *cheads(const govK_table *t) { return (const uint32_t *)(const void *)(t + 1); }
 
-static size_t heads_bytes(uint32_t cap) { return ((size_t)nbuckets(cap) * 4 + 7) & ~(size_t)7; }
+/* The bucket heads, then the LRU links (cap of them, 8 bytes each). */
+static size_t heads_bytes(uint32_t cap) {
+    return (((size_t)nbuckets(cap) * 4 + 7) & ~(size_t)7) + (size_t)cap * sizeof(govK_link);
+}
+
+/* Slot s's LRU links. */
+static size_t links_off(const govK_table *t) { return ((size_t)(t->mask + 1) * 4 + 7) & ~(size_t)7; }
+static govK_link *link_at(govK_table *t, uint32_t s) { return (govK_link *)(void *)((char *)(t + 1) + links_off(t)) + s; }
+static const govK_link *clink(const govK_table *t, uint32_t s) {
+    return (const govK_link *)(const void *)((const char *)(t + 1) + links_off(t)) + s;
+}
 
 /* The entries follow the bucket heads, whose size govK_init notes in the header (eoff):
  * computing it from nbuckets(cap) ran a doubling loop on every entry access (11% of a
@@ -79,19 +89,19 @@ uint32_t govK_find(const govK_table *t, uint32_t level, const char *key, size_t 
 
 /* LRU list: unlink slot s, or link it as the newest. */
 static void unlink_lru(govK_table *t, uint32_t s) {
-    govK_entry *e = govK_entry_at(t, s);
-    if (e->newer != NONE) govK_entry_at(t, e->newer)->older = e->older;
+    govK_link *e = link_at(t, s);
+    if (e->newer != NONE) link_at(t, e->newer)->older = e->older;
     else t->newest = e->older;
-    if (e->older != NONE) govK_entry_at(t, e->older)->newer = e->newer;
+    if (e->older != NONE) link_at(t, e->older)->newer = e->newer;
     else t->oldest = e->newer;
     e->newer = e->older = NONE;
 }
 
 static void link_newest(govK_table *t, uint32_t s) {
-    govK_entry *e = govK_entry_at(t, s);
+    govK_link *e = link_at(t, s);
     e->newer = NONE;
     e->older = t->newest;
-    if (t->newest != NONE) govK_entry_at(t, t->newest)->newer = s;
+    if (t->newest != NONE) link_at(t, t->newest)->newer = s;
     else t->oldest = s;
     t->newest = s;
 }
@@ -115,6 +125,7 @@ static void chain_insert(govK_table *t, uint32_t s) {
 static void fill(govK_table *t, uint32_t s, uint64_t h, uint32_t level, const char *key, size_t n) {
     govK_entry *e = govK_entry_at(t, s);
     memset(e, 0, sizeof *e);
+    link_at(t, s)->newer = link_at(t, s)->older = NONE;
     e->hash = h;
     e->level = level;
     e->keylen = (uint32_t)n;
@@ -170,7 +181,7 @@ size_t govK_saved_size(const govK_table *t) {
 size_t govK_save(const govK_table *t, unsigned char *b) {
     size_t o = 4;
     govS_put32(b, t->n);
-    for (uint32_t s = t->oldest; s != NONE; s = centry(t, s)->newer) {
+    for (uint32_t s = t->oldest; s != NONE; s = clink(t, s)->newer) {
         const govK_entry *e = centry(t, s);
         govS_put32(b + o, s);
         govS_put32(b + o + 4, e->level);

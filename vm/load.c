@@ -266,7 +266,8 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->nztrans * 4) + al8((uint64_t)p->npat * sizeof(gov_glob)) +
                     al8((uint64_t)p->npat * 4) +
 
-                    al8((uint64_t)p->nwin * sizeof(govL_window)) + al8((uint64_t)p->nwin * 4) +
+                    al8((uint64_t)p->nwin * sizeof(govL_window)) + al8((uint64_t)p->nwin * sizeof(govW_pf)) +
+                    al8((uint64_t)p->nwin * 4) +
                     al8(((uint64_t)p->nkind + 1) * 4) +
                     al8((uint64_t)p->next * sizeof(govL_ext)) + al8((uint64_t)p->nextparam * 4) +
                     al8((uint64_t)p->ndrift * sizeof(govL_drift)) + al8((uint64_t)p->nedge * 8) +
@@ -322,6 +323,7 @@ static int alloc_program(govL_ctx *c) {
     p->pat = carve(&cur, p->npat * sizeof(gov_glob));
     p->pat_src = carve(&cur, p->npat * 4);
     p->win = carve(&cur, p->nwin * sizeof(govL_window));
+    p->wpf = carve(&cur, p->nwin * sizeof(govW_pf));
     p->kind_wins = carve(&cur, p->nwin * 4);
     p->kwin_first = carve(&cur, ((size_t)p->nkind + 1) * 4);
     p->ext = carve(&cur, p->next * sizeof(govL_ext));

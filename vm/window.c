@@ -84,6 +84,25 @@ static uint32_t value_op(const govL_window *w) {
     }
 }
 
+/* How govW_update takes a value into a window: the shapes of the common aggregates, each
+ * with nothing else to keep, by a routine of their own (the general path tests a dozen
+ * flags a window to find the one or two things it does); U_GEN the others. */
+enum { U_GEN, U_BITS_TRU, U_COUNT0, U_ISUM, U_HEAP, U_DQ, U_T_I96, U_T_TRU };
+static uint32_t update_op(const govL_window *w) {
+    if (w->ew || w->fsum || w->wantsd || w->tmm || w->sketch) return U_GEN;
+    int dq = w->dqmin || w->dqmax;
+    if (w->runs) {
+        if (w->bits) return w->tru ? U_BITS_TRU : U_COUNT0;
+        if (w->isum && !w->heaps && !dq) return U_ISUM;
+        if (w->heaps && !w->isum && !dq) return U_HEAP;
+        if (dq && !w->isum && !w->heaps) return U_DQ;
+        return U_GEN;
+    }
+    if (w->i96 && !w->tru) return U_T_I96;
+    if (w->tru && !w->isum) return U_T_TRU;
+    return U_GEN;
+}
+
 /* What a window keeps (flags and widths) and its saved form's offsets (spec/state.md). */
 static void shape(govL_window *w) {
     static const uint32_t qnum[4] = {1, 9, 19, 99}, qden[4] = {2, 10, 20, 100};
@@ -106,7 +125,7 @@ static void shape(govL_window *w) {
     w->ew = w->agg == GOVB_AGG_EWMA;
     w->tclk = !N && !w->tru && !w->isum && !w->fsum && !w->tmm && !w->sketch && !w->ew;
     w->hw = w->heaps ? govQ_heap_width(N) : 0;
-    w->dw = N <= 256 ? 1 : N <= 65536 ? 2 : 4;
+    w->dw = N <= 256 ? 1 : N <= 65536 ? 2 : 4; /* by the ring's length once rings are shared (govW_prepare) */
     w->qnum = q ? qnum[w->agg - GOVB_AGG_P50] : 0;
     w->qden = q ? qden[w->agg - GOVB_AGG_P50] : 1;
     w->width = N ? 0 : w->span / (int64_t)B;
@@ -127,6 +146,36 @@ static void shape(govL_window *w) {
     }
     w->saved = n;
     w->vop = value_op(w);
+    w->uop = update_op(w);
+}
+
+/* A window's code that is one compare of a string with a constant, as the compiler writes
+ * `run.action == "refund"` (LOADK rk K; EQ or NE ra rb rc, rk one of rb and rc): govW_update
+ * runs it itself, the same two register writes as the interpreter, instead of a call
+ * into it (about 110 instructions a record). The verifier has checked the code already. */
+static void fold_code(const gov_program *p, govL_window *w) {
+    w->fold = 0;
+    if (w->ncode != 2) return;
+    uint32_t i0 = p->code[w->code], i1 = p->code[w->code + 1], op = GOVB_OP(i1);
+    const uint8_t *cls = p->regclass + p->kind[w->kind].first_reg;
+    if (GOVB_OP(i0) != GOV_OP_LOADK || (op != GOV_OP_EQ && op != GOV_OP_NE)) return;
+    if (cls[GOVB_B(i1)] != GOVV_CS || cls[GOVB_C(i1)] != GOVV_CS) return;
+    w->f_k = GOVB_A(i0);
+    w->f_kidx = GOVB_BX(i0);
+    w->f_a = GOVB_A(i1);
+    w->f_b = GOVB_B(i1);
+    w->f_c = GOVB_C(i1);
+    w->fold = op;
+}
+
+/* Run a folded window's code (fold_code): R[k] := K; R[a] := R[b] == R[c] (or !=). */
+static inline void run_fold(gov_vm *vm, const govL_window *w, govV_cell *R) {
+    R[w->f_k] = vm->p->kval[w->f_kidx];
+    uint64_t ub = R[w->f_b].u, uc = R[w->f_c].u; /* govV_str's decoding, inline */
+    uint32_t nb = GOVV_SLEN(ub), nc = GOVV_SLEN(uc);
+    int eq = nb == nc && memcmp(((ub & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(ub),
+                                ((uc & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(uc), nb) == 0;
+    R[w->f_a].i = w->fold == GOV_OP_EQ ? eq : !eq;
 }
 
 /* Whether windows a and b (of one key block) take the same records: the same lateness,
@@ -159,7 +208,11 @@ static int in_block(const gov_program *p, uint32_t i, uint32_t j) {
     return j == i || (p->win[i].level != NONE && p->win[j].level != NONE && p->win[j].tabw == i);
 }
 
-static uint64_t place_block(gov_program *p, uint32_t first) {
+/* Bytes of a window's own parts in its stream's bucket record: a true count, a 96-bit Σx
+ * (u64 low word, i32 high word), or a payload. */
+static uint64_t bucket_part(const govL_window *w) { return (w->tru ? 4 : 0) + (w->i96 ? 12 : w->pw); }
+
+static uint64_t place_block(gov_program *p, uint32_t first, uint64_t *hot) {
     uint64_t cur = 0;
     for (uint32_t k = first; k < p->nwin; k++) {
         if (!in_block(p, first, k)) continue;
@@ -174,6 +227,7 @@ static uint64_t place_block(gov_program *p, uint32_t first) {
         w->m_der = w->fsum || w->tmm ? place(&cur, sizeof(govW_item)) : 0;
         w->inst = (size_t)(cur - at);
     }
+    *hot = cur;
     for (uint32_t k = first; k < p->nwin; k++) {
         if (!in_block(p, first, k)) continue;
         govL_window *w = &p->win[k];
@@ -185,10 +239,23 @@ static uint64_t place_block(gov_program *p, uint32_t first) {
             else w->m_ring = w->rfirst == k ? place(&cur, w->rlen * 8) : p->win[w->rfirst].m_ring;
             if (w->dqmin || w->dqmax) w->m_dq = place(&cur, N * w->dw);
         } else {
-            w->m_cnt = w->sfirst == k ? place(&cur, B * 4) : p->win[w->sfirst].m_cnt;
-            if (w->tru) w->m_tru = place(&cur, B * 4);
-            if (w->i96) w->m_bk = place(&cur, B * 8), w->m_bkh = place(&cur, B * 4);
-            else if (w->pw) w->m_bk = place(&cur, B * w->pw);
+            /* The stream's buckets are records of bs bytes: its count, then each member's
+             * parts in window order (the first places them all; each window is charged its
+             * own parts' bytes). */
+            uint64_t sub = 4, rs = 4;
+            for (uint32_t j = w->sfirst; j < p->nwin; j++)
+                if (in_block(p, first, j) && p->win[j].sfirst == w->sfirst && !p->win[j].runs) {
+                    if (j < k) sub += bucket_part(&p->win[j]);
+                    rs += bucket_part(&p->win[j]);
+                }
+            w->bs = (size_t)rs;
+            w->m_cnt = w->sfirst == k ? place(&cur, B * rs) : p->win[w->sfirst].m_cnt;
+            if (w->sfirst == k) at += B * (rs - 4 - bucket_part(w)); /* the others' parts: charged to them */
+            else at -= B * bucket_part(w);
+            size_t o = w->m_cnt + (size_t)sub;
+            if (w->tru) w->m_tru = o, o += 4;
+            if (w->i96) w->m_bk = o, w->m_bkh = o + 8, o += 12;
+            else if (w->pw) w->m_bk = o, o += w->pw;
         }
         if (w->sketch) {
             w->m_oct = place(&cur, (size_t)GOVQ_PAGES * 4);
@@ -210,6 +277,34 @@ static uint64_t place_block(gov_program *p, uint32_t first) {
     return cur;
 }
 
+/* Note the lines of n bytes at byte o of the block in the prefetch plan pf, one per 64
+ * bytes and the last; false if the plan is full or o is past 64 KiB. */
+static int plan_lines(govW_pf *pf, size_t o, size_t n) {
+    if (!n) return 1;
+    for (size_t a = o;; a += 64) {
+        size_t at = a < o + n ? a : o + n - 1;
+        if (pf->nline == 16 || at > 0xFFFFu) return 0;
+        pf->line[pf->nline++] = (uint16_t)at;
+        if (at == o + n - 1 || a + 64 >= o + n + 63) return 1;
+    }
+}
+
+/* The prefetch plan of the key block whose first window is first (govW_pf). */
+static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
+    govW_pf *pf = &p->wpf[first];
+    pf->nline = pf->ntime = pf->nring = 0;
+    plan_lines(pf, 0, hot < 512 ? hot : 512);
+    for (uint32_t k = first; k < p->nwin && k < 0xFFFFu; k++) {
+        const govL_window *w = &p->win[k];
+        if (!in_block(p, first, k)) continue;
+        if (!w->runs && w->sfirst == k && pf->ntime < 2) pf->time[pf->ntime++] = (uint16_t)k;
+        if (w->runs && ((w->bits && w->tru) || (!w->bits && (w->rfirst == k || w->runs < w->rlen))) && pf->nring < 6)
+            pf->ring[pf->nring++] = (uint16_t)k;
+        if (w->dqmin || w->dqmax) plan_lines(pf, w->m_dq, w->runs * w->dw);
+        if (w->heaps) plan_lines(pf, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
+    }
+}
+
 /* Derive each window's layout and the windows' state size. Called by the loader once the
  * WINDOWS entries are verified. Returns 0 with *why and *bad (the window) if the state
  * would not fit in memory.
@@ -225,6 +320,8 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
     for (uint32_t i = 0; i < p->nwin; i++) {
         govL_window *w = &p->win[i];
         shape(w);
+        fold_code(p, w);
+        p->wpf[i].nline = p->wpf[i].ntime = p->wpf[i].nring = 0;
         w->tabw = w->level != NONE ? i : NONE;
         for (uint32_t j = 0; j < i && w->level != NONE; j++) {
             const govL_window *o = &p->win[j];
@@ -269,11 +366,19 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
     }
     for (uint32_t i = 0; i < p->nwin; i++)
         if (p->win[i].rfirst != i) p->win[i].rlen = p->win[p->win[i].rfirst].rlen, p->win[i].rmax = p->win[p->win[i].rfirst].rmax;
+    /* A deque holds slots of the ring, which may be a longer window's: its entries are
+     * sized by the ring's length, not the window's own N (a byte held slots up to 255
+     * only, and a max over 3 runs beside a mean over 300 read the wrong value). */
+    for (uint32_t i = 0; i < p->nwin; i++) {
+        govL_window *w = &p->win[i];
+        if (w->runs) w->dw = w->rlen <= 256 ? 1 : w->rlen <= 65536 ? 2 : 4;
+    }
     size_t off = 0;
     for (uint32_t i = 0; i < p->nwin; i++) {
         govL_window *L = &p->win[i];
         if (L->level != NONE && L->tabw != i) continue; /* placed with its block's first */
-        uint64_t stride = place_block(p, i), cap = L->level != NONE ? L->capacity : 1;
+        uint64_t hot = 0, stride = place_block(p, i, &hot), cap = L->level != NONE ? L->capacity : 1;
+        plan_block(p, i, hot);
         size_t tab = L->level != NONE ? govK_size(L->capacity) : 0;
         /* Capacity <= 2^20 and a block < 2^36 bytes; cap the total so every offset fits
          * size_t on a 32-bit host too. */
@@ -316,11 +421,20 @@ static char *block(const gov_vm *vm, const govL_window *w, uint32_t slot) {
 #define BACK(w, x) ((govW_item *)(void *)((x) + (w)->m_der))
 #define RING(w, x) ((govV_cell *)(void *)((x) + (w)->m_ring))
 #define BITS(w, x) ((uint8_t *)(void *)((x) + (w)->m_ring))
-#define CNT(w, x) ((uint32_t *)(void *)((x) + (w)->m_cnt))
-#define TRU(w, x) ((uint32_t *)(void *)((x) + (w)->m_tru))
-#define BLO(w, x) ((uint64_t *)(void *)((x) + (w)->m_bk))
-#define BHI(w, x) ((int32_t *)(void *)((x) + (w)->m_bkh))
-#define PAY(w, x, j) ((uint64_t *)(void *)((x) + (w)->m_bk + (size_t)(j) * (w)->pw))
+/* A time bucket's parts: the stream's buckets are records of bs bytes (govW_prepare), so
+ * bucket j of every window of a stream is in one place, mostly one cache line. Records
+ * are 4-aligned: u32 parts are read in place, u64 and payloads through memcpy. */
+#define BREC(w, x, off, j) ((x) + (off) + (size_t)(j) * (w)->bs)
+#define CNT(w, x, j) (*(uint32_t *)(void *)BREC(w, x, (w)->m_cnt, j))
+#define TRU(w, x, j) (*(uint32_t *)(void *)BREC(w, x, (w)->m_tru, j))
+#define BHI(w, x, j) (*(int32_t *)(void *)BREC(w, x, (w)->m_bkh, j))
+#define PAY(w, x, j) (BREC(w, x, (w)->m_bk, j))
+static uint64_t blo(const govL_window *w, const char *x, uint32_t j) {
+    uint64_t v;
+    memcpy(&v, x + w->m_bk + (size_t)j * w->bs, 8);
+    return v;
+}
+static void blo_set(const govL_window *w, char *x, uint32_t j, uint64_t v) { memcpy(x + w->m_bk + (size_t)j * w->bs, &v, 8); }
 #define CSUF(w, x) ((govA_f *)(void *)((x) + (w)->m_suf))
 #define TSUF(w, x) ((govW_item *)(void *)((x) + (w)->m_suf))
 #define OCT(w, x) ((int32_t *)(void *)((x) + (w)->m_oct))
@@ -407,16 +521,16 @@ static govQ_heaps heaps_of(const govL_window *w, char *x) {
 static void bucket_isum(const govL_window *w, const char *x, uint32_t j, govA_isum *s) {
     memset(s, 0, sizeof *s);
     if (w->i96) { /* bits 64..127 are the sign extension of the high word */
-        s->s[0] = BLO(w, x)[j];
-        s->s[1] = (uint64_t)(int64_t)BHI(w, x)[j];
+        s->s[0] = blo(w, x, j);
+        s->s[1] = (uint64_t)(int64_t)BHI(w, x, j);
     } else {
         memcpy(s, PAY(w, x, j), sizeof *s);
     }
 }
 static void bucket_isum_put(const govL_window *w, char *x, uint32_t j, const govA_isum *s) {
     if (w->i96) {
-        BLO(w, x)[j] = s->s[0];
-        BHI(w, x)[j] = (int32_t)(uint32_t)s->s[1]; /* |Σx| < 2^95: the high word is Σx's sign-extended bits 64..95 */
+        blo_set(w, x, j, s->s[0]);
+        BHI(w, x, j) = (int32_t)(uint32_t)s->s[1]; /* |Σx| < 2^95: the high word is Σx's sign-extended bits 64..95 */
     } else {
         memcpy(PAY(w, x, j), s, sizeof *s);
     }
@@ -519,15 +633,15 @@ static int live_at(const govL_window *w, const char *x, int64_t i) {
 static govW_item item_of(const govL_window *w, const char *x, uint32_t j) {
     govW_item it;
     memset(&it, 0, sizeof it);
-    uint32_t n = ((const uint32_t *)(const void *)(x + w->m_cnt))[j];
+    uint32_t n = *(const uint32_t *)(const void *)(x + w->m_cnt + (size_t)j * w->bs);
     if (!n) return it;
-    const uint64_t *pay = (const uint64_t *)(const void *)(x + w->m_bk + (size_t)j * w->pw);
+    const char *pay = x + w->m_bk + (size_t)j * w->bs;
     if (w->fsum) {
         memcpy(&it.f, pay, sizeof it.f);
     } else {
         it.m.n = n;
-        memcpy(&it.m.mn, &pay[0], 8);
-        memcpy(&it.m.mx, &pay[1], 8);
+        memcpy(&it.m.mn, pay, 8);
+        memcpy(&it.m.mx, pay + 8, 8);
     }
     return it;
 }
@@ -615,7 +729,7 @@ static void advance_clock(const govL_window *w, char *x, int64_t b, govV_wrec *f
         if (end <= w->nbuckets) todo = low_bits((uint32_t)steps) << j0;
         else todo = low_bits(w->nbuckets - j0) << j0 | low_bits(end - w->nbuckets);
         todo &= c->live;
-        for (uint64_t t = todo; t; t &= t - 1) c->n -= CNT(w, x)[lowest_bit(t)];
+        for (uint64_t t = todo; t; t &= t - 1) c->n -= CNT(w, x, lowest_bit(t));
     }
     fr->todo = todo;
     fr->adv = 1;
@@ -634,9 +748,9 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     } else {
         for (uint64_t t = fr->todo; t; t &= t - 1) {
             uint32_t j = lowest_bit(t);
-            if (w->tru) *NTRUE(w, x) -= TRU(w, x)[j];
+            if (w->tru) *NTRUE(w, x) -= TRU(w, x, j);
             if (w->i96) {
-                govA_ssub96(ISUM(w, x), BLO(w, x)[j], BHI(w, x)[j]);
+                govA_ssub96(ISUM(w, x), blo(w, x, j), BHI(w, x, j));
             } else if (w->isum) {
                 govA_isum s;
                 bucket_isum(w, x, j, &s);
@@ -660,20 +774,20 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     uint32_t j = slot_of(w, b);
     double d = w->ew || w->fsum || w->sketch ? as_double(w, v) : 0;
     if (fr->bfresh) { /* b is in the window, so a live bucket in its slot is b's */
-        if (w->tru) TRU(w, x)[j] = 0;
-        if (w->i96) BLO(w, x)[j] = 0, BHI(w, x)[j] = 0;
+        if (w->tru) TRU(w, x, j) = 0;
+        if (w->i96) blo_set(w, x, j, 0), BHI(w, x, j) = 0;
         else if (w->pw) memset(PAY(w, x, j), 0, w->pw);
-        if (w->tmm) memcpy(&PAY(w, x, j)[0], &v, 8), memcpy(&PAY(w, x, j)[1], &v, 8);
+        if (w->tmm) memcpy(PAY(w, x, j), &v, 8), memcpy(PAY(w, x, j) + 8, &v, 8);
     }
     if (w->ew) *EWMA(w, x) = fr->pn == 0 ? d : gov_fix_f(w->alpha * d + (1 - w->alpha) * *EWMA(w, x));
     if (w->tru) {
         *NTRUE(w, x) += v.i != 0;
-        TRU(w, x)[j] += v.i != 0;
+        TRU(w, x, j) += v.i != 0;
     }
     if (w->i96) { /* the bucket's Σx in 96 bits: the low word, then the high word's low 32 bits */
-        uint64_t lo = BLO(w, x)[j], nlo = lo + (uint64_t)v.i;
-        BLO(w, x)[j] = nlo;
-        BHI(w, x)[j] = (int32_t)((uint32_t)BHI(w, x)[j] + (v.i < 0 ? UINT32_MAX : 0) + (nlo < lo));
+        uint64_t lo = blo(w, x, j), nlo = lo + (uint64_t)v.i;
+        blo_set(w, x, j, nlo);
+        BHI(w, x, j) = (int32_t)((uint32_t)BHI(w, x, j) + (v.i < 0 ? UINT32_MAX : 0) + (nlo < lo));
         govA_sadd(ISUM(w, x), v.i);
     } else if (w->isum) {
         govA_isum s;
@@ -682,13 +796,18 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
         bucket_isum_put(w, x, j, &s);
         govA_iadd(ISUM(w, x), v.i, w->wantsd);
     }
-    if (w->fsum) govA_fadd((govA_f *)(void *)PAY(w, x, j), d, w->wantsd);
+    if (w->fsum) { /* a payload may be 4-aligned only: through a copy */
+        govA_f f;
+        memcpy(&f, PAY(w, x, j), sizeof f);
+        govA_fadd(&f, d, w->wantsd);
+        memcpy(PAY(w, x, j), &f, sizeof f);
+    }
     if (w->tmm) {
         govV_cell mn, mx;
-        memcpy(&mn, &PAY(w, x, j)[0], 8);
-        memcpy(&mx, &PAY(w, x, j)[1], 8);
-        if (less(w, v, mn)) memcpy(&PAY(w, x, j)[0], &v, 8);
-        if (less(w, mx, v)) memcpy(&PAY(w, x, j)[1], &v, 8);
+        memcpy(&mn, PAY(w, x, j), 8);
+        memcpy(&mx, PAY(w, x, j) + 8, 8);
+        if (less(w, v, mn)) memcpy(PAY(w, x, j), &v, 8);
+        if (less(w, mx, v)) memcpy(PAY(w, x, j) + 8, &v, 8);
     }
     if (w->sketch) govQ_add(BSK(w, x, j), TSK(w, x), OCT(w, x), IX(w, x), d);
     /* A late record changed a closed bucket: what the Two Stacks derived from it again. */
@@ -749,7 +868,7 @@ void govW_derive(const gov_program *p, const govL_window *w, char *x) {
     }
     c->live = 0;
     for (uint32_t j = 0; j < w->nbuckets; j++)
-        if (CNT(w, x)[j]) c->live |= UINT64_C(1) << j;
+        if (CNT(w, x, j)) c->live |= UINT64_C(1) << j;
     if (w->fsum || w->tmm) {
         memset(TSUF(w, x), 0, w->nbuckets * sizeof(govW_item));
         time_suffixes(w, x, time_mid(w, c->cur));
@@ -851,6 +970,43 @@ static void value(const govL_window *w, char *x, govV_wrec *out) {
 
 /* ---------------------------------------------------------------- a record */
 
+/* Prefetching (govW_pf): a record's key block is one of thousands (15 MB for 4,096 agents
+ * with the bench's ten windows), so most of the dozen or more lines it touches miss the
+ * caches; touched one window after another, each miss waits for the one before. Once the
+ * key has found the block, the lines whose place the record's time tells are asked for
+ * at once; a count stream's ring slots once its clock is read. Hints only: a prefetch
+ * never faults and changes nothing. */
+#if defined(__GNUC__)
+#define PF(a) __builtin_prefetch((a), 1, 3)
+#else
+#define PF(a) ((void)(a))
+#endif
+
+static void prefetch_block(const gov_program *p, uint32_t first, const char *x, int64_t t) {
+    const govW_pf *pf = &p->wpf[first];
+    for (uint32_t i = 0; i < pf->nline; i++) PF(x + pf->line[i]);
+    for (uint32_t i = 0; i < pf->ntime; i++) { /* the record's bucket in a time stream */
+        const govL_window *w = &p->win[pf->time[i]];
+        const char *r = x + w->m_cnt + (size_t)slot_of(w, floordiv(t, w->width)) * w->bs;
+        PF(r);
+        PF(r + w->bs - 1);
+    }
+}
+
+/* The ring slots of count stream sf's windows for value number s: the slot written, and
+ * a shorter sharer's leaving value. */
+static void prefetch_rings(const gov_program *p, uint32_t first, uint32_t sf, const char *x, uint64_t s) {
+    const govW_pf *pf = &p->wpf[first];
+    for (uint32_t i = 0; i < pf->nring; i++) {
+        uint32_t k = pf->ring[i];
+        const govL_window *w = &p->win[k];
+        if (w->sfirst != sf) continue;
+        if (w->bits) PF(x + w->m_ring + (s % w->runs) / 8);
+        else if (w->rfirst == k) PF(x + w->m_ring + (s % w->rlen) * 8);
+        if (!w->bits && w->runs < w->rlen && s >= w->runs) PF(x + w->m_ring + (s - w->runs) % w->rlen * 8);
+    }
+}
+
 /* The stream's first window steps the clock for the record at time t (where: whether it
  * is taken, when it is not late), leaving in fr what the stream's other windows need. */
 static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr) {
@@ -877,11 +1033,11 @@ static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV
                 uint32_t j = slot_of(w, b);
                 int live = c->live >> j & 1;
                 /* within the lateness but before the oldest bucket, or a full bucket: late */
-                if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x)[j] == GOVW_BMAX)) {
+                if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x, j) == GOVW_BMAX)) {
                     fr->take = 1;
                     fr->bfresh = !live;
-                    if (!live) CNT(w, x)[j] = 0, c->live |= UINT64_C(1) << j;
-                    CNT(w, x)[j]++;
+                    if (!live) CNT(w, x, j) = 0, c->live |= UINT64_C(1) << j;
+                    CNT(w, x, j)++;
                     c->n++;
                 } else {
                     late = 1;
@@ -893,6 +1049,97 @@ static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV
     if (fr->take) c->seq++;
     fr->late = late && where;
     if (fr->late) c->late++;
+}
+
+/* The common shapes' updates (update_op), each what add_count or step_time does for
+ * its shape and nothing else. Count windows take value number s, v; old is what v's ring
+ * slot held. */
+static inline void add_bits_tru(const govL_window *w, char *x, uint64_t s, govV_cell v) {
+    uint64_t pos = s % w->runs;
+    uint8_t *r = BITS(w, x) + (pos >> 3), m = (uint8_t)(1u << (pos & 7));
+    uint64_t *nt = NTRUE(w, x);
+    if (s >= w->runs) *nt -= (*r & m) != 0;
+    *nt += v.i != 0;
+    *r = v.i ? (uint8_t)(*r | m) : (uint8_t)(*r & ~m);
+}
+static inline void add_isum(const govL_window *w, char *x, uint64_t s, govV_cell v, govV_cell old) {
+    uint64_t N = w->runs, R = w->rlen;
+    if (s >= N) govA_ssub(ISUM(w, x), (N == R ? old : RING(w, x)[(s - N) % R]).i);
+    govA_sadd(ISUM(w, x), v.i);
+}
+static inline void add_heap(const govL_window *w, char *x, uint64_t s) {
+    uint64_t N = w->runs;
+    int full = s >= N;
+    govQ_heaps q = heaps_of(w, x);
+    govQ_heap_put(&q, (uint32_t)(s % w->rlen), !full, w->qnum, w->qden, full ? N : s + 1);
+    HN(w, x)[0] = q.nl, HN(w, x)[1] = q.nu;
+}
+static inline void add_dq(const govL_window *w, char *x, uint64_t s, govV_cell v) {
+    uint64_t N = w->runs, R = w->rlen;
+    uint32_t *hl = DQH(w, x);
+    if (w->dw != 1) { /* a ring of more than 256: the general path */
+        if (s >= N && hl[1] && dq_get(w, x, hl[0]) == (s - N) % R) {
+            hl[0] = (hl[0] + 1) % (uint32_t)N;
+            hl[1]--;
+        }
+        dq_push(w, x, (uint32_t)(s % R), v);
+        return;
+    }
+    /* one-byte entries, what dq_push does without its width and class tests: head + len
+     * < 2N, so an index wraps by one subtraction */
+    uint8_t *q = (uint8_t *)(x + w->m_dq);
+    uint32_t h = hl[0], n = hl[1], n32 = (uint32_t)N;
+    if (s >= N && n && q[h] == (s - N) % R) { /* the leaving value was a candidate */
+        h = h + 1 == n32 ? 0 : h + 1;
+        n--;
+    }
+    const govV_cell *r = RING(w, x);
+    if (fcls(w)) {
+        double f = v.f;
+        if (w->dqmin)
+            for (; n; n--) { uint32_t b = h + n - 1; if (b >= n32) b -= n32; if (r[q[b]].f < f) break; }
+        else
+            for (; n; n--) { uint32_t b = h + n - 1; if (b >= n32) b -= n32; if (f < r[q[b]].f) break; }
+    } else {
+        int64_t i = v.i;
+        if (w->dqmin)
+            for (; n; n--) { uint32_t b = h + n - 1; if (b >= n32) b -= n32; if (r[q[b]].i < i) break; }
+        else
+            for (; n; n--) { uint32_t b = h + n - 1; if (b >= n32) b -= n32; if (i < r[q[b]].i) break; }
+    }
+    uint32_t e = h + n;
+    q[e >= n32 ? e - n32 : e] = (uint8_t)(s % R);
+    hl[0] = h;
+    hl[1] = n + 1;
+}
+/* Time windows: the buckets that left (fr->todo; all when fr->wipe), then v into bucket
+ * fr->b when taken. */
+static inline void step_i96(const govL_window *w, char *x, const govV_wrec *fr, govV_cell v) {
+    govA_isum *t = ISUM(w, x);
+    if (fr->wipe) t->s[0] = t->s[1] = 0;
+    else
+        for (uint64_t m = fr->todo; m; m &= m - 1) {
+            uint32_t j = lowest_bit(m);
+            govA_ssub96(t, blo(w, x, j), BHI(w, x, j));
+        }
+    if (!fr->take) return;
+    uint32_t j = slot_of(w, fr->b);
+    uint64_t lo = fr->bfresh ? 0 : blo(w, x, j), nlo = lo + (uint64_t)v.i;
+    uint32_t hi = fr->bfresh ? 0 : (uint32_t)BHI(w, x, j);
+    blo_set(w, x, j, nlo);
+    BHI(w, x, j) = (int32_t)(hi + (v.i < 0 ? UINT32_MAX : 0) + (nlo < lo));
+    govA_sadd(t, v.i);
+}
+static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, govV_cell v) {
+    uint64_t *nt = NTRUE(w, x);
+    if (fr->wipe) *nt = 0;
+    else
+        for (uint64_t m = fr->todo; m; m &= m - 1) *nt -= TRU(w, x, lowest_bit(m));
+    if (!fr->take) return;
+    uint32_t j = slot_of(w, fr->b);
+    if (fr->bfresh) TRU(w, x, j) = 0;
+    *nt += v.i != 0;
+    TRU(w, x, j) += v.i != 0;
 }
 
 /* Update the windows of the record's kind (registers hold the record, temporaries are
@@ -913,6 +1160,12 @@ void govW_update(gov_vm *vm) {
     const govL_window *win = p->win;
     govV_wrec *wrec = vm->wrec;
     uint32_t epoch = vm->epoch;
+    /* The key block of the last block first window seen this record (kind_wins is in
+     * window order, so a block's other windows mostly follow it): its window, slot and
+     * memory, and its wrec for the news of an eviction. */
+    uint32_t btab = NONE, bslot = 0;
+    char *bx = NULL;
+    const govV_wrec *bwr = NULL;
     for (uint32_t j = 0; j < nkw; j++) {
         uint32_t wi = kw[j];
         const govL_window *w = &win[wi];
@@ -922,23 +1175,28 @@ void govW_update(gov_vm *vm) {
         wr->epoch = epoch;
         wr->evicted = 0;
         wr->pend = 1;
-        if (w->ncode) govV_run(vm, w->code, w->ncode);
+        if (w->fold) run_fold(vm, w, R);
+        else if (w->ncode) govV_run(vm, w->code, w->ncode);
         int where = w->where_reg == NONE || R[w->where_reg].i != 0;
         govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : R[w->arg_reg];
         uint32_t slot = 0;
+        char *x;
         if (w->level != NONE && w->tabw != wi) {
             /* The table's first window touched the key this record (kind_wins is in
              * window order) and reset the block of a new key: the same slot, and the
              * same news of it. */
-            const govV_wrec *lw = &wrec[w->tabw];
-            slot = lw->slot;
+            const govV_wrec *lw = w->tabw == btab ? bwr : &wrec[w->tabw];
+            slot = w->tabw == btab ? bslot : lw->slot;
+            x = w->tabw == btab ? bx : block(vm, w, slot);
             if (lw->evicted) { /* what was evicted is read only when evicted says so */
                 wr->evicted = 1;
                 wr->elevel = lw->elevel;
                 wr->klen = lw->klen;
                 wr->koff = lw->koff;
             }
-        } else if (w->level != NONE) {
+        } else if (w->level == NONE) {
+            x = block(vm, w, 0);
+        } else {
             uint32_t len;
             const char *key = govV_str(vm, R[w->level].u, &len);
             if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
@@ -947,19 +1205,31 @@ void govW_update(gov_vm *vm) {
                 hash[w->level] = govK_hash(w->level, key, len);
                 hashed |= 1u << w->level;
             }
-            slot = govK_touch_h(table(vm, w), hash[w->level], w->level, key, len, &ev);
+            govK_table *tab = table(vm, w);
+            /* Before the look-up, whose entry and LRU links may miss too: the block of the
+             * bucket's first slot, most often the key's. */
+            uint32_t guess = govK_head(tab, hash[w->level]);
+            if (guess != NONE && guess < w->capacity) prefetch_block(p, wi, block(vm, w, guess), t);
+            slot = govK_touch_h(tab, hash[w->level], w->level, key, len, &ev);
+            if (slot != guess && slot != NONE) prefetch_block(p, wi, block(vm, w, slot), t);
             if (ev.fresh) reset_block(p, wi, block(vm, w, slot));
             if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
                 wr->evicted = 1;
                 wr->elevel = ev.level;
                 wr->klen = ev.keylen;
             }
+            x = block(vm, w, slot);
+            btab = wi, bslot = slot, bx = x, bwr = wr;
         }
-        char *x = block(vm, w, slot);
         wr->slot = slot;
         wr->x = x;
-        if (w->sfirst == wi) step_clock(w, x, t, where, wr);
-        const govV_wrec *fr = &wrec[w->sfirst];
+        const govV_wrec *fr = wr;
+        if (w->sfirst == wi) {
+            step_clock(w, x, t, where, wr);
+            if (w->runs && wr->take && w->tabw != NONE) prefetch_rings(p, w->tabw, wi, x, wr->s);
+        } else {
+            fr = &wrec[w->sfirst];
+        }
         wr->late = fr->late;
         if (w->runs) {
             if (fr->take) {
@@ -975,10 +1245,21 @@ void govW_update(gov_vm *vm) {
                         old = wrec[w->rfirst].old;
                     }
                 }
-                add_count(w, x, fr->s, v, old);
+                switch (w->uop) {
+                case U_BITS_TRU: add_bits_tru(w, x, fr->s, v); break;
+                case U_COUNT0: break; /* count(): nothing but the clock */
+                case U_ISUM: add_isum(w, x, fr->s, v, old); break;
+                case U_HEAP: add_heap(w, x, fr->s); break;
+                case U_DQ: add_dq(w, x, fr->s, v); break;
+                default: add_count(w, x, fr->s, v, old); break;
+                }
             }
         } else if (!fr->tlate && !w->tclk) { /* count() over time: its stream's clock is all of it */
-            step_time(w, x, fr, v);
+            switch (w->uop) {
+            case U_T_I96: step_i96(w, x, fr, v); break;
+            case U_T_TRU: step_tru(w, x, fr, v); break;
+            default: step_time(w, x, fr, v); break;
+            }
         }
     }
 }

@@ -84,16 +84,18 @@ static void save_inst(const govL_window *w, const char *x, unsigned char *b) {
         return;
     }
     int64_t B = (int64_t)w->nbuckets, top = ((c->cur % B) + B) % B;
-    const uint32_t *cnt = (const uint32_t *)(const void *)(x + w->m_cnt), *tru = (const uint32_t *)(const void *)(x + w->m_tru);
     for (uint32_t j = 0; j < w->nbuckets; j++) {
         govW_bucket k;
         memset(&k, 0, sizeof k);
         if (c->live >> j & 1) {
+            uint32_t cnt, tru = 0; /* bucket j's record (window.c: bs bytes a bucket) */
+            memcpy(&cnt, x + w->m_cnt + (size_t)j * w->bs, 4);
+            if (w->tru) memcpy(&tru, x + w->m_tru + (size_t)j * w->bs, 4);
             k.idx = c->cur - (top - (int64_t)j + B) % B; /* the index in (cur - B, cur] that is j mod B */
-            k.n = cnt[j];
-            k.ntrue = w->tru ? tru[j] : counts_all(w) ? cnt[j] : 0;
+            k.n = cnt;
+            k.ntrue = w->tru ? tru : counts_all(w) ? cnt : 0;
             if (w->isum) govW_bucket_isum(w, x, j, (govA_isum *)(void *)k.pay);
-            else if (w->pw) memcpy(k.pay, x + w->m_bk + (size_t)j * w->pw, w->pw);
+            else if (w->pw) memcpy(k.pay, x + w->m_bk + (size_t)j * w->bs, w->pw);
         }
         for (size_t o = 0; o < sizeof k; o += 8) {
             uint64_t v;
@@ -151,18 +153,18 @@ static void load_inst(const govL_window *w, const unsigned char *b, char *x) {
         }
         return;
     }
-    uint32_t *cnt = (uint32_t *)(void *)(x + w->m_cnt), *tru = (uint32_t *)(void *)(x + w->m_tru);
     for (uint32_t j = 0; j < w->nbuckets; j++) {
         govW_bucket k;
         for (size_t o = 0; o < sizeof k; o += 8) {
             uint64_t v = govS_get64(b + w->o_bk + (size_t)j * sizeof k + o);
             memcpy((char *)&k + o, &v, 8);
         }
-        cnt[j] = (uint32_t)k.n; /* govW_derive marks the buckets with values live */
+        uint32_t cnt = (uint32_t)k.n, tru = (uint32_t)k.ntrue; /* bucket j's record (window.c) */
+        memcpy(x + w->m_cnt + (size_t)j * w->bs, &cnt, 4); /* govW_derive marks the buckets with values live */
         if (!k.n) continue;
-        if (w->tru) tru[j] = (uint32_t)k.ntrue;
+        if (w->tru) memcpy(x + w->m_tru + (size_t)j * w->bs, &tru, 4);
         if (w->isum) govW_bucket_isum_put(w, x, j, (const govA_isum *)(const void *)k.pay);
-        else if (w->pw) memcpy(x + w->m_bk + (size_t)j * w->pw, k.pay, w->pw);
+        else if (w->pw) memcpy(x + w->m_bk + (size_t)j * w->bs, k.pay, w->pw);
     }
     if (w->sketch) {
         for (size_t k = 0; k < (size_t)GOVQ_PAGES * 4; k += 4) {

@@ -10,6 +10,12 @@ policies with the same windows: one where they share, and one where each has a `
 that always holds, which puts every window in a stream of its own with its own ring. Every
 decision and trace must be the same (windows' values, counts, late records, evictions),
 and so must a run cut in four with `--state` (the shared layout saved and loaded).
+
+Then min and max windows whose ring is shared with a much longer window: their deques
+hold slots of the shared ring, which can pass what an entry sized by the window's own
+length holds (a byte for up to 256 runs, two bytes for up to 65,536): max over 3 runs
+and min over 5 beside a mean over 300 runs, and max over 300 runs beside a sum over
+70,000 runs, past the ring's slot 65,536.
 """
 import json
 import os
@@ -159,7 +165,65 @@ def main():
             print("not ok - windows shared: a run cut in four with --state decides as one (first difference at record %s)" % bad)
         else:
             print("ok - windows shared: a run cut in four with --state decides as one")
+        fails += long_rings(tmp)
     return 1 if fails else 0
+
+
+def long_rings(tmp):
+    """Min/max windows beside a longer window over the same field (module docstring)."""
+    fails = 0
+    cases = [("byte entries, a ring of 300", [("m", "mean(run.latency) over last 300 runs"),
+                                               ("x", "max(run.latency) over last 3 runs"),
+                                               ("n", "min(run.latency) over last 5 runs")], 1200, 250),
+             ("two-byte entries, a ring of 70000", [("s", "sum(run.tokens) over last 70000 runs"),
+                                                     ("x", "max(run.tokens) over last 300 runs")], 66400, 65400)]
+    for name, wins, n, first in cases:
+        govb = {}
+        for kind in ("shared", "isolated"):
+            d = os.path.join(tmp, "long-%d-%s" % (n, kind))
+            os.mkdir(d)
+            src = ["policy long", "", "record run {", "  latency: duration in ms = 0ms", "  tokens: int = 0", "}", ""]
+            for w, spec in wins:
+                src.append("window %s = %s%s per agent capacity 1" % (w, spec, " where run.tokens >= 0" if kind == "isolated" else ""))
+            src.append("")
+            src.append("rule busy {\n  when run.tokens > 5000\n  severity info\n}")
+            with open(os.path.join(d, "w.gov"), "w") as f:
+                f.write("\n".join(src) + "\n")
+            govb[kind] = os.path.join(d, "w.govb")
+            r = subprocess.run([GOVC, "build", "-o", govb[kind], "w.gov"], capture_output=True, text=True, cwd=d)
+            if r.returncode:
+                print("not ok - windows shared: build %s (%s): %s" % (name, kind, r.stderr[:400]))
+                return 1
+        rnd = random.Random(n)
+        lines = []
+        for i in range(n):
+            spike = rnd.random() < 0.02  # a large value now and then, the extreme for a while
+            rec = {"kind": "run", "at": at_text(T0 + i * NS), "agent": "a",
+                   "latency": rnd.randint(4000, 5000) if spike else rnd.randint(1, 1000),
+                   "tokens": rnd.randint(0, 100) if spike else rnd.randint(500, 1000)}
+            lines.append(json.dumps(rec))
+        vals = {}
+        for kind in govb:
+            p = os.path.join(tmp, "long-%d.jsonl" % n)
+            with open(p, "w") as f:
+                f.write("\n".join(lines) + "\n")
+            r = subprocess.run([GOVC, "run", "--trace", "-p", govb[kind], p], capture_output=True, text=True)
+            if r.returncode:
+                print("not ok - windows shared: run %s (%s): %s" % (name, kind, r.stderr[:400]))
+                return 1
+            vals[kind] = [[(w["name"], w["value"]) for w in json.loads(l)["trace"].get("windows", [])]
+                          for l in r.stdout.splitlines()[first:]]
+        bad = next((i for i, (x, y) in enumerate(zip(vals["shared"], vals["isolated"])) if x != y), None)
+        if bad is not None or len(vals["shared"]) != n - first:
+            fails += 1
+            print("not ok - windows shared: min and max beside a longer window, %s (first difference at record %s)"
+                  % (name, None if bad is None else first + bad))
+            if bad is not None:
+                print("# shared:   %s" % json.dumps(vals["shared"][bad])[:600])
+                print("# isolated: %s" % json.dumps(vals["isolated"][bad])[:600])
+        else:
+            print("ok - windows shared: min and max beside a longer window, %s: records %d to %d alike" % (name, first, n - 1))
+    return fails
 
 
 if __name__ == "__main__":
