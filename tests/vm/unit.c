@@ -93,6 +93,16 @@ static gov_program *load(const uint8_t *f, size_t n, gov_error *err) {
     return p;
 }
 
+/* Build the program b holds, free the builder, load it (NULL and *err on failure). */
+static gov_program *build_load(tb *b, gov_error *err) {
+    size_t n;
+    uint8_t *f = tb_build(b, &n);
+    tb_free(b);
+    gov_program *p = load(f, n, err);
+    free(f);
+    return p;
+}
+
 static void *arena_for(gov_program *p, gov_vm **vm) {
     size_t need = gov_arena_size(p, NULL);
     void *a = malloc(need);
@@ -403,12 +413,8 @@ typedef struct rec { int64_t i, j; double f, g; const char *s, *t; int p, q; int
 
 /* Build, load and run the ops program on one record; 1 fired, 0 not, -1 on failure. */
 static int ops_run(tb *b, rec r, char *why, size_t wn) {
-    size_t n;
-    uint8_t *f = tb_build(b, &n);
-    tb_free(b);
     gov_error e = {.size = sizeof e};
-    gov_program *p = load(f, n, &e);
-    free(f);
+    gov_program *p = build_load(b, &e);
     if (!p) { snprintf(why, wn, "load: %s", e.message); return -1; }
     gov_vm *vm;
     void *a = arena_for(p, &vm);
@@ -640,12 +646,8 @@ static void test_setters(void) {
     uint32_t l = tb_limit(b, "cap", GOVB_TY_INT, GOVB_DIR_MAX, tb_k(b, GOVB_TY_INT, 1000), 1);
     tb_rule(b, "r", k, 1, 1, 2);
     tb_op(b, GOVB_ABX(GOV_OP_TGTL, fi, l));
-    size_t n;
-    uint8_t *f = tb_build(b, &n);
-    tb_free(b);
     gov_error e = {.size = sizeof e};
-    gov_program *p = load(f, n, &e);
-    free(f);
+    gov_program *p = build_load(b, &e);
     gov_config cfg = {.size = sizeof cfg};
     gov_config_init(&cfg);
     cfg.limits[GOV_LIMIT_LINE_LENGTH] = 64; /* the record's scratch space */
@@ -775,12 +777,8 @@ static void test_scope_names(void) {
     tb_override(b, l, in_t, tb_k(b, GOVB_TY_INT, 700), 42);
     tb_rule(b, "r", k, 1, 1, 2);
     tb_op(b, GOVB_ABX(GOV_OP_TGTL, x, l));
-    size_t n;
-    uint8_t *f = tb_build(b, &n);
-    tb_free(b);
     gov_error e = {.size = sizeof e};
-    gov_program *p = load(f, n, &e);
-    free(f);
+    gov_program *p = build_load(b, &e);
     gov_vm *vm;
     void *a = arena_for(p, &vm);
     char why[256] = "";
@@ -1281,12 +1279,8 @@ static void test_wide(void) {
         tb_op(b, GOVB_ABX(GOV_OP_TGTL, x, l));
         tb_notify(b, r, ch);
     }
-    size_t n;
-    uint8_t *f = tb_build(b, &n);
-    tb_free(b);
     gov_error e = {.size = sizeof e};
-    gov_program *p = load(f, n, &e);
-    free(f);
+    gov_program *p = build_load(b, &e);
     check(p != NULL, "12,000-rule policy loads", "%s", e.message);
     if (!p) return;
     uint32_t off, len;
@@ -1328,12 +1322,8 @@ static void edge(const char *name, uint32_t nk, uint32_t nl, uint32_t nregs, int
     tb_op(b, GOVB_ABX(GOV_OP_TEQK, t, ktop));
     tb_rule(b, "l", k, GOV_WARNING, GOV_WARN, 2);
     tb_op(b, GOVB_ABX(GOV_OP_TGTL, x, ltop));
-    size_t n;
-    uint8_t *f = tb_build(b, &n);
-    tb_free(b);
     gov_error e = {.size = sizeof e};
-    gov_program *p = load(f, n, &e);
-    free(f);
+    gov_program *p = build_load(b, &e);
     int got = p ? GOV_OK : e.code;
     check(got == want, name, "want code %d (%s), got %d: %s", want, gov_errstr(want), got, p ? "loaded" : e.message);
     if (!p) return;
