@@ -487,6 +487,17 @@ void govC_field_ops(const gov_program *p, uint8_t *op, uint64_t *kkeep) {
 /* The record's fields (the part R of spec/trace.md §3.1): which are present, then each
  * present one's value. A level field (tenant .. agent) that names a scope the record
  * matched is that scope's name, a meaning string of the program: its index. */
+/* Eight fields' 0/1 presence bytes from b gathered into one byte (field b[i] -> bit i)
+ * by a multiply; reads 8 bytes (the present array is allocated in 16-byte steps). */
+static inline unsigned present8(const uint8_t *b) {
+    uint64_t x;
+    memcpy(&x, b, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return (unsigned)(((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56);
+}
+
 static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const gov_program *p = vm->p;
     const govL_kind *k = &p->kind[kind];
@@ -509,12 +520,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
         unsigned char *o = w->p + w->n;
         uint64_t mask = 0;
         for (uint32_t g = 0; g < nf; g += 8) {
-            uint64_t x;
-            memcpy(&x, present + g, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-            x = __builtin_bswap64(x);
-#endif
-            mask |= (((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56) << g;
+            mask |= (uint64_t)present8(present + g) << g;
         }
         mask &= govO_kind_keep(p)[kind]; /* format 3: only the fields a render can read */
         /* byte i: fields 8i .. 8i + 7; nothing past them (a host may pack traces) */
@@ -561,13 +567,8 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
         w->n = (size_t)(o - w->p);
     } else {
         for (uint32_t g = 0; g < nf; g += 8) {
-            uint64_t x;
-            memcpy(&x, present + g, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-            x = __builtin_bswap64(x);
-#endif
-            if (nf - g < 8) x &= (UINT64_C(1) << (8 * (nf - g))) - 1;
-            unsigned byte = (unsigned)(((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56);
+            unsigned byte = present8(present + g);
+            if (nf - g < 8) byte &= (1u << (nf - g)) - 1;
             for (uint32_t i = 0; i < 8 && g + i < nf; i++)
                 if (!(op[g + i] & GOVC_KEEP)) byte &= ~(1u << i);
             w_u8(w, byte);
