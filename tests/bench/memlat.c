@@ -238,6 +238,7 @@ int main(int argc, char **argv) {
         }
     }
     if (quick) runs = 3, loads = 1 << 16;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* a row as it is measured, through tee too */
     if (runs < 1 || runs > 99 || loads < 64) return 2;
     double la[3] = {0};
     if (getloadavg(la, 3) < 0) la[0] = -1;
