@@ -120,6 +120,48 @@ def case(name, base, tmp):
            f"{kills} steps: the tail is kept or recorded, the log verifies each time", "\n".join(bad))
 
 
+def rechain(lines, start):
+    """Recompute the digests and prev links of lines[start:] (a forger's rewrite)."""
+    prev = json.loads(lines[start - 1])["sha256"]
+    for i in range(start, len(lines)):
+        o = json.loads(lines[i])
+        o["prev"] = prev
+        del o["sha256"]
+        body = json.dumps(o, separators=(",", ":")).encode()
+        prev = hashlib.sha256(body[:-1]).hexdigest()
+        lines[i] = body[:-1] + b',"sha256":"' + prev.encode() + b'"}'
+    return lines
+
+
+def forged_second_recover(tmp):
+    """A log with two recover lines (recovery killed before its cut, then run again),
+    its second one altered to name other bytes and the chain recomputed: both verifiers
+    refuse it, while the log as written verifies."""
+    log = os.path.join(tmp, "long-tail.1.log")
+    data = open(log, "rb").read()
+    lines = data.split(b"\n")[:-1]
+    rec = [i for i, l in enumerate(lines) if b'"type":"recover"' in l]
+    report(len(rec) == 2 and rec[1] == rec[0] + 1, "recovery killed before its cut, then run again: two recover "
+           "lines in a row", f"recover lines at {rec}")
+    if len(rec) != 2:
+        return
+    v, a = verify(log)
+    report(v.returncode == 0 and a.returncode == 0, "the log with two recover lines verifies (govc and the auditor)",
+           v.stdout + v.stderr + a.stdout)
+    for what, field, delta in (("a longer rest", "torn_bytes", 1), ("another offset", "torn_offset", -1)):
+        ls = list(lines)
+        o = json.loads(ls[rec[1]])
+        o[field] += delta
+        ls[rec[1]] = json.dumps(o, separators=(",", ":")).encode()
+        ls = rechain(ls, rec[1])
+        bad = os.path.join(tmp, "forged.log")
+        open(bad, "wb").write(b"\n".join(ls) + b"\n")
+        v, a = verify(bad)
+        report(v.returncode == 1 and "does not name the rest" in v.stdout + v.stderr and a.returncode == 1,
+               f"a second recover line naming {what} is refused by govc and the auditor",
+               f"govc {v.returncode}: {v.stdout}{v.stderr}auditor {a.returncode}: {a.stdout}")
+
+
 def main():
     tmp = tempfile.mkdtemp()
     pol = os.path.join(tmp, "loan.govb")
@@ -141,6 +183,7 @@ def main():
         path = os.path.join(tmp, name + ".base")
         open(path, "wb").write(b)
         case(name, path, tmp)
+    forged_second_recover(tmp)
     shutil.rmtree(tmp)
     return 1 if fails else 0
 
