@@ -443,6 +443,16 @@ int govlog_next(govlog_reader *r, govlog_line *out) {
                 if (pl > 7 && f->path[pl - 7] == '.' && strspn(f->path + pl - 6, "0123456789") == 6) {
                     next = strndup(f->path, pl - 7);
                     name = next ? next : f->path;
+                } else {
+                    /* The current file ends with its rotate line: a rotation was stopped
+                     * before its renames (spec/trace.md §9.4), and the next writer finishes
+                     * it. The log is intact and open, as after any stopped writer. */
+                    snprintf(r->msg, sizeof r->msg, "a rotation to file %llu was stopped after its rotate line "
+                             "(%s.next, if there, was not given); the next writer to open the log finishes it",
+                             (unsigned long long)f->file_no + 1, f->path);
+                    r->done = true;
+                    r->closed = false;
+                    return GOVLOG_END;
                 }
                 rfail(r, GOVLOG_ECHAIN, "the log continues in file %llu (%s), which was not given",
                       (unsigned long long)f->file_no + 1, name);

@@ -120,6 +120,49 @@ def case(name, base, tmp):
            f"{kills} steps: the tail is kept or recorded, the log verifies each time", "\n".join(bad))
 
 
+def log_files(log):
+    d, b = os.path.dirname(log), os.path.basename(log)
+    return sorted(os.path.join(d, f) for f in os.listdir(d)
+                  if f in (b, b + ".next") or (f.startswith(b + ".") and f[len(b) + 1:].isdigit()))
+
+
+def rotation(base, tmp):
+    """`govc audit rotate` killed at each step: the files verify together each time, and
+    the next writer finishes the rotation; no decision line is lost or doubled."""
+    want = open(base, "rb").read().count(b'"type":"decision"')
+    env = dict(os.environ, LD_PRELOAD=SHIM)
+    env["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")
+    bad, kills, k = [], 0, 0
+    while k < 400:
+        k += 1
+        d = os.path.join(tmp, f"rot{k}")
+        os.mkdir(d)
+        log = os.path.join(d, "r.log")
+        shutil.copyfile(base, log)
+        env["GOV_KILL_AFTER"] = str(k)
+        p = subprocess.run([GOVC, "audit", "rotate", log], env=env, capture_output=True, text=True)
+        if p.returncode != -9:
+            if p.returncode != 0:
+                bad.append(f"kill point {k}: rotate exited {p.returncode}: {p.stderr.strip()}")
+            break
+        kills += 1
+        for step in ("killed", "then opened by the next writer"):
+            files = log_files(log)
+            v = subprocess.run([GOVC, "audit", "verify"] + files, capture_output=True, text=True)
+            a = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "auditor.py")] + files, capture_output=True,
+                               text=True)
+            n = sum(open(f, "rb").read().count(b'"type":"decision"') for f in files)
+            if v.returncode not in (0, 3) or a.returncode != v.returncode or n != want:
+                bad.append(f"kill point {k}, {step}: verify {v.returncode}, auditor {a.returncode}, {n} decision "
+                           f"lines of {want}: {(v.stdout + v.stderr).strip()}")
+            if step == "killed":
+                r = subprocess.run([GOVC, "audit", "recover", log], capture_output=True, text=True)
+                if r.returncode != 0:
+                    bad.append(f"kill point {k}: the next writer fails: {r.stderr.strip()}")
+    report(kills > 0 and not bad, f"rotation killed at each of its {kills} steps: the files verify together and the "
+           "next writer finishes it, every decision line kept once", "\n".join(bad))
+
+
 def rechain(lines, start):
     """Recompute the digests and prev links of lines[start:] (a forger's rewrite)."""
     prev = json.loads(lines[start - 1])["sha256"]
@@ -184,6 +227,7 @@ def main():
         open(path, "wb").write(b)
         case(name, path, tmp)
     forged_second_recover(tmp)
+    rotation(full, tmp)
     shutil.rmtree(tmp)
     return 1 if fails else 0
 
