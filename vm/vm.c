@@ -1177,30 +1177,49 @@ void govV_trace_render(gov_vm *vm) {
 /* One action of the given type for each of rule ri's first n channels, about finding f
  * (GOVB_NONE for one on the clock), at time at, appended to the decision's actions (the
  * arena reserves a place for every channel of every rule). Returns the first, so the
- * caller sets the members of its type. */
-govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, uint32_t f, int64_t at) {
+ * caller sets the members of its type. Every member is stored once, 0 where the type
+ * does not use it (the stores merge), rather than a memset of the 128 bytes and then the
+ * members: that and the call were ~97 instructions of a finding's ~600 at 10,000 rules.
+ * Inline in evaluate's finding; govV_rule_actions is the same for notify.c. */
+static inline __attribute__((always_inline)) govV_action *rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type,
+                                                                       uint32_t f, int64_t at) {
     const gov_program *p = vm->p;
     const govL_rule *r = &p->rule[ri];
     govV_action *first = &vm->act[vm->dec.nact];
+    vm->dec.nact += n;
     /* A finding of a rule with a channel set: the channels govV_channels listed. */
     int set = vm->rch_rule == ri && f != GOVB_NONE;
     const uint32_t *ch = set ? vm->rch : &p->notify[r->first_notify];
+    /* About a finding: its severity and verdict in force (spec/language.md §4.1.1). */
+    uint32_t sev = f != GOVB_NONE ? vm->find[f].severity : r->severity;
+    uint8_t verdict = f != GOVB_NONE ? vm->find[f].verdict : (uint8_t)r->verdict;
     for (uint32_t i = 0; i < n; i++) {
-        govV_action *a = &vm->act[vm->dec.nact++];
-        memset(a, 0, sizeof *a);
+        uint32_t chset = set && i >= vm->rch_nconst;
+        govV_action *a = &first[i];
         a->type = (uint8_t)type;
+        a->outcome = a->reason = 0;
+        a->verdict = verdict;
         a->finding = f;
         a->channel = ch[i];
-        GOVV_CHSET(a) = set && i >= vm->rch_nconst;
-        GOVV_CHOVR(a) = GOVV_CHSET(a) ? vm->rch_ovr : GOVB_NONE;
         a->rule = ri;
         a->gate = a->esc = GOVB_NONE;
-        /* About a finding: its severity and verdict in force (spec/language.md §4.1.1). */
-        a->severity = f != GOVB_NONE ? vm->find[f].severity : r->severity;
-        a->verdict = f != GOVB_NONE ? vm->find[f].verdict : (uint8_t)r->verdict;
+        GOVV_CHOVR(a) = chset ? vm->rch_ovr : GOVB_NONE;
+        GOVV_CHSET(a) = chset;
+        a->skipped = 0;
+        a->severity = sev;
+        a->koff = a->klen = a->boff = a->blen = 0;
+        a->id = 0;
         a->at = at;
+        a->deadline = 0;
+        a->run = (govV_runsnap){0};
+        a->mask = 0;
+        a->approvals = a->quorum = a->roff = a->rlen = 0;
     }
     return first;
+}
+
+govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, uint32_t f, int64_t at) {
+    return rule_actions(vm, ri, n, type, f, at);
 }
 
 /* The channels rule ri, which has a channel set (CHANSCOPE, spec/language.md §4.1.2),
@@ -1742,7 +1761,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
                 govN_notify(vm, ri, d->nfind, now);
                 nn = 0;
             }
-            govV_rule_actions(vm, ri, nn, GOV_ACT_NOTIFY, d->nfind, now);
+            if (nn) rule_actions(vm, ri, nn, GOV_ACT_NOTIFY, d->nfind, now);
             vm->rch_rule = GOVB_NONE;
             d->nfind++;
             if (!waived) {
