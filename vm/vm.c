@@ -1105,6 +1105,52 @@ const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     return d;
 }
 
+/* ---------------------------------------------------------------- a finding's explanation */
+
+/* Finding f's explanation from the rule's tracked run that has just ended. */
+static void explain_fill(gov_vm *vm, govV_finding *f) {
+    f->ncmp = vm->ncmp;
+    memcpy(f->cmp, vm->cmp, sizeof f->cmp);
+    f->limit = vm->nrlimits ? vm->rlimits[0] : GOVB_NONE;
+    f->ovr = f->limit != GOVB_NONE ? govV_lovr(vm, f->limit) : GOVB_NONE;
+    f->limit_value = f->limit != GOVB_NONE ? vm->lval[f->limit] : (govV_cell){.i = 0};
+    f->nwins = vm->nrwins;
+    memcpy(f->wins, vm->rwins, sizeof f->wins);
+    f->drift = vm->rdrift;
+}
+
+/* A plain rule's finding is explained on its first read: its code run again, tracked,
+ * on what it read when it fired (the record's registers, its limits, the windows and
+ * drifts after the record), which stay as they are until the VM begins its next record
+ * or event, the same as the trace's (below); the same code on the same registers gives
+ * the same result. After that the registers are another record's: a finding not read
+ * in time is shown with nothing compared and no limit (gov.h, "Read"). The VM's record
+ * of the latest rule's run (vm->cond, what the compact trace keeps) is put back. */
+void govV_explain(const gov_vm *cvm, uint32_t i) {
+    gov_vm *vm = (gov_vm *)(uintptr_t)cvm; /* the VM's own decision: explaining fills it */
+    govV_finding *f = &vm->find[i];
+    if (f->explained) return;
+    f->explained = 1;
+    if (vm->tr_state != GOVV_TR_RULES) {
+        track_reset(vm);
+        explain_fill(vm, f);
+        return;
+    }
+    const gov_program *p = vm->p;
+    const govL_rule *r = &p->rule[f->rule];
+    const govL_kind *k = &p->kind[r->kind];
+    int cond = vm->cond, clr = vm->clr;
+    uint32_t cur = vm->cur_rule;
+    vm->clr = -1;
+    vm->cur_rule = f->rule;
+    track_reset(vm);
+    run_code(vm, r->code, r->code + r->ncode, p->regtype + k->first_reg, p->regclass + k->first_reg);
+    explain_fill(vm, f);
+    vm->cond = cond;
+    vm->clr = clr;
+    vm->cur_rule = cur;
+}
+
 /* ---------------------------------------------------------------- the trace
  *
  * An evaluation records what its trace needs and nothing is written while it runs: the
@@ -1661,14 +1707,17 @@ static const gov_decision *evaluate(gov_vm *vm) {
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
          * is not plain (a trace does not change this: it is rendered afterwards). When
          * every rule to run passed its comparison in the threshold index, nearly all
-         * fire: each runs tracked at once (as a rule that is not plain does) rather than
-         * scanned and, when it fires, run again tracked (about 100 instructions a
-         * finding). The same code on the same registers: the same result. */
+         * fire: each runs alone, untracked, rather than in a scan that stops and starts
+         * again at each. A plain rule's finding is explained (what it compared) only when
+         * a reader asks (govV_explain). */
         if (passed) {
             if (tk) {
                 j = next_bit(vm->tbits, j, nrules);
                 if (j == nrules) break;
             }
+            /* The rule alone, as the scan runs it (fired 0 or 1, or -1 for a rule that is
+             * not plain: run tracked below), so vm->cond is each rule's as before. */
+            scan_rules(vm, rcode, j, j + 1, ty, cls, &fired);
         } else {
             j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
                 : tk ? scan_idx(vm, k, j, nrules, ty, cls, &fired)
@@ -1699,20 +1748,15 @@ static const gov_decision *evaluate(gov_vm *vm) {
             again = fired == 1;
         }
         if (fired) {
-            if (!tracked) { /* the same code on the same registers: the same result */
-                track_reset(vm);
-                run_code(vm, r->code, r->code + r->ncode, ty, cls);
-            }
             govV_finding *f = &vm->find[d->nfind];
             f->rule = ri;
-            f->ncmp = vm->ncmp;
-            memcpy(f->cmp, vm->cmp, sizeof f->cmp);
-            f->limit = vm->nrlimits ? vm->rlimits[0] : GOVB_NONE;
-            f->ovr = f->limit != GOVB_NONE ? govV_lovr(vm, f->limit) : GOVB_NONE;
-            f->limit_value = f->limit != GOVB_NONE ? vm->lval[f->limit] : (govV_cell){.i = 0};
-            f->nwins = vm->nrwins;
-            memcpy(f->wins, vm->rwins, sizeof f->wins);
-            f->drift = vm->rdrift;
+            /* What it compared and read: a rule run tracked has it now (one that is not
+             * plain cannot run again); a plain rule's is filled when a reader asks, by
+             * its code run again tracked (govV_explain). The run, the copy and the
+             * limit's override were ~300 of a finding's ~600 instructions, and a host
+             * that reads only the verdict never needs them. */
+            f->explained = (uint8_t)tracked;
+            if (tracked) explain_fill(vm, f);
             /* The severity in force, and the verdict with it unless the rule gives its own. */
             f->severity = (uint8_t)r->severity;
             f->verdict = (uint8_t)r->verdict;
@@ -1912,6 +1956,7 @@ int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
     out = &res;
     const gov_vm *vm = d->vm;
     const gov_program *p = vm->p;
+    govV_explained(vm, (uint32_t)i);
     const govV_finding *f = &vm->find[i];
     const govL_rule *r = &p->rule[f->rule];
     memset(out, 0, sizeof *out);
