@@ -1009,7 +1009,7 @@ static inline __attribute__((always_inline)) int compare(const gov_vm *vm, int c
     if (cls == GOVV_CS) {
         uint32_t na, nb;
         const char *sa = govV_str(vm, a.u, &na), *sb = govV_str(vm, b.u, &nb);
-        c = na == nb && memcmp(sa, sb, na) == 0 ? 0 : 1;
+        c = na == nb && same_bytes(sa, sb, na) ? 0 : 1; /* inline: a guard's short names */
     } else if (cls == GOVV_CF) {
         c = gov_cmp_f(a.f, b.f);
     } else {
@@ -1420,7 +1420,7 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
             const govL_gslot *g = &p->gslot[h];
             if (g->str == GOVB_NONE) break;
             if (g->hash == hv && g->kind == kind && g->level == lv && p->strlen_[g->str] == n &&
-                memcmp(p->str[g->str], s, n) == 0) {
+                same_bytes(p->str[g->str], s, n)) {
                 lfirst[nl] = g->first;
                 ltl[nl] = g->tl;
                 lp[nl] = p->grule + g->first;
