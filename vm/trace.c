@@ -111,6 +111,20 @@ static const double pow10_[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
  * trailing zeros are then taken off. */
 static inline uint64_t fcode(double x) {
     if (!(x > -4e9 && x < 4e9)) return 7;
+    /* First at k = 3 (a ratio, a score, a rate of a few digits): when q / 10^3 gives x
+     * back, x * 10^6 rounds to q * 1000 (as above), so the try at k = 6 below would find
+     * the same q and k once their trailing zeros are off. */
+    double m3 = x * 1e3;
+    int64_t q3 = (int64_t)(m3 < 0 ? m3 - 0.5 : m3 + 0.5);
+    double back3 = (double)q3 / 1e3;
+    if (memcmp(&back3, &x, 8) == 0) {
+        unsigned k3 = 3;
+        while (k3 && q3 % 10 == 0) {
+            q3 /= 10;
+            k3--;
+        }
+        return zz(q3) << 3 | k3;
+    }
     double m = x * 1e6;
     int64_t q = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
     double back = (double)q / 1e6;
@@ -216,7 +230,7 @@ static void w_scell(govC_w *w, const gov_vm *vm, govV_cell c) {
     for (uint32_t f = 0; f < nfields; f++) {
         int cl = p->regclass[p->kind[vm->cur_kind].first_reg + f];
         if ((cl == GOVV_CS || cl == GOVV_CLIST) && vm->present[f] && vm->reg[f].u == c.u &&
-            (govO_field_ops(p)[p->kind[vm->cur_kind].first_field + f] & GOVC_KEEP)) {
+            (govC_plan_of(p)->fop[p->kind[vm->cur_kind].first_field + f] & GOVC_KEEP)) {
             w_uv(w, 1 + (uint64_t)f);
             return;
         }
@@ -447,8 +461,29 @@ static const unsigned char op_abc[] = {
  * kind's rules' code on the fields (vm.c, govV_trace_render) and takes everything else
  * from the bytes. An opcode that reads a field other than through A, B or C, or a render
  * that reads a field by its slot (at, run_id), must be added here, or traces of format 3
- * render without it. kkeep[k]: kind k's first 64 fields' GOVC_KEEP bits. */
-void govC_field_ops(const gov_program *p, uint8_t *op, uint64_t *kkeep) {
+ * render without it. kkeep[k]: kind k's first 64 fields' GOVC_KEEP bits. Also the
+ * header's first 19 bytes and, per kind, which parts after the findings it has. */
+void govC_plan_build(const gov_program *p, govC_plan *c) {
+    uint8_t *op = c->fop;
+    uint64_t *kkeep = c->kkeep;
+    memset(c->head, 0, sizeof c->head);
+    c->head[0] = GOVC_MAGIC0;
+    c->head[1] = GOVC_MAGIC1;
+    c->head[2] = GOVC_VERSION;
+    for (int i = 0; i < 16; i++) {
+        unsigned hi = (unsigned char)p->id[2 * i], lo = (unsigned char)p->id[2 * i + 1];
+        hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
+        lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
+        c->head[3 + i] = (unsigned char)(hi << 4 | lo);
+    }
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        c->ktail[k] = (uint8_t)((p->kwin_first[k] != p->kwin_first[k + 1] ? GOVC_T_WIN : 0) |
+                                (p->kdrift_first[k] != p->kdrift_first[k + 1] ? GOVC_T_DRIFT : 0));
+    }
+    for (uint32_t si = 0; si < p->nsus; si++) {
+        uint32_t k = p->rule[p->sus[si].rule].kind;
+        if (k < p->nkind) c->ktail[k] |= GOVC_T_SUS;
+    }
     for (uint32_t k = 0; k < p->nkind; k++) {
         const govL_kind *kd = &p->kind[k];
         uint8_t *ko = op + kd->first_field;
@@ -500,6 +535,7 @@ static inline unsigned present8(const uint8_t *b) {
 
 static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const gov_program *p = vm->p;
+    const govC_plan *pl = govC_plan_of(p);
     const govL_kind *k = &p->kind[kind];
     uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
     if (vm->match_epoch == vm->epoch)
@@ -508,21 +544,27 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
             if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
         }
     /* Presence: eight fields' 0/1 bytes gathered into one byte by a multiply. The
-     * present array is allocated in 16-byte steps (vm.c), so 8 bytes load from any
-     * f < nfields; bits past the kind's fields are cleared. The fast path keeps the
-     * bits (up to 64 fields) and visits only the present fields. */
+     * present array is allocated in 16-byte steps and a record's begin clears the
+     * kind's (vm.c), so 8 bytes load from any f < nfields and 16 from 0; bits past the
+     * kind's fields are cleared by the keep mask. The fast path keeps the bits (up to 64
+     * fields) and visits only the present fields. */
     const uint8_t *cls = p->regclass + k->first_reg;
     const govL_field *fd = p->field + k->first_field;
-    const uint8_t *present = vm->present, *op = govO_field_ops(p) + k->first_field;
+    const uint8_t *present = vm->present, *op = pl->fop + k->first_field;
     const govV_cell *reg = vm->reg;
     uint32_t nf = k->nfields, f = 0;
-    if (nf <= 64 && w->n + 8 + GOVC_ROOM <= w->cap) {
+    /* Room for the presence bytes and GOVC_ROOM bytes a field: then a number needs no
+     * test; a string is tested against what stays reserved for the fields after it. */
+    if (nf <= 64 && w->n + 8 + (size_t)GOVC_ROOM * nf <= w->cap) {
         unsigned char *o = w->p + w->n;
-        uint64_t mask = 0;
-        for (uint32_t g = 0; g < nf; g += 8) {
-            mask |= (uint64_t)present8(present + g) << g;
+        uint64_t mask;
+        if (nf <= 16) {
+            mask = present8(present) | (uint64_t)present8(present + 8) << 8;
+        } else {
+            mask = 0;
+            for (uint32_t g = 0; g < nf; g += 8) mask |= (uint64_t)present8(present + g) << g;
         }
-        mask &= govO_kind_keep(p)[kind]; /* format 3: only the fields a render can read */
+        mask &= pl->kkeep[kind]; /* format 3: only the fields a render can read */
         /* byte i: fields 8i .. 8i + 7; nothing past them (a host may pack traces) */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         if (nf > 8 && nf <= 16) { /* the commonest: two bytes in one store */
@@ -532,12 +574,12 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
         } else
 #endif
             for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
-        /* lim: where a number may still begin. */
-        unsigned char *lim = w->p + w->cap - GOVC_ROOM;
+        /* slim: a string's varint (5) and bytes must end before it, which leaves
+         * GOVC_ROOM bytes for each field of the kind. */
+        const unsigned char *slim = w->p + w->cap - (size_t)GOVC_ROOM * nf;
         for (; mask; mask &= mask - 1) {
             f = (uint32_t)__builtin_ctzll(mask);
             govV_cell c = reg[f];
-            if (o > lim) goto slow;
             unsigned x = op[f] & ~GOVC_KEEP; /* branches by frequency: a jump table costs more */
             if (x == GOVC_OP_INT) {
                 o = p_uv(o, zz(c.i));
@@ -545,7 +587,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
                 o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
             } else if (x == GOVC_OP_STR || x == GOVC_OP_LEVEL) {
                 uint32_t n = GOVV_SLEN(c.u);
-                if ((size_t)(lim - o) < n) goto slow;
+                if ((ptrdiff_t)n + 5 > slim - o) goto slow;
                 o = p_uv(o, (uint64_t)n << 1);
                 o = p_bytes(o, ((c.u & GOVV_SCRATCH) ? vm->scratch : p->strdata) + GOVV_SOFF(c.u), n);
             } else if (x == GOVC_OP_TIME) {
@@ -555,7 +597,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
             } else if (x == GOVC_OP_LIST) {
                 uint32_t n;
                 const char *s = govV_str(vm, c.u, &n);
-                if ((size_t)(lim - o) < n) goto slow;
+                if ((ptrdiff_t)n + 5 > slim - o) goto slow;
                 o = p_uv(o, n);
                 o = p_bytes(o, s, n);
             } else {
@@ -617,10 +659,10 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
                   (unsigned)(d->nherr != 0) << 5;
     if (cap >= GOVC_HEAD && !err) { /* the fast path's header */
         unsigned char *o = buf;
-        o[0] = GOVC_MAGIC0;
-        o[1] = GOVC_MAGIC1;
-        o[2] = GOVC_VERSION;
-        memcpy(o + 3, govO_id_bytes(p), 16);
+        /* magic, version and the id from the plan: bytes 0-15, then 13-20 (19 and 20
+         * the flags, written next) */
+        memcpy(o, govC_plan_of(p)->head, 16);
+        memcpy(o + 13, govC_plan_of(p)->head + 13, 8);
         o[19] = (unsigned char)fa;
         o[20] = (unsigned char)fb;
         o = p_uv(o + 21, d->line);
@@ -699,9 +741,10 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
             if (vm->act[i].type != GOV_ACT_NOTIFY) w_action(&w, vm, &vm->act[i]);
     }
     if (rules) {
-        w_windows(&w, vm, d->kind);
+        unsigned tail = govC_plan_of(p)->ktail[d->kind];
+        if (tail & GOVC_T_WIN) w_windows(&w, vm, d->kind);
         /* The kind's drifts. */
-        for (uint32_t j = p->kdrift_first[d->kind]; j < p->kdrift_first[d->kind + 1]; j++) {
+        for (uint32_t j = p->kdrift_first[d->kind]; (tail & GOVC_T_DRIFT) && j < p->kdrift_first[d->kind + 1]; j++) {
             const govT_rec *dr = &govT_recs(vm)[p->kind_drifts[j]];
             w_u8(&w, (unsigned)(dr->has != 0) | (unsigned)(dr->late != 0) << 2 | (unsigned)(dr->evicted != 0) << 3);
             if (dr->has) w_float(&w, dr->v);
@@ -713,7 +756,7 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
             }
         }
         /* The kind's sustained rules: the state the trace shows, and a key evicted. */
-        for (uint32_t si = 0; si < p->nsus; si++) {
+        for (uint32_t si = 0; (tail & GOVC_T_SUS) && si < p->nsus; si++) {
             if (p->rule[p->sus[si].rule].kind != d->kind) continue;
             const govV_srec *sr = &GOVV_SREC(vm)[si];
             w_rstate(&w, govR_cur(vm, si), 0);
@@ -725,7 +768,7 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
             }
         }
         /* The rules that ran alone and tracked (mostly none: one byte). */
-        if (vm->ntsnap < 0x80) w_u8(&w, vm->ntsnap);
+        if (vm->ntsnap < 0x80 && w.n < cap) ((unsigned char *)buf)[w.n++] = (unsigned char)vm->ntsnap;
         else w_uv(&w, vm->ntsnap);
         for (uint32_t i = 0; i < vm->ntsnap; i++) {
             const govV_tsnap *t = &vm->tsnap[i];
@@ -1255,7 +1298,7 @@ static void parse(govC_r *r) {
             int present = pres[f / 8] >> (f % 8) & 1;
             /* Format 3 keeps only the fields a render can read: the others read as absent
              * (their default), whether or not the record had them. */
-            int kept = r->ver < 3 || (govO_field_ops(p)[k->first_field + f] & GOVC_KEEP);
+            int kept = r->ver < 3 || (govC_plan_of(p)->fop[k->first_field + f] & GOVC_KEEP);
             govV_cell c = {.i = 0};
             if (present && !kept) return (void)bad(r, "a field the program's rules cannot read is present");
             if (!present) {
