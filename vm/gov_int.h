@@ -1298,13 +1298,25 @@ GOV_HIDDEN const char *govO_herr_reason(uint32_t reason);
 enum { GOVC_OP_INT = 1, GOVC_OP_TIME, GOVC_OP_FLOAT, GOVC_OP_STR, GOVC_OP_LEVEL, GOVC_OP_LIST, GOVC_OP_SET };
 #define GOVC_KEEP 0x80u
 enum { GOVC_T_WIN = 1, GOVC_T_DRIFT = 2, GOVC_T_SUS = 4 };
+/* Per window of a kind (prog->kind_wins' order), what a plain windows section needs of
+ * it: how its value is written (GOVC_W_*: int, time or duration, float, set, a string
+ * class, a quotient), whether it has a value when empty (count, sum), whether its value
+ * is n (count()), the window whose n predicts its own (or GOVB_NONE) and its N of runs. */
+enum { GOVC_W_INT, GOVC_W_TIME, GOVC_W_FLOAT, GOVC_W_SET, GOVC_W_STR, GOVC_W_QUOT };
+typedef struct govC_wplan {
+    uint32_t wi, tp;
+    uint64_t runs;
+    uint8_t form, always, countn;
+} govC_wplan;
 typedef struct govC_plan {
     unsigned char head[24];     /* 'g' 't' version, the id's 16 bytes; 5 zeros */
     uint8_t *fop;               /* per field: GOVC_OP_* | GOVC_KEEP */
     uint64_t *kkeep;            /* per kind: the first 64 fields' GOVC_KEEP bits */
     uint8_t *ktail;             /* per kind: GOVC_T_* */
+    govC_wplan *kwin;           /* per entry of prog->kind_wins */
 } govC_plan;
-/* Fills c (its arrays allocated by the caller: nfield, nkind and nkind bytes). */
+/* Fills c (its arrays allocated by the caller: nfield, nkind and nkind bytes, and
+ * kwin_first[nkind] window plans). */
 GOV_HIDDEN void govC_plan_build(const gov_program *p, govC_plan *c);
 static inline const govC_plan *govC_plan_of(const gov_program *p) { return (const govC_plan *)(const void *)p->ofrags; }
 /* The policy id's 16 bytes (the compact trace's header). */
