@@ -1297,6 +1297,8 @@ GOV_HIDDEN const char *govO_herr_reason(uint32_t reason);
  * findings (windows, drifts, sustained rules) the kind has. */
 enum { GOVC_OP_INT = 1, GOVC_OP_TIME, GOVC_OP_FLOAT, GOVC_OP_STR, GOVC_OP_LEVEL, GOVC_OP_LIST, GOVC_OP_SET };
 #define GOVC_KEEP 0x80u
+/* ktail: GOVC_T_* | the kind's level fields (GOVC_OP_LEVEL) << 4 when they are its
+ * first fields */
 enum { GOVC_T_WIN = 1, GOVC_T_DRIFT = 2, GOVC_T_SUS = 4 };
 /* Per window of a kind (prog->kind_wins' order), what a plain windows section needs of
  * it: how its value is written (GOVC_W_*: int, time or duration, float, set, a string

@@ -167,6 +167,15 @@ static void w_float(govC_w *w, double x) {
 #define GOVC_ROOM 11 /* the most a number takes: a time's 7 and a varint of 10; a float's tag and 8 */
 
 static inline unsigned char *p_uv(unsigned char *o, uint64_t v) {
+    if (v < 0x80) { /* most: an index, a count, a small int */
+        *o = (unsigned char)v;
+        return o + 1;
+    }
+    if (v < 0x4000) { /* a string's length, a scaled time, a short decimal */
+        o[0] = (unsigned char)(v | 0x80);
+        o[1] = (unsigned char)(v >> 7);
+        return o + 2;
+    }
     while (v >= 0x80) {
         *o++ = (unsigned char)(v | 0x80);
         v >>= 7;
@@ -536,6 +545,12 @@ void govC_plan_build(const gov_program *p, govC_plan *c) {
         for (uint32_t f = 0; f < nf && f < 64; f++)
             if (ko[f] & GOVC_KEEP) m |= UINT64_C(1) << f;
         kkeep[k] = m;
+        /* The level fields, when they are the kind's first fields (the fast writer
+         * takes them before the others), in ktail's bits 4 to 7. */
+        unsigned lv = 0;
+        for (uint32_t f = 0; f < nf && f <= GOVB_LV_MAX; f++)
+            if ((ko[f] & ~GOVC_KEEP) == GOVC_OP_LEVEL) lv |= 1u << f;
+        if ((lv & (lv + 1)) == 0) c->ktail[k] |= (uint8_t)(lv << 4);
     }
 }
 
@@ -677,7 +692,7 @@ static inline size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsig
     const govC_plan *pl = govC_plan_of(p);
     uint32_t kind = d->kind, nfind = d->nfind;
     if ((d->status | d->event | (int)d->nherr | (int)d->run.has | (int)vm->ntsnap) != 0 ||
-        (pl->ktail[kind] & ~GOVC_T_WIN) != 0)
+        (pl->ktail[kind] & (GOVC_T_DRIFT | GOVC_T_SUS)) != 0)
         return 0;
     for (uint32_t i = 0; i < d->nact; i++)
         if (vm->act[i].type != GOV_ACT_NOTIFY) return 0;
@@ -722,24 +737,41 @@ static inline size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsig
         for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
     /* A number needs no test; a string's varint and bytes end before slim. */
     const unsigned char *slim = buf + cap - (size_t)GOVC_ROOM * nf - after;
+    const char *sbase[2] = {p->strdata, vm->scratch}; /* by GOVV_SCRATCH, bit 63 */
+    /* The level fields first when they come first (ktail's bits 4 to 7): a matched
+     * scope's name, else the string. */
+    for (uint64_t lm = mask & (uint64_t)(pl->ktail[kind] >> 4); lm; lm &= lm - 1) {
+        uint32_t f = (uint32_t)__builtin_ctzll(lm);
+        uint64_t u = reg[f].u;
+        if (lvstr[f] != GOVB_NONE) {
+            o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
+        } else {
+            uint32_t n = GOVV_SLEN(u);
+            if ((ptrdiff_t)n + 5 > slim - o) return 0;
+            o = p_uv(o, (uint64_t)n << 1);
+            o = p_bytes(o, sbase[u >> 63] + GOVV_SOFF(u), n);
+        }
+    }
+    mask &= ~(uint64_t)(pl->ktail[kind] >> 4);
+    /* The others (every field here is kept: its op has GOVC_KEEP). */
     for (; mask; mask &= mask - 1) {
         uint32_t f = (uint32_t)__builtin_ctzll(mask);
         govV_cell c = reg[f];
-        unsigned x = op[f] & ~GOVC_KEEP; /* branches by frequency: a jump table costs more */
-        if (x == GOVC_OP_INT) {
+        unsigned x = op[f]; /* branches by frequency: a jump table costs more */
+        if (x == (GOVC_OP_INT | GOVC_KEEP)) {
             o = p_uv(o, zz(c.i));
-        } else if (x == GOVC_OP_LEVEL && lvstr[f] != GOVB_NONE) {
-            o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
-        } else if (x == GOVC_OP_STR || x == GOVC_OP_LEVEL) {
+        } else if (x == (GOVC_OP_STR | GOVC_KEEP) || (x == (GOVC_OP_LEVEL | GOVC_KEEP) && lvstr[f] == GOVB_NONE)) {
             uint32_t n = GOVV_SLEN(c.u);
             if ((ptrdiff_t)n + 5 > slim - o) return 0;
             o = p_uv(o, (uint64_t)n << 1);
-            o = p_bytes(o, ((c.u & GOVV_SCRATCH) ? vm->scratch : p->strdata) + GOVV_SOFF(c.u), n);
-        } else if (x == GOVC_OP_TIME) {
+            o = p_bytes(o, sbase[c.u >> 63] + GOVV_SOFF(c.u), n);
+        } else if (x == (GOVC_OP_LEVEL | GOVC_KEEP)) {
+            o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
+        } else if (x == (GOVC_OP_TIME | GOVC_KEEP)) {
             o = p_time(o, c.i);
-        } else if (x == GOVC_OP_FLOAT) {
+        } else if (x == (GOVC_OP_FLOAT | GOVC_KEEP)) {
             o = p_float(o, c.f);
-        } else if (x == GOVC_OP_LIST) {
+        } else if (x == (GOVC_OP_LIST | GOVC_KEEP)) {
             uint32_t n;
             const char *s = govV_str(vm, c.u, &n);
             if ((ptrdiff_t)n + 5 > slim - o) return 0;
