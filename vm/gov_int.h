@@ -1299,17 +1299,41 @@ static inline void govV_trace_ready(gov_vm *vm, int state) {
     vm->tr_done = 0;
 }
 GOV_HIDDEN const char *govO_herr_reason(uint32_t reason);
-/* The policy id's 16 bytes (the compact trace's header, trace.c). */
-GOV_HIDDEN const unsigned char *govO_id_bytes(const gov_program *p);
-/* Per field (prog->field): how a compact trace writes its value, a GOVC_OP_*, with
- * GOVC_KEEP when the kind's rules can read it (format 3 keeps only those); per kind the
- * first 64 fields' GOVC_KEEP bits as a mask. trace.c computes them with govC_field_ops
- * at load; out.c keeps them beside the id. */
+/* What the compact trace's writer reads of a program (trace.c), built at load by
+ * govC_plan_build and kept by out.c as the first member of its fragments, so the writer
+ * reads it inline, without a call: the header's first 19 bytes (magic, version, the
+ * policy id's 16 bytes); per field (prog->field) how its value is written, a GOVC_OP_*,
+ * with GOVC_KEEP when the kind's rules can read it (format 3 keeps only those); per kind
+ * the first 64 fields' GOVC_KEEP bits as a mask, and which of the parts after the
+ * findings (windows, drifts, sustained rules) the kind has. */
 enum { GOVC_OP_INT = 1, GOVC_OP_TIME, GOVC_OP_FLOAT, GOVC_OP_STR, GOVC_OP_LEVEL, GOVC_OP_LIST, GOVC_OP_SET };
 #define GOVC_KEEP 0x80u
-GOV_HIDDEN void govC_field_ops(const gov_program *p, uint8_t *op, uint64_t *kkeep);
-GOV_HIDDEN const uint8_t *govO_field_ops(const gov_program *p);
-GOV_HIDDEN const uint64_t *govO_kind_keep(const gov_program *p);
+/* ktail: GOVC_T_* | the kind's level fields (GOVC_OP_LEVEL) << 4 when they are its
+ * first fields */
+enum { GOVC_T_WIN = 1, GOVC_T_DRIFT = 2, GOVC_T_SUS = 4 };
+/* Per window of a kind (prog->kind_wins' order), what a plain windows section needs of
+ * it: how its value is written (GOVC_W_*: int, time or duration, float, set, a string
+ * class, a quotient), whether it has a value when empty (count, sum), whether its value
+ * is n (count()), the window whose n predicts its own (or GOVB_NONE) and its N of runs. */
+enum { GOVC_W_INT, GOVC_W_TIME, GOVC_W_FLOAT, GOVC_W_SET, GOVC_W_STR, GOVC_W_QUOT };
+typedef struct govC_wplan {
+    uint32_t wi, tp;
+    uint64_t runs;
+    uint8_t form, always, countn;
+} govC_wplan;
+typedef struct govC_plan {
+    unsigned char head[24];     /* 'g' 't' version, the id's 16 bytes; 5 zeros */
+    uint8_t *fop;               /* per field: GOVC_OP_* | GOVC_KEEP */
+    uint64_t *kkeep;            /* per kind: the first 64 fields' GOVC_KEEP bits */
+    uint8_t *ktail;             /* per kind: GOVC_T_* */
+    govC_wplan *kwin;           /* per entry of prog->kind_wins */
+} govC_plan;
+/* Fills c (its arrays allocated by the caller: nfield, nkind and nkind bytes, and
+ * kwin_first[nkind] window plans). */
+GOV_HIDDEN void govC_plan_build(const gov_program *p, govC_plan *c);
+static inline const govC_plan *govC_plan_of(const gov_program *p) { return (const govC_plan *)(const void *)p->ofrags; }
+/* The policy id's 16 bytes (the compact trace's header). */
+static inline const unsigned char *govO_id_bytes(const gov_program *p) { return govC_plan_of(p)->head + 3; }
 
 /* The notification groups' part of the state block (notify.c), its last, after the held
  * runs: per NOTIFYCFG entry a time before which none of its groups falls due (derived,

@@ -467,10 +467,8 @@ void govO_value(govO_buf *b, const gov_vm *vm, uint32_t type, govV_cell c) {
  * load (a limits file gives a new program), so nothing here goes stale. */
 typedef struct govO_frag { uint32_t off, len; } govO_frag;
 struct govO_frags {
+    govC_plan c;                    /* first: the compact trace's writer reads it (govC_plan_of) */
     char *text;
-    unsigned char idb[16];          /* the policy id's bytes (the compact trace's header) */
-    uint8_t *fop;                   /* per field: how the compact trace writes it (GOVC_OP_*) */
-    uint64_t *kkeep;                /* per kind: the fields a compact trace keeps (GOVC_KEEP) */
     govO_frag head;                 /* "policy":..,"policy_id":..[,"version":..][,"stamp":..],"line": */
     govO_frag *kind;                /* per kind: ,"kind":"NAME" */
     govO_frag *rule, *rule_at;      /* per rule: "rule":"NAME" and "at":"FILE:LINE:COL" */
@@ -671,12 +669,16 @@ static void frags_write(const gov_program *p, govO_buf *b, struct govO_frags *F)
 
 int govO_frags_build(gov_program *p) {
     size_t nf = (size_t)p->nkind + 2 * (size_t)p->nrule + p->nchan + 3 * (size_t)p->nlimit + 2 * (size_t)p->novr;
-    struct govO_frags *F = calloc(1, sizeof *F + p->nkind * sizeof(uint64_t) + nf * sizeof(govO_frag) + p->nfield);
+    size_t nkw = p->kwin_first ? p->kwin_first[p->nkind] : 0;
+    struct govO_frags *F = calloc(1, sizeof *F + nkw * sizeof(govC_wplan) + p->nkind * sizeof(uint64_t) +
+                                         nf * sizeof(govO_frag) + p->nfield + p->nkind);
     if (!F) return GOV_ENOMEM;
-    F->kkeep = (uint64_t *)(void *)(F + 1);
-    govO_frag *at = (govO_frag *)(void *)(F->kkeep + p->nkind);
-    F->fop = (uint8_t *)(at + nf);
-    govC_field_ops(p, F->fop, F->kkeep);
+    F->c.kwin = (govC_wplan *)(void *)(F + 1);
+    F->c.kkeep = (uint64_t *)(void *)(F->c.kwin + nkw);
+    govO_frag *at = (govO_frag *)(void *)(F->c.kkeep + p->nkind);
+    F->c.fop = (uint8_t *)(at + nf);
+    F->c.ktail = F->c.fop + p->nfield;
+    govC_plan_build(p, &F->c);
     F->kind = at; at += p->nkind;
     F->rule = at; at += p->nrule;
     F->rule_at = at; at += p->nrule;
@@ -694,19 +696,9 @@ int govO_frags_build(gov_program *p) {
     }
     b = (govO_buf){F->text, b.n + 1, 0};
     frags_write(p, &b, F);
-    for (int i = 0; i < 16; i++) {
-        unsigned hi = (unsigned char)p->id[2 * i], lo = (unsigned char)p->id[2 * i + 1];
-        hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
-        lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
-        F->idb[i] = (unsigned char)(hi << 4 | lo);
-    }
     p->ofrags = F;
     return GOV_OK;
 }
-
-const unsigned char *govO_id_bytes(const gov_program *p) { return p->ofrags->idb; }
-const uint8_t *govO_field_ops(const gov_program *p) { return p->ofrags->fop; }
-const uint64_t *govO_kind_keep(const gov_program *p) { return p->ofrags->kkeep; }
 
 void govO_frags_free(gov_program *p) {
     if (!p->ofrags) return;

@@ -111,6 +111,20 @@ static const double pow10_[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
  * trailing zeros are then taken off. */
 static inline uint64_t fcode(double x) {
     if (!(x > -4e9 && x < 4e9)) return 7;
+    /* First at k = 3 (a ratio, a score, a rate of a few digits): when q / 10^3 gives x
+     * back, x * 10^6 rounds to q * 1000 (as above), so the try at k = 6 below would find
+     * the same q and k once their trailing zeros are off. */
+    double m3 = x * 1e3;
+    int64_t q3 = (int64_t)(m3 < 0 ? m3 - 0.5 : m3 + 0.5);
+    double back3 = (double)q3 / 1e3;
+    if (memcmp(&back3, &x, 8) == 0) {
+        unsigned k3 = 3;
+        while (k3 && q3 % 10 == 0) {
+            q3 /= 10;
+            k3--;
+        }
+        return zz(q3) << 3 | k3;
+    }
     double m = x * 1e6;
     int64_t q = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
     double back = (double)q / 1e6;
@@ -153,6 +167,15 @@ static void w_float(govC_w *w, double x) {
 #define GOVC_ROOM 11 /* the most a number takes: a time's 7 and a varint of 10; a float's tag and 8 */
 
 static inline unsigned char *p_uv(unsigned char *o, uint64_t v) {
+    if (v < 0x80) { /* most: an index, a count, a small int */
+        *o = (unsigned char)v;
+        return o + 1;
+    }
+    if (v < 0x4000) { /* a string's length, a scaled time, a short decimal */
+        o[0] = (unsigned char)(v | 0x80);
+        o[1] = (unsigned char)(v >> 7);
+        return o + 2;
+    }
     while (v >= 0x80) {
         *o++ = (unsigned char)(v | 0x80);
         v >>= 7;
@@ -216,7 +239,7 @@ static void w_scell(govC_w *w, const gov_vm *vm, govV_cell c) {
     for (uint32_t f = 0; f < nfields; f++) {
         int cl = p->regclass[p->kind[vm->cur_kind].first_reg + f];
         if ((cl == GOVV_CS || cl == GOVV_CLIST) && vm->present[f] && vm->reg[f].u == c.u &&
-            (govO_field_ops(p)[p->kind[vm->cur_kind].first_field + f] & GOVC_KEEP)) {
+            (govC_plan_of(p)->fop[p->kind[vm->cur_kind].first_field + f] & GOVC_KEEP)) {
             w_uv(w, 1 + (uint64_t)f);
             return;
         }
@@ -336,28 +359,6 @@ static void w_wvalue(govC_w *w, const gov_vm *vm, const govL_window *win, const 
     w_cell(w, vm, win->type, wr->v);
 }
 
-/* w_wvalue through a pointer (GOVC_ROOM twice is room for it); NULL for a value of a
- * string class, which the counting writer writes. */
-static inline unsigned char *p_wvalue(unsigned char *o, const govL_window *win, const govV_wrec *wr) {
-    if (win_quot(win)) {
-        double m = wr->v.f * (double)wr->n;
-        if (wr->n >= 1 && wr->n <= (UINT64_C(1) << 53) && m > -0x1p62 && m < 0x1p62) {
-            int64_t sn = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
-            double back = quot(sn, wr->n);
-            if (memcmp(&back, &wr->v.f, 8) == 0) return p_uv(o, zz(sn) << 1);
-        }
-        *o++ = 1;
-        return p_float(o, wr->v.f);
-    }
-    switch (win->type) {
-    case GOVB_TY_FLOAT: case GOVB_TY_RATIO: return p_float(o, wr->v.f);
-    case GOVB_TY_STRING: case GOVB_TY_ID: case GOVB_TY_STRINGS: return NULL;
-    case GOVB_TY_SET: return p_uv(o, wr->v.u);
-    case GOVB_TY_TIME: case GOVB_TY_DURATION: return p_time(o, wr->v.i);
-    default: return p_uv(o, zz(wr->v.i));
-    }
-}
-
 /* The kind's windows as the record left them (format 2). Plain (a 0): every window took
  * the record, none is late or evicted, each has a value exactly when its n gives it one,
  * count() holds n, and each n is what its stream predicts: then only the n nothing
@@ -370,19 +371,43 @@ static void w_windows(govC_w *w, const gov_vm *vm, uint32_t kind) {
     govW_settle((gov_vm *)(uintptr_t)vm, kind); /* the values nothing had read yet (window.c) */
     size_t at = w->n;
     if (w->n + 1 + (size_t)(j1 - j0) * 2 * GOVC_ROOM <= w->cap) { /* plain, through a pointer */
+        /* From the windows' plans (govC_plan_build): the same tests as below, on a few
+         * bytes a window instead of its whole description. */
         unsigned char *o = w->p + w->n;
+        const govC_wplan *wp = govC_plan_of(p)->kwin + j0, *we = govC_plan_of(p)->kwin + j1;
+        const govV_wrec *wrec = vm->wrec;
+        uint32_t ep = vm->epoch;
         *o++ = 0;
-        for (uint32_t j = j0; j < j1; j++) {
-            uint32_t wi = p->kind_wins[j];
-            const govL_window *win = &p->win[wi];
-            const govV_wrec *wr = &vm->wrec[wi];
-            int countn = win->agg == GOVB_AGG_COUNT && !win->tru;
-            if (wr->epoch != vm->epoch || wr->late || wr->evicted || (wr->has != 0) != win_has(win, wr->n) ||
-                (countn && wr->v.i != (int64_t)wr->n))
+        for (; wp < we; wp++) {
+            const govV_wrec *wr = &wrec[wp->wi];
+            uint64_t n = wr->n;
+            if (wr->epoch != ep || (wr->late | wr->evicted) != 0 || (wr->has != 0) != (wp->always || n > 0) ||
+                (wp->countn && wr->v.i != (int64_t)n))
                 goto flagged;
-            if (win_tp(win) == GOVB_NONE) o = p_uv(o, wr->n);
-            else if (wr->n != win_pred(win, vm->wrec[win->tpred].n)) goto flagged;
-            if (wr->has && !countn && !(o = p_wvalue(o, win, wr))) goto counted; /* a string: rare */
+            if (wp->tp == GOVB_NONE) o = p_uv(o, n);
+            else if (n != (wp->runs && wrec[wp->tp].n > wp->runs ? wp->runs : wrec[wp->tp].n)) goto flagged;
+            if (!wr->has || wp->countn) continue;
+            switch (wp->form) {
+            case GOVC_W_QUOT: {
+                double m = wr->v.f * (double)n;
+                if (n <= (UINT64_C(1) << 53) && m > -0x1p62 && m < 0x1p62) { /* n >= 1: it has a value */
+                    int64_t sn = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
+                    double back = quot(sn, n);
+                    if (memcmp(&back, &wr->v.f, 8) == 0) {
+                        o = p_uv(o, zz(sn) << 1);
+                        break;
+                    }
+                }
+                *o++ = 1;
+                o = p_float(o, wr->v.f);
+                break;
+            }
+            case GOVC_W_INT: o = p_uv(o, zz(wr->v.i)); break;
+            case GOVC_W_FLOAT: o = p_float(o, wr->v.f); break;
+            case GOVC_W_TIME: o = p_time(o, wr->v.i); break;
+            case GOVC_W_SET: o = p_uv(o, wr->v.u); break;
+            default: goto counted; /* a string: rare */
+            }
         }
         w->n = (size_t)(o - w->p);
         return;
@@ -447,8 +472,47 @@ static const unsigned char op_abc[] = {
  * kind's rules' code on the fields (vm.c, govV_trace_render) and takes everything else
  * from the bytes. An opcode that reads a field other than through A, B or C, or a render
  * that reads a field by its slot (at, run_id), must be added here, or traces of format 3
- * render without it. kkeep[k]: kind k's first 64 fields' GOVC_KEEP bits. */
-void govC_field_ops(const gov_program *p, uint8_t *op, uint64_t *kkeep) {
+ * render without it. kkeep[k]: kind k's first 64 fields' GOVC_KEEP bits. Also the
+ * header's first 19 bytes and, per kind, which parts after the findings it has. */
+void govC_plan_build(const gov_program *p, govC_plan *c) {
+    uint8_t *op = c->fop;
+    uint64_t *kkeep = c->kkeep;
+    memset(c->head, 0, sizeof c->head);
+    c->head[0] = GOVC_MAGIC0;
+    c->head[1] = GOVC_MAGIC1;
+    c->head[2] = GOVC_VERSION;
+    for (int i = 0; i < 16; i++) {
+        unsigned hi = (unsigned char)p->id[2 * i], lo = (unsigned char)p->id[2 * i + 1];
+        hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
+        lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
+        c->head[3 + i] = (unsigned char)(hi << 4 | lo);
+    }
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        c->ktail[k] = (uint8_t)((p->kwin_first[k] != p->kwin_first[k + 1] ? GOVC_T_WIN : 0) |
+                                (p->kdrift_first[k] != p->kdrift_first[k + 1] ? GOVC_T_DRIFT : 0));
+    }
+    for (uint32_t si = 0; si < p->nsus; si++) {
+        uint32_t k = p->rule[p->sus[si].rule].kind;
+        if (k < p->nkind) c->ktail[k] |= GOVC_T_SUS;
+    }
+    for (uint32_t j = 0; p->nkind && j < p->kwin_first[p->nkind]; j++) {
+        uint32_t wi = p->kind_wins[j];
+        const govL_window *win = &p->win[wi];
+        govC_wplan *wp = &c->kwin[j];
+        wp->wi = wi;
+        wp->tp = win_tp(win);
+        wp->runs = win->runs;
+        wp->always = win->agg == GOVB_AGG_COUNT || win->agg == GOVB_AGG_SUM;
+        wp->countn = win->agg == GOVB_AGG_COUNT && !win->tru;
+        switch (win->type) {
+        case GOVB_TY_FLOAT: case GOVB_TY_RATIO: wp->form = GOVC_W_FLOAT; break;
+        case GOVB_TY_STRING: case GOVB_TY_ID: case GOVB_TY_STRINGS: wp->form = GOVC_W_STR; break;
+        case GOVB_TY_SET: wp->form = GOVC_W_SET; break;
+        case GOVB_TY_TIME: case GOVB_TY_DURATION: wp->form = GOVC_W_TIME; break;
+        default: wp->form = GOVC_W_INT; break;
+        }
+        if (win_quot(win)) wp->form = GOVC_W_QUOT;
+    }
     for (uint32_t k = 0; k < p->nkind; k++) {
         const govL_kind *kd = &p->kind[k];
         uint8_t *ko = op + kd->first_field;
@@ -481,6 +545,12 @@ void govC_field_ops(const gov_program *p, uint8_t *op, uint64_t *kkeep) {
         for (uint32_t f = 0; f < nf && f < 64; f++)
             if (ko[f] & GOVC_KEEP) m |= UINT64_C(1) << f;
         kkeep[k] = m;
+        /* The level fields, when they are the kind's first fields (the fast writer
+         * takes them before the others), in ktail's bits 4 to 7. */
+        unsigned lv = 0;
+        for (uint32_t f = 0; f < nf && f <= GOVB_LV_MAX; f++)
+            if ((ko[f] & ~GOVC_KEEP) == GOVC_OP_LEVEL) lv |= 1u << f;
+        if ((lv & (lv + 1)) == 0) c->ktail[k] |= (uint8_t)(lv << 4);
     }
 }
 
@@ -500,6 +570,7 @@ static inline unsigned present8(const uint8_t *b) {
 
 static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const gov_program *p = vm->p;
+    const govC_plan *pl = govC_plan_of(p);
     const govL_kind *k = &p->kind[kind];
     uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
     if (vm->match_epoch == vm->epoch)
@@ -508,21 +579,27 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
             if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
         }
     /* Presence: eight fields' 0/1 bytes gathered into one byte by a multiply. The
-     * present array is allocated in 16-byte steps (vm.c), so 8 bytes load from any
-     * f < nfields; bits past the kind's fields are cleared. The fast path keeps the
-     * bits (up to 64 fields) and visits only the present fields. */
+     * present array is allocated in 16-byte steps and a record's begin clears the
+     * kind's (vm.c), so 8 bytes load from any f < nfields and 16 from 0; bits past the
+     * kind's fields are cleared by the keep mask. The fast path keeps the bits (up to 64
+     * fields) and visits only the present fields. */
     const uint8_t *cls = p->regclass + k->first_reg;
     const govL_field *fd = p->field + k->first_field;
-    const uint8_t *present = vm->present, *op = govO_field_ops(p) + k->first_field;
+    const uint8_t *present = vm->present, *op = pl->fop + k->first_field;
     const govV_cell *reg = vm->reg;
     uint32_t nf = k->nfields, f = 0;
-    if (nf <= 64 && w->n + 8 + GOVC_ROOM <= w->cap) {
+    /* Room for the presence bytes and GOVC_ROOM bytes a field: then a number needs no
+     * test; a string is tested against what stays reserved for the fields after it. */
+    if (nf <= 64 && w->n + 8 + (size_t)GOVC_ROOM * nf <= w->cap) {
         unsigned char *o = w->p + w->n;
-        uint64_t mask = 0;
-        for (uint32_t g = 0; g < nf; g += 8) {
-            mask |= (uint64_t)present8(present + g) << g;
+        uint64_t mask;
+        if (nf <= 16) {
+            mask = present8(present) | (uint64_t)present8(present + 8) << 8;
+        } else {
+            mask = 0;
+            for (uint32_t g = 0; g < nf; g += 8) mask |= (uint64_t)present8(present + g) << g;
         }
-        mask &= govO_kind_keep(p)[kind]; /* format 3: only the fields a render can read */
+        mask &= pl->kkeep[kind]; /* format 3: only the fields a render can read */
         /* byte i: fields 8i .. 8i + 7; nothing past them (a host may pack traces) */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         if (nf > 8 && nf <= 16) { /* the commonest: two bytes in one store */
@@ -532,12 +609,12 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
         } else
 #endif
             for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
-        /* lim: where a number may still begin. */
-        unsigned char *lim = w->p + w->cap - GOVC_ROOM;
+        /* slim: a string's varint (5) and bytes must end before it, which leaves
+         * GOVC_ROOM bytes for each field of the kind. */
+        const unsigned char *slim = w->p + w->cap - (size_t)GOVC_ROOM * nf;
         for (; mask; mask &= mask - 1) {
             f = (uint32_t)__builtin_ctzll(mask);
             govV_cell c = reg[f];
-            if (o > lim) goto slow;
             unsigned x = op[f] & ~GOVC_KEEP; /* branches by frequency: a jump table costs more */
             if (x == GOVC_OP_INT) {
                 o = p_uv(o, zz(c.i));
@@ -545,7 +622,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
                 o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
             } else if (x == GOVC_OP_STR || x == GOVC_OP_LEVEL) {
                 uint32_t n = GOVV_SLEN(c.u);
-                if ((size_t)(lim - o) < n) goto slow;
+                if ((ptrdiff_t)n + 5 > slim - o) goto slow;
                 o = p_uv(o, (uint64_t)n << 1);
                 o = p_bytes(o, ((c.u & GOVV_SCRATCH) ? vm->scratch : p->strdata) + GOVV_SOFF(c.u), n);
             } else if (x == GOVC_OP_TIME) {
@@ -555,7 +632,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
             } else if (x == GOVC_OP_LIST) {
                 uint32_t n;
                 const char *s = govV_str(vm, c.u, &n);
-                if ((size_t)(lim - o) < n) goto slow;
+                if ((ptrdiff_t)n + 5 > slim - o) goto slow;
                 o = p_uv(o, n);
                 o = p_bytes(o, s, n);
             } else {
@@ -602,11 +679,156 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
 
 #define GOVC_HEAD 64 /* more than the header takes without an error: 3 + 16 + 2 + 10 + 5 + 11 */
 
+/* The commonest decision whole, through a pointer: a record evaluated without an error,
+ * a held run, host errors, an action the trace shows or a rule tracked alone, of a kind
+ * without drifts or sustained rules, into a buffer with room for the header, GOVC_ROOM
+ * bytes a field and 16 a finding; its windows by w_windows. Returns the trace's length
+ * (more than cap only when the windows did not fit: GOV_ESPACE), or 0 when the decision
+ * or the buffer is not such: then it has written no byte but the trace's first ones,
+ * and compact_general writes it all. The bytes are compact_general's: the same codes
+ * in the same order (the findings' as it writes them when no action quotes one). */
+static inline size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsigned char *buf, size_t cap) {
+    const gov_program *p = vm->p;
+    const govC_plan *pl = govC_plan_of(p);
+    uint32_t kind = d->kind, nfind = d->nfind;
+    if ((d->status | d->event | (int)d->nherr | (int)d->run.has | (int)vm->ntsnap) != 0 ||
+        (pl->ktail[kind] & (GOVC_T_DRIFT | GOVC_T_SUS)) != 0)
+        return 0;
+    for (uint32_t i = 0; i < d->nact; i++)
+        if (vm->act[i].type != GOV_ACT_NOTIFY) return 0;
+    const govL_kind *k = &p->kind[kind];
+    uint32_t nf = k->nfields;
+    /* after the fields: 16 bytes a finding and its count, the tracked rules' count */
+    size_t after = 16 * ((size_t)nfind + 1) + 1;
+    if (nf > 64 || cap < 36 + 8 + (size_t)GOVC_ROOM * nf + after) return 0;
+    unsigned char *o = buf;
+    /* magic, version and the id from the plan: bytes 0-15, then 13-20 (19 and 20 the
+     * flags, written next) */
+    memcpy(o, pl->head, 16);
+    memcpy(o + 13, pl->head + 13, 8);
+    o[19] = (unsigned char)(GOVV_EV_RECORD | 1u << 3 | (unsigned)(vm->cond != 0) << 4);
+    o[20] = (unsigned char)((unsigned)d->verdict | (unsigned)(nfind != 0) << 3);
+    o = p_uv(o + 21, d->line);
+    o = p_uv(o, (uint32_t)(kind + 1u));
+    /* The fields (w_fields). */
+    uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
+    if (vm->match_epoch == vm->epoch)
+        for (uint32_t m = 0; m < vm->nmatch; m++) {
+            const govL_scope *sc = &p->scope[vm->mlist[m]];
+            if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
+        }
+    const uint8_t *present = vm->present, *op = pl->fop + k->first_field;
+    const govV_cell *reg = vm->reg;
+    uint64_t mask;
+    if (nf <= 16) {
+        mask = present8(present) | (uint64_t)present8(present + 8) << 8;
+    } else {
+        mask = 0;
+        for (uint32_t g = 0; g < nf; g += 8) mask |= (uint64_t)present8(present + g) << g;
+    }
+    mask &= pl->kkeep[kind];
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (nf > 8 && nf <= 16) {
+        uint16_t m2 = (uint16_t)mask;
+        memcpy(o, &m2, 2);
+        o += 2;
+    } else
+#endif
+        for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
+    /* A number needs no test; a string's varint and bytes end before slim. */
+    const unsigned char *slim = buf + cap - (size_t)GOVC_ROOM * nf - after;
+    const char *sbase[2] = {p->strdata, vm->scratch}; /* by GOVV_SCRATCH, bit 63 */
+    /* The level fields first when they come first (ktail's bits 4 to 7): a matched
+     * scope's name, else the string. */
+    for (uint64_t lm = mask & (uint64_t)(pl->ktail[kind] >> 4); lm; lm &= lm - 1) {
+        uint32_t f = (uint32_t)__builtin_ctzll(lm);
+        uint64_t u = reg[f].u;
+        if (lvstr[f] != GOVB_NONE) {
+            o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
+        } else {
+            uint32_t n = GOVV_SLEN(u);
+            if ((ptrdiff_t)n + 5 > slim - o) return 0;
+            o = p_uv(o, (uint64_t)n << 1);
+            o = p_bytes(o, sbase[u >> 63] + GOVV_SOFF(u), n);
+        }
+    }
+    mask &= ~(uint64_t)(pl->ktail[kind] >> 4);
+    /* The others (every field here is kept: its op has GOVC_KEEP). */
+    for (; mask; mask &= mask - 1) {
+        uint32_t f = (uint32_t)__builtin_ctzll(mask);
+        govV_cell c = reg[f];
+        unsigned x = op[f]; /* branches by frequency: a jump table costs more */
+        if (x == (GOVC_OP_INT | GOVC_KEEP)) {
+            o = p_uv(o, zz(c.i));
+        } else if (x == (GOVC_OP_STR | GOVC_KEEP) || (x == (GOVC_OP_LEVEL | GOVC_KEEP) && lvstr[f] == GOVB_NONE)) {
+            uint32_t n = GOVV_SLEN(c.u);
+            if ((ptrdiff_t)n + 5 > slim - o) return 0;
+            o = p_uv(o, (uint64_t)n << 1);
+            o = p_bytes(o, sbase[c.u >> 63] + GOVV_SOFF(c.u), n);
+        } else if (x == (GOVC_OP_LEVEL | GOVC_KEEP)) {
+            o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
+        } else if (x == (GOVC_OP_TIME | GOVC_KEEP)) {
+            o = p_time(o, c.i);
+        } else if (x == (GOVC_OP_FLOAT | GOVC_KEEP)) {
+            o = p_float(o, c.f);
+        } else if (x == (GOVC_OP_LIST | GOVC_KEEP)) {
+            uint32_t n;
+            const char *s = govV_str(vm, c.u, &n);
+            if ((ptrdiff_t)n + 5 > slim - o) return 0;
+            o = p_uv(o, n);
+            o = p_bytes(o, s, n);
+        } else {
+            o = p_uv(o, c.u); /* GOVC_OP_SET */
+        }
+    }
+    /* The findings: each rule after the one before, its waiver and inhibitor when it has
+     * any (no action quotes a finding here). */
+    if (nfind) {
+        o = p_uv(o, nfind);
+        for (uint32_t i = 0, prev = 0; i < nfind; i++) {
+            const govV_finding *f = &vm->find[i];
+            int extra = f->waiver != GOVB_NONE || f->inhibitor != GOVB_NONE;
+            o = p_uv(o, (uint64_t)(f->rule - (i ? prev + 1 : 0)) << 1 | (unsigned)extra);
+            prev = f->rule;
+            if (extra) {
+                o = p_uv(o, (uint32_t)(f->waiver + 1u));
+                o = p_uv(o, (uint32_t)(f->inhibitor + 1u));
+                *o++ = 0;
+            }
+        }
+    }
+    size_t n = (size_t)(o - buf);
+    if (pl->ktail[kind] & GOVC_T_WIN) {
+        govC_w w = {buf, cap, n};
+        w_windows(&w, vm, kind);
+        n = w.n;
+        if (n >= cap) return n + 1;
+    }
+    buf[n] = 0; /* no rule tracked alone */
+    return n + 1;
+}
+
+static int compact_general(const gov_decision *d, void *buf, size_t cap, size_t *len);
+
 int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len) {
     if (!d || !d->vm || !len || (!buf && cap)) return GOV_EMISUSE;
     const gov_vm *vm = d->vm;
-    const gov_program *p = vm->p;
     if (d != &vm->dec || vm->tr_state == GOVV_TR_NONE) return GOV_ENOTRACE;
+    if (vm->tr_state == GOVV_TR_RULES) {
+        size_t n = compact_fast(d, vm, buf, cap);
+        if (n) {
+            *len = n;
+            return n <= cap ? GOV_OK : GOV_ESPACE;
+        }
+    }
+    return compact_general(d, buf, cap, len);
+}
+
+/* Any decision into any buffer: through a pointer while there is room, then counting
+ * (GOV_ESPACE with the length). */
+static __attribute__((noinline)) int compact_general(const gov_decision *d, void *buf, size_t cap, size_t *len) {
+    const gov_vm *vm = d->vm;
+    const gov_program *p = vm->p;
     govC_w w = {buf, cap, 0};
     int rules = vm->tr_state == GOVV_TR_RULES, err = d->status != GOV_OK;
     uint32_t ntr = 0; /* the actions the trace shows: all but plain notifications */
@@ -617,10 +839,10 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
                   (unsigned)(d->nherr != 0) << 5;
     if (cap >= GOVC_HEAD && !err) { /* the fast path's header */
         unsigned char *o = buf;
-        o[0] = GOVC_MAGIC0;
-        o[1] = GOVC_MAGIC1;
-        o[2] = GOVC_VERSION;
-        memcpy(o + 3, govO_id_bytes(p), 16);
+        /* magic, version and the id from the plan: bytes 0-15, then 13-20 (19 and 20
+         * the flags, written next) */
+        memcpy(o, govC_plan_of(p)->head, 16);
+        memcpy(o + 13, govC_plan_of(p)->head + 13, 8);
         o[19] = (unsigned char)fa;
         o[20] = (unsigned char)fb;
         o = p_uv(o + 21, d->line);
@@ -700,9 +922,10 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
             if (vm->act[i].type != GOV_ACT_NOTIFY) w_action(&w, vm, &vm->act[i]);
     }
     if (rules) {
-        w_windows(&w, vm, d->kind);
+        unsigned tail = govC_plan_of(p)->ktail[d->kind];
+        if (tail & GOVC_T_WIN) w_windows(&w, vm, d->kind);
         /* The kind's drifts. */
-        for (uint32_t j = p->kdrift_first[d->kind]; j < p->kdrift_first[d->kind + 1]; j++) {
+        for (uint32_t j = p->kdrift_first[d->kind]; (tail & GOVC_T_DRIFT) && j < p->kdrift_first[d->kind + 1]; j++) {
             const govT_rec *dr = &govT_recs(vm)[p->kind_drifts[j]];
             w_u8(&w, (unsigned)(dr->has != 0) | (unsigned)(dr->late != 0) << 2 | (unsigned)(dr->evicted != 0) << 3);
             if (dr->has) w_float(&w, dr->v);
@@ -714,7 +937,7 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
             }
         }
         /* The kind's sustained rules: the state the trace shows, and a key evicted. */
-        for (uint32_t si = 0; si < p->nsus; si++) {
+        for (uint32_t si = 0; (tail & GOVC_T_SUS) && si < p->nsus; si++) {
             if (p->rule[p->sus[si].rule].kind != d->kind) continue;
             const govV_srec *sr = &GOVV_SREC(vm)[si];
             w_rstate(&w, govR_cur(vm, si), 0);
@@ -726,7 +949,7 @@ int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len)
             }
         }
         /* The rules that ran alone and tracked (mostly none: one byte). */
-        if (vm->ntsnap < 0x80) w_u8(&w, vm->ntsnap);
+        if (vm->ntsnap < 0x80 && w.n < cap) ((unsigned char *)buf)[w.n++] = (unsigned char)vm->ntsnap;
         else w_uv(&w, vm->ntsnap);
         for (uint32_t i = 0; i < vm->ntsnap; i++) {
             const govV_tsnap *t = &vm->tsnap[i];
@@ -1256,7 +1479,7 @@ static void parse(govC_r *r) {
             int present = pres[f / 8] >> (f % 8) & 1;
             /* Format 3 keeps only the fields a render can read: the others read as absent
              * (their default), whether or not the record had them. */
-            int kept = r->ver < 3 || (govO_field_ops(p)[k->first_field + f] & GOVC_KEEP);
+            int kept = r->ver < 3 || (govC_plan_of(p)->fop[k->first_field + f] & GOVC_KEEP);
             govV_cell c = {.i = 0};
             if (present && !kept) return (void)bad(r, "a field the program's rules cannot read is present");
             if (!present) {
