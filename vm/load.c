@@ -1515,10 +1515,6 @@ static int build_xcode(govL_ctx *c) {
  * (vm/vm.c, select_rules): the kind's unguarded rules in one list, and per distinct
  * (level, string) the list of rules it guards, positions in the kind's rule order, in a
  * hash table. Built once here: evaluation only reads it. */
-uint32_t govL_guard_hash(uint32_t kind, uint32_t level, const char *s, size_t n) {
-    return (uint32_t)XXH3_64bits_withSeed(s, n, ((uint64_t)kind << 2 | level) + 1);
-}
-
 static int load_guards(govL_ctx *c) {
     gov_program *p = c->p;
     uint32_t ng = (uint32_t)(c->len[GOVB_S_RULEGUARDS] / 12);

@@ -1355,7 +1355,7 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
             const govL_gslot *g = &p->gslot[h];
             if (g->str == GOVB_NONE) break;
             if (g->hash == hv && g->kind == kind && g->level == lv && p->strlen_[g->str] == n &&
-                memcmp(p->str[g->str], s, n) == 0) {
+                same_bytes(p->str[g->str], s, n)) {
                 lfirst[nl] = g->first;
                 ltl[nl] = g->tl;
                 lp[nl] = p->grule + g->first;
