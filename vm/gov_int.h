@@ -531,6 +531,8 @@ typedef struct govV_finding {
     uint32_t inhibitor;         /* the rule whose finding muted its notifications, or GOVB_NONE */
     uint32_t sev_ovr;           /* a severity limit's override in force (RULESCOPE), or GOVB_NONE */
     uint8_t severity, verdict;  /* in force for the record (spec/language.md §4.1.1) */
+    uint8_t explained;          /* ncmp, cmp, limit, ovr, limit_value, nwins, wins, drift are
+                                   set (vm.c govV_explain: filled when a reader asks) */
 } govV_finding;
 
 /* A held run as an action or a decision shows it, after that action or event (run.c):
@@ -1227,6 +1229,14 @@ GOV_HIDDEN const char *govR_key(const gov_vm *vm, const govV_action *a, uint32_t
 
 /* vm.c, for window.c: run a code range that does not fire (a window's). */
 GOV_HIDDEN void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode);
+/* vm.c: what finding i of the VM's latest decision compared, and the limit, windows and
+ * drift it read, filled on the first read (the evaluation leaves it out: the rule's code
+ * run again tracked on the same registers, as the trace does). Every reader of those
+ * members calls it first (gov_decision_finding, out.c, trace.c). */
+GOV_HIDDEN void govV_explain(const gov_vm *vm, uint32_t i);
+static inline void govV_explained(const gov_vm *vm, uint32_t i) {
+    if (!vm->find[i].explained) govV_explain(vm, i);
+}
 
 /* keytab.c */
 GOV_HIDDEN size_t govK_size(uint32_t cap);              /* bytes of a table, a multiple of 8 */
