@@ -424,15 +424,15 @@ void govG_fired(gov_vm *vm, uint32_t f, int64_t t) {
             (gd->sla_limit != GOVB_NONE || gd->appr_limit != GOVB_NONE || gd->timeout_limit != GOVB_NONE)) {
             govV_resolve(vm);
             if (gd->timeout_limit != GOVB_NONE) {
-                tmo = vm->lval[gd->timeout_limit].i == GOV_ALLOW ? GOVB_TIMEOUT_ALLOW : GOVB_TIMEOUT_DENY;
+                tmo = govV_lval(vm, gd->timeout_limit).i == GOV_ALLOW ? GOVB_TIMEOUT_ALLOW : GOVB_TIMEOUT_DENY;
                 tovr = govV_lovr(vm, gd->timeout_limit);
             }
             if (gd->sla_limit != GOVB_NONE) {
-                sla = vm->lval[gd->sla_limit].i;
+                sla = govV_lval(vm, gd->sla_limit).i;
                 sla_ovr = govV_lovr(vm, gd->sla_limit);
             }
             if (gd->appr_limit != GOVB_NONE) {
-                aset = (uint32_t)vm->lval[gd->appr_limit].u;
+                aset = (uint32_t)govV_lval(vm, gd->appr_limit).u;
                 aovr = govV_lovr(vm, gd->appr_limit);
             }
         }

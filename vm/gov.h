@@ -321,9 +321,10 @@ enum {
     GOV_LIMIT_TOKENS,        /* JSON tokens (values, keys) in one line    (2048)  */
     GOV_LIMIT_RCACHE_BYTES,  /* arena bytes of the limit resolution cache (GOV_RCACHE_AUTO);
                               * 0: no cache. The cache takes the most entries (a power of two,
-                              * at least 2) whose resolved limits, chains and recency fit
-                              * in it, no more than GOV_RCACHE_ENTRIES_MAX; fewer than two
-                              * entries fit: none. gov_vm_limit may lower or raise it
+                              * at least 2) whose resolved limits (2 bytes each), chains and
+                              * recency fit in it, no more than GOV_RCACHE_ENTRIES_MAX; fewer
+                              * than two entries fit, or the program's limits and overrides
+                              * number more than 65,536: none. gov_vm_limit may lower or raise it
                               * within the capacity (entries held are dropped then), and
                               * reads the bytes GOV_RCACHE_AUTO chose. */
     GOV_LIMIT__COUNT

@@ -129,7 +129,6 @@ enum {
  * of the list runs. */
 typedef struct govL_kguard { uint32_t first, n, levels, tl; } govL_kguard;
 typedef struct govL_gslot { uint32_t hash, kind, level, str, first, n, tl; } govL_gslot;
-GOV_HIDDEN uint32_t govL_guard_hash(uint32_t kind, uint32_t level, const char *s, size_t n);
 
 /* The threshold index (vm/tindex.c, spec/bytecode.md §3.4): per kind (with rule guards:
  * per guard list, §3.3), groups of rules whose firing needs one comparison of a field
@@ -406,6 +405,12 @@ struct gov_program {
     uint32_t *snext;            /* nscope: next scope with the same hash, ascending */
     uint32_t *sovr_first;       /* nscope + 1: scope s's overrides are sovr[first[s]..first[s+1]) */
     uint32_t *sovr;             /* novr: override indices, by scope, then by limit */
+    /* The values a limit can take (load.c): lcell[li] limit li's default, lcell[nlimit + j]
+     * override j's value; liota[li] = li. A resolution is a cell index a limit (vm.c,
+     * govV_lval), which names the deciding override too: nlimit + j, or li for the
+     * default. */
+    govV_cell *lcell;           /* nlimit + novr */
+    uint16_t *liota;            /* nlimit */
     uint32_t nsus;
     govL_sus *sus;              /* sustained rules, by rule */
     size_t sus_state;           /* bytes of all sustained rules' state (sustain.c) */
@@ -679,12 +684,13 @@ enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TIC
  * always resolves the same way and nothing invalidates an entry; a chain longer than
  * GOVV_RCHAIN is resolved every time. Two ways per set, the set named by the chain's
  * most specific block (vm.c, resolve_matched); the entries are in the arena, as many as
- * the host's GOV_LIMIT_RCACHE_BYTES holds (vm.c, rcache_entries). An entry
- * keeps each limit's value (what rules read) and, in a byte, which scope of its chain
- * decided it (GOVV_RDEFAULT: the default); the override itself is found from that
- * scope when a finding or a trace asks (govV_lovr): 9 bytes a limit, not 16. */
+ * the host's GOV_LIMIT_RCACHE_BYTES holds (vm.c, rcache_entries). An entry keeps, for
+ * each limit, a 2-byte index into the program's cells (lcell: the defaults, then each
+ * override's value), which gives both the value rules read and the override that
+ * decided it (govV_lovr): 2 bytes a limit, where a value and a position byte took 9.
+ * Only for programs whose limits and overrides number at most GOVV_RCELLS together. */
 #define GOVV_RCHAIN 8           /* scopes in a cached chain */
-#define GOVV_RDEFAULT 0xFFu     /* an entry's position byte: the limit is at its default */
+#define GOVV_RCELLS 65536u      /* cells a 2-byte index reaches */
 typedef struct govV_rkey { uint32_t n, s[GOVV_RCHAIN]; } govV_rkey; /* n 0: empty */
 
 /* A bounded writer into a caller's buffer that keeps counting past the end. */
@@ -898,19 +904,17 @@ struct gov_vm {
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
     uint64_t *mtab; uint32_t mtab_cap;      /* the record's member names, hashed (json.c);
                                                a power of two >= 2 x caps[FIELDS] */
-    /* The limits in force for the record, when match_epoch is epoch: lval their values
-     * (ldflt, a cache entry's or lwork's; read only), and where each came from
-     * (govV_lovr): lovr an override per limit (lwork's), or lpos a position in the
-     * chain lchain (a cache entry's), or neither (the defaults). */
-    const govV_cell *lval;
+    /* The limits in force for the record, when match_epoch is epoch: limit li's value
+     * is lcell[lidx[li]] (govV_lval), and where it came from (govV_lovr) lovr[li] when
+     * lovr is set, else the cell index itself. Either the program's cells with lidx its
+     * liota (the defaults) or a cache entry's indices, or lwork with liota and lovr
+     * lwork_ovr (a chain resolved outside the cache). Read only. */
+    const govV_cell *lcell;
+    const uint16_t *lidx;
     const uint32_t *lovr;
-    const uint8_t *lpos;
-    const uint32_t *lchain;
-    govV_cell *ldflt;           /* nlimit: every limit at its default (a record matching no scope) */
     govV_cell *lwork;           /* nlimit: a chain the cache does not hold, resolved */
     uint32_t *lwork_ovr;        /* nlimit: its overrides (NONE: the default) */
-    govV_cell *rvec;            /* rc_n x rstride: the cached chains' values */
-    uint8_t *rpos;              /* rc_n x rstride: which scope of the chain decided each */
+    uint16_t *ridx;             /* rc_n x rstride: the cached chains' cell indices */
     govV_rkey *rkey;            /* rc_n: their chains; way w of set i is entry 2i + w */
     uint8_t *rmru;              /* rc_n / 2: the way of each set used last */
     uint32_t rc_n, rstride;     /* entries in use (0: no cache), limits per vector */
@@ -1034,9 +1038,15 @@ static inline int govL_sev_fits(const gov_program *p, uint32_t ri, uint32_t sev)
     return 0;
 }
 GOV_HIDDEN void govV_resolve(gov_vm *vm);
-/* The override that decided limit li for the record (the limits resolved: govV_resolve),
- * or GOVB_NONE for its default. */
-GOV_HIDDEN uint32_t govV_lovr(const gov_vm *vm, uint32_t li);
+/* Limit li's value for the record being evaluated (the limits resolved: govV_resolve). */
+static inline govV_cell govV_lval(const gov_vm *vm, uint32_t li) { return vm->lcell[vm->lidx[li]]; }
+/* The override that decided limit li for the record (the limits resolved), or GOVB_NONE
+ * for its default: lwork's, or the cell index's (gov_vm's lcell). */
+static inline uint32_t govV_lovr(const gov_vm *vm, uint32_t li) {
+    if (vm->lovr) return vm->lovr[li];
+    uint32_t c = vm->lidx[li], nl = vm->p->nlimit;
+    return c < nl ? GOVB_NONE : c - nl;
+}
 GOV_HIDDEN int govV_scope_matches(gov_vm *vm, uint32_t scope);
 GOV_HIDDEN void govV_value(const gov_vm *vm, uint32_t type, govV_cell c, gov_value *out);
 GOV_HIDDEN int govV_fail(gov_vm *vm, int code, const char *fmt, ...)
@@ -1126,6 +1136,13 @@ static inline uint32_t govL_scope_hash(uint32_t level, const char *name, size_t 
     }
     uint64_t h = govL_mum(a ^ s, b ^ UINT64_C(0x94D049BB133111EB));
     return (uint32_t)h ^ (uint32_t)(h >> 32);
+}
+/* The rule-guard index's hash of (kind, level, name) (load.c builds the index, vm.c's
+ * select_rules looks a record's names up): the scope hash, inline, with the kind in its
+ * seed; a call into libxxhash cost ~98 instructions a record of the 10,000-rule scoped
+ * bench policy (two names), this ~25. */
+static inline uint32_t govL_guard_hash(uint32_t kind, uint32_t level, const char *s, size_t n) {
+    return govL_scope_hash(kind << 2 | level, s, n);
 }
 GOV_HIDDEN const gov_decision *govV_error_decision(gov_vm *vm, int code);
 

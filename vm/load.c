@@ -280,7 +280,8 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->ninh * 8) + al8((uint64_t)p->nrule * 4) +
                     al8((uint64_t)p->nrsc * sizeof(govL_rsc)) + al8((uint64_t)p->nrule * 4) +
                     al8((uint64_t)p->nchs * sizeof(govL_chs)) + al8((uint64_t)p->nrule * 4) +
-                    al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nchan * 4);
+                    al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nchan * 4) +
+                    al8(((uint64_t)p->nlimit + p->novr) * 8) + al8((uint64_t)p->nlimit * 2);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
     uint8_t *cur = calloc(1, (size_t)need);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
@@ -315,6 +316,8 @@ static int alloc_program(govL_ctx *c) {
     p->snext = carve(&cur, p->nscope * 4);
     p->sovr_first = carve(&cur, ((size_t)p->nscope + 1) * 4);
     p->sovr = carve(&cur, p->novr * 4);
+    p->lcell = carve(&cur, ((size_t)p->nlimit + p->novr) * 8);
+    p->liota = carve(&cur, (size_t)p->nlimit * 2);
     p->sus = carve(&cur, p->nsus * sizeof(govL_sus));
     p->rule_sus = carve(&cur, p->nrule * 4);
     p->zone = carve(&cur, p->nzone * sizeof(govL_zone));
@@ -703,6 +706,13 @@ static void index_scopes(gov_program *p) {
     for (uint32_t j = 0; j < p->novr; j++) p->sovr[p->sovr_first[p->ovr[j].scope]++] = j;
     for (uint32_t s = p->nscope; s > 0; s--) p->sovr_first[s] = p->sovr_first[s - 1];
     p->sovr_first[0] = 0;
+    /* The cells a resolution indexes (vm.c): each limit's default, then each override's
+     * value (rcache's change; index_scopes runs on verified limits and overrides). */
+    for (uint32_t li = 0; li < p->nlimit; li++) {
+        p->lcell[li] = p->kval[p->limit[li].dflt];
+        p->liota[li] = (uint16_t)li; /* nlimit <= GOVB_MAXLIMITS = 65,536 */
+    }
+    for (uint32_t j = 0; j < p->novr; j++) p->lcell[p->nlimit + j] = p->kval[p->ovr[j].value];
 }
 
 static const char *const builtin_names[GOVB_NBUILTIN] = {"tenant", "project", "workflow", "agent", "run_id", "at"};
@@ -1505,10 +1515,6 @@ static int build_xcode(govL_ctx *c) {
  * (vm/vm.c, select_rules): the kind's unguarded rules in one list, and per distinct
  * (level, string) the list of rules it guards, positions in the kind's rule order, in a
  * hash table. Built once here: evaluation only reads it. */
-uint32_t govL_guard_hash(uint32_t kind, uint32_t level, const char *s, size_t n) {
-    return (uint32_t)XXH3_64bits_withSeed(s, n, ((uint64_t)kind << 2 | level) + 1);
-}
-
 static int load_guards(govL_ctx *c) {
     gov_program *p = c->p;
     uint32_t ng = (uint32_t)(c->len[GOVB_S_RULEGUARDS] / 12);

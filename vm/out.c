@@ -796,7 +796,7 @@ static void put_drift(govO_buf *b, const gov_vm *vm, uint32_t di) {
     if (dr->has) govO_double(b, dr->v);
     else govO_puts(b, "null");
     govO_puts(b, ",\"threshold\":");
-    govO_double(b, d->thlimit == GOVB_NONE ? d->threshold : vm->lval[d->thlimit].f);
+    govO_double(b, d->thlimit == GOVB_NONE ? d->threshold : govV_lval(vm, d->thlimit).f);
     govO_puts(b, ",\"baseline_n\":");
     put_u64(b, dr->nb);
     govO_puts(b, ",\"current_n\":");
@@ -1408,7 +1408,7 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
             govO_puts(b, l->dir == GOVB_DIR_MAX ? ",\"dir\":\"allow\",\"value\":" : ",\"dir\":\"deny\",\"value\":");
         else
             govO_puts(b, l->dir == GOVB_DIR_MAX ? ",\"dir\":\"max\",\"value\":" : ",\"dir\":\"min\",\"value\":");
-        govO_value(b, vm, l->type, vm->lval[li]);
+        govO_value(b, vm, l->type, govV_lval(vm, li));
         govO_puts(b, ",\"consulted\":[");
         uint32_t spec = 0;
         int found = 0, first = 1;

@@ -23,7 +23,7 @@ size_t govJ_token_size(void);
 
 typedef struct govV_layout {
     size_t rch;                 /* the channels of one finding (govV_channels) */
-    size_t vm, state, reg, present, scratch, tokens, mtab, lwork, lwork_ovr, ldflt, rvec, rpos, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
+    size_t vm, state, reg, present, scratch, tokens, mtab, lwork, lwork_ovr, ridx, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
         uscratch, ext, herr, cargs, cvals, sel, tbits, tsnap, total;
     size_t state_size, act_cap, kpool_cap, rc_n, rc_bytes;
 } govV_layout;
@@ -62,10 +62,10 @@ static uint32_t mtab_cap(const gov_config *cfg) {
 
 static size_t al16(size_t n) { return (n + 15) & ~(size_t)15; }
 
-/* Arena bytes of a resolution cache of n entries: the limits' values, their position
- * bytes, the chains, a recency byte per set (the layout below). */
+/* Arena bytes of a resolution cache of n entries: the limits' cell indices, the chains,
+ * a recency byte per set (the layout below). */
 static size_t rcache_bytes(const gov_program *p, size_t n) {
-    return al16(n * p->nlimit * sizeof(govV_cell)) + al16(n * p->nlimit) + al16(n * sizeof(govV_rkey)) + al16(n / 2);
+    return al16(n * p->nlimit * sizeof(uint16_t)) + al16(n * sizeof(govV_rkey)) + al16(n / 2);
 }
 
 /* The resolution cache's bytes when the host leaves GOV_LIMIT_RCACHE_BYTES at
@@ -89,7 +89,9 @@ static uint32_t rcache_auto(size_t rest) {
  * entries as scopes on no two such chains conflict), as many as fit in `bytes`; none if
  * two do not. */
 static size_t rcache_entries(const gov_program *p, uint32_t bytes) {
-    if (!p->nlimit || !p->nscope || !p->novr || rcache_bytes(p, 2) > bytes) return 0;
+    if (!p->nlimit || !p->nscope || !p->novr || (uint64_t)p->nlimit + p->novr > GOVV_RCELLS ||
+        rcache_bytes(p, 2) > bytes)
+        return 0;
     size_t n = 2;
     while (n < GOV_RCACHE_ENTRIES_MAX && n < 2 * ((size_t)p->nscope + 1) && rcache_bytes(p, 2 * n) <= bytes) n *= 2;
     return n;
@@ -130,7 +132,6 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->mtab = n;    n += al16(mtab_cap(cfg) * sizeof(uint64_t));
     l->lwork = n;   n += al16((size_t)p->nlimit * sizeof(govV_cell));
     l->lwork_ovr = n; n += al16((size_t)p->nlimit * 4);
-    l->ldflt = n;   n += al16((size_t)p->nlimit * sizeof(govV_cell));
     l->smatch = n;  n += al16((size_t)p->nscope * 4);
     l->mlist = n;   n += al16((size_t)p->nscope * 8);
     l->find = n;    n += al16((size_t)p->max_rules * sizeof(govV_finding));
@@ -199,8 +200,7 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     uint32_t rb = cfg->limits[GOV_LIMIT_RCACHE_BYTES];
     l->rc_bytes = rb == GOV_RCACHE_AUTO ? rcache_auto(n - per_key) : rb;
     l->rc_n = rcache_entries(p, (uint32_t)l->rc_bytes);
-    l->rvec = n;    n += al16(l->rc_n * p->nlimit * sizeof(govV_cell));
-    l->rpos = n;    n += al16(l->rc_n * p->nlimit);
+    l->ridx = n;    n += al16(l->rc_n * p->nlimit * sizeof(uint16_t));
     l->rkey = n;    n += al16(l->rc_n * sizeof(govV_rkey));
     l->rmru = n;    n += al16(l->rc_n / 2);
     l->total = n;
@@ -247,11 +247,9 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->mtab_cap = mtab_cap(cfg);
     vm->lwork = (govV_cell *)(void *)(base + l.lwork);
     vm->lwork_ovr = (uint32_t *)(void *)(base + l.lwork_ovr);
-    vm->ldflt = (govV_cell *)(void *)(base + l.ldflt);
-    for (uint32_t i = 0; i < p->nlimit; i++) vm->ldflt[i] = p->kval[p->limit[i].dflt];
-    vm->lval = vm->ldflt;
-    vm->rvec = (govV_cell *)(void *)(base + l.rvec);
-    vm->rpos = (uint8_t *)(base + l.rpos);
+    vm->lcell = p->lcell;
+    vm->lidx = p->liota;
+    vm->ridx = (uint16_t *)(void *)(base + l.ridx);
     vm->rkey = (govV_rkey *)(void *)(base + l.rkey);
     vm->rmru = (uint8_t *)(base + l.rmru);
     vm->rc_n = vm->rc_cap = (uint32_t)l.rc_n;
@@ -318,16 +316,15 @@ int gov_vm_limit(gov_vm *vm, int id, int value) {
     if (id == GOV_LIMIT_RCACHE_BYTES && value >= 0) {
         /* No more entries than the arena holds (rcache_entries grows with the bytes); the
          * entries held are dropped, since the sets move. A record being built keeps what
-         * it resolved to: an entry's values stay, but its chain is cleared, so values and
-         * provenance move to lwork first. */
-        if (vm->lpos) {
+         * it resolved to: values and provenance move from its entry to lwork first. */
+        if (!vm->lovr && vm->lidx != vm->p->liota) {
             for (uint32_t i = 0; i < vm->p->nlimit; i++) {
-                vm->lwork[i] = vm->lval[i];
+                vm->lwork[i] = govV_lval(vm, i);
                 vm->lwork_ovr[i] = govV_lovr(vm, i);
             }
-            vm->lval = vm->lwork;
+            vm->lcell = vm->lwork;
+            vm->lidx = vm->p->liota;
             vm->lovr = vm->lwork_ovr;
-            vm->lpos = NULL;
         }
         vm->rc_n = (uint32_t)rcache_entries(vm->p, vm->limits[id]);
         if (vm->rc_n > vm->rc_cap) vm->rc_n = vm->rc_cap; /* not reached */
@@ -736,21 +733,43 @@ static int tighter(const gov_program *p, const govL_limit *l, govV_cell a, govV_
 }
 
 /* Resolve, for the current record, every limit the matched scopes set (spec/language.md
- * §5), into val (values) and ovr (the deciding overrides, NONE for a default), and when
- * pos is not NULL each one's position in the chain (GOVV_RDEFAULT: the default): the
- * most specific matching scope that sets a limit fixes its value, and among matching
- * ones of that specificity the tightest wins (the earliest on equal values). One walk
- * over the matched scopes' overrides, most specific scope first and each scope's
- * overrides by limit, visits each limit's candidates in the order a per-limit search
- * would, so the choice is the same; it replaces a binary search per limit per matched
- * scope, which was 46% of a 50-rule record's instructions with 248 scope blocks. Every
- * limit starts at its default (a loop over the limits is cheaper than a call per limit
- * on first read). */
-static void resolve_chain(gov_vm *vm, govV_cell *val, uint32_t *ovr, uint8_t *pos) {
+ * §5): the most specific matching scope that sets a limit fixes its value, and among
+ * matching ones of that specificity the tightest wins (the earliest on equal values).
+ * One walk over the matched scopes' overrides, most specific scope first and each
+ * scope's overrides by limit, visits each limit's candidates in the order a per-limit
+ * search would, so the choice is the same; it replaces a binary search per limit per
+ * matched scope, which was 46% of a 50-rule record's instructions with 248 scope blocks.
+ * Every limit starts at its default (a loop over the limits is cheaper than a call per
+ * limit on first read).
+ *
+ * Into idx, a cell index a limit (the program's lcell: li for limit li's default,
+ * nlimit + j for override j), which names the override as well as its value: a cache
+ * entry. Only for programs of at most GOVV_RCELLS cells (rcache_entries). */
+static void resolve_cells(gov_vm *vm, uint16_t *idx) {
     const gov_program *p = vm->p;
-    memcpy(val, vm->ldflt, (size_t)p->nlimit * sizeof *val);
+    const govV_cell *cell = p->lcell;
+    uint32_t nl = p->nlimit;
+    memcpy(idx, p->liota, (size_t)nl * sizeof *idx);
+    for (uint32_t m = 0; m < vm->nmatch; m++) {
+        uint32_t s = vm->mlist[m], sp = p->scope[s].spec;
+        for (uint32_t k = p->sovr_first[s]; k < p->sovr_first[s + 1]; k++) {
+            uint32_t j = p->sovr[k], li = p->ovr[j].limit, c = idx[li];
+            /* Taken already: by a more specific scope (mlist is by specificity, so a
+             * different one is higher), or by one as specific and at least as tight. */
+            if (c >= nl && (p->scope[p->ovr[c - nl].scope].spec != sp ||
+                            !tighter(p, &p->limit[li], cell[nl + j], cell[c])))
+                continue;
+            idx[li] = (uint16_t)(nl + j);
+        }
+    }
+}
+
+/* The same resolution into values (val) and overrides (ovr, NONE for a default): a chain
+ * the cache does not hold, in a program of any size. */
+static void resolve_chain(gov_vm *vm, govV_cell *val, uint32_t *ovr) {
+    const gov_program *p = vm->p;
+    memcpy(val, p->lcell, (size_t)p->nlimit * sizeof *val); /* the defaults */
     memset(ovr, 0xFF, (size_t)p->nlimit * sizeof *ovr); /* GOVB_NONE */
-    if (pos) memset(pos, GOVV_RDEFAULT, p->nlimit);
     for (uint32_t m = 0; m < vm->nmatch; m++) {
         uint32_t s = vm->mlist[m], sp = p->scope[s].spec;
         for (uint32_t k = p->sovr_first[s]; k < p->sovr_first[s + 1]; k++) {
@@ -758,14 +777,11 @@ static void resolve_chain(gov_vm *vm, govV_cell *val, uint32_t *ovr, uint8_t *po
             const govL_ovr *o = &p->ovr[j];
             uint32_t li = o->limit;
             govV_cell v = p->kval[o->value];
-            /* Taken already: by a more specific scope (mlist is by specificity, so a
-             * different one is higher), or by one as specific and at least as tight. */
             if (ovr[li] != GOVB_NONE &&
                 (p->scope[p->ovr[ovr[li]].scope].spec != sp || !tighter(p, &p->limit[li], v, val[li])))
                 continue;
             val[li] = v;
             ovr[li] = j;
-            if (pos) pos[li] = (uint8_t)m;
         }
     }
 }
@@ -776,12 +792,13 @@ static inline int same_chain(const uint32_t *a, const uint32_t *b, uint32_t n) {
     return d == 0;
 }
 
-/* A chain the cache cannot hold (the cache is off, or the chain is longer than
- * GOVV_RCHAIN blocks), resolved into lwork. */
+/* A chain the cache cannot hold (the cache is off, the chain is longer than GOVV_RCHAIN
+ * blocks, or the program has more than GOVV_RCELLS cells), resolved into lwork. */
 static __attribute__((noinline)) void resolve_uncached(gov_vm *vm) {
     vm->rc_misses++;
-    resolve_chain(vm, vm->lwork, vm->lwork_ovr, NULL);
-    vm->lval = vm->lwork;
+    resolve_chain(vm, vm->lwork, vm->lwork_ovr);
+    vm->lcell = vm->lwork;
+    vm->lidx = vm->p->liota;
     vm->lovr = vm->lwork_ovr;
 }
 
@@ -791,19 +808,16 @@ static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t set) {
     const uint32_t *ch = vm->mlist;
     uint32_t n = vm->nmatch, e = 2 * set, w = vm->rmru[set] ^ 1u; /* the way used less recently */
     govV_rkey *k = &vm->rkey[e + w];
-    govV_cell *val = vm->rvec + (size_t)(e + w) * vm->rstride;
-    uint8_t *pos = vm->rpos + (size_t)(e + w) * vm->rstride;
-    resolve_chain(vm, val, vm->lwork_ovr, pos); /* lwork_ovr: scratch here */
+    uint16_t *idx = vm->ridx + (size_t)(e + w) * vm->rstride;
+    resolve_cells(vm, idx);
     k->n = n;
     memcpy(k->s, ch, n * sizeof *ch);
     vm->rmru[set] = (uint8_t)w;
-    vm->lval = val;
-    vm->lpos = pos;
-    vm->lchain = k->s;
+    vm->lidx = idx;
     vm->rc_misses++;
 }
 
-/* Point lval (and lovr or lpos) at the resolution of the matched chain (mlist). The
+/* Point lcell and lidx (and lovr) at the resolution of the matched chain (mlist). The
  * resolution is a function of the chain alone (limits are static per program), so it is
  * cached per chain in the arena: most records come from a chain seen before, and a hit
  * costs a compare of the chain instead of a copy of every default and a walk over every
@@ -824,10 +838,10 @@ static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t set) {
  * nested in each other, matched together) share its set's two ways. */
 static inline void resolve_matched(gov_vm *vm) {
     uint32_t n = vm->nmatch;
+    vm->lcell = vm->p->lcell;
     vm->lovr = NULL;
-    vm->lpos = NULL;
     if (n == 0) {
-        vm->lval = vm->ldflt;
+        vm->lidx = vm->p->liota;
         return;
     }
     if (vm->rc_n == 0 || n > GOVV_RCHAIN) {
@@ -840,34 +854,12 @@ static inline void resolve_matched(gov_vm *vm) {
         const govV_rkey *k = &vm->rkey[e + w];
         if (k->n == n && same_chain(k->s, ch, n)) {
             vm->rmru[set] = (uint8_t)w;
-            vm->lval = vm->rvec + (size_t)(e + w) * vm->rstride;
-            vm->lpos = vm->rpos + (size_t)(e + w) * vm->rstride;
-            vm->lchain = k->s;
+            vm->lidx = vm->ridx + (size_t)(e + w) * vm->rstride;
             vm->rc_hits++;
             return;
         }
     }
     resolve_fill(vm, set);
-}
-
-/* The override of limit li that scope s sets: its slice of the scope index is by limit,
- * one override a limit (vm/load.c checks both), so a binary search. Only called for a
- * scope that sets li. */
-static uint32_t scope_ovr(const gov_program *p, uint32_t s, uint32_t li) {
-    uint32_t lo = p->sovr_first[s], hi = p->sovr_first[s + 1];
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2, j = p->sovr[mid], l = p->ovr[j].limit;
-        if (l == li) return j;
-        if (l < li) lo = mid + 1;
-        else hi = mid;
-    }
-    return GOVB_NONE; /* not reached */
-}
-
-uint32_t govV_lovr(const gov_vm *vm, uint32_t li) {
-    if (vm->lovr) return vm->lovr[li];
-    if (!vm->lpos || vm->lpos[li] == GOVV_RDEFAULT) return GOVB_NONE;
-    return scope_ovr(vm->p, vm->lchain[vm->lpos[li]], li);
 }
 
 /* Resolve the limits for the current record: the first call in a record matches the
@@ -1121,7 +1113,7 @@ static void explain_fill(gov_vm *vm, govV_finding *f) {
     memcpy(f->cmp, vm->cmp, sizeof f->cmp);
     f->limit = vm->nrlimits ? vm->rlimits[0] : GOVB_NONE;
     f->ovr = f->limit != GOVB_NONE ? govV_lovr(vm, f->limit) : GOVB_NONE;
-    f->limit_value = f->limit != GOVB_NONE ? vm->lval[f->limit] : (govV_cell){.i = 0};
+    f->limit_value = f->limit != GOVB_NONE ? govV_lval(vm, f->limit) : (govV_cell){.i = 0};
     f->nwins = vm->nrwins;
     memcpy(f->wins, vm->rwins, sizeof f->wins);
     f->drift = vm->rdrift;
@@ -1284,7 +1276,7 @@ uint32_t govV_channels(gov_vm *vm, uint32_t ri) {
     const govL_rule *r = &p->rule[ri];
     const govL_chs *x = &p->chs[p->rule_chs[ri]];
     if (vm->match_epoch != vm->epoch) govV_resolve(vm);
-    const govL_set *st = &p->set[vm->lval[x->limit].u];
+    const govL_set *st = &p->set[govV_lval(vm, x->limit).u];
     uint32_t n = 0;
     for (uint32_t i = 0; i < r->nnotify; i++) vm->rch[n++] = p->notify[r->first_notify + i];
     for (uint32_t j = st->first; j < st->first + st->nexact; j++) {
@@ -1310,7 +1302,7 @@ uint32_t govV_severity(gov_vm *vm, uint32_t ri, uint32_t *ovr) {
     if (vm->match_epoch != vm->epoch) govV_resolve(vm);
     uint32_t li = p->rsc[k].sev_limit;
     if (ovr) *ovr = govV_lovr(vm, li);
-    return (uint32_t)vm->lval[li].i;
+    return (uint32_t)govV_lval(vm, li).i;
 }
 
 /* The waiver of rule ri that covers this record at time now (its scope's names equal
@@ -1529,7 +1521,7 @@ static int tindex_second(const gov_vm *vm, const govL_tent *e, twmemo *memo) {
         uint32_t n = 0;                                                                            \
         twmemo memo = {GOVB_NONE, GOVB_NONE, 0};                                                   \
         for (; e < end && v.m rel e->bound.m; e++)                                                 \
-            if ((e->lim == GOVB_NONE || v.m rel vm->lval[e->lim].m) && tindex_second(vm, e, &memo)) { \
+            if ((e->lim == GOVB_NONE || v.m rel govV_lval(vm, e->lim).m) && tindex_second(vm, e, &memo)) { \
                 bits[e->pos >> 6] |= 1ull << (e->pos & 63);                                        \
                 n++;                                                                               \
             }                                                                                      \
@@ -2042,7 +2034,7 @@ int gov_vm_limit_value(gov_vm *vm, int i, gov_limit_value *out) {
     uint32_t ovr = govV_lovr(vm, (uint32_t)i);
     out->name = p->str[l->name];
     out->dir = l->dir == GOVB_DIR_MAX ? GOV_DIR_MAX : GOV_DIR_MIN;
-    govV_value(vm, l->type, vm->lval[i], &out->value);
+    govV_value(vm, l->type, govV_lval(vm, (uint32_t)i), &out->value);
     if (ovr == GOVB_NONE) {
         out->level = "default";
         out->scope = "";

@@ -119,7 +119,7 @@ L_enter_:
 #if GOVV_TRACK
         note_limit(vm, bx);
 #endif
-        R[a] = vm->lval[bx];
+        R[a] = govV_lval(vm, bx);
         NEXT();
     CASE(MOV) R[a] = R[b]; NEXT();
     CASE(ADD)
@@ -171,7 +171,7 @@ L_enter_:
     CASE(NAME) {                                                                       \
         if (vm->match_epoch != vm->epoch) govV_resolve(vm);                            \
         NOTE_LIMIT(bx);                                                                \
-        govV_cell lv = vm->lval[bx];                                               \
+        govV_cell lv = govV_lval(vm, bx);                                          \
         int res = compare(vm, cls[a], OP, R[a], lv);                                   \
         NOTE_CMP(OP, ty[a], R[a], p->limit[bx].type, lv, res);                         \
         if (res) DONE(1);                                                              \
@@ -198,8 +198,8 @@ L_enter_:
 #else
         DONE(0);
 #endif
-#define XTEST_L_I(rel) if (R[a].i rel vm->lval[bx].i) DONE(1);
-#define XTEST_L_F(rel) if (R[a].f rel vm->lval[bx].f) DONE(1);
+#define XTEST_L_I(rel) if (R[a].i rel govV_lval(vm, bx).i) DONE(1);
+#define XTEST_L_F(rel) if (R[a].f rel govV_lval(vm, bx).f) DONE(1);
 #define XTEST_K_I(rel) if (R[a].i rel p->kval[bx].i) DONE(1);
 #define XTEST_K_F(rel) if (R[a].f rel p->kval[bx].f) DONE(1);
 #define GOVX_X(op, src, cl, rel) CASE(X_##op##_##cl) XTEST_##src##_##cl(rel) NEXT();
@@ -212,7 +212,7 @@ L_enter_:
     /* LOADL t L; <op> d x t; JMPF d off, in one dispatch (gov_int.h, GOVX_JUMPS). */
 #define GOVX_J(op, cl, rel)                                                            \
     CASE(X_J##op##L_##cl) {                                                            \
-        govV_cell lv = vm->lval[bx];                                               \
+        govV_cell lv = govV_lval(vm, bx);                                          \
         uint32_t w1 = code[pc], w2 = code[pc + 1];                                     \
         int res = R[GOVB_B(w1)].GOVX_J_##cl rel lv.GOVX_J_##cl;                        \
         R[a] = lv;                                                                     \

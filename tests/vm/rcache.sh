@@ -6,12 +6,12 @@
 # orders. The long-lived VM must take some resolutions from its cache and resolve some
 # chain more than once (its 64 entries do not hold every chain: replaced entries).
 # The host sizes the cache (GOV_LIMIT_RCACHE_BYTES, issue 19): the same comparison with
-# the cache off (0: nothing cached, a smaller arena), a small one (1,000 bytes: 8
+# the cache off (0: nothing cached, a smaller arena), a small one (1,000 bytes: 16
 # entries) and one resized through gov_vm_limit between rounds.
 # The default size (GOV_RCACHE_AUTO) follows the program: the same policy with 400 more
 # limits, which every tenant block overrides (an entry is then 3,667 bytes; the old
 # default of 8,192 bytes held none), must take resolutions from its cache by default,
-# in at most a quarter of the arena it needs without the cache, 9 bytes a limit an entry.
+# in at most a quarter of the arena it needs without the cache, 2 bytes a limit an entry.
 # Nested blocks (issue 19, rcache): a set is named by the chain's most specific block, so a
 # cache of as many entries as the program has blocks holds every chain of a block and its
 # ancestors; after one round over them, every resolution comes from the cache (a hash of
@@ -54,20 +54,20 @@ set -- $(grep '^arena ' "$tmp/out.off")
   nok "off (0 bytes): nothing taken from a cache (got $(cached_of off))"
 set -- $(grep '^arena ' "$tmp/out")
 dflt=${2:-0} none=${4:-0}
-# 64 entries of 3 limits (an 8-byte value and a position byte each) and a chain (36 B), a
-# byte of recency per two: 1,536 + 192 + 2,304 + 32.
-[ $((dflt - none)) -eq 4064 ] && ok "the default cache takes 4,064 bytes of arena ($dflt with, $none without)" ||
-  nok "the default cache takes 4,064 bytes of arena ($dflt with, $none without)"
+# 64 entries of 3 limits (a 2-byte cell index each) and a chain (36 B), a byte of recency
+# per two: 384 + 2,304 + 32.
+[ $((dflt - none)) -eq 2720 ] && ok "the default cache takes 2,720 bytes of arena ($dflt with, $none without)" ||
+  nok "the default cache takes 2,720 bytes of arena ($dflt with, $none without)"
 
 run small 1000
 small=$(cached_of small)
 set -- $(grep '^resolutions ' "$tmp/out")
 [ "${small:-0}" -gt 0 ] && [ "$small" -lt "${4:-0}" ] &&
-  ok "1,000 bytes (8 entries): some hits ($small), fewer than 64 entries take (${4:-0})" ||
-  nok "1,000 bytes (8 entries): some hits (${small:-?}), fewer than 64 entries take (${4:-0})"
+  ok "1,000 bytes (16 entries): some hits ($small), fewer than 64 entries take (${4:-0})" ||
+  nok "1,000 bytes (16 entries): some hits (${small:-?}), fewer than 64 entries take (${4:-0})"
 set -- $(grep '^arena ' "$tmp/out.small")
-[ $((${2:-0} - ${4:-0})) -eq 528 ] && ok "8 entries take 528 bytes of arena" ||
-  nok "8 entries take 528 bytes of arena (got $((${2:-0} - ${4:-0})))"
+[ $((${2:-0} - ${4:-0})) -eq 688 ] && ok "16 entries take 688 bytes of arena" ||
+  nok "16 entries take 688 bytes of arena (got $((${2:-0} - ${4:-0})))"
 
 run resize 8192 resize
 r1=$(round_of resize 1); r2=$(round_of resize 2); r3=$(round_of resize 3)
@@ -97,15 +97,34 @@ with=${2:-0} none=${4:-0} cached=$(cached_of many)
 [ "${bytes:-0}" -gt 8192 ] && [ $((bytes * 4)) -le "$none" ] && [ $((with - none)) -le "$bytes" ] &&
   ok "403 limits: the default is a quarter of the arena without it ($bytes of $none), and the cache keeps within it ($((with - none)))" ||
   nok "403 limits: the default is a quarter of the arena without it (${bytes:-?} of $none), and the cache keeps within it ($((with - none)))"
-# An entry keeps a limit's value and which scope of its chain decided it (9 bytes, not the
-# 16 of a value and an override): 4 chains take 4 x 403 x 8 + 4 x 403 (to 16 bytes) +
-# 4 x 36 (to 16) + 16 bytes, where they took 25,968. (The 10,000-rule bench policy's
-# quarter holds 256 chains instead of 128.)
-want=$((4 * 403 * 8 + 1616 + 144 + 16))
-[ $((with - none)) -eq "$want" ] && ok "403 limits: 4 chains take $want bytes (9 a limit)" ||
-  nok "403 limits: 4 chains take $want bytes (9 a limit; got $((with - none)))"
+# An entry keeps a limit's cell index (2 bytes: the value and the override that decided
+# it; a value and a position byte took 9, a value and an override 16): the default
+# quarter holds 32 chains, 32 x 403 x 2 + 32 x 36 + 16 bytes, where 9 bytes a limit
+# held 4 in it. (The 10,000-rule bench policy's quarter holds 512 chains, 256 before.)
+want=$((32 * 403 * 2 + 32 * 36 + 16))
+[ $((with - none)) -eq "$want" ] && ok "403 limits: 32 chains take $want bytes (2 a limit)" ||
+  nok "403 limits: 32 chains take $want bytes (2 a limit; got $((with - none)))"
+# More cells than a 2-byte index reaches (GOVV_RCELLS, 65,536 limits and overrides
+# together): many.gov with 160 more tenant blocks that no record names, each setting the
+# 400 limits (67,628 cells). No cache then (every chain resolved into values, as the
+# cache's absence always was), and the same limits, decisions and traces as a fresh VM.
+awk 'BEGIN { for (i = 0; i < 400; i++) ov = ov sprintf("x%d = %ds ", i, 50 - i % 7) }
+     { print }
+     END { for (t = 0; t < 160; t++) printf "scope tenant \"u%d\" { %s}\n", t, ov }' "$tmp/many.gov" > "$tmp/wide.gov"
+if "$B/govc" build -o "$tmp/wide.govb" "$tmp/wide.gov" >/dev/null 2>"$tmp/err" &&
+   "$B/tests/vm_rcache" "$tmp/wide.govb" > "$tmp/out.wide" 2>"$tmp/err"; then
+  ok "67,628 cells: limits, decisions and traces equal a fresh VM's"
+else
+  nok "67,628 cells: limits, decisions and traces equal a fresh VM's"
+  sed 's/^/#   /' "$tmp/out.wide" "$tmp/err" 2>/dev/null | cut -c1-400 | head -20
+fi
+set -- $(grep '^arena ' "$tmp/out.wide")
+[ "$(cached_of wide)" = 0 ] && [ "${2:-0}" = "${4:-1}" ] &&
+  ok "67,628 cells: no cache (no arena for it, nothing taken from it)" ||
+  nok "67,628 cells: no cache (arena ${2:-?} with, ${4:-?} without; $(cached_of wide) taken from it)"
+
 # Nested blocks: 4 tenants, 3 projects in each, 4 agents in each project (64 blocks), the
-# cache sized for 64 entries (3 limits: 1,536 + 192 + 2,304 + 32 bytes). The 80
+# cache sized for 64 entries (3 limits: 384 + 2,304 + 32 bytes). The 80
 # combinations of tenant, project and agent (with a project and an agent no block names)
 # make 64 chains, one per block; the second round, in another order, must take all its
 # resolutions from the cache (4 a record: the evaluation and gov_vm_limit_value's 3).
@@ -123,15 +142,15 @@ want=$((4 * 403 * 8 + 1616 + 144 + 16))
   printf 'rule slow { when run.latency > lat }\nrule slower {\n  when run.latency > lat2\n  verdict block\n}\nrule too_fast { when run.latency < floor }\n'
 } > "$tmp/tree.gov"
 if "$B/govc" build -o "$tmp/tree.govb" "$tmp/tree.gov" >/dev/null 2>"$tmp/err" &&
-   "$B/tests/vm_rcache" "$tmp/tree.govb" 4064 tree > "$tmp/out.tree" 2>"$tmp/err"; then
+   "$B/tests/vm_rcache" "$tmp/tree.govb" 2720 tree > "$tmp/out.tree" 2>"$tmp/err"; then
   ok "nested blocks: limits, decisions and traces equal a fresh VM's"
 else
   nok "nested blocks: limits, decisions and traces equal a fresh VM's"
   sed 's/^/#   /' "$tmp/out.tree" "$tmp/err" 2>/dev/null | cut -c1-400 | head -20
 fi
 set -- $(grep '^arena ' "$tmp/out.tree")
-[ $((${2:-0} - ${4:-0})) -eq 4064 ] && ok "nested blocks: 64 entries take 4,064 bytes" ||
-  nok "nested blocks: 64 entries take 4,064 bytes (got $((${2:-0} - ${4:-0})))"
+[ $((${2:-0} - ${4:-0})) -eq 2720 ] && ok "nested blocks: 64 entries take 2,720 bytes" ||
+  nok "nested blocks: 64 entries take 2,720 bytes (got $((${2:-0} - ${4:-0})))"
 r0=$(round_of tree 0); r1=$(round_of tree 1)
 [ "${r1:-0}" = 320 ] && ok "nested blocks: as many entries as blocks hold every chain (round 2: $r1 of 320 from the cache; round 1: $r0)" ||
   nok "nested blocks: as many entries as blocks hold every chain (round 2: ${r1:-?} of 320 from the cache; round 1: ${r0:-?})"
