@@ -295,10 +295,12 @@ typedef struct govL_window {
     uint8_t f_k, f_a, f_b, f_c; /* LOADK's register; the compare's registers */
     uint32_t uop;               /* how govW_update takes a value: one of the common shapes, or the
                                  * general path (window.c, update_op) */
-    uint32_t spare;             /* keeps the struct at 512 bytes: win[wi] is a shift, not a multiply */
+    uint32_t keep;              /* its value is a load (count, count of a condition, an exact sum, min
+                                 * or max over runs, a quantile over up to 128 runs): govW_update
+                                 * computes it, never pending (window.c); the struct stays 512 bytes */
 } govL_window;
 #if SIZE_MAX == UINT64_MAX
-_Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit host (see spare)");
+_Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit host (a shift, not a multiply)");
 #endif
 
 /* What govW_update prefetches of a key block once the record's key has found it
