@@ -810,7 +810,10 @@ typedef struct govV_wrec {
     uint64_t s, pn, todo;       /* the value's number (seq before); time: values held before; buckets that left */
     int64_t b, ocur;            /* time: the value's bucket; the newest bucket before */
     govV_cell old;              /* count windows, at the ring's owner: the value its slot held before */
-    uint64_t spare;             /* keeps the struct at 120 bytes (the arena's figures) */
+    uint32_t pos;               /* count windows, at the ring's owner: the slot the value went to, s mod
+                                 * the ring's length (one division a ring, not one a window) */
+    uint32_t bj;                /* time, at the stream's first: the slot of bucket b, when taken (the
+                                 * struct stays 120 bytes: the arena's figures) */
 } govV_wrec;
 
 /* Per sustained rule, for the record being evaluated (outside the state): the slot of

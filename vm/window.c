@@ -486,8 +486,8 @@ static int64_t floordiv(int64_t t, int64_t w) {
 }
 
 static uint32_t slot_of(const govL_window *w, int64_t idx) {
-    int64_t B = (int64_t)w->nbuckets;
-    return (uint32_t)(((idx % B) + B) % B);
+    int64_t B = (int64_t)w->nbuckets, r = idx % B; /* one division: r is in (-B, B) */
+    return (uint32_t)(r < 0 ? r + B : r);
 }
 
 static uint32_t lowest_bit(uint64_t m) {
@@ -787,7 +787,7 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     }
     if (!fr->take) return;
     int64_t b = fr->b;
-    uint32_t j = slot_of(w, b);
+    uint32_t j = fr->bj; /* slot_of(w, b), from the clock's step */
     double d = w->ew || w->fsum || w->sketch ? as_double(w, v) : 0;
     if (fr->bfresh) { /* b is in the window, so a live bucket in its slot is b's */
         if (w->tru) TRU(w, x, j) = 0;
@@ -1057,6 +1057,7 @@ static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV
                 fr->take = 1;
             } else {
                 uint32_t j = slot_of(w, b);
+                fr->bj = j;
                 int live = c->live >> j & 1;
                 /* within the lateness but before the oldest bucket, or a full bucket: late */
                 if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x, j) == GOVW_BMAX)) {
@@ -1088,34 +1089,37 @@ static inline void add_bits_tru(const govL_window *w, char *x, uint64_t s, govV_
     *nt += v.i != 0;
     *r = v.i ? (uint8_t)(*r | m) : (uint8_t)(*r & ~m);
 }
-static inline void add_isum(const govL_window *w, char *x, uint64_t s, govV_cell v, govV_cell old) {
+/* pos is the ring slot value s went to, s mod R; lpos the slot of value s - N (for s >= N),
+ * the one leaving this window: (s - N) mod R, from pos without a division. */
+static inline uint64_t leaving(uint64_t pos, uint64_t N, uint64_t R) { return pos >= N ? pos - N : pos + R - N; }
+static inline void add_isum(const govL_window *w, char *x, uint64_t s, uint64_t pos, govV_cell v, govV_cell old) {
     uint64_t N = w->runs, R = w->rlen;
-    if (s >= N) govA_ssub(ISUM(w, x), (N == R ? old : RING(w, x)[(s - N) % R]).i);
+    if (s >= N) govA_ssub(ISUM(w, x), (N == R ? old : RING(w, x)[leaving(pos, N, R)]).i);
     govA_sadd(ISUM(w, x), v.i);
 }
-static inline void add_heap(const govL_window *w, char *x, uint64_t s) {
+static inline void add_heap(const govL_window *w, char *x, uint64_t s, uint64_t pos) {
     uint64_t N = w->runs;
     int full = s >= N;
     govQ_heaps q = heaps_of(w, x);
-    govQ_heap_put(&q, (uint32_t)(s % w->rlen), !full, w->qnum, w->qden, full ? N : s + 1);
+    govQ_heap_put(&q, (uint32_t)pos, !full, w->qnum, w->qden, full ? N : s + 1);
     HN(w, x)[0] = q.nl, HN(w, x)[1] = q.nu;
 }
-static inline void add_dq(const govL_window *w, char *x, uint64_t s, govV_cell v) {
+static inline void add_dq(const govL_window *w, char *x, uint64_t s, uint64_t pos, govV_cell v) {
     uint64_t N = w->runs, R = w->rlen;
     uint32_t *hl = DQH(w, x);
     if (w->dw != 1) { /* a ring of more than 256: the general path */
-        if (s >= N && hl[1] && dq_get(w, x, hl[0]) == (s - N) % R) {
+        if (s >= N && hl[1] && dq_get(w, x, hl[0]) == leaving(pos, N, R)) {
             hl[0] = (hl[0] + 1) % (uint32_t)N;
             hl[1]--;
         }
-        dq_push(w, x, (uint32_t)(s % R), v);
+        dq_push(w, x, (uint32_t)pos, v);
         return;
     }
     /* one-byte entries, what dq_push does without its width and class tests: head + len
      * < 2N, so an index wraps by one subtraction */
     uint8_t *q = (uint8_t *)(x + w->m_dq);
     uint32_t h = hl[0], n = hl[1], n32 = (uint32_t)N;
-    if (s >= N && n && q[h] == (s - N) % R) { /* the leaving value was a candidate */
+    if (s >= N && n && q[h] == leaving(pos, N, R)) { /* the leaving value was a candidate */
         h = h + 1 == n32 ? 0 : h + 1;
         n--;
     }
@@ -1134,7 +1138,7 @@ static inline void add_dq(const govL_window *w, char *x, uint64_t s, govV_cell v
             for (; n; n--) { uint32_t b = h + n - 1; if (b >= n32) b -= n32; if (i < r[q[b]].i) break; }
     }
     uint32_t e = h + n;
-    q[e >= n32 ? e - n32 : e] = (uint8_t)(s % R);
+    q[e >= n32 ? e - n32 : e] = (uint8_t)pos;
     hl[0] = h;
     hl[1] = n + 1;
 }
@@ -1149,7 +1153,7 @@ static inline void step_i96(const govL_window *w, char *x, const govV_wrec *fr, 
             govA_ssub96(t, blo(w, x, j), BHI(w, x, j));
         }
     if (!fr->take) return;
-    uint32_t j = slot_of(w, fr->b);
+    uint32_t j = fr->bj;
     uint64_t lo = fr->bfresh ? 0 : blo(w, x, j), nlo = lo + (uint64_t)v.i;
     uint32_t hi = fr->bfresh ? 0 : (uint32_t)BHI(w, x, j);
     blo_set(w, x, j, nlo);
@@ -1162,7 +1166,7 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
     else
         for (uint64_t m = fr->todo; m; m &= m - 1) *nt -= TRU(w, x, lowest_bit(m));
     if (!fr->take) return;
-    uint32_t j = slot_of(w, fr->b);
+    uint32_t j = fr->bj;
     if (fr->bfresh) TRU(w, x, j) = 0;
     *nt += v.i != 0;
     TRU(w, x, j) += v.i != 0;
@@ -1257,19 +1261,22 @@ void govW_update(gov_vm *vm) {
         }
         wr->late = fr->late;
         govV_cell old = {0};
+        uint64_t pos = 0;
         uint32_t op = w->uop;
         if (w->runs) {
             if (!fr->take) {
                 op = U_NONE | (op & U_KEEP); /* nothing taken: only the value, if kept */
             } else if (!w->bits) {
-                govV_cell *r = RING(w, x);
-                uint64_t pos = fr->s % w->rlen;
                 if (w->rfirst == wi) { /* the ring's owner writes the value, keeping what it replaced */
+                    govV_cell *r = RING(w, x);
+                    pos = fr->s % w->rlen;
                     old = r[pos];
                     r[pos] = v;
                     wr->old = old;
+                    wr->pos = (uint32_t)pos;
                 } else {
                     old = wrec[w->rfirst].old;
+                    pos = wrec[w->rfirst].pos;
                 }
             }
         } else if (fr->tlate) {
@@ -1287,22 +1294,22 @@ void govW_update(gov_vm *vm) {
             keep(wr, nr, (int64_t)*NTRUE(w, x));
             break;
         case U_COUNT0 | U_KEEP: keep(wr, nr, (int64_t)nr); break; /* count(): nothing but the clock */
-        case U_ISUM: add_isum(w, x, fr->s, v, old); break;
+        case U_ISUM: add_isum(w, x, fr->s, pos, v, old); break;
         case U_ISUM | U_KEEP: /* an exact sum */
-            add_isum(w, x, fr->s, v, old);
+            add_isum(w, x, fr->s, pos, v, old);
             keep(wr, nr, govA_sat(ISUM(w, x)));
             break;
-        case U_HEAP: add_heap(w, x, fr->s); break;
+        case U_HEAP: add_heap(w, x, fr->s, pos); break;
         case U_HEAP | U_KEEP: { /* a quantile over up to 128 runs: the lower heap's top */
-            add_heap(w, x, fr->s);
+            add_heap(w, x, fr->s, pos);
             govV_cell q = RING(w, x)[*(const uint8_t *)(x + w->m_heap)];
             keep(wr, nr, q.i);
             if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)q.i;
             break;
         }
-        case U_DQ: add_dq(w, x, fr->s, v); break;
+        case U_DQ: add_dq(w, x, fr->s, pos, v); break;
         case U_DQ | U_KEEP: /* min or max: the deque's head */
-            add_dq(w, x, fr->s, v);
+            add_dq(w, x, fr->s, pos, v);
             keep(wr, nr, RING(w, x)[dq_get(w, x, DQH(w, x)[0])].i);
             break;
         case U_CGEN: add_count(w, x, fr->s, v, old); break;
