@@ -1104,7 +1104,8 @@ static inline void add_heap(const govL_window *w, char *x, uint64_t s, uint64_t 
     govQ_heap_put(&q, (uint32_t)pos, !full, w->qnum, w->qden, full ? N : s + 1);
     HN(w, x)[0] = q.nl, HN(w, x)[1] = q.nu;
 }
-static inline void add_dq(const govL_window *w, char *x, uint64_t s, uint64_t pos, govV_cell v) {
+/* Returns the deque's head value after the push: the window's min or max. */
+static inline govV_cell add_dq(const govL_window *w, char *x, uint64_t s, uint64_t pos, govV_cell v) {
     uint64_t N = w->runs, R = w->rlen;
     uint32_t *hl = DQH(w, x);
     if (w->dw != 1) { /* a ring of more than 256: the general path */
@@ -1113,7 +1114,7 @@ static inline void add_dq(const govL_window *w, char *x, uint64_t s, uint64_t po
             hl[1]--;
         }
         dq_push(w, x, (uint32_t)pos, v);
-        return;
+        return RING(w, x)[dq_get(w, x, hl[0])];
     }
     /* one-byte entries, what dq_push does without its width and class tests: head + len
      * < 2N, so an index wraps by one subtraction */
@@ -1141,6 +1142,7 @@ static inline void add_dq(const govL_window *w, char *x, uint64_t s, uint64_t po
     q[e >= n32 ? e - n32 : e] = (uint8_t)pos;
     hl[0] = h;
     hl[1] = n + 1;
+    return n ? r[q[h]] : v; /* v alone when it dominated every candidate */
 }
 /* Time windows: the buckets that left (fr->todo; all when fr->wipe), then v into bucket
  * fr->b when taken. */
@@ -1282,35 +1284,34 @@ void govW_update(gov_vm *vm) {
         } else if (fr->tlate) {
             op = U_NONE | (op & U_KEEP); /* late by time: the clock did not move */
         }
-        /* A count window took value number fr->s, so it holds min(fr->s + 1, N); a time
-         * window holds its clock's n. */
-        uint64_t s1 = fr->s + 1, nr = s1 < w->runs ? s1 : w->runs;
+        /* A count window that took value number fr->s holds min(fr->s + 1, N) (NR, read
+         * only by the count cases); a time window holds its clock's n. */
+#define NR (fr->s + 1 < w->runs ? fr->s + 1 : w->runs)
         wr->pend = !(op & U_KEEP);
         switch (op) {
         case U_NONE: break;
         case U_BITS_TRU: add_bits_tru(w, x, fr->s, v); break;
         case U_BITS_TRU | U_KEEP: /* count(b) */
             add_bits_tru(w, x, fr->s, v);
-            keep(wr, nr, (int64_t)*NTRUE(w, x));
+            keep(wr, NR, (int64_t)*NTRUE(w, x));
             break;
-        case U_COUNT0 | U_KEEP: keep(wr, nr, (int64_t)nr); break; /* count(): nothing but the clock */
+        case U_COUNT0 | U_KEEP: keep(wr, NR, (int64_t)NR); break; /* count(): nothing but the clock */
         case U_ISUM: add_isum(w, x, fr->s, pos, v, old); break;
         case U_ISUM | U_KEEP: /* an exact sum */
             add_isum(w, x, fr->s, pos, v, old);
-            keep(wr, nr, govA_sat(ISUM(w, x)));
+            keep(wr, NR, govA_sat(ISUM(w, x)));
             break;
         case U_HEAP: add_heap(w, x, fr->s, pos); break;
         case U_HEAP | U_KEEP: { /* a quantile over up to 128 runs: the lower heap's top */
             add_heap(w, x, fr->s, pos);
             govV_cell q = RING(w, x)[*(const uint8_t *)(x + w->m_heap)];
-            keep(wr, nr, q.i);
+            keep(wr, NR, q.i);
             if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)q.i;
             break;
         }
         case U_DQ: add_dq(w, x, fr->s, pos, v); break;
         case U_DQ | U_KEEP: /* min or max: the deque's head */
-            add_dq(w, x, fr->s, pos, v);
-            keep(wr, nr, RING(w, x)[dq_get(w, x, DQH(w, x)[0])].i);
+            keep(wr, NR, add_dq(w, x, fr->s, pos, v).i);
             break;
         case U_CGEN: add_count(w, x, fr->s, v, old); break;
         case U_CGEN | U_KEEP: add_count(w, x, fr->s, v, old); compute(w, x, wr); break;
@@ -1330,13 +1331,14 @@ void govW_update(gov_vm *vm) {
         case U_TGEN | U_KEEP: step_time(w, x, fr, v); compute(w, x, wr); break;
         default: compute(w, x, wr); break; /* U_NONE | U_KEEP: the value, nothing taken */
         }
+#undef NR
     }
 }
 
 /* Window w's value, n and has in key block x, as value() computes them: the common
  * aggregates here, value() the others (a window holds at most B (2^32 - 1) < 2^38 values,
  * so n is a positive int64). */
-static void compute(const govL_window *w, char *x, govV_wrec *wr) {
+static inline __attribute__((always_inline)) void compute_in(const govL_window *w, char *x, govV_wrec *wr) {
     const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
     uint64_t n = w->runs ? (c->seq < w->runs ? c->seq : w->runs) : c->n;
     wr->n = n;
@@ -1395,8 +1397,12 @@ void govW_value(gov_vm *vm, uint32_t wi) {
     if (!wr->pend) return;
     wr->pend = 0;
     vm->wvalues++;
-    compute(&vm->p->win[wi], wr->x, wr);
+    compute_in(&vm->p->win[wi], wr->x, wr);
 }
+
+/* compute_in as a call, for govW_update's general paths (a kept window's value where no
+ * shape of its own writes it). */
+static void compute(const govL_window *w, char *x, govV_wrec *wr) { compute_in(w, x, wr); }
 
 /* Compute what is pending for the windows of kind (GOVB_NONE: every window). */
 void govW_settle(gov_vm *vm, uint32_t kind) {
