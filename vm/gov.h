@@ -467,8 +467,10 @@ GOV_API uint64_t gov_vm_match_steps(const gov_vm *vm);
 GOV_API uint64_t gov_vm_rules_run(const gov_vm *vm);
 /* Window values computed for records since init (spec/language.md §4.5, "Reading"): a
  * window's value is computed when a rule, the trace or the compact trace first reads it
- * in a record, once, so a window nothing reads costs only its update. The tests read it;
- * decisions do not depend on it. 0 for a NULL VM. */
+ * in a record, once, so a window nothing reads costs only its update; a window whose
+ * value is a load (a count, an exact sum, min or max over runs, a quantile over at most
+ * 128 runs) has it from its update and is not counted. The tests read it; decisions do
+ * not depend on it. 0 for a NULL VM. */
 GOV_API uint64_t gov_vm_window_values(const gov_vm *vm);
 /* Limit resolutions since gov_vm_init: one per record (or gov_vm_limit_value call) whose
  * scopes matched any scope block; *cached (if not NULL) gets how many of them were taken

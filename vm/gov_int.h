@@ -294,10 +294,12 @@ typedef struct govL_window {
     uint8_t f_k, f_a, f_b, f_c; /* LOADK's register; the compare's registers */
     uint32_t uop;               /* how govW_update takes a value: one of the common shapes, or the
                                  * general path (window.c, update_op) */
-    uint32_t spare;             /* keeps the struct at 512 bytes: win[wi] is a shift, not a multiply */
+    uint32_t keep;              /* its value is a load (count, count of a condition, an exact sum, min
+                                 * or max over runs, a quantile over up to 128 runs): govW_update
+                                 * computes it, never pending (window.c); the struct stays 512 bytes */
 } govL_window;
 #if SIZE_MAX == UINT64_MAX
-_Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit host (see spare)");
+_Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit host (a shift, not a multiply)");
 #endif
 
 /* What govW_update prefetches of a key block once the record's key has found it
@@ -817,7 +819,10 @@ typedef struct govV_wrec {
     uint64_t s, pn, todo;       /* the value's number (seq before); time: values held before; buckets that left */
     int64_t b, ocur;            /* time: the value's bucket; the newest bucket before */
     govV_cell old;              /* count windows, at the ring's owner: the value its slot held before */
-    uint64_t spare;             /* keeps the struct at 120 bytes (the arena's figures) */
+    uint32_t pos;               /* count windows, at the ring's owner: the slot the value went to, s mod
+                                 * the ring's length (one division a ring, not one a window) */
+    uint32_t bj;                /* time, at the stream's first: the slot of bucket b, when taken (the
+                                 * struct stays 120 bytes: the arena's figures) */
 } govV_wrec;
 
 /* Per sustained rule, for the record being evaluated (outside the state): the slot of

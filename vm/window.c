@@ -86,21 +86,36 @@ static uint32_t value_op(const govL_window *w) {
 
 /* How govW_update takes a value into a window: the shapes of the common aggregates, each
  * with nothing else to keep, by a routine of their own (the general path tests a dozen
- * flags a window to find the one or two things it does); U_GEN the others. */
-enum { U_GEN, U_BITS_TRU, U_COUNT0, U_ISUM, U_HEAP, U_DQ, U_T_I96, U_T_TRU };
+ * flags a window to find the one or two things it does); U_CGEN and U_TGEN the others
+ * (count and time windows), U_TCLK count() over time (its stream's clock is all of it).
+ * U_KEEP: the window's value is a load (w->keep), written by the update itself. */
+enum { U_NONE, U_CGEN, U_BITS_TRU, U_COUNT0, U_ISUM, U_HEAP, U_DQ, U_TGEN, U_T_I96, U_T_TRU, U_TCLK, U_KEEP = 16 };
 static uint32_t update_op(const govL_window *w) {
-    if (w->ew || w->fsum || w->wantsd || w->tmm || w->sketch) return U_GEN;
+    if (w->ew || w->fsum || w->wantsd || w->tmm || w->sketch) return w->runs ? U_CGEN : U_TGEN;
     int dq = w->dqmin || w->dqmax;
     if (w->runs) {
         if (w->bits) return w->tru ? U_BITS_TRU : U_COUNT0;
         if (w->isum && !w->heaps && !dq) return U_ISUM;
         if (w->heaps && !w->isum && !dq) return U_HEAP;
         if (dq && !w->isum && !w->heaps) return U_DQ;
-        return U_GEN;
+        return U_CGEN;
     }
+    if (w->tclk) return U_TCLK;
     if (w->i96 && !w->tru) return U_T_I96;
     if (w->tru && !w->isum) return U_T_TRU;
-    return U_GEN;
+    return U_TGEN;
+}
+
+/* The update's op with U_KEEP for a window whose value is a load: the shapes whose value
+ * govW_update writes inline (a count, a true count, an exact sum, a deque's or a heap's
+ * top), else the general path, which computes it as govW_value would. */
+static uint32_t keep_op(const govL_window *w, uint32_t u) {
+    if (!w->keep) return u;
+    uint32_t v = w->vop;
+    int fast = (u == U_BITS_TRU && v == V_NTRUE) || (u == U_COUNT0 && v == V_COUNT) || (u == U_ISUM && v == V_ISUM) ||
+               (u == U_HEAP && v == V_HEAP1) || (u == U_DQ && v == V_DEQUE) || (u == U_T_I96 && v == V_ISUM) ||
+               (u == U_T_TRU && v == V_NTRUE) || (u == U_TCLK && v == V_COUNT);
+    return (fast ? u : w->runs ? U_CGEN : U_TGEN) | U_KEEP;
 }
 
 /* What a window keeps (flags and widths) and its saved form's offsets (spec/state.md). */
@@ -146,7 +161,8 @@ static void shape(govL_window *w) {
     }
     w->saved = n;
     w->vop = value_op(w);
-    w->uop = update_op(w);
+    w->keep = w->vop == V_COUNT || w->vop == V_NTRUE || w->vop == V_ISUM || w->vop == V_DEQUE || w->vop == V_HEAP1;
+    w->uop = keep_op(w, update_op(w));
 }
 
 /* A window's code that is one compare of a string with a constant, as the compiler writes
@@ -489,8 +505,8 @@ static int64_t floordiv(int64_t t, int64_t w) {
 }
 
 static uint32_t slot_of(const govL_window *w, int64_t idx) {
-    int64_t B = (int64_t)w->nbuckets;
-    return (uint32_t)(((idx % B) + B) % B);
+    int64_t B = (int64_t)w->nbuckets, r = idx % B; /* one division: r is in (-B, B) */
+    return (uint32_t)(r < 0 ? r + B : r);
 }
 
 static uint32_t lowest_bit(uint64_t m) {
@@ -790,7 +806,7 @@ static void step_time(const govL_window *w, char *x, const govV_wrec *fr, govV_c
     }
     if (!fr->take) return;
     int64_t b = fr->b;
-    uint32_t j = slot_of(w, b);
+    uint32_t j = fr->bj; /* slot_of(w, b), from the clock's step */
     double d = w->ew || w->fsum || w->sketch ? as_double(w, v) : 0;
     if (fr->bfresh) { /* b is in the window, so a live bucket in its slot is b's */
         if (w->tru) TRU(w, x, j) = 0;
@@ -989,6 +1005,16 @@ static void value(const govL_window *w, char *x, govV_wrec *out) {
 
 /* ---------------------------------------------------------------- a record */
 
+static void compute(const govL_window *w, char *x, govV_wrec *wr);
+
+/* A value kept by the update (U_KEEP): n values held, v; a count, sum, min, max or
+ * quantile of a window holding values, or a count or sum (has even when empty). */
+static inline void keep(govV_wrec *wr, uint64_t n, int64_t v) {
+    wr->n = n;
+    wr->has = 1;
+    wr->v.i = v;
+}
+
 /* Prefetching (govW_pf): a record's key block is one of thousands (15 MB for 4,096 agents
  * with the bench's ten windows), so most of the dozen or more lines it touches miss the
  * caches; touched one window after another, each miss waits for the one before. Once the
@@ -1055,6 +1081,7 @@ static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV
                 fr->take = 1;
             } else {
                 uint32_t j = slot_of(w, b);
+                fr->bj = j;
                 int live = c->live >> j & 1;
                 /* within the lateness but before the oldest bucket, or a full bucket: late */
                 if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x, j) == GOVW_BMAX)) {
@@ -1086,34 +1113,38 @@ static inline void add_bits_tru(const govL_window *w, char *x, uint64_t s, govV_
     *nt += v.i != 0;
     *r = v.i ? (uint8_t)(*r | m) : (uint8_t)(*r & ~m);
 }
-static inline void add_isum(const govL_window *w, char *x, uint64_t s, govV_cell v, govV_cell old) {
+/* pos is the ring slot value s went to, s mod R; lpos the slot of value s - N (for s >= N),
+ * the one leaving this window: (s - N) mod R, from pos without a division. */
+static inline uint64_t leaving(uint64_t pos, uint64_t N, uint64_t R) { return pos >= N ? pos - N : pos + R - N; }
+static inline void add_isum(const govL_window *w, char *x, uint64_t s, uint64_t pos, govV_cell v, govV_cell old) {
     uint64_t N = w->runs, R = w->rlen;
-    if (s >= N) govA_ssub(ISUM(w, x), (N == R ? old : RING(w, x)[(s - N) % R]).i);
+    if (s >= N) govA_ssub(ISUM(w, x), (N == R ? old : RING(w, x)[leaving(pos, N, R)]).i);
     govA_sadd(ISUM(w, x), v.i);
 }
-static inline void add_heap(const govL_window *w, char *x, uint64_t s) {
+static inline void add_heap(const govL_window *w, char *x, uint64_t s, uint64_t pos) {
     uint64_t N = w->runs;
     int full = s >= N;
     govQ_heaps q = heaps_of(w, x);
-    govQ_heap_put(&q, (uint32_t)(s % w->rlen), !full, w->qnum, w->qden, full ? N : s + 1);
+    govQ_heap_put(&q, (uint32_t)pos, !full, w->qnum, w->qden, full ? N : s + 1);
     HN(w, x)[0] = q.nl, HN(w, x)[1] = q.nu;
 }
-static inline void add_dq(const govL_window *w, char *x, uint64_t s, govV_cell v) {
+/* Returns the deque's head value after the push: the window's min or max. */
+static inline govV_cell add_dq(const govL_window *w, char *x, uint64_t s, uint64_t pos, govV_cell v) {
     uint64_t N = w->runs, R = w->rlen;
     uint32_t *hl = DQH(w, x);
     if (w->dw != 1) { /* a ring of more than 256: the general path */
-        if (s >= N && hl[1] && dq_get(w, x, hl[0]) == (s - N) % R) {
+        if (s >= N && hl[1] && dq_get(w, x, hl[0]) == leaving(pos, N, R)) {
             hl[0] = (hl[0] + 1) % (uint32_t)N;
             hl[1]--;
         }
-        dq_push(w, x, (uint32_t)(s % R), v);
-        return;
+        dq_push(w, x, (uint32_t)pos, v);
+        return RING(w, x)[dq_get(w, x, hl[0])];
     }
     /* one-byte entries, what dq_push does without its width and class tests: head + len
      * < 2N, so an index wraps by one subtraction */
     uint8_t *q = (uint8_t *)(x + w->m_dq);
     uint32_t h = hl[0], n = hl[1], n32 = (uint32_t)N;
-    if (s >= N && n && q[h] == (s - N) % R) { /* the leaving value was a candidate */
+    if (s >= N && n && q[h] == leaving(pos, N, R)) { /* the leaving value was a candidate */
         h = h + 1 == n32 ? 0 : h + 1;
         n--;
     }
@@ -1132,9 +1163,10 @@ static inline void add_dq(const govL_window *w, char *x, uint64_t s, govV_cell v
             for (; n; n--) { uint32_t b = h + n - 1; if (b >= n32) b -= n32; if (i < r[q[b]].i) break; }
     }
     uint32_t e = h + n;
-    q[e >= n32 ? e - n32 : e] = (uint8_t)(s % R);
+    q[e >= n32 ? e - n32 : e] = (uint8_t)pos;
     hl[0] = h;
     hl[1] = n + 1;
+    return n ? r[q[h]] : v; /* v alone when it dominated every candidate */
 }
 /* Time windows: the buckets that left (fr->todo; all when fr->wipe), then v into bucket
  * fr->b when taken. */
@@ -1147,7 +1179,7 @@ static inline void step_i96(const govL_window *w, char *x, const govV_wrec *fr, 
             govA_ssub96(t, blo(w, x, j), BHI(w, x, j));
         }
     if (!fr->take) return;
-    uint32_t j = slot_of(w, fr->b);
+    uint32_t j = fr->bj;
     uint64_t lo = fr->bfresh ? 0 : blo(w, x, j), nlo = lo + (uint64_t)v.i;
     uint32_t hi = fr->bfresh ? 0 : (uint32_t)BHI(w, x, j);
     blo_set(w, x, j, nlo);
@@ -1160,7 +1192,7 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
     else
         for (uint64_t m = fr->todo; m; m &= m - 1) *nt -= TRU(w, x, lowest_bit(m));
     if (!fr->take) return;
-    uint32_t j = slot_of(w, fr->b);
+    uint32_t j = fr->bj;
     if (fr->bfresh) TRU(w, x, j) = 0;
     *nt += v.i != 0;
     TRU(w, x, j) += v.i != 0;
@@ -1194,11 +1226,10 @@ void govW_update(gov_vm *vm) {
         uint32_t wi = kw[j];
         const govL_window *w = &win[wi];
         govV_wrec *wr = &wrec[wi];
-        /* govW_value sets v, n and has; step_clock the stream's step; the rest is read
-         * only when evicted says so */
+        /* v, n and has: below, or govW_value when first read; step_clock the stream's
+         * step; the rest is read only when evicted says so */
         wr->epoch = epoch;
         wr->evicted = 0;
-        wr->pend = 1;
         if (w->fold) run_fold(vm, w, R);
         else if (w->ncode) govV_run(vm, w->code, w->ncode);
         int where = w->where_reg == NONE || R[w->where_reg].i != 0;
@@ -1255,55 +1286,83 @@ void govW_update(gov_vm *vm) {
             fr = &wrec[w->sfirst];
         }
         wr->late = fr->late;
+        govV_cell old = {0};
+        uint64_t pos = 0;
+        uint32_t op = w->uop;
         if (w->runs) {
-            if (fr->take) {
-                govV_cell old = {0};
-                if (!w->bits) {
+            if (!fr->take) {
+                op = U_NONE | (op & U_KEEP); /* nothing taken: only the value, if kept */
+            } else if (!w->bits) {
+                if (w->rfirst == wi) { /* the ring's owner writes the value, keeping what it replaced */
                     govV_cell *r = RING(w, x);
-                    uint64_t pos = fr->s % w->rlen;
-                    if (w->rfirst == wi) { /* the ring's owner writes the value, keeping what it replaced */
-                        old = r[pos];
-                        r[pos] = v;
-                        wr->old = old;
-                    } else {
-                        old = wrec[w->rfirst].old;
-                    }
-                }
-                switch (w->uop) {
-                case U_BITS_TRU: add_bits_tru(w, x, fr->s, v); break;
-                case U_COUNT0: break; /* count(): nothing but the clock */
-                case U_ISUM: add_isum(w, x, fr->s, v, old); break;
-                case U_HEAP: add_heap(w, x, fr->s); break;
-                case U_DQ: add_dq(w, x, fr->s, v); break;
-                default: add_count(w, x, fr->s, v, old); break;
+                    pos = fr->s % w->rlen;
+                    old = r[pos];
+                    r[pos] = v;
+                    wr->old = old;
+                    wr->pos = (uint32_t)pos;
+                } else {
+                    old = wrec[w->rfirst].old;
+                    pos = wrec[w->rfirst].pos;
                 }
             }
-        } else if (!fr->tlate && !w->tclk) { /* count() over time: its stream's clock is all of it */
-            switch (w->uop) {
-            case U_T_I96: step_i96(w, x, fr, v); break;
-            case U_T_TRU: step_tru(w, x, fr, v); break;
-            default: step_time(w, x, fr, v); break;
-            }
+        } else if (fr->tlate) {
+            op = U_NONE | (op & U_KEEP); /* late by time: the clock did not move */
         }
+        /* A count window that took value number fr->s holds min(fr->s + 1, N) (NR, read
+         * only by the count cases); a time window holds its clock's n. */
+#define NR (fr->s + 1 < w->runs ? fr->s + 1 : w->runs)
+        wr->pend = !(op & U_KEEP);
+        switch (op) {
+        case U_NONE: break;
+        case U_BITS_TRU: add_bits_tru(w, x, fr->s, v); break;
+        case U_BITS_TRU | U_KEEP: /* count(b) */
+            add_bits_tru(w, x, fr->s, v);
+            keep(wr, NR, (int64_t)*NTRUE(w, x));
+            break;
+        case U_COUNT0 | U_KEEP: keep(wr, NR, (int64_t)NR); break; /* count(): nothing but the clock */
+        case U_ISUM: add_isum(w, x, fr->s, pos, v, old); break;
+        case U_ISUM | U_KEEP: /* an exact sum */
+            add_isum(w, x, fr->s, pos, v, old);
+            keep(wr, NR, govA_sat(ISUM(w, x)));
+            break;
+        case U_HEAP: add_heap(w, x, fr->s, pos); break;
+        case U_HEAP | U_KEEP: { /* a quantile over up to 128 runs: the lower heap's top */
+            add_heap(w, x, fr->s, pos);
+            govV_cell q = RING(w, x)[*(const uint8_t *)(x + w->m_heap)];
+            keep(wr, NR, q.i);
+            if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)q.i;
+            break;
+        }
+        case U_DQ: add_dq(w, x, fr->s, pos, v); break;
+        case U_DQ | U_KEEP: /* min or max: the deque's head */
+            keep(wr, NR, add_dq(w, x, fr->s, pos, v).i);
+            break;
+        case U_CGEN: add_count(w, x, fr->s, v, old); break;
+        case U_CGEN | U_KEEP: add_count(w, x, fr->s, v, old); compute(w, x, wr); break;
+        case U_T_I96: step_i96(w, x, fr, v); break;
+        case U_T_I96 | U_KEEP: /* an exact sum */
+            step_i96(w, x, fr, v);
+            keep(wr, CLK(w, x)->n, govA_sat(ISUM(w, x)));
+            break;
+        case U_T_TRU: step_tru(w, x, fr, v); break;
+        case U_T_TRU | U_KEEP: /* count(b) */
+            step_tru(w, x, fr, v);
+            keep(wr, CLK(w, x)->n, (int64_t)*NTRUE(w, x));
+            break;
+        case U_TCLK: break;
+        case U_TCLK | U_KEEP: keep(wr, CLK(w, x)->n, (int64_t)CLK(w, x)->n); break; /* count() */
+        case U_TGEN: step_time(w, x, fr, v); break;
+        case U_TGEN | U_KEEP: step_time(w, x, fr, v); compute(w, x, wr); break;
+        default: compute(w, x, wr); break; /* U_NONE | U_KEEP: the value, nothing taken */
+        }
+#undef NR
     }
 }
 
-/* Window wi's value, n and has after the latest record of its kind, computed on the
- * first read (a rule's LOADW, the trace, the compact trace), once a record: a window
- * nothing reads costs only its update. Exact as if computed in govW_update: the key
- * block of wrec's slot changes only when the next record of the kind updates the window
- * (and rewrites its wrec), or when a state is loaded (gov_state_load settles first). The
- * windows sharing the block change only their own parts after this window's update, and
- * value() reads no other's. */
-void govW_value(gov_vm *vm, uint32_t wi) {
-    govV_wrec *wr = &vm->wrec[wi];
-    if (!wr->pend) return;
-    const govL_window *w = &vm->p->win[wi];
-    char *x = wr->x;
-    wr->pend = 0;
-    vm->wvalues++;
-    /* the common aggregates here, as value() computes them; value() the others (a
-     * window holds at most B (2^32 - 1) < 2^38 values, so n is a positive int64) */
+/* Window w's value, n and has in key block x, as value() computes them: the common
+ * aggregates here, value() the others (a window holds at most B (2^32 - 1) < 2^38 values,
+ * so n is a positive int64). */
+static inline __attribute__((always_inline)) void compute_in(const govL_window *w, char *x, govV_wrec *wr) {
     const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
     uint64_t n = w->runs ? (c->seq < w->runs ? c->seq : w->runs) : c->n;
     wr->n = n;
@@ -1348,6 +1407,26 @@ void govW_value(gov_vm *vm, uint32_t wi) {
     default: value(w, x, wr); return;
     }
 }
+
+/* Window wi's value, n and has after the latest record of its kind, computed on the
+ * first read (a rule's LOADW, the trace, the compact trace), once a record: a window
+ * nothing reads costs only its update. Exact as if computed in govW_update: the key
+ * block of wrec's slot changes only when the next record of the kind updates the window
+ * (and rewrites its wrec), or when a state is loaded (gov_state_load settles first). The
+ * windows sharing the block change only their own parts after this window's update, and
+ * value() reads no other window's. The windows whose value is a load (w->keep) have it
+ * from govW_update and are never pending. */
+void govW_value(gov_vm *vm, uint32_t wi) {
+    govV_wrec *wr = &vm->wrec[wi];
+    if (!wr->pend) return;
+    wr->pend = 0;
+    vm->wvalues++;
+    compute_in(&vm->p->win[wi], wr->x, wr);
+}
+
+/* compute_in as a call, for govW_update's general paths (a kept window's value where no
+ * shape of its own writes it). */
+static void compute(const govL_window *w, char *x, govV_wrec *wr) { compute_in(w, x, wr); }
 
 /* Compute what is pending for the windows of kind (GOVB_NONE: every window). */
 void govW_settle(gov_vm *vm, uint32_t kind) {
