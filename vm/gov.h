@@ -29,7 +29,10 @@
  *                notification per channel per finding), the policy id, and optionally a
  *                trace (gov_vm_set_trace, gov_decision_trace) in the JSON form of
  *                spec/trace.md, rendered when asked for. A decision stays valid until
- *                the next evaluation on the same VM.
+ *                the next evaluation on the same VM; what a finding compared and read
+ *                (its compares, limit, windows, drift) and the trace are filled when
+ *                first asked for, from the registers, so read them before the VM begins
+ *                its next record or event (spec/trace.md §2).
  *   4b. Time.    The VM's clock is the latest event time it has seen. Records, gate
  *                approvals and rejections, acknowledgements and ticks (gov_tick) move
  *                it forward, never back; gate SLAs and escalation steps fall due on it
@@ -332,7 +335,7 @@ enum {
  * large, gets room for them, and the cache adds at most a quarter to a VM's per-record
  * memory. */
 #define GOV_RCACHE_AUTO 0xFFFFFFFFu
-#define GOV_RCACHE_ENTRIES_MAX 256 /* resolved chains the cache holds at most */
+#define GOV_RCACHE_ENTRIES_MAX 65536 /* resolved chains the cache holds at most */
 
 typedef struct gov_config {
     uint32_t size;         /* sizeof(gov_config), set by the caller before gov_config_init */

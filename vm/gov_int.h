@@ -526,6 +526,8 @@ typedef struct govV_finding {
     uint32_t inhibitor;         /* the rule whose finding muted its notifications, or GOVB_NONE */
     uint32_t sev_ovr;           /* a severity limit's override in force (RULESCOPE), or GOVB_NONE */
     uint8_t severity, verdict;  /* in force for the record (spec/language.md §4.1.1) */
+    uint8_t explained;          /* ncmp, cmp, limit, ovr, limit_value, nwins, wins, drift are
+                                   set (vm.c govV_explain: filled when a reader asks) */
 } govV_finding;
 
 /* A held run as an action or a decision shows it, after that action or event (run.c):
@@ -675,14 +677,15 @@ enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TIC
 /* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, most specific
  * first) -> the limits it resolves to. Limits are static per program, so the same chain
  * always resolves the same way and nothing invalidates an entry; a chain longer than
- * GOVV_RCHAIN is resolved every time. Two ways per set; the entries are in the arena,
- * as many as the host's GOV_LIMIT_RCACHE_BYTES holds (vm.c, rcache_entries). An entry
+ * GOVV_RCHAIN is resolved every time. Two ways per set, the set named by the chain's
+ * most specific block (vm.c, resolve_matched); the entries are in the arena, as many as
+ * the host's GOV_LIMIT_RCACHE_BYTES holds (vm.c, rcache_entries). An entry
  * keeps each limit's value (what rules read) and, in a byte, which scope of its chain
  * decided it (GOVV_RDEFAULT: the default); the override itself is found from that
  * scope when a finding or a trace asks (govV_lovr): 9 bytes a limit, not 16. */
 #define GOVV_RCHAIN 8           /* scopes in a cached chain */
 #define GOVV_RDEFAULT 0xFFu     /* an entry's position byte: the limit is at its default */
-typedef struct govV_rkey { uint32_t hash, n, s[GOVV_RCHAIN]; } govV_rkey;
+typedef struct govV_rkey { uint32_t n, s[GOVV_RCHAIN]; } govV_rkey; /* n 0: empty */
 
 /* A bounded writer into a caller's buffer that keeps counting past the end. */
 typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
@@ -1209,6 +1212,14 @@ GOV_HIDDEN const char *govR_key(const gov_vm *vm, const govV_action *a, uint32_t
 
 /* vm.c, for window.c: run a code range that does not fire (a window's). */
 GOV_HIDDEN void govV_run(gov_vm *vm, uint32_t code, uint32_t ncode);
+/* vm.c: what finding i of the VM's latest decision compared, and the limit, windows and
+ * drift it read, filled on the first read (the evaluation leaves it out: the rule's code
+ * run again tracked on the same registers, as the trace does). Every reader of those
+ * members calls it first (gov_decision_finding, out.c, trace.c). */
+GOV_HIDDEN void govV_explain(const gov_vm *vm, uint32_t i);
+static inline void govV_explained(const gov_vm *vm, uint32_t i) {
+    if (!vm->find[i].explained) govV_explain(vm, i);
+}
 
 /* keytab.c */
 GOV_HIDDEN size_t govK_size(uint32_t cap);              /* bytes of a table, a multiple of 8 */

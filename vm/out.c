@@ -1186,6 +1186,7 @@ int gov_decision_json(const gov_decision *d, char *buf, size_t cap, size_t *len)
  * (§10), whose findings each begin with "policy". */
 void govO_decision(govO_buf *bp, const gov_decision *d, int in_set) {
     const gov_vm *vm = d->vm;
+    for (uint32_t i = 0; d == &vm->dec && i < d->nfind; i++) govV_explained(vm, i); /* vm.c */
     const gov_program *p = vm->p;
     const struct govO_frags *F = p->ofrags;
     govO_memo memo = {0};
@@ -1460,6 +1461,7 @@ void govO_trace_rule(gov_vm *vm, uint32_t ri, int fired) {
 void govO_trace_end(gov_vm *vm) {
     gov_decision *d = &vm->dec;
     govO_buf *b = &vm->tr;
+    for (uint32_t i = 0; i < d->nfind; i++) govV_explained(vm, i); /* a transition quotes its finding */
     govO_put(b, "]", 1);
     put_status(b, d);
     govO_puts(b, ",\"findings\":");

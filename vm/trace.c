@@ -909,6 +909,7 @@ static __attribute__((noinline)) int compact_general(const gov_decision *d, void
             w_uv(&w, (uint64_t)(f->rule - (i ? prev + 1 : 0)) << 1 | (unsigned)extra);
             prev = f->rule;
             if (!extra) continue;
+            if (quoted) govV_explained(vm, i); /* vm.c: filled on the first read */
             w_ix(&w, f->waiver);
             w_ix(&w, f->inhibitor);
             w_uv(&w, quoted ? f->ncmp + 1 : 0);
@@ -1558,6 +1559,7 @@ static void parse(govC_r *r) {
             f.rule = (uint32_t)rule;
             next = rule + 1;
             f.waiver = f.inhibitor = f.limit = f.ovr = f.drift = GOVB_NONE;
+            f.explained = 1; /* what the trace carries: nothing to run again */
             if (!(v & 1)) {
                 if (r->apply) vm->find[i] = f;
                 continue;

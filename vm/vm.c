@@ -85,7 +85,9 @@ static uint32_t rcache_auto(size_t rest) {
 /* Entries of the resolution cache (resolve) in `bytes` of arena (GOV_LIMIT_RCACHE_BYTES):
  * none without overrides; else a power of two from 2 to GOV_RCACHE_ENTRIES_MAX, at most
  * twice as many as the program has scopes (plus one: what a record can match is mostly
- * one chain per most specific scope), as many as fit in `bytes`; none if two do not. */
+ * one chain per most specific scope, and a set is named by that scope, so from as many
+ * entries as scopes on no two such chains conflict), as many as fit in `bytes`; none if
+ * two do not. */
 static size_t rcache_entries(const gov_program *p, uint32_t bytes) {
     if (!p->nlimit || !p->nscope || !p->novr || rcache_bytes(p, 2) > bytes) return 0;
     size_t n = 2;
@@ -783,16 +785,15 @@ static __attribute__((noinline)) void resolve_uncached(gov_vm *vm) {
     vm->lovr = vm->lwork_ovr;
 }
 
-/* A chain the cache does not hold (hash h, set set): resolved into the set's way used
- * less recently, which it replaces. */
-static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t h, uint32_t set) {
+/* A chain the cache does not hold (its set set): resolved into the set's way used less
+ * recently, which it replaces. */
+static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t set) {
     const uint32_t *ch = vm->mlist;
     uint32_t n = vm->nmatch, e = 2 * set, w = vm->rmru[set] ^ 1u; /* the way used less recently */
     govV_rkey *k = &vm->rkey[e + w];
     govV_cell *val = vm->rvec + (size_t)(e + w) * vm->rstride;
     uint8_t *pos = vm->rpos + (size_t)(e + w) * vm->rstride;
     resolve_chain(vm, val, vm->lwork_ovr, pos); /* lwork_ovr: scratch here */
-    k->hash = h;
     k->n = n;
     memcpy(k->s, ch, n * sizeof *ch);
     vm->rmru[set] = (uint8_t)w;
@@ -805,12 +806,22 @@ static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t h, uint3
 /* Point lval (and lovr or lpos) at the resolution of the matched chain (mlist). The
  * resolution is a function of the chain alone (limits are static per program), so it is
  * cached per chain in the arena: most records come from a chain seen before, and a hit
- * costs a hash of the chain instead of a copy of every default and a walk over every
+ * costs a compare of the chain instead of a copy of every default and a walk over every
  * override the chain's scopes set (3,654 + 712 instructions a record on the 10,000-rule
  * bench policy, whose tenants and projects override all its 400 limits). A record
  * matching no scope reads the defaults themselves. Whatever a chain resolves to must be
  * in the vector (every per-scope setting is a limit), so the cache holds every kind of
- * limit. Inline in match_scopes, whose frame serves the hit; resolving takes a call. */
+ * limit. Inline in match_scopes, whose frame serves the hit; resolving takes a call.
+ *
+ * The set is the chain's most specific block's index, modulo the sets, not a hash of the
+ * chain. Blocks nest, and a record matching a block matches its parent, so the chains
+ * records make are mostly a block and its ancestors: one chain per most specific block,
+ * and a cache of as many entries as the program has blocks (two ways to a set) holds
+ * every one of them with no two in conflict. A hash spread the same chains at random and
+ * some sets drew three or more: the bench's 240 chains in 256 entries missed on 1.2% of
+ * records in steady state, 4,900 instructions each (issue 19, tail's and rcache's
+ * sections in tests/bench/RESULTS.md). Chains that share a most specific block (blocks not
+ * nested in each other, matched together) share its set's two ways. */
 static inline void resolve_matched(gov_vm *vm) {
     uint32_t n = vm->nmatch;
     vm->lovr = NULL;
@@ -824,13 +835,10 @@ static inline void resolve_matched(gov_vm *vm) {
         return;
     }
     const uint32_t *ch = vm->mlist;
-    uint32_t h = 0x811C9DC5u ^ n;
-    for (uint32_t i = 0; i < n; i++) h = (h ^ ch[i]) * 0x01000193u;
-    h ^= h >> 15;
-    uint32_t set = h & (vm->rc_n / 2 - 1), e = 2 * set;
+    uint32_t set = ch[0] & (vm->rc_n / 2 - 1), e = 2 * set;
     for (uint32_t w = 0; w < 2; w++) {
         const govV_rkey *k = &vm->rkey[e + w];
-        if (k->hash == h && k->n == n && same_chain(k->s, ch, n)) {
+        if (k->n == n && same_chain(k->s, ch, n)) {
             vm->rmru[set] = (uint8_t)w;
             vm->lval = vm->rvec + (size_t)(e + w) * vm->rstride;
             vm->lpos = vm->rpos + (size_t)(e + w) * vm->rstride;
@@ -839,7 +847,7 @@ static inline void resolve_matched(gov_vm *vm) {
             return;
         }
     }
-    resolve_fill(vm, h, set);
+    resolve_fill(vm, set);
 }
 
 /* The override of limit li that scope s sets: its slice of the scope index is by limit,
@@ -1009,7 +1017,7 @@ static inline __attribute__((always_inline)) int compare(const gov_vm *vm, int c
     if (cls == GOVV_CS) {
         uint32_t na, nb;
         const char *sa = govV_str(vm, a.u, &na), *sb = govV_str(vm, b.u, &nb);
-        c = na == nb && memcmp(sa, sb, na) == 0 ? 0 : 1;
+        c = na == nb && same_bytes(sa, sb, na) ? 0 : 1; /* inline: a guard's short names */
     } else if (cls == GOVV_CF) {
         c = gov_cmp_f(a.f, b.f);
     } else {
@@ -1105,6 +1113,52 @@ const gov_decision *govV_error_decision(gov_vm *vm, int code) {
     return d;
 }
 
+/* ---------------------------------------------------------------- a finding's explanation */
+
+/* Finding f's explanation from the rule's tracked run that has just ended. */
+static void explain_fill(gov_vm *vm, govV_finding *f) {
+    f->ncmp = vm->ncmp;
+    memcpy(f->cmp, vm->cmp, sizeof f->cmp);
+    f->limit = vm->nrlimits ? vm->rlimits[0] : GOVB_NONE;
+    f->ovr = f->limit != GOVB_NONE ? govV_lovr(vm, f->limit) : GOVB_NONE;
+    f->limit_value = f->limit != GOVB_NONE ? vm->lval[f->limit] : (govV_cell){.i = 0};
+    f->nwins = vm->nrwins;
+    memcpy(f->wins, vm->rwins, sizeof f->wins);
+    f->drift = vm->rdrift;
+}
+
+/* A plain rule's finding is explained on its first read: its code run again, tracked,
+ * on what it read when it fired (the record's registers, its limits, the windows and
+ * drifts after the record), which stay as they are until the VM begins its next record
+ * or event, the same as the trace's (below); the same code on the same registers gives
+ * the same result. After that the registers are another record's: a finding not read
+ * in time is shown with nothing compared and no limit (gov.h, "Read"). The VM's record
+ * of the latest rule's run (vm->cond, what the compact trace keeps) is put back. */
+void govV_explain(const gov_vm *cvm, uint32_t i) {
+    gov_vm *vm = (gov_vm *)(uintptr_t)cvm; /* the VM's own decision: explaining fills it */
+    govV_finding *f = &vm->find[i];
+    if (f->explained) return;
+    f->explained = 1;
+    if (vm->tr_state != GOVV_TR_RULES) {
+        track_reset(vm);
+        explain_fill(vm, f);
+        return;
+    }
+    const gov_program *p = vm->p;
+    const govL_rule *r = &p->rule[f->rule];
+    const govL_kind *k = &p->kind[r->kind];
+    int cond = vm->cond, clr = vm->clr;
+    uint32_t cur = vm->cur_rule;
+    vm->clr = -1;
+    vm->cur_rule = f->rule;
+    track_reset(vm);
+    run_code(vm, r->code, r->code + r->ncode, p->regtype + k->first_reg, p->regclass + k->first_reg);
+    explain_fill(vm, f);
+    vm->cond = cond;
+    vm->clr = clr;
+    vm->cur_rule = cur;
+}
+
 /* ---------------------------------------------------------------- the trace
  *
  * An evaluation records what its trace needs and nothing is written while it runs: the
@@ -1177,30 +1231,49 @@ void govV_trace_render(gov_vm *vm) {
 /* One action of the given type for each of rule ri's first n channels, about finding f
  * (GOVB_NONE for one on the clock), at time at, appended to the decision's actions (the
  * arena reserves a place for every channel of every rule). Returns the first, so the
- * caller sets the members of its type. */
-govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, uint32_t f, int64_t at) {
+ * caller sets the members of its type. Every member is stored once, 0 where the type
+ * does not use it (the stores merge), rather than a memset of the 128 bytes and then the
+ * members: that and the call were ~97 instructions of a finding's ~600 at 10,000 rules.
+ * Inline in evaluate's finding; govV_rule_actions is the same for notify.c. */
+static inline __attribute__((always_inline)) govV_action *rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type,
+                                                                       uint32_t f, int64_t at) {
     const gov_program *p = vm->p;
     const govL_rule *r = &p->rule[ri];
     govV_action *first = &vm->act[vm->dec.nact];
+    vm->dec.nact += n;
     /* A finding of a rule with a channel set: the channels govV_channels listed. */
     int set = vm->rch_rule == ri && f != GOVB_NONE;
     const uint32_t *ch = set ? vm->rch : &p->notify[r->first_notify];
+    /* About a finding: its severity and verdict in force (spec/language.md §4.1.1). */
+    uint32_t sev = f != GOVB_NONE ? vm->find[f].severity : r->severity;
+    uint8_t verdict = f != GOVB_NONE ? vm->find[f].verdict : (uint8_t)r->verdict;
     for (uint32_t i = 0; i < n; i++) {
-        govV_action *a = &vm->act[vm->dec.nact++];
-        memset(a, 0, sizeof *a);
+        uint32_t chset = set && i >= vm->rch_nconst;
+        govV_action *a = &first[i];
         a->type = (uint8_t)type;
+        a->outcome = a->reason = 0;
+        a->verdict = verdict;
         a->finding = f;
         a->channel = ch[i];
-        GOVV_CHSET(a) = set && i >= vm->rch_nconst;
-        GOVV_CHOVR(a) = GOVV_CHSET(a) ? vm->rch_ovr : GOVB_NONE;
         a->rule = ri;
         a->gate = a->esc = GOVB_NONE;
-        /* About a finding: its severity and verdict in force (spec/language.md §4.1.1). */
-        a->severity = f != GOVB_NONE ? vm->find[f].severity : r->severity;
-        a->verdict = f != GOVB_NONE ? vm->find[f].verdict : (uint8_t)r->verdict;
+        GOVV_CHOVR(a) = chset ? vm->rch_ovr : GOVB_NONE;
+        GOVV_CHSET(a) = chset;
+        a->skipped = 0;
+        a->severity = sev;
+        a->koff = a->klen = a->boff = a->blen = 0;
+        a->id = 0;
         a->at = at;
+        a->deadline = 0;
+        a->run = (govV_runsnap){0};
+        a->mask = 0;
+        a->approvals = a->quorum = a->roff = a->rlen = 0;
     }
     return first;
+}
+
+govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, uint32_t f, int64_t at) {
+    return rule_actions(vm, ri, n, type, f, at);
 }
 
 /* The channels rule ri, which has a channel set (CHANSCOPE, spec/language.md §4.1.2),
@@ -1355,7 +1428,7 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
             const govL_gslot *g = &p->gslot[h];
             if (g->str == GOVB_NONE) break;
             if (g->hash == hv && g->kind == kind && g->level == lv && p->strlen_[g->str] == n &&
-                memcmp(p->str[g->str], s, n) == 0) {
+                same_bytes(p->str[g->str], s, n)) {
                 lfirst[nl] = g->first;
                 ltl[nl] = g->tl;
                 lp[nl] = p->grule + g->first;
@@ -1642,14 +1715,17 @@ static const gov_decision *evaluate(gov_vm *vm) {
         /* Plain rules run in one untracked loop (vm_run.h) up to the next that fires or
          * is not plain (a trace does not change this: it is rendered afterwards). When
          * every rule to run passed its comparison in the threshold index, nearly all
-         * fire: each runs tracked at once (as a rule that is not plain does) rather than
-         * scanned and, when it fires, run again tracked (about 100 instructions a
-         * finding). The same code on the same registers: the same result. */
+         * fire: each runs alone, untracked, rather than in a scan that stops and starts
+         * again at each. A plain rule's finding is explained (what it compared) only when
+         * a reader asks (govV_explain). */
         if (passed) {
             if (tk) {
                 j = next_bit(vm->tbits, j, nrules);
                 if (j == nrules) break;
             }
+            /* The rule alone, as the scan runs it (fired 0 or 1, or -1 for a rule that is
+             * not plain: run tracked below), so vm->cond is each rule's as before. */
+            scan_rules(vm, rcode, j, j + 1, ty, cls, &fired);
         } else {
             j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
                 : tk ? scan_idx(vm, k, j, nrules, ty, cls, &fired)
@@ -1680,20 +1756,15 @@ static const gov_decision *evaluate(gov_vm *vm) {
             again = fired == 1;
         }
         if (fired) {
-            if (!tracked) { /* the same code on the same registers: the same result */
-                track_reset(vm);
-                run_code(vm, r->code, r->code + r->ncode, ty, cls);
-            }
             govV_finding *f = &vm->find[d->nfind];
             f->rule = ri;
-            f->ncmp = vm->ncmp;
-            memcpy(f->cmp, vm->cmp, sizeof f->cmp);
-            f->limit = vm->nrlimits ? vm->rlimits[0] : GOVB_NONE;
-            f->ovr = f->limit != GOVB_NONE ? govV_lovr(vm, f->limit) : GOVB_NONE;
-            f->limit_value = f->limit != GOVB_NONE ? vm->lval[f->limit] : (govV_cell){.i = 0};
-            f->nwins = vm->nrwins;
-            memcpy(f->wins, vm->rwins, sizeof f->wins);
-            f->drift = vm->rdrift;
+            /* What it compared and read: a rule run tracked has it now (one that is not
+             * plain cannot run again); a plain rule's is filled when a reader asks, by
+             * its code run again tracked (govV_explain). The run, the copy and the
+             * limit's override were ~300 of a finding's ~600 instructions, and a host
+             * that reads only the verdict never needs them. */
+            f->explained = (uint8_t)tracked;
+            if (tracked) explain_fill(vm, f);
             /* The severity in force, and the verdict with it unless the rule gives its own. */
             f->severity = (uint8_t)r->severity;
             f->verdict = (uint8_t)r->verdict;
@@ -1742,7 +1813,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
                 govN_notify(vm, ri, d->nfind, now);
                 nn = 0;
             }
-            govV_rule_actions(vm, ri, nn, GOV_ACT_NOTIFY, d->nfind, now);
+            if (nn) rule_actions(vm, ri, nn, GOV_ACT_NOTIFY, d->nfind, now);
             vm->rch_rule = GOVB_NONE;
             d->nfind++;
             if (!waived) {
@@ -1893,6 +1964,7 @@ int gov_decision_finding(const gov_decision *d, size_t i, gov_finding *out) {
     out = &res;
     const gov_vm *vm = d->vm;
     const gov_program *p = vm->p;
+    govV_explained(vm, (uint32_t)i);
     const govV_finding *f = &vm->find[i];
     const govL_rule *r = &p->rule[f->rule];
     memset(out, 0, sizeof *out);

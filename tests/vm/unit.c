@@ -623,6 +623,86 @@ static void test_scopes(void) {
     gov_program_free(p);
 }
 
+/* A finding's explanation (what it compared, the limit it read) is filled when first
+ * read (vm.c, govV_explain; spec/trace.md §2): the same whichever reader comes first and
+ * however often it is read, while the VM holds the record; a finding first read after
+ * the VM has begun its next record shows nothing compared and no limit, not the next
+ * record's values (on the eager VM it showed the old numbers beside strings the next
+ * record had overwritten). */
+static int explain_of(const gov_decision *d, char *got, size_t n) {
+    gov_finding f = {.size = sizeof f};
+    if (gov_decision_finding_count(d) != 1 || gov_decision_finding(d, 0, &f) != GOV_OK) return snprintf(got, n, "none");
+    return snprintf(got, n, "%s n%d %lld %s %lld %s %s:%u", f.rule, f.ncompares,
+                    f.ncompares ? (long long)f.compares[0].lhs.i : -1LL, f.ncompares ? f.compares[0].op : "-",
+                    f.ncompares ? (long long)f.compares[0].rhs.i : -1LL, f.limit ? f.limit : "-",
+                    f.limit ? f.limit_level : "-", f.limit ? f.limit_line : 0);
+}
+
+static void test_explain(void) {
+    gov_error e = {.size = sizeof e};
+    tb *b = tb_new("explain");
+    uint32_t k = tb_kind(b, "r");
+    uint32_t x = tb_field(b, k, "x", "x", GOVB_TY_INT, GOVB_U_NONE, GOVB_NONE);
+    uint32_t l = tb_limit(b, "cap", GOVB_TY_INT, GOVB_DIR_MAX, tb_k(b, GOVB_TY_INT, 10), 1);
+    uint32_t t = tb_scope(b, GOVB_LV_TENANT, "a", GOVB_NONE);
+    tb_override(b, l, t, tb_k(b, GOVB_TY_INT, 5), 7);
+    tb_rule(b, "over", k, 1, 1, 2);
+    tb_op(b, GOVB_ABX(GOV_OP_TGTL, x, l));
+    size_t n;
+    uint8_t *f = tb_build(b, &n);
+    tb_free(b);
+    gov_program *p = load(f, n, &e);
+    free(f);
+    gov_vm *vm;
+    void *a = arena_for(p, &vm);
+    char tbuf[1 << 14], jbuf[4096], got[256], again[256];
+    const char *r9 = "{\"at\":\"2026-01-01T00:00:00Z\",\"tenant\":\"a\",\"x\":9}";
+    const char *want = "over n1 9 > 5 cap tenant:7";
+    /* The finding first, then again, then the decision's JSON. */
+    const gov_decision *d = gov_eval_json(vm, r9, strlen(r9), 1);
+    explain_of(d, got, sizeof got);
+    explain_of(d, again, sizeof again);
+    size_t jl = 0;
+    int jok = gov_decision_json(d, jbuf, sizeof jbuf, &jl) == GOV_OK &&
+              strstr(jbuf, "\"compared\":[{\"op\":\">\",\"lhs\":{\"type\":\"int\",\"value\":9}") &&
+              strstr(jbuf, "\"limit\":{\"name\":\"cap\",\"value\":{\"type\":\"int\",\"value\":5}");
+    check(strcmp(got, want) == 0 && strcmp(again, want) == 0 && jok, "explain: a finding read twice, then as JSON",
+          "want %s\ngot  %s\nthen %s\njson %s", want, got, again, jbuf);
+    /* The trace first (it runs every rule again), then the finding. */
+    gov_vm_set_trace(vm, tbuf, sizeof tbuf);
+    d = gov_eval_json(vm, r9, strlen(r9), 2);
+    const char *tt;
+    size_t tl;
+    int tok = gov_decision_trace(d, &tt, &tl) == GOV_OK;
+    explain_of(d, got, sizeof got);
+    check(tok && strcmp(got, want) == 0, "explain: after the trace", "want %s\ngot  %s", want, got);
+    gov_vm_set_trace(vm, NULL, 0);
+    /* Read once before the next record begins: kept. */
+    d = gov_eval_json(vm, r9, strlen(r9), 3);
+    explain_of(d, got, sizeof got);
+    gov_record_begin(vm, 0);
+    gov_set_int(vm, (int)x, 30);
+    explain_of(d, again, sizeof again);
+    check(strcmp(got, want) == 0 && strcmp(again, want) == 0, "explain: read before the next record, kept after",
+          "want %s\ngot  %s\nthen %s", want, got, again);
+    /* First read after the next record began: nothing compared, no limit. */
+    d = gov_eval_json(vm, r9, strlen(r9), 4);
+    gov_record_begin(vm, 0);
+    gov_set_int(vm, (int)x, 30);
+    explain_of(d, got, sizeof got);
+    jok = gov_decision_json(d, jbuf, sizeof jbuf, &jl) == GOV_OK && strstr(jbuf, "\"compared\":[],\"limit\":null");
+    check(strcmp(got, "over n0 -1 - -1 - -:0") == 0 && jok, "explain: first read after the next record began",
+          "got  %s\njson %s", got, jbuf);
+    /* And the VM goes on: the record begun decides as ever. */
+    gov_set_int(vm, 5, 0);
+    d = gov_eval(vm);
+    explain_of(d, got, sizeof got);
+    check(strcmp(got, "over n1 30 > 10 cap default:1") == 0, "explain: the next record's finding",
+          "got  %s (%s)", got, gov_decision_error(d));
+    free(a);
+    gov_program_free(p);
+}
+
 /* A scope block's name matches a record's level name exactly, whatever its length (the
  * VM compares names a word at a time, the last word overlapping, and the first, middle
  * and last byte below four; vm.c, same_bytes): agent blocks named by the first L letters
@@ -1364,6 +1444,7 @@ int main(int argc, char **argv) {
     test_load();
     test_ops();
     test_scopes();
+    test_explain();
     test_scope_names();
     test_setters();
     test_json();
