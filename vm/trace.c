@@ -212,7 +212,7 @@ static inline unsigned char *p_time(unsigned char *o, int64_t v) {
     o = p_uv(o, t);
     return t == 7 ? p_uv(o, zz(v)) : o;
 }
-static inline unsigned char *p_float(unsigned char *o, double x) {
+static inline __attribute__((always_inline)) unsigned char *p_float(unsigned char *o, double x) {
     uint64_t c = fcode(x);
     o = p_uv(o, c);
     if (c != 7) return o;
