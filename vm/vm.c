@@ -1743,7 +1743,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
         }
         vm->cond = fired;
         int again = 0; /* a sustained rule that was already firing */
-        if (p->rule_sus[ri] != GOVB_NONE) {
+        if ((r->flags & GOVL_RULE_EXTRA) && p->rule_sus[ri] != GOVB_NONE) {
             fired = govR_step(vm, ri, fired, stopped, now);
             again = fired == 1;
         }
@@ -1757,6 +1757,21 @@ static const gov_decision *evaluate(gov_vm *vm) {
              * that reads only the verdict never needs them. */
             f->explained = (uint8_t)tracked;
             if (tracked) explain_fill(vm, f);
+            if (!(r->flags & (GOVL_RULE_EXTRA | GOVL_RULE_TRACK))) {
+                /* The short way (load.c mark_extra): the rule's own severity and verdict,
+                 * no waiver, no inhibitor, its NOTIFY list delivered at once, no gate, no
+                 * escalation; what the long way below gives such a rule, without testing
+                 * each table for it (~50 instructions a finding). */
+                f->severity = (uint8_t)r->severity;
+                f->verdict = (uint8_t)r->verdict;
+                f->sev_ovr = f->waiver = f->inhibitor = GOVB_NONE;
+                memset(&f->sus, 0, sizeof f->sus);
+                if (r->nnotify) rule_actions(vm, ri, r->nnotify, GOV_ACT_NOTIFY, d->nfind, now);
+                d->nfind++;
+                if ((int)f->verdict > d->verdict) d->verdict = (int)f->verdict;
+                if ((int)f->verdict > vm->base) vm->base = (int)f->verdict;
+                continue;
+            }
             /* The severity in force, and the verdict with it unless the rule gives its own. */
             f->severity = (uint8_t)r->severity;
             f->verdict = (uint8_t)r->verdict;
@@ -1819,7 +1834,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
         }
         /* A drift's threshold from a limit: the trace shows the value in force, even when
          * too few samples ended the rule before it read it (resolved once a record). */
-        if (p->rule_drift[ri] != GOVB_NONE && p->drift[p->rule_drift[ri]].thlimit != GOVB_NONE &&
+        if ((r->flags & GOVL_RULE_EXTRA) && p->rule_drift[ri] != GOVB_NONE && p->drift[p->rule_drift[ri]].thlimit != GOVB_NONE &&
             vm->match_epoch != vm->epoch)
             govV_resolve(vm);
         /* A rule that must not run again: the trace keeps what it showed. */
