@@ -116,6 +116,9 @@ static int audit_verify(const char *const *logs, int n, const char *head, const 
     if (rc == GOVLOG_ETORN) {
         printf("open: %s\n", govlog_reader_errmsg(r));
         status = 3;
+    } else if (!govlog_reader_closed(r) && *govlog_reader_errmsg(r)) {
+        printf("open: %s\n", govlog_reader_errmsg(r));
+        status = 3;
     } else if (!govlog_reader_closed(r)) {
         printf("open: the log does not end with a close line: its writer is still running or was killed, or lines "
                "were cut off its end (a kept --head tells which)\n");

@@ -22,9 +22,10 @@
  *               writer per log), creates the file with its header line, or checks the
  *               end of an existing one and continues its chain. A log whose last line is
  *               torn (a writer killed mid-write) is refused, GOVLOG_ETORN, unless the
- *               options ask to recover: then the torn bytes are cut off and a `recover`
- *               line records how many there were and their digest. An `open` line says
- *               whether the previous writer closed the log.
+ *               options ask to recover: then a `recover` line recording how many torn
+ *               bytes there were and their digest is written over them, and only then is
+ *               the rest cut off (a crash at any point leaves the tail or its record).
+ *               An `open` line says whether the previous writer closed the log.
  *   2. Attach.  govlog_attach(log, stream, vm) before a VM's first decision: an `attach`
  *               line with the program (name, id, version, stamp), the VM's limits and
  *               its saved state (gov_state_save: its digest always, the bytes too when
@@ -110,7 +111,7 @@ typedef struct govlog_options {
     uint64_t max_bytes;    /* rotate before a line would take the file past this (0: never);
                               a line longer than max_bytes still goes in a file of its own */
     int sync;              /* GOVLOG_SYNC_LINE (default) or GOVLOG_SYNC_CLOSE */
-    int recover;           /* open a log with a torn tail: cut it off, recording it */
+    int recover;           /* open a log with a torn tail: record it, then cut it off */
 } govlog_options;
 
 GOVLOG_API void govlog_options_init(govlog_options *o);   /* the defaults: all 0 */

@@ -33,9 +33,16 @@ $(BUILD)/tests/log_unit: $(BUILD)/obj/tests/log/unit.o $(BUILD)/libgovlog.a $(BU
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) $(LOG_LIBS)
 
-TEST_DEPS += $(BUILD)/tests/log_unit $(BUILD)/govc $(BUILD)/libgovlog.so $(BUILD)/govlog.pc
+# killat.so: a shim that kills its process after the Nth call that changes a file
+# (tests/log/killpoints.py). Built without the sanitizers: it is preloaded into govc.
+$(BUILD)/tests/log_killat.so: tests/log/killat.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
+TEST_DEPS += $(BUILD)/tests/log_unit $(BUILD)/govc $(BUILD)/libgovlog.so $(BUILD)/govlog.pc $(BUILD)/tests/log_killat.so
 TEST_SUITES += "$(BUILD)/tests/log_unit $(BUILD)/govc" "GOVC=$(BUILD)/govc sh tests/log/run.sh $(BUILD)" \
-               "/usr/bin/python3 tests/log/crash.py $(BUILD)/govc"
+               "/usr/bin/python3 tests/log/crash.py $(BUILD)/govc" \
+               "/usr/bin/python3 tests/log/killpoints.py $(BUILD)/govc $(BUILD)/tests/log_killat.so"
 
 # ---------------------------------------------------------------- install
 .PHONY: install-log

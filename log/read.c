@@ -50,6 +50,7 @@ struct govlog_reader {
     uint64_t last_seq;
     int pre_recover;         /* the line before a recover line (what its open describes) */
     uint64_t pre_recover_seq;
+    uint64_t recover_end;    /* where the last recover line's torn tail ended */
     bool in_file_rotated;    /* the current file's rotate line was read */
     bool line_in_file;       /* a line of the current file was read */
     bool in_session;         /* between an open line and a close line */
@@ -276,7 +277,7 @@ static int structure(govlog_reader *r, const govlog_line *l, const char *where) 
     if (r->in_file_rotated) return rfail(r, GOVLOG_ECORRUPT, "%s: a line after the file's rotate line", where);
     if (!r->line_in_file && l->type != GOVLOG_T_FILE)
         return rfail(r, GOVLOG_ECORRUPT, "%s: the file does not start with a header", where);
-    if (r->last_type == GOVLOG_T_RECOVER && l->type != GOVLOG_T_OPEN)
+    if (r->last_type == GOVLOG_T_RECOVER && l->type != GOVLOG_T_OPEN && l->type != GOVLOG_T_RECOVER)
         return rfail(r, GOVLOG_ECORRUPT, "%s: a recover line not followed by an open line", where);
     if (r->last_type == GOVLOG_T_CLOSE && l->type != GOVLOG_T_OPEN && l->type != GOVLOG_T_RECOVER)
         return rfail(r, GOVLOG_ECORRUPT, "%s: a %s line after a close line (a new writer starts with open)", where,
@@ -300,7 +301,13 @@ static int structure(govlog_reader *r, const govlog_line *l, const char *where) 
                          (unsigned long long)l->file_no, (unsigned long long)f->file_no);
         return GOVLOG_OK;
     case GOVLOG_T_RECOVER:
-        if (r->last_type == GOVLOG_T_RECOVER) return rfail(r, GOVLOG_ECORRUPT, "%s: two recover lines", where);
+        /* A writer stopped after writing its recover line over a torn tail longer than
+         * the line, before cutting the rest off: the next one records the rest. */
+        if (r->last_type == GOVLOG_T_RECOVER &&
+            (l->torn_offset != l->offset || l->torn_offset + l->torn_bytes != r->recover_end))
+            return rfail(r, GOVLOG_ECORRUPT, "%s: a second recover line that does not name the rest of the first one's "
+                         "torn tail (bytes %llu to %llu)", where, (unsigned long long)l->offset,
+                         (unsigned long long)r->recover_end);
         return GOVLOG_OK;
     case GOVLOG_T_OPEN: {
         /* What the writer saw as the last whole line (before its recover line, if any). */
@@ -359,8 +366,11 @@ static int advance(govlog_reader *r, const govlog_line *l) {
     switch (l->type) {
     case GOVLOG_T_ROTATE: r->in_file_rotated = true; break;
     case GOVLOG_T_RECOVER:
-        r->pre_recover = r->last_type;
-        r->pre_recover_seq = r->last_seq;
+        if (r->last_type != GOVLOG_T_RECOVER) {
+            r->pre_recover = r->last_type;
+            r->pre_recover_seq = r->last_seq;
+        }
+        r->recover_end = l->torn_offset + l->torn_bytes;
         break;
     case GOVLOG_T_OPEN:
         /* A new writer: whatever the last one left attached ended with it. */
@@ -433,6 +443,16 @@ int govlog_next(govlog_reader *r, govlog_line *out) {
                 if (pl > 7 && f->path[pl - 7] == '.' && strspn(f->path + pl - 6, "0123456789") == 6) {
                     next = strndup(f->path, pl - 7);
                     name = next ? next : f->path;
+                } else {
+                    /* The current file ends with its rotate line: a rotation was stopped
+                     * before its renames (spec/trace.md §9.4), and the next writer finishes
+                     * it. The log is intact and open, as after any stopped writer. */
+                    snprintf(r->msg, sizeof r->msg, "a rotation to file %llu was stopped after its rotate line "
+                             "(%s.next, if there, was not given); the next writer to open the log finishes it",
+                             (unsigned long long)f->file_no + 1, f->path);
+                    r->done = true;
+                    r->closed = false;
+                    return GOVLOG_END;
                 }
                 rfail(r, GOVLOG_ECHAIN, "the log continues in file %llu (%s), which was not given",
                       (unsigned long long)f->file_no + 1, name);
@@ -472,6 +492,7 @@ int govlog_next(govlog_reader *r, govlog_line *out) {
         if (strcmp(l->prev, r->head) != 0)
             return rfail(r, GOVLOG_ECORRUPT, "%s: its prev %s is not the digest of the line before (%s): the chain "
                          "is broken here", where, l->prev, r->head);
+        l->offset = off;
         if ((rc = structure(r, l, where))) return rc;
         if ((rc = advance(r, l))) return rc;
         r->last_type = l->type;

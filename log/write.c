@@ -146,16 +146,21 @@ static void compose(govlog *lg, const char *type, const govQ_buf *m) {
     compose_to(lg, type, m->p, m->n, &lg->line);
 }
 
+/* The head moves past a line written, whose digest ends just before `end` ("}\n"). */
+static void moved(govlog *lg, const char *end) {
+    memcpy(lg->head, end - 3 - 64, 64);
+    lg->head[64] = 0;
+    lg->seq++;
+    lg->lines++;
+}
+
 /* Append the composed line to file fd (of length *size); move the head. */
 static int put_line(govlog *lg, int fd, uint64_t *size, const char *path) {
     if (!lg->line.ok) return fail(lg, GOVLOG_ENOMEM, "out of memory");
     int rc = write_all(lg, fd, lg->line.p, lg->line.n, *size, path);
     if (rc) return rc;
-    memcpy(lg->head, lg->line.p + lg->line.n - 3 - 64, 64);
-    lg->head[64] = 0;
+    moved(lg, lg->line.p + lg->line.n);
     *size += lg->line.n;
-    lg->seq++;
-    lg->lines++;
     if (lg->opt.sync == GOVLOG_SYNC_LINE && fdatasync(fd) != 0)
         return fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", path, strerror(errno));
     return GOVLOG_OK;
@@ -167,11 +172,16 @@ static void begin(govQ_buf *m) {
     if (m->p) m->p[0] = 0;
 }
 
+/* The members of file number n's header (its first line). */
+static void header_members(govQ_buf *m, uint64_t n) {
+    begin(m);
+    govQ_printf(m, ",\"format\":\"" GOVQ_FORMAT "\",\"file\":%llu", (unsigned long long)n);
+}
+
 /* The header of file number n (its first line). */
 static int put_header(govlog *lg, int fd, uint64_t *size, const char *path, uint64_t n) {
     govQ_buf m = {0};
-    begin(&m);
-    govQ_printf(&m, ",\"format\":\"" GOVQ_FORMAT "\",\"file\":%llu", (unsigned long long)n);
+    header_members(&m, n);
     compose(lg, "file", &m);
     free(m.p);
     return put_line(lg, fd, size, path);
@@ -270,6 +280,105 @@ static bool read_at(int fd, uint64_t off, char *buf, size_t n) {
     return true;
 }
 
+/* The whole line that ends with the newline at byte nl: parsed into *l (its pointers
+ * are not kept), with its offset. */
+static int read_line(govlog *lg, uint64_t nl, govlog_line *l) {
+    char blk[65536];
+    uint64_t start = 0, end = nl;
+    bool found = false;
+    while (end > 0 && !found) {
+        size_t n = end > sizeof blk ? sizeof blk : (size_t)end;
+        if (!read_at(lg->fd, end - n, blk, n)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
+        for (size_t i = n; i > 0; i--)
+            if (blk[i - 1] == '\n') {
+                start = end - n + i;
+                found = true;
+                break;
+            }
+        end -= n;
+    }
+    size_t len = (size_t)(nl - start);
+    if (len > GOVQ_MAX_LINE) return fail(lg, GOVLOG_ECORRUPT, "'%s' byte %llu: a line too long", lg->path, (unsigned long long)start);
+    char *text = malloc(len + 1);
+    if (!text) return fail(lg, GOVLOG_ENOMEM, "out of memory");
+    govQ_parsed pl = {0};
+    char why[200];
+    int rc = read_at(lg->fd, start, text, len) ? govQ_parse_line(text, len, &pl, why, sizeof why) : GOVLOG_EIO;
+    if (rc == GOVLOG_EIO) fail(lg, rc, "cannot read '%s': %s", lg->path, strerror(errno));
+    else if (rc) fail(lg, rc, "'%s' byte %llu: the line fails its check: %s", lg->path, (unsigned long long)start, why);
+    *l = pl.l;
+    l->offset = start;
+    l->length = len;
+    free(text);
+    free(pl.mem);
+    return rc;
+}
+
+/* Write b's bytes at byte `at` of the file, with pwrite (lg->fd appends). */
+static bool pwrite_all(int fd, const char *b, size_t n, uint64_t at) {
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = pwrite(fd, b + done, n - done, (off_t)(at + done));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        done += (size_t)w;
+    }
+    return true;
+}
+
+/* Record the torn tail of n bytes at byte `at` and cut it off (spec/trace.md §9.4): the
+ * `recover` line naming it (after a new header when `header`: the first header was the
+ * torn line) is written over the tail's first bytes with one pwrite, synced, and only
+ * then is what is left of the tail cut off. A crash before the write leaves the tail as
+ * it was; after it, the recover line records the tail, and the rest of a tail longer than
+ * the line stays after it until the cut, for the next writer to record in turn. A failed
+ * write puts the tail's bytes back. */
+static int recover_tail(govlog *lg, uint64_t at, uint64_t n, bool header) {
+    char *t = malloc((size_t)n);
+    if (!t) return fail(lg, GOVLOG_ENOMEM, "out of memory");
+    if (!read_at(lg->fd, at, t, (size_t)n)) {
+        free(t);
+        return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
+    }
+    char sha[65];
+    govQ_sha256_hex(t, (size_t)n, sha);
+    govQ_buf b = {0}, m = {0};
+    char head[65];
+    uint64_t seq = lg->seq, lines = lg->lines;
+    memcpy(head, lg->head, 65);
+    b.ok = true;
+    if (header) {
+        header_members(&m, 1);
+        compose_to(lg, "file", m.p, m.n, &b);
+        if (b.ok) moved(lg, b.p + b.n);
+    }
+    begin(&m);
+    govQ_printf(&m, ",\"torn_offset\":%llu,\"torn_bytes\":%llu,\"torn_sha256\":\"%s\"", (unsigned long long)at,
+                (unsigned long long)n, sha);
+    if (b.ok && m.ok) compose_to(lg, "recover", m.p, m.n, &b);
+    int rc = b.ok && m.ok ? GOVLOG_OK : fail(lg, GOVLOG_ENOMEM, "out of memory");
+    int fd = rc ? -1 : open(lg->path, O_WRONLY | O_CLOEXEC);
+    if (!rc && fd < 0) rc = fail(lg, GOVLOG_EIO, "cannot open '%s': %s", lg->path, strerror(errno));
+    if (!rc && (!pwrite_all(fd, b.p, b.n, at) || fdatasync(fd) != 0)) {
+        rc = fail(lg, GOVLOG_EIO, "cannot record the torn tail of '%s': %s", lg->path, strerror(errno));
+        if (!pwrite_all(fd, t, (size_t)n, at) || ftruncate(fd, (off_t)(at + n)) != 0) lg->broken = true;
+    }
+    if (!rc && b.n < n && (ftruncate(fd, (off_t)(at + b.n)) != 0 || fsync(fd) != 0))
+        rc = fail(lg, GOVLOG_EIO, "cannot cut the torn tail of '%s' after recording it: %s", lg->path, strerror(errno));
+    if (fd >= 0) close(fd);
+    if (rc) {
+        lg->seq = seq, lg->lines = lines;
+        memcpy(lg->head, head, 65);
+    } else {
+        moved(lg, b.p + b.n);
+        lg->size = at + b.n;
+    }
+    free(t);
+    free(b.p);
+    free(m.p);
+    return rc;
+}
+
 /* The file's first line (its header): file number. And its last whole line: its
  * digest, sequence number and type, and where a torn tail begins. */
 static int read_ends(govlog *lg, uint64_t *torn_at, govlog_line *last) {
@@ -296,37 +405,13 @@ static int read_ends(govlog *lg, uint64_t *torn_at, govlog_line *last) {
                     "torn: nothing was logged)", lg->path, (unsigned long long)size);
     }
     *torn_at = nl + 1;
-    /* The last whole line ends at nl: find where it starts. */
-    uint64_t start = 0;
-    end = nl;
-    bool found = false;
-    while (end > 0 && !found) {
-        size_t n = end > sizeof blk ? sizeof blk : (size_t)end;
-        if (!read_at(lg->fd, end - n, blk, n)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
-        for (size_t i = n; i > 0; i--)
-            if (blk[i - 1] == '\n') {
-                start = end - n + i;
-                found = true;
-                break;
-            }
-        end -= n;
-    }
-    size_t len = (size_t)(nl - start);
-    if (len > GOVQ_MAX_LINE) return fail(lg, GOVLOG_ECORRUPT, "'%s': its last line is too long", lg->path);
-    char *text = malloc(len + 1);
-    if (!text) return fail(lg, GOVLOG_ENOMEM, "out of memory");
-    govQ_parsed pl = {0};
-    char why[200];
-    int rc = read_at(lg->fd, start, text, len) ? govQ_parse_line(text, len, &pl, why, sizeof why) : GOVLOG_EIO;
-    if (rc == GOVLOG_EIO) fail(lg, rc, "cannot read '%s': %s", lg->path, strerror(errno));
-    else if (rc) fail(lg, rc, "'%s' byte %llu: the last line fails its check: %s", lg->path, (unsigned long long)start, why);
-    *last = pl.l;
-    free(text);
-    free(pl.mem);
+    int rc = read_line(lg, nl, last);
     if (rc) return rc;
+    uint64_t start = last->offset;
+    size_t len = (size_t)last->length;
     /* The header: the first line. */
     size_t hn = 0;
-    char hdr[512];
+    char hdr[512], why[200];
     size_t want = start == 0 ? len : (size_t)(sizeof hdr - 1 < size ? sizeof hdr - 1 : size);
     if (start == 0) {
         if (last->type != GOVLOG_T_FILE) return fail(lg, GOVLOG_ECORRUPT, "'%s' does not start with a header", lg->path);
@@ -379,9 +464,7 @@ static int open_locked(govlog *lg) {
     if (!exists(lg->path) && exists(lg->nextpath) && rename(lg->nextpath, lg->path) != 0)
         return fail(lg, GOVLOG_EIO, "cannot rename '%s' to '%s': %s", lg->nextpath, lg->path, strerror(errno));
     const char *previous;
-    bool recovered = false;
     uint64_t torn_at = 0, torn_n = 0;
-    char torn_sha[65] = "";
     if (!exists(lg->path)) {
         char *first = archived(lg->path, 1);
         bool rotated = first && exists(first);
@@ -402,44 +485,41 @@ static int open_locked(govlog *lg) {
     } else {
         lg->fd = open(lg->path, O_RDWR | O_APPEND | O_CLOEXEC);
         if (lg->fd < 0) return fail(lg, GOVLOG_EIO, "cannot open '%s': %s", lg->path, strerror(errno));
+        struct stat st;
+        if (fstat(lg->fd, &st) != 0) return fail(lg, GOVLOG_EIO, "cannot stat '%s': %s", lg->path, strerror(errno));
         govlog_line last;
-        int rc = read_ends(lg, &torn_at, &last);
+        int rc = st.st_size ? read_ends(lg, &torn_at, &last) : GOVLOG_ETORN;
         if (rc == GOVLOG_ETORN && torn_at == 0) {
-            /* The log's first header torn: nothing chained was there. With recover, start
-             * the log again and record the cut bytes; without, refuse as for a torn tail. */
+            /* The log's first header torn (or the file empty): nothing chained was there.
+             * With recover, start the log again, recording the torn bytes; without,
+             * refuse as for a torn tail. An empty file holds nothing to lose: it is
+             * started again either way. */
             char *first = archived(lg->path, 1);
             bool rotated = first && exists(first);
             free(first);
-            if (!lg->opt.recover || rotated) {
-                if (!lg->opt.recover)
-                    snprintf(lg->msg + strlen(lg->msg), sizeof lg->msg - strlen(lg->msg),
-                             "; recover with `govc audit recover %s` (govlog_options.recover)", lg->path);
-                return rotated ? fail(lg, GOVLOG_ECORRUPT, "'%s' holds no whole line but rotated files exist", lg->path)
-                               : GOVLOG_ETORN;
+            if (rotated)
+                return fail(lg, GOVLOG_ECORRUPT, "'%s' holds no whole line but rotated files exist", lg->path);
+            if (st.st_size && !lg->opt.recover) {
+                snprintf(lg->msg + strlen(lg->msg), sizeof lg->msg - strlen(lg->msg),
+                         "; recover with `govc audit recover %s` (govlog_options.recover)", lg->path);
+                return GOVLOG_ETORN;
             }
-            struct stat st0;
-            if (fstat(lg->fd, &st0) != 0) return fail(lg, GOVLOG_EIO, "cannot stat '%s': %s", lg->path, strerror(errno));
-            torn_n = (uint64_t)st0.st_size;
+            torn_n = (uint64_t)st.st_size;
             if (torn_n > 4096) return fail(lg, GOVLOG_ECORRUPT, "'%s' is not a log (%llu bytes without a newline)",
                                            lg->path, (unsigned long long)torn_n);
-            char t[4096];
-            if (!read_at(lg->fd, 0, t, (size_t)torn_n)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
-            govQ_sha256_hex(t, (size_t)torn_n, torn_sha);
-            if (ftruncate(lg->fd, 0) != 0) return fail(lg, GOVLOG_EIO, "cannot cut '%s': %s", lg->path, strerror(errno));
+            lg->msg[0] = 0;
             memcpy(lg->head, GOVQ_ZERO64, 65);
             lg->seq = 0;
             lg->file_no = 1;
             lg->size = 0;
-            rc = put_header(lg, lg->fd, &lg->size, lg->path, 1);
-            if (!rc && fsync(lg->fd) != 0) rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
+            rc = torn_n ? recover_tail(lg, 0, torn_n, true) : put_header(lg, lg->fd, &lg->size, lg->path, 1);
+            if (!rc && !torn_n && fsync(lg->fd) != 0)
+                rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
             if (rc) return rc;
-            recovered = true;
             previous = "none";
             goto opened;
         }
         if (rc) return rc;
-        struct stat st;
-        if (fstat(lg->fd, &st) != 0) return fail(lg, GOVLOG_EIO, "cannot stat '%s': %s", lg->path, strerror(errno));
         torn_n = (uint64_t)st.st_size - torn_at;
         if (torn_n) {
             if (!lg->opt.recover)
@@ -448,25 +528,23 @@ static int open_locked(govlog *lg) {
                             lg->path, (unsigned long long)torn_n, (unsigned long long)torn_at,
                             (unsigned long long)last.seq, lg->path);
             if (torn_n > GOVQ_MAX_LINE) return fail(lg, GOVLOG_ECORRUPT, "'%s': the torn tail is too long", lg->path);
-            char *t = malloc((size_t)torn_n);
-            if (!t) return fail(lg, GOVLOG_ENOMEM, "out of memory");
-            if (!read_at(lg->fd, torn_at, t, (size_t)torn_n)) {
-                free(t);
-                return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
-            }
-            govQ_sha256_hex(t, (size_t)torn_n, torn_sha);
-            free(t);
-            if (ftruncate(lg->fd, (off_t)torn_at) != 0 || fsync(lg->fd) != 0)
-                return fail(lg, GOVLOG_EIO, "cannot cut the torn tail of '%s': %s", lg->path, strerror(errno));
-            recovered = true;
+            if (last.type == GOVLOG_T_ROTATE)
+                return fail(lg, GOVLOG_ECORRUPT, "'%s': %llu bytes after its rotate line (a writer writes nothing there)",
+                            lg->path, (unsigned long long)torn_n);
         }
         lg->size = torn_at;
         lg->seq = last.seq + 1;
         memcpy(lg->head, last.sha256, 65);
-        /* What the last writer left: closed, nothing but the first header, or neither. */
-        previous = last.type == GOVLOG_T_CLOSE                      ? "closed"
-                   : last.type == GOVLOG_T_FILE && last.seq == 0 ? "none"
-                                                                 : "unclosed";
+        /* What the last writer left: closed, nothing but the first header, or neither,
+         * judged by the last line before its recover lines: a writer stopped after
+         * recording a torn tail, before its open line, left a recover line last. */
+        govlog_line basis = last;
+        uint64_t at = last.offset;
+        while (basis.type == GOVLOG_T_RECOVER && at > 0 && !(rc = read_line(lg, at - 1, &basis))) at = basis.offset;
+        if (rc) return rc;
+        previous = basis.type == GOVLOG_T_CLOSE                       ? "closed"
+                   : basis.type == GOVLOG_T_FILE && basis.seq == 0 ? "none"
+                                                                   : "unclosed";
         if (last.type == GOVLOG_T_ROTATE) {
             if (last.file_no != lg->file_no + 1)
                 return fail(lg, GOVLOG_ECORRUPT, "'%s': its rotate line names file %llu after file %llu", lg->path,
@@ -474,19 +552,13 @@ static int open_locked(govlog *lg) {
             rc = finish_rotation(lg, last.file_no);
             if (rc) return rc;
         }
+        if (torn_n && (rc = recover_tail(lg, torn_at, torn_n, false)) != GOVLOG_OK) return rc;
     }
 opened:
-    /* The recover and open lines never rotate: they describe how this writer found the
-     * file, and belong in it. */
+    /* The open line never rotates: it describes how this writer found the file, and
+     * belongs in it. */
     lg->header_size = UINT64_MAX;
-    lg->recovered = recovered ? torn_n : 0;
-    if (recovered) {
-        begin(&lg->members);
-        govQ_printf(&lg->members, ",\"torn_offset\":%llu,\"torn_bytes\":%llu,\"torn_sha256\":\"%s\"",
-                    (unsigned long long)torn_at, (unsigned long long)torn_n, torn_sha);
-        int rc = emit(lg, "recover");
-        if (rc) return rc;
-    }
+    lg->recovered = torn_n;
     begin(&lg->members);
     govQ_printf(&lg->members, ",\"previous\":\"%s\"", previous);
     int rc = emit(lg, "open");

@@ -335,7 +335,7 @@ enum {
  * large, gets room for them, and the cache adds at most a quarter to a VM's per-record
  * memory. */
 #define GOV_RCACHE_AUTO 0xFFFFFFFFu
-#define GOV_RCACHE_ENTRIES_MAX 256 /* resolved chains the cache holds at most */
+#define GOV_RCACHE_ENTRIES_MAX 65536 /* resolved chains the cache holds at most */
 
 typedef struct gov_config {
     uint32_t size;         /* sizeof(gov_config), set by the caller before gov_config_init */

@@ -681,14 +681,15 @@ enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TIC
 /* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, most specific
  * first) -> the limits it resolves to. Limits are static per program, so the same chain
  * always resolves the same way and nothing invalidates an entry; a chain longer than
- * GOVV_RCHAIN is resolved every time. Two ways per set; the entries are in the arena,
- * as many as the host's GOV_LIMIT_RCACHE_BYTES holds (vm.c, rcache_entries). An entry
+ * GOVV_RCHAIN is resolved every time. Two ways per set, the set named by the chain's
+ * most specific block (vm.c, resolve_matched); the entries are in the arena, as many as
+ * the host's GOV_LIMIT_RCACHE_BYTES holds (vm.c, rcache_entries). An entry
  * keeps each limit's value (what rules read) and, in a byte, which scope of its chain
  * decided it (GOVV_RDEFAULT: the default); the override itself is found from that
  * scope when a finding or a trace asks (govV_lovr): 9 bytes a limit, not 16. */
 #define GOVV_RCHAIN 8           /* scopes in a cached chain */
 #define GOVV_RDEFAULT 0xFFu     /* an entry's position byte: the limit is at its default */
-typedef struct govV_rkey { uint32_t hash, n, s[GOVV_RCHAIN]; } govV_rkey;
+typedef struct govV_rkey { uint32_t n, s[GOVV_RCHAIN]; } govV_rkey; /* n 0: empty */
 
 /* A bounded writer into a caller's buffer that keeps counting past the end. */
 typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;

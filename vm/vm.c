@@ -85,7 +85,9 @@ static uint32_t rcache_auto(size_t rest) {
 /* Entries of the resolution cache (resolve) in `bytes` of arena (GOV_LIMIT_RCACHE_BYTES):
  * none without overrides; else a power of two from 2 to GOV_RCACHE_ENTRIES_MAX, at most
  * twice as many as the program has scopes (plus one: what a record can match is mostly
- * one chain per most specific scope), as many as fit in `bytes`; none if two do not. */
+ * one chain per most specific scope, and a set is named by that scope, so from as many
+ * entries as scopes on no two such chains conflict), as many as fit in `bytes`; none if
+ * two do not. */
 static size_t rcache_entries(const gov_program *p, uint32_t bytes) {
     if (!p->nlimit || !p->nscope || !p->novr || rcache_bytes(p, 2) > bytes) return 0;
     size_t n = 2;
@@ -783,16 +785,15 @@ static __attribute__((noinline)) void resolve_uncached(gov_vm *vm) {
     vm->lovr = vm->lwork_ovr;
 }
 
-/* A chain the cache does not hold (hash h, set set): resolved into the set's way used
- * less recently, which it replaces. */
-static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t h, uint32_t set) {
+/* A chain the cache does not hold (its set set): resolved into the set's way used less
+ * recently, which it replaces. */
+static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t set) {
     const uint32_t *ch = vm->mlist;
     uint32_t n = vm->nmatch, e = 2 * set, w = vm->rmru[set] ^ 1u; /* the way used less recently */
     govV_rkey *k = &vm->rkey[e + w];
     govV_cell *val = vm->rvec + (size_t)(e + w) * vm->rstride;
     uint8_t *pos = vm->rpos + (size_t)(e + w) * vm->rstride;
     resolve_chain(vm, val, vm->lwork_ovr, pos); /* lwork_ovr: scratch here */
-    k->hash = h;
     k->n = n;
     memcpy(k->s, ch, n * sizeof *ch);
     vm->rmru[set] = (uint8_t)w;
@@ -805,12 +806,22 @@ static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t h, uint3
 /* Point lval (and lovr or lpos) at the resolution of the matched chain (mlist). The
  * resolution is a function of the chain alone (limits are static per program), so it is
  * cached per chain in the arena: most records come from a chain seen before, and a hit
- * costs a hash of the chain instead of a copy of every default and a walk over every
+ * costs a compare of the chain instead of a copy of every default and a walk over every
  * override the chain's scopes set (3,654 + 712 instructions a record on the 10,000-rule
  * bench policy, whose tenants and projects override all its 400 limits). A record
  * matching no scope reads the defaults themselves. Whatever a chain resolves to must be
  * in the vector (every per-scope setting is a limit), so the cache holds every kind of
- * limit. Inline in match_scopes, whose frame serves the hit; resolving takes a call. */
+ * limit. Inline in match_scopes, whose frame serves the hit; resolving takes a call.
+ *
+ * The set is the chain's most specific block's index, modulo the sets, not a hash of the
+ * chain. Blocks nest, and a record matching a block matches its parent, so the chains
+ * records make are mostly a block and its ancestors: one chain per most specific block,
+ * and a cache of as many entries as the program has blocks (two ways to a set) holds
+ * every one of them with no two in conflict. A hash spread the same chains at random and
+ * some sets drew three or more: the bench's 240 chains in 256 entries missed on 1.2% of
+ * records in steady state, 4,900 instructions each (issue 19, tail's and rcache's
+ * sections in tests/bench/RESULTS.md). Chains that share a most specific block (blocks not
+ * nested in each other, matched together) share its set's two ways. */
 static inline void resolve_matched(gov_vm *vm) {
     uint32_t n = vm->nmatch;
     vm->lovr = NULL;
@@ -824,13 +835,10 @@ static inline void resolve_matched(gov_vm *vm) {
         return;
     }
     const uint32_t *ch = vm->mlist;
-    uint32_t h = 0x811C9DC5u ^ n;
-    for (uint32_t i = 0; i < n; i++) h = (h ^ ch[i]) * 0x01000193u;
-    h ^= h >> 15;
-    uint32_t set = h & (vm->rc_n / 2 - 1), e = 2 * set;
+    uint32_t set = ch[0] & (vm->rc_n / 2 - 1), e = 2 * set;
     for (uint32_t w = 0; w < 2; w++) {
         const govV_rkey *k = &vm->rkey[e + w];
-        if (k->hash == h && k->n == n && same_chain(k->s, ch, n)) {
+        if (k->n == n && same_chain(k->s, ch, n)) {
             vm->rmru[set] = (uint8_t)w;
             vm->lval = vm->rvec + (size_t)(e + w) * vm->rstride;
             vm->lpos = vm->rpos + (size_t)(e + w) * vm->rstride;
@@ -839,7 +847,7 @@ static inline void resolve_matched(gov_vm *vm) {
             return;
         }
     }
-    resolve_fill(vm, h, set);
+    resolve_fill(vm, set);
 }
 
 /* The override of limit li that scope s sets: its slice of the scope index is by limit,

@@ -201,8 +201,10 @@ static size_t place(uint64_t *cur, uint64_t n) {
 }
 
 /* Place the parts of the members of one key block: every member's hot parts first (the
- * stream clocks, the counts and totals), then the rings, buckets and sketches, then what
- * is derived. Offsets are from the block's start; returns the block's size. */
+ * stream clocks, the counts and totals, then the small bool rings and deques every record
+ * writes), then the rings, buckets and sketches, then what is derived. Offsets are from
+ * the block's start; returns the block's size (the same whatever the order: every part
+ * is rounded to 8 bytes). */
 /* Whether window j is in the key block whose first window is i. */
 static int in_block(const gov_program *p, uint32_t i, uint32_t j) {
     return j == i || (p->win[i].level != NONE && p->win[j].level != NONE && p->win[j].tabw == i);
@@ -211,6 +213,14 @@ static int in_block(const gov_program *p, uint32_t i, uint32_t j) {
 /* Bytes of a window's own parts in its stream's bucket record: a true count, a 96-bit Σx
  * (u64 low word, i32 high word), or a payload. */
 static uint64_t bucket_part(const govL_window *w) { return (w->tru ? 4 : 0) + (w->i96 ? 12 : w->pw); }
+
+/* Parts small enough to lie with the hot ones: a bool ring (one bit a record, written
+ * wherever its value lands) and a deque (pushed and popped by every record) of at most 64
+ * bytes. Among the rings each took a line of its own on most records; at the block's
+ * head they share the lines the clocks and totals are read from. */
+#define GOVW_SMALL 64u
+static int small_bits(const govL_window *w) { return w->runs && w->bits && w->tru && (w->runs + 7) / 8 <= GOVW_SMALL; }
+static int small_dq(const govL_window *w) { return w->runs && (w->dqmin || w->dqmax) && w->runs * w->dw <= GOVW_SMALL; }
 
 static uint64_t place_block(gov_program *p, uint32_t first, uint64_t *hot) {
     uint64_t cur = 0;
@@ -227,17 +237,26 @@ static uint64_t place_block(gov_program *p, uint32_t first, uint64_t *hot) {
         w->m_der = w->fsum || w->tmm ? place(&cur, sizeof(govW_item)) : 0;
         w->inst = (size_t)(cur - at);
     }
+    for (uint32_t k = first; k < p->nwin; k++) {
+        if (!in_block(p, first, k)) continue;
+        govL_window *w = &p->win[k];
+        uint64_t at = cur;
+        if (small_bits(w)) w->m_ring = place(&cur, (w->runs + 7) / 8);
+        if (small_dq(w)) w->m_dq = place(&cur, w->runs * w->dw);
+        w->inst += (size_t)(cur - at);
+    }
     *hot = cur;
     for (uint32_t k = first; k < p->nwin; k++) {
         if (!in_block(p, first, k)) continue;
         govL_window *w = &p->win[k];
         uint64_t at = cur, N = w->runs, B = w->nbuckets;
+        size_t sring = small_bits(w) ? w->m_ring : 0, sdq = small_dq(w) ? w->m_dq : 0; /* placed above */
         w->m_ring = w->m_dq = w->m_bk = w->m_bkh = w->m_cnt = w->m_tru = w->m_oct = w->m_bsk = 0;
         if (N) {
             if (w->bits && !w->tru) w->m_ring = 0; /* count(): every value is true, and its count is min(seq, N) */
-            else if (w->bits) w->m_ring = place(&cur, (N + 7) / 8);
+            else if (w->bits) w->m_ring = small_bits(w) ? sring : place(&cur, (N + 7) / 8);
             else w->m_ring = w->rfirst == k ? place(&cur, w->rlen * 8) : p->win[w->rfirst].m_ring;
-            if (w->dqmin || w->dqmax) w->m_dq = place(&cur, N * w->dw);
+            if (w->dqmin || w->dqmax) w->m_dq = small_dq(w) ? sdq : place(&cur, N * w->dw);
         } else {
             /* The stream's buckets are records of bs bytes: its count, then each member's
              * parts in window order (the first places them all; each window is charged its
@@ -300,7 +319,7 @@ static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
         if (!w->runs && w->sfirst == k && pf->ntime < 2) pf->time[pf->ntime++] = (uint16_t)k;
         if (w->runs && ((w->bits && w->tru) || (!w->bits && (w->rfirst == k || w->runs < w->rlen))) && pf->nring < 6)
             pf->ring[pf->nring++] = (uint16_t)k;
-        if (w->dqmin || w->dqmax) plan_lines(pf, w->m_dq, w->runs * w->dw);
+        if ((w->dqmin || w->dqmax) && !small_dq(w)) plan_lines(pf, w->m_dq, w->runs * w->dw); /* else in the hot lines */
         if (w->heaps) plan_lines(pf, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
     }
 }
@@ -978,11 +997,16 @@ static void value(const govL_window *w, char *x, govV_wrec *out) {
  * never faults and changes nothing. */
 #if defined(__GNUC__)
 #define PF(a) __builtin_prefetch((a), 1, 3)
+#define PF_INLINE inline __attribute__((always_inline))
 #else
 #define PF(a) ((void)(a))
+#define PF_INLINE inline
 #endif
 
-static void prefetch_block(const gov_program *p, uint32_t first, const char *x, int64_t t) {
+/* Always inlined: a static function of prefetches alone has no effect GCC must keep, and
+ * GCC 12 at -O2 deleted both calls (tests/windows/prefetch.sh); inlined, the prefetches
+ * stay, as prefetch_rings' always did. */
+static PF_INLINE void prefetch_block(const gov_program *p, uint32_t first, const char *x, int64_t t) {
     const govW_pf *pf = &p->wpf[first];
     for (uint32_t i = 0; i < pf->nline; i++) PF(x + pf->line[i]);
     for (uint32_t i = 0; i < pf->ntime; i++) { /* the record's bucket in a time stream */

@@ -9,6 +9,9 @@
 #   make bench-eval  only that driver (tests/bench/run.py), without the other benches
 #                  make bench runs (govd, scale-out, bindings, lsp, alerts)
 #   make bench-jsonl  only issue 19's JSONL row (tests/bench/jsonl.py; seconds)
+#   make bench-mem   this machine's memory (tests/bench/memlat.c): load-to-use latency
+#                  by working set, the memory-level parallelism, a cold record's memory
+#                  by layout; printed and written to $(BUILD)/bench/memlat.md (seconds)
 #   make bench-eval BENCH_ARGS=--quick   every part on few records with short budgets:
 #                  a check that the driver runs; its figures mean nothing
 #
@@ -31,6 +34,11 @@ $(BENCH_DIR)/evalbench: tests/bench/evalbench.c tests/bench/common.h $(BUILD)/li
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -o $@ tests/bench/evalbench.c $(BUILD)/libgov.a $(LDFLAGS_ALL) $(VM_LIBS)
 
+# Plain C, no libgov: the memory's own figures, the floor a cold key's record stands on.
+$(BENCH_DIR)/memlat: tests/bench/memlat.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ tests/bench/memlat.c
+
 # One source, two executables: Lua 5.4 and LuaJIT both export lua_*.
 $(BENCH_DIR)/peer-lua54: tests/bench/luapeer.c tests/bench/common.h | $(BENCH_DIR)/.deps-ok
 	$(CC) $(BENCH_CFLAGS) -DPEER_NAME='"lua5.4"' $$(pkg-config --cflags lua5.4) -o $@ tests/bench/luapeer.c \
@@ -49,8 +57,8 @@ bench-alerts: $(BUILD)/govc
 # libgov against the Lua peers, and issue 19's targets: `make bench-eval` alone runs in
 # a few minutes of CPU (make bench also runs govd's bench, the scale-out bench and the
 # bindings'; their long runs only with BENCH_FULL=1).
-.PHONY: bench bench-eval bench-jsonl
-bench: bench-alerts bench-eval bench-jsonl
+.PHONY: bench bench-eval bench-jsonl bench-mem
+bench: bench-alerts bench-eval bench-jsonl bench-mem
 bench-eval: $(BUILD)/govc $(BENCH_DIR)/evalbench $(BENCH_DIR)/peer-lua54 $(BENCH_DIR)/peer-luajit
 	@python3 tests/bench/run.py --build $(BUILD) --out $(BENCH_DIR) $(BENCH_ARGS)
 
@@ -60,3 +68,8 @@ bench-eval: $(BUILD)/govc $(BENCH_DIR)/evalbench $(BENCH_DIR)/peer-lua54 $(BENCH
 # $(BUILD)/bench/jsonl.md.
 bench-jsonl: $(BUILD)/govc | $(BENCH_DIR)/.deps-ok
 	@python3 tests/bench/jsonl.py --build $(BUILD) --out $(BENCH_DIR) $(if $(filter --quick,$(BENCH_ARGS)),--quick)
+
+# The memory floor (issue 19's ten-window target): seconds; BENCH_ARGS=--quick runs the
+# short form (-q), whose figures mean nothing.
+bench-mem: $(BENCH_DIR)/memlat
+	@$(BENCH_DIR)/memlat $(if $(filter --quick,$(BENCH_ARGS)),-q) | tee $(BENCH_DIR)/memlat.md

@@ -9,6 +9,7 @@ after N lines", or "failed: REASON", and exits 0, 3 (open or torn) or 1.
 import base64
 import hashlib
 import json
+import re
 import sys
 
 MEMBERS = {
@@ -85,7 +86,7 @@ def verify(paths):
         if f[0] != i + 1:
             raise Fail(f"file {i + 1} is missing or repeated")
     seq, prev = 0, ZERO
-    last_type, last_seq, pre_recover = None, None, None
+    last_type, last_seq, pre_recover, recover_end = None, None, None, None
     in_session, session_entries = False, 0
     streams = {}  # id -> [attached, entries, (policy_id, version, stamp)]
     for fi, (num, p, data) in enumerate(files):
@@ -111,7 +112,7 @@ def verify(paths):
                 raise Fail(f"{where}: a line after a rotate line")
             if (t == "file") != first:
                 raise Fail(f"{where}: a header must be a file's first line, and only that")
-            if last_type == "recover" and t != "open":
+            if last_type == "recover" and t not in ("open", "recover"):
                 raise Fail(f"{where}: recover not followed by open")
             if last_type == "close" and t not in ("open", "recover"):
                 raise Fail(f"{where}: {t} after close")
@@ -125,7 +126,14 @@ def verify(paths):
                     raise Fail(f"{where}: rotate names the wrong file")
                 rotated = True
             elif t == "recover":
-                pre_recover = (last_type, last_seq)
+                if last_type == "recover":
+                    # The writer stopped before cutting the rest of a tail longer than its
+                    # recover line: the next recover line names that rest.
+                    if obj["torn_offset"] != pos or pos + obj["torn_bytes"] != recover_end:
+                        raise Fail(f"{where}: a second recover line that does not name the rest of the tail")
+                else:
+                    pre_recover = (last_type, last_seq)
+                recover_end = obj["torn_offset"] + obj["torn_bytes"]
             elif t == "open":
                 basis = pre_recover if last_type == "recover" else (last_type, last_seq)
                 want = "closed" if basis[0] == "close" else "none" if basis == ("file", 0) else "unclosed"
@@ -169,7 +177,11 @@ def verify(paths):
         if fi + 1 < len(files) and not rotated:
             raise Fail(f"{p}: ends without rotate, but another file follows")
         if fi + 1 == len(files) and rotated:
-            raise Fail(f"the log continues in file {num + 1}, which was not given")
+            # The current file (not an archived FILE.NNNNNN) ending with its rotate line:
+            # a rotation stopped before its renames, which the next writer finishes.
+            if re.search(r"\.[0-9]{6,}$", p):
+                raise Fail(f"the log continues in file {num + 1}, which was not given")
+            return f"verified {seq} lines, open: a rotation to file {num + 1} was stopped", 3
     return f"verified {seq} lines, {'closed' if last_type == 'close' else 'open'}", 0 if last_type == "close" else 3
 
 

@@ -1,7 +1,7 @@
 /* rcache.c: the VM's cache of resolved chains of scopes (spec/language.md §5,
  * "Resolution in the VM") changes nothing a host can see, for tests/vm/rcache.sh.
  *
- *   vm_rcache POLICY.govb [BYTES [resize]]
+ *   vm_rcache POLICY.govb [BYTES [resize|tree]]
  *
  * BYTES sizes the long-lived VM's cache (GOV_LIMIT_RCACHE_BYTES; default: the
  * library's). With `resize`, before each round after the first the long-lived VM's
@@ -20,6 +20,11 @@
  * limit's value and provenance (gov_vm_limit_value), the decision and its trace must be
  * the same bytes on both. Prints "resolutions N cached C combinations K" for the
  * long-lived VM; exit 1 on any difference or error.
+ *
+ * With `tree` (a policy of nested blocks, as tests/vm/rcache.sh writes it: tenants t0 to
+ * t3, in each projects p0 to p2, in each agents a0 to a3), the names are those, with a
+ * project (px) and an agent (ax) no block names: 80 combinations, 64 chains, one per
+ * block (the block and its ancestors).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,10 +34,13 @@
 #include "vm/gov.h"
 #include "tests/vm/slurp.h"
 
-enum { NT = 9, NP = 3, NA = 9, ROUNDS = 5 };
-static const char *const tenants[NT] = {"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "tx"};
-static const char *const projects[NP] = {"p1", "p2", ""};
-static const char *const agents[NA] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "ax"};
+enum { ROUNDS = 5 };
+static int NT = 9, NP = 3, NA = 9;
+static const char *tenants[9] = {"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "tx"};
+static const char *projects[4] = {"p1", "p2", ""};
+static const char *agents[9] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "ax"};
+static const char *const tree_projects[4] = {"p0", "p1", "p2", "px"};
+static const char *const tree_agents[5] = {"a0", "a1", "a2", "a3", "ax"};
 
 typedef struct Out {
     char lim[1 << 17], dec[1 << 14], trace[1 << 16];
@@ -79,16 +87,21 @@ static int one_r(gov_vm *vm, const gov_program *p, int t, int pr, int a, int64_t
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2 || argc > 4 || (argc == 4 && strcmp(argv[3], "resize") != 0)) {
-        fprintf(stderr, "usage: vm_rcache POLICY.govb [BYTES [resize]]\n");
+    if (argc < 2 || argc > 4 || (argc == 4 && strcmp(argv[3], "resize") != 0 && strcmp(argv[3], "tree") != 0)) {
+        fprintf(stderr, "usage: vm_rcache POLICY.govb [BYTES [resize|tree]]\n");
         return 2;
+    }
+    if (argc == 4 && !strcmp(argv[3], "tree")) {
+        NT = 4, NP = 4, NA = 5;
+        memcpy(projects, tree_projects, sizeof tree_projects);
+        memcpy(agents, tree_agents, sizeof tree_agents);
     }
     gov_config cfg = {.size = sizeof cfg}, none = {.size = sizeof none};
     gov_config_init(&cfg);
     gov_config_init(&none);
     none.limits[GOV_LIMIT_RCACHE_BYTES] = 0;
     if (argc > 2) cfg.limits[GOV_LIMIT_RCACHE_BYTES] = (uint32_t)strtoul(argv[2], NULL, 10);
-    int resize = argc == 4;
+    int resize = argc == 4 && !strcmp(argv[3], "resize");
     size_t plen;
     char *pb = slurp(argv[1], &plen);
     gov_program *p;
