@@ -93,6 +93,10 @@ typedef struct govL_rule {
 #define GOVL_RULE_TRACK 1u      /* code that must not run twice (CALL, MATCH) */
 #define GOVL_RULE_SUS 2u        /* a sustained rule: its state steps on every record */
 #define GOVL_RULE_SLOW (GOVL_RULE_TRACK | GOVL_RULE_SUS) /* run alone and tracked (vm/vm_run.h) */
+#define GOVL_RULE_EXTRA 4u      /* a finding of it needs more than its severity, verdict and NOTIFY list:
+                                   sustained, a gate or escalation, a drift, a severity limit, a
+                                   waiver, a channel set, notification settings, a silence or an
+                                   inhibitor (vm.c evaluate takes the short way for the others) */
 
 /* The scan's own opcodes (vm/vm_run.h), never in a file: load.c writes them into the
  * scan's copy of the rules' code (prog->xcode) after verification. X_END ends a rule that

@@ -2222,6 +2222,20 @@ int gov_program_load(const void *bytes, size_t len, gov_program **out, gov_error
     return rc;
 }
 
+/* GOVL_RULE_EXTRA on each rule whose finding needs more than the short way in vm.c
+ * evaluate: the same tests evaluate makes, once per program instead of once per finding
+ * (each table is read only where its section has entries, as evaluate reads it). */
+static void mark_extra(gov_program *p) {
+    for (uint32_t ri = 0; ri < p->nrule; ri++) {
+        int x = (p->rule[ri].flags & GOVL_RULE_SUS) || p->rule_sus[ri] != GOVB_NONE || p->rule_gate[ri] != GOVB_NONE ||
+                p->rule_esc[ri] != GOVB_NONE || p->rule_drift[ri] != GOVB_NONE ||
+                (p->nrsc && p->rule_rsc[ri] != GOVB_NONE) || (p->nwaive && p->rule_waive[ri] != GOVB_NONE) ||
+                (p->nchs && p->rule_chs[ri] != GOVB_NONE) || (p->nncfg && p->rule_ncfg[ri] != GOVB_NONE) ||
+                (p->nsil && p->rule_sil[ri] != GOVB_NONE) || (p->ninh && p->rule_inh[ri] != GOVB_NONE);
+        if (x) p->rule[ri].flags |= GOVL_RULE_EXTRA;
+    }
+}
+
 static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program **out) {
     govL_ctx c = *cp;
     if (!out) return fail(&c, GOV_EMISUSE, 0, "NULL out");
@@ -2254,6 +2268,7 @@ static int program_load(govL_ctx *cp, const void *bytes, size_t len, gov_program
     if (!e) e = load_silences(&c);
     if (!e) e = load_inhibits(&c);
     if (!e) e = load_rulescope(&c);
+    if (!e) mark_extra(c.p);
     if (!e) e = build_xcode(&c);
     if (!e) e = load_guards(&c);
     if (!e && govL_build_tindex(c.p) != GOV_OK) e = fail(&c, GOV_ENOMEM, 0, "out of memory (the threshold index)");

@@ -1506,14 +1506,20 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
  * this walk and its result, as entries of one group often share it (`and run.action ==
  * "refund"` in each rule of a group). */
 typedef struct twmemo { uint32_t reg, k; int res; } twmemo;
-static int tindex_second(const gov_vm *vm, const govL_tent *e, twmemo *memo) {
-    if (e->c2reg == GOVB_NONE) return 1;
-    if (e->c2reg == memo->reg && e->c2k == memo->k) return memo->res;
+static __attribute__((noinline)) int tindex_second_slow(const gov_vm *vm, const govL_tent *e, twmemo *memo) {
     memo->reg = e->c2reg;
     memo->k = e->c2k;
     if (e->c2k == GOVB_NONE) memo->res = vm->reg[e->c2reg].i != 0; /* as JMPF */
     else memo->res = compare(vm, GOVV_CS, 0, vm->reg[e->c2reg], vm->p->kval[e->c2k]); /* as TEQK */
     return memo->res;
+}
+/* Inline: an entry without a second condition, or with the one just checked, costs no
+ * call (a walk over a group whose rules share `and run.action == "refund"` made one call
+ * an entry, ~40 instructions of a 50-rule finding). */
+static inline __attribute__((always_inline)) int tindex_second(const gov_vm *vm, const govL_tent *e, twmemo *memo) {
+    if (e->c2reg == GOVB_NONE) return 1;
+    if (e->c2reg == memo->reg && e->c2k == memo->k) return memo->res;
+    return tindex_second_slow(vm, e, memo);
 }
 #define TWALK(name, rel, m)                                                                        \
     static __attribute__((noinline)) uint32_t name(const gov_vm *vm, const govL_tent *e, const govL_tent *end, \
@@ -1743,7 +1749,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
         }
         vm->cond = fired;
         int again = 0; /* a sustained rule that was already firing */
-        if (p->rule_sus[ri] != GOVB_NONE) {
+        if ((r->flags & GOVL_RULE_EXTRA) && p->rule_sus[ri] != GOVB_NONE) {
             fired = govR_step(vm, ri, fired, stopped, now);
             again = fired == 1;
         }
@@ -1757,6 +1763,21 @@ static const gov_decision *evaluate(gov_vm *vm) {
              * that reads only the verdict never needs them. */
             f->explained = (uint8_t)tracked;
             if (tracked) explain_fill(vm, f);
+            if (!(r->flags & (GOVL_RULE_EXTRA | GOVL_RULE_TRACK))) {
+                /* The short way (load.c mark_extra): the rule's own severity and verdict,
+                 * no waiver, no inhibitor, its NOTIFY list delivered at once, no gate, no
+                 * escalation; what the long way below gives such a rule, without testing
+                 * each table for it (~50 instructions a finding). */
+                f->severity = (uint8_t)r->severity;
+                f->verdict = (uint8_t)r->verdict;
+                f->sev_ovr = f->waiver = f->inhibitor = GOVB_NONE;
+                memset(&f->sus, 0, sizeof f->sus);
+                if (r->nnotify) rule_actions(vm, ri, r->nnotify, GOV_ACT_NOTIFY, d->nfind, now);
+                d->nfind++;
+                if ((int)f->verdict > d->verdict) d->verdict = (int)f->verdict;
+                if ((int)f->verdict > vm->base) vm->base = (int)f->verdict;
+                continue;
+            }
             /* The severity in force, and the verdict with it unless the rule gives its own. */
             f->severity = (uint8_t)r->severity;
             f->verdict = (uint8_t)r->verdict;
@@ -1819,7 +1840,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
         }
         /* A drift's threshold from a limit: the trace shows the value in force, even when
          * too few samples ended the rule before it read it (resolved once a record). */
-        if (p->rule_drift[ri] != GOVB_NONE && p->drift[p->rule_drift[ri]].thlimit != GOVB_NONE &&
+        if ((r->flags & GOVL_RULE_EXTRA) && p->rule_drift[ri] != GOVB_NONE && p->drift[p->rule_drift[ri]].thlimit != GOVB_NONE &&
             vm->match_epoch != vm->epoch)
             govV_resolve(vm);
         /* A rule that must not run again: the trace keeps what it showed. */
