@@ -568,6 +568,14 @@ static inline unsigned present8(const uint8_t *b) {
     return (unsigned)(((x & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >> 56);
 }
 
+/* The presence bits of a kind's nf <= 64 fields, field i at bit i. */
+static inline uint64_t present_mask(const uint8_t *present, uint32_t nf) {
+    if (nf <= 16) return present8(present) | (uint64_t)present8(present + 8) << 8;
+    uint64_t mask = 0;
+    for (uint32_t g = 0; g < nf; g += 8) mask |= (uint64_t)present8(present + g) << g;
+    return mask;
+}
+
 static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const gov_program *p = vm->p;
     const govC_plan *pl = govC_plan_of(p);
@@ -592,14 +600,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
      * test; a string is tested against what stays reserved for the fields after it. */
     if (nf <= 64 && w->n + 8 + (size_t)GOVC_ROOM * nf <= w->cap) {
         unsigned char *o = w->p + w->n;
-        uint64_t mask;
-        if (nf <= 16) {
-            mask = present8(present) | (uint64_t)present8(present + 8) << 8;
-        } else {
-            mask = 0;
-            for (uint32_t g = 0; g < nf; g += 8) mask |= (uint64_t)present8(present + g) << g;
-        }
-        mask &= pl->kkeep[kind]; /* format 3: only the fields a render can read */
+        uint64_t mask = present_mask(present, nf) & pl->kkeep[kind]; /* format 3: only the fields a render can read */
         /* byte i: fields 8i .. 8i + 7; nothing past them (a host may pack traces) */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         if (nf > 8 && nf <= 16) { /* the commonest: two bytes in one store */
@@ -719,14 +720,7 @@ static inline size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsig
         }
     const uint8_t *present = vm->present, *op = pl->fop + k->first_field;
     const govV_cell *reg = vm->reg;
-    uint64_t mask;
-    if (nf <= 16) {
-        mask = present8(present) | (uint64_t)present8(present + 8) << 8;
-    } else {
-        mask = 0;
-        for (uint32_t g = 0; g < nf; g += 8) mask |= (uint64_t)present8(present + g) << g;
-    }
-    mask &= pl->kkeep[kind];
+    uint64_t mask = present_mask(present, nf) & pl->kkeep[kind];
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (nf > 8 && nf <= 16) {
         uint16_t m2 = (uint16_t)mask;

@@ -66,26 +66,37 @@ def records(line, want):
     return bool(line) and line.get("type") == "recover" and all(line.get(f) == v for f, v in want.items())
 
 
+def killed(cmd, fresh, bad):
+    """`govc audit CMD LOG` on a fresh LOG (fresh(k)) killed after its kth call that
+    changes a file, k = 1, 2, ...: yields (k, LOG) for each kill, and stops at the first
+    k the command runs to its end (an exit other than 0 then goes to bad)."""
+    env = dict(os.environ, LD_PRELOAD=SHIM)
+    # ASan's runtime must otherwise come first among preloaded libraries.
+    env["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")
+    for k in range(1, 401):
+        log = fresh(k)
+        env["GOV_KILL_AFTER"] = str(k)
+        p = subprocess.run([GOVC, "audit", cmd, log], env=env, capture_output=True, text=True)
+        if p.returncode != -9:
+            if p.returncode != 0:
+                bad.append(f"kill point {k}: {cmd} exited {p.returncode}: {p.stderr.strip()}")
+            return
+        yield k, log
+
+
 def case(name, base, tmp):
     data = open(base, "rb").read() if base else b""
     whole = data[: data.rfind(b"\n") + 1]
     tail = data[len(whole):]
     want = {"torn_offset": len(whole), "torn_bytes": len(tail), "torn_sha256": hashlib.sha256(tail).hexdigest()}
-    env = dict(os.environ, LD_PRELOAD=SHIM)
-    # ASan's runtime must otherwise come first among preloaded libraries.
-    env["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")
-    bad, kills, k = [], 0, 0
-    while k < 400:
-        k += 1
+    def fresh(k):
         log = os.path.join(tmp, f"{name}.{k}.log")
         if base:
             shutil.copyfile(base, log)
-        env["GOV_KILL_AFTER"] = str(k)
-        p = subprocess.run([GOVC, "audit", "recover", log], env=env, capture_output=True, text=True)
-        if p.returncode != -9:
-            if p.returncode != 0:
-                bad.append(f"kill point {k}: recover exited {p.returncode}: {p.stderr.strip()}")
-            break
+        return log
+
+    bad, kills = [], 0
+    for k, log in killed("recover", fresh, bad):
         kills += 1
         got = open(log, "rb").read()
         rest = got[len(whole):]
@@ -130,21 +141,15 @@ def rotation(base, tmp):
     """`govc audit rotate` killed at each step: the files verify together each time, and
     the next writer finishes the rotation; no decision line is lost or doubled."""
     want = open(base, "rb").read().count(b'"type":"decision"')
-    env = dict(os.environ, LD_PRELOAD=SHIM)
-    env["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")
-    bad, kills, k = [], 0, 0
-    while k < 400:
-        k += 1
+    def fresh(k):
         d = os.path.join(tmp, f"rot{k}")
         os.mkdir(d)
         log = os.path.join(d, "r.log")
         shutil.copyfile(base, log)
-        env["GOV_KILL_AFTER"] = str(k)
-        p = subprocess.run([GOVC, "audit", "rotate", log], env=env, capture_output=True, text=True)
-        if p.returncode != -9:
-            if p.returncode != 0:
-                bad.append(f"kill point {k}: rotate exited {p.returncode}: {p.stderr.strip()}")
-            break
+        return log
+
+    bad, kills = [], 0
+    for k, log in killed("rotate", fresh, bad):
         kills += 1
         for step in ("killed", "then opened by the next writer"):
             files = log_files(log)

@@ -602,11 +602,7 @@ static void test_scopes(void) {
     tb_override(b, l, w1, tb_k(b, GOVB_TY_INT, 7), 20);
     tb_rule(b, "r", k, 1, 1, 2);
     tb_op(b, GOVB_ABX(GOV_OP_TLTL, x, l));
-    size_t n;
-    uint8_t *f = tb_build(b, &n);
-    tb_free(b);
-    gov_program *p2 = load(f, n, &e);
-    free(f);
+    gov_program *p2 = build_load(b, &e);
     gov_vm *vm2;
     void *a2 = arena_for(p2, &vm2);
     const char *l3 = "{\"at\":\"2026-01-01T00:00:00Z\",\"tenant\":\"a\",\"project\":\"p\",\"workflow\":\"w\",\"x\":3}";
@@ -648,11 +644,7 @@ static void test_explain(void) {
     tb_override(b, l, t, tb_k(b, GOVB_TY_INT, 5), 7);
     tb_rule(b, "over", k, 1, 1, 2);
     tb_op(b, GOVB_ABX(GOV_OP_TGTL, x, l));
-    size_t n;
-    uint8_t *f = tb_build(b, &n);
-    tb_free(b);
-    gov_program *p = load(f, n, &e);
-    free(f);
+    gov_program *p = build_load(b, &e);
     gov_vm *vm;
     void *a = arena_for(p, &vm);
     char tbuf[1 << 14], jbuf[4096], got[256], again[256];
