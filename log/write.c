@@ -280,23 +280,30 @@ static bool read_at(int fd, uint64_t off, char *buf, size_t n) {
     return true;
 }
 
-/* The whole line that ends with the newline at byte nl: parsed into *l (its pointers
- * are not kept), with its offset. */
-static int read_line(govlog *lg, uint64_t nl, govlog_line *l) {
+/* The offset of the last newline in bytes [0, end) of the file, read backwards in
+ * blocks, into *nl (UINT64_MAX when there is none); false on a read error. */
+static bool last_newline(govlog *lg, uint64_t end, uint64_t *nl) {
     char blk[65536];
-    uint64_t start = 0, end = nl;
-    bool found = false;
-    while (end > 0 && !found) {
+    *nl = UINT64_MAX;
+    while (end > 0) {
         size_t n = end > sizeof blk ? sizeof blk : (size_t)end;
-        if (!read_at(lg->fd, end - n, blk, n)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
+        if (!read_at(lg->fd, end - n, blk, n)) return false;
         for (size_t i = n; i > 0; i--)
             if (blk[i - 1] == '\n') {
-                start = end - n + i;
-                found = true;
-                break;
+                *nl = end - n + i - 1;
+                return true;
             }
         end -= n;
     }
+    return true;
+}
+
+/* The whole line that ends with the newline at byte nl: parsed into *l (its pointers
+ * are not kept), with its offset. */
+static int read_line(govlog *lg, uint64_t nl, govlog_line *l) {
+    uint64_t before;
+    if (!last_newline(lg, nl, &before)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
+    uint64_t start = before == UINT64_MAX ? 0 : before + 1;
     size_t len = (size_t)(nl - start);
     if (len > GOVQ_MAX_LINE) return fail(lg, GOVLOG_ECORRUPT, "'%s' byte %llu: a line too long", lg->path, (unsigned long long)start);
     char *text = malloc(len + 1);
@@ -385,19 +392,8 @@ static int read_ends(govlog *lg, uint64_t *torn_at, govlog_line *last) {
     struct stat st;
     if (fstat(lg->fd, &st) != 0) return fail(lg, GOVLOG_EIO, "cannot stat '%s': %s", lg->path, strerror(errno));
     uint64_t size = (uint64_t)st.st_size;
-    /* Find the last newline, reading backwards in blocks. */
-    char blk[65536];
-    uint64_t end = size, nl = UINT64_MAX;
-    while (end > 0 && nl == UINT64_MAX) {
-        size_t n = end > sizeof blk ? sizeof blk : (size_t)end;
-        if (!read_at(lg->fd, end - n, blk, n)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
-        for (size_t i = n; i > 0; i--)
-            if (blk[i - 1] == '\n') {
-                nl = end - n + i - 1;
-                break;
-            }
-        end -= n;
-    }
+    uint64_t nl;
+    if (!last_newline(lg, size, &nl)) return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
     if (nl == UINT64_MAX) {
         /* Not one whole line: the first header was torn, nothing was ever logged. */
         *torn_at = 0;
