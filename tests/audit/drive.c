@@ -34,7 +34,8 @@
  * fails for some arguments, so `on error` runs too.
  *
  * Output: "D <decision json>", "F <finding>" per finding, "T <trace>", and at the end
- * "E <sha of the saved state>" and counters. Exit 0, or 2 on a harness error. */
+ * "E <sha of the saved state>", the clock and the tables' occupancy, and "X" counters (the
+ * resolution cache's hits: not compared between paths). Exit 0, or 2 on a harness error. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
@@ -559,6 +560,10 @@ int main(int argc, char **argv)
     printf("E state %zu %016llx\n", len, (unsigned long long)fnv(statebuf, len));
     printf("E pending %zu escalations %zu now %lld\n", gov_vm_pending_gates(vm), gov_vm_running_escalations(vm),
            (long long)gov_vm_now(vm));
+    uint64_t cached = 0, res = gov_vm_limit_resolutions(vm, &cached);
+    /* Counters of the last VM only (a state load starts a VM afresh); they differ by path. */
+    printf("X resolutions %llu cached %llu rules_run %llu\n", (unsigned long long)res, (unsigned long long)cached,
+           (unsigned long long)gov_vm_rules_run(vm));
     fflush(stdout);
     return 0;
 }

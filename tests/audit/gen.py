@@ -547,9 +547,9 @@ class Gen:
         ents, seen = [], set()
         for _ in range(r.randint(1, 4)):
             (ln, d, t) = r.choice(self.limits)
-            val = {"int": 1 if d == "max" else 40, "dur": "1ms" if d == "max" else "5s",
+            val = {"int": 1 if d == "max" else 200, "dur": "1ms" if d == "max" else "5s",
                    "money": "$0.01" if d == "max" else "$50", "float": 0.5 if d == "max" else 900.0,
-                   "ratio": "1%" if d == "max" else "99%"}[t]
+                   "ratio": "1%" if d == "max" else "100%"}[t]
             # Every level named: no block of the policy is more specific, and the extreme
             # values tighten every setting the entry could meet.
             e = {lv: r.choice(NAMES[lv]) for lv in LEVELS}
