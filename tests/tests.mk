@@ -117,3 +117,6 @@ TEST_DEPS += $(BUILD)/tests/audit_drive
 $(BUILD)/tests/audit_drive: $(BUILD)/obj/tests/audit/drive.o $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -lm
+# ... and the edges it found or was asked for: 65,535/65,536/65,537 limit cells, chains of
+# 15 blocks, 300 blocks, windows all bool rings / deques / heaps, 40 on a key, ratios at 100%.
+TEST_SUITES += "/usr/bin/python3 tests/audit/edges.py $(BUILD)"
