@@ -49,6 +49,8 @@ def rec(i, fields, dt_ms=1000):
             ty.append("%s=i:%d" % (k, v))
         elif isinstance(v, float):
             ty.append("%s=f:%r" % (k, v))
+        elif isinstance(v, list):
+            ty.append("%s=l:%s" % (k, ",".join(v)))
         else:
             ty.append("%s=s:%s" % (k, v))
     return "R\t%s\trun %s" % (json.dumps(js, separators=(",", ":")), " ".join(ty))
@@ -178,6 +180,26 @@ def ratio_windows():
     return "\n".join(src) + "\n", "\n".join(lines) + "\n"
 
 
+def empty_refs():
+    """An empty string field and an empty list field of one record share a reference (the
+    same place, length 0): the compact trace's writer named a list's comparison by the
+    string field, and its reader refused the trace ("a comparison names a field of another
+    class or absent")."""
+    src = ["policy empties", "record run {", "  tag: string = \"x\"", "  tools: strings = []",
+           "  name: string = \"z\"", "}",
+           # Sustained (and so run tracked, their comparisons kept in the compact trace).
+           'rule lst { when any_in(run.tools, ["shell"]) or "a" in run.tools clear after 10s }',
+           'rule str { when run.tag == "refund" or run.name == run.tag clear after 10s }',
+           'rule both { when run.tag == "" and not any_in(run.tools, ["q"]) clear after 10s }',
+           'rule clr { when run.tag != "" clear when not any_in(run.tools, ["x"]) }']
+    lines = []
+    combos = [{"tag": "", "tools": []}, {"tools": [], "tag": ""}, {"name": "", "tools": []},
+              {"tag": "", "name": "", "tools": []}, {"tools": []}, {"tag": ""}, {"tag": "a", "tools": ["a"]}]
+    for i in range(21):
+        lines.append(rec(i, combos[i % len(combos)]))
+    return "\n".join(src) + "\n", "\n".join(lines) + "\n"
+
+
 def check_ratio(name, out):
     """Every ratio a decision or trace shows lies in [0, 1]."""
     import re
@@ -187,6 +209,7 @@ def check_ratio(name, out):
 
 CASES = {
     "ratio": ratio_windows,
+    "empties": empty_refs,
     "cells-65535": lambda: cells(65535),
     "cells-65536": lambda: cells(65536),
     "cells-65537": lambda: cells(65537),
