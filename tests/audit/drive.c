@@ -3,7 +3,7 @@
  * can read of each decision, so that two paths (or two versions of libgov) can be
  * compared line by line (tests/audit/run.py).
  *
- *   drive [-t] [-c] [-y] [-o] [-r BYTES] [-R] [-s N] [-l LIMITS] PROGRAM.govb SCRIPT
+ *   drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM.govb SCRIPT
  *
  *   -t   a trace buffer is set and each decision's JSON trace printed ("T ...")
  *   -c   each decision's compact trace is rendered back on a second VM ("T ..."; with -t
@@ -20,6 +20,7 @@
  *   -x   between each evaluation and its first read: the resolution cache resized to 0
  *        and back (which empties it), and the state saved
  *   -C   as -c, but the compact trace taken before anything else is read
+ *   -H   after each decision is read, the saved state's length and hash ("H ...")
  *
  * Script lines (tab-separated parts):
  *   R <json> <typed>     a record; typed is "kind field=T:value ..." (T: i int-class,
@@ -162,6 +163,8 @@ static gov_vm *new_vm(int which)
 static unsigned char *statebuf;
 static size_t statecap;
 
+static unsigned char *again; /* a loaded state saved back */
+
 static size_t save(gov_vm *v)
 {
     size_t len = 0;
@@ -180,7 +183,6 @@ static void save_and_move(void)
     if (rc != GOV_OK)
         die("state_load", gov_vm_errmsg(v));
     /* The state saves back to the same bytes. */
-    static unsigned char *again;
     if (!again)
         again = malloc(statecap);
     size_t len2 = 0;
@@ -266,11 +268,13 @@ static void note_ids(const gov_decision *d)
 
 static int opt_compact, opt_reverse;
 static gov_vm *rvm; /* renders compact traces */
+static void *rarena;
 static char *jbuf, *rbuf;
 static unsigned char *cbuf;
 static size_t jcap = 1 << 22;
 
-static int opt_between, opt_compact_first;
+static int opt_between, opt_compact_first, opt_hash;
+static uint64_t fnv(const void *p, size_t n);
 static void compact(const gov_decision *d);
 
 static void report(const gov_decision *d)
@@ -308,6 +312,10 @@ static void report(const gov_decision *d)
     }
     if (opt_compact && !opt_compact_first)
         compact(d);
+    if (opt_hash) {
+        size_t slen = save(vm);
+        printf("H %zu %016llx\n", slen, (unsigned long long)fnv(statebuf, slen));
+    }
 }
 
 static void compact(const gov_decision *d)
@@ -423,6 +431,8 @@ int main(int argc, char **argv)
             opt_typed = 1;
         else if (!strcmp(o, "-o"))
             opt_reverse = 1;
+        else if (!strcmp(o, "-H"))
+            opt_hash = 1;
         else if (!strcmp(o, "-x"))
             opt_between = 1;
         else if (!strcmp(o, "-C"))
@@ -436,10 +446,10 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "-l") && i + 1 < argc)
             limits = argv[++i];
         else
-            die("usage: drive [-t] [-c] [-y] [-o] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
+            die("usage: drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
     }
     if (argc - i != 2)
-        die("usage: drive [-t] [-c] [-y] [-o] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
+        die("usage: drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
     size_t plen, slen;
     char *pbytes = slurp(argv[i], &plen);
     char *script = slurp(argv[i + 1], &slen);
@@ -477,8 +487,8 @@ int main(int argc, char **argv)
         die("out of memory", NULL);
     vm = new_vm(0);
     if (opt_compact) {
-        void *ra = malloc(arena_size);
-        if (!ra || gov_vm_init(prog, &cfg, ra, arena_size, &rvm) != GOV_OK)
+        rarena = malloc(arena_size);
+        if (!rarena || gov_vm_init(prog, &cfg, rarena, arena_size, &rvm) != GOV_OK)
             die("render vm", NULL);
     }
     uint64_t lineno = 0;
@@ -565,5 +575,18 @@ int main(int argc, char **argv)
     printf("X resolutions %llu cached %llu rules_run %llu\n", (unsigned long long)res, (unsigned long long)cached,
            (unsigned long long)gov_vm_rules_run(vm));
     fflush(stdout);
+    /* Everything freed: the suite runs under LeakSanitizer too (make san). */
+    free(rarena);
+    free(again);
+    free(statebuf);
+    free(cbuf);
+    free(rbuf);
+    free(jbuf);
+    free(tracebuf);
+    free(arenas[0]);
+    free(arenas[1]);
+    gov_program_free(p);
+    free(script);
+    free(pbytes);
     return 0;
 }
