@@ -89,6 +89,7 @@ class Gen:
         self.p("  ok: bool = true")
         self.p("  tag: string = \"\"")
         self.p("  q: ratio = 0%")
+        self.p("  tools: strings = []")
         self.p("}")
         if r.random() < 0.25:
             self.kinds.append("tool")
@@ -313,7 +314,9 @@ class Gen:
             return "not (%s)" % self.cond(kind, depth + 1)
         if kind == "run" and k < 0.32:
             return r.choice(["run.ok", "not run.ok", 'run.tag == "refund"', 'run.tag != ""',
-                             'starts_with(run.tag, "re")', 'run.agent == "g1"', 'run.tenant in ["t0", "t1"]'])
+                             'starts_with(run.tag, "re")', 'run.agent == "g1"', 'run.tenant in ["t0", "t1"]',
+                             '"search" in run.tools', 'any_in(run.tools, ["shell", "x"])', "len(run.tag) > 1",
+                             'run.tag in ["a b", "x/y"]'])
         if kind == "run" and self.externs_ok and k < 0.4:
             return r.choice(["h_ii(run.a) > 500", "h_if(run.b) > 50.0", "h_sb(run.tag)", "unbound_ii(run.a) > 3"])
         for _ in range(8):
@@ -330,6 +333,13 @@ class Gen:
             name = "r%d" % i
             self.p("rule %s%s {" % (name, " on %s" % kind if len(self.kinds) > 1 else ""))
             c = self.cond(kind)
+            if r.random() < 0.35:
+                # A rule guard (spec/bytecode.md 3.3): `LEVEL == "NAME" and ...` at the top,
+                # over a single comparison most of the time (the threshold index, 3.4).
+                lv = r.choice(LEVELS)
+                guard = '%s.%s == "%s"' % (kind, lv, r.choice(NAMES[lv]))
+                body = self.cmp_for(kind, r.choice(["int", "dur", "money", "float", "ratio"])) or c
+                c = "%s and %s" % (guard, body if r.random() < 0.8 else c)
             sustained = r.random() < 0.2
             if sustained and r.random() < 0.6:
                 self.p("  when %s for %s" % (c, r.choice(["1s", "30s", "2m"])))
@@ -476,6 +486,10 @@ class Gen:
                 v = r.choice([0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0])
                 js["q"] = v
                 ty.append("q=f:%r" % v)
+            if maybe():
+                v = r.sample(["search", "shell", "email", "x"], r.randint(0, 3))
+                js["tools"] = v
+                ty.append("tools=l:%s" % ",".join(esc(e) for e in v))
         else:
             if maybe():
                 v = r.randint(-3, 10)

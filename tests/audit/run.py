@@ -103,8 +103,8 @@ def case(build, drive, seed, nrec, tmp, against=None):
     script = os.path.join(d, "s.txt")
     fails = []
     if against:
-        for name, opts in [("json", []), ("typed-traced", ["-y", "-t"]), ("traced-compact", ["-t", "-c", "-s", "3"]),
-                           ("rcache-off-resized", ["-r", "0", "-R", "-t"])]:
+        for name, opts in [("json", ["-H"]), ("typed-traced", ["-y", "-t"]),
+                           ("traced-compact", ["-t", "-c", "-s", "3"]), ("rcache-off-resized", ["-r", "0", "-R", "-t", "-H"])]:
             new, err = run([drive] + opts + extra + [govb, script])
             old, err2 = run([against] + opts + extra + [govb, script])
             if err or err2:
@@ -124,6 +124,7 @@ def compare_paths(drive, govb, script, extra, label):
     """Every path of VARIANTS against the plain JSON path, and the compact trace rendered
     back against the JSON trace: a list of the differences."""
     fails = []
+    extra = extra + ["-H"]  # every path's state after every decision, too
     base, err = run([drive] + extra + [govb, script])
     if err:
         return ["%s base: %s" % (label, err)]
