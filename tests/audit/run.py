@@ -84,7 +84,12 @@ def first_diff(a, b):
 
 
 def run(cmd):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    try:
+        # Generous: under the sanitizers on a loaded machine a state saved after every
+        # line of a policy with long windows takes minutes.
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=1800)
+    except subprocess.TimeoutExpired:
+        return None, "timed out after 1800 s: %s" % " ".join(cmd)
     if p.returncode != 0:
         return None, "exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")[:500])
     return p.stdout.decode(errors="replace"), None
