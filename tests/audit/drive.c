@@ -3,7 +3,7 @@
  * can read of each decision, so that two paths (or two versions of libgov) can be
  * compared line by line (tests/audit/run.py).
  *
- *   drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM.govb SCRIPT
+ *   drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-W N FILE] [-I N FILE] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM.govb SCRIPT
  *
  *   -t   a trace buffer is set and each decision's JSON trace printed ("T ...")
  *   -c   each decision's compact trace is rendered back on a second VM ("T ..."; with -t
@@ -21,6 +21,9 @@
  *        and back (which empties it), and the state saved
  *   -C   as -c, but the compact trace taken before anything else is read
  *   -H   after each decision is read, the saved state's length and hash ("H ...")
+ *   -W N FILE   after N script lines, the state saved into FILE, and nothing more run
+ *   -I N FILE   after N script lines, FILE's state (another build's -W) loaded into a
+ *               fresh VM, which goes on
  *
  * Script lines (tab-separated parts):
  *   R <json> <typed>     a record; typed is "kind field=T:value ..." (T: i int-class,
@@ -174,9 +177,19 @@ static size_t save(gov_vm *v)
     return len;
 }
 
+static const char *state_out, *state_in; /* -W N FILE, -I N FILE */
+static int state_at = -1;
+
 static void save_and_move(void)
 {
     size_t len = save(vm);
+    if (state_in && state_at == -2) { /* -I: the state a file holds (another build's) */
+        FILE *f = fopen(state_in, "rb");
+        if (!f)
+            die("cannot open", state_in);
+        len = fread(statebuf, 1, statecap, f);
+        fclose(f);
+    }
     int next = cur ^ 1;
     gov_vm *v = new_vm(next);
     int rc = gov_state_load(v, statebuf, len);
@@ -431,7 +444,11 @@ int main(int argc, char **argv)
             opt_typed = 1;
         else if (!strcmp(o, "-o"))
             opt_reverse = 1;
-        else if (!strcmp(o, "-H"))
+        else if ((!strcmp(o, "-W") || !strcmp(o, "-I")) && i + 2 < argc) {
+            state_at = atoi(argv[i + 1]);
+            *(o[1] == 'W' ? &state_out : &state_in) = argv[i + 2];
+            i += 2;
+        } else if (!strcmp(o, "-H"))
             opt_hash = 1;
         else if (!strcmp(o, "-x"))
             opt_between = 1;
@@ -446,10 +463,10 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "-l") && i + 1 < argc)
             limits = argv[++i];
         else
-            die("usage: drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
+            die("usage: drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-W N FILE] [-I N FILE] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
     }
     if (argc - i != 2)
-        die("usage: drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
+        die("usage: drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-W N FILE] [-I N FILE] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
     size_t plen, slen;
     char *pbytes = slurp(argv[i], &plen);
     char *script = slurp(argv[i + 1], &slen);
@@ -565,6 +582,18 @@ int main(int argc, char **argv)
         nlines++;
         if (every > 0 && nlines % every == 0)
             save_and_move();
+        if (nlines == state_at && state_out) { /* -W: the state here into a file, and stop */
+            size_t wlen = save(vm);
+            FILE *f = fopen(state_out, "wb");
+            if (!f || fwrite(statebuf, 1, wlen, f) != wlen || fclose(f))
+                die("cannot write", state_out);
+            break;
+        }
+        if (nlines == state_at && state_in) {
+            state_at = -2;
+            save_and_move();
+            state_at = -1;
+        }
     }
     size_t len = save(vm);
     printf("E state %zu %016llx\n", len, (unsigned long long)fnv(statebuf, len));
