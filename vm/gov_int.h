@@ -685,7 +685,7 @@ typedef struct govV_kcache { uint32_t epoch, off; } govV_kcache;
 
 enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TICK };
 
-/* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, most specific
+/* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, least specific
  * first) -> the limits it resolves to. Limits are static per program, so the same chain
  * always resolves the same way and nothing invalidates an entry; a chain longer than
  * GOVV_RCHAIN is resolved every time. Two ways per set, the set named by the chain's
@@ -931,8 +931,8 @@ struct gov_vm {
     uint32_t slevels;           /* bit lv: some scope block is of level lv */
     uint64_t rc_hits, rc_misses; /* resolutions from the cache, and resolved afresh */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */
-    uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, most specific
-                                           first, then room to gather them */
+    uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, least specific
+                                           first (read from the end), then room to sort them */
     uint32_t match_epoch;       /* the epoch mlist was computed for */
     uint32_t epoch;
     govV_finding *find;         /* max_rules */
