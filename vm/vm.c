@@ -1722,8 +1722,11 @@ static const gov_decision *evaluate(gov_vm *vm) {
                 if (j == nrules) break;
             }
             /* The rule alone, as the scan runs it (fired 0 or 1, or -1 for a rule that is
-             * not plain: run tracked below), so vm->cond is each rule's as before. */
+             * not plain: run tracked below). */
             scan_rules(vm, rcode, j, j + 1, ty, cls, &fired);
+            /* One that did not fire leaves nothing, as in the scan, which passes over it:
+             * vm->cond stays the last firing rule's (the compact trace's flag bit 4). */
+            if (!fired) continue;
         } else {
             j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
                 : tk ? scan_idx(vm, k, j, nrules, ty, cls, &fired)

@@ -75,6 +75,14 @@ X
 if cmp -s "$tmp/gran" "$tmp/gran.want"; then ok "with guards: a record runs the rules its scopes reach and its values can fire, and the rest"
 else nok "with guards: a record runs the rules its scopes reach and its values can fire, and the rest"; diff "$tmp/gran.want" "$tmp/gran" | sed 's/^/#   /'; fi
 
+# Indexed rules some of which the record passes without firing (tindex_decided.gov: a
+# second test the index does not check), with and without guards: decisions and traces,
+# the compact trace's condition bit (the last firing rule's) included, are the scanning
+# VM's on both record files.
+"$B/govc" build -o "$tmp/td.govb" tests/vm/tindex_decided.gov >/dev/null 2>"$tmp/err" || { nok "build decided"; cat "$tmp/err"; }
+same decided "$tmp/td.govb" tests/vm/tindex.jsonl 100
+same decided_g "$tmp/td.govb" tests/vm/tindex_guards.jsonl 100
+
 # The bench's policies (tests/bench/gen.py): 50 rules of five shapes, with windows, with
 # gates, without scopes; 2,000 records, traces for the first 20.
 $PY tests/bench/gen.py records 2000 11 "$tmp/rec.jsonl"
