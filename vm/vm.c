@@ -1721,9 +1721,13 @@ static const gov_decision *evaluate(gov_vm *vm) {
                 j = next_bit(vm->tbits, j, nrules);
                 if (j == nrules) break;
             }
-            /* The rule alone, as the scan runs it (fired 0 or 1, or -1 for a rule that is
-             * not plain: run tracked below). */
-            scan_rules(vm, rcode, j, j + 1, ty, cls, &fired);
+            /* A rule whose firing the index has decided (vm/tindex.c decides: it passed
+             * the comparison, the second condition and the guard that are all its code
+             * tests) fires without running (~80 instructions a finding). Any other runs
+             * alone, as the scan runs it (fired 0 or 1, or -1 for a rule that is not
+             * plain: run tracked below), so vm->cond is each rule's as before. */
+            if (p->rule[rules[rpos ? rpos[j] : j]].flags & GOVL_RULE_DECIDED) fired = 1;
+            else scan_rules(vm, rcode, j, j + 1, ty, cls, &fired);
             /* One that did not fire leaves nothing, as in the scan, which passes over it:
              * vm->cond stays the last firing rule's (the compact trace's flag bit 4). */
             if (!fired) continue;
