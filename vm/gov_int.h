@@ -97,6 +97,7 @@ typedef struct govL_rule {
                                    sustained, a gate or escalation, a drift, a severity limit, a
                                    waiver, a channel set, notification settings, a silence or an
                                    inhibitor (vm.c evaluate takes the short way for the others) */
+#define GOVL_RULE_DECIDED 8u    /* the threshold index decides it: kept, it fires (vm/tindex.c decides) */
 
 /* The scan's own opcodes (vm/vm_run.h), never in a file: load.c writes them into the
  * scan's copy of the rules' code (prog->xcode) after verification. X_END ends a rule that
