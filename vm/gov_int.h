@@ -319,14 +319,13 @@ typedef struct govW_pf {
 
 /* A step of a record kind's window update plan (window.c, govW_prepare): built at load,
  * so govW_update runs a flat list instead of testing each window's description. A kind's
- * steps are its key blocks' look-ups (GOVW_S_KEY, GOVW_S_ONE), then its streams' clocks
- * and each count stream's ring slots (GOVW_S_CCLK, GOVW_S_TCLK, GOVW_S_RPOS,
- * GOVW_S_RLEAVE; a stream whose window has `where` steps its clock in its window's step,
- * after the window's code), then one step a window, in window order, whose op is the
- * window's shape (window.c). */
+ * steps are its key blocks' look-ups, then its streams' clocks and each count stream's
+ * ring slots, then for each window in window order its code, its clock if it has
+ * `where` (known after its code), and its own step, whose op is the window's shape; then
+ * an end (window.c, plan_kinds). */
 typedef struct govW_step {
-    uint8_t op;                 /* GOVW_S_*, or the window's update (window.c) */
-    uint8_t fl;                 /* GOVW_F_* (window.c) */
+    uint8_t op;                 /* S_* or P_* (window.c) */
+    uint8_t fl;                 /* F_* (window.c) */
     uint16_t pad;
     uint32_t wi;                /* the window */
     uint32_t bw;                /* its key block's first window (the block's address, the key's news) */
@@ -450,9 +449,8 @@ struct gov_program {
     uint32_t nwin;
     govL_window *win;
     struct govW_pf *wpf;        /* nwin: a key block's prefetch plan, at its first window (window.c) */
-    struct govW_step *wstep;    /* the update plans' steps, every kind's (window.c), at most 4 nwin */
-    uint32_t *wkplan;           /* 3 nkind + 1: kind k's look-ups are wstep[wkplan[3k] .. wkplan[3k+1]),
-                                   its clocks .. wkplan[3k+2], its windows' steps .. wkplan[3k+3] */
+    struct govW_step *wstep;    /* the update plans' steps, every kind's (window.c): at most 5 nwin + nkind */
+    uint32_t *wkplan;           /* nkind + 1: kind k's plan is wstep[wkplan[k] ..], ended by its S_END */
     uint32_t *kind_wins;        /* window indices grouped by kind, declaration order */
     uint32_t *kwin_first;       /* nkind + 1: kind k's windows are kind_wins[first[k]..first[k+1]) */
     size_t win_state;           /* bytes of all windows' state */

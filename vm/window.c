@@ -337,21 +337,23 @@ static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
     }
 }
 
-/* The update plan's steps (govW_step): GOVW_S_* the look-ups and clocks, then the
- * windows' own steps, whose op is the window's update (update_op, keep_op) as a P_* below:
- * P_ + the shape, _K when the value is kept (U_KEEP). */
+/* The update plan's steps (govW_step). A window's own step has as op its update
+ * (update_op, keep_op) as a P_* (P_ + the shape, _K when the value is kept: U_KEEP); the
+ * others are S_*: a key block's look-up (S_KEY; S_ONE a window without `per`), a stream's
+ * clock (S_CCLK count, S_TCLK time), a ring's slot (S_RPOS; S_RLEAVE the prefetch of a
+ * shorter sharer's leaving slot), a window's code (S_FOLD folded, S_RUN by the
+ * interpreter), the clock of a window with `where` after its code (S_WCCLK, S_WTCLK), and
+ * the kind's end (S_END). */
 enum {
     P_BITS, P_BITS_K, P_COUNT0, P_COUNT0_K, P_ISUM, P_ISUM_K, P_HEAP, P_HEAP_K, P_DQ, P_DQ_K, P_CGEN, P_CGEN_K,
     P_TI96, P_TI96_K, P_TTRU, P_TTRU_K, P_TCLK, P_TCLK_K, P_TGEN, P_TGEN_K,
-    GOVW_S_KEY, GOVW_S_ONE, GOVW_S_CCLK, GOVW_S_TCLK, GOVW_S_RPOS, GOVW_S_RLEAVE
+    S_KEY, S_ONE, S_CCLK, S_TCLK, S_RPOS, S_RLEAVE, S_FOLD, S_RUN, S_WCCLK, S_WTCLK, S_END, S_N
 };
-/* Flags of a step. F_FOLD, F_RUN: the window's code is folded (fold_code) or run by the
- * interpreter. F_FIRST: the window is its key block's first (the look-up's step wrote its
- * record's news). F_CLOCK: the window steps its stream's clock itself (its `where` is
- * known after its code). F_OWN: a count window that owns a ring of values. F_PF: the
- * block is per key (its clock steps prefetch what the record touches). F_LEAVE: a ring's
- * slot step also prefetches the slot leaving its (shorter) window. */
-enum { F_FOLD = 1, F_RUN = 2, F_FIRST = 4, F_CLOCK = 8, F_OWN = 16, F_PF = 32, F_LEAVE = 64 };
+/* Flags of a step. F_FIRST: the window is its key block's first (the look-up's step wrote
+ * its record's news). F_OWN: a count window that owns a ring of values. F_PF: the block
+ * is per key (its clock steps prefetch what the record touches). F_LEAVE: a ring's slot
+ * step also prefetches the slot leaving its (shorter) window. */
+enum { F_FIRST = 1, F_OWN = 2, F_PF = 4, F_LEAVE = 8 };
 
 static uint8_t plan_op(uint32_t uop) {
     static const uint8_t base[] = {[U_BITS_TRU] = P_BITS, [U_COUNT0] = P_COUNT0, [U_ISUM] = P_ISUM, [U_HEAP] = P_HEAP,
@@ -360,56 +362,57 @@ static uint8_t plan_op(uint32_t uop) {
     return (uint8_t)(base[uop & ~(uint32_t)U_KEEP] + ((uop & U_KEEP) ? 1 : 0));
 }
 
-static govW_step *put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl, uint32_t wi, uint32_t bw, uint32_t fr) {
+static void put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl, uint32_t wi, uint32_t bw, uint32_t fr) {
     govW_step *s = &p->wstep[(*n)++];
     s->op = (uint8_t)op, s->fl = (uint8_t)fl, s->pad = 0, s->wi = wi, s->bw = bw, s->fr = fr;
-    return s;
 }
 
 /* Build every kind's update plan (govW_step) from the windows' layout: its blocks'
  * look-ups in window order (so keys are touched, and evictions kept, in the order the
  * windows name them), the clocks of the streams that take every record their key's
- * block does (no `where`), each followed by its rings' slots, then a step a window. At
- * most 4 steps a window: a look-up, a clock, a ring slot, its own. */
+ * block does (no `where`), each followed by its rings' slots, then each window's code,
+ * its clock if it has `where`, and its own step, in window order; then S_END. At most 5
+ * steps a window (a look-up, a clock, a ring's slot, its code, its own; a window with
+ * `where` has its clock in place of the hoisted one) and one a kind. */
 static void plan_kinds(gov_program *p) {
     uint32_t n = 0;
     for (uint32_t k = 0; k < p->nkind; k++) {
         const uint32_t *kw = p->kind_wins + p->kwin_first[k];
         uint32_t nkw = p->kwin_first[k + 1] - p->kwin_first[k];
-        p->wkplan[3 * k] = n;
+        p->wkplan[k] = n;
         for (uint32_t j = 0; j < nkw; j++) {
             const govL_window *w = &p->win[kw[j]];
-            if (w->level == NONE) put_step(p, &n, GOVW_S_ONE, F_FIRST, kw[j], kw[j], w->sfirst);
-            else if (w->tabw == kw[j]) put_step(p, &n, GOVW_S_KEY, F_FIRST | F_PF, kw[j], kw[j], w->sfirst);
+            if (w->level == NONE) put_step(p, &n, S_ONE, F_FIRST, kw[j], kw[j], w->sfirst);
+            else if (w->tabw == kw[j]) put_step(p, &n, S_KEY, F_FIRST | F_PF, kw[j], kw[j], w->sfirst);
         }
-        p->wkplan[3 * k + 1] = n;
         for (uint32_t j = 0; j < nkw; j++) {
             uint32_t wi = kw[j];
             const govL_window *w = &p->win[wi];
             if (w->sfirst != wi || w->where_reg != NONE) continue;
             uint32_t bw = w->level == NONE ? wi : w->tabw, pf = w->level == NONE ? 0 : F_PF;
-            put_step(p, &n, w->runs ? GOVW_S_CCLK : GOVW_S_TCLK, pf, wi, bw, wi);
+            put_step(p, &n, w->runs ? S_CCLK : S_TCLK, pf, wi, bw, wi);
             for (uint32_t i = j; i < nkw && w->runs; i++) {
                 const govL_window *m = &p->win[kw[i]];
                 if (m->sfirst != wi) continue;
                 if ((m->bits && m->tru) || (!m->bits && m->rfirst == kw[i]))
-                    put_step(p, &n, GOVW_S_RPOS, pf | (!m->bits && m->runs < m->rlen ? F_LEAVE : 0), kw[i], bw, wi);
+                    put_step(p, &n, S_RPOS, pf | (!m->bits && m->runs < m->rlen ? F_LEAVE : 0), kw[i], bw, wi);
                 else if (!m->bits && m->runs < m->rlen && pf)
-                    put_step(p, &n, GOVW_S_RLEAVE, pf, kw[i], bw, wi);
+                    put_step(p, &n, S_RLEAVE, pf, kw[i], bw, wi);
             }
         }
-        p->wkplan[3 * k + 2] = n;
         for (uint32_t j = 0; j < nkw; j++) {
             uint32_t wi = kw[j];
             const govL_window *w = &p->win[wi];
-            uint32_t fl = (w->fold ? F_FOLD : w->ncode ? F_RUN : 0) |
-                          (w->level == NONE || w->tabw == wi ? F_FIRST : 0) |
-                          (w->sfirst == wi && w->where_reg != NONE ? F_CLOCK : 0) |
-                          (w->runs && !w->bits && w->rfirst == wi ? F_OWN : 0) | (w->level != NONE ? F_PF : 0);
-            put_step(p, &n, plan_op(w->uop), fl, wi, w->level == NONE ? wi : w->tabw, w->sfirst);
+            uint32_t bw = w->level == NONE ? wi : w->tabw, pf = w->level != NONE ? F_PF : 0;
+            if (w->fold) put_step(p, &n, S_FOLD, 0, wi, bw, w->sfirst);
+            else if (w->ncode) put_step(p, &n, S_RUN, 0, wi, bw, w->sfirst);
+            uint32_t own = w->runs && !w->bits && w->rfirst == wi ? F_OWN : 0;
+            if (w->sfirst == wi && w->where_reg != NONE) put_step(p, &n, w->runs ? S_WCCLK : S_WTCLK, pf | own, wi, bw, wi);
+            put_step(p, &n, plan_op(w->uop), (bw == wi ? F_FIRST : 0) | own | pf, wi, bw, w->sfirst);
         }
+        put_step(p, &n, S_END, 0, 0, 0, 0);
     }
-    p->wkplan[3 * p->nkind] = n;
+    p->wkplan[p->nkind] = n;
 }
 
 /* Derive each window's layout and the windows' state size. Called by the loader once the
@@ -1298,37 +1301,68 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
  * (govW_value). Runs before the kind's rules.
  *
  * The plan looks each key block up first, then steps the streams' clocks (and computes
- * each ring's slot), then runs a step a window in window order, each a case of its shape
- * with nothing left to test of the window's description. Reordered only where nothing can
- * tell: a look-up reads a record field (no code writes one) and the key tables, a clock
- * its stream's clock, and neither reads what a window's code or update writes; a window's
- * code and its update stay together and in order (a window's code may leave in a
- * temporary what a later window reads). */
+ * each ring's slot), then runs each window's code and its own step in window order, a
+ * case of its shape with nothing left to test of the window's description. Reordered
+ * only where nothing can tell: a look-up reads a record field (no code writes one) and the
+ * key tables, a clock its stream's clock, and neither reads what a window's code or
+ * update writes; a window's code and its update stay together and in order (a window's
+ * code may leave in a temporary what a later window reads).
+ *
+ * Dispatch is a switch, or with GCC and Clang computed goto (vm.c's choice, and
+ * -DGOV_SWITCH_DISPATCH forces the switch here too): a step's end jumps to the next
+ * step's case, so a kind's fixed sequence of shapes is a sequence of jumps a predictor
+ * learns. */
+#if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH)
+#define GOVW_GOTO 1
+#endif
 void govW_update(gov_vm *vm) {
     const gov_program *p = vm->p;
-    uint32_t k = vm->cur_kind;
     govV_cell *R = vm->reg;
     int64_t t = R[GOVB_SLOT_AT].i;
     if (t == INT64_MIN) t = INT64_MIN + 1; /* INT64_MIN is a clock's "no time yet" (spec/language.md §4.3) */
-    const govL_window *win = p->win;
-    govV_wrec *wrec = vm->wrec;
+    const govL_window *win = p->win, *w;
+    govV_wrec *wrec = vm->wrec, *wr;
+    const govV_wrec *fr;
     uint32_t epoch = vm->epoch;
-    const govW_step *s = p->wstep + p->wkplan[3 * k], *e = p->wstep + p->wkplan[3 * k + 1];
-    /* The look-ups. Each level's key is hashed once a record, not once per block: bit lv
-     * of hashed. */
+    const govW_step *s = p->wstep + p->wkplan[vm->cur_kind];
+    char *x;
+    govV_cell old;
+    uint64_t pos;
+    /* Each level's key is hashed once a record, not once per block: bit lv of hashed. */
     uint64_t hash[GOVB_LV_MAX + 1] = {0};
     unsigned hashed = 0;
-    for (; s < e; s++) {
-        uint32_t wi = s->wi;
-        const govL_window *w = &win[wi];
-        govV_wrec *wr = &wrec[wi];
+#ifdef GOVW_GOTO
+    static const void *const jump[S_N] = {
+        &&L_P_BITS, &&L_P_BITS_K, &&L_P_COUNT0, &&L_P_COUNT0_K, &&L_P_ISUM, &&L_P_ISUM_K, &&L_P_HEAP, &&L_P_HEAP_K,
+        &&L_P_DQ, &&L_P_DQ_K, &&L_P_CGEN, &&L_P_CGEN_K, &&L_P_TI96, &&L_P_TI96_K, &&L_P_TTRU, &&L_P_TTRU_K,
+        &&L_P_TCLK, &&L_P_TCLK_K, &&L_P_TGEN, &&L_P_TGEN_K, &&L_S_KEY, &&L_S_ONE, &&L_S_CCLK, &&L_S_TCLK,
+        &&L_S_RPOS, &&L_S_RLEAVE, &&L_S_FOLD, &&L_S_RUN, &&L_S_WCCLK, &&L_S_WTCLK, &&L_S_END};
+#define CASE(n) L_##n:
+#define NEXT()                                                                                                         \
+    do {                                                                                                               \
+        s++;                                                                                                           \
+        goto *jump[s->op];                                                                                             \
+    } while (0)
+    goto *jump[s->op];
+#else
+#define CASE(n) case n:
+#define NEXT() continue
+    for (;; s++) {
+        switch (s->op) {
+#endif
+    /* ---- the look-ups: the key's block, the record's news of it */
+    CASE(S_ONE) {
+        w = &win[s->wi], wr = &wrec[s->wi];
         wr->epoch = epoch;
         wr->evicted = 0;
-        if (s->op == GOVW_S_ONE) {
-            wr->slot = 0;
-            wr->x = block(vm, w, 0);
-            continue;
-        }
+        wr->slot = 0;
+        wr->x = block(vm, w, 0);
+        NEXT();
+    }
+    CASE(S_KEY) {
+        w = &win[s->wi], wr = &wrec[s->wi];
+        wr->epoch = epoch;
+        wr->evicted = 0;
         uint32_t len;
         const char *key = govV_str(vm, R[w->level].u, &len);
         if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
@@ -1341,10 +1375,10 @@ void govW_update(gov_vm *vm) {
         /* Before the look-up, whose entry and LRU links may miss too: the block of the
          * bucket's first slot, most often the key's. */
         uint32_t guess = govK_head(tab, hash[w->level]);
-        if (guess != NONE && guess < w->capacity) prefetch_block(p, wi, block(vm, w, guess));
+        if (guess != NONE && guess < w->capacity) prefetch_block(p, s->wi, block(vm, w, guess));
         uint32_t slot = govK_touch_h(tab, hash[w->level], w->level, key, len, &ev);
-        if (slot != guess && slot != NONE) prefetch_block(p, wi, block(vm, w, slot));
-        if (ev.fresh) reset_block(p, wi, block(vm, w, slot));
+        if (slot != guess && slot != NONE) prefetch_block(p, s->wi, block(vm, w, slot));
+        if (ev.fresh) reset_block(p, s->wi, block(vm, w, slot));
         if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
             wr->evicted = 1;
             wr->elevel = ev.level;
@@ -1352,69 +1386,80 @@ void govW_update(gov_vm *vm) {
         }
         wr->slot = slot;
         wr->x = block(vm, w, slot);
+        NEXT();
     }
-    /* The clocks of the streams without `where`, and the rings' slots. */
-    for (e = p->wstep + p->wkplan[3 * k + 2]; s < e; s++) {
-        const govL_window *w = &win[s->wi];
-        govV_wrec *wr = &wrec[s->wi];
-        char *x = wrec[s->bw].x;
-        switch (s->op) {
-        case GOVW_S_CCLK: clock_count(w, x, t, 1, wr); break;
-        case GOVW_S_TCLK: step_time_clock(w, x, t, 1, wr, s->fl & F_PF); break;
-        case GOVW_S_RPOS:
-            if (wrec[s->fr].take) ring_pos(w, x, wr, &wrec[s->fr], s->fl & F_PF, s->fl & F_LEAVE);
-            break;
-        default: { /* GOVW_S_RLEAVE: a shorter sharer's leaving slot, from its owner's */
-            const govV_wrec *fr = &wrec[s->fr];
-            if (fr->take && fr->s >= w->runs)
-                PF(x + w->m_ring + leaving(wrec[w->rfirst].pos, w->runs, w->rlen) * 8);
-            break;
-        }
-        }
+    /* ---- the clocks of the streams without `where`, and the rings' slots */
+    CASE(S_CCLK) {
+        clock_count(&win[s->wi], wrec[s->bw].x, t, 1, &wrec[s->wi]);
+        NEXT();
     }
-    /* A step a window. */
-    for (e = p->wstep + p->wkplan[3 * k + 3]; s < e; s++) {
-        uint32_t wi = s->wi, fl = s->fl;
-        const govL_window *w = &win[wi];
-        govV_wrec *wr = &wrec[wi];
-        if (fl & F_FOLD) run_fold(vm, w, R);
-        else if (fl & F_RUN) govV_run(vm, w->code, w->ncode);
-        char *x;
-        if (fl & F_FIRST) {
-            x = wr->x; /* the look-up's step wrote epoch, evicted, slot and x */
-        } else {
-            /* The block's first window touched the key this record and reset the block of
-             * a new key: the same block, and the same news of it. */
-            const govV_wrec *bw = &wrec[s->bw];
-            x = bw->x;
-            wr->epoch = epoch;
-            wr->x = x;
-            wr->evicted = bw->evicted;
-            if (bw->evicted) { /* what was evicted is read only when evicted says so */
-                wr->elevel = bw->elevel;
-                wr->klen = bw->klen;
-                wr->koff = bw->koff;
-            }
-        }
-        if (fl & F_CLOCK) { /* a stream of its own, with `where` */
-            int where = R[w->where_reg].i != 0;
-            if (!w->runs) {
-                step_time_clock(w, x, t, where, wr, fl & F_PF);
-            } else {
-                clock_count(w, x, t, where, wr);
-                if (wr->take && ((w->bits && w->tru) || (fl & F_OWN))) ring_pos(w, x, wr, wr, fl & F_PF, 0);
-            }
-        }
-        const govV_wrec *fr = &wrec[s->fr];
-        wr->late = fr->late;
-        /* Count windows: whether the value was taken; the value and the ring slot it went
-         * to (the ring's owner writes it, keeping what it replaced for its sharers). Time
-         * windows: whether the clock moved. */
+    CASE(S_TCLK) {
+        step_time_clock(&win[s->wi], wrec[s->bw].x, t, 1, &wrec[s->wi], s->fl & F_PF);
+        NEXT();
+    }
+    CASE(S_RPOS) {
+        fr = &wrec[s->fr];
+        if (fr->take) ring_pos(&win[s->wi], wrec[s->bw].x, &wrec[s->wi], fr, s->fl & F_PF, s->fl & F_LEAVE);
+        NEXT();
+    }
+    CASE(S_RLEAVE) { /* a shorter sharer's leaving slot, from its owner's */
+        fr = &wrec[s->fr];
+        w = &win[s->wi];
+        if (fr->take && fr->s >= w->runs)
+            PF(wrec[s->bw].x + w->m_ring + leaving(wrec[w->rfirst].pos, w->runs, w->rlen) * 8);
+        NEXT();
+    }
+    /* ---- each window: its code, its clock if it has `where`, its update */
+    CASE(S_FOLD) {
+        run_fold(vm, &win[s->wi], R);
+        NEXT();
+    }
+    CASE(S_RUN) {
+        govV_run(vm, win[s->wi].code, win[s->wi].ncode);
+        NEXT();
+    }
+    CASE(S_WCCLK) { /* a stream of its own, with `where` */
+        w = &win[s->wi], wr = &wrec[s->wi], x = wrec[s->bw].x;
+        clock_count(w, x, t, R[w->where_reg].i != 0, wr);
+        if (wr->take && ((w->bits && w->tru) || (s->fl & F_OWN))) ring_pos(w, x, wr, wr, s->fl & F_PF, 0);
+        NEXT();
+    }
+    CASE(S_WTCLK) {
+        w = &win[s->wi];
+        step_time_clock(w, wrec[s->bw].x, t, R[w->where_reg].i != 0, &wrec[s->wi], s->fl & F_PF);
+        NEXT();
+    }
+    /* A window's own step begins with its record's news: its key block (x), and, unless
+     * it is the block's first (whose look-up wrote them), that the record touched it
+     * (epoch) and what its key's look-up evicted; then its stream's clock's (fr): late. */
+#define WIN()                                                                                                          \
+    do {                                                                                                               \
+        w = &win[s->wi], wr = &wrec[s->wi];                                                                            \
+        if (s->fl & F_FIRST) {                                                                                         \
+            x = wr->x;                                                                                                 \
+        } else {                                                                                                       \
+            const govV_wrec *bw_ = &wrec[s->bw];                                                                       \
+            x = bw_->x;                                                                                                \
+            wr->epoch = epoch;                                                                                         \
+            wr->x = x;                                                                                                 \
+            wr->evicted = bw_->evicted;                                                                                \
+            if (bw_->evicted) { /* what was evicted is read only when evicted says so */                              \
+                wr->elevel = bw_->elevel;                                                                              \
+                wr->klen = bw_->klen;                                                                                  \
+                wr->koff = bw_->koff;                                                                                  \
+            }                                                                                                          \
+        }                                                                                                              \
+        fr = &wrec[s->fr];                                                                                             \
+        wr->late = fr->late;                                                                                           \
+    } while (0)
+    /* Count windows: whether the value was taken; the value and the ring slot it went to
+     * (the ring's owner writes it, keeping what it replaced for its sharers). Time
+     * windows: whether the clock moved. */
 #define TAKE fr->take
 #define V R[w->arg_reg]
 #define RING_IN()                                                                                                      \
     do {                                                                                                               \
-        if (fl & F_OWN) {                                                                                              \
+        if (s->fl & F_OWN) {                                                                                           \
             govV_cell *r_ = RING(w, x);                                                                                \
             pos = wr->pos;                                                                                             \
             old = r_[pos];                                                                                             \
@@ -1425,133 +1470,173 @@ void govW_update(gov_vm *vm) {
             pos = wrec[w->rfirst].pos;                                                                                 \
         }                                                                                                              \
     } while (0)
-        /* A count window that took value number fr->s holds min(fr->s + 1, N); a time
-         * window holds its clock's n. */
+    /* A count window that took value number fr->s holds min(fr->s + 1, N); a time window
+     * holds its clock's n. */
 #define NR (fr->s + 1 < w->runs ? fr->s + 1 : w->runs)
-        govV_cell old;
-        uint64_t pos;
-        switch (s->op) {
-        case P_BITS: /* rate */
-            if (TAKE) add_bits_tru(w, x, fr->s, wr->pos, V);
-            wr->pend = 1;
-            break;
-        case P_BITS_K: /* count(b) */
-            wr->pend = 0;
-            if (!TAKE) goto value;
-            add_bits_tru(w, x, fr->s, wr->pos, V);
-            keep(wr, NR, (int64_t)*NTRUE(w, x));
-            break;
-        case P_COUNT0: wr->pend = 1; break;
-        case P_COUNT0_K: /* count(): nothing but the clock */
-            wr->pend = 0;
-            if (!TAKE) goto value;
-            keep(wr, NR, (int64_t)NR);
-            break;
-        case P_ISUM:
-            if (TAKE) {
-                RING_IN();
-                add_isum(w, x, fr->s, pos, V, old);
-            }
-            wr->pend = 1;
-            break;
-        case P_ISUM_K: /* an exact sum */
-            wr->pend = 0;
-            if (!TAKE) goto value;
+    CASE(P_BITS) { /* rate */
+        WIN();
+        if (TAKE) add_bits_tru(w, x, fr->s, wr->pos, V);
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_BITS_K) { /* count(b) */
+        WIN();
+        wr->pend = 0;
+        if (!TAKE) goto value;
+        add_bits_tru(w, x, fr->s, wr->pos, V);
+        keep(wr, NR, (int64_t)*NTRUE(w, x));
+        NEXT();
+    }
+    CASE(P_COUNT0) {
+        WIN();
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_COUNT0_K) { /* count(): nothing but the clock */
+        WIN();
+        wr->pend = 0;
+        if (!TAKE) goto value;
+        keep(wr, NR, (int64_t)NR);
+        NEXT();
+    }
+    CASE(P_ISUM) {
+        WIN();
+        if (TAKE) {
             RING_IN();
             add_isum(w, x, fr->s, pos, V, old);
-            keep(wr, NR, govA_sat(ISUM(w, x)));
-            break;
-        case P_HEAP:
-            if (TAKE) {
-                RING_IN();
-                add_heap(w, x, fr->s, pos);
-            }
-            wr->pend = 1;
-            break;
-        case P_HEAP_K: { /* a quantile over up to 128 runs: the lower heap's top */
-            wr->pend = 0;
-            if (!TAKE) goto value;
+        }
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_ISUM_K) { /* an exact sum */
+        WIN();
+        wr->pend = 0;
+        if (!TAKE) goto value;
+        RING_IN();
+        add_isum(w, x, fr->s, pos, V, old);
+        keep(wr, NR, govA_sat(ISUM(w, x)));
+        NEXT();
+    }
+    CASE(P_HEAP) {
+        WIN();
+        if (TAKE) {
             RING_IN();
             add_heap(w, x, fr->s, pos);
-            govV_cell q = RING(w, x)[*(const uint8_t *)(x + w->m_heap)];
-            keep(wr, NR, q.i);
-            if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)q.i;
-            break;
         }
-        case P_DQ:
-            if (TAKE) {
-                RING_IN();
-                add_dq(w, x, fr->s, pos, V);
-            }
-            wr->pend = 1;
-            break;
-        case P_DQ_K: /* min or max: the deque's head */
-            wr->pend = 0;
-            if (!TAKE) goto value;
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_HEAP_K) { /* a quantile over up to 128 runs: the lower heap's top */
+        WIN();
+        wr->pend = 0;
+        if (!TAKE) goto value;
+        RING_IN();
+        add_heap(w, x, fr->s, pos);
+        govV_cell q = RING(w, x)[*(const uint8_t *)(x + w->m_heap)];
+        keep(wr, NR, q.i);
+        if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)q.i;
+        NEXT();
+    }
+    CASE(P_DQ) {
+        WIN();
+        if (TAKE) {
             RING_IN();
-            keep(wr, NR, add_dq(w, x, fr->s, pos, V).i);
-            break;
-        case P_CGEN:
-        case P_CGEN_K: {
-            wr->pend = s->op == P_CGEN;
-            if (!TAKE) {
-                if (!wr->pend) goto value;
-                break;
-            }
-            govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : V;
-            old.i = 0;
-            if (!w->bits) RING_IN();
-            add_count(w, x, fr->s, v, old);
-            if (!wr->pend) compute(w, x, wr);
-            break;
+            add_dq(w, x, fr->s, pos, V);
         }
-        case P_TI96:
-            if (!fr->tlate) step_i96(w, x, fr, V);
-            wr->pend = 1;
-            break;
-        case P_TI96_K: /* an exact sum */
-            wr->pend = 0;
-            if (fr->tlate) goto value;
-            step_i96(w, x, fr, V);
-            keep(wr, CLK(w, x)->n, govA_sat(ISUM(w, x)));
-            break;
-        case P_TTRU:
-            if (!fr->tlate) step_tru(w, x, fr, V);
-            wr->pend = 1;
-            break;
-        case P_TTRU_K: /* count(b) */
-            wr->pend = 0;
-            if (fr->tlate) goto value;
-            step_tru(w, x, fr, V);
-            keep(wr, CLK(w, x)->n, (int64_t)*NTRUE(w, x));
-            break;
-        case P_TCLK: wr->pend = 1; break;
-        case P_TCLK_K: /* count() */
-            wr->pend = 0;
-            if (fr->tlate) goto value;
-            keep(wr, CLK(w, x)->n, (int64_t)CLK(w, x)->n);
-            break;
-        case P_TGEN:
-        case P_TGEN_K: {
-            wr->pend = s->op == P_TGEN;
-            if (fr->tlate) {
-                if (!wr->pend) goto value;
-                break;
-            }
-            step_time(w, x, fr, w->arg_reg == NONE ? (govV_cell){.i = 1} : V);
-            if (!wr->pend) compute(w, x, wr);
-            break;
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_DQ_K) { /* min or max: the deque's head */
+        WIN();
+        wr->pend = 0;
+        if (!TAKE) goto value;
+        RING_IN();
+        keep(wr, NR, add_dq(w, x, fr->s, pos, V).i);
+        NEXT();
+    }
+    CASE(P_CGEN)
+    CASE(P_CGEN_K) {
+        WIN();
+        wr->pend = s->op == P_CGEN;
+        if (!TAKE) {
+            if (!wr->pend) goto value;
+            NEXT();
         }
-        default:
-        value: /* a kept value, nothing taken */
-            compute(w, x, wr);
-            break;
+        govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : V;
+        old.i = 0;
+        if (!w->bits) RING_IN();
+        add_count(w, x, fr->s, v, old);
+        if (!wr->pend) compute(w, x, wr);
+        NEXT();
+    }
+    CASE(P_TI96) {
+        WIN();
+        if (!fr->tlate) step_i96(w, x, fr, V);
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_TI96_K) { /* an exact sum */
+        WIN();
+        wr->pend = 0;
+        if (fr->tlate) goto value;
+        step_i96(w, x, fr, V);
+        keep(wr, CLK(w, x)->n, govA_sat(ISUM(w, x)));
+        NEXT();
+    }
+    CASE(P_TTRU) {
+        WIN();
+        if (!fr->tlate) step_tru(w, x, fr, V);
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_TTRU_K) { /* count(b) */
+        WIN();
+        wr->pend = 0;
+        if (fr->tlate) goto value;
+        step_tru(w, x, fr, V);
+        keep(wr, CLK(w, x)->n, (int64_t)*NTRUE(w, x));
+        NEXT();
+    }
+    CASE(P_TCLK) {
+        WIN();
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_TCLK_K) { /* count() */
+        WIN();
+        wr->pend = 0;
+        if (fr->tlate) goto value;
+        keep(wr, CLK(w, x)->n, (int64_t)CLK(w, x)->n);
+        NEXT();
+    }
+    CASE(P_TGEN)
+    CASE(P_TGEN_K) {
+        WIN();
+        wr->pend = s->op == P_TGEN;
+        if (fr->tlate) {
+            if (!wr->pend) goto value;
+            NEXT();
         }
+        step_time(w, x, fr, w->arg_reg == NONE ? (govV_cell){.i = 1} : V);
+        if (!wr->pend) compute(w, x, wr);
+        NEXT();
+    }
+    value: /* a kept value, nothing taken */
+        compute(w, x, wr);
+        NEXT();
+    CASE(S_END)
+        return;
+#ifndef GOVW_GOTO
+        }
+    }
+#endif
 #undef NR
 #undef RING_IN
 #undef V
 #undef TAKE
-    }
+#undef WIN
+#undef CASE
+#undef NEXT
 }
 
 /* Window w's value, n and has in key block x, as value() computes them: the common
