@@ -328,8 +328,11 @@ typedef struct govW_step {
     uint8_t fl;                 /* F_* (window.c) */
     uint16_t pad;
     uint32_t wi;                /* the window */
-    uint32_t bw;                /* its key block's first window (the block's address, the key's news) */
-    uint32_t fr;                /* its stream's first window (the clock's news) */
+    /* byte offsets, so that a step finds its records in an add, not an index's multiply: */
+    size_t w;                   /* of the window in p->win */
+    size_t wr;                  /* of its wrec in vm->wrec */
+    size_t bw;                  /* of its key block's first window's wrec (the block's address, the key's news) */
+    size_t fr;                  /* of its stream's first window's wrec (the clock's news) */
 } govW_step;
 
 /* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or

@@ -364,7 +364,11 @@ static uint8_t plan_op(uint32_t uop) {
 
 static void put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl, uint32_t wi, uint32_t bw, uint32_t fr) {
     govW_step *s = &p->wstep[(*n)++];
-    s->op = (uint8_t)op, s->fl = (uint8_t)fl, s->pad = 0, s->wi = wi, s->bw = bw, s->fr = fr;
+    s->op = (uint8_t)op, s->fl = (uint8_t)fl, s->pad = 0, s->wi = wi;
+    s->w = (size_t)wi * sizeof(govL_window);
+    s->wr = (size_t)wi * sizeof(govV_wrec);
+    s->bw = (size_t)bw * sizeof(govV_wrec);
+    s->fr = (size_t)fr * sizeof(govV_wrec);
 }
 
 /* Build every kind's update plan (govW_step) from the windows' layout: its blocks'
@@ -1331,6 +1335,7 @@ void govW_update(gov_vm *vm) {
     /* Each level's key is hashed once a record, not once per block: bit lv of hashed. */
     uint64_t hash[GOVB_LV_MAX + 1] = {0};
     unsigned hashed = 0;
+#define AT(base, off) ((void *)((char *)(base) + (off)))
 #ifdef GOVW_GOTO
     static const void *const jump[S_N] = {
         &&L_P_BITS, &&L_P_BITS_K, &&L_P_COUNT0, &&L_P_COUNT0_K, &&L_P_ISUM, &&L_P_ISUM_K, &&L_P_HEAP, &&L_P_HEAP_K,
@@ -1352,7 +1357,7 @@ void govW_update(gov_vm *vm) {
 #endif
     /* ---- the look-ups: the key's block, the record's news of it */
     CASE(S_ONE) {
-        w = &win[s->wi], wr = &wrec[s->wi];
+        w = AT(win, s->w), wr = AT(wrec, s->wr);
         wr->epoch = epoch;
         wr->evicted = 0;
         wr->slot = 0;
@@ -1360,7 +1365,7 @@ void govW_update(gov_vm *vm) {
         NEXT();
     }
     CASE(S_KEY) {
-        w = &win[s->wi], wr = &wrec[s->wi];
+        w = AT(win, s->w), wr = AT(wrec, s->wr);
         wr->epoch = epoch;
         wr->evicted = 0;
         uint32_t len;
@@ -1390,43 +1395,44 @@ void govW_update(gov_vm *vm) {
     }
     /* ---- the clocks of the streams without `where`, and the rings' slots */
     CASE(S_CCLK) {
-        clock_count(&win[s->wi], wrec[s->bw].x, t, 1, &wrec[s->wi]);
+        clock_count(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr));
         NEXT();
     }
     CASE(S_TCLK) {
-        step_time_clock(&win[s->wi], wrec[s->bw].x, t, 1, &wrec[s->wi], s->fl & F_PF);
+        step_time_clock(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr), s->fl & F_PF);
         NEXT();
     }
     CASE(S_RPOS) {
-        fr = &wrec[s->fr];
-        if (fr->take) ring_pos(&win[s->wi], wrec[s->bw].x, &wrec[s->wi], fr, s->fl & F_PF, s->fl & F_LEAVE);
+        fr = AT(wrec, s->fr);
+        if (fr->take) ring_pos(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr), fr, s->fl & F_PF, s->fl & F_LEAVE);
         NEXT();
     }
     CASE(S_RLEAVE) { /* a shorter sharer's leaving slot, from its owner's */
-        fr = &wrec[s->fr];
-        w = &win[s->wi];
+        fr = AT(wrec, s->fr);
+        w = AT(win, s->w);
         if (fr->take && fr->s >= w->runs)
-            PF(wrec[s->bw].x + w->m_ring + leaving(wrec[w->rfirst].pos, w->runs, w->rlen) * 8);
+            PF(((const govV_wrec *)AT(wrec, s->bw))->x + w->m_ring + leaving(wrec[w->rfirst].pos, w->runs, w->rlen) * 8);
         NEXT();
     }
     /* ---- each window: its code, its clock if it has `where`, its update */
     CASE(S_FOLD) {
-        run_fold(vm, &win[s->wi], R);
+        run_fold(vm, AT(win, s->w), R);
         NEXT();
     }
     CASE(S_RUN) {
-        govV_run(vm, win[s->wi].code, win[s->wi].ncode);
+        w = AT(win, s->w);
+        govV_run(vm, w->code, w->ncode);
         NEXT();
     }
     CASE(S_WCCLK) { /* a stream of its own, with `where` */
-        w = &win[s->wi], wr = &wrec[s->wi], x = wrec[s->bw].x;
+        w = AT(win, s->w), wr = AT(wrec, s->wr), x = ((const govV_wrec *)AT(wrec, s->bw))->x;
         clock_count(w, x, t, R[w->where_reg].i != 0, wr);
         if (wr->take && ((w->bits && w->tru) || (s->fl & F_OWN))) ring_pos(w, x, wr, wr, s->fl & F_PF, 0);
         NEXT();
     }
     CASE(S_WTCLK) {
-        w = &win[s->wi];
-        step_time_clock(w, wrec[s->bw].x, t, R[w->where_reg].i != 0, &wrec[s->wi], s->fl & F_PF);
+        w = AT(win, s->w);
+        step_time_clock(w, ((const govV_wrec *)AT(wrec, s->bw))->x, t, R[w->where_reg].i != 0, AT(wrec, s->wr), s->fl & F_PF);
         NEXT();
     }
     /* A window's own step begins with its record's news: its key block (x), and, unless
@@ -1434,11 +1440,11 @@ void govW_update(gov_vm *vm) {
      * (epoch) and what its key's look-up evicted; then its stream's clock's (fr): late. */
 #define WIN()                                                                                                          \
     do {                                                                                                               \
-        w = &win[s->wi], wr = &wrec[s->wi];                                                                            \
+        w = AT(win, s->w), wr = AT(wrec, s->wr);                                                                            \
         if (s->fl & F_FIRST) {                                                                                         \
             x = wr->x;                                                                                                 \
         } else {                                                                                                       \
-            const govV_wrec *bw_ = &wrec[s->bw];                                                                       \
+            const govV_wrec *bw_ = AT(wrec, s->bw);                                                                       \
             x = bw_->x;                                                                                                \
             wr->epoch = epoch;                                                                                         \
             wr->x = x;                                                                                                 \
@@ -1449,7 +1455,7 @@ void govW_update(gov_vm *vm) {
                 wr->koff = bw_->koff;                                                                                  \
             }                                                                                                          \
         }                                                                                                              \
-        fr = &wrec[s->fr];                                                                                             \
+        fr = AT(wrec, s->fr);                                                                                             \
         wr->late = fr->late;                                                                                           \
     } while (0)
     /* Count windows: whether the value was taken; the value and the ring slot it went to
@@ -1631,6 +1637,7 @@ void govW_update(gov_vm *vm) {
     }
 #endif
 #undef NR
+#undef AT
 #undef RING_IN
 #undef V
 #undef TAKE
