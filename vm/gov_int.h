@@ -333,6 +333,7 @@ typedef struct govW_step {
     size_t wr;                  /* of its wrec in vm->wrec */
     size_t bw;                  /* of its key block's first window's wrec (the block's address, the key's news) */
     size_t fr;                  /* of its stream's first window's wrec (the clock's news) */
+    size_t src;                 /* a ring's slot step: of the wrec whose pos it copies (window.c, S_RCOPY) */
 } govW_step;
 
 /* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or

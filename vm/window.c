@@ -340,14 +340,15 @@ static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
 /* The update plan's steps (govW_step). A window's own step has as op its update
  * (update_op, keep_op) as a P_* (P_ + the shape, _K when the value is kept: U_KEEP); the
  * others are S_*: a key block's look-up (S_KEY; S_ONE a window without `per`), a stream's
- * clock (S_CCLK count, S_TCLK time), a ring's slot (S_RPOS; S_RLEAVE the prefetch of a
+ * clock (S_CCLK count, S_TCLK time), a ring's slot (S_RPOS; S_RCOPY an earlier ring's of
+ * the same length in the stream, src, not divided again; S_RLEAVE the prefetch of a
  * shorter sharer's leaving slot), a window's code (S_FOLD folded, S_RUN by the
  * interpreter), the clock of a window with `where` after its code (S_WCCLK, S_WTCLK), and
  * the kind's end (S_END). */
 enum {
     P_BITS, P_BITS_K, P_COUNT0, P_COUNT0_K, P_ISUM, P_ISUM_K, P_HEAP, P_HEAP_K, P_DQ, P_DQ_K, P_CGEN, P_CGEN_K,
     P_TI96, P_TI96_K, P_TTRU, P_TTRU_K, P_TCLK, P_TCLK_K, P_TGEN, P_TGEN_K,
-    S_KEY, S_ONE, S_CCLK, S_TCLK, S_RPOS, S_RLEAVE, S_FOLD, S_RUN, S_WCCLK, S_WTCLK, S_END, S_N
+    S_KEY, S_ONE, S_CCLK, S_TCLK, S_RPOS, S_RCOPY, S_RLEAVE, S_FOLD, S_RUN, S_WCCLK, S_WTCLK, S_END, S_N
 };
 /* Flags of a step. F_FIRST: the window is its key block's first (the look-up's step wrote
  * its record's news). F_OWN: a count window that owns a ring of values. F_PF: the block
@@ -362,13 +363,15 @@ static uint8_t plan_op(uint32_t uop) {
     return (uint8_t)(base[uop & ~(uint32_t)U_KEEP] + ((uop & U_KEEP) ? 1 : 0));
 }
 
-static void put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl, uint32_t wi, uint32_t bw, uint32_t fr) {
+static govW_step *put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl, uint32_t wi, uint32_t bw, uint32_t fr) {
     govW_step *s = &p->wstep[(*n)++];
+    s->src = 0;
     s->op = (uint8_t)op, s->fl = (uint8_t)fl, s->pad = 0, s->wi = wi;
     s->w = (size_t)wi * sizeof(govL_window);
     s->wr = (size_t)wi * sizeof(govV_wrec);
     s->bw = (size_t)bw * sizeof(govV_wrec);
     s->fr = (size_t)fr * sizeof(govV_wrec);
+    return s;
 }
 
 /* Build every kind's update plan (govW_step) from the windows' layout: its blocks'
@@ -398,9 +401,17 @@ static void plan_kinds(gov_program *p) {
             for (uint32_t i = j; i < nkw && w->runs; i++) {
                 const govL_window *m = &p->win[kw[i]];
                 if (m->sfirst != wi) continue;
-                if ((m->bits && m->tru) || (!m->bits && m->rfirst == kw[i]))
-                    put_step(p, &n, S_RPOS, pf | (!m->bits && m->runs < m->rlen ? F_LEAVE : 0), kw[i], bw, wi);
-                else if (!m->bits && m->runs < m->rlen && pf)
+                if ((m->bits && m->tru) || (!m->bits && m->rfirst == kw[i])) {
+                    uint32_t same = NONE; /* an earlier ring of the stream with m's length */
+                    for (uint32_t h = j; h < i && same == NONE; h++) {
+                        const govL_window *o = &p->win[kw[h]];
+                        if (o->sfirst == wi && ((o->bits && o->tru) || (!o->bits && o->rfirst == kw[h])) && o->rlen == m->rlen)
+                            same = kw[h];
+                    }
+                    uint32_t fl = pf | (!m->bits && m->runs < m->rlen ? F_LEAVE : 0);
+                    govW_step *st = put_step(p, &n, same != NONE ? S_RCOPY : S_RPOS, fl, kw[i], bw, wi);
+                    if (same != NONE) st->src = (size_t)same * sizeof(govV_wrec);
+                } else if (!m->bits && m->runs < m->rlen && pf)
                     put_step(p, &n, S_RLEAVE, pf, kw[i], bw, wi);
             }
         }
@@ -819,11 +830,11 @@ static void time_back(const govL_window *w, char *x) {
     }
 }
 
-/* The stream's clock moves its newest bucket to b (the first window of the stream does
- * this once for all): the buckets that fall out are the live ones among min(b - cur, B)
+/* The stream's clock moves its newest bucket to b, in slot jb (the first window of the
+ * stream does this once for all; cur's slot follows from jb, not a division): the buckets that fall out are the live ones among min(b - cur, B)
  * slots (fr->todo; all of them when fr->wipe, a key quiet for a span), and the counts
  * are running totals, so nothing here scans buckets. */
-static void advance_clock(const govL_window *w, char *x, int64_t b, govV_wrec *fr) {
+static void advance_clock(const govL_window *w, char *x, int64_t b, uint32_t jb, govV_wrec *fr) {
     govW_clk *c = CLK(w, x);
     if (c->newest == INT64_MIN) {
         c->cur = b;
@@ -839,7 +850,8 @@ static void advance_clock(const govL_window *w, char *x, int64_t b, govV_wrec *f
     } else {
         /* the slots of cur - B + 1 .. b - B: `steps` slots from the one after cur's,
          * wrapping at B (<= 64), as one mask */
-        uint32_t j0 = slot_of(w, c->cur) + 1 == w->nbuckets ? 0 : slot_of(w, c->cur) + 1;
+        uint32_t jc = jb >= steps ? jb - (uint32_t)steps : jb + w->nbuckets - (uint32_t)steps; /* slot_of(cur) */
+        uint32_t j0 = jc + 1 == w->nbuckets ? 0 : jc + 1;
         uint32_t end = j0 + (uint32_t)steps;
         if (end <= w->nbuckets) todo = low_bits((uint32_t)steps) << j0;
         else todo = low_bits(w->nbuckets - j0) << j0 | low_bits(end - w->nbuckets);
@@ -1152,7 +1164,7 @@ static W_INLINE void clock_time(const govL_window *w, char *x, int64_t t, int wh
     fr->ocur = c->cur;
     if (!late) {
         fr->b = b;
-        advance_clock(w, x, b, fr);
+        advance_clock(w, x, b, j, fr);
         fr->pn = c->n;
         if (where) {
             fr->bj = j;
@@ -1193,11 +1205,10 @@ static inline void step_time_clock(const govL_window *w, char *x, int64_t t, int
 static inline uint64_t leaving(uint64_t pos, uint64_t N, uint64_t R) { return pos >= N ? pos - N : pos + R - N; }
 
 /* The ring slot a count window (its ring's owner, or a bool ring) writes value number
- * fr->s to, s mod the ring's length (one division a ring), kept in its wrec (pos) for
- * its update and its ring's sharers; prefetched when pf, with the slot leaving a shorter
- * owner when leave. */
-static inline void ring_pos(const govL_window *w, const char *x, govV_wrec *wr, const govV_wrec *fr, int pf, int leave) {
-    uint64_t pos = fr->s % w->rlen;
+ * fr->s to, s mod the ring's length (one division a ring, or none when an earlier ring of
+ * the stream has the same length: its pos), kept in its wrec (pos) for its update and its
+ * ring's sharers; prefetched when pf, with the slot leaving a shorter owner when leave. */
+static inline void ring_pos(const govL_window *w, const char *x, govV_wrec *wr, uint64_t pos, uint64_t s, int pf, int leave) {
     wr->pos = (uint32_t)pos;
     if (!pf) return;
     if (w->bits) {
@@ -1205,7 +1216,7 @@ static inline void ring_pos(const govL_window *w, const char *x, govV_wrec *wr, 
         return;
     }
     PF(x + w->m_ring + pos * 8);
-    if (leave && fr->s >= w->runs) PF(x + w->m_ring + leaving(pos, w->runs, w->rlen) * 8);
+    if (leave && s >= w->runs) PF(x + w->m_ring + leaving(pos, w->runs, w->rlen) * 8);
 }
 
 /* The common shapes' updates (update_op), each what add_count or step_time does for
@@ -1343,7 +1354,7 @@ void govW_update(gov_vm *vm) {
         &&L_P_BITS, &&L_P_BITS_K, &&L_P_COUNT0, &&L_P_COUNT0_K, &&L_P_ISUM, &&L_P_ISUM_K, &&L_P_HEAP, &&L_P_HEAP_K,
         &&L_P_DQ, &&L_P_DQ_K, &&L_P_CGEN, &&L_P_CGEN_K, &&L_P_TI96, &&L_P_TI96_K, &&L_P_TTRU, &&L_P_TTRU_K,
         &&L_P_TCLK, &&L_P_TCLK_K, &&L_P_TGEN, &&L_P_TGEN_K, &&L_S_KEY, &&L_S_ONE, &&L_S_CCLK, &&L_S_TCLK,
-        &&L_S_RPOS, &&L_S_RLEAVE, &&L_S_FOLD, &&L_S_RUN, &&L_S_WCCLK, &&L_S_WTCLK, &&L_S_END};
+        &&L_S_RPOS, &&L_S_RCOPY, &&L_S_RLEAVE, &&L_S_FOLD, &&L_S_RUN, &&L_S_WCCLK, &&L_S_WTCLK, &&L_S_END};
 #define CASE(n) L_##n:
 #define NEXT()                                                                                                         \
     do {                                                                                                               \
@@ -1406,7 +1417,18 @@ void govW_update(gov_vm *vm) {
     }
     CASE(S_RPOS) {
         fr = AT(wrec, s->fr);
-        if (fr->take) ring_pos(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr), fr, s->fl & F_PF, s->fl & F_LEAVE);
+        if (fr->take) {
+            w = AT(win, s->w);
+            ring_pos(w, ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr), fr->s % w->rlen, fr->s, s->fl & F_PF,
+                     s->fl & F_LEAVE);
+        }
+        NEXT();
+    }
+    CASE(S_RCOPY) { /* the slot of an earlier ring of the stream with the same length */
+        fr = AT(wrec, s->fr);
+        if (fr->take)
+            ring_pos(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr),
+                     ((const govV_wrec *)AT(wrec, s->src))->pos, fr->s, s->fl & F_PF, s->fl & F_LEAVE);
         NEXT();
     }
     CASE(S_RLEAVE) { /* a shorter sharer's leaving slot, from its owner's */
@@ -1429,7 +1451,7 @@ void govW_update(gov_vm *vm) {
     CASE(S_WCCLK) { /* a stream of its own, with `where` */
         w = AT(win, s->w), wr = AT(wrec, s->wr), x = ((const govV_wrec *)AT(wrec, s->bw))->x;
         clock_count(w, x, t, R[w->where_reg].i != 0, wr);
-        if (wr->take && ((w->bits && w->tru) || (s->fl & F_OWN))) ring_pos(w, x, wr, wr, s->fl & F_PF, 0);
+        if (wr->take && ((w->bits && w->tru) || (s->fl & F_OWN))) ring_pos(w, x, wr, wr->s % w->rlen, wr->s, s->fl & F_PF, 0);
         NEXT();
     }
     CASE(S_WTCLK) {
