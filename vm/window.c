@@ -335,6 +335,9 @@ static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
         if ((w->dqmin || w->dqmax) && !small_dq(w)) plan_lines(pf, w->m_dq, w->runs * w->dw); /* else in the hot lines */
         if (w->heaps) plan_lines(pf, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
     }
+    /* A multiple of 4, the last line asked for again (prefetch_block's loop takes four a
+     * turn: half the instructions of one a turn). */
+    while (pf->nline % 4) pf->line[pf->nline] = pf->line[pf->nline - 1], pf->nline++;
 }
 
 /* The update plan's steps (govW_step). A window's own step has as op its update
@@ -1128,7 +1131,12 @@ static inline void keep(govV_wrec *wr, uint64_t n, int64_t v) {
  * stay. */
 static PF_INLINE void prefetch_block(const gov_program *p, uint32_t first, const char *x) {
     const govW_pf *pf = &p->wpf[first];
-    for (uint32_t i = 0; i < pf->nline; i++) PF(x + pf->line[i]);
+    for (uint32_t i = 0; i < pf->nline; i += 4) { /* nline is a multiple of 4 (plan_block) */
+        PF(x + pf->line[i]);
+        PF(x + pf->line[i + 1]);
+        PF(x + pf->line[i + 2]);
+        PF(x + pf->line[i + 3]);
+    }
 }
 
 /* A count stream's clock, stepped by its first window for the record at time t (where:
