@@ -129,13 +129,38 @@ int govO_finish(govO_buf *b, size_t *len) {
     return GOV_OK;
 }
 
+/* The end of the run of printable ASCII other than '"' and backslash from i (at most n),
+ * eight bytes at a time: a byte is flagged when it is below 0x20 or at least 0x80, or
+ * equal to '"' or backslash (zero after the xor). The lowest flagged byte is exact (a
+ * borrow runs upwards only), and on a little-endian host it is the first in memory;
+ * elsewhere the byte loop finds it. vm/json.c's text_run, for the writer. */
+static inline size_t plain_end(const char *s, size_t i, size_t n) {
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+#define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        uint64_t m = (((v - 0x20 * ONES) | v) & HIGHS) | HAS_ZERO(v ^ (0x5C * ONES)) | HAS_ZERO(v ^ (0x22 * ONES));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (m) return i + (size_t)(__builtin_ctzll(m) >> 3);
+#else
+        if (m) break;
+#endif
+    }
+#undef ONES
+#undef HIGHS
+#undef HAS_ZERO
+    while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '"' && s[i] != '\\') i++;
+    return i;
+}
+
 /* The escaped body of a JSON string, without quotes. */
 static void jbody(govO_buf *b, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     size_t i = 0;
     while (i < n) {
-        size_t j = i; /* a run of plain ASCII goes out in one piece */
-        while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x80 && s[j] != '"' && s[j] != '\\') j++;
+        size_t j = plain_end(s, i, n); /* a run of plain ASCII goes out in one piece */
         if (j > i) {
             govO_put(b, s + i, j - i);
             i = j;
@@ -688,14 +713,31 @@ int govO_frags_build(gov_program *p) {
     F->dfrom = at; at += p->nlimit;
     F->oval = at; at += p->novr;
     F->ofrom = at;
-    govO_buf b = {NULL, 0, 0};
-    frags_write(p, &b, F);
-    if (b.n > 0xFFFFFFFFu || !(F->text = malloc(b.n + 1))) {
+    /* Written once into a buffer of a size guessed from the parts' number (128 bytes a
+     * part; the bench's 50-rule policy, 248 scope blocks, takes 65), then cut to size;
+     * written again only when the guess was short, into the size the first pass
+     * counted. Measuring first, then writing, cost twice the writing: 3.1M instructions
+     * at load for that policy, 600 a record over govc run's 5,000. */
+    size_t guess = 256 + 128 * nf;
+    govO_buf b = {F->text = malloc(guess), guess, 0};
+    if (!F->text) {
         free(F);
         return GOV_ENOMEM;
     }
-    b = (govO_buf){F->text, b.n + 1, 0};
     frags_write(p, &b, F);
+    if (b.n + 1 > guess) {
+        size_t need = b.n + 1;
+        free(F->text);
+        if (b.n > 0xFFFFFFFFu || !(F->text = malloc(need))) {
+            free(F);
+            return GOV_ENOMEM;
+        }
+        b = (govO_buf){F->text, need, 0};
+        frags_write(p, &b, F);
+    } else {
+        char *cut = realloc(F->text, b.n + 1);
+        if (cut) F->text = cut;
+    }
     p->ofrags = F;
     return GOV_OK;
 }
