@@ -407,6 +407,33 @@ int govJ_time(const char *s, size_t n, int64_t *out) {
     static const int32_t frac_scale[10] = {0, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1};
     int oh = 0, om = 0;
     if (n < 20) return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Eight bytes at a time: "YYYY-MM-" (a), "DDT" (b's first three), "HH:MM:SS" (c, from
+     * byte 11; n >= 20, so all 19 are there). A digit byte is 0x30 to 0x39: its high
+     * nibble is 3, and adding 6 leaves it so (nothing carries between bytes once every
+     * byte is 0x3X). Then x * 10 + (x >> 8), over the digits' values, holds each pair's
+     * value, first digit times ten, in the pair's first byte: no byte passes 99. */
+#define T_HI UINT64_C(0xF0F0F0F0F0F0F0F0)
+#define T_30 UINT64_C(0x3030303030303030)
+#define T_06 UINT64_C(0x0606060606060606)
+#define T_DIGITS(v, d) (((v) & T_HI & (d)) == (T_30 & (d)) && ((((v) & (d)) + (T_06 & (d))) & T_HI & (d)) == (T_30 & (d)))
+    static const uint64_t da = UINT64_C(0x00FFFF00FFFFFFFF), dc = UINT64_C(0xFFFF00FFFF00FFFF), db = 0xFFFF;
+    uint64_t a, b, c;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + 8, 8);
+    memcpy(&c, s + 11, 8);
+    if (!T_DIGITS(a, da) || !T_DIGITS(b, db) || !T_DIGITS(c, dc) || (a & ~da) != UINT64_C(0x2D00002D00000000) ||
+        (c & ~dc) != UINT64_C(0x00003A00003A0000) || ((s[10] | 0x20) != 't'))
+        return 0;
+    a = (a & da) - (T_30 & da), b = (b & db) - (T_30 & db), c = (c & dc) - (T_30 & dc);
+    a = a * 10 + (a >> 8), b = b * 10 + (b >> 8), c = c * 10 + (c >> 8);
+    int Y = (int)(a & 0xFF) * 100 + (int)(a >> 16 & 0xFF), M = (int)(a >> 40 & 0xFF), D = (int)(b & 0xFF),
+        h = (int)(c & 0xFF), mi = (int)(c >> 24 & 0xFF), sec = (int)(c >> 48 & 0xFF);
+#undef T_HI
+#undef T_30
+#undef T_06
+#undef T_DIGITS
+#else
     unsigned y0 = DIG(s, 0), y1 = DIG(s, 1), y2 = DIG(s, 2), y3 = DIG(s, 3), M0 = DIG(s, 5), M1 = DIG(s, 6),
              d0 = DIG(s, 8), d1 = DIG(s, 9), h0 = DIG(s, 11), h1 = DIG(s, 12), i0 = DIG(s, 14), i1 = DIG(s, 15),
              s0 = DIG(s, 17), s1 = DIG(s, 18);
@@ -416,6 +443,7 @@ int govJ_time(const char *s, size_t n, int64_t *out) {
         return 0;
     int Y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), M = (int)(M0 * 10 + M1), D = (int)(d0 * 10 + d1),
         h = (int)(h0 * 10 + h1), mi = (int)(i0 * 10 + i1), sec = (int)(s0 * 10 + s1);
+#endif
     size_t i = 19;
     int64_t frac = 0;
     if (s[i] == '.') { /* n >= 20 */
