@@ -1107,8 +1107,12 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
     govV_cell *reg = vm->reg;
     char *scratch = vm->scratch;
     uint32_t sn = 0, scap = vm->scratch_cap; /* scratch used: vm->scratch_n at the end */
+    /* The member order learned from earlier lines (vm->jnext): jprev is the guess of what
+     * follows the last field matched (or opens the line), rewritten with what did. */
+    uint8_t *jn = NULL, *jprev = NULL;
 #define SET_KIND(x) (k = &p->kind[x], kf = p->field + k->first_field, kp = sc->pat + k->first_field, \
-                     kh = sc->how + k->first_field, knum = sc->num + k->first_field, nf = k->nfields)
+                     kh = sc->how + k->first_field, knum = sc->num + k->first_field, nf = k->nfields, \
+                     jn = vm->jnext + k->first_field, jprev = vm->jnext + p->nfield + (x), guess = *jprev)
     uint32_t kind = 0, members = 0, ntok = 1, guess = 0, nunk = 0;
     uint32_t unk[16][2]; /* names of members of no field: where, how long */
     int have_kind = 0, nulls = 0;
@@ -1232,7 +1236,9 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
                 if (!(i = skip_value(js, i, len, maxstr))) return SLOW;
                 goto next;
             }
-            guess = fi + 1;
+            *jprev = (uint8_t)fi;
+            jprev = jn + fi;
+            guess = *jprev;
             if (present[fi]) return SLOW; /* given twice */
             govV_cell *r = &reg[fi];
             int how = kh[fi];
