@@ -772,6 +772,8 @@ struct govJ_schema {
     uint64_t *w0;   /* per field: its name's first eight bytes, zero-padded (host order) */
     struct govJ_num *num; /* per field: how a number converts without rounding (quick_cell) */
     struct govJ_pat *pat; /* per field: its name, closing quote and colon as masked words */
+    uint32_t maxpat;      /* the longest name with a pattern (fast_decode's patterns take names
+                             no longer than the string limit, whatever it is set to, only) */
 };
 
 /* A field's member name as a line usually spells it, `name":` (no space before the
@@ -848,6 +850,7 @@ int govJ_schema_build(gov_program *p) {
             memcpy(q->w, pb, 16);
             memcpy(q->m, mb, 16);
             q->n = kn;
+            if (kn > sc->maxpat) sc->maxpat = kn;
         }
 #endif
         sc->how[fi] = govL_class(f->type) == GOVV_CS ? HOW_STRING
@@ -1110,8 +1113,12 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
     /* The member order learned from earlier lines (vm->jnext): jprev is the guess of what
      * follows the last field matched (or opens the line), rewritten with what did. */
     uint8_t *jn = NULL, *jprev = NULL;
+    /* pnf: the kind's fields to try patterns on; none when the string limit is below a
+     * name's length (the general comparison then checks each name against it). */
+    uint32_t pnf = 0;
 #define SET_KIND(x) (k = &p->kind[x], kf = p->field + k->first_field, kp = sc->pat + k->first_field, \
                      kh = sc->how + k->first_field, knum = sc->num + k->first_field, nf = k->nfields, \
+                     pnf = sc->maxpat <= maxstr ? nf : 0, \
                      jn = vm->jnext + k->first_field, jprev = vm->jnext + p->nfield + (x), guess = *jprev)
     uint32_t kind = 0, members = 0, ntok = 1, guess = 0, nunk = 0;
     uint32_t unk[16][2]; /* names of members of no field: where, how long */
@@ -1136,16 +1143,16 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
              * govJ_pat): the field after the last one matched, else, in a kind of few
              * fields, each one. What no pattern takes (a space before the colon, a long
              * name, the line's last 16 bytes, a member of no field) is compared below. */
-            if (ks + 16 <= len && nf) {
+            if (ks + 16 <= len && pnf) {
                 uint64_t a, b;
                 memcpy(&a, js + ks, 8);
                 memcpy(&b, js + ks + 8, 8);
-                if (guess < nf && kp[guess].n &&
+                if (guess < pnf && kp[guess].n &&
                     !(((a ^ kp[guess].w[0]) & kp[guess].m[0]) | ((b ^ kp[guess].w[1]) & kp[guess].m[1]))) {
                     fi = guess;
                     f = kf + fi;
-                } else if (nf <= 32) {
-                    for (uint32_t j = 0; j < nf; j++)
+                } else if (pnf <= 32) {
+                    for (uint32_t j = 0; j < pnf; j++)
                         if (kp[j].n && !(((a ^ kp[j].w[0]) & kp[j].m[0]) | ((b ^ kp[j].w[1]) & kp[j].m[1]))) {
                             fi = j;
                             f = kf + fi;
@@ -1154,9 +1161,11 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
                 }
             }
             if (f) {
-                kn = kp[fi].n;
-                if (kn > maxstr) return SLOW;
-                i = skip_ws(js, ks + kn + 2, len);
+                /* The name and its colon matched (no longer than maxstr: pnf): the value. */
+                i = skip_ws(js, ks + kp[fi].n + 2, len);
+                if (i >= len) return SLOW;
+                members++;
+                goto field;
             } else {
                 if (k && guess < nf) {
                     uint32_t gi = k->first_field + guess;
@@ -1188,8 +1197,8 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
                 i = skip_ws(js, i + 1, len);
             }
             const char *key = js + ks;
-            if (i >= len || ++members > maxf) return SLOW;
-            ntok += 2;
+            if (i >= len) return SLOW;
+            members++;
             if (!k) {
                 /* Several kinds: the first member must name the record's. */
                 if (!is_prim(key, kn, "kind")) return SLOW;
@@ -1236,6 +1245,7 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
                 if (!(i = skip_value(js, i, len, maxstr))) return SLOW;
                 goto next;
             }
+        field:
             *jprev = (uint8_t)fi;
             jprev = jn + fi;
             guess = *jprev;
@@ -1320,7 +1330,9 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
         i++;
     }
 #undef SET_KIND
-    if (skip_ws(js, i, len) != len || ntok > maxtok) return SLOW;
+    /* The caps on members and tokens (an object, a name and a value a member, a string
+     * a list element): over either, the full path says so. */
+    if (skip_ws(js, i, len) != len || members > maxf || ntok + 2 * (uint64_t)members > maxtok) return SLOW;
     if (nulls)
         for (uint32_t f = 0; f < nf; f++)
             if (present[f] == 2) present[f] = 0;
