@@ -929,6 +929,10 @@ struct gov_vm {
     struct { int ev; const char *id, *by; size_t idn, byn; int64_t at; } evt;  /* a decoded event */
     govV_cell *reg;             /* max_regs */
     uint8_t *present;           /* max_fields: field set in this record */
+    uint8_t *jnext;             /* nfield + nkind: the one-pass decoder's guess of the member after
+                                   each field (first_field + i) and of each kind's first
+                                   (nfield + kind), learned from the lines it took (json.c);
+                                   only a guess, always checked: not state */
     char *scratch; uint32_t scratch_cap, scratch_n;
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
     uint64_t *mtab; uint32_t mtab_cap;      /* the record's member names, hashed (json.c);

@@ -23,7 +23,7 @@ size_t govJ_token_size(void);
 
 typedef struct govV_layout {
     size_t rch;                 /* the channels of one finding (govV_channels) */
-    size_t vm, state, reg, present, scratch, tokens, mtab, lwork, lwork_ovr, ridx, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
+    size_t vm, state, reg, present, jnext, scratch, tokens, mtab, lwork, lwork_ovr, ridx, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
         uscratch, ext, herr, cargs, cvals, sel, tbits, tsnap, total;
     size_t state_size, act_cap, kpool_cap, rc_n, rc_bytes;
 } govV_layout;
@@ -127,6 +127,7 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
+    l->jnext = n;   n += al16((size_t)p->nfield + p->nkind); /* json.c's learned member order */
     l->scratch = n; n += al16(cfg->limits[GOV_LIMIT_LINE_LENGTH]);
     l->tokens = n;  n += al16((size_t)cfg->limits[GOV_LIMIT_TOKENS] * govJ_token_size());
     l->mtab = n;    n += al16(mtab_cap(cfg) * sizeof(uint64_t));
@@ -239,6 +240,9 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->state = (void *)(base + l.state);
     vm->reg = (govV_cell *)(void *)(base + l.reg);
     vm->present = (uint8_t *)(base + l.present);
+    vm->jnext = (uint8_t *)(base + l.jnext);
+    for (uint32_t k = 0; k < p->nkind; k++) /* before anything is learned: the kind's order */
+        for (uint32_t j = 0; j < p->kind[k].nfields; j++) vm->jnext[p->kind[k].first_field + j] = (uint8_t)(j + 1);
     vm->scratch = base + l.scratch;
     vm->scratch_cap = cfg->limits[GOV_LIMIT_LINE_LENGTH];
     vm->tokens = base + l.tokens;
