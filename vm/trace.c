@@ -585,7 +585,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const govL_kind *k = &p->kind[kind];
     uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
     if (vm->match_epoch == vm->epoch)
-        for (uint32_t m = 0; m < vm->nmatch; m++) {
+        for (uint32_t m = vm->nmatch; m-- > 0;) { /* most specific first (vm.c, match_scopes) */
             const govL_scope *sc = &p->scope[vm->mlist[m]];
             if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
         }
@@ -717,7 +717,7 @@ static inline size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsig
     /* The fields (w_fields). */
     uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
     if (vm->match_epoch == vm->epoch)
-        for (uint32_t m = 0; m < vm->nmatch; m++) {
+        for (uint32_t m = vm->nmatch; m-- > 0;) { /* most specific first (vm.c, match_scopes) */
             const govL_scope *sc = &p->scope[vm->mlist[m]];
             if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
         }
