@@ -145,12 +145,13 @@ typedef struct govL_tent {
     govV_cell bound;            /* the loosest value its threshold takes for any record */
     uint32_t lim;               /* the limit compared, or GOVB_NONE (a constant: bound is it) */
     uint32_t pos;               /* the rule's position in its kind's (or guard's) list */
-    uint32_t c2reg, c2k;        /* a second condition its firing needs: R[c2reg] == K[c2k] (a
-                                   string), or with c2k NONE R[c2reg] true; c2reg NONE: none */
 } govL_tent;
 typedef struct govL_tgroup {
     govV_cell b0;               /* its first (loosest) entry's bound */
     uint32_t reg, test, first, n; /* entries tent[first, +n) */
+    uint32_t c2reg, c2k;        /* the second condition each of its rules' firing needs: R[c2reg]
+                                   == K[c2k] (a string), or with c2k NONE R[c2reg] true; c2reg
+                                   NONE: none (a group is one field, test and second condition) */
 } govL_tgroup;
 typedef struct govL_tkind {
     uint32_t gfirst, ng;        /* its groups; ng 0: not indexed, the chained scan runs */

@@ -16,9 +16,12 @@
  *      to a firing word falls through the JMPF, so the comparison held.
  *
  * A rule found may also have a second condition, a string field equal to a constant or
- * a bool field true (second()), checked for the entries a record passes.
+ * a bool field true (second()).
  *
- * The rules found are grouped per kind by (x, op, class); a group's entries are sorted
+ * The rules found are grouped per kind by (x, op, class, second condition), the second
+ * condition checked once a group, before its walk (a group of `run.tokens > tok_N and
+ * run.action == "refund"` costs a record that is no refund one test, where each entry
+ * its tokens passed was walked and tested); a group's entries are sorted
  * by their bound: the loosest value the threshold can take for any record, a constant's
  * own value, or over a limit's default and all its overrides (resolution picks one of
  * them, spec/language.md §5) the least for > and >=, the greatest for < and <=. A record
@@ -363,11 +366,20 @@ static int decides(const gov_program *p, const govL_kind *kd, const tcand *c, ui
     return 0; /* ran off its end: it would not have fired */
 }
 
+/* Do two candidates belong to one group: one field, test and second condition? A
+ * group's second condition is checked once, before its walk (vm/vm.c tindex_select):
+ * when it fails, none of the group's rules can fire, whatever their bounds. */
+static int same_group(const tcand *a, const tcand *b) {
+    return a->reg == b->reg && a->test == b->test && a->c2reg == b->c2reg && a->c2k == b->c2k;
+}
+
 /* Entries of one group in walking order: the loosest bound first, then rule order. */
 static int cand_cmp(const void *pa, const void *pb) {
     const tcand *a = pa, *b = pb;
     if (a->reg != b->reg) return a->reg < b->reg ? -1 : 1;
     if (a->test != b->test) return a->test < b->test ? -1 : 1;
+    if (a->c2reg != b->c2reg) return a->c2reg < b->c2reg ? -1 : 1;
+    if (a->c2k != b->c2k) return a->c2k < b->c2k ? -1 : 1;
     int least = a->test / 2 == GOVL_T_GT || a->test / 2 == GOVL_T_GE, c;
     if (a->test & 1) c = (a->bound.f > b->bound.f) - (a->bound.f < b->bound.f);
     else c = (a->bound.i > b->bound.i) - (a->bound.i < b->bound.i);
@@ -472,9 +484,13 @@ int govL_build_tindex(gov_program *p) {
             }
         }
         if (nc > kfirst[u]) qsort(cand + kfirst[u], nc - kfirst[u], sizeof *cand, cand_cmp);
-        uint32_t kg = 0;
-        for (uint32_t i = kfirst[u]; i < nc; i++)
+        /* kg: groups by field and test, which decides whether the index pays (below);
+         * ks: the groups made, one per field, test and second condition. */
+        uint32_t kg = 0, ks = 0;
+        for (uint32_t i = kfirst[u]; i < nc; i++) {
             kg += i == kfirst[u] || cand[i].reg != cand[i - 1].reg || cand[i].test != cand[i - 1].test;
+            ks += i == kfirst[u] || !same_group(&cand[i], &cand[i - 1]);
+        }
         /* The index pays when its groups hold two rules or more on average, or many rules: a group costs
          * a record a dispatch and a comparison, and a rule alone in its group saves no
          * more than that (policies/support's four rules, each alone: 1,673 instructions a
@@ -486,10 +502,10 @@ int govL_build_tindex(gov_program *p) {
         if (un->first == GOVB_NONE || un->tl == &p->kguard[un->kind].tl) {
             if (2 * kg > nc - kfirst[u] && nc - kfirst[u] < 8) {
                 nc = kfirst[u];
-                kg = 0;
+                ks = 0;
             }
         }
-        ngroup += kg;
+        ngroup += ks;
         if (nc > kfirst[u]) {
             uint32_t w = (un->n + 63) / 64;
             nwords += w;
@@ -539,16 +555,18 @@ int govL_build_tindex(gov_program *p) {
         for (uint32_t j = 0; j < un->n; j++) always[j / 64] |= 1ull << (j % 64);
         for (uint32_t i = kfirst[u]; i < kfirst[u + 1]; i++) {
             const tcand *c = &cand[i];
-            if (i == kfirst[u] || c->reg != cand[i - 1].reg || c->test != cand[i - 1].test) {
+            if (i == kfirst[u] || !same_group(c, &cand[i - 1])) {
                 govL_tgroup *gr = &p->tgroup[g++];
                 gr->reg = c->reg;
                 gr->test = c->test;
                 gr->first = i;
                 gr->b0 = c->bound;
+                gr->c2reg = c->c2reg;
+                gr->c2k = c->c2k;
                 tk->ng++;
             }
             p->tgroup[g - 1].n++;
-            p->tent[i] = (govL_tent){.bound = c->bound, .lim = c->lim, .pos = c->pos, .c2reg = c->c2reg, .c2k = c->c2k};
+            p->tent[i] = (govL_tent){.bound = c->bound, .lim = c->lim, .pos = c->pos};
             if (decides(p, &p->kind[un->kind], c, un->glv, un->gstr)) p->rule[c->rule].flags |= GOVL_RULE_DECIDED;
             always[c->pos / 64] &= ~(1ull << (c->pos % 64));
         }

@@ -1585,35 +1585,16 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
     return out;
 }
 
-/* A group's walk (vm/tindex.c) past its first entry, whose bound the value passes: the
- * entries while the value passes their bounds, each rule kept when it passes its threshold
- * too (a constant's is its bound). Out of line: most records pass no group's first bound. */
-/* An entry's second condition (vm/tindex.c second()); *memo holds the last one checked in
- * this walk and its result, as entries of one group often share it (`and run.action ==
- * "refund"` in each rule of a group). */
-typedef struct twmemo { uint32_t reg, k; int res; } twmemo;
-static __attribute__((noinline)) int tindex_second_slow(const gov_vm *vm, const govL_tent *e, twmemo *memo) {
-    memo->reg = e->c2reg;
-    memo->k = e->c2k;
-    if (e->c2k == GOVB_NONE) memo->res = vm->reg[e->c2reg].i != 0; /* as JMPF */
-    else memo->res = compare(vm, GOVV_CS, 0, vm->reg[e->c2reg], vm->p->kval[e->c2k]); /* as TEQK */
-    return memo->res;
-}
-/* Inline: an entry without a second condition, or with the one just checked, costs no
- * call (a walk over a group whose rules share `and run.action == "refund"` made one call
- * an entry, ~40 instructions of a 50-rule finding). */
-static inline __attribute__((always_inline)) int tindex_second(const gov_vm *vm, const govL_tent *e, twmemo *memo) {
-    if (e->c2reg == GOVB_NONE) return 1;
-    if (e->c2reg == memo->reg && e->c2k == memo->k) return memo->res;
-    return tindex_second_slow(vm, e, memo);
-}
+/* A group's walk (vm/tindex.c): the entries while the value passes their bounds, each
+ * rule kept when it passes its threshold too (a constant's is its bound). The group's
+ * second condition held (tindex_select). Out of line: most records pass no group's first
+ * bound. */
 #define TWALK(name, rel, m)                                                                        \
     static __attribute__((noinline)) uint32_t name(const gov_vm *vm, const govL_tent *e, const govL_tent *end, \
                                                    govV_cell v, uint64_t *bits) {                  \
         uint32_t n = 0;                                                                            \
-        twmemo memo = {GOVB_NONE, GOVB_NONE, 0};                                                   \
         for (; e < end && v.m rel e->bound.m; e++)                                                 \
-            if ((e->lim == GOVB_NONE || v.m rel govV_lval(vm, e->lim).m) && tindex_second(vm, e, &memo)) { \
+            if (e->lim == GOVB_NONE || v.m rel govV_lval(vm, e->lim).m) {                          \
                 bits[e->pos >> 6] |= 1ull << (e->pos & 63);                                        \
                 n++;                                                                               \
             }                                                                                      \
@@ -1622,6 +1603,19 @@ static inline __attribute__((always_inline)) int tindex_second(const gov_vm *vm,
 TWALK(twalk_lt_i, <, i) TWALK(twalk_lt_f, <, f) TWALK(twalk_le_i, <=, i) TWALK(twalk_le_f, <=, f)
 TWALK(twalk_gt_i, >, i) TWALK(twalk_gt_f, >, f) TWALK(twalk_ge_i, >=, i) TWALK(twalk_ge_f, >=, f)
 #undef TWALK
+
+/* A group's second condition (vm/tindex.c second()), as the rule's code tests it: a
+ * string field equal to a constant (TEQK, EQ: bytewise) or a bool field true (JMPF).
+ * The string compare out of line: it runs only when the value passes the group's first
+ * bound. */
+static __attribute__((noinline)) int tgroup_second_str(const gov_vm *vm, const govL_tgroup *g) {
+    return compare(vm, GOVV_CS, 0, vm->reg[g->c2reg], vm->p->kval[g->c2k]);
+}
+static inline __attribute__((always_inline)) int tgroup_second(const gov_vm *vm, const govL_tgroup *g) {
+    if (g->c2reg == GOVB_NONE) return 1;
+    if (g->c2k == GOVB_NONE) return vm->reg[g->c2reg].i != 0;
+    return tgroup_second_str(vm, g);
+}
 
 /* The rules of kind k this record runs by the threshold index (vm/tindex.c): the kind's
  * rules in no group, and those whose comparison the record's value passes, into
@@ -1638,7 +1632,7 @@ static inline __attribute__((always_inline)) uint32_t tindex_select(gov_vm *vm, 
         govV_cell v = vm->reg[g->reg];
 #define TW(test, rel, m, fn)                                                           \
     case test:                                                                         \
-        if (v.m rel g->b0.m) n += fn(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits); \
+        if (v.m rel g->b0.m && tgroup_second(vm, g)) n += fn(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits); \
         break;
         switch (g->test) {
             TW(2 * GOVL_T_LT, <, i, twalk_lt_i)
@@ -1648,7 +1642,9 @@ static inline __attribute__((always_inline)) uint32_t tindex_select(gov_vm *vm, 
             TW(2 * GOVL_T_GT, >, i, twalk_gt_i)
             TW(2 * GOVL_T_GT + 1, >, f, twalk_gt_f)
             TW(2 * GOVL_T_GE, >=, i, twalk_ge_i)
-            default: if (v.f >= g->b0.f) n += twalk_ge_f(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits);
+            default:
+                if (v.f >= g->b0.f && tgroup_second(vm, g))
+                    n += twalk_ge_f(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits);
         }
 #undef TW
     }
