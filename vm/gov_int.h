@@ -1353,9 +1353,15 @@ typedef struct govC_plan {
     uint64_t *kkeep;            /* per kind: the first 64 fields' GOVC_KEEP bits */
     uint8_t *ktail;             /* per kind: GOVC_T_* */
     govC_wplan *kwin;           /* per entry of prog->kind_wins */
+    uint8_t *schain;            /* per scope block: the chain it names (GOVC_CHAIN) */
 } govC_plan;
-/* Fills c (its arrays allocated by the caller: nfield, nkind and nkind bytes, and
- * kwin_first[nkind] window plans). */
+/* schain[b]: the levels of block b's path (b and its ancestors, one a level) in bits 0-3
+ * and their number in bits 4-6, when every one of them is named by a meaning string of
+ * the program; else 0. Format 4 writes a record that matched exactly b and its
+ * ancestors as b, and none of the level fields the path names. */
+#define GOVC_CHAIN(lvmask, n) ((uint8_t)((lvmask) | (n) << 4))
+/* Fills c (its arrays allocated by the caller: nfield, nkind and nkind bytes, nscope
+ * bytes, and kwin_first[nkind] window plans). */
 GOV_HIDDEN void govC_plan_build(const gov_program *p, govC_plan *c);
 static inline const govC_plan *govC_plan_of(const gov_program *p) { return (const govC_plan *)(const void *)p->ofrags; }
 /* The policy id's 16 bytes (the compact trace's header). */
