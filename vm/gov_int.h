@@ -78,6 +78,8 @@ typedef struct govL_scope {
 
 typedef struct govL_ovr { uint32_t limit, scope, value, file, line, col; } govL_ovr;
 
+typedef struct govL_slink { uint32_t next, hash; } govL_slink;
+
 typedef struct govL_kind {
     uint32_t name, first_field, nfields, first_reg, nregs, steps;
     uint32_t first_rule, nrules;   /* into prog->kind_rules */
@@ -408,7 +410,9 @@ struct gov_program {
      * overrides sorted by limit, so a record finds the scopes it matches by four hash
      * look-ups and a limit's value through those scopes alone. */
     uint32_t *shead; uint32_t smask;  /* hash of (level, name bytes) -> first scope */
-    uint32_t *snext;            /* nscope: next scope with the same hash, ascending */
+    govL_slink *slink;          /* nscope: next scope in the same bucket, ascending, and
+                                   the scope's whole hash (a bucket's other names cost a
+                                   compare, not a look at the scope) */
     uint32_t *sovr_first;       /* nscope + 1: scope s's overrides are sovr[first[s]..first[s+1]) */
     uint32_t *sovr;             /* novr: override indices, by scope, then by limit */
     /* The values a limit can take (load.c): lcell[li] limit li's default, lcell[nlimit + j]
