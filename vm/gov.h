@@ -847,7 +847,7 @@ GOV_API int gov_set_json(const gov_decision *const *ds, size_t n, const gov_set_
  *                      record evaluates as it would have. Malformed bytes (truncated,
  *                      an index or a value out of range, anything after the end) are
  *                      GOV_ETRACE, a format version this library does not read (it
- *                      writes 3 and reads 1 to 3) GOV_EVERSION, a record begun and not
+ *                      writes 4 and reads 1 to 4) GOV_EVERSION, a record begun and not
  *                      evaluated GOV_EMISUSE: then nothing is changed or written, and
  *                      gov_vm_errmsg says why. */
 GOV_API int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len);

@@ -78,6 +78,8 @@ typedef struct govL_scope {
 
 typedef struct govL_ovr { uint32_t limit, scope, value, file, line, col; } govL_ovr;
 
+typedef struct govL_slink { uint32_t next, hash; } govL_slink;
+
 typedef struct govL_kind {
     uint32_t name, first_field, nfields, first_reg, nregs, steps;
     uint32_t first_rule, nrules;   /* into prog->kind_rules */
@@ -427,7 +429,9 @@ struct gov_program {
      * overrides sorted by limit, so a record finds the scopes it matches by four hash
      * look-ups and a limit's value through those scopes alone. */
     uint32_t *shead; uint32_t smask;  /* hash of (level, name bytes) -> first scope */
-    uint32_t *snext;            /* nscope: next scope with the same hash, ascending */
+    govL_slink *slink;          /* nscope: next scope in the same bucket, ascending, and
+                                   the scope's whole hash (a bucket's other names cost a
+                                   compare, not a look at the scope) */
     uint32_t *sovr_first;       /* nscope + 1: scope s's overrides are sovr[first[s]..first[s+1]) */
     uint32_t *sovr;             /* novr: override indices, by scope, then by limit */
     /* The values a limit can take (load.c): lcell[li] limit li's default, lcell[nlimit + j]
@@ -1378,9 +1382,15 @@ typedef struct govC_plan {
     uint64_t *kkeep;            /* per kind: the first 64 fields' GOVC_KEEP bits */
     uint8_t *ktail;             /* per kind: GOVC_T_* */
     govC_wplan *kwin;           /* per entry of prog->kind_wins */
+    uint8_t *schain;            /* per scope block: the chain it names (GOVC_CHAIN) */
 } govC_plan;
-/* Fills c (its arrays allocated by the caller: nfield, nkind and nkind bytes, and
- * kwin_first[nkind] window plans). */
+/* schain[b]: the levels of block b's path (b and its ancestors, one a level) in bits 0-3
+ * and their number in bits 4-6, when every one of them is named by a meaning string of
+ * the program; else 0. Format 4 writes a record that matched exactly b and its
+ * ancestors as b, and none of the level fields the path names. */
+#define GOVC_CHAIN(lvmask, n) ((uint8_t)((lvmask) | (n) << 4))
+/* Fills c (its arrays allocated by the caller: nfield, nkind and nkind bytes, nscope
+ * bytes, and kwin_first[nkind] window plans). */
 GOV_HIDDEN void govC_plan_build(const gov_program *p, govC_plan *c);
 static inline const govC_plan *govC_plan_of(const gov_program *p) { return (const govC_plan *)(const void *)p->ofrags; }
 /* The policy id's 16 bytes (the compact trace's header). */

@@ -259,7 +259,7 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->ngate * sizeof(govL_gate)) + al8((uint64_t)p->nesc * sizeof(govL_esc)) +
                     al8((uint64_t)p->nstep * sizeof(govL_step)) + al8((uint64_t)p->nappr * 4) +
                     2 * al8((uint64_t)p->nrule * 4) + al8((uint64_t)scope_hash_size(p->nscope) * 4) +
-                    al8((uint64_t)p->nscope * 4) + al8(((uint64_t)p->nscope + 1) * 4) + al8((uint64_t)p->novr * 4) +
+                    al8((uint64_t)p->nscope * sizeof(govL_slink)) + al8(((uint64_t)p->nscope + 1) * 4) + al8((uint64_t)p->novr * 4) +
                     al8((uint64_t)p->nsus * sizeof(govL_sus)) + al8((uint64_t)p->nrule * 4) +
 
                     al8((uint64_t)p->nzone * sizeof(govL_zone)) + al8((uint64_t)p->nztrans * 8) +
@@ -314,7 +314,7 @@ static int alloc_program(govL_ctx *c) {
     p->rule_esc = carve(&cur, p->nrule * 4);
     p->shead = carve(&cur, scope_hash_size(p->nscope) * 4);
     p->smask = scope_hash_size(p->nscope) - 1;
-    p->snext = carve(&cur, p->nscope * 4);
+    p->slink = carve(&cur, p->nscope * sizeof(govL_slink));
     p->sovr_first = carve(&cur, ((size_t)p->nscope + 1) * 4);
     p->sovr = carve(&cur, p->novr * 4);
     p->lcell = carve(&cur, ((size_t)p->nlimit + p->novr) * 8);
@@ -698,9 +698,9 @@ static void index_scopes(gov_program *p) {
     for (uint32_t i = 0; i <= p->smask; i++) p->shead[i] = GOVB_NONE;
     for (uint32_t s = p->nscope; s-- > 0;) {
         const govL_scope *sc = &p->scope[s];
-        uint32_t h = govL_scope_hash(sc->level, p->str[sc->name], p->strlen_[sc->name]) & p->smask;
-        p->snext[s] = p->shead[h];
-        p->shead[h] = s;
+        uint32_t h = govL_scope_hash(sc->level, p->str[sc->name], p->strlen_[sc->name]);
+        p->slink[s] = (govL_slink){p->shead[h & p->smask], h};
+        p->shead[h & p->smask] = s;
     }
     memset(p->sovr_first, 0, ((size_t)p->nscope + 1) * 4);
     for (uint32_t j = 0; j < p->novr; j++) p->sovr_first[p->ovr[j].scope + 1]++;

@@ -14,8 +14,10 @@
  *
  * Format 2 writes the windows compactly (a record's n mostly predicted by its stream, a
  * rate or an int mean as the integer it is a quotient of); format 3 writes only the
- * fields a render can read (govC_field_ops). Formats 1 and 2 are still read, so traces a
- * host kept render after an upgrade.
+ * fields a render can read (govC_field_ops); format 4 writes a record that matched
+ * exactly a scope block and its ancestors as that block, and not the level names its
+ * path gives (chain_of). Formats 1 to 3 are still read, so traces a host kept render
+ * after an upgrade.
  *
  * The reader checks everything before it writes anything (two passes over the bytes:
  * check, then apply), and every index it admits is in range for the program and every
@@ -28,7 +30,8 @@
 
 #define GOVC_MAGIC0 0x67 /* 'g' */
 #define GOVC_MAGIC1 0x74 /* 't' */
-#define GOVC_VERSION 3 /* written; 2 (every present field kept) and 1 (its windows) still read */
+#define GOVC_VERSION 4 /* written; 3 (level names one by one), 2 (every present field kept) and 1 (its
+                         * windows) still read */
 
 /* ---------------------------------------------------------------- writing */
 
@@ -498,6 +501,17 @@ void govC_plan_build(const gov_program *p, govC_plan *c) {
         uint32_t k = p->rule[p->sus[si].rule].kind;
         if (k < p->nkind) c->ktail[k] |= GOVC_T_SUS;
     }
+    for (uint32_t s = 0; s < p->nscope; s++) {
+        const govL_scope *sc = &p->scope[s];
+        unsigned lv = 0, n = 0, named = 1;
+        for (unsigned l = 0; l <= GOVB_LV_MAX; l++)
+            if (sc->path[l] != GOVB_NONE) {
+                lv |= 1u << l;
+                n++;
+                named &= sc->path[l] < p->nmean;
+            }
+        c->schain[s] = named && n == (sc->spec & 7) ? GOVC_CHAIN(lv, n) : 0;
+    }
     for (uint32_t j = 0; p->nkind && j < p->kwin_first[p->nkind]; j++) {
         uint32_t wi = p->kind_wins[j];
         const govL_window *win = &p->win[wi];
@@ -579,16 +593,36 @@ static inline uint64_t present_mask(const uint8_t *present, uint32_t nf) {
     return mask;
 }
 
+/* Format 4's chain (spec/trace.md §3.1): b + 1 when the record matched exactly block b
+ * and its ancestors (vm.c, match_scopes: as many blocks as b's path) and every level
+ * field b's path names is among lv (the kind's level fields present and kept); then
+ * *lvon is those fields, which are not written: their values are the path's names.
+ * Else 0, and lvstr[l] the name of a block of level l the record matched (a meaning
+ * string), written as its index in place of the field's bytes, as format 3 did. */
+static inline uint32_t chain_of(const gov_vm *vm, const govC_plan *pl, unsigned lv, unsigned *lvon,
+                                uint32_t lvstr[GOVB_LV_MAX + 1]) {
+    const gov_program *p = vm->p;
+    uint32_t n = vm->nmatch;
+    *lvon = 0;
+    if (vm->match_epoch != vm->epoch || !n) return 0;
+    uint32_t top = vm->mlist[n - 1];
+    unsigned sc = pl->schain[top], need = sc & 15u;
+    if ((sc >> 4) == n && (lv & need) == need) {
+        *lvon = need;
+        return top + 1;
+    }
+    for (uint32_t m = n; m-- > 0;) { /* most specific first (vm.c, match_scopes) */
+        const govL_scope *s = &p->scope[vm->mlist[m]];
+        if (s->name < p->nmean) lvstr[s->level] = s->name;
+    }
+    return 0;
+}
+
 static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const gov_program *p = vm->p;
     const govC_plan *pl = govC_plan_of(p);
     const govL_kind *k = &p->kind[kind];
     uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
-    if (vm->match_epoch == vm->epoch)
-        for (uint32_t m = vm->nmatch; m-- > 0;) { /* most specific first (vm.c, match_scopes) */
-            const govL_scope *sc = &p->scope[vm->mlist[m]];
-            if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
-        }
     /* Presence: eight fields' 0/1 bytes gathered into one byte by a multiply. The
      * present array is allocated in 16-byte steps and a record's begin clears the
      * kind's (vm.c), so 8 bytes load from any f < nfields and 16 from 0; bits past the
@@ -599,9 +633,16 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const uint8_t *present = vm->present, *op = pl->fop + k->first_field;
     const govV_cell *reg = vm->reg;
     uint32_t nf = k->nfields, f = 0;
-    /* Room for the presence bytes and GOVC_ROOM bytes a field: then a number needs no
-     * test; a string is tested against what stays reserved for the fields after it. */
-    if (nf <= 64 && w->n + 8 + (size_t)GOVC_ROOM * nf <= w->cap) {
+    /* The chain, from the level fields present when they come first (ktail's bits 4 to
+     * 7: as compact_fast takes them). */
+    unsigned lv = 0, lvon = 0;
+    for (unsigned lm = pl->ktail[kind] >> 4; lm; lm &= lm - 1)
+        if (present[__builtin_ctz(lm)]) lv |= lm & -lm;
+    uint32_t chain = p->nscope ? chain_of(vm, pl, lv, &lvon, lvstr) : 0;
+    /* Room for the presence bytes, the chain (5) and GOVC_ROOM bytes a field: then a
+     * number needs no test; a string is tested against what stays reserved for the
+     * fields after it. */
+    if (nf <= 64 && w->n + 8 + 5 + (size_t)GOVC_ROOM * nf <= w->cap) {
         unsigned char *o = w->p + w->n;
         uint64_t mask = present_mask(present, nf) & pl->kkeep[kind]; /* format 3: only the fields a render can read */
         /* byte i: fields 8i .. 8i + 7; nothing past them (a host may pack traces) */
@@ -613,6 +654,8 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
         } else
 #endif
             for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
+        if (p->nscope) o = p_uv(o, chain);
+        mask &= ~(uint64_t)lvon;
         /* slim: a string's varint (5) and bytes must end before it, which leaves
          * GOVC_ROOM bytes for each field of the kind. */
         const unsigned char *slim = w->p + w->cap - (size_t)GOVC_ROOM * nf;
@@ -654,10 +697,11 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
                 if (!(op[g + i] & GOVC_KEEP)) byte &= ~(1u << i);
             w_u8(w, byte);
         }
+        if (p->nscope) w_uv(w, chain);
     }
     /* The counting writer: from the first field that may not fit (or the first). */
     for (; f < nf; f++) {
-        if (!present[f] || !(op[f] & GOVC_KEEP)) continue;
+        if (!present[f] || !(op[f] & GOVC_KEEP) || (f <= GOVB_LV_MAX && (lvon >> f & 1))) continue;
         govV_cell c = reg[f];
         switch (cls[f]) {
         case GOVV_CF: w_float(w, c.f); break;
@@ -704,7 +748,7 @@ static inline size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsig
     uint32_t nf = k->nfields;
     /* after the fields: 16 bytes a finding and its count, the tracked rules' count */
     size_t after = 16 * ((size_t)nfind + 1) + 1;
-    if (nf > 64 || cap < 36 + 8 + (size_t)GOVC_ROOM * nf + after) return 0;
+    if (nf > 64 || cap < 36 + 8 + 5 + (size_t)GOVC_ROOM * nf + after) return 0;
     unsigned char *o = buf;
     /* magic, version and the id from the plan: bytes 0-15, then 13-20 (19 and 20 the
      * flags, written next) */
@@ -716,11 +760,6 @@ static inline size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsig
     o = p_uv(o, (uint32_t)(kind + 1u));
     /* The fields (w_fields). */
     uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
-    if (vm->match_epoch == vm->epoch)
-        for (uint32_t m = vm->nmatch; m-- > 0;) { /* most specific first (vm.c, match_scopes) */
-            const govL_scope *sc = &p->scope[vm->mlist[m]];
-            if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
-        }
     const uint8_t *present = vm->present, *op = pl->fop + k->first_field;
     const govV_cell *reg = vm->reg;
     uint64_t mask = present_mask(present, nf) & pl->kkeep[kind];
@@ -732,12 +771,16 @@ static inline size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsig
     } else
 #endif
         for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
+    /* The chain; the level fields first when they come first (ktail's bits 4 to 7),
+     * those the chain names not at all. */
+    unsigned lv = (unsigned)mask & (pl->ktail[kind] >> 4), lvon = 0;
+    if (p->nscope) o = p_uv(o, chain_of(vm, pl, lv, &lvon, lvstr));
     /* A number needs no test; a string's varint and bytes end before slim. */
     const unsigned char *slim = buf + cap - (size_t)GOVC_ROOM * nf - after;
     const char *sbase[2] = {p->strdata, vm->scratch}; /* by GOVV_SCRATCH, bit 63 */
     /* The level fields first when they come first (ktail's bits 4 to 7): a matched
      * scope's name, else the string. */
-    for (uint64_t lm = mask & (uint64_t)(pl->ktail[kind] >> 4); lm; lm &= lm - 1) {
+    for (uint64_t lm = lv & ~lvon; lm; lm &= lm - 1) {
         uint32_t f = (uint32_t)__builtin_ctzll(lm);
         uint64_t u = reg[f].u;
         if (lvstr[f] != GOVB_NONE) {
@@ -979,7 +1022,7 @@ typedef struct govC_r {
     const char *why;
     size_t at;                  /* offset of the complaint */
     uint32_t scratch_n, kpool_n;
-    unsigned ver;               /* the format's version (1 or 2) */
+    unsigned ver;               /* the format's version (1 to 4) */
     uint64_t wn[GOVC_NPRED];    /* windows' n as read (format 2's predictions) */
     uint32_t kind;              /* the trace's record kind, or NONE */
     int rules;                  /* a record evaluated: its rules are rendered */
@@ -1470,6 +1513,23 @@ static void parse(govC_r *r) {
         if (r->why) return;
         if (k->nfields % 8 && (pres[k->nfields / 8] >> (k->nfields % 8))) return (void)bad(r, "field bits past the kind's");
         r->pres = pres;
+        /* Format 4: the chain of scope blocks the record matched, whose path names the
+         * level fields it covers (present, not written). */
+        unsigned lvon = 0;
+        const uint32_t *path = NULL;
+        if (r->ver >= 4 && p->nscope) {
+            uint32_t blk = r_idx(r, p->nscope, 1, "scope block out of range");
+            if (r->why) return;
+            if (blk != GOVB_NONE) {
+                lvon = govC_plan_of(p)->schain[blk] & 15u;
+                if (!lvon) return (void)bad(r, "a chain of a block whose path is not named by the program's meaning strings");
+                path = p->scope[blk].path;
+                for (unsigned l = 0; l <= GOVB_LV_MAX; l++)
+                    if ((lvon >> l & 1) && (l >= k->nfields || p->regclass[k->first_reg + l] != GOVV_CS ||
+                                            !(pres[l / 8] >> (l % 8) & 1)))
+                        return (void)bad(r, "a chain's level field is absent or not a string");
+            }
+        }
         for (uint32_t f = 0; f < k->nfields && !r->why; f++) {
             const govL_field *fd = &p->field[k->first_field + f];
             uint32_t type = fd->type;
@@ -1485,7 +1545,8 @@ static void parse(govC_r *r) {
                 if (fd->dflt < p->nconst) c = p->kval[fd->dflt];
             } else {
                 int cl = p->regclass[k->first_reg + f];
-                if (cl == GOVV_CS) c.u = r_sfield(r);
+                if (f <= GOVB_LV_MAX && (lvon >> f & 1)) c.u = r_keep(r, p->str[path[f]], p->strlen_[path[f]]);
+                else if (cl == GOVV_CS) c.u = r_sfield(r);
                 else if (cl == GOVV_CLIST) c.u = r_scratch(r, 1);
                 else if (cl == GOVV_CF) c.f = r_float(r);
                 else if (cl == GOVV_CSET) c.u = r_uv(r);

@@ -636,7 +636,7 @@ int gov_set_strings(gov_vm *vm, int slot, const char *const *items, const size_t
  * found (the order of a stable sort, highest first), as resolve_matched wants them.
  * Linear in the scopes that share the record's names, whatever the total; then every
  * limit those scopes set is resolved at once. */
-static inline void resolve_matched(gov_vm *vm);
+static inline void resolve_matched(gov_vm *vm, int lineal);
 
 /* Are the n bytes at a and b the same? Inline, as govL_scope_hash reads them: words, then
  * the last word overlapping, or the first, middle and last byte; never outside [0, n).
@@ -711,7 +711,10 @@ static void match_scopes(gov_vm *vm) {
         uint32_t lv = (uint32_t)__builtin_ctz(lvs);
         uint32_t len;
         const char *name = govV_str(vm, vm->reg[lv].u, &len);
-        for (uint32_t s = p->shead[govL_scope_hash(lv, name, len) & p->smask]; s != GOVB_NONE; s = p->snext[s]) {
+        uint32_t h = govL_scope_hash(lv, name, len);
+        for (uint32_t s = p->shead[h & p->smask]; s != GOVB_NONE; s = p->slink[s].next) {
+            if (p->slink[s].hash != h) /* another name in the bucket */
+                continue;
             const govL_scope *sc = &p->scope[s];
             if (sc->level != lv || p->strlen_[sc->name] != len || !same_bytes(p->str[sc->name], name, len))
                 continue;
@@ -728,7 +731,8 @@ static void match_scopes(gov_vm *vm) {
      * ancestors and itself (levels deepen along parents), all of them matched with it,
      * so n equal to it leaves no room for another match. Else two of one level are
      * looked for. */
-    if (n > 1 && n != (p->scope[found[n - 1]].spec & 7)) {
+    int lineal = n && n == (p->scope[found[n - 1]].spec & 7);
+    if (n > 1 && !lineal) {
         for (uint32_t i = 1; i < n; i++)
             if (p->scope[found[i]].level == p->scope[found[i - 1]].level) {
                 order_matches(p, found, n);
@@ -737,7 +741,7 @@ static void match_scopes(gov_vm *vm) {
     }
     vm->nmatch = n;
     vm->match_epoch = vm->epoch;
-    resolve_matched(vm);
+    resolve_matched(vm, lineal);
 }
 
 int govV_scope_matches(gov_vm *vm, uint32_t s) {
@@ -859,7 +863,7 @@ static __attribute__((noinline)) void resolve_fill(gov_vm *vm, uint32_t set) {
  * records in steady state, 4,900 instructions each (issue 19, tail's and rcache's
  * sections in tests/bench/RESULTS.md). Chains that share a most specific block (blocks not
  * nested in each other, matched together) share its set's two ways. */
-static inline void resolve_matched(gov_vm *vm) {
+static inline void resolve_matched(gov_vm *vm, int lineal) {
     uint32_t n = vm->nmatch;
     vm->lcell = vm->p->lcell;
     vm->lovr = NULL;
@@ -873,9 +877,8 @@ static inline void resolve_matched(gov_vm *vm) {
     }
     const uint32_t *ch = vm->mlist;
     uint32_t top = ch[n - 1], set = top & (vm->rc_n / 2 - 1), e = 2 * set;
-    /* A block and its ancestors (match_scopes: n is its path length): an entry of as
-     * many blocks whose most specific is the same block holds the same chain. */
-    int lineal = n == (vm->p->scope[top].spec & 7);
+    /* lineal: a block and its ancestors (match_scopes: n is its path length); an entry
+     * of as many blocks whose most specific is the same block holds the same chain. */
     for (uint32_t w = 0; w < 2; w++) {
         const govV_rkey *k = &vm->rkey[e + w];
         if (k->n == n && (lineal ? k->s[n - 1] == top : same_chain(k->s, ch, n))) {

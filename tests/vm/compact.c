@@ -12,9 +12,9 @@
  * buffer of any length short of it (its first bytes written, none past the buffer; and
  * none past the trace in a large one) and
  * the render into one byte short are GOV_ESPACE with the same length; a render while a record is begun is GOV_EMISUSE; with -x, the trace rendered
- * on a VM of another policy is GOV_EPOLICY; a version byte of 0 or 4 is GOV_EVERSION.
+ * on a VM of another policy is GOV_EPOLICY; a version byte of 0 or 5 is GOV_EVERSION.
  *
- * -1 HEX: HEX holds one compact trace of format version 1 or 2 a line (hex), taken by a
+ * -1 HEX: HEX holds one compact trace of format version 1, 2 or 3 a line (hex), taken by a
  * library that wrote that version from the same lines of INPUT: each must render, on R,
  * to the JSON trace A gives today for that line (a stored trace outlives the writer).
  *
@@ -259,9 +259,9 @@ int main(int argc, char **argv) {
                       !strstr(gov_vm_errmsg(O), "policy id")))
                 fail("another policy's VM does not refuse the trace with GOV_EPOLICY", ln);
             memcpy(mut, cbuf, cl);
-            mut[2] = 4;
+            mut[2] = 5;
             if (gov_trace_render(R, mut, cl, bad, sizeof bad, &need2) != GOV_EVERSION)
-                fail("version 4 is not GOV_EVERSION", ln);
+                fail("version 5 is not GOV_EVERSION", ln);
             mut[2] = 0;
             if (gov_trace_render(R, mut, cl, bad, sizeof bad, &need2) != GOV_EVERSION)
                 fail("version 0 is not GOV_EVERSION", ln);
@@ -273,8 +273,8 @@ int main(int argc, char **argv) {
                     if (sscanf(v1 + h, "%2x", &x) != 1) break;
                     mut[k++] = (unsigned char)x;
                 }
-                if (e1 == v1at || k * 2 != e1 - v1at || k < 3 || mut[2] < 1 || mut[2] > 2)
-                    fail("the file of older traces has no version 1 or 2 trace for this line", ln);
+                if (e1 == v1at || k * 2 != e1 - v1at || k < 3 || mut[2] < 1 || mut[2] > 3)
+                    fail("the file of older traces has no version 1, 2 or 3 trace for this line", ln);
                 else if (gov_trace_render(R, mut, k, onr, sizeof onr, &need2) != GOV_OK || need2 != tl ||
                          memcmp(onr, lazy, tl + 1))
                     fail("an older version's trace does not render to the JSON trace", ln);

@@ -5,14 +5,15 @@
 # evaluated nothing and on the VM that evaluated it, and requires the bytes of the JSON
 # trace gov_decision_trace gives; the VM that rendered decides the next records and
 # ends with the state of one that did not; a buffer one byte short, a record begun, a
-# version 0 or 4 and another policy's VM are refused with their codes. Every truncation and
+# version 0 or 5 and another policy's VM are refused with their codes. Every truncation and
 # bit flip of each example's compact traces is refused with a message or renders a whole
 # trace, as is each fuzz_trace finding kept in tests/vm/compact_regress/ (its bytes after
 # the policy's header). The bench policy's compact traces must stay within 128 bytes at the median and
 # at the 99th percentile (issue 19's row), with and without its ten windows. Traces of
 # format version 1 kept in tests/vm/compact_v1/ (taken by the version 1 writer) still
-# render to today's JSON traces, and so do version 2 traces (tests/vm/compact_v2/, of the
-# same policy and records). Format 3 keeps only the fields the rules can read: records of
+# render to today's JSON traces, and so do version 2 and 3 traces (tests/vm/compact_v2/,
+# tests/vm/compact_v3/, of the same policy and records; and version 3 traces of
+# tests/vm/rcache_deep.gov, whose records match chains of scope blocks, lineal or not). Format 3 keeps only the fields the rules can read: records of
 # the bench policy that differ only in run_id have the same compact traces. A drift whose
 # threshold is a scoped limit shows the threshold in force for each record in both
 # renderers, also when the rule index leaves the drift's rule out
@@ -69,6 +70,32 @@ if "$B/tests/vm_compact" -c -1 tests/vm/compact_v2/traces.hex "$tmp/v1.govb" tes
   ok "version 2 traces render to the JSON traces ($(tr '\n' ' ' < "$tmp/out"))"
 else
   nok "version 2 traces"; sed 's/^/#   /' "$tmp/err" | cut -c1-300 | head -10
+fi
+
+# Version 3 traces (the version 3 writer's: level names one by one) render too, of the same
+# policy and of tests/vm/rcache_deep.gov (lineal and other chains, names no block has).
+if "$B/tests/vm_compact" -c -1 tests/vm/compact_v3/traces.hex "$tmp/v1.govb" tests/vm/compact_v1/records.jsonl \
+    >"$tmp/out" 2>"$tmp/err"; then
+  ok "version 3 traces render to the JSON traces ($(tr '\n' ' ' < "$tmp/out"))"
+else
+  nok "version 3 traces"; sed 's/^/#   /' "$tmp/err" | cut -c1-300 | head -10
+fi
+"$B/govc" build -o "$tmp/deep.govb" tests/vm/rcache_deep.gov >/dev/null 2>&1 || nok "build rcache_deep"
+if "$B/tests/vm_compact" -c -1 tests/vm/compact_v3/deep.hex "$tmp/deep.govb" tests/vm/rcache_deep.jsonl \
+    >"$tmp/out" 2>"$tmp/err"; then
+  ok "version 3 traces of chains of scope blocks render to the JSON traces ($(tr '\n' ' ' < "$tmp/out"))"
+else
+  nok "version 3 traces of chains of scope blocks"; sed 's/^/#   /' "$tmp/err" | cut -c1-300 | head -10
+fi
+# Format 4's bytes, pinned: the same records' traces as tests/vm/compact_v4/deep.hex holds
+# them (a record that matched exactly a block and its ancestors names the block, and not
+# the level fields its path names; any other writes a 0 and the level names as version 3).
+if "$B/tests/vm_compact" -H "$tmp/deep.govb" tests/vm/rcache_deep.jsonl >"$tmp/out" 2>"$tmp/err" &&
+    grep -v '^sizes' "$tmp/out" | cmp -s - tests/vm/compact_v4/deep.hex; then
+  ok "format 4: rcache_deep's compact traces are tests/vm/compact_v4/deep.hex"
+else
+  nok "format 4: rcache_deep's compact traces are tests/vm/compact_v4/deep.hex"
+  grep -v '^sizes' "$tmp/out" | diff tests/vm/compact_v4/deep.hex - | sed 's/^/#   /' | head -6
 fi
 
 # A drift whose threshold is a scoped limit, too few samples to be judged: both renderers

@@ -102,7 +102,7 @@ def test_bad_compact_traces_are_refused():
     with pytest.raises(gov.TraceError) as e:
         other.render_trace(good)
     assert e.value.code == 37 and "policy id" in e.value.message          # GOV_EPOLICY
-    for version in (0, 4, 255):
+    for version in (0, 5, 255):
         with pytest.raises(gov.TraceError) as e:
             vm.render_trace(good[:2] + bytes([version]) + good[3:])
         assert e.value.code == 11                                           # GOV_EVERSION
