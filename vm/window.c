@@ -400,16 +400,17 @@ static void plan_kinds(gov_program *p) {
             if (w->sfirst != wi || w->where_reg != NONE) continue;
             uint32_t bw = w->level == NONE ? wi : w->tabw, pf = w->level == NONE ? 0 : F_PF;
             put_step(p, &n, w->runs ? S_CCLK : S_TCLK, pf, wi, bw, wi);
+            /* the stream's first 16 ring lengths and the ring that divided by each */
+            uint64_t len[16];
+            uint32_t by[16], nlen = 0;
             for (uint32_t i = j; i < nkw && w->runs; i++) {
                 const govL_window *m = &p->win[kw[i]];
                 if (m->sfirst != wi) continue;
                 if ((m->bits && m->tru) || (!m->bits && m->rfirst == kw[i])) {
                     uint32_t same = NONE; /* an earlier ring of the stream with m's length */
-                    for (uint32_t h = j; h < i && same == NONE; h++) {
-                        const govL_window *o = &p->win[kw[h]];
-                        if (o->sfirst == wi && ((o->bits && o->tru) || (!o->bits && o->rfirst == kw[h])) && o->rlen == m->rlen)
-                            same = kw[h];
-                    }
+                    for (uint32_t h = 0; h < nlen && same == NONE; h++)
+                        if (len[h] == m->rlen) same = by[h];
+                    if (same == NONE && nlen < 16) len[nlen] = m->rlen, by[nlen++] = kw[i];
                     uint32_t fl = pf | (!m->bits && m->runs < m->rlen ? F_LEAVE : 0);
                     govW_step *st = put_step(p, &n, same != NONE ? S_RCOPY : S_RPOS, fl, kw[i], bw, wi);
                     if (same != NONE) st->src = (size_t)same * sizeof(govV_wrec);
