@@ -97,6 +97,7 @@ typedef struct govL_rule {
                                    sustained, a gate or escalation, a drift, a severity limit, a
                                    waiver, a channel set, notification settings, a silence or an
                                    inhibitor (vm.c evaluate takes the short way for the others) */
+#define GOVL_RULE_DECIDED 8u    /* the threshold index decides it: kept, it fires (vm/tindex.c decides) */
 
 /* The scan's own opcodes (vm/vm_run.h), never in a file: load.c writes them into the
  * scan's copy of the rules' code (prog->xcode) after verification. X_END ends a rule that
@@ -704,7 +705,7 @@ typedef struct govV_kcache { uint32_t epoch, off; } govV_kcache;
 
 enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TICK };
 
-/* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, most specific
+/* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, least specific
  * first) -> the limits it resolves to. Limits are static per program, so the same chain
  * always resolves the same way and nothing invalidates an entry; a chain longer than
  * GOVV_RCHAIN is resolved every time. Two ways per set, the set named by the chain's
@@ -928,6 +929,10 @@ struct gov_vm {
     struct { int ev; const char *id, *by; size_t idn, byn; int64_t at; } evt;  /* a decoded event */
     govV_cell *reg;             /* max_regs */
     uint8_t *present;           /* max_fields: field set in this record */
+    uint8_t *jnext;             /* nfield + nkind: the one-pass decoder's guess of the member after
+                                   each field (first_field + i) and of each kind's first
+                                   (nfield + kind), learned from the lines it took (json.c);
+                                   only a guess, always checked: not state */
     char *scratch; uint32_t scratch_cap, scratch_n;
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
     uint64_t *mtab; uint32_t mtab_cap;      /* the record's member names, hashed (json.c);
@@ -950,8 +955,8 @@ struct gov_vm {
     uint32_t slevels;           /* bit lv: some scope block is of level lv */
     uint64_t rc_hits, rc_misses; /* resolutions from the cache, and resolved afresh */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */
-    uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, most specific
-                                           first, then room to gather them */
+    uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, least specific
+                                           first (read from the end), then room to sort them */
     uint32_t match_epoch;       /* the epoch mlist was computed for */
     uint32_t epoch;
     govV_finding *find;         /* max_rules */

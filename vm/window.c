@@ -1091,6 +1091,10 @@ static void value(const govL_window *w, char *x, govV_wrec *out) {
         {
             uint64_t rank = (w->qnum * n + w->qden - 1) / w->qden;
             r = govQ_select(TSK(w, x), OCT(w, x), IX(w, x), rank ? rank : 1);
+            /* 1.0's bin estimate is 1.0099: a ratio's is held at 1, nearer every value in
+             * its bin that a ratio can be (spec/language.md 4.5; a ratio above 1 is no
+             * value of its type, which the compact trace's reader refuses). */
+            if (w->type == GOVB_TY_RATIO && r > 1.0) r = 1.0;
         }
         break;
     }
