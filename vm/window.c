@@ -353,11 +353,10 @@ enum {
     P_TI96, P_TI96_K, P_TTRU, P_TTRU_K, P_TCLK, P_TCLK_K, P_TGEN, P_TGEN_K,
     S_KEY, S_ONE, S_CCLK, S_TCLK, S_RPOS, S_RCOPY, S_RLEAVE, S_FOLD, S_RUN, S_WCCLK, S_WTCLK, S_END, S_N
 };
-/* Flags of a step. F_FIRST: the window is its key block's first (the look-up's step wrote
- * its record's news). F_OWN: a count window that owns a ring of values. F_PF: the block
+/* Flags of a step. F_OWN: a count window that owns a ring of values. F_PF: the block
  * is per key (its clock steps prefetch what the record touches). F_LEAVE: a ring's slot
  * step also prefetches the slot leaving its (shorter) window. */
-enum { F_FIRST = 1, F_OWN = 2, F_PF = 4, F_LEAVE = 8 };
+enum { F_OWN = 2, F_PF = 4, F_LEAVE = 8 };
 
 static uint8_t plan_op(uint32_t uop) {
     static const uint8_t base[] = {[U_BITS_TRU] = P_BITS, [U_COUNT0] = P_COUNT0, [U_ISUM] = P_ISUM, [U_HEAP] = P_HEAP,
@@ -392,8 +391,8 @@ static void plan_kinds(gov_program *p) {
         p->wkplan[k] = n;
         for (uint32_t j = 0; j < nkw; j++) {
             const govL_window *w = &p->win[kw[j]];
-            if (w->level == NONE) put_step(p, &n, S_ONE, F_FIRST, kw[j], kw[j], w->sfirst);
-            else if (w->tabw == kw[j]) put_step(p, &n, S_KEY, F_FIRST | F_PF, kw[j], kw[j], w->sfirst);
+            if (w->level == NONE) put_step(p, &n, S_ONE, 0, kw[j], kw[j], w->sfirst);
+            else if (w->tabw == kw[j]) put_step(p, &n, S_KEY, F_PF, kw[j], kw[j], w->sfirst);
         }
         for (uint32_t j = 0; j < nkw; j++) {
             uint32_t wi = kw[j];
@@ -401,16 +400,17 @@ static void plan_kinds(gov_program *p) {
             if (w->sfirst != wi || w->where_reg != NONE) continue;
             uint32_t bw = w->level == NONE ? wi : w->tabw, pf = w->level == NONE ? 0 : F_PF;
             put_step(p, &n, w->runs ? S_CCLK : S_TCLK, pf, wi, bw, wi);
+            /* the stream's first 16 ring lengths and the ring that divided by each */
+            uint64_t len[16];
+            uint32_t by[16], nlen = 0;
             for (uint32_t i = j; i < nkw && w->runs; i++) {
                 const govL_window *m = &p->win[kw[i]];
                 if (m->sfirst != wi) continue;
                 if ((m->bits && m->tru) || (!m->bits && m->rfirst == kw[i])) {
                     uint32_t same = NONE; /* an earlier ring of the stream with m's length */
-                    for (uint32_t h = j; h < i && same == NONE; h++) {
-                        const govL_window *o = &p->win[kw[h]];
-                        if (o->sfirst == wi && ((o->bits && o->tru) || (!o->bits && o->rfirst == kw[h])) && o->rlen == m->rlen)
-                            same = kw[h];
-                    }
+                    for (uint32_t h = 0; h < nlen && same == NONE; h++)
+                        if (len[h] == m->rlen) same = by[h];
+                    if (same == NONE && nlen < 16) len[nlen] = m->rlen, by[nlen++] = kw[i];
                     uint32_t fl = pf | (!m->bits && m->runs < m->rlen ? F_LEAVE : 0);
                     govW_step *st = put_step(p, &n, same != NONE ? S_RCOPY : S_RPOS, fl, kw[i], bw, wi);
                     if (same != NONE) st->src = (size_t)same * sizeof(govV_wrec);
@@ -426,7 +426,7 @@ static void plan_kinds(gov_program *p) {
             else if (w->ncode) put_step(p, &n, S_RUN, 0, wi, bw, w->sfirst);
             uint32_t own = w->runs && !w->bits && w->rfirst == wi ? F_OWN : 0;
             if (w->sfirst == wi && w->where_reg != NONE) put_step(p, &n, w->runs ? S_WCCLK : S_WTCLK, pf | own, wi, bw, wi);
-            put_step(p, &n, plan_op(w->uop), (bw == wi ? F_FIRST : 0) | own | pf, wi, bw, w->sfirst);
+            put_step(p, &n, plan_op(w->uop), own | pf, wi, bw, w->sfirst);
         }
         put_step(p, &n, S_END, 0, 0, 0, 0);
     }
@@ -1201,7 +1201,7 @@ static W_INLINE void clock_time(const govL_window *w, char *x, int64_t t, int wh
 
 /* A time stream's clock with its bucket's place: the bucket record prefetched first
  * (pf), then the step. */
-static inline void step_time_clock(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr, int pf) {
+static W_INLINE void step_time_clock(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr, int pf) {
     int64_t b = floordiv(t, w->width);
     uint32_t j = slot_of(w, b);
     if (pf) {
@@ -1471,27 +1471,24 @@ void govW_update(gov_vm *vm) {
         step_time_clock(w, ((const govV_wrec *)AT(wrec, s->bw))->x, t, R[w->where_reg].i != 0, AT(wrec, s->wr), s->fl & F_PF);
         NEXT();
     }
-    /* A window's own step begins with its record's news: its key block (x), and, unless
-     * it is the block's first (whose look-up wrote them), that the record touched it
-     * (epoch) and what its key's look-up evicted; then its stream's clock's (fr): late. */
+    /* A window's own step begins with its record's news: its key block (x), that the
+     * record touched it (epoch) and what its key's look-up evicted, as the look-up's step
+     * left them at the block's first window (for that window itself, the same values
+     * again: cheaper than a test); then its stream's clock's (fr): late. */
 #define WIN()                                                                                                          \
     do {                                                                                                               \
-        w = AT(win, s->w), wr = AT(wrec, s->wr);                                                                            \
-        if (s->fl & F_FIRST) {                                                                                         \
-            x = wr->x;                                                                                                 \
-        } else {                                                                                                       \
-            const govV_wrec *bw_ = AT(wrec, s->bw);                                                                       \
-            x = bw_->x;                                                                                                \
-            wr->epoch = epoch;                                                                                         \
-            wr->x = x;                                                                                                 \
-            wr->evicted = bw_->evicted;                                                                                \
-            if (bw_->evicted) { /* what was evicted is read only when evicted says so */                              \
-                wr->elevel = bw_->elevel;                                                                              \
-                wr->klen = bw_->klen;                                                                                  \
-                wr->koff = bw_->koff;                                                                                  \
-            }                                                                                                          \
+        w = AT(win, s->w), wr = AT(wrec, s->wr);                                                                       \
+        const govV_wrec *bw_ = AT(wrec, s->bw);                                                                        \
+        x = bw_->x;                                                                                                    \
+        wr->epoch = epoch;                                                                                             \
+        wr->x = x;                                                                                                     \
+        wr->evicted = bw_->evicted;                                                                                    \
+        if (bw_->evicted) { /* what was evicted is read only when evicted says so */                                  \
+            wr->elevel = bw_->elevel;                                                                                  \
+            wr->klen = bw_->klen;                                                                                      \
+            wr->koff = bw_->koff;                                                                                      \
         }                                                                                                              \
-        fr = AT(wrec, s->fr);                                                                                             \
+        fr = AT(wrec, s->fr);                                                                                          \
         wr->late = fr->late;                                                                                           \
     } while (0)
     /* Count windows: whether the value was taken; the value and the ring slot it went to
