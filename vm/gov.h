@@ -458,7 +458,8 @@ GOV_API size_t gov_vm_running_escalations(const gov_vm *vm);
 /* Input bytes the glob matcher (`matches`) has stepped over since gov_vm_init: one step
  * per byte, whatever the pattern. The tests read it to show that matching is linear. */
 GOV_API uint64_t gov_vm_match_steps(const gov_vm *vm);
-/* Rules whose code ran for records since gov_vm_init: per record, the rules of its kind
+/* Rules evaluated for records since gov_vm_init (their code ran, or the threshold index
+ * decided them, spec/bytecode.md §3.4): per record, the rules of its kind
  * that its scopes can reach (spec/bytecode.md §3.3: a rule whose guard names another
  * tenant, project, workflow or agent is not run, as it cannot fire) and, of those, that
  * its values can fire (§3.4, the threshold index: a rule whose `field > limit` the

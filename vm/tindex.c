@@ -48,7 +48,9 @@
 /* A rule's indexable comparison, while the index is built. */
 typedef struct tcand {
     uint32_t reg, test, pos, lim;   /* lim: a limit, or GOVB_NONE for a constant */
+    uint32_t src;                   /* the limit or the constant compared with */
     uint32_t c2reg, c2k;            /* the second condition (govL_tent) */
+    uint32_t rule;                  /* the rule (decides()) */
     govV_cell bound;
 } tcand;
 
@@ -176,6 +178,7 @@ static int cand_of(const tctx *t, const govL_kind *kd, uint32_t x, uint32_t rel,
     if (govL_class(is_limit ? p->limit[src].type : p->ktype[src]) != cls) return 0;
     c->reg = x;
     c->test = rel * 2 + (cls == GOVV_CF);
+    c->src = src;
     if (is_limit) {
         /* The loosest value it takes: the least for > and >=, the greatest for < and <=. */
         c->lim = src;
@@ -273,6 +276,93 @@ static int analyse(const tctx *t, const govL_kind *kd, const govL_rule *r, tcand
     return 0;
 }
 
+/* ---------------------------------------------------------------- decided by the index
+ *
+ * A rule the index keeps passed its comparison (and its second condition), and a rule
+ * of a guard's list is reached only by a record that meets the guard. When the rule's
+ * code, given those facts, can only fire, evaluate need not run it (~80 instructions a
+ * finding: the call, the guard's string compare, the comparison again): the rule is
+ * marked GOVL_RULE_DECIDED. decides() proves it by following the code from its first
+ * word on the facts alone: a LOADK or LOADL notes what a temporary holds; a comparison is
+ * known true when it is one of the facts (the indexed relation of its field with the same
+ * limit or constant, either way round; the guard's field `EQ` a constant string of the
+ * guard's bytes; the second condition's `EQ` of its string field with its constant); a
+ * JMPF falls through on a known truth (a temporary, or the second condition's bool
+ * field), a JMP is followed; a FIRE, a FIREIF on a known truth, or a T.. test that is the
+ * indexed comparison or the second condition ends the proof. Anything else (an unknown
+ * condition, any other instruction) and the rule is not decided: it runs as before. The
+ * facts are the ones the index checked with the scan's own relations (the walk's raw C
+ * relations on the resolved limits, the guard's and TEQK's bytewise string equality), so
+ * a decided rule fires exactly when its code would have. Skipping its code changes no
+ * register another rule reads: a kind is indexed only when each rule reads the
+ * temporaries it wrote (reads_own), and the trace and a finding's explanation run the
+ * code again themselves. */
+
+/* Does string constant k hold the bytes of string s? */
+static int kstr_is(const gov_program *p, uint32_t k, uint32_t s) {
+    if (govL_class(p->ktype[k]) != GOVV_CS) return 0;
+    uint64_t u = p->kval[k].u;
+    return GOVV_SLEN(u) == p->strlen_[s] && memcmp(p->strdata + GOVV_SOFF(u), p->str[s], p->strlen_[s]) == 0;
+}
+
+/* Rule c->rule's code fires whenever c's comparison and second condition hold and, with
+ * glv not GOVB_NONE, the record's scope field glv holds string gstr (see above). */
+static int decides(const gov_program *p, const govL_kind *kd, const tcand *c, uint32_t glv, uint32_t gstr) {
+    const govL_rule *r = &p->rule[c->rule];
+    const uint32_t *code = p->code + r->code;
+    const uint8_t *ty = p->regtype + kd->first_reg;
+    enum { UNKNOWN, HOLDS_K, HOLDS_L, TRUE_ };
+    uint8_t kt[GOVB_MAXREGS];
+    uint32_t kv[GOVB_MAXREGS];
+    memset(kt, UNKNOWN, sizeof kt);
+    int is_limit = c->lim != GOVB_NONE;
+    for (uint32_t pc = 0; pc < r->ncode;) {
+        uint32_t w = code[pc++], op = GOVB_OP(w), a = GOVB_A(w), b = GOVB_B(w), cc = GOVB_C(w), x = GOVB_BX(w);
+        switch (op) {
+        case GOV_OP_LOADK: case GOV_OP_LOADL:
+            if (a < kd->nfields) return 0; /* the verifier forbids it; stay safe */
+            kt[a] = op == GOV_OP_LOADK ? HOLDS_K : HOLDS_L;
+            kv[a] = x;
+            break;
+        case GOV_OP_EQ: case GOV_OP_LT: case GOV_OP_LE: case GOV_OP_GT: case GOV_OP_GE: {
+            if (a < kd->nfields) return 0;
+            int known = 0;
+            uint32_t src = is_limit ? HOLDS_L : HOLDS_K;
+            if (op != GOV_OP_EQ) { /* the indexed comparison, either way round */
+                uint32_t rel = op - GOV_OP_LT;
+                known = (b == c->reg && cc >= kd->nfields && kt[cc] == src && kv[cc] == c->src && rel == c->test / 2) ||
+                        (cc == c->reg && b >= kd->nfields && kt[b] == src && kv[b] == c->src && (rel ^ 2u) == c->test / 2);
+            } else { /* the guard, or the second condition on a string */
+                uint32_t f = b < kd->nfields ? b : cc, t = b < kd->nfields ? cc : b;
+                if (f < kd->nfields && t >= kd->nfields && kt[t] == HOLDS_K && govL_class(ty[f]) == GOVV_CS)
+                    known = (glv != GOVB_NONE && f == glv && kstr_is(p, kv[t], gstr)) ||
+                            (c->c2k != GOVB_NONE && f == c->c2reg && kv[t] == c->c2k);
+            }
+            kt[a] = known ? TRUE_ : UNKNOWN;
+            break;
+        }
+        case GOV_OP_JMP:
+            pc += x;
+            break;
+        case GOV_OP_JMPF:
+            if (a < kd->nfields ? !(c->c2k == GOVB_NONE && a == c->c2reg) : kt[a] != TRUE_) return 0;
+            break; /* falls through: the condition holds */
+        case GOV_OP_FIRE:
+            return 1;
+        case GOV_OP_FIREIF:
+            return a >= kd->nfields && kt[a] == TRUE_;
+        default:
+            if (op >= GOV_OP_TLTL && op <= GOV_OP_TGEL)
+                return is_limit && a == c->reg && x == c->src && op - GOV_OP_TLTL == c->test / 2;
+            if (op >= GOV_OP_TLTK && op <= GOV_OP_TGEK)
+                return !is_limit && a == c->reg && x == c->src && op - GOV_OP_TLTK == c->test / 2;
+            if (op == GOV_OP_TEQK) return c->c2k != GOVB_NONE && a == c->c2reg && x == c->c2k;
+            return 0;
+        }
+    }
+    return 0; /* ran off its end: it would not have fired */
+}
+
 /* Entries of one group in walking order: the loosest bound first, then rule order. */
 static int cand_cmp(const void *pa, const void *pb) {
     const tcand *a = pa, *b = pb;
@@ -292,6 +382,7 @@ static int cand_cmp(const void *pa, const void *pb) {
 typedef struct tunit {
     uint32_t kind, first, n;    /* first: into grule, or GOVB_NONE (the kind's rules in order) */
     uint32_t *tl;               /* where the unit's index goes (kguard/gslot .tl), or NULL */
+    uint32_t glv, gstr;         /* a guard's list: its level and string; else GOVB_NONE */
 } tunit;
 
 static uint32_t unit_rule(const gov_program *p, const tunit *u, uint32_t j) {
@@ -307,16 +398,17 @@ int govL_build_tindex(gov_program *p) {
     tunit *unit = malloc((maxu ? maxu : 1) * sizeof *unit);
     if (!unit) return GOV_ENOMEM;
     if (!p->has_guards) {
-        for (uint32_t k = 0; k < p->nkind; k++) unit[nu++] = (tunit){k, GOVB_NONE, p->kind[k].nrules, NULL};
+        for (uint32_t k = 0; k < p->nkind; k++) unit[nu++] = (tunit){k, GOVB_NONE, p->kind[k].nrules, NULL, GOVB_NONE, GOVB_NONE};
     } else {
         for (uint32_t k = 0; k < p->nkind; k++) {
             p->kguard[k].tl = GOVB_NONE;
-            if (p->kguard[k].n) unit[nu++] = (tunit){k, p->kguard[k].first, p->kguard[k].n, &p->kguard[k].tl};
+            if (p->kguard[k].n)
+                unit[nu++] = (tunit){k, p->kguard[k].first, p->kguard[k].n, &p->kguard[k].tl, GOVB_NONE, GOVB_NONE};
         }
         for (uint32_t h = 0; h <= p->gmask; h++) {
             govL_gslot *g = &p->gslot[h];
             g->tl = GOVB_NONE;
-            if (g->str != GOVB_NONE && g->n) unit[nu++] = (tunit){g->kind, g->first, g->n, &g->tl};
+            if (g->str != GOVB_NONE && g->n) unit[nu++] = (tunit){g->kind, g->first, g->n, &g->tl, g->level, g->str};
         }
     }
     if (p->nrule) {
@@ -374,7 +466,10 @@ int govL_build_tindex(gov_program *p) {
         for (uint32_t j = 0; j < un->n && own[un->kind]; j++) {
             const govL_rule *r = &p->rule[unit_rule(p, un, j)];
             if (r->flags & GOVL_RULE_SLOW) continue;
-            if (analyse(&t, kd, r, &cand[nc])) cand[nc++].pos = j;
+            if (analyse(&t, kd, r, &cand[nc])) {
+                cand[nc].rule = unit_rule(p, un, j);
+                cand[nc++].pos = j;
+            }
         }
         if (nc > kfirst[u]) qsort(cand + kfirst[u], nc - kfirst[u], sizeof *cand, cand_cmp);
         uint32_t kg = 0;
@@ -454,6 +549,7 @@ int govL_build_tindex(gov_program *p) {
             }
             p->tgroup[g - 1].n++;
             p->tent[i] = (govL_tent){.bound = c->bound, .lim = c->lim, .pos = c->pos, .c2reg = c->c2reg, .c2k = c->c2k};
+            if (decides(p, &p->kind[un->kind], c, un->glv, un->gstr)) p->rule[c->rule].flags |= GOVL_RULE_DECIDED;
             always[c->pos / 64] &= ~(1ull << (c->pos % 64));
         }
         tk->nalways = un->n - (kfirst[u + 1] - kfirst[u]);

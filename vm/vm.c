@@ -631,10 +631,11 @@ int gov_set_strings(gov_vm *vm, int slot, const char *const *items, const size_t
 
 /* Find the scopes the current record matches: for each level, the scopes of that level
  * named as the record names it (one hash look-up), whose parent matched too. mlist gets
- * them most specific first (specificity = 8 x level + path length, at most 35; the sort
- * is stable, so equal ones stay in index order), as resolve_matched wants them. Linear in
- * the scopes that share the record's names, whatever the total; then every limit those
- * scopes set is resolved at once. */
+ * them least specific first (specificity = 8 x level + path length, at most 35), and its
+ * readers walk it from the end: most specific first, equal ones in the order they were
+ * found (the order of a stable sort, highest first), as resolve_matched wants them.
+ * Linear in the scopes that share the record's names, whatever the total; then every
+ * limit those scopes set is resolved at once. */
 static inline void resolve_matched(gov_vm *vm);
 
 /* Are the n bytes at a and b the same? Inline, as govL_scope_hash reads them: words, then
@@ -664,7 +665,8 @@ static inline int same_bytes(const char *a, const char *b, size_t n) {
 }
 
 /* Matches of many blocks, some of one level, into out by specificity, highest first and
- * stable: a counting pass (linear however many). */
+ * stable: a counting pass (linear however many). out is then read backwards (mlist's
+ * order, below). */
 static __attribute__((noinline)) void sort_matches(const gov_program *p, const uint32_t *found, uint32_t n,
                                                    uint32_t *out) {
     enum { NSPEC = 8 * (GOVB_LV_MAX + 1) + 4 };
@@ -678,13 +680,35 @@ static __attribute__((noinline)) void sort_matches(const gov_program *p, const u
     for (uint32_t i = 0; i < n; i++) out[count[NSPEC - p->scope[found[i]].spec]++] = found[i];
 }
 
+/* Two matched blocks of one level (the chain is not a block and its ancestors): mlist,
+ * in level order, put least specific first with the order among equal ones reversed, so
+ * that mlist read from its end is the stable sort by specificity, highest first. By
+ * insertion for the few a record usually matches, or by a counting pass (linear however
+ * many), into the second half, then back reversed. */
+static __attribute__((noinline)) void order_matches(const gov_program *p, uint32_t *mlist, uint32_t n) {
+    uint32_t *sorted = mlist + p->nscope;
+    if (n <= 8) {
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t s = mlist[i], sp = p->scope[s].spec, at = i;
+            while (at > 0 && p->scope[sorted[at - 1]].spec < sp) {
+                sorted[at] = sorted[at - 1];
+                at--;
+            }
+            sorted[at] = s;
+        }
+    } else {
+        sort_matches(p, mlist, n, sorted);
+    }
+    for (uint32_t i = 0; i < n; i++) mlist[i] = sorted[n - 1 - i];
+}
+
 static void match_scopes(gov_vm *vm) {
     const gov_program *p = vm->p;
-    uint32_t yes = vm->epoch << 1 | 1u, n = 0, shared = 0;
-    uint32_t *found = vm->mlist + p->nscope; /* the second half: matches in level order */
+    uint32_t yes = vm->epoch << 1 | 1u, n = 0;
+    uint32_t *found = vm->mlist; /* in level order */
     /* Only the levels some block names (slevels): no hash for the others. */
     for (uint32_t lvs = vm->slevels; lvs; lvs &= lvs - 1) {
-        uint32_t lv = (uint32_t)__builtin_ctz(lvs), before = n;
+        uint32_t lv = (uint32_t)__builtin_ctz(lvs);
         uint32_t len;
         const char *name = govV_str(vm, vm->reg[lv].u, &len);
         for (uint32_t s = p->shead[govL_scope_hash(lv, name, len) & p->smask]; s != GOVB_NONE; s = p->snext[s]) {
@@ -696,26 +720,20 @@ static void match_scopes(gov_vm *vm) {
             vm->smatch[s] = yes;
             found[n++] = s;
         }
-        shared |= n > before + 1; /* two blocks of one level matched */
     }
-    /* Into the first half, highest specificity first and stable. A deeper level is always
-     * more specific (8 x level + a path length of at most 4), so when no two matches share
-     * a level, that is the reverse of level order (the common case: a tenant, a project,
-     * an agent). Else by insertion for the few a record usually matches, or by a counting
-     * pass (linear however many). */
-    if (!shared) {
-        for (uint32_t i = 0; i < n; i++) vm->mlist[i] = found[n - 1 - i];
-    } else if (n <= 8) {
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t s = found[i], sp = p->scope[s].spec, at = i;
-            while (at > 0 && p->scope[vm->mlist[at - 1]].spec < sp) {
-                vm->mlist[at] = vm->mlist[at - 1];
-                at--;
+    /* Level order is least specific first when no two matches share a level: a deeper
+     * level is always more specific (8 x level + a path length of at most 4). So it is
+     * when the last match is the only one of its level and the others are its ancestors
+     * (the common case: a tenant, a project, an agent): a block's path length is its
+     * ancestors and itself (levels deepen along parents), all of them matched with it,
+     * so n equal to it leaves no room for another match. Else two of one level are
+     * looked for. */
+    if (n > 1 && n != (p->scope[found[n - 1]].spec & 7)) {
+        for (uint32_t i = 1; i < n; i++)
+            if (p->scope[found[i]].level == p->scope[found[i - 1]].level) {
+                order_matches(p, found, n);
+                break;
             }
-            vm->mlist[at] = s;
-        }
-    } else {
-        sort_matches(p, found, n, vm->mlist);
     }
     vm->nmatch = n;
     vm->match_epoch = vm->epoch;
@@ -754,12 +772,13 @@ static void resolve_cells(gov_vm *vm, uint16_t *idx) {
     const govV_cell *cell = p->lcell;
     uint32_t nl = p->nlimit;
     memcpy(idx, p->liota, (size_t)nl * sizeof *idx);
-    for (uint32_t m = 0; m < vm->nmatch; m++) {
+    for (uint32_t m = vm->nmatch; m-- > 0;) {
         uint32_t s = vm->mlist[m], sp = p->scope[s].spec;
         for (uint32_t k = p->sovr_first[s]; k < p->sovr_first[s + 1]; k++) {
             uint32_t j = p->sovr[k], li = p->ovr[j].limit, c = idx[li];
-            /* Taken already: by a more specific scope (mlist is by specificity, so a
-             * different one is higher), or by one as specific and at least as tight. */
+            /* Taken already: by a more specific scope (mlist read from its end is by
+             * specificity, so a different one is higher), or by one as specific and at
+             * least as tight. */
             if (c >= nl && (p->scope[p->ovr[c - nl].scope].spec != sp ||
                             !tighter(p, &p->limit[li], cell[nl + j], cell[c])))
                 continue;
@@ -774,7 +793,7 @@ static void resolve_chain(gov_vm *vm, govV_cell *val, uint32_t *ovr) {
     const gov_program *p = vm->p;
     memcpy(val, p->lcell, (size_t)p->nlimit * sizeof *val); /* the defaults */
     memset(ovr, 0xFF, (size_t)p->nlimit * sizeof *ovr); /* GOVB_NONE */
-    for (uint32_t m = 0; m < vm->nmatch; m++) {
+    for (uint32_t m = vm->nmatch; m-- > 0;) {
         uint32_t s = vm->mlist[m], sp = p->scope[s].spec;
         for (uint32_t k = p->sovr_first[s]; k < p->sovr_first[s + 1]; k++) {
             uint32_t j = p->sovr[k];
@@ -853,10 +872,13 @@ static inline void resolve_matched(gov_vm *vm) {
         return;
     }
     const uint32_t *ch = vm->mlist;
-    uint32_t set = ch[0] & (vm->rc_n / 2 - 1), e = 2 * set;
+    uint32_t top = ch[n - 1], set = top & (vm->rc_n / 2 - 1), e = 2 * set;
+    /* A block and its ancestors (match_scopes: n is its path length): an entry of as
+     * many blocks whose most specific is the same block holds the same chain. */
+    int lineal = n == (vm->p->scope[top].spec & 7);
     for (uint32_t w = 0; w < 2; w++) {
         const govV_rkey *k = &vm->rkey[e + w];
-        if (k->n == n && same_chain(k->s, ch, n)) {
+        if (k->n == n && (lineal ? k->s[n - 1] == top : same_chain(k->s, ch, n))) {
             vm->rmru[set] = (uint8_t)w;
             vm->lidx = vm->ridx + (size_t)(e + w) * vm->rstride;
             vm->rc_hits++;
@@ -1270,6 +1292,66 @@ static inline __attribute__((always_inline)) govV_action *rule_actions(gov_vm *v
 
 govV_action *govV_rule_actions(gov_vm *vm, uint32_t ri, uint32_t n, int type, uint32_t f, int64_t at) {
     return rule_actions(vm, ri, n, type, f, at);
+}
+
+/* A plain notification as rule_actions makes it for a rule that takes the short way (no
+ * channel set: a channel of its NOTIFY list, GOVV_CHSET 0, GOVV_CHOVR NONE; its own
+ * severity and verdict), every other member 0 or NONE, written as eight 16-byte stores
+ * and three members: the member stores were ~60 instructions a finding (GCC merges no
+ * zero stores across the load of the channel, and copies a 128-byte template with `rep
+ * movsq`). The layout it writes is checked here. */
+typedef uint32_t govV_v4 __attribute__((vector_size(16)));
+_Static_assert(sizeof(govV_action) == 128 && offsetof(govV_action, finding) == 4 && offsetof(govV_action, gate) == 16 &&
+                   offsetof(govV_action, esc) == 20 && offsetof(govV_action, step) == 24 &&
+                   offsetof(govV_action, round) == 28 && offsetof(govV_action, skipped) == 32 &&
+                   offsetof(govV_action, severity) == 36 && offsetof(govV_action, boff) == 48 &&
+                   offsetof(govV_action, id) == 56 && offsetof(govV_action, at) == 64 &&
+                   offsetof(govV_action, deadline) == 72 && offsetof(govV_action, run) == 80 &&
+                   offsetof(govV_action, mask) == 104 && offsetof(govV_action, approvals) == 112,
+               "plain_notify writes govV_action as this layout");
+static inline __attribute__((always_inline)) void put16(govV_action *a, size_t off, govV_v4 v) {
+    memcpy((char *)a + off, &v, 16);
+}
+static inline __attribute__((always_inline)) void plain_notify(govV_action *a, uint32_t fi, uint32_t ch, uint32_t ri,
+                                                               uint8_t verdict, uint8_t severity, int64_t at) {
+    const govV_v4 z = {0, 0, 0, 0};
+    put16(a, 0, (govV_v4){0, fi, ch, ri}); /* type, outcome, reason, verdict (below); finding, channel, rule */
+    put16(a, 16, (govV_v4){GOVB_NONE, GOVB_NONE, GOVB_NONE, 0}); /* gate, esc, GOVV_CHOVR, GOVV_CHSET */
+    put16(a, 32, (govV_v4){0, severity, 0, 0}); /* skipped, severity, koff, klen */
+    put16(a, 48, z); /* boff, blen, id */
+    put16(a, 64, z); /* at (below), deadline */
+    put16(a, 80, z); /* run */
+    put16(a, 96, z); /* run, mask */
+    put16(a, 112, z); /* approvals, quorum, roff, rlen */
+    a->type = GOV_ACT_NOTIFY;
+    a->verdict = verdict;
+    a->at = at;
+}
+
+/* Finding of rule ri (r), which fired and takes the short way (load.c mark_extra: no
+ * GOVL_RULE_EXTRA, not TRACK): the rule's own severity and verdict, no waiver, no
+ * inhibitor, its NOTIFY list delivered at once, no gate, no escalation; what the long
+ * way in evaluate gives such a rule, without testing each table for it. Explained when a
+ * reader asks (govV_explain). */
+static inline __attribute__((always_inline)) void fire_short(gov_vm *vm, gov_decision *d, uint32_t ri,
+                                                             const govL_rule *r, int64_t now) {
+    const gov_program *p = vm->p;
+    uint32_t fi = d->nfind++;
+    govV_finding *f = &vm->find[fi];
+    f->rule = ri;
+    f->explained = 0;
+    f->severity = (uint8_t)r->severity;
+    f->verdict = (uint8_t)r->verdict;
+    f->sev_ovr = f->waiver = f->inhibitor = GOVB_NONE;
+    memset(&f->sus, 0, sizeof f->sus);
+    govV_action *a = &vm->act[d->nact];
+    const uint32_t *ch = &p->notify[r->first_notify];
+    d->nact += r->nnotify;
+    for (uint32_t i = 0; i < r->nnotify; i++) /* severity: the finding's, a byte */
+        plain_notify(&a[i], fi, ch[i], ri, (uint8_t)r->verdict, (uint8_t)r->severity, now);
+    int v = (uint8_t)r->verdict;
+    if (v > d->verdict) d->verdict = v;
+    if (v > vm->base) vm->base = v;
 }
 
 /* The channels rule ri, which has a channel set (CHANSCOPE, spec/language.md §4.1.2),
@@ -1725,9 +1807,24 @@ static const gov_decision *evaluate(gov_vm *vm) {
                 j = next_bit(vm->tbits, j, nrules);
                 if (j == nrules) break;
             }
-            /* The rule alone, as the scan runs it (fired 0 or 1, or -1 for a rule that is
-             * not plain: run tracked below), so vm->cond is each rule's as before. */
-            scan_rules(vm, rcode, j, j + 1, ty, cls, &fired);
+            /* A rule whose firing the index has decided (vm/tindex.c decides: it passed
+             * the comparison, the second condition and the guard that are all its code
+             * tests) fires without running (~80 instructions a finding). Any other runs
+             * alone, as the scan runs it (fired 0 or 1, or -1 for a rule that is not
+             * plain: run tracked below), so vm->cond is each rule's as before. */
+            const govL_rule *r = &p->rule[rules[rpos ? rpos[j] : j]];
+            if ((r->flags & (GOVL_RULE_DECIDED | GOVL_RULE_EXTRA | GOVL_RULE_TRACK)) == GOVL_RULE_DECIDED) {
+                /* Decided and short: its finding at once (no run, so no vm->clr or
+                 * vm->cur_rule to set; only a tracked run reads them). */
+                fire_short(vm, d, rules[rpos ? rpos[j] : j], r, now);
+                vm->cond = 1;
+                continue;
+            }
+            if (r->flags & GOVL_RULE_DECIDED) fired = 1;
+            else scan_rules(vm, rcode, j, j + 1, ty, cls, &fired);
+            /* One that did not fire leaves nothing, as in the scan, which passes over it:
+             * vm->cond stays the last firing rule's (the compact trace's flag bit 4). */
+            if (!fired) continue;
         } else {
             j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
                 : tk ? scan_idx(vm, k, j, nrules, ty, cls, &fired)
@@ -1768,18 +1865,9 @@ static const gov_decision *evaluate(gov_vm *vm) {
             f->explained = (uint8_t)tracked;
             if (tracked) explain_fill(vm, f);
             if (!(r->flags & (GOVL_RULE_EXTRA | GOVL_RULE_TRACK))) {
-                /* The short way (load.c mark_extra): the rule's own severity and verdict,
-                 * no waiver, no inhibitor, its NOTIFY list delivered at once, no gate, no
-                 * escalation; what the long way below gives such a rule, without testing
-                 * each table for it (~50 instructions a finding). */
-                f->severity = (uint8_t)r->severity;
-                f->verdict = (uint8_t)r->verdict;
-                f->sev_ovr = f->waiver = f->inhibitor = GOVB_NONE;
-                memset(&f->sus, 0, sizeof f->sus);
-                if (r->nnotify) rule_actions(vm, ri, r->nnotify, GOV_ACT_NOTIFY, d->nfind, now);
-                d->nfind++;
-                if ((int)f->verdict > d->verdict) d->verdict = (int)f->verdict;
-                if ((int)f->verdict > vm->base) vm->base = (int)f->verdict;
+                /* The short way (load.c mark_extra; fire_short): ~50 instructions a
+                 * finding fewer than the long way below. */
+                fire_short(vm, d, ri, r, now);
                 continue;
             }
             /* The severity in force, and the verdict with it unless the rule gives its own. */

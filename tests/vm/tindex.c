@@ -2,6 +2,7 @@
  * for tests/vm/tindex.sh.
  *
  *   vm_tindex [-t N] POLICY.govb RECORDS.jsonl
+ *   vm_tindex -d POLICY.govb
  *
  * Evaluates the records in order on one VM and prints, per record, a line "ran R" (the
  * rules whose code ran, gov_vm_rules_run) and its fired rules, then the decision
@@ -10,12 +11,16 @@
  * vm_tindex against libgov, vm_tindex_off against a libgov whose vm.c is compiled with
  * GOV_NO_TINDEX (every rule of a kind scanned, as before the index), so the suite can
  * require the two outputs equal but for the "ran" lines. Exit 1 on any error.
+ *
+ * -d prints "decided" and the names of the rules the index decides (vm/tindex.c decides:
+ * kept by the index, they fire without running their code), one line, and exits.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vm/gov.h"
+#include "vm/gov_int.h"
 #include "tests/vm/slurp.h"
 
 static char dec[1 << 16], trace[1 << 22];
@@ -24,6 +29,18 @@ static unsigned char compact[1 << 16];
 int main(int argc, char **argv) {
     long ntrace = 0;
     int ai = 1;
+    if (argc == 3 && strcmp(argv[1], "-d") == 0) {
+        char *pb;
+        gov_program *prog = load_program_file("vm_tindex", argv[2], &pb);
+        if (!prog) return 1;
+        printf("decided");
+        for (uint32_t i = 0; i < prog->nrule; i++)
+            if (prog->rule[i].flags & GOVL_RULE_DECIDED) printf(" %s", prog->str[prog->rule[i].name]);
+        printf("\n");
+        gov_program_free(prog);
+        free(pb);
+        return 0;
+    }
     if (argc >= 3 && strcmp(argv[1], "-t") == 0) {
         ntrace = strtol(argv[2], NULL, 10);
         ai = 3;

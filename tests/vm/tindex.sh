@@ -75,6 +75,22 @@ X
 if cmp -s "$tmp/gran" "$tmp/gran.want"; then ok "with guards: a record runs the rules its scopes reach and its values can fire, and the rest"
 else nok "with guards: a record runs the rules its scopes reach and its values can fire, and the rest"; diff "$tmp/gran.want" "$tmp/gran" | sed 's/^/#   /'; fi
 
+# Rules the index decides (vm/tindex.c decides): kept, they fire without running their
+# code, which tests nothing but what the index checked (the comparison, the second
+# condition, the guard). tindex_decided.gov mixes them with indexed rules that test
+# something more; its decisions and traces are the scanning VM's on both record files.
+"$B/govc" build -o "$tmp/td.govb" tests/vm/tindex_decided.gov >/dev/null 2>"$tmp/err" || { nok "build decided"; cat "$tmp/err"; }
+same decided "$tmp/td.govb" tests/vm/tindex.jsonl 100
+same decided_g "$tmp/td.govb" tests/vm/tindex_guards.jsonl 100
+decided() { # NAME GOVB WANT
+  got=$("$B/tests/vm_tindex" -d "$2" 2>&1)
+  if [ "$got" = "$3" ]; then ok "$1: the rules the index decides"
+  else nok "$1: the rules the index decides"; printf '#   want: %s\n#   got:  %s\n' "$3" "$got"; fi
+}
+decided decided "$tmp/td.govb" "decided slow slow_k flipped refund_tok err_slow a1_slow a1_refund p9_err p9_flip"
+decided shapes "$tmp/t.govb" "decided slow slow_b costly costly_b inaccurate inaccurate_k many flipped flipped_l big_refund failed_slow"
+decided guards "$tmp/tg.govb" "decided slow t1_slow t1_costly slow_k t1_refund t1_err p9_costly p9_inacc p9_inacc_k p9_flipped wf_slow a1_slow a1_tok a1_tok_b costly slow_c costly_k"
+
 # The bench's policies (tests/bench/gen.py): 50 rules of five shapes, with windows, with
 # gates, without scopes; 2,000 records, traces for the first 20.
 $PY tests/bench/gen.py records 2000 11 "$tmp/rec.jsonl"
