@@ -52,7 +52,7 @@ $(BUILD)/govc.pc: compiler/govc.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(GOV_VERSION)|g' $< > $@
 
 # ---------------------------------------------------------------- govc
-# govc run --log and govc audit use libgovlog (log/log.mk), which needs libcrypto.
+# govc run --log and govc audit use libgovlog (log/log.mk), which opens libcrypto when it first hashes.
 $(BUILD)/govc: $(GOVC_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgovlog.a $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(GOVC_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgovlog.a $(BUILD)/libgov.a -lxxhash -lffi -ldl -lm \
 	    $(LOG_LIBS)

@@ -59,6 +59,7 @@ typedef struct GovcLines {
     bool eof, error; /* read(2) reported the end, or failed (error: errno in err) */
     int err;
     size_t rpos, rlen; /* the unread bytes of rb */
+    size_t nocr;       /* rb holds no CR from rpos up to here (when past rpos) */
     /* Set by the caller: inplace, a line that lies whole in rb is handed out there (line
      * points into rb, not NUL-terminated, valid until the next call) instead of copied
      * into buf; before_read(ctx), when set, is called before every read(2), which may

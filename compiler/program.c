@@ -146,6 +146,7 @@ static int fill(GovcLines *r)
         return 0;
     if (r->rpos > 0) {
         memmove(r->rb, r->rb + r->rpos, r->rlen - r->rpos);
+        r->nocr = r->nocr > r->rpos ? r->nocr - r->rpos : 0;
         r->rlen -= r->rpos;
         r->rpos = 0;
     }
@@ -196,8 +197,18 @@ long govc_lines_next(GovcLines *r)
         const unsigned char *lf = avail ? memchr(s, '\n', avail) : NULL;
         if (lf) {
             size_t seg = (size_t)(lf - s), len = seg - (seg && s[seg - 1] == '\r');
-            if (len > r->max || memchr(s, '\r', len))
+            if (len > r->max)
                 break;
+            /* A CR inside the line? Searched once to the end of what rb holds and kept
+             * (nocr), not once a line: a file of LF lines has none. */
+            size_t end = r->rpos + len;
+            if (r->nocr < end) {
+                size_t from = r->nocr > r->rpos ? r->nocr : r->rpos;
+                const unsigned char *cr = memchr(r->rb + from, '\r', r->rlen - from);
+                r->nocr = cr ? (size_t)(cr - r->rb) : r->rlen;
+                if (r->nocr < end)
+                    break;
+            }
             r->line = (const char *)s;
             r->len = len;
             r->rpos += seg + 1;

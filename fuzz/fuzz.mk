@@ -47,7 +47,7 @@ GOVD_FUZZ_OBJS := $(BUILD)/obj/govd/otlp.o $(BUILD)/obj/govd/batch.o $(BUILD)/ob
 $(BUILD)/fuzz_govd: $(BUILD)/obj/fuzz/fuzz_govd.o $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a -lxxhash -lffi -lm
 
-# The decision log's reader (log/): libgovlog and libgov, and libcrypto for SHA-256.
+# The decision log's reader (log/): libgovlog and libgov (libcrypto, for SHA-256, opened at the first digest).
 $(BUILD)/obj/fuzz/fuzz_log.o: CPPFLAGS_ALL += -Ivm
 $(BUILD)/fuzz_log: $(BUILD)/obj/fuzz/fuzz_log.o $(BUILD)/libgovlog.a $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lxxhash -lffi -lm $(LOG_LIBS)

@@ -11,7 +11,9 @@
  */
 #include "log/log_int.h"
 
-#include <openssl/evp.h>
+#include <dlfcn.h>
+#include <openssl/evp.h> /* types and prototypes: libcrypto itself is opened on the first digest */
+#include <openssl/opensslv.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -197,37 +199,80 @@ void govQ_time(govQ_buf *b, int64_t ns) {
     govQ_put(b, "Z", 1);
 }
 
-/* SHA-256 through OpenSSL 3's EVP interface. The algorithm is fetched once per process
- * (the one-shot SHA256() and EVP_sha256() look it up in the provider store at every
- * call: a lock, string compares, a free: a measurable part of a decision line's cost),
- * and each thread keeps one digest context, re-initialised for every digest, so a digest
- * allocates nothing after a thread's first. The bytes are those of any SHA-256 (the
- * CPU's SHA extensions where it has them). */
+/* SHA-256 through OpenSSL 3's EVP interface. libcrypto is opened (dlopen) when the first
+ * digest is asked for, not linked: a process that links libgovlog but logs nothing (govc
+ * run without --log, and every other govc command) does not map and relocate it, which
+ * took 1.1 ms of CPU at every start on the bench's machine (a trivial program: 0.42 ms
+ * without it, 1.56 ms linked with it), a fifth of govc run's whole start. The soname is
+ * the major version of the headers built against (libcrypto.so.3 for OpenSSL 3.x).
+ * The algorithm is fetched once per process (the one-shot SHA256() and EVP_sha256() look
+ * it up in the provider store at every call: a lock, string compares, a free: a
+ * measurable part of a decision line's cost), and each thread keeps one digest context,
+ * re-initialised for every digest, so a digest allocates nothing after a thread's first.
+ * The bytes are those of any SHA-256 (the CPU's SHA extensions where it has them). */
+#define SHA_STR2(x) #x
+#define SHA_STR(x) SHA_STR2(x)
+#define SHA_LIBCRYPTO "libcrypto.so." SHA_STR(OPENSSL_VERSION_MAJOR)
+static struct {
+    __typeof__(&EVP_MD_fetch) md_fetch;
+    __typeof__(&EVP_MD_CTX_new) ctx_new;
+    __typeof__(&EVP_MD_CTX_free) ctx_free;
+    __typeof__(&EVP_DigestInit_ex2) init;
+    __typeof__(&EVP_DigestUpdate) update;
+    __typeof__(&EVP_DigestFinal_ex) final;
+    __typeof__(&EVP_Digest) digest;
+    __typeof__(&EVP_sha256) sha256;
+} C;
+static bool sha_loaded;
+static char sha_why[256]; /* why libcrypto could not be used */
 static pthread_once_t sha_once = PTHREAD_ONCE_INIT;
 static EVP_MD *sha_md;
 static pthread_key_t sha_key;
 static bool sha_have_key;
 
-static void sha_ctx_free(void *ctx) { EVP_MD_CTX_free(ctx); }
+static void sha_ctx_free(void *ctx) { C.ctx_free(ctx); }
+
+/* A function of libcrypto: an object pointer from dlsym, as a function pointer (POSIX
+ * guarantees the conversion; ISO C does not name it, hence the copy). */
+#define SHA_SYM(h, field, name) do { void *p_ = dlsym(h, name); memcpy(&C.field, &p_, sizeof p_); } while (0)
 
 static void sha_setup(void) {
-    sha_md = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+    void *h = dlopen(SHA_LIBCRYPTO, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        snprintf(sha_why, sizeof sha_why, "%s", e ? e : "not found");
+        return;
+    }
+    SHA_SYM(h, md_fetch, "EVP_MD_fetch");
+    SHA_SYM(h, ctx_new, "EVP_MD_CTX_new");
+    SHA_SYM(h, ctx_free, "EVP_MD_CTX_free");
+    SHA_SYM(h, init, "EVP_DigestInit_ex2");
+    SHA_SYM(h, update, "EVP_DigestUpdate");
+    SHA_SYM(h, final, "EVP_DigestFinal_ex");
+    SHA_SYM(h, digest, "EVP_Digest");
+    SHA_SYM(h, sha256, "EVP_sha256");
+    if (!C.md_fetch || !C.ctx_new || !C.ctx_free || !C.init || !C.update || !C.final || !C.digest || !C.sha256) {
+        snprintf(sha_why, sizeof sha_why, "its EVP functions are missing");
+        return; /* kept open: nothing is unloaded */
+    }
+    sha_loaded = true;
+    sha_md = C.md_fetch(NULL, "SHA2-256", NULL);
     sha_have_key = pthread_key_create(&sha_key, sha_ctx_free) == 0;
 }
 
 static bool sha_digest(const void *s, size_t n, unsigned char md[32]) {
     pthread_once(&sha_once, sha_setup);
+    if (!sha_loaded) return false;
     EVP_MD_CTX *c = sha_have_key ? pthread_getspecific(sha_key) : NULL;
-    if (!c && sha_have_key && (c = EVP_MD_CTX_new()) != NULL && pthread_setspecific(sha_key, c) != 0) {
-        EVP_MD_CTX_free(c);
+    if (!c && sha_have_key && (c = C.ctx_new()) != NULL && pthread_setspecific(sha_key, c) != 0) {
+        C.ctx_free(c);
         c = NULL;
     }
     unsigned len = 0;
-    if (c && sha_md && EVP_DigestInit_ex2(c, sha_md, NULL) && EVP_DigestUpdate(c, s, n) &&
-        EVP_DigestFinal_ex(c, md, &len) && len == 32)
+    if (c && sha_md && C.init(c, sha_md, NULL) && C.update(c, s, n) && C.final(c, md, &len) && len == 32)
         return true;
     /* No context or no fetched algorithm (memory): the one-shot form, which needs neither. */
-    return EVP_Digest(s, n, md, &len, EVP_sha256(), NULL) && len == 32;
+    return C.digest(s, n, md, &len, C.sha256(), NULL) && len == 32;
 }
 
 void govQ_sha256_hex(const void *s, size_t n, char hex[65]) {
@@ -235,7 +280,10 @@ void govQ_sha256_hex(const void *s, size_t n, char hex[65]) {
     if (!sha_digest(s, n, md)) {
         /* A wrong digest would break the chain silently; OpenSSL failing to hash at all
          * leaves nothing sound to write. */
-        fputs("libgovlog: OpenSSL cannot compute SHA-256\n", stderr);
+        if (!sha_loaded)
+            fprintf(stderr, "libgovlog: cannot load %s for SHA-256: %s\n", SHA_LIBCRYPTO, sha_why);
+        else
+            fputs("libgovlog: OpenSSL cannot compute SHA-256\n", stderr);
         abort();
     }
     static const char digits[] = "0123456789abcdef";

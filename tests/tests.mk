@@ -107,3 +107,16 @@ TEST_SUITES += "/usr/bin/python3 tests/scoped/channels.py $(BUILD)/govc"
 TEST_SUITES_NOSAN += "/usr/bin/python3 tests/bench/harness.py $(BUILD)"
 TEST_DEPS += $(BUILD)/bench/evalbench
 TEST_DEB_PKGS += valgrind
+# The audit differential (issue 19, sessions 12-13's speed work): generated policies and
+# streams (tests/audit/gen.py) through libgov's paths, typed against JSON, with and without
+# the resolution cache (off, tiny, resized between records and between an evaluation and
+# its read), the state saved and loaded into a fresh VM, findings read in two orders, the
+# trace and the compact trace rendered back (tests/audit/drive.c, run.py).
+TEST_SUITES += "/usr/bin/python3 tests/audit/run.py $(BUILD) 1 25"
+TEST_DEPS += $(BUILD)/tests/audit_drive
+$(BUILD)/tests/audit_drive: $(BUILD)/obj/tests/audit/drive.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -lm
+# ... and the edges it found or was asked for: 65,535/65,536/65,537 limit cells, chains of
+# 15 blocks, 300 blocks, windows all bool rings / deques / heaps, 40 on a key, ratios at 100%.
+TEST_SUITES += "/usr/bin/python3 tests/audit/edges.py $(BUILD)"

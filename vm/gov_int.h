@@ -309,17 +309,34 @@ _Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit h
 #endif
 
 /* What govW_update prefetches of a key block once the record's key has found it
- * (window.c, govW_prepare), kept at the block's first window: lines whose place is fixed
- * (the hot parts: stream clocks, counts and totals; deques; a quantile's heaps), the time
- * streams whose bucket record the record's time tells, and the count windows whose ring
- * slots (the one written, the one leaving a shorter window) their stream's clock tells.
- * A hint: nothing depends on it but speed, and what does not fit is not prefetched. */
+ * (window.c, govW_prepare), kept at the block's first window: the lines whose place is
+ * fixed (the hot parts: stream clocks, counts and totals; deques; a quantile's heaps).
+ * The lines whose place the record tells (a time stream's bucket, a count stream's ring
+ * slots) are asked for by the update plan's clock steps (govW_step). A hint: nothing
+ * depends on it but speed, and what does not fit is not prefetched. */
 typedef struct govW_pf {
-    uint16_t nline, ntime, nring, pad;
+    uint16_t nline, pad;
     uint16_t line[16];          /* byte offsets from the block's start, 64 apart within a part */
-    uint16_t time[2];           /* window indices: time streams' first windows */
-    uint16_t ring[6];           /* window indices: count windows with a ring of values or bits */
 } govW_pf;
+
+/* A step of a record kind's window update plan (window.c, govW_prepare): built at load,
+ * so govW_update runs a flat list instead of testing each window's description. A kind's
+ * steps are its key blocks' look-ups, then its streams' clocks and each count stream's
+ * ring slots, then for each window in window order its code, its clock if it has
+ * `where` (known after its code), and its own step, whose op is the window's shape; then
+ * an end (window.c, plan_kinds). */
+typedef struct govW_step {
+    uint8_t op;                 /* S_* or P_* (window.c) */
+    uint8_t fl;                 /* F_* (window.c) */
+    uint16_t pad;
+    uint32_t wi;                /* the window */
+    /* byte offsets, so that a step finds its records in an add, not an index's multiply: */
+    size_t w;                   /* of the window in p->win */
+    size_t wr;                  /* of its wrec in vm->wrec */
+    size_t bw;                  /* of its key block's first window's wrec (the block's address, the key's news) */
+    size_t fr;                  /* of its stream's first window's wrec (the clock's news) */
+    size_t src;                 /* a ring's slot step: of the wrec whose pos it copies (window.c, S_RCOPY) */
+} govW_step;
 
 /* A drift (DRIFTS section) and the layout the loader derives: one instance per key (or
  * one) in the state block: a header (govT_hdr), then nfine current buckets and ncoarse
@@ -438,6 +455,8 @@ struct gov_program {
     uint32_t nwin;
     govL_window *win;
     struct govW_pf *wpf;        /* nwin: a key block's prefetch plan, at its first window (window.c) */
+    struct govW_step *wstep;    /* the update plans' steps, every kind's (window.c): at most 5 nwin + nkind */
+    uint32_t *wkplan;           /* nkind + 1: kind k's plan is wstep[wkplan[k] ..], ended by its S_END */
     uint32_t *kind_wins;        /* window indices grouped by kind, declaration order */
     uint32_t *kwin_first;       /* nkind + 1: kind k's windows are kind_wins[first[k]..first[k+1]) */
     size_t win_state;           /* bytes of all windows' state */
@@ -687,7 +706,7 @@ typedef struct govV_kcache { uint32_t epoch, off; } govV_kcache;
 
 enum { GOVV_EV_RECORD, GOVV_EV_APPROVE, GOVV_EV_REJECT, GOVV_EV_ACK, GOVV_EV_TICK };
 
-/* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, most specific
+/* The resolution cache (vm.c, resolve): a chain of matched scopes (mlist, least specific
  * first) -> the limits it resolves to. Limits are static per program, so the same chain
  * always resolves the same way and nothing invalidates an entry; a chain longer than
  * GOVV_RCHAIN is resolved every time. Two ways per set, the set named by the chain's
@@ -911,6 +930,10 @@ struct gov_vm {
     struct { int ev; const char *id, *by; size_t idn, byn; int64_t at; } evt;  /* a decoded event */
     govV_cell *reg;             /* max_regs */
     uint8_t *present;           /* max_fields: field set in this record */
+    uint8_t *jnext;             /* nfield + nkind: the one-pass decoder's guess of the member after
+                                   each field (first_field + i) and of each kind's first
+                                   (nfield + kind), learned from the lines it took (json.c);
+                                   only a guess, always checked: not state */
     char *scratch; uint32_t scratch_cap, scratch_n;
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
     uint64_t *mtab; uint32_t mtab_cap;      /* the record's member names, hashed (json.c);
@@ -933,8 +956,8 @@ struct gov_vm {
     uint32_t slevels;           /* bit lv: some scope block is of level lv */
     uint64_t rc_hits, rc_misses; /* resolutions from the cache, and resolved afresh */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */
-    uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, most specific
-                                           first, then room to gather them */
+    uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, least specific
+                                           first (read from the end), then room to sort them */
     uint32_t match_epoch;       /* the epoch mlist was computed for */
     uint32_t epoch;
     govV_finding *find;         /* max_rules */

@@ -407,6 +407,33 @@ int govJ_time(const char *s, size_t n, int64_t *out) {
     static const int32_t frac_scale[10] = {0, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1};
     int oh = 0, om = 0;
     if (n < 20) return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Eight bytes at a time: "YYYY-MM-" (a), "DDT" (b's first three), "HH:MM:SS" (c, from
+     * byte 11; n >= 20, so all 19 are there). A digit byte is 0x30 to 0x39: its high
+     * nibble is 3, and adding 6 leaves it so (nothing carries between bytes once every
+     * byte is 0x3X). Then x * 10 + (x >> 8), over the digits' values, holds each pair's
+     * value, first digit times ten, in the pair's first byte: no byte passes 99. */
+#define T_HI UINT64_C(0xF0F0F0F0F0F0F0F0)
+#define T_30 UINT64_C(0x3030303030303030)
+#define T_06 UINT64_C(0x0606060606060606)
+#define T_DIGITS(v, d) (((v) & T_HI & (d)) == (T_30 & (d)) && ((((v) & (d)) + (T_06 & (d))) & T_HI & (d)) == (T_30 & (d)))
+    static const uint64_t da = UINT64_C(0x00FFFF00FFFFFFFF), dc = UINT64_C(0xFFFF00FFFF00FFFF), db = 0xFFFF;
+    uint64_t a, b, c;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + 8, 8);
+    memcpy(&c, s + 11, 8);
+    if (!T_DIGITS(a, da) || !T_DIGITS(b, db) || !T_DIGITS(c, dc) || (a & ~da) != UINT64_C(0x2D00002D00000000) ||
+        (c & ~dc) != UINT64_C(0x00003A00003A0000) || ((s[10] | 0x20) != 't'))
+        return 0;
+    a = (a & da) - (T_30 & da), b = (b & db) - (T_30 & db), c = (c & dc) - (T_30 & dc);
+    a = a * 10 + (a >> 8), b = b * 10 + (b >> 8), c = c * 10 + (c >> 8);
+    int Y = (int)(a & 0xFF) * 100 + (int)(a >> 16 & 0xFF), M = (int)(a >> 40 & 0xFF), D = (int)(b & 0xFF),
+        h = (int)(c & 0xFF), mi = (int)(c >> 24 & 0xFF), sec = (int)(c >> 48 & 0xFF);
+#undef T_HI
+#undef T_30
+#undef T_06
+#undef T_DIGITS
+#else
     unsigned y0 = DIG(s, 0), y1 = DIG(s, 1), y2 = DIG(s, 2), y3 = DIG(s, 3), M0 = DIG(s, 5), M1 = DIG(s, 6),
              d0 = DIG(s, 8), d1 = DIG(s, 9), h0 = DIG(s, 11), h1 = DIG(s, 12), i0 = DIG(s, 14), i1 = DIG(s, 15),
              s0 = DIG(s, 17), s1 = DIG(s, 18);
@@ -416,6 +443,7 @@ int govJ_time(const char *s, size_t n, int64_t *out) {
         return 0;
     int Y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), M = (int)(M0 * 10 + M1), D = (int)(d0 * 10 + d1),
         h = (int)(h0 * 10 + h1), mi = (int)(i0 * 10 + i1), sec = (int)(s0 * 10 + s1);
+#endif
     size_t i = 19;
     int64_t frac = 0;
     if (s[i] == '.') { /* n >= 20 */
@@ -743,6 +771,22 @@ struct govJ_schema {
     uint8_t *how;   /* per field: what its value is read as (HOW_*) */
     uint64_t *w0;   /* per field: its name's first eight bytes, zero-padded (host order) */
     struct govJ_num *num; /* per field: how a number converts without rounding (quick_cell) */
+    struct govJ_pat *pat; /* per field: its name, closing quote and colon as masked words */
+    uint32_t maxpat;      /* the longest name with a pattern (fast_decode's patterns take names
+                             no longer than the string limit, whatever it is set to, only) */
+};
+
+/* A field's member name as a line usually spells it, `name":` (no space before the
+ * colon), in two words of the host's byte order with masks over the bytes it takes: on a
+ * little-endian host, 16 bytes of the line at the name's first byte match it when
+ * ((w0 ^ pat.w[0]) & pat.m[0]) | ((w1 ^ pat.w[1]) & pat.m[1]) is zero, four loads and a
+ * few ALU operations where comparing the name, finding its end and skipping to the colon
+ * took about 60 instructions. n is the name's length; 0 when the pattern does not fit
+ * (names of more than 14 bytes) or the host is big-endian: the general comparison
+ * decides those. */
+struct govJ_pat {
+    uint64_t w[2], m[2];
+    uint32_t n;
 };
 enum { HOW_STRING = 1, HOW_TEXT, HOW_LIST, HOW_BOOL, HOW_NUMBER, HOW_TIME };
 
@@ -782,10 +826,12 @@ static uint32_t name_hash(uint32_t kind, const char *s, size_t n) {
 int govJ_schema_build(gov_program *p) {
     size_t hsize = 16;
     while (hsize < 2 * (size_t)p->nfield + 2) hsize <<= 1;
-    struct govJ_schema *sc = calloc(1, sizeof *sc + (size_t)p->nfield * (8 + sizeof(struct govJ_num)) +
+    struct govJ_schema *sc = calloc(1, sizeof *sc + (size_t)p->nfield * (sizeof(struct govJ_pat) + 8 +
+                                                                       sizeof(struct govJ_num)) +
                                            hsize * sizeof(uint32_t) + p->nkind + p->nfield + 1);
     if (!sc) return GOV_ENOMEM;
-    sc->num = (struct govJ_num *)(void *)(sc + 1);
+    sc->pat = (struct govJ_pat *)(void *)(sc + 1);
+    sc->num = (struct govJ_num *)(void *)(sc->pat + p->nfield);
     sc->w0 = (uint64_t *)(void *)(sc->num + p->nfield);
     sc->slot = (uint32_t *)(void *)(sc->w0 + p->nfield);
     sc->fast = (uint8_t *)(sc->slot + hsize);
@@ -794,6 +840,19 @@ int govJ_schema_build(gov_program *p) {
         const govL_field *f = &p->field[fi];
         uint32_t kn = p->strlen_[f->key];
         sc->w0[fi] = word0(p->str[f->key], kn, p->str[f->key] + kn);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (kn >= 1 && kn + 2 <= 16) {
+            unsigned char pb[16] = {0}, mb[16] = {0};
+            memcpy(pb, p->str[f->key], kn);
+            pb[kn] = '"', pb[kn + 1] = ':';
+            memset(mb, 0xFF, kn + 2);
+            struct govJ_pat *q = &sc->pat[fi];
+            memcpy(q->w, pb, 16);
+            memcpy(q->m, mb, 16);
+            q->n = kn;
+            if (kn > sc->maxpat) sc->maxpat = kn;
+        }
+#endif
         sc->how[fi] = govL_class(f->type) == GOVV_CS ? HOW_STRING
                     : f->type == GOVB_TY_TIME && f->unit == GOVB_U_RFC3339 ? HOW_TIME : text_field(f) ? HOW_TEXT
                     : govL_class(f->type) == GOVV_CLIST ? HOW_LIST : f->type == GOVB_TY_BOOL ? HOW_BOOL : HOW_NUMBER;
@@ -1038,14 +1097,36 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
     size_t i = skip_ws(js, 0, len);
     if (i >= len || js[i] != '{') return SLOW;
     i = skip_ws(js, i + 1, len);
+    /* The record's kind and its slices of the field tables, held in locals: the stores
+     * below go through char and byte pointers, which may alias anything, so fields read
+     * through vm, p or sc would be loaded again after each one. */
     const govL_kind *k = NULL;
+    const govL_field *kf = NULL;
+    const struct govJ_pat *kp = NULL;
+    const uint8_t *kh = NULL;
+    const struct govJ_num *knum = NULL;
+    uint32_t nf = 0;
+    uint8_t *present = vm->present;
+    govV_cell *reg = vm->reg;
+    char *scratch = vm->scratch;
+    uint32_t sn = 0, scap = vm->scratch_cap; /* scratch used: vm->scratch_n at the end */
+    /* The member order learned from earlier lines (vm->jnext): jprev is the guess of what
+     * follows the last field matched (or opens the line), rewritten with what did. */
+    uint8_t *jn = NULL, *jprev = NULL;
+    /* pnf: the kind's fields to try patterns on; none when the string limit is below a
+     * name's length (the general comparison then checks each name against it). */
+    uint32_t pnf = 0;
+#define SET_KIND(x) (k = &p->kind[x], kf = p->field + k->first_field, kp = sc->pat + k->first_field, \
+                     kh = sc->how + k->first_field, knum = sc->num + k->first_field, nf = k->nfields, \
+                     pnf = sc->maxpat <= maxstr ? nf : 0, \
+                     jn = vm->jnext + k->first_field, jprev = vm->jnext + p->nfield + (x), guess = *jprev)
     uint32_t kind = 0, members = 0, ntok = 1, guess = 0, nunk = 0;
     uint32_t unk[16][2]; /* names of members of no field: where, how long */
     int have_kind = 0, nulls = 0;
     if (p->nkind == 1) {
         if (!sc->fast[0]) return SLOW;
         gov_record_begin(vm, 0);
-        k = &p->kind[0];
+        SET_KIND(0);
     }
     if (i < len && js[i] == '}') {
         if (!k) return SLOW;
@@ -1058,38 +1139,66 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
             size_t ks = i + 1, ke, kn;
             const govL_field *f = NULL;
             uint32_t fi = 0;
-            if (k && guess < k->nfields) {
-                uint32_t gi = k->first_field + guess;
-                const govL_field *g = &p->field[gi];
-                size_t gn = p->strlen_[g->key];
-                if (ks + gn < len && js[ks + gn] == '"' && word0(js + ks, gn, js + len) == sc->w0[gi] &&
-                    (gn <= 8 || memcmp(js + ks + 8, p->str[g->key] + 8, gn - 8) == 0))
-                    f = g, fi = guess;
-            }
-            /* Else, in a kind of few fields, each one compared in place the same way (the
-             * name ends where the field's would: a field's name has no quote or
-             * backslash). Cheaper than finding the name's end and hashing it when the
-             * line's order is not the kind's (a third of the bench's members). */
-            if (!f && k && k->nfields <= 32) {
-                for (uint32_t j = 0; j < k->nfields; j++) {
-                    uint32_t gi = k->first_field + j;
-                    size_t gn = p->strlen_[p->field[gi].key];
-                    if (ks + gn < len && js[ks + gn] == '"' && word0(js + ks, gn, js + len) == sc->w0[gi] &&
-                        (gn <= 8 || memcmp(js + ks + 8, p->str[p->field[gi].key] + 8, gn - 8) == 0)) {
-                        f = &p->field[gi], fi = j;
-                        break;
-                    }
+            /* The name with its quote and colon against the fields' patterns (struct
+             * govJ_pat): the field after the last one matched, else, in a kind of few
+             * fields, each one. What no pattern takes (a space before the colon, a long
+             * name, the line's last 16 bytes, a member of no field) is compared below. */
+            if (ks + 16 <= len && pnf) {
+                uint64_t a, b;
+                memcpy(&a, js + ks, 8);
+                memcpy(&b, js + ks + 8, 8);
+                if (guess < pnf && kp[guess].n &&
+                    !(((a ^ kp[guess].w[0]) & kp[guess].m[0]) | ((b ^ kp[guess].w[1]) & kp[guess].m[1]))) {
+                    fi = guess;
+                    f = kf + fi;
+                } else if (pnf <= 32) {
+                    for (uint32_t j = 0; j < pnf; j++)
+                        if (kp[j].n && !(((a ^ kp[j].w[0]) & kp[j].m[0]) | ((b ^ kp[j].w[1]) & kp[j].m[1]))) {
+                            fi = j;
+                            f = kf + fi;
+                            break;
+                        }
                 }
             }
-            ke = f ? ks + p->strlen_[f->key] : text_run(js, ks, len);
-            kn = ke - ks;
-            if (ke >= len || js[ke] != '"' || kn > maxstr) return SLOW;
+            if (f) {
+                /* The name and its colon matched (no longer than maxstr: pnf): the value. */
+                i = skip_ws(js, ks + kp[fi].n + 2, len);
+                if (i >= len) return SLOW;
+                members++;
+                goto field;
+            } else {
+                if (k && guess < nf) {
+                    uint32_t gi = k->first_field + guess;
+                    const govL_field *g = &p->field[gi];
+                    size_t gn = p->strlen_[g->key];
+                    if (ks + gn < len && js[ks + gn] == '"' && word0(js + ks, gn, js + len) == sc->w0[gi] &&
+                        (gn <= 8 || memcmp(js + ks + 8, p->str[g->key] + 8, gn - 8) == 0))
+                        f = g, fi = guess;
+                }
+                /* Else, in a kind of few fields, each one compared in place the same way
+                 * (the name ends where the field's would: a field's name has no quote or
+                 * backslash). Cheaper than finding the name's end and hashing it. */
+                if (!f && k && nf <= 32) {
+                    for (uint32_t j = 0; j < nf; j++) {
+                        uint32_t gi = k->first_field + j;
+                        size_t gn = p->strlen_[p->field[gi].key];
+                        if (ks + gn < len && js[ks + gn] == '"' && word0(js + ks, gn, js + len) == sc->w0[gi] &&
+                            (gn <= 8 || memcmp(js + ks + 8, p->str[p->field[gi].key] + 8, gn - 8) == 0)) {
+                            f = &p->field[gi], fi = j;
+                            break;
+                        }
+                    }
+                }
+                ke = f ? ks + p->strlen_[f->key] : text_run(js, ks, len);
+                kn = ke - ks;
+                if (ke >= len || js[ke] != '"' || kn > maxstr) return SLOW;
+                i = skip_ws(js, ke + 1, len);
+                if (i >= len || js[i] != ':') return SLOW;
+                i = skip_ws(js, i + 1, len);
+            }
             const char *key = js + ks;
-            i = skip_ws(js, ke + 1, len);
-            if (i >= len || js[i] != ':') return SLOW;
-            i = skip_ws(js, i + 1, len);
-            if (i >= len || ++members > maxf) return SLOW;
-            ntok += 2;
+            if (i >= len) return SLOW;
+            members++;
             if (!k) {
                 /* Several kinds: the first member must name the record's. */
                 if (!is_prim(key, kn, "kind")) return SLOW;
@@ -1099,7 +1208,7 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
                 }
                 if (kind == p->nkind || !sc->fast[kind] || p->strlen_[p->kind[kind].name] > maxstr) return SLOW;
                 gov_record_begin(vm, (int)kind);
-                k = &p->kind[kind];
+                SET_KIND(kind);
                 have_kind = 1;
                 goto next;
             }
@@ -1109,7 +1218,7 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
                 for (uint32_t h = name_hash(kind, key, kn) & sc->mask; sc->slot[h]; h = (h + 1) & sc->mask) {
                     uint32_t x = sc->slot[h] - 1;
                     const govL_field *g = &p->field[x];
-                    if (x - k->first_field < k->nfields && p->strlen_[g->key] == kn && sc->w0[x] == kw &&
+                    if (x - k->first_field < nf && p->strlen_[g->key] == kn && sc->w0[x] == kw &&
                         (kn <= 8 || memcmp(p->str[g->key] + 8, key + 8, kn - 8) == 0)) {
                         f = g;
                         fi = x - k->first_field;
@@ -1136,38 +1245,41 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
                 if (!(i = skip_value(js, i, len, maxstr))) return SLOW;
                 goto next;
             }
-            guess = fi + 1;
-            if (vm->present[fi]) return SLOW; /* given twice */
-            govV_cell *r = &vm->reg[fi];
-            int how = sc->how[k->first_field + fi];
+        field:
+            *jprev = (uint8_t)fi;
+            jprev = jn + fi;
+            guess = *jprev;
+            if (present[fi]) return SLOW; /* given twice */
+            govV_cell *r = &reg[fi];
+            int how = kh[fi];
             if (js[i] == '"') {
                 if (how != HOW_STRING && how != HOW_TEXT && how != HOW_TIME) return SLOW;
-                char *dst = vm->scratch + vm->scratch_n;
-                size_t e, dl = copy_string(js, i + 1, len, dst, vm->scratch_cap - vm->scratch_n, &e);
+                char *dst = scratch + sn;
+                size_t e, dl = copy_string(js, i + 1, len, dst, scap - sn, &e);
                 if (dl == (size_t)-1 || dl > maxstr) return SLOW;
                 if (how == HOW_STRING) {
-                    r->u = GOVV_SCRATCH | GOVV_STR(vm->scratch_n, dl);
-                    vm->scratch_n += (uint32_t)dl;
+                    r->u = GOVV_SCRATCH | GOVV_STR(sn, dl);
+                    sn += (uint32_t)dl;
                 } else if (how == HOW_TIME ? !govJ_time(dst, dl, &r->i) : set_text(vm, f, r, dst, dl) != NULL) {
                     return SLOW;
                 }
                 i = e + 1;
-                vm->present[fi] = 1;
+                present[fi] = 1;
             } else if (js[i] == '[') {
                 /* A list of strings, each decoded into scratch and ended by a NUL. */
                 if (how != HOW_LIST || lim[GOV_LIMIT_NESTING] < 2) return SLOW;
-                uint32_t start = vm->scratch_n;
+                uint32_t start = sn;
                 i = skip_ws(js, i + 1, len);
                 if (i < len && js[i] == ']') {
                     i++;
                 } else {
                     for (;;) {
                         if (i >= len || js[i] != '"') return SLOW;
-                        char *dst = vm->scratch + vm->scratch_n;
-                        size_t e, dl = copy_string(js, i + 1, len, dst, vm->scratch_cap - vm->scratch_n, &e);
+                        char *dst = scratch + sn;
+                        size_t e, dl = copy_string(js, i + 1, len, dst, scap - sn, &e);
                         if (dl == (size_t)-1 || dl > maxstr || memchr(dst, 0, dl)) return SLOW;
                         dst[dl] = 0;
-                        vm->scratch_n += (uint32_t)dl + 1;
+                        sn += (uint32_t)dl + 1;
                         ntok++;
                         i = skip_ws(js, e + 1, len);
                         if (i < len && js[i] == ',') {
@@ -1179,29 +1291,34 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
                     }
                     i++;
                 }
-                r->u = GOVV_SCRATCH | GOVV_STR(start, vm->scratch_n - start);
-                vm->present[fi] = 1;
+                r->u = GOVV_SCRATCH | GOVV_STR(start, sn - start);
+                present[fi] = 1;
             } else {
                 govJ_dec d;
                 size_t e;
                 const char *why = NULL;
                 if (js[i] == '{') return SLOW;
                 if (how == HOW_BOOL && (e = quick_bool(js, i, len, &r->i)) != 0) {
-                    vm->present[fi] = 1;
+                    present[fi] = 1;
                 } else if (how == HOW_NUMBER && quick_number(js, i, len, &d, &e)) {
-                    if (!quick_cell(&sc->num[k->first_field + fi], &d, r) && !dec_to_cell(d, f->type, f->unit, r, &why))
+                    if (!quick_cell(&knum[fi], &d, r) && !dec_to_cell(d, f->type, f->unit, r, &why))
                         return SLOW;
-                    vm->present[fi] = 1;
+                    present[fi] = 1;
                 } else if (e = prim_end(js, i, len), is_prim(js + i, e - i, "null")) {
-                    vm->present[fi] = 2; /* absent, but named: a second one is a duplicate */
+                    present[fi] = 2; /* absent, but named: a second one is a duplicate */
                     nulls = 1;
                 } else {
                     if ((how != HOW_NUMBER && how != HOW_BOOL) || set_prim(f, r, js + i, e - i)) return SLOW;
-                    vm->present[fi] = 1;
+                    present[fi] = 1;
                 }
                 i = e;
             }
         next:
+            /* A comma and the next name's quote without a space between: the usual line. */
+            if (i + 1 < len && js[i] == ',' && js[i + 1] == '"') {
+                i++;
+                continue;
+            }
             i = skip_ws(js, i, len);
             if (i < len && js[i] == ',') {
                 i = skip_ws(js, i + 1, len);
@@ -1212,10 +1329,14 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
         }
         i++;
     }
-    if (skip_ws(js, i, len) != len || ntok > maxtok) return SLOW;
+#undef SET_KIND
+    /* The caps on members and tokens (an object, a name and a value a member, a string
+     * a list element): over either, the full path says so. */
+    if (skip_ws(js, i, len) != len || members > maxf || ntok + 2 * (uint64_t)members > maxtok) return SLOW;
     if (nulls)
-        for (uint32_t f = 0; f < k->nfields; f++)
-            if (vm->present[f] == 2) vm->present[f] = 0;
+        for (uint32_t f = 0; f < nf; f++)
+            if (present[f] == 2) present[f] = 0;
+    vm->scratch_n = sn;
     return GOV_OK;
 }
 

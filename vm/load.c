@@ -267,6 +267,7 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->npat * 4) +
 
                     al8((uint64_t)p->nwin * sizeof(govL_window)) + al8((uint64_t)p->nwin * sizeof(govW_pf)) +
+                    al8(((uint64_t)p->nwin * 5 + p->nkind) * sizeof(govW_step)) + al8(((uint64_t)p->nkind + 1) * 4) +
                     al8((uint64_t)p->nwin * 4) +
                     al8(((uint64_t)p->nkind + 1) * 4) +
                     al8((uint64_t)p->next * sizeof(govL_ext)) + al8((uint64_t)p->nextparam * 4) +
@@ -327,6 +328,8 @@ static int alloc_program(govL_ctx *c) {
     p->pat_src = carve(&cur, p->npat * 4);
     p->win = carve(&cur, p->nwin * sizeof(govL_window));
     p->wpf = carve(&cur, p->nwin * sizeof(govW_pf));
+    p->wstep = carve(&cur, ((size_t)p->nwin * 5 + p->nkind) * sizeof(govW_step));
+    p->wkplan = carve(&cur, ((size_t)p->nkind + 1) * 4);
     p->kind_wins = carve(&cur, p->nwin * 4);
     p->kwin_first = carve(&cur, ((size_t)p->nkind + 1) * 4);
     p->ext = carve(&cur, p->next * sizeof(govL_ext));

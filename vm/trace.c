@@ -223,9 +223,11 @@ static inline __attribute__((always_inline)) unsigned char *p_float(unsigned cha
 }
 
 /* A string or list cell of a comparison: 0 off len (the program's string data), 1 + f
- * (the record's field f, which holds the same reference), or a literal after tag
- * 1 + nfields. */
-static void w_scell(govC_w *w, const gov_vm *vm, govV_cell c) {
+ * (the record's field f, of the cell's class, which holds the same reference), or a
+ * literal after tag 1 + nfields. The class must be the cell's: an empty string and an
+ * empty list decoded one after the other share a reference (the same place, length 0),
+ * and the reader refuses a field of another class. */
+static void w_scell(govC_w *w, const gov_vm *vm, int ccl, govV_cell c) {
     const gov_program *p = vm->p;
     uint32_t nfields = vm->cur_kind != GOVB_NONE ? p->kind[vm->cur_kind].nfields : 0;
     uint32_t len;
@@ -238,7 +240,7 @@ static void w_scell(govC_w *w, const gov_vm *vm, govV_cell c) {
     }
     for (uint32_t f = 0; f < nfields; f++) {
         int cl = p->regclass[p->kind[vm->cur_kind].first_reg + f];
-        if ((cl == GOVV_CS || cl == GOVV_CLIST) && vm->present[f] && vm->reg[f].u == c.u &&
+        if (cl == ccl && vm->present[f] && vm->reg[f].u == c.u &&
             (govC_plan_of(p)->fop[p->kind[vm->cur_kind].first_field + f] & GOVC_KEEP)) {
             w_uv(w, 1 + (uint64_t)f);
             return;
@@ -251,7 +253,8 @@ static void w_scell(govC_w *w, const gov_vm *vm, govV_cell c) {
 static void w_cell(govC_w *w, const gov_vm *vm, uint32_t type, govV_cell c) {
     switch (type) {
     case GOVB_TY_FLOAT: case GOVB_TY_RATIO: w_float(w, c.f); break;
-    case GOVB_TY_STRING: case GOVB_TY_ID: case GOVB_TY_STRINGS: w_scell(w, vm, c); break;
+    case GOVB_TY_STRING: case GOVB_TY_ID: w_scell(w, vm, GOVV_CS, c); break;
+    case GOVB_TY_STRINGS: w_scell(w, vm, GOVV_CLIST, c); break;
     case GOVB_TY_SET: w_uv(w, c.u); break;
     default: w_int(w, type, c.i); break;
     }
@@ -582,7 +585,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const govL_kind *k = &p->kind[kind];
     uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
     if (vm->match_epoch == vm->epoch)
-        for (uint32_t m = 0; m < vm->nmatch; m++) {
+        for (uint32_t m = vm->nmatch; m-- > 0;) { /* most specific first (vm.c, match_scopes) */
             const govL_scope *sc = &p->scope[vm->mlist[m]];
             if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
         }
@@ -714,7 +717,7 @@ static inline size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsig
     /* The fields (w_fields). */
     uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
     if (vm->match_epoch == vm->epoch)
-        for (uint32_t m = 0; m < vm->nmatch; m++) {
+        for (uint32_t m = vm->nmatch; m-- > 0;) { /* most specific first (vm.c, match_scopes) */
             const govL_scope *sc = &p->scope[vm->mlist[m]];
             if (sc->name < p->nmean) lvstr[sc->level] = sc->name;
         }

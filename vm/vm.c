@@ -23,7 +23,7 @@ size_t govJ_token_size(void);
 
 typedef struct govV_layout {
     size_t rch;                 /* the channels of one finding (govV_channels) */
-    size_t vm, state, reg, present, scratch, tokens, mtab, lwork, lwork_ovr, ridx, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
+    size_t vm, state, reg, present, jnext, scratch, tokens, mtab, lwork, lwork_ovr, ridx, rkey, rmru, smatch, mlist, find, act, kc, kpool, wrec, drec, rdue, kscratch,
         uscratch, ext, herr, cargs, cvals, sel, tbits, tsnap, total;
     size_t state_size, act_cap, kpool_cap, rc_n, rc_bytes;
 } govV_layout;
@@ -127,6 +127,7 @@ static int layout(const gov_program *p, const gov_config *caller, govV_layout *l
     l->state = n;   n += al16(l->state_size);
     l->reg = n;     n += al16((size_t)(p->max_regs ? p->max_regs : 1) * sizeof(govV_cell));
     l->present = n; n += al16(p->max_fields ? p->max_fields : 1);
+    l->jnext = n;   n += al16((size_t)p->nfield + p->nkind); /* json.c's learned member order */
     l->scratch = n; n += al16(cfg->limits[GOV_LIMIT_LINE_LENGTH]);
     l->tokens = n;  n += al16((size_t)cfg->limits[GOV_LIMIT_TOKENS] * govJ_token_size());
     l->mtab = n;    n += al16(mtab_cap(cfg) * sizeof(uint64_t));
@@ -239,6 +240,9 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->state = (void *)(base + l.state);
     vm->reg = (govV_cell *)(void *)(base + l.reg);
     vm->present = (uint8_t *)(base + l.present);
+    vm->jnext = (uint8_t *)(base + l.jnext);
+    for (uint32_t k = 0; k < p->nkind; k++) /* before anything is learned: the kind's order */
+        for (uint32_t j = 0; j < p->kind[k].nfields; j++) vm->jnext[p->kind[k].first_field + j] = (uint8_t)(j + 1);
     vm->scratch = base + l.scratch;
     vm->scratch_cap = cfg->limits[GOV_LIMIT_LINE_LENGTH];
     vm->tokens = base + l.tokens;
@@ -627,10 +631,11 @@ int gov_set_strings(gov_vm *vm, int slot, const char *const *items, const size_t
 
 /* Find the scopes the current record matches: for each level, the scopes of that level
  * named as the record names it (one hash look-up), whose parent matched too. mlist gets
- * them most specific first (specificity = 8 x level + path length, at most 35; the sort
- * is stable, so equal ones stay in index order), as resolve_matched wants them. Linear in
- * the scopes that share the record's names, whatever the total; then every limit those
- * scopes set is resolved at once. */
+ * them least specific first (specificity = 8 x level + path length, at most 35), and its
+ * readers walk it from the end: most specific first, equal ones in the order they were
+ * found (the order of a stable sort, highest first), as resolve_matched wants them.
+ * Linear in the scopes that share the record's names, whatever the total; then every
+ * limit those scopes set is resolved at once. */
 static inline void resolve_matched(gov_vm *vm);
 
 /* Are the n bytes at a and b the same? Inline, as govL_scope_hash reads them: words, then
@@ -660,7 +665,8 @@ static inline int same_bytes(const char *a, const char *b, size_t n) {
 }
 
 /* Matches of many blocks, some of one level, into out by specificity, highest first and
- * stable: a counting pass (linear however many). */
+ * stable: a counting pass (linear however many). out is then read backwards (mlist's
+ * order, below). */
 static __attribute__((noinline)) void sort_matches(const gov_program *p, const uint32_t *found, uint32_t n,
                                                    uint32_t *out) {
     enum { NSPEC = 8 * (GOVB_LV_MAX + 1) + 4 };
@@ -674,13 +680,35 @@ static __attribute__((noinline)) void sort_matches(const gov_program *p, const u
     for (uint32_t i = 0; i < n; i++) out[count[NSPEC - p->scope[found[i]].spec]++] = found[i];
 }
 
+/* Two matched blocks of one level (the chain is not a block and its ancestors): mlist,
+ * in level order, put least specific first with the order among equal ones reversed, so
+ * that mlist read from its end is the stable sort by specificity, highest first. By
+ * insertion for the few a record usually matches, or by a counting pass (linear however
+ * many), into the second half, then back reversed. */
+static __attribute__((noinline)) void order_matches(const gov_program *p, uint32_t *mlist, uint32_t n) {
+    uint32_t *sorted = mlist + p->nscope;
+    if (n <= 8) {
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t s = mlist[i], sp = p->scope[s].spec, at = i;
+            while (at > 0 && p->scope[sorted[at - 1]].spec < sp) {
+                sorted[at] = sorted[at - 1];
+                at--;
+            }
+            sorted[at] = s;
+        }
+    } else {
+        sort_matches(p, mlist, n, sorted);
+    }
+    for (uint32_t i = 0; i < n; i++) mlist[i] = sorted[n - 1 - i];
+}
+
 static void match_scopes(gov_vm *vm) {
     const gov_program *p = vm->p;
-    uint32_t yes = vm->epoch << 1 | 1u, n = 0, shared = 0;
-    uint32_t *found = vm->mlist + p->nscope; /* the second half: matches in level order */
+    uint32_t yes = vm->epoch << 1 | 1u, n = 0;
+    uint32_t *found = vm->mlist; /* in level order */
     /* Only the levels some block names (slevels): no hash for the others. */
     for (uint32_t lvs = vm->slevels; lvs; lvs &= lvs - 1) {
-        uint32_t lv = (uint32_t)__builtin_ctz(lvs), before = n;
+        uint32_t lv = (uint32_t)__builtin_ctz(lvs);
         uint32_t len;
         const char *name = govV_str(vm, vm->reg[lv].u, &len);
         for (uint32_t s = p->shead[govL_scope_hash(lv, name, len) & p->smask]; s != GOVB_NONE; s = p->snext[s]) {
@@ -692,26 +720,20 @@ static void match_scopes(gov_vm *vm) {
             vm->smatch[s] = yes;
             found[n++] = s;
         }
-        shared |= n > before + 1; /* two blocks of one level matched */
     }
-    /* Into the first half, highest specificity first and stable. A deeper level is always
-     * more specific (8 x level + a path length of at most 4), so when no two matches share
-     * a level, that is the reverse of level order (the common case: a tenant, a project,
-     * an agent). Else by insertion for the few a record usually matches, or by a counting
-     * pass (linear however many). */
-    if (!shared) {
-        for (uint32_t i = 0; i < n; i++) vm->mlist[i] = found[n - 1 - i];
-    } else if (n <= 8) {
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t s = found[i], sp = p->scope[s].spec, at = i;
-            while (at > 0 && p->scope[vm->mlist[at - 1]].spec < sp) {
-                vm->mlist[at] = vm->mlist[at - 1];
-                at--;
+    /* Level order is least specific first when no two matches share a level: a deeper
+     * level is always more specific (8 x level + a path length of at most 4). So it is
+     * when the last match is the only one of its level and the others are its ancestors
+     * (the common case: a tenant, a project, an agent): a block's path length is its
+     * ancestors and itself (levels deepen along parents), all of them matched with it,
+     * so n equal to it leaves no room for another match. Else two of one level are
+     * looked for. */
+    if (n > 1 && n != (p->scope[found[n - 1]].spec & 7)) {
+        for (uint32_t i = 1; i < n; i++)
+            if (p->scope[found[i]].level == p->scope[found[i - 1]].level) {
+                order_matches(p, found, n);
+                break;
             }
-            vm->mlist[at] = s;
-        }
-    } else {
-        sort_matches(p, found, n, vm->mlist);
     }
     vm->nmatch = n;
     vm->match_epoch = vm->epoch;
@@ -750,12 +772,13 @@ static void resolve_cells(gov_vm *vm, uint16_t *idx) {
     const govV_cell *cell = p->lcell;
     uint32_t nl = p->nlimit;
     memcpy(idx, p->liota, (size_t)nl * sizeof *idx);
-    for (uint32_t m = 0; m < vm->nmatch; m++) {
+    for (uint32_t m = vm->nmatch; m-- > 0;) {
         uint32_t s = vm->mlist[m], sp = p->scope[s].spec;
         for (uint32_t k = p->sovr_first[s]; k < p->sovr_first[s + 1]; k++) {
             uint32_t j = p->sovr[k], li = p->ovr[j].limit, c = idx[li];
-            /* Taken already: by a more specific scope (mlist is by specificity, so a
-             * different one is higher), or by one as specific and at least as tight. */
+            /* Taken already: by a more specific scope (mlist read from its end is by
+             * specificity, so a different one is higher), or by one as specific and at
+             * least as tight. */
             if (c >= nl && (p->scope[p->ovr[c - nl].scope].spec != sp ||
                             !tighter(p, &p->limit[li], cell[nl + j], cell[c])))
                 continue;
@@ -770,7 +793,7 @@ static void resolve_chain(gov_vm *vm, govV_cell *val, uint32_t *ovr) {
     const gov_program *p = vm->p;
     memcpy(val, p->lcell, (size_t)p->nlimit * sizeof *val); /* the defaults */
     memset(ovr, 0xFF, (size_t)p->nlimit * sizeof *ovr); /* GOVB_NONE */
-    for (uint32_t m = 0; m < vm->nmatch; m++) {
+    for (uint32_t m = vm->nmatch; m-- > 0;) {
         uint32_t s = vm->mlist[m], sp = p->scope[s].spec;
         for (uint32_t k = p->sovr_first[s]; k < p->sovr_first[s + 1]; k++) {
             uint32_t j = p->sovr[k];
@@ -849,10 +872,13 @@ static inline void resolve_matched(gov_vm *vm) {
         return;
     }
     const uint32_t *ch = vm->mlist;
-    uint32_t set = ch[0] & (vm->rc_n / 2 - 1), e = 2 * set;
+    uint32_t top = ch[n - 1], set = top & (vm->rc_n / 2 - 1), e = 2 * set;
+    /* A block and its ancestors (match_scopes: n is its path length): an entry of as
+     * many blocks whose most specific is the same block holds the same chain. */
+    int lineal = n == (vm->p->scope[top].spec & 7);
     for (uint32_t w = 0; w < 2; w++) {
         const govV_rkey *k = &vm->rkey[e + w];
-        if (k->n == n && same_chain(k->s, ch, n)) {
+        if (k->n == n && (lineal ? k->s[n - 1] == top : same_chain(k->s, ch, n))) {
             vm->rmru[set] = (uint8_t)w;
             vm->lidx = vm->ridx + (size_t)(e + w) * vm->rstride;
             vm->rc_hits++;

@@ -39,8 +39,8 @@
  * the same lateness and no `where` take the same records: they form a stream whose first
  * window keeps the clock (newest time, values added, late records; for time windows with
  * the same buckets also the newest bucket, the live mask, the values held and each
- * bucket's count) and steps it once a record (step_clock), the others doing only their
- * own part with what it left in the record's wrec; count windows of a stream over the
+ * bucket's count) and steps it once a record (clock_count, clock_time), the others doing
+ * only their own part with what it left in the record's wrec; count windows of a stream over the
  * same field keep one ring as long as the longest. Time buckets count in 32 bits (a
  * bucket holds at most 2^32 - 1 values: a record for a full one is late) and keep an
  * int-class sum's Σx in 96 bits (|Σx| < 2^32 * 2^63); what sums over buckets (the values
@@ -327,17 +327,110 @@ static int plan_lines(govW_pf *pf, size_t o, size_t n) {
 /* The prefetch plan of the key block whose first window is first (govW_pf). */
 static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
     govW_pf *pf = &p->wpf[first];
-    pf->nline = pf->ntime = pf->nring = 0;
+    pf->nline = 0;
     plan_lines(pf, 0, hot < 512 ? hot : 512);
-    for (uint32_t k = first; k < p->nwin && k < 0xFFFFu; k++) {
+    for (uint32_t k = first; k < p->nwin; k++) {
         const govL_window *w = &p->win[k];
         if (!in_block(p, first, k)) continue;
-        if (!w->runs && w->sfirst == k && pf->ntime < 2) pf->time[pf->ntime++] = (uint16_t)k;
-        if (w->runs && ((w->bits && w->tru) || (!w->bits && (w->rfirst == k || w->runs < w->rlen))) && pf->nring < 6)
-            pf->ring[pf->nring++] = (uint16_t)k;
         if ((w->dqmin || w->dqmax) && !small_dq(w)) plan_lines(pf, w->m_dq, w->runs * w->dw); /* else in the hot lines */
         if (w->heaps) plan_lines(pf, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
     }
+    /* A multiple of 4, the last line asked for again (prefetch_block's loop takes four a
+     * turn: half the instructions of one a turn). */
+    while (pf->nline % 4) pf->line[pf->nline] = pf->line[pf->nline - 1], pf->nline++;
+}
+
+/* The update plan's steps (govW_step). A window's own step has as op its update
+ * (update_op, keep_op) as a P_* (P_ + the shape, _K when the value is kept: U_KEEP); the
+ * others are S_*: a key block's look-up (S_KEY; S_ONE a window without `per`), a stream's
+ * clock (S_CCLK count, S_TCLK time), a ring's slot (S_RPOS; S_RCOPY an earlier ring's of
+ * the same length in the stream, src, not divided again; S_RLEAVE the prefetch of a
+ * shorter sharer's leaving slot), a window's code (S_FOLD folded, S_RUN by the
+ * interpreter), the clock of a window with `where` after its code (S_WCCLK, S_WTCLK), and
+ * the kind's end (S_END). */
+enum {
+    P_BITS, P_BITS_K, P_COUNT0, P_COUNT0_K, P_ISUM, P_ISUM_K, P_HEAP, P_HEAP_K, P_DQ, P_DQ_K, P_CGEN, P_CGEN_K,
+    P_TI96, P_TI96_K, P_TTRU, P_TTRU_K, P_TCLK, P_TCLK_K, P_TGEN, P_TGEN_K,
+    S_KEY, S_ONE, S_CCLK, S_TCLK, S_RPOS, S_RCOPY, S_RLEAVE, S_FOLD, S_RUN, S_WCCLK, S_WTCLK, S_END, S_N
+};
+/* Flags of a step. F_FIRST: the window is its key block's first (the look-up's step wrote
+ * its record's news). F_OWN: a count window that owns a ring of values. F_PF: the block
+ * is per key (its clock steps prefetch what the record touches). F_LEAVE: a ring's slot
+ * step also prefetches the slot leaving its (shorter) window. */
+enum { F_FIRST = 1, F_OWN = 2, F_PF = 4, F_LEAVE = 8 };
+
+static uint8_t plan_op(uint32_t uop) {
+    static const uint8_t base[] = {[U_BITS_TRU] = P_BITS, [U_COUNT0] = P_COUNT0, [U_ISUM] = P_ISUM, [U_HEAP] = P_HEAP,
+                                   [U_DQ] = P_DQ,         [U_CGEN] = P_CGEN,     [U_T_I96] = P_TI96, [U_T_TRU] = P_TTRU,
+                                   [U_TCLK] = P_TCLK,     [U_TGEN] = P_TGEN};
+    return (uint8_t)(base[uop & ~(uint32_t)U_KEEP] + ((uop & U_KEEP) ? 1 : 0));
+}
+
+static govW_step *put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl, uint32_t wi, uint32_t bw, uint32_t fr) {
+    govW_step *s = &p->wstep[(*n)++];
+    s->src = 0;
+    s->op = (uint8_t)op, s->fl = (uint8_t)fl, s->pad = 0, s->wi = wi;
+    s->w = (size_t)wi * sizeof(govL_window);
+    s->wr = (size_t)wi * sizeof(govV_wrec);
+    s->bw = (size_t)bw * sizeof(govV_wrec);
+    s->fr = (size_t)fr * sizeof(govV_wrec);
+    return s;
+}
+
+/* Build every kind's update plan (govW_step) from the windows' layout: its blocks'
+ * look-ups in window order (so keys are touched, and evictions kept, in the order the
+ * windows name them), the clocks of the streams that take every record their key's
+ * block does (no `where`), each followed by its rings' slots, then each window's code,
+ * its clock if it has `where`, and its own step, in window order; then S_END. At most 5
+ * steps a window (a look-up, a clock, a ring's slot, its code, its own; a window with
+ * `where` has its clock in place of the hoisted one) and one a kind. */
+static void plan_kinds(gov_program *p) {
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < p->nkind; k++) {
+        const uint32_t *kw = p->kind_wins + p->kwin_first[k];
+        uint32_t nkw = p->kwin_first[k + 1] - p->kwin_first[k];
+        p->wkplan[k] = n;
+        for (uint32_t j = 0; j < nkw; j++) {
+            const govL_window *w = &p->win[kw[j]];
+            if (w->level == NONE) put_step(p, &n, S_ONE, F_FIRST, kw[j], kw[j], w->sfirst);
+            else if (w->tabw == kw[j]) put_step(p, &n, S_KEY, F_FIRST | F_PF, kw[j], kw[j], w->sfirst);
+        }
+        for (uint32_t j = 0; j < nkw; j++) {
+            uint32_t wi = kw[j];
+            const govL_window *w = &p->win[wi];
+            if (w->sfirst != wi || w->where_reg != NONE) continue;
+            uint32_t bw = w->level == NONE ? wi : w->tabw, pf = w->level == NONE ? 0 : F_PF;
+            put_step(p, &n, w->runs ? S_CCLK : S_TCLK, pf, wi, bw, wi);
+            for (uint32_t i = j; i < nkw && w->runs; i++) {
+                const govL_window *m = &p->win[kw[i]];
+                if (m->sfirst != wi) continue;
+                if ((m->bits && m->tru) || (!m->bits && m->rfirst == kw[i])) {
+                    uint32_t same = NONE; /* an earlier ring of the stream with m's length */
+                    for (uint32_t h = j; h < i && same == NONE; h++) {
+                        const govL_window *o = &p->win[kw[h]];
+                        if (o->sfirst == wi && ((o->bits && o->tru) || (!o->bits && o->rfirst == kw[h])) && o->rlen == m->rlen)
+                            same = kw[h];
+                    }
+                    uint32_t fl = pf | (!m->bits && m->runs < m->rlen ? F_LEAVE : 0);
+                    govW_step *st = put_step(p, &n, same != NONE ? S_RCOPY : S_RPOS, fl, kw[i], bw, wi);
+                    if (same != NONE) st->src = (size_t)same * sizeof(govV_wrec);
+                } else if (!m->bits && m->runs < m->rlen && pf)
+                    put_step(p, &n, S_RLEAVE, pf, kw[i], bw, wi);
+            }
+        }
+        for (uint32_t j = 0; j < nkw; j++) {
+            uint32_t wi = kw[j];
+            const govL_window *w = &p->win[wi];
+            uint32_t bw = w->level == NONE ? wi : w->tabw, pf = w->level != NONE ? F_PF : 0;
+            if (w->fold) put_step(p, &n, S_FOLD, 0, wi, bw, w->sfirst);
+            else if (w->ncode) put_step(p, &n, S_RUN, 0, wi, bw, w->sfirst);
+            uint32_t own = w->runs && !w->bits && w->rfirst == wi ? F_OWN : 0;
+            if (w->sfirst == wi && w->where_reg != NONE) put_step(p, &n, w->runs ? S_WCCLK : S_WTCLK, pf | own, wi, bw, wi);
+            put_step(p, &n, plan_op(w->uop), (bw == wi ? F_FIRST : 0) | own | pf, wi, bw, w->sfirst);
+        }
+        put_step(p, &n, S_END, 0, 0, 0, 0);
+    }
+    p->wkplan[p->nkind] = n;
 }
 
 /* Derive each window's layout and the windows' state size. Called by the loader once the
@@ -356,7 +449,7 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
         govL_window *w = &p->win[i];
         shape(w);
         fold_code(p, w);
-        p->wpf[i].nline = p->wpf[i].ntime = p->wpf[i].nring = 0;
+        p->wpf[i].nline = 0;
         w->tabw = w->level != NONE ? i : NONE;
         for (uint32_t j = 0; j < i && w->level != NONE; j++) {
             const govL_window *o = &p->win[j];
@@ -435,6 +528,7 @@ int govW_prepare(gov_program *p, const char **why, uint32_t *bad) {
         if (L->level != NONE && L->capacity > p->max_wcap) p->max_wcap = L->capacity;
     }
     p->win_state = off;
+    plan_kinds(p);
     return 1;
 }
 
@@ -739,11 +833,11 @@ static void time_back(const govL_window *w, char *x) {
     }
 }
 
-/* The stream's clock moves its newest bucket to b (the first window of the stream does
- * this once for all): the buckets that fall out are the live ones among min(b - cur, B)
+/* The stream's clock moves its newest bucket to b, in slot jb (the first window of the
+ * stream does this once for all; cur's slot follows from jb, not a division): the buckets that fall out are the live ones among min(b - cur, B)
  * slots (fr->todo; all of them when fr->wipe, a key quiet for a span), and the counts
  * are running totals, so nothing here scans buckets. */
-static void advance_clock(const govL_window *w, char *x, int64_t b, govV_wrec *fr) {
+static void advance_clock(const govL_window *w, char *x, int64_t b, uint32_t jb, govV_wrec *fr) {
     govW_clk *c = CLK(w, x);
     if (c->newest == INT64_MIN) {
         c->cur = b;
@@ -759,7 +853,8 @@ static void advance_clock(const govL_window *w, char *x, int64_t b, govV_wrec *f
     } else {
         /* the slots of cur - B + 1 .. b - B: `steps` slots from the one after cur's,
          * wrapping at B (<= 64), as one mask */
-        uint32_t j0 = slot_of(w, c->cur) + 1 == w->nbuckets ? 0 : slot_of(w, c->cur) + 1;
+        uint32_t jc = jb >= steps ? jb - (uint32_t)steps : jb + w->nbuckets - (uint32_t)steps; /* slot_of(cur) */
+        uint32_t j0 = jc + 1 == w->nbuckets ? 0 : jc + 1;
         uint32_t end = j0 + (uint32_t)steps;
         if (end <= w->nbuckets) todo = low_bits((uint32_t)steps) << j0;
         else todo = low_bits(w->nbuckets - j0) << j0 | low_bits(end - w->nbuckets);
@@ -996,6 +1091,10 @@ static void value(const govL_window *w, char *x, govV_wrec *out) {
         {
             uint64_t rank = (w->qnum * n + w->qden - 1) / w->qden;
             r = govQ_select(TSK(w, x), OCT(w, x), IX(w, x), rank ? rank : 1);
+            /* 1.0's bin estimate is 1.0099: a ratio's is held at 1, nearer every value in
+             * its bin that a ratio can be (spec/language.md 4.5; a ratio above 1 is no
+             * value of its type, which the compact trace's reader refuses). */
+            if (w->type == GOVB_TY_RATIO && r > 1.0) r = 1.0;
         }
         break;
     }
@@ -1018,81 +1117,79 @@ static inline void keep(govV_wrec *wr, uint64_t n, int64_t v) {
 /* Prefetching (govW_pf): a record's key block is one of thousands (15 MB for 4,096 agents
  * with the bench's ten windows), so most of the dozen or more lines it touches miss the
  * caches; touched one window after another, each miss waits for the one before. Once the
- * key has found the block, the lines whose place the record's time tells are asked for
- * at once; a count stream's ring slots once its clock is read. Hints only: a prefetch
- * never faults and changes nothing. */
+ * key has found the block, its fixed lines are asked for at once; a time stream's bucket
+ * and a count stream's ring slots by their clock's step, which computes their places
+ * anyway. Hints only: a prefetch never faults and changes nothing. */
 #if defined(__GNUC__)
 #define PF(a) __builtin_prefetch((a), 1, 3)
 #define PF_INLINE inline __attribute__((always_inline))
+#define W_INLINE inline __attribute__((always_inline)) /* a clock's step: two call sites, one hot */
 #else
 #define PF(a) ((void)(a))
 #define PF_INLINE inline
+#define W_INLINE inline
 #endif
 
 /* Always inlined: a static function of prefetches alone has no effect GCC must keep, and
  * GCC 12 at -O2 deleted both calls (tests/windows/prefetch.sh); inlined, the prefetches
- * stay, as prefetch_rings' always did. */
-static PF_INLINE void prefetch_block(const gov_program *p, uint32_t first, const char *x, int64_t t) {
+ * stay. */
+static PF_INLINE void prefetch_block(const gov_program *p, uint32_t first, const char *x) {
     const govW_pf *pf = &p->wpf[first];
-    for (uint32_t i = 0; i < pf->nline; i++) PF(x + pf->line[i]);
-    for (uint32_t i = 0; i < pf->ntime; i++) { /* the record's bucket in a time stream */
-        const govL_window *w = &p->win[pf->time[i]];
-        const char *r = x + w->m_cnt + (size_t)slot_of(w, floordiv(t, w->width)) * w->bs;
-        PF(r);
-        PF(r + w->bs - 1);
+    for (uint32_t i = 0; i < pf->nline; i += 4) { /* nline is a multiple of 4 (plan_block) */
+        PF(x + pf->line[i]);
+        PF(x + pf->line[i + 1]);
+        PF(x + pf->line[i + 2]);
+        PF(x + pf->line[i + 3]);
     }
 }
 
-/* The ring slots of count stream sf's windows for value number s: the slot written, and
- * a shorter sharer's leaving value. */
-static void prefetch_rings(const gov_program *p, uint32_t first, uint32_t sf, const char *x, uint64_t s) {
-    const govW_pf *pf = &p->wpf[first];
-    for (uint32_t i = 0; i < pf->nring; i++) {
-        uint32_t k = pf->ring[i];
-        const govL_window *w = &p->win[k];
-        if (w->sfirst != sf) continue;
-        if (w->bits) PF(x + w->m_ring + (s % w->runs) / 8);
-        else if (w->rfirst == k) PF(x + w->m_ring + (s % w->rlen) * 8);
-        if (!w->bits && w->runs < w->rlen && s >= w->runs) PF(x + w->m_ring + (s - w->runs) % w->rlen * 8);
-    }
-}
-
-/* The stream's first window steps the clock for the record at time t (where: whether it
- * is taken, when it is not late), leaving in fr what the stream's other windows need. */
-static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr) {
+/* A count stream's clock, stepped by its first window for the record at time t (where:
+ * whether it is taken, when it is not late), leaving in fr what the stream's other
+ * windows need: take, the value's number s, late. */
+static inline void clock_count(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr) {
     govW_clk *c = CLK(w, x);
     int late = c->newest != INT64_MIN && t < gov_sub_i(c->newest, w->lateness);
-    fr->tlate = (uint32_t)late;
+    fr->tlate = (uint8_t)late;
+    fr->take = 0;
+    fr->s = c->seq;
+    if (!late) {
+        fr->take = (uint8_t)(where != 0);
+        if (t > c->newest) c->newest = t;
+    }
+    if (fr->take) c->seq++;
+    fr->late = late && where;
+    if (fr->late) c->late++;
+}
+
+/* A time stream's clock, the same for the record at time t in bucket b (floordiv(t,
+ * width)), slot j (slot_of(w, b)), computed by the caller (the bucket's prefetch needs
+ * them first): also the buckets that left (fr->todo, fr->wipe), whether the value's bucket
+ * is new (bfresh), and what the clock held before (pn, ocur). */
+static W_INLINE void clock_time(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr, int64_t b, uint32_t j) {
+    govW_clk *c = CLK(w, x);
+    int late = c->newest != INT64_MIN && t < gov_sub_i(c->newest, w->lateness);
+    fr->tlate = (uint8_t)late;
     fr->take = fr->bfresh = fr->wipe = fr->adv = 0;
     fr->todo = 0;
     fr->s = c->seq;
-    fr->pn = w->runs ? 0 : c->n;
-    fr->ocur = w->runs ? 0 : c->cur;
+    fr->pn = c->n;
+    fr->ocur = c->cur;
     if (!late) {
-        int64_t b = 0;
-        if (!w->runs) {
-            b = floordiv(t, w->width);
-            fr->b = b;
-            advance_clock(w, x, b, fr);
-            fr->pn = c->n;
-        }
+        fr->b = b;
+        advance_clock(w, x, b, j, fr);
+        fr->pn = c->n;
         if (where) {
-            if (w->runs) {
+            fr->bj = j;
+            int live = c->live >> j & 1;
+            /* within the lateness but before the oldest bucket, or a full bucket: late */
+            if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x, j) == GOVW_BMAX)) {
                 fr->take = 1;
+                fr->bfresh = !live;
+                if (!live) CNT(w, x, j) = 0, c->live |= UINT64_C(1) << j;
+                CNT(w, x, j)++;
+                c->n++;
             } else {
-                uint32_t j = slot_of(w, b);
-                fr->bj = j;
-                int live = c->live >> j & 1;
-                /* within the lateness but before the oldest bucket, or a full bucket: late */
-                if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x, j) == GOVW_BMAX)) {
-                    fr->take = 1;
-                    fr->bfresh = !live;
-                    if (!live) CNT(w, x, j) = 0, c->live |= UINT64_C(1) << j;
-                    CNT(w, x, j)++;
-                    c->n++;
-                } else {
-                    late = 1;
-                }
+                late = 1;
             }
         }
         if (t > c->newest) c->newest = t;
@@ -1102,20 +1199,48 @@ static void step_clock(const govL_window *w, char *x, int64_t t, int where, govV
     if (fr->late) c->late++;
 }
 
+/* A time stream's clock with its bucket's place: the bucket record prefetched first
+ * (pf), then the step. */
+static inline void step_time_clock(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr, int pf) {
+    int64_t b = floordiv(t, w->width);
+    uint32_t j = slot_of(w, b);
+    if (pf) {
+        const char *r = x + w->m_cnt + (size_t)j * w->bs;
+        PF(r);
+        PF(r + w->bs - 1);
+    }
+    clock_time(w, x, t, where, fr, b, j);
+}
+
+/* pos is the ring slot value s went to, s mod R; lpos the slot of value s - N (for s >= N),
+ * the one leaving this window: (s - N) mod R, from pos without a division. */
+static inline uint64_t leaving(uint64_t pos, uint64_t N, uint64_t R) { return pos >= N ? pos - N : pos + R - N; }
+
+/* The ring slot a count window (its ring's owner, or a bool ring) writes value number
+ * fr->s to, s mod the ring's length (one division a ring, or none when an earlier ring of
+ * the stream has the same length: its pos), kept in its wrec (pos) for its update and its
+ * ring's sharers; prefetched when pf, with the slot leaving a shorter owner when leave. */
+static inline void ring_pos(const govL_window *w, const char *x, govV_wrec *wr, uint64_t pos, uint64_t s, int pf, int leave) {
+    wr->pos = (uint32_t)pos;
+    if (!pf) return;
+    if (w->bits) {
+        PF(x + w->m_ring + pos / 8);
+        return;
+    }
+    PF(x + w->m_ring + pos * 8);
+    if (leave && s >= w->runs) PF(x + w->m_ring + leaving(pos, w->runs, w->rlen) * 8);
+}
+
 /* The common shapes' updates (update_op), each what add_count or step_time does for
- * its shape and nothing else. Count windows take value number s, v; old is what v's ring
- * slot held. */
-static inline void add_bits_tru(const govL_window *w, char *x, uint64_t s, govV_cell v) {
-    uint64_t pos = s % w->runs;
+ * its shape and nothing else. Count windows take value number s, v, into ring slot pos
+ * (s mod the ring's length, from the plan's slot step); old is what that slot held. */
+static inline void add_bits_tru(const govL_window *w, char *x, uint64_t s, uint64_t pos, govV_cell v) {
     uint8_t *r = BITS(w, x) + (pos >> 3), m = (uint8_t)(1u << (pos & 7));
     uint64_t *nt = NTRUE(w, x);
     if (s >= w->runs) *nt -= (*r & m) != 0;
     *nt += v.i != 0;
     *r = v.i ? (uint8_t)(*r | m) : (uint8_t)(*r & ~m);
 }
-/* pos is the ring slot value s went to, s mod R; lpos the slot of value s - N (for s >= N),
- * the one leaving this window: (s - N) mod R, from pos without a division. */
-static inline uint64_t leaving(uint64_t pos, uint64_t N, uint64_t R) { return pos >= N ? pos - N : pos + R - N; }
 static inline void add_isum(const govL_window *w, char *x, uint64_t s, uint64_t pos, govV_cell v, govV_cell old) {
     uint64_t N = w->runs, R = w->rlen;
     if (s >= N) govA_ssub(ISUM(w, x), (N == R ? old : RING(w, x)[leaving(pos, N, R)]).i);
@@ -1199,164 +1324,362 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
 }
 
 /* Update the windows of the record's kind (registers hold the record, temporaries are
- * zero) and leave in vm->wrec what each did (late, evicted) and where its key block is;
- * its value, n and has are computed when something reads them (govW_value). Runs before
- * the kind's rules. */
+ * zero) by the kind's plan (govW_step, built at load: plan_kinds) and leave in vm->wrec
+ * what each did (late, evicted) and where its key block is; the values of the windows
+ * whose value is a load are written here, the others' computed when something reads them
+ * (govW_value). Runs before the kind's rules.
+ *
+ * The plan looks each key block up first, then steps the streams' clocks (and computes
+ * each ring's slot), then runs each window's code and its own step in window order, a
+ * case of its shape with nothing left to test of the window's description. Reordered
+ * only where nothing can tell: a look-up reads a record field (no code writes one) and the
+ * key tables, a clock its stream's clock, and neither reads what a window's code or
+ * update writes; a window's code and its update stay together and in order (a window's
+ * code may leave in a temporary what a later window reads).
+ *
+ * Dispatch is a switch, or with GCC and Clang computed goto (vm.c's choice, and
+ * -DGOV_SWITCH_DISPATCH forces the switch here too): a step's end jumps to the next
+ * step's case, so a kind's fixed sequence of shapes is a sequence of jumps a predictor
+ * learns. */
+#if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH)
+#define GOVW_GOTO 1
+#endif
 void govW_update(gov_vm *vm) {
     const gov_program *p = vm->p;
-    uint32_t k = vm->cur_kind;
     govV_cell *R = vm->reg;
     int64_t t = R[GOVB_SLOT_AT].i;
     if (t == INT64_MIN) t = INT64_MIN + 1; /* INT64_MIN is a clock's "no time yet" (spec/language.md §4.3) */
-    /* Each level's key is hashed once a record, not once per window: bit lv of hashed. */
+    const govL_window *win = p->win, *w;
+    govV_wrec *wrec = vm->wrec, *wr;
+    const govV_wrec *fr;
+    uint32_t epoch = vm->epoch;
+    const govW_step *s = p->wstep + p->wkplan[vm->cur_kind];
+    char *x;
+    govV_cell old;
+    uint64_t pos;
+    /* Each level's key is hashed once a record, not once per block: bit lv of hashed. */
     uint64_t hash[GOVB_LV_MAX + 1] = {0};
     unsigned hashed = 0;
-    /* Locals, not reloaded after every store into a key block (a char * may alias them). */
-    const uint32_t *kw = p->kind_wins + p->kwin_first[k], nkw = p->kwin_first[k + 1] - p->kwin_first[k];
-    const govL_window *win = p->win;
-    govV_wrec *wrec = vm->wrec;
-    uint32_t epoch = vm->epoch;
-    /* The key block of the last block first window seen this record (kind_wins is in
-     * window order, so a block's other windows mostly follow it): its window, slot and
-     * memory, and its wrec for the news of an eviction. */
-    uint32_t btab = NONE, bslot = 0;
-    char *bx = NULL;
-    const govV_wrec *bwr = NULL;
-    for (uint32_t j = 0; j < nkw; j++) {
-        uint32_t wi = kw[j];
-        const govL_window *w = &win[wi];
-        govV_wrec *wr = &wrec[wi];
-        /* v, n and has: below, or govW_value when first read; step_clock the stream's
-         * step; the rest is read only when evicted says so */
+#define AT(base, off) ((void *)((char *)(base) + (off)))
+#ifdef GOVW_GOTO
+    static const void *const jump[S_N] = {
+        &&L_P_BITS, &&L_P_BITS_K, &&L_P_COUNT0, &&L_P_COUNT0_K, &&L_P_ISUM, &&L_P_ISUM_K, &&L_P_HEAP, &&L_P_HEAP_K,
+        &&L_P_DQ, &&L_P_DQ_K, &&L_P_CGEN, &&L_P_CGEN_K, &&L_P_TI96, &&L_P_TI96_K, &&L_P_TTRU, &&L_P_TTRU_K,
+        &&L_P_TCLK, &&L_P_TCLK_K, &&L_P_TGEN, &&L_P_TGEN_K, &&L_S_KEY, &&L_S_ONE, &&L_S_CCLK, &&L_S_TCLK,
+        &&L_S_RPOS, &&L_S_RCOPY, &&L_S_RLEAVE, &&L_S_FOLD, &&L_S_RUN, &&L_S_WCCLK, &&L_S_WTCLK, &&L_S_END};
+#define CASE(n) L_##n:
+#define NEXT()                                                                                                         \
+    do {                                                                                                               \
+        s++;                                                                                                           \
+        goto *jump[s->op];                                                                                             \
+    } while (0)
+    goto *jump[s->op];
+#else
+#define CASE(n) case n:
+#define NEXT() continue
+    for (;; s++) {
+        switch (s->op) {
+#endif
+    /* ---- the look-ups: the key's block, the record's news of it */
+    CASE(S_ONE) {
+        w = AT(win, s->w), wr = AT(wrec, s->wr);
         wr->epoch = epoch;
         wr->evicted = 0;
-        if (w->fold) run_fold(vm, w, R);
-        else if (w->ncode) govV_run(vm, w->code, w->ncode);
-        int where = w->where_reg == NONE || R[w->where_reg].i != 0;
-        govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : R[w->arg_reg];
-        uint32_t slot = 0;
-        char *x;
-        if (w->level != NONE && w->tabw != wi) {
-            /* The table's first window touched the key this record (kind_wins is in
-             * window order) and reset the block of a new key: the same slot, and the
-             * same news of it. */
-            const govV_wrec *lw = w->tabw == btab ? bwr : &wrec[w->tabw];
-            slot = w->tabw == btab ? bslot : lw->slot;
-            x = w->tabw == btab ? bx : block(vm, w, slot);
-            if (lw->evicted) { /* what was evicted is read only when evicted says so */
-                wr->evicted = 1;
-                wr->elevel = lw->elevel;
-                wr->klen = lw->klen;
-                wr->koff = lw->koff;
-            }
-        } else if (w->level == NONE) {
-            x = block(vm, w, 0);
-        } else {
-            uint32_t len;
-            const char *key = govV_str(vm, R[w->level].u, &len);
-            if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
-            govK_evict ev;
-            if (!(hashed & 1u << w->level)) {
-                hash[w->level] = govK_hash(w->level, key, len);
-                hashed |= 1u << w->level;
-            }
-            govK_table *tab = table(vm, w);
-            /* Before the look-up, whose entry and LRU links may miss too: the block of the
-             * bucket's first slot, most often the key's. */
-            uint32_t guess = govK_head(tab, hash[w->level]);
-            if (guess != NONE && guess < w->capacity) prefetch_block(p, wi, block(vm, w, guess), t);
-            slot = govK_touch_h(tab, hash[w->level], w->level, key, len, &ev);
-            if (slot != guess && slot != NONE) prefetch_block(p, wi, block(vm, w, slot), t);
-            if (ev.fresh) reset_block(p, wi, block(vm, w, slot));
-            if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
-                wr->evicted = 1;
-                wr->elevel = ev.level;
-                wr->klen = ev.keylen;
-            }
-            x = block(vm, w, slot);
-            btab = wi, bslot = slot, bx = x, bwr = wr;
+        wr->slot = 0;
+        wr->x = block(vm, w, 0);
+        NEXT();
+    }
+    CASE(S_KEY) {
+        w = AT(win, s->w), wr = AT(wrec, s->wr);
+        wr->epoch = epoch;
+        wr->evicted = 0;
+        uint32_t len;
+        const char *key = govV_str(vm, R[w->level].u, &len);
+        if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
+        govK_evict ev;
+        if (!(hashed & 1u << w->level)) {
+            hash[w->level] = govK_hash(w->level, key, len);
+            hashed |= 1u << w->level;
+        }
+        govK_table *tab = table(vm, w);
+        /* Before the look-up, whose entry and LRU links may miss too: the block of the
+         * bucket's first slot, most often the key's. */
+        uint32_t guess = govK_head(tab, hash[w->level]);
+        if (guess != NONE && guess < w->capacity) prefetch_block(p, s->wi, block(vm, w, guess));
+        uint32_t slot = govK_touch_h(tab, hash[w->level], w->level, key, len, &ev);
+        if (slot != guess && slot != NONE) prefetch_block(p, s->wi, block(vm, w, slot));
+        if (ev.fresh) reset_block(p, s->wi, block(vm, w, slot));
+        if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
+            wr->evicted = 1;
+            wr->elevel = ev.level;
+            wr->klen = ev.keylen;
         }
         wr->slot = slot;
-        wr->x = x;
-        const govV_wrec *fr = wr;
-        if (w->sfirst == wi) {
-            step_clock(w, x, t, where, wr);
-            if (w->runs && wr->take && w->tabw != NONE) prefetch_rings(p, w->tabw, wi, x, wr->s);
-        } else {
-            fr = &wrec[w->sfirst];
-        }
-        wr->late = fr->late;
-        govV_cell old = {0};
-        uint64_t pos = 0;
-        uint32_t op = w->uop;
-        if (w->runs) {
-            if (!fr->take) {
-                op = U_NONE | (op & U_KEEP); /* nothing taken: only the value, if kept */
-            } else if (!w->bits) {
-                if (w->rfirst == wi) { /* the ring's owner writes the value, keeping what it replaced */
-                    govV_cell *r = RING(w, x);
-                    pos = fr->s % w->rlen;
-                    old = r[pos];
-                    r[pos] = v;
-                    wr->old = old;
-                    wr->pos = (uint32_t)pos;
-                } else {
-                    old = wrec[w->rfirst].old;
-                    pos = wrec[w->rfirst].pos;
-                }
-            }
-        } else if (fr->tlate) {
-            op = U_NONE | (op & U_KEEP); /* late by time: the clock did not move */
-        }
-        /* A count window that took value number fr->s holds min(fr->s + 1, N) (NR, read
-         * only by the count cases); a time window holds its clock's n. */
-#define NR (fr->s + 1 < w->runs ? fr->s + 1 : w->runs)
-        wr->pend = !(op & U_KEEP);
-        switch (op) {
-        case U_NONE: break;
-        case U_BITS_TRU: add_bits_tru(w, x, fr->s, v); break;
-        case U_BITS_TRU | U_KEEP: /* count(b) */
-            add_bits_tru(w, x, fr->s, v);
-            keep(wr, NR, (int64_t)*NTRUE(w, x));
-            break;
-        case U_COUNT0 | U_KEEP: keep(wr, NR, (int64_t)NR); break; /* count(): nothing but the clock */
-        case U_ISUM: add_isum(w, x, fr->s, pos, v, old); break;
-        case U_ISUM | U_KEEP: /* an exact sum */
-            add_isum(w, x, fr->s, pos, v, old);
-            keep(wr, NR, govA_sat(ISUM(w, x)));
-            break;
-        case U_HEAP: add_heap(w, x, fr->s, pos); break;
-        case U_HEAP | U_KEEP: { /* a quantile over up to 128 runs: the lower heap's top */
-            add_heap(w, x, fr->s, pos);
-            govV_cell q = RING(w, x)[*(const uint8_t *)(x + w->m_heap)];
-            keep(wr, NR, q.i);
-            if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)q.i;
-            break;
-        }
-        case U_DQ: add_dq(w, x, fr->s, pos, v); break;
-        case U_DQ | U_KEEP: /* min or max: the deque's head */
-            keep(wr, NR, add_dq(w, x, fr->s, pos, v).i);
-            break;
-        case U_CGEN: add_count(w, x, fr->s, v, old); break;
-        case U_CGEN | U_KEEP: add_count(w, x, fr->s, v, old); compute(w, x, wr); break;
-        case U_T_I96: step_i96(w, x, fr, v); break;
-        case U_T_I96 | U_KEEP: /* an exact sum */
-            step_i96(w, x, fr, v);
-            keep(wr, CLK(w, x)->n, govA_sat(ISUM(w, x)));
-            break;
-        case U_T_TRU: step_tru(w, x, fr, v); break;
-        case U_T_TRU | U_KEEP: /* count(b) */
-            step_tru(w, x, fr, v);
-            keep(wr, CLK(w, x)->n, (int64_t)*NTRUE(w, x));
-            break;
-        case U_TCLK: break;
-        case U_TCLK | U_KEEP: keep(wr, CLK(w, x)->n, (int64_t)CLK(w, x)->n); break; /* count() */
-        case U_TGEN: step_time(w, x, fr, v); break;
-        case U_TGEN | U_KEEP: step_time(w, x, fr, v); compute(w, x, wr); break;
-        default: compute(w, x, wr); break; /* U_NONE | U_KEEP: the value, nothing taken */
-        }
-#undef NR
+        wr->x = block(vm, w, slot);
+        NEXT();
     }
+    /* ---- the clocks of the streams without `where`, and the rings' slots */
+    CASE(S_CCLK) {
+        clock_count(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr));
+        NEXT();
+    }
+    CASE(S_TCLK) {
+        step_time_clock(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr), s->fl & F_PF);
+        NEXT();
+    }
+    CASE(S_RPOS) {
+        fr = AT(wrec, s->fr);
+        if (fr->take) {
+            w = AT(win, s->w);
+            ring_pos(w, ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr), fr->s % w->rlen, fr->s, s->fl & F_PF,
+                     s->fl & F_LEAVE);
+        }
+        NEXT();
+    }
+    CASE(S_RCOPY) { /* the slot of an earlier ring of the stream with the same length */
+        fr = AT(wrec, s->fr);
+        if (fr->take)
+            ring_pos(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr),
+                     ((const govV_wrec *)AT(wrec, s->src))->pos, fr->s, s->fl & F_PF, s->fl & F_LEAVE);
+        NEXT();
+    }
+    CASE(S_RLEAVE) { /* a shorter sharer's leaving slot, from its owner's */
+        fr = AT(wrec, s->fr);
+        w = AT(win, s->w);
+        if (fr->take && fr->s >= w->runs)
+            PF(((const govV_wrec *)AT(wrec, s->bw))->x + w->m_ring + leaving(wrec[w->rfirst].pos, w->runs, w->rlen) * 8);
+        NEXT();
+    }
+    /* ---- each window: its code, its clock if it has `where`, its update */
+    CASE(S_FOLD) {
+        run_fold(vm, AT(win, s->w), R);
+        NEXT();
+    }
+    CASE(S_RUN) {
+        w = AT(win, s->w);
+        govV_run(vm, w->code, w->ncode);
+        NEXT();
+    }
+    CASE(S_WCCLK) { /* a stream of its own, with `where` */
+        w = AT(win, s->w), wr = AT(wrec, s->wr), x = ((const govV_wrec *)AT(wrec, s->bw))->x;
+        clock_count(w, x, t, R[w->where_reg].i != 0, wr);
+        if (wr->take && ((w->bits && w->tru) || (s->fl & F_OWN))) ring_pos(w, x, wr, wr->s % w->rlen, wr->s, s->fl & F_PF, 0);
+        NEXT();
+    }
+    CASE(S_WTCLK) {
+        w = AT(win, s->w);
+        step_time_clock(w, ((const govV_wrec *)AT(wrec, s->bw))->x, t, R[w->where_reg].i != 0, AT(wrec, s->wr), s->fl & F_PF);
+        NEXT();
+    }
+    /* A window's own step begins with its record's news: its key block (x), and, unless
+     * it is the block's first (whose look-up wrote them), that the record touched it
+     * (epoch) and what its key's look-up evicted; then its stream's clock's (fr): late. */
+#define WIN()                                                                                                          \
+    do {                                                                                                               \
+        w = AT(win, s->w), wr = AT(wrec, s->wr);                                                                            \
+        if (s->fl & F_FIRST) {                                                                                         \
+            x = wr->x;                                                                                                 \
+        } else {                                                                                                       \
+            const govV_wrec *bw_ = AT(wrec, s->bw);                                                                       \
+            x = bw_->x;                                                                                                \
+            wr->epoch = epoch;                                                                                         \
+            wr->x = x;                                                                                                 \
+            wr->evicted = bw_->evicted;                                                                                \
+            if (bw_->evicted) { /* what was evicted is read only when evicted says so */                              \
+                wr->elevel = bw_->elevel;                                                                              \
+                wr->klen = bw_->klen;                                                                                  \
+                wr->koff = bw_->koff;                                                                                  \
+            }                                                                                                          \
+        }                                                                                                              \
+        fr = AT(wrec, s->fr);                                                                                             \
+        wr->late = fr->late;                                                                                           \
+    } while (0)
+    /* Count windows: whether the value was taken; the value and the ring slot it went to
+     * (the ring's owner writes it, keeping what it replaced for its sharers). Time
+     * windows: whether the clock moved. */
+#define TAKE fr->take
+#define V R[w->arg_reg]
+#define RING_IN()                                                                                                      \
+    do {                                                                                                               \
+        if (s->fl & F_OWN) {                                                                                           \
+            govV_cell *r_ = RING(w, x);                                                                                \
+            pos = wr->pos;                                                                                             \
+            old = r_[pos];                                                                                             \
+            r_[pos] = V;                                                                                               \
+            wr->old = old;                                                                                             \
+        } else {                                                                                                       \
+            old = wrec[w->rfirst].old;                                                                                 \
+            pos = wrec[w->rfirst].pos;                                                                                 \
+        }                                                                                                              \
+    } while (0)
+    /* A count window that took value number fr->s holds min(fr->s + 1, N); a time window
+     * holds its clock's n. */
+#define NR (fr->s + 1 < w->runs ? fr->s + 1 : w->runs)
+    CASE(P_BITS) { /* rate */
+        WIN();
+        if (TAKE) add_bits_tru(w, x, fr->s, wr->pos, V);
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_BITS_K) { /* count(b) */
+        WIN();
+        wr->pend = 0;
+        if (!TAKE) goto value;
+        add_bits_tru(w, x, fr->s, wr->pos, V);
+        keep(wr, NR, (int64_t)*NTRUE(w, x));
+        NEXT();
+    }
+    CASE(P_COUNT0) {
+        WIN();
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_COUNT0_K) { /* count(): nothing but the clock */
+        WIN();
+        wr->pend = 0;
+        if (!TAKE) goto value;
+        keep(wr, NR, (int64_t)NR);
+        NEXT();
+    }
+    CASE(P_ISUM) {
+        WIN();
+        if (TAKE) {
+            RING_IN();
+            add_isum(w, x, fr->s, pos, V, old);
+        }
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_ISUM_K) { /* an exact sum */
+        WIN();
+        wr->pend = 0;
+        if (!TAKE) goto value;
+        RING_IN();
+        add_isum(w, x, fr->s, pos, V, old);
+        keep(wr, NR, govA_sat(ISUM(w, x)));
+        NEXT();
+    }
+    CASE(P_HEAP) {
+        WIN();
+        if (TAKE) {
+            RING_IN();
+            add_heap(w, x, fr->s, pos);
+        }
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_HEAP_K) { /* a quantile over up to 128 runs: the lower heap's top */
+        WIN();
+        wr->pend = 0;
+        if (!TAKE) goto value;
+        RING_IN();
+        add_heap(w, x, fr->s, pos);
+        govV_cell q = RING(w, x)[*(const uint8_t *)(x + w->m_heap)];
+        keep(wr, NR, q.i);
+        if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)q.i;
+        NEXT();
+    }
+    CASE(P_DQ) {
+        WIN();
+        if (TAKE) {
+            RING_IN();
+            add_dq(w, x, fr->s, pos, V);
+        }
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_DQ_K) { /* min or max: the deque's head */
+        WIN();
+        wr->pend = 0;
+        if (!TAKE) goto value;
+        RING_IN();
+        keep(wr, NR, add_dq(w, x, fr->s, pos, V).i);
+        NEXT();
+    }
+    CASE(P_CGEN)
+    CASE(P_CGEN_K) {
+        WIN();
+        wr->pend = s->op == P_CGEN;
+        if (!TAKE) {
+            if (!wr->pend) goto value;
+            NEXT();
+        }
+        govV_cell v = w->arg_reg == NONE ? (govV_cell){.i = 1} : V;
+        old.i = 0;
+        if (!w->bits) RING_IN();
+        add_count(w, x, fr->s, v, old);
+        if (!wr->pend) compute(w, x, wr);
+        NEXT();
+    }
+    CASE(P_TI96) {
+        WIN();
+        if (!fr->tlate) step_i96(w, x, fr, V);
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_TI96_K) { /* an exact sum */
+        WIN();
+        wr->pend = 0;
+        if (fr->tlate) goto value;
+        step_i96(w, x, fr, V);
+        keep(wr, CLK(w, x)->n, govA_sat(ISUM(w, x)));
+        NEXT();
+    }
+    CASE(P_TTRU) {
+        WIN();
+        if (!fr->tlate) step_tru(w, x, fr, V);
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_TTRU_K) { /* count(b) */
+        WIN();
+        wr->pend = 0;
+        if (fr->tlate) goto value;
+        step_tru(w, x, fr, V);
+        keep(wr, CLK(w, x)->n, (int64_t)*NTRUE(w, x));
+        NEXT();
+    }
+    CASE(P_TCLK) {
+        WIN();
+        wr->pend = 1;
+        NEXT();
+    }
+    CASE(P_TCLK_K) { /* count() */
+        WIN();
+        wr->pend = 0;
+        if (fr->tlate) goto value;
+        keep(wr, CLK(w, x)->n, (int64_t)CLK(w, x)->n);
+        NEXT();
+    }
+    CASE(P_TGEN)
+    CASE(P_TGEN_K) {
+        WIN();
+        wr->pend = s->op == P_TGEN;
+        if (fr->tlate) {
+            if (!wr->pend) goto value;
+            NEXT();
+        }
+        step_time(w, x, fr, w->arg_reg == NONE ? (govV_cell){.i = 1} : V);
+        if (!wr->pend) compute(w, x, wr);
+        NEXT();
+    }
+    value: /* a kept value, nothing taken */
+        compute(w, x, wr);
+        NEXT();
+    CASE(S_END)
+        return;
+#ifndef GOVW_GOTO
+        }
+    }
+#endif
+#undef NR
+#undef AT
+#undef RING_IN
+#undef V
+#undef TAKE
+#undef WIN
+#undef CASE
+#undef NEXT
 }
 
 /* Window w's value, n and has in key block x, as value() computes them: the common

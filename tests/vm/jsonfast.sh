@@ -25,4 +25,10 @@ if /usr/bin/python3 tests/bench/gen.py policy 50 "$tmp/r50.gov" >/dev/null &&
 else
   echo "not ok - jsonfast bench policy: generate and build"; cat "$tmp/err"; fails=$((fails + 1))
 fi
+# Member names at the edges of the one-pass decoder's name patterns (struct govJ_pat).
+if "$B/govc" build -o "$tmp/jsonnames.govb" tests/vm/jsonnames.gov >/dev/null 2>"$tmp/err"; then
+  "$B/tests/vm_jsonfast" "$tmp/jsonnames.govb" tests/vm/jsonnames.jsonl 1 || fails=$((fails + 1))
+else
+  echo "not ok - jsonfast jsonnames: build"; cat "$tmp/err"; fails=$((fails + 1))
+fi
 [ "$fails" -eq 0 ]

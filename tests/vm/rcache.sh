@@ -154,4 +154,28 @@ set -- $(grep '^arena ' "$tmp/out.tree")
 r0=$(round_of tree 0); r1=$(round_of tree 1)
 [ "${r1:-0}" = 320 ] && ok "nested blocks: as many entries as blocks hold every chain (round 2: $r1 of 320 from the cache; round 1: $r0)" ||
   nok "nested blocks: as many entries as blocks hold every chain (round 2: ${r1:-?} of 320 from the cache; round 1: ${r0:-?})"
+# Many blocks matched at once (tests/vm/rcache_deep.gov: up to 14 a record, several of one
+# level and of equal specificity; chains that are not a block and its ancestors, and
+# chains longer than 8 blocks, never cached): each limit's value and the block that
+# decided it, as tests/vm/rcache_deep.txt has them (taken before the matched blocks were
+# kept in level order, issue 19 trace6); and a long-lived VM equals a fresh one with the
+# cache at its default, off and small.
+if "$B/govc" build -o "$tmp/deep.govb" tests/vm/rcache_deep.gov >/dev/null 2>"$tmp/err" &&
+   "$B/govc" run --format text -p tests/vm/rcache_deep.gov tests/vm/rcache_deep.jsonl \
+     > "$tmp/deep.txt" 2>"$tmp/err" && cmp -s "$tmp/deep.txt" tests/vm/rcache_deep.txt; then
+  ok "many blocks matched: every limit's value and deciding block as tests/vm/rcache_deep.txt"
+else
+  nok "many blocks matched: every limit's value and deciding block as tests/vm/rcache_deep.txt"
+  diff tests/vm/rcache_deep.txt "$tmp/deep.txt" 2>&1 | sed 's/^/#   /' | head -20
+fi
+for size in default 0 1000; do
+  arg=; [ $size = default ] || arg=$size
+  # shellcheck disable=SC2086
+  if "$B/tests/vm_rcache" "$tmp/deep.govb" $arg > "$tmp/out.deep" 2>"$tmp/err"; then
+    ok "many blocks matched, cache $size: limits, decisions and traces equal a fresh VM's"
+  else
+    nok "many blocks matched, cache $size: limits, decisions and traces equal a fresh VM's"
+    sed 's/^/#   /' "$tmp/out.deep" "$tmp/err" 2>/dev/null | cut -c1-400 | head -20
+  fi
+done
 [ $fails = 0 ]

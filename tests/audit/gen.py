@@ -1,0 +1,600 @@
+#!/usr/bin/python3
+"""tests/audit/gen.py: seeded, reproducible policies and record streams for the
+differential of tests/audit/run.py (issue 19's audit of sessions 12-13).
+
+gen.py SEED OUTDIR writes OUTDIR/p.gov (a policy), OUTDIR/s.txt (a script for
+tests/audit/drive.c: records in JSON and typed form, ticks, approvals, rejections,
+acknowledgements, resolution-cache resizes, state saves) and, now and then,
+OUTDIR/limits.json (a limits file that tightens some limits per scope).
+
+What a policy draws from: two record kinds (one most of the time); limits of every
+ordered type; scope blocks nested and overlapping (tenant, project, workflow, agent, in
+any combination, sometimes more than 256 of them), each overriding some limits by
+tightening; windows of every aggregate over count and time spans, per key with small
+capacities (keys evicted), with `where` and lateness, so bool rings, min/max deques,
+quantile heaps and Two Stacks all occur, alone and together, up to 14 on a kind; drifts;
+rules plain, guarded by scopes, reading windows and host functions, sustained (`for`,
+`clear when`, `clear after`, `stale after`), inhibiting, grouping notifications;
+gates with quorums and timeouts; escalations; waivers live and expired; silences and
+maintenance windows. A stream: records late and out of order, repeated run ids, fields
+absent, float edge values, big jumps in time, and events between them.
+"""
+import json
+import os
+import random
+import sys
+
+LEVELS = ["tenant", "project", "workflow", "agent"]
+NAMES = {
+    "tenant": ["t0", "t1", "t2", "t/3:x"],
+    "project": ["p0", "p1", "p2"],
+    "workflow": ["w0", "w1"],
+    "agent": ["g0", "g1", "g2", "g3", "g4", "g5"],
+}
+BASE_S = 1796083200  # 2026-12-01T00:00:00Z
+
+
+def rfc3339(ns):
+    import datetime
+    s, rem = divmod(ns, 10**9)
+    t = datetime.datetime.fromtimestamp(s, datetime.timezone.utc)
+    ms = rem // 10**6
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + (".%03dZ" % ms if ms else "Z")
+
+
+def esc(s):
+    return "".join("%%%02X" % ord(c) if c in " \t%,\n" else c for c in s)
+
+
+class Gen:
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+        self.seed = seed
+        self.out = []
+        self.rules = []        # names of rules and drifts (waivable, silenceable)
+        self.plain_rules = []  # rules without `for`/clear (inhibitable targets are checked by govc)
+        self.windows = {}      # kind -> [(name, type)]
+        self.limits = []       # (name, dir, kind: int|dur|money|float|ratio)
+        self.chans = []
+        self.escs = []
+        self.kinds = ["run"]
+
+    def p(self, s=""):
+        self.out.append(s)
+
+    # --- values of each type, as .gov literals
+    def lit(self, t):
+        r = self.r
+        if t == "int":
+            return str(r.choice([0, 1, 2, 3, 5, 10, 50, 100, 1000, -1]))
+        if t == "dur":
+            return r.choice(["1ms", "50ms", "200ms", "500ms", "1s", "2s", "10s"])
+        if t == "money":
+            return r.choice(["$0.01", "$0.05", "$0.10", "$0.50", "$1.00", "$5"])
+        if t == "float":
+            return r.choice(["0.5", "1.0", "2.5", "10.0", "-1.0", "100.0", "0.0"])
+        if t == "ratio":
+            return r.choice(["10%", "25%", "50%", "75%", "90%"])
+        raise ValueError(t)
+
+    def header(self):
+        r = self.r
+        self.p("policy audit%d" % self.seed)
+        self.p("record run {")
+        self.p("  a: int = 0")
+        self.p("  b: int = 0")
+        self.p("  x: float = 0.0")
+        self.p("  lat: duration = 0ms")
+        self.p("  cost: money = $0")
+        self.p("  ok: bool = true")
+        self.p("  tag: string = \"\"")
+        self.p("  q: ratio = 0%")
+        self.p("  tools: strings = []")
+        self.p("}")
+        if r.random() < 0.25:
+            self.kinds.append("tool")
+            self.p("record tool {")
+            self.p("  n: int = 0")
+            self.p("  name: string = \"\"")
+            self.p("  d: duration = 0ms")
+            self.p("}")
+        for i in range(r.randint(1, 4)):
+            self.chans.append("c%d" % i)
+            self.p("channel c%d = slack \"#c%d\"" % (i, i))
+
+    def fields(self, kind, t):
+        if kind == "run":
+            m = {"int": ["run.a", "run.b"], "float": ["run.x"], "dur": ["run.lat"], "money": ["run.cost"],
+                 "ratio": ["run.q"], "bool": ["run.ok"]}
+        else:
+            m = {"int": ["tool.n"], "dur": ["tool.d"], "float": [], "money": [], "ratio": [], "bool": []}
+        return m.get(t, [])
+
+    def limits_and_scopes(self):
+        r = self.r
+        kinds = ["int", "dur", "money", "float", "ratio"]
+        for i in range(r.randint(1, 8)):
+            t = r.choice(kinds)
+            d = r.choice(["max", "min"])
+            name = "l%d" % i
+            self.limits.append((name, d, t))
+            self.p("%s %s = %s" % (d, name, self.base_value(t, d)))
+        nblocks = r.choice([0, 1, 3, 6, 12, 30]) if r.random() < 0.93 else r.choice([257, 300])
+        self.nblocks = 0
+        self.path = ()
+        self.paths = set()
+        while self.nblocks < nblocks:
+            self.scope(0, -1, nblocks, 0)
+
+    # Values move from the base by tightening: a max goes down, a min up, with depth.
+    def base_value(self, t, d):
+        return {"int": "1000" if d == "max" else "-1000", "dur": "10s" if d == "max" else "1ms",
+                "money": "$100" if d == "max" else "$0", "float": "1000.0" if d == "max" else "-1000.0",
+                "ratio": "100%" if d == "max" else "0%"}[t]
+
+    def tight_value(self, t, d, path):
+        # The checker orders blocks by their most specific level, then by how many levels
+        # they name: each rank gets its own range, tighter as the rank grows.
+        rank = 4 * max(lv for lv, _ in path) + len(path)  # 1 .. 16
+        k = (17 - rank) * 6 + self.r.randint(0, 5) if d == "max" else rank * 6 + self.r.randint(0, 5)
+        return {"int": str(k), "dur": "%dms" % (k * 37), "money": "$%d.%02d" % (k // 10, k % 10 * 7),
+                "float": "%d.5" % k, "ratio": "%d%%" % min(100, k)}[t]
+
+    def scope(self, depth, minlevel, nblocks, ind):
+        r = self.r
+        choices = [i for i in range(len(LEVELS)) if i > minlevel]
+        if not choices or self.nblocks >= nblocks:
+            return
+        lv = r.choice(choices)
+        name = r.choice(NAMES[LEVELS[lv]])
+        if nblocks > 100:  # many blocks: make their names distinct
+            name = "%s%d" % (name, self.nblocks)
+        path = self.path + ((lv, name),)
+        if path in self.paths:
+            self.nblocks += 1  # a block that would repeat a path is not written
+            return
+        self.paths.add(path)
+        self.nblocks += 1
+        pad = "  " * ind
+        self.p('%sscope %s "%s" {' % (pad, LEVELS[lv], name))
+        for (ln, d, t) in r.sample(self.limits, r.randint(0, len(self.limits))):
+            # A block's values tighten by its most specific level (what the checker's
+            # tighten-only proof orders blocks by): ranges per level do not overlap.
+            self.p("%s  %s = %s" % (pad, ln, self.tight_value(t, d, path)))
+        if depth < 3 and r.random() < 0.5:
+            saved = self.path
+            self.path = path
+            for _ in range(r.randint(1, 3)):
+                self.scope(depth + 1, lv, nblocks, ind + 1)
+            self.path = saved
+        self.p("%s}" % pad)
+
+    def externs(self):
+        r = self.r
+        self.externs_ok = r.random() < 0.3
+        if self.externs_ok:
+            self.p("extern fn h_ii(v: int) -> int on error 7")
+            self.p("extern fn h_if(v: int) -> float")
+            self.p("extern fn h_sb(s: string) -> bool on error verdict review")
+            self.p("extern fn unbound_ii(v: int) -> int on error 5")
+
+    def escalations(self):
+        r = self.r
+        for i in range(r.randint(0, 2)):
+            name = "e%d" % i
+            self.escs.append(name)
+            self.p("escalation %s {" % name)
+            self.p("  notify %s" % r.choice(self.chans))
+            for k in range(r.randint(0, 2)):
+                self.p("  after %dm notify %s" % (5 * (k + 1), r.choice(self.chans)))
+            if r.random() < 0.3:
+                self.p("  repeat %d" % r.randint(1, 2))
+            if r.random() < 0.3:
+                self.p("  capacity %d" % r.choice([1, 2, 64]))
+            self.p("}")
+
+    def windows_decl(self):
+        r = self.r
+        shape = r.choice(["mixed", "mixed", "mixed", "bool", "deque", "heap", "time", "one_each", "many"])
+        for kind in self.kinds:
+            ws = []
+            n = {"many": r.randint(10, 14), "one_each": 4}.get(shape, r.randint(0, 6))
+            if kind != "run":
+                n = min(n, 3)
+            for i in range(n):
+                w = self.window(kind, shape, i)
+                if w:
+                    ws.append(w)
+            self.windows[kind] = ws
+
+    def window(self, kind, shape, i):
+        r = self.r
+        name = "%s_w%d" % (kind, i)
+        if kind == "run":
+            num = [("run.a", "int"), ("run.b", "int"), ("run.x", "float"), ("run.lat", "dur"), ("run.cost", "money"),
+                   ("run.q", "ratio")]
+            boolarg = "run.ok"
+        else:
+            num = [("tool.n", "int"), ("tool.d", "dur")]
+            boolarg = "tool.n > 2"
+        f, ft = r.choice(num)
+        count_span = "last %d runs" % r.choice([1, 2, 3, 5, 8, 16, 100, 128, 129, 300])
+        time_span = r.choice(["10s", "1m", "5m", "30s", "1h"])
+        if shape == "bool" or (shape == "one_each" and i == 0):
+            agg, vt = r.choice([("count(%s)" % boolarg, "int"), ("rate(%s)" % boolarg, "ratio")])
+            span = count_span
+        elif shape == "deque" or (shape == "one_each" and i == 1):
+            agg, vt = "%s(%s)" % (r.choice(["min", "max"]), f), ft
+            span = count_span
+        elif shape == "heap" or (shape == "one_each" and i == 2):
+            agg, vt = "%s(%s)" % (r.choice(["p50", "p90", "p95", "p99"]), f), ("float" if ft == "int" else ft)
+            span = count_span
+        elif shape == "time":
+            agg, vt = self.any_agg(f, ft, boolarg)
+            span = time_span
+        else:
+            agg, vt = self.any_agg(f, ft, boolarg)
+            span = r.choice([count_span, time_span])
+        s = "window %s = %s over %s" % (name, agg, span)
+        if r.random() < 0.4:
+            lv = r.choice(LEVELS)
+            s += " per %s" % lv
+            if r.random() < 0.5:
+                s += " capacity %d" % r.choice([1, 2, 3, 4])
+        if r.random() < 0.2:
+            s += " where %s" % (("%s > 1" % self.fields(kind, "int")[0]) if kind == "run" else "tool.n > 0")
+        if not span.startswith("last") and r.random() < 0.3:
+            s += " lateness %s" % r.choice(["0s", "5s", "1m"])
+        self.p(s)
+        return (name, vt)
+
+    def any_agg(self, f, ft, boolarg):
+        r = self.r
+        k = r.randint(0, 11)
+        if k == 0 and len(self.kinds) == 1:
+            return "count()", "int"
+        if k == 1:
+            return "count(%s)" % boolarg, "int"
+        if k == 2:
+            return "rate(%s)" % boolarg, "ratio"
+        if k == 3:
+            return "sum(%s)" % f, ("float" if ft == "ratio" else ft)
+        if k == 4:
+            return "mean(%s)" % f, ("float" if ft in ("int", "ratio") else ft)
+        if k in (5, 6):
+            return "%s(%s)" % (r.choice(["min", "max"]), f), ft
+        if k == 7:
+            return "stddev(%s)" % f, ("float" if ft in ("int", "ratio") else ft)
+        if k == 8:
+            return "ewma(%s, 0.25)" % f, ("float" if ft in ("int", "ratio") else ft)
+        return "%s(%s)" % (r.choice(["p50", "p90", "p95", "p99"]), f), ("float" if ft in ("int", "ratio") else ft)
+
+    def drifts(self):
+        r = self.r
+        if r.random() < 0.25:
+            name = "d0"
+            self.p("drift %s {" % name)
+            self.p("  of run.%s" % r.choice(["a", "x", "lat"]))
+            self.p("  baseline 10m")
+            self.p("  current 1m")
+            self.p("  test %s > %s%s" % (r.choice(["psi", "ks", "mean_shift"]), r.choice(["0.1", "0.2", "0.5"]),
+                                         r.choice(["", " for 30s"])))
+            self.p("  min_samples %d" % r.choice([2, 5, 10]))
+            if r.random() < 0.5:
+                self.p("  per %s" % r.choice(LEVELS))
+                if r.random() < 0.5:
+                    self.p("  capacity 2")
+            self.p("  notify %s" % r.choice(self.chans))
+            self.p("}")
+            self.rules.append(name)
+
+    def cmp_for(self, kind, t):
+        """A comparison of a field or window of type t against a limit or a literal."""
+        r = self.r
+        lims = [l for l in self.limits if l[2] == t]
+        fs = self.fields(kind, t)
+        ws = [w for (w, wt) in self.windows.get(kind, []) if wt == t]
+        lhs = r.choice(fs + ws) if (fs or ws) else None
+        if lhs is None:
+            return None
+        if lims and r.random() < 0.7:
+            (ln, d, _) = r.choice(lims)
+            op = ">" if d == "max" else "<"
+            if r.random() < 0.2:
+                op += "="
+            return "%s %s %s" % (lhs, op, ln)
+        return "%s %s %s" % (lhs, r.choice([">", "<", ">=", "<=", "==", "!="]), self.lit(t))
+
+    def cond(self, kind, depth=0):
+        r = self.r
+        k = r.random()
+        if depth < 2 and k < 0.2:
+            return "(%s %s %s)" % (self.cond(kind, depth + 1), r.choice(["and", "or"]), self.cond(kind, depth + 1))
+        if depth < 2 and k < 0.25:
+            return "not (%s)" % self.cond(kind, depth + 1)
+        if kind == "run" and k < 0.32:
+            return r.choice(["run.ok", "not run.ok", 'run.tag == "refund"', 'run.tag != ""',
+                             'starts_with(run.tag, "re")', 'run.agent == "g1"', 'run.tenant in ["t0", "t1"]',
+                             '"search" in run.tools', 'any_in(run.tools, ["shell", "x"])', "len(run.tag) > 1",
+                             'run.tag in ["a b", "x/y"]'])
+        if kind == "run" and self.externs_ok and k < 0.4:
+            return r.choice(["h_ii(run.a) > 500", "h_if(run.b) > 50.0", "h_sb(run.tag)", "unbound_ii(run.a) > 3"])
+        for _ in range(8):
+            c = self.cmp_for(kind, r.choice(["int", "dur", "money", "float", "ratio"]))
+            if c:
+                return c
+        return "run.ok" if kind == "run" else "tool.n > 1"
+
+    def rule_decls(self):
+        r = self.r
+        n = r.choice([1, 3, 6, 10, 20, 40])
+        for i in range(n):
+            kind = r.choice(self.kinds)
+            name = "r%d" % i
+            self.p("rule %s%s {" % (name, " on %s" % kind if len(self.kinds) > 1 else ""))
+            c = self.cond(kind)
+            if r.random() < 0.35:
+                # A rule guard (spec/bytecode.md 3.3): `LEVEL == "NAME" and ...` at the top,
+                # over a single comparison most of the time (the threshold index, 3.4).
+                lv = r.choice(LEVELS)
+                guard = '%s.%s == "%s"' % (kind, lv, r.choice(NAMES[lv]))
+                body = self.cmp_for(kind, r.choice(["int", "dur", "money", "float", "ratio"])) or c
+                c = "%s and %s" % (guard, body if r.random() < 0.8 else c)
+            sustained = r.random() < 0.2
+            if sustained and r.random() < 0.6:
+                self.p("  when %s for %s" % (c, r.choice(["1s", "30s", "2m"])))
+            else:
+                self.p("  when %s" % c)
+            if sustained:
+                if r.random() < 0.4:
+                    self.p("  clear when %s" % self.cond(kind))
+                if r.random() < 0.4:
+                    self.p("  clear after %s" % r.choice(["10s", "1m"]))
+                if r.random() < 0.4 and (self.out[-1].startswith("  clear") or " for " in self.out[-1]
+                                         or self.out[-2].startswith("  clear") or " for " in self.out[-2]):
+                    self.p("  stale after %s" % r.choice(["1m", "5m"]))
+            self.p("  severity %s" % r.choice(["info", "warning", "critical"]))
+            if r.random() < 0.6:
+                self.p("  verdict %s" % r.choice(["allow", "warn", "review", "pause", "block"]))
+            if r.random() < 0.6:
+                self.p("  notify %s" % ", ".join(sorted(set(r.sample(self.chans, r.randint(1, len(self.chans)))))))
+                if r.random() < 0.2:
+                    self.p("  group_by %s" % r.choice(LEVELS))
+                    self.p("  group_wait %s" % r.choice(["10s", "1m"]))
+                if r.random() < 0.15:
+                    self.p("  repeat_interval 5m")
+            if self.escs and r.random() < 0.2:
+                self.p("  escalate %s" % r.choice(self.escs))
+            if not sustained and self.plain_rules and r.random() < 0.1:
+                # An inhibitor names later rules; keep it simple: this rule inhibits nothing,
+                # an earlier plain info rule may be inhibited by a later critical one below.
+                pass
+            self.p("}")
+            self.rules.append(name)
+            if not sustained:
+                self.plain_rules.append((name, kind))
+
+    def gates(self):
+        r = self.r
+        for i in range(r.choice([0, 0, 1, 2])):
+            self.p("gate gt%d {" % i)
+            self.p("  when %s" % self.cond("run"))
+            if r.random() < 0.3:
+                self.p('  approvers 2 of "x@e.com", "y@e.com", "z@e.com"')
+            else:
+                self.p('  approvers "x@e.com", "y@e.com"')
+            self.p("  sla %s" % r.choice(["30s", "5m", "1h"]))
+            to = r.choice(["deny", "allow"] + (["escalate %s" % self.escs[0]] if self.escs else []))
+            self.p("  on timeout %s" % to)
+            if r.random() < 0.3:
+                self.p("  capacity %d" % r.choice([1, 2, 8]))
+            self.p("}")
+
+    def waivers_silences(self):
+        r = self.r
+        for i in range(r.choice([0, 0, 1, 3])):
+            if not self.rules:
+                break
+            lv = r.choice(LEVELS)
+            until = r.choice(["2026-12-01T00:10:00Z", "2027-01-01T00:00:00Z"])
+            self.p('waive %s for %s "%s" until %s by "a@e.com" reason "audit"' % (
+                r.choice(self.rules), lv, r.choice(NAMES[lv]), until))
+        for i in range(r.choice([0, 0, 1, 2])):
+            if not self.rules:
+                break
+            scope = ""
+            if r.random() < 0.5:
+                lv = r.choice(LEVELS)
+                scope = ' for %s "%s"' % (lv, r.choice(NAMES[lv]))
+            every = ""
+            if r.random() < 0.4:
+                every = ' every day at "00:05" for 10m'
+            self.p('silence s%d on %s%s from 2026-11-30T00:00:00Z until 2026-12-01T01:00:00Z%s by "a@e.com" reason "audit"'
+                   % (i, r.choice(self.rules), scope, every))
+
+    def policy(self):
+        self.header()
+        self.externs()
+        self.limits_and_scopes()
+        self.escalations()
+        self.windows_decl()
+        self.drifts()
+        self.rule_decls()
+        self.gates()
+        self.waivers_silences()
+        return "\n".join(self.out) + "\n"
+
+    # --- the stream
+    def level_values(self):
+        r = self.r
+        d = {}
+        for lv in LEVELS:
+            if r.random() < 0.85:
+                d[lv] = r.choice(NAMES[lv])
+        return d
+
+    def record(self, t_ns, runid):
+        r = self.r
+        kind = r.choice(self.kinds) if len(self.kinds) > 1 else "run"
+        js = {}
+        ty = []
+        if len(self.kinds) > 1:
+            js["kind"] = kind
+        for lv, name in self.level_values().items():
+            js[lv] = name
+            ty.append("%s=s:%s" % (lv, esc(name)))
+        if runid is not None:
+            js["run_id"] = runid
+            ty.append("run_id=s:%s" % esc(runid))
+        js["at"] = rfc3339(t_ns)
+        ty.append("at=i:%d" % (t_ns - t_ns % 10**6))
+
+        def maybe():
+            return r.random() < 0.85
+
+        if kind == "run":
+            if maybe():
+                v = r.choice([0, 1, 2, 3, 5, 7, 10, 20, 50, 100, 500, 1000, 2000, -5, 2**40, -2**62])
+                js["a"] = v
+                ty.append("a=i:%d" % v)
+            if maybe():
+                v = r.randint(-10, 1100)
+                js["b"] = v
+                ty.append("b=i:%d" % v)
+            if maybe():
+                v = r.choice([0.0, 0.5, 1.0, 2.5, 10.0, 99.5, -1.0, 1e300, -1e300, 5e-324, 1e-300, 0.1, 1234.5678,
+                              r.uniform(-100, 1000)])
+                js["x"] = v
+                ty.append("x=f:%r" % v)
+            if maybe():
+                v = r.choice([0, 1, 10, 49, 50, 51, 100, 200, 499, 500, 501, 1000, 5000, 20000])
+                js["lat"] = v
+                ty.append("lat=i:%d" % (v * 10**6))
+            if maybe():
+                c = r.choice([0, 1, 5, 7, 10, 50, 99, 100, 101, 500, 10000, 999999])
+                js["cost"] = float("%d.%02d" % (c // 100, c % 100)) if c % 100 else c // 100
+                ty.append("cost=i:%d" % (c * 10**4))
+            if maybe():
+                v = r.random() < 0.7
+                js["ok"] = v
+                ty.append("ok=i:%d" % v)
+            if maybe():
+                v = r.choice(["", "refund", "chargeback", "re", "a b", "x/y"])
+                js["tag"] = v
+                ty.append("tag=s:%s" % esc(v))
+            if maybe():
+                v = r.choice([0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0])
+                js["q"] = v
+                ty.append("q=f:%r" % v)
+            if maybe():
+                v = r.sample(["search", "shell", "email", "x"], r.randint(0, 3))
+                js["tools"] = v
+                ty.append("tools=l:%s" % ",".join(esc(e) for e in v))
+        else:
+            if maybe():
+                v = r.randint(-3, 10)
+                js["n"] = v
+                ty.append("n=i:%d" % v)
+            if maybe():
+                v = r.choice(["", "search", "shell"])
+                js["name"] = v
+                ty.append("name=s:%s" % esc(v))
+            if maybe():
+                v = r.choice([0, 5, 50, 500])
+                js["d"] = v
+                ty.append("d=i:%d" % (v * 10**6))
+        return "R\t%s\t%s %s" % (json.dumps(js, separators=(",", ":")), kind, " ".join(ty))
+
+    def stream(self, n):
+        r = self.r
+        lines = []
+        t = BASE_S * 10**9
+        hi = t
+        nrun = 0
+        for i in range(n):
+            k = r.random()
+            if k < 0.05:
+                hi += r.choice([1, 30, 300, 3600]) * 10**9
+                lines.append("K\t%d\t%s" % (hi, json.dumps({"type": "tick", "at": rfc3339(hi)})))
+                continue
+            if k < 0.12:
+                by = r.choice(["x@e.com", "y@e.com", "z@e.com", "nobody@e.com"])
+                ap = r.random() < 0.7
+                at = hi + 10**9
+                hi = at
+                lines.append("A\t%d\t%d\t%s\t%d\t%s" % (r.choice([0, 0, 1, 2, 5]), ap, by, at, json.dumps(
+                    {"type": "approve" if ap else "reject", "gate_id": "$G", "by": by, "at": rfc3339(at)})))
+                continue
+            if k < 0.14:
+                at = hi + 10**9
+                hi = at
+                lines.append("C\t%d\t%s\t%d\t%s" % (r.choice([0, 0, 1, 3]), "ops", at, json.dumps(
+                    {"type": "ack", "escalation_id": "$E", "by": "ops", "at": rfc3339(at)})))
+                continue
+            if k < 0.17:
+                lines.append("L\t5\t%d" % r.choice([0, 64, 200, 600, 5000, 100000, 2**31 - 1]))
+                continue
+            if k < 0.19:
+                lines.append("S")
+                continue
+            # a record: mostly forward, sometimes late, sometimes far ahead
+            m = r.random()
+            if m < 0.1:
+                at = hi - r.choice([1, 5, 30, 120]) * 10**9
+            elif m < 0.13:
+                hi += r.choice([600, 3600, 86400]) * 10**9
+                at = hi
+            else:
+                hi += r.choice([0, 1, 250, 1000, 5000, 20000]) * 10**6
+                at = hi
+            rid = None
+            if r.random() < 0.9:
+                rid = "r%d" % (r.randint(0, nrun) if r.random() < 0.2 else nrun)
+                nrun += 1
+            lines.append(self.record(at, rid))
+        return "\n".join(lines) + "\n"
+
+    def limits_file(self):
+        r = self.r
+        if not self.limits or r.random() < 0.7:
+            return None
+        ents, seen = [], set()
+        for _ in range(r.randint(1, 4)):
+            (ln, d, t) = r.choice(self.limits)
+            val = {"int": 1 if d == "max" else 200, "dur": "1ms" if d == "max" else "5s",
+                   "money": "$0.01" if d == "max" else "$50", "float": 0.5 if d == "max" else 900.0,
+                   "ratio": "1%" if d == "max" else "100%"}[t]
+            # Every level named: no block of the policy is more specific, and the extreme
+            # values tighten every setting the entry could meet.
+            e = {lv: r.choice(NAMES[lv]) for lv in LEVELS}
+            key = tuple(e.values())
+            if key in seen:
+                continue
+            seen.add(key)
+            e["limits"] = {ln: val}
+            ents.append(e)
+        return json.dumps({"policy": "audit%d" % self.seed, "scopes": ents}, indent=1) + "\n"
+
+
+def main():
+    seed = int(sys.argv[1])
+    outdir = sys.argv[2]
+    nrec = int(sys.argv[3]) if len(sys.argv) > 3 else 60
+    g = Gen(seed)
+    pol = g.policy()
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, "p.gov"), "w") as f:
+        f.write(pol)
+    with open(os.path.join(outdir, "s.txt"), "w") as f:
+        f.write(g.stream(nrec))
+    lim = g.limits_file()
+    lp = os.path.join(outdir, "limits.json")
+    if lim:
+        with open(lp, "w") as f:
+            f.write(lim)
+    elif os.path.exists(lp):
+        os.remove(lp)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+"""tests/audit/run.py: the differential of generated policies (tests/audit/gen.py) through
+libgov's paths (tests/audit/drive.c), each against the plain JSON path of the same build:
+
+  typed setters and typed events against JSON lines (the decision's "line" aside: a typed
+  record has none); the resolution cache off, tiny, and resized between records by
+  gov_vm_limit; the state saved and loaded into a fresh VM after every line and every
+  third; findings read last to first before the decision's JSON; a trace buffer set
+  (decisions unchanged); the compact trace rendered back on a second VM against the JSON
+  trace; all of these at once.
+
+  run.py BUILD [FIRST_SEED COUNT [RECORDS]]      (default: 1 400 60)
+  run.py BUILD --against OLD_DRIVE SEED COUNT    the same script through two builds' drive
+                                                 (cross-version: decisions, findings,
+                                                 traces and states compared)
+
+Prints "ok - audit differential" or the first difference of each failing case, with the
+seed to rerun: `python3 tests/audit/gen.py SEED DIR` then the two drive commands.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LINE = re.compile(r'"line":\d+,')
+
+VARIANTS = [
+    ("typed", ["-y"]),
+    ("rcache-off", ["-r", "0"]),
+    ("rcache-tiny", ["-r", "300"]),
+    ("rcache-resized", ["-R"]),
+    ("rcache-tiny-resized", ["-r", "300", "-R"]),
+    ("state-every-line", ["-s", "1"]),
+    ("state-every-3", ["-s", "3"]),
+    ("findings-reversed", ["-o"]),
+    ("traced", ["-t"]),
+    ("resized-before-read", ["-x"]),
+    ("compact-first", ["-C"]),
+    ("everything", ["-y", "-t", "-o", "-s", "2", "-r", "300", "-R"]),
+]
+
+
+def norm(text, typed):
+    out = []
+    for l in text.splitlines():
+        if l.startswith(("T ", "X ")):
+            continue
+        if typed and l.startswith("D "):
+            l = LINE.sub('"line":0,', l, count=1)
+        out.append(l)
+    return out
+
+
+def sort_findings(lines):
+    """Findings read last to first print first, in that order: put each decision's lines
+    back as D, then F by index, then the rest."""
+    out, block = [], []
+
+    def flush():
+        out.extend([l for l in block if l.startswith("D ")])
+        out.extend(sorted([l for l in block if l.startswith("F ")], key=lambda s: int(s.split()[1])))
+        out.extend([l for l in block if not l.startswith(("D ", "F "))])
+        block.clear()
+
+    for l in lines:
+        if l.startswith(("# ", "E ")):
+            flush()
+            out.append(l)
+        else:
+            block.append(l)
+    flush()
+    return out
+
+
+def first_diff(a, b):
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            k = next((j for j in range(min(len(x), len(y))) if x[j] != y[j]), min(len(x), len(y)))
+            return "line %d, byte %d:\n    base: ...%s\n    path: ...%s" % (i + 1, k, x[max(0, k - 120):k + 200],
+                                                                          y[max(0, k - 120):k + 200])
+    return "lengths %d and %d" % (len(a), len(b))
+
+
+def run(cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    if p.returncode != 0:
+        return None, "exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")[:500])
+    return p.stdout.decode(errors="replace"), None
+
+
+def case(build, drive, seed, nrec, tmp, against=None):
+    d = os.path.join(tmp, str(seed))
+    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "gen.py"), str(seed), d, str(nrec)], check=True)
+    govb = os.path.join(d, "p.govb")
+    b = subprocess.run([os.path.join(build, "govc"), "build", "-o", govb, os.path.join(d, "p.gov")],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if b.returncode != 0:
+        return ["seed %d: the generated policy does not compile: %s" % (seed, b.stderr.decode()[:800])]
+    lim = os.path.join(d, "limits.json")
+    extra = ["-l", lim] if os.path.exists(lim) else []
+    script = os.path.join(d, "s.txt")
+    fails = []
+    if against:
+        for name, opts in [("json", ["-H"]), ("typed-traced", ["-y", "-t"]),
+                           ("traced-compact", ["-t", "-c", "-s", "3"]), ("rcache-off-resized", ["-r", "0", "-R", "-t", "-H"])]:
+            new, err = run([drive] + opts + extra + [govb, script])
+            old, err2 = run([against] + opts + extra + [govb, script])
+            if err or err2:
+                fails.append("seed %d %s: %s" % (seed, name, err or err2))
+                continue
+            # X lines are counters (rules run, cache hits), which the indexes changed on purpose.
+            new = "".join(l + "\n" for l in new.splitlines() if not l.startswith("X "))
+            old = "".join(l + "\n" for l in old.splitlines() if not l.startswith("X "))
+            if new != old:
+                a, c = old.splitlines(), new.splitlines()
+                fails.append("seed %d %s (old vs new): %s" % (seed, name, first_diff(a, c)))
+        return fails
+    return compare_paths(drive, govb, script, extra, "seed %d" % seed)
+
+
+def compare_paths(drive, govb, script, extra, label):
+    """Every path of VARIANTS against the plain JSON path, and the compact trace rendered
+    back against the JSON trace: a list of the differences."""
+    fails = []
+    extra = extra + ["-H"]  # every path's state after every decision, too
+    base, err = run([drive] + extra + [govb, script])
+    if err:
+        return ["%s base: %s" % (label, err)]
+    basel = norm(base, False)
+    for name, opts in VARIANTS:
+        out, err = run([drive] + extra + opts + [govb, script])
+        if err:
+            fails.append("%s %s: %s" % (label, name, err))
+            continue
+        typed = "-y" in opts
+        got = norm(out, typed)
+        want = [LINE.sub('"line":0,', l, count=1) if typed and l.startswith("D ") else l for l in basel]
+        if "-o" in opts:
+            got = sort_findings(got)
+        if got != want:
+            fails.append("%s %s: %s" % (label, name, first_diff(want, got)))
+    # The compact trace, rendered on another VM, is the JSON trace (spec/trace.md §3.1).
+    out, err = run([drive, "-t", "-c"] + extra + [govb, script])
+    if err:
+        fails.append("%s compact: %s" % (label, err))
+    else:
+        ts = [l for l in out.splitlines() if l.startswith("T ")]
+        for i in range(0, len(ts) - 1, 2):
+            if ts[i] != ts[i + 1]:
+                fails.append("%s compact render != JSON trace: %s" % (label, first_diff([ts[i]], [ts[i + 1]])))
+                break
+    return fails
+
+
+def main():
+    build = sys.argv[1]
+    args = sys.argv[2:]
+    against = None
+    if args and args[0] == "--against":
+        against = args[1]
+        args = args[2:]
+    first = int(args[0]) if args else 1
+    count = int(args[1]) if len(args) > 1 else 400
+    nrec = int(args[2]) if len(args) > 2 else 60
+    drive = os.path.join(build, "tests", "audit_drive")
+    fails = []
+    with tempfile.TemporaryDirectory(prefix="audit.") as tmp:
+        for seed in range(first, first + count):
+            f = case(build, drive, seed, nrec, tmp, against)
+            for x in f:
+                print(x, flush=True)
+            fails += f
+            sub = os.path.join(tmp, str(seed))
+            if not f:
+                subprocess.run(["rm", "-rf", sub])
+    print("%d cases (seeds %d..%d, %d paths each), %d differences" % (
+        count, first, first + count - 1, 4 if against else len(VARIANTS) + 2, len(fails)))
+    print(("not ok" if fails else "ok") + " - audit differential")
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
