@@ -1832,6 +1832,14 @@ static const gov_decision *evaluate(gov_vm *vm) {
         }
         uint32_t ri = rules[rpos ? rpos[j] : j];
         const govL_rule *r = &p->rule[ri];
+        if (fired == 1 && !(r->flags & (GOVL_RULE_EXTRA | GOVL_RULE_TRACK))) {
+            /* Fired in the untracked scan and short: its finding at once, as the long
+             * way below would make it (vm->clr and vm->cur_rule are read only by a
+             * tracked run, which sets them first). */
+            fire_short(vm, d, ri, r, now);
+            vm->cond = 1;
+            continue;
+        }
         vm->clr = -1;
         vm->cur_rule = ri;
         int tracked = fired == -1;
