@@ -593,6 +593,20 @@ static inline uint64_t present_mask(const uint8_t *present, uint32_t nf) {
     return mask;
 }
 
+/* The presence bits' bytes at o: byte i holds fields 8i .. 8i + 7, nothing past them (a
+ * host may pack traces). Returns the end. */
+static inline unsigned char *put_mask(unsigned char *o, uint64_t mask, uint32_t nf) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (nf > 8 && nf <= 16) { /* the commonest: two bytes in one store */
+        uint16_t m2 = (uint16_t)mask;
+        memcpy(o, &m2, 2);
+        return o + 2;
+    }
+#endif
+    for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
+    return o;
+}
+
 /* Format 4's chain (spec/trace.md §3.1): b + 1 when the record matched exactly block b
  * and its ancestors (vm.c, match_scopes: as many blocks as b's path) and every level
  * field b's path names is among lv (the kind's level fields present and kept); then
@@ -645,15 +659,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
     if (nf <= 64 && w->n + 8 + 5 + (size_t)GOVC_ROOM * nf <= w->cap) {
         unsigned char *o = w->p + w->n;
         uint64_t mask = present_mask(present, nf) & pl->kkeep[kind]; /* format 3: only the fields a render can read */
-        /* byte i: fields 8i .. 8i + 7; nothing past them (a host may pack traces) */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        if (nf > 8 && nf <= 16) { /* the commonest: two bytes in one store */
-            uint16_t m2 = (uint16_t)mask;
-            memcpy(o, &m2, 2);
-            o += 2;
-        } else
-#endif
-            for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
+        o = put_mask(o, mask, nf);
         if (p->nscope) o = p_uv(o, chain);
         mask &= ~(uint64_t)lvon;
         /* slim: a string's varint (5) and bytes must end before it, which leaves
@@ -763,14 +769,7 @@ static inline size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsig
     const uint8_t *present = vm->present, *op = pl->fop + k->first_field;
     const govV_cell *reg = vm->reg;
     uint64_t mask = present_mask(present, nf) & pl->kkeep[kind];
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (nf > 8 && nf <= 16) {
-        uint16_t m2 = (uint16_t)mask;
-        memcpy(o, &m2, 2);
-        o += 2;
-    } else
-#endif
-        for (uint32_t g = 0; g < nf; g += 8) *o++ = (unsigned char)(mask >> g);
+    o = put_mask(o, mask, nf);
     /* The chain; the level fields first when they come first (ktail's bits 4 to 7),
      * those the chain names not at all. */
     unsigned lv = (unsigned)mask & (pl->ktail[kind] >> 4), lvon = 0;
