@@ -35,16 +35,27 @@ fresh=$((all - cached))
 [ "$fresh" -gt "$comb" ] && ok "entries are replaced: $fresh resolved afresh, more than the $comb combinations" ||
   nok "entries are replaced: $fresh resolved afresh, more than the $comb combinations"
 
-# run NAME ARGS...: the comparison with the long-lived VM's cache sized by ARGS.
-run() {
-  name=$1; shift
-  if "$B/tests/vm_rcache" "$tmp/r.govb" "$@" > "$tmp/out.$name" 2>"$tmp/err"; then
-    ok "$name: limits, decisions and traces equal a fresh VM's"
+# compare NAME GOVB LABEL ARGS...: vm_rcache's comparison of a long-lived VM, its cache
+# sized by ARGS, with a fresh one, over GOVB; its output in $tmp/out.NAME.
+compare() {
+  name=$1 govb=$2 label=$3; shift 3
+  if "$B/tests/vm_rcache" "$govb" "$@" > "$tmp/out.$name" 2>"$tmp/err"; then
+    ok "$label: limits, decisions and traces equal a fresh VM's"
   else
-    nok "$name: limits, decisions and traces equal a fresh VM's"
-    sed 's/^/#   /' "$tmp/out.$name" "$tmp/err" | cut -c1-400 | head -20
+    nok "$label: limits, decisions and traces equal a fresh VM's"
+    sed 's/^/#   /' "$tmp/out.$name" "$tmp/err" 2>/dev/null | cut -c1-400 | head -20
   fi
 }
+# built NAME GOV LABEL ARGS...: GOV built into $tmp/NAME.govb, then compared.
+built() {
+  if "$B/govc" build -o "$tmp/$1.govb" "$2" >/dev/null 2>"$tmp/err"; then
+    n=$1; shift 2; compare "$n" "$tmp/$n.govb" "$@"
+  else
+    nok "$3: build"
+    sed 's/^/#   /' "$tmp/err" | head -20
+  fi
+}
+run() { name=$1; shift; compare "$name" "$tmp/r.govb" "$name" "$@"; }
 cached_of() { sed -n 's/^resolutions [0-9]* cached \([0-9]*\).*/\1/p' "$tmp/out.$1"; }
 round_of() { sed -n "s/^round $2 size [0-9]* cached \\([0-9]*\\)$/\\1/p" "$tmp/out.$1"; }
 
@@ -82,13 +93,7 @@ awk 'BEGIN { for (i = 0; i < 400; i++) ov = ov sprintf("x%d = %ds ", i, 50 - i %
      /^  floor = 2ms/ { print "  " ov }
      { print }
      END { print "rule far { when run.latency > x3 }" }' tests/vm/rcache.gov > "$tmp/many.gov"
-if "$B/govc" build -o "$tmp/many.govb" "$tmp/many.gov" >/dev/null 2>"$tmp/err" &&
-   "$B/tests/vm_rcache" "$tmp/many.govb" > "$tmp/out.many" 2>"$tmp/err"; then
-  ok "403 limits, the default size: limits, decisions and traces equal a fresh VM's"
-else
-  nok "403 limits, the default size: limits, decisions and traces equal a fresh VM's"
-  sed 's/^/#   /' "$tmp/out.many" "$tmp/err" 2>/dev/null | cut -c1-400 | head -20
-fi
+built many "$tmp/many.gov" "403 limits, the default size"
 bytes=$(sed -n 's/^bytes \([0-9]*\)$/\1/p' "$tmp/out.many")
 set -- $(grep '^arena ' "$tmp/out.many")
 with=${2:-0} none=${4:-0} cached=$(cached_of many)
@@ -111,13 +116,7 @@ want=$((32 * 403 * 2 + 32 * 36 + 16))
 awk 'BEGIN { for (i = 0; i < 400; i++) ov = ov sprintf("x%d = %ds ", i, 50 - i % 7) }
      { print }
      END { for (t = 0; t < 160; t++) printf "scope tenant \"u%d\" { %s}\n", t, ov }' "$tmp/many.gov" > "$tmp/wide.gov"
-if "$B/govc" build -o "$tmp/wide.govb" "$tmp/wide.gov" >/dev/null 2>"$tmp/err" &&
-   "$B/tests/vm_rcache" "$tmp/wide.govb" > "$tmp/out.wide" 2>"$tmp/err"; then
-  ok "67,628 cells: limits, decisions and traces equal a fresh VM's"
-else
-  nok "67,628 cells: limits, decisions and traces equal a fresh VM's"
-  sed 's/^/#   /' "$tmp/out.wide" "$tmp/err" 2>/dev/null | cut -c1-400 | head -20
-fi
+built wide "$tmp/wide.gov" "67,628 cells"
 set -- $(grep '^arena ' "$tmp/out.wide")
 [ "$(cached_of wide)" = 0 ] && [ "${2:-0}" = "${4:-1}" ] &&
   ok "67,628 cells: no cache (no arena for it, nothing taken from it)" ||
@@ -141,13 +140,7 @@ set -- $(grep '^arena ' "$tmp/out.wide")
   done
   printf 'rule slow { when run.latency > lat }\nrule slower {\n  when run.latency > lat2\n  verdict block\n}\nrule too_fast { when run.latency < floor }\n'
 } > "$tmp/tree.gov"
-if "$B/govc" build -o "$tmp/tree.govb" "$tmp/tree.gov" >/dev/null 2>"$tmp/err" &&
-   "$B/tests/vm_rcache" "$tmp/tree.govb" 2720 tree > "$tmp/out.tree" 2>"$tmp/err"; then
-  ok "nested blocks: limits, decisions and traces equal a fresh VM's"
-else
-  nok "nested blocks: limits, decisions and traces equal a fresh VM's"
-  sed 's/^/#   /' "$tmp/out.tree" "$tmp/err" 2>/dev/null | cut -c1-400 | head -20
-fi
+built tree "$tmp/tree.gov" "nested blocks" 2720 tree
 set -- $(grep '^arena ' "$tmp/out.tree")
 [ $((${2:-0} - ${4:-0})) -eq 2720 ] && ok "nested blocks: 64 entries take 2,720 bytes" ||
   nok "nested blocks: 64 entries take 2,720 bytes (got $((${2:-0} - ${4:-0})))"
@@ -171,11 +164,6 @@ fi
 for size in default 0 1000; do
   arg=; [ $size = default ] || arg=$size
   # shellcheck disable=SC2086
-  if "$B/tests/vm_rcache" "$tmp/deep.govb" $arg > "$tmp/out.deep" 2>"$tmp/err"; then
-    ok "many blocks matched, cache $size: limits, decisions and traces equal a fresh VM's"
-  else
-    nok "many blocks matched, cache $size: limits, decisions and traces equal a fresh VM's"
-    sed 's/^/#   /' "$tmp/out.deep" "$tmp/err" 2>/dev/null | cut -c1-400 | head -20
-  fi
+  compare deep "$tmp/deep.govb" "many blocks matched, cache $size" $arg
 done
 [ $fails = 0 ]
