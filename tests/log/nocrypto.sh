@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/log/nocrypto.sh BUILD: every user of the decision log on a host whose OpenSSL
 # libcrypto (which libgovlog opens with dlopen for SHA-256) is missing or broken, through
-# the LD_PRELOAD shim tests/log/nocrypto.c: dlopen fails; one EVP function is missing;
-# the digest calls fail; they give a wrong digest. In each case govc run --log (a new
+# the LD_PRELOAD shim tests/log/nocrypto.c: dlopen fails; or it opens a stand-in
+# (tests/log/fakecrypto.c) where one EVP function is missing, the digest calls fail, or
+# they give a wrong digest. In each case govc run --log (a new
 # log, an existing one, with --state), govc audit verify / replay / recover / rotate,
 # govd with a decision log, the C API (tests/log/nocrypto_api.c) and the Python binding
 # must stop with one clear error naming libcrypto (exit 2 for the commands), never abort
@@ -11,6 +12,7 @@
 B=${1:-build}
 GOVC=${GOVC:-$B/govc}
 SHIM=$B/tests/log_nocrypto.so
+FAKE=$B/tests/log_fakecrypto.so
 API=$B/tests/log_nocrypto_api
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -23,7 +25,15 @@ check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2"; fi; }
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 export ASAN_OPTIONS
 # timeout: a govd that started after all would listen for ever.
-under() { timeout -s KILL 60 env LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" GOV_NOCRYPTO="$mode" "$@"; }
+# mode: open, nofinal (a libcrypto without EVP_DigestFinal_ex), fail or wrong.
+under() {
+  case $mode in
+    open) set -- GOV_NOCRYPTO=open "$@" ;;
+    nofinal) set -- GOV_NOCRYPTO_LIB="$B/tests/log_fakecrypto_nofinal.so" "$@" ;;
+    *) set -- GOV_NOCRYPTO_LIB="$FAKE" GOV_NOCRYPTO="$mode" "$@" ;;
+  esac
+  timeout -s KILL 60 env LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" "$@"
+}
 
 loan=policies/loan_underwriting
 "$GOVC" build -o "$tmp/loan.govb" "$loan" >/dev/null || { echo "not ok - nocrypto: build loan"; exit 1; }
@@ -51,7 +61,7 @@ refuses() {
   check $ok "$mode: $what: exit 2 with one line naming libcrypto, files unchanged (exit $rc)"
 }
 
-for mode in open sym:EVP_DigestFinal_ex fail wrong; do
+for mode in open nofinal fail wrong; do
   rm -f "$tmp/new.log" "$tmp/new.log.lock"
   refuses "govc run --log (a new log)" "$GOVC" run -p "$tmp/loan.govb" --log "$tmp/new.log" "$loan/events.jsonl"
   [ ! -e "$tmp/new.log" ] && [ ! -e "$tmp/new.log.lock" ]
