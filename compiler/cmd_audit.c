@@ -390,8 +390,8 @@ static int audit_write(const char *log, bool recover)
     }
     char head[65];
     uint64_t seq = govlog_next_seq(lg) + 1, cut = govlog_recovered(lg);
-    if ((rc = govlog_close(lg, head)) != GOVLOG_OK) {
-        fprintf(stderr, "govc audit: cannot close '%s'\n", log);
+    if ((rc = govlog_close_msg(lg, head, msg, sizeof msg)) != GOVLOG_OK) {
+        fprintf(stderr, "govc audit: cannot close '%s': %s\n", log, msg);
         return 2;
     }
     if (recover && cut)

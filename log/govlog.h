@@ -178,6 +178,9 @@ GOVLOG_API int govlog_rotate(govlog *lg);
  * state digest), sync, unlock and free; head (if not NULL) receives the close line's
  * digest, the log's last (as govlog_head). lg is freed even when writing fails. */
 GOVLOG_API int govlog_close(govlog *lg, char head[65]);
+/* govlog_close, with the reason of a failure in msg (cap bytes; "" on success): once lg
+ * is freed, govlog_errmsg can no longer say it. */
+GOVLOG_API int govlog_close_msg(govlog *lg, char head[65], char *msg, size_t cap);
 /* The digest of the last line written (64 lowercase hex digits and a NUL): keep it
  * somewhere else (a ticket, a CI log, another system) and `govc audit verify --head`
  * proves that the log still reaches it. */

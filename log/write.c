@@ -1013,9 +1013,15 @@ int govlog_rotate(govlog *lg) {
     return rc;
 }
 
-int govlog_close(govlog *lg, char head[65]) {
+int govlog_close(govlog *lg, char head[65]) { return govlog_close_msg(lg, head, NULL, 0); }
+
+int govlog_close_msg(govlog *lg, char head[65], char *msg, size_t cap) {
     if (head) head[0] = 0;
-    if (!lg) return GOVLOG_EMISUSE;
+    if (msg && cap) msg[0] = 0;
+    if (!lg) {
+        if (msg && cap) snprintf(msg, cap, "no log");
+        return GOVLOG_EMISUSE;
+    }
     pthread_mutex_lock(&lg->mu);
     int rc = GOVLOG_OK;
     for (size_t i = 0; i < lg->nst && !rc; i++)
@@ -1027,6 +1033,7 @@ int govlog_close(govlog *lg, char head[65]) {
     }
     if (!rc && fsync(lg->fd) != 0) rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
     if (!rc && head) memcpy(head, lg->head, 65);
+    if (rc && msg && cap) snprintf(msg, cap, "%s", lg->msg);
     pthread_mutex_unlock(&lg->mu);
     free_log(lg);
     return rc;

@@ -81,6 +81,7 @@ def lib():
         fn("govlog_take_warning", c_int, P, c_char_p, c_size_t)
         fn("govlog_rotate", c_int, P)
         fn("govlog_close", c_int, P, c_char_p)
+        fn("govlog_close_msg", c_int, P, c_char_p, c_char_p, c_size_t)
         fn("govlog_head", None, P, c_char_p)
         fn("govlog_lines", c_uint64, P)
         fn("govlog_next_seq", c_uint64, P)
@@ -287,10 +288,11 @@ class Log:
             self._streams.clear()
             h, self._h = self._h, None
             out = ctypes.create_string_buffer(65)
-            rc = lib().govlog_close(h, out)
+            msg = ctypes.create_string_buffer(600)
+            rc = lib().govlog_close_msg(h, out, msg, len(msg))
             self._head = out.value.decode()
             if rc != GOVLOG_OK:
-                raise LogError(rc, "the close line could not be written")
+                raise LogError(rc, "the close line could not be written: " + msg.value.decode("utf-8", "replace"))
             return self._head
 
     def __enter__(self):
