@@ -48,6 +48,13 @@ TEST_DEPS += $(BUILD)/govc
 # A disk that fills up under --log and --state: file-size limits at every line's edge, and
 # a full tmpfs (mounted in a private mount namespace: util-linux's unshare, as root).
 TEST_SUITES += "/usr/bin/python3 tests/cli/fullfs.py $(BUILD)/govc"
+# A policy file removed after its directory was listed, before it is read (an LD_PRELOAD
+# shim, built without the sanitizers).
+$(BUILD)/tests/cli_vanish.so: tests/cli/vanish.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O1 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+TEST_DEPS += $(BUILD)/tests/cli_vanish.so $(BUILD)/govd
+TEST_SUITES += "sh tests/cli/vanish.sh $(BUILD)"
 
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
 # Alert hygiene (issue 24.2): one day of generated history before and after, state
