@@ -486,7 +486,9 @@ static int state_restore(gd_policy *p, int i, unsigned char *st, size_t len, con
     }
     int rc = gov_state_load(p->parts[i].vm, st, len);
     if (rc != GOV_OK) {
-        snprintf(why, cap, "the VM refused the state: %s (%s)", gov_vm_errmsg(p->parts[i].vm), gov_errstr(rc));
+        /* The VM's message says what is wrong in a state's terms (gov_errstr's would speak
+         * of a .govb: "not a .govb file" for a state's bad magic). */
+        snprintf(why, cap, "the VM refused partition %d's state: %s", i, gov_vm_errmsg(p->parts[i].vm));
         return -1;
     }
     route_from_state(p, i, st, len);
@@ -616,8 +618,60 @@ static int write_atomic(const char *path, const void *bytes, size_t len)
     return rc;
 }
 
+/* The policy's state folder DIR/NAME, which this start does not restore, moved aside
+ * whole to DIR/NAME.refused-N (the first N not taken), then the policy reset: its
+ * snapshots would otherwise replace every file there, the good partitions' too, and a
+ * state a previous run saved would be lost to a damaged file or a policy changed while
+ * govd was down. -1 with a message when it cannot be moved: govd then does not start. */
+static int set_aside(gd_policy *p, const char *why, gd_buf *err)
+{
+    char *dir = state_path(p, "");
+    if (!dir) {
+        gd_buf_printf(err, "policy %s: out of memory\n", p->name);
+        return -1;
+    }
+    dir[strlen(dir) - 1] = 0; /* DIR/NAME without its slash */
+    char *to = NULL;
+    int rc = -1;
+    const char *fail = "no free name up to .refused-9999";
+    struct stat st;
+    for (int n = 1; n <= 9999 && rc != 0; n++) {
+        free(to);
+        to = NULL;
+        if (asprintf(&to, "%s.refused-%d", dir, n) < 0) {
+            to = NULL;
+            fail = "out of memory";
+            break;
+        }
+        if (lstat(to, &st) == 0)
+            continue;
+        if (errno != ENOENT || rename(dir, to) != 0) {
+            fail = strerror(errno);
+            break;
+        }
+        rc = 0;
+    }
+    if (rc != 0) {
+        gd_buf_printf(err, "policy %s: its state in '%s' cannot be restored (%s) and cannot be kept aside (%s): "
+                           "move it away to start empty\n",
+                      p->name, dir, why, fail);
+    } else {
+        int dfd = open(gd_cfg.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd); /* the rename itself durable, as write_atomic's */
+            close(dfd);
+        }
+        gd_log("policy %s: state in '%s' not restored: %s; kept as '%s'", p->name, dir, why, to);
+        state_reset(p, why);
+    }
+    free(dir);
+    free(to);
+    return rc;
+}
+
 /* Restore p from the state directory (at start). -1 only when the saved partitioning
- * cannot be used (the operator must decide); an unusable state resets and logs. */
+ * cannot be used (the operator must decide) or an unusable state cannot be kept aside;
+ * an unusable state is kept (set_aside), and the policy resets and logs. */
 static int restore_from_disk(gd_policy *p, gd_buf *err)
 {
     if (!gd_cfg.state_dir || p->partition == GOV_PART_ANY)
@@ -648,8 +702,7 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
                           p->name, gd_cfg.state_dir, p->name, nparts, p->nparts, nparts);
             return -1;
         }
-        state_reset(p, "the saved state's layout and partitioning differ from this version's");
-        return 0;
+        return set_aside(p, "the saved state's layout and partitioning differ from this version's", err);
     }
     char why[300] = "";
     for (int i = 0; i < p->nparts; i++) {
@@ -661,16 +714,13 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
         if (!st) {
             snprintf(why, sizeof why, "cannot read %s: %s", path ? path : name, strerror(errno));
             free(path);
-            state_reset(p, why);
-            return 0;
+            return set_aside(p, why, err);
         }
         free(path);
         int rc = state_restore(p, i, st, len, layout, why, sizeof why);
         free(st);
-        if (rc != 0) {
-            state_reset(p, why);
-            return 0;
-        }
+        if (rc != 0)
+            return set_aside(p, why, err);
     }
     gd_log("policy %s: state restored from %s/%s (%d partitions)", p->name, gd_cfg.state_dir, p->name, p->nparts);
     return 0;
