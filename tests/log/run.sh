@@ -88,6 +88,40 @@ check forged-verify "$GOVC" audit verify "$tmp/forged.log"
 check forged-head "$GOVC" audit verify --head "$head" "$tmp/forged.log"
 check forged-replay "$GOVC" audit replay --policy "$tmp/loan.govb" "$tmp/forged.log"
 
+# An attach line whose state was changed and every digest recomputed: the state no longer
+# hashes to its state_sha256 (spec/trace.md 9.3, step 3), which govc and the auditor
+# both refuse; replay must not start from it.
+cat >"$tmp/forgestate.py" <<'EOF'
+import base64, hashlib, json, sys
+path = sys.argv[1]
+lines = open(path, "rb").read().split(b"\n")[:-1]
+prev, out, hit = None, [], False
+for l in lines:
+    body = l[:-77]
+    o = json.loads(l)
+    if o["type"] == "attach" and "state" in o and not hit:
+        st = bytearray(base64.b64decode(o["state"]))
+        st[-1] ^= 1
+        body = body.replace(o["state"].encode(), base64.b64encode(bytes(st)), 1)
+        hit = True
+    if prev is not None and hit:
+        k = body.index(b'"prev":"') + 8
+        body = body[:k] + prev.encode() + body[k + 64:]
+    d = hashlib.sha256(body).hexdigest()
+    out.append(body + b',"sha256":"' + d.encode() + b'"}')
+    prev = d
+open(path, "wb").write(b"\n".join(out) + b"\n")
+EOF
+cp "$tmp/loan.log" "$tmp/forgedstate.log"
+$PY "$tmp/forgestate.py" "$tmp/forgedstate.log"
+"$GOVC" audit verify "$tmp/forgedstate.log" >"$tmp/v.out" 2>&1; g=$?
+$PY "$here/auditor.py" "$tmp/forgedstate.log" >"$tmp/a.out" 2>&1; a=$?
+[ $g = 1 ] && [ $a = 1 ] && grep -q "the state does not match state_sha256" "$tmp/v.out"
+ok $? "an attach state that does not hash to its state_sha256 is refused (govc $g: $(tail -1 "$tmp/v.out"); auditor $a)"
+"$GOVC" audit replay --policy "$tmp/loan.govb" "$tmp/forgedstate.log" >"$tmp/v.out" 2>&1; g=$?
+[ $g = 1 ] && grep -q "not verified" "$tmp/v.out"
+ok $? "replay stops at that attach line (exit $g)"
+
 # An edit without recomputing, a deletion, a swap, a truncation at a line boundary, a
 # torn tail: each refused or reported by govc and by the auditor alike.
 lines=$(wc -l <"$tmp/loan.log")
