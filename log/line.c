@@ -621,7 +621,15 @@ static bool members(P *p, govlog_line *l) {
         if (!lit(p, "]")) return failp(p, "limits: five numbers expected");
         if (!(lit(p, ",\"state_sha256\":") || failp(p, "member state_sha256 expected")) || !hexq(p, l->state_sha256, 64))
             return false;
-        if (lit(p, ",\"state\":")) return jbase64(p, &l->state, &l->state_len);
+        if (lit(p, ",\"state\":")) {
+            if (!jbase64(p, &l->state, &l->state_len)) return false;
+            char h[65];
+            if (!govQ_sha256_hex(l->state, l->state_len, h)) {
+                p->code = GOVLOG_ECRYPTO;
+                return failp(p, govQ_crypto_why());
+            }
+            if (strcmp(h, l->state_sha256) != 0) return failp(p, "the state does not match state_sha256");
+        }
         return true;
     case GOVLOG_T_DECISION:
         if (!(lit(p, ",\"stream\":") || failp(p, "member stream expected")) || !u32v(p, &l->stream)) return false;
