@@ -28,6 +28,8 @@ TEST_SUITES += "/usr/bin/python3 tests/govd/run.py $(BUILD)"
 # State files and the decision log: only regular files are read, appended to or replaced.
 TEST_SUITES += "sh tests/govd/outfiles.sh $(BUILD)"
 TEST_SUITES += "sh tests/govd/stateaside.sh $(BUILD)"
+# A snapshot on a full tmpfs (unshare -m, as root), then room again.
+TEST_SUITES += "sh tests/govd/fullstate.sh $(BUILD)"
 # The real OpenTelemetry SDK and OTLP/HTTP exporter, installed by make test's test-deps.
 NPM_DIRS += tests/govd/otel
 
