@@ -762,8 +762,14 @@ static int snapshot_policy(gd_policy *p, bool force)
         char name[32];
         snprintf(name, sizeof name, "%d.state", i);
         char *path = state_path(p, name);
-        if (src != GOV_OK || !path || write_atomic(path, buf, len) != 0)
+        if (src != GOV_OK || !path || write_atomic(path, buf, len) != 0) {
+            /* Made again at the next interval (a full disk may have room by then), not
+             * only after the partition's next request. */
+            pthread_mutex_lock(&pt->mu);
+            pt->dirty++;
+            pthread_mutex_unlock(&pt->mu);
             rc = -1;
+        }
         free(path);
         wrote = true;
     }
@@ -773,8 +779,14 @@ static int snapshot_policy(gd_policy *p, bool force)
         int n = snprintf(man, sizeof man, "govd-state 1\npartitions %d\nkey %s\nlayout %s\nid %s\n", p->nparts,
                          gov_partition_name(p->partition), p->layout, gov_program_id(p->prog));
         char *path = state_path(p, "manifest");
-        if (!path || write_atomic(path, man, (size_t)n) != 0)
+        if (!path || write_atomic(path, man, (size_t)n) != 0) {
+            /* Without its manifest a saved state is not restored: written again at the
+             * next interval, with a partition's state. */
+            pthread_mutex_lock(&p->parts[0].mu);
+            p->parts[0].dirty++;
+            pthread_mutex_unlock(&p->parts[0].mu);
             rc = -1;
+        }
         free(path);
         gd_metrics_snapshot(rc == 0);
     }
