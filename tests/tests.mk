@@ -55,6 +55,8 @@ $(BUILD)/tests/cli_vanish.so: tests/cli/vanish.c
 	$(CC) -std=gnu17 -O1 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 TEST_DEPS += $(BUILD)/tests/cli_vanish.so $(BUILD)/govd
 TEST_SUITES += "sh tests/cli/vanish.sh $(BUILD)"
+# Standard output on a full disk (/dev/full): exit 2, said, never a silent success.
+TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/cli/devfull.sh"
 
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
 # Alert hygiene (issue 24.2): one day of generated history before and after, state
