@@ -378,10 +378,13 @@ static int out_flush(Out *o)
         ssize_t k = write(STDOUT_FILENO, o->buf + at, o->len - at);
         if (k < 0 && errno == EINTR)
             continue;
-        if (k <= 0)
+        if (k <= 0) {
+            /* Said once; the run ends with 2 (stdio's output is checked in govc.c). */
+            fprintf(stderr, "govc run: cannot write standard output: %s\n", k < 0 ? strerror(errno) : "nothing written");
             o->failed = true;
-        else
+        } else {
             at += (size_t)k;
+        }
     }
     o->len = 0;
     return o->failed ? -1 : 0;

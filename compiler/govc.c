@@ -3,6 +3,7 @@
  * Exit status, for every subcommand: 0 success, 1 the input has errors (diagnostics,
  * malformed records, failed tests), 2 usage or I/O error.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +83,19 @@ static void usage(FILE *out)
             "Exit status: 0 success, 1 errors in the input, 2 usage or I/O error.\n");
 }
 
+/* Exit status rc, unless standard output could not be written in full (a full disk):
+ * then 2, said, whatever the command returned, so lost output never passes for success.
+ * `govc run` writes its decisions with write(2) and says so itself (compiler/cmd_run.c). */
+static int finish(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    int e = errno;
+    fprintf(stderr, "govc: cannot write standard output%s%s\n", e ? ": " : "", e ? strerror(e) : "");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -90,15 +104,15 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
-        return 0;
+        return finish(0);
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("govc %s\n", GOVC_VERSION);
-        return 0;
+        return finish(0);
     }
     for (int i = 0; i < NCOMMANDS; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+            return finish(commands[i].run(argc - 1, argv + 1));
     fprintf(stderr, "govc: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;
