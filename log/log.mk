@@ -61,6 +61,7 @@ $(BUILD)/tests/log_nocrypto_api: $(BUILD)/obj/tests/log/nocrypto_api.o $(BUILD)/
 TEST_DEPS += $(BUILD)/tests/log_nocrypto.so $(BUILD)/tests/log_fakecrypto.so $(BUILD)/tests/log_fakecrypto_nofinal.so \
              $(BUILD)/tests/log_nocrypto_api $(BUILD)/govd $(BUILD)/libgovlog.so
 TEST_SUITES += "sh tests/log/nocrypto.sh $(BUILD)"
+TEST_SUITES += "sh tests/log/special.sh $(BUILD)"
 TEST_DEPS += $(BUILD)/tests/log_unit $(BUILD)/govc $(BUILD)/libgovlog.so $(BUILD)/govlog.pc $(BUILD)/tests/log_killat.so
 TEST_SUITES += "$(BUILD)/tests/log_unit $(BUILD)/govc" "GOVC=$(BUILD)/govc sh tests/log/run.sh $(BUILD)" \
                "/usr/bin/python3 tests/log/crash.py $(BUILD)/govc" \
