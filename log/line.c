@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---------------------------------------------------------------- writing */
 
@@ -773,6 +774,16 @@ int govlog_check_line(const char *text, size_t len, govlog_line *out, char *msg,
     }
     free(pl.mem);
     return rc;
+}
+
+const char *govQ_not_regular(unsigned m) {
+    return S_ISREG(m) ? NULL
+         : S_ISDIR(m) ? "a directory"
+         : S_ISFIFO(m) ? "a FIFO (named pipe)"
+         : S_ISCHR(m) ? "a character device"
+         : S_ISBLK(m) ? "a block device"
+         : S_ISSOCK(m) ? "a socket"
+                       : "not a regular file";
 }
 
 const char *govlog_errstr(int code) {

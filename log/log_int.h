@@ -53,6 +53,10 @@ GOVQ_HIDDEN bool govQ_crypto(char *why, size_t cap);
  * cannot be used or fails, govQ_crypto_why() saying why. */
 GOVQ_HIDDEN bool govQ_sha256_hex(const void *s, size_t n, char hex[65]);
 GOVQ_HIDDEN const char *govQ_crypto_why(void);
+/* What a file of mode m is when it is not a regular file ("a FIFO (named pipe)", "a
+ * directory", ...), or NULL for a regular file: the log reads and writes only those (a
+ * FIFO would block, a device would swallow lines). */
+GOVQ_HIDDEN const char *govQ_not_regular(unsigned m);
 
 /* The parsed form of one line (govlog_check_line). Decoded strings and bytes live in
  * `mem`, which the parser grows; the caller frees it. */

@@ -199,6 +199,19 @@ static int read_header(govlog_reader *r, rfile *f) {
     return GOVLOG_OK;
 }
 
+/* f's descriptor, opened without blocking (a FIFO's open would wait for a writer), is a
+ * regular file's, made blocking again; else EIO naming what it is. */
+static int regular(govlog_reader *r, rfile *f) {
+    struct stat st;
+    if (fstat(f->fd, &st) != 0) return rfail(r, GOVLOG_EIO, "cannot stat '%s': %s", f->path, strerror(errno));
+    const char *what = govQ_not_regular((unsigned)st.st_mode);
+    if (what) return rfail(r, GOVLOG_EIO, "'%s' is %s, not a regular file", f->path, what);
+    int fl = fcntl(f->fd, F_GETFL);
+    if (fl < 0 || fcntl(f->fd, F_SETFL, fl & ~O_NONBLOCK) != 0)
+        return rfail(r, GOVLOG_EIO, "cannot read '%s': %s", f->path, strerror(errno));
+    return GOVLOG_OK;
+}
+
 int govlog_reader_open(const char *const *paths, size_t n, const govlog_verify_opts *opt, govlog_reader **out,
                        char *msg, size_t cap) {
     if (msg && cap) msg[0] = 0;
@@ -219,9 +232,10 @@ int govlog_reader_open(const char *const *paths, size_t n, const govlog_verify_o
         rfile *f = &r->f[i];
         f->path = paths[i] ? strdup(paths[i]) : NULL;
         if (!f->path) rc = rfail(r, paths[i] ? GOVLOG_ENOMEM : GOVLOG_EMISUSE, "no path");
-        else if ((f->fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0)
+        else if ((f->fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
             rc = rfail(r, GOVLOG_EIO, "cannot open '%s': %s", f->path, strerror(errno));
-        else rc = read_header(r, f);
+        else rc = regular(r, f);
+        if (!rc) rc = read_header(r, f);
     }
     if (!rc && n > 1) qsort(r->f, n, sizeof *r->f, cmp_file);
     for (size_t i = 1; i < n && !rc; i++) {

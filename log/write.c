@@ -589,6 +589,14 @@ int govlog_open(const char *path, const govlog_options *opt, govlog **out, char 
     }
     /* Every line needs a digest: without libcrypto nothing is created or changed. */
     if (!govQ_crypto(msg, cap)) return GOVLOG_ECRYPTO;
+    /* Only a regular file (or nothing yet) is a log: a FIFO or a device would take the
+     * lines and lose them (and fsync on it fails only after they were written). */
+    struct stat pst;
+    const char *what = stat(path, &pst) == 0 ? govQ_not_regular((unsigned)pst.st_mode) : NULL;
+    if (what) {
+        if (msg) snprintf(msg, cap, "'%s' is %s, not a regular file", path, what);
+        return GOVLOG_EIO;
+    }
     govlog *lg = calloc(1, sizeof *lg);
     if (!lg) {
         if (msg) snprintf(msg, cap, "out of memory");
