@@ -121,6 +121,8 @@ def case(build, drive, seed, nrec, tmp, against=None):
             if new != old:
                 a, c = old.splitlines(), new.splitlines()
                 fails.append("seed %d %s (old vs new): %s" % (seed, name, first_diff(a, c)))
+            if "-t" in opts and name == "typed-traced":
+                fails += exact(os.path.dirname(drive), govb, script, new, "seed %d new" % seed)
         # A state one build saved mid-stream, loaded by the other, which goes on as it
         # would have from its own state (both ways: an upgrade and a downgrade).
         n = sum(1 for _ in open(script)) // 2
@@ -172,7 +174,30 @@ def compare_paths(drive, govb, script, extra, label):
             if ts[i] != ts[i + 1]:
                 fails.append("%s compact render != JSON trace: %s" % (label, first_diff([ts[i]], [ts[i + 1]])))
                 break
+        fails += exact(os.path.dirname(drive), govb, script, out, label)
     return fails
+
+
+STATS = {"records": 0, "values": 0, "quoted": 0, "drift": 0}
+
+
+def exact(bindir, govb, script, out, label):
+    """Every window value the traced run printed (out: drive -t) against the exact
+    reference (tests/audit/exact.c, fuzz/ref.c's) over the records: a list of failures."""
+    src = govb[:-len(".govb")] + ".gov"
+    path = govb + ".out"
+    with open(path, "w") as f:
+        f.write(out)
+    p = subprocess.run([os.path.join(bindir, "audit_exact"), src, script, path], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    text = p.stdout.decode(errors="replace")
+    m = re.search(r"exact: (\d+) records, (\d+) window values, (\d+) quoted, (\d+) drift", text)
+    if m:
+        for k, v in zip(("records", "values", "quoted", "drift"), m.groups()):
+            STATS[k] += int(v)
+    if p.returncode != 0:
+        return ["%s exact reference: %s%s" % (label, text.strip(), p.stderr.decode(errors="replace")[:500])]
+    return []
 
 
 def main():
@@ -198,6 +223,8 @@ def main():
                 subprocess.run(["rm", "-rf", sub])
     print("%d cases (seeds %d..%d, %d paths each), %d differences" % (
         count, first, first + count - 1, 6 if against else len(VARIANTS) + 2, len(fails)))
+    print("exact reference: %(records)d records, %(values)d window values, %(quoted)d quoted, "
+          "%(drift)d drift values checked" % STATS)
     print(("not ok" if fails else "ok") + " - audit differential")
     return 1 if fails else 0
 
