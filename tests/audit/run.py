@@ -7,12 +7,15 @@ libgov's paths (tests/audit/drive.c), each against the plain JSON path of the sa
   gov_vm_limit; the state saved and loaded into a fresh VM after every line and every
   third; findings read last to first before the decision's JSON; a trace buffer set
   (decisions unchanged); the compact trace rendered back on a second VM against the JSON
-  trace; all of these at once.
+  trace; all of these at once. Every window value the traced run quotes is held to the
+  exact reference (tests/audit/exact.c: fuzz/ref.c's replay of the records through
+  spec/language.md 4.5, exact where the spec says exact, else within its bound).
 
   run.py BUILD [FIRST_SEED COUNT [RECORDS]]      (default: 1 400 60)
   run.py BUILD --against OLD_DRIVE SEED COUNT    the same script through two builds' drive
                                                  (cross-version: decisions, findings,
-                                                 traces and states compared)
+                                                 traces and states compared; the new
+                                                 build's windows against the reference)
 
 Prints "ok - audit differential" or the first difference of each failing case, with the
 seed to rerun: `python3 tests/audit/gen.py SEED DIR` then the two drive commands.
