@@ -114,9 +114,10 @@ TEST_DEB_PKGS += valgrind
 # trace and the compact trace rendered back (tests/audit/drive.c, run.py).
 TEST_SUITES += "/usr/bin/python3 tests/audit/run.py $(BUILD) 1 25"
 TEST_DEPS += $(BUILD)/tests/audit_drive
-$(BUILD)/tests/audit_drive: $(BUILD)/obj/tests/audit/drive.o $(BUILD)/libgov.a
+$(BUILD)/obj/tests/audit/drive.o: CPPFLAGS_ALL += -Ivm
+$(BUILD)/tests/audit_drive: $(BUILD)/obj/tests/audit/drive.o $(BUILD)/libgovlog.a $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -lm
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) $(LOG_LIBS) -lm
 # The windows' exact reference for it (tests/audit/exact.c): the differential fuzzer's
 # (fuzz/ref.c) over the generated records, against every window value the traces quote.
 TEST_DEPS += $(BUILD)/tests/audit_exact

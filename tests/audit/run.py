@@ -21,10 +21,14 @@ Prints "ok - audit differential" or the first difference of each failing case, w
 seed to rerun: `python3 tests/audit/gen.py SEED DIR` then the two drive commands.
 """
 import os
+import random
 import re
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import logcut  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LINE = re.compile(r'"line":\d+,')
@@ -45,10 +49,16 @@ VARIANTS = [
 ]
 
 
+# Paths whose decisions also go to a decision log (drive -G), checked by logcut.py; the
+# first is cut at random offsets and recovered (CUTS cuts a case).
+LOGGED = ["state-every-3", "typed", "rcache-tiny", "everything"]
+CUTS = int(os.environ.get("AUDIT_CUTS", "4"))
+
+
 def norm(text, typed):
     out = []
     for l in text.splitlines():
-        if l.startswith(("T ", "X ")):
+        if l.startswith(("T ", "X ", "G ")):
             continue
         if typed and l.startswith("D "):
             l = LINE.sub('"line":0,', l, count=1)
@@ -143,10 +153,10 @@ def case(build, drive, seed, nrec, tmp, against=None):
                 if w != g:
                     fails.append("seed %d %s: %s" % (seed, name, first_diff(w, g)))
         return fails
-    return compare_paths(drive, govb, script, extra, "seed %d" % seed)
+    return compare_paths(drive, govb, script, extra, "seed %d" % seed, seed)
 
 
-def compare_paths(drive, govb, script, extra, label):
+def compare_paths(drive, govb, script, extra, label, seed=0):
     """Every path of VARIANTS against the plain JSON path, and the compact trace rendered
     back against the JSON trace: a list of the differences."""
     fails = []
@@ -155,11 +165,28 @@ def compare_paths(drive, govb, script, extra, label):
     if err:
         return ["%s base: %s" % (label, err)]
     basel = norm(base, False)
+    govc = os.path.join(os.path.dirname(os.path.dirname(drive)), "govc")
+    src = open(govb[:-len(".govb")] + ".gov").read()
     for name, opts in VARIANTS:
-        out, err = run([drive] + extra + opts + [govb, script])
+        log = None
+        if name in LOGGED:
+            log = "%s.%s.log" % (govb, name)
+            for f in (log, log + ".lock"):
+                if os.path.exists(f):
+                    os.remove(f)
+        out, err = run([drive] + extra + opts + (["-G", log] if log else []) + [govb, script])
         if err:
             fails.append("%s %s: %s" % (label, name, err))
             continue
+        if log:
+            # Replayable: the JSON path (inputs logged), without host functions (drive's
+            # own) or a limits file (not given to the replay).
+            rp = govb if "-y" not in opts and "extern fn" not in src and "-l" not in extra else None
+            fails += ["%s %s: %s" % (label, name, f) for f in logcut.check(govc, log, out, rp)]
+            if name == LOGGED[0] and CUTS:
+                fails += ["%s %s: %s" % (label, name, f) for f in logcut.cuts(
+                    govc, drive, extra + opts + [govb, script], log, out, rp, random.Random(seed), CUTS,
+                    os.path.dirname(govb))]
         typed = "-y" in opts
         got = norm(out, typed)
         want = [LINE.sub('"line":0,', l, count=1) if typed and l.startswith("D ") else l for l in basel]
