@@ -50,9 +50,10 @@ VARIANTS = [
 
 
 # Paths whose decisions also go to a decision log (drive -G), checked by logcut.py; the
-# first is cut at random offsets and recovered (CUTS cuts a case).
-LOGGED = ["state-every-3", "typed", "rcache-tiny", "everything"]
-CUTS = int(os.environ.get("AUDIT_CUTS", "4"))
+# first is cut at random offsets and recovered (AUDIT_CUTS cuts a case, 2 by default: make
+# test's share; AUDIT_LOGGED names the logged paths).
+LOGGED = os.environ.get("AUDIT_LOGGED", "state-every-3 typed rcache-tiny everything").split()
+CUTS = int(os.environ.get("AUDIT_CUTS", "2"))
 
 
 def norm(text, typed):
