@@ -312,13 +312,17 @@ _Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit h
 
 /* What govW_update prefetches of a key block once the record's key has found it
  * (window.c, govW_prepare), kept at the block's first window: the lines whose place is
- * fixed (the hot parts: stream clocks, counts and totals; deques; a quantile's heaps).
- * The lines whose place the record tells (a time stream's bucket, a count stream's ring
- * slots) are asked for by the update plan's clock steps (govW_step). A hint: nothing
- * depends on it but speed, and what does not fit is not prefetched. */
+ * fixed (the hot parts: stream clocks, counts and totals; deques; a quantile's heaps) and
+ * the rings of values read through an index (a deque's or a heap's slots, whose places
+ * only the block's contents tell: asked for with the block, they arrive in its round
+ * instead of a second one). The lines whose place the record tells (a time stream's
+ * bucket, a count stream's ring slots) are asked for by the update plan's clock steps
+ * (govW_step). A hint: nothing depends on it but speed, and what does not fit is not
+ * prefetched. */
+#define GOVW_PF_LINES 32
 typedef struct govW_pf {
     uint16_t nline, pad;
-    uint16_t line[16];          /* byte offsets from the block's start, 64 apart within a part */
+    uint16_t line[GOVW_PF_LINES]; /* byte offsets from the block's start, 64 apart within a part */
 } govW_pf;
 
 /* A step of a record kind's window update plan (window.c, govW_prepare): built at load,

@@ -318,23 +318,59 @@ static int plan_lines(govW_pf *pf, size_t o, size_t n) {
     if (!n) return 1;
     for (size_t a = o;; a += 64) {
         size_t at = a < o + n ? a : o + n - 1;
-        if (pf->nline == 16 || at > 0xFFFFu) return 0;
+        if (pf->nline == GOVW_PF_LINES || at > 0xFFFFu) return 0;
         pf->line[pf->nline++] = (uint16_t)at;
         if (at == o + n - 1 || a + 64 >= o + n + 63) return 1;
     }
 }
 
-/* The prefetch plan of the key block whose first window is first (govW_pf). */
+/* The prefetch plan of the key block whose first window is first (govW_pf): its parts
+ * as ranges of bytes, in the order they are wanted (the hot lines first), a range that
+ * begins where an earlier one ends joined to it (one run of lines, not two with the line
+ * they share asked for twice); then each range's lines. */
+#define GOVW_PF_RING 1024u
+typedef struct pf_range {
+    uint64_t o, n;
+} pf_range;
+static void add_range(pf_range *rs, uint32_t *nr, uint64_t o, uint64_t n) {
+    if (!n) return;
+    for (uint32_t i = 0; i < *nr; i++) {
+        if (rs[i].o + rs[i].n == o) {
+            rs[i].n += n;
+            return;
+        }
+        if (o + n == rs[i].o) {
+            rs[i].o = o, rs[i].n += n;
+            return;
+        }
+    }
+    if (*nr < GOVW_PF_LINES) rs[(*nr)++] = (pf_range){o, n}; /* more ranges than lines: a hint, dropped */
+}
 static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
     govW_pf *pf = &p->wpf[first];
+    pf_range rs[GOVW_PF_LINES];
+    uint32_t nr = 0;
     pf->nline = 0;
-    plan_lines(pf, 0, hot < 512 ? hot : 512);
+    add_range(rs, &nr, 0, hot < 512 ? hot : 512);
     for (uint32_t k = first; k < p->nwin; k++) {
         const govL_window *w = &p->win[k];
         if (!in_block(p, first, k)) continue;
-        if ((w->dqmin || w->dqmax) && !small_dq(w)) plan_lines(pf, w->m_dq, w->runs * w->dw); /* else in the hot lines */
-        if (w->heaps) plan_lines(pf, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
+        if ((w->dqmin || w->dqmax) && !small_dq(w)) add_range(rs, &nr, w->m_dq, w->runs * w->dw); /* else in the hot lines */
+        if (w->heaps) add_range(rs, &nr, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
     }
+    /* The rings a deque or a heap reads through its slots (the ring's owner's, once): which
+     * slots only the deque and the heap tell, so without this each is a second round of
+     * misses after the block's (winmem's section in tests/bench/RESULTS.md). At most
+     * GOVW_PF_RING bytes a ring: a longer one is read at a few of its lines a record. */
+    for (uint32_t k = first; k < p->nwin; k++) {
+        const govL_window *o = &p->win[k];
+        if (!in_block(p, first, k) || !o->runs || o->bits || o->rfirst != k || o->rlen * 8 > GOVW_PF_RING) continue;
+        int indexed = 0;
+        for (uint32_t j = k; j < p->nwin && !indexed; j++)
+            indexed = in_block(p, first, j) && p->win[j].rfirst == k && (p->win[j].heaps || p->win[j].dqmin || p->win[j].dqmax);
+        if (indexed) add_range(rs, &nr, o->m_ring, o->rlen * 8);
+    }
+    for (uint32_t i = 0; i < nr && plan_lines(pf, rs[i].o, rs[i].n); i++) continue;
     /* A multiple of 4, the last line asked for again (prefetch_block's loop takes four a
      * turn: half the instructions of one a turn). */
     while (pf->nline % 4) pf->line[pf->nline] = pf->line[pf->nline - 1], pf->nline++;
