@@ -1215,7 +1215,8 @@ GOV_HIDDEN void govG_compose(gov_vm *vm);
 /* window.c */
 GOV_HIDDEN int govW_prepare(gov_program *p, const char **why, uint32_t *bad);
 GOV_HIDDEN void govW_init(gov_vm *vm);
-GOV_HIDDEN void govW_update(gov_vm *vm);
+GOV_HIDDEN void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]);
+GOV_HIDDEN void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]);
 GOV_HIDDEN void govW_value(gov_vm *vm, uint32_t wi);
 GOV_HIDDEN void govW_settle(gov_vm *vm, uint32_t kind);
 GOV_HIDDEN size_t govW_saved_size(const gov_vm *vm);

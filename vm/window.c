@@ -1359,6 +1359,38 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
     TRU(w, x, j) += v.i != 0;
 }
 
+/* Ask for the record's key blocks before anything waits on them (evaluate calls this
+ * before the scope matching, whose few hundred instructions then run while the blocks
+ * come in): for each key block of the kind, the key's hash (into hash[level], for
+ * govW_update's look-up) and, at its bucket's first slot (most often the key's), the
+ * block's lines (its prefetch plan) and the key's entry. A cold agent's block is one of
+ * thousands; asked for here, its round of misses overlaps the matching instead of
+ * following the look-up's own miss. Reads the record's key fields and the tables' bucket
+ * heads; changes nothing. */
+void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
+    const gov_program *p = vm->p;
+    const govV_cell *R = vm->reg;
+    unsigned hashed = 0;
+    /* The look-ups lead the kind's plan (plan_kinds). */
+    for (const govW_step *s = p->wstep + p->wkplan[vm->cur_kind]; s->op == S_KEY || s->op == S_ONE; s++) {
+        if (s->op != S_KEY) continue;
+        const govL_window *w = &p->win[s->wi];
+        if (!(hashed & 1u << w->level)) {
+            uint32_t len;
+            const char *key = govV_str(vm, R[w->level].u, &len);
+            if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
+            hash[w->level] = govK_hash(w->level, key, len);
+            hashed |= 1u << w->level;
+        }
+        govK_table *tab = table(vm, w);
+        uint32_t guess = govK_head(tab, hash[w->level]);
+        if (guess != NONE && guess < w->capacity) {
+            prefetch_block(p, s->wi, block(vm, w, guess));
+            PF(govK_entry_at(tab, guess));
+        }
+    }
+}
+
 /* Update the windows of the record's kind (registers hold the record, temporaries are
  * zero) by the kind's plan (govW_step, built at load: plan_kinds) and leave in vm->wrec
  * what each did (late, evicted) and where its key block is; the values of the windows
@@ -1380,7 +1412,7 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
 #if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH)
 #define GOVW_GOTO 1
 #endif
-void govW_update(gov_vm *vm) {
+void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
     const gov_program *p = vm->p;
     govV_cell *R = vm->reg;
     int64_t t = R[GOVB_SLOT_AT].i;
@@ -1393,9 +1425,6 @@ void govW_update(gov_vm *vm) {
     char *x;
     govV_cell old;
     uint64_t pos;
-    /* Each level's key is hashed once a record, not once per block: bit lv of hashed. */
-    uint64_t hash[GOVB_LV_MAX + 1] = {0};
-    unsigned hashed = 0;
 #define AT(base, off) ((void *)((char *)(base) + (off)))
 #ifdef GOVW_GOTO
     static const void *const jump[S_N] = {
@@ -1433,15 +1462,10 @@ void govW_update(gov_vm *vm) {
         const char *key = govV_str(vm, R[w->level].u, &len);
         if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
         govK_evict ev;
-        if (!(hashed & 1u << w->level)) {
-            hash[w->level] = govK_hash(w->level, key, len);
-            hashed |= 1u << w->level;
-        }
         govK_table *tab = table(vm, w);
-        /* Before the look-up, whose entry and LRU links may miss too: the block of the
-         * bucket's first slot, most often the key's. */
+        /* The block at the bucket's first slot was asked for by govW_lookahead, with the
+         * key's hash; another slot's (a chain, a new key) is asked for now. */
         uint32_t guess = govK_head(tab, hash[w->level]);
-        if (guess != NONE && guess < w->capacity) prefetch_block(p, s->wi, block(vm, w, guess));
         uint32_t slot = govK_touch_h(tab, hash[w->level], w->level, key, len, &ev);
         if (slot != guess && slot != NONE) prefetch_block(p, s->wi, block(vm, w, slot));
         if (ev.fresh) reset_block(p, s->wi, block(vm, w, slot));
