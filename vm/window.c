@@ -318,23 +318,59 @@ static int plan_lines(govW_pf *pf, size_t o, size_t n) {
     if (!n) return 1;
     for (size_t a = o;; a += 64) {
         size_t at = a < o + n ? a : o + n - 1;
-        if (pf->nline == 16 || at > 0xFFFFu) return 0;
+        if (pf->nline == GOVW_PF_LINES || at > 0xFFFFu) return 0;
         pf->line[pf->nline++] = (uint16_t)at;
         if (at == o + n - 1 || a + 64 >= o + n + 63) return 1;
     }
 }
 
-/* The prefetch plan of the key block whose first window is first (govW_pf). */
+/* The prefetch plan of the key block whose first window is first (govW_pf): its parts
+ * as ranges of bytes, in the order they are wanted (the hot lines first), a range that
+ * begins where an earlier one ends joined to it (one run of lines, not two with the line
+ * they share asked for twice); then each range's lines. */
+#define GOVW_PF_RING 1024u
+typedef struct pf_range {
+    uint64_t o, n;
+} pf_range;
+static void add_range(pf_range *rs, uint32_t *nr, uint64_t o, uint64_t n) {
+    if (!n) return;
+    for (uint32_t i = 0; i < *nr; i++) {
+        if (rs[i].o + rs[i].n == o) {
+            rs[i].n += n;
+            return;
+        }
+        if (o + n == rs[i].o) {
+            rs[i].o = o, rs[i].n += n;
+            return;
+        }
+    }
+    if (*nr < GOVW_PF_LINES) rs[(*nr)++] = (pf_range){o, n}; /* more ranges than lines: a hint, dropped */
+}
 static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
     govW_pf *pf = &p->wpf[first];
+    pf_range rs[GOVW_PF_LINES];
+    uint32_t nr = 0;
     pf->nline = 0;
-    plan_lines(pf, 0, hot < 512 ? hot : 512);
+    add_range(rs, &nr, 0, hot < 512 ? hot : 512);
     for (uint32_t k = first; k < p->nwin; k++) {
         const govL_window *w = &p->win[k];
         if (!in_block(p, first, k)) continue;
-        if ((w->dqmin || w->dqmax) && !small_dq(w)) plan_lines(pf, w->m_dq, w->runs * w->dw); /* else in the hot lines */
-        if (w->heaps) plan_lines(pf, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
+        if ((w->dqmin || w->dqmax) && !small_dq(w)) add_range(rs, &nr, w->m_dq, w->runs * w->dw); /* else in the hot lines */
+        if (w->heaps) add_range(rs, &nr, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
     }
+    /* The rings a deque or a heap reads through its slots (the ring's owner's, once): which
+     * slots only the deque and the heap tell, so without this each is a second round of
+     * misses after the block's (winmem's section in tests/bench/RESULTS.md). At most
+     * GOVW_PF_RING bytes a ring: a longer one is read at a few of its lines a record. */
+    for (uint32_t k = first; k < p->nwin; k++) {
+        const govL_window *o = &p->win[k];
+        if (!in_block(p, first, k) || !o->runs || o->bits || o->rfirst != k || o->rlen * 8 > GOVW_PF_RING) continue;
+        int indexed = 0;
+        for (uint32_t j = k; j < p->nwin && !indexed; j++)
+            indexed = in_block(p, first, j) && p->win[j].rfirst == k && (p->win[j].heaps || p->win[j].dqmin || p->win[j].dqmax);
+        if (indexed) add_range(rs, &nr, o->m_ring, o->rlen * 8);
+    }
+    for (uint32_t i = 0; i < nr && plan_lines(pf, rs[i].o, rs[i].n); i++) continue;
     /* A multiple of 4, the last line asked for again (prefetch_block's loop takes four a
      * turn: half the instructions of one a turn). */
     while (pf->nline % 4) pf->line[pf->nline] = pf->line[pf->nline - 1], pf->nline++;
@@ -1323,6 +1359,38 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
     TRU(w, x, j) += v.i != 0;
 }
 
+/* Ask for the record's key blocks before anything waits on them (evaluate calls this
+ * before the scope matching, whose few hundred instructions then run while the blocks
+ * come in): for each key block of the kind, the key's hash (into hash[level], for
+ * govW_update's look-up) and, at its bucket's first slot (most often the key's), the
+ * block's lines (its prefetch plan) and the key's entry. A cold agent's block is one of
+ * thousands; asked for here, its round of misses overlaps the matching instead of
+ * following the look-up's own miss. Reads the record's key fields and the tables' bucket
+ * heads; changes nothing. */
+void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
+    const gov_program *p = vm->p;
+    const govV_cell *R = vm->reg;
+    unsigned hashed = 0;
+    /* The look-ups lead the kind's plan (plan_kinds). */
+    for (const govW_step *s = p->wstep + p->wkplan[vm->cur_kind]; s->op == S_KEY || s->op == S_ONE; s++) {
+        if (s->op != S_KEY) continue;
+        const govL_window *w = &p->win[s->wi];
+        if (!(hashed & 1u << w->level)) {
+            uint32_t len;
+            const char *key = govV_str(vm, R[w->level].u, &len);
+            if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
+            hash[w->level] = govK_hash(w->level, key, len);
+            hashed |= 1u << w->level;
+        }
+        govK_table *tab = table(vm, w);
+        uint32_t guess = govK_head(tab, hash[w->level]);
+        if (guess != NONE && guess < w->capacity) {
+            prefetch_block(p, s->wi, block(vm, w, guess));
+            PF(govK_entry_at(tab, guess));
+        }
+    }
+}
+
 /* Update the windows of the record's kind (registers hold the record, temporaries are
  * zero) by the kind's plan (govW_step, built at load: plan_kinds) and leave in vm->wrec
  * what each did (late, evicted) and where its key block is; the values of the windows
@@ -1344,7 +1412,7 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
 #if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH)
 #define GOVW_GOTO 1
 #endif
-void govW_update(gov_vm *vm) {
+void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
     const gov_program *p = vm->p;
     govV_cell *R = vm->reg;
     int64_t t = R[GOVB_SLOT_AT].i;
@@ -1357,9 +1425,6 @@ void govW_update(gov_vm *vm) {
     char *x;
     govV_cell old;
     uint64_t pos;
-    /* Each level's key is hashed once a record, not once per block: bit lv of hashed. */
-    uint64_t hash[GOVB_LV_MAX + 1] = {0};
-    unsigned hashed = 0;
 #define AT(base, off) ((void *)((char *)(base) + (off)))
 #ifdef GOVW_GOTO
     static const void *const jump[S_N] = {
@@ -1397,15 +1462,10 @@ void govW_update(gov_vm *vm) {
         const char *key = govV_str(vm, R[w->level].u, &len);
         if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
         govK_evict ev;
-        if (!(hashed & 1u << w->level)) {
-            hash[w->level] = govK_hash(w->level, key, len);
-            hashed |= 1u << w->level;
-        }
         govK_table *tab = table(vm, w);
-        /* Before the look-up, whose entry and LRU links may miss too: the block of the
-         * bucket's first slot, most often the key's. */
+        /* The block at the bucket's first slot was asked for by govW_lookahead, with the
+         * key's hash; another slot's (a chain, a new key) is asked for now. */
         uint32_t guess = govK_head(tab, hash[w->level]);
-        if (guess != NONE && guess < w->capacity) prefetch_block(p, s->wi, block(vm, w, guess));
         uint32_t slot = govK_touch_h(tab, hash[w->level], w->level, key, len, &ev);
         if (slot != guess && slot != NONE) prefetch_block(p, s->wi, block(vm, w, slot));
         if (ev.fresh) reset_block(p, s->wi, block(vm, w, slot));
