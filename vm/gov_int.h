@@ -999,7 +999,8 @@ struct gov_vm {
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
     uint32_t *sel_start;        /* with rule guards: the rules a record reaches (select_rules) */
     uint32_t *sel_pos;
-    uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords) */
+    uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords); with
+                                   rule guards all 0 between lists (select_rules clears them) */
     uint32_t ttail;             /* and the first of the all-kept rules that end the kind */
     int poisoned, in_record;
     char errmsg[160];
