@@ -413,6 +413,9 @@ struct gov_program {
     govL_tent *tent;
     uint64_t *talways;
     uint32_t max_twords;        /* the most bit words of one indexed kind or list (the VM's tbits) */
+    uint8_t *xdec;              /* without rule guards, per kind_rules entry: 1 when the index decides
+                                   the rule (GOVL_RULE_DECIDED): the scan of the rules it keeps fires
+                                   it without running its code (vm_run.h, GOVV_SCAN 3); else NULL */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;
     govL_esc *esc;

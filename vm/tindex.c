@@ -560,7 +560,7 @@ int govL_build_tindex(gov_program *p) {
         return GOV_OK;
     }
     size_t need = (size_t)nu * sizeof(govL_tkind) + (size_t)ngroup * sizeof(govL_tgroup) +
-                  (size_t)nc * sizeof(govL_tent) + (size_t)nwords * 8;
+                  (size_t)nc * sizeof(govL_tent) + (size_t)nwords * 8 + (p->has_guards ? 0 : p->nrule);
     uint8_t *blk = calloc(1, need);
     if (!blk) {
         free(cand);
@@ -574,6 +574,7 @@ int govL_build_tindex(gov_program *p) {
     p->talways = (uint64_t *)(void *)(p->tent + nc);
     p->tgroup = (govL_tgroup *)(void *)(p->talways + nwords);
     p->tkind = (govL_tkind *)(void *)(p->tgroup + ngroup);
+    p->xdec = p->has_guards ? NULL : (uint8_t *)(void *)(p->tkind + nu); /* then bytes */
     p->max_twords = maxw;
     uint32_t g = 0, wat = 0;
     for (uint32_t u = 0; u < nu; u++) {
@@ -601,7 +602,10 @@ int govL_build_tindex(gov_program *p) {
             }
             p->tgroup[g - 1].n++;
             p->tent[i] = (govL_tent){.bound = c->bound, .lim = c->lim, .pos = c->pos};
-            if (decides(p, &p->kind[un->kind], c, un->glv, un->gstr)) p->rule[c->rule].flags |= GOVL_RULE_DECIDED;
+            if (decides(p, &p->kind[un->kind], c, un->glv, un->gstr)) {
+                p->rule[c->rule].flags |= GOVL_RULE_DECIDED;
+                if (p->xdec) p->xdec[p->kind[un->kind].first_rule + c->pos] = 1; /* a kind's unit: pos is its place */
+            }
             always[c->pos / 64] &= ~(1ull << (c->pos % 64));
         }
         tk->nalways = un->n - (kfirst[u + 1] - kfirst[u]);

@@ -1686,7 +1686,8 @@ static uint32_t tindex_tail(const uint64_t *bits, uint32_t nrules) {
 }
 
 /* The scan of the rules the threshold index keeps, from position j: the bits up to the
- * all-kept tail, then the tail chained (vm_run.h). Returns as scan_chain. */
+ * all-kept tail (a rule the index decides fired there without running: p->xdec), then
+ * the tail chained (vm_run.h). Returns as scan_chain. */
 static uint32_t scan_idx(gov_vm *vm, const govL_kind *k, uint32_t j, uint32_t nrules, const uint8_t *ty,
                          const uint8_t *cls, int *fired) {
     const gov_program *p = vm->p;
