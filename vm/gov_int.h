@@ -417,6 +417,9 @@ struct gov_program {
     govL_tent *tent;
     uint64_t *talways;
     uint32_t max_twords;        /* the most bit words of one indexed kind or list (the VM's tbits) */
+    uint8_t *xdec;              /* without rule guards, per kind_rules entry: 1 when the index decides
+                                   the rule (GOVL_RULE_DECIDED): the scan of the rules it keeps fires
+                                   it without running its code (vm_run.h, GOVV_SCAN 3); else NULL */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;
     govL_esc *esc;
@@ -1003,7 +1006,8 @@ struct gov_vm {
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
     uint32_t *sel_start;        /* with rule guards: the rules a record reaches (select_rules) */
     uint32_t *sel_pos;
-    uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords) */
+    uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords); with
+                                   rule guards all 0 between lists (select_rules clears them) */
     uint32_t ttail;             /* and the first of the all-kept rules that end the kind */
     int poisoned, in_record;
     char errmsg[160];
