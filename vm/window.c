@@ -55,6 +55,13 @@
 
 #define NONE GOVB_NONE
 
+/* A time clock's steps, always inlined: two call sites, one hot. */
+#if defined(__GNUC__)
+#define W_INLINE inline __attribute__((always_inline))
+#else
+#define W_INLINE inline
+#endif
+
 const char *govW_aggname(uint32_t agg) {
     switch (agg) {
 #define GOVB_X(n, name, str) case n: return str;
@@ -837,7 +844,7 @@ static void time_back(const govL_window *w, char *x) {
  * stream does this once for all; cur's slot follows from jb, not a division): the buckets that fall out are the live ones among min(b - cur, B)
  * slots (fr->todo; all of them when fr->wipe, a key quiet for a span), and the counts
  * are running totals, so nothing here scans buckets. */
-static void advance_clock(const govL_window *w, char *x, int64_t b, uint32_t jb, govV_wrec *fr) {
+static W_INLINE void advance_clock(const govL_window *w, char *x, int64_t b, uint32_t jb, govV_wrec *fr) {
     govW_clk *c = CLK(w, x);
     if (c->newest == INT64_MIN) {
         c->cur = b;
@@ -1123,11 +1130,9 @@ static inline void keep(govV_wrec *wr, uint64_t n, int64_t v) {
 #if defined(__GNUC__)
 #define PF(a) __builtin_prefetch((a), 1, 3)
 #define PF_INLINE inline __attribute__((always_inline))
-#define W_INLINE inline __attribute__((always_inline)) /* a clock's step: two call sites, one hot */
 #else
 #define PF(a) ((void)(a))
 #define PF_INLINE inline
-#define W_INLINE inline
 #endif
 
 /* Always inlined: a static function of prefetches alone has no effect GCC must keep, and
