@@ -852,12 +852,22 @@ typedef struct govV_wrec {
     uint8_t wipe, bfresh, adv;  /* time: every bucket left; the value's bucket is new; the newest bucket moved */
     uint8_t pend;               /* v, n and has are not computed yet: govW_value computes them from
                                  * the key block x, when something first reads them (window.c) */
-    uint64_t s, pn, todo;       /* the value's number (seq before); time: values held before; buckets that left */
-    int64_t b, ocur;            /* time: the value's bucket; the newest bucket before */
-    govV_cell old;              /* count windows, at the ring's owner: the value its slot held before */
+    union {
+        uint64_t s;             /* count: the value's number (seq before) */
+        int64_t blo;            /* time, at the stream's first: the first instant of bucket b (INT64_MIN
+                                 * if it starts before), the bucket cache's (window.c, bucket_find) */
+    };
+    uint64_t pn, todo;          /* time: values held before; buckets that left */
+    int64_t b, ocur;            /* time: the record's bucket, kept at the stream's first as the cache's
+                                 * bucket; the newest bucket before */
+    union {
+        govV_cell old;          /* count windows, at the ring's owner: the value its slot held before */
+        int64_t bhi;            /* time, at the stream's first: the last instant of bucket b (INT64_MAX
+                                 * if it ends after) */
+    };
     uint32_t pos;               /* count windows, at the ring's owner: the slot the value went to, s mod
                                  * the ring's length (one division a ring, not one a window) */
-    uint32_t bj;                /* time, at the stream's first: the slot of bucket b, when taken (the
+    uint32_t bj;                /* time, at the stream's first: the slot of bucket b, b mod B (the
                                  * struct stays 120 bytes: the arena's figures) */
 } govV_wrec;
 
