@@ -45,6 +45,9 @@ TEST_DEB_PKGS += time
 # Option parsing (getopt_long, the same for every command) and the shell completions.
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/cli/run.sh" "GOVC=$(BUILD)/govc sh tests/cli/complete.sh"
 TEST_DEPS += $(BUILD)/govc
+# A disk that fills up under --log and --state: file-size limits at every line's edge, and
+# a full tmpfs (mounted in a private mount namespace: util-linux's unshare, as root).
+TEST_SUITES += "/usr/bin/python3 tests/cli/fullfs.py $(BUILD)/govc"
 
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
 # Alert hygiene (issue 24.2): one day of generated history before and after, state
