@@ -25,6 +25,10 @@ import random
 import sys
 
 LEVELS = ["tenant", "project", "workflow", "agent"]
+SEVERITIES = ["info", "warning", "critical"]
+# Members of set-valued limits: exact strings the stream's tags, tools and names use, and
+# globs (spec/stdlib.md's `matches` dialect).
+SET_MEMBERS = ["search", "shell", "email", "x", "a b", "re*", "x/y", "ref?nd", "[a-c]*", "g1", "t/3:x"]
 NAMES = {
     "tenant": ["t0", "t1", "t2", "t/3:x"],
     "project": ["p0", "p1", "p2"],
@@ -37,7 +41,8 @@ BASE_S = 1796083200  # 2026-12-01T00:00:00Z
 def rfc3339(ns):
     import datetime
     s, rem = divmod(ns, 10**9)
-    t = datetime.datetime.fromtimestamp(s, datetime.timezone.utc)
+    # (not fromtimestamp: it refuses the years near the first instant on some hosts)
+    t = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(seconds=s)
     ms = rem // 10**6
     return t.strftime("%Y-%m-%dT%H:%M:%S") + (".%03dZ" % ms if ms else "Z")
 
@@ -58,6 +63,8 @@ class Gen:
         self.chans = []
         self.escs = []
         self.kinds = ["run"]
+        self.sets = []         # (name, allowlist|denylist, members): set-valued limits (spec 5.1)
+        self.sevlim = None     # a severity limit (spec 4.1.1): (name, default index)
 
     def p(self, s=""):
         self.out.append(s)
@@ -119,12 +126,28 @@ class Gen:
             name = "l%d" % i
             self.limits.append((name, d, t))
             self.p("%s %s = %s" % (d, name, self.base_value(t, d)))
+        # Set-valued limits (spec/language.md 5.1): a block's set is a prefix of the
+        # members, shorter (allowlist) or longer (denylist) as the block is more specific,
+        # so every two sets are ordered by inclusion the way the checker proves.
+        for i in range(r.choice([0, 0, 1, 2])):
+            kind = r.choice(["allowlist", "denylist"])
+            members = r.sample(SET_MEMBERS, len(SET_MEMBERS))
+            name = "s%d" % i
+            self.sets.append((name, kind, members))
+            self.p("%s %s = %s" % (kind, name, self.set_value(kind, members, 0)))
+        if r.random() < 0.3:
+            self.sevlim = ("sevl", r.randint(0, 1))
+            self.p("min sevl = %s" % SEVERITIES[self.sevlim[1]])
         nblocks = r.choice([0, 1, 3, 6, 12, 30]) if r.random() < 0.93 else r.choice([257, 300])
         self.nblocks = 0
         self.path = ()
         self.paths = set()
         while self.nblocks < nblocks:
             self.scope(0, -1, nblocks, 0)
+
+    def set_value(self, kind, members, rank):
+        n = max(0, 6 - rank // 3) if kind == "allowlist" else min(len(members), 1 + rank // 3)
+        return "[%s]" % ", ".join(json.dumps(m) for m in members[:n])
 
     # Values move from the base by tightening: a max goes down, a min up, with depth.
     def base_value(self, t, d):
@@ -161,6 +184,12 @@ class Gen:
             # A block's values tighten by its most specific level (what the checker's
             # tighten-only proof orders blocks by): ranges per level do not overlap.
             self.p("%s  %s = %s" % (pad, ln, self.tight_value(t, d, path)))
+        rank = 4 * max(lv for lv, _ in path) + len(path)
+        for (sn, kind, members) in self.sets:
+            if r.random() < 0.5:
+                self.p("%s  %s = %s" % (pad, sn, self.set_value(kind, members, rank)))
+        if self.sevlim and r.random() < 0.5:
+            self.p("%s  sevl = %s" % (pad, SEVERITIES[max(self.sevlim[1], rank // 6)]))
         if depth < 3 and r.random() < 0.5:
             saved = self.path
             self.path = path
@@ -239,8 +268,12 @@ class Gen:
         if r.random() < 0.4:
             lv = r.choice(LEVELS)
             s += " per %s" % lv
-            if r.random() < 0.5:
-                s += " capacity %d" % r.choice([1, 2, 3, 4])
+            # A quantile time window's sketches take ~250 KB a key: at the default
+            # capacity (1,024 keys) the arena is ~256 MB, and every state move of a run
+            # fills a fresh one (minutes a case). The stream has at most 6 keys a level.
+            big = agg.startswith("p") and not span.startswith("last")
+            if r.random() < 0.5 or big:
+                s += " capacity %d" % r.choice([1, 2, 3, 4] + ([8] if big else []))
         if r.random() < 0.2:
             s += " where %s" % (("%s > 1" % self.fields(kind, "int")[0]) if kind == "run" else "tool.n > 0")
         if not span.startswith("last") and r.random() < 0.3:
@@ -288,12 +321,31 @@ class Gen:
             self.p("}")
             self.rules.append(name)
 
+    # Arithmetic of each type (spec/language.md 3.1), built-ins and `if`: comparisons the
+    # threshold index cannot decide, beside the plain ones it can.
+    ARITH = {
+        "run": {"int": ["run.a + run.b", "run.a - run.b", "run.a * 3", "run.b / 7", "-run.a", "abs(run.a)",
+                        "(if run.ok then run.a else run.b)", "min(run.a, run.b)", "clamp(run.b, 0, 500)"],
+                "float": ["run.x * 0.5", "run.x + run.q", "run.x / 3.0", "abs(run.x)", "-run.x",
+                          "max(run.x, 1.5)"],
+                "dur": ["run.lat * 2", "run.lat + 100ms", "run.lat / 3", "run.lat * 1.5", "run.lat - 1s",
+                        "(if run.ok then run.lat else 2s)"],
+                "money": ["run.cost * 3", "run.cost / 2", "run.cost + $0.01", "run.cost * 0.3", "-run.cost"]},
+        "tool": {"int": ["tool.n + 1", "tool.n * tool.n", "-tool.n"], "dur": ["tool.d * 2", "tool.d + 1ms"]},
+    }
+
     def cmp_for(self, kind, t):
-        """A comparison of a field or window of type t against a limit or a literal."""
+        """A comparison of a field, a window or arithmetic of type t against a limit or a
+        literal."""
         r = self.r
         lims = [l for l in self.limits if l[2] == t]
         fs = self.fields(kind, t)
         ws = [w for (w, wt) in self.windows.get(kind, []) if wt == t]
+        ar = self.ARITH.get(kind, {}).get(t, [])
+        if ar and r.random() < 0.15:
+            fs = ar
+        elif ws and t in ("int", "float", "dur", "money") and r.random() < 0.1:
+            fs = ["%s * 2" % r.choice(ws)]  # a window's value in arithmetic
         lhs = r.choice(fs + ws) if (fs or ws) else None
         if lhs is None:
             return None
@@ -317,6 +369,10 @@ class Gen:
                              'starts_with(run.tag, "re")', 'run.agent == "g1"', 'run.tenant in ["t0", "t1"]',
                              '"search" in run.tools', 'any_in(run.tools, ["shell", "x"])', "len(run.tag) > 1",
                              'run.tag in ["a b", "x/y"]'])
+        if kind == "run" and self.sets and k < 0.36:
+            (sn, _, _) = r.choice(self.sets)
+            return r.choice(["run.tag in %s", "run.tag not in %s", "any_in(run.tools, %s)", "all_in(run.tools, %s)",
+                             "run.agent in %s", "run.tenant not in %s"]) % sn
         if kind == "run" and self.externs_ok and k < 0.4:
             return r.choice(["h_ii(run.a) > 500", "h_if(run.b) > 50.0", "h_sb(run.tag)", "unbound_ii(run.a) > 3"])
         for _ in range(8):
@@ -328,11 +384,25 @@ class Gen:
     def rule_decls(self):
         r = self.r
         n = r.choice([1, 3, 6, 10, 20, 40])
+        # Drawn ahead, so a rule can inhibit later ones (spec/language.md 4.10): of its
+        # kind, no more severe than it; a rule whose severity is the severity limit can
+        # reach critical in some scope, so only a critical rule inhibits it.
+        kinds = [r.choice(self.kinds) for _ in range(n)]
+        sevs = [r.randint(0, 2) for _ in range(n)]
+        bylim = [self.sevlim is not None and r.random() < 0.3 for _ in range(n)]
         for i in range(n):
-            kind = r.choice(self.kinds)
+            kind = kinds[i]
             name = "r%d" % i
             self.p("rule %s%s {" % (name, " on %s" % kind if len(self.kinds) > 1 else ""))
             c = self.cond(kind)
+            if r.random() < 0.25:
+                # Unparenthesised conjunctions (and now and then a disjunction) of
+                # comparisons at the condition's top: what the threshold index may decide
+                # conjunct by conjunct (spec/bytecode.md 3.4), evaluated left to right.
+                parts = [x for x in (self.cmp_for(kind, r.choice(["int", "dur", "money", "float", "ratio"]))
+                                     for _ in range(r.randint(2, 3))) if x]
+                if len(parts) >= 2:
+                    c = (" or " if r.random() < 0.15 else " and ").join(parts)
             if r.random() < 0.35:
                 # A rule guard (spec/bytecode.md 3.3): `LEVEL == "NAME" and ...` at the top,
                 # over a single comparison most of the time (the threshold index, 3.4).
@@ -353,7 +423,7 @@ class Gen:
                 if r.random() < 0.4 and (self.out[-1].startswith("  clear") or " for " in self.out[-1]
                                          or self.out[-2].startswith("  clear") or " for " in self.out[-2]):
                     self.p("  stale after %s" % r.choice(["1m", "5m"]))
-            self.p("  severity %s" % r.choice(["info", "warning", "critical"]))
+            self.p("  severity %s" % ("sevl" if bylim[i] else SEVERITIES[sevs[i]]))
             if r.random() < 0.6:
                 self.p("  verdict %s" % r.choice(["allow", "warn", "review", "pause", "block"]))
             if r.random() < 0.6:
@@ -365,10 +435,12 @@ class Gen:
                     self.p("  repeat_interval 5m")
             if self.escs and r.random() < 0.2:
                 self.p("  escalate %s" % r.choice(self.escs))
-            if not sustained and self.plain_rules and r.random() < 0.1:
-                # An inhibitor names later rules; keep it simple: this rule inhibits nothing,
-                # an earlier plain info rule may be inhibited by a later critical one below.
-                pass
+            if not sustained and not bylim[i] and r.random() < 0.15:
+                targets = [j for j in range(i + 1, n) if kinds[j] == kind and
+                           (sevs[i] == 2 if bylim[j] else sevs[j] <= sevs[i])]
+                if targets:
+                    self.p("  inhibit %s" % ", ".join("r%d" % j for j in
+                                                     sorted(r.sample(targets, min(len(targets), r.randint(1, 3))))))
             self.p("}")
             self.rules.append(name)
             if not sustained:
@@ -508,7 +580,11 @@ class Gen:
     def stream(self, n):
         r = self.r
         lines = []
-        t = BASE_S * 10**9
+        # Event time's era: now; a stream crossing the epoch (negative times, floor
+        # division); or one starting near the first instant, INT64_MIN ns (spec 4.3, "The
+        # ends of time"), with room for the late records below.
+        era = r.random()
+        t = BASE_S * 10**9 if era < 0.86 else -90 * 10**9 if era < 0.96 else (-(2**63) // 10**9 + 400) * 10**9
         hi = t
         nrun = 0
         for i in range(n):
