@@ -1609,6 +1609,23 @@ TWALK(twalk_lt_i, <, i) TWALK(twalk_lt_f, <, f) TWALK(twalk_le_i, <=, i) TWALK(t
 TWALK(twalk_gt_i, >, i) TWALK(twalk_gt_f, >, f) TWALK(twalk_ge_i, >=, i) TWALK(twalk_ge_f, >=, f)
 #undef TWALK
 
+/* A group's walk by its test, out of line: a record reaches it only past the group's
+ * first bound. */
+static __attribute__((noinline)) uint32_t tindex_walk(const gov_vm *vm, const govL_tgroup *g, govV_cell v,
+                                                      uint64_t *bits) {
+    const govL_tent *e = vm->p->tent + g->first, *end = e + g->n;
+    switch (g->test) {
+    case 2 * GOVL_T_LT: return twalk_lt_i(vm, e, end, v, bits);
+    case 2 * GOVL_T_LT + 1: return twalk_lt_f(vm, e, end, v, bits);
+    case 2 * GOVL_T_LE: return twalk_le_i(vm, e, end, v, bits);
+    case 2 * GOVL_T_LE + 1: return twalk_le_f(vm, e, end, v, bits);
+    case 2 * GOVL_T_GT: return twalk_gt_i(vm, e, end, v, bits);
+    case 2 * GOVL_T_GT + 1: return twalk_gt_f(vm, e, end, v, bits);
+    case 2 * GOVL_T_GE: return twalk_ge_i(vm, e, end, v, bits);
+    default: return twalk_ge_f(vm, e, end, v, bits);
+    }
+}
+
 /* A group's second condition (vm/tindex.c second()), as the rule's code tests it: a
  * string field equal to a constant (TEQK, EQ: bytewise) or a bool field true (JMPF).
  * The string compare out of line: it runs only when the value passes the group's first
@@ -1644,24 +1661,14 @@ static inline __attribute__((always_inline)) uint32_t tindex_select(gov_vm *vm, 
         else memset(bits, 0, (size_t)tk->nwords * 8);
     }
     for (const govL_tgroup *g = p->tgroup + tk->gfirst, *ge = g + tk->ng; g < ge; g++) {
-        govV_cell v = vm->reg[g->reg];
-#define TW(test, rel, m, fn)                                                           \
-    case test:                                                                         \
-        if (v.m rel g->b0.m && tgroup_second(vm, g)) n += fn(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits); \
-        break;
-        switch (g->test) {
-            TW(2 * GOVL_T_LT, <, i, twalk_lt_i)
-            TW(2 * GOVL_T_LT + 1, <, f, twalk_lt_f)
-            TW(2 * GOVL_T_LE, <=, i, twalk_le_i)
-            TW(2 * GOVL_T_LE + 1, <=, f, twalk_le_f)
-            TW(2 * GOVL_T_GT, >, i, twalk_gt_i)
-            TW(2 * GOVL_T_GT + 1, >, f, twalk_gt_f)
-            TW(2 * GOVL_T_GE, >=, i, twalk_ge_i)
-            default:
-                if (v.f >= g->b0.f && tgroup_second(vm, g))
-                    n += twalk_ge_f(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits);
-        }
-#undef TW
+        /* The first bound as one unsigned compare, whatever the test (tindex.c group_key:
+         * a dispatch a group, the test's switch, was half a group's cost): it passes every
+         * value the test passes, and the walk makes the test itself from the first entry,
+         * whose bound is b0. */
+        uint64_t u = vm->reg[g->reg].u;
+        if ((u ^ ((uint64_t)((int64_t)u >> 63) & g->kfm) ^ g->kx) < g->kt) continue;
+        if (!tgroup_second(vm, g)) continue;
+        n += tindex_walk(vm, g, vm->reg[g->reg], bits);
     }
     return n;
 }
