@@ -315,13 +315,17 @@ _Static_assert(sizeof(govL_window) == 512, "govL_window: 512 bytes on a 64-bit h
 
 /* What govW_update prefetches of a key block once the record's key has found it
  * (window.c, govW_prepare), kept at the block's first window: the lines whose place is
- * fixed (the hot parts: stream clocks, counts and totals; deques; a quantile's heaps).
- * The lines whose place the record tells (a time stream's bucket, a count stream's ring
- * slots) are asked for by the update plan's clock steps (govW_step). A hint: nothing
- * depends on it but speed, and what does not fit is not prefetched. */
+ * fixed (the hot parts: stream clocks, counts and totals; deques; a quantile's heaps) and
+ * the rings of values read through an index (a deque's or a heap's slots, whose places
+ * only the block's contents tell: asked for with the block, they arrive in its round
+ * instead of a second one). The lines whose place the record tells (a time stream's
+ * bucket, a count stream's ring slots) are asked for by the update plan's clock steps
+ * (govW_step). A hint: nothing depends on it but speed, and what does not fit is not
+ * prefetched. */
+#define GOVW_PF_LINES 32
 typedef struct govW_pf {
     uint16_t nline, pad;
-    uint16_t line[16];          /* byte offsets from the block's start, 64 apart within a part */
+    uint16_t line[GOVW_PF_LINES]; /* byte offsets from the block's start, 64 apart within a part */
 } govW_pf;
 
 /* A step of a record kind's window update plan (window.c, govW_prepare): built at load,
@@ -851,12 +855,22 @@ typedef struct govV_wrec {
     uint8_t wipe, bfresh, adv;  /* time: every bucket left; the value's bucket is new; the newest bucket moved */
     uint8_t pend;               /* v, n and has are not computed yet: govW_value computes them from
                                  * the key block x, when something first reads them (window.c) */
-    uint64_t s, pn, todo;       /* the value's number (seq before); time: values held before; buckets that left */
-    int64_t b, ocur;            /* time: the value's bucket; the newest bucket before */
-    govV_cell old;              /* count windows, at the ring's owner: the value its slot held before */
+    union {
+        uint64_t s;             /* count: the value's number (seq before) */
+        int64_t blo;            /* time, at the stream's first: the first instant of bucket b (INT64_MIN
+                                 * if it starts before), the bucket cache's (window.c, bucket_find) */
+    };
+    uint64_t pn, todo;          /* time: values held before; buckets that left */
+    int64_t b, ocur;            /* time: the record's bucket, kept at the stream's first as the cache's
+                                 * bucket; the newest bucket before */
+    union {
+        govV_cell old;          /* count windows, at the ring's owner: the value its slot held before */
+        int64_t bhi;            /* time, at the stream's first: the last instant of bucket b (INT64_MAX
+                                 * if it ends after) */
+    };
     uint32_t pos;               /* count windows, at the ring's owner: the slot the value went to, s mod
                                  * the ring's length (one division a ring, not one a window) */
-    uint32_t bj;                /* time, at the stream's first: the slot of bucket b, when taken (the
+    uint32_t bj;                /* time, at the stream's first: the slot of bucket b, b mod B (the
                                  * struct stays 120 bytes: the arena's figures) */
 } govV_wrec;
 
@@ -1218,7 +1232,8 @@ GOV_HIDDEN void govG_compose(gov_vm *vm);
 /* window.c */
 GOV_HIDDEN int govW_prepare(gov_program *p, const char **why, uint32_t *bad);
 GOV_HIDDEN void govW_init(gov_vm *vm);
-GOV_HIDDEN void govW_update(gov_vm *vm);
+GOV_HIDDEN void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]);
+GOV_HIDDEN void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]);
 GOV_HIDDEN void govW_value(gov_vm *vm, uint32_t wi);
 GOV_HIDDEN void govW_settle(gov_vm *vm, uint32_t kind);
 GOV_HIDDEN size_t govW_saved_size(const gov_vm *vm);

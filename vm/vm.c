@@ -1801,8 +1801,16 @@ static const gov_decision *evaluate(gov_vm *vm) {
     d->at = now;
     vm->act_mark = d->nact;
     const uint8_t *ty = p->regtype + k->first_reg, *cls = p->regclass + k->first_reg;
-    /* Windows take the record before the rules read them. */
-    if (p->kwin_first[vm->cur_kind] != p->kwin_first[vm->cur_kind + 1]) govW_update(vm);
+    /* Windows take the record before the rules read them. Their key blocks are asked for
+     * first (govW_lookahead) and the scopes matched and limits resolved while they come
+     * in: the same resolution the rules would ask for below (fields do not change in a
+     * record, and nothing a window's update does is read by it), done earlier. */
+    if (p->kwin_first[vm->cur_kind] != p->kwin_first[vm->cur_kind + 1]) {
+        uint64_t khash[GOVB_LV_MAX + 1];
+        govW_lookahead(vm, khash);
+        if (p->kind_lim[vm->cur_kind] && vm->match_epoch != vm->epoch) govV_resolve(vm);
+        govW_update(vm, khash);
+    }
     /* Drifts too, after the windows. */
     if (p->kdrift_first[vm->cur_kind] != p->kdrift_first[vm->cur_kind + 1]) govT_update(vm);
     const uint32_t *rules = p->kind_rules + k->first_rule;

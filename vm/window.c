@@ -55,6 +55,13 @@
 
 #define NONE GOVB_NONE
 
+/* A time clock's steps, always inlined: two call sites, one hot. */
+#if defined(__GNUC__)
+#define W_INLINE inline __attribute__((always_inline))
+#else
+#define W_INLINE inline
+#endif
+
 const char *govW_aggname(uint32_t agg) {
     switch (agg) {
 #define GOVB_X(n, name, str) case n: return str;
@@ -318,23 +325,59 @@ static int plan_lines(govW_pf *pf, size_t o, size_t n) {
     if (!n) return 1;
     for (size_t a = o;; a += 64) {
         size_t at = a < o + n ? a : o + n - 1;
-        if (pf->nline == 16 || at > 0xFFFFu) return 0;
+        if (pf->nline == GOVW_PF_LINES || at > 0xFFFFu) return 0;
         pf->line[pf->nline++] = (uint16_t)at;
         if (at == o + n - 1 || a + 64 >= o + n + 63) return 1;
     }
 }
 
-/* The prefetch plan of the key block whose first window is first (govW_pf). */
+/* The prefetch plan of the key block whose first window is first (govW_pf): its parts
+ * as ranges of bytes, in the order they are wanted (the hot lines first), a range that
+ * begins where an earlier one ends joined to it (one run of lines, not two with the line
+ * they share asked for twice); then each range's lines. */
+#define GOVW_PF_RING 1024u
+typedef struct pf_range {
+    uint64_t o, n;
+} pf_range;
+static void add_range(pf_range *rs, uint32_t *nr, uint64_t o, uint64_t n) {
+    if (!n) return;
+    for (uint32_t i = 0; i < *nr; i++) {
+        if (rs[i].o + rs[i].n == o) {
+            rs[i].n += n;
+            return;
+        }
+        if (o + n == rs[i].o) {
+            rs[i].o = o, rs[i].n += n;
+            return;
+        }
+    }
+    if (*nr < GOVW_PF_LINES) rs[(*nr)++] = (pf_range){o, n}; /* more ranges than lines: a hint, dropped */
+}
 static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
     govW_pf *pf = &p->wpf[first];
+    pf_range rs[GOVW_PF_LINES];
+    uint32_t nr = 0;
     pf->nline = 0;
-    plan_lines(pf, 0, hot < 512 ? hot : 512);
+    add_range(rs, &nr, 0, hot < 512 ? hot : 512);
     for (uint32_t k = first; k < p->nwin; k++) {
         const govL_window *w = &p->win[k];
         if (!in_block(p, first, k)) continue;
-        if ((w->dqmin || w->dqmax) && !small_dq(w)) plan_lines(pf, w->m_dq, w->runs * w->dw); /* else in the hot lines */
-        if (w->heaps) plan_lines(pf, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
+        if ((w->dqmin || w->dqmax) && !small_dq(w)) add_range(rs, &nr, w->m_dq, w->runs * w->dw); /* else in the hot lines */
+        if (w->heaps) add_range(rs, &nr, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
     }
+    /* The rings a deque or a heap reads through its slots (the ring's owner's, once): which
+     * slots only the deque and the heap tell, so without this each is a second round of
+     * misses after the block's (winmem's section in tests/bench/RESULTS.md). At most
+     * GOVW_PF_RING bytes a ring: a longer one is read at a few of its lines a record. */
+    for (uint32_t k = first; k < p->nwin; k++) {
+        const govL_window *o = &p->win[k];
+        if (!in_block(p, first, k) || !o->runs || o->bits || o->rfirst != k || o->rlen * 8 > GOVW_PF_RING) continue;
+        int indexed = 0;
+        for (uint32_t j = k; j < p->nwin && !indexed; j++)
+            indexed = in_block(p, first, j) && p->win[j].rfirst == k && (p->win[j].heaps || p->win[j].dqmin || p->win[j].dqmax);
+        if (indexed) add_range(rs, &nr, o->m_ring, o->rlen * 8);
+    }
+    for (uint32_t i = 0; i < nr && plan_lines(pf, rs[i].o, rs[i].n); i++) continue;
     /* A multiple of 4, the last line asked for again (prefetch_block's loop takes four a
      * turn: half the instructions of one a turn). */
     while (pf->nline % 4) pf->line[pf->nline] = pf->line[pf->nline - 1], pf->nline++;
@@ -837,7 +880,7 @@ static void time_back(const govL_window *w, char *x) {
  * stream does this once for all; cur's slot follows from jb, not a division): the buckets that fall out are the live ones among min(b - cur, B)
  * slots (fr->todo; all of them when fr->wipe, a key quiet for a span), and the counts
  * are running totals, so nothing here scans buckets. */
-static void advance_clock(const govL_window *w, char *x, int64_t b, uint32_t jb, govV_wrec *fr) {
+static W_INLINE void advance_clock(const govL_window *w, char *x, int64_t b, uint32_t jb, govV_wrec *fr) {
     govW_clk *c = CLK(w, x);
     if (c->newest == INT64_MIN) {
         c->cur = b;
@@ -1123,11 +1166,9 @@ static inline void keep(govV_wrec *wr, uint64_t n, int64_t v) {
 #if defined(__GNUC__)
 #define PF(a) __builtin_prefetch((a), 1, 3)
 #define PF_INLINE inline __attribute__((always_inline))
-#define W_INLINE inline __attribute__((always_inline)) /* a clock's step: two call sites, one hot */
 #else
 #define PF(a) ((void)(a))
 #define PF_INLINE inline
-#define W_INLINE inline
 #endif
 
 /* Always inlined: a static function of prefetches alone has no effect GCC must keep, and
@@ -1148,7 +1189,7 @@ static PF_INLINE void prefetch_block(const gov_program *p, uint32_t first, const
  * windows need: take, the value's number s, late. */
 static inline void clock_count(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr) {
     govW_clk *c = CLK(w, x);
-    int late = c->newest != INT64_MIN && t < gov_sub_i(c->newest, w->lateness);
+    int late = t < gov_sub_i(c->newest, w->lateness); /* never before a first value: INT64_MIN - L saturates */
     fr->tlate = (uint8_t)late;
     fr->take = 0;
     fr->s = c->seq;
@@ -1162,24 +1203,21 @@ static inline void clock_count(const govL_window *w, char *x, int64_t t, int whe
 }
 
 /* A time stream's clock, the same for the record at time t in bucket b (floordiv(t,
- * width)), slot j (slot_of(w, b)), computed by the caller (the bucket's prefetch needs
- * them first): also the buckets that left (fr->todo, fr->wipe), whether the value's bucket
- * is new (bfresh), and what the clock held before (pn, ocur). */
+ * width)), slot j (slot_of(w, b)), found by the caller in fr (bucket_find; the bucket's
+ * prefetch needs them first): also the buckets that left (fr->todo, fr->wipe), whether the
+ * value's bucket is new (bfresh), and what the clock held before (pn, ocur). */
 static W_INLINE void clock_time(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr, int64_t b, uint32_t j) {
     govW_clk *c = CLK(w, x);
-    int late = c->newest != INT64_MIN && t < gov_sub_i(c->newest, w->lateness);
+    int late = t < gov_sub_i(c->newest, w->lateness); /* never before a first value: INT64_MIN - L saturates */
     fr->tlate = (uint8_t)late;
     fr->take = fr->bfresh = fr->wipe = fr->adv = 0;
     fr->todo = 0;
-    fr->s = c->seq;
     fr->pn = c->n;
     fr->ocur = c->cur;
     if (!late) {
-        fr->b = b;
         advance_clock(w, x, b, j, fr);
         fr->pn = c->n;
         if (where) {
-            fr->bj = j;
             int live = c->live >> j & 1;
             /* within the lateness but before the oldest bucket, or a full bucket: late */
             if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x, j) == GOVW_BMAX)) {
@@ -1199,11 +1237,45 @@ static W_INLINE void clock_time(const govL_window *w, char *x, int64_t t, int wh
     if (fr->late) c->late++;
 }
 
+/* The bucket of time t, b = floordiv(t, width), and its slot j = b mod B, for the time
+ * stream whose first window's wrec is fr, left in fr->b and fr->bj. fr keeps them from the
+ * stream's last record with the instants [blo, bhi] of bucket b (clamped to int64), so a
+ * record in the same bucket as the stream's last, whatever its key, needs neither of the
+ * two 64-bit divisions (bucket_at); this finds another bucket: one division, and a second
+ * for the slot only when b is B or more buckets from the last. Exact at both ends of int64:
+ * t = q W + r with 0 <= r < W, the bucket's instants [t - r, t + W - 1 - r] clamped.
+ * A zeroed wrec (the arena's start) says bucket 0, slot 0, instants [0, 0]: true. */
+static void bucket_find(const govL_window *w, int64_t t, govV_wrec *fr) {
+    int64_t W = w->width, q = t / W, r = t % W; /* t > INT64_MIN, W >= 1: no overflow */
+    if (r < 0) q--, r += W;
+    uint32_t B = w->nbuckets, j;
+    if (q >= fr->b && (uint64_t)q - (uint64_t)fr->b < B) {
+        j = fr->bj + (uint32_t)((uint64_t)q - (uint64_t)fr->b);
+        if (j >= B) j -= B;
+    } else if (q < fr->b && (uint64_t)fr->b - (uint64_t)q < B) {
+        uint32_t e = (uint32_t)((uint64_t)fr->b - (uint64_t)q);
+        j = fr->bj >= e ? fr->bj - e : fr->bj + B - e;
+    } else {
+        j = slot_of(w, q);
+    }
+    fr->b = q;
+    fr->bj = j;
+    uint64_t below = (uint64_t)t - (uint64_t)INT64_MIN, above = (uint64_t)INT64_MAX - (uint64_t)t, up = (uint64_t)(W - 1 - r);
+    fr->blo = (uint64_t)r <= below ? t - r : INT64_MIN;
+    fr->bhi = up <= above ? t + (int64_t)up : INT64_MAX;
+}
+
+/* The bucket of t in fr->b and fr->bj: the stream's last unless t is outside it. */
+static W_INLINE void bucket_at(const govL_window *w, int64_t t, govV_wrec *fr) {
+    if (t < fr->blo || t > fr->bhi) bucket_find(w, t, fr);
+}
+
 /* A time stream's clock with its bucket's place: the bucket record prefetched first
  * (pf), then the step. */
 static W_INLINE void step_time_clock(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr, int pf) {
-    int64_t b = floordiv(t, w->width);
-    uint32_t j = slot_of(w, b);
+    bucket_at(w, t, fr);
+    int64_t b = fr->b;
+    uint32_t j = fr->bj;
     if (pf) {
         const char *r = x + w->m_cnt + (size_t)j * w->bs;
         PF(r);
@@ -1323,6 +1395,38 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
     TRU(w, x, j) += v.i != 0;
 }
 
+/* Ask for the record's key blocks before anything waits on them (evaluate calls this
+ * before the scope matching, whose few hundred instructions then run while the blocks
+ * come in): for each key block of the kind, the key's hash (into hash[level], for
+ * govW_update's look-up) and, at its bucket's first slot (most often the key's), the
+ * block's lines (its prefetch plan) and the key's entry. A cold agent's block is one of
+ * thousands; asked for here, its round of misses overlaps the matching instead of
+ * following the look-up's own miss. Reads the record's key fields and the tables' bucket
+ * heads; changes nothing. */
+void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
+    const gov_program *p = vm->p;
+    const govV_cell *R = vm->reg;
+    unsigned hashed = 0;
+    /* The look-ups lead the kind's plan (plan_kinds). */
+    for (const govW_step *s = p->wstep + p->wkplan[vm->cur_kind]; s->op == S_KEY || s->op == S_ONE; s++) {
+        if (s->op != S_KEY) continue;
+        const govL_window *w = &p->win[s->wi];
+        if (!(hashed & 1u << w->level)) {
+            uint32_t len;
+            const char *key = govV_str(vm, R[w->level].u, &len);
+            if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
+            hash[w->level] = govK_hash(w->level, key, len);
+            hashed |= 1u << w->level;
+        }
+        govK_table *tab = table(vm, w);
+        uint32_t guess = govK_head(tab, hash[w->level]);
+        if (guess != NONE && guess < w->capacity) {
+            prefetch_block(p, s->wi, block(vm, w, guess));
+            PF(govK_entry_at(tab, guess));
+        }
+    }
+}
+
 /* Update the windows of the record's kind (registers hold the record, temporaries are
  * zero) by the kind's plan (govW_step, built at load: plan_kinds) and leave in vm->wrec
  * what each did (late, evicted) and where its key block is; the values of the windows
@@ -1344,7 +1448,7 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
 #if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH)
 #define GOVW_GOTO 1
 #endif
-void govW_update(gov_vm *vm) {
+void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
     const gov_program *p = vm->p;
     govV_cell *R = vm->reg;
     int64_t t = R[GOVB_SLOT_AT].i;
@@ -1357,9 +1461,6 @@ void govW_update(gov_vm *vm) {
     char *x;
     govV_cell old;
     uint64_t pos;
-    /* Each level's key is hashed once a record, not once per block: bit lv of hashed. */
-    uint64_t hash[GOVB_LV_MAX + 1] = {0};
-    unsigned hashed = 0;
 #define AT(base, off) ((void *)((char *)(base) + (off)))
 #ifdef GOVW_GOTO
     static const void *const jump[S_N] = {
@@ -1397,15 +1498,10 @@ void govW_update(gov_vm *vm) {
         const char *key = govV_str(vm, R[w->level].u, &len);
         if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
         govK_evict ev;
-        if (!(hashed & 1u << w->level)) {
-            hash[w->level] = govK_hash(w->level, key, len);
-            hashed |= 1u << w->level;
-        }
         govK_table *tab = table(vm, w);
-        /* Before the look-up, whose entry and LRU links may miss too: the block of the
-         * bucket's first slot, most often the key's. */
+        /* The block at the bucket's first slot was asked for by govW_lookahead, with the
+         * key's hash; another slot's (a chain, a new key) is asked for now. */
         uint32_t guess = govK_head(tab, hash[w->level]);
-        if (guess != NONE && guess < w->capacity) prefetch_block(p, s->wi, block(vm, w, guess));
         uint32_t slot = govK_touch_h(tab, hash[w->level], w->level, key, len, &ev);
         if (slot != guess && slot != NONE) prefetch_block(p, s->wi, block(vm, w, slot));
         if (ev.fresh) reset_block(p, s->wi, block(vm, w, slot));
