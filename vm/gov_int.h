@@ -150,6 +150,9 @@ typedef struct govL_tent {
 } govL_tent;
 typedef struct govL_tgroup {
     govV_cell b0;               /* its first (loosest) entry's bound */
+    uint64_t kfm, kx, kt;       /* b0 as one unsigned compare a record can pass only if it passes b0:
+                                   (u ^ (u >>s 63 & kfm) ^ kx) >= kt, u the value's bits (tindex.c
+                                   group_key); it may pass where the test fails (the walk tests b0) */
     uint32_t reg, test, first, n; /* entries tent[first, +n) */
     uint32_t c2reg, c2k;        /* the second condition each of its rules' firing needs: R[c2reg]
                                    == K[c2k] (a string), or with c2k NONE R[c2reg] true; c2reg

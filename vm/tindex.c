@@ -400,6 +400,31 @@ static int decides(const gov_program *p, const govL_kind *kd, const tcand *c, ui
     return 0; /* ran off its end: it would not have fired */
 }
 
+/* A group's first bound as one unsigned compare (vm/vm.c tindex_select): with u a value's
+ * 64 bits, key(u) = u ^ (u >>s 63 & kfm) ^ SIGN orders values as unsigned integers
+ * (kfm 0 for ints: the sign bit flipped; for doubles all but the sign bit, so that a
+ * negative one has all its bits flipped and another its sign bit: the usual map of
+ * IEEE order, NaNs aside, never in a register nor a bound here); a test that passes values above the bound (>, >=) is key(v) >= kt with
+ * kt the bound's key, one below (<, <=) the same on keys complemented (kx takes both
+ * xors). The two zeros have two keys, next to each other: kt takes the lower of the
+ * bound's for > and >=, the higher for < and <=, so the compare passes every value the
+ * test passes (and a value equal to the bound): tindex_select's walk then makes the
+ * test itself. */
+static void group_key(govL_tgroup *g) {
+    const uint64_t sign = 1ull << 63;
+    int fl = g->test & 1, up = g->test / 2 == GOVL_T_GT || g->test / 2 == GOVL_T_GE;
+    uint64_t fm = fl ? ~sign : 0, b = g->b0.u, lo, hi;
+    if (fl && (b << 1) == 0) { /* +0.0 or -0.0 */
+        lo = sign ^ ~0ull;      /* key(-0.0) */
+        hi = sign;              /* key(+0.0) */
+    } else {
+        lo = hi = b ^ ((uint64_t)((int64_t)b >> 63) & fm) ^ sign;
+    }
+    g->kfm = fm;
+    g->kx = up ? sign : ~sign;
+    g->kt = up ? lo : ~hi;
+}
+
 /* Do two candidates belong to one group: one field, test and second condition? A
  * group's second condition is checked once, before its walk (vm/vm.c tindex_select):
  * when it fails, none of the group's rules can fire, whatever their bounds. */
@@ -598,6 +623,7 @@ int govL_build_tindex(gov_program *p) {
                 gr->b0 = c->bound;
                 gr->c2reg = c->c2reg;
                 gr->c2k = c->c2k;
+                group_key(gr);
                 tk->ng++;
             }
             p->tgroup[g - 1].n++;

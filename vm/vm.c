@@ -1485,7 +1485,8 @@ static inline __attribute__((always_inline)) uint32_t tindex_select(gov_vm *vm, 
  * vm/tindex.c) gives only the rules whose comparison the record's values pass, and the
  * rules of it in no group: the others could not fire either. The limits are resolved.
  * *passed is set when every rule given passed its comparison (every list reached is
- * indexed and has no rule outside its groups): they will most likely fire. */
+ * indexed and has no rule outside its groups): they will most likely fire, and evaluate
+ * runs each alone by its position, so *rc is then not set (no starts are looked up). */
 static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, const uint32_t **pos, int *passed) {
     const gov_program *p = vm->p;
     const govL_kguard *kg = &p->kguard[kind];
@@ -1552,6 +1553,13 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
         }
         nl = keep;
         if (!nl) return 0;
+        /* Every rule given passed its comparison: evaluate runs each alone from the kind's
+         * xstart by its position (no starts needed), so one list's positions are used in
+         * place. */
+        if (nl == 1 && *passed) {
+            *pos = lp[0];
+            return (uint32_t)(le[0] - lp[0]);
+        }
     }
     if (nl <= 1 && !nix) { /* one list (or none): used in place */
         *rc = nl ? p->gxstart + lfirst[0] : NULL;
@@ -1584,7 +1592,8 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
         lp[bi] = q;
     }
     const uint32_t *xs = p->xstart + p->kind[kind].first_rule;
-    for (uint32_t i = 0; i < out; i++) vm->sel_start[i] = xs[vm->sel_pos[i]];
+    if (!*passed) /* else evaluate runs a rule alone by its position (above) */
+        for (uint32_t i = 0; i < out; i++) vm->sel_start[i] = xs[vm->sel_pos[i]];
     *rc = vm->sel_start;
     *pos = vm->sel_pos;
     return out;
@@ -1608,6 +1617,23 @@ static uint32_t select_rules(gov_vm *vm, uint32_t kind, const uint32_t **rc, con
 TWALK(twalk_lt_i, <, i) TWALK(twalk_lt_f, <, f) TWALK(twalk_le_i, <=, i) TWALK(twalk_le_f, <=, f)
 TWALK(twalk_gt_i, >, i) TWALK(twalk_gt_f, >, f) TWALK(twalk_ge_i, >=, i) TWALK(twalk_ge_f, >=, f)
 #undef TWALK
+
+/* A group's walk by its test, out of line: a record reaches it only past the group's
+ * first bound. */
+static __attribute__((noinline)) uint32_t tindex_walk(const gov_vm *vm, const govL_tgroup *g, govV_cell v,
+                                                      uint64_t *bits) {
+    const govL_tent *e = vm->p->tent + g->first, *end = e + g->n;
+    switch (g->test) {
+    case 2 * GOVL_T_LT: return twalk_lt_i(vm, e, end, v, bits);
+    case 2 * GOVL_T_LT + 1: return twalk_lt_f(vm, e, end, v, bits);
+    case 2 * GOVL_T_LE: return twalk_le_i(vm, e, end, v, bits);
+    case 2 * GOVL_T_LE + 1: return twalk_le_f(vm, e, end, v, bits);
+    case 2 * GOVL_T_GT: return twalk_gt_i(vm, e, end, v, bits);
+    case 2 * GOVL_T_GT + 1: return twalk_gt_f(vm, e, end, v, bits);
+    case 2 * GOVL_T_GE: return twalk_ge_i(vm, e, end, v, bits);
+    default: return twalk_ge_f(vm, e, end, v, bits);
+    }
+}
 
 /* A group's second condition (vm/tindex.c second()), as the rule's code tests it: a
  * string field equal to a constant (TEQK, EQ: bytewise) or a bool field true (JMPF).
@@ -1644,24 +1670,14 @@ static inline __attribute__((always_inline)) uint32_t tindex_select(gov_vm *vm, 
         else memset(bits, 0, (size_t)tk->nwords * 8);
     }
     for (const govL_tgroup *g = p->tgroup + tk->gfirst, *ge = g + tk->ng; g < ge; g++) {
-        govV_cell v = vm->reg[g->reg];
-#define TW(test, rel, m, fn)                                                           \
-    case test:                                                                         \
-        if (v.m rel g->b0.m && tgroup_second(vm, g)) n += fn(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits); \
-        break;
-        switch (g->test) {
-            TW(2 * GOVL_T_LT, <, i, twalk_lt_i)
-            TW(2 * GOVL_T_LT + 1, <, f, twalk_lt_f)
-            TW(2 * GOVL_T_LE, <=, i, twalk_le_i)
-            TW(2 * GOVL_T_LE + 1, <=, f, twalk_le_f)
-            TW(2 * GOVL_T_GT, >, i, twalk_gt_i)
-            TW(2 * GOVL_T_GT + 1, >, f, twalk_gt_f)
-            TW(2 * GOVL_T_GE, >=, i, twalk_ge_i)
-            default:
-                if (v.f >= g->b0.f && tgroup_second(vm, g))
-                    n += twalk_ge_f(vm, p->tent + g->first, p->tent + g->first + g->n, v, bits);
-        }
-#undef TW
+        /* The first bound as one unsigned compare, whatever the test (tindex.c group_key:
+         * a dispatch a group, the test's switch, was half a group's cost): it passes every
+         * value the test passes, and the walk makes the test itself from the first entry,
+         * whose bound is b0. */
+        uint64_t u = vm->reg[g->reg].u;
+        if ((u ^ ((uint64_t)((int64_t)u >> 63) & g->kfm) ^ g->kx) < g->kt) continue;
+        if (!tgroup_second(vm, g)) continue;
+        n += tindex_walk(vm, g, vm->reg[g->reg], bits);
     }
     return n;
 }
@@ -1703,6 +1719,14 @@ static uint32_t scan_idx(gov_vm *vm, const govL_kind *k, uint32_t j, uint32_t nr
         return nrules;
     }
     return scan_chain(vm, p->cstart + k->first_rule, j, nrules, ty, cls, fired);
+}
+
+/* Rule `at` of kind k (its position in the kind's list) run alone, as the scan runs it:
+ * with rule guards, when every rule given passed its comparison, select_rules looks up
+ * no starts. Out of line: evaluate's frame stays as it was. */
+static __attribute__((noinline)) void scan_at(gov_vm *vm, const govL_kind *k, uint32_t at, const uint8_t *ty,
+                                              const uint8_t *cls, int *fired) {
+    scan_rules(vm, vm->p->xstart + k->first_rule, at, at + 1, ty, cls, fired);
 }
 
 /* Fill defaults, check required fields, run the kind's rules. */
@@ -1841,7 +1865,8 @@ static const gov_decision *evaluate(gov_vm *vm) {
                 continue;
             }
             if (r->flags & GOVL_RULE_DECIDED) fired = 1;
-            else scan_rules(vm, rcode, j, j + 1, ty, cls, &fired);
+            else if (!rpos) scan_rules(vm, rcode, j, j + 1, ty, cls, &fired);
+            else scan_at(vm, k, rpos[j], ty, cls, &fired); /* select_rules gave no starts */
             /* One that did not fire leaves nothing, as in the scan, which passes over it:
              * vm->cond stays the last firing rule's (the compact trace's flag bit 4). */
             if (!fired) continue;

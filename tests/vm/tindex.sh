@@ -82,6 +82,11 @@ else nok "with guards: a record runs the rules its scopes reach and its values c
 "$B/govc" build -o "$tmp/td.govb" tests/vm/tindex_decided.gov >/dev/null 2>"$tmp/err" || { nok "build decided"; cat "$tmp/err"; }
 same decided "$tmp/td.govb" tests/vm/tindex.jsonl 100
 same decided_g "$tmp/td.govb" tests/vm/tindex_guards.jsonl 100
+# Bounds of either sign and zero, int and float, against values of either sign, the two
+# zeros and the extremes: a group's first bound is one unsigned compare of keys
+# (vm/tindex.c group_key), which must pass every value the test passes.
+"$B/govc" build -o "$tmp/ts.govb" tests/vm/tindex_signs.gov >/dev/null 2>"$tmp/err" || { nok "build signs"; cat "$tmp/err"; }
+same signs "$tmp/ts.govb" tests/vm/tindex_signs.jsonl 100
 decided() { # NAME GOVB WANT
   got=$("$B/tests/vm_tindex" -d "$2" 2>&1)
   if [ "$got" = "$3" ]; then ok "$1: the rules the index decides"
