@@ -78,7 +78,7 @@ static int audit_verify(const char *const *logs, int n, const char *head, const 
     int rc = govlog_reader_open(logs, (size_t)n, &vo, &r, msg, sizeof msg);
     if (rc) {
         printf("not verified: %s\n", msg);
-        return rc == GOVLOG_EIO || rc == GOVLOG_ENOMEM ? 2 : 1;
+        return rc == GOVLOG_EIO || rc == GOVLOG_ENOMEM || rc == GOVLOG_ECRYPTO ? 2 : 1;
     }
     govlog_line l;
     uint64_t lines = 0, decisions = 0, sessions = 0, files = 0, recovered = 0, unclosed = 0, first = 0;
@@ -103,7 +103,7 @@ static int audit_verify(const char *const *logs, int n, const char *head, const 
     if (rc != GOVLOG_END && rc != GOVLOG_ETORN) {
         printf("not verified: %s\n", govlog_reader_errmsg(r));
         govlog_reader_free(r);
-        return rc == GOVLOG_EIO || rc == GOVLOG_ENOMEM ? 2 : 1;
+        return rc == GOVLOG_EIO || rc == GOVLOG_ENOMEM || rc == GOVLOG_ECRYPTO ? 2 : 1;
     }
     printf("verified %llu line%s (seq %llu to %llu) in %llu file%s: %llu decision%s, %llu writer session%s",
            (unsigned long long)lines, lines == 1 ? "" : "s", (unsigned long long)first,
@@ -202,7 +202,7 @@ static void state_digest(Replay *R, const gov_vm *vm, char hex[65])
     }
     size_t len;
     if (gov_state_save(vm, R->sbuf, R->scap, &len) != GOV_OK) return;
-    govlog_sha256(R->sbuf, len, hex);
+    if (govlog_sha256(R->sbuf, len, hex) != GOVLOG_OK) hex[0] = 0;
 }
 
 /* A VM for stream s running program p, with the logged limits. */
@@ -341,7 +341,7 @@ static int audit_replay(const char *const *logs, int n, Pol *pols, int npols, co
     int rc = govlog_reader_open(logs, (size_t)n, &vo, &r, msg, sizeof msg);
     if (rc) {
         printf("not verified: %s\n", msg);
-        return rc == GOVLOG_EIO ? 2 : 1;
+        return rc == GOVLOG_EIO || rc == GOVLOG_ENOMEM || rc == GOVLOG_ECRYPTO ? 2 : 1;
     }
     govlog_line l;
     int status = 0;
@@ -381,7 +381,7 @@ static int audit_write(const char *log, bool recover)
     int rc = govlog_open(log, &o, &lg, msg, sizeof msg);
     if (rc) {
         fprintf(stderr, "govc audit %s: %s\n", recover ? "recover" : "rotate", msg);
-        return rc == GOVLOG_EIO || rc == GOVLOG_ELOCKED ? 2 : 1;
+        return rc == GOVLOG_EIO || rc == GOVLOG_ELOCKED || rc == GOVLOG_ECRYPTO ? 2 : 1;
     }
     if (!recover && (rc = govlog_rotate(lg)) != GOVLOG_OK) {
         fprintf(stderr, "govc audit rotate: %s\n", govlog_errmsg(lg));
@@ -390,8 +390,8 @@ static int audit_write(const char *log, bool recover)
     }
     char head[65];
     uint64_t seq = govlog_next_seq(lg) + 1, cut = govlog_recovered(lg);
-    if ((rc = govlog_close(lg, head)) != GOVLOG_OK) {
-        fprintf(stderr, "govc audit: cannot close '%s'\n", log);
+    if ((rc = govlog_close_msg(lg, head, msg, sizeof msg)) != GOVLOG_OK) {
+        fprintf(stderr, "govc audit: cannot close '%s': %s\n", log, msg);
         return 2;
     }
     if (recover && cut)

@@ -633,17 +633,21 @@ static int log_start(const RunOpts *o, const Member *ms, int n, govlog **lg)
 }
 
 /* Detach every member and close the log, printing its head. rc, or 2 when the log could
- * not be finished. */
-static int log_finish(const RunOpts *o, govlog *lg, const Member *ms, int n, int rc)
+ * not be finished. `lost`: a decision could not be logged, so a VM's state holds a record
+ * the log lacks: no detach line claims it (the close line ends the streams without a
+ * state digest, as govd does), and the log replays to its end. */
+static int log_finish(const RunOpts *o, govlog *lg, const Member *ms, int n, int rc, bool lost)
 {
-    char head[65];
+    char head[65], msg[600];
     int lrc = GOVLOG_OK;
-    for (int i = 0; i < n && lrc == GOVLOG_OK; i++)
+    for (int i = 0; i < n && lrc == GOVLOG_OK && !lost; i++)
         if ((lrc = govlog_detach(lg, (uint32_t)i, ms[i].vm)) != GOVLOG_OK)
             fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(lg));
     uint64_t lines = govlog_next_seq(lg) + 1; /* with the close line */
-    if (govlog_close(lg, head) != GOVLOG_OK)
+    if (govlog_close_msg(lg, head, msg, sizeof msg) != GOVLOG_OK) {
+        fprintf(stderr, "govc run: log: cannot close: %s\n", msg);
         lrc = GOVLOG_EIO;
+    }
     if (lrc != GOVLOG_OK) {
         fprintf(stderr, "govc run: log: cannot finish '%s'\n", o->log);
         return rc ? rc : 2;
@@ -685,6 +689,7 @@ typedef struct Run {
     char *set;    /* a set's decision JSON */
     size_t setcap;
     bool malformed;
+    bool log_lost; /* a decision was made that could not be logged */
 } Run;
 
 /* One policy: the line's decision, logged, then printed. 0, or 2. */
@@ -697,6 +702,7 @@ static int one_line(Run *r, const char *line, size_t len, uint64_t lineno)
     /* Logged before it is printed: what a host acts on is in the log first. */
     if (r->lg && govlog_append(r->lg, 0, d, line, len) != GOVLOG_OK) {
         fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(r->lg));
+        r->log_lost = true;
         return 2;
     }
     if (r->o->text) {
@@ -778,7 +784,7 @@ static int run(const RunOpts *o, Member *ms, int n)
     if (rc == 0)
         rc = save_states(ms, n);
     if (r.lg)
-        rc = log_finish(o, r.lg, ms, n, rc);
+        rc = log_finish(o, r.lg, ms, n, rc, r.log_lost);
     if (rc == 0 && in && (ferror(in) || lr.error)) {
         fprintf(stderr, "govc run: read error on input\n");
         rc = 2;
@@ -926,6 +932,7 @@ static int set_line(Run *r, const char *line, size_t len, uint64_t lineno)
         size_t tl = ticked ? tick_line(ds[i], tick, sizeof tick) : 0;
         if (govlog_append(r->lg, (uint32_t)i, ds[i], tl ? tick : line, tl ? tl : len) != GOVLOG_OK) {
             fprintf(stderr, "govc run: log: %s\n", govlog_errmsg(r->lg));
+            r->log_lost = true;
             return 2;
         }
     }

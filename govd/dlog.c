@@ -192,10 +192,10 @@ void gd_dlog_close(gd_dlog *l)
 {
     if (!l)
         return;
-    char head[65];
-    int rc = govlog_close(l->lg, head);
+    char head[65], msg[600];
+    int rc = govlog_close_msg(l->lg, head, msg, sizeof msg);
     if (rc != GOVLOG_OK)
-        gd_log("decision log: close failed: %s", govlog_errstr(rc));
+        gd_log("decision log: close failed: %s (%s)", msg, govlog_errstr(rc));
     else
         gd_log("decision log: closed, head %s", head);
     free(l);

@@ -57,6 +57,13 @@
  * never break the chain). A crash can at worst leave one torn line at the end, which the
  * reader reports precisely and govlog_open(recover) cuts off.
  *
+ * libcrypto: SHA-256 comes from OpenSSL's libcrypto (libcrypto.so.3), which libgovlog
+ * opens with dlopen when a log is first opened, read or checked, so a process that never
+ * logs does not load it. If it cannot be opened, lacks a function, or does not compute
+ * SHA-256's known answer for "abc", govlog_open, govlog_reader_open, govlog_check_line
+ * and govlog_sha256 return GOVLOG_ECRYPTO, with a message naming libcrypto and the
+ * reason, before any file is created or changed; nothing aborts.
+ *
  * Threads: one govlog may be shared by threads (its calls take a mutex). Results are
  * codes (GOVLOG_OK = 0); govlog_errmsg() says what failed.
  */
@@ -92,7 +99,8 @@ typedef struct govlog_reader govlog_reader; /* a verifying reader */
     X(GOVLOG_EOPEN,    7, "the log has no close line: open, crashed or truncated")       \
     X(GOVLOG_ECHAIN,   8, "the files do not form one chain")                              \
     X(GOVLOG_EDECISION, 9, "the decision could not be written")                          \
-    X(GOVLOG_END,     10, "no more lines")
+    X(GOVLOG_END,     10, "no more lines")                                               \
+    X(GOVLOG_ECRYPTO, 11, "OpenSSL's libcrypto cannot be loaded or cannot compute SHA-256")
 
 enum {
 #define GOVLOG_X(name, num, msg) name = num,
@@ -170,6 +178,9 @@ GOVLOG_API int govlog_rotate(govlog *lg);
  * state digest), sync, unlock and free; head (if not NULL) receives the close line's
  * digest, the log's last (as govlog_head). lg is freed even when writing fails. */
 GOVLOG_API int govlog_close(govlog *lg, char head[65]);
+/* govlog_close, with the reason of a failure in msg (cap bytes; "" on success): once lg
+ * is freed, govlog_errmsg can no longer say it. */
+GOVLOG_API int govlog_close_msg(govlog *lg, char head[65], char *msg, size_t cap);
 /* The digest of the last line written (64 lowercase hex digits and a NUL): keep it
  * somewhere else (a ticket, a CI log, another system) and `govc audit verify --head`
  * proves that the log still reaches it. */
@@ -241,12 +252,13 @@ GOVLOG_API const char *govlog_reader_errmsg(const govlog_reader *r);
 GOVLOG_API void govlog_reader_free(govlog_reader *r);
 
 /* SHA-256 of n bytes as 64 lowercase hex digits and a NUL: the digest the log uses for
- * lines, inputs and states (a host may keep it to compare with a line's input_sha256). */
-GOVLOG_API void govlog_sha256(const void *data, size_t n, char hex[65]);
+ * lines, inputs and states (a host may keep it to compare with a line's input_sha256).
+ * GOVLOG_OK; or GOVLOG_ECRYPTO and hex "" when libcrypto cannot be used (see below). */
+GOVLOG_API int govlog_sha256(const void *data, size_t n, char hex[65]);
 
 /* Check one line's text by itself (no chain): its digest and its structure. For
  * fuzzing and for tools; out may be NULL. Returns GOVLOG_OK or GOVLOG_ECORRUPT with a
- * reason in msg. */
+ * reason in msg (GOVLOG_ECRYPTO: libcrypto cannot be used, below). */
 GOVLOG_API int govlog_check_line(const char *text, size_t len, govlog_line *out, char *msg, size_t cap);
 
 #ifdef __cplusplus

@@ -199,12 +199,17 @@ void govQ_time(govQ_buf *b, int64_t ns) {
     govQ_put(b, "Z", 1);
 }
 
-/* SHA-256 through OpenSSL 3's EVP interface. libcrypto is opened (dlopen) when the first
- * digest is asked for, not linked: a process that links libgovlog but logs nothing (govc
- * run without --log, and every other govc command) does not map and relocate it, which
- * took 1.1 ms of CPU at every start on the bench's machine (a trivial program: 0.42 ms
- * without it, 1.56 ms linked with it), a fifth of govc run's whole start. The soname is
- * the major version of the headers built against (libcrypto.so.3 for OpenSSL 3.x).
+/* SHA-256 through OpenSSL 3's EVP interface. libcrypto is opened (dlopen) when a log is
+ * first opened or read (govQ_crypto), not linked: a process that links libgovlog but logs
+ * nothing (govc run without --log, and every other govc command) does not map and
+ * relocate it, which took 1.1 ms of CPU at every start on the bench's machine (a trivial
+ * program: 0.42 ms without it, 1.56 ms linked with it), a fifth of govc run's whole
+ * start. The soname is the major version of the headers built against (libcrypto.so.3
+ * for OpenSSL 3.x). A libcrypto that cannot be opened, lacks a function, or fails or
+ * misses SHA-256's known answer for "abc" (FIPS 180-4's first example) leaves the log
+ * unusable in this process: govlog_open, the reader, govlog_check_line and govlog_sha256
+ * return GOVLOG_ECRYPTO with the reason, before a file is touched (a wrong digest would
+ * write a log its own verifier calls altered; no digest, a log that cannot be written).
  * The algorithm is fetched once per process (the one-shot SHA256() and EVP_sha256() look
  * it up in the provider store at every call: a lock, string compares, a free: a
  * measurable part of a decision line's cost), and each thread keeps one digest context,
@@ -223,8 +228,9 @@ static struct {
     __typeof__(&EVP_Digest) digest;
     __typeof__(&EVP_sha256) sha256;
 } C;
-static bool sha_loaded;
-static char sha_why[256]; /* why libcrypto could not be used */
+static bool sha_loaded;    /* every function found: digests may be asked for */
+static bool sha_ok;        /* and the known answer came out right */
+static char sha_why[320];  /* why libcrypto cannot be used */
 static pthread_once_t sha_once = PTHREAD_ONCE_INIT;
 static EVP_MD *sha_md;
 static pthread_key_t sha_key;
@@ -232,17 +238,27 @@ static bool sha_have_key;
 
 static void sha_ctx_free(void *ctx) { C.ctx_free(ctx); }
 
+static bool sha_digest(const void *s, size_t n, unsigned char md[32]);
+
 /* A function of libcrypto: an object pointer from dlsym, as a function pointer (POSIX
- * guarantees the conversion; ISO C does not name it, hence the copy). */
-#define SHA_SYM(h, field, name) do { void *p_ = dlsym(h, name); memcpy(&C.field, &p_, sizeof p_); } while (0)
+ * guarantees the conversion; ISO C does not name it, hence the copy). The first one
+ * missing is named in sha_why. */
+#define SHA_SYM(h, field, name)                                                              \
+    do {                                                                                     \
+        void *p_ = dlsym(h, name);                                                           \
+        memcpy(&C.field, &p_, sizeof p_);                                                    \
+        if (!p_ && !missing) missing = name;                                                 \
+    } while (0)
 
 static void sha_setup(void) {
     void *h = dlopen(SHA_LIBCRYPTO, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *e = dlerror();
-        snprintf(sha_why, sizeof sha_why, "%s", e ? e : "not found");
+        snprintf(sha_why, sizeof sha_why, "cannot load %s (OpenSSL's libcrypto) for SHA-256: %s", SHA_LIBCRYPTO,
+                 e ? e : "not found");
         return;
     }
+    const char *missing = NULL;
     SHA_SYM(h, md_fetch, "EVP_MD_fetch");
     SHA_SYM(h, ctx_new, "EVP_MD_CTX_new");
     SHA_SYM(h, ctx_free, "EVP_MD_CTX_free");
@@ -251,17 +267,35 @@ static void sha_setup(void) {
     SHA_SYM(h, final, "EVP_DigestFinal_ex");
     SHA_SYM(h, digest, "EVP_Digest");
     SHA_SYM(h, sha256, "EVP_sha256");
-    if (!C.md_fetch || !C.ctx_new || !C.ctx_free || !C.init || !C.update || !C.final || !C.digest || !C.sha256) {
-        snprintf(sha_why, sizeof sha_why, "its EVP functions are missing");
+    if (missing) {
+        snprintf(sha_why, sizeof sha_why, "cannot use %s (OpenSSL's libcrypto) for SHA-256: it has no %s",
+                 SHA_LIBCRYPTO, missing);
         return; /* kept open: nothing is unloaded */
     }
     sha_loaded = true;
     sha_md = C.md_fetch(NULL, "SHA2-256", NULL);
     sha_have_key = pthread_key_create(&sha_key, sha_ctx_free) == 0;
+    static const unsigned char abc[32] = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+                                          0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+                                          0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+    unsigned char md[32];
+    if (!sha_digest("abc", 3, md))
+        snprintf(sha_why, sizeof sha_why, "%s (OpenSSL's libcrypto) cannot compute SHA-256 (of \"abc\", its check)",
+                 SHA_LIBCRYPTO);
+    else if (memcmp(md, abc, 32) != 0)
+        snprintf(sha_why, sizeof sha_why, "%s (OpenSSL's libcrypto) computes a wrong SHA-256 (of \"abc\", its check)",
+                 SHA_LIBCRYPTO);
+    else
+        sha_ok = true;
+}
+
+bool govQ_crypto(char *why, size_t cap) {
+    pthread_once(&sha_once, sha_setup);
+    if (!sha_ok && why && cap) snprintf(why, cap, "%s", sha_why);
+    return sha_ok;
 }
 
 static bool sha_digest(const void *s, size_t n, unsigned char md[32]) {
-    pthread_once(&sha_once, sha_setup);
     if (!sha_loaded) return false;
     EVP_MD_CTX *c = sha_have_key ? pthread_getspecific(sha_key) : NULL;
     if (!c && sha_have_key && (c = C.ctx_new()) != NULL && pthread_setspecific(sha_key, c) != 0) {
@@ -275,27 +309,26 @@ static bool sha_digest(const void *s, size_t n, unsigned char md[32]) {
     return C.digest(s, n, md, &len, C.sha256(), NULL) && len == 32;
 }
 
-void govQ_sha256_hex(const void *s, size_t n, char hex[65]) {
+bool govQ_sha256_hex(const void *s, size_t n, char hex[65]) {
     unsigned char md[32];
-    if (!sha_digest(s, n, md)) {
-        /* A wrong digest would break the chain silently; OpenSSL failing to hash at all
-         * leaves nothing sound to write. */
-        if (!sha_loaded)
-            fprintf(stderr, "libgovlog: cannot load %s for SHA-256: %s\n", SHA_LIBCRYPTO, sha_why);
-        else
-            fputs("libgovlog: OpenSSL cannot compute SHA-256\n", stderr);
-        abort();
-    }
+    hex[0] = 0;
+    if (!govQ_crypto(NULL, 0) || !sha_digest(s, n, md)) return false;
     static const char digits[] = "0123456789abcdef";
     for (int i = 0; i < 32; i++) {
         hex[2 * i] = digits[md[i] >> 4];
         hex[2 * i + 1] = digits[md[i] & 15];
     }
     hex[64] = 0;
+    return true;
 }
 
-void govlog_sha256(const void *data, size_t n, char hex[65]) {
-    if (hex) govQ_sha256_hex(data ? data : "", data ? n : 0, hex);
+const char *govQ_crypto_why(void) {
+    return sha_ok ? "libcrypto (OpenSSL) failed to compute a SHA-256 (out of memory?)" : sha_why;
+}
+
+int govlog_sha256(const void *data, size_t n, char hex[65]) {
+    if (!hex) return GOVLOG_EMISUSE;
+    return govQ_sha256_hex(data ? data : "", data ? n : 0, hex) ? GOVLOG_OK : GOVLOG_ECRYPTO;
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -307,6 +340,7 @@ typedef struct P {
     char *mem;           /* decoded strings, carved from out->mem */
     size_t mused;
     const char *why;     /* the first thing that did not fit */
+    int code;            /* GOVLOG_ECORRUPT, or GOVLOG_ECRYPTO when a digest could not be made */
 } P;
 
 static bool failp(P *p, const char *why) {
@@ -615,7 +649,10 @@ static bool members(P *p, govlog_line *l) {
             }
             if (l->input) {
                 char h[65];
-                govQ_sha256_hex(l->input, l->input_len, h);
+                if (!govQ_sha256_hex(l->input, l->input_len, h)) {
+                    p->code = GOVLOG_ECRYPTO;
+                    return failp(p, govQ_crypto_why());
+                }
                 if (strcmp(h, l->input_sha256) != 0) return failp(p, "the input does not match input_sha256");
             }
         } else if (lit(p, ",\"input")) {
@@ -663,7 +700,11 @@ int govQ_parse_line(const char *text, size_t len, govQ_parsed *out, char *msg, s
     }
     if (!why) {
         char h[65];
-        govQ_sha256_hex(text, body, h);
+        if (!govQ_sha256_hex(text, body, h)) {
+            if (msg) snprintf(msg, cap, "%s", govQ_crypto_why());
+            l->sha256[0] = 0;
+            return GOVLOG_ECRYPTO;
+        }
         if (strcmp(h, l->sha256) != 0) why = "its sha256 does not match its content: the line was altered";
     }
     if (why) {
@@ -680,7 +721,7 @@ int govQ_parse_line(const char *text, size_t len, govQ_parsed *out, char *msg, s
         out->mem = m;
         out->memcap = body + 128;
     }
-    P p = {text, body, 0, out, out->mem, 0, NULL};
+    P p = {text, body, 0, out, out->mem, 0, NULL, GOVLOG_ECORRUPT};
     if (!lit(&p, "{\"seq\":")) failp(&p, "a line starts {\"seq\":");
     else if (u64v(&p, &l->seq) && (lit(&p, ",\"prev\":") || failp(&p, "member prev expected")) &&
              hexq(&p, l->prev, 64) && (lit(&p, ",\"type\":\"") || failp(&p, "member type expected"))) {
@@ -697,6 +738,10 @@ int govQ_parse_line(const char *text, size_t len, govQ_parsed *out, char *msg, s
         else if (members(&p, l) && p.i != body) failp(&p, "unexpected members after the last one of its type");
     }
     if (p.why) {
+        if (p.code == GOVLOG_ECRYPTO) {
+            if (msg) snprintf(msg, cap, "%s", p.why);
+            return GOVLOG_ECRYPTO;
+        }
         if (msg) snprintf(msg, cap, "%s (at byte %zu of the line)", p.why, p.i);
         return GOVLOG_ECORRUPT;
     }
@@ -705,6 +750,10 @@ int govQ_parse_line(const char *text, size_t len, govQ_parsed *out, char *msg, s
 
 int govlog_check_line(const char *text, size_t len, govlog_line *out, char *msg, size_t cap) {
     if (!text && len) return GOVLOG_EMISUSE;
+    if (!govQ_crypto(msg, cap)) {
+        if (out) memset(out, 0, sizeof *out);
+        return GOVLOG_ECRYPTO;
+    }
     govQ_parsed pl = {0};
     int rc = govQ_parse_line(text ? text : "", len, &pl, msg, cap);
     if (out) {

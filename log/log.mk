@@ -42,6 +42,25 @@ $(BUILD)/tests/log_killat.so: tests/log/killat.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 
+# nocrypto.so: a host whose libcrypto is missing or broken (tests/log/nocrypto.sh), with
+# fakecrypto.so, a stand-in libcrypto (and one without EVP_DigestFinal_ex), and the C
+# API's side of that suite. The shims are built without the sanitizers (preloaded).
+$(BUILD)/tests/log_nocrypto.so: tests/log/nocrypto.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+$(BUILD)/tests/log_fakecrypto.so: tests/log/fakecrypto.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O1 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+$(BUILD)/tests/log_fakecrypto_nofinal.so: tests/log/fakecrypto.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O1 -Wall -Wextra -Werror -DFAKE_NO_FINAL -fPIC -shared -o $@ $< -ldl
+$(BUILD)/tests/log_nocrypto_api: $(BUILD)/obj/tests/log/nocrypto_api.o $(BUILD)/libgovlog.a $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) $(LOG_LIBS)
+
+TEST_DEPS += $(BUILD)/tests/log_nocrypto.so $(BUILD)/tests/log_fakecrypto.so $(BUILD)/tests/log_fakecrypto_nofinal.so \
+             $(BUILD)/tests/log_nocrypto_api $(BUILD)/govd $(BUILD)/libgovlog.so
+TEST_SUITES += "sh tests/log/nocrypto.sh $(BUILD)"
 TEST_DEPS += $(BUILD)/tests/log_unit $(BUILD)/govc $(BUILD)/libgovlog.so $(BUILD)/govlog.pc $(BUILD)/tests/log_killat.so
 TEST_SUITES += "$(BUILD)/tests/log_unit $(BUILD)/govc" "GOVC=$(BUILD)/govc sh tests/log/run.sh $(BUILD)" \
                "/usr/bin/python3 tests/log/crash.py $(BUILD)/govc" \

@@ -30,6 +30,7 @@ typedef struct govQ_buf {
     char *p;
     size_t n, cap;
     bool ok;
+    bool nohash;    /* not ok because a line's digest could not be computed (libcrypto) */
 } govQ_buf;
 
 GOVQ_HIDDEN void govQ_put(govQ_buf *b, const void *s, size_t n);
@@ -44,8 +45,14 @@ GOVQ_HIDDEN void govQ_base64(govQ_buf *b, const unsigned char *s, size_t n);
 GOVQ_HIDDEN void govQ_time(govQ_buf *b, int64_t ns);
 GOVQ_HIDDEN bool govQ_utf8_valid(const unsigned char *s, size_t n);
 
-/* SHA-256 of n bytes as 64 lowercase hex digits and a NUL. */
-GOVQ_HIDDEN void govQ_sha256_hex(const void *s, size_t n, char hex[65]);
+/* Whether libcrypto is loaded and computes SHA-256 right (it is opened on the first call);
+ * if not, why (naming libcrypto) into why/cap. The log's entry points call it before
+ * touching a file, and return GOVLOG_ECRYPTO when it fails. */
+GOVQ_HIDDEN bool govQ_crypto(char *why, size_t cap);
+/* SHA-256 of n bytes as 64 lowercase hex digits and a NUL; false (hex "") when libcrypto
+ * cannot be used or fails, govQ_crypto_why() saying why. */
+GOVQ_HIDDEN bool govQ_sha256_hex(const void *s, size_t n, char hex[65]);
+GOVQ_HIDDEN const char *govQ_crypto_why(void);
 
 /* The parsed form of one line (govlog_check_line). Decoded strings and bytes live in
  * `mem`, which the parser grows; the caller frees it. */
@@ -56,7 +63,8 @@ typedef struct govQ_parsed {
 } govQ_parsed;
 
 /* Check one line (without its newline): its tail, its digest, its form. GOVLOG_OK with
- * *out filled, or GOVLOG_ECORRUPT with the reason in msg. */
+ * *out filled, or GOVLOG_ECORRUPT with the reason in msg (GOVLOG_ECRYPTO when a digest
+ * could not be computed, GOVLOG_ENOMEM). */
 GOVQ_HIDDEN int govQ_parse_line(const char *text, size_t len, govQ_parsed *out, char *msg, size_t cap);
 
 #endif

@@ -190,6 +190,7 @@ static int read_header(govlog_reader *r, rfile *f) {
     if (!nl) return rfail(r, GOVLOG_ECORRUPT, "%s:0: no header line (the file does not start with a whole log line)", f->path);
     char why[200];
     int rc = govQ_parse_line(hdr, (size_t)(nl - hdr), &r->pl, why, sizeof why);
+    if (rc == GOVLOG_ECRYPTO || rc == GOVLOG_ENOMEM) return rfail(r, rc, "%s", why);
     if (rc) return rfail(r, rc, "%s:0: the header fails its check: %s", f->path, why);
     if (r->pl.l.type != GOVLOG_T_FILE) return rfail(r, GOVLOG_ECORRUPT, "%s:0: the first line is not a header", f->path);
     f->file_no = r->pl.l.file_no;
@@ -204,6 +205,7 @@ int govlog_reader_open(const char *const *paths, size_t n, const govlog_verify_o
     if (!out) return GOVLOG_EMISUSE;
     *out = NULL;
     if (!paths || n == 0) return GOVLOG_EMISUSE;
+    if (!govQ_crypto(msg, cap)) return GOVLOG_ECRYPTO;
     govlog_reader *r = calloc(1, sizeof *r);
     if (!r || !(r->f = calloc(n, sizeof *r->f))) {
         free(r);
@@ -484,6 +486,7 @@ int govlog_next(govlog_reader *r, govlog_line *out) {
         char why[300];
         int rc = govQ_parse_line(text, len, &r->pl, why, sizeof why);
         if (rc == GOVLOG_ENOMEM) return rfail(r, rc, "out of memory");
+        if (rc == GOVLOG_ECRYPTO) return rfail(r, rc, "%s", why);
         if (rc) return rfail(r, GOVLOG_ECORRUPT, "%s: %s", where, why);
         govlog_line *l = &r->pl.l;
         if (l->seq != r->seq)

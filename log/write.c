@@ -133,16 +133,27 @@ static void compose_to(govlog *lg, const char *type, const char *m, size_t mn, g
     govQ_put(b, m ? m : "", mn);
     if (!b->ok) return;
     char h[65];
-    govQ_sha256_hex(b->p + start, b->n - start, h);
+    if (!govQ_sha256_hex(b->p + start, b->n - start, h)) {
+        b->ok = false;
+        b->nohash = true;
+        return;
+    }
     govQ_puts(b, GOVQ_SUFFIX);
     govQ_put(b, h, 64);
     govQ_puts(b, "\"}\n");
+}
+
+/* Why buffer b is not ok: a digest libcrypto could not compute, or memory. */
+static int buf_failed(govlog *lg, const govQ_buf *b) {
+    if (b->nohash) return fail(lg, GOVLOG_ECRYPTO, "%s", govQ_crypto_why());
+    return fail(lg, GOVLOG_ENOMEM, "out of memory");
 }
 
 /* The line for members m, into lg->line. */
 static void compose(govlog *lg, const char *type, const govQ_buf *m) {
     lg->line.n = 0;
     lg->line.ok = true;
+    lg->line.nohash = false;
     compose_to(lg, type, m->p, m->n, &lg->line);
 }
 
@@ -156,7 +167,7 @@ static void moved(govlog *lg, const char *end) {
 
 /* Append the composed line to file fd (of length *size); move the head. */
 static int put_line(govlog *lg, int fd, uint64_t *size, const char *path) {
-    if (!lg->line.ok) return fail(lg, GOVLOG_ENOMEM, "out of memory");
+    if (!lg->line.ok) return buf_failed(lg, &lg->line);
     int rc = write_all(lg, fd, lg->line.p, lg->line.n, *size, path);
     if (rc) return rc;
     moved(lg, lg->line.p + lg->line.n);
@@ -169,6 +180,7 @@ static int put_line(govlog *lg, int fd, uint64_t *size, const char *path) {
 static void begin(govQ_buf *m) {
     m->n = 0;
     m->ok = true;
+    m->nohash = false;
     if (m->p) m->p[0] = 0;
 }
 
@@ -312,6 +324,7 @@ static int read_line(govlog *lg, uint64_t nl, govlog_line *l) {
     char why[200];
     int rc = read_at(lg->fd, start, text, len) ? govQ_parse_line(text, len, &pl, why, sizeof why) : GOVLOG_EIO;
     if (rc == GOVLOG_EIO) fail(lg, rc, "cannot read '%s': %s", lg->path, strerror(errno));
+    else if (rc == GOVLOG_ECRYPTO || rc == GOVLOG_ENOMEM) fail(lg, rc, "%s", why);
     else if (rc) fail(lg, rc, "'%s' byte %llu: the line fails its check: %s", lg->path, (unsigned long long)start, why);
     *l = pl.l;
     l->offset = start;
@@ -348,7 +361,10 @@ static int recover_tail(govlog *lg, uint64_t at, uint64_t n, bool header) {
         return fail(lg, GOVLOG_EIO, "cannot read '%s': %s", lg->path, strerror(errno));
     }
     char sha[65];
-    govQ_sha256_hex(t, (size_t)n, sha);
+    if (!govQ_sha256_hex(t, (size_t)n, sha)) {
+        free(t);
+        return fail(lg, GOVLOG_ECRYPTO, "%s", govQ_crypto_why());
+    }
     govQ_buf b = {0}, m = {0};
     char head[65];
     uint64_t seq = lg->seq, lines = lg->lines;
@@ -363,7 +379,7 @@ static int recover_tail(govlog *lg, uint64_t at, uint64_t n, bool header) {
     govQ_printf(&m, ",\"torn_offset\":%llu,\"torn_bytes\":%llu,\"torn_sha256\":\"%s\"", (unsigned long long)at,
                 (unsigned long long)n, sha);
     if (b.ok && m.ok) compose_to(lg, "recover", m.p, m.n, &b);
-    int rc = b.ok && m.ok ? GOVLOG_OK : fail(lg, GOVLOG_ENOMEM, "out of memory");
+    int rc = !b.ok ? buf_failed(lg, &b) : m.ok ? GOVLOG_OK : fail(lg, GOVLOG_ENOMEM, "out of memory");
     int fd = rc ? -1 : open(lg->path, O_WRONLY | O_CLOEXEC);
     if (!rc && fd < 0) rc = fail(lg, GOVLOG_EIO, "cannot open '%s': %s", lg->path, strerror(errno));
     if (!rc && (!pwrite_all(fd, b.p, b.n, at) || fdatasync(fd) != 0)) {
@@ -422,6 +438,7 @@ static int read_ends(govlog *lg, uint64_t *torn_at, govlog_line *last) {
     uint64_t fno = ph.l.file_no;
     int type = ph.l.type;
     free(ph.mem);
+    if (rc == GOVLOG_ECRYPTO || rc == GOVLOG_ENOMEM) return fail(lg, rc, "%s", why);
     if (rc || type != GOVLOG_T_FILE)
         return fail(lg, GOVLOG_ECORRUPT, "'%s' does not start with a valid header%s%s", lg->path, rc ? ": " : "",
                     rc ? why : "");
@@ -570,6 +587,8 @@ int govlog_open(const char *path, const govlog_options *opt, govlog **out, char 
         if (msg) snprintf(msg, cap, "no path");
         return GOVLOG_EMISUSE;
     }
+    /* Every line needs a digest: without libcrypto nothing is created or changed. */
+    if (!govQ_crypto(msg, cap)) return GOVLOG_ECRYPTO;
     govlog *lg = calloc(1, sizeof *lg);
     if (!lg) {
         if (msg) snprintf(msg, cap, "out of memory");
@@ -631,7 +650,7 @@ static int attach_locked(govlog *lg, uint32_t id, gov_vm *vm) {
     int rc = save_state(lg, vm, &slen);
     if (rc) return rc;
     char ssha[65];
-    govQ_sha256_hex(lg->state, slen, ssha);
+    if (!govQ_sha256_hex(lg->state, slen, ssha)) return fail(lg, GOVLOG_ECRYPTO, "%s", govQ_crypto_why());
     govQ_buf *m = &lg->members;
     begin(m);
     govQ_printf(m, ",\"stream\":%u,\"policy\":", id);
@@ -721,7 +740,10 @@ static int decision_members(const govlog *lg, govQ_buf *m, govQ_buf *dec, uint32
     if (input) {
         char h[67];
         h[0] = '"';
-        govQ_sha256_hex(input, len, h + 1);
+        if (!govQ_sha256_hex(input, len, h + 1)) {
+            snprintf(why, cap, "%s", govQ_crypto_why());
+            return GOVLOG_ECRYPTO;
+        }
         h[65] = '"';
         govQ_put(m, h, 66);
         if (lg->opt.log_inputs) {
@@ -908,9 +930,11 @@ static int append_pending_locked(govlog *lg, govlog_pending *p) {
         memcpy(lg->head, head, 65);
         lg->seq = seq;
         lg->lines = lines;
+        int rc = buf_failed(lg, &p->lines);
         p->lines.n = 0;
         p->lines.ok = true;
-        return fail(lg, GOVLOG_ENOMEM, "out of memory");
+        p->lines.nohash = false;
+        return rc;
     }
     return pending_write(lg, p, head, seq, lines, first, p->n);
 }
@@ -940,7 +964,7 @@ static int detach_locked(govlog *lg, uint32_t id, const gov_vm *vm) {
         size_t slen;
         int rc = save_state(lg, vm, &slen);
         if (rc) return rc;
-        govQ_sha256_hex(lg->state, slen, ssha);
+        if (!govQ_sha256_hex(lg->state, slen, ssha)) return fail(lg, GOVLOG_ECRYPTO, "%s", govQ_crypto_why());
     }
     begin(m);
     govQ_printf(m, ",\"stream\":%u,\"entries\":%llu,\"state_sha256\":", id, (unsigned long long)s->entries);
@@ -989,9 +1013,15 @@ int govlog_rotate(govlog *lg) {
     return rc;
 }
 
-int govlog_close(govlog *lg, char head[65]) {
+int govlog_close(govlog *lg, char head[65]) { return govlog_close_msg(lg, head, NULL, 0); }
+
+int govlog_close_msg(govlog *lg, char head[65], char *msg, size_t cap) {
     if (head) head[0] = 0;
-    if (!lg) return GOVLOG_EMISUSE;
+    if (msg && cap) msg[0] = 0;
+    if (!lg) {
+        if (msg && cap) snprintf(msg, cap, "no log");
+        return GOVLOG_EMISUSE;
+    }
     pthread_mutex_lock(&lg->mu);
     int rc = GOVLOG_OK;
     for (size_t i = 0; i < lg->nst && !rc; i++)
@@ -1003,6 +1033,7 @@ int govlog_close(govlog *lg, char head[65]) {
     }
     if (!rc && fsync(lg->fd) != 0) rc = fail(lg, GOVLOG_EIO, "cannot sync '%s': %s", lg->path, strerror(errno));
     if (!rc && head) memcpy(head, lg->head, 65);
+    if (rc && msg && cap) snprintf(msg, cap, "%s", lg->msg);
     pthread_mutex_unlock(&lg->mu);
     free_log(lg);
     return rc;

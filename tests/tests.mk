@@ -45,6 +45,9 @@ TEST_DEB_PKGS += time
 # Option parsing (getopt_long, the same for every command) and the shell completions.
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/cli/run.sh" "GOVC=$(BUILD)/govc sh tests/cli/complete.sh"
 TEST_DEPS += $(BUILD)/govc
+# A disk that fills up under --log and --state: file-size limits at every line's edge, and
+# a full tmpfs (mounted in a private mount namespace: util-linux's unshare, as root).
+TEST_SUITES += "/usr/bin/python3 tests/cli/fullfs.py $(BUILD)/govc"
 
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/run.sh"
 # Alert hygiene (issue 24.2): one day of generated history before and after, state
@@ -114,9 +117,17 @@ TEST_DEB_PKGS += valgrind
 # trace and the compact trace rendered back (tests/audit/drive.c, run.py).
 TEST_SUITES += "/usr/bin/python3 tests/audit/run.py $(BUILD) 1 25"
 TEST_DEPS += $(BUILD)/tests/audit_drive
-$(BUILD)/tests/audit_drive: $(BUILD)/obj/tests/audit/drive.o $(BUILD)/libgov.a
+$(BUILD)/obj/tests/audit/drive.o: CPPFLAGS_ALL += -Ivm
+$(BUILD)/tests/audit_drive: $(BUILD)/obj/tests/audit/drive.o $(BUILD)/libgovlog.a $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -lm
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) $(LOG_LIBS) -lm
+# The windows' exact reference for it (tests/audit/exact.c): the differential fuzzer's
+# (fuzz/ref.c) over the generated records, against every window value the traces quote.
+TEST_DEPS += $(BUILD)/tests/audit_exact
+$(BUILD)/obj/tests/audit/exact.o: $(BUILD)/gen/parser.h
+$(BUILD)/tests/audit_exact: $(BUILD)/obj/tests/audit/exact.o $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/fuzz/exact.o $(BUILD)/liblang.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash -lm
 # ... and the edges it found or was asked for: 65,535/65,536/65,537 limit cells, chains of
 # 15 blocks, 300 blocks, windows all bool rings / deques / heaps, 40 on a key, ratios at 100%.
 TEST_SUITES += "/usr/bin/python3 tests/audit/edges.py $(BUILD)"

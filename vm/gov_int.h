@@ -417,6 +417,9 @@ struct gov_program {
     govL_tent *tent;
     uint64_t *talways;
     uint32_t max_twords;        /* the most bit words of one indexed kind or list (the VM's tbits) */
+    uint8_t *xdec;              /* without rule guards, per kind_rules entry: 1 when the index decides
+                                   the rule (GOVL_RULE_DECIDED): the scan of the rules it keeps fires
+                                   it without running its code (vm_run.h, GOVV_SCAN 3); else NULL */
     uint32_t ngate, nesc, nstep, nappr, nescalate;
     govL_gate *gate;
     govL_esc *esc;
@@ -849,12 +852,22 @@ typedef struct govV_wrec {
     uint8_t wipe, bfresh, adv;  /* time: every bucket left; the value's bucket is new; the newest bucket moved */
     uint8_t pend;               /* v, n and has are not computed yet: govW_value computes them from
                                  * the key block x, when something first reads them (window.c) */
-    uint64_t s, pn, todo;       /* the value's number (seq before); time: values held before; buckets that left */
-    int64_t b, ocur;            /* time: the value's bucket; the newest bucket before */
-    govV_cell old;              /* count windows, at the ring's owner: the value its slot held before */
+    union {
+        uint64_t s;             /* count: the value's number (seq before) */
+        int64_t blo;            /* time, at the stream's first: the first instant of bucket b (INT64_MIN
+                                 * if it starts before), the bucket cache's (window.c, bucket_find) */
+    };
+    uint64_t pn, todo;          /* time: values held before; buckets that left */
+    int64_t b, ocur;            /* time: the record's bucket, kept at the stream's first as the cache's
+                                 * bucket; the newest bucket before */
+    union {
+        govV_cell old;          /* count windows, at the ring's owner: the value its slot held before */
+        int64_t bhi;            /* time, at the stream's first: the last instant of bucket b (INT64_MAX
+                                 * if it ends after) */
+    };
     uint32_t pos;               /* count windows, at the ring's owner: the slot the value went to, s mod
                                  * the ring's length (one division a ring, not one a window) */
-    uint32_t bj;                /* time, at the stream's first: the slot of bucket b, when taken (the
+    uint32_t bj;                /* time, at the stream's first: the slot of bucket b, b mod B (the
                                  * struct stays 120 bytes: the arena's figures) */
 } govV_wrec;
 
@@ -1003,7 +1016,8 @@ struct gov_vm {
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
     uint32_t *sel_start;        /* with rule guards: the rules a record reaches (select_rules) */
     uint32_t *sel_pos;
-    uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords) */
+    uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords); with
+                                   rule guards all 0 between lists (select_rules clears them) */
     uint32_t ttail;             /* and the first of the all-kept rules that end the kind */
     int poisoned, in_record;
     char errmsg[160];

@@ -11,12 +11,14 @@
  *      whatever runs before it, a field register holds the record's value (fields are
  *      read-only, rule 8 of the verifier), so the rule fires only if it holds;
  *   B. or, before any firing word, the three words `LOAD{L,K} t X; <op> d x t;
- *      JMPF d off` (x on either side), where no firing word lies at or past the jump's
- *      target and no earlier jump lands between the LOAD and that target: every path
- *      to a firing word falls through the JMPF, so the comparison held.
+ *      JMPF d off` (x on either side), or the four `LOAD{L,K} t X; <op> d x t; AND e
+ *      d y; JMPF e off` (either operand of the AND: `a and run.tokens > tok and b`
+ *      joins its conditions into one register), where no firing word lies at or past
+ *      the jump's target and no earlier jump lands between the LOAD and that target:
+ *      every path to a firing word falls through the JMPF, so the comparison held.
  *
  * A rule found may also have a second condition, a string field equal to a constant or
- * a bool field true (second()).
+ * a bool field true, alone or joined by AND before the JMPF (second()).
  *
  * The rules found are grouped per kind by (x, op, class, second condition), the second
  * condition checked once a group, before its walk (a group of `run.tokens > tok_N and
@@ -229,6 +231,20 @@ static void second(const gov_program *p, const govL_kind *kd, const govL_rule *r
         c->c2reg = GOVB_A(wj);
         return;
     }
+    /* Or `AND d y f` (or `AND d f y`) on a bool field f, then `JMPF d off` that jumps past
+     * the firing word, nothing landing after the AND and up to that word: `a and
+     * run.error and ...` joined into one register. d true needs f true (bools are 0 or
+     * 1: the setters, the decoder and the verifier's constants). */
+    for (uint32_t pc = r->code; pc + 1 < ffirst && pc - r->code < 64; pc++) {
+        uint32_t wa = code[pc], wj = code[pc + 1], d = GOVB_A(wa), f;
+        if (GOVB_OP(wa) != GOV_OP_AND || GOVB_OP(wj) != GOV_OP_JMPF || GOVB_A(wj) != d || d < kd->nfields) continue;
+        if (GOVB_B(wa) < kd->nfields && ty[GOVB_B(wa)] == GOVB_TY_BOOL) f = GOVB_B(wa);
+        else if (GOVB_C(wa) < kd->nfields && ty[GOVB_C(wa)] == GOVB_TY_BOOL) f = GOVB_C(wa);
+        else continue;
+        if ((uint64_t)pc + 2 + GOVB_BX(wj) <= ffirst || jumps_into(code, r->code, pc, ffirst)) continue;
+        c->c2reg = f;
+        return;
+    }
 }
 
 /* Rule r's indexable comparison (forms A and B above) into c; 0 if it has none. */
@@ -250,13 +266,23 @@ static int analyse(const tctx *t, const govL_kind *kd, const govL_rule *r, tcand
             return 1;
         }
     }
-    /* B: the first such three words before the first firing word (of the first 16
+    /* B: the first such three (or four) words before the first firing word (of the first 16
      * tried: each try looks back over the rule's earlier jumps). */
     for (uint32_t pc = s, tries = 0; pc + 2 < ffirst && tries < 16; pc++) {
         uint32_t w0 = code[pc], w1 = code[pc + 1], w2 = code[pc + 2];
-        uint32_t o0 = GOVB_OP(w0), o1 = GOVB_OP(w1), tr = GOVB_A(w0), x, rel;
+        uint32_t o0 = GOVB_OP(w0), o1 = GOVB_OP(w1), tr = GOVB_A(w0), x, rel, nw = 3;
         if ((o0 != GOV_OP_LOADL && o0 != GOV_OP_LOADK) || o1 < GOV_OP_LT || o1 > GOV_OP_GE) continue;
-        if (GOVB_OP(w2) != GOV_OP_JMPF || GOVB_A(w2) != GOVB_A(w1)) continue;
+        /* B': the comparison joined with another condition by `AND e d y` (or `AND e y
+         * d`) before the JMPF on e, as `a and run.tokens > tok and ...` compiles: e
+         * true needs d true. */
+        if (GOVB_OP(w2) == GOV_OP_AND && pc + 3 < ffirst && GOVB_A(w2) >= kd->nfields &&
+            (GOVB_B(w2) == GOVB_A(w1) || GOVB_C(w2) == GOVB_A(w1)) && GOVB_OP(code[pc + 3]) == GOV_OP_JMPF &&
+            GOVB_A(code[pc + 3]) == GOVB_A(w2)) {
+            w2 = code[pc + 3];
+            nw = 4;
+        } else if (GOVB_OP(w2) != GOV_OP_JMPF || GOVB_A(w2) != GOVB_A(w1)) {
+            continue;
+        }
         tries++;
         if (GOVB_C(w1) == tr && GOVB_B(w1) != tr) {
             x = GOVB_B(w1);
@@ -267,7 +293,7 @@ static int analyse(const tctx *t, const govL_kind *kd, const govL_rule *r, tcand
         } else {
             continue;
         }
-        uint64_t target = (uint64_t)pc + 3 + GOVB_BX(w2);
+        uint64_t target = (uint64_t)pc + nw + GOVB_BX(w2);
         if (flast >= target) continue; /* a firing word the jump does not pass over */
         /* an earlier jump into the three words or the part they guard */
         if (jumps_into(code, s, pc, target - 1)) continue;
@@ -289,9 +315,10 @@ static int analyse(const tctx *t, const govL_kind *kd, const govL_rule *r, tcand
  * word on the facts alone: a LOADK or LOADL notes what a temporary holds; a comparison is
  * known true when it is one of the facts (the indexed relation of its field with the same
  * limit or constant, either way round; the guard's field `EQ` a constant string of the
- * guard's bytes; the second condition's `EQ` of its string field with its constant); a
- * JMPF falls through on a known truth (a temporary, or the second condition's bool
- * field), a JMP is followed; a FIRE, a FIREIF on a known truth, or a T.. test that is the
+ * guard's bytes; the second condition's `EQ` of its string field with its constant); an
+ * AND of two known truths is one (what `a and b and c` without parentheses compiles
+ * to); a JMPF falls through on a known truth (a temporary, or the second condition's
+ * bool field), a JMP is followed; a FIRE, a FIREIF on a known truth, or a T.. test that is the
  * indexed comparison or the second condition ends the proof. Anything else (an unknown
  * condition, any other instruction) and the rule is not decided: it runs as before. The
  * facts are the ones the index checked with the scan's own relations (the walk's raw C
@@ -342,6 +369,13 @@ static int decides(const gov_program *p, const govL_kind *kd, const tcand *c, ui
                             (c->c2k != GOVB_NONE && f == c->c2reg && kv[t] == c->c2k);
             }
             kt[a] = known ? TRUE_ : UNKNOWN;
+            break;
+        }
+        case GOV_OP_AND: { /* true when both are: a known truth, or the second condition's bool field */
+            if (a < kd->nfields) return 0;
+            int tb = b < kd->nfields ? c->c2k == GOVB_NONE && b == c->c2reg : kt[b] == TRUE_;
+            int tc = cc < kd->nfields ? c->c2k == GOVB_NONE && cc == c->c2reg : kt[cc] == TRUE_;
+            kt[a] = tb && tc ? TRUE_ : UNKNOWN;
             break;
         }
         case GOV_OP_JMP:
@@ -526,7 +560,7 @@ int govL_build_tindex(gov_program *p) {
         return GOV_OK;
     }
     size_t need = (size_t)nu * sizeof(govL_tkind) + (size_t)ngroup * sizeof(govL_tgroup) +
-                  (size_t)nc * sizeof(govL_tent) + (size_t)nwords * 8;
+                  (size_t)nc * sizeof(govL_tent) + (size_t)nwords * 8 + (p->has_guards ? 0 : p->nrule);
     uint8_t *blk = calloc(1, need);
     if (!blk) {
         free(cand);
@@ -540,6 +574,7 @@ int govL_build_tindex(gov_program *p) {
     p->talways = (uint64_t *)(void *)(p->tent + nc);
     p->tgroup = (govL_tgroup *)(void *)(p->talways + nwords);
     p->tkind = (govL_tkind *)(void *)(p->tgroup + ngroup);
+    p->xdec = p->has_guards ? NULL : (uint8_t *)(void *)(p->tkind + nu); /* then bytes */
     p->max_twords = maxw;
     uint32_t g = 0, wat = 0;
     for (uint32_t u = 0; u < nu; u++) {
@@ -567,7 +602,10 @@ int govL_build_tindex(gov_program *p) {
             }
             p->tgroup[g - 1].n++;
             p->tent[i] = (govL_tent){.bound = c->bound, .lim = c->lim, .pos = c->pos};
-            if (decides(p, &p->kind[un->kind], c, un->glv, un->gstr)) p->rule[c->rule].flags |= GOVL_RULE_DECIDED;
+            if (decides(p, &p->kind[un->kind], c, un->glv, un->gstr)) {
+                p->rule[c->rule].flags |= GOVL_RULE_DECIDED;
+                if (p->xdec) p->xdec[p->kind[un->kind].first_rule + c->pos] = 1; /* a kind's unit: pos is its place */
+            }
             always[c->pos / 64] &= ~(1ull << (c->pos % 64));
         }
         tk->nalways = un->n - (kfirst[u + 1] - kfirst[u]);

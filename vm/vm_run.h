@@ -84,6 +84,14 @@ L_enter_:
         *fired = 0;
         return nrules;
     }
+#if GOVV_SCAN == 3
+    /* A kept rule the index decides (vm/tindex.c decides) fires without running its code,
+     * as evaluate's short way fires one when every rule run was kept: the same firing. */
+    if (p->xdec[(size_t)(starts - p->xstart) + j]) {
+        *fired = 1;
+        return j;
+    }
+#endif
     pc = starts[j];
 #endif
 #ifdef GOVV_GOTO

@@ -55,6 +55,13 @@
 
 #define NONE GOVB_NONE
 
+/* A time clock's steps, always inlined: two call sites, one hot. */
+#if defined(__GNUC__)
+#define W_INLINE inline __attribute__((always_inline))
+#else
+#define W_INLINE inline
+#endif
+
 const char *govW_aggname(uint32_t agg) {
     switch (agg) {
 #define GOVB_X(n, name, str) case n: return str;
@@ -898,7 +905,7 @@ static void time_back(const govL_window *w, char *x) {
  * stream does this once for all; cur's slot follows from jb, not a division): the buckets that fall out are the live ones among min(b - cur, B)
  * slots (fr->todo; all of them when fr->wipe, a key quiet for a span), and the counts
  * are running totals, so nothing here scans buckets. */
-static void advance_clock(const govL_window *w, char *x, int64_t b, uint32_t jb, govV_wrec *fr) {
+static W_INLINE void advance_clock(const govL_window *w, char *x, int64_t b, uint32_t jb, govV_wrec *fr) {
     govW_clk *c = CLK(w, x);
     if (c->newest == INT64_MIN) {
         c->cur = b;
@@ -1184,11 +1191,9 @@ static inline void keep(govV_wrec *wr, uint64_t n, int64_t v) {
 #if defined(__GNUC__)
 #define PF(a) __builtin_prefetch((a), 1, 3)
 #define PF_INLINE inline __attribute__((always_inline))
-#define W_INLINE inline __attribute__((always_inline)) /* a clock's step: two call sites, one hot */
 #else
 #define PF(a) ((void)(a))
 #define PF_INLINE inline
-#define W_INLINE inline
 #endif
 
 /* Always inlined: a static function of prefetches alone has no effect GCC must keep, and
@@ -1209,7 +1214,7 @@ static PF_INLINE void prefetch_block(const gov_program *p, uint32_t first, const
  * windows need: take, the value's number s, late. */
 static inline void clock_count(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr) {
     govW_clk *c = CLK(w, x);
-    int late = c->newest != INT64_MIN && t < gov_sub_i(c->newest, w->lateness);
+    int late = t < gov_sub_i(c->newest, w->lateness); /* never before a first value: INT64_MIN - L saturates */
     fr->tlate = (uint8_t)late;
     fr->take = 0;
     fr->s = c->seq;
@@ -1223,24 +1228,21 @@ static inline void clock_count(const govL_window *w, char *x, int64_t t, int whe
 }
 
 /* A time stream's clock, the same for the record at time t in bucket b (floordiv(t,
- * width)), slot j (slot_of(w, b)), computed by the caller (the bucket's prefetch needs
- * them first): also the buckets that left (fr->todo, fr->wipe), whether the value's bucket
- * is new (bfresh), and what the clock held before (pn, ocur). */
+ * width)), slot j (slot_of(w, b)), found by the caller in fr (bucket_find; the bucket's
+ * prefetch needs them first): also the buckets that left (fr->todo, fr->wipe), whether the
+ * value's bucket is new (bfresh), and what the clock held before (pn, ocur). */
 static W_INLINE void clock_time(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr, int64_t b, uint32_t j) {
     govW_clk *c = CLK(w, x);
-    int late = c->newest != INT64_MIN && t < gov_sub_i(c->newest, w->lateness);
+    int late = t < gov_sub_i(c->newest, w->lateness); /* never before a first value: INT64_MIN - L saturates */
     fr->tlate = (uint8_t)late;
     fr->take = fr->bfresh = fr->wipe = fr->adv = 0;
     fr->todo = 0;
-    fr->s = c->seq;
     fr->pn = c->n;
     fr->ocur = c->cur;
     if (!late) {
-        fr->b = b;
         advance_clock(w, x, b, j, fr);
         fr->pn = c->n;
         if (where) {
-            fr->bj = j;
             int live = c->live >> j & 1;
             /* within the lateness but before the oldest bucket, or a full bucket: late */
             if (b > gov_sub_i(c->cur, (int64_t)w->nbuckets) && !(live && CNT(w, x, j) == GOVW_BMAX)) {
@@ -1260,11 +1262,45 @@ static W_INLINE void clock_time(const govL_window *w, char *x, int64_t t, int wh
     if (fr->late) c->late++;
 }
 
+/* The bucket of time t, b = floordiv(t, width), and its slot j = b mod B, for the time
+ * stream whose first window's wrec is fr, left in fr->b and fr->bj. fr keeps them from the
+ * stream's last record with the instants [blo, bhi] of bucket b (clamped to int64), so a
+ * record in the same bucket as the stream's last, whatever its key, needs neither of the
+ * two 64-bit divisions (bucket_at); this finds another bucket: one division, and a second
+ * for the slot only when b is B or more buckets from the last. Exact at both ends of int64:
+ * t = q W + r with 0 <= r < W, the bucket's instants [t - r, t + W - 1 - r] clamped.
+ * A zeroed wrec (the arena's start) says bucket 0, slot 0, instants [0, 0]: true. */
+static void bucket_find(const govL_window *w, int64_t t, govV_wrec *fr) {
+    int64_t W = w->width, q = t / W, r = t % W; /* t > INT64_MIN, W >= 1: no overflow */
+    if (r < 0) q--, r += W;
+    uint32_t B = w->nbuckets, j;
+    if (q >= fr->b && (uint64_t)q - (uint64_t)fr->b < B) {
+        j = fr->bj + (uint32_t)((uint64_t)q - (uint64_t)fr->b);
+        if (j >= B) j -= B;
+    } else if (q < fr->b && (uint64_t)fr->b - (uint64_t)q < B) {
+        uint32_t e = (uint32_t)((uint64_t)fr->b - (uint64_t)q);
+        j = fr->bj >= e ? fr->bj - e : fr->bj + B - e;
+    } else {
+        j = slot_of(w, q);
+    }
+    fr->b = q;
+    fr->bj = j;
+    uint64_t below = (uint64_t)t - (uint64_t)INT64_MIN, above = (uint64_t)INT64_MAX - (uint64_t)t, up = (uint64_t)(W - 1 - r);
+    fr->blo = (uint64_t)r <= below ? t - r : INT64_MIN;
+    fr->bhi = up <= above ? t + (int64_t)up : INT64_MAX;
+}
+
+/* The bucket of t in fr->b and fr->bj: the stream's last unless t is outside it. */
+static W_INLINE void bucket_at(const govL_window *w, int64_t t, govV_wrec *fr) {
+    if (t < fr->blo || t > fr->bhi) bucket_find(w, t, fr);
+}
+
 /* A time stream's clock with its bucket's place: the bucket record prefetched first
  * (pf), then the step. */
 static W_INLINE void step_time_clock(const govL_window *w, char *x, int64_t t, int where, govV_wrec *fr, int pf) {
-    int64_t b = floordiv(t, w->width);
-    uint32_t j = slot_of(w, b);
+    bucket_at(w, t, fr);
+    int64_t b = fr->b;
+    uint32_t j = fr->bj;
     if (pf) {
         const char *r = x + w->m_cnt + (size_t)j * w->bs;
         PF(r);

@@ -24,6 +24,11 @@
  *   -W N FILE   after N script lines, the state saved into FILE, and nothing more run
  *   -I N FILE   after N script lines, FILE's state (another build's -W) loaded into a
  *               fresh VM, which goes on
+ *   -G LOG      every decision appended to the decision log LOG (log/govlog.h, inputs
+ *               logged, synced at close) as soon as it is made, before anything reads
+ *               it; the VM attached as stream 0, detached and the next one attached at
+ *               each state move; closed at the end. A torn LOG is recovered on open, and
+ *               an existing one continued: its head is printed at the end ("G ...")
  *
  * Script lines (tab-separated parts):
  *   R <json> <typed>     a record; typed is "kind field=T:value ..." (T: i int-class,
@@ -46,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log/govlog.h"
 #include "vm/gov.h"
 
 static void die(const char *m, const char *a)
@@ -179,6 +185,15 @@ static size_t save(gov_vm *v)
 
 static const char *state_out, *state_in; /* -W N FILE, -I N FILE */
 static int state_at = -1;
+static govlog *dlog; /* -G */
+
+static void log_check(int rc, const char *what)
+{
+    if (rc != GOVLOG_OK) {
+        fprintf(stderr, "drive: decision log %s: %s (%s)\n", what, govlog_errstr(rc), govlog_errmsg(dlog));
+        exit(2);
+    }
+}
 
 static void save_and_move(void)
 {
@@ -203,6 +218,12 @@ static void save_and_move(void)
         die("a loaded state saves back to other bytes", NULL);
     /* Carry the resolution cache's size across, as a host's configuration would. */
     gov_vm_limit(v, GOV_LIMIT_RCACHE_BYTES, gov_vm_limit(vm, GOV_LIMIT_RCACHE_BYTES, -1));
+    /* The log sees a restart: the stream detached with the old VM's state, attached
+     * again with the new one's (the same bytes, so a replay goes straight on). */
+    if (dlog) {
+        log_check(govlog_detach(dlog, 0, vm), "detach");
+        log_check(govlog_attach(dlog, 0, v), "attach");
+    }
     vm = v;
     cur = next;
 }
@@ -432,7 +453,7 @@ int main(int argc, char **argv)
 {
     int opt_typed = 0, opt_limits = 0, every = 0;
     long rcache = -1;
-    const char *limits = NULL;
+    const char *limits = NULL, *logpath = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *o = argv[i];
@@ -462,11 +483,13 @@ int main(int argc, char **argv)
             every = atoi(argv[++i]);
         else if (!strcmp(o, "-l") && i + 1 < argc)
             limits = argv[++i];
+        else if (!strcmp(o, "-G") && i + 1 < argc)
+            logpath = argv[++i];
         else
-            die("usage: drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-W N FILE] [-I N FILE] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
+            die("usage: drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-W N FILE] [-I N FILE] [-G LOG] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
     }
     if (argc - i != 2)
-        die("usage: drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-W N FILE] [-I N FILE] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
+        die("usage: drive [-t] [-c] [-C] [-y] [-o] [-x] [-H] [-W N FILE] [-I N FILE] [-G LOG] [-R] [-r BYTES] [-s N] [-l LIMITS] PROGRAM SCRIPT", NULL);
     size_t plen, slen;
     char *pbytes = slurp(argv[i], &plen);
     char *script = slurp(argv[i + 1], &slen);
@@ -503,6 +526,20 @@ int main(int argc, char **argv)
     if (!arenas[0] || !arenas[1] || !tracebuf || !jbuf || !rbuf || !cbuf || !statebuf)
         die("out of memory", NULL);
     vm = new_vm(0);
+    if (logpath) {
+        govlog_options lo;
+        govlog_options_init(&lo);
+        lo.log_inputs = 1;
+        lo.recover = 1;
+        /* Synced at close only: the cuts run.py makes stand for a crash by truncating
+         * the file, which syncing does not change, and a sync a line costs seconds a
+         * script on a busy disk. The lines are the same bytes either way. */
+        lo.sync = GOVLOG_SYNC_CLOSE;
+        char msg[512];
+        if (govlog_open(logpath, &lo, &dlog, msg, sizeof msg) != GOVLOG_OK)
+            die("decision log open", msg);
+        log_check(govlog_attach(dlog, 0, vm), "attach");
+    }
     if (opt_compact) {
         rarena = malloc(arena_size);
         if (!rarena || gov_vm_init(prog, &cfg, rarena, arena_size, &rvm) != GOV_OK)
@@ -525,16 +562,21 @@ int main(int argc, char **argv)
                 *q++ = 0;
         }
         const gov_decision *d = NULL;
+        const char *input = NULL; /* the JSON line evaluated (NULL: a typed call) */
         lineno++;
         switch (line[0]) {
         case 'R':
             if (np < 3)
                 die("bad R line", NULL);
+            if (!opt_typed)
+                input = part[1];
             d = opt_typed ? typed_record(part[2]) : gov_eval_json(vm, part[1], strlen(part[1]), lineno);
             break;
         case 'K':
             if (np < 3)
                 die("bad K line", NULL);
+            if (!opt_typed)
+                input = part[2];
             d = opt_typed ? gov_tick(vm, parse_i64(part[1])) : gov_eval_json(vm, part[2], strlen(part[2]), lineno);
             break;
         case 'A': {
@@ -547,6 +589,7 @@ int main(int argc, char **argv)
             else {
                 const char *j = subst(part[5], "$G", id);
                 d = gov_eval_json(vm, j, strlen(j), lineno);
+                input = j;
             }
             break;
         }
@@ -560,6 +603,7 @@ int main(int argc, char **argv)
             else {
                 const char *j = subst(part[4], "$E", id);
                 d = gov_eval_json(vm, j, strlen(j), lineno);
+                input = j;
             }
             break;
         }
@@ -576,6 +620,8 @@ int main(int argc, char **argv)
             die("bad script line", line);
         }
         if (d) {
+            if (dlog) /* before the host reads anything: a read after it must see the same */
+                log_check(govlog_append(dlog, 0, d, input, input ? strlen(input) : 0), "append");
             printf("# %llu\n", (unsigned long long)lineno);
             report(d);
         }
@@ -603,6 +649,13 @@ int main(int argc, char **argv)
     /* Counters of the last VM only (a state load starts a VM afresh); they differ by path. */
     printf("X resolutions %llu cached %llu rules_run %llu\n", (unsigned long long)res, (unsigned long long)cached,
            (unsigned long long)gov_vm_rules_run(vm));
+    if (dlog) {
+        log_check(govlog_detach(dlog, 0, vm), "detach");
+        char head[65];
+        if (govlog_close(dlog, head) != GOVLOG_OK)
+            die("decision log close", NULL);
+        printf("G head %s\n", head);
+    }
     fflush(stdout);
     /* Everything freed: the suite runs under LeakSanitizer too (make san). */
     free(rarena);

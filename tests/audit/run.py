@@ -7,21 +7,28 @@ libgov's paths (tests/audit/drive.c), each against the plain JSON path of the sa
   gov_vm_limit; the state saved and loaded into a fresh VM after every line and every
   third; findings read last to first before the decision's JSON; a trace buffer set
   (decisions unchanged); the compact trace rendered back on a second VM against the JSON
-  trace; all of these at once.
+  trace; all of these at once. Every window value the traced run quotes is held to the
+  exact reference (tests/audit/exact.c: fuzz/ref.c's replay of the records through
+  spec/language.md 4.5, exact where the spec says exact, else within its bound).
 
   run.py BUILD [FIRST_SEED COUNT [RECORDS]]      (default: 1 400 60)
   run.py BUILD --against OLD_DRIVE SEED COUNT    the same script through two builds' drive
                                                  (cross-version: decisions, findings,
-                                                 traces and states compared)
+                                                 traces and states compared; the new
+                                                 build's windows against the reference)
 
 Prints "ok - audit differential" or the first difference of each failing case, with the
 seed to rerun: `python3 tests/audit/gen.py SEED DIR` then the two drive commands.
 """
 import os
+import random
 import re
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import logcut  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LINE = re.compile(r'"line":\d+,')
@@ -42,10 +49,17 @@ VARIANTS = [
 ]
 
 
+# Paths whose decisions also go to a decision log (drive -G), checked by logcut.py; the
+# first is cut at random offsets and recovered (AUDIT_CUTS cuts a case, 2 by default: make
+# test's share; AUDIT_LOGGED names the logged paths).
+LOGGED = os.environ.get("AUDIT_LOGGED", "state-every-3 typed rcache-tiny everything").split()
+CUTS = int(os.environ.get("AUDIT_CUTS", "2"))
+
+
 def norm(text, typed):
     out = []
     for l in text.splitlines():
-        if l.startswith(("T ", "X ")):
+        if l.startswith(("T ", "X ", "G ")):
             continue
         if typed and l.startswith("D "):
             l = LINE.sub('"line":0,', l, count=1)
@@ -121,6 +135,8 @@ def case(build, drive, seed, nrec, tmp, against=None):
             if new != old:
                 a, c = old.splitlines(), new.splitlines()
                 fails.append("seed %d %s (old vs new): %s" % (seed, name, first_diff(a, c)))
+            if "-t" in opts and name == "typed-traced":
+                fails += exact(os.path.dirname(drive), govb, script, new, "seed %d new" % seed)
         # A state one build saved mid-stream, loaded by the other, which goes on as it
         # would have from its own state (both ways: an upgrade and a downgrade).
         n = sum(1 for _ in open(script)) // 2
@@ -138,10 +154,10 @@ def case(build, drive, seed, nrec, tmp, against=None):
                 if w != g:
                     fails.append("seed %d %s: %s" % (seed, name, first_diff(w, g)))
         return fails
-    return compare_paths(drive, govb, script, extra, "seed %d" % seed)
+    return compare_paths(drive, govb, script, extra, "seed %d" % seed, seed)
 
 
-def compare_paths(drive, govb, script, extra, label):
+def compare_paths(drive, govb, script, extra, label, seed=0):
     """Every path of VARIANTS against the plain JSON path, and the compact trace rendered
     back against the JSON trace: a list of the differences."""
     fails = []
@@ -150,11 +166,28 @@ def compare_paths(drive, govb, script, extra, label):
     if err:
         return ["%s base: %s" % (label, err)]
     basel = norm(base, False)
+    govc = os.path.join(os.path.dirname(os.path.dirname(drive)), "govc")
+    src = open(govb[:-len(".govb")] + ".gov").read()
     for name, opts in VARIANTS:
-        out, err = run([drive] + extra + opts + [govb, script])
+        log = None
+        if name in LOGGED:
+            log = "%s.%s.log" % (govb, name)
+            for f in (log, log + ".lock"):
+                if os.path.exists(f):
+                    os.remove(f)
+        out, err = run([drive] + extra + opts + (["-G", log] if log else []) + [govb, script])
         if err:
             fails.append("%s %s: %s" % (label, name, err))
             continue
+        if log:
+            # Replayable: the JSON path (inputs logged), without host functions (drive's
+            # own) or a limits file (not given to the replay).
+            rp = govb if "-y" not in opts and "extern fn" not in src and "-l" not in extra else None
+            fails += ["%s %s: %s" % (label, name, f) for f in logcut.check(govc, log, out, rp)]
+            if name == LOGGED[0] and CUTS:
+                fails += ["%s %s: %s" % (label, name, f) for f in logcut.cuts(
+                    govc, drive, extra + opts + [govb, script], log, out, rp, random.Random(seed), CUTS,
+                    os.path.dirname(govb))]
         typed = "-y" in opts
         got = norm(out, typed)
         want = [LINE.sub('"line":0,', l, count=1) if typed and l.startswith("D ") else l for l in basel]
@@ -172,7 +205,30 @@ def compare_paths(drive, govb, script, extra, label):
             if ts[i] != ts[i + 1]:
                 fails.append("%s compact render != JSON trace: %s" % (label, first_diff([ts[i]], [ts[i + 1]])))
                 break
+        fails += exact(os.path.dirname(drive), govb, script, out, label)
     return fails
+
+
+STATS = {"records": 0, "values": 0, "quoted": 0, "drift": 0}
+
+
+def exact(bindir, govb, script, out, label):
+    """Every window value the traced run printed (out: drive -t) against the exact
+    reference (tests/audit/exact.c, fuzz/ref.c's) over the records: a list of failures."""
+    src = govb[:-len(".govb")] + ".gov"
+    path = govb + ".out"
+    with open(path, "w") as f:
+        f.write(out)
+    p = subprocess.run([os.path.join(bindir, "audit_exact"), src, script, path], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    text = p.stdout.decode(errors="replace")
+    m = re.search(r"exact: (\d+) records, (\d+) window values, (\d+) quoted, (\d+) drift", text)
+    if m:
+        for k, v in zip(("records", "values", "quoted", "drift"), m.groups()):
+            STATS[k] += int(v)
+    if p.returncode != 0:
+        return ["%s exact reference: %s%s" % (label, text.strip(), p.stderr.decode(errors="replace")[:500])]
+    return []
 
 
 def main():
@@ -198,6 +254,8 @@ def main():
                 subprocess.run(["rm", "-rf", sub])
     print("%d cases (seeds %d..%d, %d paths each), %d differences" % (
         count, first, first + count - 1, 6 if against else len(VARIANTS) + 2, len(fails)))
+    print("exact reference: %(records)d records, %(values)d window values, %(quoted)d quoted, "
+          "%(drift)d drift values checked" % STATS)
     print(("not ok" if fails else "ok") + " - audit differential")
     return 1 if fails else 0
 

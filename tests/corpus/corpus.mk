@@ -48,3 +48,12 @@ $(BUILD)/tests/windows_edges: $(BUILD)/obj/tests/windows/edges.o $(BUILD)/libgov
 
 TEST_DEPS += $(BUILD)/tests/windows_edges
 TEST_SUITES += "sh tests/windows/edges.sh $(BUILD)"
+
+# Time windows' buckets against a reference, clocks moving every way (issue 19):
+# tests/windows/clock.c.
+$(BUILD)/tests/windows_clock: $(BUILD)/obj/tests/windows/clock.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+
+TEST_DEPS += $(BUILD)/tests/windows_clock
+TEST_SUITES += "sh tests/windows/clock.sh $(BUILD)"

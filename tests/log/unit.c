@@ -798,8 +798,11 @@ static void test_sha256(void) {
     check(started == 4 && !bad[0] && !bad[1] && !bad[2] && !bad[3], "sha256 on four threads at once",
           "%d threads, %d %d %d %d wrong", started, bad[0], bad[1], bad[2], bad[3]);
     char h[65] = "x";
-    govlog_sha256(NULL, 5, h);
-    check(strcmp(h, sha_vec[0].hex) == 0, "sha256 of NULL is of no bytes", "%s", h);
+    int rc = govlog_sha256(NULL, 5, h);
+    check(rc == GOVLOG_OK && strcmp(h, sha_vec[0].hex) == 0, "sha256 of NULL is of no bytes", "%d %s", rc, h);
+    check(govlog_sha256("abc", 3, NULL) == GOVLOG_EMISUSE, "sha256 into no buffer: GOVLOG_EMISUSE", NULL);
+    check(strcmp(govlog_errstr(GOVLOG_ECRYPTO), "OpenSSL's libcrypto cannot be loaded or cannot compute SHA-256") == 0,
+          "govlog_errstr(GOVLOG_ECRYPTO) names libcrypto", "%s", govlog_errstr(GOVLOG_ECRYPTO));
 }
 
 int main(int argc, char **argv) {

@@ -87,7 +87,7 @@ decided() { # NAME GOVB WANT
   if [ "$got" = "$3" ]; then ok "$1: the rules the index decides"
   else nok "$1: the rules the index decides"; printf '#   want: %s\n#   got:  %s\n' "$3" "$got"; fi
 }
-decided decided "$tmp/td.govb" "decided slow slow_k flipped refund_tok err_slow a1_slow a1_refund p9_err p9_flip"
+decided decided "$tmp/td.govb" "decided slow slow_k flipped refund_tok err_slow a1_slow a1_refund p9_err p9_flip a1_and p9_and"
 decided shapes "$tmp/t.govb" "decided slow slow_b costly costly_b inaccurate inaccurate_k many flipped flipped_l big_refund failed_slow"
 decided guards "$tmp/tg.govb" "decided slow t1_slow t1_costly slow_k t1_refund t1_err p9_costly p9_inacc p9_inacc_k p9_flipped wf_slow a1_slow a1_tok a1_tok_b costly slow_c costly_k"
 

@@ -79,7 +79,8 @@ class BindError(GovError):
 
 class LogError(GovError):
     """A decision log call failed (log/govlog.h): `code` is the GOVLOG_E... code (1 EIO,
-    2 EMISUSE, 3 ENOMEM, 4 ELOCKED, 5 ETORN, 6 ECORRUPT, 7 EOPEN, 8 ECHAIN, 9 EDECISION),
+    2 EMISUSE, 3 ENOMEM, 4 ELOCKED, 5 ETORN, 6 ECORRUPT, 7 EOPEN, 8 ECHAIN, 9 EDECISION,
+    11 ECRYPTO: OpenSSL's libcrypto cannot be loaded or cannot compute SHA-256),
     `name` its govlog_errstr() description. Raised by a VM's evaluate when the decision
     it made could not be logged: the decision was made (the VM's state moved on) but
     must not be acted on."""

@@ -12,7 +12,9 @@ decisions) before the call returns, so what a host acts on is in the log first, 
 no wall-clock time). Verification gives govc audit verify's meaning: "ok" (exit 0),
 "broken" (1: a line fails its check, the files do not chain, or the log does not reach
 the given head) and "open" (3: everything verifies but the log has no close line or
-ends with a torn line). libgovlog.so is loaded on first use, so a host that does not log
+ends with a torn line). When OpenSSL's libcrypto (which libgovlog opens for SHA-256 when
+a log is first opened or read) cannot be loaded or does not hash right, opening,
+verifying and sha256() raise LogError with code GOVLOG_ECRYPTO (11) naming libcrypto. libgovlog.so is loaded on first use, so a host that does not log
 needs only libgov.
 """
 import ctypes
@@ -25,7 +27,7 @@ from . import _lib
 from .errors import GovError, LogError
 
 GOVLOG_OK, GOVLOG_EIO, GOVLOG_EMISUSE, GOVLOG_ENOMEM = 0, 1, 2, 3
-GOVLOG_ETORN, GOVLOG_END = 5, 10
+GOVLOG_ETORN, GOVLOG_END, GOVLOG_ECRYPTO = 5, 10, 11
 SYNC = {"line": 0, "close": 1}
 TYPES = ("file", "open", "recover", "attach", "decision", "detach", "rotate", "close")
 
@@ -79,6 +81,7 @@ def lib():
         fn("govlog_take_warning", c_int, P, c_char_p, c_size_t)
         fn("govlog_rotate", c_int, P)
         fn("govlog_close", c_int, P, c_char_p)
+        fn("govlog_close_msg", c_int, P, c_char_p, c_char_p, c_size_t)
         fn("govlog_head", None, P, c_char_p)
         fn("govlog_lines", c_uint64, P)
         fn("govlog_next_seq", c_uint64, P)
@@ -90,7 +93,8 @@ def lib():
         fn("govlog_reader_torn", c_uint64, P, POINTER(c_char_p), POINTER(c_uint64))
         fn("govlog_reader_errmsg", c_char_p, P)
         fn("govlog_reader_free", None, P)
-        fn("govlog_sha256", None, c_void_p, c_size_t, c_char_p)
+        fn("govlog_sha256", c_int, c_void_p, c_size_t, c_char_p)
+        fn("govlog_check_line", c_int, c_char_p, c_size_t, c_void_p, c_char_p, c_size_t)
         _L = L
         return L
 
@@ -106,7 +110,12 @@ def sha256(data):
         data = data.encode("utf-8", "surrogatepass")
     data = bytes(data)
     out = ctypes.create_string_buffer(65)
-    lib().govlog_sha256(data, len(data), out)
+    rc = lib().govlog_sha256(data, len(data), out)
+    if rc != GOVLOG_OK:
+        # GOVLOG_ECRYPTO: libcrypto cannot be used; govlog_check_line says why.
+        msg = ctypes.create_string_buffer(600)
+        lib().govlog_check_line(b"", 0, None, msg, len(msg))
+        raise LogError(rc, msg.value.decode("utf-8", "replace"))
     return out.value.decode()
 
 
@@ -279,10 +288,11 @@ class Log:
             self._streams.clear()
             h, self._h = self._h, None
             out = ctypes.create_string_buffer(65)
-            rc = lib().govlog_close(h, out)
+            msg = ctypes.create_string_buffer(600)
+            rc = lib().govlog_close_msg(h, out, msg, len(msg))
             self._head = out.value.decode()
             if rc != GOVLOG_OK:
-                raise LogError(rc, "the close line could not be written")
+                raise LogError(rc, "the close line could not be written: " + msg.value.decode("utf-8", "replace"))
             return self._head
 
     def __enter__(self):
@@ -464,12 +474,13 @@ def verify_log(paths, *, head=None, after=None):
     does, with the same outcome: status "ok" (exit 0: intact and closed, or ending at
     the given head), "broken" (1: altered, incomplete, not one chain, or not reaching
     the given head) or "open" (3: intact but without a close line, or with a torn last
-    line). An I/O error (a file that cannot be read) raises LogError, as govc exits 2."""
+    line). An I/O error (a file that cannot be read) or a libcrypto that cannot be used
+    (GOVLOG_ECRYPTO) raises LogError, as govc exits 2."""
     hd = _digest(head, "head")
     r = _Reader(paths, after)
     try:
         if r.open_rc != GOVLOG_OK:
-            if r.open_rc in (GOVLOG_EIO, GOVLOG_ENOMEM):
+            if r.open_rc in (GOVLOG_EIO, GOVLOG_ENOMEM, GOVLOG_ECRYPTO):
                 raise LogError(r.open_rc, r.open_msg)
             return Verification("broken", 1, r.open_msg, 0, 0, 0, 0, 0, 0, 0, None, False, None, None)
         n = first = files = decisions = sessions = unclosed = recovered = 0
@@ -493,7 +504,7 @@ def verify_log(paths, *, head=None, after=None):
         rc = r.rc
         counts = (n, first, files, decisions, sessions, unclosed, recovered, last)
         if rc not in (GOVLOG_END, GOVLOG_ETORN):
-            if rc in (GOVLOG_EIO, GOVLOG_ENOMEM):
+            if rc in (GOVLOG_EIO, GOVLOG_ENOMEM, GOVLOG_ECRYPTO):
                 raise LogError(rc, r.errmsg())
             return Verification("broken", 1, r.errmsg(), *counts, False, None, head_seq)
         closed = bool(lib().govlog_reader_closed(r._h))

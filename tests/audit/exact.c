@@ -1,0 +1,438 @@
+/* tests/audit/exact.c: the audit's exact reference for windows (and drifts). It reads a
+ * generated policy (tests/audit/gen.py), its script and what tests/audit/drive.c printed
+ * for it with a trace (-t), and holds every window value the VM reported against the
+ * value spec/language.md 4.5 says the records give: exact where the spec says exact
+ * (count, rate, min and max through the deques, int-class sums and means, quantiles over
+ * runs through the heaps, ewma), within the stated bound where it gives one (float sums
+ * and means, deviations, the time windows' quantile sketch). The reference itself is the
+ * differential fuzzer's (fuzz/ref.c, ref_observe, with fuzz/exact.c's big integers): it
+ * replays every record of the window's kind through 4.5's rules (keys and eviction,
+ * lateness, buckets), keeps no running state, and shares nothing with vm/. Drifts
+ * (4.5.1) are held to it too when the trace shows them.
+ *
+ *   audit_exact POLICY.gov SCRIPT DRIVE_OUTPUT
+ *
+ * Also: every window a decision or trace quotes (a finding's or a rule's "windows") is the
+ * value and count the trace's top-level "windows" gives for the record, so every quoted
+ * value meets the reference.
+ *
+ * Limits of the reference (fuzz/gen.h): the first 64 records of each kind are checked
+ * (REF_MAXHIST), windows in groups of 8 (REF_MAXWIN, each group a view of the policy with
+ * only its windows), 4 drifts. Prints "exact: ..." counts and exits 0, or each failure
+ * ("exact: decision N: ...") and exits 1; 2 on a harness error. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz/gen.h"
+#include "lang/lang.h"
+
+static void die(const char *m, const char *a)
+{
+    fprintf(stderr, "audit_exact: %s%s%s\n", m, a ? ": " : "", a ? a : "");
+    exit(2);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        die("cannot open", path);
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap + 1);
+    for (size_t k; b && (k = fread(b + n, 1, cap - n, f)) > 0;) {
+        n += k;
+        if (n == cap)
+            b = realloc(b, (cap *= 2) + 1);
+    }
+    fclose(f);
+    if (!b)
+        die("out of memory", NULL);
+    b[n] = 0;
+    return b;
+}
+
+static bool eq(GovStr s, const char *z, size_t n)
+{
+    return s.len == n && memcmp(s.s, z, n) == 0;
+}
+
+/* ------------------------------------------------------------ the policy's views */
+
+/* A view of the policy holding only some windows (or drifts) of one kind: ref_observe
+ * checks every window and drift a policy declares, by their order, against a RefVM of
+ * REF_MAXWIN windows and REF_MAXDRIFT drifts, and replays the history it is given, which
+ * must be the records of their kind. Everything else (limits, scopes) stays as checked. */
+typedef struct View {
+    GovPolicy p;
+    GovDecl *d[REF_MAXWIN];
+    uint32_t n;
+    bool drifts;
+    bool failed; /* reported once: the views after it still run */
+} View;
+
+typedef struct Kind {
+    GovDecl *rec;
+    View *views;
+    uint32_t nviews;
+    RefRecord hist[REF_MAXHIST];
+    uint32_t n;
+    uint64_t beyond; /* records past the reference's REF_MAXHIST, not checked */
+    GovDecl *wins[256];
+    uint32_t nwins;
+} Kind;
+
+static Kind kinds[8];
+static uint32_t nkinds;
+
+static void add_view(Kind *k, GovPolicy *pol, GovDecl **d, uint32_t n, bool drifts)
+{
+    k->views = realloc(k->views, (k->nviews + 1) * sizeof *k->views);
+    if (!k->views)
+        die("out of memory", NULL);
+    View *v = &k->views[k->nviews++];
+    memset(v, 0, sizeof *v);
+    v->p = *pol;
+    memcpy(v->d, d, n * sizeof *d);
+    v->n = n;
+    v->p.decls = v->d;
+    v->p.ndecls = n;
+    v->drifts = drifts;
+}
+
+static void views_of(GovPolicy *pol)
+{
+    for (uint32_t i = 0; i < pol->ndecls; i++)
+        if (pol->decls[i]->kind == GOV_D_RECORD) {
+            if (nkinds == 8)
+                die("more than 8 record kinds", NULL);
+            kinds[nkinds++].rec = pol->decls[i];
+        }
+    for (uint32_t ki = 0; ki < nkinds; ki++) {
+        Kind *k = &kinds[ki];
+        GovDecl *drift[REF_MAXDRIFT];
+        uint32_t nd = 0;
+        for (uint32_t i = 0; i < pol->ndecls; i++) {
+            GovDecl *d = pol->decls[i];
+            if (d->record != k->rec)
+                continue;
+            if (d->kind == GOV_D_WINDOW && k->nwins < 256)
+                k->wins[k->nwins++] = d;
+            if (d->kind == GOV_D_DRIFT && nd < REF_MAXDRIFT)
+                drift[nd++] = d;
+        }
+        for (uint32_t i = 0; i < k->nwins; i += REF_MAXWIN)
+            add_view(k, pol, k->wins + i, k->nwins - i < REF_MAXWIN ? k->nwins - i : REF_MAXWIN, false);
+        for (uint32_t i = 0; i < nd; i++)
+            add_view(k, pol, drift + i, 1, true);
+    }
+}
+
+static Kind *kind_named(const char *name)
+{
+    for (uint32_t i = 0; i < nkinds; i++)
+        if (eq(kinds[i].rec->name, name, strlen(name)))
+            return &kinds[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------ records */
+
+/* A script record's typed form ("kind f=T:v ...", drive.c) as a RefRecord of its kind:
+ * slots as the checker laid them out, values of the field's type; a list field is left
+ * absent (no window or drift reads one). The strings stay in `spec`, decoded in place. */
+static Kind *record_of(char *spec, RefRecord *rec)
+{
+    char *save = NULL;
+    char *kn = strtok_r(spec, " ", &save);
+    Kind *k = kn ? kind_named(kn) : NULL;
+    if (!k)
+        die("a record of no kind", kn);
+    GovDecl *rd = k->rec;
+    memset(rec, 0, sizeof *rec);
+    if (rd->u.record.nfields > REF_MAXSLOTS)
+        die("a record kind of more than REF_MAXSLOTS fields", kn);
+    rec->nslots = rd->u.record.nfields;
+    for (char *tok; (tok = strtok_r(NULL, " ", &save));) {
+        char *eqs = strchr(tok, '=');
+        if (!eqs || eqs[1] == 0 || eqs[2] != ':')
+            die("bad typed field", tok);
+        *eqs = 0;
+        char t = eqs[1], *val = eqs + 3;
+        GovField *f = NULL;
+        for (uint32_t i = 0; i < rd->u.record.nfields; i++)
+            if (eq(rd->u.record.fields[i].name, tok, strlen(tok)))
+                f = &rd->u.record.fields[i];
+        if (!f)
+            die("no such field", tok);
+        if (t == 'l')
+            continue;
+        GovValue *v = &rec->v[f->slot];
+        v->type = f->type;
+        if (t == 'i')
+            v->u.i = strtoll(val, NULL, 10);
+        else if (t == 'f')
+            v->u.f = strtod(val, NULL);
+        else if (t == 's') {
+            char *w = val;
+            for (char *r = val; *r; r++) {
+                if (*r == '%' && r[1] && r[2]) {
+                    char hx[3] = {r[1], r[2], 0};
+                    *w++ = (char)strtol(hx, NULL, 16);
+                    r += 2;
+                } else
+                    *w++ = *r;
+            }
+            v->u.s = (GovStr){val, (uint32_t)(w - val)};
+        } else
+            die("bad typed type", tok);
+        rec->present[f->slot] = true;
+    }
+    return k;
+}
+
+/* ------------------------------------------------------------ the VM's values */
+
+static const char *find(const char *s, const char *end, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *q = s; q + kl <= end; q++)
+        if (memcmp(q, key, kl) == 0)
+            return q + kl;
+    return NULL;
+}
+
+/* The trace's top-level "windows" (after its "findings" count), or NULL. */
+static const char *top_windows(const char *t, const char *end)
+{
+    const char *w = NULL;
+    for (const char *q = t; (q = find(q, end, ",\"findings\":"));) {
+        while (q < end && *q >= '0' && *q <= '9')
+            q++;
+        if (q + 12 <= end && memcmp(q, ",\"windows\":[", 12) == 0)
+            w = q + 12;
+    }
+    return w;
+}
+
+/* The text of a quoted window, `{"name":"W","value":...,"n":N`, from p (just past
+ * `"value":`): its length from its opening brace. */
+static size_t quote_len(const char *open, const char *end)
+{
+    const char *n = find(open, end, ",\"n\":");
+    if (!n)
+        return 0;
+    while (n < end && *n >= '0' && *n <= '9')
+        n++;
+    return (size_t)(n - open);
+}
+
+static void parse_value(const char *q, int type, GovValue *v)
+{
+    memset(v, 0, sizeof *v);
+    v->type = (uint8_t)type;
+    if (type == GOV_TY_FLOAT || type == GOV_TY_RATIO)
+        v->u.f = strtod(q, NULL);
+    else
+        v->u.i = strtoll(q, NULL, 10);
+}
+
+/* ------------------------------------------------------------ main */
+
+static uint64_t nfail;
+static char where[64];
+
+static void fail(const char *fmt, const char *a, const char *b)
+{
+    nfail++;
+    if (nfail <= 5) {
+        printf("exact: %s: ", where);
+        printf(fmt, a, b);
+        printf("\n");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4)
+        die("usage: audit_exact POLICY.gov SCRIPT DRIVE_OUTPUT", NULL);
+    static GovFrontend fe;
+    govF_init(&fe, NULL, NULL, NULL);
+    if (setjmp(fe.oom))
+        die("out of memory in the front end", NULL);
+    govF_add_path(&fe, argv[1]);
+    govF_load(&fe);
+    govF_check(&fe);
+    if (fe.npols != 1 || fe.diags.nerrors)
+        die("the policy does not check", argv[1]);
+    views_of(fe.pols[0]);
+    char *script = slurp(argv[2]), *out = slurp(argv[3]);
+
+    /* Each decision's D line and first T line (the JSON trace; with -c the compact
+     * trace's rendering follows it, which run.py compares), by decision number. */
+    size_t ndec = 0, cap = 1024;
+    char **dl = calloc(cap, sizeof *dl), **tl = calloc(cap, sizeof *tl);
+    for (char *l = out, *next; l && *l; l = next) {
+        next = strchr(l, '\n');
+        if (next)
+            *next++ = 0;
+        if (l[0] == '#' && l[1] == ' ') {
+            ndec = strtoul(l + 2, NULL, 10);
+            if (ndec >= cap) {
+                size_t nc = ndec * 2;
+                dl = realloc(dl, nc * sizeof *dl);
+                tl = realloc(tl, nc * sizeof *tl);
+                if (!dl || !tl)
+                    die("out of memory", NULL);
+                memset(dl + cap, 0, (nc - cap) * sizeof *dl);
+                memset(tl + cap, 0, (nc - cap) * sizeof *tl);
+                cap = nc;
+            }
+        } else if (l[0] == 'D' && l[1] == ' ' && ndec)
+            dl[ndec] = l + 2;
+        else if (l[0] == 'T' && l[1] == ' ' && ndec && !tl[ndec])
+            tl[ndec] = l + 2;
+    }
+
+    uint64_t records = 0, values = 0, quotes = 0, drifts = 0, errors = 0;
+    size_t dec = 0;
+    for (char *line = script, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        if (!*line || line[0] == 'L' || line[0] == 'S')
+            continue;
+        dec++;
+        if (line[0] != 'R')
+            continue;
+        char *typed = strrchr(line, '\t');
+        if (!typed)
+            die("bad R line", line);
+        snprintf(where, sizeof where, "decision %zu", dec);
+        RefRecord rec;
+        Kind *k = record_of(typed + 1, &rec);
+        const char *d = dec < cap ? dl[dec] : NULL, *t = dec < cap ? tl[dec] : NULL;
+        if (!d || !t)
+            die("the drive output has no decision or no trace for a record (run drive with -t)", where);
+        if (strstr(d, "\"status\":\"error\"")) {
+            errors++; /* refused records take no window (none are generated today) */
+            continue;
+        }
+        if (k->n == REF_MAXHIST) {
+            k->beyond++;
+            continue;
+        }
+        k->hist[k->n++] = rec;
+        records++;
+        const char *tend = t + strlen(t);
+        const char *top = top_windows(t, tend);
+        if (k->nwins && !top) {
+            fail("the trace has no top-level windows%s%s", "", "");
+            continue;
+        }
+        for (uint32_t vi = 0; vi < k->nviews; vi++) {
+            View *v = &k->views[vi];
+            if (v->failed)
+                continue;
+            RefVM rv;
+            memset(&rv, 0, sizeof rv);
+            bool shown = true;
+            for (uint32_t i = 0; i < v->n; i++) {
+                GovDecl *w = v->d[i];
+                char key[160];
+                if (!v->drifts) {
+                    snprintf(key, sizeof key, "{\"name\":\"%.*s\",\"value\":", (int)w->name.len, w->name.s);
+                    const char *q = find(top, tend, key);
+                    if (!q) {
+                        char nm[80];
+                        snprintf(nm, sizeof nm, "%.*s", (int)w->name.len, w->name.s);
+                        fail("window %s missing from the trace's windows%s", nm, "");
+                        shown = false;
+                        break;
+                    }
+                    RefVMValue *x = &rv.win[i];
+                    x->has = memcmp(q, "null", 4) != 0;
+                    if (x->has) {
+                        const char *val = find(q, tend, "\"value\":");
+                        if (!val)
+                            die("a window value without a value", where);
+                        parse_value(val, w->u.window.value_type, &x->v);
+                    }
+                    const char *c = find(q, tend, "\"n\":");
+                    x->n = c ? strtoull(c, NULL, 10) : 0;
+                    values++;
+                } else {
+                    /* A drift's rule shows its statistic when the trace ran it. */
+                    snprintf(key, sizeof key, "\"drift\":{\"name\":\"%.*s\",", (int)w->name.len, w->name.s);
+                    const char *q = find(t, tend, key);
+                    if (!q) {
+                        shown = false;
+                        break;
+                    }
+                    RefVMValue *x = &rv.drift[i];
+                    const char *c = find(q, tend, "\"value\":");
+                    x->has = c && memcmp(c, "null", 4) != 0;
+                    if (x->has)
+                        parse_value(c, GOV_TY_FLOAT, &x->v);
+                    c = find(q, tend, "\"baseline_n\":");
+                    x->nb = c ? strtoull(c, NULL, 10) : 0;
+                    c = find(q, tend, "\"current_n\":");
+                    x->nc = c ? strtoull(c, NULL, 10) : 0;
+                    drifts++;
+                }
+            }
+            if (!shown)
+                continue;
+            char why[600];
+            if (!ref_observe(&v->p, k->hist, k->n, &rv, why, sizeof why)) {
+                fail("%s%s (each record of the kind replayed by fuzz/ref.c)", why, "");
+                v->failed = true; /* its later values would repeat the report */
+            }
+        }
+        /* Every window the decision or the trace quotes is the top-level one. */
+        for (uint32_t i = 0; i < k->nwins; i++) {
+            GovDecl *w = k->wins[i];
+            char key[160];
+            snprintf(key, sizeof key, "{\"name\":\"%.*s\",\"value\":", (int)w->name.len, w->name.s);
+            const char *q = find(top, tend, key);
+            if (!q)
+                continue;
+            const char *open = q - strlen(key);
+            size_t want = quote_len(open, tend);
+            const char *lines[2] = {d, t};
+            for (int li = 0; li < 2; li++) {
+                const char *e = lines[li] + strlen(lines[li]);
+                for (const char *p = lines[li]; (p = find(p, e, key));) {
+                    const char *o = p - strlen(key);
+                    if (o == open)
+                        continue;
+                    quotes++;
+                    size_t got = quote_len(o, e);
+                    if (got != want || memcmp(o, open, want) != 0) {
+                        char a[300], b[300];
+                        snprintf(a, sizeof a, "%.*s", (int)(got < 280 ? got : 280), o);
+                        snprintf(b, sizeof b, "%.*s", (int)(want < 280 ? want : 280), open);
+                        fail("a quoted window %s is not the trace's %s", a, b);
+                    }
+                }
+            }
+        }
+    }
+    uint64_t beyond = 0;
+    for (uint32_t i = 0; i < nkinds; i++)
+        beyond += kinds[i].beyond;
+    printf("exact: %llu records, %llu window values, %llu quoted, %llu drift values; %llu records refused, "
+           "%llu past the reference's %d a kind; %llu differences\n",
+           (unsigned long long)records, (unsigned long long)values, (unsigned long long)quotes,
+           (unsigned long long)drifts, (unsigned long long)errors, (unsigned long long)beyond, REF_MAXHIST,
+           (unsigned long long)nfail);
+    for (uint32_t i = 0; i < nkinds; i++)
+        free(kinds[i].views);
+    free(dl);
+    free(tl);
+    free(script);
+    free(out);
+    govF_free(&fe);
+    return nfail ? 1 : 0;
+}
