@@ -408,6 +408,27 @@ static uint8_t plan_op(uint32_t uop) {
     return (uint8_t)(base[uop & ~(uint32_t)U_KEEP] + ((uop & U_KEEP) ? 1 : 0));
 }
 
+/* Whether the key block's prefetch plan pf asks for every line of bytes [o, o + n)
+ * wherever the block lies: each byte is a planned offset, or lies between two planned
+ * offsets at most 64 apart (its line is one of theirs). Load time only. */
+static int in_plan(const govW_pf *pf, uint64_t o, uint64_t n) {
+    for (uint64_t a = o; a < o + n; a++) {
+        int ok = 0;
+        for (uint32_t i = 0; i < pf->nline && !ok; i++)
+            for (uint32_t j = 0; j < pf->nline && !ok; j++)
+                ok = pf->line[i] <= a && a <= pf->line[j] && pf->line[j] - pf->line[i] <= 64;
+        if (!ok) return 0;
+    }
+    return 1;
+}
+
+/* Whether ring-owning (or bool-ring) window m's ring is in its block's prefetch plan
+ * (plan_block), so its slot steps need not ask for their slots again. */
+static int ring_planned(const gov_program *p, const govL_window *m, uint32_t bw) {
+    uint64_t n = m->bits ? (m->runs + 7) / 8 : m->rlen * 8;
+    return m->level != NONE && in_plan(&p->wpf[bw], m->m_ring, n);
+}
+
 static govW_step *put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl, uint32_t wi, uint32_t bw, uint32_t fr) {
     govW_step *s = &p->wstep[(*n)++];
     s->src = 0;
@@ -454,10 +475,11 @@ static void plan_kinds(gov_program *p) {
                     for (uint32_t h = 0; h < nlen && same == NONE; h++)
                         if (len[h] == m->rlen) same = by[h];
                     if (same == NONE && nlen < 16) len[nlen] = m->rlen, by[nlen++] = kw[i];
-                    uint32_t fl = pf | (!m->bits && m->runs < m->rlen ? F_LEAVE : 0);
+                    uint32_t mpf = ring_planned(p, m, bw) ? 0 : pf; /* its lines asked for with the block */
+                    uint32_t fl = mpf | (mpf && !m->bits && m->runs < m->rlen ? F_LEAVE : 0);
                     govW_step *st = put_step(p, &n, same != NONE ? S_RCOPY : S_RPOS, fl, kw[i], bw, wi);
                     if (same != NONE) st->src = (size_t)same * sizeof(govV_wrec);
-                } else if (!m->bits && m->runs < m->rlen && pf)
+                } else if (!m->bits && m->runs < m->rlen && pf && !ring_planned(p, &p->win[m->rfirst], bw))
                     put_step(p, &n, S_RLEAVE, pf, kw[i], bw, wi);
             }
         }
@@ -468,7 +490,10 @@ static void plan_kinds(gov_program *p) {
             if (w->fold) put_step(p, &n, S_FOLD, 0, wi, bw, w->sfirst);
             else if (w->ncode) put_step(p, &n, S_RUN, 0, wi, bw, w->sfirst);
             uint32_t own = w->runs && !w->bits && w->rfirst == wi ? F_OWN : 0;
-            if (w->sfirst == wi && w->where_reg != NONE) put_step(p, &n, w->runs ? S_WCCLK : S_WTCLK, pf | own, wi, bw, wi);
+            if (w->sfirst == wi && w->where_reg != NONE) {
+                uint32_t cpf = w->runs && ((w->bits && w->tru) || own) && ring_planned(p, w, bw) ? 0 : pf;
+                put_step(p, &n, w->runs ? S_WCCLK : S_WTCLK, cpf | own, wi, bw, wi);
+            }
             put_step(p, &n, plan_op(w->uop), own | pf, wi, bw, w->sfirst);
         }
         put_step(p, &n, S_END, 0, 0, 0, 0);
