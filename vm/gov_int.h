@@ -234,6 +234,11 @@ typedef struct govL_silence {
     int64_t from, until, dur;
 } govL_silence;
 
+/* How a window's value is computed (govL_window.vop, window.c's value_op): the common
+ * aggregates directly, GOVW_V_OTHER through window.c's value(). */
+enum { GOVW_V_OTHER, GOVW_V_COUNT, GOVW_V_NTRUE, GOVW_V_RATE, GOVW_V_ISUM, GOVW_V_IMEAN_I, GOVW_V_IMEAN_F, GOVW_V_DEQUE,
+       GOVW_V_HEAP1 };
+
 typedef struct govL_sus {
     uint32_t rule, flags;
     int64_t hold, after, stale;
@@ -294,7 +299,7 @@ typedef struct govL_window {
     size_t kbase, stride;       /* the first key block (off + its table), bytes per key block */
     uint32_t tabw;              /* the window whose key table this one uses: itself, or the first of
                                  * its kind with its level and capacity (window.c); NONE if not per */
-    uint32_t vop;               /* how govW_value computes its value: GOVW_V_* (window.c) */
+    uint32_t vop;               /* how govW_value computes its value: GOVW_V_* (window.c, window_read.h) */
     uint32_t tpred;             /* the compact trace's prediction of n (spec/trace.md §3.1): the first
                                  * earlier window of its stream with the longest N; NONE if none */
     /* A window's code that is one string compare with a constant (`run.action == "refund"`:

@@ -16,6 +16,7 @@
 #include "vm/gov_int.h"
 #include "vm/gov_num.h"
 #include "vm/hostcall.h"
+#include "vm/window_read.h"
 
 /* ---------------------------------------------------------------- arena layout */
 

@@ -261,8 +261,8 @@ L_enter_:
         NEXT();
     }
     CASE(LOADW) {
-        const govV_wrec *wr = &vm->wrec[bx];
-        if (wr->pend) govW_value(vm, bx); /* computed on the first read (window.c) */
+        govV_wrec *wr = &vm->wrec[bx];
+        if (wr->pend) govW_read(vm, bx, wr); /* computed on the first read (window_read.h) */
 #if GOVV_TRACK
         note_window(vm, bx);
         if (!wr->has) {

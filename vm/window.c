@@ -52,6 +52,7 @@
 
 #include "vm/gov_int.h"
 #include "vm/gov_num.h"
+#include "vm/window_read.h"
 
 #define NONE GOVB_NONE
 
@@ -78,7 +79,8 @@ static int is_quantile(uint32_t agg) { return agg >= GOVB_AGG_P50 && agg <= GOVB
 
 /* How govW_value computes a window's value: the common aggregates directly, the others
  * through value(). */
-enum { V_OTHER, V_COUNT, V_NTRUE, V_RATE, V_ISUM, V_IMEAN_I, V_IMEAN_F, V_DEQUE, V_HEAP1 };
+enum { V_OTHER = GOVW_V_OTHER, V_COUNT = GOVW_V_COUNT, V_NTRUE = GOVW_V_NTRUE, V_RATE = GOVW_V_RATE, V_ISUM = GOVW_V_ISUM,
+       V_IMEAN_I = GOVW_V_IMEAN_I, V_IMEAN_F = GOVW_V_IMEAN_F, V_DEQUE = GOVW_V_DEQUE, V_HEAP1 = GOVW_V_HEAP1 };
 static uint32_t value_op(const govL_window *w) {
     switch (w->agg) {
     case GOVB_AGG_COUNT: return w->tru ? V_NTRUE : V_COUNT;
@@ -1817,21 +1819,13 @@ static inline __attribute__((always_inline)) void compute_in(const govL_window *
         wr->has = 1;
         wr->v.i = (int64_t)*NTRUE(w, x);
         return;
-    case V_RATE: wr->v.f = n ? (double)*NTRUE(w, x) / (double)n : 0.0; return;
+    case V_RATE:
+    case V_IMEAN_I:
+    case V_IMEAN_F: govW_lazy(w, x, wr); return; /* window_read.h: where LOADW reads them too */
     case V_ISUM:
         wr->has = 1;
         wr->v.i = govA_sat(ISUM(w, x));
         return;
-    case V_IMEAN_I: {
-        const govA_isum *s = ISUM(w, x);
-        wr->v.i = !n ? 0 : govA_fits(s) ? govA_mean_i64((int64_t)s->s[0], n) : govA_imean_i(s, n);
-        return;
-    }
-    case V_IMEAN_F: {
-        const govA_isum *s = ISUM(w, x);
-        wr->v.f = !n ? 0.0 : gov_fix_f(govA_fits(s) ? govA_mean_f64((int64_t)s->s[0], n) : govA_imean_f(s, n));
-        return;
-    }
     case V_DEQUE:
         if (n) wr->v = RING(w, x)[dq_get(w, x, DQH(w, x)[0])];
         else wr->v.i = 0;
