@@ -147,7 +147,11 @@ static int stream(gov_vm *vm, int64_t base, int n, int ends, char *why, size_t c
         else if (r < 55) step = ((int64_t)(next() % 3) + 59) * S;                   /* B - 1, B, B + 1 buckets */
         else if (r < 60) step = (int64_t)(next() % 50 + 2) * 60 * S;                /* many spans */
         else if (r < 70) step = -((int64_t)(next() % 120) + 1) * S;                 /* another key's far past */
-        else if (r < 85) step = ((t[key] / S) + (int64_t)(next() % 3) - 1) * S - t[key] + (int64_t)(next() % 3) - 1; /* a boundary, +-1 ns */
+        else if (r < 85) { /* a boundary, +-1 ns (none past either end of int64: the step is 0 there) */
+            int64_t k = t[key] / S + (int64_t)(next() % 3) - 1, at;
+            step = __builtin_mul_overflow(k, S, &at) || __builtin_sub_overflow(at, t[key], &step) ? 0 : step;
+            step += (int64_t)(next() % 3) - 1;
+        }
         else step = (int64_t)(next() % 20) - 10;                                     /* ns apart: the 1 ns buckets */
         int64_t nt;
         if (__builtin_add_overflow(t[key], step, &nt) || nt == INT64_MIN) nt = step > 0 ? INT64_MAX : INT64_MIN + 1;
