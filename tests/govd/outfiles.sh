@@ -21,22 +21,7 @@ devnode() {
 pol=support_agents
 rec='{"tenant":"acme","project":"billing","agent":"triage-bot","at":"2026-11-25T09:00:00Z","run_id":"r-1","latency_ms":4200,"cost_usd":0.01,"tokens":900}'
 
-# govd started in the background: its port once it listens, or empty when it exits.
-start() {
-  : >"$tmp/err"
-  "$GOVD" --listen 127.0.0.1:0 -p policies/support --workers 2 --partitions 2 "$@" 2>"$tmp/err" >/dev/null &
-  pid=$!
-  port=
-  i=0
-  while [ $i -lt 200 ]; do
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/err" | head -1)
-    [ -n "$port" ] && return 0
-    kill -0 "$pid" 2>/dev/null || { wait "$pid"; rc=$?; pid=; return 1; }
-    sleep 0.1; i=$((i + 1))
-  done
-  return 1
-}
-stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid"; pid=; }
+. tests/govd/start.sh  # start ARGS..., stop
 post() { curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/decide/$pol" -d "$rec"; }
 
 # A FIFO, then a device, where a saved state is read at start: govd refuses to start.

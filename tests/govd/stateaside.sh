@@ -18,21 +18,7 @@ notok() { echo "not ok - govd stateaside: $1"; fails=$((fails + 1)); [ -s "$tmp/
 check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2"; fi; }
 pol=support_agents
 
-start() {
-  : >"$tmp/err"
-  "$GOVD" --listen 127.0.0.1:0 -p policies/support --workers 2 --partitions 2 "$@" 2>"$tmp/err" >/dev/null &
-  pid=$!
-  port=
-  i=0
-  while [ $i -lt 200 ]; do
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/err" | head -1)
-    [ -n "$port" ] && return 0
-    kill -0 "$pid" 2>/dev/null || { wait "$pid"; rc=$?; pid=; return 1; }
-    sleep 0.1; i=$((i + 1))
-  done
-  return 1
-}
-stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid"; pid=; }
+. tests/govd/start.sh  # start ARGS..., stop
 post() {
   curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/decide/$pol" \
     -d '{"tenant":"acme","project":"billing","agent":"'"$1"'","at":"2026-11-25T09:00:00Z","run_id":"r-1","latency_ms":4200,"cost_usd":0.01,"tokens":900,"error":true}'
