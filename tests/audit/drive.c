@@ -60,25 +60,7 @@ static void die(const char *m, const char *a)
     exit(2);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        die("cannot open", path);
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap + 1);
-    for (size_t k; b && (k = fread(b + n, 1, cap - n, f)) > 0;) {
-        n += k;
-        if (n == cap)
-            b = realloc(b, (cap *= 2) + 1);
-    }
-    fclose(f);
-    if (!b)
-        die("out of memory", NULL);
-    b[n] = 0;
-    *len = n;
-    return b;
-}
+#include "tests/audit/slurp.h"
 
 /* ------------------------------------------------------------ host functions */
 

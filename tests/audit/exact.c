@@ -34,24 +34,7 @@ static void die(const char *m, const char *a)
     exit(2);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        die("cannot open", path);
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap + 1);
-    for (size_t k; b && (k = fread(b + n, 1, cap - n, f)) > 0;) {
-        n += k;
-        if (n == cap)
-            b = realloc(b, (cap *= 2) + 1);
-    }
-    fclose(f);
-    if (!b)
-        die("out of memory", NULL);
-    b[n] = 0;
-    return b;
-}
+#include "tests/audit/slurp.h"
 
 static bool eq(GovStr s, const char *z, size_t n)
 {
@@ -267,7 +250,7 @@ int main(int argc, char **argv)
     if (fe.npols != 1 || fe.diags.nerrors)
         die("the policy does not check", argv[1]);
     views_of(fe.pols[0]);
-    char *script = slurp(argv[2]), *out = slurp(argv[3]);
+    char *script = slurp(argv[2], NULL), *out = slurp(argv[3], NULL);
 
     /* Each decision's D line and first T line (the JSON trace; with -c the compact
      * trace's rendering follows it, which run.py compares), by decision number. */
