@@ -74,6 +74,8 @@ static void add_view(Kind *k, GovPolicy *pol, GovDecl **d, uint32_t n, bool drif
     k->views = realloc(k->views, (k->nviews + 1) * sizeof *k->views);
     if (!k->views)
         die("out of memory", NULL);
+    for (uint32_t i = 0; i < k->nviews; i++) /* each view's policy names its own decls, which moved */
+        k->views[i].p.decls = k->views[i].d;
     View *v = &k->views[k->nviews++];
     memset(v, 0, sizeof *v);
     v->p = *pol;
