@@ -105,6 +105,8 @@ typedef struct Comp {
     Intern ki;
     /* sections */
     Buf sec[GOVB_S_MAX + 1];
+    bool pos_known;             /* src_pos: the last file asked of and its path's index */
+    uint32_t pos_file, pos_path;
     /* kinds */
     Kind *kinds; uint32_t nkinds;
     /* the rule being generated */
@@ -237,7 +239,14 @@ static void unsupported(Comp *K, GovSpan sp, const char *what)
  * is final only in assemble(), once the meaning strings are all known. */
 static void src_pos(Comp *K, GovSpan sp, uint32_t *file, uint32_t *line, uint32_t *col)
 {
-    *file = pstr(K, K->fe->src.files[sp.file].path);
+    /* One question per instruction, nearly always of the file the last one asked of:
+     * its path's index is kept rather than hashed again. */
+    if (!K->pos_known || K->pos_file != sp.file) {
+        K->pos_path = pstr(K, K->fe->src.files[sp.file].path);
+        K->pos_file = sp.file;
+        K->pos_known = true;
+    }
+    *file = K->pos_path;
     govS_position(&K->fe->src, sp.file, sp.lo, line, col);
 }
 
