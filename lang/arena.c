@@ -38,7 +38,7 @@ struct GovChunk {
 
 enum { CHUNK_MIN = 64 * 1024 };
 /* Chunks grow with the arena, each as large as everything before it, up to CHUNK_MAX: a
- * 10,000-rule build takes ~30 MB in 14 chunks, not ~470 of 64 KiB. */
+ * 10,000-rule build takes ~30 MB in a dozen chunks, not ~470 of 64 KiB. */
 #define CHUNK_MAX ((size_t)8 << 20)
 /* A block of HUGE or more is asked for aligned to HUGE and advised to be backed by huge
  * pages, where the kernel has them (transparent huge pages in "madvise" mode). Touching
@@ -102,34 +102,36 @@ void *govA_alloc(GovArena *a, size_t n)
         size_t size = a->chunk;
         if (a->grow && a->total > size)
             size = a->total < CHUNK_MAX ? a->total : CHUNK_MAX;
-        /* A block larger than half a chunk gets a chunk of its own, and the current
-         * chunk stays current: its free tail is not thrown away for it. */
-        bool own = n > size / 2 && a->head;
         if (n > size)
             size = n;
-        if (own)
-            size = n;
+        /* From half a huge page up, a whole number of huge pages with the header (the
+         * default hook backs those by huge pages): the growth's size rounded down, or
+         * the block's rounded up, whichever is larger. */
+        if (a->grow && size >= HUGE / 2 && size <= SIZE_MAX - 2 * HUGE) {
+            size_t whole = (size + sizeof(GovChunk)) & ~(HUGE - 1);
+            size_t up = (n + sizeof(GovChunk) + HUGE - 1) & ~(HUGE - 1);
+            size = (whole > up ? whole : up) - sizeof(GovChunk);
+        }
         if (size > SIZE_MAX - sizeof(GovChunk))
             longjmp(*a->oom, 1);
-        /* A chunk of HUGE bytes or more is HUGE with its header (govA_default_alloc). */
-        if (size >= HUGE && !own && size - sizeof(GovChunk) >= n)
-            size -= sizeof(GovChunk);
         GovChunk *c = a->alloc(a->ud, NULL, sizeof(GovChunk) + size);
         if (!c)
             longjmp(*a->oom, 1);
         c->size = size;
         a->total += size;
         POISON(c->data, size);
-        if (own) {
+        p = c->data;
+        /* Of the current chunk and the new one, the one with more room left after this
+         * block is where the next blocks go: a large block does not throw away the
+         * current chunk's tail. */
+        if (a->head && (size_t)(a->end - a->cur) > size - n) {
             c->next = a->head->next;
             a->head->next = c;
-            p = c->data;
         } else {
             c->next = a->head;
             a->head = c;
             a->cur = c->data + n;
             a->end = c->data + size;
-            p = c->data;
         }
     }
     if (REDZONE) {

@@ -36,9 +36,10 @@ void *govA_default_alloc(void *ud, void *ptr, size_t size);
 void govA_init(GovArena *a, GovAllocFn fn, void *ud, jmp_buf *oom);
 void *govA_alloc(GovArena *a, size_t n);          /* zeroed, 16-byte aligned */
 /* Ask the hook for chunks of n bytes (default: 64 KiB at first, then as large as the
- * arena so far, up to 8 MiB; a block larger than half a chunk gets its own). After this
- * call chunks stay n bytes: small chunks make an out-of-memory test reach many more
- * allocation points. */
+ * arena so far, up to 8 MiB, from 1 MiB on a whole number of 2 MiB pages; a block too
+ * large for the current chunk's tail gets a new chunk, and the chunk with more room left
+ * stays current). After this call chunks stay n bytes: small chunks make an
+ * out-of-memory test reach many more allocation points. */
 void govA_set_chunk(GovArena *a, size_t n);
 char *govA_strdup(GovArena *a, const char *s, size_t n); /* NUL-terminated copy */
 void govA_free(GovArena *a);
