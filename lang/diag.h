@@ -22,6 +22,7 @@ typedef struct GovSource {
     bool builtin;           /* a module built into govc (std/...): no file on disk */
     uint32_t *lines;        /* byte offset of each line start, computed on demand */
     uint32_t nlines;
+    bool ascii;             /* no byte >= 0x80 (found with lines): a column is an offset */
     uint32_t memo_line, memo_off, memo_col; /* the furthest position asked on a line (off 0:
                                     none), so the compiler's one question per instruction
                                     counts a long line once, not once per instruction */
