@@ -669,7 +669,8 @@ static int set_aside(gd_policy *p, const char *why, gd_buf *err)
     return rc;
 }
 
-/* Restore p from the state directory (at start). -1 only when the saved partitioning
+/* Restore p from the state directory (at start, and at a reload for a policy with no
+ * running state to carry). -1 only when the saved partitioning
  * cannot be used (the operator must decide) or an unusable state cannot be kept aside;
  * an unusable state is kept (set_aside), and the policy resets and logs. */
 static int restore_from_disk(gd_policy *p, gd_buf *err)
@@ -838,13 +839,24 @@ static int install(gd_set *s, gd_buf *err)
             if (restore_from_disk(&s->pol[i], err) != 0)
                 return -1;
     } else {
+        /* A policy this reload adds, or whose running version keeps no state (partition
+         * any), has nothing to carry: it takes what the state directory holds for it,
+         * exactly as at start (a snapshot would otherwise replace a state an earlier run
+         * saved). Before the old set is locked: this reads files and may rename a folder
+         * aside, and requests go on meanwhile; under reload_mu, so no snapshot runs. A
+         * state that can neither be restored nor kept aside refuses the reload. */
+        for (int i = 0; i < s->n; i++) {
+            gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
+            if ((!o || o->partition == GOV_PART_ANY) && restore_from_disk(&s->pol[i], err) != 0)
+                return -1;
+        }
         /* Lock every old partition: from here no request evaluates on the old set. */
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
                 pthread_mutex_lock(&old->pol[i].parts[k].mu);
         for (int i = 0; i < s->n; i++) {
             gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
-            if (o)
+            if (o && o->partition != GOV_PART_ANY)
                 carry(o, &s->pol[i]);
         }
         for (int i = 0; i < old->n; i++)
