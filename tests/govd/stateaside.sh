@@ -138,6 +138,23 @@ if reload_to_counter; then
 else
   notok "govd starts with the placeholder"
 fi
+# A policy a reload removes is saved as at stop, so the reload that brings it back
+# restores where it ended (no periodic snapshot in between: a 60 s interval).
+rm -rf "$d/counter"
+counter
+if start --state-dir "$d" -p "$cp" --snapshot-interval 60000; then
+  for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+  placeholder
+  c1=$(reload)
+  counter
+  c2=$(reload)
+  v=$(cpost counter m 4)
+  stop
+  [ "$c1$c2" = 200200 ] && [ "$v" = warn ]
+  check $? "a policy a reload removes is saved, and the reload that brings it back restores it (the fifth run: $v)"
+else
+  notok "govd starts with counter"
+fi
 
 # ---------------------------------------------------------------- a folder that cannot be renamed
 rm -rf "$d/counter"; cp -r "$tmp/damaged" "$d/counter"
