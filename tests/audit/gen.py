@@ -18,11 +18,20 @@ rules plain, guarded by scopes, reading windows and host functions, sustained (`
 gates with quorums and timeouts; escalations; waivers live and expired; silences and
 maintenance windows. A stream: records late and out of order, repeated run ids, fields
 absent, float edge values, big jumps in time, and events between them.
+
+Record fields read JSON members of other names and in other units (spec/language.md 3.2:
+`from "latency_s" in s`, cents, micros, percent): the JSON line writes the number in that
+unit, to as many decimals as it takes or rounded, now and then half a canonical unit off
+or with an exponent, and the typed form (drive -y) gives the value spec/trace.md says it
+decodes to, scaled exactly and rounded half away from zero. These draws come from a
+second generator, so a policy whose fields keep their plain form is what it was.
 """
 import json
 import os
 import random
 import sys
+from decimal import Decimal
+from fractions import Fraction
 
 LEVELS = ["tenant", "project", "workflow", "agent"]
 SEVERITIES = ["info", "warning", "critical"]
@@ -36,6 +45,9 @@ NAMES = {
     "agent": ["g0", "g1", "g2", "g3", "g4", "g5"],
 }
 BASE_S = 1796083200  # 2026-12-01T00:00:00Z
+# Units of the run's fields (spec/language.md 3.2) in canonical units: ns, micro-dollars.
+DUR_UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
+MONEY_UNITS = {"micros": 1, "cents": 10**4, "usd": 10**6}
 
 
 def rfc3339(ns):
@@ -65,6 +77,14 @@ class Gen:
         self.kinds = ["run"]
         self.sets = []         # (name, allowlist|denylist, members): set-valued limits (spec 5.1)
         self.sevlim = None     # a severity limit (spec 4.1.1): (name, default index)
+        # Field units and JSON names: their own generator, so the main one's draws stay.
+        self.u = random.Random(seed * 1000003 + 17)
+        self.unit = {"lat": self.u.choice([None, None, None, "ms", "ns", "us", "s", "m", "h"]),
+                     "cost": self.u.choice([None, None, "usd", "cents", "micros"]),
+                     "q": self.u.choice([None, None, "fraction", "percent"])}
+        self.key = {f: (self.u.choice([f, f, "%s_%s" % (f, self.unit[f] or "x")]) if self.unit[f] else f)
+                    for f in self.unit}
+        self.raw = []          # a record's JSON numbers written as text (in_unit)
 
     def p(self, s=""):
         self.out.append(s)
@@ -91,11 +111,11 @@ class Gen:
         self.p("  a: int = 0")
         self.p("  b: int = 0")
         self.p("  x: float = 0.0")
-        self.p("  lat: duration = 0ms")
-        self.p("  cost: money = $0")
+        self.p("  lat: duration%s = 0ms" % self.field_src("lat"))
+        self.p("  cost: money%s = $0" % self.field_src("cost"))
         self.p("  ok: bool = true")
         self.p("  tag: string = \"\"")
-        self.p("  q: ratio = 0%")
+        self.p("  q: ratio%s = 0%%" % self.field_src("q"))
         self.p("  tools: strings = []")
         self.p("}")
         if r.random() < 0.25:
@@ -108,6 +128,30 @@ class Gen:
         for i in range(r.randint(1, 4)):
             self.chans.append("c%d" % i)
             self.p("channel c%d = slack \"#c%d\"" % (i, i))
+
+    def field_src(self, f):
+        """A field's `from "KEY" in UNIT`, as drawn (nothing for the plain form)."""
+        return ((' from "%s"' % self.key[f]) if self.key[f] != f else "") + \
+            ((" in %s" % self.unit[f]) if self.unit[f] else "")
+
+    def in_unit(self, canon, scale):
+        """canon (canonical units) as the text of a JSON number in a unit of `scale`
+        canonical units, and the canonical value that text decodes to (spec/trace.md:
+        scaled exactly, rounded to the nearest unit, ties away from zero)."""
+        u = self.u
+        q = Fraction(canon, scale)
+        if u.random() < 0.15:
+            q += Fraction(u.choice([1, -1]), 2 * scale)  # half a unit off: a tie to round
+        d = Decimal(q.numerator) / Decimal(q.denominator)  # 28 digits: rounded when not finite
+        places = u.choice([None, None, 0, 1, 3, 6, 9])
+        if places is not None:
+            d = d.quantize(Decimal(1).scaleb(-places))
+        if len(d.normalize().as_tuple().digits) > 18:  # the decoder reads 19 digits
+            d = Decimal(format(d, ".17g"))
+        text = format(d.normalize(), "e") if u.random() < 0.1 else format(d, "f")
+        x = Fraction(Decimal(text)) * scale
+        v = int(abs(x) + Fraction(1, 2))  # to the nearest, ties away from zero
+        return text, -v if x < 0 else v
 
     def fields(self, kind, t):
         if kind == "run":
@@ -540,12 +584,22 @@ class Gen:
                 ty.append("x=f:%r" % v)
             if maybe():
                 v = r.choice([0, 1, 10, 49, 50, 51, 100, 200, 499, 500, 501, 1000, 5000, 20000])
-                js["lat"] = v
-                ty.append("lat=i:%d" % (v * 10**6))
+                if self.unit["lat"]:
+                    text, ns = self.in_unit(v * 10**6, DUR_UNITS[self.unit["lat"]])
+                    js[self.key["lat"]] = self.rawnum(text)
+                    ty.append("lat=i:%d" % ns)
+                else:
+                    js["lat"] = v
+                    ty.append("lat=i:%d" % (v * 10**6))
             if maybe():
                 c = r.choice([0, 1, 5, 7, 10, 50, 99, 100, 101, 500, 10000, 999999])
-                js["cost"] = float("%d.%02d" % (c // 100, c % 100)) if c % 100 else c // 100
-                ty.append("cost=i:%d" % (c * 10**4))
+                if self.unit["cost"]:
+                    text, micros = self.in_unit(c * 10**4, MONEY_UNITS[self.unit["cost"]])
+                    js[self.key["cost"]] = self.rawnum(text)
+                    ty.append("cost=i:%d" % micros)
+                else:
+                    js["cost"] = float("%d.%02d" % (c // 100, c % 100)) if c % 100 else c // 100
+                    ty.append("cost=i:%d" % (c * 10**4))
             if maybe():
                 v = r.random() < 0.7
                 js["ok"] = v
@@ -556,7 +610,17 @@ class Gen:
                 ty.append("tag=s:%s" % esc(v))
             if maybe():
                 v = r.choice([0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0])
-                js["q"] = v
+                if self.unit["q"] == "percent":
+                    # Scaled in its digits, then one conversion (spec/trace.md): 33.3 is 0.333.
+                    text = format((Decimal(repr(v)) * 100).normalize(), "f")
+                    if self.u.random() < 0.3:
+                        text = self.u.choice(["33.3", "12.345", "0.1", "99.99", "66.66666666666667", "1e1", "5E-1"])
+                    v = float(Fraction(Decimal(text)) / 100)
+                    js[self.key["q"]] = self.rawnum(text)
+                elif self.unit["q"]:
+                    js[self.key["q"]] = v
+                else:
+                    js["q"] = v
                 ty.append("q=f:%r" % v)
             if maybe():
                 v = r.sample(["search", "shell", "email", "x"], r.randint(0, 3))
@@ -575,7 +639,16 @@ class Gen:
                 v = r.choice([0, 5, 50, 500])
                 js["d"] = v
                 ty.append("d=i:%d" % (v * 10**6))
-        return "R\t%s\t%s %s" % (json.dumps(js, separators=(",", ":")), kind, " ".join(ty))
+        line = json.dumps(js, separators=(",", ":"))
+        for i, text in enumerate(self.raw):
+            line = line.replace('"@raw%d@"' % i, text)
+        self.raw = []
+        return "R\t%s\t%s %s" % (line, kind, " ".join(ty))
+
+    def rawnum(self, text):
+        """A placeholder for a JSON number written as text, put in by record()."""
+        self.raw.append(text)
+        return "@raw%d@" % (len(self.raw) - 1)
 
     def stream(self, n):
         r = self.r
