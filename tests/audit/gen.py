@@ -25,6 +25,12 @@ unit, to as many decimals as it takes or rounded, now and then half a canonical 
 or with an exponent, and the typed form (drive -y) gives the value spec/trace.md says it
 decodes to, scaled exactly and rounded half away from zero. These draws come from a
 second generator, so a policy whose fields keep their plain form is what it was.
+
+A channel set (spec/language.md 4.1.2) now and then: `min cs0 = [...]`, a prefix of the
+channels that grows with a block's rank in scope blocks and is every channel in a limits
+file's entries (so every setting contains each less specific one), named by some rules'
+and the drift's `notify` beside their channels or alone, with `group_by` groups kept per
+channel. Drawn from a third generator, for the same reason.
 """
 import json
 import os
@@ -85,6 +91,9 @@ class Gen:
         self.key = {f: (self.u.choice([f, f, "%s_%s" % (f, self.unit[f] or "x")]) if self.unit[f] else f)
                     for f in self.unit}
         self.raw = []          # a record's JSON numbers written as text (in_unit)
+        # The channel set: (name, channels in the order prefixes take them, default length).
+        self.c = random.Random(seed * 1000003 + 29)
+        self.chset = None
 
     def p(self, s=""):
         self.out.append(s)
@@ -182,12 +191,21 @@ class Gen:
         if r.random() < 0.3:
             self.sevlim = ("sevl", r.randint(0, 1))
             self.p("min sevl = %s" % SEVERITIES[self.sevlim[1]])
+        if self.c.random() < 0.4:
+            self.chset = ("cs0", self.c.sample(self.chans, len(self.chans)), self.c.choice([0, 1]))
+            self.p("min cs0 = %s" % self.chset_value(0))
         nblocks = r.choice([0, 1, 3, 6, 12, 30]) if r.random() < 0.93 else r.choice([257, 300])
         self.nblocks = 0
         self.path = ()
         self.paths = set()
         while self.nblocks < nblocks:
             self.scope(0, -1, nblocks, 0)
+
+    def chset_value(self, rank):
+        """The channel set's value in a block of this rank (0: the default): a prefix of its
+        order, longer as the block is more specific (more channels is tighter)."""
+        (_, order, n0) = self.chset
+        return "[%s]" % ", ".join(order[:min(len(order), n0 + (rank + 3) // 4)])
 
     def set_value(self, kind, members, rank):
         n = max(0, 6 - rank // 3) if kind == "allowlist" else min(len(members), 1 + rank // 3)
@@ -234,6 +252,8 @@ class Gen:
                 self.p("%s  %s = %s" % (pad, sn, self.set_value(kind, members, rank)))
         if self.sevlim and r.random() < 0.5:
             self.p("%s  sevl = %s" % (pad, SEVERITIES[max(self.sevlim[1], rank // 6)]))
+        if self.chset and self.c.random() < 0.5:
+            self.p("%s  cs0 = %s" % (pad, self.chset_value(rank)))
         if depth < 3 and r.random() < 0.5:
             saved = self.path
             self.path = path
@@ -361,7 +381,7 @@ class Gen:
                 self.p("  per %s" % r.choice(LEVELS))
                 if r.random() < 0.5:
                     self.p("  capacity 2")
-            self.p("  notify %s" % r.choice(self.chans))
+            self.p("  notify %s%s" % (r.choice(self.chans), ", cs0" if self.chset and self.c.random() < 0.5 else ""))
             self.p("}")
             self.rules.append(name)
 
@@ -470,8 +490,13 @@ class Gen:
             self.p("  severity %s" % ("sevl" if bylim[i] else SEVERITIES[sevs[i]]))
             if r.random() < 0.6:
                 self.p("  verdict %s" % r.choice(["allow", "warn", "review", "pause", "block"]))
-            if r.random() < 0.6:
-                self.p("  notify %s" % ", ".join(sorted(set(r.sample(self.chans, r.randint(1, len(self.chans)))))))
+            own = r.random() < 0.6
+            note = sorted(set(r.sample(self.chans, r.randint(1, len(self.chans))))) if own else []
+            if self.chset and self.c.random() < 0.5:
+                note.append("cs0")  # the set beside the rule's channels, or alone
+            if note:
+                self.p("  notify %s" % ", ".join(note))
+            if own:
                 if r.random() < 0.2:
                     self.p("  group_by %s" % r.choice(LEVELS))
                     self.p("  group_wait %s" % r.choice(["10s", "1m"]))
@@ -721,6 +746,8 @@ class Gen:
                 continue
             seen.add(key)
             e["limits"] = {ln: val}
+            if self.chset and self.c.random() < 0.5:
+                e["limits"]["cs0"] = self.chset[1]  # every channel: contains every setting
             ents.append(e)
         return json.dumps({"policy": "audit%d" % self.seed, "scopes": ents}, indent=1) + "\n"
 
