@@ -31,6 +31,12 @@ channels that grows with a block's rank in scope blocks and is every channel in 
 file's entries (so every setting contains each less specific one), named by some rules'
 and the drift's `notify` beside their channels or alone, with `group_by` groups kept per
 channel. Drawn from a third generator, for the same reason.
+
+Gate settings per scope (spec/language.md 4.2.1) now and then: `max gsla` (an SLA that
+shortens with rank), `allowlist gappr` (approvers, a prefix of four that shrinks with
+rank, never below the quorum of 2), `min gto = allow` (block from some rank on), which
+the gates name instead of constants (`sla gsla`, `approvers 2 of gappr`, `on timeout
+gto`), set in scope blocks and limits files. A fourth generator.
 """
 import json
 import os
@@ -94,6 +100,10 @@ class Gen:
         # The channel set: (name, channels in the order prefixes take them, default length).
         self.c = random.Random(seed * 1000003 + 29)
         self.chset = None
+        # Gate settings by limit: (approvers in the order prefixes take them, the rank
+        # from which the timeout outcome is block), or None.
+        self.g = random.Random(seed * 1000003 + 41)
+        self.glim = None
 
     def p(self, s=""):
         self.out.append(s)
@@ -194,12 +204,22 @@ class Gen:
         if self.c.random() < 0.4:
             self.chset = ("cs0", self.c.sample(self.chans, len(self.chans)), self.c.choice([0, 1]))
             self.p("min cs0 = %s" % self.chset_value(0))
+        if self.g.random() < 0.4:
+            self.glim = (self.g.sample(["x@e.com", "y@e.com", "z@e.com", "w@e.com"], 4), self.g.randint(4, 17))
+            self.p("max gsla = 1h")
+            self.p("allowlist gappr = %s" % self.gappr_value(0))
+            self.p("min gto = allow")
         nblocks = r.choice([0, 1, 3, 6, 12, 30]) if r.random() < 0.93 else r.choice([257, 300])
         self.nblocks = 0
         self.path = ()
         self.paths = set()
         while self.nblocks < nblocks:
             self.scope(0, -1, nblocks, 0)
+
+    def gappr_value(self, rank):
+        """The gate's approvers in a block of this rank: fewer as it is more specific, at
+        least 2 (a quorum of 2 must stay reachable)."""
+        return "[%s]" % ", ".join('"%s"' % a for a in self.glim[0][:max(2, 4 - rank // 6)])
 
     def chset_value(self, rank):
         """The channel set's value in a block of this rank (0: the default): a prefix of its
@@ -254,6 +274,14 @@ class Gen:
             self.p("%s  sevl = %s" % (pad, SEVERITIES[max(self.sevlim[1], rank // 6)]))
         if self.chset and self.c.random() < 0.5:
             self.p("%s  cs0 = %s" % (pad, self.chset_value(rank)))
+        if self.glim:
+            g = self.g
+            if g.random() < 0.5:  # shorter with rank: each rank its own range
+                self.p("%s  gsla = %ds" % (pad, (17 - rank) * 20 + g.randint(0, 5)))
+            if g.random() < 0.5:
+                self.p("%s  gappr = %s" % (pad, self.gappr_value(rank)))
+            if g.random() < 0.5:
+                self.p("%s  gto = %s" % (pad, "block" if rank >= self.glim[1] else "allow"))
         if depth < 3 and r.random() < 0.5:
             saved = self.path
             self.path = path
@@ -520,13 +548,16 @@ class Gen:
         for i in range(r.choice([0, 0, 1, 2])):
             self.p("gate gt%d {" % i)
             self.p("  when %s" % self.cond("run"))
+            # Each setting a constant, or (drawn from self.g) the limit in force.
+            g = self.g if self.glim else None
             if r.random() < 0.3:
-                self.p('  approvers 2 of "x@e.com", "y@e.com", "z@e.com"')
+                self.p('  approvers 2 of %s' % ("gappr" if g and g.random() < 0.6 else '"x@e.com", "y@e.com", "z@e.com"'))
             else:
-                self.p('  approvers "x@e.com", "y@e.com"')
-            self.p("  sla %s" % r.choice(["30s", "5m", "1h"]))
+                self.p('  approvers %s' % ("gappr" if g and g.random() < 0.6 else '"x@e.com", "y@e.com"'))
+            sla = r.choice(["30s", "5m", "1h"])
+            self.p("  sla %s" % ("gsla" if g and g.random() < 0.6 else sla))
             to = r.choice(["deny", "allow"] + (["escalate %s" % self.escs[0]] if self.escs else []))
-            self.p("  on timeout %s" % to)
+            self.p("  on timeout %s" % ("gto" if g and g.random() < 0.6 else to))
             if r.random() < 0.3:
                 self.p("  capacity %d" % r.choice([1, 2, 8]))
             self.p("}")
@@ -748,6 +779,8 @@ class Gen:
             e["limits"] = {ln: val}
             if self.chset and self.c.random() < 0.5:
                 e["limits"]["cs0"] = self.chset[1]  # every channel: contains every setting
+            if self.glim and self.g.random() < 0.5:  # the tightest of every setting
+                e["limits"].update({"gsla": "1s", "gappr": self.glim[0][:2], "gto": "block"})
             ents.append(e)
         return json.dumps({"policy": "audit%d" % self.seed, "scopes": ents}, indent=1) + "\n"
 
