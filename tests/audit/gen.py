@@ -37,6 +37,10 @@ shortens with rank), `allowlist gappr` (approvers, a prefix of four that shrinks
 rank, never below the quorum of 2), `min gto = allow` (block from some rank on), which
 the gates name instead of constants (`sla gsla`, `approvers 2 of gappr`, `on timeout
 gto`), set in scope blocks and limits files. A fourth generator.
+
+The drift's bins (spec/language.md 4.5.1) half the time: `bins [...]`, 1 to 6 edges in
+the measured type, some on values the stream takes (a value at an edge is in the bin
+above it). A fifth generator.
 """
 import json
 import os
@@ -104,6 +108,7 @@ class Gen:
         # from which the timeout outcome is block), or None.
         self.g = random.Random(seed * 1000003 + 41)
         self.glim = None
+        self.b = random.Random(seed * 1000003 + 53)  # drift bins
 
     def p(self, s=""):
         self.out.append(s)
@@ -399,12 +404,19 @@ class Gen:
         if r.random() < 0.25:
             name = "d0"
             self.p("drift %s {" % name)
-            self.p("  of run.%s" % r.choice(["a", "x", "lat"]))
+            of = r.choice(["a", "x", "lat"])
+            self.p("  of run.%s" % of)
             self.p("  baseline 10m")
             self.p("  current 1m")
             self.p("  test %s > %s%s" % (r.choice(["psi", "ks", "mean_shift"]), r.choice(["0.1", "0.2", "0.5"]),
                                          r.choice(["", " for 30s"])))
             self.p("  min_samples %d" % r.choice([2, 5, 10]))
+            if self.b.random() < 0.5:
+                edges = {"a": [-5, 0, 1, 3, 7, 10, 50, 100, 500, 1000, 2000],
+                         "x": ["-1.0", "0.0", "0.5", "1.0", "2.5", "10.0", "99.5", "100.0", "1234.5678"],
+                         "lat": ["1ms", "10ms", "50ms", "51ms", "200ms", "500ms", "1s", "5s", "20s"]}[of]
+                pick = sorted(self.b.sample(range(len(edges)), self.b.randint(1, 6)))
+                self.p("  bins [%s]" % ", ".join(str(edges[i]) for i in pick))
             if r.random() < 0.5:
                 self.p("  per %s" % r.choice(LEVELS))
                 if r.random() < 0.5:
