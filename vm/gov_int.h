@@ -164,6 +164,10 @@ typedef struct govL_tkind {
     uint32_t nalways;           /* how many */
 } govL_tkind;
 GOV_HIDDEN int govL_build_tindex(gov_program *p);
+/* A block a loaded program keeps, of n bytes (zeroed if zero), freed with free(): from
+ * 2 MiB up it starts on a 2 MiB boundary and its whole 2 MiB pages are advised to be
+ * huge pages (Linux), so a large program's tables fault in a 2 MiB page at a time. */
+GOV_HIDDEN void *govL_alloc_big(size_t n, int zero);
 
 typedef struct govL_chan { uint32_t name, kind, target; } govL_chan;
 
