@@ -11,6 +11,7 @@
  *   robust diff N SEED [RECORDS]           N generated policies, RECORDS (24, at most 64) records each, VM
  *       against the reference evaluator (fuzz/gen.c, fuzz/ref.c); prints the counts.
  */
+#define _GNU_SOURCE /* mremap, MADV_HUGEPAGE (tests/vm/arena_buf.h) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "fuzz/common.h"
 #include "fuzz/gen.h"
+#include "tests/vm/arena_buf.h"
 
 static int failures;
 
@@ -60,7 +62,7 @@ static int try_program(const uint8_t *b, size_t n)
         big_arenas++;
         return 1;
     }
-    void *arena = malloc(size);
+    void *arena = arena_get(size); /* one buffer for every mutant (tests/vm/arena_buf.h) */
     gov_vm *vm;
     if (!arena)
         abort();
@@ -77,7 +79,6 @@ static int try_program(const uint8_t *b, size_t n)
         gov_decision_json(d, text, sizeof text, &len);
         line += ln + 1;
     }
-    free(arena);
     gov_program_free(p);
     return 1;
 }
@@ -236,5 +237,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: robust sweep FILE.govb RECORDS.jsonl | oom DIR | arena FILE.govb | diff N SEED [RECORDS]\n");
         return 2;
     }
+    arena_release();
     return failures ? 1 : 0;
 }

@@ -11,19 +11,14 @@
  * tests/ffi/run.sh gives it a program with host functions: every loaded program's
  * externs are bound by name to the real functions of tests/ffi/hostlib.c where the
  * signature still fits (a mutant's refusal to bind is fine; so is an unbound extern). */
+#define _GNU_SOURCE /* mremap, MADV_HUGEPAGE (tests/vm/arena_buf.h) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tests/ffi/hostlib.h"
+#include "tests/vm/arena_buf.h"
 #include "tests/vm/programs.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#else
-#define ASAN_POISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
-#define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
-#endif
 
 static const char *corpus[] = {
     "{\"at\":\"2026-01-31T09:30:00Z\",\"agent\":\"faq-bot\",\"latency_ms\":4000,\"cost_usd\":0.05,\"quality_score\":0.99}",
@@ -37,39 +32,6 @@ static const char *corpus[] = {
 };
 
 static char out[1 << 16], trace[1 << 16], dis[1 << 18];
-
-/* The mutants' arenas. A fresh allocation for each mutant that loads (some 27,000 over
- * tests/vm/corrupt_files.sh's programs, most asking for 128 KiB to 2 MiB, a few, whose
- * flip blew a capacity up, for up to 4 GiB) cost a page fault for every page gov_vm_init
- * zeroes: 13 s of system time beside 2 s of user time, 37 s under ASan, whose quarantine
- * keeps freed blocks from being reused. So one buffer, grown to the largest arena a
- * program's sweep has asked for, serves its mutants, and is let go when the sweep ends
- * (the peak is what the largest arena took before). Under ASan the buffer's bytes past
- * the arena are poisoned: an access past the arena's end is caught as it is in an
- * allocation of exactly its size. */
-static uint8_t *arena_buf;
-static size_t arena_cap, arena_live; /* arena_live: the bytes ASan lets the last arena use */
-
-static void *arena_get(size_t need) {
-    if (need > arena_cap) {
-        free(arena_buf);
-        arena_buf = malloc(need);
-        arena_cap = arena_live = arena_buf ? need : 0;
-        if (!arena_buf) return NULL;
-    }
-    /* Poisoning costs a shadow byte per 8 bytes: poison what the last arena used and
-     * open what this one needs (each no more than gov_vm_init zeroes), not the buffer. */
-    ASAN_POISON_MEMORY_REGION(arena_buf, arena_live);
-    ASAN_UNPOISON_MEMORY_REGION(arena_buf, need);
-    arena_live = need;
-    return arena_buf;
-}
-
-static void arena_release(void) {
-    free(arena_buf);
-    arena_buf = NULL;
-    arena_cap = arena_live = 0;
-}
 
 /* Load f; if it loads, run the corpus (typed and JSON) with decisions, traces and the
  * disassembly. Returns 1 if it loaded. */
@@ -149,7 +111,6 @@ static int sweep(const char *name, uint8_t *good, size_t n) {
     printf("%s - corrupt %s: every truncation is rejected\n", trunc_loaded ? "not ok" : "ok", name);
     if (trunc_loaded) printf("#   %zu truncations loaded\n", trunc_loaded), fails++;
     free(f);
-    arena_release();
     return fails;
 }
 
@@ -632,6 +593,7 @@ int main(int argc, char **argv) {
         fails += sweep(base, g, n);
         free(g);
     }
+    arena_release();
     if (argc > 1) return fails ? 1 : 0;
     uint8_t *f = prog_support(&n);
     fails += sweep("support", f, n);
@@ -642,5 +604,6 @@ int main(int argc, char **argv) {
     f = prog_all_ops(&n);
     fails += sweep("all_ops", f, n);
     free(f);
+    arena_release();
     return fails ? 1 : 0;
 }
