@@ -235,7 +235,19 @@ def provenance(out):
                 lines[f] = None
         return lines[f]
 
-    text = "\n".join(l for l in out.splitlines() if l.startswith(("D ", "T ")))
+    # The decisions, and each record's JSON trace: a compact run (-c) prints each trace
+    # twice, the second its rendering back, which compare_paths holds equal to the first.
+    keep, t = [], 0
+    for l in out.splitlines():
+        if l.startswith("# "):
+            t = 0
+        elif l.startswith("D "):
+            keep.append(l)
+        elif l.startswith("T "):
+            if t == 0:
+                keep.append(l)
+            t += 1
+    text = "\n".join(keep)
     for rx, kind in ((FROM, "from"), (RULE_AT, "rule")):
         for m in rx.finditer(text):
             name, f, ln, col = m.group(1), m.group(2), int(m.group(3)), int(m.group(4))
