@@ -41,6 +41,12 @@ gto`), set in scope blocks and limits files. A fourth generator.
 The drift's bins (spec/language.md 4.5.1) half the time: `bins [...]`, 1 to 6 edges in
 the measured type, some on values the stream takes (a value at an edge is in the bin
 above it). A fifth generator.
+
+Imports now and then (a sixth generator): OUTDIR/m.gov, `module audm`, with a limit
+m_lim, a channel and a rule of its own, imported by `import "m.gov"`; `import
+"std/kpi"`. Scope blocks tighten m_lim and kpi_latency, and a rule of the policy reads
+both. Their provenance (a file other than p.gov) is what run.py's provenance check holds
+to the source.
 """
 import json
 import os
@@ -109,6 +115,9 @@ class Gen:
         self.g = random.Random(seed * 1000003 + 41)
         self.glim = None
         self.b = random.Random(seed * 1000003 + 53)  # drift bins
+        self.i = random.Random(seed * 1000003 + 67)  # imports
+        self.module = self.i.random() < 0.35         # m.gov, imported
+        self.kpi = self.i.random() < 0.25            # std/kpi
 
     def p(self, s=""):
         self.out.append(s)
@@ -131,6 +140,10 @@ class Gen:
     def header(self):
         r = self.r
         self.p("policy audit%d" % self.seed)
+        if self.module:
+            self.p('import "m.gov"')
+        if self.kpi:
+            self.p('import "std/kpi"')
         self.p("record run {")
         self.p("  a: int = 0")
         self.p("  b: int = 0")
@@ -279,6 +292,10 @@ class Gen:
             self.p("%s  sevl = %s" % (pad, SEVERITIES[max(self.sevlim[1], rank // 6)]))
         if self.chset and self.c.random() < 0.5:
             self.p("%s  cs0 = %s" % (pad, self.chset_value(rank)))
+        if self.module and self.i.random() < 0.5:  # below 500, each rank its own range
+            self.p("%s  m_lim = %d" % (pad, (17 - rank) * 25 + self.i.randint(0, 5)))
+        if self.kpi and self.i.random() < 0.5:  # below 10s
+            self.p("%s  kpi_latency = %dms" % (pad, (17 - rank) * 100 + self.i.randint(0, 5)))
         if self.glim:
             g = self.g
             if g.random() < 0.5:  # shorter with rank: each rank its own range
@@ -555,6 +572,22 @@ class Gen:
             if not sustained:
                 self.plain_rules.append((name, kind))
 
+    def imported(self):
+        """A rule of the policy that reads what the imports declare; m.gov's text."""
+        conds = (["run.a > m_lim"] if self.module else []) + (["run.lat > kpi_latency"] if self.kpi else [])
+        if conds:
+            self.p("rule ri%s {" % (" on run" if len(self.kinds) > 1 else ""))
+            self.p("  when %s" % (" %s " % self.i.choice(["and", "or"])).join(conds))
+            self.p("  severity %s" % self.i.choice(SEVERITIES))
+            if self.module:
+                self.p("  notify mc")
+            self.p("}")
+        if not self.module:
+            return None
+        return ("module audm\n\n// the policy's imported limit, channel and rule\nmax m_lim = 500\n"
+                "channel mc = slack \"#mc\"\n\nrule m_rule%s {\n  when run.b > m_lim\n  severity info\n"
+                "  notify mc\n}\n" % (" on run" if len(self.kinds) > 1 else ""))
+
     def gates(self):
         r = self.r
         for i in range(r.choice([0, 0, 1, 2])):
@@ -604,6 +637,7 @@ class Gen:
         self.windows_decl()
         self.drifts()
         self.rule_decls()
+        self.mod = self.imported()
         self.gates()
         self.waivers_silences()
         return "\n".join(self.out) + "\n"
@@ -806,6 +840,12 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, "p.gov"), "w") as f:
         f.write(pol)
+    mp = os.path.join(outdir, "m.gov")
+    if g.mod:
+        with open(mp, "w") as f:
+            f.write(g.mod)
+    elif os.path.exists(mp):
+        os.remove(mp)
     with open(os.path.join(outdir, "s.txt"), "w") as f:
         f.write(g.stream(nrec))
     lim = g.limits_file()

@@ -206,6 +206,69 @@ def compare_paths(drive, govb, script, extra, label, seed=0):
                 fails.append("%s compact render != JSON trace: %s" % (label, first_diff([ts[i]], [ts[i + 1]])))
                 break
         fails += exact(os.path.dirname(drive), govb, script, out, label)
+        fails += ["%s provenance: %s" % (label, f) for f in provenance(out)]
+    return fails
+
+
+# A value's provenance (spec/trace.md: "from", whose "at" is the file:line:col of the
+# value) after the name of the limit it is the value of; a finding's "at" at its rule's name.
+FROM = re.compile(r'"name":"([^"]+)"(?:(?!"name":)[^{}]|\{[^{}]*\})*?"from":\{[^{}]*?"at":"([^"]+):(\d+):(\d+)"')
+RULE_AT = re.compile(r'\{"rule":"([^"]+)","severity":"[a-z]+","verdict":"[a-z]+","at":"([^"]+):(\d+):(\d+)"')
+
+
+def provenance(out):
+    """Every provenance the decisions and traces quote (a limit's "from", a finding's
+    "at") against the source it names: the text before the column is `NAME =` (a .gov
+    file) or `"NAME":` (a limits file), the text at a finding's column its rule's name.
+    What the differential cannot see, since every path quotes the same program: a file,
+    line or column the compiler got wrong (an imported module's, say). A std/ module
+    (embedded in govc, named "std/NAME") is read from stdlib/NAME.gov."""
+    lines, fails, seen = {}, [], set()
+
+    def src(f):
+        if f not in lines:
+            path = "stdlib/%s.gov" % f[4:] if f.startswith("std/") else f
+            try:
+                with open(path, encoding="utf-8") as h:
+                    lines[f] = h.read().split("\n")
+            except OSError:
+                lines[f] = None
+        return lines[f]
+
+    # The decisions, and each record's JSON trace: a compact run (-c) prints each trace
+    # twice, the second its rendering back, which compare_paths holds equal to the first.
+    keep, t = [], 0
+    for l in out.splitlines():
+        if l.startswith("# "):
+            t = 0
+        elif l.startswith("D "):
+            keep.append(l)
+        elif l.startswith("T "):
+            if t == 0:
+                keep.append(l)
+            t += 1
+    text = "\n".join(keep)
+    for rx, kind in ((FROM, "from"), (RULE_AT, "rule")):
+        for m in rx.finditer(text):
+            name, f, ln, col = m.group(1), m.group(2), int(m.group(3)), int(m.group(4))
+            if (kind, name, f, ln, col) in seen:
+                continue
+            seen.add((kind, name, f, ln, col))
+            ls = src(f)
+            if ls is None:
+                continue
+            line = ls[ln - 1] if 0 < ln <= len(ls) else ""
+            before, at = line[:col - 1], line[col - 1:]
+            if kind == "rule":
+                ok = at.startswith(name) and before.rstrip().endswith(("rule", "gate", "drift"))
+            elif f.endswith(".json"):
+                ok = re.search(r'"%s"\s*:\s*$' % re.escape(name), before) is not None
+            else:
+                ok = re.search(r'(^|[^A-Za-z0-9_])%s\s*=\s*$' % re.escape(name), before) is not None
+            if not ok:
+                fails.append("%s %s at %s:%d:%d, where the source reads %r" % (kind, name, f, ln, col, line[:120]))
+                if len(fails) >= 5:
+                    return fails
     return fails
 
 
