@@ -1,14 +1,17 @@
 /* cmd_build.c: `govc build`: compile policies to .govb files.
  *
- * Every file govc writes is loaded back through libgov's verifier before it is saved, so
- * a compiler bug shows up as an internal error here rather than as a file the VM
- * rejects in production. The policy id printed is the VM's own.
+ * Every program is loaded through libgov's verifier before it is saved (libgovc does
+ * that for each program it makes), so a compiler bug shows up as an internal error here
+ * rather than as a file the VM rejects in production. The policy id, version, stamp,
+ * arena size and partition printed are what that load found (govc_compiler_loaded): the
+ * VM's own, without loading the program a second time.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "compiler/govc.h"
+#include "compiler/libgovc_int.h"
 #include "vm/gov.h"
 
 static void build_usage(FILE *out)
@@ -136,21 +139,16 @@ static int build_write(gov_compiler *c, const BuildOpts *bo)
         rc = write_file(path, b.bytes, b.len);
         if (rc != 0)
             break;
-        gov_program *prog;
-        if (gov_program_load(b.bytes, b.len, &prog, NULL) != GOV_OK) {
-            fprintf(stderr, "govc build: internal error: the VM rejects the program for policy '%s'\n", b.policy);
-            return 2;
-        }
+        const GovcLoaded *l = govc_compiler_loaded(c, i);
         printf("%s: policy %s, id %s", path, b.policy, b.id);
-        if (gov_program_version(prog))
-            printf(", version %s", gov_program_version(prog));
-        if (gov_program_stamp(prog))
-            printf(", stamp %s", gov_program_stamp(prog));
+        if (l->version)
+            printf(", version %s", l->version);
+        if (l->stamp)
+            printf(", stamp %s", l->stamp);
         printf(", %zu bytes\n", b.len);
-        size_t arena = gov_arena_size(prog, NULL);
-        char why[256];
-        int part = gov_program_partition(prog, why, sizeof why);
-        gov_program_free(prog);
+        size_t arena = l->arena;
+        const char *why = l->why;
+        int part = l->partition;
         if (bo->stats) {
             printf("  rules:       %u\n", b.rules);
             printf("  code:        %u words, %u bytes", b.code_words, b.code_words * 4);

@@ -42,6 +42,18 @@ static void put(Buf *b, const void *src, size_t n)
     b->n += n;
 }
 
+/* Make room for n more bytes at once: a buffer whose final size is known grows once,
+ * not by doubling through blocks the arena keeps (touched, and thrown away). */
+static void reserve(Buf *b, size_t n)
+{
+    if (b->n + n <= b->cap)
+        return;
+    uint8_t *np = govA_alloc(b->a, b->n + n);
+    if (b->n) memcpy(np, b->p, b->n);
+    b->p = np;
+    b->cap = b->n + n;
+}
+
 static void put32(Buf *b, uint32_t v)
 {
     uint8_t x[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
@@ -93,6 +105,8 @@ typedef struct Comp {
     Intern ki;
     /* sections */
     Buf sec[GOVB_S_MAX + 1];
+    bool pos_known;             /* src_pos: the last file asked of and its path's index */
+    uint32_t pos_file, pos_path;
     /* kinds */
     Kind *kinds; uint32_t nkinds;
     /* the rule being generated */
@@ -225,7 +239,14 @@ static void unsupported(Comp *K, GovSpan sp, const char *what)
  * is final only in assemble(), once the meaning strings are all known. */
 static void src_pos(Comp *K, GovSpan sp, uint32_t *file, uint32_t *line, uint32_t *col)
 {
-    *file = pstr(K, K->fe->src.files[sp.file].path);
+    /* One question per instruction, nearly always of the file the last one asked of:
+     * its path's index is kept rather than hashed again. */
+    if (!K->pos_known || K->pos_file != sp.file) {
+        K->pos_path = pstr(K, K->fe->src.files[sp.file].path);
+        K->pos_file = sp.file;
+        K->pos_known = true;
+    }
+    *file = K->pos_path;
     govS_position(&K->fe->src, sp.file, sp.lo, line, col);
 }
 
@@ -1828,6 +1849,14 @@ static void assemble(Comp *K, const char *stamp, GovBuild *out)
     GOVB_SOURCE_POSITIONS(GOVB_X)
 #undef GOVB_X
     /* Strings last: every table above may have added some; the meaning strings first. */
+    size_t sbytes = 0;
+    for (int t = 0; t < 2; t++) {
+        const StrTab *st = t ? &K->prov : &K->str;
+        for (uint32_t i = 0; i < st->n; i++) sbytes += st->strs[i].len;
+    }
+    reserve(&K->sec[GOVB_S_STRTAB], 8 * ((size_t)K->str.n + K->prov.n));
+    reserve(&K->sec[GOVB_S_STRDATA], sbytes);
+    reserve(&K->sec[GOVB_S_CONSTS], 16 * (size_t)K->nconst);
     for (int t = 0; t < 2; t++) {
         const StrTab *st = t ? &K->prov : &K->str;
         for (uint32_t i = 0; i < st->n; i++) {
@@ -1845,9 +1874,13 @@ static void assemble(Comp *K, const char *stamp, GovBuild *out)
     /* The required sections in id order, then the optional ones that have entries: a
      * policy without gates or escalations is a file of the first format, unchanged. */
     uint32_t ids[GOVB_S_MAX], nsec = 0;
+    size_t fsize = GOVB_HEADER;
     for (uint32_t id = 1; id <= GOVB_S_MAX; id++)
-        if (id <= GOVB_S_META || K->sec[id].n)
+        if (id <= GOVB_S_META || K->sec[id].n) {
             ids[nsec++] = id;
+            fsize += 12 + K->sec[id].n;
+        }
+    reserve(&f, fsize); /* the file in one block of its exact size */
     put(&f, GOVB_MAGIC, 4);
     /* The lowest version that can hold the file: one without rule guards is a file of
      * version 1, byte for byte. */

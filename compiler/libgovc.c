@@ -83,6 +83,7 @@ static void results_free(gov_compiler *c)
     c->notes = NULL;
     c->ndiags = c->errors = c->warnings = c->npolicies = 0;
     c->progs = NULL;
+    c->loaded = NULL;
     c->nprogs = 0;
     govc_hook_free(c, c->render);
     c->render = NULL;
@@ -285,6 +286,7 @@ static int compile_all(gov_compiler *c)
     if (!ok || govD_failed(&fe->diags))
         return GOV_ESOURCE;
     gov_compiled *progs = govA_alloc(&fe->arena, ((size_t)fe->npols + 1) * sizeof *progs);
+    GovcLoaded *loaded = govA_alloc(&fe->arena, ((size_t)fe->npols + 1) * sizeof *loaded);
     size_t n = 0;
     for (uint32_t i = 0; i < fe->npols; i++) {
         GovPolicy *p = fe->pols[i];
@@ -303,9 +305,18 @@ static int compile_all(gov_compiler *c)
         o->rules = b[i].nrules;
         o->code_words = b[i].ncode;
         o->max_steps = b[i].max_steps;
+        GovcLoaded *l = &loaded[n - 1];
+        const char *v = gov_program_version(prog), *st = gov_program_stamp(prog);
+        l->version = v ? govA_strdup(&fe->arena, v, strlen(v)) : NULL;
+        l->stamp = st ? govA_strdup(&fe->arena, st, strlen(st)) : NULL;
+        l->arena = gov_arena_size(prog, NULL);
+        char why[256];
+        l->partition = gov_program_partition(prog, why, sizeof why);
+        l->why = govA_strdup(&fe->arena, why, strlen(why));
         gov_program_free(prog);
     }
     c->progs = progs;
+    c->loaded = loaded;
     c->nprogs = n;
     return GOV_OK;
 }
@@ -361,6 +372,11 @@ static int run(gov_compiler *c, bool build)
         return govc_fail(c, GOV_ENOMEM, "out of memory");
     }
     return run_front(c, build);
+}
+
+const GovcLoaded *govc_compiler_loaded(const gov_compiler *c, size_t i)
+{
+    return c && i < c->nprogs ? &c->loaded[i] : NULL;
 }
 
 GovFrontend *govc_compiler_frontend(gov_compiler *c)

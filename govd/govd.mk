@@ -27,6 +27,12 @@ TEST_DEPS += $(BUILD)/govd $(BUILD)/govc $(BUILD)/hosts/content_safety.so $(BUIL
 TEST_SUITES += "/usr/bin/python3 tests/govd/run.py $(BUILD)"
 # State files and the decision log: only regular files are read, appended to or replaced.
 TEST_SUITES += "sh tests/govd/outfiles.sh $(BUILD)"
+# ... and at a reload; a folder that cannot be renamed aside (an LD_PRELOAD shim that
+# fails rename(2), built without the sanitizers: it is preloaded).
+$(BUILD)/tests/govd_norename.so: tests/govd/norename.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O1 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+TEST_DEPS += $(BUILD)/tests/govd_norename.so
 TEST_SUITES += "sh tests/govd/stateaside.sh $(BUILD)"
 # A snapshot on a full tmpfs (unshare -m, as root), then room again.
 TEST_SUITES += "sh tests/govd/fullstate.sh $(BUILD)"

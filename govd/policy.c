@@ -669,7 +669,8 @@ static int set_aside(gd_policy *p, const char *why, gd_buf *err)
     return rc;
 }
 
-/* Restore p from the state directory (at start). -1 only when the saved partitioning
+/* Restore p from the state directory (at start, and at a reload for a policy with no
+ * running state to carry). -1 only when the saved partitioning
  * cannot be used (the operator must decide) or an unusable state cannot be kept aside;
  * an unusable state is kept (set_aside), and the policy resets and logs. */
 static int restore_from_disk(gd_policy *p, gd_buf *err)
@@ -726,7 +727,10 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
     return 0;
 }
 
-static int snapshot_policy(gd_policy *p, bool force)
+/* Write p's partitions that evaluated since their last snapshot (all with force) to the
+ * state directory. A retired partition is skipped (its state went to the new set)
+ * unless retired_too: a policy a reload removed, whose VMs nothing evaluates on any more. */
+static int snapshot_policy(gd_policy *p, bool force, bool retired_too)
 {
     if (!gd_cfg.state_dir || p->partition == GOV_PART_ANY)
         return 0;
@@ -749,7 +753,7 @@ static int snapshot_policy(gd_policy *p, bool force)
         gd_part *pt = &p->parts[i];
         size_t len = 0;
         pthread_mutex_lock(&pt->mu);
-        bool need = !pt->retired && (force || pt->dirty);
+        bool need = (!pt->retired || retired_too) && (force || pt->dirty);
         /* A state saved is never ahead of the decision log: a batch thread's lines for
          * this VM still pending are written first. */
         if (need)
@@ -800,7 +804,7 @@ int gd_snapshot_all(void)
     gd_set *s = gd_set_acquire();
     int rc = 0;
     for (int i = 0; s && i < s->n; i++)
-        if (snapshot_policy(&s->pol[i], false) != 0)
+        if (snapshot_policy(&s->pol[i], false, false) != 0)
             rc = -1;
     gd_set_release(s);
     pthread_mutex_unlock(&reload_mu);
@@ -838,13 +842,24 @@ static int install(gd_set *s, gd_buf *err)
             if (restore_from_disk(&s->pol[i], err) != 0)
                 return -1;
     } else {
+        /* A policy this reload adds, or whose running version keeps no state (partition
+         * any), has nothing to carry: it takes what the state directory holds for it,
+         * exactly as at start (a snapshot would otherwise replace a state an earlier run
+         * saved). Before the old set is locked: this reads files and may rename a folder
+         * aside, and requests go on meanwhile; under reload_mu, so no snapshot runs. A
+         * state that can neither be restored nor kept aside refuses the reload. */
+        for (int i = 0; i < s->n; i++) {
+            gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
+            if ((!o || o->partition == GOV_PART_ANY) && restore_from_disk(&s->pol[i], err) != 0)
+                return -1;
+        }
         /* Lock every old partition: from here no request evaluates on the old set. */
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
                 pthread_mutex_lock(&old->pol[i].parts[k].mu);
         for (int i = 0; i < s->n; i++) {
             gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
-            if (o)
+            if (o && o->partition != GOV_PART_ANY)
                 carry(o, &s->pol[i]);
         }
         for (int i = 0; i < old->n; i++)
@@ -861,6 +876,15 @@ static int install(gd_set *s, gd_buf *err)
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
                 pthread_mutex_unlock(&old->pol[i].parts[k].mu);
+        /* A policy this reload removes (or whose new version keeps no state) is saved as
+         * at stop: a later reload or start that serves it again restores where it ended,
+         * not a snapshot up to an interval old. Its VMs are retired, so nothing evaluates
+         * on them; under reload_mu, so no periodic snapshot runs meanwhile. */
+        for (int i = 0; gd_cfg.state_dir && i < old->n; i++) {
+            gd_policy *o = &old->pol[i], *n = gd_set_find(s, o->name, strlen(o->name));
+            if (o->partition != GOV_PART_ANY && (!n || n->partition == GOV_PART_ANY))
+                snapshot_policy(o, false, true);
+        }
         gd_set_release(old);
     }
     for (int i = 0; i < s->n; i++) {

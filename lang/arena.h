@@ -10,6 +10,7 @@
 #define GOV_ARENA_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,17 +23,22 @@ typedef struct GovArena {
     char *cur, *end;
     size_t total;           /* bytes obtained from the hook */
     size_t chunk;           /* the smallest chunk asked of the hook */
+    bool grow;              /* chunks grow with the arena (not after govA_set_chunk) */
     GovAllocFn alloc;
     void *ud;
     jmp_buf *oom;           /* where to go when the hook fails; must be set */
 } GovArena;
 
-/* The default hook: malloc and free. */
+/* The default hook: malloc and free; a block of 2 MiB or more is aligned to 2 MiB and
+ * advised to be backed by huge pages (Linux), so touching it faults once a 2 MiB page. */
 void *govA_default_alloc(void *ud, void *ptr, size_t size);
 
 void govA_init(GovArena *a, GovAllocFn fn, void *ud, jmp_buf *oom);
 void *govA_alloc(GovArena *a, size_t n);          /* zeroed, 16-byte aligned */
-/* Ask the hook for chunks of at least n bytes (default 64 KiB). Small chunks make an
+/* Ask the hook for chunks of n bytes (default: 64 KiB at first, then as large as the
+ * arena so far, up to 8 MiB, from 1 MiB on a whole number of 2 MiB pages; a block too
+ * large for the current chunk's tail gets a new chunk, and the chunk with more room left
+ * stays current). After this call chunks stay n bytes: small chunks make an
  * out-of-memory test reach many more allocation points. */
 void govA_set_chunk(GovArena *a, size_t n);
 char *govA_strdup(GovArena *a, const char *s, size_t n); /* NUL-terminated copy */

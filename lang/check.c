@@ -94,6 +94,29 @@ GovDecl *govF_lookup(const GovPolicy *p, const char *name, uint32_t len)
     }
 }
 
+/* Robin Hood insertion: a declaration takes the slot of one that sits nearer its own
+ * home slot, and that one moves on. Lookups are unchanged, but no name ends up far from
+ * home because it came late: `run` (the record every rule reads, declared by an import)
+ * sat ~30 slots away in the 10,000-rule policies' table, and was looked up 57,920
+ * times: a tenth of govc build's instructions. */
+static void table_put(GovPolicy *p, GovDecl *d)
+{
+    uint32_t h = hash_name(d->name.s, d->name.len) & p->tmask, dist = 0;
+    for (;; h = (h + 1) & p->tmask, dist++) {
+        GovDecl *o = p->table[h];
+        if (!o) {
+            p->table[h] = d;
+            return;
+        }
+        uint32_t od = (h - (hash_name(o->name.s, o->name.len) & p->tmask)) & p->tmask;
+        if (od < dist) {
+            p->table[h] = d;
+            d = o;
+            dist = od;
+        }
+    }
+}
+
 static void build_table(Checker *C)
 {
     GovPolicy *p = C->pol;
@@ -116,10 +139,7 @@ static void build_table(Checker *C)
             d->used = 1; /* nothing can refer to it: no "never used" on top */
             continue;
         }
-        uint32_t h = hash_name(d->name.s, d->name.len) & p->tmask;
-        while (p->table[h])
-            h = (h + 1) & p->tmask;
-        p->table[h] = d;
+        table_put(p, d);
     }
 }
 

@@ -25,24 +25,30 @@ uint32_t govS_add(GovSources *s, const char *path, const char *text, uint32_t le
     return s->n - 1;
 }
 
+/* memchr, not a loop over bytes: a 10,000-rule file's 1.3 MB were 22M instructions. */
 static void build_lines(GovSources *s, GovSource *f)
 {
+    const char *t = f->text, *end = t + f->len, *q;
     uint32_t n = 1;
-    for (uint32_t i = 0; i < f->len; i++)
-        if (f->text[i] == '\n')
-            n++;
+    for (const char *p = t; (q = memchr(p, '\n', (size_t)(end - p))) != NULL; p = q + 1)
+        n++;
     f->lines = govA_alloc(s->arena, (size_t)n * sizeof *f->lines);
     f->nlines = 0;
     f->lines[f->nlines++] = 0;
-    for (uint32_t i = 0; i < f->len; i++)
-        if (f->text[i] == '\n')
-            f->lines[f->nlines++] = i + 1;
+    for (const char *p = t; (q = memchr(p, '\n', (size_t)(end - p))) != NULL; p = q + 1)
+        f->lines[f->nlines++] = (uint32_t)(q + 1 - t);
 }
 
 static uint32_t line_index(GovSources *s, GovSource *f, uint32_t off)
 {
     if (!f->lines)
         build_lines(s, f);
+    /* The compiler asks for position after position down the file: the line of the
+     * last question, or the one after it, before a search over every line. */
+    if (f->memo_off)
+        for (uint32_t li = f->memo_line; li < f->nlines && li <= f->memo_line + 1; li++)
+            if (f->lines[li] <= off && (li + 1 == f->nlines || off < f->lines[li + 1]))
+                return li;
     uint32_t lo = 0, hi = f->nlines;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;

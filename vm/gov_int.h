@@ -164,6 +164,10 @@ typedef struct govL_tkind {
     uint32_t nalways;           /* how many */
 } govL_tkind;
 GOV_HIDDEN int govL_build_tindex(gov_program *p);
+/* A block a loaded program keeps, of n bytes (zeroed if zero), freed with free(): from
+ * 2 MiB up it starts on a 2 MiB boundary and its whole 2 MiB pages are advised to be
+ * huge pages (Linux), so a large program's tables fault in a 2 MiB page at a time. */
+GOV_HIDDEN void *govL_alloc_big(size_t n, int zero);
 
 typedef struct govL_chan { uint32_t name, kind, target; } govL_chan;
 
@@ -282,6 +286,9 @@ typedef struct govL_window {
     int tclk;                   /* a time window keeping nothing but its stream's clock (count()) */
     uint32_t hw, dw;            /* bytes of a heap entry, of a deque entry (1, 2 or 4: by N) */
     uint32_t qnum, qden;        /* the quantile, num / den */
+    uint16_t top, mtop;         /* a quantile near the top kept as a top list, not heaps (window.c,
+                                 * top_put): the list's capacity T (0: the heaps); m, the quantile's
+                                 * rank from the top in a full window */
     size_t words, saved;        /* saved form: bytes of its 8-byte-word part; of all of it */
     size_t o_ring, o_dqmin, o_dqmax, o_bk, o_oct, o_bsk;           /* saved form's parts */
     size_t pw;                  /* memory: bytes of a bucket's payload (0 for i96: lo and hi words) */

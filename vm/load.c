@@ -6,14 +6,36 @@
  * Arithmetic on offsets and lengths is done in uint64_t, so no check can wrap.
  * The verified program is decoded into native structures in one allocation.
  */
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
 
 #include "vm/gov_int.h"
+
+/* See gov_int.h. On a virtual machine a page fault costs microseconds, and a
+ * 10,000-rule program's decoded tables (~5 MB, 4 KiB at a time) were most of govc
+ * build's faults once the front end's arena moved to huge pages (lang/arena.c). Smaller
+ * blocks stay calloc's and malloc's: a small program's memory is what it touches. */
+#define GOVL_HUGE ((size_t)2 << 20)
+void *govL_alloc_big(size_t n, int zero) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (n >= GOVL_HUGE) {
+        void *p;
+        if (posix_memalign(&p, GOVL_HUGE, n) != 0) return NULL;
+        (void)madvise(p, n & ~(GOVL_HUGE - 1), MADV_HUGEPAGE); /* advice only */
+        if (zero) memset(p, 0, n);
+        return p;
+    }
+#endif
+    return zero ? calloc(1, n) : malloc(n);
+}
 
 typedef struct govL_ctx {
     const uint8_t *b;
@@ -284,7 +306,7 @@ static int alloc_program(govL_ctx *c) {
                     al8((uint64_t)p->nsetm * 4) + al8((uint64_t)p->nchan * 4) +
                     al8(((uint64_t)p->nlimit + p->novr) * 8) + al8((uint64_t)p->nlimit * 2);
     if (need > SIZE_MAX) return fail(c, GOV_ENOMEM, 0, "program too large");
-    uint8_t *cur = calloc(1, (size_t)need);
+    uint8_t *cur = govL_alloc_big((size_t)need, 1);
     if (!cur) return fail(c, GOV_ENOMEM, 0, "out of memory (%llu bytes)", (unsigned long long)need);
     p->block = cur;
     p->strdata = carve(&cur, (size_t)c->len[GOVB_S_STRDATA] + p->nstr);

@@ -738,7 +738,7 @@ int govO_frags_build(gov_program *p) {
      * counted. Measuring first, then writing, cost twice the writing: 3.1M instructions
      * at load for that policy, 600 a record over govc run's 5,000. */
     size_t guess = 256 + 128 * nf;
-    govO_buf b = {F->text = malloc(guess), guess, 0};
+    govO_buf b = {F->text = govL_alloc_big(guess, 0), guess, 0};
     if (!F->text) {
         free(F);
         return GOV_ENOMEM;

@@ -23,14 +23,16 @@
  *   min, max              count windows: monotonic deques; time windows: Two Stacks of
  *                         the buckets' extremes
  *   ewma                  the recurrence, one double
- *   quantiles             count windows: two heaps over the ring, exact (sketch.c); time
- *                         windows: a sketch per bucket and the window's total
+ *   quantiles             count windows: two heaps over the ring, exact (sketch.c), or
+ *                         for int-class values near the top a list of the largest
+ *                         values themselves (top_put); time windows: a sketch per
+ *                         bucket and the window's total
  *
  * Where the Two Stacks splits a window is a function of what the window holds, never of
  * its history: count windows flip every N values (the front starts at the last
  * multiple of N), time windows at each block of B bucket indices (the front is the
  * closed buckets before the block holding the newest one). So the derived parts
- * (suffixes, back, heaps, the total sketch) are recomputed from the saved ones on load
+ * (suffixes, back, heaps or top lists, the total sketch) are recomputed from the saved ones on load
  * and come out bit for bit as the running VM had them (govW_derive).
  *
  * Windows of one kind with one level and capacity touch the same keys in the same order,
@@ -127,6 +129,8 @@ static uint32_t keep_op(const govL_window *w, uint32_t u) {
     return (fast ? u : w->runs ? U_CGEN : U_TGEN) | U_KEEP;
 }
 
+#define GOVW_TOPMAX 16u /* the most values a quantile's top list holds (top_put) */
+
 /* What a window keeps (flags and widths) and its saved form's offsets (spec/state.md). */
 static void shape(govL_window *w) {
     static const uint32_t qnum[4] = {1, 9, 19, 99}, qden[4] = {2, 10, 20, 100};
@@ -152,6 +156,15 @@ static void shape(govL_window *w) {
     w->dw = N <= 256 ? 1 : N <= 65536 ? 2 : 4; /* by the ring's length once rings are shared (govW_prepare) */
     w->qnum = q ? qnum[w->agg - GOVB_AGG_P50] : 0;
     w->qden = q ? qden[w->agg - GOVB_AGG_P50] : 1;
+    /* A quantile over up to 128 runs of int-class values with m <= T/2 values from the top
+     * down to it in a full window (p95 over 100: the 6th largest) keeps the T largest
+     * values themselves, in the heaps' 2N bytes (9 T of them, T at most 16): top_put. */
+    w->top = w->mtop = 0;
+    if (w->heaps && w->hw == 1 && w->acls == GOVV_CI) {
+        uint64_t k = (w->qnum * N + w->qden - 1) / w->qden, m = N - (k ? k : 1) + 1, T = 2 * N / 9;
+        if (T > GOVW_TOPMAX) T = GOVW_TOPMAX;
+        if (2 * m <= T) w->top = (uint16_t)T, w->mtop = (uint16_t)m;
+    }
     w->width = N ? 0 : w->span / (int64_t)B;
     w->pw = w->i96 ? 0 : w->isum ? sizeof(govA_isum) : w->fsum ? sizeof(govA_f) : w->tmm ? 16 : 0;
     size_t n = sizeof(govW_hdr);
@@ -365,7 +378,8 @@ static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
         const govL_window *w = &p->win[k];
         if (!in_block(p, first, k)) continue;
         if ((w->dqmin || w->dqmax) && !small_dq(w)) add_range(rs, &nr, w->m_dq, w->runs * w->dw); /* else in the hot lines */
-        if (w->heaps) add_range(rs, &nr, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
+        if (w->top) add_range(rs, &nr, w->m_heap, 9 * (uint64_t)w->top);
+        else if (w->heaps) add_range(rs, &nr, w->m_heap, w->m_pos + w->runs * w->hw - w->m_heap);
     }
     /* The rings a deque or a heap reads through its slots (the ring's owner's, once): which
      * slots only the deque and the heap tell, so without this each is a second round of
@@ -376,7 +390,7 @@ static void plan_block(gov_program *p, uint32_t first, uint64_t hot) {
         if (!in_block(p, first, k) || !o->runs || o->bits || o->rfirst != k || o->rlen * 8 > GOVW_PF_RING) continue;
         int indexed = 0;
         for (uint32_t j = k; j < p->nwin && !indexed; j++)
-            indexed = in_block(p, first, j) && p->win[j].rfirst == k && (p->win[j].heaps || p->win[j].dqmin || p->win[j].dqmax);
+            indexed = in_block(p, first, j) && p->win[j].rfirst == k && ((p->win[j].heaps && !p->win[j].top) || p->win[j].dqmin || p->win[j].dqmax);
         if (indexed) add_range(rs, &nr, o->m_ring, o->rlen * 8);
     }
     for (uint32_t i = 0; i < nr && plan_lines(pf, rs[i].o, rs[i].n); i++) continue;
@@ -716,6 +730,70 @@ static govQ_heaps heaps_of(const govL_window *w, char *x) {
     return q;
 }
 
+/* A quantile's top list (w->top = T, not 0): instead of the two heaps over the ring, the
+ * list holds the c largest values of the window themselves, largest first (c, at most T,
+ * in the heaps' first size word), with their ring slots: every value the window holds and
+ * the list does not is at most the list's last. The quantile, the ceil(q n)-th smallest,
+ * is the m-th largest for m = n - ceil(q n) + 1 (top_rank; kept in the second size word),
+ * so the list's m-th value while c >= m. A record reads the list's first lines, not the ring's (the heaps compared ring
+ * values at slots all over the ring); the ring is read (top_scan) only when values left
+ * the list until fewer than m remain: over values in random order about once in
+ * (T - m)^2 N / 2T records, at worst once in T - m + 1 (values that only fall). An
+ * int-class value's order is its identity, so the value read is the heaps' own. */
+#define TOPV(w, x) ((int64_t *)(void *)((x) + (w)->m_heap))
+#define TOPS(w, x) ((uint8_t *)((x) + (w)->m_heap + 8 * (size_t)(w)->top))
+static uint32_t top_rank(const govL_window *w, uint64_t n) {
+    if (!n) return 0;
+    if (n >= w->runs) return w->mtop;
+    uint64_t k = (w->qnum * n + w->qden - 1) / w->qden;
+    return (uint32_t)(n - (k ? k : 1) + 1);
+}
+/* Value v, at ring slot pos, into the list of c (at most T: past it the last drops out). */
+static inline uint32_t top_in(int64_t *tv, uint8_t *ts, uint32_t c, uint32_t T, int64_t v, uint32_t pos) {
+    uint32_t i = c < T ? c : T - 1;
+    for (; i && tv[i - 1] < v; i--) tv[i] = tv[i - 1], ts[i] = ts[i - 1];
+    tv[i] = v, ts[i] = (uint8_t)pos;
+    return c < T ? c + 1 : c;
+}
+/* The list rebuilt from the ring's first n slots (the window's n values). */
+static uint32_t top_scan(const govL_window *w, char *x, uint64_t n) {
+    const govV_cell *r = RING(w, x);
+    int64_t *tv = TOPV(w, x);
+    uint8_t *ts = TOPS(w, x);
+    uint32_t c = 0, T = w->top;
+    for (uint32_t j = 0; j < n; j++)
+        if (c < T || r[j].i > tv[T - 1]) c = top_in(tv, ts, c, T, r[j].i, j);
+    return c;
+}
+/* Value number s, v, went to slot pos, where old was (the value leaving once the window
+ * is full). */
+static W_INLINE void top_put(const govL_window *w, char *x, uint64_t s, uint64_t pos, int64_t old, int64_t v) {
+    uint32_t *hn = HN(w, x), c = hn[0], T = w->top, m = hn[1];
+    int64_t *tv = TOPV(w, x);
+    uint8_t *ts = TOPS(w, x);
+    uint64_t N = w->runs, others = s < N ? s : N - 1; /* the values held besides v */
+    /* m for the n = s + 1 values held while the window fills, from m for s: ceil(q n) is
+     * ceil(q s) + 1 (m stays) when num n > den ceil(q s), else m grows by one */
+    if (s < N) m += (uint64_t)w->qnum * (s + 1) <= (uint64_t)w->qden * (s + 1 - m) ? 1 : 0;
+    if (s >= N && c && old >= tv[c - 1]) { /* the leaving value may be in the list */
+        for (uint32_t i = 0; i < c; i++)
+            if (ts[i] == pos) {
+                for (c--; i < c; i++) tv[i] = tv[i + 1], ts[i] = ts[i + 1];
+                break;
+            }
+    }
+    if ((c == others && c < T) || (c && v >= tv[c - 1])) c = top_in(tv, ts, c, T, v, (uint32_t)pos);
+    if (c < m) c = top_scan(w, x, others + 1);
+    hn[0] = c, hn[1] = m;
+}
+/* A quantile window's value (an int's value as the int; the caller converts). */
+static inline govV_cell heap_value(const govL_window *w, char *x) {
+    govV_cell c;
+    if (w->top) c.i = TOPV(w, x)[HN(w, x)[1] - 1];
+    else c = RING(w, x)[*(const uint8_t *)(x + w->m_heap)];
+    return c;
+}
+
 /* A time bucket's exact sums (Σx, and Σx² for a deviation). */
 static void bucket_isum(const govL_window *w, const char *x, uint32_t j, govA_isum *s) {
     memset(s, 0, sizeof *s);
@@ -806,7 +884,8 @@ static void add_count(const govL_window *w, char *x, uint64_t s, govV_cell v, go
     }
     if (w->isum) w->wantsd ? govA_iadd(ISUM(w, x), v.i, 1) : govA_sadd(ISUM(w, x), v.i);
     if (w->fsum) govA_fadd(&BACK(w, x)->f, as_double(w, v), w->wantsd);
-    if (w->heaps) { /* the ring is this window's length: the value replaced is the one leaving */
+    if (w->top) top_put(w, x, s, pos, old.i, v.i); /* the ring is this window's length */
+    else if (w->heaps) { /* the ring is this window's length: the value replaced is the one leaving */
         govQ_heaps q = heaps_of(w, x);
         govQ_heap_put(&q, (uint32_t)pos, !full, w->qnum, w->qden, full ? N : s + 1);
         HN(w, x)[0] = q.nl, HN(w, x)[1] = q.nu;
@@ -1055,7 +1134,9 @@ void govW_derive(const gov_program *p, const govL_window *w, char *x) {
             count_suffixes(w, x, first, mid);
             for (uint64_t s = mid; s < c->seq; s++) govA_fadd(&BACK(w, x)->f, RING(w, x)[s % w->rlen].f, w->wantsd);
         }
-        if (w->heaps) {
+        if (w->top) {
+            HN(w, x)[0] = top_scan(w, x, held(w, x)), HN(w, x)[1] = top_rank(w, held(w, x));
+        } else if (w->heaps) {
             memset(x + w->m_heap, 0, w->runs * w->hw);
             memset(x + w->m_pos, 0, w->runs * w->hw);
             HN(w, x)[0] = HN(w, x)[1] = 0;
@@ -1153,7 +1234,7 @@ static void value(const govL_window *w, char *x, govV_wrec *out) {
         if (!n) break;
         if (w->heaps) { /* exact: the value itself (an int's quantile is a float) */
             govQ_heaps q = heaps_of(w, x);
-            govV_cell c = RING(w, x)[govQ_heap_top(&q)];
+            govV_cell c = w->top ? heap_value(w, x) : RING(w, x)[govQ_heap_top(&q)];
             if (w->acls == GOVV_CI && !icls) out->v.f = (double)c.i;
             else out->v = c;
             return;
@@ -1345,8 +1426,12 @@ static inline void add_isum(const govL_window *w, char *x, uint64_t s, uint64_t 
     if (s >= N) govA_ssub(ISUM(w, x), (N == R ? old : RING(w, x)[leaving(pos, N, R)]).i);
     govA_sadd(ISUM(w, x), v.i);
 }
-static inline void add_heap(const govL_window *w, char *x, uint64_t s, uint64_t pos) {
+static inline void add_heap(const govL_window *w, char *x, uint64_t s, uint64_t pos, govV_cell old, govV_cell v) {
     uint64_t N = w->runs;
+    if (w->top) {
+        top_put(w, x, s, pos, old.i, v.i);
+        return;
+    }
     int full = s >= N;
     govQ_heaps q = heaps_of(w, x);
     govQ_heap_put(&q, (uint32_t)pos, !full, w->qnum, w->qden, full ? N : s + 1);
@@ -1683,7 +1768,7 @@ void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
         WIN();
         if (TAKE) {
             RING_IN();
-            add_heap(w, x, fr->s, pos);
+            add_heap(w, x, fr->s, pos, old, V);
         }
         wr->pend = 1;
         NEXT();
@@ -1693,8 +1778,8 @@ void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
         wr->pend = 0;
         if (!TAKE) goto value;
         RING_IN();
-        add_heap(w, x, fr->s, pos);
-        govV_cell q = RING(w, x)[*(const uint8_t *)(x + w->m_heap)];
+        add_heap(w, x, fr->s, pos, old, V);
+        govV_cell q = heap_value(w, x);
         keep(wr, NR, q.i);
         if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)q.i;
         NEXT();
@@ -1832,7 +1917,7 @@ static inline __attribute__((always_inline)) void compute_in(const govL_window *
         return;
     case V_HEAP1:
         if (n) {
-            govV_cell v = RING(w, x)[*(const uint8_t *)(x + w->m_heap)]; /* L's top: the quantile's slot */
+            govV_cell v = heap_value(w, x); /* L's top, or the top list's m-th */
             if (w->acls == GOVV_CI && !w->icls) wr->v.f = (double)v.i;
             else wr->v = v;
         } else {

@@ -18,11 +18,36 @@ rules plain, guarded by scopes, reading windows and host functions, sustained (`
 gates with quorums and timeouts; escalations; waivers live and expired; silences and
 maintenance windows. A stream: records late and out of order, repeated run ids, fields
 absent, float edge values, big jumps in time, and events between them.
+
+Record fields read JSON members of other names and in other units (spec/language.md 3.2:
+`from "latency_s" in s`, cents, micros, percent): the JSON line writes the number in that
+unit, to as many decimals as it takes or rounded, now and then half a canonical unit off
+or with an exponent, and the typed form (drive -y) gives the value spec/trace.md says it
+decodes to, scaled exactly and rounded half away from zero. These draws come from a
+second generator, so a policy whose fields keep their plain form is what it was.
+
+A channel set (spec/language.md 4.1.2) now and then: `min cs0 = [...]`, a prefix of the
+channels that grows with a block's rank in scope blocks and is every channel in a limits
+file's entries (so every setting contains each less specific one), named by some rules'
+and the drift's `notify` beside their channels or alone, with `group_by` groups kept per
+channel. Drawn from a third generator, for the same reason.
+
+Gate settings per scope (spec/language.md 4.2.1) now and then: `max gsla` (an SLA that
+shortens with rank), `allowlist gappr` (approvers, a prefix of four that shrinks with
+rank, never below the quorum of 2), `min gto = allow` (block from some rank on), which
+the gates name instead of constants (`sla gsla`, `approvers 2 of gappr`, `on timeout
+gto`), set in scope blocks and limits files. A fourth generator.
+
+The drift's bins (spec/language.md 4.5.1) half the time: `bins [...]`, 1 to 6 edges in
+the measured type, some on values the stream takes (a value at an edge is in the bin
+above it). A fifth generator.
 """
 import json
 import os
 import random
 import sys
+from decimal import Decimal
+from fractions import Fraction
 
 LEVELS = ["tenant", "project", "workflow", "agent"]
 SEVERITIES = ["info", "warning", "critical"]
@@ -36,6 +61,9 @@ NAMES = {
     "agent": ["g0", "g1", "g2", "g3", "g4", "g5"],
 }
 BASE_S = 1796083200  # 2026-12-01T00:00:00Z
+# Units of the run's fields (spec/language.md 3.2) in canonical units: ns, micro-dollars.
+DUR_UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
+MONEY_UNITS = {"micros": 1, "cents": 10**4, "usd": 10**6}
 
 
 def rfc3339(ns):
@@ -65,6 +93,22 @@ class Gen:
         self.kinds = ["run"]
         self.sets = []         # (name, allowlist|denylist, members): set-valued limits (spec 5.1)
         self.sevlim = None     # a severity limit (spec 4.1.1): (name, default index)
+        # Field units and JSON names: their own generator, so the main one's draws stay.
+        self.u = random.Random(seed * 1000003 + 17)
+        self.unit = {"lat": self.u.choice([None, None, None, "ms", "ns", "us", "s", "m", "h"]),
+                     "cost": self.u.choice([None, None, "usd", "cents", "micros"]),
+                     "q": self.u.choice([None, None, "fraction", "percent"])}
+        self.key = {f: (self.u.choice([f, f, "%s_%s" % (f, self.unit[f] or "x")]) if self.unit[f] else f)
+                    for f in self.unit}
+        self.raw = []          # a record's JSON numbers written as text (in_unit)
+        # The channel set: (name, channels in the order prefixes take them, default length).
+        self.c = random.Random(seed * 1000003 + 29)
+        self.chset = None
+        # Gate settings by limit: (approvers in the order prefixes take them, the rank
+        # from which the timeout outcome is block), or None.
+        self.g = random.Random(seed * 1000003 + 41)
+        self.glim = None
+        self.b = random.Random(seed * 1000003 + 53)  # drift bins
 
     def p(self, s=""):
         self.out.append(s)
@@ -91,11 +135,11 @@ class Gen:
         self.p("  a: int = 0")
         self.p("  b: int = 0")
         self.p("  x: float = 0.0")
-        self.p("  lat: duration = 0ms")
-        self.p("  cost: money = $0")
+        self.p("  lat: duration%s = 0ms" % self.field_src("lat"))
+        self.p("  cost: money%s = $0" % self.field_src("cost"))
         self.p("  ok: bool = true")
         self.p("  tag: string = \"\"")
-        self.p("  q: ratio = 0%")
+        self.p("  q: ratio%s = 0%%" % self.field_src("q"))
         self.p("  tools: strings = []")
         self.p("}")
         if r.random() < 0.25:
@@ -108,6 +152,30 @@ class Gen:
         for i in range(r.randint(1, 4)):
             self.chans.append("c%d" % i)
             self.p("channel c%d = slack \"#c%d\"" % (i, i))
+
+    def field_src(self, f):
+        """A field's `from "KEY" in UNIT`, as drawn (nothing for the plain form)."""
+        return ((' from "%s"' % self.key[f]) if self.key[f] != f else "") + \
+            ((" in %s" % self.unit[f]) if self.unit[f] else "")
+
+    def in_unit(self, canon, scale):
+        """canon (canonical units) as the text of a JSON number in a unit of `scale`
+        canonical units, and the canonical value that text decodes to (spec/trace.md:
+        scaled exactly, rounded to the nearest unit, ties away from zero)."""
+        u = self.u
+        q = Fraction(canon, scale)
+        if u.random() < 0.15:
+            q += Fraction(u.choice([1, -1]), 2 * scale)  # half a unit off: a tie to round
+        d = Decimal(q.numerator) / Decimal(q.denominator)  # 28 digits: rounded when not finite
+        places = u.choice([None, None, 0, 1, 3, 6, 9])
+        if places is not None:
+            d = d.quantize(Decimal(1).scaleb(-places))
+        if len(d.normalize().as_tuple().digits) > 18:  # the decoder reads 19 digits
+            d = Decimal(format(d, ".17g"))
+        text = format(d.normalize(), "e") if u.random() < 0.1 else format(d, "f")
+        x = Fraction(Decimal(text)) * scale
+        v = int(abs(x) + Fraction(1, 2))  # to the nearest, ties away from zero
+        return text, -v if x < 0 else v
 
     def fields(self, kind, t):
         if kind == "run":
@@ -138,12 +206,31 @@ class Gen:
         if r.random() < 0.3:
             self.sevlim = ("sevl", r.randint(0, 1))
             self.p("min sevl = %s" % SEVERITIES[self.sevlim[1]])
+        if self.c.random() < 0.4:
+            self.chset = ("cs0", self.c.sample(self.chans, len(self.chans)), self.c.choice([0, 1]))
+            self.p("min cs0 = %s" % self.chset_value(0))
+        if self.g.random() < 0.4:
+            self.glim = (self.g.sample(["x@e.com", "y@e.com", "z@e.com", "w@e.com"], 4), self.g.randint(4, 17))
+            self.p("max gsla = 1h")
+            self.p("allowlist gappr = %s" % self.gappr_value(0))
+            self.p("min gto = allow")
         nblocks = r.choice([0, 1, 3, 6, 12, 30]) if r.random() < 0.93 else r.choice([257, 300])
         self.nblocks = 0
         self.path = ()
         self.paths = set()
         while self.nblocks < nblocks:
             self.scope(0, -1, nblocks, 0)
+
+    def gappr_value(self, rank):
+        """The gate's approvers in a block of this rank: fewer as it is more specific, at
+        least 2 (a quorum of 2 must stay reachable)."""
+        return "[%s]" % ", ".join('"%s"' % a for a in self.glim[0][:max(2, 4 - rank // 6)])
+
+    def chset_value(self, rank):
+        """The channel set's value in a block of this rank (0: the default): a prefix of its
+        order, longer as the block is more specific (more channels is tighter)."""
+        (_, order, n0) = self.chset
+        return "[%s]" % ", ".join(order[:min(len(order), n0 + (rank + 3) // 4)])
 
     def set_value(self, kind, members, rank):
         n = max(0, 6 - rank // 3) if kind == "allowlist" else min(len(members), 1 + rank // 3)
@@ -190,6 +277,16 @@ class Gen:
                 self.p("%s  %s = %s" % (pad, sn, self.set_value(kind, members, rank)))
         if self.sevlim and r.random() < 0.5:
             self.p("%s  sevl = %s" % (pad, SEVERITIES[max(self.sevlim[1], rank // 6)]))
+        if self.chset and self.c.random() < 0.5:
+            self.p("%s  cs0 = %s" % (pad, self.chset_value(rank)))
+        if self.glim:
+            g = self.g
+            if g.random() < 0.5:  # shorter with rank: each rank its own range
+                self.p("%s  gsla = %ds" % (pad, (17 - rank) * 20 + g.randint(0, 5)))
+            if g.random() < 0.5:
+                self.p("%s  gappr = %s" % (pad, self.gappr_value(rank)))
+            if g.random() < 0.5:
+                self.p("%s  gto = %s" % (pad, "block" if rank >= self.glim[1] else "allow"))
         if depth < 3 and r.random() < 0.5:
             saved = self.path
             self.path = path
@@ -307,17 +404,24 @@ class Gen:
         if r.random() < 0.25:
             name = "d0"
             self.p("drift %s {" % name)
-            self.p("  of run.%s" % r.choice(["a", "x", "lat"]))
+            of = r.choice(["a", "x", "lat"])
+            self.p("  of run.%s" % of)
             self.p("  baseline 10m")
             self.p("  current 1m")
             self.p("  test %s > %s%s" % (r.choice(["psi", "ks", "mean_shift"]), r.choice(["0.1", "0.2", "0.5"]),
                                          r.choice(["", " for 30s"])))
             self.p("  min_samples %d" % r.choice([2, 5, 10]))
+            if self.b.random() < 0.5:
+                edges = {"a": [-5, 0, 1, 3, 7, 10, 50, 100, 500, 1000, 2000],
+                         "x": ["-1.0", "0.0", "0.5", "1.0", "2.5", "10.0", "99.5", "100.0", "1234.5678"],
+                         "lat": ["1ms", "10ms", "50ms", "51ms", "200ms", "500ms", "1s", "5s", "20s"]}[of]
+                pick = sorted(self.b.sample(range(len(edges)), self.b.randint(1, 6)))
+                self.p("  bins [%s]" % ", ".join(str(edges[i]) for i in pick))
             if r.random() < 0.5:
                 self.p("  per %s" % r.choice(LEVELS))
                 if r.random() < 0.5:
                     self.p("  capacity 2")
-            self.p("  notify %s" % r.choice(self.chans))
+            self.p("  notify %s%s" % (r.choice(self.chans), ", cs0" if self.chset and self.c.random() < 0.5 else ""))
             self.p("}")
             self.rules.append(name)
 
@@ -426,8 +530,13 @@ class Gen:
             self.p("  severity %s" % ("sevl" if bylim[i] else SEVERITIES[sevs[i]]))
             if r.random() < 0.6:
                 self.p("  verdict %s" % r.choice(["allow", "warn", "review", "pause", "block"]))
-            if r.random() < 0.6:
-                self.p("  notify %s" % ", ".join(sorted(set(r.sample(self.chans, r.randint(1, len(self.chans)))))))
+            own = r.random() < 0.6
+            note = sorted(set(r.sample(self.chans, r.randint(1, len(self.chans))))) if own else []
+            if self.chset and self.c.random() < 0.5:
+                note.append("cs0")  # the set beside the rule's channels, or alone
+            if note:
+                self.p("  notify %s" % ", ".join(note))
+            if own:
                 if r.random() < 0.2:
                     self.p("  group_by %s" % r.choice(LEVELS))
                     self.p("  group_wait %s" % r.choice(["10s", "1m"]))
@@ -451,13 +560,16 @@ class Gen:
         for i in range(r.choice([0, 0, 1, 2])):
             self.p("gate gt%d {" % i)
             self.p("  when %s" % self.cond("run"))
+            # Each setting a constant, or (drawn from self.g) the limit in force.
+            g = self.g if self.glim else None
             if r.random() < 0.3:
-                self.p('  approvers 2 of "x@e.com", "y@e.com", "z@e.com"')
+                self.p('  approvers 2 of %s' % ("gappr" if g and g.random() < 0.6 else '"x@e.com", "y@e.com", "z@e.com"'))
             else:
-                self.p('  approvers "x@e.com", "y@e.com"')
-            self.p("  sla %s" % r.choice(["30s", "5m", "1h"]))
+                self.p('  approvers %s' % ("gappr" if g and g.random() < 0.6 else '"x@e.com", "y@e.com"'))
+            sla = r.choice(["30s", "5m", "1h"])
+            self.p("  sla %s" % ("gsla" if g and g.random() < 0.6 else sla))
             to = r.choice(["deny", "allow"] + (["escalate %s" % self.escs[0]] if self.escs else []))
-            self.p("  on timeout %s" % to)
+            self.p("  on timeout %s" % ("gto" if g and g.random() < 0.6 else to))
             if r.random() < 0.3:
                 self.p("  capacity %d" % r.choice([1, 2, 8]))
             self.p("}")
@@ -540,12 +652,22 @@ class Gen:
                 ty.append("x=f:%r" % v)
             if maybe():
                 v = r.choice([0, 1, 10, 49, 50, 51, 100, 200, 499, 500, 501, 1000, 5000, 20000])
-                js["lat"] = v
-                ty.append("lat=i:%d" % (v * 10**6))
+                if self.unit["lat"]:
+                    text, ns = self.in_unit(v * 10**6, DUR_UNITS[self.unit["lat"]])
+                    js[self.key["lat"]] = self.rawnum(text)
+                    ty.append("lat=i:%d" % ns)
+                else:
+                    js["lat"] = v
+                    ty.append("lat=i:%d" % (v * 10**6))
             if maybe():
                 c = r.choice([0, 1, 5, 7, 10, 50, 99, 100, 101, 500, 10000, 999999])
-                js["cost"] = float("%d.%02d" % (c // 100, c % 100)) if c % 100 else c // 100
-                ty.append("cost=i:%d" % (c * 10**4))
+                if self.unit["cost"]:
+                    text, micros = self.in_unit(c * 10**4, MONEY_UNITS[self.unit["cost"]])
+                    js[self.key["cost"]] = self.rawnum(text)
+                    ty.append("cost=i:%d" % micros)
+                else:
+                    js["cost"] = float("%d.%02d" % (c // 100, c % 100)) if c % 100 else c // 100
+                    ty.append("cost=i:%d" % (c * 10**4))
             if maybe():
                 v = r.random() < 0.7
                 js["ok"] = v
@@ -556,7 +678,17 @@ class Gen:
                 ty.append("tag=s:%s" % esc(v))
             if maybe():
                 v = r.choice([0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0])
-                js["q"] = v
+                if self.unit["q"] == "percent":
+                    # Scaled in its digits, then one conversion (spec/trace.md): 33.3 is 0.333.
+                    text = format((Decimal(repr(v)) * 100).normalize(), "f")
+                    if self.u.random() < 0.3:
+                        text = self.u.choice(["33.3", "12.345", "0.1", "99.99", "66.66666666666667", "1e1", "5E-1"])
+                    v = float(Fraction(Decimal(text)) / 100)
+                    js[self.key["q"]] = self.rawnum(text)
+                elif self.unit["q"]:
+                    js[self.key["q"]] = v
+                else:
+                    js["q"] = v
                 ty.append("q=f:%r" % v)
             if maybe():
                 v = r.sample(["search", "shell", "email", "x"], r.randint(0, 3))
@@ -575,7 +707,16 @@ class Gen:
                 v = r.choice([0, 5, 50, 500])
                 js["d"] = v
                 ty.append("d=i:%d" % (v * 10**6))
-        return "R\t%s\t%s %s" % (json.dumps(js, separators=(",", ":")), kind, " ".join(ty))
+        line = json.dumps(js, separators=(",", ":"))
+        for i, text in enumerate(self.raw):
+            line = line.replace('"@raw%d@"' % i, text)
+        self.raw = []
+        return "R\t%s\t%s %s" % (line, kind, " ".join(ty))
+
+    def rawnum(self, text):
+        """A placeholder for a JSON number written as text, put in by record()."""
+        self.raw.append(text)
+        return "@raw%d@" % (len(self.raw) - 1)
 
     def stream(self, n):
         r = self.r
@@ -648,6 +789,10 @@ class Gen:
                 continue
             seen.add(key)
             e["limits"] = {ln: val}
+            if self.chset and self.c.random() < 0.5:
+                e["limits"]["cs0"] = self.chset[1]  # every channel: contains every setting
+            if self.glim and self.g.random() < 0.5:  # the tightest of every setting
+                e["limits"].update({"gsla": "1s", "gappr": self.glim[0][:2], "gto": "block"})
             ents.append(e)
         return json.dumps({"policy": "audit%d" % self.seed, "scopes": ents}, indent=1) + "\n"
 

@@ -1,10 +1,10 @@
 # tests/govd/start.sh: sourced by govd's shell suites (outfiles.sh, stateaside.sh). Needs
-# GOVD and tmp set. start ARGS... starts govd on a loopback port with policies/support in
-# the background and returns once it listens (port set) or 1 when it exits first (rc set);
+# GOVD and tmp set. start ARGS... starts govd on a loopback port with policies/support (or
+# the policy START_POLICY names) in the background and returns once it listens (port set) or 1 when it exits first (rc set);
 # its stderr is in $tmp/err. stop ends it.
 start() {
   : >"$tmp/err"
-  "$GOVD" --listen 127.0.0.1:0 -p policies/support --workers 2 --partitions 2 "$@" 2>"$tmp/err" >/dev/null &
+  "$GOVD" --listen 127.0.0.1:0 -p "${START_POLICY:-policies/support}" --workers 2 --partitions 2 "$@" 2>"$tmp/err" >/dev/null &
   pid=$!
   port=
   i=0

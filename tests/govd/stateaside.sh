@@ -7,8 +7,16 @@
 # truncated at several places (the empty file, inside the header, inside the payload,
 # one byte short), one byte of it changed, and a manifest of another partitioning and
 # layout (a policy changed while govd was down).
+# A policy a reload adds finds its saved state as at start: restored when it matches,
+# kept aside when it cannot be restored, the reload refused when its partitioning
+# differs. And a state folder that cannot be renamed aside (tests/govd/norename.c fails
+# the rename, as a read-only file system would) stops the start, or refuses the reload,
+# saying why, and nothing in it changes.
 B=${1:-build}
 GOVD=$B/govd
+SHIM=$B/tests/govd_norename.so
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+export ASAN_OPTIONS
 tmp=$(mktemp -d) || exit 2
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -69,5 +77,95 @@ if start --state-dir "$d"; then
   check $? "a second refusal is kept as $pol.refused-2, the first one stays"
 else
   notok "govd starts after a second refusal"
+fi
+
+# ---------------------------------------------------------------- at a reload
+# The policy in folder $cp is first a placeholder without state, then counter: its
+# window counts each agent's runs, and the fifth fires (verdict warn).
+cp=$tmp/cpol
+mkdir "$cp"
+placeholder() { printf 'policy placeholder\n\nimport "std/agent_run"\n\nrule slow {\n  when run.latency > 1s\n  severity info\n}\n' >"$cp/p.gov"; }
+counter() { printf 'policy counter\n\nimport "std/agent_run"\n\nwindow recent = count() over last 100 runs per agent\n\nrule fifth_run {\n  when recent >= 5\n  severity warning\n}\n' >"$cp/p.gov"; }
+cpost() {  # cpost POLICY AGENT N: the decision's verdict
+  curl -s -X POST "http://127.0.0.1:$port/v1/decide/$1" \
+    -d '{"agent":"'"$2"'","run_id":"'"$2-$3"'","latency_ms":1,"cost_usd":0,"at":"2026-01-01T00:00:00Z"}' |
+    sed -n 's/.*"verdict":"\([a-z]*\)".*/\1/p'
+}
+reload() { curl -s -o "$tmp/reload" -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/admin/reload"; }
+START_POLICY=$cp  # only it: support_agents is not compiled at every start and reload
+# A saved state of counter: four runs of agent k.
+rm -rf "$d"
+counter
+if start --state-dir "$d"; then
+  for i in 0 1 2 3; do cpost counter k $i >/dev/null; done
+  stop
+fi
+cp -r "$d/counter" "$tmp/cgood"
+# reload_to_counter: govd starts with the placeholder, then counter comes with a reload
+# (its HTTP status in $code, the verdict of agent k's fifth run in $v).
+# The first also goes on (with no periodic snapshot: a 60 s interval): four runs of agent
+# m, a reload that removes counter, one that brings it back, and m's fifth run.
+reload_to_counter() {
+  placeholder
+  code= v=
+  start --state-dir "$d" --snapshot-interval 60000 || return 1
+  counter
+  code=$(reload)
+  v=$(cpost counter k 4)
+  [ -n "$v" ] || v=$(cpost placeholder k 4)
+  [ "$1" = more ] || { stop; return 0; }
+  for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+  placeholder
+  c1=$(reload)
+  counter
+  c2=$(reload)
+  vm=$(cpost counter m 4)
+  stop
+}
+if reload_to_counter more; then
+  [ "$code" = 200 ] && [ "$v" = warn ] && grep -q "policy counter: state restored from $d/counter" "$tmp/err"
+  check $? "a policy a reload adds restores its saved state (status $code, the fifth run: $v)"
+  [ "$c1$c2" = 200200 ] && [ "$vm" = warn ]
+  check $? "a policy a reload removes is saved, and the reload that brings it back restores it (the fifth run: $vm)"
+else
+  notok "govd starts with the placeholder"
+fi
+rm -rf "$d/counter"; cp -r "$tmp/cgood" "$d/counter"
+head -c 10 "$tmp/cgood/0.state" >"$d/counter/0.state"
+cp -r "$d/counter" "$tmp/damaged"
+if reload_to_counter; then
+  diff -r "$tmp/damaged" "$d/counter.refused-1" >/dev/null 2>&1 && [ "$code" = 200 ] && [ "$v" = allow ] &&
+    grep -q "kept as '$d/counter.refused-1'" "$tmp/err" && grep -q "policy counter: state reset" "$tmp/err"
+  check $? "a policy a reload adds keeps a state it cannot restore as counter.refused-1, and starts empty"
+else
+  notok "govd starts with the placeholder"
+fi
+rm -rf "$d/counter" "$d/counter.refused-1"; cp -r "$tmp/cgood" "$d/counter"
+sed -i 's/^partitions .*/partitions 3/' "$d/counter/manifest"
+cp -r "$d/counter" "$tmp/other"
+if reload_to_counter; then
+  [ "$code" = 422 ] && grep -q "saved with 3 partitions.*--partitions 3" "$tmp/reload" && [ "$v" = allow ] &&
+    diff -r "$tmp/other" "$d/counter" >/dev/null 2>&1 && [ ! -e "$d/counter.refused-1" ]
+  check $? "a reload that adds a policy whose state was saved with other partitions is refused (status $code), the state kept"
+else
+  notok "govd starts with the placeholder"
+fi
+
+# ---------------------------------------------------------------- a folder that cannot be renamed
+rm -rf "$d/counter"; cp -r "$tmp/damaged" "$d/counter"
+counter
+GOV_NORENAME=.refused- LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" && stop
+[ "$rc" = 2 ] && grep -q "policy counter: its state in '$d/counter' cannot be restored (.*) and cannot be kept aside (Read-only file system)" "$tmp/err" &&
+  diff -r "$tmp/damaged" "$d/counter" >/dev/null 2>&1 && [ ! -e "$d/counter.refused-1" ]
+check $? "a state that cannot be restored nor renamed aside stops the start (exit ${rc:-none}), saying why, and stays as it was"
+export GOV_NORENAME=.refused- LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}"
+if reload_to_counter; then
+  unset GOV_NORENAME LD_PRELOAD
+  [ "$code" = 422 ] && grep -q "cannot be kept aside (Read-only file system)" "$tmp/reload" && [ "$v" = allow ] &&
+    diff -r "$tmp/damaged" "$d/counter" >/dev/null 2>&1 && [ ! -e "$d/counter.refused-1" ]
+  check $? "... and refuses the reload that adds its policy (status $code), the running policies stay"
+else
+  unset GOV_NORENAME LD_PRELOAD
+  notok "govd starts with the placeholder"
 fi
 exit $((fails > 0))

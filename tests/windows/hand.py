@@ -269,6 +269,42 @@ window td95 = p95(run.d) over 1h
            "; ".join(bad_t[:4]))
 
 
+def top_lists():
+    """Quantiles near the top of int-class count windows (p95 over 40, p99 over 100, p90
+    over 64 runs), which keep their largest values in a list instead of two heaps
+    (vm/window.c, top_put): rising values (each enters the list), falling ones (each
+    leaves it: the list is rebuilt from the ring every few records), ties, int64's ends,
+    and a window that fills from empty; the exact nearest-rank value on every line."""
+    pol = """policy hand_top
+record run { i: int = 0  d: duration in ns = 0ns }
+window p95i = p95(run.i) over last 40 runs
+window p99d = p99(run.d) over last 100 runs
+window p90i = p90(run.i) over last 64 runs
+"""
+    INT_MAX, INT_MIN = 2 ** 63 - 1, -2 ** 63
+    vals = list(range(150))                              # rising
+    vals += [1000 - 3 * k for k in range(150)]           # falling: every value leaves the list
+    vals += [7] * 60 + [8, 7] * 30                        # ties
+    vals += [INT_MAX, INT_MIN, INT_MAX - 1, INT_MIN + 1, 0, -1] * 10
+    vals += [(k * 7919) % 263 - 131 for k in range(160)]  # scattered, negatives
+    recs = [{"at": iso(k), "i": v, "d": v} for k, v in enumerate(vals)]
+    out, err = run(pol, recs)
+    if out is None:
+        report(False, "top lists run", err)
+        return
+    bad = []
+    for k in range(len(vals)):
+        for name, n, q in (("p95i", 40, "p95"), ("p99d", 100, "p99"), ("p90i", 64, "p90")):
+            want = nearest_rank(vals[max(0, k - n + 1):k + 1], q)
+            got = out[k][name]
+            if name[-1] == "i":  # the quantile of an int is a float: the nearest double
+                want, got = float(want), (float(got) if got is not None else None)
+            if got != want:
+                bad.append("line %d %s: got %r, exact %r" % (k + 1, name, out[k][name], want))
+    report(not bad, "quantiles near the top of int count windows (top lists): the exact nearest-rank value, "
+           "rising, falling, tied and extreme values (%d lines)" % len(vals), "; ".join(bad[:4]))
+
+
 # ---------------------------------------------------------------- int means
 
 
@@ -300,5 +336,6 @@ if __name__ == "__main__":
     time_windows()
     ewma()
     quantiles()
+    top_lists()
     int_means()
     sys.exit(1 if fails else 0)
