@@ -9,22 +9,20 @@
 # without the plan). Usage: prefetch.sh [OBJECT] (default build/obj/vm/window.o).
 obj=${1:-build/obj/vm/window.o}
 [ -f "$obj" ] || { echo "not ok - windows prefetch: no object $obj"; exit 1; }
-n=$(objdump -d --no-show-raw-insn "$obj" |
-  awk '/^[0-9a-f]+ <govW_update>:/ { f = 1; next } /^[0-9a-f]+ <.*>:/ { f = 0 } f && /prefetch/' | wc -l)
-if [ "$n" -ge 6 ]; then
-  echo "ok - windows prefetch: govW_update holds $n prefetch instructions (the plan's, the time buckets', the rings')"
-else
-  echo "not ok - windows prefetch: govW_update holds $n prefetch instructions, at least 6 expected (the plan's were deleted)"
-  exit 1
-fi
+# expect FUNCTION LEAST WHAT: FUNCTION's compiled code holds at least LEAST prefetch
+# instructions; WHAT says whose they are.
+expect() {
+  n=$(objdump -d --no-show-raw-insn "$obj" |
+    awk -v fn="$1" '$0 ~ "^[0-9a-f]+ <" fn ">:" { f = 1; next } /^[0-9a-f]+ <.*>:/ { f = 0 } f && /prefetch/' | wc -l)
+  if [ "$n" -ge "$2" ]; then
+    echo "ok - windows prefetch: $1 holds $n prefetch instructions ($3)"
+  else
+    echo "not ok - windows prefetch: $1 holds $n prefetch instructions, at least $2 expected (deleted?)"
+    exit 1
+  fi
+}
+expect govW_update 6 "the plan's, the time buckets', the rings'"
 # govW_lookahead (evaluate calls it before the scope matching) asks for the guessed key
 # block's plan (four a turn) and the key's entry: at least five prefetch instructions. It
 # stores nothing but the keys' hashes, so the same deletion would leave it a hash alone.
-n=$(objdump -d --no-show-raw-insn "$obj" |
-  awk '/^[0-9a-f]+ <govW_lookahead>:/ { f = 1; next } /^[0-9a-f]+ <.*>:/ { f = 0 } f && /prefetch/' | wc -l)
-if [ "$n" -ge 5 ]; then
-  echo "ok - windows prefetch: govW_lookahead holds $n prefetch instructions (the guessed block's plan, the entry)"
-else
-  echo "not ok - windows prefetch: govW_lookahead holds $n prefetch instructions, at least 5 expected (deleted?)"
-  exit 1
-fi
+expect govW_lookahead 5 "the guessed block's plan, the entry"
