@@ -61,19 +61,34 @@ check replay-no-inputs "$GOVC" audit replay --policy "$tmp/loan.govb" "$tmp/noin
 check replay-other-policy "$GOVC" audit replay --policy "$tmp/p95.govb" "$tmp/loan.log"
 
 # ------------------------------------------------------------------ tampering
-# forge.py LOG SEQ: change the verdict of the decision at line SEQ and recompute every
-# digest from there on, as the spec defines them: a rewrite an attacker could make.
+# forge.py LOG verdict SEQ | forge.py LOG state: rewrite one line of the log and recompute
+# every digest from there on, as the spec defines them: a rewrite an attacker could make.
+# "verdict" changes the decision at line SEQ from review to allow; "state" flips the last
+# bit of the first attach line's state.
 cat >"$tmp/forge.py" <<'EOF'
-import hashlib, sys
-path, target = sys.argv[1], int(sys.argv[2])
+import base64, hashlib, json, sys
+path, what = sys.argv[1], sys.argv[2]
 lines = open(path, "rb").read().split(b"\n")[:-1]
-prev = None
-out = []
+
+def edit(i, line, body):
+    """The line rewritten, or None to leave it as it is."""
+    if what == "verdict":
+        return body.replace(b'"verdict":"review"', b'"verdict":"allow"', 1) if i == int(sys.argv[3]) else None
+    o = json.loads(line)
+    if o["type"] != "attach" or "state" not in o:
+        return None
+    st = bytearray(base64.b64decode(o["state"]))
+    st[-1] ^= 1
+    return body.replace(o["state"].encode(), base64.b64encode(bytes(st)), 1)
+
+prev, out, hit = None, [], False
 for i, l in enumerate(lines):
     body = l[:-77]
-    if i == target:
-        body = body.replace(b'"verdict":"review"', b'"verdict":"allow"', 1)
-    if prev is not None and i >= target:
+    if not hit:
+        e = edit(i, l, body)
+        if e is not None:
+            body, hit = e, True
+    if hit and prev is not None:
         k = body.index(b'"prev":"') + 8
         body = body[:k] + prev.encode() + body[k + 64:]
     d = hashlib.sha256(body).hexdigest()
@@ -83,7 +98,7 @@ open(path, "wb").write(b"\n".join(out) + b"\n")
 EOF
 cp "$tmp/loan.log" "$tmp/forged.log"
 seq=$(grep -n '"verdict":"review"' "$tmp/forged.log" | head -1 | cut -d: -f1)
-$PY "$tmp/forge.py" "$tmp/forged.log" $((seq - 1))
+$PY "$tmp/forge.py" "$tmp/forged.log" verdict $((seq - 1))
 check forged-verify "$GOVC" audit verify "$tmp/forged.log"
 check forged-head "$GOVC" audit verify --head "$head" "$tmp/forged.log"
 check forged-replay "$GOVC" audit replay --policy "$tmp/loan.govb" "$tmp/forged.log"
@@ -91,29 +106,8 @@ check forged-replay "$GOVC" audit replay --policy "$tmp/loan.govb" "$tmp/forged.
 # An attach line whose state was changed and every digest recomputed: the state no longer
 # hashes to its state_sha256 (spec/trace.md 9.3, step 3), which govc and the auditor
 # both refuse; replay must not start from it.
-cat >"$tmp/forgestate.py" <<'EOF'
-import base64, hashlib, json, sys
-path = sys.argv[1]
-lines = open(path, "rb").read().split(b"\n")[:-1]
-prev, out, hit = None, [], False
-for l in lines:
-    body = l[:-77]
-    o = json.loads(l)
-    if o["type"] == "attach" and "state" in o and not hit:
-        st = bytearray(base64.b64decode(o["state"]))
-        st[-1] ^= 1
-        body = body.replace(o["state"].encode(), base64.b64encode(bytes(st)), 1)
-        hit = True
-    if prev is not None and hit:
-        k = body.index(b'"prev":"') + 8
-        body = body[:k] + prev.encode() + body[k + 64:]
-    d = hashlib.sha256(body).hexdigest()
-    out.append(body + b',"sha256":"' + d.encode() + b'"}')
-    prev = d
-open(path, "wb").write(b"\n".join(out) + b"\n")
-EOF
 cp "$tmp/loan.log" "$tmp/forgedstate.log"
-$PY "$tmp/forgestate.py" "$tmp/forgedstate.log"
+$PY "$tmp/forge.py" "$tmp/forgedstate.log" state
 "$GOVC" audit verify "$tmp/forgedstate.log" >"$tmp/v.out" 2>&1; g=$?
 $PY "$here/auditor.py" "$tmp/forgedstate.log" >"$tmp/a.out" 2>&1; a=$?
 [ $g = 1 ] && [ $a = 1 ] && grep -q "the state does not match state_sha256" "$tmp/v.out"
