@@ -36,24 +36,17 @@ static int call(const char *sym, const char *path, int flags, mode_t mode) {
     return next(path, flags, mode);
 }
 
-int open(const char *path, int flags, ...) {
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = (mode_t)va_arg(ap, int);
-        va_end(ap);
+/* open and open64 alike: the mode is an argument only with O_CREAT or O_TMPFILE. */
+#define VANISH_OPEN(name)                                                                  \
+    int name(const char *path, int flags, ...) {                                           \
+        mode_t mode = 0;                                                                   \
+        if (flags & (O_CREAT | O_TMPFILE)) {                                               \
+            va_list ap;                                                                    \
+            va_start(ap, flags);                                                           \
+            mode = (mode_t)va_arg(ap, int);                                                \
+            va_end(ap);                                                                    \
+        }                                                                                  \
+        return call(#name, path, flags, mode);                                             \
     }
-    return call("open", path, flags, mode);
-}
-
-int open64(const char *path, int flags, ...) {
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = (mode_t)va_arg(ap, int);
-        va_end(ap);
-    }
-    return call("open64", path, flags, mode);
-}
+VANISH_OPEN(open)
+VANISH_OPEN(open64)
