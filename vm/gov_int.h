@@ -1312,7 +1312,7 @@ static inline void govV_explained(const gov_vm *vm, uint32_t i) {
 
 /* keytab.c */
 GOV_HIDDEN size_t govK_size(uint32_t cap);              /* bytes of a table, a multiple of 8 */
-GOV_HIDDEN void govK_init(govK_table *t, uint32_t cap);
+GOV_HIDDEN void govK_init(govK_table *t, uint32_t cap); /* t: govK_size(cap) bytes of zeros */
 GOV_HIDDEN uint64_t govK_hash(uint32_t level, const char *key, size_t n);
 /* The key's slot, or GOVB_NONE; changes nothing. */
 GOV_HIDDEN uint32_t govK_find(const govK_table *t, uint32_t level, const char *key, size_t n);

@@ -63,8 +63,11 @@ static const govK_entry *centry(const govK_table *t, uint32_t slot) {
 
 size_t govK_size(uint32_t cap) { return sizeof(govK_table) + heads_bytes(cap) + (size_t)cap * sizeof(govK_entry); }
 
+/* t is govK_size(cap) bytes of zeros: every caller lays its tables out in a state block
+ * that gov_vm_init (the whole arena) or gov_state_load (vm->state) has just zeroed, and
+ * govK_load's table is one govK_init just laid out. A memset of the table here zeroed the
+ * same bytes a second time (a third in govK_load), the most of a state load's time. */
 void govK_init(govK_table *t, uint32_t cap) {
-    memset(t, 0, govK_size(cap));
     t->cap = cap;
     t->mask = nbuckets(cap) - 1;
     t->eoff = (uint32_t)heads_bytes(cap);
@@ -269,7 +272,8 @@ int govK_check(uint32_t cap, const unsigned char *b, size_t len, size_t *used, u
     return 1;
 }
 
-/* Rebuild t (capacity cap) from a saved form govK_check accepted. */
+/* Rebuild t (capacity cap), empty as govK_init left it, from a saved form govK_check
+ * accepted. */
 size_t govK_load(govK_table *t, uint32_t cap, const unsigned char *b) {
     govK_init(t, cap);
     uint32_t n = govS_get32(b);

@@ -64,10 +64,11 @@ static govV_nstate *states(const gov_vm *vm, const govL_ncfg *c) {
 }
 static uint32_t in_use(const gov_vm *vm, const govL_ncfg *c) { return c->level != NONE ? table(vm, c)->n : 1; }
 
+/* The region is zeros already: it is in the state block, which gov_vm_init and
+ * gov_state_load zero just before (a memset here zeroed it a second time). */
 void govN_init(gov_vm *vm) {
     const gov_program *p = vm->p;
     if (!p->nncfg) return;
-    memset(region(vm), 0, p->ncfg_state);
     for (uint32_t i = 0; i < p->nncfg; i++) {
         govN_dues(vm)[i] = INT64_MAX;
         if (p->ncfg[i].level != NONE) govK_init(table(vm, &p->ncfg[i]), p->ncfg[i].capacity);

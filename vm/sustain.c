@@ -68,9 +68,10 @@ static govV_rstate *states(const gov_vm *vm, const govL_sus *u) {
     return (govV_rstate *)(void *)(vm->rstate + u->off + u->tab);
 }
 
+/* vm->rstate is zeros already: it is in the state block, which gov_vm_init and
+ * gov_state_load zero just before (a memset here zeroed it a second time). */
 void govR_init(gov_vm *vm) {
     const gov_program *p = vm->p;
-    memset(vm->rstate, 0, p->sus_state);
     for (uint32_t i = 0; i < p->nsus; i++) {
         vm->rdue[i] = INT64_MAX;
         if (p->sus[i].level != NONE) govK_init(table(vm, &p->sus[i]), p->sus[i].capacity);

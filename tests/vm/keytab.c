@@ -53,6 +53,7 @@ static uint32_t rnd(uint32_t n) {
 
 static govK_table *new_table(uint32_t cap) {
     govK_table *t = aligned_alloc(8, govK_size(cap));
+    memset(t, 0, govK_size(cap)); /* govK_init lays a table out in zeroed bytes */
     govK_init(t, cap);
     return t;
 }
