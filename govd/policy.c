@@ -854,7 +854,14 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const cha
         wrote = true;
     }
     free(buf);
-    if (wrote) {
+    /* The manifest only once every partition's file this snapshot wrote is on disk: it
+     * names the layout a start rebinds the files by, and written while a file failed (a
+     * disk with a page left: the small manifest fits, a state does not) it could name a
+     * layout those files do not have. The failed partitions stay dirty, so the next
+     * interval writes them and then the manifest. */
+    if (wrote && rc != 0) {
+        gd_metrics_snapshot(false);
+    } else if (wrote) {
         char man[256];
         int n = snprintf(man, sizeof man, "govd-state 1\npartitions %d\nkey %s\nlayout %s\nid %s\n", p->nparts,
                          gov_partition_name(p->partition), p->layout, gov_program_id(p->prog));
