@@ -200,16 +200,19 @@ for saved in yes no; do
   [ "$code" = 200 ] && [ "$v" = allow ] && [ "$said" = 0 ] && [ "$vm" = warn ]
   check $? "a reload that changes the layout keeps the running state aside as counter.refused-1 (saved before: $saved; status $code, m's fifth run after it: $v, there: $vm)"
 done
-rm -rf "$d"; mkdir "$d"; cp -r "$tmp/cgood" "$d/counter"
-counter
+# Two policies whose layouts change, the second's folder (made empty: nothing saved) not
+# renamable: the first's, already moved aside, is put back.
+rm -rf "$d"; mkdir "$d" "$d/zcount" "$tmp/zpol"; cp -r "$tmp/cgood" "$d/counter"
+zcount() { sed 's/policy counter/policy zcount/' "$cp/p.gov" >"$tmp/zpol/p.gov"; }
+counter; zcount
 code= v=
-if GOV_NORENAME=.refused- LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
-  counter50
+if GOV_NORENAME=zcount.refused- LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000 -p "$tmp/zpol"; then
+  counter50; zcount
   code=$(reload)
   v=$(cpost counter k 4)
   stop
 fi
-[ "$code" = 422 ] && grep -q "policy counter: its state in '$d/counter' cannot be carried (.*) and cannot be kept aside (Read-only file system)" "$tmp/reload" &&
-  [ "$v" = warn ] && cmp -s "$tmp/cgood/manifest" "$d/counter/manifest" && [ ! -e "$d/counter.refused-1" ]
-check $? "... and refuses the reload when it cannot be kept aside (status $code), the running policy and its state stay (k's fifth run: $v)"
+[ "$code" = 422 ] && grep -q "policy zcount: its state in '$d/zcount' cannot be carried (.*) and cannot be kept aside (Read-only file system)" "$tmp/reload" &&
+  [ "$v" = warn ] && cmp -s "$tmp/cgood/manifest" "$d/counter/manifest" && [ ! -e "$d/counter.refused-1" ] && [ ! -e "$d/zcount.refused-1" ]
+check $? "... and refuses the reload when one cannot be kept aside (status $code): the folders stay, the running policies and their state too (k's fifth run: $v)"
 exit $((fails > 0))
