@@ -755,14 +755,33 @@ static inline uint32_t top_in(int64_t *tv, uint8_t *ts, uint32_t c, uint32_t T, 
     tv[i] = v, ts[i] = (uint8_t)pos;
     return c < T ? c + 1 : c;
 }
-/* The list rebuilt from the ring's first n slots (the window's n values). */
+/* The list rebuilt from the ring's first n slots (the window's n values): the T largest,
+ * largest first, equal values in slot order (what top_in gives them one by one). Built in
+ * local arrays and copied out: through the block's int64_t and uint8_t arrays the compiler
+ * must assume a slot's byte stored may change a value, and reloads at every step of the
+ * insertion (13 instructions a step here against 7; a p95 over 100 runs' rebuild 6,115
+ * instructions against 2,983, callgrind). lv[-1] is a sentinel no value is above, so a
+ * step tests no index; past the first T values a value enters only above the list's last. */
 static uint32_t top_scan(const govL_window *w, char *x, uint64_t n) {
     const govV_cell *r = RING(w, x);
-    int64_t *tv = TOPV(w, x);
-    uint8_t *ts = TOPS(w, x);
-    uint32_t c = 0, T = w->top;
-    for (uint32_t j = 0; j < n; j++)
-        if (c < T || r[j].i > tv[T - 1]) c = top_in(tv, ts, c, T, r[j].i, j);
+    int64_t v_[GOVW_TOPMAX + 1], *lv = v_ + 1, last;
+    uint8_t ls[GOVW_TOPMAX];
+    uint32_t T = w->top, c = n < T ? (uint32_t)n : T;
+    size_t j, i;
+    v_[0] = INT64_MAX;
+    for (j = 0; j < c; j++) {
+        int64_t v = r[j].i;
+        for (i = j; lv[i - 1] < v; i--) lv[i] = lv[i - 1], ls[i] = ls[i - 1];
+        lv[i] = v, ls[i] = (uint8_t)j;
+    }
+    for (last = c ? lv[c - 1] : 0; j < n; j++) {
+        int64_t v = r[j].i;
+        if (v <= last) continue;
+        for (i = T - 1; lv[i - 1] < v; i--) lv[i] = lv[i - 1], ls[i] = ls[i - 1];
+        lv[i] = v, ls[i] = (uint8_t)j, last = lv[T - 1];
+    }
+    memcpy(TOPV(w, x), lv, c * sizeof *lv);
+    memcpy(TOPS(w, x), ls, c);
     return c;
 }
 /* Value number s, v, went to slot pos, where old was (the value leaving once the window
