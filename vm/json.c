@@ -1001,7 +1001,8 @@ static size_t scan_string(const char *js, size_t i, size_t len, char *dst, size_
  * the end, inside room, where nothing is live yet), and only what is not plain ASCII
  * goes to scan_string's loop. A 10-byte string cost about 130 instructions through
  * text_run and memcpy, about 30 here. */
-static inline size_t copy_string(const char *js, size_t i, size_t len, char *dst, size_t room, size_t *end) {
+static inline __attribute__((always_inline)) size_t copy_string(const char *js, size_t i, size_t len, char *dst,
+                                                                 size_t room, size_t *end) {
     size_t o = 0;
 #ifdef GOVJ_SSE2
     while (i + 16 <= len && o + 16 <= room) {
@@ -1267,18 +1268,7 @@ static __attribute__((noinline)) int lane(struct govJ_lane *L, const char *js, s
         if (present[fi]) return SLOW; /* given twice */
         if (js[v] == '"' && (how == HOW_STRING || how == HOW_TIME)) {
             char *dst = scratch + sn;
-            size_t dl = (size_t)-1;
-#ifdef GOVJ_SSE2
-            /* Most strings end within their first 16 bytes: copy_string's first step here. */
-            if (v + 17 <= len && sn + 16 <= scap) {
-                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(js + v + 1));
-                _mm_storeu_si128((__m128i *)(void *)dst, x);
-                unsigned m = text_stops16(x);
-                if (m && js[v + 1 + (size_t)__builtin_ctz(m)] == '"') dl = (size_t)__builtin_ctz(m), e = v + 1 + dl;
-            }
-            if (dl == (size_t)-1)
-#endif
-                dl = copy_string(js, v + 1, len, dst, scap - sn, &e);
+            size_t dl = copy_string(js, v + 1, len, dst, scap - sn, &e);
             if (dl == (size_t)-1 || dl > maxstr) return SLOW;
             if (how == HOW_STRING) {
                 r->u = GOVV_SCRATCH | GOVV_STR(sn, dl);
