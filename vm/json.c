@@ -1304,7 +1304,10 @@ static __attribute__((noinline)) int lane(struct govJ_lane *L, const char *js, s
     return ret;
 }
 
-static int fast_decode(gov_vm *vm, const char *js, size_t len) {
+/* fast_decode's loop, from the line's start, or (R set) from where the lane stopped in a
+ * line fast_decode began (rl: LANE_NAME or LANE_NEXT, the record already begun). */
+static __attribute__((noinline)) int fast_decode_at(gov_vm *vm, const char *js, size_t len, const struct govJ_lane *R,
+                                                    int rl) {
     const gov_program *p = vm->p;
     const struct govJ_schema *sc = p->jschema;
     const uint32_t *lim = vm->limits;
@@ -1342,8 +1345,12 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
     int have_kind = 0, nulls = 0;
     if (p->nkind == 1) {
         if (!sc->fast[0]) return SLOW;
-        gov_record_begin(vm, 0);
+        if (!R) gov_record_begin(vm, 0);
         SET_KIND(0);
+    }
+    if (R) {
+        i = R->i, sn = R->sn, members = R->members, guess = R->guess, jprev = R->jprev;
+        if (rl == LANE_NEXT) goto next;
     }
     if (i < len && js[i] == '}') {
         if (!k) return SLOW;
@@ -1568,6 +1575,34 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
             if (present[f] == 2) present[f] = 0;
     vm->scratch_n = sn;
     return GOV_OK;
+}
+
+/* The one-pass decoder. The usual line of a one-kind program (an object whose members
+ * the lane takes, one after another, to its closing brace) is read here, without
+ * fast_decode_at's setup of some thirty locals (about 140 instructions a line); any other
+ * goes to fast_decode_at, from where the lane stopped. */
+static int fast_decode(gov_vm *vm, const char *js, size_t len) {
+    const gov_program *p = vm->p;
+    const struct govJ_schema *sc = p->jschema;
+    const uint32_t *lim = vm->limits;
+    if (!sc || p->nkind != 1 || !sc->fast[0] || sc->maxpat > lim[GOV_LIMIT_STRING_LENGTH] ||
+        len > lim[GOV_LIMIT_LINE_LENGTH] || len < 2 || js[0] != '{' || js[1] != '"')
+        return fast_decode_at(vm, js, len, NULL, 0);
+    const govL_kind *k = &p->kind[0];
+    gov_record_begin(vm, 0);
+    struct govJ_lane L = {sc->pat + k->first_field, sc->how + k->first_field, vm->jnext + k->first_field,
+                          sc->num + k->first_field, vm->present, vm->reg, vm->scratch, &vm->jday_key, &vm->jday,
+                          k->nfields, vm->scratch_cap, lim[GOV_LIMIT_STRING_LENGTH], 1, 0, 0,
+                          vm->jnext[p->nfield], vm->jnext + p->nfield};
+    int lr = lane(&L, js, len);
+    if (lr == SLOW) return SLOW;
+    uint32_t maxtok = lim[GOV_LIMIT_TOKENS] < vm->ntokens_cap ? lim[GOV_LIMIT_TOKENS] : vm->ntokens_cap;
+    if (lr == LANE_NEXT && L.i < len && js[L.i] == '}' && skip_ws(js, L.i + 1, len) == len &&
+        L.members <= lim[GOV_LIMIT_FIELDS] && 1 + 2 * (uint64_t)L.members <= maxtok) {
+        vm->scratch_n = L.sn;
+        return GOV_OK;
+    }
+    return fast_decode_at(vm, js, len, &L, lr);
 }
 
 /* For tests: whether the one-pass decoder takes the line (it is then decoded, as by
