@@ -972,8 +972,11 @@ struct gov_vm {
                                    only a guess, always checked: not state */
     char *scratch; uint32_t scratch_cap, scratch_n;
     void *tokens; uint32_t ntokens_cap;     /* jsmntok_t[caps[TOKENS]] */
-    uint64_t *mtab; uint32_t mtab_cap;      /* the record's member names, hashed (json.c);
-                                               a power of two >= 2 x caps[FIELDS] */
+    uint32_t mtab_cap;
+    uint64_t *mtab;                         /* the record's member names, hashed (json.c);
+                                               mtab_cap, a power of two >= 2 x caps[FIELDS] */
+    uint64_t jday_key;          /* the one-pass decoder's last RFC 3339 date (govJ_time_memo) and,
+                                   in jday below, its day since 1970-01-01: a memo, not state */
     /* The limits in force for the record, when match_epoch is epoch: limit li's value
      * is lcell[lidx[li]] (govV_lval), and where it came from (govV_lovr) lovr[li] when
      * lovr is set, else the cell index itself. Either the program's cells with lidx its
@@ -996,6 +999,8 @@ struct gov_vm {
                                            first (read from the end), then room to sort them */
     uint32_t match_epoch;       /* the epoch mlist was computed for */
     uint32_t epoch;
+    int32_t jday;               /* jday_key's day (here, a hole of the struct's, the VM's size and
+                                   so its arena stay as they were) */
     govV_finding *find;         /* max_rules */
     govV_action *act;           /* max_actions */
     govV_ext *ext;              /* p->next bindings */
@@ -1352,6 +1357,7 @@ GOV_HIDDEN int govP_record_partition(int part, const char *json, size_t len, uin
 GOV_HIDDEN int govJ_number(const char *s, size_t n, uint32_t type, uint32_t unit,
                            govV_cell *out, const char **why);
 GOV_HIDDEN int govJ_time(const char *s, size_t n, int64_t *out);
+GOV_HIDDEN int govJ_time_memo(const char *s, size_t n, int64_t *out, uint64_t *mkey, int32_t *mday);
 GOV_HIDDEN int govJ_parse_double(const char *s, size_t n, double *out);
 GOV_HIDDEN int govJ_exact(const char *s, size_t n, uint64_t scale, int64_t *out, const char **why);
 

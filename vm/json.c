@@ -415,12 +415,29 @@ static int64_t days_from_civil(int64_t y, int m, int d) {
 /* The digit at s[i] as 0..9, or above 9 when it is not one. */
 #define DIG(s, i) ((unsigned)(unsigned char)(s)[i] - '0')
 
+/* A date's validity and day number: 0 if M or D is out of range (February 29th of a
+ * year that is not a leap year included), else 1 with *days since 1970-01-01. */
+static int civil_day(int Y, int M, int D, int64_t *days) {
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1]) return 0;
+    if (M == 2 && D == 29 && !((Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0)) return 0;
+    *days = days_from_civil(Y, M, D);
+    return 1;
+}
+
 /* RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm), up to 9 fraction digits.
  * The fixed part is read digit by digit without a loop (a timestamp is on every record:
- * this was 330 instructions of the 50-rule bench's 4,700 to decode one). */
-int govJ_time(const char *s, size_t n, int64_t *out) {
+ * this was 330 instructions of the 50-rule bench's 4,700 to decode one).
+ *
+ * mkey and mday (NULL: none): the last date read and its day number, kept by the caller
+ * (a VM, for the one-pass decoder). A stream's records mostly share their date, and
+ * checking the date and counting its days was about a third of the time's cost: a date
+ * equal to *mkey is taken from it, checked already. *mkey holds only dates that passed
+ * every check, as a word that is never 0 (digits), so a zeroed memo holds none. */
+int govJ_time_memo(const char *s, size_t n, int64_t *out, uint64_t *mkey, int32_t *mday) {
     static const int32_t frac_scale[10] = {0, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1};
     int oh = 0, om = 0;
+    int64_t days;
     if (n < 20) return 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     /* Eight bytes at a time: "YYYY-MM-" (a), "DDT" (b's first three), "HH:MM:SS" (c, from
@@ -437,18 +454,31 @@ int govJ_time(const char *s, size_t n, int64_t *out) {
     memcpy(&a, s, 8);
     memcpy(&b, s + 8, 8);
     memcpy(&c, s + 11, 8);
-    if (!T_DIGITS(a, da) || !T_DIGITS(b, db) || !T_DIGITS(c, dc) || (a & ~da) != UINT64_C(0x2D00002D00000000) ||
-        (c & ~dc) != UINT64_C(0x00003A00003A0000) || ((s[10] | 0x20) != 't'))
+    if (!T_DIGITS(c, dc) || (a & ~da) != UINT64_C(0x2D00002D00000000) || (c & ~dc) != UINT64_C(0x00003A00003A0000) ||
+        ((s[10] | 0x20) != 't'))
         return 0;
-    a = (a & da) - (T_30 & da), b = (b & db) - (T_30 & db), c = (c & dc) - (T_30 & dc);
-    a = a * 10 + (a >> 8), b = b * 10 + (b >> 8), c = c * 10 + (c >> 8);
-    int Y = (int)(a & 0xFF) * 100 + (int)(a >> 16 & 0xFF), M = (int)(a >> 40 & 0xFF), D = (int)(b & 0xFF),
-        h = (int)(c & 0xFF), mi = (int)(c >> 24 & 0xFF), sec = (int)(c >> 48 & 0xFF);
+    /* The date's ten bytes in one word: its two '-' (checked above) replaced by the day's
+     * digits. 0 only for bytes no date has. */
+    uint64_t key = (a & da) | (b & 0xFF) << 32 | (b & 0xFF00) << 48;
+    if (mkey && key == *mkey && key) {
+        days = *mday;
+    } else {
+        if (!T_DIGITS(a, da) || !T_DIGITS(b, db)) return 0;
+        a = (a & da) - (T_30 & da), b = (b & db) - (T_30 & db);
+        a = a * 10 + (a >> 8), b = b * 10 + (b >> 8);
+        if (!civil_day((int)(a & 0xFF) * 100 + (int)(a >> 16 & 0xFF), (int)(a >> 40 & 0xFF), (int)(b & 0xFF), &days))
+            return 0;
+        if (mkey) *mkey = key, *mday = (int32_t)days;
+    }
+    c = (c & dc) - (T_30 & dc);
+    c = c * 10 + (c >> 8);
+    int h = (int)(c & 0xFF), mi = (int)(c >> 24 & 0xFF), sec = (int)(c >> 48 & 0xFF);
 #undef T_HI
 #undef T_30
 #undef T_06
 #undef T_DIGITS
 #else
+    (void)mkey, (void)mday;
     unsigned y0 = DIG(s, 0), y1 = DIG(s, 1), y2 = DIG(s, 2), y3 = DIG(s, 3), M0 = DIG(s, 5), M1 = DIG(s, 6),
              d0 = DIG(s, 8), d1 = DIG(s, 9), h0 = DIG(s, 11), h1 = DIG(s, 12), i0 = DIG(s, 14), i1 = DIG(s, 15),
              s0 = DIG(s, 17), s1 = DIG(s, 18);
@@ -456,8 +486,9 @@ int govJ_time(const char *s, size_t n, int64_t *out) {
         (h1 > 9) | (i0 > 9) | (i1 > 9) | (s0 > 9) | (s1 > 9) | (s[4] != '-') | (s[7] != '-') |
         ((s[10] | 0x20) != 't') | (s[13] != ':') | (s[16] != ':'))
         return 0;
-    int Y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), M = (int)(M0 * 10 + M1), D = (int)(d0 * 10 + d1),
-        h = (int)(h0 * 10 + h1), mi = (int)(i0 * 10 + i1), sec = (int)(s0 * 10 + s1);
+    if (!civil_day((int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), (int)(M0 * 10 + M1), (int)(d0 * 10 + d1), &days))
+        return 0;
+    int h = (int)(h0 * 10 + h1), mi = (int)(i0 * 10 + i1), sec = (int)(s0 * 10 + s1);
 #endif
     size_t i = 19;
     int64_t frac = 0;
@@ -481,16 +512,15 @@ int govJ_time(const char *s, size_t n, int64_t *out) {
         return 0;
     }
     if (i != n) return 0;
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59)
-        return 0;
-    if (M == 2 && D == 29 && !((Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0)) return 0;
-    int64_t secs = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
+    if (h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59) return 0;
+    int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
     int64_t ns;
     if (__builtin_mul_overflow(secs, INT64_C(1000000000), &ns) || __builtin_add_overflow(ns, frac, &ns)) return 0;
     *out = ns;
     return 1;
 }
+
+int govJ_time(const char *s, size_t n, int64_t *out) { return govJ_time_memo(s, n, out, NULL, NULL); }
 
 /* ---------------------------------------------------------------- records */
 
@@ -971,7 +1001,8 @@ static size_t scan_string(const char *js, size_t i, size_t len, char *dst, size_
  * the end, inside room, where nothing is live yet), and only what is not plain ASCII
  * goes to scan_string's loop. A 10-byte string cost about 130 instructions through
  * text_run and memcpy, about 30 here. */
-static inline size_t copy_string(const char *js, size_t i, size_t len, char *dst, size_t room, size_t *end) {
+static inline __attribute__((always_inline)) size_t copy_string(const char *js, size_t i, size_t len, char *dst,
+                                                                 size_t room, size_t *end) {
     size_t o = 0;
 #ifdef GOVJ_SSE2
     while (i + 16 <= len && o + 16 <= room) {
@@ -1198,6 +1229,8 @@ struct govJ_lane {
     uint8_t *present;
     govV_cell *reg;
     char *scratch;
+    uint64_t *dkey;    /* the VM's date memo (govJ_time_memo) */
+    int32_t *dday;
     uint32_t nf, scap, maxstr;
     size_t i;          /* in: a name's opening quote; out: that, or past a value (LANE_NEXT) */
     uint32_t sn, members, guess;
@@ -1235,23 +1268,12 @@ static __attribute__((noinline)) int lane(struct govJ_lane *L, const char *js, s
         if (present[fi]) return SLOW; /* given twice */
         if (js[v] == '"' && (how == HOW_STRING || how == HOW_TIME)) {
             char *dst = scratch + sn;
-            size_t dl = (size_t)-1;
-#ifdef GOVJ_SSE2
-            /* Most strings end within their first 16 bytes: copy_string's first step here. */
-            if (v + 17 <= len && sn + 16 <= scap) {
-                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(js + v + 1));
-                _mm_storeu_si128((__m128i *)(void *)dst, x);
-                unsigned m = text_stops16(x);
-                if (m && js[v + 1 + (size_t)__builtin_ctz(m)] == '"') dl = (size_t)__builtin_ctz(m), e = v + 1 + dl;
-            }
-            if (dl == (size_t)-1)
-#endif
-                dl = copy_string(js, v + 1, len, dst, scap - sn, &e);
+            size_t dl = copy_string(js, v + 1, len, dst, scap - sn, &e);
             if (dl == (size_t)-1 || dl > maxstr) return SLOW;
             if (how == HOW_STRING) {
                 r->u = GOVV_SCRATCH | GOVV_STR(sn, dl);
                 sn += (uint32_t)dl;
-            } else if (!govJ_time(dst, dl, &r->i)) {
+            } else if (!govJ_time_memo(dst, dl, &r->i, L->dkey, L->dday)) {
                 return SLOW;
             }
             e++;
@@ -1282,7 +1304,10 @@ static __attribute__((noinline)) int lane(struct govJ_lane *L, const char *js, s
     return ret;
 }
 
-static int fast_decode(gov_vm *vm, const char *js, size_t len) {
+/* fast_decode's loop, from the line's start, or (R set) from where the lane stopped in a
+ * line fast_decode began (rl: LANE_NAME or LANE_NEXT, the record already begun). */
+static __attribute__((noinline)) int fast_decode_at(gov_vm *vm, const char *js, size_t len, const struct govJ_lane *R,
+                                                    int rl) {
     const gov_program *p = vm->p;
     const struct govJ_schema *sc = p->jschema;
     const uint32_t *lim = vm->limits;
@@ -1320,8 +1345,12 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
     int have_kind = 0, nulls = 0;
     if (p->nkind == 1) {
         if (!sc->fast[0]) return SLOW;
-        gov_record_begin(vm, 0);
+        if (!R) gov_record_begin(vm, 0);
         SET_KIND(0);
+    }
+    if (R) {
+        i = R->i, sn = R->sn, members = R->members, guess = R->guess, jprev = R->jprev;
+        if (rl == LANE_NEXT) goto next;
     }
     if (i < len && js[i] == '}') {
         if (!k) return SLOW;
@@ -1329,8 +1358,8 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
     } else {
         for (;;) {
             if (pnf && i < len && js[i] == '"') {
-                struct govJ_lane L = {kp, kh, jn, knum, present, reg, scratch, nf, scap, maxstr,
-                                      i, sn, members, guess, jprev};
+                struct govJ_lane L = {kp, kh, jn, knum, present, reg, scratch, &vm->jday_key, &vm->jday,
+                                      nf, scap, maxstr, i, sn, members, guess, jprev};
                 int lr = lane(&L, js, len);
                 if (lr == SLOW) return SLOW;
                 i = L.i, sn = L.sn, members = L.members, guess = L.guess, jprev = L.jprev;
@@ -1463,7 +1492,8 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
                 if (how == HOW_STRING) {
                     r->u = GOVV_SCRATCH | GOVV_STR(sn, dl);
                     sn += (uint32_t)dl;
-                } else if (how == HOW_TIME ? !govJ_time(dst, dl, &r->i) : set_text(vm, f, r, dst, dl) != NULL) {
+                } else if (how == HOW_TIME ? !govJ_time_memo(dst, dl, &r->i, &vm->jday_key, &vm->jday)
+                                           : set_text(vm, f, r, dst, dl) != NULL) {
                     return SLOW;
                 }
                 i = e + 1;
@@ -1545,6 +1575,34 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
             if (present[f] == 2) present[f] = 0;
     vm->scratch_n = sn;
     return GOV_OK;
+}
+
+/* The one-pass decoder. The usual line of a one-kind program (an object whose members
+ * the lane takes, one after another, to its closing brace) is read here, without
+ * fast_decode_at's setup of some thirty locals (about 140 instructions a line); any other
+ * goes to fast_decode_at, from where the lane stopped. */
+static int fast_decode(gov_vm *vm, const char *js, size_t len) {
+    const gov_program *p = vm->p;
+    const struct govJ_schema *sc = p->jschema;
+    const uint32_t *lim = vm->limits;
+    if (!sc || p->nkind != 1 || !sc->fast[0] || sc->maxpat > lim[GOV_LIMIT_STRING_LENGTH] ||
+        len > lim[GOV_LIMIT_LINE_LENGTH] || len < 2 || js[0] != '{' || js[1] != '"')
+        return fast_decode_at(vm, js, len, NULL, 0);
+    const govL_kind *k = &p->kind[0];
+    gov_record_begin(vm, 0);
+    struct govJ_lane L = {sc->pat + k->first_field, sc->how + k->first_field, vm->jnext + k->first_field,
+                          sc->num + k->first_field, vm->present, vm->reg, vm->scratch, &vm->jday_key, &vm->jday,
+                          k->nfields, vm->scratch_cap, lim[GOV_LIMIT_STRING_LENGTH], 1, 0, 0,
+                          vm->jnext[p->nfield], vm->jnext + p->nfield};
+    int lr = lane(&L, js, len);
+    if (lr == SLOW) return SLOW;
+    uint32_t maxtok = lim[GOV_LIMIT_TOKENS] < vm->ntokens_cap ? lim[GOV_LIMIT_TOKENS] : vm->ntokens_cap;
+    if (lr == LANE_NEXT && L.i < len && js[L.i] == '}' && skip_ws(js, L.i + 1, len) == len &&
+        L.members <= lim[GOV_LIMIT_FIELDS] && 1 + 2 * (uint64_t)L.members <= maxtok) {
+        vm->scratch_n = L.sn;
+        return GOV_OK;
+    }
+    return fast_decode_at(vm, js, len, &L, lr);
 }
 
 /* For tests: whether the one-pass decoder takes the line (it is then decoded, as by

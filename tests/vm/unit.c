@@ -24,6 +24,7 @@ typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
 void govO_double(govO_buf *b, double x);
 int govJ_parse_double(const char *s, size_t n, double *out);
 int govJ_time(const char *s, size_t n, int64_t *out);
+int govJ_time_memo(const char *s, size_t n, int64_t *out, uint64_t *mkey, int32_t *mday);
 
 static int nfail;
 
@@ -1142,6 +1143,23 @@ static void test_json(void) {
     check(!govJ_time("2262-04-12T00:00:00Z", 20, &t), "time past int64 range is rejected", NULL);
     check(govJ_time("2024-02-29T00:00:00z", 20, &t), "time leap day, lowercase z", NULL);
     check(!govJ_time("2023-02-29T00:00:00Z", 20, &t), "time not a leap year", NULL);
+    /* The one-pass decoder's date memo: a date equal to the memo's skips its checks, so
+     * only dates that passed them may be kept, and a zeroed memo must hold none (a time
+     * decoded from "\u0000" escapes has NUL bytes where a date's digits go). */
+    uint64_t mk = 0;
+    int32_t md = 0;
+    char nul[21] = "\0\0\0\0-\0\0-\0\0T00:00:00Z";
+    check(!govJ_time_memo(nul, 20, &t, &mk, &md), "time memo: a zeroed memo holds no date of NUL bytes", NULL);
+    check(govJ_time_memo("2023-02-28T10:00:00Z", 20, &t, &mk, &md) && t == INT64_C(1677578400000000000) && md == 19416,
+          "time memo: a date read and kept", "%lld %d", (long long)t, (int)md);
+    check(govJ_time_memo("2023-02-28T23:59:59.5Z", 22, &t, &mk, &md) && t == INT64_C(1677628799500000000),
+          "time memo: the same date from the memo", "%lld", (long long)t);
+    check(!govJ_time_memo("2023-02-28T24:00:00Z", 20, &t, &mk, &md), "time memo: the time is still checked", NULL);
+    check(!govJ_time_memo("2023-02-29T00:00:00Z", 20, &t, &mk, &md) && md == 19416,
+          "time memo: another date is checked, a bad one not kept", NULL);
+    check(govJ_time_memo("2024-02-29T00:00:00+01:00", 25, &t, &mk, &md) && t == INT64_C(1709161200000000000),
+          "time memo: a new date read and kept", "%lld", (long long)t);
+    check(govJ_time_memo("2024-02-29T00:00:00Z", 20, &t, &mk, &md) && md == 19782, "time memo: ... then from it", NULL);
 }
 
 /* ---------------------------------------------------------------- output */
