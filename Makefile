@@ -11,6 +11,12 @@
 # owner of a directory edits one file. Generated sources (re2c, Bison) go to
 # $(BUILD)/gen and are never committed.
 
+# One job per online CPU unless the command line says otherwise (-j1 builds one thing at
+# a time); only in the first make, so a recursive make shares its parent's job slots.
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
+
 BUILD   ?= build
 PREFIX  ?= /usr/local
 CC      ?= cc

@@ -180,6 +180,8 @@ typedef struct gd_policy {
     _Atomic int *rule_slot;     /* each rule's metrics slot (gd_metrics_rule_slot), or
                                    GD_SLOT_UNKNOWN until it first fires */
     int run_kind;               /* the kind "run" (std/agent_run), or -1 */
+    char *aside;                /* at a reload that cannot carry the running state: the
+                                   folder DIR/NAME.refused-N the old state is kept in */
 } gd_policy;
 #define GD_SLOT_UNKNOWN (-2)
 

@@ -155,6 +155,7 @@ static void policy_free(gd_policy *p)
     gov_program_free(p->prog);
     free(p->name);
     free(p->path);
+    free(p->aside);
 }
 
 static void set_free(gd_set *s)
@@ -508,13 +509,21 @@ static void state_reset(gd_policy *p, const char *why)
     gd_buf_free(&err);
 }
 
+/* Whether old's running state can be carried into p: the same layout and partitioning. */
+static bool carries(const gd_policy *old, const gd_policy *p)
+{
+    return strcmp(old->layout, p->layout) == 0 && old->nparts == p->nparts && old->partition == p->partition;
+}
+
+#define LAYOUT_DIFFERS "the new version's state layout differs from the old one's"
+
 /* Carry every partition's state of old into p (both locked by the caller). */
 static void carry(gd_policy *old, gd_policy *p)
 {
     if (p->partition == GOV_PART_ANY && old->partition == GOV_PART_ANY)
         return;
-    if (strcmp(old->layout, p->layout) != 0 || old->nparts != p->nparts || old->partition != p->partition) {
-        state_reset(p, "the new version's state layout differs from the old one's");
+    if (!carries(old, p)) {
+        state_reset(p, LAYOUT_DIFFERS);
         return;
     }
     size_t cap = gov_state_bound(old->prog);
@@ -669,6 +678,71 @@ static int set_aside(gd_policy *p, const char *why, gd_buf *err)
     return rc;
 }
 
+/* At a reload that cannot carry the running state of p's policy into p (its layout or
+ * partitioning changed), before the old set is locked: the policy's state folder
+ * DIR/NAME is moved aside whole to DIR/NAME.refused-N as at start (set_aside), or that
+ * folder made when nothing was saved yet; install then writes the old VMs' state there,
+ * so a later start of the old version can restore exactly where the reload left it.
+ * Without this the new version's first snapshot would replace the old state files,
+ * and a disk that filled meanwhile could leave a manifest of one layout over files of
+ * the other. -1 with a message when it can be neither: the reload is then refused. */
+static int aside_prepare(gd_policy *p, gd_buf *err)
+{
+    char *dir = NULL, *to = NULL;
+    if (asprintf(&dir, "%s/%s", gd_cfg.state_dir, p->name) < 0) {
+        gd_buf_printf(err, "policy %s: out of memory\n", p->name);
+        return -1;
+    }
+    struct stat st;
+    bool exists = lstat(dir, &st) == 0, known = exists || errno == ENOENT;
+    const char *fail = known ? "no free name up to .refused-9999" : strerror(errno);
+    int rc = -1;
+    for (int n = 1; known && n <= 9999 && rc != 0; n++) {
+        free(to);
+        if (asprintf(&to, "%s.refused-%d", dir, n) < 0) {
+            to = NULL;
+            fail = "out of memory";
+            break;
+        }
+        if (lstat(to, &st) == 0)
+            continue;
+        if (errno != ENOENT || (exists ? rename(dir, to) : mkdir(to, 0700)) != 0) {
+            fail = strerror(errno);
+            break;
+        }
+        rc = 0;
+    }
+    if (rc != 0) {
+        gd_buf_printf(err, "policy %s: its state in '%s' cannot be carried (" LAYOUT_DIFFERS ") and cannot be "
+                           "kept aside (%s): move it away to reload\n",
+                      p->name, dir, fail);
+        free(to);
+    } else {
+        int dfd = open(gd_cfg.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        p->aside = to;
+    }
+    free(dir);
+    return rc;
+}
+
+/* A reload refused after aside_prepare moved p's folder: put it back (or remove the
+ * folder it made, still empty), so the running version goes on snapshotting over it. */
+static void aside_undo(gd_policy *p)
+{
+    if (!p->aside)
+        return;
+    char *dir = NULL;
+    if (asprintf(&dir, "%s/%s", gd_cfg.state_dir, p->name) >= 0 && rmdir(p->aside) != 0 && rename(p->aside, dir) != 0)
+        gd_log("policy %s: cannot move '%s' back to '%s': %s", p->name, p->aside, dir, strerror(errno));
+    free(dir);
+    free(p->aside);
+    p->aside = NULL;
+}
+
 /* Restore p from the state directory (at start, and at a reload for a policy with no
  * running state to carry). -1 only when the saved partitioning
  * cannot be used (the operator must decide) or an unusable state cannot be kept aside;
@@ -728,25 +802,27 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
 }
 
 /* Write p's partitions that evaluated since their last snapshot (all with force) to the
- * state directory. A retired partition is skipped (its state went to the new set)
- * unless retired_too: a policy a reload removed, whose VMs nothing evaluates on any more. */
-static int snapshot_policy(gd_policy *p, bool force, bool retired_too)
+ * state directory, DIR/NAME, or to the folder to (a reload's DIR/NAME.refused-N). A
+ * retired partition is skipped (its state went to the new set) unless retired_too: a
+ * policy a reload removed or could not carry, whose VMs nothing evaluates on any more. */
+static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const char *to)
 {
     if (!gd_cfg.state_dir || p->partition == GOV_PART_ANY)
         return 0;
     char *dir = NULL;
-    if (asprintf(&dir, "%s/%s", gd_cfg.state_dir, p->name) < 0)
+    if (to ? !(dir = strdup(to)) : asprintf(&dir, "%s/%s", gd_cfg.state_dir, p->name) < 0)
         return -1;
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         gd_log("cannot create '%s': %s", dir, strerror(errno));
         free(dir);
         return -1;
     }
-    free(dir);
     size_t cap = gov_state_bound(p->prog);
     unsigned char *buf = malloc(cap);
-    if (!buf)
+    if (!buf) {
+        free(dir);
         return -1;
+    }
     int rc = 0;
     bool wrote = false;
     for (int i = 0; i < p->nparts; i++) {
@@ -763,9 +839,9 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too)
         pthread_mutex_unlock(&pt->mu);
         if (!need)
             continue;
-        char name[32];
-        snprintf(name, sizeof name, "%d.state", i);
-        char *path = state_path(p, name);
+        char *path = NULL;
+        if (asprintf(&path, "%s/%d.state", dir, i) < 0)
+            path = NULL;
         if (src != GOV_OK || !path || write_atomic(path, buf, len) != 0) {
             /* Made again at the next interval (a full disk may have room by then), not
              * only after the partition's next request. */
@@ -778,11 +854,20 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too)
         wrote = true;
     }
     free(buf);
-    if (wrote) {
+    /* The manifest only once every partition's file this snapshot wrote is on disk: it
+     * names the layout a start rebinds the files by, and written while a file failed (a
+     * disk with a page left: the small manifest fits, a state does not) it could name a
+     * layout those files do not have. The failed partitions stay dirty, so the next
+     * interval writes them and then the manifest. */
+    if (wrote && rc != 0) {
+        gd_metrics_snapshot(false);
+    } else if (wrote) {
         char man[256];
         int n = snprintf(man, sizeof man, "govd-state 1\npartitions %d\nkey %s\nlayout %s\nid %s\n", p->nparts,
                          gov_partition_name(p->partition), p->layout, gov_program_id(p->prog));
-        char *path = state_path(p, "manifest");
+        char *path = NULL;
+        if (asprintf(&path, "%s/manifest", dir) < 0)
+            path = NULL;
         if (!path || write_atomic(path, man, (size_t)n) != 0) {
             /* Without its manifest a saved state is not restored: written again at the
              * next interval, with a partition's state. */
@@ -794,6 +879,7 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too)
         free(path);
         gd_metrics_snapshot(rc == 0);
     }
+    free(dir);
     return rc;
 }
 
@@ -804,7 +890,7 @@ int gd_snapshot_all(void)
     gd_set *s = gd_set_acquire();
     int rc = 0;
     for (int i = 0; s && i < s->n; i++)
-        if (snapshot_policy(&s->pol[i], false, false) != 0)
+        if (snapshot_policy(&s->pol[i], false, false, NULL) != 0)
             rc = -1;
     gd_set_release(s);
     pthread_mutex_unlock(&reload_mu);
@@ -853,6 +939,18 @@ static int install(gd_set *s, gd_buf *err)
             if ((!o || o->partition == GOV_PART_ANY) && restore_from_disk(&s->pol[i], err) != 0)
                 return -1;
         }
+        /* A running state this reload cannot carry (the layout changed) is kept aside as
+         * at start, never dropped: its folder moved first, refusing the reload when it
+         * cannot be; the state itself written there once the old set is retired. */
+        for (int i = 0; gd_cfg.state_dir && i < s->n; i++) {
+            gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
+            if (o && o->partition != GOV_PART_ANY && s->pol[i].partition != GOV_PART_ANY && !carries(o, &s->pol[i]) &&
+                aside_prepare(&s->pol[i], err) != 0) {
+                for (int k = 0; k < i; k++)
+                    aside_undo(&s->pol[k]);
+                return -1;
+            }
+        }
         /* Lock every old partition: from here no request evaluates on the old set. */
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
@@ -883,7 +981,13 @@ static int install(gd_set *s, gd_buf *err)
         for (int i = 0; gd_cfg.state_dir && i < old->n; i++) {
             gd_policy *o = &old->pol[i], *n = gd_set_find(s, o->name, strlen(o->name));
             if (o->partition != GOV_PART_ANY && (!n || n->partition == GOV_PART_ANY))
-                snapshot_policy(o, false, true);
+                snapshot_policy(o, false, true, NULL);
+            else if (n && n->aside)
+                gd_log("policy %s: state in '%s/%s' not carried: " LAYOUT_DIFFERS "; kept as '%s'%s", o->name,
+                       gd_cfg.state_dir, o->name, n->aside,
+                       snapshot_policy(o, true, true, n->aside) == 0
+                           ? ""
+                           : " as its last snapshot left it (the state at the reload could not be written there)");
         }
         gd_set_release(old);
     }

@@ -16,8 +16,11 @@
 # GOV_SKIP_FAILS=1 or 0 overrides that choice (tests/harness/run.sh tests both ways).
 #
 # GOV_TEST_JOBS=N runs up to N suites at once (default: the number of online CPUs, at
-# most 4; 1 runs them one after the other). Suites start in the order given and are
-# reported in that order, each with its wall time, so the output does not depend on N.
+# most 4; 1 runs them one after the other). Suites are reported in the order given, each
+# with its wall time, so the output does not depend on N. They start longest first, by
+# the seconds tests/suite-costs expects of each (GOV_TEST_COSTS names another file), so
+# that a long suite does not start last and run alone at the end; a suite the file does
+# not list starts after those it lists, and ties start in the order given.
 # Every suite must therefore be able to run beside any other: its own temporary files,
 # free ports of its own, no fixed paths in the build directory that another suite writes.
 if [ -z "${GOV_SKIP_FAILS:-}" ]; then
@@ -38,6 +41,20 @@ trap 'exit 130' INT TERM
 : > "$tmp/skipped"
 skipped='^skip |^ok .*# *SKIP'
 
+# The start order: each suite's key is its command with the build directory (build/,
+# build-san/ or a bare build or build-san word) written BUILD, as tests/suite-costs
+# writes it; suite indexes sorted by expected seconds, longest first, then as given.
+costs=${GOV_TEST_COSTS:-$(dirname "$0")/suite-costs}
+i=0
+for suite in "$@"; do
+  i=$((i + 1))
+  printf '%d\t%s\n' "$i" "$suite"
+done | sed -E 's#(^|[\t =])build(-san)?(/|$| )#\1BUILD\3#g' |
+  awk -F'\t' 'FNR == NR { if ($0 !~ /^#/ && NF == 2) cost[$2] = $1; next }
+               { print (($2 in cost) ? cost[$2] : -1), $1 }' "$costs" - 2>/dev/null |
+  sort -k1,1nr -k2,2n | cut -d' ' -f2 > "$tmp/order"
+if [ "$(wc -l < "$tmp/order")" -ne $# ]; then seq 1 $# > "$tmp/order"; fi
+
 # The launcher: a FIFO holds one token per job slot; a suite takes a token to start and
 # gives it back when it ends. Suite i writes its output to out.i, then its exit status
 # and wall time to rc.i (renamed into place, so the reporter never reads half of it).
@@ -45,9 +62,8 @@ mkfifo "$tmp/slots" || exit 2
 (
   exec 3<>"$tmp/slots"
   k=0; while [ "$k" -lt "$jobs" ]; do echo t >&3; k=$((k + 1)); done
-  i=0
-  for suite in "$@"; do
-    i=$((i + 1))
+  while read -r i; do
+    eval "suite=\${$i}"
     read -r _ <&3
     (
       s=$(date +%s)
@@ -55,7 +71,7 @@ mkfifo "$tmp/slots" || exit 2
       echo "$rc $(($(date +%s) - s))" > "$tmp/rc.$i.part" && mv "$tmp/rc.$i.part" "$tmp/rc.$i"
       echo t >&3
     ) &
-  done
+  done < "$tmp/order"
   wait
 ) &
 launcher=$!

@@ -9,7 +9,9 @@
 # layout (a policy changed while govd was down).
 # A policy a reload adds finds its saved state as at start: restored when it matches,
 # kept aside when it cannot be restored, the reload refused when its partitioning
-# differs. And a state folder that cannot be renamed aside (tests/govd/norename.c fails
+# differs. A reload that changes a running policy's layout keeps its running state
+# aside the same way (the new version's snapshots would replace it). And a state folder
+# that cannot be renamed aside (tests/govd/norename.c fails
 # the rename, as a read-only file system would) stops the start, or refuses the reload,
 # saying why, and nothing in it changes.
 B=${1:-build}
@@ -168,4 +170,49 @@ else
   unset GOV_NORENAME LD_PRELOAD
   notok "govd starts with the placeholder"
 fi
+
+# ---------------------------------------------------------------- a reload that changes the layout
+# counter50 is counter with a window of 50 runs, not 100: the same name, a state layout
+# the running state cannot be carried into. The reload keeps the running state aside as
+# at start: the folder renamed to counter.refused-1 (made when nothing was saved yet),
+# and the running VMs' state written there at the reload, so agent m's four runs since
+# the last snapshot (none: a 60 s interval) are kept too. That folder restores into
+# counter again (m's fifth run warns). And a state that cannot be kept aside refuses the
+# reload, saying why; the running policy and its state stay.
+counter50() { counter; sed -i 's/last 100 runs/last 50 runs/' "$cp/p.gov"; }
+for saved in yes no; do
+  rm -rf "$d"; mkdir "$d"; [ $saved = no ] || cp -r "$tmp/cgood" "$d/counter"
+  counter
+  code= v= vm=
+  if start --state-dir "$d" --snapshot-interval 60000; then
+    for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+    counter50
+    code=$(reload)
+    v=$(cpost counter m 4)
+    stop
+    grep -q "policy counter: state in '$d/counter' not carried: the new version's state layout differs from the old one's; kept as '$d/counter.refused-1'" "$tmp/err" &&
+      grep -q "policy counter: state reset" "$tmp/err"
+    said=$?
+    rm -rf "$d/counter"; mv "$d/counter.refused-1" "$d/counter" 2>/dev/null
+    counter
+    start --state-dir "$d" && { vm=$(cpost counter m 4); stop; }
+  fi
+  [ "$code" = 200 ] && [ "$v" = allow ] && [ "$said" = 0 ] && [ "$vm" = warn ]
+  check $? "a reload that changes the layout keeps the running state aside as counter.refused-1 (saved before: $saved; status $code, m's fifth run after it: $v, there: $vm)"
+done
+# Two policies whose layouts change, the second's folder (made empty: nothing saved) not
+# renamable: the first's, already moved aside, is put back.
+rm -rf "$d"; mkdir "$d" "$d/zcount" "$tmp/zpol"; cp -r "$tmp/cgood" "$d/counter"
+zcount() { sed 's/policy counter/policy zcount/' "$cp/p.gov" >"$tmp/zpol/p.gov"; }
+counter; zcount
+code= v=
+if GOV_NORENAME=zcount.refused- LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000 -p "$tmp/zpol"; then
+  counter50; zcount
+  code=$(reload)
+  v=$(cpost counter k 4)
+  stop
+fi
+[ "$code" = 422 ] && grep -q "policy zcount: its state in '$d/zcount' cannot be carried (.*) and cannot be kept aside (Read-only file system)" "$tmp/reload" &&
+  [ "$v" = warn ] && cmp -s "$tmp/cgood/manifest" "$d/counter/manifest" && [ ! -e "$d/counter.refused-1" ] && [ ! -e "$d/zcount.refused-1" ]
+check $? "... and refuses the reload when one cannot be kept aside (status $code): the folders stay, the running policies and their state too (k's fifth run: $v)"
 exit $((fails > 0))

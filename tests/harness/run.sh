@@ -64,6 +64,24 @@ GOV_SKIP_FAILS=1 runner "$tmp/f" "echo 'ok - one'" "echo 'skip - two: no such to
 expect "run.sh: a skip fails the run where nothing may skip, and is named" 1 "$tmp/f" \
   "#   echo 'skip - two: no such tool': skip - two: no such tool" "1 passed, 1 failed, 1 skipped"
 
+# The start order: longest first by the costs file (its keys write the build directory
+# BUILD), unlisted suites last, ties as given; the report keeps the order given.
+sa="echo a >> $tmp/started; echo 'ok - a'"
+sb="echo b >> $tmp/started; echo 'ok - b' # build-san/x"
+sc="echo c >> $tmp/started; echo 'ok - c' # build"
+sd="echo d >> $tmp/started; echo 'ok - d'"
+printf '# a comment\n3\t%s\n7\t%s\n3\t%s\n' "echo b >> $tmp/started; echo 'ok - b' # BUILD/x" \
+  "echo c >> $tmp/started; echo 'ok - c' # BUILD" "$sd" > "$tmp/costs"
+GOV_TEST_JOBS=1 GOV_TEST_COSTS="$tmp/costs" GOV_SKIP_FAILS=0 runner "$tmp/s" "$sa" "$sb" "$sc" "$sd"
+if [ "$(tr -d '\n' < "$tmp/started")" = cbda ] && [ "$(cat "$tmp/s.rc")" = 0 ] &&
+   [ "$(sed -n 's/^echo \([a-d]\) >> .* passed .*/\1/p' "$tmp/s" | tr -d '\n')" = abcd ] &&
+   grep -qx '4 passed, 0 failed, 0 skipped' "$tmp/s"; then
+  ok "run.sh: suites start longest first by tests/suite-costs and are reported as given"
+else
+  no "run.sh: suites start longest first by tests/suite-costs and are reported as given" \
+    "started: $(tr -d '\n' < "$tmp/started")" "$(cat "$tmp/s")"
+fi
+
 # Without GOV_SKIP_FAILS the runner decides: strict as root on Debian, else lenient.
 unset GOV_SKIP_FAILS
 if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then
