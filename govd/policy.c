@@ -627,6 +627,41 @@ static int write_atomic(const char *path, const void *bytes, size_t len)
     return rc;
 }
 
+/* The folder dir moved whole (exists) or an empty one made (not exists) at dir.refused-N,
+ * the first N from 1 to 9999 not taken, and the rename made durable as write_atomic's.
+ * 0 with *to the new name (the caller frees it), else -1 with *to NULL and *fail why. */
+static int move_to_refused(const char *dir, bool exists, char **to, const char **fail)
+{
+    struct stat st;
+    *to = NULL;
+    *fail = "no free name up to .refused-9999";
+    for (int n = 1; n <= 9999; n++) {
+        free(*to);
+        if (asprintf(to, "%s.refused-%d", dir, n) < 0) {
+            *to = NULL;
+            *fail = "out of memory";
+            return -1;
+        }
+        if (lstat(*to, &st) == 0)
+            continue;
+        if (errno != ENOENT || (exists ? rename(dir, *to) : mkdir(*to, 0700)) != 0) {
+            *fail = strerror(errno);
+            free(*to);
+            *to = NULL;
+            return -1;
+        }
+        int dfd = open(gd_cfg.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        return 0;
+    }
+    free(*to);
+    *to = NULL;
+    return -1;
+}
+
 /* The policy's state folder DIR/NAME, which this start does not restore, moved aside
  * whole to DIR/NAME.refused-N (the first N not taken), then the policy reset: its
  * snapshots would otherwise replace every file there, the good partitions' too, and a
@@ -641,35 +676,13 @@ static int set_aside(gd_policy *p, const char *why, gd_buf *err)
     }
     dir[strlen(dir) - 1] = 0; /* DIR/NAME without its slash */
     char *to = NULL;
-    int rc = -1;
-    const char *fail = "no free name up to .refused-9999";
-    struct stat st;
-    for (int n = 1; n <= 9999 && rc != 0; n++) {
-        free(to);
-        to = NULL;
-        if (asprintf(&to, "%s.refused-%d", dir, n) < 0) {
-            to = NULL;
-            fail = "out of memory";
-            break;
-        }
-        if (lstat(to, &st) == 0)
-            continue;
-        if (errno != ENOENT || rename(dir, to) != 0) {
-            fail = strerror(errno);
-            break;
-        }
-        rc = 0;
-    }
+    const char *fail;
+    int rc = move_to_refused(dir, true, &to, &fail);
     if (rc != 0) {
         gd_buf_printf(err, "policy %s: its state in '%s' cannot be restored (%s) and cannot be kept aside (%s): "
                            "move it away to start empty\n",
                       p->name, dir, why, fail);
     } else {
-        int dfd = open(gd_cfg.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd); /* the rename itself durable, as write_atomic's */
-            close(dfd);
-        }
         gd_log("policy %s: state in '%s' not restored: %s; kept as '%s'", p->name, dir, why, to);
         state_reset(p, why);
     }
@@ -694,35 +707,14 @@ static int aside_prepare(gd_policy *p, gd_buf *err)
         return -1;
     }
     struct stat st;
-    bool exists = lstat(dir, &st) == 0, known = exists || errno == ENOENT;
-    const char *fail = known ? "no free name up to .refused-9999" : strerror(errno);
-    int rc = -1;
-    for (int n = 1; known && n <= 9999 && rc != 0; n++) {
-        free(to);
-        if (asprintf(&to, "%s.refused-%d", dir, n) < 0) {
-            to = NULL;
-            fail = "out of memory";
-            break;
-        }
-        if (lstat(to, &st) == 0)
-            continue;
-        if (errno != ENOENT || (exists ? rename(dir, to) : mkdir(to, 0700)) != 0) {
-            fail = strerror(errno);
-            break;
-        }
-        rc = 0;
-    }
+    bool exists = lstat(dir, &st) == 0;
+    const char *fail = strerror(errno);
+    int rc = exists || errno == ENOENT ? move_to_refused(dir, exists, &to, &fail) : -1;
     if (rc != 0) {
         gd_buf_printf(err, "policy %s: its state in '%s' cannot be carried (" LAYOUT_DIFFERS ") and cannot be "
                            "kept aside (%s): move it away to reload\n",
                       p->name, dir, fail);
-        free(to);
     } else {
-        int dfd = open(gd_cfg.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
         p->aside = to;
     }
     free(dir);
