@@ -1304,6 +1304,15 @@ static __attribute__((noinline)) int lane(struct govJ_lane *L, const char *js, s
     return ret;
 }
 
+/* Whether a line of members members and ntok tokens besides theirs (the object, a string
+ * a list element) is within the caps on members and tokens (a name and a value a member):
+ * over either, the one-pass decoder leaves the line to the full path, which says so. */
+static inline int within_caps(const gov_vm *vm, uint32_t members, uint32_t ntok) {
+    const uint32_t *lim = vm->limits;
+    uint32_t maxtok = lim[GOV_LIMIT_TOKENS] < vm->ntokens_cap ? lim[GOV_LIMIT_TOKENS] : vm->ntokens_cap;
+    return members <= lim[GOV_LIMIT_FIELDS] && ntok + 2 * (uint64_t)members <= maxtok;
+}
+
 /* fast_decode's loop, from the line's start, or (R set) from where the lane stopped in a
  * line fast_decode began (rl: LANE_NAME or LANE_NEXT, the record already begun). */
 static __attribute__((noinline)) int fast_decode_at(gov_vm *vm, const char *js, size_t len, const struct govJ_lane *R,
@@ -1311,8 +1320,7 @@ static __attribute__((noinline)) int fast_decode_at(gov_vm *vm, const char *js, 
     const gov_program *p = vm->p;
     const struct govJ_schema *sc = p->jschema;
     const uint32_t *lim = vm->limits;
-    uint32_t maxtok = lim[GOV_LIMIT_TOKENS] < vm->ntokens_cap ? lim[GOV_LIMIT_TOKENS] : vm->ntokens_cap;
-    uint32_t maxstr = lim[GOV_LIMIT_STRING_LENGTH], maxf = lim[GOV_LIMIT_FIELDS];
+    uint32_t maxstr = lim[GOV_LIMIT_STRING_LENGTH];
     if (!sc || p->nkind == 0 || len > lim[GOV_LIMIT_LINE_LENGTH]) return SLOW;
     size_t i = skip_ws(js, 0, len);
     if (i >= len || js[i] != '{') return SLOW;
@@ -1567,9 +1575,7 @@ static __attribute__((noinline)) int fast_decode_at(gov_vm *vm, const char *js, 
         i++;
     }
 #undef SET_KIND
-    /* The caps on members and tokens (an object, a name and a value a member, a string
-     * a list element): over either, the full path says so. */
-    if (skip_ws(js, i, len) != len || members > maxf || ntok + 2 * (uint64_t)members > maxtok) return SLOW;
+    if (skip_ws(js, i, len) != len || !within_caps(vm, members, ntok)) return SLOW;
     if (nulls)
         for (uint32_t f = 0; f < nf; f++)
             if (present[f] == 2) present[f] = 0;
@@ -1596,9 +1602,8 @@ static int fast_decode(gov_vm *vm, const char *js, size_t len) {
                           vm->jnext[p->nfield], vm->jnext + p->nfield};
     int lr = lane(&L, js, len);
     if (lr == SLOW) return SLOW;
-    uint32_t maxtok = lim[GOV_LIMIT_TOKENS] < vm->ntokens_cap ? lim[GOV_LIMIT_TOKENS] : vm->ntokens_cap;
     if (lr == LANE_NEXT && L.i < len && js[L.i] == '}' && skip_ws(js, L.i + 1, len) == len &&
-        L.members <= lim[GOV_LIMIT_FIELDS] && 1 + 2 * (uint64_t)L.members <= maxtok) {
+        within_caps(vm, L.members, 1)) {
         vm->scratch_n = L.sn;
         return GOV_OK;
     }
