@@ -116,6 +116,9 @@ L_enter_:
 #define GOVX_J(op, cl, rel) &&L_X_J##op##L_##cl,
         GOVX_JUMPS(GOVX_J)
 #undef GOVX_J
+#define GOVX_W(op, src, cl, rel) &&L_X_W##op##_##cl,
+        GOVX_WTESTS(GOVX_W)
+#undef GOVX_W
     };
 #define CASE(name) L_##name:
 #define NEXT()                                                                         \
@@ -242,6 +245,26 @@ L_enter_:
 #define GOVX_J_F f
     GOVX_JUMPS(GOVX_J)
 #undef GOVX_J
+    /* LOADW t W; T<op><L|K> t X, in one dispatch (gov_int.h, GOVX_WTESTS): LOADW's read,
+     * then the test of the second word's operand. */
+#define XW_L(w1) govV_lval(vm, GOVB_BX(w1))
+#define XW_K(w1) p->kval[GOVB_BX(w1)]
+#define GOVX_W(op, src, cl, rel)                                                       \
+    CASE(X_W##op##_##cl) {                                                             \
+        govV_wrec *wr = &vm->wrec[bx];                                                 \
+        if (wr->pend) govW_read(vm, bx, wr);                                           \
+        if (!wr->has) DONE(0);                                                         \
+        govV_cell wv = wr->v;                                                          \
+        uint32_t w1 = code[pc];                                                        \
+        R[a] = wv;                                                                     \
+        if (wv.GOVX_J_##cl rel XW_##src(w1).GOVX_J_##cl) DONE(1);                      \
+        pc++;                                                                          \
+        NEXT();                                                                        \
+    }
+    GOVX_WTESTS(GOVX_W)
+#undef GOVX_W
+#undef XW_L
+#undef XW_K
 #undef GOVX_J_I
 #undef GOVX_J_F
     CASE(ROUND) R[a].i = gov_round_f2i(R[b].f); NEXT();
