@@ -272,7 +272,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     size_t plen;
-    char *prog = slurp(argv[1], &plen);
+    static char *prog; /* kept to the end: the loaded programs may point into it */
+    prog = slurp(argv[1], &plen);
     gov_program *pf, *ps, *pl;
     if (!prog || gov_program_load(prog, plen, &pf, NULL) || gov_program_load(prog, plen, &ps, NULL) ||
         gov_program_load(prog, plen, &pl, NULL))
