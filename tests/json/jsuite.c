@@ -31,6 +31,11 @@
  * (depth LJ_MAX_DEPTH, numbers of more than 400 characters), said; n: an error with its
  * offset within the text; i: either.
  *
+ * The limits file reader (vm/limits.c, gov_program_load_limits, spec/language.md §5.2)
+ * takes a case as the whole file and as {"policy":"jsuite","scopes":CASE}. Its schema
+ * refuses most values (a file is an object of "policy" and "scopes", entries objects), so
+ * only n has a rule: GOV_ELIMITS with a message and a line, never accepted; y and i either.
+ *
  * Cases marked lost (their file was not UTF-8, so the package's bytes are not the
  * suite's) are fed in every form and held to not crashing only; they are listed.
  * JSUITE_VERBOSE=1 in the environment: what each parser did with each i case. */
@@ -152,6 +157,34 @@ static void record_forms(const Case *c, FILE *lines, FILE *expect, long *lineno)
         if (gov_decision_json(dl, of, sizeof of, &ll) != GOV_OK) exit(2);
         fwrite(of, 1, ll, expect);
         fputc('\n', expect);
+    }
+}
+
+static const char *prog_bytes;
+static long nlim_ok; /* files the limits reader accepted */
+static size_t prog_len;
+
+static void limits_case(const Case *c) {
+    static char file[1 << 18];
+    static const char head[] = "{\"policy\":\"jsuite\",\"scopes\":";
+    size_t k = strlen(head);
+    if (k + c->n + 1 > sizeof file) exit(2);
+    memcpy(file, head, k);
+    memcpy(file + k, c->b, c->n);
+    file[k + c->n] = '}';
+    const char *texts[2] = {(const char *)c->b, file};
+    size_t lens[2] = {c->n, k + c->n + 1};
+    for (int w = 0; w < 2; w++) {
+        gov_program *p = NULL;
+        gov_error e = {.size = sizeof e};
+        int rc = gov_program_load_limits(prog_bytes, prog_len, texts[w], lens[w], NULL, &p, &e);
+        nchecks++;
+        if (rc == GOV_OK) gov_program_free(p), nlim_ok++;
+        if (!c->lost && c->how == 'n' && (rc != GOV_ELIMITS || !e.message[0] || !e.line))
+            FAIL("%s (n) as a limits file%s: %s %s (line %u)", c->name, w ? "'s scopes" : "", gov_errstr(rc), e.message,
+                 e.line);
+        if (rc != GOV_OK && rc != GOV_ELIMITS)
+            FAIL("%s as a limits file%s: %s %s", c->name, w ? "'s scopes" : "", gov_errstr(rc), e.message);
     }
 }
 
@@ -278,6 +311,8 @@ int main(int argc, char **argv) {
     if (!prog || gov_program_load(prog, plen, &pf, NULL) || gov_program_load(prog, plen, &ps, NULL) ||
         gov_program_load(prog, plen, &pl, NULL))
         return 2;
+    prog_bytes = prog;
+    prog_len = plen;
     govJ_schema_free(ps);
     size_t az = gov_arena_size(pf, NULL);
     void *af = malloc(az), *as = malloc(az), *al = malloc(az);
@@ -304,6 +339,7 @@ int main(int argc, char **argv) {
         nelement += i < nsuite && element;
         record_forms(c, lines, expect, &lineno);
         lsp_case(c);
+        limits_case(c);
     }
     if (fclose(lines) || fclose(expect)) return 2;
     printf("# the suite: %ld y, %ld n, %ld i; not reproducible from the package (not UTF-8 there): %ld (%ld y, %ld n, %ld i):\n",
@@ -317,9 +353,10 @@ int main(int argc, char **argv) {
     for (int f = 0; f < NFORM; f++) printf(" %s %ld", form_name[f], nfast[f]);
     printf("\n# %ld checks, %ld y cases at a record cap, %ld at lj_parse's bounds; %ld lines for govc run\n", nchecks,
            ncap, nlj_limit, lineno);
+    printf("# the limits file reader accepted %ld of the %zu files (2 a case)\n", nlim_ok, 2 * nc);
     printf("# i cases (not lost): the record decoder (as \"v\") accepts %ld, refuses %ld; lj_parse accepts %ld, refuses %ld\n",
            ni_rec[1], ni_rec[0], ni_lj[1], ni_lj[0]);
-    printf("%s - jsuite: the record decoder (one-pass and full) and lj_parse over %zu cases\n", nfail ? "not ok" : "ok",
+    printf("%s - jsuite: the record decoder (one-pass and full), lj_parse and the limits file reader over %zu cases\n", nfail ? "not ok" : "ok",
            nc);
     return nfail ? 1 : 0;
 }
