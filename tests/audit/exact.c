@@ -20,7 +20,7 @@
  * (REF_MAXHIST), windows in groups of 8 (REF_MAXWIN, each group a view of the policy with
  * only its windows), 4 drifts. Prints "exact: ..." counts and exits 0, or each failure
  * ("exact: decision N: ...") and exits 1; 2 on a harness error. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem: a long run's traces are gigabytes */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +95,8 @@ typedef struct Kind {
     uint32_t n;
     uint64_t beyond; /* records past the reference's REF_MAXHIST, not checked */
     GovDecl *wins[256];
+    RefWindow *streams[256]; /* each window's reference, fed every record of the kind */
+    bool failed[256];        /* reported once: its later values would repeat it */
     uint32_t nwins;
 } Kind;
 
@@ -139,8 +141,8 @@ static void views_of(GovPolicy *pol)
             if (d->kind == GOV_D_DRIFT && nd < REF_MAXDRIFT)
                 drift[nd++] = d;
         }
-        for (uint32_t i = 0; i < k->nwins; i += REF_MAXWIN)
-            add_view(k, pol, k->wins + i, k->nwins - i < REF_MAXWIN ? k->nwins - i : REF_MAXWIN, false);
+        for (uint32_t i = 0; i < k->nwins; i++)
+            k->streams[i] = ref_window_new(pol, k->wins[i]);
         for (uint32_t i = 0; i < nd; i++)
             add_view(k, pol, drift + i, 1, true);
     }
@@ -214,10 +216,8 @@ static Kind *record_of(char *spec, RefRecord *rec)
 static const char *find(const char *s, const char *end, const char *key)
 {
     size_t kl = strlen(key);
-    for (const char *q = s; q + kl <= end; q++)
-        if (memcmp(q, key, kl) == 0)
-            return q + kl;
-    return NULL;
+    const char *q = s < end ? memmem(s, (size_t)(end - s), key, kl) : NULL;
+    return q ? q + kl : NULL;
 }
 
 /* The trace's top-level "windows" (after its "findings" count), or NULL. */
@@ -270,6 +270,83 @@ static void fail(const char *fmt, const char *a, const char *b)
     }
 }
 
+/* The drive output, read as it comes (a pipe will do: a long run's traces are hundreds
+ * of megabytes): each decision's D line and first T line (the JSON trace; with -c the
+ * compact trace's rendering follows it, which run.py compares), by decision number. */
+static FILE *outf;
+static char *line, *dline, *tline;
+static size_t linecap, dcap, tcap;
+static size_t lineno; /* the decision the pending line belongs to */
+static bool pending;
+
+static void keep(char **dst, size_t *cap, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (*cap < n) {
+        *cap = n;
+        *dst = realloc(*dst, n);
+        if (!*dst)
+            die("out of memory", NULL);
+    }
+    memcpy(*dst, s, n);
+}
+
+/* Decision dec's D and T lines (NULL when absent); the blocks before it are skipped. */
+static void block(size_t dec, const char **d, const char **t)
+{
+    *d = *t = NULL;
+    bool hd = false, ht = false;
+    for (;;) {
+        if (!pending) {
+            ssize_t n = getline(&line, &linecap, outf);
+            if (n < 0)
+                break;
+            if (n && line[n - 1] == '\n')
+                line[--n] = 0;
+            pending = true;
+        }
+        if (line[0] == '#' && line[1] == ' ') {
+            size_t num = strtoul(line + 2, NULL, 10);
+            if (num > dec)
+                break; /* the next decision's: stays pending */
+            lineno = num;
+        } else if (lineno == dec && line[0] == 'D' && line[1] == ' ' && !hd) {
+            keep(&dline, &dcap, line + 2);
+            hd = true;
+        } else if (lineno == dec && line[0] == 'T' && line[1] == ' ' && !ht) {
+            keep(&tline, &tcap, line + 2);
+            ht = true;
+        }
+        pending = false;
+    }
+    if (hd)
+        *d = dline;
+    if (ht)
+        *t = tline;
+}
+
+/* Window w's value and count in the trace's top-level windows (top), into x; false if
+ * the trace does not show it. */
+static bool vm_value(const GovDecl *w, const char *top, const char *tend, RefVMValue *x)
+{
+    char key[160];
+    snprintf(key, sizeof key, "{\"name\":\"%.*s\",\"value\":", (int)w->name.len, w->name.s);
+    const char *q = find(top, tend, key);
+    if (!q)
+        return false;
+    memset(x, 0, sizeof *x);
+    x->has = memcmp(q, "null", 4) != 0;
+    if (x->has) {
+        const char *val = find(q, tend, "\"value\":"); /* {"type":...,"value":V...} */
+        if (!val)
+            die("a window value without a value", where);
+        parse_value(val, w->u.window.value_type, &x->v);
+    }
+    const char *c = find(q, tend, "\"n\":");
+    x->n = c ? strtoull(c, NULL, 10) : 0;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4)
@@ -284,63 +361,36 @@ int main(int argc, char **argv)
     if (fe.npols != 1 || fe.diags.nerrors)
         die("the policy does not check", argv[1]);
     views_of(fe.pols[0]);
-    char *script = slurp(argv[2], NULL), *out = slurp(argv[3], NULL);
-
-    /* Each decision's D line and first T line (the JSON trace; with -c the compact
-     * trace's rendering follows it, which run.py compares), by decision number. */
-    size_t ndec = 0, cap = 1024;
-    char **dl = calloc(cap, sizeof *dl), **tl = calloc(cap, sizeof *tl);
-    for (char *l = out, *next; l && *l; l = next) {
-        next = strchr(l, '\n');
-        if (next)
-            *next++ = 0;
-        if (l[0] == '#' && l[1] == ' ') {
-            ndec = strtoul(l + 2, NULL, 10);
-            if (ndec >= cap) {
-                size_t nc = ndec * 2;
-                dl = realloc(dl, nc * sizeof *dl);
-                tl = realloc(tl, nc * sizeof *tl);
-                if (!dl || !tl)
-                    die("out of memory", NULL);
-                memset(dl + cap, 0, (nc - cap) * sizeof *dl);
-                memset(tl + cap, 0, (nc - cap) * sizeof *tl);
-                cap = nc;
-            }
-        } else if (l[0] == 'D' && l[1] == ' ' && ndec)
-            dl[ndec] = l + 2;
-        else if (l[0] == 'T' && l[1] == ' ' && ndec && !tl[ndec])
-            tl[ndec] = l + 2;
-    }
+    char *script = slurp(argv[2], NULL);
+    outf = strcmp(argv[3], "-") == 0 ? stdin : fopen(argv[3], "rb");
+    if (!outf)
+        die("cannot open", argv[3]);
 
     uint64_t records = 0, values = 0, quotes = 0, drifts = 0, errors = 0;
     size_t dec = 0;
-    for (char *line = script, *next; line && *line; line = next) {
-        next = strchr(line, '\n');
+    for (char *sl = script, *next; sl && *sl; sl = next) {
+        next = strchr(sl, '\n');
         if (next)
             *next++ = 0;
-        if (!*line || line[0] == 'L' || line[0] == 'S')
+        if (!*sl || sl[0] == 'L' || sl[0] == 'S')
             continue;
         dec++;
-        if (line[0] != 'R')
+        if (sl[0] != 'R')
             continue;
-        char *typed = strrchr(line, '\t');
+        char *typed = strrchr(sl, '\t');
         if (!typed)
-            die("bad R line", line);
+            die("bad R line", sl);
         snprintf(where, sizeof where, "decision %zu", dec);
         RefRecord rec;
         Kind *k = record_of(typed + 1, &rec);
-        const char *d = dec < cap ? dl[dec] : NULL, *t = dec < cap ? tl[dec] : NULL;
+        const char *d, *t;
+        block(dec, &d, &t);
         if (!d || !t)
             die("the drive output has no decision or no trace for a record (run drive with -t)", where);
         if (strstr(d, "\"status\":\"error\"")) {
             errors++; /* refused records take no window (none are generated today) */
             continue;
         }
-        if (k->n == REF_MAXHIST) {
-            k->beyond++;
-            continue;
-        }
-        k->hist[k->n++] = rec;
         records++;
         const char *tend = t + strlen(t);
         const char *top = top_windows(t, tend);
@@ -348,38 +398,42 @@ int main(int argc, char **argv)
             fail("the trace has no top-level windows%s%s", "", "");
             continue;
         }
-        for (uint32_t vi = 0; vi < k->nviews; vi++) {
-            View *v = &k->views[vi];
-            if (v->failed)
+        /* Every window, against its reference, over the whole stream. */
+        for (uint32_t i = 0; i < k->nwins; i++) {
+            GovDecl *w = k->wins[i];
+            ref_window_take(k->streams[i], &rec);
+            if (k->failed[i])
                 continue;
-            RefVM rv;
-            memset(&rv, 0, sizeof rv);
-            bool shown = true;
-            for (uint32_t i = 0; i < v->n; i++) {
-                GovDecl *w = v->d[i];
-                char key[160];
-                if (!v->drifts) {
-                    snprintf(key, sizeof key, "{\"name\":\"%.*s\",\"value\":", (int)w->name.len, w->name.s);
-                    const char *q = find(top, tend, key);
-                    if (!q) {
-                        char nm[80];
-                        snprintf(nm, sizeof nm, "%.*s", (int)w->name.len, w->name.s);
-                        fail("window %s missing from the trace's windows%s", nm, "");
-                        shown = false;
-                        break;
-                    }
-                    RefVMValue *x = &rv.win[i];
-                    x->has = memcmp(q, "null", 4) != 0;
-                    if (x->has) {
-                        const char *val = find(q, tend, "\"value\":");
-                        if (!val)
-                            die("a window value without a value", where);
-                        parse_value(val, w->u.window.value_type, &x->v);
-                    }
-                    const char *c = find(q, tend, "\"n\":");
-                    x->n = c ? strtoull(c, NULL, 10) : 0;
-                    values++;
-                } else {
+            RefVMValue x;
+            if (!vm_value(w, top, tend, &x)) {
+                char nm[80];
+                snprintf(nm, sizeof nm, "%.*s", (int)w->name.len, w->name.s);
+                fail("window %s missing from the trace's windows%s", nm, "");
+                k->failed[i] = true;
+                continue;
+            }
+            values++;
+            char why[600];
+            if (!ref_window_check(k->streams[i], &x, why, sizeof why)) {
+                fail("%s%s (fuzz/ref.c's window reference)", why, "");
+                k->failed[i] = true;
+            }
+        }
+        /* Drifts: fuzz/ref.c's replay, over the first REF_MAXHIST records of the kind. */
+        if (k->nviews && k->n == REF_MAXHIST)
+            k->beyond++;
+        else if (k->nviews) {
+            k->hist[k->n++] = rec;
+            for (uint32_t vi = 0; vi < k->nviews; vi++) {
+                View *v = &k->views[vi];
+                if (v->failed)
+                    continue;
+                RefVM rv;
+                memset(&rv, 0, sizeof rv);
+                bool shown = true;
+                for (uint32_t i = 0; i < v->n; i++) {
+                    GovDecl *w = v->d[i];
+                    char key[160];
                     /* A drift's rule shows its statistic when the trace ran it. */
                     snprintf(key, sizeof key, "\"drift\":{\"name\":\"%.*s\",", (int)w->name.len, w->name.s);
                     const char *q = find(t, tend, key);
@@ -398,13 +452,13 @@ int main(int argc, char **argv)
                     x->nc = c ? strtoull(c, NULL, 10) : 0;
                     drifts++;
                 }
-            }
-            if (!shown)
-                continue;
-            char why[600];
-            if (!ref_observe(&v->p, k->hist, k->n, &rv, why, sizeof why)) {
-                fail("%s%s (each record of the kind replayed by fuzz/ref.c)", why, "");
-                v->failed = true; /* its later values would repeat the report */
+                if (!shown)
+                    continue;
+                char why[600];
+                if (!ref_observe(&v->p, k->hist, k->n, &rv, why, sizeof why)) {
+                    fail("%s%s (each record of the kind replayed by fuzz/ref.c)", why, "");
+                    v->failed = true; /* its later values would repeat the report */
+                }
             }
         }
         /* Every window the decision or the trace quotes is the top-level one. */
@@ -437,19 +491,32 @@ int main(int argc, char **argv)
         }
     }
     uint64_t beyond = 0;
-    for (uint32_t i = 0; i < nkinds; i++)
+    RefWindowStats all = {0};
+    for (uint32_t i = 0; i < nkinds; i++) {
         beyond += kinds[i].beyond;
+        for (uint32_t j = 0; j < kinds[i].nwins; j++) {
+            RefWindowStats st;
+            ref_window_stats(kinds[i].streams[j], &st);
+            all.taken += st.taken, all.late += st.late, all.evicted += st.evicted;
+            all.pushed_out += st.pushed_out, all.kept += st.kept;
+            ref_window_free(kinds[i].streams[j]);
+        }
+    }
     printf("exact: %llu records, %llu window values, %llu quoted, %llu drift values; %llu records refused, "
-           "%llu past the reference's %d a kind; %llu differences\n",
+           "%llu past the drift reference's %d a kind; windows took %llu values, %llu pushed out of rings, "
+           "%llu late, %llu keys evicted, %llu kept at the end; %llu differences\n",
            (unsigned long long)records, (unsigned long long)values, (unsigned long long)quotes,
            (unsigned long long)drifts, (unsigned long long)errors, (unsigned long long)beyond, REF_MAXHIST,
-           (unsigned long long)nfail);
+           (unsigned long long)all.taken, (unsigned long long)all.pushed_out, (unsigned long long)all.late,
+           (unsigned long long)all.evicted, (unsigned long long)all.kept, (unsigned long long)nfail);
     for (uint32_t i = 0; i < nkinds; i++)
         free(kinds[i].views);
-    free(dl);
-    free(tl);
+    if (outf != stdin)
+        fclose(outf);
+    free(line);
+    free(dline);
+    free(tline);
     free(script);
-    free(out);
     govF_free(&fe);
     return nfail ? 1 : 0;
 }
