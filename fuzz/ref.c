@@ -429,6 +429,9 @@ struct RefWindow {
     int level;
     int64_t cap, runs, span, lateness, nb, width;
     double alpha;
+    bool drift;           /* a drift (4.5.1): at[] holds current-width buckets */
+    int64_t F, G, dw, ratio;
+    RefRecord last;       /* the last record taken (a drift's bins and min_samples) */
     RefInst **tab;        /* per key: a chained hash of the live keys */
     uint32_t tabsz;
     RefInst **live;       /* the live keys, for the least recently seen */
@@ -540,10 +543,84 @@ static bool in_buckets(const RefWindow *s, int64_t at, int64_t newest)
     return s->runs || floordiv(at, s->width) > floordiv(newest, s->width) - s->nb;
 }
 
+/* The record's instance (its key's, or the only one), marked seen. */
+static RefInst *rec_inst(RefWindow *s, const RefRecord *rec)
+{
+    RefInst *x;
+    if (s->level < 0) {
+        if (!s->one) {
+            s->one = xrealloc(NULL, sizeof *s->one);
+            memset(s->one, 0, sizeof *s->one);
+            s->one->live = true;
+        }
+        x = s->one;
+    } else
+        x = key_inst(s, rec->present[s->level] ? rec->v[s->level].u.s : (GovStr){"", 0});
+    x->seen = s->nrec++;
+    s->cur = x;
+    return x;
+}
+
+static void inst_append(RefInst *x, int64_t at, GovValue v)
+{
+    if (x->lo > 0 && x->lo >= x->n / 2) { /* compact */
+        memmove(x->at, x->at + x->lo, (x->n - x->lo) * sizeof *x->at);
+        memmove(x->v, x->v + x->lo, (x->n - x->lo) * sizeof *x->v);
+        x->n -= x->lo;
+        x->lo = 0;
+    }
+    if (x->n == x->cap) {
+        x->cap = x->cap ? 2 * x->cap : 8;
+        x->at = xrealloc(x->at, x->cap * sizeof *x->at);
+        x->v = xrealloc(x->v, x->cap * sizeof *x->v);
+    }
+    x->at[x->n] = at;
+    x->v[x->n++] = v;
+}
+
+static void drift_spans(int64_t cur, int64_t base, int64_t *F, int64_t *G, int64_t *w, int64_t *W);
+
+/* A drift's record (4.5.1): per key, late ones (lateness 0) skipped, each value kept
+ * with its current-width bucket; values whose coarse bucket has left the baseline
+ * (which only moves forward) dropped. */
+static void drift_take(RefWindow *s, const RefRecord *rec)
+{
+    const GovDecl *d = s->w;
+    if (!s->init) {
+        s->init = true;
+        s->drift = true;
+        s->level = d->u.drift.has_per ? d->u.drift.per : -1;
+        s->cap = s->level >= 0 ? const_int(s->p, d->u.drift.capacity, rec, 1024) : 1;
+        int64_t W;
+        drift_spans(const_int(s->p, d->u.drift.current, rec, 1), const_int(s->p, d->u.drift.baseline, rec, 2), &s->F,
+                    &s->G, &s->dw, &W);
+        s->ratio = W / s->dw;
+    }
+    s->last = *rec;
+    RefInst *x = rec_inst(s, rec);
+    int64_t at = rec->v[5].u.i;
+    if (at == INT64_MIN) at = INT64_MIN + 1;
+    if (x->has_newest && at < x->newest) {
+        s->late++;
+        return; /* late (lateness 0) */
+    }
+    GovValue v = ref_eval(s->p, d->u.drift.of, rec);
+    inst_append(x, floordiv(at, s->dw), vf(GOV_TY_FLOAT, asf(&v)));
+    s->taken++;
+    x->newest = at;
+    x->has_newest = true;
+    int64_t cur = floordiv(at, s->dw), cb = floordiv(cur - s->F, s->ratio);
+    while (x->lo < x->n && floordiv(x->at[x->lo], s->ratio) <= cb - s->G) x->lo++;
+}
+
 void ref_window_take(RefWindow *s, const RefRecord *rec)
 {
     const GovPolicy *p = s->p;
     const GovDecl *w = s->w;
+    if (w->kind == GOV_D_DRIFT) {
+        drift_take(s, rec);
+        return;
+    }
     const GovExpr *call = w->u.window.call;
     const GovExpr *arg = call->u.call.nargs ? call->u.call.args[0] : NULL;
     if (!s->init) { /* the window's constants (a checked policy's are constant) */
@@ -562,18 +639,7 @@ void ref_window_take(RefWindow *s, const RefRecord *rec)
         GovValue av = call->u.call.nargs > 1 ? ref_eval(p, call->u.call.args[1], rec) : vf(GOV_TY_FLOAT, 0);
         s->alpha = asf(&av);
     }
-    RefInst *x;
-    if (s->level < 0) {
-        if (!s->one) {
-            s->one = xrealloc(NULL, sizeof *s->one);
-            memset(s->one, 0, sizeof *s->one);
-            s->one->live = true;
-        }
-        x = s->one;
-    } else
-        x = key_inst(s, rec->present[s->level] ? rec->v[s->level].u.s : (GovStr){"", 0});
-    x->seen = s->nrec++;
-    s->cur = x;
+    RefInst *x = rec_inst(s, rec);
     bool where = !w->u.window.where || ref_eval(p, w->u.window.where, rec).u.i;
     int64_t at = rec->v[5].u.i;
     if (x->has_newest && at < govE_sat_sub(x->newest, s->lateness)) {
@@ -594,19 +660,7 @@ void ref_window_take(RefWindow *s, const RefRecord *rec)
             double d = asf(&v);
             x->ewma = held == 0 || !x->has_ewma ? d : fixd(s->alpha * d + (1 - s->alpha) * x->ewma);
             x->has_ewma = true;
-            if (x->lo > 0 && x->lo >= x->n / 2) { /* compact */
-                memmove(x->at, x->at + x->lo, (x->n - x->lo) * sizeof *x->at);
-                memmove(x->v, x->v + x->lo, (x->n - x->lo) * sizeof *x->v);
-                x->n -= x->lo;
-                x->lo = 0;
-            }
-            if (x->n == x->cap) {
-                x->cap = x->cap ? 2 * x->cap : 8;
-                x->at = xrealloc(x->at, x->cap * sizeof *x->at);
-                x->v = xrealloc(x->v, x->cap * sizeof *x->v);
-            }
-            x->at[x->n] = at;
-            x->v[x->n++] = v;
+            inst_append(x, at, v);
         }
     }
     x->newest = newest;
@@ -920,6 +974,8 @@ static const char *window_check(const GovPolicy *p, const GovDecl *w, const Held
     return buf;
 }
 
+static const char *drift_judge(const RefWindow *s, const RefVMValue *vm, char *buf, size_t len);
+
 bool ref_window_check(RefWindow *s, const RefVMValue *vm, char *why, size_t len)
 {
     static Held h;
@@ -928,9 +984,14 @@ bool ref_window_check(RefWindow *s, const RefVMValue *vm, char *why, size_t len)
         snprintf(why, len, "no record taken");
         return false;
     }
-    ref_window_held(s, &h);
-    const char *bad = window_check(s->p, s->w, &h, vm, NULL, buf, sizeof buf);
-    if (bad) snprintf(why, len, "window %.*s: %s", (int)s->w->name.len, s->w->name.s, bad);
+    const char *bad;
+    if (s->drift)
+        bad = drift_judge(s, vm, buf, sizeof buf);
+    else {
+        ref_window_held(s, &h);
+        bad = window_check(s->p, s->w, &h, vm, NULL, buf, sizeof buf);
+    }
+    if (bad) snprintf(why, len, "%s %.*s: %s", s->drift ? "drift" : "window", (int)s->w->name.len, s->w->name.s, bad);
     return !bad;
 }
 
@@ -989,17 +1050,6 @@ static uint32_t drift_edges(const GovPolicy *p, const GovDecl *d, const RefRecor
     return n;
 }
 
-typedef struct DriftKey {
-    bool live;
-    GovStr key;
-    uint32_t seen;
-    bool has_newest;
-    int64_t newest;
-    uint32_t n;
-    int64_t b[REF_MAXHIST];   /* current-width bucket of each value taken */
-    double v[REF_MAXHIST];
-} DriftKey;
-
 static long double big_ld(const Big *a, int shift)
 {
     long double r = 0;
@@ -1008,55 +1058,16 @@ static long double big_ld(const Big *a, int shift)
     return a->neg ? -r : r;
 }
 
-/* The drift's statistic for the last of hist[0..n), checked against the VM's (vm):
- * NULL if the VM's counts are exact and its value within §4.5.1's bound. */
-static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRecord *hist, uint32_t n,
-                               const RefVMValue *vm, char *buf, size_t len)
+/* The drift's statistic after the last record its stream took (ref_window_take), for
+ * that record's key, checked against the VM's (vm): NULL if the VM's counts are exact
+ * and its value within 4.5.1's bound. */
+static const char *drift_judge(const RefWindow *s, const RefVMValue *vm, char *buf, size_t len)
 {
-    static DriftKey keys[REF_MAXHIST + 1];
-    uint32_t nkeys = 0;
-    const RefRecord *last = &hist[n - 1];
-    int level = d->u.drift.has_per ? d->u.drift.per : -1;
-    int64_t cap = level >= 0 ? const_int(p, d->u.drift.capacity, last, 1024) : 1;
-    int64_t F, G, w, W;
-    drift_spans(const_int(p, d->u.drift.current, last, 1), const_int(p, d->u.drift.baseline, last, 2), &F, &G, &w, &W);
-    int64_t ratio = W / w;
-    DriftKey *x = NULL;
-    for (uint32_t j = 0; j < n; j++) {
-        const RefRecord *rec = &hist[j];
-        if (level < 0) {
-            x = &keys[0];
-            if (!nkeys) { memset(x, 0, sizeof *x); x->live = true; nkeys = 1; }
-        } else {
-            GovStr key = rec->present[level] ? rec->v[level].u.s : (GovStr){"", 0};
-            if (key.len > 128) key.len = 128;
-            x = NULL;
-            uint32_t nlive = 0;
-            DriftKey *lru = NULL;
-            for (uint32_t k = 0; k < nkeys; k++) {
-                if (!keys[k].live) continue;
-                nlive++;
-                if (keys[k].key.len == key.len && memcmp(keys[k].key.s, key.s, key.len) == 0) x = &keys[k];
-                if (!lru || keys[k].seen < lru->seen) lru = &keys[k];
-            }
-            if (!x) {
-                if ((int64_t)nlive == cap) lru->live = false;
-                x = &keys[nkeys++];
-                memset(x, 0, sizeof *x);
-                x->live = true;
-                x->key = key;
-            }
-            x->seen = j;
-        }
-        int64_t at = rec->v[5].u.i;
-        if (at == INT64_MIN) at = INT64_MIN + 1;
-        if (x->has_newest && at < x->newest) continue; /* late (lateness 0) */
-        GovValue v = ref_eval(p, d->u.drift.of, rec);
-        x->b[x->n] = floordiv(at, w);
-        x->v[x->n++] = asf(&v);
-        x->newest = at;
-        x->has_newest = true;
-    }
+    const GovPolicy *p = s->p;
+    const GovDecl *d = s->w;
+    const RefRecord *last = &s->last;
+    const RefInst *x = s->cur;
+    int64_t F = s->F, G = s->G, w = s->dw, ratio = s->ratio;
     /* The windows after the last record: current (cur - F, cur]; baseline the buckets
      * at or before cur - F whose coarse bucket is in (cb - G, cb]. */
     int64_t cur = floordiv(x->newest, w), cb = floordiv(cur - F, ratio);
@@ -1066,15 +1077,16 @@ static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRe
     Big Sb, Sc, Qb, Ab, Ac, t, u;
     big_zero(&Sb), big_zero(&Sc), big_zero(&Qb), big_zero(&Ab), big_zero(&Ac);
     double Mb = 0;
-    for (uint32_t k = 0; k < x->n; k++) {
-        int64_t b = x->b[k];
+    for (uint32_t k = x->lo; k < x->n; k++) {
+        int64_t b = x->at[k];
+        double xv = x->v[k].u.f;
         bool in_cur = b > cur - F && b <= cur;
         int64_t c = floordiv(b, ratio);
         bool in_base = b <= cur - F && c > cb - G && c <= cb;
         if (!in_cur && !in_base) continue;
         uint32_t bin = 0;
-        while (bin < ne && !(x->v[k] < e[bin])) bin++;
-        big_from_double(&t, x->v[k], BIG_SCALE);
+        while (bin < ne && !(xv < e[bin])) bin++;
+        big_from_double(&t, xv, BIG_SCALE);
         big_abs(&u, &t);
         if (in_cur) {
             C[bin]++, nc++;
@@ -1086,7 +1098,7 @@ static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRe
             big_add(&Ab, &Ab, &u);
             big_mul(&u, &t, &t);
             big_add(&Qb, &Qb, &u);
-            if (fabs(x->v[k]) > Mb) Mb = fabs(x->v[k]);
+            if (fabs(xv) > Mb) Mb = fabs(xv);
         }
     }
     int64_t ms = const_int(p, d->u.drift.min_samples, last, 30);
@@ -1160,6 +1172,17 @@ static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRe
         return buf;
     }
     }
+}
+
+/* The fuzzer's form: the drift over hist[0..n), replayed through a fresh stream. */
+static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRecord *hist, uint32_t n,
+                               const RefVMValue *vm, char *buf, size_t len)
+{
+    static RefWindow *s;
+    ref_window_free(s);
+    s = ref_window_new(p, d);
+    for (uint32_t j = 0; j < n; j++) ref_window_take(s, &hist[j]);
+    return drift_judge(s, vm, buf, len);
 }
 
 /* ------------------------------------------------------------------ observing the VM */

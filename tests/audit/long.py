@@ -3,10 +3,13 @@
 reference (tests/audit/exact.c with fuzz/ref.c's streaming window reference).
 
   long.py BUILD quick     make test's share: two generated policies (longgen.py) over
-                          2,000 records each, typed and JSON paths, and the mutations
+                          2,000 records each, typed and JSON paths; one of quantile
+                          windows whose top lists are rebuilt (longgen.py --top); and
+                          the mutations
   long.py BUILD full      make audit-long: make bench's ten-window policy over its 20,000
-                          records (JSON and typed paths), and generated policies over
-                          20,000 records each (seeds 1-6 unless LONG_SEEDS says)
+                          records (JSON and typed paths), --top seeds 1-3 and generated
+                          policies over 20,000 records each (seeds 1-6 unless LONG_SEEDS
+                          says)
 
 Mutations: a run's drive output is changed at one record past the 64th (the old
 reference's reach) and the reference must name the window: an exact value moved by one
@@ -49,7 +52,8 @@ def check(build, d, typed, label):
     text = r.stdout.decode(errors="replace").strip()
     ok = r.returncode == 0 and dp.returncode == 0 and " 0 differences" in text
     print("%s %s (%s path, %.1f s): %s" % ("ok" if ok else "not ok", label, "typed" if typed else "JSON",
-                                            time.time() - t0, text.splitlines()[-1] if text else r.stderr.decode()))
+                                            time.time() - t0, text.splitlines()[-1] if text else r.stderr.decode()),
+          flush=True)
     if not ok:
         print(text + r.stderr.decode(errors="replace"))
     return ok
@@ -115,6 +119,28 @@ def mutations(build, d):
             else:
                 fails += 1
                 print("not ok mutation: %s %s %s (%s) at decision %d: %s" % (name, agg, span, what, b + 1, got.strip()))
+    # each drift's baseline count, one more, at the first record past the 100th showing it
+    for name in re.findall(r"^drift (d\d+) \{", open(os.path.join(d, "p.gov")).read(), re.M):
+        for b in range(100, len(starts)):
+            lo, hi = starts[b], starts[b + 1] if b + 1 < len(starts) else len(lines)
+            blk = "\n".join(lines[lo:hi])
+            m = re.search(r'"drift":\{"name":"%s",[^{}]*?"baseline_n":(\d+)' % name, blk)
+            if m:
+                break
+        else:
+            continue
+        new = m.group(0)[:m.start(1) - m.start(0)] + str(int(m.group(1)) + 1)
+        text = "\n".join(lines[:lo]) + "\n" + blk.replace(m.group(0), new) + "\n" + "\n".join(lines[hi:])
+        with tempfile.NamedTemporaryFile("w", suffix=".out", delete=False) as f:
+            f.write(text)
+        r = sh([exact, os.path.join(d, "p.gov"), os.path.join(d, "s.txt"), f.name])
+        os.unlink(f.name)
+        got = r.stdout.decode(errors="replace")
+        if r.returncode == 1 and ("drift %s:" % name) in got:
+            named += 1
+        else:
+            fails += 1
+            print("not ok mutation: drift %s baseline_n at decision %d: %s" % (name, b + 1, got.strip()))
     print("%s mutations: %d of %d named by the reference" % ("ok" if not fails else "not ok", named, named + fails))
     return fails == 0 and named > 0
 
@@ -131,6 +157,10 @@ def main():
             build_policy(build, d)
             ok &= check(build, d, True, "longgen %d, 2000 records, %d agents" % (seed, nkeys))
             ok &= check(build, d, False, "longgen %d, 2000 records, %d agents" % (seed, nkeys))
+        d = os.path.join(tmp, "top")
+        sh([sys.executable, os.path.join(HERE, "longgen.py"), "--top", "1", d, "2000"])
+        build_policy(build, d)
+        ok &= check(build, d, True, "longgen --top 1 (top lists rebuilt), 2000 records")
         d = os.path.join(tmp, "m")
         sh([sys.executable, os.path.join(HERE, "longgen.py"), "3", d, "300", "20"])
         build_policy(build, d)
@@ -145,6 +175,11 @@ def main():
         build_policy(build, d)
         ok &= check(build, d, False, "bench's ten windows, 20000 records")
         ok &= check(build, d, True, "bench's ten windows, 20000 records")
+        for seed in (1, 2, 3):
+            d = os.path.join(tmp, "top%d" % seed)
+            sh([sys.executable, os.path.join(HERE, "longgen.py"), "--top", str(seed), d, "20000"])
+            build_policy(build, d)
+            ok &= check(build, d, seed != 2, "longgen --top %d (top lists rebuilt), 20000 records" % seed)
         seeds = os.environ.get("LONG_SEEDS", "1-6").split("-")
         for seed in range(int(seeds[0]), int(seeds[-1]) + 1):
             d = os.path.join(tmp, "g%d" % seed)

@@ -3,6 +3,7 @@
 tests/audit/exact.c's reference over whole streams (tests/audit/long.sh).
 
   longgen.py SEED OUTDIR NRECORDS [NKEYS]
+  longgen.py --top SEED OUTDIR NRECORDS     quantile windows with top lists, rebuilt often
 
 writes OUTDIR/p.gov and OUTDIR/s.txt (a script for tests/audit/drive.c, every line a
 record in JSON and typed form). What tests/audit/gen.py's policies seldom reach, and
@@ -13,7 +14,8 @@ evicted all along, some coming back), late records (within and beyond a lateness
 gaps of minutes (every bucket leaves, an ewma restarts), and every aggregate of
 spec/language.md 4.5 (count, count of a condition, rate, sum, mean, min, max, stddev,
 ewma, p50-p99, over runs and over time) of every numeric type. Each window is read by a
-rule, so the values a rule reads are quoted beside the trace's.
+rule, so the values a rule reads are quoted beside the trace's. Now and then a drift or
+two (spec/language.md 4.5.1) of short spans, per agent or not, with or without bins.
 """
 import datetime
 import json
@@ -108,7 +110,63 @@ def record(r, t_ns, agent, i):
     return "R\t%s\t%s" % (line, " ".join(ty))
 
 
+# --top: the quantile windows that keep a top list instead of heaps (int-class, over at
+# most 128 runs, the m-th largest with 2m <= T = min(16, floor(2N/9)); spec/language.md
+# 4.5, vm/window.c's top_put and top_scan) and streams that make it fall under m and be
+# rebuilt from the ring: per agent, values falling, rising, tied, random, saw-tooth with
+# spikes, and alternating blocks of 50 high and low.
+TOPWINS = ["p95(run.lat) over last 100 runs", "p99(run.a) over last 30 runs", "p90(run.cost) over last 64 runs",
+           "p95(run.lat) over last 40 runs", "p95(run.a) over last 9 runs", "p99(run.lat) over last 128 runs",
+           "p50(run.a) over last 20 runs", "max(run.lat) over last 100 runs"]
+SHAPES = ["fall", "rise", "tie", "random", "saw", "blocks"]
+
+
+def shaped(r, shape, i):
+    if shape == "fall":
+        return 100000 - i
+    if shape == "rise":
+        return i
+    if shape == "tie":
+        return r.choice([500, 500, 500, 7])
+    if shape == "random":
+        return r.randint(0, 100000)
+    if shape == "saw":
+        return 100000 if r.random() < 0.02 else (i % 50) * 10
+    return (5000 if (i // 50) % 2 else 10) + r.randint(0, 3)
+
+
+def top_main(seed, outdir, n):
+    r = random.Random(seed)
+    cap = [6, 64, 4][seed % 3]  # 4: keys evicted and coming back
+    out = ["policy top%d" % seed, "", "record run {", "  a: int = 0", "  lat: duration = 0ms", "  cost: money = $0", "}", ""]
+    out += ["window w%d = %s per agent capacity %d" % (i, w, cap) for i, w in enumerate(TOPWINS)] + [""]
+    for i, w in enumerate(TOPWINS):
+        out += ["rule r%d {" % i, "  when w%d > %s" % (i, "1000" if "run.a" in w else "$5" if "cost" in w else "50s"),
+                "  severity info", "}"]
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, "p.gov"), "w") as f:
+        f.write("\n".join(out) + "\n")
+    shape = {("g%d" % k): SHAPES[k] for k in range(6)}
+    seen = {a: 0 for a in shape}
+    t, lines = BASE_NS, []
+    for i in range(n):
+        ag = r.choice(sorted(shape))
+        j = seen[ag]
+        seen[ag] += 1
+        t += r.randint(0, 20) * 10**6
+        v = shaped(r, shape[ag], j)
+        js = {"agent": ag, "run_id": "r%d" % i, "at": rfc3339(t), "a": v - 50000, "lat": v, "cost": v}
+        ty = ["run", "agent=s:%s" % ag, "run_id=s:r%d" % i, "at=i:%d" % t, "a=i:%d" % (v - 50000),
+              "lat=i:%d" % (v * 10**6), "cost=i:%d" % (v * 10**6)]
+        lines.append("R\t%s\t%s" % (json.dumps(js, separators=(",", ":")), " ".join(ty)))
+    with open(os.path.join(outdir, "s.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def main():
+    if sys.argv[1] == "--top":
+        top_main(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+        return
     seed, outdir, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     r = random.Random(seed)
     nkeys = int(sys.argv[4]) if len(sys.argv) > 4 else r.choice([5, 40, 300, 2000])
@@ -118,6 +176,20 @@ def main():
     out += [s for s, _ in ws] + [""]
     for i, (_, vt) in enumerate(ws):
         out += ["rule r%d {" % i, "  when w%d > %s" % (i, threshold(vt)), "  severity info", "}"]
+    out += ['channel c0 = slack "#c0"']
+    for i in range(r.choice([0, 1, 1, 2])):
+        of = r.choice(["a", "x", "lat", "q"])
+        base, cur = r.choice([("1m", "5s"), ("2m", "10s"), ("10m", "1m"), ("30s", "10s")])
+        out += ["drift d%d {" % i, "  of run.%s" % of, "  baseline %s" % base, "  current %s" % cur,
+                "  test %s > %s" % (r.choice(["psi", "ks", "mean_shift"]), r.choice(["0.1", "0.5"])),
+                "  min_samples %d" % r.choice([1, 5, 30])]
+        if r.random() < 0.4:
+            out.append("  bins [%s]" % {"a": "0, 10, 100, 500", "x": "-1.0, 0.0, 50.0, 100.0, 150.0",
+                                        "lat": "100ms, 500ms, 1s, 3s", "q": "10%, 50%, 90%"}[of])
+        if r.random() < 0.6:
+            out.append("  per agent")
+            out.append("  capacity %d" % r.choice([1, 3, 64, nkeys + 5]))
+        out += ["  notify c0", "}"]
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, "p.gov"), "w") as f:
         f.write("\n".join(out) + "\n")
