@@ -162,7 +162,7 @@ def main():
         build_policy(build, d)
         ok &= check(build, d, True, "longgen --top 1 (top lists rebuilt), 2000 records")
         d = os.path.join(tmp, "m")
-        sh([sys.executable, os.path.join(HERE, "longgen.py"), "3", d, "300", "20"])
+        sh([sys.executable, os.path.join(HERE, "longgen.py"), "3", d, "160", "20"])
         build_policy(build, d)
         ok &= mutations(build, d)
     else:
