@@ -712,6 +712,23 @@ static void match_scopes(gov_vm *vm) {
         uint32_t lv = (uint32_t)__builtin_ctz(lvs);
         uint32_t len;
         const char *name = govV_str(vm, vm->reg[lv].u, &len);
+        if (__builtin_expect(len <= 16, 1)) {
+            /* The name's two words are the hash's input and, with the key, the whole
+             * name: a bucket's entries are compared in the index alone. */
+            uint64_t a, b;
+            govL_name_words(name, len, &a, &b);
+            uint32_t key = len << 2 | lv, h = govL_words_hash(govL_scope_seed(lv, len), a, b);
+            for (uint32_t s = p->shead[h & p->smask]; s != GOVB_NONE;) {
+                const govL_slink *e = &p->slink[s];
+                if (e->hash == h && e->key == key && e->a == a && e->b == b &&
+                    (e->parent == GOVB_NONE || vm->smatch[e->parent] == yes)) {
+                    vm->smatch[s] = yes;
+                    found[n++] = s;
+                }
+                s = e->next;
+            }
+            continue;
+        }
         uint32_t h = govL_scope_hash(lv, name, len);
         for (uint32_t s = p->shead[h & p->smask]; s != GOVB_NONE; s = p->slink[s].next) {
             if (p->slink[s].hash != h) /* another name in the bucket */
