@@ -1035,9 +1035,8 @@ struct gov_vm {
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint64_t wvalues;           /* window values computed since init (gov_vm_window_values) */
     /* The begun record's kind, for gov_set_* (gov_record_begin): its fields' regset
-     * bytes and their number, so a setter checks its slot in a few loads. */
+     * bytes (their number is in_record), so a setter checks its slot in a few loads. */
     const uint8_t *set_chk;
-    uint32_t set_nf;
     uint32_t set_smax;          /* gov_set_string's fast path: at most 16 and the string limit */
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
@@ -1046,7 +1045,10 @@ struct gov_vm {
     uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords); with
                                    rule guards all 0 between lists (select_rules clears them) */
     uint32_t ttail;             /* and the first of the all-kept rules that end the kind */
-    int poisoned, in_record;
+    int poisoned;
+    uint32_t in_record;         /* 0, or a record is begun: its kind's number of fields (at
+                                   least the built-in levels and `at`), which a setter's
+                                   fast path compares its slot with: one test for both */
     char errmsg[160];
     char *trace_buf; size_t trace_cap;
     govO_buf tr;                /* the trace being written */
