@@ -720,8 +720,12 @@ static void index_scopes(gov_program *p) {
     for (uint32_t i = 0; i <= p->smask; i++) p->shead[i] = GOVB_NONE;
     for (uint32_t s = p->nscope; s-- > 0;) {
         const govL_scope *sc = &p->scope[s];
-        uint32_t h = govL_scope_hash(sc->level, p->str[sc->name], p->strlen_[sc->name]);
-        p->slink[s] = (govL_slink){p->shead[h & p->smask], h};
+        const char *name = p->str[sc->name];
+        uint32_t n = p->strlen_[sc->name], h = govL_scope_hash(sc->level, name, n);
+        uint64_t a = 0, b = 0;
+        if (n <= 16) govL_name_words(name, n, &a, &b);
+        p->slink[s] = (govL_slink){p->shead[h & p->smask], h, sc->parent, n <= 16 ? n << 2 | sc->level : GOVL_SKEY_LONG,
+                                   a, b};
         p->shead[h & p->smask] = s;
     }
     memset(p->sovr_first, 0, ((size_t)p->nscope + 1) * 4);
