@@ -347,6 +347,8 @@ typedef struct govW_pf {
  * `where` (known after its code), and its own step, whose op is the window's shape; then
  * an end (window.c, plan_kinds). */
 typedef struct govW_step {
+    const void *at;             /* with computed goto, the address of op's case in the plan's runner, bound
+                                 * at load (window.c, bind_plan): a step's end jumps through it */
     uint8_t op;                 /* S_* or P_* (window.c) */
     uint8_t fl;                 /* F_* (window.c) */
     uint16_t pad;

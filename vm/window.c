@@ -62,8 +62,10 @@
  * update (GCC called add_dq and add_heap: ~25 instructions of saved registers a call). */
 #if defined(__GNUC__)
 #define W_INLINE inline __attribute__((always_inline))
+#define W_NOINLINE __attribute__((noinline))
 #else
 #define W_INLINE inline
+#define W_NOINLINE
 #endif
 
 const char *govW_aggname(uint32_t agg) {
@@ -445,6 +447,7 @@ static int ring_planned(const gov_program *p, const govL_window *m, uint32_t bw)
 
 static govW_step *put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl, uint32_t wi, uint32_t bw, uint32_t fr) {
     govW_step *s = &p->wstep[(*n)++];
+    s->at = NULL; /* bound by run_plan (plan_kinds) */
     s->src = 0;
     s->op = (uint8_t)op, s->fl = (uint8_t)fl, s->pad = 0, s->wi = wi;
     s->w = (size_t)wi * sizeof(govL_window);
@@ -453,6 +456,8 @@ static govW_step *put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl
     s->fr = (size_t)fr * sizeof(govV_wrec);
     return s;
 }
+
+static void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1], gov_program *bind);
 
 /* Build every kind's update plan (govW_step) from the windows' layout: its blocks'
  * look-ups in window order (so keys are touched, and evictions kept, in the order the
@@ -513,6 +518,7 @@ static void plan_kinds(gov_program *p) {
         put_step(p, &n, S_END, 0, 0, 0, 0);
     }
     p->wkplan[p->nkind] = n;
+    run_plan(NULL, NULL, p); /* each step's case */
 }
 
 /* Derive each window's layout and the windows' state size. Called by the loader once the
@@ -1588,12 +1594,33 @@ void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
  *
  * Dispatch is a switch, or with GCC and Clang computed goto (vm.c's choice, and
  * -DGOV_SWITCH_DISPATCH forces the switch here too): a step's end jumps to the next
- * step's case, so a kind's fixed sequence of shapes is a sequence of jumps a predictor
- * learns. */
+ * step's case (its address bound into the step at load), so a kind's fixed sequence of
+ * shapes is a sequence of jumps a predictor learns. */
 #if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH)
 #define GOVW_GOTO 1
 #endif
-void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
+void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) { run_plan(vm, hash, NULL); }
+
+/* govW_update's body; with bind (vm and hash NULL), what plan_kinds calls once at load:
+ * under computed goto, each of bind's steps gets the address of its op's case (at), so a
+ * step's end is one indirect jump through the next step (the case's address from a
+ * table took four instructions more: the op's load, the table's address, which GCC did
+ * not keep in a register, the load from it). Never inlined: the addresses are this
+ * function's, one copy. */
+static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1], gov_program *bind) {
+#ifdef GOVW_GOTO
+    static const void *const jump[S_N] = {
+        &&L_P_BITS, &&L_P_BITS_K, &&L_P_COUNT0, &&L_P_COUNT0_K, &&L_P_ISUM, &&L_P_ISUM_K, &&L_P_HEAP, &&L_P_HEAP_K,
+        &&L_P_DQ, &&L_P_DQ_K, &&L_P_CGEN, &&L_P_CGEN_K, &&L_P_TI96, &&L_P_TI96_K, &&L_P_TTRU, &&L_P_TTRU_K,
+        &&L_P_TCLK, &&L_P_TCLK_K, &&L_P_TGEN, &&L_P_TGEN_K, &&L_S_KEY, &&L_S_ONE, &&L_S_CCLK, &&L_S_TCLK,
+        &&L_S_RPOS, &&L_S_RCOPY, &&L_S_RLEAVE, &&L_S_FOLD, &&L_S_RUN, &&L_S_WCCLK, &&L_S_WTCLK, &&L_S_END};
+#endif
+    if (bind) {
+#ifdef GOVW_GOTO
+        for (uint32_t i = 0; i < bind->wkplan[bind->nkind]; i++) bind->wstep[i].at = jump[bind->wstep[i].op];
+#endif
+        return;
+    }
     const gov_program *p = vm->p;
     govV_cell *R = vm->reg;
     int64_t t = R[GOVB_SLOT_AT].i;
@@ -1608,18 +1635,13 @@ void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
     uint64_t pos;
 #define AT(base, off) ((void *)((char *)(base) + (off)))
 #ifdef GOVW_GOTO
-    static const void *const jump[S_N] = {
-        &&L_P_BITS, &&L_P_BITS_K, &&L_P_COUNT0, &&L_P_COUNT0_K, &&L_P_ISUM, &&L_P_ISUM_K, &&L_P_HEAP, &&L_P_HEAP_K,
-        &&L_P_DQ, &&L_P_DQ_K, &&L_P_CGEN, &&L_P_CGEN_K, &&L_P_TI96, &&L_P_TI96_K, &&L_P_TTRU, &&L_P_TTRU_K,
-        &&L_P_TCLK, &&L_P_TCLK_K, &&L_P_TGEN, &&L_P_TGEN_K, &&L_S_KEY, &&L_S_ONE, &&L_S_CCLK, &&L_S_TCLK,
-        &&L_S_RPOS, &&L_S_RCOPY, &&L_S_RLEAVE, &&L_S_FOLD, &&L_S_RUN, &&L_S_WCCLK, &&L_S_WTCLK, &&L_S_END};
 #define CASE(n) L_##n:
 #define NEXT()                                                                                                         \
     do {                                                                                                               \
         s++;                                                                                                           \
-        goto *jump[s->op];                                                                                             \
+        goto *s->at;                                                                                                   \
     } while (0)
-    goto *jump[s->op];
+    goto *s->at;
 #else
 #define CASE(n) case n:
 #define NEXT() continue
