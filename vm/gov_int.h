@@ -348,13 +348,14 @@ typedef struct govW_pf {
  * an end (window.c, plan_kinds). */
 typedef struct govW_step {
     const void *at;             /* with computed goto, the address of op's case in the plan's runner, bound
-                                 * at load (window.c, bind_plan): a step's end jumps through it */
+                                 * at load (window.c, run_plan): a step's end jumps through it */
     uint8_t op;                 /* S_* or P_* (window.c) */
     uint8_t fl;                 /* F_* (window.c) */
     uint16_t pad;
     uint32_t wi;                /* the window */
+    const govL_window *w;       /* the window (in p->win, fixed once loaded): one load, not the table's
+                                 * base (which GCC kept on the stack) and an add */
     /* byte offsets, so that a step finds its records in an add, not an index's multiply: */
-    size_t w;                   /* of the window in p->win */
     size_t wr;                  /* of its wrec in vm->wrec */
     size_t bw;                  /* of its key block's first window's wrec (the block's address, the key's news) */
     size_t fr;                  /* of its stream's first window's wrec (the clock's news) */

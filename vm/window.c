@@ -450,7 +450,7 @@ static govW_step *put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl
     s->at = NULL; /* bound by run_plan (plan_kinds) */
     s->src = 0;
     s->op = (uint8_t)op, s->fl = (uint8_t)fl, s->pad = 0, s->wi = wi;
-    s->w = (size_t)wi * sizeof(govL_window);
+    s->w = &p->win[wi];
     s->wr = (size_t)wi * sizeof(govV_wrec);
     s->bw = (size_t)bw * sizeof(govV_wrec);
     s->fr = (size_t)fr * sizeof(govV_wrec);
@@ -1561,7 +1561,7 @@ void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
     /* The look-ups lead the kind's plan (plan_kinds). */
     for (const govW_step *s = p->wstep + p->wkplan[vm->cur_kind]; s->op == S_KEY || s->op == S_ONE; s++) {
         if (s->op != S_KEY) continue;
-        const govL_window *w = &p->win[s->wi];
+        const govL_window *w = s->w;
         if (!(hashed & 1u << w->level)) {
             uint32_t len;
             const char *key = govV_str(vm, R[w->level].u, &len);
@@ -1625,7 +1625,7 @@ static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]
     govV_cell *R = vm->reg;
     int64_t t = R[GOVB_SLOT_AT].i;
     if (t == INT64_MIN) t = INT64_MIN + 1; /* INT64_MIN is a clock's "no time yet" (spec/language.md §4.3) */
-    const govL_window *win = p->win, *w;
+    const govL_window *w;
     govV_wrec *wrec = vm->wrec, *wr;
     const govV_wrec *fr;
     uint32_t epoch = vm->epoch;
@@ -1650,7 +1650,7 @@ static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]
 #endif
     /* ---- the look-ups: the key's block, the record's news of it */
     CASE(S_ONE) {
-        w = AT(win, s->w), wr = AT(wrec, s->wr);
+        w = s->w, wr = AT(wrec, s->wr);
         wr->epoch = epoch;
         wr->evicted = 0;
         wr->slot = 0;
@@ -1658,7 +1658,7 @@ static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]
         NEXT();
     }
     CASE(S_KEY) {
-        w = AT(win, s->w), wr = AT(wrec, s->wr);
+        w = s->w, wr = AT(wrec, s->wr);
         wr->epoch = epoch;
         wr->evicted = 0;
         uint32_t len;
@@ -1683,17 +1683,17 @@ static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]
     }
     /* ---- the clocks of the streams without `where`, and the rings' slots */
     CASE(S_CCLK) {
-        clock_count(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr));
+        clock_count(s->w, ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr));
         NEXT();
     }
     CASE(S_TCLK) {
-        step_time_clock(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr), s->fl & F_PF);
+        step_time_clock(s->w, ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr), s->fl & F_PF);
         NEXT();
     }
     CASE(S_RPOS) {
         fr = AT(wrec, s->fr);
         if (fr->take) {
-            w = AT(win, s->w);
+            w = s->w;
             ring_pos(w, ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr), fr->s % w->rlen, fr->s, s->fl & F_PF,
                      s->fl & F_LEAVE);
         }
@@ -1702,35 +1702,35 @@ static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]
     CASE(S_RCOPY) { /* the slot of an earlier ring of the stream with the same length */
         fr = AT(wrec, s->fr);
         if (fr->take)
-            ring_pos(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr),
+            ring_pos(s->w, ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr),
                      ((const govV_wrec *)AT(wrec, s->src))->pos, fr->s, s->fl & F_PF, s->fl & F_LEAVE);
         NEXT();
     }
     CASE(S_RLEAVE) { /* a shorter sharer's leaving slot, from its owner's */
         fr = AT(wrec, s->fr);
-        w = AT(win, s->w);
+        w = s->w;
         if (fr->take && fr->s >= w->runs)
             PF(((const govV_wrec *)AT(wrec, s->bw))->x + w->m_ring + leaving(wrec[w->rfirst].pos, w->runs, w->rlen) * 8);
         NEXT();
     }
     /* ---- each window: its code, its clock if it has `where`, its update */
     CASE(S_FOLD) {
-        run_fold(vm, AT(win, s->w), R);
+        run_fold(vm, s->w, R);
         NEXT();
     }
     CASE(S_RUN) {
-        w = AT(win, s->w);
+        w = s->w;
         govV_run(vm, w->code, w->ncode);
         NEXT();
     }
     CASE(S_WCCLK) { /* a stream of its own, with `where` */
-        w = AT(win, s->w), wr = AT(wrec, s->wr), x = ((const govV_wrec *)AT(wrec, s->bw))->x;
+        w = s->w, wr = AT(wrec, s->wr), x = ((const govV_wrec *)AT(wrec, s->bw))->x;
         clock_count(w, x, t, R[w->where_reg].i != 0, wr);
         if (wr->take && ((w->bits && w->tru) || (s->fl & F_OWN))) ring_pos(w, x, wr, wr->s % w->rlen, wr->s, s->fl & F_PF, 0);
         NEXT();
     }
     CASE(S_WTCLK) {
-        w = AT(win, s->w);
+        w = s->w;
         step_time_clock(w, ((const govV_wrec *)AT(wrec, s->bw))->x, t, R[w->where_reg].i != 0, AT(wrec, s->wr), s->fl & F_PF);
         NEXT();
     }
@@ -1740,7 +1740,7 @@ static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]
      * again: cheaper than a test); then its stream's clock's (fr): late. */
 #define WIN()                                                                                                          \
     do {                                                                                                               \
-        w = AT(win, s->w), wr = AT(wrec, s->wr);                                                                       \
+        w = s->w, wr = AT(wrec, s->wr);                                                                       \
         const govV_wrec *bw_ = AT(wrec, s->bw);                                                                        \
         x = bw_->x;                                                                                                    \
         wr->epoch = epoch;                                                                                             \
