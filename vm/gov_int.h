@@ -861,9 +861,11 @@ typedef union govW_item {
 typedef struct govV_wrec {
     govV_cell v;
     uint64_t n;
-    uint32_t epoch, has, late, evicted, elevel, koff, klen;
-    uint32_t slot;              /* the record's key's slot (0 without `per`) */
     char *x;                    /* the key block the record updated (window.c) */
+    uint32_t epoch, evicted;    /* after x: a window's step copies the three from its block's first
+                                 * window's wrec in one 16-byte move (window.c, WIN) */
+    uint32_t has, late, elevel, koff, klen;
+    uint32_t slot;              /* the record's key's slot (0 without `per`) */
     /* the stream clock's step for this record, set by the stream's first window for the
      * others (window.c): */
     uint8_t take, tlate;        /* the value was taken; the record was late by time (the clock did not move) */

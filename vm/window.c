@@ -1734,6 +1734,12 @@ static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]
         step_time_clock(w, ((const govV_wrec *)AT(wrec, s->bw))->x, t, R[w->where_reg].i != 0, AT(wrec, s->wr), s->fl & F_PF);
         NEXT();
     }
+    /* x, epoch and evicted, one after another in a wrec: copied from the block's first
+     * window's, which its look-up wrote this record (its epoch is this record's) */
+#define GOVW_NEWS (offsetof(govV_wrec, evicted) + sizeof(uint32_t) - offsetof(govV_wrec, x))
+    _Static_assert(offsetof(govV_wrec, epoch) == offsetof(govV_wrec, x) + sizeof(char *) &&
+                       offsetof(govV_wrec, evicted) == offsetof(govV_wrec, epoch) + sizeof(uint32_t) && GOVW_NEWS == 16,
+                   "a wrec's news: x, epoch, evicted in 16 bytes");
     /* A window's own step begins with its record's news: its key block (x), that the
      * record touched it (epoch) and what its key's look-up evicted, as the look-up's step
      * left them at the block's first window (for that window itself, the same values
@@ -1743,9 +1749,7 @@ static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]
         w = s->w, wr = AT(wrec, s->wr);                                                                       \
         const govV_wrec *bw_ = AT(wrec, s->bw);                                                                        \
         x = bw_->x;                                                                                                    \
-        wr->epoch = epoch;                                                                                             \
-        wr->x = x;                                                                                                     \
-        wr->evicted = bw_->evicted;                                                                                    \
+        memmove((char *)wr + offsetof(govV_wrec, x), (const char *)bw_ + offsetof(govV_wrec, x), GOVW_NEWS);          \
         if (bw_->evicted) { /* what was evicted is read only when evicted says so */                                  \
             wr->elevel = bw_->elevel;                                                                                  \
             wr->klen = bw_->klen;                                                                                      \
