@@ -363,12 +363,15 @@ typedef struct govW_pf {
  * `where` (known after its code), and its own step, whose op is the window's shape; then
  * an end (window.c, plan_kinds). */
 typedef struct govW_step {
+    const void *at;             /* with computed goto, the address of op's case in the plan's runner, bound
+                                 * at load (window.c, run_plan): a step's end jumps through it */
     uint8_t op;                 /* S_* or P_* (window.c) */
     uint8_t fl;                 /* F_* (window.c) */
     uint16_t pad;
     uint32_t wi;                /* the window */
+    const govL_window *w;       /* the window (in p->win, fixed once loaded): one load, not the table's
+                                 * base (which GCC kept on the stack) and an add */
     /* byte offsets, so that a step finds its records in an add, not an index's multiply: */
-    size_t w;                   /* of the window in p->win */
     size_t wr;                  /* of its wrec in vm->wrec */
     size_t bw;                  /* of its key block's first window's wrec (the block's address, the key's news) */
     size_t fr;                  /* of its stream's first window's wrec (the clock's news) */
@@ -874,9 +877,11 @@ typedef union govW_item {
 typedef struct govV_wrec {
     govV_cell v;
     uint64_t n;
-    uint32_t epoch, has, late, evicted, elevel, koff, klen;
-    uint32_t slot;              /* the record's key's slot (0 without `per`) */
     char *x;                    /* the key block the record updated (window.c) */
+    uint32_t epoch, evicted;    /* after x: a window's step copies the three from its block's first
+                                 * window's wrec in one 16-byte move (window.c, WIN) */
+    uint32_t has, late, elevel, koff, klen;
+    uint32_t slot;              /* the record's key's slot (0 without `per`) */
     /* the stream clock's step for this record, set by the stream's first window for the
      * others (window.c): */
     uint8_t take, tlate;        /* the value was taken; the record was late by time (the clock did not move) */

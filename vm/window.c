@@ -62,8 +62,10 @@
  * update (GCC called add_dq and add_heap: ~25 instructions of saved registers a call). */
 #if defined(__GNUC__)
 #define W_INLINE inline __attribute__((always_inline))
+#define W_NOINLINE __attribute__((noinline))
 #else
 #define W_INLINE inline
+#define W_NOINLINE
 #endif
 
 const char *govW_aggname(uint32_t agg) {
@@ -445,14 +447,17 @@ static int ring_planned(const gov_program *p, const govL_window *m, uint32_t bw)
 
 static govW_step *put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl, uint32_t wi, uint32_t bw, uint32_t fr) {
     govW_step *s = &p->wstep[(*n)++];
+    s->at = NULL; /* bound by run_plan (plan_kinds) */
     s->src = 0;
     s->op = (uint8_t)op, s->fl = (uint8_t)fl, s->pad = 0, s->wi = wi;
-    s->w = (size_t)wi * sizeof(govL_window);
+    s->w = &p->win[wi];
     s->wr = (size_t)wi * sizeof(govV_wrec);
     s->bw = (size_t)bw * sizeof(govV_wrec);
     s->fr = (size_t)fr * sizeof(govV_wrec);
     return s;
 }
+
+static void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1], gov_program *bind);
 
 /* Build every kind's update plan (govW_step) from the windows' layout: its blocks'
  * look-ups in window order (so keys are touched, and evictions kept, in the order the
@@ -513,6 +518,7 @@ static void plan_kinds(gov_program *p) {
         put_step(p, &n, S_END, 0, 0, 0, 0);
     }
     p->wkplan[p->nkind] = n;
+    run_plan(NULL, NULL, p); /* each step's case */
 }
 
 /* Derive each window's layout and the windows' state size. Called by the loader once the
@@ -1555,7 +1561,7 @@ void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
     /* The look-ups lead the kind's plan (plan_kinds). */
     for (const govW_step *s = p->wstep + p->wkplan[vm->cur_kind]; s->op == S_KEY || s->op == S_ONE; s++) {
         if (s->op != S_KEY) continue;
-        const govL_window *w = &p->win[s->wi];
+        const govL_window *w = s->w;
         if (!(hashed & 1u << w->level)) {
             uint32_t len;
             const char *key = govV_str(vm, R[w->level].u, &len);
@@ -1588,17 +1594,38 @@ void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
  *
  * Dispatch is a switch, or with GCC and Clang computed goto (vm.c's choice, and
  * -DGOV_SWITCH_DISPATCH forces the switch here too): a step's end jumps to the next
- * step's case, so a kind's fixed sequence of shapes is a sequence of jumps a predictor
- * learns. */
+ * step's case (its address bound into the step at load), so a kind's fixed sequence of
+ * shapes is a sequence of jumps a predictor learns. */
 #if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH)
 #define GOVW_GOTO 1
 #endif
-void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
+void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) { run_plan(vm, hash, NULL); }
+
+/* govW_update's body; with bind (vm and hash NULL), what plan_kinds calls once at load:
+ * under computed goto, each of bind's steps gets the address of its op's case (at), so a
+ * step's end is one indirect jump through the next step (the case's address from a
+ * table took four instructions more: the op's load, the table's address, which GCC did
+ * not keep in a register, the load from it). Never inlined: the addresses are this
+ * function's, one copy. */
+static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1], gov_program *bind) {
+#ifdef GOVW_GOTO
+    static const void *const jump[S_N] = {
+        &&L_P_BITS, &&L_P_BITS_K, &&L_P_COUNT0, &&L_P_COUNT0_K, &&L_P_ISUM, &&L_P_ISUM_K, &&L_P_HEAP, &&L_P_HEAP_K,
+        &&L_P_DQ, &&L_P_DQ_K, &&L_P_CGEN, &&L_P_CGEN_K, &&L_P_TI96, &&L_P_TI96_K, &&L_P_TTRU, &&L_P_TTRU_K,
+        &&L_P_TCLK, &&L_P_TCLK_K, &&L_P_TGEN, &&L_P_TGEN_K, &&L_S_KEY, &&L_S_ONE, &&L_S_CCLK, &&L_S_TCLK,
+        &&L_S_RPOS, &&L_S_RCOPY, &&L_S_RLEAVE, &&L_S_FOLD, &&L_S_RUN, &&L_S_WCCLK, &&L_S_WTCLK, &&L_S_END};
+#endif
+    if (bind) {
+#ifdef GOVW_GOTO
+        for (uint32_t i = 0; i < bind->wkplan[bind->nkind]; i++) bind->wstep[i].at = jump[bind->wstep[i].op];
+#endif
+        return;
+    }
     const gov_program *p = vm->p;
     govV_cell *R = vm->reg;
     int64_t t = R[GOVB_SLOT_AT].i;
     if (t == INT64_MIN) t = INT64_MIN + 1; /* INT64_MIN is a clock's "no time yet" (spec/language.md §4.3) */
-    const govL_window *win = p->win, *w;
+    const govL_window *w;
     govV_wrec *wrec = vm->wrec, *wr;
     const govV_wrec *fr;
     uint32_t epoch = vm->epoch;
@@ -1608,18 +1635,13 @@ void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
     uint64_t pos;
 #define AT(base, off) ((void *)((char *)(base) + (off)))
 #ifdef GOVW_GOTO
-    static const void *const jump[S_N] = {
-        &&L_P_BITS, &&L_P_BITS_K, &&L_P_COUNT0, &&L_P_COUNT0_K, &&L_P_ISUM, &&L_P_ISUM_K, &&L_P_HEAP, &&L_P_HEAP_K,
-        &&L_P_DQ, &&L_P_DQ_K, &&L_P_CGEN, &&L_P_CGEN_K, &&L_P_TI96, &&L_P_TI96_K, &&L_P_TTRU, &&L_P_TTRU_K,
-        &&L_P_TCLK, &&L_P_TCLK_K, &&L_P_TGEN, &&L_P_TGEN_K, &&L_S_KEY, &&L_S_ONE, &&L_S_CCLK, &&L_S_TCLK,
-        &&L_S_RPOS, &&L_S_RCOPY, &&L_S_RLEAVE, &&L_S_FOLD, &&L_S_RUN, &&L_S_WCCLK, &&L_S_WTCLK, &&L_S_END};
 #define CASE(n) L_##n:
 #define NEXT()                                                                                                         \
     do {                                                                                                               \
         s++;                                                                                                           \
-        goto *jump[s->op];                                                                                             \
+        goto *s->at;                                                                                                   \
     } while (0)
-    goto *jump[s->op];
+    goto *s->at;
 #else
 #define CASE(n) case n:
 #define NEXT() continue
@@ -1628,7 +1650,7 @@ void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
 #endif
     /* ---- the look-ups: the key's block, the record's news of it */
     CASE(S_ONE) {
-        w = AT(win, s->w), wr = AT(wrec, s->wr);
+        w = s->w, wr = AT(wrec, s->wr);
         wr->epoch = epoch;
         wr->evicted = 0;
         wr->slot = 0;
@@ -1636,7 +1658,7 @@ void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
         NEXT();
     }
     CASE(S_KEY) {
-        w = AT(win, s->w), wr = AT(wrec, s->wr);
+        w = s->w, wr = AT(wrec, s->wr);
         wr->epoch = epoch;
         wr->evicted = 0;
         uint32_t len;
@@ -1661,17 +1683,17 @@ void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
     }
     /* ---- the clocks of the streams without `where`, and the rings' slots */
     CASE(S_CCLK) {
-        clock_count(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr));
+        clock_count(s->w, ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr));
         NEXT();
     }
     CASE(S_TCLK) {
-        step_time_clock(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr), s->fl & F_PF);
+        step_time_clock(s->w, ((const govV_wrec *)AT(wrec, s->bw))->x, t, 1, AT(wrec, s->wr), s->fl & F_PF);
         NEXT();
     }
     CASE(S_RPOS) {
         fr = AT(wrec, s->fr);
         if (fr->take) {
-            w = AT(win, s->w);
+            w = s->w;
             ring_pos(w, ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr), fr->s % w->rlen, fr->s, s->fl & F_PF,
                      s->fl & F_LEAVE);
         }
@@ -1680,50 +1702,54 @@ void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) {
     CASE(S_RCOPY) { /* the slot of an earlier ring of the stream with the same length */
         fr = AT(wrec, s->fr);
         if (fr->take)
-            ring_pos(AT(win, s->w), ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr),
+            ring_pos(s->w, ((const govV_wrec *)AT(wrec, s->bw))->x, AT(wrec, s->wr),
                      ((const govV_wrec *)AT(wrec, s->src))->pos, fr->s, s->fl & F_PF, s->fl & F_LEAVE);
         NEXT();
     }
     CASE(S_RLEAVE) { /* a shorter sharer's leaving slot, from its owner's */
         fr = AT(wrec, s->fr);
-        w = AT(win, s->w);
+        w = s->w;
         if (fr->take && fr->s >= w->runs)
             PF(((const govV_wrec *)AT(wrec, s->bw))->x + w->m_ring + leaving(wrec[w->rfirst].pos, w->runs, w->rlen) * 8);
         NEXT();
     }
     /* ---- each window: its code, its clock if it has `where`, its update */
     CASE(S_FOLD) {
-        run_fold(vm, AT(win, s->w), R);
+        run_fold(vm, s->w, R);
         NEXT();
     }
     CASE(S_RUN) {
-        w = AT(win, s->w);
+        w = s->w;
         govV_run(vm, w->code, w->ncode);
         NEXT();
     }
     CASE(S_WCCLK) { /* a stream of its own, with `where` */
-        w = AT(win, s->w), wr = AT(wrec, s->wr), x = ((const govV_wrec *)AT(wrec, s->bw))->x;
+        w = s->w, wr = AT(wrec, s->wr), x = ((const govV_wrec *)AT(wrec, s->bw))->x;
         clock_count(w, x, t, R[w->where_reg].i != 0, wr);
         if (wr->take && ((w->bits && w->tru) || (s->fl & F_OWN))) ring_pos(w, x, wr, wr->s % w->rlen, wr->s, s->fl & F_PF, 0);
         NEXT();
     }
     CASE(S_WTCLK) {
-        w = AT(win, s->w);
+        w = s->w;
         step_time_clock(w, ((const govV_wrec *)AT(wrec, s->bw))->x, t, R[w->where_reg].i != 0, AT(wrec, s->wr), s->fl & F_PF);
         NEXT();
     }
+    /* x, epoch and evicted, one after another in a wrec: copied from the block's first
+     * window's, which its look-up wrote this record (its epoch is this record's) */
+#define GOVW_NEWS (offsetof(govV_wrec, evicted) + sizeof(uint32_t) - offsetof(govV_wrec, x))
+    _Static_assert(offsetof(govV_wrec, epoch) == offsetof(govV_wrec, x) + sizeof(char *) &&
+                       offsetof(govV_wrec, evicted) == offsetof(govV_wrec, epoch) + sizeof(uint32_t) && GOVW_NEWS == 16,
+                   "a wrec's news: x, epoch, evicted in 16 bytes");
     /* A window's own step begins with its record's news: its key block (x), that the
      * record touched it (epoch) and what its key's look-up evicted, as the look-up's step
      * left them at the block's first window (for that window itself, the same values
      * again: cheaper than a test); then its stream's clock's (fr): late. */
 #define WIN()                                                                                                          \
     do {                                                                                                               \
-        w = AT(win, s->w), wr = AT(wrec, s->wr);                                                                       \
+        w = s->w, wr = AT(wrec, s->wr);                                                                       \
         const govV_wrec *bw_ = AT(wrec, s->bw);                                                                        \
         x = bw_->x;                                                                                                    \
-        wr->epoch = epoch;                                                                                             \
-        wr->x = x;                                                                                                     \
-        wr->evicted = bw_->evicted;                                                                                    \
+        memmove((char *)wr + offsetof(govV_wrec, x), (const char *)bw_ + offsetof(govV_wrec, x), GOVW_NEWS);          \
         if (bw_->evicted) { /* what was evicted is read only when evicted says so */                                  \
             wr->elevel = bw_->elevel;                                                                                  \
             wr->klen = bw_->klen;                                                                                      \
