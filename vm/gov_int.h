@@ -78,7 +78,14 @@ typedef struct govL_scope {
 
 typedef struct govL_ovr { uint32_t limit, scope, value, file, line, col; } govL_ovr;
 
-typedef struct govL_slink { uint32_t next, hash; } govL_slink;
+/* A scope index entry (load.c's index_scopes): the next scope in its bucket, the scope's
+ * whole hash, its parent, and its name as the hash reads it when it has at most 16
+ * bytes: key = length << 2 | level, and the two words a and b (govL_name_words), which
+ * then hold every byte of the name; a longer name's key is GOVL_SKEY_LONG and its bytes
+ * are compared in place. A record's name is found by a compare of these words, with no
+ * look at the scope, its name's length or its bytes. */
+typedef struct govL_slink { uint32_t next, hash, parent, key; uint64_t a, b; } govL_slink;
+#define GOVL_SKEY_LONG UINT32_C(0xFFFFFFFF)
 
 typedef struct govL_kind {
     uint32_t name, first_field, nfields, first_reg, nregs, steps;
@@ -118,6 +125,12 @@ typedef struct govL_rule {
  * The two words stay in place (a jump may still land on them: they run as they are). */
 #define GOVX_JUMPS(X) X(EQ, I, ==) X(NE, I, !=) X(LT, I, <) X(LE, I, <=) X(GT, I, >) X(GE, I, >=) \
     X(EQ, F, ==) X(NE, F, !=) X(LT, F, <) X(LE, F, <=) X(GT, F, >) X(GE, F, >=)
+/* X_W<op><L|K>_<I|F> stands for the two words `LOADW t W; T<op><L|K> t X` (a rule on a
+ * window's value: `when w > 5%`) with t of class I or F: it reads the window as LOADW
+ * does (an empty one ends the rule unfired), sets t, compares and fires, or steps over
+ * the second word, which stays in place (a jump may still land on it). Same order as
+ * GOVX_TESTS. */
+#define GOVX_WTESTS(X) GOVX_TESTS(X)
 enum {
     GOV_OP_X_END = GOV_OP__COUNT,
     GOV_OP_X_SLOW,
@@ -127,6 +140,9 @@ enum {
 #define GOVX_J(op, cl, rel) GOV_OP_X_J##op##L_##cl,
     GOVX_JUMPS(GOVX_J)
 #undef GOVX_J
+#define GOVX_W(op, src, cl, rel) GOV_OP_X_W##op##_##cl,
+    GOVX_WTESTS(GOVX_W)
+#undef GOVX_W
     GOV_OP_X__COUNT
 };
 /* Rule guards (RULEGUARDS, vm/load.c load_guards): per kind, its unguarded rules'
@@ -451,9 +467,9 @@ struct gov_program {
      * overrides sorted by limit, so a record finds the scopes it matches by four hash
      * look-ups and a limit's value through those scopes alone. */
     uint32_t *shead; uint32_t smask;  /* hash of (level, name bytes) -> first scope */
-    govL_slink *slink;          /* nscope: next scope in the same bucket, ascending, and
-                                   the scope's whole hash (a bucket's other names cost a
-                                   compare, not a look at the scope) */
+    govL_slink *slink;          /* nscope: next scope in the same bucket, ascending, the
+                                   scope's whole hash, parent and short name's words (a
+                                   bucket's names cost compares, not a look at the scope) */
     uint32_t *sovr_first;       /* nscope + 1: scope s's overrides are sovr[first[s]..first[s+1]) */
     uint32_t *sovr;             /* novr: override indices, by scope, then by limit */
     /* The values a limit can take (load.c): lcell[li] limit li's default, lcell[nlimit + j]
@@ -1028,9 +1044,8 @@ struct gov_vm {
     uint32_t *kscratch;         /* govK_scratch_size(max_wcap), for gov_state_load */
     uint64_t wvalues;           /* window values computed since init (gov_vm_window_values) */
     /* The begun record's kind, for gov_set_* (gov_record_begin): its fields' regset
-     * bytes and their number, so a setter checks its slot in a few loads. */
+     * bytes (their number is in_record), so a setter checks its slot in a few loads. */
     const uint8_t *set_chk;
-    uint32_t set_nf;
     uint32_t set_smax;          /* gov_set_string's fast path: at most 16 and the string limit */
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
@@ -1039,7 +1054,10 @@ struct gov_vm {
     uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords); with
                                    rule guards all 0 between lists (select_rules clears them) */
     uint32_t ttail;             /* and the first of the all-kept rules that end the kind */
-    int poisoned, in_record;
+    int poisoned;
+    uint32_t in_record;         /* 0, or a record is begun: its kind's number of fields (at
+                                   least the built-in levels and `at`), which a setter's
+                                   fast path compares its slot with: one test for both */
     char errmsg[160];
     char *trace_buf; size_t trace_cap;
     govO_buf tr;                /* the trace being written */
@@ -1187,17 +1205,12 @@ static inline uint64_t govL_mum(uint64_t a, uint64_t b) {
     unsigned __int128 r = (unsigned __int128)a * b;
     return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
-static inline uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n) {
-    uint64_t s = ((uint64_t)level + 1) * UINT64_C(0x9E3779B97F4A7C15) ^ n, a = 0, b = 0;
-    if (n > 16) {
-        for (size_t i = 0; i + 16 < n; i += 8) {
-            uint64_t w;
-            memcpy(&w, name + i, 8);
-            s = govL_mum(w ^ s, UINT64_C(0xBF58476D1CE4E5B9));
-        }
-        memcpy(&a, name + n - 16, 8);
-        memcpy(&b, name + n - 8, 8);
-    } else if (n >= 8) {
+/* The two words a name of at most 16 bytes is read as: its first and last 8 bytes
+ * (overlapping), or 4 and 4, or the first, middle and last byte, never outside [0, n).
+ * With the length they are the name: every byte is in one of them. */
+static inline void govL_name_words(const char *name, size_t n, uint64_t *pa, uint64_t *pb) {
+    uint64_t a = 0, b = 0;
+    if (n >= 8) {
         memcpy(&a, name, 8);
         memcpy(&b, name + n - 8, 8);
     } else if (n >= 4) {
@@ -1210,8 +1223,30 @@ static inline uint32_t govL_scope_hash(uint32_t level, const char *name, size_t 
         const unsigned char *u = (const unsigned char *)name;
         a = (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
     }
+    *pa = a;
+    *pb = b;
+}
+static inline uint64_t govL_scope_seed(uint32_t level, size_t n) {
+    return ((uint64_t)level + 1) * UINT64_C(0x9E3779B97F4A7C15) ^ n;
+}
+static inline uint32_t govL_words_hash(uint64_t s, uint64_t a, uint64_t b) {
     uint64_t h = govL_mum(a ^ s, b ^ UINT64_C(0x94D049BB133111EB));
     return (uint32_t)h ^ (uint32_t)(h >> 32);
+}
+static inline uint32_t govL_scope_hash(uint32_t level, const char *name, size_t n) {
+    uint64_t s = govL_scope_seed(level, n), a, b;
+    if (n > 16) {
+        for (size_t i = 0; i + 16 < n; i += 8) {
+            uint64_t w;
+            memcpy(&w, name + i, 8);
+            s = govL_mum(w ^ s, UINT64_C(0xBF58476D1CE4E5B9));
+        }
+        memcpy(&a, name + n - 16, 8);
+        memcpy(&b, name + n - 8, 8);
+    } else {
+        govL_name_words(name, n, &a, &b);
+    }
+    return govL_words_hash(s, a, b);
 }
 /* The rule-guard index's hash of (kind, level, name) (load.c builds the index, vm.c's
  * select_rules looks a record's names up): the scope hash, inline, with the kind in its

@@ -720,8 +720,12 @@ static void index_scopes(gov_program *p) {
     for (uint32_t i = 0; i <= p->smask; i++) p->shead[i] = GOVB_NONE;
     for (uint32_t s = p->nscope; s-- > 0;) {
         const govL_scope *sc = &p->scope[s];
-        uint32_t h = govL_scope_hash(sc->level, p->str[sc->name], p->strlen_[sc->name]);
-        p->slink[s] = (govL_slink){p->shead[h & p->smask], h};
+        const char *name = p->str[sc->name];
+        uint32_t n = p->strlen_[sc->name], h = govL_scope_hash(sc->level, name, n);
+        uint64_t a = 0, b = 0;
+        if (n <= 16) govL_name_words(name, n, &a, &b);
+        p->slink[s] = (govL_slink){p->shead[h & p->smask], h, sc->parent, n <= 16 ? n << 2 | sc->level : GOVL_SKEY_LONG,
+                                   a, b};
         p->shead[h & p->smask] = s;
     }
     memset(p->sovr_first, 0, ((size_t)p->nscope + 1) * 4);
@@ -1512,6 +1516,15 @@ static int build_xcode(govL_ctx *c) {
                         GOVB_OP(w2) == GOV_OP_JMPF && GOVB_A(w2) == GOVB_A(w1) && GOVB_A(w1) != GOVB_B(w1) &&
                         (cx == GOVV_CI || cx == GOVV_CF))
                         x = (cx == GOVV_CI ? GOV_OP_X_JEQL_I : GOV_OP_X_JEQL_F) + (o1 - GOV_OP_EQ);
+                }
+                /* LOADW t W; T<op><L|K> t X with t of class I or F: one X_W.. (the
+                 * verifier has checked both words; the second stays in place). */
+                if (op == GOV_OP_LOADW && pc + 1 < r->code + r->ncode && (ci == GOVV_CI || ci == GOVV_CF)) {
+                    uint32_t w1 = p->code[pc + 1], o1 = GOVB_OP(w1);
+                    if (GOVB_A(w1) == GOVB_A(w) && o1 >= GOV_OP_TEQL && o1 <= GOV_OP_TGEL)
+                        x = (ci == GOVV_CI ? GOV_OP_X_WTEQL_I : GOV_OP_X_WTEQL_F) + (o1 - GOV_OP_TEQL);
+                    if (GOVB_A(w1) == GOVB_A(w) && o1 >= GOV_OP_TEQK && o1 <= GOV_OP_TGEK)
+                        x = (ci == GOVV_CI ? GOV_OP_X_WTEQK_I : GOV_OP_X_WTEQK_F) + (o1 - GOV_OP_TEQK);
                 }
                 if (op == GOV_OP_LOADL || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL)) p->kind_lim[k] = 1;
                 if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL && ci == GOVV_CI) x = GOV_OP_X_TEQL_I + (op - GOV_OP_TEQL);

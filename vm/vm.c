@@ -423,20 +423,21 @@ static const govL_field *field_misuse(gov_vm *vm, int slot, int cls) {
  * Else the reason is noted (field_misuse). The setters' slow paths ask this; their fast
  * paths ask set_fast. */
 static int slot_ok(gov_vm *vm, int slot, int cls) {
-    if (vm->in_record && (uint32_t)slot < vm->set_nf && (vm->set_chk[slot] & 15) == cls) return 1;
+    if ((uint32_t)slot < vm->in_record && (vm->set_chk[slot] & 15) == cls) return 1;
     field_misuse(vm, slot, cls);
     return 0;
 }
 
-/* A setter's fast path: the record is begun, the slot is the kind's, and its regset byte
- * is chk (the setter's class, no range to check; gov_set_int and gov_set_float check
+/* A setter's fast path: the record is begun, the slot is the kind's (one compare with
+ * in_record, which holds the kind's field count while a record is begun), and its regset
+ * byte is chk (the setter's class, no range to check; gov_set_int and gov_set_float check
  * ranges inline too). Inline, from the kind's table
- * gov_record_begin noted (set_chk, set_nf): a call per gov_set_* was a tenth of a
+ * gov_record_begin noted (set_chk, in_record): a call per gov_set_* was a tenth of a
  * 50-rule record, and reaching the kind through the program was a third of what each
  * setter cost. Whatever fails here goes to the setter's slow path, which checks it all
  * again and says why. */
 static inline int set_fast(const gov_vm *vm, int slot, int chk) {
-    return vm->in_record && (uint32_t)slot < vm->set_nf && vm->set_chk[slot] == chk;
+    return (uint32_t)slot < vm->in_record && vm->set_chk[slot] == chk;
 }
 
 /* The field of a slot slot_ok accepted (for messages). */
@@ -456,8 +457,7 @@ int gov_record_begin(gov_vm *vm, int kind) {
     const govL_kind *k = &vm->p->kind[kind];
     vm->cur_kind = (uint32_t)kind;
     vm->set_chk = vm->p->regset + k->first_reg;
-    vm->set_nf = k->nfields;
-    vm->in_record = 1;
+    vm->in_record = k->nfields; /* not 0: every kind has the levels and `at` */
     vm->tr_state = GOVV_TR_NONE; /* the registers the latest trace renders from change now */
     vm->poisoned = 0;
     vm->scratch_n = 0;
@@ -466,7 +466,8 @@ int gov_record_begin(gov_vm *vm, int kind) {
      * fields are no field's here). */
     static const uint64_t none[2] = {0, 0};
     uint8_t *pr = vm->present;
-    for (uint32_t i = 0, nf = k->nfields; i < nf; i += 16) memcpy(pr + i, none, 16);
+    uint32_t i = 0;
+    do memcpy(pr + i, none, 16); while ((i += 16) < k->nfields); /* nfields >= 6 */
     return GOV_OK;
 }
 
@@ -487,7 +488,7 @@ static __attribute__((noinline)) int set_int_slow(gov_vm *vm, int slot, int64_t 
 }
 
 int gov_set_int(gov_vm *vm, int slot, int64_t v) {
-    if (__builtin_expect(vm && vm->in_record && (uint32_t)slot < vm->set_nf, 1)) {
+    if (__builtin_expect(vm && (uint32_t)slot < vm->in_record, 1)) {
         /* An int of any value, or one of at most the byte's high nibble (bool, severity,
          * verdict: the loader put int_hi there). */
         uint32_t c = vm->set_chk[slot];
@@ -516,7 +517,7 @@ static __attribute__((noinline)) int set_float_slow(gov_vm *vm, int slot, double
 }
 
 int gov_set_float(gov_vm *vm, int slot, double v) {
-    if (__builtin_expect(vm && vm->in_record && (uint32_t)slot < vm->set_nf, 1)) {
+    if (__builtin_expect(vm && (uint32_t)slot < vm->in_record, 1)) {
         /* Finite (NaN fails the compares), or for a ratio within [0, 1]; -0.0 is kept as
          * 0.0. */
         uint32_t c = vm->set_chk[slot];
@@ -548,11 +549,10 @@ static inline void copy_short(char *d, const char *s, size_t n) {
         memcpy(&b, s + n - 4, 4);
         memcpy(d, &a, 4);
         memcpy(d + n - 4, &b, 4);
-    } else if (n) {
-        char a = s[0], m = s[n / 2], z = s[n - 1];
-        d[0] = a;
-        d[n / 2] = m;
-        d[n - 1] = z;
+    } else if (n) { /* one byte at a time: fewer registers (s is never in d) */
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
     }
 }
 
@@ -578,9 +578,9 @@ static __attribute__((noinline)) int set_string_slow(gov_vm *vm, int slot, const
 
 /* The fast path takes strings of at most 16 bytes within the string limit (set_smax;
  * copy_short's without a call, so the path needs no stack frame); longer ones take the
- * slow path's memcpy. */
+ * slow path's memcpy, and so does a NULL s (of length 0, or refused there). */
 int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
-    if (__builtin_expect(vm && set_fast(vm, slot, GOVV_CS) && len <= vm->set_smax && (s || !len) &&
+    if (__builtin_expect(vm && set_fast(vm, slot, GOVV_CS) && len <= vm->set_smax && s &&
                              len <= vm->scratch_cap - vm->scratch_n,
                          1)) {
         if (len > 16) __builtin_unreachable(); /* set_smax is at most 16: copy_short makes no call */
@@ -712,6 +712,23 @@ static void match_scopes(gov_vm *vm) {
         uint32_t lv = (uint32_t)__builtin_ctz(lvs);
         uint32_t len;
         const char *name = govV_str(vm, vm->reg[lv].u, &len);
+        if (__builtin_expect(len <= 16, 1)) {
+            /* The name's two words are the hash's input and, with the key, the whole
+             * name: a bucket's entries are compared in the index alone. */
+            uint64_t a, b;
+            govL_name_words(name, len, &a, &b);
+            uint32_t key = len << 2 | lv, h = govL_words_hash(govL_scope_seed(lv, len), a, b);
+            for (uint32_t s = p->shead[h & p->smask]; s != GOVB_NONE;) {
+                const govL_slink *e = &p->slink[s];
+                if (e->hash == h && e->key == key && e->a == a && e->b == b &&
+                    (e->parent == GOVB_NONE || vm->smatch[e->parent] == yes)) {
+                    vm->smatch[s] = yes;
+                    found[n++] = s;
+                }
+                s = e->next;
+            }
+            continue;
+        }
         uint32_t h = govL_scope_hash(lv, name, len);
         for (uint32_t s = p->shead[h & p->smask]; s != GOVB_NONE; s = p->slink[s].next) {
             if (p->slink[s].hash != h) /* another name in the bucket */
@@ -1071,6 +1088,11 @@ static void note_window(gov_vm *vm, uint32_t wi) {
         if (vm->rwins[i] == wi) return;
     if (vm->nrwins < GOVV_MAXRULEWINS) vm->rwins[vm->nrwins++] = wi;
 }
+
+/* A short rule's finding (below), made by the scan itself (vm_run.h). */
+static inline __attribute__((always_inline)) void fire_short(gov_vm *vm, gov_decision *d, uint32_t ri,
+                                                             const govL_rule *r, int64_t now);
+static inline __attribute__((always_inline)) int scan_fire(gov_vm *vm, uint32_t ri);
 
 #define GOVV_RUN_NAME scan_rules
 #define GOVV_TRACK 0
@@ -1474,6 +1496,20 @@ static uint32_t inhibitor_of(const gov_vm *vm, uint32_t ri, int64_t now) {
             if (vm->find[f].rule == src && vm->find[f].waiver == GOVB_NONE) return src;
     }
     return GOVB_NONE;
+}
+
+/* A rule the scan found firing (vm_run.h, GOVV_SCAN 2 and 3: no rule guards, so the
+ * scan's positions are the kind's): if it takes the short way, its finding is made there
+ * and the scan goes on, as evaluate would make it on the scan's return (fired, not EXTRA
+ * or TRACK: fire_short, vm->cond 1); returns 1 then, else 0 and the scan returns the rule
+ * to evaluate. The return to evaluate and the scan's new start were ~60 instructions a
+ * finding on the ten-window bench policy. */
+static inline __attribute__((always_inline)) int scan_fire(gov_vm *vm, uint32_t ri) {
+    const govL_rule *r = &vm->p->rule[ri];
+    if (r->flags & (GOVL_RULE_EXTRA | GOVL_RULE_TRACK)) return 0;
+    fire_short(vm, &vm->dec, ri, r, vm->state->now);
+    vm->cond = 1;
+    return 1;
 }
 
 static inline __attribute__((always_inline)) uint32_t tindex_select(gov_vm *vm, const govL_tkind *tk, int zeroed);
