@@ -95,6 +95,10 @@ typedef struct RefWindow RefWindow;
 RefWindow *ref_window_new(const GovPolicy *p, const GovDecl *w);
 void ref_window_take(RefWindow *s, const RefRecord *rec);
 bool ref_window_check(RefWindow *s, const RefVMValue *vm, char *why, size_t len);
+/* The last record's events for the window (spec/trace.md's window_event): late (not
+ * taken: older than the newest time by more than the lateness, or than the oldest
+ * bucket; never a record `where` skips), and the key evicted for it (NULL if none). */
+bool ref_window_event(const RefWindow *s, bool *late, const char **evicted, uint32_t *len);
 typedef struct RefWindowStats {
     uint64_t taken;      /* values taken */
     uint64_t late;       /* records late (or older than the oldest bucket): not taken */

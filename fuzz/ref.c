@@ -439,6 +439,9 @@ struct RefWindow {
     RefInst *one;         /* without per: the only instance */
     RefInst *cur;         /* the last record's */
     uint64_t nrec, taken, late, evicted, wraps; /* wraps: values a count window's ring pushed out */
+    bool ev_late, ev_evicted; /* the last record's events (spec/trace.md's window_event) */
+    char ev_key[128];
+    uint32_t ev_klen;
     GovValue *held;       /* what the window holds after the last record (ref_window_held) */
     uint32_t heldcap;
 };
@@ -522,6 +525,9 @@ static RefInst *key_inst(RefWindow *s, GovStr key)
         RefInst **pp = &s->tab[key_hash(old->key, old->klen) & (s->tabsz - 1)];
         while (*pp != old) pp = &(*pp)->next;
         *pp = old->next;
+        s->ev_evicted = true;
+        s->ev_klen = old->klen;
+        if (old->klen) memcpy(s->ev_key, old->key, old->klen);
         s->live[li] = s->live[--s->nlive];
         inst_free(old);
         s->evicted++;
@@ -547,6 +553,7 @@ static bool in_buckets(const RefWindow *s, int64_t at, int64_t newest)
 static RefInst *rec_inst(RefWindow *s, const RefRecord *rec)
 {
     RefInst *x;
+    s->ev_late = s->ev_evicted = false;
     if (s->level < 0) {
         if (!s->one) {
             s->one = xrealloc(NULL, sizeof *s->one);
@@ -602,6 +609,7 @@ static void drift_take(RefWindow *s, const RefRecord *rec)
     if (at == INT64_MIN) at = INT64_MIN + 1;
     if (x->has_newest && at < x->newest) {
         s->late++;
+        s->ev_late = true;
         return; /* late (lateness 0) */
     }
     GovValue v = ref_eval(s->p, d->u.drift.of, rec);
@@ -644,12 +652,14 @@ void ref_window_take(RefWindow *s, const RefRecord *rec)
     int64_t at = rec->v[5].u.i;
     if (x->has_newest && at < govE_sat_sub(x->newest, s->lateness)) {
         s->late++;
+        s->ev_late = where; /* a record `where` skips is never late */
         return; /* late: not taken, and the newest time stays */
     }
     int64_t newest = !x->has_newest || at > x->newest ? at : x->newest;
     if (where) {
         bool too_old = !s->runs && x->has_newest && floordiv(at, s->width) <= floordiv(newest, s->width) - s->nb;
         s->late += too_old;
+        s->ev_late = too_old;
         if (!too_old) {
             s->taken++;
             GovValue v = arg ? ref_eval(p, arg, rec) : vi(GOV_TY_BOOL, 1);
@@ -993,6 +1003,14 @@ bool ref_window_check(RefWindow *s, const RefVMValue *vm, char *why, size_t len)
     }
     if (bad) snprintf(why, len, "%s %.*s: %s", s->drift ? "drift" : "window", (int)s->w->name.len, s->w->name.s, bad);
     return !bad;
+}
+
+bool ref_window_event(const RefWindow *s, bool *late, const char **evicted, uint32_t *len)
+{
+    *late = s->ev_late;
+    *evicted = s->ev_evicted ? s->ev_key : NULL;
+    *len = s->ev_evicted ? s->ev_klen : 0;
+    return s->ev_late || s->ev_evicted;
 }
 
 void ref_window_stats(const RefWindow *s, RefWindowStats *st)

@@ -317,6 +317,78 @@ static bool vm_value(const GovDecl *w, const char *top, const char *tend, RefVMV
     return true;
 }
 
+/* The decision's window events (spec/trace.md's window_event: {"window":...} objects, in
+ * window order), concatenated into buf; false if they do not fit. */
+static bool vm_events(const char *d, char *buf, size_t cap)
+{
+    size_t n = 0;
+    const char *end = d + strlen(d);
+    for (const char *p = d; (p = find(p, end, "{\"window\":\""));) {
+        const char *o = p - strlen("{\"window\":\""), *q = o;
+        int depth = 0;
+        bool str = false;
+        for (; q < end; q++) {
+            if (str) {
+                if (*q == '\\')
+                    q++;
+                else if (*q == '"')
+                    str = false;
+            } else if (*q == '"')
+                str = true;
+            else if (*q == '{')
+                depth++;
+            else if (*q == '}' && --depth == 0)
+                break;
+        }
+        size_t len = (size_t)(q - o) + 1;
+        if (q >= end || n + len + 1 > cap)
+            return false;
+        memcpy(buf + n, o, len);
+        n += len;
+        p = q;
+    }
+    buf[n] = 0;
+    return true;
+}
+
+/* What the reference says the decision's window events are, for kind k's windows; false
+ * when a key would need escaping in JSON (not compared). */
+static bool ref_events(const Kind *k, char *buf, size_t cap)
+{
+    static const char *const level[] = {"tenant", "project", "workflow", "agent"};
+    size_t n = 0;
+    buf[0] = 0;
+    for (uint32_t i = 0; i < k->nwins; i++) {
+        bool late;
+        const char *key;
+        uint32_t klen;
+        if (!ref_window_event(k->streams[i], &late, &key, &klen))
+            continue;
+        const GovDecl *w = k->wins[i];
+        for (uint32_t j = 0; key && j < klen; j++)
+            if (key[j] == '"' || key[j] == '\\' || (unsigned char)key[j] < 0x20 || (unsigned char)key[j] >= 0x7f)
+                return false;
+        int m = snprintf(buf + n, cap - n, "{\"window\":\"%.*s\"%s", (int)w->name.len, w->name.s,
+                         late ? ",\"late\":true" : "");
+        if (m < 0 || (size_t)m >= cap - n)
+            return false;
+        n += (size_t)m;
+        if (key) {
+            int lv = w->u.window.per;
+            m = snprintf(buf + n, cap - n, ",\"evicted\":{\"level\":\"%s\",\"key\":\"%.*s\"}", lv >= 0 && lv < 4 ? level[lv] : "?",
+                         (int)klen, key);
+            if (m < 0 || (size_t)m >= cap - n)
+                return false;
+            n += (size_t)m;
+        }
+        if (n + 2 > cap)
+            return false;
+        buf[n++] = '}';
+        buf[n] = 0;
+    }
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4)
@@ -336,7 +408,7 @@ int main(int argc, char **argv)
     if (!outf)
         die("cannot open", argv[3]);
 
-    uint64_t records = 0, values = 0, quotes = 0, drifts = 0, errors = 0;
+    uint64_t records = 0, values = 0, quotes = 0, drifts = 0, errors = 0, events = 0;
     size_t dec = 0;
     for (char *sl = script, *next; sl && *sl; sl = next) {
         next = strchr(sl, '\n');
@@ -387,6 +459,15 @@ int main(int argc, char **argv)
             if (!ref_window_check(k->streams[i], &x, why, sizeof why)) {
                 fail("%s%s (fuzz/ref.c's window reference)", why, "");
                 k->failed[i] = true;
+            }
+        }
+        /* The decision's window events (late, evicted) are the reference's. */
+        if (k->nwins) {
+            static char want[1 << 16], got[1 << 16];
+            if (ref_events(k, want, sizeof want) && vm_events(d, got, sizeof got)) {
+                events++;
+                if (strcmp(want, got) != 0)
+                    fail("window events: VM [%s], reference [%s]", got, want);
             }
         }
         /* Every drift whose rule the trace shows, against its reference. */
@@ -458,10 +539,11 @@ int main(int argc, char **argv)
         }
     }
     printf("exact: %llu records, %llu window values, %llu quoted, %llu drift values; %llu records refused; "
-           "windows and drifts took %llu values, %llu pushed out of rings, %llu late, %llu keys evicted, %llu kept "
-           "at the end; %llu differences\n",
+           "%llu decisions' window events; windows and drifts took %llu values, %llu pushed out of rings, %llu late, "
+           "%llu keys evicted, %llu kept at the end; %llu differences\n",
            (unsigned long long)records, (unsigned long long)values, (unsigned long long)quotes,
-           (unsigned long long)drifts, (unsigned long long)errors, (unsigned long long)all.taken,
+           (unsigned long long)drifts, (unsigned long long)errors, (unsigned long long)events,
+           (unsigned long long)all.taken,
            (unsigned long long)all.pushed_out, (unsigned long long)all.late, (unsigned long long)all.evicted,
            (unsigned long long)all.kept, (unsigned long long)nfail);
     if (outf != stdin)

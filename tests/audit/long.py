@@ -11,6 +11,9 @@ reference (tests/audit/exact.c with fuzz/ref.c's streaming window reference).
                           policies over 20,000 records each (seeds 1-6 unless LONG_SEEDS
                           says)
 
+Some runs move the state to a fresh VM every N lines (drive -s N: saved and loaded, so
+the windows' saved form is held to the reference across ring wraps and evictions too).
+
 Mutations: a run's drive output is changed at one record past the 64th (the old
 reference's reach) and the reference must name the window: an exact value moved by one
 unit or one ulp, a bounded one by 2%, a count n by one. The quoted copies of the value
@@ -38,12 +41,13 @@ def build_policy(build, d):
         sys.exit("long: govc build %s: %s" % (d, r.stderr.decode()))
 
 
-def check(build, d, typed, label):
-    """drive's traced run piped into audit_exact: the summary line, or a failure."""
+def check(build, d, typed, label, extra=()):
+    """drive's traced run piped into audit_exact: the summary line, or a failure. extra:
+    more drive options (-s N: the state saved and loaded into a fresh VM every N lines)."""
     drive = os.path.join(build, "tests", "audit_drive")
     exact = os.path.join(build, "tests", "audit_exact")
     t0 = time.time()
-    with subprocess.Popen([drive, "-t"] + (["-y"] if typed else []) + [os.path.join(d, "p.govb"),
+    with subprocess.Popen([drive, "-t"] + (["-y"] if typed else []) + list(extra) + [os.path.join(d, "p.govb"),
                           os.path.join(d, "s.txt")], stdout=subprocess.PIPE, cwd=TOP) as dp:
         r = subprocess.run([exact, os.path.join(d, "p.gov"), os.path.join(d, "s.txt"), "-"], stdin=dp.stdout,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TOP)
@@ -51,7 +55,8 @@ def check(build, d, typed, label):
         dp.wait()
     text = r.stdout.decode(errors="replace").strip()
     ok = r.returncode == 0 and dp.returncode == 0 and " 0 differences" in text
-    print("%s %s (%s path, %.1f s): %s" % ("ok" if ok else "not ok", label, "typed" if typed else "JSON",
+    print("%s %s (%s path%s, %.1f s): %s" % ("ok" if ok else "not ok", label, "typed" if typed else "JSON",
+                                              ", " + " ".join(extra) if extra else "",
                                             time.time() - t0, text.splitlines()[-1] if text else r.stderr.decode()),
           flush=True)
     if not ok:
@@ -141,6 +146,31 @@ def mutations(build, d):
         else:
             fails += 1
             print("not ok mutation: drift %s baseline_n at decision %d: %s" % (name, b + 1, got.strip()))
+    # a decision's eviction naming another key, and a late event dropped
+    for what, pat in (("evicted", r'"evicted":\{"level":"agent","key":"g\d+"\}'), ("late", r',"late":true\}')):
+        for b in range(100, len(starts)):
+            lo, hi = starts[b], starts[b + 1] if b + 1 < len(starts) else len(lines)
+            dl = [i for i in range(lo, hi) if lines[i].startswith("D ")]
+            m = re.search(pat, lines[dl[0]]) if dl else None
+            if m:
+                break
+        else:
+            fails += 1
+            print("not ok mutation: no decision past the 100th with a window event %s" % what)
+            continue
+        moved = list(lines)
+        new = '"evicted":{"level":"agent","key":"zz"}' if what == "evicted" else "}"
+        moved[dl[0]] = lines[dl[0]][:m.start()] + new + lines[dl[0]][m.end():]
+        with tempfile.NamedTemporaryFile("w", suffix=".out", delete=False) as f:
+            f.write("\n".join(moved))
+        r = sh([exact, os.path.join(d, "p.gov"), os.path.join(d, "s.txt"), f.name])
+        os.unlink(f.name)
+        got = r.stdout.decode(errors="replace")
+        if r.returncode == 1 and "window events:" in got:
+            named += 1
+        else:
+            fails += 1
+            print("not ok mutation: window event %s at decision %d: %s" % (what, b + 1, got.strip()))
     print("%s mutations: %d of %d named by the reference" % ("ok" if not fails else "not ok", named, named + fails))
     return fails == 0 and named > 0
 
@@ -156,7 +186,8 @@ def main():
             sh([sys.executable, os.path.join(HERE, "longgen.py"), str(seed), d, "2000", str(nkeys)])
             build_policy(build, d)
             ok &= check(build, d, True, "longgen %d, 2000 records, %d agents" % (seed, nkeys))
-            ok &= check(build, d, False, "longgen %d, 2000 records, %d agents" % (seed, nkeys))
+            ok &= check(build, d, False, "longgen %d, 2000 records, %d agents" % (seed, nkeys),
+                        ("-s", "97") if seed == 1 else ())
         d = os.path.join(tmp, "top")
         sh([sys.executable, os.path.join(HERE, "longgen.py"), "--top", "1", d, "2000"])
         build_policy(build, d)
@@ -175,6 +206,7 @@ def main():
         build_policy(build, d)
         ok &= check(build, d, False, "bench's ten windows, 20000 records")
         ok &= check(build, d, True, "bench's ten windows, 20000 records")
+        ok &= check(build, d, True, "bench's ten windows, 20000 records", ("-s", "3001"))
         for seed in (1, 2, 3):
             d = os.path.join(tmp, "top%d" % seed)
             sh([sys.executable, os.path.join(HERE, "longgen.py"), "--top", str(seed), d, "20000"])
@@ -186,6 +218,8 @@ def main():
             sh([sys.executable, os.path.join(HERE, "longgen.py"), str(seed), d, "20000"])
             build_policy(build, d)
             ok &= check(build, d, seed % 2 == 0, "longgen %d, 20000 records" % seed)
+            if seed % 3 == 0:  # the state moved to a fresh VM every 997 lines
+                ok &= check(build, d, seed % 2 == 1, "longgen %d, 20000 records" % seed, ("-s", "997"))
     subprocess.run(["rm", "-rf", tmp])
     sys.exit(0 if ok else 1)
 
