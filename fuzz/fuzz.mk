@@ -42,10 +42,13 @@ $(BUILD)/fuzz_lib: $(BUILD)/obj/fuzz/fuzz_lib.o $(BUILD)/obj/fuzz/common.o $(BUI
 
 fuzz-bins: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz_$(t)) $(BUILD)/govc
 
-# govd's body parsers (OTLP JSON, NDJSON lines, record keys): linked with those files only.
-GOVD_FUZZ_OBJS := $(BUILD)/obj/govd/otlp.o $(BUILD)/obj/govd/batch.o $(BUILD)/obj/govd/util.o $(BUILD)/obj/govd/record.o
-$(BUILD)/fuzz_govd: $(BUILD)/obj/fuzz/fuzz_govd.o $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a
-	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(GOVD_FUZZ_OBJS) $(BUILD)/libgov.a -lxxhash -lffi -lm
+# govd's body parsers (OTLP JSON, NDJSON lines, record keys, the JSON check): linked with
+# those files only, and the language server's JSON reader (and libgovc's arena) to check
+# the JSON check against.
+GOVD_FUZZ_OBJS := $(BUILD)/obj/govd/otlp.o $(BUILD)/obj/govd/batch.o $(BUILD)/obj/govd/util.o $(BUILD)/obj/govd/record.o \
+                  $(BUILD)/obj/govd/jcheck.o $(BUILD)/obj/compiler/lsp_json.o
+$(BUILD)/fuzz_govd: $(BUILD)/obj/fuzz/fuzz_govd.o $(GOVD_FUZZ_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(GOVD_FUZZ_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a -lxxhash -lffi -lm
 
 # The decision log's reader (log/): libgovlog and libgov (libcrypto, for SHA-256, opened at the first digest).
 $(BUILD)/obj/fuzz/fuzz_log.o: CPPFLAGS_ALL += -Ivm

@@ -11,8 +11,14 @@
  *      crash, and a key it returns must lie in its buffer; when it and libgov's own
  *      scanner (gov_record_partition) both read the record, the partition its key
  *      hashes to (gov_partition_of, the empty key when it has none) must be the one the
- *      scanner gives, for several partition counts: two readers, one partition function.
+ *      scanner gives, for several partition counts: two readers, one partition function;
+ *   3  the rest is a request body through gdj_check (govd/jcheck.c, the gate before the
+ *      OTLP and approval readers) and the language server's strict reader
+ *      (compiler/lsp_json.c): both accept or both refuse, past the bounds only one has
+ *      (lj_parse's nesting of 64 and numbers of 400 characters); an offset lies within
+ *      the text; in an accepted object, gdj_member finds "at" exactly when lj_get does.
  */
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +27,7 @@
 #define JSMN_STRICT
 #include <jsmn.h>
 
+#include "compiler/lsp_json.h"
 #include "govd/govd.h"
 #include "vm/gov_int.h"
 
@@ -131,15 +138,49 @@ static void record(const uint8_t *d, size_t n)
     free(big);
 }
 
+static void body(const uint8_t *d, size_t n)
+{
+    const char *s = (const char *)d;
+    size_t at = SIZE_MAX, lat = 0, vs = 0, ve = 0;
+    const char *why = gdj_check(s, n, &at);
+    check(at <= n, "gdj_check's offset is past the text");
+    GovArena a;
+    jmp_buf oom;
+    govA_init(&a, govA_default_alloc, NULL, &oom);
+    if (setjmp(oom)) {
+        govA_free(&a);
+        return;
+    }
+    Lj *v = NULL;
+    const char *lwhy = lj_parse(&a, s, n, &v, &lat);
+    if (lwhy && (strstr(lwhy, "deep") || strstr(lwhy, "number too long"))) {
+        govA_free(&a);
+        return;
+    }
+    if (!why != !lwhy) {
+        fprintf(stderr, "fuzz_govd: gdj_check: %s (byte %zu); lj_parse: %s (byte %zu)\n", why ? why : "accepted", at,
+                lwhy ? lwhy : "accepted", lat);
+        abort();
+    }
+    /* Names decoded with a NUL in them end early for lj_get (C strings): not compared. */
+    bool nul = false;
+    for (size_t i = 0; !nul && i + 6 <= n; i++)
+        nul = memcmp(s + i, "\\u0000", 6) == 0;
+    if (!why && lj_is(v, LJ_OBJ) && !nul)
+        check((gdj_member(s, n, "at", &vs, &ve) > 0) == (lj_get(v, "at") != NULL), "gdj_member and lj_get disagree on \"at\"");
+    govA_free(&a);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    switch (data[0] % 3) {
+    switch (data[0] % 4) {
     case 0: otlp(data + 1, size - 1); break;
     case 1: lines(data + 1, size - 1); break;
-    default: record(data + 1, size - 1); break;
+    case 2: record(data + 1, size - 1); break;
+    default: body(data + 1, size - 1); break;
     }
     return 0;
 }

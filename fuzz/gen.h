@@ -84,6 +84,26 @@ void ref_decide(const GovPolicy *p, const RefRecord *hist, uint32_t n, RefDecisi
  * in order (n = 1 starts a new stream); ref_decide then decides with the values it
  * accepted. false, with why, on a value beyond its bound. */
 bool ref_observe(const GovPolicy *p, const RefRecord *hist, uint32_t n, const RefVM *vm, char *why, size_t len);
+/* The same reference for streams of any length (tests/audit/exact.c): one window (or
+ * drift) of a checked policy, fed every record of its kind in order (ref_window_take),
+ * holds after each what spec/language.md 4.5 (4.5.1) says it holds for that record's key
+ * (keys and eviction, lateness, buckets), keeping only values that may still be held; it
+ * allocates as it goes (a test, not the VM). ref_window_check then judges the VM's value
+ * (a drift's statistic and counts) for that record as ref_observe does: false, with why,
+ * on a value beyond its bound. ref_observe's replays go through the same code. */
+typedef struct RefWindow RefWindow;
+RefWindow *ref_window_new(const GovPolicy *p, const GovDecl *w);
+void ref_window_take(RefWindow *s, const RefRecord *rec);
+bool ref_window_check(RefWindow *s, const RefVMValue *vm, char *why, size_t len);
+typedef struct RefWindowStats {
+    uint64_t taken;      /* values taken */
+    uint64_t late;       /* records late (or older than the oldest bucket): not taken */
+    uint64_t evicted;    /* keys evicted from a full table */
+    uint64_t pushed_out; /* values a count window's newer ones pushed out */
+    uint64_t kept;       /* values the reference keeps now, over every key */
+} RefWindowStats;
+void ref_window_stats(const RefWindow *s, RefWindowStats *st);
+void ref_window_free(RefWindow *s);
 /* The window values of the last ref_decide, one comment line each, for a report. */
 void ref_describe_windows(FILE *f);
 

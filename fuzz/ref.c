@@ -370,20 +370,6 @@ void ref_resolve_set(const GovPolicy *p, const GovDecl *lim, const RefRecord *re
 
 /* ------------------------------------------------------------------ windows */
 
-/* One window instance (one key's, or the only one): what it has taken, in order. */
-typedef struct RefInst {
-    bool live;
-    GovStr key;
-    uint32_t seen;        /* index of the last record that touched the key */
-    bool has_newest;
-    int64_t newest;       /* latest `at` taken or skipped by where */
-    uint32_t n;
-    int64_t at[REF_MAXHIST];
-    GovValue v[REF_MAXHIST];
-    bool has_ewma;
-    double ewma;          /* the recurrence over the values taken since it was last empty */
-} RefInst;
-
 static int64_t const_int(const GovPolicy *p, const GovExpr *e, const RefRecord *rec, int64_t dflt)
 {
     return e ? ref_eval(p, e, rec).u.i : dflt;
@@ -401,12 +387,10 @@ static struct {
     RefVMValue drift[REF_MAXHIST][REF_MAXDRIFT];
 } adopt;
 
-/* What a window holds after the last of hist[0..n): the values in order, with the
- * ewma; by replaying every record through §4.5's rules (keys and eviction, lateness,
- * buckets). */
+/* What a window holds after a record: the values in order, with the ewma. */
 typedef struct Held {
     uint32_t cnt;
-    GovValue v[REF_MAXHIST];
+    const GovValue *v;
     bool has_ewma;
     double ewma;
 } Held;
@@ -419,88 +403,305 @@ static double fixd(double x)
     return x;
 }
 
-static void window_held(const GovPolicy *p, const GovDecl *w, const RefRecord *hist, uint32_t n, Held *out)
+/* One window instance (one key's, or the only one): the values it has taken that may
+ * still be held, in the order taken. Values that can never be held again (a count
+ * window's older than its last N; a time window's, from the front, once their bucket has
+ * left) are dropped, so a stream of any length keeps only about what the window holds. */
+typedef struct RefInst {
+    char *key;            /* its first 128 bytes, owned */
+    uint32_t klen;
+    bool live;
+    uint64_t seen;        /* index of the last record that touched the key */
+    bool has_newest;
+    int64_t newest;       /* latest `at` taken or skipped by where */
+    uint32_t lo, n, cap;  /* values [lo, n) of at[] and v[] */
+    int64_t *at;
+    GovValue *v;
+    bool has_ewma;
+    double ewma;          /* the recurrence over the values taken since it was last empty */
+    struct RefInst *next; /* the hash chain */
+} RefInst;
+
+struct RefWindow {
+    const GovPolicy *p;
+    const GovDecl *w;
+    bool init;
+    int level;
+    int64_t cap, runs, span, lateness, nb, width;
+    double alpha;
+    bool drift;           /* a drift (4.5.1): at[] holds current-width buckets */
+    int64_t F, G, dw, ratio;
+    RefRecord last;       /* the last record taken (a drift's bins and min_samples) */
+    RefInst **tab;        /* per key: a chained hash of the live keys */
+    uint32_t tabsz;
+    RefInst **live;       /* the live keys, for the least recently seen */
+    uint32_t nlive;
+    RefInst *one;         /* without per: the only instance */
+    RefInst *cur;         /* the last record's */
+    uint64_t nrec, taken, late, evicted, wraps; /* wraps: values a count window's ring pushed out */
+    GovValue *held;       /* what the window holds after the last record (ref_window_held) */
+    uint32_t heldcap;
+};
+
+static void *xrealloc(void *p, size_t n)
 {
-    static RefInst inst[REF_MAXHIST + 1];
-    uint32_t ninst = 0;
-    const RefRecord *last = &hist[n - 1];
-    int level = w->u.window.has_per ? w->u.window.per : -1;
-    int64_t cap = level >= 0 ? const_int(p, w->u.window.capacity, last, 1024) : 1;
-    int64_t runs = const_int(p, w->u.window.last_runs, last, 0);
-    int64_t span = const_int(p, w->u.window.span, last, 0);
-    int64_t lateness = const_int(p, w->u.window.lateness, last, 0);
-    int agg = w->u.window.agg;
-    bool quantile = agg >= GOV_AGG_P50 && agg <= GOV_AGG_P99;
-    /* B = 60 (12 for quantiles), or the largest smaller count that divides the span. */
-    int64_t nb = quantile ? 12 : 60;
-    while (!runs && nb > 1 && span % nb) nb--;
-    int64_t width = runs ? 1 : span / nb;
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fprintf(stderr, "ref: out of memory\n");
+        abort();
+    }
+    return q;
+}
+
+RefWindow *ref_window_new(const GovPolicy *p, const GovDecl *w)
+{
+    RefWindow *s = xrealloc(NULL, sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->p = p;
+    s->w = w;
+    return s;
+}
+
+static void inst_free(RefInst *x)
+{
+    free(x->key);
+    free(x->at);
+    free(x->v);
+    free(x);
+}
+
+void ref_window_free(RefWindow *s)
+{
+    if (!s) return;
+    for (uint32_t i = 0; i < s->nlive; i++) inst_free(s->live[i]);
+    if (s->one) inst_free(s->one);
+    free(s->tab);
+    free(s->live);
+    free(s->held);
+    free(s);
+}
+
+static uint32_t key_hash(const char *k, uint32_t n)
+{
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 16777619u;
+    return h;
+}
+
+static void tab_put(RefWindow *s, RefInst *x)
+{
+    uint32_t b = key_hash(x->key, x->klen) & (s->tabsz - 1);
+    x->next = s->tab[b];
+    s->tab[b] = x;
+}
+
+static void tab_grow(RefWindow *s)
+{
+    uint32_t sz = s->tabsz ? s->tabsz * 2 : 64;
+    s->tab = xrealloc(s->tab, sz * sizeof *s->tab);
+    memset(s->tab, 0, sz * sizeof *s->tab);
+    s->tabsz = sz;
+    for (uint32_t i = 0; i < s->nlive; i++) tab_put(s, s->live[i]);
+    s->live = xrealloc(s->live, sz * sizeof *s->live);
+}
+
+/* The record's key's instance: found, or new (the least recently seen key evicted from a
+ * full table). */
+static RefInst *key_inst(RefWindow *s, GovStr key)
+{
+    if (key.len > 128) key.len = 128; /* keys are their first 128 bytes */
+    if (!s->tabsz) tab_grow(s);
+    uint32_t b = key_hash(key.s, key.len) & (s->tabsz - 1);
+    for (RefInst *x = s->tab[b]; x; x = x->next)
+        if (x->klen == key.len && (key.len == 0 || memcmp(x->key, key.s, key.len) == 0)) return x;
+    if ((int64_t)s->nlive == s->cap) { /* the least recently seen key leaves */
+        uint32_t li = 0;
+        for (uint32_t i = 1; i < s->nlive; i++)
+            if (s->live[i]->seen < s->live[li]->seen) li = i;
+        RefInst *old = s->live[li];
+        RefInst **pp = &s->tab[key_hash(old->key, old->klen) & (s->tabsz - 1)];
+        while (*pp != old) pp = &(*pp)->next;
+        *pp = old->next;
+        s->live[li] = s->live[--s->nlive];
+        inst_free(old);
+        s->evicted++;
+    }
+    if (2 * (s->nlive + 1) > s->tabsz) tab_grow(s);
+    RefInst *x = xrealloc(NULL, sizeof *x);
+    memset(x, 0, sizeof *x);
+    x->key = xrealloc(NULL, key.len);
+    if (key.len) memcpy(x->key, key.s, key.len);
+    x->klen = key.len;
+    x->live = true;
+    tab_put(s, x);
+    s->live[s->nlive++] = x;
+    return x;
+}
+
+static bool in_buckets(const RefWindow *s, int64_t at, int64_t newest)
+{
+    return s->runs || floordiv(at, s->width) > floordiv(newest, s->width) - s->nb;
+}
+
+/* The record's instance (its key's, or the only one), marked seen. */
+static RefInst *rec_inst(RefWindow *s, const RefRecord *rec)
+{
+    RefInst *x;
+    if (s->level < 0) {
+        if (!s->one) {
+            s->one = xrealloc(NULL, sizeof *s->one);
+            memset(s->one, 0, sizeof *s->one);
+            s->one->live = true;
+        }
+        x = s->one;
+    } else
+        x = key_inst(s, rec->present[s->level] ? rec->v[s->level].u.s : (GovStr){"", 0});
+    x->seen = s->nrec++;
+    s->cur = x;
+    return x;
+}
+
+static void inst_append(RefInst *x, int64_t at, GovValue v)
+{
+    if (x->lo > 0 && x->lo >= x->n / 2) { /* compact */
+        memmove(x->at, x->at + x->lo, (x->n - x->lo) * sizeof *x->at);
+        memmove(x->v, x->v + x->lo, (x->n - x->lo) * sizeof *x->v);
+        x->n -= x->lo;
+        x->lo = 0;
+    }
+    if (x->n == x->cap) {
+        x->cap = x->cap ? 2 * x->cap : 8;
+        x->at = xrealloc(x->at, x->cap * sizeof *x->at);
+        x->v = xrealloc(x->v, x->cap * sizeof *x->v);
+    }
+    x->at[x->n] = at;
+    x->v[x->n++] = v;
+}
+
+static void drift_spans(int64_t cur, int64_t base, int64_t *F, int64_t *G, int64_t *w, int64_t *W);
+
+/* A drift's record (4.5.1): per key, late ones (lateness 0) skipped, each value kept
+ * with its current-width bucket; values whose coarse bucket has left the baseline
+ * (which only moves forward) dropped. */
+static void drift_take(RefWindow *s, const RefRecord *rec)
+{
+    const GovDecl *d = s->w;
+    if (!s->init) {
+        s->init = true;
+        s->drift = true;
+        s->level = d->u.drift.has_per ? d->u.drift.per : -1;
+        s->cap = s->level >= 0 ? const_int(s->p, d->u.drift.capacity, rec, 1024) : 1;
+        int64_t W;
+        drift_spans(const_int(s->p, d->u.drift.current, rec, 1), const_int(s->p, d->u.drift.baseline, rec, 2), &s->F,
+                    &s->G, &s->dw, &W);
+        s->ratio = W / s->dw;
+    }
+    s->last = *rec;
+    RefInst *x = rec_inst(s, rec);
+    int64_t at = rec->v[5].u.i;
+    if (at == INT64_MIN) at = INT64_MIN + 1;
+    if (x->has_newest && at < x->newest) {
+        s->late++;
+        return; /* late (lateness 0) */
+    }
+    GovValue v = ref_eval(s->p, d->u.drift.of, rec);
+    inst_append(x, floordiv(at, s->dw), vf(GOV_TY_FLOAT, asf(&v)));
+    s->taken++;
+    x->newest = at;
+    x->has_newest = true;
+    int64_t cur = floordiv(at, s->dw), cb = floordiv(cur - s->F, s->ratio);
+    while (x->lo < x->n && floordiv(x->at[x->lo], s->ratio) <= cb - s->G) x->lo++;
+}
+
+void ref_window_take(RefWindow *s, const RefRecord *rec)
+{
+    const GovPolicy *p = s->p;
+    const GovDecl *w = s->w;
+    if (w->kind == GOV_D_DRIFT) {
+        drift_take(s, rec);
+        return;
+    }
     const GovExpr *call = w->u.window.call;
     const GovExpr *arg = call->u.call.nargs ? call->u.call.args[0] : NULL;
-    GovValue av = call->u.call.nargs > 1 ? ref_eval(p, call->u.call.args[1], last) : vf(GOV_TY_FLOAT, 0);
-    double alpha = asf(&av);
-    RefInst *x = NULL;
-    for (uint32_t j = 0; j < n; j++) {
-        const RefRecord *rec = &hist[j];
-        if (level < 0) {
-            x = &inst[0];
-            if (!ninst) { memset(x, 0, sizeof *x); x->live = true; ninst = 1; }
-        } else {
-            GovStr key = rec->present[level] ? rec->v[level].u.s : (GovStr){"", 0};
-            if (key.len > 128) key.len = 128; /* keys are their first 128 bytes */
-            x = NULL;
-            uint32_t nlive = 0;
-            RefInst *lru = NULL;
-            for (uint32_t k = 0; k < ninst; k++) {
-                if (!inst[k].live) continue;
-                nlive++;
-                if (inst[k].key.len == key.len && memcmp(inst[k].key.s, key.s, key.len) == 0) x = &inst[k];
-                if (!lru || inst[k].seen < lru->seen) lru = &inst[k];
-            }
-            if (!x) {
-                if ((int64_t)nlive == cap) lru->live = false; /* the least recently seen key leaves */
-                x = &inst[ninst++];
-                memset(x, 0, sizeof *x);
-                x->live = true;
-                x->key = key;
-            }
-            x->seen = j;
-        }
-        bool where = !w->u.window.where || ref_eval(p, w->u.window.where, rec).u.i;
-        int64_t at = rec->v[5].u.i;
-        if (x->has_newest && at < govE_sat_sub(x->newest, lateness))
-            continue; /* late: not taken, and the newest time stays */
-        int64_t newest = !x->has_newest || at > x->newest ? at : x->newest;
-        if (where) {
-            bool too_old = !runs && x->has_newest && floordiv(at, width) <= floordiv(newest, width) - nb;
-            if (!too_old) {
-                GovValue v = arg ? ref_eval(p, arg, rec) : vi(GOV_TY_BOOL, 1);
-                /* The ewma restarts when the window holds nothing (after the buckets that
-                 * fall out as the newest time moves have left). */
-                uint32_t held = 0;
-                for (uint32_t k = 0; k < x->n; k++)
-                    held += runs || floordiv(x->at[k], width) > floordiv(newest, width) - nb;
-                double d = asf(&v);
-                x->ewma = held == 0 || !x->has_ewma ? d : fixd(alpha * d + (1 - alpha) * x->ewma);
-                x->has_ewma = true;
-                x->at[x->n] = at;
-                x->v[x->n++] = v;
-            }
-        }
-        x->newest = newest;
-        x->has_newest = true;
+    if (!s->init) { /* the window's constants (a checked policy's are constant) */
+        s->init = true;
+        s->level = w->u.window.has_per ? w->u.window.per : -1;
+        s->cap = s->level >= 0 ? const_int(p, w->u.window.capacity, rec, 1024) : 1;
+        s->runs = const_int(p, w->u.window.last_runs, rec, 0);
+        s->span = const_int(p, w->u.window.span, rec, 0);
+        s->lateness = const_int(p, w->u.window.lateness, rec, 0);
+        int agg = w->u.window.agg;
+        bool quantile = agg >= GOV_AGG_P50 && agg <= GOV_AGG_P99;
+        /* B = 60 (12 for quantiles), or the largest smaller count that divides the span. */
+        s->nb = quantile ? 12 : 60;
+        while (!s->runs && s->nb > 1 && s->span % s->nb) s->nb--;
+        s->width = s->runs ? 1 : s->span / s->nb;
+        GovValue av = call->u.call.nargs > 1 ? ref_eval(p, call->u.call.args[1], rec) : vf(GOV_TY_FLOAT, 0);
+        s->alpha = asf(&av);
     }
-    /* What the window holds now: the last `runs` taken, or those in the buckets
-     * (cur - B, cur] where cur is the newest time's bucket. */
-    uint32_t first = runs && x->n > runs ? x->n - (uint32_t)runs : 0;
-    int64_t cur = floordiv(x->newest, width);
+    RefInst *x = rec_inst(s, rec);
+    bool where = !w->u.window.where || ref_eval(p, w->u.window.where, rec).u.i;
+    int64_t at = rec->v[5].u.i;
+    if (x->has_newest && at < govE_sat_sub(x->newest, s->lateness)) {
+        s->late++;
+        return; /* late: not taken, and the newest time stays */
+    }
+    int64_t newest = !x->has_newest || at > x->newest ? at : x->newest;
+    if (where) {
+        bool too_old = !s->runs && x->has_newest && floordiv(at, s->width) <= floordiv(newest, s->width) - s->nb;
+        s->late += too_old;
+        if (!too_old) {
+            s->taken++;
+            GovValue v = arg ? ref_eval(p, arg, rec) : vi(GOV_TY_BOOL, 1);
+            /* The ewma restarts when the window holds nothing (after the buckets that
+             * fall out as the newest time moves have left). */
+            uint32_t held = 0;
+            for (uint32_t k = x->lo; k < x->n && !held; k++) held += in_buckets(s, x->at[k], newest);
+            double d = asf(&v);
+            x->ewma = held == 0 || !x->has_ewma ? d : fixd(s->alpha * d + (1 - s->alpha) * x->ewma);
+            x->has_ewma = true;
+            inst_append(x, at, v);
+        }
+    }
+    x->newest = newest;
+    x->has_newest = true;
+    /* What can never be held again: a count window's values before its last N; a time
+     * window's front values whose bucket has left (the newest time only grows). */
+    if (s->runs && x->n - x->lo > (uint64_t)s->runs) {
+        x->lo = x->n - (uint32_t)s->runs;
+        s->wraps++;
+    }
+    while (!s->runs && x->lo < x->n && !in_buckets(s, x->at[x->lo], x->newest)) x->lo++;
+}
+
+/* What the window holds after the last record taken, for that record's key: the last
+ * `runs` values taken, or those in the buckets (cur - B, cur] where cur is the newest
+ * time's bucket; and the ewma. */
+static void ref_window_held(RefWindow *s, Held *out)
+{
+    RefInst *x = s->cur;
+    if (s->heldcap < x->n - x->lo) {
+        s->heldcap = x->n - x->lo;
+        s->held = xrealloc(s->held, s->heldcap * sizeof *s->held);
+    }
     out->cnt = 0;
-    for (uint32_t k = first; k < x->n; k++) {
-        if (!runs && floordiv(x->at[k], width) <= cur - nb) continue;
-        out->v[out->cnt++] = x->v[k];
-    }
+    out->v = s->held;
+    for (uint32_t k = x->lo; k < x->n; k++)
+        if (in_buckets(s, x->at[k], x->newest)) s->held[out->cnt++] = x->v[k];
     out->has_ewma = x->has_ewma && out->cnt > 0;
     out->ewma = x->ewma;
+}
+
+/* What a window holds after the last of hist[0..n): the streaming reference below, fed
+ * every record from the first (the fuzzer's histories are short). */
+static void ref_window_held(RefWindow *s, Held *out);
+static void window_held(const GovPolicy *p, const GovDecl *w, const RefRecord *hist, uint32_t n, Held *out)
+{
+    static RefWindow *s;
+    ref_window_free(s);
+    s = ref_window_new(p, w);
+    for (uint32_t j = 0; j < n; j++) ref_window_take(s, &hist[j]);
+    ref_window_held(s, out);
 }
 
 /* ------------------------------------------------------------------ exact checks */
@@ -630,7 +831,12 @@ static const char *window_check(const GovPolicy *p, const GovDecl *w, const Held
         return NULL;
     }
     if (agg >= GOV_AGG_P50) { /* quantiles: the ceil(q n)-th smallest */
-        static GovValue sorted[REF_MAXHIST];
+        static GovValue *sorted;
+        static uint64_t sortcap;
+        if (sortcap < n) {
+            sortcap = n;
+            sorted = xrealloc(sorted, n * sizeof *sorted);
+        }
         memcpy(sorted, h->v, n * sizeof *sorted);
         qsort(sorted, n, sizeof *sorted, cmp_values);
         uint32_t qi = (uint32_t)(agg - GOV_AGG_P50);
@@ -768,6 +974,38 @@ static const char *window_check(const GovPolicy *p, const GovDecl *w, const Held
     return buf;
 }
 
+static const char *drift_judge(const RefWindow *s, const RefVMValue *vm, char *buf, size_t len);
+
+bool ref_window_check(RefWindow *s, const RefVMValue *vm, char *why, size_t len)
+{
+    static Held h;
+    char buf[400];
+    if (!s->cur) {
+        snprintf(why, len, "no record taken");
+        return false;
+    }
+    const char *bad;
+    if (s->drift)
+        bad = drift_judge(s, vm, buf, sizeof buf);
+    else {
+        ref_window_held(s, &h);
+        bad = window_check(s->p, s->w, &h, vm, NULL, buf, sizeof buf);
+    }
+    if (bad) snprintf(why, len, "%s %.*s: %s", s->drift ? "drift" : "window", (int)s->w->name.len, s->w->name.s, bad);
+    return !bad;
+}
+
+void ref_window_stats(const RefWindow *s, RefWindowStats *st)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < s->nlive; i++) n += s->live[i]->n - s->live[i]->lo;
+    st->kept = s->one ? n + s->one->n - s->one->lo : n;
+    st->taken = s->taken;
+    st->late = s->late;
+    st->evicted = s->evicted;
+    st->pushed_out = s->wraps;
+}
+
 /* ------------------------------------------------------------------ drifts */
 
 /* §4.5.1's buckets: F current buckets of width w = current / F, G baseline buckets of
@@ -812,17 +1050,6 @@ static uint32_t drift_edges(const GovPolicy *p, const GovDecl *d, const RefRecor
     return n;
 }
 
-typedef struct DriftKey {
-    bool live;
-    GovStr key;
-    uint32_t seen;
-    bool has_newest;
-    int64_t newest;
-    uint32_t n;
-    int64_t b[REF_MAXHIST];   /* current-width bucket of each value taken */
-    double v[REF_MAXHIST];
-} DriftKey;
-
 static long double big_ld(const Big *a, int shift)
 {
     long double r = 0;
@@ -831,55 +1058,16 @@ static long double big_ld(const Big *a, int shift)
     return a->neg ? -r : r;
 }
 
-/* The drift's statistic for the last of hist[0..n), checked against the VM's (vm):
- * NULL if the VM's counts are exact and its value within §4.5.1's bound. */
-static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRecord *hist, uint32_t n,
-                               const RefVMValue *vm, char *buf, size_t len)
+/* The drift's statistic after the last record its stream took (ref_window_take), for
+ * that record's key, checked against the VM's (vm): NULL if the VM's counts are exact
+ * and its value within 4.5.1's bound. */
+static const char *drift_judge(const RefWindow *s, const RefVMValue *vm, char *buf, size_t len)
 {
-    static DriftKey keys[REF_MAXHIST + 1];
-    uint32_t nkeys = 0;
-    const RefRecord *last = &hist[n - 1];
-    int level = d->u.drift.has_per ? d->u.drift.per : -1;
-    int64_t cap = level >= 0 ? const_int(p, d->u.drift.capacity, last, 1024) : 1;
-    int64_t F, G, w, W;
-    drift_spans(const_int(p, d->u.drift.current, last, 1), const_int(p, d->u.drift.baseline, last, 2), &F, &G, &w, &W);
-    int64_t ratio = W / w;
-    DriftKey *x = NULL;
-    for (uint32_t j = 0; j < n; j++) {
-        const RefRecord *rec = &hist[j];
-        if (level < 0) {
-            x = &keys[0];
-            if (!nkeys) { memset(x, 0, sizeof *x); x->live = true; nkeys = 1; }
-        } else {
-            GovStr key = rec->present[level] ? rec->v[level].u.s : (GovStr){"", 0};
-            if (key.len > 128) key.len = 128;
-            x = NULL;
-            uint32_t nlive = 0;
-            DriftKey *lru = NULL;
-            for (uint32_t k = 0; k < nkeys; k++) {
-                if (!keys[k].live) continue;
-                nlive++;
-                if (keys[k].key.len == key.len && memcmp(keys[k].key.s, key.s, key.len) == 0) x = &keys[k];
-                if (!lru || keys[k].seen < lru->seen) lru = &keys[k];
-            }
-            if (!x) {
-                if ((int64_t)nlive == cap) lru->live = false;
-                x = &keys[nkeys++];
-                memset(x, 0, sizeof *x);
-                x->live = true;
-                x->key = key;
-            }
-            x->seen = j;
-        }
-        int64_t at = rec->v[5].u.i;
-        if (at == INT64_MIN) at = INT64_MIN + 1;
-        if (x->has_newest && at < x->newest) continue; /* late (lateness 0) */
-        GovValue v = ref_eval(p, d->u.drift.of, rec);
-        x->b[x->n] = floordiv(at, w);
-        x->v[x->n++] = asf(&v);
-        x->newest = at;
-        x->has_newest = true;
-    }
+    const GovPolicy *p = s->p;
+    const GovDecl *d = s->w;
+    const RefRecord *last = &s->last;
+    const RefInst *x = s->cur;
+    int64_t F = s->F, G = s->G, w = s->dw, ratio = s->ratio;
     /* The windows after the last record: current (cur - F, cur]; baseline the buckets
      * at or before cur - F whose coarse bucket is in (cb - G, cb]. */
     int64_t cur = floordiv(x->newest, w), cb = floordiv(cur - F, ratio);
@@ -889,15 +1077,16 @@ static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRe
     Big Sb, Sc, Qb, Ab, Ac, t, u;
     big_zero(&Sb), big_zero(&Sc), big_zero(&Qb), big_zero(&Ab), big_zero(&Ac);
     double Mb = 0;
-    for (uint32_t k = 0; k < x->n; k++) {
-        int64_t b = x->b[k];
+    for (uint32_t k = x->lo; k < x->n; k++) {
+        int64_t b = x->at[k];
+        double xv = x->v[k].u.f;
         bool in_cur = b > cur - F && b <= cur;
         int64_t c = floordiv(b, ratio);
         bool in_base = b <= cur - F && c > cb - G && c <= cb;
         if (!in_cur && !in_base) continue;
         uint32_t bin = 0;
-        while (bin < ne && !(x->v[k] < e[bin])) bin++;
-        big_from_double(&t, x->v[k], BIG_SCALE);
+        while (bin < ne && !(xv < e[bin])) bin++;
+        big_from_double(&t, xv, BIG_SCALE);
         big_abs(&u, &t);
         if (in_cur) {
             C[bin]++, nc++;
@@ -909,7 +1098,7 @@ static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRe
             big_add(&Ab, &Ab, &u);
             big_mul(&u, &t, &t);
             big_add(&Qb, &Qb, &u);
-            if (fabs(x->v[k]) > Mb) Mb = fabs(x->v[k]);
+            if (fabs(xv) > Mb) Mb = fabs(xv);
         }
     }
     int64_t ms = const_int(p, d->u.drift.min_samples, last, 30);
@@ -983,6 +1172,17 @@ static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRe
         return buf;
     }
     }
+}
+
+/* The fuzzer's form: the drift over hist[0..n), replayed through a fresh stream. */
+static const char *drift_check(const GovPolicy *p, const GovDecl *d, const RefRecord *hist, uint32_t n,
+                               const RefVMValue *vm, char *buf, size_t len)
+{
+    static RefWindow *s;
+    ref_window_free(s);
+    s = ref_window_new(p, d);
+    for (uint32_t j = 0; j < n; j++) ref_window_take(s, &hist[j]);
+    return drift_judge(s, vm, buf, len);
 }
 
 /* ------------------------------------------------------------------ observing the VM */

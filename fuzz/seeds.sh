@@ -38,8 +38,11 @@ for p in $(ls -d policies/*/ | LC_ALL=C sort); do
   printf "\\$(printf '%03o' $k)\\001gt\\001%016d\\010\\000\\001\\001" 0 >"$s/trace/$(basename "$p")-h"
   k=$((k + 1))
 done
-# govd: a selector byte (0 OTLP body, 1 NDJSON batch, 2 one record), then the body.
+# govd: a selector byte (0 OTLP body, 1 NDJSON batch, 2 one record, 3 a body through the
+# JSON check), then the body.
 { printf '\000'; cat tests/govd/otlp_sample.json; } >"$s/govd/otlp.json"
+{ printf '\003'; cat tests/govd/otlp_sample.json; } >"$s/govd/check-otlp.json"
+{ printf '\003'; printf '{"at":"2026-12-07T18:00:00Z","x":[1,-2.5e3,true,null,{"a\\u00e9":"\\ud83d\\ude00"}]}'; } >"$s/govd/check-at.json"
 for p in policies/*/; do
   n=$(basename "$p")
   { printf '\001'; cat "$p/records.jsonl"; } >"$s/govd/batch-$n.jsonl"

@@ -69,6 +69,16 @@ bool gdj_escape(gd_buf *b, const char *s, size_t n);
 /* Decode a JSON string body (without quotes) into out (cap bytes); length, or -1 when
  * it does not fit or is malformed. */
 long gdj_unescape(const char *s, size_t n, char *out, size_t cap);
+/* govd/jcheck.c. Whether s[0..n) is one JSON text (RFC 8259): one value with only
+ * whitespace around it, strings of valid UTF-8 without control bytes and with the
+ * grammar's escapes, numbers in its grammar, nesting at most GDJ_MAX_DEPTH deep. NULL, or
+ * what is wrong with *at the byte offset where. Allocates nothing. */
+enum { GDJ_MAX_DEPTH = 512 };
+const char *gdj_check(const char *s, size_t n, size_t *at);
+/* In a text gdj_check accepted: -1 when it is not an object; else how many of its own
+ * members (not nested ones) have the decoded name name, the last one's value at
+ * s[*vs .. *ve). */
+int gdj_member(const char *s, size_t n, const char *name, size_t *vs, size_t *ve);
 
 /* ---------------------------------------------------------------- auth */
 enum { GD_ROLE_DECIDE = 1, GD_ROLE_APPROVE = 2, GD_ROLE_ADMIN = 4 };

@@ -8,7 +8,7 @@ TEST_DEB_PKGS += redis-server redis-tools python3-redis python3-hiredis python3-
 
 GOVD_SRCS := govd/main.c govd/server.c govd/policy.c govd/otlp.c govd/batch.c govd/util.c govd/metrics.c \
              govd/dlog.c govd/auth.c govd/record.c govd/host.c \
-             govd/resp.c govd/rcluster.c govd/redis_source.c govd/worker.c govd/produce.c govd/pool.c
+             govd/resp.c govd/jcheck.c govd/rcluster.c govd/redis_source.c govd/worker.c govd/produce.c govd/pool.c
 GOVD_OBJS := $(GOVD_SRCS:%.c=$(BUILD)/obj/%.o)
 GOVD_LIBS := -lmicrohttpd -lhiredis -lxxhash -lffi -lm -lpthread -ldl
 

@@ -259,49 +259,17 @@ static int map_span(const walk *w, int span, int rattr, gd_buf *out, char *err, 
     return 0;
 }
 
-/* true, false, null, or a JSON number (RFC 8259 grammar). */
-static bool valid_primitive(const char *s, size_t n)
-{
-    if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
-        (n == 4 && memcmp(s, "null", 4) == 0))
-        return true;
-    size_t i = 0;
-    if (i < n && s[i] == '-')
-        i++;
-    if (i >= n)
-        return false;
-    if (s[i] == '0')
-        i++;
-    else if (s[i] >= '1' && s[i] <= '9')
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-    else
-        return false;
-    if (i < n && s[i] == '.') {
-        i++;
-        size_t d = i;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == d)
-            return false;
-    }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-'))
-            i++;
-        size_t d = i;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == d)
-            return false;
-    }
-    return i == n;
-}
-
 int gd_otlp_map(const char *body, size_t len, gd_buf *out, size_t *spans, size_t *records, size_t *skipped,
                 char *err, size_t cap)
 {
     *spans = *records = *skipped = 0;
+    /* jsmn finds tokens in text that is not JSON: the body is checked whole first. */
+    size_t at;
+    const char *why = gdj_check(body, len, &at);
+    if (why) {
+        snprintf(err, cap, "malformed JSON: %s at byte %zu", why, at);
+        return -1;
+    }
     jsmn_parser ps;
     jsmn_init(&ps);
     int n = jsmn_parse(&ps, body, len, NULL, 0);
@@ -321,18 +289,8 @@ int gd_otlp_map(const char *body, size_t len, gd_buf *out, size_t *spans, size_t
     size_t e = got == n && got > 0 ? (size_t)t[0].end : 0;
     while (e < len && (body[e] == ' ' || body[e] == '\n' || body[e] == '\r' || body[e] == '\t'))
         e++;
-    bool ok = got == n && t[0].type == JSMN_OBJECT && e == len;
-    for (int i = 0; ok && i < got; i++) {
-        if (t[i].type == JSMN_PRIMITIVE && !valid_primitive(body + t[i].start, (size_t)(t[i].end - t[i].start)))
-            ok = false;
-        /* jsmn lets raw control characters through in strings; JSON does not (and one
-         * copied into a record would split its line). */
-        for (int k = t[i].start; ok && t[i].type == JSMN_STRING && k < t[i].end; k++)
-            if ((unsigned char)body[k] < 0x20)
-                ok = false;
-    }
-    if (!ok) {
-        snprintf(err, cap, "malformed JSON");
+    if (got != n || t[0].type != JSMN_OBJECT || e != len) {
+        snprintf(err, cap, "not an OTLP ExportTraceServiceRequest: the body is not a JSON object");
         free(t);
         return -1;
     }

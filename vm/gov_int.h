@@ -125,6 +125,12 @@ typedef struct govL_rule {
  * The two words stay in place (a jump may still land on them: they run as they are). */
 #define GOVX_JUMPS(X) X(EQ, I, ==) X(NE, I, !=) X(LT, I, <) X(LE, I, <=) X(GT, I, >) X(GE, I, >=) \
     X(EQ, F, ==) X(NE, F, !=) X(LT, F, <) X(LE, F, <=) X(GT, F, >) X(GE, F, >=)
+/* X_W<op><L|K>_<I|F> stands for the two words `LOADW t W; T<op><L|K> t X` (a rule on a
+ * window's value: `when w > 5%`) with t of class I or F: it reads the window as LOADW
+ * does (an empty one ends the rule unfired), sets t, compares and fires, or steps over
+ * the second word, which stays in place (a jump may still land on it). Same order as
+ * GOVX_TESTS. */
+#define GOVX_WTESTS(X) GOVX_TESTS(X)
 enum {
     GOV_OP_X_END = GOV_OP__COUNT,
     GOV_OP_X_SLOW,
@@ -134,6 +140,9 @@ enum {
 #define GOVX_J(op, cl, rel) GOV_OP_X_J##op##L_##cl,
     GOVX_JUMPS(GOVX_J)
 #undef GOVX_J
+#define GOVX_W(op, src, cl, rel) GOV_OP_X_W##op##_##cl,
+    GOVX_WTESTS(GOVX_W)
+#undef GOVX_W
     GOV_OP_X__COUNT
 };
 /* Rule guards (RULEGUARDS, vm/load.c load_guards): per kind, its unguarded rules'

@@ -1517,6 +1517,15 @@ static int build_xcode(govL_ctx *c) {
                         (cx == GOVV_CI || cx == GOVV_CF))
                         x = (cx == GOVV_CI ? GOV_OP_X_JEQL_I : GOV_OP_X_JEQL_F) + (o1 - GOV_OP_EQ);
                 }
+                /* LOADW t W; T<op><L|K> t X with t of class I or F: one X_W.. (the
+                 * verifier has checked both words; the second stays in place). */
+                if (op == GOV_OP_LOADW && pc + 1 < r->code + r->ncode && (ci == GOVV_CI || ci == GOVV_CF)) {
+                    uint32_t w1 = p->code[pc + 1], o1 = GOVB_OP(w1);
+                    if (GOVB_A(w1) == GOVB_A(w) && o1 >= GOV_OP_TEQL && o1 <= GOV_OP_TGEL)
+                        x = (ci == GOVV_CI ? GOV_OP_X_WTEQL_I : GOV_OP_X_WTEQL_F) + (o1 - GOV_OP_TEQL);
+                    if (GOVB_A(w1) == GOVB_A(w) && o1 >= GOV_OP_TEQK && o1 <= GOV_OP_TGEK)
+                        x = (ci == GOVV_CI ? GOV_OP_X_WTEQK_I : GOV_OP_X_WTEQK_F) + (o1 - GOV_OP_TEQK);
+                }
                 if (op == GOV_OP_LOADL || (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL)) p->kind_lim[k] = 1;
                 if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL && ci == GOVV_CI) x = GOV_OP_X_TEQL_I + (op - GOV_OP_TEQL);
                 if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL && ci == GOVV_CF) x = GOV_OP_X_TEQL_F + (op - GOV_OP_TEQL);

@@ -36,9 +36,11 @@ static int GOVV_RUN_NAME(gov_vm *vm, uint32_t pc, uint32_t end, const uint8_t *t
 #endif
     const gov_program *p = vm->p;
 #if GOVV_SCAN == 2
+#define GOVV_SCAN_BASE p->cstart /* starts is the kind's part of it: kind_rules' too */
     const uint32_t *code = p->ccode; /* the kind's rules chained, ended by X_END */
     const uint32_t *cpos = p->cpos;
 #elif GOVV_SCAN
+#define GOVV_SCAN_BASE p->xstart
     const uint32_t *code = p->xcode; /* each rule ends in X_END: no bounds test */
 #else
     const uint32_t *code = p->code;
@@ -66,9 +68,16 @@ L_done_:
     j = cpos[pc - 1]; /* the rule of the word that ended the run */
 #endif
     if (done) {
+#if GOVV_SCAN >= 2
+        /* A short rule's finding made here, the scan going on (vm.c scan_fire). */
+        if (done == 1 && scan_fire(vm, p->kind_rules[(size_t)(starts - GOVV_SCAN_BASE) + j])) goto L_next_;
+#endif
         *fired = done;
         return j;
     }
+#if GOVV_SCAN >= 2
+L_next_:
+#endif
     j++;
 L_enter_:
 #if GOVV_SCAN == 3
@@ -88,6 +97,7 @@ L_enter_:
     /* A kept rule the index decides (vm/tindex.c decides) fires without running its code,
      * as evaluate's short way fires one when every rule run was kept: the same firing. */
     if (p->xdec[(size_t)(starts - p->xstart) + j]) {
+        if (scan_fire(vm, p->kind_rules[(size_t)(starts - p->xstart) + j])) goto L_next_;
         *fired = 1;
         return j;
     }
@@ -106,6 +116,9 @@ L_enter_:
 #define GOVX_J(op, cl, rel) &&L_X_J##op##L_##cl,
         GOVX_JUMPS(GOVX_J)
 #undef GOVX_J
+#define GOVX_W(op, src, cl, rel) &&L_X_W##op##_##cl,
+        GOVX_WTESTS(GOVX_W)
+#undef GOVX_W
     };
 #define CASE(name) L_##name:
 #define NEXT()                                                                         \
@@ -232,6 +245,26 @@ L_enter_:
 #define GOVX_J_F f
     GOVX_JUMPS(GOVX_J)
 #undef GOVX_J
+    /* LOADW t W; T<op><L|K> t X, in one dispatch (gov_int.h, GOVX_WTESTS): LOADW's read,
+     * then the test of the second word's operand. */
+#define XW_L(w1) govV_lval(vm, GOVB_BX(w1))
+#define XW_K(w1) p->kval[GOVB_BX(w1)]
+#define GOVX_W(op, src, cl, rel)                                                       \
+    CASE(X_W##op##_##cl) {                                                             \
+        govV_wrec *wr = &vm->wrec[bx];                                                 \
+        if (wr->pend) govW_read(vm, bx, wr);                                           \
+        if (!wr->has) DONE(0);                                                         \
+        govV_cell wv = wr->v;                                                          \
+        uint32_t w1 = code[pc];                                                        \
+        R[a] = wv;                                                                     \
+        if (wv.GOVX_J_##cl rel XW_##src(w1).GOVX_J_##cl) DONE(1);                      \
+        pc++;                                                                          \
+        NEXT();                                                                        \
+    }
+    GOVX_WTESTS(GOVX_W)
+#undef GOVX_W
+#undef XW_L
+#undef XW_K
 #undef GOVX_J_I
 #undef GOVX_J_F
     CASE(ROUND) R[a].i = gov_round_f2i(R[b].f); NEXT();
@@ -351,5 +384,6 @@ L_enter_:
 #undef TEST_L
 #undef TEST_K
 #undef GOVV_RUN_NAME
+#undef GOVV_SCAN_BASE
 #undef GOVV_TRACK
 #undef GOVV_SCAN

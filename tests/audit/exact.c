@@ -1,26 +1,26 @@
 /* tests/audit/exact.c: the audit's exact reference for windows (and drifts). It reads a
- * generated policy (tests/audit/gen.py), its script and what tests/audit/drive.c printed
- * for it with a trace (-t), and holds every window value the VM reported against the
- * value spec/language.md 4.5 says the records give: exact where the spec says exact
- * (count, rate, min and max through the deques, int-class sums and means, quantiles over
- * runs through the heaps, ewma), within the stated bound where it gives one (float sums
- * and means, deviations, the time windows' quantile sketch). The reference itself is the
- * differential fuzzer's (fuzz/ref.c, ref_observe, with fuzz/exact.c's big integers): it
- * replays every record of the window's kind through 4.5's rules (keys and eviction,
- * lateness, buckets), keeps no running state, and shares nothing with vm/. Drifts
- * (4.5.1) are held to it too when the trace shows them.
+ * policy (tests/audit/gen.py's, longgen.py's, make bench's), its script and what
+ * tests/audit/drive.c printed for it with a trace (-t), and holds every window value the
+ * VM reported against the value spec/language.md 4.5 says the records give: exact where
+ * the spec says exact (count, rate, min and max through the deques, int-class sums and
+ * means, quantiles over runs through the heaps and the top list, ewma), within the stated
+ * bound where it gives one (float sums and means, deviations, the time windows' quantile
+ * sketch). The reference itself is the differential fuzzer's (fuzz/ref.c's RefWindow,
+ * with fuzz/exact.c's big integers): it follows every record of the window's kind
+ * through 4.5's rules (keys and eviction, lateness, buckets), keeps the values that may
+ * still be held and no running aggregate, and shares nothing with vm/. Drifts (4.5.1)
+ * are held to it too when the trace shows them.
  *
- *   audit_exact POLICY.gov SCRIPT DRIVE_OUTPUT
+ *   audit_exact POLICY.gov SCRIPT DRIVE_OUTPUT   (DRIVE_OUTPUT "-": standard input)
  *
  * Also: every window a decision or trace quotes (a finding's or a rule's "windows") is the
  * value and count the trace's top-level "windows" gives for the record, so every quoted
  * value meets the reference.
  *
- * Limits of the reference (fuzz/gen.h): the first 64 records of each kind are checked
- * (REF_MAXHIST), windows in groups of 8 (REF_MAXWIN, each group a view of the policy with
- * only its windows), 4 drifts. Prints "exact: ..." counts and exits 0, or each failure
- * ("exact: decision N: ...") and exits 1; 2 on a harness error. */
-#define _POSIX_C_SOURCE 200809L
+ * Streams of any length: the drive output is read as it comes, the reference keeps only
+ * what a window may still hold. Prints "exact: ..." counts and exits 0, or each failure
+ * ("exact: decision N: ...", the first 5) and exits 1; 2 on a harness error. */
+#define _GNU_SOURCE /* memmem: a long run's traces are gigabytes */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,52 +73,26 @@ static bool eq(GovStr s, const char *z, size_t n)
     return s.len == n && memcmp(s.s, z, n) == 0;
 }
 
-/* ------------------------------------------------------------ the policy's views */
+/* ------------------------------------------------------------ the policy's windows */
 
-/* A view of the policy holding only some windows (or drifts) of one kind: ref_observe
- * checks every window and drift a policy declares, by their order, against a RefVM of
- * REF_MAXWIN windows and REF_MAXDRIFT drifts, and replays the history it is given, which
- * must be the records of their kind. Everything else (limits, scopes) stays as checked. */
-typedef struct View {
-    GovPolicy p;
-    GovDecl *d[REF_MAXWIN];
-    uint32_t n;
-    bool drifts;
-    bool failed; /* reported once: the views after it still run */
-} View;
-
+/* A record kind, its windows and drifts, each with its reference (fuzz/ref.c's
+ * RefWindow), fed every record of the kind. */
 typedef struct Kind {
     GovDecl *rec;
-    View *views;
-    uint32_t nviews;
-    RefRecord hist[REF_MAXHIST];
-    uint32_t n;
-    uint64_t beyond; /* records past the reference's REF_MAXHIST, not checked */
     GovDecl *wins[256];
+    RefWindow *streams[256];
+    bool failed[256]; /* reported once: its later values would repeat it */
     uint32_t nwins;
+    GovDecl *drifts[64];
+    RefWindow *dstreams[64];
+    bool dfailed[64];
+    uint32_t ndrifts;
 } Kind;
 
 static Kind kinds[8];
 static uint32_t nkinds;
 
-static void add_view(Kind *k, GovPolicy *pol, GovDecl **d, uint32_t n, bool drifts)
-{
-    k->views = realloc(k->views, (k->nviews + 1) * sizeof *k->views);
-    if (!k->views)
-        die("out of memory", NULL);
-    for (uint32_t i = 0; i < k->nviews; i++) /* each view's policy names its own decls, which moved */
-        k->views[i].p.decls = k->views[i].d;
-    View *v = &k->views[k->nviews++];
-    memset(v, 0, sizeof *v);
-    v->p = *pol;
-    memcpy(v->d, d, n * sizeof *d);
-    v->n = n;
-    v->p.decls = v->d;
-    v->p.ndecls = n;
-    v->drifts = drifts;
-}
-
-static void views_of(GovPolicy *pol)
+static void kinds_of(GovPolicy *pol)
 {
     for (uint32_t i = 0; i < pol->ndecls; i++)
         if (pol->decls[i]->kind == GOV_D_RECORD) {
@@ -128,21 +102,19 @@ static void views_of(GovPolicy *pol)
         }
     for (uint32_t ki = 0; ki < nkinds; ki++) {
         Kind *k = &kinds[ki];
-        GovDecl *drift[REF_MAXDRIFT];
-        uint32_t nd = 0;
         for (uint32_t i = 0; i < pol->ndecls; i++) {
             GovDecl *d = pol->decls[i];
             if (d->record != k->rec)
                 continue;
-            if (d->kind == GOV_D_WINDOW && k->nwins < 256)
+            if (d->kind == GOV_D_WINDOW && k->nwins < 256) {
+                k->streams[k->nwins] = ref_window_new(pol, d);
                 k->wins[k->nwins++] = d;
-            if (d->kind == GOV_D_DRIFT && nd < REF_MAXDRIFT)
-                drift[nd++] = d;
+            }
+            if (d->kind == GOV_D_DRIFT && k->ndrifts < 64) {
+                k->dstreams[k->ndrifts] = ref_window_new(pol, d);
+                k->drifts[k->ndrifts++] = d;
+            }
         }
-        for (uint32_t i = 0; i < k->nwins; i += REF_MAXWIN)
-            add_view(k, pol, k->wins + i, k->nwins - i < REF_MAXWIN ? k->nwins - i : REF_MAXWIN, false);
-        for (uint32_t i = 0; i < nd; i++)
-            add_view(k, pol, drift + i, 1, true);
     }
 }
 
@@ -214,10 +186,8 @@ static Kind *record_of(char *spec, RefRecord *rec)
 static const char *find(const char *s, const char *end, const char *key)
 {
     size_t kl = strlen(key);
-    for (const char *q = s; q + kl <= end; q++)
-        if (memcmp(q, key, kl) == 0)
-            return q + kl;
-    return NULL;
+    const char *q = s < end ? memmem(s, (size_t)(end - s), key, kl) : NULL;
+    return q ? q + kl : NULL;
 }
 
 /* The trace's top-level "windows" (after its "findings" count), or NULL. */
@@ -270,6 +240,83 @@ static void fail(const char *fmt, const char *a, const char *b)
     }
 }
 
+/* The drive output, read as it comes (a pipe will do: a long run's traces are hundreds
+ * of megabytes): each decision's D line and first T line (the JSON trace; with -c the
+ * compact trace's rendering follows it, which run.py compares), by decision number. */
+static FILE *outf;
+static char *line, *dline, *tline;
+static size_t linecap, dcap, tcap;
+static size_t lineno; /* the decision the pending line belongs to */
+static bool pending;
+
+static void keep(char **dst, size_t *cap, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (*cap < n) {
+        *cap = n;
+        *dst = realloc(*dst, n);
+        if (!*dst)
+            die("out of memory", NULL);
+    }
+    memcpy(*dst, s, n);
+}
+
+/* Decision dec's D and T lines (NULL when absent); the blocks before it are skipped. */
+static void block(size_t dec, const char **d, const char **t)
+{
+    *d = *t = NULL;
+    bool hd = false, ht = false;
+    for (;;) {
+        if (!pending) {
+            ssize_t n = getline(&line, &linecap, outf);
+            if (n < 0)
+                break;
+            if (n && line[n - 1] == '\n')
+                line[--n] = 0;
+            pending = true;
+        }
+        if (line[0] == '#' && line[1] == ' ') {
+            size_t num = strtoul(line + 2, NULL, 10);
+            if (num > dec)
+                break; /* the next decision's: stays pending */
+            lineno = num;
+        } else if (lineno == dec && line[0] == 'D' && line[1] == ' ' && !hd) {
+            keep(&dline, &dcap, line + 2);
+            hd = true;
+        } else if (lineno == dec && line[0] == 'T' && line[1] == ' ' && !ht) {
+            keep(&tline, &tcap, line + 2);
+            ht = true;
+        }
+        pending = false;
+    }
+    if (hd)
+        *d = dline;
+    if (ht)
+        *t = tline;
+}
+
+/* Window w's value and count in the trace's top-level windows (top), into x; false if
+ * the trace does not show it. */
+static bool vm_value(const GovDecl *w, const char *top, const char *tend, RefVMValue *x)
+{
+    char key[160];
+    snprintf(key, sizeof key, "{\"name\":\"%.*s\",\"value\":", (int)w->name.len, w->name.s);
+    const char *q = find(top, tend, key);
+    if (!q)
+        return false;
+    memset(x, 0, sizeof *x);
+    x->has = memcmp(q, "null", 4) != 0;
+    if (x->has) {
+        const char *val = find(q, tend, "\"value\":"); /* {"type":...,"value":V...} */
+        if (!val)
+            die("a window value without a value", where);
+        parse_value(val, w->u.window.value_type, &x->v);
+    }
+    const char *c = find(q, tend, "\"n\":");
+    x->n = c ? strtoull(c, NULL, 10) : 0;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4)
@@ -283,64 +330,37 @@ int main(int argc, char **argv)
     govF_check(&fe);
     if (fe.npols != 1 || fe.diags.nerrors)
         die("the policy does not check", argv[1]);
-    views_of(fe.pols[0]);
-    char *script = slurp(argv[2], NULL), *out = slurp(argv[3], NULL);
-
-    /* Each decision's D line and first T line (the JSON trace; with -c the compact
-     * trace's rendering follows it, which run.py compares), by decision number. */
-    size_t ndec = 0, cap = 1024;
-    char **dl = calloc(cap, sizeof *dl), **tl = calloc(cap, sizeof *tl);
-    for (char *l = out, *next; l && *l; l = next) {
-        next = strchr(l, '\n');
-        if (next)
-            *next++ = 0;
-        if (l[0] == '#' && l[1] == ' ') {
-            ndec = strtoul(l + 2, NULL, 10);
-            if (ndec >= cap) {
-                size_t nc = ndec * 2;
-                dl = realloc(dl, nc * sizeof *dl);
-                tl = realloc(tl, nc * sizeof *tl);
-                if (!dl || !tl)
-                    die("out of memory", NULL);
-                memset(dl + cap, 0, (nc - cap) * sizeof *dl);
-                memset(tl + cap, 0, (nc - cap) * sizeof *tl);
-                cap = nc;
-            }
-        } else if (l[0] == 'D' && l[1] == ' ' && ndec)
-            dl[ndec] = l + 2;
-        else if (l[0] == 'T' && l[1] == ' ' && ndec && !tl[ndec])
-            tl[ndec] = l + 2;
-    }
+    kinds_of(fe.pols[0]);
+    char *script = slurp(argv[2], NULL);
+    outf = strcmp(argv[3], "-") == 0 ? stdin : fopen(argv[3], "rb");
+    if (!outf)
+        die("cannot open", argv[3]);
 
     uint64_t records = 0, values = 0, quotes = 0, drifts = 0, errors = 0;
     size_t dec = 0;
-    for (char *line = script, *next; line && *line; line = next) {
-        next = strchr(line, '\n');
+    for (char *sl = script, *next; sl && *sl; sl = next) {
+        next = strchr(sl, '\n');
         if (next)
             *next++ = 0;
-        if (!*line || line[0] == 'L' || line[0] == 'S')
+        if (!*sl || sl[0] == 'L' || sl[0] == 'S')
             continue;
         dec++;
-        if (line[0] != 'R')
+        if (sl[0] != 'R')
             continue;
-        char *typed = strrchr(line, '\t');
+        char *typed = strrchr(sl, '\t');
         if (!typed)
-            die("bad R line", line);
+            die("bad R line", sl);
         snprintf(where, sizeof where, "decision %zu", dec);
         RefRecord rec;
         Kind *k = record_of(typed + 1, &rec);
-        const char *d = dec < cap ? dl[dec] : NULL, *t = dec < cap ? tl[dec] : NULL;
+        const char *d, *t;
+        block(dec, &d, &t);
         if (!d || !t)
             die("the drive output has no decision or no trace for a record (run drive with -t)", where);
         if (strstr(d, "\"status\":\"error\"")) {
             errors++; /* refused records take no window (none are generated today) */
             continue;
         }
-        if (k->n == REF_MAXHIST) {
-            k->beyond++;
-            continue;
-        }
-        k->hist[k->n++] = rec;
         records++;
         const char *tend = t + strlen(t);
         const char *top = top_windows(t, tend);
@@ -348,63 +368,53 @@ int main(int argc, char **argv)
             fail("the trace has no top-level windows%s%s", "", "");
             continue;
         }
-        for (uint32_t vi = 0; vi < k->nviews; vi++) {
-            View *v = &k->views[vi];
-            if (v->failed)
+        /* Every window, against its reference, over the whole stream. */
+        for (uint32_t i = 0; i < k->nwins; i++) {
+            GovDecl *w = k->wins[i];
+            ref_window_take(k->streams[i], &rec);
+            if (k->failed[i])
                 continue;
-            RefVM rv;
-            memset(&rv, 0, sizeof rv);
-            bool shown = true;
-            for (uint32_t i = 0; i < v->n; i++) {
-                GovDecl *w = v->d[i];
-                char key[160];
-                if (!v->drifts) {
-                    snprintf(key, sizeof key, "{\"name\":\"%.*s\",\"value\":", (int)w->name.len, w->name.s);
-                    const char *q = find(top, tend, key);
-                    if (!q) {
-                        char nm[80];
-                        snprintf(nm, sizeof nm, "%.*s", (int)w->name.len, w->name.s);
-                        fail("window %s missing from the trace's windows%s", nm, "");
-                        shown = false;
-                        break;
-                    }
-                    RefVMValue *x = &rv.win[i];
-                    x->has = memcmp(q, "null", 4) != 0;
-                    if (x->has) {
-                        const char *val = find(q, tend, "\"value\":");
-                        if (!val)
-                            die("a window value without a value", where);
-                        parse_value(val, w->u.window.value_type, &x->v);
-                    }
-                    const char *c = find(q, tend, "\"n\":");
-                    x->n = c ? strtoull(c, NULL, 10) : 0;
-                    values++;
-                } else {
-                    /* A drift's rule shows its statistic when the trace ran it. */
-                    snprintf(key, sizeof key, "\"drift\":{\"name\":\"%.*s\",", (int)w->name.len, w->name.s);
-                    const char *q = find(t, tend, key);
-                    if (!q) {
-                        shown = false;
-                        break;
-                    }
-                    RefVMValue *x = &rv.drift[i];
-                    const char *c = find(q, tend, "\"value\":");
-                    x->has = c && memcmp(c, "null", 4) != 0;
-                    if (x->has)
-                        parse_value(c, GOV_TY_FLOAT, &x->v);
-                    c = find(q, tend, "\"baseline_n\":");
-                    x->nb = c ? strtoull(c, NULL, 10) : 0;
-                    c = find(q, tend, "\"current_n\":");
-                    x->nc = c ? strtoull(c, NULL, 10) : 0;
-                    drifts++;
-                }
+            RefVMValue x;
+            if (!vm_value(w, top, tend, &x)) {
+                char nm[80];
+                snprintf(nm, sizeof nm, "%.*s", (int)w->name.len, w->name.s);
+                fail("window %s missing from the trace's windows%s", nm, "");
+                k->failed[i] = true;
+                continue;
             }
-            if (!shown)
-                continue;
+            values++;
             char why[600];
-            if (!ref_observe(&v->p, k->hist, k->n, &rv, why, sizeof why)) {
-                fail("%s%s (each record of the kind replayed by fuzz/ref.c)", why, "");
-                v->failed = true; /* its later values would repeat the report */
+            if (!ref_window_check(k->streams[i], &x, why, sizeof why)) {
+                fail("%s%s (fuzz/ref.c's window reference)", why, "");
+                k->failed[i] = true;
+            }
+        }
+        /* Every drift whose rule the trace shows, against its reference. */
+        for (uint32_t i = 0; i < k->ndrifts; i++) {
+            GovDecl *w = k->drifts[i];
+            ref_window_take(k->dstreams[i], &rec);
+            if (k->dfailed[i])
+                continue;
+            char key[160];
+            snprintf(key, sizeof key, "\"drift\":{\"name\":\"%.*s\",", (int)w->name.len, w->name.s);
+            const char *q = find(t, tend, key);
+            if (!q)
+                continue; /* a drift's rule shows its statistic when the trace ran it */
+            RefVMValue x;
+            memset(&x, 0, sizeof x);
+            const char *c = find(q, tend, "\"value\":");
+            x.has = c && memcmp(c, "null", 4) != 0;
+            if (x.has)
+                parse_value(c, GOV_TY_FLOAT, &x.v);
+            c = find(q, tend, "\"baseline_n\":");
+            x.nb = c ? strtoull(c, NULL, 10) : 0;
+            c = find(q, tend, "\"current_n\":");
+            x.nc = c ? strtoull(c, NULL, 10) : 0;
+            drifts++;
+            char why[600];
+            if (!ref_window_check(k->dstreams[i], &x, why, sizeof why)) {
+                fail("%s%s (fuzz/ref.c's drift reference)", why, "");
+                k->dfailed[i] = true;
             }
         }
         /* Every window the decision or the trace quotes is the top-level one. */
@@ -436,20 +446,30 @@ int main(int argc, char **argv)
             }
         }
     }
-    uint64_t beyond = 0;
-    for (uint32_t i = 0; i < nkinds; i++)
-        beyond += kinds[i].beyond;
-    printf("exact: %llu records, %llu window values, %llu quoted, %llu drift values; %llu records refused, "
-           "%llu past the reference's %d a kind; %llu differences\n",
+    RefWindowStats all = {0};
+    for (uint32_t i = 0; i < nkinds; i++) {
+        for (uint32_t j = 0; j < kinds[i].nwins + kinds[i].ndrifts; j++) {
+            RefWindow *w = j < kinds[i].nwins ? kinds[i].streams[j] : kinds[i].dstreams[j - kinds[i].nwins];
+            RefWindowStats st;
+            ref_window_stats(w, &st);
+            all.taken += st.taken, all.late += st.late, all.evicted += st.evicted;
+            all.pushed_out += st.pushed_out, all.kept += st.kept;
+            ref_window_free(w);
+        }
+    }
+    printf("exact: %llu records, %llu window values, %llu quoted, %llu drift values; %llu records refused; "
+           "windows and drifts took %llu values, %llu pushed out of rings, %llu late, %llu keys evicted, %llu kept "
+           "at the end; %llu differences\n",
            (unsigned long long)records, (unsigned long long)values, (unsigned long long)quotes,
-           (unsigned long long)drifts, (unsigned long long)errors, (unsigned long long)beyond, REF_MAXHIST,
-           (unsigned long long)nfail);
-    for (uint32_t i = 0; i < nkinds; i++)
-        free(kinds[i].views);
-    free(dl);
-    free(tl);
+           (unsigned long long)drifts, (unsigned long long)errors, (unsigned long long)all.taken,
+           (unsigned long long)all.pushed_out, (unsigned long long)all.late, (unsigned long long)all.evicted,
+           (unsigned long long)all.kept, (unsigned long long)nfail);
+    if (outf != stdin)
+        fclose(outf);
+    free(line);
+    free(dline);
+    free(tline);
     free(script);
-    free(out);
     govF_free(&fe);
     return nfail ? 1 : 0;
 }

