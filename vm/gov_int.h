@@ -879,7 +879,7 @@ typedef struct govV_wrec {
     uint64_t n;
     char *x;                    /* the key block the record updated (window.c) */
     uint32_t epoch, evicted;    /* after x: a window's step copies the three from its block's first
-                                 * window's wrec in one 16-byte move (window.c, WIN) */
+                                 * window's wrec in one move, 16 bytes on a 64-bit target (window.c, WIN) */
     uint32_t has, late, elevel, koff, klen;
     uint32_t slot;              /* the record's key's slot (0 without `per`) */
     /* the stream clock's step for this record, set by the stream's first window for the
