@@ -457,6 +457,15 @@ static govW_step *put_step(gov_program *p, uint32_t *n, uint32_t op, uint32_t fl
     return s;
 }
 
+/* The update's dispatch (run_plan): computed goto with GCC and Clang, a switch with
+ * -DGOV_SWITCH_DISPATCH, and a switch on WebAssembly, which has no indirect jump (Clang
+ * lowers computed goto to a table switch over every label there anyway). Only under
+ * computed goto does the loader bind each step's case into it (plan_kinds), so only then
+ * does the loader reach run_plan: a host that links the loader alone (the compiler's
+ * wasm module) links no window code and none of what it calls (host calls). */
+#if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH) && !defined(__wasm__)
+#define GOVW_GOTO 1
+#endif
 static void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1], gov_program *bind);
 
 /* Build every kind's update plan (govW_step) from the windows' layout: its blocks'
@@ -518,7 +527,9 @@ static void plan_kinds(gov_program *p) {
         put_step(p, &n, S_END, 0, 0, 0, 0);
     }
     p->wkplan[p->nkind] = n;
+#ifdef GOVW_GOTO
     run_plan(NULL, NULL, p); /* each step's case */
+#endif
 }
 
 /* Derive each window's layout and the windows' state size. Called by the loader once the
@@ -1593,12 +1604,10 @@ void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
  * code may leave in a temporary what a later window reads).
  *
  * Dispatch is a switch, or with GCC and Clang computed goto (vm.c's choice, and
- * -DGOV_SWITCH_DISPATCH forces the switch here too): a step's end jumps to the next
+ * -DGOV_SWITCH_DISPATCH forces the switch here too; GOVW_GOTO, above, says which; never
+ * on WebAssembly): a step's end jumps to the next
  * step's case (its address bound into the step at load), so a kind's fixed sequence of
  * shapes is a sequence of jumps a predictor learns. */
-#if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH)
-#define GOVW_GOTO 1
-#endif
 void govW_update(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]) { run_plan(vm, hash, NULL); }
 
 /* govW_update's body; with bind (vm and hash NULL), what plan_kinds calls once at load:
