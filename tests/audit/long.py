@@ -79,7 +79,7 @@ def exact_kind(agg, span, vt):
 
 
 def mutations(build, d):
-    """Each window's value at one record past the 64th, moved, must be named."""
+    """Each window's value (and drift, and window event) at one record past the 100th, moved, must be named."""
     drive = os.path.join(build, "tests", "audit_drive")
     exact = os.path.join(build, "tests", "audit_exact")
     out = sh([drive, "-t", "-y", os.path.join(d, "p.govb"), os.path.join(d, "s.txt")]).stdout.decode()
@@ -88,6 +88,16 @@ def mutations(build, d):
     lines = out.split("\n")
     starts = [i for i, l in enumerate(lines) if l.startswith("# ")]
     fails, named = 0, 0
+
+    def judged(text, needle):
+        """The reference's verdict on drive's output with one value moved: (named, its output)."""
+        with tempfile.NamedTemporaryFile("w", suffix=".out", delete=False) as f:
+            f.write(text)
+        r = sh([exact, os.path.join(d, "p.gov"), os.path.join(d, "s.txt"), f.name])
+        os.unlink(f.name)
+        got = r.stdout.decode(errors="replace")
+        return r.returncode == 1 and needle in got, got
+
     for name, agg, span in wins:
         # the first record past the 100th whose trace gives the window a value
         for b in range(100, len(starts)):
@@ -114,12 +124,8 @@ def mutations(build, d):
         moves.append(("n", whole[:whole.rindex('"n":')] + '"n":%d' % (n + 1)))
         for what, new in moves:
             text = "\n".join(lines[:lo]) + "\n" + re.sub(re.escape(whole) + r"(?!\d)", lambda _: new, blk) + "\n" + "\n".join(lines[hi:])
-            with tempfile.NamedTemporaryFile("w", suffix=".out", delete=False) as f:
-                f.write(text)
-            r = sh([exact, os.path.join(d, "p.gov"), os.path.join(d, "s.txt"), f.name])
-            os.unlink(f.name)
-            got = r.stdout.decode(errors="replace")
-            if r.returncode == 1 and ("window %s:" % name) in got:
+            hit, got = judged(text, "window %s:" % name)
+            if hit:
                 named += 1
             else:
                 fails += 1
@@ -136,12 +142,8 @@ def mutations(build, d):
             continue
         new = m.group(0)[:m.start(1) - m.start(0)] + str(int(m.group(1)) + 1)
         text = "\n".join(lines[:lo]) + "\n" + blk.replace(m.group(0), new) + "\n" + "\n".join(lines[hi:])
-        with tempfile.NamedTemporaryFile("w", suffix=".out", delete=False) as f:
-            f.write(text)
-        r = sh([exact, os.path.join(d, "p.gov"), os.path.join(d, "s.txt"), f.name])
-        os.unlink(f.name)
-        got = r.stdout.decode(errors="replace")
-        if r.returncode == 1 and ("drift %s:" % name) in got:
+        hit, got = judged(text, "drift %s:" % name)
+        if hit:
             named += 1
         else:
             fails += 1
@@ -161,12 +163,8 @@ def mutations(build, d):
         moved = list(lines)
         new = '"evicted":{"level":"agent","key":"zz"}' if what == "evicted" else "}"
         moved[dl[0]] = lines[dl[0]][:m.start()] + new + lines[dl[0]][m.end():]
-        with tempfile.NamedTemporaryFile("w", suffix=".out", delete=False) as f:
-            f.write("\n".join(moved))
-        r = sh([exact, os.path.join(d, "p.gov"), os.path.join(d, "s.txt"), f.name])
-        os.unlink(f.name)
-        got = r.stdout.decode(errors="replace")
-        if r.returncode == 1 and "window events:" in got:
+        hit, got = judged("\n".join(moved), "window events:")
+        if hit:
             named += 1
         else:
             fails += 1
