@@ -1452,8 +1452,9 @@ enum { GOVC_T_WIN = 1, GOVC_T_DRIFT = 2, GOVC_T_SUS = 4 };
  * is n (count()), the window whose n predicts its own (or GOVB_NONE) and its N of runs. */
 enum { GOVC_W_INT, GOVC_W_TIME, GOVC_W_FLOAT, GOVC_W_SET, GOVC_W_STR, GOVC_W_QUOT };
 typedef struct govC_wplan {
-    uint32_t wi, tp;
-    uint64_t runs;
+    size_t wo, to;              /* the window's wrec and the one its n is told by (its tpred), as byte
+                                 * offsets from vm->wrec; to is SIZE_MAX without one */
+    uint64_t cap;               /* a count window's runs (its n never passes them), else UINT64_MAX */
     uint8_t form, always, countn;
 } govC_wplan;
 typedef struct govC_plan {

@@ -381,17 +381,20 @@ static void w_windows(govC_w *w, const gov_vm *vm, uint32_t kind) {
          * bytes a window instead of its whole description. */
         unsigned char *o = w->p + w->n;
         const govC_wplan *wp = govC_plan_of(p)->kwin + j0, *we = govC_plan_of(p)->kwin + j1;
-        const govV_wrec *wrec = vm->wrec;
+        const char *wbase = (const char *)vm->wrec;
         uint32_t ep = vm->epoch;
         *o++ = 0;
         for (; wp < we; wp++) {
-            const govV_wrec *wr = &wrec[wp->wi];
+            const govV_wrec *wr = (const govV_wrec *)(const void *)(wbase + wp->wo);
             uint64_t n = wr->n;
             if (wr->epoch != ep || (wr->late | wr->evicted) != 0 || (wr->has != 0) != (wp->always || n > 0) ||
                 (wp->countn && wr->v.i != (int64_t)n))
                 goto flagged;
-            if (wp->tp == GOVB_NONE) o = p_uv(o, n);
-            else if (n != (wp->runs && wrec[wp->tp].n > wp->runs ? wp->runs : wrec[wp->tp].n)) goto flagged;
+            if (wp->to == SIZE_MAX) o = p_uv(o, n);
+            else { /* win_pred, with the plan's cap */
+                uint64_t pn = ((const govV_wrec *)(const void *)(wbase + wp->to))->n;
+                if (n != (pn > wp->cap ? wp->cap : pn)) goto flagged;
+            }
             if (!wr->has || wp->countn) continue;
             switch (wp->form) {
             case GOVC_W_QUOT: {
@@ -516,9 +519,9 @@ void govC_plan_build(const gov_program *p, govC_plan *c) {
         uint32_t wi = p->kind_wins[j];
         const govL_window *win = &p->win[wi];
         govC_wplan *wp = &c->kwin[j];
-        wp->wi = wi;
-        wp->tp = win_tp(win);
-        wp->runs = win->runs;
+        wp->wo = (size_t)wi * sizeof(govV_wrec);
+        wp->to = win_tp(win) == GOVB_NONE ? SIZE_MAX : (size_t)win_tp(win) * sizeof(govV_wrec);
+        wp->cap = win->runs ? win->runs : UINT64_MAX;
         wp->always = win->agg == GOVB_AGG_COUNT || win->agg == GOVB_AGG_SUM;
         wp->countn = win->agg == GOVB_AGG_COUNT && !win->tru;
         switch (win->type) {
