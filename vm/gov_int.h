@@ -1451,11 +1451,15 @@ enum { GOVC_T_WIN = 1, GOVC_T_DRIFT = 2, GOVC_T_SUS = 4 };
  * class, a quotient), whether it has a value when empty (count, sum), whether its value
  * is n (count()), the window whose n predicts its own (or GOVB_NONE) and its N of runs. */
 enum { GOVC_W_INT, GOVC_W_TIME, GOVC_W_FLOAT, GOVC_W_SET, GOVC_W_STR, GOVC_W_QUOT };
+/* The plain writer's forms (govC_wplan.form) past those: count() (no value: n, the same
+ * as its n), a rate (S its true count), an int mean as a float (S its exact sum). */
+enum { GOVC_W_COUNTN = GOVC_W_QUOT + 1, GOVC_W_QK, GOVC_W_QS };
 typedef struct govC_wplan {
     size_t wo, to;              /* the window's wrec and the one its n is told by (its tpred), as byte
                                  * offsets from vm->wrec; to is SIZE_MAX without one */
     uint64_t cap;               /* a count window's runs (its n never passes them), else UINT64_MAX */
     uint8_t form, always, countn;
+    uint32_t so;                /* GOVC_W_QK, GOVC_W_QS: where S is in the window's key block */
 } govC_wplan;
 typedef struct govC_plan {
     unsigned char head[24];     /* 'g' 't' version, the id's 16 bytes; 5 zeros */

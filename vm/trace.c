@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "vm/gov_int.h"
+#include "vm/window_read.h"
 
 #define GOVC_MAGIC0 0x67 /* 'g' */
 #define GOVC_MAGIC1 0x74 /* 't' */
@@ -374,29 +375,61 @@ static void w_windows(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const gov_program *p = vm->p;
     uint32_t j0 = p->kwin_first[kind], j1 = p->kwin_first[kind + 1];
     if (j0 == j1) return;
-    govW_settle((gov_vm *)(uintptr_t)vm, kind); /* the values nothing had read yet (window.c) */
     size_t at = w->n;
     if (w->n + 1 + (size_t)(j1 - j0) * 2 * GOVC_ROOM <= w->cap) { /* plain, through a pointer */
         /* From the windows' plans (govC_plan_build): the same tests as below, on a few
-         * bytes a window instead of its whole description. */
+         * bytes a window instead of its whole description. A value nothing had read yet
+         * is computed here, window by window, as a rule's LOADW computes it (inline for
+         * a rate or an int mean, window_read.h), not by a call a window (govW_settle). */
         unsigned char *o = w->p + w->n;
         const govC_wplan *wp = govC_plan_of(p)->kwin + j0, *we = govC_plan_of(p)->kwin + j1;
-        const char *wbase = (const char *)vm->wrec;
-        uint32_t ep = vm->epoch;
+        char *wbase = (char *)vm->wrec;
+        /* epoch and evicted side by side (govV_wrec): this record's epoch and 0 */
+        const uint32_t epev[2] = {vm->epoch, 0};
+        uint64_t ep;
+        memcpy(&ep, epev, 8);
         *o++ = 0;
         for (; wp < we; wp++) {
-            const govV_wrec *wr = (const govV_wrec *)(const void *)(wbase + wp->wo);
-            uint64_t n = wr->n;
-            if (wr->epoch != ep || (wr->late | wr->evicted) != 0 || (wr->has != 0) != (wp->always || n > 0) ||
-                (wp->countn && wr->v.i != (int64_t)n))
-                goto flagged;
+            govV_wrec *wr = (govV_wrec *)(void *)(wbase + wp->wo);
+            if (wr->pend) govW_read((gov_vm *)(uintptr_t)vm, (uint32_t)(wp->wo / sizeof(govV_wrec)), wr);
+            uint64_t n = wr->n, ee;
+            memcpy(&ee, &wr->epoch, 8);
+            if (ee != ep || wr->late != 0) goto flagged;
             if (wp->to == SIZE_MAX) o = p_uv(o, n);
             else { /* win_pred, with the plan's cap */
                 uint64_t pn = ((const govV_wrec *)(const void *)(wbase + wp->to))->n;
                 if (n != (pn > wp->cap ? wp->cap : pn)) goto flagged;
             }
-            if (!wr->has || wp->countn) continue;
+            /* a value exactly when n says (win_has): tested where has is, the commonest
+             * first (a value and n > 0) */
+            if (!wr->has) {
+                if (n || wp->always) goto flagged;
+                continue;
+            }
+            if (!n && !wp->always) goto flagged;
             switch (wp->form) {
+            case GOVC_W_COUNTN: /* count(): its value is n, not written */
+                if (wr->v.i != (int64_t)n) goto flagged;
+                break;
+            /* A quotient window's S from its key block (the parts its value was computed
+             * from, govW_lazy): a rate's true count k <= n, or an int mean's exact sum
+             * when it fits in an int64 and |S| <= 2^40. The value is q + r/n of S, and the
+             * reverse below (round(v n), checked by its quotient) gives S back: with n <
+             * 2^32, |v n - S| < 2^-11. So the same bytes, without the value's reverse. */
+            case GOVC_W_QK: {
+                uint64_t k;
+                memcpy(&k, wr->x + wp->so, 8);
+                o = p_uv(o, k << 2); /* zigzag(k) << 1, k >= 0 */
+                break;
+            }
+            case GOVC_W_QS: {
+                uint64_t s[2];
+                memcpy(s, wr->x + wp->so, sizeof s); /* govA_isum's s */
+                if (s[1] == (uint64_t)((int64_t)s[0] >> 63) && s[0] + (UINT64_C(1) << 40) <= (UINT64_C(1) << 41)) {
+                    o = p_uv(o, zz((int64_t)s[0]) << 1);
+                    break;
+                }
+            } /* fall through */
             case GOVC_W_QUOT: {
                 double m = wr->v.f * (double)n;
                 if (n <= (UINT64_C(1) << 53) && m > -0x1p62 && m < 0x1p62) { /* n >= 1: it has a value */
@@ -422,6 +455,7 @@ static void w_windows(govC_w *w, const gov_vm *vm, uint32_t kind) {
         return;
     }
 counted:
+    govW_settle((gov_vm *)(uintptr_t)vm, kind); /* the values nothing had read yet (window.c) */
     w->n = at;
     w_u8(w, 0);
     for (uint32_t j = j0; j < j1; j++) {
@@ -438,6 +472,7 @@ counted:
     }
     return;
 flagged:
+    govW_settle((gov_vm *)(uintptr_t)vm, kind);
     w->n = at;
     w_u8(w, 1);
     for (uint32_t j = j0; j < j1; j++) {
@@ -532,6 +567,14 @@ void govC_plan_build(const gov_program *p, govC_plan *c) {
         default: wp->form = GOVC_W_INT; break;
         }
         if (win_quot(win)) wp->form = GOVC_W_QUOT;
+        /* where a quotient window's S is (window_read.h, govW_lazy: the same parts) */
+        size_t so = win->vop == GOVW_V_RATE ? win->m_ntrue : win->vop == GOVW_V_IMEAN_F ? win->m_isum : SIZE_MAX;
+        wp->so = 0;
+        if (wp->form == GOVC_W_QUOT && so <= UINT32_MAX) {
+            wp->form = win->vop == GOVW_V_RATE ? GOVC_W_QK : GOVC_W_QS;
+            wp->so = (uint32_t)so;
+        }
+        if (wp->countn) wp->form = GOVC_W_COUNTN;
     }
     for (uint32_t k = 0; k < p->nkind; k++) {
         const govL_kind *kd = &p->kind[k];
