@@ -17,7 +17,9 @@
 # the bench policy that differ only in run_id have the same compact traces. A drift whose
 # threshold is a scoped limit shows the threshold in force for each record in both
 # renderers, also when the rule index leaves the drift's rule out
-# (tests/vm/drift_threshold.gov).
+# (tests/vm/drift_threshold.gov). Quotient windows (rates, int means; tests/vm/compact_quot.gov,
+# sums near and past 2^40 and an int64) render to their JSON traces and keep the bytes
+# tests/vm/compact_v4/quot.hex pins (the writer of 0cc41f3's, which reversed each value).
 SUITE=compact
 . tests/vm/harness.sh
 
@@ -96,6 +98,24 @@ if "$B/tests/vm_compact" -H "$tmp/deep.govb" tests/vm/rcache_deep.jsonl >"$tmp/o
 else
   nok "format 4: rcache_deep's compact traces are tests/vm/compact_v4/deep.hex"
   grep -v '^sizes' "$tmp/out" | diff tests/vm/compact_v4/deep.hex - | sed 's/^/#   /' | head -6
+fi
+
+# Quotient windows (tests/vm/compact_quot.gov: rates and int means over runs and time,
+# read by a rule or only by the trace, sums near and past 2^40 and an int64): the traces
+# render to the JSON traces, and their bytes are tests/vm/compact_v4/quot.hex, as the
+# writer wrote them before it read a rate's or a mean's S from the window's key block.
+"$B/govc" build -o "$tmp/quot.govb" tests/vm/compact_quot.gov >/dev/null 2>&1 || nok "build compact_quot"
+if "$B/tests/vm_compact" -c "$tmp/quot.govb" tests/vm/compact_quot.jsonl >"$tmp/out" 2>"$tmp/err"; then
+  ok "quotient windows: rendered traces are the JSON traces ($(tr '\n' ' ' < "$tmp/out"))"
+else
+  nok "quotient windows: rendered traces are the JSON traces"; sed 's/^/#   /' "$tmp/err" | cut -c1-300 | head -10
+fi
+if "$B/tests/vm_compact" -H "$tmp/quot.govb" tests/vm/compact_quot.jsonl >"$tmp/out" 2>"$tmp/err" &&
+    grep -v '^sizes' "$tmp/out" | cmp -s - tests/vm/compact_v4/quot.hex; then
+  ok "quotient windows: compact traces are tests/vm/compact_v4/quot.hex"
+else
+  nok "quotient windows: compact traces are tests/vm/compact_v4/quot.hex"
+  grep -v '^sizes' "$tmp/out" | diff tests/vm/compact_v4/quot.hex - | sed 's/^/#   /' | head -6
 fi
 
 # A drift whose threshold is a scoped limit, too few samples to be judged: both renderers
