@@ -180,6 +180,12 @@ static inline unsigned char *p_uv(unsigned char *o, uint64_t v) {
         o[1] = (unsigned char)(v >> 7);
         return o + 2;
     }
+    if (v < 0x200000) { /* money in micro-dollars, a window's time value */
+        o[0] = (unsigned char)(v | 0x80);
+        o[1] = (unsigned char)(v >> 7 | 0x80);
+        o[2] = (unsigned char)(v >> 14);
+        return o + 3;
+    }
     while (v >= 0x80) {
         *o++ = (unsigned char)(v | 0x80);
         v >>= 7;
