@@ -192,6 +192,8 @@ typedef struct gd_policy {
     int run_kind;               /* the kind "run" (std/agent_run), or -1 */
     char *aside;                /* at a reload that cannot carry the running state: the
                                    folder DIR/NAME.refused-N the old state is kept in */
+    bool aside_made;            /* ... made empty (nothing was saved), not renamed */
+    char reset_why[300];        /* at a reload: why the running state was not carried */
 } gd_policy;
 #define GD_SLOT_UNKNOWN (-2)
 

@@ -507,6 +507,14 @@ static void state_reset(gd_policy *p, const char *why)
         gd_host_bind(p->parts[i].vm, p->name, &err);
     }
     gd_buf_free(&err);
+    /* The ids a restore or carry refused part way mapped are not open in the empty state. */
+    pthread_mutex_lock(&p->route.mu);
+    free(p->route.id);
+    free(p->route.part);
+    p->route.id = NULL;
+    p->route.part = NULL;
+    p->route.cap = p->route.n = 0;
+    pthread_mutex_unlock(&p->route.mu);
 }
 
 /* Whether old's running state can be carried into p: the same layout and partitioning. */
@@ -517,35 +525,40 @@ static bool carries(const gd_policy *old, const gd_policy *p)
 
 #define LAYOUT_DIFFERS "the new version's state layout differs from the old one's"
 
-/* Carry every partition's state of old into p (both locked by the caller). */
-static void carry(gd_policy *old, gd_policy *p)
+/* Carry every partition's state of old into p (both locked by the caller): 0 when it is
+ * carried (or there is none), 1 when the layout or partitioning differs, -1 when the
+ * carry fails: the old VMs cannot save their state or the new ones refuse it. why says
+ * why (not 0). Nothing here changes old, so the reload can still be refused; p's VMs may
+ * hold part of the state: the caller resets them. */
+static int carry(gd_policy *old, gd_policy *p, char *why, size_t whycap)
 {
     if (p->partition == GOV_PART_ANY && old->partition == GOV_PART_ANY)
-        return;
+        return 0;
     if (!carries(old, p)) {
-        state_reset(p, LAYOUT_DIFFERS);
-        return;
+        snprintf(why, whycap, "%s", LAYOUT_DIFFERS);
+        return 1;
     }
     size_t cap = gov_state_bound(old->prog);
     unsigned char *buf = malloc(cap);
     if (!buf) {
-        state_reset(p, "out of memory saving the old state");
-        return;
+        snprintf(why, whycap, "out of memory saving the old state (%zu bytes)", cap);
+        return -1;
     }
-    char why[300];
     for (int i = 0; i < p->nparts; i++) {
         size_t len;
-        if (gov_state_save(old->parts[i].vm, buf, cap, &len) != GOV_OK ||
-            state_restore(p, i, buf, len, old->layout, why, sizeof why) != 0) {
+        int rc = gov_state_save(old->parts[i].vm, buf, cap, &len);
+        if (rc != GOV_OK) {
+            snprintf(why, whycap, "the old VM could not save partition %d's state: %s", i, gov_errstr(rc));
             free(buf);
-            state_reset(p, why);
-            return;
+            return -1;
+        }
+        if (state_restore(p, i, buf, len, old->layout, why, whycap) != 0) {
+            free(buf);
+            return -1;
         }
     }
     free(buf);
-    if (strcmp(gov_program_id(old->prog), gov_program_id(p->prog)) != 0)
-        gd_log("policy %s: state kept across the reload (%s -> %s, same layout)", p->name, gov_program_id(old->prog),
-               gov_program_id(p->prog));
+    return 0;
 }
 
 static char *state_path(const gd_policy *p, const char *file)
@@ -692,14 +705,15 @@ static int set_aside(gd_policy *p, const char *why, gd_buf *err)
 }
 
 /* At a reload that cannot carry the running state of p's policy into p (its layout or
- * partitioning changed), before the old set is locked: the policy's state folder
+ * partitioning changed: before the old set is locked; or the carry failed: with it
+ * locked, before the reload is decided), why saying so: the policy's state folder
  * DIR/NAME is moved aside whole to DIR/NAME.refused-N as at start (set_aside), or that
  * folder made when nothing was saved yet; install then writes the old VMs' state there,
  * so a later start of the old version can restore exactly where the reload left it.
  * Without this the new version's first snapshot would replace the old state files,
  * and a disk that filled meanwhile could leave a manifest of one layout over files of
  * the other. -1 with a message when it can be neither: the reload is then refused. */
-static int aside_prepare(gd_policy *p, gd_buf *err)
+static int aside_prepare(gd_policy *p, const char *why, gd_buf *err)
 {
     char *dir = NULL, *to = NULL;
     if (asprintf(&dir, "%s/%s", gd_cfg.state_dir, p->name) < 0) {
@@ -711,11 +725,12 @@ static int aside_prepare(gd_policy *p, gd_buf *err)
     const char *fail = strerror(errno);
     int rc = exists || errno == ENOENT ? move_to_refused(dir, exists, &to, &fail) : -1;
     if (rc != 0) {
-        gd_buf_printf(err, "policy %s: its state in '%s' cannot be carried (" LAYOUT_DIFFERS ") and cannot be "
+        gd_buf_printf(err, "policy %s: its state in '%s' cannot be carried (%s) and cannot be "
                            "kept aside (%s): move it away to reload\n",
-                      p->name, dir, fail);
+                      p->name, dir, why, fail);
     } else {
         p->aside = to;
+        p->aside_made = !exists;
     }
     free(dir);
     return rc;
@@ -733,6 +748,7 @@ static void aside_undo(gd_policy *p)
     free(dir);
     free(p->aside);
     p->aside = NULL;
+    p->aside_made = false;
 }
 
 /* Restore p from the state directory (at start, and at a reload for a policy with no
@@ -891,6 +907,29 @@ int gd_snapshot_all(void)
 
 /* ---------------------------------------------------------------- install and reload */
 
+/* The folder aside_prepare made (nothing was saved yet) when the old state could not be
+ * written there: what the write left (partition files without their manifest, never
+ * restored) is removed with it, so no folder looks like a kept state. "" once removed. */
+static const char *aside_remove(const gd_policy *old, const char *aside)
+{
+    for (int i = -1; i < old->nparts; i++) {
+        char *path = NULL;
+        if ((i < 0 ? asprintf(&path, "%s/manifest", aside) : asprintf(&path, "%s/%d.state", aside, i)) < 0)
+            path = NULL;
+        if (path)
+            unlink(path);
+        free(path);
+    }
+    if (rmdir(aside) != 0)
+        return " (but it could not be removed)";
+    int dfd = open(gd_cfg.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return "";
+}
+
 /* Each VM of s becomes a stream of the decision log, its start state (restored or
  * carried over) in the attach line: where a replay starts. */
 static void attach_all(gd_set *s)
@@ -937,7 +976,7 @@ static int install(gd_set *s, gd_buf *err)
         for (int i = 0; gd_cfg.state_dir && i < s->n; i++) {
             gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
             if (o && o->partition != GOV_PART_ANY && s->pol[i].partition != GOV_PART_ANY && !carries(o, &s->pol[i]) &&
-                aside_prepare(&s->pol[i], err) != 0) {
+                aside_prepare(&s->pol[i], LAYOUT_DIFFERS, err) != 0) {
                 for (int k = 0; k < i; k++)
                     aside_undo(&s->pol[k]);
                 return -1;
@@ -947,10 +986,48 @@ static int install(gd_set *s, gd_buf *err)
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
                 pthread_mutex_lock(&old->pol[i].parts[k].mu);
+        /* Carry each running state. One the new VMs refuse although the layout is the same
+         * (or that the old VMs cannot save) is kept aside as a changed layout's is, its
+         * folder moved now; without --state-dir, or when the folder can be neither moved
+         * nor made, the reload is refused: the old set is not retired yet, and nothing
+         * here changed it, so the running policies go on with their state. */
+        bool refuse = false;
         for (int i = 0; i < s->n; i++) {
-            gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
-            if (o && o->partition != GOV_PART_ANY)
-                carry(o, &s->pol[i]);
+            gd_policy *p = &s->pol[i], *o = gd_set_find(old, p->name, strlen(p->name));
+            if (!o || o->partition == GOV_PART_ANY)
+                continue;
+            char why[300] = "";
+            int c = carry(o, p, why, sizeof why);
+            if (c == 0)
+                continue;
+            snprintf(p->reset_why, sizeof p->reset_why, "%s", why);
+            if (c > 0)
+                continue;
+            if (!gd_cfg.state_dir) {
+                gd_buf_printf(err, "policy %s: its running state cannot be carried into the new version (%s) and "
+                                   "there is no --state-dir to keep it in: the running policies keep their state "
+                                   "(restart govd to start this version empty)\n",
+                              p->name, why);
+                refuse = true;
+            } else if (!p->aside && aside_prepare(p, why, err) != 0) {
+                refuse = true;
+            }
+        }
+        if (refuse) {
+            for (int i = 0; i < old->n; i++)
+                for (int k = 0; k < old->pol[i].nparts; k++)
+                    pthread_mutex_unlock(&old->pol[i].parts[k].mu);
+            for (int i = 0; i < s->n; i++)
+                aside_undo(&s->pol[i]);
+            return -1;
+        }
+        for (int i = 0; i < s->n; i++) {
+            gd_policy *p = &s->pol[i], *o = gd_set_find(old, p->name, strlen(p->name));
+            if (p->reset_why[0])
+                state_reset(p, p->reset_why);
+            else if (o && o->partition != GOV_PART_ANY && strcmp(gov_program_id(o->prog), gov_program_id(p->prog)) != 0)
+                gd_log("policy %s: state kept across the reload (%s -> %s, same layout)", p->name,
+                       gov_program_id(o->prog), gov_program_id(p->prog));
         }
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
@@ -972,14 +1049,21 @@ static int install(gd_set *s, gd_buf *err)
          * on them; under reload_mu, so no periodic snapshot runs meanwhile. */
         for (int i = 0; gd_cfg.state_dir && i < old->n; i++) {
             gd_policy *o = &old->pol[i], *n = gd_set_find(s, o->name, strlen(o->name));
-            if (o->partition != GOV_PART_ANY && (!n || n->partition == GOV_PART_ANY))
+            if (o->partition != GOV_PART_ANY && (!n || n->partition == GOV_PART_ANY)) {
                 snapshot_policy(o, false, true, NULL);
-            else if (n && n->aside)
-                gd_log("policy %s: state in '%s/%s' not carried: " LAYOUT_DIFFERS "; kept as '%s'%s", o->name,
-                       gd_cfg.state_dir, o->name, n->aside,
-                       snapshot_policy(o, true, true, n->aside) == 0
-                           ? ""
-                           : " as its last snapshot left it (the state at the reload could not be written there)");
+            } else if (n && n->aside) {
+                if (snapshot_policy(o, true, true, n->aside) == 0)
+                    gd_log("policy %s: state in '%s/%s' not carried: %s; kept as '%s'", o->name, gd_cfg.state_dir,
+                           o->name, n->reset_why, n->aside);
+                else if (!n->aside_made)
+                    gd_log("policy %s: state in '%s/%s' not carried: %s; kept as '%s' as its last snapshot left it "
+                           "(the state at the reload could not be written there)",
+                           o->name, gd_cfg.state_dir, o->name, n->reset_why, n->aside);
+                else
+                    gd_log("policy %s: state in '%s/%s' not carried: %s; it could not be kept: writing it to '%s' "
+                           "failed, and that folder was removed (nothing was saved before)%s",
+                           o->name, gd_cfg.state_dir, o->name, n->reset_why, n->aside, aside_remove(o, n->aside));
+            }
         }
         gd_set_release(old);
     }
@@ -1008,7 +1092,10 @@ int gd_set_start(gd_buf *err)
 void gd_set_install(gd_set *s)
 {
     gd_buf err = {0};
-    install(s, &err);
+    if (install(s, &err) != 0) {
+        gd_log("policy set not installed; the running policies stay:\n%s", err.p ? err.p : "");
+        set_free(s);
+    }
     gd_buf_free(&err);
 }
 

@@ -14,6 +14,9 @@
 # that cannot be renamed aside (tests/govd/norename.c fails
 # the rename, as a read-only file system would) stops the start, or refuses the reload,
 # saying why, and nothing in it changes.
+# A same-layout reload whose state the new VMs refuse keeps it aside too (or, without
+# --state-dir, is refused); a folder made for a state that then cannot be written there
+# is removed, not left empty.
 B=${1:-build}
 GOVD=$B/govd
 SHIM=$B/tests/govd_norename.so
@@ -215,4 +218,79 @@ fi
 [ "$code" = 422 ] && grep -q "policy zcount: its state in '$d/zcount' cannot be carried (.*) and cannot be kept aside (Read-only file system)" "$tmp/reload" &&
   [ "$v" = warn ] && cmp -s "$tmp/cgood/manifest" "$d/counter/manifest" && [ ! -e "$d/counter.refused-1" ] && [ ! -e "$d/zcount.refused-1" ]
 check $? "... and refuses the reload when one cannot be kept aside (status $code): the folders stay, the running policies and their state too (k's fifth run: $v)"
+
+# ---------------------------------------------------------------- a carry the new VMs refuse
+# counter_notify is counter whose rule notifies a channel and holds each group's first
+# finding 5 minutes: the same state layout (no window, gate or rule changed), so the
+# reload carries the running state, but its VMs keep notification groups, a section
+# counter's state does not have, and refuse it (a real refusal by the VM, not a fault
+# hook). With --state-dir the running state is kept aside as for a changed layout; the
+# folder restores into counter (m's fifth run warns). Without it the reload is refused,
+# naming the policy and why, and the running policy keeps its state. And with a folder
+# that cannot be renamed aside the reload is refused too.
+counter_notify() {
+  printf 'policy counter\n\nimport "std/agent_run"\n\nchannel ops = slack "#ops"\n\nwindow recent = count() over last 100 runs per agent\n\nrule fifth_run {\n  when recent >= 5\n  severity warning\n  notify ops\n  group_wait 5m\n}\n' >"$cp/p.gov"
+}
+for saved in yes no; do
+  rm -rf "$d"; mkdir "$d"; [ $saved = no ] || cp -r "$tmp/cgood" "$d/counter"
+  counter
+  code= v= vm= said=1
+  if start --state-dir "$d" --snapshot-interval 60000; then
+    for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+    counter_notify
+    code=$(reload)
+    v=$(cpost counter m 4)
+    stop
+    grep -q "policy counter: state in '$d/counter' not carried: the VM refused partition [01]'s state: .*; kept as '$d/counter.refused-1'" "$tmp/err" &&
+      grep -q "policy counter: state reset" "$tmp/err"
+    said=$?
+    rm -rf "$d/counter"; mv "$d/counter.refused-1" "$d/counter" 2>/dev/null
+    counter
+    start --state-dir "$d" && { vm=$(cpost counter m 4); stop; }
+  fi
+  [ "$code" = 200 ] && [ "$v" = allow ] && [ "$said" = 0 ] && [ "$vm" = warn ]
+  check $? "a same-layout reload whose state the new VMs refuse keeps the running state aside as counter.refused-1 (saved before: $saved; status $code, m's fifth run after it: $v, there: $vm)"
+done
+counter
+code= v=
+if start; then
+  for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+  counter_notify
+  code=$(reload)
+  v=$(cpost counter m 4)
+  stop
+fi
+[ "$code" = 422 ] && grep -q "policy counter: its running state cannot be carried into the new version (the VM refused partition [01]'s state: .*) and there is no --state-dir to keep it in" "$tmp/reload" &&
+  [ "$v" = warn ] && ! grep -q "state reset" "$tmp/err"
+check $? "without --state-dir a reload whose state the new VMs refuse is refused (status $code), the running policy keeps its state (m's fifth run: $v)"
+rm -rf "$d"; mkdir "$d"; cp -r "$tmp/cgood" "$d/counter"
+counter
+code= v=
+if GOV_NORENAME=counter.refused- LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+  counter_notify
+  code=$(reload)
+  v=$(cpost counter k 4)
+  stop
+fi
+[ "$code" = 422 ] && grep -q "policy counter: its state in '$d/counter' cannot be carried (the VM refused partition [01]'s state: .*) and cannot be kept aside (Read-only file system)" "$tmp/reload" &&
+  [ "$v" = warn ] && [ ! -e "$d/counter.refused-1" ] && ! grep -q "state reset" "$tmp/err"
+check $? "... and with a folder that cannot be kept aside the reload is refused (status $code), the running state stays (k's fifth run: $v)"
+
+# ---------------------------------------------------------------- a state kept aside that cannot be written
+# Nothing saved yet (a 60 s interval), so the reload makes counter.refused-1; writing the
+# old state there fails (the shim fails every rename into it). No empty folder is left to
+# look like a kept state: it is removed, and the log says the state could not be kept.
+rm -rf "$d"; mkdir "$d"
+counter
+code=
+if GOV_NORENAME=counter.refused-1/ LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+  for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+  counter50
+  code=$(reload)
+  stop
+fi
+[ "$code" = 200 ] && [ ! -e "$d/counter.refused-1" ] &&
+  grep -q "policy counter: state in '$d/counter' not carried: the new version's state layout differs from the old one's; it could not be kept: writing it to '$d/counter.refused-1' failed, and that folder was removed (nothing was saved before)" "$tmp/err"
+check $? "a state that cannot be written to the folder made for it leaves no empty folder, and says it could not be kept (status $code)"
+
 exit $((fails > 0))
