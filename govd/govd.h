@@ -163,6 +163,8 @@ typedef struct gd_part {        /* one VM and the lock that makes it one thread'
     void *arena;
     bool retired;               /* its policy set was replaced: route again */
     uint64_t dirty;             /* events evaluated since the last snapshot */
+    uint64_t sum;               /* XXH3-64 of the state file it last wrote (saved true), */
+    bool saved;                 /* named in the manifest (spec/govd.md 6) */
     uint32_t stream;            /* its decision-log stream, or GD_NO_STREAM */
     struct govlog_pending *pend; /* its decisions' log lines not yet written (dlog.c) */
 } gd_part;

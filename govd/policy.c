@@ -569,8 +569,10 @@ static char *state_path(const gd_policy *p, const char *file)
     return s;
 }
 
-/* The manifest: "govd-state 1\npartitions N\nkey K\nlayout L\nid I\n". */
-static int read_manifest(const gd_policy *p, int *nparts, char layout[33])
+/* The manifest: "govd-state 1\npartitions N\nkey K\nlayout L\nid I\n", then "state P SUM\n"
+ * for each partition P whose file it names by SUM (one an earlier govd wrote has none:
+ * *named stays false). sum and has, when given, hold p->nparts entries. */
+static int read_manifest(const gd_policy *p, int *nparts, char layout[33], uint64_t *sum, bool *has, bool *named)
 {
     char *path = state_path(p, "manifest");
     FILE *f = path ? fopen(path, "r") : NULL;
@@ -580,9 +582,20 @@ static int read_manifest(const gd_policy *p, int *nparts, char layout[33])
     char line[128];
     *nparts = -1;
     layout[0] = 0;
+    int part;
+    unsigned long long v;
+    char end;
+    if (named)
+        *named = false;
     while (fgets(line, sizeof line, f)) {
         if (sscanf(line, "partitions %d", nparts) == 1)
             continue;
+        if (sum && sscanf(line, "state %d %16llx%c", &part, &v, &end) == 3 && end == '\n') {
+            *named = true;
+            if (part >= 0 && part < p->nparts)
+                sum[part] = v, has[part] = true;
+            continue;
+        }
         sscanf(line, "layout %32s", layout);
     }
     fclose(f);
@@ -751,6 +764,8 @@ static void aside_undo(gd_policy *p)
     p->aside_made = false;
 }
 
+static int restore_parts(gd_policy *p, uint64_t *sum, bool *has, bool *named, gd_buf *err);
+
 /* Restore p from the state directory (at start, and at a reload for a policy with no
  * running state to carry). -1 only when the saved partitioning
  * cannot be used (the operator must decide) or an unusable state cannot be kept aside;
@@ -759,8 +774,6 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
 {
     if (!gd_cfg.state_dir || p->partition == GOV_PART_ANY)
         return 0;
-    int nparts;
-    char layout[33];
     /* What govd reads here and later replaces must be regular files: refuse to start
      * rather than hang on a FIFO or rename over a device. */
     for (int i = -1; i < p->nparts; i++) {
@@ -776,7 +789,26 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
         }
         free(path);
     }
-    if (read_manifest(p, &nparts, layout) != 0)
+    uint64_t *sum = calloc((size_t)p->nparts, sizeof *sum);
+    bool *has = calloc((size_t)p->nparts, sizeof *has), named = false;
+    if (!sum || !has) {
+        free(sum);
+        free(has);
+        gd_buf_printf(err, "policy %s: out of memory\n", p->name);
+        return -1;
+    }
+    int rc = restore_parts(p, sum, has, &named, err);
+    free(sum);
+    free(has);
+    return rc;
+}
+
+/* restore_from_disk's reading, with the manifest's file sums in sum and has. */
+static int restore_parts(gd_policy *p, uint64_t *sum, bool *has, bool *named, gd_buf *err)
+{
+    int nparts;
+    char layout[33];
+    if (read_manifest(p, &nparts, layout, sum, has, named) != 0)
         return 0; /* nothing saved yet */
     if (nparts != p->nparts) {
         if (strcmp(layout, p->layout) == 0) {
@@ -788,6 +820,8 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
         return set_aside(p, "the saved state's layout and partitioning differ from this version's", err);
     }
     char why[300] = "";
+    gd_buf later = {0}; /* the partitions whose file is not the one the manifest names */
+    int nlater = 0;
     for (int i = 0; i < p->nparts; i++) {
         char name[32];
         snprintf(name, sizeof name, "%d.state", i);
@@ -797,15 +831,36 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
         if (!st) {
             snprintf(why, sizeof why, "cannot read %s: %s", path ? path : name, strerror(errno));
             free(path);
+            gd_buf_free(&later);
             return set_aside(p, why, err);
         }
         free(path);
+        if (*named && (!has[i] || sum[i] != XXH3_64bits(st, len)) &&
+            gd_buf_printf(&later, "%s%d", nlater ? ", " : "", i))
+            nlater++;
         int rc = state_restore(p, i, st, len, layout, why, sizeof why);
         free(st);
-        if (rc != 0)
+        if (rc != 0) {
+            gd_buf_free(&later);
             return set_aside(p, why, err);
+        }
     }
-    gd_log("policy %s: state restored from %s/%s (%d partitions)", p->name, gd_cfg.state_dir, p->name, p->nparts);
+    /* Each partition's state is whole (the VM checked it), and a record's keyed state is
+     * all in its partition; but a snapshot that could not write every partition (a full
+     * disk at stop) leaves some files newer than the manifest, the others at its
+     * snapshot: restored as they are, never silently. */
+    if (nlater == p->nparts)
+        gd_log("policy %s: state restored from %s/%s (%d partitions), not from the snapshot its manifest names: every "
+               "partition was saved after it (by snapshots that could not write every partition)",
+               p->name, gd_cfg.state_dir, p->name, p->nparts);
+    else if (nlater)
+        gd_log("policy %s: state restored from %s/%s (%d partitions), not all from one snapshot: partition%s %s %s "
+               "saved after its manifest (by a snapshot that could not write every partition); the others are as "
+               "the manifest's snapshot left them",
+               p->name, gd_cfg.state_dir, p->name, p->nparts, nlater == 1 ? "" : "s", later.p, nlater == 1 ? "was" : "were");
+    else
+        gd_log("policy %s: state restored from %s/%s (%d partitions)", p->name, gd_cfg.state_dir, p->name, p->nparts);
+    gd_buf_free(&later);
     return 0;
 }
 
@@ -857,6 +912,10 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const cha
             pt->dirty++;
             pthread_mutex_unlock(&pt->mu);
             rc = -1;
+        } else {
+            /* What the manifest names it by (snapshots run one at a time: reload_mu). */
+            pt->sum = XXH3_64bits(buf, len);
+            pt->saved = true;
         }
         free(path);
         wrote = true;
@@ -870,13 +929,19 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const cha
     if (wrote && rc != 0) {
         gd_metrics_snapshot(false);
     } else if (wrote) {
-        char man[256];
-        int n = snprintf(man, sizeof man, "govd-state 1\npartitions %d\nkey %s\nlayout %s\nid %s\n", p->nparts,
-                         gov_partition_name(p->partition), p->layout, gov_program_id(p->prog));
+        /* Each partition's file named by its XXH3-64, so a start can tell a file a later
+         * snapshot wrote (one that could not write every partition, and so no manifest)
+         * from the one this manifest's snapshot left. */
+        gd_buf man = {0};
+        bool ok = gd_buf_printf(&man, "govd-state 1\npartitions %d\nkey %s\nlayout %s\nid %s\n", p->nparts,
+                                gov_partition_name(p->partition), p->layout, gov_program_id(p->prog));
+        for (int i = 0; ok && i < p->nparts; i++)
+            if (p->parts[i].saved)
+                ok = gd_buf_printf(&man, "state %d %016llx\n", i, (unsigned long long)p->parts[i].sum);
         char *path = NULL;
-        if (asprintf(&path, "%s/manifest", dir) < 0)
+        if (!ok || asprintf(&path, "%s/manifest", dir) < 0)
             path = NULL;
-        if (!path || write_atomic(path, man, (size_t)n) != 0) {
+        if (!path || write_atomic(path, man.p, man.len) != 0) {
             /* Without its manifest a saved state is not restored: written again at the
              * next interval, with a partition's state. */
             pthread_mutex_lock(&p->parts[0].mu);
@@ -885,6 +950,7 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const cha
             rc = -1;
         }
         free(path);
+        gd_buf_free(&man);
         gd_metrics_snapshot(rc == 0);
     }
     free(dir);
@@ -1050,7 +1116,11 @@ static int install(gd_set *s, gd_buf *err)
         for (int i = 0; gd_cfg.state_dir && i < old->n; i++) {
             gd_policy *o = &old->pol[i], *n = gd_set_find(s, o->name, strlen(o->name));
             if (o->partition != GOV_PART_ANY && (!n || n->partition == GOV_PART_ANY)) {
-                snapshot_policy(o, false, true, NULL);
+                if (snapshot_policy(o, false, true, NULL) != 0)
+                    gd_log("policy %s: %s; its state at the reload could not be written whole to '%s/%s' (said "
+                           "above): a start restores the partitions written and, for the others, the last "
+                           "snapshot's, and says so",
+                           o->name, n ? "its new version keeps no state" : "removed", gd_cfg.state_dir, o->name);
             } else if (n && n->aside) {
                 if (snapshot_policy(o, true, true, n->aside) == 0)
                     gd_log("policy %s: state in '%s/%s' not carried: %s; kept as '%s'", o->name, gd_cfg.state_dir,

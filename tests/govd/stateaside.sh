@@ -16,7 +16,8 @@
 # saying why, and nothing in it changes.
 # A same-layout reload whose state the new VMs refuse keeps it aside too (or, without
 # --state-dir, is refused); a folder made for a state that then cannot be written there
-# is removed, not left empty.
+# is removed, not left empty; and a stop or removal whose snapshot writes one partition
+# and not the other leaves files newer than their manifest, which the restart says.
 B=${1:-build}
 GOVD=$B/govd
 SHIM=$B/tests/govd_norename.so
@@ -216,7 +217,7 @@ if GOV_NORENAME=zcount.refused- LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" st
   stop
 fi
 [ "$code" = 422 ] && grep -q "policy zcount: its state in '$d/zcount' cannot be carried (.*) and cannot be kept aside (Read-only file system)" "$tmp/reload" &&
-  [ "$v" = warn ] && cmp -s "$tmp/cgood/manifest" "$d/counter/manifest" && [ ! -e "$d/counter.refused-1" ] && [ ! -e "$d/zcount.refused-1" ]
+  [ "$v" = warn ] && [ "$(grep -v '^state ' "$tmp/cgood/manifest")" = "$(grep -v '^state ' "$d/counter/manifest")" ] && [ ! -e "$d/counter.refused-1" ] && [ ! -e "$d/zcount.refused-1" ]
 check $? "... and refuses the reload when one cannot be kept aside (status $code): the folders stay, the running policies and their state too (k's fifth run: $v)"
 
 # ---------------------------------------------------------------- a carry the new VMs refuse
@@ -293,4 +294,43 @@ fi
   grep -q "policy counter: state in '$d/counter' not carried: the new version's state layout differs from the old one's; it could not be kept: writing it to '$d/counter.refused-1' failed, and that folder was removed (nothing was saved before)" "$tmp/err"
 check $? "a state that cannot be written to the folder made for it leaves no empty folder, and says it could not be kept (status $code)"
 
+# ---------------------------------------------------------------- a final snapshot that writes some partitions
+# A stop whose snapshot writes partition 0 and fails on partition 1 (the shim fails the
+# rename into counter/1.state): the manifest is not written, so it names the earlier
+# snapshot, and partition 0's file is newer than it. The restart restores both files, but
+# not silently: it says which partitions are not from the manifest's snapshot.
+rm -rf "$d"; mkdir "$d"
+counter
+if start --state-dir "$d" --snapshot-interval 60000; then
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 0 >/dev/null; done
+  stop
+fi
+cp -r "$d/counter" "$tmp/c1"
+mixed=
+if GOV_NORENAME=counter/1.state LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 1 >/dev/null; done
+  stop
+  grep -q "cannot write '$d/counter/1.state'" "$tmp/err" && cmp -s "$tmp/c1/1.state" "$d/counter/1.state" &&
+    ! cmp -s "$tmp/c1/0.state" "$d/counter/0.state" && cmp -s "$tmp/c1/manifest" "$d/counter/manifest" &&
+    start --state-dir "$d" --snapshot-interval 60000 && { stop; mixed=$(cat "$tmp/err"); }
+fi
+echo "$mixed" | grep -q "policy counter: state restored from $d/counter (2 partitions), not all from one snapshot: partition 0 was saved after its manifest (by a snapshot that could not write every partition); the others are as the manifest's snapshot left them"
+check $? "a stop that writes one partition and fails on the other leaves the earlier manifest; the restart says the partitions are not from one snapshot"
+# The same at a reload that removes the policy: counter removed (its state written as at
+# stop, partition 1 failing), then brought back by the next reload.
+rm -rf "$d"; mkdir "$d"; cp -r "$tmp/c1" "$d/counter"
+counter
+c1= mixed=
+if GOV_NORENAME=counter/1.state LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 1 >/dev/null; done
+  placeholder
+  c1=$(reload)
+  cp "$tmp/err" "$tmp/err-removed"
+  stop
+  counter
+  start --state-dir "$d" --snapshot-interval 60000 && { stop; mixed=$(cat "$tmp/err"); }
+fi
+[ "$c1" = 200 ] && grep -q "policy counter: removed; its state at the reload could not be written whole to '$d/counter'" "$tmp/err-removed" &&
+  echo "$mixed" | grep -q "policy counter: state restored from $d/counter (2 partitions), not all from one snapshot: partition 0 was saved after its manifest"
+check $? "a reload that removes a policy and cannot write all its state says so, and the restart says the partitions are not from one snapshot (status $c1)"
 exit $((fails > 0))
