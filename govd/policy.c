@@ -850,8 +850,9 @@ static int restore_parts(gd_policy *p, uint64_t *sum, bool *has, bool *named, gd
      * disk at stop) leaves some files newer than the manifest, the others at its
      * snapshot: restored as they are, never silently. */
     if (nlater == p->nparts)
-        gd_log("policy %s: state restored from %s/%s (%d partitions), not from the snapshot its manifest names: every "
-               "partition was saved after it (by snapshots that could not write every partition)",
+        gd_log("policy %s: state restored from %s/%s (%d partitions), not from the snapshot its manifest names: no "
+               "partition's file is the one it names (a snapshot that could not write every partition wrote them, "
+               "or they were changed since)",
                p->name, gd_cfg.state_dir, p->name, p->nparts);
     else if (nlater)
         gd_log("policy %s: state restored from %s/%s (%d partitions), not all from one snapshot: partition%s %s %s "

@@ -279,20 +279,50 @@ check $? "... and with a folder that cannot be kept aside the reload is refused 
 
 # ---------------------------------------------------------------- a state kept aside that cannot be written
 # Nothing saved yet (a 60 s interval), so the reload makes counter.refused-1; writing the
-# old state there fails (the shim fails every rename into it). No empty folder is left to
-# look like a kept state: it is removed, and the log says the state could not be kept.
-rm -rf "$d"; mkdir "$d"
+# old state there fails (the shim fails every rename into it, or only partition 1's, so
+# partition 0's file is written without a manifest: nothing would restore it). No folder
+# is left to look like a kept state: it is removed with what the write left, and the log
+# says the state could not be kept.
+for fail in counter.refused-1/ counter.refused-1/1.state; do
+  rm -rf "$d"; mkdir "$d"
+  counter
+  code=
+  if GOV_NORENAME=$fail LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+    for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+    counter50
+    code=$(reload)
+    stop
+  fi
+  [ "$code" = 200 ] && [ ! -e "$d/counter.refused-1" ] && grep -q "cannot write '$d/counter.refused-1/1.state'" "$tmp/err" &&
+    grep -q "policy counter: state in '$d/counter' not carried: the new version's state layout differs from the old one's; it could not be kept: writing it to '$d/counter.refused-1' failed, and that folder was removed (nothing was saved before)" "$tmp/err"
+  check $? "a state that cannot be written to the folder made for it (failing: $fail) leaves no folder, and says it could not be kept (status $code)"
+done
+
+# ---------------------------------------------------------------- a manifest's state lines
+# Each partition's file is named in the manifest by its XXH3-64 ('state P SUM'). Lines
+# an earlier govd did not write, or that do not parse, are no reason to refuse a state:
+# without any the files are restored unchecked; with ones that name no file of this
+# policy (another partition, a sum of 17 digits, not hex) the files are restored, and
+# the log says they are not the ones the manifest names.
+rm -rf "$d"; mkdir "$d"; cp -r "$tmp/cgood" "$d/counter"
 counter
-code=
-if GOV_NORENAME=counter.refused-1/ LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
-  for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
-  counter50
-  code=$(reload)
-  stop
-fi
-[ "$code" = 200 ] && [ ! -e "$d/counter.refused-1" ] &&
-  grep -q "policy counter: state in '$d/counter' not carried: the new version's state layout differs from the old one's; it could not be kept: writing it to '$d/counter.refused-1' failed, and that folder was removed (nothing was saved before)" "$tmp/err"
-check $? "a state that cannot be written to the folder made for it leaves no empty folder, and says it could not be kept (status $code)"
+if start --state-dir "$d" --snapshot-interval 60000; then stop; fi
+grep -q "^state 0 [0-9a-f]\{16\}$" "$d/counter/manifest" && grep -q "^state 1 [0-9a-f]\{16\}$" "$d/counter/manifest"
+check $? "the manifest names both partitions' files by their sums"
+cp -r "$d/counter" "$tmp/csum"
+for lines in none garbage; do
+  rm -rf "$d/counter"; cp -r "$tmp/csum" "$d/counter"
+  grep -v '^state ' "$tmp/csum/manifest" >"$d/counter/manifest"
+  [ $lines = none ] || printf 'state 7 0123456789abcdef\nstate 0 0123456789abcdeff\nstate 1 zz\nstate -1 0\nstate\n' >>"$d/counter/manifest"
+  v=
+  if start --state-dir "$d" --snapshot-interval 60000; then v=$(cpost counter k 4); stop; fi
+  case $lines in
+    none) grep -q "policy counter: state restored from $d/counter (2 partitions)\$" "$tmp/err" ;;
+    garbage) grep -q "policy counter: state restored from $d/counter (2 partitions), not from the snapshot its manifest names" "$tmp/err" ;;
+  esac
+  [ $? = 0 ] && [ "$v" = warn ] && ! grep -q "state reset" "$tmp/err"
+  check $? "a manifest with state lines $lines: the state is restored (k's fifth run: $v), and the log says what it checked"
+done
 
 # ---------------------------------------------------------------- a final snapshot that writes some partitions
 # A stop whose snapshot writes partition 0 and fails on partition 1 (the shim fails the
