@@ -298,6 +298,27 @@ for fail in counter.refused-1/ counter.refused-1/1.state; do
   check $? "a state that cannot be written to the folder made for it (failing: $fail) leaves no folder, and says it could not be kept (status $code)"
 done
 
+# A folder renamed aside (a state was saved) whose write fails on partition 1 stays, as
+# its last snapshot left it but for partition 0, written at the reload: a start that
+# restores it says the partitions are not from one snapshot.
+rm -rf "$d"; mkdir "$d"; cp -r "$tmp/cgood" "$d/counter"
+counter
+code= said=1 mixed=
+if GOV_NORENAME=counter.refused-1/1.state LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 0 >/dev/null; done
+  counter50
+  code=$(reload)
+  stop
+  grep -q "policy counter: state in '$d/counter' not carried: .*; kept as '$d/counter.refused-1' as its last snapshot left it" "$tmp/err"
+  said=$?
+  rm -rf "$d/counter"; mv "$d/counter.refused-1" "$d/counter"
+  counter
+  start --state-dir "$d" && { stop; mixed=$(cat "$tmp/err"); }
+fi
+[ "$code" = 200 ] && [ "$said" = 0 ] &&
+  echo "$mixed" | grep -q "policy counter: state restored from $d/counter (2 partitions), not all from one snapshot: partition 0 was saved after its manifest"
+check $? "a folder kept aside whose write fails on one partition stays, and a start that restores it says its partitions are not from one snapshot (status $code)"
+
 # ---------------------------------------------------------------- a manifest's state lines
 # Each partition's file is named in the manifest by its XXH3-64 ('state P SUM'). Lines
 # an earlier govd did not write, or that do not parse, are no reason to refuse a state:
