@@ -10,6 +10,9 @@
  * the new one when the state layout allows, marks the old partition retired and swaps
  * the sets: a request that waited on a retired partition routes again to the new set,
  * so nothing is evaluated on a VM whose state was already carried over, and none is lost.
+ * A running state the reload cannot carry (its layout changed, or the new VMs refuse it)
+ * is written aside to DIR/NAME.refused-N with --state-dir; without one a changed layout
+ * starts empty and a carry the new VMs refuse refuses the reload (spec/govd.md 5).
  */
 #define _GNU_SOURCE
 #include <errno.h>
