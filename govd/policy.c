@@ -961,12 +961,58 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const cha
     return rc;
 }
 
+/* The state of a policy a reload removed (or whose new version keeps no state) that the
+ * reload could not write whole (a full disk): its old set held, so its VMs stay, and
+ * the partitions that failed stay dirty; every snapshot writes them again until the
+ * state is all on disk. Under reload_mu, as every snapshot is. */
+typedef struct gd_pending {
+    gd_set *set;
+    gd_policy *pol;
+    struct gd_pending *next;
+} gd_pending;
+static gd_pending *pending;
+
+static void pending_add(gd_set *old, gd_policy *o)
+{
+    gd_pending *e = malloc(sizeof *e);
+    if (!e)
+        return; /* lost, as the log says the state was not written */
+    atomic_fetch_add(&old->refs, 1);
+    e->set = old;
+    e->pol = o;
+    e->next = pending;
+    pending = e;
+}
+
+/* Write the pending states again (only policy name's, unless NULL): 0 when none of them
+ * is left, else -1. */
+static int pending_write(const char *name)
+{
+    int rc = 0;
+    for (gd_pending **pp = &pending; *pp;) {
+        gd_pending *e = *pp;
+        if (name && strcmp(e->pol->name, name) != 0) {
+            pp = &e->next;
+        } else if (snapshot_policy(e->pol, false, true, NULL) == 0) {
+            gd_log("policy %s: the state it had when a reload removed it is now written whole to '%s/%s'",
+                   e->pol->name, gd_cfg.state_dir, e->pol->name);
+            *pp = e->next;
+            gd_set_release(e->set);
+            free(e);
+        } else {
+            rc = -1;
+            pp = &e->next;
+        }
+    }
+    return rc;
+}
+
 int gd_snapshot_all(void)
 {
     /* Not during a reload: the old set's states must not land after the new set's. */
     pthread_mutex_lock(&reload_mu);
+    int rc = pending_write(NULL);
     gd_set *s = gd_set_acquire();
-    int rc = 0;
     for (int i = 0; s && i < s->n; i++)
         if (snapshot_policy(&s->pol[i], false, false, NULL) != 0)
             rc = -1;
@@ -1037,7 +1083,18 @@ static int install(gd_set *s, gd_buf *err)
          * state that can neither be restored nor kept aside refuses the reload. */
         for (int i = 0; i < s->n; i++) {
             gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
-            if ((!o || o->partition == GOV_PART_ANY) && restore_from_disk(&s->pol[i], err) != 0)
+            if (o && o->partition != GOV_PART_ANY)
+                continue;
+            /* The state an earlier reload removed it with, if it is not all on disk yet,
+             * first: restored otherwise, DIR/NAME would be the new VMs' and the old
+             * ones' at once. */
+            if (pending_write(s->pol[i].name) != 0) {
+                gd_buf_printf(err, "policy %s: the state it had when a reload removed it is not all written to "
+                                   "'%s/%s' yet (the log says why): reload again once it is\n",
+                              s->pol[i].name, gd_cfg.state_dir, s->pol[i].name);
+                return -1;
+            }
+            if (restore_from_disk(&s->pol[i], err) != 0)
                 return -1;
         }
         /* A running state this reload cannot carry (the layout changed) is kept aside as
@@ -1120,11 +1177,12 @@ static int install(gd_set *s, gd_buf *err)
         for (int i = 0; gd_cfg.state_dir && i < old->n; i++) {
             gd_policy *o = &old->pol[i], *n = gd_set_find(s, o->name, strlen(o->name));
             if (o->partition != GOV_PART_ANY && (!n || n->partition == GOV_PART_ANY)) {
-                if (snapshot_policy(o, false, true, NULL) != 0)
+                if (snapshot_policy(o, false, true, NULL) != 0) {
                     gd_log("policy %s: %s; its state at the reload could not be written whole to '%s/%s' (said "
-                           "above): a start restores the partitions written and, for the others, the last "
-                           "snapshot's, and says so",
+                           "above): kept, and written again at every snapshot until it is",
                            o->name, n ? "its new version keeps no state" : "removed", gd_cfg.state_dir, o->name);
+                    pending_add(old, o);
+                }
             } else if (n && n->aside) {
                 if (snapshot_policy(o, true, true, n->aside) == 0)
                     gd_log("policy %s: state in '%s/%s' not carried: %s; kept as '%s'", o->name, gd_cfg.state_dir,
@@ -1196,6 +1254,15 @@ int gd_reload(gd_buf *err)
 void gd_set_shutdown(void);
 void gd_set_shutdown(void)
 {
+    /* What is still pending was lost with the stop's snapshot, which said so. */
+    pthread_mutex_lock(&reload_mu);
+    while (pending) {
+        gd_pending *e = pending;
+        pending = e->next;
+        gd_set_release(e->set);
+        free(e);
+    }
+    pthread_mutex_unlock(&reload_mu);
     pthread_mutex_lock(&set_mu);
     gd_set *s = current;
     current = NULL;

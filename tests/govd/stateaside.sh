@@ -17,7 +17,8 @@
 # A same-layout reload whose state the new VMs refuse keeps it aside too (or, without
 # --state-dir, is refused); a folder made for a state that then cannot be written there
 # is removed, not left empty; and a stop or removal whose snapshot writes one partition
-# and not the other leaves files newer than their manifest, which the restart says.
+# and not the other leaves files newer than their manifest, which the restart says; and
+# a removed policy's state not all written is kept and written again once there is room.
 B=${1:-build}
 GOVD=$B/govd
 SHIM=$B/tests/govd_norename.so
@@ -385,4 +386,53 @@ fi
 [ "$c1" = 200 ] && grep -q "policy counter: removed; its state at the reload could not be written whole to '$d/counter'" "$tmp/err-removed" &&
   echo "$mixed" | grep -q "policy counter: state restored from $d/counter (2 partitions), not all from one snapshot: partition 0 was saved after its manifest"
 check $? "a reload that removes a policy and cannot write all its state says so, and the restart says the partitions are not from one snapshot (status $c1)"
+# The removed policy's state is kept, not dropped, and written again at every snapshot:
+# once the disk has room (the shim's file gone) it is all on disk, and a start restores
+# every agent's four runs (each one's fifth warns) from one snapshot. A reload that
+# brings the policy back while its state is not all written is refused, saying why, and
+# the next one, with room, restores it.
+snap() { curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/admin/snapshot"; }
+fifths() {  # the verdicts of a1..a8's fifth runs
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 4; done | sort -u | tr '\n' ' '
+}
+for readd in restart reload; do
+  rm -rf "$d"; mkdir "$d"
+  counter
+  c1= s1= s2= c2= c3= v= late=
+  echo counter/1.state >"$tmp/fail"
+  if GOV_NORENAME=@$tmp/fail LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+    for i in 0 1 2 3; do for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a $i >/dev/null; done; done
+    placeholder
+    c1=$(reload)
+    s1=$(snap)
+    if [ $readd = reload ]; then
+      counter
+      c2=$(reload)
+      cp "$tmp/reload" "$tmp/reload-refused"
+      placeholder
+    fi
+    rm -f "$tmp/fail"
+    s2=$(snap)
+    if [ $readd = reload ]; then
+      counter
+      c3=$(reload)
+      v=$(fifths)
+    fi
+    stop
+    cp "$tmp/err" "$tmp/err-pending"
+    if [ $readd = restart ]; then
+      counter
+      start --state-dir "$d" --snapshot-interval 60000 && { v=$(fifths); stop; }
+    fi
+    late=$(cat "$tmp/err")
+  fi
+  case $readd in
+    restart) [ "$c1$s1$s2" = 200500200 ] ;;
+    reload) [ "$c1$s1$c2$s2$c3" = 200500422200200 ] && grep -q "policy counter: the state it had when a reload removed it is not all written to '$d/counter' yet" "$tmp/reload-refused" ;;
+  esac &&
+    grep -q "policy counter: removed; its state at the reload could not be written whole to '$d/counter' (said above): kept" "$tmp/err-pending" &&
+    grep -q "policy counter: the state it had when a reload removed it is now written whole to '$d/counter'" "$tmp/err-pending" &&
+    [ "$v" = "warn " ] && echo "$late" | grep -q "policy counter: state restored from $d/counter (2 partitions)$"
+  check $? "a removed policy's state not all written at the reload is kept and written once there is room; brought back by a $readd, every agent's fifth run warns (statuses $c1 $s1 ${c2:+$c2 }$s2${c3:+ $c3}; fifth runs: $v)"
+done
 exit $((fails > 0))
