@@ -961,43 +961,82 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const cha
     return rc;
 }
 
-/* The state of a policy a reload removed (or whose new version keeps no state) that the
- * reload could not write whole (a full disk): its old set held, so its VMs stay, and
- * the partitions that failed stay dirty; every snapshot writes them again until the
- * state is all on disk. Under reload_mu, as every snapshot is. */
+/* The state of an old policy a reload could not write whole (a full disk): one the
+ * reload removed (or whose new version keeps no state), to DIR/NAME, or one it could not
+ * carry, to the folder to kept aside (made: made for it, and removed again while the
+ * write fails). Its old set is held, so its VMs stay, and the partitions that failed
+ * stay dirty; every snapshot writes them again until the state is all on disk. Under
+ * reload_mu, as every snapshot is. */
 typedef struct gd_pending {
     gd_set *set;
     gd_policy *pol;
+    char *to;
+    bool made;
     struct gd_pending *next;
 } gd_pending;
 static gd_pending *pending;
 
-static void pending_add(gd_set *old, gd_policy *o)
+static const char *aside_remove(const gd_policy *old, const char *aside);
+
+static void pending_add(gd_set *old, gd_policy *o, const char *to, bool made)
 {
     gd_pending *e = malloc(sizeof *e);
-    if (!e)
+    if (!e || (to && !(e->to = strdup(to)))) {
+        free(e);
         return; /* lost, as the log says the state was not written */
+    }
     atomic_fetch_add(&old->refs, 1);
     e->set = old;
     e->pol = o;
+    if (!to)
+        e->to = NULL;
+    e->made = made;
     e->next = pending;
     pending = e;
 }
 
-/* Write the pending states again (only policy name's, unless NULL): 0 when none of them
- * is left, else -1. */
+/* Write one pending state again: 0 once it is all on disk. A folder made aside is made
+ * again (the first free DIR/NAME.refused-N: its old name may be another's by now) and
+ * written whole, or removed again. */
+static int pending_try(gd_pending *e)
+{
+    if (!e->made)
+        return snapshot_policy(e->pol, false, true, e->to);
+    char *dir = NULL, *to = NULL;
+    const char *fail;
+    if (asprintf(&dir, "%s/%s", gd_cfg.state_dir, e->pol->name) < 0)
+        return -1;
+    int rc = move_to_refused(dir, false, &to, &fail);
+    free(dir);
+    if (rc != 0)
+        return -1;
+    free(e->to);
+    e->to = to;
+    if (snapshot_policy(e->pol, true, true, to) == 0)
+        return 0;
+    aside_remove(e->pol, to);
+    return -1;
+}
+
+/* Write the pending states again (only the ones to DIR/NAME of policy name, unless
+ * NULL): 0 when none of them is left, else -1. */
 static int pending_write(const char *name)
 {
     int rc = 0;
     for (gd_pending **pp = &pending; *pp;) {
         gd_pending *e = *pp;
-        if (name && strcmp(e->pol->name, name) != 0) {
+        if (name && (e->to || strcmp(e->pol->name, name) != 0)) {
             pp = &e->next;
-        } else if (snapshot_policy(e->pol, false, true, NULL) == 0) {
-            gd_log("policy %s: the state it had when a reload removed it is now written whole to '%s/%s'",
-                   e->pol->name, gd_cfg.state_dir, e->pol->name);
+        } else if (pending_try(e) == 0) {
+            if (e->to)
+                gd_log("policy %s: the state a reload did not carry is now written whole to '%s'", e->pol->name,
+                       e->to);
+            else
+                gd_log("policy %s: the state it had when a reload removed it is now written whole to '%s/%s'",
+                       e->pol->name, gd_cfg.state_dir, e->pol->name);
             *pp = e->next;
             gd_set_release(e->set);
+            free(e->to);
             free(e);
         } else {
             rc = -1;
@@ -1181,20 +1220,25 @@ static int install(gd_set *s, gd_buf *err)
                     gd_log("policy %s: %s; its state at the reload could not be written whole to '%s/%s' (said "
                            "above): kept, and written again at every snapshot until it is",
                            o->name, n ? "its new version keeps no state" : "removed", gd_cfg.state_dir, o->name);
-                    pending_add(old, o);
+                    pending_add(old, o, NULL, false);
                 }
             } else if (n && n->aside) {
-                if (snapshot_policy(o, true, true, n->aside) == 0)
+                if (snapshot_policy(o, true, true, n->aside) == 0) {
                     gd_log("policy %s: state in '%s/%s' not carried: %s; kept as '%s'", o->name, gd_cfg.state_dir,
                            o->name, n->reset_why, n->aside);
-                else if (!n->aside_made)
+                    continue;
+                }
+                if (!n->aside_made)
                     gd_log("policy %s: state in '%s/%s' not carried: %s; kept as '%s' as its last snapshot left it "
-                           "(the state at the reload could not be written there)",
+                           "(the state at the reload could not be written there; kept, and written again at every "
+                           "snapshot until it is)",
                            o->name, gd_cfg.state_dir, o->name, n->reset_why, n->aside);
                 else
                     gd_log("policy %s: state in '%s/%s' not carried: %s; it could not be kept: writing it to '%s' "
-                           "failed, and that folder was removed (nothing was saved before)%s",
+                           "failed, and that folder was removed (nothing was saved before)%s; kept, and written "
+                           "again at every snapshot until it is",
                            o->name, gd_cfg.state_dir, o->name, n->reset_why, n->aside, aside_remove(o, n->aside));
+                pending_add(old, o, n->aside, n->aside_made);
             }
         }
         gd_set_release(old);
@@ -1260,6 +1304,7 @@ void gd_set_shutdown(void)
         gd_pending *e = pending;
         pending = e->next;
         gd_set_release(e->set);
+        free(e->to);
         free(e);
     }
     pthread_mutex_unlock(&reload_mu);

@@ -18,7 +18,8 @@
 # --state-dir, is refused); a folder made for a state that then cannot be written there
 # is removed, not left empty; and a stop or removal whose snapshot writes one partition
 # and not the other leaves files newer than their manifest, which the restart says; and
-# a removed policy's state not all written is kept and written again once there is room.
+# a removed policy's state, or one kept aside, not all written is kept and written again
+# once there is room.
 B=${1:-build}
 GOVD=$B/govd
 SHIM=$B/tests/govd_norename.so
@@ -99,6 +100,10 @@ cpost() {  # cpost POLICY AGENT N: the decision's verdict
     sed -n 's/.*"verdict":"\([a-z]*\)".*/\1/p'
 }
 reload() { curl -s -o "$tmp/reload" -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/admin/reload"; }
+snap() { curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/admin/snapshot"; }
+fifths() {  # the verdicts of a1..a8's fifth runs
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 4; done | sort -u | tr '\n' ' '
+}
 START_POLICY=$cp  # only it: support_agents is not compiled at every start and reload
 # A saved state of counter: four runs of agent k.
 rm -rf "$d"
@@ -320,6 +325,35 @@ fi
   echo "$mixed" | grep -q "policy counter: state restored from $d/counter (2 partitions), not all from one snapshot: partition 0 was saved after its manifest"
 check $? "a folder kept aside whose write fails on one partition stays, and a start that restores it says its partitions are not from one snapshot (status $code)"
 
+# And a state kept aside that could not be written there whole is kept too, written again
+# at every snapshot: once there is room it is all in counter.refused-1 (made again when
+# nothing was saved before), which restores into counter with every agent's four runs.
+for saved in yes no; do
+  rm -rf "$d"; mkdir "$d"; [ $saved = no ] || cp -r "$tmp/cgood" "$d/counter"
+  if [ $saved = yes ]; then echo counter.refused-1/1.state; else echo counter.refused-1/; fi >"$tmp/fail"
+  counter
+  code= s1= s2= v= said=1
+  if GOV_NORENAME=@$tmp/fail LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+    for i in 0 1 2 3; do for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a $i >/dev/null; done; done
+    counter50
+    code=$(reload)
+    s1=$(snap)
+    rm -f "$tmp/fail"
+    s2=$(snap)
+    stop
+    grep -q "policy counter: state in '$d/counter' not carried: .*kept, and written again at every snapshot until it is" "$tmp/err" &&
+      grep -q "policy counter: the state a reload did not carry is now written whole to '$d/counter.refused-1'" "$tmp/err" &&
+      [ "$stopped" = 0 ]
+    said=$?
+    rm -rf "$d/counter"; mv "$d/counter.refused-1" "$d/counter" 2>/dev/null
+    counter
+    start --state-dir "$d" --snapshot-interval 60000 && { v=$(fifths); stop; }
+  fi
+  [ "$code$s1$s2" = 200500200 ] && [ "$said" = 0 ] && [ "$v" = "warn " ] &&
+    grep -q "policy counter: state restored from $d/counter (2 partitions)$" "$tmp/err"
+  check $? "a state kept aside that could not be written whole is written once there is room, and restores every agent's runs (saved before: $saved; statuses $code $s1 $s2; fifth runs: $v)"
+done
+
 # ---------------------------------------------------------------- a manifest's state lines
 # Each partition's file is named in the manifest by its XXH3-64 ('state P SUM'). Lines
 # an earlier govd did not write, or that do not parse, are no reason to refuse a state:
@@ -391,10 +425,6 @@ check $? "a reload that removes a policy and cannot write all its state says so,
 # every agent's four runs (each one's fifth warns) from one snapshot. A reload that
 # brings the policy back while its state is not all written is refused, saying why, and
 # the next one, with room, restores it.
-snap() { curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/admin/snapshot"; }
-fifths() {  # the verdicts of a1..a8's fifth runs
-  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 4; done | sort -u | tr '\n' ' '
-}
 for readd in restart reload; do
   rm -rf "$d"; mkdir "$d"
   counter
