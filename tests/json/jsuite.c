@@ -44,7 +44,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler/jview.h"
 #include "compiler/lsp_json.h"
+#include "govd/govd.h"
+#include "log/govlog.h"
 #include "tests/vm/slurp.h"
 #include "vm/gov_int.h"
 
@@ -66,14 +69,7 @@ static int nfail;
 static long nchecks, nfast[NFORM], ncap, nlj_limit, ni_rec[2], ni_lj[2]; /* i cases: refused, accepted */
 static char of[1 << 18], os[1 << 18];
 
-#define FAIL(...)                                                                                                      \
-    do {                                                                                                               \
-        if (nfail++ < 40) {                                                                                            \
-            printf("# ");                                                                                              \
-            printf(__VA_ARGS__);                                                                                       \
-            printf("\n");                                                                                              \
-        }                                                                                                              \
-    } while (0)
+#define FAIL(...) (nfail++ < 40 ? (printf("# "), printf(__VA_ARGS__), printf("\n")) : 0)
 
 /* The line of form f for case c into buf (cap bytes); its length. */
 static size_t make_line(const Case *c, int f, char *buf, size_t cap) {
@@ -218,6 +214,106 @@ static void lsp_case(const Case *c) {
     govA_free(&a);
 }
 
+/* compiler/jview.c (jv_parse): the view govc explain and replay take of a decision or a
+ * trace the VM wrote. What it must accept: any JSON text the VM writes (gov_decision_json,
+ * the JSON trace: objects of UTF-8 strings, numbers, literals, a few levels deep). It is
+ * given every case as it is: y accepted, n refused, i either. */
+static long njv_ok, nfail_jv, nfail_rec, nfail_log; /* cases jv_parse accepted; failed checks of each */
+static void jview_case(const Case *c) {
+    JView j;
+    bool ok = jv_parse(&j, (const char *)c->b, c->n);
+    nchecks++;
+    njv_ok += ok;
+    if (ok) jv_free(&j);
+    if (c->lost || c->how == 'i') return;
+    if (c->how == 'n' && ok) nfail_jv++, FAIL("%s (n): jv_parse accepted it", c->name);
+    if (c->how == 'y' && !ok) nfail_jv++, FAIL("%s (y): jv_parse refused it", c->name);
+}
+
+/* govd/record.c (gd_record_key): what govd reads of a record before the VM does, for a
+ * policy partitioned by agent (so it always parses). The case as the whole record, as the
+ * record's "agent" and as its "type". n: false (not read), no key, not taken for an
+ * event (the VM then refuses it with its own JSON error); y: read (true), except as the
+ * whole record when the case is not an object. */
+static void record_case(const Case *c) {
+    static char line[1 << 18];
+    static const char *const pre[] = {"", "{\"at\":\"2026-12-07T18:00:00Z\",\"agent\":", "{\"at\":\"2026-12-07T18:00:00Z\",\"type\":"};
+    gd_policy p;
+    memset(&p, 0, sizeof p);
+    p.nparts = 2;
+    p.partition = GOV_PART_AGENT;
+    for (int w = 0; w < 3; w++) {
+        size_t k = strlen(pre[w]);
+        if (k + c->n + 1 > sizeof line) exit(2);
+        memcpy(line, pre[w], k);
+        memcpy(line + k, c->b, c->n);
+        size_t n = k + c->n;
+        if (w) line[n++] = '}';
+        char buf[256];
+        const char *key = NULL;
+        size_t klen = 0;
+        bool ev = false;
+        bool ok = gd_record_key(&p, line, n, buf, sizeof buf, &key, &klen, &ev);
+        nchecks++;
+        static const char *const wn[] = {"the record", "\"agent\"", "\"type\""};
+        if (c->lost || c->how == 'i') continue;
+        if (c->how == 'n' && (ok || key || ev))
+            nfail_rec++, FAIL("%s (n) as %s: gd_record_key read it (%s, key %s, event %d)", c->name, wn[w],
+                              ok ? "true" : "false", key ? "set" : "none", ev);
+        if (c->how == 'y' && ok != (w || first_byte(c) == '{'))
+            nfail_rec++, FAIL("%s (y) as %s: gd_record_key gave %s", c->name, wn[w], ok ? "true" : "false");
+    }
+}
+
+/* The decision log's line parser (log/line.c: govlog_check_line, which the reader,
+ * log/read.c, runs on every line). A line of type decision is built around the case, with
+ * its digest, twice: the case inside the decision object ({"v":CASE}) and as the line's
+ * run_id. n: GOVLOG_ECORRUPT with a message, both ways. y: as the decision's member
+ * accepted, unless it holds a newline (a log line is one line, spec/trace.md §9); as the
+ * run_id accepted exactly when it is a string or null with nothing around it (the
+ * schema: "run_id":S|null). i: either. */
+static long nlog_ok;
+static void log_case(const Case *c) {
+    static char line[1 << 18];
+    static const char head[] = "{\"seq\":1,\"prev\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+                               "\"type\":\"decision\",\"stream\":1,\"line\":1,\"run_id\":";
+    static const char mid[] = ",\"at\":null,\"policy_id\":\"00000000000000000000000000000000\",\"version\":null,"
+                              "\"stamp\":null,\"input_sha256\":null,\"decision\":";
+    for (int w = 0; w < 2; w++) {
+        size_t n = 0;
+#define PUT(p, k)                                                                                                      \
+    do {                                                                                                               \
+        if (n + (k) + 128 > sizeof line) exit(2);                                                                      \
+        memcpy(line + n, p, k);                                                                                        \
+        n += (k);                                                                                                      \
+    } while (0)
+        PUT(head, strlen(head));
+        if (w) PUT(c->b, c->n); else PUT("null", 4);
+        PUT(mid, strlen(mid));
+        if (w) PUT("{}", 2); else { PUT("{\"v\":", 5); PUT(c->b, c->n); PUT("}", 1); }
+#undef PUT
+        char hex[65];
+        if (govlog_sha256(line, n, hex) != GOVLOG_OK) {
+            FAIL("govlog_sha256: no libcrypto");
+            return;
+        }
+        n += (size_t)sprintf(line + n, ",\"sha256\":\"%s\"}", hex);
+        char msg[256] = "";
+        int rc = govlog_check_line(line, n, NULL, msg, sizeof msg);
+        nchecks++;
+        nlog_ok += rc == GOVLOG_OK;
+        const char *wn = w ? "the run_id" : "a member of the decision";
+        if (rc != GOVLOG_OK && rc != GOVLOG_ECORRUPT) FAIL("%s as %s in a log line: %s %s", c->name, wn, govlog_errstr(rc), msg);
+        if (c->lost || c->how == 'i') continue;
+        if (c->how == 'n' && (rc != GOVLOG_ECORRUPT || !msg[0]))
+            nfail_log++, FAIL("%s (n) as %s in a log line: %s", c->name, wn, govlog_errstr(rc));
+        bool want = w ? c->n >= 2 && ((c->b[0] == '"' && c->b[c->n - 1] == '"') || (c->n == 4 && !memcmp(c->b, "null", 4)))
+                      : !memchr(c->b, '\n', c->n);
+        if (c->how == 'y' && (rc == GOVLOG_OK) != want)
+            nfail_log++, FAIL("%s (y) as %s in a log line: %s %s", c->name, wn, govlog_errstr(rc), msg);
+    }
+}
+
 /* Cases from cases.mjs's file: NAME \t HOW[-lost] \t LEN \n BYTES \n. */
 static Case *read_cases(const char *path, Case *cs, size_t *nc, size_t cap) {
     size_t len;
@@ -340,6 +436,9 @@ int main(int argc, char **argv) {
         record_forms(c, lines, expect, &lineno);
         lsp_case(c);
         limits_case(c);
+        jview_case(c);
+        record_case(c);
+        log_case(c);
     }
     if (fclose(lines) || fclose(expect)) return 2;
     printf("# the suite: %ld y, %ld n, %ld i; not reproducible from the package (not UTF-8 there): %ld (%ld y, %ld n, %ld i):\n",
@@ -354,9 +453,13 @@ int main(int argc, char **argv) {
     printf("\n# %ld checks, %ld y cases at a record cap, %ld at lj_parse's bounds; %ld lines for govc run\n", nchecks,
            ncap, nlj_limit, lineno);
     printf("# the limits file reader accepted %ld of the %zu files (2 a case)\n", nlim_ok, 2 * nc);
+    printf("# jv_parse accepted %ld of the %zu cases; the log line parser %ld of the %zu lines (2 a case)\n", njv_ok, nc,
+           nlog_ok, 2 * nc);
+    if (nfail_jv + nfail_rec + nfail_log)
+        printf("# failed checks: jv_parse %ld, gd_record_key %ld, the log line parser %ld\n", nfail_jv, nfail_rec, nfail_log);
     printf("# i cases (not lost): the record decoder (as \"v\") accepts %ld, refuses %ld; lj_parse accepts %ld, refuses %ld\n",
            ni_rec[1], ni_rec[0], ni_lj[1], ni_lj[0]);
-    printf("%s - jsuite: the record decoder (one-pass and full), lj_parse and the limits file reader over %zu cases\n", nfail ? "not ok" : "ok",
+    printf("%s - jsuite: the record decoder (one-pass and full), lj_parse, the limits file reader, jv_parse, govd's record pre-read and the log line parser over %zu cases\n", nfail ? "not ok" : "ok",
            nc);
     return nfail ? 1 : 0;
 }
