@@ -269,8 +269,9 @@ int gd_route_find(gd_policy *p, const char *hexid);
 void gd_route_note(gd_policy *p, int part, const gov_decision *d);
 /* The partition key value of a JSON record for policy p: the value of the first member
  * named by the policy's partition key, when it is a string. Returns false when the JSON
- * is malformed; *key NULL when no routing is needed, or the member is absent or not a
- * string, or its value does not fit in buf. govd routes by gov_record_partition;
+ * is malformed (vm/gov_jcheck.h's grammar: then *is_event stays false, and the VM refuses
+ * the record with its own error) or cannot be read here; *key NULL when no routing is
+ * needed, or the member is absent or not a string, or its value does not fit in buf. govd routes by gov_record_partition;
  * fuzz_govd checks that this independent reader agrees with it. */
 bool gd_record_key(const gd_policy *p, const char *json, size_t len, char *buf, size_t cap, const char **key,
                    size_t *klen, bool *is_event);
