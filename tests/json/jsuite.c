@@ -36,6 +36,10 @@
  * refuses most values (a file is an object of "policy" and "scopes", entries objects), so
  * only n has a rule: GOV_ELIMITS with a message and a line, never accepted; y and i either.
  *
+ * jv_parse, gd_record_key and the decision log's line parser: what each must do is said
+ * above each one's function below; core_edges holds the one validator they, lj_parse and
+ * govd's body check share (vm/gov_jcheck.h) to its bounds and choices.
+ *
  * Cases marked lost (their file was not UTF-8, so the package's bytes are not the
  * suite's) are fed in every form and held to not crashing only; they are listed.
  * JSUITE_VERBOSE=1 in the environment: what each parser did with each i case. */
@@ -48,6 +52,7 @@
 #include "compiler/lsp_json.h"
 #include "govd/govd.h"
 #include "log/govlog.h"
+#include "vm/gov_jcheck.h"
 #include "tests/vm/slurp.h"
 #include "vm/gov_int.h"
 
@@ -314,6 +319,74 @@ static void log_case(const Case *c) {
     }
 }
 
+/* The one validator itself (vm/gov_jcheck.h) at its edges, beyond what the readers above
+ * show of it: the depth bound exactly (d open objects and arrays pass, d + 1 do not, for
+ * the bounds its callers use), GOVJ_PREFIX's end, the lone-surrogate choice both ways,
+ * and an offset on each refusal. */
+static void core_edges(void) {
+    static char t[2 * GOVJ_MAX_DEPTH + 8];
+    static const unsigned depths[] = {1, 64, 128, GOVJ_MAX_DEPTH};
+    size_t at;
+    for (size_t k = 0; k < sizeof depths / sizeof depths[0]; k++) {
+        for (unsigned extra = 0; extra < 2; extra++) {
+            unsigned d = depths[k] + extra;
+            for (int obj = 0; obj < 2; obj++) {
+                size_t n = 0;
+                for (unsigned i = 0; i < d; i++) {
+                    if (obj && i + 1 < d) memcpy(t + n, "{\"a\":", 5), n += 5;
+                    else t[n++] = '[';
+                }
+                t[n++] = '1';
+                for (unsigned i = d; i-- > 0;) t[n++] = obj && i + 1 < d ? '}' : ']';
+                const char *why = govJ_check(t, n, depths[k], 0, &at);
+                nchecks++;
+                if (!why != !extra || (why && (!strstr(why, "deep") || at > n)))
+                    FAIL("govJ_check: %u nested %s at the bound %u: %s", d, obj ? "objects" : "arrays", depths[k],
+                         why ? why : "accepted");
+            }
+        }
+    }
+    static const struct {
+        const char *text;
+        unsigned flags;
+        const char *why; /* NULL: accepted */
+        size_t at;       /* the end (accepted, GOVJ_PREFIX) or where it is wrong */
+    } cs[] = {
+        {"\"ab\"xyz", GOVJ_PREFIX, NULL, 4},
+        {"{} ,", GOVJ_PREFIX, NULL, 2},
+        {"[1, 2] ]", GOVJ_PREFIX, NULL, 6},
+        {"-12.5e+3,", GOVJ_PREFIX, NULL, 8},
+        {" 1", GOVJ_PREFIX, "expected a value", 0},
+        {"\"ab\"xyz", 0, "text after the JSON value", 4},
+        {"\"\\uD83D\\uDE00\"", 0, NULL, 14},
+        {"\"\\uD800\"", 0, "\\u escape of a lone surrogate", 1},
+        {"\"\\uDC00\"", 0, "\\u escape of a lone surrogate", 1},
+        {"\"\\uD800\\u0041\"", 0, "\\u escape of a lone surrogate", 1},
+        {"\"\\uD800\\u0041\"", GOVJ_LONE_SURROGATE, NULL, 14},
+        {"\"\\uDC00\\uD800\"", GOVJ_LONE_SURROGATE, NULL, 14},
+        {"\"\\uD800", GOVJ_LONE_SURROGATE, "unterminated string", 7},
+        {"[1,]", 0, "expected a value", 3},
+        {"{\"a\":1,}", 0, "expected a member name", 7},
+        {"[-]", 0, "bad number", 2},
+        {"\xEF\xBB\xBF{}", 0, "expected a value", 0},
+        {"[\"\xC0\x80\"]", 0, "invalid UTF-8", 2},
+        {"[\"\xED\xA0\x80\"]", 0, "invalid UTF-8", 2},
+        {"[\"\xF4\x90\x80\x80\"]", 0, "invalid UTF-8", 2},
+        {"[\"\xF4\x8F\xBF\xBF\"]", 0, NULL, 8},
+        {"{\"a\" 1}", 0, "expected ':'", 5},
+        {"", 0, "unexpected end of the text", 0},
+    };
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        size_t n = strlen(cs[i].text);
+        at = SIZE_MAX;
+        const char *why = govJ_check(cs[i].text, n, GOVJ_MAX_DEPTH, cs[i].flags, &at);
+        nchecks++;
+        if (!why != !cs[i].why || (why && strcmp(why, cs[i].why) != 0) || at != (cs[i].why || cs[i].flags & GOVJ_PREFIX ? cs[i].at : n))
+            FAIL("govJ_check(%s, flags %u): %s at %zu; want %s at %zu", cs[i].text, cs[i].flags, why ? why : "accepted", at,
+                 cs[i].why ? cs[i].why : "accepted", cs[i].at);
+    }
+}
+
 /* Cases from cases.mjs's file: NAME \t HOW[-lost] \t LEN \n BYTES \n. */
 static Case *read_cases(const char *path, Case *cs, size_t *nc, size_t cap) {
     size_t len;
@@ -426,6 +499,7 @@ int main(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/expect.jsonl", argv[4]);
     FILE *expect = fopen(path, "wb");
     if (!lines || !expect) return 2;
+    core_edges();
     long lineno = 0, count[3][2] = {{0}}, nelement = 0; /* y n i; suite, lost */
     for (size_t i = 0; i < nc; i++) {
         const Case *c = &cs[i];
