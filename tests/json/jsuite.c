@@ -324,7 +324,7 @@ static void log_case(const Case *c) {
  * the bounds its callers use), GOVJ_PREFIX's end, the lone-surrogate choice both ways,
  * and an offset on each refusal. */
 static void core_edges(void) {
-    static char t[2 * GOVJ_MAX_DEPTH + 8];
+    static char t[6 * (GOVJ_MAX_DEPTH + 1) + 8]; /* {"a": a level, and its } */
     static const unsigned depths[] = {1, 64, 128, GOVJ_MAX_DEPTH};
     size_t at;
     for (size_t k = 0; k < sizeof depths / sizeof depths[0]; k++) {
