@@ -387,6 +387,23 @@ static void core_edges(void) {
     }
 }
 
+/* The decision log's bound (spec/trace.md §9: at most 128 objects and arrays open at once
+ * in a decision object): {"v":X} with X 127 nested arrays is 128 open, accepted; with
+ * 128, refused. */
+static void log_depth(void) {
+    static unsigned char b[2][2 * 128];
+    for (int k = 0; k < 2; k++) {
+        size_t d = 127 + (size_t)k;
+        Case c = {.how = k ? 'n' : 'y', .src = "depth", .b = b[k], .n = 2 * d};
+        snprintf(c.name, sizeof c.name, "%zu nested arrays in a log decision", d);
+        for (size_t i = 0; i < d; i++) {
+            b[k][i] = '[';
+            b[k][2 * d - 1 - i] = ']';
+        }
+        log_case(&c);
+    }
+}
+
 /* Cases from cases.mjs's file: NAME \t HOW[-lost] \t LEN \n BYTES \n. */
 static Case *read_cases(const char *path, Case *cs, size_t *nc, size_t cap) {
     size_t len;
@@ -500,6 +517,7 @@ int main(int argc, char **argv) {
     FILE *expect = fopen(path, "wb");
     if (!lines || !expect) return 2;
     core_edges();
+    log_depth();
     long lineno = 0, count[3][2] = {{0}}, nelement = 0; /* y n i; suite, lost */
     for (size_t i = 0; i < nc; i++) {
         const Case *c = &cs[i];
