@@ -404,6 +404,37 @@ static void log_depth(void) {
     }
 }
 
+/* lj_parse's bound (spec/lsp.md §1: JSON nesting at most 64 levels): 64 nested arrays
+ * pass, empty or not; 65 are refused, empty or not (before the one validator, 65 empty
+ * ones passed). */
+static const char *lj_once(const char *b, size_t n) {
+    GovArena a;
+    jmp_buf oom;
+    govA_init(&a, govA_default_alloc, NULL, &oom);
+    if (setjmp(oom)) exit(2);
+    Lj *v = NULL;
+    size_t at = 0;
+    const char *why = lj_parse(&a, b, n, &v, &at); /* a phrase, not in the arena */
+    govA_free(&a);
+    return why;
+}
+
+static void lsp_depth(void) {
+    static char b[2 * 65 + 1];
+    for (size_t d = 64; d <= 65; d++) {
+        for (int full = 0; full < 2; full++) {
+            size_t n = 0;
+            for (size_t i = 0; i < d; i++) b[n++] = '[';
+            if (full) b[n++] = '1';
+            for (size_t i = 0; i < d; i++) b[n++] = ']';
+            const char *why = lj_once(b, n);
+            nchecks++;
+            if (!why != (d == 64) || (why && !strstr(why, "deep")))
+                FAIL("lj_parse: %zu nested arrays%s: %s", d, full ? " around a number" : "", why ? why : "accepted");
+        }
+    }
+}
+
 /* Cases from cases.mjs's file: NAME \t HOW[-lost] \t LEN \n BYTES \n. */
 static Case *read_cases(const char *path, Case *cs, size_t *nc, size_t cap) {
     size_t len;
@@ -518,6 +549,7 @@ int main(int argc, char **argv) {
     if (!lines || !expect) return 2;
     core_edges();
     log_depth();
+    lsp_depth();
     long lineno = 0, count[3][2] = {{0}}, nelement = 0; /* y n i; suite, lost */
     for (size_t i = 0; i < nc; i++) {
         const Case *c = &cs[i];
