@@ -54,6 +54,7 @@
 
 #include "vm/gov_int.h"
 #include "vm/gov_num.h"
+#include "vm/keytab_hit.h"
 #include "vm/window_read.h"
 
 #define NONE GOVB_NONE
@@ -1557,6 +1558,16 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
     TRU(w, x, j) += v.i != 0;
 }
 
+/* The record's key for window w: its level's field, at most its first GOVV_KEYMAX bytes
+ * (keys are their first 128 bytes). govV_str's decoding, inline: the call cost as much as
+ * the decoding, twice a record (the look-ahead's hash, the look-up's compare). */
+static inline const char *key_of(const gov_vm *vm, const govV_cell *R, const govL_window *w, uint32_t *len) {
+    uint64_t u = R[w->level].u;
+    uint32_t n = GOVV_SLEN(u);
+    *len = n > GOVV_KEYMAX ? GOVV_KEYMAX : n;
+    return ((u & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(u);
+}
+
 /* Ask for the record's key blocks before anything waits on them (evaluate calls this
  * before the scope matching, whose few hundred instructions then run while the blocks
  * come in): for each key block of the kind, the key's hash (into hash[level], for
@@ -1575,8 +1586,7 @@ void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
         const govL_window *w = s->w;
         if (!(hashed & 1u << w->level)) {
             uint32_t len;
-            const char *key = govV_str(vm, R[w->level].u, &len);
-            if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
+            const char *key = key_of(vm, R, w, &len);
             hash[w->level] = govK_hash(w->level, key, len);
             hashed |= 1u << w->level;
         }
@@ -1584,7 +1594,7 @@ void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
         uint32_t guess = govK_head(tab, hash[w->level]);
         if (guess != NONE && guess < w->capacity) {
             prefetch_block(p, s->wi, block(vm, w, guess));
-            PF(govK_entry_at(tab, guess));
+            PF(govK_entry_in(tab, guess));
         }
     }
 }
@@ -1671,20 +1681,24 @@ static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]
         wr->epoch = epoch;
         wr->evicted = 0;
         uint32_t len;
-        const char *key = govV_str(vm, R[w->level].u, &len);
-        if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
-        govK_evict ev;
+        const char *key = key_of(vm, R, w, &len);
         govK_table *tab = table(vm, w);
         /* The block at the bucket's first slot was asked for by govW_lookahead, with the
-         * key's hash; another slot's (a chain, a new key) is asked for now. */
-        uint32_t guess = govK_head(tab, hash[w->level]);
-        uint32_t slot = govK_touch_h(tab, hash[w->level], w->level, key, len, &ev);
-        if (slot != guess && slot != NONE) prefetch_block(p, s->wi, block(vm, w, slot));
-        if (ev.fresh) reset_block(p, s->wi, block(vm, w, slot));
-        if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
-            wr->evicted = 1;
-            wr->elevel = ev.level;
-            wr->klen = ev.keylen;
+         * key's hash; another slot's (a chain, a new key) is asked for now. The key found
+         * at that first slot (nearly every record) inserts and evicts nothing. */
+        uint64_t h = hash[w->level];
+        uint32_t guess = govK_head(tab, h);
+        uint32_t slot = govK_touch_head(tab, guess, h, w->level, key, len);
+        if (slot == NONE) {
+            govK_evict ev;
+            slot = govK_touch_h(tab, h, w->level, key, len, &ev);
+            if (slot != guess && slot != NONE) prefetch_block(p, s->wi, block(vm, w, slot));
+            if (ev.fresh) reset_block(p, s->wi, block(vm, w, slot));
+            if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
+                wr->evicted = 1;
+                wr->elevel = ev.level;
+                wr->klen = ev.keylen;
+            }
         }
         wr->slot = slot;
         wr->x = block(vm, w, slot);
