@@ -764,10 +764,17 @@ static uint32_t top_rank(const govL_window *w, uint64_t n) {
     uint64_t k = (w->qnum * n + w->qden - 1) / w->qden;
     return (uint32_t)(n - (k ? k : 1) + 1);
 }
-/* Value v, at ring slot pos, into the list of c (at most T: past it the last drops out). */
+/* Value v, at ring slot pos, into the list of c (at most T: past it the last drops out).
+ * A v above the list's first goes first, every value one down; otherwise the list's first
+ * stops the walk down from the end, so a step tests no index (the test of i took two of a
+ * step's nine instructions; a p95 over 100 runs walks about four steps a record). */
 static inline uint32_t top_in(int64_t *tv, uint8_t *ts, uint32_t c, uint32_t T, int64_t v, uint32_t pos) {
     uint32_t i = c < T ? c : T - 1;
-    for (; i && tv[i - 1] < v; i--) tv[i] = tv[i - 1], ts[i] = ts[i - 1];
+    if (i && tv[0] < v) {
+        for (; i; i--) tv[i] = tv[i - 1], ts[i] = ts[i - 1];
+    } else if (i) {
+        for (; tv[i - 1] < v; i--) tv[i] = tv[i - 1], ts[i] = ts[i - 1];
+    }
     tv[i] = v, ts[i] = (uint8_t)pos;
     return c < T ? c + 1 : c;
 }
