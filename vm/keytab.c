@@ -75,7 +75,7 @@ void govK_init(govK_table *t, uint32_t cap) {
     for (uint32_t i = 0; i <= t->mask; i++) h[i] = NONE;
 }
 
-uint64_t govK_hash(uint32_t level, const char *key, size_t n) { return XXH3_64bits_withSeed(key, n, level + 1); }
+uint64_t govK_hash(uint32_t level, const char *key, size_t n) { return govK_hash_in(level, key, n); }
 
 static int same(const govK_entry *e, uint64_t h, uint32_t level, const char *key, size_t n) {
     return govK_same(e, h, level, key, n);

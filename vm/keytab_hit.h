@@ -12,7 +12,20 @@
 
 #include <string.h>
 
+/* XXH3 compiled in (keytab.c's reason: a key is 10 to 30 bytes, and the call into
+ * libxxhash and its length dispatch cost as much as hashing it). */
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
+
 #include "vm/gov_int.h"
+
+/* govK_hash, inline for window.c's look-ahead (the call and keytab.c's wrapper cost about
+ * as much as the length dispatch); the same function, so the same hashes. */
+static inline uint64_t govK_hash_in(uint32_t level, const char *key, size_t n) {
+    return XXH3_64bits_withSeed(key, n, level + 1);
+}
 
 /* Slot s's entry: the entries follow the bucket heads and the LRU links (eoff bytes). */
 static inline govK_entry *govK_entry_in(govK_table *t, uint32_t s) {

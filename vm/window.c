@@ -1594,7 +1594,7 @@ void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
         if (!(hashed & 1u << w->level)) {
             uint32_t len;
             const char *key = key_of(vm, R, w, &len);
-            hash[w->level] = govK_hash(w->level, key, len);
+            hash[w->level] = govK_hash_in(w->level, key, len);
             hashed |= 1u << w->level;
         }
         govK_table *tab = table(vm, w);
