@@ -210,13 +210,16 @@ static void fold_code(const gov_program *p, govL_window *w) {
     w->fold = op;
 }
 
-/* Run a folded window's code (fold_code): R[k] := K; R[a] := R[b] == R[c] (or !=). */
+/* Run a folded window's code (fold_code): R[k] := K; R[a] := R[b] == R[c] (or !=). The
+ * bytes compared inline (keytab_hit.h's compare, words within the two runs): memcmp's
+ * call and dispatch cost more than comparing a short string such as the bench's action
+ * against "refund" (about 25 instructions a record). */
 static inline void run_fold(gov_vm *vm, const govL_window *w, govV_cell *R) {
     R[w->f_k] = vm->p->kval[w->f_kidx];
     uint64_t ub = R[w->f_b].u, uc = R[w->f_c].u; /* govV_str's decoding, inline */
     uint32_t nb = GOVV_SLEN(ub), nc = GOVV_SLEN(uc);
-    int eq = nb == nc && memcmp(((ub & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(ub),
-                                ((uc & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(uc), nb) == 0;
+    int eq = nb == nc && govK_same_bytes(((ub & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(ub),
+                                         ((uc & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(uc), nb);
     R[w->f_a].i = w->fold == GOV_OP_EQ ? eq : !eq;
 }
 
