@@ -23,6 +23,7 @@
 #include <xxhash.h>
 
 #include "vm/gov_int.h"
+#include "vm/keytab_hit.h"
 
 #define NONE GOVB_NONE
 
@@ -53,9 +54,7 @@ static const govK_link *clink(const govK_table *t, uint32_t s) {
  * each of the six or so accesses of a look-up. */
 static size_t heads_bytes_t(const govK_table *t) { return t->eoff; }
 
-govK_entry *govK_entry_at(govK_table *t, uint32_t slot) {
-    return (govK_entry *)(void *)((char *)(t + 1) + heads_bytes_t(t)) + slot;
-}
+govK_entry *govK_entry_at(govK_table *t, uint32_t slot) { return govK_entry_in(t, slot); }
 
 static const govK_entry *centry(const govK_table *t, uint32_t slot) {
     return (const govK_entry *)(const void *)((const char *)(t + 1) + heads_bytes_t(t)) + slot;
@@ -76,36 +75,10 @@ void govK_init(govK_table *t, uint32_t cap) {
     for (uint32_t i = 0; i <= t->mask; i++) h[i] = NONE;
 }
 
-uint64_t govK_hash(uint32_t level, const char *key, size_t n) { return XXH3_64bits_withSeed(key, n, level + 1); }
-
-/* Whether n bytes at a and b are equal, without a call: keys are mostly 8 to 40 bytes,
- * and memcmp's call, dispatch and length tests cost as much as comparing them. Words of 8
- * (the last one ending at n, overlapping the one before), then 4 and bytes for short keys;
- * never a byte outside either run of n. */
-static inline int same_bytes(const char *a, const char *b, size_t n) {
-    uint64_t x, y;
-    uint32_t u, v;
-    if (n >= 8) {
-        for (size_t i = 0; i + 8 < n; i += 8) {
-            memcpy(&x, a + i, 8), memcpy(&y, b + i, 8);
-            if (x != y) return 0;
-        }
-        memcpy(&x, a + n - 8, 8), memcpy(&y, b + n - 8, 8);
-        return x == y;
-    }
-    if (n >= 4) {
-        memcpy(&u, a, 4), memcpy(&v, b, 4);
-        if (u != v) return 0;
-        memcpy(&u, a + n - 4, 4), memcpy(&v, b + n - 4, 4);
-        return u == v;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return 0;
-    return 1;
-}
+uint64_t govK_hash(uint32_t level, const char *key, size_t n) { return govK_hash_in(level, key, n); }
 
 static int same(const govK_entry *e, uint64_t h, uint32_t level, const char *key, size_t n) {
-    return e->hash == h && e->level == level && e->keylen == n && same_bytes(e->key, key, n);
+    return govK_same(e, h, level, key, n);
 }
 
 uint32_t govK_find(const govK_table *t, uint32_t level, const char *key, size_t n) {
@@ -167,28 +140,12 @@ uint32_t govK_touch(govK_table *t, uint32_t level, const char *key, size_t n, go
     return govK_touch_h(t, n <= GOVV_KEYMAX ? govK_hash(level, key, n) : 0, level, key, n, ev);
 }
 
-/* A key found, not the newest: moved to the newest end of the LRU list, as unlink_lru
- * then link_newest do, with the links' base computed once (each link_at computed it from
- * the mask again) and no calls: the look-up every windowed record makes. */
-static inline void touch_found(govK_table *t, uint32_t s) {
-    govK_link *L = (govK_link *)(void *)((char *)(t + 1) + links_off(t)), *e = L + s;
-    uint32_t newer = e->newer, older = e->older, top = t->newest;
-    /* s is not the newest, so it has a newer neighbour and the list's newest is another */
-    L[newer].older = older;
-    if (older != NONE) L[older].newer = newer;
-    else t->oldest = newer;
-    e->newer = NONE;
-    e->older = top;
-    L[top].newer = s;
-    t->newest = s;
-}
-
 uint32_t govK_touch_h(govK_table *t, uint64_t h, uint32_t level, const char *key, size_t n, govK_evict *ev) {
     ev->fresh = ev->evicted = 0;
     if (n > GOVV_KEYMAX || t->cap == 0) return NONE;
     for (uint32_t s = heads(t)[h & t->mask]; s != NONE; s = govK_entry_at(t, s)->hnext)
         if (same(govK_entry_at(t, s), h, level, key, n)) {
-            if (t->newest != s) touch_found(t, s);
+            if (t->newest != s) govK_touch_found(t, s);
             return s;
         }
     uint32_t s;

@@ -54,6 +54,7 @@
 
 #include "vm/gov_int.h"
 #include "vm/gov_num.h"
+#include "vm/keytab_hit.h"
 #include "vm/window_read.h"
 
 #define NONE GOVB_NONE
@@ -209,13 +210,16 @@ static void fold_code(const gov_program *p, govL_window *w) {
     w->fold = op;
 }
 
-/* Run a folded window's code (fold_code): R[k] := K; R[a] := R[b] == R[c] (or !=). */
+/* Run a folded window's code (fold_code): R[k] := K; R[a] := R[b] == R[c] (or !=). The
+ * bytes compared inline (keytab_hit.h's compare, words within the two runs): memcmp's
+ * call and dispatch cost more than comparing a short string such as the bench's action
+ * against "refund" (12.5 instructions a record, callgrind). */
 static inline void run_fold(gov_vm *vm, const govL_window *w, govV_cell *R) {
     R[w->f_k] = vm->p->kval[w->f_kidx];
     uint64_t ub = R[w->f_b].u, uc = R[w->f_c].u; /* govV_str's decoding, inline */
     uint32_t nb = GOVV_SLEN(ub), nc = GOVV_SLEN(uc);
-    int eq = nb == nc && memcmp(((ub & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(ub),
-                                ((uc & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(uc), nb) == 0;
+    int eq = nb == nc && govK_same_bytes(((ub & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(ub),
+                                         ((uc & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(uc), nb);
     R[w->f_a].i = w->fold == GOV_OP_EQ ? eq : !eq;
 }
 
@@ -763,10 +767,17 @@ static uint32_t top_rank(const govL_window *w, uint64_t n) {
     uint64_t k = (w->qnum * n + w->qden - 1) / w->qden;
     return (uint32_t)(n - (k ? k : 1) + 1);
 }
-/* Value v, at ring slot pos, into the list of c (at most T: past it the last drops out). */
+/* Value v, at ring slot pos, into the list of c (at most T: past it the last drops out).
+ * A v above the list's first goes first, every value one down; otherwise the list's first
+ * stops the walk down from the end, so a step tests no index (the test of i took two of a
+ * step's nine instructions; a p95 over 100 runs walks about four steps a record). */
 static inline uint32_t top_in(int64_t *tv, uint8_t *ts, uint32_t c, uint32_t T, int64_t v, uint32_t pos) {
     uint32_t i = c < T ? c : T - 1;
-    for (; i && tv[i - 1] < v; i--) tv[i] = tv[i - 1], ts[i] = ts[i - 1];
+    if (i && tv[0] < v) {
+        for (; i; i--) tv[i] = tv[i - 1], ts[i] = ts[i - 1];
+    } else if (i) {
+        for (; tv[i - 1] < v; i--) tv[i] = tv[i - 1], ts[i] = ts[i - 1];
+    }
     tv[i] = v, ts[i] = (uint8_t)pos;
     return c < T ? c + 1 : c;
 }
@@ -1557,6 +1568,16 @@ static inline void step_tru(const govL_window *w, char *x, const govV_wrec *fr, 
     TRU(w, x, j) += v.i != 0;
 }
 
+/* The record's key for window w: its level's field, at most its first GOVV_KEYMAX bytes
+ * (keys are their first 128 bytes). govV_str's decoding, inline: the call cost as much as
+ * the decoding, twice a record (the look-ahead's hash, the look-up's compare). */
+static inline const char *key_of(const gov_vm *vm, const govV_cell *R, const govL_window *w, uint32_t *len) {
+    uint64_t u = R[w->level].u;
+    uint32_t n = GOVV_SLEN(u);
+    *len = n > GOVV_KEYMAX ? GOVV_KEYMAX : n;
+    return ((u & GOVV_SCRATCH) ? vm->scratch : vm->p->strdata) + GOVV_SOFF(u);
+}
+
 /* Ask for the record's key blocks before anything waits on them (evaluate calls this
  * before the scope matching, whose few hundred instructions then run while the blocks
  * come in): for each key block of the kind, the key's hash (into hash[level], for
@@ -1575,16 +1596,15 @@ void govW_lookahead(gov_vm *vm, uint64_t hash[GOVB_LV_MAX + 1]) {
         const govL_window *w = s->w;
         if (!(hashed & 1u << w->level)) {
             uint32_t len;
-            const char *key = govV_str(vm, R[w->level].u, &len);
-            if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
-            hash[w->level] = govK_hash(w->level, key, len);
+            const char *key = key_of(vm, R, w, &len);
+            hash[w->level] = govK_hash_in(w->level, key, len);
             hashed |= 1u << w->level;
         }
         govK_table *tab = table(vm, w);
         uint32_t guess = govK_head(tab, hash[w->level]);
         if (guess != NONE && guess < w->capacity) {
             prefetch_block(p, s->wi, block(vm, w, guess));
-            PF(govK_entry_at(tab, guess));
+            PF(govK_entry_in(tab, guess));
         }
     }
 }
@@ -1671,20 +1691,24 @@ static W_NOINLINE void run_plan(gov_vm *vm, const uint64_t hash[GOVB_LV_MAX + 1]
         wr->epoch = epoch;
         wr->evicted = 0;
         uint32_t len;
-        const char *key = govV_str(vm, R[w->level].u, &len);
-        if (len > GOVV_KEYMAX) len = GOVV_KEYMAX; /* keys are their first 128 bytes */
-        govK_evict ev;
+        const char *key = key_of(vm, R, w, &len);
         govK_table *tab = table(vm, w);
         /* The block at the bucket's first slot was asked for by govW_lookahead, with the
-         * key's hash; another slot's (a chain, a new key) is asked for now. */
-        uint32_t guess = govK_head(tab, hash[w->level]);
-        uint32_t slot = govK_touch_h(tab, hash[w->level], w->level, key, len, &ev);
-        if (slot != guess && slot != NONE) prefetch_block(p, s->wi, block(vm, w, slot));
-        if (ev.fresh) reset_block(p, s->wi, block(vm, w, slot));
-        if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
-            wr->evicted = 1;
-            wr->elevel = ev.level;
-            wr->klen = ev.keylen;
+         * key's hash; another slot's (a chain, a new key) is asked for now. The key found
+         * at that first slot (nearly every record) inserts and evicts nothing. */
+        uint64_t h = hash[w->level];
+        uint32_t guess = govK_head(tab, h);
+        uint32_t slot = govK_touch_head(tab, guess, h, w->level, key, len);
+        if (slot == NONE) {
+            govK_evict ev;
+            slot = govK_touch_h(tab, h, w->level, key, len, &ev);
+            if (slot != guess && slot != NONE) prefetch_block(p, s->wi, block(vm, w, slot));
+            if (ev.fresh) reset_block(p, s->wi, block(vm, w, slot));
+            if (ev.evicted && govV_keep_key(vm, ev.key, ev.keylen, &wr->koff)) {
+                wr->evicted = 1;
+                wr->elevel = ev.level;
+                wr->klen = ev.keylen;
+            }
         }
         wr->slot = slot;
         wr->x = block(vm, w, slot);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vm/gov_int.h"
+#include "vm/keytab_hit.h"
 
 static int nfail;
 
@@ -180,6 +181,40 @@ static void test_bytes(void) {
     check(ok_same, "keys of 0 to 128 bytes under one hash, equal bytes in another copy: the same key");
 }
 
+/* window.c's look-up: the key at its bucket's head by govK_touch_head, anything else by
+ * govK_touch_h. Against a second table that govK_touch_h alone updates: the same slots,
+ * nothing inserted or evicted on a head hit, and byte-identical tables after every touch,
+ * over streams with chains (more keys than buckets' worth), new keys and evictions. */
+static void test_head(uint32_t cap, uint32_t nkeys, int steps, const char *name) {
+    govK_table *a = new_table(cap), *b = new_table(cap);
+    int ok = 1, hits = 0, chained = 0;
+    for (int i = 0; i < steps && ok; i++) {
+        char key[32];
+        uint32_t level = rnd(2) ? GOVB_LV_AGENT : GOVB_LV_TENANT;
+        snprintf(key, sizeof key, "t%u-p%u-a%03u", rnd(3), rnd(2), rnd(nkeys));
+        size_t n = strlen(key);
+        uint64_t h = govK_hash(level, key, n);
+        govK_evict ea, eb;
+        uint32_t want = govK_touch_h(a, h, level, key, n, &ea);
+        uint32_t head = govK_head(b, h);
+        uint32_t got = govK_touch_head(b, head, h, level, key, n);
+        if (got != GOVB_NONE) {
+            hits++;
+            if (ea.fresh || ea.evicted || got != head) ok = 0;
+        } else {
+            chained += head != GOVB_NONE;
+            got = govK_touch_h(b, h, level, key, n, &eb);
+            if (eb.fresh != ea.fresh || eb.evicted != ea.evicted) ok = 0;
+        }
+        if (got != want || memcmp(a, b, govK_size(cap)) != 0) ok = 0;
+    }
+    char nm[160];
+    snprintf(nm, sizeof nm, "%s: %d touches by the head's inline look-up (%d hits, %d past a head) leave the table as govK_touch_h does",
+             name, steps, hits, chained);
+    check(ok && hits > 0 && chained > 0, nm);
+    free(a), free(b);
+}
+
 int main(void) {
     test_bytes();
     test_model(1, 3, 200, "capacity 1");
@@ -187,5 +222,8 @@ int main(void) {
     test_model(16, 40, 20000, "capacity 16, 40 keys");
     test_model(64, 200, 20000, "capacity 64, 200 keys");
     test_roundtrip();
+    test_head(16, 10, 5000, "capacity 16, 120 keys");
+    test_head(64, 40, 20000, "capacity 64, 480 keys");
+    test_head(512, 60, 20000, "capacity 512, 720 keys");
     return nfail ? 1 : 0;
 }
