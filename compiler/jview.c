@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compiler/jview.h"
+#include "vm/gov_jcheck.h"
 
 #define TOK(j) ((jsmntok_t *)(j)->t)
 
@@ -15,6 +16,25 @@ bool jv_parse(JView *j, const char *text, size_t len)
 {
     jsmn_parser p;
     memset(j, 0, sizeof *j);
+    /* jsmn tokenises text that is not JSON ("[1,]", a missing value, "[-]"): the project's
+     * one validator (vm/gov_jcheck.h) decides first. What the VM writes is always valid,
+     * and never holds a \u escape of a lone surrogate (its strings are UTF-8). */
+    size_t at;
+    if (govJ_check(text, len, GOVJ_MAX_DEPTH, 0, &at)) return false;
+    /* A number or literal alone: strict jsmn wants a delimiter after a primitive, which
+     * the end of the text is not. The validator has checked it; it is one token. */
+    size_t b = 0, e = len;
+    while (b < e && strchr(" \t\r\n", text[b])) b++;
+    while (e > b && strchr(" \t\r\n", text[e - 1])) e--;
+    if (text[b] != '{' && text[b] != '[' && text[b] != '"') {
+        jsmntok_t *t = malloc(sizeof *t);
+        if (!t) return false;
+        *t = (jsmntok_t){.type = JSMN_PRIMITIVE, .start = (int)b, .end = (int)e, .size = 0};
+        j->s = text;
+        j->t = t;
+        j->n = 1;
+        return true;
+    }
     jsmn_init(&p);
     int n = jsmn_parse(&p, text, len, NULL, 0);
     if (n <= 0) return false;

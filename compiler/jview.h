@@ -14,7 +14,8 @@ typedef struct JView {
     int n;
 } JView;
 
-/* Parse text (len bytes); false if it is not JSON or memory ran out. Root: index 0. */
+/* Parse text (len bytes); false if it is not JSON (vm/gov_jcheck.h's grammar, a lone
+ * surrogate's \u escape refused) or memory ran out. Root: index 0. */
 bool jv_parse(JView *j, const char *text, size_t len);
 void jv_free(JView *j);
 /* The value of member `key` of object i, or -1. */

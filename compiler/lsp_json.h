@@ -1,11 +1,12 @@
 /* lsp_json.h: the JSON of the language server's messages (RFC 8259), read into a tree and
  * written into a growing buffer.
  *
- * The reader is strict where a mistake would be read as something else (trailing commas,
- * unescaped control characters, bad escapes, invalid UTF-8, leading zeros, trailing
- * bytes) and bounded everywhere (nesting depth, total size through the arena). A lone
- * UTF-16 surrogate in a \u escape, which JavaScript strings may hold, becomes U+FFFD so
- * the text stays UTF-8. Every node and string lives in one GovArena: a message is freed
+ * The reader validates through the project's one JSON validator (vm/gov_jcheck.h: RFC
+ * 8259 with spec/trace.md §1's choices) before it builds anything, at most LJ_MAX_DEPTH
+ * objects and arrays open at once, and is bounded everywhere else (numbers of at most 400
+ * characters, total size through the arena). A lone UTF-16 surrogate in a \u escape,
+ * which JavaScript strings may hold, is let through (GOVJ_LONE_SURROGATE) and becomes
+ * U+FFFD so the text stays UTF-8. Every node and string lives in one GovArena: a message is freed
  * in one call, and running out of memory longjmps to the arena's handler.
  */
 #ifndef GOVC_LSP_JSON_H

@@ -12,11 +12,15 @@
  *      scanner (gov_record_partition) both read the record, the partition its key
  *      hashes to (gov_partition_of, the empty key when it has none) must be the one the
  *      scanner gives, for several partition counts: two readers, one partition function;
+ *      a record the project's one JSON validator (vm/gov_jcheck.h) refuses is not read
+ *      (false, no key) and not taken for an event (the VM refuses it itself);
  *   3  the rest is a request body through gdj_check (govd/jcheck.c, the gate before the
- *      OTLP and approval readers) and the language server's strict reader
- *      (compiler/lsp_json.c): both accept or both refuse, past the bounds only one has
- *      (lj_parse's nesting of 64 and numbers of 400 characters); an offset lies within
- *      the text; in an accepted object, gdj_member finds "at" exactly when lj_get does.
+ *      OTLP and approval readers) and the language server's reader (compiler/lsp_json.c):
+ *      both validate through the one validator (GOVJ_LONE_SURROGATE), so both accept or
+ *      both refuse, past the bounds only one has (lj_parse's nesting of 64 and numbers of
+ *      400 characters); and lj_parse's tree builder, which keeps checks of its own, builds
+ *      every text the validator accepts; an offset lies within the text; in an accepted
+ *      object, gdj_member finds "at" exactly when lj_get does.
  */
 #include <setjmp.h>
 #include <stdint.h>
@@ -30,6 +34,7 @@
 #include "compiler/lsp_json.h"
 #include "govd/govd.h"
 #include "vm/gov_int.h"
+#include "vm/gov_jcheck.h"
 
 static void check(int ok, const char *what)
 {
@@ -124,6 +129,9 @@ static void record(const uint8_t *d, size_t n)
     if (!big)
         return;
     bool ok = gd_record_key(&p, (const char *)d, n, big, n + 1, &key, &klen, &ev);
+    size_t at;
+    if (govJ_check((const char *)d, n, GOVJ_MAX_DEPTH, 0, &at))
+        check(!ok && !key && !ev, "gd_record_key read a record that is not JSON");
     /* Compared when both read the line: jsmn also takes some lines that are not JSON
      * ('{"a" "b"}'), which the scanner refuses, so those go to the empty key's partition. */
     uint32_t got = 99999;

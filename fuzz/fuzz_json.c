@@ -3,12 +3,17 @@
  * small caps chosen from the input. A record that fails must leave the VM's persistent
  * state as it was (spec/trace.md §1). Each policy is loaded twice, the second copy
  * without the one-pass decoder's schema (vm/json.c), so its VM takes the full path for
- * every line: both VMs see the same lines, and their decisions must be byte-identical. */
+ * every line: both VMs see the same lines, and their decisions must be byte-identical.
+ * The record decoder is its own validating parser (it is not the project's one validator,
+ * vm/gov_jcheck.h, for speed): at the default caps it must refuse (GOV_EJSON, or GOV_ECAP
+ * for a cap met first) every line the validator refuses, and may refuse with GOV_EJSON an
+ * object the validator accepts only for a repeated member name. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz/common.h"
 #include "vm/gov_int.h"
+#include "vm/gov_jcheck.h"
 
 enum { MAXP = FUZZ_MAX_POLICIES };
 static gov_program *progs[MAXP], *fprogs[MAXP];
@@ -45,7 +50,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void eval(gov_vm *vm, gov_vm *ref, const uint8_t *data, size_t size)
+static void eval(gov_vm *vm, gov_vm *ref, const uint8_t *data, size_t size, bool core)
 {
     const void *st;
     size_t sn;
@@ -60,6 +65,17 @@ static void eval(gov_vm *vm, gov_vm *ref, const uint8_t *data, size_t size)
     const gov_decision *d2 = gov_eval_json(ref, (const char *)data, size, 1);
     if (gov_decision_json(d2, out2, sizeof out2, &n2) != rc || n != n2 || (rc == GOV_OK && memcmp(out, out2, n) != 0))
         abort(); /* the one-pass decoder decided otherwise than the full path */
+    if (core) {
+        size_t at, i = 0;
+        const char *why = govJ_check((const char *)data, size, GOVJ_MAX_DEPTH, 0, &at);
+        int s = gov_decision_status(d);
+        while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
+            i++;
+        if (why && s != GOV_EJSON && s != GOV_ECAP)
+            abort(); /* the decoder read a line that is not JSON */
+        if (!why && s == GOV_EJSON && i < size && data[i] == '{' && !strstr(gov_decision_error(d), "duplicate member"))
+            abort(); /* the decoder refused a JSON object for its syntax */
+    }
     if (gov_decision_status(d) != GOV_OK) {
         gov_vm_state(vm, &st, &sn);
         if (memcmp(before, st, sn) != 0)
@@ -76,13 +92,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < size && i < 64; i++)
         h = (h ^ data[i]) * 16777619u;
     for (int i = 0; i < nprogs; i++) {
-        eval(vms[i], full[i], data, size);
+        eval(vms[i], full[i], data, size, i == 0);
         int old[GOV_LIMIT__COUNT];
         for (int l = 0; l < GOV_LIMIT__COUNT; l++) {
             old[l] = gov_vm_limit(vms[i], l, (int)(1 + (h >> (l * 5)) % 40));
             gov_vm_limit(full[i], l, (int)(1 + (h >> (l * 5)) % 40));
         }
-        eval(vms[i], full[i], data, size);
+        eval(vms[i], full[i], data, size, false);
         for (int l = 0; l < GOV_LIMIT__COUNT; l++) {
             gov_vm_limit(vms[i], l, old[l]);
             gov_vm_limit(full[i], l, old[l]);

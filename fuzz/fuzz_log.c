@@ -4,18 +4,26 @@
  *   mode 1: "repaired" first: each line's seq, prev and sha256 are set to what the chain
  *           needs (where the line has those members at all), so mutations of a valid
  *           log reach the form and structure checks behind the digests.
+ *   mode 2 (first byte 2): the rest is a JSON value X, put into a decision line with its
+ *           digest twice: inside the decision ({"v":X}) and as the line's run_id. The
+ *           line parser must accept the first exactly when the project's one validator
+ *           (vm/gov_jcheck.h) accepts {"v":X} and X holds no newline, and the second
+ *           exactly when X is null or one JSON string by that validator (the parser's
+ *           own string decoder, jstring, held to it).
  * Each line also goes through govlog_check_line alone. Beyond the sanitizers it checks:
  *   - the reader ends (END, or a failure with a message) within as many calls as the
  *     input has lines, and every line it returns passes govlog_check_line again;
  *   - a torn tail it reports lies after the last newline and runs to the end;
  *   - END is never returned for an input that does not end with a newline.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log/govlog.h"
+#include "vm/gov_jcheck.h"
 
 enum { MAXLOG = 1 << 20 };
 static char path[64];
@@ -80,12 +88,55 @@ static size_t repair(const uint8_t *in, size_t n, char *out)
     return o;
 }
 
+static void value_lines(const char *x, size_t n)
+{
+    static const char head[] = "{\"seq\":1,\"prev\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+                               "\"type\":\"decision\",\"stream\":1,\"line\":1,\"run_id\":";
+    static const char mid[] = ",\"at\":null,\"policy_id\":\"00000000000000000000000000000000\",\"version\":null,"
+                              "\"stamp\":null,\"input_sha256\":null,\"decision\":";
+    for (int w = 0; w < 2; w++) {
+        size_t m = 0;
+        memcpy(buf + m, head, strlen(head)), m += strlen(head);
+        if (w) memcpy(buf + m, x, n), m += n;
+        else memcpy(buf + m, "null", 4), m += 4;
+        memcpy(buf + m, mid, strlen(mid)), m += strlen(mid);
+        size_t dst = m;
+        if (w) {
+            memcpy(buf + m, "{}", 2), m += 2;
+        } else {
+            memcpy(buf + m, "{\"v\":", 5), m += 5;
+            memcpy(buf + m, x, n), m += n;
+            buf[m++] = '}';
+        }
+        size_t at;
+        bool want = w ? (n == 4 && memcmp(x, "null", 4) == 0) ||
+                            (n >= 2 && x[0] == '"' && !govJ_check(x, n, 1, 0, &at) && x[n - 1] == '"')
+                      : !govJ_check(buf + dst, m - dst, 128, 0, &at) && !memchr(x, '\n', n);
+        char h[65];
+        if (govlog_sha256(buf, m, h) != GOVLOG_OK) return;
+        m += (size_t)sprintf(buf + m, ",\"sha256\":\"%s\"}", h);
+        char msg[256] = "";
+        int rc = govlog_check_line(buf, m, NULL, msg, sizeof msg);
+        if (rc == GOVLOG_ECRYPTO) return;
+        if ((rc == GOVLOG_OK) != want) {
+            fprintf(stderr, "fuzz_log: as %s, the line parser: %s (%s); the validator: %s\n",
+                    w ? "the run_id" : "a member of the decision", govlog_errstr(rc), msg, want ? "accepted" : "refused");
+            abort();
+        }
+        if (rc != GOVLOG_OK && !msg[0]) abort(); /* a refusal says why */
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > MAXLOG / 2) return 0;
-    int mode = data[0] & 1;
+    int mode = data[0] == 2 ? 2 : data[0] & 1;
     data++;
     size--;
+    if (mode == 2) {
+        value_lines((const char *)data, size);
+        return 0;
+    }
     size_t n;
     if (mode) {
         n = repair(data, size, buf);

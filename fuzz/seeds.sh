@@ -79,6 +79,13 @@ for p in loan_underwriting latency_p95; do
   done
   rm -f "$s/log-$p".* "$s/log-$p"-noin.*
 done
+# log mode 2: a JSON value for a decision line's decision and run_id (fuzz_log.c), taken
+# from tests/json/bytes.txt's y and n lines (%HH a byte).
+i=0
+grep -E '^[yn] ' tests/json/bytes.txt | while read -r how name text; do
+  i=$((i + 1))
+  { printf '\002'; printf '%s' "$text" | /usr/bin/python3 -c 'import re,sys; sys.stdout.buffer.write(re.sub(rb"%([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), sys.stdin.buffer.read()))'; } >"$s/log/2-$i-$name"
+done
 sh "$(dirname "$0")/state_seeds.sh" "$build/govc" "$s/state"
 # limits: the examples' limits files (spec/language.md 5.2) and the suite's.
 for f in policies/*/limits*.json tests/limits/*.json; do [ -f "$f" ] && cp "$f" "$s/limits/$(echo "$f" | tr / _)"; done

@@ -69,10 +69,10 @@ bool gdj_escape(gd_buf *b, const char *s, size_t n);
 /* Decode a JSON string body (without quotes) into out (cap bytes); length, or -1 when
  * it does not fit or is malformed. */
 long gdj_unescape(const char *s, size_t n, char *out, size_t cap);
-/* govd/jcheck.c. Whether s[0..n) is one JSON text (RFC 8259): one value with only
- * whitespace around it, strings of valid UTF-8 without control bytes and with the
- * grammar's escapes, numbers in its grammar, nesting at most GDJ_MAX_DEPTH deep. NULL, or
- * what is wrong with *at the byte offset where. Allocates nothing. */
+/* govd/jcheck.c. Whether s[0..n) is one JSON text (RFC 8259) by the project's one
+ * validator (vm/gov_jcheck.h: its grammar and choices), nesting at most GDJ_MAX_DEPTH
+ * deep, a \u escape of a lone surrogate let through. NULL, or what is wrong with *at the
+ * byte offset where. Allocates nothing. */
 enum { GDJ_MAX_DEPTH = 512 };
 const char *gdj_check(const char *s, size_t n, size_t *at);
 /* In a text gdj_check accepted: -1 when it is not an object; else how many of its own
@@ -163,6 +163,8 @@ typedef struct gd_part {        /* one VM and the lock that makes it one thread'
     void *arena;
     bool retired;               /* its policy set was replaced: route again */
     uint64_t dirty;             /* events evaluated since the last snapshot */
+    uint64_t sum;               /* XXH3-64 of the state file it last wrote (saved true), */
+    bool saved;                 /* named in the manifest (spec/govd.md 6) */
     uint32_t stream;            /* its decision-log stream, or GD_NO_STREAM */
     struct govlog_pending *pend; /* its decisions' log lines not yet written (dlog.c) */
 } gd_part;
@@ -192,6 +194,8 @@ typedef struct gd_policy {
     int run_kind;               /* the kind "run" (std/agent_run), or -1 */
     char *aside;                /* at a reload that cannot carry the running state: the
                                    folder DIR/NAME.refused-N the old state is kept in */
+    bool aside_made;            /* ... made empty (nothing was saved), not renamed */
+    char reset_why[300];        /* at a reload: why the running state was not carried */
 } gd_policy;
 #define GD_SLOT_UNKNOWN (-2)
 
@@ -269,8 +273,9 @@ int gd_route_find(gd_policy *p, const char *hexid);
 void gd_route_note(gd_policy *p, int part, const gov_decision *d);
 /* The partition key value of a JSON record for policy p: the value of the first member
  * named by the policy's partition key, when it is a string. Returns false when the JSON
- * is malformed; *key NULL when no routing is needed, or the member is absent or not a
- * string, or its value does not fit in buf. govd routes by gov_record_partition;
+ * is malformed (vm/gov_jcheck.h's grammar: then *is_event stays false, and the VM refuses
+ * the record with its own error) or cannot be read here; *key NULL when no routing is
+ * needed, or the member is absent or not a string, or its value does not fit in buf. govd routes by gov_record_partition;
  * fuzz_govd checks that this independent reader agrees with it. */
 bool gd_record_key(const gd_policy *p, const char *json, size_t len, char *buf, size_t cap, const char **key,
                    size_t *klen, bool *is_event);

@@ -2,7 +2,8 @@
  *
  * Every signal govd handles is blocked in all threads and taken by the main thread with
  * sigtimedwait, which also wakes it for the periodic snapshot: SIGHUP reloads, SIGTERM
- * and SIGINT stop (stop accepting, finish the requests in flight, snapshot, exit 0).
+ * and SIGINT stop (stop accepting, finish the requests in flight, snapshot, exit 0; 1 when
+ * the snapshot could not write every partition).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -335,10 +336,15 @@ int main(int argc, char **argv)
     atomic_store(&gd_stopping, true);
     gd_server_stop(srv);
     gd_pool_stop();
-    if (gd_cfg.state_dir && gd_snapshot_all() != 0)
-        gd_log("the last snapshot failed");
+    /* A state that could not all be written at stop is lost with the process: the log
+     * says so and the exit status too, so a supervisor sees it (spec/govd.md 1, 6). */
+    int rc = 0;
+    if (gd_cfg.state_dir && gd_snapshot_all() != 0) {
+        gd_log("the last snapshot failed: the state at stop is not all on disk (exit 1)");
+        rc = 1;
+    }
     gd_set_shutdown();
     gd_dlog_close(gd_log_sink);
     gd_log("stopped");
-    return 0;
+    return rc;
 }

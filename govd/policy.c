@@ -10,6 +10,9 @@
  * the new one when the state layout allows, marks the old partition retired and swaps
  * the sets: a request that waited on a retired partition routes again to the new set,
  * so nothing is evaluated on a VM whose state was already carried over, and none is lost.
+ * A running state the reload cannot carry (its layout changed, or the new VMs refuse it)
+ * is written aside to DIR/NAME.refused-N with --state-dir; without one a changed layout
+ * starts empty and a carry the new VMs refuse refuses the reload (spec/govd.md 5).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -507,6 +510,14 @@ static void state_reset(gd_policy *p, const char *why)
         gd_host_bind(p->parts[i].vm, p->name, &err);
     }
     gd_buf_free(&err);
+    /* The ids a restore or carry refused part way mapped are not open in the empty state. */
+    pthread_mutex_lock(&p->route.mu);
+    free(p->route.id);
+    free(p->route.part);
+    p->route.id = NULL;
+    p->route.part = NULL;
+    p->route.cap = p->route.n = 0;
+    pthread_mutex_unlock(&p->route.mu);
 }
 
 /* Whether old's running state can be carried into p: the same layout and partitioning. */
@@ -517,35 +528,40 @@ static bool carries(const gd_policy *old, const gd_policy *p)
 
 #define LAYOUT_DIFFERS "the new version's state layout differs from the old one's"
 
-/* Carry every partition's state of old into p (both locked by the caller). */
-static void carry(gd_policy *old, gd_policy *p)
+/* Carry every partition's state of old into p (both locked by the caller): 0 when it is
+ * carried (or there is none), 1 when the layout or partitioning differs, -1 when the
+ * carry fails: the old VMs cannot save their state or the new ones refuse it. why says
+ * why (not 0). Nothing here changes old, so the reload can still be refused; p's VMs may
+ * hold part of the state: the caller resets them. */
+static int carry(gd_policy *old, gd_policy *p, char *why, size_t whycap)
 {
     if (p->partition == GOV_PART_ANY && old->partition == GOV_PART_ANY)
-        return;
+        return 0;
     if (!carries(old, p)) {
-        state_reset(p, LAYOUT_DIFFERS);
-        return;
+        snprintf(why, whycap, "%s", LAYOUT_DIFFERS);
+        return 1;
     }
     size_t cap = gov_state_bound(old->prog);
     unsigned char *buf = malloc(cap);
     if (!buf) {
-        state_reset(p, "out of memory saving the old state");
-        return;
+        snprintf(why, whycap, "out of memory saving the old state (%zu bytes)", cap);
+        return -1;
     }
-    char why[300];
     for (int i = 0; i < p->nparts; i++) {
         size_t len;
-        if (gov_state_save(old->parts[i].vm, buf, cap, &len) != GOV_OK ||
-            state_restore(p, i, buf, len, old->layout, why, sizeof why) != 0) {
+        int rc = gov_state_save(old->parts[i].vm, buf, cap, &len);
+        if (rc != GOV_OK) {
+            snprintf(why, whycap, "the old VM could not save partition %d's state: %s", i, gov_errstr(rc));
             free(buf);
-            state_reset(p, why);
-            return;
+            return -1;
+        }
+        if (state_restore(p, i, buf, len, old->layout, why, whycap) != 0) {
+            free(buf);
+            return -1;
         }
     }
     free(buf);
-    if (strcmp(gov_program_id(old->prog), gov_program_id(p->prog)) != 0)
-        gd_log("policy %s: state kept across the reload (%s -> %s, same layout)", p->name, gov_program_id(old->prog),
-               gov_program_id(p->prog));
+    return 0;
 }
 
 static char *state_path(const gd_policy *p, const char *file)
@@ -556,8 +572,10 @@ static char *state_path(const gd_policy *p, const char *file)
     return s;
 }
 
-/* The manifest: "govd-state 1\npartitions N\nkey K\nlayout L\nid I\n". */
-static int read_manifest(const gd_policy *p, int *nparts, char layout[33])
+/* The manifest: "govd-state 1\npartitions N\nkey K\nlayout L\nid I\n", then "state P SUM\n"
+ * for each partition P whose file it names by SUM (one an earlier govd wrote has none:
+ * *named stays false). sum and has, when given, hold p->nparts entries. */
+static int read_manifest(const gd_policy *p, int *nparts, char layout[33], uint64_t *sum, bool *has, bool *named)
 {
     char *path = state_path(p, "manifest");
     FILE *f = path ? fopen(path, "r") : NULL;
@@ -567,9 +585,20 @@ static int read_manifest(const gd_policy *p, int *nparts, char layout[33])
     char line[128];
     *nparts = -1;
     layout[0] = 0;
+    int part;
+    unsigned long long v;
+    char end;
+    if (named)
+        *named = false;
     while (fgets(line, sizeof line, f)) {
         if (sscanf(line, "partitions %d", nparts) == 1)
             continue;
+        if (sum && sscanf(line, "state %d %16llx%c", &part, &v, &end) == 3 && end == '\n') {
+            *named = true;
+            if (part >= 0 && part < p->nparts)
+                sum[part] = v, has[part] = true;
+            continue;
+        }
         sscanf(line, "layout %32s", layout);
     }
     fclose(f);
@@ -692,14 +721,15 @@ static int set_aside(gd_policy *p, const char *why, gd_buf *err)
 }
 
 /* At a reload that cannot carry the running state of p's policy into p (its layout or
- * partitioning changed), before the old set is locked: the policy's state folder
+ * partitioning changed: before the old set is locked; or the carry failed: with it
+ * locked, before the reload is decided), why saying so: the policy's state folder
  * DIR/NAME is moved aside whole to DIR/NAME.refused-N as at start (set_aside), or that
  * folder made when nothing was saved yet; install then writes the old VMs' state there,
  * so a later start of the old version can restore exactly where the reload left it.
  * Without this the new version's first snapshot would replace the old state files,
  * and a disk that filled meanwhile could leave a manifest of one layout over files of
  * the other. -1 with a message when it can be neither: the reload is then refused. */
-static int aside_prepare(gd_policy *p, gd_buf *err)
+static int aside_prepare(gd_policy *p, const char *why, gd_buf *err)
 {
     char *dir = NULL, *to = NULL;
     if (asprintf(&dir, "%s/%s", gd_cfg.state_dir, p->name) < 0) {
@@ -711,11 +741,12 @@ static int aside_prepare(gd_policy *p, gd_buf *err)
     const char *fail = strerror(errno);
     int rc = exists || errno == ENOENT ? move_to_refused(dir, exists, &to, &fail) : -1;
     if (rc != 0) {
-        gd_buf_printf(err, "policy %s: its state in '%s' cannot be carried (" LAYOUT_DIFFERS ") and cannot be "
+        gd_buf_printf(err, "policy %s: its state in '%s' cannot be carried (%s) and cannot be "
                            "kept aside (%s): move it away to reload\n",
-                      p->name, dir, fail);
+                      p->name, dir, why, fail);
     } else {
         p->aside = to;
+        p->aside_made = !exists;
     }
     free(dir);
     return rc;
@@ -733,7 +764,10 @@ static void aside_undo(gd_policy *p)
     free(dir);
     free(p->aside);
     p->aside = NULL;
+    p->aside_made = false;
 }
+
+static int restore_parts(gd_policy *p, uint64_t *sum, bool *has, bool *named, gd_buf *err);
 
 /* Restore p from the state directory (at start, and at a reload for a policy with no
  * running state to carry). -1 only when the saved partitioning
@@ -743,8 +777,6 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
 {
     if (!gd_cfg.state_dir || p->partition == GOV_PART_ANY)
         return 0;
-    int nparts;
-    char layout[33];
     /* What govd reads here and later replaces must be regular files: refuse to start
      * rather than hang on a FIFO or rename over a device. */
     for (int i = -1; i < p->nparts; i++) {
@@ -760,7 +792,26 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
         }
         free(path);
     }
-    if (read_manifest(p, &nparts, layout) != 0)
+    uint64_t *sum = calloc((size_t)p->nparts, sizeof *sum);
+    bool *has = calloc((size_t)p->nparts, sizeof *has), named = false;
+    if (!sum || !has) {
+        free(sum);
+        free(has);
+        gd_buf_printf(err, "policy %s: out of memory\n", p->name);
+        return -1;
+    }
+    int rc = restore_parts(p, sum, has, &named, err);
+    free(sum);
+    free(has);
+    return rc;
+}
+
+/* restore_from_disk's reading, with the manifest's file sums in sum and has. */
+static int restore_parts(gd_policy *p, uint64_t *sum, bool *has, bool *named, gd_buf *err)
+{
+    int nparts;
+    char layout[33];
+    if (read_manifest(p, &nparts, layout, sum, has, named) != 0)
         return 0; /* nothing saved yet */
     if (nparts != p->nparts) {
         if (strcmp(layout, p->layout) == 0) {
@@ -772,6 +823,8 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
         return set_aside(p, "the saved state's layout and partitioning differ from this version's", err);
     }
     char why[300] = "";
+    gd_buf later = {0}; /* the partitions whose file is not the one the manifest names */
+    int nlater = 0;
     for (int i = 0; i < p->nparts; i++) {
         char name[32];
         snprintf(name, sizeof name, "%d.state", i);
@@ -781,15 +834,37 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
         if (!st) {
             snprintf(why, sizeof why, "cannot read %s: %s", path ? path : name, strerror(errno));
             free(path);
+            gd_buf_free(&later);
             return set_aside(p, why, err);
         }
         free(path);
+        if (*named && (!has[i] || sum[i] != XXH3_64bits(st, len)) &&
+            gd_buf_printf(&later, "%s%d", nlater ? ", " : "", i))
+            nlater++;
         int rc = state_restore(p, i, st, len, layout, why, sizeof why);
         free(st);
-        if (rc != 0)
+        if (rc != 0) {
+            gd_buf_free(&later);
             return set_aside(p, why, err);
+        }
     }
-    gd_log("policy %s: state restored from %s/%s (%d partitions)", p->name, gd_cfg.state_dir, p->name, p->nparts);
+    /* Each partition's state is whole (the VM checked it), and a record's keyed state is
+     * all in its partition; but a snapshot that could not write every partition (a full
+     * disk at stop) leaves some files newer than the manifest, the others at its
+     * snapshot: restored as they are, never silently. */
+    if (nlater == p->nparts)
+        gd_log("policy %s: state restored from %s/%s (%d partitions), not from the snapshot its manifest names: no "
+               "partition's file is the one it names (a snapshot that could not write every partition wrote them, "
+               "or they were changed since)",
+               p->name, gd_cfg.state_dir, p->name, p->nparts);
+    else if (nlater)
+        gd_log("policy %s: state restored from %s/%s (%d partitions), not all from one snapshot: partition%s %s %s "
+               "saved after its manifest (by a snapshot that could not write every partition); the others are as "
+               "the manifest's snapshot left them",
+               p->name, gd_cfg.state_dir, p->name, p->nparts, nlater == 1 ? "" : "s", later.p, nlater == 1 ? "was" : "were");
+    else
+        gd_log("policy %s: state restored from %s/%s (%d partitions)", p->name, gd_cfg.state_dir, p->name, p->nparts);
+    gd_buf_free(&later);
     return 0;
 }
 
@@ -841,6 +916,10 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const cha
             pt->dirty++;
             pthread_mutex_unlock(&pt->mu);
             rc = -1;
+        } else {
+            /* What the manifest names it by (snapshots run one at a time: reload_mu). */
+            pt->sum = XXH3_64bits(buf, len);
+            pt->saved = true;
         }
         free(path);
         wrote = true;
@@ -854,13 +933,19 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const cha
     if (wrote && rc != 0) {
         gd_metrics_snapshot(false);
     } else if (wrote) {
-        char man[256];
-        int n = snprintf(man, sizeof man, "govd-state 1\npartitions %d\nkey %s\nlayout %s\nid %s\n", p->nparts,
-                         gov_partition_name(p->partition), p->layout, gov_program_id(p->prog));
+        /* Each partition's file named by its XXH3-64, so a start can tell a file a later
+         * snapshot wrote (one that could not write every partition, and so no manifest)
+         * from the one this manifest's snapshot left. */
+        gd_buf man = {0};
+        bool ok = gd_buf_printf(&man, "govd-state 1\npartitions %d\nkey %s\nlayout %s\nid %s\n", p->nparts,
+                                gov_partition_name(p->partition), p->layout, gov_program_id(p->prog));
+        for (int i = 0; ok && i < p->nparts; i++)
+            if (p->parts[i].saved)
+                ok = gd_buf_printf(&man, "state %d %016llx\n", i, (unsigned long long)p->parts[i].sum);
         char *path = NULL;
-        if (asprintf(&path, "%s/manifest", dir) < 0)
+        if (!ok || asprintf(&path, "%s/manifest", dir) < 0)
             path = NULL;
-        if (!path || write_atomic(path, man, (size_t)n) != 0) {
+        if (!path || write_atomic(path, man.p, man.len) != 0) {
             /* Without its manifest a saved state is not restored: written again at the
              * next interval, with a partition's state. */
             pthread_mutex_lock(&p->parts[0].mu);
@@ -869,9 +954,95 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const cha
             rc = -1;
         }
         free(path);
+        gd_buf_free(&man);
         gd_metrics_snapshot(rc == 0);
     }
     free(dir);
+    return rc;
+}
+
+/* The state of an old policy a reload could not write whole (a full disk): one the
+ * reload removed (or whose new version keeps no state), to DIR/NAME, or one it could not
+ * carry, to the folder to kept aside (made: made for it, and removed again while the
+ * write fails). Its old set is held, so its VMs stay, and the partitions that failed
+ * stay dirty; every snapshot writes them again until the state is all on disk. Under
+ * reload_mu, as every snapshot is. */
+typedef struct gd_pending {
+    gd_set *set;
+    gd_policy *pol;
+    char *to;
+    bool made;
+    struct gd_pending *next;
+} gd_pending;
+static gd_pending *pending;
+
+static const char *aside_remove(const gd_policy *old, const char *aside);
+
+static void pending_add(gd_set *old, gd_policy *o, const char *to, bool made)
+{
+    gd_pending *e = malloc(sizeof *e);
+    if (!e || (to && !(e->to = strdup(to)))) {
+        free(e);
+        return; /* lost, as the log says the state was not written */
+    }
+    atomic_fetch_add(&old->refs, 1);
+    e->set = old;
+    e->pol = o;
+    if (!to)
+        e->to = NULL;
+    e->made = made;
+    e->next = pending;
+    pending = e;
+}
+
+/* Write one pending state again: 0 once it is all on disk. A folder made aside is made
+ * again (the first free DIR/NAME.refused-N: its old name may be another's by now) and
+ * written whole, or removed again. */
+static int pending_try(gd_pending *e)
+{
+    if (!e->made)
+        return snapshot_policy(e->pol, false, true, e->to);
+    char *dir = NULL, *to = NULL;
+    const char *fail;
+    if (asprintf(&dir, "%s/%s", gd_cfg.state_dir, e->pol->name) < 0)
+        return -1;
+    int rc = move_to_refused(dir, false, &to, &fail);
+    free(dir);
+    if (rc != 0)
+        return -1;
+    free(e->to);
+    e->to = to;
+    if (snapshot_policy(e->pol, true, true, to) == 0)
+        return 0;
+    aside_remove(e->pol, to);
+    return -1;
+}
+
+/* Write the pending states again (only the ones to DIR/NAME of policy name, unless
+ * NULL): 0 when none of them is left, else -1. */
+static int pending_write(const char *name)
+{
+    int rc = 0;
+    for (gd_pending **pp = &pending; *pp;) {
+        gd_pending *e = *pp;
+        if (name && (e->to || strcmp(e->pol->name, name) != 0)) {
+            pp = &e->next;
+        } else if (pending_try(e) == 0) {
+            if (e->to)
+                gd_log("policy %s: the state a reload did not carry is now written whole to '%s'", e->pol->name,
+                       e->to);
+            else
+                gd_log("policy %s: the state it had when a reload removed it is now written whole to '%s/%s'",
+                       e->pol->name, gd_cfg.state_dir, e->pol->name);
+            *pp = e->next;
+            gd_set_release(e->set);
+            free(e->to);
+            free(e);
+        } else {
+            rc = -1;
+            pp = &e->next;
+        }
+    }
     return rc;
 }
 
@@ -879,8 +1050,8 @@ int gd_snapshot_all(void)
 {
     /* Not during a reload: the old set's states must not land after the new set's. */
     pthread_mutex_lock(&reload_mu);
+    int rc = pending_write(NULL);
     gd_set *s = gd_set_acquire();
-    int rc = 0;
     for (int i = 0; s && i < s->n; i++)
         if (snapshot_policy(&s->pol[i], false, false, NULL) != 0)
             rc = -1;
@@ -890,6 +1061,29 @@ int gd_snapshot_all(void)
 }
 
 /* ---------------------------------------------------------------- install and reload */
+
+/* The folder aside_prepare made (nothing was saved yet) when the old state could not be
+ * written there: what the write left (partition files without their manifest, never
+ * restored) is removed with it, so no folder looks like a kept state. "" once removed. */
+static const char *aside_remove(const gd_policy *old, const char *aside)
+{
+    for (int i = -1; i < old->nparts; i++) {
+        char *path = NULL;
+        if ((i < 0 ? asprintf(&path, "%s/manifest", aside) : asprintf(&path, "%s/%d.state", aside, i)) < 0)
+            path = NULL;
+        if (path)
+            unlink(path);
+        free(path);
+    }
+    if (rmdir(aside) != 0)
+        return " (but it could not be removed)";
+    int dfd = open(gd_cfg.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return "";
+}
 
 /* Each VM of s becomes a stream of the decision log, its start state (restored or
  * carried over) in the attach line: where a replay starts. */
@@ -928,7 +1122,18 @@ static int install(gd_set *s, gd_buf *err)
          * state that can neither be restored nor kept aside refuses the reload. */
         for (int i = 0; i < s->n; i++) {
             gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
-            if ((!o || o->partition == GOV_PART_ANY) && restore_from_disk(&s->pol[i], err) != 0)
+            if (o && o->partition != GOV_PART_ANY)
+                continue;
+            /* The state an earlier reload removed it with, if it is not all on disk yet,
+             * first: restored otherwise, DIR/NAME would be the new VMs' and the old
+             * ones' at once. */
+            if (pending_write(s->pol[i].name) != 0) {
+                gd_buf_printf(err, "policy %s: the state it had when a reload removed it is not all written to "
+                                   "'%s/%s' yet (the log says why): reload again once it is\n",
+                              s->pol[i].name, gd_cfg.state_dir, s->pol[i].name);
+                return -1;
+            }
+            if (restore_from_disk(&s->pol[i], err) != 0)
                 return -1;
         }
         /* A running state this reload cannot carry (the layout changed) is kept aside as
@@ -937,7 +1142,7 @@ static int install(gd_set *s, gd_buf *err)
         for (int i = 0; gd_cfg.state_dir && i < s->n; i++) {
             gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
             if (o && o->partition != GOV_PART_ANY && s->pol[i].partition != GOV_PART_ANY && !carries(o, &s->pol[i]) &&
-                aside_prepare(&s->pol[i], err) != 0) {
+                aside_prepare(&s->pol[i], LAYOUT_DIFFERS, err) != 0) {
                 for (int k = 0; k < i; k++)
                     aside_undo(&s->pol[k]);
                 return -1;
@@ -947,10 +1152,48 @@ static int install(gd_set *s, gd_buf *err)
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
                 pthread_mutex_lock(&old->pol[i].parts[k].mu);
+        /* Carry each running state. One the new VMs refuse although the layout is the same
+         * (or that the old VMs cannot save) is kept aside as a changed layout's is, its
+         * folder moved now; without --state-dir, or when the folder can be neither moved
+         * nor made, the reload is refused: the old set is not retired yet, and nothing
+         * here changed it, so the running policies go on with their state. */
+        bool refuse = false;
         for (int i = 0; i < s->n; i++) {
-            gd_policy *o = gd_set_find(old, s->pol[i].name, strlen(s->pol[i].name));
-            if (o && o->partition != GOV_PART_ANY)
-                carry(o, &s->pol[i]);
+            gd_policy *p = &s->pol[i], *o = gd_set_find(old, p->name, strlen(p->name));
+            if (!o || o->partition == GOV_PART_ANY)
+                continue;
+            char why[300] = "";
+            int c = carry(o, p, why, sizeof why);
+            if (c == 0)
+                continue;
+            snprintf(p->reset_why, sizeof p->reset_why, "%s", why);
+            if (c > 0)
+                continue;
+            if (!gd_cfg.state_dir) {
+                gd_buf_printf(err, "policy %s: its running state cannot be carried into the new version (%s) and "
+                                   "there is no --state-dir to keep it in: the running policies keep their state "
+                                   "(restart govd to start this version empty)\n",
+                              p->name, why);
+                refuse = true;
+            } else if (!p->aside && aside_prepare(p, why, err) != 0) {
+                refuse = true;
+            }
+        }
+        if (refuse) {
+            for (int i = 0; i < old->n; i++)
+                for (int k = 0; k < old->pol[i].nparts; k++)
+                    pthread_mutex_unlock(&old->pol[i].parts[k].mu);
+            for (int i = 0; i < s->n; i++)
+                aside_undo(&s->pol[i]);
+            return -1;
+        }
+        for (int i = 0; i < s->n; i++) {
+            gd_policy *p = &s->pol[i], *o = gd_set_find(old, p->name, strlen(p->name));
+            if (p->reset_why[0])
+                state_reset(p, p->reset_why);
+            else if (o && o->partition != GOV_PART_ANY && strcmp(gov_program_id(o->prog), gov_program_id(p->prog)) != 0)
+                gd_log("policy %s: state kept across the reload (%s -> %s, same layout)", p->name,
+                       gov_program_id(o->prog), gov_program_id(p->prog));
         }
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
@@ -972,14 +1215,31 @@ static int install(gd_set *s, gd_buf *err)
          * on them; under reload_mu, so no periodic snapshot runs meanwhile. */
         for (int i = 0; gd_cfg.state_dir && i < old->n; i++) {
             gd_policy *o = &old->pol[i], *n = gd_set_find(s, o->name, strlen(o->name));
-            if (o->partition != GOV_PART_ANY && (!n || n->partition == GOV_PART_ANY))
-                snapshot_policy(o, false, true, NULL);
-            else if (n && n->aside)
-                gd_log("policy %s: state in '%s/%s' not carried: " LAYOUT_DIFFERS "; kept as '%s'%s", o->name,
-                       gd_cfg.state_dir, o->name, n->aside,
-                       snapshot_policy(o, true, true, n->aside) == 0
-                           ? ""
-                           : " as its last snapshot left it (the state at the reload could not be written there)");
+            if (o->partition != GOV_PART_ANY && (!n || n->partition == GOV_PART_ANY)) {
+                if (snapshot_policy(o, false, true, NULL) != 0) {
+                    gd_log("policy %s: %s; its state at the reload could not be written whole to '%s/%s' (said "
+                           "above): kept, and written again at every snapshot until it is",
+                           o->name, n ? "its new version keeps no state" : "removed", gd_cfg.state_dir, o->name);
+                    pending_add(old, o, NULL, false);
+                }
+            } else if (n && n->aside) {
+                if (snapshot_policy(o, true, true, n->aside) == 0) {
+                    gd_log("policy %s: state in '%s/%s' not carried: %s; kept as '%s'", o->name, gd_cfg.state_dir,
+                           o->name, n->reset_why, n->aside);
+                    continue;
+                }
+                if (!n->aside_made)
+                    gd_log("policy %s: state in '%s/%s' not carried: %s; kept as '%s' as its last snapshot left it "
+                           "(the state at the reload could not be written there; kept, and written again at every "
+                           "snapshot until it is)",
+                           o->name, gd_cfg.state_dir, o->name, n->reset_why, n->aside);
+                else
+                    gd_log("policy %s: state in '%s/%s' not carried: %s; it could not be kept: writing it to '%s' "
+                           "failed, and that folder was removed (nothing was saved before)%s; kept, and written "
+                           "again at every snapshot until it is",
+                           o->name, gd_cfg.state_dir, o->name, n->reset_why, n->aside, aside_remove(o, n->aside));
+                pending_add(old, o, n->aside, n->aside_made);
+            }
         }
         gd_set_release(old);
     }
@@ -1008,7 +1268,10 @@ int gd_set_start(gd_buf *err)
 void gd_set_install(gd_set *s)
 {
     gd_buf err = {0};
-    install(s, &err);
+    if (install(s, &err) != 0) {
+        gd_log("policy set not installed; the running policies stay:\n%s", err.p ? err.p : "");
+        set_free(s);
+    }
     gd_buf_free(&err);
 }
 
@@ -1035,6 +1298,16 @@ int gd_reload(gd_buf *err)
 void gd_set_shutdown(void);
 void gd_set_shutdown(void)
 {
+    /* What is still pending was lost with the stop's snapshot, which said so. */
+    pthread_mutex_lock(&reload_mu);
+    while (pending) {
+        gd_pending *e = pending;
+        pending = e->next;
+        gd_set_release(e->set);
+        free(e->to);
+        free(e);
+    }
+    pthread_mutex_unlock(&reload_mu);
     pthread_mutex_lock(&set_mu);
     gd_set *s = current;
     current = NULL;

@@ -8,6 +8,7 @@
 #include <jsmn.h>
 
 #include "govd/govd.h"
+#include "vm/gov_jcheck.h"
 
 /* ---------------------------------------------------------------- record keys */
 
@@ -26,12 +27,18 @@ bool gd_record_key(const gd_policy *p, const char *json, size_t len, char *buf, 
     bool routed = p->nparts > 1 && p->partition != GOV_PART_ANY;
     if (!routed && !memmem(json, len, "type", 4) && !memmem(json, len, "\\u", 2))
         return true;
+    /* Not JSON (vm/gov_jcheck.h's grammar, with the VM's choices: a lone surrogate's
+     * escape refused): nothing is read, and it is not taken for an event: the VM refuses
+     * it with its own JSON error. jsmn alone would tokenise "[1,]" or a missing value. */
+    size_t at;
+    if (govJ_check(json, len, GOVJ_MAX_DEPTH, 0, &at))
+        return false;
     jsmn_parser ps;
     jsmn_init(&ps);
     int n = jsmn_parse(&ps, json, len, toks, sizeof toks / sizeof toks[0]);
     if (n < 1 || toks[0].type != JSMN_OBJECT) {
-        /* Unparsed here (malformed, or past 2048 tokens): when it might name a "type",
-         * refuse it rather than let the VM read an event from it. */
+        /* JSON, but not read here (past 2048 tokens, or not an object): when it might
+         * name a "type", refuse it rather than let the VM read an event from it. */
         if (memmem(json, len, "type", 4) || memmem(json, len, "\\u", 2))
             *is_event = true;
         return false;

@@ -6,8 +6,10 @@
 # the runtime needs libcrypto.so.3 (OpenSSL 3) when it logs.
 DEB_PKGS += libssl-dev
 LOG_SRCS := log/line.c log/write.c log/read.c
-LOG_OBJS := $(LOG_SRCS:%.c=$(BUILD)/obj/%.o)
-LOG_PIC_OBJS := $(LOG_SRCS:%.c=$(BUILD)/pic/%.o)
+# vm/jcheck.c, the project's one JSON validator (vm/gov_jcheck.h), which the line parser
+# uses: libgov.so exports only gov.h, so libgovlog carries its own copy, in both forms.
+LOG_OBJS := $(LOG_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/vm/jcheck.o
+LOG_PIC_OBJS := $(LOG_SRCS:%.c=$(BUILD)/pic/%.o) $(BUILD)/pic/vm/jcheck.o
 LOG_LIBS := -ldl -pthread
 
 # govlog.h includes "gov.h" as an installed host sees it.

@@ -23,6 +23,7 @@
 #define GOVQ_SUFFIX ",\"sha256\":\""
 #define GOVQ_TAIL 77u               /* strlen(GOVQ_SUFFIX) + 64 + strlen("\"}") */
 #define GOVQ_MAX_LINE (1u << 30)    /* the longest line either side accepts */
+#define GOVQ_MAX_NESTING 128        /* objects and arrays open at once in a decision */
 
 /* A growable byte buffer (malloc). ok is false once an allocation failed; appends then
  * do nothing, and the caller checks ok once at the end. */

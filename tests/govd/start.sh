@@ -1,7 +1,7 @@
 # tests/govd/start.sh: sourced by govd's shell suites (outfiles.sh, stateaside.sh). Needs
 # GOVD and tmp set. start ARGS... starts govd on a loopback port with policies/support (or
 # the policy START_POLICY names) in the background and returns once it listens (port set) or 1 when it exits first (rc set);
-# its stderr is in $tmp/err. stop ends it.
+# its stderr is in $tmp/err. stop ends it (its exit status in stopped).
 start() {
   : >"$tmp/err"
   "$GOVD" --listen 127.0.0.1:0 -p "${START_POLICY:-policies/support}" --workers 2 --partitions 2 "$@" 2>"$tmp/err" >/dev/null &
@@ -16,4 +16,4 @@ start() {
   done
   return 1
 }
-stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid"; pid=; }
+stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid"; stopped=$?; pid=; }  # stopped: its exit status

@@ -14,6 +14,12 @@
 # that cannot be renamed aside (tests/govd/norename.c fails
 # the rename, as a read-only file system would) stops the start, or refuses the reload,
 # saying why, and nothing in it changes.
+# A same-layout reload whose state the new VMs refuse keeps it aside too (or, without
+# --state-dir, is refused); a folder made for a state that then cannot be written there
+# is removed, not left empty; and a stop or removal whose snapshot writes one partition
+# and not the other leaves files newer than their manifest, which the restart says; and
+# a removed policy's state, or one kept aside, not all written is kept and written again
+# once there is room.
 B=${1:-build}
 GOVD=$B/govd
 SHIM=$B/tests/govd_norename.so
@@ -94,6 +100,10 @@ cpost() {  # cpost POLICY AGENT N: the decision's verdict
     sed -n 's/.*"verdict":"\([a-z]*\)".*/\1/p'
 }
 reload() { curl -s -o "$tmp/reload" -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/admin/reload"; }
+snap() { curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/admin/snapshot"; }
+fifths() {  # the verdicts of a1..a8's fifth runs
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 4; done | sort -u | tr '\n' ' '
+}
 START_POLICY=$cp  # only it: support_agents is not compiled at every start and reload
 # A saved state of counter: four runs of agent k.
 rm -rf "$d"
@@ -213,6 +223,246 @@ if GOV_NORENAME=zcount.refused- LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" st
   stop
 fi
 [ "$code" = 422 ] && grep -q "policy zcount: its state in '$d/zcount' cannot be carried (.*) and cannot be kept aside (Read-only file system)" "$tmp/reload" &&
-  [ "$v" = warn ] && cmp -s "$tmp/cgood/manifest" "$d/counter/manifest" && [ ! -e "$d/counter.refused-1" ] && [ ! -e "$d/zcount.refused-1" ]
+  [ "$v" = warn ] && [ "$(grep -v '^state ' "$tmp/cgood/manifest")" = "$(grep -v '^state ' "$d/counter/manifest")" ] && [ ! -e "$d/counter.refused-1" ] && [ ! -e "$d/zcount.refused-1" ]
 check $? "... and refuses the reload when one cannot be kept aside (status $code): the folders stay, the running policies and their state too (k's fifth run: $v)"
+
+# ---------------------------------------------------------------- a carry the new VMs refuse
+# counter_notify is counter whose rule notifies a channel and holds each group's first
+# finding 5 minutes: the same state layout (no window, gate or rule changed), so the
+# reload carries the running state, but its VMs keep notification groups, a section
+# counter's state does not have, and refuse it (a real refusal by the VM, not a fault
+# hook). With --state-dir the running state is kept aside as for a changed layout; the
+# folder restores into counter (m's fifth run warns). Without it the reload is refused,
+# naming the policy and why, and the running policy keeps its state. And with a folder
+# that cannot be renamed aside the reload is refused too.
+counter_notify() {
+  printf 'policy counter\n\nimport "std/agent_run"\n\nchannel ops = slack "#ops"\n\nwindow recent = count() over last 100 runs per agent\n\nrule fifth_run {\n  when recent >= 5\n  severity warning\n  notify ops\n  group_wait 5m\n}\n' >"$cp/p.gov"
+}
+for saved in yes no; do
+  rm -rf "$d"; mkdir "$d"; [ $saved = no ] || cp -r "$tmp/cgood" "$d/counter"
+  counter
+  code= v= vm= said=1
+  if start --state-dir "$d" --snapshot-interval 60000; then
+    for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+    counter_notify
+    code=$(reload)
+    v=$(cpost counter m 4)
+    stop
+    grep -q "policy counter: state in '$d/counter' not carried: the VM refused partition [01]'s state: .*; kept as '$d/counter.refused-1'" "$tmp/err" &&
+      grep -q "policy counter: state reset" "$tmp/err"
+    said=$?
+    rm -rf "$d/counter"; mv "$d/counter.refused-1" "$d/counter" 2>/dev/null
+    counter
+    start --state-dir "$d" && { vm=$(cpost counter m 4); stop; }
+  fi
+  [ "$code" = 200 ] && [ "$v" = allow ] && [ "$said" = 0 ] && [ "$vm" = warn ]
+  check $? "a same-layout reload whose state the new VMs refuse keeps the running state aside as counter.refused-1 (saved before: $saved; status $code, m's fifth run after it: $v, there: $vm)"
+done
+counter
+code= v=
+if start; then
+  for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+  counter_notify
+  code=$(reload)
+  v=$(cpost counter m 4)
+  stop
+fi
+[ "$code" = 422 ] && grep -q "policy counter: its running state cannot be carried into the new version (the VM refused partition [01]'s state: .*) and there is no --state-dir to keep it in" "$tmp/reload" &&
+  [ "$v" = warn ] && ! grep -q "state reset" "$tmp/err"
+check $? "without --state-dir a reload whose state the new VMs refuse is refused (status $code), the running policy keeps its state (m's fifth run: $v)"
+rm -rf "$d"; mkdir "$d"; cp -r "$tmp/cgood" "$d/counter"
+counter
+code= v=
+if GOV_NORENAME=counter.refused- LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+  counter_notify
+  code=$(reload)
+  v=$(cpost counter k 4)
+  stop
+fi
+[ "$code" = 422 ] && grep -q "policy counter: its state in '$d/counter' cannot be carried (the VM refused partition [01]'s state: .*) and cannot be kept aside (Read-only file system)" "$tmp/reload" &&
+  [ "$v" = warn ] && [ ! -e "$d/counter.refused-1" ] && ! grep -q "state reset" "$tmp/err"
+check $? "... and with a folder that cannot be kept aside the reload is refused (status $code), the running state stays (k's fifth run: $v)"
+
+# ---------------------------------------------------------------- a state kept aside that cannot be written
+# Nothing saved yet (a 60 s interval), so the reload makes counter.refused-1; writing the
+# old state there fails (the shim fails every rename into it, or only partition 1's, so
+# partition 0's file is written without a manifest: nothing would restore it). No folder
+# is left to look like a kept state: it is removed with what the write left, and the log
+# says the state could not be kept.
+for fail in counter.refused-1/ counter.refused-1/1.state; do
+  rm -rf "$d"; mkdir "$d"
+  counter
+  code=
+  if GOV_NORENAME=$fail LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+    for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+    counter50
+    code=$(reload)
+    stop
+  fi
+  [ "$code" = 200 ] && [ ! -e "$d/counter.refused-1" ] && grep -q "cannot write '$d/counter.refused-1/1.state'" "$tmp/err" &&
+    grep -q "policy counter: state in '$d/counter' not carried: the new version's state layout differs from the old one's; it could not be kept: writing it to '$d/counter.refused-1' failed, and that folder was removed (nothing was saved before)" "$tmp/err"
+  check $? "a state that cannot be written to the folder made for it (failing: $fail) leaves no folder, and says it could not be kept (status $code)"
+done
+
+# A folder renamed aside (a state was saved) whose write fails on partition 1 stays, as
+# its last snapshot left it but for partition 0, written at the reload: a start that
+# restores it says the partitions are not from one snapshot.
+rm -rf "$d"; mkdir "$d"; cp -r "$tmp/cgood" "$d/counter"
+counter
+code= said=1 mixed=
+if GOV_NORENAME=counter.refused-1/1.state LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 0 >/dev/null; done
+  counter50
+  code=$(reload)
+  stop
+  grep -q "policy counter: state in '$d/counter' not carried: .*; kept as '$d/counter.refused-1' as its last snapshot left it" "$tmp/err"
+  said=$?
+  rm -rf "$d/counter"; mv "$d/counter.refused-1" "$d/counter"
+  counter
+  start --state-dir "$d" && { stop; mixed=$(cat "$tmp/err"); }
+fi
+[ "$code" = 200 ] && [ "$said" = 0 ] &&
+  echo "$mixed" | grep -q "policy counter: state restored from $d/counter (2 partitions), not all from one snapshot: partition 0 was saved after its manifest"
+check $? "a folder kept aside whose write fails on one partition stays, and a start that restores it says its partitions are not from one snapshot (status $code)"
+
+# And a state kept aside that could not be written there whole is kept too, written again
+# at every snapshot: once there is room it is all in counter.refused-1 (made again when
+# nothing was saved before), which restores into counter with every agent's four runs.
+for saved in yes no; do
+  rm -rf "$d"; mkdir "$d"; [ $saved = no ] || cp -r "$tmp/cgood" "$d/counter"
+  if [ $saved = yes ]; then echo counter.refused-1/1.state; else echo counter.refused-1/; fi >"$tmp/fail"
+  counter
+  code= s1= s2= v= said=1
+  if GOV_NORENAME=@$tmp/fail LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+    for i in 0 1 2 3; do for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a $i >/dev/null; done; done
+    counter50
+    code=$(reload)
+    s1=$(snap)
+    rm -f "$tmp/fail"
+    s2=$(snap)
+    stop
+    grep -q "policy counter: state in '$d/counter' not carried: .*kept, and written again at every snapshot until it is" "$tmp/err" &&
+      grep -q "policy counter: the state a reload did not carry is now written whole to '$d/counter.refused-1'" "$tmp/err" &&
+      [ "$stopped" = 0 ]
+    said=$?
+    rm -rf "$d/counter"; mv "$d/counter.refused-1" "$d/counter" 2>/dev/null
+    counter
+    start --state-dir "$d" --snapshot-interval 60000 && { v=$(fifths); stop; }
+  fi
+  [ "$code$s1$s2" = 200500200 ] && [ "$said" = 0 ] && [ "$v" = "warn " ] &&
+    grep -q "policy counter: state restored from $d/counter (2 partitions)$" "$tmp/err"
+  check $? "a state kept aside that could not be written whole is written once there is room, and restores every agent's runs (saved before: $saved; statuses $code $s1 $s2; fifth runs: $v)"
+done
+
+# ---------------------------------------------------------------- a manifest's state lines
+# Each partition's file is named in the manifest by its XXH3-64 ('state P SUM'). Lines
+# an earlier govd did not write, or that do not parse, are no reason to refuse a state:
+# without any the files are restored unchecked; with ones that name no file of this
+# policy (another partition, a sum of 17 digits, not hex) the files are restored, and
+# the log says they are not the ones the manifest names.
+rm -rf "$d"; mkdir "$d"; cp -r "$tmp/cgood" "$d/counter"
+counter
+if start --state-dir "$d" --snapshot-interval 60000; then stop; fi
+grep -q "^state 0 [0-9a-f]\{16\}$" "$d/counter/manifest" && grep -q "^state 1 [0-9a-f]\{16\}$" "$d/counter/manifest"
+check $? "the manifest names both partitions' files by their sums"
+cp -r "$d/counter" "$tmp/csum"
+for lines in none garbage; do
+  rm -rf "$d/counter"; cp -r "$tmp/csum" "$d/counter"
+  grep -v '^state ' "$tmp/csum/manifest" >"$d/counter/manifest"
+  [ $lines = none ] || printf 'state 7 0123456789abcdef\nstate 0 0123456789abcdeff\nstate 1 zz\nstate -1 0\nstate\n' >>"$d/counter/manifest"
+  v=
+  if start --state-dir "$d" --snapshot-interval 60000; then v=$(cpost counter k 4); stop; fi
+  case $lines in
+    none) grep -q "policy counter: state restored from $d/counter (2 partitions)\$" "$tmp/err" ;;
+    garbage) grep -q "policy counter: state restored from $d/counter (2 partitions), not from the snapshot its manifest names" "$tmp/err" ;;
+  esac
+  [ $? = 0 ] && [ "$v" = warn ] && ! grep -q "state reset" "$tmp/err"
+  check $? "a manifest with state lines $lines: the state is restored (k's fifth run: $v), and the log says what it checked"
+done
+
+# ---------------------------------------------------------------- a final snapshot that writes some partitions
+# A stop whose snapshot writes partition 0 and fails on partition 1 (the shim fails the
+# rename into counter/1.state): the manifest is not written, so it names the earlier
+# snapshot, and partition 0's file is newer than it. The restart restores both files, but
+# not silently: it says which partitions are not from the manifest's snapshot.
+rm -rf "$d"; mkdir "$d"
+counter
+if start --state-dir "$d" --snapshot-interval 60000; then
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 0 >/dev/null; done
+  stop
+fi
+cp -r "$d/counter" "$tmp/c1"
+mixed=
+if GOV_NORENAME=counter/1.state LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 1 >/dev/null; done
+  stop
+  grep -q "cannot write '$d/counter/1.state'" "$tmp/err" && cmp -s "$tmp/c1/1.state" "$d/counter/1.state" &&
+    ! cmp -s "$tmp/c1/0.state" "$d/counter/0.state" && cmp -s "$tmp/c1/manifest" "$d/counter/manifest" &&
+    [ "$stopped" = 1 ] && grep -q "the last snapshot failed: the state at stop is not all on disk (exit 1)" "$tmp/err" &&
+    start --state-dir "$d" --snapshot-interval 60000 && { stop; mixed=$(cat "$tmp/err"); }
+fi
+echo "$mixed" | grep -q "policy counter: state restored from $d/counter (2 partitions), not all from one snapshot: partition 0 was saved after its manifest (by a snapshot that could not write every partition); the others are as the manifest's snapshot left them"
+check $? "a stop that writes one partition and fails on the other says so and exits 1, leaving the earlier manifest; the restart says the partitions are not from one snapshot"
+# The same at a reload that removes the policy: counter removed (its state written as at
+# stop, partition 1 failing), then brought back by the next reload.
+rm -rf "$d"; mkdir "$d"; cp -r "$tmp/c1" "$d/counter"
+counter
+c1= mixed=
+if GOV_NORENAME=counter/1.state LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+  for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a 1 >/dev/null; done
+  placeholder
+  c1=$(reload)
+  cp "$tmp/err" "$tmp/err-removed"
+  stop
+  counter
+  start --state-dir "$d" --snapshot-interval 60000 && { stop; mixed=$(cat "$tmp/err"); }
+fi
+[ "$c1" = 200 ] && grep -q "policy counter: removed; its state at the reload could not be written whole to '$d/counter'" "$tmp/err-removed" &&
+  echo "$mixed" | grep -q "policy counter: state restored from $d/counter (2 partitions), not all from one snapshot: partition 0 was saved after its manifest"
+check $? "a reload that removes a policy and cannot write all its state says so, and the restart says the partitions are not from one snapshot (status $c1)"
+# The removed policy's state is kept, not dropped, and written again at every snapshot:
+# once the disk has room (the shim's file gone) it is all on disk, and a start restores
+# every agent's four runs (each one's fifth warns) from one snapshot. A reload that
+# brings the policy back while its state is not all written is refused, saying why, and
+# the next one, with room, restores it.
+for readd in restart reload; do
+  rm -rf "$d"; mkdir "$d"
+  counter
+  c1= s1= s2= c2= c3= v= late=
+  echo counter/1.state >"$tmp/fail"
+  if GOV_NORENAME=@$tmp/fail LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
+    for i in 0 1 2 3; do for a in a1 a2 a3 a4 a5 a6 a7 a8; do cpost counter $a $i >/dev/null; done; done
+    placeholder
+    c1=$(reload)
+    s1=$(snap)
+    if [ $readd = reload ]; then
+      counter
+      c2=$(reload)
+      cp "$tmp/reload" "$tmp/reload-refused"
+      placeholder
+    fi
+    rm -f "$tmp/fail"
+    s2=$(snap)
+    if [ $readd = reload ]; then
+      counter
+      c3=$(reload)
+      v=$(fifths)
+    fi
+    stop
+    cp "$tmp/err" "$tmp/err-pending"
+    if [ $readd = restart ]; then
+      counter
+      start --state-dir "$d" --snapshot-interval 60000 && { v=$(fifths); stop; }
+    fi
+    late=$(cat "$tmp/err")
+  fi
+  case $readd in
+    restart) [ "$c1$s1$s2" = 200500200 ] ;;
+    reload) [ "$c1$s1$c2$s2$c3" = 200500422200200 ] && grep -q "policy counter: the state it had when a reload removed it is not all written to '$d/counter' yet" "$tmp/reload-refused" ;;
+  esac &&
+    grep -q "policy counter: removed; its state at the reload could not be written whole to '$d/counter' (said above): kept" "$tmp/err-pending" &&
+    grep -q "policy counter: the state it had when a reload removed it is now written whole to '$d/counter'" "$tmp/err-pending" &&
+    [ "$v" = "warn " ] && echo "$late" | grep -q "policy counter: state restored from $d/counter (2 partitions)$"
+  check $? "a removed policy's state not all written at the reload is kept and written once there is room; brought back by a $readd, every agent's fifth run warns (statuses $c1 $s1 ${c2:+$c2 }$s2${c3:+ $c3}; fifth runs: $v)"
+done
 exit $((fails > 0))

@@ -6,7 +6,10 @@ those files). A real govd on a free loopback port (as tests/govd/run.py starts i
 tests/json/jsuite.gov and tests/json/otlp.gov, gets every case in each body that takes
 JSON (spec/govd.md §2, §4):
   decide   POST /v1/decide/jsuite, {"at":T,"v":CASE}: y 200; n 400 with its error
-           decision; i either.
+           decision; i either. And {"at":T,"type":CASE}: 400 always (a record's type
+           may only be "record", which no case is), y with GOVD_EVENT (govd read the
+           type), n with the VM's own error and not GOVD_EVENT (govd/record.c reads
+           nothing of a body that is not JSON, spec/govd.md §2).
   batch    one NDJSON body: a good record, then each case's line (cases that are one
            line), and a good record at the end: 200, one decision a non-blank line, in
            order, each as decide gave it alone (status), the good ones ok: a bad line
@@ -150,6 +153,13 @@ def main():
             elif not lost and ((how == "y" and st != 200) or (how == "n" and (st != 400 or b'"status":"error"' not in body))
                                or st not in (200, 400)):
                 bad["decide"].append("%s (%s): %d %s" % (name, how, st, body[:200]))
+            st, body = g.req("/v1/decide/jsuite", b'{"at":' + AT + b',"type":' + b + b'}')
+            counts["decide"] += 1
+            if st >= 500:
+                bad["5xx"].append("%s decide as type: %d %s" % (name, st, body[:200]))
+            elif not lost and (st != 400 or (how == "y" and b"GOVD_EVENT" not in body)
+                               or (how == "n" and (b"GOVD_EVENT" in body or b'"status":"error"' not in body))):
+                bad["decide"].append("%s (%s) as type: %d %s" % (name, how, st, body[:200]))
             for what, ob in otlp_bodies(b):
                 st, body = g.req("/v1/traces?policy=jsuite_otlp&decisions=1", ob)
                 counts["otlp"] += 1
@@ -212,7 +222,7 @@ def main():
         os.rmdir(tmp)
     n = len(cases)
     report(not bad["5xx"], "jsuite govd: no 5xx over %d requests" % (sum(counts.values()) + 1), bad["5xx"])
-    report(not bad["decide"], "jsuite govd decide: %d cases as a record's member (y 200, n 400)" % n, bad["decide"])
+    report(not bad["decide"], "jsuite govd decide: %d cases as a record's member (y 200, n 400) and as its type (y GOVD_EVENT, n the VM's JSON error)" % n, bad["decide"])
     report(not bad["batch"], "jsuite govd batch: one body, each case's line between good ones, each decided as alone",
            bad["batch"])
     report(not bad["otlp"], "jsuite govd OTLP: %d cases in an envelope, two places each (y 200, n 400, nothing decided)" % n,

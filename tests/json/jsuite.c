@@ -36,6 +36,10 @@
  * refuses most values (a file is an object of "policy" and "scopes", entries objects), so
  * only n has a rule: GOV_ELIMITS with a message and a line, never accepted; y and i either.
  *
+ * jv_parse, gd_record_key and the decision log's line parser: what each must do is said
+ * above each one's function below; core_edges holds the one validator they, lj_parse and
+ * govd's body check share (vm/gov_jcheck.h) to its bounds and choices.
+ *
  * Cases marked lost (their file was not UTF-8, so the package's bytes are not the
  * suite's) are fed in every form and held to not crashing only; they are listed.
  * JSUITE_VERBOSE=1 in the environment: what each parser did with each i case. */
@@ -44,7 +48,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler/jview.h"
 #include "compiler/lsp_json.h"
+#include "govd/govd.h"
+#include "log/govlog.h"
+#include "vm/gov_jcheck.h"
 #include "tests/vm/slurp.h"
 #include "vm/gov_int.h"
 
@@ -66,14 +74,7 @@ static int nfail;
 static long nchecks, nfast[NFORM], ncap, nlj_limit, ni_rec[2], ni_lj[2]; /* i cases: refused, accepted */
 static char of[1 << 18], os[1 << 18];
 
-#define FAIL(...)                                                                                                      \
-    do {                                                                                                               \
-        if (nfail++ < 40) {                                                                                            \
-            printf("# ");                                                                                              \
-            printf(__VA_ARGS__);                                                                                       \
-            printf("\n");                                                                                              \
-        }                                                                                                              \
-    } while (0)
+#define FAIL(...) (nfail++ < 40 ? (printf("# "), printf(__VA_ARGS__), printf("\n")) : 0)
 
 /* The line of form f for case c into buf (cap bytes); its length. */
 static size_t make_line(const Case *c, int f, char *buf, size_t cap) {
@@ -218,6 +219,222 @@ static void lsp_case(const Case *c) {
     govA_free(&a);
 }
 
+/* compiler/jview.c (jv_parse): the view govc explain and replay take of a decision or a
+ * trace the VM wrote. What it must accept: any JSON text the VM writes (gov_decision_json,
+ * the JSON trace: objects of UTF-8 strings, numbers, literals, a few levels deep). It is
+ * given every case as it is: y accepted, n refused, i either. */
+static long njv_ok, nfail_jv, nfail_rec, nfail_log; /* cases jv_parse accepted; failed checks of each */
+static void jview_case(const Case *c) {
+    JView j;
+    bool ok = jv_parse(&j, (const char *)c->b, c->n);
+    nchecks++;
+    njv_ok += ok;
+    if (ok) jv_free(&j);
+    if (c->lost || c->how == 'i') return;
+    if (c->how == 'n' && ok) nfail_jv++, FAIL("%s (n): jv_parse accepted it", c->name);
+    if (c->how == 'y' && !ok) nfail_jv++, FAIL("%s (y): jv_parse refused it", c->name);
+}
+
+/* govd/record.c (gd_record_key): what govd reads of a record before the VM does, for a
+ * policy partitioned by agent (so it always parses). The case as the whole record, as the
+ * record's "agent" and as its "type". n: false (not read), no key, not taken for an
+ * event (the VM then refuses it with its own JSON error); y: read (true), except as the
+ * whole record when the case is not an object. */
+static void record_case(const Case *c) {
+    static char line[1 << 18];
+    static const char *const pre[] = {"", "{\"at\":\"2026-12-07T18:00:00Z\",\"agent\":", "{\"at\":\"2026-12-07T18:00:00Z\",\"type\":"};
+    gd_policy p;
+    memset(&p, 0, sizeof p);
+    p.nparts = 2;
+    p.partition = GOV_PART_AGENT;
+    for (int w = 0; w < 3; w++) {
+        size_t k = strlen(pre[w]);
+        if (k + c->n + 1 > sizeof line) exit(2);
+        memcpy(line, pre[w], k);
+        memcpy(line + k, c->b, c->n);
+        size_t n = k + c->n;
+        if (w) line[n++] = '}';
+        char buf[256];
+        const char *key = NULL;
+        size_t klen = 0;
+        bool ev = false;
+        bool ok = gd_record_key(&p, line, n, buf, sizeof buf, &key, &klen, &ev);
+        nchecks++;
+        static const char *const wn[] = {"the record", "\"agent\"", "\"type\""};
+        if (c->lost || c->how == 'i') continue;
+        if (c->how == 'n' && (ok || key || ev))
+            nfail_rec++, FAIL("%s (n) as %s: gd_record_key read it (%s, key %s, event %d)", c->name, wn[w],
+                              ok ? "true" : "false", key ? "set" : "none", ev);
+        if (c->how == 'y' && ok != (w || first_byte(c) == '{'))
+            nfail_rec++, FAIL("%s (y) as %s: gd_record_key gave %s", c->name, wn[w], ok ? "true" : "false");
+    }
+}
+
+/* The decision log's line parser (log/line.c: govlog_check_line, which the reader,
+ * log/read.c, runs on every line). A line of type decision is built around the case, with
+ * its digest, twice: the case inside the decision object ({"v":CASE}) and as the line's
+ * run_id. n: GOVLOG_ECORRUPT with a message, both ways. y: as the decision's member
+ * accepted, unless it holds a newline (a log line is one line, spec/trace.md §9); as the
+ * run_id accepted exactly when it is a string or null with nothing around it (the
+ * schema: "run_id":S|null). i: either. */
+static long nlog_ok;
+static void log_case(const Case *c) {
+    static char line[1 << 18];
+    static const char head[] = "{\"seq\":1,\"prev\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+                               "\"type\":\"decision\",\"stream\":1,\"line\":1,\"run_id\":";
+    static const char mid[] = ",\"at\":null,\"policy_id\":\"00000000000000000000000000000000\",\"version\":null,"
+                              "\"stamp\":null,\"input_sha256\":null,\"decision\":";
+    for (int w = 0; w < 2; w++) {
+        size_t n = 0;
+#define PUT(p, k)                                                                                                      \
+    do {                                                                                                               \
+        if (n + (k) + 128 > sizeof line) exit(2);                                                                      \
+        memcpy(line + n, p, k);                                                                                        \
+        n += (k);                                                                                                      \
+    } while (0)
+        PUT(head, strlen(head));
+        if (w) PUT(c->b, c->n); else PUT("null", 4);
+        PUT(mid, strlen(mid));
+        if (w) PUT("{}", 2); else { PUT("{\"v\":", 5); PUT(c->b, c->n); PUT("}", 1); }
+#undef PUT
+        char hex[65];
+        if (govlog_sha256(line, n, hex) != GOVLOG_OK) {
+            FAIL("govlog_sha256: no libcrypto");
+            return;
+        }
+        n += (size_t)sprintf(line + n, ",\"sha256\":\"%s\"}", hex);
+        char msg[256] = "";
+        int rc = govlog_check_line(line, n, NULL, msg, sizeof msg);
+        nchecks++;
+        nlog_ok += rc == GOVLOG_OK;
+        const char *wn = w ? "the run_id" : "a member of the decision";
+        if (rc != GOVLOG_OK && rc != GOVLOG_ECORRUPT) FAIL("%s as %s in a log line: %s %s", c->name, wn, govlog_errstr(rc), msg);
+        if (c->lost || c->how == 'i') continue;
+        if (c->how == 'n' && (rc != GOVLOG_ECORRUPT || !msg[0]))
+            nfail_log++, FAIL("%s (n) as %s in a log line: %s", c->name, wn, govlog_errstr(rc));
+        bool want = w ? c->n >= 2 && ((c->b[0] == '"' && c->b[c->n - 1] == '"') || (c->n == 4 && !memcmp(c->b, "null", 4)))
+                      : !memchr(c->b, '\n', c->n);
+        if (c->how == 'y' && (rc == GOVLOG_OK) != want)
+            nfail_log++, FAIL("%s (y) as %s in a log line: %s %s", c->name, wn, govlog_errstr(rc), msg);
+    }
+}
+
+/* The one validator itself (vm/gov_jcheck.h) at its edges, beyond what the readers above
+ * show of it: the depth bound exactly (d open objects and arrays pass, d + 1 do not, for
+ * the bounds its callers use), GOVJ_PREFIX's end, the lone-surrogate choice both ways,
+ * and an offset on each refusal. */
+static void core_edges(void) {
+    static char t[6 * (GOVJ_MAX_DEPTH + 1) + 8]; /* {"a": a level, and its } */
+    static const unsigned depths[] = {1, 64, 128, GOVJ_MAX_DEPTH};
+    size_t at;
+    for (size_t k = 0; k < sizeof depths / sizeof depths[0]; k++) {
+        for (unsigned extra = 0; extra < 2; extra++) {
+            unsigned d = depths[k] + extra;
+            for (int obj = 0; obj < 2; obj++) {
+                size_t n = 0;
+                for (unsigned i = 0; i < d; i++) {
+                    if (obj && i + 1 < d) memcpy(t + n, "{\"a\":", 5), n += 5;
+                    else t[n++] = '[';
+                }
+                t[n++] = '1';
+                for (unsigned i = d; i-- > 0;) t[n++] = obj && i + 1 < d ? '}' : ']';
+                const char *why = govJ_check(t, n, depths[k], 0, &at);
+                nchecks++;
+                if (!why != !extra || (why && (!strstr(why, "deep") || at > n)))
+                    FAIL("govJ_check: %u nested %s at the bound %u: %s", d, obj ? "objects" : "arrays", depths[k],
+                         why ? why : "accepted");
+            }
+        }
+    }
+    static const struct {
+        const char *text;
+        unsigned flags;
+        const char *why; /* NULL: accepted */
+        size_t at;       /* the end (accepted, GOVJ_PREFIX) or where it is wrong */
+    } cs[] = {
+        {"\"ab\"xyz", GOVJ_PREFIX, NULL, 4},
+        {"{} ,", GOVJ_PREFIX, NULL, 2},
+        {"[1, 2] ]", GOVJ_PREFIX, NULL, 6},
+        {"-12.5e+3,", GOVJ_PREFIX, NULL, 8},
+        {" 1", GOVJ_PREFIX, "expected a value", 0},
+        {"\"ab\"xyz", 0, "text after the JSON value", 4},
+        {"\"\\uD83D\\uDE00\"", 0, NULL, 14},
+        {"\"\\uD800\"", 0, "\\u escape of a lone surrogate", 1},
+        {"\"\\uDC00\"", 0, "\\u escape of a lone surrogate", 1},
+        {"\"\\uD800\\u0041\"", 0, "\\u escape of a lone surrogate", 1},
+        {"\"\\uD800\\u0041\"", GOVJ_LONE_SURROGATE, NULL, 14},
+        {"\"\\uDC00\\uD800\"", GOVJ_LONE_SURROGATE, NULL, 14},
+        {"\"\\uD800", GOVJ_LONE_SURROGATE, "unterminated string", 7},
+        {"[1,]", 0, "expected a value", 3},
+        {"{\"a\":1,}", 0, "expected a member name", 7},
+        {"[-]", 0, "bad number", 2},
+        {"\xEF\xBB\xBF{}", 0, "expected a value", 0},
+        {"[\"\xC0\x80\"]", 0, "invalid UTF-8", 2},
+        {"[\"\xED\xA0\x80\"]", 0, "invalid UTF-8", 2},
+        {"[\"\xF4\x90\x80\x80\"]", 0, "invalid UTF-8", 2},
+        {"[\"\xF4\x8F\xBF\xBF\"]", 0, NULL, 8},
+        {"{\"a\" 1}", 0, "expected ':'", 5},
+        {"", 0, "unexpected end of the text", 0},
+    };
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        size_t n = strlen(cs[i].text);
+        at = SIZE_MAX;
+        const char *why = govJ_check(cs[i].text, n, GOVJ_MAX_DEPTH, cs[i].flags, &at);
+        nchecks++;
+        if (!why != !cs[i].why || (why && strcmp(why, cs[i].why) != 0) || at != (cs[i].why || cs[i].flags & GOVJ_PREFIX ? cs[i].at : n))
+            FAIL("govJ_check(%s, flags %u): %s at %zu; want %s at %zu", cs[i].text, cs[i].flags, why ? why : "accepted", at,
+                 cs[i].why ? cs[i].why : "accepted", cs[i].at);
+    }
+}
+
+/* The decision log's bound (spec/trace.md §9: at most 128 objects and arrays open at once
+ * in a decision object): {"v":X} with X 127 nested arrays is 128 open, accepted; with
+ * 128, refused. */
+static void log_depth(void) {
+    static unsigned char b[2][2 * 128];
+    for (int k = 0; k < 2; k++) {
+        size_t d = 127 + (size_t)k;
+        Case c = {.how = k ? 'n' : 'y', .src = "depth", .b = b[k], .n = 2 * d};
+        snprintf(c.name, sizeof c.name, "%zu nested arrays in a log decision", d);
+        for (size_t i = 0; i < d; i++) {
+            b[k][i] = '[';
+            b[k][2 * d - 1 - i] = ']';
+        }
+        log_case(&c);
+    }
+}
+
+/* lj_parse's bound (spec/lsp.md §1: JSON nesting at most 64 levels): 64 nested arrays
+ * pass, empty or not; 65 are refused, empty or not (before the one validator, 65 empty
+ * ones passed). */
+static const char *lj_once(const char *b, size_t n) {
+    GovArena a;
+    jmp_buf oom;
+    govA_init(&a, govA_default_alloc, NULL, &oom);
+    if (setjmp(oom)) exit(2);
+    Lj *v = NULL;
+    size_t at = 0;
+    const char *why = lj_parse(&a, b, n, &v, &at); /* a phrase, not in the arena */
+    govA_free(&a);
+    return why;
+}
+
+static void lsp_depth(void) {
+    static char b[2 * 65 + 1];
+    for (size_t d = 64; d <= 65; d++) {
+        for (int full = 0; full < 2; full++) {
+            size_t n = 0;
+            for (size_t i = 0; i < d; i++) b[n++] = '[';
+            if (full) b[n++] = '1';
+            for (size_t i = 0; i < d; i++) b[n++] = ']';
+            const char *why = lj_once(b, n);
+            nchecks++;
+            if (!why != (d == 64) || (why && !strstr(why, "deep")))
+                FAIL("lj_parse: %zu nested arrays%s: %s", d, full ? " around a number" : "", why ? why : "accepted");
+        }
+    }
+}
+
 /* Cases from cases.mjs's file: NAME \t HOW[-lost] \t LEN \n BYTES \n. */
 static Case *read_cases(const char *path, Case *cs, size_t *nc, size_t cap) {
     size_t len;
@@ -330,6 +547,9 @@ int main(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/expect.jsonl", argv[4]);
     FILE *expect = fopen(path, "wb");
     if (!lines || !expect) return 2;
+    core_edges();
+    log_depth();
+    lsp_depth();
     long lineno = 0, count[3][2] = {{0}}, nelement = 0; /* y n i; suite, lost */
     for (size_t i = 0; i < nc; i++) {
         const Case *c = &cs[i];
@@ -340,6 +560,9 @@ int main(int argc, char **argv) {
         record_forms(c, lines, expect, &lineno);
         lsp_case(c);
         limits_case(c);
+        jview_case(c);
+        record_case(c);
+        log_case(c);
     }
     if (fclose(lines) || fclose(expect)) return 2;
     printf("# the suite: %ld y, %ld n, %ld i; not reproducible from the package (not UTF-8 there): %ld (%ld y, %ld n, %ld i):\n",
@@ -354,9 +577,13 @@ int main(int argc, char **argv) {
     printf("\n# %ld checks, %ld y cases at a record cap, %ld at lj_parse's bounds; %ld lines for govc run\n", nchecks,
            ncap, nlj_limit, lineno);
     printf("# the limits file reader accepted %ld of the %zu files (2 a case)\n", nlim_ok, 2 * nc);
+    printf("# jv_parse accepted %ld of the %zu cases; the log line parser %ld of the %zu lines (2 a case)\n", njv_ok, nc,
+           nlog_ok, 2 * nc);
+    if (nfail_jv + nfail_rec + nfail_log)
+        printf("# failed checks: jv_parse %ld, gd_record_key %ld, the log line parser %ld\n", nfail_jv, nfail_rec, nfail_log);
     printf("# i cases (not lost): the record decoder (as \"v\") accepts %ld, refuses %ld; lj_parse accepts %ld, refuses %ld\n",
            ni_rec[1], ni_rec[0], ni_lj[1], ni_lj[0]);
-    printf("%s - jsuite: the record decoder (one-pass and full), lj_parse and the limits file reader over %zu cases\n", nfail ? "not ok" : "ok",
+    printf("%s - jsuite: the record decoder (one-pass and full), lj_parse, the limits file reader, jv_parse, govd's record pre-read and the log line parser over %zu cases\n", nfail ? "not ok" : "ok",
            nc);
     return nfail ? 1 : 0;
 }

@@ -6,7 +6,10 @@
 #   - the record decoder (vm/json.c: the one-pass decoder with its lane, and the full
 #     path), in process, and through `govc run` reading the same cases as JSONL
 #     (tests/json/jsuite.c);
-#   - the language server's reader (compiler/lsp_json.c, lj_parse), in process (jsuite.c);
+#   - the language server's reader (compiler/lsp_json.c, lj_parse), the views explain and
+#     replay take (compiler/jview.c, jv_parse), govd's record pre-read (govd/record.c),
+#     the decision log's line parser (log/line.c), and the one validator they share
+#     (vm/gov_jcheck.h) at its edges, in process (jsuite.c);
 #   - govd's request bodies: decide, batch, OTLP, approve, on a real govd
 #     (tests/json/govd.py).
 # What each must do with a y_, n_ and i_ case is written in jsuite.c and govd.py.
