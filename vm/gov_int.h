@@ -1013,7 +1013,8 @@ struct gov_vm {
     uint8_t *rmru;              /* rc_n / 2: the way of each set used last */
     uint32_t rc_n, rstride;     /* entries in use (0: no cache), limits per vector */
     uint32_t rc_cap;            /* entries the arena holds (GOV_LIMIT_RCACHE_BYTES' capacity) */
-    uint32_t slevels;           /* bit lv: some scope block is of level lv */
+    uint8_t slv[GOVB_LV_MAX], nslv; /* the levels some scope block is of, in level order
+                                       (all four when nslv is 4: slv is not read), and how many */
     uint64_t rc_hits, rc_misses; /* resolutions from the cache, and resolved afresh */
     uint32_t *smatch;           /* nscope: epoch << 1 | 1 for scopes this record matches */
     uint32_t *mlist; uint32_t nmatch;   /* 2 x nscope: the matched scopes, least specific
@@ -1052,6 +1053,7 @@ struct gov_vm {
      * bytes (their number is in_record), so a setter checks its slot in a few loads. */
     const uint8_t *set_chk;
     uint32_t set_smax;          /* gov_set_string's fast path: at most 16 and the string limit */
+    uint32_t set_slim;          /* and its scratch room: scratch_n below it leaves 16 bytes (scratch_cap - 15, or 0) */
     uint64_t glob_steps;        /* bytes the glob matcher has stepped over (gov_glob_steps) */
     uint64_t rules_run;         /* rules run for records since init (gov_vm_rules_run) */
     uint32_t *sel_start;        /* with rule guards: the rules a record reaches (select_rules) */

@@ -246,6 +246,7 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
         for (uint32_t j = 0; j < p->kind[k].nfields; j++) vm->jnext[p->kind[k].first_field + j] = (uint8_t)(j + 1);
     vm->scratch = base + l.scratch;
     vm->scratch_cap = cfg->limits[GOV_LIMIT_LINE_LENGTH];
+    vm->set_slim = vm->scratch_cap > 15 ? vm->scratch_cap - 15 : 0;
     vm->tokens = base + l.tokens;
     vm->ntokens_cap = cfg->limits[GOV_LIMIT_TOKENS];
     vm->mtab = (uint64_t *)(void *)(base + l.mtab);
@@ -258,7 +259,12 @@ int gov_vm_init(const gov_program *p, const gov_config *cfg, void *arena, size_t
     vm->rkey = (govV_rkey *)(void *)(base + l.rkey);
     vm->rmru = (uint8_t *)(base + l.rmru);
     vm->rc_n = vm->rc_cap = (uint32_t)l.rc_n;
-    for (uint32_t i = 0; i < p->nscope; i++) vm->slevels |= 1u << p->scope[i].level;
+    uint32_t slevels = 0;
+    for (uint32_t i = 0; i < p->nscope; i++) slevels |= 1u << p->scope[i].level;
+    for (uint32_t lvs = slevels; lvs; lvs &= lvs - 1) {
+        if (vm->nslv < GOVB_LV_MAX) vm->slv[vm->nslv] = (uint8_t)__builtin_ctz(lvs);
+        vm->nslv++;
+    }
     vm->rstride = p->nlimit;
     vm->smatch = (uint32_t *)(void *)(base + l.smatch);
     vm->mlist = (uint32_t *)(void *)(base + l.mlist);
@@ -578,10 +584,12 @@ static __attribute__((noinline)) int set_string_slow(gov_vm *vm, int slot, const
 
 /* The fast path takes strings of at most 16 bytes within the string limit (set_smax;
  * copy_short's without a call, so the path needs no stack frame); longer ones take the
- * slow path's memcpy, and so does a NULL s (of length 0, or refused there). */
+ * slow path's memcpy, and so does a NULL s (of length 0, or refused there). Its room test
+ * asks for 16 bytes (set_slim: one compare, no subtraction); a string that fits in less
+ * takes the slow path, which checks its length. */
 int gov_set_string(gov_vm *vm, int slot, const char *s, size_t len) {
     if (__builtin_expect(vm && set_fast(vm, slot, GOVV_CS) && len <= vm->set_smax && s &&
-                             len <= vm->scratch_cap - vm->scratch_n,
+                             vm->scratch_n < vm->set_slim,
                          1)) {
         if (len > 16) __builtin_unreachable(); /* set_smax is at most 16: copy_short makes no call */
         uint32_t at = vm->scratch_n;
@@ -703,15 +711,18 @@ static __attribute__((noinline)) void order_matches(const gov_program *p, uint32
     for (uint32_t i = 0; i < n; i++) mlist[i] = sorted[n - 1 - i];
 }
 
-static void match_scopes(gov_vm *vm) {
+static inline __attribute__((always_inline)) void match_levels(gov_vm *vm, const uint32_t nlv) {
     const gov_program *p = vm->p;
     uint32_t yes = vm->epoch << 1 | 1u, n = 0;
     uint32_t *found = vm->mlist; /* in level order */
-    /* Only the levels some block names (slevels): no hash for the others. */
-    for (uint32_t lvs = vm->slevels; lvs; lvs &= lvs - 1) {
-        uint32_t lv = (uint32_t)__builtin_ctz(lvs);
-        uint32_t len;
-        const char *name = govV_str(vm, vm->reg[lv].u, &len);
+    const char *scratch = vm->scratch, *strdata = p->strdata;
+    /* Only the levels some block names (slv): no hash for the others. */
+#pragma GCC unroll 4
+    for (uint32_t i = 0; i < nlv; i++) { /* nlv is a constant here */
+        uint32_t lv = nlv == GOVB_LV_MAX + 1 ? i : vm->slv[i];
+        uint64_t u = vm->reg[lv].u;
+        uint32_t len = GOVV_SLEN(u);
+        const char *name = ((u & GOVV_SCRATCH) ? scratch : strdata) + GOVV_SOFF(u);
         if (__builtin_expect(len <= 16, 1)) {
             /* The name's two words are the hash's input and, with the key, the whole
              * name: a bucket's entries are compared in the index alone. */
@@ -760,6 +771,19 @@ static void match_scopes(gov_vm *vm) {
     vm->nmatch = n;
     vm->match_epoch = vm->epoch;
     resolve_matched(vm, lineal);
+}
+
+/* One copy of the matching for each count of named levels (slv), so that its loop over
+ * them unrolls: the loop's count, its bit scan and the name's decoding were ~30
+ * instructions a record of the 50-rule bench policy (three levels). */
+static void match_scopes(gov_vm *vm) {
+    switch (vm->nslv) {
+    case 3: match_levels(vm, 3); return;
+    case 1: match_levels(vm, 1); return;
+    case 2: match_levels(vm, 2); return;
+    case 0: match_levels(vm, 0); return; /* no block: nothing matches */
+    default: match_levels(vm, 4); return; /* nslv is at most 4 */
+    }
 }
 
 int govV_scope_matches(gov_vm *vm, uint32_t s) {

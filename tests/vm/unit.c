@@ -889,6 +889,60 @@ static void test_scope_names(void) {
     gov_program_free(p);
 }
 
+/* Blocks of every level, one within another, and of one to three levels: matching
+ * (vm.c, match_scopes: a copy for each count of levels blocks name) finds a record's
+ * blocks whichever levels the program names. Each block sets a limit of its own, so the
+ * values say which blocks matched. */
+static void test_scope_levels(void) {
+    static const char *const names[4] = {"tn", "prj", "wf-1", "agent-7"};
+    char why[256] = "";
+    for (uint32_t mask = 1; mask < 16 && !why[0]; mask++) { /* the levels blocks name */
+        tb *b = tb_new("levels");
+        uint32_t k = tb_kind(b, "r");
+        uint32_t x = tb_field(b, k, "x", "x", GOVB_TY_INT, GOVB_U_NONE, GOVB_NONE);
+        uint32_t parent = GOVB_NONE, lim[4] = {0}, nl = 0, lvl[4];
+        for (uint32_t lv = 0; lv < 4; lv++) {
+            if (!(mask >> lv & 1)) continue;
+            char nm[8];
+            snprintf(nm, sizeof nm, "l%u", lv);
+            parent = tb_scope(b, lv, names[lv], parent);
+            lim[nl] = tb_limit(b, nm, GOVB_TY_INT, GOVB_DIR_MAX, tb_k(b, GOVB_TY_INT, 0), 10 + nl);
+            tb_override(b, lim[nl], parent, tb_k(b, GOVB_TY_INT, 1 + lv), 20 + nl);
+            lvl[nl++] = lv;
+        }
+        tb_rule(b, "r", k, 1, 1, 2);
+        tb_op(b, GOVB_ABX(GOV_OP_TGTL, x, lim[0]));
+        gov_error e = {.size = sizeof e};
+        gov_program *p = build_load(b, &e);
+        gov_vm *vm;
+        void *a = p ? arena_for(p, &vm) : NULL;
+        if (!a) {
+            snprintf(why, sizeof why, "levels %#x: no program or VM (%s)", mask, e.message);
+            gov_program_free(p);
+            break;
+        }
+        for (uint32_t set = 0; set < 16 && !why[0]; set++) { /* the levels the record gives */
+            gov_record_begin(vm, 0);
+            for (uint32_t lv = 0; lv < 4; lv++)
+                if (set >> lv & 1) gov_set_string(vm, (int)lv, names[lv], strlen(names[lv]));
+            int chain = 1; /* a block matches when its level and every outer block's are given */
+            for (uint32_t i = 0; i < nl && !why[0]; i++) {
+                chain = chain && (set >> lvl[i] & 1);
+                gov_limit_value v = {.size = sizeof v};
+                int64_t want = chain ? (int64_t)(1 + lvl[i]) : 0;
+                if (gov_vm_limit_value(vm, (int)lim[i], &v) != GOV_OK || v.value.i != want)
+                    snprintf(why, sizeof why, "blocks of levels %#x, record giving %#x: level %u's limit %lld, want %lld",
+                             mask, set, lvl[i], (long long)v.value.i, (long long)want);
+            }
+        }
+        (void)x;
+        free(a);
+        gov_program_free(p);
+    }
+    check(!why[0], "scope matching: blocks of any one to four levels, nested, and records giving any of them", "%s",
+          why);
+}
+
 /* ---------------------------------------------------------------- JSON records */
 
 static gov_program *sp;
@@ -1456,6 +1510,7 @@ int main(int argc, char **argv) {
     test_scopes();
     test_explain();
     test_scope_names();
+    test_scope_levels();
     test_setters();
     test_json();
     test_output();
