@@ -190,26 +190,35 @@ fi
 # counter again (m's fifth run warns). And a state that cannot be kept aside refuses the
 # reload, saying why; the running policy and its state stay.
 counter50() { counter; sed -i 's/last 100 runs/last 50 runs/' "$cp/p.gov"; }
-for saved in yes no; do
-  rm -rf "$d"; mkdir "$d"; [ $saved = no ] || cp -r "$tmp/cgood" "$d/counter"
-  counter
-  code= v= vm=
-  if start --state-dir "$d" --snapshot-interval 60000; then
-    for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
-    counter50
-    code=$(reload)
-    v=$(cpost counter m 4)
-    stop
-    grep -q "policy counter: state in '$d/counter' not carried: the new version's state layout differs from the old one's; kept as '$d/counter.refused-1'" "$tmp/err" &&
-      grep -q "policy counter: state reset" "$tmp/err"
-    said=$?
-    rm -rf "$d/counter"; mv "$d/counter.refused-1" "$d/counter" 2>/dev/null
+# kept_aside CHANGE WHY WHAT: with counter's folder saved before and not, four of m's runs,
+# CHANGE (a function that rewrites the policy), a reload (200) and m's fifth run (allow:
+# the new version starts empty); the log says the state was not carried (WHY, a grep
+# pattern) and kept as counter.refused-1, and reset; that folder, renamed back, restores
+# into counter (m's fifth run warns). WHAT names the check.
+kept_aside() {
+  for saved in yes no; do
+    rm -rf "$d"; mkdir "$d"; [ $saved = no ] || cp -r "$tmp/cgood" "$d/counter"
     counter
-    start --state-dir "$d" && { vm=$(cpost counter m 4); stop; }
-  fi
-  [ "$code" = 200 ] && [ "$v" = allow ] && [ "$said" = 0 ] && [ "$vm" = warn ]
-  check $? "a reload that changes the layout keeps the running state aside as counter.refused-1 (saved before: $saved; status $code, m's fifth run after it: $v, there: $vm)"
-done
+    code= v= vm= said=1
+    if start --state-dir "$d" --snapshot-interval 60000; then
+      for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+      $1
+      code=$(reload)
+      v=$(cpost counter m 4)
+      stop
+      grep -q "policy counter: state in '$d/counter' not carried: $2; kept as '$d/counter.refused-1'" "$tmp/err" &&
+        grep -q "policy counter: state reset" "$tmp/err"
+      said=$?
+      rm -rf "$d/counter"; mv "$d/counter.refused-1" "$d/counter" 2>/dev/null
+      counter
+      start --state-dir "$d" && { vm=$(cpost counter m 4); stop; }
+    fi
+    [ "$code" = 200 ] && [ "$v" = allow ] && [ "$said" = 0 ] && [ "$vm" = warn ]
+    check $? "$3 (saved before: $saved; status $code, m's fifth run after it: $v, there: $vm)"
+  done
+}
+kept_aside counter50 "the new version's state layout differs from the old one's" \
+  "a reload that changes the layout keeps the running state aside as counter.refused-1"
 # Two policies whose layouts change, the second's folder (made empty: nothing saved) not
 # renamable: the first's, already moved aside, is put back.
 rm -rf "$d"; mkdir "$d" "$d/zcount" "$tmp/zpol"; cp -r "$tmp/cgood" "$d/counter"
@@ -238,26 +247,8 @@ check $? "... and refuses the reload when one cannot be kept aside (status $code
 counter_notify() {
   printf 'policy counter\n\nimport "std/agent_run"\n\nchannel ops = slack "#ops"\n\nwindow recent = count() over last 100 runs per agent\n\nrule fifth_run {\n  when recent >= 5\n  severity warning\n  notify ops\n  group_wait 5m\n}\n' >"$cp/p.gov"
 }
-for saved in yes no; do
-  rm -rf "$d"; mkdir "$d"; [ $saved = no ] || cp -r "$tmp/cgood" "$d/counter"
-  counter
-  code= v= vm= said=1
-  if start --state-dir "$d" --snapshot-interval 60000; then
-    for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
-    counter_notify
-    code=$(reload)
-    v=$(cpost counter m 4)
-    stop
-    grep -q "policy counter: state in '$d/counter' not carried: the VM refused partition [01]'s state: .*; kept as '$d/counter.refused-1'" "$tmp/err" &&
-      grep -q "policy counter: state reset" "$tmp/err"
-    said=$?
-    rm -rf "$d/counter"; mv "$d/counter.refused-1" "$d/counter" 2>/dev/null
-    counter
-    start --state-dir "$d" && { vm=$(cpost counter m 4); stop; }
-  fi
-  [ "$code" = 200 ] && [ "$v" = allow ] && [ "$said" = 0 ] && [ "$vm" = warn ]
-  check $? "a same-layout reload whose state the new VMs refuse keeps the running state aside as counter.refused-1 (saved before: $saved; status $code, m's fifth run after it: $v, there: $vm)"
-done
+kept_aside counter_notify "the VM refused partition [01]'s state: .*" \
+  "a same-layout reload whose state the new VMs refuse keeps the running state aside as counter.refused-1"
 counter
 code= v=
 if start; then
