@@ -391,6 +391,8 @@ static void w_windows(govC_w *w, const gov_vm *vm, uint32_t kind) {
         const govC_wplan *wp = govC_plan_of(p)->kwin + j0, *we = govC_plan_of(p)->kwin + j1;
         char *wbase = (char *)vm->wrec;
         /* epoch and evicted side by side (govV_wrec): this record's epoch and 0 */
+        _Static_assert(offsetof(govV_wrec, evicted) == offsetof(govV_wrec, epoch) + sizeof(uint32_t),
+                       "a wrec's epoch and evicted read as one 8-byte word");
         const uint32_t epev[2] = {vm->epoch, 0};
         uint64_t ep;
         memcpy(&ep, epev, 8);
