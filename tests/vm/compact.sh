@@ -92,13 +92,17 @@ fi
 # Format 4's bytes, pinned: the same records' traces as tests/vm/compact_v4/deep.hex holds
 # them (a record that matched exactly a block and its ancestors names the block, and not
 # the level fields its path names; any other writes a 0 and the level names as version 3).
-if "$B/tests/vm_compact" -H "$tmp/deep.govb" tests/vm/rcache_deep.jsonl >"$tmp/out" 2>"$tmp/err" &&
-    grep -v '^sizes' "$tmp/out" | cmp -s - tests/vm/compact_v4/deep.hex; then
-  ok "format 4: rcache_deep's compact traces are tests/vm/compact_v4/deep.hex"
-else
-  nok "format 4: rcache_deep's compact traces are tests/vm/compact_v4/deep.hex"
-  grep -v '^sizes' "$tmp/out" | diff tests/vm/compact_v4/deep.hex - | sed 's/^/#   /' | head -6
-fi
+# pinned GOVB JSONL HEX WHAT: GOVB's compact traces of JSONL's records are, byte for
+# byte, the hex lines of HEX.
+pinned() {
+  if "$B/tests/vm_compact" -H "$1" "$2" >"$tmp/out" 2>"$tmp/err" && grep -v '^sizes' "$tmp/out" | cmp -s - "$3"; then
+    ok "$4: compact traces are $3"
+  else
+    nok "$4: compact traces are $3"
+    grep -v '^sizes' "$tmp/out" | diff "$3" - | sed 's/^/#   /' | head -6
+  fi
+}
+pinned "$tmp/deep.govb" tests/vm/rcache_deep.jsonl tests/vm/compact_v4/deep.hex "format 4: rcache_deep's"
 
 # Quotient windows (tests/vm/compact_quot.gov: rates and int means over runs and time,
 # read by a rule or only by the trace, sums near and past 2^40 and an int64): the traces
@@ -110,13 +114,7 @@ if "$B/tests/vm_compact" -c "$tmp/quot.govb" tests/vm/compact_quot.jsonl >"$tmp/
 else
   nok "quotient windows: rendered traces are the JSON traces"; sed 's/^/#   /' "$tmp/err" | cut -c1-300 | head -10
 fi
-if "$B/tests/vm_compact" -H "$tmp/quot.govb" tests/vm/compact_quot.jsonl >"$tmp/out" 2>"$tmp/err" &&
-    grep -v '^sizes' "$tmp/out" | cmp -s - tests/vm/compact_v4/quot.hex; then
-  ok "quotient windows: compact traces are tests/vm/compact_v4/quot.hex"
-else
-  nok "quotient windows: compact traces are tests/vm/compact_v4/quot.hex"
-  grep -v '^sizes' "$tmp/out" | diff tests/vm/compact_v4/quot.hex - | sed 's/^/#   /' | head -6
-fi
+pinned "$tmp/quot.govb" tests/vm/compact_quot.jsonl tests/vm/compact_v4/quot.hex "quotient windows"
 
 # A drift whose threshold is a scoped limit, too few samples to be judged: both renderers
 # show the threshold in force for each record (spec/trace.md §3): the drift's rule run
