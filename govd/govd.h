@@ -6,7 +6,9 @@
  *              partitions, reload with state carried over, snapshots
  *   batch.c    the NDJSON line splitter of the batch endpoint
  *   otlp.c     OTLP/HTTP JSON spans to std/agent_run records
- *   jsonu.c    small JSON helpers over jsmn (find a member, decode a string, escape)
+ *   util.c     small JSON helpers (decode a string, escape), among others
+ *   jcheck.c   the body check (vm/gov_jcheck.h) and a walk over a checked object's members
+ *   record.c   what govd reads of a record before the VM: its "type", its partition key
  *   metrics.c  counters and the latency histogram, Prometheus text
  *   dlog.c     the decision log sink, with rotation
  *   auth.c     bearer tokens and roles
@@ -75,6 +77,20 @@ long gdj_unescape(const char *s, size_t n, char *out, size_t cap);
  * byte offset where. Allocates nothing. */
 enum { GDJ_MAX_DEPTH = 512 };
 const char *gdj_check(const char *s, size_t n, size_t *at);
+/* A walk over one object's members or one array's elements in a text the validator
+ * (gdj_check, or govJ_check with any flags) accepted, by byte offsets into s. */
+typedef struct gdj_iter {
+    const char *s;
+    size_t n, i;
+    char close; /* '}' an object, ']' an array */
+} gdj_iter;
+/* Begins at the value at s[at] (whitespace before it skipped); false when it is neither
+ * an object nor an array. */
+bool gdj_begin(gdj_iter *it, const char *s, size_t n, size_t at);
+/* The next member: its name's body (between the quotes, escapes as written) at
+ * s[*ks .. *ke) (an array's element: *ks = *ke), its value at s[*vs .. *ve). false at
+ * the end. */
+bool gdj_next(gdj_iter *it, size_t *ks, size_t *ke, size_t *vs, size_t *ve);
 /* In a text gdj_check accepted: -1 when it is not an object; else how many of its own
  * members (not nested ones) have the decoded name name, the last one's value at
  * s[*vs .. *ve). */
@@ -273,8 +289,9 @@ int gd_route_find(gd_policy *p, const char *hexid);
 void gd_route_note(gd_policy *p, int part, const gov_decision *d);
 /* The partition key value of a JSON record for policy p: the value of the first member
  * named by the policy's partition key, when it is a string. Returns false when the JSON
- * is malformed (vm/gov_jcheck.h's grammar: then *is_event stays false, and the VM refuses
- * the record with its own error) or cannot be read here; *key NULL when no routing is
+ * is malformed (vm/gov_jcheck.h's grammar) or not an object: then *is_event stays false,
+ * and the VM refuses the record with its own error. Any valid object is read whole, its
+ * every own member (no bound on its size; nothing allocated); *key NULL when no routing is
  * needed, or the member is absent or not a string, or its value does not fit in buf. govd routes by gov_record_partition;
  * fuzz_govd checks that this independent reader agrees with it. */
 bool gd_record_key(const gd_policy *p, const char *json, size_t len, char *buf, size_t cap, const char **key,

@@ -706,6 +706,61 @@ def bad_input():
     g.stop()
 
 
+def records_read_whole():
+    """govd reads a record's "type" from the whole record, whatever its size or shape
+    (spec/govd.md 2), and otherwise leaves the answer to the VM: a record of more than
+    2,048 JSON tokens that names "type":"record" (or a "type" only in a nested object) gets
+    the VM's own answer (GOV_ECAP: its token cap, spec/trace.md), one naming another type
+    GOVD_EVENT, and a JSON text that is not an object the VM's GOV_EJSON, never
+    GOVD_EVENT; alone, as batch lines (on the batch threads too), and on a policy routed
+    by agent. Main 3c80daf answered all of them GOVD_EVENT (its tokenizer stopped at
+    2,048 tokens, and took a non-object naming "type" for an event)."""
+    base = {"tenant": "acme", "project": "billing", "agent": "triage-bot", "at": "2026-11-25T09:00:00Z",
+            "latency_ms": 640, "cost_usd": 0.004, "tokens": 900, "quality_score": 0.99}
+    pad = [0] * 2100  # 2,100 array elements: over 2,100 tokens
+    bodies = [  # (name, body, expected error code or None for a decision)
+        ("a record with \"type\":\"record\" (100 tokens)", dict(base, pad=[0] * 80, type="record"), None),
+        ("a 2,100-token record with \"type\":\"record\" first", dict({"type": "record"}, **base, pad=pad), "GOV_ECAP"),
+        ("a 2,100-token record with \"type\":\"record\" last", dict(base, pad=pad, type="record"), "GOV_ECAP"),
+        ("a 2,100-token record with \"type\" only nested", dict(base, pad=pad, meta={"type": "approve"}), "GOV_ECAP"),
+        ("a 2,100-token record with an escaped \"type\":\"record\"", json.dumps(dict(base, pad=pad))[:-1] +
+         ',"\\u0074ype":"rec\\u006frd"}', "GOV_ECAP"),
+        ("a 2,100-token record with \"type\":\"approve\" last", dict(base, pad=pad, type="approve"), "GOVD_EVENT"),
+        ("a 2,100-token record with \"type\":\"record\" and \"type\":\"ack\"",
+         json.dumps(dict(base, pad=pad, type="record"))[:-1] + ',"type":"ack"}', "GOVD_EVENT"),
+        ("a 2,100-token record with \"type\":1", dict(base, pad=pad, type=1), "GOVD_EVENT"),
+        ("an array naming \"type\"", ["type", {"type": "approve"}], "GOV_EJSON"),
+        ("a string \"type\"", "type", "GOV_EJSON"),
+        ("a 2,100-token array naming \"type\"", [{"type": "approve"}] + pad, "GOV_EJSON"),
+    ]
+    lines = [b if isinstance(b, str) and b != "type" else json.dumps(b) for _, b, _ in bodies]
+    for policy, args in (("support_agents", ["-p", "policies/support"]),
+                         ("support_agents", ["-p", "policies/support", "--partitions", "8"])):
+        g = Govd(*args)
+        bad = []
+        for (name, _, want), line in zip(bodies, lines):
+            st, out, _ = g.req("POST", "/v1/decide/" + policy, line)
+            d = json.loads(out)
+            code = d["error"]["code"] if d.get("status") == "error" else None
+            if code != want or st != (200 if want is None else 400) or (want is None and d.get("verdict") is None):
+                bad.append((name, st, out[:200]))
+        report(not bad, "%s%s: each valid body is read whole: decided, GOVD_EVENT or the VM's own error" %
+               (policy, " over 8 partitions" if "--partitions" in args else ""), bad)
+        # The same lines in a batch big enough for the batch threads (3 segments: 2,048
+        # lines each, then the rest), each answered as it was alone, in line order.
+        n = 4500
+        body = "\n".join(lines[i % len(lines)] for i in range(n)) + "\n"
+        st, out, _ = g.req("POST", "/v1/decide/%s/batch" % policy, body, conn=g.conn(timeout=120))
+        ds = [json.loads(x) for x in out.splitlines()] if st == 200 else []
+        wrong = [(d["line"], d.get("error", {}).get("code")) for i, d in enumerate(ds)
+                 if (d.get("error", {}).get("code") if d["status"] == "error" else None) != bodies[i % len(bodies)][2]
+                 or d["line"] != i + 1]
+        report(st == 200 and len(ds) == n and not wrong,
+               "%s%s: a batch of %d such lines answers each as alone, in order" %
+               (policy, " over 8 partitions" if "--partitions" in args else "", n), (st, len(ds), wrong[:10]))
+        g.stop()
+
+
 def slow_clients_and_limits():
     g = Govd("-p", "policies/support", "--timeout", "1", "--max-connections", "3", "--workers", "1")
     s = socket.create_connection(("127.0.0.1", g.port), timeout=10)
@@ -1328,6 +1383,7 @@ def quickstart():
 for fn in (build_stats_partition, endpoints_basic, batch_matches_govc, batch_decided_while_arriving, batch_lanes,
            batch_lanes_stateless, batch_lanes_reload,
            keyed_partitions_exact, log_failure_batch, batch_log_kill9, metrics_batch_threads, bad_input,
+           records_read_whole,
            slow_clients_and_limits, auth_and_roles, gates_and_escalations, reload_under_load, persistence_and_kill9,
            log_rotation, host_functions, unix_socket_and_tls, otlp, otel_npm, soak_short, quickstart):
     # GOVD_TEST_CASES="a b": only those cases (while working on them)

@@ -239,7 +239,8 @@ static void jview_case(const Case *c) {
  * policy partitioned by agent (so it always parses). The case as the whole record, as the
  * record's "agent" and as its "type". n: false (not read), no key, not taken for an
  * event (the VM then refuses it with its own JSON error); y: read (true), except as the
- * whole record when the case is not an object. */
+ * whole record when the case is not an object; as "type" always an event (no case is
+ * "record"), as "agent" never, as a whole record that is not an object never. */
 static void record_case(const Case *c) {
     static char line[1 << 18];
     static const char *const pre[] = {"", "{\"at\":\"2026-12-07T18:00:00Z\",\"agent\":", "{\"at\":\"2026-12-07T18:00:00Z\",\"type\":"};
@@ -267,7 +268,71 @@ static void record_case(const Case *c) {
                               ok ? "true" : "false", key ? "set" : "none", ev);
         if (c->how == 'y' && ok != (w || first_byte(c) == '{'))
             nfail_rec++, FAIL("%s (y) as %s: gd_record_key gave %s", c->name, wn[w], ok ? "true" : "false");
+        /* y: an event exactly when it is the record's "type" (no case is "record"), or
+         * the whole record names a "type" of its own (an object case, read as it is). */
+        if (c->how == 'y' && w == 2 && !ev)
+            nfail_rec++, FAIL("%s (y) as \"type\": gd_record_key did not take it for an event", c->name);
+        if (c->how == 'y' && w == 1 && ev)
+            nfail_rec++, FAIL("%s (y) as \"agent\": gd_record_key took it for an event", c->name);
+        if (c->how == 'y' && w == 0 && first_byte(c) != '{' && ev)
+            nfail_rec++, FAIL("%s (y) as the record, not an object: gd_record_key took it for an event", c->name);
     }
+}
+
+/* gd_record_key on records of any size (govd/record.c reads a record's own members by
+ * byte offsets, with no token array): 100,000 members and a 300,000-element array, with
+ * "type" first, last, only nested, escaped, or twice; the partition key (agent) last.
+ * And JSON texts that are not objects but name "type": not read, not events (the VM
+ * answers them with its own GOV_EJSON). Main 3c80daf's reader stopped at 2,048 jsmn
+ * tokens and took each of them for an event. */
+static void record_big(void) {
+    enum { NMEM = 100000, NARR = 300000 };
+    size_t cap = (size_t)NMEM * 24 + (size_t)NARR * 2 + 4096;
+    char *t = malloc(cap);
+    if (!t) exit(2);
+    gd_policy p;
+    memset(&p, 0, sizeof p);
+    p.nparts = 2;
+    p.partition = GOV_PART_AGENT;
+    static const struct {
+        const char *head, *tail; /* around the big middle */
+        int ok, ev;              /* gd_record_key's answer and *is_event */
+        const char *key;         /* the agent it reads, or NULL */
+    } cs[] = {
+        {"{\"type\":\"record\",", ",\"agent\":\"a1\"}", 1, 0, "a1"},
+        {"{", ",\"type\":\"record\",\"agent\":\"a2\"}", 1, 0, "a2"},
+        {"{", ",\"agent\":\"a3\",\"type\":\"approve\"}", 1, 1, "a3"},
+        {"{", ",\"meta\":{\"type\":\"approve\"},\"agent\":\"a4\"}", 1, 0, "a4"},
+        {"{", ",\"\\u0074ype\":\"rec\\u006frd\",\"\\u0061gent\":\"a\\u0035\"}", 1, 0, "a5"},
+        {"{\"type\":\"record\",", ",\"type\":\"ack\"}", 1, 1, NULL},
+        {"{", ",\"type\":1,\"agent\":7}", 1, 1, NULL},
+        {"[{\"type\":\"approve\"},", "]", 0, 0, NULL},
+        {"[\"type\",", "]", 0, 0, NULL},
+    };
+    for (size_t k = 0; k < sizeof cs / sizeof cs[0]; k++) {
+        int obj = cs[k].head[0] == '{';
+        size_t n = (size_t)sprintf(t, "%s", cs[k].head);
+        for (int m = 0; m < NMEM; m++)
+            n += obj ? (size_t)sprintf(t + n, "\"m%d\":%d,", m, m) : (size_t)sprintf(t + n, "%d,", m);
+        n += (size_t)sprintf(t + n, obj ? "\"big\":[" : "[");
+        for (int m = 0; m < NARR; m++) t[n++] = '0', t[n++] = ',';
+        n--; /* the last comma */
+        n += (size_t)sprintf(t + n, "]%s", cs[k].tail);
+        size_t at;
+        if (govJ_check(t, n, GOVJ_MAX_DEPTH, 0, &at)) exit(3); /* the test's own text */
+        char buf[64];
+        const char *key = NULL;
+        size_t klen = 0;
+        bool ev = false;
+        bool ok = gd_record_key(&p, t, n, buf, sizeof buf, &key, &klen, &ev);
+        nchecks++;
+        bool keyok = cs[k].key ? key && klen == strlen(cs[k].key) && memcmp(key, cs[k].key, klen) == 0 : !key;
+        if ((int)ok != cs[k].ok || (int)ev != cs[k].ev || !keyok)
+            nfail_rec++, FAIL("gd_record_key over %zu bytes, %s...%s: read %d (want %d), event %d (want %d), key %.*s "
+                              "(want %s)", n, cs[k].head, cs[k].tail, ok, cs[k].ok, ev, cs[k].ev, key ? (int)klen : 4,
+                              key ? key : "none", cs[k].key ? cs[k].key : "none");
+    }
+    free(t);
 }
 
 /* The decision log's line parser (log/line.c: govlog_check_line, which the reader,
@@ -548,6 +613,7 @@ int main(int argc, char **argv) {
     FILE *expect = fopen(path, "wb");
     if (!lines || !expect) return 2;
     core_edges();
+    record_big();
     log_depth();
     lsp_depth();
     long lineno = 0, count[3][2] = {{0}}, nelement = 0; /* y n i; suite, lost */
