@@ -6,6 +6,9 @@
  *   - a refused file has a code of a file's error (GOV_ELIMITS, GOV_ELOOSEN; GOV_ENOMEM
  *     is not expected at these sizes), a message, and a line and column inside the file
  *     at its byte offset;
+ *   - a differential with the project's one JSON validator (vm/gov_jcheck.h): a file
+ *     is refused as "not JSON: WHY" exactly when the validator refuses it, with its
+ *     reason and offset (a leading byte order mark skipped; a NUL byte refused first);
  *   - an accepted one is a program that verified (it was loaded through the verifier),
  *     loads again to the same id, sizes an arena, and evaluates a record of every
  *     tenant the seeds name. */
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "fuzz/common.h"
+#include "vm/gov_jcheck.h"
 
 #define NPROG 3
 static uint8_t *prog_all[NPROG];
@@ -64,6 +68,23 @@ static int one(const uint8_t *prog_bytes, size_t prog_len, const char *const *rs
     gov_program *p = NULL;
     gov_error err = {.size = sizeof err};
     int rc = gov_program_load_limits(prog_bytes, prog_len, (const char *)data, size, "f.json", &p, &err);
+    /* The differential with the one validator: refused as "not JSON: WHY" at the
+     * validator's offset exactly when it refuses the file (after a leading byte order
+     * mark; a NUL byte is refused first, as that). */
+    size_t bom = size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0, at = 0;
+    const char *why = memchr(data, 0, size) ? NULL : govJ_check((const char *)data + bom, size - bom, 8, 0, &at);
+    if (why) {
+        char want[200];
+        snprintf(want, sizeof want, "not JSON: %s", why);
+        if (rc != GOV_ELIMITS || strcmp(err.message, want) != 0 || err.offset != bom + at) {
+            fprintf(stderr, "fuzz_limits: the validator: %s at byte %zu; the reader: %s at byte %u\n", want, bom + at,
+                    err.message, err.offset);
+            abort();
+        }
+    } else if (rc != GOV_OK && strncmp(err.message, "not JSON", 8) == 0) {
+        fprintf(stderr, "fuzz_limits: JSON refused as %s\n", err.message);
+        abort();
+    }
     if (rc != GOV_OK) {
         if (p || (rc != GOV_ELIMITS && rc != GOV_ELOOSEN) || !err.message[0] || err.offset > size)
             abort();

@@ -26,11 +26,12 @@
 #include <xxhash.h>
 
 #include "vm/gov_int.h"
+#include "vm/gov_jcheck.h"
 #include "vm/gov_num.h"
 
 #define LX_MAXFILE  (64u << 20)  /* bytes of a limits file */
 #define LX_MAXSTR   4096u        /* bytes of a decoded string, as the language's */
-#define LX_MAXDEPTH 8            /* nesting the reader accepts (the schema needs 4) */
+#define LX_MAXDEPTH 8            /* objects and arrays open at once (the schema needs 5) */
 #define LX_MAXSETM  65536u       /* members of one set in a file */
 #define LX_MAXLOOKS (UINT64_C(1) << 26) /* member look-ups the set proof may make */
 
@@ -723,6 +724,14 @@ static int read_entry(lx_ctx *c) {
 static int read_file(lx_ctx *c) {
     if (c->n >= 3 && memcmp(c->js, "\xEF\xBB\xBF", 3) == 0) c->i = 3;
     if (memchr(c->js, 0, c->n)) return BAD((size_t)((const char *)memchr(c->js, 0, c->n) - c->js), "a NUL byte");
+    /* The whole file through the project's one validator first (vm/gov_jcheck.h: RFC
+     * 8259, a lone surrogate's escape refused, LX_MAXDEPTH deep): a text that is not JSON
+     * is refused for that, at the byte where it stops being JSON, before anything of it is
+     * read; the reader below then meets only JSON, and refuses only what the schema does
+     * not allow. */
+    size_t at = 0;
+    const char *why = govJ_check(c->js + c->i, c->n - c->i, LX_MAXDEPTH, 0, &at);
+    if (why) return BAD(c->i + at, "not JSON: %s", why);
     if (expect(c, '{')) return c->err->code;
     int have_policy = 0, have_scopes = 0;
     ws(c);

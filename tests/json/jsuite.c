@@ -33,8 +33,10 @@
  *
  * The limits file reader (vm/limits.c, gov_program_load_limits, spec/language.md §5.2)
  * takes a case as the whole file and as {"policy":"jsuite","scopes":CASE}. Its schema
- * refuses most values (a file is an object of "policy" and "scopes", entries objects), so
- * only n has a rule: GOV_ELIMITS with a message and a line, never accepted; y and i either.
+ * refuses most values (a file is an object of "policy" and "scopes", entries objects):
+ * n is refused (GOV_ELIMITS with a message and a line), never accepted; and whatever the
+ * letter, a file is refused as "not JSON: WHY" exactly when the one validator refuses it,
+ * WHY and the line and column the validator's (limits_case says how).
  *
  * jv_parse, gd_record_key and the decision log's line parser: what each must do is said
  * above each one's function below; core_edges holds the one validator they, lj_parse and
@@ -162,7 +164,7 @@ static void record_forms(const Case *c, FILE *lines, FILE *expect, long *lineno)
 }
 
 static const char *prog_bytes;
-static long nlim_ok; /* files the limits reader accepted */
+static long nlim_ok, nlim_bad; /* files the limits reader accepted; failed checks of its JSON errors */
 static size_t prog_len;
 
 static void limits_case(const Case *c) {
@@ -186,6 +188,30 @@ static void limits_case(const Case *c) {
                  e.line);
         if (rc != GOV_OK && rc != GOV_ELIMITS)
             FAIL("%s as a limits file%s: %s %s", c->name, w ? "'s scopes" : "", gov_errstr(rc), e.message);
+        /* Every case, lost ones too: the file is refused as not JSON exactly when the one
+         * validator refuses it (a leading byte order mark skipped, 8 levels deep, a lone
+         * surrogate's escape refused), with the validator's reason at its offset and that
+         * offset's line and column (code points, from 1); a NUL byte is refused as that,
+         * first. No other refusal says "not JSON". */
+        const char *t = texts[w];
+        size_t n = lens[w], b = n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0, at = 0;
+        const char *nul = memchr(t, 0, n);
+        const char *why = nul ? "a NUL byte" : govJ_check(t + b, n - b, 8, 0, &at);
+        at = nul ? (size_t)(nul - t) : b + at;
+        char want[300] = "";
+        if (why) snprintf(want, sizeof want, nul ? "%s" : "not JSON: %s", why);
+        uint32_t line = 1, col = 1;
+        for (size_t q = 0; q < at && q < n; q++) {
+            if (t[q] == '\n') line++, col = 1;
+            else if (((unsigned char)t[q] & 0xC0) != 0x80) col++;
+        }
+        if (why && (rc != GOV_ELIMITS || strcmp(e.message, want) != 0 || e.offset != at || e.line != line || e.col != col))
+            nlim_bad++, FAIL("%s (%c) as a limits file%s: %s \"%s\" at %u:%u (byte %u); the validator: \"%s\" at %u:%u (byte %zu)",
+                             c->name, c->how, w ? "'s scopes" : "", gov_errstr(rc), e.message, e.line, e.col, e.offset,
+                             want, line, col, at);
+        if (!why && rc != GOV_OK && strncmp(e.message, "not JSON", 8) == 0)
+            nlim_bad++, FAIL("%s (%c) as a limits file%s: JSON, refused as \"%s\"", c->name, c->how, w ? "'s scopes" : "",
+                             e.message);
     }
 }
 
@@ -645,8 +671,9 @@ int main(int argc, char **argv) {
     printf("# the limits file reader accepted %ld of the %zu files (2 a case)\n", nlim_ok, 2 * nc);
     printf("# jv_parse accepted %ld of the %zu cases; the log line parser %ld of the %zu lines (2 a case)\n", njv_ok, nc,
            nlog_ok, 2 * nc);
-    if (nfail_jv + nfail_rec + nfail_log)
-        printf("# failed checks: jv_parse %ld, gd_record_key %ld, the log line parser %ld\n", nfail_jv, nfail_rec, nfail_log);
+    if (nfail_jv + nfail_rec + nfail_log + nlim_bad)
+        printf("# failed checks: jv_parse %ld, gd_record_key %ld, the log line parser %ld, the limits reader's JSON errors %ld\n",
+               nfail_jv, nfail_rec, nfail_log, nlim_bad);
     printf("# i cases (not lost): the record decoder (as \"v\") accepts %ld, refuses %ld; lj_parse accepts %ld, refuses %ld\n",
            ni_rec[1], ni_rec[0], ni_lj[1], ni_lj[0]);
     printf("%s - jsuite: the record decoder (one-pass and full), lj_parse, the limits file reader, jv_parse, govd's record pre-read and the log line parser over %zu cases\n", nfail ? "not ok" : "ok",
