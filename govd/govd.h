@@ -84,6 +84,9 @@ typedef struct gdj_iter {
     size_t n, i;
     char close; /* '}' an object, ']' an array */
 } gdj_iter;
+/* The end of the value that starts at s[i] (no whitespace before it) in such a text, read
+ * by its structure alone (the validator has read its grammar); never past n. */
+size_t gdj_end(const char *s, size_t n, size_t i);
 /* Begins at the value at s[at] (whitespace before it skipped); false when it is neither
  * an object nor an array. */
 bool gdj_begin(gdj_iter *it, const char *s, size_t n, size_t at);

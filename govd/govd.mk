@@ -1,6 +1,6 @@
 # govd/govd.mk: govd, the policy decision service (spec/govd.md), its tests and bench.
 # It compiles .gov policies in process with libgovc (compiler/gov_compiler.h).
-DEB_PKGS += libmicrohttpd-dev libgnutls28-dev libjsmn-dev openssl curl
+DEB_PKGS += libmicrohttpd-dev libgnutls28-dev openssl curl
 # The Redis Cluster scale-out (spec/scaleout.md): the client library; the tests start a
 # cluster of their own from redis-server and redis-tools, and read it back with redis-py.
 DEB_PKGS += libhiredis-dev

@@ -3,58 +3,62 @@
  * key starts with "gen_ai."; each one becomes one `run` record line; other spans are
  * skipped and counted.
  *
- * The body is tokenised once by jsmn (strict mode) and walked by token index; nothing
- * here trusts a size or an index it has not checked against the token count.
+ * The body is checked whole by the one validator (gdj_check), then walked by byte offsets
+ * (gdj_begin, gdj_next): no tokens, nothing allocated for the walk, no bound on the
+ * body's size or on a span's attributes. A value is named by its offset in the body (NONE
+ * when absent). Member names and the strings compared here ("key", status.code) are
+ * compared after unescaping, as JSON means them.
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#define JSMN_STATIC
-#define JSMN_STRICT
-#include <jsmn.h>
 
 #include "govd/govd.h"
 
+#define NONE SIZE_MAX
+
 typedef struct walk {
     const char *js;
-    jsmntok_t *t;
-    int n;
+    size_t n;
 } walk;
 
-/* The index after the subtree at i. */
-static int skip(const walk *w, int i)
+/* The end of the value at v. */
+static size_t value_end(const walk *w, size_t v) { return gdj_end(w->js, w->n, v); }
+
+/* Whether the JSON string body s[a..b) (escapes as written) means lit. */
+static bool str_is(const walk *w, size_t a, size_t b, const char *lit)
 {
-    int count = 1;
-    while (count > 0 && i < w->n) {
-        count += w->t[i].size;
-        count--;
-        i++;
-    }
-    return i;
+    size_t n = strlen(lit);
+    if (!memchr(w->js + a, '\\', b - a))
+        return b - a == n && memcmp(w->js + a, lit, n) == 0;
+    char buf[128];
+    long k = gdj_unescape(w->js + a, b - a, buf, sizeof buf);
+    return k >= 0 && (size_t)k == n && memcmp(buf, lit, n) == 0;
 }
 
-static bool tok_is(const walk *w, int i, const char *s)
+static bool is_str(const walk *w, size_t v) { return v != NONE && w->js[v] == '"'; }
+
+/* Whether the value at v is the string lit. */
+static bool val_is(const walk *w, size_t v, const char *lit)
 {
-    size_t n = strlen(s);
-    return w->t[i].type == JSMN_STRING && (size_t)(w->t[i].end - w->t[i].start) == n &&
-           memcmp(w->js + w->t[i].start, s, n) == 0;
+    return is_str(w, v) && str_is(w, v + 1, value_end(w, v) - 1, lit);
 }
 
-/* The value of member `name` of the object at i, or -1. */
-static int member(const walk *w, int obj, const char *name)
+/* The value of the first member `name` of the object at obj, or NONE. */
+static size_t member(const walk *w, size_t obj, const char *name)
 {
-    if (obj < 0 || obj >= w->n || w->t[obj].type != JSMN_OBJECT)
-        return -1;
-    int i = obj + 1;
-    for (int m = 0; m < w->t[obj].size && i + 1 < w->n; m++) {
-        if (tok_is(w, i, name))
-            return i + 1;
-        i = skip(w, i);
-    }
-    return -1;
+    gdj_iter it;
+    size_t ks, ke, vs, ve;
+    if (obj == NONE || w->js[obj] != '{' || !gdj_begin(&it, w->js, w->n, obj))
+        return NONE;
+    while (gdj_next(&it, &ks, &ke, &vs, &ve))
+        if (str_is(w, ks, ke, name))
+            return vs;
+    return NONE;
 }
 
 /* Attribute value kinds we read. */
@@ -65,13 +69,27 @@ typedef struct attr {
     bool has_bool, b;
 } attr;
 
-static bool parse_num(const walk *w, int v, attr *a, bool as_int)
+/* A number, true, false or null: not a string, an object or an array. */
+static bool is_prim(const walk *w, size_t v) { return v != NONE && !strchr("\"{[", w->js[v]); }
+
+/* The text of the value at v: a string's body (without its quotes), else the value's text. */
+static void text_of(const walk *w, size_t v, size_t *a, size_t *b)
+{
+    size_t e = value_end(w, v);
+    bool q = w->js[v] == '"';
+    *a = v + q;
+    *b = e - q;
+}
+
+static bool parse_num(const walk *w, size_t v, attr *a, bool as_int)
 {
     char buf[64];
-    size_t n = (size_t)(w->t[v].end - w->t[v].start);
+    size_t s, e;
+    text_of(w, v, &s, &e);
+    size_t n = e - s;
     if (n == 0 || n >= sizeof buf)
         return false;
-    memcpy(buf, w->js + w->t[v].start, n);
+    memcpy(buf, w->js + s, n);
     buf[n] = 0;
     char *end;
     errno = 0;
@@ -93,68 +111,100 @@ static bool parse_num(const walk *w, int v, attr *a, bool as_int)
 }
 
 /* Read {"stringValue": ...} / intValue / doubleValue / boolValue at v. */
-static bool read_any(const walk *w, int v, attr *a)
+static bool read_any(const walk *w, size_t v, attr *a)
 {
     memset(a, 0, sizeof *a);
-    int x;
-    if ((x = member(w, v, "stringValue")) >= 0 && w->t[x].type == JSMN_STRING) {
-        a->s = w->js + w->t[x].start;
-        a->slen = (size_t)(w->t[x].end - w->t[x].start);
+    size_t x;
+    if (is_str(w, x = member(w, v, "stringValue"))) {
+        size_t s, e;
+        text_of(w, x, &s, &e);
+        a->s = w->js + s;
+        a->slen = e - s;
         return true;
     }
-    if ((x = member(w, v, "intValue")) >= 0)
-        return parse_num(w, x, a, true);
-    if ((x = member(w, v, "doubleValue")) >= 0 && w->t[x].type == JSMN_PRIMITIVE)
+    if ((x = member(w, v, "intValue")) != NONE)
+        return (is_str(w, x) || is_prim(w, x)) && parse_num(w, x, a, true);
+    if (is_prim(w, x = member(w, v, "doubleValue")))
         return parse_num(w, x, a, false);
-    if ((x = member(w, v, "boolValue")) >= 0 && w->t[x].type == JSMN_PRIMITIVE) {
+    if (is_prim(w, x = member(w, v, "boolValue"))) {
         a->has_bool = true;
-        a->b = w->js[w->t[x].start] == 't';
+        a->b = w->js[x] == 't';
         return true;
     }
     return false;
 }
 
-/* Find attribute `key` in the attribute array at arr (-1: none). */
-static bool find_attr(const walk *w, int arr, const char *key, attr *a)
+/* Find attribute `key` in the attribute array at arr (NONE: none). */
+static bool find_attr(const walk *w, size_t arr, const char *key, attr *a)
 {
-    if (arr < 0 || w->t[arr].type != JSMN_ARRAY)
+    gdj_iter it;
+    size_t ks, ke, vs, ve;
+    if (arr == NONE || w->js[arr] != '[' || !gdj_begin(&it, w->js, w->n, arr))
         return false;
-    int i = arr + 1;
-    for (int e = 0; e < w->t[arr].size && i < w->n; e++) {
-        int k = member(w, i, "key");
-        if (k >= 0 && tok_is(w, k, key)) {
-            int v = member(w, i, "value");
-            if (v >= 0 && read_any(w, v, a))
+    while (gdj_next(&it, &ks, &ke, &vs, &ve)) {
+        if (val_is(w, member(w, vs, "key"), key)) {
+            size_t v = member(w, vs, "value");
+            if (v != NONE && read_any(w, v, a))
                 return true;
         }
-        i = skip(w, i);
     }
     return false;
 }
 
-static bool has_genai(const walk *w, int arr)
+static int hexv(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
+
+/* Whether the JSON string body s[a..b) (valid, escapes as written) means the ASCII text
+ * pre followed by at least one more character: decoded one character at a time, as far
+ * as pre goes. */
+static bool starts_more(const walk *w, size_t a, size_t b, const char *pre)
 {
-    if (arr < 0 || w->t[arr].type != JSMN_ARRAY)
+    const char *s = w->js;
+    for (; *pre; pre++) {
+        if (a >= b)
+            return false;
+        unsigned c = (unsigned char)s[a++];
+        if (c == '\\') {
+            char e = s[a++];
+            if (e == 'u') {
+                c = 0;
+                for (int k = 0; k < 4; k++)
+                    c = c << 4 | (unsigned)hexv(s[a++]);
+            } else {
+                static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+                c = (unsigned char)to[strchr(from, e) - from];
+            }
+        }
+        if (c != (unsigned char)*pre)
+            return false;
+    }
+    return a < b;
+}
+
+static bool has_genai(const walk *w, size_t arr)
+{
+    gdj_iter it;
+    size_t ks, ke, vs, ve;
+    if (arr == NONE || w->js[arr] != '[' || !gdj_begin(&it, w->js, w->n, arr))
         return false;
-    int i = arr + 1;
-    for (int e = 0; e < w->t[arr].size && i < w->n; e++) {
-        int k = member(w, i, "key");
-        if (k >= 0 && w->t[k].type == JSMN_STRING && w->t[k].end - w->t[k].start > 7 &&
-            memcmp(w->js + w->t[k].start, "gen_ai.", 7) == 0)
+    while (gdj_next(&it, &ks, &ke, &vs, &ve)) {
+        size_t k = member(w, vs, "key"), s, e;
+        if (!is_str(w, k))
+            continue;
+        text_of(w, k, &s, &e);
+        if (starts_more(w, s, e, "gen_ai."))
             return true;
-        i = skip(w, i);
     }
     return false;
 }
 
 /* A string attribute from the span, else the resource; true if found. */
-static bool str_attr(const walk *w, int sattr, int rattr, const char *key, attr *a)
+static bool str_attr(const walk *w, size_t sattr, size_t rattr, const char *key, attr *a)
 {
     return (find_attr(w, sattr, key, a) && a->s) || (find_attr(w, rattr, key, a) && a->s);
 }
 
-/* Add ,"name":"value" copying a raw JSON string body; it was tokenised as a string by
- * jsmn, so its escapes are checked again by the VM's parser, not trusted here. */
+/* Add ,"name":"value" copying a raw JSON string body; the body passed the validator, and
+ * the VM's parser reads its escapes again. */
 static void add_raw(gd_buf *o, const char *name, const char *s, size_t n)
 {
     gd_buf_printf(o, ",\"%s\":\"", name);
@@ -163,9 +213,9 @@ static void add_raw(gd_buf *o, const char *name, const char *s, size_t n)
 }
 
 /* A nanosecond count (intValue-like: a JSON string or number) -> int64; false if not. */
-static bool read_nanos(const walk *w, int v, long long *out)
+static bool read_nanos(const walk *w, size_t v, long long *out)
 {
-    if (v < 0 || (w->t[v].type != JSMN_STRING && w->t[v].type != JSMN_PRIMITIVE))
+    if (!is_str(w, v) && !is_prim(w, v))
         return false;
     attr a;
     memset(&a, 0, sizeof a);
@@ -184,11 +234,11 @@ static void add_time(gd_buf *o, long long ns)
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ns % 1000000000);
 }
 
-static bool hexid(const walk *w, int v, size_t want)
+static bool hexid(const walk *w, size_t v, size_t want)
 {
-    if (v < 0 || w->t[v].type != JSMN_STRING || (size_t)(w->t[v].end - w->t[v].start) != want)
+    if (!is_str(w, v) || value_end(w, v) - v - 2 != want)
         return false;
-    for (int i = w->t[v].start; i < w->t[v].end; i++) {
+    for (size_t i = v + 1; i < v + 1 + want; i++) {
         char c = w->js[i];
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
             return false;
@@ -196,10 +246,10 @@ static bool hexid(const walk *w, int v, size_t want)
     return true;
 }
 
-static int map_span(const walk *w, int span, int rattr, gd_buf *out, char *err, size_t cap)
+static int map_span(const walk *w, size_t span, size_t rattr, gd_buf *out, char *err, size_t cap)
 {
-    int sattr = member(w, span, "attributes");
-    int tid = member(w, span, "traceId"), sid = member(w, span, "spanId");
+    size_t sattr = member(w, span, "attributes");
+    size_t tid = member(w, span, "traceId"), sid = member(w, span, "spanId");
     long long start, end;
     if (!hexid(w, tid, 32) || !hexid(w, sid, 16)) {
         snprintf(err, cap, "a GenAI span without a hex traceId (32 digits) and spanId (16 digits)");
@@ -211,8 +261,7 @@ static int map_span(const walk *w, int span, int rattr, gd_buf *out, char *err, 
         return -1;
     }
     gd_buf_str(out, "{\"kind\":\"run\"");
-    gd_buf_printf(out, ",\"run_id\":\"%.*s:%.*s\"", w->t[tid].end - w->t[tid].start, w->js + w->t[tid].start,
-                  w->t[sid].end - w->t[sid].start, w->js + w->t[sid].start);
+    gd_buf_printf(out, ",\"run_id\":\"%.32s:%.16s\"", w->js + tid + 1, w->js + sid + 1);
     attr a;
     static const char *const levels[] = {"tenant", "project", "workflow"};
     for (int l = 0; l < 3; l++) {
@@ -246,13 +295,12 @@ static int map_span(const walk *w, int span, int rattr, gd_buf *out, char *err, 
     if (find_attr(w, sattr, "gen_ai.operation.name", &a) && a.s)
         add_raw(out, "action", a.s, a.slen);
     bool error = find_attr(w, sattr, "error.type", &a) && a.s;
-    int st = member(w, span, "status");
-    if (st >= 0) {
-        int code = member(w, st, "code");
-        if (code >= 0 && (tok_is(w, code, "2") || tok_is(w, code, "STATUS_CODE_ERROR")))
+    size_t st = member(w, span, "status");
+    if (st != NONE) {
+        size_t code = member(w, st, "code");
+        if (val_is(w, code, "2") || val_is(w, code, "STATUS_CODE_ERROR"))
             error = true;
-        if (code >= 0 && w->t[code].type == JSMN_PRIMITIVE && w->t[code].end - w->t[code].start == 1 &&
-            w->js[w->t[code].start] == '2')
+        if (is_prim(w, code) && value_end(w, code) - code == 1 && w->js[code] == '2')
             error = true;
     }
     gd_buf_printf(out, ",\"error\":%s}\n", error ? "true" : "false");
@@ -263,73 +311,53 @@ int gd_otlp_map(const char *body, size_t len, gd_buf *out, size_t *spans, size_t
                 char *err, size_t cap)
 {
     *spans = *records = *skipped = 0;
-    /* jsmn finds tokens in text that is not JSON: the body is checked whole first. */
     size_t at;
     const char *why = gdj_check(body, len, &at);
     if (why) {
         snprintf(err, cap, "malformed JSON: %s at byte %zu", why, at);
         return -1;
     }
-    jsmn_parser ps;
-    jsmn_init(&ps);
-    int n = jsmn_parse(&ps, body, len, NULL, 0);
-    if (n < 1) {
-        snprintf(err, cap, "malformed JSON");
-        return -1;
-    }
-    jsmntok_t *t = malloc((size_t)n * sizeof *t);
-    if (!t) {
-        snprintf(err, cap, "out of memory");
-        return -1;
-    }
-    jsmn_init(&ps);
-    int got = jsmn_parse(&ps, body, len, t, (unsigned)n);
-    walk w = {body, t, got};
-    int rc = 0;
-    size_t e = got == n && got > 0 ? (size_t)t[0].end : 0;
-    while (e < len && (body[e] == ' ' || body[e] == '\n' || body[e] == '\r' || body[e] == '\t'))
-        e++;
-    if (got != n || t[0].type != JSMN_OBJECT || e != len) {
+    walk w = {body, len};
+    gdj_iter top;
+    if (!gdj_begin(&top, body, len, 0) || top.close != '}') {
         snprintf(err, cap, "not an OTLP ExportTraceServiceRequest: the body is not a JSON object");
-        free(t);
         return -1;
     }
-    int rs = member(&w, 0, "resourceSpans");
-    if (rs < 0 || t[rs].type != JSMN_ARRAY) {
+    size_t root = top.i - 1; /* the '{' */
+    size_t rs = member(&w, root, "resourceSpans");
+    if (rs == NONE || body[rs] != '[') {
         snprintf(err, cap, "not an OTLP ExportTraceServiceRequest: no resourceSpans array");
-        free(t);
         return -1;
     }
-    int r = rs + 1;
-    for (int ri = 0; ri < t[rs].size && r < got && rc == 0; ri++) {
-        int res = member(&w, r, "resource");
-        int rattr = res >= 0 ? member(&w, res, "attributes") : -1;
-        int ss = member(&w, r, "scopeSpans");
-        if (ss < 0)
+    int rc = 0;
+    gdj_iter ri, si, ki;
+    size_t ks, ke, r, re, s, se, k, kend;
+    gdj_begin(&ri, body, len, rs);
+    while (rc == 0 && gdj_next(&ri, &ks, &ke, &r, &re)) {
+        size_t res = member(&w, r, "resource");
+        size_t rattr = member(&w, res, "attributes");
+        size_t ss = member(&w, r, "scopeSpans");
+        if (ss == NONE)
             ss = member(&w, r, "instrumentationLibrarySpans");
-        if (ss >= 0 && t[ss].type == JSMN_ARRAY) {
-            int s = ss + 1;
-            for (int si = 0; si < t[ss].size && s < got && rc == 0; si++) {
-                int sp = member(&w, s, "spans");
-                if (sp >= 0 && t[sp].type == JSMN_ARRAY) {
-                    int k = sp + 1;
-                    for (int ki = 0; ki < t[sp].size && k < got && rc == 0; ki++) {
-                        (*spans)++;
-                        if (t[k].type == JSMN_OBJECT && has_genai(&w, member(&w, k, "attributes"))) {
-                            rc = map_span(&w, k, rattr, out, err, cap);
-                            if (rc == 0)
-                                (*records)++;
-                        } else {
-                            (*skipped)++;
-                        }
-                        k = skip(&w, k);
-                    }
+        if (ss == NONE || body[ss] != '[')
+            continue;
+        gdj_begin(&si, body, len, ss);
+        while (rc == 0 && gdj_next(&si, &ks, &ke, &s, &se)) {
+            size_t sp = member(&w, s, "spans");
+            if (sp == NONE || body[sp] != '[')
+                continue;
+            gdj_begin(&ki, body, len, sp);
+            while (rc == 0 && gdj_next(&ki, &ks, &ke, &k, &kend)) {
+                (*spans)++;
+                if (body[k] == '{' && has_genai(&w, member(&w, k, "attributes"))) {
+                    rc = map_span(&w, k, rattr, out, err, cap);
+                    if (rc == 0)
+                        (*records)++;
+                } else {
+                    (*skipped)++;
                 }
-                s = skip(&w, s);
             }
         }
-        r = skip(&w, r);
     }
-    free(t);
     return rc;
 }

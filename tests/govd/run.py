@@ -483,7 +483,7 @@ def log_failure_batch():
     # Lines of about 7 KB (a long run_id, logged in the input and the decision): the
     # file is full after a few dozen of them.
     lines = [json.dumps(dict(base[i % len(base)], agent="agent-%d" % (i % 301),
-                             run_id="batch-%d-%s" % (i, "r" * 3000)), separators=(",", ":")) for i in range(3000)]
+                             run_id="batch-%d-%s" % (i, "r" * 3000)), separators=(",", ":")) for i in range(1500)]
     c = g.conn(timeout=300)
     st, body, _ = g.req("POST", "/v1/decide/support_agents/batch", "\n".join(lines) + "\n", conn=c)
     c.close()
@@ -1274,6 +1274,28 @@ def otlp():
            "OTLP: a non-finite double is ignored, not written as inf", (st, body[:300]))
     st, body, _ = g.req("GET", "/metrics")
     report('govd_otlp_spans_total{policy="support_agents"} 3' in body, "OTLP: spans are counted", body[-1200:])
+    # Member names and attribute keys mean what JSON says after unescaping (spec/govd.md
+    # 4): the same body with names and keys written with \u escapes maps to the same
+    # record. Main 3c80daf compared them as written, found no resourceSpans, and said 400.
+    plain = json.dumps(OTLP)
+    esc = plain
+    for name in ('"resourceSpans"', '"scopeSpans"', '"spans"', '"attributes"', '"key"', '"stringValue"',
+                 '"gen_ai.system"', '"gov.agent"', '"service.name"', '"code"', '"traceId"'):
+        esc = esc.replace(name, '"\\u%04x%s' % (ord(name[1]), name[2:]))
+    outs = []
+    for b in (plain, esc):
+        st, body, _ = g.req("POST", "/v1/traces?decisions=1", b, headers={"Content-Type": "application/json"})
+        outs.append((st, [dict(json.loads(x), line=0) for x in body.splitlines()] if st == 200 else body))
+    report(esc != plain and outs[0][0] == 200 and outs[1] == outs[0],
+           "OTLP: escaped member names and attribute keys are read as JSON means them", outs)
+    # Any number of spans: 1,500 GenAI spans in one body (850 KB), each one record.
+    big = json.loads(plain)
+    sp = big["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+    big["resourceSpans"][0]["scopeSpans"][0]["spans"] = [dict(sp, spanId="%016x" % i) for i in range(1500)]
+    st, body, _ = g.req("POST", "/v1/traces?decisions=1", json.dumps(big), headers={"Content-Type": "application/json"})
+    ds = [json.loads(x) for x in body.splitlines()] if st == 200 else []
+    report(st == 200 and len(ds) == 1500 and all(d["status"] == "ok" for d in ds),
+           "OTLP: a body of 1,500 GenAI spans maps and decides every one", (st, len(ds), body[:300]))
     g.stop()
 
 
