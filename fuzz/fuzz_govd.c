@@ -13,24 +13,26 @@
  *      hashes to (gov_partition_of, the empty key when it has none) must be the one the
  *      scanner gives, for several partition counts: two readers, one partition function;
  *      a record the project's one JSON validator (vm/gov_jcheck.h) refuses is not read
- *      (false, no key) and not taken for an event (the VM refuses it itself);
+ *      (false, no key) and not taken for an event (the VM refuses it itself), nor is a
+ *      valid text that is not an object;
  *   3  the rest is a request body through gdj_check (govd/jcheck.c, the gate before the
  *      OTLP and approval readers) and the language server's reader (compiler/lsp_json.c):
  *      both validate through the one validator (GOVJ_LONE_SURROGATE), so both accept or
  *      both refuse, past the bounds only one has (lj_parse's nesting of 64 and numbers of
  *      400 characters); and lj_parse's tree builder, which keeps checks of its own, builds
  *      every text the validator accepts; an offset lies within the text; in an accepted
- *      object, gdj_member finds "at" exactly when lj_get does.
+ *      object, gdj_member finds "at" exactly when lj_get does; and the walk govd reads
+ *      bodies by (gdj_begin, gdj_next) gives the tree's members, names and value kinds,
+ *      each value's end (gdj_end, read by structure) the validator's run as a prefix.
+ *   In 2, also an event oracle: lj_parse's tree says whether a valid text is an object
+ *   naming an own "type" other than "record"; gd_record_key must say the same.
  */
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define JSMN_STATIC
-#define JSMN_STRICT
-#include <jsmn.h>
-
 #include "compiler/lsp_json.h"
 #include "govd/govd.h"
 #include "vm/gov_int.h"
@@ -56,11 +58,9 @@ static void otlp(const uint8_t *d, size_t n)
             char *nl = memchr(out.p + off, '\n', out.len - off);
             check(nl != NULL, "record line without newline");
             size_t len = (size_t)(nl - (out.p + off));
-            jsmn_parser ps;
-            jsmn_init(&ps);
-            jsmntok_t t[512];
-            int k = jsmn_parse(&ps, out.p + off, len, t, 512);
-            check(k > 0 && t[0].type == JSMN_OBJECT && t[0].end == (int)len, "record line is not one JSON object");
+            size_t at;
+            check(len && out.p[off] == '{' && !govJ_check(out.p + off, len, GOVJ_MAX_DEPTH, GOVJ_LONE_SURROGATE, &at),
+                  "record line is not one JSON object");
             lines++;
             off += len + 1;
         }
@@ -132,8 +132,7 @@ static void record(const uint8_t *d, size_t n)
     size_t at;
     if (govJ_check((const char *)d, n, GOVJ_MAX_DEPTH, 0, &at))
         check(!ok && !key && !ev, "gd_record_key read a record that is not JSON");
-    /* Compared when both read the line: jsmn also takes some lines that are not JSON
-     * ('{"a" "b"}'), which the scanner refuses, so those go to the empty key's partition. */
+    /* Compared when both read the line. */
     uint32_t got = 99999;
     if (ok && govP_record_partition(GOV_PART_AGENT, (const char *)d, n, 1, &got) == GOV_OK) {
         static const uint32_t counts[] = {1, 2, 7, 64, 4096};
@@ -142,6 +141,29 @@ static void record(const uint8_t *d, size_t n)
             govP_record_partition(GOV_PART_AGENT, (const char *)d, n, counts[i], &got);
             check(got == want, "gd_record_key and gov_record_partition route a record differently");
         }
+    }
+    /* The event oracle: lj_parse's tree of the same text. An event exactly when the
+     * text is an object (the validator's grammar, lone surrogates refused) with an own
+     * member named "type" whose value is not the string "record"; never otherwise.
+     * Names with an escaped NUL are C strings cut short in the tree: not compared. */
+    if (!govJ_check((const char *)d, n, GOVJ_MAX_DEPTH, 0, &at) && !memmem(d, n, "\\u0000", 6)) {
+        GovArena a;
+        jmp_buf oom;
+        govA_init(&a, govA_default_alloc, NULL, &oom);
+        if (!setjmp(oom)) {
+            Lj *v = NULL;
+            size_t lat;
+            if (!lj_parse(&a, (const char *)d, n, &v, &lat)) {
+                bool want = false;
+                for (uint32_t i = 0; lj_is(v, LJ_OBJ) && i < v->n; i++)
+                    if (strcmp(v->keys[i], "type") == 0 &&
+                        !(lj_is(v->u.items[i], LJ_STR) && v->u.items[i]->n == 6 && memcmp(v->u.items[i]->u.str, "record", 6) == 0))
+                        want = true;
+                check(ok == lj_is(v, LJ_OBJ), "gd_record_key reads a valid text exactly when it is an object");
+                check(ev == want, "gd_record_key and lj_parse's tree disagree on an event");
+            }
+        }
+        govA_free(&a);
     }
     free(big);
 }
@@ -176,6 +198,44 @@ static void body(const uint8_t *d, size_t n)
         nul = memcmp(s + i, "\\u0000", 6) == 0;
     if (!why && lj_is(v, LJ_OBJ) && !nul)
         check((gdj_member(s, n, "at", &vs, &ve) > 0) == (lj_get(v, "at") != NULL), "gdj_member and lj_get disagree on \"at\"");
+    /* gdj_begin and gdj_next (the walk govd reads records and OTLP bodies by) against
+     * lj_parse's tree: as many members or elements, the same names, each value of the
+     * same kind, the last one's end the container's. */
+    gdj_iter it;
+    if (!why && gdj_begin(&it, s, n, 0) != (lj_is(v, LJ_OBJ) || lj_is(v, LJ_ARR)))
+        check(0, "gdj_begin and lj_parse disagree on a container");
+    if (!why && (lj_is(v, LJ_OBJ) || lj_is(v, LJ_ARR))) {
+        size_t ks, ke, b, e, last = 0;
+        uint32_t k = 0;
+        char *name = malloc(n + 1);
+        while (name && gdj_next(&it, &ks, &ke, &b, &e)) {
+            check(k < v->n && ks <= ke && b < e && e <= n, "gdj_next gives more members than the tree, or bad offsets");
+            size_t pe = 0;
+            govJ_check(s + b, n - b, GOVJ_MAX_DEPTH, GOVJ_LONE_SURROGATE | GOVJ_PREFIX, &pe);
+            check(b + pe == e, "gdj_end (by structure) and the validator (as a prefix) disagree on a value's end");
+            Lj *x = v->u.items[k];
+            static const char first[] = {[LJ_NULL] = 'n', [LJ_FALSE] = 'f', [LJ_TRUE] = 't', [LJ_NUM] = '0',
+                                         [LJ_STR] = '"', [LJ_ARR] = '[', [LJ_OBJ] = '{'};
+            char f = s[b] == '-' || (s[b] >= '1' && s[b] <= '9') ? '0' : s[b];
+            check(x->kind < sizeof first && f == first[x->kind], "gdj_next: a value of another kind");
+            if (lj_is(v, LJ_OBJ) && !nul) {
+                long kl = gdj_unescape(s + ks, ke - ks, name, n);
+                if (kl >= 0)
+                    check(strlen(v->keys[k]) == (size_t)kl && memcmp(v->keys[k], name, (size_t)kl) == 0,
+                          "gdj_next and lj_parse disagree on a member's name");
+            }
+            last = e;
+            k++;
+        }
+        free(name);
+        if (name) {
+            check(k == v->n, "gdj_next gives fewer members than the tree");
+            size_t close = last ? last : 0;
+            while (close < n && s[close] != (lj_is(v, LJ_OBJ) ? '}' : ']'))
+                close++;
+            check(!k || close == it.i, "gdj_next does not end at the container's close");
+        }
+    }
     govA_free(&a);
 }
 
