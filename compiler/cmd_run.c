@@ -20,7 +20,7 @@
 static void run_usage(FILE *out)
 {
     fprintf(out,
-            "usage: govc run -p POLICY [--trace] [--format json|text] [--state FILE [--state-every N]]\n"
+            "usage: govc run -p POLICY [--trace] [--format json|text] [--state FILE [--state-from OLD] [--state-every N]]\n"
             "                [--host-lib LIB] [--limits FILE] [--log FILE [--log-inputs] [--log-max-bytes N]\n"
             "                [--log-sync line|close] [--log-recover]] [EVENTS.jsonl | -]\n"
             "\n"
@@ -50,6 +50,9 @@ static void run_usage(FILE *out)
             "                     save it there at the end (atomically: a temporary file in\n"
             "                     the same directory, fsync, rename, fsync of the directory)\n"
             "                     (a set: --state once per policy, in the order of -p)\n"
+            "  --state-from OLD   FILE was saved by policy OLD (a .govb or sources, without\n"
+            "                     a limits file): carry what still means the same thing into\n"
+            "                     POLICY (spec/state.md, Carrying a state); one policy only\n"
             "  --state-every N    also save after every N lines evaluated\n"
             "  --host-lib LIB     bind the policy's host functions (extern fn) from the shared\n"
             "                     library LIB: each function NAME with its `const gov_sig\n"
@@ -91,6 +94,7 @@ typedef struct RunOpts {
     bool trace;
     bool text;
     const char *state;
+    const char *state_from;            /* --state-from: the policy that saved --state's file */
     unsigned long state_every;
     GovcHosts hosts;
     const char *log;
@@ -474,8 +478,25 @@ static int print_json(Out *out, gov_vm *vm, char *tbuf, size_t tcap, const gov_d
     return 0;
 }
 
-/* Load the state file if it exists. 0, or 2 with a message. */
-static int state_load(const char *path, gov_vm *vm, unsigned char *buf, size_t cap)
+/* Say what a carry (spec/state.md, "Carrying a state") dropped: held notifications of
+ * rules whose notification settings changed are never delivered. */
+static void carry_say(const char *path, const gov_program *from, const gov_carry *c)
+{
+    if (c->held_dropped == 0)
+        return;
+    gov_rule_info ri = {.size = sizeof ri};
+    fprintf(stderr,
+            "govc run: state file '%s' carried from policy %s, but not the notification groups of rules whose notify "
+            "settings changed: %llu held notification%s of %u group%s dropped (the first of rule %s; their findings "
+            "are in the decisions that held them)\n",
+            path, gov_program_id(from), (unsigned long long)c->held_dropped, c->held_dropped == 1 ? "" : "s",
+            c->groups_dropped, c->groups_dropped == 1 ? "" : "s",
+            gov_rule_describe(from, (int)c->dropped_rule, &ri) == GOV_OK ? ri.name : "?");
+}
+
+/* Load the state file if it exists; from: carry it from that policy (--state-from).
+ * 0, or 2 with a message. */
+static int state_load(const char *path, gov_vm *vm, const gov_program *from, unsigned char *buf, size_t cap)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -491,14 +512,16 @@ static int state_load(const char *path, gov_vm *vm, unsigned char *buf, size_t c
         fprintf(stderr, "govc run: cannot read state '%s'\n", path);
         return 2;
     }
-    int rc = big ? GOV_ETRUNC : gov_state_load(vm, buf, n);
+    gov_carry carried = {.size = sizeof carried};
+    int rc = big ? GOV_ETRUNC : from ? gov_state_carry(vm, from, buf, n, &carried) : gov_state_load(vm, buf, n);
     if (rc != GOV_OK) {
         /* Said as what it is, a state file (spec/state.md), not in a .govb's terms. */
         const char *what = rc == GOV_EMAGIC ? "not a gov state file"
                          : rc == GOV_EVERSION ? "a state format this govc does not read"
                          : rc == GOV_ETRUNC ? "truncated or mis-sized"
                          : rc == GOV_ECHECKSUM ? "corrupt (checksum mismatch)"
-                         : rc == GOV_EPOLICY ? "saved under another policy"
+                         : rc == GOV_EPOLICY ? (from ? "not a state the policy given by --state-from can carry"
+                                                     : "saved under another policy")
                          : "inconsistent";
         const char *msg = big ? "larger than any state of this policy" : gov_vm_errmsg(vm);
         if (strncmp(msg, "state: ", 7) == 0)
@@ -510,6 +533,8 @@ static int state_load(const char *path, gov_vm *vm, unsigned char *buf, size_t c
                     what, msg);
         return 2;
     }
+    if (from)
+        carry_say(path, from, &carried);
     return 0;
 }
 
@@ -549,6 +574,7 @@ typedef struct Member {
     unsigned char *sbuf;
     size_t scap;
     const char *state;
+    const gov_program *from;    /* --state-from: the program that saved the state file */
 } Member;
 
 /* Give a member its VM: arena, host functions, trace buffer, and the state its file
@@ -595,7 +621,7 @@ static int member_start(const RunOpts *o, Member *m, bool named)
         fprintf(stderr, "govc run: out of memory\n");
         return 2;
     }
-    return state_load(m->state, m->vm, m->sbuf, m->scap);
+    return state_load(m->state, m->vm, m->from, m->sbuf, m->scap);
 }
 
 /* Save every member's state to its file. 0, or 2 with a message. */
@@ -982,13 +1008,14 @@ static int run_set(const RunOpts *o)
     return rc;
 }
 
-enum { OPT_STATE = GOVC_LONG, OPT_STATE_EVERY, OPT_TRACE, OPT_FORMAT, OPT_LOG, OPT_LOG_INPUTS, OPT_LOG_MAX, OPT_LOG_SYNC,
+enum { OPT_STATE = GOVC_LONG, OPT_STATE_FROM, OPT_STATE_EVERY, OPT_TRACE, OPT_FORMAT, OPT_LOG, OPT_LOG_INPUTS, OPT_LOG_MAX, OPT_LOG_SYNC,
        OPT_LOG_RECOVER, OPT_LIMITS };
 const GovcOpt govc_run_opts[] = {
     {"policy", 'p', GOVC_ARG_FILE, "POLICY", "the policy to enforce"},
     {"trace", OPT_TRACE, GOVC_ARG_NONE, NULL, "add each record's trace to its decision"},
     {"format", OPT_FORMAT, GOVC_ARG_CHOICE, "json|text", "decisions as JSON lines or a readable summary"},
     {"state", OPT_STATE, GOVC_ARG_FILE, "FILE", "load and save the VM's state there"},
+    {"state-from", OPT_STATE_FROM, GOVC_ARG_FILE, "OLD", "the policy that saved --state's file: carry it"},
     {"state-every", OPT_STATE_EVERY, GOVC_ARG_VALUE, "N", "also save the state every N lines"},
     GOVC_OPT_HOST_LIB,
     {"limits", OPT_LIMITS, GOVC_ARG_FILE, "FILE", "load limit overrides from a JSON limits file"},
@@ -1021,6 +1048,11 @@ int govc_run(int argc, char **argv)
                 return govc_usage_error(&a, "--state is given once per policy, at most %d times", GOV_SET_MAX);
             o.states[o.nstates++] = a.value;
             o.state = a.value;
+            break;
+        case OPT_STATE_FROM:
+            if (o.state_from)
+                return govc_usage_error(&a, "--state-from is given once");
+            o.state_from = a.value;
             break;
         case OPT_STATE_EVERY: {
             char *end;
@@ -1092,6 +1124,10 @@ int govc_run(int argc, char **argv)
         fprintf(stderr, "govc run: --state-every goes with --state FILE\n");
         return 2;
     }
+    if (o.state_from && (!o.state || o.npolicies > 1)) {
+        fprintf(stderr, "govc run: --state-from goes with --state FILE and one policy\n");
+        return 2;
+    }
     if (!o.log && (o.logopt.log_inputs || o.logopt.recover || o.logopt.max_bytes)) {
         fprintf(stderr, "govc run: the --log-... options go with --log FILE\n");
         return 2;
@@ -1117,10 +1153,21 @@ int govc_run(int argc, char **argv)
     govF_init(&fe, NULL, NULL, gov_std_lookup);
     gov_program *prog;
     int rc = govc_load_program_limits(o.policy, o.limits, &prog, &fe);
+    gov_program *from = NULL;
+    if (rc == 0 && o.state_from) {
+        /* The policy that saved the state, loaded as -p is, without a limits file. */
+        GovFrontend ffe;
+        govF_init(&ffe, NULL, NULL, gov_std_lookup);
+        rc = govc_load_program(o.state_from, &from, &ffe);
+        govF_free(&ffe);
+        if (rc != 0)
+            gov_program_free(prog);
+    }
     if (rc == 0) {
-        Member m = {.prog = prog, .state = o.state};
+        Member m = {.prog = prog, .state = o.state, .from = from};
         rc = run(&o, &m, 1);
         gov_program_free(prog);
+        gov_program_free(from);
     } else if (rc == 1) {
         rc = 2; /* an invalid policy is not a malformed record */
     }

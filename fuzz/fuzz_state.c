@@ -10,10 +10,19 @@
  *   - an accepted state saves back to exactly the bytes loaded (the format has one
  *     encoding per state), and the VM then runs ticks far into the future (timeouts,
  *     escalation steps) and saves again within gov_state_bound.
+ * And the carry (gov_state_carry, spec/state.md "Carrying a state"): each example policy
+ * with notification settings has a variant, its sources without their `group_wait`
+ * lines (the same state layout; those rules' groups change, the others' stay), and the
+ * input is also carried from the policy into a fresh VM of the variant: a refusal has a
+ * message and leaves that VM as it was; an accepted carry saves a state the variant
+ * loads back with gov_state_load and saves to the same bytes.
  * tests/fuzz/replay.c runs the same function over a corpus (and mutations of it) in
  * `make test`. */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xxhash.h>
 
@@ -27,6 +36,73 @@ static size_t fresh_len[MAXP];
 static int nprogs;
 static uint8_t in[MAXSTATE], *before, *after, *bound_buf; /* the last three: bound_max */
 static size_t bound_max;
+static gov_program *variant[MAXP]; /* each policy without its group_wait lines, or NULL */
+static gov_vm *vvms[MAXP];
+static uint8_t *vfresh[MAXP];
+static size_t vfresh_len[MAXP];
+
+/* Policy dir root/name's sources, each line that sets group_wait left out, compiled:
+ * the program when it has the policy's state layout and another notify layout. */
+static gov_program *make_variant(const char *root, const char *name, const gov_program *orig)
+{
+    char src[1024], dir[] = "/tmp/gov-fuzz-variant-XXXXXX";
+    snprintf(src, sizeof src, "%s/%s", root, name);
+    DIR *d = opendir(src);
+    if (!d || !mkdtemp(dir)) {
+        if (d)
+            closedir(d);
+        return NULL;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || strcmp(e->d_name + l - 4, ".gov") != 0)
+            continue;
+        char from[2048], to[2048], line[4096];
+        snprintf(from, sizeof from, "%s/%s", src, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", dir, e->d_name);
+        FILE *in_f = fopen(from, "r"), *out_f = fopen(to, "w");
+        while (in_f && out_f && fgets(line, sizeof line, in_f))
+            if (!strstr(line, "group_wait"))
+                fputs(line, out_f);
+        if (in_f)
+            fclose(in_f);
+        if (out_f)
+            fclose(out_f);
+    }
+    closedir(d);
+    const char *paths[1] = {dir};
+    FuzzResult r;
+    fuzz_front(paths, 1, FUZZ_COMPILE, NULL, NULL, false, &r);
+    gov_program *v = NULL;
+    gov_error err = {.size = sizeof err};
+    if (r.ncompiled != 1 || gov_program_load(r.bytes, r.len, &v, &err) != GOV_OK)
+        v = NULL;
+    free(r.bytes);
+    /* the directory and its files go */
+    DIR *t = opendir(dir);
+    while (t && (e = readdir(t))) {
+        char f[2048];
+        snprintf(f, sizeof f, "%s/%s", dir, e->d_name);
+        if (e->d_name[0] != '.')
+            unlink(f);
+    }
+    if (t)
+        closedir(t);
+    rmdir(dir);
+    char a[33], b[33], na[33], nb[33];
+    if (v) {
+        gov_program_state_layout(orig, a);
+        gov_program_state_layout(v, b);
+        gov_program_notify_layout(orig, na);
+        gov_program_notify_layout(v, nb);
+        if (strcmp(a, b) != 0 || strcmp(na, nb) == 0) {
+            gov_program_free(v);
+            v = NULL;
+        }
+    }
+    return v;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -44,6 +120,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fresh[i] = malloc(b);
         if (!fresh[i] || gov_state_save(vms[i], fresh[i], b, &fresh_len[i]) != GOV_OK)
             abort();
+    }
+    const char *root = fuzz_policies_dir((*argv)[0]);
+    for (int i = 0; i < nprogs; i++) {
+        if (!(variant[i] = make_variant(root, fuzz_policy_name(i), progs[i])))
+            continue;
+        size_t size = gov_arena_size(variant[i], NULL);
+        size_t b = gov_state_bound(variant[i]);
+        if (b > bound_max)
+            bound_max = b;
+        vfresh[i] = malloc(b);
+        if (gov_vm_init(variant[i], NULL, malloc(size), size, &vvms[i]) != GOV_OK || !vfresh[i] ||
+            gov_state_save(vvms[i], vfresh[i], b, &vfresh_len[i]) != GOV_OK)
+            abort();
+        fuzz_bind_hosts(vvms[i]);
     }
     before = malloc(bound_max);
     after = malloc(bound_max);
@@ -108,6 +198,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(in, data + 1, n);
     if (data[0] & 0x80)
         repair(in, n, gov_program_id(progs[k]));
+    if (variant[k]) {
+        /* The carry into the variant: from the policy, the state given. */
+        gov_vm *vv = vvms[k];
+        if (gov_state_load(vv, vfresh[k], vfresh_len[k]) != GOV_OK)
+            abort();
+        size_t vb = save(vv, before, bound_max);
+        gov_carry c = {.size = sizeof c};
+        if (gov_state_carry(vv, progs[k], in, n, &c) != GOV_OK) {
+            if (!gov_vm_errmsg(vv)[0])
+                abort(); /* refused without a message */
+            size_t va = save(vv, after, bound_max);
+            if (va != vb || memcmp(before, after, va) != 0)
+                abort(); /* a refused carry changed the VM */
+        } else {
+            size_t va = save(vv, after, bound_max);
+            if (n >= 48 && memcmp(in + 16, gov_program_id(progs[k]), 32) == 0 &&
+                (c.notify_dropped == 0 || (c.held_dropped && c.dropped_rule == UINT32_MAX)))
+                abort(); /* the variant's changed rules were not dropped, or a drop not named */
+            if (gov_state_load(vv, after, va) != GOV_OK)
+                abort(); /* the variant refuses the state a carry left it */
+            size_t vc = save(vv, bound_buf, bound_max);
+            if (vc != va || memcmp(bound_buf, after, va) != 0)
+                abort(); /* a carried state does not save back to the same bytes */
+        }
+    }
     gov_vm *vm = vms[k];
     if (gov_state_load(vm, fresh[k], fresh_len[k]) != GOV_OK)
         abort(); /* a state the VM saved itself must load */

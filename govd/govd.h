@@ -268,7 +268,9 @@ void gd_set_install(gd_set *s);
 gd_set *gd_set_acquire(void);
 void gd_set_release(gd_set *s);
 gd_policy *gd_set_find(gd_set *s, const char *name, size_t len);
-/* Reload from disk: verify, carry state, swap. 0, or -1 with the reasons in err. */
+/* Reload from disk: verify, carry state, swap. 0, or -1 with the reasons in err. On
+ * success err holds the reload's notes, one line each (held notifications a carry
+ * dropped, spec/govd.md §5), or nothing. */
 int gd_reload(gd_buf *err);
 /* Save every partition's state to the state directory (when one is set). */
 int gd_snapshot_all(void);

@@ -477,18 +477,37 @@ void gd_state_rebind(unsigned char *st, size_t len, const char *id)
         st[56 + i] = (unsigned char)(h >> (8 * i));
 }
 
+#define NO_NOTIFY "00000000000000000000000000000000" /* gov_program_notify_layout without settings */
+
 /* Restore bytes into partition i of p, rebinding them to p's id when they were saved
- * under another policy with the same layout. */
-static int state_restore(gd_policy *p, int i, unsigned char *st, size_t len, const char *layout, char *why, size_t cap)
+ * under another policy with the same layout and notify layout (notify NULL or "": a
+ * manifest that does not say, by an earlier govd: rebound, and the VM checks it). Saved
+ * by a program without notification settings, they are carried (spec/state.md: every
+ * group starts idle); with other settings, which govd does not have, they cannot be
+ * carried rule by rule, and are refused. */
+static int state_restore(gd_policy *p, int i, unsigned char *st, size_t len, const char *layout, const char *notify,
+                         char *why, size_t cap)
 {
+    bool carry = false;
     if (len >= 48 && memcmp(st + 16, gov_program_id(p->prog), 32) != 0) {
         if (!layout || strcmp(layout, p->layout) != 0) {
             snprintf(why, cap, "the state layout changed");
             return -1;
         }
-        gd_state_rebind(st, len, gov_program_id(p->prog));
+        char nl[33];
+        gov_program_notify_layout(p->prog, nl);
+        if (notify && notify[0] && strcmp(notify, nl) != 0) {
+            if (strcmp(notify, NO_NOTIFY) != 0) {
+                snprintf(why, cap, "the notification groups' layout changed while govd was down (%s, now %s)", notify, nl);
+                return -1;
+            }
+            carry = true;
+        } else {
+            gd_state_rebind(st, len, gov_program_id(p->prog));
+        }
     }
-    int rc = gov_state_load(p->parts[i].vm, st, len);
+    gov_carry c = {.size = sizeof c};
+    int rc = carry ? gov_state_carry(p->parts[i].vm, NULL, st, len, &c) : gov_state_load(p->parts[i].vm, st, len);
     if (rc != GOV_OK) {
         /* The VM's message says what is wrong in a state's terms (gov_errstr's would speak
          * of a .govb: "not a .govb file" for a state's bad magic). */
@@ -531,9 +550,12 @@ static bool carries(const gd_policy *old, const gd_policy *p)
 /* Carry every partition's state of old into p (both locked by the caller): 0 when it is
  * carried (or there is none), 1 when the layout or partitioning differs, -1 when the
  * carry fails: the old VMs cannot save their state or the new ones refuse it. why says
- * why (not 0). Nothing here changes old, so the reload can still be refused; p's VMs may
- * hold part of the state: the caller resets them. */
-static int carry(gd_policy *old, gd_policy *p, char *why, size_t whycap)
+ * why (not 0). Each state is carried by gov_state_carry with the old program: every
+ * section as it is, the notification groups rule by rule; what that drops (held
+ * notifications of rules whose settings changed) is said in dropped (not 0), summed over
+ * the partitions. Nothing here changes old, so the reload can still be refused; p's VMs
+ * may hold part of the state: the caller resets them. */
+static int carry(gd_policy *old, gd_policy *p, char *why, size_t whycap, char *dropped, size_t dropcap)
 {
     if (p->partition == GOV_PART_ANY && old->partition == GOV_PART_ANY)
         return 0;
@@ -541,6 +563,8 @@ static int carry(gd_policy *old, gd_policy *p, char *why, size_t whycap)
         snprintf(why, whycap, "%s", LAYOUT_DIFFERS);
         return 1;
     }
+    uint64_t held = 0, groups = 0;
+    uint32_t rule = UINT32_MAX;
     size_t cap = gov_state_bound(old->prog);
     unsigned char *buf = malloc(cap);
     if (!buf) {
@@ -555,12 +579,29 @@ static int carry(gd_policy *old, gd_policy *p, char *why, size_t whycap)
             free(buf);
             return -1;
         }
-        if (state_restore(p, i, buf, len, old->layout, why, whycap) != 0) {
+        gov_carry c = {.size = sizeof c};
+        rc = gov_state_carry(p->parts[i].vm, old->prog, buf, len, &c);
+        if (rc != GOV_OK) {
+            snprintf(why, whycap, "the VM refused partition %d's state: %s", i, gov_vm_errmsg(p->parts[i].vm));
             free(buf);
             return -1;
         }
+        route_from_state(p, i, buf, len);
+        held += c.held_dropped;
+        groups += c.groups_dropped;
+        if (rule == UINT32_MAX)
+            rule = c.dropped_rule;
     }
     free(buf);
+    if (held) {
+        gov_rule_info ri = {.size = sizeof ri};
+        snprintf(dropped, dropcap,
+                 "policy %s: state carried across the reload, but not the notification groups of rules whose "
+                 "notify settings changed: %llu held notification%s of %llu group%s dropped (the first of rule %s; "
+                 "their findings are in the decisions that held them)",
+                 p->name, (unsigned long long)held, held == 1 ? "" : "s", (unsigned long long)groups,
+                 groups == 1 ? "" : "s", gov_rule_describe(old->prog, (int)rule, &ri) == GOV_OK ? ri.name : "?");
+    }
     return 0;
 }
 
@@ -572,10 +613,11 @@ static char *state_path(const gd_policy *p, const char *file)
     return s;
 }
 
-/* The manifest: "govd-state 1\npartitions N\nkey K\nlayout L\nid I\n", then "state P SUM\n"
+/* The manifest: "govd-state 1\npartitions N\nkey K\nlayout L\nnotify NL\nid I\n", then "state P SUM\n"
  * for each partition P whose file it names by SUM (one an earlier govd wrote has none:
  * *named stays false). sum and has, when given, hold p->nparts entries. */
-static int read_manifest(const gd_policy *p, int *nparts, char layout[33], uint64_t *sum, bool *has, bool *named)
+static int read_manifest(const gd_policy *p, int *nparts, char layout[33], char notify[33], uint64_t *sum, bool *has,
+                         bool *named)
 {
     char *path = state_path(p, "manifest");
     FILE *f = path ? fopen(path, "r") : NULL;
@@ -585,6 +627,7 @@ static int read_manifest(const gd_policy *p, int *nparts, char layout[33], uint6
     char line[128];
     *nparts = -1;
     layout[0] = 0;
+    notify[0] = 0;
     int part;
     unsigned long long v;
     char end;
@@ -599,6 +642,8 @@ static int read_manifest(const gd_policy *p, int *nparts, char layout[33], uint6
                 sum[part] = v, has[part] = true;
             continue;
         }
+        if (sscanf(line, "notify %32s", notify) == 1)
+            continue;
         sscanf(line, "layout %32s", layout);
     }
     fclose(f);
@@ -810,8 +855,8 @@ static int restore_from_disk(gd_policy *p, gd_buf *err)
 static int restore_parts(gd_policy *p, uint64_t *sum, bool *has, bool *named, gd_buf *err)
 {
     int nparts;
-    char layout[33];
-    if (read_manifest(p, &nparts, layout, sum, has, named) != 0)
+    char layout[33], notify[33];
+    if (read_manifest(p, &nparts, layout, notify, sum, has, named) != 0)
         return 0; /* nothing saved yet */
     if (nparts != p->nparts) {
         if (strcmp(layout, p->layout) == 0) {
@@ -841,7 +886,7 @@ static int restore_parts(gd_policy *p, uint64_t *sum, bool *has, bool *named, gd
         if (*named && (!has[i] || sum[i] != XXH3_64bits(st, len)) &&
             gd_buf_printf(&later, "%s%d", nlater ? ", " : "", i))
             nlater++;
-        int rc = state_restore(p, i, st, len, layout, why, sizeof why);
+        int rc = state_restore(p, i, st, len, layout, notify, why, sizeof why);
         free(st);
         if (rc != 0) {
             gd_buf_free(&later);
@@ -937,8 +982,10 @@ static int snapshot_policy(gd_policy *p, bool force, bool retired_too, const cha
          * snapshot wrote (one that could not write every partition, and so no manifest)
          * from the one this manifest's snapshot left. */
         gd_buf man = {0};
-        bool ok = gd_buf_printf(&man, "govd-state 1\npartitions %d\nkey %s\nlayout %s\nid %s\n", p->nparts,
-                                gov_partition_name(p->partition), p->layout, gov_program_id(p->prog));
+        char nl[33];
+        gov_program_notify_layout(p->prog, nl);
+        bool ok = gd_buf_printf(&man, "govd-state 1\npartitions %d\nkey %s\nlayout %s\nnotify %s\nid %s\n", p->nparts,
+                                gov_partition_name(p->partition), p->layout, nl, gov_program_id(p->prog));
         for (int i = 0; ok && i < p->nparts; i++)
             if (p->parts[i].saved)
                 ok = gd_buf_printf(&man, "state %d %016llx\n", i, (unsigned long long)p->parts[i].sum);
@@ -1104,8 +1151,12 @@ static void detach_all(gd_set *s)
         }
 }
 
-static int install(gd_set *s, gd_buf *err)
+/* Install s. notes (may be NULL): on success, what a reload that carried state dropped
+ * (held notifications of rules whose notify settings changed), one line per policy, as
+ * also logged. */
+static int install(gd_set *s, gd_buf *err, gd_buf *notes)
 {
+    gd_buf dropped_all = {0};
     pthread_mutex_lock(&set_mu);
     gd_set *old = current;
     pthread_mutex_unlock(&set_mu);
@@ -1162,10 +1213,13 @@ static int install(gd_set *s, gd_buf *err)
             gd_policy *p = &s->pol[i], *o = gd_set_find(old, p->name, strlen(p->name));
             if (!o || o->partition == GOV_PART_ANY)
                 continue;
-            char why[300] = "";
-            int c = carry(o, p, why, sizeof why);
-            if (c == 0)
+            char why[300] = "", dropped[600] = "";
+            int c = carry(o, p, why, sizeof why, dropped, sizeof dropped);
+            if (c == 0) {
+                if (dropped[0])
+                    gd_buf_printf(&dropped_all, "%s\n", dropped);
                 continue;
+            }
             snprintf(p->reset_why, sizeof p->reset_why, "%s", why);
             if (c > 0)
                 continue;
@@ -1185,6 +1239,7 @@ static int install(gd_set *s, gd_buf *err)
                     pthread_mutex_unlock(&old->pol[i].parts[k].mu);
             for (int i = 0; i < s->n; i++)
                 aside_undo(&s->pol[i]);
+            gd_buf_free(&dropped_all);
             return -1;
         }
         for (int i = 0; i < s->n; i++) {
@@ -1195,6 +1250,14 @@ static int install(gd_set *s, gd_buf *err)
                 gd_log("policy %s: state kept across the reload (%s -> %s, same layout)", p->name,
                        gov_program_id(o->prog), gov_program_id(p->prog));
         }
+        /* Held notifications a carry dropped: said in the log and the reload's answer. */
+        for (char *l = dropped_all.p, *e; l && *l; l = e + 1) {
+            e = strchr(l, '\n');
+            gd_log("%.*s", (int)(e - l), l);
+        }
+        if (notes && dropped_all.len)
+            gd_buf_printf(notes, "%s", dropped_all.p);
+        gd_buf_free(&dropped_all);
         for (int i = 0; i < old->n; i++)
             for (int k = 0; k < old->pol[i].nparts; k++)
                 old->pol[i].parts[k].retired = true;
@@ -1258,7 +1321,7 @@ int gd_set_start(gd_buf *err)
     gd_set *s = gd_set_load(err);
     if (!s)
         return -1;
-    if (install(s, err) != 0) {
+    if (install(s, err, NULL) != 0) {
         set_free(s);
         return -1;
     }
@@ -1268,7 +1331,7 @@ int gd_set_start(gd_buf *err)
 void gd_set_install(gd_set *s)
 {
     gd_buf err = {0};
-    if (install(s, &err) != 0) {
+    if (install(s, &err, NULL) != 0) {
         gd_log("policy set not installed; the running policies stay:\n%s", err.p ? err.p : "");
         set_free(s);
     }
@@ -1281,7 +1344,7 @@ int gd_reload(gd_buf *err)
     gd_set *s = gd_set_load(err);
     int rc = -1;
     if (s) {
-        rc = install(s, err);
+        rc = install(s, err, err); /* on success err holds the notes, if any */
         if (rc != 0)
             set_free(s);
     }

@@ -1131,7 +1131,14 @@ static enum MHD_Result do_admin(struct MHD_Connection *c, req *r)
     int rc = gd_reload(&err);
     gd_buf b = {0};
     if (rc == 0) {
-        gd_buf_printf(&b, "{\"reload\":\"ok\",\"generation\":%llu}\n", (unsigned long long)gd_generation());
+        gd_buf_printf(&b, "{\"reload\":\"ok\",\"generation\":%llu", (unsigned long long)gd_generation());
+        /* What the reload's carries dropped (spec/govd.md §5), one string per line. */
+        for (const char *l = err.p, *e; l && *l; l = e + 1) {
+            e = strchr(l, '\n');
+            gd_buf_str(&b, l == err.p ? ",\"notes\":[" : ",");
+            gdj_escape(&b, l, (size_t)(e - l));
+        }
+        gd_buf_str(&b, err.len ? "]}\n" : "}\n");
         gd_buf_free(&err);
         r->responded = true;
         return send_buf(c, MHD_HTTP_OK, "application/json", b.p, b.len, true);

@@ -79,6 +79,14 @@ TEST_DEB_PKGS += git
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/diff/git_args.sh"
 # govc run --state saves through a temporary file it creates exclusively (issue 18.2).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/state/tempfile.sh"
+# A state carried into a new version of its policy (gov_state_carry, govc run
+# --state-from): every section that means the same thing kept, notification groups rule
+# by rule, what is dropped said (spec/state.md, "Carrying a state").
+$(BUILD)/tests/state_carry: $(BUILD)/obj/tests/state/carry.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -lm
+TEST_DEPS += $(BUILD)/tests/state_carry $(BUILD)/govc
+TEST_SUITES += "sh tests/state/carry.sh $(BUILD)"
 # run --state, build -o and fmt -w replace only regular files: a FIFO, a device, a link
 # to one or to nothing is refused and left as it is (compiler/outfile.c).
 TEST_SUITES += "GOVC=$(BUILD)/govc sh tests/compiler/outfiles.sh"

@@ -45,7 +45,10 @@
  *                policy, e.g. after a restart. A state is untrusted input: it is checked
  *                completely (header, per-section XXH3 checksums, every length, index and
  *                id) before anything changes, and a state of another policy is refused
- *                with GOV_EPOLICY. Neither allocates. Format: spec/state.md.
+ *                with GOV_EPOLICY. gov_state_carry() takes a state saved by another
+ *                program of the same state layout (a new version of the policy),
+ *                carrying what still means the same thing. None allocates. Format:
+ *                spec/state.md.
  *   5. Free nothing: the arena is the host's. gov_program_free() frees the program,
  *                which must outlive its VMs.
  *
@@ -89,7 +92,7 @@ extern "C" {
  *     gov_decision_finding(d, i, &f);
  *
  * They are gov_error, gov_config, gov_rule_info, gov_finding, gov_action,
- * gov_host_error, gov_limit_value, gov_run and gov_summary (and libgovc's gov_diagnostic, gov_diagnostic_note and gov_compiled).
+ * gov_host_error, gov_limit_value, gov_run, gov_summary and gov_carry (and libgovc's gov_diagnostic, gov_diagnostic_note and gov_compiled).
  * The library writes only the members that lie wholly within `size` bytes and reads
  * only those, so a binding compiled against an older, smaller struct keeps working
  * when members are added at the end: it never sees them, and a gov_config too small
@@ -283,6 +286,11 @@ GOV_API int gov_record_partition(const gov_program *p, const char *json, size_t 
  * not the code). Two programs with equal layouts can take each other's states once the
  * state is rebound to the new policy id (spec/govd.md §6). */
 GOV_API void gov_program_state_layout(const gov_program *p, char out[33]);
+/* 32 hex digits hashing what the notification groups' saved state means (each
+ * NOTIFYCFG entry's rule, group_by, capacity, group_wait, repeat_interval and channel
+ * universe); 32 zeros for a program without notification settings. Not covered by
+ * gov_program_state_layout: gov_state_carry carries those groups rule by rule. */
+GOV_API void gov_program_notify_layout(const gov_program *p, char out[33]);
 
 /* Rules: every rule, gate and drift, in declaration order (gates and drifts report as
  * rules do: their findings carry these names). For tools that report on rules that did
@@ -496,6 +504,26 @@ GOV_API int gov_state_save(const gov_vm *vm, void *buf, size_t cap, size_t *len)
  * does not start that chain, slots out of order), GOV_EPOLICY (saved under another
  * policy). On failure the VM is unchanged. */
 GOV_API int gov_state_load(gov_vm *vm, const void *bytes, size_t len);
+/* What gov_state_carry did with the notification groups (spec/state.md, "Carrying a
+ * state"): NOTIFY rules carried, started idle, and dropped (their settings changed or
+ * went); of the dropped, the groups that were not idle, the notifications they held
+ * (never delivered: the host must say so), and the first rule that held one
+ * (UINT32_MAX when none). */
+typedef struct gov_carry {
+    uint32_t size;         /* sizeof(gov_carry), set by the caller (see "Sized structs") */
+    uint32_t notify_carried, notify_started, notify_dropped, groups_dropped;
+    uint64_t held_dropped;
+    uint32_t dropped_rule;
+} gov_carry;
+/* Load a state saved by program from (its policy id proves it) into vm, whose program
+ * has the same state layout (gov_program_state_layout): every section as it is, the
+ * notification groups rule by rule, carried where their settings are the same and
+ * started idle elsewhere (*carry says what was dropped). A state of vm's own program
+ * loads as gov_state_load; from NULL: a program of vm's layout without notification
+ * settings. GOV_EPOLICY when the id is not from's or the layouts differ; the rest as
+ * gov_state_load; GOV_EMISUSE for a NULL carry or one smaller than its first version. On
+ * failure the VM is unchanged and *carry unwritten. Does not allocate. */
+GOV_API int gov_state_carry(gov_vm *vm, const gov_program *from, const void *bytes, size_t len, gov_carry *carry);
 
 /* ---------------------------------------------------------------- 4. read */
 

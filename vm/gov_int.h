@@ -784,6 +784,7 @@ typedef struct govO_buf { char *p; size_t cap, n; } govO_buf;
 /* gov_run is frozen (embedded in gov_action): its one version is the whole struct. */
 #define GOVV_V1_RUN sizeof(gov_run)
 #define GOVV_V1_OVERRIDE_INFO GOVV_END(gov_override_info, col)
+#define GOVV_V1_CARRY GOVV_END(gov_carry, dropped_rule)
 #define GOVV_SIZED(ptr, v1) ((ptr) != NULL && (size_t)(ptr)->size >= (v1))
 #define GOVV_PUT(out, local) \
     memcpy((out), &(local), (size_t)(out)->size < sizeof(local) ? (size_t)(out)->size : sizeof(local))
@@ -1338,6 +1339,11 @@ GOV_HIDDEN size_t govN_bound(const gov_program *p);
 GOV_HIDDEN size_t govN_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govN_save(const gov_vm *vm, unsigned char *b);
 GOV_HIDDEN int govN_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, int64_t now, int apply);
+/* A NOTIFY payload saved by program from (NULL: none) of vm's state layout: entries whose
+ * settings are vm's program's too checked (apply 0) or applied, the others dropped and
+ * counted into *out (when not NULL; spec/state.md, "Carrying a state"). */
+GOV_HIDDEN int govN_carry(gov_vm *vm, const gov_program *from, const unsigned char *b, size_t len, uint32_t count,
+                          int64_t now, int apply, gov_carry *out);
 GOV_HIDDEN size_t govR_bound(const gov_program *p);
 GOV_HIDDEN size_t govR_saved_size(const gov_vm *vm);
 GOV_HIDDEN size_t govR_save(const gov_vm *vm, unsigned char *b);

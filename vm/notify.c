@@ -380,6 +380,47 @@ static const char *check_group(const govL_ncfg *c, const govV_nstate *s, int64_t
     return NULL;
 }
 
+/* Check (apply == 0) or apply the saved entry of c at b + *o (i its number in the
+ * section), moving *o past it. */
+static int load_entry(gov_vm *vm, const govL_ncfg *c, uint32_t i, const unsigned char *b, size_t len, size_t *o_,
+                      int64_t now, int apply) {
+    size_t o = *o_;
+    if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
+    if (govS_get32(b + o) != c->rule)
+        return govV_fail(vm, GOV_EVALUE, "state: notify entry %u: rule %u, expected %u", i, govS_get32(b + o), c->rule);
+    o += 4;
+    uint64_t n = 1;
+    if (c->level != NONE) {
+        size_t used = 0;
+        const char *why = "";
+        if (apply) used = govK_load(table(vm, c), c->capacity, b + o);
+        else if (!govK_check(c->capacity, b + o, len - o, &used, vm->kscratch, &why))
+            return govV_fail(vm, GOV_EVALUE, "state: notify entry %u: key table: %s", i, why);
+        n = govS_get32(b + o);
+        o += used;
+    }
+    n *= c->nst; /* a rule with a channel set: a state per channel of its universe */
+    if ((len - o) / ST_NSTATE < n) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
+    govV_nstate *st = states(vm, c);
+    for (uint64_t k = 0; k < n; k++, o += ST_NSTATE) {
+        govV_nstate s;
+        memset(&s, 0, sizeof s);
+        s.phase = govS_get32(b + o);
+        s.held = govS_get32(b + o + 4);
+        s.first = (int64_t)govS_get64(b + o + 8);
+        s.due = (int64_t)govS_get64(b + o + 16);
+        if (!apply) {
+            const char *why = check_group(c, &s, now);
+            if (why)
+                return govV_fail(vm, GOV_EVALUE, "state: notify entry %u group %u: %s", i, (uint32_t)(k / c->nst), why);
+            continue;
+        }
+        st[k] = s;
+    }
+    *o_ = o;
+    return GOV_OK;
+}
+
 /* Check (apply == 0) or apply a saved NOTIFY payload of count entries. */
 int govN_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, int64_t now, int apply) {
     const gov_program *p = vm->p;
@@ -387,41 +428,119 @@ int govN_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, in
         return govV_fail(vm, GOV_ESECTION, "state: NOTIFY section has %u rules, the policy %u", count, p->nncfg);
     size_t o = 0;
     for (uint32_t i = 0; i < p->nncfg; i++) {
-        const govL_ncfg *c = &p->ncfg[i];
-        if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
-        if (govS_get32(b + o) != c->rule)
-            return govV_fail(vm, GOV_EVALUE, "state: notify entry %u: rule %u, expected %u", i, govS_get32(b + o), c->rule);
-        o += 4;
-        uint64_t n = 1;
-        if (c->level != NONE) {
-            size_t used = 0;
-            const char *why = "";
-            if (apply) used = govK_load(table(vm, c), c->capacity, b + o);
-            else if (!govK_check(c->capacity, b + o, len - o, &used, vm->kscratch, &why))
-                return govV_fail(vm, GOV_EVALUE, "state: notify entry %u: key table: %s", i, why);
-            n = govS_get32(b + o);
-            o += used;
-        }
-        n *= c->nst; /* a rule with a channel set: a state per channel of its universe */
-        if ((len - o) / ST_NSTATE < n) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
-        govV_nstate *st = states(vm, c);
-        for (uint64_t k = 0; k < n; k++, o += ST_NSTATE) {
-            govV_nstate s;
-            memset(&s, 0, sizeof s);
-            s.phase = govS_get32(b + o);
-            s.held = govS_get32(b + o + 4);
-            s.first = (int64_t)govS_get64(b + o + 8);
-            s.due = (int64_t)govS_get64(b + o + 16);
-            if (!apply) {
-                const char *why = check_group(c, &s, now);
-                if (why)
-                    return govV_fail(vm, GOV_EVALUE, "state: notify entry %u group %u: %s", i, (uint32_t)(k / c->nst), why);
-                continue;
-            }
-            st[k] = s;
-        }
+        int rc = load_entry(vm, &p->ncfg[i], i, b, len, &o, now, apply);
+        if (rc != GOV_OK) return rc;
     }
     if (o != len) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY section has %zu bytes after its rules", len - o);
     if (apply) recompute_due(vm);
+    return GOV_OK;
+}
+
+/* ---------------------------------------------------------------- carrying (spec/state.md)
+ *
+ * A state saved by another program of the same state layout (state.c gov_state_carry):
+ * its NOTIFY section is laid out by that program's settings. An entry whose settings
+ * are this program's too carries as a load takes it; any other is dropped, read only
+ * far enough to be sure of its framing and to count what it held. */
+
+static int same_str(const gov_program *a, uint32_t sa, const gov_program *b, uint32_t sb) {
+    return a->strlen_[sa] == b->strlen_[sb] && memcmp(a->str[sa], b->str[sb], a->strlen_[sa]) == 0;
+}
+
+/* Whether entry fc of program f and tc of program p mean the same thing: the same rule
+ * (index and name), group_by, capacity, waits, and channel universe by name. */
+static int same_settings(const gov_program *f, const govL_ncfg *fc, const gov_program *p, const govL_ncfg *tc) {
+    if (fc->rule != tc->rule || !same_str(f, f->rule[fc->rule].name, p, p->rule[tc->rule].name) ||
+        fc->group_by != tc->group_by || fc->capacity != tc->capacity || fc->level != tc->level ||
+        fc->wait != tc->wait || fc->repeat != tc->repeat || fc->nst != tc->nst || (fc->chs == NONE) != (tc->chs == NONE))
+        return 0;
+    if (fc->chs == NONE) return 1;
+    const govL_chs *x = &f->chs[fc->chs], *y = &p->chs[tc->chs];
+    if (x->nuni != y->nuni) return 0;
+    for (uint32_t u = 0; u < x->nuni; u++)
+        if (!same_str(f, f->chan[f->chuni[x->first_uni + u]].name, p, p->chan[p->chuni[y->first_uni + u]].name))
+            return 0;
+    return 1;
+}
+
+/* Skip the saved entry of from's fc at b + *o (i its number), counting its groups that
+ * are not idle and what they held; its framing checked (a key table within fc's
+ * capacity, slots below its count, levels 0-3, keys of at most 128 bytes; phases 0-2). */
+static int skip_entry(gov_vm *vm, const govL_ncfg *fc, uint32_t i, const unsigned char *b, size_t len, size_t *o_,
+                      uint32_t *groups, uint64_t *held) {
+    size_t o = *o_;
+    if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
+    if (govS_get32(b + o) != fc->rule)
+        return govV_fail(vm, GOV_EVALUE, "state: notify entry %u: rule %u, expected %u", i, govS_get32(b + o), fc->rule);
+    o += 4;
+    uint64_t n = 1;
+    if (fc->level != NONE) {
+        if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
+        n = govS_get32(b + o);
+        o += 4;
+        if (n > fc->capacity)
+            return govV_fail(vm, GOV_EVALUE, "state: notify entry %u: key table: %llu keys, capacity %u", i,
+                             (unsigned long long)n, fc->capacity);
+        for (uint64_t k = 0; k < n; k++) {
+            if (len - o < 12) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
+            uint32_t slot = govS_get32(b + o), lv = govS_get32(b + o + 4), kl = govS_get32(b + o + 8);
+            if (slot >= n || lv > 3 || kl > GOVV_KEYMAX)
+                return govV_fail(vm, GOV_EVALUE, "state: notify entry %u: key table: key %llu malformed", i,
+                                 (unsigned long long)k);
+            if (len - o - 12 < kl) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
+            o += 12 + kl;
+        }
+    }
+    if ((len - o) / ST_NSTATE < n * fc->nst) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
+    for (uint64_t g = 0; g < n; g++) {
+        int busy = 0;
+        for (uint32_t u = 0; u < fc->nst; u++, o += ST_NSTATE) {
+            uint32_t phase = govS_get32(b + o);
+            if (phase > GOVV_NG_OPEN)
+                return govV_fail(vm, GOV_EVALUE, "state: notify entry %u group %llu: unknown phase", i,
+                                 (unsigned long long)g);
+            busy |= phase != GOVV_NG_IDLE;
+            *held += govS_get32(b + o + 4);
+        }
+        *groups += (uint32_t)busy;
+    }
+    *o_ = o;
+    return GOV_OK;
+}
+
+int govN_carry(gov_vm *vm, const gov_program *from, const unsigned char *b, size_t len, uint32_t count, int64_t now,
+               int apply, gov_carry *out) {
+    const gov_program *p = vm->p;
+    uint32_t nfrom = from ? from->nncfg : 0, carried = 0, dropped = 0, groups = 0, first = UINT32_MAX;
+    uint64_t held = 0;
+    if (count != nfrom)
+        return govV_fail(vm, GOV_ESECTION, "state: NOTIFY section has %u rules, the policy that saved it %u", count, nfrom);
+    size_t o = 0;
+    for (uint32_t i = 0; i < nfrom; i++) {
+        const govL_ncfg *fc = &from->ncfg[i];
+        uint32_t j = p->nncfg && fc->rule < p->nrule ? p->rule_ncfg[fc->rule] : NONE;
+        int rc;
+        if (j != NONE && same_settings(from, fc, p, &p->ncfg[j])) {
+            rc = load_entry(vm, &p->ncfg[j], i, b, len, &o, now, apply);
+            carried++;
+        } else {
+            uint64_t h = 0;
+            rc = skip_entry(vm, fc, i, b, len, &o, &groups, &h);
+            dropped++;
+            held += h;
+            if (h && first == UINT32_MAX) first = fc->rule;
+        }
+        if (rc != GOV_OK) return rc;
+    }
+    if (o != len) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY section has %zu bytes after its rules", len - o);
+    if (apply) recompute_due(vm);
+    if (out) {
+        out->notify_carried = carried;
+        out->notify_started = p->nncfg - carried;
+        out->notify_dropped = dropped;
+        out->groups_dropped = groups;
+        out->held_dropped = held;
+        out->dropped_rule = first;
+    }
     return GOV_OK;
 }

@@ -160,6 +160,40 @@ void gov_program_state_layout(const gov_program *p, char out[33])
     snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
 }
 
+/* The NOTIFY section's layout (spec/state.md, "Carrying a state"): per NOTIFYCFG entry
+ * what its saved groups mean, the same fields gov_state_carry compares (notify.c
+ * same_settings); 32 zeros for a program without notification settings. */
+void gov_program_notify_layout(const gov_program *p, char out[33])
+{
+    if (!out)
+        return;
+    if (!p) {
+        out[0] = 0;
+        return;
+    }
+    if (!p->nncfg) {
+        memset(out, '0', 32);
+        out[32] = 0;
+        return;
+    }
+    XXH3_state_t st;
+    XXH3_128bits_reset(&st);
+    h32(&st, p->nncfg);
+    for (uint32_t i = 0; i < p->nncfg; i++) {
+        const govL_ncfg *c = &p->ncfg[i];
+        h32(&st, c->rule);
+        hstr(&st, p, p->rule[c->rule].name);
+        h32(&st, c->group_by); h32(&st, c->capacity); h32(&st, c->level); h32(&st, c->nst);
+        h64(&st, c->wait); h64(&st, c->repeat);
+        h32(&st, c->chs != GOVB_NONE);
+        if (c->chs != GOVB_NONE)
+            for (uint32_t u = 0; u < p->chs[c->chs].nuni; u++)
+                hstr(&st, p, p->chan[p->chuni[p->chs[c->chs].first_uni + u]].name);
+    }
+    XXH128_hash_t h = XXH3_128bits_digest(&st);
+    snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+}
+
 /* ---------------------------------------------------------------- the partition function */
 
 uint32_t gov_partition_of(const void *key, size_t len, uint32_t n)

@@ -46,8 +46,9 @@ enum { TAG_CLOCK = 1, TAG_GATES = 2, TAG_ESCS = 3, TAG_WINDOWS = 4, TAG_RULES = 
 static const char *const tag_names[] = {"", "CLOCK", "GATES", "ESCALATIONS", "WINDOWS", "RULES", "DRIFTS", "RUNS",
                                         "NOTIFY"};
 
-/* The section tags a state of program p has, in order; returns how many. */
-static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
+/* The section tags a state of program p has, in order, NOTIFY only when notify; returns
+ * how many. */
+static uint32_t tags_with(const gov_program *p, int notify, uint32_t tags[ST_MAXSECT]) {
     uint32_t n = 0;
     tags[n++] = TAG_CLOCK;
     tags[n++] = TAG_GATES;
@@ -56,9 +57,11 @@ static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) {
     if (p->nsus) tags[n++] = TAG_RULES;
     if (p->ndrift) tags[n++] = TAG_DRIFTS;
     if (p->ngate) tags[n++] = TAG_RUNS;
-    if (p->nncfg) tags[n++] = TAG_NOTIFY;
+    if (notify && p->nncfg) tags[n++] = TAG_NOTIFY;
     return n;
 }
+
+static uint32_t tags_of(const gov_program *p, uint32_t tags[ST_MAXSECT]) { return tags_with(p, 1, tags); }
 
 /* ---------------------------------------------------------------- save */
 
@@ -377,8 +380,11 @@ static int entries(gov_vm *vm, const Load *L, int tag, const unsigned char *sec,
     return GOV_OK;
 }
 
-int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
-    if (!vm) return GOV_EMISUSE;
+/* Load bytes into vm. carry 0: a state of vm's own program (gov_state_load). carry 1:
+ * one saved by from (NULL: a program of vm's layout without notification settings),
+ * whose sections are vm's program's but NOTIFY, laid out by from's settings (govN_carry;
+ * a state of vm's own program is loaded as carry 0 loads it). */
+static int load(gov_vm *vm, int carry, const gov_program *from, const void *bytes, size_t len, gov_carry *rep) {
     if (!bytes && len) return govV_fail(vm, GOV_EMISUSE, "state: no bytes");
     const gov_program *p = vm->p;
     const unsigned char *b = bytes;
@@ -398,8 +404,25 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     if (govS_get64(b + 48) != len)
         return govV_fail(vm, GOV_ETRUNC, "state: %zu bytes, the header says %llu", len,
                          (unsigned long long)govS_get64(b + 48));
-    if (memcmp(b + 16, p->id, 32) != 0)
+    if (carry && memcmp(b + 16, p->id, 32) == 0) carry = 0; /* carried before: its own program's state */
+    if (!carry && memcmp(b + 16, p->id, 32) != 0)
         return govV_fail(vm, GOV_EPOLICY, "state: saved under another policy (%.32s), not this one (%s)", (const char *)b + 16, p->id);
+    if (carry && from) {
+        if (memcmp(b + 16, from->id, 32) != 0)
+            return govV_fail(vm, GOV_EPOLICY, "state: saved under policy %.32s, not %s, the one it is carried from",
+                             (const char *)b + 16, from->id);
+        char lf[33], lp[33];
+        gov_program_state_layout(from, lf);
+        gov_program_state_layout(p, lp);
+        if (strcmp(lf, lp) != 0)
+            return govV_fail(vm, GOV_EPOLICY, "state: saved under a policy whose state layout differs (%s, this one %s)",
+                             lf, lp);
+    }
+    /* Carried: the sections of vm's program but NOTIFY, then NOTIFY when from has one. */
+    if (carry) {
+        ntags = tags_with(p, 0, tags);
+        if (from && from->nncfg) tags[ntags++] = TAG_NOTIFY;
+    }
     if (govS_get32(b + 12) != ntags)
         return govV_fail(vm, GOV_ESECTION, "state: %u sections; a state of this policy has %u", govS_get32(b + 12), ntags);
     /* The framing: the program's sections in order, each checksummed, filling the file
@@ -456,7 +479,9 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
         rc = govV_fail(vm, GOV_ESECTION, "state: DRIFTS section has %u drifts, the policy %u", scount[TAG_DRIFTS],
                        p->ndrift);
     if (rc == GOV_OK && p->ndrift) rc = govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 0, version == 5 ? 4 : 8);
-    if (rc == GOV_OK && p->nncfg) rc = govN_load(vm, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 0);
+    if (rc == GOV_OK && !carry && p->nncfg) rc = govN_load(vm, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 0);
+    if (rc == GOV_OK && carry)
+        rc = govN_carry(vm, from, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 0, NULL);
     if (rc != GOV_OK) return rc;
     /* Pass 2: replace the state. Cannot fail: pass 1 checked the same bytes. The latest
      * decision's trace, if not rendered yet, could no longer be (spec/trace.md §3); its
@@ -478,11 +503,27 @@ int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
     govT_init(vm);
     if (p->ndrift) govT_load(vm, sec[TAG_DRIFTS], slen[TAG_DRIFTS], 1, version == 5 ? 4 : 8);
     govN_init(vm);
-    if (p->nncfg) govN_load(vm, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 1);
+    if (!carry && p->nncfg) govN_load(vm, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 1);
+    gov_carry got = {.size = sizeof got, .notify_carried = p->nncfg, .dropped_rule = UINT32_MAX};
+    if (carry) govN_carry(vm, from, sec[TAG_NOTIFY], slen[TAG_NOTIFY], scount[TAG_NOTIFY], now, 1, &got);
+    if (rep) GOVV_PUT(rep, got);
     vm->state->ngates = scount[TAG_GATES];
     vm->state->nescs = scount[TAG_ESCS];
     govG_recompute_due(vm);
     for (uint32_t i = 0; i < p->gate_slots + p->esc_slots; i++) vm->kc[i].epoch = 0;
     vm->errmsg[0] = 0;
     return GOV_OK;
+}
+
+int gov_state_load(gov_vm *vm, const void *bytes, size_t len) {
+    if (!vm) return GOV_EMISUSE;
+    return load(vm, 0, vm->p, bytes, len, NULL);
+}
+
+int gov_state_carry(gov_vm *vm, const gov_program *from, const void *bytes, size_t len, gov_carry *carry) {
+    if (!vm) return GOV_EMISUSE;
+    if (!GOVV_SIZED(carry, GOVV_V1_CARRY))
+        return govV_fail(vm, GOV_EMISUSE, "state: gov_carry is NULL or its size (%u) is smaller than %zu",
+                         carry ? carry->size : 0, (size_t)GOVV_V1_CARRY);
+    return load(vm, 1, from, bytes, len, carry);
 }

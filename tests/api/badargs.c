@@ -178,6 +178,9 @@ static void program_cases(void)
     memset(lay, 'x', sizeof lay);
     T(gov_program_state_layout, "NULL program", (gov_program_state_layout(NULL, lay), lay[0] == 0));
     T(gov_program_state_layout, "NULL out", (gov_program_state_layout(P, NULL), 1));
+    memset(lay, 'x', sizeof lay);
+    T(gov_program_notify_layout, "NULL program", (gov_program_notify_layout(NULL, lay), lay[0] == 0));
+    T(gov_program_notify_layout, "NULL out", (gov_program_notify_layout(P, NULL), 1));
     gov_rule_info ri = {.size = sizeof ri};
     T(gov_rule_count, "NULL program", gov_rule_count(NULL) == 0);
     T(gov_rule_describe, "NULL program", gov_rule_describe(NULL, 0, &ri) == GOV_EMISUSE);
@@ -333,6 +336,12 @@ static void vm_cases(void)
       gov_state_save(VM, NULL, 10, &len) == GOV_EMISUSE && gov_state_save(VM, sb, sizeof sb, NULL) == GOV_EMISUSE);
     T(gov_state_load, "NULL VM", gov_state_load(NULL, sb, 10) == GOV_EMISUSE);
     T(gov_state_load, "NULL bytes with a length", gov_state_load(VM, NULL, 10) == GOV_EMISUSE);
+    gov_carry gc = {.size = sizeof gc};
+    T(gov_state_carry, "NULL VM", gov_state_carry(NULL, P, sb, 10, &gc) == GOV_EMISUSE);
+    T(gov_state_carry, "NULL bytes with a length", gov_state_carry(VM, P, NULL, 10, &gc) == GOV_EMISUSE);
+    T(gov_state_carry, "NULL report, a size 0 report",
+      ({ gov_carry z = {.size = 0}; gov_state_carry(VM, P, sb, 10, NULL) == GOV_EMISUSE &&
+         gov_state_carry(VM, P, sb, 10, &z) == GOV_EMISUSE; }));
 }
 
 static void decision_cases(void)

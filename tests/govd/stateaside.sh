@@ -14,8 +14,10 @@
 # that cannot be renamed aside (tests/govd/norename.c fails
 # the rename, as a read-only file system would) stops the start, or refuses the reload,
 # saying why, and nothing in it changes.
-# A same-layout reload whose state the new VMs refuse keeps it aside too (or, without
-# --state-dir, is refused); a folder made for a state that then cannot be written there
+# A same-layout reload whose state the new VMs refuse (a rule's severity changed under
+# the escalations it started) keeps it aside too (or, without --state-dir, is refused);
+# one that only changes notification settings carries the state, and says what held
+# notifications it dropped; a folder made for a state that then cannot be written there
 # is removed, not left empty; and a stop or removal whose snapshot writes one partition
 # and not the other leaves files newer than their manifest, which the restart says; and
 # a removed policy's state, or one kept aside, not all written is kept and written again
@@ -89,15 +91,17 @@ fi
 
 # ---------------------------------------------------------------- at a reload
 # The policy in folder $cp is first a placeholder without state, then counter: its
-# window counts each agent's runs, and the fifth fires (verdict warn).
+# window counts each agent's runs, and the fifth fires (verdict warn); every run starts
+# an escalation for its agent (any_run, severity info: verdict allow), so a running
+# state always holds running chains.
 cp=$tmp/cpol
 mkdir "$cp"
 placeholder() { printf 'policy placeholder\n\nimport "std/agent_run"\n\nrule slow {\n  when run.latency > 1s\n  severity info\n}\n' >"$cp/p.gov"; }
-counter() { printf 'policy counter\n\nimport "std/agent_run"\n\nwindow recent = count() over last 100 runs per agent\n\nrule fifth_run {\n  when recent >= 5\n  severity warning\n}\n' >"$cp/p.gov"; }
+counter() { printf 'policy counter\n\nimport "std/agent_run"\n\nchannel ops = slack "#ops"\n\nescalation page {\n  notify ops\n  after 1h notify ops\n}\n\nwindow recent = count() over last 100 runs per agent\n\nrule fifth_run {\n  when recent >= 5\n  severity warning\n}\n\nrule any_run {\n  when recent >= 1\n  severity info\n  escalate page\n}\n' >"$cp/p.gov"; }
 cpost() {  # cpost POLICY AGENT N: the decision's verdict
   curl -s -X POST "http://127.0.0.1:$port/v1/decide/$1" \
     -d '{"agent":"'"$2"'","run_id":"'"$2-$3"'","latency_ms":1,"cost_usd":0,"at":"2026-01-01T00:00:00Z"}' |
-    sed -n 's/.*"verdict":"\([a-z]*\)".*/\1/p'
+    sed -n 's/^{[^[]*"verdict":"\([a-z]*\)".*/\1/p'  # the decision's, before its findings'
 }
 reload() { curl -s -o "$tmp/reload" -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/admin/reload"; }
 snap() { curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/admin/snapshot"; }
@@ -236,24 +240,22 @@ fi
 check $? "... and refuses the reload when one cannot be kept aside (status $code): the folders stay, the running policies and their state too (k's fifth run: $v)"
 
 # ---------------------------------------------------------------- a carry the new VMs refuse
-# counter_notify is counter whose rule notifies a channel and holds each group's first
-# finding 5 minutes: the same state layout (no window, gate or rule changed), so the
-# reload carries the running state, but its VMs keep notification groups, a section
-# counter's state does not have, and refuse it (a real refusal by the VM, not a fault
-# hook). With --state-dir the running state is kept aside as for a changed layout; the
-# folder restores into counter (m's fifth run warns). Without it the reload is refused,
-# naming the policy and why, and the running policy keeps its state. And with a folder
-# that cannot be renamed aside the reload is refused too.
-counter_notify() {
-  printf 'policy counter\n\nimport "std/agent_run"\n\nchannel ops = slack "#ops"\n\nwindow recent = count() over last 100 runs per agent\n\nrule fifth_run {\n  when recent >= 5\n  severity warning\n  notify ops\n  group_wait 5m\n}\n' >"$cp/p.gov"
-}
-kept_aside counter_notify "the VM refused partition [01]'s state: .*" \
+# counter_sev is counter whose any_run has severity warning (verdict allow, as before):
+# the same state layout (a severity is not part of it), so the reload carries the
+# running state, but the chains any_run started run at severity info, which the new
+# any_run cannot give, and the new VMs refuse them (a real refusal by the VM, not a
+# fault hook). With --state-dir the running state is kept aside as for a changed
+# layout; the folder restores into counter (m's fifth run warns). Without it the reload
+# is refused, naming the policy and why, and the running policy keeps its state. And
+# with a folder that cannot be renamed aside the reload is refused too.
+counter_sev() { counter; sed -i 's/  severity info/  severity warning\n  verdict allow/' "$cp/p.gov"; }
+kept_aside counter_sev "the VM refused partition [01]'s state: state: escalation entry [0-9]*: source does not start this chain" \
   "a same-layout reload whose state the new VMs refuse keeps the running state aside as counter.refused-1"
 counter
 code= v=
 if start; then
   for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
-  counter_notify
+  counter_sev
   code=$(reload)
   v=$(cpost counter m 4)
   stop
@@ -265,7 +267,8 @@ rm -rf "$d"; mkdir "$d"; cp -r "$tmp/cgood" "$d/counter"
 counter
 code= v=
 if GOV_NORENAME=counter.refused- LD_PRELOAD="$SHIM${LD_PRELOAD:+ $LD_PRELOAD}" start --state-dir "$d" --snapshot-interval 60000; then
-  counter_notify
+  for i in 0 1 2 3; do cpost counter k $i >/dev/null; done
+  counter_sev
   code=$(reload)
   v=$(cpost counter k 4)
   stop
@@ -273,6 +276,64 @@ fi
 [ "$code" = 422 ] && grep -q "policy counter: its state in '$d/counter' cannot be carried (the VM refused partition [01]'s state: .*) and cannot be kept aside (Read-only file system)" "$tmp/reload" &&
   [ "$v" = warn ] && [ ! -e "$d/counter.refused-1" ] && ! grep -q "state reset" "$tmp/err"
 check $? "... and with a folder that cannot be kept aside the reload is refused (status $code), the running state stays (k's fifth run: $v)"
+
+# ---------------------------------------------------------------- notification groups carried
+# counter_plain is counter without any_run and its escalations: a running escalation
+# (or a pending gate) never carries into another policy, whose id its own id hashes
+# (spec/state.md). counter_notify is counter_plain whose fifth_run notifies ops and
+# holds each agent's group 5 minutes: notification settings only. The reload carries
+# the running state, with or without --state-dir (m's fifth run warns: its window
+# kept), and nothing is kept aside.
+# counter_notify10 then holds them 10 minutes: m's held notification cannot be carried
+# into the changed group, and the reload says so, in its answer and the log; the window
+# is kept still (m's sixth run warns).
+counter_plain() { counter; sed -i '/^rule any_run/,$d' "$cp/p.gov"; }
+counter_notify() { counter_plain; sed -i 's/  severity warning/  severity warning\n  notify ops\n  group_by agent\n  group_wait 5m/' "$cp/p.gov"; }
+counter_notify10() { counter_notify; sed -i 's/group_wait 5m/group_wait 10m/' "$cp/p.gov"; }
+for dir in yes no; do
+  rm -rf "$d"; mkdir "$d"
+  counter_plain
+  code= v= c2= v6= notes=
+  if if [ $dir = yes ]; then start --state-dir "$d" --snapshot-interval 60000; else start; fi; then
+    for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+    counter_notify
+    code=$(reload)
+    v=$(cpost counter m 4)
+    counter_notify10
+    c2=$(reload)
+    notes=$(cat "$tmp/reload")
+    v6=$(cpost counter m 5)
+    stop
+  fi
+  [ "$code" = 200 ] && [ "$v" = warn ] && grep -q "policy counter: state kept across the reload" "$tmp/err" &&
+    ! grep -q "state reset\|not carried" "$tmp/err" && [ ! -e "$d/counter.refused-1" ]
+  check $? "a reload that only gives a rule notification groups carries the running state (--state-dir: $dir; status $code, m's fifth run: $v)"
+  said="policy counter: state carried across the reload, but not the notification groups of rules whose notify settings changed: 1 held notification of 1 group dropped (the first of rule fifth_run; their findings are in the decisions that held them)"
+  [ "$c2" = 200 ] && [ "$v6" = warn ] && grep -qF "$said" "$tmp/err" &&
+    [ "$notes" = "{\"reload\":\"ok\",\"generation\":3,\"notes\":[\"$said\"]}" ]
+  check $? "a reload that changes group_wait drops the held notification and says so in its answer and the log (status $c2, m's sixth run: $v6; answer: $notes)"
+done
+
+# And at start (spec/govd.md §6): a state saved by counter_plain (its manifest's notify
+# layout: none) restores into counter_notify, every group idle (m's fifth run warns);
+# one saved by counter_notify cannot be carried into counter_notify10 without the
+# program that saved it, which govd does not have: kept aside, said.
+rm -rf "$d"; mkdir "$d"
+counter_plain
+v= v6= said=1
+if start --state-dir "$d"; then
+  for i in 0 1 2 3; do cpost counter m $i >/dev/null; done
+  stop
+  grep -q "^notify 00000000000000000000000000000000$" "$d/counter/manifest" && counter_notify &&
+    start --state-dir "$d" && { v=$(cpost counter m 4); stop; }
+  grep -q "policy counter: state restored from $d/counter" "$tmp/err" && [ ! -e "$d/counter.refused-1" ] &&
+    ! grep -q "^notify 00000000000000000000000000000000$" "$d/counter/manifest" && counter_notify10 &&
+    start --state-dir "$d" && { v6=$(cpost counter m 5); stop; }
+  grep -q "policy counter: state in '$d/counter' not restored: the notification groups' layout changed while govd was down (.*); kept as '$d/counter.refused-1'" "$tmp/err"
+  said=$?
+fi
+[ "$v" = warn ] && [ "$said" = 0 ] && [ "$v6" = allow ]
+check $? "at start, a state saved without notification settings restores into a version with them (m's fifth run: $v); one saved with other settings is kept aside, said (m's sixth run: $v6)"
 
 # ---------------------------------------------------------------- a state kept aside that cannot be written
 # Nothing saved yet (a 60 s interval), so the reload makes counter.refused-1; writing the
