@@ -14,8 +14,9 @@
  * with notification settings has a variant, its sources without their `group_wait`
  * lines (the same state layout; those rules' groups change, the others' stay), and the
  * input is also carried from the policy into a fresh VM of the variant: a refusal has a
- * message and leaves that VM as it was; an accepted carry saves a state the variant
- * loads back with gov_state_load and saves to the same bytes.
+ * message and leaves that VM as it was; an accepted carry names a rule exactly when it
+ * dropped held notifications, and saves a state the variant loads back with
+ * gov_state_load and saves to the same bytes.
  * tests/fuzz/replay.c runs the same function over a corpus (and mutations of it) in
  * `make test`. */
 #include <dirent.h>
@@ -214,8 +215,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else {
             size_t va = save(vv, after, bound_max);
             if (n >= 48 && memcmp(in + 16, gov_program_id(progs[k]), 32) == 0 &&
-                (c.notify_dropped == 0 || (c.held_dropped && c.dropped_rule == UINT32_MAX)))
-                abort(); /* the variant's changed rules were not dropped, or a drop not named */
+                ((c.held_dropped != 0) != (c.dropped_rule != UINT32_MAX) || (c.held_dropped && !c.groups_dropped)))
+                abort(); /* a drop not named, a rule named for nothing dropped, or held by no group */
             if (gov_state_load(vv, after, va) != GOV_OK)
                 abort(); /* the variant refuses the state a carry left it */
             size_t vc = save(vv, bound_buf, bound_max);

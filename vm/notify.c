@@ -380,10 +380,32 @@ static const char *check_group(const govL_ncfg *c, const govV_nstate *s, int64_t
     return NULL;
 }
 
+/* What a carry did with a rule's groups (govN_carry): the groups it could not keep
+ * that were not idle, and the notifications they held. */
+typedef struct Lost {
+    uint32_t groups;
+    uint64_t held;
+} Lost;
+
+/* A group state saved under other waits, as c's settings take it (spec/state.md,
+ * "Carrying a state"): a waiting group waits group_wait from its first finding, an open
+ * one keeps its due time; kept when c's settings can reach it by the clock (check_group),
+ * else idle, what it held counted in *lost. */
+static govV_nstate rewait(const govL_ncfg *c, govV_nstate s, int64_t now, uint64_t *lost) {
+    if (s.phase == GOVV_NG_WAIT && c->wait > 0) s.due = gov_add_i(s.first, c->wait);
+    if (s.phase <= GOVV_NG_OPEN && !check_group(c, &s, now)) return s;
+    if (s.phase != GOVV_NG_IDLE) *lost += s.held; /* an idle group holds nothing */
+    govV_nstate idle;
+    memset(&idle, 0, sizeof idle);
+    return idle;
+}
+
 /* Check (apply == 0) or apply the saved entry of c at b + *o (i its number in the
- * section), moving *o past it. */
+ * section), moving *o past it. lost NULL: saved under c's settings, checked as they
+ * are. Else saved under the same keys and other waits: each group as rewait takes it,
+ * what could not be kept counted in *lost. */
 static int load_entry(gov_vm *vm, const govL_ncfg *c, uint32_t i, const unsigned char *b, size_t len, size_t *o_,
-                      int64_t now, int apply) {
+                      int64_t now, int apply, Lost *lost) {
     size_t o = *o_;
     if (len - o < 4) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
     if (govS_get32(b + o) != c->rule)
@@ -402,6 +424,7 @@ static int load_entry(gov_vm *vm, const govL_ncfg *c, uint32_t i, const unsigned
     n *= c->nst; /* a rule with a channel set: a state per channel of its universe */
     if ((len - o) / ST_NSTATE < n) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY: entry %u truncated", i);
     govV_nstate *st = states(vm, c);
+    int busy = 0;
     for (uint64_t k = 0; k < n; k++, o += ST_NSTATE) {
         govV_nstate s;
         memset(&s, 0, sizeof s);
@@ -409,6 +432,19 @@ static int load_entry(gov_vm *vm, const govL_ncfg *c, uint32_t i, const unsigned
         s.held = govS_get32(b + o + 4);
         s.first = (int64_t)govS_get64(b + o + 8);
         s.due = (int64_t)govS_get64(b + o + 16);
+        if (lost) {
+            if (s.phase > GOVV_NG_OPEN)
+                return govV_fail(vm, GOV_EVALUE, "state: notify entry %u group %u: unknown phase", i, (uint32_t)(k / c->nst));
+            int idle = s.phase == GOVV_NG_IDLE;
+            s = rewait(c, s, now, &lost->held);
+            busy |= !idle && s.phase == GOVV_NG_IDLE; /* a group not kept: its slot counts once */
+            if ((k + 1) % c->nst == 0) {
+                lost->groups += (uint32_t)busy;
+                busy = 0;
+            }
+            if (apply) st[k] = s;
+            continue;
+        }
         if (!apply) {
             const char *why = check_group(c, &s, now);
             if (why)
@@ -428,7 +464,7 @@ int govN_load(gov_vm *vm, const unsigned char *b, size_t len, uint32_t count, in
         return govV_fail(vm, GOV_ESECTION, "state: NOTIFY section has %u rules, the policy %u", count, p->nncfg);
     size_t o = 0;
     for (uint32_t i = 0; i < p->nncfg; i++) {
-        int rc = load_entry(vm, &p->ncfg[i], i, b, len, &o, now, apply);
+        int rc = load_entry(vm, &p->ncfg[i], i, b, len, &o, now, apply, NULL);
         if (rc != GOV_OK) return rc;
     }
     if (o != len) return govV_fail(vm, GOV_ETRUNC, "state: NOTIFY section has %zu bytes after its rules", len - o);
@@ -447,12 +483,13 @@ static int same_str(const gov_program *a, uint32_t sa, const gov_program *b, uin
     return a->strlen_[sa] == b->strlen_[sb] && memcmp(a->str[sa], b->str[sb], a->strlen_[sa]) == 0;
 }
 
-/* Whether entry fc of program f and tc of program p mean the same thing: the same rule
- * (index and name), group_by, capacity, waits, and channel universe by name. */
-static int same_settings(const gov_program *f, const govL_ncfg *fc, const gov_program *p, const govL_ncfg *tc) {
+/* Whether entry fc of program f and tc of program p keep their groups alike: the same
+ * rule (index and name), group_by, capacity, and channel universe by name (their waits
+ * may differ: same_waits). */
+static int same_keys(const gov_program *f, const govL_ncfg *fc, const gov_program *p, const govL_ncfg *tc) {
     if (fc->rule != tc->rule || !same_str(f, f->rule[fc->rule].name, p, p->rule[tc->rule].name) ||
         fc->group_by != tc->group_by || fc->capacity != tc->capacity || fc->level != tc->level ||
-        fc->wait != tc->wait || fc->repeat != tc->repeat || fc->nst != tc->nst || (fc->chs == NONE) != (tc->chs == NONE))
+        fc->nst != tc->nst || (fc->chs == NONE) != (tc->chs == NONE))
         return 0;
     if (fc->chs == NONE) return 1;
     const govL_chs *x = &f->chs[fc->chs], *y = &p->chs[tc->chs];
@@ -500,7 +537,7 @@ static int skip_entry(gov_vm *vm, const govL_ncfg *fc, uint32_t i, const unsigne
                 return govV_fail(vm, GOV_EVALUE, "state: notify entry %u group %llu: unknown phase", i,
                                  (unsigned long long)g);
             busy |= phase != GOVV_NG_IDLE;
-            *held += govS_get32(b + o + 4);
+            if (phase != GOVV_NG_IDLE) *held += govS_get32(b + o + 4); /* an idle group holds nothing */
         }
         *groups += (uint32_t)busy;
     }
@@ -520,9 +557,17 @@ int govN_carry(gov_vm *vm, const gov_program *from, const unsigned char *b, size
         const govL_ncfg *fc = &from->ncfg[i];
         uint32_t j = p->nncfg && fc->rule < p->nrule ? p->rule_ncfg[fc->rule] : NONE;
         int rc;
-        if (j != NONE && same_settings(from, fc, p, &p->ncfg[j])) {
-            rc = load_entry(vm, &p->ncfg[j], i, b, len, &o, now, apply);
+        if (j != NONE && same_keys(from, fc, p, &p->ncfg[j])) {
+            /* The same groups: as they are when the waits are the same too, else each as
+             * the new waits take it (rewait). */
+            const govL_ncfg *tc = &p->ncfg[j];
+            Lost l = {0, 0};
+            int same = fc->wait == tc->wait && fc->repeat == tc->repeat;
+            rc = load_entry(vm, tc, i, b, len, &o, now, apply, same ? NULL : &l);
             carried++;
+            groups += l.groups;
+            held += l.held;
+            if (l.held && first == UINT32_MAX) first = fc->rule;
         } else {
             uint64_t h = 0;
             rc = skip_entry(vm, fc, i, b, len, &o, &groups, &h);

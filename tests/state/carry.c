@@ -7,11 +7,15 @@
  *   p2  p1 with group_wait 10m (every_run's settings changed)
  *   p3  p1 with fifth_run's threshold 6 (a condition: the same settings)
  *   p4  p0 with a window of 50 runs (another state layout)
+ *   p5  p1 with repeat_interval 1h instead of group_wait (every_run's groups keyed alike,
+ *       another delivery)
  *
  * A state of p0 carried into p1 keeps every section byte for byte (the window: agent a's
  * fifth run warns on p1 as on p0, and not on a fresh p1), and every_run's groups start
- * idle; p1's state with a held notification carried into p2 or p0 drops that group and
- * says so (groups_dropped, held_dropped, dropped_rule), into p3 keeps it byte for byte.
+ * idle; p1's state with a held notification (a waiting group) carried into p3 keeps it
+ * byte for byte, into p2 keeps it waiting 10 minutes from its first finding, into p5
+ * (no group_wait: it cannot wait) and p0 (no settings) drops it and says so
+ * (groups_dropped, held_dropped, dropped_rule).
  * Refusals (another layout, a state that is not from's, NULL from with a NOTIFY section,
  * a too small gov_carry) leave the VM as it was.
  */
@@ -153,7 +157,7 @@ int main(int argc, char **argv)
     }
     const char *dir = argv[1];
     gov_program *p0 = load(dir, "p0"), *p1 = load(dir, "p1"), *p2 = load(dir, "p2"), *p3 = load(dir, "p3"),
-                *p4 = load(dir, "p4");
+                *p4 = load(dir, "p4"), *p5 = load(dir, "p5");
     char l0[33], l1[33], l4[33], n0[33], n1[33], n2[33], n3[33];
     gov_program_state_layout(p0, l0);
     gov_program_state_layout(p1, l1);
@@ -164,8 +168,10 @@ int main(int argc, char **argv)
     gov_program_notify_layout(p3, n3);
     CHECK(strcmp(l0, l1) == 0 && strcmp(l0, l4) != 0, "state layouts: p0 %s p1 %s p4 %s", l0, l1, l4);
     CHECK(strcmp(n0, "00000000000000000000000000000000") == 0, "a program without settings: notify layout %s", n0);
-    CHECK(strcmp(n1, n3) == 0 && strcmp(n1, n2) != 0 && strcmp(n1, n0) != 0, "notify layouts: p1 %s p2 %s p3 %s", n1,
-          n2, n3);
+    char n5[33];
+    gov_program_notify_layout(p5, n5);
+    CHECK(strcmp(n1, n3) == 0 && strcmp(n1, n2) != 0 && strcmp(n1, n0) != 0 && strcmp(n1, n5) != 0,
+          "notify layouts: p1 %s p2 %s p3 %s p5 %s", n1, n2, n3, n5);
 
     /* Four runs of agent a on p0; the state carried into p1. */
     gov_vm *v0 = vm_of(p0);
@@ -221,8 +227,8 @@ int main(int argc, char **argv)
     c = carry_of();
     rc = gov_state_carry(v2, p1, s1b.b, s1b.n, &c);
     save(v2, &t);
-    CHECK(rc == GOV_OK && c.notify_carried == 0 && c.notify_started == 1 && c.notify_dropped == 1 &&
-              c.groups_dropped == 1 && c.held_dropped == 1 && c.dropped_rule == 1,
+    CHECK(rc == GOV_OK && c.notify_carried == 1 && c.notify_started == 0 && c.notify_dropped == 0 &&
+              c.groups_dropped == 0 && c.held_dropped == 0 && c.dropped_rule == UINT32_MAX,
           "p1 -> p2: %s carried %u started %u dropped %u groups %u held %llu rule %u", gov_errstr(rc), c.notify_carried,
           c.notify_started, c.notify_dropped, c.groups_dropped, (unsigned long long)c.held_dropped, c.dropped_rule);
     for (uint32_t tag = 1; tag <= 7; tag++) {
@@ -230,9 +236,28 @@ int main(int argc, char **argv)
         if (section(&s1b, tag, &l))
             CHECK(same_section(&s1b, &t, tag), "p1 -> p2: section %u carried byte for byte", tag);
     }
-    /* p2's every_run starts with no group: a table of no keys, then nothing. */
+    /* p2's group for a still waits, holding its finding, now 10 minutes from the first:
+     * the same bytes but the due time. */
+    const unsigned char *g1 = section(&s1b, 8, &ln), *g2 = section(&t, 8, &ln);
+    uint64_t first = g1 ? rd64(g1 + 52 + klen) : 0;
+    CHECK(g1 && g2 && memcmp(g1 + 24, g2 + 24, 44 + klen + 16 - 24) == 0 &&
+              rd64(g2 + 60 + klen) == first + UINT64_C(600000000000),
+          "p1 -> p2: a's group waits 10 minutes from its first finding, what it held kept");
+    gov_vm *v5 = vm_of(p5);
+    c = carry_of();
+    rc = gov_state_carry(v5, p1, s1b.b, s1b.n, &c);
+    save(v5, &t);
+    CHECK(rc == GOV_OK && c.notify_carried == 1 && c.notify_started == 0 && c.notify_dropped == 0 &&
+              c.groups_dropped == 1 && c.held_dropped == 1 && c.dropped_rule == 1,
+          "p1 -> p5: %s carried %u started %u dropped %u groups %u held %llu rule %u", gov_errstr(rc), c.notify_carried,
+          c.notify_started, c.notify_dropped, c.groups_dropped, (unsigned long long)c.held_dropped, c.dropped_rule);
+    /* p5 keeps a's key, its group idle: nothing held. */
     nsec = section(&t, 8, &ln);
-    CHECK(nsec && ln == 24 + 4 + 4 && rd32(nsec + 28) == 0, "p1 -> p2: every_run's groups start idle");
+    CHECK(nsec && rd32(nsec + 28) == 1 && rd32(nsec + 44 + klen) == 0 && rd32(nsec + 48 + klen) == 0,
+          "p1 -> p5: a's group kept idle");
+    State t5 = t;
+    gov_vm *v5b = vm_of(p5);
+    CHECK(gov_state_load(v5b, t5.b, t5.n) == GOV_OK, "p1 -> p5: the carried state loads into p5 as it is");
     gov_vm *v0b = vm_of(p0);
     c = carry_of();
     rc = gov_state_carry(v0b, p1, s1b.b, s1b.n, &c);
@@ -281,6 +306,7 @@ int main(int argc, char **argv)
     gov_program_free(p2);
     gov_program_free(p3);
     gov_program_free(p4);
+    gov_program_free(p5);
     printf("%s - state carry: %d checks, %d failed\n", fails ? "not ok" : "ok", oks + fails, fails);
     return fails ? 1 : 0;
 }

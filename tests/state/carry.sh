@@ -22,6 +22,7 @@ pol 1 5 100 '  group_by agent\n  group_wait 5m\n'
 pol 2 5 100 '  group_by agent\n  group_wait 10m\n'
 pol 3 6 100 '  group_by agent\n  group_wait 5m\n'
 pol 4 5 50 ''
+pol 5 5 100 '  group_by agent\n  repeat_interval 1h\n'
 "$B/tests/state_carry" "$tmp" >"$tmp/out" 2>&1
 rc=$?
 cat "$tmp/out"
@@ -48,10 +49,17 @@ check $? "--state-from p0: the fifth run warns on p1 (the window carried), every
 check $? "the carried state is saved under p1: the next run loads it without --state-from"
 "$GOVC" run -p "$tmp/p1.gov" --state "$tmp/st" --state-from "$tmp/p0.gov" </dev/null >/dev/null 2>"$tmp/err"
 check $? "a state already of p1 given with --state-from p0 loads as it is"
-# p1's state holds a grouped notification: carried into p2 (group_wait changed) it is
+# p1's state holds agent a's group, waiting with two findings since 00:00:04: carried
+# into p2 (group_wait 10m) it waits until 00:10:04, and a record at 00:20 delivers both
+# (grouped 2), nothing said; carried into p5 (no group_wait: it cannot wait) it is
 # dropped, and govc says so; the run goes on.
 cp "$tmp/st" "$tmp/st1"
-"$GOVC" run -p "$tmp/p2.gov" --state "$tmp/st" --state-from "$tmp/p1.gov" </dev/null >/dev/null 2>"$tmp/err"
+printf '{"agent":"a","run_id":"a-9","latency_ms":1,"cost_usd":0,"at":"2026-01-01T00:20:00Z"}\n' >"$tmp/later"
+"$GOVC" run -p "$tmp/p2.gov" --state "$tmp/st" --state-from "$tmp/p1.gov" <"$tmp/later" >"$tmp/out" 2>"$tmp/err"
+[ $? = 0 ] && [ ! -s "$tmp/err" ] && grep -q '"rule":"every_run","severity":"info","group":"agent:a","grouped":2,"since":"2026-01-01T00:00:04Z","at":"2026-01-01T00:10:04Z"' "$tmp/out"
+check $? "carried into a longer group_wait, the held notifications wait for it and are delivered (grouped 2)"
+cp "$tmp/st1" "$tmp/st"
+"$GOVC" run -p "$tmp/p5.gov" --state "$tmp/st" --state-from "$tmp/p1.gov" </dev/null >/dev/null 2>"$tmp/err"
 [ $? = 0 ] && grep -q "govc run: state file '$tmp/st' carried from policy [0-9a-f]*, but not the notification groups of rules whose notify settings changed: 2 held notifications of 1 group dropped (the first of rule every_run; their findings are in the decisions that held them)" "$tmp/err"
 check $? "a carry that drops held notifications says so ($(head -c 200 "$tmp/err"))"
 cp "$tmp/st1" "$tmp/st"
