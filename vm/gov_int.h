@@ -255,9 +255,11 @@ typedef struct govL_silence {
 } govL_silence;
 
 /* How a window's value is computed (govL_window.vop, window.c's value_op): the common
- * aggregates directly, GOVW_V_OTHER through window.c's value(). */
-enum { GOVW_V_OTHER, GOVW_V_COUNT, GOVW_V_NTRUE, GOVW_V_RATE, GOVW_V_ISUM, GOVW_V_IMEAN_I, GOVW_V_IMEAN_F, GOVW_V_DEQUE,
+ * aggregates directly, GOVW_V_OTHER through window.c's value(). The three a rule's read
+ * computes (window_read.h) are adjacent: one test of a range. */
+enum { GOVW_V_OTHER, GOVW_V_COUNT, GOVW_V_NTRUE, GOVW_V_RATE, GOVW_V_IMEAN_I, GOVW_V_IMEAN_F, GOVW_V_ISUM, GOVW_V_DEQUE,
        GOVW_V_HEAP1 };
+_Static_assert(GOVW_V_IMEAN_I == GOVW_V_RATE + 1 && GOVW_V_IMEAN_F == GOVW_V_RATE + 2, "window_read.h's range");
 
 typedef struct govL_sus {
     uint32_t rule, flags;

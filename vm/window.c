@@ -1057,6 +1057,7 @@ static W_INLINE void advance_clock(const govL_window *w, char *x, int64_t b, uin
     }
     fr->todo = todo;
     fr->adv = 1;
+    fr->ocur = c->cur;
     c->live &= ~todo;
     c->cur = b;
 }
@@ -1381,8 +1382,6 @@ static W_INLINE void clock_time(const govL_window *w, char *x, int64_t t, int wh
     fr->tlate = (uint8_t)late;
     fr->take = fr->bfresh = fr->wipe = fr->adv = 0;
     fr->todo = 0;
-    fr->pn = c->n;
-    fr->ocur = c->cur;
     if (!late) {
         advance_clock(w, x, b, j, fr);
         fr->pn = c->n;

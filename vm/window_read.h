@@ -22,7 +22,7 @@
  * mean; 0 (nothing written) for any other. */
 static GOVW_READ_INLINE int govW_lazy(const govL_window *w, const char *x, govV_wrec *wr) {
     uint32_t op = w->vop;
-    if (op != GOVW_V_RATE && op != GOVW_V_IMEAN_I && op != GOVW_V_IMEAN_F) return 0;
+    if (op - GOVW_V_RATE > 2u) return 0; /* not GOVW_V_RATE, _IMEAN_I or _IMEAN_F (adjacent: gov_int.h) */
     const govW_clk *c = (const govW_clk *)(const void *)(x + w->m_clk);
     uint64_t n = w->runs ? (c->seq < w->runs ? c->seq : w->runs) : c->n;
     wr->n = n;
@@ -40,7 +40,9 @@ static GOVW_READ_INLINE int govW_lazy(const govL_window *w, const char *x, govV_
     }
     const govA_isum *s = (const govA_isum *)(const void *)(x + w->m_isum);
     if (op == GOVW_V_IMEAN_I) wr->v.i = govA_fits(s) ? govA_mean_i64((int64_t)s->s[0], n) : govA_imean_i(s, n);
-    else wr->v.f = gov_fix_f(govA_fits(s) ? govA_mean_f64((int64_t)s->s[0], n) : govA_imean_f(s, n));
+    /* gov_fix_f leaves q + r/n as it is when Σx fits int64 (it is finite, and never -0.0:
+     * q and r have Σx's sign, and r/n is 0 only when r is, +0.0): not called there */
+    else wr->v.f = govA_fits(s) ? govA_mean_f64((int64_t)s->s[0], n) : gov_fix_f(govA_imean_f(s, n));
     return 1;
 }
 
