@@ -849,7 +849,8 @@ static __attribute__((noinline)) int compact_fast(const gov_decision *d, const g
     /* The chain; the level fields first when they come first (tail's bits 4 to 7),
      * those the chain names not at all. */
     unsigned lv = (unsigned)mask & (kt >> 4), lvon = 0;
-    if (p->nscope) o = p_uv(o, chain_of(vm, pl, lv, &lvon, lvstr));
+    uint32_t chain = p->nscope ? chain_of(vm, pl, lv, &lvon, lvstr) : 0;
+    if (p->nscope) o = p_uv(o, chain);
     /* A number needs no test; a string's varint and bytes end before slim, which leaves
      * GOVC_ROOM bytes a field and what the findings and the tail take. */
     const unsigned char *slim = buf + (size_t)(cap - need) + 36 + 8 + 5;
@@ -861,7 +862,11 @@ static __attribute__((noinline)) int compact_fast(const gov_decision *d, const g
      * switch costs 23 more than the chain). A level field is a matched scope's name only
      * when the chain is 0 and chain_of named its level; else its string. */
 #ifdef GOVC_GOTO
-    static const void *const jt[8] = {&&F_SET, &&F_INT, &&F_TIME, &&F_FLOAT, &&F_STR, &&F_LEVEL, &&F_LIST, &&F_SET};
+    /* With a chain, no level field is a name (chain_of names them only without one). */
+    static const void *const jt2[2][8] = {
+        {&&F_SET, &&F_INT, &&F_TIME, &&F_FLOAT, &&F_STR, &&F_LEVEL, &&F_LIST, &&F_SET},
+        {&&F_SET, &&F_INT, &&F_TIME, &&F_FLOAT, &&F_STR, &&F_STR, &&F_LIST, &&F_SET}};
+    const void *const *jt = jt2[chain != 0];
 #define FSWITCH(x) goto *jt[x];
 #define FCASE(op, label) label:
 #define FDEFAULT(label) label:
@@ -915,10 +920,12 @@ static __attribute__((noinline)) int compact_fast(const gov_decision *d, const g
 #undef FDEFAULT
     /* The findings: each rule after the one before, its waiver and inhibitor when it has
      * any (no action quotes a finding here). */
+    nfind = d->nfind; /* read again, not kept across the fields (a register spilled) */
     if (nfind) {
         o = p_uv(o, nfind);
+        const govV_finding *find = vm->find; /* loaded once: a byte written may alias vm->find */
         for (uint32_t i = 0, prev = 0; i < nfind; i++) {
-            const govV_finding *fi = &vm->find[i];
+            const govV_finding *fi = &find[i];
             int extra = fi->waiver != GOVB_NONE || fi->inhibitor != GOVB_NONE;
             o = p_uv(o, (uint64_t)(fi->rule - (i ? prev + 1 : 0)) << 1 | (unsigned)extra);
             prev = fi->rule;
@@ -932,7 +939,7 @@ static __attribute__((noinline)) int compact_fast(const gov_decision *d, const g
     size_t n = (size_t)(o - buf);
     if (kt & GOVC_T_WIN) {
         govC_w w = {buf, cap, n};
-        w_windows(&w, vm, kind);
+        w_windows(&w, vm, d->kind);
         n = w.n;
         if (n >= cap) {
             *len = n + 1;
