@@ -1453,9 +1453,19 @@ GOV_HIDDEN const char *govO_herr_reason(uint32_t reason);
  * findings (windows, drifts, sustained rules) the kind has. */
 enum { GOVC_OP_INT = 1, GOVC_OP_TIME, GOVC_OP_FLOAT, GOVC_OP_STR, GOVC_OP_LEVEL, GOVC_OP_LIST, GOVC_OP_SET };
 #define GOVC_KEEP 0x80u
-/* ktail: GOVC_T_* | the kind's level fields (GOVC_OP_LEVEL) << 4 when they are its
- * first fields */
-enum { GOVC_T_WIN = 1, GOVC_T_DRIFT = 2, GOVC_T_SUS = 4 };
+/* govC_kplan.tail: GOVC_T_* | the kind's level fields (GOVC_OP_LEVEL) << 4 when they are
+ * its first fields. GOVC_T_WIDE: more than 64 fields (the fast writer takes none). */
+enum { GOVC_T_WIN = 1, GOVC_T_DRIFT = 2, GOVC_T_SUS = 4, GOVC_T_WIDE = 8 };
+/* Per kind, what the fast writer (compact_fast) reads of it, in one place: the first 64
+ * fields' GOVC_KEEP bits, its fields' writing forms (fop from the kind's first field),
+ * the buffer it needs past the findings' 16 bytes each (header, presence bits, chain,
+ * GOVC_ROOM bytes a field, the findings' count and the tail), its field count, GOVC_T_*. */
+typedef struct govC_kplan {
+    uint64_t keep;
+    const uint8_t *op; /* from fx: GOVC_OP_* without GOVC_KEEP (the fast writer's fields are all kept) */
+    uint32_t room;
+    uint8_t nf, tail;
+} govC_kplan;
 /* Per window of a kind (prog->kind_wins' order), what a plain windows section needs of
  * it: how its value is written (GOVC_W_*: int, time or duration, float, set, a string
  * class, a quotient), whether it has a value when empty (count, sum), whether its value
@@ -1474,8 +1484,8 @@ typedef struct govC_wplan {
 typedef struct govC_plan {
     unsigned char head[24];     /* 'g' 't' version, the id's 16 bytes; 5 zeros */
     uint8_t *fop;               /* per field: GOVC_OP_* | GOVC_KEEP */
-    uint64_t *kkeep;            /* per kind: the first 64 fields' GOVC_KEEP bits */
-    uint8_t *ktail;             /* per kind: GOVC_T_* */
+    uint8_t *fx;                /* per field: GOVC_OP_* */
+    govC_kplan *kplan;          /* per kind */
     govC_wplan *kwin;           /* per entry of prog->kind_wins */
     uint8_t *schain;            /* per scope block: the chain it names (GOVC_CHAIN) */
 } govC_plan;

@@ -712,15 +712,15 @@ static void frags_write(const gov_program *p, govO_buf *b, struct govO_frags *F)
 int govO_frags_build(gov_program *p) {
     size_t nf = 2 * (size_t)p->nkind + 2 * (size_t)p->nrule + p->nchan + 3 * (size_t)p->nlimit + 2 * (size_t)p->novr;
     size_t nkw = p->kwin_first ? p->kwin_first[p->nkind] : 0;
-    struct govO_frags *F = calloc(1, sizeof *F + nkw * sizeof(govC_wplan) + p->nkind * sizeof(uint64_t) +
-                                         nf * sizeof(govO_frag) + p->nfield + p->nkind + p->nscope);
+    struct govO_frags *F = calloc(1, sizeof *F + nkw * sizeof(govC_wplan) + p->nkind * sizeof(govC_kplan) +
+                                         nf * sizeof(govO_frag) + 2 * (size_t)p->nfield + p->nscope);
     if (!F) return GOV_ENOMEM;
     F->c.kwin = (govC_wplan *)(void *)(F + 1);
-    F->c.kkeep = (uint64_t *)(void *)(F->c.kwin + nkw);
-    govO_frag *at = (govO_frag *)(void *)(F->c.kkeep + p->nkind);
+    F->c.kplan = (govC_kplan *)(void *)(F->c.kwin + nkw);
+    govO_frag *at = (govO_frag *)(void *)(F->c.kplan + p->nkind);
     F->c.fop = (uint8_t *)(at + nf);
-    F->c.ktail = F->c.fop + p->nfield;
-    F->c.schain = F->c.ktail + p->nkind;
+    F->c.fx = F->c.fop + p->nfield;
+    F->c.schain = F->c.fx + p->nfield;
     govC_plan_build(p, &F->c);
     F->kind = at; at += p->nkind;
     F->quiet = at; at += p->nkind;

@@ -168,6 +168,11 @@ static void w_float(govC_w *w, double x) {
  * not fit, the counting writer above takes over from that field on, so a short buffer
  * gets the same prefix and GOV_ESPACE's length. The bytes are the counting writer's:
  * both use the same codes (tcode, fcode). */
+/* The fast writer's dispatch a field (compact_fast): computed goto with GCC and Clang, a
+ * switch with -DGOV_SWITCH_DISPATCH and on WebAssembly (as vm.c and window.c). */
+#if defined(__GNUC__) && !defined(GOV_SWITCH_DISPATCH) && !defined(__wasm__)
+#define GOVC_GOTO 1
+#endif
 #define GOVC_ROOM 11 /* the most a number takes: a time's 7 and a varint of 10; a float's tag and 8 */
 
 static inline unsigned char *p_uv(unsigned char *o, uint64_t v) {
@@ -524,11 +529,11 @@ static const unsigned char op_abc[] = {
  * kind's rules' code on the fields (vm.c, govV_trace_render) and takes everything else
  * from the bytes. An opcode that reads a field other than through A, B or C, or a render
  * that reads a field by its slot (at, run_id), must be added here, or traces of format 3
- * render without it. kkeep[k]: kind k's first 64 fields' GOVC_KEEP bits. Also the
+ * render without it. kplan[k].keep: kind k's first 64 fields' GOVC_KEEP bits. Also the
  * header's first 19 bytes and, per kind, which parts after the findings it has. */
 void govC_plan_build(const gov_program *p, govC_plan *c) {
     uint8_t *op = c->fop;
-    uint64_t *kkeep = c->kkeep;
+    govC_kplan *kp = c->kplan;
     memset(c->head, 0, sizeof c->head);
     c->head[0] = GOVC_MAGIC0;
     c->head[1] = GOVC_MAGIC1;
@@ -540,12 +545,12 @@ void govC_plan_build(const gov_program *p, govC_plan *c) {
         c->head[3 + i] = (unsigned char)(hi << 4 | lo);
     }
     for (uint32_t k = 0; k < p->nkind; k++) {
-        c->ktail[k] = (uint8_t)((p->kwin_first[k] != p->kwin_first[k + 1] ? GOVC_T_WIN : 0) |
+        kp[k].tail = (uint8_t)((p->kwin_first[k] != p->kwin_first[k + 1] ? GOVC_T_WIN : 0) |
                                 (p->kdrift_first[k] != p->kdrift_first[k + 1] ? GOVC_T_DRIFT : 0));
     }
     for (uint32_t si = 0; si < p->nsus; si++) {
         uint32_t k = p->rule[p->sus[si].rule].kind;
-        if (k < p->nkind) c->ktail[k] |= GOVC_T_SUS;
+        if (k < p->nkind) kp[k].tail |= GOVC_T_SUS;
     }
     for (uint32_t s = 0; s < p->nscope; s++) {
         const govL_scope *sc = &p->scope[s];
@@ -615,13 +620,21 @@ void govC_plan_build(const gov_program *p, govC_plan *c) {
         uint64_t m = 0;
         for (uint32_t f = 0; f < nf && f < 64; f++)
             if (ko[f] & GOVC_KEEP) m |= UINT64_C(1) << f;
-        kkeep[k] = m;
+        kp[k].keep = m;
+        for (uint32_t f = 0; f < nf; f++) c->fx[kd->first_field + f] = (uint8_t)(ko[f] & ~GOVC_KEEP);
+        kp[k].op = c->fx + kd->first_field;
+        /* compact_fast's room (without the findings' 16 bytes each): the header 36, the
+         * presence bits 8 and the chain 5, GOVC_ROOM a field, the findings' count and a
+         * finding's worth 16, the tail 1. */
+        kp[k].nf = (uint8_t)(nf <= 64 ? nf : 0);
+        kp[k].room = nf <= 64 ? 36 + 8 + 5 + (uint32_t)GOVC_ROOM * nf + 16 + 1 : 0;
+        if (nf > 64) kp[k].tail |= GOVC_T_WIDE;
         /* The level fields, when they are the kind's first fields (the fast writer
-         * takes them before the others), in ktail's bits 4 to 7. */
+         * takes them before the others), in tail's bits 4 to 7. */
         unsigned lv = 0;
         for (uint32_t f = 0; f < nf && f <= GOVB_LV_MAX; f++)
             if ((ko[f] & ~GOVC_KEEP) == GOVC_OP_LEVEL) lv |= 1u << f;
-        if ((lv & (lv + 1)) == 0) c->ktail[k] |= (uint8_t)(lv << 4);
+        if ((lv & (lv + 1)) == 0) kp[k].tail |= (uint8_t)(lv << 4);
     }
 }
 
@@ -701,10 +714,10 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
     const uint8_t *present = vm->present, *op = pl->fop + k->first_field;
     const govV_cell *reg = vm->reg;
     uint32_t nf = k->nfields, f = 0;
-    /* The chain, from the level fields present when they come first (ktail's bits 4 to
+    /* The chain, from the level fields present when they come first (tail's bits 4 to
      * 7: as compact_fast takes them). */
     unsigned lv = 0, lvon = 0;
-    for (unsigned lm = pl->ktail[kind] >> 4; lm; lm &= lm - 1)
+    for (unsigned lm = pl->kplan[kind].tail >> 4; lm; lm &= lm - 1)
         if (present[__builtin_ctz(lm)]) lv |= lm & -lm;
     uint32_t chain = p->nscope ? chain_of(vm, pl, lv, &lvon, lvstr) : 0;
     /* Room for the presence bytes, the chain (5) and GOVC_ROOM bytes a field: then a
@@ -712,7 +725,7 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
      * fields after it. */
     if (nf <= 64 && w->n + 8 + 5 + (size_t)GOVC_ROOM * nf <= w->cap) {
         unsigned char *o = w->p + w->n;
-        uint64_t mask = present_mask(present, nf) & pl->kkeep[kind]; /* format 3: only the fields a render can read */
+        uint64_t mask = present_mask(present, nf) & pl->kplan[kind].keep; /* format 3: only the fields a render can read */
         o = put_mask(o, mask, nf);
         if (p->nscope) o = p_uv(o, chain);
         mask &= ~(uint64_t)lvon;
@@ -787,34 +800,39 @@ static void w_fields(govC_w *w, const gov_vm *vm, uint32_t kind) {
 
 #define GOVC_HEAD 64 /* more than the header takes without an error: 3 + 16 + 2 + 10 + 5 + 11 */
 
+static int compact_general(const gov_decision *d, void *buf, size_t cap, size_t *len);
+
 /* The commonest decision whole, through a pointer: a record evaluated without an error,
  * a held run, host errors, an action the trace shows or a rule tracked alone, of a kind
  * without drifts or sustained rules, into a buffer with room for the header, GOVC_ROOM
- * bytes a field and 16 a finding; its windows by w_windows. Returns the trace's length
- * (more than cap only when the windows did not fit: GOV_ESPACE), or 0 when the decision
- * or the buffer is not such: then it has written no byte but the trace's first ones,
- * and compact_general writes it all. The bytes are compact_general's: the same codes
- * in the same order (the findings' as it writes them when no action quotes one). */
-/* Out of line: gov_trace_compact's checks and its len then hold no registers across the
- * writer (5 instructions a record fewer at 50 rules, callgrind). */
-static __attribute__((noinline)) size_t compact_fast(const gov_decision *d, const gov_vm *vm, unsigned char *buf,
-                                                     size_t cap) {
+ * bytes a field and 16 a finding; its windows by w_windows. Sets *len and returns
+ * GOV_OK (GOV_ESPACE only when the windows did not fit). Any other decision or buffer
+ * goes to compact_general, which writes it all (this has then written no byte but the
+ * trace's first ones). The bytes are compact_general's: the same codes in the same order
+ * (the findings' as it writes them when no action quotes one). Out of line, and
+ * gov_trace_compact's last call, as is compact_general here: no frame of its own holds
+ * registers across the writer. */
+static __attribute__((noinline)) int compact_fast(const gov_decision *d, const gov_vm *vm, unsigned char *buf,
+                                                  size_t cap, size_t *len) {
     const gov_program *p = vm->p;
     const govC_plan *pl = govC_plan_of(p);
     uint32_t kind = d->kind, nfind = d->nfind;
-    /* The kind's tail bits, read once: a byte written through o may alias the plan's, so
-     * each later read of them would load the plan, the kind and the byte again. */
-    const unsigned kt = pl->ktail[kind];
+    /* The kind's plan, read before the first byte is written: a byte written through o
+     * may alias it, so each later read would load the plan and the kind again. */
+    const govC_kplan *kp = &pl->kplan[kind];
+    const unsigned kt = kp->tail;
     if ((d->status | d->event | (int)d->nherr | (int)d->run.has | (int)vm->ntsnap) != 0 ||
-        (kt & (GOVC_T_DRIFT | GOVC_T_SUS)) != 0)
-        return 0;
+        (kt & (GOVC_T_DRIFT | GOVC_T_SUS | GOVC_T_WIDE)) != 0)
+        goto general;
     for (uint32_t i = 0; i < d->nact; i++)
-        if (vm->act[i].type != GOV_ACT_NOTIFY) return 0;
-    const govL_kind *k = &p->kind[kind];
-    uint32_t nf = k->nfields;
-    /* after the fields: 16 bytes a finding and its count, the tracked rules' count */
-    size_t after = 16 * ((size_t)nfind + 1) + 1;
-    if (nf > 64 || cap < 36 + 8 + 5 + (size_t)GOVC_ROOM * nf + after) return 0;
+        if (vm->act[i].type != GOV_ACT_NOTIFY) goto general;
+    /* The kind's room and 16 bytes a finding (its findings' count and the tail are in the
+     * room); none of it past cap. */
+    uint64_t need = kp->room + 16 * (uint64_t)nfind;
+    if (need > cap) goto general;
+    uint32_t nf = kp->nf;
+    const uint8_t *op = kp->op;
+    uint64_t mask = present_mask(vm->present, nf) & kp->keep;
     unsigned char *o = buf;
     /* magic, version and the id from the plan: bytes 0-15, then 13-20 (19 and 20 the
      * flags, written next) */
@@ -826,72 +844,94 @@ static __attribute__((noinline)) size_t compact_fast(const gov_decision *d, cons
     o = p_uv(o, (uint32_t)(kind + 1u));
     /* The fields (w_fields). */
     uint32_t lvstr[GOVB_LV_MAX + 1] = {GOVB_NONE, GOVB_NONE, GOVB_NONE, GOVB_NONE};
-    const uint8_t *present = vm->present, *op = pl->fop + k->first_field;
     const govV_cell *reg = vm->reg;
-    uint64_t mask = present_mask(present, nf) & pl->kkeep[kind];
     o = put_mask(o, mask, nf);
-    /* The chain; the level fields first when they come first (ktail's bits 4 to 7),
+    /* The chain; the level fields first when they come first (tail's bits 4 to 7),
      * those the chain names not at all. */
     unsigned lv = (unsigned)mask & (kt >> 4), lvon = 0;
-    if (p->nscope) o = p_uv(o, chain_of(vm, pl, lv, &lvon, lvstr));
-    /* A number needs no test; a string's varint and bytes end before slim. */
-    const unsigned char *slim = buf + cap - (size_t)GOVC_ROOM * nf - after;
+    uint32_t chain = p->nscope ? chain_of(vm, pl, lv, &lvon, lvstr) : 0;
+    if (p->nscope) o = p_uv(o, chain);
+    /* A number needs no test; a string's varint and bytes end before slim, which leaves
+     * GOVC_ROOM bytes a field and what the findings and the tail take. */
+    const unsigned char *slim = buf + (size_t)(cap - need) + 36 + 8 + 5;
     const char *sbase[2] = {p->strdata, vm->scratch}; /* by GOVV_SCRATCH, bit 63 */
-    /* The level fields first when they come first (ktail's bits 4 to 7): a matched
-     * scope's name, else the string. */
-    for (uint64_t lm = lv & ~lvon; lm; lm &= lm - 1) {
-        uint32_t f = (uint32_t)__builtin_ctzll(lm);
-        uint64_t u = reg[f].u;
-        if (lvstr[f] != GOVB_NONE) {
-            o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
-        } else {
-            uint32_t n = GOVV_SLEN(u);
-            if ((ptrdiff_t)n + 5 > slim - o) return 0;
-            o = p_uv(o, (uint64_t)n << 1);
-            o = p_bytes(o, sbase[u >> 63] + GOVV_SOFF(u), n);
-        }
-    }
-    mask &= ~(uint64_t)(kt >> 4);
-    /* The others (every field here is kept: its op has GOVC_KEEP). */
+    mask &= ~(uint64_t)lvon;
+    /* Every field in field order (the level fields, when they come first, first: as
+     * w_fields), one dispatch a field: computed goto where there is one (GOVC_GOTO: 23
+     * instructions a record fewer at 50 rules than the chain of tests, callgrind; a
+     * switch costs 23 more than the chain). A level field is a matched scope's name only
+     * when the chain is 0 and chain_of named its level; else its string. */
+#ifdef GOVC_GOTO
+    /* With a chain, no level field is a name (chain_of names them only without one). */
+    static const void *const jt2[2][8] = {
+        {&&F_SET, &&F_INT, &&F_TIME, &&F_FLOAT, &&F_STR, &&F_LEVEL, &&F_LIST, &&F_SET},
+        {&&F_SET, &&F_INT, &&F_TIME, &&F_FLOAT, &&F_STR, &&F_STR, &&F_LIST, &&F_SET}};
+    const void *const *jt = jt2[chain != 0];
+#define FSWITCH(x) goto *jt[x];
+#define FCASE(op, label) label:
+#define FDEFAULT(label) label:
+#else
+#define FSWITCH(x) switch (x)
+#define FCASE(op, label) case op:
+#define FDEFAULT(label) default:
+#endif
     for (; mask; mask &= mask - 1) {
         uint32_t f = (uint32_t)__builtin_ctzll(mask);
         govV_cell c = reg[f];
-        unsigned x = op[f]; /* branches by frequency: a jump table costs more */
-        if (x == (GOVC_OP_INT | GOVC_KEEP)) {
+        FSWITCH(op[f]) {
+            FCASE(GOVC_OP_INT, F_INT)
             o = p_uv(o, zz(c.i));
-        } else if (x == (GOVC_OP_STR | GOVC_KEEP) || (x == (GOVC_OP_LEVEL | GOVC_KEEP) && lvstr[f] == GOVB_NONE)) {
-            uint32_t n = GOVV_SLEN(c.u);
-            if ((ptrdiff_t)n + 5 > slim - o) return 0;
-            o = p_uv(o, (uint64_t)n << 1);
-            o = p_bytes(o, sbase[c.u >> 63] + GOVV_SOFF(c.u), n);
-        } else if (x == (GOVC_OP_LEVEL | GOVC_KEEP)) {
-            o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
-        } else if (x == (GOVC_OP_TIME | GOVC_KEEP)) {
+            goto next;
+            FCASE(GOVC_OP_LEVEL, F_LEVEL)
+            if (lvstr[f] != GOVB_NONE) {
+                o = p_uv(o, (uint64_t)lvstr[f] << 1 | 1);
+                goto next;
+            }
+            goto str;
+            FCASE(GOVC_OP_STR, F_STR)
+        str : {
+                uint32_t n = GOVV_SLEN(c.u);
+                if ((ptrdiff_t)n + 5 > slim - o) goto general;
+                o = p_uv(o, (uint64_t)n << 1);
+                o = p_bytes(o, sbase[c.u >> 63] + GOVV_SOFF(c.u), n);
+                goto next;
+            }
+            FCASE(GOVC_OP_TIME, F_TIME)
             o = p_time(o, c.i);
-        } else if (x == (GOVC_OP_FLOAT | GOVC_KEEP)) {
+            goto next;
+            FCASE(GOVC_OP_FLOAT, F_FLOAT)
             o = p_float(o, c.f);
-        } else if (x == (GOVC_OP_LIST | GOVC_KEEP)) {
-            uint32_t n;
-            const char *s = govV_str(vm, c.u, &n);
-            if ((ptrdiff_t)n + 5 > slim - o) return 0;
-            o = p_uv(o, n);
-            o = p_bytes(o, s, n);
-        } else {
+            goto next;
+            FCASE(GOVC_OP_LIST, F_LIST) {
+                uint32_t n;
+                const char *s = govV_str(vm, c.u, &n);
+                if ((ptrdiff_t)n + 5 > slim - o) goto general;
+                o = p_uv(o, n);
+                o = p_bytes(o, s, n);
+                goto next;
+            }
+            FDEFAULT(F_SET)
             o = p_uv(o, c.u); /* GOVC_OP_SET */
         }
+    next:;
     }
+#undef FSWITCH
+#undef FCASE
+#undef FDEFAULT
     /* The findings: each rule after the one before, its waiver and inhibitor when it has
      * any (no action quotes a finding here). */
+    nfind = d->nfind; /* read again, not kept across the fields (a register spilled) */
     if (nfind) {
         o = p_uv(o, nfind);
+        const govV_finding *find = vm->find; /* loaded once: a byte written may alias vm->find */
         for (uint32_t i = 0, prev = 0; i < nfind; i++) {
-            const govV_finding *f = &vm->find[i];
-            int extra = f->waiver != GOVB_NONE || f->inhibitor != GOVB_NONE;
-            o = p_uv(o, (uint64_t)(f->rule - (i ? prev + 1 : 0)) << 1 | (unsigned)extra);
-            prev = f->rule;
+            const govV_finding *fi = &find[i];
+            int extra = fi->waiver != GOVB_NONE || fi->inhibitor != GOVB_NONE;
+            o = p_uv(o, (uint64_t)(fi->rule - (i ? prev + 1 : 0)) << 1 | (unsigned)extra);
+            prev = fi->rule;
             if (extra) {
-                o = p_uv(o, (uint32_t)(f->waiver + 1u));
-                o = p_uv(o, (uint32_t)(f->inhibitor + 1u));
+                o = p_uv(o, (uint32_t)(fi->waiver + 1u));
+                o = p_uv(o, (uint32_t)(fi->inhibitor + 1u));
                 *o++ = 0;
             }
         }
@@ -899,27 +939,25 @@ static __attribute__((noinline)) size_t compact_fast(const gov_decision *d, cons
     size_t n = (size_t)(o - buf);
     if (kt & GOVC_T_WIN) {
         govC_w w = {buf, cap, n};
-        w_windows(&w, vm, kind);
+        w_windows(&w, vm, d->kind);
         n = w.n;
-        if (n >= cap) return n + 1;
+        if (n >= cap) {
+            *len = n + 1;
+            return GOV_ESPACE;
+        }
     }
     buf[n] = 0; /* no rule tracked alone */
-    return n + 1;
+    *len = n + 1;
+    return GOV_OK;
+general:
+    return compact_general(d, buf, cap, len);
 }
-
-static int compact_general(const gov_decision *d, void *buf, size_t cap, size_t *len);
 
 int gov_trace_compact(const gov_decision *d, void *buf, size_t cap, size_t *len) {
     if (!d || !d->vm || !len || (!buf && cap)) return GOV_EMISUSE;
     const gov_vm *vm = d->vm;
     if (d != &vm->dec || vm->tr_state == GOVV_TR_NONE) return GOV_ENOTRACE;
-    if (vm->tr_state == GOVV_TR_RULES) {
-        size_t n = compact_fast(d, vm, buf, cap);
-        if (n) {
-            *len = n;
-            return n <= cap ? GOV_OK : GOV_ESPACE;
-        }
-    }
+    if (vm->tr_state == GOVV_TR_RULES) return compact_fast(d, vm, buf, cap, len);
     return compact_general(d, buf, cap, len);
 }
 
@@ -1021,7 +1059,7 @@ static __attribute__((noinline)) int compact_general(const gov_decision *d, void
             if (vm->act[i].type != GOV_ACT_NOTIFY) w_action(&w, vm, &vm->act[i]);
     }
     if (rules) {
-        unsigned tail = govC_plan_of(p)->ktail[d->kind];
+        unsigned tail = govC_plan_of(p)->kplan[d->kind].tail;
         if (tail & GOVC_T_WIN) w_windows(&w, vm, d->kind);
         /* The kind's drifts. */
         for (uint32_t j = p->kdrift_first[d->kind]; (tail & GOVC_T_DRIFT) && j < p->kdrift_first[d->kind + 1]; j++) {

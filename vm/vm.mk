@@ -56,8 +56,12 @@ $(BUILD)/tests/vm_unit: $(BUILD)/obj/tests/vm/unit.o $(BUILD)/obj/tests/vm/alloc
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
 # The same unit suite against the switch dispatch (the library uses computed goto): the
-# interpreter's and the windows' update plan's.
+# interpreter's, the windows' update plan's and the compact trace's fast writer's.
 $(BUILD)/swobj/vm/vm.o: vm/vm.c | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -DGOV_SWITCH_DISPATCH -MMD -MP -c $< -o $@
+
+$(BUILD)/swobj/vm/trace.o: vm/trace.c | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -DGOV_SWITCH_DISPATCH -MMD -MP -c $< -o $@
 
@@ -66,8 +70,8 @@ $(BUILD)/swobj/vm/window.o: vm/window.c | check-deps
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -DGOV_SWITCH_DISPATCH -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/vm_unit_switch: $(BUILD)/obj/tests/vm/unit.o $(BUILD)/obj/tests/vm/alloc.o $(VM_TEST_COMMON) \
-                               $(BUILD)/swobj/vm/vm.o $(BUILD)/swobj/vm/window.o \
-                               $(filter-out $(BUILD)/obj/vm/vm.o $(BUILD)/obj/vm/window.o,$(VM_OBJS))
+                               $(BUILD)/swobj/vm/vm.o $(BUILD)/swobj/vm/window.o $(BUILD)/swobj/vm/trace.o \
+                               $(filter-out $(BUILD)/obj/vm/vm.o $(BUILD)/obj/vm/window.o $(BUILD)/obj/vm/trace.o,$(VM_OBJS))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
 
