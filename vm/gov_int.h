@@ -125,11 +125,14 @@ typedef struct govL_rule {
  * The two words stay in place (a jump may still land on them: they run as they are). */
 #define GOVX_JUMPS(X) X(EQ, I, ==) X(NE, I, !=) X(LT, I, <) X(LE, I, <=) X(GT, I, >) X(GE, I, >=) \
     X(EQ, F, ==) X(NE, F, !=) X(LT, F, <) X(LE, F, <=) X(GT, F, >) X(GE, F, >=)
-/* X_W<op><L|K>_<I|F> stands for the two words `LOADW t W; T<op><L|K> t X` (a rule on a
- * window's value: `when w > 5%`) with t of class I or F: it reads the window as LOADW
- * does (an empty one ends the rule unfired), sets t, compares and fires, or steps over
- * the second word, which stays in place (a jump may still land on it). Same order as
- * GOVX_TESTS. */
+/* X_W<op><L|K>_<I|F> stands for the two words `LOADW t W; T<op><L|K> t X` that are a
+ * whole rule (a rule on a window's value: `when w > 5%`) with t of class I or F: it
+ * reads the window as LOADW does (an empty one ends the rule unfired), compares and
+ * fires, or steps over the second word, which stays in place. It does not set t: the
+ * rule ends there and a temporary is not carried to the next (spec/bytecode.md §3.4); a
+ * tracked run (explain, the trace) runs the file's code, which does. Its BX is W's byte
+ * offset in vm->wrec, W * sizeof(govV_wrec) (load.c fuses only a W whose offset fits),
+ * not W: no multiply by the 120-byte stride at each read. Same order as GOVX_TESTS. */
 #define GOVX_WTESTS(X) GOVX_TESTS(X)
 enum {
     GOV_OP_X_END = GOV_OP__COUNT,
