@@ -181,6 +181,8 @@ typedef struct govL_tkind {
     uint32_t gfirst, ng;        /* its groups; ng 0: not indexed, the chained scan runs */
     uint32_t wfirst, nwords;    /* talways[wfirst, +nwords): its rules in no group */
     uint32_t nalways;           /* how many */
+    uint32_t tail;              /* the first of its rules in no group that end it (its rule count if
+                                   its last rule is in a group): the chained scan runs them (scan_idx) */
 } govL_tkind;
 GOV_HIDDEN int govL_build_tindex(gov_program *p);
 /* A block a loaded program keeps, of n bytes (zeroed if zero), freed with free(): from
@@ -1063,7 +1065,6 @@ struct gov_vm {
     uint32_t *sel_pos;
     uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords); with
                                    rule guards all 0 between lists (select_rules clears them) */
-    uint32_t ttail;             /* and the first of the all-kept rules that end the kind */
     int poisoned;
     uint32_t in_record;         /* 0, or a record is begun: its kind's number of fields (at
                                    least the built-in levels and `at`), which a setter's
