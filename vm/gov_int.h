@@ -125,11 +125,14 @@ typedef struct govL_rule {
  * The two words stay in place (a jump may still land on them: they run as they are). */
 #define GOVX_JUMPS(X) X(EQ, I, ==) X(NE, I, !=) X(LT, I, <) X(LE, I, <=) X(GT, I, >) X(GE, I, >=) \
     X(EQ, F, ==) X(NE, F, !=) X(LT, F, <) X(LE, F, <=) X(GT, F, >) X(GE, F, >=)
-/* X_W<op><L|K>_<I|F> stands for the two words `LOADW t W; T<op><L|K> t X` (a rule on a
- * window's value: `when w > 5%`) with t of class I or F: it reads the window as LOADW
- * does (an empty one ends the rule unfired), sets t, compares and fires, or steps over
- * the second word, which stays in place (a jump may still land on it). Same order as
- * GOVX_TESTS. */
+/* X_W<op><L|K>_<I|F> stands for the two words `LOADW t W; T<op><L|K> t X` that are a
+ * whole rule (a rule on a window's value: `when w > 5%`) with t of class I or F: it
+ * reads the window as LOADW does (an empty one ends the rule unfired), compares and
+ * fires, or steps over the second word, which stays in place. It does not set t: the
+ * rule ends there and a temporary is not carried to the next (spec/bytecode.md §3.4); a
+ * tracked run (explain, the trace) runs the file's code, which does. Its BX is W's byte
+ * offset in vm->wrec, W * sizeof(govV_wrec) (load.c fuses only a W whose offset fits),
+ * not W: no multiply by the 120-byte stride at each read. Same order as GOVX_TESTS. */
 #define GOVX_WTESTS(X) GOVX_TESTS(X)
 enum {
     GOV_OP_X_END = GOV_OP__COUNT,
@@ -178,6 +181,8 @@ typedef struct govL_tkind {
     uint32_t gfirst, ng;        /* its groups; ng 0: not indexed, the chained scan runs */
     uint32_t wfirst, nwords;    /* talways[wfirst, +nwords): its rules in no group */
     uint32_t nalways;           /* how many */
+    uint32_t tail;              /* the first of its rules in no group that end it (its rule count if
+                                   its last rule is in a group): the chained scan runs them (scan_idx) */
 } govL_tkind;
 GOV_HIDDEN int govL_build_tindex(gov_program *p);
 /* A block a loaded program keeps, of n bytes (zeroed if zero), freed with free(): from
@@ -1063,7 +1068,6 @@ struct gov_vm {
     uint32_t *sel_pos;
     uint64_t *tbits;            /* with a threshold index: the rules a record runs (max_twords); with
                                    rule guards all 0 between lists (select_rules clears them) */
-    uint32_t ttail;             /* and the first of the all-kept rules that end the kind */
     int poisoned;
     uint32_t in_record;         /* 0, or a record is begun: its kind's number of fields (at
                                    least the built-in levels and `at`), which a setter's

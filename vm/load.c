@@ -1519,9 +1519,15 @@ static int build_xcode(govL_ctx *c) {
                         (cx == GOVV_CI || cx == GOVV_CF))
                         x = (cx == GOVV_CI ? GOV_OP_X_JEQL_I : GOV_OP_X_JEQL_F) + (o1 - GOV_OP_EQ);
                 }
-                /* LOADW t W; T<op><L|K> t X with t of class I or F: one X_W.. (the
-                 * verifier has checked both words; the second stays in place). */
-                if (op == GOV_OP_LOADW && pc + 1 < r->code + r->ncode && (ci == GOVV_CI || ci == GOVV_CF)) {
+                /* LOADW t W; T<op><L|K> t X as a whole rule (govc's `when w > x`), t of
+                 * class I or F: one X_W.. (the verifier has checked both words; the
+                 * second stays in place). Its operand is W's byte offset in vm->wrec
+                 * (gov_int.h GOVX_WTESTS): a window whose offset does not fit 16 bits
+                 * is not fused. Not t's value: the rule ends there, and a temporary is
+                 * not carried to the next (spec/bytecode.md §3.4), so the pair in other
+                 * code (never govc's) runs as LOADW and an X_T... */
+                if (op == GOV_OP_LOADW && pc + 2 == r->code + r->ncode && (ci == GOVV_CI || ci == GOVV_CF) &&
+                    (size_t)GOVB_BX(w) * sizeof(govV_wrec) <= 0xFFFF) {
                     uint32_t w1 = p->code[pc + 1], o1 = GOVB_OP(w1);
                     if (GOVB_A(w1) == GOVB_A(w) && o1 >= GOV_OP_TEQL && o1 <= GOV_OP_TGEL)
                         x = (ci == GOVV_CI ? GOV_OP_X_WTEQL_I : GOV_OP_X_WTEQL_F) + (o1 - GOV_OP_TEQL);
@@ -1533,6 +1539,8 @@ static int build_xcode(govL_ctx *c) {
                 if (op >= GOV_OP_TEQL && op <= GOV_OP_TGEL && ci == GOVV_CF) x = GOV_OP_X_TEQL_F + (op - GOV_OP_TEQL);
                 if (op >= GOV_OP_TEQK && op <= GOV_OP_TGEK && ci == GOVV_CI) x = GOV_OP_X_TEQK_I + (op - GOV_OP_TEQK);
                 if (op >= GOV_OP_TEQK && op <= GOV_OP_TGEK && ci == GOVV_CF) x = GOV_OP_X_TEQK_F + (op - GOV_OP_TEQK);
+                if (x != op && op == GOV_OP_LOADW) /* an X_W..: the window's offset */
+                    w = (w & 0xFFFFu) | (uint32_t)(GOVB_BX(w) * sizeof(govV_wrec)) << 16;
                 p->xcode[at++] = (w & ~0xFFu) | x;
                 p->cpos[cat] = j;
                 p->ccode[cat++] = (w & ~0xFFu) | x;

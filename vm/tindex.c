@@ -635,6 +635,7 @@ int govL_build_tindex(gov_program *p) {
             always[c->pos / 64] &= ~(1ull << (c->pos % 64));
         }
         tk->nalways = un->n - (kfirst[u + 1] - kfirst[u]);
+        for (tk->tail = un->n; tk->tail > 0 && (always[(tk->tail - 1) / 64] >> ((tk->tail - 1) % 64) & 1);) tk->tail--;
     }
     free(cand);
     free(kfirst);

@@ -1751,25 +1751,15 @@ static inline __attribute__((always_inline)) uint32_t next_bit(const uint64_t *b
     return m ? wi * 64 + (uint32_t)__builtin_ctzll(m) : nrules;
 }
 
-/* The first of the rules, all kept, that end the kind (nrules if its last rule is not
- * kept): the chained scan runs them (scan_idx). */
-static uint32_t tindex_tail(const uint64_t *bits, uint32_t nrules) {
-    for (uint32_t w = (nrules + 63) / 64; w-- > 0;) {
-        uint64_t valid = (w + 1) * 64 <= nrules ? ~0ull : (1ull << (nrules & 63)) - 1;
-        uint64_t zero = ~bits[w] & valid;
-        if (zero) return w * 64 + 64 - (uint32_t)__builtin_clzll(zero);
-    }
-    return 0;
-}
-
 /* The scan of the rules the threshold index keeps, from position j: the bits up to the
- * all-kept tail (a rule the index decides fired there without running: p->xdec), then
- * the tail chained (vm_run.h). Returns as scan_chain. */
-static uint32_t scan_idx(gov_vm *vm, const govL_kind *k, uint32_t j, uint32_t nrules, const uint8_t *ty,
+ * kind's rules in no group that end it (tk->tail, found at load: always kept), a rule
+ * the index decides firing there without running (p->xdec), then those chained
+ * (vm_run.h). The bits after a record's last rule not kept, up to tk->tail, are kept
+ * rules run from their bits rather than chained: the same rules in the same order.
+ * Returns as scan_chain. */
+static uint32_t scan_idx(gov_vm *vm, const govL_kind *k, uint32_t t, uint32_t j, uint32_t nrules, const uint8_t *ty,
                          const uint8_t *cls, int *fired) {
     const gov_program *p = vm->p;
-    if (j == 0) vm->ttail = tindex_tail(vm->tbits, nrules); /* a record's first call */
-    uint32_t t = vm->ttail;
     /* No kept rule before the tail (most records: none passed a bound): no call into
      * scan_bits, whose frame and bit search were ~50 instructions a record. */
     if (j < t && next_bit(vm->tbits, j, t) < t) {
@@ -1935,7 +1925,7 @@ static const gov_decision *evaluate(gov_vm *vm) {
             if (!fired) continue;
         } else {
             j = rpos ? scan_rules(vm, rcode, j, nrules, ty, cls, &fired)
-                : tk ? scan_idx(vm, k, j, nrules, ty, cls, &fired)
+                : tk ? scan_idx(vm, k, tk->tail, j, nrules, ty, cls, &fired)
                      : scan_chain(vm, p->cstart + k->first_rule, j, nrules, ty, cls, &fired);
             if (j == nrules) break;
         }

@@ -191,3 +191,12 @@ $(BUILD)/tests/vm_compact: $(BUILD)/obj/tests/vm/compact.o $(BUILD)/obj/tests/vm
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS) -ldl
 TEST_DEPS += $(BUILD)/tests/vm_compact $(HOST_LIBS)
 TEST_SUITES += "sh tests/vm/compact.sh $(BUILD)"
+
+# A rule on a window's value is one scan word when it is the whole rule and the window's
+# offset fits (load.c build_xcode); windows past it, and the pair in a longer rule, run
+# as LOADW and a test, and decide alike (issue 19): tests/vm/wfuse.c.
+$(BUILD)/tests/vm_wfuse: $(BUILD)/obj/tests/vm/wfuse.o $(BUILD)/obj/tests/vm/builder.o $(BUILD)/libgov.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(VM_LIBS)
+TEST_DEPS += $(BUILD)/tests/vm_wfuse
+TEST_SUITES += "sh tests/vm/wfuse.sh $(BUILD)"

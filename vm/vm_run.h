@@ -245,18 +245,17 @@ L_enter_:
 #define GOVX_J_F f
     GOVX_JUMPS(GOVX_J)
 #undef GOVX_J
-    /* LOADW t W; T<op><L|K> t X, in one dispatch (gov_int.h, GOVX_WTESTS): LOADW's read,
-     * then the test of the second word's operand. */
+    /* LOADW t W; T<op><L|K> t X, a whole rule, in one dispatch (gov_int.h, GOVX_WTESTS):
+     * LOADW's read, then the test of the second word's operand; t is not set. */
 #define XW_L(w1) govV_lval(vm, GOVB_BX(w1))
 #define XW_K(w1) p->kval[GOVB_BX(w1)]
 #define GOVX_W(op, src, cl, rel)                                                       \
     CASE(X_W##op##_##cl) {                                                             \
-        govV_wrec *wr = &vm->wrec[bx];                                                 \
-        if (wr->pend) govW_read(vm, bx, wr);                                           \
+        govV_wrec *wr = (govV_wrec *)(void *)((char *)vm->wrec + bx); /* bx: its offset */ \
+        if (wr->pend) govW_read(vm, bx / (uint32_t)sizeof(govV_wrec), wr);             \
         if (!wr->has) DONE(0);                                                         \
         govV_cell wv = wr->v;                                                          \
         uint32_t w1 = code[pc];                                                        \
-        R[a] = wv;                                                                     \
         if (wv.GOVX_J_##cl rel XW_##src(w1).GOVX_J_##cl) DONE(1);                      \
         pc++;                                                                          \
         NEXT();                                                                        \
