@@ -41,7 +41,7 @@ all: check-deps
 # committed package-lock.json `npm ci` installs for the tests. As root, make installs
 # what is missing; as another user it prints the command to run. The stamps that record
 # a check are at the end of this file, where every fragment has had its say.
-DEB_PKGS      := gcc libc6-dev re2c bison libffi-dev libxxhash-dev libjsmn-dev pkg-config tzdata
+DEB_PKGS      := gcc libc6-dev re2c bison libffi-dev libxxhash-dev pkg-config tzdata
 TEST_DEB_PKGS :=
 TEST_LOCALES  :=
 NPM_DIRS      :=

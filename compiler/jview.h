@@ -1,5 +1,6 @@
 /* jview.h: a read-only view of one JSON text (a decision or a trace the VM wrote), for
- * the commands that word or tally them (explain, replay). Tokens are jsmn's; an index
+ * the commands that word or tally them (explain, replay), tokenised once the project's
+ * validator (vm/gov_jcheck.h) has accepted it; an index
  * names a value, -1 "absent", and every accessor takes -1 and gives the empty answer,
  * so lookups chain without checks. */
 #ifndef GOVC_JVIEW_H
@@ -10,7 +11,7 @@
 
 typedef struct JView {
     const char *s;
-    void *t;            /* jsmntok_t[n] */
+    void *t;            /* the tokens (jview.c), n of them */
     int n;
 } JView;
 
