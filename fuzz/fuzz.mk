@@ -14,7 +14,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_CLOCK   ?= wall
-FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd log resp lsp limits trace
+FUZZ_TARGETS ?= parse check compile lib load json eval diff state govd log resp lsp limits trace jview
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-build fuzz-bins
@@ -49,6 +49,11 @@ GOVD_FUZZ_OBJS := $(BUILD)/obj/govd/otlp.o $(BUILD)/obj/govd/batch.o $(BUILD)/ob
                   $(BUILD)/obj/govd/jcheck.o $(BUILD)/obj/compiler/lsp_json.o
 $(BUILD)/fuzz_govd: $(BUILD)/obj/fuzz/fuzz_govd.o $(GOVD_FUZZ_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a
 	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(GOVD_FUZZ_OBJS) $(BUILD)/libgovc.a $(BUILD)/libgov.a -lxxhash -lffi -lm
+
+# govc explain's and replay's view of what the VM wrote (compiler/jview.c, included by the
+# target), held to the language server's reader.
+$(BUILD)/fuzz_jview: $(BUILD)/obj/fuzz/fuzz_jview.o $(BUILD)/obj/compiler/lsp_json.o $(BUILD)/libgovc.a $(BUILD)/libgov.a
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ -lxxhash -lffi -lm
 
 # The decision log's reader (log/): libgovlog and libgov (libcrypto, for SHA-256, opened at the first digest).
 $(BUILD)/obj/fuzz/fuzz_log.o: CPPFLAGS_ALL += -Ivm

@@ -6,7 +6,7 @@
 set -eu
 build=$1
 s=$build/seeds
-rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log" "$s/lsp" "$s/resp" "$s/limits" "$s/trace"
+rm -rf "$s"; mkdir -p "$s/parse" "$s/load" "$s/json" "$s/eval" "$s/diff" "$s/state" "$s/govd" "$s/log" "$s/lsp" "$s/resp" "$s/limits" "$s/trace" "$s/jview"
 i=0
 for f in policies/*/*.gov tests/check/cases/*.gov stdlib/*.gov tests/compiler/*/*.gov; do
   [ -f "$f" ] || continue
@@ -101,3 +101,12 @@ printf '\001+OK\r\n:42\r\n$-1\r\n*-1\r\n-ERR fenced\r\n' >"$r/status"
 printf '\000%s' 1733450000000-7 >"$r/id"
 # lsp: a chunking byte, then a client's session: framed messages (tests/lsp/seeds.py).
 /usr/bin/python3 tests/lsp/seeds.py "$s/lsp"
+
+# jview: decisions with their traces, as govc explain and replay read them (the first
+# lines of each example's run with --trace, one a file).
+for p in policies/*/; do
+  [ -f "$p/records.jsonl" ] || continue
+  n=$(basename "$p")
+  "$build/govc" run -p "$p" --trace "$p/records.jsonl" 2>/dev/null | head -8 |
+    awk -v d="$s/jview" -v n="$n" '{ f = d "/" n "-" NR ".json"; printf "%s", $0 > f; close(f) }' || true
+done
